@@ -1,0 +1,159 @@
+//! Request extractors: JSON bodies and query strings whose errors name the field, and the
+//! callers of each surface.
+
+use std::net::SocketAddr;
+
+use axum::body::Bytes;
+use axum::extract::{ConnectInfo, FromRequest, FromRequestParts, Request};
+use axum::http::StatusCode;
+use axum::http::request::Parts;
+use natter_core::Error;
+use natter_service::Principal;
+use natter_store::Device;
+use serde::de::DeserializeOwned;
+
+use crate::AppState;
+use crate::error::ApiError;
+
+/// A JSON body. Unlike axum's `Json` it does not insist on a `Content-Type` (curl users forget
+/// it), treats an empty body as `{}`, and says which field is wrong.
+#[derive(Debug)]
+pub struct JsonBody<T>(pub T);
+
+impl<T: DeserializeOwned, S: Send + Sync> FromRequest<S> for JsonBody<T> {
+    type Rejection = ApiError;
+
+    async fn from_request(request: Request, state: &S) -> Result<Self, Self::Rejection> {
+        let bytes = Bytes::from_request(request, state)
+            .await
+            .map_err(|rejection| {
+                if rejection.status() == StatusCode::PAYLOAD_TOO_LARGE {
+                    Error::payload_too_large("the request body is larger than the server accepts")
+                } else {
+                    Error::invalid_argument(format!(
+                        "cannot read the request body: {}",
+                        rejection.body_text()
+                    ))
+                }
+            })?;
+        let text: &[u8] = if bytes.iter().all(u8::is_ascii_whitespace) {
+            b"{}"
+        } else {
+            &bytes
+        };
+        let mut deserializer = serde_json::Deserializer::from_slice(text);
+        serde_path_to_error::deserialize(&mut deserializer)
+            .map(JsonBody)
+            .map_err(|error| ApiError(Error::invalid_argument(describe(&error))))
+    }
+}
+
+/// "field: what is wrong", or just what is wrong when the body itself is not JSON.
+fn describe(error: &serde_path_to_error::Error<serde_json::Error>) -> String {
+    let path = error.path().to_string();
+    let inner = error.inner();
+    if path == "." || path.is_empty() {
+        format!("the body is not a valid request: {inner}")
+    } else {
+        format!("{path}: {inner}")
+    }
+}
+
+/// A query string whose errors name the parameter.
+#[derive(Debug)]
+pub struct QueryParams<T>(pub T);
+
+impl<T: DeserializeOwned, S: Send + Sync> FromRequestParts<S> for QueryParams<T> {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
+        let query = parts.uri.query().unwrap_or_default();
+        let deserializer =
+            serde_urlencoded::Deserializer::new(form_urlencoded::parse(query.as_bytes()));
+        serde_path_to_error::deserialize(deserializer)
+            .map(QueryParams)
+            .map_err(|error| {
+                ApiError(Error::invalid_argument(format!(
+                    "query parameter {}: {}",
+                    error.path(),
+                    error.inner()
+                )))
+            })
+    }
+}
+
+/// The token of a request: `Authorization: Bearer <token>`, or WuKongIM's `token` header.
+fn token_of(parts: &Parts) -> Option<String> {
+    let bearer = parts
+        .headers
+        .get(axum::http::header::AUTHORIZATION)
+        .and_then(|value| value.to_str().ok())
+        .and_then(|value| {
+            value
+                .strip_prefix("Bearer ")
+                .or_else(|| value.strip_prefix("bearer "))
+        });
+    let header = || {
+        parts
+            .headers
+            .get("token")
+            .and_then(|value| value.to_str().ok())
+    };
+    bearer.or_else(header).map(|token| token.trim().to_owned())
+}
+
+/// The device behind a client API request.
+#[derive(Debug)]
+pub struct ClientUser(pub Device);
+
+impl FromRequestParts<AppState> for ClientUser {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &AppState,
+    ) -> Result<Self, Self::Rejection> {
+        let token = token_of(parts).ok_or_else(|| {
+            Error::unauthenticated("missing token: send Authorization: Bearer <user token>")
+        })?;
+        let device = state.natter.authenticate_device(&token).await?;
+        state.limiter.check(&device.uid)?;
+        Ok(Self(device))
+    }
+}
+
+/// The caller of a server API request: the manager or a user.
+#[derive(Debug)]
+pub struct Caller(pub Principal);
+
+impl FromRequestParts<AppState> for Caller {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &AppState,
+    ) -> Result<Self, Self::Rejection> {
+        let Some(token) = token_of(parts) else {
+            if state.dev && !state.natter.has_manager_token() && from_loopback(parts) {
+                return Ok(Self(Principal::Manager));
+            }
+            return Err(Error::unauthenticated(
+                "missing token: send the manager token in the `token` header or as \
+                 Authorization: Bearer",
+            )
+            .into());
+        };
+        let principal = state.natter.authenticate(&token).await?;
+        if let Some(uid) = principal.limited_uid() {
+            state.limiter.check(uid)?;
+        }
+        Ok(Self(principal))
+    }
+}
+
+fn from_loopback(parts: &Parts) -> bool {
+    parts
+        .extensions
+        .get::<ConnectInfo<SocketAddr>>()
+        .is_some_and(|ConnectInfo(address)| address.ip().is_loopback())
+}

@@ -1,0 +1,106 @@
+//! The one domain error. Every layer returns it; the API layer maps each [`ErrorKind`] to an HTTP
+//! status and code in exactly one place.
+
+/// What went wrong, as the client sees it. The message always names the offending field or
+/// object, and never carries internal details (those go to the log).
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{message}")]
+pub struct Error {
+    pub kind: ErrorKind,
+    pub message: String,
+    /// Seconds a client should wait before retrying (`rate_limited`, `unavailable`).
+    pub retry_after_secs: Option<u64>,
+    /// What really happened, for the log only: never sent to a client.
+    pub detail: Option<String>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ErrorKind {
+    InvalidArgument,
+    InvalidConversationId,
+    TooManyConversations,
+    Unauthenticated,
+    PermissionDenied,
+    NotAMember,
+    NotFound,
+    /// The path exists but not with this HTTP method.
+    MethodNotAllowed,
+    Conflict,
+    PayloadTooLarge,
+    RateLimited,
+    Internal,
+    Unavailable,
+}
+
+pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+impl Error {
+    pub fn new(kind: ErrorKind, message: impl Into<String>) -> Self {
+        Self {
+            kind,
+            message: message.into(),
+            retry_after_secs: None,
+            detail: None,
+        }
+    }
+
+    pub fn invalid_argument(message: impl Into<String>) -> Self {
+        Self::new(ErrorKind::InvalidArgument, message)
+    }
+
+    pub fn invalid_conversation_id(message: impl Into<String>) -> Self {
+        Self::new(ErrorKind::InvalidConversationId, message)
+    }
+
+    pub fn unauthenticated(message: impl Into<String>) -> Self {
+        Self::new(ErrorKind::Unauthenticated, message)
+    }
+
+    pub fn permission_denied(message: impl Into<String>) -> Self {
+        Self::new(ErrorKind::PermissionDenied, message)
+    }
+
+    pub fn not_a_member(message: impl Into<String>) -> Self {
+        Self::new(ErrorKind::NotAMember, message)
+    }
+
+    pub fn not_found(message: impl Into<String>) -> Self {
+        Self::new(ErrorKind::NotFound, message)
+    }
+
+    pub fn conflict(message: impl Into<String>) -> Self {
+        Self::new(ErrorKind::Conflict, message)
+    }
+
+    pub fn payload_too_large(message: impl Into<String>) -> Self {
+        Self::new(ErrorKind::PayloadTooLarge, message)
+    }
+
+    pub fn rate_limited(retry_after_secs: u64) -> Self {
+        Self {
+            retry_after_secs: Some(retry_after_secs.max(1)),
+            ..Self::new(
+                ErrorKind::RateLimited,
+                "too many requests: slow down and retry",
+            )
+        }
+    }
+
+    /// An internal failure. `detail` is for the log only; the client sees a fixed text.
+    pub fn internal(detail: impl std::fmt::Display) -> Self {
+        Self {
+            detail: Some(detail.to_string()),
+            ..Self::new(ErrorKind::Internal, "internal error")
+        }
+    }
+
+    /// The server cannot serve this now (disk full, database busy, draining); retrying later
+    /// may succeed. `detail` is for the log only.
+    pub fn unavailable(message: impl Into<String>, detail: impl std::fmt::Display) -> Self {
+        Self {
+            retry_after_secs: Some(1),
+            detail: Some(detail.to_string()),
+            ..Self::new(ErrorKind::Unavailable, message)
+        }
+    }
+}

@@ -1,0 +1,12 @@
+//! Natter's domain layer: identifiers, limits, the conversation rules and the domain error.
+//!
+//! Nothing here does I/O, so every rule can be tested (and property-tested) without a server.
+
+pub mod error;
+pub mod ids;
+pub mod limits;
+pub mod rules;
+pub mod wire;
+
+pub use error::{Error, ErrorKind, Result};
+pub use ids::{ChannelKind, ConversationId, GroupId, Uid};

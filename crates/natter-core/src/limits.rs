@@ -1,0 +1,17 @@
+//! Limits that are part of the contract (API.md, DESIGN.md). Configurable limits live in the
+//! server's config; these are fixed because clients rely on them.
+
+/// A uid or group ID is at most this many characters.
+pub const MAX_ID_LEN: usize = 64;
+/// Conversations in one delete, archive or restore call.
+pub const MAX_CONVERSATIONS_PER_CALL: usize = 100;
+/// A message payload, measured as its compact JSON encoding.
+pub const MAX_PAYLOAD_BYTES: usize = 64 * 1024;
+/// A client message number (`client_msg_no` / `clientMsgID`).
+pub const MAX_CLIENT_MSG_NO_LEN: usize = 128;
+/// Page sizes for lists and history.
+pub const MAX_PAGE_SIZE: u32 = 100;
+pub const DEFAULT_PAGE_SIZE: u32 = 20;
+/// A device token given to `/user/token`.
+pub const MIN_TOKEN_LEN: usize = 8;
+pub const MAX_TOKEN_LEN: usize = 256;

@@ -1,0 +1,109 @@
+//! Who is calling, and what they may do. Every "may this token do this?" is answered here.
+
+use natter_core::{Error, Result, Uid};
+use natter_store::Device;
+use subtle::ConstantTimeEq;
+
+use crate::Natter;
+use crate::users::hash_token;
+
+/// An authenticated caller.
+#[derive(Debug, Clone)]
+pub enum Principal {
+    /// The app backend, holding the manager token: may call everything.
+    Manager,
+    /// One device of one user.
+    User(Device),
+}
+
+/// Who a change is made by, as written to the audit log.
+#[derive(Debug, Clone)]
+pub struct Actor {
+    /// The user whose conversations are acted on.
+    pub uid: Uid,
+    /// The acting uid, or `manager`.
+    pub name: String,
+}
+
+impl Actor {
+    /// A user acting on their own conversations.
+    pub fn user(uid: &Uid) -> Self {
+        Self {
+            uid: uid.clone(),
+            name: uid.to_string(),
+        }
+    }
+}
+
+impl Principal {
+    /// Acting on `uid`'s conversations: the manager may act for anyone, a user only for
+    /// themself.
+    pub fn act_for(&self, uid: &Uid) -> Result<Actor> {
+        match self {
+            Principal::Manager => Ok(Actor {
+                uid: uid.clone(),
+                name: "manager".into(),
+            }),
+            Principal::User(device) if &device.uid == uid => Ok(Actor::user(uid)),
+            Principal::User(device) => Err(Error::permission_denied(format!(
+                "uid: the token of {} may not act on {uid}'s conversations",
+                device.uid
+            ))),
+        }
+    }
+
+    /// Server API endpoints other than the conversation ones need the manager token.
+    pub fn require_manager(&self) -> Result<()> {
+        match self {
+            Principal::Manager => Ok(()),
+            Principal::User(_) => Err(Error::permission_denied(
+                "this endpoint needs the manager token; a user token may only call the \
+                 conversation endpoints for its own uid",
+            )),
+        }
+    }
+
+    /// The rate-limiting key: users are limited, the manager is not.
+    pub fn limited_uid(&self) -> Option<&Uid> {
+        match self {
+            Principal::Manager => None,
+            Principal::User(device) => Some(&device.uid),
+        }
+    }
+}
+
+impl Natter {
+    /// Identifies a token: the manager's (compared in constant time) or a device's.
+    pub async fn authenticate(&self, token: &str) -> Result<Principal> {
+        if token.is_empty() {
+            return Err(Error::unauthenticated("the token is empty"));
+        }
+        if self
+            .manager_token
+            .as_ref()
+            .is_some_and(|manager| bool::from(manager.as_bytes().ct_eq(token.as_bytes())))
+        {
+            return Ok(Principal::Manager);
+        }
+        match self.store.device_by_token(hash_token(token)).await? {
+            Some(device) => Ok(Principal::User(device)),
+            None => Err(Error::unauthenticated("the token is not valid")),
+        }
+    }
+
+    /// Identifies a device token for the client API, where the manager token has no use.
+    pub async fn authenticate_device(&self, token: &str) -> Result<Device> {
+        match self.authenticate(token).await? {
+            Principal::User(device) => Ok(device),
+            Principal::Manager => Err(Error::permission_denied(
+                "the client API takes a user token, not the manager token",
+            )),
+        }
+    }
+
+    /// Whether a manager token is configured (without one the server API is closed, except
+    /// from loopback in dev mode).
+    pub fn has_manager_token(&self) -> bool {
+        self.manager_token.is_some()
+    }
+}

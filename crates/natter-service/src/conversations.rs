@@ -1,0 +1,337 @@
+//! Conversation lists: reading, changing and deleting, on both surfaces.
+
+use std::collections::HashSet;
+
+use natter_core::limits::{MAX_CONVERSATIONS_PER_CALL, MAX_PAGE_SIZE};
+use natter_core::wire::{self, AuditEntry, AuditPage, ServerConversation};
+use natter_core::{ChannelKind, ConversationId, Error, ErrorKind, Result, Uid};
+use natter_store::{Change, ConversationUpdate, Deletion, ListCursor, ListQuery, Via};
+
+use crate::messaging::page_size;
+use crate::{Actor, Natter, now_ms, present};
+
+/// The query of `GET /v1/conversations`.
+#[derive(Debug, Clone, Default)]
+pub struct ListOptions {
+    pub limit: Option<u32>,
+    pub cursor: Option<String>,
+    /// `C2C`, `GROUP` or `@TIM#SYSTEM`.
+    pub kind: Option<String>,
+    pub archived: Option<bool>,
+}
+
+impl Natter {
+    pub async fn list_conversations(
+        &self,
+        uid: &Uid,
+        options: ListOptions,
+    ) -> Result<wire::ConversationListResponse> {
+        let kind = options.kind.as_deref().map(parse_kind).transpose()?;
+        let after = match options.cursor.as_deref() {
+            None | Some("") => None,
+            Some(text) => Some(ListCursor::decode(text).ok_or_else(|| {
+                Error::invalid_argument("cursor: not a cursor this server gave out")
+            })?),
+        };
+        let query = ListQuery {
+            archived: options.archived.unwrap_or(false),
+            kind,
+            after,
+            limit: page_size(options.limit)?,
+        };
+        let page = self.store.list_conversations(uid.clone(), query).await?;
+        Ok(wire::ConversationListResponse {
+            conversation_list: page
+                .conversations
+                .iter()
+                .map(present::conversation)
+                .collect(),
+            is_finished: page.next.is_none(),
+            next_cursor: page.next.map(|cursor| cursor.encode()),
+        })
+    }
+
+    pub async fn conversation(
+        &self,
+        uid: &Uid,
+        conversation_id: &str,
+    ) -> Result<wire::Conversation> {
+        let conversation = ConversationId::parse(conversation_id)?;
+        self.store
+            .conversation(uid.clone(), conversation)
+            .await?
+            .map(|view| present::conversation(&view))
+            .ok_or_else(|| {
+                Error::not_found(format!(
+                    "conversation {conversation_id:?} is not in {uid}'s list"
+                ))
+            })
+    }
+
+    /// Deletes conversations from the actor's list (client API: history cleared unless asked
+    /// not to; server API: kept unless asked to clear). All or nothing: one malformed ID rejects
+    /// the whole call. Returns the IDs as given, without duplicates.
+    pub async fn delete_conversations(
+        &self,
+        actor: &Actor,
+        conversation_ids: &[String],
+        clear_history: bool,
+        via: Via,
+    ) -> Result<Vec<String>> {
+        let (given, parsed) = parse_conversation_list(conversation_ids, "conversationIDList")?;
+        self.delete_parsed(actor, parsed, clear_history, via)
+            .await?;
+        Ok(given)
+    }
+
+    /// The server API's deletion of channels named WuKongIM's way.
+    pub async fn delete_channels(
+        &self,
+        actor: &Actor,
+        channels: &[wire::ChannelRef],
+        clear_history: bool,
+    ) -> Result<()> {
+        check_count(channels.len(), "channels")?;
+        let mut seen = HashSet::new();
+        let mut parsed = Vec::with_capacity(channels.len());
+        for channel in channels {
+            let conversation =
+                ConversationId::from_channel(channel.channel_type, &channel.channel_id)?;
+            if seen.insert(conversation.clone()) {
+                parsed.push(conversation);
+            }
+        }
+        self.delete_parsed(actor, parsed, clear_history, Via::Server)
+            .await
+    }
+
+    async fn delete_parsed(
+        &self,
+        actor: &Actor,
+        conversations: Vec<ConversationId>,
+        clear_history: bool,
+        via: Via,
+    ) -> Result<()> {
+        let deleted = self
+            .store
+            .delete_conversations(Deletion {
+                uid: actor.uid.clone(),
+                conversations,
+                clear_history,
+                synced: self.settings().sync_conversation_deletion,
+                actor: actor.name.clone(),
+                via,
+                at_ms: now_ms(),
+            })
+            .await?;
+        self.metrics.deleted(deleted.len());
+        Ok(())
+    }
+
+    pub async fn mark_read(
+        &self,
+        uid: &Uid,
+        conversation_id: &str,
+        up_to: Option<u64>,
+    ) -> Result<()> {
+        let conversation = ConversationId::parse(conversation_id)?;
+        self.update(uid, vec![conversation], Change::MarkRead { up_to })
+            .await?;
+        Ok(())
+    }
+
+    /// `POST /conversations/clearUnread` and `/setUnread` name the channel WuKongIM's way.
+    pub async fn change_channel(
+        &self,
+        actor: &Actor,
+        channel: &wire::ChannelRef,
+        change: Change,
+    ) -> Result<()> {
+        let conversation = ConversationId::from_channel(channel.channel_type, &channel.channel_id)?;
+        self.update(&actor.uid, vec![conversation], change).await?;
+        Ok(())
+    }
+
+    pub async fn total_unread(&self, uid: &Uid) -> Result<wire::TotalUnread> {
+        Ok(wire::TotalUnread {
+            total_unread_count: self.store.total_unread(uid.clone()).await?,
+        })
+    }
+
+    pub async fn sync(&self, uid: &Uid, since: u64) -> Result<wire::SyncResponse> {
+        let changes = self.store.changes_since(uid.clone(), since).await?;
+        Ok(wire::SyncResponse {
+            conversation_list: changes.changed.iter().map(present::conversation).collect(),
+            deleted_conversation_id_list: changes.deleted.iter().map(ToString::to_string).collect(),
+            version: changes.version,
+            reset_required: changes.reset_required,
+        })
+    }
+
+    /// Archives (`true`) or restores (`false`) conversations, all or nothing.
+    pub async fn set_archived(
+        &self,
+        uid: &Uid,
+        conversation_ids: &[String],
+        archived: bool,
+    ) -> Result<Vec<String>> {
+        let (given, parsed) = parse_conversation_list(conversation_ids, "conversationIDList")?;
+        self.update(uid, parsed, Change::Archive(archived)).await?;
+        Ok(given)
+    }
+
+    pub async fn pin(
+        &self,
+        uid: &Uid,
+        conversation_id: &str,
+        pinned: bool,
+    ) -> Result<wire::Conversation> {
+        let conversation = ConversationId::parse(conversation_id)?;
+        let changed = self
+            .update(uid, vec![conversation], Change::Pin(pinned))
+            .await?;
+        Ok(changed
+            .into_iter()
+            .next()
+            .expect("one conversation in, one out"))
+    }
+
+    async fn update(
+        &self,
+        uid: &Uid,
+        conversations: Vec<ConversationId>,
+        change: Change,
+    ) -> Result<Vec<wire::Conversation>> {
+        let changed = self
+            .store
+            .update_conversations(ConversationUpdate {
+                uid: uid.clone(),
+                conversations,
+                change,
+                now_ms: now_ms(),
+            })
+            .await?;
+        Ok(changed.iter().map(present::conversation).collect())
+    }
+
+    /// `POST /conversation/sync`: conversations changed since `version`, each with up to
+    /// `msg_count` recent messages, in WuKongIM's shape.
+    pub async fn server_sync(
+        &self,
+        actor: &Actor,
+        version: u64,
+        msg_count: u32,
+    ) -> Result<Vec<ServerConversation>> {
+        let msg_count = msg_count.min(MAX_PAGE_SIZE);
+        let changes = self.store.changes_since(actor.uid.clone(), version).await?;
+        let mut conversations = Vec::with_capacity(changes.changed.len());
+        for view in &changes.changed {
+            let channel_id = present::channel_id(&view.id);
+            let channel_type = view.id.kind().code();
+            let recents = if msg_count == 0 {
+                Vec::new()
+            } else {
+                self.store
+                    .history(actor.uid.clone(), view.id.clone(), None, msg_count)
+                    .await?
+                    .messages
+                    .iter()
+                    .map(|message| present::server_message(message, &channel_id, channel_type))
+                    .collect()
+            };
+            conversations.push(ServerConversation {
+                channel_id,
+                channel_type,
+                unread: view.unread(),
+                timestamp: view.state.activity_ms / 1000,
+                last_msg_seq: view.state.last_visible_seq(view.channel_last_seq),
+                version: view.version,
+                recents,
+            });
+        }
+        Ok(conversations)
+    }
+
+    /// `GET /audit/conversations`: newest first, optionally of one user.
+    pub async fn audit_log(
+        &self,
+        uid: Option<&str>,
+        limit: Option<u32>,
+        cursor: Option<&str>,
+    ) -> Result<AuditPage> {
+        let uid = uid.map(|uid| Uid::parse(uid, "uid")).transpose()?;
+        let limit = page_size(limit)?;
+        let before_id = match cursor {
+            None | Some("") => None,
+            Some(text) => Some(text.parse::<i64>().map_err(|_| {
+                Error::invalid_argument("cursor: not a cursor this server gave out")
+            })?),
+        };
+        let mut records = self.store.audit_log(uid, before_id, limit + 1).await?;
+        let has_more = records.len() > limit as usize;
+        records.truncate(limit as usize);
+        Ok(AuditPage {
+            next_cursor: has_more
+                .then(|| records.last().map(|record| record.id.to_string()))
+                .flatten(),
+            entries: records
+                .into_iter()
+                .map(|record| AuditEntry {
+                    id: record.id,
+                    at_ms: record.at_ms,
+                    actor: record.actor,
+                    uid: record.uid,
+                    conversation_ids: record.conversation_ids,
+                    clear_history: record.clear_history,
+                    via: record.via,
+                })
+                .collect(),
+        })
+    }
+}
+
+fn parse_kind(kind: &str) -> Result<ChannelKind> {
+    match kind {
+        "C2C" => Ok(ChannelKind::Personal),
+        "GROUP" => Ok(ChannelKind::Group),
+        "@TIM#SYSTEM" => Ok(ChannelKind::System),
+        other => Err(Error::invalid_argument(format!(
+            "type: {other:?} is not a conversation type; use C2C, GROUP or @TIM#SYSTEM"
+        ))),
+    }
+}
+
+fn check_count(count: usize, field: &str) -> Result<()> {
+    if count == 0 {
+        return Err(Error::invalid_argument(format!(
+            "{field}: is empty; give 1 to 100"
+        )));
+    }
+    if count > MAX_CONVERSATIONS_PER_CALL {
+        return Err(Error::new(
+            ErrorKind::TooManyConversations,
+            format!("{field}: {count} given; at most {MAX_CONVERSATIONS_PER_CALL} per call"),
+        ));
+    }
+    Ok(())
+}
+
+/// Parses a list of 1–100 conversation IDs, all or nothing, dropping repeats. Returns the IDs
+/// as given (first occurrence of each) beside their parsed form.
+fn parse_conversation_list(
+    ids: &[String],
+    field: &str,
+) -> Result<(Vec<String>, Vec<ConversationId>)> {
+    check_count(ids.len(), field)?;
+    let mut seen = HashSet::new();
+    let mut given = Vec::with_capacity(ids.len());
+    let mut parsed = Vec::with_capacity(ids.len());
+    for id in ids {
+        let conversation = ConversationId::parse(id)?;
+        if seen.insert(conversation.clone()) {
+            given.push(id.clone());
+            parsed.push(conversation);
+        }
+    }
+    Ok((given, parsed))
+}

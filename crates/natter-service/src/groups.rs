@@ -1,0 +1,83 @@
+//! Groups, managed by the app backend through the server API.
+
+use std::collections::HashSet;
+
+use natter_core::wire::{ChannelRef, ChannelRequest};
+use natter_core::{ChannelKind, Error, GroupId, Result, Uid};
+
+use crate::Natter;
+
+/// What `POST /channel/subscriber_*` does to the listed members.
+#[derive(Debug, Clone, Copy)]
+enum Membership {
+    Add,
+    Remove,
+}
+
+impl Natter {
+    /// `POST /channel`: creates the group or adds members; `reset: 1` replaces the member list.
+    pub async fn upsert_group(&self, request: ChannelRequest) -> Result<()> {
+        let group = group_id(request.channel_type, &request.channel_id)?;
+        let members = subscribers(&request.subscribers)?;
+        if request.reset > 1 {
+            return Err(Error::invalid_argument(format!(
+                "reset: {} is not 0 or 1",
+                request.reset
+            )));
+        }
+        self.store
+            .upsert_group(group, members, request.reset == 1)
+            .await
+    }
+
+    pub async fn add_members(&self, request: ChannelRequest) -> Result<()> {
+        self.change_members(request, Membership::Add).await
+    }
+
+    pub async fn remove_members(&self, request: ChannelRequest) -> Result<()> {
+        self.change_members(request, Membership::Remove).await
+    }
+
+    async fn change_members(&self, request: ChannelRequest, membership: Membership) -> Result<()> {
+        let group = group_id(request.channel_type, &request.channel_id)?;
+        let members = subscribers(&request.subscribers)?;
+        if members.is_empty() {
+            return Err(Error::invalid_argument(
+                "subscribers: is empty; list at least one uid",
+            ));
+        }
+        match membership {
+            Membership::Add => self.store.add_members(group, members).await,
+            Membership::Remove => self.store.remove_members(group, members).await,
+        }
+    }
+
+    /// `POST /channel/delete`: dismisses the group; members keep read-only conversations.
+    pub async fn dismiss_group(&self, channel: ChannelRef) -> Result<()> {
+        let group = group_id(channel.channel_type, &channel.channel_id)?;
+        self.store.dismiss_group(group).await
+    }
+}
+
+/// Group endpoints take `channel_type` 2 only: personal channels have no member list to manage.
+fn group_id(channel_type: i64, channel_id: &str) -> Result<GroupId> {
+    if channel_type != ChannelKind::Group.code() {
+        return Err(Error::invalid_argument(format!(
+            "channel_type: {channel_type} is not supported here; groups are channel_type 2"
+        )));
+    }
+    GroupId::parse(channel_id, "channel_id")
+}
+
+/// Parses the member list, dropping repeats.
+fn subscribers(uids: &[String]) -> Result<Vec<Uid>> {
+    let mut seen = HashSet::new();
+    let mut members = Vec::with_capacity(uids.len());
+    for uid in uids {
+        let uid = Uid::parse(uid, "subscribers")?;
+        if seen.insert(uid.clone()) {
+            members.push(uid);
+        }
+    }
+    Ok(members)
+}

@@ -1,0 +1,95 @@
+//! Natter's service layer: validates requests, decides who may do what, calls the store and
+//! shapes the results as API.md's wire types. HTTP handlers call exactly one method here.
+
+mod access;
+mod conversations;
+mod groups;
+mod messaging;
+mod metrics;
+mod present;
+mod users;
+
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+
+use natter_core::Result;
+use natter_core::wire::AppSettings;
+use natter_store::Store;
+
+pub use access::{Actor, Principal};
+pub use conversations::ListOptions;
+pub use metrics::Metrics;
+
+/// The settings key under which `sync_conversation_deletion` is stored.
+const SYNC_DELETION_KEY: &str = "sync_conversation_deletion";
+
+/// The whole service, shared by every request.
+pub struct Natter {
+    store: Arc<dyn Store>,
+    manager_token: Option<String>,
+    /// Read on every deletion, so kept in memory; the stored value survives restarts.
+    sync_conversation_deletion: AtomicBool,
+    pub metrics: Metrics,
+}
+
+impl Natter {
+    /// Starts the service on a store. `sync_conversation_deletion` given explicitly at start
+    /// overrides (and replaces) the stored setting; otherwise the stored one applies.
+    pub async fn start(
+        store: Arc<dyn Store>,
+        manager_token: Option<String>,
+        sync_conversation_deletion: Option<bool>,
+    ) -> Result<Self> {
+        let stored = store.setting(SYNC_DELETION_KEY).await?;
+        let sync = match sync_conversation_deletion {
+            Some(value) => {
+                store
+                    .set_setting(SYNC_DELETION_KEY, value.to_string())
+                    .await?;
+                value
+            }
+            None => stored.as_deref() == Some("true"),
+        };
+        Ok(Self {
+            store,
+            manager_token: manager_token.filter(|token| !token.is_empty()),
+            sync_conversation_deletion: AtomicBool::new(sync),
+            metrics: Metrics::default(),
+        })
+    }
+
+    pub fn settings(&self) -> AppSettings {
+        AppSettings {
+            sync_conversation_deletion: self.sync_conversation_deletion.load(Ordering::SeqCst),
+        }
+    }
+
+    pub async fn update_settings(&self, settings: AppSettings) -> Result<AppSettings> {
+        self.store
+            .set_setting(
+                SYNC_DELETION_KEY,
+                settings.sync_conversation_deletion.to_string(),
+            )
+            .await?;
+        self.sync_conversation_deletion
+            .store(settings.sync_conversation_deletion, Ordering::SeqCst);
+        Ok(self.settings())
+    }
+
+    /// Whether the store answers: a cheap read through the same path every request takes.
+    pub async fn check_health(&self) -> Result<()> {
+        self.store.setting(SYNC_DELETION_KEY).await.map(drop)
+    }
+
+    /// Finishes accepted writes and closes the store.
+    pub async fn close(&self) {
+        self.store.close().await;
+    }
+}
+
+fn now_ms() -> i64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|elapsed| elapsed.as_millis() as i64)
+        .unwrap_or_default()
+}

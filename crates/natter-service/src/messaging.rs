@@ -1,0 +1,138 @@
+//! Sending messages and reading history, on both surfaces.
+
+use base64::Engine;
+use base64::engine::general_purpose::STANDARD as BASE64;
+use natter_core::limits::{MAX_CLIENT_MSG_NO_LEN, MAX_PAGE_SIZE, MAX_PAYLOAD_BYTES};
+use natter_core::wire::{self, ServerSendRequest, ServerSendResult};
+use natter_core::{ConversationId, Error, Result, Uid};
+use natter_store::{NewMessage, Sent};
+use serde_json::Value;
+
+use crate::{Natter, now_ms, present};
+
+impl Natter {
+    /// `POST /v1/messages`: a user sends a JSON payload to one of their conversations.
+    pub async fn send_message(
+        &self,
+        from: &Uid,
+        request: wire::SendMessageRequest,
+    ) -> Result<wire::Message> {
+        let to = ConversationId::parse(&request.conversation_id)?;
+        if !request.payload.is_object() {
+            return Err(Error::invalid_argument("payload: must be a JSON object"));
+        }
+        let payload = compact_payload(&request.payload, "payload")?;
+        let client_msg_no = client_msg_no(request.client_msg_id, "clientMsgID")?;
+        let sent = self
+            .store
+            .send_message(NewMessage {
+                from: from.clone(),
+                to: to.clone(),
+                payload,
+                client_msg_no,
+                time_ms: now_ms(),
+            })
+            .await?;
+        self.count_sent(&sent);
+        Ok(present::message(&sent.message, &to))
+    }
+
+    /// `POST /message/send`: the app backend sends on behalf of `from_uid`, payload in base64.
+    pub async fn server_send(&self, request: ServerSendRequest) -> Result<ServerSendResult> {
+        let from = Uid::parse(&request.from_uid, "from_uid")?;
+        let to = ConversationId::from_channel(request.channel_type, &request.channel_id)?;
+        let bytes = BASE64
+            .decode(request.payload.as_bytes())
+            .map_err(|error| Error::invalid_argument(format!("payload: not base64 ({error})")))?;
+        let payload: Value = serde_json::from_slice(&bytes).map_err(|error| {
+            Error::invalid_argument(format!(
+                "payload: base64 of something that is not JSON ({error})"
+            ))
+        })?;
+        let payload = compact_payload(&payload, "payload")?;
+        let client_msg_no = client_msg_no(request.client_msg_no, "client_msg_no")?;
+        let sent = self
+            .store
+            .send_message(NewMessage {
+                from,
+                to,
+                payload,
+                client_msg_no,
+                time_ms: now_ms(),
+            })
+            .await?;
+        self.count_sent(&sent);
+        Ok(ServerSendResult {
+            message_id: sent.message.id,
+            message_seq: sent.message.seq,
+            client_msg_no: sent.message.client_msg_no.unwrap_or_default(),
+        })
+    }
+
+    fn count_sent(&self, sent: &Sent) {
+        if !sent.duplicate {
+            self.metrics.message_sent();
+        }
+    }
+
+    /// `GET /v1/conversations/{id}/messages`: what this user may see, oldest first.
+    pub async fn history(
+        &self,
+        uid: &Uid,
+        conversation_id: &str,
+        before: Option<u64>,
+        limit: Option<u32>,
+    ) -> Result<wire::MessageListResponse> {
+        let conversation = ConversationId::parse(conversation_id)?;
+        let limit = page_size(limit)?;
+        let history = self
+            .store
+            .history(uid.clone(), conversation.clone(), before, limit)
+            .await?;
+        Ok(wire::MessageListResponse {
+            message_list: history
+                .messages
+                .iter()
+                .map(|message| present::message(message, &conversation))
+                .collect(),
+            is_completed: history.is_complete,
+        })
+    }
+}
+
+/// The payload's compact JSON text, at most 64 KiB.
+fn compact_payload(payload: &Value, field: &str) -> Result<String> {
+    let text = serde_json::to_string(payload).map_err(Error::internal)?;
+    if text.len() > MAX_PAYLOAD_BYTES {
+        return Err(Error::payload_too_large(format!(
+            "{field}: {} bytes as compact JSON; at most {MAX_PAYLOAD_BYTES}",
+            text.len()
+        )));
+    }
+    Ok(text)
+}
+
+fn client_msg_no(number: Option<String>, field: &str) -> Result<Option<String>> {
+    match number {
+        Some(number) if number.is_empty() => Err(Error::invalid_argument(format!(
+            "{field}: must not be empty (leave it out instead)"
+        ))),
+        Some(number) if number.chars().count() > MAX_CLIENT_MSG_NO_LEN => {
+            Err(Error::invalid_argument(format!(
+                "{field}: longer than {MAX_CLIENT_MSG_NO_LEN} characters"
+            )))
+        }
+        other => Ok(other),
+    }
+}
+
+/// A page size of 1 to 100; 20 when not given.
+pub(crate) fn page_size(limit: Option<u32>) -> Result<u32> {
+    match limit {
+        None => Ok(natter_core::limits::DEFAULT_PAGE_SIZE),
+        Some(limit) if (1..=MAX_PAGE_SIZE).contains(&limit) => Ok(limit),
+        Some(limit) => Err(Error::invalid_argument(format!(
+            "limit: {limit} is out of range; use 1 to {MAX_PAGE_SIZE}"
+        ))),
+    }
+}

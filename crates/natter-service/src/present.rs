@@ -1,0 +1,79 @@
+//! Shapes stored values as API.md's wire types.
+
+use base64::Engine;
+use base64::engine::general_purpose::STANDARD as BASE64;
+use natter_core::ConversationId;
+use natter_core::wire;
+use natter_store::{ConversationView, StoredMessage};
+use serde_json::Value;
+
+/// Payloads are stored as the compact JSON text that was validated on send.
+fn payload_value(message: &StoredMessage) -> Value {
+    serde_json::from_str(&message.payload).unwrap_or(Value::Null)
+}
+
+pub(crate) fn message(stored: &StoredMessage, conversation: &ConversationId) -> wire::Message {
+    wire::Message {
+        message_id: stored.id.to_string(),
+        conversation_id: conversation.to_string(),
+        seq: stored.seq,
+        from: stored.from.clone(),
+        time: stored.time_ms,
+        payload: payload_value(stored),
+        client_msg_id: stored.client_msg_no.clone(),
+    }
+}
+
+pub(crate) fn conversation(view: &ConversationView) -> wire::Conversation {
+    let prefs = &view.state.prefs;
+    wire::Conversation {
+        conversation_id: view.id.to_string(),
+        kind: view.id.type_name().to_owned(),
+        unread_count: view.unread(),
+        last_message: view.last_message.as_ref().map(|last| wire::LastMessage {
+            message_id: last.id.to_string(),
+            seq: last.seq,
+            from: last.from.clone(),
+            time: last.time_ms,
+            payload: payload_value(last),
+        }),
+        is_pinned: prefs.pinned,
+        is_archived: prefs.archived,
+        message_remind_type: prefs.remind.name().to_owned(),
+        mark_list: (0..64)
+            .map(|bit| 1u64 << bit)
+            .filter(|mark| prefs.marks & mark != 0)
+            .collect(),
+        conversation_group_list: Vec::new(),
+        draft_text: prefs.draft.clone(),
+        custom_data: prefs.custom_data.clone(),
+        version: view.version,
+    }
+}
+
+/// A message in WuKongIM's shape, as `channel_id`/`channel_type` name it for the viewer.
+pub(crate) fn server_message(
+    stored: &StoredMessage,
+    channel_id: &str,
+    channel_type: i64,
+) -> wire::ServerMessage {
+    wire::ServerMessage {
+        message_id: stored.id,
+        message_seq: stored.seq,
+        client_msg_no: stored.client_msg_no.clone().unwrap_or_default(),
+        from_uid: stored.from.clone(),
+        channel_id: channel_id.to_owned(),
+        channel_type,
+        timestamp: stored.time_ms / 1000,
+        payload: BASE64.encode(stored.payload.as_bytes()),
+    }
+}
+
+/// WuKongIM's `channel_id` for a conversation: the peer's uid or the group ID.
+pub(crate) fn channel_id(conversation: &ConversationId) -> String {
+    match conversation {
+        ConversationId::C2c(peer) => peer.to_string(),
+        ConversationId::Group(group) => group.to_string(),
+        ConversationId::System => conversation.to_string(),
+    }
+}

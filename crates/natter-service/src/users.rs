@@ -1,0 +1,49 @@
+//! Users and their device tokens.
+
+use natter_core::limits::{MAX_TOKEN_LEN, MIN_TOKEN_LEN};
+use natter_core::wire::UserTokenRequest;
+use natter_core::{Error, Result, Uid};
+use natter_store::{Device, TokenHash};
+use sha2::{Digest, Sha256};
+
+use crate::{Natter, now_ms};
+
+/// Tokens are stored as their SHA-256: a leaked database gives no usable tokens. A fast hash is
+/// enough because device tokens are long random strings issued by the app backend.
+pub(crate) fn hash_token(token: &str) -> TokenHash {
+    Sha256::digest(token.as_bytes()).into()
+}
+
+impl Natter {
+    /// `POST /user/token`: creates the user if new and sets the token of one of its devices,
+    /// replacing that device's previous token.
+    pub async fn set_user_token(&self, request: UserTokenRequest) -> Result<()> {
+        let uid = Uid::parse(&request.uid, "uid")?;
+        let length = request.token.chars().count();
+        if !(MIN_TOKEN_LEN..=MAX_TOKEN_LEN).contains(&length) {
+            return Err(Error::invalid_argument(format!(
+                "token: must be {MIN_TOKEN_LEN} to {MAX_TOKEN_LEN} characters, got {length}"
+            )));
+        }
+        if request.device_flag > 2 {
+            return Err(Error::invalid_argument(format!(
+                "device_flag: {} is not a device; use 0 (app), 1 (web) or 2 (pc)",
+                request.device_flag
+            )));
+        }
+        if request.device_level > 1 {
+            return Err(Error::invalid_argument(format!(
+                "device_level: {} is not a level; use 0 (slave) or 1 (master)",
+                request.device_level
+            )));
+        }
+        let device = Device {
+            uid,
+            device_flag: request.device_flag,
+            device_level: request.device_level,
+        };
+        self.store
+            .set_device_token(device, hash_token(&request.token), now_ms())
+            .await
+    }
+}

@@ -1,0 +1,79 @@
+//! Storage for Natter: the [`Store`] trait the service layer talks to, and its embedded SQLite
+//! implementation.
+//!
+//! A store applies the conversation rules of `natter_core::rules` inside its transactions: it
+//! loads a conversation's state, lets the rule change it, and saves it with a fresh version.
+
+mod model;
+pub mod sqlite;
+
+use async_trait::async_trait;
+use natter_core::{ConversationId, GroupId, Result, Uid};
+
+pub use model::*;
+
+/// Everything the service needs from storage. Every write is one transaction: it is applied
+/// whole or not at all, and is durable (fsync'd) before the call returns.
+#[async_trait]
+pub trait Store: Send + Sync + 'static {
+    /// Creates the user if new and sets the token of one of its devices.
+    async fn set_device_token(
+        &self,
+        device: Device,
+        token_hash: TokenHash,
+        now_ms: i64,
+    ) -> Result<()>;
+    /// The device whose token hashes to `token_hash`, compared in constant time.
+    async fn device_by_token(&self, token_hash: TokenHash) -> Result<Option<Device>>;
+
+    /// Creates the group or adds members; with `reset`, the listed members become the only ones.
+    async fn upsert_group(&self, group: GroupId, members: Vec<Uid>, reset: bool) -> Result<()>;
+    /// Adds members to an existing group.
+    async fn add_members(&self, group: GroupId, members: Vec<Uid>) -> Result<()>;
+    /// Removes members: each keeps a read-only conversation with history up to now.
+    async fn remove_members(&self, group: GroupId, members: Vec<Uid>) -> Result<()>;
+    /// Dismisses a group: every member keeps a read-only conversation.
+    async fn dismiss_group(&self, group: GroupId) -> Result<()>;
+
+    /// Appends a message to its channel with the next seq and updates every member's
+    /// conversation. A repeated `client_msg_no` from the same sender returns the first message.
+    async fn send_message(&self, message: NewMessage) -> Result<Sent>;
+    /// Messages of one conversation that this user may see, newest `limit` before `before`.
+    async fn history(
+        &self,
+        uid: Uid,
+        conversation: ConversationId,
+        before: Option<u64>,
+        limit: u32,
+    ) -> Result<History>;
+
+    async fn list_conversations(&self, uid: Uid, query: ListQuery) -> Result<ConversationPage>;
+    /// The conversation if it is in the user's list (archived included).
+    async fn conversation(
+        &self,
+        uid: Uid,
+        conversation: ConversationId,
+    ) -> Result<Option<ConversationView>>;
+    async fn total_unread(&self, uid: Uid) -> Result<u64>;
+    async fn changes_since(&self, uid: Uid, since: u64) -> Result<Changes>;
+
+    /// Applies one change to conversations of one user, all or nothing.
+    async fn update_conversations(
+        &self,
+        update: ConversationUpdate,
+    ) -> Result<Vec<ConversationView>>;
+    /// Deletes conversations of one user and writes the audit record, in one transaction.
+    async fn delete_conversations(&self, deletion: Deletion) -> Result<Vec<ConversationView>>;
+    async fn audit_log(
+        &self,
+        uid: Option<Uid>,
+        before_id: Option<i64>,
+        limit: u32,
+    ) -> Result<Vec<AuditRecord>>;
+
+    async fn setting(&self, key: &'static str) -> Result<Option<String>>;
+    async fn set_setting(&self, key: &'static str, value: String) -> Result<()>;
+
+    /// Finishes every accepted write and closes the database.
+    async fn close(&self);
+}

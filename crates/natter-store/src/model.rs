@@ -1,0 +1,221 @@
+//! The values that cross the [`crate::Store`] boundary.
+
+use natter_core::rules::ConversationState;
+use natter_core::{ChannelKind, ConversationId, Uid};
+
+/// SHA-256 of a device token: tokens are never stored in clear.
+pub type TokenHash = [u8; 32];
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Device {
+    pub uid: Uid,
+    /// 0 app, 1 web, 2 pc.
+    pub device_flag: u8,
+    /// 1 master, 0 slave.
+    pub device_level: u8,
+}
+
+#[derive(Debug, Clone)]
+pub struct NewMessage {
+    pub from: Uid,
+    /// The conversation as the sender names it.
+    pub to: ConversationId,
+    /// Compact JSON text of the payload.
+    pub payload: String,
+    pub client_msg_no: Option<String>,
+    pub time_ms: i64,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StoredMessage {
+    /// Globally unique, increasing message ID.
+    pub id: i64,
+    pub seq: u64,
+    pub from: String,
+    pub time_ms: i64,
+    pub client_msg_no: Option<String>,
+    /// Compact JSON text of the payload.
+    pub payload: String,
+}
+
+/// The outcome of a send.
+#[derive(Debug, Clone)]
+pub struct Sent {
+    pub message: StoredMessage,
+    /// True when `client_msg_no` matched an earlier message, which is returned instead.
+    pub duplicate: bool,
+    /// The members whose conversations changed, each with the conversation as they name it.
+    pub recipients: Vec<(Uid, ConversationId)>,
+}
+
+#[derive(Debug, Clone)]
+pub struct History {
+    /// Oldest first.
+    pub messages: Vec<StoredMessage>,
+    /// No older message is visible to this user.
+    pub is_complete: bool,
+}
+
+/// One user's conversation with what is needed to show it.
+#[derive(Debug, Clone)]
+pub struct ConversationView {
+    pub id: ConversationId,
+    pub state: ConversationState,
+    pub version: u64,
+    pub channel_last_seq: u64,
+    /// The last message this user may see, if any.
+    pub last_message: Option<StoredMessage>,
+}
+
+impl ConversationView {
+    pub fn unread(&self) -> u64 {
+        self.state.unread(self.channel_last_seq)
+    }
+}
+
+/// Position in the list, which is ordered pinned first, then newest activity, then channel.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ListCursor {
+    pub pinned: bool,
+    pub activity_ms: i64,
+    pub channel_id: i64,
+}
+
+impl ListCursor {
+    /// An opaque text form for clients.
+    pub fn encode(&self) -> String {
+        format!(
+            "{}.{}.{}",
+            u8::from(self.pinned),
+            self.activity_ms,
+            self.channel_id
+        )
+    }
+
+    pub fn decode(text: &str) -> Option<Self> {
+        let mut parts = text.split('.');
+        let pinned = match parts.next()? {
+            "0" => false,
+            "1" => true,
+            _ => return None,
+        };
+        let activity_ms = parts.next()?.parse().ok()?;
+        let channel_id = parts.next()?.parse().ok()?;
+        parts.next().is_none().then_some(Self {
+            pinned,
+            activity_ms,
+            channel_id,
+        })
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct ListQuery {
+    /// List archived conversations instead of the default list.
+    pub archived: bool,
+    pub kind: Option<ChannelKind>,
+    pub after: Option<ListCursor>,
+    pub limit: u32,
+}
+
+#[derive(Debug, Clone)]
+pub struct ConversationPage {
+    pub conversations: Vec<ConversationView>,
+    /// Where the next page starts; `None` when this was the last page.
+    pub next: Option<ListCursor>,
+}
+
+/// What changed for a user since a version.
+#[derive(Debug, Clone)]
+pub struct Changes {
+    /// Changed conversations in the list (archived included).
+    pub changed: Vec<ConversationView>,
+    /// Conversations deleted with deletion sync on.
+    pub deleted: Vec<ConversationId>,
+    pub version: u64,
+    /// The given version is not one this user's list ever had: reload the whole list.
+    pub reset_required: bool,
+}
+
+/// A change a user makes to some of their conversations.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Change {
+    MarkRead { up_to: Option<u64> },
+    SetUnread(u64),
+    Pin(bool),
+    Archive(bool),
+}
+
+impl Change {
+    /// Pinning may bring a deleted conversation back; every other change needs it in the list.
+    pub fn needs_listed(self) -> bool {
+        !matches!(self, Change::Pin(true))
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct ConversationUpdate {
+    pub uid: Uid,
+    pub conversations: Vec<ConversationId>,
+    pub change: Change,
+    pub now_ms: i64,
+}
+
+/// Which surface a deletion came through.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Via {
+    Client,
+    Server,
+}
+
+impl Via {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Via::Client => "client",
+            Via::Server => "server",
+        }
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct Deletion {
+    pub uid: Uid,
+    pub conversations: Vec<ConversationId>,
+    pub clear_history: bool,
+    /// The app's `sync_conversation_deletion` at the time of the deletion.
+    pub synced: bool,
+    /// The acting uid, or `manager`.
+    pub actor: String,
+    pub via: Via,
+    pub at_ms: i64,
+}
+
+/// One accepted delete call, as written to the audit log.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AuditRecord {
+    pub id: i64,
+    pub at_ms: i64,
+    pub actor: String,
+    pub uid: String,
+    pub conversation_ids: Vec<String>,
+    pub clear_history: bool,
+    pub via: String,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn cursor_round_trips_and_rejects_garbage() {
+        let cursor = ListCursor {
+            pinned: true,
+            activity_ms: 1_763_700_000_000,
+            channel_id: 42,
+        };
+        assert_eq!(ListCursor::decode(&cursor.encode()), Some(cursor));
+        for bad in ["", "x", "2.1.1", "1.1", "1.1.1.1", "1.a.1"] {
+            assert_eq!(ListCursor::decode(bad), None, "{bad:?}");
+        }
+    }
+}

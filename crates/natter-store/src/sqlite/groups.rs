@@ -1,0 +1,145 @@
+//! Group membership. Joining and leaving open and close membership windows; a member who leaves
+//! keeps a read-only conversation with history up to the moment they left.
+
+use std::collections::HashSet;
+
+use natter_core::{ChannelKind, ConversationId, Error, GroupId, Result, Uid};
+use rusqlite::Connection;
+
+use super::pool::db_error;
+use super::rows::{self, Channel};
+
+pub(crate) fn upsert(
+    conn: &Connection,
+    group: &GroupId,
+    members: &[Uid],
+    reset: bool,
+    now_ms: i64,
+) -> Result<()> {
+    require_users(conn, members)?;
+    let channel = match rows::find_channel(conn, ChannelKind::Group, group.as_str())? {
+        Some(channel) if channel.dismissed => {
+            conn.prepare_cached("UPDATE channels SET dismissed = 0 WHERE id = ?1")
+                .and_then(|mut statement| statement.execute([channel.id]))
+                .map_err(db_error)?;
+            Channel {
+                dismissed: false,
+                ..channel
+            }
+        }
+        Some(channel) => channel,
+        None => rows::create_channel(conn, ChannelKind::Group, group.as_str(), now_ms)?,
+    };
+    for member in members {
+        join(conn, &channel, group, member)?;
+    }
+    if reset {
+        let keep: HashSet<&Uid> = members.iter().collect();
+        for member in current_members(conn, channel.id)? {
+            if !keep.contains(&member) {
+                leave(conn, &channel, group, &member)?;
+            }
+        }
+    }
+    Ok(())
+}
+
+pub(crate) fn add_members(conn: &Connection, group: &GroupId, members: &[Uid]) -> Result<()> {
+    require_users(conn, members)?;
+    let channel = existing_group(conn, group)?;
+    if channel.dismissed {
+        return Err(Error::conflict(format!(
+            "group {group:?} was dismissed; create it again with POST /channel"
+        )));
+    }
+    for member in members {
+        join(conn, &channel, group, member)?;
+    }
+    Ok(())
+}
+
+pub(crate) fn remove_members(conn: &Connection, group: &GroupId, members: &[Uid]) -> Result<()> {
+    let channel = existing_group(conn, group)?;
+    for member in members {
+        leave(conn, &channel, group, member)?;
+    }
+    Ok(())
+}
+
+pub(crate) fn dismiss(conn: &Connection, group: &GroupId) -> Result<()> {
+    let channel = existing_group(conn, group)?;
+    for member in current_members(conn, channel.id)? {
+        leave(conn, &channel, group, &member)?;
+    }
+    conn.prepare_cached("UPDATE channels SET dismissed = 1 WHERE id = ?1")
+        .and_then(|mut statement| statement.execute([channel.id]))
+        .map_err(db_error)?;
+    Ok(())
+}
+
+fn existing_group(conn: &Connection, group: &GroupId) -> Result<Channel> {
+    rows::find_channel(conn, ChannelKind::Group, group.as_str())?
+        .ok_or_else(|| Error::not_found(format!("group {group:?} does not exist")))
+}
+
+fn require_users(conn: &Connection, uids: &[Uid]) -> Result<()> {
+    for uid in uids {
+        if !rows::user_exists(conn, uid)? {
+            return Err(Error::not_found(format!(
+                "subscribers: user {uid:?} does not exist (no token was ever issued for them)"
+            )));
+        }
+    }
+    Ok(())
+}
+
+fn current_members(conn: &Connection, channel_id: i64) -> Result<Vec<Uid>> {
+    let uids: Vec<String> = conn
+        .prepare_cached("SELECT uid FROM conversations WHERE channel_id = ?1 AND left_seq IS NULL")
+        .and_then(|mut statement| {
+            statement
+                .query_map([channel_id], |row| row.get(0))?
+                .collect()
+        })
+        .map_err(db_error)?;
+    uids.iter().map(|uid| Uid::parse(uid, "uid")).collect()
+}
+
+/// Opens a membership window starting after the channel's current last message.
+fn join(conn: &Connection, channel: &Channel, group: &GroupId, uid: &Uid) -> Result<()> {
+    let conversation = ConversationId::Group(group.clone());
+    let join_seq = channel.last_seq + 1;
+    match rows::load(conn, uid, &conversation)? {
+        Some(loaded) if loaded.view.state.is_member() => return Ok(()),
+        Some(loaded) => {
+            let mut state = loaded.view.state;
+            state.rejoin(join_seq);
+            rows::save(conn, uid, channel.id, &state)?;
+        }
+        None => rows::insert(conn, uid, channel.id, &conversation, join_seq)?,
+    }
+    conn.prepare_cached("INSERT INTO memberships (channel_id, uid, join_seq) VALUES (?1, ?2, ?3)")
+        .and_then(|mut statement| statement.execute((channel.id, uid.as_str(), join_seq)))
+        .map_err(db_error)?;
+    Ok(())
+}
+
+/// Closes the member's open window at the channel's last seq; not a member: nothing to do.
+fn leave(conn: &Connection, channel: &Channel, group: &GroupId, uid: &Uid) -> Result<()> {
+    let conversation = ConversationId::Group(group.clone());
+    let Some(loaded) = rows::load(conn, uid, &conversation)? else {
+        return Ok(());
+    };
+    let mut state = loaded.view.state;
+    if !state.leave(channel.last_seq) {
+        return Ok(());
+    }
+    rows::save(conn, uid, channel.id, &state)?;
+    conn.prepare_cached(
+        "UPDATE memberships SET left_seq = ?1 WHERE channel_id = ?2 AND uid = ?3 \
+         AND left_seq IS NULL",
+    )
+    .and_then(|mut statement| statement.execute((channel.last_seq, channel.id, uid.as_str())))
+    .map_err(db_error)?;
+    Ok(())
+}

@@ -1,0 +1,286 @@
+//! Sending messages and reading history.
+
+use natter_core::rules::ConversationState;
+use natter_core::{ConversationId, Error, Result, Uid};
+use rusqlite::{Connection, OptionalExtension};
+
+use super::pool::db_error;
+use super::rows::{self, Channel, MESSAGE_COLUMNS};
+use crate::{History, NewMessage, Sent, StoredMessage};
+
+/// Appends the message with the channel's next seq and applies it to every current member's
+/// conversation. Runs on the writer, so seqs of one channel are gapless and ordered.
+pub(crate) fn send(conn: &Connection, message: NewMessage) -> Result<Sent> {
+    if let Some(first) = earlier_send(conn, &message)? {
+        return Ok(first);
+    }
+    let channel = sending_channel(conn, &message)?;
+    let seq = channel.last_seq + 1;
+    conn.prepare_cached("UPDATE channels SET last_seq = ?1 WHERE id = ?2")
+        .and_then(|mut statement| statement.execute((seq, channel.id)))
+        .map_err(db_error)?;
+    conn.prepare_cached(
+        "INSERT INTO messages (channel_id, seq, from_uid, time_ms, client_msg_no, payload) \
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+    )
+    .and_then(|mut statement| {
+        statement.execute((
+            channel.id,
+            seq,
+            message.from.as_str(),
+            message.time_ms,
+            &message.client_msg_no,
+            &message.payload,
+        ))
+    })
+    .map_err(db_error)?;
+    let stored = StoredMessage {
+        id: conn.last_insert_rowid(),
+        seq,
+        from: message.from.to_string(),
+        time_ms: message.time_ms,
+        client_msg_no: message.client_msg_no,
+        payload: message.payload,
+    };
+    let recipients = deliver(conn, channel.id, &stored, &message.from)?;
+    Ok(Sent {
+        message: stored,
+        duplicate: false,
+        recipients,
+    })
+}
+
+/// The first message sent with this sender's `client_msg_no`, if any. The same number in another
+/// conversation is a conflict, not a retry.
+fn earlier_send(conn: &Connection, message: &NewMessage) -> Result<Option<Sent>> {
+    let Some(number) = &message.client_msg_no else {
+        return Ok(None);
+    };
+    let sql = format!(
+        "SELECT m.channel_id, {MESSAGE_COLUMNS} FROM messages m \
+         WHERE from_uid = ?1 AND client_msg_no = ?2"
+    );
+    let found = conn
+        .prepare_cached(&sql)
+        .and_then(|mut statement| {
+            statement
+                .query_row((message.from.as_str(), number), |row| {
+                    let channel_id: i64 = row.get(0)?;
+                    let stored = StoredMessage {
+                        id: row.get(1)?,
+                        seq: row.get(2)?,
+                        from: row.get(3)?,
+                        time_ms: row.get(4)?,
+                        client_msg_no: row.get(5)?,
+                        payload: row.get(6)?,
+                    };
+                    Ok((channel_id, stored))
+                })
+                .optional()
+        })
+        .map_err(db_error)?;
+    let Some((channel_id, stored)) = found else {
+        return Ok(None);
+    };
+    let same_conversation = rows::load(conn, &message.from, &message.to)?
+        .is_some_and(|loaded| loaded.channel.id == channel_id);
+    if !same_conversation {
+        return Err(Error::conflict(format!(
+            "clientMsgID {number:?} was already used by {} for another conversation",
+            message.from
+        )));
+    }
+    Ok(Some(Sent {
+        message: stored,
+        duplicate: true,
+        recipients: Vec::new(),
+    }))
+}
+
+/// Finds (or, for a first personal message, creates) the channel and checks that the sender may
+/// write to it.
+fn sending_channel(conn: &Connection, message: &NewMessage) -> Result<Channel> {
+    let sender = &message.from;
+    let key = rows::channel_key(sender, &message.to);
+    let kind = message.to.kind();
+    match &message.to {
+        ConversationId::C2c(peer) => {
+            if peer == sender {
+                return Err(Error::invalid_conversation_id(format!(
+                    "conversationID {:?}: a user cannot message themself",
+                    message.to.to_string()
+                )));
+            }
+            if !rows::user_exists(conn, peer)? {
+                return Err(Error::not_found(format!(
+                    "user {peer:?} does not exist (no token was ever issued for them)"
+                )));
+            }
+            if let Some(channel) = rows::find_channel(conn, kind, &key)? {
+                return Ok(channel);
+            }
+            let channel = rows::create_channel(conn, kind, &key, message.time_ms)?;
+            rows::insert(conn, sender, channel.id, &message.to, 1)?;
+            rows::insert(
+                conn,
+                peer,
+                channel.id,
+                &ConversationId::C2c(sender.clone()),
+                1,
+            )?;
+            Ok(channel)
+        }
+        ConversationId::Group(group) => {
+            let channel = rows::find_channel(conn, kind, &key)?
+                .ok_or_else(|| Error::not_found(format!("group {group:?} does not exist")))?;
+            match rows::load(conn, sender, &message.to)? {
+                None => Err(Error::permission_denied(format!(
+                    "{sender} is not a member of group {group:?}"
+                ))),
+                Some(loaded) if !loaded.view.state.is_member() => {
+                    Err(Error::not_a_member(if channel.dismissed {
+                        format!("group {group:?} was dismissed; its conversation is read-only")
+                    } else {
+                        format!("{sender} is no longer a member of group {group:?}")
+                    }))
+                }
+                Some(_) => Ok(channel),
+            }
+        }
+        ConversationId::System => Err(Error::permission_denied(
+            "only the app backend can send to @TIM#SYSTEM",
+        )),
+    }
+}
+
+/// Applies the new message to each current member's conversation (and revives deleted ones).
+fn deliver(
+    conn: &Connection,
+    channel_id: i64,
+    message: &StoredMessage,
+    sender: &Uid,
+) -> Result<Vec<(Uid, ConversationId)>> {
+    let sql = format!(
+        "SELECT {}, c.uid FROM conversations c JOIN channels ch ON ch.id = c.channel_id \
+         WHERE c.channel_id = ?1 AND c.left_seq IS NULL",
+        rows::LOADED_COLUMNS
+    );
+    let members = conn
+        .prepare_cached(&sql)
+        .and_then(|mut statement| {
+            statement
+                .query_map([channel_id], |row| {
+                    let loaded = rows::read_loaded(row)?;
+                    let uid: String = row.get(rows::LOADED_COLUMN_COUNT)?;
+                    Ok((uid, loaded))
+                })?
+                .collect::<rusqlite::Result<Vec<_>>>()
+        })
+        .map_err(db_error)?;
+    let mut recipients = Vec::with_capacity(members.len());
+    for (uid, loaded) in members {
+        let uid = Uid::parse(&uid, "uid")?;
+        let mut state: ConversationState = loaded.view.state;
+        state.on_message(message.seq, message.time_ms, &uid == sender);
+        rows::save(conn, &uid, channel_id, &state)?;
+        recipients.push((uid, loaded.view.id));
+    }
+    Ok(recipients)
+}
+
+/// Messages this user may see: inside a membership window, after their cleared history, before
+/// `before`; newest `limit` of them, returned oldest first.
+pub(crate) fn history(
+    conn: &Connection,
+    uid: &Uid,
+    conversation: &ConversationId,
+    before: Option<u64>,
+    limit: u32,
+) -> Result<History> {
+    let Some(loaded) = rows::load(conn, uid, conversation)? else {
+        return no_history_for(conn, uid, conversation);
+    };
+    let windows = visibility_windows(conn, uid, &loaded)?;
+    let floor = loaded.view.state.cleared_to_seq;
+    let before = before.unwrap_or(u64::MAX).min(loaded.channel.last_seq + 1);
+    let mut messages = Vec::with_capacity(limit as usize + 1);
+    let sql = format!(
+        "SELECT {MESSAGE_COLUMNS} FROM messages WHERE channel_id = ?1 AND seq >= ?2 AND seq <= ?3 \
+         ORDER BY seq DESC LIMIT ?4"
+    );
+    let mut statement = conn.prepare_cached(&sql).map_err(db_error)?;
+    // Newest window first, so the page fills from the most recent visible messages.
+    for (first, last) in windows.into_iter().rev() {
+        let first = first.max(floor + 1);
+        let last = last.min(before.saturating_sub(1));
+        let wanted = limit as usize + 1 - messages.len();
+        if first > last || wanted == 0 {
+            continue;
+        }
+        let page = statement
+            .query_map(
+                (loaded.channel.id, first, last, wanted as i64),
+                rows::read_message,
+            )
+            .and_then(|rows| rows.collect::<rusqlite::Result<Vec<_>>>())
+            .map_err(db_error)?;
+        messages.extend(page);
+    }
+    let is_complete = messages.len() <= limit as usize;
+    messages.truncate(limit as usize);
+    messages.reverse();
+    Ok(History {
+        messages,
+        is_complete,
+    })
+}
+
+/// Why a user without a conversation row sees no history: an empty personal chat, a group they
+/// never joined, or something that does not exist.
+fn no_history_for(conn: &Connection, uid: &Uid, conversation: &ConversationId) -> Result<History> {
+    let empty = History {
+        messages: Vec::new(),
+        is_complete: true,
+    };
+    match conversation {
+        ConversationId::C2c(peer) if rows::user_exists(conn, peer)? => Ok(empty),
+        ConversationId::C2c(peer) => Err(Error::not_found(format!("user {peer:?} does not exist"))),
+        ConversationId::Group(group) => {
+            let key = rows::channel_key(uid, conversation);
+            if rows::find_channel(conn, conversation.kind(), &key)?.is_some() {
+                Err(Error::permission_denied(format!(
+                    "{uid} was never a member of group {group:?}"
+                )))
+            } else {
+                Err(Error::not_found(format!("group {group:?} does not exist")))
+            }
+        }
+        ConversationId::System => Ok(empty),
+    }
+}
+
+/// The seq ranges (inclusive) this user belongs to, oldest first.
+fn visibility_windows(
+    conn: &Connection,
+    uid: &Uid,
+    loaded: &rows::Loaded,
+) -> Result<Vec<(u64, u64)>> {
+    if !matches!(loaded.view.id, ConversationId::Group(_)) {
+        return Ok(vec![(1, u64::MAX)]);
+    }
+    conn.prepare_cached(
+        "SELECT join_seq, left_seq FROM memberships WHERE channel_id = ?1 AND uid = ?2 \
+         ORDER BY join_seq",
+    )
+    .and_then(|mut statement| {
+        statement
+            .query_map((loaded.channel.id, uid.as_str()), |row| {
+                Ok((
+                    row.get(0)?,
+                    row.get::<_, Option<u64>>(1)?.unwrap_or(u64::MAX),
+                ))
+            })?
+            .collect()
+    })
+    .map_err(db_error)
+}

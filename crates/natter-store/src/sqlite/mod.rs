@@ -1,0 +1,206 @@
+//! The embedded SQLite store: one file under the data dir, WAL mode, fsync'd commits shared by
+//! concurrent writers (group commit).
+
+mod conversations;
+mod groups;
+mod messaging;
+mod pool;
+mod rows;
+mod schema;
+mod users;
+
+use std::path::{Path, PathBuf};
+
+use async_trait::async_trait;
+use natter_core::{ConversationId, GroupId, Result, Uid};
+
+use crate::{
+    AuditRecord, Changes, ConversationPage, ConversationUpdate, ConversationView, Deletion, Device,
+    History, ListQuery, NewMessage, Sent, Store, TokenHash,
+};
+use pool::{Readers, Writer};
+
+/// The database file's name inside the data dir.
+pub const DATABASE_FILE: &str = "natter.sqlite3";
+/// Readers beyond this gain nothing on small machines and cost memory.
+const READERS: usize = 4;
+
+/// Why the database could not be opened.
+#[derive(Debug, thiserror::Error)]
+pub enum OpenError {
+    #[error("cannot create the data dir {path}: {source}")]
+    DataDir {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+    #[error(
+        "the database has schema version {found}, newer than this Natter knows ({known}); \
+         run the Natter version that wrote it, or restore a backup"
+    )]
+    NewerSchema { found: usize, known: usize },
+    #[error("SQLite: {0}")]
+    Sqlite(#[from] rusqlite::Error),
+    #[error("cannot start the writer thread: {0}")]
+    Thread(#[from] std::io::Error),
+}
+
+pub struct SqliteStore {
+    writer: Writer,
+    readers: Readers,
+}
+
+impl SqliteStore {
+    /// Opens (creating if needed) the database in `data_dir` and applies migrations.
+    pub fn open(data_dir: &Path) -> Result<Self, OpenError> {
+        std::fs::create_dir_all(data_dir).map_err(|source| OpenError::DataDir {
+            path: data_dir.to_owned(),
+            source,
+        })?;
+        let path = data_dir.join(DATABASE_FILE);
+        let mut conn = pool::open_connection(&path, false)?;
+        schema::migrate(&mut conn)?;
+        let writer = Writer::start(conn)?;
+        let readers = Readers::open(&path, READERS)?;
+        Ok(Self { writer, readers })
+    }
+}
+
+#[async_trait]
+impl Store for SqliteStore {
+    async fn set_device_token(
+        &self,
+        device: Device,
+        token_hash: TokenHash,
+        now_ms: i64,
+    ) -> Result<()> {
+        self.writer
+            .write(move |conn| users::set_device_token(conn, &device, &token_hash, now_ms))
+            .await
+    }
+
+    async fn device_by_token(&self, token_hash: TokenHash) -> Result<Option<Device>> {
+        self.readers
+            .read(move |conn| users::device_by_token(conn, &token_hash))
+            .await
+    }
+
+    async fn upsert_group(&self, group: GroupId, members: Vec<Uid>, reset: bool) -> Result<()> {
+        let now_ms = now_ms();
+        self.writer
+            .write(move |conn| groups::upsert(conn, &group, &members, reset, now_ms))
+            .await
+    }
+
+    async fn add_members(&self, group: GroupId, members: Vec<Uid>) -> Result<()> {
+        self.writer
+            .write(move |conn| groups::add_members(conn, &group, &members))
+            .await
+    }
+
+    async fn remove_members(&self, group: GroupId, members: Vec<Uid>) -> Result<()> {
+        self.writer
+            .write(move |conn| groups::remove_members(conn, &group, &members))
+            .await
+    }
+
+    async fn dismiss_group(&self, group: GroupId) -> Result<()> {
+        self.writer
+            .write(move |conn| groups::dismiss(conn, &group))
+            .await
+    }
+
+    async fn send_message(&self, message: NewMessage) -> Result<Sent> {
+        self.writer
+            .write(move |conn| messaging::send(conn, message))
+            .await
+    }
+
+    async fn history(
+        &self,
+        uid: Uid,
+        conversation: ConversationId,
+        before: Option<u64>,
+        limit: u32,
+    ) -> Result<History> {
+        self.readers
+            .read(move |conn| messaging::history(conn, &uid, &conversation, before, limit))
+            .await
+    }
+
+    async fn list_conversations(&self, uid: Uid, query: ListQuery) -> Result<ConversationPage> {
+        self.readers
+            .read(move |conn| conversations::list(conn, &uid, &query))
+            .await
+    }
+
+    async fn conversation(
+        &self,
+        uid: Uid,
+        conversation: ConversationId,
+    ) -> Result<Option<ConversationView>> {
+        self.readers
+            .read(move |conn| conversations::get(conn, &uid, &conversation))
+            .await
+    }
+
+    async fn total_unread(&self, uid: Uid) -> Result<u64> {
+        self.readers
+            .read(move |conn| conversations::total_unread(conn, &uid))
+            .await
+    }
+
+    async fn changes_since(&self, uid: Uid, since: u64) -> Result<Changes> {
+        self.readers
+            .read(move |conn| conversations::changes_since(conn, &uid, since))
+            .await
+    }
+
+    async fn update_conversations(
+        &self,
+        update: ConversationUpdate,
+    ) -> Result<Vec<ConversationView>> {
+        self.writer
+            .write(move |conn| conversations::update(conn, &update))
+            .await
+    }
+
+    async fn delete_conversations(&self, deletion: Deletion) -> Result<Vec<ConversationView>> {
+        self.writer
+            .write(move |conn| conversations::delete(conn, &deletion))
+            .await
+    }
+
+    async fn audit_log(
+        &self,
+        uid: Option<Uid>,
+        before_id: Option<i64>,
+        limit: u32,
+    ) -> Result<Vec<AuditRecord>> {
+        self.readers
+            .read(move |conn| conversations::audit_log(conn, uid.as_ref(), before_id, limit))
+            .await
+    }
+
+    async fn setting(&self, key: &'static str) -> Result<Option<String>> {
+        self.readers
+            .read(move |conn| users::setting(conn, key))
+            .await
+    }
+
+    async fn set_setting(&self, key: &'static str, value: String) -> Result<()> {
+        self.writer
+            .write(move |conn| users::set_setting(conn, key, &value))
+            .await
+    }
+
+    async fn close(&self) {
+        self.writer.close();
+    }
+}
+
+fn now_ms() -> i64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|elapsed| elapsed.as_millis() as i64)
+        .unwrap_or_default()
+}

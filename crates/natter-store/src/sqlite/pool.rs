@@ -1,0 +1,207 @@
+//! The SQLite connections: one writer thread that batches concurrent writes into one
+//! transaction and one fsync (group commit), and a small pool of readers (WAL lets them read
+//! while the writer writes).
+
+use std::path::Path;
+use std::sync::{Arc, Mutex};
+use std::thread::JoinHandle;
+
+use natter_core::{Error, Result};
+use rusqlite::{Connection, OpenFlags};
+use tokio::sync::{Semaphore, mpsc, oneshot};
+
+/// The most writes that share one transaction. Large enough to amortise the fsync, small enough
+/// that one batch never holds the write lock for long.
+const MAX_BATCH: usize = 256;
+/// Writes that may wait for the writer before senders are made to wait (backpressure).
+const WRITE_QUEUE: usize = 4096;
+
+/// Turns a SQLite failure into the domain error: a full disk or a busy database is
+/// `unavailable` (retry later), anything else is internal.
+pub(crate) fn db_error(error: rusqlite::Error) -> Error {
+    use rusqlite::ErrorCode::*;
+    match error.sqlite_error_code() {
+        Some(DiskFull) => Error::unavailable("the server's disk is full; retry later", &error),
+        Some(DatabaseBusy | DatabaseLocked) => {
+            Error::unavailable("the database is busy; retry later", &error)
+        }
+        Some(SystemIoFailure | CannotOpen) => {
+            Error::unavailable("the database cannot be written; retry later", &error)
+        }
+        _ => Error::internal(error),
+    }
+}
+
+pub(crate) fn open_connection(path: &Path, read_only: bool) -> rusqlite::Result<Connection> {
+    let flags = if read_only {
+        OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX
+    } else {
+        OpenFlags::SQLITE_OPEN_READ_WRITE
+            | OpenFlags::SQLITE_OPEN_CREATE
+            | OpenFlags::SQLITE_OPEN_NO_MUTEX
+    };
+    let conn = Connection::open_with_flags(path, flags)?;
+    // FULL: a commit is fsync'd before it is acknowledged, so a power cut loses nothing that
+    // was acknowledged (API.md, "Durable").
+    conn.execute_batch(
+        "PRAGMA journal_mode = WAL;
+         PRAGMA synchronous = FULL;
+         PRAGMA busy_timeout = 5000;
+         PRAGMA foreign_keys = ON;",
+    )?;
+    conn.set_prepared_statement_cache_capacity(64);
+    Ok(conn)
+}
+
+/// A write: runs inside the batch's transaction (in its own savepoint) and returns the reply to
+/// send once the batch has committed. It is given the error instead of the connection when the
+/// batch's transaction could not even begin.
+type Job = Box<dyn FnOnce(Result<&Connection>) -> Reply + Send>;
+type Reply = Box<dyn FnOnce(Result<()>) + Send>;
+
+pub(crate) struct Writer {
+    jobs: Mutex<Option<mpsc::Sender<Job>>>,
+    thread: Mutex<Option<JoinHandle<()>>>,
+}
+
+impl Writer {
+    /// Starts the writer thread on an open, migrated connection.
+    pub(crate) fn start(conn: Connection) -> std::io::Result<Self> {
+        let (sender, receiver) = mpsc::channel(WRITE_QUEUE);
+        let thread = std::thread::Builder::new()
+            .name("natter-sqlite-writer".into())
+            .spawn(move || run_writer(conn, receiver))?;
+        Ok(Self {
+            jobs: Mutex::new(Some(sender)),
+            thread: Mutex::new(Some(thread)),
+        })
+    }
+
+    /// Runs `work` in a transaction shared with other concurrent writes. Returns only after the
+    /// transaction has committed durably. Once queued, the write completes even if the caller
+    /// stops waiting.
+    pub(crate) async fn write<T: Send + 'static>(
+        &self,
+        work: impl FnOnce(&Connection) -> Result<T> + Send + 'static,
+    ) -> Result<T> {
+        let (reply_to, reply) = oneshot::channel();
+        let job: Job = Box::new(move |conn: Result<&Connection>| {
+            let outcome = conn.and_then(|conn| in_savepoint(conn, work));
+            Box::new(move |committed: Result<()>| {
+                let _ = reply_to.send(committed.and(outcome));
+            })
+        });
+        let sender = self
+            .jobs
+            .lock()
+            .expect("writer lock")
+            .clone()
+            .ok_or_else(|| Error::unavailable("the server is shutting down", "writer closed"))?;
+        sender
+            .send(job)
+            .await
+            .map_err(|_| Error::unavailable("the server is shutting down", "writer closed"))?;
+        reply
+            .await
+            .map_err(|_| Error::internal("the writer thread stopped before replying"))?
+    }
+
+    /// Stops accepting writes, finishes the queued ones and waits for the thread.
+    pub(crate) fn close(&self) {
+        self.jobs.lock().expect("writer lock").take();
+        if let Some(thread) = self.thread.lock().expect("writer lock").take() {
+            let _ = thread.join();
+        }
+    }
+}
+
+/// One write's changes are undone alone when it fails, so it never spoils its batch.
+fn in_savepoint<T>(conn: &Connection, work: impl FnOnce(&Connection) -> Result<T>) -> Result<T> {
+    conn.execute_batch("SAVEPOINT job").map_err(db_error)?;
+    match work(conn) {
+        Ok(value) => {
+            conn.execute_batch("RELEASE job").map_err(db_error)?;
+            Ok(value)
+        }
+        Err(error) => {
+            conn.execute_batch("ROLLBACK TO job; RELEASE job")
+                .map_err(db_error)?;
+            Err(error)
+        }
+    }
+}
+
+fn run_writer(conn: Connection, mut jobs: mpsc::Receiver<Job>) {
+    let mut batch = Vec::with_capacity(MAX_BATCH);
+    while jobs.blocking_recv().map(|job| batch.push(job)).is_some() {
+        while batch.len() < MAX_BATCH {
+            match jobs.try_recv() {
+                Ok(job) => batch.push(job),
+                Err(_) => break,
+            }
+        }
+        let (outcome, replies) = commit_batch(&conn, batch.drain(..));
+        for reply in replies {
+            reply(outcome.clone());
+        }
+    }
+}
+
+/// Runs a batch in one transaction. When the commit fails, every write in it fails.
+fn commit_batch(conn: &Connection, batch: impl Iterator<Item = Job>) -> (Result<()>, Vec<Reply>) {
+    if let Err(error) = conn.execute_batch("BEGIN IMMEDIATE") {
+        let error = db_error(error);
+        let replies = batch.map(|job| job(Err(error.clone()))).collect();
+        return (Err(error), replies);
+    }
+    let replies: Vec<Reply> = batch.map(|job| job(Ok(conn))).collect();
+    let outcome = conn.execute_batch("COMMIT").map_err(db_error);
+    if outcome.is_err() {
+        let _ = conn.execute_batch("ROLLBACK");
+    }
+    (outcome, replies)
+}
+
+/// Read-only connections, each used by one blocking task at a time.
+pub(crate) struct Readers {
+    idle: Arc<Mutex<Vec<Connection>>>,
+    available: Arc<Semaphore>,
+}
+
+impl Readers {
+    pub(crate) fn open(path: &Path, count: usize) -> rusqlite::Result<Self> {
+        let connections = (0..count)
+            .map(|_| open_connection(path, true))
+            .collect::<rusqlite::Result<Vec<_>>>()?;
+        Ok(Self {
+            idle: Arc::new(Mutex::new(connections)),
+            available: Arc::new(Semaphore::new(count)),
+        })
+    }
+
+    pub(crate) async fn read<T: Send + 'static>(
+        &self,
+        work: impl FnOnce(&Connection) -> Result<T> + Send + 'static,
+    ) -> Result<T> {
+        let permit = self
+            .available
+            .clone()
+            .acquire_owned()
+            .await
+            .map_err(|_| Error::unavailable("the server is shutting down", "readers closed"))?;
+        let idle = self.idle.clone();
+        tokio::task::spawn_blocking(move || {
+            let conn = idle
+                .lock()
+                .expect("reader pool")
+                .pop()
+                .expect("a permit means an idle reader");
+            let outcome = work(&conn);
+            idle.lock().expect("reader pool").push(conn);
+            drop(permit);
+            outcome
+        })
+        .await
+        .map_err(Error::internal)?
+    }
+}

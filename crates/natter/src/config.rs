@@ -1,0 +1,185 @@
+//! Configuration: defaults, then an optional TOML file, then `NATTER_*` variables, then flags
+//! (each later layer wins). clap reads flags and variables together; the file fills what they
+//! leave unset.
+
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+
+use anyhow::{Context, bail};
+use clap::Args;
+use serde::Deserialize;
+
+/// `natter serve` flags; every flag has its `NATTER_*` variable.
+#[derive(Debug, Clone, Default, Args, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ServeArgs {
+    /// A TOML file with any of these settings (snake_case keys).
+    #[arg(long, env = "NATTER_CONFIG")]
+    #[serde(skip)]
+    pub config: Option<PathBuf>,
+    /// Address to listen on [default: 127.0.0.1:5001].
+    #[arg(long, env = "NATTER_LISTEN")]
+    pub listen: Option<String>,
+    /// Where the embedded SQLite database lives [default: ./natter-data].
+    #[arg(long, env = "NATTER_DATA_DIR")]
+    pub data_dir: Option<PathBuf>,
+    /// `postgres://…` to use PostgreSQL instead of the embedded SQLite.
+    #[arg(long, env = "NATTER_DATABASE_URL")]
+    pub database_url: Option<String>,
+    /// `nats://…` to join other Natter nodes.
+    #[arg(long, env = "NATTER_NATS_URL")]
+    pub nats_url: Option<String>,
+    /// The app backend's key to the server API.
+    #[arg(long, env = "NATTER_MANAGER_TOKEN", hide_env_values = true)]
+    pub manager_token: Option<String>,
+    /// A file holding the manager token (keeps it out of the environment and process list).
+    #[arg(long, env = "NATTER_MANAGER_TOKEN_FILE")]
+    pub manager_token_file: Option<PathBuf>,
+    /// Tell a user's other devices about a conversation deletion [default: false].
+    #[arg(long, env = "NATTER_SYNC_CONVERSATION_DELETION", num_args = 0..=1, default_missing_value = "true")]
+    pub sync_conversation_deletion: Option<bool>,
+    /// Requests per second per user, bursts up to twice that; 0 turns it off [default: 50].
+    #[arg(long, env = "NATTER_RATE_LIMIT")]
+    pub rate_limit: Option<u32>,
+    /// Largest request body in bytes [default: 1048576].
+    #[arg(long, env = "NATTER_MAX_BODY_BYTES")]
+    pub max_body_bytes: Option<usize>,
+    /// Dev mode: without a manager token, loopback callers may use the server API.
+    #[arg(long, env = "NATTER_DEV", num_args = 0..=1, default_missing_value = "true")]
+    pub dev: Option<bool>,
+}
+
+/// The settings the server runs with, every default filled in.
+#[derive(Debug, Clone)]
+pub struct Config {
+    pub listen: SocketAddr,
+    pub data_dir: PathBuf,
+    pub manager_token: Option<String>,
+    /// `None`: keep the stored setting; `Some`: given explicitly, overrides it.
+    pub sync_conversation_deletion: Option<bool>,
+    pub rate_limit: u32,
+    pub max_body_bytes: usize,
+    pub dev: bool,
+}
+
+impl Config {
+    /// Resolves flags and variables over the optional file over the defaults.
+    pub fn resolve(args: ServeArgs) -> anyhow::Result<Self> {
+        let file = match &args.config {
+            Some(path) => read_file(path)?,
+            None => ServeArgs::default(),
+        };
+        if let Some(url) = args.database_url.or(file.database_url) {
+            bail!(
+                "--database-url {url:?}: this build stores data in embedded SQLite only; \
+                 leave it unset (PostgreSQL support is planned)"
+            );
+        }
+        if let Some(url) = args.nats_url.or(file.nats_url) {
+            bail!(
+                "--nats-url {url:?}: this build runs as a single node with in-process events; \
+                 leave it unset (multi-node support is planned)"
+            );
+        }
+        let listen = args
+            .listen
+            .or(file.listen)
+            .unwrap_or_else(|| "127.0.0.1:5001".into());
+        let listen = listen
+            .parse()
+            .with_context(|| format!("--listen {listen:?}: not an address like 127.0.0.1:5001"))?;
+        let token_file = args.manager_token_file.or(file.manager_token_file);
+        let manager_token = match (args.manager_token.or(file.manager_token), token_file) {
+            (Some(token), _) => Some(token),
+            (None, Some(path)) => Some(
+                std::fs::read_to_string(&path)
+                    .with_context(|| format!("--manager-token-file {}", path.display()))?
+                    .trim()
+                    .to_owned(),
+            ),
+            (None, None) => None,
+        };
+        Ok(Self {
+            listen,
+            data_dir: args
+                .data_dir
+                .or(file.data_dir)
+                .unwrap_or_else(|| "natter-data".into()),
+            manager_token: manager_token.filter(|token| !token.is_empty()),
+            sync_conversation_deletion: args
+                .sync_conversation_deletion
+                .or(file.sync_conversation_deletion),
+            rate_limit: args.rate_limit.or(file.rate_limit).unwrap_or(50),
+            max_body_bytes: args
+                .max_body_bytes
+                .or(file.max_body_bytes)
+                .unwrap_or(1 << 20),
+            dev: args.dev.or(file.dev).unwrap_or(false),
+        })
+    }
+}
+
+fn read_file(path: &Path) -> anyhow::Result<ServeArgs> {
+    let text = std::fs::read_to_string(path)
+        .with_context(|| format!("cannot read the config file {}", path.display()))?;
+    toml::from_str(&text)
+        .with_context(|| format!("the config file {} is not valid", path.display()))
+}
+
+/// Warns about `NATTER_*` variables that no setting reads: usually a typo.
+pub fn warn_unknown_variables() {
+    const KNOWN: &[&str] = &[
+        "NATTER_CONFIG",
+        "NATTER_LISTEN",
+        "NATTER_DATA_DIR",
+        "NATTER_DATABASE_URL",
+        "NATTER_NATS_URL",
+        "NATTER_MANAGER_TOKEN",
+        "NATTER_MANAGER_TOKEN_FILE",
+        "NATTER_SYNC_CONVERSATION_DELETION",
+        "NATTER_RATE_LIMIT",
+        "NATTER_MAX_BODY_BYTES",
+        "NATTER_DEV",
+        "NATTER_LOG",
+    ];
+    for (name, _) in std::env::vars() {
+        if name.starts_with("NATTER_") && !KNOWN.contains(&name.as_str()) {
+            tracing::warn!("{name} is set but Natter has no such setting");
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn flags_win_over_the_file_and_defaults_fill_the_rest() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("natter.toml");
+        std::fs::write(&path, "listen = \"127.0.0.1:7000\"\nrate_limit = 9\n").unwrap();
+        let config = Config::resolve(ServeArgs {
+            config: Some(path),
+            rate_limit: Some(3),
+            ..ServeArgs::default()
+        })
+        .unwrap();
+        assert_eq!(config.listen.port(), 7000);
+        assert_eq!(config.rate_limit, 3);
+        assert_eq!(config.max_body_bytes, 1 << 20);
+        assert_eq!(config.sync_conversation_deletion, None);
+    }
+
+    #[test]
+    fn an_unknown_key_in_the_file_is_an_error() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("natter.toml");
+        std::fs::write(&path, "lisen = \"127.0.0.1:7000\"\n").unwrap();
+        let error = Config::resolve(ServeArgs {
+            config: Some(path),
+            ..ServeArgs::default()
+        })
+        .unwrap_err();
+        assert!(format!("{error:#}").contains("lisen"), "{error:#}");
+    }
+}

@@ -1,0 +1,50 @@
+//! The `natter` server: configuration and start-up. `main.rs` is only the command line.
+
+pub mod config;
+
+use std::future::Future;
+use std::sync::Arc;
+
+use anyhow::Context;
+use natter_api::{AppState, HttpConfig, RateLimiter};
+use natter_service::Natter;
+use natter_store::sqlite::SqliteStore;
+use tokio::net::TcpListener;
+
+pub use config::{Config, ServeArgs};
+
+/// Opens the database, starts the service and serves on `listener` until `shutdown`; then
+/// drains requests and flushes every accepted write. Tests call this with a listener on port 0.
+pub async fn run(
+    config: Config,
+    listener: TcpListener,
+    shutdown: impl Future<Output = ()> + Send + 'static,
+) -> anyhow::Result<()> {
+    let store = SqliteStore::open(&config.data_dir)
+        .with_context(|| format!("cannot open the database in {}", config.data_dir.display()))?;
+    let natter = Natter::start(
+        Arc::new(store),
+        config.manager_token.clone(),
+        config.sync_conversation_deletion,
+    )
+    .await
+    .map_err(|error| anyhow::anyhow!("cannot start: {error}"))?;
+    if natter.has_manager_token() {
+        tracing::info!("server API open to the manager token");
+    } else if config.dev {
+        tracing::warn!("dev mode without a manager token: the server API is open to loopback");
+    } else {
+        tracing::warn!("no manager token: the server API refuses every call (set --manager-token)");
+    }
+    let state = AppState {
+        natter: Arc::new(natter),
+        limiter: Arc::new(RateLimiter::new(config.rate_limit)),
+        dev: config.dev,
+    };
+    let http = HttpConfig {
+        max_body_bytes: config.max_body_bytes,
+    };
+    natter_api::serve(listener, state, &http, shutdown)
+        .await
+        .context("the HTTP server failed")
+}
