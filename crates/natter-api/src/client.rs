@@ -82,7 +82,7 @@ async fn delete_conversations(
     ClientUser(device): ClientUser,
     JsonBody(request): JsonBody<DeleteConversationsRequest>,
 ) -> ApiResult<Json<ConversationIdList>> {
-    let actor = Actor::user(&device.uid);
+    let actor = Actor::device(&device);
     let clear_history = request.clear_history_message.unwrap_or(true);
     let deleted = state
         .natter

@@ -5,8 +5,8 @@ use std::net::SocketAddr;
 
 use axum::body::Bytes;
 use axum::extract::{ConnectInfo, FromRequest, FromRequestParts, Request};
-use axum::http::StatusCode;
 use axum::http::request::Parts;
+use axum::http::{HeaderMap, StatusCode};
 use natter_core::Error;
 use natter_service::Principal;
 use natter_store::Device;
@@ -83,9 +83,8 @@ impl<T: DeserializeOwned, S: Send + Sync> FromRequestParts<S> for QueryParams<T>
 }
 
 /// The token of a request: `Authorization: Bearer <token>`, or WuKongIM's `token` header.
-fn token_of(parts: &Parts) -> Option<String> {
-    let bearer = parts
-        .headers
+pub(crate) fn bearer_token(headers: &HeaderMap) -> Option<String> {
+    let bearer = headers
         .get(axum::http::header::AUTHORIZATION)
         .and_then(|value| value.to_str().ok())
         .and_then(|value| {
@@ -93,13 +92,12 @@ fn token_of(parts: &Parts) -> Option<String> {
                 .strip_prefix("Bearer ")
                 .or_else(|| value.strip_prefix("bearer "))
         });
-    let header = || {
-        parts
-            .headers
-            .get("token")
-            .and_then(|value| value.to_str().ok())
-    };
+    let header = || headers.get("token").and_then(|value| value.to_str().ok());
     bearer.or_else(header).map(|token| token.trim().to_owned())
+}
+
+fn token_of(parts: &Parts) -> Option<String> {
+    bearer_token(&parts.headers)
 }
 
 /// The device behind a client API request.

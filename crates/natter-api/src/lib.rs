@@ -9,11 +9,13 @@ pub mod error;
 mod extract;
 mod rate;
 mod server;
+mod ws;
 
 use std::any::Any;
 use std::future::Future;
 use std::net::SocketAddr;
 use std::sync::Arc;
+use std::time::Duration;
 
 use axum::Router;
 use axum::extract::{DefaultBodyLimit, State};
@@ -23,6 +25,8 @@ use axum::routing::get;
 use natter_core::Error;
 use natter_service::Natter;
 use tokio::net::TcpListener;
+use tokio::sync::Semaphore;
+use tokio_util::sync::CancellationToken;
 use tower_http::catch_panic::CatchPanicLayer;
 use tower_http::sensitive_headers::SetSensitiveRequestHeadersLayer;
 use tower_http::trace::TraceLayer;
@@ -37,6 +41,12 @@ pub struct AppState {
     pub limiter: Arc<RateLimiter>,
     /// Dev mode: without a manager token, the server API is open to loopback callers.
     pub dev: bool,
+    /// One permit per open WebSocket: the connection limit.
+    pub connections: Arc<Semaphore>,
+    /// A WebSocket with no frame from its client for this long is closed.
+    pub ws_idle_timeout: Duration,
+    /// Cancelled when the server stops, so WebSockets close instead of holding the drain.
+    pub shutdown: CancellationToken,
 }
 
 /// HTTP-level settings of the router.
@@ -52,6 +62,7 @@ pub fn router(state: AppState, config: &HttpConfig) -> Router {
     Router::new()
         .merge(client::routes())
         .merge(server::routes())
+        .merge(ws::routes())
         .route("/healthz", get(healthz))
         .route("/metrics", get(metrics))
         .route("/openapi.json", get(openapi))
@@ -76,9 +87,13 @@ pub async fn serve(
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
     let natter = state.natter.clone();
+    let stopping = state.shutdown.clone();
     let app = router(state, config).into_make_service_with_connect_info::<SocketAddr>();
     let served = axum::serve(listener, app)
-        .with_graceful_shutdown(shutdown)
+        .with_graceful_shutdown(async move {
+            shutdown.await;
+            stopping.cancel();
+        })
         .await;
     natter.close().await;
     served

@@ -289,3 +289,73 @@ pub struct AuditPage {
 pub struct AppSettings {
     pub sync_conversation_deletion: bool,
 }
+
+// ---------------------------------------------------------------------------------------------
+// WebSocket (`GET /v1/ws`)
+// ---------------------------------------------------------------------------------------------
+
+/// A frame the server sends: `{"event": "<name>", "data": {…}}`.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[serde(tag = "event", content = "data", rename_all = "camelCase")]
+pub enum ServerEvent {
+    Pong {},
+    MessageReceived {
+        #[serde(rename = "messageList")]
+        message_list: Vec<Message>,
+    },
+    ConversationListUpdated {
+        #[serde(rename = "conversationList")]
+        conversation_list: Vec<Conversation>,
+    },
+    /// To the user's other devices, when the app's deletion sync is on.
+    ConversationDeleted {
+        #[serde(rename = "conversationIDList")]
+        conversation_id_list: Vec<String>,
+        #[serde(rename = "clearHistoryMessage")]
+        clear_history_message: bool,
+    },
+    TotalUnreadMessageCountUpdated {
+        #[serde(rename = "totalUnreadCount")]
+        total_unread_count: u64,
+    },
+    /// This connection fell behind and is being closed: sync since `version`.
+    ResyncRequired {
+        version: u64,
+    },
+}
+
+/// A frame a client sends.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[serde(tag = "event", rename_all = "camelCase")]
+pub enum ClientEvent {
+    Ping,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn events_have_the_shape_of_api_md() {
+        let deleted = ServerEvent::ConversationDeleted {
+            conversation_id_list: vec!["C2Cbob".into()],
+            clear_history_message: true,
+        };
+        assert_eq!(
+            serde_json::to_value(&deleted).unwrap(),
+            json!({"event": "conversationDeleted",
+                   "data": {"conversationIDList": ["C2Cbob"], "clearHistoryMessage": true}})
+        );
+        assert_eq!(
+            serde_json::to_value(ServerEvent::Pong {}).unwrap(),
+            json!({"event": "pong", "data": {}})
+        );
+        assert_eq!(
+            serde_json::to_value(ServerEvent::ResyncRequired { version: 7 }).unwrap(),
+            json!({"event": "resyncRequired", "data": {"version": 7}})
+        );
+        let ping: ClientEvent = serde_json::from_str(r#"{"event":"ping"}"#).unwrap();
+        assert_eq!(ping, ClientEvent::Ping);
+    }
+}

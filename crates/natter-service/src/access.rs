@@ -23,14 +23,17 @@ pub struct Actor {
     pub uid: Uid,
     /// The acting uid, or `manager`.
     pub name: String,
+    /// The device that acts, when a device does (its other devices may be told).
+    pub device_flag: Option<u8>,
 }
 
 impl Actor {
-    /// A user acting on their own conversations.
-    pub fn user(uid: &Uid) -> Self {
+    /// A device acting on its own user's conversations.
+    pub fn device(device: &Device) -> Self {
         Self {
-            uid: uid.clone(),
-            name: uid.to_string(),
+            uid: device.uid.clone(),
+            name: device.uid.to_string(),
+            device_flag: Some(device.device_flag),
         }
     }
 }
@@ -43,8 +46,9 @@ impl Principal {
             Principal::Manager => Ok(Actor {
                 uid: uid.clone(),
                 name: "manager".into(),
+                device_flag: None,
             }),
-            Principal::User(device) if &device.uid == uid => Ok(Actor::user(uid)),
+            Principal::User(device) if &device.uid == uid => Ok(Actor::device(device)),
             Principal::User(device) => Err(Error::permission_denied(format!(
                 "uid: the token of {} may not act on {uid}'s conversations",
                 device.uid

@@ -112,19 +112,28 @@ impl Natter {
         clear_history: bool,
         via: Via,
     ) -> Result<()> {
+        let synced = self.settings().sync_conversation_deletion;
         let deleted = self
             .store
             .delete_conversations(Deletion {
                 uid: actor.uid.clone(),
                 conversations,
                 clear_history,
-                synced: self.settings().sync_conversation_deletion,
+                synced,
                 actor: actor.name.clone(),
                 via,
                 at_ms: now_ms(),
             })
             .await?;
         self.metrics.deleted(deleted.len());
+        self.notify_deleted(
+            &actor.uid,
+            &deleted,
+            clear_history,
+            synced,
+            actor.device_flag,
+        )
+        .await;
         Ok(())
     }
 
@@ -211,6 +220,7 @@ impl Natter {
                 now_ms: now_ms(),
             })
             .await?;
+        self.notify_changed(uid, &changed).await;
         Ok(changed.iter().map(present::conversation).collect())
     }
 

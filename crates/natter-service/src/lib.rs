@@ -3,9 +3,11 @@
 
 mod access;
 mod conversations;
+mod events;
 mod groups;
 mod messaging;
 mod metrics;
+mod notify;
 mod present;
 mod users;
 
@@ -18,6 +20,7 @@ use natter_store::Store;
 
 pub use access::{Actor, Principal};
 pub use conversations::ListOptions;
+pub use events::{EventBus, Frame, QUEUE_FRAMES, Signals, Subscription};
 pub use metrics::Metrics;
 
 /// The settings key under which `sync_conversation_deletion` is stored.
@@ -30,6 +33,8 @@ pub struct Natter {
     /// Read on every deletion, so kept in memory; the stored value survives restarts.
     sync_conversation_deletion: AtomicBool,
     pub metrics: Metrics,
+    /// Connected devices, for live events.
+    pub events: Arc<EventBus>,
 }
 
 impl Natter {
@@ -55,6 +60,7 @@ impl Natter {
             manager_token: manager_token.filter(|token| !token.is_empty()),
             sync_conversation_deletion: AtomicBool::new(sync),
             metrics: Metrics::default(),
+            events: Arc::new(EventBus::default()),
         })
     }
 

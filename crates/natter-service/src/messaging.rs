@@ -33,7 +33,7 @@ impl Natter {
                 time_ms: now_ms(),
             })
             .await?;
-        self.count_sent(&sent);
+        self.announce(&sent).await;
         Ok(present::message(&sent.message, &to))
     }
 
@@ -61,7 +61,7 @@ impl Natter {
                 time_ms: now_ms(),
             })
             .await?;
-        self.count_sent(&sent);
+        self.announce(&sent).await;
         Ok(ServerSendResult {
             message_id: sent.message.id,
             message_seq: sent.message.seq,
@@ -69,9 +69,11 @@ impl Natter {
         })
     }
 
-    fn count_sent(&self, sent: &Sent) {
+    /// A first send is counted and pushed to the members' devices; a retry is neither.
+    async fn announce(&self, sent: &Sent) {
         if !sent.duplicate {
             self.metrics.message_sent();
+            self.notify_message(sent).await;
         }
     }
 

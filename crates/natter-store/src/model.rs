@@ -44,8 +44,8 @@ pub struct Sent {
     pub message: StoredMessage,
     /// True when `client_msg_no` matched an earlier message, which is returned instead.
     pub duplicate: bool,
-    /// The members whose conversations changed, each with the conversation as they name it.
-    pub recipients: Vec<(Uid, ConversationId)>,
+    /// Every current member (the sender included) with their conversation after the message.
+    pub recipients: Vec<(Uid, ConversationView)>,
 }
 
 #[derive(Debug, Clone)]

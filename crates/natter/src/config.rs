@@ -44,6 +44,12 @@ pub struct ServeArgs {
     /// Largest request body in bytes [default: 1048576].
     #[arg(long, env = "NATTER_MAX_BODY_BYTES")]
     pub max_body_bytes: Option<usize>,
+    /// Most WebSocket connections held at once; more are refused with 503 [default: 100000].
+    #[arg(long, env = "NATTER_MAX_CONNECTIONS")]
+    pub max_connections: Option<usize>,
+    /// Seconds without a frame from a client before its WebSocket is closed [default: 90].
+    #[arg(long, env = "NATTER_WS_IDLE_TIMEOUT_SECS")]
+    pub ws_idle_timeout_secs: Option<u64>,
     /// Dev mode: without a manager token, loopback callers may use the server API.
     #[arg(long, env = "NATTER_DEV", num_args = 0..=1, default_missing_value = "true")]
     pub dev: Option<bool>,
@@ -59,6 +65,8 @@ pub struct Config {
     pub sync_conversation_deletion: Option<bool>,
     pub rate_limit: u32,
     pub max_body_bytes: usize,
+    pub max_connections: usize,
+    pub ws_idle_timeout_secs: u64,
     pub dev: bool,
 }
 
@@ -114,6 +122,15 @@ impl Config {
                 .max_body_bytes
                 .or(file.max_body_bytes)
                 .unwrap_or(1 << 20),
+            max_connections: args
+                .max_connections
+                .or(file.max_connections)
+                .unwrap_or(100_000),
+            ws_idle_timeout_secs: args
+                .ws_idle_timeout_secs
+                .or(file.ws_idle_timeout_secs)
+                .unwrap_or(90)
+                .max(1),
             dev: args.dev.or(file.dev).unwrap_or(false),
         })
     }
@@ -139,6 +156,8 @@ pub fn warn_unknown_variables() {
         "NATTER_SYNC_CONVERSATION_DELETION",
         "NATTER_RATE_LIMIT",
         "NATTER_MAX_BODY_BYTES",
+        "NATTER_MAX_CONNECTIONS",
+        "NATTER_WS_IDLE_TIMEOUT_SECS",
         "NATTER_DEV",
         "NATTER_LOG",
     ];

@@ -4,12 +4,15 @@ pub mod config;
 
 use std::future::Future;
 use std::sync::Arc;
+use std::time::Duration;
 
 use anyhow::Context;
 use natter_api::{AppState, HttpConfig, RateLimiter};
 use natter_service::Natter;
 use natter_store::sqlite::SqliteStore;
 use tokio::net::TcpListener;
+use tokio::sync::Semaphore;
+use tokio_util::sync::CancellationToken;
 
 pub use config::{Config, ServeArgs};
 
@@ -40,6 +43,9 @@ pub async fn run(
         natter: Arc::new(natter),
         limiter: Arc::new(RateLimiter::new(config.rate_limit)),
         dev: config.dev,
+        connections: Arc::new(Semaphore::new(config.max_connections)),
+        ws_idle_timeout: Duration::from_secs(config.ws_idle_timeout_secs),
+        shutdown: CancellationToken::new(),
     };
     let http = HttpConfig {
         max_body_bytes: config.max_body_bytes,

@@ -6,7 +6,7 @@ use rusqlite::{Connection, OptionalExtension};
 
 use super::pool::db_error;
 use super::rows::{self, Channel, MESSAGE_COLUMNS};
-use crate::{History, NewMessage, Sent, StoredMessage};
+use crate::{ConversationView, History, NewMessage, Sent, StoredMessage};
 
 /// Appends the message with the channel's next seq and applies it to every current member's
 /// conversation. Runs on the writer, so seqs of one channel are gapless and ordered.
@@ -159,7 +159,7 @@ fn deliver(
     channel_id: i64,
     message: &StoredMessage,
     sender: &Uid,
-) -> Result<Vec<(Uid, ConversationId)>> {
+) -> Result<Vec<(Uid, ConversationView)>> {
     let sql = format!(
         "SELECT {}, c.uid FROM conversations c JOIN channels ch ON ch.id = c.channel_id \
          WHERE c.channel_id = ?1 AND c.left_seq IS NULL",
@@ -182,8 +182,15 @@ fn deliver(
         let uid = Uid::parse(&uid, "uid")?;
         let mut state: ConversationState = loaded.view.state;
         state.on_message(message.seq, message.time_ms, &uid == sender);
-        rows::save(conn, &uid, channel_id, &state)?;
-        recipients.push((uid, loaded.view.id));
+        let version = rows::save(conn, &uid, channel_id, &state)?;
+        let conversation = ConversationView {
+            id: loaded.view.id,
+            state,
+            version,
+            channel_last_seq: message.seq,
+            last_message: Some(message.clone()),
+        };
+        recipients.push((uid, conversation));
     }
     Ok(recipients)
 }

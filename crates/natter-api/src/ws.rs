@@ -1,0 +1,213 @@
+//! The WebSocket gateway (`GET /v1/ws`): one task per connection, holding a bounded queue of
+//! frames from the event bus.
+
+use axum::Router;
+use axum::extract::State;
+use axum::extract::ws::{
+    CloseFrame, Message, Utf8Bytes, WebSocket, WebSocketUpgrade,
+    rejection::WebSocketUpgradeRejection,
+};
+use axum::http::HeaderMap;
+use axum::response::{IntoResponse, Response};
+use axum::routing::get;
+use natter_core::Error;
+use natter_core::wire::{ClientEvent, ServerEvent};
+use natter_service::{Frame, Signals, Subscription};
+use natter_store::Device;
+use serde::Deserialize;
+use std::sync::Arc;
+use tokio::sync::OwnedSemaphorePermit;
+
+use crate::AppState;
+use crate::error::ApiResult;
+use crate::extract::{QueryParams, bearer_token};
+
+/// Close codes in the range reserved for applications.
+const CLOSE_REPLACED: u16 = 4001;
+const CLOSE_RESYNC: u16 = 4002;
+const CLOSE_GOING_AWAY: u16 = 1001;
+
+/// Largest frame a client may send; clients only send small control frames.
+const MAX_CLIENT_FRAME: usize = 64 * 1024;
+
+pub fn routes() -> Router<AppState> {
+    Router::new().route("/v1/ws", get(upgrade))
+}
+
+#[derive(Debug, Deserialize)]
+struct WsQuery {
+    token: Option<String>,
+}
+
+async fn upgrade(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    QueryParams(query): QueryParams<WsQuery>,
+    upgrade: Result<WebSocketUpgrade, WebSocketUpgradeRejection>,
+) -> ApiResult<Response> {
+    let token = bearer_token(&headers).or(query.token).ok_or_else(|| {
+        Error::unauthenticated("missing token: send Authorization: Bearer <user token> or ?token=")
+    })?;
+    let device = state.natter.authenticate_device(&token).await?;
+    state.limiter.check(&device.uid)?;
+    let upgrade = upgrade.map_err(|rejection| {
+        Error::invalid_argument(format!(
+            "expected a WebSocket upgrade: {}",
+            rejection.body_text()
+        ))
+    })?;
+    let permit = state.connections.clone().try_acquire_owned().map_err(|_| {
+        Error::unavailable(
+            "the server holds its maximum number of connections",
+            "connection limit",
+        )
+    })?;
+    Ok(upgrade
+        .max_message_size(MAX_CLIENT_FRAME)
+        .on_upgrade(move |socket| serve_connection(socket, state, device, permit))
+        .into_response())
+}
+
+/// How a connection ended, and what to tell the client.
+enum Ending {
+    ClientLeft,
+    Close(u16, &'static str),
+}
+
+async fn serve_connection(
+    mut socket: WebSocket,
+    state: AppState,
+    device: Device,
+    _permit: OwnedSemaphorePermit,
+) {
+    let mut connection = Connection {
+        subscription: None,
+        last_version: 0,
+    };
+    let idle = tokio::time::sleep(state.ws_idle_timeout);
+    tokio::pin!(idle);
+    let ending = loop {
+        let signals = connection.signals();
+        tokio::select! {
+            incoming = socket.recv() => match incoming {
+                Some(Ok(Message::Text(text))) => {
+                    idle.as_mut().reset(tokio::time::Instant::now() + state.ws_idle_timeout);
+                    if let Ok(ClientEvent::Ping) = serde_json::from_str(text.as_str()) {
+                        connection.subscribe(&state, &device);
+                        if send(&mut socket, &pong()).await.is_err() {
+                            break Ending::ClientLeft;
+                        }
+                    }
+                }
+                Some(Ok(Message::Ping(_) | Message::Pong(_) | Message::Binary(_))) => {
+                    idle.as_mut().reset(tokio::time::Instant::now() + state.ws_idle_timeout);
+                }
+                Some(Ok(Message::Close(_)) | Err(_)) | None => break Ending::ClientLeft,
+            },
+            Some(frame) = connection.next_frame() => {
+                connection.last_version = connection.last_version.max(frame.version.unwrap_or(0));
+                if send(&mut socket, &frame.text).await.is_err() {
+                    break Ending::ClientLeft;
+                }
+            }
+            () = signalled(signals) => {
+                if connection.replaced() {
+                    break Ending::Close(CLOSE_REPLACED, "replaced by a newer login of this device type");
+                }
+                let resync = ServerEvent::ResyncRequired { version: connection.resync_version() };
+                let text = serde_json::to_string(&resync).expect("events serialise");
+                let _ = send(&mut socket, &text).await;
+                break Ending::Close(CLOSE_RESYNC, "fell behind: sync since the version given");
+            }
+            () = &mut idle => break Ending::Close(CLOSE_GOING_AWAY, "idle timeout: send a ping at least every 30 s"),
+            () = state.shutdown.cancelled() => break Ending::Close(CLOSE_GOING_AWAY, "the server is shutting down"),
+        }
+    };
+    if let Ending::Close(code, reason) = ending {
+        let close = CloseFrame {
+            code,
+            reason: Utf8Bytes::from_static(reason),
+        };
+        let _ = socket.send(Message::Close(Some(close))).await;
+    }
+}
+
+/// Resolves once the bus says this connection must end (replaced, or fallen behind).
+async fn signalled(signals: Option<Arc<Signals>>) {
+    let Some(signals) = signals else {
+        return std::future::pending().await;
+    };
+    loop {
+        let woken = signals.wake.notified();
+        if signals.fell_behind() || signals.replaced() {
+            return;
+        }
+        woken.await;
+    }
+}
+
+fn pong() -> String {
+    serde_json::to_string(&ServerEvent::Pong {}).expect("events serialise")
+}
+
+async fn send(socket: &mut WebSocket, text: &str) -> Result<(), axum::Error> {
+    socket.send(Message::Text(text.into())).await
+}
+
+/// One connection's view of the bus.
+struct Connection {
+    /// Set by the first ping: from then on every event of the user arrives.
+    subscription: Option<Subscription>,
+    /// The highest conversation version sent to this client.
+    last_version: u64,
+}
+
+impl Connection {
+    fn subscribe(&mut self, state: &AppState, device: &Device) {
+        if self.subscription.is_none() {
+            let master = device.device_level == 1;
+            self.subscription = Some(state.natter.events.subscribe(
+                &device.uid,
+                device.device_flag,
+                master,
+            ));
+        }
+    }
+
+    async fn next_frame(&mut self) -> Option<Frame> {
+        match &mut self.subscription {
+            Some(subscription) => subscription.frames.recv().await,
+            None => std::future::pending().await,
+        }
+    }
+
+    fn signals(&self) -> Option<Arc<Signals>> {
+        self.subscription
+            .as_ref()
+            .map(|subscription| subscription.signals.clone())
+    }
+
+    fn replaced(&self) -> bool {
+        self.subscription
+            .as_ref()
+            .is_some_and(|subscription| subscription.signals.replaced())
+    }
+
+    /// The version from which the client must sync: below everything it did not receive
+    /// (dropped, or still queued), else the last version it got.
+    fn resync_version(&mut self) -> u64 {
+        let Some(subscription) = &mut self.subscription else {
+            return self.last_version;
+        };
+        let mut lowest_missed = subscription.signals.missed_from();
+        while let Ok(frame) = subscription.frames.try_recv() {
+            if let Some(version) = frame.version {
+                lowest_missed = Some(lowest_missed.map_or(version, |lowest| lowest.min(version)));
+            }
+        }
+        match lowest_missed {
+            Some(version) => version.saturating_sub(1),
+            None => self.last_version,
+        }
+    }
+}

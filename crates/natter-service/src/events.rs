@@ -1,0 +1,239 @@
+//! The event bus: delivers events to every connected device of a user, in-process.
+//!
+//! Each connection has a bounded queue of ready-to-send frames. A publisher never waits for a
+//! slow device: when a queue is full the connection is marked as fallen behind, and its task
+//! tells the device to resync from the last version it surely has, then closes. No device is
+//! ever skipped silently.
+
+use std::collections::HashMap;
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::{Arc, Mutex};
+
+use natter_core::Uid;
+use natter_core::wire::ServerEvent;
+use tokio::sync::{Notify, mpsc};
+
+/// Frames a connection may have waiting before it counts as fallen behind.
+pub const QUEUE_FRAMES: usize = 256;
+
+/// A serialised event, shared by every device of the user it is for.
+#[derive(Debug, Clone)]
+pub struct Frame {
+    pub text: Arc<str>,
+    /// The lowest conversation version this event reflects: a device that misses it must sync
+    /// from below this.
+    pub version: Option<u64>,
+}
+
+impl Frame {
+    pub fn new(event: &ServerEvent, version: Option<u64>) -> Self {
+        let text = serde_json::to_string(event).expect("events serialise");
+        Self {
+            text: text.into(),
+            version,
+        }
+    }
+}
+
+/// Why a connection must end, signalled from outside its task.
+#[derive(Debug, Default)]
+pub struct Signals {
+    /// Its queue overflowed; holds the lowest version it missed (`u64::MAX`: none yet).
+    missed_from: AtomicU64,
+    fell_behind: AtomicBool,
+    /// A newer master login with the same device flag replaced it.
+    replaced: AtomicBool,
+    pub wake: Notify,
+}
+
+impl Signals {
+    fn new() -> Self {
+        Self {
+            missed_from: AtomicU64::new(u64::MAX),
+            ..Self::default()
+        }
+    }
+
+    pub fn fell_behind(&self) -> bool {
+        self.fell_behind.load(Ordering::SeqCst)
+    }
+
+    pub fn replaced(&self) -> bool {
+        self.replaced.load(Ordering::SeqCst)
+    }
+
+    /// The lowest version this connection missed, if any event it missed carried one.
+    pub fn missed_from(&self) -> Option<u64> {
+        match self.missed_from.load(Ordering::SeqCst) {
+            u64::MAX => None,
+            version => Some(version),
+        }
+    }
+}
+
+#[derive(Debug)]
+struct Subscriber {
+    id: u64,
+    device_flag: u8,
+    frames: mpsc::Sender<Frame>,
+    signals: Arc<Signals>,
+}
+
+/// One connection's end of the bus. Dropping it unsubscribes.
+#[derive(Debug)]
+pub struct Subscription {
+    pub frames: mpsc::Receiver<Frame>,
+    pub signals: Arc<Signals>,
+    bus: Arc<EventBus>,
+    uid: Uid,
+    id: u64,
+}
+
+impl Drop for Subscription {
+    fn drop(&mut self) {
+        self.bus.unsubscribe(&self.uid, self.id);
+    }
+}
+
+#[derive(Debug, Default)]
+pub struct EventBus {
+    /// A std mutex: held only to look up or change a user's short list of connections, never
+    /// across an await.
+    users: Mutex<HashMap<Uid, Vec<Subscriber>>>,
+    next_id: AtomicU64,
+}
+
+impl EventBus {
+    /// Subscribes one connection of a device. A master login (`device_level` 1) replaces the
+    /// user's older connections with the same `device_flag`, as WuKongIM does.
+    pub fn subscribe(self: &Arc<Self>, uid: &Uid, device_flag: u8, master: bool) -> Subscription {
+        let (sender, receiver) = mpsc::channel(QUEUE_FRAMES);
+        let signals = Arc::new(Signals::new());
+        let id = self.next_id.fetch_add(1, Ordering::Relaxed);
+        let mut users = self.users.lock().expect("event bus lock");
+        let connections = users.entry(uid.clone()).or_default();
+        if master {
+            connections.retain(|old| {
+                let same_device = old.device_flag == device_flag;
+                if same_device {
+                    old.signals.replaced.store(true, Ordering::SeqCst);
+                    old.signals.wake.notify_one();
+                }
+                !same_device
+            });
+        }
+        connections.push(Subscriber {
+            id,
+            device_flag,
+            frames: sender,
+            signals: signals.clone(),
+        });
+        Subscription {
+            frames: receiver,
+            signals,
+            bus: self.clone(),
+            uid: uid.clone(),
+            id,
+        }
+    }
+
+    fn unsubscribe(&self, uid: &Uid, id: u64) {
+        let mut users = self.users.lock().expect("event bus lock");
+        if let Some(connections) = users.get_mut(uid) {
+            connections.retain(|connection| connection.id != id);
+            if connections.is_empty() {
+                users.remove(uid);
+            }
+        }
+    }
+
+    /// Whether any device of the user is connected: events for offline users are not built.
+    pub fn is_online(&self, uid: &Uid) -> bool {
+        self.users.lock().expect("event bus lock").contains_key(uid)
+    }
+
+    /// Queues a frame for the user's devices, except those with `except_device_flag`.
+    pub fn publish(&self, uid: &Uid, frame: &Frame, except_device_flag: Option<u8>) {
+        self.publish_where(uid, frame, |device_flag| {
+            Some(device_flag) != except_device_flag
+        });
+    }
+
+    /// Queues a frame for the user's connections with this device flag only.
+    pub fn publish_to(&self, uid: &Uid, frame: &Frame, device_flag: u8) {
+        self.publish_where(uid, frame, |flag| flag == device_flag);
+    }
+
+    fn publish_where(&self, uid: &Uid, frame: &Frame, wanted: impl Fn(u8) -> bool) {
+        let users = self.users.lock().expect("event bus lock");
+        let Some(connections) = users.get(uid) else {
+            return;
+        };
+        for connection in connections {
+            if !wanted(connection.device_flag) {
+                continue;
+            }
+            if connection.frames.try_send(frame.clone()).is_err() {
+                let signals = &connection.signals;
+                if let Some(version) = frame.version {
+                    signals.missed_from.fetch_min(version, Ordering::SeqCst);
+                }
+                signals.fell_behind.store(true, Ordering::SeqCst);
+                signals.wake.notify_one();
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn uid(name: &str) -> Uid {
+        Uid::parse(name, "uid").unwrap()
+    }
+
+    fn frame(version: u64) -> Frame {
+        Frame::new(&ServerEvent::ResyncRequired { version }, Some(version))
+    }
+
+    #[tokio::test]
+    async fn every_device_gets_the_frame_except_the_excluded_one() {
+        let bus = Arc::new(EventBus::default());
+        let mut phone = bus.subscribe(&uid("alice"), 0, false);
+        let mut web = bus.subscribe(&uid("alice"), 1, false);
+        bus.publish(&uid("alice"), &frame(1), Some(0));
+        assert_eq!(web.frames.recv().await.unwrap().version, Some(1));
+        assert!(phone.frames.try_recv().is_err());
+    }
+
+    #[tokio::test]
+    async fn a_full_queue_marks_the_connection_as_fallen_behind() {
+        let bus = Arc::new(EventBus::default());
+        let slow = bus.subscribe(&uid("alice"), 0, false);
+        for version in 1..=QUEUE_FRAMES as u64 + 3 {
+            bus.publish(&uid("alice"), &frame(version), None);
+        }
+        assert!(slow.signals.fell_behind());
+        assert_eq!(slow.signals.missed_from(), Some(QUEUE_FRAMES as u64 + 1));
+    }
+
+    #[tokio::test]
+    async fn a_master_login_replaces_the_same_device_flag_only() {
+        let bus = Arc::new(EventBus::default());
+        let old_phone = bus.subscribe(&uid("alice"), 0, true);
+        let web = bus.subscribe(&uid("alice"), 1, true);
+        let _new_phone = bus.subscribe(&uid("alice"), 0, true);
+        assert!(old_phone.signals.replaced());
+        assert!(!web.signals.replaced());
+    }
+
+    #[tokio::test]
+    async fn dropping_the_subscription_unsubscribes() {
+        let bus = Arc::new(EventBus::default());
+        let subscription = bus.subscribe(&uid("alice"), 0, false);
+        assert!(bus.is_online(&uid("alice")));
+        drop(subscription);
+        assert!(!bus.is_online(&uid("alice")));
+    }
+}

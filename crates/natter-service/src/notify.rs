@@ -1,0 +1,95 @@
+//! Turns committed changes into events for the affected users' connected devices.
+//!
+//! Events are built only for users with a connected device, after the change is durable.
+
+use natter_core::Uid;
+use natter_core::wire::ServerEvent;
+use natter_store::{ConversationView, Sent};
+
+use crate::events::Frame;
+use crate::{Natter, present};
+
+impl Natter {
+    /// A new message: each online member gets it, their changed conversation and their new
+    /// unread total.
+    pub(crate) async fn notify_message(&self, sent: &Sent) {
+        for (uid, conversation) in &sent.recipients {
+            if !self.events.is_online(uid) {
+                continue;
+            }
+            let message = present::message(&sent.message, &conversation.id);
+            let received = ServerEvent::MessageReceived {
+                message_list: vec![message],
+            };
+            self.events.publish(
+                uid,
+                &Frame::new(&received, Some(conversation.version)),
+                None,
+            );
+            self.notify_changed(uid, std::slice::from_ref(conversation))
+                .await;
+        }
+    }
+
+    /// Conversations changed (read, pin, archive, a message): every device of the user gets
+    /// the changed ones and the new total.
+    pub(crate) async fn notify_changed(&self, uid: &Uid, conversations: &[ConversationView]) {
+        if conversations.is_empty() || !self.events.is_online(uid) {
+            return;
+        }
+        let lowest = conversations.iter().map(|view| view.version).min();
+        let updated = ServerEvent::ConversationListUpdated {
+            conversation_list: conversations.iter().map(present::conversation).collect(),
+        };
+        self.events
+            .publish(uid, &Frame::new(&updated, lowest), None);
+        self.notify_total(uid, None).await;
+    }
+
+    /// Conversations were deleted by `by_device` (`None`: through the server API). With the
+    /// app's deletion sync on, the user's other devices are told; with it off only the device
+    /// that deleted learns its new total, and the others keep their cached entries.
+    pub(crate) async fn notify_deleted(
+        &self,
+        uid: &Uid,
+        deleted: &[ConversationView],
+        clear_history: bool,
+        synced: bool,
+        by_device: Option<u8>,
+    ) {
+        if deleted.is_empty() || !self.events.is_online(uid) {
+            return;
+        }
+        if synced {
+            let event = ServerEvent::ConversationDeleted {
+                conversation_id_list: deleted.iter().map(|view| view.id.to_string()).collect(),
+                clear_history_message: clear_history,
+            };
+            let lowest = deleted.iter().map(|view| view.version).min();
+            self.events
+                .publish(uid, &Frame::new(&event, lowest), by_device);
+            self.notify_total(uid, None).await;
+        } else if let Some(device_flag) = by_device {
+            self.notify_total(uid, Some(device_flag)).await;
+        }
+    }
+
+    /// Sends the user's unread total to all devices, or to one device flag only.
+    async fn notify_total(&self, uid: &Uid, only_device: Option<u8>) {
+        let total = match self.store.total_unread(uid.clone()).await {
+            Ok(total) => total,
+            Err(error) => {
+                tracing::warn!(%uid, %error, "cannot compute the unread total for an event");
+                return;
+            }
+        };
+        let event = ServerEvent::TotalUnreadMessageCountUpdated {
+            total_unread_count: total,
+        };
+        let frame = Frame::new(&event, None);
+        match only_device {
+            None => self.events.publish(uid, &frame, None),
+            Some(device_flag) => self.events.publish_to(uid, &frame, device_flag),
+        }
+    }
+}
