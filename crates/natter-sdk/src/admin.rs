@@ -1,0 +1,167 @@
+//! The app backend's client: the server API, with the manager token.
+
+use base64::Engine;
+use base64::engine::general_purpose::STANDARD as BASE64;
+use natter_core::wire::{
+    AppSettings, AuditPage, ChannelRef, ChannelRequest, ServerBatchDeleteRequest,
+    ServerDeleteRequest, ServerSendRequest, ServerSendResult, UserTokenRequest,
+};
+use serde::Deserialize;
+use serde_json::Value;
+
+use crate::Result;
+use crate::http::Http;
+
+#[derive(Debug, Clone)]
+pub struct Admin {
+    http: Http,
+}
+
+#[derive(Debug, Deserialize)]
+struct SendReply {
+    data: ServerSendResult,
+}
+
+impl Admin {
+    pub fn new(server_url: &str, manager_token: &str) -> Self {
+        Self {
+            http: Http::new(server_url, ("token", manager_token.to_owned())),
+        }
+    }
+
+    /// Creates the user if new and sets the token of one device (0 app, 1 web, 2 pc);
+    /// `master` replaces older connections of that device type.
+    pub async fn set_user_token(
+        &self,
+        uid: &str,
+        token: &str,
+        device_flag: u8,
+        master: bool,
+    ) -> Result<()> {
+        let request = UserTokenRequest {
+            uid: uid.to_owned(),
+            token: token.to_owned(),
+            device_flag,
+            device_level: u8::from(master),
+        };
+        let _: Value = self.http.post("/user/token", &request).await?;
+        Ok(())
+    }
+
+    /// Creates a group, or adds members to it.
+    pub async fn create_group(&self, group_id: &str, members: &[&str]) -> Result<()> {
+        self.channel_call("/channel", group_id, members).await
+    }
+
+    pub async fn add_members(&self, group_id: &str, members: &[&str]) -> Result<()> {
+        self.channel_call("/channel/subscriber_add", group_id, members)
+            .await
+    }
+
+    pub async fn remove_members(&self, group_id: &str, members: &[&str]) -> Result<()> {
+        self.channel_call("/channel/subscriber_remove", group_id, members)
+            .await
+    }
+
+    pub async fn dismiss_group(&self, group_id: &str) -> Result<()> {
+        let request = ChannelRef {
+            channel_id: group_id.to_owned(),
+            channel_type: 2,
+        };
+        let _: Value = self.http.post("/channel/delete", &request).await?;
+        Ok(())
+    }
+
+    async fn channel_call(&self, path: &str, group_id: &str, members: &[&str]) -> Result<()> {
+        let request = ChannelRequest {
+            channel_id: group_id.to_owned(),
+            channel_type: 2,
+            subscribers: members.iter().map(|uid| uid.to_string()).collect(),
+            reset: 0,
+        };
+        let _: Value = self.http.post(path, &request).await?;
+        Ok(())
+    }
+
+    /// Sends `payload` from `from_uid` to a channel (1 personal: the peer's uid; 2 group).
+    pub async fn send(
+        &self,
+        from_uid: &str,
+        channel_id: &str,
+        channel_type: i64,
+        payload: &Value,
+    ) -> Result<ServerSendResult> {
+        let request = ServerSendRequest {
+            header: None,
+            client_msg_no: None,
+            from_uid: from_uid.to_owned(),
+            channel_id: channel_id.to_owned(),
+            channel_type,
+            payload: BASE64.encode(payload.to_string()),
+        };
+        let reply: SendReply = self.http.post("/message/send", &request).await?;
+        Ok(reply.data)
+    }
+
+    /// Deletes a user's conversation; messages are kept unless `clear_history`.
+    pub async fn delete_conversation(
+        &self,
+        uid: &str,
+        channel: ChannelRef,
+        clear_history: bool,
+    ) -> Result<()> {
+        let request = ServerDeleteRequest {
+            uid: uid.to_owned(),
+            channel_id: channel.channel_id,
+            channel_type: channel.channel_type,
+            clear_history,
+        };
+        let _: Value = self.http.post("/conversations/delete", &request).await?;
+        Ok(())
+    }
+
+    pub async fn batch_delete(
+        &self,
+        uid: &str,
+        channels: Vec<ChannelRef>,
+        clear_history: bool,
+    ) -> Result<()> {
+        let request = ServerBatchDeleteRequest {
+            uid: uid.to_owned(),
+            channels,
+            clear_history,
+        };
+        let _: Value = self
+            .http
+            .post("/conversations/batchDelete", &request)
+            .await?;
+        Ok(())
+    }
+
+    pub async fn audit(
+        &self,
+        uid: Option<&str>,
+        limit: u32,
+        cursor: Option<&str>,
+    ) -> Result<AuditPage> {
+        let mut query = vec![("limit", limit.to_string())];
+        if let Some(uid) = uid {
+            query.push(("uid", uid.to_owned()));
+        }
+        if let Some(cursor) = cursor {
+            query.push(("cursor", cursor.to_owned()));
+        }
+        self.http.get("/audit/conversations", &query).await
+    }
+
+    pub async fn settings(&self) -> Result<AppSettings> {
+        self.http.get("/app/settings", &[]).await
+    }
+
+    pub async fn set_sync_conversation_deletion(&self, on: bool) -> Result<AppSettings> {
+        let settings = AppSettings {
+            sync_conversation_deletion: on,
+        };
+        self.http.put("/app/settings", &settings).await
+    }
+}

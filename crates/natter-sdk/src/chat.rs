@@ -1,0 +1,220 @@
+//! A device's client: the client API with the reference chat SDKs' calls.
+
+use natter_core::limits::MAX_CONVERSATIONS_PER_CALL;
+use natter_core::wire::{
+    Conversation, ConversationIdList, ConversationListResponse, DeleteConversationsRequest,
+    Message, MessageListResponse, PinRequest, ReadRequest, SendMessageRequest, SendMessageResponse,
+    SyncResponse, TotalUnread,
+};
+use serde_json::Value;
+
+use crate::events::EventStream;
+use crate::http::{Http, path_segment};
+use crate::{Error, Result};
+
+/// Which conversations [`Chat::conversation_list`] returns.
+#[derive(Debug, Clone, Default)]
+pub struct ListFilter {
+    /// `C2C`, `GROUP` or `@TIM#SYSTEM`.
+    pub kind: Option<String>,
+    /// The archived conversations instead of the default list.
+    pub archived: bool,
+}
+
+/// One logged-in device.
+#[derive(Debug, Clone)]
+pub struct Chat {
+    http: Http,
+    token: String,
+}
+
+impl Chat {
+    /// A client for `server_url` (`http://127.0.0.1:5001`) with a user token from
+    /// `POST /user/token`.
+    pub fn login(server_url: &str, token: &str) -> Self {
+        Self {
+            http: Http::new(server_url, ("authorization", format!("Bearer {token}"))),
+            token: token.to_owned(),
+        }
+    }
+
+    pub async fn send_message(
+        &self,
+        conversation_id: &str,
+        payload: Value,
+        client_msg_id: Option<&str>,
+    ) -> Result<Message> {
+        let request = SendMessageRequest {
+            conversation_id: conversation_id.to_owned(),
+            payload,
+            client_msg_id: client_msg_id.map(str::to_owned),
+        };
+        let sent: SendMessageResponse = self.http.post("/v1/messages", &request).await?;
+        Ok(sent.message)
+    }
+
+    /// One page of the list, from `cursor`.
+    pub async fn conversation_page(
+        &self,
+        filter: &ListFilter,
+        limit: u32,
+        cursor: Option<&str>,
+    ) -> Result<ConversationListResponse> {
+        let mut query = vec![("limit", limit.to_string())];
+        if let Some(kind) = &filter.kind {
+            query.push(("type", kind.clone()));
+        }
+        if filter.archived {
+            query.push(("archived", "true".into()));
+        }
+        if let Some(cursor) = cursor {
+            query.push(("cursor", cursor.to_owned()));
+        }
+        self.http.get("/v1/conversations", &query).await
+    }
+
+    /// The whole list (every page): pinned first, then newest activity.
+    pub async fn conversation_list(&self, filter: &ListFilter) -> Result<Vec<Conversation>> {
+        let mut conversations = Vec::new();
+        let mut cursor = None;
+        loop {
+            let page = self
+                .conversation_page(filter, 100, cursor.as_deref())
+                .await?;
+            conversations.extend(page.conversation_list);
+            match page.next_cursor {
+                Some(next) if !page.is_finished => cursor = Some(next),
+                _ => return Ok(conversations),
+            }
+        }
+    }
+
+    pub async fn conversation_profile(&self, conversation_id: &str) -> Result<Conversation> {
+        let path = format!("/v1/conversations/{}", path_segment(conversation_id));
+        self.http.get(&path, &[]).await
+    }
+
+    /// Deletes one conversation and clears its history, as the reference SDK's
+    /// `deleteConversation('C2Cbob')`.
+    pub async fn delete_conversation(&self, conversation_id: &str) -> Result<String> {
+        let mut deleted = self.delete_conversations(&[conversation_id], true).await?;
+        Ok(deleted.pop().unwrap_or_else(|| conversation_id.to_owned()))
+    }
+
+    /// Deletes 1–100 conversations, all or nothing; `clear_history` false keeps the messages.
+    /// More than 100 is refused without a request.
+    pub async fn delete_conversations(
+        &self,
+        conversation_ids: &[&str],
+        clear_history: bool,
+    ) -> Result<Vec<String>> {
+        check_list(conversation_ids.len())?;
+        let request = DeleteConversationsRequest {
+            conversation_id_list: conversation_ids.iter().map(|id| id.to_string()).collect(),
+            clear_history_message: Some(clear_history),
+        };
+        let deleted: ConversationIdList =
+            self.http.post("/v1/conversations/delete", &request).await?;
+        Ok(deleted.conversation_id_list)
+    }
+
+    /// Marks messages read up to `seq` (default: all).
+    pub async fn set_message_read(&self, conversation_id: &str, seq: Option<u64>) -> Result<()> {
+        let path = format!("/v1/conversations/{}/read", path_segment(conversation_id));
+        let _: Value = self.http.post(&path, &ReadRequest { seq }).await?;
+        Ok(())
+    }
+
+    pub async fn total_unread_message_count(&self) -> Result<u64> {
+        let total: TotalUnread = self.http.get("/v1/unread", &[]).await?;
+        Ok(total.total_unread_count)
+    }
+
+    /// Up to `limit` messages before `before` (default: the newest), oldest first.
+    pub async fn message_list(
+        &self,
+        conversation_id: &str,
+        before: Option<u64>,
+        limit: u32,
+    ) -> Result<MessageListResponse> {
+        let path = format!(
+            "/v1/conversations/{}/messages",
+            path_segment(conversation_id)
+        );
+        let mut query = vec![("limit", limit.to_string())];
+        if let Some(before) = before {
+            query.push(("before", before.to_string()));
+        }
+        self.http.get(&path, &query).await
+    }
+
+    pub async fn archive_conversations(&self, conversation_ids: &[&str]) -> Result<Vec<String>> {
+        self.archive_or_restore("/v1/conversations/archive", conversation_ids)
+            .await
+    }
+
+    pub async fn restore_conversations(&self, conversation_ids: &[&str]) -> Result<Vec<String>> {
+        self.archive_or_restore("/v1/conversations/restore", conversation_ids)
+            .await
+    }
+
+    async fn archive_or_restore(
+        &self,
+        path: &str,
+        conversation_ids: &[&str],
+    ) -> Result<Vec<String>> {
+        check_list(conversation_ids.len())?;
+        let request = ConversationIdList {
+            conversation_id_list: conversation_ids.iter().map(|id| id.to_string()).collect(),
+        };
+        let changed: ConversationIdList = self.http.post(path, &request).await?;
+        Ok(changed.conversation_id_list)
+    }
+
+    pub async fn pin_conversation(
+        &self,
+        conversation_id: &str,
+        pinned: bool,
+    ) -> Result<Conversation> {
+        let request = PinRequest {
+            conversation_id: conversation_id.to_owned(),
+            is_pinned: pinned,
+        };
+        self.http.post("/v1/conversations/pin", &request).await
+    }
+
+    /// What changed since `since`: changed conversations and tombstones.
+    pub async fn sync(&self, since: u64) -> Result<SyncResponse> {
+        self.http
+            .get("/v1/conversations/sync", &[("since", since.to_string())])
+            .await
+    }
+
+    /// Opens the live event stream. It resolves once the server has answered the first ping,
+    /// from when on every event of this user arrives; `since` is the list version this device
+    /// already has, used to catch up after reconnects.
+    pub async fn events(&self, since: u64) -> Result<EventStream> {
+        EventStream::connect(self.clone(), since).await
+    }
+
+    pub(crate) fn websocket_url(&self) -> String {
+        let base = self.http.base();
+        let base = base
+            .strip_prefix("http://")
+            .map(|rest| format!("ws://{rest}"))
+            .or_else(|| {
+                base.strip_prefix("https://")
+                    .map(|rest| format!("wss://{rest}"))
+            })
+            .unwrap_or_else(|| base.to_owned());
+        format!("{base}/v1/ws?token={}", path_segment(&self.token))
+    }
+}
+
+fn check_list(count: usize) -> Result<()> {
+    match count {
+        0 => Err(Error::EmptyConversationList),
+        count if count > MAX_CONVERSATIONS_PER_CALL => Err(Error::TooManyConversations(count)),
+        _ => Ok(()),
+    }
+}

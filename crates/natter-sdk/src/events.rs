@@ -1,0 +1,173 @@
+//! The live event stream: a WebSocket that reconnects with backoff and, after every
+//! reconnect, catches up on what changed while it was away (`/v1/conversations/sync`).
+
+use std::time::Duration;
+
+use futures_util::{SinkExt, StreamExt};
+use natter_core::wire::{ClientEvent, ServerEvent, SyncResponse};
+use tokio::net::TcpStream;
+use tokio::sync::mpsc;
+use tokio::task::JoinHandle;
+use tokio_tungstenite::tungstenite::Message;
+use tokio_tungstenite::{MaybeTlsStream, WebSocketStream, connect_async};
+
+use crate::{Chat, Error, Result};
+
+type Socket = WebSocketStream<MaybeTlsStream<TcpStream>>;
+
+/// Keep-alive well inside the server's idle timeout.
+const PING_EVERY: Duration = Duration::from_secs(25);
+const FIRST_BACKOFF: Duration = Duration::from_millis(250);
+const MAX_BACKOFF: Duration = Duration::from_secs(10);
+/// Events not yet taken by the application; beyond this the stream stops reading the socket,
+/// and the server will tell it to resync.
+const BUFFER: usize = 1024;
+
+#[derive(Debug, Clone)]
+pub enum Event {
+    /// An event as the server sent it (`ResyncRequired` included: the stream reconnects and
+    /// catches up by itself).
+    Server(ServerEvent),
+    /// After a reconnect: what changed while the device was away.
+    CaughtUp(SyncResponse),
+}
+
+/// Live events of one device. Dropping it closes the connection.
+#[derive(Debug)]
+pub struct EventStream {
+    events: mpsc::Receiver<Event>,
+    task: JoinHandle<()>,
+}
+
+impl Drop for EventStream {
+    fn drop(&mut self) {
+        self.task.abort();
+    }
+}
+
+impl EventStream {
+    pub(crate) async fn connect(chat: Chat, since: u64) -> Result<Self> {
+        let socket = open(&chat).await?;
+        let (sender, events) = mpsc::channel(BUFFER);
+        let task = tokio::spawn(run(chat, socket, since, sender));
+        Ok(Self { events, task })
+    }
+
+    /// The next event; `None` only after the stream was closed for good.
+    pub async fn next(&mut self) -> Option<Event> {
+        self.events.recv().await
+    }
+}
+
+/// Connects and waits for the answer to the first ping: from then on every event arrives.
+async fn open(chat: &Chat) -> Result<Socket> {
+    let (mut socket, _) = connect_async(chat.websocket_url())
+        .await
+        .map_err(|error| Error::WebSocket(Box::new(error)))?;
+    send_ping(&mut socket).await?;
+    while let Some(message) = socket.next().await {
+        let message = message.map_err(|error| Error::WebSocket(Box::new(error)))?;
+        if let Message::Text(text) = message
+            && matches!(
+                serde_json::from_str(text.as_str()),
+                Ok(ServerEvent::Pong {})
+            )
+        {
+            return Ok(socket);
+        }
+    }
+    Err(Error::Protocol(
+        "the connection closed before the first pong".into(),
+    ))
+}
+
+async fn send_ping(socket: &mut Socket) -> Result<()> {
+    let ping = serde_json::to_string(&ClientEvent::Ping).expect("events serialise");
+    socket
+        .send(Message::Text(ping.into()))
+        .await
+        .map_err(|error| Error::WebSocket(Box::new(error)))
+}
+
+async fn run(chat: Chat, mut socket: Socket, mut version: u64, events: mpsc::Sender<Event>) {
+    loop {
+        pump(&mut socket, &mut version, &events).await;
+        if events.is_closed() {
+            return;
+        }
+        socket = reconnect(&chat).await;
+        match chat.sync(version).await {
+            Ok(changes) => {
+                version = changes.version;
+                if events.send(Event::CaughtUp(changes)).await.is_err() {
+                    return;
+                }
+            }
+            Err(error) => {
+                tracing::warn!(%error, "catch-up sync failed; will retry on next reconnect")
+            }
+        }
+    }
+}
+
+/// Forwards events until the connection ends, keeping `version` at the newest conversation
+/// version seen (or the server's resync point).
+async fn pump(socket: &mut Socket, version: &mut u64, events: &mpsc::Sender<Event>) {
+    let mut keep_alive = tokio::time::interval(PING_EVERY);
+    keep_alive.tick().await;
+    loop {
+        tokio::select! {
+            message = socket.next() => {
+                let text = match message {
+                    Some(Ok(Message::Text(text))) => text,
+                    Some(Ok(Message::Close(_)) | Err(_)) | None => return,
+                    Some(Ok(_)) => continue,
+                };
+                let Ok(event) = serde_json::from_str::<ServerEvent>(text.as_str()) else {
+                    tracing::warn!(frame = %text, "ignoring a frame this SDK does not know");
+                    continue;
+                };
+                match &event {
+                    ServerEvent::ConversationListUpdated { conversation_list } => {
+                        let newest = conversation_list.iter().map(|c| c.version).max();
+                        *version = (*version).max(newest.unwrap_or(0));
+                    }
+                    ServerEvent::ResyncRequired { version: from } => *version = (*version).min(*from),
+                    _ => {}
+                }
+                if events.send(Event::Server(event)).await.is_err() {
+                    return;
+                }
+            }
+            _ = keep_alive.tick() => {
+                if send_ping(socket).await.is_err() {
+                    return;
+                }
+            }
+            () = events.closed() => return,
+        }
+    }
+}
+
+/// Reconnects with exponential backoff and jitter until it succeeds.
+async fn reconnect(chat: &Chat) -> Socket {
+    let mut backoff = FIRST_BACKOFF;
+    loop {
+        tokio::time::sleep(backoff + jitter(backoff)).await;
+        match open(chat).await {
+            Ok(socket) => return socket,
+            Err(error) => tracing::debug!(%error, "reconnect failed"),
+        }
+        backoff = (backoff * 2).min(MAX_BACKOFF);
+    }
+}
+
+/// Up to half the backoff, so devices that lost one server do not all return at once.
+fn jitter(backoff: Duration) -> Duration {
+    let nanos = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|elapsed| elapsed.subsec_nanos())
+        .unwrap_or_default();
+    let half = backoff.as_millis() as u64 / 2;
+    Duration::from_millis(u64::from(nanos) % half.max(1))
+}

@@ -1,0 +1,36 @@
+#!/usr/bin/env bash
+# Runs the README's curl walkthrough, as printed, against a fresh server on a free port, and
+# checks the answers it describes. Keeps the README honest.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+natter="${CARGO_TARGET_DIR:-$HOME/.cache/natter-target}/debug/natter"
+work=$(mktemp -d)
+trap 'kill "$server" 2>/dev/null || true; rm -rf "$work"' EXIT
+
+"$natter" serve --listen 127.0.0.1:0 --data-dir "$work/data" --manager-token dev-manager-token \
+  >"$work/log" 2>&1 &
+server=$!
+for _ in $(seq 1 100); do
+  address=$(sed -n 's|^natter listening on http://||p' "$work/log")
+  [ -n "$address" ] && break
+  sleep 0.1
+done
+[ -n "$address" ] || { cat "$work/log"; exit 1; }
+
+# The block after the walkthrough marker, with the default address swapped for this server's.
+awk '/<!-- walkthrough/{found=1; next} found && /^```sh/{inside=1; next} inside && /^```/{exit} inside' README.md \
+  | sed "s/localhost:5001/$address/g" >"$work/walkthrough.sh"
+bash "$work/walkthrough.sh" >"$work/out"
+
+expect() {
+  grep -q -- "$1" "$work/out" || { cat "$work/out"; echo "README walkthrough: missing $1" >&2; exit 1; }
+}
+expect '"unreadCount":2'
+expect '{"totalUnreadCount":2}'
+expect '{"conversationIDList":\["C2Cbob"\]}'
+expect '{"conversationList":\[\],"nextCursor":null,"isFinished":true}'
+expect '"unreadCount":1'
+expect '{"messageList":\[\],"isCompleted":true}'
+expect '"via":"client"'
+[ "$(grep -o '"status":200' "$work/out" | wc -l)" -ge 2 ] || { echo 'README walkthrough: user creation failed' >&2; exit 1; }
+echo "README walkthrough: ok"

@@ -1,0 +1,63 @@
+#!/usr/bin/env bash
+# Runs every Natter test on this machine, installing what the tests need first:
+# formatting and lints, the Rust unit, property and integration tests (each starts real
+# servers on loopback ports), the Rust SDK's examples against a real server, and the
+# TypeScript SDK's tests against a real server.
+set -euo pipefail
+
+cd "$(dirname "$0")/.."
+# Build output lives outside the clone, so a rerun on the same machine is warm.
+export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$HOME/.cache/natter-target}"
+export CARGO_TERM_COLOR="${CARGO_TERM_COLOR:-never}"
+
+step() { printf '\n==> %s\n' "$*"; }
+
+install_node() {
+  if ! command -v node >/dev/null || ! command -v npm >/dev/null; then
+    step "installing Node.js (for the TypeScript SDK tests)"
+    apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nodejs npm >/dev/null
+  fi
+}
+
+step "formatting and lints"
+cargo fmt --all -- --check
+cargo clippy --workspace --all-targets --locked -- -D warnings
+
+step "building"
+cargo build --workspace --bins --examples --locked
+
+step "Rust tests"
+cargo test --workspace --locked
+
+step "Rust SDK examples against a real server"
+data_dir=$(mktemp -d)
+manager_token="examples-$(date +%s%N)"
+log="$data_dir/natter.log"
+"$CARGO_TARGET_DIR/debug/natter" serve --listen 127.0.0.1:0 --data-dir "$data_dir/db" \
+  --manager-token "$manager_token" --rate-limit 0 >"$log" 2>&1 &
+server_pid=$!
+trap 'kill "$server_pid" 2>/dev/null || true; rm -rf "$data_dir"' EXIT
+for _ in $(seq 1 100); do
+  url=$(sed -n 's/^natter listening on //p' "$log")
+  [ -n "$url" ] && break
+  sleep 0.1
+done
+[ -n "$url" ] || { cat "$log"; echo "the server did not start" >&2; exit 1; }
+for example in delete_conversation live_events; do
+  NATTER_URL="$url" NATTER_MANAGER_TOKEN="$manager_token" \
+    timeout 60 "$CARGO_TARGET_DIR/debug/examples/$example"
+done
+kill "$server_pid"
+wait "$server_pid" || true
+
+step "the README's curl walkthrough, as printed"
+scripts/readme-walkthrough.sh
+
+if [ -f sdk/js/package.json ]; then
+  step "TypeScript SDK tests against a real server"
+  install_node
+  (cd sdk/js && npm ci --no-audit --no-fund && NATTER_BIN="$CARGO_TARGET_DIR/debug/natter" npm test)
+fi
+
+step "all tests passed"
