@@ -4,8 +4,9 @@ use axum::extract::{Path, State};
 use axum::routing::{get, post};
 use axum::{Json, Router};
 use natter_core::wire::{
-    self, ConversationIdList, DeleteConversationsRequest, PinRequest, ReadRequest,
-    SendMessageRequest,
+    self, ConversationGroupList, ConversationGroupRequest, ConversationIdList, CustomDataRequest,
+    DeleteConversationsRequest, DraftRequest, MarkRequest, PinRequest, ReadAllRequest, ReadRequest,
+    RemindTypeRequest, RenameConversationGroupRequest, SendMessageRequest,
 };
 use natter_service::{Actor, ListOptions};
 use natter_store::Via;
@@ -28,6 +29,33 @@ pub fn routes() -> Router<AppState> {
         .route("/v1/conversations/{id}", get(conversation))
         .route("/v1/conversations/{id}/messages", get(history))
         .route("/v1/conversations/{id}/read", post(mark_read))
+        .route("/v1/conversations/mark", post(mark))
+        .route("/v1/conversations/draft", post(draft))
+        .route("/v1/conversations/customData", post(custom_data))
+        .route("/v1/conversations/remindType", post(remind_type))
+        .route("/v1/conversations/readAll", post(read_all))
+        .route("/v1/conversations/{id}/clearHistory", post(clear_history))
+        .route(
+            "/v1/conversation-groups",
+            get(conversation_groups).post(create_conversation_group),
+        )
+        .route(
+            "/v1/conversation-groups/rename",
+            post(rename_conversation_group),
+        )
+        .route(
+            "/v1/conversation-groups/delete",
+            post(delete_conversation_group),
+        )
+        .route(
+            "/v1/conversation-groups/add",
+            post(add_to_conversation_group),
+        )
+        .route(
+            "/v1/conversation-groups/remove",
+            post(remove_from_conversation_group),
+        )
+        .route("/v1/groups/{group_id}/leave", post(leave_group))
         .route("/v1/unread", get(total_unread))
 }
 
@@ -48,6 +76,9 @@ struct ListQuery {
     #[serde(rename = "type")]
     kind: Option<String>,
     archived: Option<bool>,
+    mark_type: Option<u64>,
+    group_name: Option<String>,
+    unread_only: Option<bool>,
 }
 
 async fn list_conversations(
@@ -60,6 +91,9 @@ async fn list_conversations(
         cursor: query.cursor,
         kind: query.kind,
         archived: query.archived,
+        mark: query.mark_type,
+        folder: query.group_name,
+        unread_only: query.unread_only,
     };
     Ok(Json(
         state
@@ -191,4 +225,183 @@ async fn pin(
             .pin(&device.uid, &request.conversation_id, request.is_pinned)
             .await?,
     ))
+}
+
+fn id_list(conversation_id_list: Vec<String>) -> Json<ConversationIdList> {
+    Json(ConversationIdList {
+        conversation_id_list,
+    })
+}
+
+async fn mark(
+    State(state): State<AppState>,
+    ClientUser(device): ClientUser,
+    JsonBody(request): JsonBody<MarkRequest>,
+) -> ApiResult<Json<ConversationIdList>> {
+    let marked = state
+        .natter
+        .mark_conversations(
+            &device.uid,
+            &request.conversation_id_list,
+            request.mark_type,
+            request.enable_mark,
+        )
+        .await?;
+    Ok(id_list(marked))
+}
+
+async fn draft(
+    State(state): State<AppState>,
+    ClientUser(device): ClientUser,
+    JsonBody(request): JsonBody<DraftRequest>,
+) -> ApiResult<Json<wire::Conversation>> {
+    Ok(Json(
+        state
+            .natter
+            .set_draft(&device.uid, &request.conversation_id, request.draft_text)
+            .await?,
+    ))
+}
+
+async fn custom_data(
+    State(state): State<AppState>,
+    ClientUser(device): ClientUser,
+    JsonBody(request): JsonBody<CustomDataRequest>,
+) -> ApiResult<Json<ConversationIdList>> {
+    let changed = state
+        .natter
+        .set_custom_data(
+            &device.uid,
+            &request.conversation_id_list,
+            request.custom_data,
+        )
+        .await?;
+    Ok(id_list(changed))
+}
+
+async fn remind_type(
+    State(state): State<AppState>,
+    ClientUser(device): ClientUser,
+    JsonBody(request): JsonBody<RemindTypeRequest>,
+) -> ApiResult<Json<ConversationIdList>> {
+    let changed = state
+        .natter
+        .set_remind_type(
+            &device.uid,
+            &request.conversation_id_list,
+            &request.message_remind_type,
+        )
+        .await?;
+    Ok(id_list(changed))
+}
+
+async fn read_all(
+    State(state): State<AppState>,
+    ClientUser(device): ClientUser,
+    JsonBody(request): JsonBody<ReadAllRequest>,
+) -> ApiResult<Json<Value>> {
+    state
+        .natter
+        .mark_all_read(&device.uid, request.scope.as_deref())
+        .await?;
+    Ok(Json(json!({})))
+}
+
+async fn clear_history(
+    State(state): State<AppState>,
+    ClientUser(device): ClientUser,
+    Path(id): Path<String>,
+) -> ApiResult<Json<Value>> {
+    state.natter.clear_history(&device.uid, &id).await?;
+    Ok(Json(json!({})))
+}
+
+async fn conversation_groups(
+    State(state): State<AppState>,
+    ClientUser(device): ClientUser,
+) -> ApiResult<Json<ConversationGroupList>> {
+    Ok(Json(state.natter.conversation_groups(&device.uid).await?))
+}
+
+async fn create_conversation_group(
+    State(state): State<AppState>,
+    ClientUser(device): ClientUser,
+    JsonBody(request): JsonBody<ConversationGroupRequest>,
+) -> ApiResult<Json<Value>> {
+    state
+        .natter
+        .create_conversation_group(
+            &device.uid,
+            &request.group_name,
+            &request.conversation_id_list,
+        )
+        .await?;
+    Ok(Json(json!({"groupName": request.group_name})))
+}
+
+async fn rename_conversation_group(
+    State(state): State<AppState>,
+    ClientUser(device): ClientUser,
+    JsonBody(request): JsonBody<RenameConversationGroupRequest>,
+) -> ApiResult<Json<Value>> {
+    state
+        .natter
+        .rename_conversation_group(&device.uid, &request.old_name, &request.new_name)
+        .await?;
+    Ok(Json(json!({"groupName": request.new_name})))
+}
+
+async fn delete_conversation_group(
+    State(state): State<AppState>,
+    ClientUser(device): ClientUser,
+    JsonBody(request): JsonBody<ConversationGroupRequest>,
+) -> ApiResult<Json<Value>> {
+    state
+        .natter
+        .delete_conversation_group(&device.uid, &request.group_name)
+        .await?;
+    Ok(Json(json!({"groupName": request.group_name})))
+}
+
+async fn add_to_conversation_group(
+    State(state): State<AppState>,
+    ClientUser(device): ClientUser,
+    JsonBody(request): JsonBody<ConversationGroupRequest>,
+) -> ApiResult<Json<ConversationIdList>> {
+    let added = state
+        .natter
+        .set_conversation_group_members(
+            &device.uid,
+            &request.group_name,
+            &request.conversation_id_list,
+            true,
+        )
+        .await?;
+    Ok(id_list(added))
+}
+
+async fn remove_from_conversation_group(
+    State(state): State<AppState>,
+    ClientUser(device): ClientUser,
+    JsonBody(request): JsonBody<ConversationGroupRequest>,
+) -> ApiResult<Json<ConversationIdList>> {
+    let removed = state
+        .natter
+        .set_conversation_group_members(
+            &device.uid,
+            &request.group_name,
+            &request.conversation_id_list,
+            false,
+        )
+        .await?;
+    Ok(id_list(removed))
+}
+
+async fn leave_group(
+    State(state): State<AppState>,
+    ClientUser(device): ClientUser,
+    Path(group_id): Path<String>,
+) -> ApiResult<Json<Value>> {
+    state.natter.leave_group(&device.uid, &group_id).await?;
+    Ok(Json(json!({})))
 }

@@ -93,7 +93,7 @@ pub(crate) fn bearer_token(headers: &HeaderMap) -> Option<String> {
                 .or_else(|| value.strip_prefix("bearer "))
         });
     let header = || headers.get("token").and_then(|value| value.to_str().ok());
-    bearer.or_else(header).map(|token| token.trim().to_owned())
+    bearer.or_else(header).map(str::to_owned)
 }
 
 fn token_of(parts: &Parts) -> Option<String> {

@@ -3,15 +3,15 @@
 use axum::body::{Body, to_bytes};
 use axum::extract::{Request, State};
 use axum::http::header;
-use axum::middleware::{self, Next};
+use axum::middleware::Next;
 use axum::response::Response;
 use axum::routing::{get, post};
 use axum::{Json, Router};
 use natter_core::Uid;
 use natter_core::wire::{
-    AppSettings, AuditPage, ChannelRef, ChannelRequest, ClearUnreadRequest,
-    ServerBatchDeleteRequest, ServerConversation, ServerDeleteRequest, ServerSendRequest,
-    ServerSendResult, ServerSyncRequest, SetUnreadRequest, UserTokenRequest,
+    AppSettings, AuditPage, ChannelRef, ChannelRequest, ClearUnreadRequest, NoticeRequest,
+    ServerBatchDeleteRequest, ServerConversation, ServerConversationRef, ServerDeleteRequest,
+    ServerSendRequest, ServerSendResult, ServerSyncRequest, SetUnreadRequest, UserTokenRequest,
 };
 use natter_service::Principal;
 use natter_store::Change;
@@ -34,10 +34,11 @@ pub fn routes() -> Router<AppState> {
         .route("/conversations/batchDelete", post(batch_delete))
         .route("/conversations/clearUnread", post(clear_unread))
         .route("/conversations/setUnread", post(set_unread))
+        .route("/conversations/restore", post(restore))
         .route("/conversation/sync", post(sync))
+        .route("/system/notices", post(notices))
         .route("/audit/conversations", get(audit))
         .route("/app/settings", get(settings).put(update_settings))
-        .layer(middleware::from_fn(wukongim_error_fields))
 }
 
 /// `{"status":200}`, the server API's plain success.
@@ -236,10 +237,15 @@ async fn update_settings(
     Ok(Json(state.natter.update_settings(request).await?))
 }
 
-/// Adds WuKongIM's `status` and `msg` to every server API error body, so clients written for
-/// WuKongIM read our errors; the client API's errors stay as API.md shows them.
-async fn wukongim_error_fields(request: Request, next: Next) -> Response {
+/// Adds WuKongIM's `status` and `msg` to every error body outside the client API (`/v1/…`), so
+/// clients written for WuKongIM read our errors; the client API's errors stay as API.md shows
+/// them. Layered over the whole router, so fallbacks (unknown paths, wrong methods) get it too.
+pub async fn wukongim_error_fields(request: Request, next: Next) -> Response {
+    let client_api = request.uri().path().starts_with("/v1/");
     let response = next.run(request).await;
+    if client_api {
+        return response;
+    }
     let status = response.status();
     if !(status.is_client_error() || status.is_server_error()) {
         return response;
@@ -257,4 +263,29 @@ async fn wukongim_error_fields(request: Request, next: Next) -> Response {
     let body = serde_json::to_vec(&fields).expect("a JSON object serialises");
     parts.headers.remove(header::CONTENT_LENGTH);
     Response::from_parts(parts, Body::from(body))
+}
+
+async fn restore(
+    State(state): State<AppState>,
+    Caller(caller): Caller,
+    JsonBody(request): JsonBody<ServerConversationRef>,
+) -> ApiResult<Json<Value>> {
+    caller.require_manager()?;
+    let uid = Uid::parse(&request.uid, "uid")?;
+    let channel = ChannelRef {
+        channel_id: request.channel_id,
+        channel_type: request.channel_type,
+    };
+    let conversation = state.natter.restore_deleted(&uid, &channel).await?;
+    Ok(Json(json!({"status": 200, "data": conversation})))
+}
+
+async fn notices(
+    State(state): State<AppState>,
+    Caller(caller): Caller,
+    JsonBody(request): JsonBody<NoticeRequest>,
+) -> ApiResult<Json<Value>> {
+    caller.require_manager()?;
+    state.natter.send_notices(request).await?;
+    Ok(ok())
 }

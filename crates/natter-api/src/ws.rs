@@ -48,7 +48,17 @@ async fn upgrade(
     let token = bearer_token(&headers).or(query.token).ok_or_else(|| {
         Error::unauthenticated("missing token: send Authorization: Bearer <user token> or ?token=")
     })?;
-    let device = state.natter.authenticate_device(&token).await?;
+    // API.md: without a valid user token the upgrade is refused with 401, the manager's too.
+    let device = state
+        .natter
+        .authenticate_device(&token)
+        .await
+        .map_err(|error| match error.kind {
+            natter_core::ErrorKind::PermissionDenied => {
+                Error::unauthenticated("the WebSocket takes a user token, not the manager token")
+            }
+            _ => error,
+        })?;
     state.limiter.check(&device.uid)?;
     let upgrade = upgrade.map_err(|rejection| {
         Error::invalid_argument(format!(

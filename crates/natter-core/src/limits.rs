@@ -15,3 +15,14 @@ pub const DEFAULT_PAGE_SIZE: u32 = 20;
 /// A device token given to `/user/token`.
 pub const MIN_TOKEN_LEN: usize = 8;
 pub const MAX_TOKEN_LEN: usize = 256;
+/// Pinned conversations per user.
+pub const MAX_PINNED: usize = 50;
+/// Conversation folders ("conversation groups") per user, and the length of their names.
+pub const MAX_FOLDERS: usize = 20;
+pub const MAX_FOLDER_NAME_BYTES: usize = 32;
+/// A conversation's custom data.
+pub const MAX_CUSTOM_DATA_BYTES: usize = 256;
+/// A conversation's draft.
+pub const MAX_DRAFT_BYTES: usize = 16 * 1024;
+/// Users one system notice may go to.
+pub const MAX_NOTICE_RECIPIENTS: usize = 100;

@@ -50,6 +50,22 @@ impl RemindType {
     }
 }
 
+/// Conversation marks of the client SDK: four built in, and custom ones `2^n` for `32 <= n < 64`.
+/// Marks are labels; only HIDE changes what the default list shows (it leaves such
+/// conversations out, `markType=8` lists them).
+pub mod marks {
+    pub const STAR: u64 = 1;
+    pub const UNREAD: u64 = 2;
+    pub const FOLD: u64 = 4;
+    pub const HIDE: u64 = 8;
+
+    /// Whether `mark` is one mark a client may set.
+    pub fn is_valid(mark: u64) -> bool {
+        matches!(mark, STAR | UNREAD | FOLD | HIDE)
+            || (mark.is_power_of_two() && mark.trailing_zeros() >= 32)
+    }
+}
+
 /// The user's per-conversation settings. Deletion puts all of them back to their defaults.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Prefs {
@@ -228,6 +244,53 @@ impl ConversationState {
         true
     }
 
+    /// Clears the user's history without deleting the conversation: the entry stays, with no
+    /// unread messages and no last message.
+    pub fn clear_history(&mut self, channel_last_seq: u64) -> bool {
+        let last = self.last_visible_seq(channel_last_seq);
+        if self.cleared_to_seq >= last {
+            return false;
+        }
+        self.cleared_to_seq = last;
+        true
+    }
+
+    /// Sets the draft. A draft brings a deleted conversation back into the list, as typing in
+    /// it would.
+    pub fn set_draft(&mut self, draft: &str, now_ms: i64) -> bool {
+        if self.prefs.draft == draft && (self.listed || draft.is_empty()) {
+            return false;
+        }
+        self.prefs.draft = draft.to_owned();
+        if !draft.is_empty() && !self.listed {
+            self.touch(now_ms);
+        }
+        true
+    }
+
+    pub fn set_mark(&mut self, mark: u64, enable: bool) -> bool {
+        let marks = if enable {
+            self.prefs.marks | mark
+        } else {
+            self.prefs.marks & !mark
+        };
+        let changed = marks != self.prefs.marks;
+        self.prefs.marks = marks;
+        changed
+    }
+
+    pub fn set_custom_data(&mut self, custom_data: &str) -> bool {
+        let changed = self.prefs.custom_data != custom_data;
+        self.prefs.custom_data = custom_data.to_owned();
+        changed
+    }
+
+    pub fn set_remind(&mut self, remind: RemindType) -> bool {
+        let changed = self.prefs.remind != remind;
+        self.prefs.remind = remind;
+        changed
+    }
+
     /// The user acted on the conversation explicitly: it is in the list again.
     fn touch(&mut self, now_ms: i64) {
         self.listed = true;
@@ -341,6 +404,41 @@ mod tests {
         assert!(state.pin(true, 99));
         assert!(state.listed && !state.deleted);
         assert_eq!(state.unread(3), 0);
+    }
+
+    #[test]
+    fn clear_history_keeps_the_entry_with_nothing_unread() {
+        let mut state = ConversationState::default();
+        received(&mut state, 1..=4);
+        assert!(state.clear_history(4));
+        assert!(state.listed);
+        assert_eq!(state.unread(4), 0);
+        assert!(!state.sees_seq(4));
+        received(&mut state, 5..=5);
+        assert_eq!(state.unread(5), 1);
+    }
+
+    #[test]
+    fn a_draft_revives_a_deleted_conversation_and_delete_resets_every_pref() {
+        let mut state = ConversationState::default();
+        received(&mut state, 1..=2);
+        state.set_mark(marks::STAR, true);
+        state.set_custom_data("x");
+        state.set_remind(RemindType::Discard);
+        state.delete(2, false, false);
+        assert_eq!(state.prefs, Prefs::default());
+        assert!(state.set_draft("hello", 5));
+        assert!(state.listed);
+    }
+
+    #[test]
+    fn only_builtin_and_high_custom_marks_are_valid() {
+        for mark in [1, 2, 4, 8, 1 << 32, 1 << 63] {
+            assert!(marks::is_valid(mark), "{mark}");
+        }
+        for mark in [0, 3, 16, 1 << 31, (1 << 32) | 1] {
+            assert!(!marks::is_valid(mark), "{mark}");
+        }
     }
 
     #[test]

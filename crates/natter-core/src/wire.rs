@@ -144,6 +144,80 @@ pub struct PinRequest {
     pub is_pinned: bool,
 }
 
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct MarkRequest {
+    #[serde(rename = "conversationIDList")]
+    pub conversation_id_list: Vec<String>,
+    pub mark_type: u64,
+    pub enable_mark: bool,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct DraftRequest {
+    #[serde(rename = "conversationID")]
+    pub conversation_id: String,
+    #[serde(default)]
+    pub draft_text: String,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct CustomDataRequest {
+    #[serde(rename = "conversationIDList")]
+    pub conversation_id_list: Vec<String>,
+    #[serde(default)]
+    pub custom_data: String,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct RemindTypeRequest {
+    #[serde(rename = "conversationIDList")]
+    pub conversation_id_list: Vec<String>,
+    /// `AcceptAndNotify`, `AcceptNotNotify` or `Discard`.
+    pub message_remind_type: String,
+}
+
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+pub struct ReadAllRequest {
+    /// `C2C`, `GROUP` or `ALL` (the default).
+    #[serde(default)]
+    pub scope: Option<String>,
+}
+
+/// A conversation folder ("conversation group" in the client SDK).
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[serde(rename_all = "camelCase")]
+pub struct ConversationGroup {
+    pub group_name: String,
+    #[serde(rename = "conversationIDList")]
+    pub conversation_id_list: Vec<String>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ConversationGroupList {
+    pub conversation_group_list: Vec<ConversationGroup>,
+}
+
+/// Create a folder, or add to / remove from one.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ConversationGroupRequest {
+    pub group_name: String,
+    #[serde(rename = "conversationIDList", default)]
+    pub conversation_id_list: Vec<String>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct RenameConversationGroupRequest {
+    pub old_name: String,
+    pub new_name: String,
+}
+
 // ---------------------------------------------------------------------------------------------
 // Server API (app backends), WuKongIM field names
 // ---------------------------------------------------------------------------------------------
@@ -168,6 +242,26 @@ pub struct ChannelRequest {
     pub subscribers: Vec<String>,
     #[serde(default)]
     pub reset: u8,
+    /// Group setting: members who join see the history from before their join. Unchanged
+    /// when left out (off for a new group).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub new_members_see_history: Option<bool>,
+}
+
+/// One user's conversation named the WuKongIM way (`/conversations/restore`).
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct ServerConversationRef {
+    pub uid: String,
+    pub channel_id: String,
+    pub channel_type: i64,
+}
+
+/// `POST /system/notices`: a notice into each listed user's `@TIM#SYSTEM` conversation.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct NoticeRequest {
+    pub uids: Vec<String>,
+    /// Base64 of the JSON object payload, as `/message/send`.
+    pub payload: String,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]

@@ -3,8 +3,9 @@
 use base64::Engine;
 use base64::engine::general_purpose::STANDARD as BASE64;
 use natter_core::wire::{
-    AppSettings, AuditPage, ChannelRef, ChannelRequest, ServerBatchDeleteRequest,
-    ServerDeleteRequest, ServerSendRequest, ServerSendResult, UserTokenRequest,
+    AppSettings, AuditPage, ChannelRef, ChannelRequest, Conversation, NoticeRequest,
+    ServerBatchDeleteRequest, ServerConversationRef, ServerDeleteRequest, ServerSendRequest,
+    ServerSendResult, UserTokenRequest,
 };
 use serde::Deserialize;
 use serde_json::Value;
@@ -20,6 +21,11 @@ pub struct Admin {
 #[derive(Debug, Deserialize)]
 struct SendReply {
     data: ServerSendResult,
+}
+
+#[derive(Debug, Deserialize)]
+struct RestoreReply {
+    data: Conversation,
 }
 
 impl Admin {
@@ -78,6 +84,7 @@ impl Admin {
             channel_type: 2,
             subscribers: members.iter().map(|uid| uid.to_string()).collect(),
             reset: 0,
+            new_members_see_history: None,
         };
         let _: Value = self.http.post(path, &request).await?;
         Ok(())
@@ -136,6 +143,31 @@ impl Admin {
             .post("/conversations/batchDelete", &request)
             .await?;
         Ok(())
+    }
+
+    /// Leaves a notice (a JSON object) in each user's `@TIM#SYSTEM` conversation.
+    pub async fn send_notices(&self, uids: &[&str], payload: &Value) -> Result<()> {
+        let request = NoticeRequest {
+            uids: uids.iter().map(|uid| uid.to_string()).collect(),
+            payload: BASE64.encode(payload.to_string()),
+        };
+        let _: Value = self.http.post("/system/notices", &request).await?;
+        Ok(())
+    }
+
+    /// Brings back a conversation the user deleted (with history kept), with its preferences.
+    pub async fn restore_conversation(
+        &self,
+        uid: &str,
+        channel: ChannelRef,
+    ) -> Result<Conversation> {
+        let request = ServerConversationRef {
+            uid: uid.to_owned(),
+            channel_id: channel.channel_id,
+            channel_type: channel.channel_type,
+        };
+        let reply: RestoreReply = self.http.post("/conversations/restore", &request).await?;
+        Ok(reply.data)
     }
 
     pub async fn audit(

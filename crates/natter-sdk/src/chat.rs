@@ -2,9 +2,11 @@
 
 use natter_core::limits::MAX_CONVERSATIONS_PER_CALL;
 use natter_core::wire::{
-    Conversation, ConversationIdList, ConversationListResponse, DeleteConversationsRequest,
-    Message, MessageListResponse, PinRequest, ReadRequest, SendMessageRequest, SendMessageResponse,
-    SyncResponse, TotalUnread,
+    Conversation, ConversationGroup, ConversationGroupList, ConversationGroupRequest,
+    ConversationIdList, ConversationListResponse, CustomDataRequest, DeleteConversationsRequest,
+    DraftRequest, MarkRequest, Message, MessageListResponse, PinRequest, ReadAllRequest,
+    ReadRequest, RemindTypeRequest, RenameConversationGroupRequest, SendMessageRequest,
+    SendMessageResponse, SyncResponse, TotalUnread,
 };
 use serde_json::Value;
 
@@ -19,6 +21,12 @@ pub struct ListFilter {
     pub kind: Option<String>,
     /// The archived conversations instead of the default list.
     pub archived: bool,
+    /// Only conversations with this mark (HIDE-marked ones are listed only this way).
+    pub mark: Option<u64>,
+    /// Only conversations in this folder.
+    pub folder: Option<String>,
+    /// Only conversations with unread messages.
+    pub unread_only: bool,
 }
 
 /// One logged-in device.
@@ -66,6 +74,15 @@ impl Chat {
         }
         if filter.archived {
             query.push(("archived", "true".into()));
+        }
+        if let Some(mark) = filter.mark {
+            query.push(("markType", mark.to_string()));
+        }
+        if let Some(folder) = &filter.folder {
+            query.push(("groupName", folder.clone()));
+        }
+        if filter.unread_only {
+            query.push(("unreadOnly", "true".into()));
         }
         if let Some(cursor) = cursor {
             query.push(("cursor", cursor.to_owned()));
@@ -183,6 +200,159 @@ impl Chat {
         self.http.post("/v1/conversations/pin", &request).await
     }
 
+    /// Sets (`enable`) or clears one mark on conversations: STAR 1, UNREAD 2, FOLD 4, HIDE 8,
+    /// or a custom `2^n` with `32 <= n < 64`.
+    pub async fn mark_conversations(
+        &self,
+        conversation_ids: &[&str],
+        mark: u64,
+        enable: bool,
+    ) -> Result<Vec<String>> {
+        check_list(conversation_ids.len())?;
+        let request = MarkRequest {
+            conversation_id_list: owned(conversation_ids),
+            mark_type: mark,
+            enable_mark: enable,
+        };
+        let marked: ConversationIdList = self.http.post("/v1/conversations/mark", &request).await?;
+        Ok(marked.conversation_id_list)
+    }
+
+    pub async fn set_conversation_draft(
+        &self,
+        conversation_id: &str,
+        draft: &str,
+    ) -> Result<Conversation> {
+        let request = DraftRequest {
+            conversation_id: conversation_id.to_owned(),
+            draft_text: draft.to_owned(),
+        };
+        self.http.post("/v1/conversations/draft", &request).await
+    }
+
+    pub async fn set_conversation_custom_data(
+        &self,
+        conversation_ids: &[&str],
+        custom_data: &str,
+    ) -> Result<Vec<String>> {
+        check_list(conversation_ids.len())?;
+        let request = CustomDataRequest {
+            conversation_id_list: owned(conversation_ids),
+            custom_data: custom_data.to_owned(),
+        };
+        let changed: ConversationIdList = self
+            .http
+            .post("/v1/conversations/customData", &request)
+            .await?;
+        Ok(changed.conversation_id_list)
+    }
+
+    /// `AcceptAndNotify`, `AcceptNotNotify` (muted) or `Discard`.
+    pub async fn set_message_remind_type(
+        &self,
+        conversation_ids: &[&str],
+        remind_type: &str,
+    ) -> Result<Vec<String>> {
+        check_list(conversation_ids.len())?;
+        let request = RemindTypeRequest {
+            conversation_id_list: owned(conversation_ids),
+            message_remind_type: remind_type.to_owned(),
+        };
+        let changed: ConversationIdList = self
+            .http
+            .post("/v1/conversations/remindType", &request)
+            .await?;
+        Ok(changed.conversation_id_list)
+    }
+
+    /// Clears the history but keeps the conversation in the list.
+    pub async fn clear_history_message(&self, conversation_id: &str) -> Result<()> {
+        let path = format!(
+            "/v1/conversations/{}/clearHistory",
+            path_segment(conversation_id)
+        );
+        let _: Value = self.http.post(&path, &serde_json::json!({})).await?;
+        Ok(())
+    }
+
+    /// Marks everything read in a scope: `C2C`, `GROUP` or `ALL`.
+    pub async fn set_all_message_read(&self, scope: &str) -> Result<()> {
+        let request = ReadAllRequest {
+            scope: Some(scope.to_owned()),
+        };
+        let _: Value = self
+            .http
+            .post("/v1/conversations/readAll", &request)
+            .await?;
+        Ok(())
+    }
+
+    /// The user's conversation folders ("conversation groups").
+    pub async fn conversation_groups(&self) -> Result<Vec<ConversationGroup>> {
+        let list: ConversationGroupList = self.http.get("/v1/conversation-groups", &[]).await?;
+        Ok(list.conversation_group_list)
+    }
+
+    pub async fn create_conversation_group(
+        &self,
+        name: &str,
+        conversation_ids: &[&str],
+    ) -> Result<()> {
+        self.folder_call("/v1/conversation-groups", name, conversation_ids)
+            .await
+    }
+
+    pub async fn rename_conversation_group(&self, old_name: &str, new_name: &str) -> Result<()> {
+        let request = RenameConversationGroupRequest {
+            old_name: old_name.to_owned(),
+            new_name: new_name.to_owned(),
+        };
+        let _: Value = self
+            .http
+            .post("/v1/conversation-groups/rename", &request)
+            .await?;
+        Ok(())
+    }
+
+    pub async fn delete_conversation_group(&self, name: &str) -> Result<()> {
+        self.folder_call("/v1/conversation-groups/delete", name, &[])
+            .await
+    }
+
+    pub async fn add_conversations_to_group(
+        &self,
+        name: &str,
+        conversation_ids: &[&str],
+    ) -> Result<()> {
+        self.folder_call("/v1/conversation-groups/add", name, conversation_ids)
+            .await
+    }
+
+    pub async fn delete_conversations_from_group(
+        &self,
+        name: &str,
+        conversation_ids: &[&str],
+    ) -> Result<()> {
+        self.folder_call("/v1/conversation-groups/remove", name, conversation_ids)
+            .await
+    }
+
+    async fn folder_call(&self, path: &str, name: &str, conversation_ids: &[&str]) -> Result<()> {
+        let request = ConversationGroupRequest {
+            group_name: name.to_owned(),
+            conversation_id_list: owned(conversation_ids),
+        };
+        let _: Value = self.http.post(path, &request).await?;
+        Ok(())
+    }
+
+    /// Leaves a group: its conversation stays, read-only.
+    pub async fn quit_group(&self, group_id: &str) -> Result<()> {
+        let path = format!("/v1/groups/{}/leave", path_segment(group_id));
+        let _: Value = self.http.post(&path, &serde_json::json!({})).await?;
+        Ok(())
+    }
+
     /// What changed since `since`: changed conversations and tombstones.
     pub async fn sync(&self, since: u64) -> Result<SyncResponse> {
         self.http
@@ -209,6 +379,10 @@ impl Chat {
             .unwrap_or_else(|| base.to_owned());
         format!("{base}/v1/ws?token={}", path_segment(&self.token))
     }
+}
+
+fn owned(ids: &[&str]) -> Vec<String> {
+    ids.iter().map(|id| id.to_string()).collect()
 }
 
 fn check_list(count: usize) -> Result<()> {

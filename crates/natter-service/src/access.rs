@@ -82,17 +82,20 @@ impl Natter {
         if token.is_empty() {
             return Err(Error::unauthenticated("the token is empty"));
         }
-        if self
-            .manager_token
-            .as_ref()
-            .is_some_and(|manager| bool::from(manager.as_bytes().ct_eq(token.as_bytes())))
-        {
+        if self.is_manager_token(token) {
             return Ok(Principal::Manager);
         }
         match self.store.device_by_token(hash_token(token)).await? {
             Some(device) => Ok(Principal::User(device)),
             None => Err(Error::unauthenticated("the token is not valid")),
         }
+    }
+
+    /// Compares with the manager token in constant time.
+    pub(crate) fn is_manager_token(&self, token: &str) -> bool {
+        self.manager_token
+            .as_ref()
+            .is_some_and(|manager| bool::from(manager.as_bytes().ct_eq(token.as_bytes())))
     }
 
     /// Identifies a device token for the client API, where the manager token has no use.

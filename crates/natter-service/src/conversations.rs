@@ -3,6 +3,7 @@
 use std::collections::HashSet;
 
 use natter_core::limits::{MAX_CONVERSATIONS_PER_CALL, MAX_PAGE_SIZE};
+use natter_core::rules::marks;
 use natter_core::wire::{self, AuditEntry, AuditPage, ServerConversation};
 use natter_core::{ChannelKind, ConversationId, Error, ErrorKind, Result, Uid};
 use natter_store::{Change, ConversationUpdate, Deletion, ListCursor, ListQuery, Via};
@@ -18,6 +19,11 @@ pub struct ListOptions {
     /// `C2C`, `GROUP` or `@TIM#SYSTEM`.
     pub kind: Option<String>,
     pub archived: Option<bool>,
+    /// Only conversations with this mark (HIDE-marked ones are listed only this way).
+    pub mark: Option<u64>,
+    /// Only conversations in this folder.
+    pub folder: Option<String>,
+    pub unread_only: Option<bool>,
 }
 
 impl Natter {
@@ -33,9 +39,17 @@ impl Natter {
                 Error::invalid_argument("cursor: not a cursor this server gave out")
             })?),
         };
+        if let Some(mark) = options.mark
+            && !marks::is_valid(mark)
+        {
+            return Err(invalid_mark(mark));
+        }
         let query = ListQuery {
             archived: options.archived.unwrap_or(false),
             kind,
+            mark: options.mark,
+            folder: options.folder,
+            unread_only: options.unread_only.unwrap_or(false),
             after,
             limit: page_size(options.limit)?,
         };
@@ -205,13 +219,14 @@ impl Natter {
             .expect("one conversation in, one out"))
     }
 
-    async fn update(
+    /// Applies a change and tells the user's devices about the conversations it changed.
+    pub(crate) async fn update(
         &self,
         uid: &Uid,
         conversations: Vec<ConversationId>,
         change: Change,
     ) -> Result<Vec<wire::Conversation>> {
-        let changed = self
+        let updated = self
             .store
             .update_conversations(ConversationUpdate {
                 uid: uid.clone(),
@@ -220,8 +235,16 @@ impl Natter {
                 now_ms: now_ms(),
             })
             .await?;
+        let changed: Vec<_> = updated
+            .iter()
+            .filter(|updated| updated.changed)
+            .map(|updated| updated.view.clone())
+            .collect();
         self.notify_changed(uid, &changed).await;
-        Ok(changed.iter().map(present::conversation).collect())
+        Ok(updated
+            .iter()
+            .map(|updated| present::conversation(&updated.view))
+            .collect())
     }
 
     /// `POST /conversation/sync`: conversations changed since `version`, each with up to
@@ -300,7 +323,7 @@ impl Natter {
     }
 }
 
-fn parse_kind(kind: &str) -> Result<ChannelKind> {
+pub(crate) fn parse_kind(kind: &str) -> Result<ChannelKind> {
     match kind {
         "C2C" => Ok(ChannelKind::Personal),
         "GROUP" => Ok(ChannelKind::Group),
@@ -309,6 +332,13 @@ fn parse_kind(kind: &str) -> Result<ChannelKind> {
             "type: {other:?} is not a conversation type; use C2C, GROUP or @TIM#SYSTEM"
         ))),
     }
+}
+
+pub(crate) fn invalid_mark(mark: u64) -> Error {
+    Error::invalid_argument(format!(
+        "markType: {mark} is not a mark; use 1 (STAR), 2 (UNREAD), 4 (FOLD), 8 (HIDE) or a \
+         custom 2^n with 32 <= n < 64"
+    ))
 }
 
 fn check_count(count: usize, field: &str) -> Result<()> {
@@ -328,7 +358,7 @@ fn check_count(count: usize, field: &str) -> Result<()> {
 
 /// Parses a list of 1–100 conversation IDs, all or nothing, dropping repeats. Returns the IDs
 /// as given (first occurrence of each) beside their parsed form.
-fn parse_conversation_list(
+pub(crate) fn parse_conversation_list(
     ids: &[String],
     field: &str,
 ) -> Result<(Vec<String>, Vec<ConversationId>)> {

@@ -4,6 +4,7 @@ use std::collections::HashSet;
 
 use natter_core::wire::{ChannelRef, ChannelRequest};
 use natter_core::{ChannelKind, Error, GroupId, Result, Uid};
+use serde_json::json;
 
 use crate::Natter;
 
@@ -25,9 +26,17 @@ impl Natter {
                 request.reset
             )));
         }
-        self.store
-            .upsert_group(group, members, request.reset == 1)
-            .await
+        let change = self
+            .store
+            .upsert_group(
+                group.clone(),
+                members,
+                request.reset == 1,
+                request.new_members_see_history,
+            )
+            .await?;
+        self.tell_removed(&group, &change.left).await;
+        Ok(())
     }
 
     pub async fn add_members(&self, request: ChannelRequest) -> Result<()> {
@@ -48,14 +57,36 @@ impl Natter {
         }
         match membership {
             Membership::Add => self.store.add_members(group, members).await,
-            Membership::Remove => self.store.remove_members(group, members).await,
+            Membership::Remove => {
+                let change = self.store.remove_members(group.clone(), members).await?;
+                self.tell_removed(&group, &change.left).await;
+                Ok(())
+            }
         }
     }
 
-    /// `POST /channel/delete`: dismisses the group; members keep read-only conversations.
+    /// `POST /v1/groups/{groupID}/leave`: a member leaves by themself. Their conversation stays,
+    /// read-only, with the history up to now.
+    pub async fn leave_group(&self, uid: &Uid, group_id: &str) -> Result<()> {
+        let group = GroupId::parse(group_id, "groupID")?;
+        self.store.leave_group(group, uid.clone()).await?;
+        Ok(())
+    }
+
+    /// `POST /channel/delete`: dismisses the group; members keep read-only conversations and
+    /// find a notice in `@TIM#SYSTEM`.
     pub async fn dismiss_group(&self, channel: ChannelRef) -> Result<()> {
         let group = group_id(channel.channel_type, &channel.channel_id)?;
-        self.store.dismiss_group(group).await
+        let change = self.store.dismiss_group(group.clone()).await?;
+        let notice = json!({"type": "groupDismissed", "groupID": group.to_string()});
+        self.notify_each(&change.left, &notice).await;
+        Ok(())
+    }
+
+    /// Members removed by the app find a notice in `@TIM#SYSTEM`.
+    async fn tell_removed(&self, group: &GroupId, removed: &[Uid]) {
+        let notice = json!({"type": "groupMemberRemoved", "groupID": group.to_string()});
+        self.notify_each(removed, &notice).await;
     }
 }
 

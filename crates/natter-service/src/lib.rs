@@ -5,9 +5,12 @@ mod access;
 mod conversations;
 mod events;
 mod groups;
+mod jobs;
 mod messaging;
 mod metrics;
+mod notices;
 mod notify;
+mod preferences;
 mod present;
 mod users;
 

@@ -103,7 +103,7 @@ impl Natter {
 }
 
 /// The payload's compact JSON text, at most 64 KiB.
-fn compact_payload(payload: &Value, field: &str) -> Result<String> {
+pub(crate) fn compact_payload(payload: &Value, field: &str) -> Result<String> {
     let text = serde_json::to_string(payload).map_err(Error::internal)?;
     if text.len() > MAX_PAYLOAD_BYTES {
         return Err(Error::payload_too_large(format!(

@@ -44,7 +44,7 @@ pub(crate) fn conversation(view: &ConversationView) -> wire::Conversation {
             .map(|bit| 1u64 << bit)
             .filter(|mark| prefs.marks & mark != 0)
             .collect(),
-        conversation_group_list: Vec::new(),
+        conversation_group_list: view.folders.clone(),
         draft_text: prefs.draft.clone(),
         custom_data: prefs.custom_data.clone(),
         version: view.version,

@@ -25,6 +25,20 @@ impl Natter {
                 "token: must be {MIN_TOKEN_LEN} to {MAX_TOKEN_LEN} characters, got {length}"
             )));
         }
+        if request
+            .token
+            .chars()
+            .any(|c| c.is_whitespace() || c.is_control())
+        {
+            return Err(Error::invalid_argument(
+                "token: must not contain spaces or control characters (it travels in a header)",
+            ));
+        }
+        if self.is_manager_token(&request.token) {
+            return Err(Error::conflict(
+                "token: this token is already in use; choose another",
+            ));
+        }
         if request.device_flag > 2 {
             return Err(Error::invalid_argument(format!(
                 "device_flag: {} is not a device; use 0 (app), 1 (web) or 2 (pc)",

@@ -8,7 +8,7 @@ mod model;
 pub mod sqlite;
 
 use async_trait::async_trait;
-use natter_core::{ConversationId, GroupId, Result, Uid};
+use natter_core::{ChannelKind, ConversationId, GroupId, Result, Uid};
 
 pub use model::*;
 
@@ -27,17 +27,28 @@ pub trait Store: Send + Sync + 'static {
     async fn device_by_token(&self, token_hash: TokenHash) -> Result<Option<Device>>;
 
     /// Creates the group or adds members; with `reset`, the listed members become the only ones.
-    async fn upsert_group(&self, group: GroupId, members: Vec<Uid>, reset: bool) -> Result<()>;
+    /// `new_members_see_history`, when given, sets whether joiners see earlier history.
+    async fn upsert_group(
+        &self,
+        group: GroupId,
+        members: Vec<Uid>,
+        reset: bool,
+        new_members_see_history: Option<bool>,
+    ) -> Result<MembershipChange>;
     /// Adds members to an existing group.
     async fn add_members(&self, group: GroupId, members: Vec<Uid>) -> Result<()>;
     /// Removes members: each keeps a read-only conversation with history up to now.
-    async fn remove_members(&self, group: GroupId, members: Vec<Uid>) -> Result<()>;
+    async fn remove_members(&self, group: GroupId, members: Vec<Uid>) -> Result<MembershipChange>;
+    /// A member leaves the group by themself.
+    async fn leave_group(&self, group: GroupId, uid: Uid) -> Result<MembershipChange>;
     /// Dismisses a group: every member keeps a read-only conversation.
-    async fn dismiss_group(&self, group: GroupId) -> Result<()>;
+    async fn dismiss_group(&self, group: GroupId) -> Result<MembershipChange>;
 
     /// Appends a message to its channel with the next seq and updates every member's
     /// conversation. A repeated `client_msg_no` from the same sender returns the first message.
     async fn send_message(&self, message: NewMessage) -> Result<Sent>;
+    /// Appends a notice from the app to the user's system conversation (`@TIM#SYSTEM`).
+    async fn send_notice(&self, uid: Uid, payload: String, time_ms: i64) -> Result<Sent>;
     /// Messages of one conversation that this user may see, newest `limit` before `before`.
     async fn history(
         &self,
@@ -58,10 +69,29 @@ pub trait Store: Send + Sync + 'static {
     async fn changes_since(&self, uid: Uid, since: u64) -> Result<Changes>;
 
     /// Applies one change to conversations of one user, all or nothing.
-    async fn update_conversations(
+    async fn update_conversations(&self, update: ConversationUpdate) -> Result<Vec<Updated>>;
+    /// Marks every listed conversation of one kind (all kinds: `None`) read; returns the ones
+    /// that changed.
+    async fn mark_all_read(
         &self,
-        update: ConversationUpdate,
+        uid: Uid,
+        kind: Option<ChannelKind>,
     ) -> Result<Vec<ConversationView>>;
+    async fn folders(&self, uid: Uid) -> Result<Vec<Folder>>;
+    /// Changes the user's folders; returns the conversations whose folder list changed.
+    async fn change_folders(
+        &self,
+        uid: Uid,
+        change: FolderChange,
+        now_ms: i64,
+    ) -> Result<Vec<ConversationView>>;
+    /// Brings back a conversation deleted with its history kept, with the read position and
+    /// preferences it had (from the deletion's audit snapshot).
+    async fn restore_deleted(
+        &self,
+        uid: Uid,
+        conversation: ConversationId,
+    ) -> Result<ConversationView>;
     /// Deletes conversations of one user and writes the audit record, in one transaction.
     async fn delete_conversations(&self, deletion: Deletion) -> Result<Vec<ConversationView>>;
     async fn audit_log(
@@ -70,6 +100,11 @@ pub trait Store: Send + Sync + 'static {
         before_id: Option<i64>,
         limit: u32,
     ) -> Result<Vec<AuditRecord>>;
+
+    /// Physically deletes, in one small batch, messages no one can see any more (everyone who
+    /// could see them cleared past them) and, with a cutoff, messages older than it. Returns
+    /// how many were deleted; call again while it returns a full batch.
+    async fn purge(&self, batch: u32, older_than_ms: Option<i64>) -> Result<u64>;
 
     async fn setting(&self, key: &'static str) -> Result<Option<String>>;
     async fn set_setting(&self, key: &'static str, value: String) -> Result<()>;

@@ -1,6 +1,6 @@
 //! The values that cross the [`crate::Store`] boundary.
 
-use natter_core::rules::ConversationState;
+use natter_core::rules::{ConversationState, RemindType};
 use natter_core::{ChannelKind, ConversationId, Uid};
 
 /// SHA-256 of a device token: tokens are never stored in clear.
@@ -65,6 +65,8 @@ pub struct ConversationView {
     pub channel_last_seq: u64,
     /// The last message this user may see, if any.
     pub last_message: Option<StoredMessage>,
+    /// The user's conversation folders ("conversation groups") holding it, by name.
+    pub folders: Vec<String>,
 }
 
 impl ConversationView {
@@ -109,11 +111,17 @@ impl ListCursor {
     }
 }
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Default)]
 pub struct ListQuery {
     /// List archived conversations instead of the default list.
     pub archived: bool,
     pub kind: Option<ChannelKind>,
+    /// Only conversations with this mark. Without it, HIDE-marked ones are left out.
+    pub mark: Option<u64>,
+    /// Only conversations in this folder.
+    pub folder: Option<String>,
+    /// Only conversations with unread messages.
+    pub unread_only: bool,
     pub after: Option<ListCursor>,
     pub limit: u32,
 }
@@ -138,19 +146,67 @@ pub struct Changes {
 }
 
 /// A change a user makes to some of their conversations.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Change {
     MarkRead { up_to: Option<u64> },
     SetUnread(u64),
     Pin(bool),
     Archive(bool),
+    ClearHistory,
+    Draft(String),
+    Mark { mark: u64, enable: bool },
+    CustomData(String),
+    Remind(RemindType),
 }
 
 impl Change {
-    /// Pinning may bring a deleted conversation back; every other change needs it in the list.
-    pub fn needs_listed(self) -> bool {
-        !matches!(self, Change::Pin(true))
+    /// Pinning or drafting may bring a deleted conversation back; every other change needs it
+    /// in the list.
+    pub fn needs_listed(&self) -> bool {
+        match self {
+            Change::Pin(pinned) => !pinned,
+            Change::Draft(draft) => draft.is_empty(),
+            _ => true,
+        }
     }
+}
+
+/// A conversation after a change, and whether the change did anything to it.
+#[derive(Debug, Clone)]
+pub struct Updated {
+    pub view: ConversationView,
+    pub changed: bool,
+}
+
+/// A user's conversation folder.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Folder {
+    pub name: String,
+    pub conversations: Vec<ConversationId>,
+}
+
+/// What to do with a user's conversation folders.
+#[derive(Debug, Clone)]
+pub enum FolderChange {
+    Create {
+        name: String,
+        conversations: Vec<ConversationId>,
+    },
+    Rename {
+        from: String,
+        to: String,
+    },
+    Delete {
+        name: String,
+    },
+    Add {
+        name: String,
+        conversations: Vec<ConversationId>,
+    },
+    Remove {
+        name: String,
+        conversations: Vec<ConversationId>,
+    },
 }
 
 #[derive(Debug, Clone)]
@@ -188,6 +244,13 @@ pub struct Deletion {
     pub actor: String,
     pub via: Via,
     pub at_ms: i64,
+}
+
+/// What a group change did to membership.
+#[derive(Debug, Clone, Default)]
+pub struct MembershipChange {
+    /// Members whose membership ended with this change.
+    pub left: Vec<Uid>,
 }
 
 /// One accepted delete call, as written to the audit log.

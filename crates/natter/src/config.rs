@@ -4,6 +4,7 @@
 
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
+use std::time::Duration;
 
 use anyhow::{Context, bail};
 use clap::Args;
@@ -50,6 +51,12 @@ pub struct ServeArgs {
     /// Seconds without a frame from a client before its WebSocket is closed [default: 90].
     #[arg(long, env = "NATTER_WS_IDLE_TIMEOUT_SECS")]
     pub ws_idle_timeout_secs: Option<u64>,
+    /// Seconds between runs of the purge of messages no one can see any more [default: 60].
+    #[arg(long, env = "NATTER_PURGE_INTERVAL_SECS")]
+    pub purge_interval_secs: Option<u64>,
+    /// Delete messages older than this many days; 0 keeps them forever [default: 0].
+    #[arg(long, env = "NATTER_RETENTION_DAYS")]
+    pub retention_days: Option<u64>,
     /// Dev mode: without a manager token, loopback callers may use the server API.
     #[arg(long, env = "NATTER_DEV", num_args = 0..=1, default_missing_value = "true")]
     pub dev: Option<bool>,
@@ -67,6 +74,9 @@ pub struct Config {
     pub max_body_bytes: usize,
     pub max_connections: usize,
     pub ws_idle_timeout_secs: u64,
+    pub purge_interval: Duration,
+    /// `None`: keep messages forever.
+    pub retention: Option<Duration>,
     pub dev: bool,
 }
 
@@ -131,6 +141,17 @@ impl Config {
                 .or(file.ws_idle_timeout_secs)
                 .unwrap_or(90)
                 .max(1),
+            purge_interval: Duration::from_secs(
+                args.purge_interval_secs
+                    .or(file.purge_interval_secs)
+                    .unwrap_or(60)
+                    .max(1),
+            ),
+            retention: args
+                .retention_days
+                .or(file.retention_days)
+                .filter(|days| *days > 0)
+                .map(|days| Duration::from_secs(days * 24 * 60 * 60)),
             dev: args.dev.or(file.dev).unwrap_or(false),
         })
     }
@@ -158,6 +179,8 @@ pub fn warn_unknown_variables() {
         "NATTER_MAX_BODY_BYTES",
         "NATTER_MAX_CONNECTIONS",
         "NATTER_WS_IDLE_TIMEOUT_SECS",
+        "NATTER_PURGE_INTERVAL_SECS",
+        "NATTER_RETENTION_DAYS",
         "NATTER_DEV",
         "NATTER_LOG",
     ];

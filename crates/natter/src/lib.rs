@@ -39,8 +39,15 @@ pub async fn run(
     } else {
         tracing::warn!("no manager token: the server API refuses every call (set --manager-token)");
     }
+    let natter = Arc::new(natter);
+    let stop_jobs = CancellationToken::new();
+    let purge = tokio::spawn(natter.clone().run_purge(
+        config.purge_interval,
+        config.retention,
+        stop_jobs.clone(),
+    ));
     let state = AppState {
-        natter: Arc::new(natter),
+        natter,
         limiter: Arc::new(RateLimiter::new(config.rate_limit)),
         dev: config.dev,
         connections: Arc::new(Semaphore::new(config.max_connections)),
@@ -50,7 +57,11 @@ pub async fn run(
     let http = HttpConfig {
         max_body_bytes: config.max_body_bytes,
     };
-    natter_api::serve(listener, state, &http, shutdown)
-        .await
-        .context("the HTTP server failed")
+    let served = natter_api::serve(listener, state, &http, async move {
+        shutdown.await;
+        stop_jobs.cancel();
+    })
+    .await;
+    let _ = purge.await;
+    served.context("the HTTP server failed")
 }

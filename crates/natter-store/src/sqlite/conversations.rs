@@ -1,14 +1,23 @@
-//! Conversation lists: reading them, changing them, deleting from them, and the audit log.
+//! Conversation lists: reading them, changing them, deleting from them (with an audit record
+//! and a snapshot for admin restore), and the audit log.
 
-use natter_core::{Error, Result, Uid};
+use natter_core::limits::MAX_PINNED;
+use natter_core::rules::{ConversationState, Prefs, RemindType, marks};
+use natter_core::{ChannelKind, ConversationId, Error, Result, Uid};
 use rusqlite::Connection;
+use serde_json::{Value, json};
 
 use super::pool::db_error;
 use super::rows::{self, LOADED_COLUMNS, Loaded};
 use crate::{
     AuditRecord, Change, Changes, ConversationPage, ConversationUpdate, ConversationView, Deletion,
-    ListCursor, ListQuery,
+    ListCursor, ListQuery, Updated,
 };
+
+/// The unread rule of `natter_core::rules::ConversationState::unread`, as SQL, for the
+/// "unread only" filter (it must filter before paging). Tests pin it to the Rust rule.
+const HAS_UNREAD_SQL: &str = "MIN(COALESCE(c.left_seq, ch.last_seq), ch.last_seq) > \
+    MAX(c.read_seq, c.deleted_to_seq, c.cleared_to_seq, c.own_last_seq, c.join_seq - 1)";
 
 /// One page of the list: pinned first, then newest activity, then channel (for a stable order).
 pub(crate) fn list(conn: &Connection, uid: &Uid, query: &ListQuery) -> Result<ConversationPage> {
@@ -16,36 +25,55 @@ pub(crate) fn list(conn: &Connection, uid: &Uid, query: &ListQuery) -> Result<Co
         "SELECT {LOADED_COLUMNS} FROM conversations c JOIN channels ch ON ch.id = c.channel_id \
          WHERE c.uid = :uid AND c.listed = 1 AND c.archived = :archived"
     );
-    if query.kind.is_some() {
-        sql.push_str(" AND ch.kind = :kind");
-    }
-    if query.after.is_some() {
-        sql.push_str(
-            " AND (c.pinned, c.activity_ms, c.channel_id) < (:pinned, :activity_ms, :channel_id)",
-        );
-    }
-    sql.push_str(" ORDER BY c.pinned DESC, c.activity_ms DESC, c.channel_id DESC LIMIT :limit");
-    let mut statement = conn.prepare_cached(&sql).map_err(db_error)?;
     let mut params: Vec<(&str, rusqlite::types::Value)> = vec![
         (":uid", uid.to_string().into()),
         (":archived", i64::from(query.archived).into()),
         (":limit", i64::from(query.limit + 1).into()),
     ];
     if let Some(kind) = query.kind {
+        sql.push_str(" AND ch.kind = :kind");
         params.push((":kind", kind.code().into()));
     }
+    match query.mark {
+        Some(mark) => {
+            sql.push_str(" AND (c.marks & :mark) != 0");
+            params.push((":mark", (mark as i64).into()));
+        }
+        None => {
+            sql.push_str(" AND (c.marks & :hide) = 0");
+            params.push((":hide", (marks::HIDE as i64).into()));
+        }
+    }
+    if let Some(folder) = &query.folder {
+        sql.push_str(
+            " AND EXISTS (SELECT 1 FROM folder_members f WHERE f.uid = c.uid \
+             AND f.channel_id = c.channel_id AND f.name = :folder)",
+        );
+        params.push((":folder", folder.clone().into()));
+    }
+    if query.unread_only {
+        sql.push_str(&format!(" AND {HAS_UNREAD_SQL}"));
+    }
     if let Some(after) = query.after {
+        sql.push_str(
+            " AND (c.pinned, c.activity_ms, c.channel_id) < (:pinned, :activity_ms, :channel_id)",
+        );
         params.push((":pinned", i64::from(after.pinned).into()));
         params.push((":activity_ms", after.activity_ms.into()));
         params.push((":channel_id", after.channel_id.into()));
     }
+    sql.push_str(" ORDER BY c.pinned DESC, c.activity_ms DESC, c.channel_id DESC LIMIT :limit");
     let named: Vec<(&str, &dyn rusqlite::ToSql)> = params
         .iter()
         .map(|(name, value)| (*name, value as &dyn rusqlite::ToSql))
         .collect();
-    let mut loaded = statement
-        .query_map(named.as_slice(), rows::read_loaded)
-        .and_then(|rows| rows.collect::<rusqlite::Result<Vec<Loaded>>>())
+    let mut loaded = conn
+        .prepare_cached(&sql)
+        .and_then(|mut statement| {
+            statement
+                .query_map(named.as_slice(), rows::read_loaded)?
+                .collect::<rusqlite::Result<Vec<Loaded>>>()
+        })
         .map_err(db_error)?;
     let has_more = loaded.len() > query.limit as usize;
     loaded.truncate(query.limit as usize);
@@ -59,7 +87,7 @@ pub(crate) fn list(conn: &Connection, uid: &Uid, query: &ListQuery) -> Result<Co
         });
     let conversations = loaded
         .into_iter()
-        .map(|loaded| rows::with_last_message(conn, loaded))
+        .map(|loaded| rows::complete_view(conn, uid, loaded))
         .collect::<Result<_>>()?;
     Ok(ConversationPage {
         conversations,
@@ -71,32 +99,44 @@ pub(crate) fn list(conn: &Connection, uid: &Uid, query: &ListQuery) -> Result<Co
 pub(crate) fn get(
     conn: &Connection,
     uid: &Uid,
-    conversation: &natter_core::ConversationId,
+    conversation: &ConversationId,
 ) -> Result<Option<ConversationView>> {
     match rows::load(conn, uid, conversation)? {
         Some(loaded) if loaded.view.state.listed => {
-            Ok(Some(rows::with_last_message(conn, loaded)?))
+            Ok(Some(rows::complete_view(conn, uid, loaded)?))
         }
         _ => Ok(None),
     }
 }
 
-/// Unread messages over the default list, muted conversations excluded.
-pub(crate) fn total_unread(conn: &Connection, uid: &Uid) -> Result<u64> {
+/// The user's listed conversations, optionally of one kind.
+fn listed(conn: &Connection, uid: &Uid, kind: Option<ChannelKind>) -> Result<Vec<Loaded>> {
     let sql = format!(
         "SELECT {LOADED_COLUMNS} FROM conversations c JOIN channels ch ON ch.id = c.channel_id \
-         WHERE c.uid = ?1 AND c.listed = 1 AND c.archived = 0"
+         WHERE c.uid = ?1 AND c.listed = 1 AND (?2 IS NULL OR ch.kind = ?2)"
     );
-    let mut statement = conn.prepare_cached(&sql).map_err(db_error)?;
-    let mut total = 0;
-    let mut rows = statement.query([uid.as_str()]).map_err(db_error)?;
-    while let Some(row) = rows.next().map_err(db_error)? {
-        let loaded = rows::read_loaded(row).map_err(db_error)?;
-        if loaded.view.state.prefs.remind.counts_in_total() {
-            total += loaded.view.unread();
-        }
-    }
-    Ok(total)
+    conn.prepare_cached(&sql)
+        .and_then(|mut statement| {
+            statement
+                .query_map(
+                    (uid.as_str(), kind.map(ChannelKind::code)),
+                    rows::read_loaded,
+                )?
+                .collect()
+        })
+        .map_err(db_error)
+}
+
+/// Unread messages over the default list; archived and muted conversations left out.
+pub(crate) fn total_unread(conn: &Connection, uid: &Uid) -> Result<u64> {
+    Ok(listed(conn, uid, None)?
+        .iter()
+        .filter(|loaded| {
+            let prefs = &loaded.view.state.prefs;
+            !prefs.archived && prefs.remind.counts_in_total()
+        })
+        .map(|loaded| loaded.view.unread())
+        .sum())
 }
 
 /// Everything that changed above `since`: listed conversations, and tombstones of deletions made
@@ -133,7 +173,9 @@ pub(crate) fn changes_since(conn: &Connection, uid: &Uid, since: u64) -> Result<
     for loaded in loaded {
         let state = &loaded.view.state;
         if state.listed {
-            changes.changed.push(rows::with_last_message(conn, loaded)?);
+            changes
+                .changed
+                .push(rows::complete_view(conn, uid, loaded)?);
         } else if state.deleted && state.deletion_synced {
             changes.deleted.push(loaded.view.id);
         }
@@ -143,13 +185,10 @@ pub(crate) fn changes_since(conn: &Connection, uid: &Uid, since: u64) -> Result<
 
 /// Applies one change to each named conversation; any one that cannot take it fails the whole
 /// call (the writer's savepoint undoes the rest).
-pub(crate) fn update(
-    conn: &Connection,
-    update: &ConversationUpdate,
-) -> Result<Vec<ConversationView>> {
-    let mut changed = Vec::new();
+pub(crate) fn update(conn: &Connection, update: &ConversationUpdate) -> Result<Vec<Updated>> {
+    let mut updated = Vec::with_capacity(update.conversations.len());
     for conversation in &update.conversations {
-        let loaded = rows::load(conn, &update.uid, conversation)?
+        let mut loaded = rows::load(conn, &update.uid, conversation)?
             .filter(|loaded| loaded.view.state.listed || !update.change.needs_listed())
             .ok_or_else(|| {
                 Error::not_found(format!(
@@ -158,44 +197,103 @@ pub(crate) fn update(
                     update.uid
                 ))
             })?;
+        if update.change == Change::Pin(true) && !loaded.view.state.prefs.pinned {
+            check_pin_limit(conn, &update.uid)?;
+        }
         let mut state = loaded.view.state.clone();
-        let last = loaded.channel.last_seq;
-        let did_change = match update.change {
-            Change::MarkRead { up_to } => state.mark_read(up_to, last),
-            Change::SetUnread(unread) => state.set_unread(unread, last),
-            Change::Pin(pinned) => state.pin(pinned, update.now_ms),
-            Change::Archive(archived) => state.set_archived(archived),
-        };
-        let mut loaded = loaded;
-        if did_change {
+        let changed = apply(
+            &mut state,
+            &update.change,
+            loaded.channel.last_seq,
+            update.now_ms,
+        );
+        if changed {
             loaded.view.version = rows::save(conn, &update.uid, loaded.channel.id, &state)?;
             loaded.view.state = state;
         }
-        changed.push(rows::with_last_message(conn, loaded)?);
+        updated.push(Updated {
+            view: rows::complete_view(conn, &update.uid, loaded)?,
+            changed,
+        });
+    }
+    Ok(updated)
+}
+
+fn apply(state: &mut ConversationState, change: &Change, last_seq: u64, now_ms: i64) -> bool {
+    match change {
+        Change::MarkRead { up_to } => state.mark_read(*up_to, last_seq),
+        Change::SetUnread(unread) => state.set_unread(*unread, last_seq),
+        Change::Pin(pinned) => state.pin(*pinned, now_ms),
+        Change::Archive(archived) => state.set_archived(*archived),
+        Change::ClearHistory => state.clear_history(last_seq),
+        Change::Draft(draft) => state.set_draft(draft, now_ms),
+        Change::Mark { mark, enable } => state.set_mark(*mark, *enable),
+        Change::CustomData(data) => state.set_custom_data(data),
+        Change::Remind(remind) => state.set_remind(*remind),
+    }
+}
+
+fn check_pin_limit(conn: &Connection, uid: &Uid) -> Result<()> {
+    let pinned: usize = conn
+        .prepare_cached(
+            "SELECT COUNT(*) FROM conversations WHERE uid = ?1 AND listed = 1 AND pinned = 1",
+        )
+        .and_then(|mut statement| statement.query_row([uid.as_str()], |row| row.get(0)))
+        .map_err(db_error)?;
+    if pinned >= MAX_PINNED {
+        return Err(Error::conflict(format!(
+            "isPinned: {uid} already has {MAX_PINNED} pinned conversations, the most allowed; \
+             unpin one first"
+        )));
+    }
+    Ok(())
+}
+
+/// Marks every listed conversation of `kind` read; returns the ones that changed.
+pub(crate) fn mark_all_read(
+    conn: &Connection,
+    uid: &Uid,
+    kind: Option<ChannelKind>,
+) -> Result<Vec<ConversationView>> {
+    let mut changed = Vec::new();
+    for mut loaded in listed(conn, uid, kind)? {
+        let mut state = loaded.view.state.clone();
+        if state.mark_read(None, loaded.channel.last_seq) {
+            loaded.view.version = rows::save(conn, uid, loaded.channel.id, &state)?;
+            loaded.view.state = state;
+            changed.push(rows::complete_view(conn, uid, loaded)?);
+        }
     }
     Ok(changed)
 }
 
-/// Deletes conversations from one user's list and writes the audit record. Touches only the
-/// user's conversation rows: O(conversations in the call), never O(messages).
+/// Deletes conversations from one user's list and writes the audit record with a snapshot of
+/// each deleted conversation. Touches only the user's conversation rows: O(conversations in the
+/// call), never O(messages).
 pub(crate) fn delete(conn: &Connection, deletion: &Deletion) -> Result<Vec<ConversationView>> {
     let mut deleted = Vec::new();
+    let mut snapshots = Vec::new();
     for conversation in &deletion.conversations {
-        let Some(mut loaded) = rows::load(conn, &deletion.uid, conversation)? else {
+        let Some(loaded) = rows::load(conn, &deletion.uid, conversation)? else {
             continue;
         };
+        let before = rows::complete_view(conn, &deletion.uid, loaded.clone())?;
         let mut state = loaded.view.state.clone();
         let was_listed = state.listed;
-        if state.delete(
+        if !state.delete(
             loaded.channel.last_seq,
             deletion.clear_history,
             deletion.synced,
         ) {
-            loaded.view.version = rows::save(conn, &deletion.uid, loaded.channel.id, &state)?;
-            loaded.view.state = state;
-            if was_listed {
-                deleted.push(loaded.view);
-            }
+            continue;
+        }
+        let mut view = loaded.view;
+        view.version = rows::save(conn, &deletion.uid, loaded.channel.id, &state)?;
+        view.state = state;
+        if was_listed {
+            snapshots.push(snapshot(&before));
+            clear_folders(conn, &deletion.uid, loaded.channel.id)?;
+            deleted.push(view);
         }
     }
     let ids: Vec<String> = deletion
@@ -204,21 +302,130 @@ pub(crate) fn delete(conn: &Connection, deletion: &Deletion) -> Result<Vec<Conve
         .map(ToString::to_string)
         .collect();
     conn.prepare_cached(
-        "INSERT INTO audit (at_ms, actor, uid, conversation_ids, clear_history, via) \
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+        "INSERT INTO audit (at_ms, actor, uid, conversation_ids, clear_history, via, snapshots) \
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
     )
     .and_then(|mut statement| {
         statement.execute((
             deletion.at_ms,
             &deletion.actor,
             deletion.uid.as_str(),
-            serde_json::to_string(&ids).expect("strings serialise"),
+            json!(ids).to_string(),
             deletion.clear_history,
             deletion.via.as_str(),
+            Value::Array(snapshots).to_string(),
         ))
     })
     .map_err(db_error)?;
     Ok(deleted)
+}
+
+fn clear_folders(conn: &Connection, uid: &Uid, channel_id: i64) -> Result<()> {
+    conn.prepare_cached("DELETE FROM folder_members WHERE uid = ?1 AND channel_id = ?2")
+        .and_then(|mut statement| statement.execute((uid.as_str(), channel_id)))
+        .map_err(db_error)?;
+    Ok(())
+}
+
+/// The state a restore brings back: read position, watermarks and every preference.
+fn snapshot(view: &ConversationView) -> Value {
+    let state = &view.state;
+    let prefs = &state.prefs;
+    json!({
+        "conversation_id": view.id.to_string(),
+        "read_seq": state.read_seq,
+        "deleted_to_seq": state.deleted_to_seq,
+        "cleared_to_seq": state.cleared_to_seq,
+        "activity_ms": state.activity_ms,
+        "pinned": prefs.pinned,
+        "archived": prefs.archived,
+        "remind": prefs.remind.code(),
+        "marks": prefs.marks,
+        "draft": prefs.draft,
+        "custom_data": prefs.custom_data,
+        "folders": view.folders,
+    })
+}
+
+/// Brings a deleted conversation back as its latest deletion's snapshot had it, provided that
+/// deletion kept the history.
+pub(crate) fn restore_deleted(
+    conn: &Connection,
+    uid: &Uid,
+    conversation: &ConversationId,
+) -> Result<ConversationView> {
+    let id = conversation.to_string();
+    let mut loaded = rows::load(conn, uid, conversation)?
+        .ok_or_else(|| Error::not_found(format!("{uid} never had the conversation {id:?}")))?;
+    if loaded.view.state.listed {
+        return Err(Error::conflict(format!(
+            "conversation {id:?} is in {uid}'s list; there is nothing to restore"
+        )));
+    }
+    let saved = latest_snapshot(conn, uid, &id)?
+        .ok_or_else(|| Error::not_found(format!("no deletion of {id:?} by {uid} is on record")))?;
+    let number = |key: &str| saved[key].as_u64().unwrap_or_default();
+    let mut state = loaded.view.state.clone();
+    if state.cleared_to_seq > number("cleared_to_seq") {
+        return Err(Error::conflict(format!(
+            "conversation {id:?} was deleted with its history cleared; cleared history cannot \
+             be recovered"
+        )));
+    }
+    state.read_seq = number("read_seq");
+    state.deleted_to_seq = number("deleted_to_seq");
+    state.activity_ms = state
+        .activity_ms
+        .max(saved["activity_ms"].as_i64().unwrap_or_default());
+    state.listed = true;
+    state.deleted = false;
+    state.prefs = Prefs {
+        pinned: saved["pinned"].as_bool().unwrap_or_default(),
+        archived: saved["archived"].as_bool().unwrap_or_default(),
+        remind: RemindType::from_code(saved["remind"].as_i64().unwrap_or_default()),
+        marks: number("marks"),
+        draft: saved["draft"].as_str().unwrap_or_default().to_owned(),
+        custom_data: saved["custom_data"].as_str().unwrap_or_default().to_owned(),
+    };
+    for folder in saved["folders"].as_array().into_iter().flatten() {
+        // A folder deleted since the deletion is not recreated.
+        conn.prepare_cached(
+            "INSERT OR IGNORE INTO folder_members (uid, name, channel_id) \
+             SELECT uid, name, ?3 FROM folders WHERE uid = ?1 AND name = ?2",
+        )
+        .and_then(|mut statement| {
+            statement.execute((
+                uid.as_str(),
+                folder.as_str().unwrap_or_default(),
+                loaded.channel.id,
+            ))
+        })
+        .map_err(db_error)?;
+    }
+    loaded.view.version = rows::save(conn, uid, loaded.channel.id, &state)?;
+    loaded.view.state = state;
+    rows::complete_view(conn, uid, loaded)
+}
+
+/// The newest audit snapshot of this conversation of this user.
+fn latest_snapshot(conn: &Connection, uid: &Uid, conversation_id: &str) -> Result<Option<Value>> {
+    let mut statement = conn
+        .prepare_cached(
+            "SELECT snapshots FROM audit WHERE uid = ?1 AND snapshots != '[]' ORDER BY id DESC",
+        )
+        .map_err(db_error)?;
+    let mut rows = statement.query([uid.as_str()]).map_err(db_error)?;
+    while let Some(row) = rows.next().map_err(db_error)? {
+        let text: String = row.get(0).map_err(db_error)?;
+        let snapshots: Vec<Value> = serde_json::from_str(&text).unwrap_or_default();
+        if let Some(found) = snapshots
+            .into_iter()
+            .find(|snapshot| snapshot["conversation_id"] == conversation_id)
+        {
+            return Ok(Some(found));
+        }
+    }
+    Ok(None)
 }
 
 /// Audit records, newest first, optionally of one user, before `before_id`.

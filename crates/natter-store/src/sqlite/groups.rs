@@ -8,14 +8,16 @@ use rusqlite::Connection;
 
 use super::pool::db_error;
 use super::rows::{self, Channel};
+use crate::MembershipChange;
 
 pub(crate) fn upsert(
     conn: &Connection,
     group: &GroupId,
     members: &[Uid],
     reset: bool,
+    new_members_see_history: Option<bool>,
     now_ms: i64,
-) -> Result<()> {
+) -> Result<MembershipChange> {
     require_users(conn, members)?;
     let channel = match rows::find_channel(conn, ChannelKind::Group, group.as_str())? {
         Some(channel) if channel.dismissed => {
@@ -30,18 +32,24 @@ pub(crate) fn upsert(
         Some(channel) => channel,
         None => rows::create_channel(conn, ChannelKind::Group, group.as_str(), now_ms)?,
     };
+    if let Some(open) = new_members_see_history {
+        conn.prepare_cached("UPDATE channels SET new_members_see_history = ?1 WHERE id = ?2")
+            .and_then(|mut statement| statement.execute((open, channel.id)))
+            .map_err(db_error)?;
+    }
     for member in members {
         join(conn, &channel, group, member)?;
     }
+    let mut change = MembershipChange::default();
     if reset {
         let keep: HashSet<&Uid> = members.iter().collect();
         for member in current_members(conn, channel.id)? {
-            if !keep.contains(&member) {
-                leave(conn, &channel, group, &member)?;
+            if !keep.contains(&member) && leave(conn, &channel, group, &member)? {
+                change.left.push(member);
             }
         }
     }
-    Ok(())
+    Ok(change)
 }
 
 pub(crate) fn add_members(conn: &Connection, group: &GroupId, members: &[Uid]) -> Result<()> {
@@ -49,7 +57,7 @@ pub(crate) fn add_members(conn: &Connection, group: &GroupId, members: &[Uid]) -
     let channel = existing_group(conn, group)?;
     if channel.dismissed {
         return Err(Error::conflict(format!(
-            "group {group:?} was dismissed; create it again with POST /channel"
+            "group \"{group}\" was dismissed; create it again with POST /channel"
         )));
     }
     for member in members {
@@ -58,35 +66,64 @@ pub(crate) fn add_members(conn: &Connection, group: &GroupId, members: &[Uid]) -
     Ok(())
 }
 
-pub(crate) fn remove_members(conn: &Connection, group: &GroupId, members: &[Uid]) -> Result<()> {
+pub(crate) fn remove_members(
+    conn: &Connection,
+    group: &GroupId,
+    members: &[Uid],
+) -> Result<MembershipChange> {
     let channel = existing_group(conn, group)?;
+    let mut change = MembershipChange::default();
     for member in members {
-        leave(conn, &channel, group, member)?;
+        if leave(conn, &channel, group, member)? {
+            change.left.push(member.clone());
+        }
     }
-    Ok(())
+    Ok(change)
 }
 
-pub(crate) fn dismiss(conn: &Connection, group: &GroupId) -> Result<()> {
+/// A member leaves by themself. Leaving twice is fine; leaving a group never joined is not.
+pub(crate) fn leave_group(
+    conn: &Connection,
+    group: &GroupId,
+    uid: &Uid,
+) -> Result<MembershipChange> {
     let channel = existing_group(conn, group)?;
+    if rows::load(conn, uid, &ConversationId::Group(group.clone()))?.is_none() {
+        return Err(Error::permission_denied(format!(
+            "{uid} was never a member of group \"{group}\""
+        )));
+    }
+    let mut change = MembershipChange::default();
+    if leave(conn, &channel, group, uid)? {
+        change.left.push(uid.clone());
+    }
+    Ok(change)
+}
+
+pub(crate) fn dismiss(conn: &Connection, group: &GroupId) -> Result<MembershipChange> {
+    let channel = existing_group(conn, group)?;
+    let mut change = MembershipChange::default();
     for member in current_members(conn, channel.id)? {
-        leave(conn, &channel, group, &member)?;
+        if leave(conn, &channel, group, &member)? {
+            change.left.push(member);
+        }
     }
     conn.prepare_cached("UPDATE channels SET dismissed = 1 WHERE id = ?1")
         .and_then(|mut statement| statement.execute([channel.id]))
         .map_err(db_error)?;
-    Ok(())
+    Ok(change)
 }
 
 fn existing_group(conn: &Connection, group: &GroupId) -> Result<Channel> {
     rows::find_channel(conn, ChannelKind::Group, group.as_str())?
-        .ok_or_else(|| Error::not_found(format!("group {group:?} does not exist")))
+        .ok_or_else(|| Error::not_found(format!("group \"{group}\" does not exist")))
 }
 
 fn require_users(conn: &Connection, uids: &[Uid]) -> Result<()> {
     for uid in uids {
         if !rows::user_exists(conn, uid)? {
             return Err(Error::not_found(format!(
-                "subscribers: user {uid:?} does not exist (no token was ever issued for them)"
+                "subscribers: user \"{uid}\" does not exist (no token was ever issued for them)"
             )));
         }
     }
@@ -105,34 +142,56 @@ fn current_members(conn: &Connection, channel_id: i64) -> Result<Vec<Uid>> {
     uids.iter().map(|uid| Uid::parse(uid, "uid")).collect()
 }
 
-/// Opens a membership window starting after the channel's current last message.
+/// Opens a membership window starting after the channel's current last message; unread
+/// counts start there. A first join into a group whose history is open to new members sees
+/// the history from the start; a rejoin never sees what was sent while away.
 fn join(conn: &Connection, channel: &Channel, group: &GroupId, uid: &Uid) -> Result<()> {
     let conversation = ConversationId::Group(group.clone());
     let join_seq = channel.last_seq + 1;
-    match rows::load(conn, uid, &conversation)? {
+    let window_start = match rows::load(conn, uid, &conversation)? {
         Some(loaded) if loaded.view.state.is_member() => return Ok(()),
         Some(loaded) => {
             let mut state = loaded.view.state;
             state.rejoin(join_seq);
             rows::save(conn, uid, channel.id, &state)?;
+            join_seq
         }
-        None => rows::insert(conn, uid, channel.id, &conversation, join_seq)?,
-    }
-    conn.prepare_cached("INSERT INTO memberships (channel_id, uid, join_seq) VALUES (?1, ?2, ?3)")
-        .and_then(|mut statement| statement.execute((channel.id, uid.as_str(), join_seq)))
-        .map_err(db_error)?;
+        None => {
+            rows::insert(conn, uid, channel.id, &conversation, join_seq)?;
+            if history_open_to_new_members(conn, channel.id)? {
+                1
+            } else {
+                join_seq
+            }
+        }
+    };
+    // Leaving and rejoining with no message between leaves an empty window that starts at this
+    // same seq: reopen it instead of adding a second one (the key is the window's start).
+    conn.prepare_cached(
+        "INSERT INTO memberships (channel_id, uid, join_seq) VALUES (?1, ?2, ?3) \
+         ON CONFLICT (channel_id, uid, join_seq) DO UPDATE SET left_seq = NULL",
+    )
+    .and_then(|mut statement| statement.execute((channel.id, uid.as_str(), window_start)))
+    .map_err(db_error)?;
     Ok(())
 }
 
+fn history_open_to_new_members(conn: &Connection, channel_id: i64) -> Result<bool> {
+    conn.prepare_cached("SELECT new_members_see_history FROM channels WHERE id = ?1")
+        .and_then(|mut statement| statement.query_row([channel_id], |row| row.get(0)))
+        .map_err(db_error)
+}
+
 /// Closes the member's open window at the channel's last seq; not a member: nothing to do.
-fn leave(conn: &Connection, channel: &Channel, group: &GroupId, uid: &Uid) -> Result<()> {
+/// Returns whether the user was a member.
+fn leave(conn: &Connection, channel: &Channel, group: &GroupId, uid: &Uid) -> Result<bool> {
     let conversation = ConversationId::Group(group.clone());
     let Some(loaded) = rows::load(conn, uid, &conversation)? else {
-        return Ok(());
+        return Ok(false);
     };
     let mut state = loaded.view.state;
     if !state.leave(channel.last_seq) {
-        return Ok(());
+        return Ok(false);
     }
     rows::save(conn, uid, channel.id, &state)?;
     conn.prepare_cached(
@@ -141,5 +200,5 @@ fn leave(conn: &Connection, channel: &Channel, group: &GroupId, uid: &Uid) -> Re
     )
     .and_then(|mut statement| statement.execute((channel.last_seq, channel.id, uid.as_str())))
     .map_err(db_error)?;
-    Ok(())
+    Ok(true)
 }

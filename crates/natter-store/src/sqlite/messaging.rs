@@ -15,9 +15,57 @@ pub(crate) fn send(conn: &Connection, message: NewMessage) -> Result<Sent> {
         return Ok(first);
     }
     let channel = sending_channel(conn, &message)?;
-    let seq = channel.last_seq + 1;
+    let stored = StoredMessage {
+        id: 0,
+        seq: channel.last_seq + 1,
+        from: message.from.to_string(),
+        time_ms: message.time_ms,
+        client_msg_no: message.client_msg_no,
+        payload: message.payload,
+    };
+    append(conn, channel, stored)
+}
+
+/// Who system notices come from, as the client SDK names it.
+pub(crate) const SYSTEM_SENDER: &str = "@TIM#SYSTEM";
+
+/// Appends an app notice to the user's system conversation, creating it on the first one.
+pub(crate) fn send_notice(
+    conn: &Connection,
+    uid: &Uid,
+    payload: String,
+    time_ms: i64,
+) -> Result<Sent> {
+    if !rows::user_exists(conn, uid)? {
+        return Err(Error::not_found(format!(
+            "uids: user \"{uid}\" does not exist (no token was ever issued for them)"
+        )));
+    }
+    let conversation = ConversationId::System;
+    let key = rows::channel_key(uid, &conversation);
+    let channel = match rows::find_channel(conn, conversation.kind(), &key)? {
+        Some(channel) => channel,
+        None => {
+            let channel = rows::create_channel(conn, conversation.kind(), &key, time_ms)?;
+            rows::insert(conn, uid, channel.id, &conversation, 1)?;
+            channel
+        }
+    };
+    let stored = StoredMessage {
+        id: 0,
+        seq: channel.last_seq + 1,
+        from: SYSTEM_SENDER.to_owned(),
+        time_ms,
+        client_msg_no: None,
+        payload,
+    };
+    append(conn, channel, stored)
+}
+
+/// Stores `message` (its `seq` the channel's next) and delivers it to the current members.
+fn append(conn: &Connection, channel: Channel, mut message: StoredMessage) -> Result<Sent> {
     conn.prepare_cached("UPDATE channels SET last_seq = ?1 WHERE id = ?2")
-        .and_then(|mut statement| statement.execute((seq, channel.id)))
+        .and_then(|mut statement| statement.execute((message.seq, channel.id)))
         .map_err(db_error)?;
     conn.prepare_cached(
         "INSERT INTO messages (channel_id, seq, from_uid, time_ms, client_msg_no, payload) \
@@ -26,25 +74,18 @@ pub(crate) fn send(conn: &Connection, message: NewMessage) -> Result<Sent> {
     .and_then(|mut statement| {
         statement.execute((
             channel.id,
-            seq,
-            message.from.as_str(),
+            message.seq,
+            &message.from,
             message.time_ms,
             &message.client_msg_no,
             &message.payload,
         ))
     })
     .map_err(db_error)?;
-    let stored = StoredMessage {
-        id: conn.last_insert_rowid(),
-        seq,
-        from: message.from.to_string(),
-        time_ms: message.time_ms,
-        client_msg_no: message.client_msg_no,
-        payload: message.payload,
-    };
-    let recipients = deliver(conn, channel.id, &stored, &message.from)?;
+    message.id = conn.last_insert_rowid();
+    let recipients = deliver(conn, channel.id, &message)?;
     Ok(Sent {
-        message: stored,
+        message,
         duplicate: false,
         recipients,
     })
@@ -101,6 +142,13 @@ fn earlier_send(conn: &Connection, message: &NewMessage) -> Result<Option<Sent>>
 /// write to it.
 fn sending_channel(conn: &Connection, message: &NewMessage) -> Result<Channel> {
     let sender = &message.from;
+    // The server API sends on behalf of any `from_uid`; a uid that never had a token has no
+    // conversation rows to deliver into.
+    if !rows::user_exists(conn, sender)? {
+        return Err(Error::not_found(format!(
+            "sender \"{sender}\" does not exist (no token was ever issued for them)"
+        )));
+    }
     let key = rows::channel_key(sender, &message.to);
     let kind = message.to.kind();
     match &message.to {
@@ -113,7 +161,7 @@ fn sending_channel(conn: &Connection, message: &NewMessage) -> Result<Channel> {
             }
             if !rows::user_exists(conn, peer)? {
                 return Err(Error::not_found(format!(
-                    "user {peer:?} does not exist (no token was ever issued for them)"
+                    "user \"{peer}\" does not exist (no token was ever issued for them)"
                 )));
             }
             if let Some(channel) = rows::find_channel(conn, kind, &key)? {
@@ -132,16 +180,16 @@ fn sending_channel(conn: &Connection, message: &NewMessage) -> Result<Channel> {
         }
         ConversationId::Group(group) => {
             let channel = rows::find_channel(conn, kind, &key)?
-                .ok_or_else(|| Error::not_found(format!("group {group:?} does not exist")))?;
+                .ok_or_else(|| Error::not_found(format!("group \"{group}\" does not exist")))?;
             match rows::load(conn, sender, &message.to)? {
                 None => Err(Error::permission_denied(format!(
-                    "{sender} is not a member of group {group:?}"
+                    "{sender} is not a member of group \"{group}\""
                 ))),
                 Some(loaded) if !loaded.view.state.is_member() => {
                     Err(Error::not_a_member(if channel.dismissed {
-                        format!("group {group:?} was dismissed; its conversation is read-only")
+                        format!("group \"{group}\" was dismissed; its conversation is read-only")
                     } else {
-                        format!("{sender} is no longer a member of group {group:?}")
+                        format!("{sender} is no longer a member of group \"{group}\"")
                     }))
                 }
                 Some(_) => Ok(channel),
@@ -158,7 +206,6 @@ fn deliver(
     conn: &Connection,
     channel_id: i64,
     message: &StoredMessage,
-    sender: &Uid,
 ) -> Result<Vec<(Uid, ConversationView)>> {
     let sql = format!(
         "SELECT {}, c.uid FROM conversations c JOIN channels ch ON ch.id = c.channel_id \
@@ -181,7 +228,7 @@ fn deliver(
     for (uid, loaded) in members {
         let uid = Uid::parse(&uid, "uid")?;
         let mut state: ConversationState = loaded.view.state;
-        state.on_message(message.seq, message.time_ms, &uid == sender);
+        state.on_message(message.seq, message.time_ms, uid.as_str() == message.from);
         let version = rows::save(conn, &uid, channel_id, &state)?;
         let conversation = ConversationView {
             id: loaded.view.id,
@@ -189,6 +236,7 @@ fn deliver(
             version,
             channel_last_seq: message.seq,
             last_message: Some(message.clone()),
+            folders: rows::folders_of(conn, &uid, channel_id)?,
         };
         recipients.push((uid, conversation));
     }
@@ -251,15 +299,19 @@ fn no_history_for(conn: &Connection, uid: &Uid, conversation: &ConversationId) -
     };
     match conversation {
         ConversationId::C2c(peer) if rows::user_exists(conn, peer)? => Ok(empty),
-        ConversationId::C2c(peer) => Err(Error::not_found(format!("user {peer:?} does not exist"))),
+        ConversationId::C2c(peer) => {
+            Err(Error::not_found(format!("user \"{peer}\" does not exist")))
+        }
         ConversationId::Group(group) => {
             let key = rows::channel_key(uid, conversation);
             if rows::find_channel(conn, conversation.kind(), &key)?.is_some() {
                 Err(Error::permission_denied(format!(
-                    "{uid} was never a member of group {group:?}"
+                    "{uid} was never a member of group \"{group}\""
                 )))
             } else {
-                Err(Error::not_found(format!("group {group:?} does not exist")))
+                Err(Error::not_found(format!(
+                    "group \"{group}\" does not exist"
+                )))
             }
         }
         ConversationId::System => Ok(empty),

@@ -2,9 +2,11 @@
 //! concurrent writers (group commit).
 
 mod conversations;
+mod folders;
 mod groups;
 mod messaging;
 mod pool;
+mod purge;
 mod rows;
 mod schema;
 mod users;
@@ -12,11 +14,12 @@ mod users;
 use std::path::{Path, PathBuf};
 
 use async_trait::async_trait;
-use natter_core::{ConversationId, GroupId, Result, Uid};
+use natter_core::{ChannelKind, ConversationId, GroupId, Result, Uid};
 
 use crate::{
     AuditRecord, Changes, ConversationPage, ConversationUpdate, ConversationView, Deletion, Device,
-    History, ListQuery, NewMessage, Sent, Store, TokenHash,
+    Folder, FolderChange, History, ListQuery, MembershipChange, NewMessage, Sent, Store, TokenHash,
+    Updated,
 };
 use pool::{Readers, Writer};
 
@@ -84,10 +87,25 @@ impl Store for SqliteStore {
             .await
     }
 
-    async fn upsert_group(&self, group: GroupId, members: Vec<Uid>, reset: bool) -> Result<()> {
+    async fn upsert_group(
+        &self,
+        group: GroupId,
+        members: Vec<Uid>,
+        reset: bool,
+        new_members_see_history: Option<bool>,
+    ) -> Result<MembershipChange> {
         let now_ms = now_ms();
         self.writer
-            .write(move |conn| groups::upsert(conn, &group, &members, reset, now_ms))
+            .write(move |conn| {
+                groups::upsert(
+                    conn,
+                    &group,
+                    &members,
+                    reset,
+                    new_members_see_history,
+                    now_ms,
+                )
+            })
             .await
     }
 
@@ -97,13 +115,19 @@ impl Store for SqliteStore {
             .await
     }
 
-    async fn remove_members(&self, group: GroupId, members: Vec<Uid>) -> Result<()> {
+    async fn remove_members(&self, group: GroupId, members: Vec<Uid>) -> Result<MembershipChange> {
         self.writer
             .write(move |conn| groups::remove_members(conn, &group, &members))
             .await
     }
 
-    async fn dismiss_group(&self, group: GroupId) -> Result<()> {
+    async fn leave_group(&self, group: GroupId, uid: Uid) -> Result<MembershipChange> {
+        self.writer
+            .write(move |conn| groups::leave_group(conn, &group, &uid))
+            .await
+    }
+
+    async fn dismiss_group(&self, group: GroupId) -> Result<MembershipChange> {
         self.writer
             .write(move |conn| groups::dismiss(conn, &group))
             .await
@@ -112,6 +136,12 @@ impl Store for SqliteStore {
     async fn send_message(&self, message: NewMessage) -> Result<Sent> {
         self.writer
             .write(move |conn| messaging::send(conn, message))
+            .await
+    }
+
+    async fn send_notice(&self, uid: Uid, payload: String, time_ms: i64) -> Result<Sent> {
+        self.writer
+            .write(move |conn| messaging::send_notice(conn, &uid, payload, time_ms))
             .await
     }
 
@@ -155,12 +185,46 @@ impl Store for SqliteStore {
             .await
     }
 
-    async fn update_conversations(
-        &self,
-        update: ConversationUpdate,
-    ) -> Result<Vec<ConversationView>> {
+    async fn update_conversations(&self, update: ConversationUpdate) -> Result<Vec<Updated>> {
         self.writer
             .write(move |conn| conversations::update(conn, &update))
+            .await
+    }
+
+    async fn mark_all_read(
+        &self,
+        uid: Uid,
+        kind: Option<ChannelKind>,
+    ) -> Result<Vec<ConversationView>> {
+        self.writer
+            .write(move |conn| conversations::mark_all_read(conn, &uid, kind))
+            .await
+    }
+
+    async fn folders(&self, uid: Uid) -> Result<Vec<Folder>> {
+        self.readers
+            .read(move |conn| folders::list(conn, &uid))
+            .await
+    }
+
+    async fn change_folders(
+        &self,
+        uid: Uid,
+        change: FolderChange,
+        now_ms: i64,
+    ) -> Result<Vec<ConversationView>> {
+        self.writer
+            .write(move |conn| folders::change(conn, &uid, &change, now_ms))
+            .await
+    }
+
+    async fn restore_deleted(
+        &self,
+        uid: Uid,
+        conversation: ConversationId,
+    ) -> Result<ConversationView> {
+        self.writer
+            .write(move |conn| conversations::restore_deleted(conn, &uid, &conversation))
             .await
     }
 
@@ -179,6 +243,35 @@ impl Store for SqliteStore {
         self.readers
             .read(move |conn| conversations::audit_log(conn, uid.as_ref(), before_id, limit))
             .await
+    }
+
+    async fn purge(&self, batch: u32, older_than_ms: Option<i64>) -> Result<u64> {
+        let mut deleted = 0;
+        for target in self.readers.read(purge::purgeable).await? {
+            loop {
+                let purged = self
+                    .writer
+                    .write(move |conn| purge::purge_batch(conn, target, batch))
+                    .await?;
+                deleted += purged;
+                if purged < u64::from(batch) {
+                    break;
+                }
+            }
+        }
+        if let Some(cutoff) = older_than_ms {
+            loop {
+                let expired = self
+                    .writer
+                    .write(move |conn| purge::expire_batch(conn, cutoff, batch))
+                    .await?;
+                deleted += expired;
+                if expired < u64::from(batch) {
+                    break;
+                }
+            }
+        }
+        Ok(deleted)
     }
 
     async fn setting(&self, key: &'static str) -> Result<Option<String>> {

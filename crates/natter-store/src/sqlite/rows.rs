@@ -146,6 +146,7 @@ pub(crate) fn read_loaded(row: &Row<'_>) -> rusqlite::Result<Loaded> {
             version: row.get(17)?,
             channel_last_seq: channel.last_seq,
             last_message: None,
+            folders: Vec::new(),
         },
     })
 }
@@ -260,12 +261,31 @@ pub(crate) fn message_at(
         .map_err(db_error)
 }
 
-/// Fills in the last message this user may see.
-pub(crate) fn with_last_message(conn: &Connection, mut loaded: Loaded) -> Result<ConversationView> {
+/// Fills in what a client sees beside the state: the last message this user may see and the
+/// folders holding the conversation.
+pub(crate) fn complete_view(
+    conn: &Connection,
+    uid: &Uid,
+    mut loaded: Loaded,
+) -> Result<ConversationView> {
     let state = &loaded.view.state;
     let seq = state.last_visible_seq(loaded.channel.last_seq);
     if seq >= state.join_seq && state.sees_seq(seq) {
         loaded.view.last_message = message_at(conn, loaded.channel.id, seq)?;
     }
+    loaded.view.folders = folders_of(conn, uid, loaded.channel.id)?;
     Ok(loaded.view)
+}
+
+/// Names of the user's folders that hold the conversation.
+pub(crate) fn folders_of(conn: &Connection, uid: &Uid, channel_id: i64) -> Result<Vec<String>> {
+    conn.prepare_cached(
+        "SELECT name FROM folder_members WHERE uid = ?1 AND channel_id = ?2 ORDER BY name",
+    )
+    .and_then(|mut statement| {
+        statement
+            .query_map((uid.as_str(), channel_id), |row| row.get(0))?
+            .collect()
+    })
+    .map_err(db_error)
 }

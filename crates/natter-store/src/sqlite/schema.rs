@@ -33,6 +33,10 @@ CREATE TABLE channels (
     key        TEXT NOT NULL,          -- "a:b" (sorted uids), the group ID, or the system uid
     last_seq   INTEGER NOT NULL DEFAULT 0,
     dismissed  INTEGER NOT NULL DEFAULT 0,
+    -- A group setting: members who join see the history from before their join.
+    new_members_see_history INTEGER NOT NULL DEFAULT 0,
+    -- Messages up to here were purged: no one could see them any more.
+    purged_to_seq INTEGER NOT NULL DEFAULT 0,
     created_ms INTEGER NOT NULL,
     UNIQUE (kind, key)
 );
@@ -96,9 +100,27 @@ CREATE TABLE audit (
     uid              TEXT NOT NULL,
     conversation_ids TEXT NOT NULL,   -- JSON array, client form
     clear_history    INTEGER NOT NULL,
-    via              TEXT NOT NULL
+    via              TEXT NOT NULL,
+    -- JSON: each deleted conversation's state just before the deletion, for admin restore.
+    snapshots        TEXT NOT NULL DEFAULT '[]'
 );
 CREATE INDEX audit_by_uid ON audit(uid, id);
+
+-- Conversation folders ("conversation groups") of each user, and what they hold.
+CREATE TABLE folders (
+    uid        TEXT NOT NULL,
+    name       TEXT NOT NULL,
+    created_ms INTEGER NOT NULL,
+    PRIMARY KEY (uid, name)
+) WITHOUT ROWID;
+CREATE TABLE folder_members (
+    uid        TEXT NOT NULL,
+    name       TEXT NOT NULL,
+    channel_id INTEGER NOT NULL,
+    PRIMARY KEY (uid, name, channel_id),
+    FOREIGN KEY (uid, name) REFERENCES folders(uid, name) ON DELETE CASCADE ON UPDATE CASCADE
+) WITHOUT ROWID;
+CREATE INDEX folder_members_by_conversation ON folder_members(uid, channel_id);
 
 CREATE TABLE settings (
     key   TEXT PRIMARY KEY,

@@ -1,0 +1,37 @@
+//! Background jobs.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use tokio_util::sync::CancellationToken;
+
+use crate::{Natter, now_ms};
+
+/// Messages deleted per write: small, so sends queued behind a batch wait only briefly.
+const PURGE_BATCH: u32 = 500;
+
+impl Natter {
+    /// Every `every`, physically deletes messages no one can see any more and, with a
+    /// retention, messages older than it. Runs until `stop`.
+    pub async fn run_purge(
+        self: Arc<Self>,
+        every: Duration,
+        retention: Option<Duration>,
+        stop: CancellationToken,
+    ) {
+        let mut ticks = tokio::time::interval(every);
+        ticks.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+        loop {
+            tokio::select! {
+                _ = ticks.tick() => {}
+                () = stop.cancelled() => return,
+            }
+            let older_than_ms = retention.map(|keep| now_ms() - keep.as_millis() as i64);
+            match self.store.purge(PURGE_BATCH, older_than_ms).await {
+                Ok(0) => {}
+                Ok(deleted) => tracing::info!(deleted, "purged messages no one can see any more"),
+                Err(error) => tracing::warn!(%error, "purge failed; will retry"),
+            }
+        }
+    }
+}

@@ -1,0 +1,606 @@
+//! The integration tests' harness: a real Natter server per test (own port, own data dir) and a
+//! small typed client over reqwest.
+//!
+//! `Server::start()` runs `natter::run` in-process on `127.0.0.1:0`; `server.manager()` is the app
+//! backend, `server.user("alice")` issues alice a token and returns her device.
+
+#![allow(dead_code)] // each test file uses a different part of the harness
+
+use std::collections::hash_map::RandomState;
+use std::hash::{BuildHasher, Hasher};
+use std::path::{Path, PathBuf};
+
+use base64::Engine;
+use base64::engine::general_purpose::STANDARD as BASE64;
+use natter::{Config, ServeArgs};
+use reqwest::StatusCode;
+use reqwest::header::HeaderMap;
+use serde_json::{Value, json};
+use tempfile::TempDir;
+use tokio::net::TcpListener;
+use tokio::sync::oneshot;
+use tokio::task::JoinHandle;
+
+/// A random string for tokens: tests run in parallel, so nothing may be shared or predictable.
+pub fn random_token(prefix: &str) -> String {
+    let random = |salt: u64| {
+        let mut hasher = RandomState::new().build_hasher();
+        hasher.write_u64(salt);
+        hasher.finish()
+    };
+    format!("{prefix}-{:016x}{:016x}", random(1), random(2))
+}
+
+/// Settings a test may change before the server starts.
+#[derive(Debug, Clone, Default)]
+pub struct Options {
+    pub rate_limit: u32,
+    pub max_body_bytes: Option<usize>,
+    pub sync_conversation_deletion: Option<bool>,
+    /// Seconds between purge runs (the server's default is 60).
+    pub purge_interval_secs: Option<u64>,
+}
+
+/// A running server. Dropping it stops it (the data dir goes with it).
+pub struct Server {
+    pub endpoint: Endpoint,
+    data_dir: TempDir,
+    shutdown: Option<oneshot::Sender<()>>,
+    task: Option<JoinHandle<anyhow::Result<()>>>,
+}
+
+impl std::ops::Deref for Server {
+    type Target = Endpoint;
+    fn deref(&self) -> &Endpoint {
+        &self.endpoint
+    }
+}
+
+/// Where a server answers, and its manager token: makes clients of every kind.
+#[derive(Debug, Clone)]
+pub struct Endpoint {
+    pub base: String,
+    pub manager_token: String,
+    http: reqwest::Client,
+}
+
+impl Server {
+    pub async fn start() -> Self {
+        Self::start_with(Options::default()).await
+    }
+
+    pub async fn start_with(options: Options) -> Self {
+        let data_dir = tempfile::tempdir().expect("a temp dir");
+        let manager_token = random_token("manager");
+        let config = Config::resolve(ServeArgs {
+            data_dir: Some(data_dir.path().to_owned()),
+            manager_token: Some(manager_token.clone()),
+            rate_limit: Some(options.rate_limit),
+            max_body_bytes: options.max_body_bytes,
+            sync_conversation_deletion: options.sync_conversation_deletion,
+            purge_interval_secs: options.purge_interval_secs,
+            ..ServeArgs::default()
+        })
+        .expect("a valid config");
+        let listener = TcpListener::bind("127.0.0.1:0").await.expect("a port");
+        let base = format!("http://{}", listener.local_addr().unwrap());
+        let (shutdown, stop) = oneshot::channel::<()>();
+        let task = tokio::spawn(natter::run(config, listener, async {
+            let _ = stop.await;
+        }));
+        Self {
+            endpoint: Endpoint::new(base, manager_token),
+            data_dir,
+            shutdown: Some(shutdown),
+            task: Some(task),
+        }
+    }
+
+    pub fn data_dir(&self) -> &Path {
+        self.data_dir.path()
+    }
+
+    pub fn database_file(&self) -> PathBuf {
+        self.data_dir
+            .path()
+            .join(natter_store::sqlite::DATABASE_FILE)
+    }
+
+    /// Stops the server and starts it again on the same address and data dir, as an operator
+    /// restarting it would: connected devices lose their connection and must come back.
+    pub async fn restart_on(&mut self, address: &str) {
+        self.stop().await;
+        let config = Config::resolve(ServeArgs {
+            data_dir: Some(self.data_dir.path().to_owned()),
+            manager_token: Some(self.manager_token.clone()),
+            rate_limit: Some(0),
+            ..ServeArgs::default()
+        })
+        .expect("a valid config");
+        let listener = TcpListener::bind(address)
+            .await
+            .expect("the same address again");
+        let (shutdown, stop) = oneshot::channel::<()>();
+        self.task = Some(tokio::spawn(natter::run(config, listener, async {
+            let _ = stop.await;
+        })));
+        self.shutdown = Some(shutdown);
+    }
+
+    /// Stops the server gracefully and waits until every accepted write is flushed.
+    pub async fn stop(&mut self) {
+        if let Some(shutdown) = self.shutdown.take() {
+            let _ = shutdown.send(());
+        }
+        if let Some(task) = self.task.take() {
+            task.await
+                .expect("the server task")
+                .expect("the server stops cleanly");
+        }
+    }
+}
+
+impl Endpoint {
+    pub fn new(base: String, manager_token: String) -> Self {
+        Self {
+            base,
+            manager_token,
+            http: reqwest::Client::new(),
+        }
+    }
+
+    /// A client without any token.
+    pub fn anonymous(&self) -> Client {
+        Client {
+            http: self.http.clone(),
+            base: self.base.clone(),
+            auth: Auth::None,
+        }
+    }
+
+    /// A client with any token, sent as `Authorization: Bearer`.
+    pub fn with_bearer(&self, token: &str) -> Client {
+        Client {
+            auth: Auth::Bearer(token.to_owned()),
+            ..self.anonymous()
+        }
+    }
+
+    /// A client with any token, sent in WuKongIM's `token:` header.
+    pub fn with_token_header(&self, token: &str) -> Client {
+        Client {
+            auth: Auth::TokenHeader(token.to_owned()),
+            ..self.anonymous()
+        }
+    }
+
+    /// The app backend: the manager token in the `token:` header (as WuKongIM).
+    pub fn manager(&self) -> Manager {
+        Manager(self.with_token_header(&self.manager_token))
+    }
+
+    /// Creates the user with `POST /user/token` (device 0) and returns that device.
+    pub async fn user(&self, uid: &str) -> User {
+        self.device(uid, 0).await
+    }
+
+    /// Issues a token for one device of `uid` (creating the user if new).
+    pub async fn device(&self, uid: &str, device_flag: u8) -> User {
+        let token = random_token(uid);
+        self.manager()
+            .post(
+                "/user/token",
+                json!({"uid": uid, "token": token, "device_flag": device_flag, "device_level": 1}),
+            )
+            .await
+            .ok();
+        User {
+            uid: uid.to_owned(),
+            token: token.clone(),
+            client: self.with_bearer(&token),
+        }
+    }
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        if let Some(shutdown) = self.shutdown.take() {
+            let _ = shutdown.send(());
+        }
+    }
+}
+
+#[derive(Debug, Clone)]
+enum Auth {
+    None,
+    Bearer(String),
+    TokenHeader(String),
+}
+
+/// A plain HTTP client for one base URL and one way of authenticating.
+#[derive(Debug, Clone)]
+pub struct Client {
+    http: reqwest::Client,
+    base: String,
+    auth: Auth,
+}
+
+/// An answer: status, headers and the body parsed as JSON (`Value::Null` when it is not JSON).
+#[derive(Debug)]
+pub struct Resp {
+    pub status: StatusCode,
+    pub headers: HeaderMap,
+    pub text: String,
+    pub body: Value,
+}
+
+impl Client {
+    fn request(&self, method: reqwest::Method, path: &str) -> reqwest::RequestBuilder {
+        let builder = self.http.request(method, format!("{}{path}", self.base));
+        match &self.auth {
+            Auth::None => builder,
+            Auth::Bearer(token) => builder.bearer_auth(token),
+            Auth::TokenHeader(token) => builder.header("token", token),
+        }
+    }
+
+    pub async fn send(&self, builder: reqwest::RequestBuilder) -> Resp {
+        Self::try_send_request(builder)
+            .await
+            .expect("the server answers")
+    }
+
+    async fn try_send_request(builder: reqwest::RequestBuilder) -> reqwest::Result<Resp> {
+        let response = builder.send().await?;
+        let status = response.status();
+        let headers = response.headers().clone();
+        let text = response.text().await?;
+        let body = serde_json::from_str(&text).unwrap_or(Value::Null);
+        Ok(Resp {
+            status,
+            headers,
+            text,
+            body,
+        })
+    }
+
+    /// A POST that may find no server (it was killed): the transport error instead of a panic.
+    pub async fn try_post(&self, path: &str, body: Value) -> reqwest::Result<Resp> {
+        Self::try_send_request(self.request(reqwest::Method::POST, path).json(&body)).await
+    }
+
+    pub async fn get(&self, path: &str) -> Resp {
+        self.send(self.request(reqwest::Method::GET, path)).await
+    }
+
+    pub async fn post(&self, path: &str, body: Value) -> Resp {
+        self.send(self.request(reqwest::Method::POST, path).json(&body))
+            .await
+    }
+
+    pub async fn put(&self, path: &str, body: Value) -> Resp {
+        self.send(self.request(reqwest::Method::PUT, path).json(&body))
+            .await
+    }
+
+    /// Any method with a raw body (for malformed JSON and oversized bodies).
+    pub async fn raw(&self, method: reqwest::Method, path: &str, body: impl Into<Vec<u8>>) -> Resp {
+        let body: Vec<u8> = body.into();
+        self.send(
+            self.request(method, path)
+                .header("content-type", "application/json")
+                .body(body),
+        )
+        .await
+    }
+}
+
+impl Resp {
+    /// Asserts 200 and returns the body.
+    #[track_caller]
+    pub fn ok(self) -> Value {
+        assert_eq!(
+            self.status,
+            StatusCode::OK,
+            "expected 200, got {}",
+            self.text
+        );
+        self.body
+    }
+
+    /// Asserts the error answer of API.md: status, numeric code and name, and a non-empty
+    /// `message`. Returns the message, for checks that it names the field.
+    #[track_caller]
+    pub fn expect_error(&self, status: u16, code: u64, name: &str) -> String {
+        assert_eq!(
+            self.status.as_u16(),
+            status,
+            "expected {status} {name}, got {}: {}",
+            self.status,
+            self.text
+        );
+        assert_eq!(self.body["code"], json!(code), "code of {}", self.text);
+        assert_eq!(self.body["error"], json!(name), "error of {}", self.text);
+        let message = self.body["message"]
+            .as_str()
+            .unwrap_or_else(|| panic!("no message in {}", self.text));
+        assert!(!message.is_empty(), "empty message in {}", self.text);
+        message.to_owned()
+    }
+
+    /// As [`Resp::expect_error`], and the message names `field`.
+    #[track_caller]
+    pub fn expect_error_naming(&self, status: u16, code: u64, name: &str, field: &str) {
+        let message = self.expect_error(status, code, name);
+        assert!(
+            message.contains(field),
+            "the message {message:?} does not name {field:?}"
+        );
+    }
+}
+
+/// The app backend (manager token).
+#[derive(Debug, Clone)]
+pub struct Manager(pub Client);
+
+impl std::ops::Deref for Manager {
+    type Target = Client;
+    fn deref(&self) -> &Client {
+        &self.0
+    }
+}
+
+impl Manager {
+    /// `POST /channel`: creates a group with these members.
+    pub async fn create_group(&self, group: &str, members: &[&str]) {
+        self.post(
+            "/channel",
+            json!({"channel_id": group, "channel_type": 2, "subscribers": members}),
+        )
+        .await
+        .ok();
+    }
+
+    pub async fn add_members(&self, group: &str, members: &[&str]) {
+        self.post(
+            "/channel/subscriber_add",
+            json!({"channel_id": group, "channel_type": 2, "subscribers": members}),
+        )
+        .await
+        .ok();
+    }
+
+    pub async fn remove_members(&self, group: &str, members: &[&str]) {
+        self.post(
+            "/channel/subscriber_remove",
+            json!({"channel_id": group, "channel_type": 2, "subscribers": members}),
+        )
+        .await
+        .ok();
+    }
+
+    /// `POST /message/send` with the payload base64-encoded, as WuKongIM.
+    pub async fn server_send(
+        &self,
+        from: &str,
+        channel_id: &str,
+        channel_type: i64,
+        payload: Value,
+        client_msg_no: Option<&str>,
+    ) -> Resp {
+        let mut body = json!({
+            "from_uid": from,
+            "channel_id": channel_id,
+            "channel_type": channel_type,
+            "payload": BASE64.encode(serde_json::to_vec(&payload).unwrap()),
+        });
+        if let Some(number) = client_msg_no {
+            body["client_msg_no"] = json!(number);
+        }
+        self.post("/message/send", body).await
+    }
+
+    /// `GET /audit/conversations?uid=` entries, newest first (first page of up to 100).
+    pub async fn audit(&self, uid: &str) -> Vec<Value> {
+        let page = self
+            .get(&format!("/audit/conversations?uid={uid}&limit=100"))
+            .await
+            .ok();
+        page["entries"].as_array().unwrap().clone()
+    }
+
+    pub async fn set_sync_deletion(&self, on: bool) {
+        let settings = self
+            .put("/app/settings", json!({"sync_conversation_deletion": on}))
+            .await
+            .ok();
+        assert_eq!(settings, json!({"sync_conversation_deletion": on}));
+    }
+
+    pub async fn metric(&self, name: &str) -> u64 {
+        let text = self.get("/metrics").await.text;
+        text.lines()
+            .find_map(|line| line.strip_prefix(name)?.strip_prefix(' '))
+            .unwrap_or_else(|| panic!("no {name} in /metrics:\n{text}"))
+            .trim()
+            .parse()
+            .unwrap()
+    }
+}
+
+/// One device of one user (user token, `Authorization: Bearer`).
+#[derive(Debug, Clone)]
+pub struct User {
+    pub uid: String,
+    pub token: String,
+    pub client: Client,
+}
+
+impl std::ops::Deref for User {
+    type Target = Client;
+    fn deref(&self) -> &Client {
+        &self.client
+    }
+}
+
+/// Percent-encodes a conversation ID for a path (`@TIM#SYSTEM` → `%40TIM%23SYSTEM`).
+pub fn encode(id: &str) -> String {
+    id.bytes()
+        .map(|byte| {
+            if byte.is_ascii_alphanumeric() || matches!(byte, b'-' | b'_' | b'.') {
+                (byte as char).to_string()
+            } else {
+                format!("%{byte:02X}")
+            }
+        })
+        .collect()
+}
+
+impl User {
+    /// `POST /v1/messages` with any payload; the raw answer.
+    pub async fn try_send(&self, conversation: &str, payload: Value) -> Resp {
+        self.post(
+            "/v1/messages",
+            json!({"conversationID": conversation, "payload": payload}),
+        )
+        .await
+    }
+
+    /// Sends `{"text": text}` and returns the stored message.
+    pub async fn send_text(&self, conversation: &str, text: &str) -> Value {
+        let answer = self
+            .try_send(conversation, json!({"text": text}))
+            .await
+            .ok();
+        answer["message"].clone()
+    }
+
+    /// Sends `count` messages one after another; returns their seqs.
+    pub async fn send_many(&self, conversation: &str, count: usize) -> Vec<u64> {
+        let mut seqs = Vec::with_capacity(count);
+        for n in 0..count {
+            let message = self
+                .send_text(conversation, &format!("{} #{n}", self.uid))
+                .await;
+            seqs.push(message["seq"].as_u64().unwrap());
+        }
+        seqs
+    }
+
+    /// The first page of the default list (up to 100).
+    pub async fn list(&self) -> Vec<Value> {
+        self.get("/v1/conversations?limit=100").await.ok()["conversationList"]
+            .as_array()
+            .unwrap()
+            .clone()
+    }
+
+    pub async fn list_archived(&self) -> Vec<Value> {
+        self.get("/v1/conversations?limit=100&archived=true")
+            .await
+            .ok()["conversationList"]
+            .as_array()
+            .unwrap()
+            .clone()
+    }
+
+    pub async fn list_ids(&self) -> Vec<String> {
+        ids(&self.list().await)
+    }
+
+    /// `GET /v1/conversations/{id}`, raw.
+    pub async fn conversation(&self, id: &str) -> Resp {
+        self.get(&format!("/v1/conversations/{}", encode(id))).await
+    }
+
+    /// The conversation's unread count (it must be in the list).
+    pub async fn unread(&self, id: &str) -> u64 {
+        self.conversation(id).await.ok()["unreadCount"]
+            .as_u64()
+            .unwrap()
+    }
+
+    pub async fn total_unread(&self) -> u64 {
+        self.get("/v1/unread").await.ok()["totalUnreadCount"]
+            .as_u64()
+            .unwrap()
+    }
+
+    /// `GET /v1/conversations/{id}/messages` with a query string, raw.
+    pub async fn history_page(&self, id: &str, query: &str) -> Resp {
+        self.get(&format!(
+            "/v1/conversations/{}/messages?{query}",
+            encode(id)
+        ))
+        .await
+    }
+
+    /// Every message this user may see, oldest first (pages back with `before`).
+    pub async fn history(&self, id: &str) -> Vec<Value> {
+        let mut all = Vec::new();
+        let mut query = "limit=100".to_owned();
+        loop {
+            let page = self.history_page(id, &query).await.ok();
+            let mut messages = page["messageList"].as_array().unwrap().clone();
+            let oldest = messages.first().map(|m| m["seq"].as_u64().unwrap());
+            messages.extend(all);
+            all = messages;
+            match (page["isCompleted"].as_bool().unwrap(), oldest) {
+                (false, Some(oldest)) => query = format!("limit=100&before={oldest}"),
+                _ => return all,
+            }
+        }
+    }
+
+    pub async fn history_seqs(&self, id: &str) -> Vec<u64> {
+        seqs(&self.history(id).await)
+    }
+
+    /// `POST /v1/conversations/delete`; `clear` `None` leaves `clearHistoryMessage` out.
+    pub async fn delete(&self, ids: &[&str], clear: Option<bool>) -> Resp {
+        let mut body = json!({"conversationIDList": ids});
+        if let Some(clear) = clear {
+            body["clearHistoryMessage"] = json!(clear);
+        }
+        self.post("/v1/conversations/delete", body).await
+    }
+
+    pub async fn read(&self, id: &str, seq: Option<u64>) -> Resp {
+        let body = match seq {
+            Some(seq) => json!({"seq": seq}),
+            None => json!({}),
+        };
+        self.post(&format!("/v1/conversations/{}/read", encode(id)), body)
+            .await
+    }
+
+    pub async fn sync(&self, since: u64) -> Value {
+        self.get(&format!("/v1/conversations/sync?since={since}"))
+            .await
+            .ok()
+    }
+
+    pub async fn version(&self) -> u64 {
+        self.sync(0).await["version"].as_u64().unwrap()
+    }
+}
+
+/// The `conversationID`s of a list, in order.
+pub fn ids(list: &[Value]) -> Vec<String> {
+    list.iter()
+        .map(|c| c["conversationID"].as_str().unwrap().to_owned())
+        .collect()
+}
+
+/// The `seq`s of a message list, in order.
+pub fn seqs(messages: &[Value]) -> Vec<u64> {
+    messages
+        .iter()
+        .map(|m| m["seq"].as_u64().unwrap())
+        .collect()
+}
+
+/// Finds one conversation in a list.
+pub fn find<'a>(list: &'a [Value], id: &str) -> Option<&'a Value> {
+    list.iter().find(|c| c["conversationID"] == id)
+}

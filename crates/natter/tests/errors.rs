@@ -1,0 +1,213 @@
+//! Bad input gets a 4xx JSON error that names the field; health and metrics.
+
+mod common;
+
+use common::Server;
+use reqwest::Method;
+use serde_json::json;
+
+#[tokio::test]
+async fn malformed_json_is_invalid_argument() {
+    let server = Server::start().await;
+    let alice = server.user("alice").await;
+    alice
+        .raw(Method::POST, "/v1/messages", "{\"conversationID\": ")
+        .await
+        .expect_error(400, 40001, "invalid_argument");
+    alice
+        .raw(Method::POST, "/v1/conversations/delete", "[1, 2")
+        .await
+        .expect_error(400, 40001, "invalid_argument");
+    server
+        .manager()
+        .raw(Method::POST, "/channel", "not json at all")
+        .await
+        .expect_error(400, 40001, "invalid_argument");
+}
+
+#[tokio::test]
+async fn a_missing_field_is_named() {
+    let server = Server::start().await;
+    let alice = server.user("alice").await;
+    server
+        .manager()
+        .post("/user/token", json!({"token": "long-enough-token"}))
+        .await
+        .expect_error_naming(400, 40001, "invalid_argument", "uid");
+    server
+        .manager()
+        .post(
+            "/conversations/delete",
+            json!({"channel_id": "bob", "channel_type": 1}),
+        )
+        .await
+        .expect_error_naming(400, 40001, "invalid_argument", "uid");
+    alice
+        .post("/v1/messages", json!({"payload": {"text": "to whom?"}}))
+        .await
+        .expect_error_naming(400, 40001, "invalid_argument", "conversationID");
+}
+
+#[tokio::test]
+async fn a_wrong_type_names_the_field_path() {
+    let server = Server::start().await;
+    let alice = server.user("alice").await;
+    server
+        .manager()
+        .post(
+            "/channel",
+            json!({"channel_id": "team", "channel_type": 2, "subscribers": ["alice", 7]}),
+        )
+        .await
+        .expect_error_naming(400, 40001, "invalid_argument", "subscribers[1]");
+    server
+        .manager()
+        .post(
+            "/conversations/batchDelete",
+            json!({"uid": "alice", "channels": [{"channel_id": "bob", "channel_type": "one"}]}),
+        )
+        .await
+        .expect_error_naming(400, 40001, "invalid_argument", "channels[0].channel_type");
+    alice
+        .post(
+            "/v1/conversations/delete",
+            json!({"conversationIDList": ["C2Cbob"], "clearHistoryMessage": "yes"}),
+        )
+        .await
+        .expect_error_naming(400, 40001, "invalid_argument", "clearHistoryMessage");
+    alice
+        .post("/v1/messages", json!({"conversationID": 42, "payload": {}}))
+        .await
+        .expect_error_naming(400, 40001, "invalid_argument", "conversationID");
+}
+
+#[tokio::test]
+async fn an_unknown_path_is_a_json_404() {
+    let server = Server::start().await;
+    let alice = server.user("alice").await;
+    alice
+        .get("/v1/nothing-here")
+        .await
+        .expect_error(404, 40401, "not_found");
+    server
+        .anonymous()
+        .get("/nothing/here")
+        .await
+        .expect_error(404, 40401, "not_found");
+}
+
+#[tokio::test]
+async fn a_wrong_method_is_a_json_405() {
+    let server = Server::start().await;
+    let alice = server.user("alice").await;
+    alice
+        .get("/v1/messages")
+        .await
+        .expect_error(405, 40501, "method_not_allowed");
+    server
+        .manager()
+        .get("/message/send")
+        .await
+        .expect_error(405, 40501, "method_not_allowed");
+    server
+        .manager()
+        .raw(Method::DELETE, "/app/settings", "")
+        .await
+        .expect_error(405, 40501, "method_not_allowed");
+}
+
+#[tokio::test]
+async fn page_limits_outside_1_to_100_are_rejected() {
+    let server = Server::start().await;
+    let alice = server.user("alice").await;
+    server.user("bob").await.send_text("C2Calice", "hi").await;
+    for path in [
+        "/v1/conversations?limit=0",
+        "/v1/conversations?limit=101",
+        "/v1/conversations/C2Cbob/messages?limit=0",
+        "/v1/conversations/C2Cbob/messages?limit=101",
+        "/v1/conversations?limit=many",
+    ] {
+        alice
+            .get(path)
+            .await
+            .expect_error_naming(400, 40001, "invalid_argument", "limit");
+    }
+    alice.get("/v1/conversations?limit=1").await.ok();
+    alice.get("/v1/conversations?limit=100").await.ok();
+    alice
+        .get("/v1/conversations/C2Cbob/messages?limit=100")
+        .await
+        .ok();
+    server
+        .manager()
+        .get("/audit/conversations?limit=0")
+        .await
+        .expect_error_naming(400, 40001, "invalid_argument", "limit");
+    alice
+        .get("/v1/conversations?type=SOMETHING")
+        .await
+        .expect_error_naming(400, 40001, "invalid_argument", "type");
+}
+
+#[tokio::test]
+async fn a_cursor_the_server_did_not_give_is_rejected() {
+    let server = Server::start().await;
+    let alice = server.user("alice").await;
+    for cursor in ["garbage", "eyJmb28iOjF9", "%00%01"] {
+        alice
+            .get(&format!("/v1/conversations?cursor={cursor}"))
+            .await
+            .expect_error_naming(400, 40001, "invalid_argument", "cursor");
+    }
+}
+
+#[tokio::test]
+async fn healthz_answers_200() {
+    let server = Server::start().await;
+    let health = server.anonymous().get("/healthz").await;
+    assert_eq!(health.status, 200, "{}", health.text);
+}
+
+#[tokio::test]
+async fn metrics_count_messages_and_deleted_conversations() {
+    let server = Server::start().await;
+    let manager = server.manager();
+    let alice = server.user("alice").await;
+    server.user("bob").await;
+    server.user("carol").await;
+    assert_eq!(manager.metric("natter_messages_sent_total").await, 0);
+    assert_eq!(
+        manager.metric("natter_conversations_deleted_total").await,
+        0
+    );
+
+    let retried = json!({"conversationID": "C2Cbob", "payload": {"n": 1}, "clientMsgID": "once"});
+    alice.post("/v1/messages", retried.clone()).await.ok();
+    alice.post("/v1/messages", retried).await.ok(); // a retry: not a new message
+    alice.send_text("C2Ccarol", "hi").await;
+    manager
+        .server_send("bob", "alice", 1, json!({"n": 2}), None)
+        .await
+        .ok();
+    alice
+        .try_send("C2Cnobody", json!({"n": 3}))
+        .await
+        .expect_error(404, 40401, "not_found");
+    assert_eq!(manager.metric("natter_messages_sent_total").await, 3);
+
+    alice
+        .delete(&["C2Cbob", "C2Ccarol", "C2Cghost"], None)
+        .await
+        .ok();
+    alice.delete(&["C2Cbob"], None).await.ok(); // already gone: not counted again
+    assert_eq!(
+        manager.metric("natter_conversations_deleted_total").await,
+        2
+    );
+    let text = manager.get("/metrics").await.text;
+    assert!(
+        text.contains("# TYPE natter_messages_sent_total counter"),
+        "{text}"
+    );
+}

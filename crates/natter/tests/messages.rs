@@ -1,0 +1,305 @@
+//! Sending messages on both surfaces, idempotency, limits and history paging.
+
+mod common;
+
+use base64::Engine;
+use base64::engine::general_purpose::STANDARD as BASE64;
+use common::{Options, Server, seqs};
+use serde_json::json;
+
+#[tokio::test]
+async fn client_and_server_sends_both_appear_in_both_users_history() {
+    let server = Server::start().await;
+    let alice = server.user("alice").await;
+    let bob = server.user("bob").await;
+
+    let sent = alice
+        .post(
+            "/v1/messages",
+            json!({"conversationID": "C2Cbob", "payload": {"text": "hi bob"}, "clientMsgID": "a-1"}),
+        )
+        .await
+        .ok()["message"]
+        .clone();
+    assert_eq!(sent["conversationID"], "C2Cbob");
+    assert_eq!(sent["seq"], 1);
+    assert_eq!(sent["from"], "alice");
+    assert_eq!(sent["payload"], json!({"text": "hi bob"}));
+    assert_eq!(sent["clientMsgID"], "a-1");
+    assert!(
+        sent["time"].as_i64().unwrap() > 1_600_000_000_000,
+        "ms time"
+    );
+    assert!(!sent["messageID"].as_str().unwrap().is_empty());
+
+    let answer = server
+        .manager()
+        .server_send("bob", "alice", 1, json!({"text": "hi alice"}), Some("b-1"))
+        .await
+        .ok();
+    assert_eq!(answer["status"], 200);
+    let data = &answer["data"];
+    assert_eq!(data["message_seq"], 2);
+    assert_eq!(data["client_msg_no"], "b-1");
+    let server_message_id = data["message_id"].as_i64().expect("an integer message_id");
+
+    for (user, conversation) in [(&alice, "C2Cbob"), (&bob, "C2Calice")] {
+        let history = user.history(conversation).await;
+        assert_eq!(seqs(&history), [1, 2], "{} sees both", user.uid);
+        assert_eq!(history[0]["messageID"], sent["messageID"]);
+        assert_eq!(history[0]["from"], "alice");
+        assert_eq!(history[0]["payload"], json!({"text": "hi bob"}));
+        assert_eq!(history[1]["messageID"], server_message_id.to_string());
+        assert_eq!(history[1]["from"], "bob");
+        assert_eq!(history[1]["payload"], json!({"text": "hi alice"}));
+        assert_eq!(history[1]["clientMsgID"], "b-1");
+        assert!(history.iter().all(|m| m["conversationID"] == conversation));
+    }
+}
+
+#[tokio::test]
+async fn seqs_are_per_channel_and_gapless() {
+    let server = Server::start().await;
+    let alice = server.user("alice").await;
+    let bob = server.user("bob").await;
+    let _carol = server.user("carol").await;
+
+    assert_eq!(alice.send_many("C2Cbob", 2).await, [1, 2]);
+    assert_eq!(alice.send_many("C2Ccarol", 2).await, [1, 2]);
+    assert_eq!(bob.send_many("C2Calice", 1).await, [3]);
+    let via_server = server
+        .manager()
+        .server_send("alice", "carol", 1, json!({"n": 3}), None)
+        .await
+        .ok();
+    assert_eq!(via_server["data"]["message_seq"], 3);
+
+    assert_eq!(alice.history_seqs("C2Cbob").await, [1, 2, 3]);
+    assert_eq!(alice.history_seqs("C2Ccarol").await, [1, 2, 3]);
+}
+
+#[tokio::test]
+async fn the_same_client_msg_id_returns_the_first_message_and_stores_no_second() {
+    let server = Server::start().await;
+    let alice = server.user("alice").await;
+    let bob = server.user("bob").await;
+    let _carol = server.user("carol").await;
+    let send = |number: &'static str, to: &'static str| {
+        let alice = alice.clone();
+        async move {
+            alice
+                .post(
+                    "/v1/messages",
+                    json!({"conversationID": to, "payload": {"text": number}, "clientMsgID": number}),
+                )
+                .await
+        }
+    };
+
+    let first = send("n-1", "C2Cbob").await.ok()["message"].clone();
+    let retry = send("n-1", "C2Cbob").await.ok()["message"].clone();
+    assert_eq!(retry["messageID"], first["messageID"]);
+    assert_eq!(retry["seq"], first["seq"]);
+    assert_eq!(bob.history_seqs("C2Calice").await, [1]);
+    assert_eq!(bob.unread("C2Calice").await, 1);
+
+    send("n-1", "C2Ccarol")
+        .await
+        .expect_error(409, 40901, "conflict");
+
+    // The server API: the same sender and number give the same message.
+    let manager = server.manager();
+    let one = manager
+        .server_send("bob", "alice", 1, json!({"t": 1}), Some("s-1"))
+        .await
+        .ok();
+    let again = manager
+        .server_send("bob", "alice", 1, json!({"t": 1}), Some("s-1"))
+        .await
+        .ok();
+    assert_eq!(one["data"], again["data"]);
+    assert_eq!(alice.history_seqs("C2Cbob").await, [1, 2]);
+    // Numbers are per sender: alice's n-1 is not bob's n-1.
+    let bobs = manager
+        .server_send("bob", "alice", 1, json!({"t": 2}), Some("n-1"))
+        .await
+        .ok();
+    assert_eq!(bobs["data"]["message_seq"], 3);
+    manager
+        .server_send("bob", "carol", 1, json!({"t": 2}), Some("s-1"))
+        .await
+        .expect_error(409, 40901, "conflict");
+}
+
+#[tokio::test]
+async fn a_payload_over_64_kib_is_payload_too_large() {
+    let server = Server::start().await;
+    let alice = server.user("alice").await;
+    let _bob = server.user("bob").await;
+    // `{"text":""}` is 11 bytes of compact JSON.
+    let exactly = "x".repeat(64 * 1024 - 11);
+    alice
+        .try_send("C2Cbob", json!({ "text": exactly }))
+        .await
+        .ok();
+    let over = "x".repeat(64 * 1024 - 10);
+    alice
+        .try_send("C2Cbob", json!({ "text": over }))
+        .await
+        .expect_error_naming(413, 41301, "payload_too_large", "payload");
+    server
+        .manager()
+        .server_send("bob", "alice", 1, json!({ "text": over }), None)
+        .await
+        .expect_error_naming(413, 41301, "payload_too_large", "payload");
+    assert_eq!(alice.history_seqs("C2Cbob").await, [1]);
+}
+
+#[tokio::test]
+async fn a_body_over_max_body_bytes_is_413() {
+    let server = Server::start_with(Options {
+        max_body_bytes: Some(4096),
+        ..Options::default()
+    })
+    .await;
+    let alice = server.user("alice").await;
+    let _bob = server.user("bob").await;
+    alice
+        .try_send("C2Cbob", json!({"text": "x".repeat(5000)}))
+        .await
+        .expect_error(413, 41301, "payload_too_large");
+    server
+        .manager()
+        .server_send("bob", "alice", 1, json!({"text": "x".repeat(5000)}), None)
+        .await
+        .expect_error(413, 41301, "payload_too_large");
+    alice
+        .try_send("C2Cbob", json!({"text": "small"}))
+        .await
+        .ok();
+}
+
+#[tokio::test]
+async fn a_payload_that_is_not_an_object_is_rejected() {
+    let server = Server::start().await;
+    let alice = server.user("alice").await;
+    let _bob = server.user("bob").await;
+    for payload in [json!("text"), json!([1, 2]), json!(7), json!(null)] {
+        alice.try_send("C2Cbob", payload).await.expect_error_naming(
+            400,
+            40001,
+            "invalid_argument",
+            "payload",
+        );
+    }
+    // The server API's payload must be base64 of JSON.
+    let answer = server
+        .manager()
+        .post(
+            "/message/send",
+            json!({"from_uid": "bob", "channel_id": "alice", "channel_type": 1, "payload": "%%%"}),
+        )
+        .await;
+    answer.expect_error_naming(400, 40001, "invalid_argument", "payload");
+    let not_json = BASE64.encode(b"not json");
+    server
+        .manager()
+        .post(
+            "/message/send",
+            json!({"from_uid": "bob", "channel_id": "alice", "channel_type": 1, "payload": not_json}),
+        )
+        .await
+        .expect_error_naming(400, 40001, "invalid_argument", "payload");
+    assert!(alice.history_seqs("C2Cbob").await.is_empty());
+}
+
+#[tokio::test]
+async fn sending_to_an_unknown_user_or_group_is_404_and_to_a_foreign_group_403() {
+    let server = Server::start().await;
+    let alice = server.user("alice").await;
+    let _bob = server.user("bob").await;
+    alice
+        .try_send("C2Cnobody", json!({"text": "hello?"}))
+        .await
+        .expect_error_naming(404, 40401, "not_found", "nobody");
+    alice
+        .try_send("GROUPnowhere", json!({"text": "hello?"}))
+        .await
+        .expect_error_naming(404, 40401, "not_found", "nowhere");
+    server.manager().create_group("club", &["bob"]).await;
+    alice
+        .try_send("GROUPclub", json!({"text": "let me in"}))
+        .await
+        .expect_error(403, 40301, "permission_denied");
+    alice
+        .history_page("GROUPclub", "limit=10")
+        .await
+        .expect_error(403, 40301, "permission_denied");
+    alice
+        .history_page("GROUPnowhere", "limit=10")
+        .await
+        .expect_error(404, 40401, "not_found");
+    alice
+        .try_send("C2Calice", json!({"text": "note to self"}))
+        .await
+        .expect_error(400, 40002, "invalid_conversation_id");
+    server
+        .manager()
+        .server_send("alice", "nobody", 1, json!({"t": 1}), None)
+        .await
+        .expect_error(404, 40401, "not_found");
+    server
+        .manager()
+        .server_send("alice", "club", 2, json!({"t": 1}), None)
+        .await
+        .expect_error(403, 40301, "permission_denied");
+    // The server API sends on behalf of any uid: one that was never issued a token is unknown.
+    server
+        .manager()
+        .server_send("ghost", "alice", 1, json!({"t": 1}), None)
+        .await
+        .expect_error_naming(404, 40401, "not_found", "ghost");
+    server
+        .manager()
+        .server_send("ghost", "club", 2, json!({"t": 1}), None)
+        .await
+        .expect_error_naming(404, 40401, "not_found", "ghost");
+}
+
+#[tokio::test]
+async fn history_pages_back_with_before_and_limit() {
+    let server = Server::start().await;
+    let alice = server.user("alice").await;
+    let bob = server.user("bob").await;
+    alice.send_many("C2Cbob", 7).await;
+
+    let page = |query: &'static str| {
+        let bob = bob.clone();
+        async move { bob.history_page("C2Calice", query).await.ok() }
+    };
+    let newest = page("limit=3").await;
+    assert_eq!(seqs(newest["messageList"].as_array().unwrap()), [5, 6, 7]);
+    assert_eq!(newest["isCompleted"], false);
+    let middle = page("limit=3&before=5").await;
+    assert_eq!(seqs(middle["messageList"].as_array().unwrap()), [2, 3, 4]);
+    assert_eq!(middle["isCompleted"], false);
+    let oldest = page("limit=3&before=2").await;
+    assert_eq!(seqs(oldest["messageList"].as_array().unwrap()), [1]);
+    assert_eq!(oldest["isCompleted"], true);
+    let exact = page("limit=7").await;
+    assert_eq!(
+        seqs(exact["messageList"].as_array().unwrap()),
+        [1, 2, 3, 4, 5, 6, 7]
+    );
+    assert_eq!(exact["isCompleted"], true);
+    let nothing_before_one = page("before=1").await;
+    assert_eq!(nothing_before_one["messageList"], json!([]));
+    assert_eq!(nothing_before_one["isCompleted"], true);
+    let default_page = page("").await;
+    assert_eq!(default_page["messageList"].as_array().unwrap().len(), 7);
+    // A conversation with a real user but no messages: an empty history, not an error.
+    let _carol = server.user("carol").await;
+    let empty = alice.history_page("C2Ccarol", "limit=5").await.ok();
+    assert_eq!(empty["messageList"], json!([]));
+    assert_eq!(empty["isCompleted"], true);
+}
