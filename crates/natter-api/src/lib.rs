@@ -14,6 +14,7 @@ mod ws;
 use std::any::Any;
 use std::future::Future;
 use std::net::SocketAddr;
+use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -30,6 +31,7 @@ use tokio::sync::Semaphore;
 use tokio_util::sync::CancellationToken;
 use tower_http::catch_panic::CatchPanicLayer;
 use tower_http::sensitive_headers::SetSensitiveRequestHeadersLayer;
+use tower_http::services::ServeDir;
 use tower_http::trace::TraceLayer;
 
 use crate::error::ApiError;
@@ -54,21 +56,30 @@ pub struct AppState {
 #[derive(Debug, Clone)]
 pub struct HttpConfig {
     pub max_body_bytes: usize,
+    /// A folder of static files (the web client) served at `/`.
+    pub web_dir: Option<PathBuf>,
 }
 
 /// The OpenAPI document of both surfaces, served at `/openapi.json`.
 const OPENAPI: &str = include_str!("../openapi.json");
 
 pub fn router(state: AppState, config: &HttpConfig) -> Router {
-    Router::new()
+    let routes = Router::new()
         .merge(client::routes())
         .merge(server::routes())
         .merge(ws::routes())
         .route("/healthz", get(healthz))
         .route("/metrics", get(metrics))
         .route("/openapi.json", get(openapi))
-        .fallback(not_found)
-        .method_not_allowed_fallback(method_not_allowed)
+        .route("/v1/dev", get(dev_mode))
+        .method_not_allowed_fallback(method_not_allowed);
+    let routes = match &config.web_dir {
+        Some(dir) => routes.fallback_service(ServeDir::new(dir).not_found_service(
+            axum::handler::HandlerWithoutStateExt::into_service(not_found),
+        )),
+        None => routes.fallback(not_found),
+    };
+    routes
         .with_state(state)
         .layer(middleware::from_fn(server::wukongim_error_fields))
         .layer(DefaultBodyLimit::max(config.max_body_bytes))
@@ -114,6 +125,15 @@ async fn metrics(State(state): State<AppState>) -> Response {
         state.natter.metrics.render(),
     )
         .into_response()
+}
+
+/// Tells the web client whether it may offer one-click demo users (dev mode only).
+async fn dev_mode(State(state): State<AppState>) -> Response {
+    if state.dev {
+        axum::Json(serde_json::json!({"dev": true})).into_response()
+    } else {
+        ApiError(Error::not_found("the server is not in dev mode")).into_response()
+    }
 }
 
 async fn openapi() -> Response {

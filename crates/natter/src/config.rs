@@ -57,6 +57,9 @@ pub struct ServeArgs {
     /// Delete messages older than this many days; 0 keeps them forever [default: 0].
     #[arg(long, env = "NATTER_RETENTION_DAYS")]
     pub retention_days: Option<u64>,
+    /// A folder of static files served at `/`: the built web client (`web/dist`).
+    #[arg(long, env = "NATTER_WEB_DIR")]
+    pub web_dir: Option<PathBuf>,
     /// Dev mode: without a manager token, loopback callers may use the server API.
     #[arg(long, env = "NATTER_DEV", num_args = 0..=1, default_missing_value = "true")]
     pub dev: Option<bool>,
@@ -77,6 +80,7 @@ pub struct Config {
     pub purge_interval: Duration,
     /// `None`: keep messages forever.
     pub retention: Option<Duration>,
+    pub web_dir: Option<PathBuf>,
     pub dev: bool,
 }
 
@@ -152,6 +156,7 @@ impl Config {
                 .or(file.retention_days)
                 .filter(|days| *days > 0)
                 .map(|days| Duration::from_secs(days * 24 * 60 * 60)),
+            web_dir: args.web_dir.or(file.web_dir),
             dev: args.dev.or(file.dev).unwrap_or(false),
         })
     }
@@ -181,6 +186,7 @@ pub fn warn_unknown_variables() {
         "NATTER_WS_IDLE_TIMEOUT_SECS",
         "NATTER_PURGE_INTERVAL_SECS",
         "NATTER_RETENTION_DAYS",
+        "NATTER_WEB_DIR",
         "NATTER_DEV",
         "NATTER_LOG",
     ];

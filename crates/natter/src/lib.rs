@@ -56,6 +56,7 @@ pub async fn run(
     };
     let http = HttpConfig {
         max_body_bytes: config.max_body_bytes,
+        web_dir: config.web_dir.clone(),
     };
     let served = natter_api::serve(listener, state, &http, async move {
         shutdown.await;
