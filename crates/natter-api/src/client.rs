@@ -15,7 +15,7 @@ use serde_json::{Value, json};
 
 use crate::AppState;
 use crate::error::ApiResult;
-use crate::extract::{ClientUser, JsonBody, QueryParams};
+use crate::extract::{ClientUser, ConnectionId, JsonBody, QueryParams};
 
 pub fn routes() -> Router<AppState> {
     Router::new()
@@ -114,9 +114,10 @@ async fn conversation(
 async fn delete_conversations(
     State(state): State<AppState>,
     ClientUser(device): ClientUser,
+    ConnectionId(connection): ConnectionId,
     JsonBody(request): JsonBody<DeleteConversationsRequest>,
 ) -> ApiResult<Json<ConversationIdList>> {
-    let actor = Actor::device(&device);
+    let actor = Actor::device(&device, connection);
     let clear_history = request.clear_history_message.unwrap_or(true);
     let deleted = state
         .natter

@@ -120,6 +120,31 @@ impl FromRequestParts<AppState> for ClientUser {
     }
 }
 
+/// The WebSocket connection a client API call says it comes from (`X-Natter-Connection`, the
+/// `connectionID` of its pong), so the events it causes can skip just that connection.
+#[derive(Debug)]
+pub struct ConnectionId(pub Option<u64>);
+
+impl<S: Send + Sync> FromRequestParts<S> for ConnectionId {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
+        let Some(value) = parts.headers.get("x-natter-connection") else {
+            return Ok(Self(None));
+        };
+        value
+            .to_str()
+            .ok()
+            .and_then(|text| text.parse().ok())
+            .map(|id| Self(Some(id)))
+            .ok_or_else(|| {
+                ApiError(Error::invalid_argument(
+                    "X-Natter-Connection: not a connectionID this server gave out",
+                ))
+            })
+    }
+}
+
 /// The caller of a server API request: the manager or a user.
 #[derive(Debug)]
 pub struct Caller(pub Principal);

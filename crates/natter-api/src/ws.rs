@@ -103,8 +103,8 @@ async fn serve_connection(
                 Some(Ok(Message::Text(text))) => {
                     idle.as_mut().reset(tokio::time::Instant::now() + state.ws_idle_timeout);
                     if let Ok(ClientEvent::Ping) = serde_json::from_str(text.as_str()) {
-                        connection.subscribe(&state, &device);
-                        if send(&mut socket, &pong()).await.is_err() {
+                        let id = connection.subscribe(&state, &device);
+                        if send(&mut socket, &pong(id)).await.is_err() {
                             break Ending::ClientLeft;
                         }
                     }
@@ -156,8 +156,11 @@ async fn signalled(signals: Option<Arc<Signals>>) {
     }
 }
 
-fn pong() -> String {
-    serde_json::to_string(&ServerEvent::Pong {}).expect("events serialise")
+fn pong(connection_id: u64) -> String {
+    let pong = ServerEvent::Pong {
+        connection_id: Some(connection_id.to_string()),
+    };
+    serde_json::to_string(&pong).expect("events serialise")
 }
 
 async fn send(socket: &mut WebSocket, text: &str) -> Result<(), axum::Error> {
@@ -173,15 +176,16 @@ struct Connection {
 }
 
 impl Connection {
-    fn subscribe(&mut self, state: &AppState, device: &Device) {
-        if self.subscription.is_none() {
+    /// Subscribes on the first ping; returns the connection's ID.
+    fn subscribe(&mut self, state: &AppState, device: &Device) -> u64 {
+        let subscription = self.subscription.get_or_insert_with(|| {
             let master = device.device_level == 1;
-            self.subscription = Some(state.natter.events.subscribe(
-                &device.uid,
-                device.device_flag,
-                master,
-            ));
-        }
+            state
+                .natter
+                .events
+                .subscribe(&device.uid, device.device_flag, master)
+        });
+        subscription.id
     }
 
     async fn next_frame(&mut self) -> Option<Frame> {

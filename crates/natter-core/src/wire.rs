@@ -392,7 +392,17 @@ pub struct AppSettings {
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 #[serde(tag = "event", content = "data", rename_all = "camelCase")]
 pub enum ServerEvent {
-    Pong {},
+    /// The answer to a ping. `connectionID` names this connection: a client that sends it back
+    /// in the `X-Natter-Connection` header of its HTTP calls is left out of the
+    /// `conversationDeleted` events its own deletions cause (its other tabs still get them).
+    Pong {
+        #[serde(
+            rename = "connectionID",
+            default,
+            skip_serializing_if = "Option::is_none"
+        )]
+        connection_id: Option<String>,
+    },
     MessageReceived {
         #[serde(rename = "messageList")]
         message_list: Vec<Message>,
@@ -413,9 +423,7 @@ pub enum ServerEvent {
         total_unread_count: u64,
     },
     /// This connection fell behind and is being closed: sync since `version`.
-    ResyncRequired {
-        version: u64,
-    },
+    ResyncRequired { version: u64 },
 }
 
 /// A frame a client sends.
@@ -442,8 +450,11 @@ mod tests {
                    "data": {"conversationIDList": ["C2Cbob"], "clearHistoryMessage": true}})
         );
         assert_eq!(
-            serde_json::to_value(ServerEvent::Pong {}).unwrap(),
-            json!({"event": "pong", "data": {}})
+            serde_json::to_value(ServerEvent::Pong {
+                connection_id: Some("7".into())
+            })
+            .unwrap(),
+            json!({"event": "pong", "data": {"connectionID": "7"}})
         );
         assert_eq!(
             serde_json::to_value(ServerEvent::ResyncRequired { version: 7 }).unwrap(),

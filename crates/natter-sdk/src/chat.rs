@@ -367,6 +367,17 @@ impl Chat {
         EventStream::connect(self.clone(), since).await
     }
 
+    /// Another client with the same token (a second browser tab of the same device), whose
+    /// live events will be its own connection.
+    pub fn clone_without_connection(&self) -> Self {
+        Self::login(self.http.base(), &self.token)
+    }
+
+    /// Remembers the connection the live events arrive on (or forgets it when it drops).
+    pub(crate) fn set_connection(&self, connection_id: Option<String>) {
+        self.http.set_connection(connection_id);
+    }
+
     pub(crate) fn websocket_url(&self) -> String {
         let base = self.http.base();
         let base = base

@@ -37,11 +37,13 @@ pub enum Event {
 pub struct EventStream {
     events: mpsc::Receiver<Event>,
     task: JoinHandle<()>,
+    chat: Chat,
 }
 
 impl Drop for EventStream {
     fn drop(&mut self) {
         self.task.abort();
+        self.chat.set_connection(None);
     }
 }
 
@@ -49,8 +51,8 @@ impl EventStream {
     pub(crate) async fn connect(chat: Chat, since: u64) -> Result<Self> {
         let socket = open(&chat).await?;
         let (sender, events) = mpsc::channel(BUFFER);
-        let task = tokio::spawn(run(chat, socket, since, sender));
-        Ok(Self { events, task })
+        let task = tokio::spawn(run(chat.clone(), socket, since, sender));
+        Ok(Self { events, task, chat })
     }
 
     /// The next event; `None` only after the stream was closed for good.
@@ -60,6 +62,7 @@ impl EventStream {
 }
 
 /// Connects and waits for the answer to the first ping: from then on every event arrives.
+/// The pong's `connectionID` is what the client's HTTP calls name themselves by.
 async fn open(chat: &Chat) -> Result<Socket> {
     let (mut socket, _) = connect_async(chat.websocket_url())
         .await
@@ -68,11 +71,9 @@ async fn open(chat: &Chat) -> Result<Socket> {
     while let Some(message) = socket.next().await {
         let message = message.map_err(|error| Error::WebSocket(Box::new(error)))?;
         if let Message::Text(text) = message
-            && matches!(
-                serde_json::from_str(text.as_str()),
-                Ok(ServerEvent::Pong {})
-            )
+            && let Ok(ServerEvent::Pong { connection_id }) = serde_json::from_str(text.as_str())
         {
+            chat.set_connection(connection_id);
             return Ok(socket);
         }
     }
@@ -92,6 +93,7 @@ async fn send_ping(socket: &mut Socket) -> Result<()> {
 async fn run(chat: Chat, mut socket: Socket, mut version: u64, events: mpsc::Sender<Event>) {
     loop {
         pump(&mut socket, &mut version, &events).await;
+        chat.set_connection(None);
         if events.is_closed() {
             return;
         }

@@ -1,6 +1,8 @@
 //! The HTTP plumbing both clients share: one base URL, one auth header, errors parsed from the
 //! server's error body.
 
+use std::sync::{Arc, Mutex};
+
 use natter_core::wire::ErrorBody;
 use reqwest::{Method, RequestBuilder, Response};
 use serde::Serialize;
@@ -14,6 +16,9 @@ pub(crate) struct Http {
     base: String,
     /// `(header name, value)` sent with every request.
     auth: (&'static str, String),
+    /// The `connectionID` of this client's live event stream, sent as `X-Natter-Connection`
+    /// so the events its own calls cause skip that connection only.
+    connection: Arc<Mutex<Option<String>>>,
 }
 
 impl Http {
@@ -22,7 +27,12 @@ impl Http {
             client: reqwest::Client::new(),
             base: server_url.trim_end_matches('/').to_owned(),
             auth,
+            connection: Arc::default(),
         }
+    }
+
+    pub(crate) fn set_connection(&self, connection_id: Option<String>) {
+        *self.connection.lock().expect("connection lock") = connection_id;
     }
 
     pub(crate) fn base(&self) -> &str {
@@ -30,9 +40,14 @@ impl Http {
     }
 
     fn request(&self, method: Method, path: &str) -> RequestBuilder {
-        self.client
+        let request = self
+            .client
             .request(method, format!("{}{path}", self.base))
-            .header(self.auth.0, &self.auth.1)
+            .header(self.auth.0, &self.auth.1);
+        match self.connection.lock().expect("connection lock").as_deref() {
+            Some(id) => request.header("x-natter-connection", id),
+            None => request,
+        }
     }
 
     pub(crate) async fn get<T: DeserializeOwned>(

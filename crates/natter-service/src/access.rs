@@ -2,6 +2,8 @@
 
 use natter_core::{Error, Result, Uid};
 use natter_store::Device;
+
+use crate::events::Origin;
 use subtle::ConstantTimeEq;
 
 use crate::Natter;
@@ -23,17 +25,20 @@ pub struct Actor {
     pub uid: Uid,
     /// The acting uid, or `manager`.
     pub name: String,
-    /// The device that acts, when a device does (its other devices may be told).
-    pub device_flag: Option<u8>,
+    /// The device or connection that acts, when one does: events it causes skip it.
+    pub origin: Option<Origin>,
 }
 
 impl Actor {
-    /// A device acting on its own user's conversations.
-    pub fn device(device: &Device) -> Self {
+    /// A device acting on its own user's conversations, from the connection it named if any.
+    pub fn device(device: &Device, connection: Option<u64>) -> Self {
         Self {
             uid: device.uid.clone(),
             name: device.uid.to_string(),
-            device_flag: Some(device.device_flag),
+            origin: Some(match connection {
+                Some(id) => Origin::Connection(id),
+                None => Origin::Device(device.device_flag),
+            }),
         }
     }
 }
@@ -46,9 +51,9 @@ impl Principal {
             Principal::Manager => Ok(Actor {
                 uid: uid.clone(),
                 name: "manager".into(),
-                device_flag: None,
+                origin: None,
             }),
-            Principal::User(device) if &device.uid == uid => Ok(Actor::device(device)),
+            Principal::User(device) if &device.uid == uid => Ok(Actor::device(device, None)),
             Principal::User(device) => Err(Error::permission_denied(format!(
                 "uid: the token of {} may not act on {uid}'s conversations",
                 device.uid

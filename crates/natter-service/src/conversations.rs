@@ -140,14 +140,8 @@ impl Natter {
             })
             .await?;
         self.metrics.deleted(deleted.len());
-        self.notify_deleted(
-            &actor.uid,
-            &deleted,
-            clear_history,
-            synced,
-            actor.device_flag,
-        )
-        .await;
+        self.notify_deleted(&actor.uid, &deleted, clear_history, synced, actor.origin)
+            .await;
         Ok(())
     }
 

@@ -79,6 +79,15 @@ struct Subscriber {
     signals: Arc<Signals>,
 }
 
+impl Subscriber {
+    fn is(&self, origin: Origin) -> bool {
+        match origin {
+            Origin::Connection(id) => self.id == id,
+            Origin::Device(device_flag) => self.device_flag == device_flag,
+        }
+    }
+}
+
 /// One connection's end of the bus. Dropping it unsubscribes.
 #[derive(Debug)]
 pub struct Subscription {
@@ -86,7 +95,17 @@ pub struct Subscription {
     pub signals: Arc<Signals>,
     bus: Arc<EventBus>,
     uid: Uid,
-    id: u64,
+    /// Names the connection to its client (the pong's `connectionID`).
+    pub id: u64,
+}
+
+/// Which of a user's connections an event skips: the one that caused it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Origin {
+    /// A connection that named itself (`X-Natter-Connection`): only it is skipped.
+    Connection(u64),
+    /// A device that did not: all its connections (by device flag) are skipped.
+    Device(u8),
 }
 
 impl Drop for Subscription {
@@ -152,25 +171,28 @@ impl EventBus {
         self.users.lock().expect("event bus lock").contains_key(uid)
     }
 
-    /// Queues a frame for the user's devices, except those with `except_device_flag`.
-    pub fn publish(&self, uid: &Uid, frame: &Frame, except_device_flag: Option<u8>) {
-        self.publish_where(uid, frame, |device_flag| {
-            Some(device_flag) != except_device_flag
-        });
+    /// Queues a frame for every connection of the user.
+    pub fn publish(&self, uid: &Uid, frame: &Frame) {
+        self.publish_where(uid, frame, |_| true);
     }
 
-    /// Queues a frame for the user's connections with this device flag only.
-    pub fn publish_to(&self, uid: &Uid, frame: &Frame, device_flag: u8) {
-        self.publish_where(uid, frame, |flag| flag == device_flag);
+    /// Queues a frame for the user's connections other than the one(s) it came from.
+    pub fn publish_to_others(&self, uid: &Uid, frame: &Frame, origin: Origin) {
+        self.publish_where(uid, frame, |connection| !connection.is(origin));
     }
 
-    fn publish_where(&self, uid: &Uid, frame: &Frame, wanted: impl Fn(u8) -> bool) {
+    /// Queues a frame for the connection(s) it came from only.
+    pub fn publish_to_origin(&self, uid: &Uid, frame: &Frame, origin: Origin) {
+        self.publish_where(uid, frame, |connection| connection.is(origin));
+    }
+
+    fn publish_where(&self, uid: &Uid, frame: &Frame, wanted: impl Fn(&Subscriber) -> bool) {
         let users = self.users.lock().expect("event bus lock");
         let Some(connections) = users.get(uid) else {
             return;
         };
         for connection in connections {
-            if !wanted(connection.device_flag) {
+            if !wanted(connection) {
                 continue;
             }
             if connection.frames.try_send(frame.clone()).is_err() {
@@ -198,13 +220,22 @@ mod tests {
     }
 
     #[tokio::test]
-    async fn every_device_gets_the_frame_except_the_excluded_one() {
+    async fn a_frame_skips_exactly_its_origin() {
         let bus = Arc::new(EventBus::default());
         let mut phone = bus.subscribe(&uid("alice"), 0, false);
         let mut web = bus.subscribe(&uid("alice"), 1, false);
-        bus.publish(&uid("alice"), &frame(1), Some(0));
+        let mut other_tab = bus.subscribe(&uid("alice"), 1, false);
+        bus.publish_to_others(&uid("alice"), &frame(1), Origin::Device(0));
         assert_eq!(web.frames.recv().await.unwrap().version, Some(1));
         assert!(phone.frames.try_recv().is_err());
+        bus.publish_to_others(&uid("alice"), &frame(2), Origin::Connection(web.id));
+        assert_eq!(other_tab.frames.recv().await.unwrap().version, Some(1));
+        assert_eq!(other_tab.frames.recv().await.unwrap().version, Some(2));
+        assert!(
+            web.frames.try_recv().is_err(),
+            "the tab that deleted is skipped"
+        );
+        assert_eq!(phone.frames.recv().await.unwrap().version, Some(2));
     }
 
     #[tokio::test]
@@ -212,7 +243,7 @@ mod tests {
         let bus = Arc::new(EventBus::default());
         let slow = bus.subscribe(&uid("alice"), 0, false);
         for version in 1..=QUEUE_FRAMES as u64 + 3 {
-            bus.publish(&uid("alice"), &frame(version), None);
+            bus.publish(&uid("alice"), &frame(version));
         }
         assert!(slow.signals.fell_behind());
         assert_eq!(slow.signals.missed_from(), Some(QUEUE_FRAMES as u64 + 1));

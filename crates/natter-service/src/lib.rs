@@ -23,7 +23,7 @@ use natter_store::Store;
 
 pub use access::{Actor, Principal};
 pub use conversations::ListOptions;
-pub use events::{EventBus, Frame, QUEUE_FRAMES, Signals, Subscription};
+pub use events::{EventBus, Frame, Origin, QUEUE_FRAMES, Signals, Subscription};
 pub use metrics::Metrics;
 
 /// The settings key under which `sync_conversation_deletion` is stored.

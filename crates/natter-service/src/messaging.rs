@@ -41,15 +41,7 @@ impl Natter {
     pub async fn server_send(&self, request: ServerSendRequest) -> Result<ServerSendResult> {
         let from = Uid::parse(&request.from_uid, "from_uid")?;
         let to = ConversationId::from_channel(request.channel_type, &request.channel_id)?;
-        let bytes = BASE64
-            .decode(request.payload.as_bytes())
-            .map_err(|error| Error::invalid_argument(format!("payload: not base64 ({error})")))?;
-        let payload: Value = serde_json::from_slice(&bytes).map_err(|error| {
-            Error::invalid_argument(format!(
-                "payload: base64 of something that is not JSON ({error})"
-            ))
-        })?;
-        let payload = compact_payload(&payload, "payload")?;
+        let payload = decode_payload(&request.payload)?;
         let client_msg_no = client_msg_no(request.client_msg_no, "client_msg_no")?;
         let sent = self
             .store
@@ -102,8 +94,20 @@ impl Natter {
     }
 }
 
+/// A server-API payload: base64 of a JSON object (as WuKongIM), as compact JSON text.
+pub(crate) fn decode_payload(base64: &str) -> Result<String> {
+    let bytes = BASE64
+        .decode(base64.as_bytes())
+        .map_err(|error| Error::invalid_argument(format!("payload: not base64 ({error})")))?;
+    let payload: Value = serde_json::from_slice(&bytes)
+        .ok()
+        .filter(Value::is_object)
+        .ok_or_else(|| Error::invalid_argument("payload: must be the base64 of a JSON object"))?;
+    compact_payload(&payload, "payload")
+}
+
 /// The payload's compact JSON text, at most 64 KiB.
-pub(crate) fn compact_payload(payload: &Value, field: &str) -> Result<String> {
+fn compact_payload(payload: &Value, field: &str) -> Result<String> {
     let text = serde_json::to_string(payload).map_err(Error::internal)?;
     if text.len() > MAX_PAYLOAD_BYTES {
         return Err(Error::payload_too_large(format!(

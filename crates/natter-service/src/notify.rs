@@ -3,10 +3,11 @@
 //! Events are built only for users with a connected device, after the change is durable.
 
 use natter_core::Uid;
+use natter_core::rules::RemindType;
 use natter_core::wire::ServerEvent;
 use natter_store::{ConversationView, Sent};
 
-use crate::events::Frame;
+use crate::events::{Frame, Origin};
 use crate::{Natter, present};
 
 impl Natter {
@@ -17,15 +18,18 @@ impl Natter {
             if !self.events.is_online(uid) {
                 continue;
             }
+            // `Discard`: the message is stored and counted in the list, but not pushed.
+            if conversation.state.prefs.remind == RemindType::Discard {
+                self.notify_changed(uid, std::slice::from_ref(conversation))
+                    .await;
+                continue;
+            }
             let message = present::message(&sent.message, &conversation.id);
             let received = ServerEvent::MessageReceived {
                 message_list: vec![message],
             };
-            self.events.publish(
-                uid,
-                &Frame::new(&received, Some(conversation.version)),
-                None,
-            );
+            self.events
+                .publish(uid, &Frame::new(&received, Some(conversation.version)));
             self.notify_changed(uid, std::slice::from_ref(conversation))
                 .await;
         }
@@ -41,12 +45,11 @@ impl Natter {
         let updated = ServerEvent::ConversationListUpdated {
             conversation_list: conversations.iter().map(present::conversation).collect(),
         };
-        self.events
-            .publish(uid, &Frame::new(&updated, lowest), None);
+        self.events.publish(uid, &Frame::new(&updated, lowest));
         self.notify_total(uid, None).await;
     }
 
-    /// Conversations were deleted by `by_device` (`None`: through the server API). With the
+    /// Conversations were deleted from `origin` (`None`: through the server API). With the
     /// app's deletion sync on, the user's other devices are told; with it off only the device
     /// that deleted learns its new total, and the others keep their cached entries.
     pub(crate) async fn notify_deleted(
@@ -55,7 +58,7 @@ impl Natter {
         deleted: &[ConversationView],
         clear_history: bool,
         synced: bool,
-        by_device: Option<u8>,
+        origin: Option<Origin>,
     ) {
         if deleted.is_empty() || !self.events.is_online(uid) {
             return;
@@ -65,17 +68,19 @@ impl Natter {
                 conversation_id_list: deleted.iter().map(|view| view.id.to_string()).collect(),
                 clear_history_message: clear_history,
             };
-            let lowest = deleted.iter().map(|view| view.version).min();
-            self.events
-                .publish(uid, &Frame::new(&event, lowest), by_device);
+            let frame = Frame::new(&event, deleted.iter().map(|view| view.version).min());
+            match origin {
+                Some(origin) => self.events.publish_to_others(uid, &frame, origin),
+                None => self.events.publish(uid, &frame),
+            }
             self.notify_total(uid, None).await;
-        } else if let Some(device_flag) = by_device {
-            self.notify_total(uid, Some(device_flag)).await;
+        } else if let Some(origin) = origin {
+            self.notify_total(uid, Some(origin)).await;
         }
     }
 
-    /// Sends the user's unread total to all devices, or to one device flag only.
-    async fn notify_total(&self, uid: &Uid, only_device: Option<u8>) {
+    /// Sends the user's unread total to all devices, or to the origin of a change only.
+    async fn notify_total(&self, uid: &Uid, only: Option<Origin>) {
         let total = match self.store.total_unread(uid.clone()).await {
             Ok(total) => total,
             Err(error) => {
@@ -87,9 +92,9 @@ impl Natter {
             total_unread_count: total,
         };
         let frame = Frame::new(&event, None);
-        match only_device {
-            None => self.events.publish(uid, &frame, None),
-            Some(device_flag) => self.events.publish_to(uid, &frame, device_flag),
+        match only {
+            None => self.events.publish(uid, &frame),
+            Some(origin) => self.events.publish_to_origin(uid, &frame, origin),
         }
     }
 }

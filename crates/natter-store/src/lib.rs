@@ -47,8 +47,14 @@ pub trait Store: Send + Sync + 'static {
     /// Appends a message to its channel with the next seq and updates every member's
     /// conversation. A repeated `client_msg_no` from the same sender returns the first message.
     async fn send_message(&self, message: NewMessage) -> Result<Sent>;
-    /// Appends a notice from the app to the user's system conversation (`@TIM#SYSTEM`).
-    async fn send_notice(&self, uid: Uid, payload: String, time_ms: i64) -> Result<Sent>;
+    /// Appends a notice from the app to each user's system conversation (`@TIM#SYSTEM`), all
+    /// or nothing.
+    async fn send_notices(
+        &self,
+        uids: Vec<Uid>,
+        payload: String,
+        time_ms: i64,
+    ) -> Result<Vec<Sent>>;
     /// Messages of one conversation that this user may see, newest `limit` before `before`.
     async fn history(
         &self,

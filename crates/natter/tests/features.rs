@@ -226,6 +226,18 @@ async fn system_notices_are_listed_read_and_deleted_like_any_conversation() {
     notice(&server, &["nobody"], json!({"text": "x"}))
         .await
         .expect_error(404, 40401, "not_found");
+    notice(
+        &server,
+        &["bob", "nobody"],
+        json!({"text": "all or nothing"}),
+    )
+    .await
+    .expect_error_naming(404, 40401, "not_found", "nobody");
+    assert_eq!(
+        bob.history("@TIM#SYSTEM").await.len(),
+        1,
+        "no one got the failed notice"
+    );
     let many: Vec<String> = (0..101).map(|n| format!("user{n}")).collect();
     let many: Vec<&str> = many.iter().map(String::as_str).collect();
     notice(&server, &many, json!({"text": "x"}))

@@ -210,6 +210,17 @@ async fn a_payload_that_is_not_an_object_is_rejected() {
         )
         .await
         .expect_error_naming(400, 40001, "invalid_argument", "payload");
+    for not_an_object in ["[1,2]", "\"text\"", "7"] {
+        server
+            .manager()
+            .post(
+                "/message/send",
+                json!({"from_uid": "bob", "channel_id": "alice", "channel_type": 1,
+                       "payload": BASE64.encode(not_an_object)}),
+            )
+            .await
+            .expect_error_naming(400, 40001, "invalid_argument", "payload");
+    }
     assert!(alice.history_seqs("C2Cbob").await.is_empty());
 }
 

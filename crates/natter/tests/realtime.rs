@@ -204,6 +204,46 @@ async fn a_deletion_reaches_the_other_device_only_when_sync_is_on() {
 }
 
 #[tokio::test]
+async fn a_deletion_reaches_another_tab_of_the_same_device() {
+    let world = World::start().await;
+    world
+        .admin
+        .set_sync_conversation_deletion(true)
+        .await
+        .unwrap();
+    let tab_a = world.device("alice", 1).await;
+    // Two browser tabs share one token; each has its own connection.
+    let tab_b = tab_a.clone_without_connection();
+    let bob = world.device("bob", 0).await;
+    let carol = world.device("carol", 0).await;
+    bob.send_message("C2Calice", text("hi"), None)
+        .await
+        .unwrap();
+    let mut events_a = tab_a.events(0).await.unwrap();
+    let mut events_b = tab_b.events(0).await.unwrap();
+
+    tab_a.delete_conversation("C2Cbob").await.unwrap();
+    let deleted = wait_for(&mut events_b, |event| {
+        matches!(event, ServerEvent::ConversationDeleted { .. })
+    })
+    .await;
+    assert!(matches!(deleted, ServerEvent::ConversationDeleted { .. }));
+    carol
+        .send_message("C2Calice", text("marker"), None)
+        .await
+        .unwrap();
+    loop {
+        match next_server_event(&mut events_a).await {
+            ServerEvent::ConversationDeleted { .. } => panic!("the deleting tab is not told"),
+            ServerEvent::MessageReceived { message_list } if message_list[0].from == "carol" => {
+                break;
+            }
+            _ => continue,
+        }
+    }
+}
+
+#[tokio::test]
 async fn a_server_api_deletion_reaches_every_device_when_sync_is_on() {
     let world = World::start().await;
     world
@@ -236,6 +276,46 @@ async fn a_server_api_deletion_reaches_every_device_when_sync_is_on() {
             conversation_id_list: vec!["C2Cbob".into()],
             clear_history_message: false,
         }
+    );
+}
+
+#[tokio::test]
+async fn a_discarded_conversation_is_not_pushed_but_still_listed() {
+    let world = World::start().await;
+    let alice = world.device("alice", 0).await;
+    let bob = world.device("bob", 0).await;
+    let carol = world.device("carol", 0).await;
+    bob.send_message("C2Calice", text("first"), None)
+        .await
+        .unwrap();
+    alice
+        .set_message_remind_type(&["C2Cbob"], "Discard")
+        .await
+        .unwrap();
+    let mut events = alice.events(0).await.unwrap();
+
+    bob.send_message("C2Calice", text("not pushed"), None)
+        .await
+        .unwrap();
+    carol
+        .send_message("C2Calice", text("pushed"), None)
+        .await
+        .unwrap();
+    let received = wait_for(&mut events, |event| {
+        matches!(event, ServerEvent::MessageReceived { .. })
+    })
+    .await;
+    match received {
+        ServerEvent::MessageReceived { message_list } => assert_eq!(message_list[0].from, "carol"),
+        other => panic!("{other:?}"),
+    }
+    assert_eq!(
+        alice
+            .conversation_profile("C2Cbob")
+            .await
+            .unwrap()
+            .unread_count,
+        2
     );
 }
 
@@ -337,11 +417,10 @@ async fn a_master_login_replaces_the_older_connection_of_the_same_device_type() 
     old.send(Message::Text(r#"{"event":"ping"}"#.into()))
         .await
         .unwrap();
-    let pong = old.next().await.unwrap().unwrap();
-    assert_eq!(
-        pong.into_text().unwrap().as_str(),
-        r#"{"event":"pong","data":{}}"#
-    );
+    let pong = old.next().await.unwrap().unwrap().into_text().unwrap();
+    let pong: serde_json::Value = serde_json::from_str(pong.as_str()).unwrap();
+    assert_eq!(pong["event"], "pong");
+    assert!(pong["data"]["connectionID"].is_string(), "{pong}");
 
     let new = Chat::login(&world.server.base, &token);
     let _new_events = new.events(0).await.unwrap();

@@ -379,8 +379,11 @@ pub(crate) fn restore_deleted(
         .max(saved["activity_ms"].as_i64().unwrap_or_default());
     state.listed = true;
     state.deleted = false;
+    // Pinned again only while the pin limit allows; otherwise restored unpinned.
+    let pinned =
+        saved["pinned"].as_bool().unwrap_or_default() && check_pin_limit(conn, uid).is_ok();
     state.prefs = Prefs {
-        pinned: saved["pinned"].as_bool().unwrap_or_default(),
+        pinned,
         archived: saved["archived"].as_bool().unwrap_or_default(),
         remind: RemindType::from_code(saved["remind"].as_i64().unwrap_or_default()),
         marks: number("marks"),

@@ -139,9 +139,18 @@ impl Store for SqliteStore {
             .await
     }
 
-    async fn send_notice(&self, uid: Uid, payload: String, time_ms: i64) -> Result<Sent> {
+    async fn send_notices(
+        &self,
+        uids: Vec<Uid>,
+        payload: String,
+        time_ms: i64,
+    ) -> Result<Vec<Sent>> {
         self.writer
-            .write(move |conn| messaging::send_notice(conn, &uid, payload, time_ms))
+            .write(move |conn| {
+                uids.iter()
+                    .map(|uid| messaging::send_notice(conn, uid, payload.clone(), time_ms))
+                    .collect()
+            })
             .await
     }
 
