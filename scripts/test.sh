@@ -51,6 +51,9 @@ done
 kill "$server_pid"
 wait "$server_pid" || true
 
+step "load generator: every workload in quick mode (checks they run; figures not judged)"
+timeout 600 "$CARGO_TARGET_DIR/debug/natter-bench" all --quick --binary "$CARGO_TARGET_DIR/debug/natter"
+
 step "the README's curl walkthrough, as printed"
 scripts/readme-walkthrough.sh
 
@@ -58,6 +61,16 @@ if [ -f sdk/js/package.json ]; then
   step "TypeScript SDK tests against a real server"
   install_node
   (cd sdk/js && npm ci --no-audit --no-fund && NATTER_BIN="$CARGO_TARGET_DIR/debug/natter" npm test)
+fi
+
+if [ -f web/package.json ]; then
+  step "web client: build, then an end-to-end test in Chromium against a real server"
+  install_node
+  command -v chromium >/dev/null || {
+    apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver >/dev/null
+  }
+  (cd web && npm ci --no-audit --no-fund && NATTER_BIN="$CARGO_TARGET_DIR/debug/natter" npm test)
 fi
 
 step "all tests passed"

@@ -180,3 +180,21 @@ fn from_loopback(parts: &Parts) -> bool {
         .get::<ConnectInfo<SocketAddr>>()
         .is_some_and(|ConnectInfo(address)| address.ip().is_loopback())
 }
+
+/// A server API call only the manager may make. Extracted before the body, so a user token is
+/// refused (403) whatever the body says.
+#[derive(Debug)]
+pub struct ManagerOnly;
+
+impl FromRequestParts<AppState> for ManagerOnly {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &AppState,
+    ) -> Result<Self, Self::Rejection> {
+        let Caller(principal) = Caller::from_request_parts(parts, state).await?;
+        principal.require_manager()?;
+        Ok(Self)
+    }
+}

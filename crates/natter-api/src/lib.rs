@@ -7,13 +7,14 @@
 mod client;
 pub mod error;
 mod extract;
+mod layers;
 mod rate;
 mod server;
 mod ws;
 
 use std::any::Any;
 use std::future::Future;
-use std::net::SocketAddr;
+use std::net::{IpAddr, SocketAddr};
 use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::Duration;
@@ -24,7 +25,7 @@ use axum::http::{HeaderName, Method, StatusCode, Uri, header};
 use axum::middleware;
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
-use natter_core::Error;
+use natter_core::{Error, Uid};
 use natter_service::Natter;
 use tokio::net::TcpListener;
 use tokio::sync::Semaphore;
@@ -41,7 +42,7 @@ pub use crate::rate::RateLimiter;
 #[derive(Clone)]
 pub struct AppState {
     pub natter: Arc<Natter>,
-    pub limiter: Arc<RateLimiter>,
+    pub limiter: Arc<RateLimiter<Uid>>,
     /// Dev mode: without a manager token, the server API is open to loopback callers.
     pub dev: bool,
     /// One permit per open WebSocket: the connection limit.
@@ -50,6 +51,12 @@ pub struct AppState {
     pub ws_idle_timeout: Duration,
     /// Cancelled when the server stops, so WebSockets close instead of holding the drain.
     pub shutdown: CancellationToken,
+    /// Requests per second per client IP (0: off).
+    pub ip_limiter: Arc<RateLimiter<IpAddr>>,
+    /// A request still unanswered after this gets 503.
+    pub request_timeout: Duration,
+    /// Open WebSockets one user may hold.
+    pub max_connections_per_user: usize,
 }
 
 /// HTTP-level settings of the router.
@@ -80,8 +87,10 @@ pub fn router(state: AppState, config: &HttpConfig) -> Router {
         None => routes.fallback(not_found),
     };
     routes
+        .layer(middleware::from_fn_with_state(state.clone(), layers::guard))
         .with_state(state)
         .layer(middleware::from_fn(server::wukongim_error_fields))
+        .layer(middleware::from_fn(layers::security_headers))
         .layer(DefaultBodyLimit::max(config.max_body_bytes))
         .layer(CatchPanicLayer::custom(panic_response))
         .layer(TraceLayer::new_for_http())

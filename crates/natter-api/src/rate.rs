@@ -1,24 +1,25 @@
-//! Per-user rate limiting: a token bucket per uid, shared by every token of that user on both
-//! surfaces (API.md, `--rate-limit`).
+//! Rate limiting: a token bucket per key. Per uid, shared by every token of that user on both
+//! surfaces (API.md, `--rate-limit`); and per client IP (`--ip-rate-limit`).
 
 use std::collections::HashMap;
+use std::hash::Hash;
 use std::sync::Mutex;
 use std::time::Instant;
 
-use natter_core::{Error, Result, Uid};
+use natter_core::{Error, Result};
 
 /// Buckets beyond this many make the limiter drop the full (idle) ones.
 const PRUNE_AT: usize = 100_000;
 
 #[derive(Debug)]
-pub struct RateLimiter {
+pub struct RateLimiter<K> {
     /// Requests per second; 0 turns limiting off.
     per_second: f64,
     /// Bursts up to twice the rate.
     burst: f64,
     /// A std mutex is right here: the critical section is a few arithmetic operations and never
     /// awaits.
-    buckets: Mutex<HashMap<Uid, Bucket>>,
+    buckets: Mutex<HashMap<K, Bucket>>,
 }
 
 #[derive(Debug, Clone, Copy)]
@@ -27,7 +28,7 @@ struct Bucket {
     updated: Instant,
 }
 
-impl RateLimiter {
+impl<K: Hash + Eq + Clone> RateLimiter<K> {
     pub fn new(per_second: u32) -> Self {
         Self {
             per_second: f64::from(per_second),
@@ -36,8 +37,8 @@ impl RateLimiter {
         }
     }
 
-    /// Takes one request from the user's bucket, or says how long to wait.
-    pub fn check(&self, uid: &Uid) -> Result<()> {
+    /// Takes one request from the key's bucket, or says how long to wait.
+    pub fn check(&self, key: &K) -> Result<()> {
         if self.per_second == 0.0 {
             return Ok(());
         }
@@ -48,7 +49,7 @@ impl RateLimiter {
             let per_second = self.per_second;
             buckets.retain(|_, bucket| refilled(bucket, now, per_second, burst) < burst);
         }
-        let bucket = buckets.entry(uid.clone()).or_insert(Bucket {
+        let bucket = buckets.entry(key.clone()).or_insert(Bucket {
             tokens: self.burst,
             updated: now,
         });
@@ -72,6 +73,7 @@ fn refilled(bucket: &Bucket, now: Instant, per_second: f64, burst: f64) -> f64 {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use natter_core::Uid;
 
     #[test]
     fn allows_a_burst_of_twice_the_rate_then_refuses() {

@@ -20,7 +20,7 @@ use serde_json::{Value, json};
 
 use crate::AppState;
 use crate::error::ApiResult;
-use crate::extract::{Caller, JsonBody, QueryParams};
+use crate::extract::{Caller, JsonBody, ManagerOnly, QueryParams};
 
 pub fn routes() -> Router<AppState> {
     Router::new()
@@ -53,60 +53,54 @@ fn success() -> Json<Value> {
 
 async fn user_token(
     State(state): State<AppState>,
-    Caller(caller): Caller,
+    _: ManagerOnly,
     JsonBody(request): JsonBody<UserTokenRequest>,
 ) -> ApiResult<Json<Value>> {
-    caller.require_manager()?;
     state.natter.set_user_token(request).await?;
     Ok(ok())
 }
 
 async fn upsert_group(
     State(state): State<AppState>,
-    Caller(caller): Caller,
+    _: ManagerOnly,
     JsonBody(request): JsonBody<ChannelRequest>,
 ) -> ApiResult<Json<Value>> {
-    caller.require_manager()?;
     state.natter.upsert_group(request).await?;
     Ok(ok())
 }
 
 async fn add_members(
     State(state): State<AppState>,
-    Caller(caller): Caller,
+    _: ManagerOnly,
     JsonBody(request): JsonBody<ChannelRequest>,
 ) -> ApiResult<Json<Value>> {
-    caller.require_manager()?;
     state.natter.add_members(request).await?;
     Ok(ok())
 }
 
 async fn remove_members(
     State(state): State<AppState>,
-    Caller(caller): Caller,
+    _: ManagerOnly,
     JsonBody(request): JsonBody<ChannelRequest>,
 ) -> ApiResult<Json<Value>> {
-    caller.require_manager()?;
     state.natter.remove_members(request).await?;
     Ok(ok())
 }
 
 async fn dismiss_group(
     State(state): State<AppState>,
-    Caller(caller): Caller,
+    _: ManagerOnly,
     JsonBody(request): JsonBody<ChannelRef>,
 ) -> ApiResult<Json<Value>> {
-    caller.require_manager()?;
     state.natter.dismiss_group(request).await?;
     Ok(ok())
 }
 
 async fn send(
     State(state): State<AppState>,
-    Caller(caller): Caller,
+    _: ManagerOnly,
     JsonBody(request): JsonBody<ServerSendRequest>,
 ) -> ApiResult<Json<Value>> {
-    caller.require_manager()?;
     let sent: ServerSendResult = state.natter.server_send(request).await?;
     Ok(Json(json!({"status": 200, "data": sent})))
 }
@@ -208,10 +202,9 @@ struct AuditQuery {
 
 async fn audit(
     State(state): State<AppState>,
-    Caller(caller): Caller,
+    _: ManagerOnly,
     QueryParams(query): QueryParams<AuditQuery>,
 ) -> ApiResult<Json<AuditPage>> {
-    caller.require_manager()?;
     Ok(Json(
         state
             .natter
@@ -220,20 +213,15 @@ async fn audit(
     ))
 }
 
-async fn settings(
-    State(state): State<AppState>,
-    Caller(caller): Caller,
-) -> ApiResult<Json<AppSettings>> {
-    caller.require_manager()?;
+async fn settings(State(state): State<AppState>, _: ManagerOnly) -> ApiResult<Json<AppSettings>> {
     Ok(Json(state.natter.settings()))
 }
 
 async fn update_settings(
     State(state): State<AppState>,
-    Caller(caller): Caller,
+    _: ManagerOnly,
     JsonBody(request): JsonBody<AppSettings>,
 ) -> ApiResult<Json<AppSettings>> {
-    caller.require_manager()?;
     Ok(Json(state.natter.update_settings(request).await?))
 }
 
@@ -267,10 +255,9 @@ pub async fn wukongim_error_fields(request: Request, next: Next) -> Response {
 
 async fn restore(
     State(state): State<AppState>,
-    Caller(caller): Caller,
+    _: ManagerOnly,
     JsonBody(request): JsonBody<ServerConversationRef>,
 ) -> ApiResult<Json<Value>> {
-    caller.require_manager()?;
     let uid = Uid::parse(&request.uid, "uid")?;
     let channel = ChannelRef {
         channel_id: request.channel_id,
@@ -282,10 +269,9 @@ async fn restore(
 
 async fn notices(
     State(state): State<AppState>,
-    Caller(caller): Caller,
+    _: ManagerOnly,
     JsonBody(request): JsonBody<NoticeRequest>,
 ) -> ApiResult<Json<Value>> {
-    caller.require_manager()?;
     state.natter.send_notices(request).await?;
     Ok(ok())
 }

@@ -66,6 +66,19 @@ async fn upgrade(
             rejection.body_text()
         ))
     })?;
+    if state.natter.events.connections_of(&device.uid) >= state.max_connections_per_user {
+        return Err(Error {
+            retry_after_secs: Some(5),
+            ..Error::new(
+                natter_core::ErrorKind::RateLimited,
+                format!(
+                    "{} already holds {} connections, the most allowed; close one first",
+                    device.uid, state.max_connections_per_user
+                ),
+            )
+        }
+        .into());
+    }
     let permit = state.connections.clone().try_acquire_owned().map_err(|_| {
         Error::unavailable(
             "the server holds its maximum number of connections",
@@ -74,6 +87,8 @@ async fn upgrade(
     })?;
     Ok(upgrade
         .max_message_size(MAX_CLIENT_FRAME)
+        // A small read buffer: the 128 KiB default is resident (zero-filled) per connection.
+        .read_buffer_size(4 * 1024)
         .on_upgrade(move |socket| serve_connection(socket, state, device, permit))
         .into_response())
 }
@@ -90,6 +105,7 @@ async fn serve_connection(
     device: Device,
     _permit: OwnedSemaphorePermit,
 ) {
+    state.natter.metrics.websocket_opened();
     let mut connection = Connection {
         subscription: None,
         last_version: 0,
@@ -140,6 +156,7 @@ async fn serve_connection(
         };
         let _ = socket.send(Message::Close(Some(close))).await;
     }
+    state.natter.metrics.websocket_closed();
 }
 
 /// Resolves once the bus says this connection must end (replaced, or fallen behind).

@@ -166,6 +166,15 @@ impl EventBus {
         }
     }
 
+    /// How many connections the user holds.
+    pub fn connections_of(&self, uid: &Uid) -> usize {
+        self.users
+            .lock()
+            .expect("event bus lock")
+            .get(uid)
+            .map_or(0, Vec::len)
+    }
+
     /// Whether any device of the user is connected: events for offline users are not built.
     pub fn is_online(&self, uid: &Uid) -> bool {
         self.users.lock().expect("event bus lock").contains_key(uid)

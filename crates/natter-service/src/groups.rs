@@ -3,7 +3,7 @@
 use std::collections::HashSet;
 
 use natter_core::wire::{ChannelRef, ChannelRequest};
-use natter_core::{ChannelKind, Error, GroupId, Result, Uid};
+use natter_core::{ChannelKind, ConversationId, Error, GroupId, Result, Uid};
 use serde_json::json;
 
 use crate::Natter;
@@ -69,7 +69,8 @@ impl Natter {
     /// read-only, with the history up to now.
     pub async fn leave_group(&self, uid: &Uid, group_id: &str) -> Result<()> {
         let group = GroupId::parse(group_id, "groupID")?;
-        self.store.leave_group(group, uid.clone()).await?;
+        let change = self.store.leave_group(group.clone(), uid.clone()).await?;
+        self.notify_left(&group, &change.left).await;
         Ok(())
     }
 
@@ -78,13 +79,34 @@ impl Natter {
     pub async fn dismiss_group(&self, channel: ChannelRef) -> Result<()> {
         let group = group_id(channel.channel_type, &channel.channel_id)?;
         let change = self.store.dismiss_group(group.clone()).await?;
+        self.notify_left(&group, &change.left).await;
         let notice = json!({"type": "groupDismissed", "groupID": group.to_string()});
         self.notify_each(&change.left, &notice).await;
         Ok(())
     }
 
+    /// The devices of members who left see their (now read-only) conversation change.
+    async fn notify_left(&self, group: &GroupId, left: &[Uid]) {
+        let conversation = ConversationId::Group(group.clone());
+        for uid in left {
+            if !self.events.is_online(uid) {
+                continue;
+            }
+            match self
+                .store
+                .conversation(uid.clone(), conversation.clone())
+                .await
+            {
+                Ok(Some(view)) => self.notify_changed(uid, &[view]).await,
+                Ok(None) => {}
+                Err(error) => tracing::warn!(%uid, %error, "cannot tell a member who left"),
+            }
+        }
+    }
+
     /// Members removed by the app find a notice in `@TIM#SYSTEM`.
     async fn tell_removed(&self, group: &GroupId, removed: &[Uid]) {
+        self.notify_left(group, removed).await;
         let notice = json!({"type": "groupMemberRemoved", "groupID": group.to_string()});
         self.notify_each(removed, &notice).await;
     }

@@ -51,6 +51,18 @@ pub struct ServeArgs {
     /// Seconds without a frame from a client before its WebSocket is closed [default: 90].
     #[arg(long, env = "NATTER_WS_IDLE_TIMEOUT_SECS")]
     pub ws_idle_timeout_secs: Option<u64>,
+    /// WebSocket connections one user may hold at once [default: 32].
+    #[arg(long, env = "NATTER_MAX_CONNECTIONS_PER_USER")]
+    pub max_connections_per_user: Option<usize>,
+    /// Requests per second per client IP, bursts up to twice that; 0 turns it off [default: 0].
+    #[arg(long, env = "NATTER_IP_RATE_LIMIT")]
+    pub ip_rate_limit: Option<u32>,
+    /// Seconds before an unanswered request gets 503 [default: 30].
+    #[arg(long, env = "NATTER_REQUEST_TIMEOUT_SECS")]
+    pub request_timeout_secs: Option<u64>,
+    /// Log format: `text` or `json` [default: text].
+    #[arg(long, env = "NATTER_LOG_FORMAT")]
+    pub log_format: Option<LogFormat>,
     /// Seconds between runs of the purge of messages no one can see any more [default: 60].
     #[arg(long, env = "NATTER_PURGE_INTERVAL_SECS")]
     pub purge_interval_secs: Option<u64>,
@@ -65,6 +77,16 @@ pub struct ServeArgs {
     pub dev: Option<bool>,
 }
 
+/// How the server writes its log.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, clap::ValueEnum, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum LogFormat {
+    #[default]
+    Text,
+    /// One JSON object per line, for log collectors.
+    Json,
+}
+
 /// The settings the server runs with, every default filled in.
 #[derive(Debug, Clone)]
 pub struct Config {
@@ -77,6 +99,10 @@ pub struct Config {
     pub max_body_bytes: usize,
     pub max_connections: usize,
     pub ws_idle_timeout_secs: u64,
+    pub max_connections_per_user: usize,
+    pub ip_rate_limit: u32,
+    pub request_timeout: Duration,
+    pub log_format: LogFormat,
     pub purge_interval: Duration,
     /// `None`: keep messages forever.
     pub retention: Option<Duration>,
@@ -145,6 +171,19 @@ impl Config {
                 .or(file.ws_idle_timeout_secs)
                 .unwrap_or(90)
                 .max(1),
+            max_connections_per_user: args
+                .max_connections_per_user
+                .or(file.max_connections_per_user)
+                .unwrap_or(32)
+                .max(1),
+            ip_rate_limit: args.ip_rate_limit.or(file.ip_rate_limit).unwrap_or(0),
+            request_timeout: Duration::from_secs(
+                args.request_timeout_secs
+                    .or(file.request_timeout_secs)
+                    .unwrap_or(30)
+                    .max(1),
+            ),
+            log_format: args.log_format.or(file.log_format).unwrap_or_default(),
             purge_interval: Duration::from_secs(
                 args.purge_interval_secs
                     .or(file.purge_interval_secs)
@@ -184,6 +223,10 @@ pub fn warn_unknown_variables() {
         "NATTER_MAX_BODY_BYTES",
         "NATTER_MAX_CONNECTIONS",
         "NATTER_WS_IDLE_TIMEOUT_SECS",
+        "NATTER_MAX_CONNECTIONS_PER_USER",
+        "NATTER_IP_RATE_LIMIT",
+        "NATTER_REQUEST_TIMEOUT_SECS",
+        "NATTER_LOG_FORMAT",
         "NATTER_PURGE_INTERVAL_SECS",
         "NATTER_RETENTION_DAYS",
         "NATTER_WEB_DIR",

@@ -39,6 +39,13 @@ pub async fn run(
     } else {
         tracing::warn!("no manager token: the server API refuses every call (set --manager-token)");
     }
+    let address = listener
+        .local_addr()
+        .context("the listener has no address")?;
+    // Printed once the database is open: tests and scripts wait for this line to find the
+    // port when listening on port 0.
+    println!("natter listening on http://{address}");
+    tracing::info!(data_dir = %config.data_dir.display(), "natter listening on http://{address}");
     let natter = Arc::new(natter);
     let stop_jobs = CancellationToken::new();
     let purge = tokio::spawn(natter.clone().run_purge(
@@ -53,6 +60,9 @@ pub async fn run(
         connections: Arc::new(Semaphore::new(config.max_connections)),
         ws_idle_timeout: Duration::from_secs(config.ws_idle_timeout_secs),
         shutdown: CancellationToken::new(),
+        ip_limiter: Arc::new(RateLimiter::new(config.ip_rate_limit)),
+        request_timeout: config.request_timeout,
+        max_connections_per_user: config.max_connections_per_user,
     };
     let http = HttpConfig {
         max_body_bytes: config.max_body_bytes,

@@ -1,6 +1,10 @@
 //! The `natter` command line.
 
-use clap::{Parser, Subcommand};
+use std::path::PathBuf;
+
+use anyhow::Context;
+use clap::{Args, Parser, Subcommand};
+use natter::config::LogFormat;
 use natter::{Config, ServeArgs};
 use tokio::net::TcpListener;
 use tracing_subscriber::EnvFilter;
@@ -19,32 +23,78 @@ struct Cli {
 #[derive(Debug, Subcommand)]
 enum Command {
     /// Run the server.
-    Serve(ServeArgs),
+    Serve(Box<ServeArgs>),
+    /// Write a consistent copy of the database to a new file; works while the server runs.
+    Backup {
+        #[command(flatten)]
+        data: DataDirArgs,
+        /// The backup file to create.
+        file: PathBuf,
+    },
+    /// Replace the database with a backup. The server must be stopped.
+    Restore {
+        #[command(flatten)]
+        data: DataDirArgs,
+        /// The backup file to restore from.
+        file: PathBuf,
+    },
+}
+
+#[derive(Debug, Args)]
+struct DataDirArgs {
+    /// The server's data dir [default: ./natter-data].
+    #[arg(long, env = "NATTER_DATA_DIR", default_value = "natter-data")]
+    data_dir: PathBuf,
 }
 
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
-    tracing_subscriber::fmt()
-        .with_env_filter(
-            EnvFilter::try_from_env("NATTER_LOG").unwrap_or_else(|_| EnvFilter::new("info")),
-        )
-        .with_writer(std::io::stderr)
-        .init();
     match Cli::parse().command {
-        Command::Serve(args) => serve(args).await,
+        Command::Serve(args) => serve(*args).await,
+        Command::Backup { data, file } => {
+            init_logging(LogFormat::Text);
+            natter_store::sqlite::backup(&data.data_dir, &file)
+                .with_context(|| format!("backup of {} failed", data.data_dir.display()))?;
+            println!(
+                "backed up {} to {}",
+                data.data_dir.display(),
+                file.display()
+            );
+            Ok(())
+        }
+        Command::Restore { data, file } => {
+            init_logging(LogFormat::Text);
+            natter_store::sqlite::restore(&data.data_dir, &file)
+                .with_context(|| format!("restore into {} failed", data.data_dir.display()))?;
+            println!(
+                "restored {} from {}",
+                data.data_dir.display(),
+                file.display()
+            );
+            Ok(())
+        }
+    }
+}
+
+/// Logs to stderr, filtered by `NATTER_LOG` (default `info`).
+fn init_logging(format: LogFormat) {
+    let filter = EnvFilter::try_from_env("NATTER_LOG").unwrap_or_else(|_| EnvFilter::new("info"));
+    let logs = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr);
+    match format {
+        LogFormat::Text => logs.init(),
+        LogFormat::Json => logs.json().init(),
     }
 }
 
 async fn serve(args: ServeArgs) -> anyhow::Result<()> {
-    natter::config::warn_unknown_variables();
     let config = Config::resolve(args)?;
+    init_logging(config.log_format);
+    natter::config::warn_unknown_variables();
     let listener = TcpListener::bind(config.listen)
         .await
         .map_err(|error| anyhow::anyhow!("cannot listen on {}: {error}", config.listen))?;
-    let address = listener.local_addr()?;
-    // Tests and scripts read this line to find the port when listening on port 0.
-    println!("natter listening on http://{address}");
-    tracing::info!(data_dir = %config.data_dir.display(), "natter listening on http://{address}");
     natter::run(config, listener, shutdown_signal()).await?;
     tracing::info!("natter stopped");
     Ok(())

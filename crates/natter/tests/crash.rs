@@ -5,79 +5,14 @@ mod common;
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::future::Future;
-use std::path::Path;
-use std::process::Stdio;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
+use common::process::Process;
 use common::{Endpoint, User, random_token};
 use serde_json::json;
-use tokio::io::{AsyncBufReadExt, BufReader};
-use tokio::process::{Child, Command};
 use tokio::sync::Mutex;
-
-/// `natter serve` as a child process on a free port.
-struct Process {
-    child: Child,
-    endpoint: Endpoint,
-}
-
-impl Process {
-    async fn start(data_dir: &Path, manager_token: &str) -> Self {
-        let mut child = Command::new(env!("CARGO_BIN_EXE_natter"))
-            .arg("serve")
-            .args(["--listen", "127.0.0.1:0"])
-            .arg("--data-dir")
-            .arg(data_dir)
-            .args(["--manager-token", manager_token, "--rate-limit", "0"])
-            .env_clear()
-            .env("NATTER_LOG", "warn")
-            .stdin(Stdio::null())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::null())
-            .kill_on_drop(true)
-            .spawn()
-            .expect("the natter binary starts");
-        let stdout = child.stdout.take().unwrap();
-        let mut lines = BufReader::new(stdout).lines();
-        let line = tokio::time::timeout(Duration::from_secs(30), lines.next_line())
-            .await
-            .expect("natter prints its address in time")
-            .expect("stdout is readable")
-            .expect("natter printed a line before exiting");
-        let base = line
-            .strip_prefix("natter listening on ")
-            .unwrap_or_else(|| panic!("unexpected first line {line:?}"))
-            .trim()
-            .to_owned();
-        // Keep reading stdout so the child never blocks on a full pipe.
-        tokio::spawn(async move { while let Ok(Some(_)) = lines.next_line().await {} });
-        Self {
-            child,
-            endpoint: Endpoint::new(base, manager_token.to_owned()),
-        }
-    }
-
-    async fn sigkill(mut self) {
-        self.child.start_kill().expect("SIGKILL");
-        self.child.wait().await.expect("the child is reaped");
-    }
-
-    /// SIGTERM and wait for the exit status.
-    async fn sigterm(mut self) -> std::process::ExitStatus {
-        let pid = self.child.id().expect("still running");
-        let status = std::process::Command::new("kill")
-            .args(["-TERM", &pid.to_string()])
-            .status()
-            .expect("kill runs");
-        assert!(status.success());
-        tokio::time::timeout(Duration::from_secs(20), self.child.wait())
-            .await
-            .expect("natter exits within 20 s of SIGTERM")
-            .expect("the child is reaped")
-    }
-}
 
 /// One acknowledged send: who sent it, where, and what the server answered.
 #[derive(Debug, Clone)]

@@ -1,6 +1,7 @@
 //! The embedded SQLite store: one file under the data dir, WAL mode, fsync'd commits shared by
 //! concurrent writers (group commit).
 
+mod backup;
 mod conversations;
 mod folders;
 mod groups;
@@ -21,6 +22,8 @@ use crate::{
     Folder, FolderChange, History, ListQuery, MembershipChange, NewMessage, Sent, Store, TokenHash,
     Updated,
 };
+use backup::DataDirLock;
+pub use backup::{backup, restore};
 use pool::{Readers, Writer};
 
 /// The database file's name inside the data dir.
@@ -41,6 +44,12 @@ pub enum OpenError {
          run the Natter version that wrote it, or restore a backup"
     )]
     NewerSchema { found: usize, known: usize },
+    #[error("the data dir {path} is in use by another running natter")]
+    InUse { path: PathBuf },
+    #[error("{path} already exists; choose a new file")]
+    Exists { path: PathBuf },
+    #[error("the backup {path} is damaged: {detail}")]
+    Damaged { path: PathBuf, detail: String },
     #[error("SQLite: {0}")]
     Sqlite(#[from] rusqlite::Error),
     #[error("cannot start the writer thread: {0}")]
@@ -50,6 +59,8 @@ pub enum OpenError {
 pub struct SqliteStore {
     writer: Writer,
     readers: Readers,
+    /// Held until the store closes: one server per data dir.
+    lock: std::sync::Mutex<Option<DataDirLock>>,
 }
 
 impl SqliteStore {
@@ -59,12 +70,17 @@ impl SqliteStore {
             path: data_dir.to_owned(),
             source,
         })?;
+        let lock = DataDirLock::acquire(data_dir)?;
         let path = data_dir.join(DATABASE_FILE);
         let mut conn = pool::open_connection(&path, false)?;
         schema::migrate(&mut conn)?;
         let writer = Writer::start(conn)?;
         let readers = Readers::open(&path, READERS)?;
-        Ok(Self { writer, readers })
+        Ok(Self {
+            writer,
+            readers,
+            lock: std::sync::Mutex::new(Some(lock)),
+        })
     }
 }
 
@@ -297,6 +313,7 @@ impl Store for SqliteStore {
 
     async fn close(&self) {
         self.writer.close();
+        self.lock.lock().expect("lock mutex").take();
     }
 }
 

@@ -6,6 +6,8 @@
 
 #![allow(dead_code)] // each test file uses a different part of the harness
 
+pub mod process;
+
 use std::collections::hash_map::RandomState;
 use std::hash::{BuildHasher, Hasher};
 use std::path::{Path, PathBuf};
@@ -39,6 +41,10 @@ pub struct Options {
     pub sync_conversation_deletion: Option<bool>,
     /// Seconds between purge runs (the server's default is 60).
     pub purge_interval_secs: Option<u64>,
+    pub max_connections_per_user: Option<usize>,
+    pub ip_rate_limit: Option<u32>,
+    /// Where the database lives, instead of a fresh temporary dir.
+    pub data_dir: Option<PathBuf>,
 }
 
 /// A running server. Dropping it stops it (the data dir goes with it).
@@ -73,12 +79,18 @@ impl Server {
         let data_dir = tempfile::tempdir().expect("a temp dir");
         let manager_token = random_token("manager");
         let config = Config::resolve(ServeArgs {
-            data_dir: Some(data_dir.path().to_owned()),
+            data_dir: Some(
+                options
+                    .data_dir
+                    .unwrap_or_else(|| data_dir.path().to_owned()),
+            ),
             manager_token: Some(manager_token.clone()),
             rate_limit: Some(options.rate_limit),
             max_body_bytes: options.max_body_bytes,
             sync_conversation_deletion: options.sync_conversation_deletion,
             purge_interval_secs: options.purge_interval_secs,
+            max_connections_per_user: options.max_connections_per_user,
+            ip_rate_limit: options.ip_rate_limit,
             ..ServeArgs::default()
         })
         .expect("a valid config");

@@ -1,0 +1,222 @@
+//! The bench's clients: the SDK's `Admin` for setting up users and groups, raw HTTP (one shared
+//! connection pool, no per-user client) for the hot paths, and raw WebSockets that count or
+//! time events without decoding more than they need.
+
+use std::net::{Ipv4Addr, SocketAddr};
+use std::sync::Arc;
+use std::time::Duration;
+
+use anyhow::{Context, bail};
+use futures_util::{SinkExt, StreamExt, stream};
+use natter_sdk::Admin;
+use serde_json::{Value, json};
+use tokio::net::{TcpSocket, TcpStream};
+use tokio_tungstenite::tungstenite::Message;
+use tokio_tungstenite::{WebSocketStream, client_async};
+
+use crate::server::Server;
+
+/// Setup calls in flight at once.
+const SETUP_CONCURRENCY: usize = 64;
+/// No single request of the bench waits longer than this.
+const REQUEST_TIMEOUT: Duration = Duration::from_secs(60);
+
+/// A user with one device token.
+#[derive(Debug, Clone)]
+pub struct User {
+    pub uid: String,
+    pub token: String,
+}
+
+#[derive(Debug, Clone)]
+pub struct Api {
+    pub url: String,
+    pub admin: Admin,
+    http: reqwest::Client,
+}
+
+impl Api {
+    pub fn new(server: &Server) -> anyhow::Result<Self> {
+        let http = reqwest::Client::builder()
+            .pool_max_idle_per_host(4096)
+            .timeout(REQUEST_TIMEOUT)
+            .build()?;
+        Ok(Self {
+            url: server.url.clone(),
+            admin: Admin::new(&server.url, &server.manager_token),
+            http,
+        })
+    }
+
+    /// The server's socket address, for raw connections.
+    pub fn address(&self) -> anyhow::Result<SocketAddr> {
+        let host = self.url.strip_prefix("http://").context("an http:// URL")?;
+        Ok(host.parse()?)
+    }
+
+    /// Users `{prefix}{0..count}`, each with a device token, created concurrently.
+    pub async fn create_users(&self, prefix: &str, count: usize) -> anyhow::Result<Vec<User>> {
+        let users: Vec<User> = (0..count)
+            .map(|index| User {
+                uid: format!("{prefix}{index}"),
+                token: format!("tok-{prefix}{index}-{:x}", crate::server::rand_u64()),
+            })
+            .collect();
+        let results: Vec<anyhow::Result<()>> = stream::iter(users.iter().cloned())
+            .map(|user| {
+                let admin = self.admin.clone();
+                async move {
+                    admin
+                        .set_user_token(&user.uid, &user.token, 0, false)
+                        .await
+                        .with_context(|| format!("token for {}", user.uid))
+                }
+            })
+            .buffer_unordered(SETUP_CONCURRENCY)
+            .collect()
+            .await;
+        results.into_iter().collect::<anyhow::Result<()>>()?;
+        Ok(users)
+    }
+
+    /// `POST /v1/messages` with `payload`; returns the message's seq.
+    pub async fn send(
+        &self,
+        token: &str,
+        conversation: &str,
+        payload: Value,
+    ) -> anyhow::Result<u64> {
+        let body = json!({ "conversationID": conversation, "payload": payload });
+        let reply = self.post(token, "/v1/messages", &body).await?;
+        reply["message"]["seq"]
+            .as_u64()
+            .context("no seq in the send reply")
+    }
+
+    pub async fn post(&self, token: &str, path: &str, body: &Value) -> anyhow::Result<Value> {
+        let response = self
+            .http
+            .post(format!("{}{path}", self.url))
+            .bearer_auth(token)
+            .json(body)
+            .send()
+            .await?;
+        read(response).await
+    }
+
+    pub async fn get(&self, token: &str, path: &str) -> anyhow::Result<Value> {
+        let response = self
+            .http
+            .get(format!("{}{path}", self.url))
+            .bearer_auth(token)
+            .send()
+            .await?;
+        read(response).await
+    }
+}
+
+async fn read(response: reqwest::Response) -> anyhow::Result<Value> {
+    let status = response.status();
+    let bytes = response.bytes().await?;
+    if !status.is_success() {
+        bail!("HTTP {status}: {}", String::from_utf8_lossy(&bytes));
+    }
+    Ok(serde_json::from_slice(&bytes)?)
+}
+
+pub type Socket = WebSocketStream<TcpStream>;
+
+/// Opens an authenticated WebSocket (from `source` when given) and waits for the first pong:
+/// from then on the device receives every event of its user.
+pub async fn connect_ws(
+    server: SocketAddr,
+    token: &str,
+    source: Option<Ipv4Addr>,
+) -> anyhow::Result<Socket> {
+    let socket = TcpSocket::new_v4()?;
+    if let Some(source) = source {
+        socket.bind(SocketAddr::from((source, 0)))?;
+    }
+    let stream = socket.connect(server).await?;
+    stream.set_nodelay(true)?;
+    let url = format!("ws://{server}/v1/ws?token={token}");
+    let (mut socket, _) = client_async(url, stream).await?;
+    socket
+        .send(Message::Text(r#"{"event":"ping"}"#.into()))
+        .await?;
+    tokio::time::timeout(REQUEST_TIMEOUT, async {
+        while let Some(message) = socket.next().await {
+            if let Message::Text(text) = message?
+                && text.as_str().starts_with(r#"{"event":"pong""#)
+            {
+                return Ok(());
+            }
+        }
+        bail!("closed before the first pong")
+    })
+    .await
+    .context("no pong within 60 s")??;
+    Ok(socket)
+}
+
+/// Connects every user's device, `concurrency` handshakes at a time.
+pub async fn connect_all(
+    server: SocketAddr,
+    users: &[User],
+    concurrency: usize,
+) -> anyhow::Result<Vec<Socket>> {
+    stream::iter(
+        users
+            .iter()
+            .map(|user| connect_ws(server, &user.token, None)),
+    )
+    .buffered(concurrency)
+    .collect::<Vec<_>>()
+    .await
+    .into_iter()
+    .collect()
+}
+
+/// Reads a socket until it closes, calling `on_message` with each `messageReceived` frame.
+pub fn spawn_reader(
+    mut socket: Socket,
+    mut on_message: impl FnMut(&str) + Send + 'static,
+) -> tokio::task::JoinHandle<()> {
+    tokio::spawn(async move {
+        while let Some(Ok(message)) = socket.next().await {
+            if let Message::Text(text) = message
+                && text.as_str().starts_with(r#"{"event":"messageReceived""#)
+            {
+                on_message(text.as_str());
+            }
+        }
+    })
+}
+
+/// Readers that only count `messageReceived` frames into one shared counter.
+pub fn count_messages(
+    sockets: Vec<Socket>,
+    counter: &Arc<std::sync::atomic::AtomicU64>,
+) -> Vec<tokio::task::JoinHandle<()>> {
+    sockets
+        .into_iter()
+        .map(|socket| {
+            let counter = counter.clone();
+            spawn_reader(socket, move |_| {
+                counter.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+            })
+        })
+        .collect()
+}
+
+/// Waits until `done()` or `limit` passes; returns whether `done()` became true.
+pub async fn wait_until(limit: Duration, mut done: impl FnMut() -> bool) -> bool {
+    let deadline = tokio::time::Instant::now() + limit;
+    while tokio::time::Instant::now() < deadline {
+        if done() {
+            return true;
+        }
+        tokio::time::sleep(Duration::from_millis(5)).await;
+    }
+    done()
+}

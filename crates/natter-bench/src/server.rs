@@ -1,0 +1,234 @@
+//! The server under test: either one this process starts (the release binary if built, else
+//! debug) on a fresh data dir, or one already running (`--server`). For a server it started,
+//! or one named with `--server-pid`, it reads CPU time and memory from `/proc`.
+
+use std::path::{Path, PathBuf};
+use std::process::Stdio;
+use std::time::{Duration, Instant};
+
+use anyhow::{Context, bail};
+use tokio::io::{AsyncBufReadExt, BufReader};
+use tokio::process::{Child, Command};
+
+/// How the bench reaches a server; shared by every workload.
+#[derive(Debug, Clone, Default)]
+pub struct Options {
+    /// An already running server; `None` starts one per workload.
+    pub server: Option<String>,
+    pub manager_token: Option<String>,
+    /// The external server's process, to read its CPU time and memory.
+    pub server_pid: Option<u32>,
+    /// The binary to start; `None` picks `$CARGO_TARGET_DIR/{release,debug}/natter`.
+    pub binary: Option<PathBuf>,
+}
+
+/// A running server, started here or not.
+#[derive(Debug)]
+pub struct Server {
+    pub url: String,
+    pub manager_token: String,
+    pid: Option<u32>,
+    child: Option<Child>,
+    data_dir: Option<tempfile::TempDir>,
+}
+
+/// CPU time and memory of the server process at one moment.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct ProcStats {
+    /// utime + stime, seconds.
+    pub cpu_secs: f64,
+    /// VmRSS, KiB.
+    pub rss_kib: u64,
+    /// VmHWM (peak RSS), KiB.
+    pub hwm_kib: u64,
+}
+
+impl Options {
+    /// The server for one workload: the external one, or a fresh one on a new data dir.
+    pub async fn server(&self) -> anyhow::Result<Server> {
+        match &self.server {
+            Some(url) => Ok(Server {
+                url: url.trim_end_matches('/').to_owned(),
+                manager_token: self
+                    .manager_token
+                    .clone()
+                    .context("--server needs --manager-token")?,
+                pid: self.server_pid,
+                child: None,
+                data_dir: None,
+            }),
+            None => {
+                let dir = tempfile::Builder::new().prefix("natter-bench-").tempdir()?;
+                let mut server = self.start_on(dir.path()).await?;
+                server.data_dir = Some(dir);
+                Ok(server)
+            }
+        }
+    }
+
+    /// Whether workloads may start, stop and restart servers themselves.
+    pub fn owns_server(&self) -> bool {
+        self.server.is_none()
+    }
+
+    /// The server binary: `--binary`, else the release build if present, else debug.
+    pub fn binary(&self) -> anyhow::Result<PathBuf> {
+        if let Some(binary) = &self.binary {
+            return Ok(binary.clone());
+        }
+        let target = std::env::var_os("CARGO_TARGET_DIR")
+            .map(PathBuf::from)
+            .or_else(|| {
+                std::env::var_os("HOME").map(|home| Path::new(&home).join(".cache/natter-target"))
+            })
+            .context("set CARGO_TARGET_DIR or pass --binary")?;
+        for profile in ["release", "debug"] {
+            let binary = target.join(profile).join("natter");
+            if binary.is_file() {
+                return Ok(binary);
+            }
+        }
+        bail!(
+            "no natter binary under {}: run `cargo build --release -p natter`",
+            target.display()
+        )
+    }
+
+    /// Starts the server binary on `data_dir` (kept by the caller) and waits for its address.
+    pub async fn start_on(&self, data_dir: &Path) -> anyhow::Result<Server> {
+        let (server, _) = self.start_timed(data_dir).await?;
+        Ok(server)
+    }
+
+    /// Like [`Options::start_on`], also returning when the process was spawned.
+    pub async fn start_timed(&self, data_dir: &Path) -> anyhow::Result<(Server, Instant)> {
+        let binary = self.binary()?;
+        let manager_token = format!("bench-{:x}", rand_u64());
+        let mut command = Command::new(&binary);
+        command
+            .arg("serve")
+            .args(["--listen", "127.0.0.1:0"])
+            .arg("--data-dir")
+            .arg(data_dir)
+            .args(["--manager-token", &manager_token])
+            .args(["--rate-limit", "0", "--max-connections", "200000"])
+            // Idle workloads hold connections longer than the default 90 s without pinging.
+            .args(["--ws-idle-timeout-secs", "3600"])
+            .env("NATTER_LOG", "warn")
+            .stdin(Stdio::null())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::inherit())
+            .kill_on_drop(true);
+        let spawned = Instant::now();
+        let mut child = command
+            .spawn()
+            .with_context(|| format!("cannot start {}", binary.display()))?;
+        let stdout = child.stdout.take().context("no stdout")?;
+        let mut lines = BufReader::new(stdout).lines();
+        let url = tokio::time::timeout(Duration::from_secs(60), async {
+            while let Some(line) = lines.next_line().await? {
+                if let Some(url) = line.strip_prefix("natter listening on ") {
+                    return anyhow::Ok(url.trim().to_owned());
+                }
+            }
+            bail!("the server exited before listening")
+        })
+        .await
+        .context("the server did not start within 60 s")??;
+        // Keep draining stdout so the server never blocks on a full pipe.
+        tokio::spawn(async move { while let Ok(Some(_)) = lines.next_line().await {} });
+        Ok((
+            Server {
+                url,
+                manager_token,
+                pid: child.id(),
+                child: Some(child),
+                data_dir: None,
+            },
+            spawned,
+        ))
+    }
+}
+
+impl Server {
+    /// Which binary the bench starts, for the report header.
+    pub fn describe(options: &Options) -> String {
+        match &options.server {
+            Some(url) => format!("external server {url}"),
+            None => match options.binary() {
+                Ok(binary) => format!("server binary {}", binary.display()),
+                Err(error) => format!("no server binary: {error}"),
+            },
+        }
+    }
+
+    pub fn stats(&self) -> Option<ProcStats> {
+        self.pid.and_then(|pid| read_stats(pid).ok())
+    }
+
+    /// SIGTERM (drain and exit), then waits up to 30 s; the data dir is kept.
+    pub async fn stop(mut self) -> anyhow::Result<()> {
+        if let (Some(pid), Some(child)) = (self.pid, self.child.as_mut()) {
+            std::process::Command::new("kill")
+                .args(["-TERM", &pid.to_string()])
+                .status()?;
+            tokio::time::timeout(Duration::from_secs(30), child.wait())
+                .await
+                .context("the server did not stop within 30 s")??;
+        }
+        Ok(())
+    }
+}
+
+fn read_stats(pid: u32) -> anyhow::Result<ProcStats> {
+    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat"))?;
+    // Fields after the command name (which may hold spaces) start at field 3.
+    let after = stat.rsplit_once(')').context("bad /proc stat")?.1;
+    let fields: Vec<&str> = after.split_whitespace().collect();
+    let ticks: u64 = fields[11].parse::<u64>()? + fields[12].parse::<u64>()?;
+    let status = std::fs::read_to_string(format!("/proc/{pid}/status"))?;
+    let kib = |key: &str| {
+        status
+            .lines()
+            .find_map(|line| line.strip_prefix(key))
+            .and_then(|rest| rest.split_whitespace().next())
+            .and_then(|value| value.parse().ok())
+            .unwrap_or(0)
+    };
+    Ok(ProcStats {
+        cpu_secs: ticks as f64 / clock_ticks_per_sec(),
+        rss_kib: kib("VmRSS:"),
+        hwm_kib: kib("VmHWM:"),
+    })
+}
+
+fn clock_ticks_per_sec() -> f64 {
+    static TICKS: std::sync::OnceLock<f64> = std::sync::OnceLock::new();
+    *TICKS.get_or_init(|| {
+        std::process::Command::new("getconf")
+            .arg("CLK_TCK")
+            .output()
+            .ok()
+            .and_then(|out| String::from_utf8(out.stdout).ok())
+            .and_then(|text| text.trim().parse().ok())
+            .unwrap_or(100.0)
+    })
+}
+
+/// Not cryptographic: unique enough for tokens of a throwaway bench server.
+pub fn rand_u64() -> u64 {
+    use std::hash::{BuildHasher, Hasher};
+    let mut hasher = std::collections::hash_map::RandomState::new().build_hasher();
+    hasher.write_u128(
+        std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .unwrap_or_default()
+            .as_nanos(),
+    );
+    hasher.finish()
+}
+
+/// This process's own CPU time and memory (the load generator shares the machine).
+pub fn own_stats() -> Option<ProcStats> {
+    read_stats(std::process::id()).ok()
+}

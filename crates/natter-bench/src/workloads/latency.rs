@@ -1,0 +1,140 @@
+//! Workload 3: end-to-end latency, from the moment a send is due to the moment the recipient's
+//! WebSocket has the message. First at saturation (closed loop, which also finds the maximum
+//! rate), then open loop at half that rate, timed from each send's scheduled moment so a slow
+//! server cannot hide its queueing (no coordinated omission).
+
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use hdrhistogram::Histogram;
+use serde_json::json;
+use tokio::sync::Semaphore;
+
+use crate::client::{self, Api, User};
+use crate::report::{Report, histogram, quantile_ms};
+use crate::server::Options;
+
+/// Sends of the open loop that may be outstanding at once; beyond it the bench stops pacing.
+const MAX_IN_FLIGHT: usize = 4096;
+
+pub async fn run(options: &Options, quick: bool) -> anyhow::Result<Report> {
+    let (pairs, saturation_secs, paced_secs) = if quick { (4, 1, 1) } else { (100, 8, 10) };
+    let server = options.server().await?;
+    let api = Api::new(&server)?;
+    let (from, to) = super::pairs(&api, "lat", pairs).await?;
+    let latencies = Arc::new(Mutex::new(histogram()));
+    let sockets = client::connect_all(api.address()?, &to, 64).await?;
+    let readers: Vec<_> = sockets
+        .into_iter()
+        .map(|socket| {
+            let latencies = latencies.clone();
+            client::spawn_reader(socket, move |frame| {
+                if let Some(sent) = super::sent_at_us(frame) {
+                    let took = super::now_us().saturating_sub(sent);
+                    let _ = latencies.lock().expect("latencies").record(took.max(1));
+                }
+            })
+        })
+        .collect();
+
+    // Saturation: as fast as the server acknowledges.
+    let saturated = super::closed_loop(
+        &api,
+        &from,
+        &to,
+        Duration::from_secs(saturation_secs),
+        1_000_000,
+    )
+    .await;
+    let max_rate = saturated.acked as f64 / saturated.elapsed.as_secs_f64();
+    let at_saturation = settle(&latencies, saturated.acked).await;
+
+    // Half the maximum rate, paced.
+    let rate = (max_rate / 2.0).max(1.0);
+    let paced = paced_loop(&api, &from, &to, rate, Duration::from_secs(paced_secs)).await;
+    let at_half = settle(&latencies, paced).await;
+    readers.iter().for_each(|reader| reader.abort());
+
+    let mut report = Report::new(
+        "latency",
+        format!(
+            "{pairs} sender→recipient pairs; saturation {saturation_secs} s closed loop, then {paced_secs} s paced at half its rate"
+        ),
+    );
+    report.info("max rate (saturation)", max_rate, "msg/s");
+    report.info("paced rate", rate, "msg/s");
+    report.at_most("half rate p50", quantile_ms(&at_half, 0.5), "ms", 2.0);
+    report.at_most("half rate p99", quantile_ms(&at_half, 0.99), "ms", 20.0);
+    report.info("half rate max", quantile_ms(&at_half, 1.0), "ms");
+    report.info("saturation p50", quantile_ms(&at_saturation, 0.5), "ms");
+    report.at_most(
+        "saturation p99",
+        quantile_ms(&at_saturation, 0.99),
+        "ms",
+        100.0,
+    );
+    report.info("saturation max", quantile_ms(&at_saturation, 1.0), "ms");
+    Ok(report)
+}
+
+/// Waits (at most 30 s) until `expected` deliveries were recorded, then takes the histogram.
+async fn settle(latencies: &Arc<Mutex<Histogram<u64>>>, expected: u64) -> Histogram<u64> {
+    client::wait_until(Duration::from_secs(30), || {
+        latencies.lock().expect("latencies").len() >= expected
+    })
+    .await;
+    std::mem::replace(&mut *latencies.lock().expect("latencies"), histogram())
+}
+
+/// Sends at `rate` in all across the pairs for `duration`, each send at its scheduled moment
+/// (stamped into the payload) whether or not earlier ones were acknowledged. Returns how many
+/// were acknowledged.
+async fn paced_loop(api: &Api, from: &[User], to: &[User], rate: f64, duration: Duration) -> u64 {
+    let in_flight = Arc::new(Semaphore::new(MAX_IN_FLIGHT));
+    let interval = Duration::from_secs_f64(from.len() as f64 / rate);
+    let start = Instant::now();
+    let tasks: Vec<_> = from
+        .iter()
+        .zip(to)
+        .enumerate()
+        .map(|(index, (sender, recipient))| {
+            let api = api.clone();
+            let token = sender.token.clone();
+            let conversation = format!("C2C{}", recipient.uid);
+            let in_flight = in_flight.clone();
+            // Spread the pairs' first sends over one interval.
+            let offset = interval.mul_f64(index as f64 / from.len() as f64);
+            tokio::spawn(async move {
+                let mut sends = Vec::new();
+                let mut due = start + offset;
+                while due < start + duration {
+                    tokio::time::sleep_until(due.into()).await;
+                    let Ok(permit) = in_flight.clone().acquire_owned().await else {
+                        break;
+                    };
+                    let stamp = super::now_us().saturating_sub(due.elapsed().as_micros() as u64);
+                    let api = api.clone();
+                    let token = token.clone();
+                    let conversation = conversation.clone();
+                    sends.push(tokio::spawn(async move {
+                        let payload = json!({ "text": "paced", "t": stamp });
+                        let ok = api.send(&token, &conversation, payload).await.is_ok();
+                        drop(permit);
+                        u64::from(ok)
+                    }));
+                    due += interval;
+                }
+                let mut acked = 0;
+                for send in sends {
+                    acked += send.await.unwrap_or(0);
+                }
+                acked
+            })
+        })
+        .collect();
+    let mut acked = 0;
+    for task in tasks {
+        acked += task.await.unwrap_or(0);
+    }
+    acked
+}

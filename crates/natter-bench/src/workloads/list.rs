@@ -1,0 +1,101 @@
+//! Workload 4: the conversation list of a user with many conversations: the first page, and
+//! the unread total.
+
+use std::time::{Duration, Instant};
+
+use futures_util::{StreamExt, stream};
+use hdrhistogram::Histogram;
+use serde_json::json;
+
+use crate::client::{Api, User};
+use crate::report::{Report, histogram, quantile_ms};
+use crate::server::Options;
+
+pub async fn run(options: &Options, quick: bool) -> anyhow::Result<Report> {
+    let (conversations, samples) = if quick { (200, 50) } else { (10_000, 1_000) };
+    let server = options.server().await?;
+    let api = Api::new(&server)?;
+    let setup = Instant::now();
+    let (hub, _) = hub(&api, "list", conversations).await?;
+    let setup = setup.elapsed();
+
+    let before = server.stats();
+    let first_page = timed(samples, || api.get(&hub.token, "/v1/conversations")).await?;
+    let page_of_100 = timed(samples, || {
+        api.get(&hub.token, "/v1/conversations?limit=100")
+    })
+    .await?;
+    let unread = timed(samples, || api.get(&hub.token, "/v1/unread")).await?;
+    let after = server.stats();
+
+    let total = api.get(&hub.token, "/v1/unread").await?["totalUnreadCount"].as_u64();
+    anyhow::ensure!(
+        total == Some(conversations as u64),
+        "the hub should have {conversations} unread, the server says {total:?}"
+    );
+    let mut report = Report::new(
+        "list",
+        format!(
+            "1 user with {conversations} conversations (1 unread each); {samples} sequential requests each"
+        ),
+    );
+    report.info(
+        "setup (users + 1 message per conversation)",
+        setup.as_secs_f64(),
+        "s",
+    );
+    report.info("first page (20) p50", quantile_ms(&first_page, 0.5), "ms");
+    report.at_most(
+        "first page (20) p99",
+        quantile_ms(&first_page, 0.99),
+        "ms",
+        5.0,
+    );
+    report.info("page of 100 p50", quantile_ms(&page_of_100, 0.5), "ms");
+    report.info("page of 100 p99", quantile_ms(&page_of_100, 0.99), "ms");
+    report.info("GET /v1/unread p50", quantile_ms(&unread, 0.5), "ms");
+    report.at_most("GET /v1/unread p99", quantile_ms(&unread, 0.99), "ms", 2.0);
+    report.server_cost(before, after, 3 * samples as u64, "request");
+    Ok(report)
+}
+
+/// A user `{prefix}hub` with `count` one-to-one conversations, each holding one unread message
+/// from its own peer; the peers send concurrently.
+pub async fn hub(api: &Api, prefix: &str, count: usize) -> anyhow::Result<(User, Vec<User>)> {
+    let hub = api
+        .create_users(&format!("{prefix}hub"), 1)
+        .await?
+        .remove(0);
+    let peers = api.create_users(&format!("{prefix}peer"), count).await?;
+    let conversation = format!("C2C{}", hub.uid);
+    let sent: Vec<anyhow::Result<u64>> = stream::iter(peers.iter())
+        .map(|peer| api.send(&peer.token, &conversation, json!({ "text": "hello hub" })))
+        .buffer_unordered(128)
+        .collect()
+        .await;
+    sent.into_iter().collect::<anyhow::Result<Vec<_>>>()?;
+    Ok((hub, peers))
+}
+
+/// Runs `request` `samples` times one after another (after a few warm-up calls) and records
+/// each latency in µs.
+pub async fn timed<F, Fut, T>(samples: usize, mut request: F) -> anyhow::Result<Histogram<u64>>
+where
+    F: FnMut() -> Fut,
+    Fut: std::future::Future<Output = anyhow::Result<T>>,
+{
+    for _ in 0..samples.min(20) {
+        request().await?;
+    }
+    let mut latencies = histogram();
+    let limit = Instant::now() + Duration::from_secs(120);
+    for _ in 0..samples {
+        let begun = Instant::now();
+        request().await?;
+        latencies.record(begun.elapsed().as_micros().max(1) as u64)?;
+        if Instant::now() > limit {
+            break;
+        }
+    }
+    Ok(latencies)
+}

@@ -1,0 +1,66 @@
+//! Workload 1: one-to-one sends, each persisted (fsync'd), acknowledged and pushed to the
+//! recipient's open WebSocket, from many concurrent senders (group commit shares fsyncs).
+
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::time::Duration;
+
+use crate::client::{self, Api};
+use crate::report::Report;
+use crate::server::{Options, own_stats};
+
+pub async fn run(options: &Options, quick: bool) -> anyhow::Result<Report> {
+    let (senders, seconds) = if quick { (8, 1) } else { (200, 10) };
+    let server = options.server().await?;
+    let api = Api::new(&server)?;
+    let (from, to) = super::pairs(&api, "send", senders).await?;
+    let delivered = Arc::new(AtomicU64::new(0));
+    let sockets = client::connect_all(api.address()?, &to, 64).await?;
+    let readers = client::count_messages(sockets, &delivered);
+
+    let before = server.stats();
+    let bench_before = own_stats();
+    let sent = super::closed_loop(&api, &from, &to, Duration::from_secs(seconds), 1_000_000).await;
+    let all_delivered = client::wait_until(Duration::from_secs(30), || {
+        delivered.load(Ordering::Relaxed) >= sent.acked
+    })
+    .await;
+    let after = server.stats();
+    let bench_after = own_stats();
+    readers.iter().for_each(|reader| reader.abort());
+    anyhow::ensure!(
+        all_delivered,
+        "only {} of {} acknowledged messages reached their recipients within 30 s",
+        delivered.load(Ordering::Relaxed),
+        sent.acked
+    );
+
+    let mut report = Report::new(
+        "send",
+        format!("{senders} senders → {senders} online recipients, closed loop, {seconds} s"),
+    );
+    let seconds = sent.elapsed.as_secs_f64();
+    report.info("messages acknowledged", sent.acked as f64, "msg");
+    report.at_least(
+        "throughput (acknowledged)",
+        sent.acked as f64 / seconds,
+        "msg/s",
+        10_000.0,
+    );
+    report.info(
+        "pushed to the recipient",
+        delivered.load(Ordering::Relaxed) as f64,
+        "msg",
+    );
+    report.info("send errors", sent.errors as f64, "");
+    report.latencies("ack latency", &sent.ack_latency);
+    report.server_cost(before, after, sent.acked, "message");
+    if let (Some(before), Some(after)) = (bench_before, bench_after) {
+        report.info(
+            "bench (client) CPU per message",
+            (after.cpu_secs - before.cpu_secs) * 1e6 / sent.acked.max(1) as f64,
+            "µs",
+        );
+    }
+    Ok(report)
+}

@@ -1,0 +1,92 @@
+//! Micro-benchmarks of the hot paths that run per message, per delivery or per listed row:
+//! conversation ID parsing, the unread rule, a delete and revive, and event serialisation.
+//!
+//! `cargo bench -p natter-core` (add `-- --quick` for a fast look).
+
+use std::hint::black_box;
+
+use criterion::{Criterion, criterion_group, criterion_main};
+use natter_core::ConversationId;
+use natter_core::rules::ConversationState;
+use natter_core::wire::{Conversation, LastMessage, Message, ServerEvent};
+use serde_json::json;
+
+fn conversation_ids(c: &mut Criterion) {
+    let mut group = c.benchmark_group("ConversationId::parse");
+    for id in ["C2Calice", "GROUPteam-42", "@TIM#SYSTEM"] {
+        group.bench_function(id, |b| b.iter(|| ConversationId::parse(black_box(id))));
+    }
+    group.bench_function("invalid", |b| {
+        b.iter(|| ConversationId::parse(black_box("XYZ-not-an-id")))
+    });
+    group.finish();
+}
+
+fn rules(c: &mut Criterion) {
+    let mut state = ConversationState::default();
+    state.on_message(1, 1_763_700_000_000, false);
+    state.read_seq = 3;
+    c.bench_function("ConversationState::unread", |b| {
+        b.iter(|| black_box(&state).unread(black_box(42)))
+    });
+    c.bench_function("ConversationState delete + revive", |b| {
+        b.iter(|| {
+            let mut state = black_box(state.clone());
+            state.delete(black_box(42), true, false);
+            state.on_message(43, 1_763_700_000_001, false);
+            state.unread(43)
+        })
+    });
+}
+
+fn message() -> Message {
+    Message {
+        message_id: "123456".into(),
+        conversation_id: "C2Cbob".into(),
+        seq: 42,
+        from: "bob".into(),
+        time: 1_763_700_000_000,
+        payload: json!({ "text": "hello, are we still on for lunch?" }),
+        client_msg_id: Some("c-0001".into()),
+    }
+}
+
+fn conversation() -> Conversation {
+    let message = message();
+    Conversation {
+        conversation_id: "C2Cbob".into(),
+        kind: "C2C".into(),
+        unread_count: 2,
+        last_message: Some(LastMessage {
+            message_id: message.message_id,
+            seq: message.seq,
+            from: message.from,
+            time: message.time,
+            payload: message.payload,
+        }),
+        is_pinned: false,
+        is_archived: false,
+        message_remind_type: "AcceptAndNotify".into(),
+        mark_list: vec![],
+        conversation_group_list: vec![],
+        draft_text: String::new(),
+        custom_data: String::new(),
+        version: 42,
+    }
+}
+
+fn serialisation(c: &mut Criterion) {
+    let received = ServerEvent::MessageReceived {
+        message_list: vec![message()],
+    };
+    c.bench_function("serialise ServerEvent::MessageReceived", |b| {
+        b.iter(|| serde_json::to_string(black_box(&received)).expect("serialises"))
+    });
+    let conversation = conversation();
+    c.bench_function("serialise wire::Conversation", |b| {
+        b.iter(|| serde_json::to_string(black_box(&conversation)).expect("serialises"))
+    });
+}
+
+criterion_group!(benches, conversation_ids, rules, serialisation);
+criterion_main!(benches);

@@ -1,0 +1,89 @@
+//! The real `natter` binary as a child process, for tests of what only a process can show:
+//! crashes, signals, start-up refusals and the admin commands.
+
+use std::path::Path;
+use std::process::Stdio;
+use std::time::Duration;
+
+use tokio::io::{AsyncBufReadExt, BufReader};
+use tokio::process::{Child, Command};
+
+use super::Endpoint;
+
+/// `natter serve` as a child process on a free port.
+pub struct Process {
+    pub child: Child,
+    pub endpoint: Endpoint,
+}
+
+impl Process {
+    pub async fn start(data_dir: &Path, manager_token: &str) -> Self {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_natter"))
+            .arg("serve")
+            .args(["--listen", "127.0.0.1:0"])
+            .arg("--data-dir")
+            .arg(data_dir)
+            .args(["--manager-token", manager_token, "--rate-limit", "0"])
+            .env_clear()
+            .env("NATTER_LOG", "warn")
+            .stdin(Stdio::null())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .kill_on_drop(true)
+            .spawn()
+            .expect("the natter binary starts");
+        let stdout = child.stdout.take().unwrap();
+        let mut lines = BufReader::new(stdout).lines();
+        let line = tokio::time::timeout(Duration::from_secs(30), lines.next_line())
+            .await
+            .expect("natter prints its address in time")
+            .expect("stdout is readable")
+            .expect("natter printed a line before exiting");
+        let base = line
+            .strip_prefix("natter listening on ")
+            .unwrap_or_else(|| panic!("unexpected first line {line:?}"))
+            .trim()
+            .to_owned();
+        // Keep reading stdout so the child never blocks on a full pipe.
+        tokio::spawn(async move { while let Ok(Some(_)) = lines.next_line().await {} });
+        Self {
+            child,
+            endpoint: Endpoint::new(base, manager_token.to_owned()),
+        }
+    }
+
+    pub async fn sigkill(mut self) {
+        self.child.start_kill().expect("SIGKILL");
+        self.child.wait().await.expect("the child is reaped");
+    }
+
+    /// SIGTERM and wait for the exit status.
+    pub async fn sigterm(mut self) -> std::process::ExitStatus {
+        let pid = self.child.id().expect("still running");
+        let status = std::process::Command::new("kill")
+            .args(["-TERM", &pid.to_string()])
+            .status()
+            .expect("kill runs");
+        assert!(status.success());
+        tokio::time::timeout(Duration::from_secs(20), self.child.wait())
+            .await
+            .expect("natter exits within 20 s of SIGTERM")
+            .expect("the child is reaped")
+    }
+}
+
+/// Runs `natter <args>` to completion: (success, stdout and stderr together).
+pub fn run_command(args: &[&std::ffi::OsStr]) -> (bool, String) {
+    let output = std::process::Command::new(env!("CARGO_BIN_EXE_natter"))
+        .args(args)
+        .env_clear()
+        .env("NATTER_LOG", "warn")
+        .output()
+        .expect("the natter binary runs");
+    let text = format!(
+        "{}{}",
+        String::from_utf8_lossy(&output.stdout),
+        String::from_utf8_lossy(&output.stderr)
+    );
+    (output.status.success(), text)
+}

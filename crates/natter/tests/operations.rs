@@ -1,0 +1,189 @@
+//! Operating Natter: backups and restores, one server per data dir, refusing a database from a
+//! newer Natter, and acknowledged conversation changes surviving kill -9.
+
+mod common;
+
+use std::ffi::OsStr;
+
+use common::process::{Process, run_command};
+use common::random_token;
+use serde_json::json;
+
+fn args<'a>(parts: &'a [&'a OsStr]) -> &'a [&'a OsStr] {
+    parts
+}
+
+#[tokio::test]
+async fn an_online_backup_restores_into_a_working_server() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    let backup = dir.path().join("backup.sqlite3");
+    let token = random_token("manager");
+    let server = Process::start(&data, &token).await;
+    let alice = server.endpoint.user("alice").await;
+    server
+        .endpoint
+        .user("bob")
+        .await
+        .send_text("C2Calice", "kept")
+        .await;
+
+    let (ok, output) = run_command(args(&[
+        "backup".as_ref(),
+        "--data-dir".as_ref(),
+        data.as_os_str(),
+        backup.as_os_str(),
+    ]));
+    assert!(ok, "{output}");
+    // The restore is refused while the server holds the data dir.
+    let restore = [
+        OsStr::new("restore"),
+        OsStr::new("--data-dir"),
+        data.as_os_str(),
+        backup.as_os_str(),
+    ];
+    let (ok, output) = run_command(&restore);
+    assert!(!ok && output.contains("in use"), "{output}");
+    // A second backup never overwrites a file.
+    let (ok, output) = run_command(args(&[
+        "backup".as_ref(),
+        "--data-dir".as_ref(),
+        data.as_os_str(),
+        backup.as_os_str(),
+    ]));
+    assert!(!ok && output.contains("already exists"), "{output}");
+
+    alice.delete(&["C2Cbob"], Some(true)).await.ok();
+    server.sigterm().await;
+    let (ok, output) = run_command(&restore);
+    assert!(ok, "{output}");
+    let server = Process::start(&data, &token).await;
+    let alice = server.endpoint.with_bearer(&alice.token);
+    let list = alice.get("/v1/conversations").await.ok();
+    assert_eq!(
+        list["conversationList"][0]["conversationID"], "C2Cbob",
+        "the state of the backup"
+    );
+}
+
+#[tokio::test]
+async fn a_damaged_backup_is_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    let bogus = dir.path().join("bogus.sqlite3");
+    std::fs::write(&bogus, b"this is not a database").unwrap();
+    let (ok, output) = run_command(&[
+        OsStr::new("restore"),
+        OsStr::new("--data-dir"),
+        data.as_os_str(),
+        bogus.as_os_str(),
+    ]);
+    assert!(!ok, "{output}");
+    assert!(
+        !data.join("natter.sqlite3").exists(),
+        "nothing was replaced"
+    );
+}
+
+#[tokio::test]
+async fn two_servers_never_share_a_data_dir() {
+    let dir = tempfile::tempdir().unwrap();
+    let token = random_token("manager");
+    let _first = Process::start(dir.path(), &token).await;
+    let (ok, output) = run_command(&[
+        OsStr::new("serve"),
+        OsStr::new("--listen"),
+        OsStr::new("127.0.0.1:0"),
+        OsStr::new("--data-dir"),
+        dir.path().as_os_str(),
+    ]);
+    assert!(!ok, "{output}");
+    assert!(
+        output.contains("in use by another running natter"),
+        "{output}"
+    );
+}
+
+#[tokio::test]
+async fn a_database_from_a_newer_natter_is_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let token = random_token("manager");
+    Process::start(dir.path(), &token).await.sigterm().await;
+    let conn = rusqlite::Connection::open(dir.path().join("natter.sqlite3")).unwrap();
+    conn.pragma_update(None, "user_version", 999).unwrap();
+    drop(conn);
+    let (ok, output) = run_command(&[
+        OsStr::new("serve"),
+        OsStr::new("--listen"),
+        OsStr::new("127.0.0.1:0"),
+        OsStr::new("--data-dir"),
+        dir.path().as_os_str(),
+    ]);
+    assert!(!ok, "{output}");
+    assert!(output.contains("newer than this Natter knows"), "{output}");
+}
+
+#[tokio::test]
+async fn acknowledged_deletes_archives_and_preferences_survive_kill_9() {
+    let dir = tempfile::tempdir().unwrap();
+    let token = random_token("manager");
+    let server = Process::start(dir.path(), &token).await;
+    let alice = server.endpoint.user("alice").await;
+    for peer in ["bob", "carol", "dave", "erin"] {
+        server
+            .endpoint
+            .user(peer)
+            .await
+            .send_text("C2Calice", "hi")
+            .await;
+    }
+    alice.delete(&["C2Cbob"], Some(true)).await.ok();
+    alice
+        .post(
+            "/v1/conversations/archive",
+            json!({"conversationIDList": ["C2Ccarol"]}),
+        )
+        .await
+        .ok();
+    alice
+        .post(
+            "/v1/conversations/pin",
+            json!({"conversationID": "C2Cdave", "isPinned": true}),
+        )
+        .await
+        .ok();
+    alice
+        .post(
+            "/v1/conversations/draft",
+            json!({"conversationID": "C2Cerin", "draftText": "later"}),
+        )
+        .await
+        .ok();
+    alice.read("C2Cerin", None).await.ok();
+    server.sigkill().await;
+
+    let server = Process::start(dir.path(), &token).await;
+    let alice = server.endpoint.with_bearer(&alice.token);
+    let list = alice.get("/v1/conversations").await.ok();
+    let ids: Vec<_> = list["conversationList"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|conversation| conversation["conversationID"].as_str().unwrap().to_owned())
+        .collect();
+    assert_eq!(
+        ids,
+        ["C2Cdave", "C2Cerin"],
+        "pinned first; bob deleted; carol archived"
+    );
+    assert_eq!(list["conversationList"][0]["isPinned"], true);
+    assert_eq!(list["conversationList"][1]["draftText"], "later");
+    assert_eq!(list["conversationList"][1]["unreadCount"], 0);
+    let history = alice.get("/v1/conversations/C2Cbob/messages").await.ok();
+    assert_eq!(history["messageList"], json!([]), "the clear survived too");
+    let archived = alice.get("/v1/conversations?archived=true").await.ok();
+    assert_eq!(
+        archived["conversationList"][0]["conversationID"],
+        "C2Ccarol"
+    );
+}

@@ -1,0 +1,90 @@
+/**
+ * Errors raised by the SDK.
+ *
+ * Every failed call rejects with a {@link NatterError}. For failures the server reports, `code`,
+ * `error` and `message` are exactly the server's (API.md "Errors"), so an app can switch on the same
+ * numbers whether it talks to the HTTP API directly or through the SDK. The few checks the SDK makes
+ * itself before sending anything (empty list, more than 100 IDs, not logged in) reuse the server's
+ * codes for the same condition, so the app sees one vocabulary.
+ */
+
+/** The server's error codes (API.md), plus {@link ErrorCode.NETWORK_ERROR} for "no answer at all". */
+export const ErrorCode = {
+  INVALID_ARGUMENT: 40001,
+  INVALID_CONVERSATION_ID: 40002,
+  TOO_MANY_CONVERSATIONS: 40003,
+  UNAUTHENTICATED: 40101,
+  PERMISSION_DENIED: 40301,
+  NOT_A_MEMBER: 40302,
+  NOT_FOUND: 40401,
+  CONFLICT: 40901,
+  PAYLOAD_TOO_LARGE: 41301,
+  RATE_LIMITED: 42901,
+  INTERNAL: 50001,
+  UNAVAILABLE: 50301,
+  /**
+   * The request never got an HTTP answer (DNS, refused connection, reset, CORS). Negative so it can
+   * never be confused with a server code, and never 0, which means success in the reference SDK.
+   */
+  NETWORK_ERROR: -1,
+} as const;
+
+export type ErrorCodeValue = (typeof ErrorCode)[keyof typeof ErrorCode];
+
+export interface NatterErrorInit {
+  code: number;
+  error: string;
+  message: string;
+  /** HTTP status, when the server answered. */
+  status?: number;
+  /** From `Retry-After` on 429 / 503, in milliseconds. */
+  retryAfterMs?: number;
+  cause?: unknown;
+}
+
+/** The rejection value of every SDK call. `instanceof Error`, so stack traces and `console.warn` work. */
+export class NatterError extends Error {
+  /** The server's numeric code, e.g. 40002; {@link ErrorCode.NETWORK_ERROR} when there was no answer. */
+  readonly code: number;
+  /** The server's snake_case name, e.g. `invalid_conversation_id`. */
+  readonly error: string;
+  /** HTTP status, when the server answered. */
+  readonly status?: number;
+  /** How long the server asked us to wait (429 / 503), in milliseconds. */
+  readonly retryAfterMs?: number;
+
+  constructor(init: NatterErrorInit) {
+    super(init.message, init.cause === undefined ? undefined : { cause: init.cause });
+    this.name = 'NatterError';
+    this.code = init.code;
+    this.error = init.error;
+    if (init.status !== undefined) this.status = init.status;
+    if (init.retryAfterMs !== undefined) this.retryAfterMs = init.retryAfterMs;
+  }
+
+  /** Keeps `JSON.stringify(err)` useful for logging: Error's own fields are not enumerable. */
+  toJSON(): { code: number; error: string; message: string; status?: number } {
+    return { code: this.code, error: this.error, message: this.message, status: this.status };
+  }
+}
+
+/** Errors the SDK raises before any request, named like the server's equivalents. */
+export function invalidArgument(message: string): NatterError {
+  return new NatterError({ code: ErrorCode.INVALID_ARGUMENT, error: 'invalid_argument', message });
+}
+
+export function tooManyConversations(count: number): NatterError {
+  return new NatterError({
+    code: ErrorCode.TOO_MANY_CONVERSATIONS,
+    error: 'too_many_conversations',
+    message: `conversationIDList: ${count} given; at most 100 per call`,
+  });
+}
+
+export function notLoggedIn(): NatterError {
+  return new NatterError({
+    code: ErrorCode.UNAUTHENTICATED,
+    error: 'unauthenticated',
+    message: 'not logged in: call login({ userID, token }) first',
+  });
+}

@@ -1,0 +1,164 @@
+/**
+ * The HTTP half of the client: one JSON request, one JSON answer, errors turned into NatterError.
+ *
+ * Deliberately thin: no retries here. Every write in Natter is idempotent (absolute preferences,
+ * client message IDs), so retrying is safe, but whether to retry is the caller's decision; the
+ * error carries `retryAfterMs` for 429 / 503.
+ */
+import { ErrorCode, NatterError, notLoggedIn } from './errors.js';
+
+export type FetchLike = (input: string, init?: RequestInit) => Promise<Response>;
+
+export type Query = Record<string, string | number | boolean | undefined | null>;
+
+/**
+ * A request body already written as JSON text, for values `JSON.stringify` cannot write exactly
+ * (a mark above 2^53 must reach the server digit for digit).
+ */
+export class RawJson {
+  constructor(readonly text: string) {}
+}
+
+export class HttpClient {
+  private token: string | null = null;
+
+  constructor(
+    private readonly baseUrl: string,
+    private readonly fetchImpl: FetchLike,
+  ) {}
+
+  setToken(token: string | null): void {
+    this.token = token;
+  }
+
+  get hasToken(): boolean {
+    return this.token !== null;
+  }
+
+  get<T>(path: string, query?: Query): Promise<T> {
+    return this.request<T>('GET', path, undefined, query);
+  }
+
+  post<T>(path: string, body: unknown): Promise<T> {
+    return this.request<T>('POST', path, body);
+  }
+
+  /**
+   * Sends one request with the user's bearer token. A call made before login is refused here,
+   * without a request, so a missing login never looks like a server problem.
+   */
+  async request<T>(method: string, path: string, body?: unknown, query?: Query): Promise<T> {
+    if (this.token === null) throw notLoggedIn();
+    const url = this.baseUrl + path + encodeQuery(query);
+    const headers: Record<string, string> = { authorization: `Bearer ${this.token}` };
+    if (body !== undefined) headers['content-type'] = 'application/json';
+
+    let response: Response;
+    try {
+      response = await this.fetchImpl(url, {
+        method,
+        headers,
+        body: body === undefined ? undefined : body instanceof RawJson ? body.text : JSON.stringify(body),
+      });
+    } catch (cause) {
+      throw new NatterError({
+        code: ErrorCode.NETWORK_ERROR,
+        error: 'network_error',
+        message: `${method} ${path}: no answer from the server (${describe(cause)})`,
+        cause,
+      });
+    }
+
+    const text = await response.text();
+    const json = parseJson(text);
+    if (response.ok) {
+      if (json === undefined) {
+        throw new NatterError({
+          code: ErrorCode.INTERNAL,
+          error: 'internal',
+          message: `${method} ${path}: the server answered ${response.status} without JSON`,
+          status: response.status,
+        });
+      }
+      return json as T;
+    }
+    throw errorFromResponse(method, path, response, json, text);
+  }
+}
+
+/** Maps an error answer to NatterError, keeping the server's code when its body has one. */
+function errorFromResponse(
+  method: string,
+  path: string,
+  response: Response,
+  json: unknown,
+  text: string,
+): NatterError {
+  const retryAfterMs = parseRetryAfter(response.headers.get('retry-after'));
+  if (isServerError(json)) {
+    return new NatterError({
+      code: json.code,
+      error: json.error,
+      message: json.message ?? json.msg ?? json.error,
+      status: response.status,
+      retryAfterMs,
+    });
+  }
+  // Not the server's error body: a proxy in between, or a server far older than API.md. Derive a
+  // code of the server's shape from the status (404 → 40401), so callers can still switch on it.
+  return new NatterError({
+    code: response.status * 100 + 1,
+    error: 'http_error',
+    message: `${method} ${path}: HTTP ${response.status}${text ? `: ${text.slice(0, 200)}` : ''}`,
+    status: response.status,
+    retryAfterMs,
+  });
+}
+
+function isServerError(
+  json: unknown,
+): json is { code: number; error: string; message?: string; msg?: string } {
+  if (typeof json !== 'object' || json === null) return false;
+  const o = json as Record<string, unknown>;
+  return typeof o.code === 'number' && typeof o.error === 'string';
+}
+
+function parseJson(text: string): unknown {
+  if (text === '') return undefined;
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+}
+
+function parseRetryAfter(value: string | null): number | undefined {
+  if (value === null) return undefined;
+  const seconds = Number(value);
+  if (Number.isFinite(seconds)) return Math.max(0, seconds * 1000);
+  const date = Date.parse(value);
+  return Number.isNaN(date) ? undefined : Math.max(0, date - Date.now());
+}
+
+function encodeQuery(query?: Query): string {
+  if (!query) return '';
+  const parts: string[] = [];
+  for (const [key, value] of Object.entries(query)) {
+    if (value === undefined || value === null) continue;
+    parts.push(`${encodeURIComponent(key)}=${encodeURIComponent(String(value))}`);
+  }
+  return parts.length ? `?${parts.join('&')}` : '';
+}
+
+/** Conversation IDs go into paths percent-encoded: `@TIM#SYSTEM` → `%40TIM%23SYSTEM`. */
+export function conversationPath(conversationID: string, suffix = ''): string {
+  return `/v1/conversations/${encodeURIComponent(conversationID)}${suffix}`;
+}
+
+function describe(cause: unknown): string {
+  if (cause instanceof Error) {
+    const inner = (cause as Error & { cause?: unknown }).cause;
+    return inner instanceof Error ? `${cause.message}: ${inner.message}` : cause.message;
+  }
+  return String(cause);
+}

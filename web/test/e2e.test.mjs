@@ -1,0 +1,490 @@
+// End-to-end test of the web client: a real `natter serve --dev --web-dir web/dist` and Debian's
+// Chromium driven by playwright-core. Run with `npm test` (it builds dist/ first).
+//
+// NATTER_BIN: the server binary (default /root/.cache/natter-target/debug/natter).
+// CHROMIUM: the browser (default /usr/bin/chromium).
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { mkdtemp, mkdir, rm, copyFile, access } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { chromium } from 'playwright-core';
+
+const here = dirname(fileURLToPath(import.meta.url));
+const webDir = join(here, '..');
+const distDir = join(webDir, 'dist');
+const shotsDir = join(here, 'screenshots');
+const readmeShot = join(webDir, '..', 'docs', 'screenshot.png');
+const BIN = process.env.NATTER_BIN || '/root/.cache/natter-target/debug/natter';
+const CHROMIUM = process.env.CHROMIUM || '/usr/bin/chromium';
+const TIMEOUT = 10_000;
+
+/** Demo tokens as the client creates them: `demo-<uid>-device-<device_flag>`. */
+const tokenOf = (uid, flag = 1) => `demo-${uid}-device-${flag}`;
+
+let server;
+let dataDir;
+let baseURL;
+let browser;
+
+async function startServer() {
+  dataDir = await mkdtemp(join(tmpdir(), 'natter-web-e2e-'));
+  const args = [
+    'serve',
+    '--listen', '127.0.0.1:0',
+    '--data-dir', join(dataDir, 'db'),
+    '--dev',
+    '--rate-limit', '0',
+    '--web-dir', distDir,
+    '--sync-conversation-deletion',
+  ];
+  server = spawn(BIN, args, { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, NO_COLOR: '1' } });
+  let log = '';
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`the server did not start:\n${log}`)), 15_000);
+    const onData = (chunk) => {
+      log += chunk.toString();
+      const match = /natter listening on (http:\/\/\S+)/.exec(log);
+      if (match) {
+        clearTimeout(timer);
+        resolve(match[1]);
+      }
+    };
+    server.stdout.on('data', onData);
+    server.stderr.on('data', (chunk) => (log += chunk.toString()));
+    server.on('exit', (code) => {
+      clearTimeout(timer);
+      reject(new Error(`the server exited (${code}):\n${log}`));
+    });
+  });
+}
+
+/** A client-API call as a user, from the test itself (to check what the UI shows). */
+async function api(path, token, body) {
+  const response = await fetch(baseURL + path, {
+    method: body === undefined ? 'GET' : 'POST',
+    headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  const json = await response.json();
+  assert.ok(response.ok, `${path}: ${response.status} ${JSON.stringify(json)}`);
+  return json;
+}
+
+/** A server-API call without a token (dev mode, loopback). */
+async function devPost(path, body) {
+  const response = await fetch(baseURL + path, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(body),
+  });
+  assert.ok(response.ok, `${path}: ${response.status} ${await response.text()}`);
+}
+
+async function newPage(viewport = { width: 1200, height: 800 }) {
+  const context = await browser.newContext({ viewport, deviceScaleFactor: 1, locale: 'en-US', timezoneId: 'UTC' });
+  const page = await context.newPage();
+  page.setDefaultTimeout(TIMEOUT);
+  watch(page);
+  return page;
+}
+
+const pageErrors = [];
+function watch(page) {
+  page.on('pageerror', (err) => pageErrors.push(err.message));
+}
+
+/** Opens the client and clicks a demo user's button, on the given device type. */
+async function signInDemo(page, uid, device = 'web') {
+  await page.goto(baseURL + '/');
+  await page.check(`input[name=device][data-device=${device}]`);
+  await page.click(`[data-demo-user=${uid}]`);
+  await page.waitForSelector('#conv-list');
+  await page.waitForSelector('#conv-list li');
+}
+
+const item = (id) => `#conv-list li[data-id="${id}"]`;
+
+async function shot(page, name, { toasts = true } = {}) {
+  if (!toasts) await page.evaluate(() => document.getElementById('toasts')?.replaceChildren());
+  await page.waitForTimeout(150); // let focus rings settle
+  await page.screenshot({ path: join(shotsDir, `${name}.png`) });
+}
+
+async function openMenu(page, id) {
+  await page.click(`${item(id)} .conv-more`);
+  await page.waitForSelector('#conv-menu');
+}
+
+async function menuAction(page, id, action) {
+  await openMenu(page, id);
+  await page.click(`#conv-menu [data-action="${action}"]`);
+  await page.waitForSelector('#conv-menu', { state: 'detached' });
+}
+
+/** The title carries the server's unread total: `(n) Natter · uid`, or no number at 0. */
+async function expectTitleTotal(page, uid, flag = 1) {
+  const { totalUnreadCount } = await api('/v1/unread', tokenOf(uid, flag));
+  const prefix = totalUnreadCount > 0 ? `(${totalUnreadCount}) Natter` : 'Natter';
+  await page.waitForFunction((p) => document.title.startsWith(p), prefix);
+  return totalUnreadCount;
+}
+
+async function ids(page) {
+  return page.$$eval('#conv-list li', (lis) => lis.map((li) => li.dataset.id));
+}
+
+before(async () => {
+  await access(join(distDir, 'app.js')); // npm test builds it first
+  await mkdir(shotsDir, { recursive: true });
+  baseURL = await startServer();
+  browser = await chromium.launch({
+    executablePath: CHROMIUM,
+    args: [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
+  });
+});
+
+after(async () => {
+  await browser?.close();
+  if (server && server.exitCode === null) {
+    server.kill('SIGTERM');
+    await new Promise((resolve) => server.once('exit', resolve));
+  }
+  if (dataDir) await rm(dataDir, { recursive: true, force: true });
+});
+
+test('the web client against a real server', async (t) => {
+  let alice; // alice on her web device
+  let alice2; // alice again, in a second tab on her desktop device
+  let bob;
+  // The steps build on each other: after a failure, the rest are skipped rather than piling up.
+  let failed = false;
+  const step = (name, fn) =>
+    t.test(name, { skip: failed && 'an earlier step failed' }, async (st) => {
+      try {
+        await fn(st);
+      } catch (err) {
+        failed = true;
+        for (const [who, page] of [['alice', alice], ['alice2', alice2], ['bob', bob]]) {
+          if (page && !page.isClosed()) {
+            await page.screenshot({ path: join(shotsDir, `failure-${who}.png`) }).catch(() => {});
+            console.error(`${who}: title=${await page.title().catch(() => '?')}`);
+          }
+        }
+        throw err;
+      }
+    });
+
+  await step('serves the client and reports dev mode', async () => {
+    const index = await fetch(baseURL + '/');
+    assert.equal(index.status, 200);
+    assert.match(await index.text(), /<script type="module" src="app.js">/);
+    const dev = await fetch(baseURL + '/v1/dev');
+    assert.deepEqual(await dev.json(), { dev: true });
+  });
+
+  await step('signs in two users with the dev buttons', async () => {
+    alice = await newPage();
+    await alice.goto(baseURL + '/');
+    await alice.waitForSelector('[data-demo-user=alice]');
+    await shot(alice, '01-sign-in');
+    await signInDemo(alice, 'alice');
+    await alice.waitForSelector(item('GROUPdemo'));
+    await alice.waitForSelector(item('C2Ccarol'));
+    assert.equal(await alice.textContent('.me-name'), 'alice');
+    // carol's seed message is unread: a badge, and the total in the title
+    assert.equal(await alice.textContent(`${item('C2Ccarol')} .badge`), '1');
+    assert.equal(await alice.textContent(`${item('GROUPdemo')} .badge`), '2');
+    assert.equal(await expectTitleTotal(alice, 'alice'), 3);
+
+    bob = await newPage();
+    await signInDemo(bob, 'bob');
+    await bob.waitForSelector(item('C2Ccarol'));
+    assert.equal(await bob.textContent('.me-name'), 'bob');
+  });
+
+  await step('sends messages between them, live, and reading clears the badge', async () => {
+    // alice starts a conversation with bob from the ✎ button
+    await alice.click('#new-chat');
+    await alice.fill('#new-peer', 'bob');
+    await alice.click('#new-open');
+    await alice.waitForSelector('#composer-input');
+    await alice.fill('#composer-input', 'Hi Bob! Lunch at noon?');
+    await alice.press('#composer-input', 'Enter');
+    await alice.waitForSelector('#msg-list .msg-mine[data-seq] >> text=Hi Bob! Lunch at noon?');
+    await alice.waitForSelector(item('C2Cbob'));
+
+    // bob sees it arrive over the WebSocket: entry, preview, badge, title
+    await bob.waitForSelector(`${item('C2Calice')} .badge`);
+    assert.equal(await bob.textContent(`${item('C2Calice')} .badge`), '1');
+    assert.equal(await bob.textContent(`${item('C2Calice')} .conv-preview`), 'Hi Bob! Lunch at noon?');
+    const before = await expectTitleTotal(bob, 'bob');
+    await shot(bob, '02-unread-badge');
+
+    // bob opens it: the history shows, the badge and the title count clear
+    await bob.click(`${item('C2Calice')} .conv-main`);
+    await bob.waitForSelector('#msg-list >> text=Hi Bob! Lunch at noon?');
+    await bob.waitForSelector(`${item('C2Calice')} .badge`, { state: 'detached' });
+    await bob.waitForFunction((p) => document.title.startsWith(p), `(${before - 1}) Natter`);
+    const unread = await api('/v1/conversations/C2Calice', tokenOf('bob'));
+    assert.equal(unread.unreadCount, 0);
+
+    // bob answers twice; alice has the conversation open, so it appears there and stays read
+    await bob.fill('#composer-input', 'Sounds good, see you there.');
+    await bob.click('#send');
+    await bob.fill('#composer-input', 'The usual place?');
+    await bob.press('#composer-input', 'Enter');
+    await alice.waitForSelector('#msg-list >> text=The usual place?');
+    assert.equal(await alice.locator('#msg-list .msg[data-seq]').count(), 3);
+    await alice.waitForFunction(
+      (sel) => document.querySelector(sel)?.textContent === 'The usual place?',
+      `${item('C2Cbob')} .conv-preview`,
+    );
+    await alice.waitForSelector(`${item('C2Cbob')} .badge`, { state: 'detached' });
+  });
+
+  await step('context menu: pin, star, mute, folders, archive and restore', async () => {
+    // pin with a right click
+    await alice.click(`${item('GROUPdemo')} .conv-main`, { button: 'right' });
+    await alice.waitForSelector('#conv-menu');
+    await shot(alice, '03-context-menu');
+    await alice.click('#conv-menu [data-action="pin"]');
+    await alice.waitForSelector(`${item('GROUPdemo')} .flag-pin`);
+    assert.equal((await ids(alice))[0], 'GROUPdemo', 'pinned on top');
+
+    // star from the keyboard: focus the entry, Shift+F10 opens the menu, arrows move, Enter runs
+    await alice.focus(`${item('C2Cbob')} .conv-main`);
+    await alice.keyboard.press('Shift+F10');
+    await alice.waitForSelector('#conv-menu');
+    for (let i = 0; i < 10; i++) {
+      if ((await alice.evaluate(() => document.activeElement?.dataset.action)) === 'star') break;
+      await alice.keyboard.press('ArrowDown');
+    }
+    await alice.keyboard.press('Enter');
+    await alice.waitForSelector(`${item('C2Cbob')} .flag-star`);
+
+    // mute carol: her unread message leaves the total
+    await menuAction(alice, 'C2Ccarol', 'mute');
+    await alice.waitForSelector(`${item('C2Ccarol')} .flag-muted`);
+    await alice.waitForSelector(`${item('C2Ccarol')} .badge-muted`);
+    assert.equal(await expectTitleTotal(alice, 'alice'), 2, 'only the demo group counts now');
+    const conv = await api('/v1/conversations/C2Ccarol', tokenOf('alice'));
+    assert.equal(conv.messageRemindType, 'AcceptNotNotify');
+
+    // a folder for the demo group, then filter by it
+    await menuAction(alice, 'GROUPdemo', 'folder-add');
+    await alice.fill('#folder-name', 'Work');
+    await alice.click('#folder-add');
+    await alice.waitForSelector('#filters [data-folder="Work"]');
+    await alice.waitForSelector(`${item('GROUPdemo')} .folder-tag >> text=Work`);
+    await alice.click('#filters [data-folder="Work"]');
+    await alice.waitForFunction(() => document.querySelectorAll('#conv-list li').length === 1);
+    assert.deepEqual(await ids(alice), ['GROUPdemo']);
+    await alice.click('#filters [data-folder=""]');
+    await alice.waitForFunction(() => document.querySelectorAll('#conv-list li').length === 3);
+
+    // the main view, for the README
+    await alice.click(`${item('C2Cbob')} .conv-main`);
+    await alice.waitForSelector('#msg-list >> text=The usual place?');
+    await alice.focus('#composer-input');
+    await shot(alice, '04-main', { toasts: false });
+    await mkdir(dirname(readmeShot), { recursive: true });
+    await copyFile(join(shotsDir, '04-main.png'), readmeShot);
+
+    // archive carol: out of the chats, into Archived; restore brings her back
+    await menuAction(alice, 'C2Ccarol', 'archive');
+    await alice.waitForSelector(item('C2Ccarol'), { state: 'detached' });
+    await alice.click('#tab-archived');
+    await alice.waitForSelector(item('C2Ccarol'));
+    await shot(alice, '05-archived');
+    await menuAction(alice, 'C2Ccarol', 'restore');
+    await alice.waitForSelector(item('C2Ccarol'), { state: 'detached' });
+    await alice.click('#tab-chats');
+    await alice.waitForSelector(item('C2Ccarol'));
+  });
+
+  await step('history scrolls back page by page', async () => {
+    await devPost('/user/token', { uid: 'dave', token: 'dave-token-1', device_flag: 0 });
+    for (let n = 1; n <= 75; n++) {
+      await devPost('/message/send', {
+        from_uid: 'dave',
+        channel_id: 'alice',
+        channel_type: 1,
+        payload: Buffer.from(JSON.stringify({ text: `Message ${n} from dave` })).toString('base64'),
+      });
+    }
+    await alice.waitForSelector(`${item('C2Cdave')} .badge >> text=75`);
+    await alice.click(`${item('C2Cdave')} .conv-main`);
+    await alice.waitForSelector('#msg-list >> text=Message 75 from dave');
+    const first = await alice.locator('#msg-list .msg[data-seq]').count();
+    assert.ok(first < 75, `only the newest pages at first (${first})`);
+    // scroll to the top until the beginning of the conversation shows
+    for (let i = 0; i < 20; i++) {
+      await alice.$eval('#messages', (el) => (el.scrollTop = 0));
+      await alice.waitForTimeout(150);
+      if ((await alice.textContent('#history-status')) === 'Beginning of the conversation') break;
+    }
+    assert.equal(await alice.textContent('#history-status'), 'Beginning of the conversation');
+    assert.equal(await alice.locator('#msg-list .msg[data-seq]').count(), 75);
+    assert.equal(await alice.textContent('#msg-list .msg[data-seq="1"] .msg-text'), 'Message 1 from dave');
+    await alice.waitForSelector(`${item('C2Cdave')} .badge`, { state: 'detached' });
+  });
+
+  await step('a second tab of alice (desktop device) shows the same list', async () => {
+    alice2 = await alice.context().newPage();
+    alice2.setDefaultTimeout(TIMEOUT);
+    watch(alice2);
+    await signInDemo(alice2, 'alice', 'desktop');
+    await alice2.waitForSelector(item('C2Cbob'));
+    assert.deepEqual((await ids(alice2)).sort(), (await ids(alice)).sort());
+  });
+
+  await step('deletes a conversation keeping the history', async () => {
+    await alice.bringToFront();
+    await alice.click(`${item('C2Cbob')} .conv-main`);
+    await alice.waitForSelector('#msg-list >> text=The usual place?');
+    await alice.click(`${item('C2Cbob')} .conv-main`, { button: 'right' });
+    await alice.click('#conv-menu [data-action="delete"]');
+    await alice.waitForSelector('#delete-dialog[open]');
+    assert.equal(await alice.isChecked('#delete-clear'), true, 'clearing is the default');
+    assert.equal(await alice.isVisible('#delete-warning'), true);
+    await alice.uncheck('#delete-clear');
+    assert.equal(await alice.isVisible('#delete-warning'), false);
+    assert.equal(await alice.isVisible('#delete-keep-note'), true);
+    await shot(alice, '06-delete-keep-history');
+    await alice.click('#delete-confirm');
+    // gone at once here…
+    await alice.waitForSelector(item('C2Cbob'), { state: 'detached', timeout: 1000 });
+    assert.equal(await alice.isVisible('#composer'), false, 'the open conversation closed');
+    // …and in the other tab (deletion sync is on)
+    await alice2.waitForSelector(item('C2Cbob'), { state: 'detached' });
+    await alice2.waitForSelector('.toast >> text=Deleted on another device: bob');
+    await alice2.bringToFront();
+    await shot(alice2, '07-other-tab-synced');
+    const history = await api('/v1/conversations/C2Cbob/messages', tokenOf('alice'));
+    assert.equal(history.messageList.length, 3, 'the history is kept');
+
+    // a new message from bob brings it back, with the old messages
+    await bob.fill('#composer-input', 'Still on for lunch?');
+    await bob.press('#composer-input', 'Enter');
+    await alice.waitForSelector(`${item('C2Cbob')} .badge >> text=1`);
+    await alice2.waitForSelector(item('C2Cbob'));
+    await alice.bringToFront();
+    await alice.click(`${item('C2Cbob')} .conv-main`);
+    await alice.waitForSelector('#msg-list >> text=Still on for lunch?');
+    await alice.waitForSelector('#msg-list >> text=Hi Bob! Lunch at noon?');
+    assert.equal(await alice.locator('#msg-list .msg[data-seq]').count(), 4);
+  });
+
+  await step('deletes a conversation clearing the history, from the keyboard', async () => {
+    // arrow keys move through the list, Enter opens
+    const focusedID = () => alice.evaluate(() => document.activeElement?.closest('li')?.dataset.id);
+    const order = await ids(alice);
+    await alice.focus(`${item(order[0])} .conv-main`);
+    await alice.keyboard.press('ArrowDown');
+    assert.equal(await focusedID(), order[1]);
+    await alice.keyboard.press('End');
+    assert.equal(await focusedID(), order.at(-1));
+    await alice.keyboard.press('Home');
+    assert.equal(await focusedID(), order[0]);
+    await alice.keyboard.press('ArrowDown');
+    await alice.keyboard.press('ArrowDown');
+    assert.equal(await focusedID(), order[2]);
+    await alice.keyboard.press('Enter');
+    await alice.waitForFunction((name) => document.querySelector('#pane-title')?.textContent === name, order[2].slice(3));
+    // Delete on the focused entry asks first
+    await alice.focus(`${item('C2Cbob')} .conv-main`);
+    await alice.keyboard.press('Delete');
+    await alice.waitForSelector('#delete-dialog[open]');
+    assert.equal(await alice.isChecked('#delete-clear'), true);
+    assert.match(await alice.textContent('#delete-warning'), /cannot be recovered/);
+    // the safe choice has the focus
+    assert.equal(await alice.evaluate(() => document.activeElement?.id), 'delete-cancel');
+    await shot(alice, '08-delete-clear-history');
+    await alice.click('#delete-confirm');
+    await alice.waitForSelector(item('C2Cbob'), { state: 'detached', timeout: 1000 });
+    await alice2.waitForSelector(item('C2Cbob'), { state: 'detached' });
+    // the focus moved to the next entry, so the keyboard user can go on
+    assert.equal(await alice.evaluate(() => document.activeElement?.classList.contains('conv-main')), true);
+
+    const history = await api('/v1/conversations/C2Cbob/messages', tokenOf('alice'));
+    assert.equal(history.messageList.length, 0, 'the history is cleared');
+    // in the client too: reopening the chat with bob shows no messages
+    await alice.click('#new-chat');
+    await alice.fill('#new-peer', 'bob');
+    await alice.click('#new-open');
+    await alice.waitForSelector('#history-status >> text=No messages yet. Say hello!');
+    assert.equal(await alice.locator('#msg-list .msg').count(), 0);
+    // bob keeps his copy
+    const bobs = await api('/v1/conversations/C2Calice/messages', tokenOf('bob'));
+    assert.equal(bobs.messageList.length, 4);
+    await alice.click('#back').catch(() => {}); // only visible at phone width
+  });
+
+  await step('deletes several selected conversations at once', async () => {
+    await alice.click('#select-mode');
+    await alice.click(`${item('C2Cdave')} .conv-main`);
+    await alice.click(`${item('C2Ccarol')} .conv-main`);
+    assert.equal(await alice.textContent('#delete-selected'), 'Delete (2)');
+    await shot(alice, '09-select-several');
+    await alice.click('#delete-selected');
+    await alice.waitForSelector('#delete-dialog[open]');
+    assert.equal(await alice.textContent('#delete-title'), 'Delete 2 conversations?');
+    await alice.click('#delete-confirm');
+    await alice.waitForFunction(() => document.querySelectorAll('#conv-list li').length === 1, null, { timeout: 1000 });
+    assert.deepEqual(await ids(alice), ['GROUPdemo']);
+    await alice2.waitForFunction(() => document.querySelectorAll('#conv-list li').length === 1);
+    const list = await api('/v1/conversations', tokenOf('alice'));
+    assert.deepEqual(list.conversationList.map((c) => c.conversationID), ['GROUPdemo']);
+  });
+
+  await step('signs in with a pasted token, and refuses a wrong one', async () => {
+    const page = await newPage();
+    await page.goto(baseURL + '/');
+    await page.fill('#signin-uid', 'dave');
+    await page.fill('#signin-token', 'not-daves-token');
+    await page.press('#signin-token', 'Enter');
+    await page.waitForSelector('#signin-error >> text=This token is not valid on this server.');
+    await page.fill('#signin-uid', 'dave');
+    await page.fill('#signin-token', 'dave-token-1');
+    await page.click('.signin-form button[type=submit]');
+    await page.waitForSelector(item('C2Calice'));
+    assert.equal(await page.textContent('.me-name'), 'dave');
+    // a reload keeps the tab signed in
+    await page.reload();
+    await page.waitForSelector(item('C2Calice'));
+    await page.click('#sign-out');
+    await page.waitForSelector('#signin-uid');
+    await page.context().close();
+  });
+
+  await step('works at phone width: list and conversation as separate views', async () => {
+    const phone = await newPage({ width: 390, height: 780 });
+    await signInDemo(phone, 'bob', 'phone');
+    await phone.waitForSelector(item('C2Calice'));
+    assert.equal(await phone.isVisible('#pane'), false);
+    await shot(phone, '10-phone-list');
+    await phone.click(`${item('C2Calice')} .conv-main`);
+    await phone.waitForSelector('#msg-list >> text=Still on for lunch?');
+    assert.equal(await phone.isVisible('.sidebar'), false);
+    assert.equal(await phone.isVisible('#back'), true);
+    await shot(phone, '11-phone-conversation');
+    await phone.click('#back');
+    await phone.waitForSelector('.sidebar', { state: 'visible' });
+    assert.equal(await phone.isVisible('#pane'), false);
+    await phone.context().close();
+  });
+
+  assert.deepEqual(pageErrors, [], 'no uncaught errors in the pages');
+});
