@@ -6,7 +6,7 @@ use natter_core::wire::{ChannelRef, ChannelRequest};
 use natter_core::{ChannelKind, ConversationId, Error, GroupId, Result, Uid};
 use serde_json::json;
 
-use crate::Natter;
+use crate::{Natter, now_ms};
 
 /// What `POST /channel/subscriber_*` does to the listed members.
 #[derive(Debug, Clone, Copy)]
@@ -33,6 +33,7 @@ impl Natter {
                 members,
                 request.reset == 1,
                 request.new_members_see_history,
+                now_ms(),
             )
             .await?;
         self.tell_removed(&group, &change.left).await;

@@ -34,6 +34,7 @@ pub trait Store: Send + Sync + 'static {
         members: Vec<Uid>,
         reset: bool,
         new_members_see_history: Option<bool>,
+        now_ms: i64,
     ) -> Result<MembershipChange>;
     /// Adds members to an existing group.
     async fn add_members(&self, group: GroupId, members: Vec<Uid>) -> Result<()>;

@@ -109,8 +109,8 @@ impl Store for SqliteStore {
         members: Vec<Uid>,
         reset: bool,
         new_members_see_history: Option<bool>,
+        now_ms: i64,
     ) -> Result<MembershipChange> {
-        let now_ms = now_ms();
         self.writer
             .write(move |conn| {
                 groups::upsert(
@@ -315,11 +315,4 @@ impl Store for SqliteStore {
         self.writer.close();
         self.lock.lock().expect("lock mutex").take();
     }
-}
-
-fn now_ms() -> i64 {
-    std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map(|elapsed| elapsed.as_millis() as i64)
-        .unwrap_or_default()
 }
