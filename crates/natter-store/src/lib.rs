@@ -1,10 +1,13 @@
-//! Storage for Natter: the [`Store`] trait the service layer talks to, and its embedded SQLite
-//! implementation.
+//! Storage for Natter: the [`Store`] trait the service layer talks to, written once in SQL
+//! ([`sql`]) and run on embedded SQLite ([`sqlite`], the default) or PostgreSQL ([`postgres`],
+//! for several nodes sharing one database).
 //!
 //! A store applies the conversation rules of `natter_core::rules` inside its transactions: it
 //! loads a conversation's state, lets the rule change it, and saves it with a fresh version.
 
 mod model;
+pub mod postgres;
+pub mod sql;
 pub mod sqlite;
 
 use async_trait::async_trait;

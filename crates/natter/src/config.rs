@@ -24,10 +24,14 @@ pub struct ServeArgs {
     /// Where the embedded SQLite database lives [default: ./natter-data].
     #[arg(long, env = "NATTER_DATA_DIR")]
     pub data_dir: Option<PathBuf>,
-    /// `postgres://…` to use PostgreSQL instead of the embedded SQLite.
-    #[arg(long, env = "NATTER_DATABASE_URL")]
+    /// `postgres://user:password@host:port/database` to use PostgreSQL instead of the
+    /// embedded SQLite (for several nodes sharing one database).
+    #[arg(long, env = "NATTER_DATABASE_URL", hide_env_values = true)]
     pub database_url: Option<String>,
-    /// `nats://…` to join other Natter nodes.
+    /// Connections this node keeps to PostgreSQL at most [default: 16].
+    #[arg(long, env = "NATTER_DATABASE_CONNECTIONS")]
+    pub database_connections: Option<usize>,
+    /// `nats://host:port` to join other Natter nodes: events reach devices on every node.
     #[arg(long, env = "NATTER_NATS_URL")]
     pub nats_url: Option<String>,
     /// The app backend's key to the server API.
@@ -92,6 +96,9 @@ pub enum LogFormat {
 pub struct Config {
     pub listen: SocketAddr,
     pub data_dir: PathBuf,
+    pub database: Database,
+    /// `None`: a single node, events stay in this process.
+    pub nats_url: Option<String>,
     pub manager_token: Option<String>,
     /// `None`: keep the stored setting; `Some`: given explicitly, overrides it.
     pub sync_conversation_deletion: Option<bool>,
@@ -110,6 +117,17 @@ pub struct Config {
     pub dev: bool,
 }
 
+/// Where the data lives.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Database {
+    /// The embedded SQLite database in the data dir.
+    Sqlite,
+    Postgres {
+        url: String,
+        connections: usize,
+    },
+}
+
 impl Config {
     /// Resolves flags and variables over the optional file over the defaults.
     pub fn resolve(args: ServeArgs) -> anyhow::Result<Self> {
@@ -117,17 +135,28 @@ impl Config {
             Some(path) => read_file(path)?,
             None => ServeArgs::default(),
         };
-        if let Some(url) = args.database_url.or(file.database_url) {
-            bail!(
-                "--database-url {url:?}: this build stores data in embedded SQLite only; \
-                 leave it unset (PostgreSQL support is planned)"
-            );
-        }
-        if let Some(url) = args.nats_url.or(file.nats_url) {
-            bail!(
-                "--nats-url {url:?}: this build runs as a single node with in-process events; \
-                 leave it unset (multi-node support is planned)"
-            );
+        let database = match args.database_url.or(file.database_url) {
+            Some(url) if url.starts_with("postgres://") || url.starts_with("postgresql://") => {
+                Database::Postgres {
+                    url,
+                    connections: args
+                        .database_connections
+                        .or(file.database_connections)
+                        .unwrap_or(16)
+                        .max(1),
+                }
+            }
+            Some(_) => bail!(
+                "--database-url: expected postgres://user:password@host:port/database \
+                 (leave it unset for the embedded SQLite)"
+            ),
+            None => Database::Sqlite,
+        };
+        let nats_url = args.nats_url.or(file.nats_url);
+        if let Some(url) = &nats_url
+            && !url.starts_with("nats://")
+        {
+            bail!("--nats-url {url:?}: expected nats://host:port");
         }
         let listen = args
             .listen
@@ -153,6 +182,8 @@ impl Config {
                 .data_dir
                 .or(file.data_dir)
                 .unwrap_or_else(|| "natter-data".into()),
+            database,
+            nats_url,
             manager_token: manager_token.filter(|token| !token.is_empty()),
             sync_conversation_deletion: args
                 .sync_conversation_deletion
@@ -215,6 +246,7 @@ pub fn warn_unknown_variables() {
         "NATTER_LISTEN",
         "NATTER_DATA_DIR",
         "NATTER_DATABASE_URL",
+        "NATTER_DATABASE_CONNECTIONS",
         "NATTER_NATS_URL",
         "NATTER_MANAGER_TOKEN",
         "NATTER_MANAGER_TOKEN_FILE",

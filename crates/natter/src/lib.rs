@@ -9,12 +9,27 @@ use std::time::Duration;
 use anyhow::Context;
 use natter_api::{AppState, HttpConfig, RateLimiter};
 use natter_service::Natter;
+use natter_store::Store;
+use natter_store::postgres::PostgresStore;
 use natter_store::sqlite::SqliteStore;
 use tokio::net::TcpListener;
 use tokio::sync::Semaphore;
 use tokio_util::sync::CancellationToken;
 
-pub use config::{Config, ServeArgs};
+pub use config::{Config, Database, ServeArgs};
+
+async fn open_store(config: &Config) -> anyhow::Result<Arc<dyn Store>> {
+    Ok(match &config.database {
+        Database::Sqlite => Arc::new(SqliteStore::open(&config.data_dir).with_context(|| {
+            format!("cannot open the database in {}", config.data_dir.display())
+        })?),
+        Database::Postgres { url, connections } => Arc::new(
+            PostgresStore::open(url, *connections)
+                .await
+                .context("cannot open the PostgreSQL database")?,
+        ),
+    })
+}
 
 /// Opens the database, starts the service and serves on `listener` until `shutdown`; then
 /// drains requests and flushes every accepted write. Tests call this with a listener on port 0.
@@ -23,10 +38,9 @@ pub async fn run(
     listener: TcpListener,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> anyhow::Result<()> {
-    let store = SqliteStore::open(&config.data_dir)
-        .with_context(|| format!("cannot open the database in {}", config.data_dir.display()))?;
+    let store = open_store(&config).await?;
     let natter = Natter::start(
-        Arc::new(store),
+        store,
         config.manager_token.clone(),
         config.sync_conversation_deletion,
     )

@@ -10,7 +10,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
 use common::process::Process;
-use common::{Endpoint, User, random_token};
+use common::{Endpoint, Storage, User, random_token};
 use serde_json::json;
 use tokio::sync::Mutex;
 
@@ -226,13 +226,13 @@ async fn verify(endpoint: &Endpoint, users: &HashMap<&'static str, User>, outcom
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn kill_9_mid_burst_loses_no_acknowledged_message_and_leaves_no_gap() {
-    let data_dir = tempfile::tempdir().unwrap();
+    let storage = Storage::new();
     let manager_token = random_token("manager");
-    let first = Process::start(data_dir.path(), &manager_token).await;
+    let first = Process::start_on(&storage, &manager_token).await;
     let users = set_up(&first.endpoint).await;
     let outcome = burst_until_stopped(&users, 300, || first.sigkill()).await;
 
-    let second = Process::start(data_dir.path(), &manager_token).await;
+    let second = Process::start_on(&storage, &manager_token).await;
     verify(&second.endpoint, &users, &outcome).await;
     let status = second.sigterm().await;
     assert!(status.success(), "{status:?}");
@@ -240,9 +240,9 @@ async fn kill_9_mid_burst_loses_no_acknowledged_message_and_leaves_no_gap() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn sigterm_mid_burst_drains_and_exits_zero() {
-    let data_dir = tempfile::tempdir().unwrap();
+    let storage = Storage::new();
     let manager_token = random_token("manager");
-    let first = Process::start(data_dir.path(), &manager_token).await;
+    let first = Process::start_on(&storage, &manager_token).await;
     let users = set_up(&first.endpoint).await;
     let (status_to, status) = tokio::sync::oneshot::channel();
     let outcome = burst_until_stopped(&users, 100, || async move {
@@ -253,7 +253,7 @@ async fn sigterm_mid_burst_drains_and_exits_zero() {
     assert!(status.success(), "exit status {status:?}");
     assert_eq!(status.code(), Some(0));
 
-    let second = Process::start(data_dir.path(), &manager_token).await;
+    let second = Process::start_on(&storage, &manager_token).await;
     verify(&second.endpoint, &users, &outcome).await;
     assert!(second.sigterm().await.success());
 }

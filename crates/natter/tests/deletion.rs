@@ -670,16 +670,9 @@ async fn clearing_a_long_history_touches_no_message_rows() {
         "the peer keeps them all"
     );
 
-    let database = rusqlite::Connection::open_with_flags(
-        server.database_file(),
-        rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY,
-    )
-    .expect("the database opens read-only");
-    let (rows, max_seq): (i64, i64) = database
-        .query_row("SELECT COUNT(*), MAX(seq) FROM messages", [], |row| {
-            Ok((row.get(0)?, row.get(1)?))
-        })
-        .unwrap();
+    let storage = server.storage();
+    let rows = storage.query_number("SELECT COUNT(*) FROM messages");
+    let max_seq = storage.query_number("SELECT MAX(seq) FROM messages");
     assert_eq!(
         (rows, max_seq),
         (300, 300),

@@ -678,15 +678,11 @@ async fn read_all_marks_a_scope_read_and_unread_only_filters() {
         .expect_error_naming(400, 40001, "invalid_argument", "scope");
 }
 
-/// Messages left in the database for a channel, read straight from the store's file.
+/// Messages left in the database, read straight from it.
 fn stored_messages(server: &Server) -> i64 {
-    let conn = rusqlite::Connection::open_with_flags(
-        server.database_file(),
-        rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY,
-    )
-    .unwrap();
-    conn.query_row("SELECT COUNT(*) FROM messages", [], |row| row.get(0))
-        .unwrap()
+    server
+        .storage()
+        .query_number("SELECT COUNT(*) FROM messages")
 }
 
 async fn wait_for_messages(server: &Server, expected: i64) {

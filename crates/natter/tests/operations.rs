@@ -6,7 +6,7 @@ mod common;
 use std::ffi::OsStr;
 
 use common::process::{Process, run_command};
-use common::random_token;
+use common::{Storage, random_token};
 use serde_json::json;
 
 fn args<'a>(parts: &'a [&'a OsStr]) -> &'a [&'a OsStr] {
@@ -125,9 +125,9 @@ async fn a_database_from_a_newer_natter_is_refused() {
 
 #[tokio::test]
 async fn acknowledged_deletes_archives_and_preferences_survive_kill_9() {
-    let dir = tempfile::tempdir().unwrap();
+    let storage = Storage::new();
     let token = random_token("manager");
-    let server = Process::start(dir.path(), &token).await;
+    let server = Process::start_on(&storage, &token).await;
     let alice = server.endpoint.user("alice").await;
     for peer in ["bob", "carol", "dave", "erin"] {
         server
@@ -162,7 +162,7 @@ async fn acknowledged_deletes_archives_and_preferences_survive_kill_9() {
     alice.read("C2Cerin", None).await.ok();
     server.sigkill().await;
 
-    let server = Process::start(dir.path(), &token).await;
+    let server = Process::start_on(&storage, &token).await;
     let alice = server.endpoint.with_bearer(&alice.token);
     let list = alice.get("/v1/conversations").await.ok();
     let ids: Vec<_> = list["conversationList"]

@@ -7,6 +7,9 @@ use std::sync::{Arc, Mutex};
 use std::thread::JoinHandle;
 
 use natter_core::{Error, Result};
+
+use super::db::db_error;
+use crate::sql::Db;
 use rusqlite::{Connection, OpenFlags};
 use tokio::sync::{Semaphore, mpsc, oneshot};
 
@@ -15,22 +18,6 @@ use tokio::sync::{Semaphore, mpsc, oneshot};
 const MAX_BATCH: usize = 256;
 /// Writes that may wait for the writer before senders are made to wait (backpressure).
 const WRITE_QUEUE: usize = 4096;
-
-/// Turns a SQLite failure into the domain error: a full disk or a busy database is
-/// `unavailable` (retry later), anything else is internal.
-pub(crate) fn db_error(error: rusqlite::Error) -> Error {
-    use rusqlite::ErrorCode::*;
-    match error.sqlite_error_code() {
-        Some(DiskFull) => Error::unavailable("the server's disk is full; retry later", &error),
-        Some(DatabaseBusy | DatabaseLocked) => {
-            Error::unavailable("the database is busy; retry later", &error)
-        }
-        Some(SystemIoFailure | CannotOpen) => {
-            Error::unavailable("the database cannot be written; retry later", &error)
-        }
-        _ => Error::internal(error),
-    }
-}
 
 pub(crate) fn open_connection(path: &Path, read_only: bool) -> rusqlite::Result<Connection> {
     let flags = if read_only {
@@ -82,7 +69,7 @@ impl Writer {
     /// stops waiting.
     pub(crate) async fn write<T: Send + 'static>(
         &self,
-        work: impl FnOnce(&Connection) -> Result<T> + Send + 'static,
+        work: impl FnOnce(&dyn Db) -> Result<T> + Send + 'static,
     ) -> Result<T> {
         let (reply_to, reply) = oneshot::channel();
         let job: Job = Box::new(move |conn: Result<&Connection>| {
@@ -116,7 +103,7 @@ impl Writer {
 }
 
 /// One write's changes are undone alone when it fails, so it never spoils its batch.
-fn in_savepoint<T>(conn: &Connection, work: impl FnOnce(&Connection) -> Result<T>) -> Result<T> {
+fn in_savepoint<T>(conn: &Connection, work: impl FnOnce(&dyn Db) -> Result<T>) -> Result<T> {
     conn.execute_batch("SAVEPOINT job").map_err(db_error)?;
     match work(conn) {
         Ok(value) => {
@@ -181,7 +168,7 @@ impl Readers {
 
     pub(crate) async fn read<T: Send + 'static>(
         &self,
-        work: impl FnOnce(&Connection) -> Result<T> + Send + 'static,
+        work: impl FnOnce(&dyn Db) -> Result<T> + Send + 'static,
     ) -> Result<T> {
         let permit = self
             .available

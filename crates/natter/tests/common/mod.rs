@@ -33,6 +33,9 @@ pub fn random_token(prefix: &str) -> String {
     format!("{prefix}-{:016x}{:016x}", random(1), random(2))
 }
 
+/// Enough for a test's handful of concurrent requests; many servers share one PostgreSQL.
+pub const TEST_DATABASE_CONNECTIONS: usize = 4;
+
 /// Settings a test may change before the server starts.
 #[derive(Debug, Clone, Default)]
 pub struct Options {
@@ -47,10 +50,82 @@ pub struct Options {
     pub data_dir: Option<PathBuf>,
 }
 
+/// The admin URL of the PostgreSQL server the suite runs on (`NATTER_TEST_POSTGRES`, set by
+/// `scripts/test.sh` for its second pass), or `None` for the embedded SQLite.
+pub fn postgres_admin_url() -> Option<String> {
+    std::env::var("NATTER_TEST_POSTGRES")
+        .ok()
+        .filter(|url| !url.is_empty())
+}
+
+/// Where a test server keeps its data: always a temporary data dir and, when the suite runs
+/// on PostgreSQL, a fresh database of its own that then holds the data.
+pub struct Storage {
+    data_dir: TempDir,
+    pub database_url: Option<String>,
+}
+
+impl Storage {
+    pub fn new() -> Self {
+        Self {
+            data_dir: tempfile::tempdir().expect("a temp dir"),
+            database_url: postgres_admin_url().map(|admin| fresh_database(&admin)),
+        }
+    }
+
+    pub fn data_dir(&self) -> &Path {
+        self.data_dir.path()
+    }
+
+    /// One number read straight from the database, behind the server's back.
+    pub fn query_number(&self, sql: &str) -> i64 {
+        match &self.database_url {
+            None => rusqlite::Connection::open_with_flags(
+                self.data_dir
+                    .path()
+                    .join(natter_store::sqlite::DATABASE_FILE),
+                rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY,
+            )
+            .expect("the database opens read-only")
+            .query_row(sql, [], |row| row.get(0))
+            .expect("the query runs"),
+            Some(url) => {
+                let (url, sql) = (url.clone(), sql.to_owned());
+                // The blocking client runs its own runtime, so it gets a thread of its own.
+                std::thread::spawn(move || {
+                    let mut client =
+                        postgres::Client::connect(&url, postgres::NoTls).expect("connects");
+                    client.query_one(&sql, &[]).expect("the query runs").get(0)
+                })
+                .join()
+                .expect("the query thread")
+            }
+        }
+    }
+}
+
+/// Creates an empty database for one test server and returns its URL.
+fn fresh_database(admin_url: &str) -> String {
+    let name = random_token("natter_test").replace('-', "_");
+    let admin = admin_url.to_owned();
+    let create = format!("CREATE DATABASE {name}");
+    std::thread::spawn(move || {
+        let mut client = postgres::Client::connect(&admin, postgres::NoTls)
+            .expect("the test PostgreSQL server answers");
+        client.batch_execute(&create).expect("a test database");
+    })
+    .join()
+    .expect("the database thread");
+    let (base, _) = admin_url
+        .rsplit_once('/')
+        .expect("NATTER_TEST_POSTGRES is postgres://…/database");
+    format!("{base}/{name}")
+}
+
 /// A running server. Dropping it stops it (the data dir goes with it).
 pub struct Server {
     pub endpoint: Endpoint,
-    data_dir: TempDir,
+    storage: Storage,
     shutdown: Option<oneshot::Sender<()>>,
     task: Option<JoinHandle<anyhow::Result<()>>>,
 }
@@ -76,14 +151,16 @@ impl Server {
     }
 
     pub async fn start_with(options: Options) -> Self {
-        let data_dir = tempfile::tempdir().expect("a temp dir");
+        let storage = Storage::new();
         let manager_token = random_token("manager");
         let config = Config::resolve(ServeArgs {
             data_dir: Some(
                 options
                     .data_dir
-                    .unwrap_or_else(|| data_dir.path().to_owned()),
+                    .unwrap_or_else(|| storage.data_dir().to_owned()),
             ),
+            database_url: storage.database_url.clone(),
+            database_connections: Some(TEST_DATABASE_CONNECTIONS),
             manager_token: Some(manager_token.clone()),
             rate_limit: Some(options.rate_limit),
             max_body_bytes: options.max_body_bytes,
@@ -102,20 +179,14 @@ impl Server {
         }));
         Self {
             endpoint: Endpoint::new(base, manager_token),
-            data_dir,
+            storage,
             shutdown: Some(shutdown),
             task: Some(task),
         }
     }
 
-    pub fn data_dir(&self) -> &Path {
-        self.data_dir.path()
-    }
-
-    pub fn database_file(&self) -> PathBuf {
-        self.data_dir
-            .path()
-            .join(natter_store::sqlite::DATABASE_FILE)
+    pub fn storage(&self) -> &Storage {
+        &self.storage
     }
 
     /// Stops the server and starts it again on the same address and data dir, as an operator
@@ -123,7 +194,9 @@ impl Server {
     pub async fn restart_on(&mut self, address: &str) {
         self.stop().await;
         let config = Config::resolve(ServeArgs {
-            data_dir: Some(self.data_dir.path().to_owned()),
+            data_dir: Some(self.storage.data_dir().to_owned()),
+            database_url: self.storage.database_url.clone(),
+            database_connections: Some(TEST_DATABASE_CONNECTIONS),
             manager_token: Some(self.manager_token.clone()),
             rate_limit: Some(0),
             ..ServeArgs::default()

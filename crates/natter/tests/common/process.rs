@@ -8,7 +8,7 @@ use std::time::Duration;
 use tokio::io::{AsyncBufReadExt, BufReader};
 use tokio::process::{Child, Command};
 
-use super::Endpoint;
+use super::{Endpoint, Storage, TEST_DATABASE_CONNECTIONS};
 
 /// `natter serve` as a child process on a free port.
 pub struct Process {
@@ -17,13 +17,38 @@ pub struct Process {
 }
 
 impl Process {
+    /// A server on the embedded SQLite database in `data_dir`.
     pub async fn start(data_dir: &Path, manager_token: &str) -> Self {
-        let mut child = Command::new(env!("CARGO_BIN_EXE_natter"))
+        Self::start_with(data_dir, None, manager_token).await
+    }
+
+    /// A server on the test's storage: PostgreSQL when the suite runs on it.
+    pub async fn start_on(storage: &Storage, manager_token: &str) -> Self {
+        Self::start_with(
+            storage.data_dir(),
+            storage.database_url.as_deref(),
+            manager_token,
+        )
+        .await
+    }
+
+    async fn start_with(data_dir: &Path, database_url: Option<&str>, manager_token: &str) -> Self {
+        let mut command = Command::new(env!("CARGO_BIN_EXE_natter"));
+        command
             .arg("serve")
             .args(["--listen", "127.0.0.1:0"])
             .arg("--data-dir")
             .arg(data_dir)
-            .args(["--manager-token", manager_token, "--rate-limit", "0"])
+            .args(["--manager-token", manager_token, "--rate-limit", "0"]);
+        if let Some(url) = database_url {
+            command.args([
+                "--database-url",
+                url,
+                "--database-connections",
+                &TEST_DATABASE_CONNECTIONS.to_string(),
+            ]);
+        }
+        let mut child = command
             .env_clear()
             .env("NATTER_LOG", "warn")
             .stdin(Stdio::null())

@@ -1,53 +1,46 @@
 //! Sending messages and reading history.
 
+use super::rows::{self, Channel, MESSAGE_COLUMNS};
+use super::{Db, params};
+use crate::{ConversationView, History, NewMessage, Sent, StoredMessage};
 use natter_core::rules::ConversationState;
 use natter_core::{ConversationId, Error, Result, Uid};
-use rusqlite::{Connection, OptionalExtension};
-
-use super::pool::db_error;
-use super::rows::{self, Channel, MESSAGE_COLUMNS};
-use crate::{ConversationView, History, NewMessage, Sent, StoredMessage};
 
 /// Appends the message with the channel's next seq and applies it to every current member's
 /// conversation. Runs on the writer, so seqs of one channel are gapless and ordered.
-pub(crate) fn send(conn: &Connection, message: NewMessage) -> Result<Sent> {
-    if let Some(first) = earlier_send(conn, &message)? {
+pub(crate) fn send(db: &dyn Db, message: &NewMessage) -> Result<Sent> {
+    if let Some(first) = earlier_send(db, message)? {
         return Ok(first);
     }
-    let channel = sending_channel(conn, &message)?;
+    let channel = sending_channel(db, message)?;
     let stored = StoredMessage {
         id: 0,
         seq: channel.last_seq + 1,
         from: message.from.to_string(),
         time_ms: message.time_ms,
-        client_msg_no: message.client_msg_no,
-        payload: message.payload,
+        client_msg_no: message.client_msg_no.clone(),
+        payload: message.payload.clone(),
     };
-    append(conn, channel, stored)
+    append(db, channel, stored)
 }
 
 /// Who system notices come from, as the client SDK names it.
 pub(crate) const SYSTEM_SENDER: &str = "@TIM#SYSTEM";
 
 /// Appends an app notice to the user's system conversation, creating it on the first one.
-pub(crate) fn send_notice(
-    conn: &Connection,
-    uid: &Uid,
-    payload: String,
-    time_ms: i64,
-) -> Result<Sent> {
-    if !rows::user_exists(conn, uid)? {
+pub(crate) fn send_notice(db: &dyn Db, uid: &Uid, payload: &str, time_ms: i64) -> Result<Sent> {
+    if !rows::user_exists(db, uid)? {
         return Err(Error::not_found(format!(
             "uids: user \"{uid}\" does not exist (no token was ever issued for them)"
         )));
     }
     let conversation = ConversationId::System;
     let key = rows::channel_key(uid, &conversation);
-    let channel = match rows::find_channel(conn, conversation.kind(), &key)? {
+    let channel = match rows::find_channel(db, conversation.kind(), &key)? {
         Some(channel) => channel,
         None => {
-            let channel = rows::create_channel(conn, conversation.kind(), &key, time_ms)?;
-            rows::insert(conn, uid, channel.id, &conversation, 1)?;
+            let channel = rows::create_channel(db, conversation.kind(), &key, time_ms)?;
+            rows::insert(db, uid, channel.id, &conversation, 1)?;
             channel
         }
     };
@@ -57,33 +50,32 @@ pub(crate) fn send_notice(
         from: SYSTEM_SENDER.to_owned(),
         time_ms,
         client_msg_no: None,
-        payload,
+        payload: payload.to_owned(),
     };
-    append(conn, channel, stored)
+    append(db, channel, stored)
 }
 
 /// Stores `message` (its `seq` the channel's next) and delivers it to the current members.
-fn append(conn: &Connection, channel: Channel, mut message: StoredMessage) -> Result<Sent> {
-    conn.prepare_cached("UPDATE channels SET last_seq = ?1 WHERE id = ?2")
-        .and_then(|mut statement| statement.execute((message.seq, channel.id)))
-        .map_err(db_error)?;
-    conn.prepare_cached(
-        "INSERT INTO messages (channel_id, seq, from_uid, time_ms, client_msg_no, payload) \
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-    )
-    .and_then(|mut statement| {
-        statement.execute((
-            channel.id,
-            message.seq,
-            &message.from,
-            message.time_ms,
-            &message.client_msg_no,
-            &message.payload,
-        ))
-    })
-    .map_err(db_error)?;
-    message.id = conn.last_insert_rowid();
-    let recipients = deliver(conn, channel.id, &message)?;
+fn append(db: &dyn Db, channel: Channel, mut message: StoredMessage) -> Result<Sent> {
+    db.execute(
+        "UPDATE channels SET last_seq = $1 WHERE id = $2",
+        params![message.seq, channel.id],
+    )?;
+    message.id = db
+        .query_one(
+            "INSERT INTO messages (channel_id, seq, from_uid, time_ms, client_msg_no, payload) \
+             VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
+            params![
+                channel.id,
+                message.seq,
+                &message.from,
+                message.time_ms,
+                message.client_msg_no.as_ref(),
+                &message.payload,
+            ],
+        )?
+        .get(0)?;
+    let recipients = deliver(db, channel.id, &message)?;
     Ok(Sent {
         message,
         duplicate: false,
@@ -93,37 +85,20 @@ fn append(conn: &Connection, channel: Channel, mut message: StoredMessage) -> Re
 
 /// The first message sent with this sender's `client_msg_no`, if any. The same number in another
 /// conversation is a conflict, not a retry.
-fn earlier_send(conn: &Connection, message: &NewMessage) -> Result<Option<Sent>> {
+fn earlier_send(db: &dyn Db, message: &NewMessage) -> Result<Option<Sent>> {
     let Some(number) = &message.client_msg_no else {
         return Ok(None);
     };
     let sql = format!(
         "SELECT m.channel_id, {MESSAGE_COLUMNS} FROM messages m \
-         WHERE from_uid = ?1 AND client_msg_no = ?2"
+         WHERE from_uid = $1 AND client_msg_no = $2"
     );
-    let found = conn
-        .prepare_cached(&sql)
-        .and_then(|mut statement| {
-            statement
-                .query_row((message.from.as_str(), number), |row| {
-                    let channel_id: i64 = row.get(0)?;
-                    let stored = StoredMessage {
-                        id: row.get(1)?,
-                        seq: row.get(2)?,
-                        from: row.get(3)?,
-                        time_ms: row.get(4)?,
-                        client_msg_no: row.get(5)?,
-                        payload: row.get(6)?,
-                    };
-                    Ok((channel_id, stored))
-                })
-                .optional()
-        })
-        .map_err(db_error)?;
-    let Some((channel_id, stored)) = found else {
+    let Some(row) = db.query_opt(&sql, params![message.from.as_str(), number])? else {
         return Ok(None);
     };
-    let same_conversation = rows::load(conn, &message.from, &message.to)?
+    let channel_id: i64 = row.get(0)?;
+    let stored = rows::read_message(&row, 1)?;
+    let same_conversation = rows::load(db, &message.from, &message.to)?
         .is_some_and(|loaded| loaded.channel.id == channel_id);
     if !same_conversation {
         return Err(Error::conflict(format!(
@@ -140,11 +115,11 @@ fn earlier_send(conn: &Connection, message: &NewMessage) -> Result<Option<Sent>>
 
 /// Finds (or, for a first personal message, creates) the channel and checks that the sender may
 /// write to it.
-fn sending_channel(conn: &Connection, message: &NewMessage) -> Result<Channel> {
+fn sending_channel(db: &dyn Db, message: &NewMessage) -> Result<Channel> {
     let sender = &message.from;
     // The server API sends on behalf of any `from_uid`; a uid that never had a token has no
     // conversation rows to deliver into.
-    if !rows::user_exists(conn, sender)? {
+    if !rows::user_exists(db, sender)? {
         return Err(Error::not_found(format!(
             "sender \"{sender}\" does not exist (no token was ever issued for them)"
         )));
@@ -159,18 +134,18 @@ fn sending_channel(conn: &Connection, message: &NewMessage) -> Result<Channel> {
                     message.to.to_string()
                 )));
             }
-            if !rows::user_exists(conn, peer)? {
+            if !rows::user_exists(db, peer)? {
                 return Err(Error::not_found(format!(
                     "user \"{peer}\" does not exist (no token was ever issued for them)"
                 )));
             }
-            if let Some(channel) = rows::find_channel(conn, kind, &key)? {
+            if let Some(channel) = rows::find_channel(db, kind, &key)? {
                 return Ok(channel);
             }
-            let channel = rows::create_channel(conn, kind, &key, message.time_ms)?;
-            rows::insert(conn, sender, channel.id, &message.to, 1)?;
+            let channel = rows::create_channel(db, kind, &key, message.time_ms)?;
+            rows::insert(db, sender, channel.id, &message.to, 1)?;
             rows::insert(
-                conn,
+                db,
                 peer,
                 channel.id,
                 &ConversationId::C2c(sender.clone()),
@@ -179,9 +154,9 @@ fn sending_channel(conn: &Connection, message: &NewMessage) -> Result<Channel> {
             Ok(channel)
         }
         ConversationId::Group(group) => {
-            let channel = rows::find_channel(conn, kind, &key)?
+            let channel = rows::find_channel(db, kind, &key)?
                 .ok_or_else(|| Error::not_found(format!("group \"{group}\" does not exist")))?;
-            match rows::load(conn, sender, &message.to)? {
+            match rows::load(db, sender, &message.to)? {
                 None => Err(Error::permission_denied(format!(
                     "{sender} is not a member of group \"{group}\""
                 ))),
@@ -202,41 +177,33 @@ fn sending_channel(conn: &Connection, message: &NewMessage) -> Result<Channel> {
 }
 
 /// Applies the new message to each current member's conversation (and revives deleted ones).
+/// Members in uid order: concurrent sends on PostgreSQL then lock users' rows in one order
+/// and cannot deadlock.
 fn deliver(
-    conn: &Connection,
+    db: &dyn Db,
     channel_id: i64,
     message: &StoredMessage,
 ) -> Result<Vec<(Uid, ConversationView)>> {
     let sql = format!(
         "SELECT {}, c.uid FROM conversations c JOIN channels ch ON ch.id = c.channel_id \
-         WHERE c.channel_id = ?1 AND c.left_seq IS NULL",
+         WHERE c.channel_id = $1 AND c.left_seq IS NULL ORDER BY c.uid",
         rows::LOADED_COLUMNS
     );
-    let members = conn
-        .prepare_cached(&sql)
-        .and_then(|mut statement| {
-            statement
-                .query_map([channel_id], |row| {
-                    let loaded = rows::read_loaded(row)?;
-                    let uid: String = row.get(rows::LOADED_COLUMN_COUNT)?;
-                    Ok((uid, loaded))
-                })?
-                .collect::<rusqlite::Result<Vec<_>>>()
-        })
-        .map_err(db_error)?;
+    let members = db.query(&sql, params![channel_id])?;
     let mut recipients = Vec::with_capacity(members.len());
-    for (uid, loaded) in members {
-        let uid = Uid::parse(&uid, "uid")?;
+    for row in members {
+        let loaded = rows::read_loaded(&row)?;
+        let uid = Uid::parse(&row.get::<String>(rows::LOADED_COLUMN_COUNT)?, "uid")?;
         let mut state: ConversationState = loaded.view.state;
         state.on_message(message.seq, message.time_ms, uid.as_str() == message.from);
-        let version = rows::save(conn, &uid, channel_id, &state)?;
+        let version = rows::save(db, &uid, channel_id, &state)?;
         let conversation = ConversationView {
             id: loaded.view.id,
             state,
             version,
             channel_last_seq: message.seq,
             last_message: Some(message.clone()),
-            folders: rows::folders_of(conn, &uid, channel_id)?,
+            folders: rows::folders_of(db, &uid, channel_id)?,
         };
         recipients.push((uid, conversation));
     }
@@ -246,24 +213,23 @@ fn deliver(
 /// Messages this user may see: inside a membership window, after their cleared history, before
 /// `before`; newest `limit` of them, returned oldest first.
 pub(crate) fn history(
-    conn: &Connection,
+    db: &dyn Db,
     uid: &Uid,
     conversation: &ConversationId,
     before: Option<u64>,
     limit: u32,
 ) -> Result<History> {
-    let Some(loaded) = rows::load(conn, uid, conversation)? else {
-        return no_history_for(conn, uid, conversation);
+    let Some(loaded) = rows::load(db, uid, conversation)? else {
+        return no_history_for(db, uid, conversation);
     };
-    let windows = visibility_windows(conn, uid, &loaded)?;
+    let windows = visibility_windows(db, uid, &loaded)?;
     let floor = loaded.view.state.cleared_to_seq;
     let before = before.unwrap_or(u64::MAX).min(loaded.channel.last_seq + 1);
     let mut messages = Vec::with_capacity(limit as usize + 1);
     let sql = format!(
-        "SELECT {MESSAGE_COLUMNS} FROM messages WHERE channel_id = ?1 AND seq >= ?2 AND seq <= ?3 \
-         ORDER BY seq DESC LIMIT ?4"
+        "SELECT {MESSAGE_COLUMNS} FROM messages WHERE channel_id = $1 AND seq >= $2 AND seq <= $3 \
+         ORDER BY seq DESC LIMIT $4"
     );
-    let mut statement = conn.prepare_cached(&sql).map_err(db_error)?;
     // Newest window first, so the page fills from the most recent visible messages.
     for (first, last) in windows.into_iter().rev() {
         let first = first.max(floor + 1);
@@ -272,14 +238,9 @@ pub(crate) fn history(
         if first > last || wanted == 0 {
             continue;
         }
-        let page = statement
-            .query_map(
-                (loaded.channel.id, first, last, wanted as i64),
-                rows::read_message,
-            )
-            .and_then(|rows| rows.collect::<rusqlite::Result<Vec<_>>>())
-            .map_err(db_error)?;
-        messages.extend(page);
+        for row in db.query(&sql, params![loaded.channel.id, first, last, wanted as i64])? {
+            messages.push(rows::read_message(&row, 0)?);
+        }
     }
     let is_complete = messages.len() <= limit as usize;
     messages.truncate(limit as usize);
@@ -292,19 +253,19 @@ pub(crate) fn history(
 
 /// Why a user without a conversation row sees no history: an empty personal chat, a group they
 /// never joined, or something that does not exist.
-fn no_history_for(conn: &Connection, uid: &Uid, conversation: &ConversationId) -> Result<History> {
+fn no_history_for(db: &dyn Db, uid: &Uid, conversation: &ConversationId) -> Result<History> {
     let empty = History {
         messages: Vec::new(),
         is_complete: true,
     };
     match conversation {
-        ConversationId::C2c(peer) if rows::user_exists(conn, peer)? => Ok(empty),
+        ConversationId::C2c(peer) if rows::user_exists(db, peer)? => Ok(empty),
         ConversationId::C2c(peer) => {
             Err(Error::not_found(format!("user \"{peer}\" does not exist")))
         }
         ConversationId::Group(group) => {
             let key = rows::channel_key(uid, conversation);
-            if rows::find_channel(conn, conversation.kind(), &key)?.is_some() {
+            if rows::find_channel(db, conversation.kind(), &key)?.is_some() {
                 Err(Error::permission_denied(format!(
                     "{uid} was never a member of group \"{group}\""
                 )))
@@ -319,27 +280,16 @@ fn no_history_for(conn: &Connection, uid: &Uid, conversation: &ConversationId) -
 }
 
 /// The seq ranges (inclusive) this user belongs to, oldest first.
-fn visibility_windows(
-    conn: &Connection,
-    uid: &Uid,
-    loaded: &rows::Loaded,
-) -> Result<Vec<(u64, u64)>> {
+fn visibility_windows(db: &dyn Db, uid: &Uid, loaded: &rows::Loaded) -> Result<Vec<(u64, u64)>> {
     if !matches!(loaded.view.id, ConversationId::Group(_)) {
         return Ok(vec![(1, u64::MAX)]);
     }
-    conn.prepare_cached(
-        "SELECT join_seq, left_seq FROM memberships WHERE channel_id = ?1 AND uid = ?2 \
+    db.query(
+        "SELECT join_seq, left_seq FROM memberships WHERE channel_id = $1 AND uid = $2 \
          ORDER BY join_seq",
-    )
-    .and_then(|mut statement| {
-        statement
-            .query_map((loaded.channel.id, uid.as_str()), |row| {
-                Ok((
-                    row.get(0)?,
-                    row.get::<_, Option<u64>>(1)?.unwrap_or(u64::MAX),
-                ))
-            })?
-            .collect()
-    })
-    .map_err(db_error)
+        params![loaded.channel.id, uid.as_str()],
+    )?
+    .iter()
+    .map(|row| Ok((row.get(0)?, row.get::<Option<u64>>(1)?.unwrap_or(u64::MAX))))
+    .collect()
 }

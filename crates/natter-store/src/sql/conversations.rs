@@ -4,11 +4,10 @@
 use natter_core::limits::MAX_PINNED;
 use natter_core::rules::{ConversationState, Prefs, RemindType, marks};
 use natter_core::{ChannelKind, ConversationId, Error, Result, Uid};
-use rusqlite::Connection;
-use serde_json::{Value, json};
+use serde_json::{Value as Json, json};
 
-use super::pool::db_error;
 use super::rows::{self, LOADED_COLUMNS, Loaded};
+use super::{Db, Dialect, Value, params};
 use crate::{
     AuditRecord, Change, Changes, ConversationPage, ConversationUpdate, ConversationView, Deletion,
     ListCursor, ListQuery, Updated,
@@ -16,65 +15,61 @@ use crate::{
 
 /// The unread rule of `natter_core::rules::ConversationState::unread`, as SQL, for the
 /// "unread only" filter (it must filter before paging). Tests pin it to the Rust rule.
-const HAS_UNREAD_SQL: &str = "MIN(COALESCE(c.left_seq, ch.last_seq), ch.last_seq) > \
-    MAX(c.read_seq, c.deleted_to_seq, c.cleared_to_seq, c.own_last_seq, c.join_seq - 1)";
+fn has_unread_sql(dialect: Dialect) -> String {
+    let (least, greatest) = (dialect.least(), dialect.greatest());
+    format!(
+        "{least}(COALESCE(c.left_seq, ch.last_seq), ch.last_seq) > \
+         {greatest}(c.read_seq, c.deleted_to_seq, c.cleared_to_seq, c.own_last_seq, c.join_seq - 1)"
+    )
+}
 
 /// One page of the list: pinned first, then newest activity, then channel (for a stable order).
-pub(crate) fn list(conn: &Connection, uid: &Uid, query: &ListQuery) -> Result<ConversationPage> {
+pub(crate) fn list<'q>(
+    db: &dyn Db,
+    uid: &'q Uid,
+    query: &'q ListQuery,
+) -> Result<ConversationPage> {
     let mut sql = format!(
         "SELECT {LOADED_COLUMNS} FROM conversations c JOIN channels ch ON ch.id = c.channel_id \
-         WHERE c.uid = :uid AND c.listed = 1 AND c.archived = :archived"
+         WHERE c.uid = $1 AND c.listed = 1 AND c.archived = $2"
     );
-    let mut params: Vec<(&str, rusqlite::types::Value)> = vec![
-        (":uid", uid.to_string().into()),
-        (":archived", i64::from(query.archived).into()),
-        (":limit", i64::from(query.limit + 1).into()),
-    ];
+    let mut params: Vec<Value<'q>> = vec![uid.as_str().into(), query.archived.into()];
+    // Each condition takes the next parameter number, so filters can be combined freely.
+    let mut condition = |sql_text: &str, value: Value<'q>| {
+        params.push(value);
+        sql.push_str(&sql_text.replace("$?", &format!("${}", params.len())));
+    };
     if let Some(kind) = query.kind {
-        sql.push_str(" AND ch.kind = :kind");
-        params.push((":kind", kind.code().into()));
+        condition(" AND ch.kind = $?", kind.code().into());
     }
     match query.mark {
-        Some(mark) => {
-            sql.push_str(" AND (c.marks & :mark) != 0");
-            params.push((":mark", (mark as i64).into()));
-        }
-        None => {
-            sql.push_str(" AND (c.marks & :hide) = 0");
-            params.push((":hide", (marks::HIDE as i64).into()));
-        }
+        Some(mark) => condition(" AND (c.marks & $?) != 0", (mark as i64).into()),
+        None => condition(" AND (c.marks & $?) = 0", (marks::HIDE as i64).into()),
     }
     if let Some(folder) = &query.folder {
-        sql.push_str(
+        condition(
             " AND EXISTS (SELECT 1 FROM folder_members f WHERE f.uid = c.uid \
-             AND f.channel_id = c.channel_id AND f.name = :folder)",
+             AND f.channel_id = c.channel_id AND f.name = $?)",
+            folder.into(),
         );
-        params.push((":folder", folder.clone().into()));
-    }
-    if query.unread_only {
-        sql.push_str(&format!(" AND {HAS_UNREAD_SQL}"));
     }
     if let Some(after) = query.after {
-        sql.push_str(
-            " AND (c.pinned, c.activity_ms, c.channel_id) < (:pinned, :activity_ms, :channel_id)",
+        condition(
+            " AND (c.pinned, c.activity_ms, c.channel_id) < ($?",
+            after.pinned.into(),
         );
-        params.push((":pinned", i64::from(after.pinned).into()));
-        params.push((":activity_ms", after.activity_ms.into()));
-        params.push((":channel_id", after.channel_id.into()));
+        condition(", $?", after.activity_ms.into());
+        condition(", $?)", after.channel_id.into());
     }
-    sql.push_str(" ORDER BY c.pinned DESC, c.activity_ms DESC, c.channel_id DESC LIMIT :limit");
-    let named: Vec<(&str, &dyn rusqlite::ToSql)> = params
-        .iter()
-        .map(|(name, value)| (*name, value as &dyn rusqlite::ToSql))
-        .collect();
-    let mut loaded = conn
-        .prepare_cached(&sql)
-        .and_then(|mut statement| {
-            statement
-                .query_map(named.as_slice(), rows::read_loaded)?
-                .collect::<rusqlite::Result<Vec<Loaded>>>()
-        })
-        .map_err(db_error)?;
+    if query.unread_only {
+        sql.push_str(&format!(" AND {}", has_unread_sql(db.dialect())));
+    }
+    params.push(i64::from(query.limit + 1).into());
+    sql.push_str(&format!(
+        " ORDER BY c.pinned DESC, c.activity_ms DESC, c.channel_id DESC LIMIT ${}",
+        params.len()
+    ));
+    let mut loaded = rows::query_loaded(db, &sql, &params)?;
     let has_more = loaded.len() > query.limit as usize;
     loaded.truncate(query.limit as usize);
     let next = has_more
@@ -87,7 +82,7 @@ pub(crate) fn list(conn: &Connection, uid: &Uid, query: &ListQuery) -> Result<Co
         });
     let conversations = loaded
         .into_iter()
-        .map(|loaded| rows::complete_view(conn, uid, loaded))
+        .map(|loaded| rows::complete_view(db, uid, loaded))
         .collect::<Result<_>>()?;
     Ok(ConversationPage {
         conversations,
@@ -97,39 +92,28 @@ pub(crate) fn list(conn: &Connection, uid: &Uid, query: &ListQuery) -> Result<Co
 
 /// The conversation if it is in the list (archived ones included).
 pub(crate) fn get(
-    conn: &Connection,
+    db: &dyn Db,
     uid: &Uid,
     conversation: &ConversationId,
 ) -> Result<Option<ConversationView>> {
-    match rows::load(conn, uid, conversation)? {
-        Some(loaded) if loaded.view.state.listed => {
-            Ok(Some(rows::complete_view(conn, uid, loaded)?))
-        }
+    match rows::load(db, uid, conversation)? {
+        Some(loaded) if loaded.view.state.listed => Ok(Some(rows::complete_view(db, uid, loaded)?)),
         _ => Ok(None),
     }
 }
 
 /// The user's listed conversations, optionally of one kind.
-fn listed(conn: &Connection, uid: &Uid, kind: Option<ChannelKind>) -> Result<Vec<Loaded>> {
+fn listed(db: &dyn Db, uid: &Uid, kind: Option<ChannelKind>) -> Result<Vec<Loaded>> {
     let sql = format!(
         "SELECT {LOADED_COLUMNS} FROM conversations c JOIN channels ch ON ch.id = c.channel_id \
-         WHERE c.uid = ?1 AND c.listed = 1 AND (?2 IS NULL OR ch.kind = ?2)"
+         WHERE c.uid = $1 AND c.listed = 1 AND (CAST($2 AS BIGINT) IS NULL OR ch.kind = $2)"
     );
-    conn.prepare_cached(&sql)
-        .and_then(|mut statement| {
-            statement
-                .query_map(
-                    (uid.as_str(), kind.map(ChannelKind::code)),
-                    rows::read_loaded,
-                )?
-                .collect()
-        })
-        .map_err(db_error)
+    rows::query_loaded(db, &sql, params![uid.as_str(), kind.map(ChannelKind::code)])
 }
 
 /// Unread messages over the default list; archived and muted conversations left out.
-pub(crate) fn total_unread(conn: &Connection, uid: &Uid) -> Result<u64> {
-    Ok(listed(conn, uid, None)?
+pub(crate) fn total_unread(db: &dyn Db, uid: &Uid) -> Result<u64> {
+    Ok(listed(db, uid, None)?
         .iter()
         .filter(|loaded| {
             let prefs = &loaded.view.state.prefs;
@@ -142,8 +126,8 @@ pub(crate) fn total_unread(conn: &Connection, uid: &Uid) -> Result<u64> {
 /// Everything that changed above `since`: listed conversations, and tombstones of deletions made
 /// while deletion sync was on. Deletions made with it off are not reported (that device keeps
 /// its cached entry until it reloads the list, as in the reference SDKs).
-pub(crate) fn changes_since(conn: &Connection, uid: &Uid, since: u64) -> Result<Changes> {
-    let version = rows::current_version(conn, uid)?;
+pub(crate) fn changes_since(db: &dyn Db, uid: &Uid, since: u64) -> Result<Changes> {
+    let version = rows::current_version(db, uid)?;
     if since > version {
         return Ok(Changes {
             changed: Vec::new(),
@@ -154,16 +138,9 @@ pub(crate) fn changes_since(conn: &Connection, uid: &Uid, since: u64) -> Result<
     }
     let sql = format!(
         "SELECT {LOADED_COLUMNS} FROM conversations c JOIN channels ch ON ch.id = c.channel_id \
-         WHERE c.uid = ?1 AND c.version > ?2 ORDER BY c.version"
+         WHERE c.uid = $1 AND c.version > $2 ORDER BY c.version"
     );
-    let loaded = conn
-        .prepare_cached(&sql)
-        .and_then(|mut statement| {
-            statement
-                .query_map((uid.as_str(), since), rows::read_loaded)?
-                .collect::<rusqlite::Result<Vec<_>>>()
-        })
-        .map_err(db_error)?;
+    let loaded = rows::query_loaded(db, &sql, params![uid.as_str(), since])?;
     let mut changes = Changes {
         changed: Vec::new(),
         deleted: Vec::new(),
@@ -173,9 +150,7 @@ pub(crate) fn changes_since(conn: &Connection, uid: &Uid, since: u64) -> Result<
     for loaded in loaded {
         let state = &loaded.view.state;
         if state.listed {
-            changes
-                .changed
-                .push(rows::complete_view(conn, uid, loaded)?);
+            changes.changed.push(rows::complete_view(db, uid, loaded)?);
         } else if state.deleted && state.deletion_synced {
             changes.deleted.push(loaded.view.id);
         }
@@ -185,10 +160,10 @@ pub(crate) fn changes_since(conn: &Connection, uid: &Uid, since: u64) -> Result<
 
 /// Applies one change to each named conversation; any one that cannot take it fails the whole
 /// call (the writer's savepoint undoes the rest).
-pub(crate) fn update(conn: &Connection, update: &ConversationUpdate) -> Result<Vec<Updated>> {
+pub(crate) fn update(db: &dyn Db, update: &ConversationUpdate) -> Result<Vec<Updated>> {
     let mut updated = Vec::with_capacity(update.conversations.len());
     for conversation in &update.conversations {
-        let mut loaded = rows::load(conn, &update.uid, conversation)?
+        let mut loaded = rows::load(db, &update.uid, conversation)?
             .filter(|loaded| loaded.view.state.listed || !update.change.needs_listed())
             .ok_or_else(|| {
                 Error::not_found(format!(
@@ -198,7 +173,7 @@ pub(crate) fn update(conn: &Connection, update: &ConversationUpdate) -> Result<V
                 ))
             })?;
         if update.change == Change::Pin(true) && !loaded.view.state.prefs.pinned {
-            check_pin_limit(conn, &update.uid)?;
+            check_pin_limit(db, &update.uid)?;
         }
         let mut state = loaded.view.state.clone();
         let changed = apply(
@@ -208,11 +183,11 @@ pub(crate) fn update(conn: &Connection, update: &ConversationUpdate) -> Result<V
             update.now_ms,
         );
         if changed {
-            loaded.view.version = rows::save(conn, &update.uid, loaded.channel.id, &state)?;
+            loaded.view.version = rows::save(db, &update.uid, loaded.channel.id, &state)?;
             loaded.view.state = state;
         }
         updated.push(Updated {
-            view: rows::complete_view(conn, &update.uid, loaded)?,
+            view: rows::complete_view(db, &update.uid, loaded)?,
             changed,
         });
     }
@@ -233,13 +208,13 @@ fn apply(state: &mut ConversationState, change: &Change, last_seq: u64, now_ms: 
     }
 }
 
-fn check_pin_limit(conn: &Connection, uid: &Uid) -> Result<()> {
-    let pinned: usize = conn
-        .prepare_cached(
-            "SELECT COUNT(*) FROM conversations WHERE uid = ?1 AND listed = 1 AND pinned = 1",
-        )
-        .and_then(|mut statement| statement.query_row([uid.as_str()], |row| row.get(0)))
-        .map_err(db_error)?;
+fn check_pin_limit(db: &dyn Db, uid: &Uid) -> Result<()> {
+    let pinned: usize = db
+        .query_one(
+            "SELECT COUNT(*) FROM conversations WHERE uid = $1 AND listed = 1 AND pinned = 1",
+            params![uid.as_str()],
+        )?
+        .get(0)?;
     if pinned >= MAX_PINNED {
         return Err(Error::conflict(format!(
             "isPinned: {uid} already has {MAX_PINNED} pinned conversations, the most allowed; \
@@ -251,17 +226,17 @@ fn check_pin_limit(conn: &Connection, uid: &Uid) -> Result<()> {
 
 /// Marks every listed conversation of `kind` read; returns the ones that changed.
 pub(crate) fn mark_all_read(
-    conn: &Connection,
+    db: &dyn Db,
     uid: &Uid,
     kind: Option<ChannelKind>,
 ) -> Result<Vec<ConversationView>> {
     let mut changed = Vec::new();
-    for mut loaded in listed(conn, uid, kind)? {
+    for mut loaded in listed(db, uid, kind)? {
         let mut state = loaded.view.state.clone();
         if state.mark_read(None, loaded.channel.last_seq) {
-            loaded.view.version = rows::save(conn, uid, loaded.channel.id, &state)?;
+            loaded.view.version = rows::save(db, uid, loaded.channel.id, &state)?;
             loaded.view.state = state;
-            changed.push(rows::complete_view(conn, uid, loaded)?);
+            changed.push(rows::complete_view(db, uid, loaded)?);
         }
     }
     Ok(changed)
@@ -270,14 +245,14 @@ pub(crate) fn mark_all_read(
 /// Deletes conversations from one user's list and writes the audit record with a snapshot of
 /// each deleted conversation. Touches only the user's conversation rows: O(conversations in the
 /// call), never O(messages).
-pub(crate) fn delete(conn: &Connection, deletion: &Deletion) -> Result<Vec<ConversationView>> {
+pub(crate) fn delete(db: &dyn Db, deletion: &Deletion) -> Result<Vec<ConversationView>> {
     let mut deleted = Vec::new();
     let mut snapshots = Vec::new();
     for conversation in &deletion.conversations {
-        let Some(loaded) = rows::load(conn, &deletion.uid, conversation)? else {
+        let Some(loaded) = rows::load(db, &deletion.uid, conversation)? else {
             continue;
         };
-        let before = rows::complete_view(conn, &deletion.uid, loaded.clone())?;
+        let before = rows::complete_view(db, &deletion.uid, loaded.clone())?;
         let mut state = loaded.view.state.clone();
         let was_listed = state.listed;
         if !state.delete(
@@ -288,11 +263,11 @@ pub(crate) fn delete(conn: &Connection, deletion: &Deletion) -> Result<Vec<Conve
             continue;
         }
         let mut view = loaded.view;
-        view.version = rows::save(conn, &deletion.uid, loaded.channel.id, &state)?;
+        view.version = rows::save(db, &deletion.uid, loaded.channel.id, &state)?;
         view.state = state;
         if was_listed {
             snapshots.push(snapshot(&before));
-            clear_folders(conn, &deletion.uid, loaded.channel.id)?;
+            clear_folders(db, &deletion.uid, loaded.channel.id)?;
             deleted.push(view);
         }
     }
@@ -301,34 +276,32 @@ pub(crate) fn delete(conn: &Connection, deletion: &Deletion) -> Result<Vec<Conve
         .iter()
         .map(ToString::to_string)
         .collect();
-    conn.prepare_cached(
+    db.execute(
         "INSERT INTO audit (at_ms, actor, uid, conversation_ids, clear_history, via, snapshots) \
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
-    )
-    .and_then(|mut statement| {
-        statement.execute((
+         VALUES ($1, $2, $3, $4, $5, $6, $7)",
+        params![
             deletion.at_ms,
             &deletion.actor,
             deletion.uid.as_str(),
-            json!(ids).to_string(),
+            &json!(ids).to_string(),
             deletion.clear_history,
             deletion.via.as_str(),
-            Value::Array(snapshots).to_string(),
-        ))
-    })
-    .map_err(db_error)?;
+            &Json::Array(snapshots).to_string(),
+        ],
+    )?;
     Ok(deleted)
 }
 
-fn clear_folders(conn: &Connection, uid: &Uid, channel_id: i64) -> Result<()> {
-    conn.prepare_cached("DELETE FROM folder_members WHERE uid = ?1 AND channel_id = ?2")
-        .and_then(|mut statement| statement.execute((uid.as_str(), channel_id)))
-        .map_err(db_error)?;
+fn clear_folders(db: &dyn Db, uid: &Uid, channel_id: i64) -> Result<()> {
+    db.execute(
+        "DELETE FROM folder_members WHERE uid = $1 AND channel_id = $2",
+        params![uid.as_str(), channel_id],
+    )?;
     Ok(())
 }
 
 /// The state a restore brings back: read position, watermarks and every preference.
-fn snapshot(view: &ConversationView) -> Value {
+fn snapshot(view: &ConversationView) -> Json {
     let state = &view.state;
     let prefs = &state.prefs;
     json!({
@@ -350,19 +323,19 @@ fn snapshot(view: &ConversationView) -> Value {
 /// Brings a deleted conversation back as its latest deletion's snapshot had it, provided that
 /// deletion kept the history.
 pub(crate) fn restore_deleted(
-    conn: &Connection,
+    db: &dyn Db,
     uid: &Uid,
     conversation: &ConversationId,
 ) -> Result<ConversationView> {
     let id = conversation.to_string();
-    let mut loaded = rows::load(conn, uid, conversation)?
+    let mut loaded = rows::load(db, uid, conversation)?
         .ok_or_else(|| Error::not_found(format!("{uid} never had the conversation {id:?}")))?;
     if loaded.view.state.listed {
         return Err(Error::conflict(format!(
             "conversation {id:?} is in {uid}'s list; there is nothing to restore"
         )));
     }
-    let saved = latest_snapshot(conn, uid, &id)?
+    let saved = latest_snapshot(db, uid, &id)?
         .ok_or_else(|| Error::not_found(format!("no deletion of {id:?} by {uid} is on record")))?;
     let number = |key: &str| saved[key].as_u64().unwrap_or_default();
     let mut state = loaded.view.state.clone();
@@ -380,8 +353,7 @@ pub(crate) fn restore_deleted(
     state.listed = true;
     state.deleted = false;
     // Pinned again only while the pin limit allows; otherwise restored unpinned.
-    let pinned =
-        saved["pinned"].as_bool().unwrap_or_default() && check_pin_limit(conn, uid).is_ok();
+    let pinned = saved["pinned"].as_bool().unwrap_or_default() && check_pin_limit(db, uid).is_ok();
     state.prefs = Prefs {
         pinned,
         archived: saved["archived"].as_bool().unwrap_or_default(),
@@ -392,35 +364,31 @@ pub(crate) fn restore_deleted(
     };
     for folder in saved["folders"].as_array().into_iter().flatten() {
         // A folder deleted since the deletion is not recreated.
-        conn.prepare_cached(
-            "INSERT OR IGNORE INTO folder_members (uid, name, channel_id) \
-             SELECT uid, name, ?3 FROM folders WHERE uid = ?1 AND name = ?2",
-        )
-        .and_then(|mut statement| {
-            statement.execute((
+        db.execute(
+            "INSERT INTO folder_members (uid, name, channel_id) \
+             SELECT uid, name, CAST($3 AS BIGINT) FROM folders WHERE uid = $1 AND name = $2 \
+             ON CONFLICT DO NOTHING",
+            params![
                 uid.as_str(),
                 folder.as_str().unwrap_or_default(),
-                loaded.channel.id,
-            ))
-        })
-        .map_err(db_error)?;
+                loaded.channel.id
+            ],
+        )?;
     }
-    loaded.view.version = rows::save(conn, uid, loaded.channel.id, &state)?;
+    loaded.view.version = rows::save(db, uid, loaded.channel.id, &state)?;
     loaded.view.state = state;
-    rows::complete_view(conn, uid, loaded)
+    rows::complete_view(db, uid, loaded)
 }
 
 /// The newest audit snapshot of this conversation of this user.
-fn latest_snapshot(conn: &Connection, uid: &Uid, conversation_id: &str) -> Result<Option<Value>> {
-    let mut statement = conn
-        .prepare_cached(
-            "SELECT snapshots FROM audit WHERE uid = ?1 AND snapshots != '[]' ORDER BY id DESC",
-        )
-        .map_err(db_error)?;
-    let mut rows = statement.query([uid.as_str()]).map_err(db_error)?;
-    while let Some(row) = rows.next().map_err(db_error)? {
-        let text: String = row.get(0).map_err(db_error)?;
-        let snapshots: Vec<Value> = serde_json::from_str(&text).unwrap_or_default();
+fn latest_snapshot(db: &dyn Db, uid: &Uid, conversation_id: &str) -> Result<Option<Json>> {
+    let audits = db.query(
+        "SELECT snapshots FROM audit WHERE uid = $1 AND snapshots != '[]' ORDER BY id DESC",
+        params![uid.as_str()],
+    )?;
+    for row in audits {
+        let text: String = row.get(0)?;
+        let snapshots: Vec<Json> = serde_json::from_str(&text).unwrap_or_default();
         if let Some(found) = snapshots
             .into_iter()
             .find(|snapshot| snapshot["conversation_id"] == conversation_id)
@@ -433,33 +401,28 @@ fn latest_snapshot(conn: &Connection, uid: &Uid, conversation_id: &str) -> Resul
 
 /// Audit records, newest first, optionally of one user, before `before_id`.
 pub(crate) fn audit_log(
-    conn: &Connection,
+    db: &dyn Db,
     uid: Option<&Uid>,
     before_id: Option<i64>,
     limit: u32,
 ) -> Result<Vec<AuditRecord>> {
-    conn.prepare_cached(
+    db.query(
         "SELECT id, at_ms, actor, uid, conversation_ids, clear_history, via FROM audit \
-         WHERE (?1 IS NULL OR uid = ?1) AND id < ?2 ORDER BY id DESC LIMIT ?3",
-    )
-    .and_then(|mut statement| {
-        statement
-            .query_map(
-                (uid.map(Uid::as_str), before_id.unwrap_or(i64::MAX), limit),
-                |row| {
-                    let ids: String = row.get(4)?;
-                    Ok(AuditRecord {
-                        id: row.get(0)?,
-                        at_ms: row.get(1)?,
-                        actor: row.get(2)?,
-                        uid: row.get(3)?,
-                        conversation_ids: serde_json::from_str(&ids).unwrap_or_default(),
-                        clear_history: row.get(5)?,
-                        via: row.get(6)?,
-                    })
-                },
-            )?
-            .collect()
+         WHERE (CAST($1 AS TEXT) IS NULL OR uid = $1) AND id < $2 ORDER BY id DESC LIMIT $3",
+        params![uid.map(Uid::as_str), before_id.unwrap_or(i64::MAX), limit],
+    )?
+    .iter()
+    .map(|row| {
+        let ids: String = row.get(4)?;
+        Ok(AuditRecord {
+            id: row.get(0)?,
+            at_ms: row.get(1)?,
+            actor: row.get(2)?,
+            uid: row.get(3)?,
+            conversation_ids: serde_json::from_str(&ids).unwrap_or_default(),
+            clear_history: row.get(5)?,
+            via: row.get(6)?,
+        })
     })
-    .map_err(db_error)
+    .collect()
 }

@@ -1,0 +1,199 @@
+//! The shared SQL on PostgreSQL: one client with its prepared statements, values bound as the
+//! column types ask, and PostgreSQL's errors turned into the domain's. A conflict with a
+//! concurrent transaction is remembered so that the transaction can be retried whole.
+
+use std::cell::{Cell as Flag, RefCell};
+use std::collections::HashMap;
+use std::error::Error as StdError;
+
+use bytes::BytesMut;
+use natter_core::{Error, Result};
+use postgres::error::SqlState;
+use postgres::types::{IsNull, ToSql, Type, to_sql_checked};
+use postgres::{Client, Statement};
+
+use crate::sql::{Cell, Db, Dialect, Row, Value};
+
+/// A pooled connection. Used by one thread at a time; moved between threads by the pool.
+pub(crate) struct PgConnection {
+    client: RefCell<Client>,
+    statements: RefCell<HashMap<String, Statement>>,
+    /// A statement failed since the transaction began: PostgreSQL ignores everything after
+    /// that until the rollback, and a `COMMIT` would silently roll back.
+    failed: Flag<bool>,
+    /// The failure was a serialization conflict or a deadlock: running again may succeed.
+    conflicted: Flag<bool>,
+}
+
+impl PgConnection {
+    pub(crate) fn new(client: Client) -> Self {
+        Self {
+            client: RefCell::new(client),
+            statements: RefCell::new(HashMap::new()),
+            failed: Flag::new(false),
+            conflicted: Flag::new(false),
+        }
+    }
+
+    pub(crate) fn is_closed(&self) -> bool {
+        self.client.borrow().is_closed()
+    }
+
+    /// Runs statements without parameters (transaction control).
+    pub(crate) fn batch(&self, sql: &str) -> Result<()> {
+        let outcome = self.client.borrow_mut().batch_execute(sql);
+        outcome.map_err(|error| self.failure(error))
+    }
+
+    /// Starts a transaction with clean failure flags.
+    pub(crate) fn begin(&self, sql: &str) -> Result<()> {
+        self.failed.set(false);
+        self.conflicted.set(false);
+        self.batch(sql)
+    }
+
+    pub(crate) fn failed(&self) -> bool {
+        self.failed.get()
+    }
+
+    pub(crate) fn conflicted(&self) -> bool {
+        self.conflicted.get()
+    }
+
+    fn statement(&self, sql: &str) -> Result<Statement> {
+        if let Some(statement) = self.statements.borrow().get(sql) {
+            return Ok(statement.clone());
+        }
+        let prepared = self.client.borrow_mut().prepare(sql);
+        let statement = prepared.map_err(|error| self.failure(error))?;
+        self.statements
+            .borrow_mut()
+            .insert(sql.to_owned(), statement.clone());
+        Ok(statement)
+    }
+
+    fn failure(&self, error: postgres::Error) -> Error {
+        self.failed.set(true);
+        let Some(code) = error.code() else {
+            return Error::unavailable("the database cannot be reached; retry later", &error);
+        };
+        if *code == SqlState::T_R_SERIALIZATION_FAILURE || *code == SqlState::T_R_DEADLOCK_DETECTED
+        {
+            self.conflicted.set(true);
+            return Error::unavailable("the database is busy; retry later", &error);
+        }
+        if *code == SqlState::DISK_FULL {
+            return Error::unavailable("the database server's disk is full; retry later", &error);
+        }
+        if [
+            SqlState::TOO_MANY_CONNECTIONS,
+            SqlState::ADMIN_SHUTDOWN,
+            SqlState::CRASH_SHUTDOWN,
+            SqlState::CANNOT_CONNECT_NOW,
+            SqlState::READ_ONLY_SQL_TRANSACTION,
+        ]
+        .contains(code)
+        {
+            return Error::unavailable("the database cannot be written; retry later", &error);
+        }
+        Error::internal(error)
+    }
+}
+
+impl Db for PgConnection {
+    fn dialect(&self) -> Dialect {
+        Dialect::Postgres
+    }
+
+    fn execute(&self, sql: &str, params: &[Value<'_>]) -> Result<u64> {
+        let statement = self.statement(sql)?;
+        let outcome = self.client.borrow_mut().execute(&statement, &bind(params));
+        outcome.map_err(|error| self.failure(error))
+    }
+
+    fn query(&self, sql: &str, params: &[Value<'_>]) -> Result<Vec<Row>> {
+        let statement = self.statement(sql)?;
+        let outcome = self.client.borrow_mut().query(&statement, &bind(params));
+        outcome
+            .map_err(|error| self.failure(error))?
+            .iter()
+            .map(|row| {
+                (0..row.len())
+                    .map(|index| cell(row, index))
+                    .collect::<Result<_>>()
+                    .map(Row)
+            })
+            .collect()
+    }
+}
+
+fn bind<'a>(params: &'a [Value<'a>]) -> Vec<&'a (dyn ToSql + Sync)> {
+    params
+        .iter()
+        .map(|value| value as &(dyn ToSql + Sync))
+        .collect()
+}
+
+fn cell(row: &postgres::Row, index: usize) -> Result<Cell> {
+    let column_type = row.columns()[index].type_().clone();
+    let read = |error| Error::internal(format!("column {index}: {error}"));
+    Ok(match column_type {
+        Type::INT8 => row
+            .try_get::<_, Option<i64>>(index)
+            .map_err(read)?
+            .map_or(Cell::Null, Cell::Int),
+        Type::INT4 => row
+            .try_get::<_, Option<i32>>(index)
+            .map_err(read)?
+            .map_or(Cell::Null, |number| Cell::Int(number.into())),
+        Type::INT2 => row
+            .try_get::<_, Option<i16>>(index)
+            .map_err(read)?
+            .map_or(Cell::Null, |number| Cell::Int(number.into())),
+        Type::BOOL => row
+            .try_get::<_, Option<bool>>(index)
+            .map_err(read)?
+            .map_or(Cell::Null, |flag| Cell::Int(flag.into())),
+        Type::TEXT | Type::VARCHAR | Type::BPCHAR | Type::NAME => row
+            .try_get::<_, Option<String>>(index)
+            .map_err(read)?
+            .map_or(Cell::Null, Cell::Text),
+        Type::BYTEA => row
+            .try_get::<_, Option<Vec<u8>>>(index)
+            .map_err(read)?
+            .map_or(Cell::Null, Cell::Bytes),
+        other => {
+            return Err(Error::internal(format!(
+                "column {index} has type {other}, which the store never reads"
+            )));
+        }
+    })
+}
+
+/// Integers bind as whatever integer (or flag) type PostgreSQL inferred for the parameter;
+/// anything else must match exactly, and a mismatch is reported rather than guessed.
+impl ToSql for Value<'_> {
+    fn to_sql(
+        &self,
+        column_type: &Type,
+        out: &mut BytesMut,
+    ) -> std::result::Result<IsNull, Box<dyn StdError + Sync + Send>> {
+        match *self {
+            Value::Null => Ok(IsNull::Yes),
+            Value::Int(number) => match *column_type {
+                Type::INT2 => i16::try_from(number)?.to_sql_checked(column_type, out),
+                Type::INT4 => i32::try_from(number)?.to_sql_checked(column_type, out),
+                Type::BOOL => (number != 0).to_sql_checked(column_type, out),
+                _ => number.to_sql_checked(column_type, out),
+            },
+            Value::Text(text) => text.to_sql_checked(column_type, out),
+            Value::Bytes(bytes) => bytes.to_sql_checked(column_type, out),
+        }
+    }
+
+    fn accepts(_: &Type) -> bool {
+        true
+    }
+
+    to_sql_checked!();
+}

@@ -1,0 +1,210 @@
+//! PostgreSQL, for several Natter nodes sharing one database. Every write is one `SERIALIZABLE`
+//! transaction on a pooled connection: when two nodes touch the same rows at once (two senders
+//! in one channel take the same next seq), PostgreSQL aborts one of them and it is run again,
+//! so seqs never have a gap or a duplicate. A commit returns once PostgreSQL has flushed it.
+
+mod db;
+mod schema;
+
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
+
+use natter_core::{Error, Result};
+use tokio::sync::Semaphore;
+
+use crate::sql::{Backend, Db, SqlStore};
+use db::PgConnection;
+
+/// A transaction that keeps losing conflicts is given up after this many runs (503, retry).
+const MAX_ATTEMPTS: u32 = 30;
+/// How long to wait for the database server when connecting.
+const CONNECT_TIMEOUT: Duration = Duration::from_secs(5);
+
+/// Why the database could not be opened.
+#[derive(Debug, thiserror::Error)]
+pub enum OpenError {
+    #[error(
+        "--database-url is not a PostgreSQL URL ({0}); expected postgres://user:password@host:port/database"
+    )]
+    Url(postgres::Error),
+    #[error("cannot connect to PostgreSQL: {0}")]
+    Connect(#[from] postgres::Error),
+    #[error(
+        "the database has schema version {found}, newer than this Natter knows ({known}); \
+         run the Natter version that wrote it"
+    )]
+    NewerSchema { found: usize, known: usize },
+    #[error("the connection thread failed: {0}")]
+    Thread(#[from] tokio::task::JoinError),
+}
+
+/// The store on PostgreSQL.
+pub type PostgresStore = SqlStore<Postgres>;
+
+/// A pool of connections to one PostgreSQL database.
+pub struct Postgres {
+    pool: Arc<Pool>,
+}
+
+impl PostgresStore {
+    /// Connects to the database at `url` (`postgres://user:password@host:port/database`),
+    /// applies migrations, and keeps up to `connections` connections open.
+    pub async fn open(url: &str, connections: usize) -> Result<Self, OpenError> {
+        let mut config: postgres::Config = url.parse().map_err(OpenError::Url)?;
+        config
+            .connect_timeout(CONNECT_TIMEOUT)
+            .application_name("natter");
+        let pool = Arc::new(Pool {
+            config,
+            idle: Mutex::new(Vec::new()),
+            permits: Arc::new(Semaphore::new(connections.max(1))),
+            size: connections.max(1) as u32,
+        });
+        let opening = pool.clone();
+        // Connecting now makes a wrong URL or a database that is down fail at start, not on
+        // the first request.
+        tokio::task::spawn_blocking(move || -> Result<(), OpenError> {
+            let mut client = opening.config.connect(postgres::NoTls)?;
+            schema::migrate(&mut client)?;
+            opening.check_in(PgConnection::new(client));
+            Ok(())
+        })
+        .await??;
+        Ok(SqlStore::new(Postgres { pool }))
+    }
+}
+
+struct Pool {
+    config: postgres::Config,
+    idle: Mutex<Vec<PgConnection>>,
+    /// One per connection in use: bounds how many connections this node opens.
+    permits: Arc<Semaphore>,
+    size: u32,
+}
+
+impl Pool {
+    /// An idle connection that is still open, or a new one.
+    fn check_out(&self) -> Result<PgConnection> {
+        loop {
+            let idle = self.idle.lock().expect("pool lock").pop();
+            match idle {
+                Some(conn) if conn.is_closed() => continue,
+                Some(conn) => return Ok(conn),
+                None => break,
+            }
+        }
+        self.config
+            .connect(postgres::NoTls)
+            .map(PgConnection::new)
+            .map_err(|error| {
+                Error::unavailable("the database cannot be reached; retry later", &error)
+            })
+    }
+
+    fn check_in(&self, conn: PgConnection) {
+        if !conn.is_closed() {
+            self.idle.lock().expect("pool lock").push(conn);
+        }
+    }
+}
+
+/// Each connection runs its own small runtime, which must not be dropped on an async
+/// thread, so idle connections are closed on a plain thread.
+impl Drop for Pool {
+    fn drop(&mut self) {
+        let idle = std::mem::take(&mut *self.idle.lock().expect("pool lock"));
+        if !idle.is_empty() {
+            let _ = std::thread::Builder::new()
+                .name("natter-postgres-close".into())
+                .spawn(move || drop(idle));
+        }
+    }
+}
+
+impl Postgres {
+    /// Runs `work` on a pooled connection, on a blocking thread.
+    async fn with_connection<T: Send + 'static>(
+        &self,
+        work: impl FnOnce(&PgConnection) -> Result<T> + Send + 'static,
+    ) -> Result<T> {
+        let permit = self
+            .pool
+            .permits
+            .clone()
+            .acquire_owned()
+            .await
+            .map_err(|_| Error::unavailable("the server is shutting down", "pool closed"))?;
+        let pool = self.pool.clone();
+        tokio::task::spawn_blocking(move || {
+            let conn = pool.check_out()?;
+            let outcome = work(&conn);
+            pool.check_in(conn);
+            drop(permit);
+            outcome
+        })
+        .await
+        .map_err(Error::internal)?
+    }
+}
+
+impl Backend for Postgres {
+    async fn write<T: Send + 'static>(
+        &self,
+        work: impl Fn(&dyn Db) -> Result<T> + Send + Sync + 'static,
+    ) -> Result<T> {
+        self.with_connection(move |conn| transact(conn, &work))
+            .await
+    }
+
+    async fn read<T: Send + 'static>(
+        &self,
+        work: impl FnOnce(&dyn Db) -> Result<T> + Send + 'static,
+    ) -> Result<T> {
+        self.with_connection(move |conn| work(conn)).await
+    }
+
+    /// Waits for the connections in use, then closes them all.
+    async fn close(&self) {
+        if let Ok(all) = self.pool.permits.acquire_many(self.pool.size).await {
+            all.forget();
+        }
+        self.pool.permits.close();
+        let idle = std::mem::take(&mut *self.pool.idle.lock().expect("pool lock"));
+        let _ = tokio::task::spawn_blocking(move || drop(idle)).await;
+    }
+}
+
+/// Runs `work` in a serializable transaction, again while it loses conflicts with concurrent
+/// transactions (after a short, growing, jittered pause so the contenders spread out).
+fn transact<T>(conn: &PgConnection, work: &dyn Fn(&dyn Db) -> Result<T>) -> Result<T> {
+    let mut attempt = 0;
+    loop {
+        attempt += 1;
+        conn.begin("BEGIN ISOLATION LEVEL SERIALIZABLE")?;
+        let outcome = match work(conn) {
+            Ok(value) if !conn.failed() => conn.batch("COMMIT").map(|()| value),
+            Ok(_) => Err(Error::internal(
+                "a statement failed inside the transaction but the write went on",
+            )),
+            Err(error) => Err(error),
+        };
+        let Err(error) = outcome else {
+            return outcome;
+        };
+        let conflicted = conn.conflicted();
+        let _ = conn.batch("ROLLBACK");
+        if !conflicted || attempt >= MAX_ATTEMPTS {
+            return Err(error);
+        }
+        std::thread::sleep(backoff(attempt));
+    }
+}
+
+/// Up to 1 ms × 2^attempt (at most 50 ms), at a random point in that range.
+fn backoff(attempt: u32) -> Duration {
+    let ceiling_us = (1000u64 << attempt.min(16)).min(50_000);
+    let noise = SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map_or(0, |now| u64::from(now.subsec_nanos()));
+    Duration::from_micros(noise % ceiling_us + 1)
+}

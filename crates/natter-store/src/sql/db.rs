@@ -1,0 +1,243 @@
+//! The small interface the shared SQL runs on: a connection that executes statements with
+//! positional parameters (`$1`, `$2`, …) and returns owned rows. SQLite and PostgreSQL each
+//! implement it, so every query and every rule is written once.
+
+use natter_core::{Error, Result};
+
+/// Where the two databases spell something differently.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Dialect {
+    Sqlite,
+    Postgres,
+}
+
+impl Dialect {
+    /// The scalar "largest of these values" function.
+    pub fn greatest(self) -> &'static str {
+        match self {
+            Dialect::Sqlite => "MAX",
+            Dialect::Postgres => "GREATEST",
+        }
+    }
+
+    /// The scalar "smallest of these values" function.
+    pub fn least(self) -> &'static str {
+        match self {
+            Dialect::Sqlite => "MIN",
+            Dialect::Postgres => "LEAST",
+        }
+    }
+}
+
+/// One connection inside a transaction (writes) or a read. Every integer column is a 64-bit
+/// integer and every flag is an integer 0 or 1 in both schemas, so a [`Value`] binds the same
+/// way in both.
+pub trait Db {
+    fn dialect(&self) -> Dialect;
+    /// Runs a statement; returns how many rows it changed.
+    fn execute(&self, sql: &str, params: &[Value<'_>]) -> Result<u64>;
+    /// Runs a query and returns all its rows.
+    fn query(&self, sql: &str, params: &[Value<'_>]) -> Result<Vec<Row>>;
+}
+
+impl dyn Db + '_ {
+    /// The first row, if any.
+    pub fn query_opt(&self, sql: &str, params: &[Value<'_>]) -> Result<Option<Row>> {
+        Ok(self.query(sql, params)?.into_iter().next())
+    }
+
+    /// The one row a query always returns (an aggregate, a `RETURNING` clause).
+    pub fn query_one(&self, sql: &str, params: &[Value<'_>]) -> Result<Row> {
+        self.query_opt(sql, params)?
+            .ok_or_else(|| Error::internal(format!("no row returned by: {sql}")))
+    }
+
+    pub fn exists(&self, sql: &str, params: &[Value<'_>]) -> Result<bool> {
+        Ok(self.query_opt(sql, params)?.is_some())
+    }
+}
+
+/// A statement parameter.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Value<'a> {
+    Null,
+    Int(i64),
+    Text(&'a str),
+    Bytes(&'a [u8]),
+}
+
+/// Builds a parameter slice: `params![uid.as_str(), channel_id]`.
+macro_rules! params {
+    ($($value:expr),* $(,)?) => {
+        &[$($crate::sql::Value::from($value)),*]
+    };
+}
+pub(crate) use params;
+
+impl From<i64> for Value<'_> {
+    fn from(value: i64) -> Self {
+        Value::Int(value)
+    }
+}
+
+/// Seqs, versions and counts stay far below 2^63.
+impl From<u64> for Value<'_> {
+    fn from(value: u64) -> Self {
+        Value::Int(value as i64)
+    }
+}
+
+impl From<u32> for Value<'_> {
+    fn from(value: u32) -> Self {
+        Value::Int(value.into())
+    }
+}
+
+impl From<u8> for Value<'_> {
+    fn from(value: u8) -> Self {
+        Value::Int(value.into())
+    }
+}
+
+impl From<bool> for Value<'_> {
+    fn from(value: bool) -> Self {
+        Value::Int(value.into())
+    }
+}
+
+impl<'a> From<&'a str> for Value<'a> {
+    fn from(value: &'a str) -> Self {
+        Value::Text(value)
+    }
+}
+
+impl<'a> From<&'a String> for Value<'a> {
+    fn from(value: &'a String) -> Self {
+        Value::Text(value)
+    }
+}
+
+impl<'a> From<&'a [u8]> for Value<'a> {
+    fn from(value: &'a [u8]) -> Self {
+        Value::Bytes(value)
+    }
+}
+
+impl<'a, T: Into<Value<'a>>> From<Option<T>> for Value<'a> {
+    fn from(value: Option<T>) -> Self {
+        value.map_or(Value::Null, Into::into)
+    }
+}
+
+/// One column of a returned row.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Cell {
+    Null,
+    Int(i64),
+    Text(String),
+    Bytes(Vec<u8>),
+}
+
+/// One returned row.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Row(pub Vec<Cell>);
+
+impl Row {
+    /// The column at `index`, converted; a missing column or a wrong type is a bug in the
+    /// query, reported as an internal error naming the column.
+    pub fn get<T: FromCell>(&self, index: usize) -> Result<T> {
+        let cell = self
+            .0
+            .get(index)
+            .ok_or_else(|| Error::internal(format!("no column {index} in the row")))?;
+        T::from_cell(cell)
+            .ok_or_else(|| Error::internal(format!("column {index} holds an unexpected {cell:?}")))
+    }
+}
+
+/// A Rust type a column converts to.
+pub trait FromCell: Sized {
+    fn from_cell(cell: &Cell) -> Option<Self>;
+}
+
+impl FromCell for i64 {
+    fn from_cell(cell: &Cell) -> Option<Self> {
+        match cell {
+            Cell::Int(value) => Some(*value),
+            _ => None,
+        }
+    }
+}
+
+impl FromCell for u64 {
+    fn from_cell(cell: &Cell) -> Option<Self> {
+        i64::from_cell(cell).and_then(|value| value.try_into().ok())
+    }
+}
+
+impl FromCell for u8 {
+    fn from_cell(cell: &Cell) -> Option<Self> {
+        i64::from_cell(cell).and_then(|value| value.try_into().ok())
+    }
+}
+
+impl FromCell for usize {
+    fn from_cell(cell: &Cell) -> Option<Self> {
+        i64::from_cell(cell).and_then(|value| value.try_into().ok())
+    }
+}
+
+impl FromCell for bool {
+    fn from_cell(cell: &Cell) -> Option<Self> {
+        i64::from_cell(cell).map(|value| value != 0)
+    }
+}
+
+impl FromCell for String {
+    fn from_cell(cell: &Cell) -> Option<Self> {
+        match cell {
+            Cell::Text(value) => Some(value.clone()),
+            _ => None,
+        }
+    }
+}
+
+impl FromCell for Vec<u8> {
+    fn from_cell(cell: &Cell) -> Option<Self> {
+        match cell {
+            Cell::Bytes(value) => Some(value.clone()),
+            _ => None,
+        }
+    }
+}
+
+impl<T: FromCell> FromCell for Option<T> {
+    fn from_cell(cell: &Cell) -> Option<Self> {
+        match cell {
+            Cell::Null => Some(None),
+            cell => T::from_cell(cell).map(Some),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn cells_convert_to_the_types_the_queries_read() {
+        let row = Row(vec![
+            Cell::Int(7),
+            Cell::Null,
+            Cell::Text("bob".into()),
+            Cell::Int(-1),
+        ]);
+        assert_eq!(row.get::<u64>(0).unwrap(), 7);
+        assert!(row.get::<bool>(0).unwrap());
+        assert_eq!(row.get::<Option<u64>>(1).unwrap(), None);
+        assert_eq!(row.get::<String>(2).unwrap(), "bob");
+        assert!(row.get::<u64>(3).is_err(), "negative is not a seq");
+        assert!(row.get::<i64>(2).is_err(), "text is not a number");
+        assert!(row.get::<i64>(9).is_err(), "no such column");
+    }
+}

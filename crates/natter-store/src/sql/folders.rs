@@ -1,0 +1,187 @@
+//! Conversation folders ("conversation groups" in the client SDK): named sets of a user's
+//! conversations. A folder's change versions the conversations it touches, so other devices
+//! see the new folder lists through sync.
+
+use super::rows::{self, Loaded};
+use super::{Db, params};
+use crate::{ConversationView, Folder, FolderChange};
+use natter_core::limits::MAX_FOLDERS;
+use natter_core::{ConversationId, Error, Result, Uid};
+
+pub(crate) fn list(db: &dyn Db, uid: &Uid) -> Result<Vec<Folder>> {
+    let rows = db.query(
+        "SELECT f.name, c.conversation_id FROM folders f \
+         LEFT JOIN folder_members m ON m.uid = f.uid AND m.name = f.name \
+         LEFT JOIN conversations c ON c.uid = m.uid AND c.channel_id = m.channel_id \
+         WHERE f.uid = $1 ORDER BY f.created_ms, f.name, c.conversation_id",
+        params![uid.as_str()],
+    )?;
+    let mut folders: Vec<Folder> = Vec::new();
+    for row in rows {
+        let name: String = row.get(0)?;
+        let conversation: Option<String> = row.get(1)?;
+        if folders.last().is_none_or(|folder| folder.name != name) {
+            folders.push(Folder {
+                name,
+                conversations: Vec::new(),
+            });
+        }
+        if let Some(conversation) = conversation {
+            let folder = folders.last_mut().expect("just pushed");
+            folder
+                .conversations
+                .push(ConversationId::parse(&conversation)?);
+        }
+    }
+    Ok(folders)
+}
+
+pub(crate) fn change(
+    db: &dyn Db,
+    uid: &Uid,
+    change: &FolderChange,
+    now_ms: i64,
+) -> Result<Vec<ConversationView>> {
+    match change {
+        FolderChange::Create {
+            name,
+            conversations,
+        } => {
+            if exists(db, uid, name)? {
+                return Err(Error::conflict(format!(
+                    "groupName: folder {name:?} already exists"
+                )));
+            }
+            let count: usize = db
+                .query_one(
+                    "SELECT COUNT(*) FROM folders WHERE uid = $1",
+                    params![uid.as_str()],
+                )?
+                .get(0)?;
+            if count >= MAX_FOLDERS {
+                return Err(Error::conflict(format!(
+                    "groupName: {uid} already has {MAX_FOLDERS} folders, the most allowed"
+                )));
+            }
+            db.execute(
+                "INSERT INTO folders (uid, name, created_ms) VALUES ($1, $2, $3)",
+                params![uid.as_str(), name, now_ms],
+            )?;
+            set_membership(db, uid, name, conversations, true)
+        }
+        FolderChange::Rename { from, to } => {
+            require(db, uid, from)?;
+            if exists(db, uid, to)? {
+                return Err(Error::conflict(format!(
+                    "newName: folder {to:?} already exists"
+                )));
+            }
+            let members = members(db, uid, from)?;
+            db.execute(
+                "UPDATE folders SET name = $3 WHERE uid = $1 AND name = $2",
+                params![uid.as_str(), from, to],
+            )?;
+            resave(db, uid, members)
+        }
+        FolderChange::Delete { name } => {
+            require(db, uid, name)?;
+            let members = members(db, uid, name)?;
+            db.execute(
+                "DELETE FROM folders WHERE uid = $1 AND name = $2",
+                params![uid.as_str(), name],
+            )?;
+            resave(db, uid, members)
+        }
+        FolderChange::Add {
+            name,
+            conversations,
+        } => {
+            require(db, uid, name)?;
+            set_membership(db, uid, name, conversations, true)
+        }
+        FolderChange::Remove {
+            name,
+            conversations,
+        } => {
+            require(db, uid, name)?;
+            set_membership(db, uid, name, conversations, false)
+        }
+    }
+}
+
+fn exists(db: &dyn Db, uid: &Uid, name: &str) -> Result<bool> {
+    db.exists(
+        "SELECT 1 FROM folders WHERE uid = $1 AND name = $2",
+        params![uid.as_str(), name],
+    )
+}
+
+fn require(db: &dyn Db, uid: &Uid, name: &str) -> Result<()> {
+    if exists(db, uid, name)? {
+        Ok(())
+    } else {
+        Err(Error::not_found(format!(
+            "groupName: {uid} has no folder {name:?}"
+        )))
+    }
+}
+
+/// The conversations in a folder, loaded.
+fn members(db: &dyn Db, uid: &Uid, name: &str) -> Result<Vec<Loaded>> {
+    let ids = db.query(
+        "SELECT c.conversation_id FROM folder_members m JOIN conversations c \
+         ON c.uid = m.uid AND c.channel_id = m.channel_id WHERE m.uid = $1 AND m.name = $2",
+        params![uid.as_str(), name],
+    )?;
+    let mut loaded = Vec::with_capacity(ids.len());
+    for row in ids {
+        let id: String = row.get(0)?;
+        if let Some(found) = rows::load(db, uid, &ConversationId::parse(&id)?)? {
+            loaded.push(found);
+        }
+    }
+    Ok(loaded)
+}
+
+/// Adds conversations to (or removes them from) a folder. Each must be in the user's list.
+fn set_membership(
+    db: &dyn Db,
+    uid: &Uid,
+    name: &str,
+    conversations: &[ConversationId],
+    member: bool,
+) -> Result<Vec<ConversationView>> {
+    let mut touched = Vec::with_capacity(conversations.len());
+    for conversation in conversations {
+        let loaded = rows::load(db, uid, conversation)?
+            .filter(|loaded| loaded.view.state.listed)
+            .ok_or_else(|| {
+                Error::not_found(format!(
+                    "conversationIDList: {:?} is not in {uid}'s list",
+                    conversation.to_string()
+                ))
+            })?;
+        let sql = if member {
+            "INSERT INTO folder_members (uid, name, channel_id) VALUES ($1, $2, $3) \
+             ON CONFLICT DO NOTHING"
+        } else {
+            "DELETE FROM folder_members WHERE uid = $1 AND name = $2 AND channel_id = $3"
+        };
+        let affected = db.execute(sql, params![uid.as_str(), name, loaded.channel.id])?;
+        if affected > 0 {
+            touched.push(loaded);
+        }
+    }
+    resave(db, uid, touched)
+}
+
+/// Gives each touched conversation a new version (its folder list changed) and completes it.
+fn resave(db: &dyn Db, uid: &Uid, touched: Vec<Loaded>) -> Result<Vec<ConversationView>> {
+    touched
+        .into_iter()
+        .map(|mut loaded| {
+            loaded.view.version = rows::save(db, uid, loaded.channel.id, &loaded.view.state)?;
+            rows::complete_view(db, uid, loaded)
+        })
+        .collect()
+}

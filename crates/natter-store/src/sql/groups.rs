@@ -1,0 +1,199 @@
+//! Group membership. Joining and leaving open and close membership windows; a member who leaves
+//! keeps a read-only conversation with history up to the moment they left.
+
+use std::collections::HashSet;
+
+use super::rows::{self, Channel};
+use super::{Db, params};
+use crate::MembershipChange;
+use natter_core::{ChannelKind, ConversationId, Error, GroupId, Result, Uid};
+
+pub(crate) fn upsert(
+    db: &dyn Db,
+    group: &GroupId,
+    members: &[Uid],
+    reset: bool,
+    new_members_see_history: Option<bool>,
+    now_ms: i64,
+) -> Result<MembershipChange> {
+    require_users(db, members)?;
+    let channel = match rows::find_channel(db, ChannelKind::Group, group.as_str())? {
+        Some(channel) if channel.dismissed => {
+            db.execute(
+                "UPDATE channels SET dismissed = 0 WHERE id = $1",
+                params![channel.id],
+            )?;
+            Channel {
+                dismissed: false,
+                ..channel
+            }
+        }
+        Some(channel) => channel,
+        None => rows::create_channel(db, ChannelKind::Group, group.as_str(), now_ms)?,
+    };
+    if let Some(open) = new_members_see_history {
+        db.execute(
+            "UPDATE channels SET new_members_see_history = $1 WHERE id = $2",
+            params![open, channel.id],
+        )?;
+    }
+    for member in members {
+        join(db, &channel, group, member)?;
+    }
+    let mut change = MembershipChange::default();
+    if reset {
+        let keep: HashSet<&Uid> = members.iter().collect();
+        for member in current_members(db, channel.id)? {
+            if !keep.contains(&member) && leave(db, &channel, group, &member)? {
+                change.left.push(member);
+            }
+        }
+    }
+    Ok(change)
+}
+
+pub(crate) fn add_members(db: &dyn Db, group: &GroupId, members: &[Uid]) -> Result<()> {
+    require_users(db, members)?;
+    let channel = existing_group(db, group)?;
+    if channel.dismissed {
+        return Err(Error::conflict(format!(
+            "group \"{group}\" was dismissed; create it again with POST /channel"
+        )));
+    }
+    for member in members {
+        join(db, &channel, group, member)?;
+    }
+    Ok(())
+}
+
+pub(crate) fn remove_members(
+    db: &dyn Db,
+    group: &GroupId,
+    members: &[Uid],
+) -> Result<MembershipChange> {
+    let channel = existing_group(db, group)?;
+    let mut change = MembershipChange::default();
+    for member in members {
+        if leave(db, &channel, group, member)? {
+            change.left.push(member.clone());
+        }
+    }
+    Ok(change)
+}
+
+/// A member leaves by themself. Leaving twice is fine; leaving a group never joined is not.
+pub(crate) fn leave_group(db: &dyn Db, group: &GroupId, uid: &Uid) -> Result<MembershipChange> {
+    let channel = existing_group(db, group)?;
+    if rows::load(db, uid, &ConversationId::Group(group.clone()))?.is_none() {
+        return Err(Error::permission_denied(format!(
+            "{uid} was never a member of group \"{group}\""
+        )));
+    }
+    let mut change = MembershipChange::default();
+    if leave(db, &channel, group, uid)? {
+        change.left.push(uid.clone());
+    }
+    Ok(change)
+}
+
+pub(crate) fn dismiss(db: &dyn Db, group: &GroupId) -> Result<MembershipChange> {
+    let channel = existing_group(db, group)?;
+    let mut change = MembershipChange::default();
+    for member in current_members(db, channel.id)? {
+        if leave(db, &channel, group, &member)? {
+            change.left.push(member);
+        }
+    }
+    db.execute(
+        "UPDATE channels SET dismissed = 1 WHERE id = $1",
+        params![channel.id],
+    )?;
+    Ok(change)
+}
+
+fn existing_group(db: &dyn Db, group: &GroupId) -> Result<Channel> {
+    rows::find_channel(db, ChannelKind::Group, group.as_str())?
+        .ok_or_else(|| Error::not_found(format!("group \"{group}\" does not exist")))
+}
+
+fn require_users(db: &dyn Db, uids: &[Uid]) -> Result<()> {
+    for uid in uids {
+        if !rows::user_exists(db, uid)? {
+            return Err(Error::not_found(format!(
+                "subscribers: user \"{uid}\" does not exist (no token was ever issued for them)"
+            )));
+        }
+    }
+    Ok(())
+}
+
+fn current_members(db: &dyn Db, channel_id: i64) -> Result<Vec<Uid>> {
+    db.query(
+        "SELECT uid FROM conversations WHERE channel_id = $1 AND left_seq IS NULL",
+        params![channel_id],
+    )?
+    .iter()
+    .map(|row| Uid::parse(&row.get::<String>(0)?, "uid"))
+    .collect()
+}
+
+/// Opens a membership window starting after the channel's current last message; unread
+/// counts start there. A first join into a group whose history is open to new members sees
+/// the history from the start; a rejoin never sees what was sent while away.
+fn join(db: &dyn Db, channel: &Channel, group: &GroupId, uid: &Uid) -> Result<()> {
+    let conversation = ConversationId::Group(group.clone());
+    let join_seq = channel.last_seq + 1;
+    let window_start = match rows::load(db, uid, &conversation)? {
+        Some(loaded) if loaded.view.state.is_member() => return Ok(()),
+        Some(loaded) => {
+            let mut state = loaded.view.state;
+            state.rejoin(join_seq);
+            rows::save(db, uid, channel.id, &state)?;
+            join_seq
+        }
+        None => {
+            rows::insert(db, uid, channel.id, &conversation, join_seq)?;
+            if history_open_to_new_members(db, channel.id)? {
+                1
+            } else {
+                join_seq
+            }
+        }
+    };
+    // Leaving and rejoining with no message between leaves an empty window that starts at this
+    // same seq: reopen it instead of adding a second one (the key is the window's start).
+    db.execute(
+        "INSERT INTO memberships (channel_id, uid, join_seq) VALUES ($1, $2, $3) \
+         ON CONFLICT (channel_id, uid, join_seq) DO UPDATE SET left_seq = NULL",
+        params![channel.id, uid.as_str(), window_start],
+    )?;
+    Ok(())
+}
+
+fn history_open_to_new_members(db: &dyn Db, channel_id: i64) -> Result<bool> {
+    db.query_one(
+        "SELECT new_members_see_history FROM channels WHERE id = $1",
+        params![channel_id],
+    )?
+    .get(0)
+}
+
+/// Closes the member's open window at the channel's last seq; not a member: nothing to do.
+/// Returns whether the user was a member.
+fn leave(db: &dyn Db, channel: &Channel, group: &GroupId, uid: &Uid) -> Result<bool> {
+    let conversation = ConversationId::Group(group.clone());
+    let Some(loaded) = rows::load(db, uid, &conversation)? else {
+        return Ok(false);
+    };
+    let mut state = loaded.view.state;
+    if !state.leave(channel.last_seq) {
+        return Ok(false);
+    }
+    rows::save(db, uid, channel.id, &state)?;
+    db.execute(
+        "UPDATE memberships SET left_seq = $1 WHERE channel_id = $2 AND uid = $3 \
+         AND left_seq IS NULL",
+        params![channel.last_seq, channel.id, uid.as_str()],
+    )?;
+    Ok(true)
+}

@@ -1,0 +1,81 @@
+//! Users, their devices' tokens, and app settings.
+
+use natter_core::{Error, Result, Uid};
+use subtle::ConstantTimeEq;
+
+use super::{Db, params};
+use crate::{Device, TokenHash};
+
+pub(crate) fn set_device_token(
+    db: &dyn Db,
+    device: &Device,
+    token_hash: &TokenHash,
+    now_ms: i64,
+) -> Result<()> {
+    let holder = db.query_opt(
+        "SELECT uid, device_flag FROM devices WHERE token_hash = $1",
+        params![token_hash.as_slice()],
+    )?;
+    if let Some(row) = holder
+        && (row.get::<String>(0)? != device.uid.as_str() || row.get::<u8>(1)? != device.device_flag)
+    {
+        return Err(Error::conflict(
+            "token: this token is already in use by another device; choose another",
+        ));
+    }
+    db.execute(
+        "INSERT INTO users (uid, created_ms) VALUES ($1, $2) ON CONFLICT DO NOTHING",
+        params![device.uid.as_str(), now_ms],
+    )?;
+    db.execute(
+        "INSERT INTO devices (uid, device_flag, device_level, token_lookup, token_hash, updated_ms) \
+         VALUES ($1, $2, $3, $4, $5, $6) \
+         ON CONFLICT (uid, device_flag) DO UPDATE SET device_level = excluded.device_level, \
+         token_lookup = excluded.token_lookup, token_hash = excluded.token_hash, \
+         updated_ms = excluded.updated_ms",
+        params![
+            device.uid.as_str(),
+            device.device_flag,
+            device.device_level,
+            &token_hash[..8],
+            token_hash.as_slice(),
+            now_ms,
+        ],
+    )?;
+    Ok(())
+}
+
+/// Finds the device by the first bytes of the hash, then compares the whole hash in constant
+/// time, so response timing tells nothing about how much of a guessed token was right.
+pub(crate) fn device_by_token(db: &dyn Db, token_hash: &TokenHash) -> Result<Option<Device>> {
+    let candidates = db.query(
+        "SELECT token_hash, uid, device_flag, device_level FROM devices WHERE token_lookup = $1",
+        params![&token_hash[..8]],
+    )?;
+    for row in candidates {
+        let stored: Vec<u8> = row.get(0)?;
+        if bool::from(stored.as_slice().ct_eq(token_hash.as_slice())) {
+            return Ok(Some(Device {
+                uid: Uid::parse(&row.get::<String>(1)?, "uid")?,
+                device_flag: row.get(2)?,
+                device_level: row.get(3)?,
+            }));
+        }
+    }
+    Ok(None)
+}
+
+pub(crate) fn setting(db: &dyn Db, key: &str) -> Result<Option<String>> {
+    db.query_opt("SELECT value FROM settings WHERE key = $1", params![key])?
+        .map(|row| row.get(0))
+        .transpose()
+}
+
+pub(crate) fn set_setting(db: &dyn Db, key: &str, value: &str) -> Result<()> {
+    db.execute(
+        "INSERT INTO settings (key, value) VALUES ($1, $2) \
+         ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+        params![key, value],
+    )?;
+    Ok(())
+}

@@ -1,0 +1,128 @@
+//! The shared SQL on SQLite: `$1` placeholders become `?1`, statements are cached per
+//! connection, and SQLite's errors become the domain's.
+
+use std::borrow::Cow;
+
+use natter_core::{Error, Result};
+use rusqlite::Connection;
+use rusqlite::types::{ToSqlOutput, ValueRef};
+
+use crate::sql::{Cell, Db, Dialect, Row, Value};
+
+/// Turns a SQLite failure into the domain error: a full disk or a busy database is
+/// `unavailable` (retry later), anything else is internal.
+pub(crate) fn db_error(error: rusqlite::Error) -> Error {
+    use rusqlite::ErrorCode::*;
+    match error.sqlite_error_code() {
+        Some(DiskFull) => Error::unavailable("the server's disk is full; retry later", &error),
+        Some(DatabaseBusy | DatabaseLocked) => {
+            Error::unavailable("the database is busy; retry later", &error)
+        }
+        Some(SystemIoFailure | CannotOpen) => {
+            Error::unavailable("the database cannot be written; retry later", &error)
+        }
+        _ => Error::internal(error),
+    }
+}
+
+impl Db for Connection {
+    fn dialect(&self) -> Dialect {
+        Dialect::Sqlite
+    }
+
+    fn execute(&self, sql: &str, params: &[Value<'_>]) -> Result<u64> {
+        self.prepare_cached(&numbered_placeholders(sql))
+            .and_then(|mut statement| statement.execute(rusqlite::params_from_iter(params)))
+            .map(|changed| changed as u64)
+            .map_err(db_error)
+    }
+
+    fn query(&self, sql: &str, params: &[Value<'_>]) -> Result<Vec<Row>> {
+        let mut statement = self
+            .prepare_cached(&numbered_placeholders(sql))
+            .map_err(db_error)?;
+        let columns = statement.column_count();
+        let mut rows = statement
+            .query(rusqlite::params_from_iter(params))
+            .map_err(db_error)?;
+        let mut found = Vec::new();
+        while let Some(row) = rows.next().map_err(db_error)? {
+            let cells = (0..columns)
+                .map(|index| row.get_ref(index).map(cell))
+                .collect::<rusqlite::Result<_>>()
+                .map_err(db_error)?;
+            found.push(Row(cells));
+        }
+        Ok(found)
+    }
+}
+
+fn cell(value: ValueRef<'_>) -> Cell {
+    match value {
+        ValueRef::Null => Cell::Null,
+        ValueRef::Integer(number) => Cell::Int(number),
+        // No column holds a REAL; an integer-valued expression never yields one either.
+        ValueRef::Real(number) => Cell::Int(number as i64),
+        ValueRef::Text(text) => Cell::Text(String::from_utf8_lossy(text).into_owned()),
+        ValueRef::Blob(bytes) => Cell::Bytes(bytes.to_vec()),
+    }
+}
+
+impl rusqlite::ToSql for Value<'_> {
+    fn to_sql(&self) -> rusqlite::Result<ToSqlOutput<'_>> {
+        Ok(match *self {
+            Value::Null => ToSqlOutput::Borrowed(ValueRef::Null),
+            Value::Int(number) => ToSqlOutput::Borrowed(ValueRef::Integer(number)),
+            Value::Text(text) => ToSqlOutput::Borrowed(ValueRef::Text(text.as_bytes())),
+            Value::Bytes(bytes) => ToSqlOutput::Borrowed(ValueRef::Blob(bytes)),
+        })
+    }
+}
+
+/// The shared SQL numbers its parameters `$1`, `$2` as PostgreSQL does; SQLite reads `$1` as a
+/// *named* parameter (numbered by first appearance), so they are rewritten to `?1`, which
+/// SQLite numbers as written.
+fn numbered_placeholders(sql: &str) -> Cow<'_, str> {
+    if !sql.contains('$') {
+        return Cow::Borrowed(sql);
+    }
+    let mut rewritten = String::with_capacity(sql.len());
+    let mut chars = sql.chars().peekable();
+    while let Some(character) = chars.next() {
+        let numbered = character == '$' && chars.peek().is_some_and(char::is_ascii_digit);
+        rewritten.push(if numbered { '?' } else { character });
+    }
+    Cow::Owned(rewritten)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn placeholders_keep_their_numbers() {
+        assert_eq!(
+            numbered_placeholders("UPDATE t SET a = $2 WHERE b = $1 AND c = '$x'"),
+            "UPDATE t SET a = ?2 WHERE b = ?1 AND c = '$x'"
+        );
+        assert!(matches!(
+            numbered_placeholders("SELECT 1"),
+            Cow::Borrowed(_)
+        ));
+    }
+
+    #[test]
+    fn parameters_bind_in_the_order_they_are_numbered() {
+        let conn = Connection::open_in_memory().unwrap();
+        let db: &dyn Db = &conn;
+        let row = db
+            .query_one(
+                "SELECT $2, $1, $3",
+                &[Value::Int(1), Value::Text("two"), Value::Null],
+            )
+            .unwrap();
+        assert_eq!(row.get::<String>(0).unwrap(), "two");
+        assert_eq!(row.get::<i64>(1).unwrap(), 1);
+        assert_eq!(row.get::<Option<i64>>(2).unwrap(), None);
+    }
+}

@@ -1,0 +1,61 @@
+#!/usr/bin/env bash
+# Runs a command with a throwaway PostgreSQL cluster and nats-server of its own, then stops
+# them and deletes their data: `scripts/with-services.sh cargo test`.
+#
+# Installs the Debian packages `postgresql` and `nats-server` when missing. The command sees:
+#   NATTER_TEST_POSTGRES  postgres://postgres@127.0.0.1:<port>/postgres (trust auth, loopback)
+#   NATTER_TEST_NATS      nats://127.0.0.1:<port>
+set -euo pipefail
+
+install_packages() {
+  local missing=()
+  command -v nats-server >/dev/null || missing+=(nats-server)
+  ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || missing+=(postgresql)
+  if [ ${#missing[@]} -gt 0 ]; then
+    echo "installing ${missing[*]}" >&2
+    apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
+  fi
+}
+
+free_port() {
+  python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
+}
+
+install_packages
+pg_bin=$(dirname "$(ls -d /usr/lib/postgresql/*/bin/initdb | sort -V | tail -1)")
+work=$(mktemp -d)
+chmod 755 "$work"
+# PostgreSQL refuses to run as root; the package's `postgres` user runs it then.
+as_db_user=()
+if [ "$(id -u)" = 0 ]; then
+  as_db_user=(runuser -u postgres --)
+  chown postgres "$work"
+fi
+
+pg_port=$(free_port)
+nats_port=$(free_port)
+cleanup() {
+  "${as_db_user[@]}" "$pg_bin/pg_ctl" -D "$work/pg" -m immediate stop >/dev/null 2>&1 || true
+  [ -n "${nats_pid:-}" ] && kill "$nats_pid" 2>/dev/null || true
+  rm -rf "$work"
+}
+trap cleanup EXIT
+
+"${as_db_user[@]}" "$pg_bin/initdb" -D "$work/pg" -U postgres --auth=trust \
+  --encoding=UTF8 --locale=C >/dev/null
+"${as_db_user[@]}" "$pg_bin/pg_ctl" -D "$work/pg" -l "$work/pg.log" -w -t 60 \
+  -o "-c listen_addresses=127.0.0.1 -c port=$pg_port -c unix_socket_directories=$work \
+      -c max_connections=500 -c shared_buffers=256MB" start >/dev/null \
+  || { cat "$work/pg.log" >&2; exit 1; }
+
+nats-server -a 127.0.0.1 -p "$nats_port" >"$work/nats.log" 2>&1 &
+nats_pid=$!
+for _ in $(seq 1 50); do
+  (exec 3<>"/dev/tcp/127.0.0.1/$nats_port") 2>/dev/null && break
+  sleep 0.1
+done
+
+export NATTER_TEST_POSTGRES="postgres://postgres@127.0.0.1:$pg_port/postgres"
+export NATTER_TEST_NATS="nats://127.0.0.1:$nats_port"
+"$@"
