@@ -1,4 +1,5 @@
-//! The event bus: delivers events to every connected device of a user, in-process.
+//! The event bus: delivers events to every connected device of a user, in-process, and
+//! through a [`Relay`] to the user's devices on the other nodes of a cluster.
 //!
 //! Each connection has a bounded queue of ready-to-send frames. A publisher never waits for a
 //! slow device: when a queue is full the connection is marked as fallen behind, and its task
@@ -6,8 +7,10 @@
 //! ever skipped silently.
 
 use std::collections::HashMap;
+use std::collections::hash_map::RandomState;
+use std::hash::{BuildHasher, Hasher};
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, Mutex, OnceLock};
 
 use natter_core::Uid;
 use natter_core::wire::ServerEvent;
@@ -99,7 +102,8 @@ pub struct Subscription {
     pub id: u64,
 }
 
-/// Which of a user's connections an event skips: the one that caused it.
+/// Which of a user's connections an event skips: the one that caused it. Connection IDs are
+/// unique across the nodes of a cluster, so an origin means the same on every node.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Origin {
     /// A connection that named itself (`X-Natter-Connection`): only it is skipped.
@@ -108,21 +112,108 @@ pub enum Origin {
     Device(u8),
 }
 
+/// Which of a user's connections a frame is for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Recipients {
+    All,
+    AllBut(Origin),
+    Only(Origin),
+}
+
+impl Recipients {
+    fn include(self, connection: &Subscriber) -> bool {
+        match self {
+            Recipients::All => true,
+            Recipients::AllBut(origin) => !connection.is(origin),
+            Recipients::Only(origin) => connection.is(origin),
+        }
+    }
+}
+
+/// What one node tells the others, through the [`Relay`].
+#[derive(Debug, Clone)]
+pub enum Remote {
+    /// A frame for the user's connections.
+    Frame {
+        uid: Uid,
+        frame: Frame,
+        to: Recipients,
+    },
+    /// A master login with this device flag replaced the user's older connections with it.
+    Replaced { uid: Uid, device_flag: u8 },
+    /// The user's unread total changed: the nodes holding their connections recompute it
+    /// (only they need it, and it costs a read).
+    TotalChanged { uid: Uid, only: Option<Origin> },
+    /// The app's settings changed: every node reloads them.
+    SettingsChanged,
+}
+
+/// Carries events between the nodes of a cluster (`natter-cluster` implements it over NATS).
+/// The bus calls it while holding its lock, so every method must return at once.
+pub trait Relay: Send + Sync + 'static {
+    /// The user has a first connection on this node: start receiving their events.
+    fn watch(&self, uid: &Uid);
+    /// The user's last connection on this node closed.
+    fn unwatch(&self, uid: &Uid);
+    /// Hands an event to the other nodes.
+    fn forward(&self, event: Remote);
+}
+
 impl Drop for Subscription {
     fn drop(&mut self) {
         self.bus.unsubscribe(&self.uid, self.id);
     }
 }
 
-#[derive(Debug, Default)]
 pub struct EventBus {
     /// A std mutex: held only to look up or change a user's short list of connections, never
     /// across an await.
     users: Mutex<HashMap<Uid, Vec<Subscriber>>>,
     next_id: AtomicU64,
+    /// Set once when the node joins a cluster.
+    relay: OnceLock<Arc<dyn Relay>>,
+}
+
+impl std::fmt::Debug for EventBus {
+    fn fmt(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        formatter
+            .debug_struct("EventBus")
+            .field("clustered", &self.relay.get().is_some())
+            .finish_non_exhaustive()
+    }
+}
+
+impl Default for EventBus {
+    /// Connection IDs start at a random multiple of 2^32, so the IDs of different nodes never
+    /// meet (a node would need 4 billion connections to reach the next one's range).
+    fn default() -> Self {
+        let mut hasher = RandomState::new().build_hasher();
+        hasher.write_u64(0);
+        Self {
+            users: Mutex::default(),
+            next_id: AtomicU64::new((hasher.finish() & 0xF_FFFF) << 32),
+            relay: OnceLock::new(),
+        }
+    }
 }
 
 impl EventBus {
+    /// Joins the bus to a cluster; from then on events also travel through `relay`.
+    pub fn set_relay(&self, relay: Arc<dyn Relay>) {
+        let users = self.users.lock().expect("event bus lock");
+        for uid in users.keys() {
+            relay.watch(uid);
+        }
+        let _ = self.relay.set(relay);
+    }
+
+    /// Hands an event to the other nodes, if this node is in a cluster.
+    pub fn forward(&self, event: Remote) {
+        if let Some(relay) = self.relay.get() {
+            relay.forward(event);
+        }
+    }
+
     /// Subscribes one connection of a device. A master login (`device_level` 1) replaces the
     /// user's older connections with the same `device_flag`, as WuKongIM does.
     pub fn subscribe(self: &Arc<Self>, uid: &Uid, device_flag: u8, master: bool) -> Subscription {
@@ -130,17 +221,19 @@ impl EventBus {
         let signals = Arc::new(Signals::new());
         let id = self.next_id.fetch_add(1, Ordering::Relaxed);
         let mut users = self.users.lock().expect("event bus lock");
-        let connections = users.entry(uid.clone()).or_default();
         if master {
-            connections.retain(|old| {
-                let same_device = old.device_flag == device_flag;
-                if same_device {
-                    old.signals.replaced.store(true, Ordering::SeqCst);
-                    old.signals.wake.notify_one();
-                }
-                !same_device
+            Self::replace(&mut users, uid, device_flag);
+            self.forward(Remote::Replaced {
+                uid: uid.clone(),
+                device_flag,
             });
         }
+        if !users.contains_key(uid)
+            && let Some(relay) = self.relay.get()
+        {
+            relay.watch(uid);
+        }
+        let connections = users.entry(uid.clone()).or_default();
         connections.push(Subscriber {
             id,
             device_flag,
@@ -156,12 +249,30 @@ impl EventBus {
         }
     }
 
+    /// Ends the user's connections with this device flag: a newer master login replaced them.
+    fn replace(users: &mut HashMap<Uid, Vec<Subscriber>>, uid: &Uid, device_flag: u8) {
+        let Some(connections) = users.get_mut(uid) else {
+            return;
+        };
+        connections.retain(|old| {
+            let same_device = old.device_flag == device_flag;
+            if same_device {
+                old.signals.replaced.store(true, Ordering::SeqCst);
+                old.signals.wake.notify_one();
+            }
+            !same_device
+        });
+    }
+
     fn unsubscribe(&self, uid: &Uid, id: u64) {
         let mut users = self.users.lock().expect("event bus lock");
         if let Some(connections) = users.get_mut(uid) {
             connections.retain(|connection| connection.id != id);
             if connections.is_empty() {
                 users.remove(uid);
+                if let Some(relay) = self.relay.get() {
+                    relay.unwatch(uid);
+                }
             }
         }
     }
@@ -175,33 +286,50 @@ impl EventBus {
             .map_or(0, Vec::len)
     }
 
-    /// Whether any device of the user is connected: events for offline users are not built.
-    pub fn is_online(&self, uid: &Uid) -> bool {
+    /// Whether the user may have a connected device: events for offline users are not built.
+    /// In a cluster, the user may be connected to another node, so events are always built.
+    pub fn may_be_online(&self, uid: &Uid) -> bool {
+        self.relay.get().is_some() || self.is_connected_here(uid)
+    }
+
+    /// Whether the user has a connection on this node.
+    pub fn is_connected_here(&self, uid: &Uid) -> bool {
         self.users.lock().expect("event bus lock").contains_key(uid)
     }
 
-    /// Queues a frame for every connection of the user.
-    pub fn publish(&self, uid: &Uid, frame: &Frame) {
-        self.publish_where(uid, frame, |_| true);
+    /// Queues a frame for the user's connections on every node.
+    pub fn publish(&self, uid: &Uid, frame: &Frame, to: Recipients) {
+        self.deliver_here(uid, frame, to);
+        self.forward(Remote::Frame {
+            uid: uid.clone(),
+            frame: frame.clone(),
+            to,
+        });
     }
 
-    /// Queues a frame for the user's connections other than the one(s) it came from.
-    pub fn publish_to_others(&self, uid: &Uid, frame: &Frame, origin: Origin) {
-        self.publish_where(uid, frame, |connection| !connection.is(origin));
+    /// Applies what another node sent to this node's connections.
+    pub fn apply_remote(&self, event: &Remote) {
+        match event {
+            Remote::Frame { uid, frame, to } => self.deliver_here(uid, frame, *to),
+            Remote::Replaced { uid, device_flag } => {
+                Self::replace(
+                    &mut self.users.lock().expect("event bus lock"),
+                    uid,
+                    *device_flag,
+                );
+            }
+            Remote::TotalChanged { .. } | Remote::SettingsChanged => {}
+        }
     }
 
-    /// Queues a frame for the connection(s) it came from only.
-    pub fn publish_to_origin(&self, uid: &Uid, frame: &Frame, origin: Origin) {
-        self.publish_where(uid, frame, |connection| connection.is(origin));
-    }
-
-    fn publish_where(&self, uid: &Uid, frame: &Frame, wanted: impl Fn(&Subscriber) -> bool) {
+    /// Queues a frame for the user's connections on this node.
+    pub fn deliver_here(&self, uid: &Uid, frame: &Frame, to: Recipients) {
         let users = self.users.lock().expect("event bus lock");
         let Some(connections) = users.get(uid) else {
             return;
         };
         for connection in connections {
-            if !wanted(connection) {
+            if !to.include(connection) {
                 continue;
             }
             if connection.frames.try_send(frame.clone()).is_err() {
@@ -234,10 +362,14 @@ mod tests {
         let mut phone = bus.subscribe(&uid("alice"), 0, false);
         let mut web = bus.subscribe(&uid("alice"), 1, false);
         let mut other_tab = bus.subscribe(&uid("alice"), 1, false);
-        bus.publish_to_others(&uid("alice"), &frame(1), Origin::Device(0));
+        bus.publish(&uid("alice"), &frame(1), Recipients::AllBut(Origin::Device(0)));
         assert_eq!(web.frames.recv().await.unwrap().version, Some(1));
         assert!(phone.frames.try_recv().is_err());
-        bus.publish_to_others(&uid("alice"), &frame(2), Origin::Connection(web.id));
+        bus.publish(
+            &uid("alice"),
+            &frame(2),
+            Recipients::AllBut(Origin::Connection(web.id)),
+        );
         assert_eq!(other_tab.frames.recv().await.unwrap().version, Some(1));
         assert_eq!(other_tab.frames.recv().await.unwrap().version, Some(2));
         assert!(
@@ -252,7 +384,7 @@ mod tests {
         let bus = Arc::new(EventBus::default());
         let slow = bus.subscribe(&uid("alice"), 0, false);
         for version in 1..=QUEUE_FRAMES as u64 + 3 {
-            bus.publish(&uid("alice"), &frame(version));
+            bus.publish(&uid("alice"), &frame(version), Recipients::All);
         }
         assert!(slow.signals.fell_behind());
         assert_eq!(slow.signals.missed_from(), Some(QUEUE_FRAMES as u64 + 1));
@@ -272,8 +404,8 @@ mod tests {
     async fn dropping_the_subscription_unsubscribes() {
         let bus = Arc::new(EventBus::default());
         let subscription = bus.subscribe(&uid("alice"), 0, false);
-        assert!(bus.is_online(&uid("alice")));
+        assert!(bus.is_connected_here(&uid("alice")));
         drop(subscription);
-        assert!(!bus.is_online(&uid("alice")));
+        assert!(!bus.is_connected_here(&uid("alice")));
     }
 }

@@ -90,7 +90,7 @@ impl Natter {
     async fn notify_left(&self, group: &GroupId, left: &[Uid]) {
         let conversation = ConversationId::Group(group.clone());
         for uid in left {
-            if !self.events.is_online(uid) {
+            if !self.events.may_be_online(uid) {
                 continue;
             }
             match self

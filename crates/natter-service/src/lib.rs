@@ -23,7 +23,9 @@ use natter_store::Store;
 
 pub use access::{Actor, Principal};
 pub use conversations::ListOptions;
-pub use events::{EventBus, Frame, Origin, QUEUE_FRAMES, Signals, Subscription};
+pub use events::{
+    EventBus, Frame, Origin, QUEUE_FRAMES, Recipients, Relay, Remote, Signals, Subscription,
+};
 pub use metrics::Metrics;
 
 /// The settings key under which `sync_conversation_deletion` is stored.
@@ -82,7 +84,28 @@ impl Natter {
             .await?;
         self.sync_conversation_deletion
             .store(settings.sync_conversation_deletion, Ordering::SeqCst);
+        self.events.forward(Remote::SettingsChanged);
         Ok(self.settings())
+    }
+
+    /// Applies an event from another node of the cluster.
+    pub async fn apply_remote(&self, event: Remote) {
+        match &event {
+            Remote::TotalChanged { uid, only } => self.send_total_here(uid, *only).await,
+            Remote::SettingsChanged => {
+                if let Err(error) = self.reload_settings().await {
+                    tracing::warn!(%error, "cannot reload the settings another node changed");
+                }
+            }
+            Remote::Frame { .. } | Remote::Replaced { .. } => self.events.apply_remote(&event),
+        }
+    }
+
+    async fn reload_settings(&self) -> Result<()> {
+        let stored = self.store.setting(SYNC_DELETION_KEY).await?;
+        self.sync_conversation_deletion
+            .store(stored.as_deref() == Some("true"), Ordering::SeqCst);
+        Ok(())
     }
 
     /// Whether the store answers: a cheap read through the same path every request takes.

@@ -7,7 +7,7 @@ use natter_core::rules::RemindType;
 use natter_core::wire::ServerEvent;
 use natter_store::{ConversationView, Sent};
 
-use crate::events::{Frame, Origin};
+use crate::events::{Frame, Origin, Recipients, Remote};
 use crate::{Natter, present};
 
 impl Natter {
@@ -15,7 +15,7 @@ impl Natter {
     /// unread total.
     pub(crate) async fn notify_message(&self, sent: &Sent) {
         for (uid, conversation) in &sent.recipients {
-            if !self.events.is_online(uid) {
+            if !self.events.may_be_online(uid) {
                 continue;
             }
             // `Discard`: the message is stored and counted in the list, but not pushed.
@@ -28,8 +28,11 @@ impl Natter {
             let received = ServerEvent::MessageReceived {
                 message_list: vec![message],
             };
-            self.events
-                .publish(uid, &Frame::new(&received, Some(conversation.version)));
+            self.events.publish(
+                uid,
+                &Frame::new(&received, Some(conversation.version)),
+                Recipients::All,
+            );
             self.notify_changed(uid, std::slice::from_ref(conversation))
                 .await;
         }
@@ -38,14 +41,15 @@ impl Natter {
     /// Conversations changed (read, pin, archive, a message): every device of the user gets
     /// the changed ones and the new total.
     pub(crate) async fn notify_changed(&self, uid: &Uid, conversations: &[ConversationView]) {
-        if conversations.is_empty() || !self.events.is_online(uid) {
+        if conversations.is_empty() || !self.events.may_be_online(uid) {
             return;
         }
         let lowest = conversations.iter().map(|view| view.version).min();
         let updated = ServerEvent::ConversationListUpdated {
             conversation_list: conversations.iter().map(present::conversation).collect(),
         };
-        self.events.publish(uid, &Frame::new(&updated, lowest));
+        self.events
+            .publish(uid, &Frame::new(&updated, lowest), Recipients::All);
         self.notify_total(uid, None).await;
     }
 
@@ -60,7 +64,7 @@ impl Natter {
         synced: bool,
         origin: Option<Origin>,
     ) {
-        if deleted.is_empty() || !self.events.is_online(uid) {
+        if deleted.is_empty() || !self.events.may_be_online(uid) {
             return;
         }
         if synced {
@@ -69,18 +73,29 @@ impl Natter {
                 clear_history_message: clear_history,
             };
             let frame = Frame::new(&event, deleted.iter().map(|view| view.version).min());
-            match origin {
-                Some(origin) => self.events.publish_to_others(uid, &frame, origin),
-                None => self.events.publish(uid, &frame),
-            }
+            let to = origin.map_or(Recipients::All, Recipients::AllBut);
+            self.events.publish(uid, &frame, to);
             self.notify_total(uid, None).await;
         } else if let Some(origin) = origin {
             self.notify_total(uid, Some(origin)).await;
         }
     }
 
-    /// Sends the user's unread total to all devices, or to the origin of a change only.
+    /// Sends the user's unread total to all devices, or to the origin of a change only. Each
+    /// node holding the user's connections computes it for them.
     async fn notify_total(&self, uid: &Uid, only: Option<Origin>) {
+        self.events.forward(Remote::TotalChanged {
+            uid: uid.clone(),
+            only,
+        });
+        self.send_total_here(uid, only).await;
+    }
+
+    /// Computes the user's unread total and sends it to their connections on this node.
+    pub(crate) async fn send_total_here(&self, uid: &Uid, only: Option<Origin>) {
+        if !self.events.is_connected_here(uid) {
+            return;
+        }
         let total = match self.store.total_unread(uid.clone()).await {
             Ok(total) => total,
             Err(error) => {
@@ -91,10 +106,7 @@ impl Natter {
         let event = ServerEvent::TotalUnreadMessageCountUpdated {
             total_unread_count: total,
         };
-        let frame = Frame::new(&event, None);
-        match only {
-            None => self.events.publish(uid, &frame),
-            Some(origin) => self.events.publish_to_origin(uid, &frame, origin),
-        }
+        let to = only.map_or(Recipients::All, Recipients::Only);
+        self.events.deliver_here(uid, &Frame::new(&event, None), to);
     }
 }

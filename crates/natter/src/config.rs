@@ -34,6 +34,9 @@ pub struct ServeArgs {
     /// `nats://host:port` to join other Natter nodes: events reach devices on every node.
     #[arg(long, env = "NATTER_NATS_URL")]
     pub nats_url: Option<String>,
+    /// The cluster's name on NATS: nodes with the same name form one cluster [default: natter].
+    #[arg(long, env = "NATTER_CLUSTER_NAME")]
+    pub cluster_name: Option<String>,
     /// The app backend's key to the server API.
     #[arg(long, env = "NATTER_MANAGER_TOKEN", hide_env_values = true)]
     pub manager_token: Option<String>,
@@ -99,6 +102,7 @@ pub struct Config {
     pub database: Database,
     /// `None`: a single node, events stay in this process.
     pub nats_url: Option<String>,
+    pub cluster_name: String,
     pub manager_token: Option<String>,
     /// `None`: keep the stored setting; `Some`: given explicitly, overrides it.
     pub sync_conversation_deletion: Option<bool>,
@@ -158,6 +162,23 @@ impl Config {
         {
             bail!("--nats-url {url:?}: expected nats://host:port");
         }
+        if nats_url.is_some() && database == Database::Sqlite {
+            bail!(
+                "--nats-url needs --database-url: the nodes of a cluster share one PostgreSQL \
+                 database (the embedded SQLite belongs to one node)"
+            );
+        }
+        let cluster_name = args
+            .cluster_name
+            .or(file.cluster_name)
+            .unwrap_or_else(|| "natter".into());
+        if cluster_name.is_empty()
+            || !cluster_name
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
+        {
+            bail!("--cluster-name {cluster_name:?}: use letters, digits, '-' and '_' only");
+        }
         let listen = args
             .listen
             .or(file.listen)
@@ -184,6 +205,7 @@ impl Config {
                 .unwrap_or_else(|| "natter-data".into()),
             database,
             nats_url,
+            cluster_name,
             manager_token: manager_token.filter(|token| !token.is_empty()),
             sync_conversation_deletion: args
                 .sync_conversation_deletion
@@ -248,6 +270,7 @@ pub fn warn_unknown_variables() {
         "NATTER_DATABASE_URL",
         "NATTER_DATABASE_CONNECTIONS",
         "NATTER_NATS_URL",
+        "NATTER_CLUSTER_NAME",
         "NATTER_MANAGER_TOKEN",
         "NATTER_MANAGER_TOKEN_FILE",
         "NATTER_SYNC_CONVERSATION_DELETION",

@@ -61,6 +61,14 @@ pub async fn run(
     println!("natter listening on http://{address}");
     tracing::info!(data_dir = %config.data_dir.display(), "natter listening on http://{address}");
     let natter = Arc::new(natter);
+    let _cluster = match &config.nats_url {
+        Some(url) => Some(
+            natter_cluster::join(url, &config.cluster_name, natter.clone())
+                .await
+                .context("cannot join the cluster")?,
+        ),
+        None => None,
+    };
     let stop_jobs = CancellationToken::new();
     let purge = tokio::spawn(natter.clone().run_purge(
         config.purge_interval,

@@ -19,7 +19,7 @@ pub struct Process {
 impl Process {
     /// A server on the embedded SQLite database in `data_dir`.
     pub async fn start(data_dir: &Path, manager_token: &str) -> Self {
-        Self::start_with(data_dir, None, manager_token).await
+        Self::start_with(data_dir, None, &[], manager_token).await
     }
 
     /// A server on the test's storage: PostgreSQL when the suite runs on it.
@@ -27,12 +27,47 @@ impl Process {
         Self::start_with(
             storage.data_dir(),
             storage.database_url.as_deref(),
+            &[],
             manager_token,
         )
         .await
     }
 
-    async fn start_with(data_dir: &Path, database_url: Option<&str>, manager_token: &str) -> Self {
+    /// One node of a cluster: the test's PostgreSQL database, events over NATS at `nats_url`
+    /// among the nodes started with the same `cluster`, deletion sync on.
+    pub async fn start_node(
+        storage: &Storage,
+        nats_url: &str,
+        cluster: &str,
+        manager_token: &str,
+    ) -> Self {
+        let database_url = storage
+            .database_url
+            .as_deref()
+            .expect("a cluster runs on PostgreSQL");
+        let cluster_args = [
+            "--nats-url",
+            nats_url,
+            "--cluster-name",
+            cluster,
+            "--sync-conversation-deletion",
+            "true",
+        ];
+        Self::start_with(
+            storage.data_dir(),
+            Some(database_url),
+            &cluster_args,
+            manager_token,
+        )
+        .await
+    }
+
+    async fn start_with(
+        data_dir: &Path,
+        database_url: Option<&str>,
+        extra_args: &[&str],
+        manager_token: &str,
+    ) -> Self {
         let mut command = Command::new(env!("CARGO_BIN_EXE_natter"));
         command
             .arg("serve")
@@ -48,6 +83,7 @@ impl Process {
                 &TEST_DATABASE_CONNECTIONS.to_string(),
             ]);
         }
+        command.args(extra_args);
         let mut child = command
             .env_clear()
             .env("NATTER_LOG", "warn")

@@ -1,0 +1,171 @@
+//! How events travel between nodes: JSON, so that nodes of neighbouring versions and a person
+//! watching with `nats sub` can read them.
+
+use natter_core::Uid;
+use natter_service::{Frame, Origin, Recipients, Remote};
+use serde::{Deserialize, Serialize};
+
+#[derive(Debug, Serialize, Deserialize)]
+#[serde(tag = "type", rename_all = "camelCase")]
+enum Event {
+    Frame {
+        uid: String,
+        /// The frame as the client receives it.
+        text: String,
+        version: Option<u64>,
+        to: To,
+    },
+    Replaced {
+        uid: String,
+        device_flag: u8,
+    },
+    TotalChanged {
+        uid: String,
+        only: Option<From>,
+    },
+    SettingsChanged,
+}
+
+#[derive(Debug, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+enum To {
+    All,
+    AllBut(From),
+    Only(From),
+}
+
+#[derive(Debug, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+enum From {
+    Connection(u64),
+    Device(u8),
+}
+
+impl std::convert::From<Origin> for From {
+    fn from(origin: Origin) -> Self {
+        match origin {
+            Origin::Connection(id) => From::Connection(id),
+            Origin::Device(flag) => From::Device(flag),
+        }
+    }
+}
+
+impl std::convert::From<From> for Origin {
+    fn from(from: From) -> Self {
+        match from {
+            From::Connection(id) => Origin::Connection(id),
+            From::Device(flag) => Origin::Device(flag),
+        }
+    }
+}
+
+pub(crate) fn encode(event: &Remote) -> Vec<u8> {
+    let event = match event {
+        Remote::Frame { uid, frame, to } => Event::Frame {
+            uid: uid.to_string(),
+            text: frame.text.to_string(),
+            version: frame.version,
+            to: match *to {
+                Recipients::All => To::All,
+                Recipients::AllBut(origin) => To::AllBut(origin.into()),
+                Recipients::Only(origin) => To::Only(origin.into()),
+            },
+        },
+        Remote::Replaced { uid, device_flag } => Event::Replaced {
+            uid: uid.to_string(),
+            device_flag: *device_flag,
+        },
+        Remote::TotalChanged { uid, only } => Event::TotalChanged {
+            uid: uid.to_string(),
+            only: only.map(Into::into),
+        },
+        Remote::SettingsChanged => Event::SettingsChanged,
+    };
+    serde_json::to_vec(&event).expect("events serialise")
+}
+
+#[derive(Debug, thiserror::Error)]
+pub(crate) enum DecodeError {
+    #[error("not an event: {0}")]
+    Json(#[from] serde_json::Error),
+    #[error("bad uid: {0}")]
+    Uid(#[from] natter_core::Error),
+}
+
+pub(crate) fn decode(payload: &[u8]) -> Result<Remote, DecodeError> {
+    let uid = |text: &str| Uid::parse(text, "uid");
+    Ok(match serde_json::from_slice(payload)? {
+        Event::Frame {
+            uid: user,
+            text,
+            version,
+            to,
+        } => Remote::Frame {
+            uid: uid(&user)?,
+            frame: Frame {
+                text: text.into(),
+                version,
+            },
+            to: match to {
+                To::All => Recipients::All,
+                To::AllBut(from) => Recipients::AllBut(from.into()),
+                To::Only(from) => Recipients::Only(from.into()),
+            },
+        },
+        Event::Replaced {
+            uid: user,
+            device_flag,
+        } => Remote::Replaced {
+            uid: uid(&user)?,
+            device_flag,
+        },
+        Event::TotalChanged { uid: user, only } => Remote::TotalChanged {
+            uid: uid(&user)?,
+            only: only.map(Into::into),
+        },
+        Event::SettingsChanged => Remote::SettingsChanged,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn round_trip(event: Remote) -> Remote {
+        decode(&encode(&event)).expect("decodes")
+    }
+
+    #[test]
+    fn every_event_survives_the_trip() {
+        let alice = Uid::parse("alice", "uid").unwrap();
+        let Remote::Frame { uid, frame, to } = round_trip(Remote::Frame {
+            uid: alice.clone(),
+            frame: Frame {
+                text: "{\"event\":\"x\"}".into(),
+                version: Some(7),
+            },
+            to: Recipients::AllBut(Origin::Connection(1 << 40)),
+        }) else {
+            panic!("a frame comes back as a frame");
+        };
+        assert_eq!(uid, alice);
+        assert_eq!(&*frame.text, "{\"event\":\"x\"}");
+        assert_eq!(frame.version, Some(7));
+        assert_eq!(to, Recipients::AllBut(Origin::Connection(1 << 40)));
+        assert!(matches!(
+            round_trip(Remote::TotalChanged { uid: alice.clone(), only: Some(Origin::Device(2)) }),
+            Remote::TotalChanged { only: Some(Origin::Device(2)), .. }
+        ));
+        assert!(matches!(
+            round_trip(Remote::Replaced { uid: alice, device_flag: 1 }),
+            Remote::Replaced { device_flag: 1, .. }
+        ));
+        assert!(matches!(round_trip(Remote::SettingsChanged), Remote::SettingsChanged));
+    }
+
+    #[test]
+    fn garbage_is_an_error_not_a_panic() {
+        assert!(decode(b"not json").is_err());
+        assert!(decode(br#"{"type":"frame","uid":"","text":"","version":null,"to":"all"}"#).is_err());
+    }
+}
