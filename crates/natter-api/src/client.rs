@@ -406,3 +406,49 @@ async fn leave_group(
     state.natter.leave_group(&device.uid, &group_id).await?;
     Ok(Json(json!({})))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::extract::decode_query;
+    use natter_core::ErrorKind;
+    use natter_store::ListCursor;
+    use proptest::prelude::*;
+
+    fn decodes_or_is_invalid_argument<T: serde::de::DeserializeOwned>(query: &str) {
+        if let Err(error) = decode_query::<T>(query) {
+            assert_eq!(error.kind, ErrorKind::InvalidArgument, "{query:?}");
+        }
+    }
+
+    // The list cursor is encoded and decoded by `natter_store::ListCursor`; these properties
+    // pin it down where clients meet it, in this endpoint's query string.
+    proptest! {
+        #[test]
+        fn any_query_string_decodes_or_is_invalid_argument(query in ".{0,64}") {
+            decodes_or_is_invalid_argument::<ListQuery>(&query);
+            decodes_or_is_invalid_argument::<HistoryQuery>(&query);
+            decodes_or_is_invalid_argument::<SyncQuery>(&query);
+        }
+
+        #[test]
+        fn any_cursor_reaches_the_service_as_sent_and_decodes_without_panicking(cursor in any::<String>()) {
+            let query = form_urlencoded::Serializer::new(String::new())
+                .append_pair("cursor", &cursor)
+                .finish();
+            let decoded: ListQuery = decode_query(&query).unwrap();
+            prop_assert_eq!(decoded.cursor.as_deref(), Some(cursor.as_str()));
+            if let Some(position) = ListCursor::decode(&cursor) {
+                prop_assert_eq!(ListCursor::decode(&position.encode()), Some(position));
+            }
+        }
+
+        #[test]
+        fn the_cursors_the_server_gives_out_round_trip(pinned: bool, activity_ms: i64, channel_id: i64) {
+            let cursor = ListCursor { pinned, activity_ms, channel_id };
+            let query = format!("cursor={}", cursor.encode());
+            let decoded: ListQuery = decode_query(&query).unwrap();
+            prop_assert_eq!(ListCursor::decode(&decoded.cursor.unwrap()), Some(cursor));
+        }
+    }
+}

@@ -16,7 +16,8 @@ use crate::AppState;
 use crate::error::ApiError;
 
 /// A JSON body. Unlike axum's `Json` it does not insist on a `Content-Type` (curl users forget
-/// it), treats an empty body as `{}`, and says which field is wrong.
+/// it), treats an empty body as `{}`, and says which field is wrong
+/// ([`natter_core::wire::decode_request`]).
 #[derive(Debug)]
 pub struct JsonBody<T>(pub T);
 
@@ -36,26 +37,7 @@ impl<T: DeserializeOwned, S: Send + Sync> FromRequest<S> for JsonBody<T> {
                     ))
                 }
             })?;
-        let text: &[u8] = if bytes.iter().all(u8::is_ascii_whitespace) {
-            b"{}"
-        } else {
-            &bytes
-        };
-        let mut deserializer = serde_json::Deserializer::from_slice(text);
-        serde_path_to_error::deserialize(&mut deserializer)
-            .map(JsonBody)
-            .map_err(|error| ApiError(Error::invalid_argument(describe(&error))))
-    }
-}
-
-/// "field: what is wrong", or just what is wrong when the body itself is not JSON.
-fn describe(error: &serde_path_to_error::Error<serde_json::Error>) -> String {
-    let path = error.path().to_string();
-    let inner = error.inner();
-    if path == "." || path.is_empty() {
-        format!("the body is not a valid request: {inner}")
-    } else {
-        format!("{path}: {inner}")
+        Ok(Self(natter_core::wire::decode_request(&bytes)?))
     }
 }
 
@@ -67,19 +49,22 @@ impl<T: DeserializeOwned, S: Send + Sync> FromRequestParts<S> for QueryParams<T>
     type Rejection = ApiError;
 
     async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
-        let query = parts.uri.query().unwrap_or_default();
-        let deserializer =
-            serde_urlencoded::Deserializer::new(form_urlencoded::parse(query.as_bytes()));
-        serde_path_to_error::deserialize(deserializer)
-            .map(QueryParams)
-            .map_err(|error| {
-                ApiError(Error::invalid_argument(format!(
-                    "query parameter {}: {}",
-                    error.path(),
-                    error.inner()
-                )))
-            })
+        Ok(Self(decode_query(parts.uri.query().unwrap_or_default())?))
     }
+}
+
+/// Decodes a query string (without the `?`). Every failure is `invalid_argument` naming the
+/// parameter.
+pub(crate) fn decode_query<T: DeserializeOwned>(query: &str) -> Result<T, Error> {
+    let deserializer =
+        serde_urlencoded::Deserializer::new(form_urlencoded::parse(query.as_bytes()));
+    serde_path_to_error::deserialize(deserializer).map_err(|error| {
+        Error::invalid_argument(format!(
+            "query parameter {}: {}",
+            error.path(),
+            error.inner()
+        ))
+    })
 }
 
 /// The token of a request: `Authorization: Bearer <token>`, or WuKongIM's `token` header.

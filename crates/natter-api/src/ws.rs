@@ -118,11 +118,15 @@ async fn serve_connection(
             incoming = socket.recv() => match incoming {
                 Some(Ok(Message::Text(text))) => {
                     idle.as_mut().reset(tokio::time::Instant::now() + state.ws_idle_timeout);
-                    if let Ok(ClientEvent::Ping) = serde_json::from_str(text.as_str()) {
-                        let id = connection.subscribe(&state, &device);
-                        if send(&mut socket, &pong(id)).await.is_err() {
-                            break Ending::ClientLeft;
+                    match ClientEvent::decode(text.as_str()) {
+                        Ok(ClientEvent::Ping) => {
+                            let id = connection.subscribe(&state, &device);
+                            if send(&mut socket, &pong(id)).await.is_err() {
+                                break Ending::ClientLeft;
+                            }
                         }
+                        // The reference says other frames are ignored; the log says why.
+                        Err(error) => tracing::debug!(uid = %device.uid, %error, "ignored a client frame"),
                     }
                 }
                 Some(Ok(Message::Ping(_) | Message::Pong(_) | Message::Binary(_))) => {

@@ -25,6 +25,38 @@ async fn malformed_json_is_invalid_argument() {
         .expect_error(400, 40001, "invalid_argument");
 }
 
+/// A valid body followed by more text used to be accepted, the rest silently ignored.
+#[tokio::test]
+async fn anything_after_the_json_body_is_invalid_argument() {
+    let server = Server::start().await;
+    let alice = server.user("alice").await;
+    alice
+        .raw(
+            Method::POST,
+            "/v1/conversations/delete",
+            r#"{"conversationIDList":["C2Cbob"]}{"clearHistoryMessage":false}"#,
+        )
+        .await
+        .expect_error(400, 40001, "invalid_argument");
+    server
+        .manager()
+        .raw(
+            Method::PUT,
+            "/app/settings",
+            r#"{"sync_conversation_deletion":true} x"#,
+        )
+        .await
+        .expect_error(400, 40001, "invalid_argument");
+    alice
+        .raw(
+            Method::POST,
+            "/v1/conversations/delete",
+            "{\"conversationIDList\":[\"C2Cbob\"]}\r\n",
+        )
+        .await
+        .ok();
+}
+
 #[tokio::test]
 async fn a_missing_field_is_named() {
     let server = Server::start().await;
