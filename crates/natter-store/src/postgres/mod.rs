@@ -16,7 +16,11 @@ use crate::sql::{Backend, Db, SqlStore};
 use db::PgConnection;
 
 /// A transaction that keeps losing conflicts is given up after this many runs (503, retry).
-const MAX_ATTEMPTS: u32 = 30;
+const MAX_ATTEMPTS: u32 = 60;
+/// Runs after which a transaction stops racing and queues instead (see [`transact`]).
+const OPTIMISTIC_ATTEMPTS: u32 = 4;
+/// The advisory lock that queues transactions which lost too many races.
+const CONTENDED_LOCK: i64 = 0x006e_6174_7465_7201;
 /// How long to wait for the database server when connecting.
 const CONNECT_TIMEOUT: Duration = Duration::from_secs(5);
 
@@ -175,29 +179,48 @@ impl Backend for Postgres {
 }
 
 /// Runs `work` in a serializable transaction, again while it loses conflicts with concurrent
-/// transactions (after a short, growing, jittered pause so the contenders spread out).
+/// transactions (after a short, growing, jittered pause so the contenders spread out). Many
+/// writers into one hot row (10,000 senders into one user's list) would keep beating each
+/// other, so after a few lost races a transaction first takes an advisory lock that queues it
+/// behind the others in the same state; it takes the lock before `BEGIN`, so its snapshot is
+/// taken once it is at the front of the queue.
 fn transact<T>(conn: &PgConnection, work: &dyn Fn(&dyn Db) -> Result<T>) -> Result<T> {
     let mut attempt = 0;
     loop {
         attempt += 1;
-        conn.begin("BEGIN ISOLATION LEVEL SERIALIZABLE")?;
-        let outcome = match work(conn) {
-            Ok(value) if !conn.failed() => conn.batch("COMMIT").map(|()| value),
-            Ok(_) => Err(Error::internal(
-                "a statement failed inside the transaction but the write went on",
-            )),
-            Err(error) => Err(error),
-        };
+        let queued = attempt > OPTIMISTIC_ATTEMPTS;
+        if queued {
+            conn.batch(&format!("SELECT pg_advisory_lock({CONTENDED_LOCK})"))?;
+        }
+        let outcome = attempt_once(conn, work);
+        if queued {
+            conn.batch(&format!("SELECT pg_advisory_unlock({CONTENDED_LOCK})"))?;
+        }
         let Err(error) = outcome else {
             return outcome;
         };
-        let conflicted = conn.conflicted();
-        let _ = conn.batch("ROLLBACK");
-        if !conflicted || attempt >= MAX_ATTEMPTS {
+        if !conn.conflicted() || attempt >= MAX_ATTEMPTS {
             return Err(error);
         }
         std::thread::sleep(backoff(attempt));
     }
+}
+
+/// One run of `work` in its own transaction: committed, or rolled back with the error.
+fn attempt_once<T>(conn: &PgConnection, work: &dyn Fn(&dyn Db) -> Result<T>) -> Result<T> {
+    conn.begin("BEGIN ISOLATION LEVEL SERIALIZABLE")?;
+    let outcome = match work(conn) {
+        Ok(value) if !conn.failed() => conn.batch("COMMIT").map(|()| value),
+        Ok(_) => Err(Error::internal(
+            "a statement failed inside the transaction but the write went on",
+        )),
+        Err(error) => Err(error),
+    };
+    if outcome.is_err() {
+        // A failed rollback leaves a broken connection, which the pool then drops.
+        let _ = conn.batch("ROLLBACK");
+    }
+    outcome
 }
 
 /// Up to 1 ms × 2^attempt (at most 50 ms), at a random point in that range.
