@@ -26,3 +26,14 @@ pub const MAX_CUSTOM_DATA_BYTES: usize = 256;
 pub const MAX_DRAFT_BYTES: usize = 16 * 1024;
 /// Users one system notice may go to.
 pub const MAX_NOTICE_RECIPIENTS: usize = 100;
+
+/// Refuses text holding U+0000: PostgreSQL cannot store it in a text column, so neither
+/// database takes it and both answer alike (400 naming the field).
+pub fn refuse_nul(field: &str, text: &str) -> crate::Result<()> {
+    if text.contains('\0') {
+        return Err(crate::Error::invalid_argument(format!(
+            "{field}: contains the character U+0000, which cannot be stored"
+        )));
+    }
+    Ok(())
+}

@@ -2,7 +2,7 @@
 
 use base64::Engine;
 use base64::engine::general_purpose::STANDARD as BASE64;
-use natter_core::limits::{MAX_CLIENT_MSG_NO_LEN, MAX_PAGE_SIZE, MAX_PAYLOAD_BYTES};
+use natter_core::limits::{MAX_CLIENT_MSG_NO_LEN, MAX_PAGE_SIZE, MAX_PAYLOAD_BYTES, refuse_nul};
 use natter_core::wire::{self, ServerSendRequest, ServerSendResult};
 use natter_core::{ConversationId, Error, Result, Uid};
 use natter_store::{NewMessage, Sent};
@@ -128,7 +128,11 @@ fn client_msg_no(number: Option<String>, field: &str) -> Result<Option<String>> 
                 "{field}: longer than {MAX_CLIENT_MSG_NO_LEN} characters"
             )))
         }
-        other => Ok(other),
+        Some(number) => {
+            refuse_nul(field, &number)?;
+            Ok(Some(number))
+        }
+        None => Ok(None),
     }
 }
 

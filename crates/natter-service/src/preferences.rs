@@ -1,7 +1,9 @@
 //! Per-conversation settings beyond read and pin: marks, draft, custom data, remind type,
 //! clearing history, marking everything read, and conversation folders.
 
-use natter_core::limits::{MAX_CUSTOM_DATA_BYTES, MAX_DRAFT_BYTES, MAX_FOLDER_NAME_BYTES};
+use natter_core::limits::{
+    MAX_CUSTOM_DATA_BYTES, MAX_DRAFT_BYTES, MAX_FOLDER_NAME_BYTES, refuse_nul,
+};
 use natter_core::rules::{RemindType, marks};
 use natter_core::wire::{self, ConversationGroup, ConversationGroupList};
 use natter_core::{ConversationId, Error, Result, Uid};
@@ -42,6 +44,7 @@ impl Natter {
                 draft.len()
             )));
         }
+        refuse_nul("draftText", &draft)?;
         let conversation = ConversationId::parse(conversation_id)?;
         let changed = self
             .update(uid, vec![conversation], Change::Draft(draft))
@@ -64,6 +67,7 @@ impl Natter {
                 custom_data.len()
             )));
         }
+        refuse_nul("customData", &custom_data)?;
         let (given, parsed) = parse_conversation_list(conversation_ids, "conversationIDList")?;
         self.update(uid, parsed, Change::CustomData(custom_data))
             .await?;
@@ -225,5 +229,6 @@ fn folder_name(name: &str, field: &str) -> Result<String> {
             name.len()
         )));
     }
+    refuse_nul(field, name)?;
     Ok(name.to_owned())
 }

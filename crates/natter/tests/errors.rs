@@ -243,3 +243,41 @@ async fn metrics_count_messages_and_deleted_conversations() {
         "{text}"
     );
 }
+
+/// PostgreSQL cannot store U+0000 in text; both databases refuse it up front, naming the field.
+#[tokio::test]
+async fn text_holding_u0000_is_invalid_argument_on_every_database() {
+    let server = Server::start().await;
+    let alice = server.user("alice").await;
+    let bob = server.user("bob").await;
+    bob.send_text("C2Calice", "hi").await;
+    alice
+        .post(
+            "/v1/conversations/draft",
+            json!({"conversationID": "C2Cbob", "draftText": "a\u{0}b"}),
+        )
+        .await
+        .expect_error_naming(400, 40001, "invalid_argument", "draftText");
+    alice
+        .post(
+            "/v1/conversations/customData",
+            json!({"conversationIDList": ["C2Cbob"], "customData": "\u{0}"}),
+        )
+        .await
+        .expect_error_naming(400, 40001, "invalid_argument", "customData");
+    alice
+        .post(
+            "/v1/messages",
+            json!({"conversationID": "C2Cbob", "payload": {"text": "\u{0} is fine in a payload"},
+                   "clientMsgID": "n\u{0}1"}),
+        )
+        .await
+        .expect_error_naming(400, 40001, "invalid_argument", "clientMsgID");
+    alice
+        .post(
+            "/v1/messages",
+            json!({"conversationID": "C2Cbob", "payload": {"text": "\u{0} is fine in a payload"}}),
+        )
+        .await
+        .ok();
+}
