@@ -153,19 +153,33 @@ mod tests {
         assert_eq!(frame.version, Some(7));
         assert_eq!(to, Recipients::AllBut(Origin::Connection(1 << 40)));
         assert!(matches!(
-            round_trip(Remote::TotalChanged { uid: alice.clone(), only: Some(Origin::Device(2)) }),
-            Remote::TotalChanged { only: Some(Origin::Device(2)), .. }
+            round_trip(Remote::TotalChanged {
+                uid: alice.clone(),
+                only: Some(Origin::Device(2))
+            }),
+            Remote::TotalChanged {
+                only: Some(Origin::Device(2)),
+                ..
+            }
         ));
         assert!(matches!(
-            round_trip(Remote::Replaced { uid: alice, device_flag: 1 }),
+            round_trip(Remote::Replaced {
+                uid: alice,
+                device_flag: 1
+            }),
             Remote::Replaced { device_flag: 1, .. }
         ));
-        assert!(matches!(round_trip(Remote::SettingsChanged), Remote::SettingsChanged));
+        assert!(matches!(
+            round_trip(Remote::SettingsChanged),
+            Remote::SettingsChanged
+        ));
     }
 
     #[test]
     fn garbage_is_an_error_not_a_panic() {
         assert!(decode(b"not json").is_err());
-        assert!(decode(br#"{"type":"frame","uid":"","text":"","version":null,"to":"all"}"#).is_err());
+        assert!(
+            decode(br#"{"type":"frame","uid":"","text":"","version":null,"to":"all"}"#).is_err()
+        );
     }
 }

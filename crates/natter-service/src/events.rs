@@ -362,7 +362,11 @@ mod tests {
         let mut phone = bus.subscribe(&uid("alice"), 0, false);
         let mut web = bus.subscribe(&uid("alice"), 1, false);
         let mut other_tab = bus.subscribe(&uid("alice"), 1, false);
-        bus.publish(&uid("alice"), &frame(1), Recipients::AllBut(Origin::Device(0)));
+        bus.publish(
+            &uid("alice"),
+            &frame(1),
+            Recipients::AllBut(Origin::Device(0)),
+        );
         assert_eq!(web.frames.recv().await.unwrap().version, Some(1));
         assert!(phone.frames.try_recv().is_err());
         bus.publish(
@@ -398,6 +402,59 @@ mod tests {
         let _new_phone = bus.subscribe(&uid("alice"), 0, true);
         assert!(old_phone.signals.replaced());
         assert!(!web.signals.replaced());
+    }
+
+    /// Records what the bus asks of the cluster.
+    #[derive(Default)]
+    struct Recorder(Mutex<Vec<String>>);
+
+    impl Relay for Recorder {
+        fn watch(&self, uid: &Uid) {
+            self.0.lock().unwrap().push(format!("watch {uid}"));
+        }
+        fn unwatch(&self, uid: &Uid) {
+            self.0.lock().unwrap().push(format!("unwatch {uid}"));
+        }
+        fn forward(&self, event: Remote) {
+            let what = match event {
+                Remote::Frame { uid, .. } => format!("frame {uid}"),
+                Remote::Replaced { uid, device_flag } => format!("replaced {uid} {device_flag}"),
+                Remote::TotalChanged { uid, .. } => format!("total {uid}"),
+                Remote::SettingsChanged => "settings".into(),
+            };
+            self.0.lock().unwrap().push(what);
+        }
+    }
+
+    #[tokio::test]
+    async fn in_a_cluster_the_bus_watches_connected_users_and_forwards_events() {
+        let bus = Arc::new(EventBus::default());
+        let recorder = Arc::new(Recorder::default());
+        let already_here = bus.subscribe(&uid("alice"), 0, false);
+        bus.set_relay(recorder.clone());
+        assert!(bus.may_be_online(&uid("bob")), "bob may be on another node");
+        let second = bus.subscribe(&uid("alice"), 1, true);
+        bus.publish(&uid("bob"), &frame(1), Recipients::All);
+        drop(already_here);
+        drop(second);
+        let mut from_elsewhere = bus.subscribe(&uid("carol"), 0, false);
+        bus.apply_remote(&Remote::Frame {
+            uid: uid("carol"),
+            frame: frame(4),
+            to: Recipients::All,
+        });
+        assert_eq!(from_elsewhere.frames.recv().await.unwrap().version, Some(4));
+        assert_eq!(
+            *recorder.0.lock().unwrap(),
+            [
+                "watch alice",
+                "replaced alice 1",
+                "frame bob",
+                "unwatch alice",
+                "watch carol"
+            ],
+            "a remote frame is delivered here and not forwarded again"
+        );
     }
 
     #[tokio::test]

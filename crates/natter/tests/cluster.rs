@@ -197,7 +197,11 @@ async fn three_nodes_serve_one_set_of_users() {
     cluster.nodes[0].take().unwrap().sigkill().await;
     cluster
         .login(1, &bob)
-        .send_message("C2Calice", json!({"text": "while your node was down"}), None)
+        .send_message(
+            "C2Calice",
+            json!({"text": "while your node was down"}),
+            None,
+        )
         .await
         .unwrap();
     // As after any reconnect: listen first, then fetch what changed since the last version.
