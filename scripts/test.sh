@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
 # Runs every Natter test on this machine, installing what the tests need first:
 # formatting and lints, the Rust unit, property and integration tests (each starts real
-# servers on loopback ports), a schemathesis fuzz of the HTTP API, the Rust SDK's examples
-# against a real server, and the TypeScript SDK's tests against a real server.
+# servers on loopback ports) on SQLite and again on PostgreSQL with a three-node cluster over
+# NATS (scripts/with-services.sh installs and starts both), a schemathesis fuzz of the HTTP
+# API, the Rust SDK's examples against a real server, and the TypeScript SDK's tests against
+# a real server.
 set -euo pipefail
 
 cd "$(dirname "$0")/.."
@@ -29,6 +31,9 @@ cargo build --workspace --bins --examples --locked
 
 step "Rust tests"
 cargo test --workspace --locked
+
+step "the integration suite again on PostgreSQL, with the three-node cluster test (PostgreSQL + NATS)"
+scripts/with-services.sh cargo test -p natter --tests --locked
 
 step "API fuzzing: schemathesis from the server's OpenAPI document (no 5xx, documented bodies)"
 scripts/api-fuzz.sh

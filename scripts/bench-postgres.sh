@@ -1,0 +1,38 @@
+#!/usr/bin/env bash
+# The load generator's workloads against a release server on PostgreSQL, for BENCHMARKS.md:
+#   scripts/bench-postgres.sh [workload…]   (default: send list)
+# Each workload gets a fresh database in a throwaway PostgreSQL cluster (scripts/with-services.sh)
+# and a fresh server. Build first: cargo build --release -p natter -p natter-bench
+set -euo pipefail
+cd "$(dirname "$0")/.."
+export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$HOME/.cache/natter-target}"
+
+if [ -z "${NATTER_TEST_POSTGRES:-}" ]; then
+  exec scripts/with-services.sh "$0" "$@"
+fi
+
+release="$CARGO_TARGET_DIR/release"
+workloads=("$@")
+[ ${#workloads[@]} -gt 0 ] || workloads=(send list)
+ulimit -n "$(ulimit -Hn)"
+for workload in "${workloads[@]}"; do
+  database="bench_${workload//-/_}_$(date +%s%N)"
+  psql -q "$NATTER_TEST_POSTGRES" -c "CREATE DATABASE $database"
+  work=$(mktemp -d)
+  token="bench-$(date +%s%N)"
+  "$release/natter" serve --listen 127.0.0.1:0 --data-dir "$work" \
+    --database-url "${NATTER_TEST_POSTGRES%/*}/$database" --manager-token "$token" \
+    --rate-limit 0 --max-connections 200000 --ws-idle-timeout-secs 3600 >"$work/log" 2>&1 &
+  pid=$!
+  url=""
+  for _ in $(seq 1 100); do
+    url=$(sed -n 's/^natter listening on //p' "$work/log")
+    [ -n "$url" ] && break
+    sleep 0.1
+  done
+  [ -n "$url" ] || { cat "$work/log"; exit 1; }
+  "$release/natter-bench" "$workload" --server "$url" --manager-token "$token" --server-pid "$pid"
+  kill "$pid"
+  wait "$pid" || true
+  rm -rf "$work"
+done
