@@ -21,7 +21,7 @@ enum Event {
     },
     TotalChanged {
         uid: String,
-        only: Option<From>,
+        only: Option<Source>,
     },
     SettingsChanged,
 }
@@ -30,31 +30,31 @@ enum Event {
 #[serde(rename_all = "camelCase")]
 enum To {
     All,
-    AllBut(From),
-    Only(From),
+    AllBut(Source),
+    Only(Source),
 }
 
 #[derive(Debug, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
-enum From {
+enum Source {
     Connection(u64),
     Device(u8),
 }
 
-impl std::convert::From<Origin> for From {
+impl From<Origin> for Source {
     fn from(origin: Origin) -> Self {
         match origin {
-            Origin::Connection(id) => From::Connection(id),
-            Origin::Device(flag) => From::Device(flag),
+            Origin::Connection(id) => Source::Connection(id),
+            Origin::Device(flag) => Source::Device(flag),
         }
     }
 }
 
-impl std::convert::From<From> for Origin {
-    fn from(from: From) -> Self {
-        match from {
-            From::Connection(id) => Origin::Connection(id),
-            From::Device(flag) => Origin::Device(flag),
+impl From<Source> for Origin {
+    fn from(source: Source) -> Self {
+        match source {
+            Source::Connection(id) => Origin::Connection(id),
+            Source::Device(flag) => Origin::Device(flag),
         }
     }
 }
@@ -108,8 +108,8 @@ pub(crate) fn decode(payload: &[u8]) -> Result<Remote, DecodeError> {
             },
             to: match to {
                 To::All => Recipients::All,
-                To::AllBut(from) => Recipients::AllBut(from.into()),
-                To::Only(from) => Recipients::Only(from.into()),
+                To::AllBut(source) => Recipients::AllBut(source.into()),
+                To::Only(source) => Recipients::Only(source.into()),
             },
         },
         Event::Replaced {

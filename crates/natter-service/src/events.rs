@@ -207,10 +207,11 @@ impl EventBus {
         let _ = self.relay.set(relay);
     }
 
-    /// Hands an event to the other nodes, if this node is in a cluster.
-    pub fn forward(&self, event: Remote) {
+    /// Hands an event to the other nodes, if this node is in a cluster; the event is built
+    /// only then, so a single node pays nothing on its hot paths.
+    pub fn forward(&self, event: impl FnOnce() -> Remote) {
         if let Some(relay) = self.relay.get() {
-            relay.forward(event);
+            relay.forward(event());
         }
     }
 
@@ -223,7 +224,7 @@ impl EventBus {
         let mut users = self.users.lock().expect("event bus lock");
         if master {
             Self::replace(&mut users, uid, device_flag);
-            self.forward(Remote::Replaced {
+            self.forward(|| Remote::Replaced {
                 uid: uid.clone(),
                 device_flag,
             });
@@ -300,7 +301,7 @@ impl EventBus {
     /// Queues a frame for the user's connections on every node.
     pub fn publish(&self, uid: &Uid, frame: &Frame, to: Recipients) {
         self.deliver_here(uid, frame, to);
-        self.forward(Remote::Frame {
+        self.forward(|| Remote::Frame {
             uid: uid.clone(),
             frame: frame.clone(),
             to,

@@ -84,7 +84,7 @@ impl Natter {
             .await?;
         self.sync_conversation_deletion
             .store(settings.sync_conversation_deletion, Ordering::SeqCst);
-        self.events.forward(Remote::SettingsChanged);
+        self.events.forward(|| Remote::SettingsChanged);
         Ok(self.settings())
     }
 

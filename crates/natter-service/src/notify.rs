@@ -84,7 +84,7 @@ impl Natter {
     /// Sends the user's unread total to all devices, or to the origin of a change only. Each
     /// node holding the user's connections computes it for them.
     async fn notify_total(&self, uid: &Uid, only: Option<Origin>) {
-        self.events.forward(Remote::TotalChanged {
+        self.events.forward(|| Remote::TotalChanged {
             uid: uid.clone(),
             only,
         });
