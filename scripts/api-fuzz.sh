@@ -9,6 +9,7 @@
 set -euo pipefail
 
 cd "$(dirname "$0")/.."
+. scripts/lib.sh
 export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$HOME/.cache/natter-target}"
 venv="${NATTER_VENV:-$HOME/.cache/natter-venv}"
 examples="${API_FUZZ_EXAMPLES:-25}"
@@ -35,12 +36,7 @@ log="$work/natter.log"
   --rate-limit 0 >"$log" 2>&1 &
 server_pid=$!
 trap 'kill "$server_pid" 2>/dev/null || true; rm -rf "$work"' EXIT
-for _ in $(seq 1 100); do
-  url=$(sed -n 's/^natter listening on //p' "$log")
-  [ -n "$url" ] && break
-  sleep 0.1
-done
-[ -n "$url" ] || { cat "$log"; echo "the server did not start" >&2; exit 1; }
+url=$(natter_url "$log")
 
 # A user with a token, and someone to talk to, so user-token requests get past authentication.
 for uid in fuzzer bob; do

@@ -5,6 +5,7 @@
 # and a fresh server. Build first: cargo build --release -p natter -p natter-bench
 set -euo pipefail
 cd "$(dirname "$0")/.."
+. scripts/lib.sh
 export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$HOME/.cache/natter-target}"
 
 if [ -z "${NATTER_TEST_POSTGRES:-}" ]; then
@@ -24,13 +25,7 @@ for workload in "${workloads[@]}"; do
     --database-url "${NATTER_TEST_POSTGRES%/*}/$database" --manager-token "$token" \
     --rate-limit 0 --max-connections 200000 --ws-idle-timeout-secs 3600 >"$work/log" 2>&1 &
   pid=$!
-  url=""
-  for _ in $(seq 1 100); do
-    url=$(sed -n 's/^natter listening on //p' "$work/log")
-    [ -n "$url" ] && break
-    sleep 0.1
-  done
-  [ -n "$url" ] || { cat "$work/log"; exit 1; }
+  url=$(natter_url "$work/log")
   "$release/natter-bench" "$workload" --server "$url" --manager-token "$token" --server-pid "$pid"
   kill "$pid"
   wait "$pid" || true

@@ -3,6 +3,7 @@
 # checks the answers it describes. Keeps the README honest.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+. scripts/lib.sh
 natter="${CARGO_TARGET_DIR:-$HOME/.cache/natter-target}/debug/natter"
 work=$(mktemp -d)
 trap 'kill "$server" 2>/dev/null || true; rm -rf "$work"' EXIT
@@ -10,12 +11,8 @@ trap 'kill "$server" 2>/dev/null || true; rm -rf "$work"' EXIT
 "$natter" serve --listen 127.0.0.1:0 --data-dir "$work/data" --manager-token dev-manager-token \
   >"$work/log" 2>&1 &
 server=$!
-for _ in $(seq 1 100); do
-  address=$(sed -n 's|^natter listening on http://||p' "$work/log")
-  [ -n "$address" ] && break
-  sleep 0.1
-done
-[ -n "$address" ] || { cat "$work/log"; exit 1; }
+address=$(natter_url "$work/log")
+address=${address#http://}
 
 # The block after the walkthrough marker, with the default address swapped for this server's.
 awk '/<!-- walkthrough/{found=1; next} found && /^```sh/{inside=1; next} inside && /^```/{exit} inside' README.md \

@@ -8,6 +8,7 @@
 set -euo pipefail
 
 cd "$(dirname "$0")/.."
+. scripts/lib.sh
 # Build output lives outside the clone, so a rerun on the same machine is warm.
 export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$HOME/.cache/natter-target}"
 export CARGO_TERM_COLOR="${CARGO_TERM_COLOR:-never}"
@@ -46,12 +47,7 @@ log="$data_dir/natter.log"
   --manager-token "$manager_token" --rate-limit 0 >"$log" 2>&1 &
 server_pid=$!
 trap 'kill "$server_pid" 2>/dev/null || true; rm -rf "$data_dir"' EXIT
-for _ in $(seq 1 100); do
-  url=$(sed -n 's/^natter listening on //p' "$log")
-  [ -n "$url" ] && break
-  sleep 0.1
-done
-[ -n "$url" ] || { cat "$log"; echo "the server did not start" >&2; exit 1; }
+url=$(natter_url "$log")
 for example in delete_conversation live_events; do
   NATTER_URL="$url" NATTER_MANAGER_TOKEN="$manager_token" \
     timeout 60 "$CARGO_TARGET_DIR/debug/examples/$example"
