@@ -10,10 +10,10 @@ use axum::extract::ws::{
 use axum::http::HeaderMap;
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
+use natter_core::Device;
 use natter_core::Error;
 use natter_core::wire::{ClientEvent, ServerEvent};
 use natter_service::{Frame, Signals, Subscription};
-use natter_store::Device;
 use serde::Deserialize;
 use std::sync::Arc;
 use tokio::sync::OwnedSemaphorePermit;

@@ -5,7 +5,7 @@ use base64::engine::general_purpose::STANDARD as BASE64;
 use natter_core::limits::{MAX_CLIENT_MSG_NO_LEN, MAX_PAGE_SIZE, MAX_PAYLOAD_BYTES, refuse_nul};
 use natter_core::wire::{self, ServerSendRequest, ServerSendResult};
 use natter_core::{ConversationId, Error, Result, Uid};
-use natter_store::{NewMessage, Sent};
+use natter_store::{NewMessage, Sent, messaging};
 use serde_json::Value;
 
 use crate::{Natter, now_ms, present};
@@ -24,8 +24,7 @@ impl Natter {
         let payload = compact_payload(&request.payload, "payload")?;
         let client_msg_no = client_msg_no(request.client_msg_id, "clientMsgID")?;
         let sent = self
-            .store
-            .send_message(NewMessage {
+            .store_message(NewMessage {
                 from: from.clone(),
                 to: to.clone(),
                 payload,
@@ -44,8 +43,7 @@ impl Natter {
         let payload = decode_payload(&request.payload)?;
         let client_msg_no = client_msg_no(request.client_msg_no, "client_msg_no")?;
         let sent = self
-            .store
-            .send_message(NewMessage {
+            .store_message(NewMessage {
                 from,
                 to,
                 payload,
@@ -59,6 +57,10 @@ impl Natter {
             message_seq: sent.message.seq,
             client_msg_no: sent.message.client_msg_no.unwrap_or_default(),
         })
+    }
+
+    async fn store_message(&self, message: NewMessage) -> Result<Sent> {
+        self.write(move |db| messaging::send(db, &message)).await
     }
 
     /// A first send is counted and pushed to the members' devices; a retry is neither.
@@ -79,10 +81,7 @@ impl Natter {
     ) -> Result<wire::MessageListResponse> {
         let conversation = ConversationId::parse(conversation_id)?;
         let limit = page_size(limit)?;
-        let history = self
-            .store
-            .history(uid.clone(), conversation.clone(), before, limit)
-            .await?;
+        let history = self.read_history(uid, &conversation, before, limit).await?;
         Ok(wire::MessageListResponse {
             message_list: history
                 .messages
@@ -91,6 +90,19 @@ impl Natter {
                 .collect(),
             is_completed: history.is_complete,
         })
+    }
+
+    /// What `uid` may see of a conversation, newest `limit` before `before`.
+    pub(crate) async fn read_history(
+        &self,
+        uid: &Uid,
+        conversation: &ConversationId,
+        before: Option<u64>,
+        limit: u32,
+    ) -> Result<natter_store::History> {
+        let (uid, conversation) = (uid.clone(), conversation.clone());
+        self.read(move |db| messaging::history(db, &uid, &conversation, before, limit))
+            .await
     }
 }
 

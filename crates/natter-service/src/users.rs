@@ -1,9 +1,10 @@
 //! Users and their device tokens.
 
+use natter_core::Device;
 use natter_core::limits::{MAX_TOKEN_LEN, MIN_TOKEN_LEN};
 use natter_core::wire::UserTokenRequest;
 use natter_core::{Error, Result, Uid};
-use natter_store::{Device, TokenHash};
+use natter_store::{TokenHash, users};
 use sha2::{Digest, Sha256};
 
 use crate::{Natter, now_ms};
@@ -56,8 +57,8 @@ impl Natter {
             device_flag: request.device_flag,
             device_level: request.device_level,
         };
-        self.store
-            .set_device_token(device, hash_token(&request.token), now_ms())
+        let (token_hash, now_ms) = (hash_token(&request.token), now_ms());
+        self.write(move |db| users::set_device_token(db, &device, &token_hash, now_ms))
             .await
     }
 }

@@ -10,24 +10,20 @@ use anyhow::Context;
 use natter_api::{AppState, HttpConfig, RateLimiter};
 use natter_service::Natter;
 use natter_store::Store;
-use natter_store::postgres::PostgresStore;
-use natter_store::sqlite::SqliteStore;
 use tokio::net::TcpListener;
 use tokio::sync::Semaphore;
 use tokio_util::sync::CancellationToken;
 
 pub use config::{Config, Database, ServeArgs};
 
-async fn open_store(config: &Config) -> anyhow::Result<Arc<dyn Store>> {
+async fn open_store(config: &Config) -> anyhow::Result<Store> {
     Ok(match &config.database {
-        Database::Sqlite => Arc::new(SqliteStore::open(&config.data_dir).with_context(|| {
+        Database::Sqlite => Store::open_sqlite(&config.data_dir).with_context(|| {
             format!("cannot open the database in {}", config.data_dir.display())
-        })?),
-        Database::Postgres { url, connections } => Arc::new(
-            PostgresStore::open(url, *connections)
-                .await
-                .context("cannot open the PostgreSQL database")?,
-        ),
+        })?,
+        Database::Postgres { url, connections } => Store::open_postgres(url, *connections)
+            .await
+            .context("cannot open the PostgreSQL database")?,
     })
 }
 

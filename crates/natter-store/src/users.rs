@@ -1,12 +1,13 @@
-//! Users, their devices' tokens, and app settings.
+//! Users and their devices' tokens.
 
-use natter_core::{Error, Result, Uid};
+use natter_core::{Device, Uid};
 use subtle::ConstantTimeEq;
 
-use super::{Db, params};
-use crate::{Device, TokenHash};
+use crate::db::params;
+use crate::{Db, Result, StoreError, TokenHash};
 
-pub(crate) fn set_device_token(
+/// Creates the user if new and sets the token of one of its devices.
+pub fn set_device_token(
     db: &dyn Db,
     device: &Device,
     token_hash: &TokenHash,
@@ -19,9 +20,7 @@ pub(crate) fn set_device_token(
     if let Some(row) = holder
         && (row.get::<String>(0)? != device.uid.as_str() || row.get::<u8>(1)? != device.device_flag)
     {
-        return Err(Error::conflict(
-            "token: this token is already in use by another device; choose another",
-        ));
+        return Err(StoreError::TokenTaken);
     }
     db.execute(
         "INSERT INTO users (uid, created_ms) VALUES ($1, $2) ON CONFLICT DO NOTHING",
@@ -47,7 +46,7 @@ pub(crate) fn set_device_token(
 
 /// Finds the device by the first bytes of the hash, then compares the whole hash in constant
 /// time, so response timing tells nothing about how much of a guessed token was right.
-pub(crate) fn device_by_token(db: &dyn Db, token_hash: &TokenHash) -> Result<Option<Device>> {
+pub fn device_by_token(db: &dyn Db, token_hash: &TokenHash) -> Result<Option<Device>> {
     let candidates = db.query(
         "SELECT token_hash, uid, device_flag, device_level FROM devices WHERE token_lookup = $1",
         params![&token_hash[..8]],
@@ -63,19 +62,4 @@ pub(crate) fn device_by_token(db: &dyn Db, token_hash: &TokenHash) -> Result<Opt
         }
     }
     Ok(None)
-}
-
-pub(crate) fn setting(db: &dyn Db, key: &str) -> Result<Option<String>> {
-    db.query_opt("SELECT value FROM settings WHERE key = $1", params![key])?
-        .map(|row| row.get(0))
-        .transpose()
-}
-
-pub(crate) fn set_setting(db: &dyn Db, key: &str, value: &str) -> Result<()> {
-    db.execute(
-        "INSERT INTO settings (key, value) VALUES ($1, $2) \
-         ON CONFLICT (key) DO UPDATE SET value = excluded.value",
-        params![key, value],
-    )?;
-    Ok(())
 }

@@ -1,14 +1,17 @@
 //! Sending messages and reading history.
 
-use super::rows::{self, Channel, MESSAGE_COLUMNS};
-use super::{Db, params};
-use crate::{ConversationView, History, NewMessage, Sent, StoredMessage};
 use natter_core::rules::ConversationState;
-use natter_core::{ConversationId, Error, Result, Uid};
+use natter_core::{ConversationId, Uid};
+
+use crate::db::params;
+use crate::rows::{self, Channel, MESSAGE_COLUMNS};
+use crate::{
+    ConversationView, Db, History, NewMessage, Result, Sent, StoreError, StoredMessage, UserRole,
+};
 
 /// Appends the message with the channel's next seq and applies it to every current member's
 /// conversation. Runs on the writer, so seqs of one channel are gapless and ordered.
-pub(crate) fn send(db: &dyn Db, message: &NewMessage) -> Result<Sent> {
+pub fn send(db: &dyn Db, message: &NewMessage) -> Result<Sent> {
     if let Some(first) = earlier_send(db, message)? {
         return Ok(first);
     }
@@ -27,13 +30,16 @@ pub(crate) fn send(db: &dyn Db, message: &NewMessage) -> Result<Sent> {
 /// Who system notices come from, as the client SDK names it.
 pub(crate) const SYSTEM_SENDER: &str = "@TIM#SYSTEM";
 
+/// Appends an app notice to each user's system conversation (`@TIM#SYSTEM`), all or nothing.
+pub fn send_notices(db: &dyn Db, uids: &[Uid], payload: &str, time_ms: i64) -> Result<Vec<Sent>> {
+    uids.iter()
+        .map(|uid| send_notice(db, uid, payload, time_ms))
+        .collect()
+}
+
 /// Appends an app notice to the user's system conversation, creating it on the first one.
-pub(crate) fn send_notice(db: &dyn Db, uid: &Uid, payload: &str, time_ms: i64) -> Result<Sent> {
-    if !rows::user_exists(db, uid)? {
-        return Err(Error::not_found(format!(
-            "uids: user \"{uid}\" does not exist (no token was ever issued for them)"
-        )));
-    }
+fn send_notice(db: &dyn Db, uid: &Uid, payload: &str, time_ms: i64) -> Result<Sent> {
+    rows::require_user(db, uid, UserRole::NoticeRecipient)?;
     let conversation = ConversationId::System;
     let key = rows::channel_key(uid, &conversation);
     let channel = match rows::find_channel(db, conversation.kind(), &key)? {
@@ -101,10 +107,10 @@ fn earlier_send(db: &dyn Db, message: &NewMessage) -> Result<Option<Sent>> {
     let same_conversation = rows::load(db, &message.from, &message.to)?
         .is_some_and(|loaded| loaded.channel.id == channel_id);
     if !same_conversation {
-        return Err(Error::conflict(format!(
-            "clientMsgID {number:?} was already used by {} for another conversation",
-            message.from
-        )));
+        return Err(StoreError::ClientMsgNoReused {
+            uid: message.from.clone(),
+            number: number.clone(),
+        });
     }
     Ok(Some(Sent {
         message: stored,
@@ -119,26 +125,15 @@ fn sending_channel(db: &dyn Db, message: &NewMessage) -> Result<Channel> {
     let sender = &message.from;
     // The server API sends on behalf of any `from_uid`; a uid that never had a token has no
     // conversation rows to deliver into.
-    if !rows::user_exists(db, sender)? {
-        return Err(Error::not_found(format!(
-            "sender \"{sender}\" does not exist (no token was ever issued for them)"
-        )));
-    }
+    rows::require_user(db, sender, UserRole::Sender)?;
     let key = rows::channel_key(sender, &message.to);
     let kind = message.to.kind();
     match &message.to {
         ConversationId::C2c(peer) => {
             if peer == sender {
-                return Err(Error::invalid_conversation_id(format!(
-                    "conversationID {:?}: a user cannot message themself",
-                    message.to.to_string()
-                )));
+                return Err(StoreError::MessageToSelf(sender.clone()));
             }
-            if !rows::user_exists(db, peer)? {
-                return Err(Error::not_found(format!(
-                    "user \"{peer}\" does not exist (no token was ever issued for them)"
-                )));
-            }
+            rows::require_user(db, peer, UserRole::Peer)?;
             if let Some(channel) = rows::find_channel(db, kind, &key)? {
                 return Ok(channel);
             }
@@ -155,24 +150,23 @@ fn sending_channel(db: &dyn Db, message: &NewMessage) -> Result<Channel> {
         }
         ConversationId::Group(group) => {
             let channel = rows::find_channel(db, kind, &key)?
-                .ok_or_else(|| Error::not_found(format!("group \"{group}\" does not exist")))?;
+                .ok_or_else(|| StoreError::UnknownGroup(group.clone()))?;
             match rows::load(db, sender, &message.to)? {
-                None => Err(Error::permission_denied(format!(
-                    "{sender} is not a member of group \"{group}\""
-                ))),
+                None => Err(StoreError::NeverAMember {
+                    uid: sender.clone(),
+                    group: group.clone(),
+                }),
+                Some(_) if channel.dismissed => Err(StoreError::GroupDismissed(group.clone())),
                 Some(loaded) if !loaded.view.state.is_member() => {
-                    Err(Error::not_a_member(if channel.dismissed {
-                        format!("group \"{group}\" was dismissed; its conversation is read-only")
-                    } else {
-                        format!("{sender} is no longer a member of group \"{group}\"")
-                    }))
+                    Err(StoreError::NoLongerAMember {
+                        uid: sender.clone(),
+                        group: group.clone(),
+                    })
                 }
                 Some(_) => Ok(channel),
             }
         }
-        ConversationId::System => Err(Error::permission_denied(
-            "only the app backend can send to @TIM#SYSTEM",
-        )),
+        ConversationId::System => Err(StoreError::SystemIsAppOnly),
     }
 }
 
@@ -212,7 +206,7 @@ fn deliver(
 
 /// Messages this user may see: inside a membership window, after their cleared history, before
 /// `before`; newest `limit` of them, returned oldest first.
-pub(crate) fn history(
+pub fn history(
     db: &dyn Db,
     uid: &Uid,
     conversation: &ConversationId,
@@ -259,20 +253,19 @@ fn no_history_for(db: &dyn Db, uid: &Uid, conversation: &ConversationId) -> Resu
         is_complete: true,
     };
     match conversation {
-        ConversationId::C2c(peer) if rows::user_exists(db, peer)? => Ok(empty),
         ConversationId::C2c(peer) => {
-            Err(Error::not_found(format!("user \"{peer}\" does not exist")))
+            rows::require_user(db, peer, UserRole::Peer)?;
+            Ok(empty)
         }
         ConversationId::Group(group) => {
             let key = rows::channel_key(uid, conversation);
             if rows::find_channel(db, conversation.kind(), &key)?.is_some() {
-                Err(Error::permission_denied(format!(
-                    "{uid} was never a member of group \"{group}\""
-                )))
+                Err(StoreError::NeverAMember {
+                    uid: uid.clone(),
+                    group: group.clone(),
+                })
             } else {
-                Err(Error::not_found(format!(
-                    "group \"{group}\" does not exist"
-                )))
+                Err(StoreError::UnknownGroup(group.clone()))
             }
         }
         ConversationId::System => Ok(empty),
