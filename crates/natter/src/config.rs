@@ -1,7 +1,8 @@
 //! Configuration. Every setting is one field of [`Config`]: its doc comment is the description
 //! and its `#[arg]` attribute gives the flag and the default. From that one definition come
 //! the `natter serve` flags and `--help`, the `NATTER_*` variable and the TOML key (both named
-//! after the field), and the names that unknown keys and variables are checked against.
+//! after the field), the names that unknown keys and variables are checked against, and
+//! `docs/configuration.md` (`natter config-reference`).
 //!
 //! To add a setting, add a field with a doc comment and `#[arg(long, default_value_t = …)]`
 //! (or an `Option` without a default, for a setting that may be unset). A secret also gets its
@@ -12,6 +13,7 @@
 //! the TOML file named by `--config`, the `NATTER_*` variables, the flags on the command line.
 
 mod layers;
+mod reference;
 
 use std::net::SocketAddr;
 use std::path::PathBuf;
@@ -22,6 +24,7 @@ use clap::{ArgAction, Args, Command, FromArgMatches};
 use serde::{Deserialize, Serialize};
 
 pub use layers::{ServeArgs, read_variables, unknown_variables};
+pub use reference::reference;
 
 /// The settings that are secrets. Each also has a file form (`--manager-token-file`,
 /// `NATTER_MANAGER_TOKEN_FILE`, `manager_token_file`) that names a file holding the value,

@@ -38,6 +38,8 @@ enum Command {
         /// The backup file to restore from.
         file: PathBuf,
     },
+    /// Print the configuration reference, every setting of `serve` (docs/configuration.md).
+    ConfigReference,
 }
 
 #[derive(Debug, Args)]
@@ -51,6 +53,10 @@ struct DataDirArgs {
 async fn main() -> anyhow::Result<()> {
     match Cli::parse().command {
         Command::Serve(args) => serve(args).await,
+        Command::ConfigReference => {
+            print!("{}", natter::config::reference());
+            Ok(())
+        }
         Command::Backup { data, file } => {
             init_logging(LogFormat::Text);
             natter_store::sqlite::backup(&data.data_dir, &file)

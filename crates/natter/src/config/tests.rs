@@ -404,3 +404,22 @@ fn errors_name_the_setting_as_it_was_given() {
         "{error}"
     );
 }
+
+#[test]
+fn the_committed_reference_is_what_the_definitions_give() {
+    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../../docs/configuration.md");
+    let committed = std::fs::read_to_string(path).unwrap_or_default();
+    let generated = reference();
+    if committed != generated {
+        let line = committed
+            .lines()
+            .zip(generated.lines())
+            .position(|(committed, generated)| committed != generated)
+            .unwrap_or(committed.lines().count().min(generated.lines().count()));
+        panic!(
+            "docs/configuration.md differs from the settings' definitions (from line {}): \
+             regenerate it with `cargo run -p natter -- config-reference > docs/configuration.md`",
+            line + 1
+        );
+    }
+}
