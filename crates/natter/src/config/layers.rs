@@ -42,8 +42,9 @@ pub(crate) fn define(command: Command) -> Command {
                 .get_arguments()
                 .find(|arg| arg.get_id() == secret)
                 .unwrap_or_else(|| panic!("SECRETS names {secret:?}, which is no setting"));
+            let long = setting.get_long().expect("every setting has a flag");
             Arg::new(file_key(secret))
-                .long(format!("{}-file", flag(secret).trim_start_matches('-')))
+                .long(format!("{long}-file"))
                 .value_name("FILE")
                 .value_parser(value_parser!(PathBuf))
                 // Right after the secret in `--help` (ties are ordered by name).
@@ -444,4 +445,37 @@ fn edit_distance(a: &str, b: &str) -> usize {
         previous = current;
     }
     previous[b.len()]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_list_from_a_variable_is_split_as_on_the_command_line() {
+        // No setting is a list yet; CORS origins or listen addresses will be.
+        #[derive(Debug, serde::Deserialize)]
+        struct Lists {
+            origins: Vec<String>,
+            ports: Vec<u16>,
+        }
+        let list = |id: &'static str| {
+            Arg::new(id)
+                .long(id)
+                .action(ArgAction::Append)
+                .value_delimiter(',')
+        };
+        let command = Command::new("lists")
+            .arg(list("origins"))
+            .arg(list("ports"));
+        let variables = [
+            ("NATTER_ORIGINS", "https://a.example,https://b.example"),
+            ("NATTER_PORTS", "5100,5200"),
+        ]
+        .map(|(name, value)| (name.to_owned(), value.to_owned()));
+        let layer = variables_layer(&command, &variables);
+        let lists: Lists = Figment::from(layer).extract_lossy().unwrap();
+        assert_eq!(lists.origins, ["https://a.example", "https://b.example"]);
+        assert_eq!(lists.ports, [5100, 5200]);
+    }
 }
