@@ -5,9 +5,12 @@
 //! `docs/configuration.md` (`natter config-reference`).
 //!
 //! To add a setting, add a field with a doc comment and `#[arg(long, default_value_t = …)]`
-//! (or an `Option` without a default, for a setting that may be unset). A secret also gets its
-//! name in [`SECRETS`], which gives it a file form. Checks that span settings, or minimums,
-//! go in [`Config::checked_naming`].
+//! (or an `Option` without a default, for a setting that may be unset). A boolean copies
+//! `dev`'s attribute, so that the flag alone means true; a list is a `Vec` with
+//! `value_delimiter = ','`, which its variable follows too. A secret also gets its name in
+//! [`SECRETS`], which gives it a file form. Checks that span settings, or minimums, go in
+//! [`Config::checked_naming`]. Then regenerate the reference (`cargo run -p natter --
+//! config-reference > docs/configuration.md`); a unit test fails until it is.
 //!
 //! The layers, each later one winning, are put together in `config/layers.rs`: the defaults,
 //! the TOML file named by `--config`, the `NATTER_*` variables, the flags on the command line.
