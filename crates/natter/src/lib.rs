@@ -4,7 +4,6 @@ pub mod config;
 
 use std::future::Future;
 use std::sync::Arc;
-use std::time::Duration;
 
 use anyhow::Context;
 use natter_api::{AppState, HttpConfig, RateLimiter};
@@ -17,11 +16,11 @@ use tokio_util::sync::CancellationToken;
 pub use config::{Config, Database, ServeArgs};
 
 async fn open_store(config: &Config) -> anyhow::Result<Store> {
-    Ok(match &config.database {
+    Ok(match config.database() {
         Database::Sqlite => Store::open_sqlite(&config.data_dir).with_context(|| {
             format!("cannot open the database in {}", config.data_dir.display())
         })?,
-        Database::Postgres { url, connections } => Store::open_postgres(url, *connections)
+        Database::Postgres { url, connections } => Store::open_postgres(&url, connections)
             .await
             .context("cannot open the PostgreSQL database")?,
     })
@@ -67,8 +66,8 @@ pub async fn run(
     };
     let stop_jobs = CancellationToken::new();
     let purge = tokio::spawn(natter.clone().run_purge(
-        config.purge_interval,
-        config.retention,
+        config.purge_interval(),
+        config.retention(),
         stop_jobs.clone(),
     ));
     let state = AppState {
@@ -76,10 +75,10 @@ pub async fn run(
         limiter: Arc::new(RateLimiter::new(config.rate_limit)),
         dev: config.dev,
         connections: Arc::new(Semaphore::new(config.max_connections)),
-        ws_idle_timeout: Duration::from_secs(config.ws_idle_timeout_secs),
+        ws_idle_timeout: config.ws_idle_timeout(),
         shutdown: CancellationToken::new(),
         ip_limiter: Arc::new(RateLimiter::new(config.ip_rate_limit)),
-        request_timeout: config.request_timeout,
+        request_timeout: config.request_timeout(),
         max_connections_per_user: config.max_connections_per_user,
     };
     let http = HttpConfig {
