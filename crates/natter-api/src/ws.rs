@@ -13,7 +13,7 @@ use axum::routing::get;
 use natter_core::Device;
 use natter_core::Error;
 use natter_core::wire::{ClientEvent, ServerEvent};
-use natter_service::{Frame, Signals, Subscription};
+use natter_service::{Frame, Signals, Subscription, VersionLog};
 use serde::Deserialize;
 use std::sync::Arc;
 use tokio::sync::OwnedSemaphorePermit;
@@ -109,6 +109,7 @@ async fn serve_connection(
     let mut connection = Connection {
         subscription: None,
         last_version: 0,
+        sent: VersionLog::new(std::time::Instant::now()),
     };
     let idle = tokio::time::sleep(state.ws_idle_timeout);
     tokio::pin!(idle);
@@ -135,10 +136,10 @@ async fn serve_connection(
                 Some(Ok(Message::Close(_)) | Err(_)) | None => break Ending::ClientLeft,
             },
             Some(frame) = connection.next_frame() => {
-                connection.last_version = connection.last_version.max(frame.version.unwrap_or(0));
                 if send(&mut socket, &frame.text).await.is_err() {
                     break Ending::ClientLeft;
                 }
+                connection.sent(frame.version);
             }
             () = signalled(signals) => {
                 if connection.replaced() {
@@ -147,7 +148,7 @@ async fn serve_connection(
                 let resync = ServerEvent::ResyncRequired { version: connection.resync_version() };
                 let text = serde_json::to_string(&resync).expect("events serialise");
                 let _ = send(&mut socket, &text).await;
-                break Ending::Close(CLOSE_RESYNC, "fell behind: sync since the version given");
+                break Ending::Close(CLOSE_RESYNC, "missed events: sync since the version given");
             }
             () = &mut idle => break Ending::Close(CLOSE_GOING_AWAY, "idle timeout: send a ping at least every 30 s"),
             () = state.shutdown.cancelled() => break Ending::Close(CLOSE_GOING_AWAY, "the server is shutting down"),
@@ -194,6 +195,8 @@ struct Connection {
     subscription: Option<Subscription>,
     /// The highest conversation version sent to this client.
     last_version: u64,
+    /// When which versions were sent, for a resync after the node lost its cluster link.
+    sent: VersionLog,
 }
 
 impl Connection {
@@ -228,8 +231,18 @@ impl Connection {
             .is_some_and(|subscription| subscription.signals.replaced())
     }
 
+    /// The client received a frame of `version`.
+    fn sent(&mut self, version: Option<u64>) {
+        if let Some(version) = version {
+            self.last_version = self.last_version.max(version);
+            self.sent.sent(version, std::time::Instant::now());
+        }
+    }
+
     /// The version from which the client must sync: below everything it did not receive
-    /// (dropped, or still queued), else the last version it got.
+    /// (dropped, still queued, or lost between nodes), else the last version it got. When the
+    /// node lost its cluster link, whatever came after the break may be missing, whatever its
+    /// version: then the version it had been sent by then.
     fn resync_version(&mut self) -> u64 {
         let Some(subscription) = &mut self.subscription else {
             return self.last_version;
@@ -240,9 +253,13 @@ impl Connection {
                 lowest_missed = Some(lowest_missed.map_or(version, |lowest| lowest.min(version)));
             }
         }
-        match lowest_missed {
+        let version = match lowest_missed {
             Some(version) => version.saturating_sub(1),
             None => self.last_version,
+        };
+        match subscription.signals.lost_since() {
+            Some(since) => version.min(self.sent.as_of(since)),
+            None => version,
         }
     }
 }

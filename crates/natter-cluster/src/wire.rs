@@ -24,6 +24,10 @@ enum Event {
         only: Option<Source>,
     },
     SettingsChanged,
+    Resync {
+        uid: String,
+        from: Option<u64>,
+    },
 }
 
 #[derive(Debug, Serialize, Deserialize)]
@@ -80,6 +84,10 @@ pub(crate) fn encode(event: &Remote) -> Vec<u8> {
             only: only.map(Into::into),
         },
         Remote::SettingsChanged => Event::SettingsChanged,
+        Remote::Resync { uid, from } => Event::Resync {
+            uid: uid.to_string(),
+            from: *from,
+        },
     };
     serde_json::to_vec(&event).expect("events serialise")
 }
@@ -124,6 +132,10 @@ pub(crate) fn decode(payload: &[u8]) -> Result<Remote, DecodeError> {
             only: only.map(Into::into),
         },
         Event::SettingsChanged => Remote::SettingsChanged,
+        Event::Resync { uid: user, from } => Remote::Resync {
+            uid: uid(&user)?,
+            from,
+        },
     })
 }
 
@@ -172,6 +184,13 @@ mod tests {
         assert!(matches!(
             round_trip(Remote::SettingsChanged),
             Remote::SettingsChanged
+        ));
+        assert!(matches!(
+            round_trip(Remote::Resync {
+                uid: Uid::parse("alice", "uid").unwrap(),
+                from: Some(12)
+            }),
+            Remote::Resync { from: Some(12), .. }
         ));
     }
 

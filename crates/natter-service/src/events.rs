@@ -3,14 +3,17 @@
 //!
 //! Each connection has a bounded queue of ready-to-send frames. A publisher never waits for a
 //! slow device: when a queue is full the connection is marked as fallen behind, and its task
-//! tells the device to resync from the last version it surely has, then closes. No device is
-//! ever skipped silently.
+//! tells the device to resync from the last version it surely has, then closes. The same
+//! happens when events from other nodes may have been lost on their way (the node lost its
+//! link to the cluster, or another node could not hand its events over): see [`Lost`]. No
+//! device is ever skipped silently.
 
-use std::collections::HashMap;
 use std::collections::hash_map::RandomState;
+use std::collections::{HashMap, VecDeque};
 use std::hash::{BuildHasher, Hasher};
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, OnceLock};
+use std::time::{Duration, Instant};
 
 use natter_core::Uid;
 use natter_core::wire::ServerEvent;
@@ -38,11 +41,34 @@ impl Frame {
     }
 }
 
+/// How far back a connection resyncs when its node may have lost events from the other nodes
+/// without knowing which: to the last version it had been sent this long before the node last
+/// knew its cluster link was good. An event is published a moment after its change commits;
+/// this margin covers an event that took up to this long between the two (a node stalled by a
+/// slow database or paused), at the price of a slightly larger sync.
+pub const IN_FLIGHT_MARGIN: Duration = Duration::from_secs(30);
+
+/// Which events a connection may have missed, and so where its resync must start.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Lost {
+    /// Events of this version and above (another node lost them on their way here).
+    From(u64),
+    /// Whatever came after this instant: the node's link to the cluster broke then, and any
+    /// event in flight, whatever its version, may be gone.
+    Since(Instant),
+    /// Events that carry no version (unread totals): resyncing from the last version sent is
+    /// enough to refresh them.
+    Unversioned,
+}
+
 /// Why a connection must end, signalled from outside its task.
 #[derive(Debug, Default)]
 pub struct Signals {
-    /// Its queue overflowed; holds the lowest version it missed (`u64::MAX`: none yet).
+    /// Its queue overflowed, or events were lost on their way here; holds the lowest version
+    /// it missed (`u64::MAX`: none yet).
     missed_from: AtomicU64,
+    /// Events from other nodes may be lost since this instant (see [`Lost::Since`]).
+    lost_since: Mutex<Option<Instant>>,
     fell_behind: AtomicBool,
     /// A newer master login with the same device flag replaced it.
     replaced: AtomicBool,
@@ -71,6 +97,77 @@ impl Signals {
             u64::MAX => None,
             version => Some(version),
         }
+    }
+
+    /// The earliest instant after which events from other nodes may have been lost.
+    pub fn lost_since(&self) -> Option<Instant> {
+        *self.lost_since.lock().expect("signals lock")
+    }
+
+    /// Marks the connection as having missed events: its task tells the device to resync.
+    fn missed(&self, lost: Lost) {
+        match lost {
+            Lost::From(version) => {
+                self.missed_from.fetch_min(version, Ordering::SeqCst);
+            }
+            Lost::Since(instant) => {
+                let mut since = self.lost_since.lock().expect("signals lock");
+                *since = Some(since.map_or(instant, |earlier| earlier.min(instant)));
+            }
+            Lost::Unversioned => {}
+        }
+        self.fell_behind.store(true, Ordering::SeqCst);
+        self.wake.notify_one();
+    }
+}
+
+/// The versions a connection's task has sent to its device, and when, kept coarsely for
+/// [`IN_FLIGHT_MARGIN`] and a little more: a few entries per connection.
+#[derive(Debug)]
+pub struct VersionLog {
+    opened: Instant,
+    /// (start of a bucket, last send in it, highest version sent by then), oldest first.
+    marks: VecDeque<(Instant, Instant, u64)>,
+}
+
+impl VersionLog {
+    const BUCKET: Duration = Duration::from_secs(5);
+    const KEEP: Duration = IN_FLIGHT_MARGIN.saturating_add(Self::BUCKET);
+
+    pub fn new(opened: Instant) -> Self {
+        Self {
+            opened,
+            marks: VecDeque::new(),
+        }
+    }
+
+    /// The device was sent an event of `version` at `now`.
+    pub fn sent(&mut self, version: u64, now: Instant) {
+        let highest = self.marks.back().map_or(0, |mark| mark.2).max(version);
+        match self.marks.back_mut() {
+            Some((start, last, top)) if now.saturating_duration_since(*start) < Self::BUCKET => {
+                *last = now;
+                *top = highest;
+            }
+            _ => self.marks.push_back((now, now, highest)),
+        }
+        // Keep the newest mark older than `KEEP`: it answers for anything in that window.
+        while self.marks.len() > 1 && now.saturating_duration_since(self.marks[1].1) > Self::KEEP {
+            self.marks.pop_front();
+        }
+    }
+
+    /// The highest version surely sent by `at`: a device that may have missed everything after
+    /// `at` syncs from here. 0 (the whole list) when the connection is younger than that.
+    pub fn as_of(&self, at: Instant) -> u64 {
+        if at < self.opened {
+            return 0;
+        }
+        self.marks
+            .iter()
+            .rev()
+            .find(|(_, last, _)| *last <= at)
+            .map_or(0, |mark| mark.2)
     }
 }
 
@@ -146,6 +243,10 @@ pub enum Remote {
     TotalChanged { uid: Uid, only: Option<Origin> },
     /// The app's settings changed: every node reloads them.
     SettingsChanged,
+    /// Events for the user may have been lost between nodes (the node that sent them could not
+    /// hand them to the cluster): their connections resync, from below `from` when the lost
+    /// events carried versions.
+    Resync { uid: Uid, from: Option<u64> },
 }
 
 /// Carries events between the nodes of a cluster (`natter-cluster` implements it over NATS).
@@ -157,6 +258,10 @@ pub trait Relay: Send + Sync + 'static {
     fn unwatch(&self, uid: &Uid);
     /// Hands an event to the other nodes.
     fn forward(&self, event: Remote);
+    /// Whether the node can reach the other nodes; the error says why not (`/healthz`).
+    fn health(&self) -> Result<(), String> {
+        Ok(())
+    }
 }
 
 impl Drop for Subscription {
@@ -205,6 +310,11 @@ impl EventBus {
             relay.watch(uid);
         }
         let _ = self.relay.set(relay);
+    }
+
+    /// Whether this node reaches the rest of its cluster (always, on a single node).
+    pub fn cluster_health(&self) -> Result<(), String> {
+        self.relay.get().map_or(Ok(()), |relay| relay.health())
     }
 
     /// Hands an event to the other nodes, if this node is in a cluster; the event is built
@@ -319,7 +429,23 @@ impl EventBus {
                     *device_flag,
                 );
             }
+            Remote::Resync { uid, from } => {
+                self.resync(Some(uid), from.map_or(Lost::Unversioned, Lost::From));
+            }
             Remote::TotalChanged { .. } | Remote::SettingsChanged => {}
+        }
+    }
+
+    /// Tells connections on this node that they missed events (one user's, or everyone's):
+    /// each tells its device to resync from before what it may have missed, then closes.
+    pub fn resync(&self, uid: Option<&Uid>, lost: Lost) {
+        let users = self.users.lock().expect("event bus lock");
+        let connections: Box<dyn Iterator<Item = &Subscriber>> = match uid {
+            Some(uid) => Box::new(users.get(uid).into_iter().flatten()),
+            None => Box::new(users.values().flatten()),
+        };
+        for connection in connections {
+            connection.signals.missed(lost);
         }
     }
 
@@ -334,12 +460,8 @@ impl EventBus {
                 continue;
             }
             if connection.frames.try_send(frame.clone()).is_err() {
-                let signals = &connection.signals;
-                if let Some(version) = frame.version {
-                    signals.missed_from.fetch_min(version, Ordering::SeqCst);
-                }
-                signals.fell_behind.store(true, Ordering::SeqCst);
-                signals.wake.notify_one();
+                let lost = frame.version.map_or(Lost::Unversioned, Lost::From);
+                connection.signals.missed(lost);
             }
         }
     }
@@ -422,6 +544,7 @@ mod tests {
                 Remote::Replaced { uid, device_flag } => format!("replaced {uid} {device_flag}"),
                 Remote::TotalChanged { uid, .. } => format!("total {uid}"),
                 Remote::SettingsChanged => "settings".into(),
+                Remote::Resync { uid, from } => format!("resync {uid} {from:?}"),
             };
             self.0.lock().unwrap().push(what);
         }
@@ -456,6 +579,59 @@ mod tests {
             ],
             "a remote frame is delivered here and not forwarded again"
         );
+    }
+
+    #[tokio::test]
+    async fn lost_events_make_the_users_connections_resync_from_below_them() {
+        let bus = Arc::new(EventBus::default());
+        let phone = bus.subscribe(&uid("alice"), 0, false);
+        let bob = bus.subscribe(&uid("bob"), 0, false);
+        bus.apply_remote(&Remote::Resync {
+            uid: uid("alice"),
+            from: Some(9),
+        });
+        assert!(phone.signals.fell_behind());
+        assert_eq!(phone.signals.missed_from(), Some(9));
+        assert!(!bob.signals.fell_behind(), "only alice's events were lost");
+        let cut = Instant::now();
+        bus.resync(None, Lost::Since(cut));
+        bus.resync(None, Lost::Since(cut + Duration::from_secs(1)));
+        assert_eq!(
+            bob.signals.lost_since(),
+            Some(cut),
+            "the earliest loss counts"
+        );
+        assert_eq!(bob.signals.missed_from(), None);
+    }
+
+    #[test]
+    fn the_version_log_answers_what_was_surely_sent_by_an_instant() {
+        let opened = Instant::now();
+        let at = |secs: u64| opened + Duration::from_secs(secs);
+        let mut log = VersionLog::new(opened);
+        log.sent(3, at(1));
+        log.sent(5, at(2));
+        log.sent(4, at(7));
+        log.sent(8, at(12));
+        assert_eq!(log.as_of(at(0)), 0, "nothing sent yet");
+        assert_eq!(log.as_of(at(2)), 5);
+        assert_eq!(
+            log.as_of(at(8)),
+            5,
+            "the bucket that holds 7 s ends later: not yet sure"
+        );
+        assert_eq!(log.as_of(at(13)), 8);
+        assert_eq!(
+            log.as_of(opened - Duration::from_secs(1)),
+            0,
+            "a connection younger than the loss syncs everything"
+        );
+        for second in 13..200 {
+            log.sent(second, at(second));
+        }
+        assert!(log.marks.len() <= 9, "a few marks per connection");
+        assert_eq!(log.as_of(at(180)), 180 - 4, "coarse, never above the truth");
+        assert_eq!(log.as_of(at(150)), 0, "forgotten: resync everything");
     }
 
     #[tokio::test]

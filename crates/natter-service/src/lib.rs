@@ -25,7 +25,8 @@ use natter_store::{Db, Store, settings};
 pub use access::{Actor, Principal};
 pub use conversations::ListOptions;
 pub use events::{
-    EventBus, Frame, Origin, QUEUE_FRAMES, Recipients, Relay, Remote, Signals, Subscription,
+    EventBus, Frame, IN_FLIGHT_MARGIN, Lost, Origin, QUEUE_FRAMES, Recipients, Relay, Remote,
+    Signals, Subscription, VersionLog,
 };
 pub use metrics::Metrics;
 
@@ -112,7 +113,17 @@ impl Natter {
                     tracing::warn!(%error, "cannot reload the settings another node changed");
                 }
             }
-            Remote::Frame { .. } | Remote::Replaced { .. } => self.events.apply_remote(&event),
+            Remote::Frame { .. } | Remote::Replaced { .. } | Remote::Resync { .. } => {
+                self.events.apply_remote(&event);
+            }
+        }
+    }
+
+    /// Reloads the settings, in case another node changed them while this one could not hear
+    /// it.
+    pub async fn refresh_settings(&self) {
+        if let Err(error) = self.reload_settings().await {
+            tracing::warn!(%error, "cannot reload the settings");
         }
     }
 
@@ -125,11 +136,16 @@ impl Natter {
         Ok(())
     }
 
-    /// Whether the store answers: a cheap read through the same path every request takes.
+    /// Whether the store answers (a cheap read through the same path every request takes) and,
+    /// in a cluster, whether the node reaches the other nodes: without them its devices would
+    /// miss what happens elsewhere, so a load balancer should send them to another node.
     pub async fn check_health(&self) -> Result<()> {
         self.read(|db| settings::setting(db, SYNC_DELETION_KEY))
             .await
-            .map(drop)
+            .map(drop)?;
+        self.events
+            .cluster_health()
+            .map_err(|why| natter_core::Error::unavailable(why, "cluster link"))
     }
 
     /// Finishes accepted writes and closes the store.

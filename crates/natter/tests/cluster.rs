@@ -230,3 +230,166 @@ async fn three_nodes_serve_one_set_of_users() {
     })
     .await;
 }
+
+/// A nats-server of the test's own, which the test stops and starts again on the same port.
+struct OwnNats {
+    port: u16,
+    child: Option<std::process::Child>,
+}
+
+impl OwnNats {
+    fn start() -> Option<Self> {
+        let port = std::net::TcpListener::bind("127.0.0.1:0")
+            .ok()?
+            .local_addr()
+            .ok()?
+            .port();
+        let mut nats = Self { port, child: None };
+        nats.resume().then_some(nats)
+    }
+
+    fn url(&self) -> String {
+        format!("nats://127.0.0.1:{}", self.port)
+    }
+
+    /// Starts nats-server on its port; false when it is not installed.
+    fn resume(&mut self) -> bool {
+        let child = std::process::Command::new("nats-server")
+            .args(["-a", "127.0.0.1", "-p", &self.port.to_string()])
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .spawn();
+        let Ok(child) = child else {
+            return false;
+        };
+        self.child = Some(child);
+        let deadline = std::time::Instant::now() + Duration::from_secs(10);
+        while std::net::TcpStream::connect(("127.0.0.1", self.port)).is_err() {
+            assert!(std::time::Instant::now() < deadline, "nats-server listens");
+            std::thread::sleep(Duration::from_millis(50));
+        }
+        true
+    }
+
+    fn stop(&mut self) {
+        if let Some(mut child) = self.child.take() {
+            let _ = child.kill();
+            let _ = child.wait();
+        }
+    }
+}
+
+impl Drop for OwnNats {
+    fn drop(&mut self) {
+        self.stop();
+    }
+}
+
+/// `GET /healthz` until `wanted(status, body)`, or panics after 20 s.
+async fn health_until(url: &str, what: &str, wanted: impl Fn(u16, &str) -> bool) -> String {
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(20);
+    loop {
+        let response = reqwest::get(format!("{url}/healthz")).await.unwrap();
+        let status = response.status().as_u16();
+        let body = response.text().await.unwrap();
+        if wanted(status, &body) {
+            return body;
+        }
+        assert!(
+            tokio::time::Instant::now() < deadline,
+            "{what}: still {status} {body}"
+        );
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+}
+
+/// The node's NATS link goes down with the device's WebSocket still open: `/healthz` says so,
+/// and once NATS is back the device is told to resync from a version that covers what was sent
+/// through another node meanwhile, then finds it by syncing. No restart is needed.
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn a_node_that_lost_nats_reports_it_and_makes_its_devices_resync() {
+    if services().is_none() {
+        return;
+    }
+    let Some(mut nats) = OwnNats::start() else {
+        eprintln!("SKIPPED: nats-server is not installed");
+        return;
+    };
+    let mut cluster = Cluster::start(&nats.url()).await;
+    cluster.nodes.truncate(2);
+    let alice = cluster.token("alice", 0).await;
+    let bob = cluster.token("bob", 0).await;
+    cluster
+        .login(1, &bob)
+        .send_message("C2Calice", json!({"text": "before"}), None)
+        .await
+        .unwrap();
+    let phone = cluster.login(0, &alice);
+    let version = phone.sync(0).await.unwrap().version;
+    let mut events = phone.events(version).await.unwrap();
+    health_until(cluster.url(0), "healthy at first", |status, _| {
+        status == 200
+    })
+    .await;
+
+    nats.stop();
+    let body = health_until(cluster.url(0), "degraded without NATS", |status, _| {
+        status == 503
+    })
+    .await;
+    assert!(body.contains("NATS"), "the body says why: {body}");
+    // Sent through the other node while neither can reach NATS: the push is lost.
+    cluster
+        .login(1, &bob)
+        .send_message("C2Calice", json!({"text": "during the outage"}), None)
+        .await
+        .unwrap();
+
+    assert!(nats.resume());
+    let resync = wait_for(&mut events, |event| {
+        matches!(event, ServerEvent::ResyncRequired { .. })
+    })
+    .await;
+    let ServerEvent::ResyncRequired { version: from } = resync else {
+        unreachable!()
+    };
+    assert!(
+        from <= version,
+        "resync from {from}, at or below what the device had before the outage ({version})"
+    );
+    let caught_up = tokio::time::timeout(EVENT_WAIT, async {
+        loop {
+            if let Some(Event::CaughtUp(changes)) = events.next().await {
+                return changes;
+            }
+        }
+    })
+    .await
+    .expect("the device reconnected and synced");
+    let c2c_bob = caught_up
+        .conversation_list
+        .iter()
+        .find(|conversation| conversation.conversation_id == "C2Cbob")
+        .expect("the conversation changed while the push was lost");
+    assert_eq!(
+        c2c_bob.last_message.as_ref().unwrap().payload,
+        json!({"text": "during the outage"})
+    );
+    health_until(
+        cluster.url(0),
+        "healthy again without a restart",
+        |status, _| status == 200,
+    )
+    .await;
+    // And live pushes across nodes work again.
+    cluster
+        .login(1, &bob)
+        .send_message("C2Calice", json!({"text": "after"}), None)
+        .await
+        .unwrap();
+    wait_for(&mut events, |event| {
+        matches!(event, ServerEvent::MessageReceived { message_list }
+            if message_list[0].payload == json!({"text": "after"}))
+    })
+    .await;
+}
