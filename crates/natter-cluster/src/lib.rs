@@ -433,7 +433,9 @@ impl Router {
             async_nats::Event::Disconnected => self.broke("disconnected from NATS"),
             async_nats::Event::Closed => self.broke("the NATS client closed"),
             async_nats::Event::SlowConsumer(_) => self.dropped_for_us(),
-            async_nats::Event::Connected => tracing::info!("connected to NATS again"),
+            async_nats::Event::Connected => tracing::debug!("connected to NATS"),
+            // Each failed reconnection attempt reports an error; the break was logged once.
+            async_nats::Event::ClientError(error) => tracing::debug!(%error, "NATS client"),
             other => tracing::warn!(event = %other, "NATS"),
         }
     }

@@ -1,0 +1,595 @@
+//! What each device heard, replayed through the client rules of [`crate::device`].
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use crate::device::{Applied, DeviceModel};
+use crate::history::{Call, Conv, Event, History, Msg, Outcome, Push, channel_of, uid_of};
+
+use super::oracle::Oracle;
+use super::{Kind, Ops, Sent, Sink, Stats, compact};
+
+/// One WebSocket session of a device.
+#[derive(Debug, Default)]
+struct Session {
+    subscribed_at: Option<u64>,
+    connection_id: Option<String>,
+    closed_at: Option<u64>,
+    /// Message ID → when it was pushed.
+    pushed: BTreeMap<String, u64>,
+    resyncs: Vec<u64>,
+    /// (when, conversation) of each deletion pushed.
+    deleted: Vec<(u64, String)>,
+    entries: Vec<usize>,
+}
+
+#[derive(Debug, Default)]
+struct Replay {
+    model: DeviceModel,
+    sessions: BTreeMap<u64, Session>,
+    /// Per conversation: when the device last learned of a deletion.
+    learned_deletion: BTreeMap<String, u64>,
+    /// Per conversation, the entries that touched it (the latest few), for counterexamples.
+    touched: BTreeMap<String, Vec<usize>>,
+}
+
+impl Replay {
+    fn touch(&mut self, conversation: &str, index: usize) {
+        let touched = self.touched.entry(conversation.to_owned()).or_default();
+        touched.push(index);
+        if touched.len() > 12 {
+            touched.remove(0);
+        }
+    }
+}
+
+pub(super) fn check(
+    history: &History,
+    ops: &Ops,
+    sends: &[Sent],
+    oracle: &Oracle,
+    stats: &mut Stats,
+    sink: &mut Sink,
+) {
+    let observed_until = history
+        .entries
+        .iter()
+        .find(|entry| matches!(entry.event, Event::Server { .. } | Event::Stored { .. }))
+        .or(history.entries.last())
+        .map_or(0, |entry| entry.at);
+    let mut replays: BTreeMap<String, Replay> = history
+        .setup
+        .devices
+        .iter()
+        .map(|device| (device.clone(), Replay::default()))
+        .collect();
+    for (index, entry) in history.entries.iter().enumerate() {
+        let at = entry.at;
+        if at > observed_until {
+            break;
+        }
+        match &entry.event {
+            Event::Connect {
+                device, session, ..
+            } => {
+                stats.sessions += 1;
+                let replay = replays.entry(device.clone()).or_default();
+                replay.sessions.insert(
+                    *session,
+                    Session {
+                        entries: vec![index],
+                        ..Session::default()
+                    },
+                );
+            }
+            Event::Subscribed {
+                device,
+                session,
+                connection_id,
+            } => {
+                if let Some(session) = replays
+                    .get_mut(device)
+                    .and_then(|replay| replay.sessions.get_mut(session))
+                {
+                    session.subscribed_at = Some(at);
+                    session.connection_id = Some(connection_id.clone());
+                    session.entries.push(index);
+                }
+            }
+            Event::Closed {
+                device, session, ..
+            } => {
+                if let Some(session) = replays
+                    .get_mut(device)
+                    .and_then(|replay| replay.sessions.get_mut(session))
+                {
+                    session.closed_at = Some(at);
+                    session.entries.push(index);
+                }
+            }
+            Event::Push {
+                device,
+                session,
+                push,
+            } => {
+                stats.pushes += 1;
+                let uid = uid_of(device).to_owned();
+                let replay = replays.entry(device.clone()).or_default();
+                let Some(current) = replay.sessions.get_mut(session) else {
+                    continue;
+                };
+                current.entries.push(index);
+                match push {
+                    Push::Message {
+                        conversation,
+                        message,
+                    } => {
+                        if let Some(first) = current.pushed.get(&message.id) {
+                            sink.anomaly(
+                                Kind::DeliveredTwice,
+                                format!("{device} session {session}"),
+                                format!(
+                                    "message {} ({conversation} seq {}) was pushed twice on one \
+                                     connection, at {first} ms and at {at} ms",
+                                    message.id, message.seq
+                                ),
+                                current.entries.clone(),
+                            );
+                        } else {
+                            current.pushed.insert(message.id.clone(), at);
+                        }
+                        shown(
+                            oracle,
+                            &uid,
+                            device,
+                            conversation,
+                            message,
+                            None,
+                            index,
+                            sink,
+                        );
+                    }
+                    Push::Resync { .. } => {
+                        stats.resyncs += 1;
+                        current.resyncs.push(at);
+                    }
+                    Push::Deleted { conversations, .. } => {
+                        for conversation in conversations {
+                            current.deleted.push((at, conversation.clone()));
+                        }
+                    }
+                    Push::Updated { .. } | Push::Total { .. } => {}
+                }
+                let applied = replay.model.push(push);
+                if let Push::Deleted { conversations, .. } = push {
+                    for conversation in conversations {
+                        replay.learned_deletion.insert(conversation.clone(), at);
+                    }
+                }
+                for conversation in conversations_in(push) {
+                    replay.touch(&conversation, index);
+                }
+                revived(oracle, &uid, device, replay, &applied, index, sink);
+            }
+            Event::Synced {
+                device, changes, ..
+            } => {
+                stats.syncs += 1;
+                let uid = uid_of(device).to_owned();
+                let replay = replays.entry(device.clone()).or_default();
+                let applied = replay.model.synced(changes);
+                for conversation in &changes.deleted {
+                    replay.learned_deletion.insert(conversation.clone(), at);
+                    replay.touch(conversation, index);
+                }
+                for conv in &changes.conversations {
+                    replay.touch(&conv.id, index);
+                }
+                revived(oracle, &uid, device, replay, &applied, index, sink);
+            }
+            Event::Fetched {
+                device,
+                asked_at,
+                conversation,
+                messages,
+            } => {
+                stats.fetches += 1;
+                let uid = uid_of(device).to_owned();
+                for message in messages {
+                    shown(
+                        oracle,
+                        &uid,
+                        device,
+                        conversation,
+                        message,
+                        Some(*asked_at),
+                        index,
+                        sink,
+                    );
+                }
+                let replay = replays.entry(device.clone()).or_default();
+                replay.model.fetched(conversation, messages);
+                replay.touch(conversation, index);
+            }
+            Event::Total { device, total } => {
+                if let Some(replay) = replays.get_mut(device) {
+                    replay.model.total = Some(*total);
+                }
+            }
+            Event::Return {
+                op,
+                outcome: Outcome::Done,
+                ..
+            } => {
+                let Some(Call::Delete {
+                    device,
+                    conversations,
+                    clear,
+                    ..
+                }) = ops.get(op).map(|op| &op.call)
+                else {
+                    continue;
+                };
+                if ops[op].done_entry != Some(index) {
+                    continue;
+                }
+                if let Some(replay) = replays.get_mut(device) {
+                    replay.model.deleted_here(conversations, *clear);
+                    for conversation in conversations {
+                        replay.learned_deletion.insert(conversation.clone(), at);
+                        replay.touch(conversation, index);
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+
+    let grace = history.setup.push_grace_ms;
+    for (device, replay) in &replays {
+        let uid = uid_of(device);
+        pushes_arrived(
+            history,
+            oracle,
+            sends,
+            device,
+            uid,
+            replay,
+            observed_until,
+            grace,
+            stats,
+            sink,
+        );
+    }
+    ended_consistent(history, &replays, sink);
+}
+
+fn conversations_in(push: &Push) -> Vec<String> {
+    match push {
+        Push::Message { conversation, .. } => vec![conversation.clone()],
+        Push::Updated { conversations } => conversations.iter().map(|c| c.id.clone()).collect(),
+        Push::Deleted { conversations, .. } => conversations.clone(),
+        Push::Total { .. } | Push::Resync { .. } => Vec::new(),
+    }
+}
+
+/// A device was shown `message` (pushed, or fetched when `asked_at` is given): it must be
+/// inside the user's windows and, for a fetch, above what the user had cleared by then.
+#[allow(clippy::too_many_arguments)]
+fn shown(
+    oracle: &Oracle,
+    uid: &str,
+    device: &str,
+    conversation: &str,
+    message: &Msg,
+    asked_at: Option<u64>,
+    index: usize,
+    sink: &mut Sink,
+) {
+    let channel = channel_of(uid, conversation);
+    let Some(state) = oracle.user(uid, &channel) else {
+        return;
+    };
+    if state.uncertain {
+        return;
+    }
+    if !state.in_window(message.seq) {
+        sink.anomaly(
+            Kind::SeenOutsideWindow,
+            format!("{device} {conversation}"),
+            format!(
+                "{device} was shown {conversation} seq {} (message {}), outside {uid}'s \
+                 membership windows {:?}",
+                message.seq, message.id, state.windows
+            ),
+            vec![index],
+        );
+    }
+    if let Some(asked_at) = asked_at {
+        let cleared = state.cleared_before(asked_at);
+        if message.seq <= cleared {
+            sink.anomaly(
+                Kind::SeenAfterClear,
+                format!("{device} {conversation}"),
+                format!(
+                    "{device} fetched {conversation} seq {} (message {}) after {uid} had \
+                     cleared the history up to seq {cleared}",
+                    message.seq, message.id
+                ),
+                vec![index],
+            );
+        }
+    }
+}
+
+/// A conversation came back on the device: after the deletion it knew of, only a newer
+/// message may bring it back.
+fn revived(
+    oracle: &Oracle,
+    uid: &str,
+    device: &str,
+    replay: &Replay,
+    applied: &Applied,
+    index: usize,
+    sink: &mut Sink,
+) {
+    for conv in &applied.revived {
+        let Some(learned) = replay.learned_deletion.get(&conv.id) else {
+            continue;
+        };
+        let channel = channel_of(uid, &conv.id);
+        let Some(state) = oracle.user(uid, &channel) else {
+            continue;
+        };
+        let Some(deletion) = state
+            .deletions
+            .iter()
+            .filter(|deletion| deletion.invoked <= *learned)
+            .max_by_key(|deletion| deletion.invoked)
+        else {
+            continue;
+        };
+        if conv.last_seq.is_none_or(|last| last <= deletion.watermark) {
+            let mut evidence = replay.touched.get(&conv.id).cloned().unwrap_or_default();
+            evidence.push(index);
+            sink.anomaly(
+                Kind::DeletedCameBack,
+                format!("{device} {}", conv.id),
+                format!(
+                    "{device} learned that {} was deleted (op {}, up to seq {}), then listed it \
+                     again (version {}, last message seq {:?}) without a newer message",
+                    conv.id, deletion.op, deletion.watermark, conv.version, conv.last_seq
+                ),
+                evidence,
+            );
+        }
+    }
+}
+
+/// Every message sent to a member while one of their connections was live reached that
+/// connection within the grace period, unless it was told to resync or closed first; with
+/// deletion sync on, the same for deletions made elsewhere.
+#[allow(clippy::too_many_arguments)]
+fn pushes_arrived(
+    history: &History,
+    oracle: &Oracle,
+    sends: &[Sent],
+    device: &str,
+    uid: &str,
+    replay: &Replay,
+    observed_until: u64,
+    grace: u64,
+    stats: &mut Stats,
+    sink: &mut Sink,
+) {
+    for (id, session) in &replay.sessions {
+        let Some(subscribed) = session.subscribed_at else {
+            continue;
+        };
+        let ended = session.closed_at.unwrap_or(observed_until);
+        let told_to_resync =
+            |from: u64, until: u64| session.resyncs.iter().any(|at| *at >= from && *at <= until);
+        for sent in sends {
+            if sent.invoked <= subscribed || sent.acked + grace > ended {
+                continue;
+            }
+            let Some(state) = oracle.user(uid, &sent.channel) else {
+                continue;
+            };
+            if !state.in_window(sent.seq) || state.uncertain {
+                continue;
+            }
+            stats.deliveries_checked += 1;
+            if session.pushed.contains_key(&sent.id)
+                || told_to_resync(sent.invoked, sent.acked + grace)
+            {
+                continue;
+            }
+            sink.anomaly(
+                Kind::MissedPush,
+                format!("{device} session {id}"),
+                format!(
+                    "{device}'s connection (subscribed at {subscribed} ms, {} at {ended} ms) \
+                     never got message {} ({} seq {}, acknowledged at {} ms), nor was it told \
+                     to resync",
+                    if session.closed_at.is_some() {
+                        "closed"
+                    } else {
+                        "still open"
+                    },
+                    sent.id,
+                    sent.channel,
+                    sent.seq,
+                    sent.acked
+                ),
+                [session.entries.clone(), sent.entries.clone()].concat(),
+            );
+        }
+        if !history.setup.sync_deletion {
+            continue;
+        }
+        for ((user, channel), state) in &oracle.users {
+            if user != uid || state.uncertain {
+                continue;
+            }
+            for deletion in &state.deletions {
+                let origin = match &deletion.connection_id {
+                    Some(connection) => session.connection_id.as_ref() == Some(connection),
+                    None => deletion.device == device,
+                };
+                if origin || deletion.invoked <= subscribed || deletion.done + grace > ended {
+                    continue;
+                }
+                let conversation = crate::history::conversation_of(uid, channel);
+                let heard = session.deleted.iter().any(|(at, deleted)| {
+                    *deleted == conversation
+                        && *at >= deletion.invoked
+                        && *at <= deletion.done + grace
+                });
+                if heard || told_to_resync(deletion.invoked, deletion.done + grace) {
+                    continue;
+                }
+                sink.anomaly(
+                    Kind::MissedPush,
+                    format!("{device} session {id}"),
+                    format!(
+                        "{device}'s connection never heard that {conversation} was deleted by \
+                         {} (op {}, done at {} ms), nor was it told to resync",
+                        deletion.device, deletion.op, deletion.done
+                    ),
+                    session.entries.clone(),
+                );
+            }
+        }
+    }
+}
+
+/// A `Server` entry: its index, the list, the total, the histories.
+type ServerView<'a> = (usize, &'a Vec<Conv>, u64, &'a BTreeMap<String, Vec<Msg>>);
+
+/// At the end every device shows what the server shows: the same conversations with the same
+/// unread counts, archive flags and last messages, the same total, and the same messages.
+fn ended_consistent(history: &History, replays: &BTreeMap<String, Replay>, sink: &mut Sink) {
+    let servers: BTreeMap<&str, ServerView<'_>> = history
+        .entries
+        .iter()
+        .enumerate()
+        .filter_map(|(index, entry)| match &entry.event {
+            Event::Server {
+                uid,
+                conversations,
+                total,
+                histories,
+            } => Some((uid.as_str(), (index, conversations, *total, histories))),
+            _ => None,
+        })
+        .collect();
+    for (device, replay) in replays {
+        let uid = uid_of(device);
+        let Some((index, conversations, total, histories)) = servers.get(uid) else {
+            continue;
+        };
+        if replay.sessions.is_empty() {
+            // A device that never came online shows nothing to compare.
+            continue;
+        }
+        let model = &replay.model;
+        let shown: BTreeMap<&str, &Conv> = model.listed().map(|c| (c.id.as_str(), c)).collect();
+        let server: BTreeMap<&str, &Conv> =
+            conversations.iter().map(|c| (c.id.as_str(), c)).collect();
+        let ids: BTreeSet<&str> = shown.keys().chain(server.keys()).copied().collect();
+        for id in ids {
+            let evidence = || {
+                let mut evidence = replay.touched.get(id).cloned().unwrap_or_default();
+                evidence.push(*index);
+                evidence
+            };
+            match (shown.get(id), server.get(id)) {
+                (Some(mine), Some(theirs)) => {
+                    let differs = mine.unread != theirs.unread
+                        || mine.archived != theirs.archived
+                        || mine.last_seq != theirs.last_seq;
+                    if differs {
+                        sink.anomaly(
+                            Kind::DeviceDiverged,
+                            format!("{device} {id}"),
+                            format!(
+                                "{device} ends showing {id} with {} unread, archived {}, last seq \
+                                 {:?} (version {}); the server shows {}, {}, {:?} (version {})",
+                                mine.unread,
+                                mine.archived,
+                                mine.last_seq,
+                                mine.version,
+                                theirs.unread,
+                                theirs.archived,
+                                theirs.last_seq,
+                                theirs.version
+                            ),
+                            evidence(),
+                        );
+                    }
+                }
+                (Some(mine), None) => sink.anomaly(
+                    Kind::DeviceDiverged,
+                    format!("{device} {id}"),
+                    format!(
+                        "{device} ends showing {id} (version {}, last seq {:?}), which is not in \
+                         {uid}'s list on the server",
+                        mine.version, mine.last_seq
+                    ),
+                    evidence(),
+                ),
+                (None, Some(theirs)) => sink.anomaly(
+                    Kind::DeviceDiverged,
+                    format!("{device} {id}"),
+                    format!(
+                        "{device} ends without {id}, which is in {uid}'s list on the server \
+                         (version {}, last seq {:?})",
+                        theirs.version, theirs.last_seq
+                    ),
+                    evidence(),
+                ),
+                (None, None) => {}
+            }
+            if let (Some(_), Some(readable)) = (server.get(id), histories.get(id)) {
+                let held = model.held(id);
+                let expected: BTreeSet<(u64, String)> = readable
+                    .iter()
+                    .map(|message| (message.seq, message.id.clone()))
+                    .collect();
+                if held != expected {
+                    let seqs = |set: &BTreeSet<(u64, String)>| -> BTreeSet<u64> {
+                        set.iter().map(|(seq, _)| *seq).collect()
+                    };
+                    let missing: BTreeSet<u64> =
+                        seqs(&expected).difference(&seqs(&held)).copied().collect();
+                    let extra: BTreeSet<u64> =
+                        seqs(&held).difference(&seqs(&expected)).copied().collect();
+                    sink.anomaly(
+                        Kind::DeviceDiverged,
+                        format!("{device} {id} messages"),
+                        format!(
+                            "{device} ends holding {id} seqs {}; the server lets {uid} read {} \
+                             (missing {}, extra {})",
+                            compact(&seqs(&held)),
+                            compact(&seqs(&expected)),
+                            compact(&missing),
+                            compact(&extra)
+                        ),
+                        evidence(),
+                    );
+                }
+            }
+        }
+        if model.total.is_some_and(|shown| shown != *total) {
+            sink.anomaly(
+                Kind::DeviceDiverged,
+                format!("{device} total"),
+                format!(
+                    "{device} ends showing an unread total of {:?}; the server says {total}",
+                    model.total
+                ),
+                vec![*index],
+            );
+        }
+    }
+}

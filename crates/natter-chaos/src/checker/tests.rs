@@ -1,0 +1,553 @@
+//! The checker against recorded histories with one known anomaly each (and clean ones, which it
+//! must pass).
+
+use std::collections::BTreeMap;
+
+use super::{Kind, Report, check};
+use crate::history::*;
+
+/// Writes small histories: users `a` and `b`, devices `a/0`, `b/0`, `b/1`, group `g`.
+struct Run {
+    history: History,
+    op: u64,
+}
+
+fn msg(seq: u64) -> Msg {
+    Msg {
+        seq,
+        id: format!("m{seq}"),
+        from: "a".into(),
+    }
+}
+
+fn conv(id: &str, version: u64, unread: u64, last_seq: u64) -> Conv {
+    Conv {
+        id: id.into(),
+        version,
+        unread,
+        last_seq: Some(last_seq),
+        archived: false,
+    }
+}
+
+impl Run {
+    fn new(group: &[&str]) -> Self {
+        let mut groups = BTreeMap::new();
+        groups.insert(
+            "g".to_owned(),
+            group.iter().map(|m| m.to_string()).collect(),
+        );
+        Self {
+            history: History {
+                setup: Setup {
+                    seed: 1,
+                    users: vec!["a".into(), "b".into()],
+                    devices: vec!["a/0".into(), "b/0".into(), "b/1".into()],
+                    groups,
+                    sync_deletion: true,
+                    push_grace_ms: 1000,
+                },
+                entries: Vec::new(),
+            },
+            op: 0,
+        }
+    }
+
+    fn at(&mut self, at: u64, event: Event) -> &mut Self {
+        self.history.entries.push(Entry { at, event });
+        self
+    }
+
+    /// An operation answered 1 ms after it was sent.
+    fn op(&mut self, at: u64, call: Call, outcome: Outcome) -> &mut Self {
+        self.op += 1;
+        let op = self.op;
+        self.at(
+            at,
+            Event::Invoke {
+                op,
+                attempt: 1,
+                node: 0,
+                call,
+            },
+        )
+        .at(
+            at + 1,
+            Event::Return {
+                op,
+                attempt: 1,
+                outcome,
+            },
+        )
+    }
+
+    fn send(&mut self, at: u64, conversation: &str, seq: u64) -> &mut Self {
+        self.op(
+            at,
+            Call::Send {
+                from: "a".into(),
+                conversation: conversation.into(),
+                client_msg_id: format!("c{seq}"),
+            },
+            Outcome::Sent {
+                id: format!("m{seq}"),
+                seq,
+            },
+        )
+    }
+
+    fn connect(&mut self, at: u64, device: &str, session: u64) -> &mut Self {
+        self.at(
+            at,
+            Event::Connect {
+                device: device.into(),
+                session,
+                node: 0,
+            },
+        )
+        .at(
+            at,
+            Event::Subscribed {
+                device: device.into(),
+                session,
+                connection_id: format!("conn{session}"),
+            },
+        )
+    }
+
+    fn push(&mut self, at: u64, device: &str, session: u64, push: Push) -> &mut Self {
+        self.at(
+            at,
+            Event::Push {
+                device: device.into(),
+                session,
+                push,
+            },
+        )
+    }
+
+    /// The pushes of `a`'s message `seq` to C2C `b`, on a/0 (session 2) and b/0 (session 1).
+    fn delivered(&mut self, at: u64, seq: u64, version: u64) -> &mut Self {
+        self.push(
+            at,
+            "b/0",
+            1,
+            Push::Message {
+                conversation: "C2Ca".into(),
+                message: msg(seq),
+            },
+        )
+        .push(
+            at,
+            "b/0",
+            1,
+            Push::Updated {
+                conversations: vec![conv("C2Ca", version, seq, seq)],
+            },
+        )
+        .push(at, "b/0", 1, Push::Total { total: seq })
+        .push(
+            at,
+            "a/0",
+            2,
+            Push::Message {
+                conversation: "C2Cb".into(),
+                message: msg(seq),
+            },
+        )
+        .push(
+            at,
+            "a/0",
+            2,
+            Push::Updated {
+                conversations: vec![conv("C2Cb", version, 0, seq)],
+            },
+        )
+        .push(at, "a/0", 2, Push::Total { total: 0 })
+    }
+
+    /// a sends two messages to b; every device hears them.
+    fn two_messages() -> Self {
+        let mut run = Self::new(&["a", "b"]);
+        run.connect(0, "b/0", 1)
+            .connect(0, "a/0", 2)
+            .send(10, "C2Cb", 1)
+            .delivered(12, 1, 1)
+            .send(20, "C2Cb", 2)
+            .delivered(22, 2, 2);
+        run
+    }
+
+    /// The server's final views and the database, as the rules say after `seqs` messages from
+    /// a to b that b has not read.
+    fn ends_with(&mut self, at: u64, seqs: u64, version: u64) -> &mut Self {
+        let all: Vec<Msg> = (1..=seqs).map(msg).collect();
+        let mut a_histories = BTreeMap::new();
+        a_histories.insert("C2Cb".to_owned(), all.clone());
+        let mut b_histories = BTreeMap::new();
+        b_histories.insert("C2Ca".to_owned(), all.clone());
+        self.at(
+            at,
+            Event::Server {
+                uid: "a".into(),
+                conversations: vec![conv("C2Cb", version, 0, seqs)],
+                total: 0,
+                histories: a_histories,
+            },
+        )
+        .at(
+            at,
+            Event::Server {
+                uid: "b".into(),
+                conversations: vec![conv("C2Ca", version, seqs, seqs)],
+                total: seqs,
+                histories: b_histories,
+            },
+        )
+        .at(
+            at,
+            Event::Stored {
+                channels: vec![StoredChannel {
+                    channel: "c2c:a:b".into(),
+                    last_seq: seqs,
+                    purged_to_seq: 0,
+                    messages: all,
+                }],
+            },
+        )
+    }
+
+    fn check(&self) -> Report {
+        let report = check(&self.history);
+        for anomaly in &report.anomalies {
+            eprintln!("{}: {} — {}", anomaly.kind, anomaly.subject, anomaly.detail);
+        }
+        report
+    }
+}
+
+fn kinds(report: &Report) -> Vec<Kind> {
+    let mut kinds: Vec<Kind> = report.anomalies.iter().map(|a| a.kind).collect();
+    kinds.dedup();
+    kinds
+}
+
+#[test]
+fn a_clean_history_passes() {
+    let report = Run::two_messages().ends_with(5000, 2, 2).check();
+    assert!(report.is_valid());
+    assert_eq!(report.stats.messages, 2);
+    assert!(report.stats.deliveries_checked >= 4);
+}
+
+#[test]
+fn a_message_delivered_twice_on_one_connection() {
+    let mut run = Run::two_messages();
+    run.push(
+        30,
+        "b/0",
+        1,
+        Push::Message {
+            conversation: "C2Ca".into(),
+            message: msg(1),
+        },
+    )
+    .ends_with(5000, 2, 2);
+    let report = run.check();
+    assert_eq!(kinds(&report), [Kind::DeliveredTwice]);
+    assert_eq!(report.anomalies[0].subject, "b/0 session 1");
+}
+
+#[test]
+fn an_acknowledged_message_missing_from_the_database() {
+    let mut run = Run::two_messages();
+    run.ends_with(5000, 2, 2);
+    let Some(Event::Stored { channels }) = run.history.entries.last_mut().map(|e| &mut e.event)
+    else {
+        unreachable!()
+    };
+    channels[0].messages.pop();
+    assert_eq!(kinds(&run.check()), [Kind::LostMessage]);
+}
+
+#[test]
+fn a_seq_gap() {
+    let mut run = Run::two_messages();
+    run.ends_with(5000, 2, 2);
+    let Some(Event::Stored { channels }) = run.history.entries.last_mut().map(|e| &mut e.event)
+    else {
+        unreachable!()
+    };
+    channels[0].last_seq = 3;
+    let report = run.check();
+    assert!(report.has(Kind::SeqGap));
+    assert!(report.anomalies[0].detail.contains("seq 3"));
+}
+
+#[test]
+fn a_message_seen_before_the_join_window() {
+    // b joins g after its first message: that message is not b's to see.
+    let mut run = Run::new(&["a"]);
+    run.connect(0, "b/0", 1)
+        .send(10, "GROUPg", 1)
+        .op(
+            20,
+            Call::Join {
+                uid: "b".into(),
+                group: "g".into(),
+            },
+            Outcome::Done,
+        )
+        .send(30, "GROUPg", 2)
+        .at(
+            40,
+            Event::Fetched {
+                device: "b/0".into(),
+                asked_at: 39,
+                conversation: "GROUPg".into(),
+                messages: vec![msg(1), msg(2)],
+            },
+        );
+    let report = run.check();
+    assert!(report.has(Kind::SeenOutsideWindow));
+    let seen = report
+        .anomalies
+        .iter()
+        .find(|a| a.kind == Kind::SeenOutsideWindow)
+        .unwrap();
+    assert!(seen.detail.contains("GROUPg seq 1"), "{}", seen.detail);
+    assert!(!seen.detail.contains("seq 2 "), "seq 2 is b's");
+}
+
+#[test]
+fn a_deleted_conversation_that_comes_back_without_a_new_message() {
+    let mut run = Run::two_messages();
+    run.op(
+        30,
+        Call::Delete {
+            uid: "b".into(),
+            device: "b/1".into(),
+            connection_id: None,
+            conversations: vec!["C2Ca".into()],
+            clear: false,
+        },
+        Outcome::Done,
+    )
+    .push(
+        32,
+        "b/0",
+        1,
+        Push::Deleted {
+            conversations: vec!["C2Ca".into()],
+            clear: false,
+        },
+    )
+    .push(32, "b/0", 1, Push::Total { total: 0 })
+    // A late push from before the deletion, with a version the device has not seen.
+    .push(
+        40,
+        "b/0",
+        1,
+        Push::Updated {
+            conversations: vec![conv("C2Ca", 3, 2, 2)],
+        },
+    );
+    let report = run.check();
+    assert!(report.has(Kind::DeletedCameBack));
+}
+
+#[test]
+fn a_wrong_unread_total() {
+    let mut run = Run::two_messages();
+    run.ends_with(5000, 2, 2);
+    for entry in &mut run.history.entries {
+        if let Event::Server { uid, total, .. } = &mut entry.event
+            && uid == "b"
+        {
+            *total = 5;
+        }
+    }
+    let report = run.check();
+    assert!(report.has(Kind::WrongTotal));
+    assert!(
+        report
+            .anomalies
+            .iter()
+            .any(|a| a.kind == Kind::WrongTotal && a.detail.contains("the rules give 2"))
+    );
+}
+
+#[test]
+fn a_device_that_missed_events_after_a_nats_outage() {
+    let mut run = Run::two_messages();
+    run.at(
+        100,
+        Event::Fault {
+            fault: "nats-stop".into(),
+            phase: Phase::Start,
+        },
+    )
+    .send(200, "C2Cb", 3)
+    // a's device is on the node that took the send: it hears of it; b's hears nothing.
+    .push(
+        202,
+        "a/0",
+        2,
+        Push::Message {
+            conversation: "C2Cb".into(),
+            message: msg(3),
+        },
+    )
+    .push(
+        202,
+        "a/0",
+        2,
+        Push::Updated {
+            conversations: vec![conv("C2Cb", 3, 0, 3)],
+        },
+    )
+    .at(
+        3000,
+        Event::Fault {
+            fault: "nats-stop".into(),
+            phase: Phase::End,
+        },
+    )
+    .ends_with(10_000, 3, 3);
+    let report = run.check();
+    assert!(report.has(Kind::MissedPush));
+    assert!(report.has(Kind::DeviceDiverged));
+    let missed = report
+        .anomalies
+        .iter()
+        .find(|a| a.kind == Kind::MissedPush)
+        .unwrap();
+    assert_eq!(missed.subject, "b/0 session 1");
+    assert!(missed.detail.contains("m3"));
+}
+
+#[test]
+fn a_device_told_to_resync_after_a_nats_outage_passes() {
+    let mut run = Run::two_messages();
+    run.at(
+        100,
+        Event::Fault {
+            fault: "nats-stop".into(),
+            phase: Phase::Start,
+        },
+    )
+    .send(200, "C2Cb", 3)
+    .push(
+        202,
+        "a/0",
+        2,
+        Push::Message {
+            conversation: "C2Cb".into(),
+            message: msg(3),
+        },
+    )
+    .push(
+        202,
+        "a/0",
+        2,
+        Push::Updated {
+            conversations: vec![conv("C2Cb", 3, 0, 3)],
+        },
+    )
+    .at(
+        900,
+        Event::Fault {
+            fault: "nats-stop".into(),
+            phase: Phase::End,
+        },
+    )
+    .push(1100, "b/0", 1, Push::Resync { version: 0 })
+    .at(
+        1101,
+        Event::Closed {
+            device: "b/0".into(),
+            session: 1,
+            code: Some(4002),
+            reason: "missed events".into(),
+        },
+    )
+    .connect(1200, "b/0", 3)
+    .at(
+        1210,
+        Event::Synced {
+            device: "b/0".into(),
+            asked_at: 1205,
+            since: 0,
+            changes: Changes {
+                conversations: vec![conv("C2Ca", 3, 3, 3)],
+                deleted: Vec::new(),
+                version: 3,
+                reset_required: false,
+            },
+        },
+    )
+    .at(
+        1220,
+        Event::Fetched {
+            device: "b/0".into(),
+            asked_at: 1215,
+            conversation: "C2Ca".into(),
+            messages: vec![msg(1), msg(2), msg(3)],
+        },
+    )
+    .at(
+        1230,
+        Event::Total {
+            device: "b/0".into(),
+            total: 3,
+        },
+    )
+    .ends_with(10_000, 3, 3);
+    let report = run.check();
+    assert!(report.is_valid());
+}
+
+#[test]
+fn a_message_fetched_after_its_history_was_cleared() {
+    let mut run = Run::two_messages();
+    run.op(
+        30,
+        Call::Delete {
+            uid: "b".into(),
+            device: "b/1".into(),
+            connection_id: None,
+            conversations: vec!["C2Ca".into()],
+            clear: true,
+        },
+        Outcome::Done,
+    )
+    .at(
+        40,
+        Event::Fetched {
+            device: "b/1".into(),
+            asked_at: 39,
+            conversation: "C2Ca".into(),
+            messages: vec![msg(2)],
+        },
+    );
+    assert!(run.check().has(Kind::SeenAfterClear));
+}
+
+#[test]
+fn the_shrinker_keeps_the_anomaly_and_little_else() {
+    let mut run = Run::two_messages();
+    run.push(
+        30,
+        "b/0",
+        1,
+        Push::Message {
+            conversation: "C2Ca".into(),
+            message: msg(1),
+        },
+    )
+    .ends_with(5000, 2, 2);
+    let report = run.check();
+    let small = crate::shrink::shrink(&run.history, &report.anomalies[0], 500);
+    assert!(small.entries.len() <= 3, "{:#?}", small.entries);
+    assert!(check(&small).has(Kind::DeliveredTwice));
+}
