@@ -266,9 +266,35 @@ pub(crate) fn complete_view(
     let seq = state.last_visible_seq(loaded.channel.last_seq);
     if seq >= state.join_seq && state.sees_seq(seq) {
         loaded.view.last_message = message_at(db, loaded.channel.id, seq)?;
+    } else if let Some(earlier) = last_of_earlier_window(db, uid, loaded.channel.id, seq)?
+        && state.sees_seq(earlier)
+    {
+        // Nothing yet in the latest membership window (a rejoin with no message since):
+        // the last message the user may see is where an earlier window ended.
+        loaded.view.last_message = message_at(db, loaded.channel.id, earlier)?;
     }
     loaded.view.folders = folders_of(db, uid, loaded.channel.id)?;
     Ok(loaded.view)
+}
+
+/// The last seq of the user's latest earlier membership window that holds any message, capped
+/// at `up_to`; `None` for personal channels and for a first window.
+fn last_of_earlier_window(
+    db: &dyn Db,
+    uid: &Uid,
+    channel_id: i64,
+    up_to: u64,
+) -> Result<Option<u64>> {
+    let row = db.query_opt(
+        "SELECT left_seq FROM memberships WHERE channel_id = $1 AND uid = $2 \
+         AND left_seq IS NOT NULL AND left_seq >= join_seq AND join_seq <= $3 \
+         ORDER BY join_seq DESC LIMIT 1",
+        params![channel_id, uid.as_str(), up_to],
+    )?;
+    Ok(row
+        .map(|row| row.get::<u64>(0))
+        .transpose()?
+        .map(|left| left.min(up_to)))
 }
 
 /// Names of the user's folders that hold the conversation.

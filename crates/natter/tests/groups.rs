@@ -257,6 +257,25 @@ async fn a_rejoined_member_sees_messages_from_the_rejoin_on() {
     assert_eq!(older["isCompleted"], true);
 }
 
+/// Found by the chaos test: rejoined with nothing sent since, the member's list showed no last
+/// message although the history still held the earlier window's.
+#[tokio::test]
+async fn a_rejoined_member_with_nothing_new_sees_the_earlier_windows_last_message() {
+    let server = Server::start().await;
+    let manager = server.manager();
+    let alice = server.user("alice").await;
+    let carol = server.user("carol").await;
+    manager.create_group("team", &["alice", "carol"]).await;
+    alice.send_many("GROUPteam", 2).await;
+    manager.remove_members("team", &["carol"]).await;
+    alice.send_many("GROUPteam", 2).await; // 3, 4: while carol is out
+    manager.add_members("team", &["carol"]).await;
+    let conversation = carol.conversation("GROUPteam").await.ok();
+    assert_eq!(conversation["lastMessage"]["seq"], 2, "{conversation}");
+    assert_eq!(conversation["unreadCount"], 0);
+    assert_eq!(carol.history_seqs("GROUPteam").await, [1, 2]);
+}
+
 #[tokio::test]
 async fn removing_and_re_adding_with_no_message_between_works() {
     let server = Server::start().await;
