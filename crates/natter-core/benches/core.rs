@@ -64,6 +64,7 @@ fn conversation() -> Conversation {
             time: message.time,
             payload: message.payload,
         }),
+        cleared_to_seq: 0,
         is_pinned: false,
         is_archived: false,
         message_remind_type: "AcceptAndNotify".into(),

@@ -94,6 +94,10 @@ pub struct Conversation {
     pub kind: String,
     pub unread_count: u64,
     pub last_message: Option<LastMessage>,
+    /// The user cleared their history up to this seq (0: never): a device drops the messages it
+    /// holds at or below it, also when it missed the deletion or clear that did it.
+    #[serde(default)]
+    pub cleared_to_seq: u64,
     pub is_pinned: bool,
     pub is_archived: bool,
     pub message_remind_type: String,

@@ -37,6 +37,7 @@ pub(crate) fn conversation(view: &ConversationView) -> wire::Conversation {
             time: last.time_ms,
             payload: payload_value(last),
         }),
+        cleared_to_seq: view.state.cleared_to_seq,
         is_pinned: prefs.pinned,
         is_archived: prefs.archived,
         message_remind_type: prefs.remind.name().to_owned(),

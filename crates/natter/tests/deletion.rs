@@ -6,7 +6,7 @@ mod common;
 
 use std::collections::HashSet;
 
-use common::{Server, find, ids};
+use common::{Options, Server, find, ids};
 use serde_json::{Value, json};
 
 /// `POST /conversations/delete` of a personal conversation by the manager.
@@ -249,6 +249,42 @@ async fn revival_after_clearing_shows_only_the_new_messages() {
     bob.send_many("C2Calice", 1).await;
     assert_eq!(alice.history_seqs("C2Cbob").await, [4, 5, 6]);
     assert_eq!(bob.history_seqs("C2Calice").await, [1, 2, 3, 4, 5, 6]);
+}
+
+/// Found by the chaos test: a device that missed a deletion which cleared the history (it was
+/// offline, or its push was lost) had no way to learn of the clear once a new message brought
+/// the conversation back before it synced; the conversation object now says how far it goes.
+#[tokio::test]
+async fn a_device_that_missed_a_clearing_deletion_learns_it_from_the_conversation() {
+    let server = Server::start_with(Options {
+        sync_conversation_deletion: Some(true),
+        ..Options::default()
+    })
+    .await;
+    let phone = server.device("alice", 0).await;
+    let tablet = server.device("alice", 1).await;
+    let bob = server.user("bob").await;
+    bob.send_many("C2Calice", 3).await;
+    let version = tablet.version().await;
+    assert_eq!(phone.conversation("C2Cbob").await.ok()["clearedToSeq"], 0);
+    phone.delete(&["C2Cbob"], Some(true)).await.ok();
+    bob.send_text("C2Calice", "back again").await;
+
+    // The tablet was away: its sync shows the conversation listed, not deleted.
+    let changes = tablet.sync(version).await;
+    assert_eq!(changes["deletedConversationIDList"], json!([]));
+    let conversation = &changes["conversationList"][0];
+    assert_eq!(conversation["conversationID"], "C2Cbob");
+    assert_eq!(conversation["lastMessage"]["seq"], 4);
+    assert_eq!(
+        conversation["clearedToSeq"], 3,
+        "the tablet drops what it holds up to seq 3"
+    );
+    assert_eq!(tablet.history_seqs("C2Cbob").await, [4]);
+    // Deleting again while keeping the history moves nothing.
+    phone.delete(&["C2Cbob"], Some(false)).await.ok();
+    bob.send_text("C2Calice", "and again").await;
+    assert_eq!(phone.conversation("C2Cbob").await.ok()["clearedToSeq"], 3);
 }
 
 #[tokio::test]

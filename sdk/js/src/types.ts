@@ -57,6 +57,11 @@ export interface Conversation {
   unreadCount: number;
   /** `null` when the user has no visible message in it (e.g. after clearing history). */
   lastMessage: LastMessage | null;
+  /**
+   * The user cleared their history up to this seq (0: never). Drop cached messages at or below
+   * it, also when the clear happened while this device was away.
+   */
+  clearedToSeq: number;
   isPinned: boolean;
   isArchived: boolean;
   /** `AcceptAndNotify` (default), `AcceptNotNotify` or `Discard`; muted ones leave the unread total. */
