@@ -6,7 +6,9 @@
 //! - a conversation object replaces the local one only if its `version` is higher, so a stale
 //!   push that arrives late changes nothing;
 //! - a deletion leaves a tombstone; a conversation that comes back after one has its history
-//!   reloaded (the device cannot tell whether the history was cleared meanwhile);
+//!   reloaded;
+//! - held messages at or below a conversation's `clearedToSeq` are dropped, so a clear the
+//!   device missed still takes effect;
 //! - messages are kept by seq and de-duplicated by ID;
 //! - after a reconnect the device syncs from the version of its last sync (not from the newest
 //!   version a push carried: pushes from different nodes may arrive out of version order), or
@@ -168,6 +170,10 @@ impl DeviceModel {
         let revived = local.conv.is_none() && local.version != 0;
         local.conv = Some(conv.clone());
         local.version = conv.version;
+        // History cleared, perhaps while this device was away: drop what it covers.
+        if let Some(held) = self.messages.get_mut(&conv.id) {
+            held.retain(|seq, _| *seq > conv.cleared_to);
+        }
         if revived {
             applied.revived.push(conv.clone());
             // The device cannot tell whether the history was cleared while it was deleted.
@@ -220,6 +226,7 @@ mod tests {
             unread: 1,
             last_seq: Some(last_seq),
             archived: false,
+            cleared_to: 0,
         }
     }
 
@@ -265,6 +272,19 @@ mod tests {
         assert_eq!(applied.revived.len(), 1);
         assert_eq!(device.to_fetch.get("C2Cbob"), Some(&2));
         assert!(device.held("C2Cbob").is_empty());
+    }
+
+    #[test]
+    fn a_clear_the_device_missed_drops_what_it_covers() {
+        let mut device = DeviceModel::default();
+        device.fetched("C2Cbob", &[msg(1), msg(2), msg(3)]);
+        device.push(&Push::Updated {
+            conversations: vec![Conv {
+                cleared_to: 2,
+                ..conv("C2Cbob", 9, 4)
+            }],
+        });
+        assert_eq!(device.held("C2Cbob").len(), 1);
     }
 
     #[test]

@@ -238,6 +238,9 @@ pub struct Conv {
     pub unread: u64,
     pub last_seq: Option<u64>,
     pub archived: bool,
+    /// `clearedToSeq`: the user's history was cleared up to here.
+    #[serde(default)]
+    pub cleared_to: u64,
 }
 
 /// A sync answer.

@@ -488,12 +488,13 @@ fn check_server(history: &History, oracle: &oracle::Oracle, sink: &mut Sink) {
             .collect();
         let mut any_uncertain = false;
         let mut expected_total = 0;
-        for (id, (unread, archived, last_seq, uncertain)) in &expected {
-            any_uncertain |= *uncertain;
+        for (id, want) in &expected {
+            let (unread, archived, last_seq) = (&want.unread, &want.archived, &want.last_seq);
+            any_uncertain |= want.uncertain;
             if !archived {
                 expected_total += unread;
             }
-            if *uncertain {
+            if want.uncertain {
                 continue;
             }
             let Some(conv) = shown.get(id.as_str()) else {
@@ -516,14 +517,17 @@ fn check_server(history: &History, oracle: &oracle::Oracle, sink: &mut Sink) {
                     vec![index],
                 );
             }
-            if conv.archived != *archived || conv.last_seq != *last_seq {
+            if conv.archived != *archived
+                || conv.last_seq != *last_seq
+                || conv.cleared_to != want.cleared_to
+            {
                 sink.anomaly(
                     Kind::WrongList,
                     format!("{uid} {id}"),
                     format!(
-                        "{uid}'s {id} shows archived {} and last message seq {:?}; \
-                         the rules give {archived} and {last_seq:?}",
-                        conv.archived, conv.last_seq
+                        "{uid}'s {id} shows archived {}, last message seq {:?}, cleared to {}; \
+                         the rules give {archived}, {last_seq:?}, {}",
+                        conv.archived, conv.last_seq, conv.cleared_to, want.cleared_to
                     ),
                     vec![index],
                 );

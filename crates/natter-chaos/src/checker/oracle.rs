@@ -95,6 +95,17 @@ impl UserChannel {
     }
 }
 
+/// One listed conversation as the rules give it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Expected {
+    pub unread: u64,
+    pub archived: bool,
+    pub last_seq: Option<u64>,
+    pub cleared_to: u64,
+    /// An operation on it could not be placed exactly: not checked.
+    pub uncertain: bool,
+}
+
 /// The recomputed world.
 #[derive(Debug, Default)]
 pub struct Oracle {
@@ -116,9 +127,8 @@ impl Oracle {
         self.users.get(&(uid.to_owned(), channel.to_owned()))
     }
 
-    /// The user's listed conversations at the end: conversation ID → (unread, archived, last
-    /// visible seq). `None` when one of them is uncertain.
-    pub fn listed(&self, uid: &str) -> BTreeMap<String, (u64, bool, Option<u64>, bool)> {
+    /// The user's listed conversations at the end, as the rules give them.
+    pub fn listed(&self, uid: &str) -> BTreeMap<String, Expected> {
         self.users
             .iter()
             .filter(|((user, _), state)| user == uid && state.listed)
@@ -127,12 +137,13 @@ impl Oracle {
                 let last_visible = self.visible(uid, channel).into_iter().next_back();
                 (
                     conversation_of(uid, channel),
-                    (
-                        state.unread(last),
-                        state.archived,
-                        last_visible,
-                        state.uncertain,
-                    ),
+                    Expected {
+                        unread: state.unread(last),
+                        archived: state.archived,
+                        last_seq: last_visible,
+                        cleared_to: state.cleared_to,
+                        uncertain: state.uncertain,
+                    },
                 )
             })
             .collect()

@@ -27,6 +27,7 @@ fn conv(id: &str, version: u64, unread: u64, last_seq: u64) -> Conv {
         unread,
         last_seq: Some(last_seq),
         archived: false,
+        cleared_to: 0,
     }
 }
 

@@ -117,6 +117,7 @@ pub fn conversation(value: &Value) -> Option<Conv> {
         unread: value["unreadCount"].as_u64()?,
         last_seq: value["lastMessage"]["seq"].as_u64(),
         archived: value["isArchived"].as_bool()?,
+        cleared_to: value["clearedToSeq"].as_u64().unwrap_or(0),
     })
 }
 
