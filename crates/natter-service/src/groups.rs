@@ -37,6 +37,7 @@ impl Natter {
         let change = self
             .write(move |db| groups::upsert(db, &id, &members, reset, open, now_ms))
             .await?;
+        self.notify_membership(&group, &change.rejoined).await;
         self.tell_removed(&group, &change.left).await;
         Ok(())
     }
@@ -59,8 +60,12 @@ impl Natter {
         }
         match membership {
             Membership::Add => {
-                self.write(move |db| groups::add_members(db, &group, &members))
-                    .await
+                let id = group.clone();
+                let change = self
+                    .write(move |db| groups::add_members(db, &id, &members))
+                    .await?;
+                self.notify_membership(&group, &change.rejoined).await;
+                Ok(())
             }
             Membership::Remove => {
                 let id = group.clone();
@@ -81,7 +86,7 @@ impl Natter {
         let change = self
             .write(move |db| groups::leave_group(db, &id, &member))
             .await?;
-        self.notify_left(&group, &change.left).await;
+        self.notify_membership(&group, &change.left).await;
         Ok(())
     }
 
@@ -91,30 +96,31 @@ impl Natter {
         let group = group_id(channel.channel_type, &channel.channel_id)?;
         let id = group.clone();
         let change = self.write(move |db| groups::dismiss(db, &id)).await?;
-        self.notify_left(&group, &change.left).await;
+        self.notify_membership(&group, &change.left).await;
         let notice = json!({"type": "groupDismissed", "groupID": group.to_string()});
         self.notify_each(&change.left, &notice).await;
         Ok(())
     }
 
-    /// The devices of members who left see their (now read-only) conversation change.
-    async fn notify_left(&self, group: &GroupId, left: &[Uid]) {
+    /// The devices of members who left, or joined again, see their conversation change (read-only
+    /// now, or counting unread messages from the rejoin on).
+    async fn notify_membership(&self, group: &GroupId, members: &[Uid]) {
         let conversation = ConversationId::Group(group.clone());
-        for uid in left {
+        for uid in members {
             if !self.events.may_be_online(uid) {
                 continue;
             }
             match self.find_conversation(uid, &conversation).await {
                 Ok(Some(view)) => self.notify_changed(uid, &[view]).await,
                 Ok(None) => {}
-                Err(error) => tracing::warn!(%uid, %error, "cannot tell a member who left"),
+                Err(error) => tracing::warn!(%uid, %error, "cannot tell a member of a change"),
             }
         }
     }
 
     /// Members removed by the app find a notice in `@TIM#SYSTEM`.
     async fn tell_removed(&self, group: &GroupId, removed: &[Uid]) {
-        self.notify_left(group, removed).await;
+        self.notify_membership(group, removed).await;
         let notice = json!({"type": "groupMemberRemoved", "groupID": group.to_string()});
         self.notify_each(removed, &notice).await;
     }

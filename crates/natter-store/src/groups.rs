@@ -40,10 +40,12 @@ pub fn upsert(
             params![open, channel.id],
         )?;
     }
-    for member in members {
-        join(db, &channel, group, member)?;
-    }
     let mut change = MembershipChange::default();
+    for member in members {
+        if join(db, &channel, group, member)? {
+            change.rejoined.push(member.clone());
+        }
+    }
     if reset {
         let keep: HashSet<&Uid> = members.iter().collect();
         for member in current_members(db, channel.id)? {
@@ -56,16 +58,19 @@ pub fn upsert(
 }
 
 /// Adds members to an existing group.
-pub fn add_members(db: &dyn Db, group: &GroupId, members: &[Uid]) -> Result<()> {
+pub fn add_members(db: &dyn Db, group: &GroupId, members: &[Uid]) -> Result<MembershipChange> {
     require_users(db, members)?;
     let channel = existing_group(db, group)?;
     if channel.dismissed {
         return Err(StoreError::AddingToDismissedGroup(group.clone()));
     }
+    let mut change = MembershipChange::default();
     for member in members {
-        join(db, &channel, group, member)?;
+        if join(db, &channel, group, member)? {
+            change.rejoined.push(member.clone());
+        }
     }
-    Ok(())
+    Ok(change)
 }
 
 /// Removes members: each keeps a read-only conversation with history up to now.
@@ -134,24 +139,25 @@ fn current_members(db: &dyn Db, channel_id: i64) -> Result<Vec<Uid>> {
 
 /// Opens a membership window starting after the channel's current last message; unread
 /// counts start there. A first join into a group whose history is open to new members sees
-/// the history from the start; a rejoin never sees what was sent while away.
-fn join(db: &dyn Db, channel: &Channel, group: &GroupId, uid: &Uid) -> Result<()> {
+/// the history from the start; a rejoin never sees what was sent while away. Returns whether
+/// this was a rejoin (the user's existing conversation changed).
+fn join(db: &dyn Db, channel: &Channel, group: &GroupId, uid: &Uid) -> Result<bool> {
     let conversation = ConversationId::Group(group.clone());
     let join_seq = channel.last_seq + 1;
-    let window_start = match rows::load(db, uid, &conversation)? {
-        Some(loaded) if loaded.view.state.is_member() => return Ok(()),
+    let (window_start, rejoin) = match rows::load(db, uid, &conversation)? {
+        Some(loaded) if loaded.view.state.is_member() => return Ok(false),
         Some(loaded) => {
             let mut state = loaded.view.state;
             state.rejoin(join_seq);
             rows::save(db, uid, channel.id, &state)?;
-            join_seq
+            (join_seq, true)
         }
         None => {
             rows::insert(db, uid, channel.id, &conversation, join_seq)?;
             if history_open_to_new_members(db, channel.id)? {
-                1
+                (1, false)
             } else {
-                join_seq
+                (join_seq, false)
             }
         }
     };
@@ -162,7 +168,7 @@ fn join(db: &dyn Db, channel: &Channel, group: &GroupId, uid: &Uid) -> Result<()
          ON CONFLICT (channel_id, uid, join_seq) DO UPDATE SET left_seq = NULL",
         params![channel.id, uid.as_str(), window_start],
     )?;
-    Ok(())
+    Ok(rejoin)
 }
 
 fn history_open_to_new_members(db: &dyn Db, channel_id: i64) -> Result<bool> {

@@ -206,6 +206,9 @@ pub struct Deletion {
 pub struct MembershipChange {
     /// Members whose membership ended with this change.
     pub left: Vec<Uid>,
+    /// Former members who joined again: their conversation changed (a new window, its unread
+    /// count from the rejoin on).
+    pub rejoined: Vec<Uid>,
 }
 
 /// One accepted delete call, as written to the audit log.

@@ -442,3 +442,43 @@ async fn leaving_a_group_updates_the_users_other_devices() {
     .expect("the laptop hears of it");
     assert_eq!(updated[0].conversation_id, "GROUPteam");
 }
+
+/// Found by the chaos test (seed 2): rejoining changes the member's conversation (its unread
+/// count restarts at the rejoin) but their devices were not told, and kept the old count.
+#[tokio::test]
+async fn rejoining_a_group_updates_the_users_devices() {
+    use natter_sdk::wire::ServerEvent;
+    use natter_sdk::{Chat, Event};
+    let server = Server::start().await;
+    let alice = server.device("alice", 0).await;
+    let bob = server.user("bob").await;
+    server
+        .manager()
+        .create_group("team", &["alice", "bob"])
+        .await;
+    bob.send_many("GROUPteam", 2).await;
+    alice.post("/v1/groups/team/leave", json!({})).await.ok();
+    assert_eq!(alice.total_unread().await, 2, "unread up to the leave");
+    let phone = Chat::login(&server.base, &alice.token);
+    let mut events = phone.events(0).await.unwrap();
+    server.manager().add_members("team", &["alice"]).await;
+    let (updated, total) = tokio::time::timeout(Duration::from_secs(10), async {
+        let mut updated = None;
+        loop {
+            match events.next().await {
+                Some(Event::Server(ServerEvent::ConversationListUpdated { conversation_list })) => {
+                    updated = Some(conversation_list)
+                }
+                Some(Event::Server(ServerEvent::TotalUnreadMessageCountUpdated {
+                    total_unread_count,
+                })) if updated.is_some() => return (updated.unwrap(), total_unread_count),
+                _ => {}
+            }
+        }
+    })
+    .await
+    .expect("the phone hears of the rejoin");
+    assert_eq!(updated[0].conversation_id, "GROUPteam");
+    assert_eq!(updated[0].unread_count, 0, "unread starts at the rejoin");
+    assert_eq!(total, 0);
+}
