@@ -1,6 +1,7 @@
 //! Three nodes on one PostgreSQL database, joined by NATS: what one node does reaches devices
-//! on the others, seqs stay gapless under concurrent senders on every node, and a node that
-//! dies costs its clients only a reconnect to another node.
+//! on the others, seqs stay gapless under concurrent senders on every node, a node that dies
+//! costs its clients only a reconnect to another node, and a node that loses NATS or
+//! PostgreSQL says so and recovers by itself.
 //!
 //! Runs when the suite runs on PostgreSQL and NATS (`scripts/test.sh` starts both through
 //! `scripts/with-services.sh`); otherwise it says it was skipped.
@@ -392,4 +393,145 @@ async fn a_node_that_lost_nats_reports_it_and_makes_its_devices_resync() {
             if message_list[0].payload == json!({"text": "after"}))
     })
     .await;
+}
+
+/// A PostgreSQL cluster of the test's own, which it stops and starts again on the same port.
+struct OwnPostgres {
+    bin: std::path::PathBuf,
+    dir: tempfile::TempDir,
+    port: u16,
+    as_postgres: bool,
+}
+
+impl OwnPostgres {
+    fn start() -> Option<Self> {
+        let bin = std::fs::read_dir("/usr/lib/postgresql")
+            .ok()?
+            .filter_map(|entry| entry.ok().map(|entry| entry.path().join("bin")))
+            .find(|bin| bin.join("initdb").exists())?;
+        let dir = tempfile::tempdir().ok()?;
+        let as_postgres = std::process::Command::new("id")
+            .arg("-u")
+            .output()
+            .is_ok_and(|out| String::from_utf8_lossy(&out.stdout).trim() == "0");
+        if as_postgres {
+            std::process::Command::new("chown")
+                .args(["-R", "postgres"])
+                .arg(dir.path())
+                .status()
+                .ok()?;
+        }
+        let port = std::net::TcpListener::bind("127.0.0.1:0")
+            .ok()?
+            .local_addr()
+            .ok()?
+            .port();
+        let postgres = Self {
+            bin,
+            dir,
+            port,
+            as_postgres,
+        };
+        let data = postgres.dir.path().join("data");
+        let initdb = postgres
+            .command("initdb")
+            .arg("-D")
+            .arg(&data)
+            .args(["-U", "postgres", "--auth=trust"])
+            .output()
+            .ok()?;
+        (initdb.status.success() && postgres.pg_ctl("start")).then_some(postgres)
+    }
+
+    fn command(&self, program: &str) -> std::process::Command {
+        let program = self.bin.join(program);
+        if self.as_postgres {
+            let mut command = std::process::Command::new("runuser");
+            command.args(["-u", "postgres", "--"]).arg(program);
+            command
+        } else {
+            std::process::Command::new(program)
+        }
+    }
+
+    fn pg_ctl(&self, action: &str) -> bool {
+        let options = format!(
+            "-c listen_addresses=127.0.0.1 -c port={} -c unix_socket_directories={}",
+            self.port,
+            self.dir.path().display()
+        );
+        self.command("pg_ctl")
+            .arg("-D")
+            .arg(self.dir.path().join("data"))
+            .arg("-l")
+            .arg(self.dir.path().join("log"))
+            .args(["-m", "fast", "-w", "-o", &options, action])
+            .output()
+            .is_ok_and(|out| out.status.success())
+    }
+
+    fn url(&self) -> String {
+        format!("postgres://postgres@127.0.0.1:{}/postgres", self.port)
+    }
+}
+
+impl Drop for OwnPostgres {
+    fn drop(&mut self) {
+        self.pg_ctl("stop");
+    }
+}
+
+/// PostgreSQL goes away under a running node: requests answer 503 at once, not after a
+/// timeout, `/healthz` says so, and once PostgreSQL is back the node serves again without a
+/// restart.
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn a_node_answers_503_while_postgresql_is_down_and_recovers_by_itself() {
+    if services().is_none() {
+        return;
+    }
+    let Some(postgres) = OwnPostgres::start() else {
+        eprintln!("SKIPPED: cannot run a PostgreSQL cluster of the test's own here");
+        return;
+    };
+    let storage = common::Storage::on_postgres(postgres.url());
+    let manager_token = random_token("manager");
+    let node = Process::start_on(&storage, &manager_token).await;
+    let alice = node.endpoint.user("alice").await;
+    node.endpoint.user("bob").await;
+    alice.send_text("C2Cbob", "before").await;
+
+    assert!(postgres.pg_ctl("stop"));
+    let started = std::time::Instant::now();
+    let refused = alice
+        .try_send("C2Cbob", json!({"text": "while down"}))
+        .await;
+    assert_eq!(refused.status, 503, "{}", refused.text);
+    assert!(
+        started.elapsed() < Duration::from_secs(3),
+        "answered at once, not after a timeout: {:?}",
+        started.elapsed()
+    );
+    let body = health_until(
+        &node.endpoint.base,
+        "degraded without PostgreSQL",
+        |status, _| status == 503,
+    )
+    .await;
+    assert!(body.contains("database"), "the body says why: {body}");
+
+    assert!(postgres.pg_ctl("start"));
+    health_until(&node.endpoint.base, "healthy again", |status, _| {
+        status == 200
+    })
+    .await;
+    let deadline = std::time::Instant::now() + Duration::from_secs(10);
+    loop {
+        let sent = alice.try_send("C2Cbob", json!({"text": "after"})).await;
+        if sent.status == 200 {
+            assert_eq!(sent.body["message"]["seq"], 2, "nothing half-written");
+            break;
+        }
+        assert!(std::time::Instant::now() < deadline, "{}", sent.text);
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
 }

@@ -73,6 +73,14 @@ impl Storage {
         }
     }
 
+    /// Storage in a PostgreSQL database the test provides (one it can stop and start).
+    pub fn on_postgres(database_url: String) -> Self {
+        Self {
+            data_dir: tempfile::tempdir().expect("a temp dir"),
+            database_url: Some(database_url),
+        }
+    }
+
     pub fn data_dir(&self) -> &Path {
         self.data_dir.path()
     }
