@@ -456,6 +456,10 @@ pub enum ServerEvent {
         conversation_id_list: Vec<String>,
         #[serde(rename = "clearHistoryMessage")]
         clear_history_message: bool,
+        /// The deletion's version: a conversation object of these conversations at or below it
+        /// is older than the deletion (pushes through different nodes may arrive out of order).
+        #[serde(default)]
+        version: u64,
     },
     TotalUnreadMessageCountUpdated {
         #[serde(rename = "totalUnreadCount")]
@@ -687,11 +691,13 @@ mod tests {
         let deleted = ServerEvent::ConversationDeleted {
             conversation_id_list: vec!["C2Cbob".into()],
             clear_history_message: true,
+            version: 9,
         };
         assert_eq!(
             serde_json::to_value(&deleted).unwrap(),
             json!({"event": "conversationDeleted",
-                   "data": {"conversationIDList": ["C2Cbob"], "clearHistoryMessage": true}})
+                   "data": {"conversationIDList": ["C2Cbob"], "clearHistoryMessage": true,
+                            "version": 9}})
         );
         assert_eq!(
             serde_json::to_value(ServerEvent::Pong {

@@ -68,9 +68,12 @@ impl Natter {
             return;
         }
         if synced {
+            // One version for the batch: its conversations got consecutive versions in one
+            // transaction, so no object of any of them falls between the lowest and the highest.
             let event = ServerEvent::ConversationDeleted {
                 conversation_id_list: deleted.iter().map(|view| view.id.to_string()).collect(),
                 clear_history_message: clear_history,
+                version: deleted.iter().map(|view| view.version).max().unwrap_or(0),
             };
             let frame = Frame::new(&event, deleted.iter().map(|view| view.version).min());
             let to = origin.map_or(Recipients::All, Recipients::AllBut);

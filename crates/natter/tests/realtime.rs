@@ -173,14 +173,22 @@ async fn a_deletion_reaches_the_other_device_only_when_sync_is_on() {
         matches!(event, ServerEvent::ConversationDeleted { .. })
     })
     .await;
-    assert_eq!(
-        deleted,
-        ServerEvent::ConversationDeleted {
-            conversation_id_list: vec!["C2Cbob".into()],
-            clear_history_message: false,
-        }
+    let ServerEvent::ConversationDeleted {
+        conversation_id_list,
+        clear_history_message,
+        version: deleted_at,
+    } = deleted
+    else {
+        unreachable!()
+    };
+    assert_eq!(conversation_id_list, ["C2Cbob"]);
+    assert!(!clear_history_message);
+    assert!(
+        deleted_at > version_revived,
+        "the deletion's version {deleted_at} outranks every earlier object"
     );
     let sync = device_b.sync(version_revived).await.unwrap();
+    assert!(sync.version >= deleted_at);
     assert_eq!(
         sync.deleted_conversation_id_list,
         vec!["C2Cbob".to_string()]
@@ -270,13 +278,14 @@ async fn a_server_api_deletion_reaches_every_device_when_sync_is_on() {
         matches!(event, ServerEvent::ConversationDeleted { .. })
     })
     .await;
-    assert_eq!(
+    assert!(matches!(
         deleted,
         ServerEvent::ConversationDeleted {
-            conversation_id_list: vec!["C2Cbob".into()],
+            conversation_id_list,
             clear_history_message: false,
-        }
-    );
+            version,
+        } if conversation_id_list == ["C2Cbob"] && version > 0
+    ));
 }
 
 #[tokio::test]

@@ -120,7 +120,7 @@ export interface EventDataMap {
    */
   conversationListUpdated: { conversationList: Conversation[] };
   /** The server's data: conversations deleted on another device of this user. */
-  conversationDeleted: { conversationIDList: ConversationID[]; clearHistoryMessage: boolean };
+  conversationDeleted: { conversationIDList: ConversationID[]; clearHistoryMessage: boolean; version: number };
   /** The server's data. */
   totalUnreadMessageCountUpdated: { totalUnreadCount: number };
 }
