@@ -3,8 +3,9 @@
 //! through the same rules to know what the device showed.
 //!
 //! The rules:
-//! - a conversation object replaces the local one only if its `version` is higher, so a stale
-//!   push that arrives late changes nothing;
+//! - a conversation object replaces the local one only if its `version` is higher than the one
+//!   held, or than the deletion's (`conversationDeleted` carries it; a sync's tombstones are
+//!   older than its `version`), so a stale push that arrives late changes nothing;
 //! - a deletion leaves a tombstone; a conversation that comes back after one has its history
 //!   reloaded;
 //! - held messages at or below a conversation's `clearedToSeq` are dropped, so a clear the
@@ -85,9 +86,10 @@ impl DeviceModel {
             Push::Deleted {
                 conversations,
                 clear,
+                version,
             } => {
                 for conversation in conversations {
-                    self.deleted(conversation, None, *clear);
+                    self.deleted(conversation, Some(*version), *clear);
                 }
             }
             Push::Total { total } => self.total = Some(*total),
@@ -272,6 +274,27 @@ mod tests {
         assert_eq!(applied.revived.len(), 1);
         assert_eq!(device.to_fetch.get("C2Cbob"), Some(&2));
         assert!(device.held("C2Cbob").is_empty());
+    }
+
+    #[test]
+    fn a_push_older_than_the_deletion_it_arrives_after_is_ignored() {
+        let mut device = DeviceModel::default();
+        device.push(&Push::Updated {
+            conversations: vec![conv("C2Cbob", 5, 2)],
+        });
+        device.push(&Push::Deleted {
+            conversations: vec!["C2Cbob".into()],
+            clear: false,
+            version: 8,
+        });
+        device.push(&Push::Updated {
+            conversations: vec![conv("C2Cbob", 7, 3)],
+        });
+        assert!(device.is_deleted("C2Cbob"), "version 7 came before the deletion");
+        device.push(&Push::Updated {
+            conversations: vec![conv("C2Cbob", 9, 4)],
+        });
+        assert!(!device.is_deleted("C2Cbob"), "a newer message brings it back");
     }
 
     #[test]

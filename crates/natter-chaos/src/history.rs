@@ -266,6 +266,9 @@ pub enum Push {
     Deleted {
         conversations: Vec<String>,
         clear: bool,
+        /// The deletion's version (0 from a server that does not send one).
+        #[serde(default)]
+        version: u64,
     },
     Total {
         total: u64,

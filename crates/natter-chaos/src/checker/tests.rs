@@ -341,6 +341,8 @@ fn a_deleted_conversation_that_comes_back_without_a_new_message() {
         Push::Deleted {
             conversations: vec!["C2Ca".into()],
             clear: false,
+            // A server that does not say which version deleted it (as before `version`).
+            version: 0,
         },
     )
     .push(32, "b/0", 1, Push::Total { total: 0 })

@@ -182,6 +182,7 @@ pub fn frame(text: &str) -> Frame {
                 .filter_map(|id| id.as_str().map(str::to_owned))
                 .collect(),
             clear: data["clearHistoryMessage"].as_bool().unwrap_or(true),
+            version: data["version"].as_u64().unwrap_or(0),
         }]),
         "totalUnreadMessageCountUpdated" => Frame::Pushes(vec![Push::Total {
             total: data["totalUnreadCount"].as_u64().unwrap_or(0),

@@ -94,7 +94,7 @@ impl Session<'_> {
             return (None, why);
         }
         self.state().quiet = true;
-        let drop_after = Duration::from_secs(rng.between(5, 40));
+        let drop_after = Duration::from_secs(rng.between(10, 90));
         let dropping = Instant::now() + drop_after;
         let mut last_heard = Instant::now();
         let mut tick = tokio::time::interval(PING_EVERY);
@@ -307,6 +307,7 @@ impl Session<'_> {
                     .collect()
             };
             if pending.is_empty() {
+                self.state().quiet = true;
                 return Ok(());
             }
             self.state().quiet = false;
