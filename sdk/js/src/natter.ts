@@ -285,6 +285,7 @@ export class Natter {
         this.emitter.emit(EVENT.CONVERSATION_DELETED, {
           conversationIDList: ids,
           clearHistoryMessage: data.clearHistoryMessage !== false,
+          version: typeof data.version === 'number' ? data.version : 0,
         });
         if (changed) this.emitList();
         break;

@@ -108,7 +108,9 @@ describe('events over the WebSocket', () => {
     await a.chat.deleteConversation(c2c);
     await waitFor(() => b.rec.of(EVENT.CONVERSATION_DELETED).length > 0, 5_000, 'conversationDeleted on B');
     const deleted = b.rec.of(EVENT.CONVERSATION_DELETED)[0]!;
-    assert.deepEqual(deleted.data, { conversationIDList: [c2c], clearHistoryMessage: true });
+    const { version, ...rest } = deleted.data as { version: number };
+    assert.deepEqual(rest, { conversationIDList: [c2c], clearHistoryMessage: true });
+    assert.ok(version > 0, 'the deletion carries its version');
     const lastList = b.rec.of(EVENT.CONVERSATION_LIST_UPDATED).at(-1)!;
     assert.deepEqual(ids(lastList.data.conversationList), [], "B's local list dropped the entry");
     assert.equal(a.rec.of(EVENT.CONVERSATION_DELETED).length, 0, 'not sent to the deleting device');

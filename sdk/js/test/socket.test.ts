@@ -163,9 +163,10 @@ describe('local conversation list (scripted events)', () => {
     ws.push('conversationListUpdated', { conversationList: [{ ...other, isArchived: true, version: current.version + 2 }] });
     assert.deepEqual(lists().at(-1), [`C2C${bob}`], 'archived leaves the default list');
 
-    ws.push('conversationDeleted', { conversationIDList: [`C2C${bob}`], clearHistoryMessage: false });
+    const deletion = { conversationIDList: [`C2C${bob}`], clearHistoryMessage: false, version: current.version + 3 };
+    ws.push('conversationDeleted', deletion);
     const deleted = events.filter((e) => e.name === EVENT.CONVERSATION_DELETED);
-    assert.deepEqual(deleted, [{ name: 'conversationDeleted', data: { conversationIDList: [`C2C${bob}`], clearHistoryMessage: false } }]);
+    assert.deepEqual(deleted, [{ name: 'conversationDeleted', data: deletion }]);
     assert.deepEqual(lists().at(-1), []);
 
     ws.push('totalUnreadMessageCountUpdated', { totalUnreadCount: 7 });
