@@ -361,8 +361,8 @@ impl Chat {
     }
 
     /// Opens the live event stream. It resolves once the server has answered the first ping,
-    /// from when on every event of this user arrives; `since` is the list version this device
-    /// already has, used to catch up after reconnects.
+    /// from when on every event of this user arrives; `since` is the `version` of this device's
+    /// last sync, used to catch up after reconnects (each catch-up then moves it on).
     pub async fn events(&self, since: u64) -> Result<EventStream> {
         EventStream::connect(self.clone(), since).await
     }

@@ -112,8 +112,10 @@ async fn run(chat: Chat, mut socket: Socket, mut version: u64, events: mpsc::Sen
     }
 }
 
-/// Forwards events until the connection ends, keeping `version` at the newest conversation
-/// version seen (or the server's resync point).
+/// Forwards events until the connection ends, lowering `version` to the server's resync point
+/// when it asks. Pushes do not raise it: in a cluster they come from several nodes and a newer
+/// version may arrive before an older change still on its way, which a sync from the newer one
+/// would skip; the version of the last sync has everything below it.
 async fn pump(socket: &mut Socket, version: &mut u64, events: &mpsc::Sender<Event>) {
     let mut keep_alive = tokio::time::interval(PING_EVERY);
     keep_alive.tick().await;
@@ -129,13 +131,8 @@ async fn pump(socket: &mut Socket, version: &mut u64, events: &mpsc::Sender<Even
                     tracing::warn!(frame = %text, "ignoring a frame this SDK does not know");
                     continue;
                 };
-                match &event {
-                    ServerEvent::ConversationListUpdated { conversation_list } => {
-                        let newest = conversation_list.iter().map(|c| c.version).max();
-                        *version = (*version).max(newest.unwrap_or(0));
-                    }
-                    ServerEvent::ResyncRequired { version: from } => *version = (*version).min(*from),
-                    _ => {}
+                if let ServerEvent::ResyncRequired { version: from } = &event {
+                    *version = (*version).min(*from);
                 }
                 if events.send(Event::Server(event)).await.is_err() {
                     return;

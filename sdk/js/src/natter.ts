@@ -276,7 +276,9 @@ export class Natter {
         break;
       case EVENT.CONVERSATION_LIST_UPDATED: {
         const list = asArray<Conversation>(data.conversationList);
-        if (this.store.upsert(list, { trackVersion: true })) this.emitList();
+        // Pushes do not move the sync mark: in a cluster a newer version may arrive before an
+        // older change still on its way, which a catch-up from the newer one would skip.
+        if (this.store.upsert(list, { trackVersion: false })) this.emitList();
         break;
       }
       case EVENT.CONVERSATION_DELETED: {

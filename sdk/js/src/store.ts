@@ -117,7 +117,7 @@ export class ConversationStore {
     this.removedDuringLoad.clear();
   }
 
-  /** Live events arrive in order on a ready connection, so their versions may advance the mark. */
+  /** Loads and syncs advance the mark (live events do not: they may arrive out of version order). */
   noteVersion(version: number | undefined): void {
     if (typeof version !== 'number' || !Number.isFinite(version)) return;
     if (this.highestVersion === null || version > this.highestVersion) this.highestVersion = version;
