@@ -12,7 +12,10 @@
 //! overtake what was sent before it. While the link is down `/healthz` says so. Once it is back,
 //! every connection on this node resyncs (it may have missed events from the other nodes), and
 //! the users whose events this node could not hand over are told to resync on every node.
-//! Nothing is skipped silently: a device gets every event, or is told to resync.
+//! Each node also says every second that it is alive (`<cluster>.nodes`): a node that dies
+//! between committing a change and publishing its events takes them along, so when one falls
+//! silent without saying goodbye, the others make their devices resync. Nothing is skipped
+//! silently: a device gets every event, or is told to resync.
 
 mod wire;
 
@@ -32,6 +35,8 @@ const PROBE_EVERY: Duration = Duration::from_secs(1);
 const PROBE_TIMEOUT: Duration = Duration::from_secs(3);
 /// At most one resync of every connection per this long when NATS drops messages for the node.
 const SLOW_CONSUMER_DEBOUNCE: Duration = Duration::from_secs(1);
+/// A node not heard from for this long is taken for dead (it says it is alive every second).
+const PEER_SILENCE: Duration = Duration::from_secs(5);
 
 /// Why the node could not join the cluster.
 #[derive(Debug, thiserror::Error)]
@@ -48,9 +53,22 @@ pub enum JoinError {
     },
 }
 
-/// This node's membership of the cluster. Dropping it leaves the cluster.
+/// This node's membership of the cluster. Dropping it leaves the cluster; [`Cluster::leave`]
+/// says goodbye first.
 pub struct Cluster {
     tasks: Vec<JoinHandle<()>>,
+    commands: mpsc::UnboundedSender<Command>,
+}
+
+impl Cluster {
+    /// Tells the other nodes this one is leaving, after every event it queued: they need not
+    /// make their devices resync as they would for a node that fell silent.
+    pub async fn leave(self) {
+        let (done, left) = tokio::sync::oneshot::channel();
+        if self.commands.send(Command::Leave(done)).is_ok() {
+            let _ = tokio::time::timeout(PROBE_TIMEOUT, left).await;
+        }
+    }
 }
 
 impl Drop for Cluster {
@@ -92,6 +110,14 @@ pub async fn join(url: &str, name: &str, natter: Arc<Natter>) -> Result<Cluster,
             subject: settings_subject,
             source,
         })?;
+    let nodes_subject = subjects.nodes();
+    let nodes = client
+        .subscribe(nodes_subject.clone())
+        .await
+        .map_err(|source| JoinError::Subscribe {
+            subject: nodes_subject,
+            source,
+        })?;
     let (commands, receiver) = mpsc::unbounded_channel();
     let link = Arc::new(Link::default());
     let relay = NatsRelay {
@@ -99,6 +125,7 @@ pub async fn join(url: &str, name: &str, natter: Arc<Natter>) -> Result<Cluster,
         link: link.clone(),
     };
     let listener = tokio::spawn(listen(settings, natter.clone()));
+    let heartbeats = tokio::spawn(hear_peers(nodes, relay.commands.clone()));
     let router = Router {
         client,
         subjects,
@@ -112,12 +139,16 @@ pub async fn join(url: &str, name: &str, natter: Arc<Natter>) -> Result<Cluster,
         broken: None,
         lost: Losses::default(),
         last_slow_consumer: None,
+        incarnation: incarnation(),
+        peers: HashMap::new(),
     };
     let router = tokio::spawn(router.run(receiver, link_receiver));
+    let commands = relay.commands.clone();
     natter.events.set_relay(Arc::new(relay));
     tracing::info!(%url, cluster = %name, "joined the cluster");
     Ok(Cluster {
-        tasks: vec![listener, router],
+        tasks: vec![listener, heartbeats, router],
+        commands,
     })
 }
 
@@ -137,6 +168,11 @@ impl Subjects {
 
     fn settings(&self) -> String {
         format!("{}.settings", self.cluster)
+    }
+
+    /// Where nodes say they are alive, or leaving.
+    fn nodes(&self) -> String {
+        format!("{}.nodes", self.cluster)
     }
 
     /// No node listens here: a request to it comes straight back from NATS with "no
@@ -197,11 +233,55 @@ impl Link {
     }
 }
 
-/// What the bus asks of the cluster, in the order it asked.
+/// What the bus asks of the cluster, in the order it asked, and what the other nodes say
+/// about themselves.
 enum Command {
     Watch(Uid),
     Unwatch(Uid),
     Forward(Remote),
+    /// Another node is alive (`leaving`: it is stopping, and published everything first).
+    Peer {
+        id: String,
+        leaving: bool,
+    },
+    /// This node is stopping: say goodbye, then answer.
+    Leave(tokio::sync::oneshot::Sender<()>),
+}
+
+/// A random name for this run of the node: a restarted node is a new peer.
+fn incarnation() -> String {
+    use std::hash::{BuildHasher, Hasher};
+    let mut hasher = std::collections::hash_map::RandomState::new().build_hasher();
+    hasher.write_u128(
+        SystemTime::now()
+            .duration_since(SystemTime::UNIX_EPOCH)
+            .map_or(0, |since| since.as_nanos()),
+    );
+    format!("{:016x}", hasher.finish())
+}
+
+/// Passes the other nodes' heartbeats to the router.
+async fn hear_peers(
+    mut subscriber: async_nats::Subscriber,
+    router: mpsc::UnboundedSender<Command>,
+) {
+    while let Some(message) = subscriber.next().await {
+        match serde_json::from_slice::<Heartbeat>(&message.payload) {
+            Ok(beat) => {
+                let _ = router.send(Command::Peer {
+                    id: beat.node,
+                    leaving: beat.leaving,
+                });
+            }
+            Err(error) => tracing::warn!(%error, "an unreadable heartbeat"),
+        }
+    }
+}
+
+#[derive(serde::Serialize, serde::Deserialize)]
+struct Heartbeat {
+    node: String,
+    leaving: bool,
 }
 
 /// The bus's side: queues commands without waiting (the bus holds its lock meanwhile).
@@ -305,6 +385,10 @@ struct Router {
     /// Events that may be lost, made up for once the link is back.
     lost: Losses,
     last_slow_consumer: Option<Instant>,
+    /// This run of the node, as the others know it.
+    incarnation: String,
+    /// The other nodes, and when each was last heard from.
+    peers: HashMap<String, Instant>,
 }
 
 impl Router {
@@ -324,7 +408,11 @@ impl Router {
                 },
                 Some(event) = link_events.recv() => self.link_event(event),
                 Some((id, outcome)) = probe_answers.recv() => self.probed(id, outcome).await,
-                _ = tick.tick() => self.probe(&probe_results),
+                _ = tick.tick() => {
+                    self.probe(&probe_results);
+                    self.heartbeat(false).await;
+                    self.find_silent_peers();
+                }
             }
         }
         for task in self.watched.into_values() {
@@ -353,6 +441,65 @@ impl Router {
                 }
             }
             Command::Forward(event) => self.publish(event).await,
+            Command::Peer { id, leaving: false } => {
+                if self.peers.insert(id.clone(), Instant::now()).is_none() {
+                    tracing::info!(node = %id, "a node joined the cluster");
+                }
+            }
+            Command::Peer { id, leaving: true } => {
+                self.peers.remove(&id);
+                tracing::info!(node = %id, "a node left the cluster");
+            }
+            Command::Leave(done) => {
+                self.heartbeat(true).await;
+                let _ = self.client.flush().await;
+                let _ = done.send(());
+            }
+        }
+    }
+
+    /// Says this node is alive (or leaving), in order with its events.
+    async fn heartbeat(&mut self, leaving: bool) {
+        if self.broken.is_some() {
+            return;
+        }
+        let beat = Heartbeat {
+            node: self.incarnation.clone(),
+            leaving,
+        };
+        let payload = serde_json::to_vec(&beat).expect("a heartbeat serialises");
+        if let Err(error) = self
+            .client
+            .publish(self.subjects.nodes(), payload.into())
+            .await
+        {
+            self.broke(&format!("cannot publish: {error}"));
+        }
+    }
+
+    /// A node that fell silent without leaving may have died between committing changes and
+    /// publishing their events: every device here resyncs from before it was last heard. (A
+    /// node that only lost NATS makes up for its own events when it is back; resyncing here
+    /// too costs a little and is safe.) Not judged while this node's own link is down.
+    fn find_silent_peers(&mut self) {
+        if self.broken.is_some() {
+            return;
+        }
+        let now = Instant::now();
+        let silent: Vec<(String, Instant)> = self
+            .peers
+            .iter()
+            .filter(|(_, heard)| now.duration_since(**heard) > PEER_SILENCE)
+            .map(|(id, heard)| (id.clone(), *heard))
+            .collect();
+        for (id, heard) in silent {
+            self.peers.remove(&id);
+            tracing::warn!(
+                node = %id,
+                "a node fell silent: events it had not published are lost; devices here resync"
+            );
+            let since = heard.checked_sub(IN_FLIGHT_MARGIN).unwrap_or(heard);
+            self.natter.events.resync(None, Lost::Since(since));
         }
     }
 
@@ -480,6 +627,11 @@ impl Router {
             return;
         };
         self.link.set_up();
+        // The other nodes were silent because this one could not hear them.
+        let now = Instant::now();
+        for heard in self.peers.values_mut() {
+            *heard = now;
+        }
         let since = broken
             .last_good
             .checked_sub(IN_FLIGHT_MARGIN)

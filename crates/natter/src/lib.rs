@@ -56,7 +56,7 @@ pub async fn run(
     println!("natter listening on http://{address}");
     tracing::info!(data_dir = %config.data_dir.display(), "natter listening on http://{address}");
     let natter = Arc::new(natter);
-    let _cluster = match &config.nats_url {
+    let cluster = match &config.nats_url {
         Some(url) => Some(
             natter_cluster::join(url, &config.cluster_name, natter.clone())
                 .await
@@ -91,5 +91,10 @@ pub async fn run(
     })
     .await;
     let _ = purge.await;
+    // Every request has finished and queued its events: say goodbye after them, so the other
+    // nodes know nothing was lost with this one.
+    if let Some(cluster) = cluster {
+        cluster.leave().await;
+    }
     served.context("the HTTP server failed")
 }

@@ -535,3 +535,40 @@ async fn a_node_answers_503_while_postgresql_is_down_and_recovers_by_itself() {
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
 }
+
+/// Found by the chaos test (seed 1): a node killed between storing a message and publishing its
+/// push took the push along, and a retry of the send (an idempotent duplicate) pushes nothing,
+/// so devices on the other nodes never heard of the message. Nodes now say every second that
+/// they are alive; when one falls silent without saying goodbye, the others' devices resync.
+/// A node stopped gracefully says goodbye, and nothing resyncs.
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn when_a_node_dies_the_devices_on_the_others_resync() {
+    let Some(nats_url) = services() else {
+        return;
+    };
+    let mut cluster = Cluster::start(&nats_url).await;
+    let alice = cluster.token("alice", 0).await;
+    let phone = cluster.login(0, &alice);
+    let version = phone.sync(0).await.unwrap().version;
+    let mut events = phone.events(version).await.unwrap();
+    // Long enough for every node to have heard the others.
+    tokio::time::sleep(Duration::from_secs(2)).await;
+
+    let status = cluster.nodes[2].take().unwrap().sigterm().await;
+    assert!(status.success());
+    let quiet = tokio::time::timeout(Duration::from_secs(8), async {
+        loop {
+            if let Some(Event::Server(ServerEvent::ResyncRequired { .. })) = events.next().await {
+                return;
+            }
+        }
+    })
+    .await;
+    assert!(quiet.is_err(), "a node that left gracefully lost nothing");
+
+    cluster.nodes[1].take().unwrap().sigkill().await;
+    wait_for(&mut events, |event| {
+        matches!(event, ServerEvent::ResyncRequired { .. })
+    })
+    .await;
+}
