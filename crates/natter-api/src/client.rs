@@ -115,16 +115,14 @@ async fn delete_conversations(
     ClientUser(device): ClientUser,
     ConnectionId(connection): ConnectionId,
     JsonBody(request): JsonBody<DeleteConversationsRequest>,
-) -> ApiResult<Json<ConversationIdList>> {
+) -> ApiResult<Json<wire::DeleteConversationsResponse>> {
     let actor = Actor::device(&device, connection);
     let clear_history = request.clear_history_message.unwrap_or(true);
     let deleted = state
         .natter
         .delete_conversations(&actor, &request.conversation_id_list, clear_history)
         .await?;
-    Ok(Json(ConversationIdList {
-        conversation_id_list: deleted,
-    }))
+    Ok(Json(deleted))
 }
 
 #[derive(Debug, Deserialize)]

@@ -146,6 +146,18 @@ pub struct ConversationIdList {
     pub conversation_id_list: Vec<String>,
 }
 
+/// The answer to `POST /v1/conversations/delete`.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct DeleteConversationsResponse {
+    #[serde(rename = "conversationIDList")]
+    pub conversation_id_list: Vec<String>,
+    /// The user's version once the deletion is made: a conversation object of these
+    /// conversations at or below it is older than the deletion. The device that deleted gets
+    /// no `conversationDeleted`, so this is how it tells a late push from a revival.
+    #[serde(default)]
+    pub version: u64,
+}
+
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct MessageListResponse {

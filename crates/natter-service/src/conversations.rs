@@ -86,17 +86,22 @@ impl Natter {
 
     /// `POST /v1/conversations/delete`: deletes conversations from the actor's list (the
     /// client API clears their history unless asked not to). All or nothing: one malformed ID
-    /// rejects the whole call. Returns the IDs as given, without duplicates.
+    /// rejects the whole call. Returns the IDs as given, without duplicates, and the user's
+    /// version once the deletion is made.
     pub async fn delete_conversations(
         &self,
         actor: &Actor,
         conversation_ids: &[String],
         clear_history: bool,
-    ) -> Result<Vec<String>> {
+    ) -> Result<wire::DeleteConversationsResponse> {
         let (given, parsed) = parse_conversation_list(conversation_ids, "conversationIDList")?;
-        self.delete_parsed(actor, parsed, clear_history, Via::Client)
+        let version = self
+            .delete_parsed(actor, parsed, clear_history, Via::Client)
             .await?;
-        Ok(given)
+        Ok(wire::DeleteConversationsResponse {
+            conversation_id_list: given,
+            version,
+        })
     }
 
     /// The server API's deletion of channels named WuKongIM's way (history kept unless asked
@@ -119,6 +124,7 @@ impl Natter {
         }
         self.delete_parsed(actor, parsed, clear_history, Via::Server)
             .await
+            .map(drop)
     }
 
     async fn delete_parsed(
@@ -127,7 +133,7 @@ impl Natter {
         conversations: Vec<ConversationId>,
         clear_history: bool,
         via: Via,
-    ) -> Result<()> {
+    ) -> Result<u64> {
         let synced = self.settings().sync_conversation_deletion;
         let deletion = Deletion {
             uid: actor.uid.clone(),
@@ -138,13 +144,16 @@ impl Natter {
             via,
             at_ms: now_ms(),
         };
-        let deleted = self
-            .write(move |db| conversations::delete(db, &deletion))
+        let (deleted, version) = self
+            .write(move |db| {
+                let deleted = conversations::delete(db, &deletion)?;
+                Ok((deleted, conversations::current_version(db, &deletion.uid)?))
+            })
             .await?;
         self.metrics.deleted(deleted.len());
         self.notify_deleted(&actor.uid, &deleted, clear_history, synced, actor.origin)
             .await;
-        Ok(())
+        Ok(version)
     }
 
     pub async fn mark_read(

@@ -107,6 +107,11 @@ fn listed(db: &dyn Db, uid: &Uid, kind: Option<ChannelKind>) -> Result<Vec<Loade
     rows::query_loaded(db, &sql, params![uid.as_str(), kind.map(ChannelKind::code)])
 }
 
+/// The user's version now: every change to their conversations so far is at or below it.
+pub fn current_version(db: &dyn Db, uid: &Uid) -> Result<u64> {
+    rows::current_version(db, uid)
+}
+
 /// Unread messages over the default list; archived and muted conversations left out.
 pub fn total_unread(db: &dyn Db, uid: &Uid) -> Result<u64> {
     Ok(listed(db, uid, None)?

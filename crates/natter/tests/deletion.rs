@@ -31,7 +31,12 @@ async fn client_delete_removes_one_conversation_and_clears_its_history_by_defaul
     server.user("carol").await.send_many("C2Calice", 1).await;
 
     let answer = alice.delete(&["C2Cbob"], None).await.ok();
-    assert_eq!(answer, json!({"conversationIDList": ["C2Cbob"]}));
+    assert_eq!(answer["conversationIDList"], json!(["C2Cbob"]));
+    assert_eq!(
+        answer["version"],
+        alice.version().await,
+        "the user's version once deleted"
+    );
     assert_eq!(alice.list_ids().await, ["C2Ccarol"]);
     let history = alice.history_page("C2Cbob", "limit=20").await.ok();
     assert_eq!(
@@ -60,8 +65,8 @@ async fn client_batch_delete_removes_every_listed_conversation() {
         .await
         .ok();
     assert_eq!(
-        answer,
-        json!({"conversationIDList": ["C2Cbob", "GROUPteam", "C2Cdave"]})
+        answer["conversationIDList"],
+        json!(["C2Cbob", "GROUPteam", "C2Cdave"])
     );
     assert_eq!(alice.list_ids().await, ["C2Ccarol"]);
     for id in ["C2Cbob", "GROUPteam", "C2Cdave"] {
@@ -406,10 +411,7 @@ async fn duplicate_ids_are_collapsed_in_the_answer() {
         .delete(&["C2Cbob", "C2Ccarol", "C2Cbob", "C2Ccarol"], None)
         .await
         .ok();
-    assert_eq!(
-        answer,
-        json!({"conversationIDList": ["C2Cbob", "C2Ccarol"]})
-    );
+    assert_eq!(answer["conversationIDList"], json!(["C2Cbob", "C2Ccarol"]));
     assert!(alice.list_ids().await.is_empty());
     let audit = server.manager().audit("alice").await;
     assert_eq!(audit[0]["conversation_ids"], json!(["C2Cbob", "C2Ccarol"]));
@@ -458,7 +460,11 @@ async fn deleting_a_conversation_not_in_the_list_succeeds_and_changes_nothing() 
 
     for id in ["C2Cdave", "C2Cghost", "GROUPnowhere", "@TIM#SYSTEM"] {
         let answer = alice.delete(&[id], None).await.ok();
-        assert_eq!(answer, json!({"conversationIDList": [id]}));
+        assert_eq!(
+            answer,
+            json!({"conversationIDList": [id], "version": version}),
+            "nothing changed: the version stays"
+        );
     }
     server_delete(&server, "alice", "ghost", Some(true)).await;
     assert_eq!(alice.list().await, list);
