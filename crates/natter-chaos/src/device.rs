@@ -121,10 +121,11 @@ impl DeviceModel {
         applied
     }
 
-    /// The device deleted these itself and the server said yes.
-    pub fn deleted_here(&mut self, conversations: &[String], clear: bool) {
+    /// The device deleted these itself and the server said yes, with the user's version once
+    /// the deletion was made (it gets no `conversationDeleted` of its own deletion).
+    pub fn deleted_here(&mut self, conversations: &[String], clear: bool, version: Option<u64>) {
         for conversation in conversations {
-            self.deleted(conversation, None, clear);
+            self.deleted(conversation, version, clear);
         }
     }
 
@@ -290,11 +291,17 @@ mod tests {
         device.push(&Push::Updated {
             conversations: vec![conv("C2Cbob", 7, 3)],
         });
-        assert!(device.is_deleted("C2Cbob"), "version 7 came before the deletion");
+        assert!(
+            device.is_deleted("C2Cbob"),
+            "version 7 came before the deletion"
+        );
         device.push(&Push::Updated {
             conversations: vec![conv("C2Cbob", 9, 4)],
         });
-        assert!(!device.is_deleted("C2Cbob"), "a newer message brings it back");
+        assert!(
+            !device.is_deleted("C2Cbob"),
+            "a newer message brings it back"
+        );
     }
 
     #[test]

@@ -204,6 +204,10 @@ pub enum Outcome {
         id: String,
         seq: u64,
     },
+    /// A deletion was made; the user's version once it was.
+    Deleted {
+        version: u64,
+    },
     Done,
     /// Refused for good (4xx): nothing changed.
     Refused {

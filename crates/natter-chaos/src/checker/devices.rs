@@ -217,9 +217,13 @@ pub(super) fn check(
             }
             Event::Return {
                 op,
-                outcome: Outcome::Done,
+                outcome: outcome @ (Outcome::Done | Outcome::Deleted { .. }),
                 ..
             } => {
+                let version = match outcome {
+                    Outcome::Deleted { version } => Some(*version),
+                    _ => None,
+                };
                 let Some(Call::Delete {
                     device,
                     conversations,
@@ -233,7 +237,7 @@ pub(super) fn check(
                     continue;
                 }
                 if let Some(replay) = replays.get_mut(device) {
-                    replay.model.deleted_here(conversations, *clear);
+                    replay.model.deleted_here(conversations, *clear, version);
                     for conversation in conversations {
                         replay.learned_deletion.insert(conversation.clone(), at);
                         replay.touch(conversation, index);

@@ -258,7 +258,7 @@ fn operations(history: &History, stats: &mut Stats) -> Ops {
     for op in ops.values() {
         *stats.operations.entry(op.kind().to_owned()).or_default() += 1;
         let outcome = match &op.outcome {
-            Some(Outcome::Sent { .. } | Outcome::Done) => "ok".to_owned(),
+            Some(Outcome::Sent { .. } | Outcome::Deleted { .. } | Outcome::Done) => "ok".to_owned(),
             Some(Outcome::Refused { status, .. }) => format!("refused {status}"),
             Some(Outcome::Unknown { .. }) | None => "unresolved".to_owned(),
         };

@@ -205,12 +205,14 @@ impl World {
                 clear,
                 ..
             },
-            Outcome::Done,
+            Outcome::Deleted { version },
         ) = (call, outcome)
         {
             let mut state = self.devices[device].lock().expect("device lock");
             self.recorder.record(event);
-            state.model.deleted_here(conversations, *clear);
+            state
+                .model
+                .deleted_here(conversations, *clear, Some(*version));
         } else {
             self.recorder.record(event);
         }
@@ -348,6 +350,9 @@ fn outcome(call: &Call, answer: Answer) -> Outcome {
                     },
                 }
             }
+            Call::Delete { .. } => Outcome::Deleted {
+                version: body["version"].as_u64().unwrap_or(0),
+            },
             _ => Outcome::Done,
         },
         Answer::Refused { status, error } => Outcome::Refused { status, error },
