@@ -36,6 +36,9 @@ cargo test --workspace --locked
 step "the integration suite again on PostgreSQL, with the three-node cluster test (PostgreSQL + NATS)"
 scripts/with-services.sh cargo test -p natter --tests --locked
 
+step "chaos test: three nodes on PostgreSQL and NATS under seeded faults, checked afterwards (about 2 min)"
+scripts/chaos.sh --seed 1 --seconds 80
+
 step "API fuzzing: schemathesis from the server's OpenAPI document (no 5xx, documented bodies)"
 scripts/api-fuzz.sh
 
