@@ -370,8 +370,9 @@ fn revived(
 }
 
 /// Every message sent to a member while one of their connections was live reached that
-/// connection within the grace period, unless it was told to resync or closed first; with
-/// deletion sync on, the same for deletions made elsewhere.
+/// connection, or the connection was told to resync within the grace period, or it closed
+/// within it; with deletion sync on, the same for deletions made elsewhere. A connection still
+/// open when the run is looked at has no way out: it got the push or a resync.
 #[allow(clippy::too_many_arguments)]
 fn pushes_arrived(
     history: &History,
@@ -392,8 +393,11 @@ fn pushes_arrived(
         let ended = session.closed_at.unwrap_or(observed_until);
         let told_to_resync =
             |from: u64, until: u64| session.resyncs.iter().any(|at| *at >= from && *at <= until);
+        // A connection that closed soon after a message was acknowledged needs no push: the
+        // device reconnects and syncs. One still open at the end, or long after, does.
+        let still_open = session.closed_at.is_none();
         for sent in sends {
-            if sent.invoked <= subscribed || sent.acked + grace > ended {
+            if sent.invoked <= subscribed || sent.acked > ended {
                 continue;
             }
             let Some(state) = oracle.user(uid, &sent.channel) else {
@@ -405,6 +409,7 @@ fn pushes_arrived(
             stats.deliveries_checked += 1;
             if session.pushed.contains_key(&sent.id)
                 || told_to_resync(sent.invoked, sent.acked + grace)
+                || (!still_open && ended < sent.acked + grace)
             {
                 continue;
             }
@@ -440,7 +445,11 @@ fn pushes_arrived(
                     Some(connection) => session.connection_id.as_ref() == Some(connection),
                     None => deletion.device == device,
                 };
-                if origin || deletion.invoked <= subscribed || deletion.done + grace > ended {
+                if origin
+                    || deletion.invoked <= subscribed
+                    || deletion.done > ended
+                    || (!still_open && ended < deletion.done + grace)
+                {
                     continue;
                 }
                 let conversation = crate::history::conversation_of(uid, channel);
