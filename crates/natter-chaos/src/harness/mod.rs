@@ -291,9 +291,20 @@ pub async fn run(args: &Args) -> Result<(History, TempDir)> {
     for worker in workers {
         worker.await?;
     }
-    tokio::time::sleep(Duration::from_secs(5)).await;
-    wait_quiet(&world, Duration::from_secs(120)).await;
-    snapshot::server_views(&world).await?;
+    // Longer than a node takes to notice that a killed one fell silent (and resync its devices).
+    tokio::time::sleep(Duration::from_secs(8)).await;
+    // The views count only if nothing at all happened while they were read.
+    for attempt in 1.. {
+        wait_quiet(&world, Duration::from_secs(120)).await;
+        let before = world.recorder.len();
+        let views = snapshot::server_views(&world).await?;
+        if world.recorder.len() == before || attempt == 5 {
+            for view in views {
+                world.recorder.record(view);
+            }
+            break;
+        }
+    }
     world.stage.send_replace(Stage::Stopping);
     for device in devices {
         device.await?;

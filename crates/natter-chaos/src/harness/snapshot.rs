@@ -10,8 +10,9 @@ use reqwest::Method;
 use super::client::{self, Answer, Request};
 use super::world::World;
 
-/// Records a `Server` entry per user.
-pub async fn server_views(world: &World) -> Result<()> {
+/// A `Server` entry per user (not recorded yet).
+pub async fn server_views(world: &World) -> Result<Vec<Event>> {
+    let mut views = Vec::new();
     for uid in &world.users {
         let device = format!("{uid}/0");
         let mut conversations = Vec::new();
@@ -48,14 +49,14 @@ pub async fn server_views(world: &World) -> Result<()> {
                 histories.insert(conversation, messages);
             }
         }
-        world.recorder.record(Event::Server {
+        views.push(Event::Server {
             uid: uid.clone(),
             conversations,
             total,
             histories,
         });
     }
-    Ok(())
+    Ok(views)
 }
 
 /// Everything the user may read in a conversation, oldest first; `None` if never theirs.
