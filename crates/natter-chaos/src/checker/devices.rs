@@ -249,12 +249,15 @@ pub(super) fn check(
     }
 
     let grace = history.setup.push_grace_ms;
+    // By first invocation, so each connection looks only at the sends made while it was open.
+    let mut sends: Vec<&Sent> = sends.iter().collect();
+    sends.sort_by_key(|sent| sent.invoked);
     for (device, replay) in &replays {
         let uid = uid_of(device);
         pushes_arrived(
             history,
             oracle,
-            sends,
+            &sends,
             device,
             uid,
             replay,
@@ -377,7 +380,7 @@ fn revived(
 fn pushes_arrived(
     history: &History,
     oracle: &Oracle,
-    sends: &[Sent],
+    sends: &[&Sent],
     device: &str,
     uid: &str,
     replay: &Replay,
@@ -396,8 +399,12 @@ fn pushes_arrived(
         // A connection that closed soon after a message was acknowledged needs no push: the
         // device reconnects and syncs. One still open at the end, or long after, does.
         let still_open = session.closed_at.is_none();
-        for sent in sends {
-            if sent.invoked <= subscribed || sent.acked > ended {
+        let first = sends.partition_point(|sent| sent.invoked <= subscribed);
+        for sent in sends[first..]
+            .iter()
+            .take_while(|sent| sent.invoked <= ended)
+        {
+            if sent.acked > ended {
                 continue;
             }
             let Some(state) = oracle.user(uid, &sent.channel) else {
