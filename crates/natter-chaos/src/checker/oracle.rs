@@ -216,7 +216,10 @@ pub(crate) fn recompute(
     // Each effective operation other than a send, at its place in its channel.
     let mut placed: BTreeMap<String, Vec<(u64, u64, u64)>> = BTreeMap::new();
     for op in ops.values() {
-        if matches!(op.call, Call::Send { .. }) {
+        // Acknowledged sends are placed by their seq; a refused one is checked where it ran.
+        if matches!(op.call, Call::Send { .. })
+            && !matches!(op.outcome, Some(Outcome::Refused { .. }))
+        {
             continue;
         }
         let Some(done) = op.done_entry else {
@@ -277,7 +280,7 @@ pub(crate) fn recompute(
         let mut pending = at.into_iter().peekable();
         for seq in 0..=last {
             if seq > 0 {
-                deliver(&mut oracle, &channel, seq);
+                deliver(&mut oracle, &channel, seq, sink);
             }
             while let Some((_, _, op)) = pending.next_if(|(position, _, _)| *position <= seq) {
                 apply(&mut oracle, &ops[&op], &channel, seq, sink);
@@ -290,12 +293,27 @@ pub(crate) fn recompute(
     oracle
 }
 
-/// Message `seq` reaches the channel's current members.
-fn deliver(oracle: &mut Oracle, channel: &str, seq: u64) {
+/// Message `seq` reaches the channel's current members. Its sender must be one of them.
+fn deliver(oracle: &mut Oracle, channel: &str, seq: u64, sink: &mut Sink) {
     let Some(sent) = oracle.channels.get(channel).and_then(|m| m.get(&seq)) else {
         return;
     };
     let from = sent.from.clone();
+    if let Some(sender) = oracle.users.get(&(from.clone(), channel.to_owned()))
+        && !sender.is_member()
+        && !sender.uncertain
+    {
+        sink.anomaly(
+            Kind::WrongAnswer,
+            format!("{from} {channel}"),
+            format!(
+                "{from}'s message {} was stored at seq {seq} of {channel}, but {from} was not a \
+                 member then",
+                sent.id
+            ),
+            sent.entries.clone(),
+        );
+    }
     for ((uid, other), state) in oracle.users.iter_mut() {
         if other != channel || !state.is_member() {
             continue;
@@ -339,7 +357,13 @@ fn apply(oracle: &mut Oracle, op: &super::Op, channel: &str, last: u64, sink: &m
         !refused
     };
     match &op.call {
-        Call::Send { .. } => {}
+        // Only refused sends come here.
+        Call::Send { .. } => {
+            expect(
+                !state.is_member(),
+                "only a member may send; a former member is refused",
+            );
+        }
         Call::Read { seq, .. } => {
             if expect(!state.listed, "reading needs the conversation in the list") {
                 state.read = state.read.max((*seq).min(state.last_visible(last)));

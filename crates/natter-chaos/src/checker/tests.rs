@@ -537,6 +537,56 @@ fn a_message_fetched_after_its_history_was_cleared() {
 }
 
 #[test]
+fn a_send_by_a_former_member_that_was_accepted() {
+    let mut run = Run::new(&["a", "b"]);
+    run.send(10, "GROUPg", 1)
+        .op(
+            20,
+            Call::Leave {
+                uid: "b".into(),
+                group: "g".into(),
+            },
+            Outcome::Done,
+        )
+        .op(
+            30,
+            Call::Send {
+                from: "b".into(),
+                conversation: "GROUPg".into(),
+                client_msg_id: "late".into(),
+            },
+            Outcome::Sent {
+                id: "m2".into(),
+                seq: 2,
+            },
+        )
+        .op(
+            40,
+            Call::Send {
+                from: "a".into(),
+                conversation: "GROUPg".into(),
+                client_msg_id: "refused".into(),
+            },
+            Outcome::Refused {
+                status: 403,
+                error: "not_a_member".into(),
+            },
+        );
+    let report = run.check();
+    let wrong: Vec<_> = report
+        .anomalies
+        .iter()
+        .filter(|a| a.kind == Kind::WrongAnswer)
+        .map(|a| a.subject.as_str())
+        .collect();
+    assert_eq!(
+        wrong,
+        ["a group:g", "b group:g"],
+        "a member refused, a former one let in"
+    );
+}
+
+#[test]
 fn the_shrinker_keeps_the_anomaly_and_little_else() {
     let mut run = Run::two_messages();
     run.push(
