@@ -3,9 +3,9 @@
 //!
 //! unread = last visible seq − max(read, deleted_to, cleared_to, own_last, join − 1)
 //!
-//! Each operation other than a send takes effect between two messages of its channel: after
-//! every send that completed before it was first invoked, before every send invoked after it
-//! completed. The harness never runs one concurrently with a send into the same channel, so
+//! Each operation other than a send (and each refused send, to check that its sender was not a
+//! member) takes effect between two messages of its channel: after every send that completed
+//! before it was first invoked, before every send invoked after it completed. The harness never runs one concurrently with a send into the same channel, so
 //! that point is exact; where it is not (a history from elsewhere), the user's conversation is
 //! marked uncertain and only checked where the uncertainty cannot matter.
 
@@ -217,9 +217,9 @@ pub(crate) fn recompute(
     let mut placed: BTreeMap<String, Vec<(u64, u64, u64)>> = BTreeMap::new();
     for op in ops.values() {
         // Acknowledged sends are placed by their seq; a refused one is checked where it ran.
-        if matches!(op.call, Call::Send { .. })
-            && !matches!(op.outcome, Some(Outcome::Refused { .. }))
-        {
+        let refused_send = matches!(op.call, Call::Send { .. })
+            && matches!(op.outcome, Some(Outcome::Refused { .. }));
+        if matches!(op.call, Call::Send { .. }) && !refused_send {
             continue;
         }
         let Some(done) = op.done_entry else {
@@ -250,7 +250,9 @@ pub(crate) fn recompute(
                 .map(|(seq, _)| *seq)
                 .min()
                 .map_or_else(|| oracle.last_seq(&channel), |seq| seq - 1);
-            if after != before {
+            // A refused send changes nothing, and sends change no membership: one that ran
+            // among other sends is judged the same wherever it fell between them.
+            if after != before && !refused_send {
                 if let Some(state) = oracle
                     .users
                     .get_mut(&(op.call.uid().to_owned(), channel.clone()))

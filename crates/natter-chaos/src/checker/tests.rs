@@ -587,6 +587,68 @@ fn a_send_by_a_former_member_that_was_accepted() {
 }
 
 #[test]
+fn a_refused_send_among_other_sends_leaves_its_sender_checked() {
+    let mut run = Run::new(&["a", "b"]);
+    run.send(10, "GROUPg", 1).op(
+        20,
+        Call::Leave {
+            uid: "b".into(),
+            group: "g".into(),
+        },
+        Outcome::Done,
+    );
+    // b's refused send is still waiting for its answer while a's message is sent.
+    let refused = Call::Send {
+        from: "b".into(),
+        conversation: "GROUPg".into(),
+        client_msg_id: "refused".into(),
+    };
+    run.op += 1;
+    let op = run.op;
+    run.at(
+        30,
+        Event::Invoke {
+            op,
+            attempt: 1,
+            node: 0,
+            call: refused,
+        },
+    )
+    .send(31, "GROUPg", 2)
+    .at(
+        35,
+        Event::Return {
+            op,
+            attempt: 1,
+            outcome: Outcome::Refused {
+                status: 403,
+                error: "not_a_member".into(),
+            },
+        },
+    )
+    .op(
+        40,
+        Call::Send {
+            from: "b".into(),
+            conversation: "GROUPg".into(),
+            client_msg_id: "late".into(),
+        },
+        Outcome::Sent {
+            id: "m3".into(),
+            seq: 3,
+        },
+    );
+    let report = run.check();
+    let wrong: Vec<_> = report
+        .anomalies
+        .iter()
+        .filter(|a| a.kind == Kind::WrongAnswer)
+        .map(|a| a.subject.as_str())
+        .collect();
+    assert_eq!(wrong, ["b group:g"], "the late send is still caught");
+}
+
+#[test]
 fn the_shrinker_keeps_the_anomaly_and_little_else() {
     let mut run = Run::two_messages();
     run.push(
