@@ -1,7 +1,5 @@
 /**
  * Live events over the real WebSocket gateway (`ws` package as the constructor, Node 20 has none).
- * Skipped, with the reason printed, while `GET /v1/ws` answers 404: they start running as soon as
- * the gateway exists.
  */
 import assert from 'node:assert/strict';
 import { after, describe, test } from 'node:test';
@@ -14,15 +12,7 @@ after(async () => {
   await server.stop();
 });
 
-const probeUid = uniqueUid('probe');
-const wsAvailable = await server.websocketAvailable(await server.createUser(probeUid));
-const skip = wsAvailable ? false : 'GET /v1/ws answers 404: WebSocket gateway not built yet';
-if (skip) console.log(`# events.test: WebSocket tests SKIPPED (${skip})`);
-
-/** Each test is skipped on its own, so the runner's summary counts them as skipped. */
-function wsTest(name: string, fn: () => Promise<void>): void {
-  test(name, { skip }, fn);
-}
+const wsTest = test;
 
 /** Records every event of one SDK instance. */
 function record(chat: Natter) {

@@ -4,25 +4,56 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 
-export const NATTER_BIN = process.env.NATTER_BIN ?? '/root/.cache/natter-target/debug/natter';
+/**
+ * The server binary: `NATTER_BIN`, else `$CARGO_TARGET_DIR/debug/natter`. There is deliberately no
+ * default path: a test run against some stale binary found by guessing is worse than a clear stop.
+ */
+export function natterBin(): string {
+  const explicit = process.env.NATTER_BIN;
+  const fromTarget = process.env.CARGO_TARGET_DIR ? join(process.env.CARGO_TARGET_DIR, 'debug', 'natter') : undefined;
+  const bin = explicit || fromTarget;
+  if (!bin) {
+    throw new Error(
+      'the SDK tests need the natter server binary: build it with `cargo build -p natter` and set ' +
+        'NATTER_BIN to it (or CARGO_TARGET_DIR to the cargo target directory holding debug/natter)',
+    );
+  }
+  if (!existsSync(bin)) {
+    throw new Error(
+      `natter binary not found at ${bin} (from ${explicit ? 'NATTER_BIN' : 'CARGO_TARGET_DIR'}): run \`cargo build -p natter\``,
+    );
+  }
+  return bin;
+}
+
+export interface CreateUserOptions {
+  /** 0 app (default), 1 web, 2 pc. */
+  deviceFlag?: 0 | 1 | 2;
+  /** 1 master (default): a newer connection of the device replaces the older (close 4001). 0 slave. */
+  deviceLevel?: 0 | 1;
+}
 
 export interface TestServer {
   baseUrl: string;
   managerToken: string;
   /** Issues a device token for `uid` (creating the user) and returns it. */
-  createUser(uid: string, deviceFlag?: 0 | 1 | 2): Promise<string>;
+  createUser(uid: string, options?: CreateUserOptions | 0 | 1 | 2): Promise<string>;
+  /** Sets the token of one of `uid`'s devices (replacing the device's old token). */
+  setToken(uid: string, token: string, options?: CreateUserOptions): Promise<void>;
   /** Creates a group (or adds members). */
   createGroup(groupID: string, members: string[]): Promise<void>;
   setSyncConversationDeletion(on: boolean): Promise<void>;
   /** Server API call with the manager token; throws unless 2xx. */
   manager(method: string, path: string, body?: unknown): Promise<unknown>;
-  /** false while `GET /v1/ws` answers 404 (gateway not built yet). */
-  websocketAvailable(userToken: string): Promise<boolean>;
+  /** Sends as `uid` with the client API (`POST /v1/messages`), bypassing any SDK. */
+  sendAs(token: string, conversationID: string, body: Record<string, unknown>): Promise<{ messageID: string; seq: number }>;
+  /** SIGTERM, then `natter serve` again on the same port and data dir (every WebSocket is closed). */
+  restart(options?: { downMs?: number; whileDown?: () => Promise<void> }): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -33,19 +64,17 @@ export function uniqueUid(name: string): string {
   return `${name}-${process.pid}-${counter}`;
 }
 
-export async function startServer(): Promise<TestServer> {
-  const dataDir = mkdtempSync(join(tmpdir(), 'natter-sdk-test-'));
-  const managerToken = `mgr-${randomBytes(16).toString('hex')}`;
+interface Running {
+  child: ChildProcess;
+  baseUrl: string;
+  killOnExit: () => void;
+}
+
+async function launch(bin: string, listen: string, dataDir: string, managerToken: string): Promise<Running> {
   const child = spawn(
-    NATTER_BIN,
-    [
-      'serve',
-      '--listen', '127.0.0.1:0',
-      '--data-dir', dataDir,
-      '--manager-token', managerToken,
-      '--rate-limit', '0',
-    ],
-    { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, RUST_LOG: process.env.RUST_LOG ?? 'warn' } },
+    bin,
+    ['serve', '--listen', listen, '--data-dir', dataDir, '--manager-token', managerToken, '--rate-limit', '0'],
+    { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, NATTER_LOG: process.env.NATTER_LOG ?? 'warn' } },
   );
   const killOnExit = () => child.kill('SIGKILL');
   process.once('exit', killOnExit);
@@ -70,7 +99,7 @@ export async function startServer(): Promise<TestServer> {
     });
     child.once('error', (err) => {
       clearTimeout(timer);
-      reject(new Error(`cannot start ${NATTER_BIN}: ${err.message}`));
+      reject(new Error(`cannot start ${bin}: ${err.message}`));
     });
     child.once('exit', (code) => {
       clearTimeout(timer);
@@ -78,6 +107,26 @@ export async function startServer(): Promise<TestServer> {
     });
   });
   child.removeAllListeners('exit');
+  return { child, baseUrl, killOnExit };
+}
+
+async function terminate(running: Running): Promise<void> {
+  process.removeListener('exit', running.killOnExit);
+  const { child } = running;
+  if (child.exitCode !== null || child.signalCode !== null) return;
+  const exited = new Promise((resolve) => child.once('exit', resolve));
+  child.kill('SIGTERM');
+  const timer = setTimeout(() => child.kill('SIGKILL'), 5_000);
+  await exited;
+  clearTimeout(timer);
+}
+
+export async function startServer(): Promise<TestServer> {
+  const bin = natterBin();
+  const dataDir = mkdtempSync(join(tmpdir(), 'natter-sdk-test-'));
+  const managerToken = `mgr-${randomBytes(16).toString('hex')}`;
+  let running = await launch(bin, '127.0.0.1:0', dataDir, managerToken);
+  const baseUrl = running.baseUrl;
 
   async function manager(method: string, path: string, body?: unknown): Promise<unknown> {
     const res = await fetch(baseUrl + path, {
@@ -90,13 +139,24 @@ export async function startServer(): Promise<TestServer> {
     return text ? JSON.parse(text) : undefined;
   }
 
+  async function setToken(uid: string, token: string, options: CreateUserOptions = {}): Promise<void> {
+    await manager('POST', '/user/token', {
+      uid,
+      token,
+      device_flag: options.deviceFlag ?? 0,
+      device_level: options.deviceLevel ?? 1,
+    });
+  }
+
   return {
     baseUrl,
     managerToken,
     manager,
-    async createUser(uid, deviceFlag = 0) {
-      const token = `${uid}-tok-${deviceFlag}-${randomBytes(8).toString('hex')}`;
-      await manager('POST', '/user/token', { uid, token, device_flag: deviceFlag, device_level: 1 });
+    setToken,
+    async createUser(uid, options) {
+      const o: CreateUserOptions = typeof options === 'number' ? { deviceFlag: options } : (options ?? {});
+      const token = `${uid}-tok-${o.deviceFlag ?? 0}-${randomBytes(8).toString('hex')}`;
+      await setToken(uid, token, o);
       return token;
     },
     async createGroup(groupID, members) {
@@ -105,22 +165,24 @@ export async function startServer(): Promise<TestServer> {
     async setSyncConversationDeletion(on) {
       await manager('PUT', '/app/settings', { sync_conversation_deletion: on });
     },
-    async websocketAvailable(userToken) {
-      const res = await fetch(`${baseUrl}/v1/ws?token=${encodeURIComponent(userToken)}`, {
-        headers: { authorization: `Bearer ${userToken}` },
+    async sendAs(token, conversationID, body) {
+      const res = await fetch(`${baseUrl}/v1/messages`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+        body: JSON.stringify({ conversationID, ...body }),
       });
-      await res.arrayBuffer();
-      return res.status !== 404;
+      const text = await res.text();
+      if (!res.ok) throw new Error(`POST /v1/messages → ${res.status} ${text}`);
+      return (JSON.parse(text) as { message: { messageID: string; seq: number } }).message;
+    },
+    async restart(options = {}) {
+      await terminate(running);
+      await options.whileDown?.();
+      if (options.downMs) await new Promise((r) => setTimeout(r, options.downMs));
+      running = await launch(bin, baseUrl.replace('http://', ''), dataDir, managerToken);
     },
     async stop() {
-      process.removeListener('exit', killOnExit);
-      if (child.exitCode === null) {
-        const exited = new Promise((resolve) => child.once('exit', resolve));
-        child.kill('SIGTERM');
-        const timer = setTimeout(() => child.kill('SIGKILL'), 5_000);
-        await exited;
-        clearTimeout(timer);
-      }
+      await terminate(running);
       rmSync(dataDir, { recursive: true, force: true });
     },
   };
@@ -136,13 +198,17 @@ export async function waitFor(predicate: () => boolean, ms = 5_000, what = 'cond
 }
 
 /** A fetch that records every request it forwards, for "no request was made" checks. */
-export function spyFetch(): { fetch: typeof fetch; calls: { method: string; url: string; body?: string }[] } {
-  const calls: { method: string; url: string; body?: string }[] = [];
+export function spyFetch(): {
+  fetch: typeof fetch;
+  calls: { method: string; url: string; body?: string; headers: Record<string, string> }[];
+} {
+  const calls: { method: string; url: string; body?: string; headers: Record<string, string> }[] = [];
   const spy = ((input: string | URL | Request, init?: RequestInit) => {
     calls.push({
       method: init?.method ?? 'GET',
       url: String(input),
       body: typeof init?.body === 'string' ? init.body : undefined,
+      headers: { ...((init?.headers as Record<string, string> | undefined) ?? {}) },
     });
     return fetch(input, init);
   }) as typeof fetch;
