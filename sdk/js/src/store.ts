@@ -1,12 +1,17 @@
 /**
- * The SDK's local conversation list: what `CONVERSATION_LIST_UPDATED` hands to the app.
+ * The SDK's local conversation list: what `CONVERSATION_LIST_UPDATED` hands to the app (converted to
+ * Tencent's shape on the way out; the store keeps the server's objects, whose versions it needs).
  *
  * It holds the default list only (not archived, not HIDE-marked), as the server's
- * `GET /v1/conversations` without filters does. It is fed by full loads, by `conversationListUpdated` / `conversationDeleted` events
- * and by incremental sync; `version` is the highest conversation version the list is known to be
- * complete up to, which is what the next sync asks from.
+ * `GET /v1/conversations` without filters does. It is fed by full loads, by
+ * `conversationListUpdated` / `conversationDeleted` events and by incremental sync; `version` is the
+ * highest conversation version the list is known to be complete up to, which is what the next sync
+ * asks from.
  */
-import type { Conversation, ConversationID, ConversationSyncReply } from './types.js';
+import type { WireConversation, WireConversationID, WireSyncReply } from './wire.js';
+
+type Conversation = WireConversation;
+type ConversationID = WireConversationID;
 
 export class ConversationStore {
   private readonly byID = new Map<ConversationID, Conversation>();
@@ -102,7 +107,7 @@ export class ConversationStore {
   }
 
   /** Applies an incremental sync reply (not one with `resetRequired`: that needs a full load). */
-  applySync(reply: ConversationSyncReply): boolean {
+  applySync(reply: WireSyncReply): boolean {
     const removed = this.remove(reply.deletedConversationIDList);
     const updated = this.upsert(reply.conversationList, { trackVersion: true });
     this.noteVersion(reply.version);

@@ -1,0 +1,255 @@
+/**
+ * Wire objects (wire.ts) → the Tencent-shaped objects apps see (types.ts). Pure functions: the only
+ * context they need is who is logged in, which decides `flow` and `to`.
+ */
+import { MESSAGE_FOR_SHOW, TYPES } from './constants.js';
+import type {
+  Conversation,
+  ConversationType,
+  Group,
+  LastMessage,
+  Message,
+  MessageRemindType,
+  MessageType,
+  Profile,
+} from './types.js';
+import type { WireConversation, WireGroupProfile, WireLastMessage, WireMessage, WireUserProfile } from './wire.js';
+
+const KNOWN_MESSAGE_TYPES = new Set<string>([
+  TYPES.MSG_TEXT,
+  TYPES.MSG_IMAGE,
+  TYPES.MSG_AUDIO,
+  TYPES.MSG_FILE,
+  TYPES.MSG_FACE,
+  TYPES.MSG_VIDEO,
+  TYPES.MSG_LOCATION,
+  TYPES.MSG_GRP_TIP,
+  TYPES.MSG_GRP_SYS_NOTICE,
+  TYPES.MSG_CUSTOM,
+  TYPES.MSG_MERGER,
+]);
+
+/**
+ * The message's element type. A type the SDK does not know is custom. A server older than message
+ * types sends none: there a payload that is just `{ text }` (what Natter's own clients send) reads
+ * as text, anything else as custom.
+ */
+export function messageType(type: string | undefined, payload?: unknown): MessageType {
+  if (type === undefined) {
+    const p = payload as Record<string, unknown> | null | undefined;
+    const isText = typeof p === 'object' && p !== null && typeof p.text === 'string' && Object.keys(p).length === 1;
+    return isText ? TYPES.MSG_TEXT : TYPES.MSG_CUSTOM;
+  }
+  return KNOWN_MESSAGE_TYPES.has(type) ? (type as MessageType) : TYPES.MSG_CUSTOM;
+}
+
+export function conversationTypeOf(conversationID: string): ConversationType {
+  if (conversationID === TYPES.CONV_SYSTEM) return TYPES.CONV_SYSTEM;
+  if (conversationID.startsWith(TYPES.CONV_GROUP)) return TYPES.CONV_GROUP;
+  return TYPES.CONV_C2C;
+}
+
+/** The part after the prefix: the peer's userID or the groupID (`''` for the system conversation). */
+export function conversationTarget(conversationID: string): string {
+  if (conversationID === TYPES.CONV_SYSTEM) return '';
+  if (conversationID.startsWith(TYPES.CONV_GROUP)) return conversationID.slice(TYPES.CONV_GROUP.length);
+  if (conversationID.startsWith(TYPES.CONV_C2C)) return conversationID.slice(TYPES.CONV_C2C.length);
+  return conversationID;
+}
+
+export function seconds(ms: number): number {
+  return Math.floor(ms / 1000);
+}
+
+/**
+ * The payload as Tencent's SDK hands it out for `type`. A custom message is always
+ * `{ data, description, extension }`: one sent by Natter's own clients or the app backend with some
+ * other object (e.g. `{ text: 'hi' }` without a type) gets that object as JSON in `data`, so an app
+ * reading `payload.data` still finds it.
+ */
+export function normalizePayload(type: MessageType, payload: unknown): any {
+  const p = (typeof payload === 'object' && payload !== null ? payload : {}) as Record<string, unknown>;
+  if (type === TYPES.MSG_CUSTOM) {
+    if (typeof p.data === 'string') {
+      return {
+        data: p.data,
+        description: typeof p.description === 'string' ? p.description : '',
+        extension: typeof p.extension === 'string' ? p.extension : '',
+      };
+    }
+    return { data: JSON.stringify(p), description: '', extension: '' };
+  }
+  return p;
+}
+
+/** Tencent's `messageForShow`: the text itself, or the English placeholder for the type. */
+export function messageForShow(type: MessageType | '', payload: any): string {
+  if (type === '') return '';
+  if (type === TYPES.MSG_TEXT) return typeof payload?.text === 'string' ? payload.text : '';
+  return MESSAGE_FOR_SHOW[type] ?? '';
+}
+
+export function toMessage(wire: WireMessage, me: string): Message {
+  const type = messageType(wire.type, wire.payload);
+  const conversationType = conversationTypeOf(wire.conversationID);
+  const target = conversationTarget(wire.conversationID);
+  const out = wire.from === me;
+  let to: string;
+  if (conversationType === TYPES.CONV_GROUP) to = target;
+  else if (conversationType === TYPES.CONV_C2C) to = out ? target : me;
+  else to = me;
+  const time = seconds(wire.time);
+  const revoker = wire.revoker ?? '';
+  return {
+    ID: wire.messageID,
+    type,
+    payload: normalizePayload(type, wire.payload),
+    conversationID: wire.conversationID,
+    conversationType,
+    conversationSubType: '',
+    to,
+    from: wire.from,
+    flow: out ? 'out' : 'in',
+    time,
+    status: 'success',
+    isRevoked: wire.isRevoked === true,
+    priority: TYPES.MSG_PRIORITY_NORMAL,
+    nick: wire.nick ?? '',
+    avatar: wire.avatar ?? '',
+    isPeerRead: false,
+    nameCard: '',
+    atUserList: [],
+    cloudCustomData: wire.cloudCustomData ?? '',
+    isDeleted: false,
+    isModified: false,
+    needReadReceipt: false,
+    readReceiptInfo: {},
+    isBroadcastMessage: false,
+    isSupportExtension: false,
+    revoker,
+    revokerInfo: { userID: revoker, nick: '', avatar: '' },
+    revokeReason: '',
+    sequence: wire.seq,
+    hasRiskContent: false,
+    clientSequence: wire.seq,
+    random: 0,
+    clientTime: time,
+    isRead: out,
+    isResend: false,
+    isSystemMessage: wire.from === TYPES.CONV_SYSTEM,
+    protocol: 'JSON',
+    isPlaceMessage: 0,
+  };
+}
+
+/** Tencent's empty lastMessage: a conversation never has `lastMessage: null` there. */
+export function emptyLastMessage(): LastMessage {
+  return {
+    lastTime: 0,
+    lastSequence: 0,
+    fromAccount: '',
+    type: '',
+    payload: null,
+    messageForShow: '',
+    isRevoked: false,
+    cloudCustomData: '',
+    nick: '',
+    nameCard: '',
+    version: 0,
+    isPeerRead: false,
+    revoker: null,
+    onlineOnlyFlag: false,
+  };
+}
+
+export function toLastMessage(wire: WireLastMessage | null): LastMessage {
+  if (wire === null || wire === undefined) return emptyLastMessage();
+  const type = messageType(wire.type, wire.payload);
+  const payload = normalizePayload(type, wire.payload);
+  return {
+    ...emptyLastMessage(),
+    lastTime: seconds(wire.time),
+    lastSequence: wire.seq,
+    fromAccount: wire.from,
+    type,
+    payload,
+    messageForShow: messageForShow(type, payload),
+    isRevoked: wire.isRevoked === true,
+    cloudCustomData: wire.cloudCustomData ?? '',
+  };
+}
+
+export function toProfile(wire: Partial<WireUserProfile> & { userID: string }): Profile {
+  return {
+    userID: wire.userID,
+    nick: wire.nick ?? '',
+    gender: '',
+    birthday: 0,
+    location: '',
+    selfSignature: '',
+    allowType: TYPES.ALLOW_TYPE_ALLOW_ANY,
+    language: 0,
+    avatar: wire.avatar ?? '',
+    messageSettings: 0,
+    adminForbidType: TYPES.FORBID_TYPE_NONE,
+    level: 0,
+    role: 0,
+    lastUpdatedNumber: 0,
+    profileCustomField: [],
+  };
+}
+
+export function toGroup(wire: Partial<WireGroupProfile> & { groupID: string }): Group {
+  return {
+    groupID: wire.groupID,
+    name: wire.name ?? '',
+    avatar: wire.avatar ?? '',
+    type: wire.type ?? '',
+    introduction: '',
+    notification: '',
+    ownerID: '',
+    createTime: '',
+    infoSequence: 0,
+    lastInfoTime: 0,
+    selfInfo: {},
+    lastMessage: {},
+    nextMessageSeq: 0,
+    memberCount: 0,
+    maxMemberCount: 0,
+    muteAllMembers: false,
+    joinOption: '',
+    groupCustomField: [],
+    isSupportTopic: false,
+  };
+}
+
+export function toConversation(wire: WireConversation): Conversation {
+  const type = conversationTypeOf(wire.conversationID);
+  const target = conversationTarget(wire.conversationID);
+  // Tencent sets only the profile that fits the type (its typings declare both).
+  const conversation: Omit<Conversation, 'groupProfile' | 'userProfile'> &
+    Partial<Pick<Conversation, 'groupProfile' | 'userProfile'>> = {
+    conversationID: wire.conversationID,
+    type,
+    subType: '',
+    unreadCount: wire.unreadCount,
+    lastMessage: toLastMessage(wire.lastMessage),
+    groupAtInfoList: [],
+    remark: '',
+    isPinned: wire.isPinned,
+    messageRemindType: wire.messageRemindType as MessageRemindType,
+    markList: [...wire.markList],
+    customData: wire.customData,
+    conversationGroupList: [...wire.conversationGroupList],
+    draftText: wire.draftText,
+    peerReadTime: 0,
+    isArchived: wire.isArchived,
+  };
+  if (type === TYPES.CONV_C2C) {
+    conversation.userProfile = toProfile(wire.userProfile ?? { userID: target });
+  } else if (type === TYPES.CONV_GROUP) {
+    conversation.groupProfile = toGroup(wire.groupProfile ?? { groupID: target });
+    conversation.subType = conversation.groupProfile.type;
+  }
+  return conversation as Conversation;
+}
