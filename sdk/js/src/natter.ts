@@ -150,8 +150,10 @@ export class Natter extends TencentUnsupported {
   private netState: NetState | null = null;
   private totalUnread = 0;
   private logLevel = 0;
-  /** Messages seen lately, for findMessage. */
+  /** Messages seen lately, for findMessage (and history paging on older servers). */
   private readonly messages = new Map<string, Message>();
+  /** Whether the server pages history by `nextReqMessageID` (learnt from its first answer). */
+  private serverPagesByID: boolean | undefined;
   /** The running unfiltered list load, shared by concurrent callers. */
   private loading: Promise<WireConversation[]> | null = null;
   /** Catch-ups run one at a time; a request during one is folded into one more run. */
@@ -1278,16 +1280,38 @@ export class Natter extends TencentUnsupported {
     }
     const me = this.userID;
     if (me === null) throw notLoggedIn();
-    const reply = await this.http.get<WireMessagePage>(conversationPath(options.conversationID, '/messages'), {
-      limit: count,
-      nextReqMessageID: next || undefined,
-    });
+    const reply = await this.historyPage(options.conversationID, count, next || undefined);
     const messageList = (reply.messageList ?? []).map((w) => this.remember(toMessage(w, me)));
     return ok({
       messageList,
       nextReqMessageID: reply.nextReqMessageID ?? messageList[0]?.ID ?? '',
       isCompleted: reply.isCompleted,
     });
+  }
+
+  /**
+   * One page before `nextReqMessageID`. A server older than paging by message ID answers without a
+   * `nextReqMessageID` and ignores the parameter; then the page is asked by sequence (`before`)
+   * when this instance knows the message, and refused loudly when it does not: handing back the
+   * newest page again would loop an app that pages until `isCompleted`.
+   */
+  private async historyPage(conversationID: string, limit: number, next: string | undefined): Promise<WireMessagePage> {
+    const path = conversationPath(conversationID, '/messages');
+    const bySeq = (): Promise<WireMessagePage> => {
+      const known = next === undefined ? undefined : this.messages.get(next);
+      if (!known || known.conversationID !== conversationID) {
+        throw unsupported(
+          'getMessageList({ nextReqMessageID })',
+          'this server is older than paging by message ID; upgrade it, or page within one instance',
+        );
+      }
+      return this.http.get<WireMessagePage>(path, { limit, before: known.sequence });
+    };
+    if (next !== undefined && this.serverPagesByID === false) return bySeq();
+    const reply = await this.http.get<WireMessagePage>(path, { limit, nextReqMessageID: next });
+    this.serverPagesByID = reply.nextReqMessageID !== undefined;
+    if (next !== undefined && !this.serverPagesByID) return bySeq();
+    return reply;
   }
 
   /** A message this instance saw lately (received, sent or listed), or null. */
