@@ -3,6 +3,7 @@
  * ErrorCode.UNSUPPORTED and a message naming the call, and never resolve.
  */
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
 import { after, before, describe, test } from 'node:test';
 import {
   ErrorCode,
@@ -100,6 +101,19 @@ describe('unsupported calls', () => {
     }
     assert.equal(Object.keys(UNSUPPORTED_SYNC_CALLS).length, 4);
     assert.equal(chat.getSignalingInfo({} as never), null, 'no Natter message is a signalling message');
+  });
+
+  test("the README's migration guide lists every unsupported call with its reason", () => {
+    const readme = readFileSync(new URL('../../README.md', import.meta.url), 'utf8');
+    const section = readme.slice(readme.indexOf('### What Natter does not do'), readme.indexOf('### Differences to know'));
+    assert.ok(section.length > 1000, 'the section exists');
+    const lists = { ...UNSUPPORTED_CALLS, ...UNSUPPORTED_MESSAGE_FACTORIES, ...UNSUPPORTED_SYNC_CALLS } as Record<string, string>;
+    for (const [call, reason] of Object.entries(lists)) {
+      const row = section.split('\n').find((line) => line.includes(`\`${call}\``));
+      assert.ok(row, `${call} is listed`);
+      const shortReason = reason.replace(/^not yet available in this version: /, '');
+      assert.ok(row.includes(shortReason.split(':')[0]!.replace(/ needs server support$/, '')), `${call}: "${reason}" in "${row}"`);
+    }
   });
 
   test('supported calls are not in the unsupported lists', () => {
