@@ -246,6 +246,38 @@ describe('getMessageList', () => {
     await done();
   });
 
+  test('a server older than nextReqMessageID: pages by sequence within the instance, refuses an ID it never saw', async () => {
+    // What such a server does: it ignores the parameter and its answer has no nextReqMessageID.
+    const older = (async (input: string | URL | Request, init?: RequestInit) => {
+      const url = String(input);
+      if (!url.includes('/messages?')) return fetch(input, init);
+      const res = await fetch(url.replace(/([?&])nextReqMessageID=[^&]*&?/, '$1').replace(/[?&]$/, ''), init);
+      const body = (await res.json()) as Record<string, unknown>;
+      delete body.nextReqMessageID;
+      return new Response(JSON.stringify(body), { status: res.status, headers: res.headers });
+    }) as typeof fetch;
+    const alice = uniqueUid('alice');
+    const bob = uniqueUid('bob');
+    const aliceToken = await server.createUser(alice);
+    const bobToken = await server.createUser(bob);
+    for (let i = 1; i <= 20; i += 1) await server.sendAs(bobToken, `C2C${alice}`, { payload: { text: `m${i}` } });
+    const chat = newChat(server, { fetch: older });
+    await loginReady(chat, alice, aliceToken);
+    const first = (await chat.getMessageList({ conversationID: `C2C${bob}` })).data;
+    assert.equal(first.messageList.length, 15);
+    const second = (await chat.getMessageList({ conversationID: `C2C${bob}`, nextReqMessageID: first.nextReqMessageID })).data;
+    assert.deepEqual(second.messageList.map((m) => m.payload.text), ['m1', 'm2', 'm3', 'm4', 'm5']);
+    assert.equal(second.isCompleted, true);
+    const other = newChat(server, { fetch: older });
+    await loginReady(other, alice, aliceToken);
+    await assert.rejects(
+      other.getMessageList({ conversationID: `C2C${bob}`, nextReqMessageID: first.nextReqMessageID }),
+      { code: ErrorCode.UNSUPPORTED },
+      'never the newest page again (an app paging until isCompleted would loop)',
+    );
+    await closeAll(chat, other);
+  });
+
   test('an empty conversation is completed at once; count is 1–15', async () => {
     const { chat, bob, done } = await setup();
     const { data } = await chat.getMessageList({ conversationID: `C2C${bob}` });
