@@ -14,6 +14,8 @@ interface Registration {
 
 export class Emitter {
   private readonly handlers = new Map<string, Registration[]>();
+  /** Do not report handler errors on the console. */
+  silent = false;
 
   on(name: string, handler: Handler, context?: unknown): void {
     if (typeof handler !== 'function') throw new TypeError(`on(${name}): the handler must be a function`);
@@ -47,7 +49,7 @@ export class Emitter {
       try {
         handler.call(context, event);
       } catch (err) {
-        console.error(`natter: a ${name} handler threw`, err);
+        if (!this.silent) console.error(`natter: a ${name} handler threw`, err);
       }
     }
   }

@@ -149,7 +149,6 @@ export class Natter extends TencentUnsupported {
   private destroyed = false;
   private netState: NetState | null = null;
   private totalUnread = 0;
-  private logLevel = 0;
   /** Messages seen lately, for findMessage (and history paging on older servers). */
   private readonly messages = new Map<string, Message>();
   /** Whether the server pages history by `nextReqMessageID` (learnt from its first answer). */
@@ -333,9 +332,9 @@ export class Natter extends TencentUnsupported {
     return Math.floor(this.http.serverNow() / 1000);
   }
 
-  /** Kept for Tencent compatibility; the SDK logs only handler errors. */
+  /** The SDK logs only errors thrown by handlers; level 4 (Tencent's "no log") silences them too. */
   setLogLevel(level: number): void {
-    this.logLevel = level;
+    this.emitter.silent = level >= 4;
   }
 
   /**
