@@ -61,6 +61,7 @@ import {
   type WireConversation,
   type WireConversationIDListReply,
   type WireConversationPage,
+  type WireEventData,
   type WireFolderList,
   type WireMessage,
   type WireMessagePage,
@@ -369,10 +370,10 @@ export class Natter extends TencentUnsupported {
     this.emit(EVENT.NET_STATE_CHANGE, { state });
   }
 
-  private onSocketReady(session: number, pong: Record<string, unknown>): void {
+  private onSocketReady(session: number, pong: WireEventData['pong']): void {
     if (session !== this.session) return;
     this.delivery.alive(this.http.serverNow());
-    const id = pong.connectionID;
+    const id: unknown = pong.connectionID;
     this.http.setConnectionID(typeof id === 'string' || typeof id === 'number' ? String(id) : null);
     this.setNetState(session, TYPES.NET_STATE_CONNECTED);
     // Whatever happened while no connection was ready was not pushed to us: catch up over HTTP,

@@ -8,6 +8,8 @@
  * `onReady`.
  */
 
+import { WIRE_PING, type WireEventData, type WireFrame } from './wire.js';
+
 /**
  * The part of the WHATWG WebSocket the SDK uses; browsers' WebSocket and the `ws` package fit.
  * Handler parameters are `any` on purpose: each implementation has its own event classes, and a
@@ -28,7 +30,7 @@ export interface SocketListener {
   /** A connection attempt starts. */
   onConnecting(): void;
   /** The first `pong` arrived on a new connection (its data given): from now on no event is missed. */
-  onReady(pong: Record<string, unknown>): void;
+  onReady(pong: WireEventData['pong']): void;
   /** A server event (anything but `pong`). */
   onEvent(name: string, data: unknown): void;
   /** Any frame arrived on the ready connection (pongs included): it is alive now. */
@@ -58,7 +60,7 @@ interface CloseInfo {
   reason?: unknown;
 }
 
-const PING = JSON.stringify({ event: 'ping' });
+const PING = JSON.stringify(WIRE_PING);
 
 export class ReconnectingSocket {
   private ws: WebSocketLike | null = null;
@@ -146,7 +148,7 @@ export class ReconnectingSocket {
         this.failures = 0;
         this.settleFirst(true);
         const data = frame.data;
-        this.listener.onReady(typeof data === 'object' && data !== null ? (data as Record<string, unknown>) : {});
+        this.listener.onReady(typeof data === 'object' && data !== null ? (data as WireEventData['pong']) : {});
       }
       return;
     }
@@ -230,12 +232,12 @@ export class ReconnectingSocket {
   }
 }
 
-function parseFrame(raw: unknown): { event: string; data: unknown } | null {
+function parseFrame(raw: unknown): Required<WireFrame> | null {
   // Text frames only; `ws` hands text as a string, some runtimes as a Buffer-like with toString().
   const text = typeof raw === 'string' ? raw : raw instanceof ArrayBuffer ? null : String(raw);
   if (text === null) return null;
   try {
-    const frame = JSON.parse(text) as { event?: unknown; data?: unknown };
+    const frame = JSON.parse(text) as Partial<WireFrame> | null;
     if (typeof frame !== 'object' || frame === null || typeof frame.event !== 'string') return null;
     return { event: frame.event, data: frame.data ?? {} };
   } catch {

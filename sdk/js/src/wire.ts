@@ -148,6 +148,15 @@ export interface WireError {
   status?: number;
 }
 
+/** Every WebSocket frame, both ways: `{"event":"ping"}` from the client, events from the server. */
+export interface WireFrame {
+  event: string;
+  data?: unknown;
+}
+
+/** The only frame a client sends. */
+export const WIRE_PING: WireFrame = { event: 'ping' };
+
 /** `data` of each WebSocket event, by event name. */
 export interface WireEventData {
   pong: { connectionID?: string };
