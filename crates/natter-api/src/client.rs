@@ -130,6 +130,8 @@ async fn delete_conversations(
 #[derive(Debug, Deserialize)]
 struct HistoryQuery {
     before: Option<u64>,
+    #[serde(rename = "nextReqMessageID")]
+    next_req_message_id: Option<String>,
     limit: Option<u32>,
 }
 
@@ -142,7 +144,13 @@ async fn history(
     Ok(Json(
         state
             .natter
-            .history(&device.uid, &id, query.before, query.limit)
+            .history(
+                &device.uid,
+                &id,
+                query.before,
+                query.next_req_message_id.as_deref(),
+                query.limit,
+            )
             .await?,
     ))
 }

@@ -7,6 +7,7 @@ pub mod device;
 pub mod error;
 pub mod ids;
 pub mod limits;
+pub mod message;
 pub mod rules;
 pub mod wire;
 

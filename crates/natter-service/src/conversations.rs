@@ -281,12 +281,17 @@ impl Natter {
             let recents = if msg_count == 0 {
                 Vec::new()
             } else {
-                self.read_history(&actor.uid, &view.id, None, msg_count)
-                    .await?
-                    .messages
-                    .iter()
-                    .map(|message| present::server_message(message, &channel_id, channel_type))
-                    .collect()
+                self.read_history(
+                    &actor.uid,
+                    &view.id,
+                    natter_store::Before::Newest,
+                    msg_count,
+                )
+                .await?
+                .messages
+                .iter()
+                .map(|message| present::server_message(message, &channel_id, channel_type))
+                .collect()
             };
             conversations.push(ServerConversation {
                 channel_id,

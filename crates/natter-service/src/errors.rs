@@ -42,6 +42,12 @@ pub(crate) fn describe(error: StoreError) -> Error {
         StoreError::ClientMsgNoReused { uid, number } => Error::conflict(format!(
             "clientMsgID {number:?} was already used by {uid} for another conversation"
         )),
+        StoreError::UnknownMessage {
+            conversation,
+            message_id,
+        } => Error::not_found(format!(
+            "nextReqMessageID: message \"{message_id}\" is not in conversation \"{conversation}\""
+        )),
         StoreError::NotListed { uid, conversation } => Error::not_found(format!(
             "conversation \"{conversation}\" is not in {uid}'s list"
         )),

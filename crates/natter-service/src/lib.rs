@@ -25,7 +25,8 @@ use natter_store::{Db, Store, settings};
 pub use access::{Actor, Principal};
 pub use conversations::ListOptions;
 pub use events::{
-    EventBus, Frame, Origin, QUEUE_FRAMES, Recipients, Relay, Remote, Signals, Subscription,
+    EndReason, EventBus, Frame, Origin, QUEUE_FRAMES, Recipients, Relay, Remote, Signals,
+    Subscription,
 };
 pub use metrics::Metrics;
 
@@ -112,7 +113,7 @@ impl Natter {
                     tracing::warn!(%error, "cannot reload the settings another node changed");
                 }
             }
-            Remote::Frame { .. } | Remote::Replaced { .. } => self.events.apply_remote(&event),
+            Remote::Frame { .. } | Remote::Ended { .. } => self.events.apply_remote(&event),
         }
     }
 

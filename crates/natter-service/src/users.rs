@@ -7,7 +7,7 @@ use natter_core::{Error, Result, Uid};
 use natter_store::{TokenHash, users};
 use sha2::{Digest, Sha256};
 
-use crate::{Natter, now_ms};
+use crate::{EndReason, Natter, now_ms};
 
 /// Tokens are stored as their SHA-256: a leaked database gives no usable tokens. A fast hash is
 /// enough because device tokens are long random strings issued by the app backend.
@@ -58,7 +58,15 @@ impl Natter {
             device_level: request.device_level,
         };
         let (token_hash, now_ms) = (hash_token(&request.token), now_ms());
-        self.write(move |db| users::set_device_token(db, &device, &token_hash, now_ms))
-            .await
+        let stored = device.clone();
+        let replaced = self
+            .write(move |db| users::set_device_token(db, &stored, &token_hash, now_ms))
+            .await?;
+        if replaced {
+            // The old token stops working now; so do the connections it opened.
+            self.events
+                .end(&device.uid, device.device_flag, EndReason::TokenRevoked);
+        }
+        Ok(())
     }
 }

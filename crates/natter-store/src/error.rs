@@ -39,6 +39,11 @@ pub enum StoreError {
     SystemIsAppOnly,
     #[error("{uid} reused the client message number {number:?} in another conversation")]
     ClientMsgNoReused { uid: Uid, number: String },
+    #[error("message {message_id} is not in {conversation}")]
+    UnknownMessage {
+        conversation: ConversationId,
+        message_id: i64,
+    },
     #[error("{uid} has no conversation {conversation} in their list")]
     NotListed {
         uid: Uid,

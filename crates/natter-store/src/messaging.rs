@@ -6,7 +6,8 @@ use natter_core::{ConversationId, Uid};
 use crate::db::params;
 use crate::rows::{self, Channel, MESSAGE_COLUMNS};
 use crate::{
-    ConversationView, Db, History, NewMessage, Result, Sent, StoreError, StoredMessage, UserRole,
+    Before, ConversationView, Db, History, NewMessage, Result, Sent, StoreError, StoredMessage,
+    UserRole,
 };
 
 /// Appends the message with the channel's next seq and applies it to every current member's
@@ -22,7 +23,9 @@ pub fn send(db: &dyn Db, message: &NewMessage) -> Result<Sent> {
         from: message.from.to_string(),
         time_ms: message.time_ms,
         client_msg_no: message.client_msg_no.clone(),
+        message_type: message.message_type.clone(),
         payload: message.payload.clone(),
+        cloud_custom_data: message.cloud_custom_data.clone(),
     };
     append(db, channel, stored)
 }
@@ -56,7 +59,9 @@ fn send_notice(db: &dyn Db, uid: &Uid, payload: &str, time_ms: i64) -> Result<Se
         from: SYSTEM_SENDER.to_owned(),
         time_ms,
         client_msg_no: None,
+        message_type: natter_core::message::CUSTOM.to_owned(),
         payload: payload.to_owned(),
+        cloud_custom_data: String::new(),
     };
     append(db, channel, stored)
 }
@@ -69,15 +74,17 @@ fn append(db: &dyn Db, channel: Channel, mut message: StoredMessage) -> Result<S
     )?;
     message.id = db
         .query_one(
-            "INSERT INTO messages (channel_id, seq, from_uid, time_ms, client_msg_no, payload) \
-             VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
+            "INSERT INTO messages (channel_id, seq, from_uid, time_ms, client_msg_no, msg_type, \
+             payload, cloud_custom_data) VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id",
             params![
                 channel.id,
                 message.seq,
                 &message.from,
                 message.time_ms,
                 message.client_msg_no.as_ref(),
+                &message.message_type,
                 &message.payload,
+                &message.cloud_custom_data,
             ],
         )?
         .get(0)?;
@@ -210,7 +217,7 @@ pub fn history(
     db: &dyn Db,
     uid: &Uid,
     conversation: &ConversationId,
-    before: Option<u64>,
+    before: Before,
     limit: u32,
 ) -> Result<History> {
     let Some(loaded) = rows::load(db, uid, conversation)? else {
@@ -218,7 +225,21 @@ pub fn history(
     };
     let windows = visibility_windows(db, uid, &loaded)?;
     let floor = loaded.view.state.cleared_to_seq;
-    let before = before.unwrap_or(u64::MAX).min(loaded.channel.last_seq + 1);
+    let before = match before {
+        Before::Newest => u64::MAX,
+        Before::Seq(seq) => seq,
+        Before::Message(id) => db
+            .query_opt(
+                "SELECT seq FROM messages WHERE id = $1 AND channel_id = $2",
+                params![id, loaded.channel.id],
+            )?
+            .ok_or_else(|| StoreError::UnknownMessage {
+                conversation: conversation.clone(),
+                message_id: id,
+            })?
+            .get(0)?,
+    }
+    .min(loaded.channel.last_seq + 1);
     let mut messages = Vec::with_capacity(limit as usize + 1);
     let sql = format!(
         "SELECT {MESSAGE_COLUMNS} FROM messages WHERE channel_id = $1 AND seq >= $2 AND seq <= $3 \

@@ -11,9 +11,12 @@ pub struct NewMessage {
     pub from: Uid,
     /// The conversation as the sender names it.
     pub to: ConversationId,
+    /// The element type (`natter_core::message::TYPES`).
+    pub message_type: String,
     /// Compact JSON text of the payload.
     pub payload: String,
     pub client_msg_no: Option<String>,
+    pub cloud_custom_data: String,
     pub time_ms: i64,
 }
 
@@ -25,8 +28,10 @@ pub struct StoredMessage {
     pub from: String,
     pub time_ms: i64,
     pub client_msg_no: Option<String>,
+    pub message_type: String,
     /// Compact JSON text of the payload.
     pub payload: String,
+    pub cloud_custom_data: String,
 }
 
 /// The outcome of a send.
@@ -37,6 +42,15 @@ pub struct Sent {
     pub duplicate: bool,
     /// Every current member (the sender included) with their conversation after the message.
     pub recipients: Vec<(Uid, ConversationView)>,
+}
+
+/// Where a page of history ends: it holds the newest messages before this point.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Before {
+    Newest,
+    Seq(u64),
+    /// Before the message with this ID, which must be in the conversation.
+    Message(i64),
 }
 
 #[derive(Debug, Clone)]

@@ -234,7 +234,8 @@ pub(crate) fn save(
     Ok(version)
 }
 
-pub(crate) const MESSAGE_COLUMNS: &str = "id, seq, from_uid, time_ms, client_msg_no, payload";
+pub(crate) const MESSAGE_COLUMNS: &str =
+    "id, seq, from_uid, time_ms, client_msg_no, msg_type, payload, cloud_custom_data";
 
 /// Reads [`MESSAGE_COLUMNS`] starting at column `first`.
 pub(crate) fn read_message(row: &Row, first: usize) -> Result<StoredMessage> {
@@ -244,7 +245,9 @@ pub(crate) fn read_message(row: &Row, first: usize) -> Result<StoredMessage> {
         from: row.get(first + 2)?,
         time_ms: row.get(first + 3)?,
         client_msg_no: row.get(first + 4)?,
-        payload: row.get(first + 5)?,
+        message_type: row.get(first + 5)?,
+        payload: row.get(first + 6)?,
+        cloud_custom_data: row.get(first + 7)?,
     })
 }
 

@@ -10,7 +10,8 @@
 use crate::db::Dialect;
 
 /// Migrations in order; never edit a released one, append a new one.
-pub(crate) const MIGRATIONS: &[&str] = &[r#"
+pub(crate) const MIGRATIONS: &[&str] = &[
+    r#"
 CREATE TABLE users (
     uid        {text} PRIMARY KEY,
     -- The per-user counter that versions every change to this user's conversations.
@@ -130,7 +131,13 @@ CREATE TABLE settings (
     key   {text} PRIMARY KEY,
     value {text} NOT NULL
 ) {without_rowid};
-"#];
+"#,
+    r#"
+-- The element type of each message (TIMTextElem, TIMCustomElem, …) and its app data.
+ALTER TABLE messages ADD COLUMN msg_type {text} NOT NULL DEFAULT 'TIMCustomElem';
+ALTER TABLE messages ADD COLUMN cloud_custom_data {text} NOT NULL DEFAULT '';
+"#,
+];
 
 impl Dialect {
     /// A migration in this database's words.
