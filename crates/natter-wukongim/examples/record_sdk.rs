@@ -8,6 +8,9 @@
 //! cargo run -p natter-wukongim --example record_sdk -- --write crates/natter-wukongim/tests/fixtures/wukongimjssdk-1.0.4
 //! ```
 //!
+//! `--sdk BUNDLE` runs another build of the SDK instead of the pinned one (an ES module whose
+//! default export is `WKSDK`), and `--proto-version N` makes the SDK ask for version N.
+//!
 //! The server answers CONNECT with a CONNACK this crate encodes, pushes two RECVs (the first
 //! with a wrong msg key, which the SDK must drop without a RECVACK; the second sealed by this
 //! crate, which it must acknowledge), answers SUB, SEND (after checking its msg key and
@@ -224,8 +227,8 @@ async fn serve(listener: TcpListener) -> Result<Recording, String> {
 }
 
 /// The harness's script: the steps a gateway test would take, plus waiting to be kicked.
-fn script(url: &str) -> serde_json::Value {
-    serde_json::json!({
+fn script(url: &str, options: &Options) -> serde_json::Value {
+    let mut script = serde_json::json!({
         "url": url,
         "uid": "alice",
         "token": "alice-token",
@@ -241,7 +244,14 @@ fn script(url: &str) -> serde_json::Value {
             {"op": "waitFrames", "dir": "out", "type": 7, "count": 1},
             {"op": "waitStatus", "status": "kicked"},
         ]
-    })
+    });
+    if let Some(sdk) = &options.sdk {
+        script["sdk"] = sdk.display().to_string().into();
+    }
+    if let Some(version) = options.proto_version {
+        script["protoVersion"] = version.into();
+    }
+    script
 }
 
 fn check(rec: &Recording, events: &[serde_json::Value]) -> Result<(), String> {
@@ -314,7 +324,28 @@ fn write_fixtures(rec: &Recording, dir: &Path) -> Result<(), String> {
     Ok(())
 }
 
-async fn run(write: Option<PathBuf>) -> Result<(), String> {
+#[derive(Default)]
+struct Options {
+    write: Option<PathBuf>,
+    sdk: Option<PathBuf>,
+    proto_version: Option<u8>,
+}
+
+fn options(mut args: impl Iterator<Item = String>) -> Option<Options> {
+    let mut options = Options::default();
+    while let Some(flag) = args.next() {
+        let value = args.next()?;
+        match flag.as_str() {
+            "--write" => options.write = Some(value.into()),
+            "--sdk" => options.sdk = Some(std::fs::canonicalize(value).ok()?),
+            "--proto-version" => options.proto_version = Some(value.parse().ok()?),
+            _ => return None,
+        }
+    }
+    Some(options)
+}
+
+async fn run(options: Options) -> Result<(), String> {
     let harness = Path::new(env!("CARGO_MANIFEST_DIR")).join("js");
     if !harness.join("node_modules").exists() {
         return Err(format!("run `npm ci` in {} first", harness.display()));
@@ -340,7 +371,7 @@ async fn run(write: Option<PathBuf>) -> Result<(), String> {
         .map_err(|e| format!("node: {e}"))?;
     let mut stdin = child.stdin.take().ok_or("no stdin")?;
     stdin
-        .write_all(script(&url).to_string().as_bytes())
+        .write_all(script(&url, &options).to_string().as_bytes())
         .await
         .map_err(|e| e.to_string())?;
     drop(stdin);
@@ -372,7 +403,7 @@ async fn run(write: Option<PathBuf>) -> Result<(), String> {
             return Err(format!("the harness exited with {status}"));
         }
         check(&rec, &events)?;
-        if let Some(dir) = &write {
+        if let Some(dir) = &options.write {
             write_fixtures(&rec, dir)?;
         }
         Ok(())
@@ -386,16 +417,11 @@ async fn run(write: Option<PathBuf>) -> Result<(), String> {
 
 #[tokio::main(flavor = "current_thread")]
 async fn main() -> ExitCode {
-    let args: Vec<String> = std::env::args().skip(1).collect();
-    let write = match args.as_slice() {
-        [] => None,
-        [flag, dir] if flag == "--write" => Some(PathBuf::from(dir)),
-        _ => {
-            eprintln!("usage: record_sdk [--write DIR]");
-            return ExitCode::from(2);
-        }
+    let Some(options) = options(std::env::args().skip(1)) else {
+        eprintln!("usage: record_sdk [--write DIR] [--sdk BUNDLE] [--proto-version N]");
+        return ExitCode::from(2);
     };
-    match run(write).await {
+    match run(options).await {
         Ok(()) => {
             println!(
                 "wukongimjssdk accepted the CONNACK, RECV, SENDACK, SUBACK, PONG and DISCONNECT; its CONNECT, SEND, SUB, PING and RECVACK decoded and checked out"

@@ -12,6 +12,9 @@
 //     "deviceFlag": 1,                  optional: 0 app, 1 web (the SDK's default), 2 pc
 //     "heartbeatMs": 60000,             optional: PING interval (the SDK's default is 60 s)
 //     "logFrames": false,               optional: report every raw frame as hex
+//     "protoVersion": 2,                optional: the protocol version the SDK asks for
+//     "sdk": "/path/to/bundle.mjs",     optional: another build of the SDK, an ES module whose
+//                                       default export is WKSDK (default: the pinned one)
 //     "steps": [ ... ]
 //   }
 //
@@ -80,14 +83,19 @@ export async function run(script, onEvent = () => {}) {
     if (script.logFrames) emit({ event: 'frame', dir, hex: toHex(bytes) });
     else for (const waiter of [...waiters]) waiter();
   });
-  if (!existsSync(bundlePath)) await buildSdk();
-  const { default: WKSDK } = await import(pathToFileURL(bundlePath).href);
+  let sdkPath = script.sdk;
+  if (sdkPath === undefined) {
+    if (!existsSync(bundlePath)) await buildSdk();
+    sdkPath = bundlePath;
+  }
+  const { default: WKSDK } = await import(pathToFileURL(sdkPath).href);
   const sdk = WKSDK.shared();
   sdk.config.addr = script.url;
   sdk.config.uid = script.uid;
   sdk.config.token = script.token;
   if (script.deviceFlag !== undefined) sdk.config.deviceFlag = script.deviceFlag;
   if (script.heartbeatMs !== undefined) sdk.config.heartbeatInterval = script.heartbeatMs;
+  if (script.protoVersion !== undefined) sdk.config.protoVersion = script.protoVersion;
 
   sdk.connectManager.addConnectStatusListener((code, reasonCode) => {
     status = STATUS[code] ?? String(code);
