@@ -8,7 +8,7 @@
 //! ```
 //!
 //! PING and PONG are the single header byte: they have no remaining length at all, not even a
-//! zero, in every SDK and in WuKongIM's server.
+//! zero, in the JS and Android SDKs and in WuKongIM's server.
 
 use std::fmt;
 
@@ -87,7 +87,7 @@ impl fmt::Display for PacketType {
 /// The JS SDK sets `red_dot` on every SEND and copies a RECV's `no_persist`, `red_dot` and
 /// `sync_once` into its RECVACK, so those three packets keep them; the other packets' low
 /// nibble is ignored when read and written as zero (CONNACK's bit 0 is its own, see
-/// [`crate::packet::Connack::server_version`]).
+/// [`crate::packet::ConnackPacket::server_version`]).
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash)]
 pub struct Flags {
     /// Bit 3: the packet is a resend.

@@ -13,9 +13,10 @@
 //! WuKongIM's server sets HAS_SERVER_VERSION when the client asked for a version over 3, and
 //! writes the node ID when the version it settled on is 4 or more; every SDK reads the node ID
 //! exactly when the server version it read is 4 or more. So a version-2 or -3 CONNACK is
-//! time diff, reason code, server key and salt, nothing else — the `wukongimjssdk` 1.0.x
-//! client would misread anything more. The packet describes itself, and reads the same under
-//! every version; [`ConnackPacket::accept`] builds the right one for a settled version.
+//! time diff, reason code, server key and salt, nothing else: `wukongimjssdk` 1.0.x does not
+//! look at the flag at all, and would take a server version byte for the first byte of the
+//! time diff. The packet describes itself, and reads the same under every version;
+//! [`ConnackPacket::accept`] builds the right one for a settled version.
 
 use bytes::{BufMut, BytesMut};
 

@@ -3,7 +3,7 @@
 //!
 //! PING (7, client → server) and PONG (8, server → client) are the header byte alone (`0x70`,
 //! `0x80`) and have no module: the SDKs' heartbeat is a PING every so often (the JS SDK's
-//! default is 60 s), and three unanswered ones make the SDK reconnect.
+//! default is 60 s), and when a few in a row go unanswered the SDK reconnects.
 
 mod connack;
 mod connect;
