@@ -9,7 +9,6 @@ use natter_core::wire::{
     RemindTypeRequest, RenameConversationGroupRequest, SendMessageRequest,
 };
 use natter_service::{Actor, ListOptions};
-use natter_store::Via;
 use serde::Deserialize;
 use serde_json::{Value, json};
 
@@ -121,12 +120,7 @@ async fn delete_conversations(
     let clear_history = request.clear_history_message.unwrap_or(true);
     let deleted = state
         .natter
-        .delete_conversations(
-            &actor,
-            &request.conversation_id_list,
-            clear_history,
-            Via::Client,
-        )
+        .delete_conversations(&actor, &request.conversation_id_list, clear_history)
         .await?;
     Ok(Json(ConversationIdList {
         conversation_id_list: deleted,
@@ -136,6 +130,8 @@ async fn delete_conversations(
 #[derive(Debug, Deserialize)]
 struct HistoryQuery {
     before: Option<u64>,
+    #[serde(rename = "nextReqMessageID")]
+    next_req_message_id: Option<String>,
     limit: Option<u32>,
 }
 
@@ -148,7 +144,13 @@ async fn history(
     Ok(Json(
         state
             .natter
-            .history(&device.uid, &id, query.before, query.limit)
+            .history(
+                &device.uid,
+                &id,
+                query.before,
+                query.next_req_message_id.as_deref(),
+                query.limit,
+            )
             .await?,
     ))
 }
@@ -412,7 +414,7 @@ mod tests {
     use super::*;
     use crate::extract::decode_query;
     use natter_core::ErrorKind;
-    use natter_store::ListCursor;
+    use natter_core::ListCursor;
     use proptest::prelude::*;
 
     fn decodes_or_is_invalid_argument<T: serde::de::DeserializeOwned>(query: &str) {
@@ -421,7 +423,7 @@ mod tests {
         }
     }
 
-    // The list cursor is encoded and decoded by `natter_store::ListCursor`; these properties
+    // The list cursor is encoded and decoded by `natter_core::ListCursor`; these properties
     // pin it down where clients meet it, in this endpoint's query string.
     proptest! {
         #[test]

@@ -7,9 +7,9 @@ use axum::body::Bytes;
 use axum::extract::{ConnectInfo, FromRequest, FromRequestParts, Request};
 use axum::http::request::Parts;
 use axum::http::{HeaderMap, StatusCode};
+use natter_core::Device;
 use natter_core::Error;
 use natter_service::Principal;
-use natter_store::Device;
 use serde::de::DeserializeOwned;
 
 use crate::AppState;

@@ -14,7 +14,6 @@ use natter_core::wire::{
     ServerSendRequest, ServerSendResult, ServerSyncRequest, SetUnreadRequest, UserTokenRequest,
 };
 use natter_service::Principal;
-use natter_store::Change;
 use serde::Deserialize;
 use serde_json::{Value, json};
 
@@ -151,12 +150,9 @@ async fn clear_unread(
         channel_id: request.channel_id,
         channel_type: request.channel_type,
     };
-    let change = Change::MarkRead {
-        up_to: request.message_seq,
-    };
     state
         .natter
-        .change_channel(&actor, &channel, change)
+        .clear_channel_unread(&actor, &channel, request.message_seq)
         .await?;
     Ok(ok())
 }
@@ -171,10 +167,9 @@ async fn set_unread(
         channel_id: request.channel_id,
         channel_type: request.channel_type,
     };
-    let change = Change::SetUnread(request.unread);
     state
         .natter
-        .change_channel(&actor, &channel, change)
+        .set_channel_unread(&actor, &channel, request.unread)
         .await?;
     Ok(ok())
 }

@@ -10,10 +10,10 @@ use axum::extract::ws::{
 use axum::http::HeaderMap;
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
+use natter_core::Device;
 use natter_core::Error;
 use natter_core::wire::{ClientEvent, ServerEvent};
-use natter_service::{Frame, Signals, Subscription};
-use natter_store::Device;
+use natter_service::{EndReason, Frame, Signals, Subscription};
 use serde::Deserialize;
 use std::sync::Arc;
 use tokio::sync::OwnedSemaphorePermit;
@@ -22,10 +22,28 @@ use crate::AppState;
 use crate::error::ApiResult;
 use crate::extract::{QueryParams, bearer_token};
 
-/// Close codes in the range reserved for applications.
+/// Close codes in the range reserved for applications. A client must not reconnect after
+/// 4001, 4003 or 4004; after 4002 it syncs and reconnects.
 const CLOSE_REPLACED: u16 = 4001;
 const CLOSE_RESYNC: u16 = 4002;
+const CLOSE_TOKEN_REVOKED: u16 = 4003;
+const CLOSE_KICKED: u16 = 4004;
 const CLOSE_GOING_AWAY: u16 = 1001;
+
+/// The close code and reason that tell a client why the server ended its connection.
+fn close_for(reason: EndReason) -> (u16, &'static str) {
+    match reason {
+        EndReason::Replaced => (
+            CLOSE_REPLACED,
+            "replaced by a newer login of this device type",
+        ),
+        EndReason::TokenRevoked => (
+            CLOSE_TOKEN_REVOKED,
+            "the token was replaced or revoked by the app",
+        ),
+        EndReason::Kicked => (CLOSE_KICKED, "signed out by the app"),
+    }
+}
 
 /// Largest frame a client may send; clients only send small control frames.
 const MAX_CLIENT_FRAME: usize = 64 * 1024;
@@ -141,8 +159,9 @@ async fn serve_connection(
                 }
             }
             () = signalled(signals) => {
-                if connection.replaced() {
-                    break Ending::Close(CLOSE_REPLACED, "replaced by a newer login of this device type");
+                if let Some(reason) = connection.ended() {
+                    let (code, why) = close_for(reason);
+                    break Ending::Close(code, why);
                 }
                 let resync = ServerEvent::ResyncRequired { version: connection.resync_version() };
                 let text = serde_json::to_string(&resync).expect("events serialise");
@@ -163,14 +182,15 @@ async fn serve_connection(
     state.natter.metrics.websocket_closed();
 }
 
-/// Resolves once the bus says this connection must end (replaced, or fallen behind).
+/// Resolves once the bus says this connection must end (ended by the server, or fallen
+/// behind).
 async fn signalled(signals: Option<Arc<Signals>>) {
     let Some(signals) = signals else {
         return std::future::pending().await;
     };
     loop {
         let woken = signals.wake.notified();
-        if signals.fell_behind() || signals.replaced() {
+        if signals.fell_behind() || signals.ended().is_some() {
             return;
         }
         woken.await;
@@ -222,10 +242,10 @@ impl Connection {
             .map(|subscription| subscription.signals.clone())
     }
 
-    fn replaced(&self) -> bool {
+    fn ended(&self) -> Option<EndReason> {
         self.subscription
             .as_ref()
-            .is_some_and(|subscription| subscription.signals.replaced())
+            .and_then(|subscription| subscription.signals.ended())
     }
 
     /// The version from which the client must sync: below everything it did not receive

@@ -160,7 +160,7 @@ async fn route(
             Command::Forward(event) => {
                 let subject = match &event {
                     Remote::Frame { uid, .. }
-                    | Remote::Replaced { uid, .. }
+                    | Remote::Ended { uid, .. }
                     | Remote::TotalChanged { uid, .. } => subjects.user(uid),
                     Remote::SettingsChanged => subjects.settings(),
                 };

@@ -2,7 +2,7 @@
 //! watching with `nats sub` can read them.
 
 use natter_core::Uid;
-use natter_service::{Frame, Origin, Recipients, Remote};
+use natter_service::{EndReason, Frame, Origin, Recipients, Remote};
 use serde::{Deserialize, Serialize};
 
 #[derive(Debug, Serialize, Deserialize)]
@@ -15,15 +15,48 @@ enum Event {
         version: Option<u64>,
         to: To,
     },
-    Replaced {
+    /// `replaced` is what nodes before end reasons sent.
+    #[serde(alias = "replaced")]
+    Ended {
         uid: String,
         device_flag: u8,
+        #[serde(default)]
+        reason: Reason,
     },
     TotalChanged {
         uid: String,
         only: Option<Source>,
     },
     SettingsChanged,
+}
+
+#[derive(Debug, Default, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+enum Reason {
+    #[default]
+    Replaced,
+    TokenRevoked,
+    Kicked,
+}
+
+impl From<EndReason> for Reason {
+    fn from(reason: EndReason) -> Self {
+        match reason {
+            EndReason::Replaced => Reason::Replaced,
+            EndReason::TokenRevoked => Reason::TokenRevoked,
+            EndReason::Kicked => Reason::Kicked,
+        }
+    }
+}
+
+impl From<Reason> for EndReason {
+    fn from(reason: Reason) -> Self {
+        match reason {
+            Reason::Replaced => EndReason::Replaced,
+            Reason::TokenRevoked => EndReason::TokenRevoked,
+            Reason::Kicked => EndReason::Kicked,
+        }
+    }
 }
 
 #[derive(Debug, Serialize, Deserialize)]
@@ -71,9 +104,14 @@ pub(crate) fn encode(event: &Remote) -> Vec<u8> {
                 Recipients::Only(origin) => To::Only(origin.into()),
             },
         },
-        Remote::Replaced { uid, device_flag } => Event::Replaced {
+        Remote::Ended {
+            uid,
+            device_flag,
+            reason,
+        } => Event::Ended {
             uid: uid.to_string(),
             device_flag: *device_flag,
+            reason: (*reason).into(),
         },
         Remote::TotalChanged { uid, only } => Event::TotalChanged {
             uid: uid.to_string(),
@@ -112,12 +150,14 @@ pub(crate) fn decode(payload: &[u8]) -> Result<Remote, DecodeError> {
                 To::Only(source) => Recipients::Only(source.into()),
             },
         },
-        Event::Replaced {
+        Event::Ended {
             uid: user,
             device_flag,
-        } => Remote::Replaced {
+            reason,
+        } => Remote::Ended {
             uid: uid(&user)?,
             device_flag,
+            reason: reason.into(),
         },
         Event::TotalChanged { uid: user, only } => Remote::TotalChanged {
             uid: uid(&user)?,
@@ -163,12 +203,28 @@ mod tests {
             }
         ));
         assert!(matches!(
-            round_trip(Remote::Replaced {
+            round_trip(Remote::Ended {
                 uid: alice,
-                device_flag: 1
+                device_flag: 1,
+                reason: EndReason::TokenRevoked,
             }),
-            Remote::Replaced { device_flag: 1, .. }
+            Remote::Ended {
+                device_flag: 1,
+                reason: EndReason::TokenRevoked,
+                ..
+            }
         ));
+        assert!(
+            matches!(
+                decode(br#"{"type":"replaced","uid":"bob","device_flag":2}"#),
+                Ok(Remote::Ended {
+                    device_flag: 2,
+                    reason: EndReason::Replaced,
+                    ..
+                })
+            ),
+            "an older node's replacement still ends the connections"
+        );
         assert!(matches!(
             round_trip(Remote::SettingsChanged),
             Remote::SettingsChanged

@@ -2,11 +2,16 @@
 //!
 //! Nothing here does I/O, so every rule can be tested (and property-tested) without a server.
 
+pub mod cursor;
+pub mod device;
 pub mod error;
 pub mod ids;
 pub mod limits;
+pub mod message;
 pub mod rules;
 pub mod wire;
 
+pub use cursor::ListCursor;
+pub use device::Device;
 pub use error::{Error, ErrorKind, Result};
 pub use ids::{ChannelKind, ConversationId, GroupId, Uid};

@@ -20,6 +20,8 @@ pub const MAX_PINNED: usize = 50;
 /// Conversation folders ("conversation groups") per user, and the length of their names.
 pub const MAX_FOLDERS: usize = 20;
 pub const MAX_FOLDER_NAME_BYTES: usize = 32;
+/// A message's `cloudCustomData`.
+pub const MAX_CLOUD_CUSTOM_DATA_BYTES: usize = 8 * 1024;
 /// A conversation's custom data.
 pub const MAX_CUSTOM_DATA_BYTES: usize = 256;
 /// A conversation's draft.

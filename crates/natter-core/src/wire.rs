@@ -69,9 +69,17 @@ pub struct Message {
     pub from: String,
     /// Server time, ms since the epoch.
     pub time: i64,
+    /// The element type (`TIMTextElem`, `TIMCustomElem`, …), as Tencent's SDKs name it.
+    #[serde(rename = "type")]
+    pub message_type: String,
     pub payload: Value,
     #[serde(rename = "clientMsgID")]
     pub client_msg_id: Option<String>,
+    /// App data that travels with the message.
+    pub cloud_custom_data: String,
+    /// The sender's profile when the message was read.
+    pub nick: String,
+    pub avatar: String,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
@@ -82,7 +90,34 @@ pub struct LastMessage {
     pub seq: u64,
     pub from: String,
     pub time: i64,
+    #[serde(rename = "type")]
+    pub message_type: String,
     pub payload: Value,
+    pub cloud_custom_data: String,
+}
+
+/// Who a one-to-one conversation is with, as a list shows them.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[serde(rename_all = "camelCase")]
+pub struct UserProfile {
+    #[serde(rename = "userID")]
+    pub user_id: String,
+    pub nick: String,
+    pub avatar: String,
+}
+
+/// Which group a group conversation is, as a list shows it.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[serde(rename_all = "camelCase")]
+pub struct GroupProfile {
+    #[serde(rename = "groupID")]
+    pub group_id: String,
+    pub name: String,
+    pub avatar: String,
+    /// Tencent's group type: `Private` (a work group, the default), `Public`, `ChatRoom`,
+    /// `AVChatRoom` or `Community`.
+    #[serde(rename = "type")]
+    pub group_type: String,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
@@ -102,6 +137,10 @@ pub struct Conversation {
     pub draft_text: String,
     pub custom_data: String,
     pub version: u64,
+    /// The peer, for a one-to-one conversation.
+    pub user_profile: Option<UserProfile>,
+    /// The group, for a group conversation.
+    pub group_profile: Option<GroupProfile>,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -109,9 +148,14 @@ pub struct Conversation {
 pub struct SendMessageRequest {
     #[serde(rename = "conversationID")]
     pub conversation_id: String,
+    /// The element type; `TIMCustomElem` when left out.
+    #[serde(rename = "type", default)]
+    pub message_type: Option<String>,
     pub payload: Value,
     #[serde(rename = "clientMsgID", default)]
     pub client_msg_id: Option<String>,
+    #[serde(default)]
+    pub cloud_custom_data: Option<String>,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -147,6 +191,10 @@ pub struct ConversationIdList {
 pub struct MessageListResponse {
     pub message_list: Vec<Message>,
     pub is_completed: bool,
+    /// The oldest message of this page: pass it back to get the page before it (`""` when
+    /// the page is empty).
+    #[serde(rename = "nextReqMessageID")]
+    pub next_req_message_id: String,
 }
 
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]

@@ -46,17 +46,37 @@ impl Chat {
         }
     }
 
+    /// Sends an app-defined payload (a `TIMCustomElem` message).
     pub async fn send_message(
         &self,
         conversation_id: &str,
         payload: Value,
         client_msg_id: Option<&str>,
     ) -> Result<Message> {
-        let request = SendMessageRequest {
+        self.send(SendMessageRequest {
             conversation_id: conversation_id.to_owned(),
+            message_type: None,
             payload,
             client_msg_id: client_msg_id.map(str::to_owned),
-        };
+            cloud_custom_data: None,
+        })
+        .await
+    }
+
+    /// Sends a text message (`TIMTextElem`, payload `{text}`).
+    pub async fn send_text(&self, conversation_id: &str, text: &str) -> Result<Message> {
+        self.send(SendMessageRequest {
+            conversation_id: conversation_id.to_owned(),
+            message_type: Some(natter_core::message::TEXT.to_owned()),
+            payload: serde_json::json!({ "text": text }),
+            client_msg_id: None,
+            cloud_custom_data: None,
+        })
+        .await
+    }
+
+    /// Sends any message the client API takes.
+    pub async fn send(&self, request: SendMessageRequest) -> Result<Message> {
         let sent: SendMessageResponse = self.http.post("/v1/messages", &request).await?;
         Ok(sent.message)
     }

@@ -30,7 +30,13 @@ pub enum Event {
     Server(ServerEvent),
     /// After a reconnect: what changed while the device was away.
     CaughtUp(SyncResponse),
+    /// The server ended this device's session (a newer login of the device, a new token, or
+    /// the app signed it out). The stream does not reconnect; this is its last event.
+    Ended { code: u16, reason: String },
 }
+
+/// Close codes after which reconnecting would only fight the server (see the API reference).
+const ENDED_BY_SERVER: [u16; 3] = [4001, 4003, 4004];
 
 /// Live events of one device. Dropping it closes the connection.
 #[derive(Debug)]
@@ -92,8 +98,12 @@ async fn send_ping(socket: &mut Socket) -> Result<()> {
 
 async fn run(chat: Chat, mut socket: Socket, mut version: u64, events: mpsc::Sender<Event>) {
     loop {
-        pump(&mut socket, &mut version, &events).await;
+        let ended = pump(&mut socket, &mut version, &events).await;
         chat.set_connection(None);
+        if let Some(ended) = ended {
+            let _ = events.send(ended).await;
+            return;
+        }
         if events.is_closed() {
             return;
         }
@@ -113,8 +123,13 @@ async fn run(chat: Chat, mut socket: Socket, mut version: u64, events: mpsc::Sen
 }
 
 /// Forwards events until the connection ends, keeping `version` at the newest conversation
-/// version seen (or the server's resync point).
-async fn pump(socket: &mut Socket, version: &mut u64, events: &mpsc::Sender<Event>) {
+/// version seen (or the server's resync point). Returns [`Event::Ended`] when the server ended
+/// the session for good.
+async fn pump(
+    socket: &mut Socket,
+    version: &mut u64,
+    events: &mpsc::Sender<Event>,
+) -> Option<Event> {
     let mut keep_alive = tokio::time::interval(PING_EVERY);
     keep_alive.tick().await;
     loop {
@@ -122,7 +137,15 @@ async fn pump(socket: &mut Socket, version: &mut u64, events: &mpsc::Sender<Even
             message = socket.next() => {
                 let text = match message {
                     Some(Ok(Message::Text(text))) => text,
-                    Some(Ok(Message::Close(_)) | Err(_)) | None => return,
+                    Some(Ok(Message::Close(Some(frame))))
+                        if ENDED_BY_SERVER.contains(&u16::from(frame.code)) =>
+                    {
+                        return Some(Event::Ended {
+                            code: frame.code.into(),
+                            reason: frame.reason.to_string(),
+                        });
+                    }
+                    Some(Ok(Message::Close(_)) | Err(_)) | None => return None,
                     Some(Ok(_)) => continue,
                 };
                 let Ok(event) = serde_json::from_str::<ServerEvent>(text.as_str()) else {
@@ -138,15 +161,15 @@ async fn pump(socket: &mut Socket, version: &mut u64, events: &mpsc::Sender<Even
                     _ => {}
                 }
                 if events.send(Event::Server(event)).await.is_err() {
-                    return;
+                    return None;
                 }
             }
             _ = keep_alive.tick() => {
                 if send_ping(socket).await.is_err() {
-                    return;
+                    return None;
                 }
             }
-            () = events.closed() => return,
+            () = events.closed() => return None,
         }
     }
 }

@@ -1,7 +1,8 @@
 //! Who is calling, and what they may do. Every "may this token do this?" is answered here.
 
+use natter_core::Device;
 use natter_core::{Error, Result, Uid};
-use natter_store::Device;
+use natter_store::users;
 
 use crate::events::Origin;
 use subtle::ConstantTimeEq;
@@ -90,7 +91,11 @@ impl Natter {
         if self.is_manager_token(token) {
             return Ok(Principal::Manager);
         }
-        match self.store.device_by_token(hash_token(token)).await? {
+        let token_hash = hash_token(token);
+        match self
+            .read(move |db| users::device_by_token(db, &token_hash))
+            .await?
+        {
             Some(device) => Ok(Principal::User(device)),
             None => Err(Error::unauthenticated("the token is not valid")),
         }

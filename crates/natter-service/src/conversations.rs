@@ -5,8 +5,8 @@ use std::collections::HashSet;
 use natter_core::limits::{MAX_CONVERSATIONS_PER_CALL, MAX_PAGE_SIZE};
 use natter_core::rules::marks;
 use natter_core::wire::{self, AuditEntry, AuditPage, ServerConversation};
-use natter_core::{ChannelKind, ConversationId, Error, ErrorKind, Result, Uid};
-use natter_store::{Change, ConversationUpdate, Deletion, ListCursor, ListQuery, Via};
+use natter_core::{ChannelKind, ConversationId, Error, ErrorKind, ListCursor, Result, Uid};
+use natter_store::{Change, ConversationUpdate, Deletion, ListQuery, Via, conversations};
 
 use crate::messaging::page_size;
 use crate::{Actor, Natter, now_ms, present};
@@ -53,7 +53,10 @@ impl Natter {
             after,
             limit: page_size(options.limit)?,
         };
-        let page = self.store.list_conversations(uid.clone(), query).await?;
+        let owner = uid.clone();
+        let page = self
+            .read(move |db| conversations::list(db, &owner, &query))
+            .await?;
         Ok(wire::ConversationListResponse {
             conversation_list: page
                 .conversations
@@ -71,8 +74,7 @@ impl Natter {
         conversation_id: &str,
     ) -> Result<wire::Conversation> {
         let conversation = ConversationId::parse(conversation_id)?;
-        self.store
-            .conversation(uid.clone(), conversation)
+        self.find_conversation(uid, &conversation)
             .await?
             .map(|view| present::conversation(&view))
             .ok_or_else(|| {
@@ -82,23 +84,23 @@ impl Natter {
             })
     }
 
-    /// Deletes conversations from the actor's list (client API: history cleared unless asked
-    /// not to; server API: kept unless asked to clear). All or nothing: one malformed ID rejects
-    /// the whole call. Returns the IDs as given, without duplicates.
+    /// `POST /v1/conversations/delete`: deletes conversations from the actor's list (the
+    /// client API clears their history unless asked not to). All or nothing: one malformed ID
+    /// rejects the whole call. Returns the IDs as given, without duplicates.
     pub async fn delete_conversations(
         &self,
         actor: &Actor,
         conversation_ids: &[String],
         clear_history: bool,
-        via: Via,
     ) -> Result<Vec<String>> {
         let (given, parsed) = parse_conversation_list(conversation_ids, "conversationIDList")?;
-        self.delete_parsed(actor, parsed, clear_history, via)
+        self.delete_parsed(actor, parsed, clear_history, Via::Client)
             .await?;
         Ok(given)
     }
 
-    /// The server API's deletion of channels named WuKongIM's way.
+    /// The server API's deletion of channels named WuKongIM's way (history kept unless asked
+    /// to clear it).
     pub async fn delete_channels(
         &self,
         actor: &Actor,
@@ -127,17 +129,17 @@ impl Natter {
         via: Via,
     ) -> Result<()> {
         let synced = self.settings().sync_conversation_deletion;
+        let deletion = Deletion {
+            uid: actor.uid.clone(),
+            conversations,
+            clear_history,
+            synced,
+            actor: actor.name.clone(),
+            via,
+            at_ms: now_ms(),
+        };
         let deleted = self
-            .store
-            .delete_conversations(Deletion {
-                uid: actor.uid.clone(),
-                conversations,
-                clear_history,
-                synced,
-                actor: actor.name.clone(),
-                via,
-                at_ms: now_ms(),
-            })
+            .write(move |db| conversations::delete(db, &deletion))
             .await?;
         self.metrics.deleted(deleted.len());
         self.notify_deleted(&actor.uid, &deleted, clear_history, synced, actor.origin)
@@ -157,8 +159,29 @@ impl Natter {
         Ok(())
     }
 
-    /// `POST /conversations/clearUnread` and `/setUnread` name the channel WuKongIM's way.
-    pub async fn change_channel(
+    /// `POST /conversations/clearUnread`: marks a channel read, up to `up_to` (default all).
+    pub async fn clear_channel_unread(
+        &self,
+        actor: &Actor,
+        channel: &wire::ChannelRef,
+        up_to: Option<u64>,
+    ) -> Result<()> {
+        self.change_channel(actor, channel, Change::MarkRead { up_to })
+            .await
+    }
+
+    /// `POST /conversations/setUnread`: sets a channel's unread count (capped by the rule).
+    pub async fn set_channel_unread(
+        &self,
+        actor: &Actor,
+        channel: &wire::ChannelRef,
+        unread: u64,
+    ) -> Result<()> {
+        self.change_channel(actor, channel, Change::SetUnread(unread))
+            .await
+    }
+
+    async fn change_channel(
         &self,
         actor: &Actor,
         channel: &wire::ChannelRef,
@@ -171,12 +194,12 @@ impl Natter {
 
     pub async fn total_unread(&self, uid: &Uid) -> Result<wire::TotalUnread> {
         Ok(wire::TotalUnread {
-            total_unread_count: self.store.total_unread(uid.clone()).await?,
+            total_unread_count: self.read_total_unread(uid).await?,
         })
     }
 
     pub async fn sync(&self, uid: &Uid, since: u64) -> Result<wire::SyncResponse> {
-        let changes = self.store.changes_since(uid.clone(), since).await?;
+        let changes = self.changes_since(uid, since).await?;
         Ok(wire::SyncResponse {
             conversation_list: changes.changed.iter().map(present::conversation).collect(),
             deleted_conversation_id_list: changes.deleted.iter().map(ToString::to_string).collect(),
@@ -220,14 +243,14 @@ impl Natter {
         conversations: Vec<ConversationId>,
         change: Change,
     ) -> Result<Vec<wire::Conversation>> {
+        let update = ConversationUpdate {
+            uid: uid.clone(),
+            conversations,
+            change,
+            now_ms: now_ms(),
+        };
         let updated = self
-            .store
-            .update_conversations(ConversationUpdate {
-                uid: uid.clone(),
-                conversations,
-                change,
-                now_ms: now_ms(),
-            })
+            .write(move |db| conversations::update(db, &update))
             .await?;
         let changed: Vec<_> = updated
             .iter()
@@ -250,7 +273,7 @@ impl Natter {
         msg_count: u32,
     ) -> Result<Vec<ServerConversation>> {
         let msg_count = msg_count.min(MAX_PAGE_SIZE);
-        let changes = self.store.changes_since(actor.uid.clone(), version).await?;
+        let changes = self.changes_since(&actor.uid, version).await?;
         let mut conversations = Vec::with_capacity(changes.changed.len());
         for view in &changes.changed {
             let channel_id = present::channel_id(&view.id);
@@ -258,13 +281,17 @@ impl Natter {
             let recents = if msg_count == 0 {
                 Vec::new()
             } else {
-                self.store
-                    .history(actor.uid.clone(), view.id.clone(), None, msg_count)
-                    .await?
-                    .messages
-                    .iter()
-                    .map(|message| present::server_message(message, &channel_id, channel_type))
-                    .collect()
+                self.read_history(
+                    &actor.uid,
+                    &view.id,
+                    natter_store::Before::Newest,
+                    msg_count,
+                )
+                .await?
+                .messages
+                .iter()
+                .map(|message| present::server_message(message, &channel_id, channel_type))
+                .collect()
             };
             conversations.push(ServerConversation {
                 channel_id,
@@ -294,7 +321,9 @@ impl Natter {
                 Error::invalid_argument("cursor: not a cursor this server gave out")
             })?),
         };
-        let mut records = self.store.audit_log(uid, before_id, limit + 1).await?;
+        let mut records = self
+            .read(move |db| conversations::audit_log(db, uid.as_ref(), before_id, limit + 1))
+            .await?;
         let has_more = records.len() > limit as usize;
         records.truncate(limit as usize);
         Ok(AuditPage {
@@ -314,6 +343,31 @@ impl Natter {
                 })
                 .collect(),
         })
+    }
+}
+
+impl Natter {
+    /// The conversation if it is in the user's list (archived included).
+    pub(crate) async fn find_conversation(
+        &self,
+        uid: &Uid,
+        conversation: &ConversationId,
+    ) -> Result<Option<natter_store::ConversationView>> {
+        let (uid, conversation) = (uid.clone(), conversation.clone());
+        self.read(move |db| conversations::get(db, &uid, &conversation))
+            .await
+    }
+
+    pub(crate) async fn read_total_unread(&self, uid: &Uid) -> Result<u64> {
+        let uid = uid.clone();
+        self.read(move |db| conversations::total_unread(db, &uid))
+            .await
+    }
+
+    async fn changes_since(&self, uid: &Uid, since: u64) -> Result<natter_store::Changes> {
+        let uid = uid.clone();
+        self.read(move |db| conversations::changes_since(db, &uid, since))
+            .await
     }
 }
 

@@ -9,7 +9,7 @@
 use std::collections::HashMap;
 use std::collections::hash_map::RandomState;
 use std::hash::{BuildHasher, Hasher};
-use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU8, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, OnceLock};
 
 use natter_core::Uid;
@@ -38,14 +38,35 @@ impl Frame {
     }
 }
 
+/// Why the server ends a device's connections, each told to its client (a close code on the
+/// JSON WebSocket) so that it knows not to reconnect.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[repr(u8)]
+pub enum EndReason {
+    /// A newer master login of the same device (same uid and device flag) replaced it.
+    Replaced = 1,
+    /// The app backend gave the device a new token: the old one no longer works.
+    TokenRevoked = 2,
+    /// The app backend signed the device out.
+    Kicked = 3,
+}
+
+impl EndReason {
+    fn from_code(code: u8) -> Option<Self> {
+        [Self::Replaced, Self::TokenRevoked, Self::Kicked]
+            .into_iter()
+            .find(|reason| *reason as u8 == code)
+    }
+}
+
 /// Why a connection must end, signalled from outside its task.
 #[derive(Debug, Default)]
 pub struct Signals {
     /// Its queue overflowed; holds the lowest version it missed (`u64::MAX`: none yet).
     missed_from: AtomicU64,
     fell_behind: AtomicBool,
-    /// A newer master login with the same device flag replaced it.
-    replaced: AtomicBool,
+    /// An [`EndReason`] as its number; 0 while none.
+    ended: AtomicU8,
     pub wake: Notify,
 }
 
@@ -61,8 +82,9 @@ impl Signals {
         self.fell_behind.load(Ordering::SeqCst)
     }
 
-    pub fn replaced(&self) -> bool {
-        self.replaced.load(Ordering::SeqCst)
+    /// Why the server ended this connection, if it did.
+    pub fn ended(&self) -> Option<EndReason> {
+        EndReason::from_code(self.ended.load(Ordering::SeqCst))
     }
 
     /// The lowest version this connection missed, if any event it missed carried one.
@@ -139,8 +161,12 @@ pub enum Remote {
         frame: Frame,
         to: Recipients,
     },
-    /// A master login with this device flag replaced the user's older connections with it.
-    Replaced { uid: Uid, device_flag: u8 },
+    /// The user's connections with this device flag end.
+    Ended {
+        uid: Uid,
+        device_flag: u8,
+        reason: EndReason,
+    },
     /// The user's unread total changed: the nodes holding their connections recompute it
     /// (only they need it, and it costs a read).
     TotalChanged { uid: Uid, only: Option<Origin> },
@@ -223,11 +249,7 @@ impl EventBus {
         let id = self.next_id.fetch_add(1, Ordering::Relaxed);
         let mut users = self.users.lock().expect("event bus lock");
         if master {
-            Self::replace(&mut users, uid, device_flag);
-            self.forward(|| Remote::Replaced {
-                uid: uid.clone(),
-                device_flag,
-            });
+            self.end_locked(&mut users, uid, device_flag, EndReason::Replaced);
         }
         if !users.contains_key(uid)
             && let Some(relay) = self.relay.get()
@@ -250,15 +272,40 @@ impl EventBus {
         }
     }
 
-    /// Ends the user's connections with this device flag: a newer master login replaced them.
-    fn replace(users: &mut HashMap<Uid, Vec<Subscriber>>, uid: &Uid, device_flag: u8) {
+    /// Ends the user's connections with this device flag on every node.
+    pub fn end(&self, uid: &Uid, device_flag: u8, reason: EndReason) {
+        let mut users = self.users.lock().expect("event bus lock");
+        self.end_locked(&mut users, uid, device_flag, reason);
+    }
+
+    fn end_locked(
+        &self,
+        users: &mut HashMap<Uid, Vec<Subscriber>>,
+        uid: &Uid,
+        device_flag: u8,
+        reason: EndReason,
+    ) {
+        Self::end_here(users, uid, device_flag, reason);
+        self.forward(|| Remote::Ended {
+            uid: uid.clone(),
+            device_flag,
+            reason,
+        });
+    }
+
+    fn end_here(
+        users: &mut HashMap<Uid, Vec<Subscriber>>,
+        uid: &Uid,
+        device_flag: u8,
+        reason: EndReason,
+    ) {
         let Some(connections) = users.get_mut(uid) else {
             return;
         };
         connections.retain(|old| {
             let same_device = old.device_flag == device_flag;
             if same_device {
-                old.signals.replaced.store(true, Ordering::SeqCst);
+                old.signals.ended.store(reason as u8, Ordering::SeqCst);
                 old.signals.wake.notify_one();
             }
             !same_device
@@ -312,13 +359,16 @@ impl EventBus {
     pub fn apply_remote(&self, event: &Remote) {
         match event {
             Remote::Frame { uid, frame, to } => self.deliver_here(uid, frame, *to),
-            Remote::Replaced { uid, device_flag } => {
-                Self::replace(
-                    &mut self.users.lock().expect("event bus lock"),
-                    uid,
-                    *device_flag,
-                );
-            }
+            Remote::Ended {
+                uid,
+                device_flag,
+                reason,
+            } => Self::end_here(
+                &mut self.users.lock().expect("event bus lock"),
+                uid,
+                *device_flag,
+                *reason,
+            ),
             Remote::TotalChanged { .. } | Remote::SettingsChanged => {}
         }
     }
@@ -401,8 +451,8 @@ mod tests {
         let old_phone = bus.subscribe(&uid("alice"), 0, true);
         let web = bus.subscribe(&uid("alice"), 1, true);
         let _new_phone = bus.subscribe(&uid("alice"), 0, true);
-        assert!(old_phone.signals.replaced());
-        assert!(!web.signals.replaced());
+        assert_eq!(old_phone.signals.ended(), Some(EndReason::Replaced));
+        assert_eq!(web.signals.ended(), None);
     }
 
     /// Records what the bus asks of the cluster.
@@ -419,7 +469,9 @@ mod tests {
         fn forward(&self, event: Remote) {
             let what = match event {
                 Remote::Frame { uid, .. } => format!("frame {uid}"),
-                Remote::Replaced { uid, device_flag } => format!("replaced {uid} {device_flag}"),
+                Remote::Ended {
+                    uid, device_flag, ..
+                } => format!("ended {uid} {device_flag}"),
                 Remote::TotalChanged { uid, .. } => format!("total {uid}"),
                 Remote::SettingsChanged => "settings".into(),
             };
@@ -449,7 +501,7 @@ mod tests {
             *recorder.0.lock().unwrap(),
             [
                 "watch alice",
-                "replaced alice 1",
+                "ended alice 1",
                 "frame bob",
                 "unwatch alice",
                 "watch carol"

@@ -6,6 +6,8 @@ use natter_core::wire::{ChannelRef, ChannelRequest};
 use natter_core::{ChannelKind, ConversationId, Error, GroupId, Result, Uid};
 use serde_json::json;
 
+use natter_store::groups;
+
 use crate::{Natter, now_ms};
 
 /// What `POST /channel/subscriber_*` does to the listed members.
@@ -26,15 +28,14 @@ impl Natter {
                 request.reset
             )));
         }
+        let (id, reset, open, now_ms) = (
+            group.clone(),
+            request.reset == 1,
+            request.new_members_see_history,
+            now_ms(),
+        );
         let change = self
-            .store
-            .upsert_group(
-                group.clone(),
-                members,
-                request.reset == 1,
-                request.new_members_see_history,
-                now_ms(),
-            )
+            .write(move |db| groups::upsert(db, &id, &members, reset, open, now_ms))
             .await?;
         self.tell_removed(&group, &change.left).await;
         Ok(())
@@ -57,9 +58,15 @@ impl Natter {
             ));
         }
         match membership {
-            Membership::Add => self.store.add_members(group, members).await,
+            Membership::Add => {
+                self.write(move |db| groups::add_members(db, &group, &members))
+                    .await
+            }
             Membership::Remove => {
-                let change = self.store.remove_members(group.clone(), members).await?;
+                let id = group.clone();
+                let change = self
+                    .write(move |db| groups::remove_members(db, &id, &members))
+                    .await?;
                 self.tell_removed(&group, &change.left).await;
                 Ok(())
             }
@@ -70,7 +77,10 @@ impl Natter {
     /// read-only, with the history up to now.
     pub async fn leave_group(&self, uid: &Uid, group_id: &str) -> Result<()> {
         let group = GroupId::parse(group_id, "groupID")?;
-        let change = self.store.leave_group(group.clone(), uid.clone()).await?;
+        let (id, member) = (group.clone(), uid.clone());
+        let change = self
+            .write(move |db| groups::leave_group(db, &id, &member))
+            .await?;
         self.notify_left(&group, &change.left).await;
         Ok(())
     }
@@ -79,7 +89,8 @@ impl Natter {
     /// find a notice in `@TIM#SYSTEM`.
     pub async fn dismiss_group(&self, channel: ChannelRef) -> Result<()> {
         let group = group_id(channel.channel_type, &channel.channel_id)?;
-        let change = self.store.dismiss_group(group.clone()).await?;
+        let id = group.clone();
+        let change = self.write(move |db| groups::dismiss(db, &id)).await?;
         self.notify_left(&group, &change.left).await;
         let notice = json!({"type": "groupDismissed", "groupID": group.to_string()});
         self.notify_each(&change.left, &notice).await;
@@ -93,11 +104,7 @@ impl Natter {
             if !self.events.may_be_online(uid) {
                 continue;
             }
-            match self
-                .store
-                .conversation(uid.clone(), conversation.clone())
-                .await
-            {
+            match self.find_conversation(uid, &conversation).await {
                 Ok(Some(view)) => self.notify_changed(uid, &[view]).await,
                 Ok(None) => {}
                 Err(error) => tracing::warn!(%uid, %error, "cannot tell a member who left"),

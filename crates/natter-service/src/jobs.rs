@@ -27,7 +27,12 @@ impl Natter {
                 () = stop.cancelled() => return,
             }
             let older_than_ms = retention.map(|keep| now_ms() - keep.as_millis() as i64);
-            match self.store.purge(PURGE_BATCH, older_than_ms).await {
+            match self
+                .store
+                .purge(PURGE_BATCH, older_than_ms)
+                .await
+                .map_err(crate::errors::describe)
+            {
                 Ok(0) => {}
                 Ok(deleted) => tracing::info!(deleted, "purged messages no one can see any more"),
                 Err(error) => tracing::warn!(%error, "purge failed; will retry"),

@@ -3,6 +3,7 @@
 
 mod access;
 mod conversations;
+mod errors;
 mod events;
 mod groups;
 mod jobs;
@@ -19,12 +20,13 @@ use std::sync::atomic::{AtomicBool, Ordering};
 
 use natter_core::Result;
 use natter_core::wire::AppSettings;
-use natter_store::Store;
+use natter_store::{Db, Store, settings};
 
 pub use access::{Actor, Principal};
 pub use conversations::ListOptions;
 pub use events::{
-    EventBus, Frame, Origin, QUEUE_FRAMES, Recipients, Relay, Remote, Signals, Subscription,
+    EndReason, EventBus, Frame, Origin, QUEUE_FRAMES, Recipients, Relay, Remote, Signals,
+    Subscription,
 };
 pub use metrics::Metrics;
 
@@ -33,7 +35,7 @@ const SYNC_DELETION_KEY: &str = "sync_conversation_deletion";
 
 /// The whole service, shared by every request.
 pub struct Natter {
-    store: Arc<dyn Store>,
+    store: Store,
     manager_token: Option<String>,
     /// Read on every deletion, so kept in memory; the stored value survives restarts.
     sync_conversation_deletion: AtomicBool,
@@ -46,27 +48,44 @@ impl Natter {
     /// Starts the service on a store. `sync_conversation_deletion` given explicitly at start
     /// overrides (and replaces) the stored setting; otherwise the stored one applies.
     pub async fn start(
-        store: Arc<dyn Store>,
+        store: Store,
         manager_token: Option<String>,
         sync_conversation_deletion: Option<bool>,
     ) -> Result<Self> {
-        let stored = store.setting(SYNC_DELETION_KEY).await?;
-        let sync = match sync_conversation_deletion {
-            Some(value) => {
-                store
-                    .set_setting(SYNC_DELETION_KEY, value.to_string())
-                    .await?;
-                value
-            }
-            None => stored.as_deref() == Some("true"),
-        };
-        Ok(Self {
+        let natter = Self {
             store,
             manager_token: manager_token.filter(|token| !token.is_empty()),
-            sync_conversation_deletion: AtomicBool::new(sync),
+            sync_conversation_deletion: AtomicBool::new(false),
             metrics: Metrics::default(),
             events: Arc::new(EventBus::default()),
-        })
+        };
+        match sync_conversation_deletion {
+            Some(value) => {
+                natter
+                    .update_settings(AppSettings {
+                        sync_conversation_deletion: value,
+                    })
+                    .await?;
+            }
+            None => natter.reload_settings().await?,
+        }
+        Ok(natter)
+    }
+
+    /// Runs `work` in one durable transaction (see [`Store::write`]).
+    pub(crate) async fn write<T: Send + 'static>(
+        &self,
+        work: impl Fn(&dyn Db) -> natter_store::Result<T> + Send + Sync + 'static,
+    ) -> Result<T> {
+        self.store.write(work).await.map_err(errors::describe)
+    }
+
+    /// Runs `work` on committed data.
+    pub(crate) async fn read<T: Send + 'static>(
+        &self,
+        work: impl FnOnce(&dyn Db) -> natter_store::Result<T> + Send + 'static,
+    ) -> Result<T> {
+        self.store.read(work).await.map_err(errors::describe)
     }
 
     pub fn settings(&self) -> AppSettings {
@@ -76,11 +95,8 @@ impl Natter {
     }
 
     pub async fn update_settings(&self, settings: AppSettings) -> Result<AppSettings> {
-        self.store
-            .set_setting(
-                SYNC_DELETION_KEY,
-                settings.sync_conversation_deletion.to_string(),
-            )
+        let value = settings.sync_conversation_deletion.to_string();
+        self.write(move |db| settings::set_setting(db, SYNC_DELETION_KEY, &value))
             .await?;
         self.sync_conversation_deletion
             .store(settings.sync_conversation_deletion, Ordering::SeqCst);
@@ -97,12 +113,14 @@ impl Natter {
                     tracing::warn!(%error, "cannot reload the settings another node changed");
                 }
             }
-            Remote::Frame { .. } | Remote::Replaced { .. } => self.events.apply_remote(&event),
+            Remote::Frame { .. } | Remote::Ended { .. } => self.events.apply_remote(&event),
         }
     }
 
     async fn reload_settings(&self) -> Result<()> {
-        let stored = self.store.setting(SYNC_DELETION_KEY).await?;
+        let stored = self
+            .read(|db| settings::setting(db, SYNC_DELETION_KEY))
+            .await?;
         self.sync_conversation_deletion
             .store(stored.as_deref() == Some("true"), Ordering::SeqCst);
         Ok(())
@@ -110,7 +128,9 @@ impl Natter {
 
     /// Whether the store answers: a cheap read through the same path every request takes.
     pub async fn check_health(&self) -> Result<()> {
-        self.store.setting(SYNC_DELETION_KEY).await.map(drop)
+        self.read(|db| settings::setting(db, SYNC_DELETION_KEY))
+            .await
+            .map(drop)
     }
 
     /// Finishes accepted writes and closes the store.

@@ -2,10 +2,13 @@
 
 use base64::Engine;
 use base64::engine::general_purpose::STANDARD as BASE64;
-use natter_core::limits::{MAX_CLIENT_MSG_NO_LEN, MAX_PAGE_SIZE, MAX_PAYLOAD_BYTES, refuse_nul};
+use natter_core::limits::{
+    MAX_CLIENT_MSG_NO_LEN, MAX_CLOUD_CUSTOM_DATA_BYTES, MAX_PAGE_SIZE, MAX_PAYLOAD_BYTES,
+    refuse_nul,
+};
 use natter_core::wire::{self, ServerSendRequest, ServerSendResult};
-use natter_core::{ConversationId, Error, Result, Uid};
-use natter_store::{NewMessage, Sent};
+use natter_core::{ConversationId, Error, Result, Uid, message};
+use natter_store::{Before, NewMessage, Sent, messaging};
 use serde_json::Value;
 
 use crate::{Natter, now_ms, present};
@@ -18,18 +21,21 @@ impl Natter {
         request: wire::SendMessageRequest,
     ) -> Result<wire::Message> {
         let to = ConversationId::parse(&request.conversation_id)?;
-        if !request.payload.is_object() {
-            return Err(Error::invalid_argument("payload: must be a JSON object"));
-        }
+        let message_type = request
+            .message_type
+            .unwrap_or_else(|| message::DEFAULT_TYPE.to_owned());
+        message::check(&message_type, &request.payload)?;
         let payload = compact_payload(&request.payload, "payload")?;
         let client_msg_no = client_msg_no(request.client_msg_id, "clientMsgID")?;
+        let cloud_custom_data = cloud_custom_data(request.cloud_custom_data.unwrap_or_default())?;
         let sent = self
-            .store
-            .send_message(NewMessage {
+            .store_message(NewMessage {
                 from: from.clone(),
                 to: to.clone(),
+                message_type,
                 payload,
                 client_msg_no,
+                cloud_custom_data,
                 time_ms: now_ms(),
             })
             .await?;
@@ -44,12 +50,13 @@ impl Natter {
         let payload = decode_payload(&request.payload)?;
         let client_msg_no = client_msg_no(request.client_msg_no, "client_msg_no")?;
         let sent = self
-            .store
-            .send_message(NewMessage {
+            .store_message(NewMessage {
                 from,
                 to,
+                message_type: message::DEFAULT_TYPE.to_owned(),
                 payload,
                 client_msg_no,
+                cloud_custom_data: String::new(),
                 time_ms: now_ms(),
             })
             .await?;
@@ -61,6 +68,10 @@ impl Natter {
         })
     }
 
+    async fn store_message(&self, message: NewMessage) -> Result<Sent> {
+        self.write(move |db| messaging::send(db, &message)).await
+    }
+
     /// A first send is counted and pushed to the members' devices; a retry is neither.
     async fn announce(&self, sent: &Sent) {
         if !sent.duplicate {
@@ -69,21 +80,39 @@ impl Natter {
         }
     }
 
-    /// `GET /v1/conversations/{id}/messages`: what this user may see, oldest first.
+    /// `GET /v1/conversations/{id}/messages`: what this user may see, oldest first, before a
+    /// seq or a message ID (`nextReqMessageID`), or the newest.
     pub async fn history(
         &self,
         uid: &Uid,
         conversation_id: &str,
-        before: Option<u64>,
+        before_seq: Option<u64>,
+        before_message: Option<&str>,
         limit: Option<u32>,
     ) -> Result<wire::MessageListResponse> {
         let conversation = ConversationId::parse(conversation_id)?;
         let limit = page_size(limit)?;
-        let history = self
-            .store
-            .history(uid.clone(), conversation.clone(), before, limit)
-            .await?;
+        let before = match (before_seq, before_message) {
+            (Some(_), Some(_)) => {
+                return Err(Error::invalid_argument(
+                    "before, nextReqMessageID: give one of them, not both",
+                ));
+            }
+            (Some(seq), None) => Before::Seq(seq),
+            (None, Some("") | None) => Before::Newest,
+            (None, Some(id)) => Before::Message(id.parse().map_err(|_| {
+                Error::invalid_argument(format!(
+                    "nextReqMessageID: {id:?} is not a message ID this server gave out"
+                ))
+            })?),
+        };
+        let history = self.read_history(uid, &conversation, before, limit).await?;
         Ok(wire::MessageListResponse {
+            next_req_message_id: history
+                .messages
+                .first()
+                .map(|oldest| oldest.id.to_string())
+                .unwrap_or_default(),
             message_list: history
                 .messages
                 .iter()
@@ -91,6 +120,19 @@ impl Natter {
                 .collect(),
             is_completed: history.is_complete,
         })
+    }
+
+    /// What `uid` may see of a conversation, newest `limit` before `before`.
+    pub(crate) async fn read_history(
+        &self,
+        uid: &Uid,
+        conversation: &ConversationId,
+        before: Before,
+        limit: u32,
+    ) -> Result<natter_store::History> {
+        let (uid, conversation) = (uid.clone(), conversation.clone());
+        self.read(move |db| messaging::history(db, &uid, &conversation, before, limit))
+            .await
     }
 }
 
@@ -116,6 +158,17 @@ fn compact_payload(payload: &Value, field: &str) -> Result<String> {
         )));
     }
     Ok(text)
+}
+
+fn cloud_custom_data(data: String) -> Result<String> {
+    if data.len() > MAX_CLOUD_CUSTOM_DATA_BYTES {
+        return Err(Error::invalid_argument(format!(
+            "cloudCustomData: {} bytes; at most {MAX_CLOUD_CUSTOM_DATA_BYTES}",
+            data.len()
+        )));
+    }
+    refuse_nul("cloudCustomData", &data)?;
+    Ok(data)
 }
 
 fn client_msg_no(number: Option<String>, field: &str) -> Result<Option<String>> {

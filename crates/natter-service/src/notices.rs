@@ -6,6 +6,8 @@ use natter_core::wire::NoticeRequest;
 use natter_core::{Error, Result, Uid};
 use serde_json::Value;
 
+use natter_store::messaging;
+
 use crate::messaging::decode_payload;
 use crate::{Natter, now_ms};
 
@@ -25,7 +27,11 @@ impl Natter {
             .map(|uid| Uid::parse(uid, "uids"))
             .collect::<Result<Vec<_>>>()?;
         let payload = decode_payload(&request.payload)?;
-        for sent in self.store.send_notices(uids, payload, now_ms()).await? {
+        let now_ms = now_ms();
+        let notices = self
+            .write(move |db| messaging::send_notices(db, &uids, &payload, now_ms))
+            .await?;
+        for sent in notices {
             self.metrics.message_sent();
             self.notify_message(&sent).await;
         }
@@ -38,9 +44,9 @@ impl Natter {
         if uids.is_empty() {
             return;
         }
+        let (uids, payload, now_ms) = (uids.to_vec(), notice.to_string(), now_ms());
         match self
-            .store
-            .send_notices(uids.to_vec(), notice.to_string(), now_ms())
+            .write(move |db| messaging::send_notices(db, &uids, &payload, now_ms))
             .await
         {
             Ok(sent) => {

@@ -96,7 +96,7 @@ impl Natter {
         if !self.events.is_connected_here(uid) {
             return;
         }
-        let total = match self.store.total_unread(uid.clone()).await {
+        let total = match self.read_total_unread(uid).await {
             Ok(total) => total,
             Err(error) => {
                 tracing::warn!(%uid, %error, "cannot compute the unread total for an event");

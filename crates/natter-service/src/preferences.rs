@@ -7,7 +7,7 @@ use natter_core::limits::{
 use natter_core::rules::{RemindType, marks};
 use natter_core::wire::{self, ConversationGroup, ConversationGroupList};
 use natter_core::{ConversationId, Error, Result, Uid};
-use natter_store::{Change, FolderChange};
+use natter_store::{Change, FolderChange, conversations, folders};
 
 use crate::conversations::{invalid_mark, parse_conversation_list, parse_kind};
 use crate::{Natter, now_ms, present};
@@ -113,13 +113,17 @@ impl Natter {
                 )));
             }
         };
-        let changed = self.store.mark_all_read(uid.clone(), kind).await?;
+        let owner = uid.clone();
+        let changed = self
+            .write(move |db| conversations::mark_all_read(db, &owner, kind))
+            .await?;
         self.notify_changed(uid, &changed).await;
         Ok(())
     }
 
     pub async fn conversation_groups(&self, uid: &Uid) -> Result<ConversationGroupList> {
-        let folders = self.store.folders(uid.clone()).await?;
+        let owner = uid.clone();
+        let folders = self.read(move |db| folders::list(db, &owner)).await?;
         Ok(ConversationGroupList {
             conversation_group_list: folders
                 .into_iter()
@@ -195,9 +199,9 @@ impl Natter {
     }
 
     async fn change_folders(&self, uid: &Uid, change: FolderChange) -> Result<()> {
+        let (owner, now_ms) = (uid.clone(), now_ms());
         let changed = self
-            .store
-            .change_folders(uid.clone(), change, now_ms())
+            .write(move |db| folders::change(db, &owner, &change, now_ms))
             .await?;
         self.notify_changed(uid, &changed).await;
         Ok(())
@@ -211,9 +215,9 @@ impl Natter {
         channel: &wire::ChannelRef,
     ) -> Result<wire::Conversation> {
         let conversation = ConversationId::from_channel(channel.channel_type, &channel.channel_id)?;
+        let owner = uid.clone();
         let view = self
-            .store
-            .restore_deleted(uid.clone(), conversation)
+            .write(move |db| conversations::restore_deleted(db, &owner, &conversation))
             .await?;
         tracing::info!(%uid, conversation = %view.id, "conversation restored by the app backend");
         self.notify_changed(uid, std::slice::from_ref(&view)).await;

@@ -19,8 +19,12 @@ pub(crate) fn message(stored: &StoredMessage, conversation: &ConversationId) -> 
         seq: stored.seq,
         from: stored.from.clone(),
         time: stored.time_ms,
+        message_type: stored.message_type.clone(),
         payload: payload_value(stored),
         client_msg_id: stored.client_msg_no.clone(),
+        cloud_custom_data: stored.cloud_custom_data.clone(),
+        nick: String::new(),
+        avatar: String::new(),
     }
 }
 
@@ -35,7 +39,9 @@ pub(crate) fn conversation(view: &ConversationView) -> wire::Conversation {
             seq: last.seq,
             from: last.from.clone(),
             time: last.time_ms,
+            message_type: last.message_type.clone(),
             payload: payload_value(last),
+            cloud_custom_data: last.cloud_custom_data.clone(),
         }),
         is_pinned: prefs.pinned,
         is_archived: prefs.archived,
@@ -48,6 +54,23 @@ pub(crate) fn conversation(view: &ConversationView) -> wire::Conversation {
         draft_text: prefs.draft.clone(),
         custom_data: prefs.custom_data.clone(),
         version: view.version,
+        user_profile: match &view.id {
+            ConversationId::C2c(peer) => Some(wire::UserProfile {
+                user_id: peer.to_string(),
+                nick: String::new(),
+                avatar: String::new(),
+            }),
+            _ => None,
+        },
+        group_profile: match &view.id {
+            ConversationId::Group(group) => Some(wire::GroupProfile {
+                group_id: group.to_string(),
+                name: String::new(),
+                avatar: String::new(),
+                group_type: "Private".into(),
+            }),
+            _ => None,
+        },
     }
 }
 

@@ -1,12 +1,13 @@
 //! Users and their device tokens.
 
+use natter_core::Device;
 use natter_core::limits::{MAX_TOKEN_LEN, MIN_TOKEN_LEN};
 use natter_core::wire::UserTokenRequest;
 use natter_core::{Error, Result, Uid};
-use natter_store::{Device, TokenHash};
+use natter_store::{TokenHash, users};
 use sha2::{Digest, Sha256};
 
-use crate::{Natter, now_ms};
+use crate::{EndReason, Natter, now_ms};
 
 /// Tokens are stored as their SHA-256: a leaked database gives no usable tokens. A fast hash is
 /// enough because device tokens are long random strings issued by the app backend.
@@ -56,8 +57,16 @@ impl Natter {
             device_flag: request.device_flag,
             device_level: request.device_level,
         };
-        self.store
-            .set_device_token(device, hash_token(&request.token), now_ms())
-            .await
+        let (token_hash, now_ms) = (hash_token(&request.token), now_ms());
+        let stored = device.clone();
+        let replaced = self
+            .write(move |db| users::set_device_token(db, &stored, &token_hash, now_ms))
+            .await?;
+        if replaced {
+            // The old token stops working now; so do the connections it opened.
+            self.events
+                .end(&device.uid, device.device_flag, EndReason::TokenRevoked);
+        }
+        Ok(())
     }
 }

@@ -1,124 +1,72 @@
-//! Storage for Natter: the [`Store`] trait the service layer talks to, written once in SQL
-//! ([`sql`]) and run on embedded SQLite ([`sqlite`], the default) or PostgreSQL ([`postgres`],
-//! for several nodes sharing one database).
+//! Storage for Natter, written once in SQL and run on embedded SQLite ([`sqlite`], the default)
+//! or PostgreSQL ([`postgres`], for several nodes sharing one database).
 //!
-//! A store applies the conversation rules of `natter_core::rules` inside its transactions: it
-//! loads a conversation's state, lets the rule change it, and saves it with a fresh version.
+//! Each module holds the queries and rules of one concept ([`messaging`], [`conversations`],
+//! [`groups`], [`folders`], [`users`], [`purge`]) as functions over a [`Db`]. The service runs
+//! them inside [`Store::write`] (one durable transaction) or [`Store::read`], so it decides what
+//! one transaction holds. Those functions apply the conversation rules of `natter_core::rules`:
+//! they load a conversation's state, let the rule change it, and save it with a fresh version.
 
+pub mod conversations;
+mod db;
+mod error;
+pub mod folders;
+pub mod groups;
+pub mod messaging;
 mod model;
 pub mod postgres;
-pub mod sql;
+pub mod purge;
+mod rows;
+mod schema;
+pub mod settings;
 pub mod sqlite;
+pub mod users;
 
-use async_trait::async_trait;
-use natter_core::{ChannelKind, ConversationId, GroupId, Result, Uid};
-
+pub use db::{Cell, Db, Dialect, FromCell, Row, Value};
+pub use error::{Result, StoreError, Unavailable, UserRole};
 pub use model::*;
 
-/// Everything the service needs from storage. Every write is one transaction: it is applied
-/// whole or not at all, and is durable (fsync'd) before the call returns.
-#[async_trait]
-pub trait Store: Send + Sync + 'static {
-    /// Creates the user if new and sets the token of one of its devices.
-    async fn set_device_token(
-        &self,
-        device: Device,
-        token_hash: TokenHash,
-        now_ms: i64,
-    ) -> Result<()>;
-    /// The device whose token hashes to `token_hash`, compared in constant time.
-    async fn device_by_token(&self, token_hash: TokenHash) -> Result<Option<Device>>;
+/// The database: every read and write of the service goes through here.
+pub struct Store {
+    backend: Backend,
+}
 
-    /// Creates the group or adds members; with `reset`, the listed members become the only ones.
-    /// `new_members_see_history`, when given, sets whether joiners see earlier history.
-    async fn upsert_group(
-        &self,
-        group: GroupId,
-        members: Vec<Uid>,
-        reset: bool,
-        new_members_see_history: Option<bool>,
-        now_ms: i64,
-    ) -> Result<MembershipChange>;
-    /// Adds members to an existing group.
-    async fn add_members(&self, group: GroupId, members: Vec<Uid>) -> Result<()>;
-    /// Removes members: each keeps a read-only conversation with history up to now.
-    async fn remove_members(&self, group: GroupId, members: Vec<Uid>) -> Result<MembershipChange>;
-    /// A member leaves the group by themself.
-    async fn leave_group(&self, group: GroupId, uid: Uid) -> Result<MembershipChange>;
-    /// Dismisses a group: every member keeps a read-only conversation.
-    async fn dismiss_group(&self, group: GroupId) -> Result<MembershipChange>;
+enum Backend {
+    Sqlite(sqlite::Sqlite),
+    Postgres(postgres::Postgres),
+}
 
-    /// Appends a message to its channel with the next seq and updates every member's
-    /// conversation. A repeated `client_msg_no` from the same sender returns the first message.
-    async fn send_message(&self, message: NewMessage) -> Result<Sent>;
-    /// Appends a notice from the app to each user's system conversation (`@TIM#SYSTEM`), all
-    /// or nothing.
-    async fn send_notices(
+impl Store {
+    /// Runs `work` in a transaction that is committed durably (fsync'd) before this returns;
+    /// an error from `work` undoes everything it did. `work` may run more than once (PostgreSQL
+    /// retries a transaction that lost a conflict with another node), so it must only touch
+    /// the database. Once accepted, the write completes even if the caller stops waiting.
+    pub async fn write<T: Send + 'static>(
         &self,
-        uids: Vec<Uid>,
-        payload: String,
-        time_ms: i64,
-    ) -> Result<Vec<Sent>>;
-    /// Messages of one conversation that this user may see, newest `limit` before `before`.
-    async fn history(
-        &self,
-        uid: Uid,
-        conversation: ConversationId,
-        before: Option<u64>,
-        limit: u32,
-    ) -> Result<History>;
+        work: impl Fn(&dyn Db) -> Result<T> + Send + Sync + 'static,
+    ) -> Result<T> {
+        match &self.backend {
+            Backend::Sqlite(sqlite) => sqlite.write(work).await,
+            Backend::Postgres(postgres) => postgres.write(work).await,
+        }
+    }
 
-    async fn list_conversations(&self, uid: Uid, query: ListQuery) -> Result<ConversationPage>;
-    /// The conversation if it is in the user's list (archived included).
-    async fn conversation(
+    /// Runs `work` on a connection that sees committed data.
+    pub async fn read<T: Send + 'static>(
         &self,
-        uid: Uid,
-        conversation: ConversationId,
-    ) -> Result<Option<ConversationView>>;
-    async fn total_unread(&self, uid: Uid) -> Result<u64>;
-    async fn changes_since(&self, uid: Uid, since: u64) -> Result<Changes>;
-
-    /// Applies one change to conversations of one user, all or nothing.
-    async fn update_conversations(&self, update: ConversationUpdate) -> Result<Vec<Updated>>;
-    /// Marks every listed conversation of one kind (all kinds: `None`) read; returns the ones
-    /// that changed.
-    async fn mark_all_read(
-        &self,
-        uid: Uid,
-        kind: Option<ChannelKind>,
-    ) -> Result<Vec<ConversationView>>;
-    async fn folders(&self, uid: Uid) -> Result<Vec<Folder>>;
-    /// Changes the user's folders; returns the conversations whose folder list changed.
-    async fn change_folders(
-        &self,
-        uid: Uid,
-        change: FolderChange,
-        now_ms: i64,
-    ) -> Result<Vec<ConversationView>>;
-    /// Brings back a conversation deleted with its history kept, with the read position and
-    /// preferences it had (from the deletion's audit snapshot).
-    async fn restore_deleted(
-        &self,
-        uid: Uid,
-        conversation: ConversationId,
-    ) -> Result<ConversationView>;
-    /// Deletes conversations of one user and writes the audit record, in one transaction.
-    async fn delete_conversations(&self, deletion: Deletion) -> Result<Vec<ConversationView>>;
-    async fn audit_log(
-        &self,
-        uid: Option<Uid>,
-        before_id: Option<i64>,
-        limit: u32,
-    ) -> Result<Vec<AuditRecord>>;
-
-    /// Physically deletes, in one small batch, messages no one can see any more (everyone who
-    /// could see them cleared past them) and, with a cutoff, messages older than it. Returns
-    /// how many were deleted; call again while it returns a full batch.
-    async fn purge(&self, batch: u32, older_than_ms: Option<i64>) -> Result<u64>;
-
-    async fn setting(&self, key: &'static str) -> Result<Option<String>>;
-    async fn set_setting(&self, key: &'static str, value: String) -> Result<()>;
+        work: impl FnOnce(&dyn Db) -> Result<T> + Send + 'static,
+    ) -> Result<T> {
+        match &self.backend {
+            Backend::Sqlite(sqlite) => sqlite.read(work).await,
+            Backend::Postgres(postgres) => postgres.read(work).await,
+        }
+    }
 
     /// Finishes every accepted write and closes the database.
-    async fn close(&self);
+    pub async fn close(&self) {
+        match &self.backend {
+            Backend::Sqlite(sqlite) => sqlite.close().await,
+            Backend::Postgres(postgres) => postgres.close().await,
+        }
+    }
 }

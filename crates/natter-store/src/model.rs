@@ -1,28 +1,22 @@
 //! The values that cross the [`crate::Store`] boundary.
 
 use natter_core::rules::{ConversationState, RemindType};
-use natter_core::{ChannelKind, ConversationId, Uid};
+use natter_core::{ChannelKind, ConversationId, ListCursor, Uid};
 
 /// SHA-256 of a device token: tokens are never stored in clear.
 pub type TokenHash = [u8; 32];
-
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Device {
-    pub uid: Uid,
-    /// 0 app, 1 web, 2 pc.
-    pub device_flag: u8,
-    /// 1 master, 0 slave.
-    pub device_level: u8,
-}
 
 #[derive(Debug, Clone)]
 pub struct NewMessage {
     pub from: Uid,
     /// The conversation as the sender names it.
     pub to: ConversationId,
+    /// The element type (`natter_core::message::TYPES`).
+    pub message_type: String,
     /// Compact JSON text of the payload.
     pub payload: String,
     pub client_msg_no: Option<String>,
+    pub cloud_custom_data: String,
     pub time_ms: i64,
 }
 
@@ -34,8 +28,10 @@ pub struct StoredMessage {
     pub from: String,
     pub time_ms: i64,
     pub client_msg_no: Option<String>,
+    pub message_type: String,
     /// Compact JSON text of the payload.
     pub payload: String,
+    pub cloud_custom_data: String,
 }
 
 /// The outcome of a send.
@@ -46,6 +42,15 @@ pub struct Sent {
     pub duplicate: bool,
     /// Every current member (the sender included) with their conversation after the message.
     pub recipients: Vec<(Uid, ConversationView)>,
+}
+
+/// Where a page of history ends: it holds the newest messages before this point.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Before {
+    Newest,
+    Seq(u64),
+    /// Before the message with this ID, which must be in the conversation.
+    Message(i64),
 }
 
 #[derive(Debug, Clone)]
@@ -72,42 +77,6 @@ pub struct ConversationView {
 impl ConversationView {
     pub fn unread(&self) -> u64 {
         self.state.unread(self.channel_last_seq)
-    }
-}
-
-/// Position in the list, which is ordered pinned first, then newest activity, then channel.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct ListCursor {
-    pub pinned: bool,
-    pub activity_ms: i64,
-    pub channel_id: i64,
-}
-
-impl ListCursor {
-    /// An opaque text form for clients.
-    pub fn encode(&self) -> String {
-        format!(
-            "{}.{}.{}",
-            u8::from(self.pinned),
-            self.activity_ms,
-            self.channel_id
-        )
-    }
-
-    pub fn decode(text: &str) -> Option<Self> {
-        let mut parts = text.split('.');
-        let pinned = match parts.next()? {
-            "0" => false,
-            "1" => true,
-            _ => return None,
-        };
-        let activity_ms = parts.next()?.parse().ok()?;
-        let channel_id = parts.next()?.parse().ok()?;
-        parts.next().is_none().then_some(Self {
-            pinned,
-            activity_ms,
-            channel_id,
-        })
     }
 }
 
@@ -263,22 +232,4 @@ pub struct AuditRecord {
     pub conversation_ids: Vec<String>,
     pub clear_history: bool,
     pub via: String,
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn cursor_round_trips_and_rejects_garbage() {
-        let cursor = ListCursor {
-            pinned: true,
-            activity_ms: 1_763_700_000_000,
-            channel_id: 42,
-        };
-        assert_eq!(ListCursor::decode(&cursor.encode()), Some(cursor));
-        for bad in ["", "x", "2.1.1", "1.1", "1.1.1.1", "1.a.1"] {
-            assert_eq!(ListCursor::decode(bad), None, "{bad:?}");
-        }
-    }
 }

@@ -4,30 +4,25 @@ pub mod config;
 
 use std::future::Future;
 use std::sync::Arc;
-use std::time::Duration;
 
 use anyhow::Context;
 use natter_api::{AppState, HttpConfig, RateLimiter};
 use natter_service::Natter;
 use natter_store::Store;
-use natter_store::postgres::PostgresStore;
-use natter_store::sqlite::SqliteStore;
 use tokio::net::TcpListener;
 use tokio::sync::Semaphore;
 use tokio_util::sync::CancellationToken;
 
 pub use config::{Config, Database, ServeArgs};
 
-async fn open_store(config: &Config) -> anyhow::Result<Arc<dyn Store>> {
-    Ok(match &config.database {
-        Database::Sqlite => Arc::new(SqliteStore::open(&config.data_dir).with_context(|| {
+async fn open_store(config: &Config) -> anyhow::Result<Store> {
+    Ok(match config.database() {
+        Database::Sqlite => Store::open_sqlite(&config.data_dir).with_context(|| {
             format!("cannot open the database in {}", config.data_dir.display())
-        })?),
-        Database::Postgres { url, connections } => Arc::new(
-            PostgresStore::open(url, *connections)
-                .await
-                .context("cannot open the PostgreSQL database")?,
-        ),
+        })?,
+        Database::Postgres { url, connections } => Store::open_postgres(&url, connections)
+            .await
+            .context("cannot open the PostgreSQL database")?,
     })
 }
 
@@ -71,8 +66,8 @@ pub async fn run(
     };
     let stop_jobs = CancellationToken::new();
     let purge = tokio::spawn(natter.clone().run_purge(
-        config.purge_interval,
-        config.retention,
+        config.purge_interval(),
+        config.retention(),
         stop_jobs.clone(),
     ));
     let state = AppState {
@@ -80,10 +75,10 @@ pub async fn run(
         limiter: Arc::new(RateLimiter::new(config.rate_limit)),
         dev: config.dev,
         connections: Arc::new(Semaphore::new(config.max_connections)),
-        ws_idle_timeout: Duration::from_secs(config.ws_idle_timeout_secs),
+        ws_idle_timeout: config.ws_idle_timeout(),
         shutdown: CancellationToken::new(),
         ip_limiter: Arc::new(RateLimiter::new(config.ip_rate_limit)),
-        request_timeout: config.request_timeout,
+        request_timeout: config.request_timeout(),
         max_connections_per_user: config.max_connections_per_user,
     };
     let http = HttpConfig {

@@ -4,7 +4,7 @@ use std::path::PathBuf;
 
 use anyhow::Context;
 use clap::{Args, Parser, Subcommand};
-use natter::config::LogFormat;
+use natter::config::{self, LogFormat};
 use natter::{Config, ServeArgs};
 use tokio::net::TcpListener;
 use tracing_subscriber::EnvFilter;
@@ -23,7 +23,7 @@ struct Cli {
 #[derive(Debug, Subcommand)]
 enum Command {
     /// Run the server.
-    Serve(Box<ServeArgs>),
+    Serve(ServeArgs),
     /// Write a consistent copy of the database to a new file; works while the server runs.
     Backup {
         #[command(flatten)]
@@ -38,19 +38,25 @@ enum Command {
         /// The backup file to restore from.
         file: PathBuf,
     },
+    /// Print the configuration reference, every setting of `serve` (docs/configuration.md).
+    ConfigReference,
 }
 
 #[derive(Debug, Args)]
 struct DataDirArgs {
-    /// The server's data dir [default: ./natter-data].
-    #[arg(long, env = "NATTER_DATA_DIR", default_value = "natter-data")]
+    /// The server's data dir.
+    #[arg(long, env = "NATTER_DATA_DIR", default_value_os_t = Config::default().data_dir)]
     data_dir: PathBuf,
 }
 
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
     match Cli::parse().command {
-        Command::Serve(args) => serve(*args).await,
+        Command::Serve(args) => serve(args).await,
+        Command::ConfigReference => {
+            print!("{}", natter::config::reference());
+            Ok(())
+        }
         Command::Backup { data, file } => {
             init_logging(LogFormat::Text);
             natter_store::sqlite::backup(&data.data_dir, &file)
@@ -76,9 +82,10 @@ async fn main() -> anyhow::Result<()> {
     }
 }
 
-/// Logs to stderr, filtered by `NATTER_LOG` (default `info`).
+/// Logs to stderr, filtered by `config::LOG_VARIABLE` (`NATTER_LOG`).
 fn init_logging(format: LogFormat) {
-    let filter = EnvFilter::try_from_env("NATTER_LOG").unwrap_or_else(|_| EnvFilter::new("info"));
+    let filter = EnvFilter::try_from_env(config::LOG_VARIABLE)
+        .unwrap_or_else(|_| EnvFilter::new(config::LOG_DEFAULT));
     let logs = tracing_subscriber::fmt()
         .with_env_filter(filter)
         .with_writer(std::io::stderr);
@@ -89,9 +96,12 @@ fn init_logging(format: LogFormat) {
 }
 
 async fn serve(args: ServeArgs) -> anyhow::Result<()> {
-    let config = Config::resolve(args)?;
+    let variables = config::read_variables()?;
+    let config = Config::load(&args, &variables)?;
     init_logging(config.log_format);
-    natter::config::warn_unknown_variables();
+    for warning in config::unknown_variables(&variables) {
+        tracing::warn!("{warning}");
+    }
     let listener = TcpListener::bind(config.listen)
         .await
         .map_err(|error| anyhow::anyhow!("cannot listen on {}: {error}", config.listen))?;

@@ -59,6 +59,7 @@ async fn next_server_event(stream: &mut EventStream) -> ServerEvent {
         match tokio::time::timeout(EVENT_WAIT, stream.next()).await {
             Ok(Some(Event::Server(event))) => return event,
             Ok(Some(Event::CaughtUp(_))) => continue,
+            Ok(Some(Event::Ended { code, reason })) => panic!("the server ended: {code} {reason}"),
             Ok(None) => panic!("the event stream ended"),
             Err(_) => panic!("no event within {EVENT_WAIT:?}"),
         }
@@ -407,27 +408,34 @@ async fn unread_totals_arrive_after_reads_and_deletes() {
     );
 }
 
-#[tokio::test]
-async fn a_master_login_replaces_the_older_connection_of_the_same_device_type() {
-    let world = World::start().await;
-    let token = world.master_token("alice", 0).await;
-    let (mut old, _) = tokio_tungstenite::connect_async(world.websocket_url(&token))
+/// Opens a raw WebSocket with `token` and pings, so the connection is subscribed.
+async fn subscribed_socket(
+    world: &World,
+    token: &str,
+) -> tokio_tungstenite::WebSocketStream<tokio_tungstenite::MaybeTlsStream<tokio::net::TcpStream>> {
+    let (mut socket, _) = tokio_tungstenite::connect_async(world.websocket_url(token))
         .await
         .unwrap();
-    old.send(Message::Text(r#"{"event":"ping"}"#.into()))
+    socket
+        .send(Message::Text(r#"{"event":"ping"}"#.into()))
         .await
         .unwrap();
-    let pong = old.next().await.unwrap().unwrap().into_text().unwrap();
+    let pong = socket.next().await.unwrap().unwrap().into_text().unwrap();
     let pong: serde_json::Value = serde_json::from_str(pong.as_str()).unwrap();
     assert_eq!(pong["event"], "pong");
     assert!(pong["data"]["connectionID"].is_string(), "{pong}");
+    socket
+}
 
-    let new = Chat::login(&world.server.base, &token);
-    let _new_events = new.events(0).await.unwrap();
-
-    let close = tokio::time::timeout(EVENT_WAIT, async {
+/// The close frame the server sends next on `socket`.
+async fn close_frame(
+    socket: &mut tokio_tungstenite::WebSocketStream<
+        tokio_tungstenite::MaybeTlsStream<tokio::net::TcpStream>,
+    >,
+) -> tokio_tungstenite::tungstenite::protocol::CloseFrame {
+    tokio::time::timeout(EVENT_WAIT, async {
         loop {
-            match old.next().await {
+            match socket.next().await {
                 Some(Ok(Message::Close(frame))) => return frame,
                 Some(Ok(_)) => continue,
                 other => panic!("expected a close frame, got {other:?}"),
@@ -435,10 +443,74 @@ async fn a_master_login_replaces_the_older_connection_of_the_same_device_type() 
         }
     })
     .await
-    .expect("the old connection is closed");
-    let close = close.expect("a close frame with a reason");
+    .expect("the connection is closed")
+    .expect("a close frame with a reason")
+}
+
+#[tokio::test]
+async fn a_master_login_replaces_the_older_connection_of_the_same_device_type() {
+    let world = World::start().await;
+    let token = world.master_token("alice", 0).await;
+    let mut old = subscribed_socket(&world, &token).await;
+
+    let new = Chat::login(&world.server.base, &token);
+    let mut new_events = new.events(0).await.unwrap();
+
+    let close = close_frame(&mut old).await;
     assert_eq!(close.code, CloseCode::from(4001));
     assert!(close.reason.contains("replaced"), "{}", close.reason);
+
+    // The SDK's stream, replaced in turn, says so and stops instead of fighting back.
+    let newest = Chat::login(&world.server.base, &token);
+    let _newest_events = newest.events(0).await.unwrap();
+    let ended = tokio::time::timeout(EVENT_WAIT, async {
+        loop {
+            match new_events.next().await {
+                Some(Event::Ended { code, .. }) => return code,
+                Some(_) => continue,
+                None => panic!("the stream closed without saying why"),
+            }
+        }
+    })
+    .await
+    .expect("the replaced stream ends");
+    assert_eq!(ended, 4001);
+    assert!(new_events.next().await.is_none(), "and does not reconnect");
+}
+
+#[tokio::test]
+async fn a_new_token_for_the_device_closes_the_connections_of_the_old_one() {
+    let world = World::start().await;
+    let old_token = world.master_token("alice", 1).await;
+    let mut old = subscribed_socket(&world, &old_token).await;
+    let other_device = world.master_token("alice", 0).await;
+    let mut phone = subscribed_socket(&world, &other_device).await;
+
+    // The same token again changes nothing.
+    world
+        .admin
+        .set_user_token("alice", &old_token, 1, true)
+        .await
+        .unwrap();
+    let new_token = world.master_token("alice", 1).await;
+
+    let close = close_frame(&mut old).await;
+    assert_eq!(close.code, CloseCode::from(4003));
+    assert!(close.reason.contains("token"), "{}", close.reason);
+    // The phone (another device flag) stays connected and is still served.
+    phone
+        .send(Message::Text(r#"{"event":"ping"}"#.into()))
+        .await
+        .unwrap();
+    let pong = phone.next().await.unwrap().unwrap().into_text().unwrap();
+    assert!(pong.as_str().contains("pong"), "{pong}");
+    // The new token connects; the old one is refused.
+    let _new = subscribed_socket(&world, &new_token).await;
+    assert!(
+        tokio_tungstenite::connect_async(world.websocket_url(&old_token))
+            .await
+            .is_err()
+    );
 }
 
 #[tokio::test]
@@ -634,6 +706,7 @@ async fn the_sdk_stream_reconnects_and_catches_up_after_the_server_restarts() {
                     }
                 }
                 Event::Server(_) => {}
+                Event::Ended { code, reason } => panic!("the server ended: {code} {reason}"),
             }
         }
     })

@@ -7,12 +7,11 @@ use std::collections::HashMap;
 use std::error::Error as StdError;
 
 use bytes::BytesMut;
-use natter_core::{Error, Result};
 use postgres::error::SqlState;
 use postgres::types::{IsNull, ToSql, Type, to_sql_checked};
 use postgres::{Client, Statement};
 
-use crate::sql::{Cell, Db, Dialect, Row, Value};
+use crate::{Cell, Db, Dialect, Result, Row, StoreError, Unavailable, Value};
 
 /// A pooled connection. Used by one thread at a time; moved between threads by the pool.
 pub(crate) struct PgConnection {
@@ -72,18 +71,18 @@ impl PgConnection {
         Ok(statement)
     }
 
-    fn failure(&self, error: postgres::Error) -> Error {
+    fn failure(&self, error: postgres::Error) -> StoreError {
         self.failed.set(true);
         let Some(code) = error.code() else {
-            return Error::unavailable("the database cannot be reached; retry later", &error);
+            return StoreError::unavailable(Unavailable::Unreachable, error);
         };
         if *code == SqlState::T_R_SERIALIZATION_FAILURE || *code == SqlState::T_R_DEADLOCK_DETECTED
         {
             self.conflicted.set(true);
-            return Error::unavailable("the database is busy; retry later", &error);
+            return StoreError::unavailable(Unavailable::Busy, error);
         }
         if *code == SqlState::DISK_FULL {
-            return Error::unavailable("the database server's disk is full; retry later", &error);
+            return StoreError::unavailable(Unavailable::DiskFull, error);
         }
         if [
             SqlState::TOO_MANY_CONNECTIONS,
@@ -94,9 +93,9 @@ impl PgConnection {
         ]
         .contains(code)
         {
-            return Error::unavailable("the database cannot be written; retry later", &error);
+            return StoreError::unavailable(Unavailable::ReadOnly, error);
         }
-        Error::internal(error)
+        StoreError::internal(error)
     }
 }
 
@@ -136,7 +135,7 @@ fn bind<'a>(params: &'a [Value<'a>]) -> Vec<&'a (dyn ToSql + Sync)> {
 
 fn cell(row: &postgres::Row, index: usize) -> Result<Cell> {
     let column_type = row.columns()[index].type_().clone();
-    let read = |error| Error::internal(format!("column {index}: {error}"));
+    let read = |error| StoreError::internal(format!("column {index}: {error}"));
     Ok(match column_type {
         Type::INT8 => row
             .try_get::<_, Option<i64>>(index)
@@ -163,7 +162,7 @@ fn cell(row: &postgres::Row, index: usize) -> Result<Cell> {
             .map_err(read)?
             .map_or(Cell::Null, Cell::Bytes),
         other => {
-            return Err(Error::internal(format!(
+            return Err(StoreError::internal(format!(
                 "column {index} has type {other}, which the store never reads"
             )));
         }

@@ -9,10 +9,9 @@ mod schema;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
-use natter_core::{Error, Result};
 use tokio::sync::Semaphore;
 
-use crate::sql::{Backend, Db, SqlStore};
+use crate::{Backend, Db, Result, Store, StoreError, Unavailable};
 use db::PgConnection;
 
 /// A transaction that keeps losing conflicts is given up after this many runs (503, retry).
@@ -42,18 +41,16 @@ pub enum OpenError {
     Thread(#[from] tokio::task::JoinError),
 }
 
-/// The store on PostgreSQL.
-pub type PostgresStore = SqlStore<Postgres>;
-
 /// A pool of connections to one PostgreSQL database.
 pub struct Postgres {
     pool: Arc<Pool>,
 }
 
-impl PostgresStore {
-    /// Connects to the database at `url` (`postgres://user:password@host:port/database`),
-    /// applies migrations, and keeps up to `connections` connections open.
-    pub async fn open(url: &str, connections: usize) -> Result<Self, OpenError> {
+impl Store {
+    /// Connects to the PostgreSQL database at `url`
+    /// (`postgres://user:password@host:port/database`), applies migrations, and keeps up to
+    /// `connections` connections open.
+    pub async fn open_postgres(url: &str, connections: usize) -> Result<Self, OpenError> {
         let mut config: postgres::Config = url.parse().map_err(OpenError::Url)?;
         config
             .connect_timeout(CONNECT_TIMEOUT)
@@ -74,7 +71,9 @@ impl PostgresStore {
             Ok(())
         })
         .await??;
-        Ok(SqlStore::new(Postgres { pool }))
+        Ok(Store {
+            backend: Backend::Postgres(Postgres { pool }),
+        })
     }
 }
 
@@ -100,9 +99,7 @@ impl Pool {
         self.config
             .connect(postgres::NoTls)
             .map(PgConnection::new)
-            .map_err(|error| {
-                Error::unavailable("the database cannot be reached; retry later", &error)
-            })
+            .map_err(|error| StoreError::unavailable(Unavailable::Unreachable, error))
     }
 
     fn check_in(&self, conn: PgConnection) {
@@ -137,7 +134,7 @@ impl Postgres {
             .clone()
             .acquire_owned()
             .await
-            .map_err(|_| Error::unavailable("the server is shutting down", "pool closed"))?;
+            .map_err(|_| StoreError::unavailable(Unavailable::Closing, "the pool is closed"))?;
         let pool = self.pool.clone();
         tokio::task::spawn_blocking(move || {
             let conn = pool.check_out()?;
@@ -147,12 +144,10 @@ impl Postgres {
             outcome
         })
         .await
-        .map_err(Error::internal)?
+        .map_err(StoreError::internal)?
     }
-}
 
-impl Backend for Postgres {
-    async fn write<T: Send + 'static>(
+    pub(crate) async fn write<T: Send + 'static>(
         &self,
         work: impl Fn(&dyn Db) -> Result<T> + Send + Sync + 'static,
     ) -> Result<T> {
@@ -160,7 +155,7 @@ impl Backend for Postgres {
             .await
     }
 
-    async fn read<T: Send + 'static>(
+    pub(crate) async fn read<T: Send + 'static>(
         &self,
         work: impl FnOnce(&dyn Db) -> Result<T> + Send + 'static,
     ) -> Result<T> {
@@ -168,7 +163,7 @@ impl Backend for Postgres {
     }
 
     /// Waits for the connections in use, then closes them all.
-    async fn close(&self) {
+    pub(crate) async fn close(&self) {
         if let Ok(all) = self.pool.permits.acquire_many(self.pool.size).await {
             all.forget();
         }
@@ -211,7 +206,7 @@ fn attempt_once<T>(conn: &PgConnection, work: &dyn Fn(&dyn Db) -> Result<T>) -> 
     conn.begin("BEGIN ISOLATION LEVEL SERIALIZABLE")?;
     let outcome = match work(conn) {
         Ok(value) if !conn.failed() => conn.batch("COMMIT").map(|()| value),
-        Ok(_) => Err(Error::internal(
+        Ok(_) => Err(StoreError::internal(
             "a statement failed inside the transaction but the write went on",
         )),
         Err(error) => Err(error),

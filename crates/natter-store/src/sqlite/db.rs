@@ -3,26 +3,22 @@
 
 use std::borrow::Cow;
 
-use natter_core::{Error, Result};
 use rusqlite::Connection;
 use rusqlite::types::{ToSqlOutput, ValueRef};
 
-use crate::sql::{Cell, Db, Dialect, Row, Value};
+use crate::{Cell, Db, Dialect, Result, Row, StoreError, Unavailable, Value};
 
-/// Turns a SQLite failure into the domain error: a full disk or a busy database is
-/// `unavailable` (retry later), anything else is internal.
-pub(crate) fn db_error(error: rusqlite::Error) -> Error {
+/// Turns a SQLite failure into the store's error: a full disk or a busy database is
+/// unavailable (retry later), anything else is internal.
+pub(crate) fn db_error(error: rusqlite::Error) -> StoreError {
     use rusqlite::ErrorCode::*;
-    match error.sqlite_error_code() {
-        Some(DiskFull) => Error::unavailable("the server's disk is full; retry later", &error),
-        Some(DatabaseBusy | DatabaseLocked) => {
-            Error::unavailable("the database is busy; retry later", &error)
-        }
-        Some(SystemIoFailure | CannotOpen) => {
-            Error::unavailable("the database cannot be written; retry later", &error)
-        }
-        _ => Error::internal(error),
-    }
+    let reason = match error.sqlite_error_code() {
+        Some(DiskFull) => Unavailable::DiskFull,
+        Some(DatabaseBusy | DatabaseLocked) => Unavailable::Busy,
+        Some(SystemIoFailure | CannotOpen) => Unavailable::ReadOnly,
+        _ => return StoreError::internal(error),
+    };
+    StoreError::unavailable(reason, error)
 }
 
 impl Db for Connection {

@@ -8,9 +8,7 @@ mod schema;
 
 use std::path::{Path, PathBuf};
 
-use natter_core::Result;
-
-use crate::sql::{Backend, Db, SqlStore};
+use crate::{Backend, Db, Result, Store};
 use backup::DataDirLock;
 pub use backup::{backup, restore};
 use pool::{Readers, Writer};
@@ -45,9 +43,6 @@ pub enum OpenError {
     Thread(#[from] std::io::Error),
 }
 
-/// The store on SQLite.
-pub type SqliteStore = SqlStore<Sqlite>;
-
 /// The embedded database: one writer thread, a few readers, and the data dir's lock.
 pub struct Sqlite {
     writer: Writer,
@@ -56,9 +51,9 @@ pub struct Sqlite {
     lock: std::sync::Mutex<Option<DataDirLock>>,
 }
 
-impl SqliteStore {
-    /// Opens (creating if needed) the database in `data_dir` and applies migrations.
-    pub fn open(data_dir: &Path) -> Result<Self, OpenError> {
+impl Store {
+    /// Opens (creating if needed) the SQLite database in `data_dir` and applies migrations.
+    pub fn open_sqlite(data_dir: &Path) -> Result<Self, OpenError> {
         std::fs::create_dir_all(data_dir).map_err(|source| OpenError::DataDir {
             path: data_dir.to_owned(),
             source,
@@ -69,31 +64,33 @@ impl SqliteStore {
         schema::migrate(&mut conn)?;
         let writer = Writer::start(conn)?;
         let readers = Readers::open(&path, READERS)?;
-        Ok(SqlStore::new(Sqlite {
-            writer,
-            readers,
-            lock: std::sync::Mutex::new(Some(lock)),
-        }))
+        Ok(Store {
+            backend: Backend::Sqlite(Sqlite {
+                writer,
+                readers,
+                lock: std::sync::Mutex::new(Some(lock)),
+            }),
+        })
     }
 }
 
-impl Backend for Sqlite {
+impl Sqlite {
     /// One writer runs every write, so a write never conflicts and runs exactly once.
-    async fn write<T: Send + 'static>(
+    pub(crate) async fn write<T: Send + 'static>(
         &self,
         work: impl Fn(&dyn Db) -> Result<T> + Send + Sync + 'static,
     ) -> Result<T> {
         self.writer.write(work).await
     }
 
-    async fn read<T: Send + 'static>(
+    pub(crate) async fn read<T: Send + 'static>(
         &self,
         work: impl FnOnce(&dyn Db) -> Result<T> + Send + 'static,
     ) -> Result<T> {
         self.readers.read(work).await
     }
 
-    async fn close(&self) {
+    pub(crate) async fn close(&self) {
         self.writer.close();
         self.lock.lock().expect("lock mutex").take();
     }

@@ -6,10 +6,8 @@ use std::path::Path;
 use std::sync::{Arc, Mutex};
 use std::thread::JoinHandle;
 
-use natter_core::{Error, Result};
-
 use super::db::db_error;
-use crate::sql::Db;
+use crate::{Db, Result, StoreError, Unavailable};
 use rusqlite::{Connection, OpenFlags};
 use tokio::sync::{Semaphore, mpsc, oneshot};
 
@@ -83,14 +81,11 @@ impl Writer {
             .lock()
             .expect("writer lock")
             .clone()
-            .ok_or_else(|| Error::unavailable("the server is shutting down", "writer closed"))?;
-        sender
-            .send(job)
-            .await
-            .map_err(|_| Error::unavailable("the server is shutting down", "writer closed"))?;
+            .ok_or_else(closing)?;
+        sender.send(job).await.map_err(|_| closing())?;
         reply
             .await
-            .map_err(|_| Error::internal("the writer thread stopped before replying"))?
+            .map_err(|_| StoreError::internal("the writer thread stopped before replying"))?
     }
 
     /// Stops accepting writes, finishes the queued ones and waits for the thread.
@@ -175,7 +170,7 @@ impl Readers {
             .clone()
             .acquire_owned()
             .await
-            .map_err(|_| Error::unavailable("the server is shutting down", "readers closed"))?;
+            .map_err(|_| closing())?;
         let idle = self.idle.clone();
         tokio::task::spawn_blocking(move || {
             let conn = idle
@@ -189,6 +184,10 @@ impl Readers {
             outcome
         })
         .await
-        .map_err(Error::internal)?
+        .map_err(StoreError::internal)?
     }
+}
+
+fn closing() -> StoreError {
+    StoreError::unavailable(Unavailable::Closing, "the SQLite store is closed")
 }

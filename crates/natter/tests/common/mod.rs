@@ -14,7 +14,7 @@ use std::path::{Path, PathBuf};
 
 use base64::Engine;
 use base64::engine::general_purpose::STANDARD as BASE64;
-use natter::{Config, ServeArgs};
+use natter::Config;
 use reqwest::StatusCode;
 use reqwest::header::HeaderMap;
 use serde_json::{Value, json};
@@ -153,23 +153,27 @@ impl Server {
     pub async fn start_with(options: Options) -> Self {
         let storage = Storage::new();
         let manager_token = random_token("manager");
-        let config = Config::resolve(ServeArgs {
-            data_dir: Some(
-                options
-                    .data_dir
-                    .unwrap_or_else(|| storage.data_dir().to_owned()),
-            ),
+        let defaults = Config::default();
+        let config = Config {
+            data_dir: options
+                .data_dir
+                .unwrap_or_else(|| storage.data_dir().to_owned()),
             database_url: storage.database_url.clone(),
-            database_connections: Some(TEST_DATABASE_CONNECTIONS),
+            database_connections: TEST_DATABASE_CONNECTIONS,
             manager_token: Some(manager_token.clone()),
-            rate_limit: Some(options.rate_limit),
-            max_body_bytes: options.max_body_bytes,
+            rate_limit: options.rate_limit,
+            max_body_bytes: options.max_body_bytes.unwrap_or(defaults.max_body_bytes),
             sync_conversation_deletion: options.sync_conversation_deletion,
-            purge_interval_secs: options.purge_interval_secs,
-            max_connections_per_user: options.max_connections_per_user,
-            ip_rate_limit: options.ip_rate_limit,
-            ..ServeArgs::default()
-        })
+            purge_interval_secs: options
+                .purge_interval_secs
+                .unwrap_or(defaults.purge_interval_secs),
+            max_connections_per_user: options
+                .max_connections_per_user
+                .unwrap_or(defaults.max_connections_per_user),
+            ip_rate_limit: options.ip_rate_limit.unwrap_or(defaults.ip_rate_limit),
+            ..defaults
+        }
+        .checked()
         .expect("a valid config");
         let listener = TcpListener::bind("127.0.0.1:0").await.expect("a port");
         let base = format!("http://{}", listener.local_addr().unwrap());
@@ -193,14 +197,15 @@ impl Server {
     /// restarting it would: connected devices lose their connection and must come back.
     pub async fn restart_on(&mut self, address: &str) {
         self.stop().await;
-        let config = Config::resolve(ServeArgs {
-            data_dir: Some(self.storage.data_dir().to_owned()),
+        let config = Config {
+            data_dir: self.storage.data_dir().to_owned(),
             database_url: self.storage.database_url.clone(),
-            database_connections: Some(TEST_DATABASE_CONNECTIONS),
+            database_connections: TEST_DATABASE_CONNECTIONS,
             manager_token: Some(self.manager_token.clone()),
-            rate_limit: Some(0),
-            ..ServeArgs::default()
-        })
+            rate_limit: 0,
+            ..Config::default()
+        }
+        .checked()
         .expect("a valid config");
         let listener = TcpListener::bind(address)
             .await

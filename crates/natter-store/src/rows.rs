@@ -2,10 +2,10 @@
 //! versions.
 
 use natter_core::rules::{ConversationState, Prefs, RemindType};
-use natter_core::{ChannelKind, ConversationId, Result, Uid};
+use natter_core::{ChannelKind, ConversationId, Uid};
 
-use super::{Db, Row, params};
-use crate::{ConversationView, StoredMessage};
+use crate::db::params;
+use crate::{ConversationView, Db, Result, Row, StoredMessage, UserRole};
 
 #[derive(Debug, Clone, Copy)]
 pub(crate) struct Channel {
@@ -64,6 +64,18 @@ pub(crate) fn create_channel(
 
 pub(crate) fn user_exists(db: &dyn Db, uid: &Uid) -> Result<bool> {
     db.exists("SELECT 1 FROM users WHERE uid = $1", params![uid.as_str()])
+}
+
+/// Fails unless the user exists (was ever issued a token); `role` says what they were named as.
+pub(crate) fn require_user(db: &dyn Db, uid: &Uid, role: UserRole) -> Result<()> {
+    if user_exists(db, uid)? {
+        Ok(())
+    } else {
+        Err(crate::StoreError::UnknownUser {
+            uid: uid.clone(),
+            role,
+        })
+    }
 }
 
 /// Takes the next version from the user's counter: every change to one of their conversations
@@ -145,7 +157,7 @@ pub(crate) fn read_loaded(row: &Row) -> Result<Loaded> {
 pub(crate) fn query_loaded(
     db: &dyn Db,
     sql: &str,
-    params: &[super::Value<'_>],
+    params: &[crate::Value<'_>],
 ) -> Result<Vec<Loaded>> {
     db.query(sql, params)?.iter().map(read_loaded).collect()
 }
@@ -222,7 +234,8 @@ pub(crate) fn save(
     Ok(version)
 }
 
-pub(crate) const MESSAGE_COLUMNS: &str = "id, seq, from_uid, time_ms, client_msg_no, payload";
+pub(crate) const MESSAGE_COLUMNS: &str =
+    "id, seq, from_uid, time_ms, client_msg_no, msg_type, payload, cloud_custom_data";
 
 /// Reads [`MESSAGE_COLUMNS`] starting at column `first`.
 pub(crate) fn read_message(row: &Row, first: usize) -> Result<StoredMessage> {
@@ -232,7 +245,9 @@ pub(crate) fn read_message(row: &Row, first: usize) -> Result<StoredMessage> {
         from: row.get(first + 2)?,
         time_ms: row.get(first + 3)?,
         client_msg_no: row.get(first + 4)?,
-        payload: row.get(first + 5)?,
+        message_type: row.get(first + 5)?,
+        payload: row.get(first + 6)?,
+        cloud_custom_data: row.get(first + 7)?,
     })
 }
 

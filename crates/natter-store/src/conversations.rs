@@ -3,14 +3,14 @@
 
 use natter_core::limits::MAX_PINNED;
 use natter_core::rules::{ConversationState, Prefs, RemindType, marks};
-use natter_core::{ChannelKind, ConversationId, Error, Result, Uid};
+use natter_core::{ChannelKind, ConversationId, ListCursor, Uid};
 use serde_json::{Value as Json, json};
 
-use super::rows::{self, LOADED_COLUMNS, Loaded};
-use super::{Db, Dialect, Value, params};
+use crate::db::params;
+use crate::rows::{self, LOADED_COLUMNS, Loaded};
 use crate::{
-    AuditRecord, Change, Changes, ConversationPage, ConversationUpdate, ConversationView, Deletion,
-    ListCursor, ListQuery, Updated,
+    AuditRecord, Change, Changes, ConversationPage, ConversationUpdate, ConversationView, Db,
+    Deletion, Dialect, ListQuery, Result, StoreError, Updated, Value,
 };
 
 /// The unread rule of `natter_core::rules::ConversationState::unread`, as SQL, for the
@@ -24,11 +24,7 @@ fn has_unread_sql(dialect: Dialect) -> String {
 }
 
 /// One page of the list: pinned first, then newest activity, then channel (for a stable order).
-pub(crate) fn list<'q>(
-    db: &dyn Db,
-    uid: &'q Uid,
-    query: &'q ListQuery,
-) -> Result<ConversationPage> {
+pub fn list<'q>(db: &dyn Db, uid: &'q Uid, query: &'q ListQuery) -> Result<ConversationPage> {
     let mut sql = format!(
         "SELECT {LOADED_COLUMNS} FROM conversations c JOIN channels ch ON ch.id = c.channel_id \
          WHERE c.uid = $1 AND c.listed = 1 AND c.archived = $2"
@@ -91,7 +87,7 @@ pub(crate) fn list<'q>(
 }
 
 /// The conversation if it is in the list (archived ones included).
-pub(crate) fn get(
+pub fn get(
     db: &dyn Db,
     uid: &Uid,
     conversation: &ConversationId,
@@ -112,7 +108,7 @@ fn listed(db: &dyn Db, uid: &Uid, kind: Option<ChannelKind>) -> Result<Vec<Loade
 }
 
 /// Unread messages over the default list; archived and muted conversations left out.
-pub(crate) fn total_unread(db: &dyn Db, uid: &Uid) -> Result<u64> {
+pub fn total_unread(db: &dyn Db, uid: &Uid) -> Result<u64> {
     Ok(listed(db, uid, None)?
         .iter()
         .filter(|loaded| {
@@ -126,7 +122,7 @@ pub(crate) fn total_unread(db: &dyn Db, uid: &Uid) -> Result<u64> {
 /// Everything that changed above `since`: listed conversations, and tombstones of deletions made
 /// while deletion sync was on. Deletions made with it off are not reported (that device keeps
 /// its cached entry until it reloads the list, as in the reference SDKs).
-pub(crate) fn changes_since(db: &dyn Db, uid: &Uid, since: u64) -> Result<Changes> {
+pub fn changes_since(db: &dyn Db, uid: &Uid, since: u64) -> Result<Changes> {
     let version = rows::current_version(db, uid)?;
     if since > version {
         return Ok(Changes {
@@ -160,17 +156,14 @@ pub(crate) fn changes_since(db: &dyn Db, uid: &Uid, since: u64) -> Result<Change
 
 /// Applies one change to each named conversation; any one that cannot take it fails the whole
 /// call (the writer's savepoint undoes the rest).
-pub(crate) fn update(db: &dyn Db, update: &ConversationUpdate) -> Result<Vec<Updated>> {
+pub fn update(db: &dyn Db, update: &ConversationUpdate) -> Result<Vec<Updated>> {
     let mut updated = Vec::with_capacity(update.conversations.len());
     for conversation in &update.conversations {
         let mut loaded = rows::load(db, &update.uid, conversation)?
             .filter(|loaded| loaded.view.state.listed || !update.change.needs_listed())
-            .ok_or_else(|| {
-                Error::not_found(format!(
-                    "conversation {:?} is not in {}'s list",
-                    conversation.to_string(),
-                    update.uid
-                ))
+            .ok_or_else(|| StoreError::NotListed {
+                uid: update.uid.clone(),
+                conversation: conversation.clone(),
             })?;
         if update.change == Change::Pin(true) && !loaded.view.state.prefs.pinned {
             check_pin_limit(db, &update.uid)?;
@@ -216,16 +209,16 @@ fn check_pin_limit(db: &dyn Db, uid: &Uid) -> Result<()> {
         )?
         .get(0)?;
     if pinned >= MAX_PINNED {
-        return Err(Error::conflict(format!(
-            "isPinned: {uid} already has {MAX_PINNED} pinned conversations, the most allowed; \
-             unpin one first"
-        )));
+        return Err(StoreError::PinLimit {
+            uid: uid.clone(),
+            limit: MAX_PINNED,
+        });
     }
     Ok(())
 }
 
 /// Marks every listed conversation of `kind` read; returns the ones that changed.
-pub(crate) fn mark_all_read(
+pub fn mark_all_read(
     db: &dyn Db,
     uid: &Uid,
     kind: Option<ChannelKind>,
@@ -245,7 +238,7 @@ pub(crate) fn mark_all_read(
 /// Deletes conversations from one user's list and writes the audit record with a snapshot of
 /// each deleted conversation. Touches only the user's conversation rows: O(conversations in the
 /// call), never O(messages).
-pub(crate) fn delete(db: &dyn Db, deletion: &Deletion) -> Result<Vec<ConversationView>> {
+pub fn delete(db: &dyn Db, deletion: &Deletion) -> Result<Vec<ConversationView>> {
     let mut deleted = Vec::new();
     let mut snapshots = Vec::new();
     for conversation in &deletion.conversations {
@@ -322,28 +315,35 @@ fn snapshot(view: &ConversationView) -> Json {
 
 /// Brings a deleted conversation back as its latest deletion's snapshot had it, provided that
 /// deletion kept the history.
-pub(crate) fn restore_deleted(
+pub fn restore_deleted(
     db: &dyn Db,
     uid: &Uid,
     conversation: &ConversationId,
 ) -> Result<ConversationView> {
     let id = conversation.to_string();
-    let mut loaded = rows::load(db, uid, conversation)?
-        .ok_or_else(|| Error::not_found(format!("{uid} never had the conversation {id:?}")))?;
+    let (owner, named) = (uid.clone(), conversation.clone());
+    let mut loaded =
+        rows::load(db, uid, conversation)?.ok_or_else(|| StoreError::NeverHadConversation {
+            uid: owner.clone(),
+            conversation: named.clone(),
+        })?;
     if loaded.view.state.listed {
-        return Err(Error::conflict(format!(
-            "conversation {id:?} is in {uid}'s list; there is nothing to restore"
-        )));
+        return Err(StoreError::NothingToRestore {
+            uid: owner,
+            conversation: named,
+        });
     }
-    let saved = latest_snapshot(db, uid, &id)?
-        .ok_or_else(|| Error::not_found(format!("no deletion of {id:?} by {uid} is on record")))?;
+    let saved = latest_snapshot(db, uid, &id)?.ok_or_else(|| StoreError::NoDeletionOnRecord {
+        uid: owner.clone(),
+        conversation: named.clone(),
+    })?;
     let number = |key: &str| saved[key].as_u64().unwrap_or_default();
     let mut state = loaded.view.state.clone();
     if state.cleared_to_seq > number("cleared_to_seq") {
-        return Err(Error::conflict(format!(
-            "conversation {id:?} was deleted with its history cleared; cleared history cannot \
-             be recovered"
-        )));
+        return Err(StoreError::HistoryWasCleared {
+            uid: owner,
+            conversation: named,
+        });
     }
     state.read_seq = number("read_seq");
     state.deleted_to_seq = number("deleted_to_seq");
@@ -400,7 +400,7 @@ fn latest_snapshot(db: &dyn Db, uid: &Uid, conversation_id: &str) -> Result<Opti
 }
 
 /// Audit records, newest first, optionally of one user, before `before_id`.
-pub(crate) fn audit_log(
+pub fn audit_log(
     db: &dyn Db,
     uid: Option<&Uid>,
     before_id: Option<i64>,

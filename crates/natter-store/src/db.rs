@@ -2,7 +2,7 @@
 //! positional parameters (`$1`, `$2`, …) and returns owned rows. SQLite and PostgreSQL each
 //! implement it, so every query and every rule is written once.
 
-use natter_core::{Error, Result};
+use crate::error::{Result, StoreError};
 
 /// Where the two databases spell something differently.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -49,7 +49,7 @@ impl dyn Db + '_ {
     /// The one row a query always returns (an aggregate, a `RETURNING` clause).
     pub fn query_one(&self, sql: &str, params: &[Value<'_>]) -> Result<Row> {
         self.query_opt(sql, params)?
-            .ok_or_else(|| Error::internal(format!("no row returned by: {sql}")))
+            .ok_or_else(|| StoreError::internal(format!("no row returned by: {sql}")))
     }
 
     pub fn exists(&self, sql: &str, params: &[Value<'_>]) -> Result<bool> {
@@ -69,7 +69,7 @@ pub enum Value<'a> {
 /// Builds a parameter slice: `params![uid.as_str(), channel_id]`.
 macro_rules! params {
     ($($value:expr),* $(,)?) => {
-        &[$($crate::sql::Value::from($value)),*]
+        &[$($crate::db::Value::from($value)),*]
     };
 }
 pub(crate) use params;
@@ -149,9 +149,10 @@ impl Row {
         let cell = self
             .0
             .get(index)
-            .ok_or_else(|| Error::internal(format!("no column {index} in the row")))?;
-        T::from_cell(cell)
-            .ok_or_else(|| Error::internal(format!("column {index} holds an unexpected {cell:?}")))
+            .ok_or_else(|| StoreError::internal(format!("no column {index} in the row")))?;
+        T::from_cell(cell).ok_or_else(|| {
+            StoreError::internal(format!("column {index} holds an unexpected {cell:?}"))
+        })
     }
 }
 

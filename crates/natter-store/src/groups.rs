@@ -3,12 +3,15 @@
 
 use std::collections::HashSet;
 
-use super::rows::{self, Channel};
-use super::{Db, params};
-use crate::MembershipChange;
-use natter_core::{ChannelKind, ConversationId, Error, GroupId, Result, Uid};
+use natter_core::{ChannelKind, ConversationId, GroupId, Uid};
 
-pub(crate) fn upsert(
+use crate::db::params;
+use crate::rows::{self, Channel};
+use crate::{Db, MembershipChange, Result, StoreError, UserRole};
+
+/// Creates the group or adds members; with `reset`, the listed members become the only ones.
+/// `new_members_see_history`, when given, sets whether joiners see earlier history.
+pub fn upsert(
     db: &dyn Db,
     group: &GroupId,
     members: &[Uid],
@@ -52,13 +55,12 @@ pub(crate) fn upsert(
     Ok(change)
 }
 
-pub(crate) fn add_members(db: &dyn Db, group: &GroupId, members: &[Uid]) -> Result<()> {
+/// Adds members to an existing group.
+pub fn add_members(db: &dyn Db, group: &GroupId, members: &[Uid]) -> Result<()> {
     require_users(db, members)?;
     let channel = existing_group(db, group)?;
     if channel.dismissed {
-        return Err(Error::conflict(format!(
-            "group \"{group}\" was dismissed; create it again with POST /channel"
-        )));
+        return Err(StoreError::AddingToDismissedGroup(group.clone()));
     }
     for member in members {
         join(db, &channel, group, member)?;
@@ -66,11 +68,8 @@ pub(crate) fn add_members(db: &dyn Db, group: &GroupId, members: &[Uid]) -> Resu
     Ok(())
 }
 
-pub(crate) fn remove_members(
-    db: &dyn Db,
-    group: &GroupId,
-    members: &[Uid],
-) -> Result<MembershipChange> {
+/// Removes members: each keeps a read-only conversation with history up to now.
+pub fn remove_members(db: &dyn Db, group: &GroupId, members: &[Uid]) -> Result<MembershipChange> {
     let channel = existing_group(db, group)?;
     let mut change = MembershipChange::default();
     for member in members {
@@ -82,12 +81,13 @@ pub(crate) fn remove_members(
 }
 
 /// A member leaves by themself. Leaving twice is fine; leaving a group never joined is not.
-pub(crate) fn leave_group(db: &dyn Db, group: &GroupId, uid: &Uid) -> Result<MembershipChange> {
+pub fn leave_group(db: &dyn Db, group: &GroupId, uid: &Uid) -> Result<MembershipChange> {
     let channel = existing_group(db, group)?;
     if rows::load(db, uid, &ConversationId::Group(group.clone()))?.is_none() {
-        return Err(Error::permission_denied(format!(
-            "{uid} was never a member of group \"{group}\""
-        )));
+        return Err(StoreError::NeverAMember {
+            uid: uid.clone(),
+            group: group.clone(),
+        });
     }
     let mut change = MembershipChange::default();
     if leave(db, &channel, group, uid)? {
@@ -96,7 +96,8 @@ pub(crate) fn leave_group(db: &dyn Db, group: &GroupId, uid: &Uid) -> Result<Mem
     Ok(change)
 }
 
-pub(crate) fn dismiss(db: &dyn Db, group: &GroupId) -> Result<MembershipChange> {
+/// Dismisses a group: every member keeps a read-only conversation.
+pub fn dismiss(db: &dyn Db, group: &GroupId) -> Result<MembershipChange> {
     let channel = existing_group(db, group)?;
     let mut change = MembershipChange::default();
     for member in current_members(db, channel.id)? {
@@ -113,18 +114,12 @@ pub(crate) fn dismiss(db: &dyn Db, group: &GroupId) -> Result<MembershipChange> 
 
 fn existing_group(db: &dyn Db, group: &GroupId) -> Result<Channel> {
     rows::find_channel(db, ChannelKind::Group, group.as_str())?
-        .ok_or_else(|| Error::not_found(format!("group \"{group}\" does not exist")))
+        .ok_or_else(|| StoreError::UnknownGroup(group.clone()))
 }
 
 fn require_users(db: &dyn Db, uids: &[Uid]) -> Result<()> {
-    for uid in uids {
-        if !rows::user_exists(db, uid)? {
-            return Err(Error::not_found(format!(
-                "subscribers: user \"{uid}\" does not exist (no token was ever issued for them)"
-            )));
-        }
-    }
-    Ok(())
+    uids.iter()
+        .try_for_each(|uid| rows::require_user(db, uid, UserRole::Member))
 }
 
 fn current_members(db: &dyn Db, channel_id: i64) -> Result<Vec<Uid>> {
@@ -133,7 +128,7 @@ fn current_members(db: &dyn Db, channel_id: i64) -> Result<Vec<Uid>> {
         params![channel_id],
     )?
     .iter()
-    .map(|row| Uid::parse(&row.get::<String>(0)?, "uid"))
+    .map(|row| Ok(Uid::parse(&row.get::<String>(0)?, "uid")?))
     .collect()
 }
 

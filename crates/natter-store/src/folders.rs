@@ -2,13 +2,15 @@
 //! conversations. A folder's change versions the conversations it touches, so other devices
 //! see the new folder lists through sync.
 
-use super::rows::{self, Loaded};
-use super::{Db, params};
-use crate::{ConversationView, Folder, FolderChange};
 use natter_core::limits::MAX_FOLDERS;
-use natter_core::{ConversationId, Error, Result, Uid};
+use natter_core::{ConversationId, Uid};
 
-pub(crate) fn list(db: &dyn Db, uid: &Uid) -> Result<Vec<Folder>> {
+use crate::db::params;
+use crate::rows::{self, Loaded};
+use crate::{ConversationView, Db, Folder, FolderChange, Result, StoreError};
+
+/// The user's folders, oldest first, each with its conversations.
+pub fn list(db: &dyn Db, uid: &Uid) -> Result<Vec<Folder>> {
     let rows = db.query(
         "SELECT f.name, c.conversation_id FROM folders f \
          LEFT JOIN folder_members m ON m.uid = f.uid AND m.name = f.name \
@@ -36,7 +38,8 @@ pub(crate) fn list(db: &dyn Db, uid: &Uid) -> Result<Vec<Folder>> {
     Ok(folders)
 }
 
-pub(crate) fn change(
+/// Changes the user's folders; returns the conversations whose folder list changed.
+pub fn change(
     db: &dyn Db,
     uid: &Uid,
     change: &FolderChange,
@@ -48,9 +51,10 @@ pub(crate) fn change(
             conversations,
         } => {
             if exists(db, uid, name)? {
-                return Err(Error::conflict(format!(
-                    "groupName: folder {name:?} already exists"
-                )));
+                return Err(StoreError::FolderExists {
+                    uid: uid.clone(),
+                    name: name.clone(),
+                });
             }
             let count: usize = db
                 .query_one(
@@ -59,9 +63,10 @@ pub(crate) fn change(
                 )?
                 .get(0)?;
             if count >= MAX_FOLDERS {
-                return Err(Error::conflict(format!(
-                    "groupName: {uid} already has {MAX_FOLDERS} folders, the most allowed"
-                )));
+                return Err(StoreError::FolderLimit {
+                    uid: uid.clone(),
+                    limit: MAX_FOLDERS,
+                });
             }
             db.execute(
                 "INSERT INTO folders (uid, name, created_ms) VALUES ($1, $2, $3)",
@@ -72,9 +77,10 @@ pub(crate) fn change(
         FolderChange::Rename { from, to } => {
             require(db, uid, from)?;
             if exists(db, uid, to)? {
-                return Err(Error::conflict(format!(
-                    "newName: folder {to:?} already exists"
-                )));
+                return Err(StoreError::RenameTargetExists {
+                    uid: uid.clone(),
+                    name: to.clone(),
+                });
             }
             let members = members(db, uid, from)?;
             db.execute(
@@ -120,9 +126,10 @@ fn require(db: &dyn Db, uid: &Uid, name: &str) -> Result<()> {
     if exists(db, uid, name)? {
         Ok(())
     } else {
-        Err(Error::not_found(format!(
-            "groupName: {uid} has no folder {name:?}"
-        )))
+        Err(StoreError::UnknownFolder {
+            uid: uid.clone(),
+            name: name.to_owned(),
+        })
     }
 }
 
@@ -155,11 +162,9 @@ fn set_membership(
     for conversation in conversations {
         let loaded = rows::load(db, uid, conversation)?
             .filter(|loaded| loaded.view.state.listed)
-            .ok_or_else(|| {
-                Error::not_found(format!(
-                    "conversationIDList: {:?} is not in {uid}'s list",
-                    conversation.to_string()
-                ))
+            .ok_or_else(|| StoreError::NotListed {
+                uid: uid.clone(),
+                conversation: conversation.clone(),
             })?;
         let sql = if member {
             "INSERT INTO folder_members (uid, name, channel_id) VALUES ($1, $2, $3) \

@@ -6,8 +6,38 @@
 //! all of them, so deleting them changes no answer of the API: cleared history then cannot be
 //! recovered from the server's disk either.
 
-use super::{Db, params};
-use natter_core::Result;
+use crate::db::params;
+use crate::{Db, Result, Store};
+
+impl Store {
+    /// Physically deletes messages no one can see any more (everyone who could see them
+    /// cleared past them) and, with a cutoff, messages older than it, in small batches so that
+    /// writes queued behind a batch wait only briefly. Returns how many were deleted.
+    pub async fn purge(&self, batch: u32, older_than_ms: Option<i64>) -> Result<u64> {
+        let mut deleted = 0;
+        for target in self.read(purgeable).await? {
+            loop {
+                let purged = self.write(move |db| purge_batch(db, target, batch)).await?;
+                deleted += purged;
+                if purged < u64::from(batch) {
+                    break;
+                }
+            }
+        }
+        if let Some(cutoff) = older_than_ms {
+            loop {
+                let expired = self
+                    .write(move |db| expire_batch(db, cutoff, batch))
+                    .await?;
+                deleted += expired;
+                if expired < u64::from(batch) {
+                    break;
+                }
+            }
+        }
+        Ok(deleted)
+    }
+}
 
 /// A channel with messages to purge, up to `through_seq`.
 #[derive(Debug, Clone, Copy)]
@@ -17,7 +47,7 @@ pub(crate) struct Purgeable {
 }
 
 /// Channels whose invisible prefix has grown past what was already purged. Runs on a reader.
-pub(crate) fn purgeable(db: &dyn Db) -> Result<Vec<Purgeable>> {
+fn purgeable(db: &dyn Db) -> Result<Vec<Purgeable>> {
     let greatest = db.dialect().greatest();
     let sql = format!(
         "SELECT id, through_seq FROM (SELECT ch.id, ch.purged_to_seq, MIN(CASE \
@@ -41,7 +71,7 @@ pub(crate) fn purgeable(db: &dyn Db) -> Result<Vec<Purgeable>> {
 
 /// Deletes up to `batch` messages of the channel at or below `through_seq`; when none are left,
 /// records the channel as purged through there. Returns how many were deleted.
-pub(crate) fn purge_batch(db: &dyn Db, target: Purgeable, batch: u32) -> Result<u64> {
+fn purge_batch(db: &dyn Db, target: Purgeable, batch: u32) -> Result<u64> {
     let deleted = db.execute(
         "DELETE FROM messages WHERE id IN (SELECT id FROM messages \
          WHERE channel_id = $1 AND seq <= $2 ORDER BY seq LIMIT $3)",
@@ -61,7 +91,7 @@ pub(crate) fn purge_batch(db: &dyn Db, target: Purgeable, batch: u32) -> Result<
 
 /// Deletes up to `batch` of the oldest messages if they were sent before `older_than_ms`
 /// (message IDs grow with time, so the oldest are the lowest IDs).
-pub(crate) fn expire_batch(db: &dyn Db, older_than_ms: i64, batch: u32) -> Result<u64> {
+fn expire_batch(db: &dyn Db, older_than_ms: i64, batch: u32) -> Result<u64> {
     db.execute(
         "DELETE FROM messages WHERE id IN (SELECT id FROM messages ORDER BY id LIMIT $1) \
          AND time_ms < $2",

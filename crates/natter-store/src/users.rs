@@ -1,17 +1,19 @@
-//! Users, their devices' tokens, and app settings.
+//! Users and their devices' tokens.
 
-use natter_core::{Error, Result, Uid};
+use natter_core::{Device, Uid};
 use subtle::ConstantTimeEq;
 
-use super::{Db, params};
-use crate::{Device, TokenHash};
+use crate::db::params;
+use crate::{Db, Result, StoreError, TokenHash};
 
-pub(crate) fn set_device_token(
+/// Creates the user if new and sets the token of one of its devices. Returns whether the
+/// device had another token before, which stops working now.
+pub fn set_device_token(
     db: &dyn Db,
     device: &Device,
     token_hash: &TokenHash,
     now_ms: i64,
-) -> Result<()> {
+) -> Result<bool> {
     let holder = db.query_opt(
         "SELECT uid, device_flag FROM devices WHERE token_hash = $1",
         params![token_hash.as_slice()],
@@ -19,10 +21,16 @@ pub(crate) fn set_device_token(
     if let Some(row) = holder
         && (row.get::<String>(0)? != device.uid.as_str() || row.get::<u8>(1)? != device.device_flag)
     {
-        return Err(Error::conflict(
-            "token: this token is already in use by another device; choose another",
-        ));
+        return Err(StoreError::TokenTaken);
     }
+    let replaced = db.exists(
+        "SELECT 1 FROM devices WHERE uid = $1 AND device_flag = $2 AND token_hash != $3",
+        params![
+            device.uid.as_str(),
+            device.device_flag,
+            token_hash.as_slice()
+        ],
+    )?;
     db.execute(
         "INSERT INTO users (uid, created_ms) VALUES ($1, $2) ON CONFLICT DO NOTHING",
         params![device.uid.as_str(), now_ms],
@@ -42,12 +50,12 @@ pub(crate) fn set_device_token(
             now_ms,
         ],
     )?;
-    Ok(())
+    Ok(replaced)
 }
 
 /// Finds the device by the first bytes of the hash, then compares the whole hash in constant
 /// time, so response timing tells nothing about how much of a guessed token was right.
-pub(crate) fn device_by_token(db: &dyn Db, token_hash: &TokenHash) -> Result<Option<Device>> {
+pub fn device_by_token(db: &dyn Db, token_hash: &TokenHash) -> Result<Option<Device>> {
     let candidates = db.query(
         "SELECT token_hash, uid, device_flag, device_level FROM devices WHERE token_lookup = $1",
         params![&token_hash[..8]],
@@ -63,19 +71,4 @@ pub(crate) fn device_by_token(db: &dyn Db, token_hash: &TokenHash) -> Result<Opt
         }
     }
     Ok(None)
-}
-
-pub(crate) fn setting(db: &dyn Db, key: &str) -> Result<Option<String>> {
-    db.query_opt("SELECT value FROM settings WHERE key = $1", params![key])?
-        .map(|row| row.get(0))
-        .transpose()
-}
-
-pub(crate) fn set_setting(db: &dyn Db, key: &str, value: &str) -> Result<()> {
-    db.execute(
-        "INSERT INTO settings (key, value) VALUES ($1, $2) \
-         ON CONFLICT (key) DO UPDATE SET value = excluded.value",
-        params![key, value],
-    )?;
-    Ok(())
 }

@@ -1,14 +1,18 @@
 //! Sending messages and reading history.
 
-use super::rows::{self, Channel, MESSAGE_COLUMNS};
-use super::{Db, params};
-use crate::{ConversationView, History, NewMessage, Sent, StoredMessage};
 use natter_core::rules::ConversationState;
-use natter_core::{ConversationId, Error, Result, Uid};
+use natter_core::{ConversationId, Uid};
+
+use crate::db::params;
+use crate::rows::{self, Channel, MESSAGE_COLUMNS};
+use crate::{
+    Before, ConversationView, Db, History, NewMessage, Result, Sent, StoreError, StoredMessage,
+    UserRole,
+};
 
 /// Appends the message with the channel's next seq and applies it to every current member's
 /// conversation. Runs on the writer, so seqs of one channel are gapless and ordered.
-pub(crate) fn send(db: &dyn Db, message: &NewMessage) -> Result<Sent> {
+pub fn send(db: &dyn Db, message: &NewMessage) -> Result<Sent> {
     if let Some(first) = earlier_send(db, message)? {
         return Ok(first);
     }
@@ -19,7 +23,9 @@ pub(crate) fn send(db: &dyn Db, message: &NewMessage) -> Result<Sent> {
         from: message.from.to_string(),
         time_ms: message.time_ms,
         client_msg_no: message.client_msg_no.clone(),
+        message_type: message.message_type.clone(),
         payload: message.payload.clone(),
+        cloud_custom_data: message.cloud_custom_data.clone(),
     };
     append(db, channel, stored)
 }
@@ -27,13 +33,16 @@ pub(crate) fn send(db: &dyn Db, message: &NewMessage) -> Result<Sent> {
 /// Who system notices come from, as the client SDK names it.
 pub(crate) const SYSTEM_SENDER: &str = "@TIM#SYSTEM";
 
+/// Appends an app notice to each user's system conversation (`@TIM#SYSTEM`), all or nothing.
+pub fn send_notices(db: &dyn Db, uids: &[Uid], payload: &str, time_ms: i64) -> Result<Vec<Sent>> {
+    uids.iter()
+        .map(|uid| send_notice(db, uid, payload, time_ms))
+        .collect()
+}
+
 /// Appends an app notice to the user's system conversation, creating it on the first one.
-pub(crate) fn send_notice(db: &dyn Db, uid: &Uid, payload: &str, time_ms: i64) -> Result<Sent> {
-    if !rows::user_exists(db, uid)? {
-        return Err(Error::not_found(format!(
-            "uids: user \"{uid}\" does not exist (no token was ever issued for them)"
-        )));
-    }
+fn send_notice(db: &dyn Db, uid: &Uid, payload: &str, time_ms: i64) -> Result<Sent> {
+    rows::require_user(db, uid, UserRole::NoticeRecipient)?;
     let conversation = ConversationId::System;
     let key = rows::channel_key(uid, &conversation);
     let channel = match rows::find_channel(db, conversation.kind(), &key)? {
@@ -50,7 +59,9 @@ pub(crate) fn send_notice(db: &dyn Db, uid: &Uid, payload: &str, time_ms: i64) -
         from: SYSTEM_SENDER.to_owned(),
         time_ms,
         client_msg_no: None,
+        message_type: natter_core::message::CUSTOM.to_owned(),
         payload: payload.to_owned(),
+        cloud_custom_data: String::new(),
     };
     append(db, channel, stored)
 }
@@ -63,15 +74,17 @@ fn append(db: &dyn Db, channel: Channel, mut message: StoredMessage) -> Result<S
     )?;
     message.id = db
         .query_one(
-            "INSERT INTO messages (channel_id, seq, from_uid, time_ms, client_msg_no, payload) \
-             VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
+            "INSERT INTO messages (channel_id, seq, from_uid, time_ms, client_msg_no, msg_type, \
+             payload, cloud_custom_data) VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id",
             params![
                 channel.id,
                 message.seq,
                 &message.from,
                 message.time_ms,
                 message.client_msg_no.as_ref(),
+                &message.message_type,
                 &message.payload,
+                &message.cloud_custom_data,
             ],
         )?
         .get(0)?;
@@ -101,10 +114,10 @@ fn earlier_send(db: &dyn Db, message: &NewMessage) -> Result<Option<Sent>> {
     let same_conversation = rows::load(db, &message.from, &message.to)?
         .is_some_and(|loaded| loaded.channel.id == channel_id);
     if !same_conversation {
-        return Err(Error::conflict(format!(
-            "clientMsgID {number:?} was already used by {} for another conversation",
-            message.from
-        )));
+        return Err(StoreError::ClientMsgNoReused {
+            uid: message.from.clone(),
+            number: number.clone(),
+        });
     }
     Ok(Some(Sent {
         message: stored,
@@ -119,26 +132,15 @@ fn sending_channel(db: &dyn Db, message: &NewMessage) -> Result<Channel> {
     let sender = &message.from;
     // The server API sends on behalf of any `from_uid`; a uid that never had a token has no
     // conversation rows to deliver into.
-    if !rows::user_exists(db, sender)? {
-        return Err(Error::not_found(format!(
-            "sender \"{sender}\" does not exist (no token was ever issued for them)"
-        )));
-    }
+    rows::require_user(db, sender, UserRole::Sender)?;
     let key = rows::channel_key(sender, &message.to);
     let kind = message.to.kind();
     match &message.to {
         ConversationId::C2c(peer) => {
             if peer == sender {
-                return Err(Error::invalid_conversation_id(format!(
-                    "conversationID {:?}: a user cannot message themself",
-                    message.to.to_string()
-                )));
+                return Err(StoreError::MessageToSelf(sender.clone()));
             }
-            if !rows::user_exists(db, peer)? {
-                return Err(Error::not_found(format!(
-                    "user \"{peer}\" does not exist (no token was ever issued for them)"
-                )));
-            }
+            rows::require_user(db, peer, UserRole::Peer)?;
             if let Some(channel) = rows::find_channel(db, kind, &key)? {
                 return Ok(channel);
             }
@@ -155,24 +157,23 @@ fn sending_channel(db: &dyn Db, message: &NewMessage) -> Result<Channel> {
         }
         ConversationId::Group(group) => {
             let channel = rows::find_channel(db, kind, &key)?
-                .ok_or_else(|| Error::not_found(format!("group \"{group}\" does not exist")))?;
+                .ok_or_else(|| StoreError::UnknownGroup(group.clone()))?;
             match rows::load(db, sender, &message.to)? {
-                None => Err(Error::permission_denied(format!(
-                    "{sender} is not a member of group \"{group}\""
-                ))),
+                None => Err(StoreError::NeverAMember {
+                    uid: sender.clone(),
+                    group: group.clone(),
+                }),
+                Some(_) if channel.dismissed => Err(StoreError::GroupDismissed(group.clone())),
                 Some(loaded) if !loaded.view.state.is_member() => {
-                    Err(Error::not_a_member(if channel.dismissed {
-                        format!("group \"{group}\" was dismissed; its conversation is read-only")
-                    } else {
-                        format!("{sender} is no longer a member of group \"{group}\"")
-                    }))
+                    Err(StoreError::NoLongerAMember {
+                        uid: sender.clone(),
+                        group: group.clone(),
+                    })
                 }
                 Some(_) => Ok(channel),
             }
         }
-        ConversationId::System => Err(Error::permission_denied(
-            "only the app backend can send to @TIM#SYSTEM",
-        )),
+        ConversationId::System => Err(StoreError::SystemIsAppOnly),
     }
 }
 
@@ -212,11 +213,11 @@ fn deliver(
 
 /// Messages this user may see: inside a membership window, after their cleared history, before
 /// `before`; newest `limit` of them, returned oldest first.
-pub(crate) fn history(
+pub fn history(
     db: &dyn Db,
     uid: &Uid,
     conversation: &ConversationId,
-    before: Option<u64>,
+    before: Before,
     limit: u32,
 ) -> Result<History> {
     let Some(loaded) = rows::load(db, uid, conversation)? else {
@@ -224,7 +225,21 @@ pub(crate) fn history(
     };
     let windows = visibility_windows(db, uid, &loaded)?;
     let floor = loaded.view.state.cleared_to_seq;
-    let before = before.unwrap_or(u64::MAX).min(loaded.channel.last_seq + 1);
+    let before = match before {
+        Before::Newest => u64::MAX,
+        Before::Seq(seq) => seq,
+        Before::Message(id) => db
+            .query_opt(
+                "SELECT seq FROM messages WHERE id = $1 AND channel_id = $2",
+                params![id, loaded.channel.id],
+            )?
+            .ok_or_else(|| StoreError::UnknownMessage {
+                conversation: conversation.clone(),
+                message_id: id,
+            })?
+            .get(0)?,
+    }
+    .min(loaded.channel.last_seq + 1);
     let mut messages = Vec::with_capacity(limit as usize + 1);
     let sql = format!(
         "SELECT {MESSAGE_COLUMNS} FROM messages WHERE channel_id = $1 AND seq >= $2 AND seq <= $3 \
@@ -259,20 +274,19 @@ fn no_history_for(db: &dyn Db, uid: &Uid, conversation: &ConversationId) -> Resu
         is_complete: true,
     };
     match conversation {
-        ConversationId::C2c(peer) if rows::user_exists(db, peer)? => Ok(empty),
         ConversationId::C2c(peer) => {
-            Err(Error::not_found(format!("user \"{peer}\" does not exist")))
+            rows::require_user(db, peer, UserRole::Peer)?;
+            Ok(empty)
         }
         ConversationId::Group(group) => {
             let key = rows::channel_key(uid, conversation);
             if rows::find_channel(db, conversation.kind(), &key)?.is_some() {
-                Err(Error::permission_denied(format!(
-                    "{uid} was never a member of group \"{group}\""
-                )))
+                Err(StoreError::NeverAMember {
+                    uid: uid.clone(),
+                    group: group.clone(),
+                })
             } else {
-                Err(Error::not_found(format!(
-                    "group \"{group}\" does not exist"
-                )))
+                Err(StoreError::UnknownGroup(group.clone()))
             }
         }
         ConversationId::System => Ok(empty),

@@ -1,0 +1,76 @@
+//! Message types: the element types of the Tencent Cloud Chat SDKs, stored with each message so
+//! that every client and both HTTP surfaces see the same thing.
+
+use serde_json::Value;
+
+use crate::error::{Error, Result};
+
+pub const TEXT: &str = "TIMTextElem";
+pub const CUSTOM: &str = "TIMCustomElem";
+
+/// Every element type a message may have (Tencent's `TYPES.MSG_*` values). Natter stores and
+/// relays the payload of each; only text and custom payloads are checked for their shape,
+/// because the others point at files Natter does not host.
+pub const TYPES: &[&str] = &[
+    TEXT,
+    "TIMImageElem",
+    "TIMSoundElem",
+    "TIMFileElem",
+    "TIMFaceElem",
+    "TIMVideoFileElem",
+    "TIMLocationElem",
+    "TIMGroupTipElem",
+    "TIMGroupSystemNoticeElem",
+    CUSTOM,
+    "TIMRelayElem",
+];
+
+/// The type of a message sent without one: an app-defined payload.
+pub const DEFAULT_TYPE: &str = CUSTOM;
+
+/// Checks a message's type and that its payload (a JSON object) has that type's shape: text is
+/// `{text}`, custom is `{data?, description?, extension?}` with string values.
+pub fn check(message_type: &str, payload: &Value) -> Result<()> {
+    if !TYPES.contains(&message_type) {
+        return Err(Error::invalid_argument(format!(
+            "type: {message_type:?} is not a message type; use one of {}",
+            TYPES.join(", ")
+        )));
+    }
+    let Some(fields) = payload.as_object() else {
+        return Err(Error::invalid_argument("payload: must be a JSON object"));
+    };
+    let string_field = |name: &str, required: bool| match fields.get(name) {
+        Some(Value::String(_)) => Ok(()),
+        None if !required => Ok(()),
+        _ => Err(Error::invalid_argument(format!(
+            "payload.{name}: a {message_type} message needs a string {name}"
+        ))),
+    };
+    match message_type {
+        TEXT => string_field("text", true),
+        CUSTOM => ["data", "description", "extension"]
+            .into_iter()
+            .try_for_each(|name| string_field(name, false)),
+        _ => Ok(()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn text_needs_a_string_text_and_custom_takes_string_fields() {
+        assert!(check(TEXT, &json!({"text": "hi"})).is_ok());
+        assert!(check(TEXT, &json!({"text": 1})).is_err());
+        assert!(check(TEXT, &json!({})).is_err());
+        assert!(check(CUSTOM, &json!({"data": "x", "extension": ""})).is_ok());
+        assert!(check(CUSTOM, &json!({"anything": 1})).is_ok());
+        assert!(check(CUSTOM, &json!({"data": {}})).is_err());
+        assert!(check("TIMImageElem", &json!({"imageInfoArray": []})).is_ok());
+        assert!(check("TIMNope", &json!({})).is_err());
+        assert!(check(TEXT, &json!("hi")).is_err());
+    }
+}

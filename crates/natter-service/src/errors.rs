@@ -1,0 +1,98 @@
+//! How the store's failures read to a client: the one place where they are worded.
+
+use natter_core::Error;
+use natter_store::{StoreError, Unavailable, UserRole};
+
+/// The client-facing error for a store failure. Messages name the request field at fault where
+/// the failure points at one.
+pub(crate) fn describe(error: StoreError) -> Error {
+    match error {
+        StoreError::UnknownUser { uid, role } => {
+            let field = match role {
+                UserRole::Sender => "from_uid: sender",
+                UserRole::Peer => "user",
+                UserRole::Member => "subscribers: user",
+                UserRole::NoticeRecipient => "uids: user",
+            };
+            Error::not_found(format!(
+                "{field} \"{uid}\" does not exist (no token was ever issued for them)"
+            ))
+        }
+        StoreError::UnknownGroup(group) => {
+            Error::not_found(format!("group \"{group}\" does not exist"))
+        }
+        StoreError::NeverAMember { uid, group } => {
+            Error::permission_denied(format!("{uid} was never a member of group \"{group}\""))
+        }
+        StoreError::NoLongerAMember { uid, group } => {
+            Error::not_a_member(format!("{uid} is no longer a member of group \"{group}\""))
+        }
+        StoreError::GroupDismissed(group) => Error::not_a_member(format!(
+            "group \"{group}\" was dismissed; its conversation is read-only"
+        )),
+        StoreError::AddingToDismissedGroup(group) => Error::conflict(format!(
+            "group \"{group}\" was dismissed; create it again with POST /channel"
+        )),
+        StoreError::MessageToSelf(uid) => Error::invalid_conversation_id(format!(
+            "conversationID \"C2C{uid}\": a user cannot message themself"
+        )),
+        StoreError::SystemIsAppOnly => {
+            Error::permission_denied("only the app backend can send to @TIM#SYSTEM")
+        }
+        StoreError::ClientMsgNoReused { uid, number } => Error::conflict(format!(
+            "clientMsgID {number:?} was already used by {uid} for another conversation"
+        )),
+        StoreError::UnknownMessage {
+            conversation,
+            message_id,
+        } => Error::not_found(format!(
+            "nextReqMessageID: message \"{message_id}\" is not in conversation \"{conversation}\""
+        )),
+        StoreError::NotListed { uid, conversation } => Error::not_found(format!(
+            "conversation \"{conversation}\" is not in {uid}'s list"
+        )),
+        StoreError::PinLimit { uid, limit } => Error::conflict(format!(
+            "isPinned: {uid} already has {limit} pinned conversations, the most allowed; \
+             unpin one first"
+        )),
+        StoreError::TokenTaken => {
+            Error::conflict("token: this token is already in use by another device; choose another")
+        }
+        StoreError::FolderExists { name, .. } => {
+            Error::conflict(format!("groupName: folder {name:?} already exists"))
+        }
+        StoreError::RenameTargetExists { name, .. } => {
+            Error::conflict(format!("newName: folder {name:?} already exists"))
+        }
+        StoreError::FolderLimit { uid, limit } => Error::conflict(format!(
+            "groupName: {uid} already has {limit} folders, the most allowed"
+        )),
+        StoreError::UnknownFolder { uid, name } => {
+            Error::not_found(format!("groupName: {uid} has no folder {name:?}"))
+        }
+        StoreError::NeverHadConversation { uid, conversation } => Error::not_found(format!(
+            "{uid} never had the conversation \"{conversation}\""
+        )),
+        StoreError::NothingToRestore { uid, conversation } => Error::conflict(format!(
+            "conversation \"{conversation}\" is in {uid}'s list; there is nothing to restore"
+        )),
+        StoreError::HistoryWasCleared { conversation, .. } => Error::conflict(format!(
+            "conversation \"{conversation}\" was deleted with its history cleared; cleared \
+             history cannot be recovered"
+        )),
+        StoreError::NoDeletionOnRecord { uid, conversation } => Error::not_found(format!(
+            "no deletion of \"{conversation}\" by {uid} is on record"
+        )),
+        StoreError::Unavailable { reason, detail } => {
+            let message = match reason {
+                Unavailable::DiskFull => "the server's disk is full; retry later",
+                Unavailable::Busy => "the database is busy; retry later",
+                Unavailable::ReadOnly => "the database cannot be written; retry later",
+                Unavailable::Unreachable => "the database cannot be reached; retry later",
+                Unavailable::Closing => "the server is shutting down",
+            };
+            Error::unavailable(message, detail)
+        }
+        StoreError::Internal(detail) => Error::internal(detail),
+    }
+}

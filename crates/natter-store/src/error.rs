@@ -1,0 +1,127 @@
+//! What can go wrong in the store, as facts about the data rather than as client-facing text.
+//! The service words each of them for clients in one place (`natter-service`'s `errors.rs`).
+
+use natter_core::{ConversationId, GroupId, Uid};
+
+/// Which part a user plays in the call that named them, so the service can say which field
+/// named an unknown user.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum UserRole {
+    /// The sender of a message.
+    Sender,
+    /// The peer of a one-to-one conversation.
+    Peer,
+    /// A group member being added.
+    Member,
+    /// A recipient of a system notice.
+    NoticeRecipient,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum StoreError {
+    #[error("no token was ever issued for user {uid} ({role:?})")]
+    UnknownUser { uid: Uid, role: UserRole },
+    #[error("group {0} does not exist")]
+    UnknownGroup(GroupId),
+    #[error("{uid} was never a member of group {group}")]
+    NeverAMember { uid: Uid, group: GroupId },
+    #[error("{uid} is no longer a member of group {group}")]
+    NoLongerAMember { uid: Uid, group: GroupId },
+    /// A member of a dismissed group tried to send: its conversations are read-only.
+    #[error("group {0} was dismissed")]
+    GroupDismissed(GroupId),
+    /// Members can only be added once the group is created again.
+    #[error("group {0} was dismissed; members cannot be added")]
+    AddingToDismissedGroup(GroupId),
+    #[error("{0} tried to message themself")]
+    MessageToSelf(Uid),
+    #[error("a user tried to send to their system conversation")]
+    SystemIsAppOnly,
+    #[error("{uid} reused the client message number {number:?} in another conversation")]
+    ClientMsgNoReused { uid: Uid, number: String },
+    #[error("message {message_id} is not in {conversation}")]
+    UnknownMessage {
+        conversation: ConversationId,
+        message_id: i64,
+    },
+    #[error("{uid} has no conversation {conversation} in their list")]
+    NotListed {
+        uid: Uid,
+        conversation: ConversationId,
+    },
+    #[error("{uid} already has the most pinned conversations")]
+    PinLimit { uid: Uid, limit: usize },
+    #[error("the token is already held by another device")]
+    TokenTaken,
+    #[error("{uid} already has a folder {name:?}")]
+    FolderExists { uid: Uid, name: String },
+    #[error("{uid} already has a folder {name:?} to rename to")]
+    RenameTargetExists { uid: Uid, name: String },
+    #[error("{uid} already has the most folders")]
+    FolderLimit { uid: Uid, limit: usize },
+    #[error("{uid} has no folder {name:?}")]
+    UnknownFolder { uid: Uid, name: String },
+    #[error("{uid} never had the conversation {conversation}")]
+    NeverHadConversation {
+        uid: Uid,
+        conversation: ConversationId,
+    },
+    #[error("{uid}'s conversation {conversation} is listed; nothing to restore")]
+    NothingToRestore {
+        uid: Uid,
+        conversation: ConversationId,
+    },
+    #[error("{uid}'s conversation {conversation} was deleted with its history cleared")]
+    HistoryWasCleared {
+        uid: Uid,
+        conversation: ConversationId,
+    },
+    #[error("no deletion of {conversation} by {uid} is on record")]
+    NoDeletionOnRecord {
+        uid: Uid,
+        conversation: ConversationId,
+    },
+    /// The database cannot serve now (disk full, busy, unreachable); retrying later may work.
+    #[error("{reason}: {detail}")]
+    Unavailable { reason: Unavailable, detail: String },
+    /// A bug or a damaged database; the detail is for the log only.
+    #[error("{0}")]
+    Internal(String),
+}
+
+/// Why the database cannot serve now.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+pub enum Unavailable {
+    #[error("the disk is full")]
+    DiskFull,
+    #[error("the database is busy")]
+    Busy,
+    #[error("the database cannot be written")]
+    ReadOnly,
+    #[error("the database cannot be reached")]
+    Unreachable,
+    #[error("the store is closing")]
+    Closing,
+}
+
+impl StoreError {
+    pub fn internal(detail: impl std::fmt::Display) -> Self {
+        Self::Internal(detail.to_string())
+    }
+
+    pub fn unavailable(reason: Unavailable, detail: impl std::fmt::Display) -> Self {
+        Self::Unavailable {
+            reason,
+            detail: detail.to_string(),
+        }
+    }
+}
+
+/// A stored identifier that no longer parses means a damaged row: an internal error.
+impl From<natter_core::Error> for StoreError {
+    fn from(error: natter_core::Error) -> Self {
+        Self::Internal(error.to_string())
+    }
+}
+
+pub type Result<T, E = StoreError> = std::result::Result<T, E>;

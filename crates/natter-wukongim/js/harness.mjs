@@ -1,0 +1,208 @@
+// Drives the real WuKongIM web SDK (wukongimjssdk, bundled by build.mjs) in Node through a
+// script of steps, and reports what happens as JSON lines on stdout. One process is one SDK
+// instance (the SDK is a singleton), so a test with two users runs two processes.
+//
+//   node harness.mjs script.json        (or `-` to read the script from stdin)
+//
+// The script:
+//
+//   {
+//     "url": "ws://127.0.0.1:5100",     WebSocket URL of the server
+//     "uid": "alice", "token": "secret",
+//     "deviceFlag": 1,                  optional: 0 app, 1 web (the SDK's default), 2 pc
+//     "heartbeatMs": 60000,             optional: PING interval (the SDK's default is 60 s)
+//     "logFrames": false,               optional: report every raw frame as hex
+//     "protoVersion": 2,                optional: the protocol version the SDK asks for
+//     "sdk": "/path/to/bundle.mjs",     optional: another build of the SDK, an ES module whose
+//                                       default export is WKSDK (default: the pinned one)
+//     "steps": [ ... ]
+//   }
+//
+// Steps, run in order; each wait fails the run if it times out (timeoutMs, default 5000):
+//
+//   {"op": "connect"}
+//   {"op": "waitStatus", "status": "connected"}   or "connectFail", "kicked", "disconnected"
+//   {"op": "send", "channelID": "bob", "channelType": 1, "text": "hello"}
+//   {"op": "waitSendacks", "count": 1}           until that many SENDACKs in all
+//   {"op": "waitMessages", "count": 1}           until that many received messages in all
+//   {"op": "subscribe", "channelID": "room", "channelType": 7}
+//   {"op": "waitSubacks", "count": 1}
+//   {"op": "waitFrames", "dir": "out", "type": 7, "count": 2}  raw frames seen: dir "in" or
+//                                                "out", type a packet type (7 is PING)
+//   {"op": "sleep", "ms": 500}
+//   {"op": "disconnect"}
+//
+// Events, one JSON object a line: {"event": "status", "status": "connected", "code": 1,
+// "reasonCode": 1}, {"event": "sendack", ...}, {"event": "message", ...}, {"event": "suback",
+// ...}, {"event": "frame", "dir": "in"|"out", "hex": "..."} (with logFrames), {"event": "step",
+// ...} after each step, and last {"event": "done", "ok": true} or {"event": "done", "ok": false,
+// "error": "..."}. The exit code is 0 when every step passed, 1 when one failed, 2 when the
+// script is unusable. The SDK's own console output goes to stderr.
+//
+// Also a module: `run(script, onEvent)` resolves to {ok, error, events}.
+
+import { existsSync, readFileSync } from 'node:fs';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import WebSocket from 'ws';
+import { buildSdk, bundlePath } from './build.mjs';
+
+const STATUS = { 0: 'disconnected', 1: 'connected', 2: 'connecting', 3: 'connectFail', 4: 'kicked' };
+
+// The SDK opens `new WebSocket(url)` and sets binaryType 'arraybuffer', as in a browser. The
+// wrapper reports the frames each way when asked to.
+function webSocketClass(onFrame) {
+  return class RecordingWebSocket extends WebSocket {
+    constructor(url, protocols) {
+      super(url, protocols);
+      this.addEventListener('message', (e) => onFrame('in', new Uint8Array(e.data)));
+    }
+
+    send(data) {
+      onFrame('out', new Uint8Array(data));
+      super.send(data);
+    }
+  };
+}
+
+const toHex = (bytes) => Buffer.from(bytes).toString('hex');
+
+export async function run(script, onEvent = () => {}) {
+  const events = [];
+  const emit = (event) => {
+    events.push(event);
+    onEvent(event);
+    for (const waiter of [...waiters]) waiter();
+  };
+  const waiters = new Set();
+  const counts = { sendacks: 0, messages: 0, subacks: 0 };
+  const frames = [];
+  let status = 'disconnected';
+
+  globalThis.WebSocket = webSocketClass((dir, bytes) => {
+    frames.push({ dir, type: bytes[0] >> 4 });
+    if (script.logFrames) emit({ event: 'frame', dir, hex: toHex(bytes) });
+    else for (const waiter of [...waiters]) waiter();
+  });
+  let sdkPath = script.sdk;
+  if (sdkPath === undefined) {
+    if (!existsSync(bundlePath)) await buildSdk();
+    sdkPath = bundlePath;
+  }
+  const { default: WKSDK } = await import(pathToFileURL(sdkPath).href);
+  const sdk = WKSDK.shared();
+  sdk.config.addr = script.url;
+  sdk.config.uid = script.uid;
+  sdk.config.token = script.token;
+  if (script.deviceFlag !== undefined) sdk.config.deviceFlag = script.deviceFlag;
+  if (script.heartbeatMs !== undefined) sdk.config.heartbeatInterval = script.heartbeatMs;
+  if (script.protoVersion !== undefined) sdk.config.protoVersion = script.protoVersion;
+
+  sdk.connectManager.addConnectStatusListener((code, reasonCode) => {
+    status = STATUS[code] ?? String(code);
+    emit({ event: 'status', status, code, reasonCode });
+  });
+  sdk.chatManager.addMessageStatusListener((ack) => {
+    counts.sendacks += 1;
+    emit({
+      event: 'sendack',
+      clientSeq: Number(ack.clientSeq),
+      messageID: String(ack.messageID),
+      messageSeq: Number(ack.messageSeq),
+      reasonCode: ack.reasonCode,
+    });
+  });
+  sdk.chatManager.addMessageListener((message) => {
+    // The SDK also hands the listeners each message it sends, before it has a message ID.
+    if (message.messageID === undefined) return;
+    counts.messages += 1;
+    emit({
+      event: 'message',
+      messageID: String(message.messageID),
+      messageSeq: message.messageSeq,
+      clientMsgNo: message.clientMsgNo,
+      fromUID: message.fromUID,
+      channelID: message.channel.channelID,
+      channelType: message.channel.channelType,
+      timestamp: message.timestamp,
+      contentType: message.contentType,
+      text: message.content?.text,
+    });
+  });
+
+  const until = (what, test, timeoutMs = 5000) =>
+    new Promise((resolve, reject) => {
+      const check = () => {
+        if (!test()) return;
+        waiters.delete(check);
+        clearTimeout(timer);
+        resolve();
+      };
+      const timer = setTimeout(() => {
+        waiters.delete(check);
+        reject(new Error(`timed out after ${timeoutMs} ms waiting for ${what}`));
+      }, timeoutMs);
+      waiters.add(check);
+      check();
+    });
+
+  const ops = {
+    connect: () => sdk.connect(),
+    disconnect: () => sdk.disconnect(),
+    sleep: (s) => new Promise((resolve) => setTimeout(resolve, s.ms)),
+    send: (s) => {
+      const channel = sdk.newChannel(s.channelID, s.channelType ?? 1);
+      return sdk.chatManager.send(sdk.newMessageText(s.text), channel);
+    },
+    subscribe: (s) => {
+      const channel = sdk.newChannel(s.channelID, s.channelType ?? 7);
+      sdk.onSubscribe(channel, (_message, reasonCode) => {
+        if (_message !== undefined) return; // a message on the channel, not the SUBACK
+        counts.subacks += 1;
+        emit({ event: 'suback', channelID: s.channelID, reasonCode });
+      });
+    },
+    waitStatus: (s) => until(`status ${s.status}`, () => status === s.status, s.timeoutMs),
+    waitSendacks: (s) => until(`${s.count} SENDACKs`, () => counts.sendacks >= s.count, s.timeoutMs),
+    waitMessages: (s) => until(`${s.count} messages`, () => counts.messages >= s.count, s.timeoutMs),
+    waitSubacks: (s) => until(`${s.count} SUBACKs`, () => counts.subacks >= s.count, s.timeoutMs),
+    waitFrames: (s) =>
+      until(
+        `${s.count} ${s.dir} frames of type ${s.type}`,
+        () => frames.filter((f) => f.dir === s.dir && f.type === s.type).length >= s.count,
+        s.timeoutMs,
+      ),
+  };
+
+  let error;
+  try {
+    for (const [index, step] of (script.steps ?? []).entries()) {
+      const op = ops[step.op];
+      if (!op) throw new Error(`step ${index}: unknown op ${JSON.stringify(step.op)}`);
+      await op(step);
+      emit({ event: 'step', index, op: step.op });
+    }
+  } catch (e) {
+    error = e.message;
+  } finally {
+    sdk.disconnect(); // no reconnect timer left behind
+  }
+  const done = error ? { event: 'done', ok: false, error } : { event: 'done', ok: true };
+  emit(done);
+  return { ok: !error, error, events };
+}
+
+if (process.argv[1] === fileURLToPath(import.meta.url)) {
+  const source = process.argv[2];
+  let script;
+  try {
+    script = JSON.parse(readFileSync(source === undefined || source === '-' ? 0 : source, 'utf8'));
+  } catch (e) {
+    console.error(`usage: node harness.mjs script.json|-  (${e.message})`);
+    process.exit(2);
+  }
+  // stdout carries the events alone: the SDK's logging goes to stderr.
+  const write = (line) => process.stdout.write(`${JSON.stringify(line)}\n`);
+  console.log = console.info = console.debug = console.warn = (...args) => console.error(...args);
+  const { ok } = await run(script, write);
+  process.exit(ok ? 0 : 1);
+}
