@@ -97,8 +97,8 @@ describe('the Conversation object', () => {
     assert.equal(g.groupProfile.groupID, group);
     assert.equal(typeof g.groupProfile.name, 'string');
     assert.equal(typeof g.groupProfile.avatar, 'string');
-    assert.equal(typeof g.groupProfile.type, 'string');
-    assert.equal(g.subType, g.groupProfile.type);
+    assert.equal(g.groupProfile.type, TYPES.GRP_WORK, "the server's group type: a work group");
+    assert.equal(g.subType, TYPES.GRP_WORK);
     assert.equal(g.userProfile, undefined);
     // getConversationProfile carries them too.
     assert.equal((await chat.getConversationProfile(c2c)).data.conversation.userProfile.userID, bob);

@@ -260,7 +260,7 @@ describe('getMessageList', () => {
     const bob = uniqueUid('bob');
     const aliceToken = await server.createUser(alice);
     const bobToken = await server.createUser(bob);
-    for (let i = 1; i <= 20; i += 1) await server.sendAs(bobToken, `C2C${alice}`, { payload: { text: `m${i}` } });
+    for (let i = 1; i <= 20; i += 1) await server.sendAs(bobToken, `C2C${alice}`, { type: 'TIMTextElem', payload: { text: `m${i}` } });
     const chat = newChat(server, { fetch: older });
     await loginReady(chat, alice, aliceToken);
     const first = (await chat.getMessageList({ conversationID: `C2C${bob}` })).data;
