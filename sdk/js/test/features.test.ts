@@ -542,7 +542,6 @@ describe('server pushes for preference changes (WebSocket)', () => {
 
   test(
     "another device's quitGroup reaches this device's local list",
-    { todo: 'server: POST /v1/groups/{id}/leave bumps the version but pushes no conversationListUpdated' },
     async () => {
       const { other, state, group, groupID, close } = await twoDevices();
       try {
