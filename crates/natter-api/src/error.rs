@@ -57,6 +57,7 @@ impl IntoResponse for ApiError {
             code,
             error: name.to_owned(),
             message: error.message,
+            request_id: None,
             status: None,
             msg: None,
         };

@@ -1,22 +1,58 @@
-//! The middleware every request passes, in one place: per-IP rate limit, request timeout,
-//! metrics, and security headers (the rest — body limit, panic catcher, tracing, header
-//! redaction — are tower-http layers in [`crate::router`]).
+//! The middleware every request passes, in one place. [`crate::router`] stacks them, outermost
+//! first: header redaction, request IDs, tracing, the error-body finisher, the panic catcher,
+//! the body limit, CORS, security headers, then [`guard`] (per-IP limit, timeout, metrics) and
+//! [`run_to_completion`] around the handlers.
 
 use std::net::SocketAddr;
 use std::time::Instant;
 
+use axum::body::{Body, to_bytes};
 use axum::extract::{ConnectInfo, Request, State};
-use axum::http::{HeaderName, HeaderValue, header};
+use axum::http::{HeaderName, HeaderValue, Method, header};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use natter_core::Error;
+use serde_json::{Value, json};
+use tower_http::cors::{AllowOrigin, CorsLayer};
+use tower_http::request_id::{MakeRequestId, RequestId};
+use tracing::Instrument;
 
 use crate::AppState;
 use crate::error::ApiError;
 
+/// The header that carries a request's ID, in both directions.
+pub const REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
+
+/// Gives each request a UUIDv7 (time-ordered, so IDs sort like the log) unless the client or a
+/// proxy in front already named it.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct NewRequestId;
+
+impl MakeRequestId for NewRequestId {
+    fn make_request_id<B>(&mut self, _: &axum::http::Request<B>) -> Option<RequestId> {
+        let id = uuid::Uuid::now_v7().to_string();
+        HeaderValue::from_str(&id).ok().map(RequestId::new)
+    }
+}
+
+/// The tracing span of a request: every log line written while it runs carries its ID.
+pub fn request_span(request: &axum::http::Request<Body>) -> tracing::Span {
+    let id = request
+        .headers()
+        .get(REQUEST_ID)
+        .and_then(|value| value.to_str().ok())
+        .unwrap_or_default();
+    tracing::info_span!(
+        "request",
+        method = %request.method(),
+        path = %request.uri().path(),
+        request_id = %id,
+    )
+}
+
 /// Counts every answer and how long it took; refuses IPs over their rate; gives up on requests
-/// that take longer than the configured timeout (a write already handed to the store still
-/// completes: the store's writer never abandons a queued write).
+/// that take longer than the configured timeout (a write still runs to completion, see
+/// [`run_to_completion`]).
 pub async fn guard(State(state): State<AppState>, request: Request, next: Next) -> Response {
     let started = Instant::now();
     let response = match client_ip(&request).map(|ip| state.ip_limiter.check(&ip)) {
@@ -34,10 +70,28 @@ pub async fn guard(State(state): State<AppState>, request: Request, next: Next) 
         },
     };
     state
-        .natter
-        .metrics
+        .http_metrics
         .request(response.status().as_u16(), started.elapsed());
     response
+}
+
+/// Runs a mutating request to its end even when its client goes away or its timeout fires, so
+/// that a write that commits always publishes its events (the other devices would otherwise
+/// hear of it only on their next sync). The request runs as its own task and this awaits its
+/// handle; dropping the handle leaves the task running. Reads are not worth finishing.
+pub async fn run_to_completion(request: Request, next: Next) -> Response {
+    if matches!(
+        *request.method(),
+        Method::GET | Method::HEAD | Method::OPTIONS
+    ) {
+        return next.run(request).await;
+    }
+    let task = tokio::spawn(next.run(request).instrument(tracing::Span::current()));
+    match task.await {
+        Ok(response) => response,
+        // Let the panic catcher outside answer it, as for a handler that runs inline.
+        Err(error) => std::panic::resume_unwind(error.into_panic()),
+    }
 }
 
 fn client_ip(request: &Request) -> Option<std::net::IpAddr> {
@@ -45,6 +99,58 @@ fn client_ip(request: &Request) -> Option<std::net::IpAddr> {
         .extensions()
         .get::<ConnectInfo<SocketAddr>>()
         .map(|ConnectInfo(address)| address.ip())
+}
+
+/// Finishes every JSON error body in one place: the request's ID goes in (`requestID`), and
+/// outside the client API WuKongIM's `status` and `msg` too, so that clients written for
+/// WuKongIM read our errors. Layered over the whole router, so fallbacks (unknown paths, wrong
+/// methods) and caught panics get it as well.
+pub async fn finish_error_bodies(request: Request, next: Next) -> Response {
+    let client_api = request.uri().path().starts_with("/v1/");
+    let request_id = request
+        .headers()
+        .get(REQUEST_ID)
+        .and_then(|value| value.to_str().ok())
+        .map(str::to_owned);
+    let response = next.run(request).await;
+    let status = response.status();
+    if !(status.is_client_error() || status.is_server_error()) {
+        return response;
+    }
+    let (mut parts, body) = response.into_parts();
+    let Ok(bytes) = to_bytes(body, 64 * 1024).await else {
+        return Response::from_parts(parts, Body::empty());
+    };
+    let Ok(Value::Object(mut fields)) = serde_json::from_slice::<Value>(&bytes) else {
+        return Response::from_parts(parts, Body::from(bytes));
+    };
+    if let Some(id) = request_id {
+        fields.insert("requestID".into(), json!(id));
+    }
+    if !client_api {
+        let message = fields.get("message").cloned().unwrap_or_default();
+        fields.insert("status".into(), json!(status.as_u16()));
+        fields.insert("msg".into(), message);
+    }
+    let body = serde_json::to_vec(&fields).expect("a JSON object serialises");
+    parts.headers.remove(header::CONTENT_LENGTH);
+    Response::from_parts(parts, Body::from(body))
+}
+
+/// Lets web apps served from these origins call the API (both surfaces) from the browser.
+pub fn cors(origins: &[HeaderValue]) -> CorsLayer {
+    CorsLayer::new()
+        .allow_origin(AllowOrigin::list(origins.iter().cloned()))
+        .allow_methods([Method::GET, Method::POST, Method::PUT])
+        .allow_headers([
+            header::AUTHORIZATION,
+            header::CONTENT_TYPE,
+            HeaderName::from_static("token"),
+            HeaderName::from_static("x-natter-connection"),
+            REQUEST_ID,
+        ])
+        .expose_headers([REQUEST_ID, header::RETRY_AFTER])
+        .max_age(std::time::Duration::from_secs(600))
 }
 
 /// Headers that keep browsers from sniffing, framing or caching API answers.

@@ -105,6 +105,10 @@ pub struct Config {
     /// A folder of static files served at `/`: the built web client (`web/dist`).
     #[arg(long)]
     pub web_dir: Option<PathBuf>,
+    /// Origins (`https://app.example.com`) whose web apps may call the API from the browser
+    /// (CORS), comma-separated; empty: only pages served by Natter itself.
+    #[arg(long, value_delimiter = ',')]
+    pub cors_origins: Vec<String>,
     /// Dev mode: without a manager token, loopback callers may use the server API.
     #[arg(long, action = ArgAction::Set, num_args = 0..=1, default_missing_value = "true", default_value_t = false)]
     pub dev: bool,
@@ -182,6 +186,19 @@ impl Config {
                 name("cluster_name"),
                 self.cluster_name
             );
+        }
+        for origin in &self.cors_origins {
+            let host = origin
+                .strip_prefix("https://")
+                .or_else(|| origin.strip_prefix("http://"));
+            if !host.is_some_and(|host| {
+                !host.is_empty() && host.chars().all(|c| c.is_ascii_graphic() && c != '/')
+            }) {
+                bail!(
+                    "{} {origin:?}: an origin is a scheme and a host, like https://app.example.com",
+                    name("cors_origins")
+                );
+            }
         }
         self.manager_token = self.manager_token.filter(|token| !token.is_empty());
         for setting in [

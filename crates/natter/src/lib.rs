@@ -80,10 +80,17 @@ pub async fn run(
         ip_limiter: Arc::new(RateLimiter::new(config.ip_rate_limit)),
         request_timeout: config.request_timeout(),
         max_connections_per_user: config.max_connections_per_user,
+        http_metrics: Arc::default(),
     };
     let http = HttpConfig {
         max_body_bytes: config.max_body_bytes,
         web_dir: config.web_dir.clone(),
+        cors_origins: config
+            .cors_origins
+            .iter()
+            .map(|origin| origin.parse())
+            .collect::<Result<_, _>>()
+            .context("--cors-origins")?,
     };
     let served = natter_api::serve(listener, state, &http, async move {
         shutdown.await;

@@ -48,6 +48,10 @@ pub struct Options {
     pub ip_rate_limit: Option<u32>,
     /// Where the database lives, instead of a fresh temporary dir.
     pub data_dir: Option<PathBuf>,
+    /// Seconds before an unanswered request gets 503 (the server's default is 30).
+    pub request_timeout_secs: Option<u64>,
+    /// Origins allowed to call the API from a browser (CORS).
+    pub cors_origins: Vec<String>,
 }
 
 /// The admin URL of the PostgreSQL server the suite runs on (`NATTER_TEST_POSTGRES`, set by
@@ -100,6 +104,61 @@ impl Storage {
                 .join()
                 .expect("the query thread")
             }
+        }
+    }
+}
+
+/// Holds the database's write lock from another connection until dropped, so the server's writes
+/// wait behind it (as behind a long transaction of another node).
+pub struct WriteBlock {
+    release: Option<std::sync::mpsc::Sender<()>>,
+    thread: Option<std::thread::JoinHandle<()>>,
+}
+
+impl Storage {
+    /// Blocks the server's writes until the returned guard is dropped (SQLite: an immediate
+    /// transaction; PostgreSQL: a lock on `users`, which every write updates).
+    pub fn block_writes(&self) -> WriteBlock {
+        let (release, released) = std::sync::mpsc::channel::<()>();
+        let (held, holding) = std::sync::mpsc::channel::<()>();
+        let database = self.database_url.clone();
+        let path = self
+            .data_dir
+            .path()
+            .join(natter_store::sqlite::DATABASE_FILE);
+        let thread = std::thread::spawn(move || match database {
+            None => {
+                let conn = rusqlite::Connection::open(path).expect("the database opens");
+                conn.execute_batch("BEGIN IMMEDIATE")
+                    .expect("the write lock");
+                held.send(()).unwrap();
+                let _ = released.recv();
+                conn.execute_batch("ROLLBACK").expect("released");
+            }
+            Some(url) => {
+                let mut client =
+                    postgres::Client::connect(&url, postgres::NoTls).expect("connects");
+                client
+                    .batch_execute("BEGIN; LOCK TABLE users IN SHARE MODE")
+                    .expect("the lock");
+                held.send(()).unwrap();
+                let _ = released.recv();
+                client.batch_execute("ROLLBACK").expect("released");
+            }
+        });
+        holding.recv().expect("the lock is held");
+        WriteBlock {
+            release: Some(release),
+            thread: Some(thread),
+        }
+    }
+}
+
+impl Drop for WriteBlock {
+    fn drop(&mut self) {
+        drop(self.release.take());
+        if let Some(thread) = self.thread.take() {
+            let _ = thread.join();
         }
     }
 }
@@ -171,6 +230,10 @@ impl Server {
                 .max_connections_per_user
                 .unwrap_or(defaults.max_connections_per_user),
             ip_rate_limit: options.ip_rate_limit.unwrap_or(defaults.ip_rate_limit),
+            request_timeout_secs: options
+                .request_timeout_secs
+                .unwrap_or(defaults.request_timeout_secs),
+            cors_origins: options.cors_origins,
             ..defaults
         }
         .checked()
@@ -325,7 +388,7 @@ pub struct Resp {
 }
 
 impl Client {
-    fn request(&self, method: reqwest::Method, path: &str) -> reqwest::RequestBuilder {
+    pub fn request(&self, method: reqwest::Method, path: &str) -> reqwest::RequestBuilder {
         let builder = self.http.request(method, format!("{}{path}", self.base));
         match &self.auth {
             Auth::None => builder,

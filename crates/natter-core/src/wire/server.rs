@@ -1,0 +1,209 @@
+//! The server API: app backends, with WuKongIM's paths and snake_case field names.
+
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+use utoipa::ToSchema;
+
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+pub struct UserTokenRequest {
+    pub uid: String,
+    pub token: String,
+    /// 0 app, 1 web, 2 pc.
+    #[serde(default)]
+    pub device_flag: u8,
+    /// 1 master, 0 slave (WuKongIM).
+    #[serde(default)]
+    pub device_level: u8,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+pub struct ChannelRequest {
+    pub channel_id: String,
+    pub channel_type: i64,
+    #[serde(default)]
+    pub subscribers: Vec<String>,
+    #[serde(default)]
+    pub reset: u8,
+    /// Group setting: members who join see the history from before their join. Unchanged
+    /// when left out (off for a new group).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub new_members_see_history: Option<bool>,
+}
+
+/// One user's conversation named the WuKongIM way (`/conversations/restore`).
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+pub struct ServerConversationRef {
+    pub uid: String,
+    pub channel_id: String,
+    pub channel_type: i64,
+}
+
+/// `POST /system/notices`: a notice into each listed user's `@TIM#SYSTEM` conversation.
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+pub struct NoticeRequest {
+    pub uids: Vec<String>,
+    /// Base64 of the JSON object payload, as `/message/send`.
+    pub payload: String,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+pub struct ChannelRef {
+    pub channel_id: String,
+    pub channel_type: i64,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+pub struct ServerSendRequest {
+    #[serde(default)]
+    #[schema(value_type = Option<Object>)]
+    pub header: Option<Value>,
+    #[serde(default)]
+    pub client_msg_no: Option<String>,
+    pub from_uid: String,
+    pub channel_id: String,
+    pub channel_type: i64,
+    /// Base64 of the JSON payload bytes.
+    pub payload: String,
+}
+
+/// `{"status": 200}`: the server API's plain success, as WuKongIM answers.
+#[derive(Debug, Clone, Copy, Serialize, Deserialize, PartialEq, ToSchema)]
+pub struct StatusOk {
+    #[schema(example = 200)]
+    pub status: u16,
+}
+
+impl Default for StatusOk {
+    fn default() -> Self {
+        Self { status: 200 }
+    }
+}
+
+/// `{"status": "success"}`: the success of the conversation deletes, as WuKongIM answers.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, ToSchema)]
+pub struct StatusSuccess {
+    #[schema(example = "success")]
+    pub status: String,
+}
+
+impl Default for StatusSuccess {
+    fn default() -> Self {
+        Self {
+            status: "success".into(),
+        }
+    }
+}
+
+/// `{"status": 200, "data": …}`: a server API success that carries a result.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, ToSchema)]
+pub struct StatusData<T> {
+    pub status: u16,
+    pub data: T,
+}
+
+impl<T> StatusData<T> {
+    pub fn new(data: T) -> Self {
+        Self { status: 200, data }
+    }
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+pub struct ServerSendResult {
+    pub message_id: i64,
+    pub message_seq: u64,
+    pub client_msg_no: String,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+pub struct ServerDeleteRequest {
+    pub uid: String,
+    pub channel_id: String,
+    pub channel_type: i64,
+    /// Defaults to false: the server API keeps messages.
+    #[serde(default)]
+    pub clear_history: bool,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+pub struct ServerBatchDeleteRequest {
+    pub uid: String,
+    pub channels: Vec<ChannelRef>,
+    #[serde(default)]
+    pub clear_history: bool,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+pub struct ClearUnreadRequest {
+    pub uid: String,
+    pub channel_id: String,
+    pub channel_type: i64,
+    #[serde(default)]
+    pub message_seq: Option<u64>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+pub struct SetUnreadRequest {
+    pub uid: String,
+    pub channel_id: String,
+    pub channel_type: i64,
+    pub unread: u64,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+pub struct ServerSyncRequest {
+    pub uid: String,
+    #[serde(default)]
+    pub version: u64,
+    #[serde(default)]
+    pub msg_count: u32,
+}
+
+/// A message in WuKongIM's shape (`/conversation/sync` recents).
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+pub struct ServerMessage {
+    pub message_id: i64,
+    pub message_seq: u64,
+    pub client_msg_no: String,
+    pub from_uid: String,
+    pub channel_id: String,
+    pub channel_type: i64,
+    /// Seconds since the epoch, as WuKongIM.
+    pub timestamp: i64,
+    /// Base64 of the JSON payload bytes.
+    pub payload: String,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+pub struct ServerConversation {
+    pub channel_id: String,
+    pub channel_type: i64,
+    pub unread: u64,
+    /// Seconds since the epoch of the last activity.
+    pub timestamp: i64,
+    pub last_msg_seq: u64,
+    pub version: u64,
+    pub recents: Vec<ServerMessage>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, ToSchema)]
+pub struct AuditEntry {
+    pub id: i64,
+    pub at_ms: i64,
+    pub actor: String,
+    pub uid: String,
+    pub conversation_ids: Vec<String>,
+    pub clear_history: bool,
+    /// `client` or `server`.
+    pub via: String,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+pub struct AuditPage {
+    pub entries: Vec<AuditEntry>,
+    pub next_cursor: Option<String>,
+}
+
+#[derive(Debug, Clone, Copy, Serialize, Deserialize, PartialEq, ToSchema)]
+pub struct AppSettings {
+    pub sync_conversation_deletion: bool,
+}
