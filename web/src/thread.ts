@@ -2,7 +2,7 @@
  * The open conversation: opening and closing it, its history page by page, sending, and marking it
  * read. Everything here writes `state.activeID` and `state.thread`; the views render them.
  */
-import { batch, effect } from '@preact/signals';
+import { batch, computed, effect } from '@preact/signals';
 import TencentCloudChat, { type ConversationID, type Message } from '@natter/sdk';
 import { chat, currentChat } from './client.ts';
 import { toast } from './feedback.ts';
@@ -152,34 +152,42 @@ async function deliver(
 
 const READ_DELAY_MS = 150;
 let readTimer: ReturnType<typeof setTimeout> | undefined;
-const reading = new Set<ConversationID>();
+let reading: ConversationID | null = null;
+
+/** The open conversation, when it has unread messages, its history is shown and the page visible. */
+const toRead = computed(() => {
+  const c = activeConversation.value;
+  const t = state.thread.value;
+  const shown = t !== null && t.loaded && t.error === null;
+  return c && c.unreadCount > 0 && shown && state.visible.value ? c.conversationID : null;
+});
 
 /**
- * Reading clears the badge: whenever the open conversation has unread messages, its history has
- * loaded and the page is visible, it is marked read. One rule, run by a signal effect, instead of a
- * call at every place that could make it true.
+ * Reading clears the badge: whenever there is something `toRead`, it is marked read. One rule, run
+ * by a signal effect, instead of a call at every place that could make it true.
  */
 effect(() => {
-  const c = activeConversation.value;
-  const loaded = state.thread.value?.loaded === true && state.thread.value.error === null;
-  const visible = state.visible.value;
+  const id = toRead.value;
   clearTimeout(readTimer);
-  if (!c || c.unreadCount === 0 || !loaded || !visible) return;
-  const id = c.conversationID;
-  readTimer = setTimeout(() => void markRead(id), READ_DELAY_MS);
+  if (id) readTimer = setTimeout(() => void markRead(id), READ_DELAY_MS);
 });
 
 async function markRead(id: ConversationID): Promise<void> {
   const sdk = currentChat();
-  if (!sdk || state.activeID.value !== id || reading.has(id)) return;
-  reading.add(id);
+  if (!sdk || toRead.peek() !== id || reading === id) return;
+  reading = id;
+  let failed = false;
   try {
     await sdk.setMessageRead({ conversationID: id });
   } catch (err) {
+    failed = true;
     if (errorCode(err) !== 40401) toast(`Could not mark as read: ${describeError(err)}`, 'error');
   } finally {
-    reading.delete(id);
+    reading = null;
   }
+  // Messages that came in while the call ran are still unread: read them too (not after a failure,
+  // which would only fail again).
+  if (!failed && toRead.peek() === id) readTimer = setTimeout(() => void markRead(id), READ_DELAY_MS);
 }
 
 if (typeof document !== 'undefined') {
