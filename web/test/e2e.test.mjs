@@ -360,6 +360,30 @@ test('the web client against a real server', async (t) => {
     await alice.waitForSelector(`${item('C2Cdave')} .badge`, { state: 'detached' });
   });
 
+  await step('a send whose answer is lost shows "not sent"; Retry sends it once', async () => {
+    await alice.click(`${item('C2Ccarol')} .conv-main`);
+    await alice.waitForSelector('#msg-list >> text=Lunch tomorrow?');
+    // the server stores the message, but its answer never reaches the page
+    let lost = false;
+    await alice.route('**/v1/messages', async (route) => {
+      if (route.request().method() !== 'POST' || lost) return route.fallback();
+      lost = true;
+      await route.fetch();
+      await route.abort('connectionreset');
+    });
+    await alice.fill('#composer-input', 'Did you get this?');
+    await alice.press('#composer-input', 'Enter');
+    await alice.waitForSelector('#msg-list .msg-failed >> text=Did you get this?');
+    await alice.unroute('**/v1/messages');
+    // Retry resends with the same client message ID: the server keeps one copy
+    await alice.click('#msg-list .msg-failed .msg-retry');
+    await alice.waitForSelector('#msg-list .msg[data-seq] >> text=Did you get this?');
+    assert.equal(await alice.locator('#msg-list .msg-failed').count(), 0);
+    const carols = await api('/v1/conversations/C2Calice/messages', tokenOf('carol'));
+    const copies = carols.messageList.filter((m) => m.payload.text === 'Did you get this?');
+    assert.equal(copies.length, 1, 'one message on the server');
+  });
+
   await step('a second tab of alice (same device token) shows the same list', async () => {
     alice2 = await alice.context().newPage();
     alice2.setDefaultTimeout(TIMEOUT);
