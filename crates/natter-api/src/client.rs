@@ -46,6 +46,11 @@ pub fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(remove_from_conversation_group))
         .routes(routes!(leave_group))
         .routes(routes!(total_unread))
+        .routes(routes!(revoke_message))
+        .routes(routes!(delete_messages))
+        .routes(routes!(profiles))
+        .routes(routes!(my_profile))
+        .routes(routes!(group_profile))
 }
 
 /// The `{id}` path parameter.
@@ -269,13 +274,19 @@ struct SyncQuery {
     /// The `version` of the previous sync (0: everything).
     #[serde(default)]
     since: u64,
+    /// The `profileVersion` of the previous sync (0: every conversation whose peer or group
+    /// has a profile).
+    #[serde(default, rename = "profileSince")]
+    #[param(rename = "profileSince")]
+    profile_since: u64,
 }
 
 /// Incremental sync
 ///
 /// What changed since a version: the changed conversations that are in the list (archived
-/// included), the IDs of conversations deleted while the app's deletion sync was on, and the
-/// user's current version.
+/// included) and those whose peer's or group's profile changed since `profileSince`, the IDs of
+/// conversations deleted while the app's deletion sync was on, the messages recalled or deleted
+/// for this user, and the versions to pass back next time.
 #[utoipa::path(get, path = "/v1/conversations/sync", tag = "client",
     operation_id = "syncConversations", params(SyncQuery),
     responses((status = 200, description = "The changes.", body = wire::SyncResponse)))]
@@ -284,7 +295,12 @@ async fn sync(
     ClientUser(device): ClientUser,
     QueryParams(query): QueryParams<SyncQuery>,
 ) -> ApiResult<Json<wire::SyncResponse>> {
-    Ok(Json(state.natter.sync(&device.uid, query.since).await?))
+    Ok(Json(
+        state
+            .natter
+            .sync(&device.uid, query.since, query.profile_since)
+            .await?,
+    ))
 }
 
 /// Archive conversations
@@ -662,6 +678,108 @@ async fn leave_group(
 ) -> ApiResult<Json<Empty>> {
     state.natter.leave_group(&device.uid, &group_id).await?;
     Ok(Json(Empty {}))
+}
+
+/// Recall a message
+///
+/// The sender takes back their message within the recall window (`--recall-window-secs`,
+/// default 120): every member's copy becomes a stub (`isRevoked`, empty payload, `revoker`), the
+/// payload leaves the server's disk, a recalled message that was unread stops counting, and
+/// every member's devices get `messageRevoked` and their conversation as it is now. Recalling a
+/// recalled message changes nothing. Audited.
+#[utoipa::path(post, path = "/v1/messages/revoke", tag = "client", operation_id = "revokeMessage",
+    request_body = wire::RevokeMessageRequest,
+    responses(
+        (status = 200, description = "The recalled message (a stub).", body = wire::SendMessageResponse),
+        (status = 400, description = "`invalid_argument`: a malformed ID, or a message of another conversation.", body = ErrorBody),
+        (status = 403, description = "`permission_denied` (40301): not the sender. `recall_window_passed` (40303): sent longer ago than the recall window.", body = ErrorBody),
+        (status = 404, description = "`not_found`: no such message.", body = ErrorBody),
+    ))]
+async fn revoke_message(
+    State(state): State<AppState>,
+    ClientUser(device): ClientUser,
+    ConnectionId(connection): ConnectionId,
+    JsonBody(request): JsonBody<wire::RevokeMessageRequest>,
+) -> ApiResult<Json<wire::SendMessageResponse>> {
+    let actor = Actor::device(&device, connection);
+    let message = state
+        .natter
+        .recall_message(&actor, &request.conversation_id, &request.message_id)
+        .await?;
+    Ok(Json(wire::SendMessageResponse { message }))
+}
+
+/// Delete messages for me
+///
+/// Removes 1–30 messages of one conversation from this user's view, on every device (the
+/// others get `messagesDeleted`) and through sync, all or nothing. Other members are untouched.
+/// Unread counts and the last message follow. A message no one can see any more leaves the
+/// server's disk.
+#[utoipa::path(post, path = "/v1/messages/delete", tag = "client", operation_id = "deleteMessages",
+    request_body = wire::DeleteMessagesRequest,
+    responses(
+        (status = 200, description = "The messages removed by this call.", body = wire::MessageIdList),
+        (status = 400, description = "`invalid_argument`: no message or more than 30, a malformed ID, or a message of another conversation (nothing is deleted).", body = ErrorBody),
+        (status = 404, description = "`not_found`: no such message.", body = ErrorBody),
+    ))]
+async fn delete_messages(
+    State(state): State<AppState>,
+    ClientUser(device): ClientUser,
+    ConnectionId(connection): ConnectionId,
+    JsonBody(request): JsonBody<wire::DeleteMessagesRequest>,
+) -> ApiResult<Json<wire::MessageIdList>> {
+    let actor = Actor::device(&device, connection);
+    let message_id_list = state
+        .natter
+        .delete_client_messages(&actor, &request.conversation_id, &request.message_id_list)
+        .await?;
+    Ok(Json(wire::MessageIdList { message_id_list }))
+}
+
+/// Users' profiles
+///
+/// The profiles of 1–100 users (those that exist), in the order asked.
+#[utoipa::path(post, path = "/v1/profiles", tag = "client", operation_id = "getUserProfile",
+    request_body = wire::ProfilesRequest,
+    responses((status = 200, description = "The profiles.", body = wire::ProfileList)))]
+async fn profiles(
+    State(state): State<AppState>,
+    ClientUser(_): ClientUser,
+    JsonBody(request): JsonBody<wire::ProfilesRequest>,
+) -> ApiResult<Json<wire::ProfileList>> {
+    Ok(Json(
+        state.natter.user_profiles(&request.user_id_list).await?,
+    ))
+}
+
+/// My profile
+#[utoipa::path(get, path = "/v1/profile", tag = "client", operation_id = "getMyProfile",
+    responses((status = 200, description = "The user's own profile.", body = wire::Profile)))]
+async fn my_profile(
+    State(state): State<AppState>,
+    ClientUser(device): ClientUser,
+) -> ApiResult<Json<wire::Profile>> {
+    Ok(Json(state.natter.user_profile(device.uid.as_str()).await?))
+}
+
+/// A group's profile
+///
+/// The group as its members, and former members, see it.
+#[utoipa::path(get, path = "/v1/groups/{groupID}", tag = "client", operation_id = "getGroupProfile",
+    params(("groupID" = String, Path, description = "The group ID (`team-1`, not `GROUPteam-1`); percent-encode `#` and `@`.")),
+    responses(
+        (status = 200, description = "The group.", body = wire::Group),
+        (status = 403, description = "`permission_denied`: the user was never a member.", body = ErrorBody),
+        (status = 404, description = "`not_found`: no such group.", body = ErrorBody),
+    ))]
+async fn group_profile(
+    State(state): State<AppState>,
+    ClientUser(device): ClientUser,
+    Path(group_id): Path<String>,
+) -> ApiResult<Json<wire::Group>> {
+    Ok(Json(
+        state.natter.group_profile(&device.uid, &group_id).await?,
+    ))
 }
 
 #[cfg(test)]

@@ -12,12 +12,12 @@ mod metrics;
 mod openapi;
 mod rate;
 mod server;
+mod web;
 mod ws;
 
 use std::any::Any;
 use std::future::Future;
 use std::net::{IpAddr, SocketAddr};
-use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -35,7 +35,6 @@ use tokio_util::sync::CancellationToken;
 use tower_http::catch_panic::CatchPanicLayer;
 use tower_http::request_id::{PropagateRequestIdLayer, SetRequestIdLayer};
 use tower_http::sensitive_headers::SetSensitiveRequestHeadersLayer;
-use tower_http::services::ServeDir;
 use tower_http::trace::TraceLayer;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
@@ -43,6 +42,7 @@ use utoipa_axum::routes;
 use crate::error::ApiError;
 pub use crate::metrics::HttpMetrics;
 pub use crate::rate::RateLimiter;
+pub use crate::web::WebClient;
 
 /// What every handler shares.
 #[derive(Clone)]
@@ -71,8 +71,8 @@ pub struct AppState {
 #[derive(Debug, Clone)]
 pub struct HttpConfig {
     pub max_body_bytes: usize,
-    /// A folder of static files (the web client) served at `/`.
-    pub web_dir: Option<PathBuf>,
+    /// Where the web client served at `/` comes from.
+    pub web_client: WebClient,
     /// Origins whose web apps may call the API from the browser (CORS); none: same origin only.
     pub cors_origins: Vec<HeaderValue>,
 }
@@ -104,12 +104,7 @@ pub fn router(state: AppState, config: &HttpConfig) -> Router {
     let routes = routes
         .layer(axum::Extension(OpenApiText(openapi_json().into())))
         .method_not_allowed_fallback(method_not_allowed);
-    let routes = match &config.web_dir {
-        Some(dir) => routes.fallback_service(ServeDir::new(dir).not_found_service(
-            axum::handler::HandlerWithoutStateExt::into_service(not_found),
-        )),
-        None => routes.fallback(not_found),
-    };
+    let routes = web::serve(routes, &config.web_client);
     // Each `layer` wraps everything above it: the last one sees a request first.
     let routes = routes
         .layer(middleware::from_fn(layers::run_to_completion))
@@ -219,7 +214,7 @@ async fn openapi_document(axum::Extension(text): axum::Extension<OpenApiText>) -
         .into_response()
 }
 
-async fn not_found(method: Method, uri: Uri) -> ApiError {
+pub(crate) async fn not_found(method: Method, uri: Uri) -> ApiError {
     ApiError(Error::not_found(format!(
         "no endpoint {method} {}",
         uri.path()

@@ -131,6 +131,20 @@ fn add_error_answers(operation: &mut Operation, client_api: bool, open: bool) {
 
 #[cfg(test)]
 mod tests {
+    /// Operation IDs name the generated clients' functions: two alike would clash.
+    #[test]
+    fn every_operation_has_its_own_id() {
+        let document: serde_json::Value =
+            serde_json::from_str(&crate::openapi_json()).expect("JSON");
+        let mut seen = std::collections::HashSet::new();
+        for item in document["paths"].as_object().expect("paths").values() {
+            for operation in item.as_object().expect("an item").values() {
+                let id = operation["operationId"].as_str().expect("an operation ID");
+                assert!(seen.insert(id.to_owned()), "{id} names two operations");
+            }
+        }
+    }
+
     /// The committed `docs/openapi.json` is what the code generates, so the document, the
     /// TypeScript types generated from it and the server never drift apart.
     #[test]

@@ -7,7 +7,7 @@ use axum::Json;
 use axum::extract::State;
 use natter_core::Uid;
 use natter_core::wire::{
-    AppSettings, AuditPage, ChannelRef, ChannelRequest, ClearUnreadRequest, Conversation,
+    self, AppSettings, AuditPage, ChannelRef, ChannelRequest, ClearUnreadRequest, Conversation,
     ErrorBody, NoticeRequest, ServerBatchDeleteRequest, ServerConversation, ServerConversationRef,
     ServerDeleteRequest, ServerSendRequest, ServerSendResult, ServerSyncRequest, SetUnreadRequest,
     StatusData, StatusOk, StatusSuccess, UserTokenRequest,
@@ -39,6 +39,10 @@ pub fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(notices))
         .routes(routes!(audit))
         .routes(routes!(settings, update_settings))
+        .routes(routes!(revoke))
+        .routes(routes!(delete_messages))
+        .routes(routes!(user_profile, set_user_profile))
+        .routes(routes!(channel_info, set_channel_info))
 }
 
 /// Create a user / set a device token
@@ -390,5 +394,147 @@ async fn notices(
     JsonBody(request): JsonBody<NoticeRequest>,
 ) -> ApiResult<Json<StatusOk>> {
     state.natter.send_notices(request).await?;
+    Ok(Json(StatusOk::default()))
+}
+
+/// Recall a message
+///
+/// The app backend recalls any message at any time (moderation): every member's copy becomes a
+/// stub with `operator` as its revoker (`admin` when left out), the payload leaves the
+/// server's disk, and members' devices get `messageRevoked`. Audited with `via: server`.
+/// Manager token only.
+#[utoipa::path(post, path = "/message/revoke", tag = "server", operation_id = "serverRevokeMessage",
+    request_body = wire::ServerRevokeRequest,
+    responses(
+        (status = 200, description = "Done (also when it was recalled already).", body = StatusOk),
+        (status = 404, description = "`not_found`: no such message.", body = ErrorBody),
+    ))]
+async fn revoke(
+    State(state): State<AppState>,
+    _: ManagerOnly,
+    JsonBody(request): JsonBody<wire::ServerRevokeRequest>,
+) -> ApiResult<Json<StatusOk>> {
+    state.natter.server_recall(request).await?;
+    Ok(Json(StatusOk::default()))
+}
+
+/// Delete messages for one user
+///
+/// Removes 1–30 messages of one conversation from `uid`'s view only, as the client API's
+/// delete-for-me does. The manager token may act for any `uid`; a user token only for its own.
+#[utoipa::path(post, path = "/message/deleteForUser", tag = "server",
+    operation_id = "serverDeleteMessages", request_body = wire::ServerDeleteMessagesRequest,
+    responses(
+        (status = 200, description = "Done.", body = StatusOk),
+        (status = 404, description = "`not_found`: no such message.", body = ErrorBody),
+    ))]
+async fn delete_messages(
+    State(state): State<AppState>,
+    Caller(caller): Caller,
+    JsonBody(request): JsonBody<wire::ServerDeleteMessagesRequest>,
+) -> ApiResult<Json<StatusOk>> {
+    let actor = acting_for(&caller, &request.uid)?;
+    let conversation =
+        natter_core::ConversationId::from_channel(request.channel_type, &request.channel_id)?;
+    state
+        .natter
+        .delete_messages_for_me(&actor, conversation, &request.message_ids)
+        .await?;
+    Ok(Json(StatusOk::default()))
+}
+
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+struct UidQuery {
+    /// The user.
+    uid: String,
+}
+
+/// Read a user's profile
+///
+/// Manager token only.
+#[utoipa::path(get, path = "/user/profile", tag = "server", operation_id = "serverGetUserProfile",
+    params(UidQuery),
+    responses(
+        (status = 200, description = "The profile.", body = wire::Profile),
+        (status = 404, description = "`not_found`: no such user.", body = ErrorBody),
+    ))]
+async fn user_profile(
+    State(state): State<AppState>,
+    _: ManagerOnly,
+    QueryParams(query): QueryParams<UidQuery>,
+) -> ApiResult<Json<wire::Profile>> {
+    Ok(Json(state.natter.user_profile(&query.uid).await?))
+}
+
+/// Set a user's profile
+///
+/// Sets a user's nick, avatar or custom fields (a field left out keeps its value). Every list
+/// that shows the user changes at once (`profileUpdated` to the devices of the user and of
+/// everyone with a one-to-one conversation with them) and through sync. Manager token only.
+#[utoipa::path(post, path = "/user/profile", tag = "server", operation_id = "serverSetUserProfile",
+    request_body = wire::ServerUserProfile,
+    responses(
+        (status = 200, description = "Done.", body = StatusOk),
+        (status = 404, description = "`not_found`: no such user.", body = ErrorBody),
+    ))]
+async fn set_user_profile(
+    State(state): State<AppState>,
+    _: ManagerOnly,
+    JsonBody(request): JsonBody<wire::ServerUserProfile>,
+) -> ApiResult<Json<StatusOk>> {
+    state.natter.set_user_profile(request).await?;
+    Ok(Json(StatusOk::default()))
+}
+
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+struct ChannelQuery {
+    /// The group ID.
+    channel_id: String,
+    /// 2 (groups only).
+    channel_type: i64,
+}
+
+/// Read a group's information
+///
+/// Manager token only.
+#[utoipa::path(get, path = "/channel/info", tag = "server", operation_id = "getChannelInfo",
+    params(ChannelQuery),
+    responses(
+        (status = 200, description = "The group.", body = wire::ServerChannelInfo),
+        (status = 404, description = "`not_found`: no such group.", body = ErrorBody),
+    ))]
+async fn channel_info(
+    State(state): State<AppState>,
+    _: ManagerOnly,
+    QueryParams(query): QueryParams<ChannelQuery>,
+) -> ApiResult<Json<wire::ServerChannelInfo>> {
+    Ok(Json(
+        state
+            .natter
+            .channel_info(&query.channel_id, query.channel_type)
+            .await?,
+    ))
+}
+
+/// Set a group's information
+///
+/// WuKongIM's route for a channel's information, with the group's name, avatar, type and
+/// notice beside its own fields. The change is one row however many members the group has;
+/// every member's list shows it at once (`profileUpdated`) and through sync. `disband: 1`
+/// dismisses the group. Manager token only.
+#[utoipa::path(post, path = "/channel/info", tag = "server", operation_id = "setChannelInfo",
+    request_body = wire::ChannelInfoRequest,
+    responses(
+        (status = 200, description = "Done.", body = StatusOk),
+        (status = 404, description = "`not_found`: no such group.", body = ErrorBody),
+    ))]
+async fn set_channel_info(
+    State(state): State<AppState>,
+    _: ManagerOnly,
+    JsonBody(request): JsonBody<wire::ChannelInfoRequest>,
+) -> ApiResult<Json<StatusOk>> {
+    state.natter.set_group_profile(request).await?;
     Ok(Json(StatusOk::default()))
 }

@@ -50,6 +50,8 @@ fn message() -> Message {
         payload: json!({ "text": "hello, are we still on for lunch?" }),
         client_msg_id: Some("c-0001".into()),
         cloud_custom_data: String::new(),
+        is_revoked: false,
+        revoker: None,
         nick: "Bob".into(),
         avatar: String::new(),
     }
@@ -69,6 +71,9 @@ fn conversation() -> Conversation {
             message_type: message.message_type,
             payload: message.payload,
             cloud_custom_data: message.cloud_custom_data,
+            is_revoked: false,
+            revoker: None,
+            nick: message.nick,
         }),
         is_pinned: false,
         is_archived: false,

@@ -26,6 +26,8 @@ pub enum ErrorKind {
     /// The path exists but not with this HTTP method.
     MethodNotAllowed,
     Conflict,
+    /// A sender tried to recall a message older than the recall window.
+    RecallWindowPassed,
     PayloadTooLarge,
     RateLimited,
     Internal,

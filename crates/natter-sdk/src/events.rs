@@ -96,7 +96,10 @@ async fn send_ping(socket: &mut Socket) -> Result<()> {
         .map_err(|error| Error::WebSocket(Box::new(error)))
 }
 
+/// The profile version starts at 0: the first catch-up also reports every conversation whose
+/// peer or group has a profile, and later ones only what changed.
 async fn run(chat: Chat, mut socket: Socket, mut version: u64, events: mpsc::Sender<Event>) {
+    let mut profile_version = 0;
     loop {
         let ended = pump(&mut socket, &mut version, &events).await;
         chat.set_connection(None);
@@ -108,9 +111,10 @@ async fn run(chat: Chat, mut socket: Socket, mut version: u64, events: mpsc::Sen
             return;
         }
         socket = reconnect(&chat).await;
-        match chat.sync(version).await {
+        match chat.sync(version, profile_version).await {
             Ok(changes) => {
                 version = changes.version;
+                profile_version = changes.profile_version;
                 if events.send(Event::CaughtUp(changes)).await.is_err() {
                     return;
                 }

@@ -198,12 +198,25 @@ impl Natter {
         })
     }
 
-    pub async fn sync(&self, uid: &Uid, since: u64) -> Result<wire::SyncResponse> {
-        let changes = self.changes_since(uid, since).await?;
+    /// `GET /v1/conversations/sync`: what changed since a version, and whose profiles changed
+    /// since a profile version.
+    pub async fn sync(
+        &self,
+        uid: &Uid,
+        since: u64,
+        profile_since: u64,
+    ) -> Result<wire::SyncResponse> {
+        let changes = self.changes_since(uid, since, Some(profile_since)).await?;
         Ok(wire::SyncResponse {
             conversation_list: changes.changed.iter().map(present::conversation).collect(),
             deleted_conversation_id_list: changes.deleted.iter().map(ToString::to_string).collect(),
+            message_change_list: changes
+                .messages
+                .iter()
+                .map(present::message_change)
+                .collect(),
             version: changes.version,
+            profile_version: changes.profile_clock,
             reset_required: changes.reset_required,
         })
     }
@@ -273,7 +286,7 @@ impl Natter {
         msg_count: u32,
     ) -> Result<Vec<ServerConversation>> {
         let msg_count = msg_count.min(MAX_PAGE_SIZE);
-        let changes = self.changes_since(&actor.uid, version).await?;
+        let changes = self.changes_since(&actor.uid, version, None).await?;
         let mut conversations = Vec::with_capacity(changes.changed.len());
         for view in &changes.changed {
             let channel_id = present::channel_id(&view.id);
@@ -340,6 +353,8 @@ impl Natter {
                     conversation_ids: record.conversation_ids,
                     clear_history: record.clear_history,
                     via: record.via,
+                    action: record.action,
+                    message_ids: record.message_ids,
                 })
                 .collect(),
         })
@@ -364,9 +379,14 @@ impl Natter {
             .await
     }
 
-    async fn changes_since(&self, uid: &Uid, since: u64) -> Result<natter_store::Changes> {
+    async fn changes_since(
+        &self,
+        uid: &Uid,
+        since: u64,
+        profile_since: Option<u64>,
+    ) -> Result<natter_store::Changes> {
         let uid = uid.clone();
-        self.read(move |db| conversations::changes_since(db, &uid, since))
+        self.read(move |db| conversations::changes_since(db, &uid, since, profile_since))
             .await
     }
 }

@@ -42,6 +42,31 @@ pub(crate) fn describe(error: StoreError) -> Error {
         StoreError::ClientMsgNoReused { uid, number } => Error::conflict(format!(
             "clientMsgID {number:?} was already used by {uid} for another conversation"
         )),
+        StoreError::NoSuchMessage(message_id) => {
+            Error::not_found(format!("messageID: there is no message \"{message_id}\""))
+        }
+        StoreError::MessageNotInConversation {
+            conversation,
+            message_id,
+        } => Error::invalid_argument(format!(
+            "messageID: message \"{message_id}\" is not in conversation \"{conversation}\""
+        )),
+        StoreError::NotTheSender { uid, message_id } => Error::permission_denied(format!(
+            "messageID: {uid} did not send message \"{message_id}\"; only its sender (or the \
+             app backend) can recall it"
+        )),
+        StoreError::RecallWindowPassed {
+            message_id,
+            window_ms,
+        } => Error::new(
+            natter_core::ErrorKind::RecallWindowPassed,
+            format!(
+                "messageID: message \"{message_id}\" was sent more than {} s ago; a sender \
+                 recalls within {} s (the app backend can recall it at any time)",
+                window_ms / 1000,
+                window_ms / 1000
+            ),
+        ),
         StoreError::UnknownMessage {
             conversation,
             message_id,

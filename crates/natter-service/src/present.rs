@@ -7,9 +7,10 @@ use natter_core::wire;
 use natter_store::{ConversationView, StoredMessage};
 use serde_json::Value;
 
-/// Payloads are stored as the compact JSON text that was validated on send.
+/// Payloads are stored as the compact JSON text that was validated on send; a recalled
+/// message's is gone, which clients see as `{}`.
 fn payload_value(message: &StoredMessage) -> Value {
-    serde_json::from_str(&message.payload).unwrap_or(Value::Null)
+    serde_json::from_str(&message.payload).unwrap_or_else(|_| Value::Object(Default::default()))
 }
 
 pub(crate) fn message(stored: &StoredMessage, conversation: &ConversationId) -> wire::Message {
@@ -23,8 +24,10 @@ pub(crate) fn message(stored: &StoredMessage, conversation: &ConversationId) -> 
         payload: payload_value(stored),
         client_msg_id: stored.client_msg_no.clone(),
         cloud_custom_data: stored.cloud_custom_data.clone(),
-        nick: String::new(),
-        avatar: String::new(),
+        is_revoked: stored.revoked_by.is_some(),
+        revoker: stored.revoked_by.clone(),
+        nick: stored.sender.name.clone(),
+        avatar: stored.sender.avatar.clone(),
     }
 }
 
@@ -42,6 +45,9 @@ pub(crate) fn conversation(view: &ConversationView) -> wire::Conversation {
             message_type: last.message_type.clone(),
             payload: payload_value(last),
             cloud_custom_data: last.cloud_custom_data.clone(),
+            is_revoked: last.revoked_by.is_some(),
+            revoker: last.revoked_by.clone(),
+            nick: last.sender.name.clone(),
         }),
         is_pinned: prefs.pinned,
         is_archived: prefs.archived,
@@ -57,17 +63,17 @@ pub(crate) fn conversation(view: &ConversationView) -> wire::Conversation {
         user_profile: match &view.id {
             ConversationId::C2c(peer) => Some(wire::UserProfile {
                 user_id: peer.to_string(),
-                nick: String::new(),
-                avatar: String::new(),
+                nick: view.shown.name.clone(),
+                avatar: view.shown.avatar.clone(),
             }),
             _ => None,
         },
         group_profile: match &view.id {
             ConversationId::Group(group) => Some(wire::GroupProfile {
                 group_id: group.to_string(),
-                name: String::new(),
-                avatar: String::new(),
-                group_type: "Private".into(),
+                name: view.shown.name.clone(),
+                avatar: view.shown.avatar.clone(),
+                group_type: view.shown.group_type.clone(),
             }),
             _ => None,
         },
@@ -98,5 +104,48 @@ pub(crate) fn channel_id(conversation: &ConversationId) -> String {
         ConversationId::C2c(peer) => peer.to_string(),
         ConversationId::Group(group) => group.to_string(),
         ConversationId::System => conversation.to_string(),
+    }
+}
+
+pub(crate) fn profile(profile: &natter_store::UserProfile) -> wire::Profile {
+    wire::Profile {
+        user_id: profile.uid.to_string(),
+        nick: profile.nick.clone(),
+        avatar: profile.avatar.clone(),
+        custom_fields: profile.custom_fields.clone(),
+    }
+}
+
+pub(crate) fn group(profile: &natter_store::GroupProfile) -> wire::Group {
+    wire::Group {
+        group_id: profile.group.to_string(),
+        name: profile.name.clone(),
+        avatar: profile.avatar.clone(),
+        group_type: profile.group_type.clone(),
+        notification: profile.notice.clone(),
+        member_count: profile.member_count,
+        is_dismissed: profile.dismissed,
+    }
+}
+
+pub(crate) fn group_brief(profile: &natter_store::GroupProfile) -> wire::GroupProfile {
+    wire::GroupProfile {
+        group_id: profile.group.to_string(),
+        name: profile.name.clone(),
+        avatar: profile.avatar.clone(),
+        group_type: profile.group_type.clone(),
+    }
+}
+
+pub(crate) fn message_change(change: &natter_store::MessageChange) -> wire::MessageChange {
+    wire::MessageChange {
+        conversation_id: change.conversation.to_string(),
+        message_id: change.message_id.to_string(),
+        seq: change.seq,
+        change: match change.kind {
+            natter_store::MessageChangeKind::Recalled => "revoked",
+            natter_store::MessageChangeKind::Deleted => "deleted",
+        }
+        .to_owned(),
     }
 }

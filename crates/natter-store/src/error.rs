@@ -39,6 +39,17 @@ pub enum StoreError {
     SystemIsAppOnly,
     #[error("{uid} reused the client message number {number:?} in another conversation")]
     ClientMsgNoReused { uid: Uid, number: String },
+    #[error("there is no message {0}")]
+    NoSuchMessage(i64),
+    #[error("message {message_id} is not in {conversation}")]
+    MessageNotInConversation {
+        conversation: ConversationId,
+        message_id: i64,
+    },
+    #[error("{uid} did not send message {message_id}")]
+    NotTheSender { uid: Uid, message_id: i64 },
+    #[error("message {message_id} is older than the recall window")]
+    RecallWindowPassed { message_id: i64, window_ms: i64 },
     #[error("message {message_id} is not in {conversation}")]
     UnknownMessage {
         conversation: ConversationId,

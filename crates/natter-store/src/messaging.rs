@@ -4,10 +4,10 @@ use natter_core::rules::ConversationState;
 use natter_core::{ConversationId, Uid};
 
 use crate::db::params;
-use crate::rows::{self, Channel, MESSAGE_COLUMNS};
+use crate::rows::{self, Channel, LOADED_COLUMNS, LOADED_FROM, MESSAGE_COLUMNS, MESSAGES_FROM};
 use crate::{
-    Before, ConversationView, Db, History, NewMessage, Result, Sent, StoreError, StoredMessage,
-    UserRole,
+    Before, ConversationView, Db, History, NewMessage, Result, Sent, Shown, StoreError,
+    StoredMessage, UserRole,
 };
 
 /// Appends the message with the channel's next seq and applies it to every current member's
@@ -26,6 +26,8 @@ pub fn send(db: &dyn Db, message: &NewMessage) -> Result<Sent> {
         message_type: message.message_type.clone(),
         payload: message.payload.clone(),
         cloud_custom_data: message.cloud_custom_data.clone(),
+        revoked_by: None,
+        sender: rows::shown_user(db, &message.from)?,
     };
     append(db, channel, stored)
 }
@@ -62,6 +64,8 @@ fn send_notice(db: &dyn Db, uid: &Uid, payload: &str, time_ms: i64) -> Result<Se
         message_type: natter_core::message::CUSTOM.to_owned(),
         payload: payload.to_owned(),
         cloud_custom_data: String::new(),
+        revoked_by: None,
+        sender: Shown::default(),
     };
     append(db, channel, stored)
 }
@@ -103,8 +107,8 @@ fn earlier_send(db: &dyn Db, message: &NewMessage) -> Result<Option<Sent>> {
         return Ok(None);
     };
     let sql = format!(
-        "SELECT m.channel_id, {MESSAGE_COLUMNS} FROM messages m \
-         WHERE from_uid = $1 AND client_msg_no = $2"
+        "SELECT m.channel_id, {MESSAGE_COLUMNS} FROM {MESSAGES_FROM} \
+         WHERE m.from_uid = $1 AND m.client_msg_no = $2"
     );
     let Some(row) = db.query_opt(&sql, params![message.from.as_str(), number])? else {
         return Ok(None);
@@ -186,9 +190,8 @@ fn deliver(
     message: &StoredMessage,
 ) -> Result<Vec<(Uid, ConversationView)>> {
     let sql = format!(
-        "SELECT {}, c.uid FROM conversations c JOIN channels ch ON ch.id = c.channel_id \
-         WHERE c.channel_id = $1 AND c.left_seq IS NULL ORDER BY c.uid",
-        rows::LOADED_COLUMNS
+        "SELECT {LOADED_COLUMNS}, c.uid FROM {LOADED_FROM} \
+         WHERE c.channel_id = $1 AND c.left_seq IS NULL ORDER BY c.uid"
     );
     let members = db.query(&sql, params![channel_id])?;
     let mut recipients = Vec::with_capacity(members.len());
@@ -205,6 +208,7 @@ fn deliver(
             channel_last_seq: message.seq,
             last_message: Some(message.clone()),
             folders: rows::folders_of(db, &uid, channel_id)?,
+            shown: loaded.view.shown,
         };
         recipients.push((uid, conversation));
     }
@@ -241,9 +245,16 @@ pub fn history(
     }
     .min(loaded.channel.last_seq + 1);
     let mut messages = Vec::with_capacity(limit as usize + 1);
+    // The messages this user deleted for themself are left out (a test that costs nothing
+    // for the many conversations without any).
+    let own_deletions = if loaded.hidden_count > 0 {
+        format!("AND {}", rows::not_hidden_from("$5"))
+    } else {
+        String::new()
+    };
     let sql = format!(
-        "SELECT {MESSAGE_COLUMNS} FROM messages WHERE channel_id = $1 AND seq >= $2 AND seq <= $3 \
-         ORDER BY seq DESC LIMIT $4"
+        "SELECT {MESSAGE_COLUMNS} FROM {MESSAGES_FROM} WHERE m.channel_id = $1 AND m.seq >= $2 \
+         AND m.seq <= $3 {own_deletions} ORDER BY m.seq DESC LIMIT $4"
     );
     // Newest window first, so the page fills from the most recent visible messages.
     for (first, last) in windows.into_iter().rev() {
@@ -253,7 +264,13 @@ pub fn history(
         if first > last || wanted == 0 {
             continue;
         }
-        for row in db.query(&sql, params![loaded.channel.id, first, last, wanted as i64])? {
+        let page = params![loaded.channel.id, first, last, wanted as i64, uid.as_str()];
+        let page = if loaded.hidden_count > 0 {
+            page
+        } else {
+            &page[..4]
+        };
+        for row in db.query(&sql, page)? {
             messages.push(rows::read_message(&row, 0)?);
         }
     }
@@ -294,7 +311,11 @@ fn no_history_for(db: &dyn Db, uid: &Uid, conversation: &ConversationId) -> Resu
 }
 
 /// The seq ranges (inclusive) this user belongs to, oldest first.
-fn visibility_windows(db: &dyn Db, uid: &Uid, loaded: &rows::Loaded) -> Result<Vec<(u64, u64)>> {
+pub(crate) fn visibility_windows(
+    db: &dyn Db,
+    uid: &Uid,
+    loaded: &rows::Loaded,
+) -> Result<Vec<(u64, u64)>> {
     if !matches!(loaded.view.id, ConversationId::Group(_)) {
         return Ok(vec![(1, u64::MAX)]);
     }

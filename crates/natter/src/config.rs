@@ -96,15 +96,23 @@ pub struct Config {
     /// Log format.
     #[arg(long, value_enum, default_value_t = LogFormat::Text)]
     pub log_format: LogFormat,
+    /// Seconds after sending during which a sender may recall a message (the app backend may
+    /// recall any message at any time).
+    #[arg(long, default_value_t = 120)]
+    pub recall_window_secs: u64,
     /// Seconds between runs of the purge of messages no one can see any more (at least 1).
     #[arg(long, default_value_t = 60)]
     pub purge_interval_secs: u64,
     /// Delete messages older than this many days; 0 keeps them forever.
     #[arg(long, default_value_t = 0)]
     pub retention_days: u64,
-    /// A folder of static files served at `/`: the built web client (`web/dist`).
+    /// A folder of static files to serve at `/` instead of the web client built into the binary
+    /// (while working on the client: `web/dist`).
     #[arg(long)]
     pub web_dir: Option<PathBuf>,
+    /// Serve no web client at `/` (an API-only server).
+    #[arg(long, action = ArgAction::Set, num_args = 0..=1, default_missing_value = "true", default_value_t = false)]
+    pub no_web: bool,
     /// Origins (`https://app.example.com`) whose web apps may call the API from the browser
     /// (CORS), comma-separated; empty: only pages served by Natter itself.
     #[arg(long, value_delimiter = ',')]

@@ -6,7 +6,7 @@ use std::future::Future;
 use std::sync::Arc;
 
 use anyhow::Context;
-use natter_api::{AppState, HttpConfig, RateLimiter};
+use natter_api::{AppState, HttpConfig, RateLimiter, WebClient};
 use natter_service::Natter;
 use natter_store::Store;
 use tokio::net::TcpListener;
@@ -34,13 +34,14 @@ pub async fn run(
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> anyhow::Result<()> {
     let store = open_store(&config).await?;
-    let natter = Natter::start(
-        store,
-        config.manager_token.clone(),
-        config.sync_conversation_deletion,
-    )
-    .await
-    .map_err(|error| anyhow::anyhow!("cannot start: {error}"))?;
+    let options = natter_service::Options {
+        manager_token: config.manager_token.clone(),
+        sync_conversation_deletion: config.sync_conversation_deletion,
+        recall_window: std::time::Duration::from_secs(config.recall_window_secs),
+    };
+    let natter = Natter::start(store, options)
+        .await
+        .map_err(|error| anyhow::anyhow!("cannot start: {error}"))?;
     if natter.has_manager_token() {
         tracing::info!("server API open to the manager token");
     } else if config.dev {
@@ -84,7 +85,11 @@ pub async fn run(
     };
     let http = HttpConfig {
         max_body_bytes: config.max_body_bytes,
-        web_dir: config.web_dir.clone(),
+        web_client: match (&config.web_dir, config.no_web) {
+            (_, true) => WebClient::Off,
+            (Some(dir), false) => WebClient::Dir(dir.clone()),
+            (None, false) => WebClient::Embedded,
+        },
         cors_origins: config
             .cors_origins
             .iter()

@@ -192,7 +192,7 @@ async fn three_nodes_serve_one_set_of_users() {
 
     // Node 0 dies; the others keep serving, and alice's phone reconnects to node 2 and
     // catches up on what was sent meanwhile.
-    let version = phone_on_0.sync(0).await.unwrap().version;
+    let version = phone_on_0.sync(0, 0).await.unwrap().version;
     drop(phone_events);
     cluster.nodes[0].take().unwrap().sigkill().await;
     cluster
@@ -207,7 +207,7 @@ async fn three_nodes_serve_one_set_of_users() {
     // As after any reconnect: listen first, then fetch what changed since the last version.
     let phone_on_2 = cluster.login(2, &alice_phone);
     let mut phone_events = phone_on_2.events(version).await.unwrap();
-    let caught_up = phone_on_2.sync(version).await.unwrap();
+    let caught_up = phone_on_2.sync(version, 0).await.unwrap();
     assert!(!caught_up.reset_required);
     let c2c_bob = caught_up
         .conversation_list

@@ -133,7 +133,7 @@ async fn a_deletion_reaches_the_other_device_only_when_sync_is_on() {
     bob.send_message("C2Calice", text("one"), None)
         .await
         .unwrap();
-    let version_before = device_b.sync(0).await.unwrap().version;
+    let version_before = device_b.sync(0, 0).await.unwrap().version;
     let mut events_a = device_a.events(version_before).await.unwrap();
     let mut events_b = device_b.events(version_before).await.unwrap();
 
@@ -147,7 +147,7 @@ async fn a_deletion_reaches_the_other_device_only_when_sync_is_on() {
         ServerEvent::MessageReceived { message_list } => assert_eq!(message_list[0].from, "carol"),
         other => panic!("B must not hear of a deletion while sync is off, got {other:?}"),
     }
-    let sync = device_b.sync(version_before).await.unwrap();
+    let sync = device_b.sync(version_before, 0).await.unwrap();
     assert!(sync.deleted_conversation_id_list.is_empty(), "{sync:?}");
     assert!(
         !sync
@@ -165,7 +165,7 @@ async fn a_deletion_reaches_the_other_device_only_when_sync_is_on() {
     bob.send_message("C2Calice", text("two"), None)
         .await
         .unwrap();
-    let version_revived = device_b.sync(0).await.unwrap().version;
+    let version_revived = device_b.sync(0, 0).await.unwrap().version;
     device_a
         .delete_conversations(&["C2Cbob"], false)
         .await
@@ -181,7 +181,7 @@ async fn a_deletion_reaches_the_other_device_only_when_sync_is_on() {
             clear_history_message: false,
         }
     );
-    let sync = device_b.sync(version_revived).await.unwrap();
+    let sync = device_b.sync(version_revived, 0).await.unwrap();
     assert_eq!(
         sync.deleted_conversation_id_list,
         vec!["C2Cbob".to_string()]
@@ -599,7 +599,7 @@ async fn a_slow_consumer_is_told_to_resync_while_the_others_lose_nothing() {
     let version = resync_version.expect("resyncRequired before the close");
     assert_eq!(close.expect("a close frame").code, CloseCode::from(4002));
     let slow_chat = Chat::login(&world.server.base, &slow_token);
-    let caught_up = slow_chat.sync(version).await.unwrap();
+    let caught_up = slow_chat.sync(version, 0).await.unwrap();
     let conversation = caught_up
         .conversation_list
         .iter()
@@ -629,7 +629,7 @@ async fn a_device_offline_during_changes_gets_exactly_them_through_sync() {
     dave.send_message("C2Calice", text("d"), None)
         .await
         .unwrap();
-    let version = offline.sync(0).await.unwrap().version;
+    let version = offline.sync(0, 0).await.unwrap().version;
 
     // While the second device is away: a new message from carol, a deletion of dave's chat.
     carol
@@ -638,7 +638,7 @@ async fn a_device_offline_during_changes_gets_exactly_them_through_sync() {
         .unwrap();
     alice.delete_conversation("C2Cdave").await.unwrap();
 
-    let changes = offline.sync(version).await.unwrap();
+    let changes = offline.sync(version, 0).await.unwrap();
     let changed: Vec<_> = changes
         .conversation_list
         .iter()
@@ -656,7 +656,7 @@ async fn a_device_offline_during_changes_gets_exactly_them_through_sync() {
     assert!(!changes.reset_required);
     assert_eq!(
         offline
-            .sync(changes.version)
+            .sync(changes.version, changes.profile_version)
             .await
             .unwrap()
             .conversation_list
@@ -679,7 +679,7 @@ async fn the_sdk_stream_reconnects_and_catches_up_after_the_server_restarts() {
     bob.send_message("C2Calice", text("before"), None)
         .await
         .unwrap();
-    let version = alice.sync(0).await.unwrap().version;
+    let version = alice.sync(0, 0).await.unwrap().version;
     let mut events = alice.events(version).await.unwrap();
 
     let address = world.server.base.trim_start_matches("http://").to_owned();

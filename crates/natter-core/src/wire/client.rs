@@ -21,10 +21,15 @@ pub struct Message {
     #[schema(value_type = Object)]
     pub payload: Value,
     #[serde(rename = "clientMsgID")]
+    #[schema(required = true)]
     pub client_msg_id: Option<String>,
     /// App data that travels with the message.
     pub cloud_custom_data: String,
-    /// The sender's profile when the message was read.
+    /// Recalled: the payload is gone (`{}`) and `revoker` says who recalled it.
+    pub is_revoked: bool,
+    #[schema(required = true)]
+    pub revoker: Option<String>,
+    /// The sender's profile as it is now.
     pub nick: String,
     pub avatar: String,
 }
@@ -42,6 +47,11 @@ pub struct LastMessage {
     #[schema(value_type = Object)]
     pub payload: Value,
     pub cloud_custom_data: String,
+    pub is_revoked: bool,
+    #[schema(required = true)]
+    pub revoker: Option<String>,
+    /// The sender's nick as it is now.
+    pub nick: String,
 }
 
 /// Who a one-to-one conversation is with, as a list shows them.
@@ -76,6 +86,7 @@ pub struct Conversation {
     #[serde(rename = "type")]
     pub kind: String,
     pub unread_count: u64,
+    #[schema(required = true)]
     pub last_message: Option<LastMessage>,
     pub is_pinned: bool,
     pub is_archived: bool,
@@ -86,8 +97,10 @@ pub struct Conversation {
     pub custom_data: String,
     pub version: u64,
     /// The peer, for a one-to-one conversation.
+    #[schema(required = true)]
     pub user_profile: Option<UserProfile>,
     /// The group, for a group conversation.
+    #[schema(required = true)]
     pub group_profile: Option<GroupProfile>,
 }
 
@@ -116,6 +129,7 @@ pub struct SendMessageResponse {
 #[serde(rename_all = "camelCase")]
 pub struct ConversationListResponse {
     pub conversation_list: Vec<Conversation>,
+    #[schema(required = true)]
     pub next_cursor: Option<String>,
     pub is_finished: bool,
 }
@@ -172,11 +186,102 @@ pub struct TotalUnread {
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct SyncResponse {
+    /// Conversations changed since the version, and those whose peer's or group's profile
+    /// changed since the profile version.
     pub conversation_list: Vec<Conversation>,
     #[serde(rename = "deletedConversationIDList")]
     pub deleted_conversation_id_list: Vec<String>,
+    /// Messages recalled, or deleted by this user for themself, since the version.
+    pub message_change_list: Vec<MessageChange>,
+    /// Pass it back as `since`.
     pub version: u64,
+    /// Pass it back as `profileSince`.
+    pub profile_version: u64,
     pub reset_required: bool,
+}
+
+/// What became of a message the device may have cached.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct MessageChange {
+    #[serde(rename = "conversationID")]
+    pub conversation_id: String,
+    #[serde(rename = "messageID")]
+    pub message_id: String,
+    pub seq: u64,
+    /// `revoked` (every member sees a stub) or `deleted` (this user deleted it for themself).
+    #[schema(example = "revoked")]
+    pub change: String,
+}
+
+/// `POST /v1/messages/revoke`.
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+#[schema(example = json!({"conversationID": "C2Cbob", "messageID": "42"}))]
+pub struct RevokeMessageRequest {
+    #[serde(rename = "conversationID")]
+    pub conversation_id: String,
+    #[serde(rename = "messageID")]
+    pub message_id: String,
+}
+
+/// `POST /v1/messages/delete`: up to 30 messages of one conversation, for this user only.
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+#[schema(example = json!({"conversationID": "C2Cbob", "messageIDList": ["41", "42"]}))]
+pub struct DeleteMessagesRequest {
+    #[serde(rename = "conversationID")]
+    pub conversation_id: String,
+    #[serde(rename = "messageIDList")]
+    pub message_id_list: Vec<String>,
+}
+
+/// The messages a delete-for-me removed from the user's view.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, ToSchema)]
+pub struct MessageIdList {
+    #[serde(rename = "messageIDList")]
+    pub message_id_list: Vec<String>,
+}
+
+/// `POST /v1/profiles`.
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+pub struct ProfilesRequest {
+    #[serde(rename = "userIDList")]
+    pub user_id_list: Vec<String>,
+}
+
+/// A user's profile (Tencent's `Profile`, with the fields Natter keeps).
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct Profile {
+    #[serde(rename = "userID")]
+    pub user_id: String,
+    pub nick: String,
+    pub avatar: String,
+    /// The app's own fields.
+    pub custom_fields: std::collections::BTreeMap<String, String>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct ProfileList {
+    pub profile_list: Vec<Profile>,
+}
+
+/// A group as its members see it (Tencent's `Group`, with the fields Natter keeps).
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct Group {
+    #[serde(rename = "groupID")]
+    pub group_id: String,
+    pub name: String,
+    pub avatar: String,
+    /// `Private` (a work group), `Public`, `ChatRoom`, `AVChatRoom` or `Community`.
+    #[serde(rename = "type")]
+    pub group_type: String,
+    /// The group's notice (Tencent's `notification`).
+    pub notification: String,
+    pub member_count: u64,
+    /// Dismissed by the app: its conversations are read-only.
+    pub is_dismissed: bool,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]

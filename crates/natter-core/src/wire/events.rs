@@ -3,7 +3,7 @@
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
-use super::{Conversation, Message};
+use super::{Conversation, GroupProfile, Message, Profile};
 use crate::error::{Error, Result};
 
 /// A frame the server sends: `{"event": "<name>", "data": {…}}`.
@@ -42,6 +42,25 @@ pub enum ServerEvent {
     },
     /// This connection fell behind and is being closed: sync since `version`.
     ResyncRequired { version: u64 },
+    /// Messages were recalled: each is now a stub (`isRevoked`, empty payload).
+    MessageRevoked {
+        #[serde(rename = "messageList")]
+        message_list: Vec<Message>,
+    },
+    /// The user deleted these messages for themself on another device.
+    MessagesDeleted {
+        #[serde(rename = "conversationID")]
+        conversation_id: String,
+        #[serde(rename = "messageIDList")]
+        message_id_list: Vec<String>,
+    },
+    /// Profiles shown in the user's list changed: people (their own included) or groups.
+    ProfileUpdated {
+        #[serde(rename = "userProfileList")]
+        user_profile_list: Vec<Profile>,
+        #[serde(rename = "groupProfileList")]
+        group_profile_list: Vec<GroupProfile>,
+    },
 }
 
 /// A frame a client sends.

@@ -189,21 +189,102 @@ pub struct ServerConversation {
 pub struct AuditEntry {
     pub id: i64,
     pub at_ms: i64,
+    /// The acting uid, or `manager`.
     pub actor: String,
+    /// Whose list (a deletion) or whose message (a recall).
     pub uid: String,
     pub conversation_ids: Vec<String>,
     pub clear_history: bool,
     /// `client` or `server`.
     pub via: String,
+    /// `delete` (conversations) or `revoke` (a message).
+    pub action: String,
+    /// The recalled message (a `revoke`).
+    pub message_ids: Vec<i64>,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
 pub struct AuditPage {
     pub entries: Vec<AuditEntry>,
+    #[schema(required = true)]
     pub next_cursor: Option<String>,
 }
 
 #[derive(Debug, Clone, Copy, Serialize, Deserialize, PartialEq, ToSchema)]
 pub struct AppSettings {
     pub sync_conversation_deletion: bool,
+}
+
+/// `POST /message/revoke`: the app backend recalls any message, at any time.
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+#[schema(example = json!({"message_id": 42, "operator": "moderator-1"}))]
+pub struct ServerRevokeRequest {
+    pub message_id: i64,
+    /// Who members see as the revoker; `admin` when left out.
+    #[serde(default)]
+    pub operator: Option<String>,
+}
+
+/// `POST /message/deleteForUser`: deletes messages from one user's view only.
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+#[schema(example = json!({"uid": "alice", "channel_id": "bob", "channel_type": 1, "message_ids": [41, 42]}))]
+pub struct ServerDeleteMessagesRequest {
+    pub uid: String,
+    pub channel_id: String,
+    pub channel_type: i64,
+    pub message_ids: Vec<i64>,
+}
+
+/// `POST /user/profile`: sets a user's profile; a field left out keeps its value.
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+#[schema(example = json!({"uid": "alice", "nick": "Alice", "avatar": "https://example.com/a.png", "custom_fields": {"team": "blue"}}))]
+pub struct ServerUserProfile {
+    pub uid: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub nick: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub avatar: Option<String>,
+    /// Replaces every custom field.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub custom_fields: Option<std::collections::BTreeMap<String, String>>,
+}
+
+/// `POST /channel/info`: WuKongIM's route for a channel's information, with the group's
+/// profile fields beside WuKongIM's own (`large` is accepted and ignored; `ban` is not
+/// supported; `disband: 1` dismisses the group, as `POST /channel/delete`).
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+#[schema(example = json!({"channel_id": "team-1", "channel_type": 2, "name": "Team 1", "avatar": "https://example.com/t.png", "notice": "Stand-up at 9"}))]
+pub struct ChannelInfoRequest {
+    pub channel_id: String,
+    pub channel_type: i64,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub avatar: Option<String>,
+    /// `Private` (a work group, the default), `Public`, `ChatRoom`, `AVChatRoom` or
+    /// `Community`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub group_type: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub notice: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub large: Option<u8>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ban: Option<u8>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub disband: Option<u8>,
+}
+
+/// A group's information, as `GET /channel/info` answers it.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, ToSchema)]
+pub struct ServerChannelInfo {
+    pub channel_id: String,
+    pub channel_type: i64,
+    pub name: String,
+    pub avatar: String,
+    pub group_type: String,
+    pub notice: String,
+    /// 1 when dismissed, as WuKongIM's `disband`.
+    pub disband: u8,
+    pub member_count: u64,
 }

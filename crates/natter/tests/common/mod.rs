@@ -52,6 +52,8 @@ pub struct Options {
     pub request_timeout_secs: Option<u64>,
     /// Origins allowed to call the API from a browser (CORS).
     pub cors_origins: Vec<String>,
+    /// Seconds a sender may recall a message (the server's default is 120).
+    pub recall_window_secs: Option<u64>,
 }
 
 /// The admin URL of the PostgreSQL server the suite runs on (`NATTER_TEST_POSTGRES`, set by
@@ -234,6 +236,9 @@ impl Server {
                 .request_timeout_secs
                 .unwrap_or(defaults.request_timeout_secs),
             cors_origins: options.cors_origins,
+            recall_window_secs: options
+                .recall_window_secs
+                .unwrap_or(defaults.recall_window_secs),
             ..defaults
         }
         .checked()
