@@ -174,7 +174,7 @@ async fn serve_connection(
             },
             Some(frame) = connection.next_frame() => {
                 connection.last_version = connection.last_version.max(frame.version.unwrap_or(0));
-                if send(&mut socket, &frame.text).await.is_err() {
+                if send(&mut socket, frame.json()).await.is_err() {
                     break Ending::ClientLeft;
                 }
             }

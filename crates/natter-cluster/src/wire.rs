@@ -96,7 +96,7 @@ pub(crate) fn encode(event: &Remote) -> Vec<u8> {
     let event = match event {
         Remote::Frame { uid, frame, to } => Event::Frame {
             uid: uid.to_string(),
-            text: frame.text.to_string(),
+            text: frame.json().to_string(),
             version: frame.version,
             to: match *to {
                 Recipients::All => To::All,
@@ -140,10 +140,7 @@ pub(crate) fn decode(payload: &[u8]) -> Result<Remote, DecodeError> {
             to,
         } => Remote::Frame {
             uid: uid(&user)?,
-            frame: Frame {
-                text: text.into(),
-                version,
-            },
+            frame: Frame::from_json(text.into(), version)?,
             to: match to {
                 To::All => Recipients::All,
                 To::AllBut(source) => Recipients::AllBut(source.into()),
@@ -170,6 +167,7 @@ pub(crate) fn decode(payload: &[u8]) -> Result<Remote, DecodeError> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use natter_core::wire::ServerEvent;
 
     fn round_trip(event: Remote) -> Remote {
         decode(&encode(&event)).expect("decodes")
@@ -180,16 +178,16 @@ mod tests {
         let alice = Uid::parse("alice", "uid").unwrap();
         let Remote::Frame { uid, frame, to } = round_trip(Remote::Frame {
             uid: alice.clone(),
-            frame: Frame {
-                text: "{\"event\":\"x\"}".into(),
-                version: Some(7),
-            },
+            frame: Frame::new(ServerEvent::ResyncRequired { version: 3 }, Some(7)),
             to: Recipients::AllBut(Origin::Connection(1 << 40)),
         }) else {
             panic!("a frame comes back as a frame");
         };
         assert_eq!(uid, alice);
-        assert_eq!(&*frame.text, "{\"event\":\"x\"}");
+        assert_eq!(
+            &**frame.json(),
+            r#"{"event":"resyncRequired","data":{"version":3}}"#
+        );
         assert_eq!(frame.version, Some(7));
         assert_eq!(to, Recipients::AllBut(Origin::Connection(1 << 40)));
         assert!(matches!(

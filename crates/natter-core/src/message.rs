@@ -28,8 +28,24 @@ pub const TYPES: &[&str] = &[
 /// The type of a message sent without one: an app-defined payload.
 pub const DEFAULT_TYPE: &str = CUSTOM;
 
+/// The element type of a payload written for WuKongIM's clients (`{"type": 1, "content": …}`),
+/// by its content type: text, image, voice, video, location and file have Tencent
+/// counterparts; everything else is custom.
+pub fn type_of_wukongim_payload(payload: &Value) -> &'static str {
+    match payload["type"].as_i64() {
+        Some(1) => TEXT,
+        Some(2) => "TIMImageElem",
+        Some(4) => "TIMSoundElem",
+        Some(5) => "TIMVideoFileElem",
+        Some(6) => "TIMLocationElem",
+        Some(8) => "TIMFileElem",
+        _ => CUSTOM,
+    }
+}
+
 /// Checks a message's type and that its payload (a JSON object) has that type's shape: text is
-/// `{text}`, custom is `{data?, description?, extension?}` with string values.
+/// Tencent's `{text}` or WuKongIM's `{type: 1, content}`, custom is
+/// `{data?, description?, extension?}` with string values.
 pub fn check(message_type: &str, payload: &Value) -> Result<()> {
     if !TYPES.contains(&message_type) {
         return Err(Error::invalid_argument(format!(
@@ -48,6 +64,7 @@ pub fn check(message_type: &str, payload: &Value) -> Result<()> {
         ))),
     };
     match message_type {
+        TEXT if fields.get("type") == Some(&Value::from(1)) => string_field("content", true),
         TEXT => string_field("text", true),
         CUSTOM => ["data", "description", "extension"]
             .into_iter()
@@ -64,6 +81,13 @@ mod tests {
     #[test]
     fn text_needs_a_string_text_and_custom_takes_string_fields() {
         assert!(check(TEXT, &json!({"text": "hi"})).is_ok());
+        assert!(check(TEXT, &json!({"type": 1, "content": "hi"})).is_ok());
+        assert!(check(TEXT, &json!({"type": 1})).is_err());
+        assert_eq!(
+            type_of_wukongim_payload(&json!({"type": 1, "content": "x"})),
+            TEXT
+        );
+        assert_eq!(type_of_wukongim_payload(&json!({"type": 99})), CUSTOM);
         assert!(check(TEXT, &json!({"text": 1})).is_err());
         assert!(check(TEXT, &json!({})).is_err());
         assert!(check(CUSTOM, &json!({"data": "x", "extension": ""})).is_ok());

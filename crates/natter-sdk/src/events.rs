@@ -193,10 +193,6 @@ async fn reconnect(chat: &Chat) -> Socket {
 
 /// Up to half the backoff, so devices that lost one server do not all return at once.
 fn jitter(backoff: Duration) -> Duration {
-    let nanos = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map(|elapsed| elapsed.subsec_nanos())
-        .unwrap_or_default();
     let half = backoff.as_millis() as u64 / 2;
-    Duration::from_millis(u64::from(nanos) % half.max(1))
+    Duration::from_millis(fastrand::u64(..half.max(1)))
 }

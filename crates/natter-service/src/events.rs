@@ -7,8 +7,6 @@
 //! ever skipped silently.
 
 use std::collections::HashMap;
-use std::collections::hash_map::RandomState;
-use std::hash::{BuildHasher, Hasher};
 use std::sync::atomic::{AtomicBool, AtomicU8, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, OnceLock};
 
@@ -19,22 +17,44 @@ use tokio::sync::{Notify, mpsc};
 /// Frames a connection may have waiting before it counts as fallen behind.
 pub const QUEUE_FRAMES: usize = 256;
 
-/// A serialised event, shared by every device of the user it is for.
+/// An event for a user's devices, shared by every connection it goes to. Each transport
+/// renders it its own way: the JSON WebSocket as JSON text, serialised once for all the
+/// connections that share the frame; the WuKongIM gateway as its binary packets.
 #[derive(Debug, Clone)]
 pub struct Frame {
-    pub text: Arc<str>,
+    pub event: Arc<ServerEvent>,
+    json: Arc<OnceLock<Arc<str>>>,
     /// The lowest conversation version this event reflects: a device that misses it must sync
     /// from below this.
     pub version: Option<u64>,
 }
 
 impl Frame {
-    pub fn new(event: &ServerEvent, version: Option<u64>) -> Self {
-        let text = serde_json::to_string(event).expect("events serialise");
+    pub fn new(event: ServerEvent, version: Option<u64>) -> Self {
         Self {
-            text: text.into(),
+            event: Arc::new(event),
+            json: Arc::default(),
             version,
         }
+    }
+
+    /// A frame that arrives as JSON text (from another node), kept as it came.
+    pub fn from_json(text: Arc<str>, version: Option<u64>) -> serde_json::Result<Self> {
+        let event = serde_json::from_str(&text)?;
+        Ok(Self {
+            event: Arc::new(event),
+            json: Arc::new(OnceLock::from(text)),
+            version,
+        })
+    }
+
+    /// The event as the JSON WebSocket sends it.
+    pub fn json(&self) -> &Arc<str> {
+        self.json.get_or_init(|| {
+            serde_json::to_string(self.event.as_ref())
+                .expect("events serialise")
+                .into()
+        })
     }
 }
 
@@ -213,11 +233,9 @@ impl Default for EventBus {
     /// Connection IDs start at a random multiple of 2^32, so the IDs of different nodes never
     /// meet (a node would need 4 billion connections to reach the next one's range).
     fn default() -> Self {
-        let mut hasher = RandomState::new().build_hasher();
-        hasher.write_u64(0);
         Self {
             users: Mutex::default(),
-            next_id: AtomicU64::new((hasher.finish() & 0xF_FFFF) << 32),
+            next_id: AtomicU64::new(fastrand::u64(..0x10_0000) << 32),
             relay: OnceLock::new(),
         }
     }
@@ -404,7 +422,7 @@ mod tests {
     }
 
     fn frame(version: u64) -> Frame {
-        Frame::new(&ServerEvent::ResyncRequired { version }, Some(version))
+        Frame::new(ServerEvent::ResyncRequired { version }, Some(version))
     }
 
     #[tokio::test]

@@ -11,7 +11,27 @@ use natter_core::{ConversationId, Error, Result, Uid, message};
 use natter_store::{Before, NewMessage, Sent, messaging};
 use serde_json::Value;
 
+use crate::events::{Frame, Recipients};
 use crate::{Natter, now_ms, present};
+
+/// How a transport asks a message to be kept and counted (WuKongIM's header flags); the client
+/// API's messages are kept and counted.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Delivery {
+    /// Stored, counted and synced; otherwise only pushed to the members' online devices.
+    pub persist: bool,
+    /// Counts as unread for the other members (WuKongIM's red dot).
+    pub counts_as_unread: bool,
+}
+
+impl Default for Delivery {
+    fn default() -> Self {
+        Self {
+            persist: true,
+            counts_as_unread: true,
+        }
+    }
+}
 
 impl Natter {
     /// `POST /v1/messages`: a user sends a JSON payload to one of their conversations.
@@ -19,6 +39,18 @@ impl Natter {
         &self,
         from: &Uid,
         request: wire::SendMessageRequest,
+    ) -> Result<wire::Message> {
+        self.send_message_as(from, request, Delivery::default())
+            .await
+    }
+
+    /// A message from a user's device, kept and counted as `delivery` says (the WuKongIM
+    /// gateway sets it from the packet's flags). A message that is not kept gets no seq (0).
+    pub async fn send_message_as(
+        &self,
+        from: &Uid,
+        request: wire::SendMessageRequest,
+        delivery: Delivery,
     ) -> Result<wire::Message> {
         let to = ConversationId::parse(&request.conversation_id)?;
         let message_type = request
@@ -28,44 +60,91 @@ impl Natter {
         let payload = compact_payload(&request.payload, "payload")?;
         let client_msg_no = client_msg_no(request.client_msg_id, "clientMsgID")?;
         let cloud_custom_data = cloud_custom_data(request.cloud_custom_data.unwrap_or_default())?;
-        let sent = self
-            .store_message(NewMessage {
-                from: from.clone(),
-                to: to.clone(),
-                message_type,
-                payload,
-                client_msg_no,
-                cloud_custom_data,
-                time_ms: now_ms(),
-            })
-            .await?;
+        let message = NewMessage {
+            from: from.clone(),
+            to: to.clone(),
+            message_type,
+            payload,
+            client_msg_no,
+            cloud_custom_data,
+            time_ms: now_ms(),
+            counts_as_unread: delivery.counts_as_unread,
+        };
+        if !delivery.persist {
+            return self.relay_message(message).await;
+        }
+        let sent = self.store_message(message).await?;
         self.announce(&sent).await;
         Ok(present::message(&sent.message, &to))
     }
 
     /// `POST /message/send`: the app backend sends on behalf of `from_uid`, payload in base64.
+    /// WuKongIM's header flags `no_persist` and `red_dot` apply.
     pub async fn server_send(&self, request: ServerSendRequest) -> Result<ServerSendResult> {
         let from = Uid::parse(&request.from_uid, "from_uid")?;
         let to = ConversationId::from_channel(request.channel_type, &request.channel_id)?;
         let payload = decode_payload(&request.payload)?;
         let client_msg_no = client_msg_no(request.client_msg_no, "client_msg_no")?;
-        let sent = self
-            .store_message(NewMessage {
-                from,
-                to,
-                message_type: message::DEFAULT_TYPE.to_owned(),
-                payload,
-                client_msg_no,
-                cloud_custom_data: String::new(),
-                time_ms: now_ms(),
-            })
-            .await?;
+        let delivery = delivery_of(request.header.as_ref())?;
+        let message_type = serde_json::from_str::<Value>(&payload)
+            .map(|value| message::type_of_wukongim_payload(&value))
+            .unwrap_or(message::DEFAULT_TYPE);
+        let message = NewMessage {
+            from,
+            to,
+            message_type: message_type.to_owned(),
+            payload,
+            client_msg_no,
+            cloud_custom_data: String::new(),
+            time_ms: now_ms(),
+            counts_as_unread: delivery.counts_as_unread,
+        };
+        if !delivery.persist {
+            let relayed = self.relay_message(message).await?;
+            return Ok(ServerSendResult {
+                message_id: relayed.message_id.parse().unwrap_or_default(),
+                message_seq: 0,
+                client_msg_no: relayed.client_msg_id.unwrap_or_default(),
+            });
+        }
+        let sent = self.store_message(message).await?;
         self.announce(&sent).await;
         Ok(ServerSendResult {
             message_id: sent.message.id,
             message_seq: sent.message.seq,
             client_msg_no: sent.message.client_msg_no.unwrap_or_default(),
         })
+    }
+
+    /// A message that is not kept: pushed to the online devices of everyone who may receive
+    /// it (the sender's other devices too), with a fresh ID and no seq.
+    async fn relay_message(&self, message: NewMessage) -> Result<wire::Message> {
+        let (from, to) = (message.from.clone(), message.to.clone());
+        let audience = self
+            .read(move |db| messaging::audience(db, &from, &to))
+            .await?;
+        let stored = natter_store::StoredMessage {
+            id: transient_id(),
+            seq: 0,
+            from: message.from.to_string(),
+            time_ms: message.time_ms,
+            client_msg_no: message.client_msg_no,
+            message_type: message.message_type,
+            payload: message.payload,
+            cloud_custom_data: message.cloud_custom_data,
+            revoked_by: None,
+            sender: natter_store::Shown::default(),
+        };
+        for (uid, conversation) in &audience {
+            if self.events.may_be_online(uid) {
+                let event = wire::ServerEvent::MessageReceived {
+                    message_list: vec![present::message(&stored, conversation)],
+                };
+                self.events
+                    .publish(uid, &Frame::new(event, None), Recipients::All);
+            }
+        }
+        Ok(present::message(&stored, &message.to))
     }
 
     async fn store_message(&self, message: NewMessage) -> Result<Sent> {
@@ -134,6 +213,35 @@ impl Natter {
         self.read(move |db| messaging::history(db, &uid, &conversation, before, limit))
             .await
     }
+}
+
+/// WuKongIM's message header (`{"no_persist": 0|1, "red_dot": 0|1, "sync_once": 0|1}`) as a
+/// delivery; a header left out keeps and counts the message.
+fn delivery_of(header: Option<&Value>) -> Result<Delivery> {
+    let Some(header) = header else {
+        return Ok(Delivery::default());
+    };
+    let flag = |name: &str, default: bool| match &header[name] {
+        Value::Null => Ok(default),
+        Value::Number(number) if number.as_u64() == Some(0) => Ok(false),
+        Value::Number(number) if number.as_u64() == Some(1) => Ok(true),
+        Value::Bool(flag) => Ok(*flag),
+        other => Err(Error::invalid_argument(format!(
+            "header.{name}: {other} is not 0 or 1"
+        ))),
+    };
+    // WuKongIM keeps a sync-once message only until it is delivered: here it is not kept.
+    let persist = !flag("no_persist", false)? && !flag("sync_once", false)?;
+    Ok(Delivery {
+        persist,
+        counts_as_unread: flag("red_dot", true)?,
+    })
+}
+
+/// An ID for a message that is not kept: far above every stored message's (which count up
+/// from 1), from the time and 16 random bits.
+fn transient_id() -> i64 {
+    (now_ms() << 16) | fastrand::i64(..0x1_0000)
 }
 
 /// A server-API payload: base64 of a JSON object (as WuKongIM), as compact JSON text.

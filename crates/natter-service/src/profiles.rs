@@ -171,7 +171,7 @@ impl Natter {
 
     /// The same event to each of these users' devices, serialised once.
     fn tell_each(&self, uids: &[Uid], event: &ServerEvent) {
-        let frame = Frame::new(event, None);
+        let frame = Frame::new(event.clone(), None);
         for uid in uids {
             if self.events.may_be_online(uid) {
                 self.events.publish(uid, &frame, Recipients::All);

@@ -65,11 +65,8 @@ impl Natter {
             let event = ServerEvent::MessageRevoked {
                 message_list: vec![present::message(&recalled.message, &view.id)],
             };
-            self.events.publish(
-                uid,
-                &Frame::new(&event, Some(view.version)),
-                Recipients::All,
-            );
+            self.events
+                .publish(uid, &Frame::new(event, Some(view.version)), Recipients::All);
             self.notify_changed(uid, std::slice::from_ref(view)).await;
         }
     }
@@ -112,7 +109,7 @@ impl Natter {
                 message_id_list: ids.clone(),
             };
             let to = actor.origin.map_or(Recipients::All, Recipients::AllBut);
-            let frame = Frame::new(&event, Some(deleted.conversation.version));
+            let frame = Frame::new(event, Some(deleted.conversation.version));
             self.events.publish(&actor.uid, &frame, to);
             self.notify_changed(&actor.uid, std::slice::from_ref(&deleted.conversation))
                 .await;

@@ -1,7 +1,7 @@
 //! Sending messages and reading history.
 
 use natter_core::rules::ConversationState;
-use natter_core::{ConversationId, Uid};
+use natter_core::{ConversationId, GroupId, Uid};
 
 use crate::db::params;
 use crate::rows::{self, Channel, LOADED_COLUMNS, LOADED_FROM, MESSAGE_COLUMNS, MESSAGES_FROM};
@@ -29,7 +29,7 @@ pub fn send(db: &dyn Db, message: &NewMessage) -> Result<Sent> {
         revoked_by: None,
         sender: rows::shown_user(db, &message.from)?,
     };
-    append(db, channel, stored)
+    append(db, channel, stored, message.counts_as_unread)
 }
 
 /// Who system notices come from, as the client SDK names it.
@@ -67,19 +67,28 @@ fn send_notice(db: &dyn Db, uid: &Uid, payload: &str, time_ms: i64) -> Result<Se
         revoked_by: None,
         sender: Shown::default(),
     };
-    append(db, channel, stored)
+    append(db, channel, stored, true)
 }
 
-/// Stores `message` (its `seq` the channel's next) and delivers it to the current members.
-fn append(db: &dyn Db, channel: Channel, mut message: StoredMessage) -> Result<Sent> {
+/// Stores `message` (its `seq` the channel's next) and delivers it to the current members. A
+/// message that does not count as unread (silent) is uncounted for everyone but its sender.
+fn append(
+    db: &dyn Db,
+    channel: Channel,
+    mut message: StoredMessage,
+    counts_as_unread: bool,
+) -> Result<Sent> {
+    let silent = !counts_as_unread;
     db.execute(
-        "UPDATE channels SET last_seq = $1 WHERE id = $2",
-        params![message.seq, channel.id],
+        "UPDATE channels SET last_seq = $1, uncounted_messages = uncounted_messages + $2 \
+         WHERE id = $3",
+        params![message.seq, u64::from(silent), channel.id],
     )?;
     message.id = db
         .query_one(
             "INSERT INTO messages (channel_id, seq, from_uid, time_ms, client_msg_no, msg_type, \
-             payload, cloud_custom_data) VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id",
+             payload, cloud_custom_data, silent) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) \
+             RETURNING id",
             params![
                 channel.id,
                 message.seq,
@@ -89,10 +98,11 @@ fn append(db: &dyn Db, channel: Channel, mut message: StoredMessage) -> Result<S
                 &message.message_type,
                 &message.payload,
                 &message.cloud_custom_data,
+                silent,
             ],
         )?
         .get(0)?;
-    let recipients = deliver(db, channel.id, &message)?;
+    let recipients = deliver(db, channel.id, &message, silent)?;
     Ok(Sent {
         message,
         duplicate: false,
@@ -130,6 +140,40 @@ fn earlier_send(db: &dyn Db, message: &NewMessage) -> Result<Option<Sent>> {
     }))
 }
 
+/// Who receives a message that is not kept, each with the conversation as they name it: the
+/// same permission checks as a send, without creating anything.
+pub fn audience(
+    db: &dyn Db,
+    sender: &Uid,
+    to: &ConversationId,
+) -> Result<Vec<(Uid, ConversationId)>> {
+    rows::require_user(db, sender, UserRole::Sender)?;
+    match to {
+        ConversationId::C2c(peer) => {
+            if peer == sender {
+                return Err(StoreError::MessageToSelf(sender.clone()));
+            }
+            rows::require_user(db, peer, UserRole::Peer)?;
+            Ok(vec![
+                (sender.clone(), to.clone()),
+                (peer.clone(), ConversationId::C2c(sender.clone())),
+            ])
+        }
+        ConversationId::Group(group) => {
+            let channel = group_to_send_to(db, sender, group)?;
+            db.query(
+                "SELECT uid FROM conversations WHERE channel_id = $1 AND left_seq IS NULL \
+                 ORDER BY uid",
+                params![channel.id],
+            )?
+            .iter()
+            .map(|row| Ok((Uid::parse(&row.get::<String>(0)?, "uid")?, to.clone())))
+            .collect()
+        }
+        ConversationId::System => Err(StoreError::SystemIsAppOnly),
+    }
+}
+
 /// Finds (or, for a first personal message, creates) the channel and checks that the sender may
 /// write to it.
 fn sending_channel(db: &dyn Db, message: &NewMessage) -> Result<Channel> {
@@ -159,25 +203,27 @@ fn sending_channel(db: &dyn Db, message: &NewMessage) -> Result<Channel> {
             )?;
             Ok(channel)
         }
-        ConversationId::Group(group) => {
-            let channel = rows::find_channel(db, kind, &key)?
-                .ok_or_else(|| StoreError::UnknownGroup(group.clone()))?;
-            match rows::load(db, sender, &message.to)? {
-                None => Err(StoreError::NeverAMember {
-                    uid: sender.clone(),
-                    group: group.clone(),
-                }),
-                Some(_) if channel.dismissed => Err(StoreError::GroupDismissed(group.clone())),
-                Some(loaded) if !loaded.view.state.is_member() => {
-                    Err(StoreError::NoLongerAMember {
-                        uid: sender.clone(),
-                        group: group.clone(),
-                    })
-                }
-                Some(_) => Ok(channel),
-            }
-        }
+        ConversationId::Group(group) => group_to_send_to(db, sender, group),
         ConversationId::System => Err(StoreError::SystemIsAppOnly),
+    }
+}
+
+/// The group's channel, if `sender` is a member who may send to it now.
+fn group_to_send_to(db: &dyn Db, sender: &Uid, group: &GroupId) -> Result<Channel> {
+    let conversation = ConversationId::Group(group.clone());
+    let channel = rows::find_channel(db, conversation.kind(), group.as_str())?
+        .ok_or_else(|| StoreError::UnknownGroup(group.clone()))?;
+    match rows::load(db, sender, &conversation)? {
+        None => Err(StoreError::NeverAMember {
+            uid: sender.clone(),
+            group: group.clone(),
+        }),
+        Some(_) if channel.dismissed => Err(StoreError::GroupDismissed(group.clone())),
+        Some(loaded) if !loaded.view.state.is_member() => Err(StoreError::NoLongerAMember {
+            uid: sender.clone(),
+            group: group.clone(),
+        }),
+        Some(_) => Ok(channel),
     }
 }
 
@@ -188,6 +234,7 @@ fn deliver(
     db: &dyn Db,
     channel_id: i64,
     message: &StoredMessage,
+    silent: bool,
 ) -> Result<Vec<(Uid, ConversationView)>> {
     let sql = format!(
         "SELECT {LOADED_COLUMNS}, c.uid FROM {LOADED_FROM} \
@@ -199,7 +246,11 @@ fn deliver(
         let loaded = rows::read_loaded(&row)?;
         let uid = Uid::parse(&row.get::<String>(rows::LOADED_COLUMN_COUNT)?, "uid")?;
         let mut state: ConversationState = loaded.view.state;
-        state.on_message(message.seq, message.time_ms, uid.as_str() == message.from);
+        let own = uid.as_str() == message.from;
+        state.on_message(message.seq, message.time_ms, own);
+        if silent && !own {
+            state.exclude(message.seq, message.seq);
+        }
         let version = rows::save(db, &uid, channel_id, &state)?;
         let conversation = ConversationView {
             id: loaded.view.id,

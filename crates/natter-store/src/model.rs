@@ -18,6 +18,8 @@ pub struct NewMessage {
     pub client_msg_no: Option<String>,
     pub cloud_custom_data: String,
     pub time_ms: i64,
+    /// False for a silent message (WuKongIM's `red_dot` off): it never counts as unread.
+    pub counts_as_unread: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]

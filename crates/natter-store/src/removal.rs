@@ -106,7 +106,7 @@ pub fn recall(db: &dyn Db, recall: &Recall) -> Result<Recalled> {
         params![&revoker, recall.now_ms, message.id],
     )?;
     db.execute(
-        "UPDATE channels SET revoked_count = revoked_count + 1 WHERE id = $1",
+        "UPDATE channels SET uncounted_messages = uncounted_messages + 1 WHERE id = $1",
         params![located.channel_id],
     )?;
     message.payload = String::new();

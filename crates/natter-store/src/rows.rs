@@ -12,8 +12,8 @@ pub(crate) struct Channel {
     pub id: i64,
     pub last_seq: u64,
     pub dismissed: bool,
-    /// How many of its messages were recalled.
-    pub revoked_count: u64,
+    /// How many of its messages count as unread for no one (recalled, or silent).
+    pub uncounted_messages: u64,
 }
 
 /// The key that names a channel within its kind.
@@ -34,7 +34,7 @@ pub(crate) fn channel_key(owner: &Uid, conversation: &ConversationId) -> String 
 
 pub(crate) fn find_channel(db: &dyn Db, kind: ChannelKind, key: &str) -> Result<Option<Channel>> {
     db.query_opt(
-        "SELECT id, last_seq, dismissed, revoked_count FROM channels WHERE kind = $1 AND key = $2",
+        "SELECT id, last_seq, dismissed, uncounted_messages FROM channels WHERE kind = $1 AND key = $2",
         params![kind.code(), key],
     )?
     .map(|row| {
@@ -42,7 +42,7 @@ pub(crate) fn find_channel(db: &dyn Db, kind: ChannelKind, key: &str) -> Result<
             id: row.get(0)?,
             last_seq: row.get(1)?,
             dismissed: row.get(2)?,
-            revoked_count: row.get(3)?,
+            uncounted_messages: row.get(3)?,
         })
     })
     .transpose()
@@ -62,7 +62,7 @@ pub(crate) fn create_channel(
         id: row.get(0)?,
         last_seq: 0,
         dismissed: false,
-        revoked_count: 0,
+        uncounted_messages: 0,
     })
 }
 
@@ -131,7 +131,7 @@ impl Loaded {
     /// Whether some message above the read floor might not count (recalled, or deleted by
     /// this user): only then is `uncounted` worth a recount.
     pub fn may_exclude(&self) -> bool {
-        self.channel.revoked_count > 0 || self.hidden_count > 0
+        self.channel.uncounted_messages > 0 || self.hidden_count > 0
     }
 }
 
@@ -142,7 +142,7 @@ pub(crate) const LOADED_COLUMNS: &str = "c.conversation_id, c.read_seq, c.delete
     c.cleared_to_seq, c.own_last_seq, c.join_seq, c.left_seq, c.listed, c.deleted, \
     c.deletion_synced, c.activity_ms, c.pinned, c.archived, c.remind, c.marks, c.draft, \
     c.custom_data, c.version, ch.id, ch.last_seq, ch.dismissed, c.uncounted, c.hidden_count, \
-    ch.revoked_count, COALESCE(pu.nick, ch.name), COALESCE(pu.avatar, ch.avatar), \
+    ch.uncounted_messages, COALESCE(pu.nick, ch.name), COALESCE(pu.avatar, ch.avatar), \
     ch.group_type";
 
 /// The tables behind [`LOADED_COLUMNS`].
@@ -180,7 +180,7 @@ pub(crate) fn read_loaded(row: &Row) -> Result<Loaded> {
         id: row.get(18)?,
         last_seq: row.get(19)?,
         dismissed: row.get(20)?,
-        revoked_count: row.get(23)?,
+        uncounted_messages: row.get(23)?,
     };
     let shown = match id {
         ConversationId::System => Shown::default(),
@@ -380,13 +380,14 @@ pub(crate) fn recount_uncounted(db: &dyn Db, uid: &Uid, loaded: &mut Loaded) -> 
         state.read_floor(),
         state.last_visible_seq(loaded.channel.last_seq),
     );
-    // Counted are the messages still there, not recalled and not deleted by this user; every
-    // other seq above the floor is not (a message purged because everyone deleted it is gone).
+    // Counted are the messages still there, not recalled, not silent and not deleted by this
+    // user; every other seq above the floor is not (a message purged because everyone deleted
+    // it is gone).
     let counting: u64 = db
         .query_one(
             &format!(
                 "SELECT COUNT(*) FROM messages m WHERE m.channel_id = $1 AND m.seq > $2 \
-                 AND m.seq <= $3 AND m.revoked_by IS NULL AND {}",
+                 AND m.seq <= $3 AND m.revoked_by IS NULL AND m.silent = 0 AND {}",
                 not_hidden_from("$4")
             ),
             params![loaded.channel.id, above, upto, uid.as_str()],

@@ -163,7 +163,10 @@ CREATE INDEX conversations_by_name ON conversations(conversation_id);
 -- versioned like their conversations, so that sync reports it.
 ALTER TABLE messages ADD COLUMN revoked_by {text};
 ALTER TABLE messages ADD COLUMN revoked_ms {int};
-ALTER TABLE channels ADD COLUMN revoked_count {int} NOT NULL DEFAULT 0;
+-- Messages that count as unread for no one: recalled ones, and silent ones (sent without
+-- WuKongIM's red dot). While there are none, no read needs a recount.
+ALTER TABLE channels ADD COLUMN uncounted_messages {int} NOT NULL DEFAULT 0;
+ALTER TABLE messages ADD COLUMN silent {int} NOT NULL DEFAULT 0;
 ALTER TABLE conversations ADD COLUMN uncounted {int} NOT NULL DEFAULT 0;
 ALTER TABLE conversations ADD COLUMN hidden_count {int} NOT NULL DEFAULT 0;
 CREATE TABLE message_changes (

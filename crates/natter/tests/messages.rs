@@ -427,3 +427,68 @@ async fn the_message_type_and_cloud_custom_data_are_stored_and_checked() {
         );
     }
 }
+
+#[tokio::test]
+async fn wukongim_header_flags_keep_or_count_a_message_as_asked() {
+    let server = Server::start().await;
+    let alice = server.user("alice").await;
+    let bob = server.user("bob").await;
+    alice.send_text("C2Cbob", "counted").await;
+    let mut bobs_events = natter_sdk::Chat::login(&server.base, &bob.token)
+        .events(0)
+        .await
+        .unwrap();
+    let send = |header: serde_json::Value, text: &'static str| {
+        let manager = server.manager();
+        async move {
+            let mut body = json!({"from_uid": "alice", "channel_id": "bob", "channel_type": 1,
+                "payload": BASE64.encode(json!({"type": 1, "content": text}).to_string())});
+            body["header"] = header;
+            manager.post("/message/send", body).await.ok()["data"].clone()
+        }
+    };
+
+    // no_persist: pushed to online devices, not stored, not counted.
+    let relayed = send(json!({"no_persist": 1}), "typing…").await;
+    assert_eq!(relayed["message_seq"], 0);
+    let live = tokio::time::timeout(std::time::Duration::from_secs(10), async {
+        loop {
+            if let Some(natter_sdk::Event::Server(
+                natter_sdk::wire::ServerEvent::MessageReceived { message_list },
+            )) = bobs_events.next().await
+            {
+                return message_list.into_iter().next().unwrap();
+            }
+        }
+    })
+    .await
+    .expect("the relayed message arrives");
+    assert_eq!(live.seq, 0);
+    assert_eq!(live.message_type, "TIMTextElem");
+    assert_eq!(live.payload, json!({"type": 1, "content": "typing…"}));
+    assert_eq!(seqs(&bob.history("C2Calice").await), [1], "not stored");
+    assert_eq!(bob.unread("C2Calice").await, 1);
+
+    // red_dot off: stored, but never counted as unread, even after a partial read.
+    let silent = send(json!({"red_dot": 0}), "quiet").await;
+    assert_eq!(silent["message_seq"], 2);
+    assert_eq!(bob.unread("C2Calice").await, 1);
+    alice.send_text("C2Cbob", "loud").await;
+    assert_eq!(bob.unread("C2Calice").await, 2);
+    bob.read("C2Calice", Some(1)).await.ok();
+    assert_eq!(
+        bob.unread("C2Calice").await,
+        1,
+        "seq 3 counts, seq 2 never does"
+    );
+    assert_eq!(seqs(&bob.history("C2Calice").await), [1, 2, 3]);
+    server
+        .manager()
+        .post(
+            "/message/send",
+            json!({"from_uid": "alice", "channel_id": "bob", "channel_type": 1,
+                   "payload": BASE64.encode("{}"), "header": {"red_dot": "yes"}}),
+        )
+        .await
+        .expect_error_naming(400, 40001, "invalid_argument", "header.red_dot");
+}

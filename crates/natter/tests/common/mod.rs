@@ -8,8 +8,6 @@
 
 pub mod process;
 
-use std::collections::hash_map::RandomState;
-use std::hash::{BuildHasher, Hasher};
 use std::path::{Path, PathBuf};
 
 use base64::Engine;
@@ -25,12 +23,11 @@ use tokio::task::JoinHandle;
 
 /// A random string for tokens: tests run in parallel, so nothing may be shared or predictable.
 pub fn random_token(prefix: &str) -> String {
-    let random = |salt: u64| {
-        let mut hasher = RandomState::new().build_hasher();
-        hasher.write_u64(salt);
-        hasher.finish()
-    };
-    format!("{prefix}-{:016x}{:016x}", random(1), random(2))
+    format!(
+        "{prefix}-{:016x}{:016x}",
+        fastrand::u64(..),
+        fastrand::u64(..)
+    )
 }
 
 /// Enough for a test's handful of concurrent requests; many servers share one PostgreSQL.
