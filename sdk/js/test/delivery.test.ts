@@ -20,6 +20,11 @@ function msg(conversationID: string, seq: number, extra: Partial<WireMessage> = 
     type: 'TIMTextElem',
     payload: { text: `${conversationID}#${seq}` },
     clientMsgID: null,
+    cloudCustomData: '',
+    isRevoked: false,
+    revoker: null,
+    nick: '',
+    avatar: '',
     ...extra,
   };
 }
@@ -29,7 +34,18 @@ function conv(conversationID: string, last: WireMessage | null, extra: Partial<W
     conversationID,
     type: 'C2C',
     unreadCount: 0,
-    lastMessage: last && { messageID: last.messageID, seq: last.seq, from: last.from, time: last.time, payload: last.payload },
+    lastMessage: last && {
+      messageID: last.messageID,
+      seq: last.seq,
+      from: last.from,
+      time: last.time,
+      type: last.type,
+      payload: last.payload,
+      cloudCustomData: last.cloudCustomData,
+      isRevoked: last.isRevoked,
+      revoker: last.revoker,
+      nick: last.nick,
+    },
     isPinned: false,
     isArchived: false,
     messageRemindType: 'AcceptAndNotify',
@@ -38,6 +54,8 @@ function conv(conversationID: string, last: WireMessage | null, extra: Partial<W
     draftText: '',
     customData: '',
     version: 1,
+    userProfile: null,
+    groupProfile: null,
     ...extra,
   };
 }
