@@ -11,6 +11,7 @@ mod layers;
 mod metrics;
 mod openapi;
 mod rate;
+mod sender_lists;
 mod server;
 mod web;
 mod ws;
@@ -82,6 +83,7 @@ fn documented_routes() -> OpenApiRouter<AppState> {
     OpenApiRouter::with_openapi(openapi::base())
         .merge(client::routes())
         .merge(server::routes())
+        .merge(sender_lists::routes())
         .merge(ws::routes())
         .routes(routes!(healthz))
         .routes(routes!(metrics))

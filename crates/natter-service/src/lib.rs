@@ -15,7 +15,9 @@ mod preferences;
 mod present;
 mod profiles;
 mod removal;
+mod sender_lists;
 mod users;
+mod wukongim;
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};

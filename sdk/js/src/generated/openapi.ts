@@ -73,6 +73,90 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/channel/blacklist_add": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Add uids to a blacklist
+         * @description Adds 1 to 1,000 uids; those already on it stay.
+         *      A user's list (`channel_type` 1, `channel_id` the user) is about who may message them one-to-one; a group's (2) about who may send to the group. A blacklisted sender is refused (`in_blacklist`, 403, on the client API; reason 4 on the WuKongIM gateways); a group with a whitelist takes messages only from the uids on it (`not_in_whitelist`, reason 13). A user's whitelist is kept but not enforced, as WuKongIM by default. Manager token only.
+         */
+        post: operations["blacklistAdd"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/channel/blacklist_remove": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Remove uids from a blacklist
+         * @description Removes 1 to 1,000 uids; uids not on it are ignored.
+         *      A user's list (`channel_type` 1, `channel_id` the user) is about who may message them one-to-one; a group's (2) about who may send to the group. A blacklisted sender is refused (`in_blacklist`, 403, on the client API; reason 4 on the WuKongIM gateways); a group with a whitelist takes messages only from the uids on it (`not_in_whitelist`, reason 13). A user's whitelist is kept but not enforced, as WuKongIM by default. Manager token only.
+         */
+        post: operations["blacklistRemove"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/channel/blacklist_remove_all": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Empty a blacklist
+         * @description Removes every uid (`uids` is not used).
+         *      A user's list (`channel_type` 1, `channel_id` the user) is about who may message them one-to-one; a group's (2) about who may send to the group. A blacklisted sender is refused (`in_blacklist`, 403, on the client API; reason 4 on the WuKongIM gateways); a group with a whitelist takes messages only from the uids on it (`not_in_whitelist`, reason 13). A user's whitelist is kept but not enforced, as WuKongIM by default. Manager token only.
+         */
+        post: operations["blacklistRemoveAll"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/channel/blacklist_set": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Replace a blacklist
+         * @description Makes the blacklist exactly `uids` (empty: no one).
+         *      A user's list (`channel_type` 1, `channel_id` the user) is about who may message them one-to-one; a group's (2) about who may send to the group. A blacklisted sender is refused (`in_blacklist`, 403, on the client API; reason 4 on the WuKongIM gateways); a group with a whitelist takes messages only from the uids on it (`not_in_whitelist`, reason 13). A user's whitelist is kept but not enforced, as WuKongIM by default. Manager token only.
+         */
+        post: operations["blacklistSet"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/channel/delete": {
         parameters: {
             query?: never;
@@ -122,6 +206,32 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/channel/messagesync": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * A page of a channel's history (WuKongIM's message sync)
+         * @description What `login_uid` may see of the channel, oldest first: messages from before they joined a
+         *     group, while they were away from it, or before they cleared their history are left out.
+         *     With `start_message_seq` and `end_message_seq` both 0, the newest `limit`; pulling down
+         *     (`pull_mode` 0), the newest `limit` at or below `start_message_seq` and above
+         *     `end_message_seq`; pulling up (1), the oldest `limit` from `start_message_seq` up to (not
+         *     including) `end_message_seq`. The manager token may act for any `login_uid`; a user token
+         *     only for its own.
+         */
+        post: operations["serverSyncChannelMessages"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/channel/subscriber_add": {
         parameters: {
             query?: never;
@@ -165,6 +275,111 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/channel/whitelist": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Read a whitelist
+         * @description The uids on the whitelist, in the order they were added, as a bare array as WuKongIM
+         *     answers. Manager token only.
+         */
+        get: operations["getWhitelist"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/channel/whitelist_add": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Add uids to a whitelist
+         * @description Adds 1 to 1,000 uids; those already on it stay.
+         *      A user's list (`channel_type` 1, `channel_id` the user) is about who may message them one-to-one; a group's (2) about who may send to the group. A blacklisted sender is refused (`in_blacklist`, 403, on the client API; reason 4 on the WuKongIM gateways); a group with a whitelist takes messages only from the uids on it (`not_in_whitelist`, reason 13). A user's whitelist is kept but not enforced, as WuKongIM by default. Manager token only.
+         */
+        post: operations["whitelistAdd"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/channel/whitelist_remove": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Remove uids from a whitelist
+         * @description Removes 1 to 1,000 uids; uids not on it are ignored.
+         *      A user's list (`channel_type` 1, `channel_id` the user) is about who may message them one-to-one; a group's (2) about who may send to the group. A blacklisted sender is refused (`in_blacklist`, 403, on the client API; reason 4 on the WuKongIM gateways); a group with a whitelist takes messages only from the uids on it (`not_in_whitelist`, reason 13). A user's whitelist is kept but not enforced, as WuKongIM by default. Manager token only.
+         */
+        post: operations["whitelistRemove"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/channel/whitelist_remove_all": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Empty a whitelist
+         * @description Removes every uid (`uids` is not used): everyone may send again.
+         *      A user's list (`channel_type` 1, `channel_id` the user) is about who may message them one-to-one; a group's (2) about who may send to the group. A blacklisted sender is refused (`in_blacklist`, 403, on the client API; reason 4 on the WuKongIM gateways); a group with a whitelist takes messages only from the uids on it (`not_in_whitelist`, reason 13). A user's whitelist is kept but not enforced, as WuKongIM by default. Manager token only.
+         */
+        post: operations["whitelistRemoveAll"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/channel/whitelist_set": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Replace a whitelist
+         * @description Makes the whitelist exactly `uids` (empty: no whitelist, everyone may send).
+         *      A user's list (`channel_type` 1, `channel_id` the user) is about who may message them one-to-one; a group's (2) about who may send to the group. A blacklisted sender is refused (`in_blacklist`, 403, on the client API; reason 4 on the WuKongIM gateways); a group with a whitelist takes messages only from the uids on it (`not_in_whitelist`, reason 13). A user's whitelist is kept but not enforced, as WuKongIM by default. Manager token only.
+         */
+        post: operations["whitelistSet"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/conversation/sync": {
         parameters: {
             query?: never;
@@ -175,10 +390,13 @@ export interface paths {
         get?: never;
         put?: never;
         /**
-         * Conversations changed since a version (WuKongIM's shape)
-         * @description The conversations in `uid`'s list (archived included) changed after `version`, each with up
-         *     to `msg_count` recent messages. The manager token may act for any `uid`; a user token only
-         *     for its own.
+         * Sync a user's conversations (WuKongIM's client SDK sync)
+         * @description What a WuKongIM client SDK's conversation-sync callback asks its app backend for, answered
+         *     as WuKongIM does: `uid`'s conversations (archived included), most recent first, each with
+         *     up to `msg_count` recent messages, newest first. A conversation is returned only with
+         *     messages the client lacks: after the seq it holds (`last_msg_seqs`), or, with a `version`
+         *     above 0 or `only_unread`, after its read position; never from before the user deleted it.
+         *     The manager token may act for any `uid`; a user token only for its own.
          */
         post: operations["serverSyncConversations"];
         delete?: never;
@@ -370,11 +588,38 @@ export interface paths {
         get?: never;
         put?: never;
         /**
-         * Send a message on behalf of a user
+         * Send a message on behalf of a user, or as the app
          * @description Sends a message from `from_uid`, answering once it is durable, with the rules of
-         *     `POST /v1/messages`; the payload is base64 of a JSON object. Manager token only.
+         *     `POST /v1/messages`; the payload is base64 of a JSON object. With an empty `from_uid` the
+         *     app sends as itself (WuKongIM's system uid): to a user's `@TIM#SYSTEM` conversation
+         *     (`channel_type` 1 with their uid) or to every member of a group (2). WuKongIM's `header`
+         *     applies: `no_persist` (or `sync_once`) 1 pushes the message to the online devices only,
+         *     with no seq; `red_dot` 0 stores it without counting it as unread. Manager token only.
          */
         post: operations["serverSendMessage"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/message/sendbatch": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Send one personal message to many users
+         * @description Sends the payload from `from_uid` to each subscriber as its own one-to-one message (1 to
+         *     1,000 subscribers). A subscriber that cannot get it (unknown, or blocking the sender) is
+         *     listed in `fail_uids` with its `reason`, and the others still get theirs, as WuKongIM
+         *     answers. Manager token only.
+         */
+        post: operations["sendBatch"];
         delete?: never;
         options?: never;
         head?: never;
@@ -437,6 +682,51 @@ export interface paths {
          *     nothing, and pushes it to their online devices. Users cannot reply to it. Manager token only.
          */
         post: operations["sendSystemNotices"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/user/device_quit": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Sign a device out
+         * @description The device's token stops working and its connections end as kicked (WuKongIM's DISCONNECT
+         *     reason 12; close code 4004 on the JSON WebSocket), so its client does not reconnect until
+         *     the app backend issues a new token. `device_flag` -1 signs out every device of the user.
+         *     Done also when there was no such device, as WuKongIM answers. Manager token only.
+         */
+        post: operations["quitDevice"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/user/onlinestatus": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Online status of users
+         * @description The body is a bare JSON array of uids, as WuKongIM takes it; the answer lists one entry per
+         *     online connection (a user with a phone and a browser online has two). In a cluster, each
+         *     node answers for the connections it holds. Manager token only.
+         */
+        post: operations["onlineStatus"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1289,6 +1579,21 @@ export interface components {
             conversationID: string;
             messageIDList: string[];
         };
+        /**
+         * @description `POST /user/device_quit`: signs a device out.
+         * @example {
+         *       "device_flag": -1,
+         *       "uid": "alice"
+         *     }
+         */
+        DeviceQuitRequest: {
+            uid: string;
+            /**
+             * Format: int64
+             * @description 0 app, 1 web, 2 pc; -1 every device of the user.
+             */
+            device_flag: number;
+        };
         DraftRequest: {
             conversationID: string;
             draftText?: string;
@@ -1411,6 +1716,15 @@ export interface components {
              */
             change: string;
         };
+        /** @description WuKongIM's message header flags, each 0 or 1. */
+        MessageHeader: {
+            /** Format: int32 */
+            no_persist: number;
+            /** Format: int32 */
+            red_dot: number;
+            /** Format: int32 */
+            sync_once: number;
+        };
         /** @description The messages a delete-for-me removed from the user's view. */
         MessageIdList: {
             messageIDList: string[];
@@ -1424,11 +1738,76 @@ export interface components {
              */
             nextReqMessageID: string;
         };
+        /**
+         * @description `POST /channel/messagesync`: a page of one user's history of a channel.
+         * @example {
+         *       "channel_id": "bob",
+         *       "channel_type": 1,
+         *       "end_message_seq": 0,
+         *       "limit": 30,
+         *       "login_uid": "alice",
+         *       "pull_mode": 0,
+         *       "start_message_seq": 0
+         *     }
+         */
+        MessageSyncRequest: {
+            login_uid: string;
+            channel_id: string;
+            /** Format: int64 */
+            channel_type: number;
+            /**
+             * Format: int64
+             * @description Included. With `end_message_seq` also 0: the newest `limit` messages.
+             */
+            start_message_seq?: number;
+            /**
+             * Format: int64
+             * @description Excluded; 0 for no bound.
+             */
+            end_message_seq?: number;
+            /**
+             * Format: int32
+             * @description Messages at most (default 100, at most 1,000).
+             */
+            limit?: number;
+            /**
+             * Format: int32
+             * @description 0: down, from `start_message_seq` towards older messages; 1: up, towards newer ones.
+             */
+            pull_mode?: number;
+        };
+        MessageSyncResponse: {
+            /** Format: int64 */
+            start_message_seq: number;
+            /** Format: int64 */
+            end_message_seq: number;
+            /**
+             * Format: int32
+             * @description 1 when more messages lie beyond this page in the direction pulled.
+             */
+            more: number;
+            /** @description Oldest first. */
+            messages: components["schemas"]["ServerMessage"][];
+        };
         /** @description `POST /system/notices`: a notice into each listed user's `@TIM#SYSTEM` conversation. */
         NoticeRequest: {
             uids: string[];
             /** @description Base64 of the JSON object payload, as `/message/send`. */
             payload: string;
+        };
+        /** @description One online connection, as `POST /user/onlinestatus` lists it. */
+        OnlineStatus: {
+            uid: string;
+            /**
+             * Format: int32
+             * @description 0 app, 1 web, 2 pc.
+             */
+            device_flag: number;
+            /**
+             * Format: int32
+             * @description Always 1: only online connections are listed.
+             */
+            online: number;
         };
         PinRequest: {
             conversationID: string;
@@ -1479,6 +1858,20 @@ export interface components {
             conversationID: string;
             messageID: string;
         };
+        /** @description `POST /message/sendbatch`: the same personal message to each subscriber. */
+        SendBatchRequest: {
+            header?: Record<string, unknown> | null;
+            /** @description The sender (required, as WuKongIM). */
+            from_uid: string;
+            subscribers: string[];
+            /** @description Base64 of the JSON payload bytes. */
+            payload: string;
+        };
+        /** @description Who did not get a batch message, and why (the same order). */
+        SendBatchResult: {
+            fail_uids: string[];
+            reason: string[];
+        };
         SendMessageRequest: {
             conversationID: string;
             /** @description The element type; `TIMCustomElem` when left out. */
@@ -1489,6 +1882,35 @@ export interface components {
         };
         SendMessageResponse: {
             message: components["schemas"]["Message"];
+        };
+        /** @description One uid on a whitelist (`GET /channel/whitelist`). */
+        SenderListEntry: {
+            uid: string;
+            /** @description When it was added, RFC 3339. */
+            created_at: string;
+            /** @description As `created_at` (an entry never changes). */
+            updated_at: string;
+        };
+        /**
+         * @description The body of the blacklist and whitelist routes.
+         * @example {
+         *       "channel_id": "team-1",
+         *       "channel_type": 2,
+         *       "uids": [
+         *         "mallory"
+         *       ]
+         *     }
+         */
+        SenderListRequest: {
+            /**
+             * @description A group ID (`channel_type` 2), or the uid whose one-to-one senders the list is about
+             *     (`channel_type` 1).
+             */
+            channel_id: string;
+            /** Format: int64 */
+            channel_type: number;
+            /** @description 1 to 1,000 uids (any number, even none, for `_set`; not used by `_remove_all`). */
+            uids?: string[];
         };
         ServerBatchDeleteRequest: {
             uid: string;
@@ -1512,6 +1934,7 @@ export interface components {
             /** Format: int64 */
             member_count: number;
         };
+        /** @description One conversation of `/conversation/sync`, as WuKongIM answers it. */
         ServerConversation: {
             channel_id: string;
             /** Format: int64 */
@@ -1520,13 +1943,25 @@ export interface components {
             unread: number;
             /**
              * Format: int64
-             * @description Seconds since the epoch of the last activity.
+             * @description Seconds since the epoch of the last message.
              */
             timestamp: number;
             /** Format: int64 */
             last_msg_seq: number;
+            last_client_msg_no: string;
+            /**
+             * Format: int64
+             * @description Where this user's history starts: messages at or below it were cleared (0: none).
+             */
+            offset_msg_seq: number;
             /** Format: int64 */
+            readed_to_msg_seq: number;
+            /**
+             * Format: int64
+             * @description The last message's time in nanoseconds, as WuKongIM's version.
+             */
             version: number;
+            /** @description Newest first. */
             recents: components["schemas"]["ServerMessage"][];
         };
         /** @description One user's conversation named the WuKongIM way (`/conversations/restore`). */
@@ -1634,17 +2069,35 @@ export interface components {
             /** @enum {string} */
             event: "profileUpdated";
         };
-        /** @description A message in WuKongIM's shape (`/conversation/sync` recents). */
+        /** @description A message in WuKongIM's shape (its `MessageResp`). */
         ServerMessage: {
+            header: components["schemas"]["MessageHeader"];
+            /**
+             * Format: int32
+             * @description WuKongIM's setting bits; always 0 (no receipts, topics or streams are stored).
+             */
+            setting: number;
             /** Format: int64 */
             message_id: number;
+            /** @description `message_id` as a string, for JavaScript. */
+            message_idstr: string;
+            client_msg_no: string;
             /** Format: int64 */
             message_seq: number;
-            client_msg_no: string;
+            /** @description The sender; `""` for a message from the app backend itself. */
             from_uid: string;
+            /**
+             * @description For a personal message, the uid of the party who did not send it (as WuKongIM); for a
+             *     group message, the group; `@TIM#SYSTEM` for the system channel.
+             */
             channel_id: string;
             /** Format: int64 */
             channel_type: number;
+            /**
+             * Format: int32
+             * @description Always 0: messages do not expire.
+             */
+            expire: number;
             /**
              * Format: int64
              * @description Seconds since the epoch, as WuKongIM.
@@ -1669,7 +2122,12 @@ export interface components {
         ServerSendRequest: {
             header?: Record<string, unknown> | null;
             client_msg_no?: string | null;
-            from_uid: string;
+            /**
+             * @description The sender. Empty (or left out): the app backend itself, as WuKongIM's system uid:
+             *     with `channel_type` 1 the message goes to that user's `@TIM#SYSTEM` conversation,
+             *     with 2 to every member of the group.
+             */
+            from_uid?: string;
             channel_id: string;
             /** Format: int64 */
             channel_type: number;
@@ -1683,12 +2141,52 @@ export interface components {
             message_seq: number;
             client_msg_no: string;
         };
+        /**
+         * @description `POST /conversation/sync`, as WuKongIM's app backends call it.
+         * @example {
+         *       "last_msg_seqs": "bob:1:12|team-1:2:40",
+         *       "msg_count": 20,
+         *       "uid": "alice",
+         *       "version": 0
+         *     }
+         */
         ServerSyncRequest: {
             uid: string;
-            /** Format: int64 */
+            /**
+             * Format: int64
+             * @description A `version` from an earlier answer. Any value above 0 asks, as `only_unread` does, for
+             *     the messages after the read position only; its size is not compared with anything.
+             */
             version?: number;
-            /** Format: int32 */
+            /**
+             * @description What the client holds: `channel_id:channel_type:last_msg_seq` joined with `|`. A
+             *     conversation listed here returns only the messages after that seq, and only when there
+             *     are any.
+             */
+            last_msg_seqs?: string;
+            /**
+             * Format: int32
+             * @description Recent messages per conversation (at most 100). A conversation is returned only with
+             *     at least one, so 0 returns `[]`, as WuKongIM.
+             */
             msg_count?: number;
+            /**
+             * Format: int32
+             * @description 1: only conversations with messages after the read position.
+             */
+            only_unread?: number;
+            /** @description Channel types to leave out, unless the conversation is in `last_msg_seqs`. */
+            exclude_channel_types?: number[];
+            /**
+             * Format: int32
+             * @description 1-based page of the list, most recent first; 0 (the default) returns every conversation.
+             */
+            page?: number;
+            /**
+             * Format: int32
+             * @description Conversations per page: default 100, at most 500.
+             */
+            page_size?: number;
         };
         /**
          * @description `POST /user/profile`: sets a user's profile; a field left out keeps its value.
@@ -1835,6 +2333,7 @@ export type ConversationListResponse = components['schemas']['ConversationListRe
 export type CustomDataRequest = components['schemas']['CustomDataRequest'];
 export type DeleteConversationsRequest = components['schemas']['DeleteConversationsRequest'];
 export type DeleteMessagesRequest = components['schemas']['DeleteMessagesRequest'];
+export type DeviceQuitRequest = components['schemas']['DeviceQuitRequest'];
 export type DraftRequest = components['schemas']['DraftRequest'];
 export type Empty = components['schemas']['Empty'];
 export type ErrorBody = components['schemas']['ErrorBody'];
@@ -1845,9 +2344,13 @@ export type LastMessage = components['schemas']['LastMessage'];
 export type MarkRequest = components['schemas']['MarkRequest'];
 export type Message = components['schemas']['Message'];
 export type MessageChange = components['schemas']['MessageChange'];
+export type MessageHeader = components['schemas']['MessageHeader'];
 export type MessageIdList = components['schemas']['MessageIdList'];
 export type MessageListResponse = components['schemas']['MessageListResponse'];
+export type MessageSyncRequest = components['schemas']['MessageSyncRequest'];
+export type MessageSyncResponse = components['schemas']['MessageSyncResponse'];
 export type NoticeRequest = components['schemas']['NoticeRequest'];
+export type OnlineStatus = components['schemas']['OnlineStatus'];
 export type PinRequest = components['schemas']['PinRequest'];
 export type Profile = components['schemas']['Profile'];
 export type ProfileList = components['schemas']['ProfileList'];
@@ -1857,8 +2360,12 @@ export type ReadRequest = components['schemas']['ReadRequest'];
 export type RemindTypeRequest = components['schemas']['RemindTypeRequest'];
 export type RenameConversationGroupRequest = components['schemas']['RenameConversationGroupRequest'];
 export type RevokeMessageRequest = components['schemas']['RevokeMessageRequest'];
+export type SendBatchRequest = components['schemas']['SendBatchRequest'];
+export type SendBatchResult = components['schemas']['SendBatchResult'];
 export type SendMessageRequest = components['schemas']['SendMessageRequest'];
 export type SendMessageResponse = components['schemas']['SendMessageResponse'];
+export type SenderListEntry = components['schemas']['SenderListEntry'];
+export type SenderListRequest = components['schemas']['SenderListRequest'];
 export type ServerBatchDeleteRequest = components['schemas']['ServerBatchDeleteRequest'];
 export type ServerChannelInfo = components['schemas']['ServerChannelInfo'];
 export type ServerConversation = components['schemas']['ServerConversation'];
@@ -2275,6 +2782,426 @@ export interface operations {
             };
         };
     };
+    blacklistAdd: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SenderListRequest"];
+            };
+        };
+        responses: {
+            /** @description Done. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["StatusOk"];
+                };
+            };
+            /** @description `invalid_argument` (40001): `{code, error, message, requestID}` with WuKongIM's `status` and `msg`. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `unauthenticated` (40101): `{code, error, message, requestID}` with WuKongIM's `status` and `msg`. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `permission_denied` (40301): `{code, error, message, requestID}` with WuKongIM's `status` and `msg`. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `not_found`: no such group, or the user never had a token. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `method_not_allowed` (40501): `{code, error, message, requestID}` with WuKongIM's `status` and `msg`. */
+            405: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `payload_too_large` (41301): `{code, error, message, requestID}` with WuKongIM's `status` and `msg`. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `rate_limited` (42901): `{code, error, message, requestID}` with WuKongIM's `status` and `msg`. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `internal` (50001): `{code, error, message, requestID}` with WuKongIM's `status` and `msg`. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `unavailable` (50301): `{code, error, message, requestID}` with WuKongIM's `status` and `msg`. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    blacklistRemove: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SenderListRequest"];
+            };
+        };
+        responses: {
+            /** @description Done. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["StatusOk"];
+                };
+            };
+            /** @description `invalid_argument` (40001): `{code, error, message, requestID}` with WuKongIM's `status` and `msg`. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `unauthenticated` (40101): `{code, error, message, requestID}` with WuKongIM's `status` and `msg`. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `permission_denied` (40301): `{code, error, message, requestID}` with WuKongIM's `status` and `msg`. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `not_found`: no such group, or the user never had a token. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `method_not_allowed` (40501): `{code, error, message, requestID}` with WuKongIM's `status` and `msg`. */
+            405: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `payload_too_large` (41301): `{code, error, message, requestID}` with WuKongIM's `status` and `msg`. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `rate_limited` (42901): `{code, error, message, requestID}` with WuKongIM's `status` and `msg`. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `internal` (50001): `{code, error, message, requestID}` with WuKongIM's `status` and `msg`. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `unavailable` (50301): `{code, error, message, requestID}` with WuKongIM's `status` and `msg`. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    blacklistRemoveAll: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SenderListRequest"];
+            };
+        };
+        responses: {
+            /** @description Done. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["StatusOk"];
+                };
+            };
+            /** @description `invalid_argument` (40001): `{code, error, message, requestID}` with WuKongIM's `status` and `msg`. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `unauthenticated` (40101): `{code, error, message, requestID}` with WuKongIM's `status` and `msg`. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `permission_denied` (40301): `{code, error, message, requestID}` with WuKongIM's `status` and `msg`. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `not_found`: no such group, or the user never had a token. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `method_not_allowed` (40501): `{code, error, message, requestID}` with WuKongIM's `status` and `msg`. */
+            405: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `payload_too_large` (41301): `{code, error, message, requestID}` with WuKongIM's `status` and `msg`. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `rate_limited` (42901): `{code, error, message, requestID}` with WuKongIM's `status` and `msg`. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `internal` (50001): `{code, error, message, requestID}` with WuKongIM's `status` and `msg`. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `unavailable` (50301): `{code, error, message, requestID}` with WuKongIM's `status` and `msg`. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    blacklistSet: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SenderListRequest"];
+            };
+        };
+        responses: {
+            /** @description Done. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["StatusOk"];
+                };
+            };
+            /** @description `invalid_argument` (40001): `{code, error, message, requestID}` with WuKongIM's `status` and `msg`. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `unauthenticated` (40101): `{code, error, message, requestID}` with WuKongIM's `status` and `msg`. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `permission_denied` (40301): `{code, error, message, requestID}` with WuKongIM's `status` and `msg`. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `not_found`: no such group, or the user never had a token. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `method_not_allowed` (40501): `{code, error, message, requestID}` with WuKongIM's `status` and `msg`. */
+            405: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `payload_too_large` (41301): `{code, error, message, requestID}` with WuKongIM's `status` and `msg`. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `rate_limited` (42901): `{code, error, message, requestID}` with WuKongIM's `status` and `msg`. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `internal` (50001): `{code, error, message, requestID}` with WuKongIM's `status` and `msg`. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `unavailable` (50301): `{code, error, message, requestID}` with WuKongIM's `status` and `msg`. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
     dismissGroup: {
         parameters: {
             query?: never;
@@ -2591,6 +3518,111 @@ export interface operations {
             };
         };
     };
+    serverSyncChannelMessages: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["MessageSyncRequest"];
+            };
+        };
+        responses: {
+            /** @description One page. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MessageSyncResponse"];
+                };
+            };
+            /** @description `invalid_argument` (40001): `{code, error, message, requestID}` with WuKongIM's `status` and `msg`. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `unauthenticated` (40101): `{code, error, message, requestID}` with WuKongIM's `status` and `msg`. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `permission_denied`: `login_uid` was never a member of the group. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `not_found`: the peer or the group does not exist. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `method_not_allowed` (40501): `{code, error, message, requestID}` with WuKongIM's `status` and `msg`. */
+            405: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `payload_too_large` (41301): `{code, error, message, requestID}` with WuKongIM's `status` and `msg`. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `rate_limited` (42901): `{code, error, message, requestID}` with WuKongIM's `status` and `msg`. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `internal` (50001): `{code, error, message, requestID}` with WuKongIM's `status` and `msg`. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `unavailable` (50301): `{code, error, message, requestID}` with WuKongIM's `status` and `msg`. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
     addSubscribers: {
         parameters: {
             query?: never;
@@ -2755,6 +3787,532 @@ export interface operations {
                 };
             };
             /** @description `not_found`: the group does not exist. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `method_not_allowed` (40501): `{code, error, message, requestID}` with WuKongIM's `status` and `msg`. */
+            405: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `payload_too_large` (41301): `{code, error, message, requestID}` with WuKongIM's `status` and `msg`. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `rate_limited` (42901): `{code, error, message, requestID}` with WuKongIM's `status` and `msg`. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `internal` (50001): `{code, error, message, requestID}` with WuKongIM's `status` and `msg`. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `unavailable` (50301): `{code, error, message, requestID}` with WuKongIM's `status` and `msg`. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    getWhitelist: {
+        parameters: {
+            query: {
+                /** @description A group ID, or a uid. */
+                channel_id: string;
+                /** @description 2 (a group's list) or 1 (a user's). */
+                channel_type: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The whitelist. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SenderListEntry"][];
+                };
+            };
+            /** @description `invalid_argument` (40001): `{code, error, message, requestID}` with WuKongIM's `status` and `msg`. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `unauthenticated` (40101): `{code, error, message, requestID}` with WuKongIM's `status` and `msg`. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `permission_denied` (40301): `{code, error, message, requestID}` with WuKongIM's `status` and `msg`. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `not_found`: no such group, or the user never had a token. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `method_not_allowed` (40501): `{code, error, message, requestID}` with WuKongIM's `status` and `msg`. */
+            405: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `payload_too_large` (41301): `{code, error, message, requestID}` with WuKongIM's `status` and `msg`. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `rate_limited` (42901): `{code, error, message, requestID}` with WuKongIM's `status` and `msg`. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `internal` (50001): `{code, error, message, requestID}` with WuKongIM's `status` and `msg`. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `unavailable` (50301): `{code, error, message, requestID}` with WuKongIM's `status` and `msg`. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    whitelistAdd: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SenderListRequest"];
+            };
+        };
+        responses: {
+            /** @description Done. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["StatusOk"];
+                };
+            };
+            /** @description `invalid_argument` (40001): `{code, error, message, requestID}` with WuKongIM's `status` and `msg`. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `unauthenticated` (40101): `{code, error, message, requestID}` with WuKongIM's `status` and `msg`. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `permission_denied` (40301): `{code, error, message, requestID}` with WuKongIM's `status` and `msg`. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `not_found`: no such group, or the user never had a token. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `method_not_allowed` (40501): `{code, error, message, requestID}` with WuKongIM's `status` and `msg`. */
+            405: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `payload_too_large` (41301): `{code, error, message, requestID}` with WuKongIM's `status` and `msg`. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `rate_limited` (42901): `{code, error, message, requestID}` with WuKongIM's `status` and `msg`. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `internal` (50001): `{code, error, message, requestID}` with WuKongIM's `status` and `msg`. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `unavailable` (50301): `{code, error, message, requestID}` with WuKongIM's `status` and `msg`. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    whitelistRemove: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SenderListRequest"];
+            };
+        };
+        responses: {
+            /** @description Done. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["StatusOk"];
+                };
+            };
+            /** @description `invalid_argument` (40001): `{code, error, message, requestID}` with WuKongIM's `status` and `msg`. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `unauthenticated` (40101): `{code, error, message, requestID}` with WuKongIM's `status` and `msg`. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `permission_denied` (40301): `{code, error, message, requestID}` with WuKongIM's `status` and `msg`. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `not_found`: no such group, or the user never had a token. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `method_not_allowed` (40501): `{code, error, message, requestID}` with WuKongIM's `status` and `msg`. */
+            405: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `payload_too_large` (41301): `{code, error, message, requestID}` with WuKongIM's `status` and `msg`. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `rate_limited` (42901): `{code, error, message, requestID}` with WuKongIM's `status` and `msg`. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `internal` (50001): `{code, error, message, requestID}` with WuKongIM's `status` and `msg`. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `unavailable` (50301): `{code, error, message, requestID}` with WuKongIM's `status` and `msg`. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    whitelistRemoveAll: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SenderListRequest"];
+            };
+        };
+        responses: {
+            /** @description Done. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["StatusOk"];
+                };
+            };
+            /** @description `invalid_argument` (40001): `{code, error, message, requestID}` with WuKongIM's `status` and `msg`. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `unauthenticated` (40101): `{code, error, message, requestID}` with WuKongIM's `status` and `msg`. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `permission_denied` (40301): `{code, error, message, requestID}` with WuKongIM's `status` and `msg`. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `not_found`: no such group, or the user never had a token. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `method_not_allowed` (40501): `{code, error, message, requestID}` with WuKongIM's `status` and `msg`. */
+            405: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `payload_too_large` (41301): `{code, error, message, requestID}` with WuKongIM's `status` and `msg`. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `rate_limited` (42901): `{code, error, message, requestID}` with WuKongIM's `status` and `msg`. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `internal` (50001): `{code, error, message, requestID}` with WuKongIM's `status` and `msg`. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `unavailable` (50301): `{code, error, message, requestID}` with WuKongIM's `status` and `msg`. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    whitelistSet: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SenderListRequest"];
+            };
+        };
+        responses: {
+            /** @description Done. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["StatusOk"];
+                };
+            };
+            /** @description `invalid_argument` (40001): `{code, error, message, requestID}` with WuKongIM's `status` and `msg`. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `unauthenticated` (40101): `{code, error, message, requestID}` with WuKongIM's `status` and `msg`. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `permission_denied` (40301): `{code, error, message, requestID}` with WuKongIM's `status` and `msg`. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `not_found`: no such group, or the user never had a token. */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -3683,7 +5241,7 @@ export interface operations {
             };
         };
         responses: {
-            /** @description The stored message. */
+            /** @description The stored message (`message_seq` 0 when not kept). */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -3710,7 +5268,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description `permission_denied`: `from_uid` never joined the group. `not_a_member`: `from_uid` left the group, or it was dismissed. */
+            /** @description `permission_denied`: `from_uid` never joined the group. `not_a_member`: `from_uid` left the group, or it was dismissed. `in_blacklist` (40305): `from_uid` is on the group's or the peer's blacklist. `not_in_whitelist` (40306): the group has a whitelist without `from_uid`. */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -3739,6 +5297,102 @@ export interface operations {
             };
             /** @description `conflict`: `client_msg_no` already used by `from_uid` for another conversation. */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `payload_too_large` (41301): `{code, error, message, requestID}` with WuKongIM's `status` and `msg`. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `rate_limited` (42901): `{code, error, message, requestID}` with WuKongIM's `status` and `msg`. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `internal` (50001): `{code, error, message, requestID}` with WuKongIM's `status` and `msg`. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `unavailable` (50301): `{code, error, message, requestID}` with WuKongIM's `status` and `msg`. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    sendBatch: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SendBatchRequest"];
+            };
+        };
+        responses: {
+            /** @description Who did not get it, and why. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SendBatchResult"];
+                };
+            };
+            /** @description `invalid_argument` (40001): `{code, error, message, requestID}` with WuKongIM's `status` and `msg`. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `unauthenticated` (40101): `{code, error, message, requestID}` with WuKongIM's `status` and `msg`. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `permission_denied` (40301): `{code, error, message, requestID}` with WuKongIM's `status` and `msg`. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `method_not_allowed` (40501): `{code, error, message, requestID}` with WuKongIM's `status` and `msg`. */
+            405: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -3911,6 +5565,204 @@ export interface operations {
             };
             /** @description `not_found`: a uid never had a token; no one gets the notice. */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `method_not_allowed` (40501): `{code, error, message, requestID}` with WuKongIM's `status` and `msg`. */
+            405: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `payload_too_large` (41301): `{code, error, message, requestID}` with WuKongIM's `status` and `msg`. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `rate_limited` (42901): `{code, error, message, requestID}` with WuKongIM's `status` and `msg`. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `internal` (50001): `{code, error, message, requestID}` with WuKongIM's `status` and `msg`. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `unavailable` (50301): `{code, error, message, requestID}` with WuKongIM's `status` and `msg`. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    quitDevice: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["DeviceQuitRequest"];
+            };
+        };
+        responses: {
+            /** @description Done. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["StatusOk"];
+                };
+            };
+            /** @description `invalid_argument` (40001): `{code, error, message, requestID}` with WuKongIM's `status` and `msg`. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `unauthenticated` (40101): `{code, error, message, requestID}` with WuKongIM's `status` and `msg`. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `permission_denied` (40301): `{code, error, message, requestID}` with WuKongIM's `status` and `msg`. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `method_not_allowed` (40501): `{code, error, message, requestID}` with WuKongIM's `status` and `msg`. */
+            405: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `payload_too_large` (41301): `{code, error, message, requestID}` with WuKongIM's `status` and `msg`. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `rate_limited` (42901): `{code, error, message, requestID}` with WuKongIM's `status` and `msg`. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `internal` (50001): `{code, error, message, requestID}` with WuKongIM's `status` and `msg`. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `unavailable` (50301): `{code, error, message, requestID}` with WuKongIM's `status` and `msg`. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    onlineStatus: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example [
+                 *       "alice",
+                 *       "bob"
+                 *     ]
+                 */
+                "application/json": string[];
+            };
+        };
+        responses: {
+            /** @description The online connections; `{"status": 200}` for an empty array, as WuKongIM. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OnlineStatus"][];
+                };
+            };
+            /** @description `invalid_argument` (40001): `{code, error, message, requestID}` with WuKongIM's `status` and `msg`. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `unauthenticated` (40101): `{code, error, message, requestID}` with WuKongIM's `status` and `msg`. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `permission_denied` (40301): `{code, error, message, requestID}` with WuKongIM's `status` and `msg`. */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -6792,7 +8644,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description `permission_denied` (40301): a group the user never joined, `@TIM#SYSTEM`, or the manager token. `not_a_member` (40302): a group the user left, was removed from, or that was dismissed. */
+            /** @description `permission_denied` (40301): a group the user never joined, `@TIM#SYSTEM`, or the manager token. `not_a_member` (40302): a group the user left, was removed from, or that was dismissed. `in_blacklist` (40305): the sender is on the group's or the peer's blacklist. `not_in_whitelist` (40306): the group takes messages only from its whitelist, which lacks the sender. */
             403: {
                 headers: {
                     [name: string]: unknown;
