@@ -164,8 +164,7 @@ async fn conversation(
 /// `conversationDeleted`; send `X-Natter-Connection` so only this connection is skipped.
 #[utoipa::path(post, path = "/v1/conversations/delete", tag = "client",
     operation_id = "deleteConversations", request_body = DeleteConversationsRequest,
-    params(("X-Natter-Connection" = Option<String>, Header,
-        description = "The `connectionID` of this client's WebSocket pong: the `conversationDeleted` event then skips only that connection. Without it, every connection of the deleting device type is skipped.")),
+    params(ConnectionId),
     responses(
         (status = 200, description = "The IDs as given, without repeats.", body = ConversationIdList),
         (status = 400, description = "`invalid_argument` (40001): bad JSON, an empty list; `invalid_conversation_id` (40002): a malformed ID (nothing is deleted); `too_many_conversations` (40003): over 100.", body = ErrorBody),
@@ -688,7 +687,7 @@ async fn leave_group(
 /// every member's devices get `messageRevoked` and their conversation as it is now. Recalling a
 /// recalled message changes nothing. Audited.
 #[utoipa::path(post, path = "/v1/messages/revoke", tag = "client", operation_id = "revokeMessage",
-    request_body = wire::RevokeMessageRequest,
+    request_body = wire::RevokeMessageRequest, params(ConnectionId),
     responses(
         (status = 200, description = "The recalled message (a stub).", body = wire::SendMessageResponse),
         (status = 400, description = "`invalid_argument`: a malformed ID, or a message of another conversation.", body = ErrorBody),
@@ -716,7 +715,7 @@ async fn revoke_message(
 /// Unread counts and the last message follow. A message no one can see any more leaves the
 /// server's disk.
 #[utoipa::path(post, path = "/v1/messages/delete", tag = "client", operation_id = "deleteMessages",
-    request_body = wire::DeleteMessagesRequest,
+    request_body = wire::DeleteMessagesRequest, params(ConnectionId),
     responses(
         (status = 200, description = "The messages removed by this call.", body = wire::MessageIdList),
         (status = 400, description = "`invalid_argument`: no message or more than 30, a malformed ID, or a message of another conversation (nothing is deleted).", body = ErrorBody),

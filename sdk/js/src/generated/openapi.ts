@@ -7090,8 +7090,8 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description The `connectionID` of this client's WebSocket pong: the `conversationDeleted` event then skips only that connection. Without it, every connection of the deleting device type is skipped. */
-                "X-Natter-Connection"?: string | null;
+                /** @description The `connectionID` of this client's WebSocket pong: the event this call causes then skips only that connection. Without it, every connection of the calling device type is skipped. */
+                "X-Natter-Connection"?: string;
             };
             path?: never;
             cookie?: never;
@@ -8721,7 +8721,10 @@ export interface operations {
     deleteMessages: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description The `connectionID` of this client's WebSocket pong: the event this call causes then skips only that connection. Without it, every connection of the calling device type is skipped. */
+                "X-Natter-Connection"?: string;
+            };
             path?: never;
             cookie?: never;
         };
@@ -8826,7 +8829,10 @@ export interface operations {
     revokeMessage: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description The `connectionID` of this client's WebSocket pong: the event this call causes then skips only that connection. Without it, every connection of the calling device type is skipped. */
+                "X-Natter-Connection"?: string;
+            };
             path?: never;
             cookie?: never;
         };
