@@ -600,15 +600,7 @@ impl std::ops::Deref for User {
 
 /// Percent-encodes a conversation ID for a path (`@TIM#SYSTEM` → `%40TIM%23SYSTEM`).
 pub fn encode(id: &str) -> String {
-    id.bytes()
-        .map(|byte| {
-            if byte.is_ascii_alphanumeric() || matches!(byte, b'-' | b'_' | b'.') {
-                (byte as char).to_string()
-            } else {
-                format!("%{byte:02X}")
-            }
-        })
-        .collect()
+    percent_encoding::utf8_percent_encode(id, percent_encoding::NON_ALPHANUMERIC).to_string()
 }
 
 impl User {
