@@ -74,7 +74,8 @@ if [ -f web/package.json ]; then
     apt-get update -qq
     DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver >/dev/null
   }
-  (cd web && npm ci --no-audit --no-fund && NATTER_BIN="$CARGO_TARGET_DIR/debug/natter" npm test)
+  (cd web && npm ci --no-audit --no-fund && npm run check-dist &&
+    NATTER_BIN="$CARGO_TARGET_DIR/debug/natter" npm test)
 fi
 
 step "all tests passed"

@@ -6,21 +6,19 @@
 // NATTER_SCREENSHOTS: where screenshots go (default: natter-web-screenshots in the temp dir).
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { mkdtemp, mkdir, rm, access } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
+// The SDK's test helpers (built by `npm run build` in sdk/js): one way to start the server.
+import { natterBin, spawnNatter } from '../../sdk/js/dist/testing/server.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const webDir = join(here, '..');
 const distDir = join(webDir, 'dist');
 // Written by every run, outside the tree; docs/screenshot.png is a copy of 04-main.
 const shotsDir = process.env.NATTER_SCREENSHOTS ?? join(tmpdir(), 'natter-web-screenshots');
-const BIN =
-  process.env.NATTER_BIN ||
-  (process.env.CARGO_TARGET_DIR ? join(process.env.CARGO_TARGET_DIR, 'debug', 'natter') : '');
 const CHROMIUM = process.env.CHROMIUM || '/usr/bin/chromium';
 const TIMEOUT = 10_000;
 
@@ -34,34 +32,15 @@ let browser;
 
 async function startServer() {
   dataDir = await mkdtemp(join(tmpdir(), 'natter-web-e2e-'));
-  const args = [
-    'serve',
+  server = await spawnNatter(natterBin(), [
     '--listen', '127.0.0.1:0',
     '--data-dir', join(dataDir, 'db'),
     '--dev',
     '--rate-limit', '0',
     '--web-dir', distDir,
     '--sync-conversation-deletion',
-  ];
-  server = spawn(BIN, args, { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, NO_COLOR: '1' } });
-  let log = '';
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`the server did not start:\n${log}`)), 15_000);
-    const onData = (chunk) => {
-      log += chunk.toString();
-      const match = /natter listening on (http:\/\/\S+)/.exec(log);
-      if (match) {
-        clearTimeout(timer);
-        resolve(match[1]);
-      }
-    };
-    server.stdout.on('data', onData);
-    server.stderr.on('data', (chunk) => (log += chunk.toString()));
-    server.on('exit', (code) => {
-      clearTimeout(timer);
-      reject(new Error(`the server exited (${code}):\n${log}`));
-    });
-  });
+  ]);
+  return server.baseUrl;
 }
 
 /** A client-API call as a user, from the test itself (to check what the UI shows). */
@@ -151,13 +130,6 @@ async function ids(page) {
 }
 
 before(async () => {
-  assert.ok(
-    BIN,
-    'Set NATTER_BIN to the natter binary, or CARGO_TARGET_DIR to the cargo target dir whose debug/natter to use (cargo build -p natter)',
-  );
-  await access(BIN).catch(() => {
-    throw new Error(`no natter binary at ${BIN}: build it with \`cargo build -p natter\`, or set NATTER_BIN`);
-  });
   await access(join(distDir, 'app.js')); // npm test builds it first
   await mkdir(shotsDir, { recursive: true });
   baseURL = await startServer();
@@ -178,10 +150,7 @@ before(async () => {
 
 after(async () => {
   await browser?.close();
-  if (server && server.exitCode === null) {
-    server.kill('SIGTERM');
-    await new Promise((resolve) => server.once('exit', resolve));
-  }
+  await server?.stop();
   if (dataDir) await rm(dataDir, { recursive: true, force: true });
 });
 

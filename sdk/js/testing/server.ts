@@ -70,18 +70,24 @@ export function uniqueUid(name: string): string {
   return `${name}-${process.pid}-${counter}`;
 }
 
-interface Running {
+/** A `natter serve` child process and the address it printed. */
+export interface RunningNatter {
   child: ChildProcess;
   baseUrl: string;
-  killOnExit: () => void;
+  /** SIGTERM, SIGKILL after 5 s; resolves once it exited. */
+  stop(): Promise<void>;
 }
 
-async function launch(bin: string, listen: string, dataDir: string, managerToken: string, args: string[]): Promise<Running> {
-  const child = spawn(
-    bin,
-    ['serve', '--listen', listen, '--data-dir', dataDir, '--manager-token', managerToken, '--rate-limit', '0', ...args],
-    { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, NATTER_LOG: process.env.NATTER_LOG ?? 'warn' } },
-  );
+/**
+ * Starts `bin serve <serveArgs>` (give `--listen 127.0.0.1:0`) and resolves with the address from
+ * its `natter listening on …` line. The one place the JavaScript tests spawn the server: the SDK's
+ * tests through {@link startServer}, the web client's end-to-end test directly.
+ */
+export async function spawnNatter(bin: string, serveArgs: string[]): Promise<RunningNatter> {
+  const child = spawn(bin, ['serve', ...serveArgs], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+    env: { ...process.env, NATTER_LOG: process.env.NATTER_LOG ?? 'warn', NO_COLOR: '1' },
+  });
   const killOnExit = () => child.kill('SIGKILL');
   process.once('exit', killOnExit);
 
@@ -113,18 +119,23 @@ async function launch(bin: string, listen: string, dataDir: string, managerToken
     });
   });
   child.removeAllListeners('exit');
-  return { child, baseUrl, killOnExit };
+
+  async function stop(): Promise<void> {
+    process.removeListener('exit', killOnExit);
+    if (child.exitCode !== null || child.signalCode !== null) return;
+    const exited = new Promise((resolve) => child.once('exit', resolve));
+    child.kill('SIGTERM');
+    const timer = setTimeout(() => child.kill('SIGKILL'), 5_000);
+    await exited;
+    clearTimeout(timer);
+  }
+  return { child, baseUrl, stop };
 }
 
-async function terminate(running: Running): Promise<void> {
-  process.removeListener('exit', running.killOnExit);
-  const { child } = running;
-  if (child.exitCode !== null || child.signalCode !== null) return;
-  const exited = new Promise((resolve) => child.once('exit', resolve));
-  child.kill('SIGTERM');
-  const timer = setTimeout(() => child.kill('SIGKILL'), 5_000);
-  await exited;
-  clearTimeout(timer);
+function launch(bin: string, listen: string, dataDir: string, managerToken: string, args: string[]): Promise<RunningNatter> {
+  return spawnNatter(bin, [
+    '--listen', listen, '--data-dir', dataDir, '--manager-token', managerToken, '--rate-limit', '0', ...args,
+  ]);
 }
 
 export interface StartOptions {
@@ -197,13 +208,13 @@ export async function startServer(options: StartOptions = {}): Promise<TestServe
       return (JSON.parse(text) as { message: { messageID: string; seq: number } }).message;
     },
     async restart(options = {}) {
-      await terminate(running);
+      await running.stop();
       await options.whileDown?.();
       if (options.downMs) await new Promise((r) => setTimeout(r, options.downMs));
       running = await launch(bin, baseUrl.replace('http://', ''), dataDir, managerToken, args);
     },
     async stop() {
-      await terminate(running);
+      await running.stop();
       rmSync(dataDir, { recursive: true, force: true });
     },
   };
