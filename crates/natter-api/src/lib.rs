@@ -11,6 +11,7 @@ mod layers;
 mod metrics;
 mod openapi;
 mod rate;
+mod route;
 mod server;
 mod web;
 mod ws;
@@ -65,6 +66,8 @@ pub struct AppState {
     pub max_connections_per_user: usize,
     /// What the transports count.
     pub http_metrics: Arc<HttpMetrics>,
+    /// The WuKongIM gateway: the addresses `GET /route` hands out, and its metrics.
+    pub wukongim: Arc<natter_gateway::Gateway>,
 }
 
 /// HTTP-level settings of the router.
@@ -83,6 +86,7 @@ fn documented_routes() -> OpenApiRouter<AppState> {
         .merge(client::routes())
         .merge(server::routes())
         .merge(ws::routes())
+        .merge(route::routes())
         .routes(routes!(healthz))
         .routes(routes!(metrics))
         .routes(routes!(openapi_document))
@@ -177,6 +181,7 @@ async fn healthz(State(state): State<AppState>) -> Response {
 async fn metrics(State(state): State<AppState>) -> Response {
     let mut text = state.natter.metrics.render();
     state.http_metrics.render_into(&mut text);
+    state.wukongim.render_metrics(&mut text);
     ([(header::CONTENT_TYPE, "text/plain; version=0.0.4")], text).into_response()
 }
 
