@@ -304,14 +304,15 @@ impl<T: Transport> Link<'_, T> {
             sent: Recent::new(SENT_MEMORY),
         };
         if self.write(&Packet::Connack(connack)).await.is_err() {
-            self.leave(&mut live, joined.parked);
+            live.unacked.extend(joined.parked);
+            self.leave(&mut live);
             return Handshake::Ended(Ending::ClientLeft);
         }
         tracing::debug!(uid = %live.device.uid, device_flag = live.device.device_flag, %version, "a WuKongIM client connected");
         match self.resend(&mut live, joined.parked).await {
             Ok(()) => Handshake::Accepted(Box::new(live)),
             Err(()) => {
-                self.leave(&mut live, Vec::new());
+                self.leave(&mut live);
                 Handshake::Ended(Ending::ClientLeft)
             }
         }
@@ -364,12 +365,7 @@ impl<T: Transport> Link<'_, T> {
                 }
             }
         };
-        // The frames still queued never reached the client: they wait with the unacknowledged.
-        let mut queued = Vec::new();
-        while let Ok(frame) = live.subscription.frames.try_recv() {
-            queued.extend(live.deliverable(&frame));
-        }
-        self.leave(&mut live, queued);
+        self.leave(&mut live);
         ending
     }
 
@@ -387,11 +383,16 @@ impl<T: Transport> Link<'_, T> {
         Ok(())
     }
 
-    /// Parks what the connection did not get acknowledged, and what it never sent, for the
-    /// device's next connection; unsubscribes (dropping the subscription) after.
-    fn leave(&self, live: &mut Live, never_sent: Vec<Pending>) {
+    /// Parks, for the device's next connection, what this one did not get acknowledged and
+    /// what the bus queued for it that it never sent. The queue is closed first, so nothing
+    /// slips in between (the bus counts a closed queue as one that fell behind, which no
+    /// longer matters); dropping `live` then unsubscribes.
+    fn leave(&self, live: &mut Live) {
+        live.subscription.frames.close();
         let mut unacked: Vec<Pending> = live.unacked.drain(..).collect();
-        unacked.extend(never_sent);
+        while let Ok(frame) = live.subscription.frames.try_recv() {
+            unacked.extend(live.deliverable(&frame));
+        }
         self.gateway.devices.leave(&live.key, live.id, unacked);
     }
 

@@ -2,25 +2,24 @@
 //! JS SDK (protocol 2, always well-formed) cannot show. The later versions' CONNACK, bad
 //! frames and bad crypto ending only their own connection, refusals, the RECV retry queue.
 
+mod common;
+
 use std::net::SocketAddr;
-use std::sync::Arc;
 use std::time::Duration;
 
 use bytes::Bytes;
+use common::{World, fastrand_u64};
 use futures_util::{SinkExt, StreamExt};
-use natter_core::wire::{ChannelRequest, UserTokenRequest};
-use natter_gateway::{Gateway, Settings};
-use natter_service::{Natter, Options};
+use natter_core::wire::ChannelRequest;
+use natter_gateway::Settings;
 use natter_wukongim::{
     ChannelType, ConnackPacket, ConnectPacket, DeviceFlag, Flags, KeyPair, Packet, ProtocolVersion,
     ReasonCode, RecvPacket, RecvackPacket, SendPacket, Session, Setting, SubAction, SubPacket,
     WukongCodec,
 };
 use serde_json::{Value, json};
-use tempfile::TempDir;
 use tokio::io::AsyncWriteExt;
-use tokio::net::{TcpListener, TcpStream};
-use tokio::sync::Semaphore;
+use tokio::net::TcpStream;
 use tokio_util::codec::Framed;
 
 /// How long a test waits for a packet that must come.
@@ -28,80 +27,12 @@ const WAIT: Duration = Duration::from_secs(5);
 /// How long a test waits to be sure a packet does not come.
 const QUIET: Duration = Duration::from_millis(300);
 
-/// A Natter service on a fresh SQLite database with the gateway on a loopback TCP port.
-struct World {
-    natter: Arc<Natter>,
-    gateway: Arc<Gateway>,
-    address: SocketAddr,
-    _data: TempDir,
-}
-
-impl World {
-    async fn start() -> Self {
-        Self::start_with(Settings::default(), 100).await
-    }
-
-    async fn start_with(settings: Settings, max_connections: usize) -> Self {
-        let data = tempfile::tempdir().unwrap();
-        let store = natter_store::Store::open_sqlite(data.path()).unwrap();
-        let options = Options {
-            manager_token: Some("manager-token-for-tests".into()),
-            sync_conversation_deletion: None,
-            recall_window: Duration::from_secs(120),
-        };
-        let natter = Arc::new(Natter::start(store, options).await.unwrap());
-        let gateway = Arc::new(Gateway::new(
-            natter.clone(),
-            settings,
-            Arc::new(Semaphore::new(max_connections)),
-        ));
-        let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
-        let address = listener.local_addr().unwrap();
-        gateway.serve_tcp(listener);
-        Self {
-            natter,
-            gateway,
-            address,
-            _data: data,
-        }
-    }
-
-    /// Issues a token for one device of `uid` (web, master unless said otherwise).
-    async fn token(&self, uid: &str, device_flag: u8, master: bool) -> String {
-        let token = format!("{uid}-{device_flag}-{:016x}", fastrand_u64());
-        self.natter
-            .set_user_token(UserTokenRequest {
-                uid: uid.into(),
-                token: token.clone(),
-                device_flag,
-                device_level: u8::from(master),
-            })
-            .await
-            .unwrap();
-        token
-    }
-
-    /// A connected web client of `uid` on `version`.
-    async fn client(&self, uid: &str, version: u8) -> Client {
-        let token = self.token(uid, 1, true).await;
-        let (client, connack) = Client::connect(self.address, uid, &token, 1, version, "d1").await;
-        assert_eq!(connack.reason_code, ReasonCode::Success, "{connack:?}");
-        client
-    }
-}
-
-impl Drop for World {
-    fn drop(&mut self) {
-        let gateway = self.gateway.clone();
-        tokio::spawn(async move { gateway.shutdown().await });
-    }
-}
-
-fn fastrand_u64() -> u64 {
-    use std::hash::{BuildHasher, Hasher};
-    let mut hasher = std::collections::hash_map::RandomState::new().build_hasher();
-    hasher.write_u64(0);
-    hasher.finish()
+/// A connected web client of `uid` on `version`.
+async fn client(world: &World, uid: &str, version: u8) -> Client {
+    let token = world.token(uid, 1, true).await;
+    let (client, connack) = Client::connect(world.address, uid, &token, 1, version, "d1").await;
+    assert_eq!(connack.reason_code, ReasonCode::Success, "{connack:?}");
+    client
 }
 
 /// A WuKongIM client over TCP.
@@ -318,8 +249,8 @@ async fn connack_has_each_versions_fields() {
 #[tokio::test]
 async fn send_and_receive_across_versions_without_an_echo() {
     let world = World::start().await;
-    let mut alice = world.client("alice", 4).await;
-    let mut bob = world.client("bob", 5).await;
+    let mut alice = client(&world, "alice", 4).await;
+    let mut bob = client(&world, "bob", 5).await;
     let send = alice.text("bob", ChannelType::Person, "hello bob");
     let client_msg_no = send.client_msg_no.clone();
     let ack = alice.send_and_ack(send).await;
@@ -353,8 +284,8 @@ async fn send_and_receive_across_versions_without_an_echo() {
 #[tokio::test]
 async fn messages_not_kept_have_no_seq_and_groups_need_membership() {
     let world = World::start().await;
-    let mut alice = world.client("alice", 5).await;
-    let mut bob = world.client("bob", 5).await;
+    let mut alice = client(&world, "alice", 5).await;
+    let mut bob = client(&world, "bob", 5).await;
     world.token("carol", 0, true).await;
     world
         .natter
@@ -377,7 +308,7 @@ async fn messages_not_kept_have_no_seq_and_groups_need_membership() {
         ("team", ChannelType::Group)
     );
     assert!(recv.flags.no_persist);
-    let mut carol = world.client("carol", 5).await;
+    let mut carol = client(&world, "carol", 5).await;
     let refused = carol
         .send_text("team", ChannelType::Group, "let me in")
         .await;
@@ -392,7 +323,7 @@ async fn messages_not_kept_have_no_seq_and_groups_need_membership() {
 #[tokio::test]
 async fn unsupported_settings_channels_and_subscriptions_are_refused() {
     let world = World::start().await;
-    let mut alice = world.client("alice", 4).await;
+    let mut alice = client(&world, "alice", 4).await;
     world.token("bob", 1, true).await;
     let session = alice.session.clone().unwrap();
     for bit in [Setting::STREAM, Setting::TOPIC, Setting::SIGNAL] {
@@ -503,7 +434,7 @@ async fn refusals_are_a_connack_with_the_reason() {
 #[tokio::test]
 async fn bad_input_closes_only_its_own_connection() {
     let world = World::start().await;
-    let mut bob = world.client("bob", 5).await;
+    let mut bob = client(&world, "bob", 5).await;
 
     // Before CONNECT, nothing but CONNECT.
     let mut early = Client::open(world.address).await;
@@ -527,25 +458,25 @@ async fn bad_input_closes_only_its_own_connection() {
             ReasonCode::PayloadDecodeError,
         ),
     ] {
-        let mut alice = world.client("alice", 5).await;
+        let mut alice = client(&world, "alice", 5).await;
         alice.send_bytes(bytes).await;
         alice.expect_disconnect(reason).await;
     }
 
     // A packet only a server sends.
-    let mut alice = world.client("alice", 5).await;
+    let mut alice = client(&world, "alice", 5).await;
     alice.send(Packet::Pong).await;
     alice.expect_disconnect(ReasonCode::NotSupportHeader).await;
 
     // A msg key that does not sign the SEND, then a payload that is not this session's.
-    let mut alice = world.client("alice", 5).await;
+    let mut alice = client(&world, "alice", 5).await;
     let mut forged = alice.text("bob", ChannelType::Person, "x");
     forged.msg_key = "0".repeat(32);
     let ack = alice.send_and_ack(forged).await;
     assert_eq!(ack.reason_code, ReasonCode::MsgKeyError);
     alice.expect_disconnect(ReasonCode::MsgKeyError).await;
 
-    let mut alice = world.client("alice", 5).await;
+    let mut alice = client(&world, "alice", 5).await;
     let mut garbled = alice.text("bob", ChannelType::Person, "x");
     garbled.payload = Bytes::from_static(b"bm90IGEgY2lwaGVydGV4dA==");
     garbled.msg_key = alice.session.as_ref().unwrap().send_msg_key(&garbled);
@@ -556,7 +487,7 @@ async fn bad_input_closes_only_its_own_connection() {
         .await;
 
     // A second CONNECT on a connected session.
-    let mut alice = world.client("alice", 5).await;
+    let mut alice = client(&world, "alice", 5).await;
     let keys = KeyPair::generate().unwrap();
     alice
         .send(Client::connect_packet(
@@ -571,7 +502,7 @@ async fn bad_input_closes_only_its_own_connection() {
 
     // Bob was never disturbed: his connection still answers and still receives.
     bob.ping().await;
-    let mut alice = world.client("alice", 5).await;
+    let mut alice = client(&world, "alice", 5).await;
     let ack = alice
         .send_text("bob", ChannelType::Person, "still there?")
         .await;
@@ -582,7 +513,7 @@ async fn bad_input_closes_only_its_own_connection() {
 #[tokio::test]
 async fn unacknowledged_recvs_come_again_on_the_next_connection_only() {
     let world = World::start().await;
-    let mut alice = world.client("alice", 5).await;
+    let mut alice = client(&world, "alice", 5).await;
     let bob_token = world.token("bob", 1, true).await;
     let connect = |device_id: &'static str| {
         let token = bob_token.clone();
@@ -632,7 +563,7 @@ async fn unacknowledged_recvs_come_again_on_the_next_connection_only() {
 #[tokio::test]
 async fn a_reconnect_that_replaces_a_half_open_connection_takes_its_unacknowledged() {
     let world = World::start().await;
-    let mut alice = world.client("alice", 5).await;
+    let mut alice = client(&world, "alice", 5).await;
     let bob_token = world.token("bob", 1, true).await;
     let (mut old, _) = Client::connect(world.address, "bob", &bob_token, 1, 5, "phone").await;
     let ack = alice
