@@ -6,6 +6,7 @@
 use std::collections::{HashSet, VecDeque};
 use std::hash::Hash;
 use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{SystemTime, UNIX_EPOCH};
 
 use natter_core::wire::SendMessageRequest;
@@ -148,11 +149,12 @@ struct Live {
     /// Names the connection in the retry queue's registry; later connections have larger IDs.
     id: u64,
     device: Device,
-    device_id: String,
     key: DeviceKey,
     session: Session,
     subscription: Subscription,
     wake: Arc<Notify>,
+    /// Set when the same client connected again.
+    superseded: Arc<AtomicBool>,
     /// Sent RECVs (unsealed) waiting for their RECVACK, oldest first.
     unacked: VecDeque<Pending>,
     acked: Recent<u64>,
@@ -294,11 +296,11 @@ impl<T: Transport> Link<'_, T> {
         let mut live = Live {
             id,
             device,
-            device_id: connect.device_id,
             key,
             session,
             subscription,
             wake: joined.wake,
+            superseded: joined.superseded,
             unacked: VecDeque::new(),
             acked: Recent::new(ACKED_MEMORY),
             sent: Recent::new(SENT_MEMORY),
@@ -340,16 +342,19 @@ impl<T: Transport> Link<'_, T> {
                 frame = live.subscription.frames.recv() => match frame {
                     Some(frame) => Step::Reply(live.deliver(&frame)),
                     // The bus let go of this connection: it was ended, and the signal says why.
-                    None => break live.ended_by_bus(&gateway),
+                    None => break live.ended_by_bus(),
                 },
                 () = wake.notified() => {
+                    if live.is_superseded() {
+                        break Ending::Close;
+                    }
                     let parked = gateway.devices.take(&live.key);
                     if self.resend(&mut live, parked).await.is_err() {
                         break Ending::ClientLeft;
                     }
                     continue;
                 }
-                () = signalled(&signals) => break live.ended_by_bus(&gateway),
+                () = signalled(&signals) => break live.ended_by_bus(),
                 () = &mut idle => break Ending::Close,
                 () = gateway.shutdown.cancelled() => break Ending::Close,
             };
@@ -571,16 +576,18 @@ impl Live {
         Some(Packet::Recv(sealed))
     }
 
+    /// Whether the same client connected again (the same device ID, as WuKongIM compares
+    /// them): it has left this connection, so it is closed without a DISCONNECT, which would
+    /// only reach a socket the client abandoned (or, worse, one it still reads while closing,
+    /// making it give up its new connection).
+    fn is_superseded(&self) -> bool {
+        self.superseded.load(Ordering::SeqCst)
+    }
+
     /// The bus ended this connection, or it fell behind.
-    fn ended_by_bus(&self, gateway: &Gateway) -> Ending {
+    fn ended_by_bus(&self) -> Ending {
         match self.subscription.signals.ended() {
-            Some(EndReason::Replaced)
-                if gateway
-                    .devices
-                    .replaced_by_same_client(&self.key, self.id, &self.device_id) =>
-            {
-                Ending::Close
-            }
+            Some(EndReason::Replaced) if self.is_superseded() => Ending::Close,
             Some(reason) => {
                 let (code, text) = reasons::for_end(reason);
                 Ending::disconnect(code, text)

@@ -8,6 +8,11 @@
 //! ends after) is woken and takes them then. Each connection skips what it has already sent,
 //! so a client that acknowledged a message never gets it twice.
 //!
+//! The registry of live connections also finds a client that reconnects (the same device ID,
+//! as WuKongIM compares them) while the server still holds its old, half-open connection: the
+//! old one is superseded and closed, whatever the device's level, and what it held goes to the
+//! new one.
+//!
 //! In memory, bounded: at most [`PARKED_PER_DEVICE`] messages per device (the oldest go
 //! first), kept for [`PARKED_TTL`], for at most [`PARKED_DEVICES`] devices. A node that stops
 //! or crashes loses them, as does a device that reconnects to another node; the SDKs then get
@@ -15,7 +20,7 @@
 //! message sent while they were offline.
 
 use std::collections::{HashMap, VecDeque};
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
@@ -51,6 +56,7 @@ struct LiveConnection {
     /// CONNECT's device ID: the same client reconnecting sends the same one.
     device_id: String,
     wake: Arc<Notify>,
+    superseded: Arc<AtomicBool>,
 }
 
 #[derive(Default)]
@@ -73,23 +79,39 @@ pub(crate) struct Devices {
 pub(crate) struct Joined {
     /// The device's parked messages, oldest first, now this connection's to send.
     pub parked: Vec<Pending>,
-    /// Notified when another connection of the device parks messages while this one is live.
+    /// Notified when another connection of the device parks messages while this one is live,
+    /// or when this one is superseded.
     pub wake: Arc<Notify>,
+    /// Set when the same client connected again: this connection is to close.
+    pub superseded: Arc<AtomicBool>,
 }
 
 impl Devices {
-    /// Registers a live connection and hands it the device's parked messages.
+    /// Registers a live connection, supersedes the same client's older ones (an empty device
+    /// ID names no client), and hands it the device's parked messages.
     pub fn join(&self, key: &DeviceKey, id: u64, device_id: &str) -> Joined {
         let wake = Arc::new(Notify::new());
+        let superseded = Arc::new(AtomicBool::new(false));
         let mut devices = self.inner.lock().expect("devices lock");
         let state = devices.entry(key.clone()).or_default();
+        for older in &state.live {
+            if !device_id.is_empty() && older.device_id == device_id {
+                older.superseded.store(true, Ordering::SeqCst);
+                older.wake.notify_one();
+            }
+        }
         state.live.push(LiveConnection {
             id,
             device_id: device_id.to_owned(),
             wake: wake.clone(),
+            superseded: superseded.clone(),
         });
         let parked = self.drain(state);
-        Joined { parked, wake }
+        Joined {
+            parked,
+            wake,
+            superseded,
+        }
     }
 
     /// The device's parked messages, for a live connection that was woken.
@@ -133,20 +155,6 @@ impl Devices {
         } else if is_new && devices.len() > PARKED_DEVICES {
             self.trim(&mut devices);
         }
-    }
-
-    /// Whether a connection of the device that replaced this one is the same client
-    /// reconnecting (the same device ID, as WuKongIM compares them): that client has already
-    /// left this connection, so it is closed without a DISCONNECT, which would only reach a
-    /// socket the client abandoned.
-    pub fn replaced_by_same_client(&self, key: &DeviceKey, id: u64, device_id: &str) -> bool {
-        let devices = self.inner.lock().expect("devices lock");
-        devices.get(key).is_some_and(|state| {
-            state
-                .live
-                .iter()
-                .any(|live| live.id > id && live.device_id == device_id)
-        })
     }
 
     /// Parked messages waiting now, over every device.
@@ -256,15 +264,27 @@ mod tests {
     }
 
     #[tokio::test]
-    async fn a_live_connection_is_woken_when_the_one_it_replaced_parks() {
+    async fn the_same_client_supersedes_its_old_connection_and_gets_what_it_held() {
         let devices = Devices::default();
         let alice = key("alice");
-        let _old = devices.join(&alice, 1, "phone");
-        let new = devices.join(&alice, 2, "phone");
-        assert!(devices.replaced_by_same_client(&alice, 1, "phone"));
-        assert!(!devices.replaced_by_same_client(&alice, 1, "tablet"));
-        assert!(!devices.replaced_by_same_client(&alice, 2, "phone"));
+        let old = devices.join(&alice, 1, "phone");
+        let tablet = devices.join(&alice, 2, "tablet");
+        let anonymous = devices.join(&alice, 3, "");
+        assert!(!old.superseded.load(Ordering::SeqCst));
+        let new = devices.join(&alice, 4, "phone");
+        old.wake.notified().await;
+        assert!(old.superseded.load(Ordering::SeqCst));
+        assert!(!tablet.superseded.load(Ordering::SeqCst));
+        devices.join(&alice, 5, "");
+        assert!(
+            !anonymous.superseded.load(Ordering::SeqCst),
+            "no device ID, no client"
+        );
         devices.leave(&alice, 1, vec![recv(7)]);
+        devices.leave(&alice, 5, Vec::new());
+        devices.leave(&alice, 3, Vec::new());
+        // The newest live connection is woken to take them: here the new phone one.
+        devices.leave(&alice, 2, Vec::new());
         new.wake.notified().await;
         assert_eq!(ids(&devices.take(&alice)), [7]);
         assert!(devices.take(&alice).is_empty());

@@ -561,24 +561,29 @@ async fn unacknowledged_recvs_come_again_on_the_next_connection_only() {
 }
 
 #[tokio::test]
-async fn a_reconnect_that_replaces_a_half_open_connection_takes_its_unacknowledged() {
+async fn a_client_that_reconnects_over_its_half_open_connection_gets_what_it_held() {
     let world = World::start().await;
     let mut alice = client(&world, "alice", 5).await;
-    let bob_token = world.token("bob", 1, true).await;
-    let (mut old, _) = Client::connect(world.address, "bob", &bob_token, 1, 5, "phone").await;
-    let ack = alice
-        .send_text("bob", ChannelType::Person, "while you blinked")
-        .await;
-    let recv = old.recv().await;
-    assert_eq!(recv.message_id, ack.message_id);
-    // The same client reconnects while the server still holds the old connection (which it
-    // never acknowledged on): the old one is closed without a DISCONNECT, and the new one
-    // gets the message.
-    let (mut new, connack) = Client::connect(world.address, "bob", &bob_token, 1, 5, "phone").await;
-    assert_eq!(connack.reason_code, ReasonCode::Success);
-    assert_eq!(new.recv().await.message_id, ack.message_id);
-    old.expect_closed().await;
-    new.ping().await;
+    // A master device (the bus replaces its old connection) and a slave one (it does not; the
+    // same device ID does).
+    for (uid, master) in [("bob", true), ("carol", false)] {
+        let token = world.token(uid, 1, master).await;
+        let (mut old, _) = Client::connect(world.address, uid, &token, 1, 5, "phone").await;
+        let ack = alice
+            .send_text(uid, ChannelType::Person, "while you blinked")
+            .await;
+        let recv = old.recv().await;
+        assert_eq!(recv.message_id, ack.message_id);
+        // The same client reconnects while the server still holds the old connection (which
+        // it never acknowledged on): the old one is closed without a DISCONNECT, and the new
+        // one gets the message.
+        let (mut new, connack) = Client::connect(world.address, uid, &token, 1, 5, "phone").await;
+        assert_eq!(connack.reason_code, ReasonCode::Success);
+        assert_eq!(new.recv().await.message_id, ack.message_id, "{uid}");
+        old.expect_closed().await;
+        new.ping().await;
+        new.expect_quiet().await;
+    }
 }
 
 #[tokio::test]
