@@ -273,8 +273,8 @@ impl<T: Transport> Link<'_, T> {
             Ok(exchange) => exchange,
             Err(_) => return Handshake::Ended(Ending::Refuse(ReasonCode::AuthFail)),
         };
-        // Joined before subscribing: a connection this login replaces finds this one when it
-        // is told to end, and can tell whether the same client came back.
+        // Joined before subscribing: the same client's older connection is marked superseded
+        // before the bus tells it to end, so it closes without a DISCONNECT.
         let id = gateway.next_connection_id();
         let key = DeviceKey {
             uid: device.uid.clone(),

@@ -29,7 +29,8 @@
 //!    DISCONNECT from the client closes.
 //! 5. The end: the bus ends the session (DISCONNECT 12, after which the SDKs stop
 //!    reconnecting), the client leaves, it sends nothing for the idle timeout, it falls behind,
-//!    or the server shuts down (closed without DISCONNECT: the SDKs reconnect).
+//!    the same client connects again, or the server shuts down (closed without DISCONNECT: the
+//!    SDKs reconnect). What it had not got acknowledged waits for the device's next connection.
 //!
 //! Any malformed frame, failed decryption or msgKey, unknown or misplaced packet ends only its
 //! own connection, with a DISCONNECT saying why. The reference for clients, with every reason
