@@ -32,6 +32,7 @@ pub use events::{
     EndReason, EventBus, Frame, Origin, QUEUE_FRAMES, Recipients, Relay, Remote, Signals,
     Subscription,
 };
+pub use messaging::Delivery;
 pub use metrics::Metrics;
 
 /// The settings key under which `sync_conversation_deletion` is stored.

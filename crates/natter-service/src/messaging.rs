@@ -369,7 +369,7 @@ fn system_target(channel_type: i64, channel_id: &str) -> Result<SystemTarget> {
 /// An ID for a message that is not kept: far above every stored message's (which count up
 /// from 1), from the time and 16 random bits.
 fn transient_id() -> i64 {
-    (now_ms() << 16) | fastrand::i64(..0x1_0000)
+    (now_ms() << 16) | fastrand::i64(0..0x1_0000)
 }
 
 /// A server-API payload: base64 of a JSON object (as WuKongIM), as compact JSON text.
@@ -433,5 +433,18 @@ pub(crate) fn page_size(limit: Option<u32>) -> Result<u32> {
         Some(limit) => Err(Error::invalid_argument(format!(
             "limit: {limit} is out of range; use 1 to {MAX_PAGE_SIZE}"
         ))),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn transient_ids_are_positive_and_above_stored_ones() {
+        for _ in 0..1000 {
+            // A negative ID reads as no message ID at all to WuKongIM's clients (a u64).
+            assert!(transient_id() > 1 << 40);
+        }
     }
 }

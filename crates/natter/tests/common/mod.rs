@@ -51,6 +51,9 @@ pub struct Options {
     pub cors_origins: Vec<String>,
     /// Seconds a sender may recall a message (the server's default is 120).
     pub recall_window_secs: Option<u64>,
+    /// Serve WuKongIM's protocol over TCP and WebSocket too, on ports of their own (`GET
+    /// /route` says which).
+    pub wukongim: bool,
 }
 
 /// The admin URL of the PostgreSQL server the suite runs on (`NATTER_TEST_POSTGRES`, set by
@@ -236,6 +239,8 @@ impl Server {
             recall_window_secs: options
                 .recall_window_secs
                 .unwrap_or(defaults.recall_window_secs),
+            wukongim_tcp_listen: options.wukongim.then(|| ([127, 0, 0, 1], 0).into()),
+            wukongim_ws_listen: options.wukongim.then(|| ([127, 0, 0, 1], 0).into()),
             ..defaults
         }
         .checked()

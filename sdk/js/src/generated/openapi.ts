@@ -667,6 +667,49 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/route": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Where a WuKongIM client connects
+         * @description The addresses of WuKongIM's binary protocol on this server (`--wukongim-tcp-listen`,
+         *     `--wukongim-ws-listen`, or the `--wukongim-advertise-*` settings when given), as WuKongIM's
+         *     `GET /route` answers them. Every node serves every user. No authentication.
+         */
+        get: operations["route"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/route/batch": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Where several users' WuKongIM clients connect
+         * @description The body is a JSON array of uids; the answer has one entry holding them all, since every
+         *     node serves every user, as WuKongIM's `POST /route/batch` answers. No authentication.
+         */
+        post: operations["routeBatch"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/system/notices": {
         parameters: {
             query?: never;
@@ -1858,6 +1901,32 @@ export interface components {
             conversationID: string;
             messageID: string;
         };
+        /** @description Where to connect, in WuKongIM's shape. */
+        RouteAddresses: {
+            /**
+             * @description `host:port` for WuKongIM's protocol over TCP; empty when the server does not serve it.
+             * @example 127.0.0.1:5100
+             */
+            tcp_addr: string;
+            /**
+             * @description `ws://host:port` for WuKongIM's protocol over WebSocket; empty when not served.
+             * @example ws://127.0.0.1:5200
+             */
+            ws_addr: string;
+            /**
+             * @description `wss://host:port` (a TLS proxy in front of the WebSocket); empty unless configured.
+             * @example
+             */
+            wss_addr: string;
+        };
+        /** @description The addresses for a list of users, in WuKongIM's shape. */
+        RouteBatchEntry: {
+            /** @description The users these addresses are for. */
+            uids: string[];
+            tcp_addr: string;
+            ws_addr: string;
+            wss_addr: string;
+        };
         /** @description `POST /message/sendbatch`: the same personal message to each subscriber. */
         SendBatchRequest: {
             header?: Record<string, unknown> | null;
@@ -2360,6 +2429,8 @@ export type ReadRequest = components['schemas']['ReadRequest'];
 export type RemindTypeRequest = components['schemas']['RemindTypeRequest'];
 export type RenameConversationGroupRequest = components['schemas']['RenameConversationGroupRequest'];
 export type RevokeMessageRequest = components['schemas']['RevokeMessageRequest'];
+export type RouteAddresses = components['schemas']['RouteAddresses'];
+export type RouteBatchEntry = components['schemas']['RouteBatchEntry'];
 export type SendBatchRequest = components['schemas']['SendBatchRequest'];
 export type SendBatchResult = components['schemas']['SendBatchResult'];
 export type SendMessageRequest = components['schemas']['SendMessageRequest'];
@@ -5492,6 +5563,117 @@ export interface operations {
                 };
                 content: {
                     "application/json": Record<string, unknown>;
+                };
+            };
+            /** @description `internal` (50001): `{code, error, message, requestID}` with WuKongIM's `status` and `msg`. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `unavailable` (50301): `{code, error, message, requestID}` with WuKongIM's `status` and `msg`. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    route: {
+        parameters: {
+            query?: {
+                /**
+                 * @description WuKongIM's switch for the addresses inside the cluster's network (`1`). Natter has one
+                 *     set of addresses, so it answers the same either way.
+                 */
+                intranet?: string;
+                /** @description The user who will connect. Any node serves any user, so it does not change the answer. */
+                uid?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The addresses. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RouteAddresses"];
+                };
+            };
+            /** @description `internal` (50001): `{code, error, message, requestID}` with WuKongIM's `status` and `msg`. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `unavailable` (50301): `{code, error, message, requestID}` with WuKongIM's `status` and `msg`. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    routeBatch: {
+        parameters: {
+            query?: {
+                /**
+                 * @description WuKongIM's switch for the addresses inside the cluster's network (`1`). Natter has one
+                 *     set of addresses, so it answers the same either way.
+                 */
+                intranet?: string;
+                /** @description The user who will connect. Any node serves any user, so it does not change the answer. */
+                uid?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example [
+                 *       "alice",
+                 *       "bob"
+                 *     ]
+                 */
+                "application/json": string[];
+            };
+        };
+        responses: {
+            /** @description One entry for all the uids. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RouteBatchEntry"][];
+                };
+            };
+            /** @description `invalid_argument`: the body is not an array of strings. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
                 };
             };
             /** @description `internal` (50001): `{code, error, message, requestID}` with WuKongIM's `status` and `msg`. */
