@@ -44,8 +44,9 @@ pub fn type_of_wukongim_payload(payload: &Value) -> &'static str {
 }
 
 /// Checks a message's type and that its payload (a JSON object) has that type's shape: text is
-/// Tencent's `{text}` or WuKongIM's `{type: 1, content}`, custom is
-/// `{data?, description?, extension?}` with string values.
+/// Tencent's `{text}` or WuKongIM's `{type: 1, content}`, custom is Tencent's
+/// `{data?, description?, extension?}` with string values, or any WuKongIM content (a numeric
+/// `type` with fields of the app's choosing).
 pub fn check(message_type: &str, payload: &Value) -> Result<()> {
     if !TYPES.contains(&message_type) {
         return Err(Error::invalid_argument(format!(
@@ -66,6 +67,7 @@ pub fn check(message_type: &str, payload: &Value) -> Result<()> {
     match message_type {
         TEXT if fields.get("type") == Some(&Value::from(1)) => string_field("content", true),
         TEXT => string_field("text", true),
+        CUSTOM if fields.get("type").is_some_and(Value::is_number) => Ok(()),
         CUSTOM => ["data", "description", "extension"]
             .into_iter()
             .try_for_each(|name| string_field(name, false)),
@@ -83,6 +85,9 @@ mod tests {
         assert!(check(TEXT, &json!({"text": "hi"})).is_ok());
         assert!(check(TEXT, &json!({"type": 1, "content": "hi"})).is_ok());
         assert!(check(TEXT, &json!({"type": 1})).is_err());
+        assert!(check(CUSTOM, &json!({"data": {"not": "a string"}})).is_err());
+        let wukongim_card = json!({"type": 7, "data": {"uid": "bob"}, "extra": [1, 2]});
+        assert!(check(CUSTOM, &wukongim_card).is_ok());
         assert_eq!(
             type_of_wukongim_payload(&json!({"type": 1, "content": "x"})),
             TEXT
