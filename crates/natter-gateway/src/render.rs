@@ -18,8 +18,9 @@
 //! A WuKongIM client's payload is stored as it came: a JSON object `{"type": n, …}`, whose
 //! content type gives the message's element type
 //! ([`natter_core::message::type_of_wukongim_payload`]: 1 text, 2 image, 4 voice, 5 video, 6
-//! location, 8 file, anything else custom). Going out, [`wukongim_content`] gives WuKongIM
-//! clients every payload in WuKongIM's shape:
+//! location, 8 file, anything else custom). Going out, WuKongIM clients get every payload in
+//! WuKongIM's shape ([`natter_core::message::wukongim_content`], which
+//! the server API's WuKongIM routes use too):
 //!
 //! | stored | to a WuKongIM client |
 //! |---|---|
@@ -32,7 +33,6 @@ use natter_core::ids::SYSTEM_CONVERSATION_ID;
 use natter_core::wire::{Message, ServerEvent};
 use natter_core::{ChannelKind, Uid, message};
 use natter_wukongim::{ChannelType, Flags, RecvPacket, Setting, StreamFlag};
-use serde_json::{Value, json};
 
 use crate::devices::Pending;
 
@@ -61,17 +61,6 @@ pub fn channel_of(conversation_id: &str) -> Option<(&str, ChannelType)> {
     None
 }
 
-/// A stored payload as WuKongIM's clients read it (see the module's table).
-pub fn wukongim_content(message_type: &str, payload: &Value) -> Value {
-    if payload.get("type").is_some_and(Value::is_number) {
-        return payload.clone();
-    }
-    match (message_type, payload.get("text")) {
-        (message::TEXT, Some(Value::String(text))) => json!({"type": 1, "content": text}),
-        _ => payload.clone(),
-    }
-}
-
 /// The RECV (unsealed) that tells `uid`'s device about a message, or `None` for a message
 /// WuKongIM clients have no channel for, or one without a message ID Natter gave out.
 ///
@@ -82,7 +71,7 @@ pub fn wukongim_content(message_type: &str, payload: &Value) -> Value {
 pub fn recv_of(uid: &Uid, message: &Message) -> Option<RecvPacket> {
     let (channel_id, channel_type) = channel_of(&message.conversation_id)?;
     let message_id = message.message_id.parse().ok()?;
-    let content = wukongim_content(&message.message_type, &message.payload);
+    let content = message::wukongim_content(&message.message_type, &message.payload);
     let payload = serde_json::to_vec(&content).expect("JSON values serialise");
     Some(RecvPacket {
         flags: Flags {
@@ -137,6 +126,7 @@ pub(crate) fn recvs_of(uid: &Uid, event: &ServerEvent) -> Vec<(Pending, Option<S
 #[cfg(test)]
 mod tests {
     use super::*;
+    use serde_json::{Value, json};
 
     fn message(conversation: &str, from: &str, message_type: &str, payload: Value) -> Message {
         Message {
@@ -177,20 +167,6 @@ mod tests {
             conversation_of("@TIM#SYSTEM", ChannelType::Other(100)),
             None
         );
-    }
-
-    #[test]
-    fn text_becomes_wukongim_text_and_wukongim_content_stays() {
-        assert_eq!(
-            wukongim_content(message::TEXT, &json!({"text": "hi"})),
-            json!({"type": 1, "content": "hi"})
-        );
-        let own = json!({"type": 1, "content": "yo", "mention": {"all": 1}});
-        assert_eq!(wukongim_content(message::TEXT, &own), own);
-        let image = json!({"type": 2, "url": "u"});
-        assert_eq!(wukongim_content("TIMImageElem", &image), image);
-        let custom = json!({"data": "d"});
-        assert_eq!(wukongim_content(message::CUSTOM, &custom), custom);
     }
 
     #[test]

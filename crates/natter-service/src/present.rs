@@ -115,8 +115,16 @@ pub(crate) fn server_message(
         channel_type: conversation.kind().code(),
         expire: 0,
         timestamp: stored.time_ms / 1000,
-        payload: BASE64.encode(stored.payload.as_bytes()),
+        payload: BASE64.encode(wukongim_payload(stored)),
     }
+}
+
+/// The payload bytes WuKongIM's clients read: the stored JSON, with the client API's text in
+/// WuKongIM's shape. A recalled message's payload is gone: `{}`.
+fn wukongim_payload(stored: &StoredMessage) -> String {
+    let content =
+        natter_core::message::wukongim_content(&stored.message_type, &payload_value(stored));
+    content.to_string()
 }
 
 /// WuKongIM's `channel_id` for a conversation: the peer's uid or the group ID.

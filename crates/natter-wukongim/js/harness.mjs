@@ -16,7 +16,13 @@
 //     "dropRecvacksAfter": 1,           optional: let this many RECVACKs out, then drop the
 //                                       rest unsent (a client whose acknowledgements are lost)
 //     "sdk": "/path/to/bundle.mjs",     optional: another build of the SDK, an ES module whose
-//                                       default export is WKSDK (default: the pinned one)
+//                                       default export is WKSDK and which exports Channel,
+//                                       Conversation and Message (default: the pinned one)
+//     "backend": {"url": "http://127.0.0.1:5001", "managerToken": "…"}
+//                                       optional: the app backend the SDK's sync callbacks
+//                                       call, as a WuKongIM app's backend forwards them to
+//                                       the server API's /conversation/sync and
+//                                       /channel/messagesync
 //     "steps": [ ... ]
 //   }
 //
@@ -37,6 +43,12 @@
 //                                                "out", type a packet type (7 is PING)
 //   {"op": "expectMessages", "count": 2}         fails unless exactly that many so far
 //   {"op": "expectFrames", "dir": "out", "type": 1, "count": 1}  likewise for raw frames
+//   {"op": "syncConversations"}                 the SDK's conversation sync, through the
+//                                                app backend's callback (below); reports
+//                                                {"event": "conversations", "list": [...]}
+//   {"op": "syncMessages", "channelID": "bob", "channelType": 1, "limit": 30}
+//                                                the SDK's message sync, likewise; reports
+//                                                {"event": "history", "messages": [...]}
 //   {"op": "sleep", "ms": 500}
 //   {"op": "disconnect"}
 //
@@ -104,8 +116,11 @@ export async function run(script, onEvent = () => {}) {
     if (!existsSync(bundlePath)) await buildSdk();
     sdkPath = bundlePath;
   }
-  const { default: WKSDK } = await import(pathToFileURL(sdkPath).href);
+  const { default: WKSDK, Channel, Conversation, Message } = await import(pathToFileURL(sdkPath).href);
   const sdk = WKSDK.shared();
+  if (script.backend) {
+    installSyncCallbacks(sdk, script.backend, script.uid, { Channel, Conversation, Message });
+  }
   sdk.config.addr = script.url;
   sdk.config.uid = script.uid;
   sdk.config.token = script.token;
@@ -204,6 +219,29 @@ export async function run(script, onEvent = () => {}) {
         () => countFrames(s) >= s.count,
         s.timeoutMs,
       ),
+    syncConversations: async () => {
+      const list = await sdk.conversationManager.sync({});
+      emit({
+        event: 'conversations',
+        list: list.map((c) => ({
+          channelID: c.channel.channelID,
+          channelType: c.channel.channelType,
+          unread: c.unread,
+          timestamp: c.timestamp,
+          lastMessage: c.lastMessage && describe(c.lastMessage),
+        })),
+      });
+    },
+    syncMessages: async (s) => {
+      const channel = new Channel(s.channelID, s.channelType ?? 1);
+      const messages = await sdk.chatManager.syncMessages(channel, {
+        startMessageSeq: s.startMessageSeq ?? 0,
+        endMessageSeq: s.endMessageSeq ?? 0,
+        limit: s.limit ?? 30,
+        pullMode: s.pullMode ?? 0,
+      });
+      emit({ event: 'history', messages: messages.map(describe) });
+    },
     expectMessages: (s) => expect('messages', counts.messages, s.count),
     expectFrames: (s) => expect(`${s.dir} frames of type ${s.type}`, countFrames(s), s.count),
   };
@@ -228,6 +266,77 @@ export async function run(script, onEvent = () => {}) {
   const done = error ? { event: 'done', ok: false, error } : { event: 'done', ok: true };
   emit(done);
   return { ok: !error, error, events };
+}
+
+/** A message as the events report it. */
+function describe(message) {
+  return {
+    messageID: String(message.messageID),
+    messageSeq: message.messageSeq,
+    fromUID: message.fromUID,
+    channelID: message.channel.channelID,
+    channelType: message.channel.channelType,
+    contentType: message.contentType,
+    text: message.content?.text,
+  };
+}
+
+/**
+ * The sync callbacks a WuKongIM app installs: they ask the app backend, which asks the server API
+ * (here the harness is the backend and calls the server API itself, with the manager token), and
+ * turn its answers into the SDK's objects, as WuKongIM's own demo app does.
+ */
+function installSyncCallbacks(sdk, backend, uid, { Channel, Conversation, Message }) {
+  const post = async (path, body) => {
+    const response = await fetch(backend.url + path, {
+      method: 'POST',
+      headers: { token: backend.managerToken, 'content-type': 'application/json' },
+      body: JSON.stringify(body),
+    });
+    if (!response.ok) throw new Error(`${path}: ${response.status} ${await response.text()}`);
+    return response.json();
+  };
+  const toMessage = (m) => {
+    const message = new Message();
+    message.messageID = m.message_idstr;
+    message.messageSeq = m.message_seq;
+    message.clientMsgNo = m.client_msg_no;
+    message.fromUID = m.from_uid;
+    message.timestamp = m.timestamp;
+    // A personal message names the party who did not send it; from the reader's side the
+    // channel is the other user.
+    const channelID = m.channel_type === 1 && m.channel_id === uid ? m.from_uid : m.channel_id;
+    message.channel = new Channel(channelID, m.channel_type);
+    const bytes = Buffer.from(m.payload, 'base64');
+    const contentType = JSON.parse(bytes.toString('utf8')).type ?? 0;
+    const content = sdk.getMessageContent(contentType);
+    content.decode(new Uint8Array(bytes));
+    message.content = content;
+    return message;
+  };
+  sdk.config.provider.syncConversationsCallback = async () => {
+    const answer = await post('/conversation/sync', { uid, version: 0, last_msg_seqs: '', msg_count: 20 });
+    return answer.map((c) => {
+      const conversation = new Conversation();
+      conversation.channel = new Channel(c.channel_id, c.channel_type);
+      conversation.unread = c.unread;
+      conversation.timestamp = c.timestamp;
+      conversation.lastMessage = c.recents.length > 0 ? toMessage(c.recents[0]) : undefined;
+      return conversation;
+    });
+  };
+  sdk.config.provider.syncMessagesCallback = async (channel, options) => {
+    const answer = await post('/channel/messagesync', {
+      login_uid: uid,
+      channel_id: channel.channelID,
+      channel_type: channel.channelType,
+      start_message_seq: options.startMessageSeq,
+      end_message_seq: options.endMessageSeq,
+      limit: options.limit,
+      pull_mode: options.pullMode,
+    });
+    return answer.messages.map(toMessage);
+  };
 }
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {

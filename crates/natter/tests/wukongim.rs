@@ -673,3 +673,93 @@ async fn the_apps_messages_and_commands_reach_the_sdk_and_a_blacklisted_sender_g
             .is_empty()
     );
 }
+
+#[tokio::test]
+async fn the_sdks_sync_callbacks_through_the_app_backend_and_a_deletion_then_sync() {
+    let Some((server, ws, bundle)) = start().await else {
+        return;
+    };
+    let alice = server.device("alice", 1).await;
+    let bob = server.user("bob").await;
+    let carol = server.user("carol").await;
+    send_text(&bob, "C2Calice", "one").await;
+    send_text(&bob, "C2Calice", "two").await;
+    carol.send_text("C2Calice", "from carol").await;
+    server
+        .manager()
+        .create_group("team", &["alice", "bob"])
+        .await;
+    send_text(&bob, "GROUPteam", "team news").await;
+    // The SDK syncs its conversations and bob's history through the callbacks an app installs,
+    // which ask the app backend, which asks the server API (the harness plays the backend).
+    let backend = json!({"backend": {"url": server.base, "managerToken": server.manager_token}});
+    let sync_steps = || {
+        steps(json!([
+            {"op": "syncConversations"},
+            {"op": "syncMessages", "channelID": "bob", "channelType": 1, "limit": 30},
+        ]))
+    };
+    let events = Sdk::start(&bundle, &ws, &alice, sync_steps(), backend.clone())
+        .finish()
+        .await;
+    let list = &of(&events, "conversations").next().unwrap()["list"];
+    let channels: Vec<(&str, u64)> = list
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| {
+            (
+                c["channelID"].as_str().unwrap(),
+                c["unread"].as_u64().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(channels, [("team", 1), ("carol", 1), ("bob", 2)], "{list}");
+    let with_bob = &list[2]["lastMessage"];
+    assert_eq!(
+        (
+            &with_bob["channelID"],
+            &with_bob["fromUID"],
+            &with_bob["text"]
+        ),
+        (&json!("bob"), &json!("bob"), &json!("two"))
+    );
+    let history = &of(&events, "history").next().unwrap()["messages"];
+    let texts: Vec<&str> = history
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|m| m["text"].as_str().unwrap())
+        .collect();
+    assert_eq!(texts, ["one", "two"]);
+
+    // The app backend deletes alice's conversation with bob (keeping the messages): her next
+    // sync no longer has it; the others are as they were.
+    server
+        .manager()
+        .post(
+            "/conversations/delete",
+            json!({"uid": "alice", "channel_id": "bob", "channel_type": 1}),
+        )
+        .await
+        .ok();
+    let events = Sdk::start(&bundle, &ws, &alice, sync_steps(), backend)
+        .finish()
+        .await;
+    let list = &of(&events, "conversations").next().unwrap()["list"];
+    let ids: Vec<&str> = list
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["channelID"].as_str().unwrap())
+        .collect();
+    assert_eq!(ids, ["team", "carol"]);
+    // The history was kept: the server API deletes the list entry only.
+    assert_eq!(
+        of(&events, "history").next().unwrap()["messages"]
+            .as_array()
+            .unwrap()
+            .len(),
+        2
+    );
+}

@@ -107,7 +107,9 @@ async fn conversation_sync_answers_in_wukongims_shape() {
             message["message_idstr"],
             message["message_id"].as_i64().unwrap().to_string()
         );
-        assert!(decoded(message)["text"].is_string());
+        // The client API's text, in WuKongIM's shape.
+        assert_eq!(decoded(message)["type"], 1);
+        assert!(decoded(message)["content"].is_string());
     }
     assert_ne!(
         with_bob["recents"][0]["message_id"].to_string(),
@@ -310,7 +312,7 @@ async fn message_sync_pages_as_wukongim_pulls() {
     assert_eq!(newest["start_message_seq"], 0);
     assert_eq!(newest["messages"][0]["channel_id"], "alice");
     assert_eq!(newest["messages"][0]["from_uid"], "bob");
-    assert!(decoded(&newest["messages"][0])["text"].is_string());
+    assert_eq!(decoded(&newest["messages"][0])["type"], 1);
 
     // Down: at or below start, above end.
     let down = message_sync(&server, sync(7, 0, 3, 0)).await;
