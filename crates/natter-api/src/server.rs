@@ -336,17 +336,17 @@ async fn message_sync(
 /// node answers for the connections it holds. Manager token only.
 #[utoipa::path(post, path = "/user/onlinestatus", tag = "server", operation_id = "onlineStatus",
     request_body(content = Vec<String>, example = json!(["alice", "bob"])),
-    responses((status = 200, description = "The online connections; `{\"status\": 200}` for an empty array, as WuKongIM.", body = Vec<wire::OnlineStatus>)))]
+    responses((status = 200, description = "The online connections; `{\"status\": 200}` for an empty array, as WuKongIM.", body = wire::OnlineStatusAnswer)))]
 async fn online_status(
     State(state): State<AppState>,
     _: ManagerOnly,
     JsonBody(uids): JsonBody<Vec<String>>,
-) -> ApiResult<axum::response::Response> {
-    use axum::response::IntoResponse;
+) -> ApiResult<Json<wire::OnlineStatusAnswer>> {
     if uids.is_empty() {
-        return Ok(Json(StatusOk::default()).into_response());
+        return Ok(Json(wire::OnlineStatusAnswer::NoneAsked(StatusOk::default())));
     }
-    Ok(Json(state.natter.online_status(&uids)?).into_response())
+    let connections = state.natter.online_status(&uids)?;
+    Ok(Json(wire::OnlineStatusAnswer::Connections(connections)))
 }
 
 /// Sign a device out

@@ -278,6 +278,15 @@ pub struct OnlineStatus {
     pub online: u8,
 }
 
+/// `POST /user/onlinestatus`'s answer: the online connections, or WuKongIM's plain
+/// `{"status": 200}` when it was asked about no one.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, ToSchema)]
+#[serde(untagged)]
+pub enum OnlineStatusAnswer {
+    Connections(Vec<OnlineStatus>),
+    NoneAsked(StatusOk),
+}
+
 /// `POST /user/device_quit`: signs a device out.
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
 #[schema(example = json!({"uid": "alice", "device_flag": -1}))]

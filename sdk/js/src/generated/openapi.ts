@@ -1852,6 +1852,11 @@ export interface components {
              */
             online: number;
         };
+        /**
+         * @description `POST /user/onlinestatus`'s answer: the online connections, or WuKongIM's plain
+         *     `{"status": 200}` when it was asked about no one.
+         */
+        OnlineStatusAnswer: components["schemas"]["OnlineStatus"][] | components["schemas"]["StatusOk"];
         PinRequest: {
             conversationID: string;
             isPinned: boolean;
@@ -2420,6 +2425,7 @@ export type MessageSyncRequest = components['schemas']['MessageSyncRequest'];
 export type MessageSyncResponse = components['schemas']['MessageSyncResponse'];
 export type NoticeRequest = components['schemas']['NoticeRequest'];
 export type OnlineStatus = components['schemas']['OnlineStatus'];
+export type OnlineStatusAnswer = components['schemas']['OnlineStatusAnswer'];
 export type PinRequest = components['schemas']['PinRequest'];
 export type Profile = components['schemas']['Profile'];
 export type ProfileList = components['schemas']['ProfileList'];
@@ -5922,7 +5928,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["OnlineStatus"][];
+                    "application/json": components["schemas"]["OnlineStatusAnswer"];
                 };
             };
             /** @description `invalid_argument` (40001): `{code, error, message, requestID}` with WuKongIM's `status` and `msg`. */
