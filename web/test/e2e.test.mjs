@@ -1,28 +1,29 @@
 // End-to-end test of the web client: a real `natter serve --dev --web-dir web/dist` and Debian's
 // Chromium driven by playwright-core. Run with `npm test` (it builds dist/ first).
 //
-// NATTER_BIN: the server binary (default /root/.cache/natter-target/debug/natter).
+// NATTER_BIN: the server binary; without it, $CARGO_TARGET_DIR/debug/natter.
 // CHROMIUM: the browser (default /usr/bin/chromium).
+// NATTER_SCREENSHOTS: where screenshots go (default: natter-web-screenshots in the temp dir).
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { mkdtemp, mkdir, rm, access } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
+// The SDK's test helpers (built by `npm run build` in sdk/js): one way to start the server.
+import { natterBin, spawnNatter } from '../../sdk/js/dist/testing/server.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const webDir = join(here, '..');
 const distDir = join(webDir, 'dist');
-// Written by every run, outside the tree; docs/screenshot.png is a committed copy of 04-main.
+// Written by every run, outside the tree; docs/screenshot.png is a copy of 04-main.
 const shotsDir = process.env.NATTER_SCREENSHOTS ?? join(tmpdir(), 'natter-web-screenshots');
-const BIN = process.env.NATTER_BIN || '/root/.cache/natter-target/debug/natter';
 const CHROMIUM = process.env.CHROMIUM || '/usr/bin/chromium';
 const TIMEOUT = 10_000;
 
-/** Demo tokens as the client creates them: `demo-<uid>-device-<device_flag>`. */
-const tokenOf = (uid, flag = 1) => `demo-${uid}-device-${flag}`;
+/** Demo tokens as the client creates them: the web device's, `demo-<uid>-device-1`. */
+const tokenOf = (uid) => `demo-${uid}-device-1`;
 
 let server;
 let dataDir;
@@ -31,34 +32,15 @@ let browser;
 
 async function startServer() {
   dataDir = await mkdtemp(join(tmpdir(), 'natter-web-e2e-'));
-  const args = [
-    'serve',
+  server = await spawnNatter(natterBin(), [
     '--listen', '127.0.0.1:0',
     '--data-dir', join(dataDir, 'db'),
     '--dev',
     '--rate-limit', '0',
     '--web-dir', distDir,
     '--sync-conversation-deletion',
-  ];
-  server = spawn(BIN, args, { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, NO_COLOR: '1' } });
-  let log = '';
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`the server did not start:\n${log}`)), 15_000);
-    const onData = (chunk) => {
-      log += chunk.toString();
-      const match = /natter listening on (http:\/\/\S+)/.exec(log);
-      if (match) {
-        clearTimeout(timer);
-        resolve(match[1]);
-      }
-    };
-    server.stdout.on('data', onData);
-    server.stderr.on('data', (chunk) => (log += chunk.toString()));
-    server.on('exit', (code) => {
-      clearTimeout(timer);
-      reject(new Error(`the server exited (${code}):\n${log}`));
-    });
-  });
+  ]);
+  return server.baseUrl;
 }
 
 /** A client-API call as a user, from the test itself (to check what the UI shows). */
@@ -96,21 +78,32 @@ function watch(page) {
   page.on('pageerror', (err) => pageErrors.push(err.message));
 }
 
-/** Opens the client and clicks a demo user's button, on the given device type. */
-async function signInDemo(page, uid, device = 'web') {
+/** Opens the client and clicks a demo user's button; resolves once the synced list shows. */
+async function signInDemo(page, uid) {
   await page.goto(baseURL + '/');
-  await page.check(`input[name=device][data-device=${device}]`);
   await page.click(`[data-demo-user=${uid}]`);
   await page.waitForSelector('#conv-list');
   await page.waitForSelector('#conv-list li');
 }
 
+/** Signs in with the token form. */
+async function signInWithToken(page, uid, token) {
+  await page.fill('#signin-uid', uid);
+  await page.fill('#signin-token', token);
+  await page.click('.signin-form button[type=submit]');
+}
+
 const item = (id) => `#conv-list li[data-id="${id}"]`;
 
 async function shot(page, name, { toasts = true } = {}) {
-  if (!toasts) await page.evaluate(() => document.getElementById('toasts')?.replaceChildren());
+  const hide = (hidden) => {
+    const box = document.getElementById('toasts');
+    if (box) box.style.visibility = hidden ? 'hidden' : '';
+  };
+  if (!toasts) await page.evaluate(hide, true);
   await page.waitForTimeout(150); // let focus rings settle
   await page.screenshot({ path: join(shotsDir, `${name}.png`) });
+  if (!toasts) await page.evaluate(hide, false);
 }
 
 async function openMenu(page, id) {
@@ -125,8 +118,8 @@ async function menuAction(page, id, action) {
 }
 
 /** The title carries the server's unread total: `(n) Natter · uid`, or no number at 0. */
-async function expectTitleTotal(page, uid, flag = 1) {
-  const { totalUnreadCount } = await api('/v1/unread', tokenOf(uid, flag));
+async function expectTitleTotal(page, uid) {
+  const { totalUnreadCount } = await api('/v1/unread', tokenOf(uid));
   const prefix = totalUnreadCount > 0 ? `(${totalUnreadCount}) Natter` : 'Natter';
   await page.waitForFunction((p) => document.title.startsWith(p), prefix);
   return totalUnreadCount;
@@ -157,16 +150,13 @@ before(async () => {
 
 after(async () => {
   await browser?.close();
-  if (server && server.exitCode === null) {
-    server.kill('SIGTERM');
-    await new Promise((resolve) => server.once('exit', resolve));
-  }
+  await server?.stop();
   if (dataDir) await rm(dataDir, { recursive: true, force: true });
 });
 
 test('the web client against a real server', async (t) => {
   let alice; // alice on her web device
-  let alice2; // alice again, in a second tab on her desktop device
+  let alice2; // alice again, in a second tab with the same (web device) token
   let bob;
   // The steps build on each other: after a failure, the rest are skipped rather than piling up.
   let failed = false;
@@ -339,11 +329,35 @@ test('the web client against a real server', async (t) => {
     await alice.waitForSelector(`${item('C2Cdave')} .badge`, { state: 'detached' });
   });
 
-  await step('a second tab of alice (desktop device) shows the same list', async () => {
+  await step('a send whose answer is lost shows "not sent"; Retry sends it once', async () => {
+    await alice.click(`${item('C2Ccarol')} .conv-main`);
+    await alice.waitForSelector('#msg-list >> text=Lunch tomorrow?');
+    // the server stores the message, but its answer never reaches the page
+    let lost = false;
+    await alice.route('**/v1/messages', async (route) => {
+      if (route.request().method() !== 'POST' || lost) return route.fallback();
+      lost = true;
+      await route.fetch();
+      await route.abort('connectionreset');
+    });
+    await alice.fill('#composer-input', 'Did you get this?');
+    await alice.press('#composer-input', 'Enter');
+    await alice.waitForSelector('#msg-list .msg-failed >> text=Did you get this?');
+    await alice.unroute('**/v1/messages');
+    // Retry resends with the same client message ID: the server keeps one copy
+    await alice.click('#msg-list .msg-failed .msg-retry');
+    await alice.waitForSelector('#msg-list .msg[data-seq] >> text=Did you get this?');
+    assert.equal(await alice.locator('#msg-list .msg-failed').count(), 0);
+    const carols = await api('/v1/conversations/C2Calice/messages', tokenOf('carol'));
+    const copies = carols.messageList.filter((m) => m.payload.text === 'Did you get this?');
+    assert.equal(copies.length, 1, 'one message on the server');
+  });
+
+  await step('a second tab of alice (same device token) shows the same list', async () => {
     alice2 = await alice.context().newPage();
     alice2.setDefaultTimeout(TIMEOUT);
     watch(alice2);
-    await signInDemo(alice2, 'alice', 'desktop');
+    await signInDemo(alice2, 'alice');
     await alice2.waitForSelector(item('C2Cbob'));
     assert.deepEqual((await ids(alice2)).sort(), (await ids(alice)).sort());
   });
@@ -427,7 +441,7 @@ test('the web client against a real server', async (t) => {
     // bob keeps his copy
     const bobs = await api('/v1/conversations/C2Calice/messages', tokenOf('bob'));
     assert.equal(bobs.messageList.length, 4);
-    await alice.click('#back').catch(() => {}); // only visible at phone width
+    if (await alice.isVisible('#back')) await alice.click('#back'); // only at phone width
   });
 
   await step('deletes several selected conversations at once', async () => {
@@ -447,6 +461,108 @@ test('the web client against a real server', async (t) => {
     assert.deepEqual(list.conversationList.map((c) => c.conversationID), ['GROUPdemo']);
   });
 
+  await step('recalls a message: a stub in both tabs and for the peer; the server refusing is said plainly', async () => {
+    const mineRow = (page, text) => page.locator('#msg-list li.msg', { hasText: text });
+    for (const page of [bob, alice2, alice]) {
+      await page.bringToFront();
+      await page.click(`${item('GROUPdemo')} .conv-main`);
+      await page.waitForSelector('#composer-input');
+    }
+    await alice.fill('#composer-input', 'Oops, wrong chat');
+    await alice.press('#composer-input', 'Enter');
+    await alice.waitForSelector('#msg-list .msg-mine[data-seq] >> text=Oops, wrong chat');
+    await bob.waitForSelector('#msg-list >> text=Oops, wrong chat');
+    await alice2.waitForSelector('#msg-list >> text=Oops, wrong chat');
+
+    // the message menu, by right-click: Recall and Delete for me on one's own message
+    await mineRow(alice, 'Oops, wrong chat').click({ button: 'right' });
+    await alice.waitForSelector('#msg-menu');
+    assert.deepEqual(
+      await alice.$$eval('#msg-menu [role=menuitem]', (items) => items.map((i) => i.dataset.action)),
+      ['recall', 'delete-for-me'],
+    );
+    await shot(alice, '15-message-menu');
+    await alice.click('#msg-menu [data-action="recall"]');
+    await alice.waitForSelector('#msg-list .msg-recalled >> text=You recalled a message');
+    assert.equal(await alice.locator('#msg-list >> text=Oops, wrong chat').count(), 0);
+    await alice2.waitForSelector('#msg-list .msg-recalled >> text=You recalled a message');
+    await bob.waitForSelector('#msg-list .msg-recalled >> text=alice recalled a message');
+    assert.equal(await bob.locator('#msg-list >> text=Oops, wrong chat').count(), 0, 'the content is gone');
+    await bob.waitForFunction(
+      (sel) => document.querySelector(sel)?.textContent === 'alice recalled a message',
+      `${item('GROUPdemo')} .conv-preview`,
+    );
+    await alice.waitForFunction(
+      (sel) => document.querySelector(sel)?.textContent === 'You recalled a message',
+      `${item('GROUPdemo')} .conv-preview`,
+    );
+    await bob.bringToFront();
+    await shot(bob, '16-recalled');
+    const history = await api('/v1/conversations/GROUPdemo/messages', tokenOf('bob'));
+    const stub = history.messageList.at(-1);
+    assert.deepEqual([stub.isRevoked, stub.revoker, stub.payload], [true, 'alice', {}]);
+    // a stub offers no Recall; someone else's message neither
+    await mineRow(bob, 'alice recalled a message').click({ button: 'right' });
+    await bob.waitForSelector('#msg-menu');
+    assert.deepEqual(await bob.$$eval('#msg-menu [role=menuitem]', (items) => items.map((i) => i.dataset.action)), ['delete-for-me']);
+    await bob.keyboard.press('Escape');
+    await bob.waitForSelector('#msg-menu', { state: 'detached' });
+
+    // after the server's window: its refusal, in plain words; the message stays, without Recall
+    await alice.bringToFront();
+    await alice.fill('#composer-input', 'Too late for this one');
+    await alice.press('#composer-input', 'Enter');
+    await alice.waitForSelector('#msg-list .msg-mine[data-seq] >> text=Too late for this one');
+    await alice.route('**/v1/messages/revoke', (route) =>
+      route.fulfill({
+        status: 403,
+        contentType: 'application/json',
+        body: JSON.stringify({
+          code: 40303,
+          error: 'recall_window_passed',
+          message: 'messageID: this message was sent more than 120 s ago; a sender recalls within 120 s',
+          requestID: 'e2e',
+        }),
+      }),
+    );
+    // from the keyboard this time: the message row, Shift+F10, Enter on the first item
+    await mineRow(alice, 'Too late for this one').focus();
+    await alice.keyboard.press('Shift+F10');
+    await alice.waitForSelector('#msg-menu');
+    assert.equal(await alice.evaluate(() => document.activeElement?.dataset.action), 'recall');
+    await alice.keyboard.press('Enter');
+    await alice.waitForSelector(
+      '.toast-error >> text=Too late to recall: the server allows recalling a message for 120 s after sending it.',
+    );
+    assert.equal(await mineRow(alice, 'Too late for this one').count(), 1, 'the message stays');
+    await alice.unroute('**/v1/messages/revoke');
+    await mineRow(alice, 'Too late for this one').click({ button: 'right' });
+    await alice.waitForSelector('#msg-menu');
+    assert.deepEqual(await alice.$$eval('#msg-menu [role=menuitem]', (items) => items.map((i) => i.dataset.action)), ['delete-for-me']);
+    await alice.keyboard.press('Escape');
+    await alice.waitForSelector('#msg-menu', { state: 'detached' });
+  });
+
+  await step('deletes a message for me: gone in both tabs, kept for the peer', async () => {
+    await bob.fill('#composer-input', 'Meeting moved to 3pm');
+    await bob.press('#composer-input', 'Enter');
+    await alice.waitForSelector('#msg-list >> text=Meeting moved to 3pm');
+    await alice2.waitForSelector('#msg-list >> text=Meeting moved to 3pm');
+    // the ⋯ button shows on hover (and on focus)
+    const row = alice.locator('#msg-list li.msg', { hasText: 'Meeting moved to 3pm' });
+    await row.hover();
+    await row.locator('.msg-more').click();
+    await alice.waitForSelector('#msg-menu');
+    await alice.click('#msg-menu [data-action="delete-for-me"]');
+    await alice.waitForSelector('#msg-list >> text=Meeting moved to 3pm', { state: 'detached' });
+    await alice2.waitForSelector('#msg-list >> text=Meeting moved to 3pm', { state: 'detached' });
+    const mine = await api('/v1/conversations/GROUPdemo/messages', tokenOf('alice'));
+    assert.ok(!mine.messageList.some((m) => m.payload?.text === 'Meeting moved to 3pm'), 'gone from her history');
+    const theirs = await api('/v1/conversations/GROUPdemo/messages', tokenOf('bob'));
+    assert.ok(theirs.messageList.some((m) => m.payload?.text === 'Meeting moved to 3pm'), 'kept in his');
+    assert.equal(await bob.locator('#msg-list >> text=Meeting moved to 3pm').count(), 1);
+  });
+
   await step('signs in with a pasted token, and refuses a wrong one', async () => {
     const page = await newPage();
     await page.goto(baseURL + '/');
@@ -454,22 +570,124 @@ test('the web client against a real server', async (t) => {
     await page.fill('#signin-token', 'not-daves-token');
     await page.press('#signin-token', 'Enter');
     await page.waitForSelector('#signin-error >> text=This token is not valid on this server.');
-    await page.fill('#signin-uid', 'dave');
-    await page.fill('#signin-token', 'dave-token-1');
-    await page.click('.signin-form button[type=submit]');
+    await signInWithToken(page, 'dave', 'dave-token-1');
     await page.waitForSelector(item('C2Calice'));
     assert.equal(await page.textContent('.me-name'), 'dave');
     // a reload keeps the tab signed in
     await page.reload();
     await page.waitForSelector(item('C2Calice'));
+    // signing out destroys the SDK instance: signing in again in the same tab starts afresh, with
+    // one set of handlers (a message arrives once)
     await page.click('#sign-out');
     await page.waitForSelector('#signin-uid');
+    assert.equal(await page.textContent('#signin-error'), '');
+    await signInWithToken(page, 'dave', 'dave-token-1');
+    await page.waitForSelector(item('C2Calice'));
+    await page.click(`${item('C2Calice')} .conv-main`);
+    await page.waitForSelector('#msg-list >> text=Message 75 from dave');
+    await api('/v1/messages', tokenOf('alice'), { conversationID: 'C2Cdave', payload: { text: 'Got them all, thanks' } });
+    await page.waitForSelector('#msg-list >> text=Got them all, thanks');
+    await page.waitForTimeout(300);
+    assert.equal(await page.locator('#msg-list .msg >> text=Got them all, thanks').count(), 1);
+    await page.context().close();
+  });
+
+  await step('a kick signs the tab out, says why, and does not reconnect', async () => {
+    // the app backend replaces the device's token: the tab goes back to the sign-in page
+    const page = await newPage();
+    await page.goto(baseURL + '/');
+    await signInWithToken(page, 'dave', 'dave-token-1');
+    await page.waitForSelector(item('C2Calice'));
+    await devPost('/user/token', { uid: 'dave', token: 'dave-token-2', device_flag: 0 });
+    await page.waitForSelector('#signin-error >> text=the app replaced or revoked the token of this device');
+    assert.equal(await page.isVisible('#signin-uid'), true);
+    await shot(page, '12-kicked');
+    // the session is forgotten: a reload stays on the sign-in page
+    await page.reload();
+    await page.waitForSelector('#signin-uid');
+    assert.equal(await page.isVisible('#conv-list'), false);
+    await page.context().close();
+
+    // a master token (device_level 1): a newer login of the same device signs the older one out
+    await devPost('/user/token', { uid: 'erin', token: 'erin-master-token', device_flag: 1, device_level: 1 });
+    const older = await newPage();
+    await older.goto(baseURL + '/');
+    await signInWithToken(older, 'erin', 'erin-master-token');
+    await older.waitForSelector('#conv-list');
+    const newer = await newPage();
+    await newer.goto(baseURL + '/');
+    await signInWithToken(newer, 'erin', 'erin-master-token');
+    await newer.waitForSelector('#conv-list');
+    await older.waitForSelector('#signin-error >> text=this device signed in again somewhere else');
+    // the older tab stays out; the newer one keeps working
+    await older.waitForTimeout(1500);
+    assert.equal(await older.isVisible('#signin-uid'), true);
+    assert.equal(await newer.textContent('.me-name'), 'erin');
+    await older.context().close();
+    await newer.context().close();
+  });
+
+  await step('shows people and groups by their profile names, following changes live', async () => {
+    const page = await newPage();
+    await signInDemo(page, 'carol');
+    await page.waitForSelector(item('C2Calice'));
+    assert.equal(await page.textContent(`${item('C2Calice')} .conv-name`), 'alice');
+    // the app backend sets profiles: the open pages follow at once (PROFILE_UPDATED, the list)
+    await devPost('/user/profile', { uid: 'alice', nick: 'Alice Liddell' });
+    await devPost('/user/profile', { uid: 'bob', nick: 'Bob Marley' });
+    await devPost('/channel/info', { channel_id: 'demo', channel_type: 2, name: 'Demo team' });
+    await page.waitForSelector(`${item('C2Calice')} .conv-name >> text=Alice Liddell`);
+    await page.waitForSelector(`${item('C2Cbob')} .conv-name >> text=Bob Marley`);
+    await page.waitForSelector(`${item('GROUPdemo')} .conv-name >> text=Demo team`);
+    assert.equal(await page.textContent(`${item('C2Calice')} .avatar`), 'AL');
+    assert.match(await page.getAttribute(`${item('C2Calice')} .conv-main`, 'aria-label'), /^Alice Liddell, /);
+    await page.click(`${item('GROUPdemo')} .conv-main`);
+    await page.waitForFunction(() => document.querySelector('#pane-title')?.textContent === 'Demo team');
+    await page.waitForSelector('#msg-list .msg-from >> text=Bob Marley');
+    await shot(page, '13-display-names');
+    // bob's open group: alice's recall now names her by her nick, and his list shows the new name
+    await bob.waitForSelector('#msg-list .msg-recalled >> text=Alice Liddell recalled a message');
+    await bob.waitForSelector(`${item('C2Calice')} .conv-name >> text=Alice Liddell`);
+    await bob.waitForSelector(`${item('GROUPdemo')} .conv-name >> text=Demo team`);
+    // a group's name changed while a page was signed in, again
+    await devPost('/channel/info', { channel_id: 'demo', channel_type: 2, name: 'Demo crew' });
+    await page.waitForFunction(() => document.querySelector('#pane-title')?.textContent === 'Demo crew');
+    await page.context().close();
+  });
+
+  await step('shows a discreet "reconnecting" state while the connection is down, then catches up', async () => {
+    const page = await newPage();
+    let refuse = false;
+    const sockets = [];
+    // The test stands between the page and the server's WebSocket, to drop and refuse it.
+    await page.routeWebSocket(/\/v1\/ws/, (ws) => {
+      if (refuse) {
+        ws.close({ code: 1001, reason: 'test: the server is away' });
+        return;
+      }
+      ws.connectToServer();
+      sockets.push(ws);
+    });
+    await signInDemo(page, 'carol');
+    assert.equal(await page.isVisible('#net-status'), false);
+    refuse = true;
+    for (const ws of sockets) await ws.close({ code: 1001, reason: 'test: connection lost' });
+    await page.waitForSelector('#net-status >> text=Reconnecting…');
+    await shot(page, '14-reconnecting');
+    // what is sent meanwhile arrives after the reconnect
+    await api('/v1/messages', tokenOf('bob'), { conversationID: 'C2Ccarol', payload: { text: 'Are you there?' } });
+    refuse = false;
+    await page.waitForSelector('#net-status', { state: 'detached', timeout: 20_000 });
+    await page.waitForFunction(
+      (sel) => document.querySelector(sel)?.textContent === 'Are you there?',
+      `${item('C2Cbob')} .conv-preview`,
+    );
     await page.context().close();
   });
 
   await step('works at phone width: list and conversation as separate views', async () => {
     const phone = await newPage({ width: 390, height: 780 });
-    await signInDemo(phone, 'bob', 'phone');
+    await signInDemo(phone, 'bob');
     await phone.waitForSelector(item('C2Calice'));
     assert.equal(await phone.isVisible('#pane'), false);
     await shot(phone, '10-phone-list');

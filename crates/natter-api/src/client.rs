@@ -1,63 +1,78 @@
 //! The client API (`/v1/...`): devices acting on their own user's conversations.
+//!
+//! Each handler's doc comment and `#[utoipa::path]` are its entry in the OpenAPI document; the
+//! error answers every call shares are added in [`crate::openapi`].
 
+use axum::Json;
 use axum::extract::{Path, State};
-use axum::routing::{get, post};
-use axum::{Json, Router};
 use natter_core::wire::{
     self, ConversationGroupList, ConversationGroupRequest, ConversationIdList, CustomDataRequest,
-    DeleteConversationsRequest, DraftRequest, MarkRequest, PinRequest, ReadAllRequest, ReadRequest,
-    RemindTypeRequest, RenameConversationGroupRequest, SendMessageRequest,
+    DeleteConversationsRequest, DeleteConversationsResponse, DraftRequest, Empty, ErrorBody,
+    GroupNameResult, MarkRequest, PinRequest, ReadAllRequest, ReadRequest, RemindTypeRequest,
+    RenameConversationGroupRequest, SendMessageRequest,
 };
 use natter_service::{Actor, ListOptions};
 use serde::Deserialize;
-use serde_json::{Value, json};
+use utoipa::IntoParams;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 
 use crate::AppState;
 use crate::error::ApiResult;
 use crate::extract::{ClientUser, ConnectionId, JsonBody, QueryParams};
 
-pub fn routes() -> Router<AppState> {
-    Router::new()
-        .route("/v1/messages", post(send_message))
-        .route("/v1/conversations", get(list_conversations))
-        .route("/v1/conversations/sync", get(sync))
-        .route("/v1/conversations/delete", post(delete_conversations))
-        .route("/v1/conversations/archive", post(archive))
-        .route("/v1/conversations/restore", post(restore))
-        .route("/v1/conversations/pin", post(pin))
-        .route("/v1/conversations/{id}", get(conversation))
-        .route("/v1/conversations/{id}/messages", get(history))
-        .route("/v1/conversations/{id}/read", post(mark_read))
-        .route("/v1/conversations/mark", post(mark))
-        .route("/v1/conversations/draft", post(draft))
-        .route("/v1/conversations/customData", post(custom_data))
-        .route("/v1/conversations/remindType", post(remind_type))
-        .route("/v1/conversations/readAll", post(read_all))
-        .route("/v1/conversations/{id}/clearHistory", post(clear_history))
-        .route(
-            "/v1/conversation-groups",
-            get(conversation_groups).post(create_conversation_group),
-        )
-        .route(
-            "/v1/conversation-groups/rename",
-            post(rename_conversation_group),
-        )
-        .route(
-            "/v1/conversation-groups/delete",
-            post(delete_conversation_group),
-        )
-        .route(
-            "/v1/conversation-groups/add",
-            post(add_to_conversation_group),
-        )
-        .route(
-            "/v1/conversation-groups/remove",
-            post(remove_from_conversation_group),
-        )
-        .route("/v1/groups/{group_id}/leave", post(leave_group))
-        .route("/v1/unread", get(total_unread))
+pub fn routes() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(send_message))
+        .routes(routes!(list_conversations))
+        .routes(routes!(sync))
+        .routes(routes!(delete_conversations))
+        .routes(routes!(archive))
+        .routes(routes!(restore))
+        .routes(routes!(pin))
+        .routes(routes!(conversation))
+        .routes(routes!(history))
+        .routes(routes!(mark_read))
+        .routes(routes!(mark))
+        .routes(routes!(draft))
+        .routes(routes!(custom_data))
+        .routes(routes!(remind_type))
+        .routes(routes!(read_all))
+        .routes(routes!(clear_history))
+        .routes(routes!(conversation_groups, create_conversation_group))
+        .routes(routes!(rename_conversation_group))
+        .routes(routes!(delete_conversation_group))
+        .routes(routes!(add_to_conversation_group))
+        .routes(routes!(remove_from_conversation_group))
+        .routes(routes!(leave_group))
+        .routes(routes!(total_unread))
+        .routes(routes!(revoke_message))
+        .routes(routes!(delete_messages))
+        .routes(routes!(profiles))
+        .routes(routes!(my_profile))
+        .routes(routes!(group_profile))
 }
 
+/// The `{id}` path parameter.
+const CONVERSATION_ID: &str = "The conversation ID (`C2C<userID>`, `GROUP<groupID>`, \
+    `@TIM#SYSTEM`), percent-encoded (`%40TIM%23SYSTEM`).";
+
+/// Send a message
+///
+/// Sends a message to one of the user's conversations and answers once it is durable. The
+/// message revives the conversation for every member who had deleted it, and is pushed to every
+/// online member's devices (`messageReceived`, `conversationListUpdated`,
+/// `totalUnreadMessageCountUpdated`). With `clientMsgID` the send is idempotent.
+#[utoipa::path(post, path = "/v1/messages", tag = "client", operation_id = "sendMessage",
+    request_body = SendMessageRequest,
+    responses(
+        (status = 200, description = "The stored message.", body = wire::SendMessageResponse),
+        (status = 400, description = "`invalid_argument` (40001): bad JSON, an unknown `type`, a payload that is not an object or not of its type's shape, an empty or over-long `clientMsgID`, `cloudCustomData` over 8 KiB; `invalid_conversation_id` (40002): a malformed ID, or `C2C` of the sender.", body = ErrorBody),
+        (status = 403, description = "`permission_denied` (40301): a group the user never joined, `@TIM#SYSTEM`, or the manager token. `not_a_member` (40302): a group the user left, was removed from, or that was dismissed. `in_blacklist` (40305): the sender is on the group's or the peer's blacklist. `not_in_whitelist` (40306): the group takes messages only from its whitelist, which lacks the sender.", body = ErrorBody),
+        (status = 404, description = "`not_found`: the peer never had a token, or the group does not exist.", body = ErrorBody),
+        (status = 409, description = "`conflict`: the sender already used this `clientMsgID` for another conversation.", body = ErrorBody),
+        (status = 413, description = "`payload_too_large`: the payload is over 64 KiB as compact JSON.", body = ErrorBody),
+    ))]
 async fn send_message(
     State(state): State<AppState>,
     ClientUser(device): ClientUser,
@@ -67,19 +82,38 @@ async fn send_message(
     Ok(Json(wire::SendMessageResponse { message }))
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, IntoParams)]
 #[serde(rename_all = "camelCase")]
+#[into_params(parameter_in = Query)]
 struct ListQuery {
+    /// Page size 1–100 (default 20).
     limit: Option<u32>,
+    /// `nextCursor` of the previous page (opaque); empty or absent: the first page.
     cursor: Option<String>,
+    /// Only conversations of this type: `C2C`, `GROUP` or `@TIM#SYSTEM`.
     #[serde(rename = "type")]
+    #[param(rename = "type")]
     kind: Option<String>,
+    /// `true`: list the archived conversations instead.
     archived: Option<bool>,
+    /// Only conversations carrying this mark (1, 2, 4, 8 or a custom 2^n, 32 ≤ n < 64). Without
+    /// it, HIDE-marked (8) conversations are left out.
     mark_type: Option<u64>,
+    /// Only conversations in the user's folder of this name.
     group_name: Option<String>,
+    /// `true`: only conversations with unread messages.
     unread_only: Option<bool>,
 }
 
+/// List conversations
+///
+/// One page of the user's conversation list: pinned first, then newest activity first. The
+/// default list leaves out archived conversations and those marked HIDE (8); `archived=true`
+/// lists only the archived ones, `markType` only those with that mark. Deleted conversations are
+/// not listed until they revive. The filters combine.
+#[utoipa::path(get, path = "/v1/conversations", tag = "client",
+    operation_id = "listConversations", params(ListQuery),
+    responses((status = 200, description = "One page.", body = wire::ConversationListResponse)))]
 async fn list_conversations(
     State(state): State<AppState>,
     ClientUser(device): ClientUser,
@@ -102,6 +136,16 @@ async fn list_conversations(
     ))
 }
 
+/// Get one conversation
+///
+/// The conversation object, archived or not.
+#[utoipa::path(get, path = "/v1/conversations/{id}", tag = "client",
+    operation_id = "getConversation",
+    params(("id" = String, Path, description = CONVERSATION_ID)),
+    responses(
+        (status = 200, description = "The conversation.", body = wire::Conversation),
+        (status = 404, description = "`not_found`: not in the user's list (never had, or deleted and not revived).", body = ErrorBody),
+    ))]
 async fn conversation(
     State(state): State<AppState>,
     ClientUser(device): ClientUser,
@@ -110,12 +154,27 @@ async fn conversation(
     Ok(Json(state.natter.conversation(&device.uid, &id).await?))
 }
 
+/// Delete conversations
+///
+/// Deletes 1–100 conversations from the user's list in one transaction: the unread count goes to
+/// 0, every preference is reset (pin, archive, marks, remind type, draft, custom data) and they
+/// leave every folder; with `clearHistoryMessage` (default true) the user's history of them is
+/// cleared for good. Other members, the messages and the membership are untouched. Every call is
+/// audited. With the app's deletion sync on, the user's other devices get
+/// `conversationDeleted`; send `X-Natter-Connection` so only this connection is skipped.
+#[utoipa::path(post, path = "/v1/conversations/delete", tag = "client",
+    operation_id = "deleteConversations", request_body = DeleteConversationsRequest,
+    params(ConnectionId),
+    responses(
+        (status = 200, description = "The IDs as given, without repeats, and the user's version once the deletion is made.", body = DeleteConversationsResponse),
+        (status = 400, description = "`invalid_argument` (40001): bad JSON, an empty list; `invalid_conversation_id` (40002): a malformed ID (nothing is deleted); `too_many_conversations` (40003): over 100.", body = ErrorBody),
+    ))]
 async fn delete_conversations(
     State(state): State<AppState>,
     ClientUser(device): ClientUser,
     ConnectionId(connection): ConnectionId,
     JsonBody(request): JsonBody<DeleteConversationsRequest>,
-) -> ApiResult<Json<wire::DeleteConversationsResponse>> {
+) -> ApiResult<Json<DeleteConversationsResponse>> {
     let actor = Actor::device(&device, connection);
     let clear_history = request.clear_history_message.unwrap_or(true);
     let deleted = state
@@ -125,12 +184,32 @@ async fn delete_conversations(
     Ok(Json(deleted))
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 struct HistoryQuery {
+    /// Only messages with a seq below this.
     before: Option<u64>,
+    /// Only messages before this message (the `nextReqMessageID` of the previous page).
+    #[serde(rename = "nextReqMessageID")]
+    #[param(rename = "nextReqMessageID")]
+    next_req_message_id: Option<String>,
+    /// Page size 1–100 (default 20).
     limit: Option<u32>,
 }
 
+/// Message history
+///
+/// The newest `limit` messages before `before` (a seq) or `nextReqMessageID` (a message) that
+/// this user may see, oldest first: inside the user's membership windows and after their cleared
+/// history. A deleted conversation's history stays readable unless it was cleared.
+#[utoipa::path(get, path = "/v1/conversations/{id}/messages", tag = "client",
+    operation_id = "getMessageList",
+    params(("id" = String, Path, description = CONVERSATION_ID), HistoryQuery),
+    responses(
+        (status = 200, description = "One page, oldest first.", body = wire::MessageListResponse),
+        (status = 403, description = "`permission_denied`: a group the user never belonged to.", body = ErrorBody),
+        (status = 404, description = "`not_found`: the peer or the group does not exist, or `nextReqMessageID` is not a message of this conversation.", body = ErrorBody),
+    ))]
 async fn history(
     State(state): State<AppState>,
     ClientUser(device): ClientUser,
@@ -140,24 +219,47 @@ async fn history(
     Ok(Json(
         state
             .natter
-            .history(&device.uid, &id, query.before, query.limit)
+            .history(
+                &device.uid,
+                &id,
+                query.before,
+                query.next_req_message_id.as_deref(),
+                query.limit,
+            )
             .await?,
     ))
 }
 
+/// Mark as read
+///
+/// Marks the conversation read up to `seq` (default: everything). Reading never moves backwards.
+/// The change is pushed to the user's devices.
+#[utoipa::path(post, path = "/v1/conversations/{id}/read", tag = "client", operation_id = "markRead",
+    params(("id" = String, Path, description = CONVERSATION_ID)),
+    request_body(content = ReadRequest, description = "May be empty."),
+    responses(
+        (status = 200, description = "Done.", body = Empty),
+        (status = 404, description = "`not_found`: the conversation is not in the user's list.", body = ErrorBody),
+    ))]
 async fn mark_read(
     State(state): State<AppState>,
     ClientUser(device): ClientUser,
     Path(id): Path<String>,
     JsonBody(request): JsonBody<ReadRequest>,
-) -> ApiResult<Json<Value>> {
+) -> ApiResult<Json<Empty>> {
     state
         .natter
         .mark_read(&device.uid, &id, request.seq)
         .await?;
-    Ok(Json(json!({})))
+    Ok(Json(Empty {}))
 }
 
+/// Total unread count
+///
+/// The sum of `unreadCount` over the user's list, leaving out archived and muted
+/// (`messageRemindType` other than `AcceptAndNotify`) conversations.
+#[utoipa::path(get, path = "/v1/unread", tag = "client", operation_id = "getTotalUnread",
+    responses((status = 200, description = "The total.", body = wire::TotalUnread)))]
 async fn total_unread(
     State(state): State<AppState>,
     ClientUser(device): ClientUser,
@@ -165,20 +267,51 @@ async fn total_unread(
     Ok(Json(state.natter.total_unread(&device.uid).await?))
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 struct SyncQuery {
+    /// The `version` of the previous sync (0: everything).
     #[serde(default)]
     since: u64,
+    /// The `profileVersion` of the previous sync (0: every conversation whose peer or group
+    /// has a profile).
+    #[serde(default, rename = "profileSince")]
+    #[param(rename = "profileSince")]
+    profile_since: u64,
 }
 
+/// Incremental sync
+///
+/// What changed since a version: the changed conversations that are in the list (archived
+/// included) and those whose peer's or group's profile changed since `profileSince`, the IDs of
+/// conversations deleted while the app's deletion sync was on, the messages recalled or deleted
+/// for this user, and the versions to pass back next time.
+#[utoipa::path(get, path = "/v1/conversations/sync", tag = "client",
+    operation_id = "syncConversations", params(SyncQuery),
+    responses((status = 200, description = "The changes.", body = wire::SyncResponse)))]
 async fn sync(
     State(state): State<AppState>,
     ClientUser(device): ClientUser,
     QueryParams(query): QueryParams<SyncQuery>,
 ) -> ApiResult<Json<wire::SyncResponse>> {
-    Ok(Json(state.natter.sync(&device.uid, query.since).await?))
+    Ok(Json(
+        state
+            .natter
+            .sync(&device.uid, query.since, query.profile_since)
+            .await?,
+    ))
 }
 
+/// Archive conversations
+///
+/// Archives (soft-deletes) conversations: they leave the default list and the unread total but
+/// keep everything; new messages do not unarchive them. All or nothing.
+#[utoipa::path(post, path = "/v1/conversations/archive", tag = "client",
+    operation_id = "archiveConversations", request_body = ConversationIdList,
+    responses(
+        (status = 200, description = "The IDs as given, without repeats.", body = ConversationIdList),
+        (status = 404, description = "`not_found`: a conversation is not in the user's list; nothing is changed.", body = ErrorBody),
+    ))]
 async fn archive(
     State(state): State<AppState>,
     ClientUser(device): ClientUser,
@@ -188,11 +321,18 @@ async fn archive(
         .natter
         .set_archived(&device.uid, &request.conversation_id_list, true)
         .await?;
-    Ok(Json(ConversationIdList {
-        conversation_id_list: changed,
-    }))
+    Ok(id_list(changed))
 }
 
+/// Restore archived conversations
+///
+/// Brings archived conversations back into the default list as they were. All or nothing.
+#[utoipa::path(post, path = "/v1/conversations/restore", tag = "client",
+    operation_id = "restoreConversations", request_body = ConversationIdList,
+    responses(
+        (status = 200, description = "The IDs as given, without repeats.", body = ConversationIdList),
+        (status = 404, description = "`not_found`: a conversation is not in the user's list; nothing is changed.", body = ErrorBody),
+    ))]
 async fn restore(
     State(state): State<AppState>,
     ClientUser(device): ClientUser,
@@ -202,11 +342,20 @@ async fn restore(
         .natter
         .set_archived(&device.uid, &request.conversation_id_list, false)
         .await?;
-    Ok(Json(ConversationIdList {
-        conversation_id_list: changed,
-    }))
+    Ok(id_list(changed))
 }
 
+/// Pin or unpin a conversation
+///
+/// Pins or unpins a conversation and returns it. Pinning a deleted conversation brings it back
+/// into the list. A user pins at most 50.
+#[utoipa::path(post, path = "/v1/conversations/pin", tag = "client", operation_id = "pinConversation",
+    request_body = PinRequest,
+    responses(
+        (status = 200, description = "The conversation.", body = wire::Conversation),
+        (status = 404, description = "`not_found`: the user never had this conversation (or, when unpinning, it is not in the list).", body = ErrorBody),
+        (status = 409, description = "`conflict`: 50 conversations are pinned already.", body = ErrorBody),
+    ))]
 async fn pin(
     State(state): State<AppState>,
     ClientUser(device): ClientUser,
@@ -226,6 +375,17 @@ fn id_list(conversation_id_list: Vec<String>) -> Json<ConversationIdList> {
     })
 }
 
+/// Set or clear a mark
+///
+/// Sets (`enableMark: true`) or clears one mark on 1–100 conversations, all or nothing. Marks are
+/// labels (STAR 1, UNREAD 2, FOLD 4, HIDE 8, custom 2^32…2^63); only HIDE changes the default
+/// list. Deletion clears every mark.
+#[utoipa::path(post, path = "/v1/conversations/mark", tag = "client",
+    operation_id = "markConversations", request_body = MarkRequest,
+    responses(
+        (status = 200, description = "The IDs as given, without repeats.", body = ConversationIdList),
+        (status = 404, description = "`not_found`: a conversation is not in the user's list; nothing is changed.", body = ErrorBody),
+    ))]
 async fn mark(
     State(state): State<AppState>,
     ClientUser(device): ClientUser,
@@ -243,6 +403,16 @@ async fn mark(
     Ok(id_list(marked))
 }
 
+/// Set or clear the draft
+///
+/// Stores the draft of one conversation on the server, so every device of the user sees it. An
+/// empty `draftText` clears it. A draft on a deleted conversation brings it back into the list.
+#[utoipa::path(post, path = "/v1/conversations/draft", tag = "client", operation_id = "setDraft",
+    request_body = DraftRequest,
+    responses(
+        (status = 200, description = "The conversation.", body = wire::Conversation),
+        (status = 404, description = "`not_found`: the user never had this conversation, or the draft is cleared on one not in the list.", body = ErrorBody),
+    ))]
 async fn draft(
     State(state): State<AppState>,
     ClientUser(device): ClientUser,
@@ -256,6 +426,16 @@ async fn draft(
     ))
 }
 
+/// Set the custom data
+///
+/// Sets the app's own string (at most 256 bytes) on 1–100 conversations, all or nothing; empty
+/// clears it. Deletion clears it.
+#[utoipa::path(post, path = "/v1/conversations/customData", tag = "client",
+    operation_id = "setCustomData", request_body = CustomDataRequest,
+    responses(
+        (status = 200, description = "The IDs as given, without repeats.", body = ConversationIdList),
+        (status = 404, description = "`not_found`: a conversation is not in the user's list; nothing is changed.", body = ErrorBody),
+    ))]
 async fn custom_data(
     State(state): State<AppState>,
     ClientUser(device): ClientUser,
@@ -272,6 +452,17 @@ async fn custom_data(
     Ok(id_list(changed))
 }
 
+/// Mute or unmute conversations
+///
+/// Sets `messageRemindType` on 1–100 conversations, all or nothing. `AcceptNotNotify` (muted)
+/// and `Discard` conversations leave the unread total but keep their own `unreadCount`;
+/// `Discard` ones are not pushed either. Deletion resets it to `AcceptAndNotify`.
+#[utoipa::path(post, path = "/v1/conversations/remindType", tag = "client",
+    operation_id = "setRemindType", request_body = RemindTypeRequest,
+    responses(
+        (status = 200, description = "The IDs as given, without repeats.", body = ConversationIdList),
+        (status = 404, description = "`not_found`: a conversation is not in the user's list; nothing is changed.", body = ErrorBody),
+    ))]
 async fn remind_type(
     State(state): State<AppState>,
     ClientUser(device): ClientUser,
@@ -288,27 +479,53 @@ async fn remind_type(
     Ok(id_list(changed))
 }
 
+/// Mark everything read
+///
+/// Marks every conversation in the user's list (archived, hidden and muted ones included) of the
+/// scope read up to its last message. The body may be empty (scope `ALL`).
+#[utoipa::path(post, path = "/v1/conversations/readAll", tag = "client", operation_id = "markAllRead",
+    request_body(content = ReadAllRequest, description = "May be empty."),
+    responses((status = 200, description = "Done.", body = Empty)))]
 async fn read_all(
     State(state): State<AppState>,
     ClientUser(device): ClientUser,
     JsonBody(request): JsonBody<ReadAllRequest>,
-) -> ApiResult<Json<Value>> {
+) -> ApiResult<Json<Empty>> {
     state
         .natter
         .mark_all_read(&device.uid, request.scope.as_deref())
         .await?;
-    Ok(Json(json!({})))
+    Ok(Json(Empty {}))
 }
 
+/// Clear history, keep the conversation
+///
+/// Hides every message of the conversation up to now from this user, on every device, for good;
+/// the conversation stays in the list with `unreadCount` 0 and no last message, keeping its
+/// settings. The other participants are unaffected. No body.
+#[utoipa::path(post, path = "/v1/conversations/{id}/clearHistory", tag = "client",
+    operation_id = "clearHistory",
+    params(("id" = String, Path, description = CONVERSATION_ID)),
+    responses(
+        (status = 200, description = "Done.", body = Empty),
+        (status = 404, description = "`not_found`: the conversation is not in the user's list.", body = ErrorBody),
+    ))]
 async fn clear_history(
     State(state): State<AppState>,
     ClientUser(device): ClientUser,
     Path(id): Path<String>,
-) -> ApiResult<Json<Value>> {
+) -> ApiResult<Json<Empty>> {
     state.natter.clear_history(&device.uid, &id).await?;
-    Ok(Json(json!({})))
+    Ok(Json(Empty {}))
 }
 
+/// List folders
+///
+/// The user's folders (the client SDK's "conversation groups"), oldest first, each with the IDs
+/// of the conversations in it.
+#[utoipa::path(get, path = "/v1/conversation-groups", tag = "client",
+    operation_id = "listConversationGroups",
+    responses((status = 200, description = "The folders.", body = ConversationGroupList)))]
 async fn conversation_groups(
     State(state): State<AppState>,
     ClientUser(device): ClientUser,
@@ -316,11 +533,22 @@ async fn conversation_groups(
     Ok(Json(state.natter.conversation_groups(&device.uid).await?))
 }
 
+/// Create a folder
+///
+/// Creates a folder, optionally with 0–100 conversations in it, all or nothing. A user has at
+/// most 20 folders of 1–32 bytes' names.
+#[utoipa::path(post, path = "/v1/conversation-groups", tag = "client",
+    operation_id = "createConversationGroup", request_body = ConversationGroupRequest,
+    responses(
+        (status = 200, description = "The folder.", body = GroupNameResult),
+        (status = 404, description = "`not_found`: a conversation is not in the user's list; no folder is created.", body = ErrorBody),
+        (status = 409, description = "`conflict`: the folder exists, or the user has 20 folders.", body = ErrorBody),
+    ))]
 async fn create_conversation_group(
     State(state): State<AppState>,
     ClientUser(device): ClientUser,
     JsonBody(request): JsonBody<ConversationGroupRequest>,
-) -> ApiResult<Json<Value>> {
+) -> ApiResult<Json<GroupNameResult>> {
     state
         .natter
         .create_conversation_group(
@@ -329,33 +557,65 @@ async fn create_conversation_group(
             &request.conversation_id_list,
         )
         .await?;
-    Ok(Json(json!({"groupName": request.group_name})))
+    Ok(Json(GroupNameResult {
+        group_name: request.group_name,
+    }))
 }
 
+/// Rename a folder
+#[utoipa::path(post, path = "/v1/conversation-groups/rename", tag = "client",
+    operation_id = "renameConversationGroup", request_body = RenameConversationGroupRequest,
+    responses(
+        (status = 200, description = "The folder under its new name.", body = GroupNameResult),
+        (status = 404, description = "`not_found`: no folder `oldName`.", body = ErrorBody),
+        (status = 409, description = "`conflict`: a folder `newName` exists.", body = ErrorBody),
+    ))]
 async fn rename_conversation_group(
     State(state): State<AppState>,
     ClientUser(device): ClientUser,
     JsonBody(request): JsonBody<RenameConversationGroupRequest>,
-) -> ApiResult<Json<Value>> {
+) -> ApiResult<Json<GroupNameResult>> {
     state
         .natter
         .rename_conversation_group(&device.uid, &request.old_name, &request.new_name)
         .await?;
-    Ok(Json(json!({"groupName": request.new_name})))
+    Ok(Json(GroupNameResult {
+        group_name: request.new_name,
+    }))
 }
 
+/// Delete a folder
+///
+/// Deletes the folder; its conversations stay in the list.
+#[utoipa::path(post, path = "/v1/conversation-groups/delete", tag = "client",
+    operation_id = "deleteConversationGroup", request_body = ConversationGroupRequest,
+    responses(
+        (status = 200, description = "The deleted folder.", body = GroupNameResult),
+        (status = 404, description = "`not_found`: no such folder.", body = ErrorBody),
+    ))]
 async fn delete_conversation_group(
     State(state): State<AppState>,
     ClientUser(device): ClientUser,
     JsonBody(request): JsonBody<ConversationGroupRequest>,
-) -> ApiResult<Json<Value>> {
+) -> ApiResult<Json<GroupNameResult>> {
     state
         .natter
         .delete_conversation_group(&device.uid, &request.group_name)
         .await?;
-    Ok(Json(json!({"groupName": request.group_name})))
+    Ok(Json(GroupNameResult {
+        group_name: request.group_name,
+    }))
 }
 
+/// Add conversations to a folder
+///
+/// All or nothing; each conversation must be in the user's list.
+#[utoipa::path(post, path = "/v1/conversation-groups/add", tag = "client",
+    operation_id = "addConversationsToGroup", request_body = ConversationGroupRequest,
+    responses(
+        (status = 200, description = "The IDs as given, without repeats.", body = ConversationIdList),
+        (status = 404, description = "`not_found`: no such folder, or a conversation not in the user's list.", body = ErrorBody),
+    ))]
 async fn add_to_conversation_group(
     State(state): State<AppState>,
     ClientUser(device): ClientUser,
@@ -373,6 +633,15 @@ async fn add_to_conversation_group(
     Ok(id_list(added))
 }
 
+/// Remove conversations from a folder
+///
+/// All or nothing; each conversation must be in the user's list.
+#[utoipa::path(post, path = "/v1/conversation-groups/remove", tag = "client",
+    operation_id = "removeConversationsFromGroup", request_body = ConversationGroupRequest,
+    responses(
+        (status = 200, description = "The IDs as given, without repeats.", body = ConversationIdList),
+        (status = 404, description = "`not_found`: no such folder, or a conversation not in the user's list.", body = ErrorBody),
+    ))]
 async fn remove_from_conversation_group(
     State(state): State<AppState>,
     ClientUser(device): ClientUser,
@@ -390,13 +659,126 @@ async fn remove_from_conversation_group(
     Ok(id_list(removed))
 }
 
+/// Leave a group
+///
+/// The user leaves the group by themself: their conversation stays, read-only, with the history
+/// up to now; later messages are neither visible nor counted. The app backend can add them again.
+#[utoipa::path(post, path = "/v1/groups/{groupID}/leave", tag = "client", operation_id = "quitGroup",
+    params(("groupID" = String, Path, description = "The group ID (`team-1`, not `GROUPteam-1`); percent-encode `#` and `@`.")),
+    responses(
+        (status = 200, description = "Done.", body = Empty),
+        (status = 403, description = "`permission_denied`: the user was never a member.", body = ErrorBody),
+        (status = 404, description = "`not_found`: no such group.", body = ErrorBody),
+    ))]
 async fn leave_group(
     State(state): State<AppState>,
     ClientUser(device): ClientUser,
     Path(group_id): Path<String>,
-) -> ApiResult<Json<Value>> {
+) -> ApiResult<Json<Empty>> {
     state.natter.leave_group(&device.uid, &group_id).await?;
-    Ok(Json(json!({})))
+    Ok(Json(Empty {}))
+}
+
+/// Recall a message
+///
+/// The sender takes back their message within the recall window (`--recall-window-secs`,
+/// default 120): every member's copy becomes a stub (`isRevoked`, empty payload, `revoker`), the
+/// payload leaves the server's disk, a recalled message that was unread stops counting, and
+/// every member's devices get `messageRevoked` and their conversation as it is now. Recalling a
+/// recalled message changes nothing. Audited.
+#[utoipa::path(post, path = "/v1/messages/revoke", tag = "client", operation_id = "revokeMessage",
+    request_body = wire::RevokeMessageRequest, params(ConnectionId),
+    responses(
+        (status = 200, description = "The recalled message (a stub).", body = wire::SendMessageResponse),
+        (status = 400, description = "`invalid_argument`: a malformed ID, or a message of another conversation.", body = ErrorBody),
+        (status = 403, description = "`permission_denied` (40301): not the sender. `recall_window_passed` (40303): sent longer ago than the recall window.", body = ErrorBody),
+        (status = 404, description = "`not_found`: no such message.", body = ErrorBody),
+    ))]
+async fn revoke_message(
+    State(state): State<AppState>,
+    ClientUser(device): ClientUser,
+    ConnectionId(connection): ConnectionId,
+    JsonBody(request): JsonBody<wire::RevokeMessageRequest>,
+) -> ApiResult<Json<wire::SendMessageResponse>> {
+    let actor = Actor::device(&device, connection);
+    let message = state
+        .natter
+        .recall_message(&actor, &request.conversation_id, &request.message_id)
+        .await?;
+    Ok(Json(wire::SendMessageResponse { message }))
+}
+
+/// Delete messages for me
+///
+/// Removes 1–30 messages of one conversation from this user's view, on every device (the
+/// others get `messagesDeleted`) and through sync, all or nothing. Other members are untouched.
+/// Unread counts and the last message follow. A message no one can see any more leaves the
+/// server's disk.
+#[utoipa::path(post, path = "/v1/messages/delete", tag = "client", operation_id = "deleteMessages",
+    request_body = wire::DeleteMessagesRequest, params(ConnectionId),
+    responses(
+        (status = 200, description = "The messages removed by this call.", body = wire::MessageIdList),
+        (status = 400, description = "`invalid_argument`: no message or more than 30, a malformed ID, or a message of another conversation (nothing is deleted).", body = ErrorBody),
+        (status = 404, description = "`not_found`: no such message.", body = ErrorBody),
+    ))]
+async fn delete_messages(
+    State(state): State<AppState>,
+    ClientUser(device): ClientUser,
+    ConnectionId(connection): ConnectionId,
+    JsonBody(request): JsonBody<wire::DeleteMessagesRequest>,
+) -> ApiResult<Json<wire::MessageIdList>> {
+    let actor = Actor::device(&device, connection);
+    let message_id_list = state
+        .natter
+        .delete_client_messages(&actor, &request.conversation_id, &request.message_id_list)
+        .await?;
+    Ok(Json(wire::MessageIdList { message_id_list }))
+}
+
+/// Users' profiles
+///
+/// The profiles of 1–100 users (those that exist), in the order asked.
+#[utoipa::path(post, path = "/v1/profiles", tag = "client", operation_id = "getUserProfile",
+    request_body = wire::ProfilesRequest,
+    responses((status = 200, description = "The profiles.", body = wire::ProfileList)))]
+async fn profiles(
+    State(state): State<AppState>,
+    ClientUser(_): ClientUser,
+    JsonBody(request): JsonBody<wire::ProfilesRequest>,
+) -> ApiResult<Json<wire::ProfileList>> {
+    Ok(Json(
+        state.natter.user_profiles(&request.user_id_list).await?,
+    ))
+}
+
+/// My profile
+#[utoipa::path(get, path = "/v1/profile", tag = "client", operation_id = "getMyProfile",
+    responses((status = 200, description = "The user's own profile.", body = wire::Profile)))]
+async fn my_profile(
+    State(state): State<AppState>,
+    ClientUser(device): ClientUser,
+) -> ApiResult<Json<wire::Profile>> {
+    Ok(Json(state.natter.user_profile(device.uid.as_str()).await?))
+}
+
+/// A group's profile
+///
+/// The group as its members, and former members, see it.
+#[utoipa::path(get, path = "/v1/groups/{groupID}", tag = "client", operation_id = "getGroupProfile",
+    params(("groupID" = String, Path, description = "The group ID (`team-1`, not `GROUPteam-1`); percent-encode `#` and `@`.")),
+    responses(
+        (status = 200, description = "The group.", body = wire::Group),
+        (status = 403, description = "`permission_denied`: the user was never a member.", body = ErrorBody),
+        (status = 404, description = "`not_found`: no such group.", body = ErrorBody),
+    ))]
+async fn group_profile(
+    State(state): State<AppState>,
+    ClientUser(device): ClientUser,
+    Path(group_id): Path<String>,
+) -> ApiResult<Json<wire::Group>> {
+    Ok(Json(
+        state.natter.group_profile(&device.uid, &group_id).await?,
+    ))
 }
 
 #[cfg(test)]

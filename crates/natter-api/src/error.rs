@@ -37,6 +37,9 @@ pub fn status_and_code(kind: ErrorKind) -> (StatusCode, u32, &'static str) {
             (StatusCode::METHOD_NOT_ALLOWED, 40501, "method_not_allowed")
         }
         ErrorKind::Conflict => (StatusCode::CONFLICT, 40901, "conflict"),
+        ErrorKind::RecallWindowPassed => (StatusCode::FORBIDDEN, 40303, "recall_window_passed"),
+        ErrorKind::InBlacklist => (StatusCode::FORBIDDEN, 40305, "in_blacklist"),
+        ErrorKind::NotInWhitelist => (StatusCode::FORBIDDEN, 40306, "not_in_whitelist"),
         ErrorKind::PayloadTooLarge => (StatusCode::PAYLOAD_TOO_LARGE, 41301, "payload_too_large"),
         ErrorKind::RateLimited => (StatusCode::TOO_MANY_REQUESTS, 42901, "rate_limited"),
         ErrorKind::Internal => (StatusCode::INTERNAL_SERVER_ERROR, 50001, "internal"),
@@ -57,6 +60,7 @@ impl IntoResponse for ApiError {
             code,
             error: name.to_owned(),
             message: error.message,
+            request_id: None,
             status: None,
             msg: None,
         };

@@ -1,74 +1,96 @@
-//! The middleware every request passes, in one place: per-IP rate limit, request timeout,
-//! metrics, and security headers (the rest — body limit, panic catcher, tracing, header
-//! redaction — are tower-http layers in [`crate::router`]).
+//! The middleware every request passes, in one place. [`crate::router`] stacks them, outermost
+//! first: header redaction, request IDs, tracing, the error-body finisher, the panic catcher,
+//! the body limit, CORS, security headers, then [`guard`] (per-IP limit, timeout, metrics) and
+//! [`run_to_completion`] around the handlers.
 
-use std::future::Future;
 use std::net::SocketAddr;
 use std::time::Instant;
 
+use axum::body::{Body, to_bytes};
 use axum::extract::{ConnectInfo, Request, State};
 use axum::http::{HeaderName, HeaderValue, Method, header};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use natter_core::Error;
+use serde_json::{Value, json};
+use tower_http::cors::{AllowOrigin, CorsLayer};
+use tower_http::request_id::{MakeRequestId, RequestId};
+use tracing::Instrument;
 
 use crate::AppState;
 use crate::error::ApiError;
 
+/// The header that carries a request's ID, in both directions.
+pub const REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
+
+/// Gives each request a UUIDv7 (time-ordered, so IDs sort like the log) unless the client or a
+/// proxy in front already named it.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct NewRequestId;
+
+impl MakeRequestId for NewRequestId {
+    fn make_request_id<B>(&mut self, _: &axum::http::Request<B>) -> Option<RequestId> {
+        let id = uuid::Uuid::now_v7().to_string();
+        HeaderValue::from_str(&id).ok().map(RequestId::new)
+    }
+}
+
+/// The tracing span of a request: every log line written while it runs carries its ID.
+pub fn request_span(request: &axum::http::Request<Body>) -> tracing::Span {
+    let id = request
+        .headers()
+        .get(REQUEST_ID)
+        .and_then(|value| value.to_str().ok())
+        .unwrap_or_default();
+    tracing::info_span!(
+        "request",
+        method = %request.method(),
+        path = %request.uri().path(),
+        request_id = %id,
+    )
+}
+
 /// Counts every answer and how long it took; refuses IPs over their rate; gives up on requests
-/// that take longer than the configured timeout. A request that changes something runs to its
-/// end even when its client goes away or the timeout answers first: once the change is
-/// committed, its events must still reach the user's devices (see [`to_completion`]).
+/// that take longer than the configured timeout (a write still runs to completion, see
+/// [`run_to_completion`]).
 pub async fn guard(State(state): State<AppState>, request: Request, next: Next) -> Response {
     let started = Instant::now();
     let response = match client_ip(&request).map(|ip| state.ip_limiter.check(&ip)) {
         Some(Err(limited)) => ApiError(limited).into_response(),
-        _ => {
-            let changes = !matches!(*request.method(), Method::GET | Method::HEAD);
-            let handled = if changes {
-                tokio::time::timeout(state.request_timeout, to_completion(next.run(request))).await
-            } else {
-                tokio::time::timeout(state.request_timeout, next.run(request)).await
-            };
-            handled.unwrap_or_else(|_| {
-                ApiError(Error::unavailable(
-                    format!(
-                        "the request took longer than {} s; retry later",
-                        state.request_timeout.as_secs()
-                    ),
-                    "request timeout",
-                ))
-                .into_response()
-            })
-        }
+        _ => match tokio::time::timeout(state.request_timeout, next.run(request)).await {
+            Ok(response) => response,
+            Err(_) => ApiError(Error::unavailable(
+                format!(
+                    "the request took longer than {} s; retry later",
+                    state.request_timeout.as_secs()
+                ),
+                "request timeout",
+            ))
+            .into_response(),
+        },
     };
     state
-        .natter
-        .metrics
+        .http_metrics
         .request(response.status().as_u16(), started.elapsed());
     response
 }
 
-/// Runs a handler on a task of its own, so that dropping the request (the client closed its
-/// connection, or the timeout answered) does not cancel it halfway: a message committed but
-/// cancelled before its push would reach no device until something else made it resync. A
-/// panic still answers 500, as the panic catcher would.
-async fn to_completion(handler: impl Future<Output = Response> + Send + 'static) -> Response {
-    match tokio::spawn(handler).await {
+/// Runs a mutating request to its end even when its client goes away or its timeout fires, so
+/// that a write that commits always publishes its events (the other devices would otherwise
+/// hear of it only on their next sync). The request runs as its own task and this awaits its
+/// handle; dropping the handle leaves the task running. Reads are not worth finishing.
+pub async fn run_to_completion(request: Request, next: Next) -> Response {
+    if matches!(
+        *request.method(),
+        Method::GET | Method::HEAD | Method::OPTIONS
+    ) {
+        return next.run(request).await;
+    }
+    let task = tokio::spawn(next.run(request).instrument(tracing::Span::current()));
+    match task.await {
         Ok(response) => response,
-        Err(error) => {
-            let detail = error
-                .try_into_panic()
-                .ok()
-                .and_then(|panic| {
-                    panic
-                        .downcast_ref::<String>()
-                        .cloned()
-                        .or_else(|| panic.downcast_ref::<&str>().map(|text| text.to_string()))
-                })
-                .unwrap_or_else(|| "a cancelled task".into());
-            ApiError(Error::internal(format!("handler panicked: {detail}"))).into_response()
-        }
+        // Let the panic catcher outside answer it, as for a handler that runs inline.
+        Err(error) => std::panic::resume_unwind(error.into_panic()),
     }
 }
 
@@ -77,6 +99,58 @@ fn client_ip(request: &Request) -> Option<std::net::IpAddr> {
         .extensions()
         .get::<ConnectInfo<SocketAddr>>()
         .map(|ConnectInfo(address)| address.ip())
+}
+
+/// Finishes every JSON error body in one place: the request's ID goes in (`requestID`), and
+/// outside the client API WuKongIM's `status` and `msg` too, so that clients written for
+/// WuKongIM read our errors. Layered over the whole router, so fallbacks (unknown paths, wrong
+/// methods) and caught panics get it as well.
+pub async fn finish_error_bodies(request: Request, next: Next) -> Response {
+    let client_api = request.uri().path().starts_with("/v1/");
+    let request_id = request
+        .headers()
+        .get(REQUEST_ID)
+        .and_then(|value| value.to_str().ok())
+        .map(str::to_owned);
+    let response = next.run(request).await;
+    let status = response.status();
+    if !(status.is_client_error() || status.is_server_error()) {
+        return response;
+    }
+    let (mut parts, body) = response.into_parts();
+    let Ok(bytes) = to_bytes(body, 64 * 1024).await else {
+        return Response::from_parts(parts, Body::empty());
+    };
+    let Ok(Value::Object(mut fields)) = serde_json::from_slice::<Value>(&bytes) else {
+        return Response::from_parts(parts, Body::from(bytes));
+    };
+    if let Some(id) = request_id {
+        fields.insert("requestID".into(), json!(id));
+    }
+    if !client_api {
+        let message = fields.get("message").cloned().unwrap_or_default();
+        fields.insert("status".into(), json!(status.as_u16()));
+        fields.insert("msg".into(), message);
+    }
+    let body = serde_json::to_vec(&fields).expect("a JSON object serialises");
+    parts.headers.remove(header::CONTENT_LENGTH);
+    Response::from_parts(parts, Body::from(body))
+}
+
+/// Lets web apps served from these origins call the API (both surfaces) from the browser.
+pub fn cors(origins: &[HeaderValue]) -> CorsLayer {
+    CorsLayer::new()
+        .allow_origin(AllowOrigin::list(origins.iter().cloned()))
+        .allow_methods([Method::GET, Method::POST, Method::PUT])
+        .allow_headers([
+            header::AUTHORIZATION,
+            header::CONTENT_TYPE,
+            HeaderName::from_static("token"),
+            HeaderName::from_static("x-natter-connection"),
+            REQUEST_ID,
+        ])
+        .expose_headers([REQUEST_ID, header::RETRY_AFTER])
+        .max_age(std::time::Duration::from_secs(600))
 }
 
 /// Headers that keep browsers from sniffing, framing or caching API answers.
@@ -100,44 +174,4 @@ pub async fn security_headers(request: Request, next: Next) -> Response {
         headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
     }
     response
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use std::sync::Arc;
-    use std::sync::atomic::{AtomicBool, Ordering};
-    use std::time::Duration;
-
-    #[tokio::test]
-    async fn a_handler_whose_request_is_dropped_still_runs_to_its_end() {
-        let finished = Arc::new(AtomicBool::new(false));
-        let (started_tx, started) = tokio::sync::oneshot::channel();
-        let handler = {
-            let finished = finished.clone();
-            async move {
-                let _ = started_tx.send(());
-                tokio::time::sleep(Duration::from_millis(50)).await;
-                finished.store(true, Ordering::SeqCst);
-                "done".into_response()
-            }
-        };
-        let request = tokio::spawn(to_completion(handler));
-        started.await.unwrap();
-        request.abort();
-        tokio::time::sleep(Duration::from_millis(200)).await;
-        assert!(
-            finished.load(Ordering::SeqCst),
-            "the client went away, the change (and its events) did not"
-        );
-    }
-
-    #[tokio::test]
-    async fn a_panicking_handler_still_answers_500() {
-        let response = to_completion(async { panic!("boom") }).await;
-        assert_eq!(
-            response.status(),
-            axum::http::StatusCode::INTERNAL_SERVER_ERROR
-        );
-    }
 }

@@ -8,35 +8,43 @@ mod client;
 pub mod error;
 mod extract;
 mod layers;
+mod metrics;
+mod openapi;
 mod rate;
+mod route;
+mod sender_lists;
 mod server;
+mod web;
 mod ws;
 
 use std::any::Any;
 use std::future::Future;
 use std::net::{IpAddr, SocketAddr};
-use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::Duration;
 
 use axum::Router;
 use axum::extract::{DefaultBodyLimit, State};
-use axum::http::{HeaderName, Method, StatusCode, Uri, header};
+use axum::http::{HeaderName, HeaderValue, Method, StatusCode, Uri, header};
 use axum::middleware;
 use axum::response::{IntoResponse, Response};
-use axum::routing::get;
+use natter_core::wire::ErrorBody;
 use natter_core::{Error, Uid};
 use natter_service::Natter;
 use tokio::net::TcpListener;
 use tokio::sync::Semaphore;
 use tokio_util::sync::CancellationToken;
 use tower_http::catch_panic::CatchPanicLayer;
+use tower_http::request_id::{PropagateRequestIdLayer, SetRequestIdLayer};
 use tower_http::sensitive_headers::SetSensitiveRequestHeadersLayer;
-use tower_http::services::ServeDir;
 use tower_http::trace::TraceLayer;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 
 use crate::error::ApiError;
+pub use crate::metrics::HttpMetrics;
 pub use crate::rate::RateLimiter;
+pub use crate::web::WebClient;
 
 /// What every handler shares.
 #[derive(Clone)]
@@ -57,43 +65,73 @@ pub struct AppState {
     pub request_timeout: Duration,
     /// Open WebSockets one user may hold.
     pub max_connections_per_user: usize,
+    /// What the transports count.
+    pub http_metrics: Arc<HttpMetrics>,
+    /// The WuKongIM gateway: the addresses `GET /route` hands out, and its metrics.
+    pub wukongim: Arc<natter_gateway::Gateway>,
 }
 
 /// HTTP-level settings of the router.
 #[derive(Debug, Clone)]
 pub struct HttpConfig {
     pub max_body_bytes: usize,
-    /// A folder of static files (the web client) served at `/`.
-    pub web_dir: Option<PathBuf>,
+    /// Where the web client served at `/` comes from.
+    pub web_client: WebClient,
+    /// Origins whose web apps may call the API from the browser (CORS); none: same origin only.
+    pub cors_origins: Vec<HeaderValue>,
 }
 
-/// The OpenAPI document of both surfaces, served at `/openapi.json`.
-const OPENAPI: &str = include_str!("../openapi.json");
-
-pub fn router(state: AppState, config: &HttpConfig) -> Router {
-    let routes = Router::new()
+/// Every route, each with its entry in the OpenAPI document.
+fn documented_routes() -> OpenApiRouter<AppState> {
+    OpenApiRouter::with_openapi(openapi::base())
         .merge(client::routes())
         .merge(server::routes())
+        .merge(sender_lists::routes())
         .merge(ws::routes())
-        .route("/healthz", get(healthz))
-        .route("/metrics", get(metrics))
-        .route("/openapi.json", get(openapi))
-        .route("/v1/dev", get(dev_mode))
+        .merge(route::routes())
+        .routes(routes!(healthz))
+        .routes(routes!(metrics))
+        .routes(routes!(openapi_document))
+        .routes(routes!(dev_mode))
+}
+
+/// The OpenAPI document of both HTTP surfaces, as `docs/openapi.json` holds it and
+/// `/openapi.json` serves it.
+pub fn openapi_json() -> String {
+    let (_, mut document) = documented_routes().split_for_parts();
+    openapi::finish(&mut document);
+    let mut text = document.to_pretty_json().expect("the document serialises");
+    text.push('\n');
+    text
+}
+
+pub fn router(state: AppState, config: &HttpConfig) -> Router {
+    let (routes, _) = documented_routes().split_for_parts();
+    let routes = routes
+        .layer(axum::Extension(OpenApiText(openapi_json().into())))
         .method_not_allowed_fallback(method_not_allowed);
-    let routes = match &config.web_dir {
-        Some(dir) => routes.fallback_service(ServeDir::new(dir).not_found_service(
-            axum::handler::HandlerWithoutStateExt::into_service(not_found),
-        )),
-        None => routes.fallback(not_found),
-    };
-    routes
+    let routes = web::serve(routes, &config.web_client);
+    // Each `layer` wraps everything above it: the last one sees a request first.
+    let routes = routes
+        .layer(middleware::from_fn(layers::run_to_completion))
         .layer(middleware::from_fn_with_state(state.clone(), layers::guard))
         .with_state(state)
-        .layer(middleware::from_fn(server::wukongim_error_fields))
-        .layer(middleware::from_fn(layers::security_headers))
+        .layer(middleware::from_fn(layers::security_headers));
+    let routes = if config.cors_origins.is_empty() {
+        routes
+    } else {
+        routes.layer(layers::cors(&config.cors_origins))
+    };
+    routes
         .layer(DefaultBodyLimit::max(config.max_body_bytes))
         .layer(CatchPanicLayer::custom(panic_response))
-        .layer(TraceLayer::new_for_http())
+        .layer(middleware::from_fn(layers::finish_error_bodies))
+        .layer(TraceLayer::new_for_http().make_span_with(layers::request_span))
+        .layer(PropagateRequestIdLayer::new(layers::REQUEST_ID))
+        .layer(SetRequestIdLayer::new(
+            layers::REQUEST_ID,
+            layers::NewRequestId,
+        ))
         .layer(SetSensitiveRequestHeadersLayer::new([
             header::AUTHORIZATION,
             HeaderName::from_static("token"),
@@ -121,6 +159,14 @@ pub async fn serve(
     served
 }
 
+/// Health check
+///
+/// 200 `ok` when the server can serve (the database answers), 503 otherwise.
+#[utoipa::path(get, path = "/healthz", tag = "operations", operation_id = "healthz",
+    responses(
+        (status = 200, description = "`ok`", body = String, content_type = "text/plain"),
+        (status = 503, description = "`unavailable`: the database does not answer.", body = ErrorBody),
+    ))]
 async fn healthz(State(state): State<AppState>) -> Response {
     match state.natter.check_health().await {
         Ok(()) => (StatusCode::OK, "ok\n").into_response(),
@@ -128,15 +174,28 @@ async fn healthz(State(state): State<AppState>) -> Response {
     }
 }
 
+/// Prometheus metrics
+///
+/// Counters and histograms in Prometheus' text format (see the API reference for the series).
+/// No authentication.
+#[utoipa::path(get, path = "/metrics", tag = "operations", operation_id = "metrics",
+    responses((status = 200, description = "The metrics.", body = String, content_type = "text/plain")))]
 async fn metrics(State(state): State<AppState>) -> Response {
-    (
-        [(header::CONTENT_TYPE, "text/plain; version=0.0.4")],
-        state.natter.metrics.render(),
-    )
-        .into_response()
+    let mut text = state.natter.metrics.render();
+    state.http_metrics.render_into(&mut text);
+    state.wukongim.render_metrics(&mut text);
+    ([(header::CONTENT_TYPE, "text/plain; version=0.0.4")], text).into_response()
 }
 
-/// Tells the web client whether it may offer one-click demo users (dev mode only).
+/// Is the server in dev mode?
+///
+/// For the web client, to decide whether to offer one-click demo users: `{"dev": true}` with
+/// `--dev`, 404 otherwise. No authentication.
+#[utoipa::path(get, path = "/v1/dev", tag = "operations", operation_id = "devMode",
+    responses(
+        (status = 200, description = "The server runs with `--dev`.", body = Object, example = json!({"dev": true})),
+        (status = 404, description = "`not_found`: the server is not in dev mode.", body = ErrorBody),
+    ))]
 async fn dev_mode(State(state): State<AppState>) -> Response {
     if state.dev {
         axum::Json(serde_json::json!({"dev": true})).into_response()
@@ -145,11 +204,24 @@ async fn dev_mode(State(state): State<AppState>) -> Response {
     }
 }
 
-async fn openapi() -> Response {
-    ([(header::CONTENT_TYPE, "application/json")], OPENAPI).into_response()
+/// The document, rendered once when the router is built.
+#[derive(Clone)]
+struct OpenApiText(Arc<str>);
+
+/// This document
+///
+/// The OpenAPI document of both surfaces, generated from the code.
+#[utoipa::path(get, path = "/openapi.json", tag = "operations", operation_id = "openapi",
+    responses((status = 200, description = "The document.", body = Object)))]
+async fn openapi_document(axum::Extension(text): axum::Extension<OpenApiText>) -> Response {
+    (
+        [(header::CONTENT_TYPE, "application/json")],
+        text.0.to_string(),
+    )
+        .into_response()
 }
 
-async fn not_found(method: Method, uri: Uri) -> ApiError {
+pub(crate) async fn not_found(method: Method, uri: Uri) -> ApiError {
     ApiError(Error::not_found(format!(
         "no endpoint {method} {}",
         uri.path()

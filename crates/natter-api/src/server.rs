@@ -1,107 +1,180 @@
 //! The server API: app backends, with WuKongIM's paths and field names.
+//!
+//! Each handler's doc comment and `#[utoipa::path]` are its entry in the OpenAPI document; the
+//! error answers every call shares are added in [`crate::openapi`].
 
-use axum::body::{Body, to_bytes};
-use axum::extract::{Request, State};
-use axum::http::header;
-use axum::middleware::Next;
-use axum::response::Response;
-use axum::routing::{get, post};
-use axum::{Json, Router};
+use axum::Json;
+use axum::extract::State;
 use natter_core::Uid;
 use natter_core::wire::{
-    AppSettings, AuditPage, ChannelRef, ChannelRequest, ClearUnreadRequest, NoticeRequest,
-    ServerBatchDeleteRequest, ServerConversation, ServerConversationRef, ServerDeleteRequest,
-    ServerSendRequest, ServerSendResult, ServerSyncRequest, SetUnreadRequest, UserTokenRequest,
+    self, AppSettings, AuditPage, ChannelRef, ChannelRequest, ClearUnreadRequest, Conversation,
+    ErrorBody, NoticeRequest, ServerBatchDeleteRequest, ServerConversation, ServerConversationRef,
+    ServerDeleteRequest, ServerSendRequest, ServerSendResult, ServerSyncRequest, SetUnreadRequest,
+    StatusData, StatusOk, StatusSuccess, UserTokenRequest,
 };
 use natter_service::Principal;
 use serde::Deserialize;
-use serde_json::{Value, json};
+use utoipa::IntoParams;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 
 use crate::AppState;
 use crate::error::ApiResult;
 use crate::extract::{Caller, JsonBody, ManagerOnly, QueryParams};
 
-pub fn routes() -> Router<AppState> {
-    Router::new()
-        .route("/user/token", post(user_token))
-        .route("/channel", post(upsert_group))
-        .route("/channel/subscriber_add", post(add_members))
-        .route("/channel/subscriber_remove", post(remove_members))
-        .route("/channel/delete", post(dismiss_group))
-        .route("/message/send", post(send))
-        .route("/conversations/delete", post(delete))
-        .route("/conversations/batchDelete", post(batch_delete))
-        .route("/conversations/clearUnread", post(clear_unread))
-        .route("/conversations/setUnread", post(set_unread))
-        .route("/conversations/restore", post(restore))
-        .route("/conversation/sync", post(sync))
-        .route("/system/notices", post(notices))
-        .route("/audit/conversations", get(audit))
-        .route("/app/settings", get(settings).put(update_settings))
+pub fn routes() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(user_token))
+        .routes(routes!(upsert_group))
+        .routes(routes!(add_members))
+        .routes(routes!(remove_members))
+        .routes(routes!(dismiss_group))
+        .routes(routes!(send))
+        .routes(routes!(delete))
+        .routes(routes!(batch_delete))
+        .routes(routes!(clear_unread))
+        .routes(routes!(set_unread))
+        .routes(routes!(restore))
+        .routes(routes!(sync))
+        .routes(routes!(message_sync))
+        .routes(routes!(online_status))
+        .routes(routes!(device_quit))
+        .routes(routes!(send_batch))
+        .routes(routes!(notices))
+        .routes(routes!(audit))
+        .routes(routes!(settings, update_settings))
+        .routes(routes!(revoke))
+        .routes(routes!(delete_messages))
+        .routes(routes!(user_profile, set_user_profile))
+        .routes(routes!(channel_info, set_channel_info))
 }
 
-/// `{"status":200}`, the server API's plain success.
-fn ok() -> Json<Value> {
-    Json(json!({"status": 200}))
-}
-
-/// `{"status":"success"}`, the success of the conversation deletes (as the seed API).
-fn success() -> Json<Value> {
-    Json(json!({"status": "success"}))
-}
-
+/// Create a user / set a device token
+///
+/// Creates the user if new and sets the token of one device (`uid`, `device_flag`), replacing
+/// that device's previous token: the old token stops working and its open connections are
+/// closed (WebSocket close 4003). From then on the user exists and the token authenticates the
+/// client API and the WebSocket. Manager token only.
+#[utoipa::path(post, path = "/user/token", tag = "server", operation_id = "setUserToken",
+    request_body = UserTokenRequest,
+    responses(
+        (status = 200, description = "Done.", body = StatusOk),
+        (status = 409, description = "`conflict`: the token is already used by another device, or is the manager token.", body = ErrorBody),
+    ))]
 async fn user_token(
     State(state): State<AppState>,
     _: ManagerOnly,
     JsonBody(request): JsonBody<UserTokenRequest>,
-) -> ApiResult<Json<Value>> {
+) -> ApiResult<Json<StatusOk>> {
     state.natter.set_user_token(request).await?;
-    Ok(ok())
+    Ok(Json(StatusOk::default()))
 }
 
+/// Create a group or add members
+///
+/// Creates the group (or re-creates a dismissed one), adding the listed members; if it exists,
+/// adds them. With `reset: 1` the listed members become the only members: the others leave,
+/// keep a read-only conversation, and get a `groupMemberRemoved` notice in `@TIM#SYSTEM`.
+/// Members joining see only messages sent after they joined, unless the group has
+/// `new_members_see_history` and this is their first join. Manager token only.
+#[utoipa::path(post, path = "/channel", tag = "server", operation_id = "upsertGroup",
+    request_body = ChannelRequest,
+    responses(
+        (status = 200, description = "Done.", body = StatusOk),
+        (status = 404, description = "`not_found`: a subscriber never had a token; nothing is changed.", body = ErrorBody),
+    ))]
 async fn upsert_group(
     State(state): State<AppState>,
     _: ManagerOnly,
     JsonBody(request): JsonBody<ChannelRequest>,
-) -> ApiResult<Json<Value>> {
+) -> ApiResult<Json<StatusOk>> {
     state.natter.upsert_group(request).await?;
-    Ok(ok())
+    Ok(Json(StatusOk::default()))
 }
 
+/// Add group members
+///
+/// Adds members to an existing group. A former member rejoins with a new membership window:
+/// messages sent while away stay invisible. Manager token only.
+#[utoipa::path(post, path = "/channel/subscriber_add", tag = "server",
+    operation_id = "addSubscribers", request_body = ChannelRequest,
+    responses(
+        (status = 200, description = "Done.", body = StatusOk),
+        (status = 404, description = "`not_found`: the group does not exist, or a subscriber never had a token.", body = ErrorBody),
+        (status = 409, description = "`conflict`: the group was dismissed (create it again with `POST /channel`).", body = ErrorBody),
+    ))]
 async fn add_members(
     State(state): State<AppState>,
     _: ManagerOnly,
     JsonBody(request): JsonBody<ChannelRequest>,
-) -> ApiResult<Json<Value>> {
+) -> ApiResult<Json<StatusOk>> {
     state.natter.add_members(request).await?;
-    Ok(ok())
+    Ok(Json(StatusOk::default()))
 }
 
+/// Remove group members
+///
+/// Removes members: each keeps a read-only conversation with history up to now and gets a
+/// `groupMemberRemoved` notice in `@TIM#SYSTEM`. Uids that are not members are ignored.
+/// Manager token only.
+#[utoipa::path(post, path = "/channel/subscriber_remove", tag = "server",
+    operation_id = "removeSubscribers", request_body = ChannelRequest,
+    responses(
+        (status = 200, description = "Done.", body = StatusOk),
+        (status = 404, description = "`not_found`: the group does not exist.", body = ErrorBody),
+    ))]
 async fn remove_members(
     State(state): State<AppState>,
     _: ManagerOnly,
     JsonBody(request): JsonBody<ChannelRequest>,
-) -> ApiResult<Json<Value>> {
+) -> ApiResult<Json<StatusOk>> {
     state.natter.remove_members(request).await?;
-    Ok(ok())
+    Ok(Json(StatusOk::default()))
 }
 
+/// Dismiss a group
+///
+/// Every current member keeps a read-only conversation with its history and gets a
+/// `groupDismissed` notice in `@TIM#SYSTEM`. Sending is refused with 403 `not_a_member`; adding
+/// members is 409 until the group is created again. Manager token only.
+#[utoipa::path(post, path = "/channel/delete", tag = "server", operation_id = "dismissGroup",
+    request_body = ChannelRef,
+    responses(
+        (status = 200, description = "Done.", body = StatusOk),
+        (status = 404, description = "`not_found`: the group does not exist.", body = ErrorBody),
+    ))]
 async fn dismiss_group(
     State(state): State<AppState>,
     _: ManagerOnly,
     JsonBody(request): JsonBody<ChannelRef>,
-) -> ApiResult<Json<Value>> {
+) -> ApiResult<Json<StatusOk>> {
     state.natter.dismiss_group(request).await?;
-    Ok(ok())
+    Ok(Json(StatusOk::default()))
 }
 
+/// Send a message on behalf of a user, or as the app
+///
+/// Sends a message from `from_uid`, answering once it is durable, with the rules of
+/// `POST /v1/messages`; the payload is base64 of a JSON object. With an empty `from_uid` the
+/// app sends as itself (WuKongIM's system uid): to a user's `@TIM#SYSTEM` conversation
+/// (`channel_type` 1 with their uid) or to every member of a group (2). WuKongIM's `header`
+/// applies: `no_persist` (or `sync_once`) 1 pushes the message to the online devices only,
+/// with no seq; `red_dot` 0 stores it without counting it as unread. Manager token only.
+#[utoipa::path(post, path = "/message/send", tag = "server", operation_id = "serverSendMessage",
+    request_body = ServerSendRequest,
+    responses(
+        (status = 200, description = "The stored message (`message_seq` 0 when not kept).", body = StatusData<ServerSendResult>),
+        (status = 403, description = "`permission_denied`: `from_uid` never joined the group. `not_a_member`: `from_uid` left the group, or it was dismissed. `in_blacklist` (40305): `from_uid` is on the group's or the peer's blacklist. `not_in_whitelist` (40306): the group has a whitelist without `from_uid`.", body = ErrorBody),
+        (status = 404, description = "`not_found`: `from_uid` or the peer never had a token, or the group does not exist.", body = ErrorBody),
+        (status = 409, description = "`conflict`: `client_msg_no` already used by `from_uid` for another conversation.", body = ErrorBody),
+    ))]
 async fn send(
     State(state): State<AppState>,
     _: ManagerOnly,
     JsonBody(request): JsonBody<ServerSendRequest>,
-) -> ApiResult<Json<Value>> {
-    let sent: ServerSendResult = state.natter.server_send(request).await?;
-    Ok(Json(json!({"status": 200, "data": sent})))
+) -> ApiResult<Json<StatusData<ServerSendResult>>> {
+    let sent = state.natter.server_send(request).await?;
+    Ok(Json(StatusData::new(sent)))
 }
 
 /// The caller acting on `uid`'s conversations: the manager, or that user's own token.
@@ -110,11 +183,19 @@ fn acting_for(caller: &Principal, uid: &str) -> ApiResult<natter_service::Actor>
     Ok(caller.act_for(&uid)?)
 }
 
+/// Delete one conversation from a user's list
+///
+/// Deletes one conversation from `uid`'s list as the client API does; messages are kept unless
+/// `clear_history` is true. Audited with `via: server`. The manager token may act for any `uid`;
+/// a user token only for its own.
+#[utoipa::path(post, path = "/conversations/delete", tag = "server",
+    operation_id = "serverDeleteConversation", request_body = ServerDeleteRequest,
+    responses((status = 200, description = "Done.", body = StatusSuccess)))]
 async fn delete(
     State(state): State<AppState>,
     Caller(caller): Caller,
     JsonBody(request): JsonBody<ServerDeleteRequest>,
-) -> ApiResult<Json<Value>> {
+) -> ApiResult<Json<StatusSuccess>> {
     let actor = acting_for(&caller, &request.uid)?;
     let channel = ChannelRef {
         channel_id: request.channel_id,
@@ -124,27 +205,45 @@ async fn delete(
         .natter
         .delete_channels(&actor, &[channel], request.clear_history)
         .await?;
-    Ok(success())
+    Ok(Json(StatusSuccess::default()))
 }
 
+/// Delete up to 100 conversations from a user's list
+///
+/// All or nothing, in one transaction, audited as one entry. Messages are kept unless
+/// `clear_history` is true. The manager token may act for any `uid`; a user token only for its
+/// own.
+#[utoipa::path(post, path = "/conversations/batchDelete", tag = "server",
+    operation_id = "serverBatchDeleteConversations", request_body = ServerBatchDeleteRequest,
+    responses((status = 200, description = "Done.", body = StatusSuccess)))]
 async fn batch_delete(
     State(state): State<AppState>,
     Caller(caller): Caller,
     JsonBody(request): JsonBody<ServerBatchDeleteRequest>,
-) -> ApiResult<Json<Value>> {
+) -> ApiResult<Json<StatusSuccess>> {
     let actor = acting_for(&caller, &request.uid)?;
     state
         .natter
         .delete_channels(&actor, &request.channels, request.clear_history)
         .await?;
-    Ok(success())
+    Ok(Json(StatusSuccess::default()))
 }
 
+/// Mark a conversation read
+///
+/// Marks `uid`'s conversation read up to `message_seq` (default: everything); never moves
+/// backwards. The manager token may act for any `uid`; a user token only for its own.
+#[utoipa::path(post, path = "/conversations/clearUnread", tag = "server",
+    operation_id = "serverClearUnread", request_body = ClearUnreadRequest,
+    responses(
+        (status = 200, description = "Done.", body = StatusOk),
+        (status = 404, description = "`not_found`: the conversation is not in `uid`'s list.", body = ErrorBody),
+    ))]
 async fn clear_unread(
     State(state): State<AppState>,
     Caller(caller): Caller,
     JsonBody(request): JsonBody<ClearUnreadRequest>,
-) -> ApiResult<Json<Value>> {
+) -> ApiResult<Json<StatusOk>> {
     let actor = acting_for(&caller, &request.uid)?;
     let channel = ChannelRef {
         channel_id: request.channel_id,
@@ -154,14 +253,25 @@ async fn clear_unread(
         .natter
         .clear_channel_unread(&actor, &channel, request.message_seq)
         .await?;
-    Ok(ok())
+    Ok(Json(StatusOk::default()))
 }
 
+/// Set a conversation's unread count
+///
+/// Sets `uid`'s unread count of the conversation to `unread`, capped at what the unread rule
+/// allows (own messages, deleted and cleared history stay read). The manager token may act for
+/// any `uid`; a user token only for its own.
+#[utoipa::path(post, path = "/conversations/setUnread", tag = "server",
+    operation_id = "serverSetUnread", request_body = SetUnreadRequest,
+    responses(
+        (status = 200, description = "Done.", body = StatusOk),
+        (status = 404, description = "`not_found`: the conversation is not in `uid`'s list.", body = ErrorBody),
+    ))]
 async fn set_unread(
     State(state): State<AppState>,
     Caller(caller): Caller,
     JsonBody(request): JsonBody<SetUnreadRequest>,
-) -> ApiResult<Json<Value>> {
+) -> ApiResult<Json<StatusOk>> {
     let actor = acting_for(&caller, &request.uid)?;
     let channel = ChannelRef {
         channel_id: request.channel_id,
@@ -171,30 +281,129 @@ async fn set_unread(
         .natter
         .set_channel_unread(&actor, &channel, request.unread)
         .await?;
-    Ok(ok())
+    Ok(Json(StatusOk::default()))
 }
 
+/// Sync a user's conversations (WuKongIM's client SDK sync)
+///
+/// What a WuKongIM client SDK's conversation-sync callback asks its app backend for, answered
+/// as WuKongIM does: `uid`'s conversations (archived included), most recent first, each with
+/// up to `msg_count` recent messages, newest first. A conversation is returned only with
+/// messages the client lacks: after the seq it holds (`last_msg_seqs`), or, with a `version`
+/// above 0 or `only_unread`, after its read position; never from before the user deleted it.
+/// The manager token may act for any `uid`; a user token only for its own.
+#[utoipa::path(post, path = "/conversation/sync", tag = "server",
+    operation_id = "serverSyncConversations", request_body = ServerSyncRequest,
+    responses((status = 200, description = "A bare array, as WuKongIM answers.", body = Vec<ServerConversation>)))]
 async fn sync(
     State(state): State<AppState>,
     Caller(caller): Caller,
     JsonBody(request): JsonBody<ServerSyncRequest>,
 ) -> ApiResult<Json<Vec<ServerConversation>>> {
     let actor = acting_for(&caller, &request.uid)?;
-    Ok(Json(
-        state
-            .natter
-            .server_sync(&actor, request.version, request.msg_count)
-            .await?,
-    ))
+    Ok(Json(state.natter.server_sync(&actor, request).await?))
 }
 
-#[derive(Debug, Deserialize)]
+/// A page of a channel's history (WuKongIM's message sync)
+///
+/// What `login_uid` may see of the channel, oldest first: messages from before they joined a
+/// group, while they were away from it, or before they cleared their history are left out.
+/// With `start_message_seq` and `end_message_seq` both 0, the newest `limit`; pulling down
+/// (`pull_mode` 0), the newest `limit` at or below `start_message_seq` and above
+/// `end_message_seq`; pulling up (1), the oldest `limit` from `start_message_seq` up to (not
+/// including) `end_message_seq`. The manager token may act for any `login_uid`; a user token
+/// only for its own.
+#[utoipa::path(post, path = "/channel/messagesync", tag = "server",
+    operation_id = "serverSyncChannelMessages", request_body = wire::MessageSyncRequest,
+    responses(
+        (status = 200, description = "One page.", body = wire::MessageSyncResponse),
+        (status = 403, description = "`permission_denied`: `login_uid` was never a member of the group.", body = ErrorBody),
+        (status = 404, description = "`not_found`: the peer or the group does not exist.", body = ErrorBody),
+    ))]
+async fn message_sync(
+    State(state): State<AppState>,
+    Caller(caller): Caller,
+    JsonBody(request): JsonBody<wire::MessageSyncRequest>,
+) -> ApiResult<Json<wire::MessageSyncResponse>> {
+    let actor = acting_for(&caller, &request.login_uid)?;
+    Ok(Json(state.natter.channel_messages(&actor, request).await?))
+}
+
+/// Online status of users
+///
+/// The body is a bare JSON array of uids, as WuKongIM takes it; the answer lists one entry per
+/// online connection (a user with a phone and a browser online has two). In a cluster, each
+/// node answers for the connections it holds. Manager token only.
+#[utoipa::path(post, path = "/user/onlinestatus", tag = "server", operation_id = "onlineStatus",
+    request_body(content = Vec<String>, example = json!(["alice", "bob"])),
+    responses((status = 200, description = "The online connections; `{\"status\": 200}` for an empty array, as WuKongIM.", body = wire::OnlineStatusAnswer)))]
+async fn online_status(
+    State(state): State<AppState>,
+    _: ManagerOnly,
+    JsonBody(uids): JsonBody<Vec<String>>,
+) -> ApiResult<Json<wire::OnlineStatusAnswer>> {
+    if uids.is_empty() {
+        return Ok(Json(wire::OnlineStatusAnswer::NoneAsked(
+            StatusOk::default(),
+        )));
+    }
+    let connections = state.natter.online_status(&uids)?;
+    Ok(Json(wire::OnlineStatusAnswer::Connections(connections)))
+}
+
+/// Sign a device out
+///
+/// The device's token stops working and its connections end as kicked (WuKongIM's DISCONNECT
+/// reason 12; close code 4004 on the JSON WebSocket), so its client does not reconnect until
+/// the app backend issues a new token. `device_flag` -1 signs out every device of the user.
+/// Done also when there was no such device, as WuKongIM answers. Manager token only.
+#[utoipa::path(post, path = "/user/device_quit", tag = "server", operation_id = "quitDevice",
+    request_body = wire::DeviceQuitRequest,
+    responses((status = 200, description = "Done.", body = StatusOk)))]
+async fn device_quit(
+    State(state): State<AppState>,
+    _: ManagerOnly,
+    JsonBody(request): JsonBody<wire::DeviceQuitRequest>,
+) -> ApiResult<Json<StatusOk>> {
+    state.natter.quit_device(request).await?;
+    Ok(Json(StatusOk::default()))
+}
+
+/// Send one personal message to many users
+///
+/// Sends the payload from `from_uid` to each subscriber as its own one-to-one message (1 to
+/// 1,000 subscribers). A subscriber that cannot get it (unknown, or blocking the sender) is
+/// listed in `fail_uids` with its `reason`, and the others still get theirs, as WuKongIM
+/// answers. Manager token only.
+#[utoipa::path(post, path = "/message/sendbatch", tag = "server", operation_id = "sendBatch",
+    request_body = wire::SendBatchRequest,
+    responses((status = 200, description = "Who did not get it, and why.", body = wire::SendBatchResult)))]
+async fn send_batch(
+    State(state): State<AppState>,
+    _: ManagerOnly,
+    JsonBody(request): JsonBody<wire::SendBatchRequest>,
+) -> ApiResult<Json<wire::SendBatchResult>> {
+    Ok(Json(state.natter.server_send_batch(request).await?))
+}
+
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 struct AuditQuery {
+    /// Only entries about this user's list.
     uid: Option<String>,
+    /// Page size 1–100 (default 20).
     limit: Option<u32>,
+    /// `next_cursor` of the previous page.
     cursor: Option<String>,
 }
 
+/// Audit log of conversation deletions
+///
+/// One entry per accepted delete call on either surface (also when it changed nothing), newest
+/// first. Manager token only.
+#[utoipa::path(get, path = "/audit/conversations", tag = "server",
+    operation_id = "auditConversations", params(AuditQuery),
+    responses((status = 200, description = "One page, newest first.", body = AuditPage)))]
 async fn audit(
     State(state): State<AppState>,
     _: ManagerOnly,
@@ -208,10 +417,21 @@ async fn audit(
     ))
 }
 
+/// Read the app settings
+///
+/// Manager token only.
+#[utoipa::path(get, path = "/app/settings", tag = "server", operation_id = "getAppSettings",
+    responses((status = 200, description = "The settings in force.", body = AppSettings)))]
 async fn settings(State(state): State<AppState>, _: ManagerOnly) -> ApiResult<Json<AppSettings>> {
     Ok(Json(state.natter.settings()))
 }
 
+/// Change the app settings
+///
+/// Stores the settings and applies them at once, on every node. Manager token only.
+#[utoipa::path(put, path = "/app/settings", tag = "server", operation_id = "putAppSettings",
+    request_body = AppSettings,
+    responses((status = 200, description = "The settings now in force.", body = AppSettings)))]
 async fn update_settings(
     State(state): State<AppState>,
     _: ManagerOnly,
@@ -220,53 +440,189 @@ async fn update_settings(
     Ok(Json(state.natter.update_settings(request).await?))
 }
 
-/// Adds WuKongIM's `status` and `msg` to every error body outside the client API (`/v1/…`), so
-/// clients written for WuKongIM read our errors; the client API's errors stay as API.md shows
-/// them. Layered over the whole router, so fallbacks (unknown paths, wrong methods) get it too.
-pub async fn wukongim_error_fields(request: Request, next: Next) -> Response {
-    let client_api = request.uri().path().starts_with("/v1/");
-    let response = next.run(request).await;
-    if client_api {
-        return response;
-    }
-    let status = response.status();
-    if !(status.is_client_error() || status.is_server_error()) {
-        return response;
-    }
-    let (mut parts, body) = response.into_parts();
-    let Ok(bytes) = to_bytes(body, 64 * 1024).await else {
-        return Response::from_parts(parts, Body::empty());
-    };
-    let Ok(Value::Object(mut fields)) = serde_json::from_slice::<Value>(&bytes) else {
-        return Response::from_parts(parts, Body::from(bytes));
-    };
-    let message = fields.get("message").cloned().unwrap_or_default();
-    fields.insert("status".into(), json!(status.as_u16()));
-    fields.insert("msg".into(), message);
-    let body = serde_json::to_vec(&fields).expect("a JSON object serialises");
-    parts.headers.remove(header::CONTENT_LENGTH);
-    Response::from_parts(parts, Body::from(body))
-}
-
+/// Restore a conversation a user deleted
+///
+/// Brings back a conversation that `uid` deleted, as it was just before their latest deletion
+/// of it (read position, pin, archive, marks, remind type, draft, custom data, folders), if that
+/// deletion kept the history. Manager token only.
+#[utoipa::path(post, path = "/conversations/restore", tag = "server",
+    operation_id = "serverRestoreConversation", request_body = ServerConversationRef,
+    responses(
+        (status = 200, description = "The conversation as it is now in `uid`'s list.", body = StatusData<Conversation>),
+        (status = 404, description = "`not_found`: `uid` never had this conversation, or no deletion of it is on record.", body = ErrorBody),
+        (status = 409, description = "`conflict`: the conversation is in the list already, or its history was cleared.", body = ErrorBody),
+    ))]
 async fn restore(
     State(state): State<AppState>,
     _: ManagerOnly,
     JsonBody(request): JsonBody<ServerConversationRef>,
-) -> ApiResult<Json<Value>> {
+) -> ApiResult<Json<StatusData<Conversation>>> {
     let uid = Uid::parse(&request.uid, "uid")?;
     let channel = ChannelRef {
         channel_id: request.channel_id,
         channel_type: request.channel_type,
     };
     let conversation = state.natter.restore_deleted(&uid, &channel).await?;
-    Ok(Json(json!({"status": 200, "data": conversation})))
+    Ok(Json(StatusData::new(conversation)))
 }
 
+/// Send a system notice to users
+///
+/// Appends one notice to the `@TIM#SYSTEM` conversation of each listed user (1–100), all or
+/// nothing, and pushes it to their online devices. Users cannot reply to it. Manager token only.
+#[utoipa::path(post, path = "/system/notices", tag = "server", operation_id = "sendSystemNotices",
+    request_body = NoticeRequest,
+    responses(
+        (status = 200, description = "Done.", body = StatusOk),
+        (status = 404, description = "`not_found`: a uid never had a token; no one gets the notice.", body = ErrorBody),
+    ))]
 async fn notices(
     State(state): State<AppState>,
     _: ManagerOnly,
     JsonBody(request): JsonBody<NoticeRequest>,
-) -> ApiResult<Json<Value>> {
+) -> ApiResult<Json<StatusOk>> {
     state.natter.send_notices(request).await?;
-    Ok(ok())
+    Ok(Json(StatusOk::default()))
+}
+
+/// Recall a message
+///
+/// The app backend recalls any message at any time (moderation): every member's copy becomes a
+/// stub with `operator` as its revoker (`admin` when left out), the payload leaves the
+/// server's disk, and members' devices get `messageRevoked`. Audited with `via: server`.
+/// Manager token only.
+#[utoipa::path(post, path = "/message/revoke", tag = "server", operation_id = "serverRevokeMessage",
+    request_body = wire::ServerRevokeRequest,
+    responses(
+        (status = 200, description = "Done (also when it was recalled already).", body = StatusOk),
+        (status = 404, description = "`not_found`: no such message.", body = ErrorBody),
+    ))]
+async fn revoke(
+    State(state): State<AppState>,
+    _: ManagerOnly,
+    JsonBody(request): JsonBody<wire::ServerRevokeRequest>,
+) -> ApiResult<Json<StatusOk>> {
+    state.natter.server_recall(request).await?;
+    Ok(Json(StatusOk::default()))
+}
+
+/// Delete messages for one user
+///
+/// Removes 1–30 messages of one conversation from `uid`'s view only, as the client API's
+/// delete-for-me does. The manager token may act for any `uid`; a user token only for its own.
+#[utoipa::path(post, path = "/message/deleteForUser", tag = "server",
+    operation_id = "serverDeleteMessages", request_body = wire::ServerDeleteMessagesRequest,
+    responses(
+        (status = 200, description = "Done.", body = StatusOk),
+        (status = 404, description = "`not_found`: no such message.", body = ErrorBody),
+    ))]
+async fn delete_messages(
+    State(state): State<AppState>,
+    Caller(caller): Caller,
+    JsonBody(request): JsonBody<wire::ServerDeleteMessagesRequest>,
+) -> ApiResult<Json<StatusOk>> {
+    let actor = acting_for(&caller, &request.uid)?;
+    let conversation =
+        natter_core::ConversationId::from_channel(request.channel_type, &request.channel_id)?;
+    state
+        .natter
+        .delete_messages_for_me(&actor, conversation, &request.message_ids)
+        .await?;
+    Ok(Json(StatusOk::default()))
+}
+
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+struct UidQuery {
+    /// The user.
+    uid: String,
+}
+
+/// Read a user's profile
+///
+/// Manager token only.
+#[utoipa::path(get, path = "/user/profile", tag = "server", operation_id = "serverGetUserProfile",
+    params(UidQuery),
+    responses(
+        (status = 200, description = "The profile.", body = wire::Profile),
+        (status = 404, description = "`not_found`: no such user.", body = ErrorBody),
+    ))]
+async fn user_profile(
+    State(state): State<AppState>,
+    _: ManagerOnly,
+    QueryParams(query): QueryParams<UidQuery>,
+) -> ApiResult<Json<wire::Profile>> {
+    Ok(Json(state.natter.user_profile(&query.uid).await?))
+}
+
+/// Set a user's profile
+///
+/// Sets a user's nick, avatar or custom fields (a field left out keeps its value). Every list
+/// that shows the user changes at once (`profileUpdated` to the devices of the user and of
+/// everyone with a one-to-one conversation with them) and through sync. Manager token only.
+#[utoipa::path(post, path = "/user/profile", tag = "server", operation_id = "serverSetUserProfile",
+    request_body = wire::ServerUserProfile,
+    responses(
+        (status = 200, description = "Done.", body = StatusOk),
+        (status = 404, description = "`not_found`: no such user.", body = ErrorBody),
+    ))]
+async fn set_user_profile(
+    State(state): State<AppState>,
+    _: ManagerOnly,
+    JsonBody(request): JsonBody<wire::ServerUserProfile>,
+) -> ApiResult<Json<StatusOk>> {
+    state.natter.set_user_profile(request).await?;
+    Ok(Json(StatusOk::default()))
+}
+
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+struct ChannelQuery {
+    /// The group ID.
+    channel_id: String,
+    /// 2 (groups only).
+    channel_type: i64,
+}
+
+/// Read a group's information
+///
+/// Manager token only.
+#[utoipa::path(get, path = "/channel/info", tag = "server", operation_id = "getChannelInfo",
+    params(ChannelQuery),
+    responses(
+        (status = 200, description = "The group.", body = wire::ServerChannelInfo),
+        (status = 404, description = "`not_found`: no such group.", body = ErrorBody),
+    ))]
+async fn channel_info(
+    State(state): State<AppState>,
+    _: ManagerOnly,
+    QueryParams(query): QueryParams<ChannelQuery>,
+) -> ApiResult<Json<wire::ServerChannelInfo>> {
+    Ok(Json(
+        state
+            .natter
+            .channel_info(&query.channel_id, query.channel_type)
+            .await?,
+    ))
+}
+
+/// Set a group's information
+///
+/// WuKongIM's route for a channel's information, with the group's name, avatar, type and
+/// notice beside its own fields. The change is one row however many members the group has;
+/// every member's list shows it at once (`profileUpdated`) and through sync. `disband: 1`
+/// dismisses the group. Manager token only.
+#[utoipa::path(post, path = "/channel/info", tag = "server", operation_id = "setChannelInfo",
+    request_body = wire::ChannelInfoRequest,
+    responses(
+        (status = 200, description = "Done.", body = StatusOk),
+        (status = 404, description = "`not_found`: no such group.", body = ErrorBody),
+    ))]
+async fn set_channel_info(
+    State(state): State<AppState>,
+    _: ManagerOnly,
+    JsonBody(request): JsonBody<wire::ChannelInfoRequest>,
+) -> ApiResult<Json<StatusOk>> {
+    state.natter.set_group_profile(request).await?;
+    Ok(Json(StatusOk::default()))
 }

@@ -1,7 +1,6 @@
 //! The WebSocket gateway (`GET /v1/ws`): one task per connection, holding a bounded queue of
 //! frames from the event bus.
 
-use axum::Router;
 use axum::extract::State;
 use axum::extract::ws::{
     CloseFrame, Message, Utf8Bytes, WebSocket, WebSocketUpgrade,
@@ -9,36 +8,75 @@ use axum::extract::ws::{
 };
 use axum::http::HeaderMap;
 use axum::response::{IntoResponse, Response};
-use axum::routing::get;
 use natter_core::Device;
 use natter_core::Error;
-use natter_core::wire::{ClientEvent, ServerEvent};
-use natter_service::{Frame, Signals, Subscription, VersionLog};
+use natter_core::wire::{ClientEvent, ErrorBody, ServerEvent};
+use natter_service::{EndReason, Frame, Signals, Subscription, VersionLog};
 use serde::Deserialize;
 use std::sync::Arc;
 use tokio::sync::OwnedSemaphorePermit;
+use utoipa::IntoParams;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 
 use crate::AppState;
 use crate::error::ApiResult;
 use crate::extract::{QueryParams, bearer_token};
 
-/// Close codes in the range reserved for applications.
+/// Close codes in the range reserved for applications. A client must not reconnect after
+/// 4001, 4003 or 4004; after 4002 it syncs and reconnects.
 const CLOSE_REPLACED: u16 = 4001;
 const CLOSE_RESYNC: u16 = 4002;
+const CLOSE_TOKEN_REVOKED: u16 = 4003;
+const CLOSE_KICKED: u16 = 4004;
 const CLOSE_GOING_AWAY: u16 = 1001;
+
+/// The close code and reason that tell a client why the server ended its connection.
+fn close_for(reason: EndReason) -> (u16, &'static str) {
+    match reason {
+        EndReason::Replaced => (
+            CLOSE_REPLACED,
+            "replaced by a newer login of this device type",
+        ),
+        EndReason::TokenRevoked => (
+            CLOSE_TOKEN_REVOKED,
+            "the token was replaced or revoked by the app",
+        ),
+        EndReason::Kicked => (CLOSE_KICKED, "signed out by the app"),
+    }
+}
 
 /// Largest frame a client may send; clients only send small control frames.
 const MAX_CLIENT_FRAME: usize = 64 * 1024;
 
-pub fn routes() -> Router<AppState> {
-    Router::new().route("/v1/ws", get(upgrade))
+pub fn routes() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new().routes(routes!(upgrade))
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 struct WsQuery {
+    /// The user token, for clients that cannot set headers; a header token wins over it.
     token: Option<String>,
 }
 
+/// WebSocket gateway
+///
+/// Upgrades to a WebSocket carrying JSON text frames `{"event": name, "data": {…}}` (schema
+/// `ServerEvent`). Send `{"event":"ping"}` (schema `ClientEvent`): the server answers a `pong`
+/// with this connection's `connectionID` and, from the first ping on, sends every later event of
+/// the user. A connection with no frame from the client for `--ws-idle-timeout-secs` is closed
+/// with 1001, as on shutdown. Close codes: 4001 replaced by a newer login of this device, 4002
+/// fell behind (resync, then reconnect), 4003 the token was replaced or revoked, 4004 signed out
+/// by the app; after 4001, 4003 and 4004 a client must not reconnect with the same token.
+#[utoipa::path(get, path = "/v1/ws", tag = "client", operation_id = "openWebSocket",
+    params(WsQuery),
+    responses(
+        (status = 101, description = "Switching Protocols: the WebSocket is open."),
+        (status = 401, description = "`unauthenticated`: no token, a token the server does not know, or the manager token.", body = ErrorBody),
+        (status = 429, description = "`rate_limited`: the user holds `--max-connections-per-user` connections already.", body = ErrorBody),
+        (status = 503, description = "`unavailable`: the server holds `--max-connections` connections already.", body = ErrorBody),
+    ))]
 async fn upgrade(
     State(state): State<AppState>,
     headers: HeaderMap,
@@ -105,7 +143,7 @@ async fn serve_connection(
     device: Device,
     _permit: OwnedSemaphorePermit,
 ) {
-    state.natter.metrics.websocket_opened();
+    state.http_metrics.websocket_opened();
     let mut connection = Connection {
         subscription: None,
         last_version: 0,
@@ -136,14 +174,15 @@ async fn serve_connection(
                 Some(Ok(Message::Close(_)) | Err(_)) | None => break Ending::ClientLeft,
             },
             Some(frame) = connection.next_frame() => {
-                if send(&mut socket, &frame.text).await.is_err() {
+                if send(&mut socket, frame.json()).await.is_err() {
                     break Ending::ClientLeft;
                 }
                 connection.sent(frame.version);
             }
             () = signalled(signals) => {
-                if connection.replaced() {
-                    break Ending::Close(CLOSE_REPLACED, "replaced by a newer login of this device type");
+                if let Some(reason) = connection.ended() {
+                    let (code, why) = close_for(reason);
+                    break Ending::Close(code, why);
                 }
                 let resync = ServerEvent::ResyncRequired { version: connection.resync_version() };
                 let text = serde_json::to_string(&resync).expect("events serialise");
@@ -161,17 +200,18 @@ async fn serve_connection(
         };
         let _ = socket.send(Message::Close(Some(close))).await;
     }
-    state.natter.metrics.websocket_closed();
+    state.http_metrics.websocket_closed();
 }
 
-/// Resolves once the bus says this connection must end (replaced, or fallen behind).
+/// Resolves once the bus says this connection must end (ended by the server, or fallen
+/// behind).
 async fn signalled(signals: Option<Arc<Signals>>) {
     let Some(signals) = signals else {
         return std::future::pending().await;
     };
     loop {
         let woken = signals.wake.notified();
-        if signals.fell_behind() || signals.replaced() {
+        if signals.fell_behind() || signals.ended().is_some() {
             return;
         }
         woken.await;
@@ -225,10 +265,10 @@ impl Connection {
             .map(|subscription| subscription.signals.clone())
     }
 
-    fn replaced(&self) -> bool {
+    fn ended(&self) -> Option<EndReason> {
         self.subscription
             .as_ref()
-            .is_some_and(|subscription| subscription.signals.replaced())
+            .and_then(|subscription| subscription.signals.ended())
     }
 
     /// The client received a frame of `version`.

@@ -217,15 +217,7 @@ fn clock_ticks_per_sec() -> f64 {
 
 /// Not cryptographic: unique enough for tokens of a throwaway bench server.
 pub fn rand_u64() -> u64 {
-    use std::hash::{BuildHasher, Hasher};
-    let mut hasher = std::collections::hash_map::RandomState::new().build_hasher();
-    hasher.write_u128(
-        std::time::SystemTime::now()
-            .duration_since(std::time::UNIX_EPOCH)
-            .unwrap_or_default()
-            .as_nanos(),
-    );
-    hasher.finish()
+    fastrand::u64(..)
 }
 
 /// This process's own CPU time and memory (the load generator shares the machine).

@@ -184,7 +184,7 @@ impl Subjects {
     fn of(&self, event: &Remote) -> String {
         match event {
             Remote::Frame { uid, .. }
-            | Remote::Replaced { uid, .. }
+            | Remote::Ended { uid, .. }
             | Remote::TotalChanged { uid, .. }
             | Remote::Resync { uid, .. } => self.user(uid),
             Remote::SettingsChanged => self.settings(),
@@ -314,8 +314,9 @@ struct Losses {
     /// Users whose devices elsewhere must resync, from below the lowest version lost (`None`:
     /// only unversioned events such as totals were lost).
     users: HashMap<Uid, Option<u64>>,
-    /// Master logins that must still close older connections elsewhere.
-    replaced: Vec<Remote>,
+    /// Connections elsewhere that must still be ended (a newer master login replaced them, or
+    /// the app revoked the token or signed the device out).
+    ended: Vec<Remote>,
     /// The other nodes must reload the settings.
     settings: bool,
 }
@@ -326,7 +327,7 @@ impl Losses {
             Remote::Frame { uid, frame, .. } => (uid, frame.version),
             Remote::Resync { uid, from } => (uid, *from),
             Remote::TotalChanged { uid, .. } => (uid, None),
-            Remote::Replaced { .. } => return self.replaced.push(event.clone()),
+            Remote::Ended { .. } => return self.ended.push(event.clone()),
             Remote::SettingsChanged => {
                 self.settings = true;
                 return;
@@ -343,12 +344,12 @@ impl Losses {
         for (uid, from) in other.users {
             self.record(&Remote::Resync { uid, from });
         }
-        self.replaced.extend(other.replaced);
+        self.ended.extend(other.ended);
         self.settings |= other.settings;
     }
 
     fn is_empty(&self) -> bool {
-        self.users.is_empty() && self.replaced.is_empty() && !self.settings
+        self.users.is_empty() && self.ended.is_empty() && !self.settings
     }
 }
 
@@ -647,8 +648,8 @@ impl Router {
         for (uid, from) in lost.users {
             self.publish(Remote::Resync { uid, from }).await;
         }
-        for replaced in lost.replaced {
-            self.publish(replaced).await;
+        for ended in lost.ended {
+            self.publish(ended).await;
         }
         if lost.settings {
             self.publish(Remote::SettingsChanged).await;

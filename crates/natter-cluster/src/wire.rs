@@ -2,7 +2,7 @@
 //! watching with `nats sub` can read them.
 
 use natter_core::Uid;
-use natter_service::{Frame, Origin, Recipients, Remote};
+use natter_service::{EndReason, Frame, Origin, Recipients, Remote};
 use serde::{Deserialize, Serialize};
 
 #[derive(Debug, Serialize, Deserialize)]
@@ -15,9 +15,13 @@ enum Event {
         version: Option<u64>,
         to: To,
     },
-    Replaced {
+    /// `replaced` is what nodes before end reasons sent.
+    #[serde(alias = "replaced")]
+    Ended {
         uid: String,
         device_flag: u8,
+        #[serde(default)]
+        reason: Reason,
     },
     TotalChanged {
         uid: String,
@@ -28,6 +32,35 @@ enum Event {
         uid: String,
         from: Option<u64>,
     },
+}
+
+#[derive(Debug, Default, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+enum Reason {
+    #[default]
+    Replaced,
+    TokenRevoked,
+    Kicked,
+}
+
+impl From<EndReason> for Reason {
+    fn from(reason: EndReason) -> Self {
+        match reason {
+            EndReason::Replaced => Reason::Replaced,
+            EndReason::TokenRevoked => Reason::TokenRevoked,
+            EndReason::Kicked => Reason::Kicked,
+        }
+    }
+}
+
+impl From<Reason> for EndReason {
+    fn from(reason: Reason) -> Self {
+        match reason {
+            Reason::Replaced => EndReason::Replaced,
+            Reason::TokenRevoked => EndReason::TokenRevoked,
+            Reason::Kicked => EndReason::Kicked,
+        }
+    }
 }
 
 #[derive(Debug, Serialize, Deserialize)]
@@ -67,7 +100,7 @@ pub(crate) fn encode(event: &Remote) -> Vec<u8> {
     let event = match event {
         Remote::Frame { uid, frame, to } => Event::Frame {
             uid: uid.to_string(),
-            text: frame.text.to_string(),
+            text: frame.json().to_string(),
             version: frame.version,
             to: match *to {
                 Recipients::All => To::All,
@@ -75,9 +108,14 @@ pub(crate) fn encode(event: &Remote) -> Vec<u8> {
                 Recipients::Only(origin) => To::Only(origin.into()),
             },
         },
-        Remote::Replaced { uid, device_flag } => Event::Replaced {
+        Remote::Ended {
+            uid,
+            device_flag,
+            reason,
+        } => Event::Ended {
             uid: uid.to_string(),
             device_flag: *device_flag,
+            reason: (*reason).into(),
         },
         Remote::TotalChanged { uid, only } => Event::TotalChanged {
             uid: uid.to_string(),
@@ -110,22 +148,21 @@ pub(crate) fn decode(payload: &[u8]) -> Result<Remote, DecodeError> {
             to,
         } => Remote::Frame {
             uid: uid(&user)?,
-            frame: Frame {
-                text: text.into(),
-                version,
-            },
+            frame: Frame::from_json(text.into(), version)?,
             to: match to {
                 To::All => Recipients::All,
                 To::AllBut(source) => Recipients::AllBut(source.into()),
                 To::Only(source) => Recipients::Only(source.into()),
             },
         },
-        Event::Replaced {
+        Event::Ended {
             uid: user,
             device_flag,
-        } => Remote::Replaced {
+            reason,
+        } => Remote::Ended {
             uid: uid(&user)?,
             device_flag,
+            reason: reason.into(),
         },
         Event::TotalChanged { uid: user, only } => Remote::TotalChanged {
             uid: uid(&user)?,
@@ -142,6 +179,7 @@ pub(crate) fn decode(payload: &[u8]) -> Result<Remote, DecodeError> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use natter_core::wire::ServerEvent;
 
     fn round_trip(event: Remote) -> Remote {
         decode(&encode(&event)).expect("decodes")
@@ -152,16 +190,16 @@ mod tests {
         let alice = Uid::parse("alice", "uid").unwrap();
         let Remote::Frame { uid, frame, to } = round_trip(Remote::Frame {
             uid: alice.clone(),
-            frame: Frame {
-                text: "{\"event\":\"x\"}".into(),
-                version: Some(7),
-            },
+            frame: Frame::new(ServerEvent::ResyncRequired { version: 3 }, Some(7)),
             to: Recipients::AllBut(Origin::Connection(1 << 40)),
         }) else {
             panic!("a frame comes back as a frame");
         };
         assert_eq!(uid, alice);
-        assert_eq!(&*frame.text, "{\"event\":\"x\"}");
+        assert_eq!(
+            &**frame.json(),
+            r#"{"event":"resyncRequired","data":{"version":3}}"#
+        );
         assert_eq!(frame.version, Some(7));
         assert_eq!(to, Recipients::AllBut(Origin::Connection(1 << 40)));
         assert!(matches!(
@@ -175,12 +213,28 @@ mod tests {
             }
         ));
         assert!(matches!(
-            round_trip(Remote::Replaced {
+            round_trip(Remote::Ended {
                 uid: alice,
-                device_flag: 1
+                device_flag: 1,
+                reason: EndReason::TokenRevoked,
             }),
-            Remote::Replaced { device_flag: 1, .. }
+            Remote::Ended {
+                device_flag: 1,
+                reason: EndReason::TokenRevoked,
+                ..
+            }
         ));
+        assert!(
+            matches!(
+                decode(br#"{"type":"replaced","uid":"bob","device_flag":2}"#),
+                Ok(Remote::Ended {
+                    device_flag: 2,
+                    reason: EndReason::Replaced,
+                    ..
+                })
+            ),
+            "an older node's replacement still ends the connections"
+        );
         assert!(matches!(
             round_trip(Remote::SettingsChanged),
             Remote::SettingsChanged

@@ -8,7 +8,7 @@ use std::hint::black_box;
 use criterion::{Criterion, criterion_group, criterion_main};
 use natter_core::ConversationId;
 use natter_core::rules::ConversationState;
-use natter_core::wire::{Conversation, LastMessage, Message, ServerEvent};
+use natter_core::wire::{Conversation, LastMessage, Message, ServerEvent, UserProfile};
 use serde_json::json;
 
 fn conversation_ids(c: &mut Criterion) {
@@ -46,8 +46,14 @@ fn message() -> Message {
         seq: 42,
         from: "bob".into(),
         time: 1_763_700_000_000,
+        message_type: "TIMTextElem".into(),
         payload: json!({ "text": "hello, are we still on for lunch?" }),
         client_msg_id: Some("c-0001".into()),
+        cloud_custom_data: String::new(),
+        is_revoked: false,
+        revoker: None,
+        nick: "Bob".into(),
+        avatar: String::new(),
     }
 }
 
@@ -62,7 +68,12 @@ fn conversation() -> Conversation {
             seq: message.seq,
             from: message.from,
             time: message.time,
+            message_type: message.message_type,
             payload: message.payload,
+            cloud_custom_data: message.cloud_custom_data,
+            is_revoked: false,
+            revoker: None,
+            nick: message.nick,
         }),
         cleared_to_seq: 0,
         is_pinned: false,
@@ -73,6 +84,12 @@ fn conversation() -> Conversation {
         draft_text: String::new(),
         custom_data: String::new(),
         version: 42,
+        user_profile: Some(UserProfile {
+            user_id: "bob".into(),
+            nick: "Bob".into(),
+            avatar: String::new(),
+        }),
+        group_profile: None,
     }
 }
 

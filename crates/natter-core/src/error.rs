@@ -26,6 +26,12 @@ pub enum ErrorKind {
     /// The path exists but not with this HTTP method.
     MethodNotAllowed,
     Conflict,
+    /// A sender tried to recall a message older than the recall window.
+    RecallWindowPassed,
+    /// The sender is on the blacklist of the group or of the user they wrote to.
+    InBlacklist,
+    /// The group takes messages only from its whitelist, and the sender is not on it.
+    NotInWhitelist,
     PayloadTooLarge,
     RateLimited,
     Internal,

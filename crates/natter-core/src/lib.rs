@@ -7,10 +7,13 @@ pub mod device;
 pub mod error;
 pub mod ids;
 pub mod limits;
+pub mod message;
 pub mod rules;
+pub mod sender_list;
 pub mod wire;
 
 pub use cursor::ListCursor;
 pub use device::Device;
 pub use error::{Error, ErrorKind, Result};
 pub use ids::{ChannelKind, ConversationId, GroupId, Uid};
+pub use sender_list::{ListChange, SenderList};

@@ -20,10 +20,26 @@ pub const MAX_PINNED: usize = 50;
 /// Conversation folders ("conversation groups") per user, and the length of their names.
 pub const MAX_FOLDERS: usize = 20;
 pub const MAX_FOLDER_NAME_BYTES: usize = 32;
+/// A message's `cloudCustomData`.
+pub const MAX_CLOUD_CUSTOM_DATA_BYTES: usize = 8 * 1024;
 /// A conversation's custom data.
 pub const MAX_CUSTOM_DATA_BYTES: usize = 256;
 /// A conversation's draft.
 pub const MAX_DRAFT_BYTES: usize = 16 * 1024;
+/// Messages one delete-for-me call may take.
+pub const MAX_MESSAGES_PER_DELETE: usize = 30;
+/// A user's nick and a group's name, in characters.
+pub const MAX_NAME_CHARS: usize = 64;
+/// An avatar URL, in bytes.
+pub const MAX_AVATAR_BYTES: usize = 1024;
+/// A user's custom profile fields: how many, and the size of each key and value in bytes.
+pub const MAX_CUSTOM_FIELDS: usize = 20;
+pub const MAX_CUSTOM_FIELD_KEY_BYTES: usize = 32;
+pub const MAX_CUSTOM_FIELD_VALUE_BYTES: usize = 512;
+/// A group's notice, in bytes.
+pub const MAX_GROUP_NOTICE_BYTES: usize = 4096;
+/// Tencent's group types; a group is `Private` (a work group) unless the app says otherwise.
+pub const GROUP_TYPES: &[&str] = &["Private", "Public", "ChatRoom", "AVChatRoom", "Community"];
 /// Users one system notice may go to.
 pub const MAX_NOTICE_RECIPIENTS: usize = 100;
 
@@ -37,3 +53,5 @@ pub fn refuse_nul(field: &str, text: &str) -> crate::Result<()> {
     }
     Ok(())
 }
+/// Uids per call of the blacklist and whitelist routes, and per `/message/sendbatch`.
+pub const MAX_UIDS_PER_CALL: usize = 1000;

@@ -103,6 +103,11 @@ pub struct ConversationState {
     pub deletion_synced: bool,
     /// Sort key of the list: time of the last visible activity, in ms.
     pub activity_ms: i64,
+    /// Messages above the read floor that do not count as unread: recalled ones, and ones this
+    /// user deleted for themself. The store keeps it exact: it adds one when such a message
+    /// lies above the floor, and recounts when a read moves the floor to somewhere short of
+    /// the last message (see [`ConversationState::floor_moved_partly`]).
+    pub uncounted: u64,
     pub prefs: Prefs,
 }
 
@@ -126,6 +131,7 @@ impl ConversationState {
             deleted: false,
             deletion_synced: false,
             activity_ms: 0,
+            uncounted: 0,
             prefs: Prefs::default(),
         }
     }
@@ -139,7 +145,7 @@ impl ConversationState {
     }
 
     /// Everything at or below this seq counts as read.
-    fn read_floor(&self) -> u64 {
+    pub fn read_floor(&self) -> u64 {
         self.read_seq
             .max(self.deleted_to_seq)
             .max(self.cleared_to_seq)
@@ -147,10 +153,43 @@ impl ConversationState {
             .max(self.join_seq - 1)
     }
 
-    /// `max(0, last_visible_seq − max(read, deleted_to, cleared_to, own_last, join − 1))`.
+    /// `max(0, last_visible_seq − max(read, deleted_to, cleared_to, own_last, join − 1)
+    /// − uncounted)`.
     pub fn unread(&self, channel_last_seq: u64) -> u64 {
         self.last_visible_seq(channel_last_seq)
             .saturating_sub(self.read_floor())
+            .saturating_sub(self.uncounted)
+    }
+
+    /// Whether a message at `seq` counts as unread now if nothing excludes it: it lies above
+    /// the read floor and within what this user may see.
+    pub fn counts_as_unread(&self, seq: u64, channel_last_seq: u64) -> bool {
+        seq > self.read_floor() && seq <= self.last_visible_seq(channel_last_seq)
+    }
+
+    /// A message at `seq` stopped counting (it was recalled, or this user deleted it for
+    /// themself): one fewer unread if it counted. The caller makes sure it is not already
+    /// excluded for another reason.
+    pub fn exclude(&mut self, seq: u64, channel_last_seq: u64) -> bool {
+        if !self.counts_as_unread(seq, channel_last_seq) {
+            return false;
+        }
+        self.uncounted += 1;
+        true
+    }
+
+    /// Whether the read floor now sits below the last visible message: then some excluded
+    /// messages may lie above it and `uncounted` must be recounted. When the floor reaches the
+    /// last message, nothing is above it and `uncounted` is zero, which the rules set directly.
+    pub fn floor_moved_partly(&self, channel_last_seq: u64) -> bool {
+        self.read_floor() < self.last_visible_seq(channel_last_seq)
+    }
+
+    /// After a change that leaves nothing above the floor.
+    fn settle_uncounted(&mut self, channel_last_seq: u64) {
+        if !self.floor_moved_partly(channel_last_seq) {
+            self.uncounted = 0;
+        }
     }
 
     /// Whether this user may see the message at `seq` within the latest window and after their
@@ -169,6 +208,7 @@ impl ConversationState {
     pub fn on_message(&mut self, seq: u64, time_ms: i64, sent_by_this_user: bool) {
         if sent_by_this_user {
             self.own_last_seq = self.own_last_seq.max(seq);
+            self.settle_uncounted(seq);
         }
         self.listed = true;
         self.deleted = false;
@@ -192,6 +232,7 @@ impl ConversationState {
         }
         self.deleted_to_seq = self.deleted_to_seq.max(last);
         self.read_seq = self.read_seq.max(last);
+        self.uncounted = 0;
         self.prefs = Prefs::default();
         self.listed = false;
         self.deleted = true;
@@ -207,6 +248,7 @@ impl ConversationState {
             return false;
         }
         self.read_seq = target;
+        self.settle_uncounted(channel_last_seq);
         true
     }
 
@@ -252,6 +294,7 @@ impl ConversationState {
             return false;
         }
         self.cleared_to_seq = last;
+        self.uncounted = 0;
         true
     }
 
@@ -314,6 +357,7 @@ impl ConversationState {
         }
         self.left_seq = None;
         self.join_seq = join_seq.max(1);
+        self.uncounted = 0;
         true
     }
 
@@ -463,6 +507,33 @@ mod tests {
         assert_eq!(state.unread(8), 2, "own message at 6 stays read");
         state.set_unread(1, 8);
         assert_eq!(state.unread(8), 1);
+    }
+
+    #[test]
+    fn excluded_messages_stop_counting_until_the_floor_passes_them() {
+        let mut state = ConversationState::default();
+        received(&mut state, 1..=5);
+        assert!(state.exclude(4, 5), "an unread message that is recalled");
+        assert_eq!(state.unread(5), 4);
+        state.mark_read(Some(2), 5);
+        assert!(
+            state.floor_moved_partly(5),
+            "the store recounts what is above 2"
+        );
+        assert!(!state.exclude(1, 5), "already read: nothing to take away");
+        state.mark_read(None, 5);
+        assert_eq!((state.unread(5), state.uncounted), (0, 0));
+        received(&mut state, 6..=7);
+        assert!(state.exclude(7, 7));
+        state.on_message(8, 8, true);
+        assert_eq!(
+            state.uncounted, 0,
+            "an own message reads everything before it"
+        );
+        received(&mut state, 9..=9);
+        state.exclude(9, 9);
+        state.delete(9, false, false);
+        assert_eq!((state.unread(9), state.uncounted), (0, 0));
     }
 
     #[derive(Debug, Clone)]

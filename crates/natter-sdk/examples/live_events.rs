@@ -27,7 +27,7 @@ async fn main() -> anyhow::Result<()> {
     carol
         .send_message("C2Calice", json!({"text": "hello"}), None)
         .await?;
-    let mut laptop_events = laptop.events(laptop.sync(0).await?.version).await?;
+    let mut laptop_events = laptop.events(laptop.sync(0, 0).await?.version).await?;
     phone.delete_conversation("C2Ccarol").await?;
 
     while let Some(event) = laptop_events.next().await {

@@ -3,9 +3,10 @@
 use base64::Engine;
 use base64::engine::general_purpose::STANDARD as BASE64;
 use natter_core::wire::{
-    AppSettings, AuditPage, ChannelRef, ChannelRequest, Conversation, NoticeRequest,
-    ServerBatchDeleteRequest, ServerConversationRef, ServerDeleteRequest, ServerSendRequest,
-    ServerSendResult, UserTokenRequest,
+    AppSettings, AuditPage, ChannelInfoRequest, ChannelRef, ChannelRequest, Conversation,
+    NoticeRequest, Profile, ServerBatchDeleteRequest, ServerChannelInfo, ServerConversationRef,
+    ServerDeleteMessagesRequest, ServerDeleteRequest, ServerRevokeRequest, ServerSendRequest,
+    ServerSendResult, ServerUserProfile, UserTokenRequest,
 };
 use serde::Deserialize;
 use serde_json::Value;
@@ -195,5 +196,58 @@ impl Admin {
             sync_conversation_deletion: on,
         };
         self.http.put("/app/settings", &settings).await
+    }
+
+    /// Recalls any message (moderation); `operator` is the revoker members see.
+    pub async fn revoke(&self, message_id: i64, operator: Option<&str>) -> Result<()> {
+        let request = ServerRevokeRequest {
+            message_id,
+            operator: operator.map(str::to_owned),
+        };
+        let _: Value = self.http.post("/message/revoke", &request).await?;
+        Ok(())
+    }
+
+    /// Deletes messages from one user's view of one channel.
+    pub async fn delete_messages_for(
+        &self,
+        uid: &str,
+        channel: ChannelRef,
+        message_ids: &[i64],
+    ) -> Result<()> {
+        let request = ServerDeleteMessagesRequest {
+            uid: uid.to_owned(),
+            channel_id: channel.channel_id,
+            channel_type: channel.channel_type,
+            message_ids: message_ids.to_vec(),
+        };
+        let _: Value = self.http.post("/message/deleteForUser", &request).await?;
+        Ok(())
+    }
+
+    /// Sets a user's profile (fields left `None` keep their value).
+    pub async fn set_user_profile(&self, profile: &ServerUserProfile) -> Result<()> {
+        let _: Value = self.http.post("/user/profile", profile).await?;
+        Ok(())
+    }
+
+    pub async fn user_profile(&self, uid: &str) -> Result<Profile> {
+        self.http
+            .get("/user/profile", &[("uid", uid.to_owned())])
+            .await
+    }
+
+    /// Sets a group's name, avatar, type or notice.
+    pub async fn set_channel_info(&self, info: &ChannelInfoRequest) -> Result<()> {
+        let _: Value = self.http.post("/channel/info", info).await?;
+        Ok(())
+    }
+
+    pub async fn channel_info(&self, group_id: &str) -> Result<ServerChannelInfo> {
+        let query = [
+            ("channel_id", group_id.to_owned()),
+            ("channel_type", "2".to_owned()),
+        ];
+        self.http.get("/channel/info", &query).await
     }
 }

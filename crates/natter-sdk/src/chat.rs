@@ -4,9 +4,10 @@ use natter_core::limits::MAX_CONVERSATIONS_PER_CALL;
 use natter_core::wire::{
     Conversation, ConversationGroup, ConversationGroupList, ConversationGroupRequest,
     ConversationIdList, ConversationListResponse, CustomDataRequest, DeleteConversationsRequest,
-    DraftRequest, MarkRequest, Message, MessageListResponse, PinRequest, ReadAllRequest,
-    ReadRequest, RemindTypeRequest, RenameConversationGroupRequest, SendMessageRequest,
-    SendMessageResponse, SyncResponse, TotalUnread,
+    DeleteMessagesRequest, DraftRequest, Group, MarkRequest, Message, MessageIdList,
+    MessageListResponse, PinRequest, Profile, ProfileList, ProfilesRequest, ReadAllRequest,
+    ReadRequest, RemindTypeRequest, RenameConversationGroupRequest, RevokeMessageRequest,
+    SendMessageRequest, SendMessageResponse, SyncResponse, TotalUnread,
 };
 use serde_json::Value;
 
@@ -46,17 +47,37 @@ impl Chat {
         }
     }
 
+    /// Sends an app-defined payload (a `TIMCustomElem` message).
     pub async fn send_message(
         &self,
         conversation_id: &str,
         payload: Value,
         client_msg_id: Option<&str>,
     ) -> Result<Message> {
-        let request = SendMessageRequest {
+        self.send(SendMessageRequest {
             conversation_id: conversation_id.to_owned(),
+            message_type: None,
             payload,
             client_msg_id: client_msg_id.map(str::to_owned),
-        };
+            cloud_custom_data: None,
+        })
+        .await
+    }
+
+    /// Sends a text message (`TIMTextElem`, payload `{text}`).
+    pub async fn send_text(&self, conversation_id: &str, text: &str) -> Result<Message> {
+        self.send(SendMessageRequest {
+            conversation_id: conversation_id.to_owned(),
+            message_type: Some(natter_core::message::TEXT.to_owned()),
+            payload: serde_json::json!({ "text": text }),
+            client_msg_id: None,
+            cloud_custom_data: None,
+        })
+        .await
+    }
+
+    /// Sends any message the client API takes.
+    pub async fn send(&self, request: SendMessageRequest) -> Result<Message> {
         let sent: SendMessageResponse = self.http.post("/v1/messages", &request).await?;
         Ok(sent.message)
     }
@@ -353,11 +374,58 @@ impl Chat {
         Ok(())
     }
 
-    /// What changed since `since`: changed conversations and tombstones.
-    pub async fn sync(&self, since: u64) -> Result<SyncResponse> {
-        self.http
-            .get("/v1/conversations/sync", &[("since", since.to_string())])
-            .await
+    /// What changed since `since` (a list version) and `profile_since` (a profile version):
+    /// changed conversations, tombstones, and recalled or deleted messages.
+    pub async fn sync(&self, since: u64, profile_since: u64) -> Result<SyncResponse> {
+        let query = [
+            ("since", since.to_string()),
+            ("profileSince", profile_since.to_string()),
+        ];
+        self.http.get("/v1/conversations/sync", &query).await
+    }
+
+    /// Recalls one of this user's messages (within the server's recall window); returns the
+    /// stub every member now sees.
+    pub async fn revoke_message(&self, conversation_id: &str, message_id: &str) -> Result<Message> {
+        let request = RevokeMessageRequest {
+            conversation_id: conversation_id.to_owned(),
+            message_id: message_id.to_owned(),
+        };
+        let revoked: SendMessageResponse = self.http.post("/v1/messages/revoke", &request).await?;
+        Ok(revoked.message)
+    }
+
+    /// Deletes up to 30 messages of one conversation from this user's view (every device).
+    pub async fn delete_messages(
+        &self,
+        conversation_id: &str,
+        message_ids: &[&str],
+    ) -> Result<Vec<String>> {
+        let request = DeleteMessagesRequest {
+            conversation_id: conversation_id.to_owned(),
+            message_id_list: message_ids.iter().map(|id| id.to_string()).collect(),
+        };
+        let deleted: MessageIdList = self.http.post("/v1/messages/delete", &request).await?;
+        Ok(deleted.message_id_list)
+    }
+
+    /// The profiles of these users (those that exist).
+    pub async fn user_profiles(&self, user_ids: &[&str]) -> Result<Vec<Profile>> {
+        let request = ProfilesRequest {
+            user_id_list: user_ids.iter().map(|uid| uid.to_string()).collect(),
+        };
+        let found: ProfileList = self.http.post("/v1/profiles", &request).await?;
+        Ok(found.profile_list)
+    }
+
+    pub async fn my_profile(&self) -> Result<Profile> {
+        self.http.get("/v1/profile", &[]).await
+    }
+
+    /// A group this user is or was a member of.
+    pub async fn group_profile(&self, group_id: &str) -> Result<Group> {
+        let path = format!("/v1/groups/{}", path_segment(group_id));
+        self.http.get(&path, &[]).await
     }
 
     /// Opens the live event stream. It resolves once the server has answered the first ping,

@@ -30,7 +30,13 @@ pub enum Event {
     Server(ServerEvent),
     /// After a reconnect: what changed while the device was away.
     CaughtUp(SyncResponse),
+    /// The server ended this device's session (a newer login of the device, a new token, or
+    /// the app signed it out). The stream does not reconnect; this is its last event.
+    Ended { code: u16, reason: String },
 }
+
+/// Close codes after which reconnecting would only fight the server (see the API reference).
+const ENDED_BY_SERVER: [u16; 3] = [4001, 4003, 4004];
 
 /// Live events of one device. Dropping it closes the connection.
 #[derive(Debug)]
@@ -90,17 +96,25 @@ async fn send_ping(socket: &mut Socket) -> Result<()> {
         .map_err(|error| Error::WebSocket(Box::new(error)))
 }
 
+/// The profile version starts at 0: the first catch-up also reports every conversation whose
+/// peer or group has a profile, and later ones only what changed.
 async fn run(chat: Chat, mut socket: Socket, mut version: u64, events: mpsc::Sender<Event>) {
+    let mut profile_version = 0;
     loop {
-        pump(&mut socket, &mut version, &events).await;
+        let ended = pump(&mut socket, &mut version, &events).await;
         chat.set_connection(None);
+        if let Some(ended) = ended {
+            let _ = events.send(ended).await;
+            return;
+        }
         if events.is_closed() {
             return;
         }
         socket = reconnect(&chat).await;
-        match chat.sync(version).await {
+        match chat.sync(version, profile_version).await {
             Ok(changes) => {
                 version = changes.version;
+                profile_version = changes.profile_version;
                 if events.send(Event::CaughtUp(changes)).await.is_err() {
                     return;
                 }
@@ -115,8 +129,13 @@ async fn run(chat: Chat, mut socket: Socket, mut version: u64, events: mpsc::Sen
 /// Forwards events until the connection ends, lowering `version` to the server's resync point
 /// when it asks. Pushes do not raise it: in a cluster they come from several nodes and a newer
 /// version may arrive before an older change still on its way, which a sync from the newer one
-/// would skip; the version of the last sync has everything below it.
-async fn pump(socket: &mut Socket, version: &mut u64, events: &mpsc::Sender<Event>) {
+/// would skip; the version of the last sync has everything below it. Returns [`Event::Ended`]
+/// when the server ended the session for good.
+async fn pump(
+    socket: &mut Socket,
+    version: &mut u64,
+    events: &mpsc::Sender<Event>,
+) -> Option<Event> {
     let mut keep_alive = tokio::time::interval(PING_EVERY);
     keep_alive.tick().await;
     loop {
@@ -124,7 +143,15 @@ async fn pump(socket: &mut Socket, version: &mut u64, events: &mpsc::Sender<Even
             message = socket.next() => {
                 let text = match message {
                     Some(Ok(Message::Text(text))) => text,
-                    Some(Ok(Message::Close(_)) | Err(_)) | None => return,
+                    Some(Ok(Message::Close(Some(frame))))
+                        if ENDED_BY_SERVER.contains(&u16::from(frame.code)) =>
+                    {
+                        return Some(Event::Ended {
+                            code: frame.code.into(),
+                            reason: frame.reason.to_string(),
+                        });
+                    }
+                    Some(Ok(Message::Close(_)) | Err(_)) | None => return None,
                     Some(Ok(_)) => continue,
                 };
                 let Ok(event) = serde_json::from_str::<ServerEvent>(text.as_str()) else {
@@ -135,15 +162,15 @@ async fn pump(socket: &mut Socket, version: &mut u64, events: &mpsc::Sender<Even
                     *version = (*version).min(*from);
                 }
                 if events.send(Event::Server(event)).await.is_err() {
-                    return;
+                    return None;
                 }
             }
             _ = keep_alive.tick() => {
                 if send_ping(socket).await.is_err() {
-                    return;
+                    return None;
                 }
             }
-            () = events.closed() => return,
+            () = events.closed() => return None,
         }
     }
 }
@@ -163,10 +190,6 @@ async fn reconnect(chat: &Chat) -> Socket {
 
 /// Up to half the backoff, so devices that lost one server do not all return at once.
 fn jitter(backoff: Duration) -> Duration {
-    let nanos = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map(|elapsed| elapsed.subsec_nanos())
-        .unwrap_or_default();
     let half = backoff.as_millis() as u64 / 2;
-    Duration::from_millis(u64::from(nanos) % half.max(1))
+    Duration::from_millis(fastrand::u64(..half.max(1)))
 }

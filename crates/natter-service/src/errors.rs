@@ -13,6 +13,7 @@ pub(crate) fn describe(error: StoreError) -> Error {
                 UserRole::Peer => "user",
                 UserRole::Member => "subscribers: user",
                 UserRole::NoticeRecipient => "uids: user",
+                UserRole::ListOwner => "channel_id: user",
             };
             Error::not_found(format!(
                 "{field} \"{uid}\" does not exist (no token was ever issued for them)"
@@ -36,11 +37,53 @@ pub(crate) fn describe(error: StoreError) -> Error {
         StoreError::MessageToSelf(uid) => Error::invalid_conversation_id(format!(
             "conversationID \"C2C{uid}\": a user cannot message themself"
         )),
+        StoreError::InBlacklist { uid, conversation } => Error::new(
+            natter_core::ErrorKind::InBlacklist,
+            format!("{uid} is on the blacklist of \"{conversation}\" and cannot send to it"),
+        ),
+        StoreError::NotInWhitelist { uid, conversation } => Error::new(
+            natter_core::ErrorKind::NotInWhitelist,
+            format!(
+                "\"{conversation}\" takes messages only from its whitelist, which does not \
+                 hold {uid}"
+            ),
+        ),
         StoreError::SystemIsAppOnly => {
             Error::permission_denied("only the app backend can send to @TIM#SYSTEM")
         }
         StoreError::ClientMsgNoReused { uid, number } => Error::conflict(format!(
             "clientMsgID {number:?} was already used by {uid} for another conversation"
+        )),
+        StoreError::NoSuchMessage(message_id) => {
+            Error::not_found(format!("messageID: there is no message \"{message_id}\""))
+        }
+        StoreError::MessageNotInConversation {
+            conversation,
+            message_id,
+        } => Error::invalid_argument(format!(
+            "messageID: message \"{message_id}\" is not in conversation \"{conversation}\""
+        )),
+        StoreError::NotTheSender { uid, message_id } => Error::permission_denied(format!(
+            "messageID: {uid} did not send message \"{message_id}\"; only its sender (or the \
+             app backend) can recall it"
+        )),
+        StoreError::RecallWindowPassed {
+            message_id,
+            window_ms,
+        } => Error::new(
+            natter_core::ErrorKind::RecallWindowPassed,
+            format!(
+                "messageID: message \"{message_id}\" was sent more than {} s ago; a sender \
+                 recalls within {} s (the app backend can recall it at any time)",
+                window_ms / 1000,
+                window_ms / 1000
+            ),
+        ),
+        StoreError::UnknownMessage {
+            conversation,
+            message_id,
+        } => Error::not_found(format!(
+            "nextReqMessageID: message \"{message_id}\" is not in conversation \"{conversation}\""
         )),
         StoreError::NotListed { uid, conversation } => Error::not_found(format!(
             "conversation \"{conversation}\" is not in {uid}'s list"

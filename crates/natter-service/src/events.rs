@@ -8,10 +8,8 @@
 //! link to the cluster, or another node could not hand its events over): see [`Lost`]. No
 //! device is ever skipped silently.
 
-use std::collections::hash_map::RandomState;
 use std::collections::{HashMap, VecDeque};
-use std::hash::{BuildHasher, Hasher};
-use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU8, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, OnceLock};
 use std::time::{Duration, Instant};
 
@@ -22,22 +20,65 @@ use tokio::sync::{Notify, mpsc};
 /// Frames a connection may have waiting before it counts as fallen behind.
 pub const QUEUE_FRAMES: usize = 256;
 
-/// A serialised event, shared by every device of the user it is for.
+/// An event for a user's devices, shared by every connection it goes to. Each transport
+/// renders it its own way: the JSON WebSocket as JSON text, serialised once for all the
+/// connections that share the frame; the WuKongIM gateway as its binary packets.
 #[derive(Debug, Clone)]
 pub struct Frame {
-    pub text: Arc<str>,
+    pub event: Arc<ServerEvent>,
+    json: Arc<OnceLock<Arc<str>>>,
     /// The lowest conversation version this event reflects: a device that misses it must sync
     /// from below this.
     pub version: Option<u64>,
 }
 
 impl Frame {
-    pub fn new(event: &ServerEvent, version: Option<u64>) -> Self {
-        let text = serde_json::to_string(event).expect("events serialise");
+    pub fn new(event: ServerEvent, version: Option<u64>) -> Self {
         Self {
-            text: text.into(),
+            event: Arc::new(event),
+            json: Arc::default(),
             version,
         }
+    }
+
+    /// A frame that arrives as JSON text (from another node), kept as it came.
+    pub fn from_json(text: Arc<str>, version: Option<u64>) -> serde_json::Result<Self> {
+        let event = serde_json::from_str(&text)?;
+        Ok(Self {
+            event: Arc::new(event),
+            json: Arc::new(OnceLock::from(text)),
+            version,
+        })
+    }
+
+    /// The event as the JSON WebSocket sends it.
+    pub fn json(&self) -> &Arc<str> {
+        self.json.get_or_init(|| {
+            serde_json::to_string(self.event.as_ref())
+                .expect("events serialise")
+                .into()
+        })
+    }
+}
+
+/// Why the server ends a device's connections, each told to its client (a close code on the
+/// JSON WebSocket) so that it knows not to reconnect.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[repr(u8)]
+pub enum EndReason {
+    /// A newer master login of the same device (same uid and device flag) replaced it.
+    Replaced = 1,
+    /// The app backend gave the device a new token: the old one no longer works.
+    TokenRevoked = 2,
+    /// The app backend signed the device out.
+    Kicked = 3,
+}
+
+impl EndReason {
+    fn from_code(code: u8) -> Option<Self> {
+        [Self::Replaced, Self::TokenRevoked, Self::Kicked]
+            .into_iter()
+            .find(|reason| *reason as u8 == code)
     }
 }
 
@@ -70,8 +111,8 @@ pub struct Signals {
     /// Events from other nodes may be lost since this instant (see [`Lost::Since`]).
     lost_since: Mutex<Option<Instant>>,
     fell_behind: AtomicBool,
-    /// A newer master login with the same device flag replaced it.
-    replaced: AtomicBool,
+    /// An [`EndReason`] as its number; 0 while none.
+    ended: AtomicU8,
     pub wake: Notify,
 }
 
@@ -87,8 +128,9 @@ impl Signals {
         self.fell_behind.load(Ordering::SeqCst)
     }
 
-    pub fn replaced(&self) -> bool {
-        self.replaced.load(Ordering::SeqCst)
+    /// Why the server ended this connection, if it did.
+    pub fn ended(&self) -> Option<EndReason> {
+        EndReason::from_code(self.ended.load(Ordering::SeqCst))
     }
 
     /// The lowest version this connection missed, if any event it missed carried one.
@@ -236,8 +278,12 @@ pub enum Remote {
         frame: Frame,
         to: Recipients,
     },
-    /// A master login with this device flag replaced the user's older connections with it.
-    Replaced { uid: Uid, device_flag: u8 },
+    /// The user's connections with this device flag end.
+    Ended {
+        uid: Uid,
+        device_flag: u8,
+        reason: EndReason,
+    },
     /// The user's unread total changed: the nodes holding their connections recompute it
     /// (only they need it, and it costs a read).
     TotalChanged { uid: Uid, only: Option<Origin> },
@@ -292,11 +338,9 @@ impl Default for EventBus {
     /// Connection IDs start at a random multiple of 2^32, so the IDs of different nodes never
     /// meet (a node would need 4 billion connections to reach the next one's range).
     fn default() -> Self {
-        let mut hasher = RandomState::new().build_hasher();
-        hasher.write_u64(0);
         Self {
             users: Mutex::default(),
-            next_id: AtomicU64::new((hasher.finish() & 0xF_FFFF) << 32),
+            next_id: AtomicU64::new(fastrand::u64(..0x10_0000) << 32),
             relay: OnceLock::new(),
         }
     }
@@ -333,11 +377,7 @@ impl EventBus {
         let id = self.next_id.fetch_add(1, Ordering::Relaxed);
         let mut users = self.users.lock().expect("event bus lock");
         if master {
-            Self::replace(&mut users, uid, device_flag);
-            self.forward(|| Remote::Replaced {
-                uid: uid.clone(),
-                device_flag,
-            });
+            self.end_locked(&mut users, uid, device_flag, EndReason::Replaced);
         }
         if !users.contains_key(uid)
             && let Some(relay) = self.relay.get()
@@ -360,15 +400,40 @@ impl EventBus {
         }
     }
 
-    /// Ends the user's connections with this device flag: a newer master login replaced them.
-    fn replace(users: &mut HashMap<Uid, Vec<Subscriber>>, uid: &Uid, device_flag: u8) {
+    /// Ends the user's connections with this device flag on every node.
+    pub fn end(&self, uid: &Uid, device_flag: u8, reason: EndReason) {
+        let mut users = self.users.lock().expect("event bus lock");
+        self.end_locked(&mut users, uid, device_flag, reason);
+    }
+
+    fn end_locked(
+        &self,
+        users: &mut HashMap<Uid, Vec<Subscriber>>,
+        uid: &Uid,
+        device_flag: u8,
+        reason: EndReason,
+    ) {
+        Self::end_here(users, uid, device_flag, reason);
+        self.forward(|| Remote::Ended {
+            uid: uid.clone(),
+            device_flag,
+            reason,
+        });
+    }
+
+    fn end_here(
+        users: &mut HashMap<Uid, Vec<Subscriber>>,
+        uid: &Uid,
+        device_flag: u8,
+        reason: EndReason,
+    ) {
         let Some(connections) = users.get_mut(uid) else {
             return;
         };
         connections.retain(|old| {
             let same_device = old.device_flag == device_flag;
             if same_device {
-                old.signals.replaced.store(true, Ordering::SeqCst);
+                old.signals.ended.store(reason as u8, Ordering::SeqCst);
                 old.signals.wake.notify_one();
             }
             !same_device
@@ -397,6 +462,16 @@ impl EventBus {
             .map_or(0, Vec::len)
     }
 
+    /// The device flag of each of the user's connections on this node.
+    pub fn device_flags_of(&self, uid: &Uid) -> Vec<u8> {
+        self.users
+            .lock()
+            .expect("event bus lock")
+            .get(uid)
+            .map(|connections| connections.iter().map(|c| c.device_flag).collect())
+            .unwrap_or_default()
+    }
+
     /// Whether the user may have a connected device: events for offline users are not built.
     /// In a cluster, the user may be connected to another node, so events are always built.
     pub fn may_be_online(&self, uid: &Uid) -> bool {
@@ -422,13 +497,16 @@ impl EventBus {
     pub fn apply_remote(&self, event: &Remote) {
         match event {
             Remote::Frame { uid, frame, to } => self.deliver_here(uid, frame, *to),
-            Remote::Replaced { uid, device_flag } => {
-                Self::replace(
-                    &mut self.users.lock().expect("event bus lock"),
-                    uid,
-                    *device_flag,
-                );
-            }
+            Remote::Ended {
+                uid,
+                device_flag,
+                reason,
+            } => Self::end_here(
+                &mut self.users.lock().expect("event bus lock"),
+                uid,
+                *device_flag,
+                *reason,
+            ),
             Remote::Resync { uid, from } => {
                 self.resync(Some(uid), from.map_or(Lost::Unversioned, Lost::From));
             }
@@ -476,7 +554,7 @@ mod tests {
     }
 
     fn frame(version: u64) -> Frame {
-        Frame::new(&ServerEvent::ResyncRequired { version }, Some(version))
+        Frame::new(ServerEvent::ResyncRequired { version }, Some(version))
     }
 
     #[tokio::test]
@@ -523,8 +601,8 @@ mod tests {
         let old_phone = bus.subscribe(&uid("alice"), 0, true);
         let web = bus.subscribe(&uid("alice"), 1, true);
         let _new_phone = bus.subscribe(&uid("alice"), 0, true);
-        assert!(old_phone.signals.replaced());
-        assert!(!web.signals.replaced());
+        assert_eq!(old_phone.signals.ended(), Some(EndReason::Replaced));
+        assert_eq!(web.signals.ended(), None);
     }
 
     /// Records what the bus asks of the cluster.
@@ -541,7 +619,9 @@ mod tests {
         fn forward(&self, event: Remote) {
             let what = match event {
                 Remote::Frame { uid, .. } => format!("frame {uid}"),
-                Remote::Replaced { uid, device_flag } => format!("replaced {uid} {device_flag}"),
+                Remote::Ended {
+                    uid, device_flag, ..
+                } => format!("ended {uid} {device_flag}"),
                 Remote::TotalChanged { uid, .. } => format!("total {uid}"),
                 Remote::SettingsChanged => "settings".into(),
                 Remote::Resync { uid, from } => format!("resync {uid} {from:?}"),
@@ -572,7 +652,7 @@ mod tests {
             *recorder.0.lock().unwrap(),
             [
                 "watch alice",
-                "replaced alice 1",
+                "ended alice 1",
                 "frame bob",
                 "unwatch alice",
                 "watch carol"

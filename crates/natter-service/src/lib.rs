@@ -13,7 +13,11 @@ mod notices;
 mod notify;
 mod preferences;
 mod present;
+mod profiles;
+mod removal;
+mod sender_lists;
 mod users;
+mod wukongim;
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -25,18 +29,31 @@ use natter_store::{Db, Store, settings};
 pub use access::{Actor, Principal};
 pub use conversations::ListOptions;
 pub use events::{
-    EventBus, Frame, IN_FLIGHT_MARGIN, Lost, Origin, QUEUE_FRAMES, Recipients, Relay, Remote,
-    Signals, Subscription, VersionLog,
+    EndReason, EventBus, Frame, IN_FLIGHT_MARGIN, Lost, Origin, QUEUE_FRAMES, Recipients, Relay,
+    Remote, Signals, Subscription, VersionLog,
 };
+pub use messaging::Delivery;
 pub use metrics::Metrics;
 
 /// The settings key under which `sync_conversation_deletion` is stored.
 const SYNC_DELETION_KEY: &str = "sync_conversation_deletion";
 
+/// How the service runs, from the server's configuration.
+#[derive(Debug, Clone)]
+pub struct Options {
+    /// The app backend's key to the server API; `None` closes it.
+    pub manager_token: Option<String>,
+    /// Given at start, replaces the stored `sync_conversation_deletion`; `None` keeps it.
+    pub sync_conversation_deletion: Option<bool>,
+    /// How long after sending a sender may still recall a message.
+    pub recall_window: std::time::Duration,
+}
+
 /// The whole service, shared by every request.
 pub struct Natter {
     store: Store,
     manager_token: Option<String>,
+    recall_window: std::time::Duration,
     /// Read on every deletion, so kept in memory; the stored value survives restarts.
     sync_conversation_deletion: AtomicBool,
     pub metrics: Metrics,
@@ -45,21 +62,17 @@ pub struct Natter {
 }
 
 impl Natter {
-    /// Starts the service on a store. `sync_conversation_deletion` given explicitly at start
-    /// overrides (and replaces) the stored setting; otherwise the stored one applies.
-    pub async fn start(
-        store: Store,
-        manager_token: Option<String>,
-        sync_conversation_deletion: Option<bool>,
-    ) -> Result<Self> {
+    /// Starts the service on a store.
+    pub async fn start(store: Store, options: Options) -> Result<Self> {
         let natter = Self {
             store,
-            manager_token: manager_token.filter(|token| !token.is_empty()),
+            manager_token: options.manager_token.filter(|token| !token.is_empty()),
+            recall_window: options.recall_window,
             sync_conversation_deletion: AtomicBool::new(false),
             metrics: Metrics::default(),
             events: Arc::new(EventBus::default()),
         };
-        match sync_conversation_deletion {
+        match options.sync_conversation_deletion {
             Some(value) => {
                 natter
                     .update_settings(AppSettings {
@@ -113,7 +126,7 @@ impl Natter {
                     tracing::warn!(%error, "cannot reload the settings another node changed");
                 }
             }
-            Remote::Frame { .. } | Remote::Replaced { .. } | Remote::Resync { .. } => {
+            Remote::Frame { .. } | Remote::Ended { .. } | Remote::Resync { .. } => {
                 self.events.apply_remote(&event);
             }
         }

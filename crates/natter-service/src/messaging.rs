@@ -2,13 +2,41 @@
 
 use base64::Engine;
 use base64::engine::general_purpose::STANDARD as BASE64;
-use natter_core::limits::{MAX_CLIENT_MSG_NO_LEN, MAX_PAGE_SIZE, MAX_PAYLOAD_BYTES, refuse_nul};
-use natter_core::wire::{self, ServerSendRequest, ServerSendResult};
-use natter_core::{ConversationId, Error, Result, Uid};
-use natter_store::{NewMessage, Sent, messaging};
+use natter_core::ids::SYSTEM_CONVERSATION_ID;
+use natter_core::limits::{
+    MAX_CLIENT_MSG_NO_LEN, MAX_CLOUD_CUSTOM_DATA_BYTES, MAX_PAGE_SIZE, MAX_PAYLOAD_BYTES,
+    MAX_UIDS_PER_CALL, refuse_nul,
+};
+use natter_core::wire::{
+    self, SendBatchRequest, SendBatchResult, ServerSendRequest, ServerSendResult,
+};
+use natter_core::{ChannelKind, ConversationId, Error, GroupId, Result, Uid, message};
+use natter_store::{
+    Before, NewMessage, Sent, StoredMessage, SystemMessage, SystemTarget, messaging,
+};
 use serde_json::Value;
 
+use crate::events::{Frame, Recipients};
 use crate::{Natter, now_ms, present};
+
+/// How a transport asks a message to be kept and counted (WuKongIM's header flags); the client
+/// API's messages are kept and counted.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Delivery {
+    /// Stored, counted and synced; otherwise only pushed to the members' online devices.
+    pub persist: bool,
+    /// Counts as unread for the other members (WuKongIM's red dot).
+    pub counts_as_unread: bool,
+}
+
+impl Default for Delivery {
+    fn default() -> Self {
+        Self {
+            persist: true,
+            counts_as_unread: true,
+        }
+    }
+}
 
 impl Natter {
     /// `POST /v1/messages`: a user sends a JSON payload to one of their conversations.
@@ -17,46 +45,185 @@ impl Natter {
         from: &Uid,
         request: wire::SendMessageRequest,
     ) -> Result<wire::Message> {
+        self.send_message_as(from, request, Delivery::default())
+            .await
+    }
+
+    /// A message from a user's device, kept and counted as `delivery` says (the WuKongIM
+    /// gateway sets it from the packet's flags). A message that is not kept gets no seq (0).
+    pub async fn send_message_as(
+        &self,
+        from: &Uid,
+        request: wire::SendMessageRequest,
+        delivery: Delivery,
+    ) -> Result<wire::Message> {
         let to = ConversationId::parse(&request.conversation_id)?;
-        if !request.payload.is_object() {
-            return Err(Error::invalid_argument("payload: must be a JSON object"));
-        }
+        let message_type = request
+            .message_type
+            .unwrap_or_else(|| message::DEFAULT_TYPE.to_owned());
+        message::check(&message_type, &request.payload)?;
         let payload = compact_payload(&request.payload, "payload")?;
         let client_msg_no = client_msg_no(request.client_msg_id, "clientMsgID")?;
-        let sent = self
-            .store_message(NewMessage {
-                from: from.clone(),
-                to: to.clone(),
-                payload,
-                client_msg_no,
-                time_ms: now_ms(),
-            })
-            .await?;
+        let cloud_custom_data = cloud_custom_data(request.cloud_custom_data.unwrap_or_default())?;
+        let message = NewMessage {
+            from: from.clone(),
+            to: to.clone(),
+            message_type,
+            payload,
+            client_msg_no,
+            cloud_custom_data,
+            time_ms: now_ms(),
+            counts_as_unread: delivery.counts_as_unread,
+        };
+        if !delivery.persist {
+            return self.relay_message(message).await;
+        }
+        let sent = self.store_message(message).await?;
         self.announce(&sent).await;
         Ok(present::message(&sent.message, &to))
     }
 
-    /// `POST /message/send`: the app backend sends on behalf of `from_uid`, payload in base64.
+    /// `POST /message/send`: the app backend sends on behalf of `from_uid`, payload in base64;
+    /// with an empty `from_uid`, as itself (see [`Natter::send_as_system`]). WuKongIM's header
+    /// flags `no_persist` and `red_dot` apply.
     pub async fn server_send(&self, request: ServerSendRequest) -> Result<ServerSendResult> {
-        let from = Uid::parse(&request.from_uid, "from_uid")?;
-        let to = ConversationId::from_channel(request.channel_type, &request.channel_id)?;
         let payload = decode_payload(&request.payload)?;
         let client_msg_no = client_msg_no(request.client_msg_no, "client_msg_no")?;
-        let sent = self
-            .store_message(NewMessage {
-                from,
+        let delivery = delivery_of(request.header.as_ref())?;
+        let message_type = serde_json::from_str::<Value>(&payload)
+            .map(|value| message::type_of_wukongim_payload(&value))
+            .unwrap_or(message::DEFAULT_TYPE)
+            .to_owned();
+        if request.from_uid.is_empty() {
+            let to = system_target(request.channel_type, &request.channel_id)?;
+            let message = SystemMessage {
                 to,
+                message_type,
                 payload,
                 client_msg_no,
                 time_ms: now_ms(),
-            })
-            .await?;
+                counts_as_unread: delivery.counts_as_unread,
+            };
+            return self.send_as_system(message, delivery.persist).await;
+        }
+        let message = NewMessage {
+            from: Uid::parse(&request.from_uid, "from_uid")?,
+            to: ConversationId::from_channel(request.channel_type, &request.channel_id)?,
+            message_type,
+            payload,
+            client_msg_no,
+            cloud_custom_data: String::new(),
+            time_ms: now_ms(),
+            counts_as_unread: delivery.counts_as_unread,
+        };
+        if !delivery.persist {
+            let relayed = self.relay_message(message).await?;
+            return Ok(ServerSendResult {
+                message_id: relayed.message_id.parse().unwrap_or_default(),
+                message_seq: 0,
+                client_msg_no: relayed.client_msg_id.unwrap_or_default(),
+            });
+        }
+        let sent = self.store_message(message).await?;
         self.announce(&sent).await;
-        Ok(ServerSendResult {
-            message_id: sent.message.id,
-            message_seq: sent.message.seq,
-            client_msg_no: sent.message.client_msg_no.unwrap_or_default(),
-        })
+        Ok(sent_result(&sent.message))
+    }
+
+    /// A message from the app backend itself (WuKongIM's system uid): into a user's
+    /// `@TIM#SYSTEM` conversation, or into a group from no member. One that is not kept (a
+    /// WuKongIM command) only reaches the online devices.
+    async fn send_as_system(
+        &self,
+        message: SystemMessage,
+        persist: bool,
+    ) -> Result<ServerSendResult> {
+        if persist {
+            let sent = self
+                .write(move |db| messaging::send_system(db, &message))
+                .await?;
+            self.announce(&sent).await;
+            return Ok(sent_result(&sent.message));
+        }
+        let to = message.to.clone();
+        let audience = self
+            .read(move |db| messaging::system_audience(db, &to))
+            .await?;
+        let stored = transient_message(
+            SYSTEM_CONVERSATION_ID.to_owned(),
+            message.time_ms,
+            message.client_msg_no,
+            message.message_type,
+            message.payload,
+        );
+        self.relay(&stored, &audience);
+        Ok(sent_result(&stored))
+    }
+
+    /// `POST /message/sendbatch`: the same personal message from `from_uid` to each
+    /// subscriber, each sent on its own: one that fails is listed with its reason and does
+    /// not stop the others, as WuKongIM answers.
+    pub async fn server_send_batch(&self, request: SendBatchRequest) -> Result<SendBatchResult> {
+        if request.from_uid.is_empty() {
+            return Err(Error::invalid_argument("from_uid: must not be empty"));
+        }
+        if request.subscribers.is_empty() || request.subscribers.len() > MAX_UIDS_PER_CALL {
+            return Err(Error::invalid_argument(format!(
+                "subscribers: give 1 to {MAX_UIDS_PER_CALL} uids, got {}",
+                request.subscribers.len()
+            )));
+        }
+        let mut result = SendBatchResult {
+            fail_uids: Vec::new(),
+            reason: Vec::new(),
+        };
+        for subscriber in request.subscribers {
+            let single = ServerSendRequest {
+                header: request.header.clone(),
+                client_msg_no: None,
+                from_uid: request.from_uid.clone(),
+                channel_id: subscriber.clone(),
+                channel_type: ChannelKind::Personal.code(),
+                payload: request.payload.clone(),
+            };
+            if let Err(error) = self.server_send(single).await {
+                result.fail_uids.push(subscriber);
+                result.reason.push(error.message);
+            }
+        }
+        Ok(result)
+    }
+
+    /// A message that is not kept: pushed to the online devices of everyone who may receive
+    /// it (the sender's other devices too), with a fresh ID and no seq.
+    async fn relay_message(&self, message: NewMessage) -> Result<wire::Message> {
+        let (from, to) = (message.from.clone(), message.to.clone());
+        let audience = self
+            .read(move |db| messaging::audience(db, &from, &to))
+            .await?;
+        let mut stored = transient_message(
+            message.from.to_string(),
+            message.time_ms,
+            message.client_msg_no,
+            message.message_type,
+            message.payload,
+        );
+        stored.cloud_custom_data = message.cloud_custom_data;
+        stored.silent = !message.counts_as_unread;
+        self.relay(&stored, &audience);
+        Ok(present::message(&stored, &message.to))
+    }
+
+    /// Pushes a message that is not kept to the online devices of its audience.
+    fn relay(&self, stored: &StoredMessage, audience: &[(Uid, ConversationId)]) {
+        for (uid, conversation) in audience {
+            if self.events.may_be_online(uid) {
+                let event = wire::ServerEvent::MessageReceived {
+                    message_list: vec![present::message(stored, conversation)],
+                };
+                self.events
+                    .publish(uid, &Frame::new(event, None), Recipients::All);
+            }
+        }
     }
 
     async fn store_message(&self, message: NewMessage) -> Result<Sent> {
@@ -71,18 +238,39 @@ impl Natter {
         }
     }
 
-    /// `GET /v1/conversations/{id}/messages`: what this user may see, oldest first.
+    /// `GET /v1/conversations/{id}/messages`: what this user may see, oldest first, before a
+    /// seq or a message ID (`nextReqMessageID`), or the newest.
     pub async fn history(
         &self,
         uid: &Uid,
         conversation_id: &str,
-        before: Option<u64>,
+        before_seq: Option<u64>,
+        before_message: Option<&str>,
         limit: Option<u32>,
     ) -> Result<wire::MessageListResponse> {
         let conversation = ConversationId::parse(conversation_id)?;
         let limit = page_size(limit)?;
+        let before = match (before_seq, before_message) {
+            (Some(_), Some(_)) => {
+                return Err(Error::invalid_argument(
+                    "before, nextReqMessageID: give one of them, not both",
+                ));
+            }
+            (Some(seq), None) => Before::Seq(seq),
+            (None, Some("") | None) => Before::Newest,
+            (None, Some(id)) => Before::Message(id.parse().map_err(|_| {
+                Error::invalid_argument(format!(
+                    "nextReqMessageID: {id:?} is not a message ID this server gave out"
+                ))
+            })?),
+        };
         let history = self.read_history(uid, &conversation, before, limit).await?;
         Ok(wire::MessageListResponse {
+            next_req_message_id: history
+                .messages
+                .first()
+                .map(|oldest| oldest.id.to_string())
+                .unwrap_or_default(),
             message_list: history
                 .messages
                 .iter()
@@ -97,13 +285,91 @@ impl Natter {
         &self,
         uid: &Uid,
         conversation: &ConversationId,
-        before: Option<u64>,
+        before: Before,
         limit: u32,
     ) -> Result<natter_store::History> {
         let (uid, conversation) = (uid.clone(), conversation.clone());
         self.read(move |db| messaging::history(db, &uid, &conversation, before, limit))
             .await
     }
+}
+
+/// WuKongIM's message header (`{"no_persist": 0|1, "red_dot": 0|1, "sync_once": 0|1}`) as a
+/// delivery; a header left out keeps and counts the message.
+fn delivery_of(header: Option<&Value>) -> Result<Delivery> {
+    let Some(header) = header else {
+        return Ok(Delivery::default());
+    };
+    let flag = |name: &str, default: bool| match &header[name] {
+        Value::Null => Ok(default),
+        Value::Number(number) if number.as_u64() == Some(0) => Ok(false),
+        Value::Number(number) if number.as_u64() == Some(1) => Ok(true),
+        Value::Bool(flag) => Ok(*flag),
+        other => Err(Error::invalid_argument(format!(
+            "header.{name}: {other} is not 0 or 1"
+        ))),
+    };
+    // WuKongIM keeps a sync-once message only until it is delivered: here it is not kept.
+    let persist = !flag("no_persist", false)? && !flag("sync_once", false)?;
+    Ok(Delivery {
+        persist,
+        counts_as_unread: flag("red_dot", true)?,
+    })
+}
+
+fn sent_result(message: &StoredMessage) -> ServerSendResult {
+    ServerSendResult {
+        message_id: message.id,
+        message_seq: message.seq,
+        client_msg_no: message.client_msg_no.clone().unwrap_or_default(),
+    }
+}
+
+/// A message that is not kept, as its recipients see it: a fresh ID and no seq.
+fn transient_message(
+    from: String,
+    time_ms: i64,
+    client_msg_no: Option<String>,
+    message_type: String,
+    payload: String,
+) -> StoredMessage {
+    StoredMessage {
+        id: transient_id(),
+        seq: 0,
+        from,
+        time_ms,
+        client_msg_no,
+        message_type,
+        payload,
+        cloud_custom_data: String::new(),
+        revoked_by: None,
+        sender: natter_store::Shown::default(),
+        silent: false,
+    }
+}
+
+/// Where a message with an empty `from_uid` goes: `channel_type` 1 names the user whose
+/// `@TIM#SYSTEM` conversation gets it, 2 the group.
+fn system_target(channel_type: i64, channel_id: &str) -> Result<SystemTarget> {
+    match ChannelKind::from_code(channel_type) {
+        Some(ChannelKind::Personal) => {
+            Ok(SystemTarget::User(Uid::parse(channel_id, "channel_id")?))
+        }
+        Some(ChannelKind::Group) => Ok(SystemTarget::Group(GroupId::parse(
+            channel_id,
+            "channel_id",
+        )?)),
+        _ => Err(Error::invalid_argument(format!(
+            "channel_type: {channel_type} with an empty from_uid; use 1 with the uid of the user \
+             to notify (into their @TIM#SYSTEM conversation) or 2 with a group ID"
+        ))),
+    }
+}
+
+/// An ID for a message that is not kept: far above every stored message's (which count up
+/// from 1), from the time and 16 random bits.
+fn transient_id() -> i64 {
+    (now_ms() << 16) | fastrand::i64(0..0x1_0000)
 }
 
 /// A server-API payload: base64 of a JSON object (as WuKongIM), as compact JSON text.
@@ -128,6 +394,17 @@ fn compact_payload(payload: &Value, field: &str) -> Result<String> {
         )));
     }
     Ok(text)
+}
+
+fn cloud_custom_data(data: String) -> Result<String> {
+    if data.len() > MAX_CLOUD_CUSTOM_DATA_BYTES {
+        return Err(Error::invalid_argument(format!(
+            "cloudCustomData: {} bytes; at most {MAX_CLOUD_CUSTOM_DATA_BYTES}",
+            data.len()
+        )));
+    }
+    refuse_nul("cloudCustomData", &data)?;
+    Ok(data)
 }
 
 fn client_msg_no(number: Option<String>, field: &str) -> Result<Option<String>> {
@@ -156,5 +433,18 @@ pub(crate) fn page_size(limit: Option<u32>) -> Result<u32> {
         Some(limit) => Err(Error::invalid_argument(format!(
             "limit: {limit} is out of range; use 1 to {MAX_PAGE_SIZE}"
         ))),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn transient_ids_are_positive_and_above_stored_ones() {
+        for _ in 0..1000 {
+            // A negative ID reads as no message ID at all to WuKongIM's clients (a u64).
+            assert!(transient_id() > 1 << 40);
+        }
     }
 }

@@ -30,7 +30,7 @@ impl Natter {
             };
             self.events.publish(
                 uid,
-                &Frame::new(&received, Some(conversation.version)),
+                &Frame::new(received, Some(conversation.version)),
                 Recipients::All,
             );
             self.notify_changed(uid, std::slice::from_ref(conversation))
@@ -49,7 +49,7 @@ impl Natter {
             conversation_list: conversations.iter().map(present::conversation).collect(),
         };
         self.events
-            .publish(uid, &Frame::new(&updated, lowest), Recipients::All);
+            .publish(uid, &Frame::new(updated, lowest), Recipients::All);
         self.notify_total(uid, None).await;
     }
 
@@ -75,7 +75,7 @@ impl Natter {
                 clear_history_message: clear_history,
                 version: deleted.iter().map(|view| view.version).max().unwrap_or(0),
             };
-            let frame = Frame::new(&event, deleted.iter().map(|view| view.version).min());
+            let frame = Frame::new(event, deleted.iter().map(|view| view.version).min());
             let to = origin.map_or(Recipients::All, Recipients::AllBut);
             self.events.publish(uid, &frame, to);
             self.notify_total(uid, None).await;
@@ -110,6 +110,6 @@ impl Natter {
             total_unread_count: total,
         };
         let to = only.map_or(Recipients::All, Recipients::Only);
-        self.events.deliver_here(uid, &Frame::new(&event, None), to);
+        self.events.deliver_here(uid, &Frame::new(event, None), to);
     }
 }

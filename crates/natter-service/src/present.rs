@@ -2,14 +2,16 @@
 
 use base64::Engine;
 use base64::engine::general_purpose::STANDARD as BASE64;
-use natter_core::ConversationId;
+use natter_core::ids::SYSTEM_CONVERSATION_ID;
 use natter_core::wire;
+use natter_core::{ConversationId, Uid};
 use natter_store::{ConversationView, StoredMessage};
 use serde_json::Value;
 
-/// Payloads are stored as the compact JSON text that was validated on send.
+/// Payloads are stored as the compact JSON text that was validated on send; a recalled
+/// message's is gone, which clients see as `{}`.
 fn payload_value(message: &StoredMessage) -> Value {
-    serde_json::from_str(&message.payload).unwrap_or(Value::Null)
+    serde_json::from_str(&message.payload).unwrap_or_else(|_| Value::Object(Default::default()))
 }
 
 pub(crate) fn message(stored: &StoredMessage, conversation: &ConversationId) -> wire::Message {
@@ -19,8 +21,14 @@ pub(crate) fn message(stored: &StoredMessage, conversation: &ConversationId) -> 
         seq: stored.seq,
         from: stored.from.clone(),
         time: stored.time_ms,
+        message_type: stored.message_type.clone(),
         payload: payload_value(stored),
         client_msg_id: stored.client_msg_no.clone(),
+        cloud_custom_data: stored.cloud_custom_data.clone(),
+        is_revoked: stored.revoked_by.is_some(),
+        revoker: stored.revoked_by.clone(),
+        nick: stored.sender.name.clone(),
+        avatar: stored.sender.avatar.clone(),
     }
 }
 
@@ -35,7 +43,12 @@ pub(crate) fn conversation(view: &ConversationView) -> wire::Conversation {
             seq: last.seq,
             from: last.from.clone(),
             time: last.time_ms,
+            message_type: last.message_type.clone(),
             payload: payload_value(last),
+            cloud_custom_data: last.cloud_custom_data.clone(),
+            is_revoked: last.revoked_by.is_some(),
+            revoker: last.revoked_by.clone(),
+            nick: last.sender.name.clone(),
         }),
         cleared_to_seq: view.state.cleared_to_seq,
         is_pinned: prefs.pinned,
@@ -49,25 +62,70 @@ pub(crate) fn conversation(view: &ConversationView) -> wire::Conversation {
         draft_text: prefs.draft.clone(),
         custom_data: prefs.custom_data.clone(),
         version: view.version,
+        user_profile: match &view.id {
+            ConversationId::C2c(peer) => Some(wire::UserProfile {
+                user_id: peer.to_string(),
+                nick: view.shown.name.clone(),
+                avatar: view.shown.avatar.clone(),
+            }),
+            _ => None,
+        },
+        group_profile: match &view.id {
+            ConversationId::Group(group) => Some(wire::GroupProfile {
+                group_id: group.to_string(),
+                name: view.shown.name.clone(),
+                avatar: view.shown.avatar.clone(),
+                group_type: view.shown.group_type.clone(),
+            }),
+            _ => None,
+        },
     }
 }
 
-/// A message in WuKongIM's shape, as `channel_id`/`channel_type` name it for the viewer.
+/// A message in WuKongIM's shape (its `MessageResp`), as `viewer` reads it in `conversation`.
+/// A personal message names the party who did not send it as its channel, as WuKongIM does;
+/// the app backend's own messages have an empty sender.
 pub(crate) fn server_message(
     stored: &StoredMessage,
-    channel_id: &str,
-    channel_type: i64,
+    viewer: &Uid,
+    conversation: &ConversationId,
 ) -> wire::ServerMessage {
+    let channel_id = match conversation {
+        ConversationId::C2c(peer) if stored.from == viewer.as_str() => peer.to_string(),
+        ConversationId::C2c(_) => viewer.to_string(),
+        other => channel_id(other),
+    };
+    let from_uid = if stored.from == SYSTEM_CONVERSATION_ID {
+        String::new()
+    } else {
+        stored.from.clone()
+    };
     wire::ServerMessage {
+        header: wire::MessageHeader {
+            no_persist: 0,
+            red_dot: u8::from(!stored.silent),
+            sync_once: 0,
+        },
+        setting: 0,
         message_id: stored.id,
-        message_seq: stored.seq,
+        message_idstr: stored.id.to_string(),
         client_msg_no: stored.client_msg_no.clone().unwrap_or_default(),
-        from_uid: stored.from.clone(),
-        channel_id: channel_id.to_owned(),
-        channel_type,
+        message_seq: stored.seq,
+        from_uid,
+        channel_id,
+        channel_type: conversation.kind().code(),
+        expire: 0,
         timestamp: stored.time_ms / 1000,
-        payload: BASE64.encode(stored.payload.as_bytes()),
+        payload: BASE64.encode(wukongim_payload(stored)),
     }
+}
+
+/// The payload bytes WuKongIM's clients read: the stored JSON, with the client API's text in
+/// WuKongIM's shape. A recalled message's payload is gone: `{}`.
+fn wukongim_payload(stored: &StoredMessage) -> String {
+    let content =
+        natter_core::message::wukongim_content(&stored.message_type, &payload_value(stored));
+    content.to_string()
 }
 
 /// WuKongIM's `channel_id` for a conversation: the peer's uid or the group ID.
@@ -76,5 +134,48 @@ pub(crate) fn channel_id(conversation: &ConversationId) -> String {
         ConversationId::C2c(peer) => peer.to_string(),
         ConversationId::Group(group) => group.to_string(),
         ConversationId::System => conversation.to_string(),
+    }
+}
+
+pub(crate) fn profile(profile: &natter_store::UserProfile) -> wire::Profile {
+    wire::Profile {
+        user_id: profile.uid.to_string(),
+        nick: profile.nick.clone(),
+        avatar: profile.avatar.clone(),
+        custom_fields: profile.custom_fields.clone(),
+    }
+}
+
+pub(crate) fn group(profile: &natter_store::GroupProfile) -> wire::Group {
+    wire::Group {
+        group_id: profile.group.to_string(),
+        name: profile.name.clone(),
+        avatar: profile.avatar.clone(),
+        group_type: profile.group_type.clone(),
+        notification: profile.notice.clone(),
+        member_count: profile.member_count,
+        is_dismissed: profile.dismissed,
+    }
+}
+
+pub(crate) fn group_brief(profile: &natter_store::GroupProfile) -> wire::GroupProfile {
+    wire::GroupProfile {
+        group_id: profile.group.to_string(),
+        name: profile.name.clone(),
+        avatar: profile.avatar.clone(),
+        group_type: profile.group_type.clone(),
+    }
+}
+
+pub(crate) fn message_change(change: &natter_store::MessageChange) -> wire::MessageChange {
+    wire::MessageChange {
+        conversation_id: change.conversation.to_string(),
+        message_id: change.message_id.to_string(),
+        seq: change.seq,
+        change: match change.kind {
+            natter_store::MessageChangeKind::Recalled => "revoked",
+            natter_store::MessageChangeKind::Deleted => "deleted",
+        }
+        .to_owned(),
     }
 }

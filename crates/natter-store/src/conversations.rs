@@ -7,10 +7,11 @@ use natter_core::{ChannelKind, ConversationId, ListCursor, Uid};
 use serde_json::{Value as Json, json};
 
 use crate::db::params;
-use crate::rows::{self, LOADED_COLUMNS, Loaded};
+use crate::rows::{self, LOADED_COLUMNS, LOADED_FROM, Loaded};
 use crate::{
     AuditRecord, Change, Changes, ConversationPage, ConversationUpdate, ConversationView, Db,
-    Deletion, Dialect, ListQuery, Result, StoreError, Updated, Value,
+    Deletion, Dialect, ListQuery, MessageChange, MessageChangeKind, Result, StoreError, Updated,
+    Value,
 };
 
 /// The unread rule of `natter_core::rules::ConversationState::unread`, as SQL, for the
@@ -19,14 +20,15 @@ fn has_unread_sql(dialect: Dialect) -> String {
     let (least, greatest) = (dialect.least(), dialect.greatest());
     format!(
         "{least}(COALESCE(c.left_seq, ch.last_seq), ch.last_seq) > \
-         {greatest}(c.read_seq, c.deleted_to_seq, c.cleared_to_seq, c.own_last_seq, c.join_seq - 1)"
+         {greatest}(c.read_seq, c.deleted_to_seq, c.cleared_to_seq, c.own_last_seq, c.join_seq - 1) \
+         + c.uncounted"
     )
 }
 
 /// One page of the list: pinned first, then newest activity, then channel (for a stable order).
 pub fn list<'q>(db: &dyn Db, uid: &'q Uid, query: &'q ListQuery) -> Result<ConversationPage> {
     let mut sql = format!(
-        "SELECT {LOADED_COLUMNS} FROM conversations c JOIN channels ch ON ch.id = c.channel_id \
+        "SELECT {LOADED_COLUMNS} FROM {LOADED_FROM} \
          WHERE c.uid = $1 AND c.listed = 1 AND c.archived = $2"
     );
     let mut params: Vec<Value<'q>> = vec![uid.as_str().into(), query.archived.into()];
@@ -101,7 +103,7 @@ pub fn get(
 /// The user's listed conversations, optionally of one kind.
 fn listed(db: &dyn Db, uid: &Uid, kind: Option<ChannelKind>) -> Result<Vec<Loaded>> {
     let sql = format!(
-        "SELECT {LOADED_COLUMNS} FROM conversations c JOIN channels ch ON ch.id = c.channel_id \
+        "SELECT {LOADED_COLUMNS} FROM {LOADED_FROM} \
          WHERE c.uid = $1 AND c.listed = 1 AND (CAST($2 AS BIGINT) IS NULL OR ch.kind = $2)"
     );
     rows::query_loaded(db, &sql, params![uid.as_str(), kind.map(ChannelKind::code)])
@@ -127,36 +129,80 @@ pub fn total_unread(db: &dyn Db, uid: &Uid) -> Result<u64> {
 /// Everything that changed above `since`: listed conversations, and tombstones of deletions made
 /// while deletion sync was on. Deletions made with it off are not reported (that device keeps
 /// its cached entry until it reloads the list, as in the reference SDKs).
-pub fn changes_since(db: &dyn Db, uid: &Uid, since: u64) -> Result<Changes> {
+///
+/// Profiles change on a clock of their own (a group renaming itself does not touch its members'
+/// rows): conversations whose peer's or group's profile changed after `profile_since` are
+/// reported as changed too.
+pub fn changes_since(
+    db: &dyn Db,
+    uid: &Uid,
+    since: u64,
+    profile_since: Option<u64>,
+) -> Result<Changes> {
     let version = rows::current_version(db, uid)?;
-    if since > version {
+    let profile_clock = crate::profiles::clock(db)?;
+    if since > version || profile_since.is_some_and(|clock| clock > profile_clock) {
         return Ok(Changes {
             changed: Vec::new(),
             deleted: Vec::new(),
+            messages: Vec::new(),
             version,
+            profile_clock,
             reset_required: true,
         });
     }
     let sql = format!(
-        "SELECT {LOADED_COLUMNS} FROM conversations c JOIN channels ch ON ch.id = c.channel_id \
-         WHERE c.uid = $1 AND c.version > $2 ORDER BY c.version"
+        "SELECT {LOADED_COLUMNS}, c.version > $2 FROM {LOADED_FROM} WHERE c.uid = $1 \
+         AND (c.version > $2 OR COALESCE(pu.profile_clock, 0) > $3 \
+              OR (ch.kind = 2 AND ch.profile_clock > $3)) \
+         ORDER BY c.version"
     );
-    let loaded = rows::query_loaded(db, &sql, params![uid.as_str(), since])?;
+    // Without a profile clock, profile changes alone are not reported.
+    let profile_since = profile_since.unwrap_or(i64::MAX as u64);
+    let rows = db.query(&sql, params![uid.as_str(), since, profile_since])?;
     let mut changes = Changes {
         changed: Vec::new(),
         deleted: Vec::new(),
+        messages: message_changes_since(db, uid, since)?,
         version,
+        profile_clock,
         reset_required: false,
     };
-    for loaded in loaded {
+    for row in rows {
+        let loaded = rows::read_loaded(&row)?;
+        let versioned: bool = row.get(rows::LOADED_COLUMN_COUNT)?;
         let state = &loaded.view.state;
         if state.listed {
             changes.changed.push(rows::complete_view(db, uid, loaded)?);
-        } else if state.deleted && state.deletion_synced {
+        } else if versioned && state.deleted && state.deletion_synced {
             changes.deleted.push(loaded.view.id);
         }
     }
     Ok(changes)
+}
+
+/// The messages of this user recalled, or deleted by them for themself, above `since`.
+fn message_changes_since(db: &dyn Db, uid: &Uid, since: u64) -> Result<Vec<MessageChange>> {
+    db.query(
+        "SELECT c.conversation_id, mc.message_id, mc.seq, mc.change FROM message_changes mc \
+         JOIN conversations c ON c.uid = mc.uid AND c.channel_id = mc.channel_id \
+         WHERE mc.uid = $1 AND mc.version > $2 ORDER BY mc.version, mc.seq",
+        params![uid.as_str(), since],
+    )?
+    .iter()
+    .map(|row| {
+        Ok(MessageChange {
+            conversation: ConversationId::parse(&row.get::<String>(0)?)?,
+            message_id: row.get(1)?,
+            seq: row.get(2)?,
+            kind: if row.get::<i64>(3)? == rows::RECALLED {
+                MessageChangeKind::Recalled
+            } else {
+                MessageChangeKind::Deleted
+            },
+        })
+    })
+    .collect()
 }
 
 /// Applies one change to each named conversation; any one that cannot take it fails the whole
@@ -173,16 +219,16 @@ pub fn update(db: &dyn Db, update: &ConversationUpdate) -> Result<Vec<Updated>> 
         if update.change == Change::Pin(true) && !loaded.view.state.prefs.pinned {
             check_pin_limit(db, &update.uid)?;
         }
-        let mut state = loaded.view.state.clone();
         let changed = apply(
-            &mut state,
+            &mut loaded.view.state,
             &update.change,
             loaded.channel.last_seq,
             update.now_ms,
         );
         if changed {
-            loaded.view.version = rows::save(db, &update.uid, loaded.channel.id, &state)?;
-            loaded.view.state = state;
+            rows::recount_uncounted(db, &update.uid, &mut loaded)?;
+            loaded.view.version =
+                rows::save(db, &update.uid, loaded.channel.id, &loaded.view.state)?;
         }
         updated.push(Updated {
             view: rows::complete_view(db, &update.uid, loaded)?,
@@ -380,8 +426,9 @@ pub fn restore_deleted(
             ],
         )?;
     }
-    loaded.view.version = rows::save(db, uid, loaded.channel.id, &state)?;
     loaded.view.state = state;
+    rows::recount_uncounted(db, uid, &mut loaded)?;
+    loaded.view.version = rows::save(db, uid, loaded.channel.id, &loaded.view.state)?;
     rows::complete_view(db, uid, loaded)
 }
 
@@ -412,7 +459,8 @@ pub fn audit_log(
     limit: u32,
 ) -> Result<Vec<AuditRecord>> {
     db.query(
-        "SELECT id, at_ms, actor, uid, conversation_ids, clear_history, via FROM audit \
+        "SELECT id, at_ms, actor, uid, conversation_ids, clear_history, via, action, \
+         message_ids FROM audit \
          WHERE (CAST($1 AS TEXT) IS NULL OR uid = $1) AND id < $2 ORDER BY id DESC LIMIT $3",
         params![uid.map(Uid::as_str), before_id.unwrap_or(i64::MAX), limit],
     )?
@@ -427,6 +475,8 @@ pub fn audit_log(
             conversation_ids: serde_json::from_str(&ids).unwrap_or_default(),
             clear_history: row.get(5)?,
             via: row.get(6)?,
+            action: row.get(7)?,
+            message_ids: serde_json::from_str(&row.get::<String>(8)?).unwrap_or_default(),
         })
     })
     .collect()

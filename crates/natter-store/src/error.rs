@@ -15,6 +15,8 @@ pub enum UserRole {
     Member,
     /// A recipient of a system notice.
     NoticeRecipient,
+    /// The user whose blacklist or whitelist is named.
+    ListOwner,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -35,10 +37,36 @@ pub enum StoreError {
     AddingToDismissedGroup(GroupId),
     #[error("{0} tried to message themself")]
     MessageToSelf(Uid),
+    #[error("{uid} is on the blacklist of {conversation}")]
+    InBlacklist {
+        uid: Uid,
+        conversation: ConversationId,
+    },
+    #[error("{conversation} has a whitelist without {uid}")]
+    NotInWhitelist {
+        uid: Uid,
+        conversation: ConversationId,
+    },
     #[error("a user tried to send to their system conversation")]
     SystemIsAppOnly,
     #[error("{uid} reused the client message number {number:?} in another conversation")]
     ClientMsgNoReused { uid: Uid, number: String },
+    #[error("there is no message {0}")]
+    NoSuchMessage(i64),
+    #[error("message {message_id} is not in {conversation}")]
+    MessageNotInConversation {
+        conversation: ConversationId,
+        message_id: i64,
+    },
+    #[error("{uid} did not send message {message_id}")]
+    NotTheSender { uid: Uid, message_id: i64 },
+    #[error("message {message_id} is older than the recall window")]
+    RecallWindowPassed { message_id: i64, window_ms: i64 },
+    #[error("message {message_id} is not in {conversation}")]
+    UnknownMessage {
+        conversation: ConversationId,
+        message_id: i64,
+    },
     #[error("{uid} has no conversation {conversation} in their list")]
     NotListed {
         uid: Uid,

@@ -1,12 +1,14 @@
 //! Sending messages and reading history.
 
 use natter_core::rules::ConversationState;
-use natter_core::{ConversationId, Uid};
+use natter_core::{ConversationId, GroupId, Uid};
 
 use crate::db::params;
-use crate::rows::{self, Channel, MESSAGE_COLUMNS};
+use crate::rows::{self, Channel, LOADED_COLUMNS, LOADED_FROM, MESSAGE_COLUMNS, MESSAGES_FROM};
+use crate::sender_lists;
 use crate::{
-    ConversationView, Db, History, NewMessage, Result, Sent, StoreError, StoredMessage, UserRole,
+    Before, ConversationView, Db, History, NewMessage, RangeEnd, Result, Sent, SeqRange, Shown,
+    StoreError, StoredMessage, SystemMessage, SystemTarget, UserRole,
 };
 
 /// Appends the message with the channel's next seq and applies it to every current member's
@@ -22,7 +24,12 @@ pub fn send(db: &dyn Db, message: &NewMessage) -> Result<Sent> {
         from: message.from.to_string(),
         time_ms: message.time_ms,
         client_msg_no: message.client_msg_no.clone(),
+        message_type: message.message_type.clone(),
         payload: message.payload.clone(),
+        cloud_custom_data: message.cloud_custom_data.clone(),
+        revoked_by: None,
+        sender: rows::shown_user(db, &message.from)?,
+        silent: !message.counts_as_unread,
     };
     append(db, channel, stored)
 }
@@ -33,51 +40,138 @@ pub(crate) const SYSTEM_SENDER: &str = "@TIM#SYSTEM";
 /// Appends an app notice to each user's system conversation (`@TIM#SYSTEM`), all or nothing.
 pub fn send_notices(db: &dyn Db, uids: &[Uid], payload: &str, time_ms: i64) -> Result<Vec<Sent>> {
     uids.iter()
-        .map(|uid| send_notice(db, uid, payload, time_ms))
+        .map(|uid| {
+            send_system(
+                db,
+                &SystemMessage {
+                    to: SystemTarget::User(uid.clone()),
+                    message_type: natter_core::message::CUSTOM.to_owned(),
+                    payload: payload.to_owned(),
+                    client_msg_no: None,
+                    time_ms,
+                    counts_as_unread: true,
+                },
+            )
+        })
         .collect()
 }
 
-/// Appends an app notice to the user's system conversation, creating it on the first one.
-fn send_notice(db: &dyn Db, uid: &Uid, payload: &str, time_ms: i64) -> Result<Sent> {
-    rows::require_user(db, uid, UserRole::NoticeRecipient)?;
-    let conversation = ConversationId::System;
-    let key = rows::channel_key(uid, &conversation);
-    let channel = match rows::find_channel(db, conversation.kind(), &key)? {
-        Some(channel) => channel,
-        None => {
-            let channel = rows::create_channel(db, conversation.kind(), &key, time_ms)?;
-            rows::insert(db, uid, channel.id, &conversation, 1)?;
-            channel
+/// Appends a message from the app backend itself: into a user's system conversation (created
+/// on the first one), or into a group, where every current member gets it and no member
+/// sends it. A `client_msg_no` seen before in the same channel returns that message.
+pub fn send_system(db: &dyn Db, message: &SystemMessage) -> Result<Sent> {
+    let channel = system_channel(db, &message.to, message.time_ms)?;
+    if let Some(number) = &message.client_msg_no {
+        let sql = format!(
+            "SELECT {MESSAGE_COLUMNS} FROM {MESSAGES_FROM} \
+             WHERE m.from_uid = $1 AND m.client_msg_no = $2 AND m.channel_id = $3"
+        );
+        if let Some(row) = db.query_opt(&sql, params![SYSTEM_SENDER, number, channel.id])? {
+            return Ok(Sent {
+                message: rows::read_message(&row, 0)?,
+                duplicate: true,
+                recipients: Vec::new(),
+            });
         }
-    };
+    }
     let stored = StoredMessage {
         id: 0,
         seq: channel.last_seq + 1,
         from: SYSTEM_SENDER.to_owned(),
-        time_ms,
-        client_msg_no: None,
-        payload: payload.to_owned(),
+        time_ms: message.time_ms,
+        client_msg_no: message.client_msg_no.clone(),
+        message_type: message.message_type.clone(),
+        payload: message.payload.clone(),
+        cloud_custom_data: String::new(),
+        revoked_by: None,
+        sender: Shown::default(),
+        silent: !message.counts_as_unread,
     };
     append(db, channel, stored)
 }
 
-/// Stores `message` (its `seq` the channel's next) and delivers it to the current members.
+/// Who receives a system message that is not kept, each with the conversation as they name it.
+pub fn system_audience(db: &dyn Db, to: &SystemTarget) -> Result<Vec<(Uid, ConversationId)>> {
+    match to {
+        SystemTarget::User(uid) => {
+            rows::require_user(db, uid, UserRole::NoticeRecipient)?;
+            Ok(vec![(uid.clone(), ConversationId::System)])
+        }
+        SystemTarget::Group(group) => {
+            let conversation = ConversationId::Group(group.clone());
+            let channel = rows::find_channel(db, conversation.kind(), group.as_str())?
+                .ok_or_else(|| StoreError::UnknownGroup(group.clone()))?;
+            current_members(db, channel.id)?
+                .into_iter()
+                .map(|uid| Ok((uid, conversation.clone())))
+                .collect()
+        }
+    }
+}
+
+/// The channel a system message goes to: the user's system channel, or the group's.
+fn system_channel(db: &dyn Db, to: &SystemTarget, time_ms: i64) -> Result<Channel> {
+    match to {
+        SystemTarget::User(uid) => {
+            rows::require_user(db, uid, UserRole::NoticeRecipient)?;
+            let conversation = ConversationId::System;
+            let key = rows::channel_key(uid, &conversation);
+            match rows::find_channel(db, conversation.kind(), &key)? {
+                Some(channel) => Ok(channel),
+                None => {
+                    let channel = rows::create_channel(db, conversation.kind(), &key, time_ms)?;
+                    rows::insert(db, uid, channel.id, &conversation, 1)?;
+                    Ok(channel)
+                }
+            }
+        }
+        SystemTarget::Group(group) => {
+            let conversation = ConversationId::Group(group.clone());
+            let channel = rows::find_channel(db, conversation.kind(), group.as_str())?
+                .ok_or_else(|| StoreError::UnknownGroup(group.clone()))?;
+            if channel.dismissed {
+                return Err(StoreError::GroupDismissed(group.clone()));
+            }
+            Ok(channel)
+        }
+    }
+}
+
+/// The uids of a channel's current members.
+fn current_members(db: &dyn Db, channel_id: i64) -> Result<Vec<Uid>> {
+    db.query(
+        "SELECT uid FROM conversations WHERE channel_id = $1 AND left_seq IS NULL ORDER BY uid",
+        params![channel_id],
+    )?
+    .iter()
+    .map(|row| Ok(Uid::parse(&row.get::<String>(0)?, "uid")?))
+    .collect()
+}
+
+/// Stores `message` (its `seq` the channel's next) and delivers it to the current members. A
+/// silent message is uncounted for everyone but its sender.
 fn append(db: &dyn Db, channel: Channel, mut message: StoredMessage) -> Result<Sent> {
+    let silent = message.silent;
     db.execute(
-        "UPDATE channels SET last_seq = $1 WHERE id = $2",
-        params![message.seq, channel.id],
+        "UPDATE channels SET last_seq = $1, uncounted_messages = uncounted_messages + $2 \
+         WHERE id = $3",
+        params![message.seq, u64::from(silent), channel.id],
     )?;
     message.id = db
         .query_one(
-            "INSERT INTO messages (channel_id, seq, from_uid, time_ms, client_msg_no, payload) \
-             VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
+            "INSERT INTO messages (channel_id, seq, from_uid, time_ms, client_msg_no, msg_type, \
+             payload, cloud_custom_data, silent) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) \
+             RETURNING id",
             params![
                 channel.id,
                 message.seq,
                 &message.from,
                 message.time_ms,
                 message.client_msg_no.as_ref(),
+                &message.message_type,
                 &message.payload,
+                &message.cloud_custom_data,
+                silent,
             ],
         )?
         .get(0)?;
@@ -96,8 +190,8 @@ fn earlier_send(db: &dyn Db, message: &NewMessage) -> Result<Option<Sent>> {
         return Ok(None);
     };
     let sql = format!(
-        "SELECT m.channel_id, {MESSAGE_COLUMNS} FROM messages m \
-         WHERE from_uid = $1 AND client_msg_no = $2"
+        "SELECT m.channel_id, {MESSAGE_COLUMNS} FROM {MESSAGES_FROM} \
+         WHERE m.from_uid = $1 AND m.client_msg_no = $2"
     );
     let Some(row) = db.query_opt(&sql, params![message.from.as_str(), number])? else {
         return Ok(None);
@@ -119,6 +213,37 @@ fn earlier_send(db: &dyn Db, message: &NewMessage) -> Result<Option<Sent>> {
     }))
 }
 
+/// Who receives a message that is not kept, each with the conversation as they name it: the
+/// same permission checks as a send, without creating anything.
+pub fn audience(
+    db: &dyn Db,
+    sender: &Uid,
+    to: &ConversationId,
+) -> Result<Vec<(Uid, ConversationId)>> {
+    rows::require_user(db, sender, UserRole::Sender)?;
+    sender_lists::check_sender(db, sender, to)?;
+    match to {
+        ConversationId::C2c(peer) => {
+            if peer == sender {
+                return Err(StoreError::MessageToSelf(sender.clone()));
+            }
+            rows::require_user(db, peer, UserRole::Peer)?;
+            Ok(vec![
+                (sender.clone(), to.clone()),
+                (peer.clone(), ConversationId::C2c(sender.clone())),
+            ])
+        }
+        ConversationId::Group(group) => {
+            let channel = group_to_send_to(db, sender, group)?;
+            current_members(db, channel.id)?
+                .into_iter()
+                .map(|uid| Ok((uid, to.clone())))
+                .collect()
+        }
+        ConversationId::System => Err(StoreError::SystemIsAppOnly),
+    }
+}
+
 /// Finds (or, for a first personal message, creates) the channel and checks that the sender may
 /// write to it.
 fn sending_channel(db: &dyn Db, message: &NewMessage) -> Result<Channel> {
@@ -126,6 +251,7 @@ fn sending_channel(db: &dyn Db, message: &NewMessage) -> Result<Channel> {
     // The server API sends on behalf of any `from_uid`; a uid that never had a token has no
     // conversation rows to deliver into.
     rows::require_user(db, sender, UserRole::Sender)?;
+    sender_lists::check_sender(db, sender, &message.to)?;
     let key = rows::channel_key(sender, &message.to);
     let kind = message.to.kind();
     match &message.to {
@@ -148,25 +274,27 @@ fn sending_channel(db: &dyn Db, message: &NewMessage) -> Result<Channel> {
             )?;
             Ok(channel)
         }
-        ConversationId::Group(group) => {
-            let channel = rows::find_channel(db, kind, &key)?
-                .ok_or_else(|| StoreError::UnknownGroup(group.clone()))?;
-            match rows::load(db, sender, &message.to)? {
-                None => Err(StoreError::NeverAMember {
-                    uid: sender.clone(),
-                    group: group.clone(),
-                }),
-                Some(_) if channel.dismissed => Err(StoreError::GroupDismissed(group.clone())),
-                Some(loaded) if !loaded.view.state.is_member() => {
-                    Err(StoreError::NoLongerAMember {
-                        uid: sender.clone(),
-                        group: group.clone(),
-                    })
-                }
-                Some(_) => Ok(channel),
-            }
-        }
+        ConversationId::Group(group) => group_to_send_to(db, sender, group),
         ConversationId::System => Err(StoreError::SystemIsAppOnly),
+    }
+}
+
+/// The group's channel, if `sender` is a member who may send to it now.
+fn group_to_send_to(db: &dyn Db, sender: &Uid, group: &GroupId) -> Result<Channel> {
+    let conversation = ConversationId::Group(group.clone());
+    let channel = rows::find_channel(db, conversation.kind(), group.as_str())?
+        .ok_or_else(|| StoreError::UnknownGroup(group.clone()))?;
+    match rows::load(db, sender, &conversation)? {
+        None => Err(StoreError::NeverAMember {
+            uid: sender.clone(),
+            group: group.clone(),
+        }),
+        Some(_) if channel.dismissed => Err(StoreError::GroupDismissed(group.clone())),
+        Some(loaded) if !loaded.view.state.is_member() => Err(StoreError::NoLongerAMember {
+            uid: sender.clone(),
+            group: group.clone(),
+        }),
+        Some(_) => Ok(channel),
     }
 }
 
@@ -179,9 +307,8 @@ fn deliver(
     message: &StoredMessage,
 ) -> Result<Vec<(Uid, ConversationView)>> {
     let sql = format!(
-        "SELECT {}, c.uid FROM conversations c JOIN channels ch ON ch.id = c.channel_id \
-         WHERE c.channel_id = $1 AND c.left_seq IS NULL ORDER BY c.uid",
-        rows::LOADED_COLUMNS
+        "SELECT {LOADED_COLUMNS}, c.uid FROM {LOADED_FROM} \
+         WHERE c.channel_id = $1 AND c.left_seq IS NULL ORDER BY c.uid"
     );
     let members = db.query(&sql, params![channel_id])?;
     let mut recipients = Vec::with_capacity(members.len());
@@ -189,7 +316,11 @@ fn deliver(
         let loaded = rows::read_loaded(&row)?;
         let uid = Uid::parse(&row.get::<String>(rows::LOADED_COLUMN_COUNT)?, "uid")?;
         let mut state: ConversationState = loaded.view.state;
-        state.on_message(message.seq, message.time_ms, uid.as_str() == message.from);
+        let own = uid.as_str() == message.from;
+        state.on_message(message.seq, message.time_ms, own);
+        if message.silent && !own {
+            state.exclude(message.seq, message.seq);
+        }
         let version = rows::save(db, &uid, channel_id, &state)?;
         let conversation = ConversationView {
             id: loaded.view.id,
@@ -198,6 +329,7 @@ fn deliver(
             channel_last_seq: message.seq,
             last_message: Some(message.clone()),
             folders: rows::folders_of(db, &uid, channel_id)?,
+            shown: loaded.view.shown,
         };
         recipients.push((uid, conversation));
     }
@@ -210,35 +342,103 @@ pub fn history(
     db: &dyn Db,
     uid: &Uid,
     conversation: &ConversationId,
-    before: Option<u64>,
+    before: Before,
     limit: u32,
 ) -> Result<History> {
     let Some(loaded) = rows::load(db, uid, conversation)? else {
         return no_history_for(db, uid, conversation);
     };
-    let windows = visibility_windows(db, uid, &loaded)?;
+    let below = match before {
+        Before::Newest => u64::MAX,
+        Before::Seq(seq) => seq,
+        Before::Message(id) => db
+            .query_opt(
+                "SELECT seq FROM messages WHERE id = $1 AND channel_id = $2",
+                params![id, loaded.channel.id],
+            )?
+            .ok_or_else(|| StoreError::UnknownMessage {
+                conversation: conversation.clone(),
+                message_id: id,
+            })?
+            .get(0)?,
+    };
+    let range = SeqRange {
+        first: 1,
+        last: below.saturating_sub(1),
+        from: RangeEnd::Newest,
+    };
+    visible_messages(db, uid, &loaded, range, limit)
+}
+
+/// The messages this user may see with seqs in `range`, the `limit` nearest to the end it is
+/// read from, returned oldest first; `is_complete` says none further in `range` were left out.
+/// WuKongIM's `/channel/messagesync` reads history this way.
+pub fn messages_in(
+    db: &dyn Db,
+    uid: &Uid,
+    conversation: &ConversationId,
+    range: SeqRange,
+    limit: u32,
+) -> Result<History> {
+    match rows::load(db, uid, conversation)? {
+        Some(loaded) => visible_messages(db, uid, &loaded, range, limit),
+        None => no_history_for(db, uid, conversation),
+    }
+}
+
+fn visible_messages(
+    db: &dyn Db,
+    uid: &Uid,
+    loaded: &rows::Loaded,
+    range: SeqRange,
+    limit: u32,
+) -> Result<History> {
+    let windows = visibility_windows(db, uid, loaded)?;
     let floor = loaded.view.state.cleared_to_seq;
-    let before = before.unwrap_or(u64::MAX).min(loaded.channel.last_seq + 1);
+    let last = range.last.min(loaded.channel.last_seq);
     let mut messages = Vec::with_capacity(limit as usize + 1);
+    // The messages this user deleted for themself are left out (a test that costs nothing
+    // for the many conversations without any).
+    let own_deletions = if loaded.hidden_count > 0 {
+        format!("AND {}", rows::not_hidden_from("$5"))
+    } else {
+        String::new()
+    };
+    let order = match range.from {
+        RangeEnd::Newest => "DESC",
+        RangeEnd::Oldest => "ASC",
+    };
     let sql = format!(
-        "SELECT {MESSAGE_COLUMNS} FROM messages WHERE channel_id = $1 AND seq >= $2 AND seq <= $3 \
-         ORDER BY seq DESC LIMIT $4"
+        "SELECT {MESSAGE_COLUMNS} FROM {MESSAGES_FROM} WHERE m.channel_id = $1 AND m.seq >= $2 \
+         AND m.seq <= $3 {own_deletions} ORDER BY m.seq {order} LIMIT $4"
     );
-    // Newest window first, so the page fills from the most recent visible messages.
-    for (first, last) in windows.into_iter().rev() {
-        let first = first.max(floor + 1);
-        let last = last.min(before.saturating_sub(1));
+    // Windows from the end the page is read from, so it fills with the nearest messages.
+    let windows: Vec<_> = match range.from {
+        RangeEnd::Newest => windows.into_iter().rev().collect(),
+        RangeEnd::Oldest => windows,
+    };
+    for (window_first, window_last) in windows {
+        let first = window_first.max(floor + 1).max(range.first);
+        let last = window_last.min(last);
         let wanted = limit as usize + 1 - messages.len();
         if first > last || wanted == 0 {
             continue;
         }
-        for row in db.query(&sql, params![loaded.channel.id, first, last, wanted as i64])? {
+        let page = params![loaded.channel.id, first, last, wanted as i64, uid.as_str()];
+        let page = if loaded.hidden_count > 0 {
+            page
+        } else {
+            &page[..4]
+        };
+        for row in db.query(&sql, page)? {
             messages.push(rows::read_message(&row, 0)?);
         }
     }
     let is_complete = messages.len() <= limit as usize;
     messages.truncate(limit as usize);
-    messages.reverse();
+    if range.from == RangeEnd::Newest {
+        messages.reverse();
+    }
     Ok(History {
         messages,
         is_complete,
@@ -273,7 +473,11 @@ fn no_history_for(db: &dyn Db, uid: &Uid, conversation: &ConversationId) -> Resu
 }
 
 /// The seq ranges (inclusive) this user belongs to, oldest first.
-fn visibility_windows(db: &dyn Db, uid: &Uid, loaded: &rows::Loaded) -> Result<Vec<(u64, u64)>> {
+pub(crate) fn visibility_windows(
+    db: &dyn Db,
+    uid: &Uid,
+    loaded: &rows::Loaded,
+) -> Result<Vec<(u64, u64)>> {
     if !matches!(loaded.view.id, ConversationId::Group(_)) {
         return Ok(vec![(1, u64::MAX)]);
     }

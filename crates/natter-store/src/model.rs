@@ -1,7 +1,7 @@
 //! The values that cross the [`crate::Store`] boundary.
 
 use natter_core::rules::{ConversationState, RemindType};
-use natter_core::{ChannelKind, ConversationId, ListCursor, Uid};
+use natter_core::{ChannelKind, ConversationId, GroupId, ListCursor, Uid};
 
 /// SHA-256 of a device token: tokens are never stored in clear.
 pub type TokenHash = [u8; 32];
@@ -11,10 +11,35 @@ pub struct NewMessage {
     pub from: Uid,
     /// The conversation as the sender names it.
     pub to: ConversationId,
+    /// The element type (`natter_core::message::TYPES`).
+    pub message_type: String,
+    /// Compact JSON text of the payload.
+    pub payload: String,
+    pub client_msg_no: Option<String>,
+    pub cloud_custom_data: String,
+    pub time_ms: i64,
+    /// False for a silent message (WuKongIM's `red_dot` off): it never counts as unread.
+    pub counts_as_unread: bool,
+}
+
+/// Where the app backend sends a message of its own (WuKongIM's empty `from_uid`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum SystemTarget {
+    /// The user's system conversation (`@TIM#SYSTEM`).
+    User(Uid),
+    /// Every current member of the group.
+    Group(GroupId),
+}
+
+#[derive(Debug, Clone)]
+pub struct SystemMessage {
+    pub to: SystemTarget,
+    pub message_type: String,
     /// Compact JSON text of the payload.
     pub payload: String,
     pub client_msg_no: Option<String>,
     pub time_ms: i64,
+    pub counts_as_unread: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -25,8 +50,25 @@ pub struct StoredMessage {
     pub from: String,
     pub time_ms: i64,
     pub client_msg_no: Option<String>,
-    /// Compact JSON text of the payload.
+    pub message_type: String,
+    /// Compact JSON text of the payload; empty once recalled.
     pub payload: String,
+    pub cloud_custom_data: String,
+    /// Who recalled it, if it was recalled.
+    pub revoked_by: Option<String>,
+    /// The sender's profile as it is now.
+    pub sender: Shown,
+    /// Sent without WuKongIM's red dot: it counts as unread for no one.
+    pub silent: bool,
+}
+
+/// How a list shows someone or something: a user's nick and avatar, or a group's name, avatar
+/// and type (empty for a user).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Shown {
+    pub name: String,
+    pub avatar: String,
+    pub group_type: String,
 }
 
 /// The outcome of a send.
@@ -39,11 +81,35 @@ pub struct Sent {
     pub recipients: Vec<(Uid, ConversationView)>,
 }
 
+/// Where a page of history ends: it holds the newest messages before this point.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Before {
+    Newest,
+    Seq(u64),
+    /// Before the message with this ID, which must be in the conversation.
+    Message(i64),
+}
+
+/// Seqs `first` to `last`, both included, read from one end.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct SeqRange {
+    pub first: u64,
+    pub last: u64,
+    pub from: RangeEnd,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RangeEnd {
+    Newest,
+    Oldest,
+}
+
 #[derive(Debug, Clone)]
 pub struct History {
     /// Oldest first.
     pub messages: Vec<StoredMessage>,
-    /// No older message is visible to this user.
+    /// No further message in the direction read is visible to this user (for a page of
+    /// history: no older one).
     pub is_complete: bool,
 }
 
@@ -58,6 +124,9 @@ pub struct ConversationView {
     pub last_message: Option<StoredMessage>,
     /// The user's conversation folders ("conversation groups") holding it, by name.
     pub folders: Vec<String>,
+    /// The peer's or the group's profile, as the list shows it (none for the system
+    /// conversation).
+    pub shown: Shown,
 }
 
 impl ConversationView {
@@ -88,16 +157,38 @@ pub struct ConversationPage {
     pub next: Option<ListCursor>,
 }
 
-/// What changed for a user since a version.
+/// What changed for a user since a version (and, for profiles, since a profile clock).
 #[derive(Debug, Clone)]
 pub struct Changes {
-    /// Changed conversations in the list (archived included).
+    /// Changed conversations in the list (archived included), those whose peer's or group's
+    /// profile changed among them.
     pub changed: Vec<ConversationView>,
     /// Conversations deleted with deletion sync on.
     pub deleted: Vec<ConversationId>,
+    /// Messages recalled, or deleted by this user for themself.
+    pub messages: Vec<MessageChange>,
     pub version: u64,
+    /// The profile clock now: pass it back as the next sync's profile clock.
+    pub profile_clock: u64,
     /// The given version is not one this user's list ever had: reload the whole list.
     pub reset_required: bool,
+}
+
+/// What became of one message for one user.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MessageChange {
+    pub conversation: ConversationId,
+    pub message_id: i64,
+    pub seq: u64,
+    pub kind: MessageChangeKind,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum MessageChangeKind {
+    /// Its sender or the app recalled it: every member sees a stub.
+    Recalled,
+    /// This user deleted it for themself.
+    Deleted,
 }
 
 /// A change a user makes to some of their conversations.
@@ -221,4 +312,99 @@ pub struct AuditRecord {
     pub conversation_ids: Vec<String>,
     pub clear_history: bool,
     pub via: String,
+    pub action: String,
+    pub message_ids: Vec<i64>,
+}
+
+/// A user's profile.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct UserProfile {
+    pub uid: Uid,
+    pub nick: String,
+    pub avatar: String,
+    pub custom_fields: std::collections::BTreeMap<String, String>,
+}
+
+/// A group's profile.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct GroupProfile {
+    pub group: natter_core::GroupId,
+    pub name: String,
+    pub avatar: String,
+    /// Tencent's group type (`Private`, `Public`, `ChatRoom`, `AVChatRoom`, `Community`).
+    pub group_type: String,
+    pub notice: String,
+    pub dismissed: bool,
+    /// Current members.
+    pub member_count: u64,
+}
+
+/// Who takes a message back.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Recaller {
+    /// Its sender, within the recall window.
+    Sender(Uid),
+    /// The app backend, at any time; `name` is who it says recalls (shown as the revoker).
+    App { name: String },
+}
+
+/// A request to recall one message.
+#[derive(Debug, Clone)]
+pub struct Recall {
+    pub message_id: i64,
+    /// The conversation the message must be in, as the recalling user names it (client API).
+    pub conversation: Option<ConversationId>,
+    pub by: Recaller,
+    /// How long after sending a sender may still recall.
+    pub window_ms: i64,
+    pub now_ms: i64,
+}
+
+/// What a recall did.
+#[derive(Debug, Clone)]
+pub struct Recalled {
+    /// The stub every member now sees.
+    pub message: StoredMessage,
+    /// Every user who may see the message, with their conversation after the recall. Empty
+    /// when the message had been recalled before (nothing changed).
+    pub members: Vec<(Uid, ConversationView)>,
+}
+
+/// What deleting messages for oneself did.
+#[derive(Debug, Clone)]
+pub struct DeletedForMe {
+    /// The conversation after the deletion.
+    pub conversation: ConversationView,
+    /// The messages removed from this user's view (those already gone are not repeated).
+    pub message_ids: Vec<i64>,
+}
+
+/// Whose sender list: a group's, or a user's (who may message them one-to-one), as WuKongIM
+/// names them with `channel_type` 2 or 1 and the `channel_id`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ListOwner {
+    User(Uid),
+    Group(GroupId),
+}
+
+impl ListOwner {
+    pub fn kind(&self) -> ChannelKind {
+        match self {
+            Self::User(_) => ChannelKind::Personal,
+            Self::Group(_) => ChannelKind::Group,
+        }
+    }
+
+    pub fn channel(&self) -> &str {
+        match self {
+            Self::User(uid) => uid.as_str(),
+            Self::Group(group) => group.as_str(),
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ListedSender {
+    pub uid: Uid,
+    pub created_ms: i64,
 }

@@ -5,13 +5,15 @@ use natter_core::rules::{ConversationState, Prefs, RemindType};
 use natter_core::{ChannelKind, ConversationId, Uid};
 
 use crate::db::params;
-use crate::{ConversationView, Db, Result, Row, StoredMessage, UserRole};
+use crate::{ConversationView, Db, Result, Row, Shown, StoredMessage, UserRole};
 
 #[derive(Debug, Clone, Copy)]
 pub(crate) struct Channel {
     pub id: i64,
     pub last_seq: u64,
     pub dismissed: bool,
+    /// How many of its messages count as unread for no one (recalled, or silent).
+    pub uncounted_messages: u64,
 }
 
 /// The key that names a channel within its kind.
@@ -32,7 +34,7 @@ pub(crate) fn channel_key(owner: &Uid, conversation: &ConversationId) -> String 
 
 pub(crate) fn find_channel(db: &dyn Db, kind: ChannelKind, key: &str) -> Result<Option<Channel>> {
     db.query_opt(
-        "SELECT id, last_seq, dismissed FROM channels WHERE kind = $1 AND key = $2",
+        "SELECT id, last_seq, dismissed, uncounted_messages FROM channels WHERE kind = $1 AND key = $2",
         params![kind.code(), key],
     )?
     .map(|row| {
@@ -40,6 +42,7 @@ pub(crate) fn find_channel(db: &dyn Db, kind: ChannelKind, key: &str) -> Result<
             id: row.get(0)?,
             last_seq: row.get(1)?,
             dismissed: row.get(2)?,
+            uncounted_messages: row.get(3)?,
         })
     })
     .transpose()
@@ -59,7 +62,26 @@ pub(crate) fn create_channel(
         id: row.get(0)?,
         last_seq: 0,
         dismissed: false,
+        uncounted_messages: 0,
     })
+}
+
+/// A user's nick and avatar, as a list shows them (empty for a user without a profile).
+pub(crate) fn shown_user(db: &dyn Db, uid: &Uid) -> Result<Shown> {
+    Ok(db
+        .query_opt(
+            "SELECT nick, avatar FROM users WHERE uid = $1",
+            params![uid.as_str()],
+        )?
+        .map(|row| -> Result<Shown> {
+            Ok(Shown {
+                name: row.get(0)?,
+                avatar: row.get(1)?,
+                group_type: String::new(),
+            })
+        })
+        .transpose()?
+        .unwrap_or_default())
 }
 
 pub(crate) fn user_exists(db: &dyn Db, uid: &Uid) -> Result<bool> {
@@ -101,16 +123,34 @@ pub(crate) fn current_version(db: &dyn Db, uid: &Uid) -> Result<u64> {
 pub(crate) struct Loaded {
     pub channel: Channel,
     pub view: ConversationView,
+    /// How many messages this user deleted for themself in it.
+    pub hidden_count: u64,
 }
 
-/// The columns [`read_loaded`] expects, in order.
+impl Loaded {
+    /// Whether some message above the read floor might not count (recalled, or deleted by
+    /// this user): only then is `uncounted` worth a recount.
+    pub fn may_exclude(&self) -> bool {
+        self.channel.uncounted_messages > 0 || self.hidden_count > 0
+    }
+}
+
+/// `SELECT` of the columns [`read_loaded`] expects, from a conversation with its channel and
+/// the peer of a one-to-one conversation; a query adds its `WHERE` (and may select more
+/// columns after [`LOADED_COLUMN_COUNT`] by replacing `FROM` itself).
 pub(crate) const LOADED_COLUMNS: &str = "c.conversation_id, c.read_seq, c.deleted_to_seq, \
     c.cleared_to_seq, c.own_last_seq, c.join_seq, c.left_seq, c.listed, c.deleted, \
     c.deletion_synced, c.activity_ms, c.pinned, c.archived, c.remind, c.marks, c.draft, \
-    c.custom_data, c.version, ch.id, ch.last_seq, ch.dismissed";
+    c.custom_data, c.version, ch.id, ch.last_seq, ch.dismissed, c.uncounted, c.hidden_count, \
+    ch.uncounted_messages, COALESCE(pu.nick, ch.name), COALESCE(pu.avatar, ch.avatar), \
+    ch.group_type";
+
+/// The tables behind [`LOADED_COLUMNS`].
+pub(crate) const LOADED_FROM: &str = "conversations c JOIN channels ch ON ch.id = c.channel_id \
+    LEFT JOIN users pu ON ch.kind = 1 AND pu.uid = substr(c.conversation_id, 4)";
 
 /// How many columns [`LOADED_COLUMNS`] has; a query may select more after them.
-pub(crate) const LOADED_COLUMN_COUNT: usize = 21;
+pub(crate) const LOADED_COLUMN_COUNT: usize = 27;
 
 pub(crate) fn read_loaded(row: &Row) -> Result<Loaded> {
     let conversation_id: String = row.get(0)?;
@@ -126,6 +166,7 @@ pub(crate) fn read_loaded(row: &Row) -> Result<Loaded> {
         deleted: row.get(8)?,
         deletion_synced: row.get(9)?,
         activity_ms: row.get(10)?,
+        uncounted: row.get(21)?,
         prefs: Prefs {
             pinned: row.get(11)?,
             archived: row.get(12)?,
@@ -139,9 +180,24 @@ pub(crate) fn read_loaded(row: &Row) -> Result<Loaded> {
         id: row.get(18)?,
         last_seq: row.get(19)?,
         dismissed: row.get(20)?,
+        uncounted_messages: row.get(23)?,
+    };
+    let shown = match id {
+        ConversationId::System => Shown::default(),
+        ConversationId::C2c(_) => Shown {
+            name: row.get(24)?,
+            avatar: row.get(25)?,
+            group_type: String::new(),
+        },
+        ConversationId::Group(_) => Shown {
+            name: row.get(24)?,
+            avatar: row.get(25)?,
+            group_type: row.get(26)?,
+        },
     };
     Ok(Loaded {
         channel,
+        hidden_count: row.get(22)?,
         view: ConversationView {
             id,
             state,
@@ -149,6 +205,7 @@ pub(crate) fn read_loaded(row: &Row) -> Result<Loaded> {
             channel_last_seq: channel.last_seq,
             last_message: None,
             folders: Vec::new(),
+            shown,
         },
     })
 }
@@ -169,8 +226,7 @@ pub(crate) fn load(
     conversation: &ConversationId,
 ) -> Result<Option<Loaded>> {
     let sql = format!(
-        "SELECT {LOADED_COLUMNS} FROM conversations c JOIN channels ch ON ch.id = c.channel_id \
-         WHERE c.uid = $1 AND c.conversation_id = $2"
+        "SELECT {LOADED_COLUMNS} FROM {LOADED_FROM} WHERE c.uid = $1 AND c.conversation_id = $2"
     );
     let id = conversation.to_string();
     db.query_opt(&sql, params![uid.as_str(), &id])?
@@ -207,7 +263,7 @@ pub(crate) fn save(
         "UPDATE conversations SET read_seq = $1, deleted_to_seq = $2, cleared_to_seq = $3, \
          own_last_seq = $4, join_seq = $5, left_seq = $6, listed = $7, deleted = $8, \
          deletion_synced = $9, activity_ms = $10, pinned = $11, archived = $12, remind = $13, \
-         marks = $14, draft = $15, custom_data = $16, version = $17 \
+         marks = $14, draft = $15, custom_data = $16, version = $17, uncounted = $20 \
          WHERE uid = $18 AND channel_id = $19",
         params![
             state.read_seq,
@@ -229,12 +285,19 @@ pub(crate) fn save(
             version,
             uid.as_str(),
             channel_id,
+            state.uncounted,
         ],
     )?;
     Ok(version)
 }
 
-pub(crate) const MESSAGE_COLUMNS: &str = "id, seq, from_uid, time_ms, client_msg_no, payload";
+/// The columns [`read_message`] expects, from [`MESSAGES_FROM`].
+pub(crate) const MESSAGE_COLUMNS: &str = "m.id, m.seq, m.from_uid, m.time_ms, m.client_msg_no, \
+    m.msg_type, m.payload, m.cloud_custom_data, m.revoked_by, COALESCE(su.nick, ''), \
+    COALESCE(su.avatar, ''), m.silent";
+
+/// Messages with their sender's profile.
+pub(crate) const MESSAGES_FROM: &str = "messages m LEFT JOIN users su ON su.uid = m.from_uid";
 
 /// Reads [`MESSAGE_COLUMNS`] starting at column `first`.
 pub(crate) fn read_message(row: &Row, first: usize) -> Result<StoredMessage> {
@@ -244,57 +307,135 @@ pub(crate) fn read_message(row: &Row, first: usize) -> Result<StoredMessage> {
         from: row.get(first + 2)?,
         time_ms: row.get(first + 3)?,
         client_msg_no: row.get(first + 4)?,
-        payload: row.get(first + 5)?,
+        message_type: row.get(first + 5)?,
+        payload: row.get(first + 6)?,
+        cloud_custom_data: row.get(first + 7)?,
+        revoked_by: row.get(first + 8)?,
+        sender: Shown {
+            name: row.get(first + 9)?,
+            avatar: row.get(first + 10)?,
+            group_type: String::new(),
+        },
+        silent: row.get(first + 11)?,
     })
 }
 
-pub(crate) fn message_at(db: &dyn Db, channel_id: i64, seq: u64) -> Result<Option<StoredMessage>> {
-    let sql = format!("SELECT {MESSAGE_COLUMNS} FROM messages WHERE channel_id = $1 AND seq = $2");
-    db.query_opt(&sql, params![channel_id, seq])?
-        .map(|row| read_message(&row, 0))
-        .transpose()
+/// The SQL condition "message `m` is not one `$uid` deleted for themself".
+pub(crate) fn not_hidden_from(uid_param: &str) -> String {
+    format!(
+        "NOT EXISTS (SELECT 1 FROM message_changes h WHERE h.uid = {uid_param} \
+         AND h.channel_id = m.channel_id AND h.seq = m.seq AND h.change = {HIDDEN})"
+    )
 }
 
-/// Fills in what a client sees beside the state: the last message this user may see and the
-/// folders holding the conversation.
+/// `message_changes.change` of a message recalled by its sender or the app.
+pub(crate) const RECALLED: i64 = 1;
+/// `message_changes.change` of a message a user deleted for themself.
+pub(crate) const HIDDEN: i64 = 2;
+
+/// Fills in what a client sees beside the state: the last message this user may see (the
+/// newest one not deleted for themself; a recalled one shows as recalled) and the folders
+/// holding the conversation.
 pub(crate) fn complete_view(
     db: &dyn Db,
     uid: &Uid,
     mut loaded: Loaded,
 ) -> Result<ConversationView> {
     let state = &loaded.view.state;
-    let seq = state.last_visible_seq(loaded.channel.last_seq);
-    if seq >= state.join_seq && state.sees_seq(seq) {
-        loaded.view.last_message = message_at(db, loaded.channel.id, seq)?;
-    } else if let Some(earlier) = last_of_earlier_window(db, uid, loaded.channel.id, seq)?
-        && state.sees_seq(earlier)
-    {
-        // Nothing yet in the latest membership window (a rejoin with no message since):
-        // the last message the user may see is where an earlier window ended.
-        loaded.view.last_message = message_at(db, loaded.channel.id, earlier)?;
+    let last = state.last_visible_seq(loaded.channel.last_seq);
+    let first = (state.cleared_to_seq + 1).max(state.join_seq);
+    let mut found = None;
+    if last >= first {
+        found = newest_seen(db, uid, &loaded, first, last)?;
     }
+    if found.is_none()
+        && let Some((join, left)) = earlier_window(db, uid, loaded.channel.id, last)?
+    {
+        // Nothing to show in the latest membership window (a rejoin with no message since):
+        // the last message the user may see is where an earlier window ended.
+        let first = (state.cleared_to_seq + 1).max(join);
+        if left >= first {
+            found = newest_seen(db, uid, &loaded, first, left)?;
+        }
+    }
+    loaded.view.last_message = found;
     loaded.view.folders = folders_of(db, uid, loaded.channel.id)?;
     Ok(loaded.view)
 }
 
-/// The last seq of the user's latest earlier membership window that holds any message, capped
-/// at `up_to`; `None` for personal channels and for a first window.
-fn last_of_earlier_window(
+/// The newest message with a seq in `first..=last` that the user did not delete for themself
+/// (the one at `last` when they deleted none).
+fn newest_seen(
+    db: &dyn Db,
+    uid: &Uid,
+    loaded: &Loaded,
+    first: u64,
+    last: u64,
+) -> Result<Option<StoredMessage>> {
+    let found = if loaded.hidden_count == 0 {
+        db.query_opt(
+            &format!(
+                "SELECT {MESSAGE_COLUMNS} FROM {MESSAGES_FROM} WHERE m.channel_id = $1 AND m.seq = $2"
+            ),
+            params![loaded.channel.id, last],
+        )?
+    } else {
+        db.query_opt(
+            &format!(
+                "SELECT {MESSAGE_COLUMNS} FROM {MESSAGES_FROM} WHERE m.channel_id = $1 \
+                 AND m.seq <= $2 AND m.seq >= $3 AND {} ORDER BY m.seq DESC LIMIT 1",
+                not_hidden_from("$4")
+            ),
+            params![loaded.channel.id, last, first, uid.as_str()],
+        )?
+    };
+    found.map(|row| read_message(&row, 0)).transpose()
+}
+
+/// The user's latest earlier membership window that holds any message, as (first seq, last
+/// seq capped at `up_to`); `None` for personal channels and for a first window.
+fn earlier_window(
     db: &dyn Db,
     uid: &Uid,
     channel_id: i64,
     up_to: u64,
-) -> Result<Option<u64>> {
+) -> Result<Option<(u64, u64)>> {
     let row = db.query_opt(
-        "SELECT left_seq FROM memberships WHERE channel_id = $1 AND uid = $2 \
+        "SELECT join_seq, left_seq FROM memberships WHERE channel_id = $1 AND uid = $2 \
          AND left_seq IS NOT NULL AND left_seq >= join_seq AND join_seq <= $3 \
          ORDER BY join_seq DESC LIMIT 1",
         params![channel_id, uid.as_str(), up_to],
     )?;
-    Ok(row
-        .map(|row| row.get::<u64>(0))
-        .transpose()?
-        .map(|left| left.min(up_to)))
+    row.map(|row| Ok((row.get::<u64>(0)?, row.get::<u64>(1)?.min(up_to))))
+        .transpose()
+}
+
+/// Recounts the messages above the read floor that do not count as unread (recalled, or
+/// deleted by this user), after a change left the floor short of the last message.
+pub(crate) fn recount_uncounted(db: &dyn Db, uid: &Uid, loaded: &mut Loaded) -> Result<()> {
+    let state = &loaded.view.state;
+    if !loaded.may_exclude() || !state.floor_moved_partly(loaded.channel.last_seq) {
+        return Ok(());
+    }
+    let (above, upto) = (
+        state.read_floor(),
+        state.last_visible_seq(loaded.channel.last_seq),
+    );
+    // Counted are the messages still there, not recalled, not silent and not deleted by this
+    // user; every other seq above the floor is not (a message purged because everyone deleted
+    // it is gone).
+    let counting: u64 = db
+        .query_one(
+            &format!(
+                "SELECT COUNT(*) FROM messages m WHERE m.channel_id = $1 AND m.seq > $2 \
+                 AND m.seq <= $3 AND m.revoked_by IS NULL AND m.silent = 0 AND {}",
+                not_hidden_from("$4")
+            ),
+            params![loaded.channel.id, above, upto, uid.as_str()],
+        )?
+        .get(0)?;
+    loaded.view.state.uncounted = (upto - above).saturating_sub(counting);
+    Ok(())
 }
 
 /// Names of the user's folders that hold the conversation.

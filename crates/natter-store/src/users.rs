@@ -6,13 +6,14 @@ use subtle::ConstantTimeEq;
 use crate::db::params;
 use crate::{Db, Result, StoreError, TokenHash};
 
-/// Creates the user if new and sets the token of one of its devices.
+/// Creates the user if new and sets the token of one of its devices. Returns whether the
+/// device had another token before, which stops working now.
 pub fn set_device_token(
     db: &dyn Db,
     device: &Device,
     token_hash: &TokenHash,
     now_ms: i64,
-) -> Result<()> {
+) -> Result<bool> {
     let holder = db.query_opt(
         "SELECT uid, device_flag FROM devices WHERE token_hash = $1",
         params![token_hash.as_slice()],
@@ -22,6 +23,14 @@ pub fn set_device_token(
     {
         return Err(StoreError::TokenTaken);
     }
+    let replaced = db.exists(
+        "SELECT 1 FROM devices WHERE uid = $1 AND device_flag = $2 AND token_hash != $3",
+        params![
+            device.uid.as_str(),
+            device.device_flag,
+            token_hash.as_slice()
+        ],
+    )?;
     db.execute(
         "INSERT INTO users (uid, created_ms) VALUES ($1, $2) ON CONFLICT DO NOTHING",
         params![device.uid.as_str(), now_ms],
@@ -41,7 +50,7 @@ pub fn set_device_token(
             now_ms,
         ],
     )?;
-    Ok(())
+    Ok(replaced)
 }
 
 /// Finds the device by the first bytes of the hash, then compares the whole hash in constant
@@ -62,4 +71,17 @@ pub fn device_by_token(db: &dyn Db, token_hash: &TokenHash) -> Result<Option<Dev
         }
     }
     Ok(None)
+}
+
+/// Signs devices out: their tokens stop working. `device_flag` `None` means every device of
+/// the user. The user and their conversations stay.
+pub fn remove_device_tokens(db: &dyn Db, uid: &Uid, device_flag: Option<u8>) -> Result<()> {
+    match device_flag {
+        Some(flag) => db.execute(
+            "DELETE FROM devices WHERE uid = $1 AND device_flag = $2",
+            params![uid.as_str(), flag],
+        )?,
+        None => db.execute("DELETE FROM devices WHERE uid = $1", params![uid.as_str()])?,
+    };
+    Ok(())
 }

@@ -40,6 +40,8 @@ enum Command {
     },
     /// Print the configuration reference, every setting of `serve` (docs/configuration.md).
     ConfigReference,
+    /// Print the OpenAPI document of the HTTP API (docs/openapi.json).
+    Openapi,
 }
 
 #[derive(Debug, Args)]
@@ -55,6 +57,10 @@ async fn main() -> anyhow::Result<()> {
         Command::Serve(args) => serve(args).await,
         Command::ConfigReference => {
             print!("{}", natter::config::reference());
+            Ok(())
+        }
+        Command::Openapi => {
+            print!("{}", natter_api::openapi_json());
             Ok(())
         }
         Command::Backup { data, file } => {

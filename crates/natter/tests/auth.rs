@@ -233,7 +233,31 @@ async fn server_api_errors_carry_status_and_msg_and_client_api_errors_do_not() {
         .await;
     client_error.expect_error(400, 40001, "invalid_argument");
     let fields: Vec<&String> = client_error.body.as_object().unwrap().keys().collect();
-    assert_eq!(fields, ["code", "error", "message"]);
+    assert_eq!(fields, ["code", "error", "message", "requestID"]);
+
+    // Every answer names its request, and an error body repeats that name.
+    for answer in [&server_error, &forbidden, &client_error] {
+        let header = answer.headers["x-request-id"].to_str().unwrap();
+        assert_eq!(answer.body["requestID"], header);
+    }
+    assert_ne!(
+        server_error.body["requestID"],
+        client_error.body["requestID"]
+    );
+    let ok = alice.get("/v1/unread").await;
+    assert!(ok.headers.contains_key("x-request-id"));
+    // A request ID given by a proxy in front is kept.
+    let named = server
+        .anonymous()
+        .send(
+            server
+                .anonymous()
+                .request(reqwest::Method::GET, "/v1/unread")
+                .header("x-request-id", "from-the-proxy"),
+        )
+        .await;
+    assert_eq!(named.headers["x-request-id"], "from-the-proxy");
+    assert_eq!(named.body["requestID"], "from-the-proxy");
 }
 
 #[tokio::test]

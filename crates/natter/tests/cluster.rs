@@ -193,7 +193,7 @@ async fn three_nodes_serve_one_set_of_users() {
 
     // Node 0 dies; the others keep serving, and alice's phone reconnects to node 2 and
     // catches up on what was sent meanwhile.
-    let version = phone_on_0.sync(0).await.unwrap().version;
+    let version = phone_on_0.sync(0, 0).await.unwrap().version;
     drop(phone_events);
     cluster.nodes[0].take().unwrap().sigkill().await;
     cluster
@@ -208,7 +208,7 @@ async fn three_nodes_serve_one_set_of_users() {
     // As after any reconnect: listen first, then fetch what changed since the last version.
     let phone_on_2 = cluster.login(2, &alice_phone);
     let mut phone_events = phone_on_2.events(version).await.unwrap();
-    let caught_up = phone_on_2.sync(version).await.unwrap();
+    let caught_up = phone_on_2.sync(version, 0).await.unwrap();
     assert!(!caught_up.reset_required);
     let c2c_bob = caught_up
         .conversation_list
@@ -326,7 +326,7 @@ async fn a_node_that_lost_nats_reports_it_and_makes_its_devices_resync() {
         .await
         .unwrap();
     let phone = cluster.login(0, &alice);
-    let version = phone.sync(0).await.unwrap().version;
+    let version = phone.sync(0, 0).await.unwrap().version;
     let mut events = phone.events(version).await.unwrap();
     health_until(cluster.url(0), "healthy at first", |status, _| {
         status == 200
@@ -549,7 +549,7 @@ async fn when_a_node_dies_the_devices_on_the_others_resync() {
     let mut cluster = Cluster::start(&nats_url).await;
     let alice = cluster.token("alice", 0).await;
     let phone = cluster.login(0, &alice);
-    let version = phone.sync(0).await.unwrap().version;
+    let version = phone.sync(0, 0).await.unwrap().version;
     let mut events = phone.events(version).await.unwrap();
     // Long enough for every node to have heard the others.
     tokio::time::sleep(Duration::from_secs(2)).await;

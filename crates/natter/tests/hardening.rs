@@ -267,6 +267,63 @@ async fn answers_carry_security_headers_and_requests_are_measured() {
 }
 
 #[tokio::test]
+async fn browsers_on_the_allowed_origins_may_call_the_api_and_others_may_not() {
+    let server = Server::start_with(Options {
+        cors_origins: vec!["https://app.example.com".into()],
+        ..Options::default()
+    })
+    .await;
+    let alice = server.user("alice").await;
+    let preflight = |origin: &'static str| {
+        let anonymous = server.anonymous();
+        async move {
+            anonymous
+                .send(
+                    anonymous
+                        .request(reqwest::Method::OPTIONS, "/v1/conversations/delete")
+                        .header("origin", origin)
+                        .header("access-control-request-method", "POST")
+                        .header(
+                            "access-control-request-headers",
+                            "authorization,content-type,x-natter-connection",
+                        ),
+                )
+                .await
+        }
+    };
+    let allowed = preflight("https://app.example.com").await;
+    assert_eq!(
+        allowed.headers["access-control-allow-origin"],
+        "https://app.example.com"
+    );
+    let headers = allowed.headers["access-control-allow-headers"]
+        .to_str()
+        .unwrap()
+        .to_ascii_lowercase();
+    assert!(headers.contains("x-natter-connection"), "{headers}");
+    let other = preflight("https://evil.example.com").await;
+    assert!(!other.headers.contains_key("access-control-allow-origin"));
+    // A real call from the allowed origin can read the answer and its request ID.
+    let answer = alice
+        .send(
+            alice
+                .request(reqwest::Method::GET, "/v1/unread")
+                .header("origin", "https://app.example.com"),
+        )
+        .await;
+    assert_eq!(
+        answer.headers["access-control-allow-origin"],
+        "https://app.example.com"
+    );
+    assert!(
+        answer.headers["access-control-expose-headers"]
+            .to_str()
+            .unwrap()
+            .contains("x-request-id")
+    );
+}
+
+#[tokio::test]
 async fn one_user_holds_a_bounded_number_of_websockets() {
     let server = Server::start_with(Options {
         max_connections_per_user: Some(2),

@@ -314,3 +314,181 @@ async fn history_pages_back_with_before_and_limit() {
     assert_eq!(empty["messageList"], json!([]));
     assert_eq!(empty["isCompleted"], true);
 }
+
+#[tokio::test]
+async fn history_pages_back_from_a_message_id_alone_without_gaps_or_repeats() {
+    let server = Server::start().await;
+    let alice = server.user("alice").await;
+    let bob = server.user("bob").await;
+    alice.send_many("C2Cbob", 40).await;
+
+    // Walk back 15 at a time, each page located by the previous page's nextReqMessageID only.
+    let mut walked: Vec<u64> = Vec::new();
+    let mut query = "limit=15".to_owned();
+    loop {
+        let page = bob.history_page("C2Calice", &query).await.ok();
+        let list = page["messageList"].as_array().unwrap();
+        assert!(list.len() <= 15);
+        let mut page_seqs = seqs(list);
+        assert_eq!(
+            page["nextReqMessageID"], list[0]["messageID"],
+            "the oldest message of the page is where the next page starts"
+        );
+        page_seqs.extend(walked);
+        walked = page_seqs;
+        if page["isCompleted"] == true {
+            break;
+        }
+        query = format!(
+            "limit=15&nextReqMessageID={}",
+            page["nextReqMessageID"].as_str().unwrap()
+        );
+    }
+    assert_eq!(walked, (1..=40).collect::<Vec<_>>());
+
+    // A message of another conversation is not a place in this one.
+    let _carol = server.user("carol").await;
+    let elsewhere = alice.send_text("C2Ccarol", "hi").await["messageID"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    bob.history_page("C2Calice", &format!("nextReqMessageID={elsewhere}"))
+        .await
+        .expect_error_naming(404, 40401, "not_found", "nextReqMessageID");
+    for bad in ["nextReqMessageID=abc", "nextReqMessageID=3&before=2"] {
+        bob.history_page("C2Calice", bad)
+            .await
+            .expect_error(400, 40001, "invalid_argument");
+    }
+    let empty = alice.history_page("C2Ccarol", "before=1").await.ok();
+    assert_eq!(empty["nextReqMessageID"], "");
+}
+
+#[tokio::test]
+async fn the_message_type_and_cloud_custom_data_are_stored_and_checked() {
+    let server = Server::start().await;
+    let alice = server.user("alice").await;
+    let bob = server.user("bob").await;
+
+    let text = alice
+        .post(
+            "/v1/messages",
+            json!({"conversationID": "C2Cbob", "type": "TIMTextElem", "payload": {"text": "hi"},
+                   "cloudCustomData": "{\"quote\":1}"}),
+        )
+        .await
+        .ok()["message"]
+        .clone();
+    assert_eq!(text["type"], "TIMTextElem");
+    assert_eq!(text["cloudCustomData"], "{\"quote\":1}");
+    let custom = alice
+        .post(
+            "/v1/messages",
+            json!({"conversationID": "C2Cbob", "payload": {"data": "x", "description": "d"}}),
+        )
+        .await
+        .ok()["message"]
+        .clone();
+    assert_eq!(custom["type"], "TIMCustomElem", "the default type");
+    assert_eq!(custom["cloudCustomData"], "");
+
+    let history = bob.history("C2Calice").await;
+    assert_eq!(history[0]["type"], "TIMTextElem");
+    assert_eq!(history[0]["cloudCustomData"], "{\"quote\":1}");
+    assert_eq!(history[1]["type"], "TIMCustomElem");
+    let listed = bob.conversation("C2Calice").await.ok();
+    assert_eq!(listed["lastMessage"]["type"], "TIMCustomElem");
+    assert_eq!(listed["userProfile"]["userID"], "alice");
+    assert_eq!(listed["groupProfile"], json!(null));
+
+    for (body, field) in [
+        (
+            json!({"conversationID": "C2Cbob", "type": "TIMNope", "payload": {}}),
+            "type",
+        ),
+        (
+            json!({"conversationID": "C2Cbob", "type": "TIMTextElem", "payload": {"data": "x"}}),
+            "payload.text",
+        ),
+        (
+            json!({"conversationID": "C2Cbob", "payload": {"data": 7}}),
+            "payload.data",
+        ),
+        (
+            json!({"conversationID": "C2Cbob", "payload": {}, "cloudCustomData": "x".repeat(8 * 1024 + 1)}),
+            "cloudCustomData",
+        ),
+    ] {
+        alice.post("/v1/messages", body).await.expect_error_naming(
+            400,
+            40001,
+            "invalid_argument",
+            field,
+        );
+    }
+}
+
+#[tokio::test]
+async fn wukongim_header_flags_keep_or_count_a_message_as_asked() {
+    let server = Server::start().await;
+    let alice = server.user("alice").await;
+    let bob = server.user("bob").await;
+    alice.send_text("C2Cbob", "counted").await;
+    let mut bobs_events = natter_sdk::Chat::login(&server.base, &bob.token)
+        .events(0)
+        .await
+        .unwrap();
+    let send = |header: serde_json::Value, text: &'static str| {
+        let manager = server.manager();
+        async move {
+            let mut body = json!({"from_uid": "alice", "channel_id": "bob", "channel_type": 1,
+                "payload": BASE64.encode(json!({"type": 1, "content": text}).to_string())});
+            body["header"] = header;
+            manager.post("/message/send", body).await.ok()["data"].clone()
+        }
+    };
+
+    // no_persist: pushed to online devices, not stored, not counted.
+    let relayed = send(json!({"no_persist": 1}), "typing…").await;
+    assert_eq!(relayed["message_seq"], 0);
+    let live = tokio::time::timeout(std::time::Duration::from_secs(10), async {
+        loop {
+            if let Some(natter_sdk::Event::Server(
+                natter_sdk::wire::ServerEvent::MessageReceived { message_list },
+            )) = bobs_events.next().await
+            {
+                return message_list.into_iter().next().unwrap();
+            }
+        }
+    })
+    .await
+    .expect("the relayed message arrives");
+    assert_eq!(live.seq, 0);
+    assert_eq!(live.message_type, "TIMTextElem");
+    assert_eq!(live.payload, json!({"type": 1, "content": "typing…"}));
+    assert_eq!(seqs(&bob.history("C2Calice").await), [1], "not stored");
+    assert_eq!(bob.unread("C2Calice").await, 1);
+
+    // red_dot off: stored, but never counted as unread, even after a partial read.
+    let silent = send(json!({"red_dot": 0}), "quiet").await;
+    assert_eq!(silent["message_seq"], 2);
+    assert_eq!(bob.unread("C2Calice").await, 1);
+    alice.send_text("C2Cbob", "loud").await;
+    assert_eq!(bob.unread("C2Calice").await, 2);
+    bob.read("C2Calice", Some(1)).await.ok();
+    assert_eq!(
+        bob.unread("C2Calice").await,
+        1,
+        "seq 3 counts, seq 2 never does"
+    );
+    assert_eq!(seqs(&bob.history("C2Calice").await), [1, 2, 3]);
+    server
+        .manager()
+        .post(
+            "/message/send",
+            json!({"from_uid": "alice", "channel_id": "bob", "channel_type": 1,
+                   "payload": BASE64.encode("{}"), "header": {"red_dot": "yes"}}),
+        )
+        .await
+        .expect_error_naming(400, 40001, "invalid_argument", "header.red_dot");
+}

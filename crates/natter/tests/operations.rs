@@ -187,3 +187,58 @@ async fn acknowledged_deletes_archives_and_preferences_survive_kill_9() {
         "C2Ccarol"
     );
 }
+
+#[tokio::test]
+async fn the_server_serves_its_built_in_web_client_at_the_root() {
+    let dir = tempfile::tempdir().unwrap();
+    let server = Process::start(dir.path(), &random_token("manager")).await;
+    let http = reqwest::Client::new();
+    let base = &server.endpoint.base;
+
+    let page = http.get(format!("{base}/")).send().await.unwrap();
+    assert_eq!(page.status(), 200);
+    assert!(
+        page.headers()["content-type"]
+            .to_str()
+            .unwrap()
+            .starts_with("text/html")
+    );
+    let etag = page.headers()["etag"].clone();
+    let html = page.text().await.unwrap();
+    assert!(html.contains("app.js"), "{html}");
+    let script = http.get(format!("{base}/app.js")).send().await.unwrap();
+    assert_eq!(script.status(), 200);
+    assert!(
+        script.headers()["content-type"]
+            .to_str()
+            .unwrap()
+            .contains("javascript")
+    );
+    let again = http
+        .get(format!("{base}/"))
+        .header("if-none-match", etag)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(again.status(), 304, "an unchanged file is not sent again");
+    // Unknown files and other methods are the API's 404, not the page.
+    for (method, path) in [("GET", "/nope.js"), ("POST", "/"), ("GET", "/v1/nope")] {
+        let answer = http
+            .request(method.parse().unwrap(), format!("{base}{path}"))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(answer.status(), 404, "{method} {path}");
+        let body: serde_json::Value = answer.json().await.unwrap();
+        assert_eq!(body["error"], "not_found");
+    }
+    server.sigterm().await;
+
+    let api_only = Process::start_with(dir.path(), None, &["--no-web"], &random_token("m")).await;
+    let answer = http
+        .get(format!("{}/", api_only.endpoint.base))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(answer.status(), 404, "--no-web serves no page");
+}

@@ -59,6 +59,7 @@ async fn next_server_event(stream: &mut EventStream) -> ServerEvent {
         match tokio::time::timeout(EVENT_WAIT, stream.next()).await {
             Ok(Some(Event::Server(event))) => return event,
             Ok(Some(Event::CaughtUp(_))) => continue,
+            Ok(Some(Event::Ended { code, reason })) => panic!("the server ended: {code} {reason}"),
             Ok(None) => panic!("the event stream ended"),
             Err(_) => panic!("no event within {EVENT_WAIT:?}"),
         }
@@ -132,7 +133,7 @@ async fn a_deletion_reaches_the_other_device_only_when_sync_is_on() {
     bob.send_message("C2Calice", text("one"), None)
         .await
         .unwrap();
-    let version_before = device_b.sync(0).await.unwrap().version;
+    let version_before = device_b.sync(0, 0).await.unwrap().version;
     let mut events_a = device_a.events(version_before).await.unwrap();
     let mut events_b = device_b.events(version_before).await.unwrap();
 
@@ -146,7 +147,7 @@ async fn a_deletion_reaches_the_other_device_only_when_sync_is_on() {
         ServerEvent::MessageReceived { message_list } => assert_eq!(message_list[0].from, "carol"),
         other => panic!("B must not hear of a deletion while sync is off, got {other:?}"),
     }
-    let sync = device_b.sync(version_before).await.unwrap();
+    let sync = device_b.sync(version_before, 0).await.unwrap();
     assert!(sync.deleted_conversation_id_list.is_empty(), "{sync:?}");
     assert!(
         !sync
@@ -164,7 +165,7 @@ async fn a_deletion_reaches_the_other_device_only_when_sync_is_on() {
     bob.send_message("C2Calice", text("two"), None)
         .await
         .unwrap();
-    let version_revived = device_b.sync(0).await.unwrap().version;
+    let version_revived = device_b.sync(0, 0).await.unwrap().version;
     device_a
         .delete_conversations(&["C2Cbob"], false)
         .await
@@ -187,7 +188,7 @@ async fn a_deletion_reaches_the_other_device_only_when_sync_is_on() {
         deleted_at > version_revived,
         "the deletion's version {deleted_at} outranks every earlier object"
     );
-    let sync = device_b.sync(version_revived).await.unwrap();
+    let sync = device_b.sync(version_revived, 0).await.unwrap();
     assert!(sync.version >= deleted_at);
     assert_eq!(
         sync.deleted_conversation_id_list,
@@ -416,27 +417,34 @@ async fn unread_totals_arrive_after_reads_and_deletes() {
     );
 }
 
-#[tokio::test]
-async fn a_master_login_replaces_the_older_connection_of_the_same_device_type() {
-    let world = World::start().await;
-    let token = world.master_token("alice", 0).await;
-    let (mut old, _) = tokio_tungstenite::connect_async(world.websocket_url(&token))
+/// Opens a raw WebSocket with `token` and pings, so the connection is subscribed.
+async fn subscribed_socket(
+    world: &World,
+    token: &str,
+) -> tokio_tungstenite::WebSocketStream<tokio_tungstenite::MaybeTlsStream<tokio::net::TcpStream>> {
+    let (mut socket, _) = tokio_tungstenite::connect_async(world.websocket_url(token))
         .await
         .unwrap();
-    old.send(Message::Text(r#"{"event":"ping"}"#.into()))
+    socket
+        .send(Message::Text(r#"{"event":"ping"}"#.into()))
         .await
         .unwrap();
-    let pong = old.next().await.unwrap().unwrap().into_text().unwrap();
+    let pong = socket.next().await.unwrap().unwrap().into_text().unwrap();
     let pong: serde_json::Value = serde_json::from_str(pong.as_str()).unwrap();
     assert_eq!(pong["event"], "pong");
     assert!(pong["data"]["connectionID"].is_string(), "{pong}");
+    socket
+}
 
-    let new = Chat::login(&world.server.base, &token);
-    let _new_events = new.events(0).await.unwrap();
-
-    let close = tokio::time::timeout(EVENT_WAIT, async {
+/// The close frame the server sends next on `socket`.
+async fn close_frame(
+    socket: &mut tokio_tungstenite::WebSocketStream<
+        tokio_tungstenite::MaybeTlsStream<tokio::net::TcpStream>,
+    >,
+) -> tokio_tungstenite::tungstenite::protocol::CloseFrame {
+    tokio::time::timeout(EVENT_WAIT, async {
         loop {
-            match old.next().await {
+            match socket.next().await {
                 Some(Ok(Message::Close(frame))) => return frame,
                 Some(Ok(_)) => continue,
                 other => panic!("expected a close frame, got {other:?}"),
@@ -444,10 +452,74 @@ async fn a_master_login_replaces_the_older_connection_of_the_same_device_type() 
         }
     })
     .await
-    .expect("the old connection is closed");
-    let close = close.expect("a close frame with a reason");
+    .expect("the connection is closed")
+    .expect("a close frame with a reason")
+}
+
+#[tokio::test]
+async fn a_master_login_replaces_the_older_connection_of_the_same_device_type() {
+    let world = World::start().await;
+    let token = world.master_token("alice", 0).await;
+    let mut old = subscribed_socket(&world, &token).await;
+
+    let new = Chat::login(&world.server.base, &token);
+    let mut new_events = new.events(0).await.unwrap();
+
+    let close = close_frame(&mut old).await;
     assert_eq!(close.code, CloseCode::from(4001));
     assert!(close.reason.contains("replaced"), "{}", close.reason);
+
+    // The SDK's stream, replaced in turn, says so and stops instead of fighting back.
+    let newest = Chat::login(&world.server.base, &token);
+    let _newest_events = newest.events(0).await.unwrap();
+    let ended = tokio::time::timeout(EVENT_WAIT, async {
+        loop {
+            match new_events.next().await {
+                Some(Event::Ended { code, .. }) => return code,
+                Some(_) => continue,
+                None => panic!("the stream closed without saying why"),
+            }
+        }
+    })
+    .await
+    .expect("the replaced stream ends");
+    assert_eq!(ended, 4001);
+    assert!(new_events.next().await.is_none(), "and does not reconnect");
+}
+
+#[tokio::test]
+async fn a_new_token_for_the_device_closes_the_connections_of_the_old_one() {
+    let world = World::start().await;
+    let old_token = world.master_token("alice", 1).await;
+    let mut old = subscribed_socket(&world, &old_token).await;
+    let other_device = world.master_token("alice", 0).await;
+    let mut phone = subscribed_socket(&world, &other_device).await;
+
+    // The same token again changes nothing.
+    world
+        .admin
+        .set_user_token("alice", &old_token, 1, true)
+        .await
+        .unwrap();
+    let new_token = world.master_token("alice", 1).await;
+
+    let close = close_frame(&mut old).await;
+    assert_eq!(close.code, CloseCode::from(4003));
+    assert!(close.reason.contains("token"), "{}", close.reason);
+    // The phone (another device flag) stays connected and is still served.
+    phone
+        .send(Message::Text(r#"{"event":"ping"}"#.into()))
+        .await
+        .unwrap();
+    let pong = phone.next().await.unwrap().unwrap().into_text().unwrap();
+    assert!(pong.as_str().contains("pong"), "{pong}");
+    // The new token connects; the old one is refused.
+    let _new = subscribed_socket(&world, &new_token).await;
+    assert!(
+        tokio_tungstenite::connect_async(world.websocket_url(&old_token))
+            .await
+            .is_err()
+    );
 }
 
 #[tokio::test]
@@ -536,7 +608,7 @@ async fn a_slow_consumer_is_told_to_resync_while_the_others_lose_nothing() {
     let version = resync_version.expect("resyncRequired before the close");
     assert_eq!(close.expect("a close frame").code, CloseCode::from(4002));
     let slow_chat = Chat::login(&world.server.base, &slow_token);
-    let caught_up = slow_chat.sync(version).await.unwrap();
+    let caught_up = slow_chat.sync(version, 0).await.unwrap();
     let conversation = caught_up
         .conversation_list
         .iter()
@@ -566,7 +638,7 @@ async fn a_device_offline_during_changes_gets_exactly_them_through_sync() {
     dave.send_message("C2Calice", text("d"), None)
         .await
         .unwrap();
-    let version = offline.sync(0).await.unwrap().version;
+    let version = offline.sync(0, 0).await.unwrap().version;
 
     // While the second device is away: a new message from carol, a deletion of dave's chat.
     carol
@@ -575,7 +647,7 @@ async fn a_device_offline_during_changes_gets_exactly_them_through_sync() {
         .unwrap();
     alice.delete_conversation("C2Cdave").await.unwrap();
 
-    let changes = offline.sync(version).await.unwrap();
+    let changes = offline.sync(version, 0).await.unwrap();
     let changed: Vec<_> = changes
         .conversation_list
         .iter()
@@ -593,7 +665,7 @@ async fn a_device_offline_during_changes_gets_exactly_them_through_sync() {
     assert!(!changes.reset_required);
     assert_eq!(
         offline
-            .sync(changes.version)
+            .sync(changes.version, changes.profile_version)
             .await
             .unwrap()
             .conversation_list
@@ -616,7 +688,7 @@ async fn the_sdk_stream_reconnects_and_catches_up_after_the_server_restarts() {
     bob.send_message("C2Calice", text("before"), None)
         .await
         .unwrap();
-    let version = alice.sync(0).await.unwrap().version;
+    let version = alice.sync(0, 0).await.unwrap().version;
     let mut events = alice.events(version).await.unwrap();
 
     let address = world.server.base.trim_start_matches("http://").to_owned();
@@ -643,6 +715,7 @@ async fn the_sdk_stream_reconnects_and_catches_up_after_the_server_restarts() {
                     }
                 }
                 Event::Server(_) => {}
+                Event::Ended { code, reason } => panic!("the server ended: {code} {reason}"),
             }
         }
     })

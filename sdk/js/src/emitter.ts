@@ -1,34 +1,55 @@
 /**
- * Handler registry for `chat.on` / `chat.off`. A throwing handler must not break the SDK's own
- * bookkeeping (the local list is updated before handlers run) nor the other handlers, so its error
- * is reported on the console instead of propagating into the socket's message callback.
+ * Handler registry for `chat.on` / `chat.off`, with Tencent's optional `context` (the handler's
+ * `this`). A throwing handler must not break the SDK's own bookkeeping (local state is updated
+ * before handlers run) nor the other handlers, so its error is reported on the console instead of
+ * propagating into the socket's message callback.
  */
-import type { EventDataMap, EventHandler, EventName, NatterEvent } from './types.js';
+
+type Handler = (event: { name: string; data: unknown }) => void;
+
+interface Registration {
+  handler: Handler;
+  context: unknown;
+}
 
 export class Emitter {
-  private readonly handlers = new Map<EventName, Set<EventHandler<any>>>();
+  private readonly handlers = new Map<string, Registration[]>();
+  /** Do not report handler errors on the console. */
+  silent = false;
 
-  on<N extends EventName>(name: N, handler: EventHandler<N>): void {
-    let set = this.handlers.get(name);
-    if (!set) this.handlers.set(name, (set = new Set()));
-    set.add(handler);
+  on(name: string, handler: Handler, context?: unknown): void {
+    if (typeof handler !== 'function') throw new TypeError(`on(${name}): the handler must be a function`);
+    const list = this.handlers.get(name) ?? [];
+    if (!list.some((r) => r.handler === handler && r.context === context)) list.push({ handler, context });
+    this.handlers.set(name, list);
   }
 
   /** Without a handler, removes every handler of that event. */
-  off<N extends EventName>(name: N, handler?: EventHandler<N>): void {
-    if (handler === undefined) this.handlers.delete(name);
-    else this.handlers.get(name)?.delete(handler);
+  off(name: string, handler?: Handler, context?: unknown): void {
+    if (handler === undefined) {
+      this.handlers.delete(name);
+      return;
+    }
+    const list = this.handlers.get(name);
+    if (!list) return;
+    const kept = list.filter((r) => r.handler !== handler || (context !== undefined && r.context !== context));
+    if (kept.length) this.handlers.set(name, kept);
+    else this.handlers.delete(name);
   }
 
-  emit<N extends EventName>(name: N, data: EventDataMap[N]): void {
-    const set = this.handlers.get(name);
-    if (!set || set.size === 0) return;
-    const event: NatterEvent<N> = { name, data };
-    for (const handler of [...set]) {
+  has(name: string): boolean {
+    return (this.handlers.get(name)?.length ?? 0) > 0;
+  }
+
+  emit(name: string, data: unknown): void {
+    const list = this.handlers.get(name);
+    if (!list || list.length === 0) return;
+    const event = { name, data };
+    for (const { handler, context } of [...list]) {
       try {
-        handler(event);
+        handler.call(context, event);
       } catch (err) {
-        console.error(`natter: a ${name} handler threw`, err);
+        if (!this.silent) console.error(`natter: a ${name} handler threw`, err);
       }
     }
   }

@@ -2,13 +2,16 @@
  * Errors raised by the SDK.
  *
  * Every failed call rejects with a {@link NatterError}. For failures the server reports, `code`,
- * `error` and `message` are exactly the server's (API.md "Errors"), so an app can switch on the same
+ * `error` and `message` are exactly the server's (its API reference, "Errors"), so an app can switch on the same
  * numbers whether it talks to the HTTP API directly or through the SDK. The few checks the SDK makes
  * itself before sending anything (empty list, more than 100 IDs, not logged in) reuse the server's
  * codes for the same condition, so the app sees one vocabulary.
  */
 
-/** The server's error codes (API.md), plus {@link ErrorCode.NETWORK_ERROR} for "no answer at all". */
+/**
+ * The server's error codes, plus the SDK's own negative ones: {@link ErrorCode.NETWORK_ERROR} for
+ * "no answer at all" and {@link ErrorCode.UNSUPPORTED} for what Natter does not do.
+ */
 export const ErrorCode = {
   INVALID_ARGUMENT: 40001,
   INVALID_CONVERSATION_ID: 40002,
@@ -16,6 +19,12 @@ export const ErrorCode = {
   UNAUTHENTICATED: 40101,
   PERMISSION_DENIED: 40301,
   NOT_A_MEMBER: 40302,
+  /** revokeMessage: the message is older than the server's recall window (default 120 s). */
+  RECALL_WINDOW_PASSED: 40303,
+  /** sendMessage: the sender is on the group's or the peer's blacklist (set by the app backend). */
+  IN_BLACKLIST: 40305,
+  /** sendMessage: the group takes messages only from its whitelist, which lacks the sender. */
+  NOT_IN_WHITELIST: 40306,
   NOT_FOUND: 40401,
   CONFLICT: 40901,
   PAYLOAD_TOO_LARGE: 41301,
@@ -27,6 +36,11 @@ export const ErrorCode = {
    * never be confused with a server code, and never 0, which means success in the reference SDK.
    */
   NETWORK_ERROR: -1,
+  /**
+   * A Tencent Cloud Chat call or option Natter does not offer (file uploads, friends, group
+   * management from the client, signalling, …). Negative: the SDK's own verdict, not the server's.
+   */
+  UNSUPPORTED: -2,
 } as const;
 
 export type ErrorCodeValue = (typeof ErrorCode)[keyof typeof ErrorCode];
@@ -85,6 +99,15 @@ export function notLoggedIn(): NatterError {
   return new NatterError({
     code: ErrorCode.UNAUTHENTICATED,
     error: 'unauthenticated',
-    message: 'not logged in: call login({ userID, token }) first',
+    message: 'not logged in: call login({ userID, userSig }) first',
+  });
+}
+
+/** A Tencent call or option Natter does not offer. */
+export function unsupported(call: string, why: string): NatterError {
+  return new NatterError({
+    code: ErrorCode.UNSUPPORTED,
+    error: 'unsupported',
+    message: `${call}: not supported by Natter (${why})`,
   });
 }

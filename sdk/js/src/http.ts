@@ -6,6 +6,7 @@
  * error carries `retryAfterMs` for 429 / 503.
  */
 import { ErrorCode, NatterError, notLoggedIn } from './errors.js';
+import type { WireError } from './wire.js';
 
 export type FetchLike = (input: string, init?: RequestInit) => Promise<Response>;
 
@@ -21,6 +22,11 @@ export class RawJson {
 
 export class HttpClient {
   private token: string | null = null;
+  private connectionID: string | null = null;
+  /** Server clock minus ours, from the last answer's `Date` header (1 s resolution). */
+  private clockOffsetMs = 0;
+  /** Called when the server refuses the token (40101) of a request made with one. */
+  onUnauthenticated: ((token: string) => void) | null = null;
 
   constructor(
     private readonly baseUrl: string,
@@ -29,6 +35,19 @@ export class HttpClient {
 
   setToken(token: string | null): void {
     this.token = token;
+  }
+
+  /**
+   * The WebSocket's `connectionID` (from its pong), sent as `X-Natter-Connection` so events this
+   * device causes skip only this connection: another tab sharing the token still hears of them.
+   */
+  setConnectionID(id: string | null): void {
+    this.connectionID = id;
+  }
+
+  /** The server's clock as far as the last answer told (ms since the epoch). */
+  serverNow(): number {
+    return Date.now() + this.clockOffsetMs;
   }
 
   get hasToken(): boolean {
@@ -49,8 +68,10 @@ export class HttpClient {
    */
   async request<T>(method: string, path: string, body?: unknown, query?: Query): Promise<T> {
     if (this.token === null) throw notLoggedIn();
+    const token = this.token;
     const url = this.baseUrl + path + encodeQuery(query);
-    const headers: Record<string, string> = { authorization: `Bearer ${this.token}` };
+    const headers: Record<string, string> = { authorization: `Bearer ${token}` };
+    if (this.connectionID !== null) headers['x-natter-connection'] = this.connectionID;
     if (body !== undefined) headers['content-type'] = 'application/json';
 
     let response: Response;
@@ -69,6 +90,7 @@ export class HttpClient {
       });
     }
 
+    this.noteServerDate(response.headers.get('date'));
     const text = await response.text();
     const json = parseJson(text);
     if (response.ok) {
@@ -82,7 +104,16 @@ export class HttpClient {
       }
       return json as T;
     }
-    throw errorFromResponse(method, path, response, json, text);
+    const error = errorFromResponse(method, path, response, json, text);
+    if (error.code === ErrorCode.UNAUTHENTICATED && token === this.token) this.onUnauthenticated?.(token);
+    throw error;
+  }
+
+  private noteServerDate(date: string | null): void {
+    if (date === null) return;
+    const at = Date.parse(date);
+    // `Date` is truncated to the second: add half of one so the estimate is centred.
+    if (!Number.isNaN(at)) this.clockOffsetMs = at + 500 - Date.now();
   }
 }
 
@@ -104,7 +135,7 @@ function errorFromResponse(
       retryAfterMs,
     });
   }
-  // Not the server's error body: a proxy in between, or a server far older than API.md. Derive a
+  // Not the server's error body: a proxy in between, or a much older server. Derive a
   // code of the server's shape from the status (404 → 40401), so callers can still switch on it.
   return new NatterError({
     code: response.status * 100 + 1,
@@ -115,9 +146,7 @@ function errorFromResponse(
   });
 }
 
-function isServerError(
-  json: unknown,
-): json is { code: number; error: string; message?: string; msg?: string } {
+function isServerError(json: unknown): json is WireError {
   if (typeof json !== 'object' || json === null) return false;
   const o = json as Record<string, unknown>;
   return typeof o.code === 'number' && typeof o.error === 'string';

@@ -1,52 +1,30 @@
 /**
- * @natter/sdk — TypeScript client for the Natter IM server.
+ * @natter/sdk — Tencent Cloud Chat's web SDK API over a Natter server.
  *
  * ```ts
- * import Natter from '@natter/sdk';
- * const chat = Natter.create({ serverUrl: 'https://chat.example.com' });
- * await chat.login({ userID: 'alice', token });
- * const { data } = await chat.deleteConversation('C2Cbob');
+ * import TencentCloudChat from '@natter/sdk'; // or keep '@tencentcloud/chat' through an npm alias
+ * const chat = TencentCloudChat.create({ SDKAppID: 0, serverUrl: 'https://chat.example.com' });
+ * chat.on(TencentCloudChat.EVENT.SDK_READY, () => { … });
+ * await chat.login({ userID: 'alice', userSig: deviceToken });
  * ```
  */
 import { Natter } from './natter.js';
 
-export { Natter };
 export default Natter;
 export {
+  Natter,
   MAX_CONVERSATIONS_PER_CALL,
-  type ConversationGroupListResult,
-  type ConversationListFilter,
-  type MarkConversationOptions,
-  type SetMessageRemindTypeOptions,
-  type CreateTextMessageOptions,
-  type DeleteConversationOptions,
-  type GetMessageListOptions,
-  type LoginOptions,
-  type LoginResult,
-  type NatterOptions,
-  type SendMessageOptions,
-  type TextMessageDraft,
+  MAX_MESSAGES_PER_DELETE,
+  MAX_USERS_PER_PROFILE_CALL,
+  MESSAGE_PAGE_SIZE,
+  type CreateOptions,
 } from './natter.js';
+export { EVENT, TYPES, TSignaling, type EventName, type TypesValue, type TSignalingValue } from './constants.js';
 export { NatterError, ErrorCode, type ErrorCodeValue } from './errors.js';
-export { EVENT, TYPES } from './types.js';
-export type {
-  Conversation,
-  ConversationGroup,
-  ConversationID,
-  ConversationOperationResult,
-  ConversationPage,
-  ConversationSyncReply,
-  ConversationType,
-  EventDataMap,
-  EventHandler,
-  EventName,
-  JsonObject,
-  LastMessage,
-  Message,
-  MessageRemindType,
-  NatterEvent,
-  NatterResponse,
-  ReadAllScope,
-} from './types.js';
+export { UNSUPPORTED_CALLS, UNSUPPORTED_MESSAGE_FACTORIES, UNSUPPORTED_SYNC_CALLS } from './unsupported.js';
+export type * from './types.js';
 export type { FetchLike } from './http.js';
 export type { SocketOptions, WebSocketConstructor, WebSocketLike } from './socket.js';
+
+/** Tencent's name for an SDK instance's type. */
+export type ChatSDK = Natter;

@@ -1,14 +1,22 @@
 /**
- * The public API: a Tencent Cloud Chat web SDK lookalike over Natter's client API.
+ * The public API: Tencent Cloud Chat's web SDK (v3) over Natter's client API.
  *
- * Every call resolves `{ code: 0, data }` and rejects with a NatterError, so code written for the
- * reference SDK (`chat.deleteConversation('C2CExample').then(r => r.data.conversationID)`) runs
- * unchanged. This class only wires the parts together: HTTP (http.ts), the reconnecting socket
- * (socket.ts), the local conversation list (store.ts) and the handlers (emitter.ts).
+ * Code written for Tencent's SDK runs unchanged but for the `create()` options (a `serverUrl`) and
+ * the login credential (a Natter device token as `userSig`): same method names and options, same
+ * `EVENT` / `TYPES` values, `{ code: 0, data }` results, Tencent-shaped messages, conversations and
+ * event payloads. What Natter does not do rejects with `ErrorCode.UNSUPPORTED` (unsupported.ts).
+ *
+ * This class wires the parts together: HTTP (http.ts), the reconnecting socket (socket.ts), the
+ * local conversation list (store.ts), exactly-once message delivery (delivery.ts), conversion of
+ * wire objects (convert.ts) and the handlers (emitter.ts).
  */
+import { EVENT, TSignaling, TYPES, type EventName, type TSignalingValue, type TypesValue } from './constants.js';
+import { conversationTypeOf, toConversation, toGroup, toMessage, toProfile } from './convert.js';
+import { Delivery, isNewForGap, type Gap } from './delivery.js';
 import { Emitter } from './emitter.js';
-import { ErrorCode, NatterError, invalidArgument, notLoggedIn, tooManyConversations } from './errors.js';
+import { ErrorCode, NatterError, invalidArgument, notLoggedIn, tooManyConversations, unsupported } from './errors.js';
 import { HttpClient, RawJson, conversationPath, type FetchLike, type Query } from './http.js';
+import { MessageCache, applyRecall } from './messages.js';
 import {
   DEFAULT_SOCKET_OPTIONS,
   ReconnectingSocket,
@@ -16,37 +24,109 @@ import {
   type WebSocketConstructor,
 } from './socket.js';
 import { ConversationStore } from './store.js';
-import {
-  EVENT,
-  TYPES,
-  type Conversation,
-  type ConversationGroup,
-  type ConversationID,
-  type ConversationOperationResult,
-  type ConversationPage,
-  type ConversationSyncReply,
-  type ConversationType,
-  type EventHandler,
-  type EventName,
-  type JsonObject,
-  type Message,
-  type MessageRemindType,
-  type NatterResponse,
-  type ReadAllScope,
+import type {
+  ChatEvent,
+  ChatResponse,
+  Conversation,
+  ConversationGroupMembersOptions,
+  ConversationID,
+  ConversationListResult,
+  ConversationOperationResult,
+  ConversationSyncResult,
+  CreateConversationGroupOptions,
+  DeleteConversationOptions,
+  EventData,
+  GetConversationListOptions,
+  GetGroupProfileOptions,
+  GetMessageListOptions,
+  GetMessageListResult,
+  GetUserProfileOptions,
+  Group,
+  KickedOutType,
+  LoginOptions,
+  LoginResult,
+  MarkConversationOptions,
+  Message,
+  MessageOptions,
+  MessageType,
+  NetState,
+  PinConversationOptions,
+  Profile,
+  RenameConversationGroupOptions,
+  SendMessageOptions,
+  SetAllMessageReadOptions,
+  SetConversationCustomDataOptions,
+  SetConversationDraftOptions,
+  SetMessageReadOptions,
+  SetMessageRemindTypeOptions,
 } from './types.js';
+import { TencentUnsupported } from './unsupported.js';
+import {
+  WIRE_CLOSE,
+  type WireConversation,
+  type WireConversationIDListReply,
+  type WireConversationPage,
+  type WireEventData,
+  type WireFolderList,
+  type WireGroup,
+  type WireGroupProfile,
+  type WireMessage,
+  type WireMessageChange,
+  type WireMessageIDList,
+  type WireMessagePage,
+  type WireProfile,
+  type WireProfileList,
+  type WireSendMessageReply,
+  type WireSyncReply,
+  type WireTotalUnread,
+} from './wire.js';
 
-/** The most conversation IDs one call may carry (API.md). */
+/** The most conversation IDs one call may carry. */
 export const MAX_CONVERSATIONS_PER_CALL = 100;
+
+/** Tencent's page size for getMessageList, and the most it returns. */
+export const MESSAGE_PAGE_SIZE = 15;
 
 /** How long login waits for the first connection before resolving anyway. */
 const LOGIN_SOCKET_TIMEOUT_MS = 10_000;
 
-export interface NatterOptions {
+/** The most messages one deleteMessage call may carry (Tencent's limit, and the server's). */
+export const MAX_MESSAGES_PER_DELETE = 30;
+
+/** The most users one getUserProfile call may ask for (the server's limit). */
+export const MAX_USERS_PER_PROFILE_CALL = 100;
+
+/** Close codes that end the session: the device was replaced, its token revoked, or it was kicked. */
+const KICKS: ReadonlyMap<number, KickedOutType> = new Map<number, KickedOutType>([
+  [WIRE_CLOSE.REPLACED, TYPES.KICKED_OUT_MULT_ACCOUNT],
+  [WIRE_CLOSE.TOKEN_REVOKED, TYPES.KICKED_OUT_USERSIG_EXPIRED],
+  [WIRE_CLOSE.KICKED, TYPES.KICKED_OUT_REST_API],
+]);
+
+/** Tencent's setAllMessageRead scopes → the server's. */
+const READ_ALL_SCOPES: Readonly<Record<string, string>> = {
+  [TYPES.READ_ALL_C2C_MSG]: 'C2C',
+  [TYPES.READ_ALL_GROUP_MSG]: 'GROUP',
+  [TYPES.READ_ALL_MSG]: 'ALL',
+};
+
+const LIST_TYPES = new Set<string>([TYPES.CONV_C2C, TYPES.CONV_GROUP, TYPES.CONV_SYSTEM]);
+
+/** Message types sendMessage takes: those whose payload is plain JSON. */
+const SENDABLE_TYPES = new Set<string>([TYPES.MSG_TEXT, TYPES.MSG_CUSTOM, TYPES.MSG_FACE, TYPES.MSG_LOCATION]);
+
+export interface CreateOptions {
+  /**
+   * Tencent's app ID. Natter has no use for it but keeps Tencent's rule: `create()` returns the same
+   * instance for the same SDKAppID (0 when omitted).
+   */
+  SDKAppID?: number;
   /** `http://host:port` or `https://…`, optionally with a path prefix; the socket uses ws(s) on it. */
   serverUrl: string;
   /**
    * WebSocket constructor. Defaults to `globalThis.WebSocket` (browsers, Deno, Node ≥ 22); on
-   * Node 20 pass `WebSocket` from the `ws` package. Without one the SDK works over HTTP only.
+   * Node 20 pass `WebSocket` from the `ws` package. Without one the SDK works over HTTP only (no
+   * live events).
    */
   WebSocket?: WebSocketConstructor;
   /** fetch implementation; defaults to `globalThis.fetch`. */
@@ -55,131 +135,89 @@ export interface NatterOptions {
   socket?: Partial<SocketOptions>;
 }
 
-export interface LoginOptions {
-  userID: string;
-  /** The device's user token, issued by the app backend through `POST /user/token`. */
-  token: string;
-}
+/** Instances by SDKAppID, as Tencent's `create()` keeps them. */
+const instances = new Map<number, Natter>();
 
-export interface LoginResult {
-  userID: string;
-  /** Whether the WebSocket was ready when login resolved; if not, it keeps reconnecting. */
-  socketReady: boolean;
-}
-
-export interface DeleteConversationOptions {
-  conversationIDList: ConversationID[];
-  /** Default true, as in the reference SDK: the user never sees those messages again. */
-  clearHistoryMessage?: boolean;
-}
-
-export interface ConversationListFilter {
-  type?: ConversationType;
-  /** true: only archived conversations (the default list never has them). */
-  archived?: boolean;
-  /** Only conversations carrying this mark; `8` (HIDE) is the only way to list hidden ones. */
-  markType?: number | bigint | string;
-  /** Only conversations in this folder. */
-  groupName?: string;
-  /** true: only conversations with unread messages. */
-  unreadOnly?: boolean;
-}
-
-export interface MarkConversationOptions {
-  conversationIDList: ConversationID[];
-  /**
-   * `TYPES.CONV_MARK_TYPE_…` (1, 2, 4, 8) or a custom 2^n with 32 ≤ n < 64. Above 2^53 pass a
-   * bigint (`1n << 63n`) or the exact power of two as a number; either is sent digit for digit.
-   */
-  markType: number | bigint;
-  enableMark: boolean;
-}
-
-/** One of the three ways Tencent's setMessageRemindType names its conversations. */
-export type SetMessageRemindTypeOptions = { messageRemindType: MessageRemindType } & (
-  | { conversationIDList: ConversationID[]; userIDList?: undefined; groupID?: undefined }
-  | { userIDList: string[]; conversationIDList?: undefined; groupID?: undefined }
-  | { groupID: string; conversationIDList?: undefined; userIDList?: undefined }
-);
-
-export interface ConversationGroupListResult {
-  /** The folder names, in the server's order (Tencent's `getConversationGroupList` data). */
-  groupList: string[];
-  /** The folders with their members. */
-  conversationGroupList: ConversationGroup[];
-}
-
-export interface SendMessageOptions {
-  conversationID: ConversationID;
-  payload: JsonObject;
-  /** Makes the send idempotent: resending with the same ID returns the first message. */
-  clientMsgID?: string;
-}
-
-export interface CreateTextMessageOptions {
-  /** The peer's userID (C2C) or the groupID (GROUP). */
-  to: string;
-  conversationType: 'C2C' | 'GROUP';
-  payload: { text: string };
-}
-
-/** What createTextMessage returns: ready for sendMessage, retry-safe thanks to its clientMsgID. */
-export interface TextMessageDraft extends SendMessageOptions {
-  type: typeof TYPES.MSG_TEXT;
-  to: string;
-  conversationType: 'C2C' | 'GROUP';
-  payload: { text: string };
-  clientMsgID: string;
-}
-
-export interface GetMessageListOptions {
-  conversationID: ConversationID;
-  /** Only messages with a smaller seq (paging backwards); omit for the newest. */
-  before?: number;
-  /** 1–100. */
-  limit?: number;
-}
-
-export class Natter {
-  /** Event names for `on` / `off`; the same strings as the server's WebSocket events. */
+export class Natter extends TencentUnsupported {
   static readonly EVENT = EVENT;
   static readonly TYPES = TYPES;
+  static readonly TSignaling = TSignaling;
   readonly EVENT = EVENT;
   readonly TYPES = TYPES;
+  readonly TSignaling = TSignaling;
 
+  readonly SDKAppID: number;
+  readonly serverUrl: string;
   private readonly http: HttpClient;
   private readonly store = new ConversationStore();
+  private readonly delivery = new Delivery();
   private readonly emitter = new Emitter();
   private readonly wsUrl: string;
   private readonly WebSocketImpl: WebSocketConstructor | undefined;
   private readonly socketOptions: SocketOptions;
   private socket: ReconnectingSocket | null = null;
   private userID: string | null = null;
+  private token: string | null = null;
+  /** Set once login has checked the token: from then on a 401 means the device was logged out. */
+  private loggedIn = false;
+  private ready = false;
+  private destroyed = false;
+  private netState: NetState | null = null;
   private totalUnread = 0;
+  /** Messages seen lately (findMessage, paging on older servers), and the recalls and deletions told. */
+  private readonly cache = new MessageCache();
+  /** Whether the server pages history by `nextReqMessageID` (learnt from its first answer). */
+  private serverPagesByID: boolean | undefined;
   /** The running unfiltered list load, shared by concurrent callers. */
-  private loading: Promise<Conversation[]> | null = null;
-  /** Serialises catch-ups: a second request while one runs is folded into one more run. */
+  private loading: Promise<WireConversation[]> | null = null;
+  /** Catch-ups run one at a time; a request during one is folded into one more run. */
   private catchUpRunning: Promise<void> | null = null;
   private catchUpAgain = false;
-  /** Lowest version a resyncRequired asked to sync from, pending for the next catch-up. */
-  private catchUpFrom: number | undefined;
+  /** The version to sync from, kept until a catch-up from it succeeds. */
+  private pendingFrom: number | undefined;
+  /** Whether this session's first full sync is done (the list is loaded, delivery seeded). */
+  private seeded = false;
+  private resyncReason: 'resyncRequired' | 'resetRequired' | null = null;
+  private retryTimer: ReturnType<typeof setTimeout> | null = null;
+  private retryDelayMs = 1_000;
+  private probing = false;
   /** Bumped by login/logout so work started for an older session drops its results. */
   private session = 0;
 
-  /** Creates an SDK instance; nothing is sent until {@link login}. */
-  static create(options: NatterOptions): Natter {
-    return new Natter(options);
-  }
-
-  constructor(options: NatterOptions) {
+  /**
+   * The SDK instance for `options.SDKAppID` (0 when omitted): created on the first call, the same one
+   * afterwards, as Tencent's `TencentCloudChat.create()` does. Nothing is sent until {@link login}.
+   * Asking for an existing SDKAppID with another `serverUrl` throws.
+   */
+  static create(options: CreateOptions): Natter {
     if (!options || typeof options.serverUrl !== 'string' || options.serverUrl === '') {
       throw invalidArgument('serverUrl: required, e.g. "http://127.0.0.1:5001"');
     }
-    const base = options.serverUrl.replace(/\/+$/, '');
+    const id = options.SDKAppID ?? 0;
+    if (typeof id !== 'number' || !Number.isFinite(id)) throw invalidArgument('SDKAppID: a number');
+    const existing = instances.get(id);
+    if (existing) {
+      if (existing.serverUrl !== normalizeUrl(options.serverUrl)) {
+        throw invalidArgument(
+          `SDKAppID ${id}: an instance for ${existing.serverUrl} exists; destroy() it first or use another SDKAppID`,
+        );
+      }
+      return existing;
+    }
+    const chat = new Natter(id, options);
+    instances.set(id, chat);
+    return chat;
+  }
+
+  private constructor(SDKAppID: number, options: CreateOptions) {
+    super();
+    this.SDKAppID = SDKAppID;
+    this.serverUrl = normalizeUrl(options.serverUrl);
     const fetchImpl =
       options.fetch ?? ((input: string, init?: RequestInit) => globalThis.fetch(input, init));
-    this.http = new HttpClient(base, fetchImpl);
-    this.wsUrl = base.replace(/^http(s?):\/\//i, 'ws$1://') + '/v1/ws';
+    this.http = new HttpClient(this.serverUrl, fetchImpl);
+    this.http.onUnauthenticated = (token) => this.onTokenRefused(token);
+    this.wsUrl = this.serverUrl.replace(/^http(s?):\/\//i, 'ws$1://') + '/v1/ws';
     this.WebSocketImpl =
       options.WebSocket ??
       ((globalThis as { WebSocket?: unknown }).WebSocket as WebSocketConstructor | undefined);
@@ -189,81 +227,201 @@ export class Natter {
   // ---------------------------------------------------------------- session
 
   /**
-   * Stores the token, checks it (`GET /v1/unread`, which also seeds the unread total) and opens the
-   * WebSocket. Resolves once the server has answered the first ping, or — if the socket cannot
-   * open — anyway, while the SDK keeps reconnecting. Rejects only for a bad token (40101) or
-   * bad arguments: an unreachable server is a state to recover from, not a failed login.
+   * Logs in with the device token the app backend issued, passed as `userSig` (or `token`). Checks
+   * the token (`GET /v1/unread`), opens the WebSocket and resolves `{ repeatLogin }` once the socket
+   * answered (or, if it cannot connect, after 10 s while it keeps trying). SDK_READY follows once
+   * the conversation list is synced. Rejects with 40101 for a token the server does not know.
    */
-  async login(options: LoginOptions): Promise<NatterResponse<LoginResult>> {
-    const { userID, token } = options ?? ({} as LoginOptions);
+  async login(options: LoginOptions): Promise<ChatResponse<LoginResult>> {
+    if (this.destroyed) throw invalidArgument('this instance was destroyed: create() a new one');
+    const o = (options ?? {}) as Partial<{ userID: unknown; userSig: unknown; token: unknown }>;
+    const userID = o.userID;
+    const credential = typeof o.userSig === 'string' && o.userSig !== '' ? o.userSig : o.token;
     if (typeof userID !== 'string' || userID === '') throw invalidArgument('userID: required');
-    if (typeof token !== 'string' || token === '') throw invalidArgument('token: required');
-    if (this.userID !== null) this.endSession();
+    if (typeof credential !== 'string' || credential === '') {
+      throw invalidArgument("userSig: required (the device token from the app backend's POST /user/token)");
+    }
+    if (this.userID === userID && this.token === credential) {
+      return ok({ repeatLogin: true, errorInfo: `${userID} is already logged in on this instance` });
+    }
+    if (this.userID !== null) this.endSession({ kind: 'logout' });
 
     const session = ++this.session;
     this.userID = userID;
-    this.http.setToken(token);
+    this.token = credential;
+    this.http.setToken(credential);
     try {
       await this.fetchTotalUnreadMessageCount();
     } catch (err) {
       if (err instanceof NatterError && err.code === ErrorCode.UNAUTHENTICATED) {
-        if (session === this.session) this.endSession();
+        if (session === this.session) this.endSession({ kind: 'silent' });
         throw err;
       }
       // Anything else (server down, 503): the socket's reconnects and catch-up will recover.
     }
     if (session !== this.session) throw notLoggedIn(); // logged out meanwhile
+    this.loggedIn = true;
 
-    let socketReady = false;
     if (this.WebSocketImpl) {
-      const url = `${this.wsUrl}?token=${encodeURIComponent(token)}`;
+      const url = `${this.wsUrl}?token=${encodeURIComponent(credential)}`;
       this.socket = new ReconnectingSocket(
         url,
         this.WebSocketImpl,
         {
-          onReady: () => this.onSocketReady(session),
+          onConnecting: () => this.setNetState(session, TYPES.NET_STATE_CONNECTING),
+          onReady: (pong) => this.onSocketReady(session, pong),
           onEvent: (name, data) => this.onServerEvent(session, name, data),
+          onAlive: () => {
+            if (session === this.session) this.delivery.alive(this.http.serverNow());
+          },
+          onLost: (info) => this.onSocketLost(session, info.wasReady),
+          onTerminated: (code) => this.onSocketTerminated(session, code),
         },
         this.socketOptions,
+        new Set(KICKS.keys()),
       );
-      socketReady = await withTimeout(this.socket.start(), LOGIN_SOCKET_TIMEOUT_MS, false);
+      await withTimeout(this.socket.start(), LOGIN_SOCKET_TIMEOUT_MS, false);
+    } else {
+      // HTTP only: no live events, but the list and SDK_READY work the same.
+      this.requestCatchUp(session);
     }
-    return ok({ userID, socketReady });
+    return ok({ repeatLogin: false });
   }
 
-  /** Closes the socket, forgets the token and the local list. Handlers stay registered. */
-  async logout(): Promise<NatterResponse<{}>> {
-    this.endSession();
+  /** Closes the socket and forgets the session; emits SDK_NOT_READY. Handlers stay registered. */
+  async logout(): Promise<ChatResponse<{}>> {
+    if (this.userID !== null) this.endSession({ kind: 'logout' });
     return ok({});
   }
 
-  private endSession(): void {
+  /** Logs out, drops every handler, and frees the SDKAppID for a new `create()`. */
+  async destroy(): Promise<ChatResponse<{}>> {
+    await this.logout();
+    this.emitter.clear();
+    this.destroyed = true;
+    if (instances.get(this.SDKAppID) === this) instances.delete(this.SDKAppID);
+    return ok({});
+  }
+
+  private endSession(how: { kind: 'logout' | 'silent' } | { kind: 'kicked'; type: KickedOutType }): void {
+    const wasLoggedIn = this.loggedIn;
     this.session += 1;
     this.socket?.stop();
     this.socket = null;
     this.userID = null;
+    this.token = null;
+    this.loggedIn = false;
+    this.ready = false;
+    this.netState = null;
     this.http.setToken(null);
+    this.http.setConnectionID(null);
     this.store.clear();
+    this.delivery.clear();
+    this.cache.clear();
     this.loading = null;
     this.catchUpRunning = null;
     this.catchUpAgain = false;
-    this.catchUpFrom = undefined;
+    this.pendingFrom = undefined;
+    this.seeded = false;
+    this.resyncReason = null;
+    if (this.retryTimer) clearTimeout(this.retryTimer);
+    this.retryTimer = null;
+    this.retryDelayMs = 1_000;
     this.totalUnread = 0;
+    if (how.kind === 'kicked') this.emit(EVENT.KICKED_OUT, { type: how.type });
+    if (wasLoggedIn && how.kind !== 'silent') this.emit(EVENT.SDK_NOT_READY, undefined);
   }
 
-  /** The logged-in user, or null. */
-  getLoginUser(): string | null {
-    return this.userID;
+  /** The logged-in user, or `''`, as Tencent's. */
+  getLoginUser(): string {
+    return this.userID ?? '';
   }
+
+  /** True from SDK_READY until logout or a kick. */
+  isReady(): boolean {
+    return this.ready;
+  }
+
+  /** The server's clock in seconds (learnt from its answers; the local clock before any). */
+  getServerTime(): number {
+    return Math.floor(this.http.serverNow() / 1000);
+  }
+
+  /** The SDK logs only errors thrown by handlers; level 4 (Tencent's "no log") silences them too. */
+  setLogLevel(level: number): void {
+    this.emitter.silent = level >= 4;
+  }
+
+  /**
+   * Accepted and ignored: Tencent apps register the upload plugin here, but Natter uploads nothing
+   * (the file message factories throw instead).
+   */
+  registerPlugin(_plugins: Record<string, unknown>): void {}
 
   // ---------------------------------------------------------------- events
 
-  on<N extends EventName>(name: N, handler: EventHandler<N>): void {
-    this.emitter.on(name, handler);
+  /** Listens for an `EVENT` value; the handler gets `{ name, data }` and runs with `this = context`. */
+  on<N extends EventName>(eventName: N, handler: (event: ChatEvent<N>) => void, context?: unknown): void;
+  on(eventName: string, handler: Function, context?: unknown): void;
+  on(eventName: string, handler: Function, context?: unknown): void {
+    this.emitter.on(eventName, handler as (event: { name: string; data: unknown }) => void, context);
   }
 
-  off<N extends EventName>(name: N, handler?: EventHandler<N>): void {
-    this.emitter.off(name, handler);
+  /** Stops listening; without a handler, removes every handler of that event. */
+  off<N extends EventName>(eventName: N, handler?: (event: ChatEvent<N>) => void, context?: unknown): void;
+  off(eventName: string, handler?: Function, context?: unknown): void;
+  off(eventName: string, handler?: Function, context?: unknown): void {
+    this.emitter.off(eventName, handler as ((event: { name: string; data: unknown }) => void) | undefined, context);
+  }
+
+  private emit<N extends EventName>(name: N, data: EventData<N>): void {
+    this.emitter.emit(name, data);
+  }
+
+  private setNetState(session: number, state: NetState): void {
+    if (session !== this.session || state === this.netState) return;
+    this.netState = state;
+    this.emit(EVENT.NET_STATE_CHANGE, { state });
+  }
+
+  private onSocketReady(session: number, pong: WireEventData['pong']): void {
+    if (session !== this.session) return;
+    this.delivery.alive(this.http.serverNow());
+    const id: unknown = pong.connectionID;
+    this.http.setConnectionID(typeof id === 'string' || typeof id === 'number' ? String(id) : null);
+    this.setNetState(session, TYPES.NET_STATE_CONNECTED);
+    // Whatever happened while no connection was ready was not pushed to us: catch up over HTTP,
+    // holding live messages until that is done. The version to sync from is fixed now, before any
+    // live event can move it.
+    this.delivery.hold();
+    this.pendingFrom = minDefined(this.pendingFrom, this.store.version ?? undefined);
+    this.requestCatchUp(session);
+  }
+
+  private onSocketLost(session: number, wasReady: boolean): void {
+    if (session !== this.session) return;
+    this.http.setConnectionID(null);
+    if (wasReady) this.delivery.connectionLost();
+    this.setNetState(session, TYPES.NET_STATE_DISCONNECTED);
+    // A socket that cannot even open may be refused for its token (the upgrade's 401 is invisible
+    // to WebSocket code): ask over HTTP, where a 401 ends the session as a kick.
+    if (!wasReady && !this.probing) {
+      this.probing = true;
+      this.fetchTotalUnreadMessageCount()
+        .catch(() => {})
+        .finally(() => (this.probing = false));
+    }
+  }
+
+  private onSocketTerminated(session: number, code: number): void {
+    if (session !== this.session) return;
+    this.endSession({ kind: 'kicked', type: KICKS.get(code) ?? TYPES.KICKED_OUT_REST_API });
+  }
+
+  /** The server refused the session's token on some request: the device was logged out. */
+  private onTokenRefused(token: string): void {
+    if (!this.loggedIn || token !== this.token) return;
+    this.endSession({ kind: 'kicked', type: TYPES.KICKED_OUT_USERSIG_EXPIRED });
   }
 
   /** A server event on a ready connection: update local state first, then tell the app. */
@@ -271,20 +429,21 @@ export class Natter {
     if (session !== this.session) return;
     const data = (raw ?? {}) as Record<string, unknown>;
     switch (name) {
-      case EVENT.MESSAGE_RECEIVED:
-        this.emitter.emit(EVENT.MESSAGE_RECEIVED, data as { messageList: Message[] });
+      case 'messageReceived':
+        this.emitMessages(this.delivery.live(asArray<WireMessage>(data.messageList)));
         break;
-      case EVENT.CONVERSATION_LIST_UPDATED: {
-        const list = asArray<Conversation>(data.conversationList);
+      case 'conversationListUpdated': {
+        const list = asArray<WireConversation>(data.conversationList);
+        this.delivery.noteConversations(list, { live: true });
         // Pushes do not move the sync mark: in a cluster a newer version may arrive before an
         // older change still on its way, which a catch-up from the newer one would skip.
         if (this.store.upsert(list, { trackVersion: false })) this.emitList();
         break;
       }
-      case EVENT.CONVERSATION_DELETED: {
+      case 'conversationDeleted': {
         const ids = asArray<ConversationID>(data.conversationIDList);
         const changed = this.store.remove(ids);
-        this.emitter.emit(EVENT.CONVERSATION_DELETED, {
+        this.emit(EVENT.NATTER_CONVERSATION_DELETED, {
           conversationIDList: ids,
           clearHistoryMessage: data.clearHistoryMessage !== false,
           version: typeof data.version === 'number' ? data.version : 0,
@@ -292,76 +451,255 @@ export class Natter {
         if (changed) this.emitList();
         break;
       }
-      case EVENT.TOTAL_UNREAD_MESSAGE_COUNT_UPDATED:
+      case 'messageRevoked':
+        // The server follows with the conversation (last message, unread) and the total.
+        this.emitRecalls(asArray<WireMessage>(data.messageList));
+        break;
+      case 'messagesDeleted':
+        this.forgetDeleted(String(data.conversationID ?? ''), asArray<string>(data.messageIDList));
+        break;
+      case 'profileUpdated': {
+        const users = asArray<WireProfile>(data.userProfileList);
+        const groups = asArray<WireGroupProfile>(data.groupProfileList);
+        for (const u of users) this.cache.applyProfile(u.userID, u.nick, u.avatar);
+        if (users.length > 0) this.emit(EVENT.PROFILE_UPDATED, users.map(toProfile));
+        if (this.store.applyProfiles(users, groups)) this.emitList();
+        break;
+      }
+      case 'totalUnreadMessageCountUpdated':
         if (typeof data.totalUnreadCount === 'number') this.setTotalUnread(data.totalUnreadCount);
         break;
       case 'resyncRequired':
-        // The server dropped events for this connection; the HTTP sync fills the gap.
-        this.requestCatchUp(session, typeof data.version === 'number' ? data.version : undefined);
+        // The server dropped events for this connection (and closes it, 4002): catch up from the
+        // version it names, holding live messages meanwhile as after a reconnect.
+        this.resyncReason = 'resyncRequired';
+        if (typeof data.version === 'number') this.pendingFrom = minDefined(this.pendingFrom, data.version);
+        if (!this.delivery.isHolding) this.delivery.hold();
+        this.requestCatchUp(session);
         break;
       default:
         break; // events of a newer server: ignore rather than fail
     }
   }
 
-  private onSocketReady(session: number): void {
-    // Whatever happened while no connection was ready was not pushed to us: catch up over HTTP.
-    this.requestCatchUp(session);
+  private emitMessages(wires: WireMessage[]): void {
+    if (wires.length === 0 || this.userID === null) return;
+    const me = this.userID;
+    // A message deleted for this user while it was held (catching up) is not news any more.
+    const list = wires.filter((w) => !this.cache.isDeleted(w.messageID)).map((w) => this.cache.remember(toMessage(w, me)));
+    if (list.length > 0) this.emit(EVENT.MESSAGE_RECEIVED, list);
   }
 
+  /** A wire conversation as the app sees it (who is logged in decides "You recalled a message"). */
+  private readonly present = (wire: WireConversation): Conversation => toConversation(wire, this.userID ?? '');
+
+  private emitList(): void {
+    this.emit(EVENT.CONVERSATION_LIST_UPDATED, this.store.list().map(this.present));
+  }
+
+  /** MESSAGE_REVOKED with the recalls the app has not heard of (its own recalls are not news). */
+  private emitRecalls(stubs: WireMessage[]): void {
+    const me = this.userID;
+    if (me === null || stubs.length === 0) return;
+    const news = stubs
+      .map((w) => this.cache.noteRecall(toMessage(w, me)))
+      .filter((m): m is Message => m !== null);
+    if (news.length > 0) this.emit(EVENT.MESSAGE_REVOKED, news);
+  }
+
+  /** Messages this user deleted for themself elsewhere: forgotten, and the app told once. */
+  private forgetDeleted(conversationID: ConversationID, ids: string[]): void {
+    const news = this.cache.noteDeleted(ids);
+    if (conversationID !== '' && news.length > 0) {
+      this.emit(EVENT.NATTER_MESSAGES_DELETED, { conversationID, messageIDList: news });
+    }
+  }
+
+  // ---------------------------------------------------------------- catch-up
+
   /**
-   * Brings the local list and the unread total up to date: a full load if the list was never
-   * loaded (or the server says the tombstones we need are gone), else a sync since the highest
-   * version seen. Failures are swallowed: the next reconnect or resync tries again.
+   * Brings the session up to date over HTTP: the first time a full sync (the list, and the point
+   * from which messages count as news); after that a sync since the last version, then every
+   * message the server pushed while no connection was ready, as MESSAGE_RECEIVED. Failures are
+   * retried with backoff; SDK_READY fires after the first success.
    */
-  private requestCatchUp(session: number, serverVersion?: number): void {
-    if (serverVersion !== undefined) this.catchUpFrom = minDefined(this.catchUpFrom, serverVersion);
+  private requestCatchUp(session: number): void {
+    if (session !== this.session) return;
     if (this.catchUpRunning) {
       this.catchUpAgain = true;
       return;
     }
+    if (this.retryTimer) clearTimeout(this.retryTimer);
+    this.retryTimer = null;
     const running = (async () => {
+      let succeeded = false;
       do {
         this.catchUpAgain = false;
-        const from = minDefined(this.catchUpFrom, this.store.version ?? undefined);
-        this.catchUpFrom = undefined;
+        const from = this.pendingFrom ?? this.store.version ?? undefined;
         try {
           await this.catchUp(session, from);
-        } catch {
-          // Retried on the next ready connection or resyncRequired.
+          if (this.pendingFrom === from) this.pendingFrom = undefined;
+          succeeded = true;
+        } catch (err) {
+          succeeded = false;
+          if (session === this.session) {
+            const e = err instanceof NatterError ? err : undefined;
+            this.emit(EVENT.ERROR, {
+              code: e?.code ?? ErrorCode.INTERNAL,
+              message: `catching up after (re)connecting failed, retrying: ${e?.message ?? String(err)}`,
+            });
+          }
         }
       } while (this.catchUpAgain && session === this.session);
+      if (session !== this.session) return;
+      if (succeeded) this.catchUpDone();
+      else this.retryCatchUp(session);
     })().finally(() => {
       if (this.catchUpRunning === running) this.catchUpRunning = null;
     });
     this.catchUpRunning = running;
   }
 
+  private retryCatchUp(session: number): void {
+    const delay = this.retryDelayMs;
+    this.retryDelayMs = Math.min(30_000, this.retryDelayMs * 2);
+    this.retryTimer = setTimeout(() => {
+      this.retryTimer = null;
+      this.requestCatchUp(session);
+    }, delay);
+  }
+
+  private catchUpDone(): void {
+    this.retryDelayMs = 1_000;
+    if (!this.ready) {
+      this.ready = true;
+      this.emit(EVENT.SDK_READY, undefined);
+    }
+    if (this.resyncReason) {
+      const reason = this.resyncReason;
+      this.resyncReason = null;
+      this.emit(EVENT.NATTER_RESYNC, { reason });
+    }
+    this.emitMessages(this.delivery.release());
+  }
+
   private async catchUp(session: number, since: number | undefined): Promise<void> {
     if (session !== this.session) return;
-    if (!this.store.isLoaded || since === undefined) {
-      await this.loadAll();
-      if (session === this.session) this.emitList();
+    if (!this.seeded || since === undefined) {
+      await this.fullSync(session, { reset: false });
     } else {
-      await this.syncSince(since, session);
+      const reply = await this.http.get<WireSyncReply>('/v1/conversations/sync', this.syncQuery(since));
+      if (session !== this.session) return;
+      if (reply.resetRequired) {
+        this.resyncReason = 'resetRequired';
+        await this.fullSync(session, { reset: true });
+      } else {
+        this.delivery.noteConversations(reply.conversationList, { live: false });
+        if (this.store.applySync(reply)) this.emitList();
+        await this.fillGaps(session);
+        // After the gaps: a message that arrived and was recalled while offline came as a stub.
+        await this.applyMessageChanges(session, reply.messageChangeList, { onlyHeld: false });
+      }
     }
     if (session === this.session) await this.fetchTotalUnreadMessageCount();
   }
 
-  /** One incremental sync applied to the local list; emits the list when it changed. */
-  private async syncSince(since: number, session = this.session): Promise<void> {
-    const reply = await this.http.get<ConversationSyncReply>('/v1/conversations/sync', { since });
+  /** The whole list, archived and hidden included, from `sync?since=0`. */
+  private async fullSync(session: number, options: { reset: boolean }): Promise<void> {
+    this.store.beginLoad();
+    const reply = await this.http.get<WireSyncReply>('/v1/conversations/sync', { since: 0 });
     if (session !== this.session) return;
-    if (reply.resetRequired) {
-      await this.loadAll();
-      if (session === this.session) this.emitList();
-      return;
-    }
-    if (this.store.applySync(reply)) this.emitList();
+    if (options.reset) this.store.clear();
+    this.store.replaceAll(reply.conversationList);
+    this.store.noteVersion(reply.version);
+    this.store.noteProfileVersion(reply.profileVersion);
+    this.delivery.seed(reply.conversationList, options);
+    this.seeded = true;
+    this.emitList();
+    // From scratch the list holds every change ever: only the messages this instance holds matter.
+    if (options.reset) await this.applyMessageChanges(session, reply.messageChangeList, { onlyHeld: true });
   }
 
-  private emitList(): void {
-    this.emitter.emit(EVENT.CONVERSATION_LIST_UPDATED, { conversationList: this.store.list() });
+  /** `since` and, once a sync has given one, `profileSince`. */
+  private syncQuery(since: number): Query {
+    return { since, profileSince: this.store.profileVersion ?? undefined };
+  }
+
+  /**
+   * A sync's `messageChangeList`. Deletions leave the cache and reach the app as
+   * NATTER_MESSAGES_DELETED; recalls reach it as MESSAGE_REVOKED, once each. The change names no
+   * revoker, so each recalled message is read back (a one-message history page) and told as the
+   * server's stub; one the user can no longer see is skipped.
+   */
+  private async applyMessageChanges(
+    session: number,
+    changes: readonly WireMessageChange[],
+    options: { onlyHeld: boolean },
+  ): Promise<void> {
+    const deleted = new Map<ConversationID, string[]>();
+    for (const change of changes) {
+      if (change.change !== 'deleted') continue;
+      deleted.set(change.conversationID, [...(deleted.get(change.conversationID) ?? []), change.messageID]);
+    }
+    for (const [conversationID, ids] of deleted) this.forgetDeleted(conversationID, ids);
+
+    for (const change of changes) {
+      if (change.change !== 'revoked' || this.cache.knowsRecall(change.messageID)) continue;
+      const held = this.cache.get(change.messageID);
+      // Held as a stub already: it arrived (or was listed) after its recall.
+      if (held?.isRevoked || (options.onlyHeld && !held) || this.cache.isDeleted(change.messageID)) continue;
+      let page: WireMessagePage;
+      try {
+        page = await this.http.get<WireMessagePage>(conversationPath(change.conversationID, '/messages'), {
+          limit: 1,
+          before: change.seq + 1,
+        });
+      } catch (err) {
+        if (err instanceof NatterError && [40002, 40301, 40302, 40401].includes(err.code)) continue;
+        throw err;
+      }
+      if (session !== this.session) return;
+      const stub = page.messageList.find((m) => m.messageID === change.messageID && m.isRevoked);
+      if (stub) this.emitRecalls([stub]);
+    }
+  }
+
+  /** Fetches and delivers what each conversation received while no connection was ready. */
+  private async fillGaps(session: number): Promise<void> {
+    for (const gap of this.delivery.gaps()) {
+      if (session !== this.session) return;
+      let fetched: WireMessage[];
+      try {
+        fetched = await this.fetchAfter(gap);
+      } catch (err) {
+        if (err instanceof NatterError && [40002, 40301, 40401].includes(err.code)) {
+          this.delivery.skip(gap); // the history is not readable (any more): nothing to deliver
+          continue;
+        }
+        throw err;
+      }
+      if (session !== this.session) return;
+      this.emitMessages(this.delivery.fill(gap, fetched));
+    }
+  }
+
+  /** The conversation's messages after the gap's start, oldest first (paging back by `before`). */
+  private async fetchAfter(gap: Gap): Promise<WireMessage[]> {
+    const all: WireMessage[] = [];
+    let before: number | undefined;
+    for (;;) {
+      const page = await this.http.get<WireMessagePage>(conversationPath(gap.conversationID, '/messages'), {
+        limit: 100,
+        before,
+      });
+      const list = page.messageList ?? [];
+      all.unshift(...list);
+      const oldest = list[0];
+      if (!oldest || page.isCompleted) return all;
+      const reached = gap.afterSeq !== undefined ? oldest.seq <= gap.afterSeq : !isNewForGap(gap, oldest);
+      if (reached) return all;
+      before = oldest.seq;
+    }
   }
 
   // ---------------------------------------------------------------- conversations
@@ -372,13 +710,16 @@ export class Natter {
    * History is cleared unless `clearHistoryMessage: false`. More than 100 IDs, or none, is refused
    * here without a request.
    */
-  deleteConversation(conversationID: ConversationID): Promise<NatterResponse<{ conversationID: ConversationID }>>;
+  deleteConversation(conversationID: ConversationID): Promise<ChatResponse<{ conversationID: ConversationID }>>;
   deleteConversation(
     options: DeleteConversationOptions,
-  ): Promise<NatterResponse<{ conversationIDList: ConversationID[] }>>;
+  ): Promise<ChatResponse<{ conversationIDList: ConversationID[] }>>;
+  deleteConversation(
+    options: ConversationID | DeleteConversationOptions,
+  ): Promise<ChatResponse<{ conversationID: ConversationID } | { conversationIDList: ConversationID[] }>>;
   async deleteConversation(
     options: ConversationID | DeleteConversationOptions,
-  ): Promise<NatterResponse<{ conversationID: ConversationID } | { conversationIDList: ConversationID[] }>> {
+  ): Promise<ChatResponse<{ conversationID: ConversationID } | { conversationIDList: ConversationID[] }>> {
     if (typeof options === 'string') {
       const reply = await this.deleteIDs([options], true);
       return ok({ conversationID: reply[0] ?? options });
@@ -393,7 +734,7 @@ export class Natter {
   }
 
   private async deleteIDs(ids: ConversationID[], clearHistoryMessage: boolean): Promise<ConversationID[]> {
-    const reply = await this.http.post<{ conversationIDList: ConversationID[] }>('/v1/conversations/delete', {
+    const reply = await this.http.post<WireConversationIDListReply>('/v1/conversations/delete', {
       conversationIDList: ids,
       clearHistoryMessage,
     });
@@ -403,62 +744,86 @@ export class Natter {
   }
 
   /**
-   * All conversations, following `nextCursor` through every page. Without a filter this is the
-   * default list (no archived, no HIDE-marked) and it (re)loads the SDK's local list; with
-   * `{type, archived, markType, groupName, unreadOnly}` it returns the filtered list and leaves the
-   * local one alone. Given an array of IDs (Tencent's form) it returns those conversations' profiles,
-   * leaving out the ones not in the user's list.
+   * The conversation list, as Tencent's: without options, every conversation of the default list
+   * (not archived, not hidden), which also reloads the SDK's own list; with Tencent's filters
+   * (`type`, `markType`, `groupName`, `hasUnreadCount`, `hasGroupAtInfo`, and Natter's `archived`)
+   * the matching conversations; with an array of IDs, those conversations (unknown ones left out).
    */
   async getConversationList(
-    filter?: ConversationListFilter | ConversationID[],
-  ): Promise<NatterResponse<{ conversationList: Conversation[] }>> {
-    if (Array.isArray(filter)) return ok({ conversationList: await this.profiles(checkIDList(filter)) });
-    if (filter !== undefined && (typeof filter !== 'object' || filter === null)) {
-      throw invalidArgument('options: expected { type?, archived?, markType?, groupName?, unreadOnly? } or an ID array');
+    options?: GetConversationListOptions | ConversationID[],
+  ): Promise<ChatResponse<ConversationListResult>> {
+    if (Array.isArray(options)) {
+      // Tencent: an empty array asks for nothing.
+      if (options.length === 0) return ok({ conversationList: [], isSyncCompleted: true });
+      const list = await this.profiles(checkIDList(options));
+      return ok({ conversationList: list.map(this.present), isSyncCompleted: true });
     }
-    if (filter?.groupName !== undefined) checkGroupName(filter.groupName, 'groupName');
+    if (options !== undefined && (typeof options !== 'object' || options === null)) {
+      throw invalidArgument(
+        'options: { type?, markType?, groupName?, hasUnreadCount?, hasGroupAtInfo? } or an array of conversation IDs',
+      );
+    }
+    const o = options ?? {};
+    if (o.type !== undefined && o.type !== TYPES.CONV_TOPIC && !LIST_TYPES.has(String(o.type))) {
+      throw invalidArgument(`type: ${String(o.type)} is not TYPES.CONV_C2C, TYPES.CONV_GROUP or TYPES.CONV_SYSTEM`);
+    }
+    if (o.groupName !== undefined) checkGroupName(o.groupName, 'groupName');
+    for (const key of ['hasUnreadCount', 'hasGroupAtInfo', 'archived'] as const) {
+      if (o[key] !== undefined && typeof o[key] !== 'boolean') throw invalidArgument(`${key}: a boolean`);
+    }
+    // Natter has no topics and no @-mentions: those filters match nothing.
+    if (o.type === TYPES.CONV_TOPIC || o.hasGroupAtInfo === true) {
+      return ok({ conversationList: [], isSyncCompleted: true });
+    }
     const query: Query = {
-      type: filter?.type,
-      archived: filter?.archived ? true : undefined,
-      markType: filter?.markType === undefined ? undefined : markTypeText(filter.markType),
-      groupName: filter?.groupName,
-      unreadOnly: filter?.unreadOnly ? true : undefined,
+      type: o.type as string | undefined,
+      archived: o.archived ? true : undefined,
+      markType: o.markType === undefined ? undefined : markTypeText(o.markType),
+      groupName: o.groupName,
+      unreadOnly: o.hasUnreadCount === true ? true : undefined,
     };
-    const filtered = Object.values(query).some((v) => v !== undefined);
-    if (filtered) return ok({ conversationList: await this.fetchAllPages(query) });
+    const filtered = Object.values(query).some((v) => v !== undefined) || o.hasUnreadCount === false;
+    if (filtered) {
+      let list = await this.fetchAllPages(query);
+      if (o.hasUnreadCount === false) list = list.filter((c) => c.unreadCount === 0);
+      return ok({ conversationList: list.map(this.present), isSyncCompleted: true });
+    }
     const before = JSON.stringify(this.store.list());
     const session = this.session;
     await this.loadAll();
-    const conversationList = this.store.list();
+    const list = this.store.list();
     // A reload that found changes nobody pushed (e.g. no socket) tells the handlers too.
-    if (session === this.session && JSON.stringify(conversationList) !== before) this.emitList();
-    return ok({ conversationList });
+    if (session === this.session && JSON.stringify(list) !== before) this.emitList();
+    return ok({ conversationList: list.map(this.present), isSyncCompleted: true });
   }
 
   /** Profiles of the given IDs, in the given order, without duplicates or unknown ones. */
-  private async profiles(ids: ConversationID[]): Promise<Conversation[]> {
+  private async profiles(ids: ConversationID[]): Promise<WireConversation[]> {
     const unique = [...new Set(ids)];
     const found = await Promise.all(
       unique.map((id) =>
-        this.http.get<Conversation>(conversationPath(id)).catch((err: unknown) => {
+        this.http.get<WireConversation>(conversationPath(id)).catch((err: unknown) => {
           if (err instanceof NatterError && err.code === ErrorCode.NOT_FOUND) return null;
           throw err;
         }),
       ),
     );
-    const list = found.filter((c): c is Conversation => c !== null);
-    if (this.store.isLoaded && this.store.upsert(list, { trackVersion: false })) this.emitList();
+    const list = found.filter((c): c is WireConversation => c !== null);
+    this.applyAnswers(list);
     return list;
   }
 
   /** Loads the default list into the store; concurrent callers share one load. */
-  private loadAll(): Promise<Conversation[]> {
+  private loadAll(): Promise<WireConversation[]> {
     if (this.loading) return this.loading;
     const session = this.session;
     this.store.beginLoad();
     const load = this.fetchAllPages({})
       .then((list) => {
-        if (session === this.session) this.store.replaceAll(list);
+        if (session === this.session) {
+          this.store.replaceAll(list);
+          this.delivery.noteConversations(list, { live: true });
+        }
         return list;
       })
       .finally(() => {
@@ -468,11 +833,11 @@ export class Natter {
     return load;
   }
 
-  private async fetchAllPages(filter: Query): Promise<Conversation[]> {
-    const all: Conversation[] = [];
+  private async fetchAllPages(filter: Query): Promise<WireConversation[]> {
+    const all: WireConversation[] = [];
     let cursor: string | null | undefined;
     for (;;) {
-      const page = await this.http.get<ConversationPage>('/v1/conversations', {
+      const page = await this.http.get<WireConversationPage>('/v1/conversations', {
         limit: MAX_CONVERSATIONS_PER_CALL,
         ...filter,
         cursor: cursor ?? undefined,
@@ -483,33 +848,28 @@ export class Natter {
     }
   }
 
-  /** `{conversation}`; 40401 when the user has no such visible conversation. */
-  async getConversationProfile(
-    conversationID: ConversationID,
-  ): Promise<NatterResponse<{ conversation: Conversation }>> {
+  /** `{ conversation }`; 40401 when the user has no such conversation in the list. */
+  async getConversationProfile(conversationID: ConversationID): Promise<ChatResponse<{ conversation: Conversation }>> {
     checkID(conversationID);
-    const conversation = await this.http.get<Conversation>(conversationPath(conversationID));
-    // An HTTP answer may predate events already applied; upsert keeps the newer version.
-    if (this.store.isLoaded && this.store.upsert([conversation], { trackVersion: false })) this.emitList();
-    return ok({ conversation });
+    const wire = await this.http.get<WireConversation>(conversationPath(conversationID));
+    this.applyAnswers([wire]);
+    return ok({ conversation: this.present(wire) });
   }
 
-  async pinConversation(options: {
-    conversationID: ConversationID;
-    isPinned: boolean;
-  }): Promise<NatterResponse<{ conversationID: ConversationID }>> {
+  /** Pins or unpins; the list re-sorts (pinned first) and CONVERSATION_LIST_UPDATED follows. */
+  async pinConversation(options: PinConversationOptions): Promise<ChatResponse<{ conversationID: ConversationID }>> {
     checkID(options?.conversationID);
     if (typeof options.isPinned !== 'boolean') throw invalidArgument('isPinned: must be a boolean');
-    const conversation = await this.http.post<Conversation>('/v1/conversations/pin', {
+    const wire = await this.http.post<WireConversation>('/v1/conversations/pin', {
       conversationID: options.conversationID,
       isPinned: options.isPinned,
     });
-    if (this.store.isLoaded && this.store.upsert([conversation], { trackVersion: false })) this.emitList();
+    this.applyAnswers([wire]);
     return ok({ conversationID: options.conversationID });
   }
 
   /** Marks everything in the conversation read. */
-  async setMessageRead(options: { conversationID: ConversationID }): Promise<NatterResponse<{}>> {
+  async setMessageRead(options: SetMessageReadOptions): Promise<ChatResponse<{}>> {
     checkID(options?.conversationID);
     await this.http.post<{}>(conversationPath(options.conversationID, '/read'), {});
     const held = this.store.get(options.conversationID);
@@ -520,85 +880,99 @@ export class Natter {
     return ok({});
   }
 
-  /** Archive (soft delete): hidden from the default list, everything kept. */
+  /** Natter: archive (a soft delete): out of the default list and the total, everything kept. */
   async archiveConversation(
     options: ConversationID | { conversationIDList: ConversationID[] },
-  ): Promise<NatterResponse<{ conversationIDList: ConversationID[] }>> {
+  ): Promise<ChatResponse<{ conversationIDList: ConversationID[] }>> {
     const ids = typeof options === 'string' ? [options] : checkIDList(options?.conversationIDList);
-    const reply = await this.http.post<{ conversationIDList: ConversationID[] }>(
-      '/v1/conversations/archive',
-      { conversationIDList: ids },
-    );
+    const reply = await this.http.post<WireConversationIDListReply>('/v1/conversations/archive', {
+      conversationIDList: ids,
+    });
     if (this.store.remove(reply.conversationIDList ?? ids)) this.emitList();
+    await this.fetchTotalUnreadMessageCount().catch(() => {});
     return ok({ conversationIDList: reply.conversationIDList });
   }
 
-  /** Brings archived conversations back as they were. */
+  /** Natter: brings archived conversations back as they were. */
   async restoreConversation(
     options: ConversationID | { conversationIDList: ConversationID[] },
-  ): Promise<NatterResponse<{ conversationIDList: ConversationID[] }>> {
+  ): Promise<ChatResponse<{ conversationIDList: ConversationID[] }>> {
     const ids = typeof options === 'string' ? [options] : checkIDList(options?.conversationIDList);
-    const reply = await this.http.post<{ conversationIDList: ConversationID[] }>(
-      '/v1/conversations/restore',
-      { conversationIDList: ids },
-    );
-    // The answer has no conversation objects; one sync fetches the restored entries.
-    const since = this.store.version;
-    if (this.store.isLoaded && since !== null) await this.syncSince(since).catch(() => {});
+    const reply = await this.http.post<WireConversationIDListReply>('/v1/conversations/restore', {
+      conversationIDList: ids,
+    });
+    await this.refreshLocal({ unread: true });
     return ok({ conversationIDList: reply.conversationIDList });
   }
 
-  /** The raw `GET /v1/conversations/sync?since=` reply; does not touch the local list. */
-  async getConversationSync(since: number): Promise<NatterResponse<ConversationSyncReply>> {
+  /**
+   * Natter: what changed since a version (`GET /v1/conversations/sync`), and whose profile changed
+   * since `profileSince` (a previous answer's `profileVersion`); the local list is untouched.
+   */
+  async getConversationSync(since: number, profileSince?: number): Promise<ChatResponse<ConversationSyncResult>> {
     if (!Number.isInteger(since) || since < 0) throw invalidArgument('since: a version (integer ≥ 0)');
-    return ok(await this.http.get<ConversationSyncReply>('/v1/conversations/sync', { since }));
+    if (profileSince !== undefined && (!Number.isInteger(profileSince) || profileSince < 0)) {
+      throw invalidArgument('profileSince: a profileVersion (integer ≥ 0)');
+    }
+    const reply = await this.http.get<WireSyncReply>('/v1/conversations/sync', { since, profileSince });
+    return ok({
+      conversationList: reply.conversationList.map(this.present),
+      deletedConversationIDList: reply.deletedConversationIDList,
+      messageChangeList: reply.messageChangeList.map((c) => ({
+        conversationID: c.conversationID,
+        messageID: c.messageID,
+        sequence: c.seq,
+        change: c.change === 'revoked' ? 'revoked' : 'deleted',
+      })),
+      version: reply.version,
+      profileVersion: reply.profileVersion,
+      resetRequired: reply.resetRequired,
+    });
   }
 
   // ---------------------------------------------------------------- conversation preferences
 
   /**
-   * Sets or clears one mark on 1–100 conversations. The server applies it to all or rejects the
-   * call, so `failureConversationIDList` is always empty. HIDE (8) takes the conversations out of
-   * the default list, local one included, until the mark is cleared.
+   * Sets or clears one mark on 1–100 conversations. Natter applies it to all or rejects the call,
+   * so `failureConversationIDList` is always empty. HIDE (8) takes the conversations out of the
+   * default list, local one included, until the mark is cleared.
    */
-  async markConversation(options: MarkConversationOptions): Promise<NatterResponse<ConversationOperationResult>> {
+  async markConversation(options: MarkConversationOptions): Promise<ChatResponse<ConversationOperationResult>> {
     const ids = checkIDList(options?.conversationIDList);
     const mark = markTypeText(options.markType);
     if (typeof options.enableMark !== 'boolean') throw invalidArgument('enableMark: must be a boolean');
     const body = new RawJson(
       `{"conversationIDList":${JSON.stringify(ids)},"markType":${mark},"enableMark":${options.enableMark}}`,
     );
-    const reply = await this.http.post<{ conversationIDList: ConversationID[] }>('/v1/conversations/mark', body);
+    const reply = await this.http.post<WireConversationIDListReply>('/v1/conversations/mark', body);
     await this.refreshLocal();
     return ok(operationResult(reply.conversationIDList ?? ids));
   }
 
   /**
-   * Saves (or, with `''`, clears) the draft, at most 16 KiB. A non-empty draft on a deleted
-   * conversation brings it back into the list.
+   * Saves (or, with `''`, clears) the draft, at most 16 KiB, on the server: every device shows it.
+   * A non-empty draft on a deleted conversation brings it back into the list.
    */
-  async setConversationDraft(options: {
-    conversationID: ConversationID;
-    draftText: string;
-  }): Promise<NatterResponse<{ conversation: Conversation }>> {
+  async setConversationDraft(
+    options: SetConversationDraftOptions,
+  ): Promise<ChatResponse<{ conversation: Conversation }>> {
     checkID(options?.conversationID);
     if (typeof options.draftText !== 'string') throw invalidArgument('draftText: a string ("" clears it)');
-    const conversation = await this.http.post<Conversation>('/v1/conversations/draft', {
+    const wire = await this.http.post<WireConversation>('/v1/conversations/draft', {
       conversationID: options.conversationID,
       draftText: options.draftText,
     });
-    this.applyAnswer(conversation);
-    return ok({ conversation });
+    this.applyAnswers([wire]);
+    return ok({ conversation: this.present(wire) });
   }
 
   /** Sets the app's own string (at most 256 bytes) on 1–100 conversations. */
-  async setConversationCustomData(options: {
-    conversationIDList: ConversationID[];
-    customData: string;
-  }): Promise<NatterResponse<ConversationOperationResult>> {
+  async setConversationCustomData(
+    options: SetConversationCustomDataOptions,
+  ): Promise<ChatResponse<ConversationOperationResult>> {
     const ids = checkIDList(options?.conversationIDList);
     if (typeof options.customData !== 'string') throw invalidArgument('customData: a string ("" clears it)');
-    const reply = await this.http.post<{ conversationIDList: ConversationID[] }>('/v1/conversations/customData', {
+    const reply = await this.http.post<WireConversationIDListReply>('/v1/conversations/customData', {
       conversationIDList: ids,
       customData: options.customData,
     });
@@ -607,15 +981,15 @@ export class Natter {
   }
 
   /**
-   * Mutes (`AcceptNotNotify`, `Discard`) or unmutes (`AcceptAndNotify`) conversations named by
-   * `conversationIDList`, or Tencent-style by `userIDList` (→ `C2C…`) or `groupID` (→ `GROUP…`).
-   * Muted conversations leave the unread total, which the SDK refetches.
+   * Mutes (`AcceptNotNotify`, `Discard`) or unmutes (`AcceptAndNotify`) the conversations named by
+   * `userIDList` (→ `C2C…`), `groupID` (→ `GROUP…`) or Natter's `conversationIDList`. Muted
+   * conversations leave the unread total, which the SDK refetches.
    */
   async setMessageRemindType(
     options: SetMessageRemindTypeOptions,
-  ): Promise<NatterResponse<ConversationOperationResult>> {
+  ): Promise<ChatResponse<ConversationOperationResult>> {
     if (typeof options !== 'object' || options === null) {
-      throw invalidArgument('options: { conversationIDList | userIDList | groupID, messageRemindType }');
+      throw invalidArgument('options: { userIDList | groupID | conversationIDList, messageRemindType }');
     }
     let ids: ConversationID[];
     if (options.conversationIDList !== undefined) {
@@ -624,40 +998,49 @@ export class Natter {
       if (!Array.isArray(options.userIDList) || options.userIDList.some((u) => typeof u !== 'string' || u === '')) {
         throw invalidArgument('userIDList: an array of userIDs');
       }
-      ids = checkIDList(options.userIDList.map((u) => `C2C${u}`));
+      ids = checkIDList(options.userIDList.map((u) => `${TYPES.CONV_C2C}${u}`));
     } else if (options.groupID !== undefined) {
       if (typeof options.groupID !== 'string' || options.groupID === '') throw invalidArgument('groupID: a group ID');
-      ids = [`GROUP${options.groupID}`];
+      ids = [`${TYPES.CONV_GROUP}${options.groupID}`];
     } else {
-      throw invalidArgument('conversationIDList, userIDList or groupID: one is required');
+      throw invalidArgument('userIDList, groupID or conversationIDList: one is required');
     }
-    if (typeof options.messageRemindType !== 'string') {
-      throw invalidArgument('messageRemindType: AcceptAndNotify, AcceptNotNotify or Discard');
+    const remind = options.messageRemindType;
+    if (remind === TYPES.NOT_RECEIVE_OFFLINE_PUSH_EXCEPT_AT || remind === TYPES.NOT_RECEIVE_MSG_EXCEPT_AT) {
+      throw unsupported(`setMessageRemindType(${remind})`, 'Natter has no @-mentions');
     }
-    const reply = await this.http.post<{ conversationIDList: ConversationID[] }>('/v1/conversations/remindType', {
+    if (typeof remind !== 'string') {
+      throw invalidArgument('messageRemindType: TYPES.MSG_REMIND_ACPT_AND_NOTE, …_ACPT_NOT_NOTE or …_DISCARD');
+    }
+    const reply = await this.http.post<WireConversationIDListReply>('/v1/conversations/remindType', {
       conversationIDList: ids,
-      messageRemindType: options.messageRemindType,
+      messageRemindType: remind,
     });
     await this.refreshLocal({ unread: true });
     return ok(operationResult(reply.conversationIDList ?? ids));
   }
 
-  /** Clears the conversation's history for this user; the entry stays, unread 0, `lastMessage: null`. */
-  async clearHistoryMessage(conversationID: ConversationID): Promise<NatterResponse<{}>> {
+  /** Clears the conversation's history for this user; the entry stays, unread 0, no last message. */
+  async clearHistoryMessage(conversationID: ConversationID): Promise<ChatResponse<{}>> {
     checkID(conversationID);
     await this.http.post<{}>(conversationPath(conversationID, '/clearHistory'), {});
     await this.refreshLocal({ unread: true });
     return ok({});
   }
 
-  /** Marks every conversation of the scope read: `TYPES.READ_ALL_C2C_MSG`, `…GROUP_MSG`, `…MSG` (default). */
-  async setAllMessageRead(options?: { scope?: ReadAllScope }): Promise<NatterResponse<{}>> {
+  /** Marks every conversation of the scope read: `TYPES.READ_ALL_C2C_MSG`, `…_GROUP_MSG`, `…_MSG` (default). */
+  async setAllMessageRead(options?: SetAllMessageReadOptions): Promise<ChatResponse<{}>> {
     const scope = options?.scope ?? TYPES.READ_ALL_MSG;
-    if (typeof scope !== 'string') throw invalidArgument('scope: C2C, GROUP or ALL');
-    await this.http.post<{}>('/v1/conversations/readAll', { scope });
+    const serverScope = READ_ALL_SCOPES[String(scope)];
+    if (serverScope === undefined) {
+      throw invalidArgument(
+        `scope: ${String(scope)} is not TYPES.READ_ALL_C2C_MSG, TYPES.READ_ALL_GROUP_MSG or TYPES.READ_ALL_MSG`,
+      );
+    }
+    await this.http.post<{}>('/v1/conversations/readAll', { scope: serverScope });
     let changed = false;
     for (const c of this.store.list()) {
-      if (c.unreadCount === 0 || (scope !== TYPES.READ_ALL_MSG && c.type !== scope)) continue;
+      if (c.unreadCount === 0 || (serverScope !== 'ALL' && c.type !== serverScope)) continue;
       changed = this.store.patch(c.conversationID, { unreadCount: 0 }) || changed;
     }
     if (changed) this.emitList();
@@ -665,77 +1048,134 @@ export class Natter {
     return ok({});
   }
 
-  // ---------------------------------------------------------------- folders (conversation groups)
+  // ---------------------------------------------------------------- conversation groups (folders)
 
-  /** `{ groupList: names, conversationGroupList: [{groupName, conversationIDList}] }`. */
-  async getConversationGroupList(): Promise<NatterResponse<ConversationGroupListResult>> {
-    const reply = await this.http.get<{ conversationGroupList: ConversationGroup[] }>('/v1/conversation-groups');
-    const conversationGroupList = reply.conversationGroupList ?? [];
-    return ok({ groupList: conversationGroupList.map((g) => g.groupName), conversationGroupList });
+  /** The names of the user's conversation groups, oldest first. */
+  async getConversationGroupList(): Promise<ChatResponse<string[]>> {
+    return ok(await this.folderNames());
+  }
+
+  private async folderNames(): Promise<string[]> {
+    const reply = await this.http.get<WireFolderList>('/v1/conversation-groups');
+    return (reply.conversationGroupList ?? []).map((g) => g.groupName);
   }
 
   /**
-   * Creates a folder (name 1–32 bytes, at most 20 folders), optionally with 1–100 conversations
+   * Creates a conversation group (name 1–32 bytes, at most 20), optionally with conversations
    * already in the user's list.
    */
-  async createConversationGroup(options: {
-    groupName: string;
-    conversationIDList?: ConversationID[];
-  }): Promise<NatterResponse<{ groupName: string } & ConversationOperationResult>> {
+  async createConversationGroup(
+    options: CreateConversationGroupOptions,
+  ): Promise<ChatResponse<ConversationOperationResult>> {
     checkGroupName(options?.groupName, 'groupName');
-    const ids = options.conversationIDList === undefined ? [] : checkIDList(options.conversationIDList);
+    const ids = options.conversationIDList === undefined || options.conversationIDList.length === 0
+      ? []
+      : checkIDList(options.conversationIDList);
     const body: Record<string, unknown> = { groupName: options.groupName };
     if (ids.length) body.conversationIDList = ids;
-    const reply = await this.http.post<{ groupName: string }>('/v1/conversation-groups', body);
+    await this.http.post<{ groupName: string }>('/v1/conversation-groups', body);
     if (ids.length) await this.refreshLocal();
-    return ok({ groupName: reply.groupName ?? options.groupName, ...operationResult(ids) });
+    await this.emitFolderNames();
+    return ok(operationResult(ids));
   }
 
-  async renameConversationGroup(options: {
-    oldName: string;
-    newName: string;
-  }): Promise<NatterResponse<{ oldName: string; newName: string }>> {
+  async renameConversationGroup(
+    options: RenameConversationGroupOptions,
+  ): Promise<ChatResponse<{ oldName: string; newName: string }>> {
     checkGroupName(options?.oldName, 'oldName');
     checkGroupName(options.newName, 'newName');
     await this.http.post<{}>('/v1/conversation-groups/rename', { oldName: options.oldName, newName: options.newName });
     await this.refreshLocal();
+    await this.emitFolderNames();
     return ok({ oldName: options.oldName, newName: options.newName });
   }
 
-  /** Deletes the folder; its conversations stay in the list. */
-  async deleteConversationGroup(groupName: string): Promise<NatterResponse<{ groupName: string }>> {
+  /** Deletes the conversation group; its conversations stay in the list. */
+  async deleteConversationGroup(groupName: string): Promise<ChatResponse<{ groupName: string }>> {
     checkGroupName(groupName, 'groupName');
     await this.http.post<{}>('/v1/conversation-groups/delete', { groupName });
     await this.refreshLocal();
+    await this.emitFolderNames();
     return ok({ groupName });
   }
 
-  async addConversationsToGroup(options: {
-    groupName: string;
-    conversationIDList: ConversationID[];
-  }): Promise<NatterResponse<{ groupName: string } & ConversationOperationResult>> {
+  async addConversationsToGroup(
+    options: ConversationGroupMembersOptions,
+  ): Promise<ChatResponse<ConversationOperationResult>> {
     return this.changeFolder('/v1/conversation-groups/add', options);
   }
 
-  async deleteConversationsFromGroup(options: {
-    groupName: string;
-    conversationIDList: ConversationID[];
-  }): Promise<NatterResponse<{ groupName: string } & ConversationOperationResult>> {
+  async deleteConversationsFromGroup(
+    options: ConversationGroupMembersOptions,
+  ): Promise<ChatResponse<ConversationOperationResult>> {
     return this.changeFolder('/v1/conversation-groups/remove', options);
   }
 
   private async changeFolder(
     path: string,
-    options: { groupName: string; conversationIDList: ConversationID[] },
-  ): Promise<NatterResponse<{ groupName: string } & ConversationOperationResult>> {
+    options: ConversationGroupMembersOptions,
+  ): Promise<ChatResponse<ConversationOperationResult>> {
     checkGroupName(options?.groupName, 'groupName');
     const ids = checkIDList(options.conversationIDList);
-    const reply = await this.http.post<{ conversationIDList: ConversationID[] }>(path, {
+    const reply = await this.http.post<WireConversationIDListReply>(path, {
       groupName: options.groupName,
       conversationIDList: ids,
     });
     await this.refreshLocal();
-    return ok({ groupName: options.groupName, ...operationResult(reply.conversationIDList ?? ids) });
+    if (this.emitter.has(EVENT.CONVERSATION_IN_GROUP_UPDATED)) {
+      this.emit(EVENT.CONVERSATION_IN_GROUP_UPDATED, {
+        groupName: options.groupName,
+        conversationList: this.store
+          .list()
+          .filter((c) => c.conversationGroupList.includes(options.groupName))
+          .map(this.present),
+      });
+    }
+    return ok(operationResult(reply.conversationIDList ?? ids));
+  }
+
+  /** CONVERSATION_GROUP_LIST_UPDATED after this instance changed the groups (best effort). */
+  private async emitFolderNames(): Promise<void> {
+    if (!this.emitter.has(EVENT.CONVERSATION_GROUP_LIST_UPDATED)) return;
+    const names = await this.folderNames().catch(() => null);
+    if (names) this.emit(EVENT.CONVERSATION_GROUP_LIST_UPDATED, names);
+  }
+
+  // ---------------------------------------------------------------- profiles
+
+  /**
+   * Users' profiles, as Tencent's: `data` is an array of Profile (`userID`, `nick`, `avatar`,
+   * `profileCustomField: [{ key, value }]`, Tencent's other fields empty), in the order asked;
+   * users that do not exist are left out. 1–100 userIDs.
+   */
+  async getUserProfile(options: GetUserProfileOptions): Promise<ChatResponse<Profile[]>> {
+    const list = options?.userIDList;
+    if (!Array.isArray(list) || list.some((u) => typeof u !== 'string' || u === '')) {
+      throw invalidArgument('userIDList: an array of userIDs');
+    }
+    if (list.length === 0 || list.length > MAX_USERS_PER_PROFILE_CALL) {
+      throw invalidArgument(`userIDList: ${list.length} given; 1 to ${MAX_USERS_PER_PROFILE_CALL}`);
+    }
+    const reply = await this.http.post<WireProfileList>('/v1/profiles', { userIDList: list });
+    return ok(reply.profileList.map(toProfile));
+  }
+
+  /** The logged-in user's own profile (`data`: a Profile). */
+  async getMyProfile(): Promise<ChatResponse<Profile>> {
+    if (this.userID === null) throw notLoggedIn();
+    return ok(toProfile(await this.http.get<WireProfile>('/v1/profile')));
+  }
+
+  /**
+   * `{ group }`: a group the user is (or was) a member of, as Tencent's Group (`groupID`, `name`,
+   * `avatar`, `type`, `notification`, `memberCount`, Natter's `isDismissed`; Tencent's other
+   * fields empty). Rejects with 40301 for a group the user never belonged to, 40401 for none.
+   */
+  async getGroupProfile(options: GetGroupProfileOptions): Promise<ChatResponse<{ group: Group }>> {
+    const groupID = options?.groupID;
+    if (typeof groupID !== 'string' || groupID === '') throw invalidArgument('groupID: a group ID');
+    const wire = await this.http.get<WireGroup>(`/v1/groups/${encodeURIComponent(groupID)}`);
+    return ok({ group: toGroup(wire) });
   }
 
   // ---------------------------------------------------------------- groups
@@ -744,16 +1184,17 @@ export class Natter {
    * Leaves the group. Its conversation stays in the list, readable up to now; sending to it then
    * rejects with 40302 `not_a_member`.
    */
-  async quitGroup(groupID: string): Promise<NatterResponse<{ groupID: string }>> {
+  async quitGroup(groupID: string): Promise<ChatResponse<{ groupID: string }>> {
     if (typeof groupID !== 'string' || groupID === '') throw invalidArgument('groupID: a group ID');
     await this.http.post<{}>(`/v1/groups/${encodeURIComponent(groupID)}/leave`, {});
     await this.refreshLocal();
     return ok({ groupID });
   }
 
-  /** A call's answer that is a conversation object: into the local list (older versions ignored). */
-  private applyAnswer(conversation: Conversation): void {
-    if (this.store.isLoaded && this.store.upsert([conversation], { trackVersion: false })) this.emitList();
+  /** Conversation objects from a call's answer: into the local list (older versions ignored). */
+  private applyAnswers(list: WireConversation[]): void {
+    this.delivery.noteConversations(list, { live: true });
+    if (this.store.isLoaded && this.store.upsert(list, { trackVersion: false })) this.emitList();
   }
 
   /**
@@ -763,24 +1204,37 @@ export class Natter {
    */
   private async refreshLocal(options?: { unread?: boolean }): Promise<void> {
     const since = this.store.version;
-    if (this.store.isLoaded && since !== null) await this.syncSince(since).catch(() => {});
+    if (this.store.isLoaded && since !== null) {
+      const session = this.session;
+      await this.http
+        .get<WireSyncReply>('/v1/conversations/sync', this.syncQuery(since))
+        .then(async (reply) => {
+          if (session !== this.session) return;
+          if (reply.resetRequired) return; // the next catch-up reloads everything
+          this.delivery.noteConversations(reply.conversationList, { live: true });
+          if (this.store.applySync(reply)) this.emitList();
+          // The version moves past these changes: a later catch-up would not see them again.
+          await this.applyMessageChanges(session, reply.messageChangeList, { onlyHeld: false });
+        })
+        .catch(() => {});
+    }
     if (options?.unread) await this.fetchTotalUnreadMessageCount().catch(() => {});
   }
 
   // ---------------------------------------------------------------- unread
 
   /**
-   * The total unread count the SDK holds (from the last `totalUnreadMessageCountUpdated` event or
-   * `GET /v1/unread`), returned synchronously as in the reference SDK.
+   * The total unread count the SDK holds (from the last TOTAL_UNREAD_MESSAGE_COUNT_UPDATED or
+   * `GET /v1/unread`), synchronous as Tencent's. Muted and archived conversations are left out.
    */
   getTotalUnreadMessageCount(): number {
     return this.totalUnread;
   }
 
-  /** Asks the server (`GET /v1/unread`) and keeps the answer; muted and archived are excluded. */
+  /** Natter: asks the server (`GET /v1/unread`) and keeps the answer. */
   async fetchTotalUnreadMessageCount(): Promise<number> {
     const session = this.session;
-    const reply = await this.http.get<{ totalUnreadCount: number }>('/v1/unread');
+    const reply = await this.http.get<WireTotalUnread>('/v1/unread');
     if (session === this.session) this.setTotalUnread(reply.totalUnreadCount);
     return reply.totalUnreadCount;
   }
@@ -789,59 +1243,336 @@ export class Natter {
   private setTotalUnread(count: number): void {
     if (count === this.totalUnread) return;
     this.totalUnread = count;
-    this.emitter.emit(EVENT.TOTAL_UNREAD_MESSAGE_COUNT_UPDATED, { totalUnreadCount: count });
+    this.emit(EVENT.TOTAL_UNREAD_MESSAGE_COUNT_UPDATED, count);
   }
 
   // ---------------------------------------------------------------- messages
 
-  /** Builds a text message for sendMessage, with a fresh clientMsgID so resending is safe. */
-  createTextMessage(options: CreateTextMessageOptions): TextMessageDraft {
-    const { to, conversationType, payload } = options ?? ({} as CreateTextMessageOptions);
-    if (typeof to !== 'string' || to === '') throw invalidArgument('to: required');
-    if (conversationType !== 'C2C' && conversationType !== 'GROUP') {
-      throw invalidArgument('conversationType: "C2C" or "GROUP"');
+  /** A text message (`payload: { text }`) for sendMessage. */
+  createTextMessage(options: MessageOptions): Message {
+    const text = options?.payload?.text;
+    if (typeof text !== 'string') throw invalidArgument('createTextMessage: payload.text must be a string');
+    return this.newMessage('createTextMessage', TYPES.MSG_TEXT, options, { text });
+  }
+
+  /** A custom message (`payload: { data, description, extension }`, strings) for sendMessage. */
+  createCustomMessage(options: MessageOptions): Message {
+    const p = options?.payload ?? {};
+    for (const key of ['data', 'description', 'extension'] as const) {
+      if (p[key] !== undefined && typeof p[key] !== 'string') {
+        throw invalidArgument(`createCustomMessage: payload.${key} must be a string`);
+      }
     }
-    if (typeof payload?.text !== 'string') throw invalidArgument('payload.text: required');
+    return this.newMessage('createCustomMessage', TYPES.MSG_CUSTOM, options, {
+      data: p.data ?? '',
+      description: p.description ?? '',
+      extension: p.extension ?? '',
+    });
+  }
+
+  /** An emoji message (`payload: { index, data }`) for sendMessage. */
+  createFaceMessage(options: MessageOptions): Message {
+    const p = options?.payload ?? {};
+    if (typeof p.index !== 'number') throw invalidArgument('createFaceMessage: payload.index must be a number');
+    if (p.data !== undefined && typeof p.data !== 'string') {
+      throw invalidArgument('createFaceMessage: payload.data must be a string');
+    }
+    return this.newMessage('createFaceMessage', TYPES.MSG_FACE, options, { index: p.index, data: p.data ?? '' });
+  }
+
+  /** A location message (`payload: { description, longitude, latitude }`) for sendMessage. */
+  createLocationMessage(options: MessageOptions): Message {
+    const p = options?.payload ?? {};
+    if (typeof p.longitude !== 'number' || typeof p.latitude !== 'number') {
+      throw invalidArgument('createLocationMessage: payload.longitude and payload.latitude must be numbers');
+    }
+    return this.newMessage('createLocationMessage', TYPES.MSG_LOCATION, options, {
+      description: typeof p.description === 'string' ? p.description : '',
+      longitude: p.longitude,
+      latitude: p.latitude,
+    });
+  }
+
+  private newMessage(call: string, type: MessageType, options: MessageOptions, payload: Record<string, unknown>): Message {
+    if (typeof options !== 'object' || options === null) throw invalidArgument(`${call}: options required`);
+    const { to, conversationType } = options;
+    if (typeof to !== 'string' || to === '') throw invalidArgument(`${call}: to (a userID or groupID) is required`);
+    if (conversationType !== TYPES.CONV_C2C && conversationType !== TYPES.CONV_GROUP) {
+      throw invalidArgument(`${call}: conversationType must be TYPES.CONV_C2C or TYPES.CONV_GROUP`);
+    }
+    if (options.needReadReceipt === true) throw unsupported(`${call}({ needReadReceipt })`, 'Natter has no read receipts');
+    if (Array.isArray(options.receiverList) && options.receiverList.length > 0) {
+      throw unsupported(`${call}({ receiverList })`, 'Natter group messages reach every member');
+    }
+    if (options.isSupportExtension === true) {
+      throw unsupported(`${call}({ isSupportExtension })`, 'Natter has no message extensions');
+    }
+    if (options.cloudCustomData !== undefined && typeof options.cloudCustomData !== 'string') {
+      throw invalidArgument(`${call}: cloudCustomData must be a string`);
+    }
+    const clientMsgID = newClientMsgID();
+    const now = this.getServerTime();
+    const me = this.userID ?? '';
     return {
-      type: TYPES.MSG_TEXT,
-      to,
-      conversationType,
+      ID: clientMsgID,
+      type,
+      payload,
       conversationID: `${conversationType}${to}`,
-      payload: { text: payload.text },
-      clientMsgID: newClientMsgID(),
+      conversationType,
+      conversationSubType: '',
+      to,
+      from: me,
+      flow: 'out',
+      time: now,
+      status: 'unSend',
+      isRevoked: false,
+      priority: typeof options.priority === 'string' ? options.priority : TYPES.MSG_PRIORITY_NORMAL,
+      nick: '',
+      avatar: '',
+      isPeerRead: false,
+      nameCard: '',
+      atUserList: [],
+      cloudCustomData: options.cloudCustomData ?? '',
+      isDeleted: false,
+      isModified: false,
+      needReadReceipt: false,
+      readReceiptInfo: {},
+      isBroadcastMessage: false,
+      isSupportExtension: false,
+      revoker: '',
+      revokerInfo: { userID: '', nick: '', avatar: '' },
+      revokeReason: '',
+      sequence: 0,
+      hasRiskContent: false,
+      clientSequence: 0,
+      random: Math.floor(Math.random() * 2 ** 32),
+      clientTime: now,
+      isRead: true,
+      isResend: false,
+      isSystemMessage: false,
+      protocol: 'JSON',
+      isPlaceMessage: 0,
     };
   }
 
-  /** `POST /v1/messages` → `{message}` once the message is durable. */
-  async sendMessage(options: SendMessageOptions): Promise<NatterResponse<{ message: Message }>> {
-    checkID(options?.conversationID);
-    if (typeof options.payload !== 'object' || options.payload === null || Array.isArray(options.payload)) {
-      throw invalidArgument('payload: a JSON object');
+  /**
+   * Sends a message made by a create*Message call and resolves `{ message }` once it is stored: the
+   * same object, now with the server's ID, sequence and time and `status: 'success'` (or
+   * `status: 'fail'` and a rejection). A retry of the same object never makes a second message.
+   * As with Tencent, it is not delivered back to this instance as MESSAGE_RECEIVED; the user's
+   * other devices and tabs receive it.
+   */
+  async sendMessage(message: Message, options?: SendMessageOptions): Promise<ChatResponse<{ message: Message }>> {
+    if (typeof message !== 'object' || message === null || typeof message.ID !== 'string') {
+      throw invalidArgument('sendMessage: a message made by createTextMessage, createCustomMessage, …');
     }
-    const body: Record<string, unknown> = {
-      conversationID: options.conversationID,
-      payload: options.payload,
-    };
-    if (options.clientMsgID !== undefined) body.clientMsgID = options.clientMsgID;
-    const reply = await this.http.post<{ message: Message }>('/v1/messages', body);
-    return ok({ message: reply.message });
+    if (options?.onlineUserOnly === true) {
+      throw unsupported('sendMessage({ onlineUserOnly })', 'Natter stores every message');
+    }
+    if (message.status === 'success') {
+      throw invalidArgument('sendMessage: this message was sent already; create a new one to send it again');
+    }
+    if (!SENDABLE_TYPES.has(message.type)) {
+      throw unsupported(`sendMessage(${String(message.type)})`, 'only text, custom, face and location messages');
+    }
+    checkID(message.conversationID);
+    if (this.userID === null) throw notLoggedIn();
+    const clientMsgID = message.ID;
+    this.delivery.addOwn(clientMsgID);
+    message.status = 'unSend';
+    let reply: WireSendMessageReply;
+    try {
+      reply = await this.http.post<WireSendMessageReply>('/v1/messages', {
+        conversationID: message.conversationID,
+        type: message.type,
+        payload: message.payload,
+        clientMsgID,
+        cloudCustomData: message.cloudCustomData || undefined,
+      });
+    } catch (err) {
+      message.status = 'fail';
+      throw err;
+    }
+    this.delivery.noteSent(reply.message);
+    const sent = toMessage(reply.message, this.userID ?? message.from);
+    Object.assign(message, {
+      ID: sent.ID,
+      from: sent.from,
+      time: sent.time,
+      sequence: sent.sequence,
+      clientSequence: sent.sequence,
+      status: 'success',
+      nick: sent.nick,
+      avatar: sent.avatar,
+      cloudCustomData: sent.cloudCustomData,
+      isRevoked: sent.isRevoked,
+    });
+    this.cache.remember(message);
+    return ok({ message });
   }
 
-  /** A page of history, oldest first; `isCompleted` when nothing older is left. */
-  async getMessageList(
-    options: GetMessageListOptions,
-  ): Promise<NatterResponse<{ messageList: Message[]; isCompleted: boolean }>> {
+  /** Sends again a message whose send failed (`status: 'fail'`), with the same client ID. */
+  async resendMessage(message: Message, options?: SendMessageOptions): Promise<ChatResponse<{ message: Message }>> {
+    if (message?.status !== 'fail') throw invalidArgument('resendMessage: only a message whose send failed');
+    message.isResend = true;
+    return this.sendMessage(message, options);
+  }
+
+  /**
+   * Recalls a message the user sent, within the server's recall window (default 120 s), as
+   * Tencent's: resolves `{ message }`, the same object now `isRevoked` with its content erased (every
+   * member's copy becomes that stub). The conversation's last message follows at once. Rejects with
+   * the server's code: 40303 `recall_window_passed` after the window, 40301 for someone else's
+   * message. The recall does not come back to this instance as MESSAGE_REVOKED; the user's other
+   * devices and tabs, and the other members, receive it.
+   */
+  async revokeMessage(message: Message): Promise<ChatResponse<{ message: Message }>> {
+    checkMessage(message, 'revokeMessage');
+    if (message.status !== 'success') throw invalidArgument('revokeMessage: only a sent message (status "success")');
+    if (message.isRevoked) throw invalidArgument('revokeMessage: this message is already recalled');
+    if (conversationTypeOf(message.conversationID) === TYPES.CONV_SYSTEM) {
+      throw invalidArgument('revokeMessage: system notices cannot be recalled');
+    }
+    const me = this.userID;
+    if (me === null) throw notLoggedIn();
+    // Noted before the request: the server's messageRevoked can arrive before its answer.
+    this.cache.noteOwnRecall(message.ID, me);
+    let reply: WireSendMessageReply;
+    try {
+      reply = await this.http.post<WireSendMessageReply>('/v1/messages/revoke', {
+        conversationID: message.conversationID,
+        messageID: message.ID,
+      });
+    } catch (err) {
+      this.cache.forgetOwnRecall(message.ID);
+      throw err;
+    }
+    const stub = toMessage(reply.message, me);
+    applyRecall(message, { revoker: stub.revoker, payload: stub.payload });
+    this.cache.noteRecall(stub);
+    this.cache.remember(message);
+    const held = this.store.get(message.conversationID);
+    if (held?.lastMessage?.messageID === message.ID) {
+      const lastMessage = { ...held.lastMessage, isRevoked: true, revoker: stub.revoker, payload: {}, cloudCustomData: '' };
+      if (this.store.patch(message.conversationID, { lastMessage })) this.emitList();
+    }
+    return ok({ message });
+  }
+
+  /**
+   * Deletes messages for this user only, as Tencent's: 1–30 messages of one conversation, gone from
+   * their history on every device (the other members keep theirs). Resolves `{ messageList }`,
+   * the same objects, now `isDeleted`. The server deletes all or none. A message that was never
+   * stored (a failed send) is only marked here. The user's other devices and tabs hear of it as
+   * NATTER_MESSAGES_DELETED.
+   */
+  async deleteMessage(messageList: Message[]): Promise<ChatResponse<{ messageList: Message[] }>> {
+    if (!Array.isArray(messageList) || messageList.length === 0) {
+      throw invalidArgument(`deleteMessage: an array of 1 to ${MAX_MESSAGES_PER_DELETE} messages of one conversation`);
+    }
+    if (messageList.length > MAX_MESSAGES_PER_DELETE) {
+      throw invalidArgument(`deleteMessage: ${messageList.length} messages given; at most ${MAX_MESSAGES_PER_DELETE} per call`);
+    }
+    for (const m of messageList) checkMessage(m, 'deleteMessage');
+    const conversationID = messageList[0]!.conversationID;
+    if (messageList.some((m) => m.conversationID !== conversationID)) {
+      throw invalidArgument('deleteMessage: every message must be of the same conversation');
+    }
+    if (conversationTypeOf(conversationID) === TYPES.CONV_SYSTEM) {
+      throw invalidArgument('deleteMessage: system notices cannot be deleted');
+    }
+    if (this.userID === null) throw notLoggedIn();
+    const stored = messageList.filter((m) => m.status === 'success');
+    if (stored.length > 0) {
+      await this.http.post<WireMessageIDList>('/v1/messages/delete', {
+        conversationID,
+        messageIDList: [...new Set(stored.map((m) => m.ID))],
+      });
+      this.cache.noteDeleted(stored.map((m) => m.ID));
+    }
+    for (const m of messageList) m.isDeleted = true;
+    if (stored.length > 0) await this.refreshLocal({ unread: true });
+    return ok({ messageList });
+  }
+
+  /**
+   * A page of history, as Tencent's: at most 15 messages, oldest first, going back in time with
+   * each `nextReqMessageID`, which the server understands on its own (after a reload, or on
+   * another instance).
+   */
+  async getMessageList(options: GetMessageListOptions): Promise<ChatResponse<GetMessageListResult>> {
     checkID(options?.conversationID);
-    const reply = await this.http.get<{ messageList: Message[]; isCompleted: boolean }>(
-      conversationPath(options.conversationID, '/messages'),
-      { before: options.before, limit: options.limit },
-    );
-    return ok({ messageList: reply.messageList, isCompleted: reply.isCompleted });
+    const count = options.count ?? MESSAGE_PAGE_SIZE;
+    if (!Number.isInteger(count) || count < 1 || count > MESSAGE_PAGE_SIZE) {
+      throw invalidArgument(`count: 1 to ${MESSAGE_PAGE_SIZE}`);
+    }
+    const next = options.nextReqMessageID;
+    if (next !== undefined && next !== '' && typeof next !== 'string') {
+      throw invalidArgument('nextReqMessageID: the value the previous page returned');
+    }
+    const me = this.userID;
+    if (me === null) throw notLoggedIn();
+    const reply = await this.historyPage(options.conversationID, count, next || undefined);
+    const messageList = (reply.messageList ?? []).map((w) => this.cache.remember(toMessage(w, me)));
+    return ok({
+      messageList,
+      nextReqMessageID: reply.nextReqMessageID ?? messageList[0]?.ID ?? '',
+      isCompleted: reply.isCompleted,
+    });
+  }
+
+  /**
+   * One page before `nextReqMessageID`. A server older than paging by message ID answers without a
+   * `nextReqMessageID` and ignores the parameter; then the page is asked by sequence (`before`)
+   * when this instance knows the message, and refused loudly when it does not: handing back the
+   * newest page again would loop an app that pages until `isCompleted`.
+   */
+  private async historyPage(conversationID: string, limit: number, next: string | undefined): Promise<WireMessagePage> {
+    const path = conversationPath(conversationID, '/messages');
+    const bySeq = (): Promise<WireMessagePage> => {
+      const known = next === undefined ? undefined : this.cache.get(next);
+      if (!known || known.conversationID !== conversationID) {
+        throw unsupported(
+          'getMessageList({ nextReqMessageID })',
+          'this server is older than paging by message ID; upgrade it, or page within one instance',
+        );
+      }
+      return this.http.get<WireMessagePage>(path, { limit, before: known.sequence });
+    };
+    if (next !== undefined && this.serverPagesByID === false) return bySeq();
+    const reply = await this.http.get<WireMessagePage>(path, { limit, nextReqMessageID: next });
+    this.serverPagesByID = reply.nextReqMessageID !== undefined;
+    if (next !== undefined && !this.serverPagesByID) return bySeq();
+    return reply;
+  }
+
+  /** A message this instance saw lately (received, sent or listed), or null. */
+  findMessage(messageID: string): Message | null {
+    return this.cache.get(messageID) ?? null;
   }
 }
 
-function ok<T>(data: T): NatterResponse<T> {
+/** Types merged into the default export, so `TencentCloudChat.TYPES` and friends work as types too. */
+export declare namespace Natter {
+  type TYPES = TypesValue;
+  type EVENT = EventName;
+  type TSignaling = TSignalingValue;
+}
+
+function ok<T>(data: T): ChatResponse<T> {
   return { code: 0, data };
+}
+
+function normalizeUrl(url: string): string {
+  return url.replace(/\/+$/, '');
+}
+
+/** A Message as this SDK hands them out (its ID and conversation are what the server needs). */
+function checkMessage(message: unknown, call: string): asserts message is Message {
+  const m = message as Partial<Message> | null;
+  if (typeof m !== 'object' || m === null || typeof m.ID !== 'string' || typeof m.conversationID !== 'string') {
+    throw invalidArgument(`${call}: a Message this SDK returned (sendMessage, getMessageList, MESSAGE_RECEIVED)`);
+  }
 }
 
 function checkID(id: unknown): asserts id is string {
@@ -858,9 +1589,9 @@ function checkIDList(ids: unknown): ConversationID[] {
   return ids as ConversationID[];
 }
 
-/** A folder name: the server checks its length (1–32 bytes); here only that it is a string. */
+/** A conversation group name: the server checks its length (1–32 bytes); here only that it is a string. */
 function checkGroupName(name: unknown, field: string): asserts name is string {
-  if (typeof name !== 'string') throw invalidArgument(`${field}: a folder name (1–32 bytes)`);
+  if (typeof name !== 'string') throw invalidArgument(`${field}: a conversation group name (1–32 bytes)`);
 }
 
 /**

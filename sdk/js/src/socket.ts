@@ -1,12 +1,14 @@
 /**
  * The WebSocket half of the client: one connection at a time, reconnected with backoff until
- * stopped, kept alive with pings.
+ * stopped or closed by the server with a terminal code, kept alive with pings.
  *
  * The server starts delivering events to a connection only after it has sent that connection its
- * first `pong` (API.md "WebSocket"), so "ready" here means "first pong received", not "open". Events
- * that happened while no connection was ready are not replayed by the server; the owner catches up
- * with an HTTP sync on every `onReady`.
+ * first `pong`, so "ready" here means "first pong received", not "open". Events that happened while
+ * no connection was ready are not replayed by the server; the owner catches up over HTTP on every
+ * `onReady`.
  */
+
+import { WIRE_PING, type WireEventData, type WireFrame } from './wire.js';
 
 /**
  * The part of the WHATWG WebSocket the SDK uses; browsers' WebSocket and the `ws` package fit.
@@ -25,10 +27,18 @@ export interface WebSocketLike {
 export type WebSocketConstructor = new (url: string) => WebSocketLike;
 
 export interface SocketListener {
-  /** The first `pong` arrived on a new connection: from now on no event is missed. */
-  onReady(): void;
+  /** A connection attempt starts. */
+  onConnecting(): void;
+  /** The first `pong` arrived on a new connection (its data given): from now on no event is missed. */
+  onReady(pong: WireEventData['pong']): void;
   /** A server event (anything but `pong`). */
   onEvent(name: string, data: unknown): void;
+  /** Any frame arrived on the ready connection (pongs included): it is alive now. */
+  onAlive(): void;
+  /** A connection ended or an attempt failed; another attempt follows after a backoff. */
+  onLost(info: { code: number | undefined; wasReady: boolean }): void;
+  /** The server closed with one of `terminalCloseCodes`: the socket stopped and will not reconnect. */
+  onTerminated(code: number, reason: string): void;
 }
 
 export interface SocketOptions {
@@ -44,7 +54,13 @@ export const DEFAULT_SOCKET_OPTIONS: SocketOptions = {
   maxBackoffMs: 10_000,
 };
 
-const PING = JSON.stringify({ event: 'ping' });
+/** What `close` gives: browsers' CloseEvent and `ws`'s both have these. */
+interface CloseInfo {
+  code?: unknown;
+  reason?: unknown;
+}
+
+const PING = JSON.stringify(WIRE_PING);
 
 export class ReconnectingSocket {
   private ws: WebSocketLike | null = null;
@@ -63,6 +79,8 @@ export class ReconnectingSocket {
     private readonly WebSocketImpl: WebSocketConstructor,
     private readonly listener: SocketListener,
     private readonly options: SocketOptions = DEFAULT_SOCKET_OPTIONS,
+    /** Close codes after which reconnecting would be wrong (the device was kicked). */
+    private readonly terminalCloseCodes: ReadonlySet<number> = new Set(),
   ) {}
 
   /**
@@ -96,12 +114,14 @@ export class ReconnectingSocket {
   private connect(): void {
     if (this.stopped) return;
     this.ready = false;
+    this.listener.onConnecting();
+    if (this.stopped) return;
     let ws: WebSocketLike;
     try {
       ws = new this.WebSocketImpl(this.url);
     } catch {
       // An invalid URL or a refused constructor: treat it like a failed connection.
-      this.connectionEnded(null);
+      this.connectionEnded(null, undefined);
       return;
     }
     this.ws = ws;
@@ -113,20 +133,22 @@ export class ReconnectingSocket {
     ws.onmessage = (event: { data: unknown }) => this.handleFrame(ws, event.data);
     // Browsers and `ws` fire `close` after `error`, so the work is done once, in onclose.
     ws.onerror = () => {};
-    ws.onclose = () => this.connectionEnded(ws);
+    ws.onclose = (event: CloseInfo | undefined) => this.connectionEnded(ws, event);
   }
 
   private handleFrame(ws: WebSocketLike, raw: unknown): void {
     if (ws !== this.ws) return;
     const frame = parseFrame(raw);
     if (!frame) return;
+    if (this.ready) this.listener.onAlive();
     if (frame.event === 'pong') {
       this.pongSinceLastPing = true;
       if (!this.ready) {
         this.ready = true;
         this.failures = 0;
         this.settleFirst(true);
-        this.listener.onReady();
+        const data = frame.data;
+        this.listener.onReady(typeof data === 'object' && data !== null ? (data as WireEventData['pong']) : {});
       }
       return;
     }
@@ -142,7 +164,7 @@ export class ReconnectingSocket {
         // Half-open TCP can take minutes to report `close`; do not wait for it.
         detach(ws);
         safeClose(ws);
-        this.connectionEnded(ws);
+        this.connectionEnded(ws, undefined);
         return;
       }
       this.pongSinceLastPing = false;
@@ -150,13 +172,23 @@ export class ReconnectingSocket {
     }, this.options.pingIntervalMs);
   }
 
-  private connectionEnded(ws: WebSocketLike | null): void {
+  private connectionEnded(ws: WebSocketLike | null, close: CloseInfo | undefined): void {
     if (ws !== null && ws !== this.ws) return; // an old connection closing late
     this.ws = null;
     this.stopKeepAlive();
-    if (!this.ready) this.failures += 1;
+    const wasReady = this.ready;
+    if (!wasReady) this.failures += 1;
     this.ready = false;
     this.settleFirst(false);
+    if (this.stopped) return;
+    const code = typeof close?.code === 'number' ? close.code : undefined;
+    if (code !== undefined && this.terminalCloseCodes.has(code)) {
+      this.stopped = true;
+      this.clearTimers();
+      this.listener.onTerminated(code, typeof close?.reason === 'string' ? close.reason : String(close?.reason ?? ''));
+      return;
+    }
+    this.listener.onLost({ code, wasReady });
     if (!this.stopped) this.scheduleReconnect();
   }
 
@@ -200,12 +232,12 @@ export class ReconnectingSocket {
   }
 }
 
-function parseFrame(raw: unknown): { event: string; data: unknown } | null {
+function parseFrame(raw: unknown): Required<WireFrame> | null {
   // Text frames only; `ws` hands text as a string, some runtimes as a Buffer-like with toString().
   const text = typeof raw === 'string' ? raw : raw instanceof ArrayBuffer ? null : String(raw);
   if (text === null) return null;
   try {
-    const frame = JSON.parse(text) as { event?: unknown; data?: unknown };
+    const frame = JSON.parse(text) as Partial<WireFrame> | null;
     if (typeof frame !== 'object' || frame === null || typeof frame.event !== 'string') return null;
     return { event: frame.event, data: frame.data ?? {} };
   } catch {

@@ -1,156 +1,577 @@
 /**
- * Wire types (API.md "Client API" and "WebSocket"). Field names are the server's, which follow the
- * Tencent Cloud Chat web SDK, so objects pass through the SDK unchanged.
+ * The objects an app sees, shaped as Tencent Cloud Chat's web SDK documents them (Message,
+ * Conversation, Profile, Group, event payloads, call options), so an app typed against
+ * `@tencentcloud/chat` compiles against this package. Two rules keep that true:
+ * - what the app passes in is typed at least as widely as Tencent types it (an option typed
+ *   `TencentCloudChat.TYPES` there accepts any `TYPES` value here, checked at run time);
+ * - what the SDK hands out is typed no wider than Tencent types it (a field typed `string` there may
+ *   be a union of literals here), and fields Tencent types `any` (payloads) stay `any`.
+ * Natter-only fields are marked as such. Wire shapes live in wire.ts, never here.
  */
-
-/** `AcceptAndNotify` | `AcceptNotNotify` | `Discard` (`TYPES.MSG_REMIND_…`). */
-export type MessageRemindType = 'AcceptAndNotify' | 'AcceptNotNotify' | 'Discard';
-
-/** `setAllMessageRead` scope (`TYPES.READ_ALL_…`). */
-export type ReadAllScope = 'C2C' | 'GROUP' | 'ALL';
-
-/** A folder ("conversation group") and its members, as `GET /v1/conversation-groups` lists it. */
-export interface ConversationGroup {
-  groupName: string;
-  conversationIDList: ConversationID[];
-}
-
-/** Tencent's result shape for calls over several conversations; Natter is all-or-nothing. */
-export interface ConversationOperationResult {
-  successConversationIDList: ConversationID[];
-  /** Always empty: the server applies a call to every ID or rejects it whole. */
-  failureConversationIDList: { conversationID: ConversationID; code: number; message: string }[];
-}
+import type { EVENT, EventName, TSignalingValue, TYPES, TypesValue } from './constants.js';
 
 /** `C2C<peerUid>`, `GROUP<groupID>` or `@TIM#SYSTEM`. */
 export type ConversationID = string;
 
-export type ConversationType = 'C2C' | 'GROUP' | '@TIM#SYSTEM';
+/** `TYPES.CONV_C2C`, `TYPES.CONV_GROUP` or `TYPES.CONV_SYSTEM`. */
+export type ConversationType = typeof TYPES.CONV_C2C | typeof TYPES.CONV_GROUP | typeof TYPES.CONV_SYSTEM;
 
-/** Any JSON object: the server stores a message payload as given (at most 64 KiB). */
-export type JsonObject = { [key: string]: unknown };
+/** `TYPES.MSG_*` element types. */
+export type MessageType =
+  | typeof TYPES.MSG_TEXT
+  | typeof TYPES.MSG_IMAGE
+  | typeof TYPES.MSG_AUDIO
+  | typeof TYPES.MSG_FILE
+  | typeof TYPES.MSG_FACE
+  | typeof TYPES.MSG_VIDEO
+  | typeof TYPES.MSG_LOCATION
+  | typeof TYPES.MSG_GRP_TIP
+  | typeof TYPES.MSG_GRP_SYS_NOTICE
+  | typeof TYPES.MSG_CUSTOM
+  | typeof TYPES.MSG_MERGER;
 
-export interface Message {
-  messageID: string;
-  conversationID: ConversationID;
-  /** Per-conversation sequence: 1, 2, 3, … with no gaps. */
-  seq: number;
-  from: string;
-  /** Server time, milliseconds since the epoch. */
-  time: number;
-  payload: JsonObject;
-  clientMsgID: string | null;
+/** `AcceptAndNotify` | `AcceptNotNotify` | `Discard` (`TYPES.MSG_REMIND_*`). */
+export type MessageRemindType =
+  | typeof TYPES.MSG_REMIND_ACPT_AND_NOTE
+  | typeof TYPES.MSG_REMIND_ACPT_NOT_NOTE
+  | typeof TYPES.MSG_REMIND_DISCARD;
+
+/** `TYPES.NET_STATE_*`. */
+export type NetState =
+  | typeof TYPES.NET_STATE_CONNECTED
+  | typeof TYPES.NET_STATE_CONNECTING
+  | typeof TYPES.NET_STATE_DISCONNECTED;
+
+/** `TYPES.KICKED_OUT_*`. */
+export type KickedOutType =
+  | typeof TYPES.KICKED_OUT_MULT_ACCOUNT
+  | typeof TYPES.KICKED_OUT_MULT_DEVICE
+  | typeof TYPES.KICKED_OUT_USERSIG_EXPIRED
+  | typeof TYPES.KICKED_OUT_REST_API;
+
+/** `unSend` before sendMessage settles, then `success` or `fail`. */
+export type MessageStatus = 'unSend' | 'success' | 'fail';
+
+export interface UserInfo {
+  userID: string;
+  nick: string;
+  avatar: string;
 }
 
-/** The message summary inside a conversation (no `conversationID` / `clientMsgID`). */
-export interface LastMessage {
-  messageID: string;
-  seq: number;
+/** Text: `{ text }`. */
+export interface TextPayload {
+  text: string;
+}
+
+/** Custom: `{ data, description, extension }`, all strings. */
+export interface CustomPayload {
+  data: string;
+  description: string;
+  extension: string;
+}
+
+/** Emoji: `{ index, data }`. */
+export interface FacePayload {
+  index: number;
+  data: string;
+}
+
+/** Location: `{ description, longitude, latitude }`. */
+export interface LocationPayload {
+  description: string;
+  longitude: number;
+  latitude: number;
+}
+
+export interface Message {
+  /** The server's message ID; before the send has settled, a local ID. */
+  ID: string;
+  type: MessageType;
+  /** By `type`: TextPayload, CustomPayload, FacePayload, LocationPayload. */
+  payload: any;
+  conversationID: ConversationID;
+  conversationType: ConversationType;
+  /** `''` outside groups; a group's type inside one (when the server knows it). */
+  conversationSubType: string;
+  /** The other user (C2C), the group ID (GROUP), or the logged-in user (system notices). */
+  to: string;
   from: string;
+  /** `out` for messages the logged-in user sent (on any device), else `in`. */
+  flow: 'in' | 'out';
+  /** Server time in seconds. */
   time: number;
-  payload: JsonObject;
+  status: MessageStatus;
+  isRevoked: boolean;
+  priority: string;
+  /** The sender's profile as the server last knew it (`''` when the app backend set none). */
+  nick: string;
+  avatar: string;
+  isPeerRead: boolean;
+  nameCard: string;
+  atUserList: string[];
+  cloudCustomData: string;
+  isDeleted: boolean;
+  isModified: boolean;
+  needReadReceipt: boolean;
+  readReceiptInfo: any;
+  isBroadcastMessage: boolean;
+  isSupportExtension: boolean;
+  /**
+   * Who recalled it (`''` when not recalled): the sender, or the app backend's `operator`
+   * (`admin` by default).
+   */
+  revoker: string;
+  revokerInfo: UserInfo;
+  revokeReason: string;
+  /** The conversation's sequence number: 1, 2, 3, … */
+  sequence: number;
+  hasRiskContent: boolean;
+  clientSequence: number;
+  random: number;
+  /** Seconds; when the message was created on this device, else its server time. */
+  clientTime: number;
+  isRead: boolean;
+  isResend: boolean;
+  isSystemMessage: boolean;
+  protocol: string;
+  isPlaceMessage: number;
+}
+
+/** A conversation's last message, as Tencent's Conversation carries it (never null). */
+export interface LastMessage {
+  /** Seconds; 0 when the conversation has no visible message. */
+  lastTime: number;
+  lastSequence: number;
+  fromAccount: string;
+  type: MessageType | '';
+  payload: any;
+  /**
+   * The text, or a placeholder such as `[Custom Messages]`; `''` when there is no message; for a
+   * recalled one "You recalled a message" or "<sender> recalled a message".
+   */
+  messageForShow: string;
+  isRevoked: boolean;
+  cloudCustomData: string;
+  /** The sender's nick as the server last knew it. */
+  nick: string;
+  nameCard: string;
+  version: number;
+  isPeerRead: boolean;
+  /** Who recalled it; null when it is not recalled. */
+  revoker: string | null;
+  onlineOnlyFlag: boolean;
+}
+
+export interface Profile {
+  userID: string;
+  nick: string;
+  gender: string;
+  birthday: number;
+  location: string;
+  selfSignature: string;
+  allowType: string;
+  language: number;
+  avatar: string;
+  messageSettings: number;
+  adminForbidType: string;
+  level: number;
+  role: number;
+  lastUpdatedNumber: number;
+  /** The app's own fields (set by the app backend's `POST /user/profile`), as Tencent lists them. */
+  profileCustomField: ProfileCustomField[];
+}
+
+/** One of the app's own profile fields. */
+export interface ProfileCustomField {
+  key: string;
+  value: string;
+}
+
+export interface Group {
+  groupID: string;
+  name: string;
+  avatar: string;
+  /** `TYPES.GRP_*` when the server reports one; `''` otherwise. */
+  type: string;
+  introduction: string;
+  notification: string;
+  ownerID: string;
+  createTime: string;
+  infoSequence: number;
+  lastInfoTime: number;
+  selfInfo: any;
+  lastMessage: any;
+  nextMessageSeq: number;
+  memberCount: number;
+  maxMemberCount: number;
+  muteAllMembers: boolean;
+  joinOption: string;
+  groupCustomField: any[];
+  isSupportTopic: boolean;
+  /** Natter: the app backend dismissed the group; its conversation is read-only. */
+  isDismissed: boolean;
+}
+
+export interface GroupAtInfo {
+  from: string;
+  groupID: string;
+  topicID?: string;
+  messageSequence: number;
+  atTypeArray: number[];
 }
 
 export interface Conversation {
   conversationID: ConversationID;
   type: ConversationType;
+  /** The group's type (`groupProfile.type`) for group conversations, else `''`. */
+  subType: string;
   unreadCount: number;
-  /** `null` when the user has no visible message in it (e.g. after clearing history). */
-  lastMessage: LastMessage | null;
+  lastMessage: LastMessage;
   /**
-   * The user cleared their history up to this seq (0: never). Drop cached messages at or below
-   * it, also when the clear happened while this device was away.
+   * Set on GROUP conversations only (undefined on the others, as with Tencent, whose typings also
+   * declare it unconditionally).
    */
-  clearedToSeq: number;
+  groupProfile: Group;
+  /** Set on C2C conversations only (see groupProfile). */
+  userProfile: Profile;
+  /** Always empty: Natter has no @-mentions. */
+  groupAtInfoList: GroupAtInfo[];
+  /** Always `''`: Natter has no friend remarks. */
+  remark: string;
   isPinned: boolean;
-  isArchived: boolean;
-  /** `AcceptAndNotify` (default), `AcceptNotNotify` or `Discard`; muted ones leave the unread total. */
   messageRemindType: MessageRemindType;
-  /**
-   * The marks set on it: 1 STAR, 2 UNREAD, 4 FOLD, 8 HIDE, custom 2^n (32 ≤ n < 64). Powers of two
-   * are exact as JS numbers even above 2^53; `BigInt(mark)` gives the integer.
-   */
+  /** 1 STAR, 2 UNREAD, 4 FOLD, 8 HIDE, custom 2^n (32 ≤ n < 64); exact above 2^53 as powers of two. */
   markList: number[];
-  /** Names of the folders ("conversation groups") it is in. */
+  customData: string;
   conversationGroupList: string[];
   draftText: string;
-  customData: string;
-  /** Grows with every change this user can see; the SDK syncs from the highest one it has seen. */
-  version: number;
+  peerReadTime: number;
+  /** Natter: archived with archiveConversation (never in the default list). */
+  isArchived: boolean;
+  /**
+   * Natter: the user cleared their history up to this sequence (0: never). Drop messages held at or
+   * below it, also when the clear happened while this device was away.
+   */
+  clearedToSeq: number;
 }
 
-/** `GET /v1/conversations/sync?since=` reply. */
-export interface ConversationSyncReply {
+// Tencent objects for features Natter does not have: declared so typed apps compile; the SDK never
+// produces them.
+
+export interface SimplifiedMessage {
+  ID: string;
+  nick: string;
+  avatar: string;
+  from: string;
+  messageBody: any[];
+  time: number;
+  cloudCustomData: string;
+}
+
+export interface Friend {
+  userID: string;
+  remark: string;
+  groupList: string[];
+  source: string;
+  wording: string;
+  profile: Profile;
+  friendCustomField: any[];
+}
+
+export interface FriendApplication {
+  userID: string;
+  avatar: string;
+  nick: string;
+  time: number;
+  source: string;
+  wording: string;
+  type: string;
+}
+
+export interface FriendGroup {
+  name: string;
+  userIDList: string[];
+  count: number;
+}
+
+export interface GroupMember {
+  userID: string;
+  avatar: string;
+  nick: string;
+  role: string;
+  joinTime: number;
+  nameCard: string;
+  muteUntil: number;
+  memberCustomField: any[];
+}
+
+export interface Topic {
+  topicID: string;
+  topicName: string;
+  avatar: string;
+  introduction: string;
+  notification: string;
+  unreadCount: number;
+  muteAllMembers: boolean;
+  customData: string;
+  groupAtInfoList: any[];
+  lastMessage: any;
+  selfInfo: any;
+}
+
+export interface Signaling {
+  inviteID: string;
+  groupID: string;
+  inviter: string;
+  inviteeList: string[];
+  data: string;
+  actionType: TSignalingValue;
+  timeout: number;
+}
+
+// ------------------------------------------------------------------ call options
+
+export interface LoginOptionsWithUserSig {
+  userID: string;
+  /** Natter: the device token the app backend issued (`POST /user/token`). */
+  userSig: string;
+}
+
+export interface LoginOptionsWithToken {
+  userID: string;
+  /** Natter's name for the same credential as `userSig`. */
+  token: string;
+}
+
+export type LoginOptions = LoginOptionsWithUserSig | LoginOptionsWithToken;
+
+export interface LoginResult {
+  /** True when this instance was already logged in as this user: nothing was done. */
+  repeatLogin: boolean;
+  errorInfo?: string;
+}
+
+/** Options of every create*Message call (Tencent's MESSAGE_OPTIONS). */
+export interface MessageOptions {
+  /** The peer's userID (C2C) or the groupID (GROUP). */
+  to: string;
+  /** `TYPES.CONV_C2C` or `TYPES.CONV_GROUP`; anything else throws. */
+  conversationType: TypesValue;
+  /** Accepted and not used: Natter has no message priorities. */
+  priority?: TypesValue;
+  payload: any;
+  cloudCustomData?: string;
+  /** Natter has no read receipts: `true` throws. */
+  needReadReceipt?: boolean;
+  /** Natter has no targeted group messages: a non-empty list throws. */
+  receiverList?: string[];
+  /** Natter has no message extensions: `true` throws. */
+  isSupportExtension?: boolean;
+  /** Never called: Natter uploads nothing. */
+  onProgress?: Function;
+  /** Accepted and not used. */
+  customModerationConfigurationID?: string;
+}
+
+/** sendMessage's second argument. */
+export interface SendMessageOptions {
+  /** Accepted and not used: Natter sends no offline push. */
+  offlinePushInfo?: any;
+  /** Natter stores every message: `true` rejects (unsupported). */
+  onlineUserOnly?: boolean;
+  /** Accepted and not used. */
+  messageControlInfo?: any;
+}
+
+export interface GetMessageListOptions {
+  conversationID: ConversationID;
+  /** The `nextReqMessageID` of the previous page; omit for the newest page. */
+  nextReqMessageID?: string;
+  /** 1–15, default 15 (Tencent's page size). */
+  count?: number;
+}
+
+export interface GetMessageListResult {
+  /** At most 15, oldest first. */
+  messageList: Message[];
+  /** Pass it back to get the page before this one. */
+  nextReqMessageID: string;
+  /** True when no older message is left. */
+  isCompleted: boolean;
+}
+
+export interface GetConversationListOptions {
+  /** `TYPES.CONV_C2C`, `TYPES.CONV_GROUP` or `TYPES.CONV_SYSTEM`. */
+  type?: TypesValue;
+  /** Only conversations in this conversation group (folder). */
+  groupName?: string;
+  /** Only conversations with this mark; `8` (HIDE) lists the hidden ones. bigint for marks above 2^53. */
+  markType?: number | bigint;
+  /** true: only conversations with unread messages; false: only those without. */
+  hasUnreadCount?: boolean;
+  /** true: only conversations with @-mentions (always none in Natter); false: no filter. */
+  hasGroupAtInfo?: boolean;
+  /** Natter: true lists the archived conversations instead of the default list. */
+  archived?: boolean;
+}
+
+export interface ConversationListResult {
+  conversationList: Conversation[];
+  /** Always true: the SDK answers from the server, not from a list still being synced. */
+  isSyncCompleted: boolean;
+}
+
+export interface DeleteConversationOptions {
+  conversationIDList: ConversationID[];
+  /** Default true, as in Tencent's SDK: the user never sees those messages again. */
+  clearHistoryMessage?: boolean;
+}
+
+export interface SetMessageReadOptions {
+  conversationID: ConversationID;
+}
+
+export interface PinConversationOptions {
+  conversationID: ConversationID;
+  isPinned: boolean;
+}
+
+export interface SetConversationDraftOptions {
+  conversationID: ConversationID;
+  draftText: string;
+}
+
+export interface SetAllMessageReadOptions {
+  /** `TYPES.READ_ALL_C2C_MSG`, `TYPES.READ_ALL_GROUP_MSG` or `TYPES.READ_ALL_MSG` (default). */
+  scope?: TypesValue;
+}
+
+export interface SetMessageRemindTypeOptions {
+  /** A group: its conversation `GROUP<groupID>`. */
+  groupID?: string;
+  /** One-to-one chats: `C2C<userID>` each. */
+  userIDList?: string[];
+  /** Natter: conversation IDs directly. */
+  conversationIDList?: ConversationID[];
+  /** `TYPES.MSG_REMIND_ACPT_AND_NOTE`, `…_ACPT_NOT_NOTE` or `…_DISCARD`. */
+  messageRemindType: TypesValue;
+}
+
+export interface SetConversationCustomDataOptions {
+  conversationIDList: ConversationID[];
+  /** At most 256 bytes of UTF-8; `''` clears it. */
+  customData: string;
+}
+
+export interface MarkConversationOptions {
+  conversationIDList: ConversationID[];
+  /** `TYPES.CONV_MARK_TYPE_*` or a custom 2^n (32 ≤ n < 64); bigint or the exact double above 2^53. */
+  markType: number | bigint;
+  enableMark: boolean;
+}
+
+export interface CreateConversationGroupOptions {
+  /** Tencent requires it; Natter also accepts none (an empty folder). */
+  conversationIDList?: ConversationID[];
+  groupName: string;
+}
+
+export interface RenameConversationGroupOptions {
+  oldName: string;
+  newName: string;
+}
+
+export interface ConversationGroupMembersOptions {
+  conversationIDList: ConversationID[];
+  groupName: string;
+}
+
+/** Calls over several conversations; Natter applies all or none, so failures are always empty. */
+export interface ConversationOperationResult {
+  successConversationIDList: ConversationID[];
+  failureConversationIDList: { conversationID: ConversationID; code: number; message: string }[];
+}
+
+/** Natter: `getConversationSync(since, profileSince)`. */
+export interface ConversationSyncResult {
   conversationList: Conversation[];
   deletedConversationIDList: ConversationID[];
+  /** Messages recalled, or deleted by this user for themself, since `since`. */
+  messageChangeList: MessageChange[];
   version: number;
+  /** Pass it back as `profileSince`. */
+  profileVersion: number;
   resetRequired: boolean;
 }
 
-/** `GET /v1/conversations` page. */
-export interface ConversationPage {
-  conversationList: Conversation[];
-  nextCursor: string | null;
-  isFinished: boolean;
+/** Natter: what became of a message since a sync's version. */
+export interface MessageChange {
+  conversationID: ConversationID;
+  messageID: string;
+  sequence: number;
+  change: 'revoked' | 'deleted';
 }
 
-/** What every SDK call resolves to, as in the reference SDK. */
-export interface NatterResponse<T> {
+/** getUserProfile's options. */
+export interface GetUserProfileOptions {
+  /** 1–100 userIDs; users that do not exist are left out of the answer. */
+  userIDList: string[];
+}
+
+/** getGroupProfile's options. */
+export interface GetGroupProfileOptions {
+  groupID: string;
+  /** Accepted and not used: Natter groups have no custom fields. */
+  groupCustomFieldFilter?: string[];
+}
+
+/** Natter: NATTER_MESSAGES_DELETED's data. */
+export interface MessagesDeletedData {
+  conversationID: ConversationID;
+  messageIDList: string[];
+}
+
+/** What every call resolves to. */
+export interface ChatResponse<T> {
   code: 0;
   data: T;
 }
 
-/** The server's WebSocket event names (API.md "WebSocket"). */
-export const EVENT = {
-  MESSAGE_RECEIVED: 'messageReceived',
-  CONVERSATION_LIST_UPDATED: 'conversationListUpdated',
-  CONVERSATION_DELETED: 'conversationDeleted',
-  TOTAL_UNREAD_MESSAGE_COUNT_UPDATED: 'totalUnreadMessageCountUpdated',
-} as const;
+// ------------------------------------------------------------------ events
 
-export type EventName = (typeof EVENT)[keyof typeof EVENT];
-
-/** `event.data` for each event a handler can subscribe to. */
+/** `event.data` of each event the SDK emits. */
 export interface EventDataMap {
-  /** The server's data: the new messages. */
-  messageReceived: { messageList: Message[] };
+  [EVENT.SDK_READY]: undefined;
+  [EVENT.SDK_NOT_READY]: undefined;
+  [EVENT.MESSAGE_RECEIVED]: Message[];
+  [EVENT.MESSAGE_REVOKED]: Message[];
+  [EVENT.CONVERSATION_LIST_UPDATED]: Conversation[];
+  [EVENT.TOTAL_UNREAD_MESSAGE_COUNT_UPDATED]: number;
+  [EVENT.CONVERSATION_GROUP_LIST_UPDATED]: string[];
+  [EVENT.CONVERSATION_IN_GROUP_UPDATED]: { groupName: string; conversationList: Conversation[] };
+  [EVENT.PROFILE_UPDATED]: Profile[];
+  [EVENT.KICKED_OUT]: { type: KickedOutType };
+  [EVENT.NET_STATE_CHANGE]: { state: NetState };
+  [EVENT.ERROR]: { code: number; message: string };
   /**
-   * The SDK's whole local list (not only the changed entries), pinned first then newest activity
-   * first, as the reference SDK does, so a UI can simply re-render from it.
+   * Natter: `version` is the deletion's; a conversation object of these conversations with a version
+   * at or below it is older than the deletion (pushes through different nodes may arrive out of
+   * order).
    */
-  conversationListUpdated: { conversationList: Conversation[] };
-  /** The server's data: conversations deleted on another device of this user. */
-  conversationDeleted: { conversationIDList: ConversationID[]; clearHistoryMessage: boolean; version: number };
-  /** The server's data. */
-  totalUnreadMessageCountUpdated: { totalUnreadCount: number };
+  [EVENT.NATTER_CONVERSATION_DELETED]: { conversationIDList: ConversationID[]; clearHistoryMessage: boolean; version: number };
+  [EVENT.NATTER_RESYNC]: { reason: 'resyncRequired' | 'resetRequired' };
+  [EVENT.NATTER_MESSAGES_DELETED]: MessagesDeletedData;
 }
 
-/** What a handler receives: `{ name, data }`, as in the reference SDK. */
-export interface NatterEvent<N extends EventName = EventName> {
+/** Events with a documented payload; the other `EVENT` names (never emitted by Natter) carry `any`. */
+export type KnownEventName = keyof EventDataMap;
+
+export type EventData<N extends string> = N extends KnownEventName ? EventDataMap[N] : any;
+
+/** What a handler receives: `{ name, data }`, as with Tencent. */
+export interface ChatEvent<N extends string = EventName> {
   name: N;
-  data: EventDataMap[N];
+  data: EventData<N>;
 }
 
-export type EventHandler<N extends EventName = EventName> = (event: NatterEvent<N>) => void;
-
-/** Tencent-style constants for conversation and message types. */
-export const TYPES = {
-  CONV_C2C: 'C2C',
-  CONV_GROUP: 'GROUP',
-  CONV_SYSTEM: '@TIM#SYSTEM',
-  MSG_TEXT: 'TIMTextElem',
-  /** markConversation markType values; custom marks are 2^n with 32 ≤ n < 64. */
-  CONV_MARK_TYPE_STAR: 1,
-  CONV_MARK_TYPE_UNREAD: 2,
-  CONV_MARK_TYPE_FOLD: 4,
-  /** Hidden conversations leave the default list; list them with `getConversationList({ markType: 8 })`. */
-  CONV_MARK_TYPE_HIDE: 8,
-  /** setMessageRemindType values. */
-  MSG_REMIND_ACPT_AND_NOTE: 'AcceptAndNotify',
-  MSG_REMIND_ACPT_NOT_NOTE: 'AcceptNotNotify',
-  MSG_REMIND_DISCARD: 'Discard',
-  /** setAllMessageRead scopes. */
-  READ_ALL_C2C_MSG: 'C2C',
-  READ_ALL_GROUP_MSG: 'GROUP',
-  READ_ALL_MSG: 'ALL',
-} as const;
+export type ChatEventHandler<N extends string = EventName> = (event: ChatEvent<N>) => void;

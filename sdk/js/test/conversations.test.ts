@@ -1,22 +1,23 @@
 /**
- * The HTTP calls against a real natter server (no WebSocket needed: Node 20 has none built in and
- * none is passed, so the SDK runs HTTP-only here).
+ * Conversations as Tencent's (lastMessage, userProfile / groupProfile, list options) and the
+ * conversation calls, against a real natter server, HTTP only.
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import Natter, { EVENT, NatterError, type Conversation } from '@natter/sdk';
+import { EVENT, NatterError, TYPES, type Conversation } from '@natter/sdk';
+import { closeAll, ids, loginReady, newChat, record, sendText, destroyAllChats } from '../testing/chat.js';
 import { spyFetch, startServer, uniqueUid, type TestServer } from '../testing/server.js';
 
 let server: TestServer;
-
 before(async () => {
   server = await startServer();
 });
 after(async () => {
+  await destroyAllChats();
   await server?.stop();
 });
 
-/** Users alice and bob, alice logged in, a fresh group with both. */
+/** alice (logged in, local list loaded) and bob; a group with both. */
 async function setup(fetchImpl?: typeof fetch) {
   const alice = uniqueUid('alice');
   const bob = uniqueUid('bob');
@@ -24,376 +25,300 @@ async function setup(fetchImpl?: typeof fetch) {
   const aliceToken = await server.createUser(alice);
   const bobToken = await server.createUser(bob);
   await server.createGroup(group, [alice, bob]);
-  const chat = Natter.create({ serverUrl: server.baseUrl, fetch: fetchImpl });
-  await chat.login({ userID: alice, token: aliceToken });
-  const bobChat = Natter.create({ serverUrl: server.baseUrl });
-  await bobChat.login({ userID: bob, token: bobToken });
-  return { chat, bobChat, alice, bob, group, c2c: `C2C${bob}`, groupID: `GROUP${group}` };
+  const chat = newChat(server, { fetch: fetchImpl });
+  await loginReady(chat, alice, aliceToken);
+  const bobChat = newChat(server);
+  await loginReady(bobChat, bob, bobToken);
+  return {
+    chat,
+    bobChat,
+    alice,
+    bob,
+    group,
+    bobToken,
+    c2c: `C2C${bob}`,
+    groupID: `GROUP${group}`,
+    done: () => closeAll(chat, bobChat),
+  };
 }
 
-function ids(list: Conversation[]): string[] {
-  return list.map((c) => c.conversationID);
-}
+describe('the Conversation object', () => {
+  test('lastMessage as Tencent: messageForShow, fromAccount, lastTime in seconds, lastSequence, type, payload', async () => {
+    const { chat, bobChat, alice, bob, c2c, groupID, group, done } = await setup();
+    await sendText(bobChat, alice, 'hi alice');
+    await bobChat.sendMessage(
+      bobChat.createCustomMessage({ to: group, conversationType: 'GROUP', payload: { data: 'poll', description: '', extension: '' } }),
+    );
+    const { data } = await chat.getConversationList();
+    assert.equal(data.isSyncCompleted, true);
+    const list = data.conversationList;
+    assert.deepEqual(ids(list), [groupID, c2c], 'newest first');
+    const [g, c] = list as [Conversation, Conversation];
 
-describe('session', () => {
-  test('login rejects an unknown token with 40101 and calls before login are refused locally', async () => {
-    const spy = spyFetch();
-    const chat = Natter.create({ serverUrl: server.baseUrl, fetch: spy.fetch });
-    await assert.rejects(chat.getConversationList(), (err: NatterError) => {
-      assert.ok(err instanceof NatterError);
-      assert.equal(err.code, 40101);
-      return true;
-    });
-    assert.equal(spy.calls.length, 0, 'no request before login');
-    await assert.rejects(chat.login({ userID: 'nobody', token: 'not-a-real-token' }), (err: NatterError) => {
-      assert.equal(err.code, 40101);
-      assert.equal(err.error, 'unauthenticated');
-      return true;
-    });
-    assert.equal(chat.getLoginUser(), null);
+    assert.equal(c.type, TYPES.CONV_C2C);
+    assert.equal(c.unreadCount, 1);
+    assert.equal(c.lastMessage.messageForShow, 'hi alice');
+    assert.equal(c.lastMessage.fromAccount, bob);
+    assert.equal(c.lastMessage.lastSequence, 1);
+    assert.ok(Math.abs(c.lastMessage.lastTime - Date.now() / 1000) < 60, 'seconds');
+    assert.equal(c.lastMessage.type, TYPES.MSG_TEXT);
+    assert.deepEqual(c.lastMessage.payload, { text: 'hi alice' });
+    assert.equal(c.lastMessage.isRevoked, false);
+    assert.equal(c.lastMessage.cloudCustomData, '');
+
+    assert.equal(g.type, TYPES.CONV_GROUP);
+    assert.equal(g.lastMessage.type, TYPES.MSG_CUSTOM);
+    assert.equal(g.lastMessage.messageForShow, '[Custom Messages]');
+    assert.equal(g.lastMessage.payload.data, 'poll');
+    await done();
   });
 
-  test('login resolves although no WebSocket is available, logout forgets the token', async () => {
-    const uid = uniqueUid('solo');
-    const token = await server.createUser(uid);
-    const chat = Natter.create({ serverUrl: server.baseUrl + '/' });
-    const res = await chat.login({ userID: uid, token });
-    assert.deepEqual(res, { code: 0, data: { userID: uid, socketReady: false } });
-    assert.equal(chat.getLoginUser(), uid);
-    assert.deepEqual(await chat.logout(), { code: 0, data: {} });
-    await assert.rejects(chat.fetchTotalUnreadMessageCount(), { code: 40101 });
+  test('userProfile on C2C, groupProfile on GROUP, and the other Tencent fields, in every conversation', async () => {
+    const { chat, bobChat, alice, bob, group, c2c, groupID, done } = await setup();
+    await sendText(bobChat, alice, 'one');
+    await sendText(bobChat, group, 'two', 'GROUP');
+    const list = (await chat.getConversationList()).data.conversationList;
+    assert.equal(list.length, 2);
+    for (const conv of list) {
+      for (const key of ['conversationID', 'type', 'subType', 'unreadCount', 'lastMessage', 'groupAtInfoList', 'remark', 'isPinned', 'messageRemindType', 'markList', 'customData', 'conversationGroupList', 'draftText', 'peerReadTime']) {
+        assert.ok(key in conv, `${conv.conversationID} has ${key}`);
+      }
+      assert.deepEqual(conv.groupAtInfoList, []);
+      assert.equal(conv.remark, '');
+      assert.equal(conv.messageRemindType, TYPES.MSG_REMIND_ACPT_AND_NOTE);
+    }
+    const c = list.find((x) => x.conversationID === c2c)!;
+    assert.equal(c.userProfile.userID, bob);
+    assert.equal(typeof c.userProfile.nick, 'string');
+    assert.equal(typeof c.userProfile.avatar, 'string');
+    assert.equal(c.groupProfile, undefined);
+    assert.equal(c.subType, '');
+    const g = list.find((x) => x.conversationID === groupID)!;
+    assert.equal(g.groupProfile.groupID, group);
+    assert.equal(typeof g.groupProfile.name, 'string');
+    assert.equal(typeof g.groupProfile.avatar, 'string');
+    assert.equal(g.groupProfile.type, TYPES.GRP_WORK, "the server's group type: a work group");
+    assert.equal(g.subType, TYPES.GRP_WORK);
+    assert.equal(g.userProfile, undefined);
+    // getConversationProfile carries them too.
+    assert.equal((await chat.getConversationProfile(c2c)).data.conversation.userProfile.userID, bob);
+    assert.equal((await chat.getConversationProfile(groupID)).data.conversation.groupProfile.groupID, group);
+    await done();
   });
 
-  test('exports', () => {
-    assert.equal(Natter.EVENT, EVENT);
-    assert.deepEqual(EVENT, {
-      MESSAGE_RECEIVED: 'messageReceived',
-      CONVERSATION_LIST_UPDATED: 'conversationListUpdated',
-      CONVERSATION_DELETED: 'conversationDeleted',
-      TOTAL_UNREAD_MESSAGE_COUNT_UPDATED: 'totalUnreadMessageCountUpdated',
-    });
+  test('a conversation without a visible message has an empty lastMessage, never null', async () => {
+    const { chat, bobChat, alice, c2c, done } = await setup();
+    await sendText(bobChat, alice, 'soon gone');
+    await chat.clearHistoryMessage(c2c);
+    const conv = (await chat.getConversationProfile(c2c)).data.conversation;
+    assert.notEqual(conv.lastMessage, null);
+    assert.equal(conv.lastMessage.messageForShow, '');
+    assert.equal(conv.lastMessage.lastTime, 0);
+    assert.equal(conv.lastMessage.lastSequence, 0);
+    assert.equal(conv.lastMessage.payload, null);
+    await done();
   });
 });
 
-describe('messages', () => {
-  test('sendMessage, createTextMessage and getMessageList', async () => {
-    const { chat, bobChat, alice, c2c, bob } = await setup();
-    const sent = await bobChat.sendMessage({ conversationID: `C2C${alice}`, payload: { text: 'hi' } });
-    assert.equal(sent.code, 0);
-    assert.equal(sent.data.message.from, bob);
-    assert.equal(sent.data.message.seq, 1);
-    assert.deepEqual(sent.data.message.payload, { text: 'hi' });
+describe('getConversationList options', () => {
+  test("Tencent's filters: type, markType, groupName, hasUnreadCount, hasGroupAtInfo; the array form", async () => {
+    const { chat, bobChat, alice, group, c2c, groupID, done } = await setup();
+    await sendText(bobChat, alice, 'one');
+    await sendText(bobChat, group, 'two', 'GROUP');
+    const list = async (o?: Parameters<typeof chat.getConversationList>[0]) => ids((await chat.getConversationList(o)).data.conversationList);
 
-    const draft = chat.createTextMessage({ to: bob, conversationType: 'C2C', payload: { text: 'hello' } });
-    assert.equal(draft.conversationID, c2c);
-    const first = await chat.sendMessage(draft);
-    const again = await chat.sendMessage(draft); // same clientMsgID: the first message, not a second
-    assert.equal(again.data.message.messageID, first.data.message.messageID);
-    assert.equal(first.data.message.clientMsgID, draft.clientMsgID);
+    assert.deepEqual(await list({ type: TYPES.CONV_GROUP }), [groupID]);
+    assert.deepEqual(await list({ type: TYPES.CONV_C2C }), [c2c]);
+    assert.deepEqual(await list({ type: TYPES.CONV_SYSTEM }), []);
+    assert.deepEqual(await list({ type: TYPES.CONV_TOPIC }), [], 'no topics in Natter');
+    await assert.rejects(chat.getConversationList({ type: TYPES.MSG_TEXT }), { code: 40001 });
 
-    const history = await chat.getMessageList({ conversationID: c2c });
-    assert.equal(history.code, 0);
-    assert.deepEqual(history.data.messageList.map((m) => m.payload.text), ['hi', 'hello']);
-    assert.equal(history.data.isCompleted, true);
+    await chat.setMessageRead({ conversationID: c2c });
+    assert.deepEqual(await list({ hasUnreadCount: true }), [groupID]);
+    assert.deepEqual(await list({ hasUnreadCount: false }), [c2c]);
+    assert.deepEqual(await list({ hasGroupAtInfo: true }), [], 'Natter has no @-mentions');
+    assert.deepEqual(await list({ hasGroupAtInfo: false }), [groupID, c2c]);
 
-    const older = await chat.getMessageList({ conversationID: c2c, before: 2, limit: 1 });
-    assert.deepEqual(older.data.messageList.map((m) => m.seq), [1]);
+    await chat.markConversation({ conversationIDList: [c2c], markType: TYPES.CONV_MARK_TYPE_STAR, enableMark: true });
+    assert.deepEqual(await list({ markType: TYPES.CONV_MARK_TYPE_STAR }), [c2c]);
+    await chat.createConversationGroup({ groupName: 'Work', conversationIDList: [groupID] });
+    assert.deepEqual(await list({ groupName: 'Work' }), [groupID]);
+    assert.deepEqual(await list({ groupName: 'Work', type: TYPES.CONV_C2C }), []);
 
-    await assert.rejects(chat.sendMessage({ conversationID: `C2C${uniqueUid('ghost')}`, payload: { text: 'x' } }), {
-      code: 40401,
-      error: 'not_found',
-    });
-    await chat.logout();
-    await bobChat.logout();
-  });
-});
-
-describe('conversations', () => {
-  test('getConversationList, filters, getConversationProfile, pinConversation', async () => {
-    const { chat, bobChat, alice, c2c, groupID } = await setup();
-    await bobChat.sendMessage({ conversationID: `C2C${alice}`, payload: { text: 'one' } });
-    await bobChat.sendMessage({ conversationID: groupID, payload: { text: 'two' } });
-
-    const list = await chat.getConversationList();
-    assert.equal(list.code, 0);
-    assert.deepEqual(ids(list.data.conversationList), [groupID, c2c], 'newest activity first');
-
-    const groups = await chat.getConversationList({ type: 'GROUP' });
-    assert.deepEqual(ids(groups.data.conversationList), [groupID]);
-
-    const profile = await chat.getConversationProfile(c2c);
-    assert.equal(profile.code, 0);
-    assert.equal(profile.data.conversation.conversationID, c2c);
-    assert.equal(profile.data.conversation.unreadCount, 1);
-    assert.equal(profile.data.conversation.lastMessage?.payload.text, 'one');
-
-    const listEvents: Conversation[][] = [];
-    chat.on(EVENT.CONVERSATION_LIST_UPDATED, (e) => listEvents.push(e.data.conversationList));
-    const pinned = await chat.pinConversation({ conversationID: c2c, isPinned: true });
-    assert.deepEqual(pinned, { code: 0, data: { conversationID: c2c } });
-    assert.deepEqual(ids(listEvents.at(-1)!), [c2c, groupID], 'local list: pinned first');
-    const after = await chat.getConversationList();
-    assert.deepEqual(ids(after.data.conversationList), [c2c, groupID], 'server: pinned first');
-    assert.equal(after.data.conversationList[0]!.isPinned, true);
-
-    // The system conversation's ID is percent-encoded in the path; the server names it back.
-    await assert.rejects(chat.getConversationProfile('@TIM#SYSTEM'), (err: NatterError) => {
-      assert.equal(err.code, 40401);
-      assert.match(err.message, /@TIM#SYSTEM/);
-      return true;
-    });
-    await chat.logout();
-    await bobChat.logout();
+    const arr = await chat.getConversationList([groupID, `C2C${uniqueUid('ghost')}`, c2c, groupID]);
+    assert.deepEqual(ids(arr.data.conversationList), [groupID, c2c]);
+    assert.equal(arr.data.isSyncCompleted, true);
+    assert.equal(arr.data.conversationList[1]!.lastMessage.messageForShow, 'one');
+    assert.deepEqual((await chat.getConversationList([])).data, { conversationList: [], isSyncCompleted: true });
+    await done();
   });
 
-  test('setMessageRead and the unread total', async () => {
-    const { chat, bobChat, alice, c2c, groupID } = await setup();
-    await bobChat.sendMessage({ conversationID: `C2C${alice}`, payload: { text: 'a' } });
-    await bobChat.sendMessage({ conversationID: `C2C${alice}`, payload: { text: 'b' } });
-    await bobChat.sendMessage({ conversationID: groupID, payload: { text: 'c' } });
-    assert.equal(await chat.fetchTotalUnreadMessageCount(), 3);
-    assert.equal(chat.getTotalUnreadMessageCount(), 3);
-
-    await chat.getConversationList();
-    const read = await chat.setMessageRead({ conversationID: c2c });
-    assert.deepEqual(read, { code: 0, data: {} });
-    assert.equal(await chat.fetchTotalUnreadMessageCount(), 1);
-    assert.equal(chat.getTotalUnreadMessageCount(), 1);
-    const profile = await chat.getConversationProfile(c2c);
-    assert.equal(profile.data.conversation.unreadCount, 0);
-    await chat.logout();
-    await bobChat.logout();
-  });
-
-  test('archiveConversation and restoreConversation', async () => {
-    const { chat, bobChat, alice, c2c, groupID } = await setup();
-    await bobChat.sendMessage({ conversationID: `C2C${alice}`, payload: { text: 'a' } });
-    await bobChat.sendMessage({ conversationID: groupID, payload: { text: 'b' } });
-    await chat.getConversationList();
-
-    const archived = await chat.archiveConversation(groupID);
-    assert.deepEqual(archived, { code: 0, data: { conversationIDList: [groupID] } });
-    assert.deepEqual(ids((await chat.getConversationList()).data.conversationList), [c2c]);
-    assert.deepEqual(ids((await chat.getConversationList({ archived: true })).data.conversationList), [groupID]);
-    assert.equal(await chat.fetchTotalUnreadMessageCount(), 1, 'archived excluded from the total');
-
-    let local: Conversation[] = [];
-    chat.on(EVENT.CONVERSATION_LIST_UPDATED, (e) => (local = e.data.conversationList));
-    const restored = await chat.restoreConversation({ conversationIDList: [groupID] });
-    assert.deepEqual(restored, { code: 0, data: { conversationIDList: [groupID] } });
-    assert.deepEqual(ids(local), [groupID, c2c], 'the SDK synced the restored entry into its list');
-    assert.deepEqual(ids((await chat.getConversationList()).data.conversationList), [groupID, c2c]);
-    await chat.logout();
-    await bobChat.logout();
-  });
-
-  test('getConversationList follows nextCursor across more than 100 conversations', async () => {
+  test('the unfiltered list follows every server page (more than 100 conversations)', async () => {
     const alice = uniqueUid('popular');
     const token = await server.createUser(alice);
     const senders = 105;
     for (let i = 0; i < senders; i += 1) {
       const uid = uniqueUid('fan');
-      const t = await server.createUser(uid);
-      const res = await fetch(`${server.baseUrl}/v1/messages`, {
-        method: 'POST',
-        headers: { authorization: `Bearer ${t}`, 'content-type': 'application/json' },
-        body: JSON.stringify({ conversationID: `C2C${alice}`, payload: { text: String(i) } }),
-      });
-      assert.equal(res.status, 200);
+      await server.sendAs(await server.createUser(uid), `C2C${alice}`, { type: 'TIMTextElem', payload: { text: String(i) } });
     }
     const spy = spyFetch();
-    const chat = Natter.create({ serverUrl: server.baseUrl, fetch: spy.fetch });
-    await chat.login({ userID: alice, token });
+    const chat = newChat(server, { fetch: spy.fetch });
+    await loginReady(chat, alice, token);
+    spy.calls.length = 0;
     const list = await chat.getConversationList();
     assert.equal(list.data.conversationList.length, senders);
     assert.equal(new Set(ids(list.data.conversationList)).size, senders);
     const pages = spy.calls.filter((c) => c.url.includes('/v1/conversations?'));
     assert.equal(pages.length, 2);
-    assert.match(pages[0]!.url, /limit=100/);
     assert.match(pages[1]!.url, /cursor=/);
-    await chat.logout();
+    await closeAll(chat);
+  });
+});
+
+describe('conversation calls', () => {
+  test('getConversationProfile, pinConversation (list re-sorted, pushed as an array), setMessageRead', async () => {
+    const { chat, bobChat, alice, group, c2c, groupID, done } = await setup();
+    await sendText(bobChat, alice, 'a');
+    await sendText(bobChat, alice, 'b');
+    await sendText(bobChat, group, 'c', 'GROUP');
+    await chat.getConversationList();
+    assert.equal(await chat.fetchTotalUnreadMessageCount(), 3);
+
+    const profile = await chat.getConversationProfile(c2c);
+    assert.equal(profile.code, 0);
+    assert.equal(profile.data.conversation.unreadCount, 2);
+
+    const rec = record(chat);
+    const pinned = await chat.pinConversation({ conversationID: c2c, isPinned: true });
+    assert.deepEqual(pinned, { code: 0, data: { conversationID: c2c } });
+    const pushed = rec.of(EVENT.CONVERSATION_LIST_UPDATED).at(-1)!;
+    assert.ok(Array.isArray(pushed.data), 'event.data is the array of conversations');
+    assert.deepEqual(ids(pushed.data), [c2c, groupID], 'pinned first');
+    assert.equal(pushed.data[0]!.isPinned, true);
+
+    assert.deepEqual(await chat.setMessageRead({ conversationID: c2c }), { code: 0, data: {} });
+    assert.equal(rec.of(EVENT.CONVERSATION_LIST_UPDATED).at(-1)!.data[0]!.unreadCount, 0);
+    assert.equal(await chat.fetchTotalUnreadMessageCount(), 1);
+    assert.equal(chat.getTotalUnreadMessageCount(), 1);
+    const totals = rec.of(EVENT.TOTAL_UNREAD_MESSAGE_COUNT_UPDATED).map((e) => e.data);
+    assert.deepEqual(totals, [1], 'TOTAL_UNREAD_MESSAGE_COUNT_UPDATED carries a number');
+
+    await assert.rejects(chat.getConversationProfile('@TIM#SYSTEM'), (err: NatterError) => {
+      assert.equal(err.code, 40401);
+      return true;
+    });
+    await done();
   });
 
-  test('getConversationSync returns the raw sync reply', async () => {
-    const { chat, bobChat, alice, c2c } = await setup();
-    await bobChat.sendMessage({ conversationID: `C2C${alice}`, payload: { text: 'a' } });
+  test('archiveConversation and restoreConversation (Natter)', async () => {
+    const { chat, bobChat, alice, group, c2c, groupID, done } = await setup();
+    await sendText(bobChat, alice, 'a');
+    await sendText(bobChat, group, 'b', 'GROUP');
+    await chat.getConversationList();
+    const rec = record(chat);
+    assert.deepEqual(await chat.archiveConversation(groupID), { code: 0, data: { conversationIDList: [groupID] } });
+    assert.deepEqual(ids(rec.of(EVENT.CONVERSATION_LIST_UPDATED).at(-1)!.data), [c2c]);
+    assert.deepEqual(ids((await chat.getConversationList({ archived: true })).data.conversationList), [groupID]);
+    assert.equal(chat.getTotalUnreadMessageCount(), 1, 'archived leaves the total');
+    await chat.restoreConversation({ conversationIDList: [groupID] });
+    assert.deepEqual(ids(rec.of(EVENT.CONVERSATION_LIST_UPDATED).at(-1)!.data), [groupID, c2c]);
+    assert.equal((await chat.getConversationList({ archived: true })).data.conversationList.length, 0);
+    await done();
+  });
+
+  test('getConversationSync (Natter) returns Tencent-shaped conversations', async () => {
+    const { chat, bobChat, alice, c2c, done } = await setup();
+    await sendText(bobChat, alice, 'a');
     const sync = await chat.getConversationSync(0);
-    assert.equal(sync.code, 0);
     assert.deepEqual(ids(sync.data.conversationList), [c2c]);
+    assert.equal(sync.data.conversationList[0]!.lastMessage.messageForShow, 'a');
     assert.deepEqual(sync.data.deletedConversationIDList, []);
-    assert.equal(sync.data.resetRequired, false);
-    assert.equal(sync.data.version, sync.data.conversationList[0]!.version);
-    const later = await chat.getConversationSync(sync.data.version);
-    assert.deepEqual(later.data.conversationList, []);
-    await chat.logout();
-    await bobChat.logout();
+    assert.equal((await chat.getConversationSync(sync.data.version)).data.conversationList.length, 0);
+    await done();
   });
 });
 
 describe('deleteConversation', () => {
-  test("seed: chat.deleteConversation('C2CExample') clears history by default", async () => {
-    const { chat, bobChat, alice, bob, c2c } = await setup();
-    await bobChat.sendMessage({ conversationID: `C2C${alice}`, payload: { text: 'secret' } });
+  test("Tencent's sample: deleteConversation('C2C…') clears history by default", async () => {
+    const { chat, bobChat, alice, bob, c2c, done } = await setup();
+    await sendText(bobChat, alice, 'secret');
     await chat.getConversationList();
     let deletedID: string | undefined;
 
-    // --- the reference SDK's sample, verbatim but for the ID ---
     let promise = chat.deleteConversation('C2C' + bob);
-    await promise.then(function(imResponse) {
-      // Deleted the conversation successfully
-      const { conversationID } = imResponse.data;// ID of the deleted conversation
-      deletedID = conversationID;
-    }).catch(function(imError) {
-      console.warn('deleteConversation error:', imError); // Failed to delete the conversation
-    });
-    // ---
+    await promise
+      .then(function (imResponse) {
+        const { conversationID } = imResponse.data;
+        deletedID = conversationID;
+      })
+      .catch(function (imError) {
+        console.warn('deleteConversation error:', imError);
+      });
 
     assert.equal(deletedID, c2c);
-    assert.deepEqual(await chat.getMessageList({ conversationID: c2c }), {
-      code: 0,
-      data: { messageList: [], isCompleted: true },
-    });
+    const history = await chat.getMessageList({ conversationID: c2c });
+    assert.deepEqual(history.data.messageList, []);
+    assert.equal(history.data.isCompleted, true);
     assert.deepEqual(ids((await chat.getConversationList()).data.conversationList), []);
     await assert.rejects(chat.getConversationProfile(c2c), { code: 40401, error: 'not_found' });
-    // Bob's side is untouched.
-    const bobHistory = await bobChat.getMessageList({ conversationID: `C2C${alice}` });
-    assert.equal(bobHistory.data.messageList.length, 1);
-    await chat.logout();
-    await bobChat.logout();
+    assert.equal((await bobChat.getMessageList({ conversationID: `C2C${alice}` })).data.messageList.length, 1);
+    await done();
   });
 
-  test('seed: {conversationIDList, clearHistoryMessage: false} keeps history', async () => {
-    const { chat, bobChat, alice, c2c } = await setup();
-    await bobChat.sendMessage({ conversationID: `C2C${alice}`, payload: { text: 'keep me' } });
-    let got: string[] | undefined;
-
-    let promise = chat.deleteConversation({conversationIDList: [c2c], clearHistoryMessage: false});
-    await promise.then(function(imResponse) {
-      // Deleted the conversation successfully
-      const { conversationIDList } = imResponse.data; // ID of the deleted conversation
-      got = conversationIDList;
-    }).catch(function(imError) {
-      console.warn('deleteConversation error:', imError); // Failed to delete the conversation
-    });
-
-    assert.deepEqual(got, [c2c]);
+  test('{ conversationIDList, clearHistoryMessage: false } keeps history; a new message revives', async () => {
+    const { chat, bobChat, alice, group, c2c, groupID, done } = await setup();
+    await sendText(bobChat, alice, 'keep me');
+    await sendText(bobChat, group, 'group', 'GROUP');
+    const res = await chat.deleteConversation({ conversationIDList: [c2c, groupID], clearHistoryMessage: false });
+    assert.deepEqual(res, { code: 0, data: { conversationIDList: [c2c, groupID] } });
     assert.deepEqual(ids((await chat.getConversationList()).data.conversationList), []);
-    const history = await chat.getMessageList({ conversationID: c2c });
-    assert.deepEqual(history.data.messageList.map((m) => m.payload.text), ['keep me']);
-    await chat.logout();
-    await bobChat.logout();
+    assert.equal((await chat.getMessageList({ conversationID: c2c })).data.messageList.length, 1);
+    await sendText(bobChat, alice, 'again');
+    const revived = (await chat.getConversationProfile(c2c)).data.conversation;
+    assert.equal(revived.unreadCount, 1);
+    assert.equal(revived.lastMessage.messageForShow, 'again');
+    await done();
   });
 
-  test('seed: several conversations, default and clearHistoryMessage: false', async () => {
-    const { chat, bobChat, alice, c2c, groupID } = await setup();
-    await bobChat.sendMessage({ conversationID: `C2C${alice}`, payload: { text: 'c2c' } });
-    await bobChat.sendMessage({ conversationID: groupID, payload: { text: 'group' } });
-    let got: string[] | undefined;
-
-    // delete multiple conversations and clear chat history
-    let promise = chat.deleteConversation({conversationIDList: [c2c, groupID]});
-    await promise.then(function(imResponse) {
-      const { conversationIDList } = imResponse.data; // ID list of the deleted conversations
-      got = conversationIDList;
-    }).catch(function(imError) {
-      console.warn('deleteConversation error:', imError); // Failed to delete the conversation
-    });
-    assert.deepEqual(got, [c2c, groupID]);
-    assert.equal((await chat.getMessageList({ conversationID: c2c })).data.messageList.length, 0);
-    assert.equal((await chat.getMessageList({ conversationID: groupID })).data.messageList.length, 0);
-    // Other members keep the group's messages.
-    assert.equal((await bobChat.getMessageList({ conversationID: groupID })).data.messageList.length, 1);
-
-    // New messages revive both; then delete them again keeping history.
-    await bobChat.sendMessage({ conversationID: `C2C${alice}`, payload: { text: 'c2c 2' } });
-    await bobChat.sendMessage({ conversationID: groupID, payload: { text: 'group 2' } });
-    assert.deepEqual(ids((await chat.getConversationList()).data.conversationList), [groupID, c2c]);
-    got = undefined;
-
-    // delete multiple conversations and clear chat history
-    let promise2 = chat.deleteConversation({
-      conversationIDList: [c2c, groupID],
-      clearHistoryMessage: false
-    });
-    await promise2.then(function(imResponse) {
-      const { conversationIDList } = imResponse.data; // ID list of the deleted conversations
-      got = conversationIDList;
-    }).catch(function(imError) {
-      console.warn('deleteConversation error:', imError); // Failed to delete the conversation
-    });
-    assert.deepEqual(got, [c2c, groupID]);
-    assert.deepEqual(ids((await chat.getConversationList()).data.conversationList), []);
-    assert.deepEqual((await chat.getMessageList({ conversationID: c2c })).data.messageList.map((m) => m.payload.text), ['c2c 2']);
-    assert.deepEqual((await chat.getMessageList({ conversationID: groupID })).data.messageList.map((m) => m.payload.text), ['group 2']);
-    await chat.logout();
-    await bobChat.logout();
-  });
-
-  test('the SDK sends clearHistoryMessage: true by default and the server dedupes', async () => {
+  test('clearHistoryMessage: true by default on the wire; 101 IDs or none refused without a request', async () => {
     const spy = spyFetch();
-    const { chat, bobChat, c2c } = await setup(spy.fetch);
+    const { chat, c2c, done } = await setup(spy.fetch);
+    spy.calls.length = 0;
     const res = await chat.deleteConversation({ conversationIDList: [c2c, c2c] });
     assert.deepEqual(res, { code: 0, data: { conversationIDList: [c2c] } });
     const call = spy.calls.find((c) => c.url.endsWith('/v1/conversations/delete'))!;
-    assert.equal(call.method, 'POST');
     assert.deepEqual(JSON.parse(call.body!), { conversationIDList: [c2c, c2c], clearHistoryMessage: true });
 
-    spy.calls.length = 0;
-    await chat.deleteConversation(c2c);
-    assert.deepEqual(JSON.parse(spy.calls[0]!.body!), { conversationIDList: [c2c], clearHistoryMessage: true });
-    await chat.logout();
-    await bobChat.logout();
-  });
-
-  test('more than 100 IDs, or none, is refused without a request; 100 is fine', async () => {
-    const spy = spyFetch();
-    const { chat, bobChat } = await setup(spy.fetch);
     const many = Array.from({ length: 101 }, (_, i) => `C2Cuser${i}`);
     spy.calls.length = 0;
-    await assert.rejects(chat.deleteConversation({ conversationIDList: many }), (err: unknown) => {
-      assert.ok(err instanceof NatterError);
-      assert.ok(err instanceof Error);
-      assert.equal(err.code, 40003);
-      assert.equal(err.error, 'too_many_conversations');
-      return true;
+    await assert.rejects(chat.deleteConversation({ conversationIDList: many }), {
+      code: 40003,
+      error: 'too_many_conversations',
     });
-    await assert.rejects(chat.deleteConversation({ conversationIDList: [] }), {
-      code: 40001,
-      error: 'invalid_argument',
-    });
+    await assert.rejects(chat.deleteConversation({ conversationIDList: [] }), { code: 40001 });
     assert.equal(spy.calls.length, 0, 'no request was made');
-
-    const hundred = many.slice(0, 100);
-    const res = await chat.deleteConversation({ conversationIDList: hundred, clearHistoryMessage: false });
-    assert.deepEqual(res.data.conversationIDList, hundred);
-    assert.equal(spy.calls.length, 1);
-    await chat.logout();
-    await bobChat.logout();
+    await done();
   });
 
-  test("errors carry the server's code: bad ID → 40002, deleted conversation's profile → 40401", async () => {
-    const { chat, bobChat, alice, c2c } = await setup();
+  test("errors carry the server's code; the catch branch sees the same error", async () => {
+    const { chat, done } = await setup();
     await assert.rejects(chat.deleteConversation('C2C'), (err: unknown) => {
       assert.ok(err instanceof NatterError);
+      assert.ok(err instanceof Error);
       assert.equal(err.code, 40002);
       assert.equal(err.error, 'invalid_conversation_id');
       assert.equal(err.status, 400);
-      assert.ok(err.message.length > 0);
       return true;
     });
-    // The seed's catch branch sees the same error object.
     let caught: NatterError | undefined;
-    await chat.deleteConversation('C2C').then(() => {}).catch(function(imError) { caught = imError; });
+    await chat
+      .deleteConversation('C2C')
+      .then(() => {})
+      .catch(function (imError) {
+        caught = imError;
+      });
     assert.equal(caught?.code, 40002);
-
-    await bobChat.sendMessage({ conversationID: `C2C${alice}`, payload: { text: 'x' } });
-    assert.equal((await chat.getConversationProfile(c2c)).code, 0);
-    await chat.deleteConversation(c2c);
-    await assert.rejects(chat.getConversationProfile(c2c), { code: 40401, error: 'not_found' });
-    // Deleting a conversation that is not in the list succeeds.
-    assert.deepEqual(await chat.deleteConversation(c2c), { code: 0, data: { conversationID: c2c } });
-    await chat.logout();
-    await bobChat.logout();
+    await done();
   });
 
   test('network failure rejects with NETWORK_ERROR (-1)', async () => {
@@ -402,10 +327,10 @@ describe('deleteConversation', () => {
     let up = true;
     const flaky = ((input: string | URL | Request, init?: RequestInit) =>
       up ? fetch(input, init) : Promise.reject(new TypeError('fetch failed'))) as typeof fetch;
-    const chat = Natter.create({ serverUrl: server.baseUrl, fetch: flaky });
-    await chat.login({ userID: uid, token });
+    const chat = newChat(server, { fetch: flaky });
+    await loginReady(chat, uid, token);
     up = false;
     await assert.rejects(chat.deleteConversation('C2Cbob'), { code: -1, error: 'network_error' });
-    await chat.logout();
+    await closeAll(chat);
   });
 });

@@ -1,176 +1,237 @@
 /**
- * Live events over the real WebSocket gateway (`ws` package as the constructor, Node 20 has none).
- * Skipped, with the reason printed, while `GET /v1/ws` answers 404: they start running as soon as
- * the gateway exists.
+ * Live events over the real WebSocket gateway (`ws` package as the constructor: Node 20 has none):
+ * Tencent's event payloads, several devices and tabs, kicks, and a server restart.
  */
 import assert from 'node:assert/strict';
-import { after, describe, test } from 'node:test';
+import { after, before, describe, test } from 'node:test';
 import WebSocket from 'ws';
-import Natter, { EVENT, type Conversation, type NatterEvent } from '@natter/sdk';
-import { startServer, uniqueUid, waitFor } from '../testing/server.js';
+import { EVENT, TYPES, type WebSocketConstructor } from '@natter/sdk';
+import { closeAll, destroyAllChats, ids, loginReady, newChat, record, sendText } from '../testing/chat.js';
+import { startServer, uniqueUid, waitFor, type TestServer } from '../testing/server.js';
 
-const server = await startServer();
+let server: TestServer;
+before(async () => {
+  server = await startServer();
+});
 after(async () => {
-  await server.stop();
+  await destroyAllChats();
+  await server?.stop();
 });
 
-const probeUid = uniqueUid('probe');
-const wsAvailable = await server.websocketAvailable(await server.createUser(probeUid));
-const skip = wsAvailable ? false : 'GET /v1/ws answers 404: WebSocket gateway not built yet';
-if (skip) console.log(`# events.test: WebSocket tests SKIPPED (${skip})`);
-
-/** Each test is skipped on its own, so the runner's summary counts them as skipped. */
-function wsTest(name: string, fn: () => Promise<void>): void {
-  test(name, { skip }, fn);
-}
-
-/** Records every event of one SDK instance. */
-function record(chat: Natter) {
-  const events: NatterEvent[] = [];
-  for (const name of Object.values(EVENT)) chat.on(name, (e) => events.push(e as NatterEvent));
-  return {
-    events,
-    of<N extends NatterEvent['name']>(name: N): NatterEvent<N>[] {
-      return events.filter((e) => e.name === name) as unknown as NatterEvent<N>[];
-    },
-  };
-}
-
-function ids(list: Conversation[]): string[] {
-  return list.map((c) => c.conversationID);
-}
-
-async function loggedIn(uid: string, token: string) {
-  const chat = Natter.create({ serverUrl: server.baseUrl, WebSocket });
+/** A live (WebSocket) instance of `uid`, logged in and ready, with its events recorded. */
+async function live(uid: string, token: string, WebSocketImpl?: WebSocketConstructor) {
+  const chat = WebSocketImpl ? newChat(server, { WebSocket: WebSocketImpl }) : newChat(server, { ws: true });
   const rec = record(chat);
-  const res = await chat.login({ userID: uid, token });
-  assert.equal(res.data.socketReady, true, 'the socket answered the first ping');
+  await loginReady(chat, uid, token);
   return { chat, rec };
 }
 
-describe('events over the WebSocket', () => {
-  wsTest('a message from bob reaches alice: MESSAGE_RECEIVED, CONVERSATION_LIST_UPDATED, TOTAL_UNREAD', async () => {
+/** Resolves once `ms` passed; to let events that should not come have their chance. */
+const settle = (ms = 300) => new Promise((r) => setTimeout(r, ms));
+
+describe('event payloads as Tencent', () => {
+  test('a message from bob: MESSAGE_RECEIVED [Message], CONVERSATION_LIST_UPDATED [Conversation], TOTAL_UNREAD n', async () => {
     const alice = uniqueUid('alice');
     const bob = uniqueUid('bob');
+    const { chat, rec } = await live(alice, await server.createUser(alice));
+    const bobChat = newChat(server);
+    await loginReady(bobChat, bob, await server.createUser(bob));
+
+    const sent = await sendText(bobChat, alice, 'hi alice');
+    await waitFor(() => rec.received().length === 1, 5_000, 'MESSAGE_RECEIVED');
+    const event = rec.of(EVENT.MESSAGE_RECEIVED)[0]!;
+    assert.equal(event.name, 'onMessageReceived');
+    assert.ok(Array.isArray(event.data));
+    const m = event.data[0]!;
+    assert.equal(m.ID, sent.ID);
+    assert.equal(m.conversationID, `C2C${bob}`, "alice's name for the conversation");
+    assert.equal(m.conversationType, TYPES.CONV_C2C);
+    assert.equal(m.flow, 'in');
+    assert.equal(m.from, bob);
+    assert.equal(m.to, alice);
+    assert.equal(m.time, sent.time, 'seconds, as the sender saw it');
+    assert.equal(m.sequence, 1);
+    assert.equal(m.type, TYPES.MSG_TEXT);
+    assert.deepEqual(m.payload, { text: 'hi alice' });
+    assert.equal(m.status, 'success');
+
+    await waitFor(
+      () => rec.of(EVENT.CONVERSATION_LIST_UPDATED).some((e) => ids(e.data).includes(`C2C${bob}`)),
+      5_000,
+      'CONVERSATION_LIST_UPDATED',
+    );
+    const list = rec.of(EVENT.CONVERSATION_LIST_UPDATED).at(-1)!.data;
+    assert.ok(Array.isArray(list));
+    assert.equal(list[0]!.unreadCount, 1);
+    assert.equal(list[0]!.lastMessage.messageForShow, 'hi alice');
+    assert.equal(list[0]!.userProfile.userID, bob);
+
+    await waitFor(() => rec.of(EVENT.TOTAL_UNREAD_MESSAGE_COUNT_UPDATED).some((e) => e.data === 1), 5_000, 'total 1');
+    assert.equal(chat.getTotalUnreadMessageCount(), 1);
+    await closeAll(chat, bobChat);
+  });
+
+  test("an instance's own send is not delivered back to it; the user's other devices and tabs get it (flow out)", async () => {
+    const alice = uniqueUid('alice');
+    const bob = uniqueUid('bob');
+    // Two browser tabs sharing one (slave) web token, and a phone.
+    const webToken = await server.createUser(alice, { deviceFlag: 1, deviceLevel: 0 });
+    const tabA = await live(alice, webToken);
+    const tabB = await live(alice, webToken);
+    const phone = await live(alice, await server.createUser(alice, { deviceFlag: 0 }));
+    const bobSide = await live(bob, await server.createUser(bob));
+
+    const sent = await sendText(tabA.chat, bob, 'from tab A');
+    await waitFor(() => tabB.rec.received().length === 1, 5_000, 'tab B');
+    await waitFor(() => phone.rec.received().length === 1, 5_000, 'phone');
+    await waitFor(() => bobSide.rec.received().length === 1, 5_000, 'bob');
+    for (const other of [tabB, phone]) {
+      const m = other.rec.received()[0]!;
+      assert.equal(m.ID, sent.ID);
+      assert.equal(m.flow, 'out');
+      assert.equal(m.to, bob);
+    }
+    assert.equal(bobSide.rec.received()[0]!.flow, 'in');
+    await settle();
+    assert.deepEqual(tabA.rec.received(), [], 'not delivered back to the sending instance');
+    await closeAll(tabA.chat, tabB.chat, phone.chat, bobSide.chat);
+  });
+});
+
+describe('several devices and tabs', () => {
+  test('deletion sync reaches a second tab sharing the token (X-Natter-Connection), not the deleting one', async () => {
+    await server.setSyncConversationDeletion(true);
+    const alice = uniqueUid('alice');
+    const bob = uniqueUid('bob');
+    const webToken = await server.createUser(alice, { deviceFlag: 1, deviceLevel: 0 });
+    const bobChat = newChat(server);
+    await loginReady(bobChat, bob, await server.createUser(bob));
+    await sendText(bobChat, alice, 'hello');
+    const tabA = await live(alice, webToken);
+    const tabB = await live(alice, webToken);
+    assert.deepEqual(ids(tabB.rec.of(EVENT.CONVERSATION_LIST_UPDATED).at(-1)!.data), [`C2C${bob}`]);
+
+    await tabA.chat.deleteConversation(`C2C${bob}`);
+    await waitFor(() => tabB.rec.of(EVENT.NATTER_CONVERSATION_DELETED).length === 1, 5_000, 'tab B told');
+    const { version, ...deleted } = tabB.rec.of(EVENT.NATTER_CONVERSATION_DELETED)[0]!.data;
+    assert.deepEqual(deleted, { conversationIDList: [`C2C${bob}`], clearHistoryMessage: true });
+    assert.ok(version > 0, 'the deletion carries its version');
+    assert.deepEqual(tabB.rec.of(EVENT.CONVERSATION_LIST_UPDATED).at(-1)!.data, []);
+    await settle();
+    assert.equal(tabA.rec.of(EVENT.NATTER_CONVERSATION_DELETED).length, 0, 'not echoed to the deleting tab');
+    await closeAll(tabA.chat, tabB.chat, bobChat);
+    await server.setSyncConversationDeletion(false);
+  });
+
+  test('sync setting off: another device gets no deletion event and keeps its entry', async () => {
+    await server.setSyncConversationDeletion(false);
+    const alice = uniqueUid('alice');
+    const bob = uniqueUid('bob');
+    await server.createUser(alice);
+    const bobChat = newChat(server);
+    await loginReady(bobChat, bob, await server.createUser(bob));
+    await sendText(bobChat, alice, 'hello');
+    const a = await live(alice, await server.createUser(alice, { deviceFlag: 0 }));
+    const b = await live(alice, await server.createUser(alice, { deviceFlag: 1 }));
+    await a.chat.deleteConversation(`C2C${bob}`);
+    // Events arrive in order: once a later message is seen on B, a deletion event would have come.
+    await sendText(bobChat, alice, 'later');
+    await waitFor(() => b.rec.received().some((m) => m.payload.text === 'later'), 5_000, 'later message on B');
+    assert.equal(b.rec.of(EVENT.NATTER_CONVERSATION_DELETED).length, 0);
+    await closeAll(a.chat, b.chat, bobChat);
+  });
+
+  test('two tabs sharing a master token: the newer one kicks the older once, which does not reconnect', async () => {
+    const alice = uniqueUid('alice');
+    const token = await server.createUser(alice, { deviceFlag: 1, deviceLevel: 1 });
+    const first = await live(alice, token);
+    const second = await live(alice, token);
+    await waitFor(() => first.rec.of(EVENT.KICKED_OUT).length === 1, 5_000, 'KICKED_OUT on the first tab');
+    assert.deepEqual(first.rec.of(EVENT.KICKED_OUT)[0]!.data, { type: TYPES.KICKED_OUT_MULT_ACCOUNT });
+    assert.equal(first.rec.names().at(-1), EVENT.SDK_NOT_READY);
+    assert.equal(first.chat.isReady(), false);
+    await settle(1_500);
+    assert.equal(first.rec.of(EVENT.KICKED_OUT).length, 1, 'kicked once');
+    assert.equal(second.rec.of(EVENT.KICKED_OUT).length, 0, 'the newer tab is not evicted back');
+    assert.equal(second.chat.isReady(), true);
+    assert.deepEqual(
+      second.rec.of(EVENT.NET_STATE_CHANGE).map((e) => e.data.state),
+      ['connecting', 'connected'],
+      'the newer tab kept its one connection',
+    );
+    await closeAll(first.chat, second.chat);
+  });
+
+  test('the app backend replacing the device token closes the socket (4003): KICKED_OUT userSigExpired', async () => {
+    const alice = uniqueUid('alice');
+    const token = await server.createUser(alice, { deviceFlag: 1, deviceLevel: 0 });
+    const tab = await live(alice, token);
+    await server.setToken(alice, `${alice}-new-token-0123`, { deviceFlag: 1, deviceLevel: 0 });
+    await waitFor(() => tab.rec.of(EVENT.KICKED_OUT).length === 1, 5_000, 'KICKED_OUT after the token changed');
+    assert.deepEqual(tab.rec.of(EVENT.KICKED_OUT)[0]!.data, { type: TYPES.KICKED_OUT_USERSIG_EXPIRED });
+    // Closed by the server itself (4003), not found out later by a failing request.
+    assert.ok(!tab.rec.of(EVENT.NET_STATE_CHANGE).some((e) => e.data.state === 'disconnected'));
+    await closeAll(tab.chat);
+  });
+});
+
+describe('connection loss', () => {
+  test('NET_STATE_CHANGE across a server restart; every missed message delivered once', async () => {
+    const alice = uniqueUid('alice');
+    const bob = uniqueUid('bob');
+    const carol = uniqueUid('carol');
     const aliceToken = await server.createUser(alice);
     const bobToken = await server.createUser(bob);
-    const { chat, rec } = await loggedIn(alice, aliceToken);
-    await chat.getConversationList();
-    const bobChat = Natter.create({ serverUrl: server.baseUrl });
-    await bobChat.login({ userID: bob, token: bobToken });
+    const carolToken = await server.createUser(carol);
+    await server.sendAs(bobToken, `C2C${alice}`, { type: 'TIMTextElem', payload: { text: 'history' } });
 
-    const sent = await bobChat.sendMessage({ conversationID: `C2C${alice}`, payload: { text: 'hi alice' } });
-    await waitFor(() => rec.of(EVENT.MESSAGE_RECEIVED).length > 0, 5_000, 'messageReceived');
-    const received = rec.of(EVENT.MESSAGE_RECEIVED)[0]!;
-    assert.equal(received.name, 'messageReceived');
-    assert.equal(received.data.messageList[0]!.messageID, sent.data.message.messageID);
-    assert.equal(received.data.messageList[0]!.conversationID, `C2C${bob}`, "alice's view of the conversation");
-
-    await waitFor(
-      () => rec.of(EVENT.CONVERSATION_LIST_UPDATED).some((e) => ids(e.data.conversationList).includes(`C2C${bob}`)),
-      5_000,
-      'conversationListUpdated',
-    );
-    const listEvent = rec.of(EVENT.CONVERSATION_LIST_UPDATED).at(-1)!;
-    assert.equal(listEvent.data.conversationList[0]!.unreadCount, 1);
-
-    await waitFor(
-      () => rec.of(EVENT.TOTAL_UNREAD_MESSAGE_COUNT_UPDATED).some((e) => e.data.totalUnreadCount === 1),
-      5_000,
-      'totalUnreadMessageCountUpdated',
-    );
-    assert.equal(chat.getTotalUnreadMessageCount(), 1);
-    await chat.logout();
-    await bobChat.logout();
-  });
-
-  /** alice on device_flag 0 (A) and 1 (B), both with loaded lists holding C2C<bob>. */
-  async function twoDevices() {
-    const alice = uniqueUid('alice');
-    const bob = uniqueUid('bob');
-    const tokenA = await server.createUser(alice, 0);
-    const tokenB = await server.createUser(alice, 1);
-    const bobToken = await server.createUser(bob);
-    const bobChat = Natter.create({ serverUrl: server.baseUrl });
-    await bobChat.login({ userID: bob, token: bobToken });
-    await bobChat.sendMessage({ conversationID: `C2C${alice}`, payload: { text: 'hello' } });
-    const a = await loggedIn(alice, tokenA);
-    const b = await loggedIn(alice, tokenB);
-    await a.chat.getConversationList();
-    const listB = await b.chat.getConversationList();
-    assert.deepEqual(ids(listB.data.conversationList), [`C2C${bob}`]);
-    return { alice, bob, a, b, bobChat, c2c: `C2C${bob}` };
-  }
-
-  wsTest('sync setting on: a deletion on device A reaches device B', async () => {
-    await server.setSyncConversationDeletion(true);
-    const { a, b, bobChat, c2c } = await twoDevices();
-    await a.chat.deleteConversation(c2c);
-    await waitFor(() => b.rec.of(EVENT.CONVERSATION_DELETED).length > 0, 5_000, 'conversationDeleted on B');
-    const deleted = b.rec.of(EVENT.CONVERSATION_DELETED)[0]!;
-    const { version, ...rest } = deleted.data as { version: number };
-    assert.deepEqual(rest, { conversationIDList: [c2c], clearHistoryMessage: true });
-    assert.ok(version > 0, 'the deletion carries its version');
-    const lastList = b.rec.of(EVENT.CONVERSATION_LIST_UPDATED).at(-1)!;
-    assert.deepEqual(ids(lastList.data.conversationList), [], "B's local list dropped the entry");
-    assert.equal(a.rec.of(EVENT.CONVERSATION_DELETED).length, 0, 'not sent to the deleting device');
-    for (const c of [a.chat, b.chat, bobChat]) await c.logout();
-  });
-
-  wsTest('sync setting off: device B gets no conversationDeleted', async () => {
-    await server.setSyncConversationDeletion(false);
-    const { alice, bob, a, b, bobChat, c2c } = await twoDevices();
-    await a.chat.deleteConversation(c2c);
-    // Events arrive in order: once a later message is seen on B, a deletion event would have come.
-    const carol = uniqueUid('carol');
-    const carolChat = Natter.create({ serverUrl: server.baseUrl });
-    await carolChat.login({ userID: carol, token: await server.createUser(carol) });
-    await carolChat.sendMessage({ conversationID: `C2C${alice}`, payload: { text: 'later' } });
-    await waitFor(() => b.rec.of(EVENT.MESSAGE_RECEIVED).some((e) => e.data.messageList[0]!.from === carol), 5_000, 'later message on B');
-    assert.equal(b.rec.of(EVENT.CONVERSATION_DELETED).length, 0);
-    const lastList = b.rec.of(EVENT.CONVERSATION_LIST_UPDATED).at(-1)!;
-    assert.ok(ids(lastList.data.conversationList).includes(c2c), 'B keeps its cached entry');
-    void bob;
-    for (const c of [a.chat, b.chat, bobChat, carolChat]) await c.logout();
-  });
-
-  wsTest('a device that was disconnected during a deletion catches up after reconnecting', async () => {
-    await server.setSyncConversationDeletion(true);
-    // A `ws` whose new connections can be made to fail, to keep device B offline for a while.
-    const gate = { open: true, sockets: [] as WebSocket[] };
+    // A `ws` whose new connections can be held back, to keep alice offline after the restart
+    // while others write to her.
+    const gate = { open: true };
     class GatedWebSocket extends WebSocket {
       constructor(url: string) {
         super(gate.open ? url : 'ws://127.0.0.1:1/closed');
-        gate.sockets.push(this);
       }
     }
-    const alice = uniqueUid('alice');
-    const bob = uniqueUid('bob');
-    const tokenA = await server.createUser(alice, 0);
-    const tokenB = await server.createUser(alice, 1);
-    const bobChat = Natter.create({ serverUrl: server.baseUrl });
-    await bobChat.login({ userID: bob, token: await server.createUser(bob) });
-    await bobChat.sendMessage({ conversationID: `C2C${alice}`, payload: { text: 'hello' } });
-    const a = await loggedIn(alice, tokenA);
-    const chatB = Natter.create({ serverUrl: server.baseUrl, WebSocket: GatedWebSocket });
-    const recB = record(chatB);
-    await chatB.login({ userID: alice, token: tokenB });
-    await chatB.getConversationList();
+    const { chat, rec } = await live(alice, aliceToken, GatedWebSocket);
+    await server.sendAs(bobToken, `C2C${alice}`, { type: 'TIMTextElem', payload: { text: 'live before' } });
+    await waitFor(() => rec.received().length === 1, 5_000, 'live message');
 
-    gate.open = false;
-    gate.sockets[0]!.terminate();
-    await a.chat.deleteConversation({ conversationIDList: [`C2C${bob}`], clearHistoryMessage: false });
-    await new Promise((r) => setTimeout(r, 300));
-    assert.equal(recB.of(EVENT.CONVERSATION_DELETED).length, 0, 'B was offline');
+    await server.restart({
+      whileDown: async () => {
+        await waitFor(
+          () => rec.of(EVENT.NET_STATE_CHANGE).some((e) => e.data.state === 'disconnected'),
+          5_000,
+          'DISCONNECTED',
+        );
+        gate.open = false;
+      },
+    });
+    // While alice is offline: two messages in a conversation she has, one in a new one.
+    await server.sendAs(bobToken, `C2C${alice}`, { type: 'TIMTextElem', payload: { text: 'missed 1' } });
+    await server.sendAs(bobToken, `C2C${alice}`, { type: 'TIMTextElem', payload: { text: 'missed 2' } });
+    await server.sendAs(carolToken, `C2C${alice}`, { type: 'TIMTextElem', payload: { text: 'missed from carol' } });
     gate.open = true;
-    await waitFor(
-      () => recB.of(EVENT.CONVERSATION_LIST_UPDATED).at(-1)?.data.conversationList.length === 0,
-      15_000,
-      'B catching up after reconnecting',
-    );
-    await a.chat.logout();
-    await chatB.logout();
-    await bobChat.logout();
-    await server.setSyncConversationDeletion(false);
+    await waitFor(() => rec.received().length >= 4, 15_000, 'missed messages after reconnecting');
+    await server.sendAs(bobToken, `C2C${alice}`, { type: 'TIMTextElem', payload: { text: 'live after' } });
+    await waitFor(() => rec.received().length >= 5, 5_000, 'live message after reconnecting');
+    await settle(500);
+
+    const texts = rec.received().map((m) => m.payload.text);
+    assert.deepEqual([...texts].sort(), ['live after', 'live before', 'missed 1', 'missed 2', 'missed from carol'].sort());
+    assert.equal(new Set(rec.received().map((m) => m.ID)).size, texts.length, 'each once');
+    assert.ok(texts.indexOf('missed 1') < texts.indexOf('missed 2'), 'in order within a conversation');
+    assert.ok(!texts.includes('history'), 'history from before login is not news');
+
+    const states = rec.of(EVENT.NET_STATE_CHANGE).map((e) => e.data.state);
+    assert.deepEqual(states.slice(0, 3), ['connecting', 'connected', 'disconnected']);
+    assert.equal(states.at(-1), 'connected');
+    assert.ok(states.slice(3).includes('connecting'));
+    assert.equal(rec.of(EVENT.KICKED_OUT).length, 0);
+    assert.equal(rec.of(EVENT.SDK_READY).length, 1);
+    // The list caught up too.
+    const list = rec.of(EVENT.CONVERSATION_LIST_UPDATED).at(-1)!.data;
+    assert.deepEqual(ids(list).sort(), [`C2C${bob}`, `C2C${carol}`].sort());
+    await closeAll(chat);
   });
 });

@@ -7,7 +7,7 @@ mod db;
 mod schema;
 
 use std::sync::{Arc, Mutex};
-use std::time::{Duration, SystemTime, UNIX_EPOCH};
+use std::time::Duration;
 
 use tokio::sync::Semaphore;
 
@@ -221,8 +221,5 @@ fn attempt_once<T>(conn: &PgConnection, work: &dyn Fn(&dyn Db) -> Result<T>) -> 
 /// Up to 1 ms × 2^attempt (at most 50 ms), at a random point in that range.
 fn backoff(attempt: u32) -> Duration {
     let ceiling_us = (1000u64 << attempt.min(16)).min(50_000);
-    let noise = SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .map_or(0, |now| u64::from(now.subsec_nanos()));
-    Duration::from_micros(noise % ceiling_us + 1)
+    Duration::from_micros(fastrand::u64(1..=ceiling_us))
 }

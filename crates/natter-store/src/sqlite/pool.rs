@@ -28,11 +28,15 @@ pub(crate) fn open_connection(path: &Path, read_only: bool) -> rusqlite::Result<
     let conn = Connection::open_with_flags(path, flags)?;
     // FULL: a commit is fsync'd before it is acknowledged, so a power cut loses nothing that
     // was acknowledged (API.md, "Durable").
+    // secure_delete: what a recall or a purge removes is overwritten in the database file,
+    // not only unlinked, so a recalled payload is gone from disk (from the WAL too, once the
+    // next checkpoint has run).
     conn.execute_batch(
         "PRAGMA journal_mode = WAL;
          PRAGMA synchronous = FULL;
          PRAGMA busy_timeout = 5000;
-         PRAGMA foreign_keys = ON;",
+         PRAGMA foreign_keys = ON;
+         PRAGMA secure_delete = ON;",
     )?;
     conn.set_prepared_statement_cache_capacity(64);
     Ok(conn)

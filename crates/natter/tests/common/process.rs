@@ -62,7 +62,7 @@ impl Process {
         .await
     }
 
-    async fn start_with(
+    pub async fn start_with(
         data_dir: &Path,
         database_url: Option<&str>,
         extra_args: &[&str],

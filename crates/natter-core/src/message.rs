@@ -1,0 +1,133 @@
+//! Message types: the element types of the Tencent Cloud Chat SDKs, stored with each message so
+//! that every client and both HTTP surfaces see the same thing.
+
+use serde_json::Value;
+
+use crate::error::{Error, Result};
+
+pub const TEXT: &str = "TIMTextElem";
+pub const CUSTOM: &str = "TIMCustomElem";
+
+/// Every element type a message may have (Tencent's `TYPES.MSG_*` values). Natter stores and
+/// relays the payload of each; only text and custom payloads are checked for their shape,
+/// because the others point at files Natter does not host.
+pub const TYPES: &[&str] = &[
+    TEXT,
+    "TIMImageElem",
+    "TIMSoundElem",
+    "TIMFileElem",
+    "TIMFaceElem",
+    "TIMVideoFileElem",
+    "TIMLocationElem",
+    "TIMGroupTipElem",
+    "TIMGroupSystemNoticeElem",
+    CUSTOM,
+    "TIMRelayElem",
+];
+
+/// The type of a message sent without one: an app-defined payload.
+pub const DEFAULT_TYPE: &str = CUSTOM;
+
+/// The element type of a payload written for WuKongIM's clients (`{"type": 1, "content": …}`),
+/// by its content type: text, image, voice, video, location and file have Tencent
+/// counterparts; everything else is custom.
+pub fn type_of_wukongim_payload(payload: &Value) -> &'static str {
+    match payload["type"].as_i64() {
+        Some(1) => TEXT,
+        Some(2) => "TIMImageElem",
+        Some(4) => "TIMSoundElem",
+        Some(5) => "TIMVideoFileElem",
+        Some(6) => "TIMLocationElem",
+        Some(8) => "TIMFileElem",
+        _ => CUSTOM,
+    }
+}
+
+/// A stored payload as WuKongIM's clients read it, on the gateways and on the server API: a
+/// payload with a numeric `type` (WuKongIM's own) as it is; the client API's text
+/// (`TIMTextElem` `{"text": t}`) as WuKongIM's text `{"type": 1, "content": t}`; anything else
+/// as it is (without a `type`, WuKongIM's SDKs show it as unknown content).
+pub fn wukongim_content(message_type: &str, payload: &Value) -> Value {
+    if payload.get("type").is_some_and(Value::is_number) {
+        return payload.clone();
+    }
+    match (message_type, payload.get("text")) {
+        (TEXT, Some(Value::String(text))) => serde_json::json!({"type": 1, "content": text}),
+        _ => payload.clone(),
+    }
+}
+
+/// Checks a message's type and that its payload (a JSON object) has that type's shape: text is
+/// Tencent's `{text}` or WuKongIM's `{type: 1, content}`, custom is Tencent's
+/// `{data?, description?, extension?}` with string values, or any WuKongIM content (a numeric
+/// `type` with fields of the app's choosing).
+pub fn check(message_type: &str, payload: &Value) -> Result<()> {
+    if !TYPES.contains(&message_type) {
+        return Err(Error::invalid_argument(format!(
+            "type: {message_type:?} is not a message type; use one of {}",
+            TYPES.join(", ")
+        )));
+    }
+    let Some(fields) = payload.as_object() else {
+        return Err(Error::invalid_argument("payload: must be a JSON object"));
+    };
+    let string_field = |name: &str, required: bool| match fields.get(name) {
+        Some(Value::String(_)) => Ok(()),
+        None if !required => Ok(()),
+        _ => Err(Error::invalid_argument(format!(
+            "payload.{name}: a {message_type} message needs a string {name}"
+        ))),
+    };
+    match message_type {
+        TEXT if fields.get("type") == Some(&Value::from(1)) => string_field("content", true),
+        TEXT => string_field("text", true),
+        CUSTOM if fields.get("type").is_some_and(Value::is_number) => Ok(()),
+        CUSTOM => ["data", "description", "extension"]
+            .into_iter()
+            .try_for_each(|name| string_field(name, false)),
+        _ => Ok(()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn text_becomes_wukongim_text_and_wukongim_content_stays() {
+        assert_eq!(
+            wukongim_content(TEXT, &json!({"text": "hi"})),
+            json!({"type": 1, "content": "hi"})
+        );
+        let own = json!({"type": 1, "content": "yo", "mention": {"all": 1}});
+        assert_eq!(wukongim_content(TEXT, &own), own);
+        let image = json!({"type": 2, "url": "u"});
+        assert_eq!(wukongim_content("TIMImageElem", &image), image);
+        let custom = json!({"data": "d"});
+        assert_eq!(wukongim_content(CUSTOM, &custom), custom);
+    }
+
+    #[test]
+    fn text_needs_a_string_text_and_custom_takes_string_fields() {
+        assert!(check(TEXT, &json!({"text": "hi"})).is_ok());
+        assert!(check(TEXT, &json!({"type": 1, "content": "hi"})).is_ok());
+        assert!(check(TEXT, &json!({"type": 1})).is_err());
+        assert!(check(CUSTOM, &json!({"data": {"not": "a string"}})).is_err());
+        let wukongim_card = json!({"type": 7, "data": {"uid": "bob"}, "extra": [1, 2]});
+        assert!(check(CUSTOM, &wukongim_card).is_ok());
+        assert_eq!(
+            type_of_wukongim_payload(&json!({"type": 1, "content": "x"})),
+            TEXT
+        );
+        assert_eq!(type_of_wukongim_payload(&json!({"type": 99})), CUSTOM);
+        assert!(check(TEXT, &json!({"text": 1})).is_err());
+        assert!(check(TEXT, &json!({})).is_err());
+        assert!(check(CUSTOM, &json!({"data": "x", "extension": ""})).is_ok());
+        assert!(check(CUSTOM, &json!({"anything": 1})).is_ok());
+        assert!(check(CUSTOM, &json!({"data": {}})).is_err());
+        assert!(check("TIMImageElem", &json!({"imageInfoArray": []})).is_ok());
+        assert!(check("TIMNope", &json!({})).is_err());
+        assert!(check(TEXT, &json!("hi")).is_err());
+    }
+}

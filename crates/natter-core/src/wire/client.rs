@@ -1,0 +1,388 @@
+//! The client API (`/v1/...`): devices, with the client SDK's camelCase names.
+
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+use utoipa::ToSchema;
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct Message {
+    #[serde(rename = "messageID")]
+    pub message_id: String,
+    #[serde(rename = "conversationID")]
+    pub conversation_id: String,
+    pub seq: u64,
+    pub from: String,
+    /// Server time, ms since the epoch.
+    pub time: i64,
+    /// The element type (`TIMTextElem`, `TIMCustomElem`, …), as Tencent's SDKs name it.
+    #[serde(rename = "type")]
+    pub message_type: String,
+    #[schema(value_type = Object)]
+    pub payload: Value,
+    #[serde(rename = "clientMsgID")]
+    #[schema(required = true)]
+    pub client_msg_id: Option<String>,
+    /// App data that travels with the message.
+    pub cloud_custom_data: String,
+    /// Recalled: the payload is gone (`{}`) and `revoker` says who recalled it.
+    pub is_revoked: bool,
+    #[schema(required = true)]
+    pub revoker: Option<String>,
+    /// The sender's profile as it is now.
+    pub nick: String,
+    pub avatar: String,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct LastMessage {
+    #[serde(rename = "messageID")]
+    pub message_id: String,
+    pub seq: u64,
+    pub from: String,
+    pub time: i64,
+    #[serde(rename = "type")]
+    pub message_type: String,
+    #[schema(value_type = Object)]
+    pub payload: Value,
+    pub cloud_custom_data: String,
+    pub is_revoked: bool,
+    #[schema(required = true)]
+    pub revoker: Option<String>,
+    /// The sender's nick as it is now.
+    pub nick: String,
+}
+
+/// Who a one-to-one conversation is with, as a list shows them.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct UserProfile {
+    #[serde(rename = "userID")]
+    pub user_id: String,
+    pub nick: String,
+    pub avatar: String,
+}
+
+/// Which group a group conversation is, as a list shows it.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct GroupProfile {
+    #[serde(rename = "groupID")]
+    pub group_id: String,
+    pub name: String,
+    pub avatar: String,
+    /// Tencent's group type: `Private` (a work group, the default), `Public`, `ChatRoom`,
+    /// `AVChatRoom` or `Community`.
+    #[serde(rename = "type")]
+    pub group_type: String,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct Conversation {
+    #[serde(rename = "conversationID")]
+    pub conversation_id: String,
+    #[serde(rename = "type")]
+    pub kind: String,
+    pub unread_count: u64,
+    #[schema(required = true)]
+    pub last_message: Option<LastMessage>,
+    /// The user cleared their history up to this seq (by a deletion that cleared it, or
+    /// `clearHistory`); 0 when never. A device drops the messages it holds at or below it, also
+    /// when it missed the deletion or clear that did it (it was offline, or the conversation
+    /// came back with a new message before it synced).
+    #[serde(default)]
+    #[schema(required = true)]
+    pub cleared_to_seq: u64,
+    pub is_pinned: bool,
+    pub is_archived: bool,
+    pub message_remind_type: String,
+    pub mark_list: Vec<u64>,
+    pub conversation_group_list: Vec<String>,
+    pub draft_text: String,
+    pub custom_data: String,
+    pub version: u64,
+    /// The peer, for a one-to-one conversation.
+    #[schema(required = true)]
+    pub user_profile: Option<UserProfile>,
+    /// The group, for a group conversation.
+    #[schema(required = true)]
+    pub group_profile: Option<GroupProfile>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct SendMessageRequest {
+    #[serde(rename = "conversationID")]
+    pub conversation_id: String,
+    /// The element type; `TIMCustomElem` when left out.
+    #[serde(rename = "type", default)]
+    pub message_type: Option<String>,
+    #[schema(value_type = Object)]
+    pub payload: Value,
+    #[serde(rename = "clientMsgID", default)]
+    pub client_msg_id: Option<String>,
+    #[serde(default)]
+    pub cloud_custom_data: Option<String>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+pub struct SendMessageResponse {
+    pub message: Message,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct ConversationListResponse {
+    pub conversation_list: Vec<Conversation>,
+    #[schema(required = true)]
+    pub next_cursor: Option<String>,
+    pub is_finished: bool,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+pub struct DeleteConversationsRequest {
+    #[serde(rename = "conversationIDList")]
+    pub conversation_id_list: Vec<String>,
+    /// Defaults to true, as in the client SDK.
+    #[serde(rename = "clearHistoryMessage", default)]
+    pub clear_history_message: Option<bool>,
+}
+
+/// An answer with nothing more to say than that the call succeeded.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq, ToSchema)]
+pub struct Empty {}
+
+/// The folder a folder call acted on.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct GroupNameResult {
+    pub group_name: String,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+pub struct ConversationIdList {
+    #[serde(rename = "conversationIDList")]
+    pub conversation_id_list: Vec<String>,
+}
+
+/// The answer to `POST /v1/conversations/delete`.
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+pub struct DeleteConversationsResponse {
+    /// The IDs as given, without repeats (first occurrence kept), in the given order.
+    #[serde(rename = "conversationIDList")]
+    pub conversation_id_list: Vec<String>,
+    /// The user's version once the deletion is made. A conversation object of these
+    /// conversations with a version at or below it is older than the deletion (a push still on
+    /// its way): the deleting device, which gets no `conversationDeleted`, keeps them deleted.
+    #[serde(default)]
+    #[schema(required = true)]
+    pub version: u64,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct MessageListResponse {
+    pub message_list: Vec<Message>,
+    pub is_completed: bool,
+    /// The oldest message of this page: pass it back to get the page before it (`""` when
+    /// the page is empty).
+    #[serde(rename = "nextReqMessageID")]
+    pub next_req_message_id: String,
+}
+
+#[derive(Debug, Clone, Default, Serialize, Deserialize, ToSchema)]
+pub struct ReadRequest {
+    #[serde(default)]
+    pub seq: Option<u64>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct TotalUnread {
+    pub total_unread_count: u64,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct SyncResponse {
+    /// Conversations changed since the version, and those whose peer's or group's profile
+    /// changed since the profile version.
+    pub conversation_list: Vec<Conversation>,
+    #[serde(rename = "deletedConversationIDList")]
+    pub deleted_conversation_id_list: Vec<String>,
+    /// Messages recalled, or deleted by this user for themself, since the version.
+    pub message_change_list: Vec<MessageChange>,
+    /// Pass it back as `since`.
+    pub version: u64,
+    /// Pass it back as `profileSince`.
+    pub profile_version: u64,
+    pub reset_required: bool,
+}
+
+/// What became of a message the device may have cached.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct MessageChange {
+    #[serde(rename = "conversationID")]
+    pub conversation_id: String,
+    #[serde(rename = "messageID")]
+    pub message_id: String,
+    pub seq: u64,
+    /// `revoked` (every member sees a stub) or `deleted` (this user deleted it for themself).
+    #[schema(example = "revoked")]
+    pub change: String,
+}
+
+/// `POST /v1/messages/revoke`.
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+#[schema(example = json!({"conversationID": "C2Cbob", "messageID": "42"}))]
+pub struct RevokeMessageRequest {
+    #[serde(rename = "conversationID")]
+    pub conversation_id: String,
+    #[serde(rename = "messageID")]
+    pub message_id: String,
+}
+
+/// `POST /v1/messages/delete`: up to 30 messages of one conversation, for this user only.
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+#[schema(example = json!({"conversationID": "C2Cbob", "messageIDList": ["41", "42"]}))]
+pub struct DeleteMessagesRequest {
+    #[serde(rename = "conversationID")]
+    pub conversation_id: String,
+    #[serde(rename = "messageIDList")]
+    pub message_id_list: Vec<String>,
+}
+
+/// The messages a delete-for-me removed from the user's view.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, ToSchema)]
+pub struct MessageIdList {
+    #[serde(rename = "messageIDList")]
+    pub message_id_list: Vec<String>,
+}
+
+/// `POST /v1/profiles`.
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+pub struct ProfilesRequest {
+    #[serde(rename = "userIDList")]
+    pub user_id_list: Vec<String>,
+}
+
+/// A user's profile (Tencent's `Profile`, with the fields Natter keeps).
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct Profile {
+    #[serde(rename = "userID")]
+    pub user_id: String,
+    pub nick: String,
+    pub avatar: String,
+    /// The app's own fields.
+    pub custom_fields: std::collections::BTreeMap<String, String>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct ProfileList {
+    pub profile_list: Vec<Profile>,
+}
+
+/// A group as its members see it (Tencent's `Group`, with the fields Natter keeps).
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct Group {
+    #[serde(rename = "groupID")]
+    pub group_id: String,
+    pub name: String,
+    pub avatar: String,
+    /// `Private` (a work group), `Public`, `ChatRoom`, `AVChatRoom` or `Community`.
+    #[serde(rename = "type")]
+    pub group_type: String,
+    /// The group's notice (Tencent's `notification`).
+    pub notification: String,
+    pub member_count: u64,
+    /// Dismissed by the app: its conversations are read-only.
+    pub is_dismissed: bool,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct PinRequest {
+    #[serde(rename = "conversationID")]
+    pub conversation_id: String,
+    pub is_pinned: bool,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct MarkRequest {
+    #[serde(rename = "conversationIDList")]
+    pub conversation_id_list: Vec<String>,
+    pub mark_type: u64,
+    pub enable_mark: bool,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct DraftRequest {
+    #[serde(rename = "conversationID")]
+    pub conversation_id: String,
+    #[serde(default)]
+    pub draft_text: String,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct CustomDataRequest {
+    #[serde(rename = "conversationIDList")]
+    pub conversation_id_list: Vec<String>,
+    #[serde(default)]
+    pub custom_data: String,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct RemindTypeRequest {
+    #[serde(rename = "conversationIDList")]
+    pub conversation_id_list: Vec<String>,
+    /// `AcceptAndNotify`, `AcceptNotNotify` or `Discard`.
+    pub message_remind_type: String,
+}
+
+#[derive(Debug, Clone, Default, Serialize, Deserialize, ToSchema)]
+pub struct ReadAllRequest {
+    /// `C2C`, `GROUP` or `ALL` (the default).
+    #[serde(default)]
+    pub scope: Option<String>,
+}
+
+/// A conversation folder ("conversation group" in the client SDK).
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct ConversationGroup {
+    pub group_name: String,
+    #[serde(rename = "conversationIDList")]
+    pub conversation_id_list: Vec<String>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct ConversationGroupList {
+    pub conversation_group_list: Vec<ConversationGroup>,
+}
+
+/// Create a folder, or add to / remove from one.
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct ConversationGroupRequest {
+    pub group_name: String,
+    #[serde(rename = "conversationIDList", default)]
+    pub conversation_id_list: Vec<String>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct RenameConversationGroupRequest {
+    pub old_name: String,
+    pub new_name: String,
+}

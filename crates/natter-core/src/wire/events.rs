@@ -1,0 +1,87 @@
+//! The WebSocket (`GET /v1/ws`): the events the server pushes and the frames a client sends.
+
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+
+use super::{Conversation, GroupProfile, Message, Profile};
+use crate::error::{Error, Result};
+
+/// A frame the server sends: `{"event": "<name>", "data": {…}}`.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, ToSchema)]
+#[serde(tag = "event", content = "data", rename_all = "camelCase")]
+pub enum ServerEvent {
+    /// The answer to a ping. `connectionID` names this connection: a client that sends it back
+    /// in the `X-Natter-Connection` header of its HTTP calls is left out of the
+    /// `conversationDeleted` events its own deletions cause (its other tabs still get them).
+    Pong {
+        #[serde(
+            rename = "connectionID",
+            default,
+            skip_serializing_if = "Option::is_none"
+        )]
+        connection_id: Option<String>,
+    },
+    MessageReceived {
+        #[serde(rename = "messageList")]
+        message_list: Vec<Message>,
+    },
+    ConversationListUpdated {
+        #[serde(rename = "conversationList")]
+        conversation_list: Vec<Conversation>,
+    },
+    /// To the user's other devices, when the app's deletion sync is on.
+    ConversationDeleted {
+        #[serde(rename = "conversationIDList")]
+        conversation_id_list: Vec<String>,
+        #[serde(rename = "clearHistoryMessage")]
+        clear_history_message: bool,
+        /// The deletion's version. A conversation object of these conversations with a version
+        /// at or below it is older than the deletion (pushes made through different nodes may
+        /// arrive out of order): keep the conversation deleted.
+        #[serde(default)]
+        #[schema(required = true)]
+        version: u64,
+    },
+    TotalUnreadMessageCountUpdated {
+        #[serde(rename = "totalUnreadCount")]
+        total_unread_count: u64,
+    },
+    /// This connection fell behind and is being closed: sync since `version`.
+    ResyncRequired { version: u64 },
+    /// Messages were recalled: each is now a stub (`isRevoked`, empty payload).
+    MessageRevoked {
+        #[serde(rename = "messageList")]
+        message_list: Vec<Message>,
+    },
+    /// The user deleted these messages for themself on another device.
+    MessagesDeleted {
+        #[serde(rename = "conversationID")]
+        conversation_id: String,
+        #[serde(rename = "messageIDList")]
+        message_id_list: Vec<String>,
+    },
+    /// Profiles shown in the user's list changed: people (their own included) or groups.
+    ProfileUpdated {
+        #[serde(rename = "userProfileList")]
+        user_profile_list: Vec<Profile>,
+        #[serde(rename = "groupProfileList")]
+        group_profile_list: Vec<GroupProfile>,
+    },
+}
+
+/// A frame a client sends.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, ToSchema)]
+#[serde(tag = "event", rename_all = "camelCase")]
+pub enum ClientEvent {
+    Ping,
+}
+
+impl ClientEvent {
+    /// Decodes a text frame from a client. Anything that is not a known event is
+    /// `invalid_argument`; the gateway ignores such frames rather than closing the connection,
+    /// so a newer client's events do not cut off an older server.
+    pub fn decode(text: &str) -> Result<Self> {
+        serde_json::from_str(text)
+            .map_err(|error| Error::invalid_argument(format!("not a client frame: {error}")))
+    }
+}

@@ -1,0 +1,305 @@
+//! The JSON shapes of both HTTP surfaces and the WebSocket, shared by the server and the Rust
+//! SDK so both speak one contract. The OpenAPI document (`docs/openapi.json`) and the
+//! TypeScript SDK's wire types are generated from these types (`ToSchema`).
+//!
+//! Client API types use the client SDK's camelCase names; server API types use WuKongIM's
+//! snake_case names. Optional request fields have the defaults the API reference gives them.
+
+mod client;
+mod events;
+mod server;
+
+pub use client::*;
+pub use events::*;
+pub use server::*;
+
+use serde::de::DeserializeOwned;
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+
+use crate::error::{Error, Result};
+
+/// Decodes a request body of either HTTP surface. Lenient where curl users trip (no
+/// `Content-Type` needed, an empty body is `{}`, unknown fields are ignored) and strict about the
+/// JSON itself; every failure is `invalid_argument` with a message naming the bad field, so a
+/// client can tell which part of its request to fix.
+pub fn decode_request<T: DeserializeOwned>(body: &[u8]) -> Result<T> {
+    let body: &[u8] = if body.iter().all(u8::is_ascii_whitespace) {
+        b"{}"
+    } else {
+        body
+    };
+    let mut deserializer = serde_json::Deserializer::from_slice(body);
+    let request = serde_path_to_error::deserialize(&mut deserializer)
+        .map_err(|error| Error::invalid_argument(describe(&error)))?;
+    // Without this, anything after the first JSON value (`{…}{…}`, `{…}x`) would be ignored.
+    deserializer.end().map_err(|error| {
+        Error::invalid_argument(format!("the body is not a valid request: {error}"))
+    })?;
+    Ok(request)
+}
+
+/// "field: what is wrong", or just what is wrong when the body itself is not JSON (then the
+/// path is the root, `.`, or a key that could not be read, `?`).
+fn describe(error: &serde_path_to_error::Error<serde_json::Error>) -> String {
+    let path = error.path().to_string();
+    let inner = error.inner();
+    if matches!(path.as_str(), "." | "?" | "") {
+        format!("the body is not a valid request: {inner}")
+    } else {
+        format!("{path}: {inner}")
+    }
+}
+
+/// The error body of both HTTP surfaces. The server API adds `status` and `msg` for clients
+/// written for WuKongIM.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, ToSchema)]
+#[schema(example = json!({"code": 40002, "error": "invalid_conversation_id",
+    "message": "conversationID \"X\" must be C2C<userID>, GROUP<groupID> or @TIM#SYSTEM",
+    "requestID": "0193b4f0-6c1e-7a52-9e0f-3d2b8c1a7e44"}))]
+pub struct ErrorBody {
+    /// The numeric code (`40002`); its first three digits are the HTTP status.
+    pub code: u32,
+    /// The code's name (`invalid_conversation_id`).
+    pub error: String,
+    /// What is wrong, naming the field or object at fault.
+    pub message: String,
+    /// The ID of this request, also in the `x-request-id` header and in the server's log.
+    #[serde(rename = "requestID", default, skip_serializing_if = "Option::is_none")]
+    pub request_id: Option<String>,
+    /// The HTTP status again (server API only, as WuKongIM answers).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub status: Option<u16>,
+    /// `message` again (server API only, as WuKongIM answers).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub msg: Option<String>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::ErrorKind;
+    use proptest::prelude::*;
+    use serde_json::{Value, json};
+
+    /// Runs `$check::<T>(input)` for every request body type the two HTTP surfaces decode.
+    macro_rules! for_every_request_type {
+        ($check:ident, $input:expr) => {{
+            let input = $input;
+            // Client API.
+            $check::<SendMessageRequest>(input)?;
+            $check::<DeleteConversationsRequest>(input)?;
+            $check::<ConversationIdList>(input)?;
+            $check::<ReadRequest>(input)?;
+            $check::<PinRequest>(input)?;
+            $check::<MarkRequest>(input)?;
+            $check::<DraftRequest>(input)?;
+            $check::<CustomDataRequest>(input)?;
+            $check::<RemindTypeRequest>(input)?;
+            $check::<ReadAllRequest>(input)?;
+            $check::<ConversationGroupRequest>(input)?;
+            $check::<RenameConversationGroupRequest>(input)?;
+            // Server API.
+            $check::<UserTokenRequest>(input)?;
+            $check::<ChannelRequest>(input)?;
+            $check::<ChannelRef>(input)?;
+            $check::<ServerSendRequest>(input)?;
+            $check::<ServerDeleteRequest>(input)?;
+            $check::<ServerBatchDeleteRequest>(input)?;
+            $check::<ClearUnreadRequest>(input)?;
+            $check::<SetUnreadRequest>(input)?;
+            $check::<ServerSyncRequest>(input)?;
+            $check::<ServerConversationRef>(input)?;
+            $check::<NoticeRequest>(input)?;
+            $check::<AppSettings>(input)?;
+        }};
+    }
+
+    /// Decoding either succeeds, and then what it decoded encodes and decodes again, or fails
+    /// with `invalid_argument` and a message.
+    fn decodes_or_is_invalid_argument<T: Serialize + DeserializeOwned>(
+        body: &[u8],
+    ) -> std::result::Result<(), TestCaseError> {
+        match decode_request::<T>(body) {
+            Ok(request) => {
+                let again = serde_json::to_vec(&request).unwrap();
+                prop_assert!(decode_request::<T>(&again).is_ok());
+            }
+            Err(error) => {
+                prop_assert_eq!(error.kind, ErrorKind::InvalidArgument);
+                prop_assert!(!error.message.is_empty());
+            }
+        }
+        Ok(())
+    }
+
+    /// Field names of the request types, so generated objects often hit a real field.
+    const FIELDS: &[&str] = &[
+        "conversationID",
+        "conversationIDList",
+        "payload",
+        "clientMsgID",
+        "clearHistoryMessage",
+        "seq",
+        "isPinned",
+        "markType",
+        "enableMark",
+        "draftText",
+        "customData",
+        "messageRemindType",
+        "scope",
+        "groupName",
+        "oldName",
+        "newName",
+        "uid",
+        "uids",
+        "token",
+        "device_flag",
+        "device_level",
+        "channel_id",
+        "channel_type",
+        "subscribers",
+        "reset",
+        "new_members_see_history",
+        "header",
+        "client_msg_no",
+        "from_uid",
+        "clear_history",
+        "channels",
+        "message_seq",
+        "unread",
+        "version",
+        "msg_count",
+        "sync_conversation_deletion",
+    ];
+
+    fn json_value() -> impl Strategy<Value = Value> {
+        let leaf = prop_oneof![
+            Just(Value::Null),
+            any::<bool>().prop_map(Value::from),
+            any::<i64>().prop_map(Value::from),
+            any::<u64>().prop_map(Value::from),
+            any::<f64>().prop_map(Value::from),
+            ".{0,12}".prop_map(Value::from),
+            prop::sample::select(FIELDS).prop_map(Value::from),
+        ];
+        leaf.prop_recursive(4, 48, 8, |inner| {
+            let key = prop_oneof![
+                prop::sample::select(FIELDS).prop_map(str::to_owned),
+                ".{0,8}"
+            ];
+            prop_oneof![
+                prop::collection::vec(inner.clone(), 0..8).prop_map(Value::Array),
+                prop::collection::btree_map(key, inner, 0..8)
+                    .prop_map(|fields| Value::Object(fields.into_iter().collect())),
+            ]
+        })
+    }
+
+    proptest! {
+        #[test]
+        fn any_bytes_decode_or_are_invalid_argument(body in prop::collection::vec(any::<u8>(), 0..256)) {
+            for_every_request_type!(decodes_or_is_invalid_argument, &body);
+        }
+
+        #[test]
+        fn any_json_decodes_or_is_invalid_argument(value in json_value()) {
+            let body = serde_json::to_vec(&value).unwrap();
+            for_every_request_type!(decodes_or_is_invalid_argument, &body);
+        }
+
+        #[test]
+        fn anything_after_the_json_value_is_refused(garbage in "[^ \\t\\r\\n]{1,8}") {
+            let body = format!(r#"{{"conversationIDList":["C2Cbob"]}}{garbage}"#);
+            let error = decode_request::<ConversationIdList>(body.as_bytes()).unwrap_err();
+            prop_assert_eq!(error.kind, ErrorKind::InvalidArgument);
+        }
+
+        #[test]
+        fn any_client_frame_decodes_or_is_invalid_argument(text in ".{0,64}") {
+            if let Err(error) = ClientEvent::decode(&text) {
+                prop_assert_eq!(error.kind, ErrorKind::InvalidArgument);
+            }
+        }
+
+        #[test]
+        fn any_json_client_frame_decodes_or_is_invalid_argument(value in json_value()) {
+            if let Err(error) = ClientEvent::decode(&value.to_string()) {
+                prop_assert_eq!(error.kind, ErrorKind::InvalidArgument);
+            }
+        }
+    }
+
+    #[test]
+    fn request_errors_name_the_field() {
+        let error =
+            decode_request::<DeleteConversationsRequest>(br#"{"conversationIDList":"C2Cbob"}"#)
+                .unwrap_err();
+        assert!(
+            error.message.starts_with("conversationIDList: "),
+            "{}",
+            error.message
+        );
+        let error = decode_request::<PinRequest>(b"{not json").unwrap_err();
+        assert!(
+            error.message.starts_with("the body is not a valid request"),
+            "{}",
+            error.message
+        );
+    }
+
+    #[test]
+    fn an_empty_body_is_an_empty_object() {
+        assert_eq!(decode_request::<ReadRequest>(b" \n").unwrap().seq, None);
+        assert!(
+            decode_request::<PinRequest>(b"").is_err(),
+            "required fields stay required"
+        );
+    }
+
+    #[test]
+    fn a_ping_decodes_and_other_frames_do_not() {
+        assert_eq!(
+            ClientEvent::decode(r#"{"event":"ping"}"#).unwrap(),
+            ClientEvent::Ping
+        );
+        assert_eq!(
+            ClientEvent::decode(r#"{"event":"ping","data":{}}"#).unwrap(),
+            ClientEvent::Ping
+        );
+        for other in ["", "ping", r#"{"event":"pong"}"#, r#"{"data":{}}"#, "[]"] {
+            assert_eq!(
+                ClientEvent::decode(other).unwrap_err().kind,
+                ErrorKind::InvalidArgument
+            );
+        }
+    }
+
+    #[test]
+    fn events_have_the_shape_of_api_md() {
+        let deleted = ServerEvent::ConversationDeleted {
+            conversation_id_list: vec!["C2Cbob".into()],
+            clear_history_message: true,
+            version: 9,
+        };
+        assert_eq!(
+            serde_json::to_value(&deleted).unwrap(),
+            json!({"event": "conversationDeleted",
+                   "data": {"conversationIDList": ["C2Cbob"], "clearHistoryMessage": true,
+                            "version": 9}})
+        );
+        assert_eq!(
+            serde_json::to_value(ServerEvent::Pong {
+                connection_id: Some("7".into())
+            })
+            .unwrap(),
+            json!({"event": "pong", "data": {"connectionID": "7"}})
+        );
+        assert_eq!(
+            serde_json::to_value(ServerEvent::ResyncRequired { version: 7 }).unwrap(),
+            json!({"event": "resyncRequired", "data": {"version": 7}})
+        );
+        let ping: ClientEvent = serde_json::from_str(r#"{"event":"ping"}"#).unwrap();
+        assert_eq!(ping, ClientEvent::Ping);
+    }
+}

@@ -1,0 +1,222 @@
+//! Profiles: set by the app backend, read by devices, shown in every list that shows their
+//! person or group. A change is one row and one event per online user who shows it.
+
+use natter_core::limits::{
+    GROUP_TYPES, MAX_AVATAR_BYTES, MAX_CUSTOM_FIELD_KEY_BYTES, MAX_CUSTOM_FIELD_VALUE_BYTES,
+    MAX_CUSTOM_FIELDS, MAX_GROUP_NOTICE_BYTES, MAX_NAME_CHARS, refuse_nul,
+};
+use natter_core::wire::{self, ServerEvent};
+use natter_core::{ChannelKind, Error, GroupId, Result, Uid};
+use natter_store::profiles::{self, GroupProfileChange, UserProfileChange};
+
+use crate::events::{Frame, Recipients};
+use crate::{Natter, present};
+
+impl Natter {
+    /// `POST /user/profile`: the app backend sets a user's nick, avatar or custom fields.
+    pub async fn set_user_profile(&self, request: wire::ServerUserProfile) -> Result<()> {
+        let uid = Uid::parse(&request.uid, "uid")?;
+        if let Some(nick) = &request.nick {
+            check_name(nick, "nick")?;
+        }
+        if let Some(avatar) = &request.avatar {
+            check_avatar(avatar)?;
+        }
+        if let Some(fields) = &request.custom_fields {
+            check_custom_fields(fields)?;
+        }
+        let change = UserProfileChange {
+            nick: request.nick,
+            avatar: request.avatar,
+            custom_fields: request.custom_fields,
+        };
+        let (profile, audience) = self
+            .write(move |db| profiles::set_user(db, &uid, &change))
+            .await?;
+        let event = ServerEvent::ProfileUpdated {
+            user_profile_list: vec![present::profile(&profile)],
+            group_profile_list: Vec::new(),
+        };
+        self.tell_each(&audience, &event);
+        Ok(())
+    }
+
+    /// `GET /user/profile`: one user's profile, for the app backend.
+    pub async fn user_profile(&self, uid: &str) -> Result<wire::Profile> {
+        let uid = Uid::parse(uid, "uid")?;
+        let found = uid.clone();
+        self.read(move |db| profiles::user(db, &found))
+            .await?
+            .map(|profile| present::profile(&profile))
+            .ok_or_else(|| Error::not_found(format!("uid: user \"{uid}\" does not exist")))
+    }
+
+    /// `POST /v1/profiles`: the profiles of these users (those that exist), in that order.
+    pub async fn user_profiles(&self, user_ids: &[String]) -> Result<wire::ProfileList> {
+        if user_ids.is_empty() || user_ids.len() > 100 {
+            return Err(Error::invalid_argument(format!(
+                "userIDList: give 1 to 100 user IDs, got {}",
+                user_ids.len()
+            )));
+        }
+        let uids = user_ids
+            .iter()
+            .map(|uid| Uid::parse(uid, "userIDList"))
+            .collect::<Result<Vec<_>>>()?;
+        let found = self.read(move |db| profiles::users(db, &uids)).await?;
+        Ok(wire::ProfileList {
+            profile_list: found.iter().map(present::profile).collect(),
+        })
+    }
+
+    /// `POST /channel/info`: the app backend sets a group's name, avatar, type or notice
+    /// (`disband: 1` dismisses it). One row changes, however many members the group has.
+    pub async fn set_group_profile(&self, request: wire::ChannelInfoRequest) -> Result<()> {
+        if request.channel_type != ChannelKind::Group.code() {
+            return Err(Error::invalid_argument(format!(
+                "channel_type: {} has no profile here; groups are channel_type 2 (a user's \
+                 profile is set with POST /user/profile)",
+                request.channel_type
+            )));
+        }
+        let group = GroupId::parse(&request.channel_id, "channel_id")?;
+        if request.ban.is_some_and(|ban| ban != 0) {
+            return Err(Error::invalid_argument(
+                "ban: banning a channel is not supported; remove its members instead",
+            ));
+        }
+        if let Some(name) = &request.name {
+            check_name(name, "name")?;
+        }
+        if let Some(avatar) = &request.avatar {
+            check_avatar(avatar)?;
+        }
+        if let Some(group_type) = &request.group_type
+            && !GROUP_TYPES.contains(&group_type.as_str())
+        {
+            return Err(Error::invalid_argument(format!(
+                "group_type: {group_type:?} is not a group type; use one of {}",
+                GROUP_TYPES.join(", ")
+            )));
+        }
+        if let Some(notice) = &request.notice {
+            if notice.len() > MAX_GROUP_NOTICE_BYTES {
+                return Err(Error::invalid_argument(format!(
+                    "notice: at most {MAX_GROUP_NOTICE_BYTES} bytes"
+                )));
+            }
+            refuse_nul("notice", notice)?;
+        }
+        let change = GroupProfileChange {
+            name: request.name,
+            avatar: request.avatar,
+            group_type: request.group_type,
+            notice: request.notice,
+        };
+        let id = group.clone();
+        let (profile, audience) = self
+            .write(move |db| profiles::set_group(db, &id, &change))
+            .await?;
+        let event = ServerEvent::ProfileUpdated {
+            user_profile_list: Vec::new(),
+            group_profile_list: vec![present::group_brief(&profile)],
+        };
+        self.tell_each(&audience, &event);
+        if request.disband.is_some_and(|disband| disband != 0) {
+            self.dismiss_group(wire::ChannelRef {
+                channel_id: group.to_string(),
+                channel_type: ChannelKind::Group.code(),
+            })
+            .await?;
+        }
+        Ok(())
+    }
+
+    /// `GET /channel/info`: a group's information, for the app backend.
+    pub async fn channel_info(
+        &self,
+        channel_id: &str,
+        channel_type: i64,
+    ) -> Result<wire::ServerChannelInfo> {
+        if channel_type != ChannelKind::Group.code() {
+            return Err(Error::invalid_argument(format!(
+                "channel_type: {channel_type} has no information here; groups are channel_type 2"
+            )));
+        }
+        let group = GroupId::parse(channel_id, "channel_id")?;
+        let profile = self
+            .read(move |db| profiles::group_profile(db, &group))
+            .await?;
+        Ok(wire::ServerChannelInfo {
+            channel_id: profile.group.to_string(),
+            channel_type,
+            name: profile.name,
+            avatar: profile.avatar,
+            group_type: profile.group_type,
+            notice: profile.notice,
+            disband: u8::from(profile.dismissed),
+            member_count: profile.member_count,
+        })
+    }
+
+    /// `GET /v1/groups/{groupID}`: the group as its members (and former members) see it.
+    pub async fn group_profile(&self, uid: &Uid, group_id: &str) -> Result<wire::Group> {
+        let group = GroupId::parse(group_id, "groupID")?;
+        let uid = uid.clone();
+        let profile = self
+            .read(move |db| profiles::group_for(db, &uid, &group))
+            .await?;
+        Ok(present::group(&profile))
+    }
+
+    /// The same event to each of these users' devices, serialised once.
+    fn tell_each(&self, uids: &[Uid], event: &ServerEvent) {
+        let frame = Frame::new(event.clone(), None);
+        for uid in uids {
+            if self.events.may_be_online(uid) {
+                self.events.publish(uid, &frame, Recipients::All);
+            }
+        }
+    }
+}
+
+fn check_name(name: &str, field: &str) -> Result<()> {
+    if name.chars().count() > MAX_NAME_CHARS {
+        return Err(Error::invalid_argument(format!(
+            "{field}: at most {MAX_NAME_CHARS} characters"
+        )));
+    }
+    refuse_nul(field, name)
+}
+
+fn check_avatar(avatar: &str) -> Result<()> {
+    if avatar.len() > MAX_AVATAR_BYTES {
+        return Err(Error::invalid_argument(format!(
+            "avatar: at most {MAX_AVATAR_BYTES} bytes"
+        )));
+    }
+    refuse_nul("avatar", avatar)
+}
+
+fn check_custom_fields(fields: &std::collections::BTreeMap<String, String>) -> Result<()> {
+    if fields.len() > MAX_CUSTOM_FIELDS {
+        return Err(Error::invalid_argument(format!(
+            "custom_fields: at most {MAX_CUSTOM_FIELDS} fields"
+        )));
+    }
+    for (key, value) in fields {
+        if key.is_empty() || key.len() > MAX_CUSTOM_FIELD_KEY_BYTES {
+            return Err(Error::invalid_argument(format!(
+                "custom_fields: a key is 1 to {MAX_CUSTOM_FIELD_KEY_BYTES} bytes, got {key:?}"
+            )));
+        }
+        if value.len() > MAX_CUSTOM_FIELD_VALUE_BYTES {
+            return Err(Error::invalid_argument(format!(
+                "custom_fields.{key}: at most {MAX_CUSTOM_FIELD_VALUE_BYTES} bytes"
+            )));
+        }
+        refuse_nul("custom_fields", key)?;
+        refuse_nul("custom_fields", value)?;
+    }
+    Ok(())
+}

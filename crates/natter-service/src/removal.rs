@@ -1,0 +1,142 @@
+//! Recalling messages (by their sender within the recall window, or by the app backend at any
+//! time) and deleting messages for oneself.
+
+use std::collections::HashSet;
+
+use natter_core::limits::MAX_MESSAGES_PER_DELETE;
+use natter_core::wire::{self, ServerEvent};
+use natter_core::{ConversationId, Error, Result};
+use natter_store::{Recall, Recalled, Recaller, removal};
+
+use crate::events::{Frame, Recipients};
+use crate::{Actor, Natter, now_ms, present};
+
+impl Natter {
+    /// `POST /v1/messages/revoke`: the sender recalls their message within the recall window.
+    pub async fn recall_message(
+        &self,
+        actor: &Actor,
+        conversation_id: &str,
+        message_id: &str,
+    ) -> Result<wire::Message> {
+        let conversation = ConversationId::parse(conversation_id)?;
+        let recall = Recall {
+            message_id: parse_message_id(message_id, "messageID")?,
+            conversation: Some(conversation.clone()),
+            by: Recaller::Sender(actor.uid.clone()),
+            window_ms: self.recall_window.as_millis() as i64,
+            now_ms: now_ms(),
+        };
+        let recalled = self.write(move |db| removal::recall(db, &recall)).await?;
+        self.announce_recall(&recalled).await;
+        Ok(present::message(&recalled.message, &conversation))
+    }
+
+    /// `POST /message/revoke`: the app backend recalls any message, at any time.
+    pub async fn server_recall(&self, request: wire::ServerRevokeRequest) -> Result<()> {
+        let name = match request.operator {
+            Some(name) if name.is_empty() || name.chars().count() > 64 => {
+                return Err(Error::invalid_argument(
+                    "operator: 1 to 64 characters, or leave it out",
+                ));
+            }
+            Some(name) => name,
+            None => "admin".to_owned(),
+        };
+        let recall = Recall {
+            message_id: request.message_id,
+            conversation: None,
+            by: Recaller::App { name },
+            window_ms: i64::MAX,
+            now_ms: now_ms(),
+        };
+        let recalled = self.write(move |db| removal::recall(db, &recall)).await?;
+        self.announce_recall(&recalled).await;
+        Ok(())
+    }
+
+    /// Every member's devices get the stub (`messageRevoked`) and their conversation as it is
+    /// now (its last message and unread count follow the recall).
+    async fn announce_recall(&self, recalled: &Recalled) {
+        for (uid, view) in &recalled.members {
+            if !self.events.may_be_online(uid) {
+                continue;
+            }
+            let event = ServerEvent::MessageRevoked {
+                message_list: vec![present::message(&recalled.message, &view.id)],
+            };
+            self.events
+                .publish(uid, &Frame::new(event, Some(view.version)), Recipients::All);
+            self.notify_changed(uid, std::slice::from_ref(view)).await;
+        }
+    }
+
+    /// `POST /v1/messages/delete` and `POST /message/deleteForUser`: removes up to 30 messages
+    /// of one conversation from the actor's view, on every device, all or nothing. Returns the
+    /// IDs removed now.
+    pub async fn delete_messages_for_me(
+        &self,
+        actor: &Actor,
+        conversation: ConversationId,
+        message_ids: &[i64],
+    ) -> Result<Vec<String>> {
+        if message_ids.is_empty() || message_ids.len() > MAX_MESSAGES_PER_DELETE {
+            return Err(Error::invalid_argument(format!(
+                "messageIDList: give 1 to {MAX_MESSAGES_PER_DELETE} messages, got {}",
+                message_ids.len()
+            )));
+        }
+        let unique: Vec<i64> = {
+            let mut seen = HashSet::new();
+            message_ids
+                .iter()
+                .copied()
+                .filter(|id| seen.insert(*id))
+                .collect()
+        };
+        let (uid, named) = (actor.uid.clone(), conversation.clone());
+        let deleted = self
+            .write(move |db| removal::delete_for_me(db, &uid, &named, &unique))
+            .await?;
+        let ids: Vec<String> = deleted
+            .message_ids
+            .iter()
+            .map(ToString::to_string)
+            .collect();
+        if !ids.is_empty() && self.events.may_be_online(&actor.uid) {
+            let event = ServerEvent::MessagesDeleted {
+                conversation_id: conversation.to_string(),
+                message_id_list: ids.clone(),
+            };
+            let to = actor.origin.map_or(Recipients::All, Recipients::AllBut);
+            let frame = Frame::new(event, Some(deleted.conversation.version));
+            self.events.publish(&actor.uid, &frame, to);
+            self.notify_changed(&actor.uid, std::slice::from_ref(&deleted.conversation))
+                .await;
+        }
+        Ok(ids)
+    }
+
+    /// The client API's delete-for-me: message IDs as the client API writes them (strings).
+    pub async fn delete_client_messages(
+        &self,
+        actor: &Actor,
+        conversation_id: &str,
+        message_ids: &[String],
+    ) -> Result<Vec<String>> {
+        let conversation = ConversationId::parse(conversation_id)?;
+        let ids = message_ids
+            .iter()
+            .map(|id| parse_message_id(id, "messageIDList"))
+            .collect::<Result<Vec<_>>>()?;
+        self.delete_messages_for_me(actor, conversation, &ids).await
+    }
+}
+
+/// A client-API message ID: the decimal text of the server's integer ID.
+pub(crate) fn parse_message_id(id: &str, field: &str) -> Result<i64> {
+    id.parse()
+        .ok()
+        .filter(|id: &i64| *id > 0)
+        .ok_or_else(|| Error::invalid_argument(format!("{field}: {id:?} is not a message ID")))
+}

@@ -1,0 +1,264 @@
+//! Taking messages away: a recall, by the sender or the app, turns the message into a stub for
+//! every member (the payload leaves the disk); deleting for oneself hides messages from one
+//! user only. Either way the message stops counting as unread, the last message follows, and
+//! each affected user gets a `message_changes` row at their next version, which sync reports.
+
+use natter_core::{ConversationId, Uid};
+use serde_json::json;
+
+use crate::db::params;
+use crate::rows::{self, HIDDEN, LOADED_COLUMNS, LOADED_FROM, Loaded, RECALLED};
+use crate::{Db, DeletedForMe, Recall, Recalled, Recaller, Result, StoreError, StoredMessage, Via};
+
+/// A message with the channel it is in.
+struct Located {
+    channel_id: i64,
+    message: StoredMessage,
+}
+
+fn locate(db: &dyn Db, message_id: i64) -> Result<Located> {
+    let sql = format!(
+        "SELECT m.channel_id, {} FROM {} WHERE m.id = $1",
+        rows::MESSAGE_COLUMNS,
+        rows::MESSAGES_FROM
+    );
+    let row = db
+        .query_opt(&sql, params![message_id])?
+        .ok_or(StoreError::NoSuchMessage(message_id))?;
+    Ok(Located {
+        channel_id: row.get(0)?,
+        message: rows::read_message(&row, 1)?,
+    })
+}
+
+/// Fails unless the message is in this conversation of the user.
+fn check_in(
+    loaded: Option<&Loaded>,
+    conversation: &ConversationId,
+    located: &Located,
+) -> Result<()> {
+    if loaded.is_some_and(|loaded| loaded.channel.id == located.channel_id) {
+        Ok(())
+    } else {
+        Err(StoreError::MessageNotInConversation {
+            conversation: conversation.clone(),
+            message_id: located.message.id,
+        })
+    }
+}
+
+/// Whether this user may see the message at `seq`: after their cleared history and inside one
+/// of their membership windows.
+fn sees(db: &dyn Db, uid: &Uid, loaded: &Loaded, seq: u64) -> Result<bool> {
+    if !loaded.view.state.sees_seq(seq) {
+        return Ok(false);
+    }
+    Ok(crate::messaging::visibility_windows(db, uid, loaded)?
+        .iter()
+        .any(|(first, last)| (*first..=*last).contains(&seq)))
+}
+
+fn deleted_by(db: &dyn Db, uid: &Uid, channel_id: i64, seq: u64) -> Result<bool> {
+    db.exists(
+        "SELECT 1 FROM message_changes WHERE uid = $1 AND channel_id = $2 AND seq = $3 \
+         AND change = $4",
+        params![uid.as_str(), channel_id, seq, HIDDEN],
+    )
+}
+
+/// Recalls a message: the payload is erased for good, every member who may see it sees a
+/// stub saying who recalled it, and the recall is audited. Recalling a recalled message
+/// changes nothing.
+pub fn recall(db: &dyn Db, recall: &Recall) -> Result<Recalled> {
+    let located = locate(db, recall.message_id)?;
+    let mut message = located.message.clone();
+    let (revoker, via, sender_conversation) = match &recall.by {
+        Recaller::Sender(uid) => {
+            if let Some(conversation) = &recall.conversation {
+                let loaded = rows::load(db, uid, conversation)?;
+                check_in(loaded.as_ref(), conversation, &located)?;
+            }
+            if message.from != uid.as_str() {
+                return Err(StoreError::NotTheSender {
+                    uid: uid.clone(),
+                    message_id: message.id,
+                });
+            }
+            // A recalled message stays recalled: a second recall is done, however late.
+            let recalled = message.revoked_by.is_some();
+            if !recalled && recall.now_ms - message.time_ms > recall.window_ms {
+                return Err(StoreError::RecallWindowPassed {
+                    message_id: message.id,
+                    window_ms: recall.window_ms,
+                });
+            }
+            (uid.to_string(), Via::Client, recall.conversation.clone())
+        }
+        Recaller::App { name } => (name.clone(), Via::Server, None),
+    };
+    if message.revoked_by.is_some() {
+        return Ok(Recalled {
+            message,
+            members: Vec::new(),
+        });
+    }
+    db.execute(
+        "UPDATE messages SET payload = '', cloud_custom_data = '', revoked_by = $1, \
+         revoked_ms = $2 WHERE id = $3",
+        params![&revoker, recall.now_ms, message.id],
+    )?;
+    db.execute(
+        "UPDATE channels SET uncounted_messages = uncounted_messages + 1 WHERE id = $1",
+        params![located.channel_id],
+    )?;
+    message.payload = String::new();
+    message.cloud_custom_data = String::new();
+    message.revoked_by = Some(revoker);
+
+    let sql = format!(
+        "SELECT {LOADED_COLUMNS}, c.uid FROM {LOADED_FROM} WHERE c.channel_id = $1 ORDER BY c.uid"
+    );
+    let mut members = Vec::new();
+    let mut sender_named = sender_conversation.map(|id| id.to_string());
+    for row in db.query(&sql, params![located.channel_id])? {
+        let mut loaded = rows::read_loaded(&row)?;
+        let uid = Uid::parse(&row.get::<String>(rows::LOADED_COLUMN_COUNT)?, "uid")?;
+        if uid.as_str() == message.from && sender_named.is_none() {
+            sender_named = Some(loaded.view.id.to_string());
+        }
+        if !sees(db, &uid, &loaded, message.seq)? {
+            continue;
+        }
+        if !deleted_by(db, &uid, located.channel_id, message.seq)? {
+            loaded
+                .view
+                .state
+                .exclude(message.seq, loaded.channel.last_seq);
+        }
+        loaded.view.version = rows::save(db, &uid, located.channel_id, &loaded.view.state)?;
+        record_change(
+            db,
+            &uid,
+            located.channel_id,
+            &message,
+            RECALLED,
+            loaded.view.version,
+        )?;
+        members.push((uid.clone(), rows::complete_view(db, &uid, loaded)?));
+    }
+    db.execute(
+        "INSERT INTO audit (at_ms, actor, uid, conversation_ids, clear_history, via, action, \
+         message_ids) VALUES ($1, $2, $3, $4, 0, $5, 'revoke', $6)",
+        params![
+            recall.now_ms,
+            match &recall.by {
+                Recaller::Sender(uid) => uid.as_str(),
+                Recaller::App { .. } => "manager",
+            },
+            message.from.as_str(),
+            &json!(sender_named.into_iter().collect::<Vec<_>>()).to_string(),
+            via.as_str(),
+            &json!([message.id]).to_string(),
+        ],
+    )?;
+    Ok(Recalled { message, members })
+}
+
+fn record_change(
+    db: &dyn Db,
+    uid: &Uid,
+    channel_id: i64,
+    message: &StoredMessage,
+    change: i64,
+    version: u64,
+) -> Result<()> {
+    db.execute(
+        "INSERT INTO message_changes (uid, channel_id, seq, change, message_id, version) \
+         VALUES ($1, $2, $3, $4, $5, $6)",
+        params![
+            uid.as_str(),
+            channel_id,
+            message.seq,
+            change,
+            message.id,
+            version
+        ],
+    )?;
+    Ok(())
+}
+
+/// Deletes messages from one user's view of one conversation, all or nothing: every ID must be
+/// a message of that conversation. Messages the user cannot see, or deleted already, are left
+/// as they are. A message no one can see any more leaves the disk at once.
+pub fn delete_for_me(
+    db: &dyn Db,
+    uid: &Uid,
+    conversation: &ConversationId,
+    message_ids: &[i64],
+) -> Result<DeletedForMe> {
+    let found = rows::load(db, uid, conversation)?;
+    let mut hidden = Vec::new();
+    for &message_id in message_ids {
+        check_in(found.as_ref(), conversation, &locate(db, message_id)?)?;
+    }
+    let mut loaded = found.ok_or(StoreError::MessageNotInConversation {
+        conversation: conversation.clone(),
+        message_id: 0,
+    })?;
+    for &message_id in message_ids {
+        let located = locate(db, message_id)?;
+        let seq = located.message.seq;
+        if !sees(db, uid, &loaded, seq)?
+            || deleted_by(db, uid, located.channel_id, seq)?
+            || hidden
+                .iter()
+                .any(|(_, message): &(i64, StoredMessage)| message.seq == seq)
+        {
+            continue;
+        }
+        if located.message.revoked_by.is_none() {
+            loaded.view.state.exclude(seq, loaded.channel.last_seq);
+        }
+        hidden.push((located.channel_id, located.message));
+    }
+    if hidden.is_empty() {
+        let conversation = rows::complete_view(db, uid, loaded)?;
+        return Ok(DeletedForMe {
+            conversation,
+            message_ids: Vec::new(),
+        });
+    }
+    loaded.view.version = rows::save(db, uid, loaded.channel.id, &loaded.view.state)?;
+    loaded.hidden_count += hidden.len() as u64;
+    db.execute(
+        "UPDATE conversations SET hidden_count = $1 WHERE uid = $2 AND channel_id = $3",
+        params![loaded.hidden_count, uid.as_str(), loaded.channel.id],
+    )?;
+    for (channel_id, message) in &hidden {
+        record_change(db, uid, *channel_id, message, HIDDEN, loaded.view.version)?;
+        purge_if_unseen(db, *channel_id, message)?;
+    }
+    Ok(DeletedForMe {
+        message_ids: hidden.iter().map(|(_, message)| message.id).collect(),
+        conversation: rows::complete_view(db, uid, loaded)?,
+    })
+}
+
+/// Deletes the message for good once every user who could see it deleted it for themself
+/// (or cleared their history past it), as the purge job does for cleared history.
+fn purge_if_unseen(db: &dyn Db, channel_id: i64, message: &StoredMessage) -> Result<()> {
+    let still_seen = db.exists(
+        "SELECT 1 FROM conversations c JOIN channels ch ON ch.id = c.channel_id \
+         WHERE c.channel_id = $1 AND c.cleared_to_seq < $2 \
+         AND NOT EXISTS (SELECT 1 FROM message_changes h WHERE h.uid = c.uid \
+             AND h.channel_id = c.channel_id AND h.seq = $2 AND h.change = $3) \
+         AND (ch.kind != 2 OR EXISTS (SELECT 1 FROM memberships w WHERE w.channel_id = \
+             c.channel_id AND w.uid = c.uid AND w.join_seq <= $2 \
+             AND (w.left_seq IS NULL OR w.left_seq >= $2)))",
+        params![channel_id, message.seq, HIDDEN],
+    )?;
+    if !still_seen {
+        db.execute("DELETE FROM messages WHERE id = $1", params![message.id])?;
+    }
+    Ok(())
+}

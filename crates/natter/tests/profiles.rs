@@ -1,0 +1,260 @@
+//! Profiles: the app backend names people and groups, every list that shows them follows at
+//! once and through sync, and a group of any size renames itself by changing one row.
+
+mod common;
+
+use std::time::Duration;
+
+use common::Server;
+use natter_sdk::wire::ServerEvent;
+use natter_sdk::{Chat, Event, EventStream};
+use serde_json::json;
+
+const EVENT_WAIT: Duration = Duration::from_secs(10);
+
+async fn profile_event(events: &mut EventStream) -> ServerEvent {
+    tokio::time::timeout(EVENT_WAIT, async {
+        loop {
+            match events.next().await {
+                Some(Event::Server(event @ ServerEvent::ProfileUpdated { .. })) => return event,
+                Some(Event::Ended { code, reason }) => panic!("ended: {code} {reason}"),
+                Some(_) => continue,
+                None => panic!("the stream closed"),
+            }
+        }
+    })
+    .await
+    .expect("a profile event")
+}
+
+#[tokio::test]
+async fn a_user_profile_reaches_every_list_that_shows_it() {
+    let server = Server::start().await;
+    let alice = server.user("alice").await;
+    let bob = server.user("bob").await;
+    let _carol = server.user("carol").await;
+    alice.send_text("C2Cbob", "hi").await;
+    let bob_version = bob.sync(0).await["profileVersion"].as_u64().unwrap();
+    let mut bobs_events = Chat::login(&server.base, &bob.token)
+        .events(0)
+        .await
+        .unwrap();
+
+    server
+        .manager()
+        .post(
+            "/user/profile",
+            json!({"uid": "alice", "nick": "Alice A.", "avatar": "https://example.com/a.png",
+                   "custom_fields": {"team": "blue"}}),
+        )
+        .await
+        .ok();
+
+    let ServerEvent::ProfileUpdated {
+        user_profile_list, ..
+    } = profile_event(&mut bobs_events).await
+    else {
+        unreachable!()
+    };
+    assert_eq!(user_profile_list[0].user_id, "alice");
+    assert_eq!(user_profile_list[0].nick, "Alice A.");
+    let listed = bob.conversation("C2Calice").await.ok();
+    assert_eq!(
+        listed["userProfile"],
+        json!({"userID": "alice", "nick": "Alice A.", "avatar": "https://example.com/a.png"})
+    );
+    assert_eq!(listed["lastMessage"]["nick"], "Alice A.");
+    assert_eq!(bob.history("C2Calice").await[0]["nick"], "Alice A.");
+    // An offline device learns it through sync, by the profile version it last saw.
+    let synced = bob
+        .get(&format!(
+            "/v1/conversations/sync?since={}&profileSince={bob_version}",
+            bob.version().await
+        ))
+        .await
+        .ok();
+    let ids: Vec<&str> = synced["conversationList"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|conversation| conversation["conversationID"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        ids,
+        ["C2Calice"],
+        "only the conversation whose profile changed"
+    );
+    assert!(synced["profileVersion"].as_u64().unwrap() > bob_version);
+
+    // The profile itself, read by anyone, and by the user as their own.
+    let profiles = bob
+        .post(
+            "/v1/profiles",
+            json!({"userIDList": ["alice", "nobody", "carol"]}),
+        )
+        .await
+        .ok();
+    assert_eq!(
+        profiles["profileList"],
+        json!([
+            {"userID": "alice", "nick": "Alice A.", "avatar": "https://example.com/a.png",
+             "customFields": {"team": "blue"}},
+            {"userID": "carol", "nick": "", "avatar": "", "customFields": {}}
+        ])
+    );
+    assert_eq!(alice.get("/v1/profile").await.ok()["nick"], "Alice A.");
+    // A field left out keeps its value.
+    server
+        .manager()
+        .post("/user/profile", json!({"uid": "alice", "nick": "Al"}))
+        .await
+        .ok();
+    let profile = server.manager().get("/user/profile?uid=alice").await.ok();
+    assert_eq!(profile["nick"], "Al");
+    assert_eq!(profile["avatar"], "https://example.com/a.png");
+}
+
+#[tokio::test]
+async fn a_group_renames_itself_in_every_members_list_without_rewriting_their_rows() {
+    let server = Server::start().await;
+    let manager = server.manager();
+    let members = ["alice", "bob", "carol", "dave"];
+    let mut users = Vec::new();
+    for uid in members {
+        users.push(server.user(uid).await);
+    }
+    manager.create_group("team", &members).await;
+    users[0].send_text("GROUPteam", "hello").await;
+    let mut carols_events = Chat::login(&server.base, &users[2].token)
+        .events(0)
+        .await
+        .unwrap();
+    let rows_before = server.storage().query_number(
+        "SELECT CAST(SUM(c.version) AS BIGINT) FROM conversations c JOIN channels ch ON ch.id = c.channel_id \
+         WHERE ch.key = 'team'",
+    );
+    let user_versions_before = server
+        .storage()
+        .query_number("SELECT CAST(SUM(version) AS BIGINT) FROM users");
+
+    manager
+        .post(
+            "/channel/info",
+            json!({"channel_id": "team", "channel_type": 2, "name": "The Team",
+                   "avatar": "https://example.com/t.png", "notice": "Stand-up at 9",
+                   "group_type": "Public", "large": 0}),
+        )
+        .await
+        .ok();
+
+    let ServerEvent::ProfileUpdated {
+        group_profile_list, ..
+    } = profile_event(&mut carols_events).await
+    else {
+        unreachable!()
+    };
+    assert_eq!(group_profile_list[0].group_id, "team");
+    assert_eq!(group_profile_list[0].name, "The Team");
+    for user in &users {
+        let listed = user.conversation("GROUPteam").await.ok();
+        assert_eq!(
+            listed["groupProfile"],
+            json!({"groupID": "team", "name": "The Team", "avatar": "https://example.com/t.png",
+                   "type": "Public"}),
+            "{}",
+            user.uid
+        );
+    }
+    assert_eq!(
+        server.storage().query_number(
+            "SELECT CAST(SUM(c.version) AS BIGINT) FROM conversations c JOIN channels ch ON ch.id = c.channel_id \
+             WHERE ch.key = 'team'"
+        ),
+        rows_before,
+        "no member's conversation row was rewritten"
+    );
+    assert_eq!(
+        server
+            .storage()
+            .query_number("SELECT CAST(SUM(version) AS BIGINT) FROM users"),
+        user_versions_before
+    );
+
+    let group = users[1].get("/v1/groups/team").await.ok();
+    assert_eq!(group["name"], "The Team");
+    assert_eq!(group["notification"], "Stand-up at 9");
+    assert_eq!(group["memberCount"], 4);
+    assert_eq!(group["isDismissed"], false);
+    let info = manager
+        .get("/channel/info?channel_id=team&channel_type=2")
+        .await
+        .ok();
+    assert_eq!(info["name"], "The Team");
+    assert_eq!(info["disband"], 0);
+    // Outsiders and unknown groups are refused.
+    let outsider = server.user("eve").await;
+    outsider
+        .get("/v1/groups/team")
+        .await
+        .expect_error(403, 40301, "permission_denied");
+    outsider
+        .get("/v1/groups/nowhere")
+        .await
+        .expect_error(404, 40401, "not_found");
+}
+
+#[tokio::test]
+async fn profile_fields_are_checked() {
+    let server = Server::start().await;
+    let _alice = server.user("alice").await;
+    let manager = server.manager();
+    manager.create_group("team", &["alice"]).await;
+    for (path, body, field) in [
+        (
+            "/user/profile",
+            json!({"uid": "alice", "nick": "x".repeat(65)}),
+            "nick",
+        ),
+        (
+            "/user/profile",
+            json!({"uid": "alice", "avatar": "x".repeat(1025)}),
+            "avatar",
+        ),
+        (
+            "/user/profile",
+            json!({"uid": "alice", "custom_fields": {"": "x"}}),
+            "custom_fields",
+        ),
+        (
+            "/channel/info",
+            json!({"channel_id": "team", "channel_type": 2, "group_type": "Club"}),
+            "group_type",
+        ),
+        (
+            "/channel/info",
+            json!({"channel_id": "alice", "channel_type": 1, "name": "x"}),
+            "channel_type",
+        ),
+        (
+            "/channel/info",
+            json!({"channel_id": "team", "channel_type": 2, "ban": 1}),
+            "ban",
+        ),
+    ] {
+        manager
+            .post(path, body)
+            .await
+            .expect_error_naming(400, 40001, "invalid_argument", field);
+    }
+    manager
+        .post("/user/profile", json!({"uid": "ghost", "nick": "G"}))
+        .await
+        .expect_error(404, 40401, "not_found");
+    manager
+        .post(
+            "/channel/info",
+            json!({"channel_id": "nowhere", "channel_type": 2, "name": "N"}),
+        )
+        .await
+        .expect_error(404, 40401, "not_found");
+}

@@ -1,0 +1,186 @@
+// Compile-only check: a small app typed against Tencent Cloud Chat's web SDK, as its documentation
+// and its typings (`@tencentcloud/chat` v3) show it, checked with `tsc --noEmit` against this
+// package (installed as '@tencentcloud/chat'). It follows the same documentation pages as
+// ../tencent-quickstart/chat-app.js, plus the typed objects of the API reference (Message,
+// Conversation, Profile, Group, ChatSDK). Only the create() options and the login credential
+// differ from what it would be against Tencent's package, whose typings it also satisfies. It is
+// never run.
+
+import TencentCloudChat, {
+  type ChatSDK,
+  type Conversation,
+  type Group,
+  type Message,
+  type Profile,
+} from '@tencentcloud/chat';
+
+declare const backend: { serverUrl: string; userID: string; userSig: string };
+declare function render(line: string): void;
+
+let options = {
+  SDKAppID: 0,
+  serverUrl: backend.serverUrl, // NATTER: the server's address
+};
+let chat: ChatSDK = TencentCloudChat.create(options);
+chat.setLogLevel(0);
+
+// Events, with handlers typed the ways Tencent apps type them.
+chat.on(TencentCloudChat.EVENT.SDK_READY, function (event: any) {
+  render(`ready: ${chat.isReady()} as ${chat.getLoginUser()}`);
+});
+chat.on(TencentCloudChat.EVENT.MESSAGE_RECEIVED, function (event: { data: Message[] }) {
+  event.data.forEach((message: Message) => render(describeMessage(message)));
+});
+chat.on(TencentCloudChat.EVENT.CONVERSATION_LIST_UPDATED, (event: { name: string; data: Conversation[] }) => {
+  event.data.forEach((conversation) => render(describeConversation(conversation)));
+});
+chat.on(TencentCloudChat.EVENT.TOTAL_UNREAD_MESSAGE_COUNT_UPDATED, (event: { data: number }) => {
+  render(`unread: ${event.data}`);
+});
+chat.on(TencentCloudChat.EVENT.KICKED_OUT, (event: any) => {
+  if (event.data.type === TencentCloudChat.TYPES.KICKED_OUT_MULT_ACCOUNT) render('logged in elsewhere');
+});
+chat.on(TencentCloudChat.EVENT.NET_STATE_CHANGE, (event: { data: { state: TencentCloudChat.TYPES } }) => {
+  render(`network ${event.data.state}`);
+});
+chat.on(TencentCloudChat.EVENT.PROFILE_UPDATED, (event: { data: Profile[] }) => render(event.data[0]!.nick));
+chat.on(TencentCloudChat.EVENT.MESSAGE_REVOKED, function (event: { data: Message[] }) {
+  event.data.forEach((message) => render(`${message.ID} recalled by ${message.revoker}`));
+});
+const onError: Function = (event: any) => render(event.data.message);
+chat.on(TencentCloudChat.EVENT.ERROR, onError);
+chat.on('someEventName', onError, {});
+chat.off(TencentCloudChat.EVENT.ERROR, onError);
+
+function describeMessage(message: Message): string {
+  const who = message.flow === 'in' ? message.nick || message.from : 'me';
+  const when = new Date(message.time * 1000).toISOString();
+  switch (message.type) {
+    case TencentCloudChat.TYPES.MSG_TEXT:
+      return `${when} ${who}: ${message.payload.text}`;
+    case TencentCloudChat.TYPES.MSG_CUSTOM:
+      return `${when} ${who}: [${message.payload.description}] ${message.payload.data}`;
+    default:
+      return `${when} ${who}: ${message.type}${message.isRevoked ? ' (recalled)' : ''}`;
+  }
+}
+
+function describeConversation(conversation: Conversation): string {
+  let name = '';
+  if (conversation.type === TencentCloudChat.TYPES.CONV_C2C) {
+    const profile: Profile = conversation.userProfile;
+    name = conversation.remark || profile.nick || profile.userID;
+  } else if (conversation.type === TencentCloudChat.TYPES.CONV_GROUP) {
+    const group: Group = conversation.groupProfile;
+    name = group.name || group.groupID;
+  }
+  const last = conversation.lastMessage;
+  const pinned = conversation.isPinned ? '📌 ' : '';
+  const muted = conversation.messageRemindType === TencentCloudChat.TYPES.MSG_REMIND_ACPT_NOT_NOTE ? ' (muted)' : '';
+  return `${pinned}${name}: ${last.messageForShow} (${conversation.unreadCount}) at ${last.lastTime}${muted}`;
+}
+
+async function main(): Promise<void> {
+  // NATTER: userSig is the device token from the app backend.
+  const login = await chat.login({ userID: backend.userID, userSig: backend.userSig });
+  if (login.data.repeatLogin === true) render(String(login.data.errorInfo));
+
+  let message = chat.createTextMessage({
+    to: 'user1',
+    conversationType: TencentCloudChat.TYPES.CONV_C2C,
+    payload: { text: 'Hello world!' },
+    cloudCustomData: '',
+  });
+  const sent = await chat.sendMessage(message);
+  const stored: Message = sent.data.message;
+  render(stored.ID);
+
+  let custom = chat.createCustomMessage({
+    to: 'group1',
+    conversationType: TencentCloudChat.TYPES.CONV_GROUP,
+    payload: { data: 'dice', description: '6', extension: '' },
+  });
+  await chat.sendMessage(custom).catch((imError: any) => render(`${imError.code} ${imError.message}`));
+
+  // History, page by page.
+  let { data } = await chat.getMessageList({ conversationID: 'C2Cuser1' });
+  let messageList: Message[] = data.messageList;
+  while (!data.isCompleted) {
+    ({ data } = await chat.getMessageList({ conversationID: 'C2Cuser1', nextReqMessageID: data.nextReqMessageID }));
+    messageList = [...data.messageList, ...messageList];
+  }
+
+  // The conversation list, whole, filtered, and by IDs.
+  const all = await chat.getConversationList();
+  const list: Conversation[] = all.data.conversationList;
+  render(`${list.length} conversations, synced: ${all.data.isSyncCompleted}`);
+  await chat.getConversationList({ type: TencentCloudChat.TYPES.CONV_GROUP, hasUnreadCount: true });
+  // Tencent's typings type markType as a number and TYPES as an enum, hence Number().
+  await chat.getConversationList({ markType: Number(TencentCloudChat.TYPES.CONV_MARK_TYPE_STAR), groupName: 'Work' });
+  await chat.getConversationList(['C2Cuser1', 'GROUPgroup1']);
+  const first = list[0];
+  if (first) {
+    // Reply in the same conversation, whatever its type.
+    const to = first.type === TencentCloudChat.TYPES.CONV_C2C ? first.userProfile.userID : first.groupProfile.groupID;
+    chat.createTextMessage({ to, conversationType: first.type, payload: { text: 'hi' } });
+    const profile = await chat.getConversationProfile(first.conversationID);
+    render(profile.data.conversation.draftText);
+    await chat.setMessageRead({ conversationID: first.conversationID });
+    await chat.pinConversation({ conversationID: first.conversationID, isPinned: true });
+    await chat.setConversationDraft({ conversationID: first.conversationID, draftText: '…' });
+    await chat.setConversationCustomData({ conversationIDList: [first.conversationID], customData: 'x' });
+    await chat.markConversation({
+      conversationIDList: [first.conversationID],
+      markType: Number(TencentCloudChat.TYPES.CONV_MARK_TYPE_STAR),
+      enableMark: true,
+    });
+    await chat.setMessageRemindType({
+      userIDList: ['user1'],
+      messageRemindType: TencentCloudChat.TYPES.MSG_REMIND_ACPT_NOT_NOTE,
+    });
+    await chat.clearHistoryMessage(first.conversationID);
+    const one = await chat.deleteConversation(first.conversationID);
+    render(one.data.conversationID);
+    const many = await chat.deleteConversation({ conversationIDList: ['C2Cuser1'], clearHistoryMessage: false });
+    render(many.data.conversationIDList.join());
+  }
+  await chat.setAllMessageRead({ scope: TencentCloudChat.TYPES.READ_ALL_MSG });
+  const total: number = chat.getTotalUnreadMessageCount();
+  render(String(total));
+
+  // Conversation groups.
+  const groups = await chat.getConversationGroupList();
+  render(groups.data.join());
+  await chat.createConversationGroup({ groupName: 'Work', conversationIDList: ['C2Cuser1'] });
+  await chat.addConversationsToGroup({ groupName: 'Work', conversationIDList: ['GROUPgroup1'] });
+  await chat.deleteConversationsFromGroup({ groupName: 'Work', conversationIDList: ['GROUPgroup1'] });
+  await chat.renameConversationGroup({ oldName: 'Work', newName: 'Job' });
+  await chat.deleteConversationGroup('Job');
+  await chat.quitGroup('group1');
+
+  // Profiles, recall and delete for me, as Tencent's documentation writes them.
+  await chat.getUserProfile({ userIDList: ['user1'] }).then((imResponse) => {
+    const profiles: Profile[] = imResponse.data;
+    render(profiles.map((p) => `${p.nick} ${p.profileCustomField.map((f: any) => f.key).join()}`).join());
+  });
+  await chat.getMyProfile().then((imResponse) => render((imResponse.data as Profile).nick));
+  await chat.getGroupProfile({ groupID: 'group1' }).then((imResponse) => render(imResponse.data.group.name));
+  await chat.revokeMessage(stored).then(
+    (imResponse) => render(String(imResponse.data.message.isRevoked)),
+    (imError) => console.warn('revokeMessage error:', imError),
+  );
+  await chat.deleteMessage([stored]).then((imResponse) => render(String(imResponse.data.messageList.length)));
+
+  // Calls Natter rejects (ErrorCode.UNSUPPORTED) still compile as Tencent's.
+  await chat.getFriendList().catch((imError) => render(imError.message));
+  await chat.updateMyProfile({ nick: 'me' }).catch((imError) => render(imError.message));
+  const found: Message | null = chat.findMessage(stored.ID);
+  render(String(found?.sequence));
+  render(String(chat.getServerTime()));
+  render(String(TencentCloudChat.TSignaling.NEW_INVITATION_RECEIVED));
+
+  await chat.logout();
+  await chat.destroy();
+}
+
+void main();

@@ -1,0 +1,287 @@
+/**
+ * Wire objects (wire.ts) → the Tencent-shaped objects apps see (types.ts). Pure functions: the only
+ * context they need is who is logged in, which decides `flow`, `to` and who "recalled a message".
+ */
+import { MESSAGE_FOR_SHOW, TYPES } from './constants.js';
+import type {
+  Conversation,
+  ConversationType,
+  Group,
+  LastMessage,
+  Message,
+  MessageRemindType,
+  MessageType,
+  Profile,
+} from './types.js';
+import type { WireConversation, WireGroup, WireLastMessage, WireMessage, WireProfile } from './wire.js';
+
+const KNOWN_MESSAGE_TYPES = new Set<string>([
+  TYPES.MSG_TEXT,
+  TYPES.MSG_IMAGE,
+  TYPES.MSG_AUDIO,
+  TYPES.MSG_FILE,
+  TYPES.MSG_FACE,
+  TYPES.MSG_VIDEO,
+  TYPES.MSG_LOCATION,
+  TYPES.MSG_GRP_TIP,
+  TYPES.MSG_GRP_SYS_NOTICE,
+  TYPES.MSG_CUSTOM,
+  TYPES.MSG_MERGER,
+]);
+
+/**
+ * The message's element type. A type the SDK does not know is custom. A server older than message
+ * types sends none: there a payload that is just `{ text }` (what Natter's own clients send) reads
+ * as text, anything else as custom.
+ */
+export function messageType(type: string | undefined, payload?: unknown): MessageType {
+  if (type === undefined) {
+    const p = payload as Record<string, unknown> | null | undefined;
+    const isText = typeof p === 'object' && p !== null && typeof p.text === 'string' && Object.keys(p).length === 1;
+    return isText ? TYPES.MSG_TEXT : TYPES.MSG_CUSTOM;
+  }
+  return KNOWN_MESSAGE_TYPES.has(type) ? (type as MessageType) : TYPES.MSG_CUSTOM;
+}
+
+export function conversationTypeOf(conversationID: string): ConversationType {
+  if (conversationID === TYPES.CONV_SYSTEM) return TYPES.CONV_SYSTEM;
+  if (conversationID.startsWith(TYPES.CONV_GROUP)) return TYPES.CONV_GROUP;
+  return TYPES.CONV_C2C;
+}
+
+/** The part after the prefix: the peer's userID or the groupID (`''` for the system conversation). */
+export function conversationTarget(conversationID: string): string {
+  if (conversationID === TYPES.CONV_SYSTEM) return '';
+  if (conversationID.startsWith(TYPES.CONV_GROUP)) return conversationID.slice(TYPES.CONV_GROUP.length);
+  if (conversationID.startsWith(TYPES.CONV_C2C)) return conversationID.slice(TYPES.CONV_C2C.length);
+  return conversationID;
+}
+
+export function seconds(ms: number): number {
+  return Math.floor(ms / 1000);
+}
+
+/**
+ * The payload as Tencent's SDK hands it out for `type`. A custom message is always
+ * `{ data, description, extension }`: one sent by Natter's own clients or the app backend with some
+ * other object (e.g. `{ text: 'hi' }` without a type) gets that object as JSON in `data`, so an app
+ * reading `payload.data` still finds it.
+ */
+export function normalizePayload(type: MessageType, payload: unknown): any {
+  const p = (typeof payload === 'object' && payload !== null ? payload : {}) as Record<string, unknown>;
+  if (type === TYPES.MSG_CUSTOM) {
+    if (typeof p.data === 'string') {
+      return {
+        data: p.data,
+        description: typeof p.description === 'string' ? p.description : '',
+        extension: typeof p.extension === 'string' ? p.extension : '',
+      };
+    }
+    // A recalled message's payload is `{}`: nothing to carry, not the text "{}".
+    const data = Object.keys(p).length === 0 ? '' : JSON.stringify(p);
+    return { data, description: '', extension: '' };
+  }
+  return p;
+}
+
+/**
+ * What a recalled message shows in place of its content, in the words Tencent's documentation and
+ * its UI kits use: "You recalled a message" when the user recalled it, "<sender> recalled a
+ * message" when its sender did, and "<revoker> recalled a message" when someone else did (the app
+ * backend: its `operator`, `admin` by default).
+ */
+export function recalledText(from: string, senderNick: string, revoker: string | null, me: string): string {
+  const by = revoker || from;
+  if (by === me) return 'You recalled a message';
+  if (by === from) return `${senderNick || from} recalled a message`;
+  return `${by} recalled a message`;
+}
+
+/** Tencent's `messageForShow`: the text itself, or the English placeholder for the type. */
+export function messageForShow(type: MessageType | '', payload: any): string {
+  if (type === '') return '';
+  if (type === TYPES.MSG_TEXT) return typeof payload?.text === 'string' ? payload.text : '';
+  return MESSAGE_FOR_SHOW[type] ?? '';
+}
+
+export function toMessage(wire: WireMessage, me: string): Message {
+  const isRevoked = wire.isRevoked === true;
+  const type = messageType(wire.type, wire.payload);
+  const conversationType = conversationTypeOf(wire.conversationID);
+  const target = conversationTarget(wire.conversationID);
+  const out = wire.from === me;
+  let to: string;
+  if (conversationType === TYPES.CONV_GROUP) to = target;
+  else if (conversationType === TYPES.CONV_C2C) to = out ? target : me;
+  else to = me;
+  const time = seconds(wire.time);
+  const revoker = wire.revoker ?? '';
+  return {
+    ID: wire.messageID,
+    type,
+    payload: normalizePayload(type, wire.payload),
+    conversationID: wire.conversationID,
+    conversationType,
+    conversationSubType: '',
+    to,
+    from: wire.from,
+    flow: out ? 'out' : 'in',
+    time,
+    status: 'success',
+    isRevoked,
+    priority: TYPES.MSG_PRIORITY_NORMAL,
+    nick: wire.nick ?? '',
+    avatar: wire.avatar ?? '',
+    isPeerRead: false,
+    nameCard: '',
+    atUserList: [],
+    cloudCustomData: wire.cloudCustomData ?? '',
+    isDeleted: false,
+    isModified: false,
+    needReadReceipt: false,
+    readReceiptInfo: {},
+    isBroadcastMessage: false,
+    isSupportExtension: false,
+    revoker,
+    revokerInfo: { userID: revoker, nick: '', avatar: '' },
+    revokeReason: '',
+    sequence: wire.seq,
+    hasRiskContent: false,
+    clientSequence: wire.seq,
+    random: 0,
+    clientTime: time,
+    isRead: out,
+    isResend: false,
+    isSystemMessage: wire.from === TYPES.CONV_SYSTEM,
+    protocol: 'JSON',
+    isPlaceMessage: 0,
+  };
+}
+
+/** Tencent's empty lastMessage: a conversation never has `lastMessage: null` there. */
+export function emptyLastMessage(): LastMessage {
+  return {
+    lastTime: 0,
+    lastSequence: 0,
+    fromAccount: '',
+    type: '',
+    payload: null,
+    messageForShow: '',
+    isRevoked: false,
+    cloudCustomData: '',
+    nick: '',
+    nameCard: '',
+    version: 0,
+    isPeerRead: false,
+    revoker: null,
+    onlineOnlyFlag: false,
+  };
+}
+
+/**
+ * The conversation's last message. A recalled one shows {@link recalledText} as `messageForShow`:
+ * Tencent's SDK keeps the recalled content and leaves its apps to say "recalled"; Natter erases the
+ * content, so the SDK says it.
+ */
+export function toLastMessage(wire: WireLastMessage | null, me: string): LastMessage {
+  if (wire === null || wire === undefined) return emptyLastMessage();
+  const type = messageType(wire.type, wire.payload);
+  const payload = normalizePayload(type, wire.payload);
+  const isRevoked = wire.isRevoked === true;
+  const nick = wire.nick ?? '';
+  return {
+    ...emptyLastMessage(),
+    lastTime: seconds(wire.time),
+    lastSequence: wire.seq,
+    fromAccount: wire.from,
+    type,
+    payload,
+    messageForShow: isRevoked ? recalledText(wire.from, nick, wire.revoker ?? null, me) : messageForShow(type, payload),
+    isRevoked,
+    cloudCustomData: wire.cloudCustomData ?? '',
+    nick,
+    revoker: isRevoked ? (wire.revoker ?? null) : null,
+  };
+}
+
+/**
+ * Tencent's Profile from what the server knows of a user (nick, avatar, the app's custom fields as
+ * `profileCustomField: [{ key, value }]`); Tencent's other fields keep their empty defaults.
+ */
+export function toProfile(wire: Partial<WireProfile> & { userID: string }): Profile {
+  return {
+    userID: wire.userID,
+    nick: wire.nick ?? '',
+    gender: '',
+    birthday: 0,
+    location: '',
+    selfSignature: '',
+    allowType: TYPES.ALLOW_TYPE_ALLOW_ANY,
+    language: 0,
+    avatar: wire.avatar ?? '',
+    messageSettings: 0,
+    adminForbidType: TYPES.FORBID_TYPE_NONE,
+    level: 0,
+    role: 0,
+    lastUpdatedNumber: 0,
+    profileCustomField: Object.entries(wire.customFields ?? {}).map(([key, value]) => ({ key, value })),
+  };
+}
+
+/** Tencent's Group from what the server knows of a group; Tencent's other fields stay empty. */
+export function toGroup(wire: Partial<WireGroup> & { groupID: string }): Group {
+  return {
+    groupID: wire.groupID,
+    name: wire.name ?? '',
+    avatar: wire.avatar ?? '',
+    type: wire.type ?? '',
+    introduction: '',
+    notification: wire.notification ?? '',
+    ownerID: '',
+    createTime: '',
+    infoSequence: 0,
+    lastInfoTime: 0,
+    selfInfo: {},
+    lastMessage: {},
+    nextMessageSeq: 0,
+    memberCount: wire.memberCount ?? 0,
+    maxMemberCount: 0,
+    muteAllMembers: false,
+    joinOption: '',
+    groupCustomField: [],
+    isSupportTopic: false,
+    isDismissed: wire.isDismissed === true,
+  };
+}
+
+export function toConversation(wire: WireConversation, me: string): Conversation {
+  const type = conversationTypeOf(wire.conversationID);
+  const target = conversationTarget(wire.conversationID);
+  // Tencent sets only the profile that fits the type (its typings declare both).
+  const conversation: Omit<Conversation, 'groupProfile' | 'userProfile'> &
+    Partial<Pick<Conversation, 'groupProfile' | 'userProfile'>> = {
+    conversationID: wire.conversationID,
+    type,
+    subType: '',
+    unreadCount: wire.unreadCount,
+    lastMessage: toLastMessage(wire.lastMessage, me),
+    groupAtInfoList: [],
+    remark: '',
+    isPinned: wire.isPinned,
+    messageRemindType: wire.messageRemindType as MessageRemindType,
+    markList: [...wire.markList],
+    customData: wire.customData,
+    conversationGroupList: [...wire.conversationGroupList],
+    draftText: wire.draftText,
+    peerReadTime: 0,
+    isArchived: wire.isArchived,
+    clearedToSeq: wire.clearedToSeq ?? 0,
+  };
+  if (type === TYPES.CONV_C2C) {
+    conversation.userProfile = toProfile(wire.userProfile ?? { userID: target });
+  } else if (type === TYPES.CONV_GROUP) {
+    conversation.groupProfile = toGroup(wire.groupProfile ?? { groupID: target });
+    conversation.subType = conversation.groupProfile.type;
+  }
+  return conversation as Conversation;
+}

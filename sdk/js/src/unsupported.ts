@@ -1,0 +1,489 @@
+/**
+ * Tencent Cloud Chat calls Natter does not offer. Each exists, so code written for Tencent's SDK
+ * compiles and runs up to the call, and each fails loudly: calls that return a promise reject with
+ * a NatterError of code `ErrorCode.UNSUPPORTED` (-2, error `unsupported`) naming the call and the
+ * reason; the few synchronous ones throw that error (or hand it to the error callback). Nothing
+ * resolves as if it had worked.
+ *
+ * The list is data (`UNSUPPORTED_CALLS`) so the README, the tests and the class agree.
+ */
+import { unsupported } from './errors.js';
+import type { ChatResponse, Message } from './types.js';
+
+const UPLOADS = 'Natter stores no files: send a custom message holding a link instead';
+
+/** Every unsupported promise-returning call and why. */
+export const UNSUPPORTED_CALLS = {
+  // messages
+  downloadMergerMessage: 'Natter has no combined (merger) messages',
+  translateText: 'Natter has no translation service',
+  convertVoiceToText: 'Natter has no speech recognition',
+  setMessageExtensions: 'Natter has no message extensions',
+  getMessageExtensions: 'Natter has no message extensions',
+  deleteMessageExtensions: 'Natter has no message extensions',
+  modifyMessage: 'Natter messages cannot be edited',
+  searchCloudMessages: 'Natter has no server-side search',
+  searchCloudGroups: 'Natter has no server-side search',
+  searchCloudUsers: 'Natter has no server-side search',
+  searchCloudGroupMembers: 'Natter has no server-side search',
+  addMessageReaction: 'Natter has no message reactions',
+  removeMessageReaction: 'Natter has no message reactions',
+  getMessageReactions: 'Natter has no message reactions',
+  getAllUserListOfMessageReaction: 'Natter has no message reactions',
+  getMessageListHopping: 'page with getMessageList and nextReqMessageID instead',
+  sendMessageReadReceipt: 'Natter has no read receipts',
+  getMessageReadReceiptList: 'Natter has no read receipts',
+  getGroupMessageReadMemberList: 'Natter has no read receipts',
+  // receive options
+  setAllReceiveMessageOpt: 'set a remind type per conversation with setMessageRemindType',
+  getAllReceiveMessageOpt: 'Natter has no account-wide receive option',
+  // profiles and blocklist
+  updateMyProfile: 'profiles are set by the app backend (server API POST /user/profile)',
+  getBlacklist: 'Natter has no blocklist',
+  addToBlacklist: 'Natter has no blocklist',
+  removeFromBlacklist: 'Natter has no blocklist',
+  // user status
+  setSelfStatus: 'Natter has no user status',
+  getUserStatus: 'Natter has no user status',
+  subscribeUserStatus: 'Natter has no user status',
+  unsubscribeUserStatus: 'Natter has no user status',
+  // friends
+  getFriendList: 'Natter has no friend lists',
+  addFriend: 'Natter has no friend lists',
+  deleteFriend: 'Natter has no friend lists',
+  checkFriend: 'Natter has no friend lists',
+  getFriendProfile: 'Natter has no friend lists',
+  updateFriend: 'Natter has no friend lists',
+  getFriendApplicationList: 'Natter has no friend lists',
+  acceptFriendApplication: 'Natter has no friend lists',
+  refuseFriendApplication: 'Natter has no friend lists',
+  deleteFriendApplication: 'Natter has no friend lists',
+  setFriendApplicationRead: 'Natter has no friend lists',
+  getFriendGroupList: 'Natter has no friend lists',
+  createFriendGroup: 'Natter has no friend lists',
+  deleteFriendGroup: 'Natter has no friend lists',
+  addToFriendGroup: 'Natter has no friend lists',
+  removeFromFriendGroup: 'Natter has no friend lists',
+  renameFriendGroup: 'Natter has no friend lists',
+  // follow
+  followUser: 'Natter has no followers',
+  unfollowUser: 'Natter has no followers',
+  getMyFollowersList: 'Natter has no followers',
+  getMyFollowingList: 'Natter has no followers',
+  getMutualFollowersList: 'Natter has no followers',
+  getUserFollowInfo: 'Natter has no followers',
+  checkFollowType: 'Natter has no followers',
+  // groups: the app backend manages them through the server API
+  getGroupList: 'list group conversations with getConversationList({ type: TYPES.CONV_GROUP })',
+  createGroup: 'groups are created by the app backend (server API POST /channel)',
+  dismissGroup: 'groups are dismissed by the app backend (server API POST /channel/delete)',
+  updateGroupProfile: 'group profiles are managed by the app backend',
+  joinGroup: 'members are added by the app backend (server API POST /channel/subscriber_add)',
+  pinGroupMessage: 'Natter has no pinned group messages',
+  getPinnedGroupMessageList: 'Natter has no pinned group messages',
+  searchGroupByID: 'Natter has no group search',
+  getGroupOnlineMemberCount: 'Natter does not count online members',
+  changeGroupOwner: 'Natter groups have no owner',
+  getGroupApplicationList: 'Natter has no join requests',
+  handleGroupApplication: 'Natter has no join requests',
+  initGroupAttributes: 'Natter has no group attributes',
+  setGroupAttributes: 'Natter has no group attributes',
+  deleteGroupAttributes: 'Natter has no group attributes',
+  getGroupAttributes: 'Natter has no group attributes',
+  setGroupCounters: 'Natter has no group counters',
+  increaseGroupCounter: 'Natter has no group counters',
+  decreaseGroupCounter: 'Natter has no group counters',
+  getGroupCounters: 'Natter has no group counters',
+  getGroupMemberList: 'group members are managed by the app backend',
+  getGroupMemberProfile: 'group members are managed by the app backend',
+  addGroupMember: 'members are added by the app backend (server API POST /channel/subscriber_add)',
+  deleteGroupMember: 'members are removed by the app backend (server API POST /channel/subscriber_remove)',
+  setGroupMemberMuteTime: 'Natter has no member muting',
+  setGroupMemberRole: 'Natter groups have no roles',
+  setGroupMemberNameCard: 'Natter has no name cards',
+  setGroupMemberCustomField: 'Natter has no member custom fields',
+  markGroupMemberList: 'Natter has no member marks',
+  // communities and topics
+  getJoinedCommunityList: 'Natter has no communities',
+  createTopicInCommunity: 'Natter has no communities',
+  deleteTopicFromCommunity: 'Natter has no communities',
+  updateTopicProfile: 'Natter has no communities',
+  getTopicList: 'Natter has no communities',
+  // signalling
+  invite: 'Natter has no signalling',
+  inviteInGroup: 'Natter has no signalling',
+  cancel: 'Natter has no signalling',
+  accept: 'Natter has no signalling',
+  reject: 'Natter has no signalling',
+  modifyInvitation: 'Natter has no signalling',
+  callExperimentalAPI: 'Natter has no experimental APIs',
+} as const;
+
+/** Message factories for types Natter cannot send: they throw (they are synchronous). */
+export const UNSUPPORTED_MESSAGE_FACTORIES = {
+  createTextAtMessage: 'Natter has no @-mentions: use createTextMessage',
+  createImageMessage: UPLOADS,
+  createAudioMessage: UPLOADS,
+  createVideoMessage: UPLOADS,
+  createFileMessage: UPLOADS,
+  createMergerMessage: 'Natter has no combined (merger) messages',
+  createForwardMessage: 'forward by creating a new message with the same payload',
+} as const;
+
+/** Synchronous signalling calls: they throw, or hand the error to their error callback. */
+export const UNSUPPORTED_SYNC_CALLS = {
+  addSignalingListener: 'Natter has no signalling',
+  removeSignalingListener: 'Natter has no signalling',
+  inviteSync: 'Natter has no signalling',
+  inviteInGroupSync: 'Natter has no signalling',
+} as const;
+
+export type UnsupportedCall = keyof typeof UNSUPPORTED_CALLS;
+
+function reject(call: UnsupportedCall): Promise<ChatResponse<any>> {
+  return Promise.reject(unsupported(call, UNSUPPORTED_CALLS[call]));
+}
+
+function refuseFactory(call: keyof typeof UNSUPPORTED_MESSAGE_FACTORIES): never {
+  throw unsupported(call, UNSUPPORTED_MESSAGE_FACTORIES[call]);
+}
+
+/**
+ * The unsupported part of Tencent's ChatSDK. Parameters are typed loosely on purpose: whatever a
+ * Tencent-typed app passes must compile, and nothing is used.
+ */
+export class TencentUnsupported {
+  // ---- message factories (throw)
+  createTextAtMessage(_options: any): Message {
+    return refuseFactory('createTextAtMessage');
+  }
+  createImageMessage(_options: any): Message {
+    return refuseFactory('createImageMessage');
+  }
+  createAudioMessage(_options: any): Message {
+    return refuseFactory('createAudioMessage');
+  }
+  createVideoMessage(_options: any): Message {
+    return refuseFactory('createVideoMessage');
+  }
+  createFileMessage(_options: any): Message {
+    return refuseFactory('createFileMessage');
+  }
+  createMergerMessage(_options: any): Message {
+    return refuseFactory('createMergerMessage');
+  }
+  createForwardMessage(_options: any): Message {
+    return refuseFactory('createForwardMessage');
+  }
+
+  // ---- messages
+  downloadMergerMessage(..._args: any[]): Promise<ChatResponse<any>> {
+    return reject('downloadMergerMessage');
+  }
+  translateText(..._args: any[]): Promise<ChatResponse<any>> {
+    return reject('translateText');
+  }
+  convertVoiceToText(..._args: any[]): Promise<ChatResponse<any>> {
+    return reject('convertVoiceToText');
+  }
+  setMessageExtensions(..._args: any[]): Promise<ChatResponse<any>> {
+    return reject('setMessageExtensions');
+  }
+  getMessageExtensions(..._args: any[]): Promise<ChatResponse<any>> {
+    return reject('getMessageExtensions');
+  }
+  deleteMessageExtensions(..._args: any[]): Promise<ChatResponse<any>> {
+    return reject('deleteMessageExtensions');
+  }
+  modifyMessage(..._args: any[]): Promise<ChatResponse<any>> {
+    return reject('modifyMessage');
+  }
+  searchCloudMessages(..._args: any[]): Promise<ChatResponse<any>> {
+    return reject('searchCloudMessages');
+  }
+  searchCloudGroups(..._args: any[]): Promise<ChatResponse<any>> {
+    return reject('searchCloudGroups');
+  }
+  searchCloudUsers(..._args: any[]): Promise<ChatResponse<any>> {
+    return reject('searchCloudUsers');
+  }
+  searchCloudGroupMembers(..._args: any[]): Promise<ChatResponse<any>> {
+    return reject('searchCloudGroupMembers');
+  }
+  addMessageReaction(..._args: any[]): Promise<ChatResponse<any>> {
+    return reject('addMessageReaction');
+  }
+  removeMessageReaction(..._args: any[]): Promise<ChatResponse<any>> {
+    return reject('removeMessageReaction');
+  }
+  getMessageReactions(..._args: any[]): Promise<ChatResponse<any>> {
+    return reject('getMessageReactions');
+  }
+  getAllUserListOfMessageReaction(..._args: any[]): Promise<ChatResponse<any>> {
+    return reject('getAllUserListOfMessageReaction');
+  }
+  getMessageListHopping(..._args: any[]): Promise<ChatResponse<any>> {
+    return reject('getMessageListHopping');
+  }
+  sendMessageReadReceipt(..._args: any[]): Promise<ChatResponse<any>> {
+    return reject('sendMessageReadReceipt');
+  }
+  getMessageReadReceiptList(..._args: any[]): Promise<ChatResponse<any>> {
+    return reject('getMessageReadReceiptList');
+  }
+  getGroupMessageReadMemberList(..._args: any[]): Promise<ChatResponse<any>> {
+    return reject('getGroupMessageReadMemberList');
+  }
+  setAllReceiveMessageOpt(..._args: any[]): Promise<ChatResponse<any>> {
+    return reject('setAllReceiveMessageOpt');
+  }
+  getAllReceiveMessageOpt(..._args: any[]): Promise<ChatResponse<any>> {
+    return reject('getAllReceiveMessageOpt');
+  }
+
+  // ---- profiles, blocklist, status
+  updateMyProfile(..._args: any[]): Promise<ChatResponse<any>> {
+    return reject('updateMyProfile');
+  }
+  getBlacklist(..._args: any[]): Promise<ChatResponse<any>> {
+    return reject('getBlacklist');
+  }
+  addToBlacklist(..._args: any[]): Promise<ChatResponse<any>> {
+    return reject('addToBlacklist');
+  }
+  removeFromBlacklist(..._args: any[]): Promise<ChatResponse<any>> {
+    return reject('removeFromBlacklist');
+  }
+  setSelfStatus(..._args: any[]): Promise<ChatResponse<any>> {
+    return reject('setSelfStatus');
+  }
+  getUserStatus(..._args: any[]): Promise<ChatResponse<any>> {
+    return reject('getUserStatus');
+  }
+  subscribeUserStatus(..._args: any[]): Promise<ChatResponse<any>> {
+    return reject('subscribeUserStatus');
+  }
+  unsubscribeUserStatus(..._args: any[]): Promise<ChatResponse<any>> {
+    return reject('unsubscribeUserStatus');
+  }
+
+  // ---- friends and follow
+  getFriendList(..._args: any[]): Promise<ChatResponse<any>> {
+    return reject('getFriendList');
+  }
+  addFriend(..._args: any[]): Promise<ChatResponse<any>> {
+    return reject('addFriend');
+  }
+  deleteFriend(..._args: any[]): Promise<ChatResponse<any>> {
+    return reject('deleteFriend');
+  }
+  checkFriend(..._args: any[]): Promise<ChatResponse<any>> {
+    return reject('checkFriend');
+  }
+  getFriendProfile(..._args: any[]): Promise<ChatResponse<any>> {
+    return reject('getFriendProfile');
+  }
+  updateFriend(..._args: any[]): Promise<ChatResponse<any>> {
+    return reject('updateFriend');
+  }
+  getFriendApplicationList(..._args: any[]): Promise<ChatResponse<any>> {
+    return reject('getFriendApplicationList');
+  }
+  acceptFriendApplication(..._args: any[]): Promise<ChatResponse<any>> {
+    return reject('acceptFriendApplication');
+  }
+  refuseFriendApplication(..._args: any[]): Promise<ChatResponse<any>> {
+    return reject('refuseFriendApplication');
+  }
+  deleteFriendApplication(..._args: any[]): Promise<ChatResponse<any>> {
+    return reject('deleteFriendApplication');
+  }
+  setFriendApplicationRead(..._args: any[]): Promise<ChatResponse<any>> {
+    return reject('setFriendApplicationRead');
+  }
+  getFriendGroupList(..._args: any[]): Promise<ChatResponse<any>> {
+    return reject('getFriendGroupList');
+  }
+  createFriendGroup(..._args: any[]): Promise<ChatResponse<any>> {
+    return reject('createFriendGroup');
+  }
+  deleteFriendGroup(..._args: any[]): Promise<ChatResponse<any>> {
+    return reject('deleteFriendGroup');
+  }
+  addToFriendGroup(..._args: any[]): Promise<ChatResponse<any>> {
+    return reject('addToFriendGroup');
+  }
+  removeFromFriendGroup(..._args: any[]): Promise<ChatResponse<any>> {
+    return reject('removeFromFriendGroup');
+  }
+  renameFriendGroup(..._args: any[]): Promise<ChatResponse<any>> {
+    return reject('renameFriendGroup');
+  }
+  followUser(..._args: any[]): Promise<ChatResponse<any>> {
+    return reject('followUser');
+  }
+  unfollowUser(..._args: any[]): Promise<ChatResponse<any>> {
+    return reject('unfollowUser');
+  }
+  getMyFollowersList(..._args: any[]): Promise<ChatResponse<any>> {
+    return reject('getMyFollowersList');
+  }
+  getMyFollowingList(..._args: any[]): Promise<ChatResponse<any>> {
+    return reject('getMyFollowingList');
+  }
+  getMutualFollowersList(..._args: any[]): Promise<ChatResponse<any>> {
+    return reject('getMutualFollowersList');
+  }
+  getUserFollowInfo(..._args: any[]): Promise<ChatResponse<any>> {
+    return reject('getUserFollowInfo');
+  }
+  checkFollowType(..._args: any[]): Promise<ChatResponse<any>> {
+    return reject('checkFollowType');
+  }
+
+  // ---- groups and members
+  getGroupList(..._args: any[]): Promise<ChatResponse<any>> {
+    return reject('getGroupList');
+  }
+  createGroup(..._args: any[]): Promise<ChatResponse<any>> {
+    return reject('createGroup');
+  }
+  dismissGroup(..._args: any[]): Promise<ChatResponse<any>> {
+    return reject('dismissGroup');
+  }
+  updateGroupProfile(..._args: any[]): Promise<ChatResponse<any>> {
+    return reject('updateGroupProfile');
+  }
+  joinGroup(..._args: any[]): Promise<ChatResponse<any>> {
+    return reject('joinGroup');
+  }
+  pinGroupMessage(..._args: any[]): Promise<ChatResponse<any>> {
+    return reject('pinGroupMessage');
+  }
+  getPinnedGroupMessageList(..._args: any[]): Promise<ChatResponse<any>> {
+    return reject('getPinnedGroupMessageList');
+  }
+  searchGroupByID(..._args: any[]): Promise<ChatResponse<any>> {
+    return reject('searchGroupByID');
+  }
+  getGroupOnlineMemberCount(..._args: any[]): Promise<ChatResponse<any>> {
+    return reject('getGroupOnlineMemberCount');
+  }
+  changeGroupOwner(..._args: any[]): Promise<ChatResponse<any>> {
+    return reject('changeGroupOwner');
+  }
+  getGroupApplicationList(..._args: any[]): Promise<ChatResponse<any>> {
+    return reject('getGroupApplicationList');
+  }
+  handleGroupApplication(..._args: any[]): Promise<ChatResponse<any>> {
+    return reject('handleGroupApplication');
+  }
+  initGroupAttributes(..._args: any[]): Promise<ChatResponse<any>> {
+    return reject('initGroupAttributes');
+  }
+  setGroupAttributes(..._args: any[]): Promise<ChatResponse<any>> {
+    return reject('setGroupAttributes');
+  }
+  deleteGroupAttributes(..._args: any[]): Promise<ChatResponse<any>> {
+    return reject('deleteGroupAttributes');
+  }
+  getGroupAttributes(..._args: any[]): Promise<ChatResponse<any>> {
+    return reject('getGroupAttributes');
+  }
+  setGroupCounters(..._args: any[]): Promise<ChatResponse<any>> {
+    return reject('setGroupCounters');
+  }
+  increaseGroupCounter(..._args: any[]): Promise<ChatResponse<any>> {
+    return reject('increaseGroupCounter');
+  }
+  decreaseGroupCounter(..._args: any[]): Promise<ChatResponse<any>> {
+    return reject('decreaseGroupCounter');
+  }
+  getGroupCounters(..._args: any[]): Promise<ChatResponse<any>> {
+    return reject('getGroupCounters');
+  }
+  getGroupMemberList(..._args: any[]): Promise<ChatResponse<any>> {
+    return reject('getGroupMemberList');
+  }
+  getGroupMemberProfile(..._args: any[]): Promise<ChatResponse<any>> {
+    return reject('getGroupMemberProfile');
+  }
+  addGroupMember(..._args: any[]): Promise<ChatResponse<any>> {
+    return reject('addGroupMember');
+  }
+  deleteGroupMember(..._args: any[]): Promise<ChatResponse<any>> {
+    return reject('deleteGroupMember');
+  }
+  setGroupMemberMuteTime(..._args: any[]): Promise<ChatResponse<any>> {
+    return reject('setGroupMemberMuteTime');
+  }
+  setGroupMemberRole(..._args: any[]): Promise<ChatResponse<any>> {
+    return reject('setGroupMemberRole');
+  }
+  setGroupMemberNameCard(..._args: any[]): Promise<ChatResponse<any>> {
+    return reject('setGroupMemberNameCard');
+  }
+  setGroupMemberCustomField(..._args: any[]): Promise<ChatResponse<any>> {
+    return reject('setGroupMemberCustomField');
+  }
+  markGroupMemberList(..._args: any[]): Promise<ChatResponse<any>> {
+    return reject('markGroupMemberList');
+  }
+
+  // ---- communities and topics
+  getJoinedCommunityList(..._args: any[]): Promise<ChatResponse<any>> {
+    return reject('getJoinedCommunityList');
+  }
+  createTopicInCommunity(..._args: any[]): Promise<ChatResponse<any>> {
+    return reject('createTopicInCommunity');
+  }
+  deleteTopicFromCommunity(..._args: any[]): Promise<ChatResponse<any>> {
+    return reject('deleteTopicFromCommunity');
+  }
+  updateTopicProfile(..._args: any[]): Promise<ChatResponse<any>> {
+    return reject('updateTopicProfile');
+  }
+  getTopicList(..._args: any[]): Promise<ChatResponse<any>> {
+    return reject('getTopicList');
+  }
+
+  // ---- signalling
+  addSignalingListener(_eventName: string, _handler: Function, _context?: any): void {
+    throw unsupported('addSignalingListener', UNSUPPORTED_SYNC_CALLS.addSignalingListener);
+  }
+  removeSignalingListener(_eventName: string, _handler: Function, _context?: any): void {
+    throw unsupported('removeSignalingListener', UNSUPPORTED_SYNC_CALLS.removeSignalingListener);
+  }
+  invite(..._args: any[]): Promise<ChatResponse<any>> {
+    return reject('invite');
+  }
+  /** Calls `errorCb` with the error (synchronously), as Tencent's does on failure. */
+  inviteSync(_options: any, _successCb: Function, errorCb: Function): void {
+    errorCb(unsupported('inviteSync', UNSUPPORTED_SYNC_CALLS.inviteSync));
+  }
+  inviteInGroup(..._args: any[]): Promise<ChatResponse<any>> {
+    return reject('inviteInGroup');
+  }
+  inviteInGroupSync(_options: any, _successCb: Function, errorCb: Function): void {
+    errorCb(unsupported('inviteInGroupSync', UNSUPPORTED_SYNC_CALLS.inviteInGroupSync));
+  }
+  cancel(..._args: any[]): Promise<ChatResponse<any>> {
+    return reject('cancel');
+  }
+  accept(..._args: any[]): Promise<ChatResponse<any>> {
+    return reject('accept');
+  }
+  reject(..._args: any[]): Promise<ChatResponse<any>> {
+    return reject('reject');
+  }
+  /** No message is ever a signalling message in Natter. */
+  getSignalingInfo(_message: Message): null {
+    return null;
+  }
+  modifyInvitation(..._args: any[]): Promise<ChatResponse<any>> {
+    return reject('modifyInvitation');
+  }
+  callExperimentalAPI(..._args: any[]): Promise<ChatResponse<any>> {
+    return reject('callExperimentalAPI');
+  }
+}

@@ -1,0 +1,72 @@
+/**
+ * The JSON the Natter server sends and accepts on the client API and the WebSocket. The shapes
+ * come from the server's OpenAPI document (`docs/openapi.json`, generated from the server's Rust
+ * types) through `src/generated/openapi.ts` (`npm run generate`); this module only names them
+ * for the rest of the SDK. Everything the app sees is converted from these (convert.ts) into the
+ * Tencent-shaped objects of types.ts.
+ */
+import type * as api from './generated/openapi.js';
+
+/** `C2C<peerUid>`, `GROUP<groupID>` or `@TIM#SYSTEM`. */
+export type WireConversationID = string;
+
+export type WireMessage = api.Message;
+export type WireLastMessage = api.LastMessage;
+export type WireUserProfile = api.UserProfile;
+export type WireGroupProfile = api.GroupProfile;
+export type WireConversation = api.Conversation;
+/** `GET /v1/conversations`. */
+export type WireConversationPage = api.ConversationListResponse;
+/** `GET /v1/conversations/sync?since=`. */
+export type WireSyncReply = api.SyncResponse;
+/** `GET /v1/conversations/{id}/messages`. */
+export type WireMessagePage = api.MessageListResponse;
+/** `POST /v1/messages` body. */
+export type WireSendMessageRequest = api.SendMessageRequest;
+export type WireSendMessageReply = api.SendMessageResponse;
+export type WireConversationIDListReply = api.ConversationIdList;
+export type WireTotalUnread = api.TotalUnread;
+/** `GET /v1/conversation-groups`. */
+export type WireFolderList = api.ConversationGroupList;
+/** A recall or a delete-for-me that a sync reports (`messageChangeList`). */
+export type WireMessageChange = api.MessageChange;
+/** `POST /v1/messages/revoke` body. */
+export type WireRevokeRequest = api.RevokeMessageRequest;
+/** `POST /v1/messages/delete` body, and its answer (the IDs removed now). */
+export type WireDeleteMessagesRequest = api.DeleteMessagesRequest;
+export type WireMessageIDList = api.MessageIdList;
+/** A user's whole profile (`POST /v1/profiles`, `GET /v1/profile`, `profileUpdated`). */
+export type WireProfile = api.Profile;
+export type WireProfileList = api.ProfileList;
+/** `GET /v1/groups/{groupID}`. */
+export type WireGroup = api.Group;
+/** The error body of every 4xx / 5xx answer. */
+export type WireError = api.ErrorBody;
+
+/** Every WebSocket frame, both ways: `{"event":"ping"}` from the client, events from the server. */
+export interface WireFrame {
+  event: string;
+  data?: unknown;
+}
+
+/** The only frame a client sends. */
+export const WIRE_PING: api.ClientEvent = { event: 'ping' };
+
+/** `data` of each WebSocket event, by event name. */
+export type WireEventData = {
+  [Name in api.ServerEvent['event']]: Extract<api.ServerEvent, { event: Name }>['data'];
+};
+
+/** WebSocket close codes the server uses (the API reference, "Close codes"). */
+export const WIRE_CLOSE = {
+  /** Idle timeout, or the server is shutting down: reconnect. */
+  GOING_AWAY: 1001,
+  /** A newer login of the same device subscribed (master device level). */
+  REPLACED: 4001,
+  /** Fell behind after `resyncRequired`: reconnect and sync. */
+  RESYNC: 4002,
+  /** The device's token was replaced or revoked by the app backend. */
+  TOKEN_REVOKED: 4003,
+  /** The app backend kicked the device. */
+  KICKED: 4004,
+} as const;

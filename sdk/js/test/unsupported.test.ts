@@ -1,0 +1,143 @@
+/**
+ * Every method of Tencent's ChatSDK exists; those Natter does not offer fail loudly with
+ * ErrorCode.UNSUPPORTED and a message naming the call, and never resolve.
+ */
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { after, before, describe, test } from 'node:test';
+import {
+  ErrorCode,
+  NatterError,
+  UNSUPPORTED_CALLS,
+  UNSUPPORTED_MESSAGE_FACTORIES,
+  UNSUPPORTED_SYNC_CALLS,
+} from '@natter/sdk';
+import { destroyAllChats, loginReady, newChat } from '../testing/chat.js';
+import { startServer, uniqueUid, type TestServer } from '../testing/server.js';
+
+let server: TestServer;
+before(async () => {
+  server = await startServer();
+});
+after(async () => {
+  await destroyAllChats();
+  await server?.stop();
+});
+
+/** The methods of Tencent's web SDK instance (v3 typings), by name. */
+const TENCENT_METHODS = `login logout getLoginUser getServerTime isReady destroy on off registerPlugin setLogLevel
+createTextMessage createTextAtMessage createImageMessage createAudioMessage createVideoMessage createCustomMessage
+createFaceMessage createFileMessage createLocationMessage createMergerMessage downloadMergerMessage createForwardMessage
+sendMessage revokeMessage resendMessage deleteMessage translateText convertVoiceToText setMessageExtensions
+getMessageExtensions deleteMessageExtensions modifyMessage searchCloudMessages searchCloudGroups searchCloudUsers
+searchCloudGroupMembers addMessageReaction removeMessageReaction getMessageReactions getAllUserListOfMessageReaction
+getMessageList getMessageListHopping setMessageRead sendMessageReadReceipt getMessageReadReceiptList
+getGroupMessageReadMemberList findMessage getConversationList getConversationProfile deleteConversation
+setConversationDraft clearHistoryMessage pinConversation setAllMessageRead setMessageRemindType setAllReceiveMessageOpt
+getAllReceiveMessageOpt getTotalUnreadMessageCount setConversationCustomData markConversation getConversationGroupList
+createConversationGroup deleteConversationGroup renameConversationGroup addConversationsToGroup
+deleteConversationsFromGroup getMyProfile getUserProfile updateMyProfile getBlacklist addToBlacklist removeFromBlacklist
+setSelfStatus getUserStatus subscribeUserStatus unsubscribeUserStatus getFriendList addFriend deleteFriend checkFriend
+getFriendProfile updateFriend getFriendApplicationList acceptFriendApplication refuseFriendApplication
+deleteFriendApplication setFriendApplicationRead getFriendGroupList createFriendGroup deleteFriendGroup addToFriendGroup
+removeFromFriendGroup renameFriendGroup followUser unfollowUser getMyFollowersList getMyFollowingList
+getMutualFollowersList getUserFollowInfo checkFollowType getGroupList getGroupProfile createGroup dismissGroup
+updateGroupProfile joinGroup quitGroup pinGroupMessage getPinnedGroupMessageList searchGroupByID
+getGroupOnlineMemberCount changeGroupOwner getGroupApplicationList handleGroupApplication initGroupAttributes
+setGroupAttributes deleteGroupAttributes getGroupAttributes setGroupCounters increaseGroupCounter decreaseGroupCounter
+getGroupCounters getGroupMemberList getGroupMemberProfile addGroupMember deleteGroupMember setGroupMemberMuteTime
+setGroupMemberRole setGroupMemberNameCard setGroupMemberCustomField markGroupMemberList getJoinedCommunityList
+createTopicInCommunity deleteTopicFromCommunity updateTopicProfile getTopicList addSignalingListener
+removeSignalingListener invite inviteSync inviteInGroup inviteInGroupSync cancel accept reject getSignalingInfo
+modifyInvitation callExperimentalAPI`.split(/\s+/);
+
+function isUnsupported(err: unknown, call: string): true {
+  assert.ok(err instanceof NatterError, `${call}: a NatterError`);
+  assert.equal(err.code, ErrorCode.UNSUPPORTED, call);
+  assert.equal(err.code, -2);
+  assert.equal(err.error, 'unsupported', call);
+  assert.ok(err.message.startsWith(call), `${call}: the message names the call: ${err.message}`);
+  assert.match(err.message, /not supported by Natter \(.+\)/);
+  return true;
+}
+
+describe('unsupported calls', () => {
+  test("every method of Tencent's ChatSDK exists", () => {
+    const chat = newChat(server);
+    assert.equal(TENCENT_METHODS.length, 148);
+    const missing = TENCENT_METHODS.filter((m) => typeof (chat as unknown as Record<string, unknown>)[m] !== 'function');
+    assert.deepEqual(missing, []);
+  });
+
+  test('every unsupported promise call rejects with UNSUPPORTED (-2), logged in or not', async () => {
+    const uid = uniqueUid('u');
+    const chat = newChat(server);
+    await loginReady(chat, uid, await server.createUser(uid));
+    const calls = Object.keys(UNSUPPORTED_CALLS);
+    assert.ok(calls.length > 90);
+    for (const call of calls) {
+      const fn = (chat as unknown as Record<string, (...a: unknown[]) => Promise<unknown>>)[call]!;
+      await assert.rejects(fn.call(chat, { groupID: 'g', userIDList: ['x'] }), (err) => isUnsupported(err, call));
+    }
+    const fresh = newChat(server);
+    await assert.rejects(fresh.getFriendList(), (err) => isUnsupported(err, 'getFriendList'));
+    await assert.rejects(fresh.createGroup({ name: 'x', type: 'Private' }), (err) => isUnsupported(err, 'createGroup'));
+  });
+
+  test('unsupported message factories and synchronous signalling calls throw; inviteSync calls errorCb', () => {
+    const chat = newChat(server);
+    for (const call of Object.keys(UNSUPPORTED_MESSAGE_FACTORIES)) {
+      const fn = (chat as unknown as Record<string, (...a: unknown[]) => unknown>)[call]!;
+      assert.throws(() => fn.call(chat, { to: 'x', conversationType: 'C2C', payload: {} }), (err) => isUnsupported(err, call));
+    }
+    assert.throws(() => chat.addSignalingListener('x', () => {}), (err) => isUnsupported(err, 'addSignalingListener'));
+    assert.throws(() => chat.removeSignalingListener('x', () => {}), (err) => isUnsupported(err, 'removeSignalingListener'));
+    for (const call of ['inviteSync', 'inviteInGroupSync'] as const) {
+      let failed: unknown;
+      let succeeded = false;
+      chat[call]({}, () => (succeeded = true), (err: unknown) => (failed = err));
+      assert.equal(succeeded, false);
+      isUnsupported(failed, call);
+    }
+    assert.equal(Object.keys(UNSUPPORTED_SYNC_CALLS).length, 4);
+    assert.equal(chat.getSignalingInfo({} as never), null, 'no Natter message is a signalling message');
+  });
+
+  test("the README's migration guide lists every unsupported call with its reason", () => {
+    const readme = readFileSync(new URL('../../README.md', import.meta.url), 'utf8');
+    const section = readme.slice(readme.indexOf('### What Natter does not do'), readme.indexOf('### Differences to know'));
+    assert.ok(section.length > 1000, 'the section exists');
+    const lists = { ...UNSUPPORTED_CALLS, ...UNSUPPORTED_MESSAGE_FACTORIES, ...UNSUPPORTED_SYNC_CALLS } as Record<string, string>;
+    for (const [call, reason] of Object.entries(lists)) {
+      const row = section.split('\n').find((line) => line.includes(`\`${call}\``));
+      assert.ok(row, `${call} is listed`);
+      assert.ok(row.includes(reason.split(':')[0]!), `${call}: "${reason}" in "${row}"`);
+    }
+  });
+
+  test('supported calls are not in the unsupported lists', () => {
+    const listed = new Set([
+      ...Object.keys(UNSUPPORTED_CALLS),
+      ...Object.keys(UNSUPPORTED_MESSAGE_FACTORIES),
+      ...Object.keys(UNSUPPORTED_SYNC_CALLS),
+    ]);
+    for (const supported of [
+      'login',
+      'sendMessage',
+      'getMessageList',
+      'getConversationList',
+      'deleteConversation',
+      'quitGroup',
+      'createCustomMessage',
+      'resendMessage',
+      'findMessage',
+      'revokeMessage',
+      'deleteMessage',
+      'getUserProfile',
+      'getMyProfile',
+      'getGroupProfile',
+    ]) {
+      assert.ok(!listed.has(supported), supported);
+    }
+  });
+});

@@ -1,0 +1,114 @@
+/**
+ * Helpers shared by the SDK tests: SDK instances with their own SDKAppID (create() returns one
+ * instance per SDKAppID, as Tencent's does, so every simulated device needs its own), event
+ * recording, and a few sends.
+ */
+import WebSocket from 'ws';
+import Natter, { EVENT, type ChatEvent, type CreateOptions, type EventName, type Message } from '@natter/sdk';
+import { waitFor, type TestServer } from './server.js';
+
+let nextAppID = 1_400_000_000;
+const created = new Set<Natter>();
+
+/** A fresh SDK instance (its own SDKAppID). `ws: true` gives it the `ws` package as WebSocket. */
+export function newChat(server: TestServer, options: Partial<CreateOptions> & { ws?: boolean } = {}): Natter {
+  const { ws, ...rest } = options;
+  nextAppID += 1;
+  const chat = Natter.create({
+    SDKAppID: nextAppID,
+    serverUrl: server.baseUrl,
+    ...(ws ? { WebSocket } : {}),
+    ...rest,
+  });
+  created.add(chat);
+  return chat;
+}
+
+/**
+ * Destroys every instance newChat made that is still alive, so a failed test leaves no socket or
+ * timer keeping the test process running. Call it from each file's `after`.
+ */
+export async function destroyAllChats(): Promise<void> {
+  for (const chat of created) await chat.destroy();
+  created.clear();
+}
+
+/** Every event one instance emits, in order. */
+export function record(chat: Natter) {
+  const events: ChatEvent<EventName>[] = [];
+  for (const name of Object.values(EVENT)) chat.on(name, (e: ChatEvent<EventName>) => events.push(e));
+  return {
+    events,
+    of<N extends EventName>(name: N): ChatEvent<N>[] {
+      return events.filter((e) => e.name === name) as unknown as ChatEvent<N>[];
+    },
+    /** Every message delivered as MESSAGE_RECEIVED, flattened. */
+    received(): Message[] {
+      return (events.filter((e) => e.name === EVENT.MESSAGE_RECEIVED) as ChatEvent<typeof EVENT.MESSAGE_RECEIVED>[])
+        .flatMap((e) => e.data);
+    },
+    names(): string[] {
+      return events.map((e) => e.name);
+    },
+  };
+}
+
+/** Logs in and waits for SDK_READY. */
+export async function loginReady(chat: Natter, userID: string, userSig: string, ms = 10_000): Promise<void> {
+  let ready = false;
+  const onReady = () => (ready = true);
+  chat.on(EVENT.SDK_READY, onReady);
+  try {
+    await chat.login({ userID, userSig });
+    await waitFor(() => ready || chat.isReady(), ms, `SDK_READY for ${userID}`);
+  } finally {
+    chat.off(EVENT.SDK_READY, onReady);
+  }
+}
+
+/** createTextMessage + sendMessage, C2C. */
+export async function sendText(chat: Natter, to: string, text: string, conversationType: 'C2C' | 'GROUP' = 'C2C') {
+  const message = chat.createTextMessage({ to, conversationType, payload: { text } });
+  return (await chat.sendMessage(message)).data.message;
+}
+
+export function ids(list: { conversationID: string }[]): string[] {
+  return list.map((c) => c.conversationID);
+}
+
+/** Logs out and destroys (frees the SDKAppID) every instance given. */
+export async function closeAll(...chats: Natter[]): Promise<void> {
+  for (const c of chats) {
+    await c.destroy();
+    created.delete(c);
+  }
+}
+
+/**
+ * A `ws` WebSocket whose connections a test can cut and keep from coming back (`open()` lets them
+ * reconnect), to hold one instance offline while others act. Pair it with short reconnect
+ * backoffs (`socket: FAST_RECONNECT`).
+ */
+export function gatedSocket() {
+  const gate = { open: true };
+  const sockets: WebSocket[] = [];
+  class Gated extends WebSocket {
+    constructor(url: string) {
+      super(gate.open ? url : 'ws://127.0.0.1:1/closed');
+      sockets.push(this);
+    }
+  }
+  return {
+    WebSocket: Gated,
+    cut() {
+      gate.open = false;
+      for (const s of sockets) s.terminate();
+    },
+    open() {
+      gate.open = true;
+    },
+  };
+}
+
+export const FAST_RECONNECT = { initialBackoffMs: 100, maxBackoffMs: 300 };
+

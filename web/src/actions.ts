@@ -1,0 +1,282 @@
+/**
+ * What the user does to the list: tabs, folders, selection, the menu and dialogs, and the calls that
+ * change conversations (pin, mute, star, folders, archive, restore, delete). Each writes state and
+ * calls the SDK; the SDK's CONVERSATION_LIST_UPDATED brings the server's answer into the list.
+ */
+import { batch } from '@preact/signals';
+import TencentCloudChat, { type Conversation, type ConversationID } from '@natter/sdk';
+import { chat, currentChat } from './client.ts';
+import { announce, toast } from './feedback.ts';
+import { describeError, displayName, isMuted, isStarred } from './format.ts';
+import {
+  allFolders,
+  findConversation,
+  focusRow,
+  setHidden,
+  setSelected,
+  state,
+  visibleList,
+  type MenuAnchor,
+  type Tab,
+} from './state.ts';
+import { closeConversation } from './thread.ts';
+
+const { TYPES } = TencentCloudChat;
+
+function nameOf(id: ConversationID): string {
+  return displayName(id, findConversation(id));
+}
+
+function namesOf(ids: ConversationID[]): string {
+  return ids.length === 1 ? nameOf(ids[0]) : `${ids.length} conversations`;
+}
+
+// ------------------------------------------------------------------ tabs, folders, selection
+
+export function switchTab(tab: Tab): void {
+  if (state.tab.value === tab) return;
+  batch(() => {
+    state.tab.value = tab;
+    state.selecting.value = false;
+    state.selected.value = new Set();
+    state.focusID.value = null;
+  });
+  if (tab === 'archived') void refreshArchived();
+}
+
+export function setFolder(name: string | null): void {
+  batch(() => {
+    state.folder.value = name;
+    state.focusID.value = null;
+  });
+}
+
+export function setSelecting(on: boolean, firstID?: ConversationID): void {
+  batch(() => {
+    state.selecting.value = on;
+    state.selected.value = new Set(on && firstID ? [firstID] : []);
+  });
+  if (!on) focusRow(state.focusID.value);
+}
+
+export function toggleSelected(id: ConversationID, on: boolean): void {
+  setSelected(id, on);
+  focusRow(id);
+}
+
+// ------------------------------------------------------------------ menu and dialogs
+
+export function openMenu(id: ConversationID, anchor: MenuAnchor, returnFocus: HTMLElement): void {
+  batch(() => {
+    state.focusID.value = findConversation(id) ? id : state.focusID.value;
+    state.messageMenu.value = null;
+    state.menu.value = { id, anchor, returnFocus };
+  });
+}
+
+/** Closes the menu; the focus goes back where it came from unless an action takes it elsewhere. */
+export function closeMenu(restoreFocus = true): void {
+  const menu = state.menu.value;
+  if (!menu) return;
+  state.menu.value = null;
+  if (!restoreFocus) return;
+  if (menu.returnFocus.isConnected) menu.returnFocus.focus();
+  else focusRow(state.focusID.value);
+}
+
+export function askDelete(ids: ConversationID[], returnFocus: HTMLElement | null = null): void {
+  if (ids.length === 0) return;
+  batch(() => {
+    state.menu.value = null;
+    state.dialog.value = { kind: 'delete', ids, returnFocus };
+  });
+}
+
+export function askFolder(id: ConversationID, returnFocus: HTMLElement | null): void {
+  batch(() => {
+    state.menu.value = null;
+    state.dialog.value = { kind: 'folder', id, returnFocus };
+  });
+}
+
+export function askNewConversation(): void {
+  state.dialog.value = { kind: 'new' };
+}
+
+// ------------------------------------------------------------------ conversation calls
+
+/** Runs a call, and says so when it fails (and, if given, when it worked). */
+async function run(what: string, call: () => Promise<unknown>, done?: string): Promise<void> {
+  try {
+    await call();
+    if (done) toast(done);
+  } catch (err) {
+    toast(`Could not ${what}: ${describeError(err)}`, 'error');
+  }
+}
+
+export function markRead(id: ConversationID): Promise<void> {
+  return run('mark it read', () => chat().setMessageRead({ conversationID: id }));
+}
+
+export function togglePin(c: Conversation): Promise<void> {
+  return run(c.isPinned ? 'unpin' : 'pin', () =>
+    chat().pinConversation({ conversationID: c.conversationID, isPinned: !c.isPinned }),
+  );
+}
+
+/** Muting is Tencent's "receive, do not notify": the conversation leaves the unread total. */
+export function toggleMute(c: Conversation): Promise<void> {
+  const muted = isMuted(c);
+  const name = nameOf(c.conversationID);
+  return run(
+    'change notifications',
+    () =>
+      chat().setMessageRemindType({
+        conversationIDList: [c.conversationID],
+        messageRemindType: muted ? TYPES.MSG_REMIND_ACPT_AND_NOTE : TYPES.MSG_REMIND_ACPT_NOT_NOTE,
+      }),
+    muted ? `${name} unmuted` : `${name} muted: it no longer counts in your unread total`,
+  );
+}
+
+export function toggleStar(c: Conversation): Promise<void> {
+  return run('change the star', () =>
+    chat().markConversation({
+      conversationIDList: [c.conversationID],
+      markType: TYPES.CONV_MARK_TYPE_STAR,
+      enableMark: !isStarred(c),
+    }),
+  );
+}
+
+export async function addToFolder(id: ConversationID, name: string): Promise<void> {
+  const sdk = chat();
+  const exists = allFolders.value.includes(name);
+  await run(
+    'add to the folder',
+    () =>
+      exists
+        ? sdk.addConversationsToGroup({ groupName: name, conversationIDList: [id] })
+        : sdk.createConversationGroup({ groupName: name, conversationIDList: [id] }),
+    `Added ${nameOf(id)} to “${name}”`,
+  );
+  await refreshFolders();
+}
+
+export function removeFromFolder(id: ConversationID, name: string): Promise<void> {
+  return run('change the folder', () =>
+    chat().deleteConversationsFromGroup({ groupName: name, conversationIDList: [id] }),
+  );
+}
+
+/**
+ * Hides the rows at once and keeps keyboard users where they were: the next remaining row gets the
+ * focus. The server's answer (through the SDK's list) makes it final; on failure the rows come back.
+ */
+async function leaveList(ids: ConversationID[], call: () => Promise<unknown>): Promise<boolean> {
+  const items = visibleList.value;
+  const firstIndex = Math.max(0, items.findIndex((c) => ids.includes(c.conversationID)));
+  const rest = items.filter((c) => !ids.includes(c.conversationID));
+  batch(() => {
+    setHidden(ids, true);
+    if (state.activeID.value && ids.includes(state.activeID.value)) closeConversation();
+    state.selecting.value = false;
+    state.selected.value = new Set();
+    focusRow(rest[Math.min(firstIndex, rest.length - 1)]?.conversationID ?? null);
+  });
+  try {
+    await call();
+    state.archived.value = state.archived.value.filter((c) => !ids.includes(c.conversationID));
+    return true;
+  } finally {
+    setHidden(ids, false);
+  }
+}
+
+export async function deleteConversations(ids: ConversationID[], clearHistory: boolean): Promise<void> {
+  const names = namesOf(ids);
+  try {
+    await leaveList(ids, () => chat().deleteConversation({ conversationIDList: ids, clearHistoryMessage: clearHistory }));
+    announce(`Deleted ${names}.`);
+    toast(clearHistory ? `Deleted ${names} and cleared the history` : `Deleted ${names}; the history is kept`);
+  } catch (err) {
+    toast(`Could not delete ${names}: ${describeError(err)}`, 'error');
+  }
+}
+
+export async function archive(ids: ConversationID[]): Promise<void> {
+  const names = namesOf(ids);
+  try {
+    await leaveList(ids, () => chat().archiveConversation({ conversationIDList: ids }));
+    toast(`Archived ${names}`);
+  } catch (err) {
+    toast(`Could not archive: ${describeError(err)}`, 'error');
+  }
+}
+
+export async function restore(ids: ConversationID[]): Promise<void> {
+  const names = namesOf(ids);
+  try {
+    await leaveList(ids, () => chat().restoreConversation({ conversationIDList: ids }));
+    toast(`Restored ${names}`);
+  } catch (err) {
+    toast(`Could not restore: ${describeError(err)}`, 'error');
+  }
+}
+
+/** Another device or tab of this user deleted conversations (the server's deletion sync). */
+export function deletedElsewhere(ids: ConversationID[], clearedHistory: boolean): void {
+  const names = ids.map(nameOf).join(', ');
+  toast(`Deleted on another device: ${names}${clearedHistory ? ' (history cleared)' : ''}`);
+  batch(() => {
+    state.archived.value = state.archived.value.filter((c) => !ids.includes(c.conversationID));
+    if (state.activeID.value && ids.includes(state.activeID.value)) {
+      closeConversation();
+      announce(`${names} was deleted on another device.`);
+    }
+  });
+}
+
+// ------------------------------------------------------------------ what the server does not push
+
+let sideTimer: ReturnType<typeof setTimeout> | undefined;
+
+/** Archived conversations and folder names are not pushed: refetch them (debounced) on changes. */
+export function scheduleSideRefresh(): void {
+  clearTimeout(sideTimer);
+  sideTimer = setTimeout(() => {
+    if (state.tab.value === 'archived') void refreshArchived();
+    void refreshFolders();
+  }, 250);
+}
+
+export async function refreshArchived(): Promise<void> {
+  const sdk = currentChat();
+  if (!sdk) return;
+  try {
+    const { data } = await sdk.getConversationList({ archived: true });
+    if (currentChat() === sdk) state.archived.value = data.conversationList;
+  } catch (err) {
+    toast(`Could not load archived conversations: ${describeError(err)}`, 'error');
+  }
+}
+
+export async function refreshFolders(): Promise<void> {
+  const sdk = currentChat();
+  if (!sdk) return;
+  try {
+    const { data } = await sdk.getConversationGroupList();
+    if (currentChat() === sdk) setFolderNames(data);
+  } catch {
+    // An older server has no folders: the conversations' own folder lists still show.
+  }
+}
+
+export function setFolderNames(names: string[]): void {
+  batch(() => {
+    if (names.join('\n') !== state.folderNames.value.join('\n')) state.folderNames.value = names;
+    const filter = state.folder.value;
+    if (filter && !allFolders.value.includes(filter)) state.folder.value = null;
+  });
+}

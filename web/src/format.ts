@@ -1,0 +1,165 @@
+/**
+ * How things are named and shown: pure functions of the SDK's objects.
+ *
+ * People and groups are shown by their profile name (`userProfile.nick`, `groupProfile.name`) when
+ * the server has one, else by their ID.
+ */
+import TencentCloudChat, { NatterError, type Conversation, type ConversationID, type Message } from '@natter/sdk';
+
+const { TYPES } = TencentCloudChat;
+
+export const SYSTEM_ID = TYPES.CONV_SYSTEM;
+
+/** The user ID or group ID inside a conversation ID (`C2Cbob` → `bob`). */
+export function targetOf(id: ConversationID): string {
+  if (id.startsWith(TYPES.CONV_C2C)) return id.slice(TYPES.CONV_C2C.length);
+  if (id.startsWith(TYPES.CONV_GROUP)) return id.slice(TYPES.CONV_GROUP.length);
+  return id;
+}
+
+export function isGroup(id: ConversationID): boolean {
+  return id.startsWith(TYPES.CONV_GROUP);
+}
+
+/** The conversation's name: the profile's name when set, else the user or group ID. */
+export function displayName(id: ConversationID, c?: Conversation): string {
+  if (id === SYSTEM_ID) return 'System notices';
+  const profileName = isGroup(id) ? c?.groupProfile?.name : c?.userProfile?.nick;
+  return profileName || targetOf(id);
+}
+
+export function kindLabel(id: ConversationID): string {
+  if (id === SYSTEM_ID) return 'System';
+  return isGroup(id) ? 'Group' : 'Direct message';
+}
+
+/** Who sent a message, as a bubble or a preview names them. */
+export function senderName(from: string, nick: string): string {
+  return nick || from;
+}
+
+/**
+ * What a recalled message shows instead of its content, as Tencent's documentation words it: "You
+ * recalled a message", "<sender> recalled a message", or the name of whoever else recalled it (the
+ * app, as its operator).
+ */
+export function recalledLine(m: Pick<Message, 'from' | 'revoker'>, me: string, nameOf: (uid: string) => string): string {
+  const by = m.revoker || m.from;
+  if (by === me) return 'You recalled a message';
+  if (by === m.from) return `${nameOf(m.from)} recalled a message`;
+  return `${by} recalled a message`;
+}
+
+export function initials(name: string): string {
+  const parts = name.split(/[\s._\-@#]+/).filter(Boolean);
+  if (parts.length === 0) return '?';
+  const letters = parts.length > 1 ? parts[0][0] + parts[1][0] : parts[0].slice(0, parts[0].length > 2 ? 1 : 2);
+  return letters.toUpperCase();
+}
+
+/** A stable colour per name, for initials avatars. */
+export function hue(text: string): number {
+  let hash = 0;
+  for (const ch of text) hash = (hash * 31 + ch.codePointAt(0)!) >>> 0;
+  return hash % 360;
+}
+
+/**
+ * A message's text. The server API (`POST /message/send`) stores what an app backend sends as a
+ * custom message, and the SDK hands its `{ "text": … }` payload over as JSON in `payload.data`: that
+ * reads as text too. Other custom messages show their description, else the SDK's placeholder.
+ */
+export function messageText(m: Pick<Message, 'type' | 'payload'>): string {
+  const p = m.payload;
+  if (m.type === TYPES.MSG_TEXT && typeof p?.text === 'string') return p.text;
+  if (m.type === TYPES.MSG_CUSTOM) return textInData(p?.data) ?? (p?.description || '[Custom Messages]');
+  if (m.type === TYPES.MSG_FACE) return '[Animated Sticker]';
+  if (m.type === TYPES.MSG_LOCATION) return p?.description ? `[Location] ${p.description}` : '[Location]';
+  return '[Message]';
+}
+
+function textInData(data: unknown): string | undefined {
+  if (typeof data !== 'string' || !data.startsWith('{')) return undefined;
+  try {
+    const parsed = JSON.parse(data) as { text?: unknown };
+    return typeof parsed.text === 'string' ? parsed.text : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+export function isMuted(c: Conversation): boolean {
+  return c.messageRemindType !== TYPES.MSG_REMIND_ACPT_AND_NOTE;
+}
+
+export function isStarred(c: Conversation): boolean {
+  return c.markList.includes(TYPES.CONV_MARK_TYPE_STAR);
+}
+
+export function hasLastMessage(c: Conversation): boolean {
+  return c.lastMessage.lastTime !== 0;
+}
+
+/** The line under a conversation's name. */
+export function preview(c: Conversation, me: string | undefined): string {
+  const last = c.lastMessage;
+  if (!hasLastMessage(c)) return c.draftText ? `Draft: ${c.draftText}` : 'No messages yet';
+  // The SDK words a recall ("You recalled a message", "Bob recalled a message").
+  if (last.isRevoked) return last.messageForShow;
+  const text = last.type ? messageText({ type: last.type, payload: last.payload }) : last.messageForShow;
+  if (last.fromAccount === me) return `You: ${text}`;
+  if (c.type === TYPES.CONV_GROUP) return `${senderName(last.fromAccount, last.nick)}: ${text}`;
+  return text;
+}
+
+/** Flags as words, for labels and the conversation header. */
+export function flagWords(c: Conversation): string[] {
+  const flags: string[] = [];
+  if (c.isPinned) flags.push('pinned');
+  if (isMuted(c)) flags.push('muted');
+  if (isStarred(c)) flags.push('starred');
+  if (c.isArchived) flags.push('archived');
+  return flags;
+}
+
+const timeFormat = new Intl.DateTimeFormat(undefined, { hour: '2-digit', minute: '2-digit' });
+const dayFormat = new Intl.DateTimeFormat(undefined, { weekday: 'short' });
+const dateFormat = new Intl.DateTimeFormat(undefined, { day: 'numeric', month: 'short' });
+const longDateFormat = new Intl.DateTimeFormat(undefined, {
+  weekday: 'long',
+  day: 'numeric',
+  month: 'long',
+  year: 'numeric',
+});
+
+/** SDK times are seconds. */
+export function dateOf(seconds: number): Date {
+  return new Date(seconds * 1000);
+}
+
+/** The list's time: the hour today, the weekday this week, else the date. */
+export function listTime(seconds: number): string {
+  const date = dateOf(seconds);
+  const now = new Date();
+  if (date.toDateString() === now.toDateString()) return timeFormat.format(date);
+  const days = (now.getTime() - date.getTime()) / 86_400_000;
+  return days < 6 ? dayFormat.format(date) : dateFormat.format(date);
+}
+
+export function clockTime(seconds: number): string {
+  return timeFormat.format(dateOf(seconds));
+}
+
+export function longDate(seconds: number): string {
+  return longDateFormat.format(dateOf(seconds));
+}
+
+export function describeError(err: unknown): string {
+  if (err instanceof NatterError) return `${err.message} (${err.code})`;
+  if (err instanceof Error) return err.message;
+  return String(err);
+}
+
+export function errorCode(err: unknown): number | undefined {
+  return err instanceof NatterError ? err.code : undefined;
+}

@@ -1,0 +1,221 @@
+/**
+ * The client's whole state, in one place: signals that the views read and that SDK events and user
+ * actions write. Nothing else holds state that the screen shows, and nothing renders by hand: a view
+ * that reads a signal re-renders when it changes.
+ *
+ * Values are replaced, never mutated (a new array or Set each time), so a signal always notices.
+ */
+import { batch, computed, signal } from '@preact/signals';
+import type { Conversation, ConversationID, Message, NetState } from '@natter/sdk';
+
+export interface Session {
+  uid: string;
+  token: string;
+}
+
+/** `starting` until we know whether a saved session works; `main` from the moment login resolved. */
+export type Phase = 'starting' | 'signin' | 'main';
+export type Tab = 'chats' | 'archived';
+
+/** The open conversation's history: what is loaded, and what is being sent from this tab. */
+export interface Thread {
+  id: ConversationID;
+  /** A new number per opening, so answers meant for an earlier opening are dropped. */
+  token: number;
+  /** Stored messages, oldest first, one per sequence. */
+  messages: Message[];
+  /** Sent from this tab and not stored yet (`unSend`) or refused (`fail`), in the order written. */
+  outgoing: Outgoing[];
+  /** The first page has arrived (or failed). */
+  loaded: boolean;
+  loadingOlder: boolean;
+  /** No older page is left. */
+  complete: boolean;
+  /** What to pass to getMessageList for the page before the oldest loaded one. */
+  next: string;
+  error: string | null;
+}
+
+export interface Outgoing {
+  /** Stable while the SDK swaps the message's local ID for the server's. */
+  key: string;
+  message: Message;
+}
+
+export type MenuAnchor = { x: number; y: number } | { element: HTMLElement };
+
+export interface MenuState {
+  id: ConversationID;
+  anchor: MenuAnchor;
+  /** Gets the focus back when the menu closes (unless an action moves it elsewhere). */
+  returnFocus: HTMLElement;
+}
+
+/** The message menu: a stored message (by ID) or one of this tab's unsent ones (by its key). */
+export interface MessageMenuState {
+  key: string;
+  anchor: MenuAnchor;
+  returnFocus: HTMLElement;
+}
+
+export type DialogState =
+  | { kind: 'delete'; ids: ConversationID[]; returnFocus: HTMLElement | null }
+  | { kind: 'folder'; id: ConversationID; returnFocus: HTMLElement | null }
+  | { kind: 'new' };
+
+export interface Toast {
+  id: number;
+  text: string;
+  kind: 'info' | 'error';
+}
+
+/** Which part of a list row should get the focus at the next render of the list. */
+export interface FocusRequest {
+  id: ConversationID;
+  part: 'main' | 'more';
+}
+
+export const state = {
+  phase: signal<Phase>('starting'),
+  /** The server runs with `--dev`: the sign-in page offers the demo users. */
+  dev: signal(false),
+  /** Shown on the sign-in page: why the last attempt failed, or why the session ended. */
+  signInNotice: signal(''),
+  session: signal<Session | null>(null),
+  /** SDK_READY has fired: the list is synced and can be shown. */
+  ready: signal(false),
+  netState: signal<NetState | null>(null),
+  /** The unread total (muted and archived conversations left out), from the SDK. */
+  total: signal(0),
+  /** The SDK's default list: pinned first, then newest first. */
+  list: signal<Conversation[]>([]),
+  archived: signal<Conversation[]>([]),
+  /** The folder (conversation group) names the server has. */
+  folderNames: signal<string[]>([]),
+  tab: signal<Tab>('chats'),
+  /** The folder filter on the Chats tab; null shows all. */
+  folder: signal<string | null>(null),
+  /** Deleted, archived or restored here and waiting for the server: hidden at once. */
+  hidden: signal<ReadonlySet<ConversationID>>(new Set()),
+  activeID: signal<ConversationID | null>(null),
+  thread: signal<Thread | null>(null),
+  selecting: signal(false),
+  selected: signal<ReadonlySet<ConversationID>>(new Set()),
+  /** The list row that holds the roving tab stop. */
+  focusID: signal<ConversationID | null>(null),
+  focusRequest: signal<FocusRequest | null>(null),
+  menu: signal<MenuState | null>(null),
+  messageMenu: signal<MessageMenuState | null>(null),
+  /** The history row holding the roving tab stop (a message ID, or an unsent message's key). */
+  messageFocus: signal<string | null>(null),
+  /** Nicks as PROFILE_UPDATED last told them, by userID: names in the open history follow them. */
+  nicks: signal<ReadonlyMap<string, string>>(new Map()),
+  /**
+   * The age (seconds) of the youngest message of this user that the server refused to recall
+   * (40303): messages that old or older no longer offer Recall. The server does not publish its
+   * recall window, so the client learns it from the refusal.
+   */
+  recallRefusedAge: signal<number | null>(null),
+  dialog: signal<DialogState | null>(null),
+  toasts: signal<Toast[]>([]),
+  /** Read out by screen readers (an assertive live region). */
+  announcement: signal(''),
+  /** The page is visible: reading happens only then. */
+  visible: signal(typeof document === 'undefined' || document.visibilityState === 'visible'),
+};
+
+/** Every folder name: the server's, and any a conversation says it is in. */
+export const allFolders = computed(() => {
+  const names = new Set(state.folderNames.value);
+  for (const c of state.list.value) for (const g of c.conversationGroupList) names.add(g);
+  return [...names];
+});
+
+/** The rows of the list as shown: the tab's list, less what is hidden, filtered by folder. */
+export const visibleList = computed(() => {
+  const tab = state.tab.value;
+  const folder = tab === 'chats' ? state.folder.value : null;
+  const hidden = state.hidden.value;
+  const source = tab === 'archived' ? state.archived.value : state.list.value;
+  return source.filter(
+    (c) => !hidden.has(c.conversationID) && (!folder || c.conversationGroupList.includes(folder)),
+  );
+});
+
+/** The row with the tab stop: the one asked for if shown, else the open one, else the first. */
+export const rovingID = computed(() => {
+  const items = visibleList.value;
+  const wanted = state.focusID.value;
+  if (wanted && items.some((c) => c.conversationID === wanted)) return wanted;
+  const active = state.activeID.value;
+  return items.find((c) => c.conversationID === active)?.conversationID ?? items[0]?.conversationID ?? null;
+});
+
+/** The selection, limited to the rows shown. */
+export const selectedIDs = computed(() => {
+  const selected = state.selected.value;
+  return visibleList.value.filter((c) => selected.has(c.conversationID)).map((c) => c.conversationID);
+});
+
+export function findConversation(id: ConversationID | null): Conversation | undefined {
+  if (!id) return undefined;
+  return (
+    state.list.value.find((c) => c.conversationID === id) ??
+    state.archived.value.find((c) => c.conversationID === id)
+  );
+}
+
+export const activeConversation = computed(() => findConversation(state.activeID.value));
+
+export function setHidden(ids: ConversationID[], hide: boolean): void {
+  const next = new Set(state.hidden.value);
+  for (const id of ids) {
+    if (hide) next.add(id);
+    else next.delete(id);
+  }
+  state.hidden.value = next;
+}
+
+export function setSelected(id: ConversationID, on: boolean): void {
+  const next = new Set(state.selected.value);
+  if (on) next.add(id);
+  else next.delete(id);
+  state.selected.value = next;
+}
+
+/** Moves the roving tab stop to a row and focuses it once the list has rendered. */
+export function focusRow(id: ConversationID | null, part: FocusRequest['part'] = 'main'): void {
+  if (!id) return;
+  batch(() => {
+    state.focusID.value = id;
+    state.focusRequest.value = { id, part };
+  });
+}
+
+/** Everything that belongs to a signed-in user goes back to its empty value. */
+export function resetSession(): void {
+  batch(() => {
+    state.session.value = null;
+    state.ready.value = false;
+    state.netState.value = null;
+    state.total.value = 0;
+    state.list.value = [];
+    state.archived.value = [];
+    state.folderNames.value = [];
+    state.tab.value = 'chats';
+    state.folder.value = null;
+    state.hidden.value = new Set();
+    state.activeID.value = null;
+    state.thread.value = null;
+    state.selecting.value = false;
+    state.selected.value = new Set();
+    state.focusID.value = null;
+    state.focusRequest.value = null;
+    state.menu.value = null;
+    state.messageMenu.value = null;
+    state.messageFocus.value = null;
+    state.nicks.value = new Map();
+    state.recallRefusedAge.value = null;
+    state.dialog.value = null;
+  });
+}

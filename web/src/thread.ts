@@ -1,0 +1,197 @@
+/**
+ * The open conversation: opening and closing it, its history page by page, sending, and marking it
+ * read. Everything here writes `state.activeID` and `state.thread`; the views render them.
+ */
+import { batch, computed, effect } from '@preact/signals';
+import TencentCloudChat, { type ConversationID, type Message } from '@natter/sdk';
+import { chat, currentChat } from './client.ts';
+import { toast } from './feedback.ts';
+import { describeError, displayName, errorCode, isGroup, SYSTEM_ID, targetOf } from './format.ts';
+import { activeConversation, findConversation, state, type Thread } from './state.ts';
+
+const { TYPES } = TencentCloudChat;
+
+let openings = 0;
+
+/** Applies a change to the open thread, if it is still the opening the change was meant for. */
+function update(token: number, change: (t: Thread) => Thread): void {
+  const t = state.thread.value;
+  if (t && t.token === token) state.thread.value = change(t);
+}
+
+/** Merges messages in by ID and keeps them in sequence order. */
+function merge(into: Message[], add: Message[]): Message[] {
+  const byID = new Map(into.map((m) => [m.ID, m]));
+  for (const m of add) byID.set(m.ID, m);
+  return [...byID.values()].sort((a, b) => a.sequence - b.sequence);
+}
+
+export function openConversation(id: ConversationID): void {
+  const token = ++openings;
+  batch(() => {
+    state.menu.value = null;
+    state.activeID.value = id;
+    if (findConversation(id)) state.focusID.value = id;
+    state.thread.value = {
+      id,
+      token,
+      messages: [],
+      outgoing: [],
+      loaded: false,
+      loadingOlder: false,
+      complete: false,
+      next: '',
+      error: null,
+    };
+  });
+  void loadPage(token, id, true);
+}
+
+export function closeConversation(): void {
+  openings++;
+  batch(() => {
+    state.activeID.value = null;
+    state.thread.value = null;
+  });
+}
+
+/** The page before the oldest loaded message; the views call it when the top comes into view. */
+export function loadOlder(): void {
+  const t = state.thread.value;
+  if (!t || !t.loaded || t.complete || t.loadingOlder || t.error) return;
+  void loadPage(t.token, t.id, false);
+}
+
+async function loadPage(token: number, id: ConversationID, first: boolean): Promise<void> {
+  const next = first ? undefined : state.thread.value?.next;
+  if (!first) update(token, (t) => ({ ...t, loadingOlder: true }));
+  try {
+    const { data } = await chat().getMessageList({ conversationID: id, nextReqMessageID: next || undefined });
+    update(token, (t) => ({
+      ...t,
+      messages: merge(t.messages, data.messageList),
+      loaded: true,
+      loadingOlder: false,
+      complete: data.isCompleted,
+      next: data.nextReqMessageID,
+    }));
+  } catch (err) {
+    if (first) {
+      const error =
+        errorCode(err) === 40401
+          ? `${displayName(id, findConversation(id))} does not exist on this server.`
+          : `Could not load the history: ${describeError(err)}`;
+      update(token, (t) => ({ ...t, loaded: true, error }));
+    } else {
+      update(token, (t) => ({ ...t, loadingOlder: false }));
+      if (state.thread.value?.token === token) toast(`Could not load earlier messages: ${describeError(err)}`, 'error');
+    }
+  }
+}
+
+/** New messages from the SDK (other people, and this user's other devices and tabs). */
+export function receive(messages: Message[]): void {
+  const t = state.thread.value;
+  if (!t) return;
+  const mine = messages.filter((m) => m.conversationID === t.id);
+  if (mine.length > 0) state.thread.value = { ...t, messages: merge(t.messages, mine) };
+}
+
+export function canSend(id: ConversationID): boolean {
+  return id !== SYSTEM_ID;
+}
+
+/**
+ * Sends text the Tencent way: `createTextMessage`, then `sendMessage`. The message keeps its client
+ * ID across retries, so a retry never stores it twice.
+ */
+export async function send(text: string): Promise<void> {
+  const t = state.thread.value;
+  if (!t || !canSend(t.id)) return;
+  const message = chat().createTextMessage({
+    to: targetOf(t.id),
+    conversationType: isGroup(t.id) ? TYPES.CONV_GROUP : TYPES.CONV_C2C,
+    payload: { text },
+  });
+  update(t.token, (th) => ({ ...th, outgoing: [...th.outgoing, { key: message.ID, message }] }));
+  await deliver(t.token, t.id, message, () => chat().sendMessage(message));
+}
+
+/** Sends a refused message again, with the same client ID. */
+export async function retry(message: Message): Promise<void> {
+  const t = state.thread.value;
+  if (!t || message.status !== 'fail') return;
+  await deliver(t.token, t.id, message, () => chat().resendMessage(message));
+}
+
+async function deliver(
+  token: number,
+  id: ConversationID,
+  message: Message,
+  call: () => Promise<unknown>,
+): Promise<void> {
+  const attempt = call();
+  update(token, (th) => ({ ...th, outgoing: [...th.outgoing] })); // the SDK set `unSend`
+  try {
+    await attempt;
+    update(token, (th) => ({
+      ...th,
+      outgoing: th.outgoing.filter((o) => o.message !== message),
+      messages: merge(th.messages, [message]),
+    }));
+  } catch (err) {
+    update(token, (th) => ({ ...th, outgoing: [...th.outgoing] })); // now `fail`
+    let reason = describeError(err);
+    if (errorCode(err) === 40401) reason = `${displayName(id, findConversation(id))} does not exist on this server.`;
+    if (errorCode(err) === 40302) reason = 'You are no longer a member of this group.';
+    toast(`Not sent: ${reason}`, 'error');
+  }
+}
+
+// ------------------------------------------------------------------ read on open
+
+const READ_DELAY_MS = 150;
+let readTimer: ReturnType<typeof setTimeout> | undefined;
+let reading: ConversationID | null = null;
+
+/** The open conversation, when it has unread messages, its history is shown and the page visible. */
+const toRead = computed(() => {
+  const c = activeConversation.value;
+  const t = state.thread.value;
+  const shown = t !== null && t.loaded && t.error === null;
+  return c && c.unreadCount > 0 && shown && state.visible.value ? c.conversationID : null;
+});
+
+/**
+ * Reading clears the badge: whenever there is something `toRead`, it is marked read. One rule, run
+ * by a signal effect, instead of a call at every place that could make it true.
+ */
+effect(() => {
+  const id = toRead.value;
+  clearTimeout(readTimer);
+  if (id) readTimer = setTimeout(() => void markRead(id), READ_DELAY_MS);
+});
+
+async function markRead(id: ConversationID): Promise<void> {
+  const sdk = currentChat();
+  if (!sdk || toRead.peek() !== id || reading === id) return;
+  reading = id;
+  let failed = false;
+  try {
+    await sdk.setMessageRead({ conversationID: id });
+  } catch (err) {
+    failed = true;
+    if (errorCode(err) !== 40401) toast(`Could not mark as read: ${describeError(err)}`, 'error');
+  } finally {
+    reading = null;
+  }
+  // Messages that came in while the call ran are still unread: read them too (not after a failure,
+  // which would only fail again).
+  if (!failed && toRead.peek() === id) readTimer = setTimeout(() => void markRead(id), READ_DELAY_MS);
+}
+
+if (typeof document !== 'undefined') {
+  document.addEventListener('visibilitychange', () => {
+    state.visible.value = document.visibilityState === 'visible';
+  });
+}

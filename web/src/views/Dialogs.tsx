@@ -1,0 +1,221 @@
+/**
+ * Modal dialogs, as native `<dialog>`s opened with showModal(): the browser keeps the focus inside
+ * and Escape cancels. Each answers through its form's `method="dialog"` button values.
+ */
+import type { ConversationID } from '@natter/sdk';
+import { useSignal } from '@preact/signals';
+import type { ComponentChildren } from 'preact';
+import { useLayoutEffect, useRef } from 'preact/hooks';
+import { addToFolder, deleteConversations, switchTab } from '../actions.ts';
+import { toast } from '../feedback.ts';
+import { displayName } from '../format.ts';
+import { allFolders, findConversation, focusRow, state } from '../state.ts';
+import { openConversation } from '../thread.ts';
+
+export function Dialogs() {
+  const d = state.dialog.value;
+  if (!d) return null;
+  if (d.kind === 'delete') return <DeleteDialog ids={d.ids} returnFocus={d.returnFocus} />;
+  if (d.kind === 'folder') return <FolderDialog id={d.id} returnFocus={d.returnFocus} />;
+  return <NewConversationDialog />;
+}
+
+/** Opens modally on mount; on close, hands the button's value to `onAnswer` and leaves the state. */
+function Modal(props: {
+  id: string;
+  labelledBy: string;
+  describedBy?: string;
+  onAnswer: (value: string) => void;
+  children: ComponentChildren;
+}) {
+  const el = useRef<HTMLDialogElement>(null);
+  useLayoutEffect(() => {
+    el.current?.showModal();
+  }, []);
+  return (
+    <dialog
+      ref={el}
+      id={props.id}
+      class="dialog"
+      aria-labelledby={props.labelledBy}
+      aria-describedby={props.describedBy}
+      onClose={() => {
+        const value = el.current?.returnValue ?? '';
+        state.dialog.value = null;
+        props.onAnswer(value);
+      }}
+    >
+      {props.children}
+    </dialog>
+  );
+}
+
+function restoreFocus(to: HTMLElement | null): void {
+  if (to?.isConnected) to.focus();
+  else focusRow(state.focusID.value);
+}
+
+function Actions({ cancelID, confirm }: { cancelID?: string; confirm: ComponentChildren }) {
+  return (
+    <div class="dialog-actions">
+      <button type="submit" value="cancel" class="btn" id={cancelID} formNoValidate autofocus={cancelID !== undefined}>
+        Cancel
+      </button>
+      {confirm}
+    </div>
+  );
+}
+
+/** Asks before deleting; the user chooses whether to clear the history (checked, as in the SDK). */
+function DeleteDialog({ ids, returnFocus }: { ids: ConversationID[]; returnFocus: HTMLElement | null }) {
+  const clear = useSignal(true);
+  const one = ids.length === 1;
+  const names = ids.map((id) => displayName(id, findConversation(id)));
+  const title = one ? `Delete the conversation with ${names[0]}?` : `Delete ${ids.length} conversations?`;
+  const onAnswer = (value: string) => {
+    if (value === 'delete') void deleteConversations(ids, clear.value);
+    else restoreFocus(returnFocus);
+  };
+  return (
+    <Modal id="delete-dialog" labelledBy="delete-title" describedBy="delete-desc" onAnswer={onAnswer}>
+      <form method="dialog">
+        <h2 id="delete-title">{title}</h2>
+        <p id="delete-desc">
+          {one ? 'It leaves' : 'They leave'} your conversation list. A new message brings {one ? 'it' : 'a conversation'}{' '}
+          back.
+        </p>
+        {!one && (
+          <ul class="delete-names">
+            {names.map((n, i) => (
+              <li key={ids[i]}>{n}</li>
+            ))}
+          </ul>
+        )}
+        <label class="check" for="delete-clear">
+          <input
+            type="checkbox"
+            id="delete-clear"
+            name="clear"
+            checked={clear.value}
+            onChange={(event) => (clear.value = event.currentTarget.checked)}
+          />{' '}
+          Also clear the chat history
+        </label>
+        <p class="warning" id="delete-warning" hidden={!clear.value}>
+          <strong>This cannot be undone. </strong>
+          The history of {one ? 'this conversation' : 'these conversations'} is cleared for you on all your devices and
+          cannot be recovered. The other members keep their copy.
+        </p>
+        <p class="note" id="delete-keep-note" hidden={clear.value}>
+          The messages are kept: a new message brings the conversation back with its history.
+        </p>
+        <Actions
+          cancelID="delete-cancel"
+          confirm={
+            <button type="submit" value="delete" class="btn btn-danger" id="delete-confirm">
+              {one ? 'Delete' : `Delete ${ids.length}`}
+            </button>
+          }
+        />
+      </form>
+    </Modal>
+  );
+}
+
+function FolderDialog({ id, returnFocus }: { id: ConversationID; returnFocus: HTMLElement | null }) {
+  const input = useRef<HTMLInputElement>(null);
+  const folders = allFolders.value;
+  const name = displayName(id, findConversation(id));
+  const onAnswer = (value: string) => {
+    restoreFocus(returnFocus);
+    const folder = input.current?.value.trim() ?? '';
+    if (value === 'add' && folder) void addToFolder(id, folder);
+  };
+  return (
+    <Modal id="folder-dialog" labelledBy="folder-title" onAnswer={onAnswer}>
+      <form method="dialog">
+        <h2 id="folder-title">Add {name} to a folder</h2>
+        <label for="folder-name">Folder name (new or existing)</label>
+        <input
+          ref={input}
+          id="folder-name"
+          name="folder"
+          list="folder-names"
+          required
+          maxLength={32}
+          autocomplete="off"
+          autofocus
+        />
+        <datalist id="folder-names">
+          {folders.map((f) => (
+            <option key={f} value={f} />
+          ))}
+        </datalist>
+        {folders.length > 0 && (
+          <div class="folder-picks" role="group" aria-label="Existing folders">
+            {folders.map((f) => (
+              <button
+                key={f}
+                type="button"
+                class="chip"
+                onClick={() => {
+                  input.current!.value = f;
+                  input.current!.focus();
+                }}
+              >
+                {f}
+              </button>
+            ))}
+          </div>
+        )}
+        <Actions
+          confirm={
+            <button type="submit" value="add" class="btn btn-primary" id="folder-add">
+              Add
+            </button>
+          }
+        />
+      </form>
+    </Modal>
+  );
+}
+
+function NewConversationDialog() {
+  const input = useRef<HTMLInputElement>(null);
+  const onAnswer = (value: string) => {
+    const peer = input.current?.value.trim() ?? '';
+    if (value !== 'open' || !peer) return;
+    if (peer === state.session.value?.uid) {
+      toast('That is you: pick another user.', 'error');
+      return;
+    }
+    switchTab('chats');
+    openConversation(peer.startsWith('#') ? `GROUP${peer.slice(1)}` : `C2C${peer}`);
+  };
+  return (
+    <Modal id="new-dialog" labelledBy="new-title" onAnswer={onAnswer}>
+      <form method="dialog">
+        <h2 id="new-title">New conversation</h2>
+        <label for="new-peer">User ID, or # and a group ID</label>
+        <input
+          ref={input}
+          id="new-peer"
+          name="peer"
+          required
+          maxLength={64}
+          autocomplete="off"
+          spellcheck={false}
+          autofocus
+        />
+        <p class="hint">For example bob, or #demo.</p>
+        <Actions
+          confirm={
+            <button type="submit" value="open" class="btn btn-primary" id="new-open">
+              Open
+            </button>
+          }
+        />
+      </form>
+    </Modal>
+  );
+}

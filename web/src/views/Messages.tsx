@@ -1,0 +1,241 @@
+/**
+ * The open conversation's history, newest at the bottom. Scrolling near the top loads the page
+ * before; the view keeps its place when older messages arrive above, and follows new ones when it
+ * was at the bottom (or when they are the user's own).
+ *
+ * Each message has a menu (Recall, Delete for me): right-click, its ⋯ button, or from the keyboard
+ * ↑ ↓ Home End between messages (one roving tab stop) and Shift+F10 / the context-menu key.
+ * Recalled messages show as a line saying who recalled them.
+ */
+import type { Message } from '@natter/sdk';
+import type { ComponentChildren } from 'preact';
+import { useLayoutEffect, useRef } from 'preact/hooks';
+import { clockTime, dateOf, longDate, messageText, recalledLine, senderName } from '../format.ts';
+import { canDelete, canRecall, openMessageMenu } from '../messages.ts';
+import { state, type Thread } from '../state.ts';
+import { loadOlder, retry } from '../thread.ts';
+import { Avatar } from './common.tsx';
+
+/** How close to the top (px) loads the page before, and to the bottom counts as "at the bottom". */
+const NEAR_TOP = 150;
+const NEAR_BOTTOM = 80;
+
+interface Seen {
+  token: number;
+  loaded: boolean;
+  first: string;
+  last: string;
+  height: number;
+  top: number;
+  atBottom: boolean;
+}
+
+export function Messages({ name, group }: { name: string; group: boolean }) {
+  const t = state.thread.value;
+  const box = useRef<HTMLDivElement>(null);
+  const seen = useRef<Seen>({ token: -1, loaded: false, first: '', last: '', height: 0, top: 0, atBottom: true });
+  const me = state.session.value?.uid ?? '';
+
+  const firstKey = t?.messages[0]?.ID ?? '';
+  const lastItem = t?.outgoing.at(-1)?.message ?? t?.messages.at(-1);
+  const lastKey = t ? `${t.messages.at(-1)?.ID ?? ''}|${t.outgoing.length}` : '';
+
+  // After each render, place the scroll: at the bottom when the history first shows, where the
+  // reader was when older messages came in above, at the bottom for new ones if the reader was
+  // there. Then, if the history does not fill the view yet, ask for the page before.
+  useLayoutEffect(() => {
+    const el = box.current;
+    if (!el || !t) return;
+    const s = seen.current;
+    if (s.token !== t.token || (!s.loaded && t.loaded)) {
+      el.scrollTop = el.scrollHeight;
+    } else if (firstKey !== s.first && s.first !== '') {
+      el.scrollTop = s.top + (el.scrollHeight - s.height);
+    } else if (lastKey !== s.last && (s.atBottom || lastItem?.flow === 'out')) {
+      el.scrollTop = el.scrollHeight;
+    }
+    seen.current = {
+      token: t.token,
+      loaded: t.loaded,
+      first: firstKey,
+      last: lastKey,
+      height: el.scrollHeight,
+      top: el.scrollTop,
+      atBottom: el.scrollHeight - el.scrollTop - el.clientHeight < NEAR_BOTTOM,
+    };
+    if (t.loaded && !t.complete && el.scrollHeight <= el.clientHeight + NEAR_TOP) loadOlder();
+  });
+
+  const onScroll = () => {
+    const el = box.current;
+    if (!el) return;
+    const s = seen.current;
+    s.top = el.scrollTop;
+    s.atBottom = el.scrollHeight - el.scrollTop - el.clientHeight < NEAR_BOTTOM;
+    if (el.scrollTop < NEAR_TOP) loadOlder();
+  };
+
+  return (
+    <div
+      class="messages"
+      id="messages"
+      role="log"
+      aria-label={`Messages with ${name}`}
+      tabIndex={0}
+      ref={box}
+      onScroll={onScroll}
+    >
+      <HistoryStatus t={t} />
+      <ol class="msg-list" id="msg-list" onKeyDown={onListKey}>
+        {t && bubbles(t, me, group)}
+      </ol>
+    </div>
+  );
+}
+
+/** The rows that take part in keyboard movement, in order. */
+function rows(): HTMLElement[] {
+  return [...document.querySelectorAll<HTMLElement>('#msg-list li[data-key]')];
+}
+
+function onListKey(event: KeyboardEvent): void {
+  const target = event.target as HTMLElement;
+  const row = target.closest<HTMLElement>('li[data-key]');
+  if (!row) return;
+  const all = rows();
+  const at = all.indexOf(row);
+  const move = (to: number) => {
+    event.preventDefault();
+    const next = all[Math.max(0, Math.min(all.length - 1, to))];
+    if (next) {
+      state.messageFocus.value = next.dataset.key!;
+      next.focus();
+    }
+  };
+  switch (event.key) {
+    case 'ArrowUp':
+      return move(at - 1);
+    case 'ArrowDown':
+      return move(at + 1);
+    case 'Home':
+      return move(0);
+    case 'End':
+      return move(all.length - 1);
+    case 'ContextMenu':
+    case 'F10': {
+      if (event.key === 'F10' && !event.shiftKey) return;
+      const more = row.querySelector<HTMLElement>('.msg-more');
+      if (!more) return;
+      event.preventDefault();
+      openMessageMenu(row.dataset.key!, { element: more }, row);
+      return;
+    }
+    default:
+      return;
+  }
+}
+
+function HistoryStatus({ t }: { t: Thread | null }) {
+  let text = 'Loading…';
+  if (t?.error) text = t.error;
+  else if (t?.loaded && t.complete) {
+    text = t.messages.length === 0 && t.outgoing.length === 0 ? 'No messages yet. Say hello!' : 'Beginning of the conversation';
+  } else if (t?.loaded) text = t.loadingOlder ? 'Loading earlier messages…' : 'Scroll up for earlier messages';
+  return (
+    <p class={`history-status${t?.error ? ' history-error' : ''}`} id="history-status">
+      {text}
+    </p>
+  );
+}
+
+/** Day separators, then one bubble per message; group bubbles name the sender when it changes. */
+function bubbles(t: Thread, me: string, group: boolean): ComponentChildren[] {
+  const nodes: ComponentChildren[] = [];
+  const nicks = state.nicks.value;
+  const nameOf = (uid: string, nick = '') => senderName(uid, nicks.get(uid) ?? nick);
+  // One roving tab stop among the messages: the one last focused, else the newest.
+  const keys = [...t.messages.map((m) => m.ID), ...t.outgoing.map((o) => o.key)];
+  const wanted = state.messageFocus.value;
+  const stop = wanted && keys.includes(wanted) ? wanted : keys.at(-1);
+  let lastDay = '';
+  let lastFrom = '';
+  const add = (m: Message, key: string, extra: Record<string, unknown>, status = '') => {
+    const day = dateOf(m.time).toDateString();
+    if (day !== lastDay) {
+      nodes.push(
+        <li key={`day-${day}`} class="day" role="separator">
+          {longDate(m.time)}
+        </li>,
+      );
+      lastDay = day;
+      lastFrom = '';
+    }
+    const mine = m.from === me;
+    const from = nameOf(m.from, m.nick);
+    const menuKey = 'data-pending' in extra ? String(extra['data-pending']) : m.ID;
+    const hasMenu = canRecall(m) || canDelete(m);
+    const rowProps = {
+      'data-key': menuKey,
+      tabIndex: menuKey === stop ? 0 : -1,
+      onFocus: (event: FocusEvent) => {
+        if (event.target === event.currentTarget) state.messageFocus.value = menuKey;
+      },
+      onContextMenu: (event: MouseEvent) => {
+        if (!hasMenu) return;
+        event.preventDefault();
+        openMessageMenu(menuKey, { x: event.clientX, y: event.clientY }, event.currentTarget as HTMLElement);
+      },
+    };
+    const more = hasMenu && (
+      <button
+        type="button"
+        class="msg-more"
+        tabIndex={-1}
+        aria-label="More actions for this message"
+        aria-haspopup="menu"
+        onClick={(event) => {
+          const row = event.currentTarget.closest<HTMLElement>('li')!;
+          openMessageMenu(menuKey, { element: event.currentTarget }, row);
+        }}
+      >
+        ⋯
+      </button>
+    );
+    if (m.isRevoked) {
+      lastFrom = '';
+      nodes.push(
+        <li key={key} class="msg msg-recalled" {...extra} {...rowProps}>
+          <span class="msg-recalled-text">{recalledLine(m, me, (uid) => nameOf(uid))}</span>
+          {more}
+        </li>,
+      );
+      return;
+    }
+    const showName = group && !mine && m.from !== lastFrom;
+    lastFrom = m.from;
+    nodes.push(
+      <li key={key} class={`msg${mine ? ' msg-mine' : ''}${status ? ` msg-${status}` : ''}`} {...extra} {...rowProps}>
+        {!mine && group && (showName ? <Avatar name={from} size="sm" /> : <span class="avatar-spacer" />)}
+        <div class="bubble">
+          {showName && <span class="msg-from">{from}</span>}
+          <span class="visually-hidden">{mine ? 'You: ' : `${from}: `}</span>
+          <span class="msg-text">{messageText(m)}</span>
+          <time class="msg-time" dateTime={dateOf(m.time).toISOString()}>
+            {clockTime(m.time)}
+          </time>
+        </div>
+        {more}
+        {status === 'failed' && (
+          <button type="button" class="btn btn-small msg-retry" onClick={() => void retry(m)}>
+            Retry
+          </button>
+        )}
+      </li>,
+    );
+  };
+  for (const m of t.messages) add(m, `m-${m.ID}`, { 'data-seq': m.sequence });
+  for (const o of t.outgoing) {
+    add(o.message, `o-${o.key}`, { 'data-pending': o.key }, o.message.status === 'fail' ? 'failed' : 'pending');
+  }
+  return nodes;
+}

@@ -1,0 +1,131 @@
+/** The right column: the open conversation (header, history, composer), or a hint when none is. */
+import type { ConversationID } from '@natter/sdk';
+import { useEffect, useLayoutEffect, useRef } from 'preact/hooks';
+import { openMenu } from '../actions.ts';
+import { displayName, flagWords, isGroup, kindLabel } from '../format.ts';
+import { activeConversation, focusRow, state } from '../state.ts';
+import { canSend, closeConversation, send } from '../thread.ts';
+import { Avatar, Icon } from './common.tsx';
+import { Messages } from './Messages.tsx';
+
+const PHONE = '(max-width: 640px)';
+
+/** Back to the list, with the focus on the conversation's row. */
+function back(): void {
+  const was = state.activeID.value;
+  closeConversation();
+  focusRow(was);
+}
+
+export function Pane() {
+  const id = state.activeID.value;
+
+  // Escape in the conversation goes back to the list (as the phone layout's back button does),
+  // unless a menu or dialog is open or there is text in the composer.
+  useEffect(() => {
+    const onKey = (event: KeyboardEvent) => {
+      if (event.key !== 'Escape' || event.defaultPrevented) return;
+      if (!state.activeID.value || state.menu.value || state.messageMenu.value || state.dialog.value) return;
+      const pane = document.getElementById('pane');
+      const focused = document.activeElement;
+      const typing = focused instanceof HTMLTextAreaElement && focused.value !== '';
+      if (pane?.contains(focused) && !typing) back();
+    };
+    document.addEventListener('keydown', onKey);
+    return () => document.removeEventListener('keydown', onKey);
+  }, []);
+
+  return (
+    <main class="pane" id="pane" aria-label="Conversation">
+      {id ? (
+        <Conversation key={id} id={id} />
+      ) : (
+        <div class="pane-empty">
+          <Icon name="chat" class="pane-empty-icon" />
+          <h2>Pick a conversation</h2>
+          <p>Use ↑ ↓ and Enter in the list, Delete to delete, or the ⋯ button (Shift+F10) for more.</p>
+        </div>
+      )}
+    </main>
+  );
+}
+
+function Conversation({ id }: { id: ConversationID }) {
+  const c = activeConversation.value;
+  const name = displayName(id, c);
+  const sub = [kindLabel(id), ...(c ? flagWords(c) : [])].join(' · ');
+  const backButton = useRef<HTMLButtonElement>(null);
+  const input = useRef<HTMLTextAreaElement>(null);
+
+  // Opening a conversation puts the focus in the composer (on a phone, on the back button).
+  useLayoutEffect(() => {
+    if (window.matchMedia(PHONE).matches) backButton.current?.focus();
+    else (input.current ?? backButton.current)?.focus();
+  }, []);
+
+  const submit = (event: Event) => {
+    event.preventDefault();
+    const field = input.current;
+    const text = field?.value.trim();
+    if (!field || !text) return;
+    field.value = '';
+    void send(text);
+  };
+
+  return (
+    <>
+      <header class="pane-head" id="pane-head">
+        <button
+          ref={backButton}
+          type="button"
+          class="icon-btn back"
+          id="back"
+          aria-label="Back to the conversation list"
+          onClick={back}
+        >
+          ←
+        </button>
+        <Avatar name={name} group={isGroup(id)} />
+        <div class="pane-title">
+          <h2 id="pane-title">{name}</h2>
+          <p class="pane-sub">{sub}</p>
+        </div>
+        {c && (
+          <button
+            type="button"
+            class="conv-more pane-more"
+            aria-label={`More actions for ${name}`}
+            aria-haspopup="menu"
+            onClick={(event) => openMenu(id, { element: event.currentTarget }, event.currentTarget)}
+          >
+            ⋯
+          </button>
+        )}
+      </header>
+      <Messages name={name} group={isGroup(id)} />
+      {canSend(id) ? (
+        <form class="composer" id="composer" onSubmit={submit}>
+          <textarea
+            ref={input}
+            id="composer-input"
+            rows={1}
+            placeholder={`Message ${name}`}
+            aria-label={`Message ${name}`}
+            maxLength={8000}
+            onKeyDown={(event) => {
+              if (event.key === 'Enter' && !event.shiftKey && !event.isComposing) {
+                event.preventDefault();
+                event.currentTarget.form?.requestSubmit();
+              }
+            }}
+          />
+          <button type="submit" class="btn btn-primary" id="send">
+            Send
+          </button>
+        </form>
+      ) : (
+        <p class="composer composer-readonly">System notices are read-only.</p>
+      )}
+    </>
+  );
+}

@@ -1,0 +1,163 @@
+/** The left column: who is signed in, the tabs, folder filters, the selection toolbar and the list. */
+import TencentCloudChat from '@natter/sdk';
+import { askDelete, archive, askNewConversation, setFolder, setSelecting, switchTab } from '../actions.ts';
+import { signOut } from '../session.ts';
+import { allFolders, selectedIDs, state, type Tab } from '../state.ts';
+import { Avatar, Icon } from './common.tsx';
+import { ConversationList } from './ConversationList.tsx';
+
+const { TYPES } = TencentCloudChat;
+
+export function Sidebar() {
+  const me = state.session.value?.uid ?? '';
+  const total = state.total.value;
+  const net = state.netState.value;
+  const offline = net === TYPES.NET_STATE_CONNECTING || net === TYPES.NET_STATE_DISCONNECTED;
+  return (
+    <aside class="sidebar" aria-label="Conversations">
+      <header class="side-head">
+        <Avatar name={me} />
+        <div class="me">
+          <strong class="me-name">{me}</strong>
+          <span class="me-device">Signed in</span>
+        </div>
+        {total > 0 && (
+          <span id="total-unread" class="badge badge-total" aria-label={`${total} unread`}>
+            {total}
+          </span>
+        )}
+        <button
+          type="button"
+          class="icon-btn"
+          id="new-chat"
+          aria-label="New conversation"
+          title="New conversation"
+          onClick={askNewConversation}
+        >
+          ✎
+        </button>
+        <button type="button" class="btn btn-small" id="sign-out" onClick={() => void signOut()}>
+          Sign out
+        </button>
+      </header>
+      {offline && (
+        <p class="net-status" id="net-status" role="status">
+          Reconnecting…
+        </p>
+      )}
+      <div class="tabs" role="tablist" aria-label="Lists">
+        <TabButton tab="chats" label="Chats" />
+        <TabButton tab="archived" label="Archived" />
+      </div>
+      <Filters />
+      <Toolbar />
+      {state.ready.value ? (
+        <ConversationList />
+      ) : (
+        <p class="list-empty" id="list-loading" role="status">
+          Loading conversations…
+        </p>
+      )}
+    </aside>
+  );
+}
+
+function TabButton({ tab, label }: { tab: Tab; label: string }) {
+  const selected = state.tab.value === tab;
+  return (
+    <button
+      type="button"
+      role="tab"
+      class="tab"
+      id={`tab-${tab}`}
+      aria-selected={selected}
+      aria-controls="conv-list"
+      tabIndex={selected ? 0 : -1}
+      onClick={() => switchTab(tab)}
+      onKeyDown={(event) => {
+        if (event.key !== 'ArrowRight' && event.key !== 'ArrowLeft') return;
+        const next = tab === 'chats' ? 'archived' : 'chats';
+        switchTab(next);
+        document.getElementById(`tab-${next}`)?.focus();
+      }}
+    >
+      {label}
+    </button>
+  );
+}
+
+function Filters() {
+  const folders = allFolders.value;
+  if (state.tab.value !== 'chats' || folders.length === 0) return null;
+  const current = state.folder.value;
+  const chip = (name: string | null, label: string) => (
+    <button
+      key={name ?? ''}
+      type="button"
+      class="chip"
+      aria-pressed={current === name}
+      data-folder={name ?? ''}
+      onClick={() => setFolder(name)}
+    >
+      {name && <Icon name="folder" />}
+      {label}
+    </button>
+  );
+  return (
+    <div class="filters" id="filters" role="group" aria-label="Folders">
+      {chip(null, 'All')}
+      {folders.map((f) => chip(f, f))}
+    </div>
+  );
+}
+
+function Toolbar() {
+  if (!state.selecting.value) {
+    return (
+      <div class="toolbar" id="toolbar">
+        <span class="toolbar-count">{state.tab.value === 'archived' ? 'Archived conversations' : ''}</span>
+        <button
+          type="button"
+          class="btn btn-small"
+          id="select-mode"
+          aria-label="Select conversations"
+          onClick={() => setSelecting(true)}
+        >
+          Select
+        </button>
+      </div>
+    );
+  }
+  const ids = selectedIDs.value;
+  const n = ids.length;
+  return (
+    <div class="toolbar" id="toolbar">
+      <span class="toolbar-count" aria-live="polite">
+        {n} selected
+      </span>
+      <button
+        type="button"
+        class="btn btn-small btn-danger"
+        id="delete-selected"
+        disabled={n === 0}
+        onClick={(event) => askDelete(ids, event.currentTarget)}
+      >
+        {n > 0 ? `Delete (${n})` : 'Delete'}
+      </button>
+      {state.tab.value === 'chats' && (
+        <button
+          type="button"
+          class="btn btn-small"
+          id="archive-selected"
+          disabled={n === 0}
+          onClick={() => void archive(ids)}
+        >
+          Archive
+        </button>
+      )}
+      <button type="button" class="btn btn-small" id="cancel-select" onClick={() => setSelecting(false)}>
+        Done
+      </button>
+    </div>
+  );
+}

@@ -1,0 +1,41 @@
+/** Small pieces every view uses: icons and initials avatars. */
+import { hue, initials } from '../format.ts';
+
+/** Inline SVG icons (no emoji: those depend on the system's fonts). */
+const ICONS = {
+  chat: ['M4 5h16v11H9l-5 4z'],
+  pin: ['M9 3h6l-1 6 3 3v2H7v-2l3-3z', 'M12 14v7'],
+  muted: ['M6 16v-5a6 6 0 0 1 9.6-4.8M18 11v5l2 2H7', 'M10 20a2 2 0 0 0 4 0', 'M3 3l18 18'],
+  folder: ['M3 7a2 2 0 0 1 2-2h4l2 2h8a2 2 0 0 1 2 2v8a2 2 0 0 1-2 2H5a2 2 0 0 1-2-2z'],
+} as const;
+
+export function Icon({ name, class: cls = '' }: { name: keyof typeof ICONS; class?: string }) {
+  return (
+    <span class={`icon ${cls}`.trim()} aria-hidden="true">
+      <svg
+        viewBox="0 0 24 24"
+        fill="none"
+        stroke="currentColor"
+        stroke-width="2"
+        stroke-linecap="round"
+        stroke-linejoin="round"
+      >
+        {ICONS[name].map((d) => (
+          <path key={d} d={d} />
+        ))}
+      </svg>
+    </span>
+  );
+}
+
+export function Avatar({ name, group = false, size = 'md' }: { name: string; group?: boolean; size?: 'sm' | 'md' }) {
+  return (
+    <span
+      class={`avatar avatar-${size}${group ? ' avatar-group' : ''}`}
+      aria-hidden="true"
+      style={{ '--avatar-hue': String(hue(name)) }}
+    >
+      {initials(name)}
+    </span>
+  );
+}
