@@ -56,6 +56,7 @@ function conv(conversationID: string, last: WireMessage | null, extra: Partial<W
       revoker: last.revoker,
       nick: last.nick,
     },
+    clearedToSeq: 0,
     isPinned: false,
     isArchived: false,
     messageRemindType: 'AcceptAndNotify',
