@@ -287,7 +287,7 @@ describe('events and the local list (scripted WebSocket)', () => {
     await done();
   });
 
-  test('after a reconnect the SDK syncs since the highest version it saw and applies deletions', async () => {
+  test('after a reconnect the SDK syncs since the version of its last sync and applies deletions', async () => {
     await server.setSyncConversationDeletion(true);
     const { control, chat, alice, token, bob, bobChat, spy, lists, done } = await setup('accept');
     await sendText(bobChat, alice, 'hi');
@@ -310,6 +310,26 @@ describe('events and the local list (scripted WebSocket)', () => {
     assert.match(sync.url, new RegExp(`since=${version}&profileSince=\\d+$`), 'profileSince from the first sync');
     await done();
     await server.setSyncConversationDeletion(false);
+  });
+
+  test('a push with a newer version does not move the version a reconnect syncs from', async () => {
+    // In a cluster a push may overtake an older change still on its way from another node: a
+    // catch-up from the push's version would skip that change for good.
+    const { control, chat, alice, token, bob, bobChat, spy, lists, done } = await setup('accept');
+    await sendText(bobChat, alice, 'hi');
+    await chat.login({ userID: alice, userSig: token });
+    await waitFor(() => chat.isReady(), 3_000, 'ready');
+    const version = (await chat.getConversationSync(0)).data.version;
+    const raw = await (await fetch(`${server.baseUrl}/v1/conversations/C2C${bob}`, { headers: { authorization: `Bearer ${token}` } })).json();
+    control.sockets[0]!.push('conversationListUpdated', { conversationList: [{ ...raw, isPinned: true, version: version + 50 }] });
+    assert.deepEqual(lists().at(-1), [`C2C${bob}`], 'the push is applied');
+
+    spy.calls.length = 0;
+    control.sockets[0]!.drop();
+    await waitFor(() => spy.calls.some((c) => c.url.includes('/v1/conversations/sync')), 3_000, 'the catch-up');
+    const sync = spy.calls.find((c) => c.url.includes('/v1/conversations/sync'))!;
+    assert.match(sync.url, new RegExp(`since=${version}&`), 'since the last sync, not the push');
+    await done();
   });
 
   test('resyncRequired: sync from the version named, then natter.resync', async () => {
