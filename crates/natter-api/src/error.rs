@@ -19,7 +19,7 @@ impl From<Error> for ApiError {
 
 pub type ApiResult<T> = Result<T, ApiError>;
 
-/// Status, numeric code and name of each kind: API.md's error table.
+/// Status, numeric code and name of each kind: the error table in docs/api-reference.md.
 pub fn status_and_code(kind: ErrorKind) -> (StatusCode, u32, &'static str) {
     match kind {
         ErrorKind::InvalidArgument => (StatusCode::BAD_REQUEST, 40001, "invalid_argument"),

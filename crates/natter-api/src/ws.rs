@@ -86,7 +86,8 @@ async fn upgrade(
     let token = bearer_token(&headers).or(query.token).ok_or_else(|| {
         Error::unauthenticated("missing token: send Authorization: Bearer <user token> or ?token=")
     })?;
-    // API.md: without a valid user token the upgrade is refused with 401, the manager's too.
+    // Without a valid user token the upgrade is refused with 401, the manager's too
+    // (docs/api-reference.md, "WebSocket").
     let device = state
         .natter
         .authenticate_device(&token)

@@ -1,5 +1,6 @@
 //! Natter's service layer: validates requests, decides who may do what, calls the store and
-//! shapes the results as API.md's wire types. HTTP handlers call exactly one method here.
+//! shapes the results as the wire types of `natter_core::wire`. HTTP handlers call exactly one
+//! method here.
 
 mod access;
 mod conversations;
