@@ -28,6 +28,8 @@ pub enum ErrorKind {
     Conflict,
     /// A sender tried to recall a message older than the recall window.
     RecallWindowPassed,
+    /// The app backend's before-send callback refused the message.
+    MessageRejected,
     PayloadTooLarge,
     RateLimited,
     Internal,

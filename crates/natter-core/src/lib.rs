@@ -9,6 +9,7 @@ pub mod ids;
 pub mod limits;
 pub mod message;
 pub mod rules;
+pub mod webhook;
 pub mod wire;
 
 pub use cursor::ListCursor;
