@@ -139,8 +139,7 @@ pub struct DeadLetter {
     pub id: i64,
     /// Its kind (`msg.notify`, …).
     pub event: String,
-    /// Its item, as it would be delivered.
-    #[schema(value_type = Object)]
+    /// Its item, as it would be delivered: an object, or a `user.onlinestatus` string.
     pub body: Value,
     pub created_ms: i64,
     pub attempts: u32,

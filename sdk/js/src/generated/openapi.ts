@@ -1383,8 +1383,8 @@ export interface components {
             id: number;
             /** @description Its kind (`msg.notify`, …). */
             event: string;
-            /** @description Its item, as it would be delivered. */
-            body: Record<string, unknown>;
+            /** @description Its item, as it would be delivered: an object, or a `user.onlinestatus` string. */
+            body: unknown;
             /** Format: int64 */
             created_ms: number;
             /** Format: int32 */
