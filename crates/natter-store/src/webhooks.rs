@@ -80,23 +80,37 @@ pub fn pending(db: &dyn Db, event: &str, limit: u32) -> Result<Vec<OutboxEvent>>
     .collect()
 }
 
-/// `id IN ($first, …)` over `ids`, numbering from `$first`.
-fn id_list(first: usize, count: usize) -> String {
-    let numbers: Vec<String> = (first..first + count).map(|n| format!("${n}")).collect();
+/// How many values an `IN (…)` list of these queries holds. Always this many, padded with
+/// repeats of the first, so that each query is one statement text: SQLite's statement cache
+/// (shared with the send path on the writer) would otherwise fill with one variant per length.
+const LIST: usize = 100;
+
+/// `$first, …, $(first + LIST - 1)`.
+fn placeholders(first: usize) -> String {
+    let numbers: Vec<String> = (first..first + LIST).map(|n| format!("${n}")).collect();
     numbers.join(", ")
+}
+
+/// `values` followed by one chunk of up to [`LIST`] items, padded to [`LIST`].
+fn with_list<'a>(values: &[Value<'a>], chunk: &[Value<'a>]) -> Vec<Value<'a>> {
+    let mut all = values.to_vec();
+    all.extend_from_slice(chunk);
+    all.resize(values.len() + LIST, chunk[0]);
+    all
+}
+
+fn ints(ids: &[i64]) -> Vec<Value<'static>> {
+    ids.iter().map(|id| Value::Int(*id)).collect()
 }
 
 /// Removes delivered events (those already gone are skipped: another node's late duplicate).
 pub fn delivered(db: &dyn Db, ids: &[i64]) -> Result<()> {
-    for chunk in ids.chunks(500) {
-        let values: Vec<Value> = chunk.iter().map(|id| Value::Int(*id)).collect();
-        db.execute(
-            &format!(
-                "DELETE FROM webhook_events WHERE id IN ({})",
-                id_list(1, chunk.len())
-            ),
-            &values,
-        )?;
+    let sql = format!(
+        "DELETE FROM webhook_events WHERE id IN ({})",
+        placeholders(1)
+    );
+    for chunk in ints(ids).chunks(LIST) {
+        db.execute(&sql, &with_list(&[], chunk))?;
     }
     Ok(())
 }
@@ -111,26 +125,21 @@ pub fn failed(
     error: &str,
     dead_before_ms: i64,
 ) -> Result<u64> {
+    let sql = format!(
+        "UPDATE webhook_events SET attempts = attempts + 1, next_attempt_ms = $1, \
+         last_error = $2, dead_ms = CASE WHEN failing_since_ms < $4 THEN CAST($3 AS BIGINT) END \
+         WHERE id IN ({}) AND dead_ms IS NULL RETURNING dead_ms",
+        placeholders(5)
+    );
+    let fixed = [
+        Value::Int(next_attempt_ms),
+        Value::Text(error),
+        Value::Int(now_ms),
+        Value::Int(dead_before_ms),
+    ];
     let mut dead = 0;
-    for chunk in ids.chunks(500) {
-        let mut values = vec![
-            Value::Int(next_attempt_ms),
-            Value::Text(error),
-            Value::Int(now_ms),
-            Value::Int(dead_before_ms),
-        ];
-        values.extend(chunk.iter().map(|id| Value::Int(*id)));
-        let list = id_list(5, chunk.len());
-        let rows = db.query(
-            &format!(
-                "UPDATE webhook_events SET attempts = attempts + 1, next_attempt_ms = $1, \
-                 last_error = $2, \
-                 dead_ms = CASE WHEN failing_since_ms < $4 THEN CAST($3 AS BIGINT) END \
-                 WHERE id IN ({list}) AND dead_ms IS NULL RETURNING dead_ms"
-            ),
-            &values,
-        )?;
-        for row in rows {
+    for chunk in ints(ids).chunks(LIST) {
+        for row in db.query(&sql, &with_list(&fixed, chunk))? {
             if row.get::<Option<i64>>(0)?.is_some() {
                 dead += 1;
             }
@@ -199,37 +208,56 @@ pub fn replay(db: &dyn Db, ids: &[i64], event: Option<&str>, now_ms: i64) -> Res
             params![now_ms, event],
         );
     }
+    let sql = format!("{REVIVE} AND id IN ({})", placeholders(2));
     let mut replayed = 0;
-    for chunk in ids.chunks(500) {
-        let mut values = vec![Value::Int(now_ms)];
-        values.extend(chunk.iter().map(|id| Value::Int(*id)));
-        replayed += db.execute(
-            &format!("{REVIVE} AND id IN ({})", id_list(2, chunk.len())),
-            &values,
-        )?;
+    for chunk in ints(ids).chunks(LIST) {
+        replayed += db.execute(&sql, &with_list(&[Value::Int(now_ms)], chunk))?;
     }
     Ok(replayed)
 }
 
-/// Each kind's queue depth, oldest waiting event and dead letters.
+/// Each kind's queue depth, oldest waiting event and dead letters. The waiting ones are
+/// counted on their index alone (the bodies are not read), however long the queue.
 pub fn queue_stats(db: &dyn Db) -> Result<Vec<QueueStats>> {
-    db.query(
-        "SELECT event, SUM(CASE WHEN dead_ms IS NULL THEN 1 ELSE 0 END), \
-         MIN(CASE WHEN dead_ms IS NULL THEN created_ms END), \
-         SUM(CASE WHEN dead_ms IS NULL THEN 0 ELSE 1 END) \
-         FROM webhook_events GROUP BY event ORDER BY event",
+    let mut stats = Vec::new();
+    let waiting = db.query(
+        "SELECT event, COUNT(*), MIN(id) FROM webhook_events WHERE dead_ms IS NULL \
+         GROUP BY event ORDER BY event",
         &[],
-    )?
-    .iter()
-    .map(|row| {
-        Ok(QueueStats {
+    )?;
+    for row in waiting {
+        let oldest: i64 = row.get(2)?;
+        stats.push(QueueStats {
             event: row.get(0)?,
             pending: row.get(1)?,
-            oldest_ms: row.get(2)?,
-            dead: row.get(3)?,
-        })
-    })
-    .collect()
+            oldest_ms: db
+                .query_one(
+                    "SELECT created_ms FROM webhook_events WHERE id = $1",
+                    params![oldest],
+                )?
+                .get(0)?,
+            dead: 0,
+        });
+    }
+    let dead = db.query(
+        "SELECT event, COUNT(*) FROM webhook_events WHERE dead_ms IS NOT NULL GROUP BY event",
+        &[],
+    )?;
+    for row in dead {
+        let event: String = row.get(0)?;
+        let count = row.get(1)?;
+        match stats.iter_mut().find(|stats| stats.event == event) {
+            Some(stats) => stats.dead = count,
+            None => stats.push(QueueStats {
+                event,
+                pending: 0,
+                oldest_ms: None,
+                dead: count,
+            }),
+        }
+    }
+    stats.sort_by(|a, b| a.event.cmp(&b.event));
+    Ok(stats)
 }
 
 /// Records that `node` is alive now (registering it on its first beat).
@@ -312,20 +340,15 @@ fn online_counts(db: &dyn Db, connection: &Connection, live_since_ms: i64) -> Re
 
 /// Which of `uids` have a connection on a live node.
 pub fn online_among(db: &dyn Db, uids: &[&Uid], live_since_ms: i64) -> Result<HashSet<Uid>> {
+    let sql = format!(
+        "SELECT DISTINCT p.uid FROM webhook_presence p JOIN webhook_nodes n ON n.id = p.node \
+         WHERE n.heartbeat_ms >= $1 AND p.uid IN ({})",
+        placeholders(2)
+    );
+    let uids: Vec<Value> = uids.iter().map(|uid| Value::Text(uid.as_str())).collect();
     let mut online = HashSet::new();
-    for chunk in uids.chunks(500) {
-        let mut values = vec![Value::Int(live_since_ms)];
-        values.extend(chunk.iter().map(|uid| Value::Text(uid.as_str())));
-        let rows = db.query(
-            &format!(
-                "SELECT DISTINCT p.uid FROM webhook_presence p \
-                 JOIN webhook_nodes n ON n.id = p.node \
-                 WHERE n.heartbeat_ms >= $1 AND p.uid IN ({})",
-                id_list(2, chunk.len())
-            ),
-            &values,
-        )?;
-        for row in rows {
+    for chunk in uids.chunks(LIST) {
+        for row in db.query(&sql, &with_list(&[Value::Int(live_since_ms)], chunk))? {
             online.insert(Uid::parse(&row.get::<String>(0)?, "uid")?);
         }
     }
