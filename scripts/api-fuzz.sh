@@ -14,15 +14,20 @@ export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$HOME/.cache/natter-target}"
 venv="${NATTER_VENV:-$HOME/.cache/natter-venv}"
 examples="${API_FUZZ_EXAMPLES:-25}"
 schemathesis_version=4.32.5
+# Pinned too: hypothesis 6.170 describes lambdas by parsing their source with `ast`, which fails
+# on Python 3.11 with "AST constructor recursion depth mismatch" and reports a runtime error.
+hypothesis_version=6.140.0
 
-if [ "$("$venv/bin/schemathesis" --version 2>/dev/null)" != "schemathesis, version $schemathesis_version" ]; then
+if [ "$("$venv/bin/schemathesis" --version 2>/dev/null)" != "schemathesis, version $schemathesis_version" ] ||
+  [ "$("$venv/bin/python" -c 'import hypothesis; print(hypothesis.__version__)' 2>/dev/null)" != "$hypothesis_version" ]; then
   if ! python3 -m venv --help >/dev/null 2>&1 || ! python3 -c 'import ensurepip' 2>/dev/null; then
     apt-get update -qq
     DEBIAN_FRONTEND=noninteractive apt-get install -y -qq python3-venv >/dev/null
   fi
   rm -rf "$venv"
   python3 -m venv "$venv"
-  "$venv/bin/pip" install --quiet --disable-pip-version-check "schemathesis==$schemathesis_version"
+  "$venv/bin/pip" install --quiet --disable-pip-version-check "schemathesis==$schemathesis_version" \
+    "hypothesis==$hypothesis_version"
 fi
 
 binary="$CARGO_TARGET_DIR/debug/natter"

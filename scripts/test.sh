@@ -1,10 +1,10 @@
 #!/usr/bin/env bash
 # Runs every Natter test on this machine, installing what the tests need first:
 # formatting and lints, the Rust unit, property and integration tests (each starts real
-# servers on loopback ports) on SQLite and again on PostgreSQL with a three-node cluster over
-# NATS (scripts/with-services.sh installs and starts both), a schemathesis fuzz of the HTTP
-# API, the Rust SDK's examples against a real server, and the TypeScript SDK's tests against
-# a real server.
+# servers on loopback ports; the WuKongIM gateway's drive WuKongIM's real web SDK in Node) on
+# SQLite and again on PostgreSQL with a three-node cluster over NATS (scripts/with-services.sh
+# installs and starts both), a schemathesis fuzz of the HTTP API, the Rust SDK's examples
+# against a real server, and the TypeScript SDK's tests against a real server.
 set -euo pipefail
 
 cd "$(dirname "$0")/.."
@@ -17,7 +17,7 @@ step() { printf '\n==> %s\n' "$*"; }
 
 install_node() {
   if ! command -v node >/dev/null || ! command -v npm >/dev/null; then
-    step "installing Node.js (for the TypeScript SDK tests)"
+    step "installing Node.js (for the WuKongIM SDK harness and the TypeScript SDK tests)"
     apt-get update -qq
     DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nodejs npm >/dev/null
   fi
@@ -29,6 +29,10 @@ cargo clippy --workspace --all-targets --locked -- -D warnings
 
 step "building"
 cargo build --workspace --bins --examples --locked
+
+step "Node.js and WuKongIM's web SDK (the gateway's integration tests run the real SDK)"
+install_node
+(cd crates/natter-wukongim/js && npm ci --no-audit --no-fund)
 
 step "Rust tests"
 cargo test --workspace --locked
@@ -74,7 +78,8 @@ if [ -f web/package.json ]; then
     apt-get update -qq
     DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver >/dev/null
   }
-  (cd web && npm ci --no-audit --no-fund && NATTER_BIN="$CARGO_TARGET_DIR/debug/natter" npm test)
+  (cd web && npm ci --no-audit --no-fund && npm run check-dist &&
+    NATTER_BIN="$CARGO_TARGET_DIR/debug/natter" npm test)
 fi
 
 step "all tests passed"

@@ -69,6 +69,7 @@ export function toggleSelected(id: ConversationID, on: boolean): void {
 export function openMenu(id: ConversationID, anchor: MenuAnchor, returnFocus: HTMLElement): void {
   batch(() => {
     state.focusID.value = findConversation(id) ? id : state.focusID.value;
+    state.messageMenu.value = null;
     state.menu.value = { id, anchor, returnFocus };
   });
 }

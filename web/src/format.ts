@@ -38,6 +38,18 @@ export function senderName(from: string, nick: string): string {
   return nick || from;
 }
 
+/**
+ * What a recalled message shows instead of its content, as Tencent's documentation words it: "You
+ * recalled a message", "<sender> recalled a message", or the name of whoever else recalled it (the
+ * app, as its operator).
+ */
+export function recalledLine(m: Pick<Message, 'from' | 'revoker'>, me: string, nameOf: (uid: string) => string): string {
+  const by = m.revoker || m.from;
+  if (by === me) return 'You recalled a message';
+  if (by === m.from) return `${nameOf(m.from)} recalled a message`;
+  return `${by} recalled a message`;
+}
+
 export function initials(name: string): string {
   const parts = name.split(/[\s._\-@#]+/).filter(Boolean);
   if (parts.length === 0) return '?';
@@ -92,6 +104,8 @@ export function hasLastMessage(c: Conversation): boolean {
 export function preview(c: Conversation, me: string | undefined): string {
   const last = c.lastMessage;
   if (!hasLastMessage(c)) return c.draftText ? `Draft: ${c.draftText}` : 'No messages yet';
+  // The SDK words a recall ("You recalled a message", "Bob recalled a message").
+  if (last.isRevoked) return last.messageForShow;
   const text = last.type ? messageText({ type: last.type, payload: last.payload }) : last.messageForShow;
   if (last.fromAccount === me) return `You: ${text}`;
   if (c.type === TYPES.CONV_GROUP) return `${senderName(last.fromAccount, last.nick)}: ${text}`;

@@ -9,6 +9,7 @@ import TencentCloudChat, { type KickedOutType } from '@natter/sdk';
 import { deletedElsewhere, refreshFolders, scheduleSideRefresh, setFolderNames } from './actions.ts';
 import { currentChat, setChat } from './client.ts';
 import { detectDev } from './demo.ts';
+import { deletedElsewhere as messagesDeletedElsewhere, profilesUpdated, revoked } from './messages.ts';
 import { describeError, errorCode } from './format.ts';
 import { resetSession, state, type Session } from './state.ts';
 import { openConversation, receive } from './thread.ts';
@@ -120,6 +121,12 @@ function listen(sdk: TencentCloudChat): void {
     }),
   );
   sdk.on(EVENT.MESSAGE_RECEIVED, live((event) => receive(event.data)));
+  sdk.on(EVENT.MESSAGE_REVOKED, live((event) => revoked(event.data)));
+  sdk.on(
+    EVENT.NATTER_MESSAGES_DELETED,
+    live((event) => messagesDeletedElsewhere(event.data.conversationID, event.data.messageIDList)),
+  );
+  sdk.on(EVENT.PROFILE_UPDATED, live((event) => profilesUpdated(event.data)));
   sdk.on(EVENT.TOTAL_UNREAD_MESSAGE_COUNT_UPDATED, live((event) => (state.total.value = event.data)));
   sdk.on(EVENT.CONVERSATION_GROUP_LIST_UPDATED, live((event) => setFolderNames(event.data)));
   sdk.on(

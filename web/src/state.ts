@@ -51,6 +51,13 @@ export interface MenuState {
   returnFocus: HTMLElement;
 }
 
+/** The message menu: a stored message (by ID) or one of this tab's unsent ones (by its key). */
+export interface MessageMenuState {
+  key: string;
+  anchor: MenuAnchor;
+  returnFocus: HTMLElement;
+}
+
 export type DialogState =
   | { kind: 'delete'; ids: ConversationID[]; returnFocus: HTMLElement | null }
   | { kind: 'folder'; id: ConversationID; returnFocus: HTMLElement | null }
@@ -98,6 +105,17 @@ export const state = {
   focusID: signal<ConversationID | null>(null),
   focusRequest: signal<FocusRequest | null>(null),
   menu: signal<MenuState | null>(null),
+  messageMenu: signal<MessageMenuState | null>(null),
+  /** The history row holding the roving tab stop (a message ID, or an unsent message's key). */
+  messageFocus: signal<string | null>(null),
+  /** Nicks as PROFILE_UPDATED last told them, by userID: names in the open history follow them. */
+  nicks: signal<ReadonlyMap<string, string>>(new Map()),
+  /**
+   * The age (seconds) of the youngest message of this user that the server refused to recall
+   * (40303): messages that old or older no longer offer Recall. The server does not publish its
+   * recall window, so the client learns it from the refusal.
+   */
+  recallRefusedAge: signal<number | null>(null),
   dialog: signal<DialogState | null>(null),
   toasts: signal<Toast[]>([]),
   /** Read out by screen readers (an assertive live region). */
@@ -194,6 +212,10 @@ export function resetSession(): void {
     state.focusID.value = null;
     state.focusRequest.value = null;
     state.menu.value = null;
+    state.messageMenu.value = null;
+    state.messageFocus.value = null;
+    state.nicks.value = new Map();
+    state.recallRefusedAge.value = null;
     state.dialog.value = null;
   });
 }

@@ -6,21 +6,19 @@
 // NATTER_SCREENSHOTS: where screenshots go (default: natter-web-screenshots in the temp dir).
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { mkdtemp, mkdir, rm, access } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
+// The SDK's test helpers (built by `npm run build` in sdk/js): one way to start the server.
+import { natterBin, spawnNatter } from '../../sdk/js/dist/testing/server.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const webDir = join(here, '..');
 const distDir = join(webDir, 'dist');
 // Written by every run, outside the tree; docs/screenshot.png is a copy of 04-main.
 const shotsDir = process.env.NATTER_SCREENSHOTS ?? join(tmpdir(), 'natter-web-screenshots');
-const BIN =
-  process.env.NATTER_BIN ||
-  (process.env.CARGO_TARGET_DIR ? join(process.env.CARGO_TARGET_DIR, 'debug', 'natter') : '');
 const CHROMIUM = process.env.CHROMIUM || '/usr/bin/chromium';
 const TIMEOUT = 10_000;
 
@@ -34,34 +32,15 @@ let browser;
 
 async function startServer() {
   dataDir = await mkdtemp(join(tmpdir(), 'natter-web-e2e-'));
-  const args = [
-    'serve',
+  server = await spawnNatter(natterBin(), [
     '--listen', '127.0.0.1:0',
     '--data-dir', join(dataDir, 'db'),
     '--dev',
     '--rate-limit', '0',
     '--web-dir', distDir,
     '--sync-conversation-deletion',
-  ];
-  server = spawn(BIN, args, { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, NO_COLOR: '1' } });
-  let log = '';
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`the server did not start:\n${log}`)), 15_000);
-    const onData = (chunk) => {
-      log += chunk.toString();
-      const match = /natter listening on (http:\/\/\S+)/.exec(log);
-      if (match) {
-        clearTimeout(timer);
-        resolve(match[1]);
-      }
-    };
-    server.stdout.on('data', onData);
-    server.stderr.on('data', (chunk) => (log += chunk.toString()));
-    server.on('exit', (code) => {
-      clearTimeout(timer);
-      reject(new Error(`the server exited (${code}):\n${log}`));
-    });
-  });
+  ]);
+  return server.baseUrl;
 }
 
 /** A client-API call as a user, from the test itself (to check what the UI shows). */
@@ -151,13 +130,6 @@ async function ids(page) {
 }
 
 before(async () => {
-  assert.ok(
-    BIN,
-    'Set NATTER_BIN to the natter binary, or CARGO_TARGET_DIR to the cargo target dir whose debug/natter to use (cargo build -p natter)',
-  );
-  await access(BIN).catch(() => {
-    throw new Error(`no natter binary at ${BIN}: build it with \`cargo build -p natter\`, or set NATTER_BIN`);
-  });
   await access(join(distDir, 'app.js')); // npm test builds it first
   await mkdir(shotsDir, { recursive: true });
   baseURL = await startServer();
@@ -178,10 +150,7 @@ before(async () => {
 
 after(async () => {
   await browser?.close();
-  if (server && server.exitCode === null) {
-    server.kill('SIGTERM');
-    await new Promise((resolve) => server.once('exit', resolve));
-  }
+  await server?.stop();
   if (dataDir) await rm(dataDir, { recursive: true, force: true });
 });
 
@@ -492,6 +461,108 @@ test('the web client against a real server', async (t) => {
     assert.deepEqual(list.conversationList.map((c) => c.conversationID), ['GROUPdemo']);
   });
 
+  await step('recalls a message: a stub in both tabs and for the peer; the server refusing is said plainly', async () => {
+    const mineRow = (page, text) => page.locator('#msg-list li.msg', { hasText: text });
+    for (const page of [bob, alice2, alice]) {
+      await page.bringToFront();
+      await page.click(`${item('GROUPdemo')} .conv-main`);
+      await page.waitForSelector('#composer-input');
+    }
+    await alice.fill('#composer-input', 'Oops, wrong chat');
+    await alice.press('#composer-input', 'Enter');
+    await alice.waitForSelector('#msg-list .msg-mine[data-seq] >> text=Oops, wrong chat');
+    await bob.waitForSelector('#msg-list >> text=Oops, wrong chat');
+    await alice2.waitForSelector('#msg-list >> text=Oops, wrong chat');
+
+    // the message menu, by right-click: Recall and Delete for me on one's own message
+    await mineRow(alice, 'Oops, wrong chat').click({ button: 'right' });
+    await alice.waitForSelector('#msg-menu');
+    assert.deepEqual(
+      await alice.$$eval('#msg-menu [role=menuitem]', (items) => items.map((i) => i.dataset.action)),
+      ['recall', 'delete-for-me'],
+    );
+    await shot(alice, '15-message-menu');
+    await alice.click('#msg-menu [data-action="recall"]');
+    await alice.waitForSelector('#msg-list .msg-recalled >> text=You recalled a message');
+    assert.equal(await alice.locator('#msg-list >> text=Oops, wrong chat').count(), 0);
+    await alice2.waitForSelector('#msg-list .msg-recalled >> text=You recalled a message');
+    await bob.waitForSelector('#msg-list .msg-recalled >> text=alice recalled a message');
+    assert.equal(await bob.locator('#msg-list >> text=Oops, wrong chat').count(), 0, 'the content is gone');
+    await bob.waitForFunction(
+      (sel) => document.querySelector(sel)?.textContent === 'alice recalled a message',
+      `${item('GROUPdemo')} .conv-preview`,
+    );
+    await alice.waitForFunction(
+      (sel) => document.querySelector(sel)?.textContent === 'You recalled a message',
+      `${item('GROUPdemo')} .conv-preview`,
+    );
+    await bob.bringToFront();
+    await shot(bob, '16-recalled');
+    const history = await api('/v1/conversations/GROUPdemo/messages', tokenOf('bob'));
+    const stub = history.messageList.at(-1);
+    assert.deepEqual([stub.isRevoked, stub.revoker, stub.payload], [true, 'alice', {}]);
+    // a stub offers no Recall; someone else's message neither
+    await mineRow(bob, 'alice recalled a message').click({ button: 'right' });
+    await bob.waitForSelector('#msg-menu');
+    assert.deepEqual(await bob.$$eval('#msg-menu [role=menuitem]', (items) => items.map((i) => i.dataset.action)), ['delete-for-me']);
+    await bob.keyboard.press('Escape');
+    await bob.waitForSelector('#msg-menu', { state: 'detached' });
+
+    // after the server's window: its refusal, in plain words; the message stays, without Recall
+    await alice.bringToFront();
+    await alice.fill('#composer-input', 'Too late for this one');
+    await alice.press('#composer-input', 'Enter');
+    await alice.waitForSelector('#msg-list .msg-mine[data-seq] >> text=Too late for this one');
+    await alice.route('**/v1/messages/revoke', (route) =>
+      route.fulfill({
+        status: 403,
+        contentType: 'application/json',
+        body: JSON.stringify({
+          code: 40303,
+          error: 'recall_window_passed',
+          message: 'messageID: this message was sent more than 120 s ago; a sender recalls within 120 s',
+          requestID: 'e2e',
+        }),
+      }),
+    );
+    // from the keyboard this time: the message row, Shift+F10, Enter on the first item
+    await mineRow(alice, 'Too late for this one').focus();
+    await alice.keyboard.press('Shift+F10');
+    await alice.waitForSelector('#msg-menu');
+    assert.equal(await alice.evaluate(() => document.activeElement?.dataset.action), 'recall');
+    await alice.keyboard.press('Enter');
+    await alice.waitForSelector(
+      '.toast-error >> text=Too late to recall: the server allows recalling a message for 120 s after sending it.',
+    );
+    assert.equal(await mineRow(alice, 'Too late for this one').count(), 1, 'the message stays');
+    await alice.unroute('**/v1/messages/revoke');
+    await mineRow(alice, 'Too late for this one').click({ button: 'right' });
+    await alice.waitForSelector('#msg-menu');
+    assert.deepEqual(await alice.$$eval('#msg-menu [role=menuitem]', (items) => items.map((i) => i.dataset.action)), ['delete-for-me']);
+    await alice.keyboard.press('Escape');
+    await alice.waitForSelector('#msg-menu', { state: 'detached' });
+  });
+
+  await step('deletes a message for me: gone in both tabs, kept for the peer', async () => {
+    await bob.fill('#composer-input', 'Meeting moved to 3pm');
+    await bob.press('#composer-input', 'Enter');
+    await alice.waitForSelector('#msg-list >> text=Meeting moved to 3pm');
+    await alice2.waitForSelector('#msg-list >> text=Meeting moved to 3pm');
+    // the ⋯ button shows on hover (and on focus)
+    const row = alice.locator('#msg-list li.msg', { hasText: 'Meeting moved to 3pm' });
+    await row.hover();
+    await row.locator('.msg-more').click();
+    await alice.waitForSelector('#msg-menu');
+    await alice.click('#msg-menu [data-action="delete-for-me"]');
+    await alice.waitForSelector('#msg-list >> text=Meeting moved to 3pm', { state: 'detached' });
+    await alice2.waitForSelector('#msg-list >> text=Meeting moved to 3pm', { state: 'detached' });
+    const mine = await api('/v1/conversations/GROUPdemo/messages', tokenOf('alice'));
+    assert.ok(!mine.messageList.some((m) => m.payload?.text === 'Meeting moved to 3pm'), 'gone from her history');
+    const theirs = await api('/v1/conversations/GROUPdemo/messages', tokenOf('bob'));
+    assert.ok(theirs.messageList.some((m) => m.payload?.text === 'Meeting moved to 3pm'), 'kept in his');
+    assert.equal(await bob.locator('#msg-list >> text=Meeting moved to 3pm').count(), 1);
+  });
+
   await step('signs in with a pasted token, and refuses a wrong one', async () => {
     const page = await newPage();
     await page.goto(baseURL + '/');
@@ -556,35 +627,31 @@ test('the web client against a real server', async (t) => {
     await newer.context().close();
   });
 
-  await step('shows people and groups by their profile names when the server has them', async () => {
+  await step('shows people and groups by their profile names, following changes live', async () => {
     const page = await newPage();
-    // The server has no profiles yet: the test adds them to its conversation answers, as a server
-    // with profiles sends them.
-    const nicks = { alice: 'Alice Liddell', bob: 'Bob Marley' };
-    const groupNames = { demo: 'Demo team' };
-    await page.route(/\/v1\/conversations(\/sync)?(\?|$)/, async (route) => {
-      const response = await route.fetch();
-      const body = await response.json();
-      for (const c of body.conversationList ?? []) {
-        const id = c.conversationID;
-        if (id.startsWith('C2C') && nicks[id.slice(3)]) {
-          c.userProfile = { userID: id.slice(3), avatar: '', ...c.userProfile, nick: nicks[id.slice(3)] };
-        }
-        if (id.startsWith('GROUP') && groupNames[id.slice(5)]) {
-          c.groupProfile = { groupID: id.slice(5), avatar: '', type: 'Private', ...c.groupProfile, name: groupNames[id.slice(5)] };
-        }
-      }
-      await route.fulfill({ response, json: body });
-    });
     await signInDemo(page, 'carol');
+    await page.waitForSelector(item('C2Calice'));
+    assert.equal(await page.textContent(`${item('C2Calice')} .conv-name`), 'alice');
+    // the app backend sets profiles: the open pages follow at once (PROFILE_UPDATED, the list)
+    await devPost('/user/profile', { uid: 'alice', nick: 'Alice Liddell' });
+    await devPost('/user/profile', { uid: 'bob', nick: 'Bob Marley' });
+    await devPost('/channel/info', { channel_id: 'demo', channel_type: 2, name: 'Demo team' });
     await page.waitForSelector(`${item('C2Calice')} .conv-name >> text=Alice Liddell`);
-    assert.equal(await page.textContent(`${item('C2Cbob')} .conv-name`), 'Bob Marley');
-    assert.equal(await page.textContent(`${item('GROUPdemo')} .conv-name`), 'Demo team');
+    await page.waitForSelector(`${item('C2Cbob')} .conv-name >> text=Bob Marley`);
+    await page.waitForSelector(`${item('GROUPdemo')} .conv-name >> text=Demo team`);
     assert.equal(await page.textContent(`${item('C2Calice')} .avatar`), 'AL');
     assert.match(await page.getAttribute(`${item('C2Calice')} .conv-main`, 'aria-label'), /^Alice Liddell, /);
     await page.click(`${item('GROUPdemo')} .conv-main`);
     await page.waitForFunction(() => document.querySelector('#pane-title')?.textContent === 'Demo team');
+    await page.waitForSelector('#msg-list .msg-from >> text=Bob Marley');
     await shot(page, '13-display-names');
+    // bob's open group: alice's recall now names her by her nick, and his list shows the new name
+    await bob.waitForSelector('#msg-list .msg-recalled >> text=Alice Liddell recalled a message');
+    await bob.waitForSelector(`${item('C2Calice')} .conv-name >> text=Alice Liddell`);
+    await bob.waitForSelector(`${item('GROUPdemo')} .conv-name >> text=Demo team`);
+    // a group's name changed while a page was signed in, again
+    await devPost('/channel/info', { channel_id: 'demo', channel_type: 2, name: 'Demo crew' });
+    await page.waitForFunction(() => document.querySelector('#pane-title')?.textContent === 'Demo crew');
     await page.context().close();
   });
 

@@ -69,7 +69,7 @@ const CONVERSATION_ID: &str = "The conversation ID (`C2C<userID>`, `GROUP<groupI
     responses(
         (status = 200, description = "The stored message.", body = wire::SendMessageResponse),
         (status = 400, description = "`invalid_argument` (40001): bad JSON, an unknown `type`, a payload that is not an object or not of its type's shape, an empty or over-long `clientMsgID`, `cloudCustomData` over 8 KiB; `invalid_conversation_id` (40002): a malformed ID, or `C2C` of the sender.", body = ErrorBody),
-        (status = 403, description = "`permission_denied` (40301): a group the user never joined, `@TIM#SYSTEM`, or the manager token. `not_a_member` (40302): a group the user left, was removed from, or that was dismissed. `message_rejected` (40304): the app's before-send callback refused the message (its reason in `message`).", body = ErrorBody),
+        (status = 403, description = "`permission_denied` (40301): a group the user never joined, `@TIM#SYSTEM`, or the manager token. `not_a_member` (40302): a group the user left, was removed from, or that was dismissed. `in_blacklist` (40305): the sender is on the group's or the peer's blacklist. `not_in_whitelist` (40306): the group takes messages only from its whitelist, which lacks the sender. `message_rejected` (40304): the app's before-send callback refused the message (its reason in `message`).", body = ErrorBody),
         (status = 404, description = "`not_found`: the peer never had a token, or the group does not exist.", body = ErrorBody),
         (status = 409, description = "`conflict`: the sender already used this `clientMsgID` for another conversation.", body = ErrorBody),
         (status = 413, description = "`payload_too_large`: the payload is over 64 KiB as compact JSON.", body = ErrorBody),
@@ -166,8 +166,7 @@ async fn conversation(
 /// `conversationDeleted`; send `X-Natter-Connection` so only this connection is skipped.
 #[utoipa::path(post, path = "/v1/conversations/delete", tag = "client",
     operation_id = "deleteConversations", request_body = DeleteConversationsRequest,
-    params(("X-Natter-Connection" = Option<String>, Header,
-        description = "The `connectionID` of this client's WebSocket pong: the `conversationDeleted` event then skips only that connection. Without it, every connection of the deleting device type is skipped.")),
+    params(ConnectionId),
     responses(
         (status = 200, description = "The IDs as given, without repeats.", body = ConversationIdList),
         (status = 400, description = "`invalid_argument` (40001): bad JSON, an empty list; `invalid_conversation_id` (40002): a malformed ID (nothing is deleted); `too_many_conversations` (40003): over 100.", body = ErrorBody),
@@ -690,7 +689,7 @@ async fn leave_group(
 /// every member's devices get `messageRevoked` and their conversation as it is now. Recalling a
 /// recalled message changes nothing. Audited.
 #[utoipa::path(post, path = "/v1/messages/revoke", tag = "client", operation_id = "revokeMessage",
-    request_body = wire::RevokeMessageRequest,
+    request_body = wire::RevokeMessageRequest, params(ConnectionId),
     responses(
         (status = 200, description = "The recalled message (a stub).", body = wire::SendMessageResponse),
         (status = 400, description = "`invalid_argument`: a malformed ID, or a message of another conversation.", body = ErrorBody),
@@ -718,7 +717,7 @@ async fn revoke_message(
 /// Unread counts and the last message follow. A message no one can see any more leaves the
 /// server's disk.
 #[utoipa::path(post, path = "/v1/messages/delete", tag = "client", operation_id = "deleteMessages",
-    request_body = wire::DeleteMessagesRequest,
+    request_body = wire::DeleteMessagesRequest, params(ConnectionId),
     responses(
         (status = 200, description = "The messages removed by this call.", body = wire::MessageIdList),
         (status = 400, description = "`invalid_argument`: no message or more than 30, a malformed ID, or a message of another conversation (nothing is deleted).", body = ErrorBody),

@@ -130,6 +130,29 @@ impl<S: Send + Sync> FromRequestParts<S> for ConnectionId {
     }
 }
 
+/// The header in the OpenAPI document of each call that takes it.
+impl utoipa::IntoParams for ConnectionId {
+    fn into_params(
+        _: impl Fn() -> Option<utoipa::openapi::path::ParameterIn>,
+    ) -> Vec<utoipa::openapi::path::Parameter> {
+        use utoipa::openapi::path::{ParameterBuilder, ParameterIn};
+        use utoipa::openapi::{ObjectBuilder, Required, Type};
+        vec![
+            ParameterBuilder::new()
+                .name("X-Natter-Connection")
+                .parameter_in(ParameterIn::Header)
+                .required(Required::False)
+                .description(Some(
+                    "The `connectionID` of this client's WebSocket pong: the event this call \
+                     causes then skips only that connection. Without it, every connection of \
+                     the calling device type is skipped.",
+                ))
+                .schema(Some(ObjectBuilder::new().schema_type(Type::String)))
+                .build(),
+        ]
+    }
+}
+
 /// The caller of a server API request: the manager or a user.
 #[derive(Debug)]
 pub struct Caller(pub Principal);

@@ -11,6 +11,8 @@ mod layers;
 mod metrics;
 mod openapi;
 mod rate;
+mod route;
+mod sender_lists;
 mod server;
 mod web;
 mod ws;
@@ -65,6 +67,8 @@ pub struct AppState {
     pub max_connections_per_user: usize,
     /// What the transports count.
     pub http_metrics: Arc<HttpMetrics>,
+    /// The WuKongIM gateway: the addresses `GET /route` hands out, and its metrics.
+    pub wukongim: Arc<natter_gateway::Gateway>,
 }
 
 /// HTTP-level settings of the router.
@@ -82,7 +86,9 @@ fn documented_routes() -> OpenApiRouter<AppState> {
     OpenApiRouter::with_openapi(openapi::base())
         .merge(client::routes())
         .merge(server::routes())
+        .merge(sender_lists::routes())
         .merge(ws::routes())
+        .merge(route::routes())
         .routes(routes!(healthz))
         .routes(routes!(metrics))
         .routes(routes!(openapi_document))
@@ -177,6 +183,7 @@ async fn healthz(State(state): State<AppState>) -> Response {
 async fn metrics(State(state): State<AppState>) -> Response {
     let mut text = state.natter.metrics.render();
     state.http_metrics.render_into(&mut text);
+    state.wukongim.render_metrics(&mut text);
     ([(header::CONTENT_TYPE, "text/plain; version=0.0.4")], text).into_response()
 }
 

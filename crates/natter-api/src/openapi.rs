@@ -32,6 +32,9 @@ use crate::error::status_and_code;
         (name = "server", description = "The server API: the app backend, with the manager token \
             (the conversation endpoints also take a user token acting for itself)."),
         (name = "operations", description = "Health, metrics and this document."),
+        (name = "wukongim", description = "Where WuKongIM's client SDKs connect. The protocol itself \
+            is WuKongIM's binary one, over TCP and WebSocket: see the API reference's \"WuKongIM \
+            client protocol\"."),
     ),
     // The bodies Natter posts to the app backend: its webhooks (`msg.notify` items,
     // `msg.offline`, `conversation.deleted` items) and the before-send callback.
@@ -77,7 +80,7 @@ pub(crate) fn finish(document: &mut Document) {
     for (path, item) in document.paths.paths.iter_mut() {
         let open = matches!(
             path.as_str(),
-            "/healthz" | "/metrics" | "/openapi.json" | "/v1/dev"
+            "/healthz" | "/metrics" | "/openapi.json" | "/v1/dev" | "/route" | "/route/batch"
         );
         for operation in [&mut item.get, &mut item.post, &mut item.put]
             .into_iter()

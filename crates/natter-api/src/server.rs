@@ -36,6 +36,10 @@ pub fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(set_unread))
         .routes(routes!(restore))
         .routes(routes!(sync))
+        .routes(routes!(message_sync))
+        .routes(routes!(online_status))
+        .routes(routes!(device_quit))
+        .routes(routes!(send_batch))
         .routes(routes!(notices))
         .routes(routes!(audit))
         .routes(routes!(settings, update_settings))
@@ -150,15 +154,19 @@ async fn dismiss_group(
     Ok(Json(StatusOk::default()))
 }
 
-/// Send a message on behalf of a user
+/// Send a message on behalf of a user, or as the app
 ///
 /// Sends a message from `from_uid`, answering once it is durable, with the rules of
-/// `POST /v1/messages`; the payload is base64 of a JSON object. Manager token only.
+/// `POST /v1/messages`; the payload is base64 of a JSON object. With an empty `from_uid` the
+/// app sends as itself (WuKongIM's system uid): to a user's `@TIM#SYSTEM` conversation
+/// (`channel_type` 1 with their uid) or to every member of a group (2). WuKongIM's `header`
+/// applies: `no_persist` (or `sync_once`) 1 pushes the message to the online devices only,
+/// with no seq; `red_dot` 0 stores it without counting it as unread. Manager token only.
 #[utoipa::path(post, path = "/message/send", tag = "server", operation_id = "serverSendMessage",
     request_body = ServerSendRequest,
     responses(
-        (status = 200, description = "The stored message.", body = StatusData<ServerSendResult>),
-        (status = 403, description = "`permission_denied`: `from_uid` never joined the group. `not_a_member`: `from_uid` left the group, or it was dismissed.", body = ErrorBody),
+        (status = 200, description = "The stored message (`message_seq` 0 when not kept).", body = StatusData<ServerSendResult>),
+        (status = 403, description = "`permission_denied`: `from_uid` never joined the group. `not_a_member`: `from_uid` left the group, or it was dismissed. `in_blacklist` (40305): `from_uid` is on the group's or the peer's blacklist. `not_in_whitelist` (40306): the group has a whitelist without `from_uid`.", body = ErrorBody),
         (status = 404, description = "`not_found`: `from_uid` or the peer never had a token, or the group does not exist.", body = ErrorBody),
         (status = 409, description = "`conflict`: `client_msg_no` already used by `from_uid` for another conversation.", body = ErrorBody),
     ))]
@@ -278,11 +286,14 @@ async fn set_unread(
     Ok(Json(StatusOk::default()))
 }
 
-/// Conversations changed since a version (WuKongIM's shape)
+/// Sync a user's conversations (WuKongIM's client SDK sync)
 ///
-/// The conversations in `uid`'s list (archived included) changed after `version`, each with up
-/// to `msg_count` recent messages. The manager token may act for any `uid`; a user token only
-/// for its own.
+/// What a WuKongIM client SDK's conversation-sync callback asks its app backend for, answered
+/// as WuKongIM does: `uid`'s conversations (archived included), most recent first, each with
+/// up to `msg_count` recent messages, newest first. A conversation is returned only with
+/// messages the client lacks: after the seq it holds (`last_msg_seqs`), or, with a `version`
+/// above 0 or `only_unread`, after its read position; never from before the user deleted it.
+/// The manager token may act for any `uid`; a user token only for its own.
 #[utoipa::path(post, path = "/conversation/sync", tag = "server",
     operation_id = "serverSyncConversations", request_body = ServerSyncRequest,
     responses((status = 200, description = "A bare array, as WuKongIM answers.", body = Vec<ServerConversation>)))]
@@ -292,12 +303,87 @@ async fn sync(
     JsonBody(request): JsonBody<ServerSyncRequest>,
 ) -> ApiResult<Json<Vec<ServerConversation>>> {
     let actor = acting_for(&caller, &request.uid)?;
-    Ok(Json(
-        state
-            .natter
-            .server_sync(&actor, request.version, request.msg_count)
-            .await?,
-    ))
+    Ok(Json(state.natter.server_sync(&actor, request).await?))
+}
+
+/// A page of a channel's history (WuKongIM's message sync)
+///
+/// What `login_uid` may see of the channel, oldest first: messages from before they joined a
+/// group, while they were away from it, or before they cleared their history are left out.
+/// With `start_message_seq` and `end_message_seq` both 0, the newest `limit`; pulling down
+/// (`pull_mode` 0), the newest `limit` at or below `start_message_seq` and above
+/// `end_message_seq`; pulling up (1), the oldest `limit` from `start_message_seq` up to (not
+/// including) `end_message_seq`. The manager token may act for any `login_uid`; a user token
+/// only for its own.
+#[utoipa::path(post, path = "/channel/messagesync", tag = "server",
+    operation_id = "serverSyncChannelMessages", request_body = wire::MessageSyncRequest,
+    responses(
+        (status = 200, description = "One page.", body = wire::MessageSyncResponse),
+        (status = 403, description = "`permission_denied`: `login_uid` was never a member of the group.", body = ErrorBody),
+        (status = 404, description = "`not_found`: the peer or the group does not exist.", body = ErrorBody),
+    ))]
+async fn message_sync(
+    State(state): State<AppState>,
+    Caller(caller): Caller,
+    JsonBody(request): JsonBody<wire::MessageSyncRequest>,
+) -> ApiResult<Json<wire::MessageSyncResponse>> {
+    let actor = acting_for(&caller, &request.login_uid)?;
+    Ok(Json(state.natter.channel_messages(&actor, request).await?))
+}
+
+/// Online status of users
+///
+/// The body is a bare JSON array of uids, as WuKongIM takes it; the answer lists one entry per
+/// online connection (a user with a phone and a browser online has two). In a cluster, each
+/// node answers for the connections it holds. Manager token only.
+#[utoipa::path(post, path = "/user/onlinestatus", tag = "server", operation_id = "onlineStatus",
+    request_body(content = Vec<String>, example = json!(["alice", "bob"])),
+    responses((status = 200, description = "The online connections; `{\"status\": 200}` for an empty array, as WuKongIM.", body = wire::OnlineStatusAnswer)))]
+async fn online_status(
+    State(state): State<AppState>,
+    _: ManagerOnly,
+    JsonBody(uids): JsonBody<Vec<String>>,
+) -> ApiResult<Json<wire::OnlineStatusAnswer>> {
+    if uids.is_empty() {
+        return Ok(Json(wire::OnlineStatusAnswer::NoneAsked(StatusOk::default())));
+    }
+    let connections = state.natter.online_status(&uids)?;
+    Ok(Json(wire::OnlineStatusAnswer::Connections(connections)))
+}
+
+/// Sign a device out
+///
+/// The device's token stops working and its connections end as kicked (WuKongIM's DISCONNECT
+/// reason 12; close code 4004 on the JSON WebSocket), so its client does not reconnect until
+/// the app backend issues a new token. `device_flag` -1 signs out every device of the user.
+/// Done also when there was no such device, as WuKongIM answers. Manager token only.
+#[utoipa::path(post, path = "/user/device_quit", tag = "server", operation_id = "quitDevice",
+    request_body = wire::DeviceQuitRequest,
+    responses((status = 200, description = "Done.", body = StatusOk)))]
+async fn device_quit(
+    State(state): State<AppState>,
+    _: ManagerOnly,
+    JsonBody(request): JsonBody<wire::DeviceQuitRequest>,
+) -> ApiResult<Json<StatusOk>> {
+    state.natter.quit_device(request).await?;
+    Ok(Json(StatusOk::default()))
+}
+
+/// Send one personal message to many users
+///
+/// Sends the payload from `from_uid` to each subscriber as its own one-to-one message (1 to
+/// 1,000 subscribers). A subscriber that cannot get it (unknown, or blocking the sender) is
+/// listed in `fail_uids` with its `reason`, and the others still get theirs, as WuKongIM
+/// answers. Manager token only.
+#[utoipa::path(post, path = "/message/sendbatch", tag = "server", operation_id = "sendBatch",
+    request_body = wire::SendBatchRequest,
+    responses((status = 200, description = "Who did not get it, and why.", body = wire::SendBatchResult)))]
+async fn send_batch(
+    State(state): State<AppState>,
+    _: ManagerOnly,
+    JsonBody(request): JsonBody<wire::SendBatchRequest>,
+) -> ApiResult<Json<wire::SendBatchResult>> {
+    Ok(Json(state.natter.server_send_batch(request).await?))
 }
 
 #[derive(Debug, Deserialize, IntoParams)]

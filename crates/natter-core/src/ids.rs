@@ -86,13 +86,15 @@ impl fmt::Display for GroupId {
     }
 }
 
-/// The kind of a channel. The numbers of personal and group are WuKongIM's `channel_type`.
+/// The kind of a channel, numbered as its `channel_type` on the server API and the WuKongIM
+/// gateways. Personal and group are WuKongIM's own numbers.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum ChannelKind {
     Personal = 1,
     Group = 2,
-    /// A user's system-notice channel (`@TIM#SYSTEM`); not addressable by `channel_type`.
-    System = 3,
+    /// A user's system-notice channel (`@TIM#SYSTEM`). WuKongIM numbers its own channel types
+    /// from 1 to 12 (3 is its customer-service type), so 100 clashes with none of them.
+    System = 100,
 }
 
 impl ChannelKind {
@@ -100,7 +102,7 @@ impl ChannelKind {
         match code {
             1 => Some(Self::Personal),
             2 => Some(Self::Group),
-            3 => Some(Self::System),
+            100 => Some(Self::System),
             _ => None,
         }
     }
@@ -158,13 +160,20 @@ impl ConversationId {
     }
 
     /// Names the conversation of `uid`'s view of a channel given by WuKongIM fields
-    /// (`channel_type` 1 with the peer's uid, or 2 with the group ID).
+    /// (`channel_type` 1 with the peer's uid, 2 with the group ID, or 100 with `@TIM#SYSTEM`).
     pub fn from_channel(channel_type: i64, channel_id: &str) -> Result<Self> {
         match ChannelKind::from_code(channel_type) {
             Some(ChannelKind::Personal) => Ok(Self::C2c(Uid::parse(channel_id, "channel_id")?)),
             Some(ChannelKind::Group) => Ok(Self::Group(GroupId::parse(channel_id, "channel_id")?)),
-            _ => Err(Error::invalid_argument(format!(
-                "channel_type: {channel_type} is not a channel type; use 1 (personal) or 2 (group)"
+            Some(ChannelKind::System) if channel_id == SYSTEM_CONVERSATION_ID => Ok(Self::System),
+            Some(ChannelKind::System) => Err(Error::invalid_argument(format!(
+                "channel_id: the system channel (channel_type 100) is {SYSTEM_CONVERSATION_ID:?}, \
+                 not {:?}",
+                truncate_for_message(channel_id)
+            ))),
+            None => Err(Error::invalid_argument(format!(
+                "channel_type: {channel_type} is not a channel type; use 1 (personal), 2 (group) \
+                 or 100 (system)"
             ))),
         }
     }

@@ -10,9 +10,11 @@ pub mod limits;
 pub mod message;
 pub mod rules;
 pub mod webhook;
+pub mod sender_list;
 pub mod wire;
 
 pub use cursor::ListCursor;
 pub use device::Device;
 pub use error::{Error, ErrorKind, Result};
 pub use ids::{ChannelKind, ConversationId, GroupId, Uid};
+pub use sender_list::{ListChange, SenderList};

@@ -53,3 +53,5 @@ pub fn refuse_nul(field: &str, text: &str) -> crate::Result<()> {
     }
     Ok(())
 }
+/// Uids per call of the blacklist and whitelist routes, and per `/message/sendbatch`.
+pub const MAX_UIDS_PER_CALL: usize = 1000;

@@ -43,9 +43,24 @@ pub fn type_of_wukongim_payload(payload: &Value) -> &'static str {
     }
 }
 
+/// A stored payload as WuKongIM's clients read it, on the gateways and on the server API: a
+/// payload with a numeric `type` (WuKongIM's own) as it is; the client API's text
+/// (`TIMTextElem` `{"text": t}`) as WuKongIM's text `{"type": 1, "content": t}`; anything else
+/// as it is (without a `type`, WuKongIM's SDKs show it as unknown content).
+pub fn wukongim_content(message_type: &str, payload: &Value) -> Value {
+    if payload.get("type").is_some_and(Value::is_number) {
+        return payload.clone();
+    }
+    match (message_type, payload.get("text")) {
+        (TEXT, Some(Value::String(text))) => serde_json::json!({"type": 1, "content": text}),
+        _ => payload.clone(),
+    }
+}
+
 /// Checks a message's type and that its payload (a JSON object) has that type's shape: text is
-/// Tencent's `{text}` or WuKongIM's `{type: 1, content}`, custom is
-/// `{data?, description?, extension?}` with string values.
+/// Tencent's `{text}` or WuKongIM's `{type: 1, content}`, custom is Tencent's
+/// `{data?, description?, extension?}` with string values, or any WuKongIM content (a numeric
+/// `type` with fields of the app's choosing).
 pub fn check(message_type: &str, payload: &Value) -> Result<()> {
     if !TYPES.contains(&message_type) {
         return Err(Error::invalid_argument(format!(
@@ -66,6 +81,7 @@ pub fn check(message_type: &str, payload: &Value) -> Result<()> {
     match message_type {
         TEXT if fields.get("type") == Some(&Value::from(1)) => string_field("content", true),
         TEXT => string_field("text", true),
+        CUSTOM if fields.get("type").is_some_and(Value::is_number) => Ok(()),
         CUSTOM => ["data", "description", "extension"]
             .into_iter()
             .try_for_each(|name| string_field(name, false)),
@@ -79,10 +95,27 @@ mod tests {
     use serde_json::json;
 
     #[test]
+    fn text_becomes_wukongim_text_and_wukongim_content_stays() {
+        assert_eq!(
+            wukongim_content(TEXT, &json!({"text": "hi"})),
+            json!({"type": 1, "content": "hi"})
+        );
+        let own = json!({"type": 1, "content": "yo", "mention": {"all": 1}});
+        assert_eq!(wukongim_content(TEXT, &own), own);
+        let image = json!({"type": 2, "url": "u"});
+        assert_eq!(wukongim_content("TIMImageElem", &image), image);
+        let custom = json!({"data": "d"});
+        assert_eq!(wukongim_content(CUSTOM, &custom), custom);
+    }
+
+    #[test]
     fn text_needs_a_string_text_and_custom_takes_string_fields() {
         assert!(check(TEXT, &json!({"text": "hi"})).is_ok());
         assert!(check(TEXT, &json!({"type": 1, "content": "hi"})).is_ok());
         assert!(check(TEXT, &json!({"type": 1})).is_err());
+        assert!(check(CUSTOM, &json!({"data": {"not": "a string"}})).is_err());
+        let wukongim_card = json!({"type": 7, "data": {"uid": "bob"}, "extra": [1, 2]});
+        assert!(check(CUSTOM, &wukongim_card).is_ok());
         assert_eq!(
             type_of_wukongim_payload(&json!({"type": 1, "content": "x"})),
             TEXT

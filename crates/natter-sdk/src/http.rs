@@ -99,13 +99,25 @@ async fn parse<T: DeserializeOwned>(response: Response) -> Result<T> {
 
 /// A conversation ID as a path segment (`@TIM#SYSTEM` → `%40TIM%23SYSTEM`).
 pub(crate) fn path_segment(id: &str) -> String {
-    let mut encoded = String::with_capacity(id.len());
-    for byte in id.bytes() {
-        if byte.is_ascii_alphanumeric() || matches!(byte, b'-' | b'_' | b'.' | b'~') {
-            encoded.push(byte as char);
-        } else {
-            encoded.push_str(&format!("%{byte:02X}"));
-        }
+    percent_encoding::utf8_percent_encode(id, PATH_SEGMENT).to_string()
+}
+
+/// Everything but RFC 3986's unreserved characters is escaped: `@TIM#SYSTEM` becomes
+/// `%40TIM%23SYSTEM`, never a fragment.
+const PATH_SEGMENT: &percent_encoding::AsciiSet = &percent_encoding::NON_ALPHANUMERIC
+    .remove(b'-')
+    .remove(b'_')
+    .remove(b'.')
+    .remove(b'~');
+
+#[cfg(test)]
+mod tests {
+    use super::path_segment;
+
+    #[test]
+    fn conversation_ids_become_one_path_segment() {
+        assert_eq!(path_segment("@TIM#SYSTEM"), "%40TIM%23SYSTEM");
+        assert_eq!(path_segment("GROUP@TGS#1a/b"), "GROUP%40TGS%231a%2Fb");
+        assert_eq!(path_segment("C2Cbob-1_a.b~"), "C2Cbob-1_a.b~");
     }
-    encoded
 }

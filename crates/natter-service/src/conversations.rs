@@ -2,9 +2,9 @@
 
 use std::collections::HashSet;
 
-use natter_core::limits::{MAX_CONVERSATIONS_PER_CALL, MAX_PAGE_SIZE};
+use natter_core::limits::MAX_CONVERSATIONS_PER_CALL;
 use natter_core::rules::marks;
-use natter_core::wire::{self, AuditEntry, AuditPage, ServerConversation};
+use natter_core::wire::{self, AuditEntry, AuditPage};
 use natter_core::{ChannelKind, ConversationId, Error, ErrorKind, ListCursor, Result, Uid};
 use natter_store::{Change, ConversationUpdate, Deletion, ListQuery, Via, conversations};
 
@@ -175,7 +175,7 @@ impl Natter {
         channel: &wire::ChannelRef,
         up_to: Option<u64>,
     ) -> Result<()> {
-        self.change_channel(actor, channel, Change::MarkRead { up_to })
+        self.change_channel_unread(actor, channel, Change::MarkRead { up_to })
             .await
     }
 
@@ -186,19 +186,24 @@ impl Natter {
         channel: &wire::ChannelRef,
         unread: u64,
     ) -> Result<()> {
-        self.change_channel(actor, channel, Change::SetUnread(unread))
+        self.change_channel_unread(actor, channel, Change::SetUnread(unread))
             .await
     }
 
-    async fn change_channel(
+    /// WuKongIM answers these two for a conversation that is not in the list yet as done, so
+    /// Natter does too. There is nothing to change: such a conversation has no unread
+    /// messages, and the unread rule caps what a backend may set at what the user may see.
+    async fn change_channel_unread(
         &self,
         actor: &Actor,
         channel: &wire::ChannelRef,
         change: Change,
     ) -> Result<()> {
         let conversation = ConversationId::from_channel(channel.channel_type, &channel.channel_id)?;
-        self.update(&actor.uid, vec![conversation], change).await?;
-        Ok(())
+        match self.update(&actor.uid, vec![conversation], change).await {
+            Err(error) if error.kind == ErrorKind::NotFound => Ok(()),
+            other => other.map(drop),
+        }
     }
 
     pub async fn total_unread(&self, uid: &Uid) -> Result<wire::TotalUnread> {
@@ -284,48 +289,6 @@ impl Natter {
             .iter()
             .map(|updated| present::conversation(&updated.view))
             .collect())
-    }
-
-    /// `POST /conversation/sync`: conversations changed since `version`, each with up to
-    /// `msg_count` recent messages, in WuKongIM's shape.
-    pub async fn server_sync(
-        &self,
-        actor: &Actor,
-        version: u64,
-        msg_count: u32,
-    ) -> Result<Vec<ServerConversation>> {
-        let msg_count = msg_count.min(MAX_PAGE_SIZE);
-        let changes = self.changes_since(&actor.uid, version, None).await?;
-        let mut conversations = Vec::with_capacity(changes.changed.len());
-        for view in &changes.changed {
-            let channel_id = present::channel_id(&view.id);
-            let channel_type = view.id.kind().code();
-            let recents = if msg_count == 0 {
-                Vec::new()
-            } else {
-                self.read_history(
-                    &actor.uid,
-                    &view.id,
-                    natter_store::Before::Newest,
-                    msg_count,
-                )
-                .await?
-                .messages
-                .iter()
-                .map(|message| present::server_message(message, &channel_id, channel_type))
-                .collect()
-            };
-            conversations.push(ServerConversation {
-                channel_id,
-                channel_type,
-                unread: view.unread(),
-                timestamp: view.state.activity_ms / 1000,
-                last_msg_seq: view.state.last_visible_seq(view.channel_last_seq),
-                version: view.version,
-                recents,
-            });
-        }
-        Ok(conversations)
     }
 
     /// `GET /audit/conversations`: newest first, optionally of one user.

@@ -13,6 +13,7 @@ pub(crate) fn describe(error: StoreError) -> Error {
                 UserRole::Peer => "user",
                 UserRole::Member => "subscribers: user",
                 UserRole::NoticeRecipient => "uids: user",
+                UserRole::ListOwner => "channel_id: user",
             };
             Error::not_found(format!(
                 "{field} \"{uid}\" does not exist (no token was ever issued for them)"
@@ -36,6 +37,17 @@ pub(crate) fn describe(error: StoreError) -> Error {
         StoreError::MessageToSelf(uid) => Error::invalid_conversation_id(format!(
             "conversationID \"C2C{uid}\": a user cannot message themself"
         )),
+        StoreError::InBlacklist { uid, conversation } => Error::new(
+            natter_core::ErrorKind::InBlacklist,
+            format!("{uid} is on the blacklist of \"{conversation}\" and cannot send to it"),
+        ),
+        StoreError::NotInWhitelist { uid, conversation } => Error::new(
+            natter_core::ErrorKind::NotInWhitelist,
+            format!(
+                "\"{conversation}\" takes messages only from its whitelist, which does not \
+                 hold {uid}"
+            ),
+        ),
         StoreError::SystemIsAppOnly => {
             Error::permission_denied("only the app backend can send to @TIM#SYSTEM")
         }

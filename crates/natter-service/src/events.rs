@@ -391,6 +391,16 @@ impl EventBus {
             .map_or(0, Vec::len)
     }
 
+    /// The device flag of each of the user's connections on this node.
+    pub fn device_flags_of(&self, uid: &Uid) -> Vec<u8> {
+        self.users
+            .lock()
+            .expect("event bus lock")
+            .get(uid)
+            .map(|connections| connections.iter().map(|c| c.device_flag).collect())
+            .unwrap_or_default()
+    }
+
     /// Whether the user may have a connected device: events for offline users are not built.
     /// In a cluster, the user may be connected to another node, so events are always built.
     pub fn may_be_online(&self, uid: &Uid) -> bool {

@@ -15,8 +15,10 @@ mod preferences;
 mod present;
 mod profiles;
 mod removal;
+mod sender_lists;
 mod users;
 mod webhooks;
+mod wukongim;
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -31,6 +33,7 @@ pub use events::{
     EndReason, EventBus, Frame, Origin, PresenceChange, QUEUE_FRAMES, Recipients, Relay, Remote,
     Signals, Subscription,
 };
+pub use messaging::Delivery;
 pub use metrics::Metrics;
 pub use webhooks::{BeforeSendOptions, WebhookOptions};
 

@@ -2,13 +2,18 @@
 
 use base64::Engine;
 use base64::engine::general_purpose::STANDARD as BASE64;
+use natter_core::ids::SYSTEM_CONVERSATION_ID;
 use natter_core::limits::{
     MAX_CLIENT_MSG_NO_LEN, MAX_CLOUD_CUSTOM_DATA_BYTES, MAX_PAGE_SIZE, MAX_PAYLOAD_BYTES,
-    refuse_nul,
+    MAX_UIDS_PER_CALL, refuse_nul,
 };
-use natter_core::wire::{self, ServerSendRequest, ServerSendResult};
-use natter_core::{ConversationId, Error, Result, Uid, message};
-use natter_store::{Before, NewMessage, Sent, messaging};
+use natter_core::wire::{
+    self, SendBatchRequest, SendBatchResult, ServerSendRequest, ServerSendResult,
+};
+use natter_core::{ChannelKind, ConversationId, Error, GroupId, Result, Uid, message};
+use natter_store::{
+    Before, NewMessage, Sent, StoredMessage, SystemMessage, SystemTarget, messaging,
+};
 use serde_json::Value;
 
 use crate::events::{Frame, Recipients};
@@ -79,21 +84,33 @@ impl Natter {
         Ok(present::message(&sent.message, &to))
     }
 
-    /// `POST /message/send`: the app backend sends on behalf of `from_uid`, payload in base64.
-    /// WuKongIM's header flags `no_persist` and `red_dot` apply.
+    /// `POST /message/send`: the app backend sends on behalf of `from_uid`, payload in base64;
+    /// with an empty `from_uid`, as itself (see [`Natter::send_as_system`]). WuKongIM's header
+    /// flags `no_persist` and `red_dot` apply.
     pub async fn server_send(&self, request: ServerSendRequest) -> Result<ServerSendResult> {
-        let from = Uid::parse(&request.from_uid, "from_uid")?;
-        let to = ConversationId::from_channel(request.channel_type, &request.channel_id)?;
         let payload = decode_payload(&request.payload)?;
         let client_msg_no = client_msg_no(request.client_msg_no, "client_msg_no")?;
         let delivery = delivery_of(request.header.as_ref())?;
         let message_type = serde_json::from_str::<Value>(&payload)
             .map(|value| message::type_of_wukongim_payload(&value))
-            .unwrap_or(message::DEFAULT_TYPE);
+            .unwrap_or(message::DEFAULT_TYPE)
+            .to_owned();
+        if request.from_uid.is_empty() {
+            let to = system_target(request.channel_type, &request.channel_id)?;
+            let message = SystemMessage {
+                to,
+                message_type,
+                payload,
+                client_msg_no,
+                time_ms: now_ms(),
+                counts_as_unread: delivery.counts_as_unread,
+            };
+            return self.send_as_system(message, delivery.persist).await;
+        }
         let message = NewMessage {
-            from,
-            to,
-            message_type: message_type.to_owned(),
+            from: Uid::parse(&request.from_uid, "from_uid")?,
+            to: ConversationId::from_channel(request.channel_type, &request.channel_id)?,
+            message_type,
             payload,
             client_msg_no,
             cloud_custom_data: String::new(),
@@ -110,11 +127,71 @@ impl Natter {
         }
         let sent = self.store_message(message).await?;
         self.announce(&sent).await;
-        Ok(ServerSendResult {
-            message_id: sent.message.id,
-            message_seq: sent.message.seq,
-            client_msg_no: sent.message.client_msg_no.unwrap_or_default(),
-        })
+        Ok(sent_result(&sent.message))
+    }
+
+    /// A message from the app backend itself (WuKongIM's system uid): into a user's
+    /// `@TIM#SYSTEM` conversation, or into a group from no member. One that is not kept (a
+    /// WuKongIM command) only reaches the online devices.
+    async fn send_as_system(
+        &self,
+        message: SystemMessage,
+        persist: bool,
+    ) -> Result<ServerSendResult> {
+        if persist {
+            let sent = self
+                .write(move |db| messaging::send_system(db, &message))
+                .await?;
+            self.announce(&sent).await;
+            return Ok(sent_result(&sent.message));
+        }
+        let to = message.to.clone();
+        let audience = self
+            .read(move |db| messaging::system_audience(db, &to))
+            .await?;
+        let stored = transient_message(
+            SYSTEM_CONVERSATION_ID.to_owned(),
+            message.time_ms,
+            message.client_msg_no,
+            message.message_type,
+            message.payload,
+        );
+        self.relay(&stored, &audience);
+        Ok(sent_result(&stored))
+    }
+
+    /// `POST /message/sendbatch`: the same personal message from `from_uid` to each
+    /// subscriber, each sent on its own: one that fails is listed with its reason and does
+    /// not stop the others, as WuKongIM answers.
+    pub async fn server_send_batch(&self, request: SendBatchRequest) -> Result<SendBatchResult> {
+        if request.from_uid.is_empty() {
+            return Err(Error::invalid_argument("from_uid: must not be empty"));
+        }
+        if request.subscribers.is_empty() || request.subscribers.len() > MAX_UIDS_PER_CALL {
+            return Err(Error::invalid_argument(format!(
+                "subscribers: give 1 to {MAX_UIDS_PER_CALL} uids, got {}",
+                request.subscribers.len()
+            )));
+        }
+        let mut result = SendBatchResult {
+            fail_uids: Vec::new(),
+            reason: Vec::new(),
+        };
+        for subscriber in request.subscribers {
+            let single = ServerSendRequest {
+                header: request.header.clone(),
+                client_msg_no: None,
+                from_uid: request.from_uid.clone(),
+                channel_id: subscriber.clone(),
+                channel_type: ChannelKind::Personal.code(),
+                payload: request.payload.clone(),
+            };
+            if let Err(error) = self.server_send(single).await {
+                result.fail_uids.push(subscriber);
+                result.reason.push(error.message);
+            }
+        }
+        Ok(result)
     }
 
     /// A message that is not kept: pushed to the online devices of everyone who may receive
@@ -124,28 +201,30 @@ impl Natter {
         let audience = self
             .read(move |db| messaging::audience(db, &from, &to))
             .await?;
-        let stored = natter_store::StoredMessage {
-            id: transient_id(),
-            seq: 0,
-            from: message.from.to_string(),
-            time_ms: message.time_ms,
-            client_msg_no: message.client_msg_no,
-            message_type: message.message_type,
-            payload: message.payload,
-            cloud_custom_data: message.cloud_custom_data,
-            revoked_by: None,
-            sender: natter_store::Shown::default(),
-        };
-        for (uid, conversation) in &audience {
+        let mut stored = transient_message(
+            message.from.to_string(),
+            message.time_ms,
+            message.client_msg_no,
+            message.message_type,
+            message.payload,
+        );
+        stored.cloud_custom_data = message.cloud_custom_data;
+        stored.silent = !message.counts_as_unread;
+        self.relay(&stored, &audience);
+        Ok(present::message(&stored, &message.to))
+    }
+
+    /// Pushes a message that is not kept to the online devices of its audience.
+    fn relay(&self, stored: &StoredMessage, audience: &[(Uid, ConversationId)]) {
+        for (uid, conversation) in audience {
             if self.events.may_be_online(uid) {
                 let event = wire::ServerEvent::MessageReceived {
-                    message_list: vec![present::message(&stored, conversation)],
+                    message_list: vec![present::message(stored, conversation)],
                 };
                 self.events
                     .publish(uid, &Frame::new(event, None), Recipients::All);
             }
         }
-        Ok(present::message(&stored, &message.to))
     }
 
     /// Stores a message with its webhook events, in one transaction.
@@ -255,10 +334,59 @@ fn delivery_of(header: Option<&Value>) -> Result<Delivery> {
     })
 }
 
+fn sent_result(message: &StoredMessage) -> ServerSendResult {
+    ServerSendResult {
+        message_id: message.id,
+        message_seq: message.seq,
+        client_msg_no: message.client_msg_no.clone().unwrap_or_default(),
+    }
+}
+
+/// A message that is not kept, as its recipients see it: a fresh ID and no seq.
+fn transient_message(
+    from: String,
+    time_ms: i64,
+    client_msg_no: Option<String>,
+    message_type: String,
+    payload: String,
+) -> StoredMessage {
+    StoredMessage {
+        id: transient_id(),
+        seq: 0,
+        from,
+        time_ms,
+        client_msg_no,
+        message_type,
+        payload,
+        cloud_custom_data: String::new(),
+        revoked_by: None,
+        sender: natter_store::Shown::default(),
+        silent: false,
+    }
+}
+
+/// Where a message with an empty `from_uid` goes: `channel_type` 1 names the user whose
+/// `@TIM#SYSTEM` conversation gets it, 2 the group.
+fn system_target(channel_type: i64, channel_id: &str) -> Result<SystemTarget> {
+    match ChannelKind::from_code(channel_type) {
+        Some(ChannelKind::Personal) => {
+            Ok(SystemTarget::User(Uid::parse(channel_id, "channel_id")?))
+        }
+        Some(ChannelKind::Group) => Ok(SystemTarget::Group(GroupId::parse(
+            channel_id,
+            "channel_id",
+        )?)),
+        _ => Err(Error::invalid_argument(format!(
+            "channel_type: {channel_type} with an empty from_uid; use 1 with the uid of the user \
+             to notify (into their @TIM#SYSTEM conversation) or 2 with a group ID"
+        ))),
+    }
+}
+
 /// An ID for a message that is not kept: far above every stored message's (which count up
 /// from 1), from the time and 16 random bits.
 fn transient_id() -> i64 {
-    (now_ms() << 16) | fastrand::i64(..0x1_0000)
+    (now_ms() << 16) | fastrand::i64(0..0x1_0000)
 }
 
 /// A server-API payload: base64 of a JSON object (as WuKongIM), as compact JSON text.
@@ -322,5 +450,18 @@ pub(crate) fn page_size(limit: Option<u32>) -> Result<u32> {
         Some(limit) => Err(Error::invalid_argument(format!(
             "limit: {limit} is out of range; use 1 to {MAX_PAGE_SIZE}"
         ))),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn transient_ids_are_positive_and_above_stored_ones() {
+        for _ in 0..1000 {
+            // A negative ID reads as no message ID at all to WuKongIM's clients (a u64).
+            assert!(transient_id() > 1 << 40);
+        }
     }
 }

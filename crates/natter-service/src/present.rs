@@ -2,8 +2,9 @@
 
 use base64::Engine;
 use base64::engine::general_purpose::STANDARD as BASE64;
-use natter_core::ConversationId;
+use natter_core::ids::SYSTEM_CONVERSATION_ID;
 use natter_core::wire;
+use natter_core::{ConversationId, Uid};
 use natter_store::{ConversationView, StoredMessage};
 use serde_json::Value;
 
@@ -80,22 +81,50 @@ pub(crate) fn conversation(view: &ConversationView) -> wire::Conversation {
     }
 }
 
-/// A message in WuKongIM's shape, as `channel_id`/`channel_type` name it for the viewer.
+/// A message in WuKongIM's shape (its `MessageResp`), as `viewer` reads it in `conversation`.
+/// A personal message names the party who did not send it as its channel, as WuKongIM does;
+/// the app backend's own messages have an empty sender.
 pub(crate) fn server_message(
     stored: &StoredMessage,
-    channel_id: &str,
-    channel_type: i64,
+    viewer: &Uid,
+    conversation: &ConversationId,
 ) -> wire::ServerMessage {
+    let channel_id = match conversation {
+        ConversationId::C2c(peer) if stored.from == viewer.as_str() => peer.to_string(),
+        ConversationId::C2c(_) => viewer.to_string(),
+        other => channel_id(other),
+    };
+    let from_uid = if stored.from == SYSTEM_CONVERSATION_ID {
+        String::new()
+    } else {
+        stored.from.clone()
+    };
     wire::ServerMessage {
+        header: wire::MessageHeader {
+            no_persist: 0,
+            red_dot: u8::from(!stored.silent),
+            sync_once: 0,
+        },
+        setting: 0,
         message_id: stored.id,
-        message_seq: stored.seq,
+        message_idstr: stored.id.to_string(),
         client_msg_no: stored.client_msg_no.clone().unwrap_or_default(),
-        from_uid: stored.from.clone(),
-        channel_id: channel_id.to_owned(),
-        channel_type,
+        message_seq: stored.seq,
+        from_uid,
+        channel_id,
+        channel_type: conversation.kind().code(),
+        expire: 0,
         timestamp: stored.time_ms / 1000,
-        payload: BASE64.encode(stored.payload.as_bytes()),
+        payload: BASE64.encode(wukongim_payload(stored)),
     }
+}
+
+/// The payload bytes WuKongIM's clients read: the stored JSON, with the client API's text in
+/// WuKongIM's shape. A recalled message's payload is gone: `{}`.
+fn wukongim_payload(stored: &StoredMessage) -> String {
+    let content =
+        natter_core::message::wukongim_content(&stored.message_type, &payload_value(stored));
+    content.to_string()
 }
 
 /// WuKongIM's `channel_id` for a conversation: the peer's uid or the group ID.

@@ -2,7 +2,7 @@
 
 use natter_core::Device;
 use natter_core::limits::{MAX_TOKEN_LEN, MIN_TOKEN_LEN};
-use natter_core::wire::UserTokenRequest;
+use natter_core::wire::{DeviceQuitRequest, UserTokenRequest};
 use natter_core::{Error, Result, Uid};
 use natter_store::{TokenHash, users};
 use sha2::{Digest, Sha256};
@@ -66,6 +66,36 @@ impl Natter {
             // The old token stops working now; so do the connections it opened.
             self.events
                 .end(&device.uid, device.device_flag, EndReason::TokenRevoked);
+        }
+        Ok(())
+    }
+
+    /// `POST /user/device_quit`: signs a device (or, with `device_flag` -1, every device) of
+    /// the user out. Its token stops working and its connections end with the reason
+    /// "kicked" (WuKongIM's DISCONNECT reason 12, close code 4004 on the JSON WebSocket), so
+    /// its client does not reconnect. Answers as WuKongIM: done, also when there was no such
+    /// device.
+    pub async fn quit_device(&self, request: DeviceQuitRequest) -> Result<()> {
+        let uid = Uid::parse(&request.uid, "uid")?;
+        let device_flag = match request.device_flag {
+            -1 => None,
+            flag @ 0..=2 => Some(flag as u8),
+            other => {
+                return Err(Error::invalid_argument(format!(
+                    "device_flag: {other} is not a device; use 0 (app), 1 (web), 2 (pc) or -1 \
+                     (all)"
+                )));
+            }
+        };
+        let signed_out = uid.clone();
+        self.write(move |db| users::remove_device_tokens(db, &signed_out, device_flag))
+            .await?;
+        let flags = match device_flag {
+            Some(flag) => vec![flag],
+            None => vec![0, 1, 2],
+        };
+        for flag in flags {
+            self.events.end(&uid, flag, EndReason::Kicked);
         }
         Ok(())
     }

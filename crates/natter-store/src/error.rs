@@ -15,6 +15,8 @@ pub enum UserRole {
     Member,
     /// A recipient of a system notice.
     NoticeRecipient,
+    /// The user whose blacklist or whitelist is named.
+    ListOwner,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -35,6 +37,16 @@ pub enum StoreError {
     AddingToDismissedGroup(GroupId),
     #[error("{0} tried to message themself")]
     MessageToSelf(Uid),
+    #[error("{uid} is on the blacklist of {conversation}")]
+    InBlacklist {
+        uid: Uid,
+        conversation: ConversationId,
+    },
+    #[error("{conversation} has a whitelist without {uid}")]
+    NotInWhitelist {
+        uid: Uid,
+        conversation: ConversationId,
+    },
     #[error("a user tried to send to their system conversation")]
     SystemIsAppOnly,
     #[error("{uid} reused the client message number {number:?} in another conversation")]

@@ -5,9 +5,10 @@ use natter_core::{ConversationId, GroupId, Uid};
 
 use crate::db::params;
 use crate::rows::{self, Channel, LOADED_COLUMNS, LOADED_FROM, MESSAGE_COLUMNS, MESSAGES_FROM};
+use crate::sender_lists;
 use crate::{
-    Before, ConversationView, Db, History, NewMessage, Result, Sent, Shown, StoreError,
-    StoredMessage, UserRole,
+    Before, ConversationView, Db, History, NewMessage, RangeEnd, Result, Sent, SeqRange, Shown,
+    StoreError, StoredMessage, SystemMessage, SystemTarget, UserRole,
 };
 
 /// Appends the message with the channel's next seq and applies it to every current member's
@@ -28,8 +29,9 @@ pub fn send(db: &dyn Db, message: &NewMessage) -> Result<Sent> {
         cloud_custom_data: message.cloud_custom_data.clone(),
         revoked_by: None,
         sender: rows::shown_user(db, &message.from)?,
+        silent: !message.counts_as_unread,
     };
-    append(db, channel, stored, message.counts_as_unread)
+    append(db, channel, stored)
 }
 
 /// Who system notices come from, as the client SDK names it.
@@ -38,47 +40,118 @@ pub(crate) const SYSTEM_SENDER: &str = "@TIM#SYSTEM";
 /// Appends an app notice to each user's system conversation (`@TIM#SYSTEM`), all or nothing.
 pub fn send_notices(db: &dyn Db, uids: &[Uid], payload: &str, time_ms: i64) -> Result<Vec<Sent>> {
     uids.iter()
-        .map(|uid| send_notice(db, uid, payload, time_ms))
+        .map(|uid| {
+            send_system(
+                db,
+                &SystemMessage {
+                    to: SystemTarget::User(uid.clone()),
+                    message_type: natter_core::message::CUSTOM.to_owned(),
+                    payload: payload.to_owned(),
+                    client_msg_no: None,
+                    time_ms,
+                    counts_as_unread: true,
+                },
+            )
+        })
         .collect()
 }
 
-/// Appends an app notice to the user's system conversation, creating it on the first one.
-fn send_notice(db: &dyn Db, uid: &Uid, payload: &str, time_ms: i64) -> Result<Sent> {
-    rows::require_user(db, uid, UserRole::NoticeRecipient)?;
-    let conversation = ConversationId::System;
-    let key = rows::channel_key(uid, &conversation);
-    let channel = match rows::find_channel(db, conversation.kind(), &key)? {
-        Some(channel) => channel,
-        None => {
-            let channel = rows::create_channel(db, conversation.kind(), &key, time_ms)?;
-            rows::insert(db, uid, channel.id, &conversation, 1)?;
-            channel
+/// Appends a message from the app backend itself: into a user's system conversation (created
+/// on the first one), or into a group, where every current member gets it and no member
+/// sends it. A `client_msg_no` seen before in the same channel returns that message.
+pub fn send_system(db: &dyn Db, message: &SystemMessage) -> Result<Sent> {
+    let channel = system_channel(db, &message.to, message.time_ms)?;
+    if let Some(number) = &message.client_msg_no {
+        let sql = format!(
+            "SELECT {MESSAGE_COLUMNS} FROM {MESSAGES_FROM} \
+             WHERE m.from_uid = $1 AND m.client_msg_no = $2 AND m.channel_id = $3"
+        );
+        if let Some(row) = db.query_opt(&sql, params![SYSTEM_SENDER, number, channel.id])? {
+            return Ok(Sent {
+                message: rows::read_message(&row, 0)?,
+                duplicate: true,
+                recipients: Vec::new(),
+            });
         }
-    };
+    }
     let stored = StoredMessage {
         id: 0,
         seq: channel.last_seq + 1,
         from: SYSTEM_SENDER.to_owned(),
-        time_ms,
-        client_msg_no: None,
-        message_type: natter_core::message::CUSTOM.to_owned(),
-        payload: payload.to_owned(),
+        time_ms: message.time_ms,
+        client_msg_no: message.client_msg_no.clone(),
+        message_type: message.message_type.clone(),
+        payload: message.payload.clone(),
         cloud_custom_data: String::new(),
         revoked_by: None,
         sender: Shown::default(),
+        silent: !message.counts_as_unread,
     };
-    append(db, channel, stored, true)
+    append(db, channel, stored)
+}
+
+/// Who receives a system message that is not kept, each with the conversation as they name it.
+pub fn system_audience(db: &dyn Db, to: &SystemTarget) -> Result<Vec<(Uid, ConversationId)>> {
+    match to {
+        SystemTarget::User(uid) => {
+            rows::require_user(db, uid, UserRole::NoticeRecipient)?;
+            Ok(vec![(uid.clone(), ConversationId::System)])
+        }
+        SystemTarget::Group(group) => {
+            let conversation = ConversationId::Group(group.clone());
+            let channel = rows::find_channel(db, conversation.kind(), group.as_str())?
+                .ok_or_else(|| StoreError::UnknownGroup(group.clone()))?;
+            current_members(db, channel.id)?
+                .into_iter()
+                .map(|uid| Ok((uid, conversation.clone())))
+                .collect()
+        }
+    }
+}
+
+/// The channel a system message goes to: the user's system channel, or the group's.
+fn system_channel(db: &dyn Db, to: &SystemTarget, time_ms: i64) -> Result<Channel> {
+    match to {
+        SystemTarget::User(uid) => {
+            rows::require_user(db, uid, UserRole::NoticeRecipient)?;
+            let conversation = ConversationId::System;
+            let key = rows::channel_key(uid, &conversation);
+            match rows::find_channel(db, conversation.kind(), &key)? {
+                Some(channel) => Ok(channel),
+                None => {
+                    let channel = rows::create_channel(db, conversation.kind(), &key, time_ms)?;
+                    rows::insert(db, uid, channel.id, &conversation, 1)?;
+                    Ok(channel)
+                }
+            }
+        }
+        SystemTarget::Group(group) => {
+            let conversation = ConversationId::Group(group.clone());
+            let channel = rows::find_channel(db, conversation.kind(), group.as_str())?
+                .ok_or_else(|| StoreError::UnknownGroup(group.clone()))?;
+            if channel.dismissed {
+                return Err(StoreError::GroupDismissed(group.clone()));
+            }
+            Ok(channel)
+        }
+    }
+}
+
+/// The uids of a channel's current members.
+fn current_members(db: &dyn Db, channel_id: i64) -> Result<Vec<Uid>> {
+    db.query(
+        "SELECT uid FROM conversations WHERE channel_id = $1 AND left_seq IS NULL ORDER BY uid",
+        params![channel_id],
+    )?
+    .iter()
+    .map(|row| Ok(Uid::parse(&row.get::<String>(0)?, "uid")?))
+    .collect()
 }
 
 /// Stores `message` (its `seq` the channel's next) and delivers it to the current members. A
-/// message that does not count as unread (silent) is uncounted for everyone but its sender.
-fn append(
-    db: &dyn Db,
-    channel: Channel,
-    mut message: StoredMessage,
-    counts_as_unread: bool,
-) -> Result<Sent> {
-    let silent = !counts_as_unread;
+/// silent message is uncounted for everyone but its sender.
+fn append(db: &dyn Db, channel: Channel, mut message: StoredMessage) -> Result<Sent> {
+    let silent = message.silent;
     db.execute(
         "UPDATE channels SET last_seq = $1, uncounted_messages = uncounted_messages + $2 \
          WHERE id = $3",
@@ -102,7 +175,7 @@ fn append(
             ],
         )?
         .get(0)?;
-    let recipients = deliver(db, channel.id, &message, silent)?;
+    let recipients = deliver(db, channel.id, &message)?;
     Ok(Sent {
         message,
         duplicate: false,
@@ -148,6 +221,7 @@ pub fn audience(
     to: &ConversationId,
 ) -> Result<Vec<(Uid, ConversationId)>> {
     rows::require_user(db, sender, UserRole::Sender)?;
+    sender_lists::check_sender(db, sender, to)?;
     match to {
         ConversationId::C2c(peer) => {
             if peer == sender {
@@ -161,14 +235,10 @@ pub fn audience(
         }
         ConversationId::Group(group) => {
             let channel = group_to_send_to(db, sender, group)?;
-            db.query(
-                "SELECT uid FROM conversations WHERE channel_id = $1 AND left_seq IS NULL \
-                 ORDER BY uid",
-                params![channel.id],
-            )?
-            .iter()
-            .map(|row| Ok((Uid::parse(&row.get::<String>(0)?, "uid")?, to.clone())))
-            .collect()
+            current_members(db, channel.id)?
+                .into_iter()
+                .map(|uid| Ok((uid, to.clone())))
+                .collect()
         }
         ConversationId::System => Err(StoreError::SystemIsAppOnly),
     }
@@ -181,6 +251,7 @@ fn sending_channel(db: &dyn Db, message: &NewMessage) -> Result<Channel> {
     // The server API sends on behalf of any `from_uid`; a uid that never had a token has no
     // conversation rows to deliver into.
     rows::require_user(db, sender, UserRole::Sender)?;
+    sender_lists::check_sender(db, sender, &message.to)?;
     let key = rows::channel_key(sender, &message.to);
     let kind = message.to.kind();
     match &message.to {
@@ -234,7 +305,6 @@ fn deliver(
     db: &dyn Db,
     channel_id: i64,
     message: &StoredMessage,
-    silent: bool,
 ) -> Result<Vec<(Uid, ConversationView)>> {
     let sql = format!(
         "SELECT {LOADED_COLUMNS}, c.uid FROM {LOADED_FROM} \
@@ -248,7 +318,7 @@ fn deliver(
         let mut state: ConversationState = loaded.view.state;
         let own = uid.as_str() == message.from;
         state.on_message(message.seq, message.time_ms, own);
-        if silent && !own {
+        if message.silent && !own {
             state.exclude(message.seq, message.seq);
         }
         let version = rows::save(db, &uid, channel_id, &state)?;
@@ -278,9 +348,7 @@ pub fn history(
     let Some(loaded) = rows::load(db, uid, conversation)? else {
         return no_history_for(db, uid, conversation);
     };
-    let windows = visibility_windows(db, uid, &loaded)?;
-    let floor = loaded.view.state.cleared_to_seq;
-    let before = match before {
+    let below = match before {
         Before::Newest => u64::MAX,
         Before::Seq(seq) => seq,
         Before::Message(id) => db
@@ -293,8 +361,41 @@ pub fn history(
                 message_id: id,
             })?
             .get(0)?,
+    };
+    let range = SeqRange {
+        first: 1,
+        last: below.saturating_sub(1),
+        from: RangeEnd::Newest,
+    };
+    visible_messages(db, uid, &loaded, range, limit)
+}
+
+/// The messages this user may see with seqs in `range`, the `limit` nearest to the end it is
+/// read from, returned oldest first; `is_complete` says none further in `range` were left out.
+/// WuKongIM's `/channel/messagesync` reads history this way.
+pub fn messages_in(
+    db: &dyn Db,
+    uid: &Uid,
+    conversation: &ConversationId,
+    range: SeqRange,
+    limit: u32,
+) -> Result<History> {
+    match rows::load(db, uid, conversation)? {
+        Some(loaded) => visible_messages(db, uid, &loaded, range, limit),
+        None => no_history_for(db, uid, conversation),
     }
-    .min(loaded.channel.last_seq + 1);
+}
+
+fn visible_messages(
+    db: &dyn Db,
+    uid: &Uid,
+    loaded: &rows::Loaded,
+    range: SeqRange,
+    limit: u32,
+) -> Result<History> {
+    let windows = visibility_windows(db, uid, loaded)?;
+    let floor = loaded.view.state.cleared_to_seq;
+    let last = range.last.min(loaded.channel.last_seq);
     let mut messages = Vec::with_capacity(limit as usize + 1);
     // The messages this user deleted for themself are left out (a test that costs nothing
     // for the many conversations without any).
@@ -303,14 +404,22 @@ pub fn history(
     } else {
         String::new()
     };
+    let order = match range.from {
+        RangeEnd::Newest => "DESC",
+        RangeEnd::Oldest => "ASC",
+    };
     let sql = format!(
         "SELECT {MESSAGE_COLUMNS} FROM {MESSAGES_FROM} WHERE m.channel_id = $1 AND m.seq >= $2 \
-         AND m.seq <= $3 {own_deletions} ORDER BY m.seq DESC LIMIT $4"
+         AND m.seq <= $3 {own_deletions} ORDER BY m.seq {order} LIMIT $4"
     );
-    // Newest window first, so the page fills from the most recent visible messages.
-    for (first, last) in windows.into_iter().rev() {
-        let first = first.max(floor + 1);
-        let last = last.min(before.saturating_sub(1));
+    // Windows from the end the page is read from, so it fills with the nearest messages.
+    let windows: Vec<_> = match range.from {
+        RangeEnd::Newest => windows.into_iter().rev().collect(),
+        RangeEnd::Oldest => windows,
+    };
+    for (window_first, window_last) in windows {
+        let first = window_first.max(floor + 1).max(range.first);
+        let last = window_last.min(last);
         let wanted = limit as usize + 1 - messages.len();
         if first > last || wanted == 0 {
             continue;
@@ -327,7 +436,9 @@ pub fn history(
     }
     let is_complete = messages.len() <= limit as usize;
     messages.truncate(limit as usize);
-    messages.reverse();
+    if range.from == RangeEnd::Newest {
+        messages.reverse();
+    }
     Ok(History {
         messages,
         is_complete,

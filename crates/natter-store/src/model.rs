@@ -1,7 +1,7 @@
 //! The values that cross the [`crate::Store`] boundary.
 
 use natter_core::rules::{ConversationState, RemindType};
-use natter_core::{ChannelKind, ConversationId, ListCursor, Uid};
+use natter_core::{ChannelKind, ConversationId, GroupId, ListCursor, Uid};
 
 /// SHA-256 of a device token: tokens are never stored in clear.
 pub type TokenHash = [u8; 32];
@@ -22,6 +22,26 @@ pub struct NewMessage {
     pub counts_as_unread: bool,
 }
 
+/// Where the app backend sends a message of its own (WuKongIM's empty `from_uid`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum SystemTarget {
+    /// The user's system conversation (`@TIM#SYSTEM`).
+    User(Uid),
+    /// Every current member of the group.
+    Group(GroupId),
+}
+
+#[derive(Debug, Clone)]
+pub struct SystemMessage {
+    pub to: SystemTarget,
+    pub message_type: String,
+    /// Compact JSON text of the payload.
+    pub payload: String,
+    pub client_msg_no: Option<String>,
+    pub time_ms: i64,
+    pub counts_as_unread: bool,
+}
+
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct StoredMessage {
     /// Globally unique, increasing message ID.
@@ -38,6 +58,8 @@ pub struct StoredMessage {
     pub revoked_by: Option<String>,
     /// The sender's profile as it is now.
     pub sender: Shown,
+    /// Sent without WuKongIM's red dot: it counts as unread for no one.
+    pub silent: bool,
 }
 
 /// How a list shows someone or something: a user's nick and avatar, or a group's name, avatar
@@ -68,11 +90,26 @@ pub enum Before {
     Message(i64),
 }
 
+/// Seqs `first` to `last`, both included, read from one end.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct SeqRange {
+    pub first: u64,
+    pub last: u64,
+    pub from: RangeEnd,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RangeEnd {
+    Newest,
+    Oldest,
+}
+
 #[derive(Debug, Clone)]
 pub struct History {
     /// Oldest first.
     pub messages: Vec<StoredMessage>,
-    /// No older message is visible to this user.
+    /// No further message in the direction read is visible to this user (for a page of
+    /// history: no older one).
     pub is_complete: bool,
 }
 
@@ -346,4 +383,34 @@ pub struct DeletedForMe {
     pub conversation: ConversationView,
     /// The messages removed from this user's view (those already gone are not repeated).
     pub message_ids: Vec<i64>,
+}
+
+/// Whose sender list: a group's, or a user's (who may message them one-to-one), as WuKongIM
+/// names them with `channel_type` 2 or 1 and the `channel_id`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ListOwner {
+    User(Uid),
+    Group(GroupId),
+}
+
+impl ListOwner {
+    pub fn kind(&self) -> ChannelKind {
+        match self {
+            Self::User(_) => ChannelKind::Personal,
+            Self::Group(_) => ChannelKind::Group,
+        }
+    }
+
+    pub fn channel(&self) -> &str {
+        match self {
+            Self::User(uid) => uid.as_str(),
+            Self::Group(group) => group.as_str(),
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ListedSender {
+    pub uid: Uid,
+    pub created_ms: i64,
 }

@@ -84,7 +84,9 @@ pub fn recall(db: &dyn Db, recall: &Recall) -> Result<Recalled> {
                     message_id: message.id,
                 });
             }
-            if recall.now_ms - message.time_ms > recall.window_ms {
+            // A recalled message stays recalled: a second recall is done, however late.
+            let recalled = message.revoked_by.is_some();
+            if !recalled && recall.now_ms - message.time_ms > recall.window_ms {
                 return Err(StoreError::RecallWindowPassed {
                     message_id: message.id,
                     window_ms: recall.window_ms,

@@ -294,7 +294,7 @@ pub(crate) fn save(
 /// The columns [`read_message`] expects, from [`MESSAGES_FROM`].
 pub(crate) const MESSAGE_COLUMNS: &str = "m.id, m.seq, m.from_uid, m.time_ms, m.client_msg_no, \
     m.msg_type, m.payload, m.cloud_custom_data, m.revoked_by, COALESCE(su.nick, ''), \
-    COALESCE(su.avatar, '')";
+    COALESCE(su.avatar, ''), m.silent";
 
 /// Messages with their sender's profile.
 pub(crate) const MESSAGES_FROM: &str = "messages m LEFT JOIN users su ON su.uid = m.from_uid";
@@ -316,6 +316,7 @@ pub(crate) fn read_message(row: &Row, first: usize) -> Result<StoredMessage> {
             avatar: row.get(first + 10)?,
             group_type: String::new(),
         },
+        silent: row.get(first + 11)?,
     })
 }
 

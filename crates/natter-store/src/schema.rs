@@ -183,6 +183,22 @@ ALTER TABLE audit ADD COLUMN action {text} NOT NULL DEFAULT 'delete';
 ALTER TABLE audit ADD COLUMN message_ids {text} NOT NULL DEFAULT '[]';
 "#,
     r#"
+-- The system channel takes channel_type 100: 3 is WuKongIM's customer-service type.
+UPDATE channels SET kind = 100 WHERE kind = 3;
+-- WuKongIM's channel blacklists (list 1) and whitelists (list 2), by channel_type and
+-- channel_id as the app backend names the channel: a group ID, or for a personal channel the
+-- uid of the user who blocks or allows senders. Kept apart from channels so that a list can
+-- name a user who has no conversation yet.
+CREATE TABLE channel_lists (
+    list       {int} NOT NULL,
+    kind       {int} NOT NULL,
+    channel    {text} NOT NULL,
+    uid        {text} NOT NULL,
+    created_ms {int} NOT NULL,
+    PRIMARY KEY (list, kind, channel, uid)
+) {without_rowid};
+"#,
+    r#"
 -- Webhooks. The outbox: each event is written in the transaction of the change that causes it
 -- and deleted once the app's receiver answered 200. One that keeps failing becomes a dead
 -- letter (dead_ms set) and waits there until replayed. Its ID must never be reused, even once

@@ -72,3 +72,16 @@ pub fn device_by_token(db: &dyn Db, token_hash: &TokenHash) -> Result<Option<Dev
     }
     Ok(None)
 }
+
+/// Signs devices out: their tokens stop working. `device_flag` `None` means every device of
+/// the user. The user and their conversations stay.
+pub fn remove_device_tokens(db: &dyn Db, uid: &Uid, device_flag: Option<u8>) -> Result<()> {
+    match device_flag {
+        Some(flag) => db.execute(
+            "DELETE FROM devices WHERE uid = $1 AND device_flag = $2",
+            params![uid.as_str(), flag],
+        )?,
+        None => db.execute("DELETE FROM devices WHERE uid = $1", params![uid.as_str()])?,
+    };
+    Ok(())
+}

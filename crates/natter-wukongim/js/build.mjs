@@ -10,7 +10,13 @@ export const bundlePath = join(here, 'dist', 'wukongimjssdk.mjs');
 
 export async function buildSdk() {
   await build({
-    stdin: { contents: "export { default } from 'wukongimjssdk';", resolveDir: here },
+    // The model classes too: an app's sync callbacks build the SDK's Conversation and Message.
+    stdin: {
+      contents:
+        "export { default } from 'wukongimjssdk';\n" +
+        "export { Channel, Conversation, Message } from 'wukongimjssdk/lib/model';",
+      resolveDir: here,
+    },
     bundle: true,
     platform: 'node',
     format: 'esm',

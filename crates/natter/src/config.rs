@@ -84,13 +84,16 @@ pub struct Config {
     /// Largest request body in bytes.
     #[arg(long, default_value_t = 1 << 20)]
     pub max_body_bytes: usize,
-    /// Most WebSocket connections held at once; more are refused with 503.
+    /// Most connections held at once, WebSockets and WuKongIM connections together; more are
+    /// refused (a WebSocket upgrade with 503).
     #[arg(long, default_value_t = 100_000)]
     pub max_connections: usize,
-    /// Seconds without a frame from a client before its WebSocket is closed (at least 1).
+    /// Seconds without a frame from a client before its WebSocket or WuKongIM connection is
+    /// closed (at least 1).
     #[arg(long, default_value_t = 90)]
     pub ws_idle_timeout_secs: u64,
-    /// WebSocket connections one user may hold at once (at least 1).
+    /// Connections one user may hold at once, WebSockets and WuKongIM connections together (at
+    /// least 1).
     #[arg(long, default_value_t = 32)]
     pub max_connections_per_user: usize,
     /// Requests per second per client IP, bursts up to twice that; 0 turns it off.
@@ -123,6 +126,27 @@ pub struct Config {
     /// (CORS), comma-separated; empty: only pages served by Natter itself.
     #[arg(long, value_delimiter = ',')]
     pub cors_origins: Vec<String>,
+    /// Address to serve WuKongIM's binary client protocol on over TCP, for WuKongIM's own
+    /// SDKs (iOS, Android, Flutter; WuKongIM's port is 5100). Unset: off.
+    #[arg(long)]
+    pub wukongim_tcp_listen: Option<SocketAddr>,
+    /// Address to serve WuKongIM's binary client protocol on over WebSocket, for WuKongIM's
+    /// web SDK (`wukongimjssdk`; WuKongIM's port is 5200). Unset: off.
+    #[arg(long)]
+    pub wukongim_ws_listen: Option<SocketAddr>,
+    /// The TCP address (`host:port`) that `GET /route` tells WuKongIM clients to connect to,
+    /// when it is not the listen address (behind a load balancer, or listening on 0.0.0.0).
+    /// Unset: the TCP listen address as bound.
+    #[arg(long)]
+    pub wukongim_advertise_tcp: Option<String>,
+    /// The WebSocket address (`ws://host:port`) that `GET /route` tells WuKongIM clients to
+    /// connect to. Unset: the WebSocket listen address as bound.
+    #[arg(long)]
+    pub wukongim_advertise_ws: Option<String>,
+    /// The secure WebSocket address (`wss://host:port`: a TLS proxy in front of the WebSocket
+    /// listener) that `GET /route` gives WuKongIM clients. Unset: none.
+    #[arg(long)]
+    pub wukongim_advertise_wss: Option<String>,
     /// Dev mode: without a manager token, loopback callers may use the server API.
     #[arg(long, action = ArgAction::Set, num_args = 0..=1, default_missing_value = "true", default_value_t = false)]
     pub dev: bool,
@@ -275,6 +299,25 @@ impl Config {
         }
         self.webhook_batch_size = self.webhook_batch_size.clamp(1, 1000);
         self.webhook_secret = self.webhook_secret.filter(|secret| !secret.is_empty());
+        for (key, scheme, address) in [
+            ("wukongim_advertise_tcp", "", &self.wukongim_advertise_tcp),
+            (
+                "wukongim_advertise_ws",
+                "ws://",
+                &self.wukongim_advertise_ws,
+            ),
+            (
+                "wukongim_advertise_wss",
+                "wss://",
+                &self.wukongim_advertise_wss,
+            ),
+        ] {
+            if let Some(address) = address
+                && !is_advertised_address(address, scheme)
+            {
+                bail!("{} {address:?}: expected {scheme}host:port", name(key));
+            }
+        }
         self.manager_token = self.manager_token.filter(|token| !token.is_empty());
         for setting in [
             &mut self.database_connections,
@@ -363,6 +406,22 @@ impl Config {
     /// `None`: keep messages forever.
     pub fn retention(&self) -> Option<Duration> {
         (self.retention_days > 0).then(|| Duration::from_secs(self.retention_days * 24 * 60 * 60))
+    }
+}
+
+/// Whether `address` is `<scheme>host:port`, as WuKongIM's route answers carry addresses.
+fn is_advertised_address(address: &str, scheme: &str) -> bool {
+    let Some(rest) = address.strip_prefix(scheme) else {
+        return false;
+    };
+    match rest.rsplit_once(':') {
+        Some((host, port)) => {
+            !host.is_empty()
+                && !host.contains("://")
+                && !host.chars().any(|c| c.is_whitespace() || c == '/')
+                && port.parse::<u16>().is_ok()
+        }
+        None => false,
     }
 }
 

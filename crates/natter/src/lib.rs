@@ -3,6 +3,7 @@
 pub mod config;
 
 use std::future::Future;
+use std::net::SocketAddr;
 use std::sync::Arc;
 
 use anyhow::Context;
@@ -14,6 +15,92 @@ use tokio::sync::Semaphore;
 use tokio_util::sync::CancellationToken;
 
 pub use config::{Config, Database, ServeArgs};
+
+/// Binds the WuKongIM gateway's listeners (those configured) and starts serving on them; the
+/// gateway also answers `GET /route` with their addresses. Each bound address is printed, as
+/// the HTTP one is, for those listening on port 0.
+async fn start_wukongim(
+    config: &Config,
+    natter: &Arc<Natter>,
+    limiter: &Arc<RateLimiter<natter_core::Uid>>,
+    connections: &Arc<Semaphore>,
+) -> anyhow::Result<Arc<natter_gateway::Gateway>> {
+    async fn bind(address: Option<SocketAddr>, what: &str) -> anyhow::Result<Option<TcpListener>> {
+        let Some(address) = address else {
+            return Ok(None);
+        };
+        let listener = TcpListener::bind(address)
+            .await
+            .with_context(|| format!("cannot listen on {address} for WuKongIM's {what}"))?;
+        Ok(Some(listener))
+    }
+    let tcp = bind(config.wukongim_tcp_listen, "TCP").await?;
+    let ws = bind(config.wukongim_ws_listen, "WebSocket").await?;
+    let bound = |listener: &Option<TcpListener>| -> anyhow::Result<Option<SocketAddr>> {
+        listener
+            .as_ref()
+            .map(|listener| listener.local_addr().context("a listener has no address"))
+            .transpose()
+    };
+    let (tcp_address, ws_address) = (bound(&tcp)?, bound(&ws)?);
+    for (address, advertised, flag) in [
+        (
+            tcp_address,
+            &config.wukongim_advertise_tcp,
+            "--wukongim-advertise-tcp",
+        ),
+        (
+            ws_address,
+            &config.wukongim_advertise_ws,
+            "--wukongim-advertise-ws",
+        ),
+    ] {
+        if let Some(address) = address
+            && address.ip().is_unspecified()
+            && advertised.is_none()
+        {
+            tracing::warn!(
+                "WuKongIM listens on {address}, which clients cannot connect to as such: \
+                 set {flag} to the address GET /route should give them"
+            );
+        }
+    }
+    let routes = natter_gateway::Routes {
+        tcp_addr: config
+            .wukongim_advertise_tcp
+            .clone()
+            .or_else(|| tcp_address.map(|address| address.to_string()))
+            .unwrap_or_default(),
+        ws_addr: config
+            .wukongim_advertise_ws
+            .clone()
+            .or_else(|| ws_address.map(|address| format!("ws://{address}")))
+            .unwrap_or_default(),
+        wss_addr: config.wukongim_advertise_wss.clone().unwrap_or_default(),
+    };
+    let settings = natter_gateway::Settings {
+        idle_timeout: config.ws_idle_timeout(),
+        max_connections_per_user: config.max_connections_per_user,
+        ..natter_gateway::Settings::default()
+    };
+    let limiter = limiter.clone();
+    let gateway = Arc::new(
+        natter_gateway::Gateway::new(natter.clone(), settings, connections.clone())
+            .with_routes(routes)
+            .with_rate_check(Arc::new(move |uid| limiter.check(uid))),
+    );
+    if let (Some(listener), Some(address)) = (tcp, tcp_address) {
+        println!("natter wukongim tcp listening on {address}");
+        tracing::info!("WuKongIM's protocol over TCP on {address}");
+        gateway.serve_tcp(listener);
+    }
+    if let (Some(listener), Some(address)) = (ws, ws_address) {
+        println!("natter wukongim ws listening on ws://{address}");
+        tracing::info!("WuKongIM's protocol over WebSocket on ws://{address}");
+        gateway.serve_ws(listener);
+    }
+    Ok(gateway)
+}
 
 async fn open_store(config: &Config) -> anyhow::Result<Store> {
     Ok(match config.database() {
@@ -76,18 +163,22 @@ pub async fn run(
         config.retention(),
         stop_jobs.clone(),
     ));
+    let limiter = Arc::new(RateLimiter::new(config.rate_limit));
+    let connections = Arc::new(Semaphore::new(config.max_connections));
+    let wukongim = start_wukongim(&config, &natter, &limiter, &connections).await?;
     let webhooks = tokio::spawn(natter.clone().run_webhooks(stop_jobs.clone()));
     let state = AppState {
         natter,
-        limiter: Arc::new(RateLimiter::new(config.rate_limit)),
+        limiter,
         dev: config.dev,
-        connections: Arc::new(Semaphore::new(config.max_connections)),
+        connections,
         ws_idle_timeout: config.ws_idle_timeout(),
         shutdown: CancellationToken::new(),
         ip_limiter: Arc::new(RateLimiter::new(config.ip_rate_limit)),
         request_timeout: config.request_timeout(),
         max_connections_per_user: config.max_connections_per_user,
         http_metrics: Arc::default(),
+        wukongim: wukongim.clone(),
     };
     let http = HttpConfig {
         max_body_bytes: config.max_body_bytes,
@@ -106,6 +197,8 @@ pub async fn run(
     let served = natter_api::serve(listener, state, &http, async move {
         shutdown.await;
         stop_jobs.cancel();
+        // Before the service closes: a SEND being stored completes first.
+        wukongim.shutdown().await;
     })
     .await;
     let _ = purge.await;

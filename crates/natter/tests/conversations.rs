@@ -5,8 +5,6 @@ mod common;
 use std::collections::HashSet;
 use std::time::Duration;
 
-use base64::Engine;
-use base64::engine::general_purpose::STANDARD as BASE64;
 use common::{Server, User, find, ids};
 use serde_json::{Value, json};
 
@@ -451,103 +449,6 @@ async fn sync_returns_exactly_the_changed_conversations() {
         .get("/v1/conversations/sync?since=abc")
         .await
         .expect_error_naming(400, 40001, "invalid_argument", "since");
-}
-
-#[tokio::test]
-async fn server_api_conversation_sync_has_wukongim_shape() {
-    let server = Server::start().await;
-    let alice = server.user("alice").await;
-    let bob = server.user("bob").await;
-    server.user("carol").await;
-    let first = bob.send_text("C2Calice", "one").await;
-    bob.send_text("C2Calice", "two").await;
-    bob.send_text("C2Calice", "three").await;
-    alice.send_text("C2Ccarol", "hey").await;
-    server
-        .manager()
-        .create_group("team", &["alice", "bob"])
-        .await;
-    bob.send_text("GROUPteam", "hello team").await;
-
-    let answer = server
-        .manager()
-        .post(
-            "/conversation/sync",
-            json!({"uid": "alice", "version": 0, "msg_count": 2}),
-        )
-        .await
-        .ok();
-    let conversations = answer.as_array().expect("a JSON array, as WuKongIM");
-    assert_eq!(conversations.len(), 3);
-    let by_channel = |id: &str| -> &Value {
-        conversations
-            .iter()
-            .find(|c| c["channel_id"] == id)
-            .unwrap_or_else(|| panic!("{id} in {answer}"))
-    };
-    let with_bob = by_channel("bob");
-    assert_eq!(with_bob["channel_type"], 1);
-    assert_eq!(with_bob["unread"], 3);
-    assert_eq!(with_bob["last_msg_seq"], 3);
-    assert!(with_bob["version"].as_u64().unwrap() > 0);
-    let seconds = with_bob["timestamp"].as_i64().unwrap();
-    assert!(
-        (1_600_000_000..4_000_000_000).contains(&seconds),
-        "seconds: {seconds}"
-    );
-    let recents = with_bob["recents"].as_array().unwrap();
-    assert_eq!(recents.len(), 2, "msg_count recents");
-    let recent_seqs: Vec<u64> = recents
-        .iter()
-        .map(|m| m["message_seq"].as_u64().unwrap())
-        .collect();
-    assert!(recent_seqs.contains(&2) && recent_seqs.contains(&3));
-    for message in recents {
-        assert_eq!(message["from_uid"], "bob");
-        assert_eq!(message["channel_id"], "bob");
-        assert_eq!(message["channel_type"], 1);
-        assert!(message["message_id"].is_i64());
-        assert!(message["client_msg_no"].is_string());
-        assert!(message["timestamp"].is_i64());
-        let bytes = BASE64
-            .decode(message["payload"].as_str().unwrap())
-            .expect("base64 payload");
-        let payload: Value = serde_json::from_slice(&bytes).expect("JSON payload");
-        assert!(payload["text"].is_string());
-    }
-    assert_ne!(recents[0]["message_id"].to_string(), first["messageID"]);
-    let group = by_channel("team");
-    assert_eq!(group["channel_type"], 2);
-    assert_eq!(group["unread"], 1);
-    let with_carol = by_channel("carol");
-    assert_eq!(with_carol["unread"], 0);
-
-    // Since the current version: nothing; msg_count 0: no recents.
-    let version = conversations
-        .iter()
-        .map(|c| c["version"].as_u64().unwrap())
-        .max()
-        .unwrap();
-    let none = server
-        .manager()
-        .post(
-            "/conversation/sync",
-            json!({"uid": "alice", "version": version, "msg_count": 5}),
-        )
-        .await
-        .ok();
-    assert_eq!(none, json!([]));
-    let bare = server
-        .with_bearer(&alice.token)
-        .post("/conversation/sync", json!({"uid": "alice", "version": 0}))
-        .await
-        .ok();
-    assert!(
-        bare.as_array()
-            .unwrap()
-            .iter()
-            .all(|c| c["recents"] == json!([]))
-    );
 }
 
 /// Pins and checks the answer is the conversation.

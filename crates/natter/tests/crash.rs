@@ -140,10 +140,7 @@ async fn burst_until_stopped<F: Future<Output = ()>>(
 /// On the restarted server: every acknowledged message is at its seq, each channel's seqs are
 /// 1..=n without gap or duplicate, and retrying the unanswered sends stores each exactly once.
 async fn verify(endpoint: &Endpoint, users: &HashMap<&'static str, User>, outcome: &Outcome) {
-    let user = |uid: &str| User {
-        client: endpoint.with_bearer(&users[uid].token),
-        ..users[uid].clone()
-    };
+    let user = |uid: &str| User::on(endpoint, uid, &users[uid].token);
     let mut stored = BTreeMap::new();
     for (channel, reader, conversation) in CHANNELS {
         let history = user(reader).history(conversation).await;

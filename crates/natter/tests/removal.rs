@@ -181,6 +181,8 @@ async fn only_the_sender_recalls_and_only_within_the_window() {
     assert_eq!(audit[0]["action"], "revoke");
     assert_eq!(audit[0]["via"], "server");
     assert_eq!(audit[0]["actor"], "manager");
+    // Once recalled, recalling again is done, even past the window.
+    recall(&alice, "C2Cbob", &message_id(&message)).await.ok();
     server
         .manager()
         .post("/message/revoke", json!({"message_id": 424242}))

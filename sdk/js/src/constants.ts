@@ -54,6 +54,12 @@ export const EVENT = {
    * state from the server. `data`: `{ reason: 'resyncRequired' | 'resetRequired' }`.
    */
   NATTER_RESYNC: 'natter.resync',
+  /**
+   * This user deleted messages for themself (deleteMessage) on another device or tab, or while
+   * this one was offline: drop them from the screen. The SDK has already forgotten them.
+   * `data`: `{ conversationID, messageIDList }`.
+   */
+  NATTER_MESSAGES_DELETED: 'natter.messagesDeleted',
 } as const;
 
 export const TYPES = {

@@ -1,6 +1,6 @@
 /**
  * Wire objects (wire.ts) → the Tencent-shaped objects apps see (types.ts). Pure functions: the only
- * context they need is who is logged in, which decides `flow` and `to`.
+ * context they need is who is logged in, which decides `flow`, `to` and who "recalled a message".
  */
 import { MESSAGE_FOR_SHOW, TYPES } from './constants.js';
 import type {
@@ -13,7 +13,7 @@ import type {
   MessageType,
   Profile,
 } from './types.js';
-import type { WireConversation, WireGroupProfile, WireLastMessage, WireMessage, WireUserProfile } from './wire.js';
+import type { WireConversation, WireGroup, WireLastMessage, WireMessage, WireProfile } from './wire.js';
 
 const KNOWN_MESSAGE_TYPES = new Set<string>([
   TYPES.MSG_TEXT,
@@ -77,9 +77,24 @@ export function normalizePayload(type: MessageType, payload: unknown): any {
         extension: typeof p.extension === 'string' ? p.extension : '',
       };
     }
-    return { data: JSON.stringify(p), description: '', extension: '' };
+    // A recalled message's payload is `{}`: nothing to carry, not the text "{}".
+    const data = Object.keys(p).length === 0 ? '' : JSON.stringify(p);
+    return { data, description: '', extension: '' };
   }
   return p;
+}
+
+/**
+ * What a recalled message shows in place of its content, in the words Tencent's documentation and
+ * its UI kits use: "You recalled a message" when the user recalled it, "<sender> recalled a
+ * message" when its sender did, and "<revoker> recalled a message" when someone else did (the app
+ * backend: its `operator`, `admin` by default).
+ */
+export function recalledText(from: string, senderNick: string, revoker: string | null, me: string): string {
+  const by = revoker || from;
+  if (by === me) return 'You recalled a message';
+  if (by === from) return `${senderNick || from} recalled a message`;
+  return `${by} recalled a message`;
 }
 
 /** Tencent's `messageForShow`: the text itself, or the English placeholder for the type. */
@@ -90,6 +105,7 @@ export function messageForShow(type: MessageType | '', payload: any): string {
 }
 
 export function toMessage(wire: WireMessage, me: string): Message {
+  const isRevoked = wire.isRevoked === true;
   const type = messageType(wire.type, wire.payload);
   const conversationType = conversationTypeOf(wire.conversationID);
   const target = conversationTarget(wire.conversationID);
@@ -112,7 +128,7 @@ export function toMessage(wire: WireMessage, me: string): Message {
     flow: out ? 'out' : 'in',
     time,
     status: 'success',
-    isRevoked: wire.isRevoked === true,
+    isRevoked,
     priority: TYPES.MSG_PRIORITY_NORMAL,
     nick: wire.nick ?? '',
     avatar: wire.avatar ?? '',
@@ -162,10 +178,17 @@ export function emptyLastMessage(): LastMessage {
   };
 }
 
-export function toLastMessage(wire: WireLastMessage | null): LastMessage {
+/**
+ * The conversation's last message. A recalled one shows {@link recalledText} as `messageForShow`:
+ * Tencent's SDK keeps the recalled content and leaves its apps to say "recalled"; Natter erases the
+ * content, so the SDK says it.
+ */
+export function toLastMessage(wire: WireLastMessage | null, me: string): LastMessage {
   if (wire === null || wire === undefined) return emptyLastMessage();
   const type = messageType(wire.type, wire.payload);
   const payload = normalizePayload(type, wire.payload);
+  const isRevoked = wire.isRevoked === true;
+  const nick = wire.nick ?? '';
   return {
     ...emptyLastMessage(),
     lastTime: seconds(wire.time),
@@ -173,13 +196,19 @@ export function toLastMessage(wire: WireLastMessage | null): LastMessage {
     fromAccount: wire.from,
     type,
     payload,
-    messageForShow: messageForShow(type, payload),
-    isRevoked: wire.isRevoked === true,
+    messageForShow: isRevoked ? recalledText(wire.from, nick, wire.revoker ?? null, me) : messageForShow(type, payload),
+    isRevoked,
     cloudCustomData: wire.cloudCustomData ?? '',
+    nick,
+    revoker: isRevoked ? (wire.revoker ?? null) : null,
   };
 }
 
-export function toProfile(wire: Partial<WireUserProfile> & { userID: string }): Profile {
+/**
+ * Tencent's Profile from what the server knows of a user (nick, avatar, the app's custom fields as
+ * `profileCustomField: [{ key, value }]`); Tencent's other fields keep their empty defaults.
+ */
+export function toProfile(wire: Partial<WireProfile> & { userID: string }): Profile {
   return {
     userID: wire.userID,
     nick: wire.nick ?? '',
@@ -195,18 +224,19 @@ export function toProfile(wire: Partial<WireUserProfile> & { userID: string }): 
     level: 0,
     role: 0,
     lastUpdatedNumber: 0,
-    profileCustomField: [],
+    profileCustomField: Object.entries(wire.customFields ?? {}).map(([key, value]) => ({ key, value })),
   };
 }
 
-export function toGroup(wire: Partial<WireGroupProfile> & { groupID: string }): Group {
+/** Tencent's Group from what the server knows of a group; Tencent's other fields stay empty. */
+export function toGroup(wire: Partial<WireGroup> & { groupID: string }): Group {
   return {
     groupID: wire.groupID,
     name: wire.name ?? '',
     avatar: wire.avatar ?? '',
     type: wire.type ?? '',
     introduction: '',
-    notification: '',
+    notification: wire.notification ?? '',
     ownerID: '',
     createTime: '',
     infoSequence: 0,
@@ -214,16 +244,17 @@ export function toGroup(wire: Partial<WireGroupProfile> & { groupID: string }): 
     selfInfo: {},
     lastMessage: {},
     nextMessageSeq: 0,
-    memberCount: 0,
+    memberCount: wire.memberCount ?? 0,
     maxMemberCount: 0,
     muteAllMembers: false,
     joinOption: '',
     groupCustomField: [],
     isSupportTopic: false,
+    isDismissed: wire.isDismissed === true,
   };
 }
 
-export function toConversation(wire: WireConversation): Conversation {
+export function toConversation(wire: WireConversation, me: string): Conversation {
   const type = conversationTypeOf(wire.conversationID);
   const target = conversationTarget(wire.conversationID);
   // Tencent sets only the profile that fits the type (its typings declare both).
@@ -233,7 +264,7 @@ export function toConversation(wire: WireConversation): Conversation {
     type,
     subType: '',
     unreadCount: wire.unreadCount,
-    lastMessage: toLastMessage(wire.lastMessage),
+    lastMessage: toLastMessage(wire.lastMessage, me),
     groupAtInfoList: [],
     remark: '',
     isPinned: wire.isPinned,

@@ -19,6 +19,12 @@ export const ErrorCode = {
   UNAUTHENTICATED: 40101,
   PERMISSION_DENIED: 40301,
   NOT_A_MEMBER: 40302,
+  /** revokeMessage: the message is older than the server's recall window (default 120 s). */
+  RECALL_WINDOW_PASSED: 40303,
+  /** sendMessage: the sender is on the group's or the peer's blacklist (set by the app backend). */
+  IN_BLACKLIST: 40305,
+  /** sendMessage: the group takes messages only from its whitelist, which lacks the sender. */
+  NOT_IN_WHITELIST: 40306,
   NOT_FOUND: 40401,
   CONFLICT: 40901,
   PAYLOAD_TOO_LARGE: 41301,

@@ -11,7 +11,14 @@
 import { Natter } from './natter.js';
 
 export default Natter;
-export { Natter, MAX_CONVERSATIONS_PER_CALL, MESSAGE_PAGE_SIZE, type CreateOptions } from './natter.js';
+export {
+  Natter,
+  MAX_CONVERSATIONS_PER_CALL,
+  MAX_MESSAGES_PER_DELETE,
+  MAX_USERS_PER_PROFILE_CALL,
+  MESSAGE_PAGE_SIZE,
+  type CreateOptions,
+} from './natter.js';
 export { EVENT, TYPES, TSignaling, type EventName, type TypesValue, type TSignalingValue } from './constants.js';
 export { NatterError, ErrorCode, type ErrorCodeValue } from './errors.js';
 export { UNSUPPORTED_CALLS, UNSUPPORTED_MESSAGE_FACTORIES, UNSUPPORTED_SYNC_CALLS } from './unsupported.js';

@@ -11,11 +11,12 @@
  * wire objects (convert.ts) and the handlers (emitter.ts).
  */
 import { EVENT, TSignaling, TYPES, type EventName, type TSignalingValue, type TypesValue } from './constants.js';
-import { toConversation, toMessage } from './convert.js';
+import { conversationTypeOf, toConversation, toGroup, toMessage, toProfile } from './convert.js';
 import { Delivery, isNewForGap, type Gap } from './delivery.js';
 import { Emitter } from './emitter.js';
 import { ErrorCode, NatterError, invalidArgument, notLoggedIn, tooManyConversations, unsupported } from './errors.js';
 import { HttpClient, RawJson, conversationPath, type FetchLike, type Query } from './http.js';
+import { MessageCache, applyRecall } from './messages.js';
 import {
   DEFAULT_SOCKET_OPTIONS,
   ReconnectingSocket,
@@ -36,8 +37,11 @@ import type {
   DeleteConversationOptions,
   EventData,
   GetConversationListOptions,
+  GetGroupProfileOptions,
   GetMessageListOptions,
   GetMessageListResult,
+  GetUserProfileOptions,
+  Group,
   KickedOutType,
   LoginOptions,
   LoginResult,
@@ -47,6 +51,7 @@ import type {
   MessageType,
   NetState,
   PinConversationOptions,
+  Profile,
   RenameConversationGroupOptions,
   SendMessageOptions,
   SetAllMessageReadOptions,
@@ -63,8 +68,14 @@ import {
   type WireConversationPage,
   type WireEventData,
   type WireFolderList,
+  type WireGroup,
+  type WireGroupProfile,
   type WireMessage,
+  type WireMessageChange,
+  type WireMessageIDList,
   type WireMessagePage,
+  type WireProfile,
+  type WireProfileList,
   type WireSendMessageReply,
   type WireSyncReply,
   type WireTotalUnread,
@@ -79,8 +90,11 @@ export const MESSAGE_PAGE_SIZE = 15;
 /** How long login waits for the first connection before resolving anyway. */
 const LOGIN_SOCKET_TIMEOUT_MS = 10_000;
 
-/** Messages kept for findMessage. */
-const MESSAGES_KEPT = 1_000;
+/** The most messages one deleteMessage call may carry (Tencent's limit, and the server's). */
+export const MAX_MESSAGES_PER_DELETE = 30;
+
+/** The most users one getUserProfile call may ask for (the server's limit). */
+export const MAX_USERS_PER_PROFILE_CALL = 100;
 
 /** Close codes that end the session: the device was replaced, its token revoked, or it was kicked. */
 const KICKS: ReadonlyMap<number, KickedOutType> = new Map<number, KickedOutType>([
@@ -150,8 +164,8 @@ export class Natter extends TencentUnsupported {
   private destroyed = false;
   private netState: NetState | null = null;
   private totalUnread = 0;
-  /** Messages seen lately, for findMessage (and history paging on older servers). */
-  private readonly messages = new Map<string, Message>();
+  /** Messages seen lately (findMessage, paging on older servers), and the recalls and deletions told. */
+  private readonly cache = new MessageCache();
   /** Whether the server pages history by `nextReqMessageID` (learnt from its first answer). */
   private serverPagesByID: boolean | undefined;
   /** The running unfiltered list load, shared by concurrent callers. */
@@ -303,7 +317,7 @@ export class Natter extends TencentUnsupported {
     this.http.setConnectionID(null);
     this.store.clear();
     this.delivery.clear();
-    this.messages.clear();
+    this.cache.clear();
     this.loading = null;
     this.catchUpRunning = null;
     this.catchUpAgain = false;
@@ -434,6 +448,21 @@ export class Natter extends TencentUnsupported {
         if (changed) this.emitList();
         break;
       }
+      case 'messageRevoked':
+        // The server follows with the conversation (last message, unread) and the total.
+        this.emitRecalls(asArray<WireMessage>(data.messageList));
+        break;
+      case 'messagesDeleted':
+        this.forgetDeleted(String(data.conversationID ?? ''), asArray<string>(data.messageIDList));
+        break;
+      case 'profileUpdated': {
+        const users = asArray<WireProfile>(data.userProfileList);
+        const groups = asArray<WireGroupProfile>(data.groupProfileList);
+        for (const u of users) this.cache.applyProfile(u.userID, u.nick, u.avatar);
+        if (users.length > 0) this.emit(EVENT.PROFILE_UPDATED, users.map(toProfile));
+        if (this.store.applyProfiles(users, groups)) this.emitList();
+        break;
+      }
       case 'totalUnreadMessageCountUpdated':
         if (typeof data.totalUnreadCount === 'number') this.setTotalUnread(data.totalUnreadCount);
         break;
@@ -453,12 +482,34 @@ export class Natter extends TencentUnsupported {
   private emitMessages(wires: WireMessage[]): void {
     if (wires.length === 0 || this.userID === null) return;
     const me = this.userID;
-    const list = wires.map((w) => this.remember(toMessage(w, me)));
-    this.emit(EVENT.MESSAGE_RECEIVED, list);
+    // A message deleted for this user while it was held (catching up) is not news any more.
+    const list = wires.filter((w) => !this.cache.isDeleted(w.messageID)).map((w) => this.cache.remember(toMessage(w, me)));
+    if (list.length > 0) this.emit(EVENT.MESSAGE_RECEIVED, list);
   }
 
+  /** A wire conversation as the app sees it (who is logged in decides "You recalled a message"). */
+  private readonly present = (wire: WireConversation): Conversation => toConversation(wire, this.userID ?? '');
+
   private emitList(): void {
-    this.emit(EVENT.CONVERSATION_LIST_UPDATED, this.store.list().map(toConversation));
+    this.emit(EVENT.CONVERSATION_LIST_UPDATED, this.store.list().map(this.present));
+  }
+
+  /** MESSAGE_REVOKED with the recalls the app has not heard of (its own recalls are not news). */
+  private emitRecalls(stubs: WireMessage[]): void {
+    const me = this.userID;
+    if (me === null || stubs.length === 0) return;
+    const news = stubs
+      .map((w) => this.cache.noteRecall(toMessage(w, me)))
+      .filter((m): m is Message => m !== null);
+    if (news.length > 0) this.emit(EVENT.MESSAGE_REVOKED, news);
+  }
+
+  /** Messages this user deleted for themself elsewhere: forgotten, and the app told once. */
+  private forgetDeleted(conversationID: ConversationID, ids: string[]): void {
+    const news = this.cache.noteDeleted(ids);
+    if (conversationID !== '' && news.length > 0) {
+      this.emit(EVENT.NATTER_MESSAGES_DELETED, { conversationID, messageIDList: news });
+    }
   }
 
   // ---------------------------------------------------------------- catch-up
@@ -534,7 +585,7 @@ export class Natter extends TencentUnsupported {
     if (!this.seeded || since === undefined) {
       await this.fullSync(session, { reset: false });
     } else {
-      const reply = await this.http.get<WireSyncReply>('/v1/conversations/sync', { since });
+      const reply = await this.http.get<WireSyncReply>('/v1/conversations/sync', this.syncQuery(since));
       if (session !== this.session) return;
       if (reply.resetRequired) {
         this.resyncReason = 'resetRequired';
@@ -543,6 +594,8 @@ export class Natter extends TencentUnsupported {
         this.delivery.noteConversations(reply.conversationList, { live: false });
         if (this.store.applySync(reply)) this.emitList();
         await this.fillGaps(session);
+        // After the gaps: a message that arrived and was recalled while offline came as a stub.
+        await this.applyMessageChanges(session, reply.messageChangeList, { onlyHeld: false });
       }
     }
     if (session === this.session) await this.fetchTotalUnreadMessageCount();
@@ -556,9 +609,56 @@ export class Natter extends TencentUnsupported {
     if (options.reset) this.store.clear();
     this.store.replaceAll(reply.conversationList);
     this.store.noteVersion(reply.version);
+    this.store.noteProfileVersion(reply.profileVersion);
     this.delivery.seed(reply.conversationList, options);
     this.seeded = true;
     this.emitList();
+    // From scratch the list holds every change ever: only the messages this instance holds matter.
+    if (options.reset) await this.applyMessageChanges(session, reply.messageChangeList, { onlyHeld: true });
+  }
+
+  /** `since` and, once a sync has given one, `profileSince`. */
+  private syncQuery(since: number): Query {
+    return { since, profileSince: this.store.profileVersion ?? undefined };
+  }
+
+  /**
+   * A sync's `messageChangeList`. Deletions leave the cache and reach the app as
+   * NATTER_MESSAGES_DELETED; recalls reach it as MESSAGE_REVOKED, once each. The change names no
+   * revoker, so each recalled message is read back (a one-message history page) and told as the
+   * server's stub; one the user can no longer see is skipped.
+   */
+  private async applyMessageChanges(
+    session: number,
+    changes: readonly WireMessageChange[],
+    options: { onlyHeld: boolean },
+  ): Promise<void> {
+    const deleted = new Map<ConversationID, string[]>();
+    for (const change of changes) {
+      if (change.change !== 'deleted') continue;
+      deleted.set(change.conversationID, [...(deleted.get(change.conversationID) ?? []), change.messageID]);
+    }
+    for (const [conversationID, ids] of deleted) this.forgetDeleted(conversationID, ids);
+
+    for (const change of changes) {
+      if (change.change !== 'revoked' || this.cache.knowsRecall(change.messageID)) continue;
+      const held = this.cache.get(change.messageID);
+      // Held as a stub already: it arrived (or was listed) after its recall.
+      if (held?.isRevoked || (options.onlyHeld && !held) || this.cache.isDeleted(change.messageID)) continue;
+      let page: WireMessagePage;
+      try {
+        page = await this.http.get<WireMessagePage>(conversationPath(change.conversationID, '/messages'), {
+          limit: 1,
+          before: change.seq + 1,
+        });
+      } catch (err) {
+        if (err instanceof NatterError && [40002, 40301, 40302, 40401].includes(err.code)) continue;
+        throw err;
+      }
+      if (session !== this.session) return;
+      const stub = page.messageList.find((m) => m.messageID === change.messageID && m.isRevoked);
+      if (stub) this.emitRecalls([stub]);
+    }
   }
 
   /** Fetches and delivers what each conversation received while no connection was ready. */
@@ -653,7 +753,7 @@ export class Natter extends TencentUnsupported {
       // Tencent: an empty array asks for nothing.
       if (options.length === 0) return ok({ conversationList: [], isSyncCompleted: true });
       const list = await this.profiles(checkIDList(options));
-      return ok({ conversationList: list.map(toConversation), isSyncCompleted: true });
+      return ok({ conversationList: list.map(this.present), isSyncCompleted: true });
     }
     if (options !== undefined && (typeof options !== 'object' || options === null)) {
       throw invalidArgument(
@@ -683,7 +783,7 @@ export class Natter extends TencentUnsupported {
     if (filtered) {
       let list = await this.fetchAllPages(query);
       if (o.hasUnreadCount === false) list = list.filter((c) => c.unreadCount === 0);
-      return ok({ conversationList: list.map(toConversation), isSyncCompleted: true });
+      return ok({ conversationList: list.map(this.present), isSyncCompleted: true });
     }
     const before = JSON.stringify(this.store.list());
     const session = this.session;
@@ -691,7 +791,7 @@ export class Natter extends TencentUnsupported {
     const list = this.store.list();
     // A reload that found changes nobody pushed (e.g. no socket) tells the handlers too.
     if (session === this.session && JSON.stringify(list) !== before) this.emitList();
-    return ok({ conversationList: list.map(toConversation), isSyncCompleted: true });
+    return ok({ conversationList: list.map(this.present), isSyncCompleted: true });
   }
 
   /** Profiles of the given IDs, in the given order, without duplicates or unknown ones. */
@@ -750,7 +850,7 @@ export class Natter extends TencentUnsupported {
     checkID(conversationID);
     const wire = await this.http.get<WireConversation>(conversationPath(conversationID));
     this.applyAnswers([wire]);
-    return ok({ conversation: toConversation(wire) });
+    return ok({ conversation: this.present(wire) });
   }
 
   /** Pins or unpins; the list re-sorts (pinned first) and CONVERSATION_LIST_UPDATED follows. */
@@ -802,14 +902,27 @@ export class Natter extends TencentUnsupported {
     return ok({ conversationIDList: reply.conversationIDList });
   }
 
-  /** Natter: what changed since a version (`GET /v1/conversations/sync`); the local list is untouched. */
-  async getConversationSync(since: number): Promise<ChatResponse<ConversationSyncResult>> {
+  /**
+   * Natter: what changed since a version (`GET /v1/conversations/sync`), and whose profile changed
+   * since `profileSince` (a previous answer's `profileVersion`); the local list is untouched.
+   */
+  async getConversationSync(since: number, profileSince?: number): Promise<ChatResponse<ConversationSyncResult>> {
     if (!Number.isInteger(since) || since < 0) throw invalidArgument('since: a version (integer ≥ 0)');
-    const reply = await this.http.get<WireSyncReply>('/v1/conversations/sync', { since });
+    if (profileSince !== undefined && (!Number.isInteger(profileSince) || profileSince < 0)) {
+      throw invalidArgument('profileSince: a profileVersion (integer ≥ 0)');
+    }
+    const reply = await this.http.get<WireSyncReply>('/v1/conversations/sync', { since, profileSince });
     return ok({
-      conversationList: reply.conversationList.map(toConversation),
+      conversationList: reply.conversationList.map(this.present),
       deletedConversationIDList: reply.deletedConversationIDList,
+      messageChangeList: reply.messageChangeList.map((c) => ({
+        conversationID: c.conversationID,
+        messageID: c.messageID,
+        sequence: c.seq,
+        change: c.change === 'revoked' ? 'revoked' : 'deleted',
+      })),
       version: reply.version,
+      profileVersion: reply.profileVersion,
       resetRequired: reply.resetRequired,
     });
   }
@@ -847,7 +960,7 @@ export class Natter extends TencentUnsupported {
       draftText: options.draftText,
     });
     this.applyAnswers([wire]);
-    return ok({ conversation: toConversation(wire) });
+    return ok({ conversation: this.present(wire) });
   }
 
   /** Sets the app's own string (at most 256 bytes) on 1–100 conversations. */
@@ -1012,7 +1125,7 @@ export class Natter extends TencentUnsupported {
         conversationList: this.store
           .list()
           .filter((c) => c.conversationGroupList.includes(options.groupName))
-          .map(toConversation),
+          .map(this.present),
       });
     }
     return ok(operationResult(reply.conversationIDList ?? ids));
@@ -1023,6 +1136,43 @@ export class Natter extends TencentUnsupported {
     if (!this.emitter.has(EVENT.CONVERSATION_GROUP_LIST_UPDATED)) return;
     const names = await this.folderNames().catch(() => null);
     if (names) this.emit(EVENT.CONVERSATION_GROUP_LIST_UPDATED, names);
+  }
+
+  // ---------------------------------------------------------------- profiles
+
+  /**
+   * Users' profiles, as Tencent's: `data` is an array of Profile (`userID`, `nick`, `avatar`,
+   * `profileCustomField: [{ key, value }]`, Tencent's other fields empty), in the order asked;
+   * users that do not exist are left out. 1–100 userIDs.
+   */
+  async getUserProfile(options: GetUserProfileOptions): Promise<ChatResponse<Profile[]>> {
+    const list = options?.userIDList;
+    if (!Array.isArray(list) || list.some((u) => typeof u !== 'string' || u === '')) {
+      throw invalidArgument('userIDList: an array of userIDs');
+    }
+    if (list.length === 0 || list.length > MAX_USERS_PER_PROFILE_CALL) {
+      throw invalidArgument(`userIDList: ${list.length} given; 1 to ${MAX_USERS_PER_PROFILE_CALL}`);
+    }
+    const reply = await this.http.post<WireProfileList>('/v1/profiles', { userIDList: list });
+    return ok(reply.profileList.map(toProfile));
+  }
+
+  /** The logged-in user's own profile (`data`: a Profile). */
+  async getMyProfile(): Promise<ChatResponse<Profile>> {
+    if (this.userID === null) throw notLoggedIn();
+    return ok(toProfile(await this.http.get<WireProfile>('/v1/profile')));
+  }
+
+  /**
+   * `{ group }`: a group the user is (or was) a member of, as Tencent's Group (`groupID`, `name`,
+   * `avatar`, `type`, `notification`, `memberCount`, Natter's `isDismissed`; Tencent's other
+   * fields empty). Rejects with 40301 for a group the user never belonged to, 40401 for none.
+   */
+  async getGroupProfile(options: GetGroupProfileOptions): Promise<ChatResponse<{ group: Group }>> {
+    const groupID = options?.groupID;
+    if (typeof groupID !== 'string' || groupID === '') throw invalidArgument('groupID: a group ID');
+    const wire = await this.http.get<WireGroup>(`/v1/groups/${encodeURIComponent(groupID)}`);
+    return ok({ group: toGroup(wire) });
   }
 
   // ---------------------------------------------------------------- groups
@@ -1054,12 +1204,14 @@ export class Natter extends TencentUnsupported {
     if (this.store.isLoaded && since !== null) {
       const session = this.session;
       await this.http
-        .get<WireSyncReply>('/v1/conversations/sync', { since })
-        .then((reply) => {
+        .get<WireSyncReply>('/v1/conversations/sync', this.syncQuery(since))
+        .then(async (reply) => {
           if (session !== this.session) return;
           if (reply.resetRequired) return; // the next catch-up reloads everything
           this.delivery.noteConversations(reply.conversationList, { live: true });
           if (this.store.applySync(reply)) this.emitList();
+          // The version moves past these changes: a later catch-up would not see them again.
+          await this.applyMessageChanges(session, reply.messageChangeList, { onlyHeld: false });
         })
         .catch(() => {});
     }
@@ -1252,7 +1404,7 @@ export class Natter extends TencentUnsupported {
       cloudCustomData: sent.cloudCustomData,
       isRevoked: sent.isRevoked,
     });
-    this.remember(message);
+    this.cache.remember(message);
     return ok({ message });
   }
 
@@ -1261,6 +1413,83 @@ export class Natter extends TencentUnsupported {
     if (message?.status !== 'fail') throw invalidArgument('resendMessage: only a message whose send failed');
     message.isResend = true;
     return this.sendMessage(message, options);
+  }
+
+  /**
+   * Recalls a message the user sent, within the server's recall window (default 120 s), as
+   * Tencent's: resolves `{ message }`, the same object now `isRevoked` with its content erased (every
+   * member's copy becomes that stub). The conversation's last message follows at once. Rejects with
+   * the server's code: 40303 `recall_window_passed` after the window, 40301 for someone else's
+   * message. The recall does not come back to this instance as MESSAGE_REVOKED; the user's other
+   * devices and tabs, and the other members, receive it.
+   */
+  async revokeMessage(message: Message): Promise<ChatResponse<{ message: Message }>> {
+    checkMessage(message, 'revokeMessage');
+    if (message.status !== 'success') throw invalidArgument('revokeMessage: only a sent message (status "success")');
+    if (message.isRevoked) throw invalidArgument('revokeMessage: this message is already recalled');
+    if (conversationTypeOf(message.conversationID) === TYPES.CONV_SYSTEM) {
+      throw invalidArgument('revokeMessage: system notices cannot be recalled');
+    }
+    const me = this.userID;
+    if (me === null) throw notLoggedIn();
+    // Noted before the request: the server's messageRevoked can arrive before its answer.
+    this.cache.noteOwnRecall(message.ID, me);
+    let reply: WireSendMessageReply;
+    try {
+      reply = await this.http.post<WireSendMessageReply>('/v1/messages/revoke', {
+        conversationID: message.conversationID,
+        messageID: message.ID,
+      });
+    } catch (err) {
+      this.cache.forgetOwnRecall(message.ID);
+      throw err;
+    }
+    const stub = toMessage(reply.message, me);
+    applyRecall(message, { revoker: stub.revoker, payload: stub.payload });
+    this.cache.noteRecall(stub);
+    this.cache.remember(message);
+    const held = this.store.get(message.conversationID);
+    if (held?.lastMessage?.messageID === message.ID) {
+      const lastMessage = { ...held.lastMessage, isRevoked: true, revoker: stub.revoker, payload: {}, cloudCustomData: '' };
+      if (this.store.patch(message.conversationID, { lastMessage })) this.emitList();
+    }
+    return ok({ message });
+  }
+
+  /**
+   * Deletes messages for this user only, as Tencent's: 1–30 messages of one conversation, gone from
+   * their history on every device (the other members keep theirs). Resolves `{ messageList }`,
+   * the same objects, now `isDeleted`. The server deletes all or none. A message that was never
+   * stored (a failed send) is only marked here. The user's other devices and tabs hear of it as
+   * NATTER_MESSAGES_DELETED.
+   */
+  async deleteMessage(messageList: Message[]): Promise<ChatResponse<{ messageList: Message[] }>> {
+    if (!Array.isArray(messageList) || messageList.length === 0) {
+      throw invalidArgument(`deleteMessage: an array of 1 to ${MAX_MESSAGES_PER_DELETE} messages of one conversation`);
+    }
+    if (messageList.length > MAX_MESSAGES_PER_DELETE) {
+      throw invalidArgument(`deleteMessage: ${messageList.length} messages given; at most ${MAX_MESSAGES_PER_DELETE} per call`);
+    }
+    for (const m of messageList) checkMessage(m, 'deleteMessage');
+    const conversationID = messageList[0]!.conversationID;
+    if (messageList.some((m) => m.conversationID !== conversationID)) {
+      throw invalidArgument('deleteMessage: every message must be of the same conversation');
+    }
+    if (conversationTypeOf(conversationID) === TYPES.CONV_SYSTEM) {
+      throw invalidArgument('deleteMessage: system notices cannot be deleted');
+    }
+    if (this.userID === null) throw notLoggedIn();
+    const stored = messageList.filter((m) => m.status === 'success');
+    if (stored.length > 0) {
+      await this.http.post<WireMessageIDList>('/v1/messages/delete', {
+        conversationID,
+        messageIDList: [...new Set(stored.map((m) => m.ID))],
+      });
+      this.cache.noteDeleted(stored.map((m) => m.ID));
+    }
+    for (const m of messageList) m.isDeleted = true;
+    if (stored.length > 0) await this.refreshLocal({ unread: true });
+    return ok({ messageList });
   }
 
   /**
@@ -1281,7 +1510,7 @@ export class Natter extends TencentUnsupported {
     const me = this.userID;
     if (me === null) throw notLoggedIn();
     const reply = await this.historyPage(options.conversationID, count, next || undefined);
-    const messageList = (reply.messageList ?? []).map((w) => this.remember(toMessage(w, me)));
+    const messageList = (reply.messageList ?? []).map((w) => this.cache.remember(toMessage(w, me)));
     return ok({
       messageList,
       nextReqMessageID: reply.nextReqMessageID ?? messageList[0]?.ID ?? '',
@@ -1298,7 +1527,7 @@ export class Natter extends TencentUnsupported {
   private async historyPage(conversationID: string, limit: number, next: string | undefined): Promise<WireMessagePage> {
     const path = conversationPath(conversationID, '/messages');
     const bySeq = (): Promise<WireMessagePage> => {
-      const known = next === undefined ? undefined : this.messages.get(next);
+      const known = next === undefined ? undefined : this.cache.get(next);
       if (!known || known.conversationID !== conversationID) {
         throw unsupported(
           'getMessageList({ nextReqMessageID })',
@@ -1316,14 +1545,7 @@ export class Natter extends TencentUnsupported {
 
   /** A message this instance saw lately (received, sent or listed), or null. */
   findMessage(messageID: string): Message | null {
-    return this.messages.get(messageID) ?? null;
-  }
-
-  private remember(message: Message): Message {
-    this.messages.delete(message.ID);
-    this.messages.set(message.ID, message);
-    if (this.messages.size > MESSAGES_KEPT) this.messages.delete(this.messages.keys().next().value as string);
-    return message;
+    return this.cache.get(messageID) ?? null;
   }
 }
 
@@ -1340,6 +1562,14 @@ function ok<T>(data: T): ChatResponse<T> {
 
 function normalizeUrl(url: string): string {
   return url.replace(/\/+$/, '');
+}
+
+/** A Message as this SDK hands them out (its ID and conversation are what the server needs). */
+function checkMessage(message: unknown, call: string): asserts message is Message {
+  const m = message as Partial<Message> | null;
+  if (typeof m !== 'object' || m === null || typeof m.ID !== 'string' || typeof m.conversationID !== 'string') {
+    throw invalidArgument(`${call}: a Message this SDK returned (sendMessage, getMessageList, MESSAGE_RECEIVED)`);
+  }
 }
 
 function checkID(id: unknown): asserts id is string {

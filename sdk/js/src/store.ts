@@ -8,7 +8,13 @@
  * highest conversation version the list is known to be complete up to, which is what the next sync
  * asks from.
  */
-import type { WireConversation, WireConversationID, WireSyncReply } from './wire.js';
+import type {
+  WireConversation,
+  WireConversationID,
+  WireGroupProfile,
+  WireSyncReply,
+  WireUserProfile,
+} from './wire.js';
 
 type Conversation = WireConversation;
 type ConversationID = WireConversationID;
@@ -16,6 +22,7 @@ type ConversationID = WireConversationID;
 export class ConversationStore {
   private readonly byID = new Map<ConversationID, Conversation>();
   private highestVersion: number | null = null;
+  private highestProfileVersion: number | null = null;
   private loaded = false;
   /**
    * IDs removed since the current full load started: a page fetched before a deletion must not bring
@@ -26,6 +33,14 @@ export class ConversationStore {
   /** Highest version seen from a load, a sync or a live event; `null` before any of them. */
   get version(): number | null {
     return this.highestVersion;
+  }
+
+  /**
+   * The profile clock of the last sync (`profileVersion`): the next sync passes it as
+   * `profileSince`, so conversations whose peer or group changed meanwhile come back with it.
+   */
+  get profileVersion(): number | null {
+    return this.highestProfileVersion;
   }
 
   /** True once the list has been filled by a full load (so a sync can bring it up to date). */
@@ -111,15 +126,49 @@ export class ConversationStore {
     const removed = this.remove(reply.deletedConversationIDList);
     const updated = this.upsert(reply.conversationList, { trackVersion: true });
     this.noteVersion(reply.version);
+    this.noteProfileVersion(reply.profileVersion);
     return removed || updated;
+  }
+
+  /**
+   * A `profileUpdated` event: the peers' and groups' new profiles on the held conversations, and a
+   * sender's new nick on last messages. Profile changes do not bump conversation versions, so
+   * this claims none. Returns whether the list changed.
+   */
+  applyProfiles(users: readonly WireUserProfile[], groups: readonly WireGroupProfile[]): boolean {
+    const people = new Map(users.map((u) => [u.userID, u]));
+    const teams = new Map(groups.map((g) => [g.groupID, g]));
+    let changed = false;
+    for (const [id, held] of this.byID) {
+      let next = held;
+      const peer = id.startsWith('C2C') ? people.get(id.slice(3)) : undefined;
+      if (peer) next = { ...next, userProfile: { userID: peer.userID, nick: peer.nick, avatar: peer.avatar } };
+      const team = id.startsWith('GROUP') ? teams.get(id.slice(5)) : undefined;
+      if (team) next = { ...next, groupProfile: { groupID: team.groupID, name: team.name, avatar: team.avatar, type: team.type } };
+      const sender = next.lastMessage ? people.get(next.lastMessage.from) : undefined;
+      if (sender && next.lastMessage) next = { ...next, lastMessage: { ...next.lastMessage, nick: sender.nick } };
+      if (next !== held && JSON.stringify(next) !== JSON.stringify(held)) {
+        this.byID.set(id, next);
+        changed = true;
+      }
+    }
+    return changed;
   }
 
   /** Forgets everything (logout). */
   clear(): void {
     this.byID.clear();
     this.highestVersion = null;
+    this.highestProfileVersion = null;
     this.loaded = false;
     this.removedDuringLoad.clear();
+  }
+
+  noteProfileVersion(version: number | undefined): void {
+    if (typeof version !== 'number' || !Number.isFinite(version)) return;
+    if (this.highestProfileVersion === null || version > this.highestProfileVersion) {
+      this.highestProfileVersion = version;
+    }
   }
 
   /** Live events arrive in order on a ready connection, so their versions may advance the mark. */

@@ -103,7 +103,7 @@ export interface Message {
   status: MessageStatus;
   isRevoked: boolean;
   priority: string;
-  /** The sender's profile when the message was sent (`''` until the server has profiles). */
+  /** The sender's profile as the server last knew it (`''` when the app backend set none). */
   nick: string;
   avatar: string;
   isPeerRead: boolean;
@@ -116,7 +116,10 @@ export interface Message {
   readReceiptInfo: any;
   isBroadcastMessage: boolean;
   isSupportExtension: boolean;
-  /** Who recalled it (`''` when not recalled). */
+  /**
+   * Who recalled it (`''` when not recalled): the sender, or the app backend's `operator`
+   * (`admin` by default).
+   */
   revoker: string;
   revokerInfo: UserInfo;
   revokeReason: string;
@@ -142,14 +145,19 @@ export interface LastMessage {
   fromAccount: string;
   type: MessageType | '';
   payload: any;
-  /** The text, or a placeholder such as `[Custom Messages]`; `''` when there is no message. */
+  /**
+   * The text, or a placeholder such as `[Custom Messages]`; `''` when there is no message; for a
+   * recalled one "You recalled a message" or "<sender> recalled a message".
+   */
   messageForShow: string;
   isRevoked: boolean;
   cloudCustomData: string;
+  /** The sender's nick as the server last knew it. */
   nick: string;
   nameCard: string;
   version: number;
   isPeerRead: boolean;
+  /** Who recalled it; null when it is not recalled. */
   revoker: string | null;
   onlineOnlyFlag: boolean;
 }
@@ -169,7 +177,14 @@ export interface Profile {
   level: number;
   role: number;
   lastUpdatedNumber: number;
-  profileCustomField: any[];
+  /** The app's own fields (set by the app backend's `POST /user/profile`), as Tencent lists them. */
+  profileCustomField: ProfileCustomField[];
+}
+
+/** One of the app's own profile fields. */
+export interface ProfileCustomField {
+  key: string;
+  value: string;
 }
 
 export interface Group {
@@ -193,6 +208,8 @@ export interface Group {
   joinOption: string;
   groupCustomField: any[];
   isSupportTopic: boolean;
+  /** Natter: the app backend dismissed the group; its conversation is read-only. */
+  isDismissed: boolean;
 }
 
 export interface GroupAtInfo {
@@ -470,12 +487,43 @@ export interface ConversationOperationResult {
   failureConversationIDList: { conversationID: ConversationID; code: number; message: string }[];
 }
 
-/** Natter: `getConversationSync(since)`. */
+/** Natter: `getConversationSync(since, profileSince)`. */
 export interface ConversationSyncResult {
   conversationList: Conversation[];
   deletedConversationIDList: ConversationID[];
+  /** Messages recalled, or deleted by this user for themself, since `since`. */
+  messageChangeList: MessageChange[];
   version: number;
+  /** Pass it back as `profileSince`. */
+  profileVersion: number;
   resetRequired: boolean;
+}
+
+/** Natter: what became of a message since a sync's version. */
+export interface MessageChange {
+  conversationID: ConversationID;
+  messageID: string;
+  sequence: number;
+  change: 'revoked' | 'deleted';
+}
+
+/** getUserProfile's options. */
+export interface GetUserProfileOptions {
+  /** 1–100 userIDs; users that do not exist are left out of the answer. */
+  userIDList: string[];
+}
+
+/** getGroupProfile's options. */
+export interface GetGroupProfileOptions {
+  groupID: string;
+  /** Accepted and not used: Natter groups have no custom fields. */
+  groupCustomFieldFilter?: string[];
+}
+
+/** Natter: NATTER_MESSAGES_DELETED's data. */
+export interface MessagesDeletedData {
+  conversationID: ConversationID;
+  messageIDList: string[];
 }
 
 /** What every call resolves to. */
@@ -502,6 +550,7 @@ export interface EventDataMap {
   [EVENT.ERROR]: { code: number; message: string };
   [EVENT.NATTER_CONVERSATION_DELETED]: { conversationIDList: ConversationID[]; clearHistoryMessage: boolean };
   [EVENT.NATTER_RESYNC]: { reason: 'resyncRequired' | 'resetRequired' };
+  [EVENT.NATTER_MESSAGES_DELETED]: MessagesDeletedData;
 }
 
 /** Events with a documented payload; the other `EVENT` names (never emitted by Natter) carry `any`. */

@@ -11,14 +11,11 @@ import { unsupported } from './errors.js';
 import type { ChatResponse, Message } from './types.js';
 
 const UPLOADS = 'Natter stores no files: send a custom message holding a link instead';
-const LATER = 'not yet available in this version';
 
 /** Every unsupported promise-returning call and why. */
 export const UNSUPPORTED_CALLS = {
   // messages
   downloadMergerMessage: 'Natter has no combined (merger) messages',
-  revokeMessage: `${LATER}: message recall needs server support`,
-  deleteMessage: `${LATER}: deleting single messages needs server support`,
   translateText: 'Natter has no translation service',
   convertVoiceToText: 'Natter has no speech recognition',
   setMessageExtensions: 'Natter has no message extensions',
@@ -41,9 +38,7 @@ export const UNSUPPORTED_CALLS = {
   setAllReceiveMessageOpt: 'set a remind type per conversation with setMessageRemindType',
   getAllReceiveMessageOpt: 'Natter has no account-wide receive option',
   // profiles and blocklist
-  getMyProfile: `${LATER}: profiles need server support`,
-  getUserProfile: `${LATER}: profiles need server support`,
-  updateMyProfile: `${LATER}: profiles need server support`,
+  updateMyProfile: 'profiles are set by the app backend (server API POST /user/profile)',
   getBlacklist: 'Natter has no blocklist',
   addToBlacklist: 'Natter has no blocklist',
   removeFromBlacklist: 'Natter has no blocklist',
@@ -80,7 +75,6 @@ export const UNSUPPORTED_CALLS = {
   checkFollowType: 'Natter has no followers',
   // groups: the app backend manages them through the server API
   getGroupList: 'list group conversations with getConversationList({ type: TYPES.CONV_GROUP })',
-  getGroupProfile: `${LATER}: group profiles need server support`,
   createGroup: 'groups are created by the app backend (server API POST /channel)',
   dismissGroup: 'groups are dismissed by the app backend (server API POST /channel/delete)',
   updateGroupProfile: 'group profiles are managed by the app backend',
@@ -186,12 +180,6 @@ export class TencentUnsupported {
   downloadMergerMessage(..._args: any[]): Promise<ChatResponse<any>> {
     return reject('downloadMergerMessage');
   }
-  revokeMessage(..._args: any[]): Promise<ChatResponse<any>> {
-    return reject('revokeMessage');
-  }
-  deleteMessage(..._args: any[]): Promise<ChatResponse<any>> {
-    return reject('deleteMessage');
-  }
   translateText(..._args: any[]): Promise<ChatResponse<any>> {
     return reject('translateText');
   }
@@ -254,12 +242,6 @@ export class TencentUnsupported {
   }
 
   // ---- profiles, blocklist, status
-  getMyProfile(..._args: any[]): Promise<ChatResponse<any>> {
-    return reject('getMyProfile');
-  }
-  getUserProfile(..._args: any[]): Promise<ChatResponse<any>> {
-    return reject('getUserProfile');
-  }
   updateMyProfile(..._args: any[]): Promise<ChatResponse<any>> {
     return reject('updateMyProfile');
   }
@@ -362,9 +344,6 @@ export class TencentUnsupported {
   // ---- groups and members
   getGroupList(..._args: any[]): Promise<ChatResponse<any>> {
     return reject('getGroupList');
-  }
-  getGroupProfile(..._args: any[]): Promise<ChatResponse<any>> {
-    return reject('getGroupProfile');
   }
   createGroup(..._args: any[]): Promise<ChatResponse<any>> {
     return reject('createGroup');

@@ -28,6 +28,18 @@ export type WireConversationIDListReply = api.ConversationIdList;
 export type WireTotalUnread = api.TotalUnread;
 /** `GET /v1/conversation-groups`. */
 export type WireFolderList = api.ConversationGroupList;
+/** A recall or a delete-for-me that a sync reports (`messageChangeList`). */
+export type WireMessageChange = api.MessageChange;
+/** `POST /v1/messages/revoke` body. */
+export type WireRevokeRequest = api.RevokeMessageRequest;
+/** `POST /v1/messages/delete` body, and its answer (the IDs removed now). */
+export type WireDeleteMessagesRequest = api.DeleteMessagesRequest;
+export type WireMessageIDList = api.MessageIdList;
+/** A user's whole profile (`POST /v1/profiles`, `GET /v1/profile`, `profileUpdated`). */
+export type WireProfile = api.Profile;
+export type WireProfileList = api.ProfileList;
+/** `GET /v1/groups/{groupID}`. */
+export type WireGroup = api.Group;
 /** The error body of every 4xx / 5xx answer. */
 export type WireError = api.ErrorBody;
 

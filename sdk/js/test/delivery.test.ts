@@ -5,7 +5,17 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { Delivery, idAbove } from '../src/delivery.js';
-import { messageForShow, normalizePayload, toConversation, toLastMessage, toMessage } from '../src/convert.js';
+import {
+  messageForShow,
+  normalizePayload,
+  recalledText,
+  toConversation,
+  toGroup,
+  toLastMessage,
+  toMessage,
+  toProfile,
+} from '../src/convert.js';
+import { MessageCache } from '../src/messages.js';
 import type { WireConversation, WireMessage } from '../src/wire.js';
 
 let nextID = 100;
@@ -20,6 +30,11 @@ function msg(conversationID: string, seq: number, extra: Partial<WireMessage> = 
     type: 'TIMTextElem',
     payload: { text: `${conversationID}#${seq}` },
     clientMsgID: null,
+    cloudCustomData: '',
+    isRevoked: false,
+    revoker: null,
+    nick: '',
+    avatar: '',
     ...extra,
   };
 }
@@ -29,7 +44,18 @@ function conv(conversationID: string, last: WireMessage | null, extra: Partial<W
     conversationID,
     type: 'C2C',
     unreadCount: 0,
-    lastMessage: last && { messageID: last.messageID, seq: last.seq, from: last.from, time: last.time, payload: last.payload },
+    lastMessage: last && {
+      messageID: last.messageID,
+      seq: last.seq,
+      from: last.from,
+      time: last.time,
+      type: last.type,
+      payload: last.payload,
+      cloudCustomData: last.cloudCustomData,
+      isRevoked: last.isRevoked,
+      revoker: last.revoker,
+      nick: last.nick,
+    },
     isPinned: false,
     isArchived: false,
     messageRemindType: 'AcceptAndNotify',
@@ -38,6 +64,8 @@ function conv(conversationID: string, last: WireMessage | null, extra: Partial<W
     draftText: '',
     customData: '',
     version: 1,
+    userProfile: null,
+    groupProfile: null,
     ...extra,
   };
 }
@@ -203,16 +231,83 @@ describe('conversions', () => {
   });
 
   test('a conversation carries the profile that fits its type, built from the ID when the server sent none', () => {
-    const c = toConversation(conv('C2Cbob', null));
+    const c = toConversation(conv('C2Cbob', null), 'alice');
     assert.equal(c.userProfile.userID, 'bob');
     assert.equal(c.groupProfile, undefined);
-    assert.deepEqual(c.lastMessage, toLastMessage(null));
-    const g = toConversation(conv('GROUPteam', null, { type: 'GROUP', groupProfile: { groupID: 'team', name: 'Team', avatar: '', type: 'Private' } }));
+    assert.deepEqual(c.lastMessage, toLastMessage(null, 'alice'));
+    const g = toConversation(conv('GROUPteam', null, { type: 'GROUP', groupProfile: { groupID: 'team', name: 'Team', avatar: '', type: 'Private' } }), 'alice');
     assert.equal(g.groupProfile.name, 'Team');
     assert.equal(g.subType, 'Private');
     assert.equal(g.userProfile, undefined);
-    const s = toConversation(conv('@TIM#SYSTEM', null, { type: '@TIM#SYSTEM' }));
+    const s = toConversation(conv('@TIM#SYSTEM', null, { type: '@TIM#SYSTEM' }), 'alice');
     assert.equal(s.userProfile, undefined);
     assert.equal(s.groupProfile, undefined);
   });
+
+  test('a recalled last message shows who recalled it, in the words of Tencent\'s docs and UI kits', () => {
+    const stub = msg('GROUPteam', 4, { from: 'bob', nick: 'Bob', payload: {}, isRevoked: true, revoker: 'bob' });
+    const theirs = toConversation(conv('GROUPteam', stub, { type: 'GROUP' }), 'alice').lastMessage;
+    assert.deepEqual([theirs.isRevoked, theirs.revoker, theirs.nick, theirs.messageForShow], [true, 'bob', 'Bob', 'Bob recalled a message']);
+    const mine = toLastMessage({ ...toWireLast(stub), from: 'alice', revoker: 'alice' }, 'alice');
+    assert.equal(mine.messageForShow, 'You recalled a message');
+    assert.equal(recalledText('alice', '', 'moderator-1', 'alice'), 'moderator-1 recalled a message');
+    assert.equal(recalledText('bob', '', 'bob', 'alice'), 'bob recalled a message', 'no nick: the userID');
+    assert.equal(recalledText('bob', 'Bob', 'admin', 'alice'), 'admin recalled a message', 'the app backend');
+    const live = toLastMessage(toWireLast(msg('C2Cbob', 5)), 'alice');
+    assert.deepEqual([live.isRevoked, live.revoker], [false, null]);
+  });
+
+  test('a recalled message is a stub: isRevoked, revoker, an empty payload of its type', () => {
+    const text = toMessage(msg('C2Cbob', 1, { payload: {}, isRevoked: true, revoker: 'bob' }), 'alice');
+    assert.deepEqual([text.isRevoked, text.revoker, text.revokerInfo.userID], [true, 'bob', 'bob']);
+    const custom = toMessage(msg('C2Cbob', 2, { type: 'TIMCustomElem', payload: {}, isRevoked: true, revoker: 'bob' }), 'alice');
+    assert.deepEqual(custom.payload, { data: '', description: '', extension: '' });
+  });
+
+  test("profiles and groups in Tencent's shapes", () => {
+    const p = toProfile({ userID: 'bob', nick: 'Bob', avatar: 'a.png', customFields: { team: 'blue' } });
+    assert.deepEqual([p.userID, p.nick, p.avatar], ['bob', 'Bob', 'a.png']);
+    assert.deepEqual(p.profileCustomField, [{ key: 'team', value: 'blue' }]);
+    assert.equal(p.allowType, 'AllowType_Type_AllowAny');
+    const g = toGroup({ groupID: 'team', name: 'Team', avatar: '', type: 'Public', notification: 'hi', memberCount: 3, isDismissed: false });
+    assert.deepEqual([g.name, g.type, g.notification, g.memberCount, g.isDismissed], ['Team', 'Public', 'hi', 3, false]);
+  });
 });
+
+describe('MessageCache', () => {
+  test('a recall reaches the held object once, whichever way it comes', () => {
+    const cache = new MessageCache();
+    const held = cache.remember(toMessage(msg('C2Cbob', 1), 'alice'));
+    const stub = toMessage(msg('C2Cbob', 1, { payload: {}, isRevoked: true, revoker: 'bob' }), 'alice');
+    stub.ID = held.ID;
+    assert.equal(cache.noteRecall(stub), held, 'the held object is told, marked');
+    assert.deepEqual([held.isRevoked, held.revoker, held.payload], [true, 'bob', {}]);
+    assert.equal(cache.noteRecall(stub), null, 'not twice');
+  });
+
+  test("the instance's own recall is not news; a message released after its recall arrives recalled", () => {
+    const cache = new MessageCache();
+    cache.noteOwnRecall('7', 'alice');
+    const echo = toMessage(msg('C2Cbob', 1, { from: 'alice', payload: {}, isRevoked: true, revoker: 'alice' }), 'alice');
+    echo.ID = '7';
+    assert.equal(cache.noteRecall(echo), null);
+    const late = toMessage(msg('C2Cbob', 2, { payload: { text: 'secret' } }), 'alice');
+    late.ID = '7';
+    cache.remember(late);
+    assert.deepEqual([late.isRevoked, late.payload], [true, {}]);
+  });
+
+  test('deletions: forgotten, marked on the held objects, told once', () => {
+    const cache = new MessageCache();
+    const held = cache.remember(toMessage(msg('C2Cbob', 1), 'alice'));
+    assert.deepEqual(cache.noteDeleted([held.ID, '999']), [held.ID, '999']);
+    assert.equal(held.isDeleted, true);
+    assert.equal(cache.get(held.ID), undefined);
+    assert.deepEqual(cache.noteDeleted([held.ID]), []);
+  });
+});
+
+function toWireLast(m: WireMessage): NonNullable<WireConversation['lastMessage']> {
+  const { messageID, seq, from, time, type, payload, cloudCustomData, isRevoked, revoker, nick } = m;
+  return { messageID, seq, from, time, type, payload, cloudCustomData, isRevoked, revoker, nick };
+}

@@ -308,7 +308,7 @@ describe('events and the local list (scripted WebSocket)', () => {
     await waitFor(() => lists().at(-1)?.length === 0, 3_000, 'catch-up removing the entry');
     const sync = spy.calls.find((c) => c.url.includes('/v1/conversations/sync'));
     assert.ok(sync, 'a sync request was made');
-    assert.match(sync.url, new RegExp(`since=${version}$`));
+    assert.match(sync.url, new RegExp(`since=${version}&profileSince=\\d+$`), 'profileSince from the first sync');
     await done();
     await server.setSyncConversationDeletion(false);
   });
@@ -323,7 +323,7 @@ describe('events and the local list (scripted WebSocket)', () => {
     control.sockets[0]!.push('resyncRequired', { version: 1 });
     await waitFor(() => rec.of(EVENT.NATTER_RESYNC).length === 1, 3_000, 'natter.resync');
     assert.deepEqual(rec.of(EVENT.NATTER_RESYNC)[0]!.data, { reason: 'resyncRequired' });
-    assert.ok(spy.calls.some((c) => /\/v1\/conversations\/sync\?since=1$/.test(c.url)), 'synced since the lower version');
+    assert.ok(spy.calls.some((c) => /\/v1\/conversations\/sync\?since=1&profileSince=\d+$/.test(c.url)), 'synced since the lower version');
     const last = rec.of(EVENT.CONVERSATION_LIST_UPDATED).at(-1)!.data.find((c) => c.conversationID === `C2C${bob}`)!;
     assert.equal(last.lastMessage.messageForShow, 'missed');
     assert.deepEqual(rec.received().map((m) => m.payload.text), ['missed'], 'the missed message, delivered once');

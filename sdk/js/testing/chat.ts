@@ -83,3 +83,32 @@ export async function closeAll(...chats: Natter[]): Promise<void> {
     created.delete(c);
   }
 }
+
+/**
+ * A `ws` WebSocket whose connections a test can cut and keep from coming back (`open()` lets them
+ * reconnect), to hold one instance offline while others act. Pair it with short reconnect
+ * backoffs (`socket: FAST_RECONNECT`).
+ */
+export function gatedSocket() {
+  const gate = { open: true };
+  const sockets: WebSocket[] = [];
+  class Gated extends WebSocket {
+    constructor(url: string) {
+      super(gate.open ? url : 'ws://127.0.0.1:1/closed');
+      sockets.push(this);
+    }
+  }
+  return {
+    WebSocket: Gated,
+    cut() {
+      gate.open = false;
+      for (const s of sockets) s.terminate();
+    },
+    open() {
+      gate.open = true;
+    },
+  };
+}
+
+export const FAST_RECONNECT = { initialBackoffMs: 100, maxBackoffMs: 300 };
+

@@ -48,6 +48,12 @@ export interface TestServer {
   /** Creates a group (or adds members). */
   createGroup(groupID: string, members: string[]): Promise<void>;
   setSyncConversationDeletion(on: boolean): Promise<void>;
+  /** The app backend sets a user's profile (`POST /user/profile`); fields left out keep their value. */
+  setProfile(uid: string, profile: { nick?: string; avatar?: string; custom_fields?: Record<string, string> }): Promise<void>;
+  /** The app backend sets a group's profile (`POST /channel/info`). */
+  setGroupInfo(groupID: string, info: { name?: string; avatar?: string; group_type?: string; notice?: string }): Promise<void>;
+  /** The app backend recalls a message (`POST /message/revoke`); `operator` defaults to `admin`. */
+  serverRevoke(messageID: string, operator?: string): Promise<void>;
   /** Server API call with the manager token; throws unless 2xx. */
   manager(method: string, path: string, body?: unknown): Promise<unknown>;
   /** Sends as `uid` with the client API (`POST /v1/messages`), bypassing any SDK. */
@@ -64,18 +70,24 @@ export function uniqueUid(name: string): string {
   return `${name}-${process.pid}-${counter}`;
 }
 
-interface Running {
+/** A `natter serve` child process and the address it printed. */
+export interface RunningNatter {
   child: ChildProcess;
   baseUrl: string;
-  killOnExit: () => void;
+  /** SIGTERM, SIGKILL after 5 s; resolves once it exited. */
+  stop(): Promise<void>;
 }
 
-async function launch(bin: string, listen: string, dataDir: string, managerToken: string): Promise<Running> {
-  const child = spawn(
-    bin,
-    ['serve', '--listen', listen, '--data-dir', dataDir, '--manager-token', managerToken, '--rate-limit', '0'],
-    { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, NATTER_LOG: process.env.NATTER_LOG ?? 'warn' } },
-  );
+/**
+ * Starts `bin serve <serveArgs>` (give `--listen 127.0.0.1:0`) and resolves with the address from
+ * its `natter listening on …` line. The one place the JavaScript tests spawn the server: the SDK's
+ * tests through {@link startServer}, the web client's end-to-end test directly.
+ */
+export async function spawnNatter(bin: string, serveArgs: string[]): Promise<RunningNatter> {
+  const child = spawn(bin, ['serve', ...serveArgs], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+    env: { ...process.env, NATTER_LOG: process.env.NATTER_LOG ?? 'warn', NO_COLOR: '1' },
+  });
   const killOnExit = () => child.kill('SIGKILL');
   process.once('exit', killOnExit);
 
@@ -107,25 +119,36 @@ async function launch(bin: string, listen: string, dataDir: string, managerToken
     });
   });
   child.removeAllListeners('exit');
-  return { child, baseUrl, killOnExit };
+
+  async function stop(): Promise<void> {
+    process.removeListener('exit', killOnExit);
+    if (child.exitCode !== null || child.signalCode !== null) return;
+    const exited = new Promise((resolve) => child.once('exit', resolve));
+    child.kill('SIGTERM');
+    const timer = setTimeout(() => child.kill('SIGKILL'), 5_000);
+    await exited;
+    clearTimeout(timer);
+  }
+  return { child, baseUrl, stop };
 }
 
-async function terminate(running: Running): Promise<void> {
-  process.removeListener('exit', running.killOnExit);
-  const { child } = running;
-  if (child.exitCode !== null || child.signalCode !== null) return;
-  const exited = new Promise((resolve) => child.once('exit', resolve));
-  child.kill('SIGTERM');
-  const timer = setTimeout(() => child.kill('SIGKILL'), 5_000);
-  await exited;
-  clearTimeout(timer);
+function launch(bin: string, listen: string, dataDir: string, managerToken: string, args: string[]): Promise<RunningNatter> {
+  return spawnNatter(bin, [
+    '--listen', listen, '--data-dir', dataDir, '--manager-token', managerToken, '--rate-limit', '0', ...args,
+  ]);
 }
 
-export async function startServer(): Promise<TestServer> {
+export interface StartOptions {
+  /** More `natter serve` flags, e.g. `['--recall-window-secs', '1']`. */
+  args?: string[];
+}
+
+export async function startServer(options: StartOptions = {}): Promise<TestServer> {
   const bin = natterBin();
+  const args = options.args ?? [];
   const dataDir = mkdtempSync(join(tmpdir(), 'natter-sdk-test-'));
   const managerToken = `mgr-${randomBytes(16).toString('hex')}`;
-  let running = await launch(bin, '127.0.0.1:0', dataDir, managerToken);
+  let running = await launch(bin, '127.0.0.1:0', dataDir, managerToken, args);
   const baseUrl = running.baseUrl;
 
   async function manager(method: string, path: string, body?: unknown): Promise<unknown> {
@@ -165,6 +188,15 @@ export async function startServer(): Promise<TestServer> {
     async setSyncConversationDeletion(on) {
       await manager('PUT', '/app/settings', { sync_conversation_deletion: on });
     },
+    async setProfile(uid, profile) {
+      await manager('POST', '/user/profile', { uid, ...profile });
+    },
+    async setGroupInfo(groupID, info) {
+      await manager('POST', '/channel/info', { channel_id: groupID, channel_type: 2, ...info });
+    },
+    async serverRevoke(messageID, operator) {
+      await manager('POST', '/message/revoke', { message_id: Number(messageID), ...(operator ? { operator } : {}) });
+    },
     async sendAs(token, conversationID, body) {
       const res = await fetch(`${baseUrl}/v1/messages`, {
         method: 'POST',
@@ -176,13 +208,13 @@ export async function startServer(): Promise<TestServer> {
       return (JSON.parse(text) as { message: { messageID: string; seq: number } }).message;
     },
     async restart(options = {}) {
-      await terminate(running);
+      await running.stop();
       await options.whileDown?.();
       if (options.downMs) await new Promise((r) => setTimeout(r, options.downMs));
-      running = await launch(bin, baseUrl.replace('http://', ''), dataDir, managerToken);
+      running = await launch(bin, baseUrl.replace('http://', ''), dataDir, managerToken, args);
     },
     async stop() {
-      await terminate(running);
+      await running.stop();
       rmSync(dataDir, { recursive: true, force: true });
     },
   };

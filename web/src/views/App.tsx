@@ -2,6 +2,7 @@
 import { state } from '../state.ts';
 import { Dialogs } from './Dialogs.tsx';
 import { Menu } from './Menu.tsx';
+import { MessageMenu } from './MessageMenu.tsx';
 import { Pane } from './Pane.tsx';
 import { Sidebar } from './Sidebar.tsx';
 import { SignIn } from './SignIn.tsx';
@@ -26,6 +27,7 @@ function Main() {
         {state.announcement.value}
       </div>
       <Menu />
+      <MessageMenu />
       <Dialogs />
     </div>
   );

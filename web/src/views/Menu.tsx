@@ -1,6 +1,7 @@
 /**
  * The conversation's context menu (right-click, the ⋯ button, Shift+F10 or the context-menu key):
- * arrow keys, Home/End, type-ahead, Escape and Tab close it.
+ * arrow keys, Home/End, type-ahead, Escape and Tab close it. Its panel also serves the message menu
+ * (MessageMenu.tsx).
  */
 import type { Conversation } from '@natter/sdk';
 import { useEffect, useLayoutEffect, useRef } from 'preact/hooks';
@@ -18,10 +19,10 @@ import {
   toggleStar,
 } from '../actions.ts';
 import { displayName, isMuted, isStarred } from '../format.ts';
-import { findConversation, state, type MenuState } from '../state.ts';
+import { findConversation, state, type MenuAnchor, type MenuState } from '../state.ts';
 import { openConversation } from '../thread.ts';
 
-interface Item {
+export interface Item {
   id: string;
   label: string;
   danger?: boolean;
@@ -62,10 +63,28 @@ export function Menu() {
   const menu = state.menu.value;
   const c = findConversation(menu?.id ?? null);
   if (!menu || !c) return null;
-  return <MenuPanel key={menu.id} menu={menu} items={itemsFor(c, menu)} name={displayName(c.conversationID, c)} />;
+  return (
+    <MenuPanel
+      key={menu.id}
+      domID="conv-menu"
+      anchor={menu.anchor}
+      items={itemsFor(c, menu)}
+      label={`Actions for ${displayName(c.conversationID, c)}`}
+      close={closeMenu}
+    />
+  );
 }
 
-function MenuPanel({ menu, items, name }: { menu: MenuState; items: Item[]; name: string }) {
+interface PanelProps {
+  domID: string;
+  anchor: MenuAnchor;
+  items: Item[];
+  label: string;
+  /** Closes the menu; `false` leaves the focus where the action or the press put it. */
+  close: (restoreFocus?: boolean) => void;
+}
+
+export function MenuPanel({ domID, anchor, items, label, close }: PanelProps) {
   const el = useRef<HTMLDivElement>(null);
 
   // Placed under the anchor element (or at the pointer), inside the viewport; the first item focused.
@@ -74,7 +93,6 @@ function MenuPanel({ menu, items, name }: { menu: MenuState; items: Item[]; name
     const rect = box.getBoundingClientRect();
     let x: number;
     let y: number;
-    const anchor = menu.anchor;
     if ('element' in anchor) {
       const a = anchor.element.getBoundingClientRect();
       x = a.right - rect.width;
@@ -89,12 +107,12 @@ function MenuPanel({ menu, items, name }: { menu: MenuState; items: Item[]; name
     box.style.left = `${x}px`;
     box.style.top = `${y}px`;
     box.querySelector<HTMLElement>('[role=menuitem]')?.focus();
-  }, [menu]);
+  }, [anchor]);
 
   // A press anywhere else closes it, leaving the focus where that press puts it.
   useEffect(() => {
     const outside = (event: PointerEvent) => {
-      if (!el.current?.contains(event.target as Node)) closeMenu(false);
+      if (!el.current?.contains(event.target as Node)) close(false);
     };
     document.addEventListener('pointerdown', outside, true);
     return () => document.removeEventListener('pointerdown', outside, true);
@@ -113,7 +131,7 @@ function MenuPanel({ menu, items, name }: { menu: MenuState; items: Item[]; name
     else if (event.key === 'End') go(buttons.length - 1);
     else if (event.key === 'Escape' || event.key === 'Tab') {
       event.preventDefault();
-      closeMenu();
+      close();
     } else if (event.key.length === 1 && /\S/.test(event.key)) {
       const from = buttons.slice(at + 1).concat(buttons.slice(0, at + 1));
       const hit = from.find((b) => b.textContent?.toLowerCase().startsWith(event.key.toLowerCase()));
@@ -125,7 +143,7 @@ function MenuPanel({ menu, items, name }: { menu: MenuState; items: Item[]; name
   };
 
   return (
-    <div class="menu" role="menu" id="conv-menu" aria-label={`Actions for ${name}`} ref={el} onKeyDown={onKeyDown}>
+    <div class="menu" role="menu" id={domID} aria-label={label} ref={el} onKeyDown={onKeyDown}>
       {items.map((item) => (
         <button
           key={item.id}
@@ -135,7 +153,7 @@ function MenuPanel({ menu, items, name }: { menu: MenuState; items: Item[]; name
           class={`menu-item${item.danger ? ' menu-danger' : ''}`}
           data-action={item.id}
           onClick={() => {
-            closeMenu(!item.movesFocus);
+            close(!item.movesFocus);
             void item.run();
           }}
         >

@@ -2,11 +2,16 @@
  * The open conversation's history, newest at the bottom. Scrolling near the top loads the page
  * before; the view keeps its place when older messages arrive above, and follows new ones when it
  * was at the bottom (or when they are the user's own).
+ *
+ * Each message has a menu (Recall, Delete for me): right-click, its ⋯ button, or from the keyboard
+ * ↑ ↓ Home End between messages (one roving tab stop) and Shift+F10 / the context-menu key.
+ * Recalled messages show as a line saying who recalled them.
  */
 import type { Message } from '@natter/sdk';
 import type { ComponentChildren } from 'preact';
 import { useLayoutEffect, useRef } from 'preact/hooks';
-import { clockTime, dateOf, longDate, messageText, senderName } from '../format.ts';
+import { clockTime, dateOf, longDate, messageText, recalledLine, senderName } from '../format.ts';
+import { canDelete, canRecall, openMessageMenu } from '../messages.ts';
 import { state, type Thread } from '../state.ts';
 import { loadOlder, retry } from '../thread.ts';
 import { Avatar } from './common.tsx';
@@ -81,11 +86,53 @@ export function Messages({ name, group }: { name: string; group: boolean }) {
       onScroll={onScroll}
     >
       <HistoryStatus t={t} />
-      <ol class="msg-list" id="msg-list">
+      <ol class="msg-list" id="msg-list" onKeyDown={onListKey}>
         {t && bubbles(t, me, group)}
       </ol>
     </div>
   );
+}
+
+/** The rows that take part in keyboard movement, in order. */
+function rows(): HTMLElement[] {
+  return [...document.querySelectorAll<HTMLElement>('#msg-list li[data-key]')];
+}
+
+function onListKey(event: KeyboardEvent): void {
+  const target = event.target as HTMLElement;
+  const row = target.closest<HTMLElement>('li[data-key]');
+  if (!row) return;
+  const all = rows();
+  const at = all.indexOf(row);
+  const move = (to: number) => {
+    event.preventDefault();
+    const next = all[Math.max(0, Math.min(all.length - 1, to))];
+    if (next) {
+      state.messageFocus.value = next.dataset.key!;
+      next.focus();
+    }
+  };
+  switch (event.key) {
+    case 'ArrowUp':
+      return move(at - 1);
+    case 'ArrowDown':
+      return move(at + 1);
+    case 'Home':
+      return move(0);
+    case 'End':
+      return move(all.length - 1);
+    case 'ContextMenu':
+    case 'F10': {
+      if (event.key === 'F10' && !event.shiftKey) return;
+      const more = row.querySelector<HTMLElement>('.msg-more');
+      if (!more) return;
+      event.preventDefault();
+      openMessageMenu(row.dataset.key!, { element: more }, row);
+      return;
+    }
+    default:
+      return;
+  }
 }
 
 function HistoryStatus({ t }: { t: Thread | null }) {
@@ -104,9 +151,15 @@ function HistoryStatus({ t }: { t: Thread | null }) {
 /** Day separators, then one bubble per message; group bubbles name the sender when it changes. */
 function bubbles(t: Thread, me: string, group: boolean): ComponentChildren[] {
   const nodes: ComponentChildren[] = [];
+  const nicks = state.nicks.value;
+  const nameOf = (uid: string, nick = '') => senderName(uid, nicks.get(uid) ?? nick);
+  // One roving tab stop among the messages: the one last focused, else the newest.
+  const keys = [...t.messages.map((m) => m.ID), ...t.outgoing.map((o) => o.key)];
+  const wanted = state.messageFocus.value;
+  const stop = wanted && keys.includes(wanted) ? wanted : keys.at(-1);
   let lastDay = '';
   let lastFrom = '';
-  const add = (m: Message, key: string, extra: Record<string, unknown>, state = '') => {
+  const add = (m: Message, key: string, extra: Record<string, unknown>, status = '') => {
     const day = dateOf(m.time).toDateString();
     if (day !== lastDay) {
       nodes.push(
@@ -118,11 +171,50 @@ function bubbles(t: Thread, me: string, group: boolean): ComponentChildren[] {
       lastFrom = '';
     }
     const mine = m.from === me;
-    const from = senderName(m.from, m.nick);
+    const from = nameOf(m.from, m.nick);
+    const menuKey = 'data-pending' in extra ? String(extra['data-pending']) : m.ID;
+    const hasMenu = canRecall(m) || canDelete(m);
+    const rowProps = {
+      'data-key': menuKey,
+      tabIndex: menuKey === stop ? 0 : -1,
+      onFocus: (event: FocusEvent) => {
+        if (event.target === event.currentTarget) state.messageFocus.value = menuKey;
+      },
+      onContextMenu: (event: MouseEvent) => {
+        if (!hasMenu) return;
+        event.preventDefault();
+        openMessageMenu(menuKey, { x: event.clientX, y: event.clientY }, event.currentTarget as HTMLElement);
+      },
+    };
+    const more = hasMenu && (
+      <button
+        type="button"
+        class="msg-more"
+        tabIndex={-1}
+        aria-label="More actions for this message"
+        aria-haspopup="menu"
+        onClick={(event) => {
+          const row = event.currentTarget.closest<HTMLElement>('li')!;
+          openMessageMenu(menuKey, { element: event.currentTarget }, row);
+        }}
+      >
+        ⋯
+      </button>
+    );
+    if (m.isRevoked) {
+      lastFrom = '';
+      nodes.push(
+        <li key={key} class="msg msg-recalled" {...extra} {...rowProps}>
+          <span class="msg-recalled-text">{recalledLine(m, me, (uid) => nameOf(uid))}</span>
+          {more}
+        </li>,
+      );
+      return;
+    }
     const showName = group && !mine && m.from !== lastFrom;
     lastFrom = m.from;
     nodes.push(
-      <li key={key} class={`msg${mine ? ' msg-mine' : ''}${state ? ` msg-${state}` : ''}`} {...extra}>
+      <li key={key} class={`msg${mine ? ' msg-mine' : ''}${status ? ` msg-${status}` : ''}`} {...extra} {...rowProps}>
         {!mine && group && (showName ? <Avatar name={from} size="sm" /> : <span class="avatar-spacer" />)}
         <div class="bubble">
           {showName && <span class="msg-from">{from}</span>}
@@ -132,7 +224,8 @@ function bubbles(t: Thread, me: string, group: boolean): ComponentChildren[] {
             {clockTime(m.time)}
           </time>
         </div>
-        {state === 'failed' && (
+        {more}
+        {status === 'failed' && (
           <button type="button" class="btn btn-small msg-retry" onClick={() => void retry(m)}>
             Retry
           </button>

@@ -25,7 +25,7 @@ export function Pane() {
   useEffect(() => {
     const onKey = (event: KeyboardEvent) => {
       if (event.key !== 'Escape' || event.defaultPrevented) return;
-      if (!state.activeID.value || state.menu.value || state.dialog.value) return;
+      if (!state.activeID.value || state.menu.value || state.messageMenu.value || state.dialog.value) return;
       const pane = document.getElementById('pane');
       const focused = document.activeElement;
       const typing = focused instanceof HTMLTextAreaElement && focused.value !== '';

@@ -59,6 +59,10 @@ pub struct ServerSendRequest {
     pub header: Option<Value>,
     #[serde(default)]
     pub client_msg_no: Option<String>,
+    /// The sender. Empty (or left out): the app backend itself, as WuKongIM's system uid:
+    /// with `channel_type` 1 the message goes to that user's `@TIM#SYSTEM` conversation,
+    /// with 2 to every member of the group.
+    #[serde(default)]
     pub from_uid: String,
     pub channel_id: String,
     pub channel_type: i64,
@@ -149,40 +153,190 @@ pub struct SetUnreadRequest {
     pub unread: u64,
 }
 
+/// `POST /conversation/sync`, as WuKongIM's app backends call it.
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+#[schema(example = json!({"uid": "alice", "version": 0, "last_msg_seqs": "bob:1:12|team-1:2:40", "msg_count": 20}))]
 pub struct ServerSyncRequest {
     pub uid: String,
+    /// A `version` from an earlier answer. Any value above 0 asks, as `only_unread` does, for
+    /// the messages after the read position only; its size is not compared with anything.
     #[serde(default)]
-    pub version: u64,
+    pub version: i64,
+    /// What the client holds: `channel_id:channel_type:last_msg_seq` joined with `|`. A
+    /// conversation listed here returns only the messages after that seq, and only when there
+    /// are any.
+    #[serde(default)]
+    pub last_msg_seqs: String,
+    /// Recent messages per conversation (at most 100). A conversation is returned only with
+    /// at least one, so 0 returns `[]`, as WuKongIM.
     #[serde(default)]
     pub msg_count: u32,
+    /// 1: only conversations with messages after the read position.
+    #[serde(default)]
+    pub only_unread: u8,
+    /// Channel types to leave out, unless the conversation is in `last_msg_seqs`.
+    #[serde(default)]
+    pub exclude_channel_types: Vec<i64>,
+    /// 1-based page of the list, most recent first; 0 (the default) returns every conversation.
+    #[serde(default)]
+    pub page: u32,
+    /// Conversations per page: default 100, at most 500.
+    #[serde(default)]
+    pub page_size: u32,
 }
 
-/// A message in WuKongIM's shape (`/conversation/sync` recents).
+/// WuKongIM's message header flags, each 0 or 1.
+#[derive(Debug, Clone, Copy, Serialize, Deserialize, PartialEq, Eq, ToSchema)]
+pub struct MessageHeader {
+    pub no_persist: u8,
+    pub red_dot: u8,
+    pub sync_once: u8,
+}
+
+/// A message in WuKongIM's shape (its `MessageResp`).
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
 pub struct ServerMessage {
+    pub header: MessageHeader,
+    /// WuKongIM's setting bits; always 0 (no receipts, topics or streams are stored).
+    pub setting: u8,
     pub message_id: i64,
-    pub message_seq: u64,
+    /// `message_id` as a string, for JavaScript.
+    pub message_idstr: String,
     pub client_msg_no: String,
+    pub message_seq: u64,
+    /// The sender; `""` for a message from the app backend itself.
     pub from_uid: String,
+    /// For a personal message, the uid of the party who did not send it (as WuKongIM); for a
+    /// group message, the group; `@TIM#SYSTEM` for the system channel.
     pub channel_id: String,
     pub channel_type: i64,
+    /// Always 0: messages do not expire.
+    pub expire: u32,
     /// Seconds since the epoch, as WuKongIM.
     pub timestamp: i64,
     /// Base64 of the JSON payload bytes.
     pub payload: String,
 }
 
+/// One conversation of `/conversation/sync`, as WuKongIM answers it.
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
 pub struct ServerConversation {
     pub channel_id: String,
     pub channel_type: i64,
     pub unread: u64,
-    /// Seconds since the epoch of the last activity.
+    /// Seconds since the epoch of the last message.
     pub timestamp: i64,
     pub last_msg_seq: u64,
-    pub version: u64,
+    pub last_client_msg_no: String,
+    /// Where this user's history starts: messages at or below it were cleared (0: none).
+    pub offset_msg_seq: u64,
+    pub readed_to_msg_seq: u64,
+    /// The last message's time in nanoseconds, as WuKongIM's version.
+    pub version: i64,
+    /// Newest first.
     pub recents: Vec<ServerMessage>,
+}
+
+/// `POST /channel/messagesync`: a page of one user's history of a channel.
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+#[schema(example = json!({"login_uid": "alice", "channel_id": "bob", "channel_type": 1, "start_message_seq": 0, "end_message_seq": 0, "limit": 30, "pull_mode": 0}))]
+pub struct MessageSyncRequest {
+    pub login_uid: String,
+    pub channel_id: String,
+    pub channel_type: i64,
+    /// Included. With `end_message_seq` also 0: the newest `limit` messages.
+    #[serde(default)]
+    pub start_message_seq: u64,
+    /// Excluded; 0 for no bound.
+    #[serde(default)]
+    pub end_message_seq: u64,
+    /// Messages at most (default 100, at most 1,000).
+    #[serde(default)]
+    pub limit: u32,
+    /// 0: down, from `start_message_seq` towards older messages; 1: up, towards newer ones.
+    #[serde(default)]
+    pub pull_mode: u8,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+pub struct MessageSyncResponse {
+    pub start_message_seq: u64,
+    pub end_message_seq: u64,
+    /// 1 when more messages lie beyond this page in the direction pulled.
+    pub more: u8,
+    /// Oldest first.
+    pub messages: Vec<ServerMessage>,
+}
+
+/// One online connection, as `POST /user/onlinestatus` lists it.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq, ToSchema)]
+pub struct OnlineStatus {
+    pub uid: String,
+    /// 0 app, 1 web, 2 pc.
+    pub device_flag: u8,
+    /// Always 1: only online connections are listed.
+    pub online: u8,
+}
+
+/// `POST /user/onlinestatus`'s answer: the online connections, or WuKongIM's plain
+/// `{"status": 200}` when it was asked about no one.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, ToSchema)]
+#[serde(untagged)]
+pub enum OnlineStatusAnswer {
+    Connections(Vec<OnlineStatus>),
+    NoneAsked(StatusOk),
+}
+
+/// `POST /user/device_quit`: signs a device out.
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+#[schema(example = json!({"uid": "alice", "device_flag": -1}))]
+pub struct DeviceQuitRequest {
+    pub uid: String,
+    /// 0 app, 1 web, 2 pc; -1 every device of the user.
+    pub device_flag: i64,
+}
+
+/// `POST /message/sendbatch`: the same personal message to each subscriber.
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+pub struct SendBatchRequest {
+    #[serde(default)]
+    #[schema(value_type = Option<Object>)]
+    pub header: Option<Value>,
+    /// The sender (required, as WuKongIM).
+    pub from_uid: String,
+    pub subscribers: Vec<String>,
+    /// Base64 of the JSON payload bytes.
+    pub payload: String,
+}
+
+/// Who did not get a batch message, and why (the same order).
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+pub struct SendBatchResult {
+    pub fail_uids: Vec<String>,
+    pub reason: Vec<String>,
+}
+
+/// The body of the blacklist and whitelist routes.
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+#[schema(example = json!({"channel_id": "team-1", "channel_type": 2, "uids": ["mallory"]}))]
+pub struct SenderListRequest {
+    /// A group ID (`channel_type` 2), or the uid whose one-to-one senders the list is about
+    /// (`channel_type` 1).
+    pub channel_id: String,
+    pub channel_type: i64,
+    /// 1 to 1,000 uids (any number, even none, for `_set`; not used by `_remove_all`).
+    #[serde(default)]
+    pub uids: Vec<String>,
+}
+
+/// One uid on a whitelist (`GET /channel/whitelist`).
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, ToSchema)]
+pub struct SenderListEntry {
+    pub uid: String,
+    /// When it was added, RFC 3339.
+    pub created_at: String,
+    /// As `created_at` (an entry never changes).
+    pub updated_at: String,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq, ToSchema)]

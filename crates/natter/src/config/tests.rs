@@ -397,6 +397,37 @@ fn errors_name_the_setting_as_it_was_given() {
         error.contains("cluster_name in") && error.contains("letters, digits"),
         "{error}"
     );
+    let error =
+        message(load(&["--wukongim-advertise-ws", "im.example.com:5200"], &[]).unwrap_err());
+    assert_eq!(
+        error,
+        "--wukongim-advertise-ws \"im.example.com:5200\": expected ws://host:port"
+    );
+    let error = message(
+        load(
+            &[],
+            &[("NATTER_WUKONGIM_ADVERTISE_TCP", "tcp://im.example.com:5100")],
+        )
+        .unwrap_err(),
+    );
+    assert!(
+        error.starts_with("NATTER_WUKONGIM_ADVERTISE_TCP "),
+        "{error}"
+    );
+    let advertised = load(
+        &[
+            "--wukongim-advertise-tcp",
+            "im.example.com:5100",
+            "--wukongim-advertise-wss",
+            "wss://[::1]:443",
+        ],
+        &[],
+    )
+    .unwrap();
+    assert_eq!(
+        advertised.wukongim_advertise_tcp.as_deref(),
+        Some("im.example.com:5100")
+    );
     let url = write(dir.path(), "url", "mysql://h/db");
     let error = message(load(&["--database-url-file", &url], &[]).unwrap_err());
     assert!(

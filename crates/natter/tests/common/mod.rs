@@ -51,6 +51,9 @@ pub struct Options {
     pub cors_origins: Vec<String>,
     /// Seconds a sender may recall a message (the server's default is 120).
     pub recall_window_secs: Option<u64>,
+    /// Serve WuKongIM's protocol over TCP and WebSocket too, on ports of their own (`GET
+    /// /route` says which).
+    pub wukongim: bool,
 }
 
 /// The admin URL of the PostgreSQL server the suite runs on (`NATTER_TEST_POSTGRES`, set by
@@ -236,6 +239,8 @@ impl Server {
             recall_window_secs: options
                 .recall_window_secs
                 .unwrap_or(defaults.recall_window_secs),
+            wukongim_tcp_listen: options.wukongim.then(|| ([127, 0, 0, 1], 0).into()),
+            wukongim_ws_listen: options.wukongim.then(|| ([127, 0, 0, 1], 0).into()),
             ..defaults
         }
         .checked()
@@ -349,11 +354,7 @@ impl Endpoint {
             )
             .await
             .ok();
-        User {
-            uid: uid.to_owned(),
-            token: token.clone(),
-            client: self.with_bearer(&token),
-        }
+        User::on(self, uid, &token)
     }
 }
 
@@ -584,11 +585,14 @@ impl Manager {
 }
 
 /// One device of one user (user token, `Authorization: Bearer`).
+/// One device of a user: raw HTTP through [`Client`] where a test checks the wire's shape, and
+/// the Rust SDK ([`natter_sdk::Chat`]) for the helpers below, whose answers tests read as JSON.
 #[derive(Debug, Clone)]
 pub struct User {
     pub uid: String,
     pub token: String,
     pub client: Client,
+    pub chat: natter_sdk::Chat,
 }
 
 impl std::ops::Deref for User {
@@ -600,18 +604,25 @@ impl std::ops::Deref for User {
 
 /// Percent-encodes a conversation ID for a path (`@TIM#SYSTEM` → `%40TIM%23SYSTEM`).
 pub fn encode(id: &str) -> String {
-    id.bytes()
-        .map(|byte| {
-            if byte.is_ascii_alphanumeric() || matches!(byte, b'-' | b'_' | b'.') {
-                (byte as char).to_string()
-            } else {
-                format!("%{byte:02X}")
-            }
-        })
-        .collect()
+    percent_encoding::utf8_percent_encode(id, percent_encoding::NON_ALPHANUMERIC).to_string()
+}
+
+/// A wire value as the JSON the tests index.
+fn json_of(value: impl serde::Serialize) -> Value {
+    serde_json::to_value(value).expect("wire types serialise")
 }
 
 impl User {
+    /// `uid`'s device with `token`, on the server at `endpoint`.
+    pub fn on(endpoint: &Endpoint, uid: &str, token: &str) -> Self {
+        Self {
+            uid: uid.to_owned(),
+            token: token.to_owned(),
+            client: endpoint.with_bearer(token),
+            chat: natter_sdk::Chat::login(&endpoint.base, token),
+        }
+    }
+
     /// `POST /v1/messages` with any payload; the raw answer.
     pub async fn try_send(&self, conversation: &str, payload: Value) -> Resp {
         self.post(
@@ -621,13 +632,12 @@ impl User {
         .await
     }
 
-    /// Sends `{"text": text}` and returns the stored message.
+    /// Sends a text message and returns the stored message.
     pub async fn send_text(&self, conversation: &str, text: &str) -> Value {
-        let answer = self
-            .try_send(conversation, json!({"text": text}))
-            .await
-            .ok();
-        answer["message"].clone()
+        let sent = self.chat.send_text(conversation, text).await;
+        json_of(
+            sent.unwrap_or_else(|error| panic!("{} sends to {conversation}: {error}", self.uid)),
+        )
     }
 
     /// Sends `count` messages one after another; returns their seqs.
@@ -644,19 +654,21 @@ impl User {
 
     /// The first page of the default list (up to 100).
     pub async fn list(&self) -> Vec<Value> {
-        self.get("/v1/conversations?limit=100").await.ok()["conversationList"]
-            .as_array()
-            .unwrap()
-            .clone()
+        self.list_page(&natter_sdk::ListFilter::default()).await
     }
 
     pub async fn list_archived(&self) -> Vec<Value> {
-        self.get("/v1/conversations?limit=100&archived=true")
-            .await
-            .ok()["conversationList"]
-            .as_array()
-            .unwrap()
-            .clone()
+        let archived = natter_sdk::ListFilter {
+            archived: true,
+            ..Default::default()
+        };
+        self.list_page(&archived).await
+    }
+
+    async fn list_page(&self, filter: &natter_sdk::ListFilter) -> Vec<Value> {
+        let page = self.chat.conversation_page(filter, 100, None).await;
+        let page = page.unwrap_or_else(|error| panic!("{}'s list: {error}", self.uid));
+        page.conversation_list.iter().map(json_of).collect()
     }
 
     pub async fn list_ids(&self) -> Vec<String> {
@@ -670,15 +682,15 @@ impl User {
 
     /// The conversation's unread count (it must be in the list).
     pub async fn unread(&self, id: &str) -> u64 {
-        self.conversation(id).await.ok()["unreadCount"]
-            .as_u64()
-            .unwrap()
+        let conversation = self.chat.conversation_profile(id).await;
+        conversation
+            .unwrap_or_else(|error| panic!("{}'s {id}: {error}", self.uid))
+            .unread_count
     }
 
     pub async fn total_unread(&self) -> u64 {
-        self.get("/v1/unread").await.ok()["totalUnreadCount"]
-            .as_u64()
-            .unwrap()
+        let total = self.chat.total_unread_message_count().await;
+        total.unwrap_or_else(|error| panic!("{}'s unread total: {error}", self.uid))
     }
 
     /// `GET /v1/conversations/{id}/messages` with a query string, raw.
@@ -693,16 +705,16 @@ impl User {
     /// Every message this user may see, oldest first (pages back with `before`).
     pub async fn history(&self, id: &str) -> Vec<Value> {
         let mut all = Vec::new();
-        let mut query = "limit=100".to_owned();
+        let mut before = None;
         loop {
-            let page = self.history_page(id, &query).await.ok();
-            let mut messages = page["messageList"].as_array().unwrap().clone();
-            let oldest = messages.first().map(|m| m["seq"].as_u64().unwrap());
+            let page = self.chat.message_list(id, before, 100).await;
+            let page = page.unwrap_or_else(|error| panic!("{}'s {id} history: {error}", self.uid));
+            let mut messages: Vec<Value> = page.message_list.iter().map(json_of).collect();
+            before = page.message_list.first().map(|oldest| oldest.seq);
             messages.extend(all);
             all = messages;
-            match (page["isCompleted"].as_bool().unwrap(), oldest) {
-                (false, Some(oldest)) => query = format!("limit=100&before={oldest}"),
-                _ => return all,
+            if page.is_completed || before.is_none() {
+                return all;
             }
         }
     }

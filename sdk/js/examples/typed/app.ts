@@ -44,6 +44,9 @@ chat.on(TencentCloudChat.EVENT.NET_STATE_CHANGE, (event: { data: { state: Tencen
   render(`network ${event.data.state}`);
 });
 chat.on(TencentCloudChat.EVENT.PROFILE_UPDATED, (event: { data: Profile[] }) => render(event.data[0]!.nick));
+chat.on(TencentCloudChat.EVENT.MESSAGE_REVOKED, function (event: { data: Message[] }) {
+  event.data.forEach((message) => render(`${message.ID} recalled by ${message.revoker}`));
+});
 const onError: Function = (event: any) => render(event.data.message);
 chat.on(TencentCloudChat.EVENT.ERROR, onError);
 chat.on('someEventName', onError, {});
@@ -155,14 +158,22 @@ async function main(): Promise<void> {
   await chat.deleteConversationGroup('Job');
   await chat.quitGroup('group1');
 
-  // Calls Natter rejects (ErrorCode.UNSUPPORTED) still compile as Tencent's.
+  // Profiles, recall and delete for me, as Tencent's documentation writes them.
   await chat.getUserProfile({ userIDList: ['user1'] }).then((imResponse) => {
     const profiles: Profile[] = imResponse.data;
-    render(profiles.map((p) => p.nick).join());
+    render(profiles.map((p) => `${p.nick} ${p.profileCustomField.map((f: any) => f.key).join()}`).join());
   });
+  await chat.getMyProfile().then((imResponse) => render((imResponse.data as Profile).nick));
   await chat.getGroupProfile({ groupID: 'group1' }).then((imResponse) => render(imResponse.data.group.name));
+  await chat.revokeMessage(stored).then(
+    (imResponse) => render(String(imResponse.data.message.isRevoked)),
+    (imError) => console.warn('revokeMessage error:', imError),
+  );
+  await chat.deleteMessage([stored]).then((imResponse) => render(String(imResponse.data.messageList.length)));
+
+  // Calls Natter rejects (ErrorCode.UNSUPPORTED) still compile as Tencent's.
   await chat.getFriendList().catch((imError) => render(imError.message));
-  await chat.revokeMessage(stored).catch(() => {});
+  await chat.updateMyProfile({ nick: 'me' }).catch((imError) => render(imError.message));
   const found: Message | null = chat.findMessage(stored.ID);
   render(String(found?.sequence));
   render(String(chat.getServerTime()));

@@ -73,6 +73,90 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/channel/blacklist_add": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Add uids to a blacklist
+         * @description Adds 1 to 1,000 uids; those already on it stay.
+         *      A user's list (`channel_type` 1, `channel_id` the user) is about who may message them one-to-one; a group's (2) about who may send to the group. A blacklisted sender is refused (`in_blacklist`, 403, on the client API; reason 4 on the WuKongIM gateways); a group with a whitelist takes messages only from the uids on it (`not_in_whitelist`, reason 13). A user's whitelist is kept but not enforced, as WuKongIM by default. Manager token only.
+         */
+        post: operations["blacklistAdd"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/channel/blacklist_remove": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Remove uids from a blacklist
+         * @description Removes 1 to 1,000 uids; uids not on it are ignored.
+         *      A user's list (`channel_type` 1, `channel_id` the user) is about who may message them one-to-one; a group's (2) about who may send to the group. A blacklisted sender is refused (`in_blacklist`, 403, on the client API; reason 4 on the WuKongIM gateways); a group with a whitelist takes messages only from the uids on it (`not_in_whitelist`, reason 13). A user's whitelist is kept but not enforced, as WuKongIM by default. Manager token only.
+         */
+        post: operations["blacklistRemove"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/channel/blacklist_remove_all": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Empty a blacklist
+         * @description Removes every uid (`uids` is not used).
+         *      A user's list (`channel_type` 1, `channel_id` the user) is about who may message them one-to-one; a group's (2) about who may send to the group. A blacklisted sender is refused (`in_blacklist`, 403, on the client API; reason 4 on the WuKongIM gateways); a group with a whitelist takes messages only from the uids on it (`not_in_whitelist`, reason 13). A user's whitelist is kept but not enforced, as WuKongIM by default. Manager token only.
+         */
+        post: operations["blacklistRemoveAll"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/channel/blacklist_set": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Replace a blacklist
+         * @description Makes the blacklist exactly `uids` (empty: no one).
+         *      A user's list (`channel_type` 1, `channel_id` the user) is about who may message them one-to-one; a group's (2) about who may send to the group. A blacklisted sender is refused (`in_blacklist`, 403, on the client API; reason 4 on the WuKongIM gateways); a group with a whitelist takes messages only from the uids on it (`not_in_whitelist`, reason 13). A user's whitelist is kept but not enforced, as WuKongIM by default. Manager token only.
+         */
+        post: operations["blacklistSet"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/channel/delete": {
         parameters: {
             query?: never;
@@ -122,6 +206,32 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/channel/messagesync": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * A page of a channel's history (WuKongIM's message sync)
+         * @description What `login_uid` may see of the channel, oldest first: messages from before they joined a
+         *     group, while they were away from it, or before they cleared their history are left out.
+         *     With `start_message_seq` and `end_message_seq` both 0, the newest `limit`; pulling down
+         *     (`pull_mode` 0), the newest `limit` at or below `start_message_seq` and above
+         *     `end_message_seq`; pulling up (1), the oldest `limit` from `start_message_seq` up to (not
+         *     including) `end_message_seq`. The manager token may act for any `login_uid`; a user token
+         *     only for its own.
+         */
+        post: operations["serverSyncChannelMessages"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/channel/subscriber_add": {
         parameters: {
             query?: never;
@@ -165,6 +275,111 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/channel/whitelist": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Read a whitelist
+         * @description The uids on the whitelist, in the order they were added, as a bare array as WuKongIM
+         *     answers. Manager token only.
+         */
+        get: operations["getWhitelist"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/channel/whitelist_add": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Add uids to a whitelist
+         * @description Adds 1 to 1,000 uids; those already on it stay.
+         *      A user's list (`channel_type` 1, `channel_id` the user) is about who may message them one-to-one; a group's (2) about who may send to the group. A blacklisted sender is refused (`in_blacklist`, 403, on the client API; reason 4 on the WuKongIM gateways); a group with a whitelist takes messages only from the uids on it (`not_in_whitelist`, reason 13). A user's whitelist is kept but not enforced, as WuKongIM by default. Manager token only.
+         */
+        post: operations["whitelistAdd"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/channel/whitelist_remove": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Remove uids from a whitelist
+         * @description Removes 1 to 1,000 uids; uids not on it are ignored.
+         *      A user's list (`channel_type` 1, `channel_id` the user) is about who may message them one-to-one; a group's (2) about who may send to the group. A blacklisted sender is refused (`in_blacklist`, 403, on the client API; reason 4 on the WuKongIM gateways); a group with a whitelist takes messages only from the uids on it (`not_in_whitelist`, reason 13). A user's whitelist is kept but not enforced, as WuKongIM by default. Manager token only.
+         */
+        post: operations["whitelistRemove"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/channel/whitelist_remove_all": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Empty a whitelist
+         * @description Removes every uid (`uids` is not used): everyone may send again.
+         *      A user's list (`channel_type` 1, `channel_id` the user) is about who may message them one-to-one; a group's (2) about who may send to the group. A blacklisted sender is refused (`in_blacklist`, 403, on the client API; reason 4 on the WuKongIM gateways); a group with a whitelist takes messages only from the uids on it (`not_in_whitelist`, reason 13). A user's whitelist is kept but not enforced, as WuKongIM by default. Manager token only.
+         */
+        post: operations["whitelistRemoveAll"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/channel/whitelist_set": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Replace a whitelist
+         * @description Makes the whitelist exactly `uids` (empty: no whitelist, everyone may send).
+         *      A user's list (`channel_type` 1, `channel_id` the user) is about who may message them one-to-one; a group's (2) about who may send to the group. A blacklisted sender is refused (`in_blacklist`, 403, on the client API; reason 4 on the WuKongIM gateways); a group with a whitelist takes messages only from the uids on it (`not_in_whitelist`, reason 13). A user's whitelist is kept but not enforced, as WuKongIM by default. Manager token only.
+         */
+        post: operations["whitelistSet"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/conversation/sync": {
         parameters: {
             query?: never;
@@ -175,10 +390,13 @@ export interface paths {
         get?: never;
         put?: never;
         /**
-         * Conversations changed since a version (WuKongIM's shape)
-         * @description The conversations in `uid`'s list (archived included) changed after `version`, each with up
-         *     to `msg_count` recent messages. The manager token may act for any `uid`; a user token only
-         *     for its own.
+         * Sync a user's conversations (WuKongIM's client SDK sync)
+         * @description What a WuKongIM client SDK's conversation-sync callback asks its app backend for, answered
+         *     as WuKongIM does: `uid`'s conversations (archived included), most recent first, each with
+         *     up to `msg_count` recent messages, newest first. A conversation is returned only with
+         *     messages the client lacks: after the seq it holds (`last_msg_seqs`), or, with a `version`
+         *     above 0 or `only_unread`, after its read position; never from before the user deleted it.
+         *     The manager token may act for any `uid`; a user token only for its own.
          */
         post: operations["serverSyncConversations"];
         delete?: never;
@@ -370,11 +588,38 @@ export interface paths {
         get?: never;
         put?: never;
         /**
-         * Send a message on behalf of a user
+         * Send a message on behalf of a user, or as the app
          * @description Sends a message from `from_uid`, answering once it is durable, with the rules of
-         *     `POST /v1/messages`; the payload is base64 of a JSON object. Manager token only.
+         *     `POST /v1/messages`; the payload is base64 of a JSON object. With an empty `from_uid` the
+         *     app sends as itself (WuKongIM's system uid): to a user's `@TIM#SYSTEM` conversation
+         *     (`channel_type` 1 with their uid) or to every member of a group (2). WuKongIM's `header`
+         *     applies: `no_persist` (or `sync_once`) 1 pushes the message to the online devices only,
+         *     with no seq; `red_dot` 0 stores it without counting it as unread. Manager token only.
          */
         post: operations["serverSendMessage"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/message/sendbatch": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Send one personal message to many users
+         * @description Sends the payload from `from_uid` to each subscriber as its own one-to-one message (1 to
+         *     1,000 subscribers). A subscriber that cannot get it (unknown, or blocking the sender) is
+         *     listed in `fail_uids` with its `reason`, and the others still get theirs, as WuKongIM
+         *     answers. Manager token only.
+         */
+        post: operations["sendBatch"];
         delete?: never;
         options?: never;
         head?: never;
@@ -422,6 +667,49 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/route": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Where a WuKongIM client connects
+         * @description The addresses of WuKongIM's binary protocol on this server (`--wukongim-tcp-listen`,
+         *     `--wukongim-ws-listen`, or the `--wukongim-advertise-*` settings when given), as WuKongIM's
+         *     `GET /route` answers them. Every node serves every user. No authentication.
+         */
+        get: operations["route"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/route/batch": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Where several users' WuKongIM clients connect
+         * @description The body is a JSON array of uids; the answer has one entry holding them all, since every
+         *     node serves every user, as WuKongIM's `POST /route/batch` answers. No authentication.
+         */
+        post: operations["routeBatch"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/system/notices": {
         parameters: {
             query?: never;
@@ -437,6 +725,51 @@ export interface paths {
          *     nothing, and pushes it to their online devices. Users cannot reply to it. Manager token only.
          */
         post: operations["sendSystemNotices"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/user/device_quit": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Sign a device out
+         * @description The device's token stops working and its connections end as kicked (WuKongIM's DISCONNECT
+         *     reason 12; close code 4004 on the JSON WebSocket), so its client does not reconnect until
+         *     the app backend issues a new token. `device_flag` -1 signs out every device of the user.
+         *     Done also when there was no such device, as WuKongIM answers. Manager token only.
+         */
+        post: operations["quitDevice"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/user/onlinestatus": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Online status of users
+         * @description The body is a bare JSON array of uids, as WuKongIM takes it; the answer lists one entry per
+         *     online connection (a user with a phone and a browser online has two). In a cluster, each
+         *     node answers for the connections it holds. Manager token only.
+         */
+        post: operations["onlineStatus"];
         delete?: never;
         options?: never;
         head?: never;
@@ -996,8 +1329,7 @@ export interface paths {
          * @description Sends a message to one of the user's conversations and answers once it is durable. The
          *     message revives the conversation for every member who had deleted it, and is pushed to every
          *     online member's devices (`messageReceived`, `conversationListUpdated`,
-         *     `totalUnreadMessageCountUpdated`). With `clientMsgID` the send is idempotent. With
-         *     `--before-send-url`, the app backend first allows, rejects or rewrites it.
+         *     `totalUnreadMessageCountUpdated`). With `clientMsgID` the send is idempotent.
          */
         post: operations["sendMessage"];
         delete?: never;
@@ -1137,51 +1469,6 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/webhook/deadletters": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /**
-         * Webhook dead letters
-         * @description The webhook events that kept failing for longer than `--webhook-dead-after-secs` and were
-         *     given up, oldest first, each with its body as it would be delivered and its last error.
-         *     Manager token only.
-         */
-        get: operations["webhookDeadLetters"];
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/webhook/deadletters/replay": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        get?: never;
-        put?: never;
-        /**
-         * Replay webhook dead letters
-         * @description Puts dead letters back in their queues: those listed in `ids`, else every one of `event`,
-         *     else every one. Each is delivered again with its own event ID (receivers that de-duplicate
-         *     keep working), before the newer events of its kind, and gets a fresh dead-letter age.
-         *     Manager token only.
-         */
-        post: operations["replayWebhookDeadLetters"];
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -1211,64 +1498,6 @@ export interface components {
             entries: components["schemas"]["AuditEntry"][];
             next_cursor: string | null;
         };
-        /**
-         * @description The before-send callback's answer (with status 200).
-         * @example {
-         *       "payload": "eyJ0ZXh0IjoiKioqIn0=",
-         *       "result": "replace"
-         *     }
-         */
-        BeforeSendAnswer: {
-            result: components["schemas"]["BeforeSendResult"];
-            /** @description Shown to the sender on a rejection. */
-            reason?: string | null;
-            /** @description With `replace`: base64 of the new payload, a JSON object valid for the message's type. */
-            payload?: string | null;
-        };
-        /**
-         * @description What the before-send callback is asked about: a message a user's device sends, before it
-         *     is stored.
-         * @example {
-         *       "channel_id": "bob",
-         *       "channel_type": 1,
-         *       "client_msg_no": "c-1",
-         *       "from_uid": "alice",
-         *       "header": {
-         *         "no_persist": 0,
-         *         "red_dot": 1,
-         *         "sync_once": 0
-         *       },
-         *       "message_type": "TIMTextElem",
-         *       "payload": "eyJ0ZXh0IjoiaGkifQ==",
-         *       "timestamp": 1763700000
-         *     }
-         */
-        BeforeSendRequest: {
-            from_uid: string;
-            /** @description The peer's uid or the group ID. */
-            channel_id: string;
-            /**
-             * Format: int64
-             * @description 1 personal, 2 group.
-             */
-            channel_type: number;
-            /** @description Empty when the device gave none. */
-            client_msg_no: string;
-            message_type: string;
-            /** @description Base64 of the payload's JSON bytes. */
-            payload: string;
-            header: components["schemas"]["WebhookMessageHeader"];
-            /**
-             * Format: int64
-             * @description Seconds since the epoch.
-             */
-            timestamp: number;
-        };
-        /**
-         * @description The before-send callback's decision.
-         * @enum {string}
-         */
-        BeforeSendResult: "allow" | "reject" | "replace";
         /**
          * @description `POST /channel/info`: WuKongIM's route for a channel's information, with the group's
          *     profile fields beside WuKongIM's own (`large` is accepted and ignored; `ban` is not
@@ -1374,34 +1603,6 @@ export interface components {
             conversationIDList: string[];
             customData?: string;
         };
-        /** @description An event that kept failing for longer than `--webhook-dead-after-secs`. */
-        DeadLetter: {
-            /**
-             * Format: int64
-             * @description The event's ID.
-             */
-            id: number;
-            /** @description Its kind (`msg.notify`, …). */
-            event: string;
-            /** @description Its item, as it would be delivered: an object, or a `user.onlinestatus` string. */
-            body: unknown;
-            /** Format: int64 */
-            created_ms: number;
-            /** Format: int32 */
-            attempts: number;
-            /** @description Why the last attempt failed. */
-            last_error: string;
-            /**
-             * Format: int64
-             * @description When it was given up.
-             */
-            dead_ms: number;
-        };
-        DeadLetterPage: {
-            /** @description Oldest first. */
-            entries: components["schemas"]["DeadLetter"][];
-            next_cursor: string | null;
-        };
         DeleteConversationsRequest: {
             conversationIDList: string[];
             /** @description Defaults to true, as in the client SDK. */
@@ -1422,27 +1623,19 @@ export interface components {
             messageIDList: string[];
         };
         /**
-         * @description `conversation.deleted`: one item per accepted deletion call, the fields of its audit
-         *     record (`GET /audit/conversations`).
+         * @description `POST /user/device_quit`: signs a device out.
+         * @example {
+         *       "device_flag": -1,
+         *       "uid": "alice"
+         *     }
          */
-        DeletionEvent: {
-            /** Format: int64 */
-            event_id?: number | null;
-            /** Format: int64 */
-            id: number;
-            /** Format: int64 */
-            at_ms: number;
-            /** @description The acting uid, or `manager`. */
-            actor: string;
-            /** @description Whose list. */
+        DeviceQuitRequest: {
             uid: string;
-            conversation_ids: string[];
-            clear_history: boolean;
-            /** @description `client` or `server`. */
-            via: string;
-            /** @description Always `delete`. */
-            action: string;
-            message_ids: number[];
+            /**
+             * Format: int64
+             * @description 0 app, 1 web, 2 pc; -1 every device of the user.
+             */
+            device_flag: number;
         };
         DraftRequest: {
             conversationID: string;
@@ -1566,6 +1759,15 @@ export interface components {
              */
             change: string;
         };
+        /** @description WuKongIM's message header flags, each 0 or 1. */
+        MessageHeader: {
+            /** Format: int32 */
+            no_persist: number;
+            /** Format: int32 */
+            red_dot: number;
+            /** Format: int32 */
+            sync_once: number;
+        };
         /** @description The messages a delete-for-me removed from the user's view. */
         MessageIdList: {
             messageIDList: string[];
@@ -1579,20 +1781,82 @@ export interface components {
              */
             nextReqMessageID: string;
         };
+        /**
+         * @description `POST /channel/messagesync`: a page of one user's history of a channel.
+         * @example {
+         *       "channel_id": "bob",
+         *       "channel_type": 1,
+         *       "end_message_seq": 0,
+         *       "limit": 30,
+         *       "login_uid": "alice",
+         *       "pull_mode": 0,
+         *       "start_message_seq": 0
+         *     }
+         */
+        MessageSyncRequest: {
+            login_uid: string;
+            channel_id: string;
+            /** Format: int64 */
+            channel_type: number;
+            /**
+             * Format: int64
+             * @description Included. With `end_message_seq` also 0: the newest `limit` messages.
+             */
+            start_message_seq?: number;
+            /**
+             * Format: int64
+             * @description Excluded; 0 for no bound.
+             */
+            end_message_seq?: number;
+            /**
+             * Format: int32
+             * @description Messages at most (default 100, at most 1,000).
+             */
+            limit?: number;
+            /**
+             * Format: int32
+             * @description 0: down, from `start_message_seq` towards older messages; 1: up, towards newer ones.
+             */
+            pull_mode?: number;
+        };
+        MessageSyncResponse: {
+            /** Format: int64 */
+            start_message_seq: number;
+            /** Format: int64 */
+            end_message_seq: number;
+            /**
+             * Format: int32
+             * @description 1 when more messages lie beyond this page in the direction pulled.
+             */
+            more: number;
+            /** @description Oldest first. */
+            messages: components["schemas"]["ServerMessage"][];
+        };
         /** @description `POST /system/notices`: a notice into each listed user's `@TIM#SYSTEM` conversation. */
         NoticeRequest: {
             uids: string[];
             /** @description Base64 of the JSON object payload, as `/message/send`. */
             payload: string;
         };
-        /** @description `msg.offline`: one message and the members to push it to, one per request. */
-        OfflineMessage: components["schemas"]["WebhookMessage"] & {
+        /** @description One online connection, as `POST /user/onlinestatus` lists it. */
+        OnlineStatus: {
+            uid: string;
             /**
-             * @description Members other than the sender with no connected device, whose conversation is not
-             *     muted (`AcceptNotNotify`, `Discard`).
+             * Format: int32
+             * @description 0 app, 1 web, 2 pc.
              */
-            to_uids: string[];
+            device_flag: number;
+            /**
+             * Format: int32
+             * @description Always 1: only online connections are listed.
+             */
+            online: number;
         };
+        /**
+         * @description `POST /user/onlinestatus`'s answer: the online connections, or WuKongIM's plain
+         *     `{"status": 200}` when it was asked about no one.
+         */
+        OnlineStatusAnswer: components["schemas"]["OnlineStatus"][] | components["schemas"]["StatusOk"];
         PinRequest: {
             conversationID: string;
             isPinned: boolean;
@@ -1632,24 +1896,6 @@ export interface components {
             newName: string;
         };
         /**
-         * @description `POST /webhook/deadletters/replay`: which dead letters to deliver again. With `ids`, those;
-         *     else with `event`, every one of that kind; else every one.
-         * @example {
-         *       "event": "msg.offline"
-         *     }
-         */
-        ReplayRequest: {
-            ids?: number[];
-            event?: string | null;
-        };
-        ReplayResult: {
-            /**
-             * Format: int64
-             * @description Dead letters put back in the queue.
-             */
-            replayed: number;
-        };
-        /**
          * @description `POST /v1/messages/revoke`.
          * @example {
          *       "conversationID": "C2Cbob",
@@ -1659,6 +1905,46 @@ export interface components {
         RevokeMessageRequest: {
             conversationID: string;
             messageID: string;
+        };
+        /** @description Where to connect, in WuKongIM's shape. */
+        RouteAddresses: {
+            /**
+             * @description `host:port` for WuKongIM's protocol over TCP; empty when the server does not serve it.
+             * @example 127.0.0.1:5100
+             */
+            tcp_addr: string;
+            /**
+             * @description `ws://host:port` for WuKongIM's protocol over WebSocket; empty when not served.
+             * @example ws://127.0.0.1:5200
+             */
+            ws_addr: string;
+            /**
+             * @description `wss://host:port` (a TLS proxy in front of the WebSocket); empty unless configured.
+             * @example
+             */
+            wss_addr: string;
+        };
+        /** @description The addresses for a list of users, in WuKongIM's shape. */
+        RouteBatchEntry: {
+            /** @description The users these addresses are for. */
+            uids: string[];
+            tcp_addr: string;
+            ws_addr: string;
+            wss_addr: string;
+        };
+        /** @description `POST /message/sendbatch`: the same personal message to each subscriber. */
+        SendBatchRequest: {
+            header?: Record<string, unknown> | null;
+            /** @description The sender (required, as WuKongIM). */
+            from_uid: string;
+            subscribers: string[];
+            /** @description Base64 of the JSON payload bytes. */
+            payload: string;
+        };
+        /** @description Who did not get a batch message, and why (the same order). */
+        SendBatchResult: {
+            fail_uids: string[];
+            reason: string[];
         };
         SendMessageRequest: {
             conversationID: string;
@@ -1670,6 +1956,35 @@ export interface components {
         };
         SendMessageResponse: {
             message: components["schemas"]["Message"];
+        };
+        /** @description One uid on a whitelist (`GET /channel/whitelist`). */
+        SenderListEntry: {
+            uid: string;
+            /** @description When it was added, RFC 3339. */
+            created_at: string;
+            /** @description As `created_at` (an entry never changes). */
+            updated_at: string;
+        };
+        /**
+         * @description The body of the blacklist and whitelist routes.
+         * @example {
+         *       "channel_id": "team-1",
+         *       "channel_type": 2,
+         *       "uids": [
+         *         "mallory"
+         *       ]
+         *     }
+         */
+        SenderListRequest: {
+            /**
+             * @description A group ID (`channel_type` 2), or the uid whose one-to-one senders the list is about
+             *     (`channel_type` 1).
+             */
+            channel_id: string;
+            /** Format: int64 */
+            channel_type: number;
+            /** @description 1 to 1,000 uids (any number, even none, for `_set`; not used by `_remove_all`). */
+            uids?: string[];
         };
         ServerBatchDeleteRequest: {
             uid: string;
@@ -1693,6 +2008,7 @@ export interface components {
             /** Format: int64 */
             member_count: number;
         };
+        /** @description One conversation of `/conversation/sync`, as WuKongIM answers it. */
         ServerConversation: {
             channel_id: string;
             /** Format: int64 */
@@ -1701,13 +2017,25 @@ export interface components {
             unread: number;
             /**
              * Format: int64
-             * @description Seconds since the epoch of the last activity.
+             * @description Seconds since the epoch of the last message.
              */
             timestamp: number;
             /** Format: int64 */
             last_msg_seq: number;
+            last_client_msg_no: string;
+            /**
+             * Format: int64
+             * @description Where this user's history starts: messages at or below it were cleared (0: none).
+             */
+            offset_msg_seq: number;
             /** Format: int64 */
+            readed_to_msg_seq: number;
+            /**
+             * Format: int64
+             * @description The last message's time in nanoseconds, as WuKongIM's version.
+             */
             version: number;
+            /** @description Newest first. */
             recents: components["schemas"]["ServerMessage"][];
         };
         /** @description One user's conversation named the WuKongIM way (`/conversations/restore`). */
@@ -1815,17 +2143,35 @@ export interface components {
             /** @enum {string} */
             event: "profileUpdated";
         };
-        /** @description A message in WuKongIM's shape (`/conversation/sync` recents). */
+        /** @description A message in WuKongIM's shape (its `MessageResp`). */
         ServerMessage: {
+            header: components["schemas"]["MessageHeader"];
+            /**
+             * Format: int32
+             * @description WuKongIM's setting bits; always 0 (no receipts, topics or streams are stored).
+             */
+            setting: number;
             /** Format: int64 */
             message_id: number;
+            /** @description `message_id` as a string, for JavaScript. */
+            message_idstr: string;
+            client_msg_no: string;
             /** Format: int64 */
             message_seq: number;
-            client_msg_no: string;
+            /** @description The sender; `""` for a message from the app backend itself. */
             from_uid: string;
+            /**
+             * @description For a personal message, the uid of the party who did not send it (as WuKongIM); for a
+             *     group message, the group; `@TIM#SYSTEM` for the system channel.
+             */
             channel_id: string;
             /** Format: int64 */
             channel_type: number;
+            /**
+             * Format: int32
+             * @description Always 0: messages do not expire.
+             */
+            expire: number;
             /**
              * Format: int64
              * @description Seconds since the epoch, as WuKongIM.
@@ -1850,7 +2196,12 @@ export interface components {
         ServerSendRequest: {
             header?: Record<string, unknown> | null;
             client_msg_no?: string | null;
-            from_uid: string;
+            /**
+             * @description The sender. Empty (or left out): the app backend itself, as WuKongIM's system uid:
+             *     with `channel_type` 1 the message goes to that user's `@TIM#SYSTEM` conversation,
+             *     with 2 to every member of the group.
+             */
+            from_uid?: string;
             channel_id: string;
             /** Format: int64 */
             channel_type: number;
@@ -1864,12 +2215,52 @@ export interface components {
             message_seq: number;
             client_msg_no: string;
         };
+        /**
+         * @description `POST /conversation/sync`, as WuKongIM's app backends call it.
+         * @example {
+         *       "last_msg_seqs": "bob:1:12|team-1:2:40",
+         *       "msg_count": 20,
+         *       "uid": "alice",
+         *       "version": 0
+         *     }
+         */
         ServerSyncRequest: {
             uid: string;
-            /** Format: int64 */
+            /**
+             * Format: int64
+             * @description A `version` from an earlier answer. Any value above 0 asks, as `only_unread` does, for
+             *     the messages after the read position only; its size is not compared with anything.
+             */
             version?: number;
-            /** Format: int32 */
+            /**
+             * @description What the client holds: `channel_id:channel_type:last_msg_seq` joined with `|`. A
+             *     conversation listed here returns only the messages after that seq, and only when there
+             *     are any.
+             */
+            last_msg_seqs?: string;
+            /**
+             * Format: int32
+             * @description Recent messages per conversation (at most 100). A conversation is returned only with
+             *     at least one, so 0 returns `[]`, as WuKongIM.
+             */
             msg_count?: number;
+            /**
+             * Format: int32
+             * @description 1: only conversations with messages after the read position.
+             */
+            only_unread?: number;
+            /** @description Channel types to leave out, unless the conversation is in `last_msg_seqs`. */
+            exclude_channel_types?: number[];
+            /**
+             * Format: int32
+             * @description 1-based page of the list, most recent first; 0 (the default) returns every conversation.
+             */
+            page?: number;
+            /**
+             * Format: int32
+             * @description Conversations per page: default 100, at most 500.
+             */
+            page_size?: number;
         };
         /**
          * @description `POST /user/profile`: sets a user's profile; a field left out keeps its value.
@@ -1992,95 +2383,6 @@ export interface components {
              */
             device_level?: number;
         };
-        /**
-         * @description A stored message as WuKongIM's webhooks carry it (its `MessageResp`): each item of
-         *     `msg.notify`, and the message of `msg.offline`.
-         * @example {
-         *       "channel_id": "bob",
-         *       "channel_type": 1,
-         *       "client_msg_no": "c-1",
-         *       "event_id": 311,
-         *       "expire": 0,
-         *       "from_uid": "alice",
-         *       "header": {
-         *         "no_persist": 0,
-         *         "red_dot": 1,
-         *         "sync_once": 0
-         *       },
-         *       "message_id": 42,
-         *       "message_idstr": "42",
-         *       "message_seq": 7,
-         *       "message_type": "TIMTextElem",
-         *       "payload": "eyJ0ZXh0IjoiaGkifQ==",
-         *       "setting": 0,
-         *       "timestamp": 1763700000
-         *     }
-         */
-        WebhookMessage: {
-            /**
-             * Format: int64
-             * @description The event's ID, the same on every delivery of it: de-duplicate on it.
-             */
-            event_id?: number | null;
-            header: components["schemas"]["WebhookMessageHeader"];
-            /**
-             * Format: int32
-             * @description WuKongIM's setting bits; always 0.
-             */
-            setting: number;
-            /** Format: int64 */
-            message_id: number;
-            /** @description `message_id` as a string, for JavaScript. */
-            message_idstr: string;
-            /** @description The sender's client message number; empty when it gave none. */
-            client_msg_no: string;
-            /** Format: int64 */
-            message_seq: number;
-            /** @description The sender; empty for a system notice (as WuKongIM's system uid). */
-            from_uid: string;
-            /**
-             * @description The channel as the sender names it: the peer's uid (personal), the group ID, or the
-             *     recipient's uid for a system notice.
-             */
-            channel_id: string;
-            /**
-             * Format: int64
-             * @description 1 personal (and system notices), 2 group.
-             */
-            channel_type: number;
-            /**
-             * Format: int32
-             * @description WuKongIM's expiry; always 0.
-             */
-            expire: number;
-            /**
-             * Format: int64
-             * @description Seconds since the epoch, as WuKongIM.
-             */
-            timestamp: number;
-            /** @description Base64 of the payload's JSON bytes. */
-            payload: string;
-            /** @description Natter's element type (`TIMTextElem`, `TIMCustomElem`, …). */
-            message_type: string;
-        };
-        /** @description WuKongIM's message header flags, each 0 or 1. */
-        WebhookMessageHeader: {
-            /**
-             * Format: int32
-             * @description 1: the message was not kept (only pushed to online devices).
-             */
-            no_persist: number;
-            /**
-             * Format: int32
-             * @description 1: the message counts as unread.
-             */
-            red_dot: number;
-            /**
-             * Format: int32
-             * @description 1: WuKongIM's deliver-once messages (Natter does not keep those).
-             */
-            sync_once: number;
-        };
     };
     responses: never;
     parameters: never;
@@ -2091,9 +2393,6 @@ export interface components {
 export type AppSettings = components['schemas']['AppSettings'];
 export type AuditEntry = components['schemas']['AuditEntry'];
 export type AuditPage = components['schemas']['AuditPage'];
-export type BeforeSendAnswer = components['schemas']['BeforeSendAnswer'];
-export type BeforeSendRequest = components['schemas']['BeforeSendRequest'];
-export type BeforeSendResult = components['schemas']['BeforeSendResult'];
 export type ChannelInfoRequest = components['schemas']['ChannelInfoRequest'];
 export type ChannelRef = components['schemas']['ChannelRef'];
 export type ChannelRequest = components['schemas']['ChannelRequest'];
@@ -2106,11 +2405,9 @@ export type ConversationGroupRequest = components['schemas']['ConversationGroupR
 export type ConversationIdList = components['schemas']['ConversationIdList'];
 export type ConversationListResponse = components['schemas']['ConversationListResponse'];
 export type CustomDataRequest = components['schemas']['CustomDataRequest'];
-export type DeadLetter = components['schemas']['DeadLetter'];
-export type DeadLetterPage = components['schemas']['DeadLetterPage'];
 export type DeleteConversationsRequest = components['schemas']['DeleteConversationsRequest'];
 export type DeleteMessagesRequest = components['schemas']['DeleteMessagesRequest'];
-export type DeletionEvent = components['schemas']['DeletionEvent'];
+export type DeviceQuitRequest = components['schemas']['DeviceQuitRequest'];
 export type DraftRequest = components['schemas']['DraftRequest'];
 export type Empty = components['schemas']['Empty'];
 export type ErrorBody = components['schemas']['ErrorBody'];
@@ -2121,10 +2418,14 @@ export type LastMessage = components['schemas']['LastMessage'];
 export type MarkRequest = components['schemas']['MarkRequest'];
 export type Message = components['schemas']['Message'];
 export type MessageChange = components['schemas']['MessageChange'];
+export type MessageHeader = components['schemas']['MessageHeader'];
 export type MessageIdList = components['schemas']['MessageIdList'];
 export type MessageListResponse = components['schemas']['MessageListResponse'];
+export type MessageSyncRequest = components['schemas']['MessageSyncRequest'];
+export type MessageSyncResponse = components['schemas']['MessageSyncResponse'];
 export type NoticeRequest = components['schemas']['NoticeRequest'];
-export type OfflineMessage = components['schemas']['OfflineMessage'];
+export type OnlineStatus = components['schemas']['OnlineStatus'];
+export type OnlineStatusAnswer = components['schemas']['OnlineStatusAnswer'];
 export type PinRequest = components['schemas']['PinRequest'];
 export type Profile = components['schemas']['Profile'];
 export type ProfileList = components['schemas']['ProfileList'];
@@ -2133,11 +2434,15 @@ export type ReadAllRequest = components['schemas']['ReadAllRequest'];
 export type ReadRequest = components['schemas']['ReadRequest'];
 export type RemindTypeRequest = components['schemas']['RemindTypeRequest'];
 export type RenameConversationGroupRequest = components['schemas']['RenameConversationGroupRequest'];
-export type ReplayRequest = components['schemas']['ReplayRequest'];
-export type ReplayResult = components['schemas']['ReplayResult'];
 export type RevokeMessageRequest = components['schemas']['RevokeMessageRequest'];
+export type RouteAddresses = components['schemas']['RouteAddresses'];
+export type RouteBatchEntry = components['schemas']['RouteBatchEntry'];
+export type SendBatchRequest = components['schemas']['SendBatchRequest'];
+export type SendBatchResult = components['schemas']['SendBatchResult'];
 export type SendMessageRequest = components['schemas']['SendMessageRequest'];
 export type SendMessageResponse = components['schemas']['SendMessageResponse'];
+export type SenderListEntry = components['schemas']['SenderListEntry'];
+export type SenderListRequest = components['schemas']['SenderListRequest'];
 export type ServerBatchDeleteRequest = components['schemas']['ServerBatchDeleteRequest'];
 export type ServerChannelInfo = components['schemas']['ServerChannelInfo'];
 export type ServerConversation = components['schemas']['ServerConversation'];
@@ -2160,8 +2465,6 @@ export type SyncResponse = components['schemas']['SyncResponse'];
 export type TotalUnread = components['schemas']['TotalUnread'];
 export type UserProfile = components['schemas']['UserProfile'];
 export type UserTokenRequest = components['schemas']['UserTokenRequest'];
-export type WebhookMessage = components['schemas']['WebhookMessage'];
-export type WebhookMessageHeader = components['schemas']['WebhookMessageHeader'];
 export type $defs = Record<string, never>;
 export interface operations {
     getAppSettings: {
@@ -2556,6 +2859,426 @@ export interface operations {
             };
         };
     };
+    blacklistAdd: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SenderListRequest"];
+            };
+        };
+        responses: {
+            /** @description Done. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["StatusOk"];
+                };
+            };
+            /** @description `invalid_argument` (40001): `{code, error, message, requestID}` with WuKongIM's `status` and `msg`. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `unauthenticated` (40101): `{code, error, message, requestID}` with WuKongIM's `status` and `msg`. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `permission_denied` (40301): `{code, error, message, requestID}` with WuKongIM's `status` and `msg`. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `not_found`: no such group, or the user never had a token. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `method_not_allowed` (40501): `{code, error, message, requestID}` with WuKongIM's `status` and `msg`. */
+            405: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `payload_too_large` (41301): `{code, error, message, requestID}` with WuKongIM's `status` and `msg`. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `rate_limited` (42901): `{code, error, message, requestID}` with WuKongIM's `status` and `msg`. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `internal` (50001): `{code, error, message, requestID}` with WuKongIM's `status` and `msg`. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `unavailable` (50301): `{code, error, message, requestID}` with WuKongIM's `status` and `msg`. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    blacklistRemove: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SenderListRequest"];
+            };
+        };
+        responses: {
+            /** @description Done. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["StatusOk"];
+                };
+            };
+            /** @description `invalid_argument` (40001): `{code, error, message, requestID}` with WuKongIM's `status` and `msg`. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `unauthenticated` (40101): `{code, error, message, requestID}` with WuKongIM's `status` and `msg`. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `permission_denied` (40301): `{code, error, message, requestID}` with WuKongIM's `status` and `msg`. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `not_found`: no such group, or the user never had a token. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `method_not_allowed` (40501): `{code, error, message, requestID}` with WuKongIM's `status` and `msg`. */
+            405: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `payload_too_large` (41301): `{code, error, message, requestID}` with WuKongIM's `status` and `msg`. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `rate_limited` (42901): `{code, error, message, requestID}` with WuKongIM's `status` and `msg`. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `internal` (50001): `{code, error, message, requestID}` with WuKongIM's `status` and `msg`. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `unavailable` (50301): `{code, error, message, requestID}` with WuKongIM's `status` and `msg`. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    blacklistRemoveAll: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SenderListRequest"];
+            };
+        };
+        responses: {
+            /** @description Done. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["StatusOk"];
+                };
+            };
+            /** @description `invalid_argument` (40001): `{code, error, message, requestID}` with WuKongIM's `status` and `msg`. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `unauthenticated` (40101): `{code, error, message, requestID}` with WuKongIM's `status` and `msg`. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `permission_denied` (40301): `{code, error, message, requestID}` with WuKongIM's `status` and `msg`. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `not_found`: no such group, or the user never had a token. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `method_not_allowed` (40501): `{code, error, message, requestID}` with WuKongIM's `status` and `msg`. */
+            405: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `payload_too_large` (41301): `{code, error, message, requestID}` with WuKongIM's `status` and `msg`. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `rate_limited` (42901): `{code, error, message, requestID}` with WuKongIM's `status` and `msg`. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `internal` (50001): `{code, error, message, requestID}` with WuKongIM's `status` and `msg`. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `unavailable` (50301): `{code, error, message, requestID}` with WuKongIM's `status` and `msg`. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    blacklistSet: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SenderListRequest"];
+            };
+        };
+        responses: {
+            /** @description Done. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["StatusOk"];
+                };
+            };
+            /** @description `invalid_argument` (40001): `{code, error, message, requestID}` with WuKongIM's `status` and `msg`. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `unauthenticated` (40101): `{code, error, message, requestID}` with WuKongIM's `status` and `msg`. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `permission_denied` (40301): `{code, error, message, requestID}` with WuKongIM's `status` and `msg`. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `not_found`: no such group, or the user never had a token. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `method_not_allowed` (40501): `{code, error, message, requestID}` with WuKongIM's `status` and `msg`. */
+            405: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `payload_too_large` (41301): `{code, error, message, requestID}` with WuKongIM's `status` and `msg`. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `rate_limited` (42901): `{code, error, message, requestID}` with WuKongIM's `status` and `msg`. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `internal` (50001): `{code, error, message, requestID}` with WuKongIM's `status` and `msg`. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `unavailable` (50301): `{code, error, message, requestID}` with WuKongIM's `status` and `msg`. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
     dismissGroup: {
         parameters: {
             query?: never;
@@ -2872,6 +3595,111 @@ export interface operations {
             };
         };
     };
+    serverSyncChannelMessages: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["MessageSyncRequest"];
+            };
+        };
+        responses: {
+            /** @description One page. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MessageSyncResponse"];
+                };
+            };
+            /** @description `invalid_argument` (40001): `{code, error, message, requestID}` with WuKongIM's `status` and `msg`. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `unauthenticated` (40101): `{code, error, message, requestID}` with WuKongIM's `status` and `msg`. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `permission_denied`: `login_uid` was never a member of the group. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `not_found`: the peer or the group does not exist. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `method_not_allowed` (40501): `{code, error, message, requestID}` with WuKongIM's `status` and `msg`. */
+            405: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `payload_too_large` (41301): `{code, error, message, requestID}` with WuKongIM's `status` and `msg`. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `rate_limited` (42901): `{code, error, message, requestID}` with WuKongIM's `status` and `msg`. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `internal` (50001): `{code, error, message, requestID}` with WuKongIM's `status` and `msg`. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `unavailable` (50301): `{code, error, message, requestID}` with WuKongIM's `status` and `msg`. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
     addSubscribers: {
         parameters: {
             query?: never;
@@ -3036,6 +3864,532 @@ export interface operations {
                 };
             };
             /** @description `not_found`: the group does not exist. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `method_not_allowed` (40501): `{code, error, message, requestID}` with WuKongIM's `status` and `msg`. */
+            405: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `payload_too_large` (41301): `{code, error, message, requestID}` with WuKongIM's `status` and `msg`. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `rate_limited` (42901): `{code, error, message, requestID}` with WuKongIM's `status` and `msg`. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `internal` (50001): `{code, error, message, requestID}` with WuKongIM's `status` and `msg`. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `unavailable` (50301): `{code, error, message, requestID}` with WuKongIM's `status` and `msg`. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    getWhitelist: {
+        parameters: {
+            query: {
+                /** @description A group ID, or a uid. */
+                channel_id: string;
+                /** @description 2 (a group's list) or 1 (a user's). */
+                channel_type: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The whitelist. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SenderListEntry"][];
+                };
+            };
+            /** @description `invalid_argument` (40001): `{code, error, message, requestID}` with WuKongIM's `status` and `msg`. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `unauthenticated` (40101): `{code, error, message, requestID}` with WuKongIM's `status` and `msg`. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `permission_denied` (40301): `{code, error, message, requestID}` with WuKongIM's `status` and `msg`. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `not_found`: no such group, or the user never had a token. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `method_not_allowed` (40501): `{code, error, message, requestID}` with WuKongIM's `status` and `msg`. */
+            405: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `payload_too_large` (41301): `{code, error, message, requestID}` with WuKongIM's `status` and `msg`. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `rate_limited` (42901): `{code, error, message, requestID}` with WuKongIM's `status` and `msg`. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `internal` (50001): `{code, error, message, requestID}` with WuKongIM's `status` and `msg`. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `unavailable` (50301): `{code, error, message, requestID}` with WuKongIM's `status` and `msg`. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    whitelistAdd: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SenderListRequest"];
+            };
+        };
+        responses: {
+            /** @description Done. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["StatusOk"];
+                };
+            };
+            /** @description `invalid_argument` (40001): `{code, error, message, requestID}` with WuKongIM's `status` and `msg`. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `unauthenticated` (40101): `{code, error, message, requestID}` with WuKongIM's `status` and `msg`. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `permission_denied` (40301): `{code, error, message, requestID}` with WuKongIM's `status` and `msg`. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `not_found`: no such group, or the user never had a token. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `method_not_allowed` (40501): `{code, error, message, requestID}` with WuKongIM's `status` and `msg`. */
+            405: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `payload_too_large` (41301): `{code, error, message, requestID}` with WuKongIM's `status` and `msg`. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `rate_limited` (42901): `{code, error, message, requestID}` with WuKongIM's `status` and `msg`. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `internal` (50001): `{code, error, message, requestID}` with WuKongIM's `status` and `msg`. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `unavailable` (50301): `{code, error, message, requestID}` with WuKongIM's `status` and `msg`. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    whitelistRemove: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SenderListRequest"];
+            };
+        };
+        responses: {
+            /** @description Done. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["StatusOk"];
+                };
+            };
+            /** @description `invalid_argument` (40001): `{code, error, message, requestID}` with WuKongIM's `status` and `msg`. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `unauthenticated` (40101): `{code, error, message, requestID}` with WuKongIM's `status` and `msg`. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `permission_denied` (40301): `{code, error, message, requestID}` with WuKongIM's `status` and `msg`. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `not_found`: no such group, or the user never had a token. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `method_not_allowed` (40501): `{code, error, message, requestID}` with WuKongIM's `status` and `msg`. */
+            405: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `payload_too_large` (41301): `{code, error, message, requestID}` with WuKongIM's `status` and `msg`. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `rate_limited` (42901): `{code, error, message, requestID}` with WuKongIM's `status` and `msg`. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `internal` (50001): `{code, error, message, requestID}` with WuKongIM's `status` and `msg`. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `unavailable` (50301): `{code, error, message, requestID}` with WuKongIM's `status` and `msg`. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    whitelistRemoveAll: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SenderListRequest"];
+            };
+        };
+        responses: {
+            /** @description Done. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["StatusOk"];
+                };
+            };
+            /** @description `invalid_argument` (40001): `{code, error, message, requestID}` with WuKongIM's `status` and `msg`. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `unauthenticated` (40101): `{code, error, message, requestID}` with WuKongIM's `status` and `msg`. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `permission_denied` (40301): `{code, error, message, requestID}` with WuKongIM's `status` and `msg`. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `not_found`: no such group, or the user never had a token. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `method_not_allowed` (40501): `{code, error, message, requestID}` with WuKongIM's `status` and `msg`. */
+            405: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `payload_too_large` (41301): `{code, error, message, requestID}` with WuKongIM's `status` and `msg`. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `rate_limited` (42901): `{code, error, message, requestID}` with WuKongIM's `status` and `msg`. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `internal` (50001): `{code, error, message, requestID}` with WuKongIM's `status` and `msg`. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `unavailable` (50301): `{code, error, message, requestID}` with WuKongIM's `status` and `msg`. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    whitelistSet: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SenderListRequest"];
+            };
+        };
+        responses: {
+            /** @description Done. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["StatusOk"];
+                };
+            };
+            /** @description `invalid_argument` (40001): `{code, error, message, requestID}` with WuKongIM's `status` and `msg`. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `unauthenticated` (40101): `{code, error, message, requestID}` with WuKongIM's `status` and `msg`. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `permission_denied` (40301): `{code, error, message, requestID}` with WuKongIM's `status` and `msg`. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `not_found`: no such group, or the user never had a token. */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -3964,7 +5318,7 @@ export interface operations {
             };
         };
         responses: {
-            /** @description The stored message. */
+            /** @description The stored message (`message_seq` 0 when not kept). */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -3991,7 +5345,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description `permission_denied`: `from_uid` never joined the group. `not_a_member`: `from_uid` left the group, or it was dismissed. */
+            /** @description `permission_denied`: `from_uid` never joined the group. `not_a_member`: `from_uid` left the group, or it was dismissed. `in_blacklist` (40305): `from_uid` is on the group's or the peer's blacklist. `not_in_whitelist` (40306): the group has a whitelist without `from_uid`. */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -4020,6 +5374,102 @@ export interface operations {
             };
             /** @description `conflict`: `client_msg_no` already used by `from_uid` for another conversation. */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `payload_too_large` (41301): `{code, error, message, requestID}` with WuKongIM's `status` and `msg`. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `rate_limited` (42901): `{code, error, message, requestID}` with WuKongIM's `status` and `msg`. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `internal` (50001): `{code, error, message, requestID}` with WuKongIM's `status` and `msg`. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `unavailable` (50301): `{code, error, message, requestID}` with WuKongIM's `status` and `msg`. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    sendBatch: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SendBatchRequest"];
+            };
+        };
+        responses: {
+            /** @description Who did not get it, and why. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SendBatchResult"];
+                };
+            };
+            /** @description `invalid_argument` (40001): `{code, error, message, requestID}` with WuKongIM's `status` and `msg`. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `unauthenticated` (40101): `{code, error, message, requestID}` with WuKongIM's `status` and `msg`. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `permission_denied` (40301): `{code, error, message, requestID}` with WuKongIM's `status` and `msg`. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `method_not_allowed` (40501): `{code, error, message, requestID}` with WuKongIM's `status` and `msg`. */
+            405: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -4141,6 +5591,117 @@ export interface operations {
             };
         };
     };
+    route: {
+        parameters: {
+            query?: {
+                /**
+                 * @description WuKongIM's switch for the addresses inside the cluster's network (`1`). Natter has one
+                 *     set of addresses, so it answers the same either way.
+                 */
+                intranet?: string;
+                /** @description The user who will connect. Any node serves any user, so it does not change the answer. */
+                uid?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The addresses. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RouteAddresses"];
+                };
+            };
+            /** @description `internal` (50001): `{code, error, message, requestID}` with WuKongIM's `status` and `msg`. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `unavailable` (50301): `{code, error, message, requestID}` with WuKongIM's `status` and `msg`. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    routeBatch: {
+        parameters: {
+            query?: {
+                /**
+                 * @description WuKongIM's switch for the addresses inside the cluster's network (`1`). Natter has one
+                 *     set of addresses, so it answers the same either way.
+                 */
+                intranet?: string;
+                /** @description The user who will connect. Any node serves any user, so it does not change the answer. */
+                uid?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example [
+                 *       "alice",
+                 *       "bob"
+                 *     ]
+                 */
+                "application/json": string[];
+            };
+        };
+        responses: {
+            /** @description One entry for all the uids. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RouteBatchEntry"][];
+                };
+            };
+            /** @description `invalid_argument`: the body is not an array of strings. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `internal` (50001): `{code, error, message, requestID}` with WuKongIM's `status` and `msg`. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `unavailable` (50301): `{code, error, message, requestID}` with WuKongIM's `status` and `msg`. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
     sendSystemNotices: {
         parameters: {
             query?: never;
@@ -4192,6 +5753,204 @@ export interface operations {
             };
             /** @description `not_found`: a uid never had a token; no one gets the notice. */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `method_not_allowed` (40501): `{code, error, message, requestID}` with WuKongIM's `status` and `msg`. */
+            405: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `payload_too_large` (41301): `{code, error, message, requestID}` with WuKongIM's `status` and `msg`. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `rate_limited` (42901): `{code, error, message, requestID}` with WuKongIM's `status` and `msg`. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `internal` (50001): `{code, error, message, requestID}` with WuKongIM's `status` and `msg`. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `unavailable` (50301): `{code, error, message, requestID}` with WuKongIM's `status` and `msg`. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    quitDevice: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["DeviceQuitRequest"];
+            };
+        };
+        responses: {
+            /** @description Done. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["StatusOk"];
+                };
+            };
+            /** @description `invalid_argument` (40001): `{code, error, message, requestID}` with WuKongIM's `status` and `msg`. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `unauthenticated` (40101): `{code, error, message, requestID}` with WuKongIM's `status` and `msg`. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `permission_denied` (40301): `{code, error, message, requestID}` with WuKongIM's `status` and `msg`. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `method_not_allowed` (40501): `{code, error, message, requestID}` with WuKongIM's `status` and `msg`. */
+            405: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `payload_too_large` (41301): `{code, error, message, requestID}` with WuKongIM's `status` and `msg`. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `rate_limited` (42901): `{code, error, message, requestID}` with WuKongIM's `status` and `msg`. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `internal` (50001): `{code, error, message, requestID}` with WuKongIM's `status` and `msg`. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `unavailable` (50301): `{code, error, message, requestID}` with WuKongIM's `status` and `msg`. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    onlineStatus: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example [
+                 *       "alice",
+                 *       "bob"
+                 *     ]
+                 */
+                "application/json": string[];
+            };
+        };
+        responses: {
+            /** @description The online connections; `{"status": 200}` for an empty array, as WuKongIM. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OnlineStatusAnswer"];
+                };
+            };
+            /** @description `invalid_argument` (40001): `{code, error, message, requestID}` with WuKongIM's `status` and `msg`. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `unauthenticated` (40101): `{code, error, message, requestID}` with WuKongIM's `status` and `msg`. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `permission_denied` (40301): `{code, error, message, requestID}` with WuKongIM's `status` and `msg`. */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -5519,8 +7278,8 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description The `connectionID` of this client's WebSocket pong: the `conversationDeleted` event then skips only that connection. Without it, every connection of the deleting device type is skipped. */
-                "X-Natter-Connection"?: string | null;
+                /** @description The `connectionID` of this client's WebSocket pong: the event this call causes then skips only that connection. Without it, every connection of the calling device type is skipped. */
+                "X-Natter-Connection"?: string;
             };
             path?: never;
             cookie?: never;
@@ -7073,7 +8832,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description `permission_denied` (40301): a group the user never joined, `@TIM#SYSTEM`, or the manager token. `not_a_member` (40302): a group the user left, was removed from, or that was dismissed. `message_rejected` (40304): the app's before-send callback refused the message (its reason in `message`). */
+            /** @description `permission_denied` (40301): a group the user never joined, `@TIM#SYSTEM`, or the manager token. `not_a_member` (40302): a group the user left, was removed from, or that was dismissed. `in_blacklist` (40305): the sender is on the group's or the peer's blacklist. `not_in_whitelist` (40306): the group takes messages only from its whitelist, which lacks the sender. */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -7136,7 +8895,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description `unavailable` (50301): as for any call; also when the app's before-send callback did not answer in time and `--before-send-fail-open` is off. */
+            /** @description `unavailable` (50301): `{code, error, message, requestID}`. */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -7150,7 +8909,10 @@ export interface operations {
     deleteMessages: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description The `connectionID` of this client's WebSocket pong: the event this call causes then skips only that connection. Without it, every connection of the calling device type is skipped. */
+                "X-Natter-Connection"?: string;
+            };
             path?: never;
             cookie?: never;
         };
@@ -7255,7 +9017,10 @@ export interface operations {
     revokeMessage: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description The `connectionID` of this client's WebSocket pong: the event this call causes then skips only that connection. Without it, every connection of the calling device type is skipped. */
+                "X-Natter-Connection"?: string;
+            };
             path?: never;
             cookie?: never;
         };
@@ -7720,204 +9485,6 @@ export interface operations {
                 };
             };
             /** @description `unavailable`: the server holds `--max-connections` connections already. */
-            503: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorBody"];
-                };
-            };
-        };
-    };
-    webhookDeadLetters: {
-        parameters: {
-            query?: {
-                /**
-                 * @description Only events of this kind (`msg.offline`, `msg.notify`, `user.onlinestatus`,
-                 *     `conversation.deleted`).
-                 */
-                event?: string;
-                /** @description Page size 1–100 (default 20). */
-                limit?: number;
-                /** @description `next_cursor` of the previous page. */
-                cursor?: string;
-            };
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description One page, oldest first. */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["DeadLetterPage"];
-                };
-            };
-            /** @description `invalid_argument` (40001): `{code, error, message, requestID}` with WuKongIM's `status` and `msg`. */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorBody"];
-                };
-            };
-            /** @description `unauthenticated` (40101): `{code, error, message, requestID}` with WuKongIM's `status` and `msg`. */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorBody"];
-                };
-            };
-            /** @description `permission_denied` (40301): `{code, error, message, requestID}` with WuKongIM's `status` and `msg`. */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorBody"];
-                };
-            };
-            /** @description `method_not_allowed` (40501): `{code, error, message, requestID}` with WuKongIM's `status` and `msg`. */
-            405: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorBody"];
-                };
-            };
-            /** @description `payload_too_large` (41301): `{code, error, message, requestID}` with WuKongIM's `status` and `msg`. */
-            413: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorBody"];
-                };
-            };
-            /** @description `rate_limited` (42901): `{code, error, message, requestID}` with WuKongIM's `status` and `msg`. */
-            429: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorBody"];
-                };
-            };
-            /** @description `internal` (50001): `{code, error, message, requestID}` with WuKongIM's `status` and `msg`. */
-            500: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorBody"];
-                };
-            };
-            /** @description `unavailable` (50301): `{code, error, message, requestID}` with WuKongIM's `status` and `msg`. */
-            503: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorBody"];
-                };
-            };
-        };
-    };
-    replayWebhookDeadLetters: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        requestBody: {
-            content: {
-                "application/json": components["schemas"]["ReplayRequest"];
-            };
-        };
-        responses: {
-            /** @description How many were put back. */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ReplayResult"];
-                };
-            };
-            /** @description `invalid_argument` (40001): `{code, error, message, requestID}` with WuKongIM's `status` and `msg`. */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorBody"];
-                };
-            };
-            /** @description `unauthenticated` (40101): `{code, error, message, requestID}` with WuKongIM's `status` and `msg`. */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorBody"];
-                };
-            };
-            /** @description `permission_denied` (40301): `{code, error, message, requestID}` with WuKongIM's `status` and `msg`. */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorBody"];
-                };
-            };
-            /** @description `method_not_allowed` (40501): `{code, error, message, requestID}` with WuKongIM's `status` and `msg`. */
-            405: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorBody"];
-                };
-            };
-            /** @description `payload_too_large` (41301): `{code, error, message, requestID}` with WuKongIM's `status` and `msg`. */
-            413: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorBody"];
-                };
-            };
-            /** @description `rate_limited` (42901): `{code, error, message, requestID}` with WuKongIM's `status` and `msg`. */
-            429: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorBody"];
-                };
-            };
-            /** @description `internal` (50001): `{code, error, message, requestID}` with WuKongIM's `status` and `msg`. */
-            500: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorBody"];
-                };
-            };
-            /** @description `unavailable` (50301): `{code, error, message, requestID}` with WuKongIM's `status` and `msg`. */
             503: {
                 headers: {
                     [name: string]: unknown;

@@ -1,0 +1,274 @@
+//! The reads WuKongIM's app backends make for their client SDKs: the conversation sync that
+//! the SDK's sync callback forwards (`/conversation/sync`) and a channel's history
+//! (`/channel/messagesync`), answered with WuKongIM's fields, defaults and paging.
+
+use std::collections::HashMap;
+
+use natter_core::limits::MAX_PAGE_SIZE;
+use natter_core::wire::{
+    MessageSyncRequest, MessageSyncResponse, OnlineStatus, ServerConversation, ServerSyncRequest,
+};
+use natter_core::{ConversationId, Error, Result, Uid};
+use natter_store::{ConversationView, History, RangeEnd, SeqRange, conversations, messaging};
+
+use crate::{Actor, Natter, present};
+
+/// `page_size` of `/conversation/sync` when paging without one, and its most.
+const DEFAULT_SYNC_PAGE: u32 = 100;
+const MAX_SYNC_PAGE: u32 = 500;
+/// `limit` of `/channel/messagesync` when not given, and its most. WuKongIM allows 10,000;
+/// Natter stops at 1,000 so that one answer stays within tens of megabytes.
+const DEFAULT_MESSAGE_SYNC_LIMIT: u32 = 100;
+const MAX_MESSAGE_SYNC_LIMIT: u32 = 1000;
+
+/// A channel as `last_msg_seqs` names it: `channel_id` and `channel_type`.
+type ChannelKey = (String, i64);
+
+impl Natter {
+    /// `POST /conversation/sync`: the user's conversations with their recent messages, as
+    /// WuKongIM answers it. A conversation comes back only with messages the client lacks:
+    /// after the seq it reported in `last_msg_seqs`, or, when it sent a `version` or
+    /// `only_unread`, after its read position; never from before its deletion.
+    pub async fn server_sync(
+        &self,
+        actor: &Actor,
+        request: ServerSyncRequest,
+    ) -> Result<Vec<ServerConversation>> {
+        let held = parse_last_msg_seqs(&request.last_msg_seqs)?;
+        if request.msg_count == 0 {
+            // WuKongIM returns a conversation only with recent messages, so none without.
+            return Ok(Vec::new());
+        }
+        let msg_count = request.msg_count.min(MAX_PAGE_SIZE);
+        let after_read = request.version > 0 || request.only_unread == 1;
+        let uid = actor.uid.clone();
+        let listed = self
+            .read({
+                let uid = uid.clone();
+                move |db| conversations::changes_since(db, &uid, 0, None)
+            })
+            .await?
+            .changed;
+        let page = page_of(most_recent_first(listed), request.page, request.page_size);
+        let wanted: Vec<(ConversationView, u64)> = page
+            .into_iter()
+            .filter_map(|view| {
+                let key = channel_key(&view.id);
+                let client_seq = held.get(&key).copied().unwrap_or(0);
+                let excluded = request.exclude_channel_types.contains(&key.1);
+                if excluded && !held.contains_key(&key) {
+                    return None;
+                }
+                let state = &view.state;
+                let first = if client_seq > 0 {
+                    client_seq + 1
+                } else if after_read {
+                    state.read_floor() + 1
+                } else {
+                    1
+                };
+                let first = first.max(state.deleted_to_seq + 1);
+                Some((view, first))
+            })
+            .collect();
+        let reads = self
+            .read(move |db| {
+                wanted
+                    .into_iter()
+                    .map(|(view, first)| {
+                        let range = SeqRange {
+                            first,
+                            last: u64::MAX,
+                            from: RangeEnd::Newest,
+                        };
+                        let recents = messaging::messages_in(db, &uid, &view.id, range, msg_count)?;
+                        Ok((view, recents))
+                    })
+                    .collect::<natter_store::Result<Vec<_>>>()
+            })
+            .await?;
+        Ok(reads
+            .iter()
+            .filter_map(|(view, recents)| server_conversation(&actor.uid, view, recents))
+            .collect())
+    }
+
+    /// `POST /channel/messagesync`: a page of what `login_uid` may see of a channel (their
+    /// join windows and cleared history apply), oldest first, as WuKongIM pages it.
+    pub async fn channel_messages(
+        &self,
+        actor: &Actor,
+        request: MessageSyncRequest,
+    ) -> Result<MessageSyncResponse> {
+        let conversation = ConversationId::from_channel(request.channel_type, &request.channel_id)?;
+        let limit = match request.limit {
+            0 => DEFAULT_MESSAGE_SYNC_LIMIT,
+            limit => limit.min(MAX_MESSAGE_SYNC_LIMIT),
+        };
+        let (start, end) = (request.start_message_seq, request.end_message_seq);
+        let range = match (start, end, request.pull_mode) {
+            (0, 0, _) => SeqRange {
+                first: 1,
+                last: u64::MAX,
+                from: RangeEnd::Newest,
+            },
+            (_, _, 0) => {
+                if end != 0 && end > start {
+                    return Err(Error::invalid_argument(format!(
+                        "end_message_seq: {end} is above start_message_seq {start}; pulling \
+                         down (pull_mode 0) reads from start towards older messages"
+                    )));
+                }
+                SeqRange {
+                    first: end + 1,
+                    last: start,
+                    from: RangeEnd::Newest,
+                }
+            }
+            (_, _, 1) => SeqRange {
+                first: start,
+                last: if end == 0 { u64::MAX } else { end - 1 },
+                from: RangeEnd::Oldest,
+            },
+            (_, _, mode) => {
+                return Err(Error::invalid_argument(format!(
+                    "pull_mode: {mode} is not a mode; use 0 (down) or 1 (up)"
+                )));
+            }
+        };
+        let (uid, read_conversation) = (actor.uid.clone(), conversation.clone());
+        let page: History = self
+            .read(move |db| messaging::messages_in(db, &uid, &read_conversation, range, limit))
+            .await?;
+        Ok(MessageSyncResponse {
+            start_message_seq: start,
+            end_message_seq: end,
+            more: u8::from(!page.is_complete),
+            messages: page
+                .messages
+                .iter()
+                .map(|message| present::server_message(message, &actor.uid, &conversation))
+                .collect(),
+        })
+    }
+
+    /// `POST /user/onlinestatus`: the online connections of these users on this node, one
+    /// entry per connection, as WuKongIM lists them.
+    pub fn online_status(&self, uids: &[String]) -> Result<Vec<OnlineStatus>> {
+        let mut online = Vec::new();
+        for uid in uids {
+            let uid = Uid::parse(uid, "uids")?;
+            for device_flag in self.events.device_flags_of(&uid) {
+                online.push(OnlineStatus {
+                    uid: uid.to_string(),
+                    device_flag,
+                    online: 1,
+                });
+            }
+        }
+        Ok(online)
+    }
+}
+
+/// A conversation of the sync answer, if it has messages the client lacks.
+fn server_conversation(
+    viewer: &Uid,
+    view: &ConversationView,
+    recents: &History,
+) -> Option<ServerConversation> {
+    let last = recents.messages.last()?;
+    Some(ServerConversation {
+        channel_id: present::channel_id(&view.id),
+        channel_type: view.id.kind().code(),
+        unread: view.unread(),
+        timestamp: last.time_ms / 1000,
+        last_msg_seq: last.seq,
+        last_client_msg_no: last.client_msg_no.clone().unwrap_or_default(),
+        offset_msg_seq: view.state.cleared_to_seq,
+        readed_to_msg_seq: view.state.read_floor(),
+        version: last.time_ms.saturating_mul(1_000_000),
+        recents: recents
+            .messages
+            .iter()
+            .rev()
+            .map(|message| present::server_message(message, viewer, &view.id))
+            .collect(),
+    })
+}
+
+/// The list order: the most recent activity first, as WuKongIM's conversation list.
+fn most_recent_first(mut views: Vec<ConversationView>) -> Vec<ConversationView> {
+    views.sort_by_key(|view| std::cmp::Reverse(view.state.activity_ms));
+    views
+}
+
+/// WuKongIM's paging of the sync: page 0 is everything; pages count from 1.
+fn page_of(views: Vec<ConversationView>, page: u32, page_size: u32) -> Vec<ConversationView> {
+    if page == 0 {
+        return views;
+    }
+    let size = match page_size {
+        0 => DEFAULT_SYNC_PAGE,
+        size => size.min(MAX_SYNC_PAGE),
+    } as usize;
+    views
+        .into_iter()
+        .skip((page as usize - 1).saturating_mul(size))
+        .take(size)
+        .collect()
+}
+
+fn channel_key(conversation: &ConversationId) -> ChannelKey {
+    (
+        present::channel_id(conversation),
+        conversation.kind().code(),
+    )
+}
+
+/// Parses `channel_id:channel_type:last_msg_seq|…`. Channel IDs cannot hold `:` or `|`, so the
+/// format is unambiguous; an entry that does not fit is refused with its position.
+fn parse_last_msg_seqs(text: &str) -> Result<HashMap<ChannelKey, u64>> {
+    let mut held = HashMap::new();
+    for (index, entry) in text.split('|').enumerate() {
+        if entry.is_empty() {
+            continue;
+        }
+        let bad = || {
+            Error::invalid_argument(format!(
+                "last_msg_seqs: entry {} ({entry:?}) is not channel_id:channel_type:last_msg_seq",
+                index + 1
+            ))
+        };
+        let mut parts = entry.split(':');
+        let (Some(channel_id), Some(channel_type), Some(seq), None) =
+            (parts.next(), parts.next(), parts.next(), parts.next())
+        else {
+            return Err(bad());
+        };
+        let channel_type: i64 = channel_type.parse().map_err(|_| bad())?;
+        let seq: u64 = seq.parse().map_err(|_| bad())?;
+        held.insert((channel_id.to_owned(), channel_type), seq);
+    }
+    Ok(held)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn last_msg_seqs_parse_as_wukongim_writes_them() {
+        let held = parse_last_msg_seqs("bob:1:12|team-1:2:40|").unwrap();
+        assert_eq!(held.get(&("bob".into(), 1)), Some(&12));
+        assert_eq!(held.get(&("team-1".into(), 2)), Some(&40));
+        assert!(parse_last_msg_seqs("").unwrap().is_empty());
+    }
+
+    #[test]
+    fn a_malformed_entry_is_named() {
+        for bad in ["bob:1", "bob:x:1", "bob:1:-3", "a:1:2:3"] {
+            let error = parse_last_msg_seqs(&format!("ok:1:1|{bad}")).unwrap_err();
+            assert!(error.message.contains("entry 2"), "{}", error.message);
+        }
+    }
+}

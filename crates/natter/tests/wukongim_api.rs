@@ -1,0 +1,827 @@
+//! The server API routes that WuKongIM's app backends call, checked against WuKongIM's
+//! documented answers: field names, defaults, paging and the bare-array bodies.
+
+mod common;
+
+use std::time::Duration;
+
+use base64::Engine;
+use base64::engine::general_purpose::STANDARD as BASE64;
+use common::{Server, User};
+use natter_sdk::{Chat, Event};
+use serde_json::{Value, json};
+
+fn payload(value: &Value) -> String {
+    BASE64.encode(value.to_string())
+}
+
+fn decoded(message: &Value) -> Value {
+    let bytes = BASE64
+        .decode(message["payload"].as_str().expect("a base64 payload"))
+        .expect("base64");
+    serde_json::from_slice(&bytes).expect("a JSON payload")
+}
+
+async fn conversation_sync(server: &Server, body: Value) -> Vec<Value> {
+    let answer = server.manager().post("/conversation/sync", body).await.ok();
+    answer
+        .as_array()
+        .unwrap_or_else(|| panic!("a bare JSON array, as WuKongIM: {answer}"))
+        .clone()
+}
+
+fn channel<'a>(conversations: &'a [Value], id: &str) -> &'a Value {
+    conversations
+        .iter()
+        .find(|c| c["channel_id"] == id)
+        .unwrap_or_else(|| panic!("{id} in {conversations:?}"))
+}
+
+fn recent_seqs(conversation: &Value) -> Vec<u64> {
+    conversation["recents"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|m| m["message_seq"].as_u64().unwrap())
+        .collect()
+}
+
+#[tokio::test]
+async fn conversation_sync_answers_in_wukongims_shape() {
+    let server = Server::start().await;
+    let alice = server.user("alice").await;
+    let bob = server.user("bob").await;
+    server.user("carol").await;
+    let first = bob.send_text("C2Calice", "one").await;
+    bob.send_text("C2Calice", "two").await;
+    bob.send_text("C2Calice", "three").await;
+    alice.send_text("C2Ccarol", "hey").await;
+    server
+        .manager()
+        .create_group("team", &["alice", "bob"])
+        .await;
+    bob.send_text("GROUPteam", "hello team").await;
+
+    let conversations = conversation_sync(
+        &server,
+        json!({"uid": "alice", "version": 0, "msg_count": 2}),
+    )
+    .await;
+    assert_eq!(conversations.len(), 3);
+    assert_eq!(
+        conversations[0]["channel_id"], "team",
+        "most recent first: {conversations:?}"
+    );
+    let with_bob = channel(&conversations, "bob");
+    assert_eq!(with_bob["channel_type"], 1);
+    assert_eq!(with_bob["unread"], 3);
+    assert_eq!(with_bob["last_msg_seq"], 3);
+    assert_eq!(with_bob["readed_to_msg_seq"], 0);
+    assert_eq!(with_bob["offset_msg_seq"], 0);
+    assert!(with_bob["last_client_msg_no"].is_string());
+    let seconds = with_bob["timestamp"].as_i64().unwrap();
+    assert!((1_600_000_000..4_000_000_000).contains(&seconds));
+    let nanos = with_bob["version"].as_i64().unwrap();
+    assert_eq!(
+        nanos / 1_000_000_000,
+        seconds,
+        "version is the last message's time in ns"
+    );
+    assert_eq!(
+        recent_seqs(with_bob),
+        [3, 2],
+        "msg_count recents, newest first"
+    );
+    for message in with_bob["recents"].as_array().unwrap() {
+        assert_eq!(message["from_uid"], "bob");
+        // WuKongIM names a personal message's channel by the party who did not send it.
+        assert_eq!(message["channel_id"], "alice");
+        assert_eq!(message["channel_type"], 1);
+        assert_eq!(
+            message["header"],
+            json!({"no_persist": 0, "red_dot": 1, "sync_once": 0})
+        );
+        assert_eq!(message["setting"], 0);
+        assert_eq!(message["expire"], 0);
+        assert_eq!(
+            message["message_idstr"],
+            message["message_id"].as_i64().unwrap().to_string()
+        );
+        // The client API's text, in WuKongIM's shape.
+        assert_eq!(decoded(message)["type"], 1);
+        assert!(decoded(message)["content"].is_string());
+    }
+    assert_ne!(
+        with_bob["recents"][0]["message_id"].to_string(),
+        first["messageID"]
+    );
+    let with_carol = channel(&conversations, "carol");
+    assert_eq!(with_carol["unread"], 0);
+    assert_eq!(
+        with_carol["readed_to_msg_seq"], 1,
+        "her own message is read"
+    );
+    assert_eq!(with_carol["recents"][0]["channel_id"], "carol");
+    assert_eq!(with_carol["recents"][0]["from_uid"], "alice");
+    let group = channel(&conversations, "team");
+    assert_eq!(group["channel_type"], 2);
+    assert_eq!(group["unread"], 1);
+    assert_eq!(group["recents"][0]["channel_id"], "team");
+
+    // msg_count 0: WuKongIM returns a conversation only with recent messages, so none.
+    let none = conversation_sync(&server, json!({"uid": "alice", "version": 0})).await;
+    assert_eq!(none, Vec::<Value>::new());
+
+    // A user token may sync its own list only.
+    server
+        .with_bearer(&alice.token)
+        .post(
+            "/conversation/sync",
+            json!({"uid": "alice", "msg_count": 1}),
+        )
+        .await
+        .ok();
+    server
+        .with_bearer(&alice.token)
+        .post("/conversation/sync", json!({"uid": "bob", "msg_count": 1}))
+        .await
+        .expect_error(403, 40301, "permission_denied");
+}
+
+#[tokio::test]
+async fn conversation_sync_returns_only_what_the_client_lacks() {
+    let server = Server::start().await;
+    let alice = server.user("alice").await;
+    let bob = server.user("bob").await;
+    let carol = server.user("carol").await;
+    bob.send_many("C2Calice", 3).await;
+    carol.send_many("C2Calice", 2).await;
+    alice.read("C2Ccarol", None).await.ok();
+
+    // Holding bob's conversation up to seq 2 and carol's up to 2: only bob's seq 3 is new.
+    let held = json!({"uid": "alice", "last_msg_seqs": "bob:1:2|carol:1:2", "msg_count": 10});
+    let conversations = conversation_sync(&server, held).await;
+    assert_eq!(conversations.len(), 1, "{conversations:?}");
+    assert_eq!(recent_seqs(&conversations[0]), [3]);
+
+    // A version (any above 0, even one "from the future") or only_unread: only the
+    // conversations with messages after the read position, and only those messages. WuKongIM
+    // answers so, rather than an empty array.
+    for body in [
+        json!({"uid": "alice", "version": 1, "msg_count": 10}),
+        json!({"uid": "alice", "version": i64::MAX, "msg_count": 10}),
+        json!({"uid": "alice", "only_unread": 1, "msg_count": 10}),
+    ] {
+        let unread = conversation_sync(&server, body.clone()).await;
+        assert_eq!(unread.len(), 1, "{body}: {unread:?}");
+        assert_eq!(unread[0]["channel_id"], "bob");
+        assert_eq!(recent_seqs(&unread[0]), [3, 2, 1]);
+    }
+    alice.read("C2Cbob", Some(2)).await.ok();
+    let after_read = conversation_sync(
+        &server,
+        json!({"uid": "alice", "version": 5, "msg_count": 10}),
+    )
+    .await;
+    assert_eq!(recent_seqs(&after_read[0]), [3]);
+    assert_eq!(after_read[0]["readed_to_msg_seq"], 2);
+
+    // exclude_channel_types leaves a type out unless the client named the conversation.
+    server
+        .manager()
+        .create_group("team", &["alice", "bob"])
+        .await;
+    bob.send_text("GROUPteam", "hi").await;
+    let without_groups = conversation_sync(
+        &server,
+        json!({"uid": "alice", "msg_count": 1, "exclude_channel_types": [2]}),
+    )
+    .await;
+    assert!(without_groups.iter().all(|c| c["channel_type"] == 1));
+    let named = conversation_sync(
+        &server,
+        json!({"uid": "alice", "msg_count": 1, "exclude_channel_types": [2],
+               "last_msg_seqs": "team:2:0"}),
+    )
+    .await;
+    assert!(named.iter().any(|c| c["channel_id"] == "team"));
+
+    // Paging: 1-based pages of page_size, most recent first; past the end, [].
+    let page = |number: u32| {
+        let server = &server;
+        async move {
+            conversation_sync(
+                server,
+                json!({"uid": "alice", "msg_count": 1, "page": number, "page_size": 2}),
+            )
+            .await
+        }
+    };
+    let (first, second, third) = (page(1).await, page(2).await, page(3).await);
+    assert_eq!(first.len(), 2);
+    assert_eq!(first[0]["channel_id"], "team");
+    assert_eq!(second.len(), 1);
+    assert!(third.is_empty());
+
+    server
+        .manager()
+        .post(
+            "/conversation/sync",
+            json!({"uid": "alice", "msg_count": 1, "last_msg_seqs": "bob:1"}),
+        )
+        .await
+        .expect_error_naming(400, 40001, "invalid_argument", "last_msg_seqs");
+}
+
+#[tokio::test]
+async fn conversation_sync_follows_deletion_and_revival() {
+    let server = Server::start().await;
+    let alice = server.user("alice").await;
+    let bob = server.user("bob").await;
+    bob.send_many("C2Calice", 3).await;
+    server
+        .manager()
+        .post(
+            "/conversations/delete",
+            json!({"uid": "alice", "channel_id": "bob", "channel_type": 1}),
+        )
+        .await
+        .ok();
+    let after_delete = conversation_sync(&server, json!({"uid": "alice", "msg_count": 5})).await;
+    assert!(after_delete.is_empty(), "{after_delete:?}");
+
+    bob.send_text("C2Calice", "back").await;
+    let revived = conversation_sync(&server, json!({"uid": "alice", "msg_count": 5})).await;
+    assert_eq!(revived.len(), 1);
+    assert_eq!(revived[0]["unread"], 1, "only the new message is unread");
+    assert_eq!(
+        recent_seqs(&revived[0]),
+        [4],
+        "recents start after the deletion, as WuKongIM's"
+    );
+    // The history itself was kept (the server API keeps messages by default).
+    assert_eq!(alice.history_seqs("C2Cbob").await, [1, 2, 3, 4]);
+
+    // A silent message (red_dot 0) is stored, listed and marked as such, and not counted.
+    server
+        .manager()
+        .post(
+            "/message/send",
+            json!({"header": {"red_dot": 0}, "from_uid": "bob", "channel_id": "alice",
+                   "channel_type": 1, "payload": payload(&json!({"type": 1, "content": "psst"}))}),
+        )
+        .await
+        .ok();
+    let silent = conversation_sync(&server, json!({"uid": "alice", "msg_count": 1})).await;
+    assert_eq!(silent[0]["recents"][0]["header"]["red_dot"], 0);
+    assert_eq!(silent[0]["unread"], 1);
+}
+
+async fn message_sync(server: &Server, body: Value) -> Value {
+    server
+        .manager()
+        .post("/channel/messagesync", body)
+        .await
+        .ok()
+}
+
+fn seqs_of(page: &Value) -> Vec<u64> {
+    page["messages"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|m| m["message_seq"].as_u64().unwrap())
+        .collect()
+}
+
+#[tokio::test]
+async fn message_sync_pages_as_wukongim_pulls() {
+    let server = Server::start().await;
+    server.user("alice").await;
+    let bob = server.user("bob").await;
+    bob.send_many("C2Calice", 10).await;
+    let sync = |start: u64, end: u64, limit: u32, pull_mode: u8| {
+        json!({"login_uid": "alice", "channel_id": "bob", "channel_type": 1,
+               "start_message_seq": start, "end_message_seq": end, "limit": limit,
+               "pull_mode": pull_mode})
+    };
+
+    let newest = message_sync(&server, sync(0, 0, 3, 0)).await;
+    assert_eq!(seqs_of(&newest), [8, 9, 10], "the newest, oldest first");
+    assert_eq!(newest["more"], 1);
+    assert_eq!(newest["start_message_seq"], 0);
+    assert_eq!(newest["messages"][0]["channel_id"], "alice");
+    assert_eq!(newest["messages"][0]["from_uid"], "bob");
+    assert_eq!(decoded(&newest["messages"][0])["type"], 1);
+
+    // Down: at or below start, above end.
+    let down = message_sync(&server, sync(7, 0, 3, 0)).await;
+    assert_eq!(seqs_of(&down), [5, 6, 7]);
+    assert_eq!(down["more"], 1);
+    let down_to_end = message_sync(&server, sync(7, 4, 10, 0)).await;
+    assert_eq!(seqs_of(&down_to_end), [5, 6, 7]);
+    assert_eq!(down_to_end["more"], 0);
+    // Up: from start, below end (0: no end).
+    let up = message_sync(&server, sync(3, 0, 4, 1)).await;
+    assert_eq!(seqs_of(&up), [3, 4, 5, 6]);
+    assert_eq!(up["more"], 1);
+    let up_to_end = message_sync(&server, sync(8, 0, 4, 1)).await;
+    assert_eq!(seqs_of(&up_to_end), [8, 9, 10]);
+    assert_eq!(up_to_end["more"], 0);
+    let bounded = message_sync(&server, sync(3, 6, 10, 1)).await;
+    assert_eq!(seqs_of(&bounded), [3, 4, 5]);
+
+    let manager = server.manager();
+    manager
+        .post("/channel/messagesync", sync(3, 6, 10, 0))
+        .await
+        .expect_error_naming(400, 40001, "invalid_argument", "end_message_seq");
+    manager
+        .post("/channel/messagesync", sync(3, 0, 10, 2))
+        .await
+        .expect_error_naming(400, 40001, "invalid_argument", "pull_mode");
+}
+
+#[tokio::test]
+async fn message_sync_respects_join_windows_and_cleared_history() {
+    let server = Server::start().await;
+    let manager = server.manager();
+    let alice = server.user("alice").await;
+    let bob = server.user("bob").await;
+    server.user("carol").await;
+    manager.create_group("team", &["alice", "bob"]).await;
+    alice.send_many("GROUPteam", 3).await;
+    manager.add_members("team", &["carol"]).await;
+    bob.send_many("GROUPteam", 2).await;
+    let carol_view = message_sync(
+        &server,
+        json!({"login_uid": "carol", "channel_id": "team", "channel_type": 2, "limit": 10}),
+    )
+    .await;
+    assert_eq!(
+        seqs_of(&carol_view),
+        [4, 5],
+        "nothing from before carol joined"
+    );
+    assert_eq!(carol_view["more"], 0);
+
+    bob.delete(&["GROUPteam"], Some(true)).await.ok();
+    alice.send_text("GROUPteam", "after the clear").await;
+    let bob_view = message_sync(
+        &server,
+        json!({"login_uid": "bob", "channel_id": "team", "channel_type": 2, "limit": 10}),
+    )
+    .await;
+    assert_eq!(seqs_of(&bob_view), [6], "bob cleared his history");
+
+    manager
+        .post(
+            "/channel/messagesync",
+            json!({"login_uid": "dave", "channel_id": "team", "channel_type": 2}),
+        )
+        .await
+        .expect_error(403, 40301, "permission_denied");
+}
+
+#[tokio::test]
+async fn unread_changes_to_a_conversation_not_in_the_list_answer_done() {
+    let server = Server::start().await;
+    let alice = server.user("alice").await;
+    let bob = server.user("bob").await;
+    server.user("carol").await;
+    bob.send_many("C2Calice", 2).await;
+    alice.delete(&["C2Cbob"], Some(false)).await.ok();
+    let manager = server.manager();
+    for (path, channel_id) in [
+        ("/conversations/clearUnread", "bob"),
+        ("/conversations/setUnread", "bob"),
+        ("/conversations/clearUnread", "carol"),
+        ("/conversations/setUnread", "carol"),
+    ] {
+        let answer = manager
+            .post(
+                path,
+                json!({"uid": "alice", "channel_id": channel_id, "channel_type": 1, "unread": 3}),
+            )
+            .await
+            .ok();
+        assert_eq!(answer, json!({"status": 200}), "{path} {channel_id}");
+    }
+    assert!(alice.list_ids().await.is_empty(), "nothing was listed");
+    assert_eq!(alice.total_unread().await, 0);
+}
+
+/// Waits until `uid`'s online status lists `expected` device flags.
+async fn wait_for_online(server: &Server, uid: &str, expected: &[u8]) -> Value {
+    let mut last = Value::Null;
+    for _ in 0..100 {
+        last = server
+            .manager()
+            .post("/user/onlinestatus", json!([uid]))
+            .await
+            .ok();
+        let mut flags: Vec<u8> = last
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|entry| entry["device_flag"].as_u64().unwrap() as u8)
+            .collect();
+        flags.sort_unstable();
+        if flags == expected {
+            return last;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    panic!("{uid} never showed {expected:?} online: {last}");
+}
+
+#[tokio::test]
+async fn online_status_lists_each_connection_and_device_quit_signs_out() {
+    let server = Server::start().await;
+    let phone = server.device("alice", 0).await;
+    let web = server.device("alice", 1).await;
+    server.user("bob").await;
+    let manager = server.manager();
+    assert_eq!(
+        manager.post("/user/onlinestatus", json!([])).await.ok(),
+        json!({"status": 200}),
+        "an empty array answers as WuKongIM"
+    );
+    assert_eq!(
+        manager
+            .post("/user/onlinestatus", json!(["bob"]))
+            .await
+            .ok(),
+        json!([])
+    );
+
+    let mut phone_events = Chat::login(&server.base, &phone.token)
+        .events(0)
+        .await
+        .unwrap();
+    let _web_events = Chat::login(&server.base, &web.token)
+        .events(0)
+        .await
+        .unwrap();
+    let online = wait_for_online(&server, "alice", &[0, 1]).await;
+    assert_eq!(online[0]["uid"], "alice");
+    assert_eq!(online[0]["online"], 1);
+
+    // device_quit: the phone's token stops working and its connection ends as kicked.
+    assert_eq!(
+        manager
+            .post(
+                "/user/device_quit",
+                json!({"uid": "alice", "device_flag": 0})
+            )
+            .await
+            .ok(),
+        json!({"status": 200})
+    );
+    let ended = tokio::time::timeout(Duration::from_secs(10), async {
+        loop {
+            match phone_events.next().await {
+                Some(Event::Ended { code, .. }) => return code,
+                Some(_) => continue,
+                None => panic!("the stream closed without saying why"),
+            }
+        }
+    })
+    .await
+    .expect("the phone is signed out");
+    assert_eq!(ended, 4004);
+    phone
+        .get("/v1/conversations")
+        .await
+        .expect_error(401, 40101, "unauthenticated");
+    web.get("/v1/conversations").await.ok();
+    wait_for_online(&server, "alice", &[1]).await;
+
+    // -1: every device; a user or device that does not exist is done too, as WuKongIM.
+    manager
+        .post(
+            "/user/device_quit",
+            json!({"uid": "alice", "device_flag": -1}),
+        )
+        .await
+        .ok();
+    web.get("/v1/conversations")
+        .await
+        .expect_error(401, 40101, "unauthenticated");
+    manager
+        .post(
+            "/user/device_quit",
+            json!({"uid": "nobody", "device_flag": 2}),
+        )
+        .await
+        .ok();
+    manager
+        .post(
+            "/user/device_quit",
+            json!({"uid": "alice", "device_flag": 7}),
+        )
+        .await
+        .expect_error_naming(400, 40001, "invalid_argument", "device_flag");
+}
+
+#[tokio::test]
+async fn sendbatch_sends_to_each_and_lists_who_did_not_get_it() {
+    let server = Server::start().await;
+    server.user("news").await;
+    let alice = server.user("alice").await;
+    let bob = server.user("bob").await;
+    let answer = server
+        .manager()
+        .post(
+            "/message/sendbatch",
+            json!({"from_uid": "news", "subscribers": ["alice", "ghost", "bob"],
+                   "payload": payload(&json!({"type": 1, "content": "Edition 42"}))}),
+        )
+        .await
+        .ok();
+    assert_eq!(answer["fail_uids"], json!(["ghost"]));
+    assert_eq!(answer["reason"].as_array().unwrap().len(), 1);
+    assert!(
+        answer["reason"][0].as_str().unwrap().contains("ghost"),
+        "{answer}"
+    );
+    for user in [&alice, &bob] {
+        let history = user.history("C2Cnews").await;
+        assert_eq!(history.len(), 1);
+        assert_eq!(history[0]["type"], "TIMTextElem");
+    }
+    server
+        .manager()
+        .post(
+            "/message/sendbatch",
+            json!({"from_uid": "", "subscribers": ["alice"], "payload": payload(&json!({}))}),
+        )
+        .await
+        .expect_error_naming(400, 40001, "invalid_argument", "from_uid");
+}
+
+async fn list_call(server: &Server, path: &str, body: Value) {
+    assert_eq!(
+        server.manager().post(path, body).await.ok(),
+        json!({"status": 200}),
+        "{path}"
+    );
+}
+
+#[tokio::test]
+async fn group_blacklists_and_whitelists_decide_who_may_send() {
+    let server = Server::start().await;
+    let manager = server.manager();
+    let alice = server.user("alice").await;
+    let bob = server.user("bob").await;
+    let carol = server.user("carol").await;
+    manager
+        .create_group("team", &["alice", "bob", "carol"])
+        .await;
+    let team = |uids: &[&str]| json!({"channel_id": "team", "channel_type": 2, "uids": uids});
+
+    list_call(&server, "/channel/blacklist_add", team(&["bob"])).await;
+    bob.try_send("GROUPteam", json!({"text": "hi"}))
+        .await
+        .expect_error(403, 40305, "in_blacklist");
+    manager
+        .post(
+            "/message/send",
+            json!({"from_uid": "bob", "channel_id": "team", "channel_type": 2,
+                   "payload": payload(&json!({"text": "hi"}))}),
+        )
+        .await
+        .expect_error(403, 40305, "in_blacklist");
+    alice.send_text("GROUPteam", "alice may").await;
+    list_call(&server, "/channel/blacklist_remove", team(&["bob"])).await;
+    bob.send_text("GROUPteam", "bob may again").await;
+    list_call(&server, "/channel/blacklist_set", team(&["bob", "carol"])).await;
+    carol
+        .try_send("GROUPteam", json!({"text": "no"}))
+        .await
+        .expect_error(403, 40305, "in_blacklist");
+    list_call(&server, "/channel/blacklist_remove_all", team(&[])).await;
+    carol.send_text("GROUPteam", "carol may").await;
+
+    // A whitelist: only the uids on it may send.
+    list_call(&server, "/channel/whitelist_add", team(&["alice"])).await;
+    bob.try_send("GROUPteam", json!({"text": "no"}))
+        .await
+        .expect_error(403, 40306, "not_in_whitelist");
+    alice.send_text("GROUPteam", "on the list").await;
+    list_call(&server, "/channel/whitelist_set", team(&["alice", "bob"])).await;
+    bob.send_text("GROUPteam", "now on it").await;
+    let whitelist = manager
+        .get("/channel/whitelist?channel_id=team&channel_type=2")
+        .await
+        .ok();
+    let uids: Vec<&str> = whitelist
+        .as_array()
+        .expect("a bare array, as WuKongIM")
+        .iter()
+        .map(|entry| entry["uid"].as_str().unwrap())
+        .collect();
+    assert_eq!(uids, ["alice", "bob"]);
+    assert!(whitelist[0]["created_at"].as_str().unwrap().ends_with('Z'));
+    list_call(&server, "/channel/whitelist_remove", team(&["bob"])).await;
+    bob.try_send("GROUPteam", json!({"text": "no"}))
+        .await
+        .expect_error(403, 40306, "not_in_whitelist");
+    list_call(&server, "/channel/whitelist_remove_all", team(&[])).await;
+    carol.send_text("GROUPteam", "open again").await;
+    assert_eq!(
+        manager
+            .get("/channel/whitelist?channel_id=team&channel_type=2")
+            .await
+            .ok(),
+        json!([])
+    );
+
+    // Bad input is named.
+    manager
+        .post("/channel/blacklist_add", team(&[]))
+        .await
+        .expect_error_naming(400, 40001, "invalid_argument", "uids");
+    manager
+        .post(
+            "/channel/blacklist_add",
+            json!({"channel_id": "nope", "channel_type": 2, "uids": ["bob"]}),
+        )
+        .await
+        .expect_error(404, 40401, "not_found");
+    manager
+        .post(
+            "/channel/whitelist_add",
+            json!({"channel_id": "@TIM#SYSTEM", "channel_type": 100, "uids": ["bob"]}),
+        )
+        .await
+        .expect_error_naming(400, 40001, "invalid_argument", "channel_type");
+    alice
+        .post("/channel/blacklist_add", team(&["bob"]))
+        .await
+        .expect_error(403, 40301, "permission_denied");
+}
+
+#[tokio::test]
+async fn a_users_blacklist_blocks_personal_messages_to_them_only() {
+    let server = Server::start().await;
+    let alice = server.user("alice").await;
+    let bob = server.user("bob").await;
+    let carol = server.user("carol").await;
+    list_call(
+        &server,
+        "/channel/blacklist_add",
+        json!({"channel_id": "alice", "channel_type": 1, "uids": ["bob"]}),
+    )
+    .await;
+    bob.try_send("C2Calice", json!({"text": "hi"}))
+        .await
+        .expect_error(403, 40305, "in_blacklist");
+    alice
+        .send_text("C2Cbob", "alice may still write to bob")
+        .await;
+    carol.send_text("C2Calice", "carol is not blocked").await;
+
+    // A user's whitelist is kept but not enforced, as WuKongIM by default.
+    list_call(
+        &server,
+        "/channel/whitelist_add",
+        json!({"channel_id": "alice", "channel_type": 1, "uids": ["carol"]}),
+    )
+    .await;
+    server
+        .user("dave")
+        .await
+        .send_text("C2Calice", "still delivered")
+        .await;
+    assert_eq!(
+        server
+            .manager()
+            .get("/channel/whitelist?channel_id=alice&channel_type=1")
+            .await
+            .ok()[0]["uid"],
+        "carol"
+    );
+}
+
+#[tokio::test]
+async fn an_empty_from_uid_sends_as_the_app() {
+    let server = Server::start().await;
+    let manager = server.manager();
+    let alice = server.user("alice").await;
+    let bob = server.user("bob").await;
+    manager.create_group("team", &["alice", "bob"]).await;
+
+    // channel_type 1: into the user's @TIM#SYSTEM conversation (channel_type 100).
+    let sent = manager
+        .post(
+            "/message/send",
+            json!({"from_uid": "", "channel_id": "alice", "channel_type": 1,
+                   "payload": payload(&json!({"type": 1, "content": "Welcome"}))}),
+        )
+        .await
+        .ok();
+    assert_eq!(sent["data"]["message_seq"], 1);
+    let notices = alice.history("@TIM#SYSTEM").await;
+    assert_eq!(notices.len(), 1);
+    assert_eq!(notices[0]["from"], "@TIM#SYSTEM");
+    let synced = conversation_sync(&server, json!({"uid": "alice", "msg_count": 1})).await;
+    let system = channel(&synced, "@TIM#SYSTEM");
+    assert_eq!(system["channel_type"], 100);
+    assert_eq!(
+        system["recents"][0]["from_uid"], "",
+        "WuKongIM's system sender"
+    );
+
+    // channel_type 2: to every member of the group, from no member.
+    manager
+        .post(
+            "/message/send",
+            json!({"from_uid": "", "channel_id": "team", "channel_type": 2,
+                   "payload": payload(&json!({"type": 1, "content": "Maintenance at 9"}))}),
+        )
+        .await
+        .ok();
+    for user in [&alice, &bob] {
+        let history = user.history("GROUPteam").await;
+        assert_eq!(history.last().unwrap()["from"], "@TIM#SYSTEM");
+        assert_eq!(user.unread("GROUPteam").await, 1);
+    }
+
+    // no_persist: a command that only reaches online devices and is not kept.
+    let chat = Chat::login(&server.base, &bob.token);
+    let mut events = chat.events(0).await.unwrap();
+    manager
+        .post(
+            "/message/send",
+            json!({"header": {"no_persist": 1}, "from_uid": "", "channel_id": "bob",
+                   "channel_type": 1, "payload": payload(&json!({"type": 99, "cmd": "refresh"}))}),
+        )
+        .await
+        .ok();
+    let command = tokio::time::timeout(Duration::from_secs(10), async {
+        loop {
+            match events.next().await {
+                Some(Event::Server(natter_sdk::wire::ServerEvent::MessageReceived {
+                    message_list,
+                })) => return message_list[0].clone(),
+                Some(_) => continue,
+                None => panic!("the stream ended"),
+            }
+        }
+    })
+    .await
+    .expect("the command arrives");
+    assert_eq!(command.conversation_id, "@TIM#SYSTEM");
+    assert_eq!(command.seq, 0, "not kept");
+    assert!(bob.history("@TIM#SYSTEM").await.is_empty());
+
+    manager
+        .post(
+            "/message/send",
+            json!({"from_uid": "", "channel_id": "@TIM#SYSTEM", "channel_type": 100,
+                   "payload": payload(&json!({}))}),
+        )
+        .await
+        .expect_error_naming(400, 40001, "invalid_argument", "channel_type");
+}
+
+#[tokio::test]
+async fn the_system_conversation_is_channel_type_100_on_the_server_api() {
+    let server = Server::start().await;
+    let alice: User = server.user("alice").await;
+    server
+        .manager()
+        .post(
+            "/system/notices",
+            json!({"uids": ["alice"], "payload": payload(&json!({"text": "hi"}))}),
+        )
+        .await
+        .ok();
+    assert_eq!(alice.list_ids().await, ["@TIM#SYSTEM"]);
+    server
+        .manager()
+        .post(
+            "/conversations/delete",
+            json!({"uid": "alice", "channel_id": "@TIM#SYSTEM", "channel_type": 100}),
+        )
+        .await
+        .ok();
+    assert!(alice.list_ids().await.is_empty());
+    server
+        .manager()
+        .post(
+            "/conversations/delete",
+            json!({"uid": "alice", "channel_id": "somewhere", "channel_type": 100}),
+        )
+        .await
+        .expect_error_naming(400, 40001, "invalid_argument", "channel_id");
+    server
+        .manager()
+        .post(
+            "/conversations/delete",
+            json!({"uid": "alice", "channel_id": "@TIM#SYSTEM", "channel_type": 3}),
+        )
+        .await
+        .expect_error_naming(400, 40001, "invalid_argument", "channel_type");
+}

@@ -1,0 +1,132 @@
+/**
+ * The messages this instance has handed out lately (received, sent or listed), kept for
+ * findMessage, for paging on older servers, and so that a recall or a delete-for-me reaches the very
+ * objects the app holds: Tencent's SDK marks its own Message objects `isRevoked` / `isDeleted` in
+ * place, and apps rely on it.
+ *
+ * It also remembers which recalls and deletions the app has already heard of, so each reaches it
+ * once, whichever way it comes: this instance's own call, a live event, or a catch-up's
+ * `messageChangeList` after a reconnect.
+ */
+import type { Message } from './types.js';
+
+/** Messages kept for findMessage. */
+const MESSAGES_KEPT = 1_000;
+
+/** Recalls and deletions remembered as told, each. */
+const CHANGES_KEPT = 2_000;
+
+/** The fields a recall changes: the content is gone, and who recalled it is known. */
+export interface Recall {
+  revoker: string;
+  payload: any;
+}
+
+export class MessageCache {
+  private readonly byID = new Map<string, Message>();
+  /** Recalled messages the app was told of (or whose recall it made), with the recall. */
+  private readonly recalled = new Map<string, Recall>();
+  /** Messages deleted for this user that the app was told of (or deleted itself). */
+  private readonly deleted = new Map<string, true>();
+
+  get(id: string): Message | undefined {
+    return this.byID.get(id);
+  }
+
+  /**
+   * Keeps the message (newest last) and returns it. A message whose recall is already known is
+   * marked recalled first: a held live message can be released after its own recall.
+   */
+  remember(message: Message): Message {
+    const recall = this.recalled.get(message.ID);
+    if (recall && !message.isRevoked) applyRecall(message, recall);
+    this.byID.delete(message.ID);
+    this.byID.set(message.ID, message);
+    if (this.byID.size > MESSAGES_KEPT) this.byID.delete(this.byID.keys().next().value as string);
+    return message;
+  }
+
+  /** Whether the app heard of this message's recall (or made it). */
+  knowsRecall(id: string): boolean {
+    return this.recalled.has(id);
+  }
+
+  /** Whether the user deleted this message for themself (here, on another device, or offline). */
+  isDeleted(id: string): boolean {
+    return this.deleted.has(id);
+  }
+
+  /**
+   * A recall, from any source. Marks the cached copy (or keeps the stub) and returns the message
+   * to tell the app of, or null when it was told already.
+   */
+  noteRecall(stub: Message): Message | null {
+    const recall: Recall = { revoker: stub.revoker, payload: stub.payload };
+    const told = this.recalled.has(stub.ID);
+    remember(this.recalled, stub.ID, recall);
+    const held = this.byID.get(stub.ID);
+    if (held) {
+      if (!held.isRevoked) applyRecall(held, recall);
+    } else {
+      this.remember(stub);
+    }
+    return told ? null : (held ?? stub);
+  }
+
+  /** A recall this instance is making: its echo from the server is not news. */
+  noteOwnRecall(id: string, revoker: string): void {
+    remember(this.recalled, id, { revoker, payload: undefined });
+  }
+
+  /** The recall failed: a later recall of the message is news again. */
+  forgetOwnRecall(id: string): void {
+    const recall = this.recalled.get(id);
+    if (recall && recall.payload === undefined) this.recalled.delete(id);
+  }
+
+  /**
+   * Messages deleted for this user: forgotten, and marked `isDeleted` on the objects still held
+   * by the app. Returns the IDs the app had not been told of.
+   */
+  noteDeleted(ids: readonly string[]): string[] {
+    const news: string[] = [];
+    for (const id of ids) {
+      if (!this.deleted.has(id)) news.push(id);
+      remember(this.deleted, id, true);
+      const held = this.byID.get(id);
+      if (held) held.isDeleted = true;
+      this.byID.delete(id);
+    }
+    return news;
+  }
+
+  /** The sender's new nick and avatar on the messages held. */
+  applyProfile(userID: string, nick: string, avatar: string): void {
+    for (const message of this.byID.values()) {
+      if (message.from !== userID) continue;
+      message.nick = nick;
+      message.avatar = avatar;
+    }
+  }
+
+  clear(): void {
+    this.byID.clear();
+    this.recalled.clear();
+    this.deleted.clear();
+  }
+}
+
+/** Marks a message recalled, as the server's stub has it (the content erased). */
+export function applyRecall(message: Message, recall: Recall): void {
+  message.isRevoked = true;
+  message.revoker = recall.revoker;
+  message.revokerInfo = { userID: recall.revoker, nick: '', avatar: '' };
+  if (recall.payload !== undefined) message.payload = recall.payload;
+  message.cloudCustomData = '';
+}
+
+function remember<V>(map: Map<string, V>, key: string, value: V): void {
+  map.delete(key);
+  map.set(key, value);
+  if (map.size > CHANGES_KEPT) map.delete(map.keys().next().value as string);
+}

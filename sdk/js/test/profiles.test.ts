@@ -1,0 +1,151 @@
+/**
+ * Profiles: getUserProfile, getMyProfile, getGroupProfile, PROFILE_UPDATED and the profiles the
+ * conversation list shows, live and after a reconnect, against a real natter server. The app
+ * backend sets them (POST /user/profile, POST /channel/info).
+ */
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+import { EVENT, ErrorCode, NatterError, type Conversation } from '@natter/sdk';
+import {
+  FAST_RECONNECT,
+  closeAll,
+  destroyAllChats,
+  gatedSocket,
+  loginReady,
+  newChat,
+  record,
+  sendText,
+} from '../testing/chat.js';
+import { startServer, uniqueUid, waitFor, type TestServer } from '../testing/server.js';
+
+let server: TestServer;
+
+before(async () => {
+  server = await startServer();
+});
+after(async () => {
+  await destroyAllChats();
+  await server?.stop();
+});
+
+function refusedWith(code: number) {
+  return (err: unknown) => {
+    assert.ok(err instanceof NatterError, String(err));
+    assert.equal(err.code, code, err.message);
+    return true;
+  };
+}
+
+/** alice (live, recording) and bob in a C2C conversation and a group. */
+async function setup() {
+  const alice = uniqueUid('alice');
+  const bob = uniqueUid('bob');
+  const group = uniqueUid('team');
+  const bobToken = await server.createUser(bob);
+  const aliceToken = await server.createUser(alice);
+  await server.createGroup(group, [alice, bob]);
+  const chat = newChat(server, { ws: true });
+  const rec = record(chat);
+  const state = { list: [] as Conversation[] };
+  chat.on(EVENT.CONVERSATION_LIST_UPDATED, (e) => (state.list = e.data));
+  await loginReady(chat, alice, aliceToken);
+  const bobChat = newChat(server);
+  await loginReady(bobChat, bob, bobToken);
+  await sendText(bobChat, alice, 'hi');
+  await sendText(bobChat, group, 'hi team', 'GROUP');
+  await waitFor(() => state.list.length === 2, 5_000, 'both conversations listed');
+  const entry = (id: string) => state.list.find((c) => c.conversationID === id);
+  return { chat, bobChat, rec, state, entry, alice, bob, group, done: () => closeAll(chat, bobChat) };
+}
+
+describe('profiles', () => {
+  test("getUserProfile and getMyProfile: Tencent's Profile, custom fields as [{ key, value }]", async () => {
+    const { chat, alice, bob, done } = await setup();
+    try {
+      await server.setProfile(bob, { nick: 'Bob', avatar: 'https://example.com/b.png', custom_fields: { team: 'blue' } });
+      const { code, data } = await chat.getUserProfile({ userIDList: [bob, uniqueUid('nobody'), alice] });
+      assert.equal(code, 0);
+      assert.deepEqual(data.map((p) => p.userID), [bob, alice], 'in the order asked, unknown users left out');
+      assert.deepEqual([data[0]!.nick, data[0]!.avatar], ['Bob', 'https://example.com/b.png']);
+      assert.deepEqual(data[0]!.profileCustomField, [{ key: 'team', value: 'blue' }]);
+      assert.deepEqual([data[1]!.nick, data[1]!.profileCustomField], ['', []]);
+      assert.equal(data[0]!.gender, '', "Tencent's other fields keep their defaults");
+      const mine = await chat.getMyProfile();
+      assert.equal(mine.data.userID, alice);
+      await assert.rejects(chat.getUserProfile({ userIDList: [] }), refusedWith(ErrorCode.INVALID_ARGUMENT));
+      await assert.rejects(chat.updateMyProfile({ nick: 'me' }), refusedWith(ErrorCode.UNSUPPORTED));
+    } finally {
+      await done();
+    }
+  });
+
+  test('a profile change: PROFILE_UPDATED [Profile], and the list shows the new nick (own changes too)', async () => {
+    const { chat, rec, entry, alice, bob, done } = await setup();
+    try {
+      await server.setProfile(bob, { nick: 'Bobby', custom_fields: { mood: 'sunny' } });
+      await waitFor(() => rec.of(EVENT.PROFILE_UPDATED).length >= 1, 5_000, 'PROFILE_UPDATED');
+      const [profile] = rec.of(EVENT.PROFILE_UPDATED)[0]!.data;
+      assert.deepEqual([profile!.userID, profile!.nick, profile!.profileCustomField], [bob, 'Bobby', [{ key: 'mood', value: 'sunny' }]]);
+      await waitFor(() => entry(`C2C${bob}`)?.userProfile.nick === 'Bobby', 5_000, 'the C2C conversation shows it');
+      assert.equal(entry(`C2C${bob}`)!.lastMessage.nick, 'Bobby', "the last message's sender too");
+
+      await server.setProfile(alice, { nick: 'Alice' });
+      await waitFor(
+        () => rec.of(EVENT.PROFILE_UPDATED).some((e) => e.data.some((p) => p.userID === alice && p.nick === 'Alice')),
+        5_000,
+        'PROFILE_UPDATED for her own profile',
+      );
+    } finally {
+      await done();
+    }
+  });
+
+  test('getGroupProfile, and a group renamed by the app backend reaching the list', async () => {
+    const { chat, entry, group, done } = await setup();
+    try {
+      await server.setGroupInfo(group, { name: 'Team Blue', notice: 'Stand-up at 9', group_type: 'Public' });
+      await waitFor(() => entry(`GROUP${group}`)?.groupProfile.name === 'Team Blue', 5_000, 'the group renamed in the list');
+      assert.equal(entry(`GROUP${group}`)!.groupProfile.type, 'Public');
+      const { code, data } = await chat.getGroupProfile({ groupID: group });
+      assert.equal(code, 0);
+      assert.deepEqual(
+        [data.group.groupID, data.group.name, data.group.notification, data.group.memberCount, data.group.type],
+        [group, 'Team Blue', 'Stand-up at 9', 2, 'Public'],
+      );
+      const someone = uniqueUid('someone');
+      await server.createUser(someone);
+      await server.createGroup(`${group}-other`, [someone]);
+      await assert.rejects(chat.getGroupProfile({ groupID: `${group}-other` }), refusedWith(ErrorCode.PERMISSION_DENIED));
+    } finally {
+      await done();
+    }
+  });
+
+  test('a profile changed while offline shows after the reconnect (profileSince)', async () => {
+    const alice = uniqueUid('alice');
+    const bob = uniqueUid('bob');
+    await server.createUser(bob);
+    const gate = gatedSocket();
+    const chat = newChat(server, { WebSocket: gate.WebSocket, socket: FAST_RECONNECT });
+    const rec = record(chat);
+    const state = { list: [] as Conversation[] };
+    chat.on(EVENT.CONVERSATION_LIST_UPDATED, (e) => (state.list = e.data));
+    const entry = () => state.list.find((c) => c.conversationID === `C2C${bob}`);
+    try {
+      await loginReady(chat, alice, await server.createUser(alice));
+      await sendText(chat, bob, 'hi');
+      await waitFor(() => entry() !== undefined, 5_000, 'the conversation listed');
+      gate.cut();
+      await waitFor(
+        () => rec.of(EVENT.NET_STATE_CHANGE).some((e) => e.data.state === 'disconnected'),
+        5_000,
+        'offline',
+      );
+      await server.setProfile(bob, { nick: 'Offline Bob' });
+      gate.open();
+      await waitFor(() => entry()?.userProfile.nick === 'Offline Bob', 10_000, 'the new nick after the catch-up');
+    } finally {
+      await closeAll(chat);
+    }
+  });
+});
