@@ -1,8 +1,8 @@
 //! Webhooks and the before-send callback, against a real HTTP receiver that the test runs on a
 //! loopback port: the events' bodies (WuKongIM's) and signatures, who `msg.offline` is for,
 //! retries after 500s and while the receiver is down, dead letters and their replay, a kill -9
-//! in the middle of sending, the before-send decisions, and one sender per event among three
-//! nodes on PostgreSQL.
+//! in the middle of sending, the before-send decisions, a WuKongIM client counting as online,
+//! and one sender per event among three nodes on PostgreSQL.
 //!
 //! The servers are the real binary (`common::process`), on the suite's storage: SQLite, or
 //! PostgreSQL when `NATTER_TEST_POSTGRES` is set.
@@ -25,12 +25,14 @@ use common::process::Process;
 use common::{Endpoint, Storage, User, postgres_admin_url, random_token};
 use futures_util::{SinkExt, StreamExt};
 use hmac::{Hmac, Mac};
+use natter_wukongim::{ConnectPacket, DeviceFlag, KeyPair, Packet, ReasonCode, WukongCodec};
 use serde_json::{Value, json};
 use sha2::Sha256;
 use tokio::net::TcpListener;
 use tokio::sync::oneshot;
 use tokio::task::JoinHandle;
 use tokio_tungstenite::tungstenite::Message;
+use tokio_util::codec::Framed;
 
 /// How long a test waits for an event to arrive.
 const WAIT: Duration = Duration::from_secs(30);
@@ -578,6 +580,75 @@ async fn msg_offline_lists_exactly_the_offline_members_who_did_not_mute() {
             .all(|item| item["message_idstr"] != id),
         "bob is online"
     );
+}
+
+/// A WuKongIM client of `uid` (web, device flag 1) connected over TCP to `address`.
+async fn wukongim_connect(
+    address: &str,
+    uid: &str,
+    token: &str,
+) -> Framed<tokio::net::TcpStream, WukongCodec> {
+    let stream = tokio::net::TcpStream::connect(address).await.unwrap();
+    let mut framed = Framed::new(stream, WukongCodec::new());
+    let keys = KeyPair::generate().unwrap();
+    framed
+        .send(Packet::Connect(ConnectPacket {
+            version: 4,
+            device_flag: DeviceFlag::from(1),
+            device_id: "webhooks-test".into(),
+            uid: uid.into(),
+            token: token.into(),
+            client_timestamp: 1_700_000_000_000,
+            client_key: keys.public_key(),
+        }))
+        .await
+        .unwrap();
+    match tokio::time::timeout(WAIT, framed.next()).await {
+        Ok(Some(Ok(Packet::Connack(connack)))) => {
+            assert_eq!(connack.reason_code, ReasonCode::Success, "{connack:?}")
+        }
+        other => panic!("expected a CONNACK, got {other:?}"),
+    }
+    framed
+}
+
+#[tokio::test]
+async fn a_wukongim_client_counts_as_online_for_msg_offline_and_user_onlinestatus() {
+    let receiver = Receiver::start().await;
+    let storage = Storage::new();
+    let server = start(
+        &storage,
+        &receiver,
+        &["--wukongim-tcp-listen", "127.0.0.1:0"],
+    )
+    .await;
+    let endpoint = &server.endpoint;
+    let alice = endpoint.user("alice").await;
+    let bob_web = endpoint.device("bob", 1).await;
+    let route = endpoint.anonymous().get("/route").await.ok();
+    let tcp = route["tcp_addr"].as_str().unwrap().to_owned();
+
+    let client = wukongim_connect(&tcp, "bob", &bob_web.token).await;
+    receiver.status_line("bob-1-1-").await;
+    let message = send(&alice, "C2Cbob", "hi over WuKongIM").await;
+    let id = message["messageID"].as_str().unwrap();
+    receiver.message_event("msg.notify", id).await;
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    assert!(
+        receiver
+            .items("msg.offline")
+            .iter()
+            .all(|item| item["message_idstr"] != id),
+        "bob is online on his WuKongIM client"
+    );
+
+    drop(client);
+    receiver.status_line("bob-1-0-").await;
+    let message = send(&alice, "C2Cbob", "bob went away").await;
+    let offline = receiver
+        .message_event("msg.offline", message["messageID"].as_str().unwrap())
+        .await;
+    assert_eq!(offline["to_uids"], json!(["bob"]));
 }
 
 #[tokio::test]
