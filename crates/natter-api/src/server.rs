@@ -345,7 +345,9 @@ async fn online_status(
     JsonBody(uids): JsonBody<Vec<String>>,
 ) -> ApiResult<Json<wire::OnlineStatusAnswer>> {
     if uids.is_empty() {
-        return Ok(Json(wire::OnlineStatusAnswer::NoneAsked(StatusOk::default())));
+        return Ok(Json(wire::OnlineStatusAnswer::NoneAsked(
+            StatusOk::default(),
+        )));
     }
     let connections = state.natter.online_status(&uids)?;
     Ok(Json(wire::OnlineStatusAnswer::Connections(connections)))
