@@ -9,8 +9,8 @@ pub mod ids;
 pub mod limits;
 pub mod message;
 pub mod rules;
-pub mod webhook;
 pub mod sender_list;
+pub mod webhook;
 pub mod wire;
 
 pub use cursor::ListCursor;
