@@ -889,10 +889,7 @@ async fn a_kill_9_while_sending_loses_no_event_and_invents_none() {
     // What committed: every message in the histories after the restart.
     let mut committed = BTreeSet::new();
     for (_, _, reader, conversation) in LANES {
-        let reader = User {
-            client: endpoint.with_bearer(&users[reader].token),
-            ..users[reader].clone()
-        };
+        let reader = User::on(endpoint, reader, &users[reader].token);
         for message in reader.history(conversation).await {
             committed.insert(message["messageID"].as_str().unwrap().to_owned());
         }
@@ -977,7 +974,7 @@ async fn the_before_send_callback_allows_rejects_rewrites_and_times_out_both_way
     assert_eq!(
         asked,
         json!({"from_uid": "alice", "channel_id": "bob", "channel_type": 1, "client_msg_no": "",
-            "message_type": "TIMCustomElem", "payload": BASE64.encode(br#"{"text":"hello"}"#),
+            "message_type": "TIMTextElem", "payload": BASE64.encode(br#"{"text":"hello"}"#),
             "header": {"no_persist": 0, "red_dot": 1, "sync_once": 0}})
     );
 
@@ -1128,10 +1125,7 @@ async fn three_nodes_on_postgresql_send_each_event_once() {
     let mut sent = BTreeSet::new();
     for n in 0..60 {
         let node = &endpoints[n % 3];
-        let user = User {
-            client: node.with_bearer(&alice.token),
-            ..alice.clone()
-        };
+        let user = User::on(node, "alice", &alice.token);
         let to = if n % 2 == 0 { "C2Cbob" } else { "C2Ccarol" };
         let message = send(&user, to, &format!("#{n}")).await;
         sent.insert(message["messageID"].as_str().unwrap().to_owned());
