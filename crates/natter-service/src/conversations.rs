@@ -138,9 +138,18 @@ impl Natter {
             via,
             at_ms: now_ms(),
         };
-        let deleted = self
-            .write(move |db| conversations::delete(db, &deletion))
+        let outbox = self.outbox();
+        let (deleted, written) = self
+            .write(move |db| {
+                let deleted = conversations::delete(db, &deletion)?;
+                let written = match &outbox {
+                    Some(outbox) => outbox.deletion(db, &deleted.audit, now_ms())?,
+                    None => Vec::new(),
+                };
+                Ok((deleted.conversations, written))
+            })
             .await?;
+        self.wake_webhooks(&written);
         self.metrics.deleted(deleted.len());
         self.notify_deleted(&actor.uid, &deleted, clear_history, synced, actor.origin)
             .await;
