@@ -471,3 +471,44 @@ async fn a_recall_in_a_deleted_conversation_does_not_bring_it_back_to_the_list()
         "{list:?}"
     );
 }
+
+#[tokio::test]
+async fn the_recalling_connection_gets_no_message_revoked_and_the_senders_other_devices_do() {
+    let server = Server::start().await;
+    let alice_web = server.device("alice", 1).await;
+    let alice_phone = server.device("alice", 0).await;
+    server.user("bob").await;
+    let regretted = alice_web.send_text("C2Cbob", "regretted").await;
+    // The SDK names its live connection (X-Natter-Connection) once its stream is up.
+    let recalling = Chat::login(&server.base, &alice_web.token);
+    let mut recalling_events = recalling.events(0).await.unwrap();
+    let mut phone = Chat::login(&server.base, &alice_phone.token)
+        .events(0)
+        .await
+        .unwrap();
+
+    let stub = recalling
+        .revoke_message("C2Cbob", &message_id(&regretted))
+        .await
+        .unwrap();
+    assert!(stub.is_revoked);
+    let heard = next_matching(&mut phone, |event| match event {
+        ServerEvent::MessageRevoked { message_list } => message_list.into_iter().next(),
+        _ => None,
+    })
+    .await;
+    assert_eq!(heard.message_id, message_id(&regretted));
+
+    // A later message marks the end of what the recall pushed to the recalling connection.
+    alice_phone.send_text("C2Cbob", "after").await;
+    let before_the_marker = next_matching(&mut recalling_events, |event| match event {
+        ServerEvent::MessageRevoked { .. } => Some(true),
+        ServerEvent::MessageReceived { .. } => Some(false),
+        _ => None,
+    })
+    .await;
+    assert!(
+        !before_the_marker,
+        "the recalling connection got its own recall pushed"
+    );
+}
