@@ -80,22 +80,26 @@ pub fn pending(db: &dyn Db, event: &str, limit: u32) -> Result<Vec<OutboxEvent>>
     .collect()
 }
 
-/// How many values an `IN (…)` list of these queries holds. Always this many, padded with
-/// repeats of the first, so that each query is one statement text: SQLite's statement cache
-/// (shared with the send path on the writer) would otherwise fill with one variant per length.
-const LIST: usize = 100;
+/// Most values in one `IN (…)` list of these queries.
+const LIST: usize = 128;
 
-/// `$first, …, $(first + LIST - 1)`.
-fn placeholders(first: usize) -> String {
-    let numbers: Vec<String> = (first..first + LIST).map(|n| format!("${n}")).collect();
-    numbers.join(", ")
+/// `column IN ($first, …)` with room for `len` values, rounded up to a power of two: a few
+/// statement texts per query, so that SQLite's statement cache (shared with the send path on
+/// the writer) keeps them all, while a one-to-one message's single uid binds one value, not a
+/// padded hundred.
+fn in_list(column: &str, first: usize, len: usize) -> String {
+    let numbers: Vec<String> = (first..first + len.next_power_of_two())
+        .map(|n| format!("${n}"))
+        .collect();
+    format!("{column} IN ({})", numbers.join(", "))
 }
 
-/// `values` followed by one chunk of up to [`LIST`] items, padded to [`LIST`].
+/// `values` followed by `chunk`, padded with repeats of its first item to the width of
+/// [`in_list`].
 fn with_list<'a>(values: &[Value<'a>], chunk: &[Value<'a>]) -> Vec<Value<'a>> {
     let mut all = values.to_vec();
     all.extend_from_slice(chunk);
-    all.resize(values.len() + LIST, chunk[0]);
+    all.resize(values.len() + chunk.len().next_power_of_two(), chunk[0]);
     all
 }
 
@@ -105,11 +109,11 @@ fn ints(ids: &[i64]) -> Vec<Value<'static>> {
 
 /// Removes delivered events (those already gone are skipped: another node's late duplicate).
 pub fn delivered(db: &dyn Db, ids: &[i64]) -> Result<()> {
-    let sql = format!(
-        "DELETE FROM webhook_events WHERE id IN ({})",
-        placeholders(1)
-    );
     for chunk in ints(ids).chunks(LIST) {
+        let sql = format!(
+            "DELETE FROM webhook_events WHERE {}",
+            in_list("id", 1, chunk.len())
+        );
         db.execute(&sql, &with_list(&[], chunk))?;
     }
     Ok(())
@@ -125,12 +129,6 @@ pub fn failed(
     error: &str,
     dead_before_ms: i64,
 ) -> Result<u64> {
-    let sql = format!(
-        "UPDATE webhook_events SET attempts = attempts + 1, next_attempt_ms = $1, \
-         last_error = $2, dead_ms = CASE WHEN failing_since_ms < $4 THEN CAST($3 AS BIGINT) END \
-         WHERE id IN ({}) AND dead_ms IS NULL RETURNING dead_ms",
-        placeholders(5)
-    );
     let fixed = [
         Value::Int(next_attempt_ms),
         Value::Text(error),
@@ -139,6 +137,13 @@ pub fn failed(
     ];
     let mut dead = 0;
     for chunk in ints(ids).chunks(LIST) {
+        let sql = format!(
+            "UPDATE webhook_events SET attempts = attempts + 1, next_attempt_ms = $1, \
+             last_error = $2, \
+             dead_ms = CASE WHEN failing_since_ms < $4 THEN CAST($3 AS BIGINT) END \
+             WHERE {} AND dead_ms IS NULL RETURNING dead_ms",
+            in_list("id", 5, chunk.len())
+        );
         for row in db.query(&sql, &with_list(&fixed, chunk))? {
             if row.get::<Option<i64>>(0)?.is_some() {
                 dead += 1;
@@ -208,9 +213,9 @@ pub fn replay(db: &dyn Db, ids: &[i64], event: Option<&str>, now_ms: i64) -> Res
             params![now_ms, event],
         );
     }
-    let sql = format!("{REVIVE} AND id IN ({})", placeholders(2));
     let mut replayed = 0;
     for chunk in ints(ids).chunks(LIST) {
+        let sql = format!("{REVIVE} AND {}", in_list("id", 2, chunk.len()));
         replayed += db.execute(&sql, &with_list(&[Value::Int(now_ms)], chunk))?;
     }
     Ok(replayed)
@@ -340,14 +345,14 @@ fn online_counts(db: &dyn Db, connection: &Connection, live_since_ms: i64) -> Re
 
 /// Which of `uids` have a connection on a live node.
 pub fn online_among(db: &dyn Db, uids: &[&Uid], live_since_ms: i64) -> Result<HashSet<Uid>> {
-    let sql = format!(
-        "SELECT DISTINCT p.uid FROM webhook_presence p JOIN webhook_nodes n ON n.id = p.node \
-         WHERE n.heartbeat_ms >= $1 AND p.uid IN ({})",
-        placeholders(2)
-    );
     let uids: Vec<Value> = uids.iter().map(|uid| Value::Text(uid.as_str())).collect();
     let mut online = HashSet::new();
     for chunk in uids.chunks(LIST) {
+        let sql = format!(
+            "SELECT DISTINCT p.uid FROM webhook_presence p JOIN webhook_nodes n ON n.id = p.node \
+             WHERE n.heartbeat_ms >= $1 AND {}",
+            in_list("p.uid", 2, chunk.len())
+        );
         for row in db.query(&sql, &with_list(&[Value::Int(live_since_ms)], chunk))? {
             online.insert(Uid::parse(&row.get::<String>(0)?, "uid")?);
         }
