@@ -62,16 +62,18 @@ const CONVERSATION_ID: &str = "The conversation ID (`C2C<userID>`, `GROUP<groupI
 /// Sends a message to one of the user's conversations and answers once it is durable. The
 /// message revives the conversation for every member who had deleted it, and is pushed to every
 /// online member's devices (`messageReceived`, `conversationListUpdated`,
-/// `totalUnreadMessageCountUpdated`). With `clientMsgID` the send is idempotent.
+/// `totalUnreadMessageCountUpdated`). With `clientMsgID` the send is idempotent. With
+/// `--before-send-url`, the app backend first allows, rejects or rewrites it.
 #[utoipa::path(post, path = "/v1/messages", tag = "client", operation_id = "sendMessage",
     request_body = SendMessageRequest,
     responses(
         (status = 200, description = "The stored message.", body = wire::SendMessageResponse),
         (status = 400, description = "`invalid_argument` (40001): bad JSON, an unknown `type`, a payload that is not an object or not of its type's shape, an empty or over-long `clientMsgID`, `cloudCustomData` over 8 KiB; `invalid_conversation_id` (40002): a malformed ID, or `C2C` of the sender.", body = ErrorBody),
-        (status = 403, description = "`permission_denied` (40301): a group the user never joined, `@TIM#SYSTEM`, or the manager token. `not_a_member` (40302): a group the user left, was removed from, or that was dismissed. `in_blacklist` (40305): the sender is on the group's or the peer's blacklist. `not_in_whitelist` (40306): the group takes messages only from its whitelist, which lacks the sender.", body = ErrorBody),
+        (status = 403, description = "`permission_denied` (40301): a group the user never joined, `@TIM#SYSTEM`, or the manager token. `not_a_member` (40302): a group the user left, was removed from, or that was dismissed. `in_blacklist` (40305): the sender is on the group's or the peer's blacklist. `not_in_whitelist` (40306): the group takes messages only from its whitelist, which lacks the sender. `message_rejected` (40304): the app's before-send callback refused the message (its reason in `message`).", body = ErrorBody),
         (status = 404, description = "`not_found`: the peer never had a token, or the group does not exist.", body = ErrorBody),
         (status = 409, description = "`conflict`: the sender already used this `clientMsgID` for another conversation.", body = ErrorBody),
         (status = 413, description = "`payload_too_large`: the payload is over 64 KiB as compact JSON.", body = ErrorBody),
+        (status = 503, description = "`unavailable` (50301): as for any call; also when the app's before-send callback did not answer in time and `--before-send-fail-open` is off.", body = ErrorBody),
     ))]
 async fn send_message(
     State(state): State<AppState>,

@@ -19,7 +19,7 @@ impl From<Error> for ApiError {
 
 pub type ApiResult<T> = Result<T, ApiError>;
 
-/// Status, numeric code and name of each kind: API.md's error table.
+/// Status, numeric code and name of each kind: the error table in docs/api-reference.md.
 pub fn status_and_code(kind: ErrorKind) -> (StatusCode, u32, &'static str) {
     match kind {
         ErrorKind::InvalidArgument => (StatusCode::BAD_REQUEST, 40001, "invalid_argument"),
@@ -38,6 +38,7 @@ pub fn status_and_code(kind: ErrorKind) -> (StatusCode, u32, &'static str) {
         }
         ErrorKind::Conflict => (StatusCode::CONFLICT, 40901, "conflict"),
         ErrorKind::RecallWindowPassed => (StatusCode::FORBIDDEN, 40303, "recall_window_passed"),
+        ErrorKind::MessageRejected => (StatusCode::FORBIDDEN, 40304, "message_rejected"),
         ErrorKind::InBlacklist => (StatusCode::FORBIDDEN, 40305, "in_blacklist"),
         ErrorKind::NotInWhitelist => (StatusCode::FORBIDDEN, 40306, "not_in_whitelist"),
         ErrorKind::PayloadTooLarge => (StatusCode::PAYLOAD_TOO_LARGE, 41301, "payload_too_large"),

@@ -4,7 +4,10 @@
 //! fails when it is stale (`natter openapi > docs/openapi.json` regenerates it).
 
 use natter_core::ErrorKind;
-use natter_core::wire::{ClientEvent, ErrorBody, ServerEvent};
+use natter_core::wire::{
+    BeforeSendAnswer, BeforeSendRequest, ClientEvent, DeletionEvent, ErrorBody, OfflineMessage,
+    ServerEvent, WebhookMessage,
+};
 use utoipa::OpenApi;
 use utoipa::openapi::path::Operation;
 use utoipa::openapi::security::{ApiKey, ApiKeyValue, HttpAuthScheme, HttpBuilder, SecurityScheme};
@@ -33,7 +36,10 @@ use crate::error::status_and_code;
             is WuKongIM's binary one, over TCP and WebSocket: see the API reference's \"WuKongIM \
             client protocol\"."),
     ),
-    components(schemas(ErrorBody, ServerEvent, ClientEvent))
+    // The bodies Natter posts to the app backend: its webhooks (`msg.notify` items,
+    // `msg.offline`, `conversation.deleted` items) and the before-send callback.
+    components(schemas(ErrorBody, ServerEvent, ClientEvent, WebhookMessage, OfflineMessage,
+        DeletionEvent, BeforeSendRequest, BeforeSendAnswer))
 )]
 struct Base;
 

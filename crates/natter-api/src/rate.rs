@@ -1,5 +1,6 @@
 //! Rate limiting: a token bucket per key. Per uid, shared by every token of that user on both
-//! surfaces (API.md, `--rate-limit`); and per client IP (`--ip-rate-limit`).
+//! surfaces (`--rate-limit`); and per client IP (`--ip-rate-limit`). The limits are in
+//! docs/api-reference.md ("Limits").
 
 use std::collections::HashMap;
 use std::hash::Hash;

@@ -47,6 +47,8 @@ pub fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(delete_messages))
         .routes(routes!(user_profile, set_user_profile))
         .routes(routes!(channel_info, set_channel_info))
+        .routes(routes!(dead_letters))
+        .routes(routes!(replay_dead_letters))
 }
 
 /// Create a user / set a device token
@@ -625,4 +627,54 @@ async fn set_channel_info(
 ) -> ApiResult<Json<StatusOk>> {
     state.natter.set_group_profile(request).await?;
     Ok(Json(StatusOk::default()))
+}
+
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+struct DeadLetterQuery {
+    /// Only events of this kind (`msg.offline`, `msg.notify`, `user.onlinestatus`,
+    /// `conversation.deleted`).
+    event: Option<String>,
+    /// Page size 1–100 (default 20).
+    limit: Option<u32>,
+    /// `next_cursor` of the previous page.
+    cursor: Option<String>,
+}
+
+/// Webhook dead letters
+///
+/// The webhook events that kept failing for longer than `--webhook-dead-after-secs` and were
+/// given up, oldest first, each with its body as it would be delivered and its last error.
+/// Manager token only.
+#[utoipa::path(get, path = "/webhook/deadletters", tag = "server",
+    operation_id = "webhookDeadLetters", params(DeadLetterQuery),
+    responses((status = 200, description = "One page, oldest first.", body = wire::DeadLetterPage)))]
+async fn dead_letters(
+    State(state): State<AppState>,
+    _: ManagerOnly,
+    QueryParams(query): QueryParams<DeadLetterQuery>,
+) -> ApiResult<Json<wire::DeadLetterPage>> {
+    Ok(Json(
+        state
+            .natter
+            .dead_letters(query.event.as_deref(), query.limit, query.cursor.as_deref())
+            .await?,
+    ))
+}
+
+/// Replay webhook dead letters
+///
+/// Puts dead letters back in their queues: those listed in `ids`, else every one of `event`,
+/// else every one. Each is delivered again with its own event ID (receivers that de-duplicate
+/// keep working), before the newer events of its kind, and gets a fresh dead-letter age.
+/// Manager token only.
+#[utoipa::path(post, path = "/webhook/deadletters/replay", tag = "server",
+    operation_id = "replayWebhookDeadLetters", request_body = wire::ReplayRequest,
+    responses((status = 200, description = "How many were put back.", body = wire::ReplayResult)))]
+async fn replay_dead_letters(
+    State(state): State<AppState>,
+    _: ManagerOnly,
+    JsonBody(request): JsonBody<wire::ReplayRequest>,
+) -> ApiResult<Json<wire::ReplayResult>> {
+    Ok(Json(state.natter.replay_dead_letters(request).await?))
 }

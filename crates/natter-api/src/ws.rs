@@ -86,7 +86,8 @@ async fn upgrade(
     let token = bearer_token(&headers).or(query.token).ok_or_else(|| {
         Error::unauthenticated("missing token: send Authorization: Bearer <user token> or ?token=")
     })?;
-    // API.md: without a valid user token the upgrade is refused with 401, the manager's too.
+    // Without a valid user token the upgrade is refused with 401, the manager's too
+    // (docs/api-reference.md, "WebSocket").
     let device = state
         .natter
         .authenticate_device(&token)
@@ -127,7 +128,7 @@ async fn upgrade(
         .max_message_size(MAX_CLIENT_FRAME)
         // A small read buffer: the 128 KiB default is resident (zero-filled) per connection.
         .read_buffer_size(4 * 1024)
-        .on_upgrade(move |socket| serve_connection(socket, state, device, permit))
+        .on_upgrade(move |socket| serve_connection(socket, state, token, device, permit))
         .into_response())
 }
 
@@ -140,6 +141,7 @@ enum Ending {
 async fn serve_connection(
     mut socket: WebSocket,
     state: AppState,
+    token: String,
     device: Device,
     _permit: OwnedSemaphorePermit,
 ) {
@@ -159,7 +161,11 @@ async fn serve_connection(
                     idle.as_mut().reset(tokio::time::Instant::now() + state.ws_idle_timeout);
                     match ClientEvent::decode(text.as_str()) {
                         Ok(ClientEvent::Ping) => {
+                            let first = connection.subscription.is_none();
                             let id = connection.subscribe(&state, &device);
+                            if first && let Some(ending) = token_withdrawn(&state, &token, &device).await {
+                                break ending;
+                            }
                             if send(&mut socket, &pong(id)).await.is_err() {
                                 break Ending::ClientLeft;
                             }
@@ -201,6 +207,29 @@ async fn serve_connection(
         let _ = socket.send(Message::Close(Some(close))).await;
     }
     state.http_metrics.websocket_closed();
+}
+
+/// Checks the token again at the first ping, once the connection is subscribed. A new token or
+/// a sign-out ends only subscribed connections, so one that came between the upgrade and this
+/// ping would otherwise go unnoticed and the connection would get the user's events for good.
+/// Subscribing first closes the race: a withdrawal that commits after this read ends the
+/// subscription instead.
+async fn token_withdrawn(state: &AppState, token: &str, device: &Device) -> Option<Ending> {
+    match state.natter.authenticate_device(token).await {
+        Ok(now) if now.uid == device.uid && now.device_flag == device.device_flag => None,
+        Ok(_)
+        | Err(Error {
+            kind: natter_core::ErrorKind::Unauthenticated,
+            ..
+        }) => {
+            let (code, why) = close_for(EndReason::TokenRevoked);
+            Some(Ending::Close(code, why))
+        }
+        Err(_) => Some(Ending::Close(
+            CLOSE_GOING_AWAY,
+            "the token cannot be checked now: reconnect",
+        )),
+    }
 }
 
 /// Resolves once the bus says this connection must end (ended by the server, or fallen

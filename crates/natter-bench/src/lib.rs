@@ -22,6 +22,7 @@ pub const WORKLOADS: &[&str] = &[
     "delete-clear",
     "idle-ws",
     "cold-start",
+    "webhooks",
 ];
 
 /// Runs one workload once.
@@ -36,6 +37,7 @@ pub async fn run(workload: &str, options: &Options, quick: bool) -> anyhow::Resu
         "delete-clear" => delete_clear::run(options, quick).await,
         "idle-ws" => idle_ws::run(options, quick).await,
         "cold-start" => cold_start::run(options, quick).await,
+        "webhooks" => webhooks::run(options, quick).await,
         other => anyhow::bail!("no workload {other:?}; one of {}", WORKLOADS.join(", ")),
     }
 }

@@ -12,7 +12,8 @@ use natter_bench::server::{Options, Server};
     about = "Load generator and benchmarks for Natter"
 )]
 struct Cli {
-    /// send, fanout, latency, list, batch-delete, delete-clear, idle-ws, cold-start, or all.
+    /// send, fanout, latency, list, batch-delete, delete-clear, idle-ws, cold-start, webhooks,
+    /// or all.
     workload: String,
     /// Tiny sizes, a few seconds each: checks that the workload works (CI).
     #[arg(long)]

@@ -96,12 +96,21 @@ impl Options {
 
     /// Starts the server binary on `data_dir` (kept by the caller) and waits for its address.
     pub async fn start_on(&self, data_dir: &Path) -> anyhow::Result<Server> {
-        let (server, _) = self.start_timed(data_dir).await?;
+        self.start_with(data_dir, &[]).await
+    }
+
+    /// Like [`Options::start_on`], with more `natter serve` flags.
+    pub async fn start_with(&self, data_dir: &Path, flags: &[&str]) -> anyhow::Result<Server> {
+        let (server, _) = self.spawn(data_dir, flags).await?;
         Ok(server)
     }
 
     /// Like [`Options::start_on`], also returning when the process was spawned.
     pub async fn start_timed(&self, data_dir: &Path) -> anyhow::Result<(Server, Instant)> {
+        self.spawn(data_dir, &[]).await
+    }
+
+    async fn spawn(&self, data_dir: &Path, flags: &[&str]) -> anyhow::Result<(Server, Instant)> {
         let binary = self.binary()?;
         let manager_token = format!("bench-{:x}", rand_u64());
         let mut command = Command::new(&binary);
@@ -114,6 +123,7 @@ impl Options {
             .args(["--rate-limit", "0", "--max-connections", "200000"])
             // Idle workloads hold connections longer than the default 90 s without pinging.
             .args(["--ws-idle-timeout-secs", "3600"])
+            .args(flags)
             .env("NATTER_LOG", "warn")
             .stdin(Stdio::null())
             .stdout(Stdio::piped())

@@ -28,6 +28,8 @@ pub enum ErrorKind {
     Conflict,
     /// A sender tried to recall a message older than the recall window.
     RecallWindowPassed,
+    /// The app backend's before-send callback refused the message.
+    MessageRejected,
     /// The sender is on the blacklist of the group or of the user they wrote to.
     InBlacklist,
     /// The group takes messages only from its whitelist, and the sender is not on it.

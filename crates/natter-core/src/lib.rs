@@ -10,6 +10,7 @@ pub mod limits;
 pub mod message;
 pub mod rules;
 pub mod sender_list;
+pub mod webhook;
 pub mod wire;
 
 pub use cursor::ListCursor;

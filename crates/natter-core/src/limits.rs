@@ -1,5 +1,5 @@
-//! Limits that are part of the contract (API.md, DESIGN.md). Configurable limits live in the
-//! server's config; these are fixed because clients rely on them.
+//! Limits that are part of the contract (docs/api-reference.md, "Limits"). Configurable limits
+//! live in the server's config; these are fixed because clients rely on them.
 
 /// A uid or group ID is at most this many characters.
 pub const MAX_ID_LEN: usize = 64;

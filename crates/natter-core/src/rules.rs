@@ -1,4 +1,4 @@
-//! The conversation rules (DESIGN.md, "The conversation rules").
+//! The conversation rules (docs/design.md, "The conversation rules").
 //!
 //! A user's view of a channel is a handful of watermarks over the channel's seqs. Every list
 //! behaviour (unread counts, deletion, revival, clearing history) is a function of these numbers

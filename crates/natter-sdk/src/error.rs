@@ -4,7 +4,7 @@ use natter_core::limits::MAX_CONVERSATIONS_PER_CALL;
 
 #[derive(Debug, thiserror::Error)]
 pub enum Error {
-    /// The server answered with an error body (API.md's table).
+    /// The server answered with an error body (the error table in docs/api-reference.md).
     #[error("{error} ({code}): {message}")]
     Api {
         status: u16,
@@ -22,13 +22,13 @@ pub enum Error {
     Transport(#[from] reqwest::Error),
     #[error("WebSocket: {0}")]
     WebSocket(#[from] Box<tokio_tungstenite::tungstenite::Error>),
-    #[error("the server sent something that is not API.md's shape: {0}")]
+    #[error("the server sent something that is not in the API's wire format: {0}")]
     Protocol(String),
 }
 
 impl Error {
-    /// The server's numeric code (API.md), or the one the server would have given for errors
-    /// the SDK raises itself.
+    /// The server's numeric code (docs/api-reference.md, "Errors"), or the one the server would
+    /// have given for errors the SDK raises itself.
     pub fn code(&self) -> Option<u32> {
         match self {
             Error::Api { code, .. } => Some(*code),

@@ -6,7 +6,8 @@
 //!   and catches up by version after every reconnect.
 //! - [`Admin`]: the app backend's client for the server API (users, groups, server-side deletes).
 //!
-//! Both speak API.md through the wire types of `natter_core::wire`, shared with the server.
+//! Both speak the server's HTTP API (docs/api-reference.md) through the wire types of
+//! `natter_core::wire`, shared with the server.
 
 mod admin;
 mod chat;

@@ -144,12 +144,19 @@ impl Natter {
             via,
             at_ms: now_ms(),
         };
-        let (deleted, version) = self
+        let outbox = self.outbox();
+        let (deleted, written, version) = self
             .write(move |db| {
                 let deleted = conversations::delete(db, &deletion)?;
-                Ok((deleted, conversations::current_version(db, &deletion.uid)?))
+                let written = match &outbox {
+                    Some(outbox) => outbox.deletion(db, &deleted.audit, now_ms())?,
+                    None => Vec::new(),
+                };
+                let version = conversations::current_version(db, &deletion.uid)?;
+                Ok((deleted.conversations, written, version))
             })
             .await?;
+        self.wake_webhooks(&written);
         self.metrics.deleted(deleted.len());
         self.notify_deleted(&actor.uid, &deleted, clear_history, synced, actor.origin)
             .await;

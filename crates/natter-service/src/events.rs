@@ -237,8 +237,19 @@ pub struct Subscription {
     pub signals: Arc<Signals>,
     bus: Arc<EventBus>,
     uid: Uid,
+    device_flag: u8,
     /// Names the connection to its client (the pong's `connectionID`).
     pub id: u64,
+}
+
+/// A device's connection opened or closed (its first ping, its end), for the webhooks'
+/// `user.onlinestatus` and `msg.offline`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PresenceChange {
+    pub uid: Uid,
+    pub device_flag: u8,
+    pub connection: u64,
+    pub online: bool,
 }
 
 /// Which of a user's connections an event skips: the one that caused it. Connection IDs are
@@ -313,6 +324,8 @@ pub trait Relay: Send + Sync + 'static {
 impl Drop for Subscription {
     fn drop(&mut self) {
         self.bus.unsubscribe(&self.uid, self.id);
+        self.bus
+            .tell_presence(&self.uid, self.device_flag, self.id, false);
     }
 }
 
@@ -323,6 +336,8 @@ pub struct EventBus {
     next_id: AtomicU64,
     /// Set once when the node joins a cluster.
     relay: OnceLock<Arc<dyn Relay>>,
+    /// Set once when the webhooks need to know who is connected.
+    presence: OnceLock<mpsc::UnboundedSender<PresenceChange>>,
 }
 
 impl std::fmt::Debug for EventBus {
@@ -342,6 +357,7 @@ impl Default for EventBus {
             users: Mutex::default(),
             next_id: AtomicU64::new(fastrand::u64(..0x10_0000) << 32),
             relay: OnceLock::new(),
+            presence: OnceLock::new(),
         }
     }
 }
@@ -359,6 +375,26 @@ impl EventBus {
     /// Whether this node reaches the rest of its cluster (always, on a single node).
     pub fn cluster_health(&self) -> Result<(), String> {
         self.relay.get().map_or(Ok(()), |relay| relay.health())
+    }
+
+    /// From now on, every connection that subscribes or ends is reported on the returned
+    /// queue, in the order it happened. Unbounded so that subscribing never waits: its reader
+    /// writes the changes in batches. Call it once.
+    pub fn watch_presence(&self) -> mpsc::UnboundedReceiver<PresenceChange> {
+        let (sender, receiver) = mpsc::unbounded_channel();
+        let _ = self.presence.set(sender);
+        receiver
+    }
+
+    fn tell_presence(&self, uid: &Uid, device_flag: u8, connection: u64, online: bool) {
+        if let Some(presence) = self.presence.get() {
+            let _ = presence.send(PresenceChange {
+                uid: uid.clone(),
+                device_flag,
+                connection,
+                online,
+            });
+        }
     }
 
     /// Hands an event to the other nodes, if this node is in a cluster; the event is built
@@ -391,11 +427,14 @@ impl EventBus {
             frames: sender,
             signals: signals.clone(),
         });
+        // Under the lock, so that a connection's end is never reported before its start.
+        self.tell_presence(uid, device_flag, id, true);
         Subscription {
             frames: receiver,
             signals,
             bus: self.clone(),
             uid: uid.clone(),
+            device_flag,
             id,
         }
     }
@@ -712,6 +751,31 @@ mod tests {
         assert!(log.marks.len() <= 9, "a few marks per connection");
         assert_eq!(log.as_of(at(180)), 180 - 4, "coarse, never above the truth");
         assert_eq!(log.as_of(at(150)), 0, "forgotten: resync everything");
+    }
+
+    #[tokio::test]
+    async fn connections_starting_and_ending_are_reported_in_order() {
+        let bus = Arc::new(EventBus::default());
+        let mut presence = bus.watch_presence();
+        let phone = bus.subscribe(&uid("alice"), 0, true);
+        let replacing = bus.subscribe(&uid("alice"), 0, true);
+        let (first, second) = (phone.id, replacing.id);
+        drop(phone);
+        drop(replacing);
+        let mut seen = Vec::new();
+        while let Ok(change) = presence.try_recv() {
+            seen.push((change.connection, change.online));
+        }
+        assert_eq!(
+            seen,
+            [
+                (first, true),
+                (second, true),
+                (first, false),
+                (second, false)
+            ],
+            "a replaced connection is reported when it ends"
+        );
     }
 
     #[tokio::test]

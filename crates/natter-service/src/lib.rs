@@ -1,5 +1,6 @@
 //! Natter's service layer: validates requests, decides who may do what, calls the store and
-//! shapes the results as API.md's wire types. HTTP handlers call exactly one method here.
+//! shapes the results as the wire types of `natter_core::wire`. HTTP handlers call exactly one
+//! method here.
 
 mod access;
 mod conversations;
@@ -17,6 +18,7 @@ mod profiles;
 mod removal;
 mod sender_lists;
 mod users;
+mod webhooks;
 mod wukongim;
 
 use std::sync::Arc;
@@ -29,11 +31,12 @@ use natter_store::{Db, Store, settings};
 pub use access::{Actor, Principal};
 pub use conversations::ListOptions;
 pub use events::{
-    EndReason, EventBus, Frame, IN_FLIGHT_MARGIN, Lost, Origin, QUEUE_FRAMES, Recipients, Relay,
-    Remote, Signals, Subscription, VersionLog,
+    EndReason, EventBus, Frame, IN_FLIGHT_MARGIN, Lost, Origin, PresenceChange, QUEUE_FRAMES,
+    Recipients, Relay, Remote, Signals, Subscription, VersionLog,
 };
 pub use messaging::Delivery;
 pub use metrics::Metrics;
+pub use webhooks::{BeforeSendOptions, WebhookOptions};
 
 /// The settings key under which `sync_conversation_deletion` is stored.
 const SYNC_DELETION_KEY: &str = "sync_conversation_deletion";
@@ -47,6 +50,10 @@ pub struct Options {
     pub sync_conversation_deletion: Option<bool>,
     /// How long after sending a sender may still recall a message.
     pub recall_window: std::time::Duration,
+    /// Events for the app backend; `None`: no webhooks (and nothing written for them).
+    pub webhooks: Option<WebhookOptions>,
+    /// The app backend's check of each message a device sends, before it is stored.
+    pub before_send: Option<BeforeSendOptions>,
 }
 
 /// The whole service, shared by every request.
@@ -59,19 +66,39 @@ pub struct Natter {
     pub metrics: Metrics,
     /// Connected devices, for live events.
     pub events: Arc<EventBus>,
+    webhooks: Option<webhooks::Webhooks>,
+    before_send: Option<webhooks::BeforeSend>,
 }
 
 impl Natter {
     /// Starts the service on a store.
     pub async fn start(store: Store, options: Options) -> Result<Self> {
+        let events = Arc::new(EventBus::default());
+        let webhooks = options
+            .webhooks
+            .map(|hooks| {
+                let presence = webhooks::Webhooks::needs_presence(&hooks.events)
+                    .then(|| events.watch_presence());
+                webhooks::Webhooks::new(hooks, presence)
+            })
+            .transpose()?;
+        let before_send = options
+            .before_send
+            .map(webhooks::BeforeSend::new)
+            .transpose()?;
         let natter = Self {
             store,
             manager_token: options.manager_token.filter(|token| !token.is_empty()),
             recall_window: options.recall_window,
             sync_conversation_deletion: AtomicBool::new(false),
             metrics: Metrics::default(),
-            events: Arc::new(EventBus::default()),
+            events,
+            webhooks,
+            before_send,
         };
+        if natter.webhooks.is_some() || natter.before_send.is_some() {
+            natter.metrics.webhooks_on();
+        }
         match options.sync_conversation_deletion {
             Some(value) => {
                 natter

@@ -75,6 +75,7 @@ impl Natter {
             time_ms: now_ms(),
             counts_as_unread: delivery.counts_as_unread,
         };
+        let message = self.check_before_send(message, delivery.persist).await?;
         if !delivery.persist {
             return self.relay_message(message).await;
         }
@@ -226,8 +227,24 @@ impl Natter {
         }
     }
 
+    /// Stores a message with its webhook events, in one transaction.
     async fn store_message(&self, message: NewMessage) -> Result<Sent> {
-        self.write(move |db| messaging::send(db, &message)).await
+        let outbox = self.outbox();
+        let (sent, written) = self
+            .write(move |db| {
+                let sent = messaging::send(db, &message)?;
+                let written = match &outbox {
+                    Some(outbox) => {
+                        let unread = message.counts_as_unread;
+                        outbox.message(db, &sent, &message.to, unread, now_ms())?
+                    }
+                    None => Vec::new(),
+                };
+                Ok((sent, written))
+            })
+            .await?;
+        self.wake_webhooks(&written);
+        Ok(sent)
     }
 
     /// A first send is counted and pushed to the members' devices; a retry is neither.

@@ -3,10 +3,9 @@
 
 use natter_core::limits::MAX_NOTICE_RECIPIENTS;
 use natter_core::wire::NoticeRequest;
-use natter_core::{Error, Result, Uid};
+use natter_core::{ConversationId, Error, Result, Uid};
+use natter_store::{Sent, messaging};
 use serde_json::Value;
-
-use natter_store::messaging;
 
 use crate::messaging::decode_payload;
 use crate::{Natter, now_ms};
@@ -27,10 +26,7 @@ impl Natter {
             .map(|uid| Uid::parse(uid, "uids"))
             .collect::<Result<Vec<_>>>()?;
         let payload = decode_payload(&request.payload)?;
-        let now_ms = now_ms();
-        let notices = self
-            .write(move |db| messaging::send_notices(db, &uids, &payload, now_ms))
-            .await?;
+        let notices = self.store_notices(uids, payload).await?;
         for sent in notices {
             self.metrics.message_sent();
             self.notify_message(&sent).await;
@@ -44,11 +40,7 @@ impl Natter {
         if uids.is_empty() {
             return;
         }
-        let (uids, payload, now_ms) = (uids.to_vec(), notice.to_string(), now_ms());
-        match self
-            .write(move |db| messaging::send_notices(db, &uids, &payload, now_ms))
-            .await
-        {
+        match self.store_notices(uids.to_vec(), notice.to_string()).await {
             Ok(sent) => {
                 for sent in sent {
                     self.notify_message(&sent).await;
@@ -56,5 +48,27 @@ impl Natter {
             }
             Err(error) => tracing::warn!(%error, "cannot leave system notices"),
         }
+    }
+
+    /// Stores one notice per user, with their webhook events, in one transaction.
+    async fn store_notices(&self, uids: Vec<Uid>, payload: String) -> Result<Vec<Sent>> {
+        let outbox = self.outbox();
+        let now_ms = now_ms();
+        let (notices, written) = self
+            .write(move |db| {
+                let notices = messaging::send_notices(db, &uids, &payload, now_ms)?;
+                let mut written = Vec::new();
+                if let Some(outbox) = &outbox {
+                    for sent in &notices {
+                        let to = &ConversationId::System;
+                        written.extend(outbox.message(db, sent, to, true, now_ms)?);
+                    }
+                }
+                written.dedup();
+                Ok((notices, written))
+            })
+            .await?;
+        self.wake_webhooks(&written);
+        Ok(notices)
     }
 }

@@ -38,15 +38,21 @@ impl Natter {
         }
     }
 
-    /// Conversations changed (read, pin, archive, a message): every device of the user gets
-    /// the changed ones and the new total.
+    /// Conversations changed (read, pin, archive, a message, a recall): every device of the
+    /// user gets the changed ones and the new total. Only listed ones: a device adds what this
+    /// event carries to its list, so a conversation the user deleted (a recall in its kept
+    /// history, say) must not come back through it.
     pub(crate) async fn notify_changed(&self, uid: &Uid, conversations: &[ConversationView]) {
-        if conversations.is_empty() || !self.events.may_be_online(uid) {
+        let listed: Vec<&ConversationView> = conversations
+            .iter()
+            .filter(|view| view.state.listed)
+            .collect();
+        if listed.is_empty() || !self.events.may_be_online(uid) {
             return;
         }
-        let lowest = conversations.iter().map(|view| view.version).min();
+        let lowest = listed.iter().map(|view| view.version).min();
         let updated = ServerEvent::ConversationListUpdated {
-            conversation_list: conversations.iter().map(present::conversation).collect(),
+            conversation_list: listed.into_iter().map(present::conversation).collect(),
         };
         self.events
             .publish(uid, &Frame::new(updated, lowest), Recipients::All);

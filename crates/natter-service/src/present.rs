@@ -1,4 +1,4 @@
-//! Shapes stored values as API.md's wire types.
+//! Shapes stored values as the wire types of `natter_core::wire`.
 
 use base64::Engine;
 use base64::engine::general_purpose::STANDARD as BASE64;

@@ -5,10 +5,10 @@ use std::collections::HashSet;
 
 use natter_core::limits::MAX_MESSAGES_PER_DELETE;
 use natter_core::wire::{self, ServerEvent};
-use natter_core::{ConversationId, Error, Result};
+use natter_core::{ConversationId, Error, Result, Uid};
 use natter_store::{Recall, Recalled, Recaller, removal};
 
-use crate::events::{Frame, Recipients};
+use crate::events::{Frame, Origin, Recipients};
 use crate::{Actor, Natter, now_ms, present};
 
 impl Natter {
@@ -28,7 +28,8 @@ impl Natter {
             now_ms: now_ms(),
         };
         let recalled = self.write(move |db| removal::recall(db, &recall)).await?;
-        self.announce_recall(&recalled).await;
+        let origin = actor.origin.map(|origin| (&actor.uid, origin));
+        self.announce_recall(&recalled, origin).await;
         Ok(present::message(&recalled.message, &conversation))
     }
 
@@ -51,13 +52,14 @@ impl Natter {
             now_ms: now_ms(),
         };
         let recalled = self.write(move |db| removal::recall(db, &recall)).await?;
-        self.announce_recall(&recalled).await;
+        self.announce_recall(&recalled, None).await;
         Ok(())
     }
 
     /// Every member's devices get the stub (`messageRevoked`) and their conversation as it is
-    /// now (its last message and unread count follow the recall).
-    async fn announce_recall(&self, recalled: &Recalled) {
+    /// now (its last message and unread count follow the recall). The recalling connection
+    /// (`origin`, with its user) gets no `messageRevoked`: the answer gave it the stub.
+    async fn announce_recall(&self, recalled: &Recalled, origin: Option<(&Uid, Origin)>) {
         for (uid, view) in &recalled.members {
             if !self.events.may_be_online(uid) {
                 continue;
@@ -65,8 +67,12 @@ impl Natter {
             let event = ServerEvent::MessageRevoked {
                 message_list: vec![present::message(&recalled.message, &view.id)],
             };
+            let to = match origin {
+                Some((recaller, connection)) if recaller == uid => Recipients::AllBut(connection),
+                _ => Recipients::All,
+            };
             self.events
-                .publish(uid, &Frame::new(event, Some(view.version)), Recipients::All);
+                .publish(uid, &Frame::new(event, Some(view.version)), to);
             self.notify_changed(uid, std::slice::from_ref(view)).await;
         }
     }

@@ -10,8 +10,8 @@ use crate::db::params;
 use crate::rows::{self, LOADED_COLUMNS, LOADED_FROM, Loaded};
 use crate::{
     AuditRecord, Change, Changes, ConversationPage, ConversationUpdate, ConversationView, Db,
-    Deletion, Dialect, ListQuery, MessageChange, MessageChangeKind, Result, StoreError, Updated,
-    Value,
+    Deleted, Deletion, Dialect, ListQuery, MessageChange, MessageChangeKind, Result, StoreError,
+    Updated, Value,
 };
 
 /// The unread rule of `natter_core::rules::ConversationState::unread`, as SQL, for the
@@ -289,7 +289,7 @@ pub fn mark_all_read(
 /// Deletes conversations from one user's list and writes the audit record with a snapshot of
 /// each deleted conversation. Touches only the user's conversation rows: O(conversations in the
 /// call), never O(messages).
-pub fn delete(db: &dyn Db, deletion: &Deletion) -> Result<Vec<ConversationView>> {
+pub fn delete(db: &dyn Db, deletion: &Deletion) -> Result<Deleted> {
     let mut deleted = Vec::new();
     let mut snapshots = Vec::new();
     for conversation in &deletion.conversations {
@@ -320,20 +320,35 @@ pub fn delete(db: &dyn Db, deletion: &Deletion) -> Result<Vec<ConversationView>>
         .iter()
         .map(ToString::to_string)
         .collect();
-    db.execute(
-        "INSERT INTO audit (at_ms, actor, uid, conversation_ids, clear_history, via, snapshots) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7)",
-        params![
-            deletion.at_ms,
-            &deletion.actor,
-            deletion.uid.as_str(),
-            &json!(ids).to_string(),
-            deletion.clear_history,
-            deletion.via.as_str(),
-            &Json::Array(snapshots).to_string(),
-        ],
-    )?;
-    Ok(deleted)
+    let audit_id = db
+        .query_one(
+            "INSERT INTO audit (at_ms, actor, uid, conversation_ids, clear_history, via, \
+             snapshots) VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
+            params![
+                deletion.at_ms,
+                &deletion.actor,
+                deletion.uid.as_str(),
+                &json!(ids).to_string(),
+                deletion.clear_history,
+                deletion.via.as_str(),
+                &Json::Array(snapshots).to_string(),
+            ],
+        )?
+        .get(0)?;
+    Ok(Deleted {
+        conversations: deleted,
+        audit: AuditRecord {
+            id: audit_id,
+            at_ms: deletion.at_ms,
+            actor: deletion.actor.clone(),
+            uid: deletion.uid.to_string(),
+            conversation_ids: ids,
+            clear_history: deletion.clear_history,
+            via: deletion.via.as_str().to_owned(),
+            action: "delete".to_owned(),
+            message_ids: Vec::new(),
+        },
+    })
 }
 
 fn clear_folders(db: &dyn Db, uid: &Uid, channel_id: i64) -> Result<()> {

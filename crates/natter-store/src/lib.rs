@@ -2,8 +2,8 @@
 //! or PostgreSQL ([`postgres`], for several nodes sharing one database).
 //!
 //! Each module holds the queries and rules of one concept ([`messaging`], [`conversations`],
-//! [`groups`], [`folders`], [`users`], [`sender_lists`], [`purge`]) as functions over a [`Db`]. The service runs
-//! them inside [`Store::write`] (one durable transaction) or [`Store::read`], so it decides what
+//! [`groups`], [`folders`], [`users`], [`sender_lists`], [`purge`], [`webhooks`]) as functions
+//! over a [`Db`]. The service runs them inside [`Store::write`] (one durable transaction) or [`Store::read`], so it decides what
 //! one transaction holds. Those functions apply the conversation rules of `natter_core::rules`:
 //! they load a conversation's state, let the rule change it, and save it with a fresh version.
 
@@ -24,6 +24,7 @@ pub mod sender_lists;
 pub mod settings;
 pub mod sqlite;
 pub mod users;
+pub mod webhooks;
 
 pub use db::{Cell, Db, Dialect, FromCell, Row, Value};
 pub use error::{Result, StoreError, Unavailable, UserRole};

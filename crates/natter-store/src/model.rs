@@ -292,6 +292,15 @@ pub struct Deletion {
     pub at_ms: i64,
 }
 
+/// What a deletion did.
+#[derive(Debug, Clone)]
+pub struct Deleted {
+    /// The conversations it removed from the list.
+    pub conversations: Vec<ConversationView>,
+    /// Its audit record.
+    pub audit: AuditRecord,
+}
+
 /// What a group change did to membership.
 #[derive(Debug, Clone, Default)]
 pub struct MembershipChange {

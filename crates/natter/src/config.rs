@@ -24,6 +24,7 @@ use std::time::Duration;
 
 use anyhow::bail;
 use clap::{ArgAction, Args, Command, FromArgMatches};
+use natter_core::webhook::EventKind;
 use serde::{Deserialize, Serialize};
 
 pub use layers::{ServeArgs, read_variables, unknown_variables};
@@ -32,7 +33,12 @@ pub use reference::reference;
 /// The settings that are secrets. Each also has a file form (`--manager-token-file`,
 /// `NATTER_MANAGER_TOKEN_FILE`, `manager_token_file`) that names a file holding the value,
 /// which keeps the secret out of the environment and the process list.
-pub const SECRETS: &[&str] = &["database_url", "nats_url", "manager_token"];
+pub const SECRETS: &[&str] = &[
+    "database_url",
+    "nats_url",
+    "manager_token",
+    "webhook_secret",
+];
 
 /// The log filter's variable (tracing-subscriber's `EnvFilter` syntax), read by every command.
 pub const LOG_VARIABLE: &str = "NATTER_LOG";
@@ -144,6 +150,44 @@ pub struct Config {
     /// Dev mode: without a manager token, loopback callers may use the server API.
     #[arg(long, action = ArgAction::Set, num_args = 0..=1, default_missing_value = "true", default_value_t = false)]
     pub dev: bool,
+    /// `http(s)://` address of the app backend's webhook receiver: events are posted to
+    /// `<url>?event=<name>` (WuKongIM's form). Unset: no webhooks, and nothing is recorded for
+    /// them. Every node of a cluster needs the same webhook settings.
+    #[arg(long)]
+    pub webhook_url: Option<String>,
+    /// Key of the HMAC-SHA256 signature (`X-Natter-Signature`) of each webhook and before-send
+    /// request. Unset: requests are not signed.
+    #[arg(long)]
+    pub webhook_secret: Option<String>,
+    /// The webhook events to send, comma-separated (`msg.offline`, `msg.notify`,
+    /// `user.onlinestatus`, `conversation.deleted`); empty: all of them.
+    #[arg(long, value_delimiter = ',')]
+    pub webhook_events: Vec<String>,
+    /// Most events in one webhook request (1 to 1000).
+    #[arg(long, default_value_t = 100)]
+    pub webhook_batch_size: u32,
+    /// `msg.offline` requests in flight at once (each carries one message, as WuKongIM's).
+    #[arg(long, default_value_t = 32)]
+    pub webhook_concurrency: usize,
+    /// Milliseconds before an unanswered webhook request has failed (at least 1).
+    #[arg(long, default_value_t = 5000)]
+    pub webhook_timeout_ms: u64,
+    /// Seconds an event may keep failing before it becomes a dead letter (at least 1), kept
+    /// until replayed with `POST /webhook/deadletters/replay`.
+    #[arg(long, default_value_t = 86_400)]
+    pub webhook_dead_after_secs: u64,
+    /// `http(s)://` address of the app backend's before-send callback: each message a device
+    /// sends is posted there before it is stored, to be allowed, rejected or rewritten.
+    #[arg(long)]
+    pub before_send_url: Option<String>,
+    /// Milliseconds the before-send callback has to answer (at least 1); a send waits that
+    /// long at most.
+    #[arg(long, default_value_t = 500)]
+    pub before_send_timeout_ms: u64,
+    /// When the before-send callback gives no valid answer in time: true stores the message
+    /// unchecked (as Tencent Cloud Chat does), false refuses the send with 503.
+    #[arg(long, action = ArgAction::Set, num_args = 0..=1, default_missing_value = "true", default_value_t = true)]
+    pub before_send_fail_open: bool,
 }
 
 /// How the server writes its log.
@@ -232,6 +276,29 @@ impl Config {
                 );
             }
         }
+        for (key, url) in [
+            ("webhook_url", &self.webhook_url),
+            ("before_send_url", &self.before_send_url),
+        ] {
+            // The URL may carry credentials, so it is not repeated in the message.
+            if let Some(url) = url
+                && !(url.starts_with("http://") || url.starts_with("https://"))
+            {
+                bail!("{}: expected an http:// or https:// URL", name(key));
+            }
+        }
+        for event in &self.webhook_events {
+            if EventKind::from_name(event).is_none() {
+                let names: Vec<&str> = EventKind::ALL.iter().map(|kind| kind.name()).collect();
+                bail!(
+                    "{} {event:?}: not an event; use {}",
+                    name("webhook_events"),
+                    names.join(", ")
+                );
+            }
+        }
+        self.webhook_batch_size = self.webhook_batch_size.clamp(1, 1000);
+        self.webhook_secret = self.webhook_secret.filter(|secret| !secret.is_empty());
         for (key, scheme, address) in [
             ("wukongim_advertise_tcp", "", &self.wukongim_advertise_tcp),
             (
@@ -255,6 +322,7 @@ impl Config {
         for setting in [
             &mut self.database_connections,
             &mut self.max_connections_per_user,
+            &mut self.webhook_concurrency,
         ] {
             *setting = (*setting).max(1);
         }
@@ -262,6 +330,9 @@ impl Config {
             &mut self.ws_idle_timeout_secs,
             &mut self.request_timeout_secs,
             &mut self.purge_interval_secs,
+            &mut self.webhook_timeout_ms,
+            &mut self.webhook_dead_after_secs,
+            &mut self.before_send_timeout_ms,
         ] {
             *setting = (*setting).max(1);
         }
@@ -293,6 +364,43 @@ impl Config {
 
     pub fn purge_interval(&self) -> Duration {
         Duration::from_secs(self.purge_interval_secs)
+    }
+
+    /// Where and how webhooks are delivered; `None` without a webhook URL.
+    pub fn webhooks(&self) -> Option<natter_service::WebhookOptions> {
+        let url = self.webhook_url.clone()?;
+        let events = if self.webhook_events.is_empty() {
+            EventKind::ALL.to_vec()
+        } else {
+            let mut events: Vec<EventKind> = self
+                .webhook_events
+                .iter()
+                .filter_map(|name| EventKind::from_name(name))
+                .collect();
+            events.sort();
+            events.dedup();
+            events
+        };
+        Some(natter_service::WebhookOptions {
+            url,
+            secret: self.webhook_secret.clone(),
+            events,
+            batch_size: self.webhook_batch_size,
+            concurrency: self.webhook_concurrency,
+            timeout: Duration::from_millis(self.webhook_timeout_ms),
+            dead_after: Duration::from_secs(self.webhook_dead_after_secs),
+            exclusive_database: self.database() == Database::Sqlite,
+        })
+    }
+
+    /// The before-send callback; `None` without its URL.
+    pub fn before_send(&self) -> Option<natter_service::BeforeSendOptions> {
+        Some(natter_service::BeforeSendOptions {
+            url: self.before_send_url.clone()?,
+            secret: self.webhook_secret.clone(),
+            timeout: Duration::from_millis(self.before_send_timeout_ms),
+            fail_open: self.before_send_fail_open,
+        })
     }
 
     /// `None`: keep messages forever.

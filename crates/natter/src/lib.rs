@@ -125,10 +125,15 @@ pub async fn run(
         manager_token: config.manager_token.clone(),
         sync_conversation_deletion: config.sync_conversation_deletion,
         recall_window: std::time::Duration::from_secs(config.recall_window_secs),
+        webhooks: config.webhooks(),
+        before_send: config.before_send(),
     };
     let natter = Natter::start(store, options)
         .await
         .map_err(|error| anyhow::anyhow!("cannot start: {error}"))?;
+    if config.webhook_url.is_some() && config.webhook_secret.is_none() {
+        tracing::warn!("webhooks without --webhook-secret: requests are not signed");
+    }
     if natter.has_manager_token() {
         tracing::info!("server API open to the manager token");
     } else if config.dev {
@@ -161,6 +166,7 @@ pub async fn run(
     let limiter = Arc::new(RateLimiter::new(config.rate_limit));
     let connections = Arc::new(Semaphore::new(config.max_connections));
     let wukongim = start_wukongim(&config, &natter, &limiter, &connections).await?;
+    let webhooks = tokio::spawn(natter.clone().run_webhooks(stop_jobs.clone()));
     let state = AppState {
         natter,
         limiter,
@@ -196,6 +202,7 @@ pub async fn run(
     })
     .await;
     let _ = purge.await;
+    let _ = webhooks.await;
     // Every request has finished and queued its events: say goodbye after them, so the other
     // nodes know nothing was lost with this one.
     if let Some(cluster) = cluster {

@@ -1,6 +1,6 @@
-//! Deleting conversations (DESIGN.md, "The conversation rules"): both surfaces, clear or keep
-//! history, what it does to the deleter, what it must not do to anyone else, revival, batch
-//! rules, deletion sync and the audit log.
+//! Deleting conversations (docs/design.md, "The conversation rules"): both surfaces, clear or
+//! keep history, what it does to the deleter, what it must not do to anyone else, revival,
+//! batch rules, deletion sync and the audit log.
 
 mod common;
 

@@ -523,6 +523,28 @@ async fn a_new_token_for_the_device_closes_the_connections_of_the_old_one() {
 }
 
 #[tokio::test]
+async fn a_token_withdrawn_before_the_first_ping_closes_the_connection_at_that_ping() {
+    let world = World::start().await;
+    let old_token = world.master_token("alice", 1).await;
+    // Upgraded but not yet subscribed when the app gives the device a new token.
+    let (mut early, _) = tokio_tungstenite::connect_async(world.websocket_url(&old_token))
+        .await
+        .unwrap();
+    world.master_token("alice", 1).await;
+
+    early
+        .send(Message::Text(r#"{"event":"ping"}"#.into()))
+        .await
+        .unwrap();
+    let close = close_frame(&mut early).await;
+    assert_eq!(
+        close.code,
+        CloseCode::from(4003),
+        "no pong and no events for a withdrawn token"
+    );
+}
+
+#[tokio::test]
 async fn the_websocket_refuses_a_missing_or_wrong_token() {
     let world = World::start().await;
     for url in [

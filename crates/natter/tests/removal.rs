@@ -410,3 +410,105 @@ async fn a_message_everyone_deleted_leaves_the_disk() {
     assert!(alice.history("C2Cbob").await.is_empty());
     assert_eq!(bob.unread("C2Calice").await, 0);
 }
+
+#[tokio::test]
+async fn a_recall_in_a_deleted_conversation_does_not_bring_it_back_to_the_list() {
+    let server = Server::start().await;
+    let alice = server.user("alice").await;
+    let carol = server.user("carol").await;
+    let bob_web = server.device("bob", 1).await;
+    let bob_phone = server.device("bob", 0).await;
+    let regretted = alice.send_text("C2Cbob", "regretted").await;
+    bob_web.delete(&["C2Calice"], Some(false)).await.ok();
+    let mut phone = Chat::login(&server.base, &bob_phone.token)
+        .events(0)
+        .await
+        .unwrap();
+
+    alice
+        .post(
+            "/v1/messages/revoke",
+            json!({"conversationID": "C2Cbob", "messageID": message_id(&regretted)}),
+        )
+        .await
+        .ok();
+    // Then a message from carol, so that everything the recall pushed comes before it.
+    carol.send_text("C2Cbob", "hello").await;
+    let mut listed = Vec::new();
+    let mut revoked = false;
+    tokio::time::timeout(EVENT_WAIT, async {
+        loop {
+            match phone.next().await {
+                Some(Event::Server(ServerEvent::MessageRevoked { .. })) => revoked = true,
+                Some(Event::Server(ServerEvent::ConversationListUpdated { conversation_list })) => {
+                    let ids: Vec<String> = conversation_list
+                        .into_iter()
+                        .map(|conversation| conversation.conversation_id)
+                        .collect();
+                    let carol_came = ids.iter().any(|id| id == "C2Ccarol");
+                    listed.extend(ids);
+                    if carol_came {
+                        return;
+                    }
+                }
+                Some(Event::Ended { code, reason }) => panic!("ended: {code} {reason}"),
+                Some(_) => {}
+                None => panic!("the stream closed"),
+            }
+        }
+    })
+    .await
+    .expect("carol's message arrives");
+    assert!(revoked, "the stub still reaches the kept history");
+    assert!(
+        !listed.iter().any(|id| id == "C2Calice"),
+        "the deleted conversation is not pushed as a list entry: {listed:?}"
+    );
+    let list = bob_web.list().await;
+    assert!(
+        list.iter()
+            .all(|entry| entry["conversationID"] != "C2Calice"),
+        "{list:?}"
+    );
+}
+
+#[tokio::test]
+async fn the_recalling_connection_gets_no_message_revoked_and_the_senders_other_devices_do() {
+    let server = Server::start().await;
+    let alice_web = server.device("alice", 1).await;
+    let alice_phone = server.device("alice", 0).await;
+    server.user("bob").await;
+    let regretted = alice_web.send_text("C2Cbob", "regretted").await;
+    // The SDK names its live connection (X-Natter-Connection) once its stream is up.
+    let recalling = Chat::login(&server.base, &alice_web.token);
+    let mut recalling_events = recalling.events(0).await.unwrap();
+    let mut phone = Chat::login(&server.base, &alice_phone.token)
+        .events(0)
+        .await
+        .unwrap();
+
+    let stub = recalling
+        .revoke_message("C2Cbob", &message_id(&regretted))
+        .await
+        .unwrap();
+    assert!(stub.is_revoked);
+    let heard = next_matching(&mut phone, |event| match event {
+        ServerEvent::MessageRevoked { message_list } => message_list.into_iter().next(),
+        _ => None,
+    })
+    .await;
+    assert_eq!(heard.message_id, message_id(&regretted));
+
+    // A later message marks the end of what the recall pushed to the recalling connection.
+    alice_phone.send_text("C2Cbob", "after").await;
+    let before_the_marker = next_matching(&mut recalling_events, |event| match event {
+        ServerEvent::MessageRevoked { .. } => Some(true),
+        ServerEvent::MessageReceived { .. } => Some(false),
+        _ => None,
+    })
+    .await;
+    assert!(
+        !before_the_marker,
+        "the recalling connection got its own recall pushed"
+    );
+}

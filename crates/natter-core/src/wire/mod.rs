@@ -8,10 +8,12 @@
 mod client;
 mod events;
 mod server;
+mod webhook;
 
 pub use client::*;
 pub use events::*;
 pub use server::*;
+pub use webhook::*;
 
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};

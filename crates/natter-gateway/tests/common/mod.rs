@@ -38,6 +38,8 @@ impl World {
             manager_token: Some("manager-token-for-tests".into()),
             sync_conversation_deletion: None,
             recall_window: Duration::from_secs(120),
+            webhooks: None,
+            before_send: None,
         };
         let natter = Arc::new(Natter::start(store, options).await.unwrap());
         let gateway = Arc::new(Gateway::new(

@@ -82,13 +82,14 @@ fn numbered_placeholders(sql: &str) -> Cow<'_, str> {
     if !sql.contains('$') {
         return Cow::Borrowed(sql);
     }
-    let mut rewritten = String::with_capacity(sql.len());
-    let mut chars = sql.chars().peekable();
-    while let Some(character) = chars.next() {
-        let numbered = character == '$' && chars.peek().is_some_and(char::is_ascii_digit);
-        rewritten.push(if numbered { '?' } else { character });
+    // On bytes: `$` and `?` are ASCII, so swapping one for the other keeps the text UTF-8.
+    let mut bytes = sql.as_bytes().to_vec();
+    for at in 0..bytes.len().saturating_sub(1) {
+        if bytes[at] == b'$' && bytes[at + 1].is_ascii_digit() {
+            bytes[at] = b'?';
+        }
     }
-    Cow::Owned(rewritten)
+    Cow::Owned(String::from_utf8(bytes).expect("ASCII swapped for ASCII"))
 }
 
 #[cfg(test)]

@@ -27,7 +27,7 @@ pub(crate) fn open_connection(path: &Path, read_only: bool) -> rusqlite::Result<
     };
     let conn = Connection::open_with_flags(path, flags)?;
     // FULL: a commit is fsync'd before it is acknowledged, so a power cut loses nothing that
-    // was acknowledged (API.md, "Durable").
+    // was acknowledged (docs/design.md, "Durability").
     // secure_delete: what a recall or a purge removes is overwritten in the database file,
     // not only unlinked, so a recalled payload is gone from disk (from the WAL too, once the
     // next checkpoint has run).

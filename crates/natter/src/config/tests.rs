@@ -437,6 +437,68 @@ fn errors_name_the_setting_as_it_was_given() {
 }
 
 #[test]
+fn webhooks_are_off_until_given_a_url_and_then_take_their_settings() {
+    let config = load(&[], &[]).unwrap();
+    assert!(config.webhooks().is_none());
+    assert!(config.before_send().is_none());
+    let dir = tempfile::tempdir().unwrap();
+    let secret = write(dir.path(), "secret", "whsec\n");
+    let config = load(
+        &[
+            "--webhook-url",
+            "https://backend.example/hook",
+            "--webhook-secret-file",
+            &secret,
+            "--webhook-batch-size",
+            "5000",
+            "--before-send-url",
+            "http://127.0.0.1:9/check",
+            "--before-send-fail-open",
+            "false",
+        ],
+        &[(
+            "NATTER_WEBHOOK_EVENTS",
+            "msg.offline,msg.notify,msg.offline",
+        )],
+    )
+    .unwrap();
+    let webhooks = config.webhooks().unwrap();
+    assert_eq!(webhooks.url, "https://backend.example/hook");
+    assert_eq!(webhooks.secret.as_deref(), Some("whsec"));
+    assert_eq!(
+        webhooks.events,
+        [EventKind::MsgOffline, EventKind::MsgNotify]
+    );
+    assert_eq!(webhooks.batch_size, 1000, "capped");
+    assert_eq!(webhooks.timeout, Duration::from_secs(5));
+    assert_eq!(webhooks.dead_after, Duration::from_secs(86_400));
+    assert!(webhooks.exclusive_database, "SQLite belongs to one node");
+    let before_send = config.before_send().unwrap();
+    assert_eq!(before_send.timeout, Duration::from_millis(500));
+    assert!(!before_send.fail_open);
+    assert_eq!(before_send.secret.as_deref(), Some("whsec"), "the same key");
+    let all = load(&["--webhook-url", "http://h/x"], &[]).unwrap();
+    assert_eq!(all.webhooks().unwrap().events, EventKind::ALL);
+    assert!(all.before_send_fail_open, "fail-open unless said");
+}
+
+#[test]
+fn webhook_settings_are_checked() {
+    let error = message(load(&["--webhook-url", "ftp://h/x"], &[]).unwrap_err());
+    assert_eq!(error, "--webhook-url: expected an http:// or https:// URL");
+    let error = message(load(&[], &[("NATTER_BEFORE_SEND_URL", "h/x")]).unwrap_err());
+    assert_eq!(
+        error,
+        "NATTER_BEFORE_SEND_URL: expected an http:// or https:// URL"
+    );
+    let error = message(load(&["--webhook-events", "msg.offline,msg.stream"], &[]).unwrap_err());
+    assert!(
+        error.starts_with("--webhook-events \"msg.stream\": not an event; use msg.offline, "),
+        "{error}"
+    );
+}
+
+#[test]
 fn the_committed_reference_is_what_the_definitions_give() {
     let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../../docs/configuration.md");
     let committed = std::fs::read_to_string(path).unwrap_or_default();

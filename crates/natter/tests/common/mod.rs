@@ -472,8 +472,9 @@ impl Resp {
         self.body
     }
 
-    /// Asserts the error answer of API.md: status, numeric code and name, and a non-empty
-    /// `message`. Returns the message, for checks that it names the field.
+    /// Asserts an error answer (the error table in docs/api-reference.md): status, numeric code
+    /// and name, and a non-empty `message`. Returns the message, for checks that it names the
+    /// field.
     #[track_caller]
     pub fn expect_error(&self, status: u16, code: u64, name: &str) -> String {
         assert_eq!(

@@ -1329,7 +1329,8 @@ export interface paths {
          * @description Sends a message to one of the user's conversations and answers once it is durable. The
          *     message revives the conversation for every member who had deleted it, and is pushed to every
          *     online member's devices (`messageReceived`, `conversationListUpdated`,
-         *     `totalUnreadMessageCountUpdated`). With `clientMsgID` the send is idempotent.
+         *     `totalUnreadMessageCountUpdated`). With `clientMsgID` the send is idempotent. With
+         *     `--before-send-url`, the app backend first allows, rejects or rewrites it.
          */
         post: operations["sendMessage"];
         delete?: never;
@@ -1469,6 +1470,51 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/webhook/deadletters": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Webhook dead letters
+         * @description The webhook events that kept failing for longer than `--webhook-dead-after-secs` and were
+         *     given up, oldest first, each with its body as it would be delivered and its last error.
+         *     Manager token only.
+         */
+        get: operations["webhookDeadLetters"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/webhook/deadletters/replay": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Replay webhook dead letters
+         * @description Puts dead letters back in their queues: those listed in `ids`, else every one of `event`,
+         *     else every one. Each is delivered again with its own event ID (receivers that de-duplicate
+         *     keep working), before the newer events of its kind, and gets a fresh dead-letter age.
+         *     Manager token only.
+         */
+        post: operations["replayWebhookDeadLetters"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -1498,6 +1544,64 @@ export interface components {
             entries: components["schemas"]["AuditEntry"][];
             next_cursor: string | null;
         };
+        /**
+         * @description The before-send callback's answer (with status 200).
+         * @example {
+         *       "payload": "eyJ0ZXh0IjoiKioqIn0=",
+         *       "result": "replace"
+         *     }
+         */
+        BeforeSendAnswer: {
+            result: components["schemas"]["BeforeSendResult"];
+            /** @description Shown to the sender on a rejection. */
+            reason?: string | null;
+            /** @description With `replace`: base64 of the new payload, a JSON object valid for the message's type. */
+            payload?: string | null;
+        };
+        /**
+         * @description What the before-send callback is asked about: a message a user's device sends, before it
+         *     is stored.
+         * @example {
+         *       "channel_id": "bob",
+         *       "channel_type": 1,
+         *       "client_msg_no": "c-1",
+         *       "from_uid": "alice",
+         *       "header": {
+         *         "no_persist": 0,
+         *         "red_dot": 1,
+         *         "sync_once": 0
+         *       },
+         *       "message_type": "TIMTextElem",
+         *       "payload": "eyJ0ZXh0IjoiaGkifQ==",
+         *       "timestamp": 1763700000
+         *     }
+         */
+        BeforeSendRequest: {
+            from_uid: string;
+            /** @description The peer's uid or the group ID. */
+            channel_id: string;
+            /**
+             * Format: int64
+             * @description 1 personal, 2 group.
+             */
+            channel_type: number;
+            /** @description Empty when the device gave none. */
+            client_msg_no: string;
+            message_type: string;
+            /** @description Base64 of the payload's JSON bytes. */
+            payload: string;
+            header: components["schemas"]["WebhookMessageHeader"];
+            /**
+             * Format: int64
+             * @description Seconds since the epoch.
+             */
+            timestamp: number;
+        };
+        /**
+         * @description The before-send callback's decision.
+         * @enum {string}
+         */
+        BeforeSendResult: "allow" | "reject" | "replace";
         /**
          * @description `POST /channel/info`: WuKongIM's route for a channel's information, with the group's
          *     profile fields beside WuKongIM's own (`large` is accepted and ignored; `ban` is not
@@ -1611,6 +1715,34 @@ export interface components {
             conversationIDList: string[];
             customData?: string;
         };
+        /** @description An event that kept failing for longer than `--webhook-dead-after-secs`. */
+        DeadLetter: {
+            /**
+             * Format: int64
+             * @description The event's ID.
+             */
+            id: number;
+            /** @description Its kind (`msg.notify`, …). */
+            event: string;
+            /** @description Its item, as it would be delivered: an object, or a `user.onlinestatus` string. */
+            body: unknown;
+            /** Format: int64 */
+            created_ms: number;
+            /** Format: int32 */
+            attempts: number;
+            /** @description Why the last attempt failed. */
+            last_error: string;
+            /**
+             * Format: int64
+             * @description When it was given up.
+             */
+            dead_ms: number;
+        };
+        DeadLetterPage: {
+            /** @description Oldest first. */
+            entries: components["schemas"]["DeadLetter"][];
+            next_cursor: string | null;
+        };
         DeleteConversationsRequest: {
             conversationIDList: string[];
             /** @description Defaults to true, as in the client SDK. */
@@ -1641,6 +1773,29 @@ export interface components {
         DeleteMessagesRequest: {
             conversationID: string;
             messageIDList: string[];
+        };
+        /**
+         * @description `conversation.deleted`: one item per accepted deletion call, the fields of its audit
+         *     record (`GET /audit/conversations`).
+         */
+        DeletionEvent: {
+            /** Format: int64 */
+            event_id?: number | null;
+            /** Format: int64 */
+            id: number;
+            /** Format: int64 */
+            at_ms: number;
+            /** @description The acting uid, or `manager`. */
+            actor: string;
+            /** @description Whose list. */
+            uid: string;
+            conversation_ids: string[];
+            clear_history: boolean;
+            /** @description `client` or `server`. */
+            via: string;
+            /** @description Always `delete`. */
+            action: string;
+            message_ids: number[];
         };
         /**
          * @description `POST /user/device_quit`: signs a device out.
@@ -1858,6 +2013,14 @@ export interface components {
             /** @description Base64 of the JSON object payload, as `/message/send`. */
             payload: string;
         };
+        /** @description `msg.offline`: one message and the members to push it to, one per request. */
+        OfflineMessage: components["schemas"]["WebhookMessage"] & {
+            /**
+             * @description Members other than the sender with no connected device, whose conversation is not
+             *     muted (`AcceptNotNotify`, `Discard`).
+             */
+            to_uids: string[];
+        };
         /** @description One online connection, as `POST /user/onlinestatus` lists it. */
         OnlineStatus: {
             uid: string;
@@ -1914,6 +2077,24 @@ export interface components {
         RenameConversationGroupRequest: {
             oldName: string;
             newName: string;
+        };
+        /**
+         * @description `POST /webhook/deadletters/replay`: which dead letters to deliver again. With `ids`, those;
+         *     else with `event`, every one of that kind; else every one.
+         * @example {
+         *       "event": "msg.offline"
+         *     }
+         */
+        ReplayRequest: {
+            ids?: number[];
+            event?: string | null;
+        };
+        ReplayResult: {
+            /**
+             * Format: int64
+             * @description Dead letters put back in the queue.
+             */
+            replayed: number;
         };
         /**
          * @description `POST /v1/messages/revoke`.
@@ -2418,6 +2599,95 @@ export interface components {
              */
             device_level?: number;
         };
+        /**
+         * @description A stored message as WuKongIM's webhooks carry it (its `MessageResp`): each item of
+         *     `msg.notify`, and the message of `msg.offline`.
+         * @example {
+         *       "channel_id": "bob",
+         *       "channel_type": 1,
+         *       "client_msg_no": "c-1",
+         *       "event_id": 311,
+         *       "expire": 0,
+         *       "from_uid": "alice",
+         *       "header": {
+         *         "no_persist": 0,
+         *         "red_dot": 1,
+         *         "sync_once": 0
+         *       },
+         *       "message_id": 42,
+         *       "message_idstr": "42",
+         *       "message_seq": 7,
+         *       "message_type": "TIMTextElem",
+         *       "payload": "eyJ0ZXh0IjoiaGkifQ==",
+         *       "setting": 0,
+         *       "timestamp": 1763700000
+         *     }
+         */
+        WebhookMessage: {
+            /**
+             * Format: int64
+             * @description The event's ID, the same on every delivery of it: de-duplicate on it.
+             */
+            event_id?: number | null;
+            header: components["schemas"]["WebhookMessageHeader"];
+            /**
+             * Format: int32
+             * @description WuKongIM's setting bits; always 0.
+             */
+            setting: number;
+            /** Format: int64 */
+            message_id: number;
+            /** @description `message_id` as a string, for JavaScript. */
+            message_idstr: string;
+            /** @description The sender's client message number; empty when it gave none. */
+            client_msg_no: string;
+            /** Format: int64 */
+            message_seq: number;
+            /** @description The sender; empty for a system notice (as WuKongIM's system uid). */
+            from_uid: string;
+            /**
+             * @description The channel as the sender names it: the peer's uid (personal), the group ID, or the
+             *     recipient's uid for a system notice.
+             */
+            channel_id: string;
+            /**
+             * Format: int64
+             * @description 1 personal (and system notices), 2 group.
+             */
+            channel_type: number;
+            /**
+             * Format: int32
+             * @description WuKongIM's expiry; always 0.
+             */
+            expire: number;
+            /**
+             * Format: int64
+             * @description Seconds since the epoch, as WuKongIM.
+             */
+            timestamp: number;
+            /** @description Base64 of the payload's JSON bytes. */
+            payload: string;
+            /** @description Natter's element type (`TIMTextElem`, `TIMCustomElem`, …). */
+            message_type: string;
+        };
+        /** @description WuKongIM's message header flags, each 0 or 1. */
+        WebhookMessageHeader: {
+            /**
+             * Format: int32
+             * @description 1: the message was not kept (only pushed to online devices).
+             */
+            no_persist: number;
+            /**
+             * Format: int32
+             * @description 1: the message counts as unread.
+             */
+            red_dot: number;
+            /**
+             * Format: int32
+             * @description 1: WuKongIM's deliver-once messages (Natter does not keep those).
+             */
+            sync_once: number;
+        };
     };
     responses: never;
     parameters: never;
@@ -2428,6 +2698,9 @@ export interface components {
 export type AppSettings = components['schemas']['AppSettings'];
 export type AuditEntry = components['schemas']['AuditEntry'];
 export type AuditPage = components['schemas']['AuditPage'];
+export type BeforeSendAnswer = components['schemas']['BeforeSendAnswer'];
+export type BeforeSendRequest = components['schemas']['BeforeSendRequest'];
+export type BeforeSendResult = components['schemas']['BeforeSendResult'];
 export type ChannelInfoRequest = components['schemas']['ChannelInfoRequest'];
 export type ChannelRef = components['schemas']['ChannelRef'];
 export type ChannelRequest = components['schemas']['ChannelRequest'];
@@ -2440,9 +2713,12 @@ export type ConversationGroupRequest = components['schemas']['ConversationGroupR
 export type ConversationIdList = components['schemas']['ConversationIdList'];
 export type ConversationListResponse = components['schemas']['ConversationListResponse'];
 export type CustomDataRequest = components['schemas']['CustomDataRequest'];
+export type DeadLetter = components['schemas']['DeadLetter'];
+export type DeadLetterPage = components['schemas']['DeadLetterPage'];
 export type DeleteConversationsRequest = components['schemas']['DeleteConversationsRequest'];
 export type DeleteConversationsResponse = components['schemas']['DeleteConversationsResponse'];
 export type DeleteMessagesRequest = components['schemas']['DeleteMessagesRequest'];
+export type DeletionEvent = components['schemas']['DeletionEvent'];
 export type DeviceQuitRequest = components['schemas']['DeviceQuitRequest'];
 export type DraftRequest = components['schemas']['DraftRequest'];
 export type Empty = components['schemas']['Empty'];
@@ -2460,6 +2736,7 @@ export type MessageListResponse = components['schemas']['MessageListResponse'];
 export type MessageSyncRequest = components['schemas']['MessageSyncRequest'];
 export type MessageSyncResponse = components['schemas']['MessageSyncResponse'];
 export type NoticeRequest = components['schemas']['NoticeRequest'];
+export type OfflineMessage = components['schemas']['OfflineMessage'];
 export type OnlineStatus = components['schemas']['OnlineStatus'];
 export type OnlineStatusAnswer = components['schemas']['OnlineStatusAnswer'];
 export type PinRequest = components['schemas']['PinRequest'];
@@ -2470,6 +2747,8 @@ export type ReadAllRequest = components['schemas']['ReadAllRequest'];
 export type ReadRequest = components['schemas']['ReadRequest'];
 export type RemindTypeRequest = components['schemas']['RemindTypeRequest'];
 export type RenameConversationGroupRequest = components['schemas']['RenameConversationGroupRequest'];
+export type ReplayRequest = components['schemas']['ReplayRequest'];
+export type ReplayResult = components['schemas']['ReplayResult'];
 export type RevokeMessageRequest = components['schemas']['RevokeMessageRequest'];
 export type RouteAddresses = components['schemas']['RouteAddresses'];
 export type RouteBatchEntry = components['schemas']['RouteBatchEntry'];
@@ -2501,6 +2780,8 @@ export type SyncResponse = components['schemas']['SyncResponse'];
 export type TotalUnread = components['schemas']['TotalUnread'];
 export type UserProfile = components['schemas']['UserProfile'];
 export type UserTokenRequest = components['schemas']['UserTokenRequest'];
+export type WebhookMessage = components['schemas']['WebhookMessage'];
+export type WebhookMessageHeader = components['schemas']['WebhookMessageHeader'];
 export type $defs = Record<string, never>;
 export interface operations {
     getAppSettings: {
@@ -8868,7 +9149,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description `permission_denied` (40301): a group the user never joined, `@TIM#SYSTEM`, or the manager token. `not_a_member` (40302): a group the user left, was removed from, or that was dismissed. `in_blacklist` (40305): the sender is on the group's or the peer's blacklist. `not_in_whitelist` (40306): the group takes messages only from its whitelist, which lacks the sender. */
+            /** @description `permission_denied` (40301): a group the user never joined, `@TIM#SYSTEM`, or the manager token. `not_a_member` (40302): a group the user left, was removed from, or that was dismissed. `in_blacklist` (40305): the sender is on the group's or the peer's blacklist. `not_in_whitelist` (40306): the group takes messages only from its whitelist, which lacks the sender. `message_rejected` (40304): the app's before-send callback refused the message (its reason in `message`). */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -8931,7 +9212,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description `unavailable` (50301): `{code, error, message, requestID}`. */
+            /** @description `unavailable` (50301): as for any call; also when the app's before-send callback did not answer in time and `--before-send-fail-open` is off. */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -9521,6 +9802,204 @@ export interface operations {
                 };
             };
             /** @description `unavailable`: the server holds `--max-connections` connections already. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    webhookDeadLetters: {
+        parameters: {
+            query?: {
+                /**
+                 * @description Only events of this kind (`msg.offline`, `msg.notify`, `user.onlinestatus`,
+                 *     `conversation.deleted`).
+                 */
+                event?: string;
+                /** @description Page size 1–100 (default 20). */
+                limit?: number;
+                /** @description `next_cursor` of the previous page. */
+                cursor?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description One page, oldest first. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DeadLetterPage"];
+                };
+            };
+            /** @description `invalid_argument` (40001): `{code, error, message, requestID}` with WuKongIM's `status` and `msg`. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `unauthenticated` (40101): `{code, error, message, requestID}` with WuKongIM's `status` and `msg`. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `permission_denied` (40301): `{code, error, message, requestID}` with WuKongIM's `status` and `msg`. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `method_not_allowed` (40501): `{code, error, message, requestID}` with WuKongIM's `status` and `msg`. */
+            405: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `payload_too_large` (41301): `{code, error, message, requestID}` with WuKongIM's `status` and `msg`. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `rate_limited` (42901): `{code, error, message, requestID}` with WuKongIM's `status` and `msg`. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `internal` (50001): `{code, error, message, requestID}` with WuKongIM's `status` and `msg`. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `unavailable` (50301): `{code, error, message, requestID}` with WuKongIM's `status` and `msg`. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    replayWebhookDeadLetters: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ReplayRequest"];
+            };
+        };
+        responses: {
+            /** @description How many were put back. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ReplayResult"];
+                };
+            };
+            /** @description `invalid_argument` (40001): `{code, error, message, requestID}` with WuKongIM's `status` and `msg`. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `unauthenticated` (40101): `{code, error, message, requestID}` with WuKongIM's `status` and `msg`. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `permission_denied` (40301): `{code, error, message, requestID}` with WuKongIM's `status` and `msg`. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `method_not_allowed` (40501): `{code, error, message, requestID}` with WuKongIM's `status` and `msg`. */
+            405: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `payload_too_large` (41301): `{code, error, message, requestID}` with WuKongIM's `status` and `msg`. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `rate_limited` (42901): `{code, error, message, requestID}` with WuKongIM's `status` and `msg`. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `internal` (50001): `{code, error, message, requestID}` with WuKongIM's `status` and `msg`. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `unavailable` (50301): `{code, error, message, requestID}` with WuKongIM's `status` and `msg`. */
             503: {
                 headers: {
                     [name: string]: unknown;

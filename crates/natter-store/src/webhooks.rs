@@ -1,0 +1,569 @@
+//! Webhooks: the outbox of events for the app backend, the lease that makes one node the
+//! sender of each kind of event, and where each user's devices are connected.
+//!
+//! The service writes events with [`enqueue`] inside the transaction of the change that causes
+//! them, so an event exists exactly when its change committed. A sender reads the oldest
+//! [`pending`] events of a kind, delivers them, then deletes them ([`delivered`]) or records
+//! the failure ([`failed`]); an event is deleted only after its delivery, so a crash between the
+//! two sends it again (at-least-once), never loses it.
+
+use std::collections::HashSet;
+
+use natter_core::Uid;
+
+use crate::db::params;
+use crate::{Db, Result, Value};
+
+/// An event waiting in the outbox.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OutboxEvent {
+    pub id: i64,
+    /// The item as JSON text (without its `event_id`, which is its `id`).
+    pub body: String,
+    pub created_ms: i64,
+    pub attempts: u32,
+    /// Not to be sent before this.
+    pub next_attempt_ms: i64,
+}
+
+/// A dead letter: an event given up after failing for too long.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DeadEvent {
+    pub id: i64,
+    pub event: String,
+    pub body: String,
+    pub created_ms: i64,
+    pub attempts: u32,
+    pub last_error: String,
+    pub dead_ms: i64,
+}
+
+/// One kind's queue at a glance.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct QueueStats {
+    pub event: String,
+    /// Events waiting (dead letters not counted).
+    pub pending: u64,
+    /// When the oldest waiting one was created.
+    pub oldest_ms: Option<i64>,
+    pub dead: u64,
+}
+
+/// Adds an event to the outbox; returns its ID.
+pub fn enqueue(db: &dyn Db, event: &str, body: &str, now_ms: i64) -> Result<i64> {
+    db.query_one(
+        "INSERT INTO webhook_events (event, body, created_ms, failing_since_ms) \
+         VALUES ($1, $2, $3, $3) RETURNING id",
+        params![event, body, now_ms],
+    )?
+    .get(0)
+}
+
+/// The oldest `limit` events of a kind that are not dead letters, oldest first (due or not:
+/// the sender keeps their order).
+pub fn pending(db: &dyn Db, event: &str, limit: u32) -> Result<Vec<OutboxEvent>> {
+    db.query(
+        "SELECT id, body, created_ms, attempts, next_attempt_ms FROM webhook_events \
+         WHERE event = $1 AND dead_ms IS NULL ORDER BY id LIMIT $2",
+        params![event, limit],
+    )?
+    .iter()
+    .map(|row| {
+        Ok(OutboxEvent {
+            id: row.get(0)?,
+            body: row.get(1)?,
+            created_ms: row.get(2)?,
+            attempts: row.get::<u64>(3)? as u32,
+            next_attempt_ms: row.get(4)?,
+        })
+    })
+    .collect()
+}
+
+/// Most values in one `IN (…)` list of these queries.
+const LIST: usize = 128;
+
+/// `column IN ($first, …)` with room for `len` values, rounded up to a power of two: a few
+/// statement texts per query, so that SQLite's statement cache (shared with the send path on
+/// the writer) keeps them all, while a one-to-one message's single uid binds one value, not a
+/// padded hundred.
+fn in_list(column: &str, first: usize, len: usize) -> String {
+    let numbers: Vec<String> = (first..first + len.next_power_of_two())
+        .map(|n| format!("${n}"))
+        .collect();
+    format!("{column} IN ({})", numbers.join(", "))
+}
+
+/// `values` followed by `chunk`, padded with repeats of its first item to the width of
+/// [`in_list`].
+fn with_list<'a>(values: &[Value<'a>], chunk: &[Value<'a>]) -> Vec<Value<'a>> {
+    let mut all = values.to_vec();
+    all.extend_from_slice(chunk);
+    all.resize(values.len() + chunk.len().next_power_of_two(), chunk[0]);
+    all
+}
+
+fn ints(ids: &[i64]) -> Vec<Value<'static>> {
+    ids.iter().map(|id| Value::Int(*id)).collect()
+}
+
+/// Removes delivered events (those already gone are skipped: another node's late duplicate).
+pub fn delivered(db: &dyn Db, ids: &[i64]) -> Result<()> {
+    for chunk in ints(ids).chunks(LIST) {
+        let sql = format!(
+            "DELETE FROM webhook_events WHERE {}",
+            in_list("id", 1, chunk.len())
+        );
+        db.execute(&sql, &with_list(&[], chunk))?;
+    }
+    Ok(())
+}
+
+/// Records a failed attempt of each of `ids`: the next one waits until `next_attempt_ms`.
+/// Those failing since before `dead_before_ms` become dead letters. Returns how many did.
+pub fn failed(
+    db: &dyn Db,
+    ids: &[i64],
+    now_ms: i64,
+    next_attempt_ms: i64,
+    error: &str,
+    dead_before_ms: i64,
+) -> Result<u64> {
+    let fixed = [
+        Value::Int(next_attempt_ms),
+        Value::Text(error),
+        Value::Int(now_ms),
+        Value::Int(dead_before_ms),
+    ];
+    let mut dead = 0;
+    for chunk in ints(ids).chunks(LIST) {
+        let sql = format!(
+            "UPDATE webhook_events SET attempts = attempts + 1, next_attempt_ms = $1, \
+             last_error = $2, \
+             dead_ms = CASE WHEN failing_since_ms < $4 THEN CAST($3 AS BIGINT) END \
+             WHERE {} AND dead_ms IS NULL RETURNING dead_ms",
+            in_list("id", 5, chunk.len())
+        );
+        for row in db.query(&sql, &with_list(&fixed, chunk))? {
+            if row.get::<Option<i64>>(0)?.is_some() {
+                dead += 1;
+            }
+        }
+    }
+    Ok(dead)
+}
+
+/// Makes `node` the sender of `event` until `until_ms`, unless another node holds that role
+/// past `now_ms`. Whether `node` now holds it.
+pub fn take_lease(db: &dyn Db, event: &str, node: i64, now_ms: i64, until_ms: i64) -> Result<bool> {
+    let changed = db.execute(
+        "INSERT INTO webhook_leases (event, node, until_ms) VALUES ($1, $2, $4) \
+         ON CONFLICT (event) DO UPDATE SET node = $2, until_ms = $4 \
+         WHERE webhook_leases.node = $2 OR webhook_leases.until_ms < $3",
+        params![event, node, now_ms, until_ms],
+    )?;
+    Ok(changed > 0)
+}
+
+/// Gives up `node`'s lease on `event`, if it holds it: another node may take it at once.
+pub fn release_lease(db: &dyn Db, event: &str, node: i64) -> Result<()> {
+    db.execute(
+        "UPDATE webhook_leases SET until_ms = 0 WHERE event = $1 AND node = $2",
+        params![event, node],
+    )?;
+    Ok(())
+}
+
+/// Dead letters, oldest first, optionally of one kind, after `after_id`.
+pub fn dead_letters(
+    db: &dyn Db,
+    event: Option<&str>,
+    after_id: Option<i64>,
+    limit: u32,
+) -> Result<Vec<DeadEvent>> {
+    db.query(
+        "SELECT id, event, body, created_ms, attempts, last_error, dead_ms FROM webhook_events \
+         WHERE dead_ms IS NOT NULL AND id > $1 AND (CAST($2 AS TEXT) IS NULL OR event = $2) \
+         ORDER BY id LIMIT $3",
+        params![after_id.unwrap_or(0), event, limit],
+    )?
+    .iter()
+    .map(|row| {
+        Ok(DeadEvent {
+            id: row.get(0)?,
+            event: row.get(1)?,
+            body: row.get(2)?,
+            created_ms: row.get(3)?,
+            attempts: row.get::<u64>(4)? as u32,
+            last_error: row.get(5)?,
+            dead_ms: row.get(6)?,
+        })
+    })
+    .collect()
+}
+
+/// Puts dead letters back in their queues, due now, with a fresh dead-letter age: those in
+/// `ids`, else all of kind `event`, else all. Returns how many.
+pub fn replay(db: &dyn Db, ids: &[i64], event: Option<&str>, now_ms: i64) -> Result<u64> {
+    const REVIVE: &str = "UPDATE webhook_events SET dead_ms = NULL, next_attempt_ms = 0, \
+                          failing_since_ms = $1 WHERE dead_ms IS NOT NULL";
+    if ids.is_empty() {
+        return db.execute(
+            &format!("{REVIVE} AND (CAST($2 AS TEXT) IS NULL OR event = $2)"),
+            params![now_ms, event],
+        );
+    }
+    let mut replayed = 0;
+    for chunk in ints(ids).chunks(LIST) {
+        let sql = format!("{REVIVE} AND {}", in_list("id", 2, chunk.len()));
+        replayed += db.execute(&sql, &with_list(&[Value::Int(now_ms)], chunk))?;
+    }
+    Ok(replayed)
+}
+
+/// Each kind's queue depth, oldest waiting event and dead letters. The waiting ones are
+/// counted on their index alone (the bodies are not read), however long the queue.
+pub fn queue_stats(db: &dyn Db) -> Result<Vec<QueueStats>> {
+    let mut stats = Vec::new();
+    let waiting = db.query(
+        "SELECT event, COUNT(*), MIN(id) FROM webhook_events WHERE dead_ms IS NULL \
+         GROUP BY event ORDER BY event",
+        &[],
+    )?;
+    for row in waiting {
+        let oldest: i64 = row.get(2)?;
+        stats.push(QueueStats {
+            event: row.get(0)?,
+            pending: row.get(1)?,
+            oldest_ms: db
+                .query_one(
+                    "SELECT created_ms FROM webhook_events WHERE id = $1",
+                    params![oldest],
+                )?
+                .get(0)?,
+            dead: 0,
+        });
+    }
+    let dead = db.query(
+        "SELECT event, COUNT(*) FROM webhook_events WHERE dead_ms IS NOT NULL GROUP BY event",
+        &[],
+    )?;
+    for row in dead {
+        let event: String = row.get(0)?;
+        let count = row.get(1)?;
+        match stats.iter_mut().find(|stats| stats.event == event) {
+            Some(stats) => stats.dead = count,
+            None => stats.push(QueueStats {
+                event,
+                pending: 0,
+                oldest_ms: None,
+                dead: count,
+            }),
+        }
+    }
+    stats.sort_by(|a, b| a.event.cmp(&b.event));
+    Ok(stats)
+}
+
+/// Records that `node` is alive now (registering it on its first beat).
+pub fn heartbeat(db: &dyn Db, node: i64, now_ms: i64) -> Result<()> {
+    db.execute(
+        "INSERT INTO webhook_nodes (id, heartbeat_ms) VALUES ($1, $2) \
+         ON CONFLICT (id) DO UPDATE SET heartbeat_ms = $2",
+        params![node, now_ms],
+    )?;
+    Ok(())
+}
+
+/// A device's connection, as `user.onlinestatus` reports it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Connection {
+    pub connection: u64,
+    pub uid: Uid,
+    pub device_flag: u8,
+}
+
+/// How many connections a user holds after a change: with the changed device's flag, and in
+/// all. Only connections of live nodes (heartbeat at or after `live_since_ms`) count.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct OnlineCounts {
+    pub device: u64,
+    pub total: u64,
+}
+
+/// Records a new connection on `node`; returns the user's counts after it.
+pub fn connected(
+    db: &dyn Db,
+    node: i64,
+    connection: &Connection,
+    now_ms: i64,
+    live_since_ms: i64,
+) -> Result<OnlineCounts> {
+    db.execute(
+        "INSERT INTO webhook_presence (connection, node, uid, device_flag, since_ms) \
+         VALUES ($1, $2, $3, $4, $5) ON CONFLICT (connection) DO NOTHING",
+        params![
+            connection.connection,
+            node,
+            connection.uid.as_str(),
+            connection.device_flag,
+            now_ms
+        ],
+    )?;
+    online_counts(db, connection, live_since_ms)
+}
+
+/// Forgets a connection that closed; returns the user's counts after it.
+pub fn disconnected(
+    db: &dyn Db,
+    connection: &Connection,
+    live_since_ms: i64,
+) -> Result<OnlineCounts> {
+    db.execute(
+        "DELETE FROM webhook_presence WHERE connection = $1",
+        params![connection.connection],
+    )?;
+    online_counts(db, connection, live_since_ms)
+}
+
+fn online_counts(db: &dyn Db, connection: &Connection, live_since_ms: i64) -> Result<OnlineCounts> {
+    let row = db.query_one(
+        "SELECT COUNT(*), COALESCE(SUM(CASE WHEN p.device_flag = $2 THEN 1 ELSE 0 END), 0) \
+         FROM webhook_presence p JOIN webhook_nodes n ON n.id = p.node \
+         WHERE p.uid = $1 AND n.heartbeat_ms >= $3",
+        params![
+            connection.uid.as_str(),
+            connection.device_flag,
+            live_since_ms
+        ],
+    )?;
+    Ok(OnlineCounts {
+        total: row.get(0)?,
+        device: row.get(1)?,
+    })
+}
+
+/// Which of `uids` have a connection on a live node.
+pub fn online_among(db: &dyn Db, uids: &[&Uid], live_since_ms: i64) -> Result<HashSet<Uid>> {
+    let uids: Vec<Value> = uids.iter().map(|uid| Value::Text(uid.as_str())).collect();
+    let mut online = HashSet::new();
+    for chunk in uids.chunks(LIST) {
+        let sql = format!(
+            "SELECT DISTINCT p.uid FROM webhook_presence p JOIN webhook_nodes n ON n.id = p.node \
+             WHERE n.heartbeat_ms >= $1 AND {}",
+            in_list("p.uid", 2, chunk.len())
+        );
+        for row in db.query(&sql, &with_list(&[Value::Int(live_since_ms)], chunk))? {
+            online.insert(Uid::parse(&row.get::<String>(0)?, "uid")?);
+        }
+    }
+    Ok(online)
+}
+
+/// Forgets the nodes other than `alive` whose last heartbeat is before `stale_before_ms`, and
+/// their connections, each of which is returned with its user's counts after it, in the
+/// order they connected. Their devices lost their connection with the node.
+pub fn reap_nodes(
+    db: &dyn Db,
+    alive: i64,
+    stale_before_ms: i64,
+    live_since_ms: i64,
+) -> Result<Vec<(Connection, OnlineCounts)>> {
+    let dead = db.query(
+        "SELECT p.connection, p.uid, p.device_flag FROM webhook_presence p \
+         LEFT JOIN webhook_nodes n ON n.id = p.node \
+         WHERE p.node != $1 AND (n.id IS NULL OR n.heartbeat_ms < $2) \
+         ORDER BY p.since_ms, p.connection",
+        params![alive, stale_before_ms],
+    )?;
+    let mut gone = Vec::with_capacity(dead.len());
+    for row in dead {
+        let connection = Connection {
+            connection: row.get(0)?,
+            uid: Uid::parse(&row.get::<String>(1)?, "uid")?,
+            device_flag: row.get(2)?,
+        };
+        let counts = disconnected(db, &connection, live_since_ms)?;
+        gone.push((connection, counts));
+    }
+    db.execute(
+        "DELETE FROM webhook_nodes WHERE id != $1 AND heartbeat_ms < $2",
+        params![alive, stale_before_ms],
+    )?;
+    Ok(gone)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::Store;
+
+    fn uid(name: &str) -> Uid {
+        Uid::parse(name, "uid").unwrap()
+    }
+
+    async fn store() -> (tempfile::TempDir, Store) {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::open_sqlite(dir.path()).unwrap();
+        (dir, store)
+    }
+
+    #[tokio::test]
+    async fn events_wait_in_order_until_delivered_or_dead() {
+        let (_dir, store) = store().await;
+        let (first, second, other) = store
+            .write(|db| {
+                Ok((
+                    enqueue(db, "msg.notify", "{\"n\":1}", 1_000)?,
+                    enqueue(db, "msg.notify", "{\"n\":2}", 2_000)?,
+                    enqueue(db, "msg.offline", "{}", 2_000)?,
+                ))
+            })
+            .await
+            .unwrap();
+        let queued = store
+            .read(|db| pending(db, "msg.notify", 10))
+            .await
+            .unwrap();
+        assert_eq!(
+            queued.iter().map(|event| event.id).collect::<Vec<_>>(),
+            [first, second]
+        );
+        // The first is failing since 1 000: at 1 500 + it is past a 500 ms age and dies.
+        let dead = store
+            .write(move |db| failed(db, &[first, second], 3_000, 4_000, "HTTP 500", 1_500))
+            .await
+            .unwrap();
+        assert_eq!(dead, 1);
+        let queued = store
+            .read(|db| pending(db, "msg.notify", 10))
+            .await
+            .unwrap();
+        assert_eq!(queued.len(), 1);
+        assert_eq!((queued[0].attempts, queued[0].next_attempt_ms), (1, 4_000));
+        let letters = store
+            .read(|db| dead_letters(db, None, None, 10))
+            .await
+            .unwrap();
+        assert_eq!(letters.len(), 1);
+        assert_eq!((letters[0].id, letters[0].dead_ms), (first, 3_000));
+        assert_eq!(letters[0].last_error, "HTTP 500");
+        let stats = store.read(queue_stats).await.unwrap();
+        assert_eq!(
+            stats,
+            [
+                QueueStats {
+                    event: "msg.notify".into(),
+                    pending: 1,
+                    oldest_ms: Some(2_000),
+                    dead: 1
+                },
+                QueueStats {
+                    event: "msg.offline".into(),
+                    pending: 1,
+                    oldest_ms: Some(2_000),
+                    dead: 0
+                },
+            ]
+        );
+        let replayed = store
+            .write(|db| replay(db, &[], Some("msg.notify"), 5_000))
+            .await
+            .unwrap();
+        assert_eq!(replayed, 1);
+        store
+            .write(move |db| delivered(db, &[first, second, other]))
+            .await
+            .unwrap();
+        assert!(store.read(queue_stats).await.unwrap().is_empty());
+        let next = store
+            .write(|db| enqueue(db, "msg.notify", "{}", 6_000))
+            .await
+            .unwrap();
+        assert!(next > other, "an ID is never given out twice");
+    }
+
+    #[tokio::test]
+    async fn one_node_holds_a_kinds_lease_until_it_runs_out() {
+        let (_dir, store) = store().await;
+        let take =
+            |node, now| store.write(move |db| take_lease(db, "msg.notify", node, now, now + 1_000));
+        assert!(take(1, 0).await.unwrap());
+        assert!(!take(2, 500).await.unwrap(), "held by node 1");
+        assert!(take(1, 900).await.unwrap(), "renewed by its holder");
+        assert!(!take(2, 1_500).await.unwrap(), "renewed until 1 900");
+        assert!(take(2, 2_000).await.unwrap(), "expired: taken over");
+        store
+            .write(|db| release_lease(db, "msg.notify", 2))
+            .await
+            .unwrap();
+        assert!(take(1, 2_100).await.unwrap(), "released: taken at once");
+    }
+
+    #[tokio::test]
+    async fn presence_counts_live_nodes_only_and_reaps_dead_ones() {
+        let (_dir, store) = store().await;
+        let phone = Connection {
+            connection: 7,
+            uid: uid("alice"),
+            device_flag: 0,
+        };
+        let web = Connection {
+            connection: 8,
+            uid: uid("alice"),
+            device_flag: 1,
+        };
+        let (a, b) = (phone.clone(), web.clone());
+        let counts = store
+            .write(move |db| {
+                heartbeat(db, 1, 1_000)?;
+                heartbeat(db, 2, 1_000)?;
+                connected(db, 1, &a, 1_000, 0)?;
+                connected(db, 2, &b, 1_001, 0)
+            })
+            .await
+            .unwrap();
+        assert_eq!(
+            counts,
+            OnlineCounts {
+                device: 1,
+                total: 2
+            }
+        );
+        let (alice, bob) = (uid("alice"), uid("bob"));
+        let online = store
+            .read(move |db| online_among(db, &[&alice, &bob], 500))
+            .await
+            .unwrap();
+        assert_eq!(online, HashSet::from([uid("alice")]));
+        // Node 2 stops beating; node 1 reaps it.
+        let gone = store
+            .write(|db| {
+                heartbeat(db, 1, 9_000)?;
+                reap_nodes(db, 1, 5_000, 5_000)
+            })
+            .await
+            .unwrap();
+        assert_eq!(
+            gone,
+            [(
+                web,
+                OnlineCounts {
+                    device: 0,
+                    total: 1
+                }
+            )]
+        );
+        let counts = store
+            .write(move |db| disconnected(db, &phone, 5_000))
+            .await
+            .unwrap();
+        assert_eq!(
+            counts,
+            OnlineCounts {
+                device: 0,
+                total: 0
+            }
+        );
+    }
+}
