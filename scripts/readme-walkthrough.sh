@@ -27,7 +27,7 @@ expect '{"totalUnreadCount":2}'
 expect '{"conversationIDList":\["C2Cbob"\],"version":'
 expect '{"conversationList":\[\],"nextCursor":null,"isFinished":true}'
 expect '"unreadCount":1'
-expect '{"messageList":\[\],"isCompleted":true}'
+expect '{"messageList":\[\],"isCompleted":true,"nextReqMessageID":""}'
 expect '"via":"client"'
 [ "$(grep -o '"status":200' "$work/out" | wc -l)" -ge 2 ] || { echo 'README walkthrough: user creation failed' >&2; exit 1; }
 echo "README walkthrough: ok"

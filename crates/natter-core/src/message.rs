@@ -28,6 +28,9 @@ pub const TYPES: &[&str] = &[
 /// The type of a message sent without one: an app-defined payload.
 pub const DEFAULT_TYPE: &str = CUSTOM;
 
+/// WuKongIM's content type of a command: the SDKs hand such messages to their CMD listeners.
+pub const WUKONGIM_CMD_TYPE: i64 = 99;
+
 /// The element type of a payload written for WuKongIM's clients (`{"type": 1, "content": …}`),
 /// by its content type: text, image, voice, video, location and file have Tencent
 /// counterparts; everything else is custom.

@@ -1,5 +1,6 @@
 //! Between Natter's names and WuKongIM's: conversations and channels, stored payloads and
-//! WuKongIM message contents, and the bus's events as RECVs.
+//! WuKongIM message contents, and the bus's events as RECVs (recalls as WuKongIM apps'
+//! `messageRevoke` command).
 //!
 //! # Channels
 //!
@@ -105,11 +106,65 @@ pub fn recv_of(uid: &Uid, message: &Message) -> Option<RecvPacket> {
     })
 }
 
-/// The messages of a bus event, as RECVs for `uid`'s device. WuKongIM's clients learn of the
-/// other events (conversation list and unread changes, deletions, recalls, profiles) from
+/// WuKongIM has no recall of its own: its apps recall by sending the channel's members a
+/// command, content type 99 `{"cmd": "messageRevoke", "param": {"message_id", "client_msg_no",
+/// "channel_id", "channel_type"}}`, which their SDKs' CMD listeners (the Android SDK's
+/// `wk_messageRevoke`) turn into a recalled message. Natter sends that command for every
+/// recall, from the empty uid as the app's own messages, not kept, on the channel of the
+/// recalled message, with `revoker` added. `None` for a channel WuKongIM clients lack.
+pub fn revoke_command(stub: &Message) -> Option<RecvPacket> {
+    let (channel_id, channel_type) = channel_of(&stub.conversation_id)?;
+    let content = serde_json::json!({
+        "type": message::WUKONGIM_CMD_TYPE,
+        "cmd": "messageRevoke",
+        "param": {
+            "message_id": stub.message_id,
+            "message_seq": stub.seq,
+            "client_msg_no": stub.client_msg_id.clone().unwrap_or_else(|| stub.message_id.clone()),
+            "channel_id": channel_id,
+            "channel_type": u8::from(channel_type),
+            "revoker": stub.revoker,
+        },
+    });
+    let id = natter_service::transient_id() as u64;
+    Some(RecvPacket {
+        flags: Flags {
+            dup: false,
+            sync_once: false,
+            red_dot: false,
+            no_persist: true,
+        },
+        setting: Setting::default(),
+        msg_key: String::new(),
+        from_uid: String::new(),
+        channel_id: channel_id.to_owned(),
+        channel_type,
+        expire: 0,
+        client_msg_no: id.to_string(),
+        stream_flag: StreamFlag::Start,
+        stream_no: String::new(),
+        stream_id: 0,
+        message_id: id,
+        message_seq: 0,
+        timestamp: std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map_or(0, |since| since.as_secs() as u32),
+        topic: String::new(),
+        payload: Bytes::from(serde_json::to_vec(&content).expect("JSON values serialise")),
+    })
+}
+
+/// The messages of a bus event, as RECVs for `uid`'s device, and a recall as the
+/// `messageRevoke` command WuKongIM apps send for one ([`revoke_command`]). WuKongIM's clients
+/// learn of the other events (conversation list and unread changes, deletions, profiles) from
 /// their app backend, as from WuKongIM: they are not sent.
 pub(crate) fn recvs_of(uid: &Uid, event: &ServerEvent) -> Vec<(Pending, Option<String>)> {
     match event {
+        ServerEvent::MessageRevoked { message_list } => message_list
+            .iter()
+            .filter_map(revoke_command)
+            .map(|recv| (Pending::new(recv), None))
+            .collect(),
         ServerEvent::MessageReceived { message_list } => message_list
             .iter()
             .filter(|message| !message.is_revoked)
@@ -205,5 +260,34 @@ mod tests {
         );
         assert_eq!(notice.from_uid, "", "the app's own messages have no sender");
         assert!(recvs_of(&bob, &ServerEvent::ResyncRequired { version: 1 }).is_empty());
+    }
+
+    #[test]
+    fn a_recall_reaches_wukongim_clients_as_the_message_revoke_command() {
+        let bob = Uid::parse("bob", "uid").unwrap();
+        let mut stub = message("C2Calice", "alice", message::TEXT, json!({}));
+        stub.is_revoked = true;
+        stub.revoker = Some("alice".into());
+        stub.client_msg_id = Some("c-7".into());
+        let event = ServerEvent::MessageRevoked {
+            message_list: vec![stub],
+        };
+        let recvs = recvs_of(&bob, &event);
+        assert_eq!(recvs.len(), 1);
+        let command = &recvs[0].0;
+        assert_eq!(
+            (command.channel_id.as_str(), command.channel_type),
+            ("alice", ChannelType::Person),
+            "on the channel of the recalled message"
+        );
+        assert_eq!(command.from_uid, "");
+        assert!(command.flags.no_persist && !command.flags.red_dot);
+        assert_ne!(command.message_id, 42, "a message ID of its own");
+        assert_eq!(
+            serde_json::from_slice::<Value>(&command.payload).unwrap(),
+            json!({"type": 99, "cmd": "messageRevoke", "param": {"message_id": "42",
+                "message_seq": 3, "client_msg_no": "c-7", "channel_id": "alice",
+                "channel_type": 1, "revoker": "alice"}})
+        );
     }
 }

@@ -34,7 +34,7 @@ pub use events::{
     EndReason, EventBus, Frame, IN_FLIGHT_MARGIN, Lost, Origin, PresenceChange, QUEUE_FRAMES,
     Recipients, Relay, Remote, Signals, Subscription, VersionLog,
 };
-pub use messaging::Delivery;
+pub use messaging::{Delivery, transient_id};
 pub use metrics::Metrics;
 pub use webhooks::{BeforeSendOptions, WebhookOptions};
 

@@ -383,9 +383,9 @@ fn system_target(channel_type: i64, channel_id: &str) -> Result<SystemTarget> {
     }
 }
 
-/// An ID for a message that is not kept: far above every stored message's (which count up
-/// from 1), from the time and 16 random bits.
-fn transient_id() -> i64 {
+/// An ID for a message that is not kept (and for the WuKongIM gateway's commands): far above
+/// every stored message's (which count up from 1), from the time and 16 random bits.
+pub fn transient_id() -> i64 {
     (now_ms() << 16) | fastrand::i64(0..0x1_0000)
 }
 

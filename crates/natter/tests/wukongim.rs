@@ -675,6 +675,52 @@ async fn the_apps_messages_and_commands_reach_the_sdk_and_a_blacklisted_sender_g
 }
 
 #[tokio::test]
+async fn a_recall_reaches_the_sdk_as_the_message_revoke_command() {
+    let Some((server, ws, bundle)) = start().await else {
+        return;
+    };
+    let alice = server.device("alice", 1).await;
+    let bob = server.user("bob").await;
+    let mut alice_sdk = Sdk::start(
+        &bundle,
+        &ws,
+        &alice,
+        steps(json!([
+            {"op": "waitMessages", "count": 1, "timeoutMs": 15000},
+            {"op": "waitCmds", "count": 1, "timeoutMs": 15000},
+        ])),
+        json!({}),
+    );
+    alice_sdk.connected().await;
+    let regretted = send_text(&bob, "C2Calice", "regretted").await;
+    alice_sdk
+        .wait_for("the message", |e| e["event"] == "message")
+        .await;
+    let id = regretted["messageID"].as_str().unwrap();
+    bob.post(
+        "/v1/messages/revoke",
+        json!({"conversationID": "C2Calice", "messageID": id}),
+    )
+    .await
+    .ok();
+    let events = alice_sdk.finish().await;
+    let command = of(&events, "cmd").next().unwrap();
+    assert_eq!(
+        (&command["channelID"], &command["channelType"]),
+        (&json!("bob"), &json!(1)),
+        "on the channel of the recalled message"
+    );
+    assert_eq!(command["content"]["cmd"], "messageRevoke");
+    let param = &command["content"]["param"];
+    assert_eq!(param["message_id"], id);
+    assert_eq!(
+        (&param["channel_id"], &param["channel_type"]),
+        (&json!("bob"), &json!(1))
+    );
+    assert_eq!(param["revoker"], "bob");
+}
+
+#[tokio::test]
 async fn the_sdks_sync_callbacks_through_the_app_backend_and_a_deletion_then_sync() {
     let Some((server, ws, bundle)) = start().await else {
         return;
