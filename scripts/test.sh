@@ -3,7 +3,8 @@
 # formatting and lints, the Rust unit, property and integration tests (each starts real
 # servers on loopback ports; the WuKongIM gateway's drive WuKongIM's real web SDK in Node) on
 # SQLite and again on PostgreSQL with a three-node cluster over NATS (scripts/with-services.sh
-# installs and starts both), a schemathesis fuzz of the HTTP API, the Rust SDK's examples
+# installs and starts both), a two-minute seeded chaos run of three nodes under faults
+# (scripts/chaos.sh, RELIABILITY.md), a schemathesis fuzz of the HTTP API, the Rust SDK's examples
 # against a real server, and the TypeScript SDK's tests against a real server.
 set -euo pipefail
 
