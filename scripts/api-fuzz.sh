@@ -14,8 +14,7 @@ export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$HOME/.cache/natter-target}"
 venv="${NATTER_VENV:-$HOME/.cache/natter-venv}"
 examples="${API_FUZZ_EXAMPLES:-25}"
 schemathesis_version=4.32.5
-# Pinned too: hypothesis 6.170 describes lambdas by parsing their source with `ast`, which fails
-# on Python 3.11 with "AST constructor recursion depth mismatch" and reports a runtime error.
+# Hypothesis is pinned too, so that a release of it cannot change what a run does.
 hypothesis_version=6.140.0
 
 if [ "$("$venv/bin/schemathesis" --version 2>/dev/null)" != "schemathesis, version $schemathesis_version" ] ||
