@@ -185,16 +185,20 @@ pub struct ServerSyncRequest {
     pub page_size: u32,
 }
 
-/// WuKongIM's message header flags, each 0 or 1.
-#[derive(Debug, Clone, Copy, Serialize, Deserialize, PartialEq, Eq, ToSchema)]
+/// WuKongIM's message header flags, each 0 or 1: on the server API's messages and in the
+/// webhooks' bodies.
+#[derive(Debug, Clone, Copy, Default, Serialize, Deserialize, PartialEq, Eq, ToSchema)]
 pub struct MessageHeader {
+    /// 1: the message was not kept (only pushed to online devices).
     pub no_persist: u8,
+    /// 1: the message counts as unread.
     pub red_dot: u8,
+    /// 1: WuKongIM's deliver-once messages (Natter does not keep those).
     pub sync_once: u8,
 }
 
 /// A message in WuKongIM's shape (its `MessageResp`).
-#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 pub struct ServerMessage {
     pub header: MessageHeader,
     /// WuKongIM's setting bits; always 0 (no receipts, topics or streams are stored).

@@ -6,16 +6,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use utoipa::ToSchema;
 
-/// WuKongIM's message header flags, each 0 or 1.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
-pub struct WebhookMessageHeader {
-    /// 1: the message was not kept (only pushed to online devices).
-    pub no_persist: u8,
-    /// 1: the message counts as unread.
-    pub red_dot: u8,
-    /// 1: WuKongIM's deliver-once messages (Natter does not keep those).
-    pub sync_once: u8,
-}
+use super::{MessageHeader, ServerMessage};
 
 /// A stored message as WuKongIM's webhooks carry it (its `MessageResp`): each item of
 /// `msg.notify`, and the message of `msg.offline`.
@@ -28,28 +19,11 @@ pub struct WebhookMessage {
     /// The event's ID, the same on every delivery of it: de-duplicate on it.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub event_id: Option<i64>,
-    pub header: WebhookMessageHeader,
-    /// WuKongIM's setting bits; always 0.
-    pub setting: u8,
-    pub message_id: i64,
-    /// `message_id` as a string, for JavaScript.
-    pub message_idstr: String,
-    /// The sender's client message number; empty when it gave none.
-    pub client_msg_no: String,
-    pub message_seq: u64,
-    /// The sender; empty for a system notice (as WuKongIM's system uid).
-    pub from_uid: String,
-    /// The channel as the sender names it: the peer's uid (personal), the group ID, or the
-    /// recipient's uid for a system notice.
-    pub channel_id: String,
-    /// 1 personal (and system notices), 2 group.
-    pub channel_type: i64,
-    /// WuKongIM's expiry; always 0.
-    pub expire: u32,
-    /// Seconds since the epoch, as WuKongIM.
-    pub timestamp: i64,
-    /// Base64 of the payload's JSON bytes.
-    pub payload: String,
+    /// The message as the server API shows it, except that the channel is named as the
+    /// sender names it (the peer's uid, the group ID, or the recipient's uid for a system
+    /// notice, with type 1) and the payload is the stored one.
+    #[serde(flatten)]
+    pub message: ServerMessage,
     /// Natter's element type (`TIMTextElem`, `TIMCustomElem`, …).
     pub message_type: String,
 }
@@ -102,7 +76,7 @@ pub struct BeforeSendRequest {
     pub message_type: String,
     /// Base64 of the payload's JSON bytes.
     pub payload: String,
-    pub header: WebhookMessageHeader,
+    pub header: MessageHeader,
     /// Seconds since the epoch.
     pub timestamp: i64,
 }

@@ -11,9 +11,7 @@ use std::time::Duration;
 
 use base64::Engine;
 use base64::engine::general_purpose::STANDARD as BASE64;
-use natter_core::wire::{
-    BeforeSendAnswer, BeforeSendRequest, BeforeSendResult, WebhookMessageHeader,
-};
+use natter_core::wire::{BeforeSendAnswer, BeforeSendRequest, BeforeSendResult, MessageHeader};
 use natter_core::{Error, ErrorKind, Result, message};
 use natter_store::NewMessage;
 
@@ -111,7 +109,7 @@ impl Natter {
             client_msg_no: message.client_msg_no.clone().unwrap_or_default(),
             message_type: message.message_type.clone(),
             payload: BASE64.encode(message.payload.as_bytes()),
-            header: WebhookMessageHeader {
+            header: MessageHeader {
                 no_persist: u8::from(!persist),
                 red_dot: u8::from(message.counts_as_unread),
                 sync_once: 0,

@@ -4,7 +4,9 @@
 use base64::Engine;
 use base64::engine::general_purpose::STANDARD as BASE64;
 use natter_core::webhook::{self, EventKind};
-use natter_core::wire::{DeletionEvent, OfflineMessage, WebhookMessage, WebhookMessageHeader};
+use natter_core::wire::{
+    DeletionEvent, MessageHeader, OfflineMessage, ServerMessage, WebhookMessage,
+};
 use natter_core::{ConversationId, Uid};
 use natter_store::{AuditRecord, Db, Result, Sent, StoredMessage, webhooks};
 
@@ -145,22 +147,24 @@ fn shaped(
     };
     WebhookMessage {
         event_id: None,
-        header: WebhookMessageHeader {
-            no_persist: 0,
-            red_dot: u8::from(counts_as_unread),
-            sync_once: 0,
+        message: ServerMessage {
+            header: MessageHeader {
+                no_persist: 0,
+                red_dot: u8::from(counts_as_unread),
+                sync_once: 0,
+            },
+            setting: 0,
+            message_id: message.id,
+            message_idstr: message.id.to_string(),
+            client_msg_no: message.client_msg_no.clone().unwrap_or_default(),
+            message_seq: message.seq,
+            from_uid,
+            channel_id,
+            channel_type,
+            expire: 0,
+            timestamp: message.time_ms / 1000,
+            payload: BASE64.encode(message.payload.as_bytes()),
         },
-        setting: 0,
-        message_id: message.id,
-        message_idstr: message.id.to_string(),
-        client_msg_no: message.client_msg_no.clone().unwrap_or_default(),
-        message_seq: message.seq,
-        from_uid,
-        channel_id,
-        channel_type,
-        expire: 0,
-        timestamp: message.time_ms / 1000,
-        payload: BASE64.encode(message.payload.as_bytes()),
         message_type: message.message_type.clone(),
     }
 }

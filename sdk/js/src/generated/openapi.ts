@@ -1590,7 +1590,7 @@ export interface components {
             message_type: string;
             /** @description Base64 of the payload's JSON bytes. */
             payload: string;
-            header: components["schemas"]["WebhookMessageHeader"];
+            header: components["schemas"]["MessageHeader"];
             /**
              * Format: int64
              * @description Seconds since the epoch.
@@ -1934,13 +1934,25 @@ export interface components {
              */
             change: string;
         };
-        /** @description WuKongIM's message header flags, each 0 or 1. */
+        /**
+         * @description WuKongIM's message header flags, each 0 or 1: on the server API's messages and in the
+         *     webhooks' bodies.
+         */
         MessageHeader: {
-            /** Format: int32 */
+            /**
+             * Format: int32
+             * @description 1: the message was not kept (only pushed to online devices).
+             */
             no_persist: number;
-            /** Format: int32 */
+            /**
+             * Format: int32
+             * @description 1: the message counts as unread.
+             */
             red_dot: number;
-            /** Format: int32 */
+            /**
+             * Format: int32
+             * @description 1: WuKongIM's deliver-once messages (Natter does not keep those).
+             */
             sync_once: number;
         };
         /** @description The messages a delete-for-me removed from the user's view. */
@@ -2623,70 +2635,14 @@ export interface components {
          *       "timestamp": 1763700000
          *     }
          */
-        WebhookMessage: {
+        WebhookMessage: components["schemas"]["ServerMessage"] & {
             /**
              * Format: int64
              * @description The event's ID, the same on every delivery of it: de-duplicate on it.
              */
             event_id?: number | null;
-            header: components["schemas"]["WebhookMessageHeader"];
-            /**
-             * Format: int32
-             * @description WuKongIM's setting bits; always 0.
-             */
-            setting: number;
-            /** Format: int64 */
-            message_id: number;
-            /** @description `message_id` as a string, for JavaScript. */
-            message_idstr: string;
-            /** @description The sender's client message number; empty when it gave none. */
-            client_msg_no: string;
-            /** Format: int64 */
-            message_seq: number;
-            /** @description The sender; empty for a system notice (as WuKongIM's system uid). */
-            from_uid: string;
-            /**
-             * @description The channel as the sender names it: the peer's uid (personal), the group ID, or the
-             *     recipient's uid for a system notice.
-             */
-            channel_id: string;
-            /**
-             * Format: int64
-             * @description 1 personal (and system notices), 2 group.
-             */
-            channel_type: number;
-            /**
-             * Format: int32
-             * @description WuKongIM's expiry; always 0.
-             */
-            expire: number;
-            /**
-             * Format: int64
-             * @description Seconds since the epoch, as WuKongIM.
-             */
-            timestamp: number;
-            /** @description Base64 of the payload's JSON bytes. */
-            payload: string;
             /** @description Natter's element type (`TIMTextElem`, `TIMCustomElem`, …). */
             message_type: string;
-        };
-        /** @description WuKongIM's message header flags, each 0 or 1. */
-        WebhookMessageHeader: {
-            /**
-             * Format: int32
-             * @description 1: the message was not kept (only pushed to online devices).
-             */
-            no_persist: number;
-            /**
-             * Format: int32
-             * @description 1: the message counts as unread.
-             */
-            red_dot: number;
-            /**
-             * Format: int32
-             * @description 1: WuKongIM's deliver-once messages (Natter does not keep those).
-             */
-            sync_once: number;
         };
     };
     responses: never;
@@ -2781,7 +2737,6 @@ export type TotalUnread = components['schemas']['TotalUnread'];
 export type UserProfile = components['schemas']['UserProfile'];
 export type UserTokenRequest = components['schemas']['UserTokenRequest'];
 export type WebhookMessage = components['schemas']['WebhookMessage'];
-export type WebhookMessageHeader = components['schemas']['WebhookMessageHeader'];
 export type $defs = Record<string, never>;
 export interface operations {
     getAppSettings: {
