@@ -66,6 +66,7 @@ import {
   type WireConversation,
   type WireConversationIDListReply,
   type WireConversationPage,
+  type WireDeleteConversationsReply,
   type WireEventData,
   type WireFolderList,
   type WireGroup,
@@ -442,11 +443,13 @@ export class Natter extends TencentUnsupported {
       }
       case 'conversationDeleted': {
         const ids = asArray<ConversationID>(data.conversationIDList);
-        const changed = this.store.remove(ids);
+        const version = typeof data.version === 'number' ? data.version : null;
+        // By its version: a late push from before the deletion does not bring these back.
+        const changed = this.store.remove(ids, version);
         this.emit(EVENT.NATTER_CONVERSATION_DELETED, {
           conversationIDList: ids,
           clearHistoryMessage: data.clearHistoryMessage !== false,
-          version: typeof data.version === 'number' ? data.version : 0,
+          version: version ?? 0,
         });
         if (changed) this.emitList();
         break;
@@ -734,12 +737,14 @@ export class Natter extends TencentUnsupported {
   }
 
   private async deleteIDs(ids: ConversationID[], clearHistoryMessage: boolean): Promise<ConversationID[]> {
-    const reply = await this.http.post<WireConversationIDListReply>('/v1/conversations/delete', {
+    const reply = await this.http.post<WireDeleteConversationsReply>('/v1/conversations/delete', {
       conversationIDList: ids,
       clearHistoryMessage,
     });
     const deleted = reply.conversationIDList ?? ids;
-    if (this.store.remove(deleted)) this.emitList();
+    // This device gets no `conversationDeleted`: the answer's version is what keeps a push from
+    // before the deletion, still on its way, from bringing these back.
+    if (this.store.remove(deleted, reply.version)) this.emitList();
     return deleted;
   }
 
@@ -888,7 +893,9 @@ export class Natter extends TencentUnsupported {
     const reply = await this.http.post<WireConversationIDListReply>('/v1/conversations/archive', {
       conversationIDList: ids,
     });
-    if (this.store.remove(reply.conversationIDList ?? ids)) this.emitList();
+    // The answer carries no version; the push of the archived objects, which reaches this device
+    // too, does.
+    if (this.store.remove(reply.conversationIDList ?? ids, null)) this.emitList();
     await this.fetchTotalUnreadMessageCount().catch(() => {});
     return ok({ conversationIDList: reply.conversationIDList });
   }

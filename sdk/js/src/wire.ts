@@ -25,6 +25,8 @@ export type WireMessagePage = api.MessageListResponse;
 export type WireSendMessageRequest = api.SendMessageRequest;
 export type WireSendMessageReply = api.SendMessageResponse;
 export type WireConversationIDListReply = api.ConversationIdList;
+/** `POST /v1/conversations/delete`: the IDs, and the deletion's version. */
+export type WireDeleteConversationsReply = api.DeleteConversationsResponse;
 export type WireTotalUnread = api.TotalUnread;
 /** `GET /v1/conversation-groups`. */
 export type WireFolderList = api.ConversationGroupList;

@@ -1,12 +1,23 @@
 /**
  * Live events over the real WebSocket gateway (`ws` package as the constructor: Node 20 has none):
- * Tencent's event payloads, several devices and tabs, kicks, and a server restart.
+ * Tencent's event payloads, several devices and tabs, kicks, pushes arriving out of order, and a
+ * server restart.
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import WebSocket from 'ws';
 import { EVENT, TYPES, type WebSocketConstructor } from '@natter/sdk';
-import { closeAll, destroyAllChats, ids, loginReady, newChat, record, sendText } from '../testing/chat.js';
+import {
+  closeAll,
+  delayingSocket,
+  destroyAllChats,
+  ids,
+  loginReady,
+  newChat,
+  record,
+  sendText,
+  type ServerFrame,
+} from '../testing/chat.js';
 import { startServer, uniqueUid, waitFor, type TestServer } from '../testing/server.js';
 
 let server: TestServer;
@@ -172,6 +183,113 @@ describe('several devices and tabs', () => {
     // Closed by the server itself (4003), not found out later by a failing request.
     assert.ok(!tab.rec.of(EVENT.NET_STATE_CHANGE).some((e) => e.data.state === 'disconnected'));
     await closeAll(tab.chat);
+  });
+});
+
+describe('pushes out of order (as through different nodes of a cluster)', () => {
+  /**
+   * Alice's web device, its socket able to hold pushes back, with bob's conversation listed; bob
+   * and alice's phone (HTTP only) to act.
+   */
+  async function setup() {
+    const alice = uniqueUid('alice');
+    const bob = uniqueUid('bob');
+    const phone = newChat(server);
+    await loginReady(phone, alice, await server.createUser(alice, { deviceFlag: 0 }));
+    const bobChat = newChat(server);
+    await loginReady(bobChat, bob, await server.createUser(bob));
+    await sendText(bobChat, alice, 'hello');
+    const socket = delayingSocket();
+    const web = newChat(server, { WebSocket: socket.WebSocket });
+    const rec = record(web);
+    await loginReady(web, alice, await server.createUser(alice, { deviceFlag: 1 }));
+    const c2c = `C2C${bob}`;
+    const lists = () => rec.of(EVENT.CONVERSATION_LIST_UPDATED).map((e) => ids(e.data));
+    assert.deepEqual(lists().at(-1), [c2c]);
+    /** Holds back bob's next conversation push, the one for `text`, until `release()`. */
+    async function holdBackNextPush(text: string) {
+      socket.holdBack((f) => f.event === 'conversationListUpdated' && mentions(f, c2c));
+      await sendText(bobChat, alice, text);
+      await waitFor(() => socket.held().length === 1, 5_000, 'the push held back');
+      return socket.held()[0]!.data.conversationList[0].version as number;
+    }
+    const done = () => closeAll(web, phone, bobChat);
+    return { alice, bobChat, phone, web, rec, socket, c2c, lists, holdBackNextPush, done };
+  }
+
+  const mentions = (frame: ServerFrame, id: string) => JSON.stringify(frame.data).includes(`"${id}"`);
+
+  test("a push older than another device's deletion does not bring the conversation back; a new message does", async () => {
+    await server.setSyncConversationDeletion(true);
+    const { alice, bobChat, phone, rec, socket, c2c, lists, holdBackNextPush, done } = await setup();
+    const pushed = await holdBackNextPush('overtaken');
+    await phone.deleteConversation(c2c);
+    await waitFor(() => rec.of(EVENT.NATTER_CONVERSATION_DELETED).length === 1, 5_000, 'the deletion');
+    const deletion = rec.of(EVENT.NATTER_CONVERSATION_DELETED)[0]!.data.version;
+    assert.ok(pushed < deletion, 'the push held back is older than the deletion');
+    assert.deepEqual(lists().at(-1), []);
+
+    const before = lists().length;
+    socket.release();
+    await settle();
+    assert.ok(!lists().slice(before).some((list) => list.includes(c2c)), 'the late push brought nothing back');
+    assert.deepEqual(lists().at(-1), []);
+
+    await sendText(bobChat, alice, 'after the deletion');
+    await waitFor(() => lists().at(-1)?.includes(c2c) === true, 5_000, 'back with a new message');
+    const back = rec.of(EVENT.CONVERSATION_LIST_UPDATED).at(-1)!.data[0]!;
+    assert.equal(back.lastMessage.messageForShow, 'after the deletion');
+    await done();
+    await server.setSyncConversationDeletion(false);
+  });
+
+  test("a push older than this device's own deletion (the delete call's answer) does not bring it back", async () => {
+    const { alice, bobChat, web, socket, c2c, lists, holdBackNextPush, done } = await setup();
+    await holdBackNextPush('overtaken');
+    await web.deleteConversation(c2c);
+    assert.deepEqual(lists().at(-1), []);
+
+    const before = lists().length;
+    socket.release();
+    await settle();
+    assert.ok(!lists().slice(before).some((list) => list.includes(c2c)), 'the late push brought nothing back');
+    assert.deepEqual(lists().at(-1), []);
+
+    await sendText(bobChat, alice, 'after the deletion');
+    await waitFor(() => lists().at(-1)?.includes(c2c) === true, 5_000, 'back with a new message');
+    await done();
+  });
+
+  test('a push older than a deletion a sync reported does not bring it back', async () => {
+    await server.setSyncConversationDeletion(true);
+    const { alice, bobChat, phone, web, rec, socket, c2c, lists, holdBackNextPush, done } = await setup();
+    const carol = uniqueUid('carol');
+    const carolChat = newChat(server);
+    await loginReady(carolChat, carol, await server.createUser(carol));
+    await sendText(carolChat, alice, 'hi');
+    await waitFor(() => lists().at(-1)?.includes(`C2C${carol}`) === true, 5_000, "carol's conversation");
+    await holdBackNextPush('overtaken');
+    // The deletion event is held back too: this device learns of the deletion from a sync only.
+    socket.holdBack((f) => (f.event === 'conversationListUpdated' && mentions(f, c2c)) || f.event === 'conversationDeleted');
+    await phone.deleteConversation(c2c);
+    await waitFor(() => socket.held().length === 2, 5_000, 'the deletion event held back');
+    // A call whose answer holds no conversation objects syncs the local list.
+    const star = { conversationIDList: [`C2C${carol}`], markType: TYPES.CONV_MARK_TYPE_STAR, enableMark: true };
+    await web.markConversation(star);
+    assert.deepEqual(lists().at(-1), [`C2C${carol}`], 'the sync reported the deletion');
+
+    const before = lists().length;
+    socket.release();
+    await settle();
+    assert.ok(!lists().slice(before).some((list) => list.includes(c2c)), 'the late pushes brought nothing back');
+    assert.deepEqual(lists().at(-1), [`C2C${carol}`]);
+    assert.equal(rec.of(EVENT.NATTER_CONVERSATION_DELETED).length, 1, 'the late deletion is still told');
+
+    await sendText(bobChat, alice, 'after the deletion');
+    await waitFor(() => lists().at(-1)?.includes(c2c) === true, 5_000, 'back with a new message');
+    await closeAll(carolChat);
+    await done();
+    await server.setSyncConversationDeletion(false);
   });
 });
 

@@ -1,10 +1,10 @@
 /**
  * Helpers shared by the SDK tests: SDK instances with their own SDKAppID (create() returns one
  * instance per SDKAppID, as Tencent's does, so every simulated device needs its own), event
- * recording, and a few sends.
+ * recording, a few sends, and WebSockets a test can cut off or delay.
  */
 import WebSocket from 'ws';
-import Natter, { EVENT, type ChatEvent, type CreateOptions, type EventName, type Message } from '@natter/sdk';
+import Natter, { EVENT, type ChatEvent, type CreateOptions, type EventName, type Message, type WebSocketLike } from '@natter/sdk';
 import { waitFor, type TestServer } from './server.js';
 
 let nextAppID = 1_400_000_000;
@@ -112,3 +112,59 @@ export function gatedSocket() {
 
 export const FAST_RECONNECT = { initialBackoffMs: 100, maxBackoffMs: 300 };
 
+
+/** A server frame as the WebSocket carries it. */
+export interface ServerFrame {
+  event: string;
+  data: any;
+}
+
+/**
+ * A `ws` WebSocket that holds back the server frames a test picks and hands them to the SDK later,
+ * on the same connection and through its real frame handling: how a push made through another
+ * node of a cluster may arrive after newer ones.
+ */
+export function delayingSocket() {
+  let pick: ((frame: ServerFrame) => boolean) | null = null;
+  const held: { frame: ServerFrame; deliver: () => void }[] = [];
+  class Delaying implements WebSocketLike {
+    onopen: ((event: unknown) => void) | null = null;
+    onmessage: ((event: { data: unknown }) => void) | null = null;
+    onclose: ((event: unknown) => void) | null = null;
+    onerror: ((event: unknown) => void) | null = null;
+    private readonly inner: WebSocket;
+    constructor(url: string) {
+      this.inner = new WebSocket(url);
+      this.inner.onopen = (event) => this.onopen?.(event);
+      this.inner.onclose = (event) => this.onclose?.(event);
+      this.inner.onerror = (event) => this.onerror?.(event);
+      this.inner.onmessage = (event) => {
+        const frame = JSON.parse(String(event.data)) as ServerFrame;
+        if (pick?.(frame)) held.push({ frame, deliver: () => this.onmessage?.(event) });
+        else this.onmessage?.(event);
+      };
+    }
+    send(data: string): void {
+      this.inner.send(data);
+    }
+    close(code?: number, reason?: string): void {
+      this.inner.close(code, reason);
+    }
+  }
+  return {
+    WebSocket: Delaying,
+    /** From now on, holds back the frames `which` picks. */
+    holdBack(which: (frame: ServerFrame) => boolean): void {
+      pick = which;
+    },
+    /** The frames held back so far, oldest first. */
+    held(): ServerFrame[] {
+      return held.map((h) => h.frame);
+    },
+    /** Stops holding back and hands the held frames to the SDK, in the order they came. */
+    release(): void {
+      pick = null;
+      for (const h of held.splice(0)) h.deliver();
+    },
+  };
+}
