@@ -76,11 +76,7 @@ impl Natter {
         let events = Arc::new(EventBus::default());
         let webhooks = options
             .webhooks
-            .map(|hooks| {
-                let presence = webhooks::Webhooks::needs_presence(&hooks.events)
-                    .then(|| events.watch_presence());
-                webhooks::Webhooks::new(hooks, presence)
-            })
+            .map(|hooks| webhooks::Webhooks::new(hooks, &events))
             .transpose()?;
         let before_send = options
             .before_send

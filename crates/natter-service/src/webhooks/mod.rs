@@ -17,7 +17,7 @@ mod outbox;
 mod presence;
 mod signature;
 
-use std::sync::Mutex;
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use natter_core::webhook::EventKind;
@@ -30,7 +30,7 @@ pub(crate) use before_send::BeforeSend;
 pub use before_send::BeforeSendOptions;
 pub(crate) use outbox::Outbox;
 
-use crate::events::PresenceChange;
+use crate::events::{EventBus, PresenceChange};
 use crate::{Natter, now_ms};
 
 /// Where and how events are delivered, from the server's configuration.
@@ -68,6 +68,8 @@ pub(crate) struct Webhooks {
     wake: [Notify; EventKind::ALL.len()],
     /// Connections opening and closing, taken by the presence task.
     presence: Mutex<Option<mpsc::UnboundedReceiver<PresenceChange>>>,
+    /// This node's connections, which on a database of its own are all of them.
+    online_here: Option<Arc<EventBus>>,
 }
 
 impl std::fmt::Debug for Webhooks {
@@ -81,10 +83,9 @@ impl std::fmt::Debug for Webhooks {
 }
 
 impl Webhooks {
-    pub(crate) fn new(
-        options: WebhookOptions,
-        presence: Option<mpsc::UnboundedReceiver<PresenceChange>>,
-    ) -> Result<Self> {
+    pub(crate) fn new(options: WebhookOptions, events: &Arc<EventBus>) -> Result<Self> {
+        let presence = Self::needs_presence(&options.events).then(|| events.watch_presence());
+        let online_here = options.exclusive_database.then(|| events.clone());
         let url = reqwest::Url::parse(&options.url)
             .map_err(|error| Error::invalid_argument(format!("the webhook URL: {error}")))?;
         let mut enabled = [false; EventKind::ALL.len()];
@@ -104,11 +105,12 @@ impl Webhooks {
             node: fastrand::i64(1..i64::MAX),
             wake: Default::default(),
             presence: Mutex::new(presence),
+            online_here,
         })
     }
 
     /// Whether connections must be recorded: for `msg.offline` or `user.onlinestatus`.
-    pub(crate) fn needs_presence(events: &[EventKind]) -> bool {
+    fn needs_presence(events: &[EventKind]) -> bool {
         events
             .iter()
             .any(|kind| matches!(kind, EventKind::MsgOffline | EventKind::OnlineStatus))
@@ -127,7 +129,7 @@ impl Webhooks {
     }
 
     pub(crate) fn outbox(&self) -> Outbox {
-        Outbox::new(self.enabled)
+        Outbox::new(self.enabled, self.online_here.clone())
     }
 
     /// Starts the delivery of the kinds just written.

@@ -1,6 +1,8 @@
 //! Writing events to the outbox, inside the transaction of the change that causes them: the
 //! event and its change commit together or not at all.
 
+use std::sync::Arc;
+
 use base64::Engine;
 use base64::engine::general_purpose::STANDARD as BASE64;
 use natter_core::webhook::{self, EventKind};
@@ -10,20 +12,31 @@ use natter_core::wire::{
 use natter_core::{ConversationId, Uid};
 use natter_store::{AuditRecord, Db, Result, Sent, StoredMessage, webhooks};
 
+use crate::events::EventBus;
 use crate::present;
 
 /// The events a write recorded, to wake their senders once it commits.
 pub(crate) type Written = Vec<EventKind>;
 
-/// Writes the enabled kinds of event. Cheap to copy into a write closure.
-#[derive(Debug, Clone, Copy)]
+/// Writes the enabled kinds of event. Cheap to clone into a write closure.
+#[derive(Debug, Clone)]
 pub(crate) struct Outbox {
     enabled: [bool; EventKind::ALL.len()],
+    /// On a database of its own (SQLite), this node's connections are every connection: who
+    /// is online is read from memory, which spares the single writer a query per message.
+    /// `None` in a cluster, where the presence table holds every node's.
+    online_here: Option<Arc<EventBus>>,
 }
 
 impl Outbox {
-    pub(crate) fn new(enabled: [bool; EventKind::ALL.len()]) -> Self {
-        Self { enabled }
+    pub(crate) fn new(
+        enabled: [bool; EventKind::ALL.len()],
+        online_here: Option<Arc<EventBus>>,
+    ) -> Self {
+        Self {
+            enabled,
+            online_here,
+        }
     }
 
     fn is_on(&self, kind: EventKind) -> bool {
@@ -41,27 +54,56 @@ impl Outbox {
         counts_as_unread: bool,
         now_ms: i64,
     ) -> Result<Written> {
-        let mut written = Written::new();
         if sent.duplicate {
-            return Ok(written);
+            return Ok(Written::new());
         }
         let message = shaped(&sent.message, sent, to, counts_as_unread);
+        let mut events = Vec::with_capacity(2);
         if self.is_on(EventKind::MsgNotify) {
-            webhooks::enqueue(db, EventKind::MsgNotify.name(), &to_json(&message), now_ms)?;
-            written.push(EventKind::MsgNotify);
+            events.push((EventKind::MsgNotify, to_json(&message)));
         }
         if self.is_on(EventKind::MsgOffline) {
-            let to_uids = offline_members(db, sent, now_ms)?;
+            let to_uids = self.offline_members(db, sent, now_ms)?;
             if !to_uids.is_empty() {
                 let offline = OfflineMessage {
                     message,
                     to_uids: to_uids.iter().map(ToString::to_string).collect(),
                 };
-                webhooks::enqueue(db, EventKind::MsgOffline.name(), &to_json(&offline), now_ms)?;
-                written.push(EventKind::MsgOffline);
+                events.push((EventKind::MsgOffline, to_json(&offline)));
             }
         }
-        Ok(written)
+        let rows: Vec<(&str, &str)> = events
+            .iter()
+            .map(|(kind, body)| (kind.name(), body.as_str()))
+            .collect();
+        webhooks::enqueue(db, &rows, now_ms)?;
+        Ok(events.into_iter().map(|(kind, _)| kind).collect())
+    }
+
+    /// The members to push the message to: not its sender, not muted, and with no device
+    /// connected (to any live node) as the message commits.
+    fn offline_members(&self, db: &dyn Db, sent: &Sent, now_ms: i64) -> Result<Vec<Uid>> {
+        let members = || {
+            sent.recipients
+                .iter()
+                .map(|(uid, view)| (uid, view.state.prefs.remind))
+        };
+        let sender = sent.message.from.as_str();
+        if let Some(bus) = &self.online_here {
+            return Ok(webhook::offline_recipients(sender, members(), |uid| {
+                bus.is_connected_here(uid)
+            }));
+        }
+        // Those the rule would push to if no one were online: only they need a presence lookup.
+        let candidates = webhook::offline_recipients(sender, members(), |_| false);
+        if candidates.is_empty() {
+            return Ok(candidates);
+        }
+        let asked: Vec<&Uid> = candidates.iter().collect();
+        let online = webhooks::online_among(db, &asked, super::presence::live_since(now_ms))?;
+        Ok(webhook::offline_recipients(sender, members(), |uid| {
+            online.contains(uid)
+        }))
     }
 
     /// `conversation.deleted`: the audit record of a deletion call.
@@ -87,7 +129,7 @@ impl Outbox {
             message_ids: audit.message_ids.clone(),
         };
         let kind = EventKind::ConversationDeleted;
-        webhooks::enqueue(db, kind.name(), &to_json(&event), now_ms)?;
+        webhooks::enqueue(db, &[(kind.name(), &to_json(&event))], now_ms)?;
         Ok(vec![kind])
     }
 
@@ -112,7 +154,7 @@ impl Outbox {
             counts.total,
         );
         let kind = EventKind::OnlineStatus;
-        webhooks::enqueue(db, kind.name(), &to_json(&line), now_ms)?;
+        webhooks::enqueue(db, &[(kind.name(), &to_json(&line))], now_ms)?;
         Ok(vec![kind])
     }
 }
@@ -167,25 +209,4 @@ fn shaped(
         },
         message_type: message.message_type.clone(),
     }
-}
-
-/// The members to push the message to: not its sender, not muted, and with no device
-/// connected to any live node as the message commits.
-fn offline_members(db: &dyn Db, sent: &Sent, now_ms: i64) -> Result<Vec<Uid>> {
-    let members = || {
-        sent.recipients
-            .iter()
-            .map(|(uid, view)| (uid, view.state.prefs.remind))
-    };
-    let sender = sent.message.from.as_str();
-    // Those the rule would push to if no one were online: only they need a presence lookup.
-    let candidates = webhook::offline_recipients(sender, members(), |_| false);
-    if candidates.is_empty() {
-        return Ok(candidates);
-    }
-    let asked: Vec<&Uid> = candidates.iter().collect();
-    let online = webhooks::online_among(db, &asked, super::presence::live_since(now_ms))?;
-    Ok(webhook::offline_recipients(sender, members(), |uid| {
-        online.contains(uid)
-    }))
 }

@@ -102,7 +102,7 @@ impl Natter {
         let Some(outbox) = self.outbox() else { return };
         let batch = Arc::new(batch);
         loop {
-            let changes = batch.clone();
+            let (changes, outbox) = (batch.clone(), outbox.clone());
             let outcome = self
                 .write(move |db| {
                     let now = now_ms();
