@@ -108,18 +108,27 @@ impl Writer {
 
 /// One write's changes are undone alone when it fails, so it never spoils its batch.
 fn in_savepoint<T>(conn: &Connection, work: impl FnOnce(&dyn Db) -> Result<T>) -> Result<T> {
-    conn.execute_batch("SAVEPOINT job").map_err(db_error)?;
+    run_cached(conn, "SAVEPOINT job")?;
     match work(conn) {
         Ok(value) => {
-            conn.execute_batch("RELEASE job").map_err(db_error)?;
+            run_cached(conn, "RELEASE job")?;
             Ok(value)
         }
         Err(error) => {
-            conn.execute_batch("ROLLBACK TO job; RELEASE job")
-                .map_err(db_error)?;
+            run_cached(conn, "ROLLBACK TO job")?;
+            run_cached(conn, "RELEASE job")?;
             Err(error)
         }
     }
+}
+
+/// Runs a statement the writer runs for every write from the statement cache: `execute_batch`
+/// would parse it again each time.
+fn run_cached(conn: &Connection, sql: &str) -> Result<()> {
+    conn.prepare_cached(sql)
+        .and_then(|mut statement| statement.execute([]))
+        .map(drop)
+        .map_err(db_error)
 }
 
 fn run_writer(conn: Connection, mut jobs: mpsc::Receiver<Job>) {
@@ -199,4 +208,44 @@ impl Readers {
 
 fn closing() -> StoreError {
     StoreError::unavailable(Unavailable::Closing, "the SQLite store is closed")
+}
+
+#[cfg(test)]
+mod tests {
+    use std::time::Duration;
+
+    use natter_core::GroupId;
+
+    use crate::{Store, StoreError};
+
+    #[tokio::test]
+    async fn a_failing_write_is_undone_alone_and_its_batch_commits() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::open_sqlite(dir.path()).unwrap();
+        store
+            .write(|db| db.execute("CREATE TABLE probe (n INTEGER)", &[]))
+            .await
+            .unwrap();
+        // The first write holds the writer, so the next two queue and share one batch.
+        let busy = store.write(|db| {
+            std::thread::sleep(Duration::from_millis(200));
+            db.execute("INSERT INTO probe VALUES (1)", &[])
+        });
+        let failing = store.write(|db| {
+            db.execute("INSERT INTO probe VALUES (2)", &[])?;
+            Err::<(), _>(StoreError::UnknownGroup(
+                GroupId::parse("gone", "group").unwrap(),
+            ))
+        });
+        let succeeding = store.write(|db| db.execute("INSERT INTO probe VALUES (3)", &[]));
+        let (busy, failing, succeeding) = tokio::join!(busy, failing, succeeding);
+        assert!(busy.is_ok() && succeeding.is_ok());
+        assert!(failing.is_err());
+        let rows = store
+            .read(|db| db.query("SELECT n FROM probe ORDER BY n", &[]))
+            .await
+            .unwrap();
+        let kept: Vec<i64> = rows.iter().map(|row| row.get(0).unwrap()).collect();
+        assert_eq!(kept, [1, 3]);
+    }
 }
