@@ -4,6 +4,7 @@
 //! memory, beside the targets of BENCHMARKS.md.
 
 pub mod client;
+pub mod limits;
 pub mod report;
 pub mod seed;
 pub mod server;
@@ -15,6 +16,7 @@ use server::Options;
 /// Every workload, by the name the command line takes.
 pub const WORKLOADS: &[&str] = &[
     "send",
+    "send-offline",
     "fanout",
     "latency",
     "list",
@@ -30,6 +32,7 @@ pub async fn run(workload: &str, options: &Options, quick: bool) -> anyhow::Resu
     use workloads::*;
     match workload {
         "send" => send::run(options, quick).await,
+        "send-offline" => send_offline::run(options, quick).await,
         "fanout" => fanout::run(options, quick).await,
         "latency" => latency::run(options, quick).await,
         "list" => list::run(options, quick).await,

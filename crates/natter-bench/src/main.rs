@@ -1,8 +1,10 @@
 //! `natter-bench <workload|all> [--quick] [--runs N] [--server URL --manager-token T]`
 
 use std::path::PathBuf;
+use std::time::Duration;
 
 use clap::Parser;
+use natter_bench::limits::Limits;
 use natter_bench::report::Report;
 use natter_bench::server::{Options, Server};
 
@@ -12,8 +14,8 @@ use natter_bench::server::{Options, Server};
     about = "Load generator and benchmarks for Natter"
 )]
 struct Cli {
-    /// send, fanout, latency, list, batch-delete, delete-clear, idle-ws, cold-start, webhooks,
-    /// or all.
+    /// send, send-offline, fanout, latency, list, batch-delete, delete-clear, idle-ws,
+    /// cold-start, webhooks, or all.
     workload: String,
     /// Tiny sizes, a few seconds each: checks that the workload works (CI).
     #[arg(long)]
@@ -33,6 +35,10 @@ struct Cli {
     /// The server binary to start [default: $CARGO_TARGET_DIR/release/natter, else debug].
     #[arg(long)]
     binary: Option<PathBuf>,
+    /// Skip measuring the machine's limits (plain SQLite inserts, fsync, WebSocket echo)
+    /// before each run; no ratios are printed then.
+    #[arg(long)]
+    no_limits: bool,
 }
 
 #[tokio::main]
@@ -55,8 +61,19 @@ async fn main() -> anyhow::Result<()> {
     for workload in workloads {
         let mut runs = Vec::new();
         for run in 1..=cli.runs.max(1) {
+            // The machine's limits just before each run, so that every figure has a ratio to
+            // what this machine did at the same moment.
+            let limits = if cli.no_limits {
+                None
+            } else {
+                let budget = Duration::from_millis(if cli.quick { 100 } else { 1_000 });
+                Some(Limits::measure(budget).await?)
+            };
             match natter_bench::run(workload, &options, cli.quick).await {
-                Ok(report) => {
+                Ok(mut report) => {
+                    if let Some(limits) = &limits {
+                        report.with_limits(limits);
+                    }
                     if cli.runs > 1 {
                         println!("\n[run {run} of {}]", cli.runs);
                     }

@@ -5,6 +5,7 @@ use std::fmt;
 
 use hdrhistogram::Histogram;
 
+use crate::limits::{Limit, Limits};
 use crate::server::ProcStats;
 
 /// A target a figure is held to.
@@ -12,6 +13,8 @@ use crate::server::ProcStats;
 pub enum Target {
     AtLeast(f64),
     AtMost(f64),
+    /// At least this fraction of the machine limit the figure is read against.
+    RatioAtLeast(f64),
 }
 
 #[derive(Debug, Clone)]
@@ -20,13 +23,17 @@ pub struct Row {
     pub value: f64,
     pub unit: &'static str,
     pub target: Option<Target>,
+    /// The machine limit this figure is read against, and the ratio to it in the same run.
+    pub per: Option<Limit>,
+    pub ratio: Option<f64>,
 }
 
 impl Row {
     pub fn met(&self) -> Option<bool> {
-        self.target.map(|target| match target {
-            Target::AtLeast(bound) => self.value >= bound,
-            Target::AtMost(bound) => self.value <= bound,
+        self.target.and_then(|target| match target {
+            Target::AtLeast(bound) => Some(self.value >= bound),
+            Target::AtMost(bound) => Some(self.value <= bound),
+            Target::RatioAtLeast(bound) => self.ratio.map(|ratio| ratio >= bound),
         })
     }
 }
@@ -37,6 +44,18 @@ pub struct Report {
     pub parameters: String,
     pub rows: Vec<Row>,
 }
+
+/// The rows every report ends with: the machine limits measured just before the run.
+const LIMIT_ROWS: [(&str, Limit, &str); 4] = [
+    (
+        "limit: plain SQLite batched inserts",
+        Limit::SqliteInserts,
+        "rows/s",
+    ),
+    ("limit: 4 KiB write + fdatasync p50", Limit::Fsync, "ms"),
+    ("limit: bare WebSocket echo", Limit::WsEcho, "frames/s"),
+    ("limit: bare WebSocket echo RTT p50", Limit::WsEchoRtt, "ms"),
+];
 
 impl Report {
     pub fn new(workload: &'static str, parameters: impl Into<String>) -> Self {
@@ -54,7 +73,42 @@ impl Report {
             value,
             unit,
             target: None,
+            per: None,
+            ratio: None,
         });
+    }
+
+    /// A figure judged as a fraction of the machine limit it is read against.
+    pub fn ratio_at_least(
+        &mut self,
+        figure: impl Into<String>,
+        value: f64,
+        unit: &'static str,
+        limit: Limit,
+        bound: f64,
+    ) {
+        self.info(figure, value, unit);
+        if let Some(row) = self.rows.last_mut() {
+            row.target = Some(Target::RatioAtLeast(bound));
+            row.per = Some(limit);
+        }
+    }
+
+    /// Reads the last figure added against a machine limit (its ratio is printed beside it).
+    pub fn per(&mut self, limit: Limit) {
+        if let Some(row) = self.rows.last_mut() {
+            row.per = Some(limit);
+        }
+    }
+
+    /// Fills in each figure's ratio to the limits measured in the same run, and lists them.
+    pub fn with_limits(&mut self, limits: &Limits) {
+        for row in &mut self.rows {
+            row.ratio = row.per.map(|limit| row.value / limit.of(limits));
+        }
+        for (figure, limit, unit) in LIMIT_ROWS {
+            self.info(figure, limit.of(limits), unit);
+        }
     }
 
     pub fn at_least(
@@ -69,6 +123,8 @@ impl Report {
             value,
             unit,
             target: Some(Target::AtLeast(bound)),
+            per: None,
+            ratio: None,
         });
     }
 
@@ -84,6 +140,8 @@ impl Report {
             value,
             unit,
             target: Some(Target::AtMost(bound)),
+            per: None,
+            ratio: None,
         });
     }
 
@@ -123,17 +181,24 @@ impl Report {
         let mut median = first.clone();
         median.parameters = format!("{} (median of {} runs)", first.parameters, runs.len());
         for (index, row) in median.rows.iter_mut().enumerate() {
-            let mut values: Vec<f64> = runs
+            let same: Vec<&Row> = runs
                 .iter()
                 .filter_map(|run| run.rows.get(index))
                 .filter(|other| other.figure == row.figure)
-                .map(|other| other.value)
                 .collect();
-            values.sort_by(f64::total_cmp);
-            row.value = values[values.len() / 2];
+            row.value = median_of(same.iter().map(|other| other.value));
+            if row.ratio.is_some() {
+                row.ratio = Some(median_of(same.iter().filter_map(|other| other.ratio)));
+            }
         }
         Some(median)
     }
+}
+
+fn median_of(values: impl Iterator<Item = f64>) -> f64 {
+    let mut values: Vec<f64> = values.collect();
+    values.sort_by(f64::total_cmp);
+    values.get(values.len() / 2).copied().unwrap_or(f64::NAN)
 }
 
 /// A quantile of a microsecond histogram, in milliseconds.
@@ -156,8 +221,12 @@ fn number(value: f64) -> String {
         format!("{value:.0}")
     } else if value.abs() >= 10.0 {
         format!("{value:.1}")
-    } else {
+    } else if value.abs() >= 1.0 || value == 0.0 {
         format!("{value:.2}")
+    } else if value.abs() >= 0.01 {
+        format!("{value:.3}")
+    } else {
+        format!("{value:.2e}")
     }
 }
 
@@ -172,14 +241,15 @@ impl fmt::Display for Report {
             .unwrap_or(0);
         writeln!(
             f,
-            "  {:width$}  {:>14}  {:>14}  result",
-            "figure", "value", "target"
+            "  {:width$}  {:>14}  {:>14}  {:6}  × machine limit",
+            "figure", "value", "target", "result"
         )?;
         for row in &self.rows {
             let value = format!("{} {}", number(row.value), row.unit);
             let target = match row.target {
                 Some(Target::AtLeast(bound)) => format!(">= {} {}", number(bound), row.unit),
                 Some(Target::AtMost(bound)) => format!("<= {} {}", number(bound), row.unit),
+                Some(Target::RatioAtLeast(bound)) => format!(">= {} ×", number(bound)),
                 None => String::new(),
             };
             let result = match row.met() {
@@ -187,9 +257,13 @@ impl fmt::Display for Report {
                 Some(false) => "MISSED",
                 None => "",
             };
+            let ratio = match (row.ratio, row.per) {
+                (Some(ratio), Some(limit)) => format!("{} × {}", number(ratio), limit.name()),
+                _ => String::new(),
+            };
             writeln!(
                 f,
-                "  {:width$}  {value:>14}  {target:>14}  {result}",
+                "  {:width$}  {value:>14}  {target:>14}  {result:6}  {ratio}",
                 row.figure
             )?;
         }

@@ -6,6 +6,7 @@ use std::time::{Duration, Instant};
 use serde_json::json;
 
 use crate::client::{self, Api};
+use crate::limits::Limit;
 use crate::report::{Report, histogram, quantile_ms};
 use crate::server::Options;
 
@@ -61,6 +62,7 @@ pub async fn run(options: &Options, quick: bool) -> anyhow::Result<Report> {
     );
     report.info("all calls p50", quantile_ms(&all, 0.5), "ms");
     report.at_most("all calls p99", quantile_ms(&all, 0.99), "ms", 20.0);
+    report.per(Limit::Fsync);
     report.info("keep history p99", quantile_ms(&kept, 0.99), "ms");
     report.info("clear history p99", quantile_ms(&cleared, 0.99), "ms");
     report.info("all calls max", quantile_ms(&all, 1.0), "ms");

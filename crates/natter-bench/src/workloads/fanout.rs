@@ -8,6 +8,7 @@ use std::time::{Duration, Instant};
 use futures_util::{StreamExt, stream};
 
 use crate::client::{self, Api};
+use crate::limits::Limit;
 use crate::report::Report;
 use crate::server::{Options, own_stats};
 
@@ -102,6 +103,7 @@ pub async fn run(options: &Options, quick: bool) -> anyhow::Result<Report> {
         "/s",
         100_000.0,
     );
+    report.per(Limit::WsEcho);
     report.server_cost(before, after, got, "delivery");
     if let (Some(before), Some(after)) = (bench_before, bench_after) {
         report.info("bench (client) CPU", after.cpu_secs - before.cpu_secs, "s");

@@ -84,7 +84,7 @@ pub async fn run(options: &Options, quick: bool) -> anyhow::Result<Report> {
             after.rss_kib as f64 / 1024.0,
             "MiB",
         );
-        report.at_most("server memory per connection", per, "KiB", 12.0);
+        report.at_most("server memory per connection", per, "KiB", 8.0);
         report.info(
             "server CPU per connect",
             (after.cpu_secs - before.cpu_secs) * 1e6 / held.max(1) as f64,

@@ -11,6 +11,7 @@ use serde_json::json;
 use tokio::sync::Semaphore;
 
 use crate::client::{self, Api, User};
+use crate::limits::Limit;
 use crate::report::{Report, histogram, quantile_ms};
 use crate::server::Options;
 
@@ -64,7 +65,9 @@ pub async fn run(options: &Options, quick: bool) -> anyhow::Result<Report> {
     report.info("max rate (saturation)", max_rate, "msg/s");
     report.info("paced rate", rate, "msg/s");
     report.at_most("half rate p50", quantile_ms(&at_half, 0.5), "ms", 2.0);
+    report.per(Limit::Fsync);
     report.at_most("half rate p99", quantile_ms(&at_half, 0.99), "ms", 20.0);
+    report.per(Limit::Fsync);
     report.info("half rate max", quantile_ms(&at_half, 1.0), "ms");
     report.info("saturation p50", quantile_ms(&at_saturation, 0.5), "ms");
     report.at_most(

@@ -1,5 +1,5 @@
-//! Workload 4: the conversation list of a user with many conversations: the first page, and
-//! the unread total.
+//! Workload 4: the conversation list of a user with many conversations: the first page and a
+//! page of 100, each read by several concurrent readers, and the unread total.
 
 use std::time::{Duration, Instant};
 
@@ -8,11 +8,13 @@ use hdrhistogram::Histogram;
 use serde_json::json;
 
 use crate::client::{Api, User};
+use crate::limits::Limit;
 use crate::report::{Report, histogram, quantile_ms};
 use crate::server::Options;
 
 pub async fn run(options: &Options, quick: bool) -> anyhow::Result<Report> {
     let (conversations, samples) = if quick { (200, 50) } else { (10_000, 1_000) };
+    let readers = 4;
     let server = options.server().await?;
     let api = Api::new(&server)?;
     let setup = Instant::now();
@@ -20,11 +22,9 @@ pub async fn run(options: &Options, quick: bool) -> anyhow::Result<Report> {
     let setup = setup.elapsed();
 
     let before = server.stats();
-    let first_page = timed(samples, || api.get(&hub.token, "/v1/conversations")).await?;
-    let page_of_100 = timed(samples, || {
-        api.get(&hub.token, "/v1/conversations?limit=100")
-    })
-    .await?;
+    let first_page = concurrently(readers, samples, &api, &hub, "/v1/conversations").await?;
+    let page_of_100 =
+        concurrently(readers, samples, &api, &hub, "/v1/conversations?limit=100").await?;
     let unread = timed(samples, || api.get(&hub.token, "/v1/unread")).await?;
     let after = server.stats();
 
@@ -36,7 +36,8 @@ pub async fn run(options: &Options, quick: bool) -> anyhow::Result<Report> {
     let mut report = Report::new(
         "list",
         format!(
-            "1 user with {conversations} conversations (1 unread each); {samples} sequential requests each"
+            "1 user with {conversations} conversations (1 unread each); pages: {samples} requests \
+             from {readers} concurrent readers; unread: {samples} sequential requests"
         ),
     );
     report.info(
@@ -49,12 +50,20 @@ pub async fn run(options: &Options, quick: bool) -> anyhow::Result<Report> {
         "first page (20) p99",
         quantile_ms(&first_page, 0.99),
         "ms",
+        3.0,
+    );
+    report.per(Limit::WsEchoRtt);
+    report.info("page of 100 p50", quantile_ms(&page_of_100, 0.5), "ms");
+    report.at_most(
+        "page of 100 p99",
+        quantile_ms(&page_of_100, 0.99),
+        "ms",
         5.0,
     );
-    report.info("page of 100 p50", quantile_ms(&page_of_100, 0.5), "ms");
-    report.info("page of 100 p99", quantile_ms(&page_of_100, 0.99), "ms");
+    report.per(Limit::WsEchoRtt);
     report.info("GET /v1/unread p50", quantile_ms(&unread, 0.5), "ms");
     report.at_most("GET /v1/unread p99", quantile_ms(&unread, 0.99), "ms", 2.0);
+    report.per(Limit::WsEchoRtt);
     report.server_cost(before, after, 3 * samples as u64, "request");
     Ok(report)
 }
@@ -75,6 +84,30 @@ pub async fn hub(api: &Api, prefix: &str, count: usize) -> anyhow::Result<(User,
         .await;
     sent.into_iter().collect::<anyhow::Result<Vec<_>>>()?;
     Ok((hub, peers))
+}
+
+/// `GET path` as `user`, `samples` times in all from `readers` concurrent readers, each
+/// one request after another.
+async fn concurrently(
+    readers: usize,
+    samples: usize,
+    api: &Api,
+    user: &User,
+    path: &'static str,
+) -> anyhow::Result<Histogram<u64>> {
+    let tasks: Vec<_> = (0..readers)
+        .map(|_| {
+            let (api, token) = (api.clone(), user.token.clone());
+            tokio::spawn(
+                async move { timed(samples.div_ceil(readers), || api.get(&token, path)).await },
+            )
+        })
+        .collect();
+    let mut all = histogram();
+    for task in tasks {
+        all.add(&task.await??)?;
+    }
+    Ok(all)
 }
 
 /// Runs `request` `samples` times one after another (after a few warm-up calls) and records

@@ -8,6 +8,7 @@ pub mod idle_ws;
 pub mod latency;
 pub mod list;
 pub mod send;
+pub mod send_offline;
 pub mod webhooks;
 
 use std::sync::Arc;

@@ -6,6 +6,7 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Duration;
 
 use crate::client::{self, Api};
+use crate::limits::Limit;
 use crate::report::Report;
 use crate::server::{Options, own_stats};
 
@@ -47,6 +48,7 @@ pub async fn run(options: &Options, quick: bool) -> anyhow::Result<Report> {
         "msg/s",
         10_000.0,
     );
+    report.per(Limit::SqliteInserts);
     report.info(
         "pushed to the recipient",
         delivered.load(Ordering::Relaxed) as f64,
