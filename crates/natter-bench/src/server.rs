@@ -3,12 +3,10 @@
 //! or one named with `--server-pid`, it reads CPU time and memory from `/proc`.
 
 use std::path::{Path, PathBuf};
-use std::process::Stdio;
 use std::time::{Duration, Instant};
 
 use anyhow::{Context, bail};
-use tokio::io::{AsyncBufReadExt, BufReader};
-use tokio::process::{Child, Command};
+use natter_launch::{ServerCommand, ServerLog, SpawnedServer};
 
 /// How the bench reaches a server; shared by every workload.
 #[derive(Debug, Clone, Default)]
@@ -28,7 +26,7 @@ pub struct Server {
     pub url: String,
     pub manager_token: String,
     pid: Option<u32>,
-    child: Option<Child>,
+    process: Option<SpawnedServer>,
     data_dir: Option<tempfile::TempDir>,
 }
 
@@ -54,7 +52,7 @@ impl Options {
                     .clone()
                     .context("--server needs --manager-token")?,
                 pid: self.server_pid,
-                child: None,
+                process: None,
                 data_dir: None,
             }),
             None => {
@@ -111,48 +109,25 @@ impl Options {
     }
 
     async fn spawn(&self, data_dir: &Path, flags: &[&str]) -> anyhow::Result<(Server, Instant)> {
-        let binary = self.binary()?;
         let manager_token = format!("bench-{:x}", rand_u64());
-        let mut command = Command::new(&binary);
-        command
-            .arg("serve")
-            .args(["--listen", "127.0.0.1:0"])
-            .arg("--data-dir")
-            .arg(data_dir)
-            .args(["--manager-token", &manager_token])
+        let process = ServerCommand::new(self.binary()?)
+            .data_dir(data_dir)
+            .manager_token(&manager_token)
             .args(["--rate-limit", "0", "--max-connections", "200000"])
             // Idle workloads hold connections longer than the default 90 s without pinging.
             .args(["--ws-idle-timeout-secs", "3600"])
             .args(flags)
-            .env("NATTER_LOG", "warn")
-            .stdin(Stdio::null())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::inherit())
-            .kill_on_drop(true);
-        let spawned = Instant::now();
-        let mut child = command
+            .log(ServerLog::Inherit)
+            .startup_timeout(Duration::from_secs(60))
             .spawn()
-            .with_context(|| format!("cannot start {}", binary.display()))?;
-        let stdout = child.stdout.take().context("no stdout")?;
-        let mut lines = BufReader::new(stdout).lines();
-        let url = tokio::time::timeout(Duration::from_secs(60), async {
-            while let Some(line) = lines.next_line().await? {
-                if let Some(url) = line.strip_prefix("natter listening on ") {
-                    return anyhow::Ok(url.trim().to_owned());
-                }
-            }
-            bail!("the server exited before listening")
-        })
-        .await
-        .context("the server did not start within 60 s")??;
-        // Keep draining stdout so the server never blocks on a full pipe.
-        tokio::spawn(async move { while let Ok(Some(_)) = lines.next_line().await {} });
+            .await?;
+        let spawned = process.spawned_at();
         Ok((
             Server {
-                url,
+                url: process.url().to_owned(),
                 manager_token,
-                pid: child.id(),
-                child: Some(child),
+                pid: process.pid(),
+                process: Some(process),
                 data_dir: None,
             },
             spawned,
@@ -178,13 +153,8 @@ impl Server {
 
     /// SIGTERM (drain and exit), then waits up to 30 s; the data dir is kept.
     pub async fn stop(mut self) -> anyhow::Result<()> {
-        if let (Some(pid), Some(child)) = (self.pid, self.child.as_mut()) {
-            std::process::Command::new("kill")
-                .args(["-TERM", &pid.to_string()])
-                .status()?;
-            tokio::time::timeout(Duration::from_secs(30), child.wait())
-                .await
-                .context("the server did not stop within 30 s")??;
+        if let Some(process) = self.process.take() {
+            process.terminate(Duration::from_secs(30)).await?;
         }
         Ok(())
     }

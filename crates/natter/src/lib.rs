@@ -144,8 +144,9 @@ pub async fn run(
     let address = listener
         .local_addr()
         .context("the listener has no address")?;
-    // Printed once the database is open: tests and scripts wait for this line to find the
-    // port when listening on port 0.
+    // Printed once the database is open: `natter-launch` (for the tests, the bench and the
+    // chaos harness) and `scripts/lib.sh` wait for this line to find the port when listening on
+    // port 0.
     println!("natter listening on http://{address}");
     tracing::info!(data_dir = %config.data_dir.display(), "natter listening on http://{address}");
     let natter = Arc::new(natter);

@@ -19,6 +19,7 @@ use std::time::Duration;
 
 use anyhow::{Context, Result, bail};
 use natter_chaos::history::{History, Setup};
+use natter_launch::ServerCommand;
 use reqwest::Method;
 use serde_json::json;
 use tempfile::TempDir;
@@ -38,30 +39,27 @@ const USERS: usize = 6;
 /// and coming back) before its absence counts as a missed push.
 const PUSH_GRACE_MS: u64 = 20_000;
 
-/// Node settings shared by both stores: short timeouts, so that a paused node outlasts them.
-fn common_args(data_dir: &Path, manager_token: &str) -> Vec<String> {
-    [
-        "--data-dir",
-        &data_dir.display().to_string(),
-        "--manager-token",
-        manager_token,
-        "--rate-limit",
-        "0",
-        "--sync-conversation-deletion",
-        "true",
-        "--request-timeout-secs",
-        "5",
-        "--ws-idle-timeout-secs",
-        "10",
-        "--max-connections-per-user",
-        "64",
-        // The purge also runs once at every start, and the checker allows for it.
-        "--purge-interval-secs",
-        "86400",
-    ]
-    .iter()
-    .map(|arg| arg.to_string())
-    .collect()
+/// A node's command line, shared by both stores: short timeouts, so that a paused node
+/// outlasts them.
+fn node_command(natter: &Path, data_dir: &Path, manager_token: &str) -> ServerCommand {
+    ServerCommand::new(natter)
+        .data_dir(data_dir)
+        .manager_token(manager_token)
+        .args([
+            "--rate-limit",
+            "0",
+            "--sync-conversation-deletion",
+            "true",
+            "--request-timeout-secs",
+            "5",
+            "--ws-idle-timeout-secs",
+            "10",
+            "--max-connections-per-user",
+            "64",
+            // The purge also runs once at every start, and the checker allows for it.
+            "--purge-interval-secs",
+            "86400",
+        ])
 }
 
 pub async fn run(args: &Args) -> Result<(History, TempDir)> {
@@ -106,28 +104,22 @@ pub async fn run(args: &Args) -> Result<(History, TempDir)> {
             let nats = Nats::create(dir.path())?;
             let mut nodes = Vec::new();
             for index in 0..3 {
-                let mut node_args =
-                    common_args(&dir.path().join(format!("node{index}")), &manager_token);
-                node_args.extend(
-                    [
-                        "--database-url",
-                        &url,
-                        "--database-connections",
-                        "8",
-                        "--nats-url",
-                        &nats.url(),
-                        "--cluster-name",
-                        "chaos",
-                    ]
-                    .iter()
-                    .map(|arg| arg.to_string()),
-                );
-                let mut node = Node::new(
-                    index,
+                let command = node_command(
                     &natter,
-                    node_args,
-                    dir.path().join(format!("node{index}.log")),
-                )?;
+                    &dir.path().join(format!("node{index}")),
+                    &manager_token,
+                )
+                .database_url(&url)
+                .args([
+                    "--database-connections",
+                    "8",
+                    "--nats-url",
+                    &nats.url(),
+                    "--cluster-name",
+                    "chaos",
+                ]);
+                let mut node =
+                    Node::new(index, command, dir.path().join(format!("node{index}.log")))?;
                 node.start(Duration::from_secs(60)).await?;
                 nodes.push(Mutex::new(node));
             }
@@ -151,8 +143,7 @@ pub async fn run(args: &Args) -> Result<(History, TempDir)> {
                 .map_or_else(|| dir.path().join("data"), |disk| disk.mount.join("data"));
             let mut node = Node::new(
                 0,
-                &natter,
-                common_args(&data_dir, &manager_token),
+                node_command(&natter, &data_dir, &manager_token),
                 dir.path().join("node0.log"),
             )?;
             node.start(Duration::from_secs(60)).await?;

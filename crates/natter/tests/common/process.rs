@@ -2,17 +2,15 @@
 //! crashes, signals, start-up refusals and the admin commands.
 
 use std::path::Path;
-use std::process::Stdio;
 use std::time::Duration;
 
-use tokio::io::{AsyncBufReadExt, BufReader};
-use tokio::process::{Child, Command};
+use natter_launch::{ServerCommand, SpawnedServer};
 
 use super::{Endpoint, Storage, TEST_DATABASE_CONNECTIONS};
 
 /// `natter serve` as a child process on a free port.
 pub struct Process {
-    pub child: Child,
+    server: SpawnedServer,
     pub endpoint: Endpoint,
 }
 
@@ -68,68 +66,35 @@ impl Process {
         extra_args: &[&str],
         manager_token: &str,
     ) -> Self {
-        let mut command = Command::new(env!("CARGO_BIN_EXE_natter"));
-        command
-            .arg("serve")
-            .args(["--listen", "127.0.0.1:0"])
-            .arg("--data-dir")
-            .arg(data_dir)
-            .args(["--manager-token", manager_token, "--rate-limit", "0"]);
+        let mut command = ServerCommand::new(env!("CARGO_BIN_EXE_natter"))
+            .data_dir(data_dir)
+            .manager_token(manager_token)
+            .args(["--rate-limit", "0"]);
         if let Some(url) = database_url {
-            command.args([
-                "--database-url",
-                url,
-                "--database-connections",
-                &TEST_DATABASE_CONNECTIONS.to_string(),
+            command = command.database_url(url).args([
+                "--database-connections".to_owned(),
+                TEST_DATABASE_CONNECTIONS.to_string(),
             ]);
         }
-        command.args(extra_args);
-        let mut child = command
-            .env_clear()
-            .env("NATTER_LOG", "warn")
-            .stdin(Stdio::null())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::null())
-            .kill_on_drop(true)
+        let server = command
+            .args(extra_args)
             .spawn()
-            .expect("the natter binary starts");
-        let stdout = child.stdout.take().unwrap();
-        let mut lines = BufReader::new(stdout).lines();
-        let line = tokio::time::timeout(Duration::from_secs(30), lines.next_line())
             .await
-            .expect("natter prints its address in time")
-            .expect("stdout is readable")
-            .expect("natter printed a line before exiting");
-        let base = line
-            .strip_prefix("natter listening on ")
-            .unwrap_or_else(|| panic!("unexpected first line {line:?}"))
-            .trim()
-            .to_owned();
-        // Keep reading stdout so the child never blocks on a full pipe.
-        tokio::spawn(async move { while let Ok(Some(_)) = lines.next_line().await {} });
-        Self {
-            child,
-            endpoint: Endpoint::new(base, manager_token.to_owned()),
-        }
+            .unwrap_or_else(|error| panic!("{error}"));
+        let endpoint = Endpoint::new(server.url().to_owned(), manager_token.to_owned());
+        Self { server, endpoint }
     }
 
-    pub async fn sigkill(mut self) {
-        self.child.start_kill().expect("SIGKILL");
-        self.child.wait().await.expect("the child is reaped");
+    pub async fn sigkill(self) {
+        self.server.kill().await;
     }
 
     /// SIGTERM and wait for the exit status.
-    pub async fn sigterm(mut self) -> std::process::ExitStatus {
-        let pid = self.child.id().expect("still running");
-        let status = std::process::Command::new("kill")
-            .args(["-TERM", &pid.to_string()])
-            .status()
-            .expect("kill runs");
-        assert!(status.success());
-        tokio::time::timeout(Duration::from_secs(20), self.child.wait())
+    pub async fn sigterm(self) -> std::process::ExitStatus {
+        self.server
+            .terminate(Duration::from_secs(20))
             .await
-            .expect("natter exits within 20 s of SIGTERM")
-            .expect("the child is reaped")
+            .unwrap_or_else(|error| panic!("{error}"))
     }
 }
 
