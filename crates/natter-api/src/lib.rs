@@ -68,7 +68,7 @@ pub struct AppState {
     /// What the transports count.
     pub http_metrics: Arc<HttpMetrics>,
     /// The WuKongIM gateway: the addresses `GET /route` hands out, and its metrics.
-    pub wukongim: Arc<natter_gateway::Gateway>,
+    pub wukongim: Arc<dyn natter_service::WuKongImGateway>,
 }
 
 /// HTTP-level settings of the router.

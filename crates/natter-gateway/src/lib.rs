@@ -49,7 +49,7 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Duration;
 
 use natter_core::{Result, Uid};
-use natter_service::Natter;
+use natter_service::{Natter, WuKongImGateway, WuKongImRoutes};
 use tokio::net::TcpListener;
 use tokio::sync::Semaphore;
 use tokio_util::sync::CancellationToken;
@@ -97,15 +97,6 @@ impl Default for Settings {
     }
 }
 
-/// The addresses `GET /route` hands out, as WuKongIM answers them: `host:port` for TCP,
-/// `ws://host:port` and `wss://host:port`; empty when the gateway does not offer one.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct Routes {
-    pub tcp_addr: String,
-    pub ws_addr: String,
-    pub wss_addr: String,
-}
-
 /// The gateway: what every connection shares.
 pub struct Gateway {
     pub(crate) natter: Arc<Natter>,
@@ -115,7 +106,7 @@ pub struct Gateway {
     pub(crate) rate_check: Option<RateCheck>,
     pub(crate) devices: devices::Devices,
     pub metrics: GatewayMetrics,
-    routes: Routes,
+    routes: WuKongImRoutes,
     pub(crate) shutdown: CancellationToken,
     tasks: TaskTracker,
     next_connection_id: AtomicU64,
@@ -139,7 +130,7 @@ impl Gateway {
             rate_check: None,
             devices: devices::Devices::default(),
             metrics: GatewayMetrics::default(),
-            routes: Routes::default(),
+            routes: WuKongImRoutes::default(),
             shutdown: CancellationToken::new(),
             tasks: TaskTracker::new(),
             next_connection_id: AtomicU64::new(1),
@@ -153,13 +144,9 @@ impl Gateway {
     }
 
     /// The addresses `GET /route` answers.
-    pub fn with_routes(mut self, routes: Routes) -> Self {
+    pub fn with_routes(mut self, routes: WuKongImRoutes) -> Self {
         self.routes = routes;
         self
-    }
-
-    pub fn routes(&self) -> &Routes {
-        &self.routes
     }
 
     /// Serves WuKongIM's protocol over TCP on `listener` until [`Gateway::shutdown`].
@@ -193,9 +180,14 @@ impl Gateway {
     {
         self.tasks.spawn(connection);
     }
+}
 
-    /// Appends the gateway's series to a Prometheus text exposition (`GET /metrics`).
-    pub fn render_metrics(&self, text: &mut String) {
+impl WuKongImGateway for Gateway {
+    fn routes(&self) -> &WuKongImRoutes {
+        &self.routes
+    }
+
+    fn render_metrics(&self, text: &mut String) {
         self.metrics
             .render_into(text, self.devices.parked_total(), self.devices.dropped());
     }

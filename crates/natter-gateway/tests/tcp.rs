@@ -12,6 +12,7 @@ use common::{World, fastrand_u64};
 use futures_util::{SinkExt, StreamExt};
 use natter_core::wire::ChannelRequest;
 use natter_gateway::Settings;
+use natter_service::WuKongImGateway;
 use natter_wukongim::{
     ChannelType, ConnackPacket, ConnectPacket, DeviceFlag, Flags, KeyPair, Packet, ProtocolVersion,
     ReasonCode, RecvPacket, RecvackPacket, SendPacket, Session, Setting, SubAction, SubPacket,

@@ -6,6 +6,7 @@ mod access;
 mod conversations;
 mod errors;
 mod events;
+mod gateway;
 mod groups;
 mod jobs;
 mod messaging;
@@ -34,6 +35,7 @@ pub use events::{
     EndReason, EventBus, Frame, IN_FLIGHT_MARGIN, Lost, Origin, PresenceChange, QUEUE_FRAMES,
     Recipients, Relay, Remote, Signals, Subscription, VersionLog,
 };
+pub use gateway::{WuKongImGateway, WuKongImRoutes};
 pub use messaging::{Delivery, transient_id};
 pub use metrics::Metrics;
 pub use webhooks::{BeforeSendOptions, WebhookOptions};

@@ -65,7 +65,7 @@ async fn start_wukongim(
             );
         }
     }
-    let routes = natter_gateway::Routes {
+    let routes = natter_service::WuKongImRoutes {
         tcp_addr: config
             .wukongim_advertise_tcp
             .clone()

@@ -7,7 +7,7 @@ use std::time::Duration;
 
 use base64::Engine;
 use base64::engine::general_purpose::STANDARD as BASE64;
-use common::{Server, User};
+use common::{Options, Server, User};
 use natter_sdk::{Chat, Event};
 use serde_json::{Value, json};
 
@@ -824,4 +824,39 @@ async fn the_system_conversation_is_channel_type_100_on_the_server_api() {
         )
         .await
         .expect_error_naming(400, 40001, "invalid_argument", "channel_type");
+}
+
+#[tokio::test]
+async fn route_and_route_batch_answer_the_gateways_addresses_without_authentication() {
+    let server = Server::start_with(Options {
+        wukongim: true,
+        ..Options::default()
+    })
+    .await;
+    let anonymous = server.anonymous();
+    let route = anonymous.get("/route?uid=alice&intranet=1").await.ok();
+    let tcp = route["tcp_addr"].as_str().unwrap();
+    let ws = route["ws_addr"].as_str().unwrap();
+    assert!(tcp.starts_with("127.0.0.1:"), "{route}");
+    assert!(ws.starts_with("ws://127.0.0.1:"), "{route}");
+    assert_eq!(route["wss_addr"], "", "no TLS proxy is configured");
+    let batch = anonymous
+        .post("/route/batch", json!(["alice", "bob"]))
+        .await
+        .ok();
+    assert_eq!(
+        batch,
+        json!([{"uids": ["alice", "bob"], "tcp_addr": tcp, "ws_addr": ws, "wss_addr": ""}])
+    );
+    anonymous
+        .post("/route/batch", json!({"uids": ["alice"]}))
+        .await
+        .expect_error(400, 40001, "invalid_argument");
+
+    // Without the gateway's listeners every address is empty.
+    let plain = Server::start().await;
+    assert_eq!(
+        plain.anonymous().get("/route").await.ok(),
+        json!({"tcp_addr": "", "ws_addr": "", "wss_addr": ""})
+    );
 }
