@@ -1,11 +1,12 @@
 #!/usr/bin/env bash
 # Runs every Natter test on this machine, installing what the tests need first:
-# formatting and lints, the Rust unit, property and integration tests (each starts real
-# servers on loopback ports; the WuKongIM gateway's drive WuKongIM's real web SDK in Node) on
-# SQLite and again on PostgreSQL with a three-node cluster over NATS (scripts/with-services.sh
-# installs and starts both), a two-minute seeded chaos run of three nodes under faults
-# (scripts/chaos.sh, RELIABILITY.md), a schemathesis fuzz of the HTTP API, the Rust SDK's examples
-# against a real server, and the TypeScript SDK's tests against a real server.
+# formatting and lints, a check on the declared minimum Rust where that toolchain is installed,
+# the Rust unit, property and integration tests (each starts real servers on loopback ports; the
+# WuKongIM gateway's drive WuKongIM's real web SDK in Node) on SQLite and again on PostgreSQL
+# with a three-node cluster over NATS (scripts/with-services.sh installs and starts both), a
+# two-minute seeded chaos run of three nodes under faults (scripts/chaos.sh, RELIABILITY.md), a
+# schemathesis fuzz of the HTTP API, the Rust SDK's examples against a real server, and the
+# TypeScript SDK's tests against a real server.
 set -euo pipefail
 
 cd "$(dirname "$0")/.."
@@ -27,6 +28,19 @@ install_node() {
 step "formatting and lints"
 cargo fmt --all -- --check
 cargo clippy --workspace --all-targets --locked -- -D warnings
+
+# The oldest Rust the workspace declares (`rust-version` in Cargo.toml, which every crate
+# inherits so that clippy knows it). Clippy's incompatible_msrv lint, above, flags a std API
+# newer than that; only that toolchain itself catches the rest (language features, dependencies
+# that need a newer compiler), so it checks the code too where it is installed. CI machines
+# have one toolchain and cannot fetch another.
+msrv=$(sed -n 's/^rust-version = "\(.*\)"$/\1/p' Cargo.toml)
+if command -v rustup >/dev/null && rustup toolchain list | grep -q "^$msrv-"; then
+  step "the declared minimum Rust ($msrv): cargo +$msrv check"
+  cargo "+$msrv" check --workspace --all-targets --locked --target-dir "$CARGO_TARGET_DIR/msrv"
+else
+  step "no Rust $msrv toolchain here: the declared minimum Rust is covered by clippy's incompatible_msrv lint only"
+fi
 
 step "building"
 cargo build --workspace --bins --examples --locked

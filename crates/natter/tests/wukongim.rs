@@ -160,11 +160,11 @@ impl Sdk {
                 }
                 let mut log = kept.lock().unwrap();
                 log.push_str(&String::from_utf8_lossy(&buffer[..read]));
-                let excess = log.len().saturating_sub(16 * 1024);
-                if excess > 0 {
-                    let cut = log.ceil_char_boundary(excess);
-                    log.drain(..cut);
+                let mut cut = log.len().saturating_sub(16 * 1024);
+                while !log.is_char_boundary(cut) {
+                    cut += 1;
                 }
+                log.drain(..cut);
             }
         });
         Self {
