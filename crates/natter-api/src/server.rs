@@ -528,7 +528,7 @@ async fn delete_messages(
         natter_core::ConversationId::from_channel(request.channel_type, &request.channel_id)?;
     state
         .natter
-        .delete_messages_for_me(&actor, conversation, &request.message_ids)
+        .server_delete_messages(&actor, conversation, &request.message_ids)
         .await?;
     Ok(Json(StatusOk::default()))
 }

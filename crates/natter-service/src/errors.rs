@@ -4,7 +4,8 @@ use natter_core::Error;
 use natter_store::{StoreError, Unavailable, UserRole};
 
 /// The client-facing error for a store failure. Messages name the request field at fault where
-/// the failure points at one.
+/// the failure points at one, except a failure about a message: each API spells its message
+/// IDs its own way, so [`describe_for_messages`] names that field.
 pub(crate) fn describe(error: StoreError) -> Error {
     match error {
         StoreError::UnknownUser { uid, role } => {
@@ -55,17 +56,17 @@ pub(crate) fn describe(error: StoreError) -> Error {
             "clientMsgID {number:?} was already used by {uid} for another conversation"
         )),
         StoreError::NoSuchMessage(message_id) => {
-            Error::not_found(format!("messageID: there is no message \"{message_id}\""))
+            Error::not_found(format!("there is no message \"{message_id}\""))
         }
         StoreError::MessageNotInConversation {
             conversation,
             message_id,
         } => Error::invalid_argument(format!(
-            "messageID: message \"{message_id}\" is not in conversation \"{conversation}\""
+            "message \"{message_id}\" is not in conversation \"{conversation}\""
         )),
         StoreError::NotTheSender { uid, message_id } => Error::permission_denied(format!(
-            "messageID: {uid} did not send message \"{message_id}\"; only its sender (or the \
-             app backend) can recall it"
+            "{uid} did not send message \"{message_id}\"; only its sender (or the app backend) \
+             can recall it"
         )),
         StoreError::RecallWindowPassed {
             message_id,
@@ -73,8 +74,8 @@ pub(crate) fn describe(error: StoreError) -> Error {
         } => Error::new(
             natter_core::ErrorKind::RecallWindowPassed,
             format!(
-                "messageID: message \"{message_id}\" was sent more than {} s ago; a sender \
-                 recalls within {} s (the app backend can recall it at any time)",
+                "message \"{message_id}\" was sent more than {} s ago; a sender recalls \
+                 within {} s (the app backend can recall it at any time)",
                 window_ms / 1000,
                 window_ms / 1000
             ),
@@ -132,4 +133,22 @@ pub(crate) fn describe(error: StoreError) -> Error {
         }
         StoreError::Internal(detail) => Error::internal(detail),
     }
+}
+
+/// As [`describe`], for work on the messages a request names in `field` (`messageID` and
+/// `messageIDList` in the client API, `message_id` and `message_ids` in the server API): a
+/// failure about one of them starts with that field, as the caller spelled it.
+pub(crate) fn describe_for_messages(error: StoreError, field: &str) -> Error {
+    let about_a_message = matches!(
+        error,
+        StoreError::NoSuchMessage(_)
+            | StoreError::MessageNotInConversation { .. }
+            | StoreError::NotTheSender { .. }
+            | StoreError::RecallWindowPassed { .. }
+    );
+    let mut described = describe(error);
+    if about_a_message {
+        described.message = format!("{field}: {}", described.message);
+    }
+    described
 }

@@ -118,6 +118,19 @@ impl Natter {
         self.store.write(work).await.map_err(errors::describe)
     }
 
+    /// As [`Natter::write`], for work on the messages a request names in `field`: a failure
+    /// about one of them names that field as the request spelled it.
+    pub(crate) async fn write_on_messages<T: Send + 'static>(
+        &self,
+        field: &'static str,
+        work: impl Fn(&dyn Db) -> natter_store::Result<T> + Send + Sync + 'static,
+    ) -> Result<T> {
+        self.store
+            .write(work)
+            .await
+            .map_err(|error| errors::describe_for_messages(error, field))
+    }
+
     /// Runs `work` on committed data.
     pub(crate) async fn read<T: Send + 'static>(
         &self,

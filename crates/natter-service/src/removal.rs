@@ -27,7 +27,9 @@ impl Natter {
             window_ms: self.recall_window.as_millis() as i64,
             now_ms: now_ms(),
         };
-        let recalled = self.write(move |db| removal::recall(db, &recall)).await?;
+        let recalled = self
+            .write_on_messages("messageID", move |db| removal::recall(db, &recall))
+            .await?;
         let origin = actor.origin.map(|origin| (&actor.uid, origin));
         self.announce_recall(&recalled, origin).await;
         Ok(present::message(&recalled.message, &conversation))
@@ -51,7 +53,9 @@ impl Natter {
             window_ms: i64::MAX,
             now_ms: now_ms(),
         };
-        let recalled = self.write(move |db| removal::recall(db, &recall)).await?;
+        let recalled = self
+            .write_on_messages("message_id", move |db| removal::recall(db, &recall))
+            .await?;
         self.announce_recall(&recalled, None).await;
         Ok(())
     }
@@ -77,18 +81,30 @@ impl Natter {
         }
     }
 
-    /// `POST /v1/messages/delete` and `POST /message/deleteForUser`: removes up to 30 messages
-    /// of one conversation from the actor's view, on every device, all or nothing. Returns the
-    /// IDs removed now.
-    pub async fn delete_messages_for_me(
+    /// `POST /message/deleteForUser`: the server API's delete-for-me, message IDs as integers.
+    pub async fn server_delete_messages(
         &self,
         actor: &Actor,
         conversation: ConversationId,
         message_ids: &[i64],
     ) -> Result<Vec<String>> {
+        self.delete_messages_for_me(actor, conversation, message_ids, "message_ids")
+            .await
+    }
+
+    /// Removes up to 30 messages of one conversation from the actor's view, on every device,
+    /// all or nothing; a failure names `field`, where the request holds the IDs. Returns the
+    /// IDs removed now.
+    async fn delete_messages_for_me(
+        &self,
+        actor: &Actor,
+        conversation: ConversationId,
+        message_ids: &[i64],
+        field: &'static str,
+    ) -> Result<Vec<String>> {
         if message_ids.is_empty() || message_ids.len() > MAX_MESSAGES_PER_DELETE {
             return Err(Error::invalid_argument(format!(
-                "messageIDList: give 1 to {MAX_MESSAGES_PER_DELETE} messages, got {}",
+                "{field}: give 1 to {MAX_MESSAGES_PER_DELETE} messages, got {}",
                 message_ids.len()
             )));
         }
@@ -102,7 +118,9 @@ impl Natter {
         };
         let (uid, named) = (actor.uid.clone(), conversation.clone());
         let deleted = self
-            .write(move |db| removal::delete_for_me(db, &uid, &named, &unique))
+            .write_on_messages(field, move |db| {
+                removal::delete_for_me(db, &uid, &named, &unique)
+            })
             .await?;
         let ids: Vec<String> = deleted
             .message_ids
@@ -123,7 +141,8 @@ impl Natter {
         Ok(ids)
     }
 
-    /// The client API's delete-for-me: message IDs as the client API writes them (strings).
+    /// `POST /v1/messages/delete`: the client API's delete-for-me, message IDs as the client
+    /// API writes them (strings).
     pub async fn delete_client_messages(
         &self,
         actor: &Actor,
@@ -135,7 +154,8 @@ impl Natter {
             .iter()
             .map(|id| parse_message_id(id, "messageIDList"))
             .collect::<Result<Vec<_>>>()?;
-        self.delete_messages_for_me(actor, conversation, &ids).await
+        self.delete_messages_for_me(actor, conversation, &ids, "messageIDList")
+            .await
     }
 }
 

@@ -190,6 +190,76 @@ async fn only_the_sender_recalls_and_only_within_the_window() {
         .expect_error(404, 40401, "not_found");
 }
 
+/// Each API spells its message IDs its own way: an error about a message names the field
+/// the caller sent, not the other API's.
+#[tokio::test]
+async fn a_failure_about_a_message_names_the_field_the_caller_sent() {
+    let server = Server::start().await;
+    let alice = server.user("alice").await;
+    let _bob = server.user("bob").await;
+    let _carol = server.user("carol").await;
+    let message = alice.send_text("C2Cbob", "hi").await;
+    let id = message_id(&message);
+    let manager = server.manager();
+    let starts_with = |message: String, field: &str| {
+        assert!(
+            message.starts_with(&format!("{field}: ")),
+            "{message:?} does not start with {field:?}"
+        );
+    };
+
+    // The server API: integers in `message_id` and `message_ids`.
+    let unknown = manager
+        .post("/message/revoke", json!({"message_id": 424242}))
+        .await
+        .expect_error(404, 40401, "not_found");
+    starts_with(unknown, "message_id");
+    let elsewhere = manager
+        .post(
+            "/message/deleteForUser",
+            json!({"uid": "alice", "channel_id": "carol", "channel_type": 1,
+                   "message_ids": [id.parse::<i64>().unwrap()]}),
+        )
+        .await
+        .expect_error(400, 40001, "invalid_argument");
+    starts_with(elsewhere, "message_ids");
+    let unknown = manager
+        .post(
+            "/message/deleteForUser",
+            json!({"uid": "alice", "channel_id": "bob", "channel_type": 1,
+                   "message_ids": [424242]}),
+        )
+        .await
+        .expect_error(404, 40401, "not_found");
+    starts_with(unknown, "message_ids");
+    let none = manager
+        .post(
+            "/message/deleteForUser",
+            json!({"uid": "alice", "channel_id": "bob", "channel_type": 1, "message_ids": []}),
+        )
+        .await
+        .expect_error(400, 40001, "invalid_argument");
+    starts_with(none, "message_ids");
+
+    // The client API: strings in `messageID` and `messageIDList`.
+    let unknown = alice
+        .post(
+            "/v1/messages/revoke",
+            json!({"conversationID": "C2Cbob", "messageID": "424242"}),
+        )
+        .await
+        .expect_error(404, 40401, "not_found");
+    starts_with(unknown, "messageID");
+    let elsewhere = alice
+        .post(
+            "/v1/messages/delete",
+            json!({"conversationID": "C2Ccarol", "messageIDList": [id]}),
+        )
+        .await
+        .expect_error(400, 40001, "invalid_argument");
+    starts_with(elsewhere, "messageIDList");
+}
+
 #[tokio::test]
 async fn a_group_recall_stops_counting_only_where_it_was_unread() {
     let server = Server::start().await;
