@@ -70,7 +70,8 @@ impl Natter {
     }
 
     /// `POST /channel/info`: the app backend sets a group's name, avatar, type or notice
-    /// (`disband: 1` dismisses it). One row changes, however many members the group has.
+    /// (`disband: 1` dismisses it). One row changes, however many members the group has; none,
+    /// and no `profileUpdated`, when the profile stays as it was (`disband` alone, say).
     pub async fn set_group_profile(&self, request: wire::ChannelInfoRequest) -> Result<()> {
         if request.channel_type != ChannelKind::Group.code() {
             return Err(Error::invalid_argument(format!(
@@ -114,14 +115,16 @@ impl Natter {
             notice: request.notice,
         };
         let id = group.clone();
-        let (profile, audience) = self
+        let changed = self
             .write(move |db| profiles::set_group(db, &id, &change))
             .await?;
-        let event = ServerEvent::ProfileUpdated {
-            user_profile_list: Vec::new(),
-            group_profile_list: vec![present::group_brief(&profile)],
-        };
-        self.tell_each(&audience, &event);
+        if let Some((profile, audience)) = changed {
+            let event = ServerEvent::ProfileUpdated {
+                user_profile_list: Vec::new(),
+                group_profile_list: vec![present::group_brief(&profile)],
+            };
+            self.tell_each(&audience, &event);
+        }
         if request.disband.is_some_and(|disband| disband != 0) {
             self.dismiss_group(wire::ChannelRef {
                 channel_id: group.to_string(),

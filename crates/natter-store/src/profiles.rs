@@ -111,13 +111,15 @@ pub struct GroupProfileChange {
 }
 
 /// Changes a group's profile. Returns it, and who shows it in a list: everyone who has the
-/// group's conversation (members and former members).
+/// group's conversation (members and former members). `None` when the change leaves the
+/// profile as it was: nothing is written, so sync reports nothing and nobody needs telling.
 pub fn set_group(
     db: &dyn Db,
     group: &GroupId,
     change: &GroupProfileChange,
-) -> Result<(GroupProfile, Vec<Uid>)> {
-    let mut profile = group_profile(db, group)?;
+) -> Result<Option<(GroupProfile, Vec<Uid>)>> {
+    let before = group_profile(db, group)?;
+    let mut profile = before.clone();
     for (field, value) in [
         (&mut profile.name, &change.name),
         (&mut profile.avatar, &change.avatar),
@@ -127,6 +129,9 @@ pub fn set_group(
         if let Some(value) = value {
             value.clone_into(field);
         }
+    }
+    if profile == before {
+        return Ok(None);
     }
     let clock = tick(db)?;
     db.execute(
@@ -151,7 +156,7 @@ pub fn set_group(
         .iter()
         .map(|row| Ok(Uid::parse(&row.get::<String>(0)?, "uid")?))
         .collect::<Result<_>>()?;
-    Ok((profile, audience))
+    Ok(Some((profile, audience)))
 }
 
 /// A group's profile as one of its members (or former members) sees it.

@@ -258,3 +258,69 @@ async fn profile_fields_are_checked() {
         .await
         .expect_error(404, 40401, "not_found");
 }
+
+#[tokio::test]
+async fn a_channel_info_that_changes_nothing_sends_no_profile_update() {
+    let server = Server::start().await;
+    let manager = server.manager();
+    let alice = server.user("alice").await;
+    let _bob = server.user("bob").await;
+    manager.create_group("team", &["alice", "bob"]).await;
+    manager
+        .post(
+            "/channel/info",
+            json!({"channel_id": "team", "channel_type": 2, "name": "Team"}),
+        )
+        .await
+        .ok();
+    let profile_version = alice.sync(0).await["profileVersion"].as_u64().unwrap();
+    let mut events = Chat::login(&server.base, &alice.token)
+        .events(0)
+        .await
+        .unwrap();
+
+    // The name it already has, and `disband`: only the dismissal is news.
+    manager
+        .post(
+            "/channel/info",
+            json!({"channel_id": "team", "channel_type": 2, "name": "Team", "disband": 1}),
+        )
+        .await
+        .ok();
+    // A profileUpdated would come before the dismissal's notice in @TIM#SYSTEM.
+    let before_the_notice = tokio::time::timeout(EVENT_WAIT, async {
+        let mut seen = Vec::new();
+        loop {
+            match events.next().await {
+                Some(Event::Server(ServerEvent::MessageReceived { message_list }))
+                    if message_list[0].conversation_id == "@TIM#SYSTEM" =>
+                {
+                    return seen;
+                }
+                Some(Event::Server(event)) => seen.push(event),
+                Some(Event::Ended { code, reason }) => panic!("ended: {code} {reason}"),
+                Some(_) => continue,
+                None => panic!("the stream closed"),
+            }
+        }
+    })
+    .await
+    .expect("the dismissal's notice");
+    assert!(
+        !before_the_notice
+            .iter()
+            .any(|event| matches!(event, ServerEvent::ProfileUpdated { .. })),
+        "{before_the_notice:?}"
+    );
+    assert_eq!(
+        alice.sync(0).await["profileVersion"].as_u64().unwrap(),
+        profile_version,
+        "sync has no profile change to report"
+    );
+    let info = manager
+        .get("/channel/info?channel_id=team&channel_type=2")
+        .await
+        .ok();
+    assert_eq!(info["disband"], 1);
+    assert_eq!(info["name"], "Team");
+}
