@@ -391,7 +391,8 @@ async fn send_batch(
 #[derive(Debug, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
 struct AuditQuery {
-    /// Only entries about this user's list.
+    /// Only entries about this user's list or messages; `@TIM#SYSTEM` for the recalls of the
+    /// app's own messages.
     uid: Option<String>,
     /// Page size 1–100 (default 20).
     limit: Option<u32>,

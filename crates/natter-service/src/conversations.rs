@@ -6,6 +6,7 @@ use natter_core::limits::MAX_CONVERSATIONS_PER_CALL;
 use natter_core::rules::marks;
 use natter_core::wire::{self, AuditEntry, AuditPage};
 use natter_core::{ChannelKind, ConversationId, Error, ErrorKind, ListCursor, Result, Uid};
+use natter_store::messaging::SYSTEM_SENDER;
 use natter_store::{Change, ConversationUpdate, Deletion, ListQuery, Via, conversations};
 
 use crate::messaging::page_size;
@@ -298,14 +299,19 @@ impl Natter {
             .collect())
     }
 
-    /// `GET /audit/conversations`: newest first, optionally of one user.
+    /// `GET /audit/conversations`: newest first, optionally of one user, or of the app's own
+    /// messages (`@TIM#SYSTEM`, the uid their recalls are audited under).
     pub async fn audit_log(
         &self,
         uid: Option<&str>,
         limit: Option<u32>,
         cursor: Option<&str>,
     ) -> Result<AuditPage> {
-        let uid = uid.map(|uid| Uid::parse(uid, "uid")).transpose()?;
+        let uid = match uid {
+            None => None,
+            Some(SYSTEM_SENDER) => Some(SYSTEM_SENDER.to_owned()),
+            Some(uid) => Some(Uid::parse(uid, "uid")?.as_str().to_owned()),
+        };
         let limit = page_size(limit)?;
         let before_id = match cursor {
             None | Some("") => None,
@@ -314,7 +320,7 @@ impl Natter {
             })?),
         };
         let mut records = self
-            .read(move |db| conversations::audit_log(db, uid.as_ref(), before_id, limit + 1))
+            .read(move |db| conversations::audit_log(db, uid.as_deref(), before_id, limit + 1))
             .await?;
         let has_more = records.len() > limit as usize;
         records.truncate(limit as usize);

@@ -466,10 +466,12 @@ fn latest_snapshot(db: &dyn Db, uid: &Uid, conversation_id: &str) -> Result<Opti
     Ok(None)
 }
 
-/// Audit records, newest first, optionally of one user, before `before_id`.
+/// Audit records, newest first, before `before_id`; with `uid`, only those about that user's
+/// list or messages, or, with [`SYSTEM_SENDER`](crate::messaging::SYSTEM_SENDER), about the
+/// app's own messages.
 pub fn audit_log(
     db: &dyn Db,
-    uid: Option<&Uid>,
+    uid: Option<&str>,
     before_id: Option<i64>,
     limit: u32,
 ) -> Result<Vec<AuditRecord>> {
@@ -477,7 +479,7 @@ pub fn audit_log(
         "SELECT id, at_ms, actor, uid, conversation_ids, clear_history, via, action, \
          message_ids FROM audit \
          WHERE (CAST($1 AS TEXT) IS NULL OR uid = $1) AND id < $2 ORDER BY id DESC LIMIT $3",
-        params![uid.map(Uid::as_str), before_id.unwrap_or(i64::MAX), limit],
+        params![uid, before_id.unwrap_or(i64::MAX), limit],
     )?
     .iter()
     .map(|row| {

@@ -34,8 +34,9 @@ pub fn send(db: &dyn Db, message: &NewMessage) -> Result<Sent> {
     append(db, channel, stored)
 }
 
-/// Who system notices come from, as the client SDK names it.
-pub(crate) const SYSTEM_SENDER: &str = "@TIM#SYSTEM";
+/// Who the app's own messages (system notices, and messages into a group from no member)
+/// come from, as the client SDK names it; also the audit log's `uid` for their recalls.
+pub const SYSTEM_SENDER: &str = "@TIM#SYSTEM";
 
 /// Appends an app notice to each user's system conversation (`@TIM#SYSTEM`), all or nothing.
 pub fn send_notices(db: &dyn Db, uids: &[Uid], payload: &str, time_ms: i64) -> Result<Vec<Sent>> {

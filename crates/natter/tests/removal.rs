@@ -6,7 +6,7 @@ mod common;
 
 use std::time::Duration;
 
-use common::{Options, Server, seqs};
+use common::{Options, Server, encode, seqs};
 use natter_sdk::wire::{ChannelRef, ServerEvent};
 use natter_sdk::{Admin, Chat, Event, EventStream};
 use serde_json::{Value, json};
@@ -258,6 +258,49 @@ async fn a_failure_about_a_message_names_the_field_the_caller_sent() {
         .await
         .expect_error(400, 40001, "invalid_argument");
     starts_with(elsewhere, "messageIDList");
+}
+
+/// The app's own messages come from `@TIM#SYSTEM`: their recalls are audited under that uid,
+/// and the audit log's `uid` filter takes it.
+#[tokio::test]
+async fn the_recall_of_the_apps_own_message_is_found_by_the_system_uid() {
+    let server = Server::start().await;
+    let manager = server.manager();
+    let _alice = server.user("alice").await;
+    let sent = manager
+        .server_send(
+            "",
+            "alice",
+            1,
+            json!({"type": 1, "content": "Welcome"}),
+            None,
+        )
+        .await
+        .ok();
+    let id = sent["data"]["message_id"].as_i64().unwrap();
+    manager
+        .post("/message/revoke", json!({"message_id": id}))
+        .await
+        .ok();
+
+    let entries = manager.audit(&encode("@TIM#SYSTEM")).await;
+    assert_eq!(entries.len(), 1, "{entries:?}");
+    assert_eq!(entries[0]["uid"], "@TIM#SYSTEM");
+    assert_eq!(entries[0]["action"], "revoke");
+    assert_eq!(entries[0]["via"], "server");
+    assert_eq!(entries[0]["message_ids"], json!([id]));
+    assert!(
+        manager.audit("alice").await.is_empty(),
+        "not alice's message"
+    );
+    // Another string that is no uid is still refused.
+    manager
+        .get(&format!(
+            "/audit/conversations?uid={}",
+            encode("@TIM#OTHER")
+        ))
+        .await
+        .expect_error_naming(400, 40001, "invalid_argument", "uid");
 }
 
 #[tokio::test]

@@ -2930,7 +2930,10 @@ export interface operations {
     auditConversations: {
         parameters: {
             query?: {
-                /** @description Only entries about this user's list. */
+                /**
+                 * @description Only entries about this user's list or messages; `@TIM#SYSTEM` for the recalls of the
+                 *     app's own messages.
+                 */
                 uid?: string;
                 /** @description Page size 1–100 (default 20). */
                 limit?: number;
