@@ -30,9 +30,12 @@ impl Natter {
             avatar: request.avatar,
             custom_fields: request.custom_fields,
         };
-        let (profile, audience) = self
+        let changed = self
             .write(move |db| profiles::set_user(db, &uid, &change))
             .await?;
+        let Some((profile, audience)) = changed else {
+            return Ok(());
+        };
         let event = ServerEvent::ProfileUpdated {
             user_profile_list: vec![present::profile(&profile)],
             group_profile_list: Vec::new(),

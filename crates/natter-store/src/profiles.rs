@@ -35,16 +35,18 @@ pub struct UserProfileChange {
 }
 
 /// Changes a user's profile. Returns it, and who shows it in a list: the user and everyone
-/// with a one-to-one conversation with them.
+/// with a one-to-one conversation with them. `None` when the change leaves the profile as it
+/// was: nothing is written, so sync reports nothing and nobody needs telling.
 pub fn set_user(
     db: &dyn Db,
     uid: &Uid,
     change: &UserProfileChange,
-) -> Result<(UserProfile, Vec<Uid>)> {
-    let mut profile = user(db, uid)?.ok_or_else(|| StoreError::UnknownUser {
+) -> Result<Option<(UserProfile, Vec<Uid>)>> {
+    let before = user(db, uid)?.ok_or_else(|| StoreError::UnknownUser {
         uid: uid.clone(),
         role: UserRole::Peer,
     })?;
+    let mut profile = before.clone();
     if let Some(nick) = &change.nick {
         profile.nick = nick.clone();
     }
@@ -53,6 +55,9 @@ pub fn set_user(
     }
     if let Some(fields) = &change.custom_fields {
         profile.custom_fields = fields.clone();
+    }
+    if profile == before {
+        return Ok(None);
     }
     let custom = serde_json::to_string(&profile.custom_fields).map_err(StoreError::internal)?;
     let clock = tick(db)?;
@@ -69,7 +74,7 @@ pub fn set_user(
     )? {
         audience.push(Uid::parse(&row.get::<String>(0)?, "uid")?);
     }
-    Ok((profile, audience))
+    Ok(Some((profile, audience)))
 }
 
 /// A user's profile, if the user exists.

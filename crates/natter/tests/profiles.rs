@@ -324,3 +324,51 @@ async fn a_channel_info_that_changes_nothing_sends_no_profile_update() {
     assert_eq!(info["disband"], 1);
     assert_eq!(info["name"], "Team");
 }
+
+#[tokio::test]
+async fn a_user_profile_that_changes_nothing_sends_no_profile_update() {
+    let server = Server::start().await;
+    let manager = server.manager();
+    let alice = server.user("alice").await;
+    let _bob = server.user("bob").await;
+    manager
+        .post("/user/profile", json!({"uid": "bob", "nick": "Bob"}))
+        .await
+        .ok();
+    alice.send_text("C2Cbob", "hi").await;
+    let profile_version = alice.sync(0).await["profileVersion"].as_u64().unwrap();
+    let mut events = Chat::login(&server.base, &alice.token)
+        .events(0)
+        .await
+        .unwrap();
+
+    // The nick bob already has: nothing to tell. Then a real change, which is.
+    manager
+        .post("/user/profile", json!({"uid": "bob", "nick": "Bob"}))
+        .await
+        .ok();
+    assert_eq!(
+        alice.sync(0).await["profileVersion"].as_u64().unwrap(),
+        profile_version,
+        "sync has no profile change to report"
+    );
+    manager
+        .post("/user/profile", json!({"uid": "bob", "nick": "Robert"}))
+        .await
+        .ok();
+    let first_update = tokio::time::timeout(EVENT_WAIT, async {
+        loop {
+            match events.next().await {
+                Some(Event::Server(ServerEvent::ProfileUpdated {
+                    user_profile_list, ..
+                })) => return user_profile_list,
+                Some(Event::Ended { code, reason }) => panic!("ended: {code} {reason}"),
+                Some(_) => continue,
+                None => panic!("the stream closed"),
+            }
+        }
+    })
+    .await
+    .expect("the rename's profileUpdated");
+    assert_eq!(first_update[0].nick, "Robert", "{first_update:?}");
+}
