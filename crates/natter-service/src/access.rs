@@ -92,11 +92,23 @@ impl Natter {
             return Ok(Principal::Manager);
         }
         let token_hash = hash_token(token);
+        // A node of a cluster reads every time: a token withdrawn on another node must stop
+        // working here at once, and nodes hear only of the users connected to them.
+        let cache = (!self.events.is_clustered()).then_some(&self.tokens);
+        if let Some(device) = cache.and_then(|cache| cache.get(&token_hash)) {
+            return Ok(Principal::User(device));
+        }
+        let generation = self.tokens.generation();
         match self
             .read(move |db| users::device_by_token(db, &token_hash))
             .await?
         {
-            Some(device) => Ok(Principal::User(device)),
+            Some(device) => {
+                if let Some(cache) = cache {
+                    cache.insert(token_hash, device.clone(), generation);
+                }
+                Ok(Principal::User(device))
+            }
             None => Err(Error::unauthenticated("the token is not valid")),
         }
     }

@@ -511,10 +511,15 @@ impl EventBus {
             .unwrap_or_default()
     }
 
+    /// Whether this node is one of a cluster (its events relayed to other nodes).
+    pub fn is_clustered(&self) -> bool {
+        self.relay.get().is_some()
+    }
+
     /// Whether the user may have a connected device: events for offline users are not built.
     /// In a cluster, the user may be connected to another node, so events are always built.
     pub fn may_be_online(&self, uid: &Uid) -> bool {
-        self.relay.get().is_some() || self.is_connected_here(uid)
+        self.is_clustered() || self.is_connected_here(uid)
     }
 
     /// Whether the user has a connection on this node.

@@ -18,6 +18,7 @@ mod present;
 mod profiles;
 mod removal;
 mod sender_lists;
+mod tokens;
 mod users;
 mod webhooks;
 mod wukongim;
@@ -65,6 +66,8 @@ pub struct Natter {
     recall_window: std::time::Duration,
     /// Read on every deletion, so kept in memory; the stored value survives restarts.
     sync_conversation_deletion: AtomicBool,
+    /// Devices by token hash: authentication without a read.
+    tokens: tokens::TokenCache,
     pub metrics: Metrics,
     /// Connected devices, for live events.
     pub events: Arc<EventBus>,
@@ -89,6 +92,7 @@ impl Natter {
             manager_token: options.manager_token.filter(|token| !token.is_empty()),
             recall_window: options.recall_window,
             sync_conversation_deletion: AtomicBool::new(false),
+            tokens: tokens::TokenCache::default(),
             metrics: Metrics::default(),
             events,
             webhooks,

@@ -62,6 +62,8 @@ impl Natter {
         let replaced = self
             .write(move |db| users::set_device_token(db, &stored, &token_hash, now_ms))
             .await?;
+        // Its level may have changed, and an old token stops working now.
+        self.tokens.forget(&device.uid, Some(device.device_flag));
         if replaced {
             // The old token stops working now; so do the connections it opened.
             self.events
@@ -90,6 +92,7 @@ impl Natter {
         let signed_out = uid.clone();
         self.write(move |db| users::remove_device_tokens(db, &signed_out, device_flag))
             .await?;
+        self.tokens.forget(&uid, device_flag);
         let flags = match device_flag {
             Some(flag) => vec![flag],
             None => vec![0, 1, 2],

@@ -346,3 +346,37 @@ async fn a_burst_from_one_user_is_rate_limited_but_the_manager_is_not() {
         manager.get("/app/settings").await.ok();
     }
 }
+
+#[tokio::test]
+async fn a_signed_out_device_is_refused_at_once() {
+    let server = Server::start().await;
+    let phone = server.user("alice").await;
+    let web = server.device("alice", 1).await;
+    // Each token authenticated once already, as a client's does.
+    phone.get("/v1/unread").await.ok();
+    web.get("/v1/unread").await.ok();
+    server
+        .manager()
+        .post(
+            "/user/device_quit",
+            json!({"uid": "alice", "device_flag": 1}),
+        )
+        .await
+        .ok();
+    web.get("/v1/unread")
+        .await
+        .expect_error(401, 40101, "unauthenticated");
+    phone.get("/v1/unread").await.ok();
+    server
+        .manager()
+        .post(
+            "/user/device_quit",
+            json!({"uid": "alice", "device_flag": -1}),
+        )
+        .await
+        .ok();
+    phone
+        .get("/v1/unread")
+        .await
+        .expect_error(401, 40101, "unauthenticated");
+}

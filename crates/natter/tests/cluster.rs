@@ -572,3 +572,54 @@ async fn when_a_node_dies_the_devices_on_the_others_resync() {
     })
     .await;
 }
+
+/// Whether `chat`'s token is refused (401) by its node, polled until `EVENT_WAIT`: the node
+/// hears of a token withdrawn on another node through the cluster's events.
+async fn refused_in_time(chat: &Chat) -> bool {
+    tokio::time::timeout(EVENT_WAIT, async {
+        loop {
+            match chat.total_unread_message_count().await {
+                Err(natter_sdk::Error::Api { status: 401, .. }) => return,
+                Ok(_) => tokio::time::sleep(Duration::from_millis(20)).await,
+                Err(other) => panic!("unexpected: {other}"),
+            }
+        }
+    })
+    .await
+    .is_ok()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn a_token_withdrawn_on_one_node_stops_working_on_the_others() {
+    let Some(nats_url) = services() else {
+        return;
+    };
+    let cluster = Cluster::start(&nats_url).await;
+    let phone = cluster.token("alice", 0).await;
+    let web = cluster.token("alice", 1).await;
+    // Each token is used on a node first, so that node knows it (and may keep it).
+    let phone_on_1 = cluster.login(1, &phone);
+    let web_on_2 = cluster.login(2, &web);
+    phone_on_1.total_unread_message_count().await.unwrap();
+    web_on_2.total_unread_message_count().await.unwrap();
+
+    // Node 0 gives the phone a new token: the old one stops working on node 1.
+    let new_phone = cluster.token("alice", 0).await;
+    assert!(refused_in_time(&phone_on_1).await, "the replaced token");
+    cluster
+        .login(1, &new_phone)
+        .total_unread_message_count()
+        .await
+        .unwrap();
+
+    // Node 0 signs the web device out: its token stops working on node 2.
+    let quit = reqwest::Client::new()
+        .post(format!("{}/user/device_quit", cluster.url(0)))
+        .header("token", &cluster.manager_token)
+        .json(&json!({"uid": "alice", "device_flag": 1}))
+        .send()
+        .await
+        .unwrap();
+    assert!(quit.status().is_success(), "{}", quit.status());
+    assert!(refused_in_time(&web_on_2).await, "the signed-out token");
+}
