@@ -41,6 +41,15 @@ impl Frame {
         }
     }
 
+    /// The same event with another version. The two share the event and its JSON text, so
+    /// a group message is serialised once for all its members, not once per member.
+    pub fn with_version(&self, version: Option<u64>) -> Self {
+        Self {
+            version,
+            ..self.clone()
+        }
+    }
+
     /// A frame that arrives as JSON text (from another node), kept as it came.
     pub fn from_json(text: Arc<str>, version: Option<u64>) -> serde_json::Result<Self> {
         let event = serde_json::from_str(&text)?;
@@ -599,6 +608,14 @@ mod tests {
 
     fn frame(version: u64) -> Frame {
         Frame::new(ServerEvent::ResyncRequired { version }, Some(version))
+    }
+
+    #[test]
+    fn a_frame_with_another_version_shares_its_json_text() {
+        let first = frame(7);
+        let second = first.with_version(Some(9));
+        assert_eq!((first.version, second.version), (Some(7), Some(9)));
+        assert!(Arc::ptr_eq(first.json(), second.json()), "serialised once");
     }
 
     #[tokio::test]

@@ -2,9 +2,9 @@
 //!
 //! Events are built only for users with a connected device, after the change is durable.
 
-use natter_core::Uid;
 use natter_core::rules::RemindType;
 use natter_core::wire::ServerEvent;
+use natter_core::{ConversationId, Uid};
 use natter_store::{ConversationView, Sent};
 
 use crate::events::{Frame, Origin, Recipients, Remote};
@@ -14,6 +14,8 @@ impl Natter {
     /// A new message: each online member gets it, their changed conversation and their new
     /// unread total.
     pub(crate) async fn notify_message(&self, sent: &Sent) {
+        // Members who name the conversation alike (all of a group's) get the same event.
+        let mut shared: Option<(&ConversationId, Frame)> = None;
         for (uid, conversation) in &sent.recipients {
             if !self.events.may_be_online(uid) {
                 continue;
@@ -24,15 +26,19 @@ impl Natter {
                     .await;
                 continue;
             }
-            let message = present::message(&sent.message, &conversation.id);
-            let received = ServerEvent::MessageReceived {
-                message_list: vec![message],
+            let version = Some(conversation.version);
+            let frame = match &shared {
+                Some((named, frame)) if **named == conversation.id => frame.with_version(version),
+                _ => {
+                    let received = ServerEvent::MessageReceived {
+                        message_list: vec![present::message(&sent.message, &conversation.id)],
+                    };
+                    let frame = Frame::new(received, version);
+                    shared = Some((&conversation.id, frame.clone()));
+                    frame
+                }
             };
-            self.events.publish(
-                uid,
-                &Frame::new(received, Some(conversation.version)),
-                Recipients::All,
-            );
+            self.events.publish(uid, &frame, Recipients::All);
             self.notify_changed(uid, std::slice::from_ref(conversation))
                 .await;
         }
