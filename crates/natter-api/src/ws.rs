@@ -8,6 +8,7 @@ use axum::extract::ws::{
 };
 use axum::http::HeaderMap;
 use axum::response::{IntoResponse, Response};
+use futures_util::SinkExt;
 use natter_core::Device;
 use natter_core::Error;
 use natter_core::wire::{ClientEvent, ErrorBody, ServerEvent};
@@ -48,6 +49,8 @@ fn close_for(reason: EndReason) -> (u16, &'static str) {
 
 /// Largest frame a client may send; clients only send small control frames.
 const MAX_CLIENT_FRAME: usize = 64 * 1024;
+/// Queued frames written with one flush at most.
+const FRAMES_PER_FLUSH: usize = 64;
 
 pub fn routes() -> OpenApiRouter<AppState> {
     OpenApiRouter::new().routes(routes!(upgrade))
@@ -180,10 +183,9 @@ async fn serve_connection(
                 Some(Ok(Message::Close(_)) | Err(_)) | None => break Ending::ClientLeft,
             },
             Some(frame) = connection.next_frame() => {
-                if send(&mut socket, frame.json()).await.is_err() {
+                if connection.write_queued(&mut socket, frame).await.is_err() {
                     break Ending::ClientLeft;
                 }
-                connection.sent(frame.version);
             }
             () = signalled(signals) => {
                 if let Some(reason) = connection.ended() {
@@ -279,6 +281,35 @@ impl Connection {
                 .subscribe(&device.uid, device.device_flag, master)
         });
         subscription.id
+    }
+
+    /// Writes `first` and the frames queued behind it (a message usually comes with its
+    /// conversation and the new total), up to [`FRAMES_PER_FLUSH`], with one flush: one write
+    /// to the socket rather than one per frame. They count as sent once flushed.
+    async fn write_queued(
+        &mut self,
+        socket: &mut WebSocket,
+        first: Frame,
+    ) -> Result<(), axum::Error> {
+        let mut versions = Vec::new();
+        let mut next = Some(first);
+        while let Some(frame) = next.take() {
+            socket
+                .feed(Message::Text(frame.json().as_ref().into()))
+                .await?;
+            versions.push(frame.version);
+            if versions.len() < FRAMES_PER_FLUSH {
+                next = self
+                    .subscription
+                    .as_mut()
+                    .and_then(|subscription| subscription.frames.try_recv().ok());
+            }
+        }
+        socket.flush().await?;
+        for version in versions {
+            self.sent(version);
+        }
+        Ok(())
     }
 
     async fn next_frame(&mut self) -> Option<Frame> {
