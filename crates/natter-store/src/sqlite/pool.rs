@@ -16,6 +16,11 @@ use tokio::sync::{Semaphore, mpsc, oneshot};
 const MAX_BATCH: usize = 256;
 /// Writes that may wait for the writer before senders are made to wait (backpressure).
 const WRITE_QUEUE: usize = 4096;
+/// Commits between two requests for a checkpoint: SQLite's own default is about 1,000 pages
+/// of WAL, and a commit writes a few to a few dozen.
+const COMMITS_PER_CHECKPOINT: u32 = 32;
+/// Commits between two restarts of the WAL by the writer ([`restart_log`]).
+const COMMITS_PER_LOG_RESTART: u32 = 8 * COMMITS_PER_CHECKPOINT;
 
 pub(crate) fn open_connection(path: &Path, read_only: bool) -> rusqlite::Result<Connection> {
     let flags = if read_only {
@@ -59,12 +64,14 @@ pub(crate) struct Writer {
 }
 
 impl Writer {
-    /// Starts the writer thread on an open, migrated connection.
+    /// Starts the writer thread on an open, migrated connection, and beside it the thread that
+    /// checkpoints the WAL.
     pub(crate) fn start(conn: Connection) -> std::io::Result<Self> {
+        let checkpointer = Checkpointer::start(&conn)?;
         let (sender, receiver) = mpsc::channel(WRITE_QUEUE);
         let thread = std::thread::Builder::new()
             .name("natter-sqlite-writer".into())
-            .spawn(move || run_writer(conn, receiver))?;
+            .spawn(move || run_writer(conn, receiver, checkpointer))?;
         Ok(Self {
             jobs: Mutex::new(Some(sender)),
             thread: Mutex::new(Some(thread)),
@@ -131,8 +138,9 @@ fn run_cached(conn: &Connection, sql: &str) -> Result<()> {
         .map_err(db_error)
 }
 
-fn run_writer(conn: Connection, mut jobs: mpsc::Receiver<Job>) {
+fn run_writer(conn: Connection, mut jobs: mpsc::Receiver<Job>, checkpointer: Checkpointer) {
     let mut batch = Vec::with_capacity(MAX_BATCH);
+    let mut commits = 0;
     while jobs.blocking_recv().map(|job| batch.push(job)).is_some() {
         while batch.len() < MAX_BATCH {
             match jobs.try_recv() {
@@ -144,6 +152,78 @@ fn run_writer(conn: Connection, mut jobs: mpsc::Receiver<Job>) {
         for reply in replies {
             reply(outcome.clone());
         }
+        commits += 1;
+        if commits % COMMITS_PER_CHECKPOINT == 0 {
+            checkpointer.request();
+        }
+        // Until it succeeds: the checkpoint thread may be holding the checkpoint lock.
+        if commits >= COMMITS_PER_LOG_RESTART && restart_log(&conn) {
+            commits = 0;
+        }
+    }
+    checkpointer.stop();
+}
+
+/// Lets the WAL start over from its beginning; whether it will. SQLite rewinds the log when a
+/// write begins with every frame of it copied into the database; under a steady stream of
+/// writes the checkpoint thread is always a few commits behind, so the writer copies those few
+/// itself now and then (the bulk was copied off the writer). Without this the WAL would grow
+/// for as long as writes keep coming.
+fn restart_log(conn: &Connection) -> bool {
+    let copied = conn.query_row("PRAGMA wal_checkpoint(PASSIVE)", [], |row| {
+        let (busy, frames, copied): (i64, i64, i64) = (row.get(0)?, row.get(1)?, row.get(2)?);
+        Ok(busy == 0 && frames == copied)
+    });
+    copied.unwrap_or_else(|error| {
+        tracing::warn!(%error, "SQLite: the WAL checkpoint failed; it will be retried");
+        false
+    })
+}
+
+/// Copies the WAL back into the database file on a thread and a connection of its own. SQLite
+/// would otherwise checkpoint inside the commit that crosses its threshold, on the writer:
+/// every write queued behind that commit would wait for the copy and its fsync. A passive
+/// checkpoint never blocks the writer; what it cannot copy yet (pages a reader still needs)
+/// waits for the next one.
+struct Checkpointer {
+    requests: std::sync::mpsc::SyncSender<()>,
+    thread: JoinHandle<()>,
+}
+
+impl Checkpointer {
+    /// Turns off the writer's own checkpoints and starts the thread that does them instead.
+    fn start(writer: &Connection) -> std::io::Result<Self> {
+        let path = writer.path().unwrap_or_default().to_owned();
+        let own = open_connection(Path::new(&path), false)
+            .and_then(|conn| {
+                writer
+                    .pragma_update(None, "wal_autocheckpoint", 0)
+                    .map(|()| conn)
+            })
+            .map_err(std::io::Error::other)?;
+        // One request waiting is enough: a checkpoint copies everything committed before it.
+        let (requests, waiting) = std::sync::mpsc::sync_channel(1);
+        let thread = std::thread::Builder::new()
+            .name("natter-sqlite-checkpoint".into())
+            .spawn(move || {
+                for () in waiting {
+                    let copied = own.query_row("PRAGMA wal_checkpoint(PASSIVE)", [], |_| Ok(()));
+                    if let Err(error) = copied {
+                        tracing::warn!(%error, "SQLite: the WAL checkpoint failed; it will be retried");
+                    }
+                }
+            })?;
+        Ok(Self { requests, thread })
+    }
+
+    fn request(&self) {
+        let _ = self.requests.try_send(());
+    }
+
+    /// Waits for a checkpoint in progress, then ends the thread.
+    fn stop(self) {
+        drop(self.requests);
+        let _ = self.thread.join();
     }
 }
 
@@ -216,7 +296,7 @@ mod tests {
 
     use natter_core::GroupId;
 
-    use crate::{Store, StoreError};
+    use crate::{Store, StoreError, Value};
 
     #[tokio::test]
     async fn a_failing_write_is_undone_alone_and_its_batch_commits() {
@@ -247,5 +327,33 @@ mod tests {
             .unwrap();
         let kept: Vec<i64> = rows.iter().map(|row| row.get(0).unwrap()).collect();
         assert_eq!(kept, [1, 3]);
+    }
+
+    #[tokio::test]
+    async fn the_wal_is_checkpointed_off_the_writer_and_stays_small() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::open_sqlite(dir.path()).unwrap();
+        store
+            .write(|db| db.execute("CREATE TABLE probe (n INTEGER, filler TEXT)", &[]))
+            .await
+            .unwrap();
+        // Each write its own commit, each adding at least a 4 KiB page to the WAL: 16 MiB
+        // of WAL if nothing copied it back into the database.
+        for n in 0..4_000 {
+            store
+                .write(move |db| {
+                    db.execute(
+                        "INSERT INTO probe VALUES ($1, $2)",
+                        &[Value::Int(n), Value::Text(&"x".repeat(100))],
+                    )
+                })
+                .await
+                .unwrap();
+        }
+        let wal = dir
+            .path()
+            .join(format!("{}-wal", super::super::DATABASE_FILE));
+        let wal_bytes = std::fs::metadata(&wal).unwrap().len();
+        assert!(wal_bytes < 4 << 20, "the WAL grew to {wal_bytes} bytes");
     }
 }
