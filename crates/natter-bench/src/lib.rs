@@ -23,6 +23,7 @@ pub const WORKLOADS: &[&str] = &[
     "batch-delete",
     "delete-clear",
     "idle-ws",
+    "idle-wukongim",
     "cold-start",
     "webhooks",
 ];
@@ -39,6 +40,7 @@ pub async fn run(workload: &str, options: &Options, quick: bool) -> anyhow::Resu
         "batch-delete" => batch_delete::run(options, quick).await,
         "delete-clear" => delete_clear::run(options, quick).await,
         "idle-ws" => idle_ws::run(options, quick).await,
+        "idle-wukongim" => idle_wukongim::run(options, quick).await,
         "cold-start" => cold_start::run(options, quick).await,
         "webhooks" => webhooks::run(options, quick).await,
         other => anyhow::bail!("no workload {other:?}; one of {}", WORKLOADS.join(", ")),

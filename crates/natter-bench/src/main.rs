@@ -15,7 +15,7 @@ use natter_bench::server::{Options, Server};
 )]
 struct Cli {
     /// send, send-offline, fanout, latency, list, batch-delete, delete-clear, idle-ws,
-    /// cold-start, webhooks, or all.
+    /// idle-wukongim, cold-start, webhooks, or all.
     workload: String,
     /// Tiny sizes, a few seconds each: checks that the workload works (CI).
     #[arg(long)]

@@ -59,6 +59,10 @@ pub use metrics::GatewayMetrics;
 
 /// How long a new connection may take to send CONNECT (for WebSocket, the upgrade too).
 pub const CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
+/// Each connection's read buffer to start with, in bytes, on either transport. It is resident
+/// for as long as the connection lives, and an idle one receives only PINGs; a larger frame
+/// grows it (up to the frame size limit).
+const READ_BUFFER: usize = 1024;
 
 /// How long a write may wait on a client that does not read before its connection is closed.
 pub const WRITE_TIMEOUT: Duration = Duration::from_secs(10);

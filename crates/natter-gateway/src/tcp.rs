@@ -35,9 +35,12 @@ pub(crate) async fn accept(gateway: Arc<Gateway>, listener: TcpListener) {
         };
         let _ = stream.set_nodelay(true);
         let transport = TcpTransport {
-            framed: Framed::new(
+            // A small read buffer (`Framed::new` gives it 8 KiB, held for the connection's
+            // whole life); the write buffer stays at 8 KiB: `Framed` grows a smaller one back.
+            framed: Framed::with_capacity(
                 stream,
                 WukongCodec::with_max_remaining(gateway.settings.max_frame),
+                crate::READ_BUFFER,
             ),
         };
         gateway.spawn(connection::serve(gateway.clone(), transport, permit));

@@ -55,7 +55,7 @@ async fn upgrade(stream: TcpStream, max_frame: usize) -> Option<WsTransport> {
     // A frame's header takes at most 5 bytes beyond its remaining length; a client may put a
     // frame in one message. A small read buffer: the default is resident per connection.
     let config = WebSocketConfig::default()
-        .read_buffer_size(4 * 1024)
+        .read_buffer_size(crate::READ_BUFFER)
         .max_message_size(Some(max_frame + 5))
         .max_frame_size(Some(max_frame + 5));
     let accepted = tokio::time::timeout(

@@ -5,6 +5,7 @@ pub mod cold_start;
 pub mod delete_clear;
 pub mod fanout;
 pub mod idle_ws;
+pub mod idle_wukongim;
 pub mod latency;
 pub mod list;
 pub mod send;
