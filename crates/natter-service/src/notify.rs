@@ -119,7 +119,7 @@ impl Natter {
             }
         };
         let event = ServerEvent::TotalUnreadMessageCountUpdated {
-            total_unread_count: total,
+            total_unread_count: total.total,
         };
         let to = only.map_or(Recipients::All, Recipients::Only);
         self.events.deliver_here(uid, &Frame::new(event, None), to);
