@@ -161,6 +161,18 @@ impl ConversationState {
             .saturating_sub(self.uncounted)
     }
 
+    /// What this conversation adds to the user's unread total: its unread count while it is in
+    /// the default list (listed, not archived) and notifies (`AcceptAndNotify`); archived and
+    /// muted ones count for nothing, hidden ones (the HIDE mark) count. The store keeps the
+    /// total as a running sum of this, moved by each save by the difference.
+    pub fn counted_in_total(&self, channel_last_seq: u64) -> u64 {
+        if self.in_default_list() && self.prefs.remind.counts_in_total() {
+            self.unread(channel_last_seq)
+        } else {
+            0
+        }
+    }
+
     /// Whether a message at `seq` counts as unread now if nothing excludes it: it lies above
     /// the read floor and within what this user may see.
     pub fn counts_as_unread(&self, seq: u64, channel_last_seq: u64) -> bool {

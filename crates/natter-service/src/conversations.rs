@@ -216,7 +216,7 @@ impl Natter {
 
     pub async fn total_unread(&self, uid: &Uid) -> Result<wire::TotalUnread> {
         Ok(wire::TotalUnread {
-            total_unread_count: self.read_total_unread(uid).await?,
+            total_unread_count: self.read_total_unread(uid).await?.total,
         })
     }
 
@@ -358,7 +358,7 @@ impl Natter {
             .await
     }
 
-    pub(crate) async fn read_total_unread(&self, uid: &Uid) -> Result<u64> {
+    pub(crate) async fn read_total_unread(&self, uid: &Uid) -> Result<natter_store::UnreadTotal> {
         let uid = uid.clone();
         self.read(move |db| conversations::total_unread(db, &uid))
             .await

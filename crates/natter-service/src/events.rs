@@ -228,6 +228,10 @@ struct Subscriber {
     device_flag: u8,
     frames: mpsc::Sender<Frame>,
     signals: Arc<Signals>,
+    /// The user's version at the newest unread total queued for this connection: an older
+    /// total that comes later (the events of two changes can overtake each other) is not
+    /// queued. Changed only under the bus lock.
+    total_version: AtomicU64,
 }
 
 impl Subscriber {
@@ -435,6 +439,7 @@ impl EventBus {
             device_flag,
             frames: sender,
             signals: signals.clone(),
+            total_version: AtomicU64::new(0),
         });
         // Under the lock, so that a connection's end is never reported before its start.
         self.tell_presence(uid, device_flag, id, true);
@@ -580,6 +585,27 @@ impl EventBus {
         }
     }
 
+    /// Queues the user's unread total, taken at their `version`, for their connections on this
+    /// node, except those already sent a total of a newer version: each connection gets
+    /// totals in the order of the changes, whichever change's events ran first.
+    pub fn deliver_total_here(&self, uid: &Uid, frame: &Frame, version: u64, to: Recipients) {
+        let users = self.users.lock().expect("event bus lock");
+        let Some(connections) = users.get(uid) else {
+            return;
+        };
+        for connection in connections {
+            if !to.include(connection) || connection.total_version.load(Ordering::Relaxed) > version
+            {
+                continue;
+            }
+            connection.total_version.store(version, Ordering::Relaxed);
+            if connection.frames.try_send(frame.clone()).is_err() {
+                let lost = frame.version.map_or(Lost::Unversioned, Lost::From);
+                connection.signals.missed(lost);
+            }
+        }
+    }
+
     /// Queues a frame for the user's connections on this node.
     pub fn deliver_here(&self, uid: &Uid, frame: &Frame, to: Recipients) {
         let users = self.users.lock().expect("event bus lock");
@@ -643,6 +669,57 @@ mod tests {
             "the tab that deleted is skipped"
         );
         assert_eq!(phone.frames.recv().await.unwrap().version, Some(2));
+    }
+
+    fn total(count: u64) -> Frame {
+        Frame::new(
+            ServerEvent::TotalUnreadMessageCountUpdated {
+                total_unread_count: count,
+            },
+            None,
+        )
+    }
+
+    fn counted(frame: Option<Frame>) -> Option<u64> {
+        match frame.map(|frame| (*frame.event).clone()) {
+            Some(ServerEvent::TotalUnreadMessageCountUpdated { total_unread_count }) => {
+                Some(total_unread_count)
+            }
+            _ => None,
+        }
+    }
+
+    #[tokio::test]
+    async fn an_older_total_never_follows_a_newer_one() {
+        let bus = Arc::new(EventBus::default());
+        let alice = uid("alice");
+        let mut phone = bus.subscribe(&alice, 0, false);
+        let mut web = bus.subscribe(&alice, 1, false);
+        // The total of the user's version 7 is queued to the phone only (the origin of a
+        // deletion); then the events of two changes overtake each other.
+        bus.deliver_total_here(&alice, &total(3), 7, Recipients::Only(Origin::Device(0)));
+        bus.deliver_total_here(&alice, &total(5), 9, Recipients::All);
+        bus.deliver_total_here(&alice, &total(4), 8, Recipients::All);
+        bus.deliver_total_here(&alice, &total(5), 9, Recipients::All);
+        assert_eq!(counted(phone.frames.try_recv().ok()), Some(3));
+        assert_eq!(counted(phone.frames.try_recv().ok()), Some(5));
+        assert_eq!(
+            counted(phone.frames.try_recv().ok()),
+            Some(5),
+            "the same again"
+        );
+        assert!(
+            phone.frames.try_recv().is_err(),
+            "the older total is dropped"
+        );
+        assert_eq!(counted(web.frames.try_recv().ok()), Some(5));
+        assert_eq!(counted(web.frames.try_recv().ok()), Some(5));
+        assert!(web.frames.try_recv().is_err());
+        // A connection that comes later takes any total.
+        let mut tab = bus.subscribe(&alice, 1, false);
+        bus.deliver_total_here(&alice, &total(4), 8, Recipients::All);
+        assert_eq!(counted(tab.frames.try_recv().ok()), Some(4));
+        assert!(web.frames.try_recv().is_err());
     }
 
     #[tokio::test]

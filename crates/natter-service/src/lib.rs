@@ -162,7 +162,7 @@ impl Natter {
     /// Applies an event from another node of the cluster.
     pub async fn apply_remote(&self, event: Remote) {
         match &event {
-            Remote::TotalChanged { uid, only } => self.send_total_here(uid, *only).await,
+            Remote::TotalChanged { uid, only } => self.send_total_here(uid, *only, None).await,
             Remote::SettingsChanged => {
                 if let Err(error) = self.reload_settings().await {
                     tracing::warn!(%error, "cannot reload the settings another node changed");

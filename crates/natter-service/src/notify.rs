@@ -1,11 +1,13 @@
 //! Turns committed changes into events for the affected users' connected devices.
 //!
-//! Events are built only for users with a connected device, after the change is durable.
+//! Events are built only for users with a connected device, after the change is durable. A
+//! change carries each user's new unread total (the store keeps it in the same transaction),
+//! so the events of a write need no read.
 
 use natter_core::rules::RemindType;
 use natter_core::wire::ServerEvent;
 use natter_core::{ConversationId, Uid};
-use natter_store::{ConversationView, Sent};
+use natter_store::{ConversationView, Sent, UnreadTotal};
 
 use crate::events::{Frame, Origin, Recipients, Remote};
 use crate::{Natter, present};
@@ -62,7 +64,8 @@ impl Natter {
         };
         self.events
             .publish(uid, &Frame::new(updated, lowest), Recipients::All);
-        self.notify_total(uid, None).await;
+        self.notify_total(uid, None, carried_total(conversations))
+            .await;
     }
 
     /// Conversations were deleted from `origin` (`None`: through the server API). With the
@@ -90,38 +93,61 @@ impl Natter {
             let frame = Frame::new(event, deleted.iter().map(|view| view.version).min());
             let to = origin.map_or(Recipients::All, Recipients::AllBut);
             self.events.publish(uid, &frame, to);
-            self.notify_total(uid, None).await;
+            self.notify_total(uid, None, carried_total(deleted)).await;
         } else if let Some(origin) = origin {
-            self.notify_total(uid, Some(origin)).await;
+            self.notify_total(uid, Some(origin), carried_total(deleted))
+                .await;
         }
     }
 
-    /// Sends the user's unread total to all devices, or to the origin of a change only. Each
-    /// node holding the user's connections computes it for them.
-    async fn notify_total(&self, uid: &Uid, only: Option<Origin>) {
+    /// Sends the user's unread total to all devices, or to the origin of a change only: the
+    /// total the change carried, else read. The other nodes holding the user's connections
+    /// read it for them (one primary-key read).
+    async fn notify_total(&self, uid: &Uid, only: Option<Origin>, known: Option<UnreadTotal>) {
         self.events.forward(|| Remote::TotalChanged {
             uid: uid.clone(),
             only,
         });
-        self.send_total_here(uid, only).await;
+        self.send_total_here(uid, only, known).await;
     }
 
-    /// Computes the user's unread total and sends it to their connections on this node.
-    pub(crate) async fn send_total_here(&self, uid: &Uid, only: Option<Origin>) {
+    /// Sends the user's unread total to their connections on this node, reading it unless it
+    /// is `known`. A connection already sent a newer total (of a later change whose events
+    /// ran first) is not sent an older one.
+    pub(crate) async fn send_total_here(
+        &self,
+        uid: &Uid,
+        only: Option<Origin>,
+        known: Option<UnreadTotal>,
+    ) {
         if !self.events.is_connected_here(uid) {
             return;
         }
-        let total = match self.read_total_unread(uid).await {
-            Ok(total) => total,
-            Err(error) => {
-                tracing::warn!(%uid, %error, "cannot compute the unread total for an event");
-                return;
-            }
+        let total = match known {
+            Some(total) => total,
+            None => match self.read_total_unread(uid).await {
+                Ok(total) => total,
+                Err(error) => {
+                    tracing::warn!(%uid, %error, "cannot read the unread total for an event");
+                    return;
+                }
+            },
         };
         let event = ServerEvent::TotalUnreadMessageCountUpdated {
-            total_unread_count: total,
+            total_unread_count: total.total,
         };
         let to = only.map_or(Recipients::All, Recipients::Only);
-        self.events.deliver_here(uid, &Frame::new(event, None), to);
+        self.events
+            .deliver_total_here(uid, &Frame::new(event, None), total.version, to);
     }
+}
+
+/// The unread total after the newest of these changes, if they carry it (a view that was only
+/// read does not).
+fn carried_total(conversations: &[ConversationView]) -> Option<UnreadTotal> {
+    let newest = conversations.iter().max_by_key(|view| view.version)?;
+    newest.unread_total.map(|total| UnreadTotal {
+        total,
+        version: newest.version,
+    })
 }

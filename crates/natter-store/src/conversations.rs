@@ -11,7 +11,7 @@ use crate::rows::{self, LOADED_COLUMNS, LOADED_FROM, Loaded};
 use crate::{
     AuditRecord, Change, Changes, ConversationPage, ConversationUpdate, ConversationView, Db,
     Deleted, Deletion, Dialect, ListQuery, MessageChange, MessageChangeKind, Result, StoreError,
-    Updated, Value,
+    UnreadTotal, Updated, Value,
 };
 
 /// The unread rule of `natter_core::rules::ConversationState::unread`, as SQL, for the
@@ -114,16 +114,10 @@ pub fn current_version(db: &dyn Db, uid: &Uid) -> Result<u64> {
     rows::current_version(db, uid)
 }
 
-/// Unread messages over the default list; archived and muted conversations left out.
-pub fn total_unread(db: &dyn Db, uid: &Uid) -> Result<u64> {
-    Ok(listed(db, uid, None)?
-        .iter()
-        .filter(|loaded| {
-            let prefs = &loaded.view.state.prefs;
-            !prefs.archived && prefs.remind.counts_in_total()
-        })
-        .map(|loaded| loaded.view.unread())
-        .sum())
+/// Unread messages over the default list; archived and muted conversations left out. Every
+/// save keeps it as a running sum in the user's row, so this is one primary-key read.
+pub fn total_unread(db: &dyn Db, uid: &Uid) -> Result<UnreadTotal> {
+    rows::unread_total(db, uid)
 }
 
 /// Everything that changed above `since`: listed conversations, and tombstones of deletions made
@@ -219,6 +213,7 @@ pub fn update(db: &dyn Db, update: &ConversationUpdate) -> Result<Vec<Updated>> 
         if update.change == Change::Pin(true) && !loaded.view.state.prefs.pinned {
             check_pin_limit(db, &update.uid)?;
         }
+        let before = loaded.counted();
         let changed = apply(
             &mut loaded.view.state,
             &update.change,
@@ -227,8 +222,7 @@ pub fn update(db: &dyn Db, update: &ConversationUpdate) -> Result<Vec<Updated>> 
         );
         if changed {
             rows::recount_uncounted(db, &update.uid, &mut loaded)?;
-            loaded.view.version =
-                rows::save(db, &update.uid, loaded.channel.id, &loaded.view.state)?;
+            rows::save_loaded(db, &update.uid, &mut loaded, before)?;
         }
         updated.push(Updated {
             view: rows::complete_view(db, &update.uid, loaded)?,
@@ -276,10 +270,9 @@ pub fn mark_all_read(
 ) -> Result<Vec<ConversationView>> {
     let mut changed = Vec::new();
     for mut loaded in listed(db, uid, kind)? {
-        let mut state = loaded.view.state.clone();
-        if state.mark_read(None, loaded.channel.last_seq) {
-            loaded.view.version = rows::save(db, uid, loaded.channel.id, &state)?;
-            loaded.view.state = state;
+        let before = loaded.counted();
+        if loaded.view.state.mark_read(None, loaded.channel.last_seq) {
+            rows::save_loaded(db, uid, &mut loaded, before)?;
             changed.push(rows::complete_view(db, uid, loaded)?);
         }
     }
@@ -306,8 +299,17 @@ pub fn delete(db: &dyn Db, deletion: &Deletion) -> Result<Deleted> {
         ) {
             continue;
         }
+        let saved = rows::save(
+            db,
+            &deletion.uid,
+            loaded.channel.id,
+            loaded.counted(),
+            &state,
+            loaded.channel.last_seq,
+        )?;
         let mut view = loaded.view;
-        view.version = rows::save(db, &deletion.uid, loaded.channel.id, &state)?;
+        view.version = saved.version;
+        view.unread_total = Some(saved.unread_total);
         view.state = state;
         if was_listed {
             snapshots.push(snapshot(&before));
@@ -441,9 +443,10 @@ pub fn restore_deleted(
             ],
         )?;
     }
+    let before = loaded.counted();
     loaded.view.state = state;
     rows::recount_uncounted(db, uid, &mut loaded)?;
-    loaded.view.version = rows::save(db, uid, loaded.channel.id, &loaded.view.state)?;
+    rows::save_loaded(db, uid, &mut loaded, before)?;
     rows::complete_view(db, uid, loaded)
 }
 

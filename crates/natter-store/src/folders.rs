@@ -185,7 +185,9 @@ fn resave(db: &dyn Db, uid: &Uid, touched: Vec<Loaded>) -> Result<Vec<Conversati
     touched
         .into_iter()
         .map(|mut loaded| {
-            loaded.view.version = rows::save(db, uid, loaded.channel.id, &loaded.view.state)?;
+            // Folders do not change what the conversation counts in the total.
+            let unchanged = loaded.counted();
+            rows::save_loaded(db, uid, &mut loaded, unchanged)?;
             rows::complete_view(db, uid, loaded)
         })
         .collect()

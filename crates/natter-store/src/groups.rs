@@ -146,10 +146,10 @@ fn join(db: &dyn Db, channel: &Channel, group: &GroupId, uid: &Uid) -> Result<bo
     let join_seq = channel.last_seq + 1;
     let (window_start, rejoin) = match rows::load(db, uid, &conversation)? {
         Some(loaded) if loaded.view.state.is_member() => return Ok(false),
-        Some(loaded) => {
-            let mut state = loaded.view.state;
-            state.rejoin(join_seq);
-            rows::save(db, uid, channel.id, &state)?;
+        Some(mut loaded) => {
+            let before = loaded.counted();
+            loaded.view.state.rejoin(join_seq);
+            rows::save_loaded(db, uid, &mut loaded, before)?;
             (join_seq, true)
         }
         None => {
@@ -183,14 +183,14 @@ fn history_open_to_new_members(db: &dyn Db, channel_id: i64) -> Result<bool> {
 /// Returns whether the user was a member.
 fn leave(db: &dyn Db, channel: &Channel, group: &GroupId, uid: &Uid) -> Result<bool> {
     let conversation = ConversationId::Group(group.clone());
-    let Some(loaded) = rows::load(db, uid, &conversation)? else {
+    let Some(mut loaded) = rows::load(db, uid, &conversation)? else {
         return Ok(false);
     };
-    let mut state = loaded.view.state;
-    if !state.leave(channel.last_seq) {
+    let before = loaded.counted();
+    if !loaded.view.state.leave(channel.last_seq) {
         return Ok(false);
     }
-    rows::save(db, uid, channel.id, &state)?;
+    rows::save_loaded(db, uid, &mut loaded, before)?;
     db.execute(
         "UPDATE memberships SET left_seq = $1 WHERE channel_id = $2 AND uid = $3 \
          AND left_seq IS NULL",

@@ -23,6 +23,8 @@ mod schema;
 pub mod sender_lists;
 pub mod settings;
 pub mod sqlite;
+#[cfg(test)]
+mod unread_total_tests;
 pub mod users;
 pub mod webhooks;
 

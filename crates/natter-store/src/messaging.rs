@@ -317,20 +317,24 @@ fn deliver(
         let loaded = rows::read_loaded(&row)?;
         let uid = Uid::parse(&row.get::<String>(rows::LOADED_COLUMN_COUNT)?, "uid")?;
         let mut state: ConversationState = loaded.view.state;
+        // What the conversation counted before this message raised the channel's last seq
+        // (the row was read after the raise).
+        let before = rows::Counted::of(&state, message.seq - 1);
         let own = uid.as_str() == message.from;
         state.on_message(message.seq, message.time_ms, own);
         if message.silent && !own {
             state.exclude(message.seq, message.seq);
         }
-        let version = rows::save(db, &uid, channel_id, &state)?;
+        let saved = rows::save(db, &uid, channel_id, before, &state, message.seq)?;
         let conversation = ConversationView {
             id: loaded.view.id,
             state,
-            version,
+            version: saved.version,
             channel_last_seq: message.seq,
             last_message: Some(message.clone()),
             folders: rows::folders_of(db, &uid, channel_id)?,
             shown: loaded.view.shown,
+            unread_total: Some(saved.unread_total),
         };
         recipients.push((uid, conversation));
     }

@@ -127,6 +127,16 @@ pub struct ConversationView {
     /// The peer's or the group's profile, as the list shows it (none for the system
     /// conversation).
     pub shown: Shown,
+    /// The user's unread total right after this version was saved, when the view comes from
+    /// a change (`None` when it was only read): events carry it and need no read.
+    pub unread_total: Option<u64>,
+}
+
+/// A user's unread total, with their version when it was that.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct UnreadTotal {
+    pub total: u64,
+    pub version: u64,
 }
 
 impl ConversationView {

@@ -129,13 +129,14 @@ pub fn recall(db: &dyn Db, recall: &Recall) -> Result<Recalled> {
         if !sees(db, &uid, &loaded, message.seq)? {
             continue;
         }
+        let before = loaded.counted();
         if !deleted_by(db, &uid, located.channel_id, message.seq)? {
             loaded
                 .view
                 .state
                 .exclude(message.seq, loaded.channel.last_seq);
         }
-        loaded.view.version = rows::save(db, &uid, located.channel_id, &loaded.view.state)?;
+        rows::save_loaded(db, &uid, &mut loaded, before)?;
         record_change(
             db,
             &uid,
@@ -205,6 +206,7 @@ pub fn delete_for_me(
         conversation: conversation.clone(),
         message_id: 0,
     })?;
+    let before = loaded.counted();
     for &message_id in message_ids {
         let located = locate(db, message_id)?;
         let seq = located.message.seq;
@@ -228,7 +230,7 @@ pub fn delete_for_me(
             message_ids: Vec::new(),
         });
     }
-    loaded.view.version = rows::save(db, uid, loaded.channel.id, &loaded.view.state)?;
+    rows::save_loaded(db, uid, &mut loaded, before)?;
     loaded.hidden_count += hidden.len() as u64;
     db.execute(
         "UPDATE conversations SET hidden_count = $1 WHERE uid = $2 AND channel_id = $3",

@@ -5,7 +5,7 @@ use natter_core::rules::{ConversationState, Prefs, RemindType};
 use natter_core::{ChannelKind, ConversationId, Uid};
 
 use crate::db::params;
-use crate::{ConversationView, Db, Result, Row, Shown, StoredMessage, UserRole};
+use crate::{ConversationView, Db, Result, Row, Shown, StoredMessage, UnreadTotal, UserRole};
 
 #[derive(Debug, Clone, Copy)]
 pub(crate) struct Channel {
@@ -100,14 +100,51 @@ pub(crate) fn require_user(db: &dyn Db, uid: &Uid, role: UserRole) -> Result<()>
     }
 }
 
-/// Takes the next version from the user's counter: every change to one of their conversations
-/// gets a version above all earlier ones, which is what incremental sync relies on.
-pub(crate) fn next_version(db: &dyn Db, uid: &Uid) -> Result<u64> {
-    db.query_one(
-        "UPDATE users SET version = version + 1 WHERE uid = $1 RETURNING version",
+/// What a save left in the user's row.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct Saved {
+    /// The conversation's new version.
+    pub version: u64,
+    /// The user's unread total with this change.
+    pub unread_total: u64,
+}
+
+/// Takes the next version from the user's counter and moves their unread total by `delta`, in
+/// one statement on the user's row: every change to one of their conversations gets a version
+/// above all earlier ones, which is what incremental sync relies on, and the total moves by a
+/// relative update, so that concurrent transactions on PostgreSQL (which wait for the row's
+/// lock) cannot lose each other's changes.
+pub(crate) fn next_version(db: &dyn Db, uid: &Uid, delta: i64) -> Result<Saved> {
+    let row = db.query_one(
+        "UPDATE users SET version = version + 1, unread_total = unread_total + $2 \
+         WHERE uid = $1 RETURNING version, unread_total",
+        params![uid.as_str(), delta],
+    )?;
+    Ok(Saved {
+        version: row.get(0)?,
+        unread_total: row.get(1)?,
+    })
+}
+
+/// The user's unread total as every save keeps it, with their version at that total: one
+/// primary-key read. A user who never had a token has neither (0, 0).
+pub(crate) fn unread_total(db: &dyn Db, uid: &Uid) -> Result<UnreadTotal> {
+    db.query_opt(
+        "SELECT unread_total, version FROM users WHERE uid = $1",
         params![uid.as_str()],
     )?
-    .get(0)
+    .map_or(
+        Ok(UnreadTotal {
+            total: 0,
+            version: 0,
+        }),
+        |row| {
+            Ok(UnreadTotal {
+                total: row.get(0)?,
+                version: row.get(1)?,
+            })
+        },
+    )
 }
 
 pub(crate) fn current_version(db: &dyn Db, uid: &Uid) -> Result<u64> {
@@ -206,6 +243,7 @@ pub(crate) fn read_loaded(row: &Row) -> Result<Loaded> {
             last_message: None,
             folders: Vec::new(),
             shown,
+            unread_total: None,
         },
     })
 }
@@ -251,14 +289,63 @@ pub(crate) fn insert(
     Ok(())
 }
 
-/// Saves a changed state under a fresh version and returns that version.
+/// What a conversation adds to its user's unread total (its unread count while it is in the
+/// default list and notifies, else 0), taken before a change and passed to [`save`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct Counted(pub u64);
+
+impl Counted {
+    pub fn of(state: &ConversationState, channel_last_seq: u64) -> Self {
+        Self(state.counted_in_total(channel_last_seq))
+    }
+
+    /// How much the total moves when the conversation becomes `state` at `channel_last_seq`.
+    pub fn delta_to(self, state: &ConversationState, channel_last_seq: u64) -> i64 {
+        state.counted_in_total(channel_last_seq) as i64 - self.0 as i64
+    }
+}
+
+impl Loaded {
+    /// What this conversation counts in the user's total, as loaded.
+    pub fn counted(&self) -> Counted {
+        Counted::of(&self.view.state, self.channel.last_seq)
+    }
+}
+
+/// Saves a loaded conversation whose state was changed in place (it counted `before` in the
+/// total as loaded), and records the new version and total in its view.
+pub(crate) fn save_loaded(
+    db: &dyn Db,
+    uid: &Uid,
+    loaded: &mut Loaded,
+    before: Counted,
+) -> Result<()> {
+    let saved = save(
+        db,
+        uid,
+        loaded.channel.id,
+        before,
+        &loaded.view.state,
+        loaded.channel.last_seq,
+    )?;
+    loaded.view.version = saved.version;
+    loaded.view.unread_total = Some(saved.unread_total);
+    Ok(())
+}
+
+/// Saves a changed state under a fresh version, moving the user's unread total from what the
+/// conversation counted `before` to what it counts now at `channel_last_seq`. Every change to
+/// a conversation row goes through here: that keeps the total equal to the sum.
 pub(crate) fn save(
     db: &dyn Db,
     uid: &Uid,
     channel_id: i64,
+    before: Counted,
     state: &ConversationState,
-) -> Result<u64> {
-    let version = next_version(db, uid)?;
+    channel_last_seq: u64,
+) -> Result<Saved> {
+    let saved = next_version(db, uid, before.delta_to(state, channel_last_seq))?;
+    let version = saved.version;
     db.execute(
         "UPDATE conversations SET read_seq = $1, deleted_to_seq = $2, cleared_to_seq = $3, \
          own_last_seq = $4, join_seq = $5, left_seq = $6, listed = $7, deleted = $8, \
@@ -288,7 +375,7 @@ pub(crate) fn save(
             state.uncounted,
         ],
     )?;
-    Ok(version)
+    Ok(saved)
 }
 
 /// The columns [`read_message`] expects, from [`MESSAGES_FROM`].

@@ -239,6 +239,23 @@ CREATE TABLE webhook_presence (
 CREATE INDEX webhook_presence_by_uid ON webhook_presence(uid);
 CREATE INDEX webhook_presence_by_node ON webhook_presence(node);
 "#,
+    r#"
+-- Each user's unread total: natter_core::rules::ConversationState::counted_in_total summed
+-- over their conversations (listed, not archived, remind AcceptAndNotify; the unread rule
+-- for each). Every save of a conversation moves it by the difference in the same statement
+-- that takes the version, so it is read in O(1) and travels with the change that moved it.
+-- Filled here once from the existing rows.
+ALTER TABLE users ADD COLUMN unread_total {int} NOT NULL DEFAULT 0;
+UPDATE users SET unread_total = COALESCE((
+    SELECT SUM({greatest}(0,
+        {least}(COALESCE(c.left_seq, ch.last_seq), ch.last_seq)
+        - {greatest}(c.read_seq, c.deleted_to_seq, c.cleared_to_seq, c.own_last_seq,
+                     c.join_seq - 1)
+        - c.uncounted))
+    FROM conversations c JOIN channels ch ON ch.id = c.channel_id
+    WHERE c.uid = users.uid AND c.listed = 1 AND c.archived = 0 AND c.remind NOT IN (1, 2)
+), 0);
+"#,
 ];
 
 impl Dialect {
@@ -252,6 +269,8 @@ impl Dialect {
                 ("{text}", "TEXT"),
                 ("{bytes}", "BLOB"),
                 ("{without_rowid}", "WITHOUT ROWID"),
+                ("{greatest}", "MAX"),
+                ("{least}", "MIN"),
             ],
             Dialect::Postgres => &[
                 (
@@ -266,6 +285,8 @@ impl Dialect {
                 ("{text}", "TEXT COLLATE \"C\""),
                 ("{bytes}", "BYTEA"),
                 ("{without_rowid}", ""),
+                ("{greatest}", "GREATEST"),
+                ("{least}", "LEAST"),
             ],
         };
         words
