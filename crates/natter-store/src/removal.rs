@@ -130,7 +130,8 @@ pub fn recall(db: &dyn Db, recall: &Recall) -> Result<Recalled> {
             continue;
         }
         let before = loaded.counted();
-        if !deleted_by(db, &uid, located.channel_id, message.seq)? {
+        // A silent message (no red dot) was never counted: nothing to take off again.
+        if !message.silent && !deleted_by(db, &uid, located.channel_id, message.seq)? {
             loaded
                 .view
                 .state

@@ -482,6 +482,17 @@ async fn wukongim_header_flags_keep_or_count_a_message_as_asked() {
         "seq 3 counts, seq 2 never does"
     );
     assert_eq!(seqs(&bob.history("C2Calice").await), [1, 2, 3]);
+    // Recalling the silent message takes nothing off: it never counted.
+    server
+        .manager()
+        .post(
+            "/message/revoke",
+            json!({"message_id": silent["message_id"]}),
+        )
+        .await
+        .ok();
+    assert_eq!(bob.unread("C2Calice").await, 1, "seq 3 still counts");
+    assert_eq!(bob.get("/v1/unread").await.ok()["totalUnreadCount"], 1);
     server
         .manager()
         .post(
