@@ -2,7 +2,8 @@
 //! schema (crates/natter-store/src/sqlite/schema.rs): how the bench builds channels of a million
 //! messages and a 1 GB database in seconds instead of the hours that sending them would take.
 //! The channels and conversation rows are created through the server first; only the message
-//! rows and each channel's `last_seq` are written here.
+//! rows, each channel's `last_seq`, the sender's own read position and the other members'
+//! running unread totals are written here.
 
 use std::path::Path;
 
@@ -95,9 +96,23 @@ fn append(
     for seq in last_seq + 1..=last_seq + count {
         insert.execute((channel_id, seq, from_uid, now_ms, &payload))?;
     }
+    let new_last = last_seq + count;
     conn.execute(
         "UPDATE channels SET last_seq = ?1 WHERE id = ?2",
-        (last_seq + count, channel_id),
+        (new_last, channel_id),
+    )?;
+    // What a send keeps beside the messages: the sender has read their own messages, and the
+    // other members' unread totals grow by the messages that count for them (the store's rule:
+    // a listed, unarchived conversation that notifies, remind 0).
+    conn.execute(
+        "UPDATE conversations SET own_last_seq = ?1 WHERE channel_id = ?2 AND uid = ?3",
+        (new_last, channel_id, from_uid),
+    )?;
+    conn.execute(
+        "UPDATE users SET unread_total = unread_total + ?1 WHERE uid IN (SELECT uid FROM \
+         conversations WHERE channel_id = ?2 AND uid != ?3 AND listed = 1 AND archived = 0 \
+         AND remind NOT IN (1, 2))",
+        (count, channel_id, from_uid),
     )?;
     Ok(())
 }
