@@ -68,8 +68,6 @@ pub(crate) struct Webhooks {
     wake: [Notify; EventKind::ALL.len()],
     /// Connections opening and closing, taken by the presence task.
     presence: Mutex<Option<mpsc::UnboundedReceiver<PresenceChange>>>,
-    /// This node's connections, which on a database of its own are all of them.
-    online_here: Option<Arc<EventBus>>,
 }
 
 impl std::fmt::Debug for Webhooks {
@@ -83,9 +81,8 @@ impl std::fmt::Debug for Webhooks {
 }
 
 impl Webhooks {
-    pub(crate) fn new(options: WebhookOptions, events: &Arc<EventBus>) -> Result<Self> {
+    pub(crate) fn new(options: WebhookOptions, events: &EventBus) -> Result<Self> {
         let presence = Self::needs_presence(&options.events).then(|| events.watch_presence());
-        let online_here = options.exclusive_database.then(|| events.clone());
         let url = reqwest::Url::parse(&options.url)
             .map_err(|error| Error::invalid_argument(format!("the webhook URL: {error}")))?;
         let mut enabled = [false; EventKind::ALL.len()];
@@ -105,7 +102,6 @@ impl Webhooks {
             node: fastrand::i64(1..i64::MAX),
             wake: Default::default(),
             presence: Mutex::new(presence),
-            online_here,
         })
     }
 
@@ -128,8 +124,11 @@ impl Webhooks {
         self.options.timeout * rounds
     }
 
-    pub(crate) fn outbox(&self) -> Outbox {
-        Outbox::new(self.enabled, self.online_here.clone())
+    /// The outbox writer. On a database of its own, this node's connections (`events`) are
+    /// all of them, so the outbox may ask the bus who is online.
+    fn outbox(&self, events: &Arc<EventBus>) -> Outbox {
+        let online_here = self.options.exclusive_database.then(|| events.clone());
+        Outbox::new(self.enabled, online_here)
     }
 
     /// Starts the delivery of the kinds just written.
@@ -146,7 +145,9 @@ const MAX_DEAD_LETTERS_PAGE: u32 = 100;
 impl Natter {
     /// The outbox writer for this service's write closures; `None` without webhooks.
     pub(crate) fn outbox(&self) -> Option<Outbox> {
-        self.webhooks.as_ref().map(Webhooks::outbox)
+        self.webhooks
+            .as_ref()
+            .map(|hooks| hooks.outbox(&self.events))
     }
 
     /// After a commit that wrote events: deliver them now.
