@@ -175,6 +175,20 @@ impl Report {
         self.info("server peak RSS", after.hwm_kib as f64 / 1024.0, "MiB");
     }
 
+    /// The load generator's own CPU per operation: it shares the machine with the server.
+    pub fn client_cost(
+        &mut self,
+        before: Option<ProcStats>,
+        after: Option<ProcStats>,
+        ops: u64,
+        op: &str,
+    ) {
+        if let (Some(before), Some(after)) = (before, after) {
+            let cpu_us = (after.cpu_secs - before.cpu_secs) * 1e6 / ops.max(1) as f64;
+            self.info(format!("bench (client) CPU per {op}"), cpu_us, "µs");
+        }
+    }
+
     /// Each row's median over several runs of the same workload (rows match by position).
     pub fn median(runs: &[Report]) -> Option<Report> {
         let first = runs.first()?;

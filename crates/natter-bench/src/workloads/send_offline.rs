@@ -39,12 +39,6 @@ pub async fn run(options: &Options, quick: bool) -> anyhow::Result<Report> {
     report.info("send errors", sent.errors as f64, "");
     report.latencies("ack latency", &sent.ack_latency);
     report.server_cost(before, after, sent.acked, "message");
-    if let (Some(before), Some(after)) = (bench_before, bench_after) {
-        report.info(
-            "bench (client) CPU per message",
-            (after.cpu_secs - before.cpu_secs) * 1e6 / sent.acked.max(1) as f64,
-            "µs",
-        );
-    }
+    report.client_cost(bench_before, bench_after, sent.acked, "message");
     Ok(report)
 }
