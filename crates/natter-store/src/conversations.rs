@@ -202,6 +202,7 @@ fn message_changes_since(db: &dyn Db, uid: &Uid, since: u64) -> Result<Vec<Messa
 /// Applies one change to each named conversation; any one that cannot take it fails the whole
 /// call (the writer's savepoint undoes the rest).
 pub fn update(db: &dyn Db, update: &ConversationUpdate) -> Result<Vec<Updated>> {
+    crate::locks::lock_user(db, &update.uid)?;
     let mut updated = Vec::with_capacity(update.conversations.len());
     for conversation in &update.conversations {
         let mut loaded = rows::load(db, &update.uid, conversation)?
@@ -268,6 +269,7 @@ pub fn mark_all_read(
     uid: &Uid,
     kind: Option<ChannelKind>,
 ) -> Result<Vec<ConversationView>> {
+    crate::locks::lock_user(db, uid)?;
     let mut changed = Vec::new();
     for mut loaded in listed(db, uid, kind)? {
         let before = loaded.counted();
@@ -285,6 +287,7 @@ pub fn mark_all_read(
 pub fn delete(db: &dyn Db, deletion: &Deletion) -> Result<Deleted> {
     let mut deleted = Vec::new();
     let mut snapshots = Vec::new();
+    crate::locks::lock_user(db, &deletion.uid)?;
     for conversation in &deletion.conversations {
         let Some(loaded) = rows::load(db, &deletion.uid, conversation)? else {
             continue;
@@ -390,11 +393,12 @@ pub fn restore_deleted(
 ) -> Result<ConversationView> {
     let id = conversation.to_string();
     let (owner, named) = (uid.clone(), conversation.clone());
-    let mut loaded =
-        rows::load(db, uid, conversation)?.ok_or_else(|| StoreError::NeverHadConversation {
+    let mut loaded = rows::load_for_update(db, uid, conversation)?.ok_or_else(|| {
+        StoreError::NeverHadConversation {
             uid: owner.clone(),
             conversation: named.clone(),
-        })?;
+        }
+    })?;
     if loaded.view.state.listed {
         return Err(StoreError::NothingToRestore {
             uid: owner,

@@ -38,6 +38,13 @@ pub trait Db {
     fn execute(&self, sql: &str, params: &[Value<'_>]) -> Result<u64>;
     /// Runs a query and returns all its rows.
     fn query(&self, sql: &str, params: &[Value<'_>]) -> Result<Vec<Row>>;
+    /// Whether this connection runs a write whose reads must lock the rows they rely on:
+    /// PostgreSQL's writes run under `READ COMMITTED`, where a row read early in a transaction
+    /// may be changed by another node's write before this one commits (see `crate::locks`).
+    /// SQLite's single writer never runs beside another write, and reads change nothing.
+    fn locks_rows(&self) -> bool {
+        false
+    }
 }
 
 impl dyn Db + '_ {

@@ -45,6 +45,7 @@ pub fn change(
     change: &FolderChange,
     now_ms: i64,
 ) -> Result<Vec<ConversationView>> {
+    crate::locks::lock_user(db, uid)?;
     match change {
         FolderChange::Create {
             name,

@@ -144,7 +144,7 @@ fn current_members(db: &dyn Db, channel_id: i64) -> Result<Vec<Uid>> {
 fn join(db: &dyn Db, channel: &Channel, group: &GroupId, uid: &Uid) -> Result<bool> {
     let conversation = ConversationId::Group(group.clone());
     let join_seq = channel.last_seq + 1;
-    let (window_start, rejoin) = match rows::load(db, uid, &conversation)? {
+    let (window_start, rejoin) = match rows::load_for_update(db, uid, &conversation)? {
         Some(loaded) if loaded.view.state.is_member() => return Ok(false),
         Some(mut loaded) => {
             let before = loaded.counted();
@@ -183,7 +183,7 @@ fn history_open_to_new_members(db: &dyn Db, channel_id: i64) -> Result<bool> {
 /// Returns whether the user was a member.
 fn leave(db: &dyn Db, channel: &Channel, group: &GroupId, uid: &Uid) -> Result<bool> {
     let conversation = ConversationId::Group(group.clone());
-    let Some(mut loaded) = rows::load(db, uid, &conversation)? else {
+    let Some(mut loaded) = rows::load_for_update(db, uid, &conversation)? else {
         return Ok(false);
     };
     let before = loaded.counted();

@@ -12,6 +12,7 @@ mod db;
 mod error;
 pub mod folders;
 pub mod groups;
+mod locks;
 pub mod messaging;
 mod model;
 pub mod postgres;

@@ -17,6 +17,9 @@ pub fn send(db: &dyn Db, message: &NewMessage) -> Result<Sent> {
     if let Some(first) = earlier_send(db, message)? {
         return Ok(first);
     }
+    // The server API sends on behalf of any `from_uid`; a uid that never had a token has no
+    // conversation rows to deliver into.
+    let sender = rows::require_shown_user(db, &message.from, UserRole::Sender)?;
     let channel = sending_channel(db, message)?;
     let stored = StoredMessage {
         id: 0,
@@ -28,7 +31,7 @@ pub fn send(db: &dyn Db, message: &NewMessage) -> Result<Sent> {
         payload: message.payload.clone(),
         cloud_custom_data: message.cloud_custom_data.clone(),
         revoked_by: None,
-        sender: rows::shown_user(db, &message.from)?,
+        sender,
         silent: !message.counts_as_unread,
     };
     append(db, channel, stored)
@@ -245,13 +248,10 @@ pub fn audience(
     }
 }
 
-/// Finds (or, for a first personal message, creates) the channel and checks that the sender may
-/// write to it.
+/// Finds (or, for a first personal message, creates) the channel and checks that the (existing)
+/// sender may write to it.
 fn sending_channel(db: &dyn Db, message: &NewMessage) -> Result<Channel> {
     let sender = &message.from;
-    // The server API sends on behalf of any `from_uid`; a uid that never had a token has no
-    // conversation rows to deliver into.
-    rows::require_user(db, sender, UserRole::Sender)?;
     sender_lists::check_sender(db, sender, &message.to)?;
     let key = rows::channel_key(sender, &message.to);
     let kind = message.to.kind();
@@ -311,7 +311,9 @@ fn deliver(
         "SELECT {LOADED_COLUMNS}, c.uid FROM {LOADED_FROM} \
          WHERE c.channel_id = $1 AND c.left_seq IS NULL ORDER BY c.uid"
     );
+    crate::locks::lock_members(db, channel_id)?;
     let members = db.query(&sql, params![channel_id])?;
+    let mut folders = rows::folders_by_member(db, channel_id)?;
     let mut recipients = Vec::with_capacity(members.len());
     for row in members {
         let loaded = rows::read_loaded(&row)?;
@@ -332,7 +334,7 @@ fn deliver(
             version: saved.version,
             channel_last_seq: message.seq,
             last_message: Some(message.clone()),
-            folders: rows::folders_of(db, &uid, channel_id)?,
+            folders: folders.remove(uid.as_str()).unwrap_or_default(),
             shown: loaded.view.shown,
             unread_total: Some(saved.unread_total),
         };

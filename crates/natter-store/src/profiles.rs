@@ -42,6 +42,7 @@ pub fn set_user(
     uid: &Uid,
     change: &UserProfileChange,
 ) -> Result<Option<(UserProfile, Vec<Uid>)>> {
+    crate::locks::lock_user(db, uid)?;
     let before = user(db, uid)?.ok_or_else(|| StoreError::UnknownUser {
         uid: uid.clone(),
         role: UserRole::Peer,
@@ -123,6 +124,8 @@ pub fn set_group(
     group: &GroupId,
     change: &GroupProfileChange,
 ) -> Result<Option<(GroupProfile, Vec<Uid>)>> {
+    // Locks the group's row inside a write (see `crate::locks`); an unknown group fails below.
+    rows::find_channel(db, ChannelKind::Group, group.as_str())?;
     let before = group_profile(db, group)?;
     let mut profile = before.clone();
     for (field, value) in [

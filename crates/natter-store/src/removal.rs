@@ -70,7 +70,13 @@ fn deleted_by(db: &dyn Db, uid: &Uid, channel_id: i64, seq: u64) -> Result<bool>
 /// stub saying who recalled it, and the recall is audited. Recalling a recalled message
 /// changes nothing.
 pub fn recall(db: &dyn Db, recall: &Recall) -> Result<Recalled> {
-    let located = locate(db, recall.message_id)?;
+    let mut located = locate(db, recall.message_id)?;
+    if db.locks_rows() {
+        // Two recalls of one message must not both count it out: lock the channel, then read
+        // the message again as the lock leaves it.
+        crate::locks::lock_channel(db, located.channel_id)?;
+        located = locate(db, recall.message_id)?;
+    }
     let mut message = located.message.clone();
     let (revoker, via, sender_conversation) = match &recall.by {
         Recaller::Sender(uid) => {
@@ -118,6 +124,7 @@ pub fn recall(db: &dyn Db, recall: &Recall) -> Result<Recalled> {
     let sql = format!(
         "SELECT {LOADED_COLUMNS}, c.uid FROM {LOADED_FROM} WHERE c.channel_id = $1 ORDER BY c.uid"
     );
+    crate::locks::lock_members(db, located.channel_id)?;
     let mut members = Vec::new();
     let mut sender_named = sender_conversation.map(|id| id.to_string());
     for row in db.query(&sql, params![located.channel_id])? {
@@ -198,7 +205,13 @@ pub fn delete_for_me(
     conversation: &ConversationId,
     message_ids: &[i64],
 ) -> Result<DeletedForMe> {
-    let found = rows::load(db, uid, conversation)?;
+    // The channel's row first (a recall of the same message locks it too), then the user's.
+    rows::find_channel(
+        db,
+        conversation.kind(),
+        &rows::channel_key(uid, conversation),
+    )?;
+    let found = rows::load_for_update(db, uid, conversation)?;
     let mut hidden = Vec::new();
     for &message_id in message_ids {
         check_in(found.as_ref(), conversation, &locate(db, message_id)?)?;

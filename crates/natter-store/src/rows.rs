@@ -32,20 +32,24 @@ pub(crate) fn channel_key(owner: &Uid, conversation: &ConversationId) -> String 
     }
 }
 
+/// The channel, locked inside a write on PostgreSQL (the first lock of `crate::locks`' order).
 pub(crate) fn find_channel(db: &dyn Db, kind: ChannelKind, key: &str) -> Result<Option<Channel>> {
-    db.query_opt(
-        "SELECT id, last_seq, dismissed, uncounted_messages FROM channels WHERE kind = $1 AND key = $2",
-        params![kind.code(), key],
-    )?
-    .map(|row| {
-        Ok(Channel {
-            id: row.get(0)?,
-            last_seq: row.get(1)?,
-            dismissed: row.get(2)?,
-            uncounted_messages: row.get(3)?,
+    let sql = if db.locks_rows() {
+        "SELECT id, last_seq, dismissed, uncounted_messages FROM channels \
+         WHERE kind = $1 AND key = $2 FOR NO KEY UPDATE"
+    } else {
+        "SELECT id, last_seq, dismissed, uncounted_messages FROM channels WHERE kind = $1 AND key = $2"
+    };
+    db.query_opt(sql, params![kind.code(), key])?
+        .map(|row| {
+            Ok(Channel {
+                id: row.get(0)?,
+                last_seq: row.get(1)?,
+                dismissed: row.get(2)?,
+                uncounted_messages: row.get(3)?,
+            })
         })
-    })
-    .transpose()
+        .transpose()
 }
 
 pub(crate) fn create_channel(
@@ -66,22 +70,25 @@ pub(crate) fn create_channel(
     })
 }
 
-/// A user's nick and avatar, as a list shows them (empty for a user without a profile).
-pub(crate) fn shown_user(db: &dyn Db, uid: &Uid) -> Result<Shown> {
-    Ok(db
-        .query_opt(
-            "SELECT nick, avatar FROM users WHERE uid = $1",
-            params![uid.as_str()],
-        )?
-        .map(|row| -> Result<Shown> {
-            Ok(Shown {
-                name: row.get(0)?,
-                avatar: row.get(1)?,
-                group_type: String::new(),
-            })
+/// A user's nick and avatar as a message shows them, for a user who must exist (one read where
+/// `require_user` and a read of the profile would take two).
+pub(crate) fn require_shown_user(db: &dyn Db, uid: &Uid, role: UserRole) -> Result<Shown> {
+    db.query_opt(
+        "SELECT nick, avatar FROM users WHERE uid = $1",
+        params![uid.as_str()],
+    )?
+    .map(|row| -> Result<Shown> {
+        Ok(Shown {
+            name: row.get(0)?,
+            avatar: row.get(1)?,
+            group_type: String::new(),
         })
-        .transpose()?
-        .unwrap_or_default())
+    })
+    .transpose()?
+    .ok_or_else(|| crate::StoreError::UnknownUser {
+        uid: uid.clone(),
+        role,
+    })
 }
 
 pub(crate) fn user_exists(db: &dyn Db, uid: &Uid) -> Result<bool> {
@@ -270,6 +277,17 @@ pub(crate) fn load(
     db.query_opt(&sql, params![uid.as_str(), &id])?
         .map(|row| read_loaded(&row))
         .transpose()
+}
+
+/// The user's conversation, for a write that changes it: the user's row is locked first (see
+/// `crate::locks`), so the row read stays as read until the write commits.
+pub(crate) fn load_for_update(
+    db: &dyn Db,
+    uid: &Uid,
+    conversation: &ConversationId,
+) -> Result<Option<Loaded>> {
+    crate::locks::lock_user(db, uid)?;
+    load(db, uid, conversation)
 }
 
 /// Creates a conversation row for a user who starts seeing the channel at `join_seq`.
@@ -523,6 +541,22 @@ pub(crate) fn recount_uncounted(db: &dyn Db, uid: &Uid, loaded: &mut Loaded) -> 
         .get(0)?;
     loaded.view.state.uncounted = (upto - above).saturating_sub(counting);
     Ok(())
+}
+
+/// For each user who filed the channel's conversation in folders, the folders' names: one read
+/// for all the members a message goes to, instead of one per member.
+pub(crate) fn folders_by_member(
+    db: &dyn Db,
+    channel_id: i64,
+) -> Result<std::collections::HashMap<String, Vec<String>>> {
+    let mut folders: std::collections::HashMap<String, Vec<String>> = Default::default();
+    for row in db.query(
+        "SELECT uid, name FROM folder_members WHERE channel_id = $1 ORDER BY uid, name",
+        params![channel_id],
+    )? {
+        folders.entry(row.get(0)?).or_default().push(row.get(1)?);
+    }
+    Ok(folders)
 }
 
 /// Names of the user's folders that hold the conversation.

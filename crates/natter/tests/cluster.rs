@@ -232,6 +232,105 @@ async fn three_nodes_serve_one_set_of_users() {
     .await;
 }
 
+/// Writes that meet on one user's rows from every node at once all land: many peers message
+/// one user while that user edits a draft and pins, and two nodes recall the same message at
+/// once. On PostgreSQL these writes queue on the user's and the channel's row locks; a lost
+/// update would show as a message missing from a count, or a running unread total that no
+/// longer equals the list's counts.
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn concurrent_writes_into_one_user_from_every_node_all_land() {
+    let Some(nats_url) = services() else {
+        return;
+    };
+    let cluster = Cluster::start(&nats_url).await;
+    let hub = cluster.token("hub", 0).await;
+    const PEERS: usize = 12;
+    const EACH: usize = 6;
+    let mut peers = Vec::new();
+    for peer in 0..PEERS {
+        peers.push(cluster.token(&format!("peer{peer}"), 0).await);
+    }
+    let first = cluster
+        .login(0, &peers[0])
+        .send_message("C2Chub", json!({"n": "first"}), None)
+        .await
+        .unwrap();
+
+    let mut writers = Vec::new();
+    for (peer, token) in peers.iter().enumerate() {
+        let chat = cluster.login(peer % 3, token);
+        writers.push(tokio::spawn(async move {
+            for n in 0..EACH {
+                chat.send_message("C2Chub", json!({ "n": n }), None)
+                    .await
+                    .expect("every send is acknowledged");
+            }
+        }));
+    }
+    let hub_chat = cluster.login(2, &hub);
+    writers.push(tokio::spawn(async move {
+        for n in 0..EACH {
+            hub_chat
+                .set_conversation_draft("C2Cpeer0", &format!("draft {n}"))
+                .await
+                .expect("the draft is saved");
+            hub_chat
+                .pin_conversation("C2Cpeer0", n % 2 == 0)
+                .await
+                .expect("the pin is saved");
+        }
+    }));
+    for writer in writers {
+        writer.await.unwrap();
+    }
+
+    let hub_chat = cluster.login(1, &hub);
+    let sent = 1 + PEERS * EACH;
+    let counted = |list: &[natter_sdk::wire::Conversation]| -> u64 {
+        list.iter()
+            .map(|conversation| conversation.unread_count)
+            .sum()
+    };
+    let list = hub_chat
+        .conversation_list(&Default::default())
+        .await
+        .unwrap();
+    assert_eq!(list.len(), PEERS);
+    assert_eq!(counted(&list), sent as u64, "every message counted once");
+    assert_eq!(
+        hub_chat.total_unread_message_count().await.unwrap(),
+        sent as u64,
+        "the running total is the list's sum"
+    );
+    let peer0 = list
+        .iter()
+        .find(|conversation| conversation.conversation_id == "C2Cpeer0")
+        .unwrap();
+    assert_eq!(peer0.last_message.as_ref().unwrap().seq, 1 + EACH as u64);
+
+    // The same message recalled through two nodes at once counts out once.
+    let recalls: Vec<_> = [0, 1]
+        .into_iter()
+        .map(|node| {
+            let chat = cluster.login(node, &peers[0]);
+            let id = first.message_id.clone();
+            tokio::spawn(async move { chat.revoke_message("C2Chub", &id).await })
+        })
+        .collect();
+    for recall in recalls {
+        assert!(recall.await.unwrap().unwrap().is_revoked);
+    }
+    let list = hub_chat
+        .conversation_list(&Default::default())
+        .await
+        .unwrap();
+    assert_eq!(counted(&list), sent as u64 - 1);
+    assert_eq!(
+        hub_chat.total_unread_message_count().await.unwrap(),
+        sent as u64 - 1
+    );
+}
+
 /// A nats-server of the test's own, which the test stops and starts again on the same port.
 struct OwnNats {
     port: u16,

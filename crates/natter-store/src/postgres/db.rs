@@ -1,6 +1,7 @@
 //! The shared SQL on PostgreSQL: one client with its prepared statements, values bound as the
 //! column types ask, and PostgreSQL's errors turned into the domain's. A conflict with a
-//! concurrent transaction is remembered so that the transaction can be retried whole.
+//! concurrent transaction (a deadlock, or the same new key inserted by both) is remembered so
+//! that the transaction can be run again whole.
 
 use std::cell::{Cell as Flag, RefCell};
 use std::collections::HashMap;
@@ -20,8 +21,10 @@ pub(crate) struct PgConnection {
     /// A statement failed since the transaction began: PostgreSQL ignores everything after
     /// that until the rollback, and a `COMMIT` would silently roll back.
     failed: Flag<bool>,
-    /// The failure was a serialization conflict or a deadlock: running again may succeed.
+    /// The failure was a conflict with a concurrent write: running again may succeed.
     conflicted: Flag<bool>,
+    /// A write transaction is open: its reads lock what they rely on (`Db::locks_rows`).
+    writing: Flag<bool>,
 }
 
 impl PgConnection {
@@ -31,6 +34,7 @@ impl PgConnection {
             statements: RefCell::new(HashMap::new()),
             failed: Flag::new(false),
             conflicted: Flag::new(false),
+            writing: Flag::new(false),
         }
     }
 
@@ -44,11 +48,19 @@ impl PgConnection {
         outcome.map_err(|error| self.failure(error))
     }
 
-    /// Starts a transaction with clean failure flags.
-    pub(crate) fn begin(&self, sql: &str) -> Result<()> {
+    /// Starts a write transaction with clean failure flags.
+    pub(crate) fn begin_write(&self) -> Result<()> {
         self.failed.set(false);
         self.conflicted.set(false);
-        self.batch(sql)
+        self.batch("BEGIN ISOLATION LEVEL READ COMMITTED")?;
+        self.writing.set(true);
+        Ok(())
+    }
+
+    /// Ends the write transaction: committed, or rolled back when `commit` is false.
+    pub(crate) fn end_write(&self, commit: bool) -> Result<()> {
+        self.writing.set(false);
+        self.batch(if commit { "COMMIT" } else { "ROLLBACK" })
     }
 
     pub(crate) fn failed(&self) -> bool {
@@ -76,7 +88,12 @@ impl PgConnection {
         let Some(code) = error.code() else {
             return StoreError::unavailable(Unavailable::Unreachable, error);
         };
-        if *code == SqlState::T_R_SERIALIZATION_FAILURE || *code == SqlState::T_R_DEADLOCK_DETECTED
+        if [
+            SqlState::T_R_SERIALIZATION_FAILURE,
+            SqlState::T_R_DEADLOCK_DETECTED,
+            SqlState::UNIQUE_VIOLATION,
+        ]
+        .contains(code)
         {
             self.conflicted.set(true);
             return StoreError::unavailable(Unavailable::Busy, error);
@@ -102,6 +119,10 @@ impl PgConnection {
 impl Db for PgConnection {
     fn dialect(&self) -> Dialect {
         Dialect::Postgres
+    }
+
+    fn locks_rows(&self) -> bool {
+        self.writing.get()
     }
 
     fn execute(&self, sql: &str, params: &[Value<'_>]) -> Result<u64> {

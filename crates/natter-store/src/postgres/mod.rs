@@ -1,7 +1,10 @@
-//! PostgreSQL, for several Natter nodes sharing one database. Every write is one `SERIALIZABLE`
-//! transaction on a pooled connection: when two nodes touch the same rows at once (two senders
-//! in one channel take the same next seq), PostgreSQL aborts one of them and it is run again,
-//! so seqs never have a gap or a duplicate. A commit returns once PostgreSQL has flushed it.
+//! PostgreSQL, for several Natter nodes sharing one database. Every write is one `READ
+//! COMMITTED` transaction on a pooled connection that locks the rows it relies on before it
+//! reads them, in one order (`crate::locks`): two senders in one channel wait for each other on
+//! the channel's row, so seqs never have a gap or a duplicate, and thousands of writes into one
+//! user's list queue on that user's row instead of rerunning. The rare write that still
+//! conflicts (a deadlock, the same new key inserted twice) is run again. A commit returns once
+//! PostgreSQL has flushed it.
 
 mod db;
 mod schema;
@@ -14,12 +17,8 @@ use tokio::sync::Semaphore;
 use crate::{Backend, Db, Result, Store, StoreError, Unavailable};
 use db::PgConnection;
 
-/// A transaction that keeps losing conflicts is given up after this many runs (503, retry).
-const MAX_ATTEMPTS: u32 = 60;
-/// Runs after which a transaction stops racing and queues instead (see [`transact`]).
-const OPTIMISTIC_ATTEMPTS: u32 = 4;
-/// The advisory lock that queues transactions which lost too many races.
-const CONTENDED_LOCK: i64 = 0x006e_6174_7465_7201;
+/// A transaction that keeps conflicting is given up after this many runs (503, retry).
+const MAX_ATTEMPTS: u32 = 20;
 /// How long to wait for the database server when connecting.
 const CONNECT_TIMEOUT: Duration = Duration::from_secs(5);
 
@@ -173,24 +172,13 @@ impl Postgres {
     }
 }
 
-/// Runs `work` in a serializable transaction, again while it loses conflicts with concurrent
-/// transactions (after a short, growing, jittered pause so the contenders spread out). Many
-/// writers into one hot row (10,000 senders into one user's list) would keep beating each
-/// other, so after a few lost races a transaction first takes an advisory lock that queues it
-/// behind the others in the same state; it takes the lock before `BEGIN`, so its snapshot is
-/// taken once it is at the front of the queue.
+/// Runs `work` in a transaction, again (after a short, growing, jittered pause so the
+/// contenders spread out) while it conflicts with a concurrent write.
 fn transact<T>(conn: &PgConnection, work: &dyn Fn(&dyn Db) -> Result<T>) -> Result<T> {
     let mut attempt = 0;
     loop {
         attempt += 1;
-        let queued = attempt > OPTIMISTIC_ATTEMPTS;
-        if queued {
-            conn.batch(&format!("SELECT pg_advisory_lock({CONTENDED_LOCK})"))?;
-        }
         let outcome = attempt_once(conn, work);
-        if queued {
-            conn.batch(&format!("SELECT pg_advisory_unlock({CONTENDED_LOCK})"))?;
-        }
         let Err(error) = outcome else {
             return outcome;
         };
@@ -203,9 +191,9 @@ fn transact<T>(conn: &PgConnection, work: &dyn Fn(&dyn Db) -> Result<T>) -> Resu
 
 /// One run of `work` in its own transaction: committed, or rolled back with the error.
 fn attempt_once<T>(conn: &PgConnection, work: &dyn Fn(&dyn Db) -> Result<T>) -> Result<T> {
-    conn.begin("BEGIN ISOLATION LEVEL SERIALIZABLE")?;
+    conn.begin_write()?;
     let outcome = match work(conn) {
-        Ok(value) if !conn.failed() => conn.batch("COMMIT").map(|()| value),
+        Ok(value) if !conn.failed() => conn.end_write(true).map(|()| value),
         Ok(_) => Err(StoreError::internal(
             "a statement failed inside the transaction but the write went on",
         )),
@@ -213,7 +201,7 @@ fn attempt_once<T>(conn: &PgConnection, work: &dyn Fn(&dyn Db) -> Result<T>) -> 
     };
     if outcome.is_err() {
         // A failed rollback leaves a broken connection, which the pool then drops.
-        let _ = conn.batch("ROLLBACK");
+        let _ = conn.end_write(false);
     }
     outcome
 }
