@@ -5,6 +5,7 @@
 
 mod db;
 mod schema;
+mod tls;
 
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
@@ -13,6 +14,7 @@ use tokio::sync::Semaphore;
 
 use crate::{Backend, Db, Result, Store, StoreError, Unavailable};
 use db::PgConnection;
+pub use tls::TlsError;
 
 /// A transaction that keeps losing conflicts is given up after this many runs (503, retry).
 const MAX_ATTEMPTS: u32 = 60;
@@ -30,8 +32,17 @@ pub enum OpenError {
         "--database-url is not a PostgreSQL URL ({0}); expected postgres://user:password@host:port/database"
     )]
     Url(postgres::Error),
-    #[error("cannot connect to PostgreSQL: {0}")]
-    Connect(#[from] postgres::Error),
+    #[error(transparent)]
+    Tls(#[from] TlsError),
+    #[error("cannot connect to PostgreSQL ({tls}): {source}")]
+    Connect {
+        source: postgres::Error,
+        /// The TLS settings in words: a certificate that does not verify reads the same under
+        /// every `sslmode`.
+        tls: String,
+    },
+    #[error("cannot bring the PostgreSQL schema up to date: {0}")]
+    Migrate(#[from] postgres::Error),
     #[error(
         "the database has schema version {found}, newer than this Natter knows ({known}); \
          run the Natter version that wrote it"
@@ -48,15 +59,20 @@ pub struct Postgres {
 
 impl Store {
     /// Connects to the PostgreSQL database at `url`
-    /// (`postgres://user:password@host:port/database`), applies migrations, and keeps up to
-    /// `connections` connections open.
+    /// (`postgres://user:password@host:port/database?sslmode=…&sslrootcert=…`, see [`tls`]),
+    /// applies migrations, and keeps up to `connections` connections open.
     pub async fn open_postgres(url: &str, connections: usize) -> Result<Self, OpenError> {
-        let mut config: postgres::Config = url.parse().map_err(OpenError::Url)?;
+        let tls::Connector {
+            mut config,
+            tls,
+            summary,
+        } = tls::connector(url)?;
         config
             .connect_timeout(CONNECT_TIMEOUT)
             .application_name("natter");
         let pool = Arc::new(Pool {
             config,
+            tls,
             idle: Mutex::new(Vec::new()),
             permits: Arc::new(Semaphore::new(connections.max(1))),
             size: connections.max(1) as u32,
@@ -65,7 +81,13 @@ impl Store {
         // Connecting now makes a wrong URL or a database that is down fail at start, not on
         // the first request.
         tokio::task::spawn_blocking(move || -> Result<(), OpenError> {
-            let mut client = opening.config.connect(postgres::NoTls)?;
+            let mut client = opening
+                .config
+                .connect(opening.tls.clone())
+                .map_err(|source| OpenError::Connect {
+                    source,
+                    tls: summary,
+                })?;
             schema::migrate(&mut client)?;
             opening.check_in(PgConnection::new(client));
             Ok(())
@@ -79,6 +101,7 @@ impl Store {
 
 struct Pool {
     config: postgres::Config,
+    tls: tokio_postgres_rustls::MakeRustlsConnect,
     idle: Mutex<Vec<PgConnection>>,
     /// One per connection in use: bounds how many connections this node opens.
     permits: Arc<Semaphore>,
@@ -97,7 +120,7 @@ impl Pool {
             }
         }
         self.config
-            .connect(postgres::NoTls)
+            .connect(self.tls.clone())
             .map(PgConnection::new)
             .map_err(|error| StoreError::unavailable(Unavailable::Unreachable, error))
     }
