@@ -34,12 +34,12 @@ pub enum OpenError {
     Url(postgres::Error),
     #[error(transparent)]
     Tls(#[from] TlsError),
-    #[error("cannot connect to PostgreSQL ({tls}): {source}")]
+    #[error("cannot connect to PostgreSQL ({tls}): {reason}")]
     Connect {
-        source: postgres::Error,
         /// The TLS settings in words: a certificate that does not verify reads the same under
         /// every `sslmode`.
         tls: String,
+        reason: String,
     },
     #[error("cannot bring the PostgreSQL schema up to date: {0}")]
     Migrate(#[from] postgres::Error),
@@ -84,9 +84,9 @@ impl Store {
             let mut client = opening
                 .config
                 .connect(opening.tls.clone())
-                .map_err(|source| OpenError::Connect {
-                    source,
+                .map_err(|error| OpenError::Connect {
                     tls: summary,
+                    reason: tls::with_causes(&error),
                 })?;
             schema::migrate(&mut client)?;
             opening.check_in(PgConnection::new(client));

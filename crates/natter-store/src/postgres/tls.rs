@@ -219,6 +219,20 @@ pub(super) fn connector(url: &str) -> Result<Connector, OpenError> {
     })
 }
 
+/// `error` and its causes, outermost first. tokio-postgres's errors say only what failed
+/// ("error performing TLS handshake") and keep why (the certificate's rejection) as their
+/// source, which a message must show.
+pub(super) fn with_causes(error: &dyn std::error::Error) -> String {
+    let mut message = error.to_string();
+    let mut cause = error.source();
+    while let Some(error) = cause {
+        message.push_str(": ");
+        message.push_str(&error.to_string());
+        cause = error.source();
+    }
+    message
+}
+
 /// Takes `sslmode` and `sslrootcert` out of a `postgres://` URL's query and returns the URL
 /// without them, with both values percent-decoded; `None` if `url` is not a URL. The query
 /// starts at the first `?` after the user info, where tokio-postgres's parser looks for it.
@@ -278,9 +292,7 @@ fn client_config(check: &Check) -> Result<rustls::ClientConfig, TlsError> {
                 WebPkiServerVerifier::builder_with_provider(Arc::new(load_roots(roots)?), provider)
                     .build()
                     .map_err(|error| TlsError::Setup(error.to_string()))?;
-            builder
-                .with_webpki_verifier(verifier)
-                .with_no_client_auth()
+            builder.with_webpki_verifier(verifier).with_no_client_auth()
         }
     };
     // PostgreSQL 17 refuses a TLS client that names another protocol, and needs this one for
@@ -484,7 +496,10 @@ mod tests {
     #[test]
     fn the_key_value_form_keeps_its_own_sslmode() {
         let connector = connector("host=db.example user=natter sslmode=require").unwrap();
-        assert_eq!(connector.summary, "sslmode=require, server certificate not checked");
+        assert_eq!(
+            connector.summary,
+            "sslmode=require, server certificate not checked"
+        );
         assert_eq!(
             connector.config.get_ssl_mode(),
             postgres::config::SslMode::Require
