@@ -29,7 +29,8 @@ const CONNECT_TIMEOUT: Duration = Duration::from_secs(5);
 #[derive(Debug, thiserror::Error)]
 pub enum OpenError {
     #[error(
-        "--database-url is not a PostgreSQL URL ({0}); expected postgres://user:password@host:port/database"
+        "--database-url is not a PostgreSQL URL ({}); expected postgres://user:password@host:port/database",
+        tls::with_causes(.0)
     )]
     Url(postgres::Error),
     #[error(transparent)]
@@ -59,8 +60,9 @@ pub struct Postgres {
 
 impl Store {
     /// Connects to the PostgreSQL database at `url`
-    /// (`postgres://user:password@host:port/database?sslmode=…&sslrootcert=…`, see [`tls`]),
-    /// applies migrations, and keeps up to `connections` connections open.
+    /// (`postgres://user:password@host:port/database?sslmode=…&sslrootcert=…`, the TLS
+    /// parameters as libpq reads them), applies migrations, and keeps up to `connections`
+    /// connections open.
     pub async fn open_postgres(url: &str, connections: usize) -> Result<Self, OpenError> {
         let tls::Connector {
             mut config,
