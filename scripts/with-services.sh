@@ -8,6 +8,7 @@
 #   NATTER_TEST_POSTGRES     postgres://postgres@127.0.0.1:<port>/postgres (trust auth,
 #                            loopback; Natter's default sslmode=prefer uses TLS on it)
 #   NATTER_TEST_POSTGRES_CA  the CA's certificate (PEM), for sslrootcert=
+#   NATTER_TEST_POSTGRES_SOCKET_DIR  the directory of its Unix socket, where it offers no TLS
 #   NATTER_TEST_NATS         nats://127.0.0.1:<port>
 set -euo pipefail
 
@@ -82,5 +83,6 @@ done
 
 export NATTER_TEST_POSTGRES="postgres://postgres@127.0.0.1:$pg_port/postgres"
 export NATTER_TEST_POSTGRES_CA="$tls/ca.pem"
+export NATTER_TEST_POSTGRES_SOCKET_DIR="$work"
 export NATTER_TEST_NATS="nats://127.0.0.1:$nats_port"
 "$@"

@@ -161,6 +161,31 @@ async fn require_with_a_ca_checks_the_chain() {
     assert!(message.contains("UnknownIssuer"), "{message}");
 }
 
+/// PostgreSQL offers no TLS on its Unix socket: a server without TLS, to `require`.
+#[tokio::test]
+async fn require_against_a_server_without_tls_is_refused() {
+    let Some((admin, _)) = server() else { return };
+    let Ok(socket_dir) = std::env::var("NATTER_TEST_POSTGRES_SOCKET_DIR") else {
+        eprintln!("SKIPPED: needs NATTER_TEST_POSTGRES_SOCKET_DIR (scripts/with-services.sh)");
+        return;
+    };
+    let url = fresh_database(&admin);
+    let (_, port_and_path) = url.rsplit_once(':').unwrap();
+    let socket = socket_dir.replace('/', "%2F");
+    let over_socket = format!("postgres://postgres@{socket}:{port_and_path}");
+    assert!(
+        !open_and_check(&over_socket).await,
+        "prefer falls back to plaintext"
+    );
+    let error = Store::open_postgres(&format!("{over_socket}?sslmode=require"), 1)
+        .await
+        .err()
+        .expect("refused");
+    let message = error.to_string();
+    assert!(message.contains("server does not support TLS"), "{message}");
+    assert!(message.contains("sslmode=require"), "{message}");
+}
+
 #[tokio::test]
 async fn bad_tls_settings_are_refused_before_connecting() {
     let Some((admin, _)) = server() else { return };
