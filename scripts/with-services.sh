@@ -2,14 +2,20 @@
 # Runs a command with a throwaway PostgreSQL cluster and nats-server of its own, then stops
 # them and deletes their data: `scripts/with-services.sh cargo test`.
 #
-# Installs the Debian packages `postgresql` and `nats-server` when missing. The command sees:
-#   NATTER_TEST_POSTGRES  postgres://postgres@127.0.0.1:<port>/postgres (trust auth, loopback)
-#   NATTER_TEST_NATS      nats://127.0.0.1:<port>
+# Installs the Debian packages `postgresql`, `nats-server` and `openssl` when missing. PostgreSQL
+# serves TLS (and plaintext, to clients that do not ask for TLS) with a certificate for
+# `localhost` and 127.0.0.1 from a throwaway CA made here. The command sees:
+#   NATTER_TEST_POSTGRES     postgres://postgres@127.0.0.1:<port>/postgres (trust auth,
+#                            loopback; Natter's default sslmode=prefer uses TLS on it)
+#   NATTER_TEST_POSTGRES_CA  the CA's certificate (PEM), for sslrootcert=
+#   NATTER_TEST_POSTGRES_SOCKET_DIR  the directory of its Unix socket, where it offers no TLS
+#   NATTER_TEST_NATS         nats://127.0.0.1:<port>
 set -euo pipefail
 
 install_packages() {
   local missing=()
   command -v nats-server >/dev/null || missing+=(nats-server)
+  command -v openssl >/dev/null || missing+=(openssl)
   ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || missing+=(postgresql)
   if [ ${#missing[@]} -gt 0 ]; then
     echo "installing ${missing[*]}" >&2
@@ -44,9 +50,28 @@ trap cleanup EXIT
 
 "${as_db_user[@]}" "$pg_bin/initdb" -D "$work/pg" -U postgres --auth=trust \
   --encoding=UTF8 --locale=C >/dev/null
+
+# A CA that signs the server's certificate; tests trust it through sslrootcert, and a test that
+# trusts only the system's roots must be refused. EC keys: quick to make.
+tls="$work/tls"
+mkdir "$tls"
+openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -days 2 \
+  -subj "/CN=Natter test CA" -keyout "$tls/ca.key" -out "$tls/ca.pem" 2>/dev/null
+openssl req -new -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes \
+  -subj "/CN=localhost" -keyout "$tls/server.key" -out "$tls/server.csr" 2>/dev/null
+printf 'subjectAltName=DNS:localhost,IP:127.0.0.1\nbasicConstraints=CA:FALSE\nextendedKeyUsage=serverAuth\n' \
+  >"$tls/server.ext"
+openssl x509 -req -in "$tls/server.csr" -CA "$tls/ca.pem" -CAkey "$tls/ca.key" \
+  -CAcreateserial -days 2 -extfile "$tls/server.ext" -out "$tls/server.pem" 2>/dev/null
+# PostgreSQL refuses a key that others can read.
+chmod 600 "$tls/server.key"
+chmod 644 "$tls/ca.pem"
+chmod 755 "$tls"
+[ ${#as_db_user[@]} -gt 0 ] && chown postgres "$tls/server.key" "$tls/server.pem"
 "${as_db_user[@]}" "$pg_bin/pg_ctl" -D "$work/pg" -l "$work/pg.log" -w -t 60 \
   -o "-c listen_addresses=127.0.0.1 -c port=$pg_port -c unix_socket_directories=$work \
-      -c max_connections=500 -c shared_buffers=256MB" start >/dev/null \
+      -c max_connections=500 -c shared_buffers=256MB \
+      -c ssl=on -c ssl_cert_file=$tls/server.pem -c ssl_key_file=$tls/server.key" start >/dev/null \
   || { cat "$work/pg.log" >&2; exit 1; }
 
 nats-server -a 127.0.0.1 -p "$nats_port" >"$work/nats.log" 2>&1 &
@@ -57,5 +82,7 @@ for _ in $(seq 1 50); do
 done
 
 export NATTER_TEST_POSTGRES="postgres://postgres@127.0.0.1:$pg_port/postgres"
+export NATTER_TEST_POSTGRES_CA="$tls/ca.pem"
+export NATTER_TEST_POSTGRES_SOCKET_DIR="$work"
 export NATTER_TEST_NATS="nats://127.0.0.1:$nats_port"
 "$@"

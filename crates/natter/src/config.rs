@@ -57,7 +57,8 @@ pub struct Config {
     #[arg(long, default_value = "natter-data")]
     pub data_dir: PathBuf,
     /// `postgres://user:password@host:port/database` to use PostgreSQL instead of the embedded
-    /// SQLite (for several nodes sharing one database).
+    /// SQLite (for several nodes sharing one database). TLS as libpq's `?sslmode=` and
+    /// `&sslrootcert=` say (see "PostgreSQL over TLS" below); by default when the server offers it.
     #[arg(long)]
     pub database_url: Option<String>,
     /// Connections this node keeps to PostgreSQL at most.

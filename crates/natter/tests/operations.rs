@@ -242,3 +242,47 @@ async fn the_server_serves_its_built_in_web_client_at_the_root() {
         .unwrap();
     assert_eq!(answer.status(), 404, "--no-web serves no page");
 }
+
+/// `natter serve` on PostgreSQL over TLS whose certificate and host name it checks, and its
+/// refusal to start when the certificate does not verify. Needs the TLS-serving PostgreSQL of
+/// `scripts/with-services.sh`.
+#[tokio::test]
+async fn the_server_reaches_postgres_over_verified_tls_or_refuses_to_start() {
+    let (Some(database), Ok(ca)) = (
+        Storage::new().database_url,
+        std::env::var("NATTER_TEST_POSTGRES_CA"),
+    ) else {
+        eprintln!(
+            "SKIPPED: PostgreSQL over TLS needs NATTER_TEST_POSTGRES and NATTER_TEST_POSTGRES_CA \
+             (run it through scripts/with-services.sh)"
+        );
+        return;
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let token = random_token("manager");
+    let verified = format!("{database}?sslmode=verify-full&sslrootcert={ca}");
+    let server = Process::start_with(dir.path(), Some(&verified), &[], &token).await;
+    let alice = server.endpoint.user("alice").await;
+    server
+        .endpoint
+        .user("bob")
+        .await
+        .send_text("C2Calice", "over TLS")
+        .await;
+    let list = alice.get("/v1/conversations").await.ok();
+    assert_eq!(list["conversationList"][0]["conversationID"], "C2Cbob");
+    server.sigterm().await;
+
+    // The system's roots do not include the test CA.
+    let unverified = format!("{database}?sslmode=verify-full");
+    let (ok, output) = run_command(&[
+        OsStr::new("serve"),
+        OsStr::new("--listen"),
+        OsStr::new("127.0.0.1:0"),
+        OsStr::new("--database-url"),
+        OsStr::new(&unverified),
+    ]);
+    assert!(!ok, "{output}");
+    assert!(output.contains("sslmode=verify-full"), "{output}");
+    assert!(output.contains("invalid peer certificate"), "{output}");
+}

@@ -8,6 +8,7 @@
 
 mod db;
 mod schema;
+mod tls;
 
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
@@ -16,6 +17,7 @@ use tokio::sync::Semaphore;
 
 use crate::{Backend, Db, Result, Store, StoreError, Unavailable};
 use db::PgConnection;
+pub use tls::TlsError;
 
 /// A transaction that keeps conflicting is given up after this many runs (503, retry).
 const MAX_ATTEMPTS: u32 = 20;
@@ -26,11 +28,21 @@ const CONNECT_TIMEOUT: Duration = Duration::from_secs(5);
 #[derive(Debug, thiserror::Error)]
 pub enum OpenError {
     #[error(
-        "--database-url is not a PostgreSQL URL ({0}); expected postgres://user:password@host:port/database"
+        "--database-url is not a PostgreSQL URL ({}); expected postgres://user:password@host:port/database",
+        tls::with_causes(.0)
     )]
     Url(postgres::Error),
-    #[error("cannot connect to PostgreSQL: {0}")]
-    Connect(#[from] postgres::Error),
+    #[error(transparent)]
+    Tls(#[from] TlsError),
+    #[error("cannot connect to PostgreSQL ({tls}): {reason}")]
+    Connect {
+        /// The TLS settings in words: a certificate that does not verify reads the same under
+        /// every `sslmode`.
+        tls: String,
+        reason: String,
+    },
+    #[error("cannot bring the PostgreSQL schema up to date: {0}")]
+    Migrate(#[from] postgres::Error),
     #[error(
         "the database has schema version {found}, newer than this Natter knows ({known}); \
          run the Natter version that wrote it"
@@ -47,15 +59,21 @@ pub struct Postgres {
 
 impl Store {
     /// Connects to the PostgreSQL database at `url`
-    /// (`postgres://user:password@host:port/database`), applies migrations, and keeps up to
-    /// `connections` connections open.
+    /// (`postgres://user:password@host:port/database?sslmode=…&sslrootcert=…`, the TLS
+    /// parameters as libpq reads them), applies migrations, and keeps up to `connections`
+    /// connections open.
     pub async fn open_postgres(url: &str, connections: usize) -> Result<Self, OpenError> {
-        let mut config: postgres::Config = url.parse().map_err(OpenError::Url)?;
+        let tls::Connector {
+            mut config,
+            tls,
+            summary,
+        } = tls::connector(url)?;
         config
             .connect_timeout(CONNECT_TIMEOUT)
             .application_name("natter");
         let pool = Arc::new(Pool {
             config,
+            tls,
             idle: Mutex::new(Vec::new()),
             permits: Arc::new(Semaphore::new(connections.max(1))),
             size: connections.max(1) as u32,
@@ -64,7 +82,13 @@ impl Store {
         // Connecting now makes a wrong URL or a database that is down fail at start, not on
         // the first request.
         tokio::task::spawn_blocking(move || -> Result<(), OpenError> {
-            let mut client = opening.config.connect(postgres::NoTls)?;
+            let mut client = opening
+                .config
+                .connect(opening.tls.clone())
+                .map_err(|error| OpenError::Connect {
+                    tls: summary,
+                    reason: tls::with_causes(&error),
+                })?;
             schema::migrate(&mut client)?;
             opening.check_in(PgConnection::new(client));
             Ok(())
@@ -78,6 +102,7 @@ impl Store {
 
 struct Pool {
     config: postgres::Config,
+    tls: tokio_postgres_rustls::MakeRustlsConnect,
     idle: Mutex<Vec<PgConnection>>,
     /// One per connection in use: bounds how many connections this node opens.
     permits: Arc<Semaphore>,
@@ -96,7 +121,7 @@ impl Pool {
             }
         }
         self.config
-            .connect(postgres::NoTls)
+            .connect(self.tls.clone())
             .map(PgConnection::new)
             .map_err(|error| StoreError::unavailable(Unavailable::Unreachable, error))
     }

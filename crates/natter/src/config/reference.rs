@@ -36,6 +36,42 @@ that is no setting is logged as a warning when the server starts. Both usually a
 |---|---|---|---|---|
 ";
 
+const POSTGRES_TLS: &str = "\
+## PostgreSQL over TLS
+
+`--database-url` takes libpq's `sslmode` and `sslrootcert` as query parameters, with libpq's
+meanings, so that a URL copied from a managed database's console works as it is:
+`postgres://natter:secret@db.example.com:5432/natter?sslmode=verify-full&sslrootcert=/etc/natter/db-ca.pem`.
+
+| `sslmode` | TLS | The server's certificate |
+|---|---|---|
+| `disable` | never | — |
+| `prefer` (the default) | when the server offers it | not checked; with `sslrootcert`, as `verify-ca` |
+| `require` | always: a server without TLS is refused | not checked; with `sslrootcert`, as `verify-ca` |
+| `verify-ca` | always | must chain to a trusted root; any host name |
+| `verify-full` | always | must chain to a trusted root and name the URL's host |
+
+`sslrootcert=<file>` names the trusted roots: a PEM file of one or more CA certificates, such as
+the one a database provider publishes. Without it, `verify-ca` and `verify-full` trust the
+system's root certificates (on Debian `/etc/ssl/certs`, kept by `update-ca-certificates`;
+`SSL_CERT_FILE` or `SSL_CERT_DIR` point elsewhere). `sslrootcert=system` says so explicitly and,
+as in libpq, makes `verify-full` the default and a weaker mode an error. An unknown mode, an
+unreadable root file, a server without TLS when TLS is required and a certificate that fails its
+check each stop `natter serve` at start, with the reason. TLS is 1.2 or 1.3, by rustls.
+
+Where Natter differs from libpq:
+
+- Without `sslrootcert`, libpq trusts `~/.postgresql/root.crt` and refuses `verify-ca` and
+  `verify-full` when that file is missing; Natter trusts the system's roots (libpq's
+  `sslrootcert=system`).
+- `sslmode=allow` (plaintext first, TLS only when the server insists) is refused: use `prefer`.
+- Client certificates (`sslcert`, `sslkey`, `sslpassword`) and revocation lists (`sslcrl`) are
+  not supported: the URL is refused as having an unknown option.
+- Over a Unix socket PostgreSQL offers no TLS: libpq then ignores `sslmode`, while here
+  `require` and stricter modes fail.
+
+";
+
 /// The configuration reference, as Markdown.
 pub fn reference() -> String {
     let settings = define(clap::Command::new("natter serve"));
@@ -92,6 +128,7 @@ pub fn reference() -> String {
         );
     }
     text.push('\n');
+    text.push_str(POSTGRES_TLS);
     text.push_str(&wrap(&format!(
         "The log is filtered by `{LOG_VARIABLE}` (default `{LOG_DEFAULT}`), in tracing's \
          `EnvFilter` syntax: for instance `{LOG_VARIABLE}=debug` or \
