@@ -24,6 +24,8 @@ pub mod sender_lists;
 pub mod settings;
 pub mod sqlite;
 #[cfg(test)]
+mod test_stores;
+#[cfg(test)]
 mod unread_total_tests;
 pub mod users;
 pub mod webhooks;
