@@ -28,6 +28,7 @@ mod test_stores;
 #[cfg(test)]
 mod unread_total_tests;
 pub mod users;
+mod views;
 pub mod webhooks;
 
 pub use db::{Cell, Db, Dialect, FromCell, Row, Value};

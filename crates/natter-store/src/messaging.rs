@@ -6,6 +6,7 @@ use natter_core::{ConversationId, GroupId, Uid};
 use crate::db::params;
 use crate::rows::{self, Channel, LOADED_COLUMNS, LOADED_FROM, MESSAGE_COLUMNS, MESSAGES_FROM};
 use crate::sender_lists;
+use crate::views;
 use crate::{
     Before, ConversationView, Db, History, NewMessage, RangeEnd, Result, Sent, SeqRange, Shown,
     StoreError, StoredMessage, SystemMessage, SystemTarget, UserRole,
@@ -332,7 +333,9 @@ fn deliver(
             version: saved.version,
             channel_last_seq: message.seq,
             last_message: Some(message.clone()),
-            folders: rows::folders_of(db, &uid, channel_id)?,
+            folders: views::folders_of(db, &uid, &[channel_id])?
+                .remove(&channel_id)
+                .unwrap_or_default(),
             shown: loaded.view.shown,
             unread_total: Some(saved.unread_total),
         };
