@@ -186,16 +186,19 @@ fn newest_seen(
         .filter_map(|(slot, window)| window.map(|window| (slot, window)))
         .collect();
     for chunk in wanted.chunks(ROWS_PER_STATEMENT) {
-        // The inner query finds each window's seq through the (channel_id, seq) index; the
-        // outer one reads those messages.
+        // First each window's seq, found through the (channel_id, seq) index, then those
+        // messages by the same index. Materialized, because PostgreSQL would otherwise pull
+        // the seq's subquery up into the join condition, run it twice per window and may
+        // hash all of `messages` to join on it.
         let sql = format!(
-            "SELECT s.slot, {MESSAGE_COLUMNS} FROM {MESSAGES_FROM} JOIN (\
+            "WITH s AS MATERIALIZED (\
                SELECT w.column1 AS slot, w.column2 AS channel_id, (\
                  SELECT m.seq FROM messages m WHERE m.channel_id = w.column2 \
                  AND m.seq >= w.column3 AND m.seq <= w.column4 AND {} \
                  ORDER BY m.seq DESC LIMIT 1) AS seq \
-               FROM (VALUES {}) w\
-             ) s ON m.channel_id = s.channel_id AND m.seq = s.seq",
+               FROM (VALUES {}) w) \
+             SELECT s.slot, {MESSAGE_COLUMNS} FROM {MESSAGES_FROM} \
+             JOIN s ON m.channel_id = s.channel_id AND m.seq = s.seq",
             not_hidden_from("$1"),
             values_rows(chunk.len(), 4)
         );
