@@ -203,7 +203,7 @@ fn message_changes_since(db: &dyn Db, uid: &Uid, since: u64) -> Result<Vec<Messa
 /// Applies one change to each named conversation; any one that cannot take it fails the whole
 /// call (the writer's savepoint undoes the rest).
 pub fn update(db: &dyn Db, update: &ConversationUpdate) -> Result<Vec<Updated>> {
-    let (mut loaded_all, mut changed_all) = (Vec::new(), Vec::new());
+    let mut updated = Vec::with_capacity(update.conversations.len());
     for conversation in &update.conversations {
         let mut loaded = rows::load(db, &update.uid, conversation)?
             .filter(|loaded| loaded.view.state.listed || !update.change.needs_listed())
@@ -225,14 +225,13 @@ pub fn update(db: &dyn Db, update: &ConversationUpdate) -> Result<Vec<Updated>> 
             rows::recount_uncounted(db, &update.uid, &mut loaded)?;
             rows::save_loaded(db, &update.uid, &mut loaded, before)?;
         }
-        loaded_all.push(loaded);
-        changed_all.push(changed);
+        updated.push((loaded, changed));
     }
     // Completed together: what completion reads (messages, folders) no change here touches.
-    let views = views::complete_views(db, &update.uid, loaded_all)?;
-    Ok(views
+    let (loaded, changed): (Vec<_>, Vec<_>) = updated.into_iter().unzip();
+    Ok(views::complete_views(db, &update.uid, loaded)?
         .into_iter()
-        .zip(changed_all)
+        .zip(changed)
         .map(|(view, changed)| Updated { view, changed })
         .collect())
 }

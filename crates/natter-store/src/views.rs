@@ -1,9 +1,9 @@
 //! What a client sees of a conversation beside its state: the last message its user may see
 //! and the folders holding it. A list page (or any other batch of one user's conversations) is
 //! completed at once, in a fixed number of statements whatever its size: on PostgreSQL every
-//! statement is a network round trip, and a page of 100 read one conversation at a time took
-//! some 200 of them. A single conversation is completed as a batch of one, so that a page and
-//! a conversation read alone cannot disagree.
+//! statement is a network round trip, and completing one conversation at a time took two to
+//! four statements each, some 200 to 300 for a page of 100. A single conversation is completed
+//! as a batch of one, so that a page and a conversation read alone cannot disagree.
 
 use std::collections::HashMap;
 
@@ -22,10 +22,10 @@ pub(crate) fn complete_view(db: &dyn Db, uid: &Uid, loaded: Loaded) -> Result<Co
     Ok(views.pop().expect("one view per conversation"))
 }
 
-/// Completes conversations of `uid`, in their order: the page, the last messages, the folders
-/// (and, only when some conversation shows nothing in its latest membership window, its
-/// earlier windows and their last messages): at most five statements per
-/// [`ROWS_PER_STATEMENT`] conversations.
+/// Completes conversations of `uid`, returned in their order, in at most four statements per
+/// [`ROWS_PER_STATEMENT`] conversations: their last messages and their folders, and only when
+/// some conversation shows nothing in its latest membership window, the earlier windows and
+/// their last messages.
 pub(crate) fn complete_views(
     db: &dyn Db,
     uid: &Uid,
@@ -252,8 +252,9 @@ mod tests {
         messaging, removal, users,
     };
 
-    /// Peers with a one-to-one conversation each: more than the largest page.
-    const PEERS: usize = 110;
+    /// Peers with a one-to-one conversation each: more than the largest page, and more than
+    /// one statement completes, so that a full resync takes several.
+    const PEERS: usize = super::ROWS_PER_STATEMENT + 10;
 
     /// The most statements a page may take: the page, the last messages, the earlier
     /// membership windows and their last messages, the folders.
@@ -457,6 +458,36 @@ mod tests {
         }
     }
 
+    /// Each view is completed as reading its conversation alone completes it, and each case
+    /// as it should be.
+    fn check_views(db: &dyn Db, views: &[ConversationView]) -> Result<()> {
+        for view in views {
+            let alone = conversations::get(db, &me(), &view.id)?.unwrap();
+            assert_eq!(view.last_message, alone.last_message, "{}", view.id);
+            assert_eq!(view.folders, alone.folders, "{}", view.id);
+        }
+        let by_id: HashMap<String, &ConversationView> = views
+            .iter()
+            .map(|view| (view.id.to_string(), view))
+            .collect();
+        let last = |id: ConversationId| last_text(by_id[&id.to_string()]);
+        let in_group = |name| ConversationId::Group(group(name));
+        assert_eq!(last(with(0)).as_deref(), Some("hi"), "newest hidden");
+        assert_eq!(last(with(1)), None, "everything hidden");
+        assert_eq!(last(with(2)), None, "cleared");
+        assert_eq!(last(with(3)).as_deref(), Some("after clearing"));
+        let recalled = by_id[&with(4).to_string()].last_message.as_ref();
+        assert!(recalled.unwrap().revoked_by.is_some(), "shown as recalled");
+        assert_eq!(last(in_group("left")).as_deref(), Some("before"));
+        assert_eq!(last(in_group("rejoined")).as_deref(), Some("before"));
+        assert_eq!(last(in_group("rejoined_hidden")).as_deref(), Some("before"));
+        assert_eq!(by_id[&with(0).to_string()].folders, ["work"]);
+        assert_eq!(by_id[&with(8).to_string()].folders, ["home", "work"]);
+        assert_eq!(by_id[&in_group("rejoined").to_string()].folders, ["work"]);
+        assert!(by_id[&with(1).to_string()].folders.is_empty());
+        Ok(())
+    }
+
     async fn check(store: &Store) {
         store.write(fill).await.unwrap();
         store
@@ -468,32 +499,12 @@ mod tests {
                         counts.iter().all(|&count| count <= PAGE_STATEMENTS),
                         "statements per page of {limit}: {counts:?}"
                     );
-                    for view in &views {
-                        let alone = conversations::get(db, &me(), &view.id)?.unwrap();
-                        assert_eq!(view.last_message, alone.last_message, "{}", view.id);
-                        assert_eq!(view.folders, alone.folders, "{}", view.id);
-                    }
-                    let by_id: HashMap<String, &ConversationView> = views
-                        .iter()
-                        .map(|view| (view.id.to_string(), view))
-                        .collect();
-                    let last = |id: ConversationId| last_text(by_id[&id.to_string()]);
-                    let in_group = |name| ConversationId::Group(group(name));
-                    assert_eq!(last(with(0)).as_deref(), Some("hi"), "newest hidden");
-                    assert_eq!(last(with(1)), None, "everything hidden");
-                    assert_eq!(last(with(2)), None, "cleared");
-                    assert_eq!(last(with(3)).as_deref(), Some("after clearing"));
-                    let recalled = by_id[&with(4).to_string()].last_message.as_ref();
-                    assert!(recalled.unwrap().revoked_by.is_some(), "shown as recalled");
-                    assert_eq!(last(in_group("left")).as_deref(), Some("before"));
-                    assert_eq!(last(in_group("rejoined")).as_deref(), Some("before"));
-                    assert_eq!(last(in_group("rejoined_hidden")).as_deref(), Some("before"));
-                    assert_eq!(by_id[&with(0).to_string()].folders, ["work"]);
-                    assert_eq!(by_id[&with(8).to_string()].folders, ["home", "work"]);
-                    assert_eq!(by_id[&in_group("rejoined").to_string()].folders, ["work"]);
-                    assert!(by_id[&with(1).to_string()].folders.is_empty());
+                    check_views(db, &views)?;
                 }
-                Ok(())
+                // A full resync completes more conversations than one statement takes.
+                let resync = conversations::changes_since(db, &me(), 0, None)?;
+                assert_eq!(resync.changed.len(), PEERS + 3, "the whole list resynced");
+                check_views(db, &resync.changed)
             })
             .await
             .unwrap();
