@@ -8,6 +8,7 @@ use serde_json::{Value as Json, json};
 
 use crate::db::params;
 use crate::rows::{self, LOADED_COLUMNS, LOADED_FROM, Loaded};
+use crate::views;
 use crate::{
     AuditRecord, Change, Changes, ConversationPage, ConversationUpdate, ConversationView, Db,
     Deleted, Deletion, Dialect, ListQuery, MessageChange, MessageChangeKind, Result, StoreError,
@@ -78,12 +79,8 @@ pub fn list<'q>(db: &dyn Db, uid: &'q Uid, query: &'q ListQuery) -> Result<Conve
             activity_ms: last.view.state.activity_ms,
             channel_id: last.channel.id,
         });
-    let conversations = loaded
-        .into_iter()
-        .map(|loaded| rows::complete_view(db, uid, loaded))
-        .collect::<Result<_>>()?;
     Ok(ConversationPage {
-        conversations,
+        conversations: views::complete_views(db, uid, loaded)?,
         next,
     })
 }
@@ -95,7 +92,9 @@ pub fn get(
     conversation: &ConversationId,
 ) -> Result<Option<ConversationView>> {
     match rows::load(db, uid, conversation)? {
-        Some(loaded) if loaded.view.state.listed => Ok(Some(rows::complete_view(db, uid, loaded)?)),
+        Some(loaded) if loaded.view.state.listed => {
+            Ok(Some(views::complete_view(db, uid, loaded)?))
+        }
         _ => Ok(None),
     }
 }
@@ -162,16 +161,18 @@ pub fn changes_since(
         profile_clock,
         reset_required: false,
     };
+    let mut listed = Vec::new();
     for row in rows {
         let loaded = rows::read_loaded(&row)?;
         let versioned: bool = row.get(rows::LOADED_COLUMN_COUNT)?;
         let state = &loaded.view.state;
         if state.listed {
-            changes.changed.push(rows::complete_view(db, uid, loaded)?);
+            listed.push(loaded);
         } else if versioned && state.deleted && state.deletion_synced {
             changes.deleted.push(loaded.view.id);
         }
     }
+    changes.changed = views::complete_views(db, uid, listed)?;
     Ok(changes)
 }
 
@@ -225,12 +226,15 @@ pub fn update(db: &dyn Db, update: &ConversationUpdate) -> Result<Vec<Updated>> 
             rows::recount_uncounted(db, &update.uid, &mut loaded)?;
             rows::save_loaded(db, &update.uid, &mut loaded, before)?;
         }
-        updated.push(Updated {
-            view: rows::complete_view(db, &update.uid, loaded)?,
-            changed,
-        });
+        updated.push((loaded, changed));
     }
-    Ok(updated)
+    // Completed together: what completion reads (messages, folders) no change here touches.
+    let (loaded, changed): (Vec<_>, Vec<_>) = updated.into_iter().unzip();
+    Ok(views::complete_views(db, &update.uid, loaded)?
+        .into_iter()
+        .zip(changed)
+        .map(|(view, changed)| Updated { view, changed })
+        .collect())
 }
 
 fn apply(state: &mut ConversationState, change: &Change, last_seq: u64, now_ms: i64) -> bool {
@@ -275,10 +279,10 @@ pub fn mark_all_read(
         let before = loaded.counted();
         if loaded.view.state.mark_read(None, loaded.channel.last_seq) {
             rows::save_loaded(db, uid, &mut loaded, before)?;
-            changed.push(rows::complete_view(db, uid, loaded)?);
+            changed.push(loaded);
         }
     }
-    Ok(changed)
+    views::complete_views(db, uid, changed)
 }
 
 /// Deletes conversations from one user's list and writes the audit record with a snapshot of
@@ -292,7 +296,13 @@ pub fn delete(db: &dyn Db, deletion: &Deletion) -> Result<Deleted> {
         let Some(loaded) = rows::load(db, &deletion.uid, conversation)? else {
             continue;
         };
-        let before = rows::complete_view(db, &deletion.uid, loaded.clone())?;
+        // The snapshot keeps the state and the folders (not the last message).
+        let before = ConversationView {
+            folders: views::folders_of(db, &deletion.uid, &[loaded.channel.id])?
+                .remove(&loaded.channel.id)
+                .unwrap_or_default(),
+            ..loaded.view.clone()
+        };
         let mut state = loaded.view.state.clone();
         let was_listed = state.listed;
         if !state.delete(
@@ -451,7 +461,7 @@ pub fn restore_deleted(
     loaded.view.state = state;
     rows::recount_uncounted(db, uid, &mut loaded)?;
     rows::save_loaded(db, uid, &mut loaded, before)?;
-    rows::complete_view(db, uid, loaded)
+    views::complete_view(db, uid, loaded)
 }
 
 /// The newest audit snapshot of this conversation of this user.

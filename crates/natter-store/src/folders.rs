@@ -7,6 +7,7 @@ use natter_core::{ConversationId, Uid};
 
 use crate::db::params;
 use crate::rows::{self, Loaded};
+use crate::views;
 use crate::{ConversationView, Db, Folder, FolderChange, Result, StoreError};
 
 /// The user's folders, oldest first, each with its conversations.
@@ -183,13 +184,12 @@ fn set_membership(
 
 /// Gives each touched conversation a new version (its folder list changed) and completes it.
 fn resave(db: &dyn Db, uid: &Uid, touched: Vec<Loaded>) -> Result<Vec<ConversationView>> {
-    touched
-        .into_iter()
-        .map(|mut loaded| {
-            // Folders do not change what the conversation counts in the total.
-            let unchanged = loaded.counted();
-            rows::save_loaded(db, uid, &mut loaded, unchanged)?;
-            rows::complete_view(db, uid, loaded)
-        })
-        .collect()
+    let mut saved = Vec::with_capacity(touched.len());
+    for mut loaded in touched {
+        // Folders do not change what the conversation counts in the total.
+        let unchanged = loaded.counted();
+        rows::save_loaded(db, uid, &mut loaded, unchanged)?;
+        saved.push(loaded);
+    }
+    views::complete_views(db, uid, saved)
 }

@@ -25,8 +25,11 @@ pub mod sender_lists;
 pub mod settings;
 pub mod sqlite;
 #[cfg(test)]
+mod test_stores;
+#[cfg(test)]
 mod unread_total_tests;
 pub mod users;
+mod views;
 pub mod webhooks;
 
 pub use db::{Cell, Db, Dialect, FromCell, Row, Value};

@@ -6,6 +6,7 @@ use natter_core::{ConversationId, GroupId, Uid};
 use crate::db::params;
 use crate::rows::{self, Channel, LOADED_COLUMNS, LOADED_FROM, MESSAGE_COLUMNS, MESSAGES_FROM};
 use crate::sender_lists;
+use crate::views;
 use crate::{
     Before, ConversationView, Db, History, NewMessage, RangeEnd, Result, Sent, SeqRange, Shown,
     StoreError, StoredMessage, SystemMessage, SystemTarget, UserRole,
@@ -313,7 +314,7 @@ fn deliver(
     );
     crate::locks::lock_members(db, channel_id)?;
     let members = db.query(&sql, params![channel_id])?;
-    let mut folders = rows::folders_by_member(db, channel_id)?;
+    let mut folders = views::folders_by_member(db, channel_id)?;
     let mut recipients = Vec::with_capacity(members.len());
     for row in members {
         let loaded = rows::read_loaded(&row)?;

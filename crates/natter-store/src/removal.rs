@@ -8,6 +8,7 @@ use serde_json::json;
 
 use crate::db::params;
 use crate::rows::{self, HIDDEN, LOADED_COLUMNS, LOADED_FROM, Loaded, RECALLED};
+use crate::views;
 use crate::{Db, DeletedForMe, Recall, Recalled, Recaller, Result, StoreError, StoredMessage, Via};
 
 /// A message with the channel it is in.
@@ -153,7 +154,7 @@ pub fn recall(db: &dyn Db, recall: &Recall) -> Result<Recalled> {
             RECALLED,
             loaded.view.version,
         )?;
-        members.push((uid.clone(), rows::complete_view(db, &uid, loaded)?));
+        members.push((uid.clone(), views::complete_view(db, &uid, loaded)?));
     }
     db.execute(
         "INSERT INTO audit (at_ms, actor, uid, conversation_ids, clear_history, via, action, \
@@ -238,7 +239,7 @@ pub fn delete_for_me(
         hidden.push((located.channel_id, located.message));
     }
     if hidden.is_empty() {
-        let conversation = rows::complete_view(db, uid, loaded)?;
+        let conversation = views::complete_view(db, uid, loaded)?;
         return Ok(DeletedForMe {
             conversation,
             message_ids: Vec::new(),
@@ -256,7 +257,7 @@ pub fn delete_for_me(
     }
     Ok(DeletedForMe {
         message_ids: hidden.iter().map(|(_, message)| message.id).collect(),
-        conversation: rows::complete_view(db, uid, loaded)?,
+        conversation: views::complete_view(db, uid, loaded)?,
     })
 }
 

@@ -438,83 +438,6 @@ pub(crate) const RECALLED: i64 = 1;
 /// `message_changes.change` of a message a user deleted for themself.
 pub(crate) const HIDDEN: i64 = 2;
 
-/// Fills in what a client sees beside the state: the last message this user may see (the
-/// newest one not deleted for themself; a recalled one shows as recalled) and the folders
-/// holding the conversation.
-pub(crate) fn complete_view(
-    db: &dyn Db,
-    uid: &Uid,
-    mut loaded: Loaded,
-) -> Result<ConversationView> {
-    let state = &loaded.view.state;
-    let last = state.last_visible_seq(loaded.channel.last_seq);
-    let first = (state.cleared_to_seq + 1).max(state.join_seq);
-    let mut found = None;
-    if last >= first {
-        found = newest_seen(db, uid, &loaded, first, last)?;
-    }
-    if found.is_none()
-        && let Some((join, left)) = earlier_window(db, uid, loaded.channel.id, last)?
-    {
-        // Nothing to show in the latest membership window (a rejoin with no message since):
-        // the last message the user may see is where an earlier window ended.
-        let first = (state.cleared_to_seq + 1).max(join);
-        if left >= first {
-            found = newest_seen(db, uid, &loaded, first, left)?;
-        }
-    }
-    loaded.view.last_message = found;
-    loaded.view.folders = folders_of(db, uid, loaded.channel.id)?;
-    Ok(loaded.view)
-}
-
-/// The newest message with a seq in `first..=last` that the user did not delete for themself
-/// (the one at `last` when they deleted none).
-fn newest_seen(
-    db: &dyn Db,
-    uid: &Uid,
-    loaded: &Loaded,
-    first: u64,
-    last: u64,
-) -> Result<Option<StoredMessage>> {
-    let found = if loaded.hidden_count == 0 {
-        db.query_opt(
-            &format!(
-                "SELECT {MESSAGE_COLUMNS} FROM {MESSAGES_FROM} WHERE m.channel_id = $1 AND m.seq = $2"
-            ),
-            params![loaded.channel.id, last],
-        )?
-    } else {
-        db.query_opt(
-            &format!(
-                "SELECT {MESSAGE_COLUMNS} FROM {MESSAGES_FROM} WHERE m.channel_id = $1 \
-                 AND m.seq <= $2 AND m.seq >= $3 AND {} ORDER BY m.seq DESC LIMIT 1",
-                not_hidden_from("$4")
-            ),
-            params![loaded.channel.id, last, first, uid.as_str()],
-        )?
-    };
-    found.map(|row| read_message(&row, 0)).transpose()
-}
-
-/// The user's latest earlier membership window that holds any message, as (first seq, last
-/// seq capped at `up_to`); `None` for personal channels and for a first window.
-fn earlier_window(
-    db: &dyn Db,
-    uid: &Uid,
-    channel_id: i64,
-    up_to: u64,
-) -> Result<Option<(u64, u64)>> {
-    let row = db.query_opt(
-        "SELECT join_seq, left_seq FROM memberships WHERE channel_id = $1 AND uid = $2 \
-         AND left_seq IS NOT NULL AND left_seq >= join_seq AND join_seq <= $3 \
-         ORDER BY join_seq DESC LIMIT 1",
-        params![channel_id, uid.as_str(), up_to],
-    )?;
-    row.map(|row| Ok((row.get::<u64>(0)?, row.get::<u64>(1)?.min(up_to))))
-        .transpose()
-}
-
 /// Recounts the messages above the read floor that do not count as unread (recalled, or
 /// deleted by this user), after a change left the floor short of the last message.
 pub(crate) fn recount_uncounted(db: &dyn Db, uid: &Uid, loaded: &mut Loaded) -> Result<()> {
@@ -541,31 +464,4 @@ pub(crate) fn recount_uncounted(db: &dyn Db, uid: &Uid, loaded: &mut Loaded) -> 
         .get(0)?;
     loaded.view.state.uncounted = (upto - above).saturating_sub(counting);
     Ok(())
-}
-
-/// For each user who filed the channel's conversation in folders, the folders' names: one read
-/// for all the members a message goes to, instead of one per member.
-pub(crate) fn folders_by_member(
-    db: &dyn Db,
-    channel_id: i64,
-) -> Result<std::collections::HashMap<String, Vec<String>>> {
-    let mut folders: std::collections::HashMap<String, Vec<String>> = Default::default();
-    for row in db.query(
-        "SELECT uid, name FROM folder_members WHERE channel_id = $1 ORDER BY uid, name",
-        params![channel_id],
-    )? {
-        folders.entry(row.get(0)?).or_default().push(row.get(1)?);
-    }
-    Ok(folders)
-}
-
-/// Names of the user's folders that hold the conversation.
-pub(crate) fn folders_of(db: &dyn Db, uid: &Uid, channel_id: i64) -> Result<Vec<String>> {
-    db.query(
-        "SELECT name FROM folder_members WHERE uid = $1 AND channel_id = $2 ORDER BY name",
-        params![uid.as_str(), channel_id],
-    )?
-    .iter()
-    .map(|row| row.get(0))
-    .collect()
 }

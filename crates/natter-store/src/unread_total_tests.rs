@@ -17,6 +17,7 @@ use proptest::prelude::*;
 use crate::db::params;
 use crate::rows::{self, LOADED_COLUMNS, LOADED_FROM};
 use crate::schema::MIGRATIONS;
+use crate::test_stores::{fresh_database, postgres_admin, runtime};
 use crate::{
     Change, ConversationUpdate, Db, Deletion, FolderChange, NewMessage, Recall, Recaller, Result,
     Store, StoreError, SystemMessage, SystemTarget, Via, conversations, folders, groups, messaging,
@@ -422,19 +423,6 @@ async fn check(store: &Store, ops: Vec<Op>) {
     assert_eq!(totals(store).await, kept, "the migration's totals");
 }
 
-fn runtime() -> tokio::runtime::Runtime {
-    tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .unwrap()
-}
-
-fn postgres_admin() -> Option<String> {
-    std::env::var("NATTER_TEST_POSTGRES")
-        .ok()
-        .filter(|url| !url.is_empty())
-}
-
 proptest! {
     #![proptest_config(ProptestConfig::with_cases(48))]
 
@@ -531,18 +519,4 @@ fn concurrent_writers_keep_the_total_on_postgres() {
         }
         store.close().await;
     });
-}
-
-/// A new, empty database on the test server.
-fn fresh_database(admin_url: &str) -> String {
-    let name = format!("natter_store_test_{:016x}", fastrand::u64(..));
-    let (admin, create) = (admin_url.to_owned(), format!("CREATE DATABASE {name}"));
-    std::thread::spawn(move || {
-        let mut client = postgres::Client::connect(&admin, postgres::NoTls).unwrap();
-        client.batch_execute(&create).unwrap();
-    })
-    .join()
-    .unwrap();
-    let (base, _) = admin_url.rsplit_once('/').unwrap();
-    format!("{base}/{name}")
 }

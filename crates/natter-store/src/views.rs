@@ -1,0 +1,553 @@
+//! What a client sees of a conversation beside its state: the last message its user may see
+//! and the folders holding it. A list page (or any other batch of one user's conversations) is
+//! completed at once, in a fixed number of statements whatever its size: on PostgreSQL every
+//! statement is a network round trip, and completing one conversation at a time took two to
+//! four statements each, some 200 to 300 for a page of 100. A single conversation is completed
+//! as a batch of one, so that a page and a conversation read alone cannot disagree.
+
+use std::collections::HashMap;
+
+use natter_core::Uid;
+
+use crate::db::params;
+use crate::rows::{Loaded, MESSAGE_COLUMNS, MESSAGES_FROM, not_hidden_from, read_message};
+use crate::{ConversationView, Db, Result, StoredMessage, Value};
+
+/// Conversations per statement, so that no statement binds more parameters than SQLite's
+/// historical limit of 999 (a full resync may complete thousands of conversations).
+const ROWS_PER_STATEMENT: usize = 200;
+
+/// Completes one conversation of `uid`.
+pub(crate) fn complete_view(db: &dyn Db, uid: &Uid, loaded: Loaded) -> Result<ConversationView> {
+    let mut views = complete_views(db, uid, vec![loaded])?;
+    Ok(views.pop().expect("one view per conversation"))
+}
+
+/// Completes conversations of `uid`, returned in their order, in at most four statements per
+/// [`ROWS_PER_STATEMENT`] conversations: their last messages and their folders, and only when
+/// some conversation shows nothing in its latest membership window, the earlier windows and
+/// their last messages.
+pub(crate) fn complete_views(
+    db: &dyn Db,
+    uid: &Uid,
+    batch: Vec<Loaded>,
+) -> Result<Vec<ConversationView>> {
+    if batch.is_empty() {
+        return Ok(Vec::new());
+    }
+    let last_messages = last_messages(db, uid, &batch)?;
+    let channel_ids: Vec<i64> = batch.iter().map(|loaded| loaded.channel.id).collect();
+    let folders = folders_of(db, uid, &channel_ids)?;
+    Ok(batch
+        .into_iter()
+        .zip(last_messages)
+        .map(|(loaded, last_message)| ConversationView {
+            last_message,
+            folders: folders.get(&loaded.channel.id).cloned().unwrap_or_default(),
+            ..loaded.view
+        })
+        .collect())
+}
+
+/// For each user who filed the channel's conversation in folders, the folders' names in name
+/// order: one read for all the members a message goes to, instead of one per member.
+pub(crate) fn folders_by_member(
+    db: &dyn Db,
+    channel_id: i64,
+) -> Result<HashMap<String, Vec<String>>> {
+    let mut folders: HashMap<String, Vec<String>> = HashMap::new();
+    for row in db.query(
+        "SELECT uid, name FROM folder_members WHERE channel_id = $1 ORDER BY uid, name",
+        params![channel_id],
+    )? {
+        folders.entry(row.get(0)?).or_default().push(row.get(1)?);
+    }
+    Ok(folders)
+}
+
+/// Names of the user's folders holding each of these channels' conversations, in name order,
+/// by channel (a channel in no folder is absent).
+pub(crate) fn folders_of(
+    db: &dyn Db,
+    uid: &Uid,
+    channel_ids: &[i64],
+) -> Result<HashMap<i64, Vec<String>>> {
+    let mut folders: HashMap<i64, Vec<String>> = HashMap::new();
+    for chunk in channel_ids.chunks(ROWS_PER_STATEMENT) {
+        let listed: Vec<String> = (2..chunk.len() + 2).map(|at| format!("${at}")).collect();
+        let sql = format!(
+            "SELECT channel_id, name FROM folder_members WHERE uid = $1 AND channel_id IN ({}) \
+             ORDER BY channel_id, name",
+            listed.join(", ")
+        );
+        let mut params = vec![Value::from(uid.as_str())];
+        params.extend(chunk.iter().map(|&id| Value::from(id)));
+        for row in db.query(&sql, &params)? {
+            folders.entry(row.get(0)?).or_default().push(row.get(1)?);
+        }
+    }
+    Ok(folders)
+}
+
+/// Seqs `first..=last` of a channel, where the newest message a user may see is looked for.
+#[derive(Debug, Clone, Copy)]
+struct Window {
+    channel_id: i64,
+    first: u64,
+    last: u64,
+}
+
+impl Window {
+    /// Where `loaded`'s newest visible message within `first..=last` can be: nowhere when
+    /// that is empty; only at `last` when the user deleted no message for themself (the
+    /// message there, unless it is gone).
+    fn within(loaded: &Loaded, first: u64, last: u64) -> Option<Self> {
+        (last >= first).then_some(Window {
+            channel_id: loaded.channel.id,
+            first: if loaded.hidden_count == 0 {
+                last
+            } else {
+                first
+            },
+            last,
+        })
+    }
+}
+
+/// The last message each conversation's user may see: the newest one not deleted for
+/// themself, after their cleared history, in their latest membership window (a recalled one
+/// shows as recalled).
+fn last_messages(db: &dyn Db, uid: &Uid, batch: &[Loaded]) -> Result<Vec<Option<StoredMessage>>> {
+    let latest: Vec<Option<Window>> = batch
+        .iter()
+        .map(|loaded| {
+            let state = &loaded.view.state;
+            let first = (state.cleared_to_seq + 1).max(state.join_seq);
+            Window::within(
+                loaded,
+                first,
+                state.last_visible_seq(loaded.channel.last_seq),
+            )
+        })
+        .collect();
+    let mut found = newest_seen(db, uid, &latest)?;
+    // Nothing to show in the latest membership window (a rejoin with no message since): the
+    // last message the user may see is where an earlier window ended.
+    let empty: Vec<&Loaded> = batch
+        .iter()
+        .zip(&found)
+        .filter_map(|(loaded, message)| message.is_none().then_some(loaded))
+        .collect();
+    if empty.is_empty() {
+        return Ok(found);
+    }
+    let earlier = earlier_windows(db, uid, &empty)?;
+    let mut earlier_found = newest_seen(db, uid, &earlier)?.into_iter();
+    for message in found.iter_mut().filter(|message| message.is_none()) {
+        *message = earlier_found.next().flatten();
+    }
+    Ok(found)
+}
+
+/// Each conversation's latest earlier membership window that holds any message, up to the
+/// last seq its user may see: `None` for personal channels and for a first window.
+fn earlier_windows(db: &dyn Db, uid: &Uid, batch: &[&Loaded]) -> Result<Vec<Option<Window>>> {
+    let up_to = |loaded: &Loaded| {
+        let state = &loaded.view.state;
+        state.last_visible_seq(loaded.channel.last_seq)
+    };
+    let (mut windows, mut seen) = (vec![None; batch.len()], vec![false; batch.len()]);
+    for (index, chunk) in batch.chunks(ROWS_PER_STATEMENT).enumerate() {
+        let chunk_at = index * ROWS_PER_STATEMENT;
+        let sql = format!(
+            "SELECT w.column1, mb.join_seq, mb.left_seq FROM memberships mb \
+             JOIN (VALUES {}) w ON mb.channel_id = w.column2 AND mb.join_seq <= w.column3 \
+             WHERE mb.uid = $1 AND mb.left_seq IS NOT NULL AND mb.left_seq >= mb.join_seq \
+             ORDER BY w.column1, mb.join_seq DESC",
+            values_rows(chunk.len(), 3)
+        );
+        let mut params = vec![Value::from(uid.as_str())];
+        for (slot, loaded) in chunk.iter().enumerate() {
+            params.extend([
+                Value::from((chunk_at + slot) as i64),
+                Value::from(loaded.channel.id),
+                Value::from(up_to(loaded)),
+            ]);
+        }
+        for row in db.query(&sql, &params)? {
+            let slot: usize = row.get(0)?;
+            // A conversation's windows come latest first; only the latest counts.
+            if std::mem::replace(&mut seen[slot], true) {
+                continue;
+            }
+            let loaded = batch[slot];
+            let (join, left): (u64, u64) = (row.get(1)?, row.get(2)?);
+            let first = (loaded.view.state.cleared_to_seq + 1).max(join);
+            windows[slot] = Window::within(loaded, first, left.min(up_to(loaded)));
+        }
+    }
+    Ok(windows)
+}
+
+/// The newest message in each window that `uid` did not delete for themself (`None` where
+/// there is no window or no such message), in one statement for all the windows.
+fn newest_seen(
+    db: &dyn Db,
+    uid: &Uid,
+    windows: &[Option<Window>],
+) -> Result<Vec<Option<StoredMessage>>> {
+    let mut found = vec![None; windows.len()];
+    let wanted: Vec<(usize, Window)> = windows
+        .iter()
+        .enumerate()
+        .filter_map(|(slot, window)| window.map(|window| (slot, window)))
+        .collect();
+    for chunk in wanted.chunks(ROWS_PER_STATEMENT) {
+        // First each window's seq, found through the (channel_id, seq) index, then those
+        // messages by the same index. Materialized, because PostgreSQL would otherwise pull
+        // the seq's subquery up into the join condition, run it twice per window and may
+        // hash all of `messages` to join on it.
+        let sql = format!(
+            "WITH s AS MATERIALIZED (\
+               SELECT w.column1 AS slot, w.column2 AS channel_id, (\
+                 SELECT m.seq FROM messages m WHERE m.channel_id = w.column2 \
+                 AND m.seq >= w.column3 AND m.seq <= w.column4 AND {} \
+                 ORDER BY m.seq DESC LIMIT 1) AS seq \
+               FROM (VALUES {}) w) \
+             SELECT s.slot, {MESSAGE_COLUMNS} FROM {MESSAGES_FROM} \
+             JOIN s ON m.channel_id = s.channel_id AND m.seq = s.seq",
+            not_hidden_from("$1"),
+            values_rows(chunk.len(), 4)
+        );
+        let mut params = vec![Value::from(uid.as_str())];
+        for &(slot, window) in chunk {
+            params.extend([
+                Value::from(slot as i64),
+                Value::from(window.channel_id),
+                Value::from(window.first),
+                Value::from(window.last),
+            ]);
+        }
+        for row in db.query(&sql, &params)? {
+            let slot: usize = row.get(0)?;
+            found[slot] = Some(read_message(&row, 1)?);
+        }
+    }
+    Ok(found)
+}
+
+/// `rows` rows of `width` integer parameters for a `VALUES` list, numbered from `$2` (`$1` is
+/// the user). Cast, because PostgreSQL would otherwise type a bare parameter there as text.
+fn values_rows(rows: usize, width: usize) -> String {
+    (0..rows)
+        .map(|row| {
+            let cells: Vec<String> = (0..width)
+                .map(|column| format!("CAST(${} AS BIGINT)", 2 + row * width + column))
+                .collect();
+            format!("({})", cells.join(", "))
+        })
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+#[cfg(test)]
+mod tests {
+    //! A page of the list completes all its conversations in a fixed number of statements,
+    //! and completes each one as reading that conversation alone does, through every case of
+    //! the last message: deleted for oneself, cleared history, recalled, left, and rejoined
+    //! with no message since. On SQLite always, on PostgreSQL when the test server is set.
+
+    use std::cell::Cell;
+    use std::collections::HashMap;
+
+    use natter_core::{ConversationId, Device, GroupId, Uid};
+
+    use crate::test_stores::{fresh_database, postgres_admin, runtime};
+    use crate::{
+        Change, ConversationUpdate, ConversationView, Db, Dialect, FolderChange, ListQuery,
+        NewMessage, Recall, Recaller, Result, Row, Store, Value, conversations, folders, groups,
+        messaging, removal, users,
+    };
+
+    /// Peers with a one-to-one conversation each: more than the largest page, and more than
+    /// one statement completes, so that a full resync takes several.
+    const PEERS: usize = super::ROWS_PER_STATEMENT + 10;
+
+    /// The most statements a page may take: the page, the last messages, the earlier
+    /// membership windows and their last messages, the folders.
+    const PAGE_STATEMENTS: usize = 5;
+
+    /// A connection that counts the statements run through it.
+    struct Counting<'a> {
+        db: &'a dyn Db,
+        statements: Cell<usize>,
+    }
+
+    impl Db for Counting<'_> {
+        fn dialect(&self) -> Dialect {
+            self.db.dialect()
+        }
+
+        fn execute(&self, sql: &str, params: &[Value<'_>]) -> Result<u64> {
+            self.statements.set(self.statements.get() + 1);
+            self.db.execute(sql, params)
+        }
+
+        fn query(&self, sql: &str, params: &[Value<'_>]) -> Result<Vec<Row>> {
+            self.statements.set(self.statements.get() + 1);
+            self.db.query(sql, params)
+        }
+    }
+
+    fn me() -> Uid {
+        Uid::parse("me", "uid").unwrap()
+    }
+
+    fn peer(index: usize) -> Uid {
+        Uid::parse(&format!("p{index:03}"), "uid").unwrap()
+    }
+
+    fn with(index: usize) -> ConversationId {
+        ConversationId::C2c(peer(index))
+    }
+
+    fn group(name: &str) -> GroupId {
+        GroupId::parse(name, "group").unwrap()
+    }
+
+    fn send(db: &dyn Db, from: &Uid, to: ConversationId, text: &str) -> Result<i64> {
+        let sent = messaging::send(
+            db,
+            &NewMessage {
+                from: from.clone(),
+                to,
+                message_type: natter_core::message::CUSTOM.to_owned(),
+                payload: format!("{{\"text\":\"{text}\"}}"),
+                client_msg_no: None,
+                cloud_custom_data: String::new(),
+                time_ms: 1,
+                counts_as_unread: true,
+            },
+        )?;
+        Ok(sent.message.id)
+    }
+
+    fn change(db: &dyn Db, conversation: ConversationId, change: Change) -> Result<()> {
+        let update = ConversationUpdate {
+            uid: me(),
+            conversations: vec![conversation],
+            change,
+            now_ms: 2,
+        };
+        conversations::update(db, &update).map(drop)
+    }
+
+    /// `me` talks with every peer, then each special case happens in a conversation of its
+    /// own; the folders hold a few of them.
+    fn fill(db: &dyn Db) -> Result<()> {
+        for (index, uid) in std::iter::once(me())
+            .chain((0..PEERS).map(peer))
+            .enumerate()
+        {
+            let device = Device {
+                uid,
+                device_flag: 0,
+                device_level: 1,
+            };
+            users::set_device_token(db, &device, &[index as u8; 32], 0)?;
+        }
+        for index in 0..PEERS {
+            send(db, &peer(index), ConversationId::C2c(me()), "hello")?;
+            if index % 3 == 0 {
+                send(db, &me(), with(index), "hi")?;
+            }
+        }
+        // Deleted for me: the newest message, and every message.
+        let newest = send(db, &peer(0), ConversationId::C2c(me()), "hidden")?;
+        removal::delete_for_me(db, &me(), &with(0), &[newest])?;
+        let only = send(db, &me(), with(1), "all hidden")?;
+        let first = db
+            .query_one(
+                "SELECT MIN(id) FROM messages WHERE from_uid = $1",
+                crate::db::params![peer(1).as_str()],
+            )?
+            .get::<i64>(0)?;
+        removal::delete_for_me(db, &me(), &with(1), &[first, only])?;
+        // Cleared history, then nothing, or a newer message.
+        change(db, with(2), Change::ClearHistory)?;
+        change(db, with(3), Change::ClearHistory)?;
+        send(db, &peer(3), ConversationId::C2c(me()), "after clearing")?;
+        // Recalled by its sender.
+        let recalled = send(db, &peer(4), ConversationId::C2c(me()), "recalled")?;
+        removal::recall(
+            db,
+            &Recall {
+                message_id: recalled,
+                conversation: None,
+                by: Recaller::Sender(peer(4)),
+                window_ms: i64::MAX,
+                now_ms: 3,
+            },
+        )?;
+        // Left a group while it went on; rejoined one with no message since; rejoined
+        // another after deleting its newest message for oneself.
+        for (name, member) in [("left", 5), ("rejoined", 6), ("rejoined_hidden", 7)] {
+            groups::upsert(db, &group(name), &[me(), peer(member)], false, None, 0)?;
+            send(
+                db,
+                &peer(member),
+                ConversationId::Group(group(name)),
+                "before",
+            )?;
+        }
+        let hidden = send(
+            db,
+            &me(),
+            ConversationId::Group(group("rejoined_hidden")),
+            "mine",
+        )?;
+        removal::delete_for_me(
+            db,
+            &me(),
+            &ConversationId::Group(group("rejoined_hidden")),
+            &[hidden],
+        )?;
+        for (name, member) in [("left", 5), ("rejoined", 6), ("rejoined_hidden", 7)] {
+            groups::leave_group(db, &group(name), &me())?;
+            send(
+                db,
+                &peer(member),
+                ConversationId::Group(group(name)),
+                "while away",
+            )?;
+        }
+        groups::add_members(db, &group("rejoined"), &[me()])?;
+        groups::add_members(db, &group("rejoined_hidden"), &[me()])?;
+        for (name, held) in [
+            (
+                "work",
+                vec![with(0), with(8), ConversationId::Group(group("rejoined"))],
+            ),
+            ("home", vec![with(8), with(9)]),
+        ] {
+            folders::change(
+                db,
+                &me(),
+                &FolderChange::Create {
+                    name: name.to_owned(),
+                    conversations: held,
+                },
+                4,
+            )?;
+        }
+        Ok(())
+    }
+
+    /// The text of a view's last message, `None` without one.
+    fn last_text(view: &ConversationView) -> Option<String> {
+        view.last_message.as_ref().map(|message| {
+            let payload: serde_json::Value = serde_json::from_str(&message.payload).unwrap();
+            payload["text"].as_str().unwrap().to_owned()
+        })
+    }
+
+    /// Reads the whole list a page of `limit` at a time; every page must take at most
+    /// [`PAGE_STATEMENTS`] statements. Returns the statements each page took, and the views.
+    fn pages(db: &dyn Db, limit: u32) -> Result<(Vec<usize>, Vec<ConversationView>)> {
+        let (mut counts, mut views, mut after) = (Vec::new(), Vec::new(), None);
+        loop {
+            let counting = Counting {
+                db,
+                statements: Cell::new(0),
+            };
+            let query = ListQuery {
+                after,
+                limit,
+                ..ListQuery::default()
+            };
+            let page = conversations::list(&counting, &me(), &query)?;
+            counts.push(counting.statements.get());
+            views.extend(page.conversations);
+            match page.next {
+                Some(next) => after = Some(next),
+                None => return Ok((counts, views)),
+            }
+        }
+    }
+
+    /// Each view is completed as reading its conversation alone completes it, and each case
+    /// as it should be.
+    fn check_views(db: &dyn Db, views: &[ConversationView]) -> Result<()> {
+        for view in views {
+            let alone = conversations::get(db, &me(), &view.id)?.unwrap();
+            assert_eq!(view.last_message, alone.last_message, "{}", view.id);
+            assert_eq!(view.folders, alone.folders, "{}", view.id);
+        }
+        let by_id: HashMap<String, &ConversationView> = views
+            .iter()
+            .map(|view| (view.id.to_string(), view))
+            .collect();
+        let last = |id: ConversationId| last_text(by_id[&id.to_string()]);
+        let in_group = |name| ConversationId::Group(group(name));
+        assert_eq!(last(with(0)).as_deref(), Some("hi"), "newest hidden");
+        assert_eq!(last(with(1)), None, "everything hidden");
+        assert_eq!(last(with(2)), None, "cleared");
+        assert_eq!(last(with(3)).as_deref(), Some("after clearing"));
+        let recalled = by_id[&with(4).to_string()].last_message.as_ref();
+        assert!(recalled.unwrap().revoked_by.is_some(), "shown as recalled");
+        assert_eq!(last(in_group("left")).as_deref(), Some("before"));
+        assert_eq!(last(in_group("rejoined")).as_deref(), Some("before"));
+        assert_eq!(last(in_group("rejoined_hidden")).as_deref(), Some("before"));
+        assert_eq!(by_id[&with(0).to_string()].folders, ["work"]);
+        assert_eq!(by_id[&with(8).to_string()].folders, ["home", "work"]);
+        assert_eq!(by_id[&in_group("rejoined").to_string()].folders, ["work"]);
+        assert!(by_id[&with(1).to_string()].folders.is_empty());
+        Ok(())
+    }
+
+    async fn check(store: &Store) {
+        store.write(fill).await.unwrap();
+        store
+            .read(|db| {
+                for limit in [20, 100, 200] {
+                    let (counts, views) = pages(db, limit)?;
+                    assert_eq!(views.len(), PEERS + 3, "the whole list in pages of {limit}");
+                    assert!(
+                        counts.iter().all(|&count| count <= PAGE_STATEMENTS),
+                        "statements per page of {limit}: {counts:?}"
+                    );
+                    check_views(db, &views)?;
+                }
+                // A full resync completes more conversations than one statement takes.
+                let resync = conversations::changes_since(db, &me(), 0, None)?;
+                assert_eq!(resync.changed.len(), PEERS + 3, "the whole list resynced");
+                check_views(db, &resync.changed)
+            })
+            .await
+            .unwrap();
+    }
+
+    #[test]
+    fn a_page_is_completed_in_fixed_statements_as_each_alone_on_sqlite() {
+        runtime().block_on(async {
+            let dir = tempfile::tempdir().unwrap();
+            let store = Store::open_sqlite(dir.path()).unwrap();
+            check(&store).await;
+            store.close().await;
+        });
+    }
+
+    #[test]
+    fn a_page_is_completed_in_fixed_statements_as_each_alone_on_postgres() {
+        let Some(admin) = postgres_admin() else {
+            return;
+        };
+        runtime().block_on(async {
+            let store = Store::open_postgres(&fresh_database(&admin), 2)
+                .await
+                .unwrap();
+            check(&store).await;
+            store.close().await;
+        });
+    }
+}
