@@ -81,7 +81,8 @@ async fn upgrade(stream: TcpStream, max_frame: usize) -> Option<WsTransport> {
 pub struct WsTransport {
     ws: WebSocketStream<TcpStream>,
     codec: WukongCodec,
-    /// Bytes received and not framed yet: at most one frame, plus one message.
+    /// Bytes received and not framed yet: at most one frame, plus one message; unallocated
+    /// when empty.
     received: BytesMut,
 }
 
@@ -93,6 +94,11 @@ impl Transport for WsTransport {
                 .decode_frame(&mut self.received)
                 .map_err(ReadError::Frame)?
             {
+                if self.received.is_empty() {
+                    // Let go of it: an idle connection holds no buffer here, and one grown by
+                    // a large frame is not kept.
+                    self.received = BytesMut::new();
+                }
                 return Ok(Some(packet));
             }
             // Cancel-safe: a message is either still in the stream, or already in `received`.
