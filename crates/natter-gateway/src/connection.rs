@@ -339,7 +339,10 @@ impl<T: Transport> Link<T> {
                 read = self.read() => match read {
                     Ok(Some(packet)) => {
                         idle.as_mut().reset(Instant::now() + idle_timeout);
-                        live.on_packet(&gateway, packet).await
+                        // Boxed: a packet's future (a SEND's stores the message) is far
+                        // larger than what an idle connection waits on, and takes memory
+                        // only while it runs.
+                        Box::pin(live.on_packet(&gateway, packet)).await
                     }
                     Ok(None) => break Ending::ClientLeft,
                     Err(ending) => break ending,
@@ -440,12 +443,10 @@ impl<T: Transport> Link<T> {
 }
 
 impl Live {
-    /// One packet from the client. A SEND's future (storing the message) is far larger than
-    /// everything else an idle connection's task holds: boxed, it takes memory only while a
-    /// SEND runs.
+    /// One packet from the client.
     async fn on_packet(&mut self, gateway: &Gateway, packet: Packet) -> Step {
         match packet {
-            Packet::Send(send) => Box::pin(self.on_send(gateway, send)).await,
+            Packet::Send(send) => self.on_send(gateway, send).await,
             Packet::Recvack(ack) => {
                 self.on_recvack(&ack);
                 Step::Reply(Vec::new())
