@@ -4,6 +4,7 @@
 use std::sync::Arc;
 use std::time::Duration;
 
+use bytes::BytesMut;
 use futures_util::StreamExt;
 use natter_wukongim::{Packet, ProtocolVersion, WukongCodec};
 use tokio::io::AsyncWriteExt;
@@ -57,7 +58,14 @@ pub struct TcpTransport {
 
 impl Transport for TcpTransport {
     async fn read(&mut self) -> Result<Option<Packet>, ReadError> {
-        Ok(self.framed.next().await.transpose()?)
+        let packet = self.framed.next().await.transpose()?;
+        // A frame larger than the read buffer grew it, for the connection's life: once no
+        // byte is left in it, it is swapped back for a small one.
+        let buffer = self.framed.read_buffer_mut();
+        if buffer.is_empty() && buffer.try_reclaim(crate::READ_BUFFER + 1) {
+            *buffer = BytesMut::with_capacity(crate::READ_BUFFER);
+        }
+        Ok(packet)
     }
 
     async fn write(&mut self, packet: &Packet) -> std::io::Result<()> {
@@ -111,6 +119,34 @@ mod tests {
             topic: String::new(),
             payload,
         })
+    }
+
+    /// A frame larger than the read buffer is read whole, and so is the one after it; then
+    /// the buffer is a small one again.
+    #[tokio::test]
+    async fn the_read_buffer_shrinks_back_after_a_large_frame() {
+        let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let mut client = TcpStream::connect(listener.local_addr().unwrap())
+            .await
+            .unwrap();
+        let (server, _) = listener.accept().await.unwrap();
+        let version = ProtocolVersion::negotiate(4).unwrap();
+        let mut transport = TcpTransport {
+            framed: FramedRead::with_capacity(server, WukongCodec::new(), crate::READ_BUFFER),
+        };
+        transport.set_version(version);
+        let sent = [recv(Bytes::from(vec![7; 64 * 1024])), Packet::Ping];
+        let mut bytes = Vec::new();
+        for packet in &sent {
+            bytes.extend(natter_wukongim::encode_to_vec(packet, Some(version)).unwrap());
+        }
+        client.write_all(&bytes).await.unwrap();
+        for packet in sent {
+            let read = transport.read().await.unwrap();
+            assert_eq!(read, Some(packet.normalized(version)));
+        }
+        let buffer = transport.framed.read_buffer_mut();
+        assert!(buffer.is_empty() && !buffer.try_reclaim(crate::READ_BUFFER + 1));
     }
 
     /// With no write buffer kept, a frame far larger than the read buffer is still written
