@@ -81,24 +81,28 @@ pub trait Transport: Send {
 
 /// Serves one accepted connection to its end. The permit is its place under
 /// `--max-connections`, held until it closes.
-pub async fn serve<T: Transport>(
+///
+/// The returned future is the connection's task, resident for its whole life, so it is kept to
+/// what an idle connection needs: an `async fn` would keep its arguments twice (as arguments
+/// and as the locals they are moved into), and what runs only now and then (CONNECT, a SEND,
+/// the goodbye) is boxed while it runs instead of sizing every connection's task for it.
+pub fn serve<T: Transport>(
     gateway: Arc<Gateway>,
     transport: T,
     permit: OwnedSemaphorePermit,
-) {
-    let kind = transport.kind();
-    gateway.metrics.opened(kind);
-    let mut link = Link {
-        transport,
-        gateway: &gateway,
-    };
-    let ending = match link.handshake().await {
-        Handshake::Accepted(live) => link.run(*live).await,
-        Handshake::Ended(ending) => ending,
-    };
-    link.finish(ending).await;
-    drop(permit);
-    gateway.metrics.closed(kind);
+) -> impl Future<Output = ()> + Send {
+    let mut link = Link { transport, gateway };
+    async move {
+        let kind = link.transport.kind();
+        link.gateway.metrics.opened(kind);
+        let ending = match Box::pin(link.handshake()).await {
+            Handshake::Accepted(live) => link.run(live).await,
+            Handshake::Ended(ending) => ending,
+        };
+        Box::pin(link.finish(ending)).await;
+        drop(permit);
+        link.gateway.metrics.closed(kind);
+    }
 }
 
 /// How a connection ends, and what the client is told.
@@ -139,9 +143,9 @@ enum Step {
 }
 
 /// The transport and the gateway, for one connection.
-struct Link<'g, T> {
+struct Link<T> {
     transport: T,
-    gateway: &'g Arc<Gateway>,
+    gateway: Arc<Gateway>,
 }
 
 /// An authenticated connection's state.
@@ -162,7 +166,7 @@ struct Live {
     sent: Recent<String>,
 }
 
-impl<T: Transport> Link<'_, T> {
+impl<T: Transport> Link<T> {
     async fn write(&mut self, packet: &Packet) -> Result<(), ()> {
         match timeout(WRITE_TIMEOUT, self.transport.write(packet)).await {
             Ok(Ok(())) => {
@@ -229,7 +233,7 @@ impl<T: Transport> Link<'_, T> {
     /// CONNECT: checks, authenticates, exchanges keys, subscribes, answers CONNACK and sends
     /// what the device left unacknowledged last time.
     async fn connect(&mut self, connect: ConnectPacket) -> Handshake {
-        let gateway = self.gateway;
+        let gateway = self.gateway.clone();
         let version = match ProtocolVersion::negotiate(connect.version) {
             Ok(version) => version,
             Err(_) => return Handshake::Ended(Ending::Refuse(ReasonCode::ProtocolUpgradeRequired)),
@@ -321,8 +325,9 @@ impl<T: Transport> Link<'_, T> {
     }
 
     /// The loop of an authenticated connection, until it ends. Leaves the device's state
-    /// behind (unacknowledged RECVs parked) before returning.
-    async fn run(&mut self, mut live: Live) -> Ending {
+    /// behind (unacknowledged RECVs parked) before returning. `live` stays boxed: moved into
+    /// the task's future it would be kept there twice.
+    async fn run(&mut self, mut live: Box<Live>) -> Ending {
         let gateway = self.gateway.clone();
         let idle_timeout = gateway.settings.idle_timeout;
         let idle = tokio::time::sleep(idle_timeout);
@@ -334,7 +339,10 @@ impl<T: Transport> Link<'_, T> {
                 read = self.read() => match read {
                     Ok(Some(packet)) => {
                         idle.as_mut().reset(Instant::now() + idle_timeout);
-                        live.on_packet(&gateway, packet).await
+                        // Boxed: a packet's future (a SEND's stores the message) is far
+                        // larger than what an idle connection waits on, and takes memory
+                        // only while it runs.
+                        Box::pin(live.on_packet(&gateway, packet)).await
                     }
                     Ok(None) => break Ending::ClientLeft,
                     Err(ending) => break ending,

@@ -61,7 +61,7 @@ pub use metrics::GatewayMetrics;
 pub const CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
 /// Each connection's read buffer to start with, in bytes, on either transport. It is resident
 /// for as long as the connection lives, and an idle one receives only PINGs; a larger frame
-/// grows it (up to the frame size limit).
+/// grows it (up to the frame size limit), over TCP only until that frame has been read.
 const READ_BUFFER: usize = 1024;
 
 /// How long a write may wait on a client that does not read before its connection is closed.

@@ -13,7 +13,6 @@ use tokio::net::{TcpListener, TcpStream};
 use tokio_tungstenite::WebSocketStream;
 use tokio_tungstenite::tungstenite::Message;
 use tokio_tungstenite::tungstenite::protocol::WebSocketConfig;
-use tokio_util::codec::Encoder;
 
 use crate::connection::{self, ReadError, Transport};
 use crate::metrics::Transport as Kind;
@@ -42,7 +41,8 @@ pub(crate) async fn accept(gateway: Arc<Gateway>, listener: TcpListener) {
         let served = gateway.clone();
         gateway.spawn(async move {
             let max = served.settings.max_frame;
-            let Some(transport) = upgrade(stream, max).await else {
+            // Boxed: the upgrade's future is larger than an idle connection's.
+            let Some(transport) = Box::pin(upgrade(stream, max)).await else {
                 return;
             };
             connection::serve(served, transport, permit).await;
@@ -81,7 +81,8 @@ async fn upgrade(stream: TcpStream, max_frame: usize) -> Option<WsTransport> {
 pub struct WsTransport {
     ws: WebSocketStream<TcpStream>,
     codec: WukongCodec,
-    /// Bytes received and not framed yet: at most one frame, plus one message.
+    /// Bytes received and not framed yet: at most one frame, plus one message; unallocated
+    /// when empty.
     received: BytesMut,
 }
 
@@ -93,6 +94,11 @@ impl Transport for WsTransport {
                 .decode_frame(&mut self.received)
                 .map_err(ReadError::Frame)?
             {
+                if self.received.is_empty() {
+                    // Let go of it: an idle connection holds no buffer here, and one grown by
+                    // a large frame is not kept.
+                    self.received = BytesMut::new();
+                }
                 return Ok(Some(packet));
             }
             // Cancel-safe: a message is either still in the stream, or already in `received`.
@@ -108,9 +114,9 @@ impl Transport for WsTransport {
     }
 
     async fn write(&mut self, packet: &Packet) -> std::io::Result<()> {
-        let mut frame = BytesMut::new();
-        self.codec
-            .encode(packet, &mut frame)
+        let frame = self
+            .codec
+            .encode_frame(packet)
             .map_err(std::io::Error::other)?;
         self.ws
             .send(Message::Binary(frame.freeze()))

@@ -5,7 +5,7 @@ use bytes::{Buf, BytesMut};
 use tokio_util::codec::{Decoder, Encoder};
 
 use crate::enums::ProtocolVersion;
-use crate::error::{CodecError, DecodeError};
+use crate::error::{CodecError, DecodeError, EncodeError};
 use crate::header::FixedHeader;
 use crate::packet::{self, Packet};
 
@@ -78,6 +78,15 @@ impl WukongCodec {
         let result = packet::decode_body(&header, &src[header.header_len..frame_len], self.version);
         src.advance(frame_len);
         result.map(Some)
+    }
+
+    /// One packet as a frame in a buffer of its own, for a writer that lets go of its buffer
+    /// once the frame is written (one held per connection is resident for its whole life). The
+    /// same bytes as [`Encoder::encode`], with the narrower error.
+    pub fn encode_frame(&self, packet: &Packet) -> Result<BytesMut, EncodeError> {
+        let mut frame = BytesMut::new();
+        packet::encode(packet, self.version, &mut frame)?;
+        Ok(frame)
     }
 }
 

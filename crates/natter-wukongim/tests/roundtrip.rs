@@ -227,6 +227,17 @@ proptest! {
         prop_assert_eq!(encode_to_vec(&decoded, Some(version)).unwrap(), bytes);
     }
 
+    /// A frame in a buffer of its own is the same bytes.
+    #[test]
+    fn a_frame_encoded_on_its_own_is_the_same_bytes(packet in packet(), version in version()) {
+        let mut codec = WukongCodec::new();
+        codec.set_version(version);
+        prop_assert_eq!(
+            codec.encode_frame(&packet).unwrap().to_vec(),
+            encode_to_vec(&packet, Some(version)).unwrap()
+        );
+    }
+
     /// Every prefix of a frame is "not yet", never an error or a wrong packet.
     #[test]
     fn a_partial_frame_waits(packet in packet(), version in version()) {
