@@ -3,6 +3,8 @@
 #   scripts/bench-postgres.sh [workload…]   (default: send list)
 # Each workload gets a fresh database in a throwaway PostgreSQL cluster (scripts/with-services.sh)
 # and a fresh server. Build first: cargo build --release -p natter -p natter-bench
+# The server reaches PostgreSQL without TLS (loopback; figures comparable across runs) unless
+# BENCH_SSLMODE says otherwise (e.g. BENCH_SSLMODE=require to measure what TLS costs).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 . scripts/lib.sh
@@ -22,7 +24,8 @@ for workload in "${workloads[@]}"; do
   work=$(mktemp -d)
   token="bench-$(date +%s%N)"
   "$release/natter" serve --listen 127.0.0.1:0 --data-dir "$work" \
-    --database-url "${NATTER_TEST_POSTGRES%/*}/$database" --manager-token "$token" \
+    --database-url "${NATTER_TEST_POSTGRES%/*}/$database?sslmode=${BENCH_SSLMODE:-disable}" \
+    --manager-token "$token" \
     --rate-limit 0 --max-connections 200000 --ws-idle-timeout-secs 3600 >"$work/log" 2>&1 &
   pid=$!
   url=$(natter_url "$work/log")
