@@ -256,6 +256,10 @@ UPDATE users SET unread_total = COALESCE((
     WHERE c.uid = users.uid AND c.listed = 1 AND c.archived = 0 AND c.remind NOT IN (1, 2)
 ), 0);
 "#,
+    r#"
+-- A message reads the folders of all its members at once, by channel.
+CREATE INDEX folder_members_by_channel ON folder_members(channel_id);
+"#,
 ];
 
 impl Dialect {
