@@ -52,8 +52,8 @@ install_node
 step "Rust tests"
 cargo test --workspace --locked
 
-step "the integration suite again on PostgreSQL, with the three-node cluster test (PostgreSQL + NATS)"
-scripts/with-services.sh cargo test -p natter --tests --locked
+step "the store's tests and the integration suite again on PostgreSQL (over TLS), with the three-node cluster test (PostgreSQL + NATS)"
+scripts/with-services.sh cargo test -p natter -p natter-store --tests --locked
 
 step "chaos test: three nodes on PostgreSQL and NATS under seeded faults, checked afterwards (about 2 min)"
 scripts/chaos.sh --seed 1 --seconds 80
