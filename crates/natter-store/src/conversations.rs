@@ -15,15 +15,10 @@ use crate::{
     UnreadTotal, Updated, Value,
 };
 
-/// The unread rule of `natter_core::rules::ConversationState::unread`, as SQL, for the
-/// "unread only" filter (it must filter before paging). Tests pin it to the Rust rule.
+/// Whether the conversation has unread messages, as SQL, for the "unread only" filter (it
+/// must filter before paging).
 fn has_unread_sql(dialect: Dialect) -> String {
-    let (least, greatest) = (dialect.least(), dialect.greatest());
-    format!(
-        "{least}(COALESCE(c.left_seq, ch.last_seq), ch.last_seq) > \
-         {greatest}(c.read_seq, c.deleted_to_seq, c.cleared_to_seq, c.own_last_seq, c.join_seq - 1) \
-         + c.uncounted"
-    )
+    format!("{} > 0", rows::unread_count_sql(dialect))
 }
 
 /// One page of the list: pinned first, then newest activity, then channel (for a stable order).

@@ -5,7 +5,9 @@ use natter_core::rules::{ConversationState, Prefs, RemindType};
 use natter_core::{ChannelKind, ConversationId, Uid};
 
 use crate::db::params;
-use crate::{ConversationView, Db, Result, Row, Shown, StoredMessage, UnreadTotal, UserRole};
+use crate::{
+    ConversationView, Db, Dialect, Result, Row, Shown, StoredMessage, UnreadTotal, UserRole,
+};
 
 #[derive(Debug, Clone, Copy)]
 pub(crate) struct Channel {
@@ -121,16 +123,68 @@ pub(crate) struct Saved {
 /// above all earlier ones, which is what incremental sync relies on, and the total moves by a
 /// relative update, so that concurrent transactions on PostgreSQL (which wait for the row's
 /// lock) cannot lose each other's changes.
+///
+/// A total that this would take below zero can only come from a bug elsewhere; rather than fail
+/// this and every later write and read of the user, it is recounted from the rows (see
+/// [`recount_unread_total`]) and the bug is logged.
 pub(crate) fn next_version(db: &dyn Db, uid: &Uid, delta: i64) -> Result<Saved> {
     let row = db.query_one(
         "UPDATE users SET version = version + 1, unread_total = unread_total + $2 \
          WHERE uid = $1 RETURNING version, unread_total",
         params![uid.as_str(), delta],
     )?;
+    let version = row.get(0)?;
+    let unread_total = match row.get::<i64>(1)? {
+        total if total >= 0 => total as u64,
+        total => {
+            tracing::error!(
+                uid = %uid,
+                total,
+                "a user's running unread total went below zero; recounted from the conversations"
+            );
+            recount_unread_total(db, uid, delta)?
+        }
+    };
     Ok(Saved {
-        version: row.get(0)?,
-        unread_total: row.get(1)?,
+        version,
+        unread_total,
     })
+}
+
+/// The unread count of one conversation row `c` joined with its channel `ch`: the unread rule
+/// of `natter_core::rules::ConversationState::unread` as SQL, for the queries that must count
+/// or filter in the database. Tests pin it to the Rust rule.
+pub(crate) fn unread_count_sql(dialect: Dialect) -> String {
+    let (least, greatest) = (dialect.least(), dialect.greatest());
+    format!(
+        "{greatest}(0, {least}(COALESCE(c.left_seq, ch.last_seq), ch.last_seq) \
+         - {greatest}(c.read_seq, c.deleted_to_seq, c.cleared_to_seq, c.own_last_seq, \
+         c.join_seq - 1) - c.uncounted)"
+    )
+}
+
+/// Sets the user's unread total to the sum of their counted conversations as the rows stand,
+/// plus `delta` for the change being saved (whose row is written after this): listed, not
+/// archived, and notifying (`natter_core::rules::ConversationState::counted_in_total`).
+fn recount_unread_total(db: &dyn Db, uid: &Uid, delta: i64) -> Result<u64> {
+    let sql = format!(
+        "UPDATE users SET unread_total = {greatest}(0, CAST(COALESCE((SELECT SUM({count}) \
+         FROM conversations c JOIN channels ch ON ch.id = c.channel_id \
+         WHERE c.uid = $1 AND c.listed = 1 AND c.archived = 0 AND c.remind NOT IN ($3, $4)), 0) \
+         AS BIGINT) + $2) WHERE uid = $1 RETURNING unread_total",
+        greatest = db.dialect().greatest(),
+        count = unread_count_sql(db.dialect()),
+    );
+    db.query_one(
+        &sql,
+        params![
+            uid.as_str(),
+            delta,
+            RemindType::AcceptNotNotify.code(),
+            RemindType::Discard.code()
+        ],
+    )?
+    .get(0)
 }
 
 /// The user's unread total as every save keeps it, with their version at that total: one

@@ -453,6 +453,63 @@ proptest! {
     }
 }
 
+/// A total that a bug left below zero does not fail the user's next write: that write
+/// recounts it from the rows (and the write itself still counts).
+async fn check_repair(store: &Store) {
+    setup(store).await;
+    let sends = [
+        Op::Send {
+            from: 1,
+            to: 0,
+            silent: false,
+        },
+        Op::Send {
+            from: 2,
+            to: 0,
+            silent: false,
+        },
+    ];
+    for op in sends {
+        store.write(move |db| apply(db, &op)).await.unwrap();
+    }
+    store
+        .write(|db| {
+            db.execute(
+                "UPDATE users SET unread_total = -5 WHERE uid = $1",
+                params![uid(0).as_str()],
+            )
+        })
+        .await
+        .unwrap();
+    let op = Op::Send {
+        from: 3,
+        to: 0,
+        silent: false,
+    };
+    store.write(move |db| apply(db, &op)).await.unwrap();
+    let (kept, recounted) = totals(store).await[0];
+    assert_eq!((kept, recounted), (3, 3));
+}
+
+#[test]
+fn a_total_below_zero_is_recounted_at_the_next_write() {
+    runtime().block_on(async {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::open_sqlite(dir.path()).unwrap();
+        check_repair(&store).await;
+        store.close().await;
+    });
+    if let Some(admin) = postgres_admin() {
+        runtime().block_on(async {
+            let store = Store::open_postgres(&fresh_database(&admin), 2)
+                .await
+                .unwrap();
+            check_repair(&store).await;
+            store.close().await;
+        });
+    }
+}
+
 /// Many transactions at once move the same users' totals (sends into the group and to one
 /// user, reads, archives): on PostgreSQL they run concurrently, and none may lose another's
 /// change to the total.
