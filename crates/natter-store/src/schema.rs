@@ -256,6 +256,19 @@ UPDATE users SET unread_total = COALESCE((
     WHERE c.uid = users.uid AND c.listed = 1 AND c.archived = 0 AND c.remind NOT IN (1, 2)
 ), 0);
 "#,
+    r#"
+-- Channels the purge job visits (crate::purge): a write that may raise the lowest point anyone
+-- can see in a channel marks it here in its own transaction, and the job removes the mark once
+-- the channel is purged through what it computed, unless `marks` moved in the meantime.
+CREATE TABLE purge_candidates (
+    channel_id {int} PRIMARY KEY REFERENCES channels(id),
+    -- Bumped by every mark, so that a mark made while the job ran outlives the job's removal.
+    marks      {int} NOT NULL DEFAULT 1
+) {without_rowid};
+-- Before this table no write marked anything: every channel with messages left is a candidate
+-- once, so that the first purge after the upgrade still finds what the full scan found.
+INSERT INTO purge_candidates (channel_id) SELECT id FROM channels WHERE last_seq > purged_to_seq;
+"#,
 ];
 
 impl Dialect {
