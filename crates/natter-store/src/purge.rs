@@ -229,3 +229,7 @@ fn expire_batch(db: &dyn Db, older_than_ms: i64, batch: u32) -> Result<u64> {
         params![batch, older_than_ms],
     )
 }
+
+#[cfg(test)]
+#[path = "purge_tests.rs"]
+mod tests;
