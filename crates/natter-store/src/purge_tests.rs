@@ -354,3 +354,68 @@ proptest! {
         });
     }
 }
+
+/// On PostgreSQL, writers clear histories, delete conversations with their history, leave
+/// and rejoin while purges run beside them: no mark is lost to a purge that ran meanwhile, so
+/// one more purge afterwards leaves nothing the full scan would purge.
+#[test]
+fn marks_made_during_concurrent_purges_are_kept_on_postgres() {
+    let Some(place) = Place::postgres() else {
+        return;
+    };
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(4)
+        .enable_all()
+        .build()
+        .unwrap();
+    runtime.block_on(async {
+        let store = std::sync::Arc::new(match &place {
+            Place::Postgres(url) => Store::open_postgres(url, 8).await.unwrap(),
+            Place::Sqlite(_) => unreachable!(),
+        });
+        setup(&store).await;
+        let mut tasks = Vec::new();
+        for worker in 0..USERS {
+            let store = store.clone();
+            tasks.push(tokio::spawn(async move {
+                for round in 0..30usize {
+                    let peer = (worker + 1 + round % (USERS - 1)) % USERS;
+                    let op = match round % 6 {
+                        0 | 1 => send(worker, if round % 4 == 0 { USERS } else { peer }),
+                        2 => clear(worker, if round % 4 == 2 { USERS } else { peer }),
+                        3 => Op::Delete {
+                            who: worker,
+                            peers: vec![peer, USERS],
+                            clear: true,
+                        },
+                        4 => Op::Leave { who: worker },
+                        _ => Op::Join { who: worker },
+                    };
+                    let applied = op.clone();
+                    if let Err(StoreError::Internal(error)) =
+                        store.write(move |db| apply(db, &applied)).await
+                    {
+                        panic!("{op:?}: {error}");
+                    }
+                }
+            }));
+        }
+        for _ in 0..2 {
+            let store = store.clone();
+            tasks.push(tokio::spawn(async move {
+                for _ in 0..20 {
+                    store.purge(2, None).await.unwrap();
+                    tokio::task::yield_now().await;
+                }
+            }));
+        }
+        for task in tasks {
+            task.await.unwrap();
+        }
+        store.purge(2, None).await.unwrap();
+        let missed = store.read(purgeable_by_full_scan).await.unwrap();
+        assert!(missed.is_empty(), "the full scan still purges {missed:?}");
+        assert_eq!(candidate_count(&store).await, 0);
+        store.close().await;
+    });
+}
