@@ -209,7 +209,11 @@ fn leaving_makes_a_candidate_and_messages_no_member_can_see_are_purged() {
         assert_eq!(candidate_count(&store).await, 0);
         run(&store, Op::IntoGroup { silent: false }).await;
         run(&store, Op::IntoGroup { silent: false }).await;
-        assert_eq!(candidate_count(&store).await, 1, "a message no member gets marks");
+        assert_eq!(
+            candidate_count(&store).await,
+            1,
+            "a message no member gets marks"
+        );
         assert_eq!(store.purge(10, None).await.unwrap(), 2);
         assert_eq!(left_in(&store, group).await, (vec![], 5));
         store.close().await;
@@ -317,7 +321,11 @@ async fn check(store: &Store, ops: Vec<Op>) {
             missed.is_empty(),
             "after step {step} ({op:?}) the full scan still purges {missed:?}"
         );
-        assert_eq!(candidate_count(store).await, 0, "after step {step} ({op:?})");
+        assert_eq!(
+            candidate_count(store).await,
+            0,
+            "after step {step} ({op:?})"
+        );
     }
 }
 
