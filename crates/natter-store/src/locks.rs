@@ -14,6 +14,11 @@
 //!    unread total are only changed by a write that holds that user's row, taken before the
 //!    write reads any of them.
 //!
+//! A write that may leave messages no one can see bumps the channel's row in `purge_candidates`
+//! (`crate::purge`) after those locks, and holds it until it commits; the purge job takes the
+//! channel's row before deleting its messages, and a candidate's row only in a transaction of
+//! its own.
+//!
 //! The locks are `FOR NO KEY UPDATE`, the lock an `UPDATE` of these rows takes anyway: unlike
 //! `FOR UPDATE` it lets other writes insert rows that refer to the locked one (a new
 //! conversation's row takes a key-share lock on its user's row through the foreign key), which

@@ -314,6 +314,11 @@ fn deliver(
     );
     crate::locks::lock_members(db, channel_id)?;
     let members = db.query(&sql, params![channel_id])?;
+    if members.is_empty() {
+        // Into a group whose members all left: if each of them cleared their history past
+        // the point they left, no one can see this message (`crate::purge`'s rule).
+        crate::purge::mark_candidate(db, channel_id)?;
+    }
     let mut folders = views::folders_by_member(db, channel_id)?;
     let mut recipients = Vec::with_capacity(members.len());
     for row in members {

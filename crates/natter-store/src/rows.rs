@@ -362,18 +362,36 @@ pub(crate) fn insert(
 }
 
 /// What a conversation adds to its user's unread total (its unread count while it is in the
-/// default list and notifies, else 0), taken before a change and passed to [`save`].
+/// default list and notifies, else 0), taken before a change and passed to [`save`], with the
+/// watermarks that bound what the user can see of the channel, so that [`save`] knows whether
+/// the change may have hidden messages from the last user who could see them.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) struct Counted(pub u64);
+pub(crate) struct Counted {
+    counted: u64,
+    cleared_to_seq: u64,
+    left_seq: Option<u64>,
+}
 
 impl Counted {
     pub fn of(state: &ConversationState, channel_last_seq: u64) -> Self {
-        Self(state.counted_in_total(channel_last_seq))
+        Self {
+            counted: state.counted_in_total(channel_last_seq),
+            cleared_to_seq: state.cleared_to_seq,
+            left_seq: state.left_seq,
+        }
     }
 
     /// How much the total moves when the conversation becomes `state` at `channel_last_seq`.
     pub fn delta_to(self, state: &ConversationState, channel_last_seq: u64) -> i64 {
-        state.counted_in_total(channel_last_seq) as i64 - self.0 as i64
+        state.counted_in_total(channel_last_seq) as i64 - self.counted as i64
+    }
+
+    /// Whether becoming `state` may raise the lowest point anyone can see in the channel
+    /// (`crate::purge`'s rule): the user cleared further, or left. Nothing else in a
+    /// conversation row raises it: a rejoin or a restore only lowers it.
+    pub fn may_raise_purge_point(self, state: &ConversationState) -> bool {
+        state.cleared_to_seq > self.cleared_to_seq
+            || (state.left_seq.is_some() && state.left_seq != self.left_seq)
     }
 }
 
@@ -407,7 +425,9 @@ pub(crate) fn save_loaded(
 
 /// Saves a changed state under a fresh version, moving the user's unread total from what the
 /// conversation counted `before` to what it counts now at `channel_last_seq`. Every change to
-/// a conversation row goes through here: that keeps the total equal to the sum.
+/// a conversation row goes through here: that keeps the total equal to the sum, and a change
+/// that may leave messages no one can see marks the channel for the purge job in the same
+/// transaction.
 pub(crate) fn save(
     db: &dyn Db,
     uid: &Uid,
@@ -447,6 +467,9 @@ pub(crate) fn save(
             state.uncounted,
         ],
     )?;
+    if before.may_raise_purge_point(state) {
+        crate::purge::mark_candidate(db, channel_id)?;
+    }
     Ok(saved)
 }
 

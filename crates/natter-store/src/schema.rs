@@ -260,6 +260,19 @@ UPDATE users SET unread_total = COALESCE((
 -- A message reads the folders of all its members at once, by channel.
 CREATE INDEX folder_members_by_channel ON folder_members(channel_id);
 "#,
+    r#"
+-- Channels the purge job visits (crate::purge): a write that may raise the lowest point anyone
+-- can see in a channel marks it here in its own transaction, and the job removes the mark once
+-- the channel is purged through what it computed, unless `marks` moved in the meantime.
+CREATE TABLE purge_candidates (
+    channel_id {int} PRIMARY KEY REFERENCES channels(id),
+    -- Bumped by every mark, so that a mark made while the job ran outlives the job's removal.
+    marks      {int} NOT NULL DEFAULT 1
+) {without_rowid};
+-- Before this table no write marked anything: every channel with messages left is a candidate
+-- once, so that the first purge after the upgrade still finds what the full scan found.
+INSERT INTO purge_candidates (channel_id) SELECT id FROM channels WHERE last_seq > purged_to_seq;
+"#,
 ];
 
 impl Dialect {

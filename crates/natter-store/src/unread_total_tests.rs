@@ -24,20 +24,20 @@ use crate::{
     removal, users,
 };
 
-const USERS: usize = 4;
+pub(crate) const USERS: usize = 4;
 const GROUP: &str = "g";
 
-fn uid(index: usize) -> Uid {
+pub(crate) fn uid(index: usize) -> Uid {
     Uid::parse(&format!("u{index}"), "uid").unwrap()
 }
 
-fn group() -> GroupId {
+pub(crate) fn group() -> GroupId {
     GroupId::parse(GROUP, "group").unwrap()
 }
 
 /// `peer` below [`USERS`] names a one-to-one conversation, [`USERS`] the group, and above it
 /// the system conversation.
-fn conversation(peer: usize) -> ConversationId {
+pub(crate) fn conversation(peer: usize) -> ConversationId {
     match peer {
         peer if peer < USERS => ConversationId::C2c(uid(peer)),
         USERS => ConversationId::Group(group()),
@@ -46,7 +46,7 @@ fn conversation(peer: usize) -> ConversationId {
 }
 
 #[derive(Debug, Clone)]
-enum Op {
+pub(crate) enum Op {
     Send {
         from: usize,
         to: usize,
@@ -107,7 +107,7 @@ enum Op {
     },
 }
 
-fn op() -> impl Strategy<Value = Op> {
+pub(crate) fn op() -> impl Strategy<Value = Op> {
     let who = 0..USERS;
     let peer = 0..=USERS + 1;
     prop_oneof![
@@ -143,7 +143,7 @@ fn op() -> impl Strategy<Value = Op> {
 
 /// Runs one operation. It may be refused (a conversation not listed, a group dismissed): then
 /// the writer undoes whatever it did.
-fn apply(db: &dyn Db, op: &Op) -> Result<()> {
+pub(crate) fn apply(db: &dyn Db, op: &Op) -> Result<()> {
     match op {
         Op::Send { from, to, silent } => messaging::send(
             db,
@@ -360,7 +360,7 @@ fn fill_statement(db: &dyn Db) -> String {
     db.dialect().render(&migration[start..end])
 }
 
-async fn setup(store: &Store) {
+pub(crate) async fn setup(store: &Store) {
     store
         .write(|db| {
             for index in 0..USERS {
