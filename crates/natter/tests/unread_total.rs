@@ -255,18 +255,18 @@ async fn an_older_database_gets_its_totals_filled_in() {
 
     let address = server.base.trim_start_matches("http://").to_owned();
     server.stop().await;
-    // Back to the schema before the running total, as an older Natter left it.
+    // Back to schema 5, the one before the running total, as an older Natter left it: without
+    // what migration 6 (the total) and every later one added.
+    const BEFORE_THE_TOTAL: i64 = 5;
+    const LATER_SCHEMA: &str = "ALTER TABLE users DROP COLUMN unread_total; \
+        DROP INDEX folder_members_by_channel; DROP TABLE purge_candidates;";
     let storage = server.storage();
     match &storage.database_url {
         None => {
             let path = storage.data_dir().join(natter_store::sqlite::DATABASE_FILE);
             let conn = rusqlite::Connection::open(path).unwrap();
-            let version: i64 = conn
-                .query_row("PRAGMA user_version", [], |row| row.get(0))
-                .unwrap();
             conn.execute_batch(&format!(
-                "ALTER TABLE users DROP COLUMN unread_total; PRAGMA user_version = {};",
-                version - 1
+                "{LATER_SCHEMA} PRAGMA user_version = {BEFORE_THE_TOTAL};"
             ))
             .unwrap();
         }
@@ -275,10 +275,9 @@ async fn an_older_database_gets_its_totals_filled_in() {
             std::thread::spawn(move || {
                 let mut client = postgres::Client::connect(&url, postgres::NoTls).unwrap();
                 client
-                    .batch_execute(
-                        "ALTER TABLE users DROP COLUMN unread_total; \
-                         UPDATE natter_schema SET version = version - 1;",
-                    )
+                    .batch_execute(&format!(
+                        "{LATER_SCHEMA} UPDATE natter_schema SET version = {BEFORE_THE_TOTAL};"
+                    ))
                     .unwrap();
             })
             .join()
