@@ -121,12 +121,11 @@ mod tests {
         })
     }
 
-    /// A frame larger than the read buffer is read whole, and so is the one after it; then
-    /// the buffer is a small one again.
-    #[tokio::test]
-    async fn the_read_buffer_shrinks_back_after_a_large_frame() {
+    /// A client socket and the server's transport of it, as a connection has them once its
+    /// CONNECT settled protocol version 4.
+    async fn connected() -> (TcpStream, TcpTransport, ProtocolVersion) {
         let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
-        let mut client = TcpStream::connect(listener.local_addr().unwrap())
+        let client = TcpStream::connect(listener.local_addr().unwrap())
             .await
             .unwrap();
         let (server, _) = listener.accept().await.unwrap();
@@ -135,6 +134,14 @@ mod tests {
             framed: FramedRead::with_capacity(server, WukongCodec::new(), crate::READ_BUFFER),
         };
         transport.set_version(version);
+        (client, transport, version)
+    }
+
+    /// A frame larger than the read buffer is read whole, and so is the one after it; then
+    /// the buffer is a small one again.
+    #[tokio::test]
+    async fn the_read_buffer_shrinks_back_after_a_large_frame() {
+        let (mut client, mut transport, version) = connected().await;
         let sent = [recv(Bytes::from(vec![7; 64 * 1024])), Packet::Ping];
         let mut bytes = Vec::new();
         for packet in &sent {
@@ -153,16 +160,7 @@ mod tests {
     /// whole, and so is the small frame after it; closing lets the client read both first.
     #[tokio::test]
     async fn a_large_frame_and_the_next_are_written_whole() {
-        let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
-        let client = TcpStream::connect(listener.local_addr().unwrap())
-            .await
-            .unwrap();
-        let (server, _) = listener.accept().await.unwrap();
-        let version = ProtocolVersion::negotiate(4).unwrap();
-        let mut transport = TcpTransport {
-            framed: FramedRead::with_capacity(server, WukongCodec::new(), crate::READ_BUFFER),
-        };
-        transport.set_version(version);
+        let (client, mut transport, version) = connected().await;
         let sent = vec![recv(Bytes::from(vec![7; 512 * 1024])), Packet::Pong];
         let writer = tokio::spawn({
             let sent = sent.clone();
