@@ -11,43 +11,9 @@ use super::{Candidate, candidates, purge_batch, purgeable_by_full_scan, settle};
 use crate::db::params;
 use crate::rows;
 use crate::schema::MIGRATIONS;
-use crate::test_stores::{fresh_database, postgres_admin, runtime};
+use crate::test_stores::{Place, concurrent_runtime, on_both, runtime};
 use crate::unread_total_tests::{Op, USERS, apply, conversation, op, setup, uid};
 use crate::{Result, Store, StoreError};
-
-/// Where a test's database lives, so that it can be opened again.
-enum Place {
-    Sqlite(tempfile::TempDir),
-    Postgres(String),
-}
-
-impl Place {
-    fn sqlite() -> Self {
-        Self::Sqlite(tempfile::tempdir().unwrap())
-    }
-
-    fn postgres() -> Option<Self> {
-        postgres_admin().map(|admin| Self::Postgres(fresh_database(&admin)))
-    }
-
-    async fn open(&self) -> Store {
-        match self {
-            Self::Sqlite(dir) => Store::open_sqlite(dir.path()).unwrap(),
-            Self::Postgres(url) => Store::open_postgres(url, 2).await.unwrap(),
-        }
-    }
-}
-
-/// Runs the test on a fresh SQLite database, and on PostgreSQL when there is a server.
-fn on_both<F>(test: impl Fn(Place) -> F)
-where
-    F: Future<Output = ()>,
-{
-    runtime().block_on(test(Place::sqlite()));
-    if let Some(place) = Place::postgres() {
-        runtime().block_on(test(place));
-    }
-}
 
 /// Runs an operation that must be accepted.
 async fn run(store: &Store, op: Op) {
@@ -371,12 +337,7 @@ fn marks_made_during_concurrent_purges_are_kept_on_postgres() {
     let Some(place) = Place::postgres() else {
         return;
     };
-    let runtime = tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(4)
-        .enable_all()
-        .build()
-        .unwrap();
-    runtime.block_on(async {
+    concurrent_runtime().block_on(async {
         let store = std::sync::Arc::new(match &place {
             Place::Postgres(url) => Store::open_postgres(url, 8).await.unwrap(),
             Place::Sqlite(_) => unreachable!(),

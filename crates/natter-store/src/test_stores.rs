@@ -2,6 +2,10 @@
 //! server when `NATTER_TEST_POSTGRES` names one (as `scripts/with-services.sh` sets it), so
 //! that every test that runs on SQLite can run on PostgreSQL too.
 
+use std::future::Future;
+
+use crate::Store;
+
 pub(crate) fn runtime() -> tokio::runtime::Runtime {
     tokio::runtime::Builder::new_current_thread()
         .enable_all()
@@ -28,4 +32,47 @@ pub(crate) fn fresh_database(admin_url: &str) -> String {
     .unwrap();
     let (base, _) = admin_url.rsplit_once('/').unwrap();
     format!("{base}/{name}")
+}
+
+/// A runtime with worker threads, for tests whose writers must really run at once.
+pub(crate) fn concurrent_runtime() -> tokio::runtime::Runtime {
+    tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(4)
+        .enable_all()
+        .build()
+        .unwrap()
+}
+
+/// Where a test's database lives, so that it can be opened again.
+pub(crate) enum Place {
+    Sqlite(tempfile::TempDir),
+    Postgres(String),
+}
+
+impl Place {
+    pub(crate) fn sqlite() -> Self {
+        Self::Sqlite(tempfile::tempdir().unwrap())
+    }
+
+    pub(crate) fn postgres() -> Option<Self> {
+        postgres_admin().map(|admin| Self::Postgres(fresh_database(&admin)))
+    }
+
+    pub(crate) async fn open(&self) -> Store {
+        match self {
+            Self::Sqlite(dir) => Store::open_sqlite(dir.path()).unwrap(),
+            Self::Postgres(url) => Store::open_postgres(url, 2).await.unwrap(),
+        }
+    }
+}
+
+/// Runs the test on a fresh SQLite database, and on PostgreSQL when there is a server.
+pub(crate) fn on_both<F>(test: impl Fn(Place) -> F)
+where
+    F: Future<Output = ()>,
+{
+    runtime().block_on(test(Place::sqlite()));
+    if let Some(place) = Place::postgres() {
+        runtime().block_on(test(place));
+    }
 }

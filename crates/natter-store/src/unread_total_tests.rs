@@ -17,7 +17,7 @@ use proptest::prelude::*;
 use crate::db::params;
 use crate::rows::{self, LOADED_COLUMNS, LOADED_FROM};
 use crate::schema::MIGRATIONS;
-use crate::test_stores::{fresh_database, postgres_admin, runtime};
+use crate::test_stores::{concurrent_runtime, fresh_database, on_both, postgres_admin, runtime};
 use crate::{
     Change, ConversationUpdate, Db, Deletion, FolderChange, NewMessage, Recall, Recaller, Result,
     Store, StoreError, SystemMessage, SystemTarget, Via, conversations, folders, groups, messaging,
@@ -493,21 +493,11 @@ async fn check_repair(store: &Store) {
 
 #[test]
 fn a_total_below_zero_is_recounted_at_the_next_write() {
-    runtime().block_on(async {
-        let dir = tempfile::tempdir().unwrap();
-        let store = Store::open_sqlite(dir.path()).unwrap();
+    on_both(|place| async move {
+        let store = place.open().await;
         check_repair(&store).await;
         store.close().await;
     });
-    if let Some(admin) = postgres_admin() {
-        runtime().block_on(async {
-            let store = Store::open_postgres(&fresh_database(&admin), 2)
-                .await
-                .unwrap();
-            check_repair(&store).await;
-            store.close().await;
-        });
-    }
 }
 
 /// Many transactions at once move the same users' totals (sends into the group and to one
@@ -518,12 +508,7 @@ fn concurrent_writers_keep_the_total_on_postgres() {
     let Some(admin) = postgres_admin() else {
         return;
     };
-    let runtime = tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(4)
-        .enable_all()
-        .build()
-        .unwrap();
-    runtime.block_on(async {
+    concurrent_runtime().block_on(async {
         let store = std::sync::Arc::new(
             Store::open_postgres(&fresh_database(&admin), 8)
                 .await
