@@ -9,6 +9,13 @@ use natter::{Config, ServeArgs};
 use tokio::net::TcpListener;
 use tracing_subscriber::EnvFilter;
 
+/// mimalloc rather than the C library's allocator: a sent message makes a few hundred small
+/// allocations (rows, frames, futures), and under glibc's malloc those took a fifth of the
+/// server's instructions per message (a callgrind profile of the `send` workload,
+/// BENCHMARKS.md).
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 #[derive(Debug, Parser)]
 #[command(
     name = "natter",
