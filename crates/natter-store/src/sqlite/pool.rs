@@ -298,6 +298,29 @@ mod tests {
 
     use crate::{Store, StoreError, Value};
 
+    /// `.cargo/config.toml` compiles the bundled SQLite without memory statistics and without
+    /// the shared page cache, each a global mutex on every statement's path.
+    #[test]
+    fn sqlite_is_built_without_its_global_mutexes() {
+        let conn = rusqlite::Connection::open_in_memory().unwrap();
+        let mut statement = conn.prepare("PRAGMA compile_options").unwrap();
+        let options: Vec<String> = statement
+            .query_map([], |row| row.get(0))
+            .unwrap()
+            .collect::<Result<_, _>>()
+            .unwrap();
+        assert!(
+            options.iter().any(|option| option == "DEFAULT_MEMSTATUS=0"),
+            "{options:?}"
+        );
+        assert!(
+            !options
+                .iter()
+                .any(|option| option == "ENABLE_MEMORY_MANAGEMENT"),
+            "{options:?}"
+        );
+    }
+
     #[tokio::test]
     async fn a_failing_write_is_undone_alone_and_its_batch_commits() {
         let dir = tempfile::tempdir().unwrap();
