@@ -9,7 +9,6 @@ use std::collections::HashMap;
 
 use natter_core::Uid;
 
-use crate::db::params;
 use crate::rows::{Loaded, MESSAGE_COLUMNS, MESSAGES_FROM, not_hidden_from, read_message};
 use crate::{ConversationView, Db, Result, StoredMessage, Value};
 
@@ -47,22 +46,6 @@ pub(crate) fn complete_views(
             ..loaded.view
         })
         .collect())
-}
-
-/// For each user who filed the channel's conversation in folders, the folders' names in name
-/// order: one read for all the members a message goes to, instead of one per member.
-pub(crate) fn folders_by_member(
-    db: &dyn Db,
-    channel_id: i64,
-) -> Result<HashMap<String, Vec<String>>> {
-    let mut folders: HashMap<String, Vec<String>> = HashMap::new();
-    for row in db.query(
-        "SELECT uid, name FROM folder_members WHERE channel_id = $1 ORDER BY uid, name",
-        params![channel_id],
-    )? {
-        folders.entry(row.get(0)?).or_default().push(row.get(1)?);
-    }
-    Ok(folders)
 }
 
 /// Names of the user's folders holding each of these channels' conversations, in name order,
