@@ -656,3 +656,106 @@ pub(crate) fn visibility_windows(
     .map(|row| Ok((row.get(0)?, row.get::<Option<u64>>(1)?.unwrap_or(u64::MAX))))
     .collect()
 }
+
+#[cfg(test)]
+mod tests {
+    //! A one-to-one send takes a fixed number of statements, on PostgreSQL each a round trip
+    //! (and `BEGIN` and `COMMIT` besides), and delivers each member's folders with the read of
+    //! their rows.
+
+    use natter_core::{ConversationId, Device, Uid};
+
+    use crate::test_stores::{Counting, on_both};
+    use crate::{Dialect, FolderChange, NewMessage, Result, Store, folders, messaging, users};
+
+    /// Statements of a one-to-one send into an existing channel on PostgreSQL: the sender,
+    /// the lists and the peer; the channel's seq, the message and the users' locks; the
+    /// members' rows and folders; both saves.
+    const POSTGRES_STATEMENTS: usize = 4;
+
+    /// On SQLite, where a statement costs no round trip: the read of the sender, lists and
+    /// peer; the channel's seq; the message; the members' rows and folders; two per save.
+    const SQLITE_STATEMENTS: usize = 8;
+
+    fn uid(name: &str) -> Uid {
+        Uid::parse(name, "uid").unwrap()
+    }
+
+    fn message(from: &str, to: &str) -> NewMessage {
+        NewMessage {
+            from: uid(from),
+            to: ConversationId::C2c(uid(to)),
+            message_type: natter_core::message::CUSTOM.to_owned(),
+            payload: "{}".to_owned(),
+            client_msg_no: None,
+            cloud_custom_data: String::new(),
+            time_ms: 1,
+            counts_as_unread: true,
+        }
+    }
+
+    async fn check(store: &Store) {
+        store
+            .write(|db| {
+                for (index, name) in ["alice", "bob"].into_iter().enumerate() {
+                    let device = Device {
+                        uid: uid(name),
+                        device_flag: 0,
+                        device_level: 1,
+                    };
+                    users::set_device_token(db, &device, &[index as u8; 32], 0)?;
+                }
+                messaging::send(db, &message("alice", "bob"))?;
+                for name in ["work", "home"] {
+                    let create = FolderChange::Create {
+                        name: name.to_owned(),
+                        conversations: vec![ConversationId::C2c(uid("alice"))],
+                    };
+                    folders::change(db, &uid("bob"), &create, 2)?;
+                }
+                Result::Ok(())
+            })
+            .await
+            .unwrap();
+        let (statements, dialect, sent) = store
+            .write(|db| {
+                let counting = Counting::new(db);
+                let sent = messaging::send(&counting, &message("alice", "bob"))?;
+                Ok((counting.statements.get(), db.dialect(), sent))
+            })
+            .await
+            .unwrap();
+        let expected = match dialect {
+            Dialect::Postgres => POSTGRES_STATEMENTS,
+            Dialect::Sqlite => SQLITE_STATEMENTS,
+        };
+        assert_eq!(statements, expected, "statements of a send on {dialect:?}");
+        assert_eq!(sent.message.seq, 2);
+        let recipients: Vec<(&str, &[String], u64)> = sent
+            .recipients
+            .iter()
+            .map(|(uid, view)| {
+                (
+                    uid.as_str(),
+                    view.folders.as_slice(),
+                    view.unread_total.unwrap(),
+                )
+            })
+            .collect();
+        let folders = ["home".to_owned(), "work".to_owned()];
+        assert_eq!(
+            recipients,
+            [("alice", &[][..], 0), ("bob", &folders[..], 2)],
+            "each member's folders and unread total"
+        );
+    }
+
+    #[test]
+    fn a_one_to_one_send_takes_a_fixed_number_of_statements() {
+        on_both(|place| async move {
+            let store = place.open().await;
+            check(&store).await;
+            store.close().await;
+        });
+    }
+}

@@ -240,16 +240,14 @@ mod tests {
     //! the last message: deleted for oneself, cleared history, recalled, left, and rejoined
     //! with no message since. On SQLite always, on PostgreSQL when the test server is set.
 
-    use std::cell::Cell;
     use std::collections::HashMap;
 
     use natter_core::{ConversationId, Device, GroupId, Uid};
 
-    use crate::test_stores::{fresh_database, postgres_admin, runtime};
+    use crate::test_stores::{Counting, fresh_database, postgres_admin, runtime};
     use crate::{
-        Change, ConversationUpdate, ConversationView, Db, Dialect, FolderChange, ListQuery,
-        NewMessage, Recall, Recaller, Result, Row, Store, Value, conversations, folders, groups,
-        messaging, removal, users,
+        Change, ConversationUpdate, ConversationView, Db, FolderChange, ListQuery, NewMessage,
+        Recall, Recaller, Result, Store, conversations, folders, groups, messaging, removal, users,
     };
 
     /// Peers with a one-to-one conversation each: more than the largest page, and more than
@@ -259,28 +257,6 @@ mod tests {
     /// The most statements a page may take: the page, the last messages, the earlier
     /// membership windows and their last messages, the folders.
     const PAGE_STATEMENTS: usize = 5;
-
-    /// A connection that counts the statements run through it.
-    struct Counting<'a> {
-        db: &'a dyn Db,
-        statements: Cell<usize>,
-    }
-
-    impl Db for Counting<'_> {
-        fn dialect(&self) -> Dialect {
-            self.db.dialect()
-        }
-
-        fn execute(&self, sql: &str, params: &[Value<'_>]) -> Result<u64> {
-            self.statements.set(self.statements.get() + 1);
-            self.db.execute(sql, params)
-        }
-
-        fn query(&self, sql: &str, params: &[Value<'_>]) -> Result<Vec<Row>> {
-            self.statements.set(self.statements.get() + 1);
-            self.db.query(sql, params)
-        }
-    }
 
     fn me() -> Uid {
         Uid::parse("me", "uid").unwrap()
@@ -439,10 +415,7 @@ mod tests {
     fn pages(db: &dyn Db, limit: u32) -> Result<(Vec<usize>, Vec<ConversationView>)> {
         let (mut counts, mut views, mut after) = (Vec::new(), Vec::new(), None);
         loop {
-            let counting = Counting {
-                db,
-                statements: Cell::new(0),
-            };
+            let counting = Counting::new(db);
             let query = ListQuery {
                 after,
                 limit,
