@@ -9,7 +9,8 @@
 //! order everywhere, so concurrent writes wait in line once:
 //!
 //! 1. the channel's row, when the write appends to the channel (the next seq), changes its
-//!    members, its profile or its messages (`rows::find_channel` locks it inside a write);
+//!    members, its profile or its messages (`rows::find_channel` locks it inside a write, and
+//!    so does a send's update of the channel's last seq);
 //! 2. then users' rows, in uid order: a user's conversation rows, folders, profile and running
 //!    unread total are only changed by a write that holds that user's row, taken before the
 //!    write reads any of them.
@@ -52,13 +53,20 @@ pub(crate) fn lock_user(db: &dyn Db, uid: &Uid) -> Result<()> {
 /// takes them together, after the channel's row.
 pub(crate) fn lock_members(db: &dyn Db, channel_id: i64) -> Result<()> {
     if db.locks_rows() {
-        db.query(
-            "SELECT 1 FROM users WHERE uid IN (SELECT uid FROM conversations WHERE channel_id = $1) \
-             ORDER BY uid FOR NO KEY UPDATE",
-            params![channel_id],
-        )?;
+        db.query(&members_locking("$1"), params![channel_id])?;
     }
     Ok(())
+}
+
+/// The query that [`lock_members`] runs, for the channel whose id `channel_id` (SQL) gives: a
+/// send runs it inside the statement that appends the message, after that statement's update
+/// of the channel's row, on which its `channel_id` depends. PostgreSQL locks the rows as the
+/// sort returns them, so in uid order (the uids never change, so the order cannot either).
+pub(crate) fn members_locking(channel_id: &str) -> String {
+    format!(
+        "SELECT 1 FROM users WHERE uid IN (SELECT uid FROM conversations \
+         WHERE channel_id = {channel_id}) ORDER BY uid FOR NO KEY UPDATE"
+    )
 }
 
 /// Locks the channel's row by its id, for a write that finds the channel through one of its

@@ -1,15 +1,13 @@
 //! Sending messages and reading history.
 
-use natter_core::rules::ConversationState;
-use natter_core::{ConversationId, GroupId, Uid};
+use natter_core::{ChannelKind, ConversationId, GroupId, Uid};
 
 use crate::db::params;
 use crate::rows::{self, Channel, LOADED_COLUMNS, LOADED_FROM, MESSAGE_COLUMNS, MESSAGES_FROM};
 use crate::sender_lists;
-use crate::views;
 use crate::{
-    Before, ConversationView, Db, History, NewMessage, RangeEnd, Result, Sent, SeqRange, Shown,
-    StoreError, StoredMessage, SystemMessage, SystemTarget, UserRole,
+    Before, ConversationView, Db, Dialect, History, NewMessage, RangeEnd, Result, Sent, SeqRange,
+    Shown, StoreError, StoredMessage, SystemMessage, SystemTarget, UserRole, Value,
 };
 
 /// Appends the message with the channel's next seq and applies it to every current member's
@@ -20,11 +18,10 @@ pub fn send(db: &dyn Db, message: &NewMessage) -> Result<Sent> {
     }
     // The server API sends on behalf of any `from_uid`; a uid that never had a token has no
     // conversation rows to deliver into.
-    let sender = rows::require_shown_user(db, &message.from, UserRole::Sender)?;
-    let channel = sending_channel(db, message)?;
+    let sender = may_send(db, &message.from, &message.to)?;
     let stored = StoredMessage {
         id: 0,
-        seq: channel.last_seq + 1,
+        seq: 0,
         from: message.from.to_string(),
         time_ms: message.time_ms,
         client_msg_no: message.client_msg_no.clone(),
@@ -35,7 +32,33 @@ pub fn send(db: &dyn Db, message: &NewMessage) -> Result<Sent> {
         sender,
         silent: !message.counts_as_unread,
     };
-    append(db, channel, stored)
+    match &message.to {
+        ConversationId::C2c(peer) => {
+            let (kind, key) = (
+                message.to.kind(),
+                rows::channel_key(&message.from, &message.to),
+            );
+            if let Some(sent) = append(db, Target::Named(kind, &key), &stored)? {
+                return Ok(sent);
+            }
+            // The first message between the two: their channel and both rows first.
+            let channel = rows::create_channel(db, kind, &key, message.time_ms)?;
+            rows::insert(db, &message.from, channel.id, &message.to, 1)?;
+            rows::insert(
+                db,
+                peer,
+                channel.id,
+                &ConversationId::C2c(message.from.clone()),
+                1,
+            )?;
+            append_found(db, channel, &stored)
+        }
+        ConversationId::Group(group) => {
+            let channel = group_to_send_to(db, &message.from, group)?;
+            append_found(db, channel, &stored)
+        }
+        ConversationId::System => Err(StoreError::SystemIsAppOnly),
+    }
 }
 
 /// Who the app's own messages (system notices, and messages into a group from no member)
@@ -81,7 +104,7 @@ pub fn send_system(db: &dyn Db, message: &SystemMessage) -> Result<Sent> {
     }
     let stored = StoredMessage {
         id: 0,
-        seq: channel.last_seq + 1,
+        seq: 0,
         from: SYSTEM_SENDER.to_owned(),
         time_ms: message.time_ms,
         client_msg_no: message.client_msg_no.clone(),
@@ -92,7 +115,7 @@ pub fn send_system(db: &dyn Db, message: &SystemMessage) -> Result<Sent> {
         sender: Shown::default(),
         silent: !message.counts_as_unread,
     };
-    append(db, channel, stored)
+    append_found(db, channel, &stored)
 }
 
 /// Who receives a system message that is not kept, each with the conversation as they name it.
@@ -153,39 +176,123 @@ fn current_members(db: &dyn Db, channel_id: i64) -> Result<Vec<Uid>> {
     .collect()
 }
 
-/// Stores `message` (its `seq` the channel's next) and delivers it to the current members. A
-/// silent message is uncounted for everyone but its sender.
-fn append(db: &dyn Db, channel: Channel, mut message: StoredMessage) -> Result<Sent> {
-    let silent = message.silent;
-    db.execute(
-        "UPDATE channels SET last_seq = $1, uncounted_messages = uncounted_messages + $2 \
-         WHERE id = $3",
-        params![message.seq, u64::from(silent), channel.id],
-    )?;
-    message.id = db
-        .query_one(
-            "INSERT INTO messages (channel_id, seq, from_uid, time_ms, client_msg_no, msg_type, \
-             payload, cloud_custom_data, silent) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) \
-             RETURNING id",
-            params![
-                channel.id,
-                message.seq,
-                &message.from,
-                message.time_ms,
-                message.client_msg_no.as_ref(),
-                &message.message_type,
-                &message.payload,
-                &message.cloud_custom_data,
-                silent,
-            ],
-        )?
-        .get(0)?;
-    let recipients = deliver(db, channel.id, &message)?;
-    Ok(Sent {
+/// The channel a message is appended to.
+#[derive(Debug, Clone, Copy)]
+enum Target<'a> {
+    /// Found before (and locked, on PostgreSQL), by its id.
+    Found(i64),
+    /// By its kind and key: there may be none yet.
+    Named(ChannelKind, &'a str),
+}
+
+/// [`append`] to a channel found before, which is there.
+fn append_found(db: &dyn Db, channel: Channel, message: &StoredMessage) -> Result<Sent> {
+    append(db, Target::Found(channel.id), message)?
+        .ok_or_else(|| StoreError::internal("the channel a message was sent to is gone"))
+}
+
+/// The columns of a message as [`append`] inserts them.
+const INSERTED_COLUMNS: &str = "channel_id, seq, from_uid, time_ms, client_msg_no, msg_type, \
+    payload, cloud_custom_data, silent";
+
+/// Stores `message` with the channel's next seq (its `id` and `seq` are set here) and delivers
+/// it to the current members; `None` without such a channel. A silent message is uncounted
+/// for everyone but its sender.
+///
+/// On PostgreSQL, where each statement is a round trip, one statement raises the channel's
+/// last seq, inserts the message and locks the rows of the channel's users. That keeps
+/// `crate::locks`' order: the update locks the channel's row (or waits for it, then adds to
+/// the seq as committed) before the insert and the users' locks, which read the id it returns.
+fn append(db: &dyn Db, target: Target<'_>, message: &StoredMessage) -> Result<Option<Sent>> {
+    let (condition, mut values) = match target {
+        Target::Found(id) => ("id = $1", vec![Value::from(id)]),
+        Target::Named(kind, key) => (
+            "kind = $1 AND key = $2",
+            vec![Value::from(kind.code()), Value::from(key)],
+        ),
+    };
+    let silent = values.len() + 1;
+    values.push(Value::from(message.silent));
+    let raise = format!(
+        "UPDATE channels SET last_seq = last_seq + 1, \
+         uncounted_messages = uncounted_messages + ${silent} WHERE {condition} \
+         RETURNING id, last_seq"
+    );
+    let (channel_id, seq, id): (i64, u64, i64) = if db.dialect() == Dialect::Postgres {
+        values.extend([
+            Value::from(&message.from),
+            Value::from(message.time_ms),
+            Value::from(message.client_msg_no.as_ref()),
+            Value::from(&message.message_type),
+            Value::from(&message.payload),
+            Value::from(&message.cloud_custom_data),
+        ]);
+        // Bound through `SELECT`, the values are cast: PostgreSQL would type them as text.
+        let cast = |at: usize, kind: &str| format!("CAST(${} AS {kind})", silent + at);
+        let (locking, locked) = if db.locks_rows() {
+            let members = crate::locks::members_locking("(SELECT id FROM ch)");
+            (
+                format!(", locked AS ({members})"),
+                ", (SELECT COUNT(*) FROM locked)",
+            )
+        } else {
+            (String::new(), "")
+        };
+        let sql = format!(
+            "WITH ch AS ({raise}), \
+             m AS (INSERT INTO messages ({INSERTED_COLUMNS}) \
+                   SELECT id, last_seq, {from}, {time}, {number}, {kind}, {payload}, {custom}, \
+                   {silent} FROM ch RETURNING id){locking} \
+             SELECT ch.id, ch.last_seq, m.id{locked} FROM ch, m",
+            from = cast(1, "TEXT"),
+            time = cast(2, "BIGINT"),
+            number = cast(3, "TEXT"),
+            kind = cast(4, "TEXT"),
+            payload = cast(5, "TEXT"),
+            custom = cast(6, "TEXT"),
+            silent = cast(0, "BIGINT"),
+        );
+        let Some(row) = db.query_opt(&sql, &values)? else {
+            return Ok(None);
+        };
+        (row.get(0)?, row.get(1)?, row.get(2)?)
+    } else {
+        let Some(row) = db.query_opt(&raise, &values)? else {
+            return Ok(None);
+        };
+        let (channel_id, seq): (i64, u64) = (row.get(0)?, row.get(1)?);
+        let id = db
+            .query_one(
+                &format!(
+                    "INSERT INTO messages ({INSERTED_COLUMNS}) \
+                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id"
+                ),
+                params![
+                    channel_id,
+                    seq,
+                    &message.from,
+                    message.time_ms,
+                    message.client_msg_no.as_ref(),
+                    &message.message_type,
+                    &message.payload,
+                    &message.cloud_custom_data,
+                    message.silent,
+                ],
+            )?
+            .get(0)?;
+        (channel_id, seq, id)
+    };
+    let message = StoredMessage {
+        id,
+        seq,
+        ..message.clone()
+    };
+    let recipients = deliver(db, channel_id, &message)?;
+    Ok(Some(Sent {
         message,
         duplicate: false,
         recipients,
-    })
+    }))
 }
 
 /// The first message sent with this sender's `client_msg_no`, if any. The same number in another
@@ -225,19 +332,12 @@ pub fn audience(
     sender: &Uid,
     to: &ConversationId,
 ) -> Result<Vec<(Uid, ConversationId)>> {
-    rows::require_user(db, sender, UserRole::Sender)?;
-    sender_lists::check_sender(db, sender, to)?;
+    may_send(db, sender, to)?;
     match to {
-        ConversationId::C2c(peer) => {
-            if peer == sender {
-                return Err(StoreError::MessageToSelf(sender.clone()));
-            }
-            rows::require_user(db, peer, UserRole::Peer)?;
-            Ok(vec![
-                (sender.clone(), to.clone()),
-                (peer.clone(), ConversationId::C2c(sender.clone())),
-            ])
-        }
+        ConversationId::C2c(peer) => Ok(vec![
+            (sender.clone(), to.clone()),
+            (peer.clone(), ConversationId::C2c(sender.clone())),
+        ]),
         ConversationId::Group(group) => {
             let channel = group_to_send_to(db, sender, group)?;
             current_members(db, channel.id)?
@@ -249,36 +349,56 @@ pub fn audience(
     }
 }
 
-/// Finds (or, for a first personal message, creates) the channel and checks that the (existing)
-/// sender may write to it.
-fn sending_channel(db: &dyn Db, message: &NewMessage) -> Result<Channel> {
-    let sender = &message.from;
-    sender_lists::check_sender(db, sender, &message.to)?;
-    let key = rows::channel_key(sender, &message.to);
-    let kind = message.to.kind();
-    match &message.to {
-        ConversationId::C2c(peer) => {
-            if peer == sender {
-                return Err(StoreError::MessageToSelf(sender.clone()));
-            }
-            rows::require_user(db, peer, UserRole::Peer)?;
-            if let Some(channel) = rows::find_channel(db, kind, &key)? {
-                return Ok(channel);
-            }
-            let channel = rows::create_channel(db, kind, &key, message.time_ms)?;
-            rows::insert(db, sender, channel.id, &message.to, 1)?;
-            rows::insert(
-                db,
-                peer,
-                channel.id,
-                &ConversationId::C2c(sender.clone()),
-                1,
-            )?;
-            Ok(channel)
+/// Checks that `sender` exists and may send to `to` (the lists allow it; a personal message
+/// goes to a user who exists and is not the sender) and returns how their messages show them:
+/// the sender's profile, the lists and the peer in one read.
+fn may_send(db: &dyn Db, sender: &Uid, to: &ConversationId) -> Result<Shown> {
+    let Some(owner) = sender_lists::owner_of(to) else {
+        rows::require_shown_user(db, sender, UserRole::Sender)?;
+        return Err(StoreError::SystemIsAppOnly);
+    };
+    let peer = match to {
+        ConversationId::C2c(peer) => Some(peer),
+        ConversationId::Group(_) | ConversationId::System => None,
+    };
+    let sql = format!(
+        "SELECT u.nick, u.avatar, {probes}{peer_exists} FROM users u WHERE u.uid = $3",
+        probes = sender_lists::PROBES,
+        peer_exists = if peer.is_some() {
+            ", EXISTS (SELECT 1 FROM users p WHERE p.uid = $4)"
+        } else {
+            ""
+        },
+    );
+    let mut values = vec![
+        Value::from(owner.kind().code()),
+        Value::from(owner.channel()),
+        Value::from(sender.as_str()),
+    ];
+    values.extend(peer.map(|peer| Value::from(peer.as_str())));
+    let row = db
+        .query_opt(&sql, &values)?
+        .ok_or_else(|| StoreError::UnknownUser {
+            uid: sender.clone(),
+            role: UserRole::Sender,
+        })?;
+    sender_lists::judge(sender, to, &owner, &row, 2)?;
+    if let Some(peer) = peer {
+        if peer == sender {
+            return Err(StoreError::MessageToSelf(sender.clone()));
         }
-        ConversationId::Group(group) => group_to_send_to(db, sender, group),
-        ConversationId::System => Err(StoreError::SystemIsAppOnly),
+        if !row.get::<bool>(5)? {
+            return Err(StoreError::UnknownUser {
+                uid: peer.clone(),
+                role: UserRole::Peer,
+            });
+        }
     }
+    Ok(Shown {
+        name: row.get(0)?,
+        avatar: row.get(1)?,
+        group_type: String::new(),
+    })
 }
 
 /// The group's channel, if `sender` is a member who may send to it now.
@@ -300,53 +420,86 @@ fn group_to_send_to(db: &dyn Db, sender: &Uid, group: &GroupId) -> Result<Channe
     }
 }
 
-/// Applies the new message to each current member's conversation (and revives deleted ones).
-/// Members in uid order: concurrent sends on PostgreSQL then lock users' rows in one order
-/// and cannot deadlock.
+/// A current member as a message is delivered to them.
+struct Member {
+    uid: Uid,
+    loaded: rows::Loaded,
+    /// The folders holding their conversation, in name order.
+    folders: Vec<String>,
+}
+
+/// Applies the new message to each current member's conversation (and revives deleted ones):
+/// their rows and folders in one read, then every save in one batch. The append locked their
+/// users' rows, so what is read stays as read until the write commits.
 fn deliver(
     db: &dyn Db,
     channel_id: i64,
     message: &StoredMessage,
 ) -> Result<Vec<(Uid, ConversationView)>> {
+    // A member's row comes once per folder holding it (once, with no name, in none).
     let sql = format!(
-        "SELECT {LOADED_COLUMNS}, c.uid FROM {LOADED_FROM} \
-         WHERE c.channel_id = $1 AND c.left_seq IS NULL ORDER BY c.uid"
+        "SELECT {LOADED_COLUMNS}, c.uid, f.name FROM {LOADED_FROM} \
+         LEFT JOIN folder_members f ON f.uid = c.uid AND f.channel_id = c.channel_id \
+         WHERE c.channel_id = $1 AND c.left_seq IS NULL ORDER BY c.uid, f.name"
     );
-    crate::locks::lock_members(db, channel_id)?;
-    let members = db.query(&sql, params![channel_id])?;
+    let mut members: Vec<Member> = Vec::new();
+    for row in db.query(&sql, params![channel_id])? {
+        let uid: String = row.get(rows::LOADED_COLUMN_COUNT)?;
+        let folder: Option<String> = row.get(rows::LOADED_COLUMN_COUNT + 1)?;
+        match members.last_mut() {
+            Some(member) if member.uid.as_str() == uid => member.folders.extend(folder),
+            _ => members.push(Member {
+                uid: Uid::parse(&uid, "uid")?,
+                loaded: rows::read_loaded(&row)?,
+                folders: folder.into_iter().collect(),
+            }),
+        }
+    }
     if members.is_empty() {
         // Into a group whose members all left: if each of them cleared their history past
         // the point they left, no one can see this message (`crate::purge`'s rule).
         crate::purge::mark_candidate(db, channel_id)?;
     }
-    let mut folders = views::folders_by_member(db, channel_id)?;
-    let mut recipients = Vec::with_capacity(members.len());
-    for row in members {
-        let loaded = rows::read_loaded(&row)?;
-        let uid = Uid::parse(&row.get::<String>(rows::LOADED_COLUMN_COUNT)?, "uid")?;
-        let mut state: ConversationState = loaded.view.state;
+    let mut counted = Vec::with_capacity(members.len());
+    for member in &mut members {
+        let state = &mut member.loaded.view.state;
         // What the conversation counted before this message raised the channel's last seq
         // (the row was read after the raise).
-        let before = rows::Counted::of(&state, message.seq - 1);
-        let own = uid.as_str() == message.from;
+        counted.push(rows::Counted::of(state, message.seq - 1));
+        let own = member.uid.as_str() == message.from;
         state.on_message(message.seq, message.time_ms, own);
         if message.silent && !own {
             state.exclude(message.seq, message.seq);
         }
-        let saved = rows::save(db, &uid, channel_id, before, &state, message.seq)?;
-        let conversation = ConversationView {
-            id: loaded.view.id,
-            state,
-            version: saved.version,
-            channel_last_seq: message.seq,
-            last_message: Some(message.clone()),
-            folders: folders.remove(uid.as_str()).unwrap_or_default(),
-            shown: loaded.view.shown,
-            unread_total: Some(saved.unread_total),
-        };
-        recipients.push((uid, conversation));
     }
-    Ok(recipients)
+    let changes: Vec<rows::Saving<'_>> = members
+        .iter()
+        .zip(&counted)
+        .map(|(member, &before)| rows::Saving {
+            uid: &member.uid,
+            before,
+            state: &member.loaded.view.state,
+        })
+        .collect();
+    let saved = rows::save_all(db, channel_id, message.seq, &changes)?;
+    Ok(members
+        .into_iter()
+        .zip(saved)
+        .map(|(member, saved)| {
+            let view = member.loaded.view;
+            let conversation = ConversationView {
+                id: view.id,
+                state: view.state,
+                version: saved.version,
+                channel_last_seq: message.seq,
+                last_message: Some(message.clone()),
+                folders: member.folders,
+                shown: view.shown,
+                unread_total: Some(saved.unread_total),
+            };
+            (member.uid, conversation)
+        })
+        .collect())
 }
 
 /// Messages this user may see: inside a membership window, after their cleared history, before
@@ -502,4 +655,107 @@ pub(crate) fn visibility_windows(
     .iter()
     .map(|row| Ok((row.get(0)?, row.get::<Option<u64>>(1)?.unwrap_or(u64::MAX))))
     .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    //! A one-to-one send takes a fixed number of statements, on PostgreSQL each a round trip
+    //! (and `BEGIN` and `COMMIT` besides), and delivers each member's folders with the read of
+    //! their rows.
+
+    use natter_core::{ConversationId, Device, Uid};
+
+    use crate::test_stores::{Counting, on_both};
+    use crate::{Dialect, FolderChange, NewMessage, Result, Store, folders, messaging, users};
+
+    /// Statements of a one-to-one send into an existing channel on PostgreSQL: the sender,
+    /// the lists and the peer; the channel's seq, the message and the users' locks; the
+    /// members' rows and folders; both saves.
+    const POSTGRES_STATEMENTS: usize = 4;
+
+    /// On SQLite, where a statement costs no round trip: the read of the sender, lists and
+    /// peer; the channel's seq; the message; the members' rows and folders; two per save.
+    const SQLITE_STATEMENTS: usize = 8;
+
+    fn uid(name: &str) -> Uid {
+        Uid::parse(name, "uid").unwrap()
+    }
+
+    fn message(from: &str, to: &str) -> NewMessage {
+        NewMessage {
+            from: uid(from),
+            to: ConversationId::C2c(uid(to)),
+            message_type: natter_core::message::CUSTOM.to_owned(),
+            payload: "{}".to_owned(),
+            client_msg_no: None,
+            cloud_custom_data: String::new(),
+            time_ms: 1,
+            counts_as_unread: true,
+        }
+    }
+
+    async fn check(store: &Store) {
+        store
+            .write(|db| {
+                for (index, name) in ["alice", "bob"].into_iter().enumerate() {
+                    let device = Device {
+                        uid: uid(name),
+                        device_flag: 0,
+                        device_level: 1,
+                    };
+                    users::set_device_token(db, &device, &[index as u8; 32], 0)?;
+                }
+                messaging::send(db, &message("alice", "bob"))?;
+                for name in ["work", "home"] {
+                    let create = FolderChange::Create {
+                        name: name.to_owned(),
+                        conversations: vec![ConversationId::C2c(uid("alice"))],
+                    };
+                    folders::change(db, &uid("bob"), &create, 2)?;
+                }
+                Result::Ok(())
+            })
+            .await
+            .unwrap();
+        let (statements, dialect, sent) = store
+            .write(|db| {
+                let counting = Counting::new(db);
+                let sent = messaging::send(&counting, &message("alice", "bob"))?;
+                Ok((counting.statements.get(), db.dialect(), sent))
+            })
+            .await
+            .unwrap();
+        let expected = match dialect {
+            Dialect::Postgres => POSTGRES_STATEMENTS,
+            Dialect::Sqlite => SQLITE_STATEMENTS,
+        };
+        assert_eq!(statements, expected, "statements of a send on {dialect:?}");
+        assert_eq!(sent.message.seq, 2);
+        let recipients: Vec<(&str, &[String], u64)> = sent
+            .recipients
+            .iter()
+            .map(|(uid, view)| {
+                (
+                    uid.as_str(),
+                    view.folders.as_slice(),
+                    view.unread_total.unwrap(),
+                )
+            })
+            .collect();
+        let folders = ["home".to_owned(), "work".to_owned()];
+        assert_eq!(
+            recipients,
+            [("alice", &[][..], 0), ("bob", &folders[..], 2)],
+            "each member's folders and unread total"
+        );
+    }
+
+    #[test]
+    fn a_one_to_one_send_takes_a_fixed_number_of_statements() {
+        on_both(|place| async move {
+            let store = place.open().await;
+            check(&store).await;
+            store.close().await;
+        });
+    }
 }

@@ -12,7 +12,7 @@
 //! `purge_candidates` table, one row per channel. A write marks the channel in its own
 //! transaction, so a mark is durable exactly when the change is:
 //!
-//! - `rows::save`, through which every change to a conversation row goes, marks when the
+//! - `rows::save_all`, through which every change to a conversation row goes, marks when the
 //!   user's `cleared_to_seq` rose (clearing history, deleting a conversation with its history)
 //!   or their `left_seq` was set (leaving, being removed, a dismissal);
 //! - a message into a group with no current member marks too: once every former member cleared

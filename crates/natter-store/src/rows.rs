@@ -1,12 +1,14 @@
 //! Reading and writing the rows every operation shares: channels, conversation states and
 //! versions.
 
+use std::collections::HashMap;
+
 use natter_core::rules::{ConversationState, Prefs, RemindType};
 use natter_core::{ChannelKind, ConversationId, Uid};
 
 use crate::db::params;
 use crate::{
-    ConversationView, Db, Dialect, Result, Row, Shown, StoredMessage, UnreadTotal, UserRole,
+    ConversationView, Db, Dialect, Result, Row, Shown, StoredMessage, UnreadTotal, UserRole, Value,
 };
 
 #[derive(Debug, Clone, Copy)]
@@ -118,39 +120,6 @@ pub(crate) struct Saved {
     pub unread_total: u64,
 }
 
-/// Takes the next version from the user's counter and moves their unread total by `delta`, in
-/// one statement on the user's row: every change to one of their conversations gets a version
-/// above all earlier ones, which is what incremental sync relies on, and the total moves by a
-/// relative update, so that concurrent transactions on PostgreSQL (which wait for the row's
-/// lock) cannot lose each other's changes.
-///
-/// A total that this would take below zero can only come from a bug elsewhere; rather than fail
-/// this and every later write and read of the user, it is recounted from the rows (see
-/// [`recount_unread_total`]) and the bug is logged.
-pub(crate) fn next_version(db: &dyn Db, uid: &Uid, delta: i64) -> Result<Saved> {
-    let row = db.query_one(
-        "UPDATE users SET version = version + 1, unread_total = unread_total + $2 \
-         WHERE uid = $1 RETURNING version, unread_total",
-        params![uid.as_str(), delta],
-    )?;
-    let version = row.get(0)?;
-    let unread_total = match row.get::<i64>(1)? {
-        total if total >= 0 => total as u64,
-        total => {
-            tracing::error!(
-                uid = %uid,
-                total,
-                "a user's running unread total went below zero; recounted from the conversations"
-            );
-            recount_unread_total(db, uid, delta)?
-        }
-    };
-    Ok(Saved {
-        version,
-        unread_total,
-    })
-}
-
 /// The unread count of one conversation row `c` joined with its channel `ch`: the unread rule
 /// of `natter_core::rules::ConversationState::unread` as SQL, for the queries that must count
 /// or filter in the database. Tests pin it to the Rust rule.
@@ -163,15 +132,15 @@ pub(crate) fn unread_count_sql(dialect: Dialect) -> String {
     )
 }
 
-/// Sets the user's unread total to the sum of their counted conversations as the rows stand,
-/// plus `delta` for the change being saved (whose row is written after this): listed, not
-/// archived, and notifying (`natter_core::rules::ConversationState::counted_in_total`).
-fn recount_unread_total(db: &dyn Db, uid: &Uid, delta: i64) -> Result<u64> {
+/// Sets the user's unread total to the sum of their counted conversations as the rows stand
+/// (after the save that found it below zero wrote its rows): listed, not archived, and
+/// notifying (`natter_core::rules::ConversationState::counted_in_total`).
+fn recount_unread_total(db: &dyn Db, uid: &Uid) -> Result<u64> {
     let sql = format!(
         "UPDATE users SET unread_total = {greatest}(0, CAST(COALESCE((SELECT SUM({count}) \
          FROM conversations c JOIN channels ch ON ch.id = c.channel_id \
-         WHERE c.uid = $1 AND c.listed = 1 AND c.archived = 0 AND c.remind NOT IN ($3, $4)), 0) \
-         AS BIGINT) + $2) WHERE uid = $1 RETURNING unread_total",
+         WHERE c.uid = $1 AND c.listed = 1 AND c.archived = 0 AND c.remind NOT IN ($2, $3)), 0) \
+         AS BIGINT)) WHERE uid = $1 RETURNING unread_total",
         greatest = db.dialect().greatest(),
         count = unread_count_sql(db.dialect()),
     );
@@ -179,7 +148,6 @@ fn recount_unread_total(db: &dyn Db, uid: &Uid, delta: i64) -> Result<u64> {
         &sql,
         params![
             uid.as_str(),
-            delta,
             RemindType::AcceptNotNotify.code(),
             RemindType::Discard.code()
         ],
@@ -362,9 +330,9 @@ pub(crate) fn insert(
 }
 
 /// What a conversation adds to its user's unread total (its unread count while it is in the
-/// default list and notifies, else 0), taken before a change and passed to [`save`], with the
-/// watermarks that bound what the user can see of the channel, so that [`save`] knows whether
-/// the change may have hidden messages from the last user who could see them.
+/// default list and notifies, else 0), taken before a change and passed to [`save_all`], with
+/// the watermarks that bound what the user can see of the channel, so that [`save_all`] knows
+/// whether the change may have hidden messages from the last user who could see them.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) struct Counted {
     counted: u64,
@@ -424,10 +392,8 @@ pub(crate) fn save_loaded(
 }
 
 /// Saves a changed state under a fresh version, moving the user's unread total from what the
-/// conversation counted `before` to what it counts now at `channel_last_seq`. Every change to
-/// a conversation row goes through here: that keeps the total equal to the sum, and a change
-/// that may leave messages no one can see marks the channel for the purge job in the same
-/// transaction.
+/// conversation counted `before` to what it counts now at `channel_last_seq`: [`save_all`]
+/// for one conversation.
 pub(crate) fn save(
     db: &dyn Db,
     uid: &Uid,
@@ -436,41 +402,225 @@ pub(crate) fn save(
     state: &ConversationState,
     channel_last_seq: u64,
 ) -> Result<Saved> {
-    let saved = next_version(db, uid, before.delta_to(state, channel_last_seq))?;
-    let version = saved.version;
-    db.execute(
-        "UPDATE conversations SET read_seq = $1, deleted_to_seq = $2, cleared_to_seq = $3, \
-         own_last_seq = $4, join_seq = $5, left_seq = $6, listed = $7, deleted = $8, \
-         deletion_synced = $9, activity_ms = $10, pinned = $11, archived = $12, remind = $13, \
-         marks = $14, draft = $15, custom_data = $16, version = $17, uncounted = $20 \
-         WHERE uid = $18 AND channel_id = $19",
-        params![
-            state.read_seq,
-            state.deleted_to_seq,
-            state.cleared_to_seq,
-            state.own_last_seq,
-            state.join_seq,
-            state.left_seq,
-            state.listed,
-            state.deleted,
-            state.deletion_synced,
-            state.activity_ms,
-            state.prefs.pinned,
-            state.prefs.archived,
-            state.prefs.remind.code(),
-            state.prefs.marks as i64,
-            &state.prefs.draft,
-            &state.prefs.custom_data,
-            version,
-            uid.as_str(),
-            channel_id,
-            state.uncounted,
-        ],
-    )?;
-    if before.may_raise_purge_point(state) {
+    let saving = Saving { uid, before, state };
+    let mut saved = save_all(db, channel_id, channel_last_seq, &[saving])?;
+    saved
+        .pop()
+        .ok_or_else(|| crate::StoreError::internal("a save returned nothing"))
+}
+
+/// One conversation's change for [`save_all`]: its user, what it counted in their total before
+/// the change, and its new state.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Saving<'a> {
+    pub uid: &'a Uid,
+    pub before: Counted,
+    pub state: &'a ConversationState,
+}
+
+/// The columns of a conversation row that a save writes from its state, with their SQL types
+/// (see [`state_values`]); besides them a save writes the version.
+const STATE_COLUMNS: [(&str, &str); 17] = [
+    ("read_seq", "BIGINT"),
+    ("deleted_to_seq", "BIGINT"),
+    ("cleared_to_seq", "BIGINT"),
+    ("own_last_seq", "BIGINT"),
+    ("join_seq", "BIGINT"),
+    ("left_seq", "BIGINT"),
+    ("listed", "BIGINT"),
+    ("deleted", "BIGINT"),
+    ("deletion_synced", "BIGINT"),
+    ("activity_ms", "BIGINT"),
+    ("pinned", "BIGINT"),
+    ("archived", "BIGINT"),
+    ("remind", "BIGINT"),
+    ("marks", "BIGINT"),
+    ("draft", "TEXT"),
+    ("custom_data", "TEXT"),
+    ("uncounted", "BIGINT"),
+];
+
+/// A state's values for [`STATE_COLUMNS`], in their order.
+fn state_values(state: &ConversationState) -> [Value<'_>; 17] {
+    [
+        state.read_seq.into(),
+        state.deleted_to_seq.into(),
+        state.cleared_to_seq.into(),
+        state.own_last_seq.into(),
+        state.join_seq.into(),
+        state.left_seq.into(),
+        state.listed.into(),
+        state.deleted.into(),
+        state.deletion_synced.into(),
+        state.activity_ms.into(),
+        state.prefs.pinned.into(),
+        state.prefs.archived.into(),
+        state.prefs.remind.code().into(),
+        (state.prefs.marks as i64).into(),
+        (&state.prefs.draft).into(),
+        (&state.prefs.custom_data).into(),
+        state.uncounted.into(),
+    ]
+}
+
+/// Conversations per statement of a save on PostgreSQL, so that a message to a large group
+/// binds well below PostgreSQL's 65,535 parameters.
+const SAVES_PER_STATEMENT: usize = 200;
+
+/// Saves changed states of conversations in one channel, each under a fresh version of its
+/// user, and moves each user's unread total from what the conversation counted `before` to
+/// what it counts now at `channel_last_seq`; returns what each save left, in `changes`'
+/// order. Every change to a conversation row goes through here: that keeps the total equal to
+/// the sum, and a change that may leave messages no one can see marks the channel for the
+/// purge job in the same transaction.
+///
+/// The version is the next value of the user's counter, so every change to one of their
+/// conversations gets a version above all earlier ones, which is what incremental sync relies
+/// on; the total moves by a relative update, so that concurrent transactions on PostgreSQL
+/// (which wait for the row's lock, taken before the change was computed) cannot lose each
+/// other's changes. On PostgreSQL, where each statement is a round trip, the users' rows and
+/// the conversations' rows of up to [`SAVES_PER_STATEMENT`] changes are written in one
+/// statement; on SQLite, in two per change.
+///
+/// A total that this would take below zero can only come from a bug elsewhere; rather than fail
+/// this and every later write and read of the user, it is recounted from the rows once they
+/// are written (see [`recount_unread_total`]) and the bug is logged.
+pub(crate) fn save_all(
+    db: &dyn Db,
+    channel_id: i64,
+    channel_last_seq: u64,
+    changes: &[Saving<'_>],
+) -> Result<Vec<Saved>> {
+    let delta = |change: &Saving<'_>| change.before.delta_to(change.state, channel_last_seq);
+    let mut written: Vec<(u64, i64)> = Vec::with_capacity(changes.len());
+    match db.dialect() {
+        Dialect::Postgres => {
+            for chunk in changes.chunks(SAVES_PER_STATEMENT) {
+                written.extend(save_chunk(db, channel_id, chunk, &delta)?);
+            }
+        }
+        Dialect::Sqlite => {
+            let assignments: Vec<String> = STATE_COLUMNS
+                .iter()
+                .enumerate()
+                .map(|(at, (column, _))| format!("{column} = ${}", at + 4))
+                .collect();
+            let sql = format!(
+                "UPDATE conversations SET version = $3, {} WHERE uid = $1 AND channel_id = $2",
+                assignments.join(", ")
+            );
+            for change in changes {
+                let row = db.query_one(
+                    "UPDATE users SET version = version + 1, unread_total = unread_total + $2 \
+                     WHERE uid = $1 RETURNING version, unread_total",
+                    params![change.uid.as_str(), delta(change)],
+                )?;
+                let (version, total): (u64, i64) = (row.get(0)?, row.get(1)?);
+                let mut values = vec![
+                    Value::from(change.uid.as_str()),
+                    Value::from(channel_id),
+                    Value::from(version),
+                ];
+                values.extend(state_values(change.state));
+                db.execute(&sql, &values)?;
+                written.push((version, total));
+            }
+        }
+    }
+    let saved = changes
+        .iter()
+        .zip(written)
+        .map(|(change, (version, total))| {
+            let unread_total = match total {
+                total if total >= 0 => total as u64,
+                total => {
+                    tracing::error!(
+                        uid = %change.uid,
+                        total,
+                        "a user's running unread total went below zero; recounted from the \
+                         conversations"
+                    );
+                    recount_unread_total(db, change.uid)?
+                }
+            };
+            Ok(Saved {
+                version,
+                unread_total,
+            })
+        })
+        .collect::<Result<Vec<_>>>()?;
+    if changes
+        .iter()
+        .any(|change| change.before.may_raise_purge_point(change.state))
+    {
         crate::purge::mark_candidate(db, channel_id)?;
     }
     Ok(saved)
+}
+
+/// [`save_all`] of a chunk on PostgreSQL, in one statement: the users' rows take their next
+/// versions and move their totals, and the conversations' rows are written with those
+/// versions. Returns each change's version and total, in the chunk's order.
+fn save_chunk(
+    db: &dyn Db,
+    channel_id: i64,
+    chunk: &[Saving<'_>],
+    delta: &dyn Fn(&Saving<'_>) -> i64,
+) -> Result<Vec<(u64, i64)>> {
+    let width = STATE_COLUMNS.len() + 2;
+    let rows: Vec<String> = (0..chunk.len())
+        .map(|row| {
+            let at = |column: usize| 2 + row * width + column;
+            let mut cells = vec![
+                format!("CAST(${} AS TEXT)", at(0)),
+                format!("CAST(${} AS BIGINT)", at(1)),
+            ];
+            cells.extend(
+                STATE_COLUMNS
+                    .iter()
+                    .enumerate()
+                    .map(|(column, (_, kind))| format!("CAST(${} AS {kind})", at(column + 2))),
+            );
+            format!("({})", cells.join(", "))
+        })
+        .collect();
+    let names: Vec<&str> = STATE_COLUMNS.iter().map(|(column, _)| *column).collect();
+    let assignments: Vec<String> = names
+        .iter()
+        .map(|column| format!("{column} = v.{column}"))
+        .collect();
+    let sql = format!(
+        "WITH v (uid, delta, {names}) AS (VALUES {rows}), \
+         u AS (UPDATE users SET version = users.version + 1, \
+               unread_total = users.unread_total + v.delta \
+               FROM v WHERE users.uid = v.uid \
+               RETURNING users.uid, users.version, users.unread_total), \
+         c AS (UPDATE conversations SET version = u.version, {assignments} \
+               FROM v JOIN u ON u.uid = v.uid \
+               WHERE conversations.uid = v.uid AND conversations.channel_id = $1) \
+         SELECT uid, version, unread_total FROM u",
+        names = names.join(", "),
+        rows = rows.join(", "),
+        assignments = assignments.join(", "),
+    );
+    let mut values = vec![Value::from(channel_id)];
+    for change in chunk {
+        values.push(Value::from(change.uid.as_str()));
+        values.push(Value::from(delta(change)));
+        values.extend(state_values(change.state));
+    }
+    let mut by_uid: HashMap<String, (u64, i64)> = HashMap::with_capacity(chunk.len());
+    for row in db.query(&sql, &values)? {
+        by_uid.insert(row.get(0)?, (row.get(1)?, row.get(2)?));
+    }
+    chunk
+        .iter()
+        .map(|change| {
+            by_uid.remove(change.uid.as_str()).ok_or_else(|| {
+                crate::StoreError::internal(format!("no user row for {}", change.uid))
+            })
+        })
+        .collect()
 }
 
 /// The columns [`read_message`] expects, from [`MESSAGES_FROM`].

@@ -9,7 +9,7 @@ use natter_core::{ConversationId, SenderList, Uid};
 
 use crate::db::params;
 use crate::rows;
-use crate::{Db, ListOwner, ListedSender, Result, StoreError, UserRole};
+use crate::{Db, ListOwner, ListedSender, Result, Row, StoreError, UserRole};
 
 /// Adds uids to a list (those already on it stay as they were).
 pub fn add(
@@ -91,27 +91,38 @@ pub fn entries(db: &dyn Db, list: SenderList, owner: &ListOwner) -> Result<Vec<L
     .collect()
 }
 
-/// Refuses a sender that the recipient's or the group's lists keep out.
-pub(crate) fn check_sender(db: &dyn Db, sender: &Uid, to: &ConversationId) -> Result<()> {
-    let owner = match to {
-        ConversationId::C2c(peer) => ListOwner::User(peer.clone()),
-        ConversationId::Group(group) => ListOwner::Group(group.clone()),
-        ConversationId::System => return Ok(()),
-    };
-    let (kind, channel) = (owner.kind().code(), owner.channel());
-    // Three primary-key probes in one round trip; all false for the many channels without
-    // lists.
-    let row = db.query_one(
-        "SELECT \
-           EXISTS (SELECT 1 FROM channel_lists WHERE list = 1 AND kind = $1 AND channel = $2 \
-                   AND uid = $3), \
-           EXISTS (SELECT 1 FROM channel_lists WHERE list = 2 AND kind = $1 AND channel = $2), \
-           EXISTS (SELECT 1 FROM channel_lists WHERE list = 2 AND kind = $1 AND channel = $2 \
-                   AND uid = $3)",
-        params![kind, channel, sender.as_str()],
-    )?;
+/// The owner of the lists that a message into `to` must pass: the recipient of a personal
+/// message, or the group; none for the system conversation.
+pub(crate) fn owner_of(to: &ConversationId) -> Option<ListOwner> {
+    match to {
+        ConversationId::C2c(peer) => Some(ListOwner::User(peer.clone())),
+        ConversationId::Group(group) => Some(ListOwner::Group(group.clone())),
+        ConversationId::System => None,
+    }
+}
+
+/// Three columns for a `SELECT` that probe the lists of the owner named by `$1` (its kind's
+/// code) and `$2` (its channel) for the sender `$3`: blacklisted, has a whitelist,
+/// whitelisted. Three primary-key probes, all false for the many channels without lists; a
+/// send reads them with the sender's profile, in one round trip.
+pub(crate) const PROBES: &str = "\
+    EXISTS (SELECT 1 FROM channel_lists WHERE list = 1 AND kind = $1 AND channel = $2 \
+            AND uid = $3), \
+    EXISTS (SELECT 1 FROM channel_lists WHERE list = 2 AND kind = $1 AND channel = $2), \
+    EXISTS (SELECT 1 FROM channel_lists WHERE list = 2 AND kind = $1 AND channel = $2 \
+            AND uid = $3)";
+
+/// Refuses a sender that the recipient's or the group's lists keep out, from [`PROBES`] as read
+/// into `row` from column `first` on.
+pub(crate) fn judge(
+    sender: &Uid,
+    to: &ConversationId,
+    owner: &ListOwner,
+    row: &Row,
+    first: usize,
+) -> Result<()> {
     let (blacklisted, has_whitelist, whitelisted): (bool, bool, bool) =
-        (row.get(0)?, row.get(1)?, row.get(2)?);
+        (row.get(first)?, row.get(first + 1)?, row.get(first + 2)?);
     if blacklisted {
         return Err(StoreError::InBlacklist {
             uid: sender.clone(),

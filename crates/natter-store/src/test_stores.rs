@@ -2,9 +2,10 @@
 //! server when `NATTER_TEST_POSTGRES` names one (as `scripts/with-services.sh` sets it), so
 //! that every test that runs on SQLite can run on PostgreSQL too.
 
+use std::cell::Cell;
 use std::future::Future;
 
-use crate::Store;
+use crate::{Db, Dialect, Result, Row, Store, Value};
 
 pub(crate) fn runtime() -> tokio::runtime::Runtime {
     tokio::runtime::Builder::new_current_thread()
@@ -74,5 +75,41 @@ where
     runtime().block_on(test(Place::sqlite()));
     if let Some(place) = Place::postgres() {
         runtime().block_on(test(place));
+    }
+}
+
+/// A connection that counts the statements run through it, for the tests that pin how many
+/// statements (on PostgreSQL, round trips) an operation takes.
+pub(crate) struct Counting<'a> {
+    db: &'a dyn Db,
+    pub statements: Cell<usize>,
+}
+
+impl<'a> Counting<'a> {
+    pub(crate) fn new(db: &'a dyn Db) -> Self {
+        Self {
+            db,
+            statements: Cell::new(0),
+        }
+    }
+}
+
+impl Db for Counting<'_> {
+    fn dialect(&self) -> Dialect {
+        self.db.dialect()
+    }
+
+    fn execute(&self, sql: &str, params: &[Value<'_>]) -> Result<u64> {
+        self.statements.set(self.statements.get() + 1);
+        self.db.execute(sql, params)
+    }
+
+    fn query(&self, sql: &str, params: &[Value<'_>]) -> Result<Vec<Row>> {
+        self.statements.set(self.statements.get() + 1);
+        self.db.query(sql, params)
+    }
+
+    fn locks_rows(&self) -> bool {
+        self.db.locks_rows()
     }
 }

@@ -9,7 +9,6 @@ use std::collections::HashMap;
 
 use natter_core::Uid;
 
-use crate::db::params;
 use crate::rows::{Loaded, MESSAGE_COLUMNS, MESSAGES_FROM, not_hidden_from, read_message};
 use crate::{ConversationView, Db, Result, StoredMessage, Value};
 
@@ -47,22 +46,6 @@ pub(crate) fn complete_views(
             ..loaded.view
         })
         .collect())
-}
-
-/// For each user who filed the channel's conversation in folders, the folders' names in name
-/// order: one read for all the members a message goes to, instead of one per member.
-pub(crate) fn folders_by_member(
-    db: &dyn Db,
-    channel_id: i64,
-) -> Result<HashMap<String, Vec<String>>> {
-    let mut folders: HashMap<String, Vec<String>> = HashMap::new();
-    for row in db.query(
-        "SELECT uid, name FROM folder_members WHERE channel_id = $1 ORDER BY uid, name",
-        params![channel_id],
-    )? {
-        folders.entry(row.get(0)?).or_default().push(row.get(1)?);
-    }
-    Ok(folders)
 }
 
 /// Names of the user's folders holding each of these channels' conversations, in name order,
@@ -262,16 +245,14 @@ mod tests {
     //! the last message: deleted for oneself, cleared history, recalled, left, and rejoined
     //! with no message since. On SQLite always, on PostgreSQL when the test server is set.
 
-    use std::cell::Cell;
     use std::collections::HashMap;
 
     use natter_core::{ConversationId, Device, GroupId, Uid};
 
-    use crate::test_stores::{fresh_database, postgres_admin, runtime};
+    use crate::test_stores::{Counting, fresh_database, postgres_admin, runtime};
     use crate::{
-        Change, ConversationUpdate, ConversationView, Db, Dialect, FolderChange, ListQuery,
-        NewMessage, Recall, Recaller, Result, Row, Store, Value, conversations, folders, groups,
-        messaging, removal, users,
+        Change, ConversationUpdate, ConversationView, Db, FolderChange, ListQuery, NewMessage,
+        Recall, Recaller, Result, Store, conversations, folders, groups, messaging, removal, users,
     };
 
     /// Peers with a one-to-one conversation each: more than the largest page, and more than
@@ -281,28 +262,6 @@ mod tests {
     /// The most statements a page may take: the page, the last messages, the earlier
     /// membership windows and their last messages, the folders.
     const PAGE_STATEMENTS: usize = 5;
-
-    /// A connection that counts the statements run through it.
-    struct Counting<'a> {
-        db: &'a dyn Db,
-        statements: Cell<usize>,
-    }
-
-    impl Db for Counting<'_> {
-        fn dialect(&self) -> Dialect {
-            self.db.dialect()
-        }
-
-        fn execute(&self, sql: &str, params: &[Value<'_>]) -> Result<u64> {
-            self.statements.set(self.statements.get() + 1);
-            self.db.execute(sql, params)
-        }
-
-        fn query(&self, sql: &str, params: &[Value<'_>]) -> Result<Vec<Row>> {
-            self.statements.set(self.statements.get() + 1);
-            self.db.query(sql, params)
-        }
-    }
 
     fn me() -> Uid {
         Uid::parse("me", "uid").unwrap()
@@ -461,10 +420,7 @@ mod tests {
     fn pages(db: &dyn Db, limit: u32) -> Result<(Vec<usize>, Vec<ConversationView>)> {
         let (mut counts, mut views, mut after) = (Vec::new(), Vec::new(), None);
         loop {
-            let counting = Counting {
-                db,
-                statements: Cell::new(0),
-            };
+            let counting = Counting::new(db);
             let query = ListQuery {
                 after,
                 limit,
