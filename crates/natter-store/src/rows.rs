@@ -463,6 +463,22 @@ fn state_values(state: &ConversationState) -> [Value<'_>; 17] {
     ]
 }
 
+/// The statement that writes one conversation row on SQLite, written once.
+fn sqlite_save_sql() -> &'static str {
+    static SQL: std::sync::LazyLock<String> = std::sync::LazyLock::new(|| {
+        let assignments: Vec<String> = STATE_COLUMNS
+            .iter()
+            .enumerate()
+            .map(|(at, (column, _))| format!("{column} = ${}", at + 4))
+            .collect();
+        format!(
+            "UPDATE conversations SET version = $3, {} WHERE uid = $1 AND channel_id = $2",
+            assignments.join(", ")
+        )
+    });
+    &SQL
+}
+
 /// Conversations per statement of a save on PostgreSQL, so that a message to a large group
 /// binds well below PostgreSQL's 65,535 parameters.
 const SAVES_PER_STATEMENT: usize = 200;
@@ -500,20 +516,18 @@ pub(crate) fn save_all(
             }
         }
         Dialect::Sqlite => {
-            let assignments: Vec<String> = STATE_COLUMNS
-                .iter()
-                .enumerate()
-                .map(|(at, (column, _))| format!("{column} = ${}", at + 4))
-                .collect();
-            let sql = format!(
-                "UPDATE conversations SET version = $3, {} WHERE uid = $1 AND channel_id = $2",
-                assignments.join(", ")
-            );
+            let sql = sqlite_save_sql();
             for change in changes {
-                let row = db.query_one(
+                // Raised, then read: SQLite collects what `RETURNING` returns in a temporary
+                // table, which costs more than reading the row again on the one writer.
+                db.execute(
                     "UPDATE users SET version = version + 1, unread_total = unread_total + $2 \
-                     WHERE uid = $1 RETURNING version, unread_total",
+                     WHERE uid = $1",
                     params![change.uid.as_str(), delta(change)],
+                )?;
+                let row = db.query_one(
+                    "SELECT version, unread_total FROM users WHERE uid = $1",
+                    params![change.uid.as_str()],
                 )?;
                 let (version, total): (u64, i64) = (row.get(0)?, row.get(1)?);
                 let mut values = vec![
@@ -522,7 +536,7 @@ pub(crate) fn save_all(
                     Value::from(version),
                 ];
                 values.extend(state_values(change.state));
-                db.execute(&sql, &values)?;
+                db.execute(sql, &values)?;
                 written.push((version, total));
             }
         }
