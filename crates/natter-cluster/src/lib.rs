@@ -508,7 +508,8 @@ struct Router {
     /// Users whose connections here wait for the other nodes' acknowledgements.
     waiting: HashMap<Uid, Waiting>,
     /// Nodes taken for dead, and when each was last heard: if one speaks again, it must
-    /// resync its devices (this node skipped its users' events meanwhile).
+    /// resync its devices (this node skipped its users' events meanwhile). One small entry
+    /// per node run ever taken for dead, kept for as long as this node runs.
     dropped: HashMap<String, Instant>,
 }
 
