@@ -170,8 +170,11 @@ async fn serve_connection(
                         Ok(ClientEvent::Ping) => {
                             let first = connection.subscription.is_none();
                             let id = connection.subscribe(&state, &device);
-                            if first && let Some(ending) = token_withdrawn(&state, &token, &device).await {
-                                break ending;
+                            if first {
+                                connection.routed().await;
+                                if let Some(ending) = token_withdrawn(&state, &token, &device).await {
+                                    break ending;
+                                }
                             }
                             if send(&mut socket, &pong(id)).await.is_err() {
                                 break Ending::ClientLeft;
@@ -285,6 +288,14 @@ impl Connection {
                 .subscribe(&device.uid, device.device_flag, master)
         });
         subscription.id
+    }
+
+    /// Waits until every node routes the user's events here: the pong that follows tells the
+    /// client that everything changed from now on reaches it, and it syncs after that.
+    async fn routed(&mut self) {
+        if let Some(subscription) = &mut self.subscription {
+            subscription.routed().await;
+        }
     }
 
     /// Writes `first` and the frames queued behind it (a message usually comes with its

@@ -36,16 +36,26 @@ pub struct Api {
 }
 
 impl Api {
+    /// The API of the server's first node.
     pub fn new(server: &Server) -> anyhow::Result<Self> {
+        Ok(Self::each(server)?.swap_remove(0))
+    }
+
+    /// The API of each node of the server, the first one first; they share one connection pool.
+    pub fn each(server: &Server) -> anyhow::Result<Vec<Self>> {
         let http = reqwest::Client::builder()
             .pool_max_idle_per_host(4096)
             .timeout(REQUEST_TIMEOUT)
             .build()?;
-        Ok(Self {
-            url: server.url.clone(),
-            admin: Admin::new(&server.url, &server.manager_token),
-            http,
-        })
+        Ok(server
+            .urls
+            .iter()
+            .map(|url| Self {
+                url: url.clone(),
+                admin: Admin::new(url, &server.manager_token),
+                http: http.clone(),
+            })
+            .collect())
     }
 
     /// The server's socket address, for raw connections.
@@ -159,16 +169,18 @@ pub async fn connect_ws(
     Ok(socket)
 }
 
-/// Connects every user's device, `concurrency` handshakes at a time.
+/// Connects every user's device, `concurrency` handshakes at a time: user `i` to
+/// `servers[i % servers.len()]`.
 pub async fn connect_all(
-    server: SocketAddr,
+    servers: &[SocketAddr],
     users: &[User],
     concurrency: usize,
 ) -> anyhow::Result<Vec<Socket>> {
     stream::iter(
         users
             .iter()
-            .map(|user| connect_ws(server, &user.token, None)),
+            .zip(servers.iter().cycle())
+            .map(|(user, server)| connect_ws(*server, &user.token, None)),
     )
     .buffered(concurrency)
     .collect::<Vec<_>>()

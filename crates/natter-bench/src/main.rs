@@ -1,4 +1,4 @@
-//! `natter-bench <workload|all> [--quick] [--runs N] [--server URL --manager-token T]`
+//! `natter-bench <workload|all> [--quick] [--runs N] [--server URL… --manager-token T]`
 
 use std::path::PathBuf;
 use std::time::Duration;
@@ -23,15 +23,18 @@ struct Cli {
     /// Run each workload this many times and also print the median of each figure.
     #[arg(long, default_value_t = 1)]
     runs: usize,
-    /// A running server to drive instead of starting one (`http://127.0.0.1:5001`).
-    #[arg(long, requires = "manager_token")]
-    server: Option<String>,
+    /// A running server to drive instead of starting one (`http://127.0.0.1:5001`). Several
+    /// (repeated or comma-separated): the nodes of one cluster; `send` spreads its senders
+    /// over them and connects each recipient to the node after its sender's, so that every
+    /// message crosses nodes; the other workloads use the first.
+    #[arg(long, requires = "manager_token", value_delimiter = ',')]
+    server: Vec<String>,
     /// The running server's manager token.
     #[arg(long, env = "NATTER_MANAGER_TOKEN", hide_env_values = true)]
     manager_token: Option<String>,
-    /// The running server's process ID, to read its CPU time and memory.
-    #[arg(long)]
-    server_pid: Option<u32>,
+    /// The running servers' process IDs, to read their CPU time and memory (summed).
+    #[arg(long, value_delimiter = ',')]
+    server_pid: Vec<u32>,
     /// The server binary to start [default: $CARGO_TARGET_DIR/release/natter, else debug].
     #[arg(long)]
     binary: Option<PathBuf>,
@@ -47,9 +50,9 @@ async fn main() -> anyhow::Result<()> {
     // Many sockets: raise our file limit to the hard limit; a server started here inherits it.
     let _ = rlimit::increase_nofile_limit(u64::MAX);
     let options = Options {
-        server: cli.server,
+        servers: cli.server,
         manager_token: cli.manager_token,
-        server_pid: cli.server_pid,
+        server_pids: cli.server_pid,
         binary: cli.binary,
     };
     println!("natter-bench: {}", Server::describe(&options));

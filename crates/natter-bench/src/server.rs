@@ -1,6 +1,7 @@
 //! The server under test: either one this process starts (the release binary if built, else
-//! debug) on a fresh data dir, or one already running (`--server`). For a server it started,
-//! or one named with `--server-pid`, it reads CPU time and memory from `/proc`.
+//! debug) on a fresh data dir, or one already running (`--server`), or the nodes of a running
+//! cluster (`--server` several times). For a server it started, or those named with
+//! `--server-pid`, it reads CPU time and memory from `/proc` (summed over the nodes).
 
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
@@ -11,11 +12,11 @@ use natter_launch::{ServerCommand, ServerLog, SpawnedServer};
 /// How the bench reaches a server; shared by every workload.
 #[derive(Debug, Clone, Default)]
 pub struct Options {
-    /// An already running server; `None` starts one per workload.
-    pub server: Option<String>,
+    /// Already running servers (the nodes of one cluster); none starts one per workload.
+    pub servers: Vec<String>,
     pub manager_token: Option<String>,
-    /// The external server's process, to read its CPU time and memory.
-    pub server_pid: Option<u32>,
+    /// The external servers' processes, to read their CPU time and memory.
+    pub server_pids: Vec<u32>,
     /// The binary to start; `None` picks `$CARGO_TARGET_DIR/{release,debug}/natter`.
     pub binary: Option<PathBuf>,
 }
@@ -23,9 +24,12 @@ pub struct Options {
 /// A running server, started here or not.
 #[derive(Debug)]
 pub struct Server {
+    /// The first node's URL: where every workload sets up and, but for `send`, works.
     pub url: String,
+    /// Every node's URL, the first one first.
+    pub urls: Vec<String>,
     pub manager_token: String,
-    pid: Option<u32>,
+    pids: Vec<u32>,
     process: Option<SpawnedServer>,
     data_dir: Option<tempfile::TempDir>,
 }
@@ -44,14 +48,19 @@ pub struct ProcStats {
 impl Options {
     /// The server for one workload: the external one, or a fresh one on a new data dir.
     pub async fn server(&self) -> anyhow::Result<Server> {
-        match &self.server {
-            Some(url) => Ok(Server {
-                url: url.trim_end_matches('/').to_owned(),
+        match self.servers.first() {
+            Some(first) => Ok(Server {
+                url: first.trim_end_matches('/').to_owned(),
+                urls: self
+                    .servers
+                    .iter()
+                    .map(|url| url.trim_end_matches('/').to_owned())
+                    .collect(),
                 manager_token: self
                     .manager_token
                     .clone()
                     .context("--server needs --manager-token")?,
-                pid: self.server_pid,
+                pids: self.server_pids.clone(),
                 process: None,
                 data_dir: None,
             }),
@@ -66,7 +75,7 @@ impl Options {
 
     /// Whether workloads may start, stop and restart servers themselves.
     pub fn owns_server(&self) -> bool {
-        self.server.is_none()
+        self.servers.is_empty()
     }
 
     /// The server binary: `--binary`, else the release build if present, else debug.
@@ -125,8 +134,9 @@ impl Options {
         Ok((
             Server {
                 url: process.url().to_owned(),
+                urls: vec![process.url().to_owned()],
                 manager_token,
-                pid: process.pid(),
+                pids: process.pid().into_iter().collect(),
                 process: Some(process),
                 data_dir: None,
             },
@@ -138,17 +148,28 @@ impl Options {
 impl Server {
     /// Which binary the bench starts, for the report header.
     pub fn describe(options: &Options) -> String {
-        match &options.server {
-            Some(url) => format!("external server {url}"),
-            None => match options.binary() {
+        match options.servers.as_slice() {
+            [url] => format!("external server {url}"),
+            [_, _, ..] => format!("external cluster {}", options.servers.join(" ")),
+            [] => match options.binary() {
                 Ok(binary) => format!("server binary {}", binary.display()),
                 Err(error) => format!("no server binary: {error}"),
             },
         }
     }
 
+    /// The server's CPU time and memory, summed over its nodes; `None` without processes.
     pub fn stats(&self) -> Option<ProcStats> {
-        self.pid.and_then(|pid| read_stats(pid).ok())
+        let each: Vec<ProcStats> = self
+            .pids
+            .iter()
+            .map(|pid| read_stats(*pid).ok())
+            .collect::<Option<_>>()?;
+        (!each.is_empty()).then(|| ProcStats {
+            cpu_secs: each.iter().map(|stats| stats.cpu_secs).sum(),
+            rss_kib: each.iter().map(|stats| stats.rss_kib).sum(),
+            hwm_kib: each.iter().map(|stats| stats.hwm_kib).sum(),
+        })
     }
 
     /// SIGTERM (drain and exit), then waits up to 30 s; the data dir is kept.

@@ -194,6 +194,17 @@ impl DeviceModel {
             .conversations
             .entry(conversation.to_owned())
             .or_default();
+        // Held at a newer version, the conversation came back after this deletion, whose news
+        // arrived late (say queued while the connection waited for its pong, and delivered
+        // after the sync that already showed it back): as the SDKs do, it stays. (Version 0:
+        // a server that did not say which version deleted it.)
+        if let Some(version) = version
+            && version > 0
+            && local.conv.is_some()
+            && local.version > version
+        {
+            return;
+        }
         local.conv = None;
         // A tombstone must outrank a revival that arrives later; version 0 would not.
         local.version = local.version.max(version.unwrap_or(0)).max(1);
@@ -302,6 +313,23 @@ mod tests {
             !device.is_deleted("C2Cbob"),
             "a newer message brings it back"
         );
+    }
+
+    #[test]
+    fn a_deletion_older_than_the_object_held_changes_nothing() {
+        let mut device = DeviceModel::default();
+        device.synced(&Changes {
+            conversations: vec![conv("C2Cbob", 8, 3)],
+            version: 9,
+            ..Changes::default()
+        });
+        device.push(&Push::Deleted {
+            conversations: vec!["C2Cbob".into()],
+            clear: false,
+            version: 6,
+        });
+        assert!(!device.is_deleted("C2Cbob"), "it came back at version 8");
+        assert_eq!(device.listed().next().unwrap().version, 8);
     }
 
     #[test]

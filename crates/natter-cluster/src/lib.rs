@@ -1,11 +1,34 @@
 //! Joins Natter nodes into a cluster over NATS. Nodes share one PostgreSQL database, so any
 //! node can serve any request; what they do not share is their WebSocket connections. A node
-//! hands every event for a user to NATS on that user's subject, and subscribes to a user's
-//! subject only while the user has a connection on it, so each node receives only what its
-//! connections need.
+//! hands an event for a user to NATS on that user's subject when another node holds a
+//! connection of the user, and subscribes to a user's subject only while the user has a
+//! connection on it, so each node receives only what its connections need.
 //!
 //! Subjects: `<cluster>.user.<uid in hex>` for a user's events (hex, because a uid may hold
-//! characters NATS gives meaning to), `<cluster>.settings` for changes of the app's settings.
+//! characters NATS gives meaning to), `<cluster>.settings` for changes of the app's settings,
+//! `<cluster>.presence` for which users each node holds, `<cluster>.presence.ack.<node>` for
+//! the acknowledgements of a node's announcements.
+//!
+//! Presence ([`presence`]): each node announces, numbered in order, the users whose first
+//! connection opened or last connection closed on it, and keeps each other node's set; the bus
+//! asks it ([`Relay::elsewhere`]) before it builds an event for a user not connected here.
+//! No event may be lost to it: a device that connects here while another node commits a
+//! message for its user must get the message live or find it in its sync. So a connection is
+//! answered only once every live node has acknowledged the announcement of its user
+//! ([`natter_service::Subscription::routed`]), and the client syncs after that: what another
+//! node committed before its acknowledgement is in the sync, what it commits after is
+//! published. The announcement follows the subscription to the user's subject on the same NATS
+//! connection, so a node that has it also reaches the subscription. Where the picture may be
+//! wrong, the node publishes everything, as before presence: its first [`PEER_SILENCE`] (until
+//! it has heard every live node), while its link is down, and until it holds the whole list of
+//! every node it hears. A node that joins, or whose link comes back, asks all the others for
+//! their lists and sends its own anew; one that misses an announcement (a gap in a node's
+//! numbers) asks that node again. A node that falls silent has its users dropped; if it speaks
+//! again it is told, and its devices resync (their events were skipped meanwhile). A
+//! connection whose acknowledgements do not come within [`ROUTED_WAIT`] goes ahead and resyncs
+//! once they come; while the link is down it goes ahead at once, as every connection resyncs
+//! when the link is back. Not done: announcements are not batched, and presence lives only in
+//! the nodes' memory (a node's list is asked for again rather than stored).
 //!
 //! NATS delivers at most once, and says nothing when it drops something, so the node watches
 //! its link itself (see [`Router`]): it probes NATS every second with a round trip that cannot
@@ -17,17 +40,20 @@
 //! silent without saying goodbye, the others make their devices resync. Nothing is skipped
 //! silently: a device gets every event, or is told to resync.
 
+mod presence;
 mod wire;
 
 use std::collections::HashMap;
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, Mutex, RwLock};
 use std::time::{Duration, Instant, SystemTime};
 
 use futures_util::StreamExt;
 use natter_core::Uid;
 use natter_service::{IN_FLIGHT_MARGIN, Lost, Natter, Relay, Remote};
-use tokio::sync::mpsc;
+use tokio::sync::{mpsc, watch};
 use tokio::task::JoinHandle;
+
+use crate::presence::{Ack, Acks, Announcement, Presence, What};
 
 /// How often the node checks its link to NATS with a round trip.
 const PROBE_EVERY: Duration = Duration::from_secs(1);
@@ -36,7 +62,14 @@ const PROBE_TIMEOUT: Duration = Duration::from_secs(3);
 /// At most one resync of every connection per this long when NATS drops messages for the node.
 const SLOW_CONSUMER_DEBOUNCE: Duration = Duration::from_secs(1);
 /// A node not heard from for this long is taken for dead (it says it is alive every second).
+/// So a node that joined this long ago has heard every live node.
 const PEER_SILENCE: Duration = Duration::from_secs(5);
+/// How long a new connection waits for every live node to acknowledge that its user is
+/// connected here before it goes ahead anyway (and resyncs once they have): long enough to
+/// cover a node's first [`PEER_SILENCE`] and a dead node being found dead.
+const ROUTED_WAIT: Duration = PEER_SILENCE.saturating_add(PROBE_EVERY);
+/// Users per part of a snapshot: a part stays well below the megabyte NATS carries by default.
+const SNAPSHOT_PART: usize = 5_000;
 
 /// Why the node could not join the cluster.
 #[derive(Debug, thiserror::Error)]
@@ -102,30 +135,32 @@ pub async fn join(url: &str, name: &str, natter: Arc<Natter>) -> Result<Cluster,
     let subjects = Subjects {
         cluster: name.to_owned(),
     };
-    let settings_subject = subjects.settings();
-    let settings = client
-        .subscribe(settings_subject.clone())
-        .await
-        .map_err(|source| JoinError::Subscribe {
-            subject: settings_subject,
-            source,
-        })?;
-    let nodes_subject = subjects.nodes();
-    let nodes = client
-        .subscribe(nodes_subject.clone())
-        .await
-        .map_err(|source| JoinError::Subscribe {
-            subject: nodes_subject,
-            source,
-        })?;
+    let incarnation = incarnation();
+    let subscribe = |subject: String| {
+        let client = client.clone();
+        async move {
+            client
+                .subscribe(subject.clone())
+                .await
+                .map_err(|source| JoinError::Subscribe { subject, source })
+        }
+    };
+    let settings = subscribe(subjects.settings()).await?;
+    let nodes = subscribe(subjects.nodes()).await?;
+    let announcements = subscribe(subjects.presence()).await?;
+    let acks = subscribe(subjects.acks(&incarnation)).await?;
     let (commands, receiver) = mpsc::unbounded_channel();
     let link = Arc::new(Link::default());
+    let presence = Arc::new(RwLock::new(Presence::default()));
     let relay = NatsRelay {
         commands,
         link: link.clone(),
+        presence: presence.clone(),
     };
     let listener = tokio::spawn(listen(settings, natter.clone()));
     let heartbeats = tokio::spawn(hear_peers(nodes, relay.commands.clone()));
+    let announcements = tokio::spawn(hear_announcements(announcements, relay.commands.clone()));
+    let acks = tokio::spawn(hear_acks(acks, relay.commands.clone()));
     let router = Router {
         client,
         subjects,
@@ -139,15 +174,21 @@ pub async fn join(url: &str, name: &str, natter: Arc<Natter>) -> Result<Cluster,
         broken: None,
         lost: Losses::default(),
         last_slow_consumer: None,
-        incarnation: incarnation(),
+        incarnation,
         peers: HashMap::new(),
+        presence,
+        joined: Instant::now(),
+        next_seq: 1,
+        acks: Acks::default(),
+        waiting: HashMap::new(),
+        dropped: HashMap::new(),
     };
     let router = tokio::spawn(router.run(receiver, link_receiver));
     let commands = relay.commands.clone();
     natter.events.set_relay(Arc::new(relay));
     tracing::info!(%url, cluster = %name, "joined the cluster");
     Ok(Cluster {
-        tasks: vec![listener, heartbeats, router],
+        tasks: vec![listener, heartbeats, announcements, acks, router],
         commands,
     })
 }
@@ -173,6 +214,16 @@ impl Subjects {
     /// Where nodes say they are alive, or leaving.
     fn nodes(&self) -> String {
         format!("{}.nodes", self.cluster)
+    }
+
+    /// Where nodes say which users they hold (see [`presence`]).
+    fn presence(&self) -> String {
+        format!("{}.presence", self.cluster)
+    }
+
+    /// Where the other nodes acknowledge a node's presence announcements.
+    fn acks(&self, node: &str) -> String {
+        format!("{}.presence.ack.{node}", self.cluster)
     }
 
     /// No node listens here: a request to it comes straight back from NATS with "no
@@ -236,8 +287,14 @@ impl Link {
 /// What the bus asks of the cluster, in the order it asked, and what the other nodes say
 /// about themselves.
 enum Command {
-    Watch(Uid),
+    /// A first connection of the user here; `routed` turns true once every node routes the
+    /// user's events here.
+    Watch(Uid, watch::Sender<bool>),
     Unwatch(Uid),
+    /// Another node said which users it holds, or asked for this node's.
+    Heard(Announcement),
+    /// Another node applied this node's announcements up to one.
+    Ack(Ack),
     Forward(Remote),
     /// Another node is alive (`leaving`: it is stopping, and published everything first).
     Peer {
@@ -278,6 +335,33 @@ async fn hear_peers(
     }
 }
 
+/// Passes the other nodes' presence announcements to the router.
+async fn hear_announcements(
+    mut subscriber: async_nats::Subscriber,
+    router: mpsc::UnboundedSender<Command>,
+) {
+    while let Some(message) = subscriber.next().await {
+        match serde_json::from_slice(&message.payload) {
+            Ok(announcement) => {
+                let _ = router.send(Command::Heard(announcement));
+            }
+            Err(error) => tracing::warn!(%error, "an unreadable presence announcement"),
+        }
+    }
+}
+
+/// Passes the other nodes' acknowledgements to the router.
+async fn hear_acks(mut subscriber: async_nats::Subscriber, router: mpsc::UnboundedSender<Command>) {
+    while let Some(message) = subscriber.next().await {
+        match serde_json::from_slice(&message.payload) {
+            Ok(ack) => {
+                let _ = router.send(Command::Ack(ack));
+            }
+            Err(error) => tracing::warn!(%error, "an unreadable acknowledgement"),
+        }
+    }
+}
+
 #[derive(serde::Serialize, serde::Deserialize)]
 struct Heartbeat {
     node: String,
@@ -288,15 +372,23 @@ struct Heartbeat {
 struct NatsRelay {
     commands: mpsc::UnboundedSender<Command>,
     link: Arc<Link>,
+    /// Written by the router only, briefly; read on every event.
+    presence: Arc<RwLock<Presence>>,
 }
 
 impl Relay for NatsRelay {
-    fn watch(&self, uid: &Uid) {
-        let _ = self.commands.send(Command::Watch(uid.clone()));
+    fn watch(&self, uid: &Uid) -> watch::Receiver<bool> {
+        let (routed, receiver) = watch::channel(false);
+        let _ = self.commands.send(Command::Watch(uid.clone(), routed));
+        receiver
     }
 
     fn unwatch(&self, uid: &Uid) {
         let _ = self.commands.send(Command::Unwatch(uid.clone()));
+    }
+
+    fn elsewhere(&self, uid: &Uid) -> bool {
+        self.presence.read().expect("presence lock").elsewhere(uid)
     }
 
     fn forward(&self, event: Remote) {
@@ -369,14 +461,31 @@ struct Break {
     first_probe: u64,
 }
 
+/// A user connected here: the subscription to their events, and whether every node routes
+/// those here yet.
+struct Watched {
+    task: JoinHandle<()>,
+    routed: watch::Sender<bool>,
+}
+
+/// A user's connections here wait until every live node applied this node's announcement
+/// `seq` (or a later one).
+struct Waiting {
+    seq: u64,
+    since: Instant,
+    /// They went ahead without it ([`ROUTED_WAIT`]): they resync once it is through.
+    late: bool,
+}
+
 /// Runs the commands one by one, so a user's events leave in the order they happened, keeps
-/// one subscription per user connected here, and watches the link.
+/// one subscription per user connected here, keeps the cluster's presence, and watches the
+/// link.
 struct Router {
     client: async_nats::Client,
     subjects: Subjects,
     natter: Arc<Natter>,
     link: Arc<Link>,
-    watched: HashMap<Uid, JoinHandle<()>>,
+    watched: HashMap<Uid, Watched>,
     /// Events handed to NATS since the last probe was sent.
     unconfirmed: Losses,
     probing: Option<Probe>,
@@ -390,6 +499,18 @@ struct Router {
     incarnation: String,
     /// The other nodes, and when each was last heard from.
     peers: HashMap<String, Instant>,
+    /// Which users the other nodes hold, shared with the relay.
+    presence: Arc<RwLock<Presence>>,
+    joined: Instant,
+    /// The number of this node's next presence announcement.
+    next_seq: u64,
+    acks: Acks,
+    /// Users whose connections here wait for the other nodes' acknowledgements.
+    waiting: HashMap<Uid, Waiting>,
+    /// Nodes taken for dead, and when each was last heard: if one speaks again, it must
+    /// resync its devices (this node skipped its users' events meanwhile). One small entry
+    /// per node run ever taken for dead, kept for as long as this node runs.
+    dropped: HashMap<String, Instant>,
 }
 
 impl Router {
@@ -401,6 +522,8 @@ impl Router {
         let (probe_results, mut probe_answers) = mpsc::unbounded_channel();
         let mut tick = tokio::time::interval(PROBE_EVERY);
         tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+        // The others answer with their snapshots (and ask for this node's once they hear it).
+        self.ask(None, None).await;
         loop {
             tokio::select! {
                 command = commands.recv() => match command {
@@ -413,42 +536,39 @@ impl Router {
                     self.probe(&probe_results);
                     self.heartbeat(false).await;
                     self.find_silent_peers();
+                    self.ask_incomplete().await;
+                    self.refresh();
+                    self.settle();
                 }
             }
         }
-        for task in self.watched.into_values() {
-            task.abort();
+        for watched in self.watched.into_values() {
+            watched.task.abort();
         }
     }
 
     async fn command(&mut self, command: Command) {
         match command {
-            Command::Watch(uid) => {
-                let subject = self.subjects.user(&uid);
-                match self.client.subscribe(subject).await {
-                    Ok(subscriber) => {
-                        let task = tokio::spawn(listen(subscriber, self.natter.clone()));
-                        if let Some(old) = self.watched.insert(uid, task) {
-                            old.abort();
-                        }
-                    }
-                    Err(error) => tracing::warn!(%uid, %error, "cannot subscribe to a user"),
-                }
-            }
+            Command::Watch(uid, routed) => self.watch(uid, routed).await,
             // Ending the task drops its subscriber, which unsubscribes.
             Command::Unwatch(uid) => {
-                if let Some(task) = self.watched.remove(&uid) {
-                    task.abort();
+                if let Some(watched) = self.watched.remove(&uid) {
+                    watched.task.abort();
+                    self.waiting.remove(&uid);
+                    let uids = vec![uid.as_str().to_owned()];
+                    self.announce(What::Unwatch { uids }).await;
                 }
+            }
+            Command::Heard(announcement) => self.heard(announcement).await,
+            Command::Ack(ack) => {
+                self.acks.ack(&ack.node, ack.seq);
+                self.settle();
             }
             Command::Forward(event) => self.publish(event).await,
-            Command::Peer { id, leaving: false } => {
-                if self.peers.insert(id.clone(), Instant::now()).is_none() {
-                    tracing::info!(node = %id, "a node joined the cluster");
-                }
-            }
+            Command::Peer { id, leaving: false } => self.alive(&id).await,
             Command::Peer { id, leaving: true } => {
                 self.peers.remove(&id);
+                self.forget(&id);
                 tracing::info!(node = %id, "a node left the cluster");
             }
             Command::Leave(done) => {
@@ -495,12 +615,275 @@ impl Router {
             .collect();
         for (id, heard) in silent {
             self.peers.remove(&id);
+            self.forget(&id);
+            self.dropped.insert(id.clone(), heard);
             tracing::warn!(
                 node = %id,
                 "a node fell silent: events it had not published are lost; devices here resync"
             );
             let since = heard.checked_sub(IN_FLIGHT_MARGIN).unwrap_or(heard);
             self.natter.events.resync(None, Lost::Since(since));
+        }
+    }
+
+    /// Subscribes to the user's events, then announces the user: NATS handles a client's
+    /// messages in order, so a node that has the announcement also reaches the subscription.
+    async fn watch(&mut self, uid: Uid, routed: watch::Sender<bool>) {
+        let subject = self.subjects.user(&uid);
+        let subscriber = match self.client.subscribe(subject).await {
+            Ok(subscriber) => subscriber,
+            Err(error) => return tracing::warn!(%uid, %error, "cannot subscribe to a user"),
+        };
+        let task = tokio::spawn(listen(subscriber, self.natter.clone()));
+        if self.broken.is_some() {
+            // Nothing to wait for: once the link is back every connection here resyncs.
+            routed.send_replace(true);
+        } else {
+            let uids = vec![uid.as_str().to_owned()];
+            let seq = self.announce(What::Watch { uids }).await;
+            self.waiting.insert(
+                uid.clone(),
+                Waiting {
+                    seq,
+                    since: Instant::now(),
+                    late: false,
+                },
+            );
+        }
+        if let Some(old) = self.watched.insert(uid, Watched { task, routed }) {
+            old.task.abort();
+        }
+        self.settle();
+    }
+
+    /// Says something about this node's users on the presence subject; returns its number.
+    /// Not while the link is down: once it is back the node announces all its users anew.
+    async fn announce(&mut self, what: What) -> u64 {
+        let seq = self.next_seq;
+        self.next_seq += 1;
+        if self.broken.is_some() {
+            return seq;
+        }
+        let announcement = Announcement {
+            node: self.incarnation.clone(),
+            seq,
+            what,
+        };
+        let payload = serde_json::to_vec(&announcement).expect("an announcement serialises");
+        if let Err(error) = self
+            .client
+            .publish(self.subjects.presence(), payload.into())
+            .await
+        {
+            self.broke(&format!("cannot publish: {error}"));
+        }
+        seq
+    }
+
+    /// Asks a node (`None`: every node) for its snapshot.
+    async fn ask(&mut self, of: Option<String>, dropped_for_ms: Option<u64>) {
+        self.announce(What::Ask { of, dropped_for_ms }).await;
+    }
+
+    /// Announces every user held here, in parts. `anew`: the others may have lost track of
+    /// this node's users (it could not reach them, or one took it for dead), so the users'
+    /// next connections wait until every node has applied the snapshot.
+    async fn snapshot(&mut self, anew: bool) {
+        let uids: Vec<String> = self
+            .watched
+            .keys()
+            .map(|uid| uid.as_str().to_owned())
+            .collect();
+        let parts: Vec<&[String]> = match uids.len() {
+            0 => vec![&[]],
+            _ => uids.chunks(SNAPSHOT_PART).collect(),
+        };
+        let count = parts.len();
+        let mut seq = 0;
+        for (part, uids) in parts.into_iter().enumerate() {
+            let what = What::Snapshot {
+                uids: uids.to_vec(),
+                part: part as u32,
+                more: part + 1 < count,
+            };
+            seq = self.announce(what).await;
+        }
+        if !anew || self.broken.is_some() {
+            return;
+        }
+        let since = Instant::now();
+        for (uid, watched) in &self.watched {
+            watched.routed.send_replace(false);
+            self.waiting
+                .entry(uid.clone())
+                .and_modify(|waiting| waiting.seq = seq)
+                .or_insert(Waiting {
+                    seq,
+                    since,
+                    late: false,
+                });
+        }
+    }
+
+    /// Applies another node's announcement, then acknowledges it.
+    async fn heard(&mut self, announcement: Announcement) {
+        let Announcement { node, seq, what } = announcement;
+        self.alive(&node).await;
+        let mut asked = None;
+        {
+            let mut presence = self.presence.write().expect("presence lock");
+            let others = &mut presence.others;
+            match what {
+                What::Watch { uids } => others.watch(&node, seq, presence::uids(uids)),
+                What::Unwatch { uids } => others.unwatch(&node, seq, presence::uids(uids)),
+                What::Snapshot { uids, part, more } => {
+                    others.snapshot(&node, seq, part, more, presence::uids(uids));
+                }
+                What::Ask { of, dropped_for_ms } => {
+                    others.other(&node, seq);
+                    if of.is_none_or(|of| of == self.incarnation) {
+                        asked = Some(dropped_for_ms);
+                    }
+                }
+            }
+        }
+        self.refresh();
+        self.acknowledge(&node, seq).await;
+        match asked {
+            Some(None) => self.snapshot(false).await,
+            Some(Some(dropped_for_ms)) => {
+                tracing::warn!(
+                    node = %node,
+                    "another node had taken this one for dead and skipped its users' events: \
+                     devices here resync"
+                );
+                self.snapshot(true).await;
+                let silent = Duration::from_millis(dropped_for_ms).saturating_add(IN_FLIGHT_MARGIN);
+                let now = Instant::now();
+                let since = now.checked_sub(silent).unwrap_or(now);
+                self.natter.events.resync(None, Lost::Since(since));
+            }
+            None => {}
+        }
+    }
+
+    /// Tells `node` that this node applied its announcements up to `seq`.
+    async fn acknowledge(&mut self, node: &str, seq: u64) {
+        if self.broken.is_some() {
+            return;
+        }
+        let ack = Ack {
+            node: self.incarnation.clone(),
+            seq,
+        };
+        let payload = serde_json::to_vec(&ack).expect("an ack serialises");
+        if let Err(error) = self
+            .client
+            .publish(self.subjects.acks(node), payload.into())
+            .await
+        {
+            self.broke(&format!("cannot publish: {error}"));
+        }
+    }
+
+    /// Another node is alive (a heartbeat or an announcement). One heard for the first time
+    /// learns this node's users and is asked for its own; one taken for dead before is told
+    /// so, since its users' events were skipped meanwhile.
+    async fn alive(&mut self, node: &str) {
+        if self.peers.insert(node.to_owned(), Instant::now()).is_some() {
+            return;
+        }
+        tracing::info!(node = %node, "a node joined the cluster");
+        let dropped_for_ms = self
+            .dropped
+            .remove(node)
+            .map(|heard| u64::try_from(heard.elapsed().as_millis()).unwrap_or(u64::MAX));
+        self.snapshot(false).await;
+        self.ask(Some(node.to_owned()), dropped_for_ms).await;
+        self.refresh();
+    }
+
+    /// A node left or was taken for dead: its users are no longer held there, and its
+    /// acknowledgements are no longer awaited.
+    fn forget(&mut self, node: &str) {
+        self.presence
+            .write()
+            .expect("presence lock")
+            .others
+            .forget(node);
+        self.acks.forget(node);
+        self.refresh();
+        self.settle();
+    }
+
+    /// Asks again every live node whose snapshot has not (wholly) arrived.
+    async fn ask_incomplete(&mut self) {
+        if self.broken.is_some() {
+            return;
+        }
+        let incomplete: Vec<String> = {
+            let presence = self.presence.read().expect("presence lock");
+            self.peers
+                .keys()
+                .filter(|node| !presence.others.complete(node))
+                .cloned()
+                .collect()
+        };
+        for node in incomplete {
+            self.ask(Some(node), None).await;
+        }
+    }
+
+    /// Whether the picture of the other nodes' users is surely whole: the link is up, this
+    /// node has been in the cluster long enough to have heard every live node, and it has the
+    /// list of each. Until then the relay lets every event out.
+    fn refresh(&self) {
+        let mut presence = self.presence.write().expect("presence lock");
+        let certain = self.broken.is_none()
+            && self.joined.elapsed() >= PEER_SILENCE
+            && self.peers.keys().all(|node| presence.others.complete(node));
+        if presence.certain != certain {
+            tracing::debug!(certain, "cluster presence");
+            presence.certain = certain;
+        }
+    }
+
+    /// Lets through the connections whose users every live node now routes here, those that
+    /// waited too long (they resync once the acknowledgements are in, having perhaps missed
+    /// what the other nodes did not send meanwhile), and makes late ones resync.
+    fn settle(&mut self) {
+        if self.waiting.is_empty() {
+            return;
+        }
+        let acquainted = self.joined.elapsed() >= PEER_SILENCE && self.broken.is_none();
+        let now = Instant::now();
+        let mut through = Vec::new();
+        for (uid, waiting) in &mut self.waiting {
+            let Some(watched) = self.watched.get(uid) else {
+                through.push(uid.clone());
+                continue;
+            };
+            if acquainted && self.acks.all_reached(self.peers.keys(), waiting.seq) {
+                tracing::debug!(%uid, seq = waiting.seq, "routed here by every node");
+                watched.routed.send_replace(true);
+                if waiting.late {
+                    self.natter
+                        .events
+                        .resync(Some(uid), Lost::Since(waiting.since));
+                }
+                through.push(uid.clone());
+            } else if !waiting.late && now.duration_since(waiting.since) > ROUTED_WAIT {
+                tracing::warn!(
+                    %uid,
+                    "the other nodes did not acknowledge a connection in time: it goes ahead, \
+                     and resyncs once they have"
+                );
+                watched.routed.send_replace(true);
+                waiting.late = true;
+            }
+        }
+        for uid in through {
+            self.waiting.remove(&uid);
         }
     }
 
@@ -601,6 +984,13 @@ impl Router {
                 last_good: self.last_good,
                 first_probe: self.next_probe,
             });
+            // Waiting connections go ahead: once the link is back every connection resyncs.
+            for uid in std::mem::take(&mut self.waiting).into_keys() {
+                if let Some(watched) = self.watched.get(&uid) {
+                    watched.routed.send_replace(true);
+                }
+            }
+            self.refresh();
         }
     }
 
@@ -633,6 +1023,17 @@ impl Router {
         for heard in self.peers.values_mut() {
             *heard = now;
         }
+        // What this node knows of the others' users, and they of its, may be out of date:
+        // every node sends its list again, and this node's new connections wait for theirs
+        // to be through.
+        self.presence
+            .write()
+            .expect("presence lock")
+            .others
+            .outdated();
+        self.refresh();
+        self.snapshot(true).await;
+        self.ask(None, None).await;
         let since = broken
             .last_good
             .checked_sub(IN_FLIGHT_MARGIN)

@@ -285,10 +285,12 @@ impl<T: Transport> Link<T> {
             device_flag: device.device_flag,
         };
         let joined = gateway.devices.join(&key, id, &connect.device_id);
-        // Subscribed before CONNACK, so nothing published from now on is missed; a master
+        // Subscribed before CONNACK, and CONNACK waits until every node of a cluster routes
+        // the user's events here, so nothing published from then on is missed; a master
         // login ends the device's older connections on both gateways here.
         let master = device.device_level == 1;
-        let subscription = events.subscribe(&device.uid, device.device_flag, master);
+        let mut subscription = events.subscribe(&device.uid, device.device_flag, master);
+        subscription.routed().await;
         self.transport.set_version(version);
         let connack = ConnackPacket::accept(
             version,

@@ -15,7 +15,7 @@ use std::time::{Duration, Instant};
 
 use natter_core::Uid;
 use natter_core::wire::ServerEvent;
-use tokio::sync::{Notify, mpsc};
+use tokio::sync::{Notify, mpsc, watch};
 
 /// Frames a connection may have waiting before it counts as fallen behind.
 pub const QUEUE_FRAMES: usize = 256;
@@ -232,6 +232,9 @@ struct Subscriber {
     /// total that comes later (the events of two changes can overtake each other) is not
     /// queued. Changed only under the bus lock.
     total_version: AtomicU64,
+    /// In a cluster: whether the other nodes route the user's events here yet (see
+    /// [`Relay::watch`]), shared by the user's connections on this node.
+    routed: Option<watch::Receiver<bool>>,
 }
 
 impl Subscriber {
@@ -253,6 +256,21 @@ pub struct Subscription {
     device_flag: u8,
     /// Names the connection to its client (the pong's `connectionID`).
     pub id: u64,
+    routed: Option<watch::Receiver<bool>>,
+}
+
+impl Subscription {
+    /// Resolves once the other nodes of the cluster route the user's events to this node, so
+    /// that whatever they change from then on reaches the connection: a transport waits for it
+    /// before telling its client that it is connected (the client syncs after that). At once
+    /// on a single node. The cluster settles it even when the other nodes do not answer in
+    /// time, and then makes the connection resync (see `natter-cluster`).
+    pub async fn routed(&mut self) {
+        if let Some(routed) = &mut self.routed {
+            // An error: the cluster is gone (the node is stopping); nothing to wait for.
+            let _ = routed.wait_for(|routed| *routed).await;
+        }
+    }
 }
 
 /// A device's connection opened or closed (its first ping, its end), for the webhooks'
@@ -322,10 +340,16 @@ pub enum Remote {
 /// Carries events between the nodes of a cluster (`natter-cluster` implements it over NATS).
 /// The bus calls it while holding its lock, so every method must return at once.
 pub trait Relay: Send + Sync + 'static {
-    /// The user has a first connection on this node: start receiving their events.
-    fn watch(&self, uid: &Uid);
+    /// The user has a first connection on this node: start receiving their events. The
+    /// answer turns true once the other nodes route them here (every connection of the user on
+    /// this node waits for it: [`Subscription::routed`]); the relay may turn it false again
+    /// when the other nodes must learn the user anew.
+    fn watch(&self, uid: &Uid) -> watch::Receiver<bool>;
     /// The user's last connection on this node closed.
     fn unwatch(&self, uid: &Uid);
+    /// Whether another node may hold a connection of the user: if not, the user's events are
+    /// neither built nor handed over. Asked on every event, so it must be cheap.
+    fn elsewhere(&self, uid: &Uid) -> bool;
     /// Hands an event to the other nodes.
     fn forward(&self, event: Remote);
     /// Whether the node can reach the other nodes; the error says why not (`/healthz`).
@@ -351,6 +375,10 @@ pub struct EventBus {
     relay: OnceLock<Arc<dyn Relay>>,
     /// Set once when the webhooks need to know who is connected.
     presence: OnceLock<mpsc::UnboundedSender<PresenceChange>>,
+    /// Events handed to the other nodes, and events not built or not handed over because no
+    /// other node holds a connection of their user (`GET /metrics`, in a cluster).
+    forwarded: AtomicU64,
+    skipped: AtomicU64,
 }
 
 impl std::fmt::Debug for EventBus {
@@ -371,6 +399,8 @@ impl Default for EventBus {
             next_id: AtomicU64::new(fastrand::u64(..0x10_0000) << 32),
             relay: OnceLock::new(),
             presence: OnceLock::new(),
+            forwarded: AtomicU64::new(0),
+            skipped: AtomicU64::new(0),
         }
     }
 }
@@ -378,9 +408,12 @@ impl Default for EventBus {
 impl EventBus {
     /// Joins the bus to a cluster; from then on events also travel through `relay`.
     pub fn set_relay(&self, relay: Arc<dyn Relay>) {
-        let users = self.users.lock().expect("event bus lock");
-        for uid in users.keys() {
-            relay.watch(uid);
+        let mut users = self.users.lock().expect("event bus lock");
+        for (uid, connections) in users.iter_mut() {
+            let routed = relay.watch(uid);
+            for connection in connections {
+                connection.routed = Some(routed.clone());
+            }
         }
         let _ = self.relay.set(relay);
     }
@@ -410,11 +443,52 @@ impl EventBus {
         }
     }
 
-    /// Hands an event to the other nodes, if this node is in a cluster; the event is built
-    /// only then, so a single node pays nothing on its hot paths.
-    pub fn forward(&self, event: impl FnOnce() -> Remote) {
+    /// Hands an event for `uid` to the other nodes, if this node is in a cluster and another
+    /// node may hold a connection of the user; the event is built only then, so a single node
+    /// pays nothing on its hot paths.
+    pub fn forward_for(&self, uid: &Uid, event: impl FnOnce() -> Remote) {
         if let Some(relay) = self.relay.get() {
+            if relay.elsewhere(uid) {
+                self.forwarded.fetch_add(1, Ordering::Relaxed);
+                relay.forward(event());
+            } else {
+                self.skipped.fetch_add(1, Ordering::Relaxed);
+            }
+        }
+    }
+
+    /// Hands an event for every node (not for one user's connections) to the other nodes.
+    pub fn forward_to_all(&self, event: impl FnOnce() -> Remote) {
+        if let Some(relay) = self.relay.get() {
+            self.forwarded.fetch_add(1, Ordering::Relaxed);
             relay.forward(event());
+        }
+    }
+
+    /// The bus's series in Prometheus' text format, in a cluster only.
+    pub fn render_metrics(&self, text: &mut String) {
+        use std::fmt::Write;
+        if !self.is_clustered() {
+            return;
+        }
+        for (name, help, value) in [
+            (
+                "natter_cluster_events_published_total",
+                "Events this node handed to the other nodes.",
+                &self.forwarded,
+            ),
+            (
+                "natter_cluster_events_skipped_total",
+                "Events for users with no connection on another node, not handed over (a \
+                 user's events not built at all count once).",
+                &self.skipped,
+            ),
+        ] {
+            let _ = writeln!(
+                text,
+                "# HELP {name} {help}\n# TYPE {name} counter\n{name} {}",
+                value.load(Ordering::Relaxed)
+            );
         }
     }
 
@@ -428,18 +502,19 @@ impl EventBus {
         if master {
             self.end_locked(&mut users, uid, device_flag, EndReason::Replaced);
         }
-        if !users.contains_key(uid)
-            && let Some(relay) = self.relay.get()
-        {
-            relay.watch(uid);
-        }
         let connections = users.entry(uid.clone()).or_default();
+        let routed = match (connections.first(), self.relay.get()) {
+            (Some(first), _) => first.routed.clone(),
+            (None, Some(relay)) => Some(relay.watch(uid)),
+            (None, None) => None,
+        };
         connections.push(Subscriber {
             id,
             device_flag,
             frames: sender,
             signals: signals.clone(),
             total_version: AtomicU64::new(0),
+            routed: routed.clone(),
         });
         // Under the lock, so that a connection's end is never reported before its start.
         self.tell_presence(uid, device_flag, id, true);
@@ -450,6 +525,7 @@ impl EventBus {
             uid: uid.clone(),
             device_flag,
             id,
+            routed,
         }
     }
 
@@ -467,7 +543,7 @@ impl EventBus {
         reason: EndReason,
     ) {
         Self::end_here(users, uid, device_flag, reason);
-        self.forward(|| Remote::Ended {
+        self.forward_for(uid, || Remote::Ended {
             uid: uid.clone(),
             device_flag,
             reason,
@@ -531,9 +607,19 @@ impl EventBus {
     }
 
     /// Whether the user may have a connected device: events for offline users are not built.
-    /// In a cluster, the user may be connected to another node, so events are always built.
+    /// In a cluster, the user may be connected to another node: the cluster's presence says.
     pub fn may_be_online(&self, uid: &Uid) -> bool {
-        self.is_clustered() || self.is_connected_here(uid)
+        if self.is_connected_here(uid) {
+            return true;
+        }
+        let Some(relay) = self.relay.get() else {
+            return false;
+        };
+        let elsewhere = relay.elsewhere(uid);
+        if !elsewhere {
+            self.skipped.fetch_add(1, Ordering::Relaxed);
+        }
+        elsewhere
     }
 
     /// Whether the user has a connection on this node.
@@ -544,7 +630,7 @@ impl EventBus {
     /// Queues a frame for the user's connections on every node.
     pub fn publish(&self, uid: &Uid, frame: &Frame, to: Recipients) {
         self.deliver_here(uid, frame, to);
-        self.forward(|| Remote::Frame {
+        self.forward_for(uid, || Remote::Frame {
             uid: uid.clone(),
             frame: frame.clone(),
             to,
@@ -748,11 +834,16 @@ mod tests {
     struct Recorder(Mutex<Vec<String>>);
 
     impl Relay for Recorder {
-        fn watch(&self, uid: &Uid) {
+        fn watch(&self, uid: &Uid) -> watch::Receiver<bool> {
             self.0.lock().unwrap().push(format!("watch {uid}"));
+            watch::channel(true).1
         }
         fn unwatch(&self, uid: &Uid) {
             self.0.lock().unwrap().push(format!("unwatch {uid}"));
+        }
+        /// Bob has no connection on another node.
+        fn elsewhere(&self, uid: &Uid) -> bool {
+            uid.as_str() != "bob"
         }
         fn forward(&self, event: Remote) {
             let what = match event {
@@ -774,9 +865,11 @@ mod tests {
         let recorder = Arc::new(Recorder::default());
         let already_here = bus.subscribe(&uid("alice"), 0, false);
         bus.set_relay(recorder.clone());
-        assert!(bus.may_be_online(&uid("bob")), "bob may be on another node");
+        assert!(bus.may_be_online(&uid("dave")), "dave is on another node");
+        assert!(!bus.may_be_online(&uid("bob")), "bob is nowhere");
         let second = bus.subscribe(&uid("alice"), 1, true);
-        bus.publish(&uid("bob"), &frame(1), Recipients::All);
+        bus.publish(&uid("dave"), &frame(1), Recipients::All);
+        bus.publish(&uid("bob"), &frame(2), Recipients::All);
         drop(already_here);
         drop(second);
         let mut from_elsewhere = bus.subscribe(&uid("carol"), 0, false);
@@ -791,11 +884,21 @@ mod tests {
             [
                 "watch alice",
                 "ended alice 1",
-                "frame bob",
+                "frame dave",
                 "unwatch alice",
                 "watch carol"
             ],
-            "a remote frame is delivered here and not forwarded again"
+            "a remote frame is delivered here and not forwarded again; bob's is not handed over"
+        );
+        let mut metrics = String::new();
+        bus.render_metrics(&mut metrics);
+        assert!(
+            metrics.contains("natter_cluster_events_published_total 2\n"),
+            "{metrics}"
+        );
+        assert!(
+            metrics.contains("natter_cluster_events_skipped_total 2\n"),
+            "bob's event not built, and bob's frame not handed over: {metrics}"
         );
     }
 
@@ -875,6 +978,40 @@ mod tests {
             ],
             "a replaced connection is reported when it ends"
         );
+    }
+
+    /// Settles a user's routing when told to.
+    struct Routing(watch::Sender<bool>);
+
+    impl Relay for Routing {
+        fn watch(&self, _: &Uid) -> watch::Receiver<bool> {
+            self.0.subscribe()
+        }
+        fn unwatch(&self, _: &Uid) {}
+        fn elsewhere(&self, _: &Uid) -> bool {
+            true
+        }
+        fn forward(&self, _: Remote) {}
+    }
+
+    #[tokio::test]
+    async fn a_connection_waits_until_the_other_nodes_route_its_users_events_here() {
+        let bus = Arc::new(EventBus::default());
+        let (routing, _) = watch::channel(false);
+        let routing = Arc::new(Routing(routing));
+        bus.set_relay(routing.clone());
+        let mut first = bus.subscribe(&uid("alice"), 0, false);
+        let mut second = bus.subscribe(&uid("alice"), 1, false);
+        let wait = Duration::from_millis(50);
+        assert!(tokio::time::timeout(wait, first.routed()).await.is_err());
+        routing.0.send_replace(true);
+        tokio::time::timeout(wait, first.routed()).await.unwrap();
+        tokio::time::timeout(wait, second.routed()).await.unwrap();
+        let single = Arc::new(EventBus::default());
+        let mut alone = single.subscribe(&uid("alice"), 0, false);
+        tokio::time::timeout(wait, alone.routed())
+            .await
+            .expect("a single node waits for nothing");
     }
 
     #[tokio::test]

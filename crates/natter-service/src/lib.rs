@@ -155,7 +155,7 @@ impl Natter {
             .await?;
         self.sync_conversation_deletion
             .store(settings.sync_conversation_deletion, Ordering::SeqCst);
-        self.events.forward(|| Remote::SettingsChanged);
+        self.events.forward_to_all(|| Remote::SettingsChanged);
         Ok(self.settings())
     }
 

@@ -104,7 +104,7 @@ impl Natter {
     /// total the change carried, else read. The other nodes holding the user's connections
     /// read it for them (one primary-key read).
     async fn notify_total(&self, uid: &Uid, only: Option<Origin>, known: Option<UnreadTotal>) {
-        self.events.forward(|| Remote::TotalChanged {
+        self.events.forward_for(uid, || Remote::TotalChanged {
             uid: uid.clone(),
             only,
         });

@@ -34,7 +34,7 @@ pub async fn run(options: &Options, quick: bool) -> anyhow::Result<Report> {
         .await;
     created.into_iter().collect::<anyhow::Result<()>>()?;
     let delivered = Arc::new(AtomicU64::new(0));
-    let sockets = client::connect_all(api.address()?, &users, 128).await?;
+    let sockets = client::connect_all(&[api.address()?], &users, 128).await?;
     let readers = client::count_messages(sockets, &delivered);
 
     let before = server.stats();

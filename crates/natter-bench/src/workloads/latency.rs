@@ -24,7 +24,7 @@ pub async fn run(options: &Options, quick: bool) -> anyhow::Result<Report> {
     let api = Api::new(&server)?;
     let (from, to) = super::pairs(&api, "lat", pairs).await?;
     let latencies = Arc::new(Mutex::new(histogram()));
-    let sockets = client::connect_all(api.address()?, &to, 64).await?;
+    let sockets = client::connect_all(&[api.address()?], &to, 64).await?;
     let readers: Vec<_> = sockets
         .into_iter()
         .map(|socket| {
@@ -40,7 +40,7 @@ pub async fn run(options: &Options, quick: bool) -> anyhow::Result<Report> {
 
     // Saturation: as fast as the server acknowledges.
     let saturated = super::closed_loop(
-        &api,
+        std::slice::from_ref(&api),
         &from,
         &to,
         Duration::from_secs(saturation_secs),

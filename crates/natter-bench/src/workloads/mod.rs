@@ -60,9 +60,10 @@ pub struct Sent {
 }
 
 /// Each sender sends to its recipient, one request at a time, as fast as acknowledgements
-/// come, for `duration` or `max_each` messages. Every payload carries its send time (`t`).
+/// come, for `duration` or `max_each` messages; sender `i` through `apis[i % apis.len()]`.
+/// Every payload carries its send time (`t`).
 pub async fn closed_loop(
-    api: &Api,
+    apis: &[Api],
     senders: &[User],
     recipients: &[User],
     duration: Duration,
@@ -74,7 +75,8 @@ pub async fn closed_loop(
     let tasks: Vec<_> = senders
         .iter()
         .zip(recipients)
-        .map(|(sender, recipient)| {
+        .zip(apis.iter().cycle())
+        .map(|((sender, recipient), api)| {
             let api = api.clone();
             let token = sender.token.clone();
             let conversation = format!("C2C{}", recipient.uid);

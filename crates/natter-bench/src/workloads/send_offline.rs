@@ -17,7 +17,14 @@ pub async fn run(options: &Options, quick: bool) -> anyhow::Result<Report> {
 
     let before = server.stats();
     let bench_before = own_stats();
-    let sent = super::closed_loop(&api, &from, &to, Duration::from_secs(seconds), 1_000_000).await;
+    let sent = super::closed_loop(
+        std::slice::from_ref(&api),
+        &from,
+        &to,
+        Duration::from_secs(seconds),
+        1_000_000,
+    )
+    .await;
     let after = server.stats();
     let bench_after = own_stats();
 

@@ -132,7 +132,14 @@ async fn measure(
     let api = Api::new(&server)?;
     let (from, to) = super::pairs(&api, "wh", senders).await?;
     let before = server.stats();
-    let sent = super::closed_loop(&api, &from, &to, Duration::from_secs(seconds), 1_000_000).await;
+    let sent = super::closed_loop(
+        std::slice::from_ref(&api),
+        &from,
+        &to,
+        Duration::from_secs(seconds),
+        1_000_000,
+    )
+    .await;
     let after = server.stats();
     server.stop().await?;
     anyhow::ensure!(sent.errors == 0, "{} sends failed", sent.errors);
