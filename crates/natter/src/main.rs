@@ -12,7 +12,8 @@ use tracing_subscriber::EnvFilter;
 /// mimalloc rather than the C library's allocator: a sent message makes a few hundred small
 /// allocations (rows, frames, futures), and under glibc's malloc those took a fifth of the
 /// server's instructions per message (a callgrind profile of the `send` workload,
-/// BENCHMARKS.md).
+/// BENCHMARKS.md). Version 2 without transparent huge pages (the features in Cargo.toml):
+/// version 3 cost the same instructions but held more memory per idle connection.
 #[global_allocator]
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
