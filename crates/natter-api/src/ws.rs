@@ -69,8 +69,8 @@ struct WsQuery {
 ///
 /// Upgrades to a WebSocket carrying JSON text frames `{"event": name, "data": {…}}` (schema
 /// `ServerEvent`). Send `{"event":"ping"}` (schema `ClientEvent`): the server answers a `pong`
-/// with this connection's `connectionID` and, from the first ping on, sends every later event of
-/// the user. A connection with no frame from the client for `--ws-idle-timeout-secs` is closed
+/// with this connection's `connectionID` and, from that first pong on, sends every later event of
+/// the user (a client syncs after the first pong for what happened before). A connection with no frame from the client for `--ws-idle-timeout-secs` is closed
 /// with 1001, as on shutdown. Close codes: 4001 replaced by a newer login of this device, 4002
 /// fell behind (resync, then reconnect), 4003 the token was replaced or revoked, 4004 signed out
 /// by the app; after 4001, 4003 and 4004 a client must not reconnect with the same token.
@@ -175,6 +175,7 @@ async fn serve_connection(
                                 if let Some(ending) = token_withdrawn(&state, &token, &device).await {
                                     break ending;
                                 }
+                                connection.drop_queued_before_pong();
                             }
                             if send(&mut socket, &pong(id)).await.is_err() {
                                 break Ending::ClientLeft;
@@ -295,6 +296,16 @@ impl Connection {
     async fn routed(&mut self) {
         if let Some(subscription) = &mut self.subscription {
             subscription.routed().await;
+        }
+    }
+
+    /// Drops the frames queued before the first pong. The client syncs once the pong arrives,
+    /// so what they carry is in that sync; sent after it, they would arrive stale (in a
+    /// cluster the pong can wait seconds for the other nodes, and a message older than a clear
+    /// the sync already showed would come back).
+    fn drop_queued_before_pong(&mut self) {
+        if let Some(subscription) = &mut self.subscription {
+            while subscription.frames.try_recv().is_ok() {}
         }
     }
 

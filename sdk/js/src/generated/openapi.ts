@@ -1455,8 +1455,8 @@ export interface paths {
          * WebSocket gateway
          * @description Upgrades to a WebSocket carrying JSON text frames `{"event": name, "data": {…}}` (schema
          *     `ServerEvent`). Send `{"event":"ping"}` (schema `ClientEvent`): the server answers a `pong`
-         *     with this connection's `connectionID` and, from the first ping on, sends every later event of
-         *     the user. A connection with no frame from the client for `--ws-idle-timeout-secs` is closed
+         *     with this connection's `connectionID` and, from that first pong on, sends every later event of
+         *     the user (a client syncs after the first pong for what happened before). A connection with no frame from the client for `--ws-idle-timeout-secs` is closed
          *     with 1001, as on shutdown. Close codes: 4001 replaced by a newer login of this device, 4002
          *     fell behind (resync, then reconnect), 4003 the token was replaced or revoked, 4004 signed out
          *     by the app; after 4001, 4003 and 4004 a client must not reconnect with the same token.
