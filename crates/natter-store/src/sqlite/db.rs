@@ -1,4 +1,4 @@
-//! The shared SQL on SQLite: `$1` placeholders become `?1`, statements are cached per
+//! The shared SQL on SQLite: `$1` placeholders bind as numbered, statements are cached per
 //! connection, and SQLite's errors become the domain's.
 
 use std::borrow::Cow;
@@ -76,25 +76,41 @@ impl rusqlite::ToSql for Value<'_> {
 }
 
 /// The shared SQL numbers its parameters `$1`, `$2` as PostgreSQL does; SQLite reads `$1` as a
-/// *named* parameter (numbered by first appearance), so they are rewritten to `?1`, which
-/// SQLite numbers as written.
+/// *named* parameter, numbered one above the largest number given so far. Where each
+/// placeholder is first used in numeric order (most statements), that is its own number and
+/// the text is used as it is; otherwise the placeholders are rewritten to `?1`, which SQLite
+/// numbers as written. This runs for every statement, so the common case copies nothing.
 fn numbered_placeholders(sql: &str) -> Cow<'_, str> {
-    if !sql.contains('$') {
+    let mut next = 1;
+    let in_order = placeholders(sql).all(|(_, number)| match number {
+        number if number == next => {
+            next += 1;
+            true
+        }
+        number => number < next,
+    });
+    if in_order {
         return Cow::Borrowed(sql);
     }
-    // Runs for every statement, so it copies the text between placeholders in slices
-    // (`match_indices` finds a `$` with memchr) rather than byte by byte.
     let mut rewritten = String::with_capacity(sql.len());
     let mut copied = 0;
-    for (at, _) in sql.match_indices('$') {
-        if sql.as_bytes().get(at + 1).is_some_and(u8::is_ascii_digit) {
-            rewritten.push_str(&sql[copied..at]);
-            rewritten.push('?');
-            copied = at + 1;
-        }
+    for (at, _) in placeholders(sql) {
+        rewritten.push_str(&sql[copied..at]);
+        rewritten.push('?');
+        copied = at + 1;
     }
     rewritten.push_str(&sql[copied..]);
     Cow::Owned(rewritten)
+}
+
+/// Each `$N` placeholder of `sql`, in the order they appear: where its `$` is, and `N`.
+fn placeholders(sql: &str) -> impl Iterator<Item = (usize, usize)> + '_ {
+    // `match_indices` finds a `$` with memchr, rather than looking at every byte.
+    sql.match_indices('$').filter_map(move |(at, _)| {
+        let after = &sql[at + 1..];
+        let digits = after.bytes().take_while(u8::is_ascii_digit).count();
+        after[..digits].parse().ok().map(|number| (at, number))
+    })
 }
 
 #[cfg(test)]
@@ -111,6 +127,23 @@ mod tests {
             numbered_placeholders("SELECT 1"),
             Cow::Borrowed(_)
         ));
+    }
+
+    #[test]
+    fn placeholders_first_used_in_order_are_left_as_written() {
+        let sql = "UPDATE t SET a = $1, b = $2 WHERE c = $1 AND d = $3";
+        assert!(matches!(numbered_placeholders(sql), Cow::Borrowed(_)));
+        let conn = Connection::open_in_memory().unwrap();
+        let db: &dyn Db = &conn;
+        let row = db
+            .query_one(
+                "SELECT $1, $2, $1 + $3",
+                &[Value::Int(1), Value::Text("two"), Value::Int(2)],
+            )
+            .unwrap();
+        assert_eq!(row.get::<i64>(0).unwrap(), 1);
+        assert_eq!(row.get::<String>(1).unwrap(), "two");
+        assert_eq!(row.get::<i64>(2).unwrap(), 3);
     }
 
     #[test]
