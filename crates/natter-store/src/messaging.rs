@@ -497,7 +497,13 @@ fn deliver(
             state: &member.loaded.view.state,
         })
         .collect();
-    let saved = rows::save_all(db, channel_id, message.seq, &changes)?;
+    let saved = rows::save_all(
+        db,
+        channel_id,
+        message.seq,
+        rows::Written::Arrival,
+        &changes,
+    )?;
     Ok(members
         .into_iter()
         .zip(saved)

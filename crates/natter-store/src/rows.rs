@@ -393,7 +393,7 @@ pub(crate) fn save_loaded(
 
 /// Saves a changed state under a fresh version, moving the user's unread total from what the
 /// conversation counted `before` to what it counts now at `channel_last_seq`: [`save_all`]
-/// for one conversation.
+/// for one conversation, writing every column.
 pub(crate) fn save(
     db: &dyn Db,
     uid: &Uid,
@@ -403,7 +403,7 @@ pub(crate) fn save(
     channel_last_seq: u64,
 ) -> Result<Saved> {
     let saving = Saving { uid, before, state };
-    let mut saved = save_all(db, channel_id, channel_last_seq, &[saving])?;
+    let mut saved = save_all(db, channel_id, channel_last_seq, Written::All, &[saving])?;
     saved
         .pop()
         .ok_or_else(|| crate::StoreError::internal("a save returned nothing"))
@@ -418,27 +418,81 @@ pub(crate) struct Saving<'a> {
     pub state: &'a ConversationState,
 }
 
-/// The columns of a conversation row that a save writes from its state, with their SQL types
-/// (see [`state_values`]); besides them a save writes the version.
-const STATE_COLUMNS: [(&str, &str); 17] = [
-    ("read_seq", "BIGINT"),
-    ("deleted_to_seq", "BIGINT"),
-    ("cleared_to_seq", "BIGINT"),
-    ("own_last_seq", "BIGINT"),
-    ("join_seq", "BIGINT"),
-    ("left_seq", "BIGINT"),
-    ("listed", "BIGINT"),
-    ("deleted", "BIGINT"),
-    ("deletion_synced", "BIGINT"),
-    ("activity_ms", "BIGINT"),
-    ("pinned", "BIGINT"),
-    ("archived", "BIGINT"),
-    ("remind", "BIGINT"),
-    ("marks", "BIGINT"),
-    ("draft", "TEXT"),
-    ("custom_data", "TEXT"),
-    ("uncounted", "BIGINT"),
-];
+/// A column of a conversation row that a save writes from its state.
+struct StateColumn {
+    name: &'static str,
+    /// Its type, for PostgreSQL's casts of bound values.
+    sql_type: &'static str,
+    /// Whether a message's arrival can change it ([`Written::Arrival`]).
+    on_arrival: bool,
+}
+
+/// The columns a save writes from a state (see [`state_values`]); besides them a save writes
+/// the version.
+const STATE_COLUMNS: [StateColumn; 17] = {
+    const fn column(name: &'static str, sql_type: &'static str, on_arrival: bool) -> StateColumn {
+        StateColumn {
+            name,
+            sql_type,
+            on_arrival,
+        }
+    }
+    [
+        column("read_seq", "BIGINT", false),
+        column("deleted_to_seq", "BIGINT", false),
+        column("cleared_to_seq", "BIGINT", false),
+        column("own_last_seq", "BIGINT", true),
+        column("join_seq", "BIGINT", false),
+        column("left_seq", "BIGINT", false),
+        column("listed", "BIGINT", true),
+        column("deleted", "BIGINT", true),
+        column("deletion_synced", "BIGINT", false),
+        column("activity_ms", "BIGINT", true),
+        column("pinned", "BIGINT", false),
+        column("archived", "BIGINT", false),
+        column("remind", "BIGINT", false),
+        column("marks", "BIGINT", false),
+        column("draft", "TEXT", false),
+        column("custom_data", "TEXT", false),
+        column("uncounted", "BIGINT", true),
+    ]
+};
+
+/// Which of [`STATE_COLUMNS`] a save writes. SQLite rewrites every index holding a column that
+/// an `UPDATE` assigns, whatever its value, so a message delivered to a hundred members should
+/// not assign the columns it cannot change.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Written {
+    /// Every column: any change.
+    All,
+    /// Those [`ConversationState::on_message`] and [`ConversationState::exclude`] change.
+    Arrival,
+}
+
+impl Written {
+    fn includes(self, column: &StateColumn) -> bool {
+        match self {
+            Written::All => true,
+            Written::Arrival => column.on_arrival,
+        }
+    }
+
+    /// The columns written, in [`STATE_COLUMNS`]' order.
+    fn columns(self) -> impl Iterator<Item = &'static StateColumn> {
+        STATE_COLUMNS
+            .iter()
+            .filter(move |column| self.includes(column))
+    }
+
+    /// A state's values for [`Self::columns`], in their order.
+    fn values(self, state: &ConversationState) -> impl Iterator<Item = Value<'_>> {
+        STATE_COLUMNS
+            .iter()
+            .zip(state_values(state))
+            .filter(move |(column, _)| self.includes(column))
+            .map(|(_, value)| value)
+    }
+}
 
 /// A state's values for [`STATE_COLUMNS`], in their order.
 fn state_values(state: &ConversationState) -> [Value<'_>; 17] {
@@ -463,20 +517,30 @@ fn state_values(state: &ConversationState) -> [Value<'_>; 17] {
     ]
 }
 
-/// The statement that writes one conversation row on SQLite, written once.
-fn sqlite_save_sql() -> &'static str {
-    static SQL: std::sync::LazyLock<String> = std::sync::LazyLock::new(|| {
-        let assignments: Vec<String> = STATE_COLUMNS
-            .iter()
+/// The statement that writes one conversation row on SQLite, written once per [`Written`]: the
+/// version, then the written columns, then the row's key. Its parameters are numbered in the
+/// order they appear, which SQLite binds as they are (see `crate::sqlite::db`).
+fn sqlite_save_sql(written: Written) -> &'static str {
+    fn build(written: Written) -> String {
+        let assignments: Vec<String> = written
+            .columns()
             .enumerate()
-            .map(|(at, (column, _))| format!("{column} = ${}", at + 4))
+            .map(|(at, column)| format!("{} = ${}", column.name, at + 2))
             .collect();
+        let key = assignments.len() + 2;
         format!(
-            "UPDATE conversations SET version = $3, {} WHERE uid = $1 AND channel_id = $2",
-            assignments.join(", ")
+            "UPDATE conversations SET version = $1, {} WHERE uid = ${key} AND channel_id = ${}",
+            assignments.join(", "),
+            key + 1
         )
-    });
-    &SQL
+    }
+    static ALL: std::sync::LazyLock<String> = std::sync::LazyLock::new(|| build(Written::All));
+    static ARRIVAL: std::sync::LazyLock<String> =
+        std::sync::LazyLock::new(|| build(Written::Arrival));
+    match written {
+        Written::All => &ALL,
+        Written::Arrival => &ARRIVAL,
+    }
 }
 
 /// Conversations per statement of a save on PostgreSQL, so that a message to a large group
@@ -496,7 +560,9 @@ const SAVES_PER_STATEMENT: usize = 200;
 /// (which wait for the row's lock, taken before the change was computed) cannot lose each
 /// other's changes. On PostgreSQL, where each statement is a round trip, the users' rows and
 /// the conversations' rows of up to [`SAVES_PER_STATEMENT`] changes are written in one
-/// statement; on SQLite, in two per change.
+/// statement; on SQLite, in three per change (the user's row raised, read, then the
+/// conversation's written). Only the state columns in `written` are written: the caller says
+/// which its change can have moved.
 ///
 /// A total that this would take below zero can only come from a bug elsewhere; rather than fail
 /// this and every later write and read of the user, it is recounted from the rows once they
@@ -505,45 +571,43 @@ pub(crate) fn save_all(
     db: &dyn Db,
     channel_id: i64,
     channel_last_seq: u64,
+    written: Written,
     changes: &[Saving<'_>],
 ) -> Result<Vec<Saved>> {
     let delta = |change: &Saving<'_>| change.before.delta_to(change.state, channel_last_seq);
-    let mut written: Vec<(u64, i64)> = Vec::with_capacity(changes.len());
+    let mut saves: Vec<(u64, i64)> = Vec::with_capacity(changes.len());
     match db.dialect() {
         Dialect::Postgres => {
             for chunk in changes.chunks(SAVES_PER_STATEMENT) {
-                written.extend(save_chunk(db, channel_id, chunk, &delta)?);
+                saves.extend(save_chunk(db, channel_id, written, chunk, &delta)?);
             }
         }
         Dialect::Sqlite => {
-            let sql = sqlite_save_sql();
+            let sql = sqlite_save_sql(written);
             for change in changes {
                 // Raised, then read: SQLite collects what `RETURNING` returns in a temporary
                 // table, which costs more than reading the row again on the one writer.
                 db.execute(
-                    "UPDATE users SET version = version + 1, unread_total = unread_total + $2 \
-                     WHERE uid = $1",
-                    params![change.uid.as_str(), delta(change)],
+                    "UPDATE users SET version = version + 1, unread_total = unread_total + $1 \
+                     WHERE uid = $2",
+                    params![delta(change), change.uid.as_str()],
                 )?;
                 let row = db.query_one(
                     "SELECT version, unread_total FROM users WHERE uid = $1",
                     params![change.uid.as_str()],
                 )?;
                 let (version, total): (u64, i64) = (row.get(0)?, row.get(1)?);
-                let mut values = vec![
-                    Value::from(change.uid.as_str()),
-                    Value::from(channel_id),
-                    Value::from(version),
-                ];
-                values.extend(state_values(change.state));
+                let mut values = vec![Value::from(version)];
+                values.extend(written.values(change.state));
+                values.extend([Value::from(change.uid.as_str()), Value::from(channel_id)]);
                 db.execute(sql, &values)?;
-                written.push((version, total));
+                saves.push((version, total));
             }
         }
     }
     let saved = changes
         .iter()
-        .zip(written)
+        .zip(saves)
         .map(|(change, (version, total))| {
             let unread_total = match total {
                 total if total >= 0 => total as u64,
@@ -578,10 +642,12 @@ pub(crate) fn save_all(
 fn save_chunk(
     db: &dyn Db,
     channel_id: i64,
+    written: Written,
     chunk: &[Saving<'_>],
     delta: &dyn Fn(&Saving<'_>) -> i64,
 ) -> Result<Vec<(u64, i64)>> {
-    let width = STATE_COLUMNS.len() + 2;
+    let columns: Vec<&StateColumn> = written.columns().collect();
+    let width = columns.len() + 2;
     let rows: Vec<String> = (0..chunk.len())
         .map(|row| {
             let at = |column: usize| 2 + row * width + column;
@@ -589,16 +655,13 @@ fn save_chunk(
                 format!("CAST(${} AS TEXT)", at(0)),
                 format!("CAST(${} AS BIGINT)", at(1)),
             ];
-            cells.extend(
-                STATE_COLUMNS
-                    .iter()
-                    .enumerate()
-                    .map(|(column, (_, kind))| format!("CAST(${} AS {kind})", at(column + 2))),
-            );
+            cells.extend(columns.iter().enumerate().map(|(at_column, column)| {
+                format!("CAST(${} AS {})", at(at_column + 2), column.sql_type)
+            }));
             format!("({})", cells.join(", "))
         })
         .collect();
-    let names: Vec<&str> = STATE_COLUMNS.iter().map(|(column, _)| *column).collect();
+    let names: Vec<&str> = columns.iter().map(|column| column.name).collect();
     let assignments: Vec<String> = names
         .iter()
         .map(|column| format!("{column} = v.{column}"))
@@ -621,7 +684,7 @@ fn save_chunk(
     for change in chunk {
         values.push(Value::from(change.uid.as_str()));
         values.push(Value::from(delta(change)));
-        values.extend(state_values(change.state));
+        values.extend(written.values(change.state));
     }
     let mut by_uid: HashMap<String, (u64, i64)> = HashMap::with_capacity(chunk.len());
     for row in db.query(&sql, &values)? {
@@ -705,4 +768,92 @@ pub(crate) fn recount_uncounted(db: &dyn Db, uid: &Uid, loaded: &mut Loaded) -> 
         .get(0)?;
     loaded.view.state.uncounted = (upto - above).saturating_sub(counting);
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use proptest::prelude::*;
+
+    use super::*;
+
+    prop_compose! {
+        fn any_state()(
+            watermarks in proptest::array::uniform4(0u64..30),
+            join_seq in 1u64..30,
+            flags in proptest::array::uniform5(any::<bool>()),
+            activity_ms in 0i64..1_000,
+            uncounted in 0u64..5,
+            marks in any::<u64>(),
+            muted in any::<bool>(),
+        ) -> ConversationState {
+            let [read_seq, deleted_to_seq, cleared_to_seq, own_last_seq] = watermarks;
+            let [listed, deleted, deletion_synced, pinned, archived] = flags;
+            ConversationState {
+                read_seq,
+                deleted_to_seq,
+                cleared_to_seq,
+                own_last_seq,
+                join_seq,
+                // Messages are delivered to current members only.
+                left_seq: None,
+                listed,
+                deleted,
+                deletion_synced,
+                activity_ms,
+                uncounted,
+                prefs: Prefs {
+                    pinned,
+                    archived,
+                    remind: if muted { RemindType::AcceptNotNotify } else { RemindType::AcceptAndNotify },
+                    marks,
+                    draft: "draft".to_owned(),
+                    custom_data: "custom".to_owned(),
+                },
+            }
+        }
+    }
+
+    proptest! {
+        /// `deliver` saves with [`Written::Arrival`]: a change to a column it leaves out would
+        /// be lost.
+        #[test]
+        fn a_message_arrival_changes_only_the_columns_it_writes(
+            mut state in any_state(),
+            // The channel's next seq: above every watermark.
+            seq in 30u64..60,
+            time_ms in 0i64..2_000,
+            own in any::<bool>(),
+            silent in any::<bool>(),
+        ) {
+            let before = state.clone();
+            state.on_message(seq, time_ms, own);
+            if silent && !own {
+                state.exclude(seq, seq);
+            }
+            let unchanged = |values: [Value<'_>; 17]| -> Vec<String> {
+                STATE_COLUMNS
+                    .iter()
+                    .zip(values)
+                    .filter(|(column, _)| !Written::Arrival.includes(column))
+                    .map(|(column, value)| format!("{} {value:?}", column.name))
+                    .collect()
+            };
+            prop_assert_eq!(unchanged(state_values(&before)), unchanged(state_values(&state)));
+        }
+    }
+
+    #[test]
+    fn each_save_statement_numbers_its_parameters_in_order() {
+        for written in [Written::All, Written::Arrival] {
+            let sql = sqlite_save_sql(written);
+            let numbers: Vec<usize> = sql
+                .split('$')
+                .skip(1)
+                .map(|rest| rest.split(|c: char| !c.is_ascii_digit()).next().unwrap())
+                .map(|digits| digits.parse().unwrap())
+                .collect();
+            let expected: Vec<usize> = (1..=written.columns().count() + 3).collect();
+            assert_eq!(numbers, expected, "{sql}");
+        }
+    }
 }
