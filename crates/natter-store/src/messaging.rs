@@ -434,6 +434,7 @@ fn group_to_send_to(db: &dyn Db, sender: &Uid, group: &GroupId) -> Result<Channe
 /// A current member as a message is delivered to them.
 struct Member {
     uid: Uid,
+    user: rows::UserCounters,
     loaded: rows::Loaded,
     /// The folders holding their conversation, in name order.
     folders: Vec<String>,
@@ -447,9 +448,11 @@ fn deliver(
     channel_id: i64,
     message: &StoredMessage,
 ) -> Result<Vec<(Uid, ConversationView)>> {
-    // A member's row comes once per folder holding it (once, with no name, in none).
+    // A member's row comes once per folder holding it (once, with no name, in none), with
+    // their user's row, which the save moves on.
     let sql = format!(
-        "SELECT {LOADED_COLUMNS}, c.uid, f.name FROM {LOADED_FROM} \
+        "SELECT {LOADED_COLUMNS}, c.uid, f.name, mu.version, mu.unread_total FROM {LOADED_FROM} \
+         JOIN users mu ON mu.uid = c.uid \
          LEFT JOIN folder_members f ON f.uid = c.uid AND f.channel_id = c.channel_id \
          WHERE c.channel_id = $1 AND c.left_seq IS NULL ORDER BY c.uid"
     );
@@ -461,6 +464,10 @@ fn deliver(
             Some(member) if member.uid.as_str() == uid => member.folders.extend(folder),
             _ => members.push(Member {
                 uid: Uid::parse(&uid, "uid")?,
+                user: rows::UserCounters {
+                    version: row.get(rows::LOADED_COLUMN_COUNT + 2)?,
+                    unread_total: row.get(rows::LOADED_COLUMN_COUNT + 3)?,
+                },
                 loaded: rows::read_loaded(&row)?,
                 folders: folder.into_iter().collect(),
             }),
@@ -495,6 +502,7 @@ fn deliver(
             uid: &member.uid,
             before,
             state: &member.loaded.view.state,
+            user: Some(member.user),
         })
         .collect();
     let saved = rows::save_all(
@@ -697,9 +705,9 @@ mod tests {
 
     /// On SQLite, where a statement costs no round trip and `RETURNING` costs a temporary
     /// table: the read of the sender, lists and peer; the channel, then its seq raised; the
-    /// message and its id; the members' rows and folders; three per save (the user's
-    /// version raised, then read, and the row).
-    const SQLITE_STATEMENTS: usize = 12;
+    /// message and its id; the members' rows, folders and users; two per save (the user's
+    /// next version and total, and the row).
+    const SQLITE_STATEMENTS: usize = 10;
 
     fn uid(name: &str) -> Uid {
         Uid::parse(name, "uid").unwrap()

@@ -402,7 +402,12 @@ pub(crate) fn save(
     state: &ConversationState,
     channel_last_seq: u64,
 ) -> Result<Saved> {
-    let saving = Saving { uid, before, state };
+    let saving = Saving {
+        uid,
+        before,
+        state,
+        user: None,
+    };
     let mut saved = save_all(db, channel_id, channel_last_seq, Written::All, &[saving])?;
     saved
         .pop()
@@ -416,6 +421,16 @@ pub(crate) struct Saving<'a> {
     pub uid: &'a Uid,
     pub before: Counted,
     pub state: &'a ConversationState,
+    /// The user's row, where the caller read it in this transaction: on SQLite's one writer it
+    /// is still as read, so the save sets the next values instead of raising and reading them.
+    pub user: Option<UserCounters>,
+}
+
+/// A user's version and running unread total, as read from their row.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct UserCounters {
+    pub version: u64,
+    pub unread_total: i64,
 }
 
 /// A column of a conversation row that a save writes from its state.
@@ -560,8 +575,8 @@ const SAVES_PER_STATEMENT: usize = 200;
 /// (which wait for the row's lock, taken before the change was computed) cannot lose each
 /// other's changes. On PostgreSQL, where each statement is a round trip, the users' rows and
 /// the conversations' rows of up to [`SAVES_PER_STATEMENT`] changes are written in one
-/// statement; on SQLite, in three per change (the user's row raised, read, then the
-/// conversation's written). Only the state columns in `written` are written: the caller says
+/// statement; on SQLite, in two or three per change (the user's row raised, read unless the
+/// caller had read it, then the conversation's written). Only the state columns in `written` are written: the caller says
 /// which its change can have moved.
 ///
 /// A total that this would take below zero can only come from a bug elsewhere; rather than fail
@@ -585,18 +600,30 @@ pub(crate) fn save_all(
         Dialect::Sqlite => {
             let sql = sqlite_save_sql(written);
             for change in changes {
-                // Raised, then read: SQLite collects what `RETURNING` returns in a temporary
-                // table, which costs more than reading the row again on the one writer.
-                db.execute(
-                    "UPDATE users SET version = version + 1, unread_total = unread_total + $1 \
-                     WHERE uid = $2",
-                    params![delta(change), change.uid.as_str()],
-                )?;
-                let row = db.query_one(
-                    "SELECT version, unread_total FROM users WHERE uid = $1",
-                    params![change.uid.as_str()],
-                )?;
-                let (version, total): (u64, i64) = (row.get(0)?, row.get(1)?);
+                let (version, total) = match change.user {
+                    Some(user) => {
+                        let next = (user.version + 1, user.unread_total + delta(change));
+                        db.execute(
+                            "UPDATE users SET version = $1, unread_total = $2 WHERE uid = $3",
+                            params![next.0, next.1, change.uid.as_str()],
+                        )?;
+                        next
+                    }
+                    None => {
+                        // Raised, then read: SQLite collects what `RETURNING` returns in a
+                        // temporary table, which costs more than reading the row again.
+                        db.execute(
+                            "UPDATE users SET version = version + 1, \
+                             unread_total = unread_total + $1 WHERE uid = $2",
+                            params![delta(change), change.uid.as_str()],
+                        )?;
+                        let row = db.query_one(
+                            "SELECT version, unread_total FROM users WHERE uid = $1",
+                            params![change.uid.as_str()],
+                        )?;
+                        (row.get(0)?, row.get(1)?)
+                    }
+                };
                 let mut values = vec![Value::from(version)];
                 values.extend(written.values(change.state));
                 values.extend([Value::from(change.uid.as_str()), Value::from(channel_id)]);
