@@ -44,7 +44,6 @@ pub async fn run(options: &Options, quick: bool) -> anyhow::Result<Report> {
         &from,
         &to,
         Duration::from_secs(saturation_secs),
-        1_000_000,
     )
     .await;
     let max_rate = saturated.acked as f64 / saturated.elapsed.as_secs_f64();

@@ -60,14 +60,13 @@ pub struct Sent {
 }
 
 /// Each sender sends to its recipient, one request at a time, as fast as acknowledgements
-/// come, for `duration` or `max_each` messages; sender `i` through `apis[i % apis.len()]`.
+/// come, for `duration`; sender `i` through `apis[i % apis.len()]`.
 /// Every payload carries its send time (`t`).
 pub async fn closed_loop(
     apis: &[Api],
     senders: &[User],
     recipients: &[User],
     duration: Duration,
-    max_each: u64,
 ) -> Sent {
     let started = Instant::now();
     let deadline = started + duration;
@@ -84,7 +83,7 @@ pub async fn closed_loop(
             tokio::spawn(async move {
                 let mut latency = histogram();
                 let mut sent = 0;
-                while sent < max_each && Instant::now() < deadline {
+                while Instant::now() < deadline {
                     let begun = Instant::now();
                     let payload = json!({ "text": "hello from natter-bench", "t": now_us() });
                     match api.send(&token, &conversation, payload).await {

@@ -28,7 +28,7 @@ pub async fn run(options: &Options, quick: bool) -> anyhow::Result<Report> {
 
     let before = server.stats();
     let bench_before = own_stats();
-    let sent = super::closed_loop(&apis, &from, &to, Duration::from_secs(seconds), 1_000_000).await;
+    let sent = super::closed_loop(&apis, &from, &to, Duration::from_secs(seconds)).await;
     let all_delivered = client::wait_until(Duration::from_secs(30), || {
         delivered.load(Ordering::Relaxed) >= sent.acked
     })

@@ -22,7 +22,6 @@ pub async fn run(options: &Options, quick: bool) -> anyhow::Result<Report> {
         &from,
         &to,
         Duration::from_secs(seconds),
-        1_000_000,
     )
     .await;
     let after = server.stats();

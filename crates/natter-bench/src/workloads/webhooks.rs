@@ -137,7 +137,6 @@ async fn measure(
         &from,
         &to,
         Duration::from_secs(seconds),
-        1_000_000,
     )
     .await;
     let after = server.stats();
