@@ -575,9 +575,10 @@ const SAVES_PER_STATEMENT: usize = 200;
 /// (which wait for the row's lock, taken before the change was computed) cannot lose each
 /// other's changes. On PostgreSQL, where each statement is a round trip, the users' rows and
 /// the conversations' rows of up to [`SAVES_PER_STATEMENT`] changes are written in one
-/// statement; on SQLite, in two or three per change (the user's row raised, read unless the
-/// caller had read it, then the conversation's written). Only the state columns in `written` are written: the caller says
-/// which its change can have moved.
+/// statement; on SQLite, in two per change where the caller read the user's row (its next
+/// values set, then the conversation's row written), else three (raised, read back, then the
+/// row). Only the state columns in `written` are written: the caller says which its change can
+/// have moved.
 ///
 /// A total that this would take below zero can only come from a bug elsewhere; rather than fail
 /// this and every later write and read of the user, it is recounted from the rows once they
@@ -831,7 +832,11 @@ mod tests {
                 prefs: Prefs {
                     pinned,
                     archived,
-                    remind: if muted { RemindType::AcceptNotNotify } else { RemindType::AcceptAndNotify },
+                    remind: if muted {
+                        RemindType::AcceptNotNotify
+                    } else {
+                        RemindType::AcceptAndNotify
+                    },
                     marks,
                     draft: "draft".to_owned(),
                     custom_data: "custom".to_owned(),
