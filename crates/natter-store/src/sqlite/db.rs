@@ -157,6 +157,17 @@ mod tests {
     }
 
     #[test]
+    fn the_saves_of_conversation_rows_bind_as_written() {
+        for written in [crate::rows::Written::All, crate::rows::Written::Arrival] {
+            let sql = crate::rows::sqlite_save_sql(written);
+            assert!(
+                matches!(numbered_placeholders(sql), Cow::Borrowed(_)),
+                "{sql}"
+            );
+        }
+    }
+
+    #[test]
     fn parameters_bind_in_the_order_they_are_numbered() {
         let conn = Connection::open_in_memory().unwrap();
         let db: &dyn Db = &conn;
