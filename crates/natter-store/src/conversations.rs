@@ -7,8 +7,8 @@ use natter_core::{ChannelKind, ConversationId, ListCursor, Uid};
 use serde_json::{Value as Json, json};
 
 use crate::db::params;
-use crate::rows::{self, LOADED_COLUMNS, LOADED_FROM, Loaded};
-use crate::views;
+use crate::rows::{self, LOADED_COLUMNS, LOADED_FROM, Loaded, MESSAGE_COLUMNS};
+use crate::views::{self, LAST_MESSAGE_JOIN};
 use crate::{
     AuditRecord, Change, Changes, ConversationPage, ConversationUpdate, ConversationView, Db,
     Deleted, Deletion, Dialect, ListQuery, MessageChange, MessageChangeKind, Result, StoreError,
@@ -24,7 +24,7 @@ fn has_unread_sql(dialect: Dialect) -> String {
 /// One page of the list: pinned first, then newest activity, then channel (for a stable order).
 pub fn list<'q>(db: &dyn Db, uid: &'q Uid, query: &'q ListQuery) -> Result<ConversationPage> {
     let mut sql = format!(
-        "SELECT {LOADED_COLUMNS} FROM {LOADED_FROM} \
+        "SELECT {LOADED_COLUMNS}, {MESSAGE_COLUMNS} FROM {LOADED_FROM} {LAST_MESSAGE_JOIN} \
          WHERE c.uid = $1 AND c.listed = 1 AND c.archived = $2"
     );
     let mut params: Vec<Value<'q>> = vec![uid.as_str().into(), query.archived.into()];
@@ -63,19 +63,23 @@ pub fn list<'q>(db: &dyn Db, uid: &'q Uid, query: &'q ListQuery) -> Result<Conve
         " ORDER BY c.pinned DESC, c.activity_ms DESC, c.channel_id DESC LIMIT ${}",
         params.len()
     ));
-    let mut loaded = rows::query_loaded(db, &sql, &params)?;
+    let mut loaded = db
+        .query(&sql, &params)?
+        .iter()
+        .map(views::read_loaded_with_last_message)
+        .collect::<Result<Vec<_>>>()?;
     let has_more = loaded.len() > query.limit as usize;
     loaded.truncate(query.limit as usize);
     let next = has_more
         .then(|| loaded.last())
         .flatten()
-        .map(|last| ListCursor {
+        .map(|(last, _)| ListCursor {
             pinned: last.view.state.prefs.pinned,
             activity_ms: last.view.state.activity_ms,
             channel_id: last.channel.id,
         });
     Ok(ConversationPage {
-        conversations: views::complete_views(db, uid, loaded)?,
+        conversations: views::complete_partly_found(db, uid, loaded)?,
         next,
     })
 }

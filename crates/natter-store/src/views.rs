@@ -9,8 +9,11 @@ use std::collections::HashMap;
 
 use natter_core::Uid;
 
-use crate::rows::{Loaded, MESSAGE_COLUMNS, MESSAGES_FROM, not_hidden_from, read_message};
-use crate::{ConversationView, Db, Result, StoredMessage, Value};
+use crate::rows::{
+    LOADED_COLUMN_COUNT, Loaded, MESSAGE_COLUMNS, MESSAGES_FROM, not_hidden_from, read_loaded,
+    read_message,
+};
+use crate::{ConversationView, Db, Result, Row, StoredMessage, Value};
 
 /// Conversations per statement, so that no statement binds more parameters than SQLite's
 /// historical limit of 999 (a full resync may complete thousands of conversations).
@@ -31,17 +34,55 @@ pub(crate) fn complete_views(
     uid: &Uid,
     batch: Vec<Loaded>,
 ) -> Result<Vec<ConversationView>> {
+    complete_partly_found(
+        db,
+        uid,
+        batch.into_iter().map(|loaded| (loaded, None)).collect(),
+    )
+}
+
+/// Joins to a conversation loaded with its channel (`c`, `ch`) the message its user sees last
+/// in the common case, where they deleted no message for themself: the one at the last seq
+/// they may see, if their latest membership window, after their cleared history, reaches it.
+/// A list page reads its last messages with its rows this way, one index lookup each, instead
+/// of in a statement of their own; [`complete_partly_found`] looks for the rest.
+pub(crate) const LAST_MESSAGE_JOIN: &str = "LEFT JOIN messages m ON c.hidden_count = 0 \
+    AND m.channel_id = c.channel_id \
+    AND m.seq = CASE WHEN c.left_seq < ch.last_seq THEN c.left_seq ELSE ch.last_seq END \
+    AND m.seq > c.cleared_to_seq AND m.seq >= c.join_seq \
+    LEFT JOIN users su ON su.uid = m.from_uid";
+
+/// Reads a row of [`crate::rows::LOADED_COLUMNS`] followed by [`MESSAGE_COLUMNS`] from
+/// [`LAST_MESSAGE_JOIN`].
+pub(crate) fn read_loaded_with_last_message(row: &Row) -> Result<(Loaded, Option<StoredMessage>)> {
+    let found: Option<i64> = row.get(LOADED_COLUMN_COUNT)?;
+    let last_message = found
+        .map(|_| read_message(row, LOADED_COLUMN_COUNT))
+        .transpose()?;
+    Ok((read_loaded(row)?, last_message))
+}
+
+/// Completes conversations of `uid` as [`complete_views`] does, where some last messages were
+/// already read with their rows ([`LAST_MESSAGE_JOIN`]); only the others are looked for.
+pub(crate) fn complete_partly_found(
+    db: &dyn Db,
+    uid: &Uid,
+    batch: Vec<(Loaded, Option<StoredMessage>)>,
+) -> Result<Vec<ConversationView>> {
     if batch.is_empty() {
         return Ok(Vec::new());
     }
-    let last_messages = last_messages(db, uid, &batch)?;
-    let channel_ids: Vec<i64> = batch.iter().map(|loaded| loaded.channel.id).collect();
+    let unknown: Vec<&Loaded> = batch
+        .iter()
+        .filter_map(|(loaded, found)| found.is_none().then_some(loaded))
+        .collect();
+    let mut looked_up = last_messages(db, uid, &unknown)?.into_iter();
+    let channel_ids: Vec<i64> = batch.iter().map(|(loaded, _)| loaded.channel.id).collect();
     let folders = folders_of(db, uid, &channel_ids)?;
     Ok(batch
         .into_iter()
-        .zip(last_messages)
-        .map(|(loaded, last_message)| ConversationView {
-            last_message,
+        .map(|(loaded, found)| ConversationView {
+            last_message: found.or_else(|| looked_up.next().flatten()),
             folders: folders.get(&loaded.channel.id).cloned().unwrap_or_default(),
             ..loaded.view
         })
@@ -100,7 +141,10 @@ impl Window {
 /// The last message each conversation's user may see: the newest one not deleted for
 /// themself, after their cleared history, in their latest membership window (a recalled one
 /// shows as recalled).
-fn last_messages(db: &dyn Db, uid: &Uid, batch: &[Loaded]) -> Result<Vec<Option<StoredMessage>>> {
+fn last_messages(db: &dyn Db, uid: &Uid, batch: &[&Loaded]) -> Result<Vec<Option<StoredMessage>>> {
+    if batch.is_empty() {
+        return Ok(Vec::new());
+    }
     let latest: Vec<Option<Window>> = batch
         .iter()
         .map(|loaded| {
@@ -119,7 +163,7 @@ fn last_messages(db: &dyn Db, uid: &Uid, batch: &[Loaded]) -> Result<Vec<Option<
     let empty: Vec<&Loaded> = batch
         .iter()
         .zip(&found)
-        .filter_map(|(loaded, message)| message.is_none().then_some(loaded))
+        .filter_map(|(&loaded, message)| message.is_none().then_some(loaded))
         .collect();
     if empty.is_empty() {
         return Ok(found);
@@ -306,11 +350,10 @@ mod tests {
         conversations::update(db, &update).map(drop)
     }
 
-    /// `me` talks with every peer, then each special case happens in a conversation of its
-    /// own; the folders hold a few of them.
-    fn fill(db: &dyn Db) -> Result<()> {
+    /// Registers `me` and the first `peers` peers.
+    fn register(db: &dyn Db, peers: usize) -> Result<()> {
         for (index, uid) in std::iter::once(me())
-            .chain((0..PEERS).map(peer))
+            .chain((0..peers).map(peer))
             .enumerate()
         {
             let device = Device {
@@ -320,6 +363,13 @@ mod tests {
             };
             users::set_device_token(db, &device, &[index as u8; 32], 0)?;
         }
+        Ok(())
+    }
+
+    /// `me` talks with every peer, then each special case happens in a conversation of its
+    /// own; the folders hold a few of them.
+    fn fill(db: &dyn Db) -> Result<()> {
+        register(db, PEERS)?;
         for index in 0..PEERS {
             send(db, &peer(index), ConversationId::C2c(me()), "hello")?;
             if index % 3 == 0 {
@@ -508,6 +558,44 @@ mod tests {
                 .await
                 .unwrap();
             check(&store).await;
+            store.close().await;
+        });
+    }
+
+    /// Where the user deleted no message for themself, a page reads its last messages with its
+    /// rows: one statement for the page, one for its folders.
+    #[test]
+    fn a_page_with_nothing_deleted_for_oneself_reads_its_last_messages_with_its_rows() {
+        const TALKING: usize = 3;
+        runtime().block_on(async {
+            let dir = tempfile::tempdir().unwrap();
+            let store = Store::open_sqlite(dir.path()).unwrap();
+            store
+                .write(|db| {
+                    register(db, TALKING)?;
+                    for index in 0..TALKING {
+                        send(db, &peer(index), ConversationId::C2c(me()), "hello")?;
+                    }
+                    Ok(())
+                })
+                .await
+                .unwrap();
+            store
+                .read(|db| {
+                    let counting = Counting::new(db);
+                    let query = ListQuery {
+                        limit: 20,
+                        ..ListQuery::default()
+                    };
+                    let page = conversations::list(&counting, &me(), &query)?;
+                    assert_eq!(counting.statements.get(), 2, "the page and its folders");
+                    let shown: Vec<Option<String>> =
+                        page.conversations.iter().map(last_text).collect();
+                    assert_eq!(shown, vec![Some("hello".to_owned()); TALKING]);
+                    Ok(())
+                })
+                .await
+                .unwrap();
             store.close().await;
         });
     }
