@@ -7,6 +7,7 @@
 mod client;
 pub mod error;
 mod extract;
+mod json;
 mod layers;
 mod metrics;
 mod openapi;

@@ -3,7 +3,7 @@
 //! (`--wukongim-advertise-*`, by default the listen addresses); an address the server does not
 //! offer is empty.
 
-use axum::Json;
+use crate::json::Json;
 use axum::extract::State;
 use natter_core::wire::ErrorBody;
 use serde::{Deserialize, Serialize};

@@ -2,7 +2,7 @@
 //! them differ only in the list and the change, so one macro writes each handler with its
 //! OpenAPI entry.
 
-use axum::Json;
+use crate::json::Json;
 use axum::extract::State;
 use natter_core::wire::{ErrorBody, SenderListEntry, SenderListRequest, StatusOk};
 use natter_core::{ListChange, SenderList};

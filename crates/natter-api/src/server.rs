@@ -3,7 +3,7 @@
 //! Each handler's doc comment and `#[utoipa::path]` are its entry in the OpenAPI document; the
 //! error answers every call shares are added in [`crate::openapi`].
 
-use axum::Json;
+use crate::json::Json;
 use axum::extract::State;
 use natter_core::Uid;
 use natter_core::wire::{
