@@ -142,9 +142,6 @@ impl Window {
 /// themself, after their cleared history, in their latest membership window (a recalled one
 /// shows as recalled).
 fn last_messages(db: &dyn Db, uid: &Uid, batch: &[&Loaded]) -> Result<Vec<Option<StoredMessage>>> {
-    if batch.is_empty() {
-        return Ok(Vec::new());
-    }
     let latest: Vec<Option<Window>> = batch
         .iter()
         .map(|loaded| {
@@ -293,10 +290,11 @@ mod tests {
 
     use natter_core::{ConversationId, Device, GroupId, Uid};
 
-    use crate::test_stores::{Counting, fresh_database, postgres_admin, runtime};
+    use crate::test_stores::{Counting, fresh_database, on_both, postgres_admin, runtime};
     use crate::{
-        Change, ConversationUpdate, ConversationView, Db, FolderChange, ListQuery, NewMessage,
-        Recall, Recaller, Result, Store, conversations, folders, groups, messaging, removal, users,
+        Change, ConversationUpdate, ConversationView, Db, Dialect, FolderChange, ListQuery,
+        NewMessage, Recall, Recaller, Result, Row, Store, Value, conversations, folders, groups,
+        messaging, removal, users,
     };
 
     /// Peers with a one-to-one conversation each: more than the largest page, and more than
@@ -361,7 +359,9 @@ mod tests {
                 device_flag: 0,
                 device_level: 1,
             };
-            users::set_device_token(db, &device, &[index as u8; 32], 0)?;
+            let mut token = [0; 32];
+            token[..8].copy_from_slice(&(index as u64).to_le_bytes());
+            users::set_device_token(db, &device, &token, 0)?;
         }
         Ok(())
     }
@@ -592,6 +592,86 @@ mod tests {
                     let shown: Vec<Option<String>> =
                         page.conversations.iter().map(last_text).collect();
                     assert_eq!(shown, vec![Some("hello".to_owned()); TALKING]);
+                    Ok(())
+                })
+                .await
+                .unwrap();
+            store.close().await;
+        });
+    }
+
+    /// A connection that also plans each list query it runs, as the database would run it
+    /// first (on PostgreSQL, the custom plan for these values), and keeps the plan's text.
+    struct Planning<'a> {
+        db: &'a dyn Db,
+        plans: std::cell::RefCell<Vec<String>>,
+    }
+
+    impl Db for Planning<'_> {
+        fn dialect(&self) -> Dialect {
+            self.db.dialect()
+        }
+
+        fn execute(&self, sql: &str, params: &[Value<'_>]) -> Result<u64> {
+            self.db.execute(sql, params)
+        }
+
+        fn query(&self, sql: &str, params: &[Value<'_>]) -> Result<Vec<Row>> {
+            if sql.contains("FROM conversations c") {
+                let (explain, detail) = match self.dialect() {
+                    Dialect::Sqlite => ("EXPLAIN QUERY PLAN", 3),
+                    Dialect::Postgres => ("EXPLAIN", 0),
+                };
+                let lines = self.db.query(&format!("{explain} {sql}"), params)?;
+                let plan = lines
+                    .iter()
+                    .map(|line| line.get::<String>(detail))
+                    .collect::<Result<Vec<_>>>()?;
+                self.plans.borrow_mut().push(plan.join("\n"));
+            }
+            self.db.query(sql, params)
+        }
+
+        fn locks_rows(&self) -> bool {
+            self.db.locks_rows()
+        }
+    }
+
+    /// A page of a long list reads the list's index in order and stops at the page's end,
+    /// rather than sorting the whole list, once the database knows how the rows are spread.
+    #[test]
+    fn a_page_of_a_long_list_reads_its_index_in_order() {
+        const TALKING: usize = 2_000;
+        on_both(|place| async move {
+            let store = place.open().await;
+            store
+                .write(|db| {
+                    register(db, TALKING)?;
+                    for index in 0..TALKING {
+                        send(db, &peer(index), ConversationId::C2c(me()), "hello")?;
+                    }
+                    db.execute("ANALYZE", &[]).map(drop)
+                })
+                .await
+                .unwrap();
+            store
+                .read(|db| {
+                    let planning = Planning {
+                        db,
+                        plans: Default::default(),
+                    };
+                    let query = ListQuery {
+                        limit: 20,
+                        ..ListQuery::default()
+                    };
+                    let page = conversations::list(&planning, &me(), &query)?;
+                    assert_eq!(page.conversations.len(), 20);
+                    let plans = planning.plans.into_inner();
+                    assert_eq!(plans.len(), 1, "{plans:?}");
+                    let plan = &plans[0];
+                    assert!(plan.contains("conversations_list"), "{plan}");
+                    let sorts = ["Sort", "TEMP B-TREE FOR ORDER BY"];
+                    assert!(!sorts.iter().any(|sort| plan.contains(sort)), "{plan}");
                     Ok(())
                 })
                 .await
