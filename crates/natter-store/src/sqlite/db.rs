@@ -43,10 +43,11 @@ impl Db for Connection {
             .map_err(db_error)?;
         let mut found = Vec::new();
         while let Some(row) = rows.next().map_err(db_error)? {
-            let cells = (0..columns)
-                .map(|index| row.get_ref(index).map(cell))
-                .collect::<rusqlite::Result<_>>()
-                .map_err(db_error)?;
+            // Sized up front: collecting through a `Result` would grow the row four times.
+            let mut cells = Vec::with_capacity(columns);
+            for index in 0..columns {
+                cells.push(cell(row.get_ref(index).map_err(db_error)?));
+            }
             found.push(Row(cells));
         }
         Ok(found)
@@ -59,7 +60,11 @@ fn cell(value: ValueRef<'_>) -> Cell {
         ValueRef::Integer(number) => Cell::Int(number),
         // No column holds a REAL; an integer-valued expression never yields one either.
         ValueRef::Real(number) => Cell::Int(number as i64),
-        ValueRef::Text(text) => Cell::Text(String::from_utf8_lossy(text).into_owned()),
+        // Checked the quick way first: SQLite returns what was stored, which is valid UTF-8.
+        ValueRef::Text(text) => Cell::Text(match std::str::from_utf8(text) {
+            Ok(text) => text.to_owned(),
+            Err(_) => String::from_utf8_lossy(text).into_owned(),
+        }),
         ValueRef::Blob(bytes) => Cell::Bytes(bytes.to_vec()),
     }
 }
