@@ -6,7 +6,7 @@ use natter_core::rules::{ConversationState, Prefs, RemindType, marks};
 use natter_core::{ChannelKind, ConversationId, ListCursor, Uid};
 use serde_json::{Value as Json, json};
 
-use crate::db::params;
+use crate::db::{params, read_all};
 use crate::rows::{self, LOADED_COLUMNS, LOADED_FROM, Loaded, MESSAGE_COLUMNS};
 use crate::views::{self, LAST_MESSAGE_JOIN};
 use crate::{
@@ -70,11 +70,10 @@ pub fn list<'q>(db: &dyn Db, uid: &'q Uid, query: &'q ListQuery) -> Result<Conve
         " ORDER BY c.pinned DESC, c.activity_ms DESC, c.channel_id DESC LIMIT ${}",
         params.len()
     ));
-    let mut loaded = db
-        .query(&sql, &params)?
-        .iter()
-        .map(views::read_loaded_with_last_message)
-        .collect::<Result<Vec<_>>>()?;
+    let mut loaded = read_all(
+        &db.query(&sql, &params)?,
+        views::read_loaded_with_last_message,
+    )?;
     let has_more = loaded.len() > query.limit as usize;
     loaded.truncate(query.limit as usize);
     let next = has_more

@@ -163,6 +163,16 @@ impl Row {
     }
 }
 
+/// Reads every row with `read`, into a vector sized up front: collecting through a `Result`
+/// cannot know the length, and would move every value read so far each time it grew.
+pub(crate) fn read_all<T>(rows: &[Row], mut read: impl FnMut(&Row) -> Result<T>) -> Result<Vec<T>> {
+    let mut all = Vec::with_capacity(rows.len());
+    for row in rows {
+        all.push(read(row)?);
+    }
+    Ok(all)
+}
+
 /// A Rust type a column converts to.
 pub trait FromCell: Sized {
     fn from_cell(cell: &Cell) -> Option<Self>;

@@ -283,7 +283,7 @@ pub(crate) fn query_loaded(
     sql: &str,
     params: &[crate::Value<'_>],
 ) -> Result<Vec<Loaded>> {
-    db.query(sql, params)?.iter().map(read_loaded).collect()
+    crate::db::read_all(&db.query(sql, params)?, read_loaded)
 }
 
 /// The user's conversation by its client-form ID, in any state.
