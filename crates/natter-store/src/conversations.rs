@@ -8,7 +8,7 @@ use serde_json::{Value as Json, json};
 
 use crate::db::{params, read_all};
 use crate::rows::{self, LOADED_COLUMNS, LOADED_FROM, Loaded, MESSAGE_COLUMNS};
-use crate::views::{self, LAST_MESSAGE_JOIN};
+use crate::views::{self, IN_A_FOLDER, LAST_MESSAGE_JOIN};
 use crate::{
     AuditRecord, Change, Changes, ConversationPage, ConversationUpdate, ConversationView, Db,
     Deleted, Deletion, Dialect, ListQuery, MessageChange, MessageChangeKind, Result, StoreError,
@@ -24,7 +24,8 @@ fn has_unread_sql(dialect: Dialect) -> String {
 /// One page of the list: pinned first, then newest activity, then channel (for a stable order).
 pub fn list<'q>(db: &dyn Db, uid: &'q Uid, query: &'q ListQuery) -> Result<ConversationPage> {
     let mut sql = format!(
-        "SELECT {LOADED_COLUMNS}, {MESSAGE_COLUMNS} FROM {LOADED_FROM} {LAST_MESSAGE_JOIN} \
+        "SELECT {LOADED_COLUMNS}, {IN_A_FOLDER}, {MESSAGE_COLUMNS} \
+         FROM {LOADED_FROM} {LAST_MESSAGE_JOIN} \
          WHERE c.uid = $1 AND c.listed = 1 AND c.archived = $2"
     );
     if query.mark.is_none() {
@@ -70,10 +71,7 @@ pub fn list<'q>(db: &dyn Db, uid: &'q Uid, query: &'q ListQuery) -> Result<Conve
         " ORDER BY c.pinned DESC, c.activity_ms DESC, c.channel_id DESC LIMIT ${}",
         params.len()
     ));
-    let mut loaded = read_all(
-        &db.query(&sql, &params)?,
-        views::read_loaded_with_last_message,
-    )?;
+    let mut loaded = read_all(&db.query(&sql, &params)?, views::read_loaded_with_row)?;
     let has_more = loaded.len() > query.limit as usize;
     loaded.truncate(query.limit as usize);
     let next = has_more
@@ -85,7 +83,7 @@ pub fn list<'q>(db: &dyn Db, uid: &'q Uid, query: &'q ListQuery) -> Result<Conve
             channel_id: last.channel.id,
         });
     Ok(ConversationPage {
-        conversations: views::complete_partly_found(db, uid, loaded)?,
+        conversations: views::complete_partly_read(db, uid, loaded)?,
         next,
     })
 }
