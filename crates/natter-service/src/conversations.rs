@@ -61,7 +61,7 @@ impl Natter {
         Ok(wire::ConversationListResponse {
             conversation_list: page
                 .conversations
-                .iter()
+                .into_iter()
                 .map(present::conversation)
                 .collect(),
             is_finished: page.next.is_none(),
@@ -77,7 +77,7 @@ impl Natter {
         let conversation = ConversationId::parse(conversation_id)?;
         self.find_conversation(uid, &conversation)
             .await?
-            .map(|view| present::conversation(&view))
+            .map(present::conversation)
             .ok_or_else(|| {
                 Error::not_found(format!(
                     "conversation {conversation_id:?} is not in {uid}'s list"
@@ -230,7 +230,11 @@ impl Natter {
     ) -> Result<wire::SyncResponse> {
         let changes = self.changes_since(uid, since, Some(profile_since)).await?;
         Ok(wire::SyncResponse {
-            conversation_list: changes.changed.iter().map(present::conversation).collect(),
+            conversation_list: changes
+                .changed
+                .into_iter()
+                .map(present::conversation)
+                .collect(),
             deleted_conversation_id_list: changes.deleted.iter().map(ToString::to_string).collect(),
             message_change_list: changes
                 .messages
@@ -294,8 +298,8 @@ impl Natter {
             .collect();
         self.notify_changed(uid, &changed).await;
         Ok(updated
-            .iter()
-            .map(|updated| present::conversation(&updated.view))
+            .into_iter()
+            .map(|updated| present::conversation(updated.view))
             .collect())
     }
 

@@ -60,7 +60,10 @@ impl Natter {
         }
         let lowest = listed.iter().map(|view| view.version).min();
         let updated = ServerEvent::ConversationListUpdated {
-            conversation_list: listed.into_iter().map(present::conversation).collect(),
+            conversation_list: listed
+                .into_iter()
+                .map(|view| present::conversation(view.clone()))
+                .collect(),
         };
         self.events
             .publish(uid, &Frame::new(updated, lowest), Recipients::All);

@@ -221,7 +221,7 @@ impl Natter {
             .await?;
         tracing::info!(%uid, conversation = %view.id, "conversation restored by the app backend");
         self.notify_changed(uid, std::slice::from_ref(&view)).await;
-        Ok(present::conversation(&view))
+        Ok(present::conversation(view))
     }
 }
 

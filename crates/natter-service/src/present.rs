@@ -32,54 +32,77 @@ pub(crate) fn message(stored: &StoredMessage, conversation: &ConversationId) -> 
     }
 }
 
-pub(crate) fn conversation(view: &ConversationView) -> wire::Conversation {
-    let prefs = &view.state.prefs;
+/// The wire shape of a conversation, made from the view by moving its strings (a list page
+/// builds one for each of up to 100 conversations).
+pub(crate) fn conversation(view: ConversationView) -> wire::Conversation {
+    let unread_count = view.unread();
+    let ConversationView {
+        id,
+        state,
+        version,
+        last_message,
+        folders,
+        shown,
+        ..
+    } = view;
+    let prefs = state.prefs;
+    let (user_profile, group_profile) = match &id {
+        ConversationId::C2c(peer) => (
+            Some(wire::UserProfile {
+                user_id: peer.to_string(),
+                nick: shown.name,
+                avatar: shown.avatar,
+            }),
+            None,
+        ),
+        ConversationId::Group(group) => (
+            None,
+            Some(wire::GroupProfile {
+                group_id: group.to_string(),
+                name: shown.name,
+                avatar: shown.avatar,
+                group_type: shown.group_type,
+            }),
+        ),
+        _ => (None, None),
+    };
     wire::Conversation {
-        conversation_id: view.id.to_string(),
-        kind: view.id.type_name().to_owned(),
-        unread_count: view.unread(),
-        last_message: view.last_message.as_ref().map(|last| wire::LastMessage {
+        conversation_id: id.to_string(),
+        kind: id.type_name().to_owned(),
+        unread_count,
+        last_message: last_message.map(|last| wire::LastMessage {
             message_id: last.id.to_string(),
             seq: last.seq,
-            from: last.from.clone(),
             time: last.time_ms,
-            message_type: last.message_type.clone(),
-            payload: payload_value(last),
-            cloud_custom_data: last.cloud_custom_data.clone(),
+            payload: payload_value(&last),
             is_revoked: last.revoked_by.is_some(),
-            revoker: last.revoked_by.clone(),
-            nick: last.sender.name.clone(),
+            from: last.from,
+            message_type: last.message_type,
+            cloud_custom_data: last.cloud_custom_data,
+            revoker: last.revoked_by,
+            nick: last.sender.name,
         }),
-        cleared_to_seq: view.state.cleared_to_seq,
+        cleared_to_seq: state.cleared_to_seq,
         is_pinned: prefs.pinned,
         is_archived: prefs.archived,
         message_remind_type: prefs.remind.name().to_owned(),
-        mark_list: (0..64)
-            .map(|bit| 1u64 << bit)
-            .filter(|mark| prefs.marks & mark != 0)
-            .collect(),
-        conversation_group_list: view.folders.clone(),
-        draft_text: prefs.draft.clone(),
-        custom_data: prefs.custom_data.clone(),
-        version: view.version,
-        user_profile: match &view.id {
-            ConversationId::C2c(peer) => Some(wire::UserProfile {
-                user_id: peer.to_string(),
-                nick: view.shown.name.clone(),
-                avatar: view.shown.avatar.clone(),
-            }),
-            _ => None,
-        },
-        group_profile: match &view.id {
-            ConversationId::Group(group) => Some(wire::GroupProfile {
-                group_id: group.to_string(),
-                name: view.shown.name.clone(),
-                avatar: view.shown.avatar.clone(),
-                group_type: view.shown.group_type.clone(),
-            }),
-            _ => None,
-        },
+        mark_list: set_bits(prefs.marks).collect(),
+        conversation_group_list: folders,
+        draft_text: prefs.draft,
+        custom_data: prefs.custom_data,
+        version,
+        user_profile,
+        group_profile,
     }
+}
+
+/// Each bit set in `marks`, lowest first, as a mark of its own.
+fn set_bits(mut marks: u64) -> impl Iterator<Item = u64> {
+    std::iter::from_fn(move || {
+        let lowest = marks & marks.wrapping_neg();
+        marks ^= lowest;
+        (lowest != 0).then_some(lowest)
+    })
 }
 
 /// A message in WuKongIM's shape (its `MessageResp`), as `viewer` reads it in `conversation`.
@@ -177,5 +200,20 @@ pub(crate) fn message_change(change: &natter_store::MessageChange) -> wire::Mess
             natter_store::MessageChangeKind::Deleted => "deleted",
         }
         .to_owned(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::set_bits;
+
+    #[test]
+    fn set_bits_are_each_set_bit_lowest_first() {
+        assert_eq!(set_bits(0).count(), 0);
+        let marks = 1 | 8 | (1 << 40) | (1 << 63);
+        assert_eq!(
+            set_bits(marks).collect::<Vec<_>>(),
+            [1, 8, 1 << 40, 1 << 63]
+        );
     }
 }
