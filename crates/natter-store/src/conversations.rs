@@ -6,7 +6,7 @@ use natter_core::rules::{ConversationState, Prefs, RemindType, marks};
 use natter_core::{ChannelKind, ConversationId, ListCursor, Uid};
 use serde_json::{Value as Json, json};
 
-use crate::db::{params, read_all};
+use crate::db::params;
 use crate::rows::{self, LOADED_COLUMNS, LOADED_FROM, Loaded, MESSAGE_COLUMNS};
 use crate::views::{self, IN_A_FOLDER, LAST_MESSAGE_JOIN};
 use crate::{
@@ -71,7 +71,12 @@ pub fn list<'q>(db: &dyn Db, uid: &'q Uid, query: &'q ListQuery) -> Result<Conve
         " ORDER BY c.pinned DESC, c.activity_ms DESC, c.channel_id DESC LIMIT ${}",
         params.len()
     ));
-    let mut loaded = read_all(&db.query(&sql, &params)?, views::read_loaded_with_row)?;
+    // Sized for the page: a loaded row is large, and growing the vector moved each one again.
+    let mut loaded = Vec::with_capacity(query.limit as usize + 1);
+    db.query_each(&sql, &params, &mut |row| {
+        loaded.push(views::read_loaded_with_row(row)?);
+        Ok(())
+    })?;
     let has_more = loaded.len() > query.limit as usize;
     loaded.truncate(query.limit as usize);
     let next = has_more
@@ -155,7 +160,6 @@ pub fn changes_since(
     );
     // Without a profile clock, profile changes alone are not reported.
     let profile_since = profile_since.unwrap_or(i64::MAX as u64);
-    let rows = db.query(&sql, params![uid.as_str(), since, profile_since])?;
     let mut changes = Changes {
         changed: Vec::new(),
         deleted: Vec::new(),
@@ -165,16 +169,21 @@ pub fn changes_since(
         reset_required: false,
     };
     let mut listed = Vec::new();
-    for row in rows {
-        let loaded = rows::read_loaded(&row)?;
-        let versioned: bool = row.get(rows::LOADED_COLUMN_COUNT)?;
-        let state = &loaded.view.state;
-        if state.listed {
-            listed.push(loaded);
-        } else if versioned && state.deleted && state.deletion_synced {
-            changes.deleted.push(loaded.view.id);
-        }
-    }
+    db.query_each(
+        &sql,
+        params![uid.as_str(), since, profile_since],
+        &mut |row| {
+            let loaded = rows::read_loaded(row)?;
+            let versioned: bool = row.get(rows::LOADED_COLUMN_COUNT)?;
+            let state = &loaded.view.state;
+            if state.listed {
+                listed.push(loaded);
+            } else if versioned && state.deleted && state.deletion_synced {
+                changes.deleted.push(loaded.view.id);
+            }
+            Ok(())
+        },
+    )?;
     changes.changed = views::complete_views(db, uid, listed)?;
     Ok(changes)
 }

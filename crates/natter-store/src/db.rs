@@ -36,8 +36,26 @@ pub trait Db {
     fn dialect(&self) -> Dialect;
     /// Runs a statement; returns how many rows it changed.
     fn execute(&self, sql: &str, params: &[Value<'_>]) -> Result<u64>;
-    /// Runs a query and returns all its rows.
-    fn query(&self, sql: &str, params: &[Value<'_>]) -> Result<Vec<Row>>;
+    /// Runs a query and hands each row to `read` as the database returns it, its columns
+    /// borrowed: a caller reading straight into its own types copies each text once, where
+    /// owned [`Row`]s copied it twice and allocated a vector per row besides (a list page
+    /// reads some 40 columns for each of up to 200 rows).
+    fn query_each(
+        &self,
+        sql: &str,
+        params: &[Value<'_>],
+        read: &mut dyn FnMut(&dyn Columns) -> Result<()>,
+    ) -> Result<()>;
+
+    /// Runs a query and returns all its rows, owned.
+    fn query(&self, sql: &str, params: &[Value<'_>]) -> Result<Vec<Row>> {
+        let mut rows = Vec::new();
+        self.query_each(sql, params, &mut |row| {
+            rows.push(Row::copied_from(row)?);
+            Ok(())
+        })?;
+        Ok(rows)
+    }
     /// Whether this connection runs a write whose reads must lock the rows they rely on:
     /// PostgreSQL's writes run under `READ COMMITTED`, where a row read early in a transaction
     /// may be changed by another node's write before this one commits (see `crate::locks`).
@@ -48,6 +66,21 @@ pub trait Db {
 }
 
 impl dyn Db + '_ {
+    /// Runs a query and reads each row with `read` while the database holds it.
+    pub fn query_map<T>(
+        &self,
+        sql: &str,
+        params: &[Value<'_>],
+        mut read: impl FnMut(&dyn Columns) -> Result<T>,
+    ) -> Result<Vec<T>> {
+        let mut all = Vec::new();
+        self.query_each(sql, params, &mut |row| {
+            all.push(read(row)?);
+            Ok(())
+        })?;
+        Ok(all)
+    }
+
     /// The first row, if any.
     pub fn query_opt(&self, sql: &str, params: &[Value<'_>]) -> Result<Option<Row>> {
         Ok(self.query(sql, params)?.into_iter().next())
@@ -145,94 +178,172 @@ pub enum Cell {
     Bytes(Vec<u8>),
 }
 
+/// One column of a row while its query runs, borrowed from the database's own buffer.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum CellRef<'a> {
+    Null,
+    Int(i64),
+    Text(&'a str),
+    Bytes(&'a [u8]),
+}
+
+impl Cell {
+    fn borrowed(&self) -> CellRef<'_> {
+        match self {
+            Cell::Null => CellRef::Null,
+            Cell::Int(number) => CellRef::Int(*number),
+            Cell::Text(text) => CellRef::Text(text),
+            Cell::Bytes(bytes) => CellRef::Bytes(bytes),
+        }
+    }
+}
+
+impl From<CellRef<'_>> for Cell {
+    fn from(cell: CellRef<'_>) -> Self {
+        match cell {
+            CellRef::Null => Cell::Null,
+            CellRef::Int(number) => Cell::Int(number),
+            CellRef::Text(text) => Cell::Text(text.to_owned()),
+            CellRef::Bytes(bytes) => Cell::Bytes(bytes.to_vec()),
+        }
+    }
+}
+
+/// A row being read, column by column: a row of the database's own while its query runs
+/// ([`Db::query_each`]), or an owned [`Row`]. The shared readers of rows take this, so that
+/// they read either.
+pub trait Columns {
+    fn column_count(&self) -> usize;
+    /// The column at `index`; `None` past the row's end, or for a type no column of the schema
+    /// has. A text that is not UTF-8 (which no write of the store makes) reads as bytes, so
+    /// that reading it as text fails, naming the column.
+    /// Not a `Result`: this runs for every column of every row read, and the store's error
+    /// type is large; the caller that knows what it expected words the error.
+    fn cell(&self, index: usize) -> Option<CellRef<'_>>;
+}
+
+impl dyn Columns + '_ {
+    /// The column at `index`, converted; a missing column or a wrong type is a bug in the
+    /// query, reported as an internal error naming the column.
+    pub fn get<T: FromCell>(&self, index: usize) -> Result<T> {
+        let cell = self.cell(index);
+        cell.and_then(T::from_cell)
+            .ok_or_else(|| unexpected(index, cell))
+    }
+
+    /// The text column at `index`, borrowed: for a value only parsed, never kept as it is.
+    pub fn text(&self, index: usize) -> Result<&str> {
+        match self.cell(index) {
+            Some(CellRef::Text(text)) => Ok(text),
+            cell => Err(unexpected(index, cell)),
+        }
+    }
+}
+
+/// A column that is missing, or holds what the query's reader did not expect: a bug in the
+/// query, reported naming the column.
+#[cold]
+fn unexpected(index: usize, cell: Option<CellRef<'_>>) -> StoreError {
+    match cell {
+        Some(cell) => StoreError::internal(format!("column {index} holds an unexpected {cell:?}")),
+        None => StoreError::internal(format!(
+            "column {index} is missing, or of a type the store never reads"
+        )),
+    }
+}
+
 /// One returned row.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Row(pub Vec<Cell>);
 
 impl Row {
-    /// The column at `index`, converted; a missing column or a wrong type is a bug in the
-    /// query, reported as an internal error naming the column.
+    /// The column at `index`, converted, as [`Columns`] reads it.
     pub fn get<T: FromCell>(&self, index: usize) -> Result<T> {
-        let cell = self
-            .0
-            .get(index)
-            .ok_or_else(|| StoreError::internal(format!("no column {index} in the row")))?;
-        T::from_cell(cell).ok_or_else(|| {
-            StoreError::internal(format!("column {index} holds an unexpected {cell:?}"))
-        })
+        (self as &dyn Columns).get(index)
+    }
+
+    /// An owned copy of a row that is being read.
+    fn copied_from(row: &dyn Columns) -> Result<Row> {
+        let count = row.column_count();
+        let mut cells = Vec::with_capacity(count);
+        for index in 0..count {
+            let cell = row.cell(index).ok_or_else(|| unexpected(index, None))?;
+            cells.push(cell.into());
+        }
+        Ok(Row(cells))
     }
 }
 
-/// Reads every row with `read`, into a vector sized up front: collecting through a `Result`
-/// cannot know the length, and would move every value read so far each time it grew.
-pub(crate) fn read_all<T>(rows: &[Row], mut read: impl FnMut(&Row) -> Result<T>) -> Result<Vec<T>> {
-    let mut all = Vec::with_capacity(rows.len());
-    for row in rows {
-        all.push(read(row)?);
+impl Columns for Row {
+    fn column_count(&self) -> usize {
+        self.0.len()
     }
-    Ok(all)
+
+    fn cell(&self, index: usize) -> Option<CellRef<'_>> {
+        self.0.get(index).map(Cell::borrowed)
+    }
 }
 
 /// A Rust type a column converts to.
 pub trait FromCell: Sized {
-    fn from_cell(cell: &Cell) -> Option<Self>;
+    fn from_cell(cell: CellRef<'_>) -> Option<Self>;
 }
 
 impl FromCell for i64 {
-    fn from_cell(cell: &Cell) -> Option<Self> {
+    fn from_cell(cell: CellRef<'_>) -> Option<Self> {
         match cell {
-            Cell::Int(value) => Some(*value),
+            CellRef::Int(value) => Some(value),
             _ => None,
         }
     }
 }
 
 impl FromCell for u64 {
-    fn from_cell(cell: &Cell) -> Option<Self> {
+    fn from_cell(cell: CellRef<'_>) -> Option<Self> {
         i64::from_cell(cell).and_then(|value| value.try_into().ok())
     }
 }
 
 impl FromCell for u8 {
-    fn from_cell(cell: &Cell) -> Option<Self> {
+    fn from_cell(cell: CellRef<'_>) -> Option<Self> {
         i64::from_cell(cell).and_then(|value| value.try_into().ok())
     }
 }
 
 impl FromCell for usize {
-    fn from_cell(cell: &Cell) -> Option<Self> {
+    fn from_cell(cell: CellRef<'_>) -> Option<Self> {
         i64::from_cell(cell).and_then(|value| value.try_into().ok())
     }
 }
 
 impl FromCell for bool {
-    fn from_cell(cell: &Cell) -> Option<Self> {
+    fn from_cell(cell: CellRef<'_>) -> Option<Self> {
         i64::from_cell(cell).map(|value| value != 0)
     }
 }
 
 impl FromCell for String {
-    fn from_cell(cell: &Cell) -> Option<Self> {
+    fn from_cell(cell: CellRef<'_>) -> Option<Self> {
         match cell {
-            Cell::Text(value) => Some(value.clone()),
+            CellRef::Text(value) => Some(value.to_owned()),
             _ => None,
         }
     }
 }
 
 impl FromCell for Vec<u8> {
-    fn from_cell(cell: &Cell) -> Option<Self> {
+    fn from_cell(cell: CellRef<'_>) -> Option<Self> {
         match cell {
-            Cell::Bytes(value) => Some(value.clone()),
+            CellRef::Bytes(value) => Some(value.to_vec()),
             _ => None,
         }
     }
 }
 
 impl<T: FromCell> FromCell for Option<T> {
-    fn from_cell(cell: &Cell) -> Option<Self> {
+    fn from_cell(cell: CellRef<'_>) -> Option<Self> {
         match cell {
-            Cell::Null => Some(None),
+            CellRef::Null => Some(None),
             cell => T::from_cell(cell).map(Some),
         }
     }

@@ -457,22 +457,23 @@ fn deliver(
          WHERE c.channel_id = $1 AND c.left_seq IS NULL ORDER BY c.uid"
     );
     let mut members: Vec<Member> = Vec::new();
-    for row in db.query(&sql, params![channel_id])? {
-        let uid: String = row.get(rows::LOADED_COLUMN_COUNT)?;
+    db.query_each(&sql, params![channel_id], &mut |row| {
+        let uid = row.text(rows::LOADED_COLUMN_COUNT)?;
         let folder: Option<String> = row.get(rows::LOADED_COLUMN_COUNT + 1)?;
         match members.last_mut() {
             Some(member) if member.uid.as_str() == uid => member.folders.extend(folder),
             _ => members.push(Member {
-                uid: Uid::parse(&uid, "uid")?,
+                uid: Uid::parse(uid, "uid")?,
                 user: rows::UserCounters {
                     version: row.get(rows::LOADED_COLUMN_COUNT + 2)?,
                     unread_total: row.get(rows::LOADED_COLUMN_COUNT + 3)?,
                 },
-                loaded: rows::read_loaded(&row)?,
+                loaded: rows::read_loaded(row)?,
                 folders: folder.into_iter().collect(),
             }),
         }
-    }
+        Ok(())
+    })?;
     // Each member's folders in name order, sorted here: ordering the rows by name too would
     // make SQLite sort them in a temporary table on every message.
     for member in &mut members {
@@ -626,9 +627,10 @@ fn visible_messages(
         } else {
             &page[..4]
         };
-        for row in db.query(&sql, page)? {
-            messages.push(rows::read_message(&row, 0)?);
-        }
+        db.query_each(&sql, page, &mut |row| {
+            messages.push(rows::read_message(row, 0)?);
+            Ok(())
+        })?;
     }
     let is_complete = messages.len() <= limit as usize;
     messages.truncate(limit as usize);

@@ -8,7 +8,8 @@ use natter_core::{ChannelKind, ConversationId, Uid};
 
 use crate::db::params;
 use crate::{
-    ConversationView, Db, Dialect, Result, Row, Shown, StoredMessage, UnreadTotal, UserRole, Value,
+    Columns, ConversationView, Db, Dialect, Result, Shown, StoredMessage, UnreadTotal, UserRole,
+    Value,
 };
 
 #[derive(Debug, Clone, Copy)]
@@ -218,9 +219,8 @@ pub(crate) const LOADED_FROM: &str = "conversations c JOIN channels ch ON ch.id 
 /// How many columns [`LOADED_COLUMNS`] has; a query may select more after them.
 pub(crate) const LOADED_COLUMN_COUNT: usize = 27;
 
-pub(crate) fn read_loaded(row: &Row) -> Result<Loaded> {
-    let conversation_id: String = row.get(0)?;
-    let id = ConversationId::parse(&conversation_id)?;
+pub(crate) fn read_loaded(row: &dyn Columns) -> Result<Loaded> {
+    let id = ConversationId::parse(row.text(0)?)?;
     let state = ConversationState {
         read_seq: row.get(1)?,
         deleted_to_seq: row.get(2)?,
@@ -283,7 +283,7 @@ pub(crate) fn query_loaded(
     sql: &str,
     params: &[crate::Value<'_>],
 ) -> Result<Vec<Loaded>> {
-    crate::db::read_all(&db.query(sql, params)?, read_loaded)
+    db.query_map(sql, params, read_loaded)
 }
 
 /// The user's conversation by its client-form ID, in any state.
@@ -737,7 +737,7 @@ pub(crate) const MESSAGE_COLUMNS: &str = "m.id, m.seq, m.from_uid, m.time_ms, m.
 pub(crate) const MESSAGES_FROM: &str = "messages m LEFT JOIN users su ON su.uid = m.from_uid";
 
 /// Reads [`MESSAGE_COLUMNS`] starting at column `first`.
-pub(crate) fn read_message(row: &Row, first: usize) -> Result<StoredMessage> {
+pub(crate) fn read_message(row: &dyn Columns, first: usize) -> Result<StoredMessage> {
     Ok(StoredMessage {
         id: row.get(first)?,
         seq: row.get(first + 1)?,

@@ -5,7 +5,7 @@
 use std::cell::Cell;
 use std::future::Future;
 
-use crate::{Db, Dialect, Result, Row, Store, Value};
+use crate::{Columns, Db, Dialect, Result, Store, Value};
 
 pub(crate) fn runtime() -> tokio::runtime::Runtime {
     tokio::runtime::Builder::new_current_thread()
@@ -104,9 +104,14 @@ impl Db for Counting<'_> {
         self.db.execute(sql, params)
     }
 
-    fn query(&self, sql: &str, params: &[Value<'_>]) -> Result<Vec<Row>> {
+    fn query_each(
+        &self,
+        sql: &str,
+        params: &[Value<'_>],
+        read: &mut dyn FnMut(&dyn Columns) -> Result<()>,
+    ) -> Result<()> {
         self.statements.set(self.statements.get() + 1);
-        self.db.query(sql, params)
+        self.db.query_each(sql, params, read)
     }
 
     fn locks_rows(&self) -> bool {

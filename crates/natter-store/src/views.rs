@@ -13,7 +13,7 @@ use crate::rows::{
     LOADED_COLUMN_COUNT, Loaded, MESSAGE_COLUMNS, MESSAGES_FROM, not_hidden_from, read_loaded,
     read_message,
 };
-use crate::{ConversationView, Db, Result, Row, StoredMessage, Value};
+use crate::{Columns, ConversationView, Db, Result, StoredMessage, Value};
 
 /// Conversations per statement, so that no statement binds more parameters than SQLite's
 /// historical limit of 999 (a full resync may complete thousands of conversations).
@@ -74,7 +74,7 @@ pub(crate) struct ReadWithRow {
 
 /// Reads a row of [`crate::rows::LOADED_COLUMNS`], [`IN_A_FOLDER`] and the [`MESSAGE_COLUMNS`]
 /// of [`LAST_MESSAGE_JOIN`].
-pub(crate) fn read_loaded_with_row(row: &Row) -> Result<(Loaded, ReadWithRow)> {
+pub(crate) fn read_loaded_with_row(row: &dyn Columns) -> Result<(Loaded, ReadWithRow)> {
     let first_message_column = LOADED_COLUMN_COUNT + 1;
     let found: Option<i64> = row.get(first_message_column)?;
     let read = ReadWithRow {
@@ -279,10 +279,11 @@ fn newest_seen(
                 Value::from(window.last),
             ]);
         }
-        for row in db.query(&sql, &params)? {
+        db.query_each(&sql, &params, &mut |row| {
             let slot: usize = row.get(0)?;
-            found[slot] = Some(read_message(&row, 1)?);
-        }
+            found[slot] = Some(read_message(row, 1)?);
+            Ok(())
+        })?;
     }
     Ok(found)
 }
@@ -319,9 +320,9 @@ mod tests {
 
     use crate::test_stores::{Counting, fresh_database, on_both, postgres_admin, runtime};
     use crate::{
-        Change, ConversationUpdate, ConversationView, Db, Dialect, FolderChange, ListQuery,
-        NewMessage, Recall, Recaller, Result, Row, Store, Value, conversations, folders, groups,
-        messaging, removal, users,
+        Change, Columns, ConversationUpdate, ConversationView, Db, Dialect, FolderChange,
+        ListQuery, NewMessage, Recall, Recaller, Result, Store, Value, conversations, folders,
+        groups, messaging, removal, users,
     };
 
     /// Peers with a one-to-one conversation each: more than the largest page, and more than
@@ -643,7 +644,12 @@ mod tests {
             self.db.execute(sql, params)
         }
 
-        fn query(&self, sql: &str, params: &[Value<'_>]) -> Result<Vec<Row>> {
+        fn query_each(
+            &self,
+            sql: &str,
+            params: &[Value<'_>],
+            read: &mut dyn FnMut(&dyn Columns) -> Result<()>,
+        ) -> Result<()> {
             if sql.contains("FROM conversations c") {
                 let (explain, detail) = match self.dialect() {
                     Dialect::Sqlite => ("EXPLAIN QUERY PLAN", 3),
@@ -656,7 +662,7 @@ mod tests {
                     .collect::<Result<Vec<_>>>()?;
                 self.plans.borrow_mut().push(plan.join("\n"));
             }
-            self.db.query(sql, params)
+            self.db.query_each(sql, params, read)
         }
 
         fn locks_rows(&self) -> bool {

@@ -12,7 +12,7 @@ use postgres::error::SqlState;
 use postgres::types::{IsNull, ToSql, Type, to_sql_checked};
 use postgres::{Client, Statement};
 
-use crate::{Cell, Db, Dialect, Result, Row, StoreError, Unavailable, Value};
+use crate::{CellRef, Columns, Db, Dialect, Result, StoreError, Unavailable, Value};
 
 /// A pooled connection. Used by one thread at a time; moved between threads by the pool.
 pub(crate) struct PgConnection {
@@ -131,19 +131,18 @@ impl Db for PgConnection {
         outcome.map_err(|error| self.failure(error))
     }
 
-    fn query(&self, sql: &str, params: &[Value<'_>]) -> Result<Vec<Row>> {
+    fn query_each(
+        &self,
+        sql: &str,
+        params: &[Value<'_>],
+        read: &mut dyn FnMut(&dyn Columns) -> Result<()>,
+    ) -> Result<()> {
         let statement = self.statement(sql)?;
         let outcome = self.client.borrow_mut().query(&statement, &bind(params));
-        outcome
-            .map_err(|error| self.failure(error))?
-            .iter()
-            .map(|row| {
-                (0..row.len())
-                    .map(|index| cell(row, index))
-                    .collect::<Result<_>>()
-                    .map(Row)
-            })
-            .collect()
+        for row in outcome.map_err(|error| self.failure(error))? {
+            read(&row)?;
+        }
+        Ok(())
     }
 }
 
@@ -154,40 +153,35 @@ fn bind<'a>(params: &'a [Value<'a>]) -> Vec<&'a (dyn ToSql + Sync)> {
         .collect()
 }
 
-fn cell(row: &postgres::Row, index: usize) -> Result<Cell> {
-    let column_type = row.columns()[index].type_().clone();
-    let read = |error| StoreError::internal(format!("column {index}: {error}"));
-    Ok(match column_type {
-        Type::INT8 => row
-            .try_get::<_, Option<i64>>(index)
-            .map_err(read)?
-            .map_or(Cell::Null, Cell::Int),
-        Type::INT4 => row
-            .try_get::<_, Option<i32>>(index)
-            .map_err(read)?
-            .map_or(Cell::Null, |number| Cell::Int(number.into())),
-        Type::INT2 => row
-            .try_get::<_, Option<i16>>(index)
-            .map_err(read)?
-            .map_or(Cell::Null, |number| Cell::Int(number.into())),
-        Type::BOOL => row
-            .try_get::<_, Option<bool>>(index)
-            .map_err(read)?
-            .map_or(Cell::Null, |flag| Cell::Int(flag.into())),
-        Type::TEXT | Type::VARCHAR | Type::BPCHAR | Type::NAME => row
-            .try_get::<_, Option<String>>(index)
-            .map_err(read)?
-            .map_or(Cell::Null, Cell::Text),
-        Type::BYTEA => row
-            .try_get::<_, Option<Vec<u8>>>(index)
-            .map_err(read)?
-            .map_or(Cell::Null, Cell::Bytes),
-        other => {
-            return Err(StoreError::internal(format!(
-                "column {index} has type {other}, which the store never reads"
-            )));
+impl Columns for postgres::Row {
+    fn column_count(&self) -> usize {
+        self.len()
+    }
+
+    fn cell(&self, index: usize) -> Option<CellRef<'_>> {
+        fn read<'a, T: postgres::types::FromSql<'a>>(
+            row: &'a postgres::Row,
+            index: usize,
+        ) -> Option<Option<T>> {
+            row.try_get::<_, Option<T>>(index).ok()
         }
-    })
+        Some(match *self.columns().get(index)?.type_() {
+            Type::INT8 => read::<i64>(self, index)?.map_or(CellRef::Null, CellRef::Int),
+            Type::INT4 => read::<i32>(self, index)?
+                .map_or(CellRef::Null, |number| CellRef::Int(number.into())),
+            Type::INT2 => read::<i16>(self, index)?
+                .map_or(CellRef::Null, |number| CellRef::Int(number.into())),
+            Type::BOOL => {
+                read::<bool>(self, index)?.map_or(CellRef::Null, |flag| CellRef::Int(flag.into()))
+            }
+            Type::TEXT | Type::VARCHAR | Type::BPCHAR | Type::NAME => {
+                read::<&str>(self, index)?.map_or(CellRef::Null, CellRef::Text)
+            }
+            Type::BYTEA => read::<&[u8]>(self, index)?.map_or(CellRef::Null, CellRef::Bytes),
+            // No column of the schema has another type.
+            _ => return None,
+        })
+    }
 }
 
 /// Integers bind as whatever integer (or flag) type PostgreSQL inferred for the parameter;

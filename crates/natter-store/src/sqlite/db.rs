@@ -6,7 +6,7 @@ use std::borrow::Cow;
 use rusqlite::Connection;
 use rusqlite::types::{ToSqlOutput, ValueRef};
 
-use crate::{Cell, Db, Dialect, Result, Row, StoreError, Unavailable, Value};
+use crate::{CellRef, Columns, Db, Dialect, Result, StoreError, Unavailable, Value};
 
 /// Turns a SQLite failure into the store's error: a full disk or a busy database is
 /// unavailable (retry later), anything else is internal.
@@ -33,39 +33,44 @@ impl Db for Connection {
             .map_err(db_error)
     }
 
-    fn query(&self, sql: &str, params: &[Value<'_>]) -> Result<Vec<Row>> {
+    fn query_each(
+        &self,
+        sql: &str,
+        params: &[Value<'_>],
+        read: &mut dyn FnMut(&dyn Columns) -> Result<()>,
+    ) -> Result<()> {
         let mut statement = self
             .prepare_cached(&numbered_placeholders(sql))
             .map_err(db_error)?;
-        let columns = statement.column_count();
         let mut rows = statement
             .query(rusqlite::params_from_iter(params))
             .map_err(db_error)?;
-        let mut found = Vec::new();
         while let Some(row) = rows.next().map_err(db_error)? {
-            // Sized up front: collecting through a `Result` would grow the row four times.
-            let mut cells = Vec::with_capacity(columns);
-            for index in 0..columns {
-                cells.push(cell(row.get_ref(index).map_err(db_error)?));
-            }
-            found.push(Row(cells));
+            read(row)?;
         }
-        Ok(found)
+        Ok(())
     }
 }
 
-fn cell(value: ValueRef<'_>) -> Cell {
-    match value {
-        ValueRef::Null => Cell::Null,
-        ValueRef::Integer(number) => Cell::Int(number),
-        // No column holds a REAL; an integer-valued expression never yields one either.
-        ValueRef::Real(number) => Cell::Int(number as i64),
-        // Checked the quick way first: SQLite returns what was stored, which is valid UTF-8.
-        ValueRef::Text(text) => Cell::Text(match std::str::from_utf8(text) {
-            Ok(text) => text.to_owned(),
-            Err(_) => String::from_utf8_lossy(text).into_owned(),
-        }),
-        ValueRef::Blob(bytes) => Cell::Bytes(bytes.to_vec()),
+impl Columns for rusqlite::Row<'_> {
+    fn column_count(&self) -> usize {
+        self.as_ref().column_count()
+    }
+
+    fn cell(&self, index: usize) -> Option<CellRef<'_>> {
+        Some(match self.get_ref(index).ok()? {
+            ValueRef::Null => CellRef::Null,
+            ValueRef::Integer(number) => CellRef::Int(number),
+            // No column holds a REAL; an integer-valued expression never yields one either.
+            ValueRef::Real(number) => CellRef::Int(number as i64),
+            // Every text was bound from a Rust string, so it is UTF-8 unless the file was
+            // changed by other means; then it reads as bytes, and fails where text is read.
+            ValueRef::Text(text) => match std::str::from_utf8(text) {
+                Ok(text) => CellRef::Text(text),
+                Err(_) => CellRef::Bytes(text),
+            },
+            ValueRef::Blob(bytes) => CellRef::Bytes(bytes),
+        })
     }
 }
 
@@ -170,6 +175,37 @@ mod tests {
                 "{sql}"
             );
         }
+    }
+
+    #[test]
+    fn rows_read_in_place_as_owned_rows_read_them() {
+        let conn = Connection::open_in_memory().unwrap();
+        let db: &dyn Db = &conn;
+        let sql = "SELECT 7, NULL, 'bob', x'01ff', CAST(x'ff' AS TEXT)";
+        let owned = db.query_one(sql, &[]).unwrap();
+        let mut in_place = Vec::new();
+        db.query_each(sql, &[], &mut |row| {
+            in_place.push((
+                row.get::<u64>(0)?,
+                row.get::<Option<String>>(1)?,
+                row.text(2)?.to_owned(),
+                row.get::<Vec<u8>>(3)?,
+            ));
+            // Text that is not UTF-8 is not repaired in passing: reading it fails, by column.
+            let error = row.get::<String>(4).unwrap_err().to_string();
+            assert!(error.contains("column 4"), "{error}");
+            Ok(())
+        })
+        .unwrap();
+        let expected = (7, None, "bob".to_owned(), vec![1, 0xff]);
+        assert_eq!(in_place, std::slice::from_ref(&expected));
+        let read_owned = (
+            owned.get::<u64>(0).unwrap(),
+            owned.get::<Option<String>>(1).unwrap(),
+            owned.get::<String>(2).unwrap(),
+            owned.get::<Vec<u8>>(3).unwrap(),
+        );
+        assert_eq!(read_owned, expected);
     }
 
     #[test]
