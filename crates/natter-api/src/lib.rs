@@ -29,10 +29,11 @@ use axum::extract::{DefaultBodyLimit, State};
 use axum::http::{HeaderName, HeaderValue, Method, StatusCode, Uri, header};
 use axum::middleware;
 use axum::response::{IntoResponse, Response};
+use axum::serve::{ListenerExt, TapIo};
 use natter_core::wire::ErrorBody;
 use natter_core::{Error, Uid};
 use natter_service::Natter;
-use tokio::net::TcpListener;
+use tokio::net::{TcpListener, TcpStream};
 use tokio::sync::Semaphore;
 use tokio_util::sync::CancellationToken;
 use tower::ServiceBuilder;
@@ -152,7 +153,7 @@ pub async fn serve(
     let natter = state.natter.clone();
     let stopping = state.shutdown.clone();
     let app = router(state, config).into_make_service_with_connect_info::<SocketAddr>();
-    let served = axum::serve(listener, app)
+    let served = axum::serve(sending_at_once(listener), app)
         .with_graceful_shutdown(async move {
             shutdown.await;
             stopping.cancel();
@@ -160,6 +161,19 @@ pub async fn serve(
         .await;
     natter.close().await;
     served
+}
+
+/// `listener`, with `TCP_NODELAY` set on each connection it accepts. Without it the kernel
+/// holds a small write back while an earlier one is unacknowledged (Nagle's algorithm), and the
+/// client's delayed acknowledgement can keep it there for tens of milliseconds: a push written
+/// just after another waited for it. axum leaves the option off; the WuKongIM gateway sets it
+/// on its own connections too.
+fn sending_at_once(listener: TcpListener) -> TapIo<TcpListener, fn(&mut TcpStream)> {
+    listener.tap_io(|stream| {
+        if let Err(error) = stream.set_nodelay(true) {
+            tracing::debug!(%error, "could not set TCP_NODELAY on a connection");
+        }
+    })
 }
 
 /// Health check
@@ -247,4 +261,23 @@ fn panic_response(panic: Box<dyn Any + Send + 'static>) -> Response {
         .or_else(|| panic.downcast_ref::<&str>().copied())
         .unwrap_or("a panic");
     ApiError(Error::internal(format!("handler panicked: {detail}"))).into_response()
+}
+
+#[cfg(test)]
+mod tests {
+    use axum::serve::Listener;
+    use tokio::net::{TcpListener, TcpStream};
+
+    #[tokio::test]
+    async fn connections_are_accepted_sending_at_once() {
+        let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let address = listener.local_addr().unwrap();
+        let mut listener = super::sending_at_once(listener);
+        let _client = TcpStream::connect(address).await.unwrap();
+        let (accepted, _) = listener.accept().await;
+        assert!(
+            accepted.nodelay().unwrap(),
+            "TCP_NODELAY on the server's end"
+        );
+    }
 }
