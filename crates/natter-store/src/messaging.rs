@@ -482,7 +482,7 @@ fn deliver(
     if members.is_empty() {
         // Into a group whose members all left: if each of them cleared their history past
         // the point they left, no one can see this message (`crate::purge`'s rule).
-        crate::purge::mark_candidate(db, channel_id)?;
+        crate::purge::mark_candidates(db, &[channel_id])?;
     }
     let mut counted = Vec::with_capacity(members.len());
     for member in &mut members {

@@ -37,7 +37,7 @@
 //! PostgreSQL store runs again like any other deadlock.
 
 use crate::db::params;
-use crate::{Db, Result, Store};
+use crate::{Db, Result, Store, Value};
 
 /// Candidates read per statement.
 const CANDIDATE_PAGE: u32 = 256;
@@ -87,12 +87,27 @@ impl Store {
     }
 }
 
-/// Marks the channel as a candidate for the purge job, in the caller's transaction.
-pub(crate) fn mark_candidate(db: &dyn Db, channel_id: i64) -> Result<()> {
+/// Marks each of these channels as a candidate for the purge job, in the caller's transaction,
+/// in one statement.
+pub(crate) fn mark_candidates(db: &dyn Db, channel_ids: &[i64]) -> Result<()> {
+    if channel_ids.is_empty() {
+        return Ok(());
+    }
+    // PostgreSQL refuses to update one row twice in a statement.
+    let mut channel_ids = channel_ids.to_vec();
+    channel_ids.sort_unstable();
+    channel_ids.dedup();
+    let rows: Vec<String> = (1..=channel_ids.len())
+        .map(|at| format!("(CAST(${at} AS BIGINT))"))
+        .collect();
+    let values: Vec<Value<'_>> = channel_ids.iter().map(|&id| Value::from(id)).collect();
     db.execute(
-        "INSERT INTO purge_candidates (channel_id) VALUES ($1) ON CONFLICT (channel_id) \
-         DO UPDATE SET marks = purge_candidates.marks + 1",
-        params![channel_id],
+        &format!(
+            "INSERT INTO purge_candidates (channel_id) VALUES {} ON CONFLICT (channel_id) \
+             DO UPDATE SET marks = purge_candidates.marks + 1",
+            rows.join(", ")
+        ),
+        &values,
     )?;
     Ok(())
 }

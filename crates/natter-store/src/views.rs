@@ -320,8 +320,8 @@ mod tests {
 
     use crate::test_stores::{Counting, fresh_database, on_both, postgres_admin, runtime};
     use crate::{
-        Change, Columns, ConversationUpdate, ConversationView, Db, Dialect, FolderChange,
-        ListQuery, NewMessage, Recall, Recaller, Result, Store, Value, conversations, folders,
+        Change, Columns, ConversationUpdate, ConversationView, Db, Deletion, Dialect, FolderChange,
+        ListQuery, NewMessage, Recall, Recaller, Result, Store, Value, Via, conversations, folders,
         groups, messaging, removal, users,
     };
 
@@ -710,6 +710,111 @@ mod tests {
                 .await
                 .unwrap();
             store.close().await;
+        });
+    }
+
+    /// Deletes `named` for `me`, clearing history, in one call or one call each.
+    fn delete(db: &dyn Db, named: &[ConversationId], one_call: bool) -> Result<()> {
+        let deletion = |conversations: Vec<ConversationId>| Deletion {
+            uid: me(),
+            conversations,
+            clear_history: true,
+            synced: true,
+            actor: "test".into(),
+            via: Via::Server,
+            at_ms: 5,
+        };
+        if one_call {
+            return conversations::delete(db, &deletion(named.to_vec())).map(drop);
+        }
+        for conversation in named {
+            conversations::delete(db, &deletion(vec![conversation.clone()]))?;
+        }
+        Ok(())
+    }
+
+    /// What a deletion leaves of `me`: every conversation row, the folders, the channels
+    /// marked for the purge job and the running unread total, as text.
+    fn left_of_me(db: &dyn Db) -> Result<Vec<String>> {
+        let queries = [
+            "SELECT c.conversation_id, c.version, c.read_seq, c.deleted_to_seq, \
+             c.cleared_to_seq, c.listed, c.deleted, c.deletion_synced, c.pinned, c.marks, \
+             c.draft FROM conversations c WHERE c.uid = $1 ORDER BY c.conversation_id",
+            "SELECT name, channel_id FROM folder_members WHERE uid = $1 ORDER BY name, channel_id",
+            "SELECT c.conversation_id FROM purge_candidates p JOIN conversations c \
+             ON c.channel_id = p.channel_id AND c.uid = $1 ORDER BY c.conversation_id",
+            "SELECT unread_total, version FROM users WHERE uid = $1",
+        ];
+        let mut left = Vec::new();
+        for sql in queries {
+            for row in db.query(sql, &[Value::from(me().as_str())])? {
+                left.push(format!("{:?}", row.0));
+            }
+        }
+        Ok(left)
+    }
+
+    /// A delete of many conversations takes a fixed number of statements, and leaves the rows,
+    /// folders, purge marks and unread total as deleting each alone would.
+    #[test]
+    fn a_delete_of_many_is_a_fixed_number_of_statements_and_as_each_alone() {
+        on_both(|place| async move {
+            let other = match place {
+                crate::test_stores::Place::Sqlite(_) => crate::test_stores::Place::sqlite(),
+                crate::test_stores::Place::Postgres(_) => {
+                    crate::test_stores::Place::postgres().unwrap()
+                }
+            };
+            let (together, alone) = (place.open().await, other.open().await);
+            // Folders, groups, cleared and hidden cases among them; one named twice; one
+            // conversation in a folder (with peer 9) kept.
+            let mut named: Vec<ConversationId> =
+                (0..100).filter(|&peer| peer != 9).map(with).collect();
+            named.extend(
+                ["left", "rejoined", "rejoined_hidden"]
+                    .map(|name| ConversationId::Group(group(name))),
+            );
+            named.push(with(8));
+            for (store, one_call) in [(&together, true), (&alone, false)] {
+                store.write(fill).await.unwrap();
+                let named = named.clone();
+                let statements = store
+                    .write(move |db| {
+                        let counting = Counting::new(db);
+                        delete(&counting, &named, one_call)?;
+                        Ok(counting.statements.get())
+                    })
+                    .await
+                    .unwrap();
+                if one_call {
+                    assert!(
+                        statements <= 10,
+                        "statements for a delete of 103: {statements}"
+                    );
+                }
+            }
+            let (left_together, left_alone) = (
+                together.read(left_of_me).await.unwrap(),
+                alone.read(left_of_me).await.unwrap(),
+            );
+            assert_eq!(left_together, left_alone);
+            assert!(
+                left_together.iter().any(|row| row.contains("home")),
+                "{left_together:?}"
+            );
+            let page = together
+                .read(|db| {
+                    let query = ListQuery {
+                        limit: 200,
+                        ..ListQuery::default()
+                    };
+                    conversations::list(db, &me(), &query)
+                })
+                .await
+                .unwrap();
+            assert_eq!(page.conversations.len(), PEERS - 99, "the rest stay listed");
+            together.close().await;
+            alone.close().await;
         });
     }
 
