@@ -416,7 +416,9 @@ pub fn delete(db: &dyn Db, deletion: &Deletion) -> Result<Deleted> {
 }
 
 /// The user's conversations among `named`, in any state, by their client-form ID, each with
-/// whether a folder may hold it; in one statement.
+/// whether a folder may hold it; in one statement, driven by the names: SQLite, which has no
+/// statistics, plans `conversation_id IN (…)` as a scan of all the user's conversations (1.6
+/// ms for a user with 10,000 of them), and takes a `CROSS JOIN`'s left side as the outer loop.
 fn load_named(
     db: &dyn Db,
     uid: &Uid,
@@ -427,11 +429,13 @@ fn load_named(
     if ids.is_empty() {
         return Ok(found);
     }
-    let listed: Vec<String> = (2..ids.len() + 2).map(|at| format!("${at}")).collect();
+    let names: Vec<String> = (2..ids.len() + 2)
+        .map(|at| format!("(CAST(${at} AS TEXT))"))
+        .collect();
     let sql = format!(
-        "SELECT {LOADED_COLUMNS}, {IN_A_FOLDER} FROM {LOADED_FROM} \
-         WHERE c.uid = $1 AND c.conversation_id IN ({})",
-        listed.join(", ")
+        "SELECT {LOADED_COLUMNS}, {IN_A_FOLDER} FROM (VALUES {}) n CROSS JOIN {LOADED_FROM} \
+         WHERE c.uid = $1 AND c.conversation_id = n.column1",
+        names.join(", ")
     );
     let mut params = vec![Value::from(uid.as_str())];
     params.extend(ids.iter().map(Value::from));

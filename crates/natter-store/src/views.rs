@@ -754,10 +754,11 @@ mod tests {
         Ok(left)
     }
 
-    /// A delete of many conversations takes a fixed number of statements, and leaves the rows,
-    /// folders, purge marks and unread total as deleting each alone would.
+    /// A delete of many conversations takes a fixed number of statements on PostgreSQL (one per
+    /// row more on SQLite), and leaves the rows, folders, purge marks and unread total as
+    /// deleting each alone would.
     #[test]
-    fn a_delete_of_many_is_a_fixed_number_of_statements_and_as_each_alone() {
+    fn a_delete_of_many_is_few_statements_and_as_each_alone() {
         on_both(|place| async move {
             let other = match place {
                 crate::test_stores::Place::Sqlite(_) => crate::test_stores::Place::sqlite(),
@@ -778,18 +779,23 @@ mod tests {
             for (store, one_call) in [(&together, true), (&alone, false)] {
                 store.write(fill).await.unwrap();
                 let named = named.clone();
-                let statements = store
+                let (statements, dialect) = store
                     .write(move |db| {
                         let counting = Counting::new(db);
                         delete(&counting, &named, one_call)?;
-                        Ok(counting.statements.get())
+                        Ok((counting.statements.get(), db.dialect()))
                     })
                     .await
                     .unwrap();
+                // SQLite writes each row by its own cached statement (no round trips there).
+                let per_row = match dialect {
+                    Dialect::Sqlite => 103,
+                    Dialect::Postgres => 0,
+                };
                 if one_call {
                     assert!(
-                        statements <= 10,
-                        "statements for a delete of 103: {statements}"
+                        statements <= per_row + 10,
+                        "statements for a delete of 103 on {dialect:?}: {statements}"
                     );
                 }
             }
