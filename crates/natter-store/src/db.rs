@@ -97,7 +97,8 @@ impl dyn Db + '_ {
     }
 }
 
-/// A statement parameter.
+/// A value as both databases hold it, borrowed: a statement's parameter, or a column of a row
+/// while its query runs (borrowed from the database's own buffer).
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub enum Value<'a> {
     Null,
@@ -178,33 +179,24 @@ pub enum Cell {
     Bytes(Vec<u8>),
 }
 
-/// One column of a row while its query runs, borrowed from the database's own buffer.
-#[derive(Debug, Clone, Copy, PartialEq)]
-pub enum CellRef<'a> {
-    Null,
-    Int(i64),
-    Text(&'a str),
-    Bytes(&'a [u8]),
-}
-
 impl Cell {
-    fn borrowed(&self) -> CellRef<'_> {
+    fn borrowed(&self) -> Value<'_> {
         match self {
-            Cell::Null => CellRef::Null,
-            Cell::Int(number) => CellRef::Int(*number),
-            Cell::Text(text) => CellRef::Text(text),
-            Cell::Bytes(bytes) => CellRef::Bytes(bytes),
+            Cell::Null => Value::Null,
+            Cell::Int(number) => Value::Int(*number),
+            Cell::Text(text) => Value::Text(text),
+            Cell::Bytes(bytes) => Value::Bytes(bytes),
         }
     }
 }
 
-impl From<CellRef<'_>> for Cell {
-    fn from(cell: CellRef<'_>) -> Self {
+impl From<Value<'_>> for Cell {
+    fn from(cell: Value<'_>) -> Self {
         match cell {
-            CellRef::Null => Cell::Null,
-            CellRef::Int(number) => Cell::Int(number),
-            CellRef::Text(text) => Cell::Text(text.to_owned()),
-            CellRef::Bytes(bytes) => Cell::Bytes(bytes.to_vec()),
+            Value::Null => Cell::Null,
+            Value::Int(number) => Cell::Int(number),
+            Value::Text(text) => Cell::Text(text.to_owned()),
+            Value::Bytes(bytes) => Cell::Bytes(bytes.to_vec()),
         }
     }
 }
@@ -219,7 +211,7 @@ pub trait Columns {
     /// that reading it as text fails, naming the column.
     /// Not a `Result`: this runs for every column of every row read, and the store's error
     /// type is large; the caller that knows what it expected words the error.
-    fn cell(&self, index: usize) -> Option<CellRef<'_>>;
+    fn cell(&self, index: usize) -> Option<Value<'_>>;
 }
 
 impl dyn Columns + '_ {
@@ -234,7 +226,7 @@ impl dyn Columns + '_ {
     /// The text column at `index`, borrowed: for a value only parsed, never kept as it is.
     pub fn text(&self, index: usize) -> Result<&str> {
         match self.cell(index) {
-            Some(CellRef::Text(text)) => Ok(text),
+            Some(Value::Text(text)) => Ok(text),
             cell => Err(unexpected(index, cell)),
         }
     }
@@ -243,7 +235,7 @@ impl dyn Columns + '_ {
 /// A column that is missing, or holds what the query's reader did not expect: a bug in the
 /// query, reported naming the column.
 #[cold]
-fn unexpected(index: usize, cell: Option<CellRef<'_>>) -> StoreError {
+fn unexpected(index: usize, cell: Option<Value<'_>>) -> StoreError {
     match cell {
         Some(cell) => StoreError::internal(format!("column {index} holds an unexpected {cell:?}")),
         None => StoreError::internal(format!(
@@ -279,71 +271,71 @@ impl Columns for Row {
         self.0.len()
     }
 
-    fn cell(&self, index: usize) -> Option<CellRef<'_>> {
+    fn cell(&self, index: usize) -> Option<Value<'_>> {
         self.0.get(index).map(Cell::borrowed)
     }
 }
 
 /// A Rust type a column converts to.
 pub trait FromCell: Sized {
-    fn from_cell(cell: CellRef<'_>) -> Option<Self>;
+    fn from_cell(cell: Value<'_>) -> Option<Self>;
 }
 
 impl FromCell for i64 {
-    fn from_cell(cell: CellRef<'_>) -> Option<Self> {
+    fn from_cell(cell: Value<'_>) -> Option<Self> {
         match cell {
-            CellRef::Int(value) => Some(value),
+            Value::Int(value) => Some(value),
             _ => None,
         }
     }
 }
 
 impl FromCell for u64 {
-    fn from_cell(cell: CellRef<'_>) -> Option<Self> {
+    fn from_cell(cell: Value<'_>) -> Option<Self> {
         i64::from_cell(cell).and_then(|value| value.try_into().ok())
     }
 }
 
 impl FromCell for u8 {
-    fn from_cell(cell: CellRef<'_>) -> Option<Self> {
+    fn from_cell(cell: Value<'_>) -> Option<Self> {
         i64::from_cell(cell).and_then(|value| value.try_into().ok())
     }
 }
 
 impl FromCell for usize {
-    fn from_cell(cell: CellRef<'_>) -> Option<Self> {
+    fn from_cell(cell: Value<'_>) -> Option<Self> {
         i64::from_cell(cell).and_then(|value| value.try_into().ok())
     }
 }
 
 impl FromCell for bool {
-    fn from_cell(cell: CellRef<'_>) -> Option<Self> {
+    fn from_cell(cell: Value<'_>) -> Option<Self> {
         i64::from_cell(cell).map(|value| value != 0)
     }
 }
 
 impl FromCell for String {
-    fn from_cell(cell: CellRef<'_>) -> Option<Self> {
+    fn from_cell(cell: Value<'_>) -> Option<Self> {
         match cell {
-            CellRef::Text(value) => Some(value.to_owned()),
+            Value::Text(value) => Some(value.to_owned()),
             _ => None,
         }
     }
 }
 
 impl FromCell for Vec<u8> {
-    fn from_cell(cell: CellRef<'_>) -> Option<Self> {
+    fn from_cell(cell: Value<'_>) -> Option<Self> {
         match cell {
-            CellRef::Bytes(value) => Some(value.to_vec()),
+            Value::Bytes(value) => Some(value.to_vec()),
             _ => None,
         }
     }
 }
 
 impl<T: FromCell> FromCell for Option<T> {
-    fn from_cell(cell: CellRef<'_>) -> Option<Self> {
+    fn from_cell(cell: Value<'_>) -> Option<Self> {
         match cell {
-            CellRef::Null => Some(None),
+            Value::Null => Some(None),
             cell => T::from_cell(cell).map(Some),
         }
     }

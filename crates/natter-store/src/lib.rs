@@ -32,7 +32,7 @@ pub mod users;
 mod views;
 pub mod webhooks;
 
-pub use db::{Cell, CellRef, Columns, Db, Dialect, FromCell, Row, Value};
+pub use db::{Cell, Columns, Db, Dialect, FromCell, Row, Value};
 pub use error::{Result, StoreError, Unavailable, UserRole};
 pub use model::*;
 

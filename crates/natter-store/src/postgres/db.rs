@@ -12,7 +12,7 @@ use postgres::error::SqlState;
 use postgres::types::{IsNull, ToSql, Type, to_sql_checked};
 use postgres::{Client, Statement};
 
-use crate::{CellRef, Columns, Db, Dialect, Result, StoreError, Unavailable, Value};
+use crate::{Columns, Db, Dialect, Result, StoreError, Unavailable, Value};
 
 /// A pooled connection. Used by one thread at a time; moved between threads by the pool.
 pub(crate) struct PgConnection {
@@ -158,7 +158,7 @@ impl Columns for postgres::Row {
         self.len()
     }
 
-    fn cell(&self, index: usize) -> Option<CellRef<'_>> {
+    fn cell(&self, index: usize) -> Option<Value<'_>> {
         fn read<'a, T: postgres::types::FromSql<'a>>(
             row: &'a postgres::Row,
             index: usize,
@@ -166,18 +166,20 @@ impl Columns for postgres::Row {
             row.try_get::<_, Option<T>>(index).ok()
         }
         Some(match *self.columns().get(index)?.type_() {
-            Type::INT8 => read::<i64>(self, index)?.map_or(CellRef::Null, CellRef::Int),
-            Type::INT4 => read::<i32>(self, index)?
-                .map_or(CellRef::Null, |number| CellRef::Int(number.into())),
-            Type::INT2 => read::<i16>(self, index)?
-                .map_or(CellRef::Null, |number| CellRef::Int(number.into())),
+            Type::INT8 => read::<i64>(self, index)?.map_or(Value::Null, Value::Int),
+            Type::INT4 => {
+                read::<i32>(self, index)?.map_or(Value::Null, |number| Value::Int(number.into()))
+            }
+            Type::INT2 => {
+                read::<i16>(self, index)?.map_or(Value::Null, |number| Value::Int(number.into()))
+            }
             Type::BOOL => {
-                read::<bool>(self, index)?.map_or(CellRef::Null, |flag| CellRef::Int(flag.into()))
+                read::<bool>(self, index)?.map_or(Value::Null, |flag| Value::Int(flag.into()))
             }
             Type::TEXT | Type::VARCHAR | Type::BPCHAR | Type::NAME => {
-                read::<&str>(self, index)?.map_or(CellRef::Null, CellRef::Text)
+                read::<&str>(self, index)?.map_or(Value::Null, Value::Text)
             }
-            Type::BYTEA => read::<&[u8]>(self, index)?.map_or(CellRef::Null, CellRef::Bytes),
+            Type::BYTEA => read::<&[u8]>(self, index)?.map_or(Value::Null, Value::Bytes),
             // No column of the schema has another type.
             _ => return None,
         })

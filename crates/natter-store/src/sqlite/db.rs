@@ -6,7 +6,7 @@ use std::borrow::Cow;
 use rusqlite::Connection;
 use rusqlite::types::{ToSqlOutput, ValueRef};
 
-use crate::{CellRef, Columns, Db, Dialect, Result, StoreError, Unavailable, Value};
+use crate::{Columns, Db, Dialect, Result, StoreError, Unavailable, Value};
 
 /// Turns a SQLite failure into the store's error: a full disk or a busy database is
 /// unavailable (retry later), anything else is internal.
@@ -57,19 +57,19 @@ impl Columns for rusqlite::Row<'_> {
         self.as_ref().column_count()
     }
 
-    fn cell(&self, index: usize) -> Option<CellRef<'_>> {
+    fn cell(&self, index: usize) -> Option<Value<'_>> {
         Some(match self.get_ref(index).ok()? {
-            ValueRef::Null => CellRef::Null,
-            ValueRef::Integer(number) => CellRef::Int(number),
+            ValueRef::Null => Value::Null,
+            ValueRef::Integer(number) => Value::Int(number),
             // No column holds a REAL; an integer-valued expression never yields one either.
-            ValueRef::Real(number) => CellRef::Int(number as i64),
+            ValueRef::Real(number) => Value::Int(number as i64),
             // Every text was bound from a Rust string, so it is UTF-8 unless the file was
             // changed by other means; then it reads as bytes, and fails where text is read.
             ValueRef::Text(text) => match std::str::from_utf8(text) {
-                Ok(text) => CellRef::Text(text),
-                Err(_) => CellRef::Bytes(text),
+                Ok(text) => Value::Text(text),
+                Err(_) => Value::Bytes(text),
             },
-            ValueRef::Blob(bytes) => CellRef::Bytes(bytes),
+            ValueRef::Blob(bytes) => Value::Bytes(bytes),
         })
     }
 }
