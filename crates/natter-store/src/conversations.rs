@@ -318,9 +318,10 @@ pub fn mark_all_read(
 
 /// Deletes conversations from one user's list and writes the audit record with a snapshot of
 /// each deleted conversation. Touches only the user's conversation rows: O(conversations in the
-/// call), never O(messages), in a fixed number of statements whatever their number (a delete
-/// of 100 is one of the product's everyday calls, and on PostgreSQL each statement is a round
-/// trip). A conversation named twice is deleted once.
+/// call), never O(messages), and on PostgreSQL in a fixed number of statements whatever their
+/// number (a delete of 100 is one of the product's everyday calls, and each statement there is
+/// a round trip; SQLite writes each row by a statement of its own, see `rows::save_of_user`).
+/// A conversation named twice is deleted once.
 pub fn delete(db: &dyn Db, deletion: &Deletion) -> Result<Deleted> {
     let uid = &deletion.uid;
     crate::locks::lock_user(db, uid)?;

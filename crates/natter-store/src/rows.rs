@@ -681,9 +681,9 @@ const OWN_SAVES_PER_STATEMENT: usize = 50;
 /// one channel's (each conversation under the next version of the user's counter, in
 /// `changes`' order; the total moved by each change; every state column written; the purge
 /// candidates marked): the user's row once, then the conversations' rows (on PostgreSQL
-/// [`OWN_SAVES_PER_STATEMENT`] to a statement), then the candidates in one statement. A delete
-/// of 100 conversations took some 300 statements to save them one by one; on PostgreSQL each
-/// is a round trip.
+/// [`OWN_SAVES_PER_STATEMENT`] to a statement), then the candidates in one statement. Saved one
+/// by one, a delete of 100 conversations took 100 statements on PostgreSQL (each a round trip)
+/// and 300 on SQLite.
 pub(crate) fn save_of_user(
     db: &dyn Db,
     uid: &Uid,
