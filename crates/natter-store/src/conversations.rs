@@ -8,7 +8,7 @@ use natter_core::rules::{ConversationState, Prefs, RemindType, marks};
 use natter_core::{ChannelKind, ConversationId, ListCursor, Uid};
 use serde_json::{Value as Json, json};
 
-use crate::db::params;
+use crate::db::{parameter_list, params, values_rows};
 use crate::rows::{self, LOADED_COLUMNS, LOADED_FROM, Loaded, MESSAGE_COLUMNS, OwnSaving};
 use crate::views::{self, IN_A_FOLDER, LAST_MESSAGE_JOIN};
 use crate::{
@@ -325,7 +325,12 @@ pub fn mark_all_read(
 pub fn delete(db: &dyn Db, deletion: &Deletion) -> Result<Deleted> {
     let uid = &deletion.uid;
     crate::locks::lock_user(db, uid)?;
-    let mut found = load_named(db, uid, &deletion.conversations)?;
+    let ids: Vec<String> = deletion
+        .conversations
+        .iter()
+        .map(ToString::to_string)
+        .collect();
+    let mut found = load_named(db, uid, &ids)?;
     let foldered: Vec<i64> = found
         .values()
         .filter_map(|(loaded, in_a_folder)| in_a_folder.then_some(loaded.channel.id))
@@ -333,8 +338,8 @@ pub fn delete(db: &dyn Db, deletion: &Deletion) -> Result<Deleted> {
     let mut folders = views::folders_of(db, uid, &foldered)?;
     // In the order named; `remove` skips a conversation named again.
     let mut changed = Vec::new();
-    for conversation in &deletion.conversations {
-        let Some((loaded, _)) = found.remove(&conversation.to_string()) else {
+    for id in &ids {
+        let Some((loaded, _)) = found.remove(id) else {
             continue;
         };
         let mut state = loaded.view.state.clone();
@@ -380,11 +385,6 @@ pub fn delete(db: &dyn Db, deletion: &Deletion) -> Result<Deleted> {
         });
     }
     clear_folders(db, uid, &unfiled)?;
-    let ids: Vec<String> = deletion
-        .conversations
-        .iter()
-        .map(ToString::to_string)
-        .collect();
     let audit_id = db
         .query_one(
             "INSERT INTO audit (at_ms, actor, uid, conversation_ids, clear_history, via, \
@@ -416,27 +416,19 @@ pub fn delete(db: &dyn Db, deletion: &Deletion) -> Result<Deleted> {
     })
 }
 
-/// The user's conversations among `named`, in any state, by their client-form ID, each with
+/// The user's conversations among `ids` (client-form IDs), in any state, by that ID, each with
 /// whether a folder may hold it; in one statement, driven by the names: SQLite, which has no
 /// statistics, plans `conversation_id IN (…)` as a scan of all the user's conversations (1.6
 /// ms for a user with 10,000 of them), and takes a `CROSS JOIN`'s left side as the outer loop.
-fn load_named(
-    db: &dyn Db,
-    uid: &Uid,
-    named: &[ConversationId],
-) -> Result<HashMap<String, (Loaded, bool)>> {
-    let ids: Vec<String> = named.iter().map(ToString::to_string).collect();
+fn load_named(db: &dyn Db, uid: &Uid, ids: &[String]) -> Result<HashMap<String, (Loaded, bool)>> {
     let mut found = HashMap::with_capacity(ids.len());
     if ids.is_empty() {
         return Ok(found);
     }
-    let names: Vec<String> = (2..ids.len() + 2)
-        .map(|at| format!("(CAST(${at} AS TEXT))"))
-        .collect();
     let sql = format!(
         "SELECT {LOADED_COLUMNS}, {IN_A_FOLDER} FROM (VALUES {}) n CROSS JOIN {LOADED_FROM} \
          WHERE c.uid = $1 AND c.conversation_id = n.column1",
-        names.join(", ")
+        values_rows(2, ids.len(), &["TEXT"])
     );
     let mut params = vec![Value::from(uid.as_str())];
     params.extend(ids.iter().map(Value::from));
@@ -454,15 +446,12 @@ fn clear_folders(db: &dyn Db, uid: &Uid, channel_ids: &[i64]) -> Result<()> {
     if channel_ids.is_empty() {
         return Ok(());
     }
-    let listed: Vec<String> = (2..channel_ids.len() + 2)
-        .map(|at| format!("${at}"))
-        .collect();
     let mut params = vec![Value::from(uid.as_str())];
     params.extend(channel_ids.iter().map(|&id| Value::from(id)));
     db.execute(
         &format!(
             "DELETE FROM folder_members WHERE uid = $1 AND channel_id IN ({})",
-            listed.join(", ")
+            parameter_list(2, channel_ids.len())
         ),
         &params,
     )?;

@@ -276,6 +276,31 @@ impl Columns for Row {
     }
 }
 
+/// `rows` rows of parameters for a `VALUES` list, numbered row by row from `$first`, each cast
+/// to its column's type in `types`: PostgreSQL would otherwise type a bare parameter there as
+/// text. Written into one string: a page of the list has 400 cells, and a string per cell was a
+/// sixth of the cost of reading the page's last messages (callgrind, `natter-bench list`).
+pub(crate) fn values_rows(first: usize, rows: usize, types: &[&str]) -> String {
+    use std::fmt::Write;
+    let mut text = String::with_capacity(rows * types.len() * 22);
+    for row in 0..rows {
+        text.push_str(if row == 0 { "(" } else { ", (" });
+        for (column, sql_type) in types.iter().enumerate() {
+            let separator = if column == 0 { "" } else { ", " };
+            let number = first + row * types.len() + column;
+            write!(text, "{separator}CAST(${number} AS {sql_type})").expect("writing to a String");
+        }
+        text.push(')');
+    }
+    text
+}
+
+/// `$first, …`: `count` parameters for an `IN (…)` list.
+pub(crate) fn parameter_list(first: usize, count: usize) -> String {
+    let numbers: Vec<String> = (first..first + count).map(|n| format!("${n}")).collect();
+    numbers.join(", ")
+}
+
 /// A Rust type a column converts to.
 pub trait FromCell: Sized {
     fn from_cell(cell: Value<'_>) -> Option<Self>;
@@ -360,5 +385,14 @@ mod tests {
         assert!(row.get::<u64>(3).is_err(), "negative is not a seq");
         assert!(row.get::<i64>(2).is_err(), "text is not a number");
         assert!(row.get::<i64>(9).is_err(), "no such column");
+    }
+
+    #[test]
+    fn values_rows_number_their_parameters_row_by_row() {
+        assert_eq!(
+            values_rows(2, 2, &["BIGINT", "TEXT"]),
+            "(CAST($2 AS BIGINT), CAST($3 AS TEXT)), (CAST($4 AS BIGINT), CAST($5 AS TEXT))"
+        );
+        assert_eq!(parameter_list(3, 2), "$3, $4");
     }
 }

@@ -36,7 +36,7 @@
 //! several conversations with their history) can then deadlock against each other, which the
 //! PostgreSQL store runs again like any other deadlock.
 
-use crate::db::params;
+use crate::db::{params, values_rows};
 use crate::{Db, Result, Store, Value};
 
 /// Candidates read per statement.
@@ -97,15 +97,12 @@ pub(crate) fn mark_candidates(db: &dyn Db, channel_ids: &[i64]) -> Result<()> {
     let mut channel_ids = channel_ids.to_vec();
     channel_ids.sort_unstable();
     channel_ids.dedup();
-    let rows: Vec<String> = (1..=channel_ids.len())
-        .map(|at| format!("(CAST(${at} AS BIGINT))"))
-        .collect();
     let values: Vec<Value<'_>> = channel_ids.iter().map(|&id| Value::from(id)).collect();
     db.execute(
         &format!(
             "INSERT INTO purge_candidates (channel_id) VALUES {} ON CONFLICT (channel_id) \
              DO UPDATE SET marks = purge_candidates.marks + 1",
-            rows.join(", ")
+            values_rows(1, channel_ids.len(), &["BIGINT"])
         ),
         &values,
     )?;

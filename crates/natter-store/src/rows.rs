@@ -6,7 +6,7 @@ use std::collections::HashMap;
 use natter_core::rules::{ConversationState, Prefs, RemindType};
 use natter_core::{ChannelKind, ConversationId, Uid};
 
-use crate::db::params;
+use crate::db::{params, values_rows};
 use crate::{
     Columns, ConversationView, Db, Dialect, Result, Shown, StoredMessage, UnreadTotal, UserRole,
     Value,
@@ -765,25 +765,12 @@ fn save_own_chunk(
         }
         return Ok(());
     }
-    use std::fmt::Write;
-    let width = STATE_COLUMNS.len() + 2;
-    let mut rows = String::with_capacity(chunk.len() * width * 24);
-    for row in 0..chunk.len() {
-        rows.push_str(if row == 0 { "(" } else { ", (" });
-        let at = |column: usize| 2 + row * width + column;
-        write!(
-            rows,
-            "CAST(${} AS BIGINT), CAST(${} AS BIGINT)",
-            at(0),
-            at(1)
-        )
-        .expect("writing to a String");
-        for (index, column) in STATE_COLUMNS.iter().enumerate() {
-            write!(rows, ", CAST(${} AS {})", at(index + 2), column.sql_type)
-                .expect("writing to a String");
-        }
-        rows.push(')');
-    }
+    // The channel, the version, then every state column.
+    let types: Vec<&str> = ["BIGINT", "BIGINT"]
+        .into_iter()
+        .chain(STATE_COLUMNS.iter().map(|column| column.sql_type))
+        .collect();
+    let rows = values_rows(2, chunk.len(), &types);
     let assignments: Vec<String> = STATE_COLUMNS
         .iter()
         .enumerate()
@@ -794,7 +781,7 @@ fn save_own_chunk(
          WHERE conversations.uid = $1 AND conversations.channel_id = v.column1",
         assignments.join(", ")
     );
-    let mut values = Vec::with_capacity(1 + chunk.len() * width);
+    let mut values = Vec::with_capacity(1 + chunk.len() * types.len());
     values.push(Value::from(uid.as_str()));
     for (at, change) in chunk.iter().enumerate() {
         values.push(Value::from(change.channel.id));
@@ -822,20 +809,12 @@ fn save_chunk(
     delta: &dyn Fn(&Saving<'_>) -> i64,
 ) -> Result<Vec<(u64, i64)>> {
     let columns: Vec<&StateColumn> = written.columns().collect();
-    let width = columns.len() + 2;
-    let rows: Vec<String> = (0..chunk.len())
-        .map(|row| {
-            let at = |column: usize| 2 + row * width + column;
-            let mut cells = vec![
-                format!("CAST(${} AS TEXT)", at(0)),
-                format!("CAST(${} AS BIGINT)", at(1)),
-            ];
-            cells.extend(columns.iter().enumerate().map(|(at_column, column)| {
-                format!("CAST(${} AS {})", at(at_column + 2), column.sql_type)
-            }));
-            format!("({})", cells.join(", "))
-        })
+    // The user, the total's delta, then the written columns.
+    let types: Vec<&str> = ["TEXT", "BIGINT"]
+        .into_iter()
+        .chain(columns.iter().map(|column| column.sql_type))
         .collect();
+    let rows = values_rows(2, chunk.len(), &types);
     let names: Vec<&str> = columns.iter().map(|column| column.name).collect();
     let assignments: Vec<String> = names
         .iter()
@@ -852,7 +831,6 @@ fn save_chunk(
                WHERE conversations.uid = v.uid AND conversations.channel_id = $1) \
          SELECT uid, version, unread_total FROM u",
         names = names.join(", "),
-        rows = rows.join(", "),
         assignments = assignments.join(", "),
     );
     let mut values = vec![Value::from(channel_id)];

@@ -9,6 +9,7 @@ use std::collections::HashMap;
 
 use natter_core::Uid;
 
+use crate::db::{parameter_list, values_rows};
 use crate::rows::{
     LOADED_COLUMN_COUNT, Loaded, MESSAGE_COLUMNS, MESSAGES_FROM, not_hidden_from, read_loaded,
     read_message,
@@ -125,11 +126,10 @@ pub(crate) fn folders_of(
 ) -> Result<HashMap<i64, Vec<String>>> {
     let mut folders: HashMap<i64, Vec<String>> = HashMap::new();
     for chunk in channel_ids.chunks(ROWS_PER_STATEMENT) {
-        let listed: Vec<String> = (2..chunk.len() + 2).map(|at| format!("${at}")).collect();
         let sql = format!(
             "SELECT channel_id, name FROM folder_members WHERE uid = $1 AND channel_id IN ({}) \
              ORDER BY channel_id, name",
-            listed.join(", ")
+            parameter_list(2, chunk.len())
         );
         let mut params = vec![Value::from(uid.as_str())];
         params.extend(chunk.iter().map(|&id| Value::from(id)));
@@ -215,7 +215,7 @@ fn earlier_windows(db: &dyn Db, uid: &Uid, batch: &[&Loaded]) -> Result<Vec<Opti
              JOIN (VALUES {}) w ON mb.channel_id = w.column2 AND mb.join_seq <= w.column3 \
              WHERE mb.uid = $1 AND mb.left_seq IS NOT NULL AND mb.left_seq >= mb.join_seq \
              ORDER BY w.column1, mb.join_seq DESC",
-            values_rows(chunk.len(), 3)
+            values_rows(2, chunk.len(), &["BIGINT"; 3])
         );
         let mut params = vec![Value::from(uid.as_str())];
         for (slot, loaded) in chunk.iter().enumerate() {
@@ -268,7 +268,7 @@ fn newest_seen(
              SELECT s.slot, {MESSAGE_COLUMNS} FROM {MESSAGES_FROM} \
              JOIN s ON m.channel_id = s.channel_id AND m.seq = s.seq",
             not_hidden_from("$1"),
-            values_rows(chunk.len(), 4)
+            values_rows(2, chunk.len(), &["BIGINT"; 4])
         );
         let mut params = vec![Value::from(uid.as_str())];
         for &(slot, window) in chunk {
@@ -286,25 +286,6 @@ fn newest_seen(
         })?;
     }
     Ok(found)
-}
-
-/// `rows` rows of `width` integer parameters for a `VALUES` list, numbered from `$2` (`$1` is
-/// the user). Cast, because PostgreSQL would otherwise type a bare parameter there as text.
-/// Written into one string: a page of 100 has 400 cells, and a string per cell was a sixth of
-/// the cost of reading the page's last messages (callgrind, `natter-bench list`).
-fn values_rows(rows: usize, width: usize) -> String {
-    use std::fmt::Write;
-    let mut text = String::with_capacity(rows * width * 22);
-    for row in 0..rows {
-        text.push_str(if row == 0 { "(" } else { ", (" });
-        for column in 0..width {
-            let separator = if column == 0 { "" } else { ", " };
-            let number = 2 + row * width + column;
-            write!(text, "{separator}CAST(${number} AS BIGINT)").expect("writing to a String");
-        }
-        text.push(')');
-    }
-    text
 }
 
 #[cfg(test)]
@@ -822,13 +803,5 @@ mod tests {
             together.close().await;
             alone.close().await;
         });
-    }
-
-    #[test]
-    fn values_rows_number_their_parameters_from_two_row_by_row() {
-        assert_eq!(
-            super::values_rows(2, 2),
-            "(CAST($2 AS BIGINT), CAST($3 AS BIGINT)), (CAST($4 AS BIGINT), CAST($5 AS BIGINT))"
-        );
     }
 }

@@ -11,7 +11,7 @@ use std::collections::HashSet;
 
 use natter_core::Uid;
 
-use crate::db::params;
+use crate::db::{parameter_list, params};
 use crate::{Db, Result, Value};
 
 /// An event waiting in the outbox.
@@ -99,10 +99,10 @@ const LIST: usize = 128;
 /// the writer) keeps them all, while a one-to-one message's single uid binds one value, not a
 /// padded hundred.
 fn in_list(column: &str, first: usize, len: usize) -> String {
-    let numbers: Vec<String> = (first..first + len.next_power_of_two())
-        .map(|n| format!("${n}"))
-        .collect();
-    format!("{column} IN ({})", numbers.join(", "))
+    format!(
+        "{column} IN ({})",
+        parameter_list(first, len.next_power_of_two())
+    )
 }
 
 /// `values` followed by `chunk`, padded with repeats of its first item to the width of
