@@ -10,14 +10,23 @@
 //! - **Bare WebSocket echo**: text frames per second, and the round trip's median, between
 //!   tokio-tungstenite clients and an echo server in this process over loopback — the ceiling
 //!   of any push to a WebSocket, with nothing of Natter in the way.
+//! - **Bare WebSocket fan-out**: frames per second that publishers in this process write to
+//!   groups of tokio-tungstenite clients, each frame to every member of its group through the
+//!   member connection's bounded queue, written with one flush per batch as the server writes
+//!   its pushes; the clients count frames as the `fanout` workload's do. It is the ceiling of
+//!   any group delivery on this machine: no storage, no HTTP, one frame per member.
 
 use std::io::Write;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{Duration, Instant};
 
-use futures_util::{SinkExt, StreamExt};
+use anyhow::Context;
+use futures_util::{SinkExt, StreamExt, stream};
 use rusqlite::Connection;
 use tokio::net::{TcpListener, TcpStream};
-use tokio_tungstenite::tungstenite::Message;
+use tokio::sync::mpsc;
+use tokio_tungstenite::tungstenite::{Message, Utf8Bytes};
 
 use crate::report::{histogram, quantile_ms};
 
@@ -25,6 +34,14 @@ use crate::report::{histogram, quantile_ms};
 const INSERT_BATCH: usize = 256;
 /// Concurrent echo clients: as many as the send workloads' HTTP connections.
 const ECHO_CLIENTS: usize = 64;
+/// Bare fan-out's shape: groups of members as large as the `fanout` workload's, fewer of them
+/// so that connecting them all costs little before every run.
+const FANOUT_GROUPS: usize = 10;
+const FANOUT_MEMBERS: usize = 100;
+/// Frames a member connection queues before its publisher waits (the server queues 256).
+const FANOUT_QUEUE: usize = 256;
+/// Frames written with one flush at most, as the server writes them.
+const FANOUT_FRAMES_PER_FLUSH: usize = 64;
 
 /// One measurement of the machine, taken just before a workload runs.
 #[derive(Debug, Clone, Copy)]
@@ -37,6 +54,8 @@ pub struct Limits {
     pub ws_echo_per_sec: f64,
     /// Bare WebSocket echo round trip, median, ms.
     pub ws_echo_rtt_ms: f64,
+    /// Bare WebSocket fan-out, frames delivered per second.
+    pub ws_fanout_per_sec: f64,
 }
 
 /// Which limit a figure is read against.
@@ -46,6 +65,7 @@ pub enum Limit {
     Fsync,
     WsEcho,
     WsEchoRtt,
+    WsFanout,
 }
 
 impl Limit {
@@ -56,6 +76,7 @@ impl Limit {
             Limit::Fsync => limits.fsync_ms,
             Limit::WsEcho => limits.ws_echo_per_sec,
             Limit::WsEchoRtt => limits.ws_echo_rtt_ms,
+            Limit::WsFanout => limits.ws_fanout_per_sec,
         }
     }
 
@@ -66,12 +87,13 @@ impl Limit {
             Limit::Fsync => "fsync",
             Limit::WsEcho => "WS echo",
             Limit::WsEchoRtt => "WS echo RTT",
+            Limit::WsFanout => "WS fan-out",
         }
     }
 }
 
 impl Limits {
-    /// Measures all three, each for about `budget`.
+    /// Measures them all, each for about `budget`.
     pub async fn measure(budget: Duration) -> anyhow::Result<Self> {
         let dir = tempfile::Builder::new()
             .prefix("natter-bench-limits-")
@@ -85,11 +107,13 @@ impl Limits {
         })
         .await??;
         let (ws_echo_per_sec, ws_echo_rtt_ms) = ws_echo(budget).await?;
+        let ws_fanout_per_sec = ws_fanout(budget).await?;
         Ok(Self {
             sqlite_rows_per_sec,
             fsync_ms,
             ws_echo_per_sec,
             ws_echo_rtt_ms,
+            ws_fanout_per_sec,
         })
     }
 }
@@ -197,6 +221,128 @@ async fn echo(stream: TcpStream) {
     }
 }
 
+/// Frames delivered per second: one publisher per group, each frame to all its members.
+async fn ws_fanout(budget: Duration) -> anyhow::Result<f64> {
+    let listener = TcpListener::bind("127.0.0.1:0").await?;
+    let address = listener.local_addr()?;
+    let (accepted, mut queues) = mpsc::unbounded_channel();
+    let server = tokio::spawn(async move {
+        while let Ok((stream, _)) = listener.accept().await {
+            let (queue, queued) = mpsc::channel(FANOUT_QUEUE);
+            tokio::spawn(write_queued(stream, queued));
+            if accepted.send(queue).is_err() {
+                return;
+            }
+        }
+    });
+    let sockets: Vec<crate::client::Socket> = stream::iter(0..FANOUT_GROUPS * FANOUT_MEMBERS)
+        .map(|_| async move {
+            let stream = TcpStream::connect(address).await?;
+            stream.set_nodelay(true)?;
+            let (socket, _) =
+                tokio_tungstenite::client_async(format!("ws://{address}/"), stream).await?;
+            anyhow::Ok(socket)
+        })
+        .buffered(64)
+        .collect::<Vec<_>>()
+        .await
+        .into_iter()
+        .collect::<anyhow::Result<_>>()?;
+    let delivered = Arc::new(AtomicU64::new(0));
+    let readers = crate::client::count_messages(sockets, &delivered);
+    let mut members = Vec::with_capacity(FANOUT_GROUPS * FANOUT_MEMBERS);
+    while members.len() < FANOUT_GROUPS * FANOUT_MEMBERS {
+        members.push(queues.recv().await.context("fan-out: the server stopped")?);
+    }
+
+    let started = Instant::now();
+    let deadline = started + budget;
+    let publishers: Vec<_> = members
+        .chunks(FANOUT_MEMBERS)
+        .map(|group| {
+            let group = group.to_vec();
+            tokio::spawn(async move {
+                let mut published = 0u64;
+                while Instant::now() < deadline {
+                    published += 1;
+                    // Serialised once per message, shared by its members, as the server does.
+                    let frame = Utf8Bytes::from(fanout_frame(published));
+                    for member in &group {
+                        member.send(frame.clone()).await?;
+                    }
+                }
+                anyhow::Ok(published)
+            })
+        })
+        .collect();
+    let mut expected = 0;
+    for publisher in publishers {
+        expected += publisher.await?? * FANOUT_MEMBERS as u64;
+    }
+    crate::client::wait_until(Duration::from_secs(60), || {
+        delivered.load(Ordering::Relaxed) >= expected
+    })
+    .await;
+    let elapsed = started.elapsed().as_secs_f64();
+    readers.iter().for_each(|reader| reader.abort());
+    server.abort();
+    let got = delivered.load(Ordering::Relaxed);
+    anyhow::ensure!(
+        got >= expected,
+        "fan-out: {got} of {expected} frames arrived"
+    );
+    Ok(got as f64 / elapsed)
+}
+
+/// The `messageReceived` frame the server pushes for one of the `fanout` workload's group
+/// messages, made of the same wire types (the counting clients read only its start).
+fn fanout_frame(seq: u64) -> String {
+    let message = natter_core::wire::Message {
+        message_id: format!("{seq:020}"),
+        conversation_id: "GROUPg0".to_owned(),
+        seq,
+        from: "fan0".to_owned(),
+        time: 1_700_000_000_000,
+        message_type: "TIMTextElem".to_owned(),
+        payload: serde_json::json!({ "text": "to the group", "t": 1_700_000_000_000_000_u64 }),
+        client_msg_id: None,
+        cloud_custom_data: String::new(),
+        is_revoked: false,
+        revoker: None,
+        nick: String::new(),
+        avatar: String::new(),
+    };
+    let event = natter_core::wire::ServerEvent::MessageReceived {
+        message_list: vec![message],
+    };
+    serde_json::to_string(&event).expect("a wire event serialises")
+}
+
+/// A member connection of bare fan-out: writes what is queued behind each frame with it, one
+/// flush per batch, as the server writes its pushes.
+async fn write_queued(stream: TcpStream, mut queued: mpsc::Receiver<Utf8Bytes>) {
+    let _ = stream.set_nodelay(true);
+    let Ok(mut socket) = tokio_tungstenite::accept_async(stream).await else {
+        return;
+    };
+    while let Some(first) = queued.recv().await {
+        let mut next = Some(first);
+        let mut batch = 0;
+        while let Some(frame) = next.take() {
+            if socket.feed(Message::Text(frame)).await.is_err() {
+                return;
+            }
+            batch += 1;
+            if batch < FANOUT_FRAMES_PER_FLUSH {
+                next = queued.try_recv().ok();
+            }
+        }
+        if socket.flush().await.is_err() {
+            return;
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -209,6 +355,7 @@ mod tests {
             Limit::Fsync,
             Limit::WsEcho,
             Limit::WsEchoRtt,
+            Limit::WsFanout,
         ] {
             let value = limit.of(&limits);
             assert!(

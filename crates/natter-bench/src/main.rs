@@ -38,8 +38,8 @@ struct Cli {
     /// The server binary to start [default: $CARGO_TARGET_DIR/release/natter, else debug].
     #[arg(long)]
     binary: Option<PathBuf>,
-    /// Skip measuring the machine's limits (plain SQLite inserts, fsync, WebSocket echo)
-    /// before each run; no ratios are printed then.
+    /// Skip measuring the machine's limits (plain SQLite inserts, fsync, WebSocket echo and
+    /// fan-out) before each run; no ratios are printed then.
     #[arg(long)]
     no_limits: bool,
 }

@@ -46,7 +46,7 @@ pub struct Report {
 }
 
 /// The rows every report ends with: the machine limits measured just before the run.
-const LIMIT_ROWS: [(&str, Limit, &str); 4] = [
+const LIMIT_ROWS: [(&str, Limit, &str); 5] = [
     (
         "limit: plain SQLite batched inserts",
         Limit::SqliteInserts,
@@ -55,6 +55,7 @@ const LIMIT_ROWS: [(&str, Limit, &str); 4] = [
     ("limit: 4 KiB write + fdatasync p50", Limit::Fsync, "ms"),
     ("limit: bare WebSocket echo", Limit::WsEcho, "frames/s"),
     ("limit: bare WebSocket echo RTT p50", Limit::WsEchoRtt, "ms"),
+    ("limit: bare WebSocket fan-out", Limit::WsFanout, "frames/s"),
 ];
 
 impl Report {

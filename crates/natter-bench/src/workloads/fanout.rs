@@ -103,7 +103,7 @@ pub async fn run(options: &Options, quick: bool) -> anyhow::Result<Report> {
         "/s",
         100_000.0,
     );
-    report.per(Limit::WsEcho);
+    report.per(Limit::WsFanout);
     report.server_cost(before, after, got, "delivery");
     if let (Some(before), Some(after)) = (bench_before, bench_after) {
         report.info("bench (client) CPU", after.cpu_secs - before.cpu_secs, "s");
