@@ -238,9 +238,12 @@ fn the_first_purge_after_upgrading_purges_what_was_purgeable_before() {
         run(&store, send(2, 0)).await;
         run(&store, clear(0, 1)).await;
         run(&store, clear(1, 0)).await;
-        // The database as the previous version left it: no candidates table, one migration
-        // fewer.
-        let previous = MIGRATIONS.len() - 1;
+        // The database as the version before the candidates table left it: no such table, and
+        // the migrations from the one that made it on still to apply.
+        let previous = MIGRATIONS
+            .iter()
+            .position(|migration| migration.contains("CREATE TABLE purge_candidates"))
+            .expect("the migration that makes the candidates table");
         store
             .write(move |db| {
                 db.execute("DROP TABLE purge_candidates", &[])?;

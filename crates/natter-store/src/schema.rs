@@ -273,6 +273,16 @@ CREATE TABLE purge_candidates (
 -- once, so that the first purge after the upgrade still finds what the full scan found.
 INSERT INTO purge_candidates (channel_id) SELECT id FROM channels WHERE last_seq > purged_to_seq;
 "#,
+    r#"
+-- Sync ("what changed above version V") reads every row of its user since profiles got a clock
+-- of their own: a conversation whose peer or group was renamed has changed without a new
+-- version. So it used this index only to skip a sort of what it found, while every change to
+-- a conversation row (each member's row, for each message to a group) rewrote two entries of
+-- it. Reading the user's rows in key order is as fast for a full sync and faster for a small
+-- one (docs/design.md, "Per-user version").
+-- (IF EXISTS: running the migrations again from an earlier point finds it gone.)
+DROP INDEX IF EXISTS conversations_by_version;
+"#,
 ];
 
 impl Dialect {
