@@ -215,7 +215,7 @@ fn message_changes_since(db: &dyn Db, uid: &Uid, since: u64) -> Result<Vec<Messa
 }
 
 /// Applies one change to each named conversation; any one that cannot take it fails the whole
-/// call (the writer's savepoint undoes the rest).
+/// call (the writer undoes the rest).
 pub fn update(db: &dyn Db, update: &ConversationUpdate) -> Result<Vec<Updated>> {
     crate::locks::lock_user(db, &update.uid)?;
     let mut updated = Vec::with_capacity(update.conversations.len());

@@ -37,10 +37,11 @@ pub(crate) fn open_connection(path: &Path, read_only: bool) -> rusqlite::Result<
     // secure_delete: what a recall or a purge removes is overwritten in the database file,
     // not only unlinked, so a recalled payload is gone from disk (from the WAL too, once the
     // next checkpoint has run).
-    // temp_store: each write of a group commit runs in its own savepoint, whose journal of the
-    // pages it changes is a temporary file; once a batch's journal passes 64 KiB SQLite
-    // writes it out, and those writes were a third of the writer thread's time. In memory it
-    // is never written (it is discarded at commit, so nothing durable depends on it).
+    // temp_store: the journal of a savepoint (a write run alone, see `commit_batch`) or of a
+    // statement that may fail halfway is a temporary file of the pages changed; once it passes
+    // 64 KiB SQLite writes it out, and when every write had a savepoint those writes were a
+    // third of the writer thread's time. In memory it is never written (it is discarded at
+    // commit, so nothing durable depends on it).
     conn.execute_batch(
         "PRAGMA journal_mode = WAL;
          PRAGMA synchronous = FULL;
@@ -59,14 +60,65 @@ pub(crate) fn open_connection(path: &Path, read_only: bool) -> rusqlite::Result<
     Ok(conn)
 }
 
-/// A write: runs inside the batch's transaction (in its own savepoint) and returns the reply to
-/// send once the batch has committed. It is given the error instead of the connection when the
-/// batch's transaction could not even begin.
-type Job = Box<dyn FnOnce(Result<&Connection>) -> Reply + Send>;
-type Reply = Box<dyn FnOnce(Result<()>) + Send>;
+/// A write queued for the writer: run inside its batch's transaction (twice where the batch's
+/// first attempt had to be undone, see [`commit_batch`]), then told how the batch ended.
+trait Job: Send {
+    /// Runs the write plainly, in the batch's transaction. Returns whether it failed after
+    /// changing rows, which leaves those changes in the transaction of every write in the
+    /// batch.
+    fn run(&mut self, conn: &Connection) -> Spoiled;
+    /// Runs the write in a savepoint of its own, so that a failure undoes its changes alone.
+    fn run_alone(&mut self, conn: &Connection);
+    /// Replies with what the write returned, or with the error that kept its batch from
+    /// committing.
+    fn reply(self: Box<Self>, committed: Result<()>);
+}
+
+/// Whether a write that failed left changes behind it in the batch's transaction.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Spoiled {
+    No,
+    Yes,
+}
+
+/// A write and where its caller waits for it.
+struct Write<T, F> {
+    work: F,
+    outcome: Option<Result<T>>,
+    reply_to: oneshot::Sender<Result<T>>,
+}
+
+impl<T, F> Job for Write<T, F>
+where
+    T: Send,
+    F: Fn(&dyn Db) -> Result<T> + Send,
+{
+    fn run(&mut self, conn: &Connection) -> Spoiled {
+        // Rows changed by finished statements: a statement that fails undoes its own changes,
+        // so a write that fails with this count unmoved changed nothing (the usual case: a
+        // write checks before it changes anything). The store changes no schema outside its
+        // migrations, which run before the writer starts.
+        let changes = conn.total_changes();
+        let outcome = (self.work)(conn);
+        let spoiled = outcome.is_err() && (conn.total_changes() != changes || conn.is_autocommit());
+        self.outcome = Some(outcome);
+        if spoiled { Spoiled::Yes } else { Spoiled::No }
+    }
+
+    fn run_alone(&mut self, conn: &Connection) {
+        self.outcome = Some(in_savepoint(conn, &self.work));
+    }
+
+    fn reply(self: Box<Self>, committed: Result<()>) {
+        let outcome = self
+            .outcome
+            .unwrap_or_else(|| Err(StoreError::internal("the writer did not run this write")));
+        let _ = self.reply_to.send(committed.and(outcome));
+    }
+}
 
 pub(crate) struct Writer {
-    jobs: Mutex<Option<mpsc::Sender<Job>>>,
+    jobs: Mutex<Option<mpsc::Sender<Box<dyn Job>>>>,
     thread: Mutex<Option<JoinHandle<()>>>,
 }
 
@@ -87,17 +139,16 @@ impl Writer {
 
     /// Runs `work` in a transaction shared with other concurrent writes. Returns only after the
     /// transaction has committed durably. Once queued, the write completes even if the caller
-    /// stops waiting.
+    /// stops waiting. `work` may run twice, the first run undone ([`commit_batch`]).
     pub(crate) async fn write<T: Send + 'static>(
         &self,
-        work: impl FnOnce(&dyn Db) -> Result<T> + Send + 'static,
+        work: impl Fn(&dyn Db) -> Result<T> + Send + 'static,
     ) -> Result<T> {
         let (reply_to, reply) = oneshot::channel();
-        let job: Job = Box::new(move |conn: Result<&Connection>| {
-            let outcome = conn.and_then(|conn| in_savepoint(conn, work));
-            Box::new(move |committed: Result<()>| {
-                let _ = reply_to.send(committed.and(outcome));
-            })
+        let job = Box::new(Write {
+            work,
+            outcome: None,
+            reply_to,
         });
         let sender = self
             .jobs
@@ -121,7 +172,7 @@ impl Writer {
 }
 
 /// One write's changes are undone alone when it fails, so it never spoils its batch.
-fn in_savepoint<T>(conn: &Connection, work: impl FnOnce(&dyn Db) -> Result<T>) -> Result<T> {
+fn in_savepoint<T>(conn: &Connection, work: impl Fn(&dyn Db) -> Result<T>) -> Result<T> {
     run_cached(conn, "SAVEPOINT job")?;
     match work(conn) {
         Ok(value) => {
@@ -145,7 +196,11 @@ fn run_cached(conn: &Connection, sql: &str) -> Result<()> {
         .map_err(db_error)
 }
 
-fn run_writer(conn: Connection, mut jobs: mpsc::Receiver<Job>, checkpointer: Checkpointer) {
+fn run_writer(
+    conn: Connection,
+    mut jobs: mpsc::Receiver<Box<dyn Job>>,
+    checkpointer: Checkpointer,
+) {
     let mut batch = Vec::with_capacity(MAX_BATCH);
     let mut commits = 0;
     while jobs.blocking_recv().map(|job| batch.push(job)).is_some() {
@@ -155,9 +210,9 @@ fn run_writer(conn: Connection, mut jobs: mpsc::Receiver<Job>, checkpointer: Che
                 Err(_) => break,
             }
         }
-        let (outcome, replies) = commit_batch(&conn, batch.drain(..));
-        for reply in replies {
-            reply(outcome.clone());
+        let outcome = commit_batch(&conn, &mut batch);
+        for job in batch.drain(..) {
+            job.reply(outcome.clone());
         }
         commits += 1;
         if commits % COMMITS_PER_CHECKPOINT == 0 {
@@ -234,19 +289,34 @@ impl Checkpointer {
     }
 }
 
-/// Runs a batch in one transaction. When the commit fails, every write in it fails.
-fn commit_batch(conn: &Connection, batch: impl Iterator<Item = Job>) -> (Result<()>, Vec<Reply>) {
-    if let Err(error) = conn.execute_batch("BEGIN IMMEDIATE") {
-        let error = db_error(error);
-        let replies = batch.map(|job| job(Err(error.clone()))).collect();
-        return (Err(error), replies);
+/// Runs a batch in one transaction and commits it; when the transaction cannot begin or commit,
+/// every write in it fails.
+///
+/// The writes run plainly first, one after another. Each in a savepoint of its own, SQLite
+/// would first copy every page a write changes into the savepoint's journal, about a fifth of
+/// the store's work for a message (`BENCHMARKS.md`). A write that fails having changed rows
+/// would leave those changes to be committed with the others; then the batch is undone and
+/// runs again, each write in its own savepoint this time, and the failing write is undone
+/// alone. Running a write again from the same state gives the same result: the store's writes
+/// are `Fn` and depend only on the database, as PostgreSQL's reruns need too.
+fn commit_batch(conn: &Connection, batch: &mut [Box<dyn Job>]) -> Result<()> {
+    let begin = || conn.execute_batch("BEGIN IMMEDIATE").map_err(db_error);
+    begin()?;
+    if batch.iter_mut().any(|job| job.run(conn) == Spoiled::Yes) {
+        // (SQLite itself ends the transaction on some errors, a full disk for one.)
+        if !conn.is_autocommit() {
+            conn.execute_batch("ROLLBACK").map_err(db_error)?;
+        }
+        begin()?;
+        for job in batch.iter_mut() {
+            job.run_alone(conn);
+        }
     }
-    let replies: Vec<Reply> = batch.map(|job| job(Ok(conn))).collect();
     let outcome = conn.execute_batch("COMMIT").map_err(db_error);
     if outcome.is_err() {
         let _ = conn.execute_batch("ROLLBACK");
     }
-    (outcome, replies)
+    outcome
 }
 
 /// Read-only connections, each used by one blocking task at a time.
@@ -299,6 +369,8 @@ fn closing() -> StoreError {
 
 #[cfg(test)]
 mod tests {
+    use std::sync::Arc;
+    use std::sync::atomic::{AtomicUsize, Ordering};
     use std::time::Duration;
 
     use natter_core::GroupId;
@@ -381,6 +453,56 @@ mod tests {
             .unwrap();
         let kept: Vec<i64> = rows.iter().map(|row| row.get(0).unwrap()).collect();
         assert_eq!(kept, [1, 3]);
+    }
+
+    /// Writes run plainly first: a write that fails before changing anything leaves the rest
+    /// of its batch as it ran, while one that fails after changing rows has the batch undone
+    /// and run again, each write alone, so that only its own changes are lost.
+    #[tokio::test]
+    async fn only_a_write_that_failed_after_changing_rows_makes_its_batch_run_again() {
+        for changed_before_failing in [false, true] {
+            let dir = tempfile::tempdir().unwrap();
+            let store = Store::open_sqlite(dir.path()).unwrap();
+            store
+                .write(|db| db.execute("CREATE TABLE probe (n INTEGER)", &[]))
+                .await
+                .unwrap();
+            let runs = Arc::new(AtomicUsize::new(0));
+            // The first write holds the writer, so the next two queue and share one batch, in
+            // this order.
+            let busy = store.write(|db| {
+                std::thread::sleep(Duration::from_millis(200));
+                db.execute("INSERT INTO probe VALUES (1)", &[])
+            });
+            let counted = runs.clone();
+            let succeeding = store.write(move |db| {
+                counted.fetch_add(1, Ordering::Relaxed);
+                db.execute("INSERT INTO probe VALUES (3)", &[])
+            });
+            let failing = store.write(move |db| {
+                if changed_before_failing {
+                    db.execute("INSERT INTO probe VALUES (2)", &[])?;
+                }
+                Err::<(), _>(StoreError::UnknownGroup(
+                    GroupId::parse("gone", "group").unwrap(),
+                ))
+            });
+            let (busy, succeeding, failing) = tokio::join!(busy, succeeding, failing);
+            assert!(busy.is_ok() && succeeding.is_ok() && failing.is_err());
+            let rows = store
+                .read(|db| db.query("SELECT n FROM probe ORDER BY n", &[]))
+                .await
+                .unwrap();
+            let kept: Vec<i64> = rows.iter().map(|row| row.get(0).unwrap()).collect();
+            assert_eq!(kept, [1, 3]);
+            let expected_runs = if changed_before_failing { 2 } else { 1 };
+            assert_eq!(
+                runs.load(Ordering::Relaxed),
+                expected_runs,
+                "changed before failing: {changed_before_failing}"
+            );
+            store.close().await;
+        }
     }
 
     #[tokio::test]
