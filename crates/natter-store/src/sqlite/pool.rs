@@ -293,8 +293,8 @@ impl Checkpointer {
 /// every write in it fails.
 ///
 /// The writes run plainly first, one after another. Each in a savepoint of its own, SQLite
-/// would first copy every page a write changes into the savepoint's journal, about a fifth of
-/// the store's work for a message (`BENCHMARKS.md`). A write that fails having changed rows
+/// would first copy every page a write changes into the savepoint's journal, about a sixth of
+/// the writer's work for a one-to-one message (`BENCHMARKS.md`). A write that fails having changed rows
 /// would leave those changes to be committed with the others; then the batch is undone and
 /// runs again, each write in its own savepoint this time, and the failing write is undone
 /// alone. Running a write again from the same state gives the same result: the store's writes
