@@ -370,7 +370,7 @@ fn closing() -> StoreError {
 #[cfg(test)]
 mod tests {
     use std::sync::Arc;
-    use std::sync::atomic::{AtomicUsize, Ordering};
+    use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
     use std::time::Duration;
 
     use natter_core::GroupId;
@@ -438,26 +438,48 @@ mod tests {
                 .await
                 .unwrap();
             let runs = Arc::new(AtomicUsize::new(0));
-            // The first write holds the writer, so the next two queue and share one batch, in
-            // this order.
-            let busy = store.write(|db| {
-                std::thread::sleep(Duration::from_millis(200));
+            // The first write holds the writer, alone in its batch, until the next two are
+            // queued; they share the next batch, in this order.
+            let (started, queued) = (
+                Arc::new(AtomicBool::new(false)),
+                Arc::new(AtomicBool::new(false)),
+            );
+            let (starting, waiting) = (started.clone(), queued.clone());
+            let busy = store.write(move |db| {
+                starting.store(true, Ordering::Relaxed);
+                let deadline = std::time::Instant::now() + Duration::from_secs(10);
+                while !waiting.load(Ordering::Relaxed) && std::time::Instant::now() < deadline {
+                    std::thread::sleep(Duration::from_millis(1));
+                }
                 db.execute("INSERT INTO probe VALUES (1)", &[])
             });
             let counted = runs.clone();
-            let succeeding = store.write(move |db| {
-                counted.fetch_add(1, Ordering::Relaxed);
-                db.execute("INSERT INTO probe VALUES (3)", &[])
-            });
-            let failing = store.write(move |db| {
-                if changed_before_failing {
-                    db.execute("INSERT INTO probe VALUES (2)", &[])?;
+            let queued_behind = async {
+                while !started.load(Ordering::Relaxed) {
+                    tokio::time::sleep(Duration::from_millis(1)).await;
                 }
-                Err::<(), _>(StoreError::UnknownGroup(
-                    GroupId::parse("gone", "group").unwrap(),
-                ))
-            });
-            let (busy, succeeding, failing) = tokio::join!(busy, succeeding, failing);
+                let succeeding = store.write(move |db| {
+                    counted.fetch_add(1, Ordering::Relaxed);
+                    db.execute("INSERT INTO probe VALUES (3)", &[])
+                });
+                let failing = store.write(move |db| {
+                    if changed_before_failing {
+                        db.execute("INSERT INTO probe VALUES (2)", &[])?;
+                    }
+                    Err::<(), _>(StoreError::UnknownGroup(
+                        GroupId::parse("gone", "group").unwrap(),
+                    ))
+                });
+                // Each of the three is polled once before any is polled again, and the first
+                // poll of a write queues it.
+                let both_queued = async {
+                    tokio::task::yield_now().await;
+                    queued.store(true, Ordering::Relaxed);
+                };
+                let (succeeding, failing, ()) = tokio::join!(succeeding, failing, both_queued);
+                (succeeding, failing)
+            };
+            let (busy, (succeeding, failing)) = tokio::join!(busy, queued_behind);
             assert!(busy.is_ok() && succeeding.is_ok() && failing.is_err());
             let rows = store
                 .read(|db| db.query("SELECT n FROM probe ORDER BY n", &[]))
