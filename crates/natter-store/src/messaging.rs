@@ -755,7 +755,7 @@ mod tests {
             .write(|db| {
                 let counting = Counting::new(db);
                 let sent = messaging::send(&counting, &message("alice", "bob"))?;
-                Ok((counting.statements.get(), db.dialect(), sent))
+                Ok((counting.statements(), db.dialect(), sent))
             })
             .await
             .unwrap();

@@ -78,29 +78,31 @@ where
     }
 }
 
-/// A connection that counts the statements run through it, for the tests that pin how many
-/// statements (on PostgreSQL, round trips) an operation takes.
-pub(crate) struct Counting<'a> {
-    db: &'a dyn Db,
-    pub statements: Cell<usize>,
+/// What a test learns from each statement an operation runs, shown it before the statement
+/// runs, with the connection beneath (to look further: a plan, say).
+pub(crate) trait Watch {
+    fn statement(&self, db: &dyn Db, sql: &str, params: &[Value<'_>]) -> Result<()>;
 }
 
-impl<'a> Counting<'a> {
-    pub(crate) fn new(db: &'a dyn Db) -> Self {
-        Self {
-            db,
-            statements: Cell::new(0),
-        }
+/// A connection that shows each statement run through it to its [`Watch`], then runs it.
+pub(crate) struct Watched<'a, W> {
+    db: &'a dyn Db,
+    pub watch: W,
+}
+
+impl<'a, W: Watch> Watched<'a, W> {
+    pub(crate) fn watching(db: &'a dyn Db, watch: W) -> Self {
+        Self { db, watch }
     }
 }
 
-impl Db for Counting<'_> {
+impl<W: Watch> Db for Watched<'_, W> {
     fn dialect(&self) -> Dialect {
         self.db.dialect()
     }
 
     fn execute(&self, sql: &str, params: &[Value<'_>]) -> Result<u64> {
-        self.statements.set(self.statements.get() + 1);
+        self.watch.statement(self.db, sql, params)?;
         self.db.execute(sql, params)
     }
 
@@ -110,11 +112,37 @@ impl Db for Counting<'_> {
         params: &[Value<'_>],
         read: &mut dyn FnMut(&dyn Columns) -> Result<()>,
     ) -> Result<()> {
-        self.statements.set(self.statements.get() + 1);
+        self.watch.statement(self.db, sql, params)?;
         self.db.query_each(sql, params, read)
     }
 
     fn locks_rows(&self) -> bool {
         self.db.locks_rows()
+    }
+}
+
+/// Counts the statements, for the tests that pin how many statements (on PostgreSQL, round
+/// trips) an operation takes.
+#[derive(Default)]
+pub(crate) struct StatementCount(Cell<usize>);
+
+impl Watch for StatementCount {
+    fn statement(&self, _: &dyn Db, _: &str, _: &[Value<'_>]) -> Result<()> {
+        self.0.set(self.0.get() + 1);
+        Ok(())
+    }
+}
+
+/// A connection that counts the statements run through it.
+pub(crate) type Counting<'a> = Watched<'a, StatementCount>;
+
+impl<'a> Counting<'a> {
+    pub(crate) fn new(db: &'a dyn Db) -> Self {
+        Self::watching(db, StatementCount::default())
+    }
+
+    /// The statements run so far.
+    pub(crate) fn statements(&self) -> usize {
+        self.watch.0.get()
     }
 }

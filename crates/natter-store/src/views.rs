@@ -299,9 +299,11 @@ mod tests {
 
     use natter_core::{ConversationId, Device, GroupId, Uid};
 
-    use crate::test_stores::{Counting, fresh_database, on_both, postgres_admin, runtime};
+    use crate::test_stores::{
+        Counting, Watch, Watched, fresh_database, on_both, postgres_admin, runtime,
+    };
     use crate::{
-        Change, Columns, ConversationUpdate, ConversationView, Db, Deletion, Dialect, FolderChange,
+        Change, ConversationUpdate, ConversationView, Db, Deletion, Dialect, FolderChange,
         ListQuery, NewMessage, Recall, Recaller, Result, Store, Value, Via, conversations, folders,
         groups, messaging, removal, users,
     };
@@ -486,7 +488,7 @@ mod tests {
                 ..ListQuery::default()
             };
             let page = conversations::list(&counting, &me(), &query)?;
-            counts.push(counting.statements.get());
+            counts.push(counting.statements());
             views.extend(page.conversations);
             match page.next {
                 Some(next) => after = Some(next),
@@ -597,7 +599,7 @@ mod tests {
                         ..ListQuery::default()
                     };
                     let page = conversations::list(&counting, &me(), &query)?;
-                    assert_eq!(counting.statements.get(), 1, "the page alone");
+                    assert_eq!(counting.statements(), 1, "the page alone");
                     let shown: Vec<Option<String>> =
                         page.conversations.iter().map(last_text).collect();
                     assert_eq!(shown, vec![Some("hello".to_owned()); TALKING]);
@@ -609,45 +611,26 @@ mod tests {
         });
     }
 
-    /// A connection that also plans each list query it runs, as the database would run it
-    /// first (on PostgreSQL, the custom plan for these values), and keeps the plan's text.
-    struct Planning<'a> {
-        db: &'a dyn Db,
-        plans: std::cell::RefCell<Vec<String>>,
-    }
+    /// Plans each list query before it runs, as the database would run it first (on
+    /// PostgreSQL, the custom plan for these values), and keeps the plan's text.
+    #[derive(Default)]
+    struct Plans(std::cell::RefCell<Vec<String>>);
 
-    impl Db for Planning<'_> {
-        fn dialect(&self) -> Dialect {
-            self.db.dialect()
-        }
-
-        fn execute(&self, sql: &str, params: &[Value<'_>]) -> Result<u64> {
-            self.db.execute(sql, params)
-        }
-
-        fn query_each(
-            &self,
-            sql: &str,
-            params: &[Value<'_>],
-            read: &mut dyn FnMut(&dyn Columns) -> Result<()>,
-        ) -> Result<()> {
+    impl Watch for Plans {
+        fn statement(&self, db: &dyn Db, sql: &str, params: &[Value<'_>]) -> Result<()> {
             if sql.contains("FROM conversations c") {
-                let (explain, detail) = match self.dialect() {
+                let (explain, detail) = match db.dialect() {
                     Dialect::Sqlite => ("EXPLAIN QUERY PLAN", 3),
                     Dialect::Postgres => ("EXPLAIN", 0),
                 };
-                let lines = self.db.query(&format!("{explain} {sql}"), params)?;
+                let lines = db.query(&format!("{explain} {sql}"), params)?;
                 let plan = lines
                     .iter()
                     .map(|line| line.get::<String>(detail))
                     .collect::<Result<Vec<_>>>()?;
-                self.plans.borrow_mut().push(plan.join("\n"));
+                self.0.borrow_mut().push(plan.join("\n"));
             }
-            self.db.query_each(sql, params, read)
-        }
-
-        fn locks_rows(&self) -> bool {
-            self.db.locks_rows()
+            Ok(())
         }
     }
 
@@ -670,17 +653,14 @@ mod tests {
                 .unwrap();
             store
                 .read(|db| {
-                    let planning = Planning {
-                        db,
-                        plans: Default::default(),
-                    };
+                    let planning = Watched::watching(db, Plans::default());
                     let query = ListQuery {
                         limit: 20,
                         ..ListQuery::default()
                     };
                     let page = conversations::list(&planning, &me(), &query)?;
                     assert_eq!(page.conversations.len(), 20);
-                    let plans = planning.plans.into_inner();
+                    let plans = planning.watch.0.into_inner();
                     assert_eq!(plans.len(), 1, "{plans:?}");
                     let plan = &plans[0];
                     assert!(plan.contains("conversations_list"), "{plan}");
@@ -764,7 +744,7 @@ mod tests {
                     .write(move |db| {
                         let counting = Counting::new(db);
                         delete(&counting, &named, one_call)?;
-                        Ok((counting.statements.get(), db.dialect()))
+                        Ok((counting.statements(), db.dialect()))
                     })
                     .await
                     .unwrap();
