@@ -51,8 +51,8 @@ pub async fn run(options: &Options, quick: bool) -> anyhow::Result<Report> {
 
     // Half the maximum rate, paced.
     let rate = (max_rate / 2.0).max(1.0);
-    let paced = paced_loop(&api, &from, &to, rate, Duration::from_secs(paced_secs)).await;
-    let at_half = settle(&latencies, paced).await;
+    let paced = paced_loop(&api, &from, &to, rate, Duration::from_secs(paced_secs)).await?;
+    let at_half = settle(&latencies, paced.acked).await;
     readers.iter().for_each(|reader| reader.abort());
 
     let mut report = Report::new(
@@ -68,6 +68,16 @@ pub async fn run(options: &Options, quick: bool) -> anyhow::Result<Report> {
     report.at_most("half rate p99", quantile_ms(&at_half, 0.99), "ms", 20.0);
     report.per(Limit::Fsync);
     report.info("half rate max", quantile_ms(&at_half, 1.0), "ms");
+    report.info(
+        "half rate, bench's own lateness p50",
+        quantile_ms(&paced.lateness, 0.5),
+        "ms",
+    );
+    report.info(
+        "half rate, bench's own lateness p99",
+        quantile_ms(&paced.lateness, 0.99),
+        "ms",
+    );
     report.info("saturation p50", quantile_ms(&at_saturation, 0.5), "ms");
     report.at_most(
         "saturation p99",
@@ -88,55 +98,70 @@ async fn settle(latencies: &Arc<Mutex<Histogram<u64>>>, expected: u64) -> Histog
     std::mem::replace(&mut *latencies.lock().expect("latencies"), histogram())
 }
 
-/// Sends at `rate` in all across the pairs for `duration`, each send at its scheduled moment
-/// (stamped into the payload) whether or not earlier ones were acknowledged. Returns how many
-/// were acknowledged.
-async fn paced_loop(api: &Api, from: &[User], to: &[User], rate: f64, duration: Duration) -> u64 {
-    let in_flight = Arc::new(Semaphore::new(MAX_IN_FLIGHT));
-    let interval = Duration::from_secs_f64(from.len() as f64 / rate);
-    let start = Instant::now();
-    let tasks: Vec<_> = from
+/// What the paced loop did.
+struct Paced {
+    acked: u64,
+    /// How late the bench itself was for each scheduled send, µs: part of every sample.
+    lateness: Histogram<u64>,
+}
+
+/// Sends at `rate` in all, round-robin over the pairs, for `duration`, each send stamped
+/// (into its payload) with its scheduled moment whether or not earlier ones were acknowledged.
+///
+/// The schedule is kept by a blocking-pool thread, not by tokio's timer: the timer rounds each
+/// wake-up up to its next millisecond tick, which added up to a millisecond of the bench's own
+/// lateness to every sample. A thread's sleep is late by tens of microseconds; what lateness
+/// remains is recorded and reported beside the percentiles.
+async fn paced_loop(
+    api: &Api,
+    from: &[User],
+    to: &[User],
+    rate: f64,
+    duration: Duration,
+) -> anyhow::Result<Paced> {
+    let pairs: Vec<(String, String)> = from
         .iter()
         .zip(to)
-        .enumerate()
-        .map(|(index, (sender, recipient))| {
-            let api = api.clone();
-            let token = sender.token.clone();
-            let conversation = format!("C2C{}", recipient.uid);
-            let in_flight = in_flight.clone();
-            // Spread the pairs' first sends over one interval.
-            let offset = interval.mul_f64(index as f64 / from.len() as f64);
-            tokio::spawn(async move {
-                let mut sends = Vec::new();
-                let mut due = start + offset;
-                while due < start + duration {
-                    tokio::time::sleep_until(due.into()).await;
-                    let Ok(permit) = in_flight.clone().acquire_owned().await else {
-                        break;
-                    };
-                    let stamp = super::now_us().saturating_sub(due.elapsed().as_micros() as u64);
-                    let api = api.clone();
-                    let token = token.clone();
-                    let conversation = conversation.clone();
-                    sends.push(tokio::spawn(async move {
-                        let payload = json!({ "text": "paced", "t": stamp });
-                        let ok = api.send(&token, &conversation, payload).await.is_ok();
-                        drop(permit);
-                        u64::from(ok)
-                    }));
-                    due += interval;
-                }
-                let mut acked = 0;
-                for send in sends {
-                    acked += send.await.unwrap_or(0);
-                }
-                acked
-            })
-        })
+        .map(|(sender, recipient)| (sender.token.clone(), format!("C2C{}", recipient.uid)))
         .collect();
+    let api = api.clone();
+    let runtime = tokio::runtime::Handle::current();
+    let (sends, lateness) = tokio::task::spawn_blocking(move || {
+        let in_flight = Arc::new(Semaphore::new(MAX_IN_FLIGHT));
+        let gap = Duration::from_secs_f64(1.0 / rate);
+        let start = Instant::now();
+        let mut lateness = histogram();
+        let mut sends = Vec::new();
+        for (index, (token, conversation)) in pairs.iter().cycle().enumerate() {
+            // Each moment from the start, so rounding does not add up over the run.
+            let due = start + gap.mul_f64(index as f64);
+            if due >= start + duration {
+                break;
+            }
+            if let Some(wait) = due.checked_duration_since(Instant::now()) {
+                std::thread::sleep(wait);
+            }
+            // Beyond `MAX_IN_FLIGHT` outstanding sends, the bench stops pacing.
+            let Ok(permit) = runtime.block_on(in_flight.clone().acquire_owned()) else {
+                break;
+            };
+            let late = due.elapsed().as_micros() as u64;
+            let _ = lateness.record(late.max(1));
+            let stamp = super::now_us().saturating_sub(late);
+            let (api, token, conversation) = (api.clone(), token.clone(), conversation.clone());
+            sends.push(runtime.spawn(async move {
+                let payload = json!({ "text": "paced", "t": stamp });
+                let ok = api.send(&token, &conversation, payload).await.is_ok();
+                drop(permit);
+                u64::from(ok)
+            }));
+        }
+        (sends, lateness)
+    })
+    .await?;
     let mut acked = 0;
-    for task in tasks {
-        acked += task.await.unwrap_or(0);
+    for send in sends {
+        acked += send.await.unwrap_or(0);
     }
-    acked
+    Ok(Paced { acked, lateness })
 }
