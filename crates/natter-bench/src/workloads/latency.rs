@@ -69,6 +69,11 @@ pub async fn run(options: &Options, quick: bool) -> anyhow::Result<Report> {
     report.per(Limit::Fsync);
     report.info("half rate max", quantile_ms(&at_half, 1.0), "ms");
     report.info(
+        "half rate, acknowledged p50",
+        quantile_ms(&paced.acknowledged, 0.5),
+        "ms",
+    );
+    report.info(
         "half rate, bench's own lateness p50",
         quantile_ms(&paced.lateness, 0.5),
         "ms",
@@ -103,6 +108,9 @@ struct Paced {
     acked: u64,
     /// How late the bench itself was for each scheduled send, µs: part of every sample.
     lateness: Histogram<u64>,
+    /// From each send's scheduled moment to its acknowledgement, µs: the part of the latency
+    /// before the push.
+    acknowledged: Histogram<u64>,
 }
 
 /// Sends at `rate` in all, round-robin over the pairs, for `duration`, each send stamped
@@ -126,6 +134,8 @@ async fn paced_loop(
         .collect();
     let api = api.clone();
     let runtime = tokio::runtime::Handle::current();
+    let acknowledged = Arc::new(Mutex::new(histogram()));
+    let acks = acknowledged.clone();
     let (sends, lateness) = tokio::task::spawn_blocking(move || {
         let in_flight = Arc::new(Semaphore::new(MAX_IN_FLIGHT));
         let gap = Duration::from_secs_f64(1.0 / rate);
@@ -149,10 +159,15 @@ async fn paced_loop(
             let _ = lateness.record(late.max(1));
             let stamp = super::now_us().saturating_sub(late);
             let (api, token, conversation) = (api.clone(), token.clone(), conversation.clone());
+            let acks = acks.clone();
             sends.push(runtime.spawn(async move {
                 let payload = json!({ "text": "paced", "t": stamp });
                 let ok = api.send(&token, &conversation, payload).await.is_ok();
                 drop(permit);
+                if ok {
+                    let took = due.elapsed().as_micros() as u64;
+                    let _ = acks.lock().expect("acks").record(took.max(1));
+                }
                 u64::from(ok)
             }));
         }
@@ -163,5 +178,10 @@ async fn paced_loop(
     for send in sends {
         acked += send.await.unwrap_or(0);
     }
-    Ok(Paced { acked, lateness })
+    let acknowledged = acknowledged.lock().expect("acks").clone();
+    Ok(Paced {
+        acked,
+        lateness,
+        acknowledged,
+    })
 }
