@@ -60,9 +60,14 @@ pub(crate) const LAST_MESSAGE_JOIN: &str = "LEFT JOIN messages m ON c.hidden_cou
     AND m.seq > c.cleared_to_seq AND m.seq >= c.join_seq \
     LEFT JOIN users su ON su.uid = m.from_uid";
 
-/// 1 where a folder of its user holds the conversation `c`, else 0: one index lookup, so that
-/// a page none of whose conversations is in a folder (most pages) needs no statement for them.
-pub(crate) const IN_A_FOLDER: &str = "CASE WHEN EXISTS (SELECT 1 FROM folder_members fm \
+/// 1 where a folder of its user holds the conversation `c`, else 0, so that a page none of
+/// whose conversations is in a folder (most pages) needs no statement for them. For a statement
+/// whose `$1` is the user. Whether the user files anything at all is asked first, once per
+/// statement (an uncorrelated subquery, which SQLite and PostgreSQL both evaluate once), and
+/// only then each row's own lookup: most users keep no folders, and in SQLite the lookup cost
+/// about 1,250 instructions a row, some 4 % of reading a list page.
+pub(crate) const IN_A_FOLDER: &str = "CASE WHEN EXISTS (SELECT 1 FROM folder_members \
+    WHERE uid = $1) AND EXISTS (SELECT 1 FROM folder_members fm \
     WHERE fm.uid = c.uid AND fm.channel_id = c.channel_id) THEN 1 ELSE 0 END";
 
 /// What a list page's statement read with a conversation's row.
@@ -635,7 +640,8 @@ mod tests {
     }
 
     /// A page of a long list reads the list's index in order and stops at the page's end,
-    /// rather than sorting the whole list, once the database knows how the rows are spread.
+    /// rather than sorting the whole list, once the database knows how the rows are spread;
+    /// and it asks whether its user keeps folders once, not for each row.
     #[test]
     fn a_page_of_a_long_list_reads_its_index_in_order() {
         const TALKING: usize = 2_000;
@@ -666,6 +672,12 @@ mod tests {
                     assert!(plan.contains("conversations_list"), "{plan}");
                     let sorts = ["Sort", "TEMP B-TREE FOR ORDER BY"];
                     assert!(!sorts.iter().any(|sort| plan.contains(sort)), "{plan}");
+                    // Whether the user files anything is asked once for the page (SQLite's
+                    // uncorrelated subquery, PostgreSQL's InitPlan), not once per row.
+                    let asked_once = plan.lines().any(|line| {
+                        line.starts_with("SCALAR SUBQUERY") || line.contains("InitPlan")
+                    });
+                    assert!(asked_once, "{plan}");
                     Ok(())
                 })
                 .await
