@@ -11,7 +11,7 @@ use axum::response::{IntoResponse, Response};
 use futures_util::SinkExt;
 use natter_core::Device;
 use natter_core::Error;
-use natter_core::wire::{ClientEvent, ErrorBody, ServerEvent};
+use natter_core::wire::{self, ClientEvent, ErrorBody, ServerEvent};
 use natter_service::{EndReason, Frame, Signals, Subscription, VersionLog};
 use serde::Deserialize;
 use std::sync::Arc;
@@ -201,7 +201,7 @@ async fn serve_connection(
                     break Ending::Close(code, why);
                 }
                 let resync = ServerEvent::ResyncRequired { version: connection.resync_version() };
-                let text = serde_json::to_string(&resync).expect("events serialise");
+                let text = wire::encode_text(&resync).expect("events serialise");
                 let _ = send(&mut socket, &text).await;
                 break Ending::Close(CLOSE_RESYNC, "missed events: sync since the version given");
             }
@@ -261,7 +261,7 @@ fn pong(connection_id: u64) -> String {
     let pong = ServerEvent::Pong {
         connection_id: Some(connection_id.to_string()),
     };
-    serde_json::to_string(&pong).expect("events serialise")
+    wire::encode_text(&pong).expect("events serialise")
 }
 
 async fn send(socket: &mut WebSocket, text: &str) -> Result<(), axum::Error> {

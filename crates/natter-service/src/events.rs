@@ -14,7 +14,7 @@ use std::sync::{Arc, Mutex, OnceLock};
 use std::time::{Duration, Instant};
 
 use natter_core::Uid;
-use natter_core::wire::ServerEvent;
+use natter_core::wire::{self, ServerEvent};
 use tokio::sync::{Notify, mpsc, watch};
 
 /// Frames a connection may have waiting before it counts as fallen behind.
@@ -63,7 +63,7 @@ impl Frame {
     /// The event as the JSON WebSocket sends it.
     pub fn json(&self) -> &Arc<str> {
         self.json.get_or_init(|| {
-            serde_json::to_string(self.event.as_ref())
+            wire::encode_text(self.event.as_ref())
                 .expect("events serialise")
                 .into()
         })

@@ -53,6 +53,23 @@ fn describe(error: &serde_path_to_error::Error<serde_json::Error>) -> String {
     }
 }
 
+/// Encodes an answer or an event as JSON, byte for byte as `serde_json` would (a test compares
+/// them on arbitrary payloads and on the wire types). Through sonic-rs, whose serde serializer
+/// finds the characters a string must escape 32 bytes at a time: `serde_json` checks each byte
+/// against a table, and that, for every key and string of every object, was 16 % of the server's
+/// instructions in a group fan-out and a fifth of answering a list page (`BENCHMARKS.md`, round
+/// two, ninth pass).
+pub fn encode<T: Serialize + ?Sized>(value: &T) -> std::result::Result<Vec<u8>, sonic_rs::Error> {
+    sonic_rs::to_vec(value)
+}
+
+/// [`encode`] as text, for a WebSocket's text frame.
+pub fn encode_text<T: Serialize + ?Sized>(
+    value: &T,
+) -> std::result::Result<String, sonic_rs::Error> {
+    sonic_rs::to_string(value)
+}
+
 /// The error body of both HTTP surfaces. The server API adds `status` and `msg` for clients
 /// written for WuKongIM.
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq, ToSchema)]
@@ -303,5 +320,84 @@ mod tests {
         );
         let ping: ClientEvent = serde_json::from_str(r#"{"event":"ping"}"#).unwrap();
         assert_eq!(ping, ClientEvent::Ping);
+    }
+
+    /// Strings that exercise every kind of escape and every length around the 32 bytes that
+    /// sonic-rs examines at once.
+    const ESCAPABLE: &str = "[\\x00-\\x1f\"\\\\/a-z\u{7f}\u{e9}\u{2028}\u{1f600}]{0,70}";
+
+    /// A conversation and a message carrying `payload`, every string of them `text`.
+    fn wire_events(text: &str, payload: &Value) -> Vec<ServerEvent> {
+        let message = Message {
+            message_id: text.into(),
+            conversation_id: text.into(),
+            seq: u64::MAX,
+            from: text.into(),
+            time: i64::MIN,
+            message_type: text.into(),
+            payload: payload.clone(),
+            client_msg_id: Some(text.into()),
+            cloud_custom_data: text.into(),
+            is_revoked: false,
+            revoker: None,
+            nick: text.into(),
+            avatar: text.into(),
+        };
+        let conversation = Conversation {
+            conversation_id: text.into(),
+            kind: text.into(),
+            unread_count: 7,
+            last_message: Some(LastMessage {
+                message_id: text.into(),
+                seq: 3,
+                from: text.into(),
+                time: -1,
+                message_type: text.into(),
+                payload: payload.clone(),
+                cloud_custom_data: text.into(),
+                is_revoked: true,
+                revoker: Some(text.into()),
+                nick: text.into(),
+            }),
+            cleared_to_seq: 0,
+            is_pinned: true,
+            is_archived: false,
+            message_remind_type: text.into(),
+            mark_list: vec![1, 1 << 63],
+            conversation_group_list: vec![text.into(), String::new()],
+            draft_text: text.into(),
+            custom_data: text.into(),
+            version: 9,
+            user_profile: Some(UserProfile {
+                user_id: text.into(),
+                nick: text.into(),
+                avatar: text.into(),
+            }),
+            group_profile: None,
+        };
+        vec![
+            ServerEvent::MessageReceived {
+                message_list: vec![message],
+            },
+            ServerEvent::ConversationListUpdated {
+                conversation_list: vec![conversation],
+            },
+            ServerEvent::Pong {
+                connection_id: None,
+            },
+        ]
+    }
+
+    proptest! {
+        /// Answers and events are encoded exactly as serde_json encodes them, whatever the
+        /// payload (numbers of every kind included) and whatever a string holds.
+        #[test]
+        fn encodes_as_serde_json_does(payload in json_value(), text in ESCAPABLE) {
+            prop_assert_eq!(encode(&payload).unwrap(), serde_json::to_vec(&payload).unwrap());
+            for event in wire_events(&text, &payload) {
+                prop_assert_eq!(encode(&event).unwrap(), serde_json::to_vec(&event).unwrap());
+                prop_assert_eq!(encode_text(&event).unwrap(), serde_json::to_string(&event).unwrap());
+            }
+        }
     }
 }
