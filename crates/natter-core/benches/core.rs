@@ -8,7 +8,7 @@ use std::hint::black_box;
 use criterion::{Criterion, criterion_group, criterion_main};
 use natter_core::ConversationId;
 use natter_core::rules::ConversationState;
-use natter_core::wire::{Conversation, LastMessage, Message, ServerEvent, UserProfile};
+use natter_core::wire::{self, Conversation, LastMessage, Message, ServerEvent, UserProfile};
 use serde_json::json;
 
 fn conversation_ids(c: &mut Criterion) {
@@ -93,17 +93,29 @@ fn conversation() -> Conversation {
     }
 }
 
+/// What the server encodes per message and per member notified, with its encoder
+/// (`wire::encode_text`), beside `serde_json`, which it replaced there (the ninth pass of round
+/// two in `BENCHMARKS.md`).
 fn serialisation(c: &mut Criterion) {
     let received = ServerEvent::MessageReceived {
         message_list: vec![message()],
     };
-    c.bench_function("serialise ServerEvent::MessageReceived", |b| {
-        b.iter(|| serde_json::to_string(black_box(&received)).expect("serialises"))
-    });
-    let conversation = conversation();
-    c.bench_function("serialise wire::Conversation", |b| {
-        b.iter(|| serde_json::to_string(black_box(&conversation)).expect("serialises"))
-    });
+    let updated = ServerEvent::ConversationListUpdated {
+        conversation_list: vec![conversation()],
+    };
+    for (name, event) in [
+        ("ServerEvent::MessageReceived", &received),
+        ("ServerEvent::ConversationListUpdated", &updated),
+    ] {
+        let mut group = c.benchmark_group(format!("encode {name}"));
+        group.bench_function("wire::encode_text", |b| {
+            b.iter(|| wire::encode_text(black_box(event)).expect("encodes"))
+        });
+        group.bench_function("serde_json::to_string", |b| {
+            b.iter(|| serde_json::to_string(black_box(event)).expect("encodes"))
+        });
+        group.finish();
+    }
 }
 
 criterion_group!(benches, conversation_ids, rules, serialisation);
