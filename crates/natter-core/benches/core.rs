@@ -8,8 +8,10 @@ use std::hint::black_box;
 use criterion::{Criterion, criterion_group, criterion_main};
 use natter_core::ConversationId;
 use natter_core::rules::ConversationState;
-use natter_core::wire::{self, Conversation, LastMessage, Message, ServerEvent, UserProfile};
-use serde_json::json;
+use natter_core::wire::{self, ServerEvent};
+
+mod fixtures;
+use fixtures::{conversation, message};
 
 fn conversation_ids(c: &mut Criterion) {
     let mut group = c.benchmark_group("ConversationId::parse");
@@ -37,60 +39,6 @@ fn rules(c: &mut Criterion) {
             state.unread(43)
         })
     });
-}
-
-fn message() -> Message {
-    Message {
-        message_id: "123456".into(),
-        conversation_id: "C2Cbob".into(),
-        seq: 42,
-        from: "bob".into(),
-        time: 1_763_700_000_000,
-        message_type: "TIMTextElem".into(),
-        payload: json!({ "text": "hello, are we still on for lunch?" }),
-        client_msg_id: Some("c-0001".into()),
-        cloud_custom_data: String::new(),
-        is_revoked: false,
-        revoker: None,
-        nick: "Bob".into(),
-        avatar: String::new(),
-    }
-}
-
-fn conversation() -> Conversation {
-    let message = message();
-    Conversation {
-        conversation_id: "C2Cbob".into(),
-        kind: "C2C".into(),
-        unread_count: 2,
-        last_message: Some(LastMessage {
-            message_id: message.message_id,
-            seq: message.seq,
-            from: message.from,
-            time: message.time,
-            message_type: message.message_type,
-            payload: message.payload,
-            cloud_custom_data: message.cloud_custom_data,
-            is_revoked: false,
-            revoker: None,
-            nick: message.nick,
-        }),
-        cleared_to_seq: 0,
-        is_pinned: false,
-        is_archived: false,
-        message_remind_type: "AcceptAndNotify".into(),
-        mark_list: vec![],
-        conversation_group_list: vec![],
-        draft_text: String::new(),
-        custom_data: String::new(),
-        version: 42,
-        user_profile: Some(UserProfile {
-            user_id: "bob".into(),
-            nick: "Bob".into(),
-            avatar: String::new(),
-        }),
-        group_profile: None,
-    }
 }
 
 /// What the server encodes per message and per member notified, with its encoder
