@@ -1,5 +1,6 @@
 //! The `natter` command line.
 
+use std::io::IsTerminal;
 use std::path::PathBuf;
 
 use anyhow::Context;
@@ -96,12 +97,17 @@ async fn main() -> anyhow::Result<()> {
     }
 }
 
-/// Logs to stderr, filtered by `config::LOG_VARIABLE` (`NATTER_LOG`).
+/// Logs to stderr, filtered by `config::LOG_VARIABLE` (`NATTER_LOG`). Coloured only on a
+/// terminal, and not where `NO_COLOR` is set: a log file, journald or `docker logs` would
+/// otherwise hold the colours' escape codes in every line.
 fn init_logging(format: LogFormat) {
     let filter = EnvFilter::try_from_env(config::LOG_VARIABLE)
         .unwrap_or_else(|_| EnvFilter::new(config::LOG_DEFAULT));
+    let colour = std::io::stderr().is_terminal()
+        && std::env::var_os("NO_COLOR").is_none_or(|value| value.is_empty());
     let logs = tracing_subscriber::fmt()
         .with_env_filter(filter)
+        .with_ansi(colour)
         .with_writer(std::io::stderr);
     match format {
         LogFormat::Text => logs.init(),

@@ -1,5 +1,5 @@
 //! Operating Natter: backups and restores, one server per data dir, refusing a database from a
-//! newer Natter, and acknowledged conversation changes surviving kill -9.
+//! newer Natter, plain-text logs, and acknowledged conversation changes surviving kill -9.
 
 mod common;
 
@@ -101,6 +101,34 @@ async fn two_servers_never_share_a_data_dir() {
     assert!(
         output.contains("in use by another running natter"),
         "{output}"
+    );
+}
+
+/// Logs written to a file or a pipe are plain text: no colour escape codes.
+#[tokio::test]
+async fn logs_off_a_terminal_are_plain_text() {
+    let dir = tempfile::tempdir().unwrap();
+    let token = random_token("manager");
+    let _first = Process::start(dir.path(), &token).await;
+    // An unknown variable is logged as a warning; the data dir in use then stops the server.
+    let output = std::process::Command::new(env!("CARGO_BIN_EXE_natter"))
+        .args([
+            OsStr::new("serve"),
+            OsStr::new("--listen"),
+            OsStr::new("127.0.0.1:0"),
+        ])
+        .arg("--data-dir")
+        .arg(dir.path())
+        .env_clear()
+        .env("NATTER_LOG", "warn")
+        .env("NATTER_NO_SUCH_SETTING", "1")
+        .output()
+        .expect("the natter binary runs");
+    let logs = String::from_utf8_lossy(&output.stderr);
+    assert!(logs.contains("NATTER_NO_SUCH_SETTING"), "{logs}");
+    assert!(
+        !logs.contains('\u{1b}'),
+        "escape codes in the logs: {logs:?}"
     );
 }
 
