@@ -8,10 +8,10 @@ use std::hint::black_box;
 use criterion::{Criterion, criterion_group, criterion_main};
 use natter_core::ConversationId;
 use natter_core::rules::ConversationState;
-use natter_core::wire::{self, ServerEvent};
+use natter_core::wire;
 
 mod fixtures;
-use fixtures::{conversation, message};
+use fixtures::events;
 
 fn conversation_ids(c: &mut Criterion) {
     let mut group = c.benchmark_group("ConversationId::parse");
@@ -45,16 +45,7 @@ fn rules(c: &mut Criterion) {
 /// (`wire::encode_text`), beside `serde_json`, which it replaced there (the ninth pass of round
 /// two in `BENCHMARKS.md`).
 fn serialisation(c: &mut Criterion) {
-    let received = ServerEvent::MessageReceived {
-        message_list: vec![message()],
-    };
-    let updated = ServerEvent::ConversationListUpdated {
-        conversation_list: vec![conversation()],
-    };
-    for (name, event) in [
-        ("ServerEvent::MessageReceived", &received),
-        ("ServerEvent::ConversationListUpdated", &updated),
-    ] {
+    for (name, event) in &events() {
         let mut group = c.benchmark_group(format!("encode {name}"));
         group.bench_function("wire::encode_text", |b| {
             b.iter(|| wire::encode_text(black_box(event)).expect("encodes"))

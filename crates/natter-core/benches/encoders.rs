@@ -14,7 +14,7 @@ use std::time::Instant;
 use natter_core::wire::{self, ServerEvent};
 
 mod fixtures;
-use fixtures::{conversation, message};
+use fixtures::events;
 
 const ENCODES_PER_BLOCK: u32 = 20_000;
 const BLOCKS: usize = 60;
@@ -39,16 +39,7 @@ fn block(event: &ServerEvent, encoder: Encoder) -> f64 {
 }
 
 fn main() {
-    let received = ServerEvent::MessageReceived {
-        message_list: vec![message()],
-    };
-    let updated = ServerEvent::ConversationListUpdated {
-        conversation_list: vec![conversation()],
-    };
-    for (name, event) in [
-        ("messageReceived", &received),
-        ("conversationListUpdated", &updated),
-    ] {
+    for (name, event) in &events() {
         let (mut wire_times, mut serde_times) = (Vec::new(), Vec::new());
         for round in 0..BLOCKS {
             // Each goes first in every other round.
