@@ -133,7 +133,9 @@ pub fn reference() -> String {
         "The log is filtered by `{LOG_VARIABLE}` (default `{LOG_DEFAULT}`), in tracing's \
          `EnvFilter` syntax: for instance `{LOG_VARIABLE}=debug` or \
          `{LOG_VARIABLE}=info,natter_store=debug`. It is read by every command, not only \
-         `serve`, and has no flag or TOML key."
+         `serve`, and has no flag or TOML key. The log goes to stderr, coloured only when \
+         stderr is a terminal and `NO_COLOR` is unset, so a log file, journald or \
+         `docker logs` holds plain text."
     )));
     text.truncate(text.trim_end().len());
     text.push('\n');
