@@ -19,7 +19,7 @@ use fixtures::events;
 const ENCODES_PER_BLOCK: u32 = 20_000;
 const BLOCKS: usize = 60;
 
-#[derive(Clone, Copy, PartialEq)]
+#[derive(Clone, Copy)]
 enum Encoder {
     Wire,
     SerdeJson,
