@@ -259,7 +259,9 @@ fn append(db: &dyn Db, target: Target<'_>, message: &StoredMessage) -> Result<Op
     } else {
         // SQLite's one writer runs this alone, so reading the channel and then raising it
         // is the same as raising it with `RETURNING`, and cheaper: SQLite collects what
-        // `RETURNING` returns in a temporary table, which cost more than the read.
+        // `RETURNING` returns in a temporary table, which cost more than the read. So is the
+        // message's id read after the insert: `INSERT … RETURNING id` took 15,000 more
+        // instructions a send (`BENCHMARKS.md`, round two, tenth pass).
         let Some(row) = db.query_opt(
             &format!("SELECT id, last_seq + 1 FROM channels WHERE {condition}"),
             &values,
