@@ -2,11 +2,18 @@
 //! connection, and SQLite's errors become the domain's.
 
 use std::borrow::Cow;
+use std::cell::RefCell;
 
-use rusqlite::Connection;
+use hashlink::LruCache;
 use rusqlite::types::{ToSqlOutput, ValueRef};
+use rusqlite::{Connection, PrepFlags, Statement};
 
 use crate::{Columns, Db, Dialect, Result, StoreError, Unavailable, Value};
+
+/// Prepared statements the writer keeps, as many as rusqlite's cache kept: more than the
+/// distinct statements of the busy writes, so that a write whose text varies with its size
+/// (a `VALUES` list) does not push a send's statements out.
+const CACHED_STATEMENTS: usize = 64;
 
 /// Turns a SQLite failure into the store's error: a full disk or a busy database is
 /// unavailable (retry later), anything else is internal.
@@ -21,16 +28,87 @@ pub(crate) fn db_error(error: rusqlite::Error) -> StoreError {
     StoreError::unavailable(reason, error)
 }
 
+/// The connection the writer thread runs every write on, with its prepared statements kept by
+/// the shared SQL as the store wrote it. rusqlite's `prepare_cached` keys its cache by the text
+/// SQLite runs, so each statement first had its placeholders rewritten ([`numbered_placeholders`])
+/// and then its text copied into a new key on its way back into the cache: about 1,300
+/// instructions a statement, some 5 % of a send (callgrind, `BENCHMARKS.md`). Here the store's
+/// text is looked up in place, and rewritten and prepared only the first time.
+///
+/// The statements borrow the connection, so this lives where the connection does: on the
+/// writer's thread, for as long as it runs. The readers move between blocking threads, which
+/// borrowed statements cannot, and use rusqlite's cache.
+pub(crate) struct CachedConnection<'conn> {
+    conn: &'conn Connection,
+    statements: RefCell<LruCache<Box<str>, Statement<'conn>>>,
+}
+
+impl<'conn> CachedConnection<'conn> {
+    pub(crate) fn new(conn: &'conn Connection) -> Self {
+        Self {
+            conn,
+            statements: RefCell::new(LruCache::new(CACHED_STATEMENTS)),
+        }
+    }
+
+    /// The connection itself, for what is not shared SQL (transaction control, pragmas).
+    pub(crate) fn connection(&self) -> &'conn Connection {
+        self.conn
+    }
+
+    /// Runs `run` on the statement for `sql`. The statement leaves the cache while it runs, so
+    /// that a query read row by row may run others (even itself) meanwhile.
+    fn with_statement<T>(
+        &self,
+        sql: &str,
+        run: impl FnOnce(&mut Statement<'conn>) -> Result<T>,
+    ) -> Result<T> {
+        let cached = self.statements.borrow_mut().remove_entry(sql);
+        let (key, mut statement) = match cached {
+            Some(entry) => entry,
+            None => {
+                let prepared = self.conn.prepare_with_flags(
+                    &numbered_placeholders(sql),
+                    PrepFlags::SQLITE_PREPARE_PERSISTENT,
+                );
+                (sql.into(), prepared.map_err(db_error)?)
+            }
+        };
+        let outcome = run(&mut statement);
+        self.statements.borrow_mut().insert(key, statement);
+        outcome
+    }
+}
+
+impl Db for CachedConnection<'_> {
+    fn dialect(&self) -> Dialect {
+        Dialect::Sqlite
+    }
+
+    fn execute(&self, sql: &str, params: &[Value<'_>]) -> Result<u64> {
+        self.with_statement(sql, |statement| execute(statement, params))
+    }
+
+    fn query_each(
+        &self,
+        sql: &str,
+        params: &[Value<'_>],
+        read: &mut dyn FnMut(&dyn Columns) -> Result<()>,
+    ) -> Result<()> {
+        self.with_statement(sql, |statement| query_each(statement, params, read))
+    }
+}
+
 impl Db for Connection {
     fn dialect(&self) -> Dialect {
         Dialect::Sqlite
     }
 
     fn execute(&self, sql: &str, params: &[Value<'_>]) -> Result<u64> {
-        self.prepare_cached(&numbered_placeholders(sql))
-            .and_then(|mut statement| statement.execute(rusqlite::params_from_iter(params)))
-            .map(|changed| changed as u64)
-            .map_err(db_error)
+        let mut statement = self
+            .prepare_cached(&numbered_placeholders(sql))
+            .map_err(db_error)?;
+        execute(&mut statement, params)
     }
 
     fn query_each(
@@ -42,14 +120,29 @@ impl Db for Connection {
         let mut statement = self
             .prepare_cached(&numbered_placeholders(sql))
             .map_err(db_error)?;
-        let mut rows = statement
-            .query(rusqlite::params_from_iter(params))
-            .map_err(db_error)?;
-        while let Some(row) = rows.next().map_err(db_error)? {
-            read(row)?;
-        }
-        Ok(())
+        query_each(&mut statement, params, read)
     }
+}
+
+fn execute(statement: &mut Statement<'_>, params: &[Value<'_>]) -> Result<u64> {
+    statement
+        .execute(rusqlite::params_from_iter(params))
+        .map(|changed| changed as u64)
+        .map_err(db_error)
+}
+
+fn query_each(
+    statement: &mut Statement<'_>,
+    params: &[Value<'_>],
+    read: &mut dyn FnMut(&dyn Columns) -> Result<()>,
+) -> Result<()> {
+    let mut rows = statement
+        .query(rusqlite::params_from_iter(params))
+        .map_err(db_error)?;
+    while let Some(row) = rows.next().map_err(db_error)? {
+        read(row)?;
+    }
+    Ok(())
 }
 
 impl Columns for rusqlite::Row<'_> {
@@ -206,6 +299,45 @@ mod tests {
             owned.get::<Vec<u8>>(3).unwrap(),
         );
         assert_eq!(read_owned, expected);
+    }
+
+    #[test]
+    fn the_writers_statements_are_kept_by_the_stores_own_text() {
+        let conn = Connection::open_in_memory().unwrap();
+        let cached = CachedConnection::new(&conn);
+        let db: &dyn Db = &cached;
+        db.execute("CREATE TABLE t (a INTEGER PRIMARY KEY, b TEXT)", &[])
+            .unwrap();
+        let insert = "INSERT INTO t (b, a) VALUES ($2, $1)";
+        for a in 1..=3 {
+            db.execute(insert, &[Value::Int(a), Value::Text("x")])
+                .unwrap();
+        }
+        assert!(cached.statements.borrow().contains_key(insert));
+
+        // A failing statement leaves its cached statement usable.
+        let duplicate = db.execute(insert, &[Value::Int(1), Value::Text("x")]);
+        assert!(duplicate.is_err());
+        db.execute(insert, &[Value::Int(4), Value::Text("y")])
+            .unwrap();
+
+        // A query read row by row may run itself again meanwhile.
+        let all = "SELECT a, b FROM t ORDER BY a";
+        let mut outer = Vec::new();
+        db.query_each(all, &[], &mut |row| {
+            assert_eq!(db.query(all, &[])?.len(), 4);
+            outer.push(row.get::<i64>(0)?);
+            Ok(())
+        })
+        .unwrap();
+        assert_eq!(outer, [1, 2, 3, 4]);
+
+        // Texts that vary (a `VALUES` list's length) do not grow the cache past its bound.
+        for n in 0..2 * CACHED_STATEMENTS {
+            db.query_one(&format!("SELECT {n}"), &[]).unwrap();
+        }
+        assert_eq!(cached.statements.borrow().len(), CACHED_STATEMENTS);
+        assert_eq!(db.query(all, &[]).unwrap().len(), 4);
     }
 
     #[test]

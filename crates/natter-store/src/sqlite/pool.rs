@@ -6,7 +6,7 @@ use std::path::Path;
 use std::sync::{Arc, Mutex};
 use std::thread::JoinHandle;
 
-use super::db::db_error;
+use super::db::{CachedConnection, db_error};
 use crate::{Db, Result, StoreError, Unavailable};
 use rusqlite::config::DbConfig;
 use rusqlite::{Connection, OpenFlags};
@@ -66,9 +66,9 @@ trait Job: Send {
     /// Runs the write plainly, in the batch's transaction. Returns whether it failed after
     /// changing rows, which leaves those changes in the transaction of every write in the
     /// batch.
-    fn run(&mut self, conn: &Connection) -> Spoiled;
+    fn run(&mut self, conn: &CachedConnection<'_>) -> Spoiled;
     /// Runs the write in a savepoint of its own, so that a failure undoes its changes alone.
-    fn run_alone(&mut self, conn: &Connection);
+    fn run_alone(&mut self, conn: &CachedConnection<'_>);
     /// Replies with what the write returned, or with the error that kept its batch from
     /// committing.
     fn reply(self: Box<Self>, committed: Result<()>);
@@ -93,19 +93,20 @@ where
     T: Send,
     F: Fn(&dyn Db) -> Result<T> + Send,
 {
-    fn run(&mut self, conn: &Connection) -> Spoiled {
+    fn run(&mut self, conn: &CachedConnection<'_>) -> Spoiled {
         // Rows changed by finished statements: a statement that fails undoes its own changes,
         // so a write that fails with this count unmoved changed nothing (the usual case: a
         // write checks before it changes anything). The store changes no schema outside its
         // migrations, which run before the writer starts.
-        let changes = conn.total_changes();
+        let raw = conn.connection();
+        let changes = raw.total_changes();
         let outcome = (self.work)(conn);
-        let spoiled = outcome.is_err() && (conn.total_changes() != changes || conn.is_autocommit());
+        let spoiled = outcome.is_err() && (raw.total_changes() != changes || raw.is_autocommit());
         self.outcome = Some(outcome);
         if spoiled { Spoiled::Yes } else { Spoiled::No }
     }
 
-    fn run_alone(&mut self, conn: &Connection) {
+    fn run_alone(&mut self, conn: &CachedConnection<'_>) {
         self.outcome = Some(in_savepoint(conn, &self.work));
     }
 
@@ -172,28 +173,21 @@ impl Writer {
 }
 
 /// One write's changes are undone alone when it fails, so it never spoils its batch.
-fn in_savepoint<T>(conn: &Connection, work: impl Fn(&dyn Db) -> Result<T>) -> Result<T> {
-    run_cached(conn, "SAVEPOINT job")?;
+/// (The savepoint's statements run from the statement cache: `execute_batch` would parse them
+/// again each time.)
+fn in_savepoint<T>(conn: &CachedConnection<'_>, work: impl Fn(&dyn Db) -> Result<T>) -> Result<T> {
+    conn.execute("SAVEPOINT job", &[])?;
     match work(conn) {
         Ok(value) => {
-            run_cached(conn, "RELEASE job")?;
+            conn.execute("RELEASE job", &[])?;
             Ok(value)
         }
         Err(error) => {
-            run_cached(conn, "ROLLBACK TO job")?;
-            run_cached(conn, "RELEASE job")?;
+            conn.execute("ROLLBACK TO job", &[])?;
+            conn.execute("RELEASE job", &[])?;
             Err(error)
         }
     }
-}
-
-/// Runs a statement the writer runs for every write from the statement cache: `execute_batch`
-/// would parse it again each time.
-fn run_cached(conn: &Connection, sql: &str) -> Result<()> {
-    conn.prepare_cached(sql)
-        .and_then(|mut statement| statement.execute([]))
-        .map(drop)
-        .map_err(db_error)
 }
 
 fn run_writer(
@@ -201,6 +195,7 @@ fn run_writer(
     mut jobs: mpsc::Receiver<Box<dyn Job>>,
     checkpointer: Checkpointer,
 ) {
+    let conn = CachedConnection::new(&conn);
     let mut batch = Vec::with_capacity(MAX_BATCH);
     let mut commits = 0;
     while jobs.blocking_recv().map(|job| batch.push(job)).is_some() {
@@ -219,7 +214,7 @@ fn run_writer(
             checkpointer.request();
         }
         // Until it succeeds: the checkpoint thread may be holding the checkpoint lock.
-        if commits >= COMMITS_PER_LOG_RESTART && restart_log(&conn) {
+        if commits >= COMMITS_PER_LOG_RESTART && restart_log(conn.connection()) {
             commits = 0;
         }
     }
@@ -299,22 +294,23 @@ impl Checkpointer {
 /// runs again, each write in its own savepoint this time, and the failing write is undone
 /// alone. Running a write again from the same state gives the same result: the store's writes
 /// are `Fn` and depend only on the database, as PostgreSQL's reruns need too.
-fn commit_batch(conn: &Connection, batch: &mut [Box<dyn Job>]) -> Result<()> {
-    let begin = || conn.execute_batch("BEGIN IMMEDIATE").map_err(db_error);
+fn commit_batch(conn: &CachedConnection<'_>, batch: &mut [Box<dyn Job>]) -> Result<()> {
+    let raw = conn.connection();
+    let begin = || raw.execute_batch("BEGIN IMMEDIATE").map_err(db_error);
     begin()?;
     if batch.iter_mut().any(|job| job.run(conn) == Spoiled::Yes) {
         // (SQLite itself ends the transaction on some errors, a full disk for one.)
-        if !conn.is_autocommit() {
-            conn.execute_batch("ROLLBACK").map_err(db_error)?;
+        if !raw.is_autocommit() {
+            raw.execute_batch("ROLLBACK").map_err(db_error)?;
         }
         begin()?;
         for job in batch.iter_mut() {
             job.run_alone(conn);
         }
     }
-    let outcome = conn.execute_batch("COMMIT").map_err(db_error);
+    let outcome = raw.execute_batch("COMMIT").map_err(db_error);
     if outcome.is_err() {
-        let _ = conn.execute_batch("ROLLBACK");
+        let _ = raw.execute_batch("ROLLBACK");
     }
     outcome
 }
