@@ -58,21 +58,23 @@ pub fn change(
                     name: name.clone(),
                 });
             }
-            let count: usize = db
-                .query_one(
-                    "SELECT COUNT(*) FROM folders WHERE uid = $1",
-                    params![uid.as_str()],
-                )?
-                .get(0)?;
+            let held = db.query_one(
+                "SELECT COUNT(*), MAX(created_ms) FROM folders WHERE uid = $1",
+                params![uid.as_str()],
+            )?;
+            let (count, newest): (usize, Option<i64>) = (held.get(0)?, held.get(1)?);
             if count >= MAX_FOLDERS {
                 return Err(StoreError::FolderLimit {
                     uid: uid.clone(),
                     limit: MAX_FOLDERS,
                 });
             }
+            // Folders are listed oldest first by this time, so each is made later than the
+            // last: two made within one millisecond would otherwise tie, and list by name.
+            let created_ms = newest.map_or(now_ms, |newest| now_ms.max(newest + 1));
             db.execute(
                 "INSERT INTO folders (uid, name, created_ms) VALUES ($1, $2, $3)",
-                params![uid.as_str(), name, now_ms],
+                params![uid.as_str(), name, created_ms],
             )?;
             set_membership(db, uid, name, conversations, true)
         }
@@ -192,4 +194,45 @@ fn resave(db: &dyn Db, uid: &Uid, touched: Vec<Loaded>) -> Result<Vec<Conversati
         saved.push(loaded);
     }
     views::complete_views(db, uid, saved)
+}
+
+#[cfg(test)]
+mod tests {
+    use natter_core::{ConversationId, Device, Uid};
+
+    use crate::test_stores::on_both;
+    use crate::{FolderChange, folders, users};
+
+    #[test]
+    fn folders_made_in_one_millisecond_list_in_the_order_they_were_made() {
+        on_both(|place| async move {
+            let store = place.open().await;
+            let names = store
+                .write(|db| {
+                    let owner = Uid::parse("alice", "uid")?;
+                    let device = Device {
+                        uid: owner.clone(),
+                        device_flag: 0,
+                        device_level: 1,
+                    };
+                    users::set_device_token(db, &device, &[1; 32], 0)?;
+                    for name in ["work", "family", "archive"] {
+                        let create = FolderChange::Create {
+                            name: name.to_owned(),
+                            conversations: Vec::<ConversationId>::new(),
+                        };
+                        folders::change(db, &owner, &create, 7)?;
+                    }
+                    let listed = folders::list(db, &owner)?;
+                    Ok(listed
+                        .into_iter()
+                        .map(|folder| folder.name)
+                        .collect::<Vec<_>>())
+                })
+                .await
+                .unwrap();
+            assert_eq!(names, ["work", "family", "archive"]);
+            store.close().await;
+        });
+    }
 }
