@@ -24,6 +24,7 @@ if [ -z "${NATTER_TEST_POSTGRES:-}" ]; then
 fi
 
 release="$CARGO_TARGET_DIR/release"
+pgbench=$(ls -d /usr/lib/postgresql/*/bin/pgbench | sort -V | tail -1)
 workloads=("$@")
 [ ${#workloads[@]} -gt 0 ] || workloads=(send list)
 ulimit -n "$(ulimit -Hn)"
@@ -36,9 +37,8 @@ send_statements() {
 # Replays the send's statements in each shape for 10 s; prints sends/s (transactions/s times the
 # sends in each) and the retries lock waits caused (deadlocks between concurrent batches).
 replay_shapes() {
-  local database_url=$1 shapes pgbench
+  local database_url=$1 shapes
   shapes=$(mktemp -d)
-  pgbench=$(ls -d /usr/lib/postgresql/*/bin/pgbench | sort -V | tail -1)
   cp scripts/bench-postgres-send.pgbench "$shapes/as-run"
   { echo '\set p random(0, :pairs - 1)'; echo '\startpipeline'
     echo 'BEGIN ISOLATION LEVEL READ COMMITTED;'; send_statements | head -1; echo '\endpipeline'
@@ -96,7 +96,6 @@ for workload in "${workloads[@]}"; do
   wait "$pid" || true
   rm -rf "$work"
   if [ "$workload" = send-limit ]; then
-    pgbench=$(ls -d /usr/lib/postgresql/*/bin/pgbench | sort -V | tail -1)
     for run in 1 2 3; do
       echo "pgbench run $run: one send's statements per transaction, 16 clients, 10 s"
       "$pgbench" -n -M prepared -c 16 -j 2 -T 10 -D pairs=200 \
