@@ -15,6 +15,15 @@
 //!   member connection's bounded queue, written with one flush per batch as the server writes
 //!   its pushes; the clients count frames as the `fanout` workload's do. It is the ceiling of
 //!   any group delivery on this machine: no storage, no HTTP, one frame per member.
+//! - **Bare WebSocket fan-out, one write per delivery**: the same, shaped as the `fanout`
+//!   workload's deliveries are: each group message is the three frames a member gets for it
+//!   (`messageReceived`, `conversationListUpdated`, `totalUnreadMessageCountUpdated`, of the
+//!   sizes the server sends) written with one flush, and a group's next message is published
+//!   only once every member has read the last, as a sender waits for its acknowledgement. So
+//!   nothing queues up behind a frame to share its write: each delivery costs the kernel one
+//!   loopback TCP write and one read, as in the workload. Writers and readers share this
+//!   process, as the server and the load generator share the machine's cores, so its rate is a
+//!   ceiling for any delivery that writes each member's message on its own.
 
 use std::io::Write;
 use std::sync::Arc;
@@ -22,10 +31,10 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{Duration, Instant};
 
 use anyhow::Context;
-use futures_util::{SinkExt, StreamExt, stream};
+use futures_util::{SinkExt, StreamExt};
 use rusqlite::Connection;
 use tokio::net::{TcpListener, TcpStream};
-use tokio::sync::mpsc;
+use tokio::sync::{Notify, mpsc};
 use tokio_tungstenite::tungstenite::{Message, Utf8Bytes};
 
 use crate::report::{histogram, quantile_ms};
@@ -56,6 +65,8 @@ pub struct Limits {
     pub ws_echo_rtt_ms: f64,
     /// Bare WebSocket fan-out, frames delivered per second.
     pub ws_fanout_per_sec: f64,
+    /// Bare WebSocket fan-out with one write per delivery, deliveries per second.
+    pub ws_fanout_one_write_per_sec: f64,
 }
 
 /// Which limit a figure is read against.
@@ -66,6 +77,7 @@ pub enum Limit {
     WsEcho,
     WsEchoRtt,
     WsFanout,
+    WsFanoutOneWrite,
 }
 
 impl Limit {
@@ -77,6 +89,7 @@ impl Limit {
             Limit::WsEcho => limits.ws_echo_per_sec,
             Limit::WsEchoRtt => limits.ws_echo_rtt_ms,
             Limit::WsFanout => limits.ws_fanout_per_sec,
+            Limit::WsFanoutOneWrite => limits.ws_fanout_one_write_per_sec,
         }
     }
 
@@ -88,6 +101,7 @@ impl Limit {
             Limit::WsEcho => "WS echo",
             Limit::WsEchoRtt => "WS echo RTT",
             Limit::WsFanout => "WS fan-out",
+            Limit::WsFanoutOneWrite => "one-write fan-out",
         }
     }
 }
@@ -108,12 +122,14 @@ impl Limits {
         .await??;
         let (ws_echo_per_sec, ws_echo_rtt_ms) = ws_echo(budget).await?;
         let ws_fanout_per_sec = ws_fanout(budget).await?;
+        let ws_fanout_one_write_per_sec = ws_fanout_one_write(budget).await?;
         Ok(Self {
             sqlite_rows_per_sec,
             fsync_ms,
             ws_echo_per_sec,
             ws_echo_rtt_ms,
             ws_fanout_per_sec,
+            ws_fanout_one_write_per_sec,
         })
     }
 }
@@ -223,37 +239,9 @@ async fn echo(stream: TcpStream) {
 
 /// Frames delivered per second: one publisher per group, each frame to all its members.
 async fn ws_fanout(budget: Duration) -> anyhow::Result<f64> {
-    let listener = TcpListener::bind("127.0.0.1:0").await?;
-    let address = listener.local_addr()?;
-    let (accepted, mut queues) = mpsc::unbounded_channel();
-    let server = tokio::spawn(async move {
-        while let Ok((stream, _)) = listener.accept().await {
-            let (queue, queued) = mpsc::channel(FANOUT_QUEUE);
-            tokio::spawn(write_queued(stream, queued));
-            if accepted.send(queue).is_err() {
-                return;
-            }
-        }
-    });
-    let sockets: Vec<crate::client::Socket> = stream::iter(0..FANOUT_GROUPS * FANOUT_MEMBERS)
-        .map(|_| async move {
-            let stream = TcpStream::connect(address).await?;
-            stream.set_nodelay(true)?;
-            let (socket, _) =
-                tokio_tungstenite::client_async(format!("ws://{address}/"), stream).await?;
-            anyhow::Ok(socket)
-        })
-        .buffered(64)
-        .collect::<Vec<_>>()
-        .await
-        .into_iter()
-        .collect::<anyhow::Result<_>>()?;
+    let (server, members, sockets) = connect_members().await?;
     let delivered = Arc::new(AtomicU64::new(0));
     let readers = crate::client::count_messages(sockets, &delivered);
-    let mut members = Vec::with_capacity(FANOUT_GROUPS * FANOUT_MEMBERS);
-    while members.len() < FANOUT_GROUPS * FANOUT_MEMBERS {
-        members.push(queues.recv().await.context("fan-out: the server stopped")?);
-    }
 
     let started = Instant::now();
     let deadline = started + budget;
@@ -263,15 +251,18 @@ async fn ws_fanout(budget: Duration) -> anyhow::Result<f64> {
             let group = group.to_vec();
             tokio::spawn(async move {
                 let mut published = 0u64;
-                while Instant::now() < deadline {
+                // At least one message, however short the budget.
+                loop {
                     published += 1;
                     // Serialised once per message, shared by its members, as the server does.
                     let frame = Utf8Bytes::from(fanout_frame(published));
                     for member in &group {
-                        member.send(frame.clone()).await?;
+                        member.send(vec![frame.clone()]).await?;
+                    }
+                    if Instant::now() >= deadline {
+                        return anyhow::Ok(published);
                     }
                 }
-                anyhow::Ok(published)
             })
         })
         .collect();
@@ -292,6 +283,124 @@ async fn ws_fanout(budget: Duration) -> anyhow::Result<f64> {
         "fan-out: {got} of {expected} frames arrived"
     );
     Ok(got as f64 / elapsed)
+}
+
+/// Deliveries per second when each group message reaches each member in a write of its own:
+/// a group's next message is published once all its members have read the last.
+async fn ws_fanout_one_write(budget: Duration) -> anyhow::Result<f64> {
+    let (server, members, sockets) = connect_members().await?;
+    // Per group: how many of its deliveries arrived, and a wake-up for its publisher when a
+    // message has reached every member.
+    let groups: Vec<(Arc<AtomicU64>, Arc<Notify>)> = (0..FANOUT_GROUPS)
+        .map(|_| (Arc::default(), Arc::default()))
+        .collect();
+    let readers: Vec<_> = sockets
+        .into_iter()
+        .enumerate()
+        .map(|(at, socket)| {
+            let (arrived, all_arrived) = groups[at / FANOUT_MEMBERS].clone();
+            crate::client::spawn_reader(socket, move |_| {
+                if (arrived.fetch_add(1, Ordering::Relaxed) + 1) % FANOUT_MEMBERS as u64 == 0 {
+                    all_arrived.notify_one();
+                }
+            })
+        })
+        .collect();
+
+    let started = Instant::now();
+    let deadline = started + budget;
+    let publishers: Vec<_> = members
+        .chunks(FANOUT_MEMBERS)
+        .zip(groups)
+        .map(|(group, (arrived, all_arrived))| {
+            let group = group.to_vec();
+            tokio::spawn(async move {
+                let mut published = 0u64;
+                // At least one message, however short the budget.
+                loop {
+                    published += 1;
+                    let frames = delivery_frames(published);
+                    for member in &group {
+                        member.send(frames.clone()).await?;
+                    }
+                    let everyone = published * FANOUT_MEMBERS as u64;
+                    while arrived.load(Ordering::Relaxed) < everyone {
+                        tokio::time::timeout(Duration::from_secs(10), all_arrived.notified())
+                            .await
+                            .context("one-write fan-out: a member got nothing for 10 s")?;
+                    }
+                    if Instant::now() >= deadline {
+                        return anyhow::Ok(published);
+                    }
+                }
+            })
+        })
+        .collect();
+    let mut delivered = 0;
+    for publisher in publishers {
+        delivered += publisher.await?? * FANOUT_MEMBERS as u64;
+    }
+    let elapsed = started.elapsed().as_secs_f64();
+    readers.iter().for_each(|reader| reader.abort());
+    server.abort();
+    Ok(delivered as f64 / elapsed)
+}
+
+/// The accepting side of bare fan-out, the queues of its `FANOUT_GROUPS × FANOUT_MEMBERS`
+/// member connections in groups of `FANOUT_MEMBERS` (each takes the frames to write with one
+/// flush), and the members' client sockets in the same order.
+async fn connect_members() -> anyhow::Result<(
+    tokio::task::JoinHandle<()>,
+    Vec<mpsc::Sender<Vec<Utf8Bytes>>>,
+    Vec<crate::client::Socket>,
+)> {
+    let listener = TcpListener::bind("127.0.0.1:0").await?;
+    let address = listener.local_addr()?;
+    let (accepted, mut queues) = mpsc::unbounded_channel();
+    let server = tokio::spawn(async move {
+        while let Ok((stream, _)) = listener.accept().await {
+            let (queue, queued) = mpsc::channel(FANOUT_QUEUE);
+            tokio::spawn(write_queued(stream, queued));
+            if accepted.send(queue).is_err() {
+                return;
+            }
+        }
+    });
+    // One at a time, so that the n-th socket is the n-th accepted connection's client.
+    let mut sockets = Vec::with_capacity(FANOUT_GROUPS * FANOUT_MEMBERS);
+    let mut members = Vec::with_capacity(FANOUT_GROUPS * FANOUT_MEMBERS);
+    while members.len() < FANOUT_GROUPS * FANOUT_MEMBERS {
+        let stream = TcpStream::connect(address).await?;
+        stream.set_nodelay(true)?;
+        let (socket, _) =
+            tokio_tungstenite::client_async(format!("ws://{address}/"), stream).await?;
+        sockets.push(socket);
+        members.push(queues.recv().await.context("fan-out: the server stopped")?);
+    }
+    Ok((server, members, sockets))
+}
+
+/// The three frames a `fanout` member receives for one group message, of the sizes the server
+/// sends them: the message (built from the wire types), the conversation (its size, padded:
+/// the readers look only at a frame's start) and the unread total.
+fn delivery_frames(seq: u64) -> Vec<Utf8Bytes> {
+    const CONVERSATION_FRAME_BYTES: usize = 604;
+    let start = r#"{"event":"conversationListUpdated","data":{"conversationList":[{"pad":""#;
+    let end = r#""}]}}"#;
+    let conversation = format!(
+        "{start}{}{end}",
+        "x".repeat(CONVERSATION_FRAME_BYTES - start.len() - end.len())
+    );
+    let total = natter_core::wire::ServerEvent::TotalUnreadMessageCountUpdated {
+        total_unread_count: seq,
+    };
+    vec![
+        fanout_frame(seq).into(),
+        conversation.into(),
+        serde_json::to_string(&total)
+            .expect("a wire event serialises")
+            .into(),
+    ]
 }
 
 /// The `messageReceived` frame the server pushes for one of the `fanout` workload's group
@@ -318,9 +427,9 @@ fn fanout_frame(seq: u64) -> String {
     serde_json::to_string(&event).expect("a wire event serialises")
 }
 
-/// A member connection of bare fan-out: writes what is queued behind each frame with it, one
+/// A member connection of bare fan-out: writes what is queued behind each message with it, one
 /// flush per batch, as the server writes its pushes.
-async fn write_queued(stream: TcpStream, mut queued: mpsc::Receiver<Utf8Bytes>) {
+async fn write_queued(stream: TcpStream, mut queued: mpsc::Receiver<Vec<Utf8Bytes>>) {
     let _ = stream.set_nodelay(true);
     let Ok(mut socket) = tokio_tungstenite::accept_async(stream).await else {
         return;
@@ -328,11 +437,13 @@ async fn write_queued(stream: TcpStream, mut queued: mpsc::Receiver<Utf8Bytes>) 
     while let Some(first) = queued.recv().await {
         let mut next = Some(first);
         let mut batch = 0;
-        while let Some(frame) = next.take() {
-            if socket.feed(Message::Text(frame)).await.is_err() {
-                return;
+        while let Some(frames) = next.take() {
+            for frame in frames {
+                if socket.feed(Message::Text(frame)).await.is_err() {
+                    return;
+                }
+                batch += 1;
             }
-            batch += 1;
             if batch < FANOUT_FRAMES_PER_FLUSH {
                 next = queued.try_recv().ok();
             }
@@ -356,6 +467,7 @@ mod tests {
             Limit::WsEcho,
             Limit::WsEchoRtt,
             Limit::WsFanout,
+            Limit::WsFanoutOneWrite,
         ] {
             let value = limit.of(&limits);
             assert!(

@@ -46,7 +46,7 @@ pub struct Report {
 }
 
 /// The rows every report ends with: the machine limits measured just before the run.
-const LIMIT_ROWS: [(&str, Limit, &str); 5] = [
+const LIMIT_ROWS: [(&str, Limit, &str); 6] = [
     (
         "limit: plain SQLite batched inserts",
         Limit::SqliteInserts,
@@ -56,6 +56,11 @@ const LIMIT_ROWS: [(&str, Limit, &str); 5] = [
     ("limit: bare WebSocket echo", Limit::WsEcho, "frames/s"),
     ("limit: bare WebSocket echo RTT p50", Limit::WsEchoRtt, "ms"),
     ("limit: bare WebSocket fan-out", Limit::WsFanout, "frames/s"),
+    (
+        "limit: bare fan-out, one write per delivery",
+        Limit::WsFanoutOneWrite,
+        "/s",
+    ),
 ];
 
 impl Report {
@@ -157,37 +162,66 @@ impl Report {
         }
     }
 
-    /// The server's CPU time per operation and its memory after the workload.
+    /// The server's CPU time per operation and its memory after the workload; returns the
+    /// CPU per operation, in µs.
     pub fn server_cost(
         &mut self,
         before: Option<ProcStats>,
         after: Option<ProcStats>,
         ops: u64,
         op: &str,
-    ) {
+    ) -> Option<f64> {
         let (Some(before), Some(after)) = (before, after) else {
-            return;
+            return None;
         };
+        let mut cpu_per_op = None;
         if ops > 0 {
             let cpu_us = (after.cpu_secs - before.cpu_secs) * 1e6 / ops as f64;
             self.info(format!("server CPU per {op}"), cpu_us, "µs");
+            cpu_per_op = Some(cpu_us);
+            let kernel_us = (after.kernel_cpu_secs - before.kernel_cpu_secs) * 1e6 / ops as f64;
+            self.info("… of it in the kernel", kernel_us, "µs");
+            let writer_us = (after.writer_cpu_secs - before.writer_cpu_secs) * 1e6 / ops as f64;
+            // Printed whenever the server has a writer thread that ever ran (SQLite), so that
+            // every run of a workload has the same rows for the median.
+            if after.writer_cpu_secs > 0.0 {
+                self.info("… of it the SQLite writer thread", writer_us, "µs");
+            }
         }
         self.info("server RSS after", after.rss_kib as f64 / 1024.0, "MiB");
         self.info("server peak RSS", after.hwm_kib as f64 / 1024.0, "MiB");
+        cpu_per_op
     }
 
     /// The load generator's own CPU per operation: it shares the machine with the server.
+    /// Returns it, in µs.
     pub fn client_cost(
         &mut self,
         before: Option<ProcStats>,
         after: Option<ProcStats>,
         ops: u64,
         op: &str,
-    ) {
-        if let (Some(before), Some(after)) = (before, after) {
-            let cpu_us = (after.cpu_secs - before.cpu_secs) * 1e6 / ops.max(1) as f64;
-            self.info(format!("bench (client) CPU per {op}"), cpu_us, "µs");
-        }
+    ) -> Option<f64> {
+        let (Some(before), Some(after)) = (before, after) else {
+            return None;
+        };
+        let cpu_us = (after.cpu_secs - before.cpu_secs) * 1e6 / ops.max(1) as f64;
+        self.info(format!("bench (client) CPU per {op}"), cpu_us, "µs");
+        let kernel_us = (after.kernel_cpu_secs - before.kernel_cpu_secs) * 1e6 / ops.max(1) as f64;
+        self.info("… of it in the kernel", kernel_us, "µs");
+        Some(cpu_us)
+    }
+
+    /// The rate at which the server and the load generator together would use every core of
+    /// this machine, at the CPU per operation each spent in the run: no figure of a workload
+    /// whose two processes share these cores can pass it, however the work is scheduled.
+    pub fn cpu_ceiling(&mut self, server_us: f64, bench_us: f64, unit: &'static str) {
+        let cores = std::thread::available_parallelism().map_or(1, |cores| cores.get());
+        self.info(
+            format!("ceiling: {cores} cores ÷ (server + bench CPU)"),
+            cores as f64 * 1e6 / (server_us + bench_us),
+            unit,
+        );
     }
 
     /// Each row's median over several runs of the same workload (rows match by position).

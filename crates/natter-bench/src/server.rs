@@ -39,6 +39,12 @@ pub struct Server {
 pub struct ProcStats {
     /// utime + stime, seconds.
     pub cpu_secs: f64,
+    /// Of it, stime: the kernel's work for the process (its sockets, its syncs).
+    pub kernel_cpu_secs: f64,
+    /// Of it, the SQLite writer thread's (0 on PostgreSQL, or where it cannot be read): every
+    /// write runs there, one at a time, so its share says how much of a workload is the store's
+    /// serial part.
+    pub writer_cpu_secs: f64,
     /// VmRSS, KiB.
     pub rss_kib: u64,
     /// VmHWM (peak RSS), KiB.
@@ -167,6 +173,8 @@ impl Server {
             .collect::<Option<_>>()?;
         (!each.is_empty()).then(|| ProcStats {
             cpu_secs: each.iter().map(|stats| stats.cpu_secs).sum(),
+            kernel_cpu_secs: each.iter().map(|stats| stats.kernel_cpu_secs).sum(),
+            writer_cpu_secs: each.iter().map(|stats| stats.writer_cpu_secs).sum(),
             rss_kib: each.iter().map(|stats| stats.rss_kib).sum(),
             hwm_kib: each.iter().map(|stats| stats.hwm_kib).sum(),
         })
@@ -181,12 +189,21 @@ impl Server {
     }
 }
 
+/// The server's SQLite writer thread as the kernel names it: its name cut to 15 bytes.
+const WRITER_THREAD: &str = "natter-sqlite-w";
+
 fn read_stats(pid: u32) -> anyhow::Result<ProcStats> {
-    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat"))?;
-    // Fields after the command name (which may hold spaces) start at field 3.
-    let after = stat.rsplit_once(')').context("bad /proc stat")?.1;
-    let fields: Vec<&str> = after.split_whitespace().collect();
-    let ticks: u64 = fields[11].parse::<u64>()? + fields[12].parse::<u64>()?;
+    let (user, kernel) = cpu_ticks(&format!("/proc/{pid}/stat"))?;
+    let writer_cpu_secs = std::fs::read_dir(format!("/proc/{pid}/task"))?
+        .flatten()
+        .filter(|task| {
+            std::fs::read_to_string(task.path().join("comm"))
+                .is_ok_and(|name| name.trim_end() == WRITER_THREAD)
+        })
+        .filter_map(|task| cpu_ticks(&task.path().join("stat").to_string_lossy()).ok())
+        .map(|(user, kernel)| user + kernel)
+        .sum::<f64>()
+        / clock_ticks_per_sec();
     let status = std::fs::read_to_string(format!("/proc/{pid}/status"))?;
     let kib = |key: &str| {
         status
@@ -197,10 +214,21 @@ fn read_stats(pid: u32) -> anyhow::Result<ProcStats> {
             .unwrap_or(0)
     };
     Ok(ProcStats {
-        cpu_secs: ticks as f64 / clock_ticks_per_sec(),
+        cpu_secs: (user + kernel) / clock_ticks_per_sec(),
+        kernel_cpu_secs: kernel / clock_ticks_per_sec(),
+        writer_cpu_secs,
         rss_kib: kib("VmRSS:"),
         hwm_kib: kib("VmHWM:"),
     })
+}
+
+/// utime and stime of a process or thread, in clock ticks, from its `stat` file.
+fn cpu_ticks(stat_path: &str) -> anyhow::Result<(f64, f64)> {
+    let stat = std::fs::read_to_string(stat_path)?;
+    // Fields after the command name (which may hold spaces) start at field 3.
+    let after = stat.rsplit_once(')').context("bad /proc stat")?.1;
+    let fields: Vec<&str> = after.split_whitespace().collect();
+    Ok((fields[11].parse()?, fields[12].parse()?))
 }
 
 fn clock_ticks_per_sec() -> f64 {
