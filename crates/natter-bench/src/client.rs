@@ -115,23 +115,35 @@ impl Api {
     }
 
     pub async fn get(&self, token: &str, path: &str) -> anyhow::Result<Value> {
+        Ok(serde_json::from_slice(&self.get_body(token, path).await?)?)
+    }
+
+    /// `GET path`, its answer's body as it arrived: a successful status, the JSON not yet
+    /// decoded, so that a latency taken around it is the server's and the transfer's, not the
+    /// bench's own decoding.
+    pub async fn get_body(&self, token: &str, path: &str) -> anyhow::Result<bytes::Bytes> {
         let response = self
             .http
             .get(format!("{}{path}", self.url))
             .bearer_auth(token)
             .send()
             .await?;
-        read(response).await
+        body(response).await
     }
 }
 
 async fn read(response: reqwest::Response) -> anyhow::Result<Value> {
+    Ok(serde_json::from_slice(&body(response).await?)?)
+}
+
+/// The body of a successful answer; any other fails with its status and body.
+async fn body(response: reqwest::Response) -> anyhow::Result<bytes::Bytes> {
     let status = response.status();
     let bytes = response.bytes().await?;
     if !status.is_success() {
         bail!("HTTP {status}: {}", String::from_utf8_lossy(&bytes));
     }
-    Ok(serde_json::from_slice(&bytes)?)
+    Ok(bytes)
 }
 
 pub type Socket = WebSocketStream<TcpStream>;
