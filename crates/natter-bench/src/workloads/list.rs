@@ -96,7 +96,7 @@ pub async fn hub(api: &Api, prefix: &str, count: usize) -> anyhow::Result<(User,
 /// `GET path` as `user`, `samples` times in all from `readers` concurrent readers, each
 /// one request after another. Each latency runs until the answer's last byte arrived; the
 /// answer is then decoded and must hold a page of `page` conversations, outside the timing (a
-/// page of 100 is about 70 KiB of JSON, whose decoding by the bench is not the server's time)
+/// page of 100 is about 51 KiB of JSON, whose decoding by the bench is not the server's time)
 /// but on the same cores, as a client's would be.
 async fn concurrently(
     readers: usize,
