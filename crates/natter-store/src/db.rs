@@ -115,6 +115,18 @@ macro_rules! params {
 }
 pub(crate) use params;
 
+/// The SQL text `build` makes, as a `&'static str`: made the first time this line runs and
+/// kept, for a statement of a hot path whose text depends only on constants (a send formatted
+/// three to ten of them on every call). `build` cannot capture a local, so a text that varies
+/// cannot be kept by mistake; each shape of a statement takes a line of its own.
+macro_rules! sql_once {
+    ($build:expr) => {{
+        static TEXT: std::sync::LazyLock<String> = std::sync::LazyLock::new(|| $build);
+        TEXT.as_str()
+    }};
+}
+pub(crate) use sql_once;
+
 impl From<i64> for Value<'_> {
     fn from(value: i64) -> Self {
         Value::Int(value)

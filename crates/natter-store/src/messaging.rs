@@ -2,7 +2,7 @@
 
 use natter_core::{ChannelKind, ConversationId, GroupId, Uid};
 
-use crate::db::params;
+use crate::db::{params, sql_once};
 use crate::rows::{self, Channel, LOADED_COLUMNS, LOADED_FROM, MESSAGE_COLUMNS, MESSAGES_FROM};
 use crate::sender_lists;
 use crate::{
@@ -195,6 +195,62 @@ fn append_found(db: &dyn Db, channel: Channel, message: &StoredMessage) -> Resul
 const INSERTED_COLUMNS: &str = "channel_id, seq, from_uid, time_ms, client_msg_no, msg_type, \
     payload, cloud_custom_data, silent";
 
+/// How [`append`] finds its channel in SQL: the condition, on the values it binds first.
+struct ChannelCondition {
+    condition: &'static str,
+    values: usize,
+}
+
+/// [`Target::Found`]: by its id.
+const FOUND: ChannelCondition = ChannelCondition {
+    condition: "id = $1",
+    values: 1,
+};
+
+/// [`Target::Named`]: by its kind and key.
+const NAMED: ChannelCondition = ChannelCondition {
+    condition: "kind = $1 AND key = $2",
+    values: 2,
+};
+
+/// [`append`]'s one statement on PostgreSQL, for a channel found by `channel`: the channel's
+/// values, then whether the message is silent, then the message's columns; with `locking`, it
+/// also locks the rows of the channel's users.
+fn postgres_append_sql(channel: ChannelCondition, locking: bool) -> String {
+    let silent = channel.values + 1;
+    let raise = format!(
+        "UPDATE channels SET last_seq = last_seq + 1, \
+         uncounted_messages = uncounted_messages + ${silent} WHERE {} \
+         RETURNING id, last_seq",
+        channel.condition
+    );
+    // Bound through `SELECT`, the values are cast: PostgreSQL would type them as text.
+    let cast = |at: usize, kind: &str| format!("CAST(${} AS {kind})", silent + at);
+    let (locks, locked) = if locking {
+        let members = crate::locks::members_locking("(SELECT id FROM ch)");
+        (
+            format!(", locked AS ({members})"),
+            ", (SELECT COUNT(*) FROM locked)",
+        )
+    } else {
+        (String::new(), "")
+    };
+    format!(
+        "WITH ch AS ({raise}), \
+         m AS (INSERT INTO messages ({INSERTED_COLUMNS}) \
+               SELECT id, last_seq, {from}, {time}, {number}, {kind}, {payload}, {custom}, \
+               {silent} FROM ch RETURNING id){locks} \
+         SELECT ch.id, ch.last_seq, m.id{locked} FROM ch, m",
+        from = cast(1, "TEXT"),
+        time = cast(2, "BIGINT"),
+        number = cast(3, "TEXT"),
+        kind = cast(4, "TEXT"),
+        payload = cast(5, "TEXT"),
+        custom = cast(6, "TEXT"),
+        silent = cast(0, "BIGINT"),
+    )
+}
+
 /// Stores `message` with the channel's next seq (its `id` and `seq` are set here) and delivers
 /// it to the current members; `None` without such a channel. A silent message is uncounted
 /// for everyone but its sender.
@@ -204,20 +260,11 @@ const INSERTED_COLUMNS: &str = "channel_id, seq, from_uid, time_ms, client_msg_n
 /// `crate::locks`' order: the update locks the channel's row (or waits for it, then adds to
 /// the seq as committed) before the insert and the users' locks, which read the id it returns.
 fn append(db: &dyn Db, target: Target<'_>, message: &StoredMessage) -> Result<Option<Sent>> {
-    let (condition, mut values) = match target {
-        Target::Found(id) => ("id = $1", vec![Value::from(id)]),
-        Target::Named(kind, key) => (
-            "kind = $1 AND key = $2",
-            vec![Value::from(kind.code()), Value::from(key)],
-        ),
+    let mut values = match target {
+        Target::Found(id) => vec![Value::from(id)],
+        Target::Named(kind, key) => vec![Value::from(kind.code()), Value::from(key)],
     };
     let (channel_id, seq, id): (i64, u64, i64) = if db.dialect() == Dialect::Postgres {
-        let silent = values.len() + 1;
-        let raise = format!(
-            "UPDATE channels SET last_seq = last_seq + 1, \
-             uncounted_messages = uncounted_messages + ${silent} WHERE {condition} \
-             RETURNING id, last_seq"
-        );
         values.extend([
             Value::from(message.silent),
             Value::from(&message.from),
@@ -227,32 +274,13 @@ fn append(db: &dyn Db, target: Target<'_>, message: &StoredMessage) -> Result<Op
             Value::from(&message.payload),
             Value::from(&message.cloud_custom_data),
         ]);
-        // Bound through `SELECT`, the values are cast: PostgreSQL would type them as text.
-        let cast = |at: usize, kind: &str| format!("CAST(${} AS {kind})", silent + at);
-        let (locking, locked) = if db.locks_rows() {
-            let members = crate::locks::members_locking("(SELECT id FROM ch)");
-            (
-                format!(", locked AS ({members})"),
-                ", (SELECT COUNT(*) FROM locked)",
-            )
-        } else {
-            (String::new(), "")
+        let sql = match (target, db.locks_rows()) {
+            (Target::Found(_), false) => sql_once!(postgres_append_sql(FOUND, false)),
+            (Target::Found(_), true) => sql_once!(postgres_append_sql(FOUND, true)),
+            (Target::Named(..), false) => sql_once!(postgres_append_sql(NAMED, false)),
+            (Target::Named(..), true) => sql_once!(postgres_append_sql(NAMED, true)),
         };
-        let sql = format!(
-            "WITH ch AS ({raise}), \
-             m AS (INSERT INTO messages ({INSERTED_COLUMNS}) \
-                   SELECT id, last_seq, {from}, {time}, {number}, {kind}, {payload}, {custom}, \
-                   {silent} FROM ch RETURNING id){locking} \
-             SELECT ch.id, ch.last_seq, m.id{locked} FROM ch, m",
-            from = cast(1, "TEXT"),
-            time = cast(2, "BIGINT"),
-            number = cast(3, "TEXT"),
-            kind = cast(4, "TEXT"),
-            payload = cast(5, "TEXT"),
-            custom = cast(6, "TEXT"),
-            silent = cast(0, "BIGINT"),
-        );
-        let Some(row) = db.query_opt(&sql, &values)? else {
+        let Some(row) = db.query_opt(sql, &values)? else {
             return Ok(None);
         };
         (row.get(0)?, row.get(1)?, row.get(2)?)
@@ -262,11 +290,17 @@ fn append(db: &dyn Db, target: Target<'_>, message: &StoredMessage) -> Result<Op
         // `RETURNING` returns in a temporary table, which cost more than the read. So is the
         // message's id read after the insert: `INSERT … RETURNING id` took 15,000 more
         // instructions a send (`BENCHMARKS.md`, round two, tenth pass).
-        let Some(row) = db.query_opt(
-            &format!("SELECT id, last_seq + 1 FROM channels WHERE {condition}"),
-            &values,
-        )?
-        else {
+        let find = match target {
+            Target::Found(_) => sql_once!(format!(
+                "SELECT id, last_seq + 1 FROM channels WHERE {}",
+                FOUND.condition
+            )),
+            Target::Named(..) => sql_once!(format!(
+                "SELECT id, last_seq + 1 FROM channels WHERE {}",
+                NAMED.condition
+            )),
+        };
+        let Some(row) = db.query_opt(find, &values)? else {
             return Ok(None);
         };
         let (channel_id, seq): (i64, u64) = (row.get(0)?, row.get(1)?);
@@ -276,10 +310,10 @@ fn append(db: &dyn Db, target: Target<'_>, message: &StoredMessage) -> Result<Op
             params![seq, message.silent, channel_id],
         )?;
         db.execute(
-            &format!(
+            sql_once!(format!(
                 "INSERT INTO messages ({INSERTED_COLUMNS}) \
                  VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)"
-            ),
+            )),
             params![
                 channel_id,
                 seq,
@@ -314,11 +348,11 @@ fn earlier_send(db: &dyn Db, message: &NewMessage) -> Result<Option<Sent>> {
     let Some(number) = &message.client_msg_no else {
         return Ok(None);
     };
-    let sql = format!(
+    let sql = sql_once!(format!(
         "SELECT m.channel_id, {MESSAGE_COLUMNS} FROM {MESSAGES_FROM} \
          WHERE m.from_uid = $1 AND m.client_msg_no = $2"
-    );
-    let Some(row) = db.query_opt(&sql, params![message.from.as_str(), number])? else {
+    ));
+    let Some(row) = db.query_opt(sql, params![message.from.as_str(), number])? else {
         return Ok(None);
     };
     let channel_id: i64 = row.get(0)?;
@@ -374,15 +408,18 @@ fn may_send(db: &dyn Db, sender: &Uid, to: &ConversationId) -> Result<Shown> {
         ConversationId::C2c(peer) => Some(peer),
         ConversationId::Group(_) | ConversationId::System => None,
     };
-    let sql = format!(
-        "SELECT u.nick, u.avatar, {probes}{peer_exists} FROM users u WHERE u.uid = $3",
-        probes = sender_lists::PROBES,
-        peer_exists = if peer.is_some() {
-            ", EXISTS (SELECT 1 FROM users p WHERE p.uid = $4)"
-        } else {
-            ""
-        },
-    );
+    let sql = if peer.is_some() {
+        sql_once!(format!(
+            "SELECT u.nick, u.avatar, {}, EXISTS (SELECT 1 FROM users p WHERE p.uid = $4) \
+             FROM users u WHERE u.uid = $3",
+            sender_lists::PROBES
+        ))
+    } else {
+        sql_once!(format!(
+            "SELECT u.nick, u.avatar, {} FROM users u WHERE u.uid = $3",
+            sender_lists::PROBES
+        ))
+    };
     let mut values = vec![
         Value::from(owner.kind().code()),
         Value::from(owner.channel()),
@@ -390,7 +427,7 @@ fn may_send(db: &dyn Db, sender: &Uid, to: &ConversationId) -> Result<Shown> {
     ];
     values.extend(peer.map(|peer| Value::from(peer.as_str())));
     let row = db
-        .query_opt(&sql, &values)?
+        .query_opt(sql, &values)?
         .ok_or_else(|| StoreError::UnknownUser {
             uid: sender.clone(),
             role: UserRole::Sender,
@@ -452,14 +489,14 @@ fn deliver(
 ) -> Result<Vec<(Uid, ConversationView)>> {
     // A member's row comes once per folder holding it (once, with no name, in none), with
     // their user's row, which the save moves on.
-    let sql = format!(
+    let sql = sql_once!(format!(
         "SELECT {LOADED_COLUMNS}, c.uid, f.name, mu.version, mu.unread_total FROM {LOADED_FROM} \
          JOIN users mu ON mu.uid = c.uid \
          LEFT JOIN folder_members f ON f.uid = c.uid AND f.channel_id = c.channel_id \
          WHERE c.channel_id = $1 AND c.left_seq IS NULL ORDER BY c.uid"
-    );
+    ));
     let mut members: Vec<Member> = Vec::new();
-    db.query_each(&sql, params![channel_id], &mut |row| {
+    db.query_each(sql, params![channel_id], &mut |row| {
         let uid = row.text(rows::LOADED_COLUMN_COUNT)?;
         let folder: Option<String> = row.get(rows::LOADED_COLUMN_COUNT + 1)?;
         match members.last_mut() {
