@@ -255,9 +255,9 @@ async fn ws_fanout(budget: Duration) -> anyhow::Result<f64> {
                 loop {
                     published += 1;
                     // Serialised once per message, shared by its members, as the server does.
-                    let frame = Utf8Bytes::from(fanout_frame(published));
+                    let frames: Arc<[Utf8Bytes]> = Arc::new([fanout_frame(published).into()]);
                     for member in &group {
-                        member.send(vec![frame.clone()]).await?;
+                        member.send(frames.clone()).await?;
                     }
                     if Instant::now() >= deadline {
                         return anyhow::Ok(published);
@@ -351,7 +351,7 @@ async fn ws_fanout_one_write(budget: Duration) -> anyhow::Result<f64> {
 /// flush), and the members' client sockets in the same order.
 async fn connect_members() -> anyhow::Result<(
     tokio::task::JoinHandle<()>,
-    Vec<mpsc::Sender<Vec<Utf8Bytes>>>,
+    Vec<mpsc::Sender<Arc<[Utf8Bytes]>>>,
     Vec<crate::client::Socket>,
 )> {
     let listener = TcpListener::bind("127.0.0.1:0").await?;
@@ -383,7 +383,7 @@ async fn connect_members() -> anyhow::Result<(
 /// The three frames a `fanout` member receives for one group message, of the sizes the server
 /// sends them: the message (built from the wire types), the conversation (its size, padded:
 /// the readers look only at a frame's start) and the unread total.
-fn delivery_frames(seq: u64) -> Vec<Utf8Bytes> {
+fn delivery_frames(seq: u64) -> Arc<[Utf8Bytes]> {
     const CONVERSATION_FRAME_BYTES: usize = 604;
     let start = r#"{"event":"conversationListUpdated","data":{"conversationList":[{"pad":""#;
     let end = r#""}]}}"#;
@@ -394,13 +394,13 @@ fn delivery_frames(seq: u64) -> Vec<Utf8Bytes> {
     let total = natter_core::wire::ServerEvent::TotalUnreadMessageCountUpdated {
         total_unread_count: seq,
     };
-    vec![
+    Arc::new([
         fanout_frame(seq).into(),
         conversation.into(),
         serde_json::to_string(&total)
             .expect("a wire event serialises")
             .into(),
-    ]
+    ])
 }
 
 /// The `messageReceived` frame the server pushes for one of the `fanout` workload's group
@@ -429,7 +429,7 @@ fn fanout_frame(seq: u64) -> String {
 
 /// A member connection of bare fan-out: writes what is queued behind each message with it, one
 /// flush per batch, as the server writes its pushes.
-async fn write_queued(stream: TcpStream, mut queued: mpsc::Receiver<Vec<Utf8Bytes>>) {
+async fn write_queued(stream: TcpStream, mut queued: mpsc::Receiver<Arc<[Utf8Bytes]>>) {
     let _ = stream.set_nodelay(true);
     let Ok(mut socket) = tokio_tungstenite::accept_async(stream).await else {
         return;
@@ -438,8 +438,8 @@ async fn write_queued(stream: TcpStream, mut queued: mpsc::Receiver<Vec<Utf8Byte
         let mut next = Some(first);
         let mut batch = 0;
         while let Some(frames) = next.take() {
-            for frame in frames {
-                if socket.feed(Message::Text(frame)).await.is_err() {
+            for frame in frames.iter() {
+                if socket.feed(Message::Text(frame.clone())).await.is_err() {
                     return;
                 }
                 batch += 1;
