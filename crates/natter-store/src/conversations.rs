@@ -599,3 +599,100 @@ pub fn audit_log(
     })
     .collect()
 }
+
+#[cfg(test)]
+mod tests {
+    //! A list page reads each last message with its rows, and the sender's profile with it,
+    //! whoever sent it: the one-to-one peer, the user, a member of a group.
+
+    use natter_core::{ConversationId, Device, GroupId, Uid};
+
+    use crate::profiles::{self, UserProfileChange};
+    use crate::test_stores::on_both;
+    use crate::{ListQuery, NewMessage, Result, conversations, groups, messaging, users};
+
+    fn uid(name: &str) -> Uid {
+        Uid::parse(name, "uid").unwrap()
+    }
+
+    fn text(from: &str, to: ConversationId, time_ms: i64) -> NewMessage {
+        NewMessage {
+            from: uid(from),
+            to,
+            message_type: natter_core::message::TEXT.to_owned(),
+            payload: r#"{"text":"hi"}"#.to_owned(),
+            client_msg_no: None,
+            cloud_custom_data: String::new(),
+            time_ms,
+            counts_as_unread: true,
+        }
+    }
+
+    #[test]
+    fn a_pages_last_messages_show_their_senders_profiles() {
+        on_both(|place| async move {
+            let store = place.open().await;
+            let listed = store
+                .write(|db| {
+                    for (at, name) in ["alice", "bob", "carol"].into_iter().enumerate() {
+                        let device = Device {
+                            uid: uid(name),
+                            device_flag: 0,
+                            device_level: 1,
+                        };
+                        users::set_device_token(db, &device, &[at as u8 + 1; 32], 0)?;
+                        let profile = UserProfileChange {
+                            nick: Some(format!("{name} N.")),
+                            avatar: Some(format!("https://example.com/{name}.png")),
+                            custom_fields: None,
+                        };
+                        profiles::set_user(db, &uid(name), &profile)?;
+                    }
+                    let team = GroupId::parse("team", "groupID")?;
+                    groups::upsert(db, &team, &[uid("alice"), uid("bob")], false, None, 1)?;
+                    // From the peer; from alice herself; from a member of a group.
+                    messaging::send(db, &text("bob", ConversationId::C2c(uid("alice")), 2))?;
+                    messaging::send(db, &text("alice", ConversationId::C2c(uid("carol")), 3))?;
+                    messaging::send(db, &text("bob", ConversationId::Group(team), 4))?;
+                    let query = ListQuery {
+                        limit: 10,
+                        ..ListQuery::default()
+                    };
+                    let page = conversations::list(db, &uid("alice"), &query)?;
+                    Result::Ok(
+                        page.conversations
+                            .into_iter()
+                            .map(|conversation| {
+                                let last = conversation.last_message.expect("a last message");
+                                (
+                                    conversation.id.to_string(),
+                                    last.from,
+                                    last.sender.name,
+                                    last.sender.avatar,
+                                )
+                            })
+                            .collect::<Vec<_>>(),
+                    )
+                })
+                .await
+                .unwrap();
+            let shown = |conversation: &str, sender: &str| {
+                (
+                    conversation.to_owned(),
+                    sender.to_owned(),
+                    format!("{sender} N."),
+                    format!("https://example.com/{sender}.png"),
+                )
+            };
+            assert_eq!(
+                listed,
+                [
+                    shown("GROUPteam", "bob"),
+                    shown("C2Ccarol", "alice"),
+                    shown("C2Cbob", "bob"),
+                ]
+            );
+            store.close().await;
+        });
+    }
+}
