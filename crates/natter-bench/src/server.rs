@@ -193,14 +193,14 @@ impl Server {
 const WRITER_THREAD: &str = "natter-sqlite-w";
 
 fn read_stats(pid: u32) -> anyhow::Result<ProcStats> {
-    let (user, kernel) = cpu_ticks(&format!("/proc/{pid}/stat"))?;
+    let (user, kernel) = cpu_ticks(format!("/proc/{pid}/stat"))?;
     let writer_cpu_secs = std::fs::read_dir(format!("/proc/{pid}/task"))?
         .flatten()
         .filter(|task| {
             std::fs::read_to_string(task.path().join("comm"))
                 .is_ok_and(|name| name.trim_end() == WRITER_THREAD)
         })
-        .filter_map(|task| cpu_ticks(&task.path().join("stat").to_string_lossy()).ok())
+        .filter_map(|task| cpu_ticks(task.path().join("stat")).ok())
         .map(|(user, kernel)| user + kernel)
         .sum::<f64>()
         / clock_ticks_per_sec();
@@ -223,7 +223,7 @@ fn read_stats(pid: u32) -> anyhow::Result<ProcStats> {
 }
 
 /// utime and stime of a process or thread, in clock ticks, from its `stat` file.
-fn cpu_ticks(stat_path: &str) -> anyhow::Result<(f64, f64)> {
+fn cpu_ticks(stat_path: impl AsRef<std::path::Path>) -> anyhow::Result<(f64, f64)> {
     let stat = std::fs::read_to_string(stat_path)?;
     // Fields after the command name (which may hold spaces) start at field 3.
     let after = stat.rsplit_once(')').context("bad /proc stat")?.1;
