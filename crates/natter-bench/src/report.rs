@@ -195,7 +195,7 @@ impl Report {
 
     /// The load generator's own CPU per operation: it shares the machine with the server.
     /// Returns it, in µs.
-    pub fn client_cost(
+    fn client_cost(
         &mut self,
         before: Option<ProcStats>,
         after: Option<ProcStats>,
@@ -212,10 +212,28 @@ impl Report {
         Some(cpu_us)
     }
 
+    /// The server's and the load generator's CPU per operation ([`Self::server_cost`],
+    /// [`Self::client_cost`]), each as `[before, after]`, and the [`Self::cpu_ceiling`] they
+    /// make, in operations per second as `rate_unit` names them.
+    pub fn shared_machine_cost(
+        &mut self,
+        server: [Option<ProcStats>; 2],
+        bench: [Option<ProcStats>; 2],
+        ops: u64,
+        op: &str,
+        rate_unit: &'static str,
+    ) {
+        let server_us = self.server_cost(server[0], server[1], ops, op);
+        let bench_us = self.client_cost(bench[0], bench[1], ops, op);
+        if let (Some(server_us), Some(bench_us)) = (server_us, bench_us) {
+            self.cpu_ceiling(server_us, bench_us, rate_unit);
+        }
+    }
+
     /// The rate at which the server and the load generator together would use every core of
     /// this machine, at the CPU per operation each spent in the run: no figure of a workload
     /// whose two processes share these cores can pass it, however the work is scheduled.
-    pub fn cpu_ceiling(&mut self, server_us: f64, bench_us: f64, unit: &'static str) {
+    fn cpu_ceiling(&mut self, server_us: f64, bench_us: f64, unit: &'static str) {
         let cores = std::thread::available_parallelism().map_or(1, |cores| cores.get());
         self.info(
             format!("ceiling: {cores} cores ÷ (server + bench CPU)"),

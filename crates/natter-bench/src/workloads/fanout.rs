@@ -110,10 +110,12 @@ pub async fn run(options: &Options, quick: bool) -> anyhow::Result<Report> {
         "/s",
     );
     report.per(Limit::WsFanoutOneWrite);
-    let server_us = report.server_cost(before, after, got, "delivery");
-    let bench_us = report.client_cost(bench_before, bench_after, got, "delivery");
-    if let (Some(server_us), Some(bench_us)) = (server_us, bench_us) {
-        report.cpu_ceiling(server_us, bench_us, "/s");
-    }
+    report.shared_machine_cost(
+        [before, after],
+        [bench_before, bench_after],
+        got,
+        "delivery",
+        "/s",
+    );
     Ok(report)
 }

@@ -69,7 +69,12 @@ pub async fn run(options: &Options, quick: bool) -> anyhow::Result<Report> {
     );
     report.info("send errors", sent.errors as f64, "");
     report.latencies("ack latency", &sent.ack_latency);
-    report.server_cost(before, after, sent.acked, "message");
-    report.client_cost(bench_before, bench_after, sent.acked, "message");
+    report.shared_machine_cost(
+        [before, after],
+        [bench_before, bench_after],
+        sent.acked,
+        "message",
+        "msg/s",
+    );
     Ok(report)
 }
