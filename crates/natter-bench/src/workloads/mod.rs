@@ -20,7 +20,8 @@ use hdrhistogram::Histogram;
 use serde_json::json;
 
 use crate::client::{Api, User};
-use crate::report::histogram;
+use crate::report::{Report, histogram};
+use crate::server::ProcStats;
 
 /// Microseconds since the first call: the clock every timestamp in a payload uses.
 pub fn now_us() -> u64 {
@@ -57,6 +58,22 @@ pub struct Sent {
     pub elapsed: Duration,
     /// Send → acknowledgement, µs.
     pub ack_latency: Histogram<u64>,
+}
+
+impl Sent {
+    /// What `send` and `send-offline` report of their loop after its throughput: its errors,
+    /// its acknowledgement latencies, and the server's and the bench's CPU per message, each
+    /// process's stats as `[before, after]`.
+    pub fn report_costs(
+        &self,
+        report: &mut Report,
+        server: [Option<ProcStats>; 2],
+        bench: [Option<ProcStats>; 2],
+    ) {
+        report.info("send errors", self.errors as f64, "");
+        report.latencies("ack latency", &self.ack_latency);
+        report.shared_machine_cost(server, bench, self.acked, "message", "msg/s");
+    }
 }
 
 /// Each sender sends to its recipient, one request at a time, as fast as acknowledgements

@@ -67,14 +67,6 @@ pub async fn run(options: &Options, quick: bool) -> anyhow::Result<Report> {
         delivered.load(Ordering::Relaxed) as f64,
         "msg",
     );
-    report.info("send errors", sent.errors as f64, "");
-    report.latencies("ack latency", &sent.ack_latency);
-    report.shared_machine_cost(
-        [before, after],
-        [bench_before, bench_after],
-        sent.acked,
-        "message",
-        "msg/s",
-    );
+    sent.report_costs(&mut report, [before, after], [bench_before, bench_after]);
     Ok(report)
 }
