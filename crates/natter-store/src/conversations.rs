@@ -605,11 +605,11 @@ mod tests {
     //! A list page reads each last message with its rows, and the sender's profile with it,
     //! whoever sent it: the one-to-one peer, the user, a member of a group.
 
-    use natter_core::{ConversationId, Device, GroupId, Uid};
+    use natter_core::{ConversationId, GroupId, Uid};
 
     use crate::profiles::{self, UserProfileChange};
-    use crate::test_stores::on_both;
-    use crate::{ListQuery, NewMessage, Result, conversations, groups, messaging, users};
+    use crate::test_stores::{make_users, on_both};
+    use crate::{ListQuery, NewMessage, Result, conversations, groups, messaging};
 
     fn uid(name: &str) -> Uid {
         Uid::parse(name, "uid").unwrap()
@@ -634,13 +634,9 @@ mod tests {
             let store = place.open().await;
             let listed = store
                 .write(|db| {
-                    for (at, name) in ["alice", "bob", "carol"].into_iter().enumerate() {
-                        let device = Device {
-                            uid: uid(name),
-                            device_flag: 0,
-                            device_level: 1,
-                        };
-                        users::set_device_token(db, &device, &[at as u8 + 1; 32], 0)?;
+                    let names = ["alice", "bob", "carol"];
+                    make_users(db, names.map(uid))?;
+                    for name in names {
                         let profile = UserProfileChange {
                             nick: Some(format!("{name} N.")),
                             avatar: Some(format!("https://example.com/{name}.png")),

@@ -198,10 +198,10 @@ fn resave(db: &dyn Db, uid: &Uid, touched: Vec<Loaded>) -> Result<Vec<Conversati
 
 #[cfg(test)]
 mod tests {
-    use natter_core::{ConversationId, Device, Uid};
+    use natter_core::{ConversationId, Uid};
 
-    use crate::test_stores::on_both;
-    use crate::{FolderChange, folders, users};
+    use crate::test_stores::{make_users, on_both};
+    use crate::{FolderChange, folders};
 
     #[test]
     fn folders_made_in_one_millisecond_list_in_the_order_they_were_made() {
@@ -210,12 +210,7 @@ mod tests {
             let names = store
                 .write(|db| {
                     let owner = Uid::parse("alice", "uid")?;
-                    let device = Device {
-                        uid: owner.clone(),
-                        device_flag: 0,
-                        device_level: 1,
-                    };
-                    users::set_device_token(db, &device, &[1; 32], 0)?;
+                    make_users(db, [owner.clone()])?;
                     for name in ["work", "family", "archive"] {
                         let create = FolderChange::Create {
                             name: name.to_owned(),

@@ -734,10 +734,10 @@ mod tests {
     //! (and `BEGIN` and `COMMIT` besides), and delivers each member's folders with the read of
     //! their rows.
 
-    use natter_core::{ConversationId, Device, Uid};
+    use natter_core::{ConversationId, Uid};
 
-    use crate::test_stores::{Counting, on_both};
-    use crate::{Dialect, FolderChange, NewMessage, Result, Store, folders, messaging, users};
+    use crate::test_stores::{Counting, make_users, on_both};
+    use crate::{Dialect, FolderChange, NewMessage, Result, Store, folders, messaging};
 
     /// Statements of a one-to-one send into an existing channel on PostgreSQL: the sender,
     /// the lists and the peer; the channel's seq, the message and the users' locks; the
@@ -770,14 +770,7 @@ mod tests {
     async fn check(store: &Store) {
         store
             .write(|db| {
-                for (index, name) in ["alice", "bob"].into_iter().enumerate() {
-                    let device = Device {
-                        uid: uid(name),
-                        device_flag: 0,
-                        device_level: 1,
-                    };
-                    users::set_device_token(db, &device, &[index as u8; 32], 0)?;
-                }
+                make_users(db, [uid("alice"), uid("bob")])?;
                 messaging::send(db, &message("alice", "bob"))?;
                 for name in ["work", "home"] {
                     let create = FolderChange::Create {

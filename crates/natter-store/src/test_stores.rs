@@ -5,7 +5,25 @@
 use std::cell::Cell;
 use std::future::Future;
 
+use natter_core::{Device, Uid};
+
 use crate::{Columns, Db, Dialect, Result, Store, Value};
+
+/// Makes each user as a token for their first device does, the tokens distinct within one
+/// call: for tests that only need the users to exist.
+pub(crate) fn make_users(db: &dyn Db, uids: impl IntoIterator<Item = Uid>) -> Result<()> {
+    for (index, uid) in uids.into_iter().enumerate() {
+        let device = Device {
+            uid,
+            device_flag: 0,
+            device_level: 1,
+        };
+        let mut token = [0; 32];
+        token[..8].copy_from_slice(&(index as u64).to_le_bytes());
+        crate::users::set_device_token(db, &device, &token, 0)?;
+    }
+    Ok(())
+}
 
 pub(crate) fn runtime() -> tokio::runtime::Runtime {
     tokio::runtime::Builder::new_current_thread()

@@ -11,17 +11,19 @@
 //! either.
 
 use natter_core::rules::{RemindType, marks};
-use natter_core::{ChannelKind, ConversationId, Device, GroupId, Uid};
+use natter_core::{ChannelKind, ConversationId, GroupId, Uid};
 use proptest::prelude::*;
 
 use crate::db::params;
 use crate::rows::{self, LOADED_COLUMNS, LOADED_FROM};
 use crate::schema::MIGRATIONS;
-use crate::test_stores::{concurrent_runtime, fresh_database, on_both, postgres_admin, runtime};
+use crate::test_stores::{
+    concurrent_runtime, fresh_database, make_users, on_both, postgres_admin, runtime,
+};
 use crate::{
     Change, ConversationUpdate, Db, Deletion, FolderChange, NewMessage, Recall, Recaller, Result,
     Store, StoreError, SystemMessage, SystemTarget, Via, conversations, folders, groups, messaging,
-    removal, users,
+    removal,
 };
 
 pub(crate) const USERS: usize = 4;
@@ -363,14 +365,7 @@ fn fill_statement(db: &dyn Db) -> String {
 pub(crate) async fn setup(store: &Store) {
     store
         .write(|db| {
-            for index in 0..USERS {
-                let device = Device {
-                    uid: uid(index),
-                    device_flag: 0,
-                    device_level: 1,
-                };
-                users::set_device_token(db, &device, &[index as u8; 32], 0)?;
-            }
+            make_users(db, (0..USERS).map(uid))?;
             let members: Vec<Uid> = (0..USERS).map(uid).collect();
             groups::upsert(db, &group(), &members, false, None, 0).map(drop)
         })

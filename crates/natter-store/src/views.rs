@@ -302,15 +302,15 @@ mod tests {
 
     use std::collections::HashMap;
 
-    use natter_core::{ConversationId, Device, GroupId, Uid};
+    use natter_core::{ConversationId, GroupId, Uid};
 
     use crate::test_stores::{
-        Counting, Watch, Watched, fresh_database, on_both, postgres_admin, runtime,
+        Counting, Watch, Watched, fresh_database, make_users, on_both, postgres_admin, runtime,
     };
     use crate::{
         Change, ConversationUpdate, ConversationView, Db, Deletion, Dialect, FolderChange,
         ListQuery, NewMessage, Recall, Recaller, Result, Store, Value, Via, conversations, folders,
-        groups, messaging, removal, users,
+        groups, messaging, removal,
     };
 
     /// Peers with a one-to-one conversation each: more than the largest page, and more than
@@ -366,20 +366,7 @@ mod tests {
 
     /// Registers `me` and the first `peers` peers.
     fn register(db: &dyn Db, peers: usize) -> Result<()> {
-        for (index, uid) in std::iter::once(me())
-            .chain((0..peers).map(peer))
-            .enumerate()
-        {
-            let device = Device {
-                uid,
-                device_flag: 0,
-                device_level: 1,
-            };
-            let mut token = [0; 32];
-            token[..8].copy_from_slice(&(index as u64).to_le_bytes());
-            users::set_device_token(db, &device, &token, 0)?;
-        }
-        Ok(())
+        make_users(db, std::iter::once(me()).chain((0..peers).map(peer)))
     }
 
     /// `me` talks with every peer, then each special case happens in a conversation of its
