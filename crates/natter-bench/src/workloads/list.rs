@@ -5,9 +5,10 @@ use std::time::{Duration, Instant};
 
 use futures_util::{StreamExt, stream};
 use hdrhistogram::Histogram;
+use natter_core::wire::ConversationListResponse;
 use serde_json::json;
 
-use crate::client::{Api, User};
+use crate::client::{self, Api, User};
 use crate::limits::Limit;
 use crate::report::{Report, histogram, quantile_ms};
 use crate::server::Options;
@@ -97,7 +98,10 @@ pub async fn hub(api: &Api, prefix: &str, count: usize) -> anyhow::Result<(User,
 /// one request after another. Each latency runs until the answer's last byte arrived; the
 /// answer is then decoded and must hold a page of `page` conversations, outside the timing (a
 /// page of 100 is about 51 KiB of JSON, whose decoding by the bench is not the server's time)
-/// but on the same cores, as a client's would be.
+/// but on the same cores, as a client's would be. It is decoded into the contract's own type,
+/// which checks every field's name and type: decoded into a `serde_json::Value` (a map and a
+/// string for every field), a page took the load generator six times the instructions the
+/// server spent writing it (BENCHMARKS.md, round two, thirteenth pass).
 async fn concurrently(
     readers: usize,
     samples: usize,
@@ -119,11 +123,11 @@ async fn concurrently(
                     if call >= warm_up {
                         timings.push(begun.elapsed());
                     }
-                    let answer: serde_json::Value = serde_json::from_slice(&body)?;
-                    let listed = answer["conversationList"].as_array().map(Vec::len);
+                    let answer: ConversationListResponse = client::decode(&body)?;
+                    let listed = answer.conversation_list.len();
                     anyhow::ensure!(
-                        listed == Some(page),
-                        "{path} listed {listed:?} conversations, not {page}"
+                        listed == page,
+                        "{path} listed {listed} conversations, not {page}"
                     );
                 }
                 anyhow::Ok(timings)
