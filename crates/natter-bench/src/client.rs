@@ -13,7 +13,8 @@ use natter_sdk::Admin;
 use serde_json::Value;
 use tokio::net::{TcpSocket, TcpStream};
 use tokio_tungstenite::tungstenite::Message;
-use tokio_tungstenite::{WebSocketStream, client_async};
+use tokio_tungstenite::tungstenite::protocol::WebSocketConfig;
+use tokio_tungstenite::{WebSocketStream, client_async_with_config};
 
 use crate::server::Server;
 
@@ -21,6 +22,16 @@ use crate::server::Server;
 const SETUP_CONCURRENCY: usize = 64;
 /// No single request of the bench waits longer than this.
 const REQUEST_TIMEOUT: Duration = Duration::from_secs(60);
+
+/// Every WebSocket of the load generator, either end: a read buffer of 4 KiB, which holds a
+/// delivery's three frames (about 1 KiB) in one read. tungstenite zero-fills the free part of
+/// its read buffer before every read; at its default of 128 KiB that was most of the load
+/// generator's instructions in `send` and a third of its CPU in `fanout` (BENCHMARKS.md, round
+/// two, thirteenth pass), on the cores it shares with the server. A larger frame grows the
+/// buffer as it arrives.
+pub fn websocket_config() -> WebSocketConfig {
+    WebSocketConfig::default().read_buffer_size(4 * 1024)
+}
 
 /// A user with one device token.
 #[derive(Debug, Clone)]
@@ -189,7 +200,7 @@ pub async fn connect_ws(
     let stream = socket.connect(server).await?;
     stream.set_nodelay(true)?;
     let url = format!("ws://{server}/v1/ws?token={token}");
-    let (mut socket, _) = client_async(url, stream).await?;
+    let (mut socket, _) = client_async_with_config(url, stream, Some(websocket_config())).await?;
     socket
         .send(Message::Text(r#"{"event":"ping"}"#.into()))
         .await?;

@@ -37,6 +37,7 @@ use tokio::net::{TcpListener, TcpStream};
 use tokio::sync::{Notify, mpsc};
 use tokio_tungstenite::tungstenite::{Message, Utf8Bytes};
 
+use crate::client::websocket_config;
 use crate::report::{histogram, quantile_ms};
 
 /// Rows per transaction: the server's writer shares one commit among at most this many writes.
@@ -198,8 +199,12 @@ async fn ws_echo(budget: Duration) -> anyhow::Result<(f64, f64)> {
             tokio::spawn(async move {
                 let stream = TcpStream::connect(address).await?;
                 stream.set_nodelay(true)?;
-                let (mut socket, _) =
-                    tokio_tungstenite::client_async(format!("ws://{address}/"), stream).await?;
+                let (mut socket, _) = tokio_tungstenite::client_async_with_config(
+                    format!("ws://{address}/"),
+                    stream,
+                    Some(websocket_config()),
+                )
+                .await?;
                 let mut latencies = histogram();
                 let frame = r#"{"event":"messageReceived","data":{"t":1234567890}}"#;
                 while Instant::now() < deadline {
@@ -227,7 +232,9 @@ async fn ws_echo(budget: Duration) -> anyhow::Result<(f64, f64)> {
 
 async fn echo(stream: TcpStream) {
     let _ = stream.set_nodelay(true);
-    let Ok(mut socket) = tokio_tungstenite::accept_async(stream).await else {
+    let Ok(mut socket) =
+        tokio_tungstenite::accept_async_with_config(stream, Some(websocket_config())).await
+    else {
         return;
     };
     while let Some(Ok(message)) = socket.next().await {
@@ -372,8 +379,12 @@ async fn connect_members() -> anyhow::Result<(
     while members.len() < FANOUT_GROUPS * FANOUT_MEMBERS {
         let stream = TcpStream::connect(address).await?;
         stream.set_nodelay(true)?;
-        let (socket, _) =
-            tokio_tungstenite::client_async(format!("ws://{address}/"), stream).await?;
+        let (socket, _) = tokio_tungstenite::client_async_with_config(
+            format!("ws://{address}/"),
+            stream,
+            Some(websocket_config()),
+        )
+        .await?;
         sockets.push(socket);
         members.push(queues.recv().await.context("fan-out: the server stopped")?);
     }
@@ -431,7 +442,9 @@ fn fanout_frame(seq: u64) -> String {
 /// flush per batch, as the server writes its pushes.
 async fn write_queued(stream: TcpStream, mut queued: mpsc::Receiver<Arc<[Utf8Bytes]>>) {
     let _ = stream.set_nodelay(true);
-    let Ok(mut socket) = tokio_tungstenite::accept_async(stream).await else {
+    let Ok(mut socket) =
+        tokio_tungstenite::accept_async_with_config(stream, Some(websocket_config())).await
+    else {
         return;
     };
     while let Some(first) = queued.recv().await {
