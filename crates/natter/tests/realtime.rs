@@ -123,6 +123,30 @@ async fn a_message_reaches_every_device_of_the_recipient() {
     }
 }
 
+/// The SDK reads its socket through a small buffer (8 KiB); a message at the payload limit
+/// arrives in one frame several times that size, and must arrive whole.
+#[tokio::test]
+async fn a_message_larger_than_the_sdks_read_buffer_arrives_whole() {
+    let world = World::start().await;
+    let alice = world.device("alice", 0).await;
+    let bob = world.device("bob", 0).await;
+    let mut stream = alice.events(0).await.unwrap();
+    let body: String = ('a'..='z').cycle().take(60 * 1024).collect();
+
+    let sent = bob
+        .send_message("C2Calice", text(&body), None)
+        .await
+        .unwrap();
+
+    match next_server_event(&mut stream).await {
+        ServerEvent::MessageReceived { message_list } => {
+            assert_eq!(message_list[0].message_id, sent.message_id);
+            assert_eq!(message_list[0].payload, text(&body));
+        }
+        other => panic!("expected messageReceived, got {other:?}"),
+    }
+}
+
 #[tokio::test]
 async fn a_deletion_reaches_the_other_device_only_when_sync_is_on() {
     let world = World::start().await;
