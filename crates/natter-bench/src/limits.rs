@@ -23,7 +23,9 @@
 //!   nothing queues up behind a frame to share its write: each delivery costs the kernel one
 //!   loopback TCP write and one read, as in the workload. Writers and readers share this
 //!   process, as the server and the load generator share the machine's cores, so its rate is a
-//!   ceiling for any delivery that writes each member's message on its own.
+//!   ceiling for any delivery that writes each member's message on its own. Its CPU per
+//!   delivery, and the kernel's part of it, say what that write and read cost both ends here:
+//!   the floor under the server's and the load generator's CPU per delivery in `fanout`.
 
 use std::io::Write;
 use std::sync::Arc;
@@ -39,6 +41,7 @@ use tokio_tungstenite::tungstenite::{Message, Utf8Bytes};
 
 use crate::client::websocket_config;
 use crate::report::{histogram, quantile_ms};
+use crate::server::own_stats;
 
 /// Rows per transaction: the server's writer shares one commit among at most this many writes.
 const INSERT_BATCH: usize = 256;
@@ -68,6 +71,10 @@ pub struct Limits {
     pub ws_fanout_per_sec: f64,
     /// Bare WebSocket fan-out with one write per delivery, deliveries per second.
     pub ws_fanout_one_write_per_sec: f64,
+    /// … its CPU per delivery, writers and readers together, µs.
+    pub ws_fanout_one_write_cpu_us: f64,
+    /// … of it in the kernel, µs.
+    pub ws_fanout_one_write_kernel_us: f64,
 }
 
 /// Which limit a figure is read against.
@@ -79,6 +86,8 @@ pub enum Limit {
     WsEchoRtt,
     WsFanout,
     WsFanoutOneWrite,
+    WsFanoutOneWriteCpu,
+    WsFanoutOneWriteKernel,
 }
 
 impl Limit {
@@ -91,6 +100,8 @@ impl Limit {
             Limit::WsEchoRtt => limits.ws_echo_rtt_ms,
             Limit::WsFanout => limits.ws_fanout_per_sec,
             Limit::WsFanoutOneWrite => limits.ws_fanout_one_write_per_sec,
+            Limit::WsFanoutOneWriteCpu => limits.ws_fanout_one_write_cpu_us,
+            Limit::WsFanoutOneWriteKernel => limits.ws_fanout_one_write_kernel_us,
         }
     }
 
@@ -103,6 +114,8 @@ impl Limit {
             Limit::WsEchoRtt => "WS echo RTT",
             Limit::WsFanout => "WS fan-out",
             Limit::WsFanoutOneWrite => "one-write fan-out",
+            Limit::WsFanoutOneWriteCpu => "one-write fan-out's CPU",
+            Limit::WsFanoutOneWriteKernel => "one-write fan-out's kernel CPU",
         }
     }
 }
@@ -123,14 +136,16 @@ impl Limits {
         .await??;
         let (ws_echo_per_sec, ws_echo_rtt_ms) = ws_echo(budget).await?;
         let ws_fanout_per_sec = ws_fanout(budget).await?;
-        let ws_fanout_one_write_per_sec = ws_fanout_one_write(budget).await?;
+        let one_write = ws_fanout_one_write(budget).await?;
         Ok(Self {
             sqlite_rows_per_sec,
             fsync_ms,
             ws_echo_per_sec,
             ws_echo_rtt_ms,
             ws_fanout_per_sec,
-            ws_fanout_one_write_per_sec,
+            ws_fanout_one_write_per_sec: one_write.per_sec,
+            ws_fanout_one_write_cpu_us: one_write.cpu_us,
+            ws_fanout_one_write_kernel_us: one_write.kernel_us,
         })
     }
 }
@@ -292,9 +307,20 @@ async fn ws_fanout(budget: Duration) -> anyhow::Result<f64> {
     Ok(got as f64 / elapsed)
 }
 
+/// What bare fan-out with one write per delivery measured.
+struct OneWriteFanout {
+    per_sec: f64,
+    /// This process's CPU per delivery (writers and readers), µs.
+    cpu_us: f64,
+    /// … of it in the kernel, µs.
+    kernel_us: f64,
+}
+
 /// Deliveries per second when each group message reaches each member in a write of its own:
-/// a group's next message is published once all its members have read the last.
-async fn ws_fanout_one_write(budget: Duration) -> anyhow::Result<f64> {
+/// a group's next message is published once all its members have read the last. With this
+/// process's CPU per delivery over the same time: nothing else of the load generator runs while
+/// the limits are measured.
+async fn ws_fanout_one_write(budget: Duration) -> anyhow::Result<OneWriteFanout> {
     let (server, members, sockets) = connect_members().await?;
     // Per group: how many of its deliveries arrived, and a wake-up for its publisher when a
     // message has reached every member.
@@ -314,6 +340,8 @@ async fn ws_fanout_one_write(budget: Duration) -> anyhow::Result<f64> {
         })
         .collect();
 
+    let own_cpu = || own_stats().context("one-write fan-out: reading this process's CPU time");
+    let cpu_before = own_cpu()?;
     let started = Instant::now();
     let deadline = started + budget;
     let publishers: Vec<_> = members
@@ -348,9 +376,15 @@ async fn ws_fanout_one_write(budget: Duration) -> anyhow::Result<f64> {
         delivered += publisher.await?? * FANOUT_MEMBERS as u64;
     }
     let elapsed = started.elapsed().as_secs_f64();
+    let cpu_after = own_cpu()?;
     readers.iter().for_each(|reader| reader.abort());
     server.abort();
-    Ok(delivered as f64 / elapsed)
+    let per_delivery_us = |secs: f64| secs * 1e6 / delivered as f64;
+    Ok(OneWriteFanout {
+        per_sec: delivered as f64 / elapsed,
+        cpu_us: per_delivery_us(cpu_after.cpu_secs - cpu_before.cpu_secs),
+        kernel_us: per_delivery_us(cpu_after.kernel_cpu_secs - cpu_before.kernel_cpu_secs),
+    })
 }
 
 /// The accepting side of bare fan-out, the queues of its `FANOUT_GROUPS × FANOUT_MEMBERS`
@@ -485,6 +519,15 @@ mod tests {
             let value = limit.of(&limits);
             assert!(
                 value.is_finite() && value > 0.0,
+                "{}: {value}",
+                limit.name()
+            );
+        }
+        // CPU time is counted in clock ticks (10 ms), so 50 ms of fan-out may round to none.
+        for limit in [Limit::WsFanoutOneWriteCpu, Limit::WsFanoutOneWriteKernel] {
+            let value = limit.of(&limits);
+            assert!(
+                value.is_finite() && value >= 0.0,
                 "{}: {value}",
                 limit.name()
             );

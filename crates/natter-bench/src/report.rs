@@ -46,7 +46,7 @@ pub struct Report {
 }
 
 /// The rows every report ends with: the machine limits measured just before the run.
-const LIMIT_ROWS: [(&str, Limit, &str); 6] = [
+const LIMIT_ROWS: [(&str, Limit, &str); 8] = [
     (
         "limit: plain SQLite batched inserts",
         Limit::SqliteInserts,
@@ -61,6 +61,12 @@ const LIMIT_ROWS: [(&str, Limit, &str); 6] = [
         Limit::WsFanoutOneWrite,
         "/s",
     ),
+    (
+        "… its CPU per delivery, both ends",
+        Limit::WsFanoutOneWriteCpu,
+        "µs",
+    ),
+    ("… of it in the kernel", Limit::WsFanoutOneWriteKernel, "µs"),
 ];
 
 impl Report {
