@@ -193,6 +193,12 @@ impl Report {
             if after.writer_cpu_secs > 0.0 {
                 self.info("… of it the SQLite writer thread", writer_us, "µs");
             }
+            if let (Some(before), Some(after)) =
+                (before.disk_written_bytes, after.disk_written_bytes)
+            {
+                let kib = after.saturating_sub(before) as f64 / 1024.0 / ops as f64;
+                self.info(format!("server disk writes per {op}"), kib, "KiB");
+            }
         }
         self.info("server RSS after", after.rss_kib as f64 / 1024.0, "MiB");
         self.info("server peak RSS", after.hwm_kib as f64 / 1024.0, "MiB");

@@ -45,6 +45,11 @@ pub struct ProcStats {
     /// write runs there, one at a time, so its share says how much of a workload is the store's
     /// serial part.
     pub writer_cpu_secs: f64,
+    /// Bytes the process has caused to be written to storage (`write_bytes` of
+    /// `/proc/<pid>/io`: the WAL's pages and the checkpoints' copies of them); `None` where it
+    /// cannot be read. A commit waits for its sync behind whatever else is being written, so
+    /// the bytes a message costs bear on the latency's tail as well as on the disk.
+    pub disk_written_bytes: Option<u64>,
     /// VmRSS, KiB.
     pub rss_kib: u64,
     /// VmHWM (peak RSS), KiB.
@@ -175,6 +180,7 @@ impl Server {
             cpu_secs: each.iter().map(|stats| stats.cpu_secs).sum(),
             kernel_cpu_secs: each.iter().map(|stats| stats.kernel_cpu_secs).sum(),
             writer_cpu_secs: each.iter().map(|stats| stats.writer_cpu_secs).sum(),
+            disk_written_bytes: each.iter().map(|stats| stats.disk_written_bytes).sum(),
             rss_kib: each.iter().map(|stats| stats.rss_kib).sum(),
             hwm_kib: each.iter().map(|stats| stats.hwm_kib).sum(),
         })
@@ -213,10 +219,18 @@ fn read_stats(pid: u32) -> anyhow::Result<ProcStats> {
             .and_then(|value| value.parse().ok())
             .unwrap_or(0)
     };
+    let disk_written_bytes = std::fs::read_to_string(format!("/proc/{pid}/io"))
+        .ok()
+        .and_then(|io| {
+            io.lines()
+                .find_map(|line| line.strip_prefix("write_bytes:"))
+                .and_then(|value| value.trim().parse().ok())
+        });
     Ok(ProcStats {
         cpu_secs: (user + kernel) / clock_ticks_per_sec(),
         kernel_cpu_secs: kernel / clock_ticks_per_sec(),
         writer_cpu_secs,
+        disk_written_bytes,
         rss_kib: kib("VmRSS:"),
         hwm_kib: kib("VmHWM:"),
     })

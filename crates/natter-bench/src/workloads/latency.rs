@@ -51,8 +51,10 @@ pub async fn run(options: &Options, quick: bool) -> anyhow::Result<Report> {
 
     // Half the maximum rate, paced.
     let rate = (max_rate / 2.0).max(1.0);
+    let before = server.stats();
     let paced = paced_loop(&api, &from, &to, rate, Duration::from_secs(paced_secs)).await?;
     let at_half = settle(&latencies, paced.acknowledged.len()).await;
+    let after = server.stats();
     readers.iter().for_each(|reader| reader.abort());
 
     let mut report = Report::new(
@@ -91,6 +93,14 @@ pub async fn run(options: &Options, quick: bool) -> anyhow::Result<Report> {
         100.0,
     );
     report.info("saturation max", quantile_ms(&at_saturation, 1.0), "ms");
+    // What the half rate cost the server, its bytes written to disk among it: each commit's
+    // sync waits behind them.
+    report.server_cost(
+        before,
+        after,
+        paced.acknowledged.len() as u64,
+        "message at half rate",
+    );
     Ok(report)
 }
 
