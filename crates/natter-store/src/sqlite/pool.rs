@@ -5,6 +5,7 @@
 use std::path::Path;
 use std::sync::{Arc, Mutex};
 use std::thread::JoinHandle;
+use std::time::{Duration, Instant};
 
 use super::db::{CachedConnection, db_error};
 use crate::{Db, Result, StoreError, Unavailable};
@@ -22,6 +23,10 @@ const WRITE_QUEUE: usize = 4096;
 const COMMITS_PER_CHECKPOINT: u32 = 32;
 /// Commits between two restarts of the WAL by the writer ([`restart_log`]).
 const COMMITS_PER_LOG_RESTART: u32 = 8 * COMMITS_PER_CHECKPOINT;
+/// A batch that held the writer longer than this is logged, with where its time went: on a
+/// healthy disk a batch takes its statements and one sync, a few milliseconds at most, and
+/// every write queued behind a slow one waits for all of it (an acknowledgement's latency).
+const SLOW_BATCH: Duration = Duration::from_millis(50);
 
 pub(crate) fn open_connection(path: &Path, read_only: bool) -> rusqlite::Result<Connection> {
     let flags = if read_only {
@@ -205,7 +210,9 @@ fn run_writer(
                 Err(_) => break,
             }
         }
-        let outcome = commit_batch(&conn, &mut batch);
+        let mut times = BatchTimes::default();
+        let outcome = commit_batch(&conn, &mut batch, &mut times);
+        let writes = batch.len();
         for job in batch.drain(..) {
             job.reply(outcome.clone());
         }
@@ -214,9 +221,14 @@ fn run_writer(
             checkpointer.request();
         }
         // Until it succeeds: the checkpoint thread may be holding the checkpoint lock.
-        if commits >= COMMITS_PER_LOG_RESTART && restart_log(conn.connection()) {
-            commits = 0;
+        if commits >= COMMITS_PER_LOG_RESTART {
+            let restarting = Instant::now();
+            if restart_log(conn.connection()) {
+                commits = 0;
+            }
+            times.log_restart = restarting.elapsed();
         }
+        times.warn_if_slow(writes);
     }
     checkpointer.stop();
 }
@@ -294,7 +306,12 @@ impl Checkpointer {
 /// runs again, each write in its own savepoint this time, and the failing write is undone
 /// alone. Running a write again from the same state gives the same result: the store's writes
 /// are `Fn` and depend only on the database, as PostgreSQL's reruns need too.
-fn commit_batch(conn: &CachedConnection<'_>, batch: &mut [Box<dyn Job>]) -> Result<()> {
+fn commit_batch(
+    conn: &CachedConnection<'_>,
+    batch: &mut [Box<dyn Job>],
+    times: &mut BatchTimes,
+) -> Result<()> {
+    let started = Instant::now();
     let raw = conn.connection();
     let begin = || raw.execute_batch("BEGIN IMMEDIATE").map_err(db_error);
     begin()?;
@@ -308,11 +325,46 @@ fn commit_batch(conn: &CachedConnection<'_>, batch: &mut [Box<dyn Job>]) -> Resu
             job.run_alone(conn);
         }
     }
+    let committing = Instant::now();
+    times.statements = committing - started;
     let outcome = raw.execute_batch("COMMIT").map_err(db_error);
+    times.commit = committing.elapsed();
     if outcome.is_err() {
         let _ = raw.execute_batch("ROLLBACK");
     }
     outcome
+}
+
+/// Where one batch's time on the writer went.
+#[derive(Debug, Default)]
+struct BatchTimes {
+    /// Running the writes' statements.
+    statements: Duration,
+    /// `COMMIT`: writing the batch's pages to the WAL and syncing it.
+    commit: Duration,
+    /// The writer's own passive checkpoint after the commit ([`restart_log`]), when it ran one;
+    /// the next batch waits for it.
+    log_restart: Duration,
+}
+
+impl BatchTimes {
+    fn total(&self) -> Duration {
+        self.statements + self.commit + self.log_restart
+    }
+
+    fn warn_if_slow(&self, writes: usize) {
+        if self.total() >= SLOW_BATCH {
+            tracing::warn!(
+                writes,
+                statements_ms = self.statements.as_millis() as u64,
+                commit_ms = self.commit.as_millis() as u64,
+                log_restart_ms = self.log_restart.as_millis() as u64,
+                "SQLite: a batch of writes held the writer for {} ms; the writes queued behind it \
+                 waited (a slow commit is the disk's sync)",
+                self.total().as_millis()
+            );
+        }
+    }
 }
 
 /// Read-only connections, each used by one blocking task at a time.
@@ -365,13 +417,61 @@ fn closing() -> StoreError {
 
 #[cfg(test)]
 mod tests {
-    use std::sync::Arc;
     use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+    use std::sync::{Arc, Mutex};
     use std::time::Duration;
 
     use natter_core::GroupId;
 
+    use super::BatchTimes;
     use crate::{Store, StoreError, Value};
+
+    /// What `warn_if_slow` logs for a batch of 3 writes with these times.
+    fn logged(times: BatchTimes) -> String {
+        let lines = Arc::new(Mutex::new(Vec::<u8>::new()));
+        let sink = lines.clone();
+        let subscriber = tracing_subscriber::fmt()
+            .with_ansi(false)
+            .with_writer(move || WriteTo(sink.clone()))
+            .finish();
+        tracing::subscriber::with_default(subscriber, || times.warn_if_slow(3));
+        let lines = lines.lock().unwrap();
+        String::from_utf8(lines.clone()).unwrap()
+    }
+
+    struct WriteTo(Arc<Mutex<Vec<u8>>>);
+
+    impl std::io::Write for WriteTo {
+        fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
+            self.0.lock().unwrap().extend_from_slice(bytes);
+            Ok(bytes.len())
+        }
+        fn flush(&mut self) -> std::io::Result<()> {
+            Ok(())
+        }
+    }
+
+    #[test]
+    fn a_batch_that_held_the_writer_long_is_logged_with_where_its_time_went() {
+        let slow = logged(BatchTimes {
+            statements: Duration::from_millis(4),
+            commit: Duration::from_millis(61),
+            log_restart: Duration::ZERO,
+        });
+        assert!(slow.contains("WARN"), "{slow}");
+        assert!(slow.contains("held the writer for 65 ms"), "{slow}");
+        assert!(
+            slow.contains("writes=3 statements_ms=4 commit_ms=61 log_restart_ms=0"),
+            "{slow}"
+        );
+
+        let usual = logged(BatchTimes {
+            statements: Duration::from_millis(1),
+            commit: Duration::from_millis(2),
+            log_restart: Duration::from_millis(3),
+        });
+        assert_eq!(usual, "", "a batch of a few milliseconds is not logged");
+    }
 
     /// `.cargo/config.toml` compiles the bundled SQLite without memory statistics and without
     /// the shared page cache, each a global mutex on every statement's path.
