@@ -11,6 +11,7 @@ use std::path::{Path, PathBuf};
 use crate::{Backend, Db, Result, Store};
 use backup::DataDirLock;
 pub use backup::{backup, restore};
+pub use pool::SLOW_BATCH;
 use pool::{Readers, Writer};
 
 /// The database file's name inside the data dir.

@@ -26,7 +26,7 @@ const COMMITS_PER_LOG_RESTART: u32 = 8 * COMMITS_PER_CHECKPOINT;
 /// A batch that held the writer longer than this is logged, with where its time went: on a
 /// healthy disk a batch takes its statements and one sync, a few milliseconds at most, and
 /// every write queued behind a slow one waits for all of it (an acknowledgement's latency).
-const SLOW_BATCH: Duration = Duration::from_millis(50);
+pub const SLOW_BATCH: Duration = Duration::from_millis(50);
 
 pub(crate) fn open_connection(path: &Path, read_only: bool) -> rusqlite::Result<Connection> {
     let flags = if read_only {

@@ -137,6 +137,17 @@ pub fn reference() -> String {
          stderr is a terminal and `NO_COLOR` is unset, so a log file, journald or \
          `docker logs` holds plain text."
     )));
+    text.push_str(&wrap(&format!(
+        "On SQLite every write goes through one writer thread, in batches that share a \
+         commit. A batch that holds the writer for {} ms or more is logged as a warning \
+         (`SQLite: a batch of writes held the writer for …`), with the milliseconds its \
+         statements took (`statements_ms`), its commit, which is the disk's sync \
+         (`commit_ms`), and the writer's own checkpoint after it, when it ran one \
+         (`log_restart_ms`): every write queued behind such a batch was acknowledged that \
+         much later. A healthy disk keeps batches to a few milliseconds; many of these \
+         warnings with a large `commit_ms` mean the disk is slow to sync.",
+        natter_store::sqlite::SLOW_BATCH.as_millis()
+    )));
     text.truncate(text.trim_end().len());
     text.push('\n');
     text
