@@ -276,9 +276,21 @@ impl Checkpointer {
             .name("natter-sqlite-checkpoint".into())
             .spawn(move || {
                 for () in waiting {
-                    let copied = own.query_row("PRAGMA wal_checkpoint(PASSIVE)", [], |_| Ok(()));
-                    if let Err(error) = copied {
-                        tracing::warn!(%error, "SQLite: the WAL checkpoint failed; it will be retried");
+                    let started = Instant::now();
+                    let copied = own.query_row("PRAGMA wal_checkpoint(PASSIVE)", [], |row| {
+                        Ok((row.get(1)?, row.get(2)?))
+                    });
+                    match copied {
+                        Ok((frames, copied)) => CheckpointRun {
+                            took: started.elapsed(),
+                            frames,
+                            copied,
+                        }
+                        .warn_if_slow(),
+                        Err(error) => tracing::warn!(
+                            %error,
+                            "SQLite: the WAL checkpoint failed; it will be retried"
+                        ),
                     }
                 }
             })?;
@@ -367,6 +379,33 @@ impl BatchTimes {
     }
 }
 
+/// One checkpoint of the checkpoint thread. It never holds the writer, but it writes the
+/// pages it copies into the database file and syncs that file, on the disk the writer's
+/// commits sync to: a commit that syncs while a long checkpoint writes may wait behind it, so a
+/// slow commit is read beside the checkpoints around it.
+#[derive(Debug)]
+struct CheckpointRun {
+    took: Duration,
+    /// Frames in the WAL when it ran.
+    frames: i64,
+    /// Of them, the frames it copied into the database file.
+    copied: i64,
+}
+
+impl CheckpointRun {
+    fn warn_if_slow(&self) {
+        if self.took >= SLOW_BATCH {
+            tracing::warn!(
+                frames = self.frames,
+                copied = self.copied,
+                "SQLite: a WAL checkpoint took {} ms; it does not hold the writer, but commits \
+                 syncing meanwhile share the disk with it",
+                self.took.as_millis()
+            );
+        }
+    }
+}
+
 /// Read-only connections, each used by one blocking task at a time.
 pub(crate) struct Readers {
     idle: Arc<Mutex<Vec<Connection>>>,
@@ -423,18 +462,18 @@ mod tests {
 
     use natter_core::GroupId;
 
-    use super::BatchTimes;
+    use super::{BatchTimes, CheckpointRun};
     use crate::{Store, StoreError, Value};
 
-    /// What `warn_if_slow` logs for a batch of 3 writes with these times.
-    fn logged(times: BatchTimes) -> String {
+    /// What `emit` logs.
+    fn logged(emit: impl FnOnce()) -> String {
         let lines = Arc::new(Mutex::new(Vec::<u8>::new()));
         let sink = lines.clone();
         let subscriber = tracing_subscriber::fmt()
             .with_ansi(false)
             .with_writer(move || WriteTo(sink.clone()))
             .finish();
-        tracing::subscriber::with_default(subscriber, || times.warn_if_slow(3));
+        tracing::subscriber::with_default(subscriber, emit);
         let lines = lines.lock().unwrap();
         String::from_utf8(lines.clone()).unwrap()
     }
@@ -453,10 +492,13 @@ mod tests {
 
     #[test]
     fn a_batch_that_held_the_writer_long_is_logged_with_where_its_time_went() {
-        let slow = logged(BatchTimes {
-            statements: Duration::from_millis(4),
-            commit: Duration::from_millis(61),
-            log_restart: Duration::ZERO,
+        let slow = logged(|| {
+            BatchTimes {
+                statements: Duration::from_millis(4),
+                commit: Duration::from_millis(61),
+                log_restart: Duration::ZERO,
+            }
+            .warn_if_slow(3)
         });
         assert!(slow.contains("WARN"), "{slow}");
         assert!(slow.contains("held the writer for 65 ms"), "{slow}");
@@ -465,12 +507,43 @@ mod tests {
             "{slow}"
         );
 
-        let usual = logged(BatchTimes {
-            statements: Duration::from_millis(1),
-            commit: Duration::from_millis(2),
-            log_restart: Duration::from_millis(3),
+        let usual = logged(|| {
+            BatchTimes {
+                statements: Duration::from_millis(1),
+                commit: Duration::from_millis(2),
+                log_restart: Duration::from_millis(3),
+            }
+            .warn_if_slow(3)
         });
         assert_eq!(usual, "", "a batch of a few milliseconds is not logged");
+    }
+
+    #[test]
+    fn a_long_checkpoint_is_logged_with_the_frames_it_copied() {
+        let slow = logged(|| {
+            CheckpointRun {
+                took: Duration::from_millis(180),
+                frames: 2400,
+                copied: 2376,
+            }
+            .warn_if_slow()
+        });
+        assert!(slow.contains("WARN"), "{slow}");
+        assert!(slow.contains("a WAL checkpoint took 180 ms"), "{slow}");
+        assert!(slow.contains("frames=2400 copied=2376"), "{slow}");
+
+        let usual = logged(|| {
+            CheckpointRun {
+                took: Duration::from_millis(12),
+                frames: 300,
+                copied: 300,
+            }
+            .warn_if_slow()
+        });
+        assert_eq!(
+            usual, "",
+            "a checkpoint of a few milliseconds is not logged"
+        );
     }
 
     /// `.cargo/config.toml` compiles the bundled SQLite without memory statistics and without

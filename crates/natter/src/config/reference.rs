@@ -145,7 +145,11 @@ pub fn reference() -> String {
          (`commit_ms`), and the writer's own checkpoint after it, when it ran one \
          (`log_restart_ms`): every write queued behind such a batch was acknowledged that \
          much later. A healthy disk keeps batches to a few milliseconds; many of these \
-         warnings with a large `commit_ms` mean the disk is slow to sync.",
+         warnings with a large `commit_ms` mean the disk is slow to sync. A WAL checkpoint \
+         (the copy of committed pages into the database file, on a thread of its own) that \
+         takes as long is logged too (`SQLite: a WAL checkpoint took …`, with the WAL's \
+         `frames` and how many it `copied`): it does not hold the writer, but a commit that \
+         syncs while it writes shares the disk with it.",
         natter_store::sqlite::SLOW_BATCH.as_millis()
     )));
     text.truncate(text.trim_end().len());
