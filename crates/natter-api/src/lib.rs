@@ -201,6 +201,7 @@ async fn metrics(State(state): State<AppState>) -> Response {
     let mut text = state.natter.metrics.render();
     state.http_metrics.render_into(&mut text);
     state.natter.events.render_metrics(&mut text);
+    state.natter.render_store_metrics(&mut text);
     state.wukongim.render_metrics(&mut text);
     ([(header::CONTENT_TYPE, "text/plain; version=0.0.4")], text).into_response()
 }

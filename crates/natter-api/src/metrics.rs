@@ -5,20 +5,30 @@
 use std::collections::BTreeMap;
 use std::fmt::Write;
 use std::sync::Mutex;
-use std::sync::atomic::{AtomicI64, AtomicU64, Ordering};
+use std::sync::atomic::{AtomicI64, Ordering};
 use std::time::Duration;
 
-/// Upper bounds of the request-duration histogram, in seconds.
-const DURATION_BUCKETS: [f64; 10] = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1.0, 5.0];
+use natter_core::histogram::Histogram;
 
-#[derive(Debug, Default)]
+/// Upper bounds of the request-duration histogram, in seconds.
+const DURATION_BUCKETS: &[f64] = &[0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1.0, 5.0];
+
+#[derive(Debug)]
 pub struct HttpMetrics {
     websocket_connections: AtomicI64,
     /// Responses by HTTP status; errors are the 4xx and 5xx rows.
     responses: Mutex<BTreeMap<u16, u64>>,
-    /// Cumulative counts per bucket of [`DURATION_BUCKETS`], then the total count.
-    duration_buckets: [AtomicU64; DURATION_BUCKETS.len() + 1],
-    duration_micros_sum: AtomicU64,
+    durations: Histogram,
+}
+
+impl Default for HttpMetrics {
+    fn default() -> Self {
+        Self {
+            websocket_connections: AtomicI64::default(),
+            responses: Mutex::default(),
+            durations: Histogram::new(DURATION_BUCKETS),
+        }
+    }
 }
 
 impl HttpMetrics {
@@ -30,15 +40,7 @@ impl HttpMetrics {
             .expect("metrics lock")
             .entry(status)
             .or_default() += 1;
-        let seconds = elapsed.as_secs_f64();
-        for (bucket, bound) in self.duration_buckets.iter().zip(DURATION_BUCKETS) {
-            if seconds <= bound {
-                bucket.fetch_add(1, Ordering::Relaxed);
-            }
-        }
-        self.duration_buckets[DURATION_BUCKETS.len()].fetch_add(1, Ordering::Relaxed);
-        self.duration_micros_sum
-            .fetch_add(elapsed.as_micros() as u64, Ordering::Relaxed);
+        self.durations.observe(elapsed);
     }
 
     pub fn websocket_opened(&self) {
@@ -68,23 +70,10 @@ impl HttpMetrics {
                 "natter_http_responses_total{{status=\"{status}\"}} {count}"
             );
         }
-        let name = "natter_http_request_duration_seconds";
-        let _ = writeln!(
+        self.durations.render_into(
             text,
-            "# HELP {name} Time to answer HTTP requests.\n# TYPE {name} histogram"
-        );
-        for (bucket, bound) in self.duration_buckets.iter().zip(DURATION_BUCKETS) {
-            let _ = writeln!(
-                text,
-                "{name}_bucket{{le=\"{bound}\"}} {}",
-                bucket.load(Ordering::Relaxed)
-            );
-        }
-        let count = self.duration_buckets[DURATION_BUCKETS.len()].load(Ordering::Relaxed);
-        let sum = self.duration_micros_sum.load(Ordering::Relaxed) as f64 / 1e6;
-        let _ = writeln!(
-            text,
-            "{name}_bucket{{le=\"+Inf\"}} {count}\n{name}_sum {sum}\n{name}_count {count}"
+            "natter_http_request_duration_seconds",
+            "Time to answer HTTP requests.",
         );
     }
 }

@@ -164,6 +164,16 @@ impl Api {
             .await?;
         body(response).await
     }
+
+    /// `GET /metrics`: the server's Prometheus text (no authentication).
+    pub async fn metrics(&self) -> anyhow::Result<String> {
+        let response = self
+            .http
+            .get(format!("{}/metrics", self.url))
+            .send()
+            .await?;
+        Ok(String::from_utf8(body(response).await?.to_vec())?)
+    }
 }
 
 /// An answer decoded into the contract's type `T`, by sonic-rs (the server's own encoder's

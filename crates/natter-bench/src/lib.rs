@@ -4,6 +4,7 @@
 //! memory, beside the targets of BENCHMARKS.md.
 
 pub mod client;
+pub mod commits;
 pub mod limits;
 pub mod report;
 pub mod seed;

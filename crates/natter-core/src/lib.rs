@@ -5,6 +5,7 @@
 pub mod cursor;
 pub mod device;
 pub mod error;
+pub mod histogram;
 pub mod ids;
 pub mod limits;
 pub mod message;

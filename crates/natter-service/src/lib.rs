@@ -191,6 +191,12 @@ impl Natter {
         Ok(())
     }
 
+    /// Appends the store's own series (on SQLite, its commit and checkpoint times) to the
+    /// Prometheus text of `GET /metrics`.
+    pub fn render_store_metrics(&self, text: &mut String) {
+        self.store.render_metrics(text);
+    }
+
     /// Whether the store answers (a cheap read through the same path every request takes) and,
     /// in a cluster, whether the node reaches the other nodes: without them its devices would
     /// miss what happens elsewhere, so a load balancer should send them to another node.

@@ -72,6 +72,15 @@ impl Store {
         }
     }
 
+    /// Appends the store's own series to the Prometheus text of `GET /metrics`: on SQLite how
+    /// long its commits and checkpoints take; none on PostgreSQL, which has its own statistics.
+    pub fn render_metrics(&self, text: &mut String) {
+        match &self.backend {
+            Backend::Sqlite(sqlite) => sqlite.render_metrics(text),
+            Backend::Postgres(_) => {}
+        }
+    }
+
     /// Finishes every accepted write and closes the database.
     pub async fn close(&self) {
         match &self.backend {

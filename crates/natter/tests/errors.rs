@@ -244,6 +244,43 @@ async fn metrics_count_messages_and_deleted_conversations() {
     );
 }
 
+/// Every acknowledgement waits for its batch's commit, so the commit's time (mostly the disk's
+/// sync) is at `/metrics`: a slow answer can be read as the disk's. PostgreSQL keeps its own.
+#[tokio::test]
+async fn metrics_time_the_sqlite_commits_and_checkpoints() {
+    let server = Server::start().await;
+    let manager = server.manager();
+    let alice = server.user("alice").await;
+    server.user("bob").await;
+    let commits_before = match common::postgres_admin_url() {
+        Some(_) => None,
+        None => Some(
+            manager
+                .metric("natter_sqlite_commit_duration_seconds_count")
+                .await,
+        ),
+    };
+    alice.send_text("C2Cbob", "hi").await;
+    let text = manager.get("/metrics").await.text;
+    match commits_before {
+        None => assert!(!text.contains("natter_sqlite_"), "{text}"),
+        Some(before) => {
+            let after = manager
+                .metric("natter_sqlite_commit_duration_seconds_count")
+                .await;
+            assert!(after > before, "{before} commits, then {after}");
+            for line in [
+                "# TYPE natter_sqlite_commit_duration_seconds histogram",
+                "natter_sqlite_commit_duration_seconds_bucket{le=\"0.0005\"}",
+                "natter_sqlite_commit_duration_seconds_bucket{le=\"+Inf\"}",
+                "# TYPE natter_sqlite_checkpoint_duration_seconds histogram",
+            ] {
+                assert!(text.contains(line), "{line} missing:\n{text}");
+            }
+        }
+    }
+}
+
 /// PostgreSQL cannot store U+0000 in text; both databases refuse it up front, naming the field.
 #[tokio::test]
 async fn text_holding_u0000_is_invalid_argument_on_every_database() {

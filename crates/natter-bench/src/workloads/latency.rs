@@ -11,6 +11,7 @@ use serde_json::json;
 use tokio::sync::Semaphore;
 
 use crate::client::{self, Api, User};
+use crate::commits::{CommitTimes, Commits};
 use crate::limits::Limit;
 use crate::report::{Report, histogram, quantile_ms};
 use crate::server::Options;
@@ -39,6 +40,7 @@ pub async fn run(options: &Options, quick: bool) -> anyhow::Result<Report> {
         .collect();
 
     // Saturation: as fast as the server acknowledges.
+    let commits_at_start = CommitTimes::read(&api).await?;
     let saturated = super::closed_loop(
         std::slice::from_ref(&api),
         &from,
@@ -52,9 +54,11 @@ pub async fn run(options: &Options, quick: bool) -> anyhow::Result<Report> {
     // Half the maximum rate, paced.
     let rate = (max_rate / 2.0).max(1.0);
     let before = server.stats();
+    let commits_at_half = CommitTimes::read(&api).await?;
     let paced = paced_loop(&api, &from, &to, rate, Duration::from_secs(paced_secs)).await?;
     let at_half = settle(&latencies, paced.acknowledged.len()).await;
     let after = server.stats();
+    let commits_at_end = CommitTimes::read(&api).await?;
     readers.iter().for_each(|reader| reader.abort());
 
     let mut report = Report::new(
@@ -93,6 +97,15 @@ pub async fn run(options: &Options, quick: bool) -> anyhow::Result<Report> {
         100.0,
     );
     report.info("saturation max", quantile_ms(&at_saturation, 1.0), "ms");
+    // A stall is either the server's or the disk's: its slow commits say which.
+    for (phase, from, to) in [
+        ("half rate", &commits_at_half, &commits_at_end),
+        ("saturation", &commits_at_start, &commits_at_half),
+    ] {
+        if let (Some(from), Some(to)) = (from, to) {
+            report_commits(&mut report, phase, to.since(from));
+        }
+    }
     // What the half rate cost the server, its bytes written to disk among it: each commit's
     // sync waits behind them.
     report.server_cost(
@@ -102,6 +115,17 @@ pub async fn run(options: &Options, quick: bool) -> anyhow::Result<Report> {
         "message at half rate",
     );
     Ok(report)
+}
+
+/// The server's commits during one phase, and how many of them stalled on the disk's sync.
+fn report_commits(report: &mut Report, phase: &str, commits: Commits) {
+    report.info(format!("server commits at {phase}"), commits.all as f64, "");
+    report.info(
+        "… of them over 50 ms (the disk's sync)",
+        commits.over_50_ms as f64,
+        "",
+    );
+    report.info("… of them over 250 ms", commits.over_250_ms as f64, "");
 }
 
 /// Waits (at most 30 s) until `expected` deliveries were recorded, then takes the histogram.

@@ -91,6 +91,11 @@ impl Sqlite {
         self.readers.read(work).await
     }
 
+    /// The writer's commit and checkpoint times, for `GET /metrics`.
+    pub(crate) fn render_metrics(&self, text: &mut String) {
+        self.writer.timings().render_into(text);
+    }
+
     pub(crate) async fn close(&self) {
         self.writer.close();
         self.lock.lock().expect("lock mutex").take();

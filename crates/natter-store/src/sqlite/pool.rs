@@ -9,6 +9,7 @@ use std::time::{Duration, Instant};
 
 use super::db::{CachedConnection, db_error};
 use crate::{Db, Result, StoreError, Unavailable};
+use natter_core::histogram::Histogram;
 use rusqlite::config::DbConfig;
 use rusqlite::{Connection, OpenFlags};
 use tokio::sync::{Semaphore, mpsc, oneshot};
@@ -126,21 +127,65 @@ where
 pub(crate) struct Writer {
     jobs: Mutex<Option<mpsc::Sender<Box<dyn Job>>>>,
     thread: Mutex<Option<JoinHandle<()>>>,
+    timings: Arc<DiskTimings>,
+}
+
+/// Upper bounds, in seconds, of the commit and checkpoint histograms: a healthy disk syncs in
+/// well under a millisecond to a few, and a stalled one takes hundreds.
+const DISK_BUCKETS: &[f64] = &[
+    0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5,
+];
+
+/// How long the writer's commits and the checkpoints took, for `GET /metrics`. Every
+/// acknowledgement waits for its batch's commit, whose time is mostly the disk's sync, so
+/// these say whether a slow answer was the disk's before any log line does.
+pub(crate) struct DiskTimings {
+    commits: Histogram,
+    checkpoints: Histogram,
+}
+
+impl DiskTimings {
+    fn new() -> Self {
+        Self {
+            commits: Histogram::new(DISK_BUCKETS),
+            checkpoints: Histogram::new(DISK_BUCKETS),
+        }
+    }
+
+    pub(crate) fn render_into(&self, text: &mut String) {
+        self.commits.render_into(
+            text,
+            "natter_sqlite_commit_duration_seconds",
+            "Commits of the SQLite writer's batches: writing their pages to the WAL and syncing it.",
+        );
+        self.checkpoints.render_into(
+            text,
+            "natter_sqlite_checkpoint_duration_seconds",
+            "Checkpoints of the WAL into the database file, on their own thread.",
+        );
+    }
 }
 
 impl Writer {
     /// Starts the writer thread on an open, migrated connection, and beside it the thread that
     /// checkpoints the WAL.
     pub(crate) fn start(conn: Connection) -> std::io::Result<Self> {
-        let checkpointer = Checkpointer::start(&conn)?;
+        let timings = Arc::new(DiskTimings::new());
+        let checkpointer = Checkpointer::start(&conn, timings.clone())?;
         let (sender, receiver) = mpsc::channel(WRITE_QUEUE);
+        let writer_timings = timings.clone();
         let thread = std::thread::Builder::new()
             .name("natter-sqlite-writer".into())
-            .spawn(move || run_writer(conn, receiver, checkpointer))?;
+            .spawn(move || run_writer(conn, receiver, checkpointer, &writer_timings))?;
         Ok(Self {
             jobs: Mutex::new(Some(sender)),
             thread: Mutex::new(Some(thread)),
+            timings,
         })
+    }
+
+    pub(crate) fn timings(&self) -> &DiskTimings {
+        &self.timings
     }
 
     /// Runs `work` in a transaction shared with other concurrent writes. Returns only after the
@@ -199,6 +244,7 @@ fn run_writer(
     conn: Connection,
     mut jobs: mpsc::Receiver<Box<dyn Job>>,
     checkpointer: Checkpointer,
+    timings: &DiskTimings,
 ) {
     let conn = CachedConnection::new(&conn);
     let mut batch = Vec::with_capacity(MAX_BATCH);
@@ -212,6 +258,9 @@ fn run_writer(
         }
         let mut times = BatchTimes::default();
         let outcome = commit_batch(&conn, &mut batch, &mut times);
+        if outcome.is_ok() {
+            timings.commits.observe(times.commit);
+        }
         let writes = batch.len();
         for job in batch.drain(..) {
             job.reply(outcome.clone());
@@ -261,7 +310,7 @@ struct Checkpointer {
 
 impl Checkpointer {
     /// Turns off the writer's own checkpoints and starts the thread that does them instead.
-    fn start(writer: &Connection) -> std::io::Result<Self> {
+    fn start(writer: &Connection, timings: Arc<DiskTimings>) -> std::io::Result<Self> {
         let path = writer.path().unwrap_or_default().to_owned();
         let own = open_connection(Path::new(&path), false)
             .and_then(|conn| {
@@ -280,9 +329,11 @@ impl Checkpointer {
                     let copied = own.query_row("PRAGMA wal_checkpoint(PASSIVE)", [], |row| {
                         Ok((row.get(1)?, row.get(2)?))
                     });
+                    let took = started.elapsed();
+                    timings.checkpoints.observe(took);
                     match copied {
                         Ok((frames, copied)) => CheckpointRun {
-                            took: started.elapsed(),
+                            took,
                             frames,
                             copied,
                         }

@@ -149,7 +149,10 @@ pub fn reference() -> String {
          (the copy of committed pages into the database file, on a thread of its own) that \
          takes as long is logged too (`SQLite: a WAL checkpoint took …`, with the WAL's \
          `frames` and how many it `copied`): it does not hold the writer, but a commit that \
-         syncs while it writes shares the disk with it.",
+         syncs while it writes shares the disk with it. Every commit's and checkpoint's \
+         time is also counted at `GET /metrics` \
+         (`natter_sqlite_commit_duration_seconds`, \
+         `natter_sqlite_checkpoint_duration_seconds`), below the warning's threshold too.",
         natter_store::sqlite::SLOW_BATCH.as_millis()
     )));
     text.truncate(text.trim_end().len());
