@@ -18,6 +18,8 @@ pub struct CommitTimes {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Commits {
     pub all: u64,
+    /// Slower than 10 ms: some fifty times a sync of this disk when it is quiet.
+    pub over_10_ms: u64,
     /// Slower than 50 ms: a stall of every write queued behind it.
     pub over_50_ms: u64,
     /// Slower than 250 ms.
@@ -51,6 +53,7 @@ impl CommitTimes {
         let all = added(f64::INFINITY);
         Commits {
             all,
+            over_10_ms: all - added(0.01),
             over_50_ms: all - added(0.05),
             over_250_ms: all - added(0.25),
         }
@@ -91,6 +94,7 @@ mod tests {
             after.since(&before),
             Commits {
                 all: 1000,
+                over_10_ms: 10,
                 over_50_ms: 3,
                 over_250_ms: 2,
             }

@@ -120,6 +120,7 @@ pub async fn run(options: &Options, quick: bool) -> anyhow::Result<Report> {
 /// The server's commits during one phase, and how many of them stalled on the disk's sync.
 fn report_commits(report: &mut Report, phase: &str, commits: Commits) {
     report.info(format!("server commits at {phase}"), commits.all as f64, "");
+    report.info("… of them over 10 ms", commits.over_10_ms as f64, "");
     report.info(
         "… of them over 50 ms (the disk's sync)",
         commits.over_50_ms as f64,
