@@ -49,7 +49,11 @@ impl CommitTimes {
 
     /// The commits made since `earlier`.
     pub fn since(&self, earlier: &Self) -> Commits {
-        let added = |bound: f64| self.count_at_most(bound) - earlier.count_at_most(bound);
+        // Saturating: a server restarted between the readings counts from zero again.
+        let added = |bound: f64| {
+            self.count_at_most(bound)
+                .saturating_sub(earlier.count_at_most(bound))
+        };
         let all = added(f64::INFINITY);
         Commits {
             all,

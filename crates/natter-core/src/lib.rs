@@ -1,4 +1,5 @@
-//! Natter's domain layer: identifiers, limits, the conversation rules and the domain error.
+//! Natter's domain layer: identifiers, limits, the conversation rules and the domain error;
+//! and the duration histogram that every layer's metrics share.
 //!
 //! Nothing here does I/O, so every rule can be tested (and property-tested) without a server.
 

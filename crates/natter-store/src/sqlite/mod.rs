@@ -3,6 +3,7 @@
 
 mod backup;
 mod db;
+mod disk_timings;
 mod pool;
 mod schema;
 
@@ -11,7 +12,7 @@ use std::path::{Path, PathBuf};
 use crate::{Backend, Db, Result, Store};
 use backup::DataDirLock;
 pub use backup::{backup, restore};
-pub use pool::SLOW_BATCH;
+pub use disk_timings::SLOW_BATCH;
 use pool::{Readers, Writer};
 
 /// The database file's name inside the data dir.
