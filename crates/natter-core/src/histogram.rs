@@ -5,13 +5,15 @@ use std::fmt::Write;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Duration;
 
-/// Observations by upper bound, cumulative as Prometheus reads them.
+/// Observations by upper bound. Each is counted once, in its own bucket, since an observation
+/// is on a hot path (every HTTP answer, every commit) and a render is rare; the render adds the
+/// buckets up into the cumulative counts Prometheus reads.
 #[derive(Debug)]
 pub struct Histogram {
     /// Upper bounds, in seconds, ascending.
     bounds: &'static [f64],
-    /// How many observations were at most each bound, then how many there were in all.
-    at_most: Box<[AtomicU64]>,
+    /// Observations at most each bound and above the one before it; the last, above them all.
+    in_bucket: Box<[AtomicU64]>,
     micros_sum: AtomicU64,
 }
 
@@ -19,19 +21,15 @@ impl Histogram {
     pub fn new(bounds: &'static [f64]) -> Self {
         Self {
             bounds,
-            at_most: (0..=bounds.len()).map(|_| AtomicU64::new(0)).collect(),
+            in_bucket: (0..=bounds.len()).map(|_| AtomicU64::new(0)).collect(),
             micros_sum: AtomicU64::new(0),
         }
     }
 
     pub fn observe(&self, elapsed: Duration) {
         let seconds = elapsed.as_secs_f64();
-        for (count, &bound) in self.at_most.iter().zip(self.bounds) {
-            if seconds <= bound {
-                count.fetch_add(1, Ordering::Relaxed);
-            }
-        }
-        self.at_most[self.bounds.len()].fetch_add(1, Ordering::Relaxed);
+        let bucket = self.bounds.partition_point(|&bound| bound < seconds);
+        self.in_bucket[bucket].fetch_add(1, Ordering::Relaxed);
         self.micros_sum
             .fetch_add(elapsed.as_micros() as u64, Ordering::Relaxed);
     }
@@ -39,14 +37,12 @@ impl Histogram {
     /// Appends the series `name` (its help line, buckets, sum and count) to `text`.
     pub fn render_into(&self, text: &mut String, name: &str, help: &str) {
         let _ = writeln!(text, "# HELP {name} {help}\n# TYPE {name} histogram");
-        for (count, bound) in self.at_most.iter().zip(self.bounds) {
-            let _ = writeln!(
-                text,
-                "{name}_bucket{{le=\"{bound}\"}} {}",
-                count.load(Ordering::Relaxed)
-            );
+        let mut count = 0;
+        for (bucket, bound) in self.in_bucket.iter().zip(self.bounds) {
+            count += bucket.load(Ordering::Relaxed);
+            let _ = writeln!(text, "{name}_bucket{{le=\"{bound}\"}} {count}");
         }
-        let count = self.at_most[self.bounds.len()].load(Ordering::Relaxed);
+        count += self.in_bucket[self.bounds.len()].load(Ordering::Relaxed);
         let sum = self.micros_sum.load(Ordering::Relaxed) as f64 / 1e6;
         let _ = writeln!(
             text,
