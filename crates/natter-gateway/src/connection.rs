@@ -552,7 +552,7 @@ impl Live {
     /// The RECVs a bus frame makes for this connection, not sent yet: not the echo of its own
     /// SENDs, nor a message it already has.
     fn deliverable(&mut self, frame: &Frame) -> Vec<Pending> {
-        render::recvs_of(&self.device.uid, &frame.event)
+        render::recvs_of(&self.device.uid, frame.event())
             .into_iter()
             .filter(|(_, own_number)| match own_number {
                 Some(number) => !self.sent.remove(number),

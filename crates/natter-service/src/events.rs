@@ -25,18 +25,40 @@ pub const QUEUE_FRAMES: usize = 256;
 /// connections that share the frame; the WuKongIM gateway as its binary packets.
 #[derive(Debug, Clone)]
 pub struct Frame {
-    pub event: Arc<ServerEvent>,
-    json: Arc<OnceLock<Arc<str>>>,
+    forms: Arc<Forms>,
     /// The lowest conversation version this event reflects: a device that misses it must sync
     /// from below this.
     pub version: Option<u64>,
 }
 
+/// A frame's event, typed or as JSON text: a frame is made as one of them (both, when it comes
+/// from another node), and the other is made from it the first time a transport asks.
+#[derive(Debug)]
+struct Forms {
+    event: OnceLock<ServerEvent>,
+    json: OnceLock<Arc<str>>,
+}
+
 impl Frame {
     pub fn new(event: ServerEvent, version: Option<u64>) -> Self {
         Self {
-            event: Arc::new(event),
-            json: Arc::default(),
+            forms: Arc::new(Forms {
+                event: OnceLock::from(event),
+                json: OnceLock::new(),
+            }),
+            version,
+        }
+    }
+
+    /// A frame made as its JSON text, which must be an event's as [`wire::encode_text`] writes
+    /// it (a member's copy of a group message's conversation, see `crate::conversation_frames`).
+    /// Its typed event is parsed from the text only if a transport asks for it.
+    pub(crate) fn from_text(text: Arc<str>, version: Option<u64>) -> Self {
+        Self {
+            forms: Arc::new(Forms {
+                event: OnceLock::new(),
+                json: OnceLock::from(text),
+            }),
             version,
         }
     }
@@ -52,20 +74,37 @@ impl Frame {
 
     /// A frame that arrives as JSON text (from another node), kept as it came.
     pub fn from_json(text: Arc<str>, version: Option<u64>) -> serde_json::Result<Self> {
-        let event = serde_json::from_str(&text)?;
+        let event: ServerEvent = serde_json::from_str(&text)?;
         Ok(Self {
-            event: Arc::new(event),
-            json: Arc::new(OnceLock::from(text)),
+            forms: Arc::new(Forms {
+                event: OnceLock::from(event),
+                json: OnceLock::from(text),
+            }),
             version,
+        })
+    }
+
+    /// The event, typed.
+    pub fn event(&self) -> &ServerEvent {
+        self.forms.event.get_or_init(|| {
+            let text = self
+                .forms
+                .json
+                .get()
+                .expect("a frame is made with its event or its text");
+            serde_json::from_str(text).expect("a frame's text is an event's")
         })
     }
 
     /// The event as the JSON WebSocket sends it.
     pub fn json(&self) -> &Arc<str> {
-        self.json.get_or_init(|| {
-            wire::encode_text(self.event.as_ref())
-                .expect("events serialise")
-                .into()
+        self.forms.json.get_or_init(|| {
+            let event = self
+                .forms
+                .event
+                .get()
+                .expect("a frame is made with its event or its text");
+            wire::encode_text(event).expect("events serialise").into()
         })
     }
 }
@@ -767,7 +806,7 @@ mod tests {
     }
 
     fn counted(frame: Option<Frame>) -> Option<u64> {
-        match frame.map(|frame| (*frame.event).clone()) {
+        match frame.map(|frame| frame.event().clone()) {
             Some(ServerEvent::TotalUnreadMessageCountUpdated { total_unread_count }) => {
                 Some(total_unread_count)
             }

@@ -3,6 +3,7 @@
 //! method here.
 
 mod access;
+mod conversation_frames;
 mod conversations;
 mod errors;
 mod events;

@@ -9,6 +9,7 @@ use natter_core::wire::ServerEvent;
 use natter_core::{ConversationId, Uid};
 use natter_store::{ConversationView, Sent, UnreadTotal};
 
+use crate::conversation_frames::ConversationFrames;
 use crate::events::{Frame, Origin, Recipients, Remote};
 use crate::{Natter, present};
 
@@ -18,6 +19,7 @@ impl Natter {
     pub(crate) async fn notify_message(&self, sent: &Sent) {
         // Members who name the conversation alike (all of a group's) get the same event.
         let mut shared: Option<(&ConversationId, Frame)> = None;
+        let mut changed = ConversationFrames::default();
         for (uid, conversation) in &sent.recipients {
             if !self.events.may_be_online(uid) {
                 continue;
@@ -41,7 +43,13 @@ impl Natter {
                 }
             };
             self.events.publish(uid, &frame, Recipients::All);
-            self.notify_changed(uid, std::slice::from_ref(conversation))
+            // As `notify_changed` does for one conversation, its frame made by `changed`.
+            if !conversation.state.listed {
+                continue;
+            }
+            self.events
+                .publish(uid, &changed.frame(conversation), Recipients::All);
+            self.notify_total(uid, None, carried_total(std::slice::from_ref(conversation)))
                 .await;
         }
     }
