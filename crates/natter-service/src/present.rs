@@ -33,7 +33,9 @@ pub(crate) fn message(stored: &StoredMessage, conversation: &ConversationId) -> 
 }
 
 /// The wire shape of a conversation, made from the view by moving its strings (a list page
-/// builds one for each of up to 100 conversations).
+/// builds one for each of up to 100 conversations). A new field made from another part of the
+/// view must also be compared in `conversation_frames::same_apart_from_counts`, which decides
+/// when two members' copies may share one text.
 pub(crate) fn conversation(view: ConversationView) -> wire::Conversation {
     let unread_count = view.unread();
     let ConversationView {
