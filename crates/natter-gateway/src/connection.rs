@@ -552,6 +552,9 @@ impl Live {
     /// The RECVs a bus frame makes for this connection, not sent yet: not the echo of its own
     /// SENDs, nor a message it already has.
     fn deliverable(&mut self, frame: &Frame) -> Vec<Pending> {
+        if !frame.carries_messages() {
+            return Vec::new();
+        }
         render::recvs_of(&self.device.uid, frame.event())
             .into_iter()
             .filter(|(_, own_number)| match own_number {

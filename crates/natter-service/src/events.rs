@@ -96,6 +96,27 @@ impl Frame {
         })
     }
 
+    /// Whether the event carries messages (`messageReceived`, `messageRevoked`), the only
+    /// events the WuKongIM gateway sends on: it asks first, so that a frame made as text (a
+    /// group member's conversation) is not parsed for nothing. Such a text names its event
+    /// first, as [`wire::encode_text`] writes every event.
+    pub fn carries_messages(&self) -> bool {
+        let named = |name: &str| {
+            self.forms.json.get().is_some_and(|text| {
+                text.strip_prefix(r#"{"event":""#).is_some_and(|rest| {
+                    rest.starts_with(name) && rest[name.len()..].starts_with('"')
+                })
+            })
+        };
+        match self.forms.event.get() {
+            Some(event) => matches!(
+                event,
+                ServerEvent::MessageReceived { .. } | ServerEvent::MessageRevoked { .. }
+            ),
+            None => named("messageReceived") || named("messageRevoked"),
+        }
+    }
+
     /// The event as the JSON WebSocket sends it.
     pub fn json(&self) -> &Arc<str> {
         self.forms.json.get_or_init(|| {
@@ -759,6 +780,27 @@ mod tests {
 
     fn frame(version: u64) -> Frame {
         Frame::new(ServerEvent::ResyncRequired { version }, Some(version))
+    }
+
+    #[test]
+    fn a_frame_made_as_text_tells_whether_it_carries_messages_without_being_parsed() {
+        let revoked = ServerEvent::MessageRevoked {
+            message_list: Vec::new(),
+        };
+        let received = ServerEvent::MessageReceived {
+            message_list: Vec::new(),
+        };
+        let other = ServerEvent::ConversationListUpdated {
+            conversation_list: Vec::new(),
+        };
+        for (event, carries) in [(revoked, true), (received, true), (other, false)] {
+            let typed = Frame::new(event.clone(), None);
+            assert_eq!(typed.carries_messages(), carries, "{event:?}");
+            let text = Frame::from_text(wire::encode_text(&event).unwrap().into(), None);
+            assert_eq!(text.carries_messages(), carries, "{event:?}");
+            assert!(text.forms.event.get().is_none(), "not parsed");
+            assert_eq!(text.event(), &event);
+        }
     }
 
     #[test]
