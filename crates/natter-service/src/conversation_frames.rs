@@ -29,7 +29,7 @@ pub(crate) struct ConversationFrames<'a> {
 }
 
 impl<'a> ConversationFrames<'a> {
-    /// The frame telling `member`'s devices that `view`, their copy of the conversation,
+    /// The frame telling a member's devices that `view`, their copy of the conversation,
     /// changed.
     pub(crate) fn frame(&mut self, view: &'a ConversationView) -> Frame {
         let Some((first, first_frame)) = &self.first else {
@@ -81,9 +81,9 @@ struct Template {
 
 impl Template {
     /// Splits `text`, the frame of `view`, at its conversation's `unreadCount` and `version`.
-    /// A key written unquoted only ever opens a value in JSON text (a quote inside a string
-    /// is escaped), so the first `"unreadCount":` is the conversation's own, written before
-    /// its last message whose payload may hold another; and the last `"version":` is the
+    /// In JSON text `"unreadCount":` can only be an object's key (inside a string its quotes
+    /// would be escaped), so the first one is the conversation's own, written before its last
+    /// message, whose payload may hold another; and the last `"version":` is the
     /// conversation's, after which come only the profiles' strings. Each number found is
     /// checked against the view's before the text is used.
     fn split(text: &str, view: &ConversationView) -> Option<Template> {
