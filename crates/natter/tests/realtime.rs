@@ -400,6 +400,69 @@ async fn a_group_message_reaches_every_online_member_once() {
     }
 }
 
+/// A group message's members mostly share one serialised conversation with their own unread
+/// count and version written in; those whose copy differs otherwise get it built whole. Either
+/// way, what each member is pushed is what their own list holds.
+#[tokio::test]
+async fn each_online_member_is_pushed_their_own_copy_of_a_group_conversation() {
+    let world = World::start().await;
+    let members = ["alice", "bob", "carol", "dave", "erin"];
+    let mut chats = Vec::new();
+    for uid in members {
+        chats.push(world.device(uid, 0).await);
+    }
+    world.admin.create_group("team", &members).await.unwrap();
+    chats[0]
+        .send_message("GROUPteam", text("first"), None)
+        .await
+        .unwrap();
+    // Bob has read it, Carol pinned the conversation, Dave keeps a draft in it; Erin did nothing.
+    chats[1].set_message_read("GROUPteam", None).await.unwrap();
+    chats[2].pin_conversation("GROUPteam", true).await.unwrap();
+    chats[3]
+        .set_conversation_draft("GROUPteam", "half a thought")
+        .await
+        .unwrap();
+    let mut streams = Vec::new();
+    for chat in &chats {
+        streams.push(chat.events(0).await.unwrap());
+    }
+
+    chats[0]
+        .send_message("GROUPteam", text("second"), None)
+        .await
+        .unwrap();
+
+    for ((uid, chat), stream) in members.iter().zip(&chats).zip(&mut streams) {
+        let ServerEvent::ConversationListUpdated { conversation_list } =
+            wait_for(stream, |event| {
+                matches!(event, ServerEvent::ConversationListUpdated { .. })
+            })
+            .await
+        else {
+            unreachable!()
+        };
+        let listed = chat.conversation_profile("GROUPteam").await.unwrap();
+        assert_eq!(
+            conversation_list,
+            std::slice::from_ref(&listed),
+            "{uid}'s pushed copy"
+        );
+        // Alice sent both; Bob had read the first.
+        let unread = match *uid {
+            "alice" => 0,
+            "bob" => 1,
+            _ => 2,
+        };
+        assert_eq!(listed.unread_count, unread, "{uid}'s unread count");
+        assert_eq!(listed.is_pinned, *uid == "carol");
+        assert_eq!(
+            listed.draft_text,
+            if *uid == "dave" { "half a thought" } else { "" }
+        );
+    }
+}
+
 #[tokio::test]
 async fn unread_totals_arrive_after_reads_and_deletes() {
     let world = World::start().await;
