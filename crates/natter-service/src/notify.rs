@@ -44,13 +44,11 @@ impl Natter {
             };
             self.events.publish(uid, &frame, Recipients::All);
             // As `notify_changed` does for one conversation, its frame made by `changed`.
-            if !conversation.state.listed {
-                continue;
+            if conversation.state.listed {
+                let frame = changed.frame(conversation);
+                self.publish_changed(uid, &frame, std::slice::from_ref(conversation))
+                    .await;
             }
-            self.events
-                .publish(uid, &changed.frame(conversation), Recipients::All);
-            self.notify_total(uid, None, carried_total(std::slice::from_ref(conversation)))
-                .await;
         }
     }
 
@@ -73,8 +71,14 @@ impl Natter {
                 .map(|view| present::conversation(view.clone()))
                 .collect(),
         };
-        self.events
-            .publish(uid, &Frame::new(updated, lowest), Recipients::All);
+        self.publish_changed(uid, &Frame::new(updated, lowest), conversations)
+            .await;
+    }
+
+    /// Sends the frame of changed conversations to every device of the user, then the unread
+    /// total the changes left.
+    async fn publish_changed(&self, uid: &Uid, frame: &Frame, conversations: &[ConversationView]) {
+        self.events.publish(uid, frame, Recipients::All);
         self.notify_total(uid, None, carried_total(conversations))
             .await;
     }
