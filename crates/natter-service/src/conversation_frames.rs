@@ -162,7 +162,7 @@ mod tests {
             state,
             version,
             channel_last_seq: 41,
-            last_message: Some(message(payload)),
+            last_message: Some(Arc::new(message(payload))),
             folders: Vec::new(),
             shown: Shown {
                 name: "The \"team\"".into(),

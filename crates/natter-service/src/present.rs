@@ -1,5 +1,7 @@
 //! Shapes stored values as the wire types of `natter_core::wire`.
 
+use std::sync::Arc;
+
 use base64::Engine;
 use base64::engine::general_purpose::STANDARD as BASE64;
 use natter_core::ids::SYSTEM_CONVERSATION_ID;
@@ -72,17 +74,21 @@ pub(crate) fn conversation(view: ConversationView) -> wire::Conversation {
         conversation_id: id.to_string(),
         kind: id.type_name().to_owned(),
         unread_count,
-        last_message: last_message.map(|last| wire::LastMessage {
-            message_id: last.id.to_string(),
-            seq: last.seq,
-            time: last.time_ms,
-            payload: payload_value(&last),
-            is_revoked: last.revoked_by.is_some(),
-            from: last.from,
-            message_type: last.message_type,
-            cloud_custom_data: last.cloud_custom_data,
-            revoker: last.revoked_by,
-            nick: last.sender.name,
+        last_message: last_message.map(|last| {
+            // A list page's views each hold their own; a group message's members share one.
+            let last = Arc::unwrap_or_clone(last);
+            wire::LastMessage {
+                message_id: last.id.to_string(),
+                seq: last.seq,
+                time: last.time_ms,
+                payload: payload_value(&last),
+                is_revoked: last.revoked_by.is_some(),
+                from: last.from,
+                message_type: last.message_type,
+                cloud_custom_data: last.cloud_custom_data,
+                revoker: last.revoked_by,
+                nick: last.sender.name,
+            }
         }),
         cleared_to_seq: state.cleared_to_seq,
         is_pinned: prefs.pinned,

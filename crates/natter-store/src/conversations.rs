@@ -662,9 +662,9 @@ mod tests {
                                 let last = conversation.last_message.expect("a last message");
                                 (
                                     conversation.id.to_string(),
-                                    last.from,
-                                    last.sender.name,
-                                    last.sender.avatar,
+                                    last.from.clone(),
+                                    last.sender.name.clone(),
+                                    last.sender.avatar.clone(),
                                 )
                             })
                             .collect::<Vec<_>>(),

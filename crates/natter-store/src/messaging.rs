@@ -1,5 +1,7 @@
 //! Sending messages and reading history.
 
+use std::sync::Arc;
+
 use natter_core::{ChannelKind, ConversationId, GroupId, Uid};
 
 use crate::db::{params, sql_once};
@@ -552,6 +554,7 @@ fn deliver(
         rows::Written::Arrival,
         &changes,
     )?;
+    let message = Arc::new(message.clone());
     Ok(members
         .into_iter()
         .zip(saved)
@@ -562,7 +565,7 @@ fn deliver(
                 state: view.state,
                 version: saved.version,
                 channel_last_seq: message.seq,
-                last_message: Some(message.clone()),
+                last_message: Some(Arc::clone(&message)),
                 folders: member.folders,
                 shown: view.shown,
                 unread_total: Some(saved.unread_total),

@@ -1,5 +1,7 @@
 //! The values that cross the [`crate::Store`] boundary.
 
+use std::sync::Arc;
+
 use natter_core::rules::{ConversationState, RemindType};
 use natter_core::{ChannelKind, ConversationId, GroupId, ListCursor, Uid};
 
@@ -120,8 +122,10 @@ pub struct ConversationView {
     pub state: ConversationState,
     pub version: u64,
     pub channel_last_seq: u64,
-    /// The last message this user may see, if any.
-    pub last_message: Option<StoredMessage>,
+    /// The last message this user may see, if any. Shared: the views a group message leaves
+    /// its members hold one copy, made on the writer's thread and compared, sent and freed on
+    /// others, where a copy for each member cost an allocation per string each time.
+    pub last_message: Option<Arc<StoredMessage>>,
     /// The user's conversation folders ("conversation groups") holding it, by name.
     pub folders: Vec<String>,
     /// The peer's or the group's profile, as the list shows it (none for the system

@@ -6,6 +6,7 @@
 //! as a batch of one, so that a page and a conversation read alone cannot disagree.
 
 use std::collections::HashMap;
+use std::sync::Arc;
 
 use natter_core::Uid;
 
@@ -115,7 +116,10 @@ pub(crate) fn complete_partly_read(
     Ok(batch
         .into_iter()
         .map(|(loaded, read)| ConversationView {
-            last_message: read.last_message.or_else(|| looked_up.next().flatten()),
+            last_message: read
+                .last_message
+                .or_else(|| looked_up.next().flatten())
+                .map(Arc::new),
             folders: folders.get(&loaded.channel.id).cloned().unwrap_or_default(),
             ..loaded.view
         })
