@@ -625,7 +625,8 @@ pub(crate) fn save_all(
                         (row.get(0)?, row.get(1)?)
                     }
                 };
-                let mut values = vec![Value::from(version)];
+                let mut values = Vec::with_capacity(STATE_COLUMNS.len() + 3);
+                values.push(Value::from(version));
                 values.extend(written.values(change.state));
                 values.extend([Value::from(change.uid.as_str()), Value::from(channel_id)]);
                 db.execute(sql, &values)?;
