@@ -735,7 +735,9 @@ pub(crate) fn visibility_windows(
 mod tests {
     //! A one-to-one send takes a fixed number of statements, on PostgreSQL each a round trip
     //! (and `BEGIN` and `COMMIT` besides), and delivers each member's folders with the read of
-    //! their rows.
+    //! their rows, the members' views sharing one copy of the message.
+
+    use std::sync::Arc;
 
     use natter_core::{ConversationId, Uid};
 
@@ -816,6 +818,16 @@ mod tests {
             recipients,
             [("alice", &[][..], 0), ("bob", &folders[..], 2)],
             "each member's folders and unread total"
+        );
+        let last_messages: Vec<&Arc<_>> = sent
+            .recipients
+            .iter()
+            .map(|(_, view)| view.last_message.as_ref().expect("a last message"))
+            .collect();
+        assert_eq!(*last_messages[0].as_ref(), sent.message);
+        assert!(
+            Arc::ptr_eq(last_messages[0], last_messages[1]),
+            "the members' views share one copy of the message"
         );
     }
 
