@@ -1,90 +1,103 @@
-//! The shared SQL on PostgreSQL: one client with its prepared statements, values bound as the
-//! column types ask, and PostgreSQL's errors turned into the domain's. A conflict with a
-//! concurrent transaction (a deadlock, or the same new key inserted by both) is remembered so
-//! that the transaction can be run again whole.
+//! The shared SQL on PostgreSQL. A store function runs on a coroutine's stack
+//! ([`super::driver`]) and sees a [`Suspending`] connection: each statement it runs suspends
+//! the coroutine and is handed, as a [`Statement`], to the driver, which runs it on the async
+//! client and resumes the coroutine with the [`Answer`]. Here too: values bound as the column
+//! types ask, and PostgreSQL's errors turned into the domain's.
 
-use std::cell::{Cell as Flag, RefCell};
-use std::collections::HashMap;
 use std::error::Error as StdError;
 
 use bytes::BytesMut;
-use postgres::error::SqlState;
-use postgres::types::{IsNull, ToSql, Type, to_sql_checked};
-use postgres::{Client, Statement};
+use corosensei::Yielder;
+use tokio_postgres::error::SqlState;
+use tokio_postgres::types::{IsNull, ToSql, Type, to_sql_checked};
 
+use crate::db::Cell;
 use crate::{Columns, Db, Dialect, Result, StoreError, Unavailable, Value};
 
-/// A pooled connection. Used by one thread at a time; moved between threads by the pool.
-pub(crate) struct PgConnection {
-    client: RefCell<Client>,
-    statements: RefCell<HashMap<String, Statement>>,
-    /// A statement failed since the transaction began: PostgreSQL ignores everything after
-    /// that until the rollback, and a `COMMIT` would silently roll back.
-    failed: Flag<bool>,
-    /// The failure was a conflict with a concurrent write: running again may succeed.
-    conflicted: Flag<bool>,
-    /// A write transaction is open: its reads lock what they rely on (`Db::locks_rows`).
-    writing: Flag<bool>,
+/// A statement a store function asked for, with its parameters copied off the coroutine's
+/// stack so that the driver owns what it sends.
+pub(super) struct Statement {
+    pub(super) sql: String,
+    pub(super) params: Vec<Cell>,
+    /// Whether the caller reads rows (a query) or only how many rows changed.
+    pub(super) returns_rows: bool,
 }
 
-impl PgConnection {
-    pub(crate) fn new(client: Client) -> Self {
-        Self {
-            client: RefCell::new(client),
-            statements: RefCell::new(HashMap::new()),
-            failed: Flag::new(false),
-            conflicted: Flag::new(false),
-            writing: Flag::new(false),
+/// What the driver resumes a coroutine with.
+pub(super) enum Answer {
+    /// The first resume, which starts the store function.
+    Start,
+    Changed(u64),
+    Rows(Vec<tokio_postgres::Row>),
+    Failed(StoreError),
+}
+
+/// The connection a store function sees on its coroutine.
+pub(super) struct Suspending<'a> {
+    pub(super) yielder: &'a Yielder<Answer, Statement>,
+    /// A write transaction is open: its reads lock what they rely on (`Db::locks_rows`).
+    pub(super) writing: bool,
+}
+
+impl Suspending<'_> {
+    fn run(&self, sql: &str, params: &[Value<'_>], returns_rows: bool) -> Answer {
+        self.yielder.suspend(Statement {
+            sql: sql.to_owned(),
+            params: params.iter().copied().map(Cell::from).collect(),
+            returns_rows,
+        })
+    }
+}
+
+impl Db for Suspending<'_> {
+    fn dialect(&self) -> Dialect {
+        Dialect::Postgres
+    }
+
+    fn locks_rows(&self) -> bool {
+        self.writing
+    }
+
+    fn execute(&self, sql: &str, params: &[Value<'_>]) -> Result<u64> {
+        match self.run(sql, params, false) {
+            Answer::Changed(count) => Ok(count),
+            Answer::Failed(error) => Err(error),
+            Answer::Start | Answer::Rows(_) => Err(mismatched_answer()),
         }
     }
 
-    pub(crate) fn is_closed(&self) -> bool {
-        self.client.borrow().is_closed()
-    }
-
-    /// Runs statements without parameters (transaction control).
-    pub(crate) fn batch(&self, sql: &str) -> Result<()> {
-        let outcome = self.client.borrow_mut().batch_execute(sql);
-        outcome.map_err(|error| self.failure(error))
-    }
-
-    /// Starts a write transaction with clean failure flags.
-    pub(crate) fn begin_write(&self) -> Result<()> {
-        self.failed.set(false);
-        self.conflicted.set(false);
-        self.batch("BEGIN ISOLATION LEVEL READ COMMITTED")?;
-        self.writing.set(true);
-        Ok(())
-    }
-
-    /// Ends the write transaction: committed, or rolled back when `commit` is false.
-    pub(crate) fn end_write(&self, commit: bool) -> Result<()> {
-        self.writing.set(false);
-        self.batch(if commit { "COMMIT" } else { "ROLLBACK" })
-    }
-
-    pub(crate) fn failed(&self) -> bool {
-        self.failed.get()
-    }
-
-    pub(crate) fn conflicted(&self) -> bool {
-        self.conflicted.get()
-    }
-
-    fn statement(&self, sql: &str) -> Result<Statement> {
-        if let Some(statement) = self.statements.borrow().get(sql) {
-            return Ok(statement.clone());
+    fn query_each(
+        &self,
+        sql: &str,
+        params: &[Value<'_>],
+        read: &mut dyn FnMut(&dyn Columns) -> Result<()>,
+    ) -> Result<()> {
+        match self.run(sql, params, true) {
+            Answer::Rows(rows) => rows.iter().try_for_each(|row| read(row)),
+            Answer::Failed(error) => Err(error),
+            Answer::Start | Answer::Changed(_) => Err(mismatched_answer()),
         }
-        let prepared = self.client.borrow_mut().prepare(sql);
-        let statement = prepared.map_err(|error| self.failure(error))?;
-        self.statements
-            .borrow_mut()
-            .insert(sql.to_owned(), statement.clone());
-        Ok(statement)
     }
+}
 
-    fn failure(&self, error: postgres::Error) -> StoreError {
-        self.failed.set(true);
+fn mismatched_answer() -> StoreError {
+    StoreError::internal("the PostgreSQL driver answered a statement with the wrong kind of result")
+}
+
+/// What a failed statement means for its transaction.
+#[derive(Debug, Default, Clone, Copy)]
+pub(super) struct Failure {
+    /// A statement failed since the transaction began: PostgreSQL ignores everything after
+    /// that until the rollback, and a `COMMIT` would silently roll back.
+    pub(super) failed: bool,
+    /// The failure was a conflict with a concurrent write: running again may succeed.
+    pub(super) conflicted: bool,
+}
+
+impl Failure {
+    /// Records `error` and turns it into the domain's.
+    pub(super) fn record(&mut self, error: tokio_postgres::Error) -> StoreError {
+        self.failed = true;
         let Some(code) = error.code() else {
             return StoreError::unavailable(Unavailable::Unreachable, error);
         };
@@ -95,7 +108,7 @@ impl PgConnection {
         ]
         .contains(code)
         {
-            self.conflicted.set(true);
+            self.conflicted = true;
             return StoreError::unavailable(Unavailable::Busy, error);
         }
         if *code == SqlState::DISK_FULL {
@@ -116,51 +129,22 @@ impl PgConnection {
     }
 }
 
-impl Db for PgConnection {
-    fn dialect(&self) -> Dialect {
-        Dialect::Postgres
-    }
-
-    fn locks_rows(&self) -> bool {
-        self.writing.get()
-    }
-
-    fn execute(&self, sql: &str, params: &[Value<'_>]) -> Result<u64> {
-        let statement = self.statement(sql)?;
-        let outcome = self.client.borrow_mut().execute(&statement, &bind(params));
-        outcome.map_err(|error| self.failure(error))
-    }
-
-    fn query_each(
-        &self,
-        sql: &str,
-        params: &[Value<'_>],
-        read: &mut dyn FnMut(&dyn Columns) -> Result<()>,
-    ) -> Result<()> {
-        let statement = self.statement(sql)?;
-        let outcome = self.client.borrow_mut().query(&statement, &bind(params));
-        for row in outcome.map_err(|error| self.failure(error))? {
-            read(&row)?;
-        }
-        Ok(())
-    }
-}
-
-fn bind<'a>(params: &'a [Value<'a>]) -> Vec<&'a (dyn ToSql + Sync)> {
+/// The parameters as tokio-postgres takes them.
+pub(super) fn bind(params: &[Cell]) -> Vec<&(dyn ToSql + Sync)> {
     params
         .iter()
         .map(|value| value as &(dyn ToSql + Sync))
         .collect()
 }
 
-impl Columns for postgres::Row {
+impl Columns for tokio_postgres::Row {
     fn column_count(&self) -> usize {
         self.len()
     }
 
     fn cell(&self, index: usize) -> Option<Value<'_>> {
-        fn read<'a, T: postgres::types::FromSql<'a>>(
-            row: &'a postgres::Row,
+        fn read<'a, T: tokio_postgres::types::FromSql<'a>>(
+            row: &'a tokio_postgres::Row,
             index: usize,
         ) -> Option<Option<T>> {
             row.try_get::<_, Option<T>>(index).ok()
@@ -188,22 +172,22 @@ impl Columns for postgres::Row {
 
 /// Integers bind as whatever integer (or flag) type PostgreSQL inferred for the parameter;
 /// anything else must match exactly, and a mismatch is reported rather than guessed.
-impl ToSql for Value<'_> {
+impl ToSql for Cell {
     fn to_sql(
         &self,
         column_type: &Type,
         out: &mut BytesMut,
     ) -> std::result::Result<IsNull, Box<dyn StdError + Sync + Send>> {
         match *self {
-            Value::Null => Ok(IsNull::Yes),
-            Value::Int(number) => match *column_type {
+            Cell::Null => Ok(IsNull::Yes),
+            Cell::Int(number) => match *column_type {
                 Type::INT2 => i16::try_from(number)?.to_sql_checked(column_type, out),
                 Type::INT4 => i32::try_from(number)?.to_sql_checked(column_type, out),
                 Type::BOOL => (number != 0).to_sql_checked(column_type, out),
                 _ => number.to_sql_checked(column_type, out),
             },
-            Value::Text(text) => text.to_sql_checked(column_type, out),
-            Value::Bytes(bytes) => bytes.to_sql_checked(column_type, out),
+            Cell::Text(ref text) => text.as_str().to_sql_checked(column_type, out),
+            Cell::Bytes(ref bytes) => bytes.as_slice().to_sql_checked(column_type, out),
         }
     }
 

@@ -7,20 +7,20 @@
 //! PostgreSQL has flushed it.
 
 mod db;
+mod driver;
 mod schema;
 mod tls;
 
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 use std::time::Duration;
 
+use deadpool_postgres::{Manager, ManagerConfig, PoolError, RecyclingMethod};
 use tokio::sync::Semaphore;
 
 use crate::{Backend, Db, Result, Store, StoreError, Unavailable};
-use db::PgConnection;
+use driver::Driver;
 pub use tls::TlsError;
 
-/// A transaction that keeps conflicting is given up after this many runs (503, retry).
-const MAX_ATTEMPTS: u32 = 20;
 /// How long to wait for the database server when connecting.
 const CONNECT_TIMEOUT: Duration = Duration::from_secs(5);
 
@@ -31,7 +31,7 @@ pub enum OpenError {
         "--database-url is not a PostgreSQL URL ({}); expected postgres://user:password@host:port/database",
         tls::with_causes(.0)
     )]
-    Url(postgres::Error),
+    Url(tokio_postgres::Error),
     #[error(transparent)]
     Tls(#[from] TlsError),
     #[error("cannot connect to PostgreSQL ({tls}): {reason}")]
@@ -42,19 +42,25 @@ pub enum OpenError {
         reason: String,
     },
     #[error("cannot bring the PostgreSQL schema up to date: {0}")]
-    Migrate(#[from] postgres::Error),
+    Migrate(#[from] tokio_postgres::Error),
     #[error(
         "the database has schema version {found}, newer than this Natter knows ({known}); \
          run the Natter version that wrote it"
     )]
     NewerSchema { found: usize, known: usize },
-    #[error("the connection thread failed: {0}")]
-    Thread(#[from] tokio::task::JoinError),
+    #[error("cannot start the PostgreSQL driver thread: {0}")]
+    Thread(#[from] std::io::Error),
+    #[error("the PostgreSQL driver stopped while opening the database")]
+    Stopped,
 }
 
-/// A pool of connections to one PostgreSQL database.
+/// Up to `size` connections to one PostgreSQL database, used by the driver thread.
 pub struct Postgres {
-    pool: Arc<Pool>,
+    driver: Driver,
+    /// One per transaction or read under way: bounds the work handed to the driver, and lets
+    /// closing wait for what was accepted.
+    permits: Arc<Semaphore>,
+    size: u32,
 }
 
 impl Store {
@@ -71,168 +77,113 @@ impl Store {
         config
             .connect_timeout(CONNECT_TIMEOUT)
             .application_name("natter");
-        let pool = Arc::new(Pool {
+        let size = connections.max(1);
+        let manager = Manager::from_config(
             config,
             tls,
-            idle: Mutex::new(Vec::new()),
-            permits: Arc::new(Semaphore::new(connections.max(1))),
-            size: connections.max(1) as u32,
-        });
-        let opening = pool.clone();
+            ManagerConfig {
+                // A connection that is still open is handed out again without a round trip;
+                // one that broke is closed, and the pool opens another.
+                recycling_method: RecyclingMethod::Fast,
+            },
+        );
+        let pool = deadpool_postgres::Pool::builder(manager)
+            .max_size(size)
+            .build()
+            .map_err(|error| OpenError::Connect {
+                tls: summary.clone(),
+                reason: error.to_string(),
+            })?;
+        let driver = Driver::start(pool)?;
         // Connecting now makes a wrong URL or a database that is down fail at start, not on
         // the first request.
-        tokio::task::spawn_blocking(move || -> Result<(), OpenError> {
-            let mut client = opening
-                .config
-                .connect(opening.tls.clone())
-                .map_err(|error| OpenError::Connect {
-                    tls: summary,
-                    reason: tls::with_causes(&error),
+        driver
+            .run(move |connections| async move {
+                let mut client = connections.client().await.map_err(|error| {
+                    let reason = match error {
+                        PoolError::Backend(error) => tls::with_causes(&error),
+                        other => other.to_string(),
+                    };
+                    OpenError::Connect {
+                        tls: summary,
+                        reason,
+                    }
                 })?;
-            schema::migrate(&mut client)?;
-            opening.check_in(PgConnection::new(client));
-            Ok(())
-        })
-        .await??;
+                schema::migrate(&mut client).await
+            })
+            .await
+            .ok_or(OpenError::Stopped)??;
         Ok(Store {
-            backend: Backend::Postgres(Postgres { pool }),
+            backend: Backend::Postgres(Postgres {
+                driver,
+                permits: Arc::new(Semaphore::new(size)),
+                size: size as u32,
+            }),
         })
-    }
-}
-
-struct Pool {
-    config: postgres::Config,
-    tls: tokio_postgres_rustls::MakeRustlsConnect,
-    idle: Mutex<Vec<PgConnection>>,
-    /// One per connection in use: bounds how many connections this node opens.
-    permits: Arc<Semaphore>,
-    size: u32,
-}
-
-impl Pool {
-    /// An idle connection that is still open, or a new one.
-    fn check_out(&self) -> Result<PgConnection> {
-        loop {
-            let idle = self.idle.lock().expect("pool lock").pop();
-            match idle {
-                Some(conn) if conn.is_closed() => continue,
-                Some(conn) => return Ok(conn),
-                None => break,
-            }
-        }
-        self.config
-            .connect(self.tls.clone())
-            .map(PgConnection::new)
-            .map_err(|error| StoreError::unavailable(Unavailable::Unreachable, error))
-    }
-
-    fn check_in(&self, conn: PgConnection) {
-        if !conn.is_closed() {
-            self.idle.lock().expect("pool lock").push(conn);
-        }
-    }
-}
-
-/// Each connection runs its own small runtime, which must not be dropped on an async
-/// thread, so idle connections are closed on a plain thread.
-impl Drop for Pool {
-    fn drop(&mut self) {
-        let idle = std::mem::take(&mut *self.idle.lock().expect("pool lock"));
-        if !idle.is_empty() {
-            let _ = std::thread::Builder::new()
-                .name("natter-postgres-close".into())
-                .spawn(move || drop(idle));
-        }
     }
 }
 
 impl Postgres {
-    /// Runs `work` on a pooled connection, on a blocking thread.
-    async fn with_connection<T: Send + 'static>(
-        &self,
-        work: impl FnOnce(&PgConnection) -> Result<T> + Send + 'static,
-    ) -> Result<T> {
-        let permit = self
-            .pool
-            .permits
-            .clone()
-            .acquire_owned()
-            .await
-            .map_err(|_| StoreError::unavailable(Unavailable::Closing, "the pool is closed"))?;
-        let pool = self.pool.clone();
-        tokio::task::spawn_blocking(move || {
-            let conn = pool.check_out()?;
-            let outcome = work(&conn);
-            pool.check_in(conn);
-            drop(permit);
-            outcome
-        })
-        .await
-        .map_err(StoreError::internal)?
-    }
-
+    /// Runs `work` in a `READ COMMITTED` transaction on the driver thread, again while it
+    /// conflicts with another node's write.
     pub(crate) async fn write<T: Send + 'static>(
         &self,
         work: impl Fn(&dyn Db) -> Result<T> + Send + Sync + 'static,
     ) -> Result<T> {
-        self.with_connection(move |conn| transact(conn, &work))
-            .await
+        let permit = self.permit().await?;
+        let work = Arc::new(work);
+        outcome(
+            self.driver
+                .run(move |connections| async move {
+                    let outcome = driver::transact(&connections, work).await;
+                    drop(permit);
+                    outcome
+                })
+                .await,
+        )
     }
 
     pub(crate) async fn read<T: Send + 'static>(
         &self,
         work: impl FnOnce(&dyn Db) -> Result<T> + Send + 'static,
     ) -> Result<T> {
-        self.with_connection(move |conn| work(conn)).await
+        let permit = self.permit().await?;
+        outcome(
+            self.driver
+                .run(move |connections| async move {
+                    let outcome = driver::read(&connections, work).await;
+                    drop(permit);
+                    outcome
+                })
+                .await,
+        )
     }
 
-    /// Waits for the connections in use, then closes them all.
+    async fn permit(&self) -> Result<tokio::sync::OwnedSemaphorePermit> {
+        self.permits
+            .clone()
+            .acquire_owned()
+            .await
+            .map_err(|_| StoreError::unavailable(Unavailable::Closing, "the pool is closed"))
+    }
+
+    /// Waits for the work under way, then closes every connection.
     pub(crate) async fn close(&self) {
-        if let Ok(all) = self.pool.permits.acquire_many(self.pool.size).await {
+        if let Ok(all) = self.permits.acquire_many(self.size).await {
             all.forget();
         }
-        self.pool.permits.close();
-        let idle = std::mem::take(&mut *self.pool.idle.lock().expect("pool lock"));
-        let _ = tokio::task::spawn_blocking(move || drop(idle)).await;
+        self.permits.close();
+        self.driver
+            .run(|connections| async move { connections.close() })
+            .await;
     }
 }
 
-/// Runs `work` in a transaction, again (after a short, growing, jittered pause so the
-/// contenders spread out) while it conflicts with a concurrent write.
-fn transact<T>(conn: &PgConnection, work: &dyn Fn(&dyn Db) -> Result<T>) -> Result<T> {
-    let mut attempt = 0;
-    loop {
-        attempt += 1;
-        let outcome = attempt_once(conn, work);
-        let Err(error) = outcome else {
-            return outcome;
-        };
-        if !conn.conflicted() || attempt >= MAX_ATTEMPTS {
-            return Err(error);
-        }
-        std::thread::sleep(backoff(attempt));
-    }
-}
-
-/// One run of `work` in its own transaction: committed, or rolled back with the error.
-fn attempt_once<T>(conn: &PgConnection, work: &dyn Fn(&dyn Db) -> Result<T>) -> Result<T> {
-    conn.begin_write()?;
-    let outcome = match work(conn) {
-        Ok(value) if !conn.failed() => conn.end_write(true).map(|()| value),
-        Ok(_) => Err(StoreError::internal(
-            "a statement failed inside the transaction but the write went on",
-        )),
-        Err(error) => Err(error),
-    };
-    if outcome.is_err() {
-        // A failed rollback leaves a broken connection, which the pool then drops.
-        let _ = conn.end_write(false);
-    }
-    outcome
-}
-
-/// Up to 1 ms × 2^attempt (at most 50 ms), at a random point in that range.
-fn backoff(attempt: u32) -> Duration {
-    let ceiling_us = (1000u64 << attempt.min(16)).min(50_000);
-    Duration::from_micros(fastrand::u64(1..=ceiling_us))
+/// A task's outcome, or why there is none.
+fn outcome<T>(ran: Option<Result<T>>) -> Result<T> {
+    ran.unwrap_or_else(|| {
+        Err(StoreError::internal(
+            "the PostgreSQL driver dropped the work (it panicked or stopped)",
+        ))
+    })
 }

@@ -93,11 +93,13 @@ impl SslMode {
     }
 
     /// Whether tokio-postgres may fall back to plaintext, or must have TLS.
-    fn negotiation(self) -> postgres::config::SslMode {
+    fn negotiation(self) -> tokio_postgres::config::SslMode {
         match self {
-            Self::Disable => postgres::config::SslMode::Disable,
-            Self::Prefer => postgres::config::SslMode::Prefer,
-            Self::Require | Self::VerifyCa | Self::VerifyFull => postgres::config::SslMode::Require,
+            Self::Disable => tokio_postgres::config::SslMode::Disable,
+            Self::Prefer => tokio_postgres::config::SslMode::Prefer,
+            Self::Require | Self::VerifyCa | Self::VerifyFull => {
+                tokio_postgres::config::SslMode::Require
+            }
         }
     }
 }
@@ -185,7 +187,7 @@ impl fmt::Display for Settings {
 /// How to connect: the connection settings, what makes each connection's TLS, and the TLS
 /// settings in words for errors.
 pub(super) struct Connector {
-    pub(super) config: postgres::Config,
+    pub(super) config: tokio_postgres::Config,
     pub(super) tls: MakeRustlsConnect,
     pub(super) summary: String,
 }
@@ -197,15 +199,15 @@ pub(super) fn connector(url: &str) -> Result<Connector, OpenError> {
     let (config, settings) = match split_url(url) {
         Some((rest, mode, root_cert)) => {
             let settings = Settings::new(mode.as_deref(), root_cert.as_deref())?;
-            let mut config: postgres::Config = rest.parse().map_err(OpenError::Url)?;
+            let mut config: tokio_postgres::Config = rest.parse().map_err(OpenError::Url)?;
             config.ssl_mode(settings.mode.negotiation());
             (config, settings)
         }
         None => {
-            let config: postgres::Config = url.parse().map_err(OpenError::Url)?;
+            let config: tokio_postgres::Config = url.parse().map_err(OpenError::Url)?;
             let mode = match config.get_ssl_mode() {
-                postgres::config::SslMode::Disable => "disable",
-                postgres::config::SslMode::Require => "require",
+                tokio_postgres::config::SslMode::Disable => "disable",
+                tokio_postgres::config::SslMode::Require => "require",
                 _ => "prefer",
             };
             (config, Settings::new(Some(mode), None)?)
@@ -513,7 +515,7 @@ mod tests {
         );
         assert_eq!(
             connector.config.get_ssl_mode(),
-            postgres::config::SslMode::Require
+            tokio_postgres::config::SslMode::Require
         );
     }
 }

@@ -1,0 +1,405 @@
+//! The PostgreSQL driver: one thread whose event loop runs every transaction of this node as
+//! a task of its own, over tokio-postgres's async clients from a deadpool-postgres pool. No
+//! thread waits on the database: while one transaction waits for PostgreSQL, the thread runs
+//! the others.
+//!
+//! The store functions are synchronous, written once over [`Db`] for both databases (SQLite's
+//! single writer runs them back to back in one batch, where nothing ever waits). Here each runs
+//! on a stackful coroutine (corosensei): a statement suspends the coroutine, the task awaits
+//! the statement on the async client, and resumes the coroutine with the answer. So the SQL and
+//! the rules stay in one place, without an `async` version of every store function (and of
+//! every service closure) that SQLite's writer would then have to drive too. A coroutine stays
+//! on the thread that made it, which is why the tasks run on this thread's own `LocalSet`.
+
+use std::cell::RefCell;
+use std::future::Future;
+use std::rc::Rc;
+use std::sync::Arc;
+use std::time::Duration;
+
+use corosensei::stack::DefaultStack;
+use corosensei::{Coroutine, CoroutineResult};
+use deadpool_postgres::{Object, Pool, PoolError};
+use tokio::sync::{mpsc, oneshot};
+use tokio::task::LocalSet;
+
+use super::db::{Answer, Failure, Statement, Suspending, bind};
+use crate::{Db, Result, StoreError, Unavailable};
+
+/// A transaction that keeps conflicting is given up after this many runs (503, retry).
+const MAX_ATTEMPTS: u32 = 20;
+/// How a write begins. `READ COMMITTED` with the locks of `crate::locks`, not serializable
+/// reruns: see the module `crate::postgres`.
+const BEGIN: &str = "BEGIN ISOLATION LEVEL READ COMMITTED";
+/// Each coroutine's stack: the size of the blocking threads the store functions ran on
+/// before. The memory is mapped, and only the pages a function touches are ever used.
+const STACK_SIZE: usize = 2 * 1024 * 1024;
+
+/// A handle on the driver thread; dropping it ends the thread.
+pub(super) struct Driver {
+    jobs: mpsc::UnboundedSender<Job>,
+}
+
+/// Work sent to the driver thread, where it starts a task of its own.
+type Job = Box<dyn FnOnce(&Rc<Connections>) + Send>;
+
+/// What the driver thread's tasks share.
+pub(super) struct Connections {
+    pool: Pool,
+    /// Stacks of finished coroutines, for the next ones (mapping a stack is a system call).
+    stacks: RefCell<Vec<DefaultStack>>,
+}
+
+impl Driver {
+    /// Starts the driver thread with its own single-threaded runtime.
+    pub(super) fn start(pool: Pool) -> std::io::Result<Self> {
+        let runtime = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()?;
+        let (jobs, mut queue) = mpsc::unbounded_channel::<Job>();
+        std::thread::Builder::new()
+            .name("natter-postgres".into())
+            .spawn(move || {
+                let connections = Rc::new(Connections {
+                    pool,
+                    stacks: RefCell::new(Vec::new()),
+                });
+                LocalSet::new().block_on(&runtime, async {
+                    while let Some(job) = queue.recv().await {
+                        job(&connections);
+                    }
+                });
+            })?;
+        Ok(Self { jobs })
+    }
+
+    /// Runs `task` on the driver thread; `None` if the driver has stopped or the task
+    /// panicked. The task runs to its end even if the caller stops waiting.
+    pub(super) async fn run<T, F>(
+        &self,
+        task: impl FnOnce(Rc<Connections>) -> F + Send + 'static,
+    ) -> Option<T>
+    where
+        T: Send + 'static,
+        F: Future<Output = T> + 'static,
+    {
+        let (answer, outcome) = oneshot::channel();
+        let job: Job = Box::new(move |connections| {
+            let connections = connections.clone();
+            tokio::task::spawn_local(async move {
+                let _ = answer.send(task(connections).await);
+            });
+        });
+        self.jobs.send(job).ok()?;
+        outcome.await.ok()
+    }
+}
+
+impl Connections {
+    /// A connection from the pool: an idle one still open, or a new one.
+    pub(super) async fn client(&self) -> std::result::Result<Object, PoolError> {
+        self.pool.get().await
+    }
+
+    /// Closes the pool and its idle connections.
+    pub(super) fn close(&self) {
+        self.pool.close();
+    }
+}
+
+/// The domain's error for a connection the pool could not give.
+pub(super) fn unreachable(error: PoolError) -> StoreError {
+    match error {
+        PoolError::Backend(error) => Failure::default().record(error),
+        PoolError::Closed => StoreError::unavailable(Unavailable::Closing, "the pool is closed"),
+        other => StoreError::unavailable(Unavailable::Unreachable, other),
+    }
+}
+
+/// Runs `work` in a transaction, again (after a short, growing, jittered pause so the
+/// contenders spread out) while it conflicts with a concurrent write.
+pub(super) async fn transact<T: 'static>(
+    connections: &Connections,
+    work: Arc<impl Fn(&dyn Db) -> Result<T> + 'static>,
+) -> Result<T> {
+    let mut client = Lent {
+        client: Some(connections.client().await.map_err(unreachable)?),
+        in_transaction: false,
+    };
+    let mut attempt = 0;
+    loop {
+        attempt += 1;
+        let mut failure = Failure::default();
+        let work = work.clone();
+        let outcome =
+            attempt_once(connections, &mut client, &mut failure, move |db| work(db)).await;
+        let Err(error) = outcome else {
+            return outcome;
+        };
+        if !failure.conflicted || attempt >= MAX_ATTEMPTS {
+            return Err(error);
+        }
+        tokio::time::sleep(backoff(attempt)).await;
+    }
+}
+
+/// One run of `work` in its own transaction: committed, or rolled back with the error.
+async fn attempt_once<T: 'static>(
+    connections: &Connections,
+    lent: &mut Lent,
+    failure: &mut Failure,
+    work: impl FnOnce(&dyn Db) -> Result<T> + 'static,
+) -> Result<T> {
+    lent.in_transaction = true;
+    let client = lent.client();
+    let outcome = match on_coroutine(connections, client, true, failure, work).await {
+        Ok(value) if !failure.failed => match client.batch_execute("COMMIT").await {
+            Ok(()) => Ok(value),
+            Err(error) => Err(failure.record(error)),
+        },
+        Ok(_) => Err(StoreError::internal(
+            "a statement failed inside the transaction but the write went on",
+        )),
+        Err(error) => Err(error),
+    };
+    let ended = match outcome {
+        Ok(_) => true,
+        Err(_) => client.batch_execute("ROLLBACK").await.is_ok(),
+    };
+    // A connection whose rollback failed is closed when `lent` is dropped.
+    lent.in_transaction = !ended;
+    outcome
+}
+
+/// A pooled connection that goes back to the pool only between transactions. One dropped with
+/// a transaction open (its rollback failed, its task panicked, the runtime stopped) is closed
+/// instead, which rolls the transaction back: the next user of the connection must not
+/// commit what is left of it.
+struct Lent {
+    client: Option<Object>,
+    in_transaction: bool,
+}
+
+impl Lent {
+    fn client(&self) -> &Object {
+        self.client
+            .as_ref()
+            .expect("a lent connection is held until dropped")
+    }
+}
+
+impl Drop for Lent {
+    fn drop(&mut self) {
+        if self.in_transaction
+            && let Some(client) = self.client.take()
+        {
+            drop(Object::take(client));
+        }
+    }
+}
+
+/// Runs `work` on a connection outside a transaction: each statement sees what was committed
+/// before it.
+pub(super) async fn read<T: 'static>(
+    connections: &Connections,
+    work: impl FnOnce(&dyn Db) -> Result<T> + 'static,
+) -> Result<T> {
+    let client = connections.client().await.map_err(unreachable)?;
+    on_coroutine(connections, &client, false, &mut Failure::default(), work).await
+}
+
+/// Runs the synchronous `work` on a coroutine, awaiting each statement it asks for on `client`;
+/// a write's in a transaction, which this begins.
+async fn on_coroutine<T: 'static>(
+    connections: &Connections,
+    client: &Object,
+    writing: bool,
+    failure: &mut Failure,
+    work: impl FnOnce(&dyn Db) -> Result<T> + 'static,
+) -> Result<T> {
+    let stack = connections.stacks.borrow_mut().pop();
+    let stack = match stack {
+        Some(stack) => stack,
+        None => DefaultStack::new(STACK_SIZE).map_err(StoreError::internal)?,
+    };
+    let mut coroutine = Coroutine::with_stack(stack, move |yielder, _: Answer| {
+        work(&Suspending { yielder, writing })
+    });
+    let mut answer = Answer::Start;
+    let mut begun = !writing;
+    loop {
+        match coroutine.resume(answer) {
+            // `BEGIN` goes out with the first statement, one round trip for both (tokio-postgres
+            // sends requests made together without waiting for the answers in between).
+            CoroutineResult::Yield(statement) if !begun => {
+                begun = true;
+                let (began, first) = tokio::join!(
+                    client.batch_execute(BEGIN),
+                    run_statement(client, statement, failure)
+                );
+                answer = match began {
+                    Ok(()) => first,
+                    Err(error) => Answer::Failed(failure.record(error)),
+                };
+            }
+            CoroutineResult::Yield(statement) => {
+                answer = run_statement(client, statement, failure).await;
+            }
+            CoroutineResult::Return(outcome) => {
+                connections.stacks.borrow_mut().push(coroutine.into_stack());
+                if !begun {
+                    // A write that ran no statement: its `COMMIT` still ends a transaction.
+                    client
+                        .batch_execute(BEGIN)
+                        .await
+                        .map_err(|error| failure.record(error))?;
+                }
+                return outcome;
+            }
+        }
+    }
+}
+
+/// Runs one statement, prepared once per connection.
+async fn run_statement(client: &Object, statement: Statement, failure: &mut Failure) -> Answer {
+    let prepared = match client.prepare_cached(&statement.sql).await {
+        Ok(prepared) => prepared,
+        Err(error) => return Answer::Failed(failure.record(error)),
+    };
+    let params = bind(&statement.params);
+    let outcome = if statement.returns_rows {
+        client.query(&prepared, &params).await.map(Answer::Rows)
+    } else {
+        client
+            .execute(&prepared, &params)
+            .await
+            .map(Answer::Changed)
+    };
+    outcome.unwrap_or_else(|error| Answer::Failed(failure.record(error)))
+}
+
+/// Up to 1 ms × 2^attempt (at most 50 ms), at a random point in that range.
+fn backoff(attempt: u32) -> Duration {
+    let ceiling_us = (1000u64 << attempt.min(16)).min(50_000);
+    Duration::from_micros(fastrand::u64(1..=ceiling_us))
+}
+
+#[cfg(test)]
+mod tests {
+    use std::sync::Arc;
+    use std::time::{Duration, Instant};
+
+    use crate::settings::{set_setting, setting};
+    use crate::test_stores::{fresh_database, postgres_admin, runtime};
+    use crate::{Result, Store};
+
+    /// The threads of this process with `name`.
+    fn threads_named(name: &str) -> usize {
+        std::fs::read_dir("/proc/self/task")
+            .unwrap()
+            .filter_map(|task| std::fs::read_to_string(task.ok()?.path().join("comm")).ok())
+            .filter(|comm| comm.trim_end() == name)
+            .count()
+    }
+
+    /// Eight writes wait at once on a row another session holds, and not one thread waits
+    /// with them: the caller's runtime lends none (a blocking pool would give each its own).
+    #[test]
+    fn writes_waiting_on_the_database_hold_no_thread() {
+        let Some(admin) = postgres_admin() else {
+            return;
+        };
+        let url = fresh_database(&admin);
+        let caller = tokio::runtime::Builder::new_current_thread()
+            .thread_name("natter-caller")
+            .enable_all()
+            .build()
+            .unwrap();
+        caller.block_on(async {
+            let store = Arc::new(Store::open_postgres(&url, 8).await.unwrap());
+            let (holder, connection) = tokio_postgres::connect(&url, tokio_postgres::NoTls)
+                .await
+                .unwrap();
+            tokio::spawn(connection);
+            // Not the holder: a transaction sees one snapshot of `pg_stat_activity`.
+            let (watcher, connection) = tokio_postgres::connect(&url, tokio_postgres::NoTls)
+                .await
+                .unwrap();
+            tokio::spawn(connection);
+            holder
+                .batch_execute(
+                    "BEGIN; INSERT INTO settings (key, value) VALUES ('held', 'outside')",
+                )
+                .await
+                .unwrap();
+            let writes: Vec<_> = (0..8)
+                .map(|writer| {
+                    let store = store.clone();
+                    tokio::spawn(async move {
+                        store
+                            .write(move |db| set_setting(db, "held", &writer.to_string()))
+                            .await
+                    })
+                })
+                .collect();
+            let deadline = Instant::now() + Duration::from_secs(20);
+            loop {
+                let waiting: i64 = watcher
+                    .query_one(
+                        "SELECT count(*) FROM pg_stat_activity \
+                         WHERE datname = current_database() AND wait_event_type = 'Lock'",
+                        &[],
+                    )
+                    .await
+                    .unwrap()
+                    .get(0);
+                if waiting == 8 {
+                    break;
+                }
+                assert!(Instant::now() < deadline, "{waiting} of 8 writes wait");
+                tokio::time::sleep(Duration::from_millis(10)).await;
+            }
+            assert_eq!(threads_named("natter-caller"), 0);
+            holder.batch_execute("ROLLBACK").await.unwrap();
+            for write in writes {
+                write.await.unwrap().unwrap();
+            }
+            let value = store.read(|db| setting(db, "held")).await.unwrap();
+            assert!(value.is_some_and(|value| value.parse::<u8>().is_ok_and(|n| n < 8)));
+        });
+    }
+
+    /// A write whose work panics halfway is rolled back, and the connection it held does not
+    /// carry its open transaction to the next write, which would otherwise commit it.
+    #[test]
+    fn a_write_that_panics_leaves_nothing_for_the_next() {
+        let Some(admin) = postgres_admin() else {
+            return;
+        };
+        let url = fresh_database(&admin);
+        runtime().block_on(async {
+            // One connection, so the next write would get the same one back.
+            let store = Store::open_postgres(&url, 1).await.unwrap();
+            let outcome = store
+                .write(|db| -> Result<()> {
+                    set_setting(db, "half", "written")?;
+                    panic!("the work fails after its first statement");
+                })
+                .await;
+            assert!(outcome.is_err());
+            store
+                .write(|db| set_setting(db, "after", "written"))
+                .await
+                .unwrap();
+            assert_eq!(store.read(|db| setting(db, "half")).await.unwrap(), None);
+            assert_eq!(
+                store
+                    .read(|db| setting(db, "after"))
+                    .await
+                    .unwrap()
+                    .as_deref(),
+                Some("written")
+            );
+        });
+    }
+}
