@@ -4,13 +4,16 @@
 //! the channel's row, so seqs never have a gap or a duplicate, and thousands of writes into one
 //! user's list queue on that user's row instead of rerunning. The rare write that still
 //! conflicts (a deadlock, the same new key inserted twice) is run again. A commit returns once
-//! PostgreSQL has flushed it.
+//! PostgreSQL has flushed it. The connections are async and no thread waits on them: see
+//! `driver`.
 
 mod db;
 mod driver;
 mod schema;
 mod tls;
 
+use std::future::Future;
+use std::rc::Rc;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -18,7 +21,7 @@ use deadpool_postgres::{Manager, ManagerConfig, PoolError, RecyclingMethod};
 use tokio::sync::Semaphore;
 
 use crate::{Backend, Db, Result, Store, StoreError, Unavailable};
-use driver::Driver;
+use driver::{Connections, Driver};
 pub use tls::TlsError;
 
 /// How long to wait for the database server when connecting.
@@ -130,41 +133,44 @@ impl Postgres {
         &self,
         work: impl Fn(&dyn Db) -> Result<T> + Send + Sync + 'static,
     ) -> Result<T> {
-        let permit = self.permit().await?;
         let work = Arc::new(work);
-        outcome(
-            self.driver
-                .run(move |connections| async move {
-                    let outcome = driver::transact(&connections, work).await;
-                    drop(permit);
-                    outcome
-                })
-                .await,
-        )
+        self.run(move |connections| async move { driver::transact(&connections, work).await })
+            .await
     }
 
     pub(crate) async fn read<T: Send + 'static>(
         &self,
         work: impl FnOnce(&dyn Db) -> Result<T> + Send + 'static,
     ) -> Result<T> {
-        let permit = self.permit().await?;
-        outcome(
-            self.driver
-                .run(move |connections| async move {
-                    let outcome = driver::read(&connections, work).await;
-                    drop(permit);
-                    outcome
-                })
-                .await,
-        )
+        self.run(move |connections| async move { driver::read(&connections, work).await })
+            .await
     }
 
-    async fn permit(&self) -> Result<tokio::sync::OwnedSemaphorePermit> {
-        self.permits
+    /// Runs `task` on the driver thread, holding one of the permits until it ends.
+    async fn run<T, F>(&self, task: impl FnOnce(Rc<Connections>) -> F + Send + 'static) -> Result<T>
+    where
+        T: Send + 'static,
+        F: Future<Output = Result<T>> + 'static,
+    {
+        let permit = self
+            .permits
             .clone()
             .acquire_owned()
             .await
-            .map_err(|_| StoreError::unavailable(Unavailable::Closing, "the pool is closed"))
+            .map_err(|_| StoreError::unavailable(Unavailable::Closing, "the pool is closed"))?;
+        let ran = self
+            .driver
+            .run(move |connections| async move {
+                let outcome = task(connections).await;
+                drop(permit);
+                outcome
+            })
+            .await;
+        ran.unwrap_or_else(|| {
+            Err(StoreError::internal(
+                "the PostgreSQL driver dropped the work (it panicked or stopped)",
+            ))
+        })
     }
 
     /// Waits for the work under way, then closes every connection.
@@ -177,13 +183,4 @@ impl Postgres {
             .run(|connections| async move { connections.close() })
             .await;
     }
-}
-
-/// A task's outcome, or why there is none.
-fn outcome<T>(ran: Option<Result<T>>) -> Result<T> {
-    ran.unwrap_or_else(|| {
-        Err(StoreError::internal(
-            "the PostgreSQL driver dropped the work (it panicked or stopped)",
-        ))
-    })
 }
