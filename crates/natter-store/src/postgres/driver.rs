@@ -108,7 +108,7 @@ impl Connections {
 }
 
 /// The domain's error for a connection the pool could not give.
-pub(super) fn unreachable(error: PoolError) -> StoreError {
+fn no_connection(error: PoolError) -> StoreError {
     match error {
         PoolError::Backend(error) => Failure::default().record(error),
         PoolError::Closed => StoreError::unavailable(Unavailable::Closing, "the pool is closed"),
@@ -123,7 +123,7 @@ pub(super) async fn transact<T: 'static>(
     work: Arc<impl Fn(&dyn Db) -> Result<T> + 'static>,
 ) -> Result<T> {
     let mut client = Lent {
-        client: Some(connections.client().await.map_err(unreachable)?),
+        client: Some(connections.client().await.map_err(no_connection)?),
         in_transaction: false,
     };
     let mut attempt = 0;
@@ -204,7 +204,7 @@ pub(super) async fn read<T: 'static>(
     connections: &Connections,
     work: impl FnOnce(&dyn Db) -> Result<T> + 'static,
 ) -> Result<T> {
-    let client = connections.client().await.map_err(unreachable)?;
+    let client = connections.client().await.map_err(no_connection)?;
     on_coroutine(connections, &client, false, &mut Failure::default(), work).await
 }
 
