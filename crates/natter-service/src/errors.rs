@@ -127,6 +127,7 @@ pub(crate) fn describe(error: StoreError) -> Error {
                 Unavailable::Busy => "the database is busy; retry later",
                 Unavailable::ReadOnly => "the database cannot be written; retry later",
                 Unavailable::Unreachable => "the database cannot be reached; retry later",
+                Unavailable::TooSlow => "the database did not answer in time; retry later",
                 Unavailable::Closing => "the server is shutting down",
             };
             Error::unavailable(message, detail)

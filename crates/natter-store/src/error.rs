@@ -123,6 +123,8 @@ pub enum Unavailable {
     ReadOnly,
     #[error("the database cannot be reached")]
     Unreachable,
+    #[error("the database did not answer in time")]
+    TooSlow,
     #[error("the store is closing")]
     Closing,
 }

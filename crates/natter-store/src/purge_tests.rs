@@ -11,7 +11,7 @@ use super::{Candidate, candidates, purge_batch, purgeable_by_full_scan, settle};
 use crate::db::params;
 use crate::rows;
 use crate::schema::MIGRATIONS;
-use crate::test_stores::{Place, concurrent_runtime, on_both, runtime};
+use crate::test_stores::{Place, concurrent_runtime, limits, on_both, runtime};
 use crate::unread_total_tests::{Op, USERS, apply, conversation, op, setup, uid};
 use crate::{Result, Store, StoreError};
 
@@ -342,7 +342,7 @@ fn marks_made_during_concurrent_purges_are_kept_on_postgres() {
     };
     concurrent_runtime().block_on(async {
         let store = std::sync::Arc::new(match &place {
-            Place::Postgres(url) => Store::open_postgres(url, 8).await.unwrap(),
+            Place::Postgres(url) => Store::open_postgres(url, limits(8)).await.unwrap(),
             Place::Sqlite(_) => unreachable!(),
         });
         setup(&store).await;

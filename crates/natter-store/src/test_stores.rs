@@ -39,6 +39,14 @@ pub(crate) fn postgres_admin() -> Option<String> {
         .filter(|url| !url.is_empty())
 }
 
+/// Limits for a test's PostgreSQL store: `connections`, and waits as long as a node's default.
+pub(crate) fn limits(connections: usize) -> crate::postgres::PostgresLimits {
+    crate::postgres::PostgresLimits {
+        connections,
+        answer_within: std::time::Duration::from_secs(30),
+    }
+}
+
 /// A new, empty database on the test server.
 pub(crate) fn fresh_database(admin_url: &str) -> String {
     let name = format!("natter_store_test_{:016x}", fastrand::u64(..));
@@ -80,7 +88,7 @@ impl Place {
     pub(crate) async fn open(&self) -> Store {
         match self {
             Self::Sqlite(dir) => Store::open_sqlite(dir.path()).unwrap(),
-            Self::Postgres(url) => Store::open_postgres(url, 2).await.unwrap(),
+            Self::Postgres(url) => Store::open_postgres(url, limits(2)).await.unwrap(),
         }
     }
 }

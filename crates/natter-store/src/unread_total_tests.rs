@@ -18,7 +18,7 @@ use crate::db::params;
 use crate::rows::{self, LOADED_COLUMNS, LOADED_FROM};
 use crate::schema::MIGRATIONS;
 use crate::test_stores::{
-    concurrent_runtime, fresh_database, make_users, on_both, postgres_admin, runtime,
+    concurrent_runtime, fresh_database, limits, make_users, on_both, postgres_admin, runtime,
 };
 use crate::{
     Change, ConversationUpdate, Db, Deletion, FolderChange, NewMessage, Recall, Recaller, Result,
@@ -441,7 +441,7 @@ proptest! {
             return Ok(());
         };
         runtime().block_on(async {
-            let store = Store::open_postgres(&fresh_database(&admin), 2).await.unwrap();
+            let store = Store::open_postgres(&fresh_database(&admin), limits(2)).await.unwrap();
             check(&store, ops).await;
             store.close().await;
         });
@@ -505,7 +505,7 @@ fn concurrent_writers_keep_the_total_on_postgres() {
     };
     concurrent_runtime().block_on(async {
         let store = std::sync::Arc::new(
-            Store::open_postgres(&fresh_database(&admin), 8)
+            Store::open_postgres(&fresh_database(&admin), limits(8))
                 .await
                 .unwrap(),
         );

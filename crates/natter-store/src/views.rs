@@ -309,7 +309,8 @@ mod tests {
     use natter_core::{ConversationId, GroupId, Uid};
 
     use crate::test_stores::{
-        Counting, Watch, Watched, fresh_database, make_users, on_both, postgres_admin, runtime,
+        Counting, Watch, Watched, fresh_database, limits, make_users, on_both, postgres_admin,
+        runtime,
     };
     use crate::{
         Change, ConversationUpdate, ConversationView, Db, Deletion, Dialect, FolderChange,
@@ -561,7 +562,7 @@ mod tests {
             return;
         };
         runtime().block_on(async {
-            let store = Store::open_postgres(&fresh_database(&admin), 2)
+            let store = Store::open_postgres(&fresh_database(&admin), limits(2))
                 .await
                 .unwrap();
             check(&store).await;

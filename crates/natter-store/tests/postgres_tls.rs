@@ -4,7 +4,13 @@
 //! CA, as `scripts/with-services.sh` sets them: a certificate for `localhost` and 127.0.0.1.
 
 use natter_store::Store;
-use natter_store::postgres::{OpenError, TlsError};
+use natter_store::postgres::{OpenError, PostgresLimits, TlsError};
+
+/// One connection is enough to see how it was made.
+const ONE_CONNECTION: PostgresLimits = PostgresLimits {
+    connections: 1,
+    answer_within: std::time::Duration::from_secs(30),
+};
 
 /// The test server's admin URL and its CA's PEM file, or `None` (with a note) without them.
 fn server() -> Option<(String, String)> {
@@ -52,7 +58,7 @@ async fn encrypted(store: &Store) -> bool {
 
 /// Opens `url` and says whether its connection is encrypted.
 async fn open_and_check(url: &str) -> bool {
-    let store = Store::open_postgres(url, 1)
+    let store = Store::open_postgres(url, ONE_CONNECTION)
         .await
         .unwrap_or_else(|error| panic!("{url} opens: {error}"));
     let encrypted = encrypted(&store).await;
@@ -104,7 +110,10 @@ async fn disable_connects_unencrypted() {
 async fn verify_full_against_the_system_roots_is_refused() {
     let Some((admin, _)) = server() else { return };
     let url = format!("{}?sslmode=verify-full", fresh_database(&admin));
-    let error = Store::open_postgres(&url, 1).await.err().expect("refused");
+    let error = Store::open_postgres(&url, ONE_CONNECTION)
+        .await
+        .err()
+        .expect("refused");
     let message = error.to_string();
     match error {
         OpenError::Connect { .. } => {
@@ -121,10 +130,13 @@ async fn verify_full_against_the_system_roots_is_refused() {
 async fn verify_full_against_a_host_name_not_in_the_certificate_is_refused() {
     let Some((admin, ca)) = server() else { return };
     let url = under_another_name(&fresh_database(&admin));
-    let error = Store::open_postgres(&format!("{url}&sslmode=verify-full&sslrootcert={ca}"), 1)
-        .await
-        .err()
-        .expect("refused");
+    let error = Store::open_postgres(
+        &format!("{url}&sslmode=verify-full&sslrootcert={ca}"),
+        ONE_CONNECTION,
+    )
+    .await
+    .err()
+    .expect("refused");
     assert!(matches!(error, OpenError::Connect { .. }), "{error}");
     let message = error.to_string();
     assert!(message.contains("not valid for name"), "{message}");
@@ -152,7 +164,7 @@ async fn require_with_a_ca_checks_the_chain() {
     assert!(made.status.success(), "openssl: {made:?}");
     let error = Store::open_postgres(
         &format!("{url}?sslmode=require&sslrootcert={}", other_ca.display()),
-        1,
+        ONE_CONNECTION,
     )
     .await
     .err()
@@ -177,7 +189,7 @@ async fn require_against_a_server_without_tls_is_refused() {
         !open_and_check(&over_socket).await,
         "prefer falls back to plaintext"
     );
-    let error = Store::open_postgres(&format!("{over_socket}?sslmode=require"), 1)
+    let error = Store::open_postgres(&format!("{over_socket}?sslmode=require"), ONE_CONNECTION)
         .await
         .err()
         .expect("refused");
@@ -191,7 +203,7 @@ async fn bad_tls_settings_are_refused_before_connecting() {
     let Some((admin, _)) = server() else { return };
     let url = fresh_database(&admin);
     let refused = async |query: &str| {
-        Store::open_postgres(&format!("{url}?{query}"), 1)
+        Store::open_postgres(&format!("{url}?{query}"), ONE_CONNECTION)
             .await
             .err()
             .expect("refused")

@@ -25,6 +25,7 @@ use std::time::Duration;
 use anyhow::bail;
 use clap::{ArgAction, Args, Command, FromArgMatches};
 use natter_core::webhook::EventKind;
+use natter_store::postgres::PostgresLimits;
 use serde::{Deserialize, Serialize};
 
 pub use layers::{ServeArgs, read_variables, unknown_variables};
@@ -64,6 +65,13 @@ pub struct Config {
     /// Connections this node keeps to PostgreSQL at most.
     #[arg(long, default_value_t = 16)]
     pub database_connections: usize,
+    /// Seconds this node waits for one answer from PostgreSQL (a statement, a commit, a new
+    /// connection) before it gives the request 503 and closes that connection: a database
+    /// that stops answering without closing its connections (a frozen host, a lost network,
+    /// a failover to another address) then holds the node's writes this long, not until the
+    /// operating system gives up on the connections (at least 1).
+    #[arg(long, default_value_t = 10)]
+    pub database_timeout_secs: u64,
     /// `nats://host:port` to join other Natter nodes: events reach devices on every node. Needs
     /// a PostgreSQL database.
     #[arg(long)]
@@ -209,7 +217,7 @@ pub enum Database {
     Sqlite,
     Postgres {
         url: String,
-        connections: usize,
+        limits: PostgresLimits,
     },
 }
 
@@ -330,6 +338,7 @@ impl Config {
         for setting in [
             &mut self.ws_idle_timeout_secs,
             &mut self.request_timeout_secs,
+            &mut self.database_timeout_secs,
             &mut self.purge_interval_secs,
             &mut self.webhook_timeout_ms,
             &mut self.webhook_dead_after_secs,
@@ -349,7 +358,10 @@ impl Config {
         match &self.database_url {
             Some(url) => Database::Postgres {
                 url: url.clone(),
-                connections: self.database_connections,
+                limits: PostgresLimits {
+                    connections: self.database_connections,
+                    answer_within: Duration::from_secs(self.database_timeout_secs),
+                },
             },
             None => Database::Sqlite,
         }

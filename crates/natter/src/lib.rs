@@ -107,7 +107,7 @@ async fn open_store(config: &Config) -> anyhow::Result<Store> {
         Database::Sqlite => Store::open_sqlite(&config.data_dir).with_context(|| {
             format!("cannot open the database in {}", config.data_dir.display())
         })?,
-        Database::Postgres { url, connections } => Store::open_postgres(&url, connections)
+        Database::Postgres { url, limits } => Store::open_postgres(&url, limits)
             .await
             .context("cannot open the PostgreSQL database")?,
     })

@@ -579,6 +579,51 @@ impl OwnPostgres {
     fn url(&self) -> String {
         format!("postgres://postgres@127.0.0.1:{}/postgres", self.port)
     }
+
+    /// Stops every process of the cluster (SIGSTOP) until the guard is dropped, as a host that
+    /// froze: its connections stay open, connecting still completes in the kernel, and
+    /// nothing answers.
+    fn freeze(&self) -> Frozen {
+        let pid_file = self.dir.path().join("data/postmaster.pid");
+        let postmaster = std::fs::read_to_string(pid_file)
+            .ok()
+            .and_then(|text| text.lines().next().map(str::to_owned))
+            .expect("PostgreSQL's postmaster.pid");
+        let frozen = Frozen { postmaster };
+        frozen.signal("STOP");
+        frozen
+    }
+}
+
+/// A PostgreSQL cluster stopped by [`OwnPostgres::freeze`]; resumed when dropped.
+struct Frozen {
+    postmaster: String,
+}
+
+impl Frozen {
+    /// Sends `signal` to the postmaster and to each of its children (the backends and the
+    /// background processes).
+    fn signal(&self, signal: &str) {
+        for (program, args) in [
+            ("kill", vec![format!("-{signal}"), self.postmaster.clone()]),
+            (
+                "pkill",
+                vec![format!("-{signal}"), "-P".into(), self.postmaster.clone()],
+            ),
+        ] {
+            let status = std::process::Command::new(program).args(&args).status();
+            assert!(
+                status.is_ok_and(|status| status.success()),
+                "{program} {args:?}"
+            );
+        }
+    }
+}
+
+impl Drop for Frozen {
+    fn drop(&mut self) {
+        self.signal("CONT");
+    }
 }
 
 impl Drop for OwnPostgres {
@@ -640,6 +685,71 @@ async fn a_node_answers_503_while_postgresql_is_down_and_recovers_by_itself() {
         assert!(std::time::Instant::now() < deadline, "{}", sent.text);
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
+}
+
+/// PostgreSQL stops answering without closing its connections (its host froze; a network that
+/// drops everything, or a failover to another address, looks the same from the node): each
+/// request gives up after `--database-timeout-secs` with 503 and names why, instead of holding
+/// the node's connections until the operating system gives up on them, a quarter of an hour
+/// later by default. `/healthz` says so; the send given up on left nothing behind; once
+/// PostgreSQL answers again the node serves without a restart.
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn a_node_gives_up_on_a_postgresql_that_stops_answering_and_recovers() {
+    if services().is_none() {
+        return;
+    }
+    let Some(postgres) = OwnPostgres::start() else {
+        eprintln!("SKIPPED: cannot run a PostgreSQL cluster of the test's own here");
+        return;
+    };
+    let storage = common::Storage::on_postgres(postgres.url());
+    let manager_token = random_token("manager");
+    let node = Process::start_with(
+        storage.data_dir(),
+        storage.database_url.as_deref(),
+        &["--database-timeout-secs", "1"],
+        &manager_token,
+    )
+    .await;
+    let alice = node.endpoint.user("alice").await;
+    node.endpoint.user("bob").await;
+    alice.send_text("C2Cbob", "before").await;
+
+    let frozen = postgres.freeze();
+    let started = std::time::Instant::now();
+    let refused = alice
+        .try_send("C2Cbob", json!({"text": "while frozen"}))
+        .await;
+    assert_eq!(refused.status, 503, "{}", refused.text);
+    assert!(
+        refused.text.contains("did not answer in time"),
+        "the error says why: {}",
+        refused.text
+    );
+    assert!(
+        started.elapsed() < Duration::from_secs(5),
+        "given up after the node's timeout, not the request's: {:?}",
+        started.elapsed()
+    );
+    let body = health_until(
+        &node.endpoint.base,
+        "degraded while PostgreSQL does not answer",
+        |status, _| status == 503,
+    )
+    .await;
+    assert!(body.contains("did not answer in time"), "{body}");
+
+    drop(frozen);
+    health_until(&node.endpoint.base, "healthy again", |status, _| {
+        status == 200
+    })
+    .await;
+    let sent = alice.try_send("C2Cbob", json!({"text": "after"})).await;
+    assert_eq!(sent.status, 200, "{}", sent.text);
+    assert_eq!(
+        sent.body["message"]["seq"], 2,
+        "the send given up on was not committed later"
+    );
 }
 
 /// Found by the chaos test (seed 1): a node killed between storing a message and publishing its

@@ -92,6 +92,9 @@ pub(super) struct Failure {
     pub(super) failed: bool,
     /// The failure was a conflict with a concurrent write: running again may succeed.
     pub(super) conflicted: bool,
+    /// PostgreSQL did not answer in time: what the connection holds is unknown, so it is
+    /// closed instead of used again (`super::driver`).
+    pub(super) abandoned: bool,
 }
 
 impl Failure {

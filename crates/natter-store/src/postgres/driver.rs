@@ -48,11 +48,13 @@ pub(super) struct Connections {
     pool: Pool,
     /// Stacks of finished coroutines, for the next ones (mapping a stack is a system call).
     stacks: RefCell<Vec<DefaultStack>>,
+    /// The longest one answer from PostgreSQL may take (`super::PostgresLimits`).
+    answer_within: Duration,
 }
 
 impl Driver {
     /// Starts the driver thread with its own single-threaded runtime.
-    pub(super) fn start(pool: Pool) -> std::io::Result<Self> {
+    pub(super) fn start(pool: Pool, answer_within: Duration) -> std::io::Result<Self> {
         let runtime = tokio::runtime::Builder::new_current_thread()
             .enable_all()
             .build()?;
@@ -63,6 +65,7 @@ impl Driver {
                 let connections = Rc::new(Connections {
                     pool,
                     stacks: RefCell::new(Vec::new()),
+                    answer_within,
                 });
                 LocalSet::new().block_on(&runtime, async {
                     while let Some(job) = queue.recv().await {
@@ -105,6 +108,50 @@ impl Connections {
     pub(super) fn close(&self) {
         self.pool.close();
     }
+
+    /// A connection for a store function, given up after `answer_within` (a database host
+    /// that accepts connections but never answers them).
+    async fn lend(&self) -> Result<Lent> {
+        match tokio::time::timeout(self.answer_within, self.client()).await {
+            Ok(Ok(client)) => Ok(Lent {
+                client: Some(client),
+                unsettled: false,
+            }),
+            Ok(Err(error)) => Err(no_connection(error)),
+            Err(_) => Err(too_slow(self.answer_within)),
+        }
+    }
+
+    /// Awaits one round trip to PostgreSQL for at most `answer_within`. After one that took
+    /// longer nobody knows what the connection holds (the statement may still run, its answer
+    /// may still arrive), so it is recorded as abandoned: the connection is then closed, not
+    /// pooled, and nothing more is sent on it.
+    async fn answer<T>(
+        &self,
+        failure: &mut Failure,
+        round_trip: impl Future<Output = std::result::Result<T, tokio_postgres::Error>>,
+    ) -> Result<T> {
+        match tokio::time::timeout(self.answer_within, round_trip).await {
+            Ok(Ok(value)) => Ok(value),
+            Ok(Err(error)) => Err(failure.record(error)),
+            Err(_) => {
+                failure.failed = true;
+                failure.abandoned = true;
+                Err(too_slow(self.answer_within))
+            }
+        }
+    }
+}
+
+/// The domain's error for a wait on PostgreSQL that ran out.
+fn too_slow(waited: Duration) -> StoreError {
+    StoreError::unavailable(
+        Unavailable::TooSlow,
+        format!(
+            "PostgreSQL did not answer within {} ms (--database-timeout-secs)",
+            waited.as_millis()
+        ),
+    )
 }
 
 /// The domain's error for a connection the pool could not give.
@@ -122,10 +169,7 @@ pub(super) async fn transact<T: 'static>(
     connections: &Connections,
     work: Arc<impl Fn(&dyn Db) -> Result<T> + 'static>,
 ) -> Result<T> {
-    let mut client = Lent {
-        client: Some(connections.client().await.map_err(no_connection)?),
-        in_transaction: false,
-    };
+    let mut client = connections.lend().await?;
     let mut attempt = 0;
     loop {
         attempt += 1;
@@ -150,13 +194,13 @@ async fn attempt_once<T: 'static>(
     failure: &mut Failure,
     work: impl FnOnce(&dyn Db) -> Result<T> + 'static,
 ) -> Result<T> {
-    lent.in_transaction = true;
+    lent.unsettled = true;
     let client = lent.client();
     let outcome = match on_coroutine(connections, client, true, failure, work).await {
-        Ok(value) if !failure.failed => match client.batch_execute("COMMIT").await {
-            Ok(()) => Ok(value),
-            Err(error) => Err(failure.record(error)),
-        },
+        Ok(value) if !failure.failed => connections
+            .answer(failure, client.batch_execute("COMMIT"))
+            .await
+            .map(|()| value),
         Ok(_) => Err(StoreError::internal(
             "a statement failed inside the transaction but the write went on",
         )),
@@ -164,20 +208,25 @@ async fn attempt_once<T: 'static>(
     };
     let ended = match outcome {
         Ok(_) => true,
-        Err(_) => client.batch_execute("ROLLBACK").await.is_ok(),
+        Err(_) if failure.abandoned => false,
+        Err(_) => connections
+            .answer(&mut Failure::default(), client.batch_execute("ROLLBACK"))
+            .await
+            .is_ok(),
     };
-    // A connection whose rollback failed is closed when `lent` is dropped.
-    lent.in_transaction = !ended;
+    // A connection whose rollback failed or was not tried is closed when `lent` is dropped.
+    lent.unsettled = !ended;
     outcome
 }
 
-/// A pooled connection that goes back to the pool only between transactions. One dropped with
-/// a transaction open (its rollback failed, its task panicked, the runtime stopped) is closed
-/// instead, which rolls the transaction back: the next user of the connection must not
-/// commit what is left of it.
+/// A pooled connection that goes back to the pool only when nothing is left on it. One dropped
+/// while unsettled (a transaction open because its rollback failed or its task panicked or the
+/// runtime stopped; a statement whose answer never came) is closed instead, which rolls any
+/// transaction back: the next user of the connection must not commit what is left of it, nor
+/// read the answer meant for another.
 struct Lent {
     client: Option<Object>,
-    in_transaction: bool,
+    unsettled: bool,
 }
 
 impl Lent {
@@ -190,7 +239,7 @@ impl Lent {
 
 impl Drop for Lent {
     fn drop(&mut self) {
-        if self.in_transaction
+        if self.unsettled
             && let Some(client) = self.client.take()
         {
             drop(Object::take(client));
@@ -204,8 +253,11 @@ pub(super) async fn read<T: 'static>(
     connections: &Connections,
     work: impl FnOnce(&dyn Db) -> Result<T> + 'static,
 ) -> Result<T> {
-    let client = connections.client().await.map_err(no_connection)?;
-    on_coroutine(connections, &client, false, &mut Failure::default(), work).await
+    let mut lent = connections.lend().await?;
+    let mut failure = Failure::default();
+    let outcome = on_coroutine(connections, lent.client(), false, &mut failure, work).await;
+    lent.unsettled = failure.abandoned;
+    outcome
 }
 
 /// Runs the synchronous `work` on a coroutine, awaiting each statement it asks for on `client`;
@@ -228,54 +280,59 @@ async fn on_coroutine<T: 'static>(
     let mut answer = Answer::Start;
     let mut begun = !writing;
     loop {
-        match coroutine.resume(answer) {
+        let outcome = match coroutine.resume(answer) {
+            // A connection given up on gets nothing more; the work is told at once.
+            CoroutineResult::Yield(_) if failure.abandoned => {
+                Err(too_slow(connections.answer_within))
+            }
             // `BEGIN` goes out with the first statement, one round trip for both (tokio-postgres
             // sends requests made together without waiting for the answers in between).
             CoroutineResult::Yield(statement) if !begun => {
                 begun = true;
-                let (began, first) = tokio::join!(
-                    client.batch_execute(BEGIN),
-                    run_statement(client, statement, failure)
-                );
-                answer = match began {
-                    Ok(()) => first,
-                    Err(error) => Answer::Failed(failure.record(error)),
+                let both = async {
+                    let (began, first) = tokio::join!(
+                        client.batch_execute(BEGIN),
+                        run_statement(client, statement)
+                    );
+                    began.and(first)
                 };
+                connections.answer(failure, both).await
             }
             CoroutineResult::Yield(statement) => {
-                answer = run_statement(client, statement, failure).await;
+                connections
+                    .answer(failure, run_statement(client, statement))
+                    .await
             }
             CoroutineResult::Return(outcome) => {
                 connections.stacks.borrow_mut().push(coroutine.into_stack());
                 if !begun {
                     // A write that ran no statement: its `COMMIT` still ends a transaction.
-                    client
-                        .batch_execute(BEGIN)
-                        .await
-                        .map_err(|error| failure.record(error))?;
+                    connections
+                        .answer(failure, client.batch_execute(BEGIN))
+                        .await?;
                 }
                 return outcome;
             }
-        }
+        };
+        answer = outcome.unwrap_or_else(Answer::Failed);
     }
 }
 
 /// Runs one statement, prepared once per connection.
-async fn run_statement(client: &Object, statement: Statement, failure: &mut Failure) -> Answer {
-    let prepared = match client.prepare_cached(&statement.sql).await {
-        Ok(prepared) => prepared,
-        Err(error) => return Answer::Failed(failure.record(error)),
-    };
+async fn run_statement(
+    client: &Object,
+    statement: Statement,
+) -> std::result::Result<Answer, tokio_postgres::Error> {
+    let prepared = client.prepare_cached(&statement.sql).await?;
     let params = bind(&statement.params);
-    let outcome = if statement.returns_rows {
+    if statement.returns_rows {
         client.query(&prepared, &params).await.map(Answer::Rows)
     } else {
         client
             .execute(&prepared, &params)
             .await
             .map(Answer::Changed)
-    };
-    outcome.unwrap_or_else(|error| Answer::Failed(failure.record(error)))
+    }
 }
 
 /// Up to 1 ms × 2^attempt (at most 50 ms), at a random point in that range.
@@ -290,8 +347,8 @@ mod tests {
     use std::time::{Duration, Instant};
 
     use crate::settings::{set_setting, setting};
-    use crate::test_stores::{fresh_database, postgres_admin, runtime};
-    use crate::{Result, Store};
+    use crate::test_stores::{fresh_database, limits, postgres_admin, runtime};
+    use crate::{Result, Store, StoreError, Unavailable};
 
     /// The threads of this process with `name`.
     fn threads_named(name: &str) -> usize {
@@ -316,7 +373,7 @@ mod tests {
             .build()
             .unwrap();
         caller.block_on(async {
-            let store = Arc::new(Store::open_postgres(&url, 8).await.unwrap());
+            let store = Arc::new(Store::open_postgres(&url, limits(8)).await.unwrap());
             let (holder, connection) = tokio_postgres::connect(&url, tokio_postgres::NoTls)
                 .await
                 .unwrap();
@@ -369,6 +426,67 @@ mod tests {
         });
     }
 
+    /// A write that waits on PostgreSQL longer than the store's limit (here on a row another
+    /// session holds) gives up with `TooSlow`, and its connection is closed: with one
+    /// connection, the next write gets a new one that works, and the write given up on never
+    /// commits, even once the row is free.
+    #[test]
+    fn a_write_that_waits_too_long_gives_up_and_leaves_nothing() {
+        let Some(admin) = postgres_admin() else {
+            return;
+        };
+        let url = fresh_database(&admin);
+        runtime().block_on(async {
+            let limits = crate::postgres::PostgresLimits {
+                connections: 1,
+                answer_within: Duration::from_millis(300),
+            };
+            let store = Store::open_postgres(&url, limits).await.unwrap();
+            let (holder, connection) = tokio_postgres::connect(&url, tokio_postgres::NoTls)
+                .await
+                .unwrap();
+            tokio::spawn(connection);
+            holder
+                .batch_execute(
+                    "BEGIN; INSERT INTO settings (key, value) VALUES ('held', 'outside')",
+                )
+                .await
+                .unwrap();
+            let waited = tokio::time::timeout(
+                Duration::from_secs(10),
+                store.write(|db| set_setting(db, "held", "inside")),
+            )
+            .await
+            .expect("the write gave up by itself");
+            assert!(
+                matches!(
+                    waited,
+                    Err(StoreError::Unavailable {
+                        reason: Unavailable::TooSlow,
+                        ..
+                    })
+                ),
+                "{waited:?}"
+            );
+            holder.batch_execute("ROLLBACK").await.unwrap();
+            store
+                .write(|db| set_setting(db, "after", "written"))
+                .await
+                .unwrap();
+            // The abandoned session may still be finishing its statement on the server.
+            tokio::time::sleep(Duration::from_millis(300)).await;
+            assert_eq!(store.read(|db| setting(db, "held")).await.unwrap(), None);
+            assert_eq!(
+                store
+                    .read(|db| setting(db, "after"))
+                    .await
+                    .unwrap()
+                    .as_deref(),
+                Some("written")
+            );
+        });
+    }
+
     /// A write whose work panics halfway is rolled back, and the connection it held does not
     /// carry its open transaction to the next write, which would otherwise commit it.
     #[test]
@@ -379,7 +497,7 @@ mod tests {
         let url = fresh_database(&admin);
         runtime().block_on(async {
             // One connection, so the next write would get the same one back.
-            let store = Store::open_postgres(&url, 1).await.unwrap();
+            let store = Store::open_postgres(&url, limits(1)).await.unwrap();
             let outcome = store
                 .write(|db| -> Result<()> {
                     set_setting(db, "half", "written")?;

@@ -27,6 +27,21 @@ pub use tls::TlsError;
 /// How long to wait for the database server when connecting.
 const CONNECT_TIMEOUT: Duration = Duration::from_secs(5);
 
+/// How much of PostgreSQL a node takes, and how long it waits for it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct PostgresLimits {
+    /// Connections kept open at most.
+    pub connections: usize,
+    /// The longest a node waits for one answer from PostgreSQL (a statement's, a commit's, a
+    /// new connection's). A database that stops answering without closing its connections (a
+    /// frozen host, a network that drops everything, a failover to another address) would
+    /// otherwise hold every connection, and so every write of the node, until the operating
+    /// system gives up on them, a quarter of an hour later by default. A write that waits
+    /// longer fails as unavailable (503, retry) and its connection is closed, since what it
+    /// left on it is unknown; the next write opens a new one.
+    pub answer_within: Duration,
+}
+
 /// Why the database could not be opened.
 #[derive(Debug, thiserror::Error)]
 pub enum OpenError {
@@ -69,9 +84,9 @@ pub struct Postgres {
 impl Store {
     /// Connects to the PostgreSQL database at `url`
     /// (`postgres://user:password@host:port/database?sslmode=…&sslrootcert=…`, the TLS
-    /// parameters as libpq reads them), applies migrations, and keeps up to `connections`
-    /// connections open.
-    pub async fn open_postgres(url: &str, connections: usize) -> Result<Self, OpenError> {
+    /// parameters as libpq reads them), applies migrations, and keeps connections and waits
+    /// within `limits`.
+    pub async fn open_postgres(url: &str, limits: PostgresLimits) -> Result<Self, OpenError> {
         let tls::Connector {
             mut config,
             tls,
@@ -80,7 +95,7 @@ impl Store {
         config
             .connect_timeout(CONNECT_TIMEOUT)
             .application_name("natter");
-        let size = connections.max(1);
+        let size = limits.connections.max(1);
         let manager = Manager::from_config(
             config,
             tls,
@@ -97,7 +112,7 @@ impl Store {
                 tls: summary.clone(),
                 reason: error.to_string(),
             })?;
-        let driver = Driver::start(pool)?;
+        let driver = Driver::start(pool, limits.answer_within)?;
         // Connecting now makes a wrong URL or a database that is down fail at start, not on
         // the first request.
         driver

@@ -102,6 +102,7 @@ fn variables_of_every_type_parse() {
             ("NATTER_DATA_DIR", "/srv/natter"),
             ("NATTER_DATABASE_URL", "postgres://natter:pw@db:5432/natter"),
             ("NATTER_DATABASE_CONNECTIONS", "8"),
+            ("NATTER_DATABASE_TIMEOUT_SECS", "3"),
             ("NATTER_NATS_URL", "nats://nats:4222"),
             ("NATTER_CLUSTER_NAME", "123"),
             ("NATTER_MANAGER_TOKEN", "42"),
@@ -117,7 +118,10 @@ fn variables_of_every_type_parse() {
         config.database(),
         Database::Postgres {
             url: "postgres://natter:pw@db:5432/natter".into(),
-            connections: 8
+            limits: PostgresLimits {
+                connections: 8,
+                answer_within: Duration::from_secs(3),
+            },
         }
     );
     assert_eq!(config.nats_url.as_deref(), Some("nats://nats:4222"));
