@@ -52,6 +52,9 @@ fn node_command(natter: &Path, data_dir: &Path, manager_token: &str) -> ServerCo
             "true",
             "--request-timeout-secs",
             "5",
+            // Below the freezes of PostgreSQL, so that a node gives up on a frozen database.
+            "--database-timeout-secs",
+            "2",
             "--ws-idle-timeout-secs",
             "10",
             "--max-connections-per-user",

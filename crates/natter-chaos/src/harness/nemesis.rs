@@ -1,7 +1,8 @@
 //! The faults, from a seeded schedule. Independent lanes run side by side, so faults overlap
 //! (a node killed while NATS is down): one for the Natter nodes (SIGKILL then restart;
 //! SIGSTOP for longer than the timeouts, then SIGCONT), one for the services (PostgreSQL
-//! restarted, fast or as after a crash; NATS restarted, or stopped for seconds), one for the
+//! restarted, fast or as after a crash, or frozen with SIGSTOP for longer than the nodes'
+//! database timeout; NATS restarted, or stopped for seconds), one for the
 //! disk on SQLite (filled up, then freed), and one that cuts clients off mid-request. Every
 //! lane heals its fault before it stops.
 
@@ -129,7 +130,21 @@ pub async fn services(world: Arc<World>, infra: Arc<Infra>, mut rng: Rng) {
     while hold(&world, secs(&mut rng, 4_000, 10_000)).await {
         let roll = rng.below(100);
         match (roll, &infra.postgres, &infra.nats) {
-            (0..=44, Some(postgres), _) => {
+            (0..=14, Some(postgres), _) => {
+                let name = "postgres-freeze";
+                fault(&world, name, Phase::Start);
+                let frozen = postgres.signal_all("STOP");
+                if let Err(error) = &frozen {
+                    eprintln!("PostgreSQL was not frozen: {error}");
+                }
+                hold(&world, secs(&mut rng, 2_500, 8_000)).await;
+                // Resumed even if stopping failed halfway, and even as the run ends.
+                if let Err(error) = postgres.signal_all("CONT") {
+                    eprintln!("PostgreSQL was not resumed: {error}");
+                }
+                fault(&world, name, Phase::End);
+            }
+            (15..=44, Some(postgres), _) => {
                 let mode = if rng.chance(50) { "fast" } else { "immediate" };
                 let name = format!("postgres-restart {mode}");
                 fault(&world, &name, Phase::Start);

@@ -150,6 +150,24 @@ impl Postgres {
         Ok(())
     }
 
+    /// Sends `signal` (`STOP`, `CONT`) to every process of the cluster, the postmaster and its
+    /// children: stopped, it is a database whose host froze, its connections open and silent.
+    pub fn signal_all(&self, signal: &str) -> Result<()> {
+        let pid_file = std::fs::read_to_string(self.data().join("postmaster.pid"))?;
+        let postmaster = pid_file.lines().next().unwrap_or_default().to_owned();
+        let kill = Command::new("kill")
+            .args([format!("-{signal}"), postmaster.clone()])
+            .status()?;
+        // The children are signalled after the postmaster, so it forks no new one in between.
+        let children = Command::new("pkill")
+            .args([format!("-{signal}"), "-P".into(), postmaster])
+            .status()?;
+        if !kill.success() || !children.success() {
+            bail!("cannot send SIG{signal} to PostgreSQL's processes");
+        }
+        Ok(())
+    }
+
     pub fn admin_url(&self) -> String {
         format!("postgres://postgres@127.0.0.1:{}/postgres", self.port)
     }
@@ -173,6 +191,7 @@ impl Postgres {
 
 impl Drop for Postgres {
     fn drop(&mut self) {
+        let _ = self.signal_all("CONT");
         let _ = self.stop("immediate");
     }
 }
