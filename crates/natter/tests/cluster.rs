@@ -632,59 +632,105 @@ impl Drop for OwnPostgres {
     }
 }
 
+/// A node on a PostgreSQL cluster of the test's own, which the test may stop or freeze, with
+/// alice and bob, and alice's first message to bob sent.
+struct OnOwnPostgres {
+    postgres: OwnPostgres,
+    node: Process,
+    alice: common::User,
+    _storage: Storage,
+}
+
+impl OnOwnPostgres {
+    /// The node started with `extra_args`; `None` where such a cluster cannot run here.
+    async fn start(extra_args: &[&str]) -> Option<Self> {
+        services()?;
+        let Some(postgres) = OwnPostgres::start() else {
+            eprintln!("SKIPPED: cannot run a PostgreSQL cluster of the test's own here");
+            return None;
+        };
+        let storage = Storage::on_postgres(postgres.url());
+        let node = Process::start_with(
+            storage.data_dir(),
+            storage.database_url.as_deref(),
+            extra_args,
+            &random_token("manager"),
+        )
+        .await;
+        let alice = node.endpoint.user("alice").await;
+        node.endpoint.user("bob").await;
+        alice.send_text("C2Cbob", "before").await;
+        Some(Self {
+            postgres,
+            node,
+            alice,
+            _storage: storage,
+        })
+    }
+
+    /// Alice's next send is refused with 503 within `within`, saying `why`, and `/healthz`
+    /// turns 503 saying it too.
+    async fn refuses_within(&self, within: Duration, why: &str) {
+        let started = std::time::Instant::now();
+        let refused = self
+            .alice
+            .try_send("C2Cbob", json!({"text": "refused"}))
+            .await;
+        assert_eq!(refused.status, 503, "{}", refused.text);
+        assert!(
+            refused.text.contains(why),
+            "the error says why: {}",
+            refused.text
+        );
+        assert!(
+            started.elapsed() < within,
+            "answered within {within:?}, not after the request's timeout: {:?}",
+            started.elapsed()
+        );
+        let body = health_until(&self.node.endpoint.base, "degraded", |status, _| {
+            status == 503
+        })
+        .await;
+        assert!(body.contains(why), "the health check says why: {body}");
+    }
+
+    /// `/healthz` turns 200 again, and alice's next send is the channel's second message:
+    /// nothing of the refused one was committed, then or later.
+    async fn serves_again(&self) {
+        health_until(&self.node.endpoint.base, "healthy again", |status, _| {
+            status == 200
+        })
+        .await;
+        let deadline = std::time::Instant::now() + Duration::from_secs(10);
+        loop {
+            let sent = self
+                .alice
+                .try_send("C2Cbob", json!({"text": "after"}))
+                .await;
+            if sent.status == 200 {
+                assert_eq!(sent.body["message"]["seq"], 2, "nothing half-written");
+                break;
+            }
+            assert!(std::time::Instant::now() < deadline, "{}", sent.text);
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+    }
+}
+
 /// PostgreSQL goes away under a running node: requests answer 503 at once, not after a
 /// timeout, `/healthz` says so, and once PostgreSQL is back the node serves again without a
 /// restart.
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn a_node_answers_503_while_postgresql_is_down_and_recovers_by_itself() {
-    if services().is_none() {
-        return;
-    }
-    let Some(postgres) = OwnPostgres::start() else {
-        eprintln!("SKIPPED: cannot run a PostgreSQL cluster of the test's own here");
+    let Some(setup) = OnOwnPostgres::start(&[]).await else {
         return;
     };
-    let storage = common::Storage::on_postgres(postgres.url());
-    let manager_token = random_token("manager");
-    let node = Process::start_on(&storage, &manager_token).await;
-    let alice = node.endpoint.user("alice").await;
-    node.endpoint.user("bob").await;
-    alice.send_text("C2Cbob", "before").await;
-
-    assert!(postgres.pg_ctl("stop"));
-    let started = std::time::Instant::now();
-    let refused = alice
-        .try_send("C2Cbob", json!({"text": "while down"}))
+    assert!(setup.postgres.pg_ctl("stop"));
+    setup
+        .refuses_within(Duration::from_secs(3), "the database cannot be reached")
         .await;
-    assert_eq!(refused.status, 503, "{}", refused.text);
-    assert!(
-        started.elapsed() < Duration::from_secs(3),
-        "answered at once, not after a timeout: {:?}",
-        started.elapsed()
-    );
-    let body = health_until(
-        &node.endpoint.base,
-        "degraded without PostgreSQL",
-        |status, _| status == 503,
-    )
-    .await;
-    assert!(body.contains("database"), "the body says why: {body}");
-
-    assert!(postgres.pg_ctl("start"));
-    health_until(&node.endpoint.base, "healthy again", |status, _| {
-        status == 200
-    })
-    .await;
-    let deadline = std::time::Instant::now() + Duration::from_secs(10);
-    loop {
-        let sent = alice.try_send("C2Cbob", json!({"text": "after"})).await;
-        if sent.status == 200 {
-            assert_eq!(sent.body["message"]["seq"], 2, "nothing half-written");
-            break;
-        }
-        assert!(std::time::Instant::now() < deadline, "{}", sent.text);
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
+    assert!(setup.postgres.pg_ctl("start"));
+    setup.serves_again().await;
 }
 
 /// PostgreSQL stops answering without closing its connections (its host froze; a network that
@@ -695,61 +741,15 @@ async fn a_node_answers_503_while_postgresql_is_down_and_recovers_by_itself() {
 /// PostgreSQL answers again the node serves without a restart.
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn a_node_gives_up_on_a_postgresql_that_stops_answering_and_recovers() {
-    if services().is_none() {
-        return;
-    }
-    let Some(postgres) = OwnPostgres::start() else {
-        eprintln!("SKIPPED: cannot run a PostgreSQL cluster of the test's own here");
+    let Some(setup) = OnOwnPostgres::start(&["--database-timeout-secs", "1"]).await else {
         return;
     };
-    let storage = common::Storage::on_postgres(postgres.url());
-    let manager_token = random_token("manager");
-    let node = Process::start_with(
-        storage.data_dir(),
-        storage.database_url.as_deref(),
-        &["--database-timeout-secs", "1"],
-        &manager_token,
-    )
-    .await;
-    let alice = node.endpoint.user("alice").await;
-    node.endpoint.user("bob").await;
-    alice.send_text("C2Cbob", "before").await;
-
-    let frozen = postgres.freeze();
-    let started = std::time::Instant::now();
-    let refused = alice
-        .try_send("C2Cbob", json!({"text": "while frozen"}))
+    let frozen = setup.postgres.freeze();
+    setup
+        .refuses_within(Duration::from_secs(5), "did not answer in time")
         .await;
-    assert_eq!(refused.status, 503, "{}", refused.text);
-    assert!(
-        refused.text.contains("did not answer in time"),
-        "the error says why: {}",
-        refused.text
-    );
-    assert!(
-        started.elapsed() < Duration::from_secs(5),
-        "given up after the node's timeout, not the request's: {:?}",
-        started.elapsed()
-    );
-    let body = health_until(
-        &node.endpoint.base,
-        "degraded while PostgreSQL does not answer",
-        |status, _| status == 503,
-    )
-    .await;
-    assert!(body.contains("did not answer in time"), "{body}");
-
     drop(frozen);
-    health_until(&node.endpoint.base, "healthy again", |status, _| {
-        status == 200
-    })
-    .await;
-    let sent = alice.try_send("C2Cbob", json!({"text": "after"})).await;
-    assert_eq!(sent.status, 200, "{}", sent.text);
-    assert_eq!(
-        sent.body["message"]["seq"], 2,
-        "the send given up on was not committed later"
-    );
+    setup.serves_again().await;
 }
 
 /// Found by the chaos test (seed 1): a node killed between storing a message and publishing its

@@ -359,6 +359,26 @@ mod tests {
             .count()
     }
 
+    /// A session of the test's own on the database at `url`.
+    async fn session(url: &str) -> tokio_postgres::Client {
+        let (client, connection) = tokio_postgres::connect(url, tokio_postgres::NoTls)
+            .await
+            .unwrap();
+        tokio::spawn(connection);
+        client
+    }
+
+    /// A session that holds the setting `held` in a transaction it leaves open, so that a
+    /// write of the same setting waits for it.
+    async fn hold_the_setting(url: &str) -> tokio_postgres::Client {
+        let holder = session(url).await;
+        holder
+            .batch_execute("BEGIN; INSERT INTO settings (key, value) VALUES ('held', 'outside')")
+            .await
+            .unwrap();
+        holder
+    }
+
     /// Eight writes wait at once on a row another session holds, and not one thread waits
     /// with them: the caller's runtime lends none (a blocking pool would give each its own).
     #[test]
@@ -374,21 +394,9 @@ mod tests {
             .unwrap();
         caller.block_on(async {
             let store = Arc::new(Store::open_postgres(&url, limits(8)).await.unwrap());
-            let (holder, connection) = tokio_postgres::connect(&url, tokio_postgres::NoTls)
-                .await
-                .unwrap();
-            tokio::spawn(connection);
+            let holder = hold_the_setting(&url).await;
             // Not the holder: a transaction sees one snapshot of `pg_stat_activity`.
-            let (watcher, connection) = tokio_postgres::connect(&url, tokio_postgres::NoTls)
-                .await
-                .unwrap();
-            tokio::spawn(connection);
-            holder
-                .batch_execute(
-                    "BEGIN; INSERT INTO settings (key, value) VALUES ('held', 'outside')",
-                )
-                .await
-                .unwrap();
+            let watcher = session(&url).await;
             let writes: Vec<_> = (0..8)
                 .map(|writer| {
                     let store = store.clone();
@@ -442,16 +450,7 @@ mod tests {
                 answer_within: Duration::from_millis(300),
             };
             let store = Store::open_postgres(&url, limits).await.unwrap();
-            let (holder, connection) = tokio_postgres::connect(&url, tokio_postgres::NoTls)
-                .await
-                .unwrap();
-            tokio::spawn(connection);
-            holder
-                .batch_execute(
-                    "BEGIN; INSERT INTO settings (key, value) VALUES ('held', 'outside')",
-                )
-                .await
-                .unwrap();
+            let holder = hold_the_setting(&url).await;
             let waited = tokio::time::timeout(
                 Duration::from_secs(10),
                 store.write(|db| set_setting(db, "held", "inside")),
