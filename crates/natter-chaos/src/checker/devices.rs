@@ -27,9 +27,18 @@ struct Replay {
     model: DeviceModel,
     sessions: BTreeMap<u64, Session>,
     /// Per conversation: when the device last learned of a deletion.
-    learned_deletion: BTreeMap<String, u64>,
+    learned_deletion: BTreeMap<String, Learned>,
     /// Per conversation, the entries that touched it (the latest few), for counterexamples.
     touched: BTreeMap<String, Vec<usize>>,
+}
+
+/// When a device learned that a conversation was deleted, and from which version of its user.
+#[derive(Debug, Clone, Copy)]
+struct Learned {
+    at: u64,
+    /// The version of the sync or the push that told it (`u64::MAX` where that is unknown):
+    /// a deletion at a higher version was not what it learned, even if it began before.
+    version: u64,
 }
 
 impl Replay {
@@ -160,9 +169,17 @@ pub(super) fn check(
                     Push::Updated { .. } | Push::Total { .. } => {}
                 }
                 let applied = replay.model.push(push);
-                if let Push::Deleted { conversations, .. } = push {
+                if let Push::Deleted {
+                    conversations,
+                    version,
+                    ..
+                } = push
+                {
+                    let version = if *version == 0 { u64::MAX } else { *version };
                     for conversation in conversations {
-                        replay.learned_deletion.insert(conversation.clone(), at);
+                        replay
+                            .learned_deletion
+                            .insert(conversation.clone(), Learned { at, version });
                     }
                 }
                 for conversation in conversations_in(push) {
@@ -177,8 +194,14 @@ pub(super) fn check(
                 let uid = uid_of(device).to_owned();
                 let replay = replays.entry(device.clone()).or_default();
                 let applied = replay.model.synced(changes);
+                let learned = Learned {
+                    at,
+                    version: changes.version,
+                };
                 for conversation in &changes.deleted {
-                    replay.learned_deletion.insert(conversation.clone(), at);
+                    replay
+                        .learned_deletion
+                        .insert(conversation.clone(), learned);
                     replay.touch(conversation, index);
                 }
                 for conv in &changes.conversations {
@@ -238,8 +261,14 @@ pub(super) fn check(
                 }
                 if let Some(replay) = replays.get_mut(device) {
                     replay.model.deleted_here(conversations, *clear, version);
+                    let learned = Learned {
+                        at,
+                        version: version.unwrap_or(u64::MAX),
+                    };
                     for conversation in conversations {
-                        replay.learned_deletion.insert(conversation.clone(), at);
+                        replay
+                            .learned_deletion
+                            .insert(conversation.clone(), learned);
                         replay.touch(conversation, index);
                     }
                 }
@@ -347,10 +376,14 @@ fn revived(
         let Some(state) = oracle.user(uid, &channel) else {
             continue;
         };
+        // The latest deletion the device can have learned of: begun by then, and (where both
+        // versions are known) at or below the version that told it. A sync answered at version
+        // 522 does not show a deletion committed at 524, even one begun before the sync.
         let Some(deletion) = state
             .deletions
             .iter()
-            .filter(|deletion| deletion.invoked <= *learned)
+            .filter(|deletion| deletion.invoked <= learned.at)
+            .filter(|deletion| deletion.version.is_none_or(|v| v <= learned.version))
             .max_by_key(|deletion| deletion.invoked)
         else {
             continue;

@@ -43,6 +43,9 @@ pub struct Deletion {
     pub done: u64,
     /// The last seq the deletion covered: a message above it revives the conversation.
     pub watermark: u64,
+    /// The user's version the deletion left, when its answer arrived: a sync or a push at a
+    /// version below it cannot have shown it.
+    pub version: Option<u64>,
     pub device: String,
     pub connection_id: Option<String>,
 }
@@ -403,6 +406,10 @@ fn apply(oracle: &mut Oracle, op: &super::Op, channel: &str, last: u64, sink: &m
                     invoked: op.first_invoke,
                     done,
                     watermark: visible,
+                    version: match outcome {
+                        Outcome::Deleted { version } => Some(version),
+                        _ => None,
+                    },
                     device: device.clone(),
                     connection_id: connection_id.clone(),
                 });

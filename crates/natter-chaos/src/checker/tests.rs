@@ -359,6 +359,77 @@ fn a_deleted_conversation_that_comes_back_without_a_new_message() {
     assert!(report.has(Kind::DeletedCameBack));
 }
 
+/// A sync answered at a version below a deletion's cannot show that deletion, even one begun
+/// before the sync was answered: what the device learned was the earlier deletion, and a newer
+/// message may bring the conversation back. (A chaos run with PostgreSQL frozen held a send
+/// for seconds, and it landed between two deletions.)
+#[test]
+fn a_sync_shows_only_the_deletions_at_or_below_its_version() {
+    let delete = || Call::Delete {
+        uid: "b".into(),
+        device: "b/1".into(),
+        connection_id: None,
+        conversations: vec!["C2Ca".into()],
+        clear: false,
+    };
+    let mut run = Run::two_messages();
+    run.op(30, delete(), Outcome::Deleted { version: 3 })
+        .send(40, "C2Cb", 3);
+    run.op += 1;
+    let late = run.op;
+    run.at(
+        50,
+        Event::Invoke {
+            op: late,
+            attempt: 1,
+            node: 0,
+            call: delete(),
+        },
+    )
+    // Asked between the first deletion and the message, answered late.
+    .at(
+        51,
+        Event::Synced {
+            device: "b/0".into(),
+            asked_at: 35,
+            since: 2,
+            changes: Changes {
+                conversations: Vec::new(),
+                deleted: vec!["C2Ca".into()],
+                version: 3,
+                reset_required: false,
+            },
+        },
+    )
+    .push(
+        52,
+        "b/0",
+        1,
+        Push::Message {
+            conversation: "C2Ca".into(),
+            message: msg(3),
+        },
+    )
+    .push(
+        52,
+        "b/0",
+        1,
+        Push::Updated {
+            conversations: vec![conv("C2Ca", 4, 1, 3)],
+        },
+    )
+    .at(
+        60,
+        Event::Return {
+            op: late,
+            attempt: 1,
+            outcome: Outcome::Deleted { version: 5 },
+        },
+    );
+    let report = run.check();
+    assert!(!report.has(Kind::DeletedCameBack), "{:?}", report.anomalies);
+}
+
 #[test]
 fn a_wrong_unread_total() {
     let mut run = Run::two_messages();
