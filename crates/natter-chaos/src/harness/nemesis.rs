@@ -2,7 +2,7 @@
 //! (a node killed while NATS is down): one for the Natter nodes (SIGKILL then restart;
 //! SIGSTOP for longer than the timeouts, then SIGCONT), one for the services (PostgreSQL
 //! restarted, fast or as after a crash, or frozen with SIGSTOP for longer than the nodes'
-//! database timeout; NATS restarted, or stopped for seconds), one for the
+//! database timeout; NATS restarted, stopped for seconds, or frozen with SIGSTOP), one for the
 //! disk on SQLite (filled up, then freed), and one that cuts clients off mid-request. Every
 //! lane heals its fault before it stops.
 
@@ -162,7 +162,19 @@ pub async fn services(world: Arc<World>, infra: Arc<Infra>, mut rng: Rng) {
                 }
                 fault(&world, &name, Phase::End);
             }
-            (45..=69, _, Some(nats)) => {
+            (45..=59, _, Some(nats)) => {
+                let name = "nats-freeze";
+                fault(&world, name, Phase::Start);
+                if let Err(error) = nats.lock().expect("nats").signal("STOP") {
+                    eprintln!("nats-server was not frozen: {error}");
+                }
+                hold(&world, secs(&mut rng, 3_000, 8_000)).await;
+                if let Err(error) = nats.lock().expect("nats").signal("CONT") {
+                    eprintln!("nats-server was not resumed: {error}");
+                }
+                fault(&world, name, Phase::End);
+            }
+            (60..=74, _, Some(nats)) => {
                 let name = "nats-restart";
                 fault(&world, name, Phase::Start);
                 restart_nats(nats, Duration::ZERO).await;

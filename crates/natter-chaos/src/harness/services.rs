@@ -265,6 +265,21 @@ impl Nats {
         wait_for_port(self.port, Duration::from_secs(10))
     }
 
+    /// Sends `signal` (`STOP`, `CONT`) to the running server: stopped, it is a NATS whose host
+    /// froze, its connections open and silent.
+    pub fn signal(&self, signal: &str) -> Result<()> {
+        let Some(child) = &self.child else {
+            bail!("nats-server is not running");
+        };
+        let status = Command::new("kill")
+            .args([format!("-{signal}"), child.id().to_string()])
+            .status()?;
+        if !status.success() {
+            bail!("cannot send SIG{signal} to nats-server");
+        }
+        Ok(())
+    }
+
     pub fn stop(&mut self) {
         if let Some(mut child) = self.child.take() {
             let _ = child.kill();
