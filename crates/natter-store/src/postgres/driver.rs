@@ -143,15 +143,17 @@ impl Connections {
     }
 }
 
+/// Why a wait on PostgreSQL was given up, in words.
+pub(super) fn no_answer(waited: Duration) -> String {
+    format!(
+        "PostgreSQL did not answer within {} ms (--database-timeout-secs)",
+        waited.as_millis()
+    )
+}
+
 /// The domain's error for a wait on PostgreSQL that ran out.
 fn too_slow(waited: Duration) -> StoreError {
-    StoreError::unavailable(
-        Unavailable::TooSlow,
-        format!(
-            "PostgreSQL did not answer within {} ms (--database-timeout-secs)",
-            waited.as_millis()
-        ),
-    )
+    StoreError::unavailable(Unavailable::TooSlow, no_answer(waited))
 }
 
 /// The domain's error for a connection the pool could not give.
@@ -483,6 +485,37 @@ mod tests {
                     .as_deref(),
                 Some("written")
             );
+        });
+    }
+
+    /// A server that accepts the connection and never answers (a frozen host's kernel still
+    /// completes the handshake) fails the opening within the limit, naming why, instead of
+    /// holding the node's start for good.
+    #[test]
+    fn opening_a_database_that_never_answers_gives_up() {
+        runtime().block_on(async {
+            let silent = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+            let url = format!(
+                "postgres://natter@{}/natter?sslmode=disable",
+                silent.local_addr().unwrap()
+            );
+            let held = tokio::spawn(async move {
+                let mut accepted = Vec::new();
+                while let Ok((stream, _)) = silent.accept().await {
+                    accepted.push(stream);
+                }
+            });
+            let limits = crate::postgres::PostgresLimits {
+                connections: 1,
+                answer_within: Duration::from_millis(300),
+            };
+            let opened =
+                tokio::time::timeout(Duration::from_secs(10), Store::open_postgres(&url, limits))
+                    .await
+                    .expect("the opening gave up by itself");
+            let error = opened.err().expect("nothing answered").to_string();
+            assert!(error.contains("did not answer within 300 ms"), "{error}");
+            held.abort();
         });
     }
 

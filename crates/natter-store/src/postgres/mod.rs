@@ -115,19 +115,20 @@ impl Store {
         let driver = Driver::start(pool, limits.answer_within)?;
         // Connecting now makes a wrong URL or a database that is down fail at start, not on
         // the first request.
+        let answer_within = limits.answer_within;
         driver
             .run(move |connections| async move {
-                let mut client = connections.client().await.map_err(|error| {
-                    let reason = match error {
-                        PoolError::Backend(error) => tls::with_causes(&error),
-                        other => other.to_string(),
-                    };
-                    OpenError::Connect {
-                        tls: summary,
-                        reason,
-                    }
-                })?;
-                schema::migrate(&mut client).await
+                let connecting = tokio::time::timeout(answer_within, connections.client());
+                let reason = match connecting.await {
+                    Ok(Ok(mut client)) => return schema::migrate(&mut client).await,
+                    Ok(Err(PoolError::Backend(error))) => tls::with_causes(&error),
+                    Ok(Err(other)) => other.to_string(),
+                    Err(_) => driver::no_answer(answer_within),
+                };
+                Err(OpenError::Connect {
+                    tls: summary,
+                    reason,
+                })
             })
             .await
             .ok_or(OpenError::Stopped)??;
