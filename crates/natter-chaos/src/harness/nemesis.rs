@@ -133,8 +133,7 @@ pub async fn services(world: Arc<World>, infra: Arc<Infra>, mut rng: Rng) {
             (0..=14, Some(postgres), _) => {
                 let name = "postgres-freeze";
                 fault(&world, name, Phase::Start);
-                let frozen = postgres.signal_all("STOP");
-                if let Err(error) = &frozen {
+                if let Err(error) = postgres.signal_all("STOP") {
                     eprintln!("PostgreSQL was not frozen: {error}");
                 }
                 hold(&world, secs(&mut rng, 2_500, 8_000)).await;
