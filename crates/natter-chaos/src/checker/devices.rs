@@ -3,7 +3,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use crate::device::{Applied, DeviceModel};
-use crate::history::{Call, Conv, Event, History, Msg, Outcome, Push, channel_of, uid_of};
+use crate::history::{Call, Conv, Event, History, Msg, Outcome, Phase, Push, channel_of, uid_of};
 
 use super::oracle::Oracle;
 use super::{Kind, Ops, Sent, Sink, Stats, compact};
@@ -11,6 +11,8 @@ use super::{Kind, Ops, Sent, Sink, Stats, compact};
 /// One WebSocket session of a device.
 #[derive(Debug, Default)]
 struct Session {
+    /// The node that holds the connection.
+    node: usize,
     subscribed_at: Option<u64>,
     connection_id: Option<String>,
     closed_at: Option<u64>,
@@ -78,13 +80,16 @@ pub(super) fn check(
         }
         match &entry.event {
             Event::Connect {
-                device, session, ..
+                device,
+                session,
+                node,
             } => {
                 stats.sessions += 1;
                 let replay = replays.entry(device.clone()).or_default();
                 replay.sessions.insert(
                     *session,
                     Session {
+                        node: *node,
                         entries: vec![index],
                         ..Session::default()
                     },
@@ -278,6 +283,7 @@ pub(super) fn check(
     }
 
     let grace = history.setup.push_grace_ms;
+    let outages = Outages::of(history);
     // By first invocation, so each connection looks only at the sends made while it was open.
     let mut sends: Vec<&Sent> = sends.iter().collect();
     sends.sort_by_key(|sent| sent.invoked);
@@ -291,12 +297,79 @@ pub(super) fn check(
             uid,
             replay,
             observed_until,
-            grace,
+            &|session: &Session, done: u64| outages.deadline(session.node, done, grace),
             stats,
             sink,
         );
     }
     ended_consistent(history, &replays, sink);
+}
+
+/// The windows in which the server cannot push to a connection, from the faults recorded: NATS
+/// stopped, restarted or frozen (no node hears the others), and each node's pauses. Its promise
+/// for those is a resync once they are over, so a connection's grace to hear of something runs
+/// from the end of any such window that begins before the grace is out.
+struct Outages {
+    /// (start, end) of each NATS fault.
+    nats: Vec<(u64, u64)>,
+    /// Per node, (start, end) of each pause.
+    pauses: BTreeMap<usize, Vec<(u64, u64)>>,
+}
+
+impl Outages {
+    fn of(history: &History) -> Self {
+        let mut started: BTreeMap<&str, u64> = BTreeMap::new();
+        let mut outages = Self {
+            nats: Vec::new(),
+            pauses: BTreeMap::new(),
+        };
+        let end_of_run = history.entries.last().map_or(0, |entry| entry.at);
+        for entry in &history.entries {
+            let Event::Fault { fault, phase } = &entry.event else {
+                continue;
+            };
+            match phase {
+                Phase::Start => {
+                    started.insert(fault, entry.at);
+                }
+                Phase::End => {
+                    if let Some(start) = started.remove(fault.as_str()) {
+                        outages.record(fault, start, entry.at);
+                    }
+                }
+            }
+        }
+        // A fault still under way when the record ends lasts to its end.
+        for (fault, start) in started {
+            outages.record(fault, start, end_of_run);
+        }
+        outages
+    }
+
+    fn record(&mut self, fault: &str, start: u64, end: u64) {
+        if fault.starts_with("nats-") {
+            self.nats.push((start, end));
+        } else if let Some(node) = fault
+            .strip_prefix("pause node")
+            .and_then(|node| node.parse().ok())
+        {
+            self.pauses.entry(node).or_default().push((start, end));
+        }
+    }
+
+    /// When a connection on `node` must have heard of something done at `done`.
+    fn deadline(&self, node: usize, done: u64, grace: u64) -> u64 {
+        let mut windows: Vec<(u64, u64)> = self.nats.clone();
+        windows.extend(self.pauses.get(&node).into_iter().flatten());
+        windows.sort_unstable();
+        let mut deadline = done + grace;
+        for (start, end) in windows {
+            if start <= deadline && end >= done {
+                deadline = deadline.max(end + grace);
+            }
+        }
+        deadline
+    }
 }
 
 fn conversations_in(push: &Push) -> Vec<String> {
@@ -406,9 +479,10 @@ fn revived(
 }
 
 /// Every message sent to a member while one of their connections was live reached that
-/// connection, or the connection was told to resync within the grace period, or it closed
-/// within it; with deletion sync on, the same for deletions made elsewhere. A connection still
-/// open when the run is looked at has no way out: it got the push or a resync.
+/// connection, or the connection was told to resync by its deadline (the grace period, run
+/// from the end of any outage of pushes in it: [`Outages`]), or it closed by then; with
+/// deletion sync on, the same for deletions made elsewhere. A connection still open when the
+/// run is looked at has no way out: it got the push or a resync.
 #[allow(clippy::too_many_arguments)]
 fn pushes_arrived(
     history: &History,
@@ -418,11 +492,12 @@ fn pushes_arrived(
     uid: &str,
     replay: &Replay,
     observed_until: u64,
-    grace: u64,
+    deadline: &dyn Fn(&Session, u64) -> u64,
     stats: &mut Stats,
     sink: &mut Sink,
 ) {
     for (id, session) in &replay.sessions {
+        let deadline = |done: u64| deadline(session, done);
         let Some(subscribed) = session.subscribed_at else {
             continue;
         };
@@ -448,8 +523,8 @@ fn pushes_arrived(
             }
             stats.deliveries_checked += 1;
             if session.pushed.contains_key(&sent.id)
-                || told_to_resync(sent.invoked, sent.acked + grace)
-                || (!still_open && ended < sent.acked + grace)
+                || told_to_resync(sent.invoked, deadline(sent.acked))
+                || (!still_open && ended < deadline(sent.acked))
             {
                 continue;
             }
@@ -488,7 +563,7 @@ fn pushes_arrived(
                 if origin
                     || deletion.invoked <= subscribed
                     || deletion.done > ended
-                    || (!still_open && ended < deletion.done + grace)
+                    || (!still_open && ended < deadline(deletion.done))
                 {
                     continue;
                 }
@@ -496,9 +571,9 @@ fn pushes_arrived(
                 let heard = session.deleted.iter().any(|(at, deleted)| {
                     *deleted == conversation
                         && *at >= deletion.invoked
-                        && *at <= deletion.done + grace
+                        && *at <= deadline(deletion.done)
                 });
-                if heard || told_to_resync(deletion.invoked, deletion.done + grace) {
+                if heard || told_to_resync(deletion.invoked, deadline(deletion.done)) {
                     continue;
                 }
                 sink.anomaly(

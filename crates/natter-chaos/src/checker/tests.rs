@@ -500,6 +500,54 @@ fn a_device_that_missed_events_after_a_nats_outage() {
     assert!(missed.detail.contains("m3"));
 }
 
+/// A message acknowledged just before the node holding b's connection is paused: the node can
+/// push nothing while paused, so the grace runs from the pause's end. Closed within it, the
+/// connection owed nothing (the device reconnects and syncs); closed after it, it did.
+#[test]
+fn the_grace_to_hear_of_a_message_runs_from_the_end_of_its_nodes_pause() {
+    let closed_at = |at: u64| {
+        let mut run = Run::two_messages();
+        run.send(200, "C2Cb", 3)
+            .push(
+                202,
+                "a/0",
+                2,
+                Push::Message {
+                    conversation: "C2Cb".into(),
+                    message: msg(3),
+                },
+            )
+            .at(
+                300,
+                Event::Fault {
+                    fault: "pause node0".into(),
+                    phase: Phase::Start,
+                },
+            )
+            .at(
+                2000,
+                Event::Fault {
+                    fault: "pause node0".into(),
+                    phase: Phase::End,
+                },
+            )
+            .at(
+                at,
+                Event::Closed {
+                    device: "b/0".into(),
+                    session: 1,
+                    code: None,
+                    reason: "the node stopped answering".into(),
+                },
+            )
+            .ends_with(10_000, 3, 3);
+        run.check()
+    };
+    // The fixed grace (1 s) is long past at 2.5 s, but not 1 s after the pause ended.
+    assert!(!closed_at(2500).has(Kind::MissedPush));
+    assert!(closed_at(3500).has(Kind::MissedPush));
+}
+
 #[test]
 fn a_device_told_to_resync_after_a_nats_outage_passes() {
     let mut run = Run::two_messages();
