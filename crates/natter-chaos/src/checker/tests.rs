@@ -116,6 +116,16 @@ impl Run {
         )
     }
 
+    fn fault(&mut self, at: u64, fault: &str, phase: Phase) -> &mut Self {
+        self.at(
+            at,
+            Event::Fault {
+                fault: fault.into(),
+                phase,
+            },
+        )
+    }
+
     fn push(&mut self, at: u64, device: &str, session: u64, push: Push) -> &mut Self {
         self.at(
             at,
@@ -147,7 +157,13 @@ impl Run {
             },
         )
         .push(at, "b/0", 1, Push::Total { total: seq })
-        .push(
+        .heard_by_the_sender(at, seq, version)
+        .push(at, "a/0", 2, Push::Total { total: 0 })
+    }
+
+    /// The pushes of `a`'s message `seq` to a/0 (session 2): the message and the conversation.
+    fn heard_by_the_sender(&mut self, at: u64, seq: u64, version: u64) -> &mut Self {
+        self.push(
             at,
             "a/0",
             2,
@@ -164,7 +180,6 @@ impl Run {
                 conversations: vec![conv("C2Cb", version, 0, seq)],
             },
         )
-        .push(at, "a/0", 2, Push::Total { total: 0 })
     }
 
     /// a sends two messages to b; every device hears them.
@@ -454,40 +469,12 @@ fn a_wrong_unread_total() {
 #[test]
 fn a_device_that_missed_events_after_a_nats_outage() {
     let mut run = Run::two_messages();
-    run.at(
-        100,
-        Event::Fault {
-            fault: "nats-stop".into(),
-            phase: Phase::Start,
-        },
-    )
-    .send(200, "C2Cb", 3)
-    // a's device is on the node that took the send: it hears of it; b's hears nothing.
-    .push(
-        202,
-        "a/0",
-        2,
-        Push::Message {
-            conversation: "C2Cb".into(),
-            message: msg(3),
-        },
-    )
-    .push(
-        202,
-        "a/0",
-        2,
-        Push::Updated {
-            conversations: vec![conv("C2Cb", 3, 0, 3)],
-        },
-    )
-    .at(
-        3000,
-        Event::Fault {
-            fault: "nats-stop".into(),
-            phase: Phase::End,
-        },
-    )
-    .ends_with(10_000, 3, 3);
+    run.fault(100, "nats-stop", Phase::Start)
+        .send(200, "C2Cb", 3)
+        // a's device is on the node that took the send: it hears of it; b's hears nothing.
+        .heard_by_the_sender(202, 3, 3)
+        .fault(3000, "nats-stop", Phase::End)
+        .ends_with(10_000, 3, 3);
     let report = run.check();
     assert!(report.has(Kind::MissedPush));
     assert!(report.has(Kind::DeviceDiverged));
@@ -508,29 +495,9 @@ fn the_grace_to_hear_of_a_message_runs_from_the_end_of_its_nodes_pause() {
     let closed_at = |at: u64| {
         let mut run = Run::two_messages();
         run.send(200, "C2Cb", 3)
-            .push(
-                202,
-                "a/0",
-                2,
-                Push::Message {
-                    conversation: "C2Cb".into(),
-                    message: msg(3),
-                },
-            )
-            .at(
-                300,
-                Event::Fault {
-                    fault: "pause node0".into(),
-                    phase: Phase::Start,
-                },
-            )
-            .at(
-                2000,
-                Event::Fault {
-                    fault: "pause node0".into(),
-                    phase: Phase::End,
-                },
-            )
+            .heard_by_the_sender(202, 3, 3)
+            .fault(300, "pause node0", Phase::Start)
+            .fault(2000, "pause node0", Phase::End)
             .at(
                 at,
                 Event::Closed {
@@ -551,80 +518,52 @@ fn the_grace_to_hear_of_a_message_runs_from_the_end_of_its_nodes_pause() {
 #[test]
 fn a_device_told_to_resync_after_a_nats_outage_passes() {
     let mut run = Run::two_messages();
-    run.at(
-        100,
-        Event::Fault {
-            fault: "nats-stop".into(),
-            phase: Phase::Start,
-        },
-    )
-    .send(200, "C2Cb", 3)
-    .push(
-        202,
-        "a/0",
-        2,
-        Push::Message {
-            conversation: "C2Cb".into(),
-            message: msg(3),
-        },
-    )
-    .push(
-        202,
-        "a/0",
-        2,
-        Push::Updated {
-            conversations: vec![conv("C2Cb", 3, 0, 3)],
-        },
-    )
-    .at(
-        900,
-        Event::Fault {
-            fault: "nats-stop".into(),
-            phase: Phase::End,
-        },
-    )
-    .push(1100, "b/0", 1, Push::Resync { version: 0 })
-    .at(
-        1101,
-        Event::Closed {
-            device: "b/0".into(),
-            session: 1,
-            code: Some(4002),
-            reason: "missed events".into(),
-        },
-    )
-    .connect(1200, "b/0", 3)
-    .at(
-        1210,
-        Event::Synced {
-            device: "b/0".into(),
-            asked_at: 1205,
-            since: 0,
-            changes: Changes {
-                conversations: vec![conv("C2Ca", 3, 3, 3)],
-                deleted: Vec::new(),
-                version: 3,
-                reset_required: false,
+    run.fault(100, "nats-stop", Phase::Start)
+        .send(200, "C2Cb", 3)
+        .heard_by_the_sender(202, 3, 3)
+        .fault(900, "nats-stop", Phase::End)
+        .push(1100, "b/0", 1, Push::Resync { version: 0 })
+        .at(
+            1101,
+            Event::Closed {
+                device: "b/0".into(),
+                session: 1,
+                code: Some(4002),
+                reason: "missed events".into(),
             },
-        },
-    )
-    .at(
-        1220,
-        Event::Fetched {
-            device: "b/0".into(),
-            asked_at: 1215,
-            conversation: "C2Ca".into(),
-            messages: vec![msg(1), msg(2), msg(3)],
-        },
-    )
-    .at(
-        1230,
-        Event::Total {
-            device: "b/0".into(),
-            total: 3,
-        },
-    )
-    .ends_with(10_000, 3, 3);
+        )
+        .connect(1200, "b/0", 3)
+        .at(
+            1210,
+            Event::Synced {
+                device: "b/0".into(),
+                asked_at: 1205,
+                since: 0,
+                changes: Changes {
+                    conversations: vec![conv("C2Ca", 3, 3, 3)],
+                    deleted: Vec::new(),
+                    version: 3,
+                    reset_required: false,
+                },
+            },
+        )
+        .at(
+            1220,
+            Event::Fetched {
+                device: "b/0".into(),
+                asked_at: 1215,
+                conversation: "C2Ca".into(),
+                messages: vec![msg(1), msg(2), msg(3)],
+            },
+        )
+        .at(
+            1230,
+            Event::Total {
+                device: "b/0".into(),
+                total: 3,
+            },
+        )
+        .ends_with(10_000, 3, 3);
     let report = run.check();
     assert!(report.is_valid());
 }

@@ -470,21 +470,9 @@ mod tests {
                 "{waited:?}"
             );
             holder.batch_execute("ROLLBACK").await.unwrap();
-            store
-                .write(|db| set_setting(db, "after", "written"))
-                .await
-                .unwrap();
             // The abandoned session may still be finishing its statement on the server.
             tokio::time::sleep(Duration::from_millis(300)).await;
-            assert_eq!(store.read(|db| setting(db, "held")).await.unwrap(), None);
-            assert_eq!(
-                store
-                    .read(|db| setting(db, "after"))
-                    .await
-                    .unwrap()
-                    .as_deref(),
-                Some("written")
-            );
+            the_next_write_works_and_nothing_is_left_of(&store, "held").await;
         });
     }
 
@@ -537,19 +525,32 @@ mod tests {
                 })
                 .await;
             assert!(outcome.is_err());
-            store
-                .write(|db| set_setting(db, "after", "written"))
-                .await
-                .unwrap();
-            assert_eq!(store.read(|db| setting(db, "half")).await.unwrap(), None);
-            assert_eq!(
-                store
-                    .read(|db| setting(db, "after"))
-                    .await
-                    .unwrap()
-                    .as_deref(),
-                Some("written")
-            );
+            the_next_write_works_and_nothing_is_left_of(&store, "half").await;
         });
+    }
+
+    /// After a write that failed halfway: the next write on the store commits, and nothing of
+    /// the failed one, which set the setting `failed_key`, was committed with it or before.
+    async fn the_next_write_works_and_nothing_is_left_of(store: &Store, failed_key: &str) {
+        store
+            .write(|db| set_setting(db, "after", "written"))
+            .await
+            .unwrap();
+        let failed_key = failed_key.to_owned();
+        assert_eq!(
+            store
+                .read(move |db| setting(db, &failed_key))
+                .await
+                .unwrap(),
+            None
+        );
+        assert_eq!(
+            store
+                .read(|db| setting(db, "after"))
+                .await
+                .unwrap()
+                .as_deref(),
+            Some("written")
+        );
     }
 }
