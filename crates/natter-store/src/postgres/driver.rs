@@ -109,16 +109,28 @@ impl Connections {
         self.pool.close();
     }
 
-    /// A connection for a store function, given up after `answer_within` (a database host
-    /// that accepts connections but never answers them).
+    /// A connection for a store function. A new one is given up after `answer_within` by the
+    /// pool itself (`super::Store::open_postgres` sets its timeout).
     async fn lend(&self) -> Result<Lent> {
-        match tokio::time::timeout(self.answer_within, self.client()).await {
-            Ok(Ok(client)) => Ok(Lent {
-                client: Some(client),
-                unsettled: false,
-            }),
-            Ok(Err(error)) => Err(no_connection(error)),
-            Err(_) => Err(too_slow(self.answer_within)),
+        let client = self
+            .client()
+            .await
+            .map_err(|error| self.no_connection(error))?;
+        Ok(Lent {
+            client: Some(client),
+            unsettled: false,
+        })
+    }
+
+    /// The domain's error for a connection the pool could not give.
+    fn no_connection(&self, error: PoolError) -> StoreError {
+        match error {
+            PoolError::Backend(error) => Failure::default().record(error),
+            PoolError::Timeout(_) => too_slow(self.answer_within),
+            PoolError::Closed => {
+                StoreError::unavailable(Unavailable::Closing, "the pool is closed")
+            }
+            other => StoreError::unavailable(Unavailable::Unreachable, other),
         }
     }
 
@@ -154,15 +166,6 @@ pub(super) fn no_answer(waited: Duration) -> String {
 /// The domain's error for a wait on PostgreSQL that ran out.
 fn too_slow(waited: Duration) -> StoreError {
     StoreError::unavailable(Unavailable::TooSlow, no_answer(waited))
-}
-
-/// The domain's error for a connection the pool could not give.
-fn no_connection(error: PoolError) -> StoreError {
-    match error {
-        PoolError::Backend(error) => Failure::default().record(error),
-        PoolError::Closed => StoreError::unavailable(Unavailable::Closing, "the pool is closed"),
-        other => StoreError::unavailable(Unavailable::Unreachable, other),
-    }
 }
 
 /// Runs `work` in a transaction, again (after a short, growing, jittered pause so the
@@ -352,6 +355,12 @@ mod tests {
     use crate::test_stores::{fresh_database, limits, postgres_admin, runtime};
     use crate::{Result, Store, StoreError, Unavailable};
 
+    /// One connection, and 300 ms for any answer: the tests that make PostgreSQL too slow.
+    const IMPATIENT: crate::postgres::PostgresLimits = crate::postgres::PostgresLimits {
+        connections: 1,
+        answer_within: Duration::from_millis(300),
+    };
+
     /// The threads of this process with `name`.
     fn threads_named(name: &str) -> usize {
         std::fs::read_dir("/proc/self/task")
@@ -447,11 +456,7 @@ mod tests {
         };
         let url = fresh_database(&admin);
         runtime().block_on(async {
-            let limits = crate::postgres::PostgresLimits {
-                connections: 1,
-                answer_within: Duration::from_millis(300),
-            };
-            let store = Store::open_postgres(&url, limits).await.unwrap();
+            let store = Store::open_postgres(&url, IMPATIENT).await.unwrap();
             let holder = hold_the_setting(&url).await;
             let waited = tokio::time::timeout(
                 Duration::from_secs(10),
@@ -493,14 +498,12 @@ mod tests {
                     accepted.push(stream);
                 }
             });
-            let limits = crate::postgres::PostgresLimits {
-                connections: 1,
-                answer_within: Duration::from_millis(300),
-            };
-            let opened =
-                tokio::time::timeout(Duration::from_secs(10), Store::open_postgres(&url, limits))
-                    .await
-                    .expect("the opening gave up by itself");
+            let opened = tokio::time::timeout(
+                Duration::from_secs(10),
+                Store::open_postgres(&url, IMPATIENT),
+            )
+            .await
+            .expect("the opening gave up by itself");
             let error = opened.err().expect("nothing answered").to_string();
             assert!(error.contains("did not answer within 300 ms"), "{error}");
             held.abort();

@@ -17,7 +17,7 @@ use std::rc::Rc;
 use std::sync::Arc;
 use std::time::Duration;
 
-use deadpool_postgres::{Manager, ManagerConfig, PoolError, RecyclingMethod};
+use deadpool_postgres::{Manager, ManagerConfig, PoolError, RecyclingMethod, Runtime};
 use tokio::sync::Semaphore;
 
 use crate::{Backend, Db, Result, Store, StoreError, Unavailable};
@@ -105,8 +105,12 @@ impl Store {
                 recycling_method: RecyclingMethod::Fast,
             },
         );
+        // A new connection is given up after the limit too: `connect_timeout` covers only the
+        // TCP connection, and a frozen host's kernel still completes that.
         let pool = deadpool_postgres::Pool::builder(manager)
             .max_size(size)
+            .runtime(Runtime::Tokio1)
+            .create_timeout(Some(limits.answer_within))
             .build()
             .map_err(|error| OpenError::Connect {
                 tls: summary.clone(),
@@ -118,12 +122,11 @@ impl Store {
         let answer_within = limits.answer_within;
         driver
             .run(move |connections| async move {
-                let connecting = tokio::time::timeout(answer_within, connections.client());
-                let reason = match connecting.await {
-                    Ok(Ok(mut client)) => return schema::migrate(&mut client).await,
-                    Ok(Err(PoolError::Backend(error))) => tls::with_causes(&error),
-                    Ok(Err(other)) => other.to_string(),
-                    Err(_) => driver::no_answer(answer_within),
+                let reason = match connections.client().await {
+                    Ok(mut client) => return schema::migrate(&mut client).await,
+                    Err(PoolError::Backend(error)) => tls::with_causes(&error),
+                    Err(PoolError::Timeout(_)) => driver::no_answer(answer_within),
+                    Err(other) => other.to_string(),
                 };
                 Err(OpenError::Connect {
                     tls: summary,
