@@ -310,20 +310,27 @@ pub(super) fn check(
 /// for those is a resync once they are over, so a connection's grace to hear of something runs
 /// from the end of any such window that begins before the grace is out.
 struct Outages {
-    /// (start, end) of each NATS fault.
+    /// (start, end) of each NATS fault, in order of start.
     nats: Vec<(u64, u64)>,
-    /// Per node, (start, end) of each pause.
-    pauses: BTreeMap<usize, Vec<(u64, u64)>>,
+    /// Per node that was paused: its pauses and the NATS faults, in order of start.
+    on_node: BTreeMap<usize, Vec<(u64, u64)>>,
 }
 
 impl Outages {
     fn of(history: &History) -> Self {
-        let mut started: BTreeMap<&str, u64> = BTreeMap::new();
-        let mut outages = Self {
-            nats: Vec::new(),
-            pauses: BTreeMap::new(),
+        let mut nats = Vec::new();
+        let mut pauses: BTreeMap<usize, Vec<(u64, u64)>> = BTreeMap::new();
+        let mut record = |fault: &str, start: u64, end: u64| {
+            if fault.starts_with("nats-") {
+                nats.push((start, end));
+            } else if let Some(node) = fault
+                .strip_prefix("pause node")
+                .and_then(|node| node.parse().ok())
+            {
+                pauses.entry(node).or_default().push((start, end));
+            }
         };
-        let end_of_run = history.entries.last().map_or(0, |entry| entry.at);
+        let mut started: BTreeMap<&str, u64> = BTreeMap::new();
         for entry in &history.entries {
             let Event::Fault { fault, phase } = &entry.event else {
                 continue;
@@ -334,36 +341,33 @@ impl Outages {
                 }
                 Phase::End => {
                     if let Some(start) = started.remove(fault.as_str()) {
-                        outages.record(fault, start, entry.at);
+                        record(fault, start, entry.at);
                     }
                 }
             }
         }
         // A fault still under way when the record ends lasts to its end.
+        let end_of_run = history.entries.last().map_or(0, |entry| entry.at);
         for (fault, start) in started {
-            outages.record(fault, start, end_of_run);
+            record(fault, start, end_of_run);
         }
-        outages
-    }
-
-    fn record(&mut self, fault: &str, start: u64, end: u64) {
-        if fault.starts_with("nats-") {
-            self.nats.push((start, end));
-        } else if let Some(node) = fault
-            .strip_prefix("pause node")
-            .and_then(|node| node.parse().ok())
-        {
-            self.pauses.entry(node).or_default().push((start, end));
-        }
+        nats.sort_unstable();
+        let on_node = pauses
+            .into_iter()
+            .map(|(node, mut windows)| {
+                windows.extend(&nats);
+                windows.sort_unstable();
+                (node, windows)
+            })
+            .collect();
+        Self { nats, on_node }
     }
 
     /// When a connection on `node` must have heard of something done at `done`.
     fn deadline(&self, node: usize, done: u64, grace: u64) -> u64 {
-        let mut windows: Vec<(u64, u64)> = self.nats.clone();
-        windows.extend(self.pauses.get(&node).into_iter().flatten());
-        windows.sort_unstable();
+        let windows = self.on_node.get(&node).unwrap_or(&self.nats);
         let mut deadline = done + grace;
-        for (start, end) in windows {
+        for &(start, end) in windows {
             if start <= deadline && end >= done {
                 deadline = deadline.max(end + grace);
             }
