@@ -70,6 +70,12 @@ const PEER_SILENCE: Duration = Duration::from_secs(5);
 const ROUTED_WAIT: Duration = PEER_SILENCE.saturating_add(PROBE_EVERY);
 /// Users per part of a snapshot: a part stays well below the megabyte NATS carries by default.
 const SNAPSHOT_PART: usize = 5_000;
+/// How long the link may stay down before the devices here are sent away to reconnect. While
+/// it is down they hear nothing of what happens through the other nodes; reconnecting, they
+/// catch up from the database and, through a load balancer that heeds `/healthz`, land on a
+/// node that reaches NATS. Long enough that a NATS restart or a brief network fault costs no
+/// reconnections.
+const LINK_DOWN_RECONNECT: Duration = Duration::from_secs(10);
 
 /// Why the node could not join the cluster.
 #[derive(Debug, thiserror::Error)]
@@ -459,6 +465,11 @@ struct Break {
     last_good: Instant,
     /// Only a probe sent after the break can show that the link is back.
     first_probe: u64,
+    /// When it was found broken.
+    found: Instant,
+    /// Whether the devices here were already sent away ([`LINK_DOWN_RECONNECT`]): once per
+    /// break, so that a device which reconnects to this node is not sent away again and again.
+    reconnected: bool,
 }
 
 /// A user connected here: the subscription to their events, and whether every node routes
@@ -534,6 +545,7 @@ impl Router {
                 Some((id, outcome)) = probe_answers.recv() => self.probed(id, outcome).await,
                 _ = tick.tick() => {
                     self.probe(&probe_results);
+                    self.reconnect_if_down_too_long();
                     self.heartbeat(false).await;
                     self.find_silent_peers();
                     self.ask_incomplete().await;
@@ -983,6 +995,8 @@ impl Router {
             self.broken = Some(Break {
                 last_good: self.last_good,
                 first_probe: self.next_probe,
+                found: Instant::now(),
+                reconnected: false,
             });
             // Waiting connections go ahead: once the link is back every connection resyncs.
             for uid in std::mem::take(&mut self.waiting).into_keys() {
@@ -992,6 +1006,29 @@ impl Router {
             }
             self.refresh();
         }
+    }
+
+    /// The link has been down for [`LINK_DOWN_RECONNECT`]: every device here resyncs from before
+    /// the break, as it will again once the link is back. Without this a device would hear
+    /// nothing from the other nodes for as long as the outage lasts.
+    fn reconnect_if_down_too_long(&mut self) {
+        let Some(broken) = self
+            .broken
+            .as_mut()
+            .filter(|broken| !broken.reconnected && broken.found.elapsed() >= LINK_DOWN_RECONNECT)
+        else {
+            return;
+        };
+        broken.reconnected = true;
+        tracing::warn!(
+            down_for_s = LINK_DOWN_RECONNECT.as_secs(),
+            "NATS is still out of reach: the devices here reconnect and catch up"
+        );
+        let since = broken
+            .last_good
+            .checked_sub(IN_FLIGHT_MARGIN)
+            .unwrap_or(broken.last_good);
+        self.natter.events.resync(None, Lost::Since(since));
     }
 
     /// The NATS client dropped messages for this node because it could not keep up: any

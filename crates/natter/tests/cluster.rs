@@ -407,60 +407,80 @@ async fn health_until(url: &str, what: &str, wanted: impl Fn(u16, &str) -> bool)
     }
 }
 
-/// The node's NATS link goes down with the device's WebSocket still open: `/healthz` says so,
-/// and once NATS is back the device is told to resync from a version that covers what was sent
-/// through another node meanwhile, then finds it by syncing. No restart is needed.
-#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
-async fn a_node_that_lost_nats_reports_it_and_makes_its_devices_resync() {
-    if services().is_none() {
-        return;
+/// Two nodes on a nats-server of the test's own; alice's device is connected to node 0 and
+/// bob sends to her through node 1.
+struct OnOwnNats {
+    nats: OwnNats,
+    cluster: Cluster,
+    alice: String,
+    bob: String,
+}
+
+impl OnOwnNats {
+    async fn start() -> Option<Self> {
+        services()?;
+        let Some(nats) = OwnNats::start() else {
+            eprintln!("SKIPPED: nats-server is not installed");
+            return None;
+        };
+        let cluster = Cluster::start_nodes(&nats.url(), 2).await;
+        let alice = cluster.token("alice", 0).await;
+        let bob = cluster.token("bob", 0).await;
+        Some(Self {
+            nats,
+            cluster,
+            alice,
+            bob,
+        })
     }
-    let Some(mut nats) = OwnNats::start() else {
-        eprintln!("SKIPPED: nats-server is not installed");
-        return;
-    };
-    let cluster = Cluster::start_nodes(&nats.url(), 2).await;
-    let alice = cluster.token("alice", 0).await;
-    let bob = cluster.token("bob", 0).await;
-    cluster
-        .login(1, &bob)
-        .send_message("C2Calice", json!({"text": "before"}), None)
-        .await
-        .unwrap();
-    let phone = cluster.login(0, &alice);
-    let version = phone.sync(0, 0).await.unwrap().version;
-    let mut events = phone.events(version).await.unwrap();
-    health_until(cluster.url(0), "healthy at first", |status, _| {
-        status == 200
-    })
-    .await;
 
-    nats.stop();
-    let body = health_until(cluster.url(0), "degraded without NATS", |status, _| {
-        status == 503
-    })
-    .await;
-    assert!(body.contains("NATS"), "the body says why: {body}");
-    // Sent through the other node while neither can reach NATS: the push is lost.
-    cluster
-        .login(1, &bob)
-        .send_message("C2Calice", json!({"text": "during the outage"}), None)
-        .await
-        .unwrap();
+    async fn bob_sends(&self, text: &str) {
+        self.cluster
+            .login(1, &self.bob)
+            .send_message("C2Calice", json!({ "text": text }), None)
+            .await
+            .unwrap();
+    }
 
-    assert!(nats.resume());
-    let resync = wait_for(&mut events, |event| {
-        matches!(event, ServerEvent::ResyncRequired { .. })
-    })
-    .await;
-    let ServerEvent::ResyncRequired { version: from } = resync else {
-        unreachable!()
-    };
-    assert!(
-        from <= version,
-        "resync from {from}, at or below what the device had before the outage ({version})"
-    );
-    let caught_up = tokio::time::timeout(EVENT_WAIT, async {
+    /// Alice's device, connected to node 0 at the version it returns, once the node is healthy.
+    async fn alice_listens(&self) -> (EventStream, u64) {
+        let phone = self.cluster.login(0, &self.alice);
+        let version = phone.sync(0, 0).await.unwrap().version;
+        let events = phone.events(version).await.unwrap();
+        health_until(self.cluster.url(0), "healthy at first", |status, _| {
+            status == 200
+        })
+        .await;
+        (events, version)
+    }
+
+    /// Stops NATS and waits until node 0 reports it; then bob sends `text`, whose push is lost.
+    async fn cut_off_and_send(&mut self, text: &str) {
+        self.nats.stop();
+        let body = health_until(self.cluster.url(0), "degraded without NATS", |status, _| {
+            status == 503
+        })
+        .await;
+        assert!(body.contains("NATS"), "the body says why: {body}");
+        self.bob_sends(text).await;
+    }
+}
+
+/// Waits, up to `within`, for the device to be told to resync from a version that covers
+/// everything since `version`, and for its catching up to find bob's message `text`.
+async fn resyncs_and_finds(events: &mut EventStream, version: u64, text: &str, within: Duration) {
+    let found = tokio::time::timeout(within, async {
+        let from = loop {
+            if let Some(Event::Server(ServerEvent::ResyncRequired { version: from })) =
+                events.next().await
+            {
+                break from;
+            }
+        };
+        assert!(
+            from <= version,
+            "resync from {from}, at or below what the device had before the outage ({version})"
+        );
         loop {
             if let Some(Event::CaughtUp(changes)) = events.next().await {
                 return changes;
@@ -468,18 +488,34 @@ async fn a_node_that_lost_nats_reports_it_and_makes_its_devices_resync() {
         }
     })
     .await
-    .expect("the device reconnected and synced");
-    let c2c_bob = caught_up
+    .expect("the device was told to resync, reconnected and synced");
+    let c2c_bob = found
         .conversation_list
         .iter()
         .find(|conversation| conversation.conversation_id == "C2Cbob")
         .expect("the conversation changed while the push was lost");
     assert_eq!(
         c2c_bob.last_message.as_ref().unwrap().payload,
-        json!({"text": "during the outage"})
+        json!({ "text": text })
     );
+}
+
+/// The node's NATS link goes down with the device's WebSocket still open: `/healthz` says so,
+/// and once NATS is back the device is told to resync from a version that covers what was sent
+/// through another node meanwhile, then finds it by syncing. No restart is needed.
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn a_node_that_lost_nats_reports_it_and_makes_its_devices_resync() {
+    let Some(mut nodes) = OnOwnNats::start().await else {
+        return;
+    };
+    nodes.bob_sends("before").await;
+    let (mut events, version) = nodes.alice_listens().await;
+    // Sent through the other node while neither can reach NATS: the push is lost.
+    nodes.cut_off_and_send("during the outage").await;
+    assert!(nodes.nats.resume());
+    resyncs_and_finds(&mut events, version, "during the outage", EVENT_WAIT).await;
     health_until(
-        cluster.url(0),
+        nodes.cluster.url(0),
         "healthy again without a restart",
         |status, _| status == 200,
     )
@@ -489,16 +525,45 @@ async fn a_node_that_lost_nats_reports_it_and_makes_its_devices_resync() {
     // while it reconnects reaches it through its sync, not live. Let that settle.
     while let Ok(Some(_)) = tokio::time::timeout(Duration::from_secs(3), events.next()).await {}
     // And live pushes across nodes work again.
-    cluster
-        .login(1, &bob)
-        .send_message("C2Calice", json!({"text": "after"}), None)
-        .await
-        .unwrap();
+    nodes.bob_sends("after").await;
     wait_for(&mut events, |event| {
         matches!(event, ServerEvent::MessageReceived { message_list }
             if message_list[0].payload == json!({"text": "after"}))
     })
     .await;
+}
+
+/// NATS stays out of reach: the node does not leave its devices deaf for the whole outage.
+/// After ten seconds down it sends them to reconnect, and catching up from the database they
+/// find what was sent through the other node meanwhile, with NATS still down.
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn a_node_long_cut_off_from_nats_sends_its_devices_to_catch_up() {
+    let Some(mut nodes) = OnOwnNats::start().await else {
+        return;
+    };
+    let (mut events, version) = nodes.alice_listens().await;
+    nodes.cut_off_and_send("while NATS stays down").await;
+    // The node's ten seconds, and time for the device to reconnect and sync.
+    let within = Duration::from_secs(10) + EVENT_WAIT;
+    resyncs_and_finds(&mut events, version, "while NATS stays down", within).await;
+    // Once per outage: the device, back on the same node, is not sent away again and again.
+    let again = tokio::time::timeout(Duration::from_secs(12), async {
+        loop {
+            if let Some(Event::Server(ServerEvent::ResyncRequired { .. })) = events.next().await {
+                return;
+            }
+        }
+    })
+    .await;
+    assert!(again.is_err(), "told to resync a second time in one outage");
+    assert_eq!(
+        reqwest::get(format!("{}/healthz", nodes.cluster.url(0)))
+            .await
+            .unwrap()
+            .status(),
+        503,
+        "NATS was down all along"
+    );
 }
 
 /// A PostgreSQL cluster of the test's own, which it stops and starts again on the same port.
