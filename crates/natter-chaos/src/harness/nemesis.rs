@@ -182,7 +182,8 @@ pub async fn services(world: Arc<World>, infra: Arc<Infra>, mut rng: Rng) {
             (_, _, Some(nats)) => {
                 let name = "nats-stop";
                 fault(&world, name, Phase::Start);
-                let down = secs(&mut rng, 3_000, 8_000);
+                // Up to past the 10 s after which a node sends its devices to reconnect.
+                let down = secs(&mut rng, 3_000, 16_000);
                 nats.lock().expect("nats").stop();
                 hold(&world, down).await;
                 restart_nats(nats, Duration::ZERO).await;
