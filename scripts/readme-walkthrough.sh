@@ -23,7 +23,7 @@ expect() {
   grep -q -- "$1" "$work/out" || { cat "$work/out"; echo "README walkthrough: missing $1" >&2; exit 1; }
 }
 expect '"unreadCount":2'
-expect '{"totalUnreadCount":2}'
+expect '{"totalUnreadCount":2,"version":2}'
 expect '{"conversationIDList":\["C2Cbob"\],"version":'
 expect '{"conversationList":\[\],"nextCursor":null,"isFinished":true}'
 expect '"unreadCount":1'

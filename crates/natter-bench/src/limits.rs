@@ -438,6 +438,7 @@ fn delivery_frames(seq: u64) -> Arc<[Utf8Bytes]> {
     );
     let total = natter_core::wire::ServerEvent::TotalUnreadMessageCountUpdated {
         total_unread_count: seq,
+        version: seq,
     };
     Arc::new([
         fanout_frame(seq).into(),

@@ -215,8 +215,10 @@ impl Natter {
     }
 
     pub async fn total_unread(&self, uid: &Uid) -> Result<wire::TotalUnread> {
+        let total = self.read_total_unread(uid).await?;
         Ok(wire::TotalUnread {
-            total_unread_count: self.read_total_unread(uid).await?.total,
+            total_unread_count: total.total,
+            version: total.version,
         })
     }
 

@@ -842,6 +842,7 @@ mod tests {
         Frame::new(
             ServerEvent::TotalUnreadMessageCountUpdated {
                 total_unread_count: count,
+                version: count,
             },
             None,
         )
@@ -849,9 +850,9 @@ mod tests {
 
     fn counted(frame: Option<Frame>) -> Option<u64> {
         match frame.map(|frame| frame.event().clone()) {
-            Some(ServerEvent::TotalUnreadMessageCountUpdated { total_unread_count }) => {
-                Some(total_unread_count)
-            }
+            Some(ServerEvent::TotalUnreadMessageCountUpdated {
+                total_unread_count, ..
+            }) => Some(total_unread_count),
             _ => None,
         }
     }

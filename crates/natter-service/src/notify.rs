@@ -150,6 +150,7 @@ impl Natter {
         };
         let event = ServerEvent::TotalUnreadMessageCountUpdated {
             total_unread_count: total.total,
+            version: total.version,
         };
         let to = only.map_or(Recipients::All, Recipients::Only);
         self.events

@@ -129,7 +129,8 @@ async fn three_nodes_serve_one_set_of_users() {
         matches!(
             event,
             ServerEvent::TotalUnreadMessageCountUpdated {
-                total_unread_count: 1
+                total_unread_count: 1,
+                ..
             }
         )
     })

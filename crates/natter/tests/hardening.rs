@@ -528,6 +528,7 @@ async fn rejoining_a_group_updates_the_users_devices() {
                 }
                 Some(Event::Server(ServerEvent::TotalUnreadMessageCountUpdated {
                     total_unread_count,
+                    ..
                 })) if updated.is_some() => return (updated.unwrap(), total_unread_count),
                 _ => {}
             }

@@ -202,6 +202,9 @@ pub struct ReadRequest {
 #[serde(rename_all = "camelCase")]
 pub struct TotalUnread {
     pub total_unread_count: u64,
+    /// The user's version the total was taken at. An answer and a push may arrive in either
+    /// order: keep the total of the higher version.
+    pub version: u64,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]

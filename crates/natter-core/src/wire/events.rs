@@ -45,6 +45,11 @@ pub enum ServerEvent {
     TotalUnreadMessageCountUpdated {
         #[serde(rename = "totalUnreadCount")]
         total_unread_count: u64,
+        /// The user's version the total was taken at, as `GET /v1/unread` answers it: a total
+        /// of a lower version than one already held is older (an answer and a push may cross).
+        #[serde(default)]
+        #[schema(required = true)]
+        version: u64,
     },
     /// This connection fell behind and is being closed: sync since `version`.
     ResyncRequired { version: u64 },
