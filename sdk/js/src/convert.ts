@@ -12,6 +12,7 @@ import type {
   MessageRemindType,
   MessageType,
   Profile,
+  UserInfo,
 } from './types.js';
 import type { WireConversation, WireGroup, WireLastMessage, WireMessage, WireProfile } from './wire.js';
 
@@ -104,6 +105,17 @@ export function messageForShow(type: MessageType | '', payload: any): string {
   return MESSAGE_FOR_SHOW[type] ?? '';
 }
 
+/**
+ * Who recalled a message, as far as the message itself tells: a sender recalling their own
+ * message has the sender's nick and avatar; anyone else (an admin, the app backend) only an ID.
+ */
+export function revokerInfo(revoker: string, sent: { from: string; nick?: string; avatar?: string }): UserInfo {
+  if (revoker !== '' && revoker === sent.from) {
+    return { userID: revoker, nick: sent.nick ?? '', avatar: sent.avatar ?? '' };
+  }
+  return { userID: revoker, nick: '', avatar: '' };
+}
+
 export function toMessage(wire: WireMessage, me: string): Message {
   const isRevoked = wire.isRevoked === true;
   const type = messageType(wire.type, wire.payload);
@@ -143,7 +155,7 @@ export function toMessage(wire: WireMessage, me: string): Message {
     isBroadcastMessage: false,
     isSupportExtension: false,
     revoker,
-    revokerInfo: { userID: revoker, nick: '', avatar: '' },
+    revokerInfo: revokerInfo(revoker, wire),
     revokeReason: '',
     sequence: wire.seq,
     hasRiskContent: false,
@@ -212,7 +224,7 @@ export function toProfile(wire: Partial<WireProfile> & { userID: string }): Prof
   return {
     userID: wire.userID,
     nick: wire.nick ?? '',
-    gender: '',
+    gender: TYPES.GENDER_UNKNOWN,
     birthday: 0,
     location: '',
     selfSignature: '',

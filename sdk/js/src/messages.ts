@@ -8,6 +8,7 @@
  * once, whichever way it comes: this instance's own call, a live event, or a catch-up's
  * `messageChangeList` after a reconnect.
  */
+import { revokerInfo } from './convert.js';
 import type { Message } from './types.js';
 
 /** Messages kept for findMessage. */
@@ -120,7 +121,7 @@ export class MessageCache {
 export function applyRecall(message: Message, recall: Recall): void {
   message.isRevoked = true;
   message.revoker = recall.revoker;
-  message.revokerInfo = { userID: recall.revoker, nick: '', avatar: '' };
+  message.revokerInfo = revokerInfo(recall.revoker, message);
   if (recall.payload !== undefined) message.payload = recall.payload;
   message.cloudCustomData = '';
 }

@@ -97,6 +97,12 @@ export const MAX_MESSAGES_PER_DELETE = 30;
 /** The most users one getUserProfile call may ask for (the server's limit). */
 export const MAX_USERS_PER_PROFILE_CALL = 100;
 
+/**
+ * How long a token refused over HTTP waits for the WebSocket's close code, which names the reason
+ * (the server sends both at once; either may arrive first).
+ */
+const KICK_REASON_WAIT_MS = 1_000;
+
 /** Close codes that end the session: the device was replaced, its token revoked, or it was kicked. */
 const KICKS: ReadonlyMap<number, KickedOutType> = new Map<number, KickedOutType>([
   [WIRE_CLOSE.REPLACED, TYPES.KICKED_OUT_MULT_ACCOUNT],
@@ -164,7 +170,14 @@ export class Natter extends TencentUnsupported {
   private ready = false;
   private destroyed = false;
   private netState: NetState | null = null;
+  /** A connection attempt failed since the last connection was up (see onSocketConnecting). */
+  private attemptFailed = false;
   private totalUnread = 0;
+  /**
+   * The user's version the held total was taken at: an answer of `GET /v1/unread` and a push
+   * may cross, and the total of the lower version is the older one.
+   */
+  private totalVersion = -1;
   /** Messages seen lately (findMessage, paging on older servers), and the recalls and deletions told. */
   private readonly cache = new MessageCache();
   /** Whether the server pages history by `nextReqMessageID` (learnt from its first answer). */
@@ -180,6 +193,8 @@ export class Natter extends TencentUnsupported {
   private seeded = false;
   private resyncReason: 'resyncRequired' | 'resetRequired' | null = null;
   private retryTimer: ReturnType<typeof setTimeout> | null = null;
+  /** Set while a refused token waits for the socket's reason (onTokenRefused). */
+  private refusalTimer: ReturnType<typeof setTimeout> | null = null;
   private retryDelayMs = 1_000;
   private probing = false;
   /** Bumped by login/logout so work started for an older session drops its results. */
@@ -252,7 +267,19 @@ export class Natter extends TencentUnsupported {
     this.token = credential;
     this.http.setToken(credential);
     try {
-      await this.fetchTotalUnreadMessageCount();
+      const [, profile] = await Promise.all([
+        this.fetchTotalUnreadMessageCount(),
+        this.http.get<WireProfile>('/v1/profile'),
+      ]);
+      // A userSig is bound to its user, as Tencent's is: a typo in userID must not log in as
+      // somebody else's name, with the user's own messages then shown as the peer's.
+      if (profile.userID !== userID) {
+        throw new NatterError({
+          code: ErrorCode.UNAUTHENTICATED,
+          error: 'unauthenticated',
+          message: `userID: the userSig belongs to user "${profile.userID}", not "${userID}"`,
+        });
+      }
     } catch (err) {
       if (err instanceof NatterError && err.code === ErrorCode.UNAUTHENTICATED) {
         if (session === this.session) this.endSession({ kind: 'silent' });
@@ -269,7 +296,7 @@ export class Natter extends TencentUnsupported {
         url,
         this.WebSocketImpl,
         {
-          onConnecting: () => this.setNetState(session, TYPES.NET_STATE_CONNECTING),
+          onConnecting: () => this.onSocketConnecting(session),
           onReady: (pong) => this.onSocketReady(session, pong),
           onEvent: (name, data) => this.onServerEvent(session, name, data),
           onAlive: () => {
@@ -314,6 +341,7 @@ export class Natter extends TencentUnsupported {
     this.loggedIn = false;
     this.ready = false;
     this.netState = null;
+    this.attemptFailed = false;
     this.http.setToken(null);
     this.http.setConnectionID(null);
     this.store.clear();
@@ -327,8 +355,11 @@ export class Natter extends TencentUnsupported {
     this.resyncReason = null;
     if (this.retryTimer) clearTimeout(this.retryTimer);
     this.retryTimer = null;
+    if (this.refusalTimer) clearTimeout(this.refusalTimer);
+    this.refusalTimer = null;
     this.retryDelayMs = 1_000;
     this.totalUnread = 0;
+    this.totalVersion = -1;
     if (how.kind === 'kicked') this.emit(EVENT.KICKED_OUT, { type: how.type });
     if (wasLoggedIn && how.kind !== 'silent') this.emit(EVENT.SDK_NOT_READY, undefined);
   }
@@ -385,8 +416,18 @@ export class Natter extends TencentUnsupported {
     this.emit(EVENT.NET_STATE_CHANGE, { state });
   }
 
+  /**
+   * `connecting` while a reconnection may work; once one attempt has failed, `disconnected` holds
+   * until a connection is up, instead of flipping on each retry (a network banner would flicker).
+   */
+  private onSocketConnecting(session: number): void {
+    if (this.attemptFailed) return;
+    this.setNetState(session, TYPES.NET_STATE_CONNECTING);
+  }
+
   private onSocketReady(session: number, pong: WireEventData['pong']): void {
     if (session !== this.session) return;
+    this.attemptFailed = false;
     this.delivery.alive(this.http.serverNow());
     const id: unknown = pong.connectionID;
     this.http.setConnectionID(typeof id === 'string' || typeof id === 'number' ? String(id) : null);
@@ -403,6 +444,7 @@ export class Natter extends TencentUnsupported {
     if (session !== this.session) return;
     this.http.setConnectionID(null);
     if (wasReady) this.delivery.connectionLost();
+    else this.attemptFailed = true;
     this.setNetState(session, TYPES.NET_STATE_DISCONNECTED);
     // A socket that cannot even open may be refused for its token (the upgrade's 401 is invisible
     // to WebSocket code): ask over HTTP, where a 401 ends the session as a kick.
@@ -419,10 +461,21 @@ export class Natter extends TencentUnsupported {
     this.endSession({ kind: 'kicked', type: KICKS.get(code) ?? TYPES.KICKED_OUT_REST_API });
   }
 
-  /** The server refused the session's token on some request: the device was logged out. */
+  /**
+   * The server refused the session's token on some request: the device was logged out. The
+   * server also closes the device's WebSocket, with the reason (kicked by the app backend,
+   * replaced by another login), and a request may hear the refusal first: the socket is given a
+   * moment to tell why before the session ends as an expired userSig.
+   */
   private onTokenRefused(token: string): void {
-    if (!this.loggedIn || token !== this.token) return;
-    this.endSession({ kind: 'kicked', type: TYPES.KICKED_OUT_USERSIG_EXPIRED });
+    if (!this.loggedIn || token !== this.token || this.refusalTimer) return;
+    const session = this.session;
+    const end = () => {
+      this.refusalTimer = null;
+      if (session === this.session) this.endSession({ kind: 'kicked', type: TYPES.KICKED_OUT_USERSIG_EXPIRED });
+    };
+    if (this.socket === null) return end();
+    this.refusalTimer = setTimeout(end, KICK_REASON_WAIT_MS);
   }
 
   /** A server event on a ready connection: update local state first, then tell the app. */
@@ -470,7 +523,9 @@ export class Natter extends TencentUnsupported {
         break;
       }
       case 'totalUnreadMessageCountUpdated':
-        if (typeof data.totalUnreadCount === 'number') this.setTotalUnread(data.totalUnreadCount);
+        if (typeof data.totalUnreadCount === 'number') {
+          this.setTotalUnread(data.totalUnreadCount, data.version);
+        }
         break;
       case 'resyncRequired':
         // The server dropped events for this connection (and closes it, 4002): catch up from the
@@ -853,12 +908,52 @@ export class Natter extends TencentUnsupported {
     }
   }
 
-  /** `{ conversation }`; 40401 when the user has no such conversation in the list. */
+  /**
+   * `{ conversation }`. A conversation not in the list (no message yet, or deleted) comes back
+   * new and empty, as Tencent's does: a chat UI opens a chat with a contact this way. It joins
+   * the list with its first message. A group the user cannot see rejects (40401 / 40302).
+   */
   async getConversationProfile(conversationID: ConversationID): Promise<ChatResponse<{ conversation: Conversation }>> {
     checkID(conversationID);
-    const wire = await this.http.get<WireConversation>(conversationPath(conversationID));
+    let wire: WireConversation;
+    try {
+      wire = await this.http.get<WireConversation>(conversationPath(conversationID));
+    } catch (err) {
+      if (!(err instanceof NatterError) || err.code !== ErrorCode.NOT_FOUND) throw err;
+      return ok({ conversation: this.present(await this.newConversation(conversationID)) });
+    }
     this.applyAnswers([wire]);
     return ok({ conversation: this.present(wire) });
+  }
+
+  /** A conversation as it is before its first message, with its peer's or group's profile. */
+  private async newConversation(conversationID: ConversationID): Promise<WireConversation> {
+    const type = conversationTypeOf(conversationID);
+    const target = conversationID.slice(type.length);
+    const blank: WireConversation = {
+      conversationID,
+      type,
+      unreadCount: 0,
+      lastMessage: null,
+      clearedToSeq: 0,
+      isPinned: false,
+      isArchived: false,
+      messageRemindType: TYPES.MSG_REMIND_ACPT_AND_NOTE,
+      markList: [],
+      conversationGroupList: [],
+      draftText: '',
+      customData: '',
+      version: 0,
+      userProfile: null,
+      groupProfile: null,
+    };
+    if (type === TYPES.CONV_C2C) {
+      const reply = await this.http.post<WireProfileList>('/v1/profiles', { userIDList: [target] });
+      blank.userProfile = reply.profileList[0] ?? null;
+    } else if (type === TYPES.CONV_GROUP) {
+      blank.groupProfile = await this.http.get<WireGroup>(`/v1/groups/${encodeURIComponent(target)}`);
+    }
+    return blank;
   }
 
   /** Pins or unpins; the list re-sorts (pinned first) and CONVERSATION_LIST_UPDATED follows. */
@@ -876,7 +971,13 @@ export class Natter extends TencentUnsupported {
   /** Marks everything in the conversation read. */
   async setMessageRead(options: SetMessageReadOptions): Promise<ChatResponse<{}>> {
     checkID(options?.conversationID);
-    await this.http.post<{}>(conversationPath(options.conversationID, '/read'), {});
+    try {
+      await this.http.post<{}>(conversationPath(options.conversationID, '/read'), {});
+    } catch (err) {
+      // Not in the list: nothing is unread there. Tencent resolves, and chat UIs mark every chat
+      // they open read, a new one too.
+      if (!(err instanceof NatterError) || err.code !== ErrorCode.NOT_FOUND) throw err;
+    }
     const held = this.store.get(options.conversationID);
     if (held && held.unreadCount !== 0) {
       this.store.patch(options.conversationID, { unreadCount: 0 });
@@ -1242,12 +1343,20 @@ export class Natter extends TencentUnsupported {
   async fetchTotalUnreadMessageCount(): Promise<number> {
     const session = this.session;
     const reply = await this.http.get<WireTotalUnread>('/v1/unread');
-    if (session === this.session) this.setTotalUnread(reply.totalUnreadCount);
+    if (session === this.session) this.setTotalUnread(reply.totalUnreadCount, reply.version);
     return reply.totalUnreadCount;
   }
 
-  /** Keeps the number; handlers hear only real changes (the server also repeats unchanged totals). */
-  private setTotalUnread(count: number): void {
+  /**
+   * Keeps the number unless one of a higher version is held; handlers hear only real changes
+   * (the server also repeats unchanged totals). A server that sends no version is taken at
+   * its word.
+   */
+  private setTotalUnread(count: number, version: unknown): void {
+    if (typeof version === 'number') {
+      if (version < this.totalVersion) return;
+      this.totalVersion = version;
+    }
     if (count === this.totalUnread) return;
     this.totalUnread = count;
     this.emit(EVENT.TOTAL_UNREAD_MESSAGE_COUNT_UPDATED, count);
@@ -1258,7 +1367,10 @@ export class Natter extends TencentUnsupported {
   /** A text message (`payload: { text }`) for sendMessage. */
   createTextMessage(options: MessageOptions): Message {
     const text = options?.payload?.text;
-    if (typeof text !== 'string') throw invalidArgument('createTextMessage: payload.text must be a string');
+    // Tencent's SDK refuses an empty text too: a chat UI's send button must not post blank bubbles.
+    if (typeof text !== 'string' || text === '') {
+      throw invalidArgument('createTextMessage: payload.text must be a non-empty string');
+    }
     return this.newMessage('createTextMessage', TYPES.MSG_TEXT, options, { text });
   }
 

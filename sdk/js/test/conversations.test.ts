@@ -203,10 +203,19 @@ describe('conversation calls', () => {
     const totals = rec.of(EVENT.TOTAL_UNREAD_MESSAGE_COUNT_UPDATED).map((e) => e.data);
     assert.deepEqual(totals, [1], 'TOTAL_UNREAD_MESSAGE_COUNT_UPDATED carries a number');
 
-    await assert.rejects(chat.getConversationProfile('@TIM#SYSTEM'), (err: NatterError) => {
-      assert.equal(err.code, 40401);
-      return true;
-    });
+    // Not in the list yet: a new, empty conversation, as Tencent's (a chat UI opening a chat).
+    const fresh = (await chat.getConversationProfile('@TIM#SYSTEM')).data.conversation;
+    assert.equal(fresh.type, TYPES.CONV_SYSTEM);
+    assert.equal(fresh.unreadCount, 0);
+    const stranger = uniqueUid('stranger');
+    await server.createUser(stranger);
+    await server.setProfile(stranger, { nick: 'Stranger' });
+    const opened = (await chat.getConversationProfile(`C2C${stranger}`)).data.conversation;
+    assert.equal(opened.userProfile.nick, 'Stranger');
+    assert.equal(opened.unreadCount, 0);
+    assert.deepEqual(await chat.setMessageRead({ conversationID: `C2C${stranger}` }), { code: 0, data: {} });
+    assert.ok(!ids((await chat.getConversationList()).data.conversationList).includes(`C2C${stranger}`), 'not listed');
+    await assert.rejects(chat.getConversationProfile('GROUPno_such_group'), { code: 40401 });
     await done();
   });
 
@@ -260,7 +269,8 @@ describe('deleteConversation', () => {
     assert.deepEqual(history.data.messageList, []);
     assert.equal(history.data.isCompleted, true);
     assert.deepEqual(ids((await chat.getConversationList()).data.conversationList), []);
-    await assert.rejects(chat.getConversationProfile(c2c), { code: 40401, error: 'not_found' });
+    const emptied = (await chat.getConversationProfile(c2c)).data.conversation;
+    assert.deepEqual([emptied.unreadCount, emptied.lastMessage.messageForShow], [0, ''], 'new and empty');
     assert.equal((await bobChat.getMessageList({ conversationID: `C2C${alice}` })).data.messageList.length, 1);
     await done();
   });

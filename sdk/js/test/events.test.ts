@@ -10,6 +10,8 @@ import { EVENT, TYPES, type WebSocketConstructor } from '@natter/sdk';
 import {
   closeAll,
   delayingSocket,
+  FAST_RECONNECT,
+  gatedSocket,
   destroyAllChats,
   ids,
   loginReady,
@@ -184,6 +186,19 @@ describe('several devices and tabs', () => {
     assert.ok(!tab.rec.of(EVENT.NET_STATE_CHANGE).some((e) => e.data.state === 'disconnected'));
     await closeAll(tab.chat);
   });
+
+  test("a kick by the app backend is KICKED_OUT REST_API_Kick even when a request's 401 comes before the close", async () => {
+    const alice = uniqueUid('alice');
+    const token = await server.createUser(alice);
+    const socket = delayingSocket();
+    const tab = await live(alice, token, socket.WebSocket);
+    socket.delayCloses(300); // the close code (4004) reaches the SDK after the request's 401
+    await server.manager('POST', '/user/device_quit', { uid: alice, device_flag: -1 });
+    await assert.rejects(tab.chat.fetchTotalUnreadMessageCount(), { code: 40101 });
+    await waitFor(() => tab.rec.of(EVENT.KICKED_OUT).length === 1, 5_000, 'KICKED_OUT');
+    assert.deepEqual(tab.rec.of(EVENT.KICKED_OUT)[0]!.data, { type: TYPES.KICKED_OUT_REST_API });
+    await closeAll(tab.chat);
+  });
 });
 
 describe('pushes out of order (as through different nodes of a cluster)', () => {
@@ -291,6 +306,45 @@ describe('pushes out of order (as through different nodes of a cluster)', () => 
     await done();
     await server.setSyncConversationDeletion(false);
   });
+
+  test("an answer of GET /v1/unread that crosses a newer total's push does not take the badge back", async () => {
+    const alice = uniqueUid('alice');
+    const bob = uniqueUid('bob');
+    const bobChat = newChat(server);
+    await loginReady(bobChat, bob, await server.createUser(bob));
+    // Alice's fetch holds back the answers of GET /v1/unread while `holding` is set.
+    let holding = false;
+    const held: (() => void)[] = [];
+    const holdingFetch = async (input: string, init?: RequestInit) => {
+      const response = await fetch(input, init);
+      if (holding && new URL(input).pathname === '/v1/unread') {
+        await new Promise<void>((release) => held.push(release));
+      }
+      return response;
+    };
+    const web = newChat(server, { ws: true, fetch: holdingFetch });
+    const rec = record(web);
+    await loginReady(web, alice, await server.createUser(alice));
+    await sendText(bobChat, alice, 'one');
+    await waitFor(() => web.getTotalUnreadMessageCount() === 1, 5_000, 'total 1');
+
+    holding = true;
+    const answered = web.fetchTotalUnreadMessageCount(); // the server answers 1 …
+    await waitFor(() => held.length === 1, 5_000, 'the answer held back');
+    holding = false;
+    await sendText(bobChat, alice, 'two'); // … and pushes 2 before that answer arrives
+    await waitFor(() => web.getTotalUnreadMessageCount() === 2, 5_000, 'total 2');
+    held.shift()!();
+    assert.equal(await answered, 1, 'the answer itself is what the server said');
+    await new Promise((r) => setTimeout(r, 200));
+    assert.equal(web.getTotalUnreadMessageCount(), 2, 'the older answer is not kept');
+    assert.deepEqual(
+      rec.of(EVENT.TOTAL_UNREAD_MESSAGE_COUNT_UPDATED).map((e) => e.data),
+      [1, 2],
+      'the badge never went back',
+    );
+    await closeAll(web, bobChat);
+  });
 });
 
 describe('connection loss', () => {
@@ -350,6 +404,22 @@ describe('connection loss', () => {
     // The list caught up too.
     const list = rec.of(EVENT.CONVERSATION_LIST_UPDATED).at(-1)!.data;
     assert.deepEqual(ids(list).sort(), [`C2C${bob}`, `C2C${carol}`].sort());
+    await closeAll(chat);
+  });
+
+  test('NET_STATE_CHANGE does not flicker while reconnection attempts keep failing', async () => {
+    const alice = uniqueUid('alice');
+    const socket = gatedSocket();
+    const chat = newChat(server, { WebSocket: socket.WebSocket, socket: FAST_RECONNECT });
+    const rec = record(chat);
+    await loginReady(chat, alice, await server.createUser(alice));
+    const states = () => rec.of(EVENT.NET_STATE_CHANGE).map((e) => e.data.state);
+    assert.deepEqual(states(), ['connecting', 'connected']);
+    socket.cut();
+    await settle(1_500); // several attempts, 100–300 ms apart, all failing
+    socket.open();
+    await waitFor(() => states().at(-1) === 'connected', 5_000, 'connected again');
+    assert.deepEqual(states().slice(2), ['disconnected', 'connecting', 'disconnected', 'connected']);
     await closeAll(chat);
   });
 });

@@ -167,6 +167,10 @@ describe('create and send', () => {
   test('bad arguments throw at creation; unsupported message kinds and options fail loudly', async () => {
     const { chat, bob, done } = await setup();
     assert.throws(() => chat.createTextMessage({ to: bob, conversationType: 'C2C', payload: {} }), { code: 40001 });
+    assert.throws(() => chat.createTextMessage({ to: bob, conversationType: 'C2C', payload: { text: '' } }), {
+      code: 40001,
+      message: /non-empty/,
+    });
     assert.throws(() => chat.createTextMessage({ to: '', conversationType: 'C2C', payload: { text: 'x' } }), {
       code: 40001,
     });

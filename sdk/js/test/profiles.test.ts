@@ -5,7 +5,7 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { EVENT, ErrorCode, NatterError, type Conversation } from '@natter/sdk';
+import { EVENT, ErrorCode, NatterError, TYPES, type Conversation } from '@natter/sdk';
 import {
   FAST_RECONNECT,
   closeAll,
@@ -69,7 +69,7 @@ describe('profiles', () => {
       assert.deepEqual([data[0]!.nick, data[0]!.avatar], ['Bob', 'https://example.com/b.png']);
       assert.deepEqual(data[0]!.profileCustomField, [{ key: 'team', value: 'blue' }]);
       assert.deepEqual([data[1]!.nick, data[1]!.profileCustomField], ['', []]);
-      assert.equal(data[0]!.gender, '', "Tencent's other fields keep their defaults");
+      assert.equal(data[0]!.gender, TYPES.GENDER_UNKNOWN, "Tencent's other fields keep their defaults");
       const mine = await chat.getMyProfile();
       assert.equal(mine.data.userID, alice);
       await assert.rejects(chat.getUserProfile({ userIDList: [] }), refusedWith(ErrorCode.INVALID_ARGUMENT));

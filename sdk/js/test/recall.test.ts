@@ -64,6 +64,7 @@ describe('revokeMessage and MESSAGE_REVOKED', () => {
     const a = await device(alice, 0);
     const a2 = await device(alice, 1);
     const b = await device(bob, 0);
+    await server.setProfile(alice, { nick: 'Alice A.' });
     try {
       const before = await sendText(a.chat, bob, 'before');
       const secret = await sendText(a.chat, bob, 'secret');
@@ -85,13 +86,14 @@ describe('revokeMessage and MESSAGE_REVOKED', () => {
           alice,
           other === b ? `C2C${alice}` : `C2C${bob}`,
         ]);
+        assert.deepEqual(stub!.revokerInfo, { userID: alice, nick: 'Alice A.', avatar: '' }, 'the revoker, as the sender');
       }
       assert.equal(heldByBob.isRevoked, true, "the object bob's app holds is marked, as Tencent's");
       assert.deepEqual(heldByBob.payload, {}, 'its content is gone');
       await waitFor(() => b.chat.getTotalUnreadMessageCount() === 1, 5_000, 'the recalled unread stops counting');
       await waitFor(() => b.entry(`C2C${alice}`)?.lastMessage.isRevoked === true, 5_000, "bob's lastMessage");
       const last = b.entry(`C2C${alice}`)!.lastMessage;
-      assert.deepEqual([last.revoker, last.messageForShow], [alice, `${alice} recalled a message`]);
+      assert.deepEqual([last.revoker, last.messageForShow], [alice, 'Alice A. recalled a message']);
       assert.equal(b.entry(`C2C${alice}`)!.unreadCount, 1);
       await waitFor(
         () => a.entry(`C2C${bob}`)?.lastMessage.messageForShow === 'You recalled a message',

@@ -175,6 +175,23 @@ describe('login', () => {
     await closeAll(chat);
   });
 
+  test("a userSig given with another user's userID rejects with 40101 naming both", async () => {
+    const bob = uniqueUid('bob');
+    const token = await server.createUser(bob);
+    const chat = newChat(server, { ws: true });
+    const rec = record(chat);
+    await assert.rejects(chat.login({ userID: `typo_${bob}`, userSig: token }), (err: NatterError) => {
+      assert.equal(err.code, 40101);
+      assert.match(err.message, new RegExp(`belongs to user "${bob}", not "typo_${bob}"`));
+      return true;
+    });
+    assert.equal(chat.getLoginUser(), '');
+    assert.deepEqual(rec.names(), [], 'a refused login emits nothing');
+    await chat.login({ userID: bob, userSig: token });
+    assert.equal(chat.getLoginUser(), bob, 'the right userID still logs in');
+    await closeAll(chat);
+  });
+
   test('logging in as another user logs the first one out', async () => {
     const a = uniqueUid('a');
     const b = uniqueUid('b');

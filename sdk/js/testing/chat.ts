@@ -126,6 +126,7 @@ export interface ServerFrame {
  */
 export function delayingSocket() {
   let pick: ((frame: ServerFrame) => boolean) | null = null;
+  let closeDelayMs = 0;
   const held: { frame: ServerFrame; deliver: () => void }[] = [];
   class Delaying implements WebSocketLike {
     onopen: ((event: unknown) => void) | null = null;
@@ -136,7 +137,10 @@ export function delayingSocket() {
     constructor(url: string) {
       this.inner = new WebSocket(url);
       this.inner.onopen = (event) => this.onopen?.(event);
-      this.inner.onclose = (event) => this.onclose?.(event);
+      this.inner.onclose = (event) => {
+        if (closeDelayMs === 0) this.onclose?.(event);
+        else setTimeout(() => this.onclose?.(event), closeDelayMs);
+      };
       this.inner.onerror = (event) => this.onerror?.(event);
       this.inner.onmessage = (event) => {
         const frame = JSON.parse(String(event.data)) as ServerFrame;
@@ -156,6 +160,10 @@ export function delayingSocket() {
     /** From now on, holds back the frames `which` picks. */
     holdBack(which: (frame: ServerFrame) => boolean): void {
       pick = which;
+    },
+    /** From now on, tells the SDK of a closed connection `ms` late (its close code then too). */
+    delayCloses(ms: number): void {
+      closeDelayMs = ms;
     },
     /** The frames held back so far, oldest first. */
     held(): ServerFrame[] {

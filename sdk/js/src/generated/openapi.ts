@@ -2328,6 +2328,12 @@ export interface components {
             data: {
                 /** Format: int64 */
                 totalUnreadCount: number;
+                /**
+                 * Format: int64
+                 * @description The user's version the total was taken at, as `GET /v1/unread` answers it: a total
+                 *     of a lower version than one already held is older (an answer and a push may cross).
+                 */
+                version: number;
             };
             /** @enum {string} */
             event: "totalUnreadMessageCountUpdated";
@@ -2590,6 +2596,12 @@ export interface components {
         TotalUnread: {
             /** Format: int64 */
             totalUnreadCount: number;
+            /**
+             * Format: int64
+             * @description The user's version the total was taken at. An answer and a push may arrive in either
+             *     order: keep the total of the higher version.
+             */
+            version: number;
         };
         /** @description Who a one-to-one conversation is with, as a list shows them. */
         UserProfile: {
