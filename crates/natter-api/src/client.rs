@@ -51,6 +51,8 @@ pub fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(profiles))
         .routes(routes!(my_profile))
         .routes(routes!(group_profile))
+        .routes(routes!(group_list))
+        .routes(routes!(group_members))
 }
 
 /// The `{id}` path parameter.
@@ -780,6 +782,54 @@ async fn group_profile(
 ) -> ApiResult<Json<wire::Group>> {
     Ok(Json(
         state.natter.group_profile(&device.uid, &group_id).await?,
+    ))
+}
+
+/// The user's groups
+///
+/// The groups the user is a member of now, by group ID, each with its number of members.
+#[utoipa::path(get, path = "/v1/groups", tag = "client", operation_id = "getGroupList",
+    responses((status = 200, description = "The groups.", body = wire::GroupList)))]
+async fn group_list(
+    State(state): State<AppState>,
+    ClientUser(device): ClientUser,
+) -> ApiResult<Json<wire::GroupList>> {
+    Ok(Json(state.natter.group_list(&device.uid).await?))
+}
+
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+struct GroupMembersQuery {
+    /// Members to skip (the `offset` of the previous page); default 0.
+    offset: Option<u64>,
+    /// Page size 1–100 (default 15).
+    count: Option<u64>,
+}
+
+/// A group's members
+///
+/// A page of the group's current members, by user ID, with their nicks and avatars, for one of
+/// them. `offset` in the answer is where the next page starts, or 0 after the last page.
+#[utoipa::path(get, path = "/v1/groups/{groupID}/members", tag = "client",
+    operation_id = "getGroupMemberList",
+    params(("groupID" = String, Path, description = "The group ID (`team-1`, not `GROUPteam-1`); percent-encode `#` and `@`."), GroupMembersQuery),
+    responses(
+        (status = 200, description = "One page of members.", body = wire::GroupMemberList),
+        (status = 400, description = "`invalid_argument`: `count` outside 1–100, or a malformed group ID.", body = ErrorBody),
+        (status = 403, description = "`permission_denied`: the user was never a member; `not_a_member` (40302): the user left or was removed.", body = ErrorBody),
+        (status = 404, description = "`not_found`: no such group.", body = ErrorBody),
+    ))]
+async fn group_members(
+    State(state): State<AppState>,
+    ClientUser(device): ClientUser,
+    Path(group_id): Path<String>,
+    QueryParams(query): QueryParams<GroupMembersQuery>,
+) -> ApiResult<Json<wire::GroupMemberList>> {
+    Ok(Json(
+        state
+            .natter
+            .group_members(&device.uid, &group_id, query.offset, query.count)
+            .await?,
     ))
 }
 

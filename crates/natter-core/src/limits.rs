@@ -40,6 +40,10 @@ pub const MAX_CUSTOM_FIELD_VALUE_BYTES: usize = 512;
 pub const MAX_GROUP_NOTICE_BYTES: usize = 4096;
 /// Tencent's group types; a group is `Private` (a work group) unless the app says otherwise.
 pub const GROUP_TYPES: &[&str] = &["Private", "Public", "ChatRoom", "AVChatRoom", "Community"];
+/// A page of a group's members (`GET /v1/groups/{groupID}/members`): Tencent's limit and
+/// default for `getGroupMemberList`.
+pub const MAX_MEMBERS_PER_PAGE: u64 = 100;
+pub const DEFAULT_MEMBERS_PER_PAGE: u64 = 15;
 /// Users one system notice may go to.
 pub const MAX_NOTICE_RECIPIENTS: usize = 100;
 

@@ -2,8 +2,9 @@
 //! person or group. A change is one row and one event per online user who shows it.
 
 use natter_core::limits::{
-    GROUP_TYPES, MAX_AVATAR_BYTES, MAX_CUSTOM_FIELD_KEY_BYTES, MAX_CUSTOM_FIELD_VALUE_BYTES,
-    MAX_CUSTOM_FIELDS, MAX_GROUP_NOTICE_BYTES, MAX_NAME_CHARS, refuse_nul,
+    DEFAULT_MEMBERS_PER_PAGE, GROUP_TYPES, MAX_AVATAR_BYTES, MAX_CUSTOM_FIELD_KEY_BYTES,
+    MAX_CUSTOM_FIELD_VALUE_BYTES, MAX_CUSTOM_FIELDS, MAX_GROUP_NOTICE_BYTES, MAX_MEMBERS_PER_PAGE,
+    MAX_NAME_CHARS, refuse_nul,
 };
 use natter_core::wire::{self, ServerEvent};
 use natter_core::{ChannelKind, Error, GroupId, Result, Uid};
@@ -173,6 +174,54 @@ impl Natter {
             .read(move |db| profiles::group_for(db, &uid, &group))
             .await?;
         Ok(present::group(&profile))
+    }
+
+    /// `GET /v1/groups`: the groups the user is a member of now.
+    pub async fn group_list(&self, uid: &Uid) -> Result<wire::GroupList> {
+        let uid = uid.clone();
+        let groups = self.read(move |db| profiles::groups_of(db, &uid)).await?;
+        Ok(wire::GroupList {
+            group_list: groups.iter().map(present::group).collect(),
+        })
+    }
+
+    /// `GET /v1/groups/{groupID}/members`: a page of the group's members for one of them,
+    /// `count` (1–100, default 15, as Tencent's) from `offset`.
+    pub async fn group_members(
+        &self,
+        uid: &Uid,
+        group_id: &str,
+        offset: Option<u64>,
+        count: Option<u64>,
+    ) -> Result<wire::GroupMemberList> {
+        let group = GroupId::parse(group_id, "groupID")?;
+        let count = count.unwrap_or(DEFAULT_MEMBERS_PER_PAGE);
+        if !(1..=MAX_MEMBERS_PER_PAGE).contains(&count) {
+            return Err(Error::invalid_argument(format!(
+                "count: {count} given; 1 to {MAX_MEMBERS_PER_PAGE}"
+            )));
+        }
+        let offset = offset.unwrap_or(0);
+        let uid = uid.clone();
+        let members = self
+            .read(move |db| profiles::members_for(db, &uid, &group, offset, count))
+            .await?;
+        let returned = members.len() as u64;
+        Ok(wire::GroupMemberList {
+            member_list: members
+                .into_iter()
+                .map(|member| wire::GroupMember {
+                    user_id: member.uid.to_string(),
+                    nick: member.nick,
+                    avatar: member.avatar,
+                })
+                .collect(),
+            offset: if returned < count {
+                0
+            } else {
+                offset + returned
+            },
+        })
     }
 
     /// The same event to each of these users' devices, serialised once.

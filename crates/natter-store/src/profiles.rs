@@ -7,7 +7,7 @@ use std::collections::BTreeMap;
 
 use natter_core::{ChannelKind, ConversationId, GroupId, Uid};
 
-use crate::db::params;
+use crate::db::{Row, params};
 use crate::rows;
 use crate::{Db, GroupProfile, Result, StoreError, UserProfile, UserRole};
 
@@ -84,16 +84,19 @@ pub fn user(db: &dyn Db, uid: &Uid) -> Result<Option<UserProfile>> {
         "SELECT nick, avatar, custom_fields FROM users WHERE uid = $1",
         params![uid.as_str()],
     )?
-    .map(|row| {
-        let custom: String = row.get(2)?;
-        Ok(UserProfile {
-            uid: uid.clone(),
-            nick: row.get(0)?,
-            avatar: row.get(1)?,
-            custom_fields: serde_json::from_str(&custom).map_err(StoreError::internal)?,
-        })
-    })
+    .map(|row| read_profile(uid.clone(), &row, 0))
     .transpose()
+}
+
+/// A user's profile from its three columns (`nick, avatar, custom_fields`), starting at `at`.
+fn read_profile(uid: Uid, row: &Row, at: usize) -> Result<UserProfile> {
+    let custom: String = row.get(at + 2)?;
+    Ok(UserProfile {
+        uid,
+        nick: row.get(at)?,
+        avatar: row.get(at + 1)?,
+        custom_fields: serde_json::from_str(&custom).map_err(StoreError::internal)?,
+    })
 }
 
 /// The profiles of the users that exist among `uids`, in that order.
@@ -179,23 +182,80 @@ pub fn group_for(db: &dyn Db, uid: &Uid, group: &GroupId) -> Result<GroupProfile
     Ok(profile)
 }
 
+/// A group's profile columns, then its number of current members, for [`read_group`].
+const GROUP_COLUMNS: &str = "ch.key, ch.name, ch.avatar, ch.group_type, ch.notice, ch.dismissed, \
+     (SELECT COUNT(*) FROM conversations m WHERE m.channel_id = ch.id AND m.left_seq IS NULL)";
+
+fn read_group(row: &Row) -> Result<GroupProfile> {
+    Ok(GroupProfile {
+        group: GroupId::parse(&row.get::<String>(0)?, "groupID")?,
+        name: row.get(1)?,
+        avatar: row.get(2)?,
+        group_type: row.get(3)?,
+        notice: row.get(4)?,
+        dismissed: row.get(5)?,
+        member_count: row.get(6)?,
+    })
+}
+
 /// A group's profile with its number of members.
 pub fn group_profile(db: &dyn Db, group: &GroupId) -> Result<GroupProfile> {
+    let sql = format!("SELECT {GROUP_COLUMNS} FROM channels ch WHERE ch.kind = $1 AND ch.key = $2");
     let row = db
+        .query_opt(&sql, params![ChannelKind::Group.code(), group.as_str()])?
+        .ok_or_else(|| StoreError::UnknownGroup(group.clone()))?;
+    read_group(&row)
+}
+
+/// The groups the user is a member of now, by group ID.
+pub fn groups_of(db: &dyn Db, uid: &Uid) -> Result<Vec<GroupProfile>> {
+    let sql = format!(
+        "SELECT {GROUP_COLUMNS} FROM conversations c JOIN channels ch ON ch.id = c.channel_id \
+         WHERE c.uid = $1 AND ch.kind = $2 AND c.left_seq IS NULL ORDER BY ch.key"
+    );
+    db.query(&sql, params![uid.as_str(), ChannelKind::Group.code()])?
+        .iter()
+        .map(read_group)
+        .collect()
+}
+
+/// A page of a group's current members, by user ID, with their profiles, for one of those
+/// members: a former member no longer sees who is in the group, a stranger never did.
+pub fn members_for(
+    db: &dyn Db,
+    uid: &Uid,
+    group: &GroupId,
+    offset: u64,
+    limit: u64,
+) -> Result<Vec<UserProfile>> {
+    let channel_id: i64 = db
         .query_opt(
-            "SELECT ch.name, ch.avatar, ch.group_type, ch.notice, ch.dismissed, \
-             (SELECT COUNT(*) FROM conversations c WHERE c.channel_id = ch.id \
-              AND c.left_seq IS NULL) FROM channels ch WHERE ch.kind = $1 AND ch.key = $2",
+            "SELECT id FROM channels WHERE kind = $1 AND key = $2",
             params![ChannelKind::Group.code(), group.as_str()],
         )?
-        .ok_or_else(|| StoreError::UnknownGroup(group.clone()))?;
-    Ok(GroupProfile {
-        group: group.clone(),
-        name: row.get(0)?,
-        avatar: row.get(1)?,
-        group_type: row.get(2)?,
-        notice: row.get(3)?,
-        dismissed: row.get(4)?,
-        member_count: row.get(5)?,
-    })
+        .ok_or_else(|| StoreError::UnknownGroup(group.clone()))?
+        .get(0)?;
+    let membership = db.query_opt(
+        "SELECT left_seq FROM conversations WHERE uid = $1 AND channel_id = $2",
+        params![uid.as_str(), channel_id],
+    )?;
+    let (uid, group) = (uid.clone(), group.clone());
+    match membership
+        .map(|row| row.get::<Option<i64>>(0))
+        .transpose()?
+    {
+        None => return Err(StoreError::NeverAMember { uid, group }),
+        Some(Some(_left)) => return Err(StoreError::NoLongerAMember { uid, group }),
+        Some(None) => {}
+    }
+    let to_i64 = |n: u64| i64::try_from(n).unwrap_or(i64::MAX);
+    db.query(
+        "SELECT u.uid, u.nick, u.avatar, u.custom_fields FROM conversations c \
+         JOIN users u ON u.uid = c.uid WHERE c.channel_id = $1 AND c.left_seq IS NULL \
+         ORDER BY c.uid LIMIT $2 OFFSET $3",
+        params![channel_id, to_i64(limit), to_i64(offset)],
+    )?
+    .iter()
+    .map(|row| read_profile(Uid::parse(&row.get::<String>(0)?, "uid")?, row, 1))
+    .collect()
 }

@@ -355,3 +355,97 @@ async fn reset_replaces_the_member_list() {
         .await
         .expect_error_naming(400, 40001, "invalid_argument", "channel_type");
 }
+
+/// What a group chat UI lists: the user's groups, and a group's members page by page.
+#[tokio::test]
+async fn a_member_lists_their_groups_and_a_groups_members_page_by_page() {
+    let server = Server::start().await;
+    let manager = server.manager();
+    let alice = server.user("alice").await;
+    for uid in ["bob", "carol", "dave"] {
+        server.user(uid).await;
+    }
+    let outsider = server.user("erin").await;
+    manager
+        .post(
+            "/user/profile",
+            json!({"uid": "bob", "nick": "Bob B.", "avatar": "b.png"}),
+        )
+        .await
+        .ok();
+    manager
+        .create_group("team", &["alice", "bob", "carol", "dave"])
+        .await;
+    manager.create_group("book-club", &["alice", "bob"]).await;
+    manager.create_group("left", &["alice", "bob"]).await;
+    manager
+        .post(
+            "/channel/subscriber_remove",
+            json!({"channel_id": "left", "channel_type": 2, "subscribers": ["alice"]}),
+        )
+        .await
+        .ok();
+
+    let groups = alice.get("/v1/groups").await.ok();
+    let listed: Vec<(&str, u64)> = groups["groupList"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|group| {
+            (
+                group["groupID"].as_str().unwrap(),
+                group["memberCount"].as_u64().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        listed,
+        [("book-club", 2), ("team", 4)],
+        "not the group she left"
+    );
+    assert_eq!(
+        outsider.get("/v1/groups").await.ok(),
+        json!({"groupList": []})
+    );
+
+    let first = alice.get("/v1/groups/team/members?count=3").await.ok();
+    assert_eq!(first["offset"], 3);
+    assert_eq!(
+        first["memberList"],
+        json!([
+            {"userID": "alice", "nick": "", "avatar": ""},
+            {"userID": "bob", "nick": "Bob B.", "avatar": "b.png"},
+            {"userID": "carol", "nick": "", "avatar": ""},
+        ])
+    );
+    let last = alice
+        .get("/v1/groups/team/members?count=3&offset=3")
+        .await
+        .ok();
+    assert_eq!(
+        last,
+        json!({"memberList": [{"userID": "dave", "nick": "", "avatar": ""}], "offset": 0}),
+        "0 after the last page"
+    );
+    let default_page = alice.get("/v1/groups/team/members").await.ok();
+    assert_eq!(default_page["memberList"].as_array().unwrap().len(), 4);
+
+    outsider
+        .get("/v1/groups/team/members")
+        .await
+        .expect_error(403, 40301, "permission_denied");
+    alice
+        .get("/v1/groups/left/members")
+        .await
+        .expect_error(403, 40302, "not_a_member");
+    alice
+        .get("/v1/groups/nope/members")
+        .await
+        .expect_error(404, 40401, "not_found");
+    for count in ["0", "101", "x"] {
+        alice
+            .get(&format!("/v1/groups/team/members?count={count}"))
+            .await
+            .expect_error_naming(400, 40001, "invalid_argument", "count");
+    }
+}

@@ -7,6 +7,7 @@ import type {
   Conversation,
   ConversationType,
   Group,
+  GroupMember,
   LastMessage,
   Message,
   MessageRemindType,
@@ -14,7 +15,7 @@ import type {
   Profile,
   UserInfo,
 } from './types.js';
-import type { WireConversation, WireGroup, WireLastMessage, WireMessage, WireProfile } from './wire.js';
+import type { WireConversation, WireGroup, WireGroupMember, WireLastMessage, WireMessage, WireProfile } from './wire.js';
 
 const KNOWN_MESSAGE_TYPES = new Set<string>([
   TYPES.MSG_TEXT,
@@ -241,6 +242,20 @@ export function toProfile(wire: Partial<WireProfile> & { userID: string }): Prof
 }
 
 /** Tencent's Group from what the server knows of a group; Tencent's other fields stay empty. */
+/** Tencent's GroupMember: Natter's members are all plain members, with no card, mute or fields. */
+export function toGroupMember(wire: WireGroupMember): GroupMember {
+  return {
+    userID: wire.userID,
+    nick: wire.nick,
+    avatar: wire.avatar,
+    role: TYPES.GRP_MBR_ROLE_MEMBER,
+    joinTime: 0,
+    nameCard: '',
+    muteUntil: 0,
+    memberCustomField: [],
+  };
+}
+
 export function toGroup(wire: Partial<WireGroup> & { groupID: string }): Group {
   return {
     groupID: wire.groupID,

@@ -11,7 +11,7 @@
  * wire objects (convert.ts) and the handlers (emitter.ts).
  */
 import { EVENT, TSignaling, TYPES, type EventName, type TSignalingValue, type TypesValue } from './constants.js';
-import { conversationTypeOf, toConversation, toGroup, toMessage, toProfile } from './convert.js';
+import { conversationTypeOf, toConversation, toGroup, toGroupMember, toMessage, toProfile } from './convert.js';
 import { Delivery, isNewForGap, type Gap } from './delivery.js';
 import { Emitter } from './emitter.js';
 import { ErrorCode, NatterError, invalidArgument, notLoggedIn, tooManyConversations, unsupported } from './errors.js';
@@ -37,11 +37,13 @@ import type {
   DeleteConversationOptions,
   EventData,
   GetConversationListOptions,
+  GetGroupMemberListOptions,
   GetGroupProfileOptions,
   GetMessageListOptions,
   GetMessageListResult,
   GetUserProfileOptions,
   Group,
+  GroupMember,
   KickedOutType,
   LoginOptions,
   LoginResult,
@@ -70,6 +72,8 @@ import {
   type WireEventData,
   type WireFolderList,
   type WireGroup,
+  type WireGroupList,
+  type WireGroupMemberList,
   type WireGroupProfile,
   type WireMessage,
   type WireMessageChange,
@@ -1287,6 +1291,29 @@ export class Natter extends TencentUnsupported {
   }
 
   // ---------------------------------------------------------------- groups
+
+  /** The groups the user is a member of now (`{ groupList }`), by group ID. */
+  async getGroupList(): Promise<ChatResponse<{ groupList: Group[] }>> {
+    const reply = await this.http.get<WireGroupList>('/v1/groups');
+    return ok({ groupList: reply.groupList.map(toGroup) });
+  }
+
+  /**
+   * A page of the group's members, by user ID: `{ memberList, offset }`, `offset` being where the
+   * next page starts, 0 after the last, as Tencent's. Natter's groups have no roles, name cards,
+   * mutes or member fields: every member is a `Member` with those empty.
+   */
+  async getGroupMemberList(
+    options: GetGroupMemberListOptions,
+  ): Promise<ChatResponse<{ memberList: GroupMember[]; offset: number }>> {
+    const groupID = options?.groupID;
+    if (typeof groupID !== 'string' || groupID === '') throw invalidArgument('groupID: a group ID');
+    const reply = await this.http.get<WireGroupMemberList>(`/v1/groups/${encodeURIComponent(groupID)}/members`, {
+      count: options.count,
+      offset: options.offset,
+    });
+    return ok({ memberList: reply.memberList.map(toGroupMember), offset: reply.offset });
+  }
 
   /**
    * Leaves the group. Its conversation stays in the list, readable up to now; sending to it then

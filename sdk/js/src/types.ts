@@ -518,6 +518,15 @@ export interface GetUserProfileOptions {
   userIDList: string[];
 }
 
+/** getGroupMemberList's options. */
+export interface GetGroupMemberListOptions {
+  groupID: string;
+  /** 1–100, default 15. */
+  count?: number;
+  /** Members to skip: 0 (the default), then the `offset` the previous page answered. */
+  offset?: number;
+}
+
 /** getGroupProfile's options. */
 export interface GetGroupProfileOptions {
   groupID: string;

@@ -74,7 +74,6 @@ export const UNSUPPORTED_CALLS = {
   getUserFollowInfo: 'Natter has no followers',
   checkFollowType: 'Natter has no followers',
   // groups: the app backend manages them through the server API
-  getGroupList: 'list group conversations with getConversationList({ type: TYPES.CONV_GROUP })',
   createGroup: 'groups are created by the app backend (server API POST /channel)',
   dismissGroup: 'groups are dismissed by the app backend (server API POST /channel/delete)',
   updateGroupProfile: 'group profiles are managed by the app backend',
@@ -94,7 +93,6 @@ export const UNSUPPORTED_CALLS = {
   increaseGroupCounter: 'Natter has no group counters',
   decreaseGroupCounter: 'Natter has no group counters',
   getGroupCounters: 'Natter has no group counters',
-  getGroupMemberList: 'group members are managed by the app backend',
   getGroupMemberProfile: 'group members are managed by the app backend',
   addGroupMember: 'members are added by the app backend (server API POST /channel/subscriber_add)',
   deleteGroupMember: 'members are removed by the app backend (server API POST /channel/subscriber_remove)',
@@ -342,9 +340,6 @@ export class TencentUnsupported {
   }
 
   // ---- groups and members
-  getGroupList(..._args: any[]): Promise<ChatResponse<any>> {
-    return reject('getGroupList');
-  }
   createGroup(..._args: any[]): Promise<ChatResponse<any>> {
     return reject('createGroup');
   }
@@ -401,9 +396,6 @@ export class TencentUnsupported {
   }
   getGroupCounters(..._args: any[]): Promise<ChatResponse<any>> {
     return reject('getGroupCounters');
-  }
-  getGroupMemberList(..._args: any[]): Promise<ChatResponse<any>> {
-    return reject('getGroupMemberList');
   }
   getGroupMemberProfile(..._args: any[]): Promise<ChatResponse<any>> {
     return reject('getGroupMemberProfile');

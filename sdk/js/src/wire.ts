@@ -42,6 +42,9 @@ export type WireProfile = api.Profile;
 export type WireProfileList = api.ProfileList;
 /** `GET /v1/groups/{groupID}`. */
 export type WireGroup = api.Group;
+export type WireGroupList = api.GroupList;
+export type WireGroupMember = api.GroupMember;
+export type WireGroupMemberList = api.GroupMemberList;
 /** The error body of every 4xx / 5xx answer. */
 export type WireError = api.ErrorBody;
 

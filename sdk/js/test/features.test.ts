@@ -405,6 +405,38 @@ describe('delete and revive', () => {
   });
 });
 
+describe('getGroupList and getGroupMemberList', () => {
+  test("as Tencent's documentation calls them: the user's groups, then members page by page", async () => {
+    const { chat, alice, bob, group, done } = await setup({ messages: false });
+    await server.setProfile(bob, { nick: 'Bob B.' });
+    // The samples, as printed: chat.getGroupList(), chat.getGroupMemberList({ groupID, count, offset }).
+    const groups = (await chat.getGroupList()).data.groupList;
+    assert.deepEqual(
+      groups.map((g) => [g.groupID, g.memberCount]),
+      [[group, 2]],
+    );
+    const first = await chat.getGroupMemberList({ groupID: group, count: 1, offset: 0 });
+    assert.equal(first.code, 0);
+    assert.deepEqual(first.data.memberList.map((m) => m.userID), [[alice, bob].sort()[0]]);
+    assert.equal(first.data.offset, 1);
+    const second = await chat.getGroupMemberList({ groupID: group, count: 1, offset: first.data.offset });
+    const member = second.data.memberList[0]!;
+    assert.equal(member.userID, [alice, bob].sort()[1]);
+    assert.deepEqual(
+      [member.role, member.joinTime, member.nameCard, member.muteUntil, member.memberCustomField],
+      [TYPES.GRP_MBR_ROLE_MEMBER, 0, '', 0, []],
+    );
+    const all = (await chat.getGroupMemberList({ groupID: group, count: 30, offset: 0 })).data;
+    assert.deepEqual(all.memberList.find((m) => m.userID === bob)?.nick, 'Bob B.');
+    assert.equal(all.offset, 0, 'the last page');
+
+    await chat.quitGroup(group);
+    assert.deepEqual((await chat.getGroupList()).data.groupList, []);
+    await assert.rejects(chat.getGroupMemberList({ groupID: group }), { code: 40302 });
+    await done();
+  });
+});
+
 describe('quitGroup', () => {
   test('the conversation stays readable, sending is 40302', async () => {
     const { chat, bobChat, group, groupID, local, done } = await setup();

@@ -128,6 +128,8 @@ describe('unsupported calls', () => {
       'getConversationList',
       'deleteConversation',
       'quitGroup',
+      'getGroupList',
+      'getGroupMemberList',
       'createCustomMessage',
       'resendMessage',
       'findMessage',

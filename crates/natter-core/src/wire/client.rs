@@ -308,6 +308,33 @@ pub struct Group {
     pub is_dismissed: bool,
 }
 
+/// The groups the user is a member of now (Tencent's `getGroupList`).
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct GroupList {
+    pub group_list: Vec<Group>,
+}
+
+/// A member of a group as the other members see them (Tencent's `GroupMember`, with the fields
+/// Natter keeps: Natter's groups have no roles, name cards or member fields).
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct GroupMember {
+    #[serde(rename = "userID")]
+    pub user_id: String,
+    pub nick: String,
+    pub avatar: String,
+}
+
+/// A page of a group's members, by user ID (Tencent's `getGroupMemberList`).
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct GroupMemberList {
+    pub member_list: Vec<GroupMember>,
+    /// The `offset` of the next page; 0 once this page is the last, as Tencent's.
+    pub offset: u64,
+}
+
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct PinRequest {

@@ -1274,6 +1274,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/groups": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The user's groups
+         * @description The groups the user is a member of now, by group ID, each with its number of members.
+         */
+        get: operations["getGroupList"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/groups/{groupID}": {
         parameters: {
             query?: never;
@@ -1309,6 +1329,27 @@ export interface paths {
          *     up to now; later messages are neither visible nor counted. The app backend can add them again.
          */
         post: operations["quitGroup"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/groups/{groupID}/members": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * A group's members
+         * @description A page of the group's current members, by user ID, with their nicks and avatars, for one of
+         *     them. `offset` in the answer is where the next page starts, or 0 after the last page.
+         */
+        get: operations["getGroupMemberList"];
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -1861,6 +1902,28 @@ export interface components {
             memberCount: number;
             /** @description Dismissed by the app: its conversations are read-only. */
             isDismissed: boolean;
+        };
+        /** @description The groups the user is a member of now (Tencent's `getGroupList`). */
+        GroupList: {
+            groupList: components["schemas"]["Group"][];
+        };
+        /**
+         * @description A member of a group as the other members see them (Tencent's `GroupMember`, with the fields
+         *     Natter keeps: Natter's groups have no roles, name cards or member fields).
+         */
+        GroupMember: {
+            userID: string;
+            nick: string;
+            avatar: string;
+        };
+        /** @description A page of a group's members, by user ID (Tencent's `getGroupMemberList`). */
+        GroupMemberList: {
+            memberList: components["schemas"]["GroupMember"][];
+            /**
+             * Format: int64
+             * @description The `offset` of the next page; 0 once this page is the last, as Tencent's.
+             */
+            offset: number;
         };
         /** @description The folder a folder call acted on. */
         GroupNameResult: {
@@ -2692,6 +2755,9 @@ export type DraftRequest = components['schemas']['DraftRequest'];
 export type Empty = components['schemas']['Empty'];
 export type ErrorBody = components['schemas']['ErrorBody'];
 export type Group = components['schemas']['Group'];
+export type GroupList = components['schemas']['GroupList'];
+export type GroupMember = components['schemas']['GroupMember'];
+export type GroupMemberList = components['schemas']['GroupMemberList'];
 export type GroupNameResult = components['schemas']['GroupNameResult'];
 export type GroupProfile = components['schemas']['GroupProfile'];
 export type LastMessage = components['schemas']['LastMessage'];
@@ -8871,6 +8937,98 @@ export interface operations {
             };
         };
     };
+    getGroupList: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The groups. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GroupList"];
+                };
+            };
+            /** @description `invalid_argument` (40001): `{code, error, message, requestID}`. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `unauthenticated` (40101): `{code, error, message, requestID}`. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `permission_denied` (40301): `{code, error, message, requestID}`. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `method_not_allowed` (40501): `{code, error, message, requestID}`. */
+            405: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `payload_too_large` (41301): `{code, error, message, requestID}`. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `rate_limited` (42901): `{code, error, message, requestID}`. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `internal` (50001): `{code, error, message, requestID}`. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `unavailable` (50301): `{code, error, message, requestID}`. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
     getGroupProfile: {
         parameters: {
             query?: never;
@@ -9015,6 +9173,115 @@ export interface operations {
                 };
             };
             /** @description `permission_denied`: the user was never a member. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `not_found`: no such group. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `method_not_allowed` (40501): `{code, error, message, requestID}`. */
+            405: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `payload_too_large` (41301): `{code, error, message, requestID}`. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `rate_limited` (42901): `{code, error, message, requestID}`. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `internal` (50001): `{code, error, message, requestID}`. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `unavailable` (50301): `{code, error, message, requestID}`. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    getGroupMemberList: {
+        parameters: {
+            query?: {
+                /** @description Members to skip (the `offset` of the previous page); default 0. */
+                offset?: number;
+                /** @description Page size 1–100 (default 15). */
+                count?: number;
+            };
+            header?: never;
+            path: {
+                /** @description The group ID (`team-1`, not `GROUPteam-1`); percent-encode `#` and `@`. */
+                groupID: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description One page of members. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GroupMemberList"];
+                };
+            };
+            /** @description `invalid_argument`: `count` outside 1–100, or a malformed group ID. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `unauthenticated` (40101): `{code, error, message, requestID}`. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `permission_denied`: the user was never a member; `not_a_member` (40302): the user left or was removed. */
             403: {
                 headers: {
                     [name: string]: unknown;
