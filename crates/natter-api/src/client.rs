@@ -49,7 +49,7 @@ pub fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(revoke_message))
         .routes(routes!(delete_messages))
         .routes(routes!(profiles))
-        .routes(routes!(my_profile))
+        .routes(routes!(my_profile, update_my_profile))
         .routes(routes!(group_profile))
         .routes(routes!(group_list))
         .routes(routes!(group_members))
@@ -763,6 +763,27 @@ async fn my_profile(
     ClientUser(device): ClientUser,
 ) -> ApiResult<Json<wire::Profile>> {
     Ok(Json(state.natter.user_profile(device.uid.as_str()).await?))
+}
+
+/// Change my profile
+///
+/// Sets the user's own nick, avatar and custom fields (those given; the other custom fields are
+/// kept), as Tencent's `updateMyProfile`. Everyone who shows the profile is sent
+/// `profileUpdated`, the user's own devices included.
+#[utoipa::path(post, path = "/v1/profile", tag = "client", operation_id = "updateMyProfile",
+    request_body = wire::MyProfileUpdate,
+    responses(
+        (status = 200, description = "The profile as it now is.", body = wire::Profile),
+        (status = 400, description = "`invalid_argument`: a field too long, an unknown field, or more than 20 custom fields in all.", body = ErrorBody),
+    ))]
+async fn update_my_profile(
+    State(state): State<AppState>,
+    ClientUser(device): ClientUser,
+    JsonBody(request): JsonBody<wire::MyProfileUpdate>,
+) -> ApiResult<Json<wire::Profile>> {
+    Ok(Json(
+        state.natter.update_my_profile(&device.uid, request).await?,
+    ))
 }
 
 /// A group's profile

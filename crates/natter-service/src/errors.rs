@@ -93,6 +93,9 @@ pub(crate) fn describe(error: StoreError) -> Error {
             "isPinned: {uid} already has {limit} pinned conversations, the most allowed; \
              unpin one first"
         )),
+        StoreError::CustomFieldLimit { uid, limit } => Error::invalid_argument(format!(
+            "customFields: {uid} would have more than {limit} custom fields"
+        )),
         StoreError::TokenTaken => {
             Error::conflict("token: this token is already in use by another device; choose another")
         }

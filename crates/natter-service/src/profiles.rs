@@ -8,7 +8,7 @@ use natter_core::limits::{
 };
 use natter_core::wire::{self, ServerEvent};
 use natter_core::{ChannelKind, Error, GroupId, Result, Uid};
-use natter_store::profiles::{self, GroupProfileChange, UserProfileChange};
+use natter_store::profiles::{self, CustomFields, GroupProfileChange, UserProfileChange};
 
 use crate::events::{Frame, Recipients};
 use crate::{Natter, present};
@@ -17,20 +17,44 @@ impl Natter {
     /// `POST /user/profile`: the app backend sets a user's nick, avatar or custom fields.
     pub async fn set_user_profile(&self, request: wire::ServerUserProfile) -> Result<()> {
         let uid = Uid::parse(&request.uid, "uid")?;
-        if let Some(nick) = &request.nick {
-            check_name(nick, "nick")?;
-        }
-        if let Some(avatar) = &request.avatar {
-            check_avatar(avatar)?;
-        }
         if let Some(fields) = &request.custom_fields {
-            check_custom_fields(fields)?;
+            check_custom_fields(fields, "custom_fields")?;
         }
         let change = UserProfileChange {
             nick: request.nick,
             avatar: request.avatar,
-            custom_fields: request.custom_fields,
+            custom_fields: request.custom_fields.map(CustomFields::Replace),
         };
+        self.change_user_profile(uid, change).await
+    }
+
+    /// `POST /v1/profile`: the user changes their own profile, as Tencent's `updateMyProfile`:
+    /// the custom fields given are set, the others kept. Answers the profile as it now is.
+    pub async fn update_my_profile(
+        &self,
+        uid: &Uid,
+        request: wire::MyProfileUpdate,
+    ) -> Result<wire::Profile> {
+        if let Some(fields) = &request.custom_fields {
+            check_custom_fields(fields, "customFields")?;
+        }
+        let change = UserProfileChange {
+            nick: request.nick,
+            avatar: request.avatar,
+            custom_fields: request.custom_fields.map(CustomFields::Merge),
+        };
+        self.change_user_profile(uid.clone(), change).await?;
+        self.user_profile(uid.as_str()).await
+    }
+
+    /// Writes a profile change and tells everyone who shows the profile.
+    async fn change_user_profile(&self, uid: Uid, change: UserProfileChange) -> Result<()> {
+        if let Some(nick) = &change.nick {
+            check_name(nick, "nick")?;
+        }
+        if let Some(avatar) = &change.avatar {
+            check_avatar(avatar)?;
+        }
         let changed = self
             .write(move |db| profiles::set_user(db, &uid, &change))
             .await?;
@@ -253,25 +277,29 @@ fn check_avatar(avatar: &str) -> Result<()> {
     refuse_nul("avatar", avatar)
 }
 
-fn check_custom_fields(fields: &std::collections::BTreeMap<String, String>) -> Result<()> {
+/// `field` names the custom fields as the caller's API does (`custom_fields`, `customFields`).
+fn check_custom_fields(
+    fields: &std::collections::BTreeMap<String, String>,
+    field: &str,
+) -> Result<()> {
     if fields.len() > MAX_CUSTOM_FIELDS {
         return Err(Error::invalid_argument(format!(
-            "custom_fields: at most {MAX_CUSTOM_FIELDS} fields"
+            "{field}: at most {MAX_CUSTOM_FIELDS} fields"
         )));
     }
     for (key, value) in fields {
         if key.is_empty() || key.len() > MAX_CUSTOM_FIELD_KEY_BYTES {
             return Err(Error::invalid_argument(format!(
-                "custom_fields: a key is 1 to {MAX_CUSTOM_FIELD_KEY_BYTES} bytes, got {key:?}"
+                "{field}: a key is 1 to {MAX_CUSTOM_FIELD_KEY_BYTES} bytes, got {key:?}"
             )));
         }
         if value.len() > MAX_CUSTOM_FIELD_VALUE_BYTES {
             return Err(Error::invalid_argument(format!(
-                "custom_fields.{key}: at most {MAX_CUSTOM_FIELD_VALUE_BYTES} bytes"
+                "{field}.{key}: at most {MAX_CUSTOM_FIELD_VALUE_BYTES} bytes"
             )));
         }
-        refuse_nul("custom_fields", key)?;
-        refuse_nul("custom_fields", value)?;
+        refuse_nul(field, key)?;
+        refuse_nul(field, value)?;
     }
     Ok(())
 }

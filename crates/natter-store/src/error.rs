@@ -74,6 +74,8 @@ pub enum StoreError {
     },
     #[error("{uid} already has the most pinned conversations")]
     PinLimit { uid: Uid, limit: usize },
+    #[error("{uid} would have more than {limit} custom profile fields")]
+    CustomFieldLimit { uid: Uid, limit: usize },
     #[error("the token is already held by another device")]
     TokenTaken,
     #[error("{uid} already has a folder {name:?}")]

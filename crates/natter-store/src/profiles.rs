@@ -5,6 +5,7 @@
 
 use std::collections::BTreeMap;
 
+use natter_core::limits::MAX_CUSTOM_FIELDS;
 use natter_core::{ChannelKind, ConversationId, GroupId, Uid};
 
 use crate::db::{Row, params};
@@ -30,8 +31,17 @@ fn tick(db: &dyn Db) -> Result<u64> {
 pub struct UserProfileChange {
     pub nick: Option<String>,
     pub avatar: Option<String>,
-    /// Replaces every custom field.
-    pub custom_fields: Option<BTreeMap<String, String>>,
+    pub custom_fields: Option<CustomFields>,
+}
+
+/// How a profile change treats the custom fields.
+#[derive(Debug, Clone)]
+pub enum CustomFields {
+    /// Replaces every one (the app backend's `POST /user/profile`).
+    Replace(BTreeMap<String, String>),
+    /// Sets these and keeps the others (the user's own `POST /v1/profile`, as Tencent's
+    /// `updateMyProfile`): at most [`MAX_CUSTOM_FIELDS`] in all.
+    Merge(BTreeMap<String, String>),
 }
 
 /// Changes a user's profile. Returns it, and who shows it in a list: the user and everyone
@@ -54,8 +64,18 @@ pub fn set_user(
     if let Some(avatar) = &change.avatar {
         profile.avatar = avatar.clone();
     }
-    if let Some(fields) = &change.custom_fields {
-        profile.custom_fields = fields.clone();
+    match &change.custom_fields {
+        Some(CustomFields::Replace(fields)) => profile.custom_fields = fields.clone(),
+        Some(CustomFields::Merge(fields)) => {
+            profile.custom_fields.extend(fields.clone());
+            if profile.custom_fields.len() > MAX_CUSTOM_FIELDS {
+                return Err(StoreError::CustomFieldLimit {
+                    uid: uid.clone(),
+                    limit: MAX_CUSTOM_FIELDS,
+                });
+            }
+        }
+        None => {}
     }
     if profile == before {
         return Ok(None);

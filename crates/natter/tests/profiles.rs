@@ -8,7 +8,7 @@ use std::time::Duration;
 use common::Server;
 use natter_sdk::wire::ServerEvent;
 use natter_sdk::{Chat, Event, EventStream};
-use serde_json::json;
+use serde_json::{Value, json};
 
 const EVENT_WAIT: Duration = Duration::from_secs(10);
 
@@ -371,4 +371,71 @@ async fn a_user_profile_that_changes_nothing_sends_no_profile_update() {
     .await
     .expect("the rename's profileUpdated");
     assert_eq!(first_update[0].nick, "Robert", "{first_update:?}");
+}
+
+/// A user edits their own profile, as Tencent's `updateMyProfile`: the fields given change, the
+/// custom fields not given stay, and the peers see it as they see the app backend's changes.
+#[tokio::test]
+async fn a_user_changes_their_own_profile() {
+    let server = Server::start().await;
+    let alice = server.user("alice").await;
+    let bob = server.user("bob").await;
+    alice.send_text("C2Cbob", "hi").await;
+    server
+        .manager()
+        .post(
+            "/user/profile",
+            json!({"uid": "alice", "custom_fields": {"team": "blue"}}),
+        )
+        .await
+        .ok();
+    let mut bobs_events = Chat::login(&server.base, &bob.token)
+        .events(0)
+        .await
+        .unwrap();
+
+    let answer = alice
+        .post(
+            "/v1/profile",
+            json!({"nick": "Alice A.", "customFields": {"hobby": "chess"}}),
+        )
+        .await
+        .ok();
+    assert_eq!(
+        answer,
+        json!({"userID": "alice", "nick": "Alice A.", "avatar": "",
+               "customFields": {"hobby": "chess", "team": "blue"}}),
+        "the custom field not given is kept"
+    );
+    let ServerEvent::ProfileUpdated {
+        user_profile_list, ..
+    } = profile_event(&mut bobs_events).await
+    else {
+        unreachable!()
+    };
+    assert_eq!(user_profile_list[0].nick, "Alice A.");
+    assert_eq!(
+        bob.conversation("C2Calice").await.ok()["userProfile"]["nick"],
+        "Alice A."
+    );
+
+    alice
+        .post("/v1/profile", json!({"gender": "Gender_Type_Male"}))
+        .await
+        .expect_error_naming(400, 40001, "invalid_argument", "gender");
+    alice
+        .post("/v1/profile", json!({"nick": "x".repeat(65)}))
+        .await
+        .expect_error_naming(400, 40001, "invalid_argument", "nick");
+    let many: serde_json::Map<String, Value> =
+        (0..19).map(|i| (format!("k{i}"), json!("v"))).collect();
+    alice
+        .post("/v1/profile", json!({"customFields": many}))
+        .await
+        .expect_error_naming(400, 40001, "invalid_argument", "customFields");
+    assert_eq!(
+        alice.get("/v1/profile").await.ok()["customFields"],
+        json!({"hobby": "chess", "team": "blue"}),
+        "a refused change changes nothing"
+    );
 }

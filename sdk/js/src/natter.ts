@@ -38,6 +38,7 @@ import type {
   EventData,
   GetConversationListOptions,
   GetGroupMemberListOptions,
+  UpdateMyProfileOptions,
   GetGroupProfileOptions,
   GetMessageListOptions,
   GetMessageListResult,
@@ -1276,6 +1277,38 @@ export class Natter extends TencentUnsupported {
   async getMyProfile(): Promise<ChatResponse<Profile>> {
     if (this.userID === null) throw notLoggedIn();
     return ok(toProfile(await this.http.get<WireProfile>('/v1/profile')));
+  }
+
+  /**
+   * Changes the user's own nick, avatar and custom fields (`profileCustomField: [{ key, value }]`,
+   * set one by one, the others kept), as Tencent's; resolves with the profile as it now is, and
+   * PROFILE_UPDATED follows on every device that shows it. Natter keeps no other profile field:
+   * giving one (gender, selfSignature, …) rejects with `ErrorCode.UNSUPPORTED` naming it, and
+   * nothing changes.
+   */
+  async updateMyProfile(options: UpdateMyProfileOptions): Promise<ChatResponse<Profile>> {
+    if (this.userID === null) throw notLoggedIn();
+    const { nick, avatar, profileCustomField, ...others } = options ?? {};
+    const unkept = Object.keys(others).filter((key) => others[key as keyof typeof others] !== undefined);
+    if (unkept.length > 0) {
+      throw unsupported('updateMyProfile', `Natter keeps no ${unkept.join(', ')}: only nick, avatar and profileCustomField`);
+    }
+    for (const [name, value] of [['nick', nick], ['avatar', avatar]] as const) {
+      if (value !== undefined && typeof value !== 'string') throw invalidArgument(`${name}: must be a string`);
+    }
+    let customFields: Record<string, string> | undefined;
+    if (profileCustomField !== undefined) {
+      if (!Array.isArray(profileCustomField)) throw invalidArgument('profileCustomField: an array of { key, value }');
+      customFields = {};
+      for (const field of profileCustomField) {
+        if (typeof field?.key !== 'string' || typeof field.value !== 'string') {
+          throw invalidArgument('profileCustomField: each is { key, value }, both strings');
+        }
+        customFields[field.key] = field.value;
+      }
+    }
+    const reply = await this.http.post<WireProfile>('/v1/profile', { nick, avatar, customFields });
+    return ok(toProfile(reply));
   }
 
   /**

@@ -177,8 +177,26 @@ export interface Profile {
   level: number;
   role: number;
   lastUpdatedNumber: number;
-  /** The app's own fields (set by the app backend's `POST /user/profile`), as Tencent lists them. */
+  /** The app's own fields (set by the app backend's `POST /user/profile`, or the user's updateMyProfile), as Tencent lists them. */
   profileCustomField: ProfileCustomField[];
+}
+
+/** updateMyProfile's options: Tencent's, of which Natter keeps nick, avatar and the custom fields. */
+export interface UpdateMyProfileOptions {
+  nick?: string;
+  avatar?: string;
+  profileCustomField?: ProfileCustomField[];
+  /** Not kept by Natter: giving any of these rejects with ErrorCode.UNSUPPORTED. */
+  gender?: string;
+  selfSignature?: string;
+  allowType?: string;
+  birthday?: number;
+  location?: string;
+  language?: number;
+  messageSettings?: number;
+  adminForbidType?: string;
+  level?: number;
+  role?: number;
 }
 
 /** One of the app's own profile fields. */

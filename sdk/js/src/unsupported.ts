@@ -38,7 +38,6 @@ export const UNSUPPORTED_CALLS = {
   setAllReceiveMessageOpt: 'set a remind type per conversation with setMessageRemindType',
   getAllReceiveMessageOpt: 'Natter has no account-wide receive option',
   // profiles and blocklist
-  updateMyProfile: 'profiles are set by the app backend (server API POST /user/profile)',
   getBlacklist: 'Natter has no blocklist',
   addToBlacklist: 'Natter has no blocklist',
   removeFromBlacklist: 'Natter has no blocklist',
@@ -240,9 +239,6 @@ export class TencentUnsupported {
   }
 
   // ---- profiles, blocklist, status
-  updateMyProfile(..._args: any[]): Promise<ChatResponse<any>> {
-    return reject('updateMyProfile');
-  }
   getBlacklist(..._args: any[]): Promise<ChatResponse<any>> {
     return reject('getBlacklist');
   }

@@ -73,7 +73,6 @@ describe('profiles', () => {
       const mine = await chat.getMyProfile();
       assert.equal(mine.data.userID, alice);
       await assert.rejects(chat.getUserProfile({ userIDList: [] }), refusedWith(ErrorCode.INVALID_ARGUMENT));
-      await assert.rejects(chat.updateMyProfile({ nick: 'me' }), refusedWith(ErrorCode.UNSUPPORTED));
     } finally {
       await done();
     }
@@ -95,6 +94,41 @@ describe('profiles', () => {
         5_000,
         'PROFILE_UPDATED for her own profile',
       );
+    } finally {
+      await done();
+    }
+  });
+
+  test("updateMyProfile as Tencent's sample: the peer's list shows it; fields Natter does not keep reject", async () => {
+    const { chat, bobChat, alice, done } = await setup();
+    try {
+      const res = await chat.updateMyProfile({
+        nick: 'Alice A.',
+        avatar: 'https://example.com/a.png',
+        profileCustomField: [{ key: 'Tag_Profile_Custom_Hobby', value: 'chess' }],
+      });
+      assert.equal(res.code, 0);
+      assert.deepEqual(
+        [res.data.userID, res.data.nick, res.data.avatar, res.data.profileCustomField],
+        [alice, 'Alice A.', 'https://example.com/a.png', [{ key: 'Tag_Profile_Custom_Hobby', value: 'chess' }]],
+      );
+      const peerSees = async () => (await bobChat.getConversationProfile(`C2C${alice}`)).data.conversation.userProfile.nick;
+      assert.equal(await peerSees(), 'Alice A.');
+      await chat.updateMyProfile({ profileCustomField: [{ key: 'Tag_Profile_Custom_Team', value: 'blue' }] });
+      assert.deepEqual(
+        (await chat.getMyProfile()).data.profileCustomField,
+        [
+          { key: 'Tag_Profile_Custom_Hobby', value: 'chess' },
+          { key: 'Tag_Profile_Custom_Team', value: 'blue' },
+        ],
+        'the field not given is kept',
+      );
+      await assert.rejects(chat.updateMyProfile({ nick: 'Al', gender: TYPES.GENDER_FEMALE }), (err: NatterError) => {
+        assert.equal(err.code, ErrorCode.UNSUPPORTED);
+        assert.match(err.message, /gender/);
+        return true;
+      });
+      assert.equal((await chat.getMyProfile()).data.nick, 'Alice A.', 'nothing changed');
     } finally {
       await done();
     }

@@ -129,6 +129,7 @@ describe('unsupported calls', () => {
       'deleteConversation',
       'quitGroup',
       'getGroupList',
+      'updateMyProfile',
       'getGroupMemberList',
       'createCustomMessage',
       'resendMessage',

@@ -308,6 +308,21 @@ pub struct Group {
     pub is_dismissed: bool,
 }
 
+/// `POST /v1/profile`: the user changes their own profile (Tencent's `updateMyProfile`); a field
+/// left out keeps its value.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+#[schema(example = json!({"nick": "Alice", "avatar": "https://example.com/a.png", "customFields": {"Tag_Profile_Custom_Hobby": "chess"}}))]
+pub struct MyProfileUpdate {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub nick: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub avatar: Option<String>,
+    /// Sets these custom fields and keeps the others (at most 20 in all).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub custom_fields: Option<std::collections::BTreeMap<String, String>>,
+}
+
 /// The groups the user is a member of now (Tencent's `getGroupList`).
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
 #[serde(rename_all = "camelCase")]
