@@ -481,7 +481,16 @@ async fn wukongim_header_flags_keep_or_count_a_message_as_asked() {
         1,
         "seq 3 counts, seq 2 never does"
     );
-    assert_eq!(seqs(&bob.history("C2Calice").await), [1, 2, 3]);
+    let history = bob.history("C2Calice").await;
+    assert_eq!(seqs(&history), [1, 2, 3]);
+    assert_eq!(
+        history
+            .iter()
+            .map(|message| message.get("isExcludedFromUnreadCount").is_some())
+            .collect::<Vec<_>>(),
+        [false, true, false],
+        "the client API marks the silent one"
+    );
     // Recalling the silent message takes nothing off: it never counted.
     server
         .manager()

@@ -809,3 +809,173 @@ async fn the_sdks_sync_callbacks_through_the_app_backend_and_a_deletion_then_syn
         2
     );
 }
+
+/// A WuKongIM client written with the protocol crate (protocol 4, as the mobile SDKs), over
+/// TCP: for what the web SDK cannot do (its SEND always has the red dot) or does not show (a
+/// RECV's header flags).
+struct RawClient {
+    framed: tokio_util::codec::Framed<tokio::net::TcpStream, natter_wukongim::WukongCodec>,
+    session: natter_wukongim::Session,
+}
+
+impl RawClient {
+    async fn connect(server: &Server, user: &User) -> Self {
+        use natter_wukongim::{ConnectPacket, DeviceFlag, KeyPair, Packet, ReasonCode};
+        let route = server.anonymous().get("/route").await.ok();
+        let address = route["tcp_addr"].as_str().unwrap();
+        let stream = tokio::net::TcpStream::connect(address).await.unwrap();
+        let mut framed =
+            tokio_util::codec::Framed::new(stream, natter_wukongim::WukongCodec::new());
+        let keys = KeyPair::generate().unwrap();
+        framed
+            .send(Packet::Connect(ConnectPacket {
+                version: 4,
+                device_flag: DeviceFlag::from(1),
+                device_id: format!("raw-{}", user.uid),
+                uid: user.uid.clone(),
+                token: user.token.clone(),
+                client_timestamp: 1_700_000_000_000,
+                client_key: keys.public_key(),
+            }))
+            .await
+            .unwrap();
+        let connack = match tokio::time::timeout(WAIT, framed.next()).await {
+            Ok(Some(Ok(Packet::Connack(connack)))) => connack,
+            other => panic!("expected a CONNACK, got {other:?}"),
+        };
+        assert_eq!(connack.reason_code, ReasonCode::Success, "{connack:?}");
+        framed
+            .codec_mut()
+            .set_version(natter_wukongim::ProtocolVersion::V4);
+        let session = keys.session(&connack.server_key, &connack.salt).unwrap();
+        Self { framed, session }
+    }
+
+    /// Sends a text to a person with these header flags; the SENDACK.
+    async fn send(
+        &mut self,
+        to: &str,
+        client_msg_no: &str,
+        flags: natter_wukongim::Flags,
+        text: &str,
+    ) -> natter_wukongim::SendackPacket {
+        use natter_wukongim::{ChannelType, Packet, SendPacket, Setting};
+        let mut packet = SendPacket {
+            flags,
+            setting: Setting::default(),
+            client_seq: 1,
+            client_msg_no: client_msg_no.to_owned(),
+            stream_no: String::new(),
+            channel_id: to.to_owned(),
+            channel_type: ChannelType::Person,
+            expire: 0,
+            msg_key: String::new(),
+            topic: String::new(),
+            payload: json!({"type": 1, "content": text}).to_string().into(),
+        };
+        self.session.seal_send(&mut packet);
+        self.framed.send(Packet::Send(packet)).await.unwrap();
+        loop {
+            match self.next().await {
+                Packet::Sendack(sendack) => return sendack,
+                Packet::Pong => {}
+                other => panic!("expected a SENDACK, got {other:?}"),
+            }
+        }
+    }
+
+    /// The next RECV, opened and acknowledged.
+    async fn recv(&mut self) -> natter_wukongim::RecvPacket {
+        use natter_wukongim::{Packet, RecvackPacket};
+        loop {
+            if let Packet::Recv(mut recv) = self.next().await {
+                self.session.open_recv(&mut recv).unwrap();
+                let ack = RecvackPacket {
+                    flags: recv.flags,
+                    message_id: recv.message_id,
+                    message_seq: recv.message_seq,
+                };
+                self.framed.send(Packet::Recvack(ack)).await.unwrap();
+                return recv;
+            }
+        }
+    }
+
+    async fn next(&mut self) -> natter_wukongim::Packet {
+        match tokio::time::timeout(WAIT, self.framed.next()).await {
+            Ok(Some(Ok(packet))) => packet,
+            other => panic!("expected a packet, got {other:?}"),
+        }
+    }
+}
+
+fn red_dot(on: bool) -> natter_wukongim::Flags {
+    natter_wukongim::Flags {
+        dup: false,
+        sync_once: false,
+        red_dot: on,
+        no_persist: false,
+    }
+}
+
+/// WuKongIM's RECV carries the send's red dot (`setRedDotDisplay`): a silent message, from the
+/// app backend (`header.red_dot: 0`) or from a client (a SEND without RED_DOT), arrives
+/// without it, and it counts as unread for no one.
+#[tokio::test]
+async fn a_silent_message_reaches_wukongim_clients_without_the_red_dot() {
+    let server = Server::start_with(Options {
+        wukongim: true,
+        ..Options::default()
+    })
+    .await;
+    let alice = server.device("alice", 1).await;
+    let bob = server.device("bob", 1).await;
+    let mut alice_client = RawClient::connect(&server, &alice).await;
+    let mut bob_client = RawClient::connect(&server, &bob).await;
+
+    let sendack = alice_client
+        .send("bob", "loud-1", red_dot(true), "loud")
+        .await;
+    assert_eq!(sendack.reason_code, natter_wukongim::ReasonCode::Success);
+    let recv = bob_client.recv().await;
+    assert_eq!(recv.client_msg_no, "loud-1");
+    assert!(recv.flags.red_dot, "{recv:?}");
+
+    let sendack = alice_client
+        .send("bob", "quiet-1", red_dot(false), "quiet")
+        .await;
+    assert_eq!(sendack.reason_code, natter_wukongim::ReasonCode::Success);
+    let recv = bob_client.recv().await;
+    assert_eq!(recv.client_msg_no, "quiet-1");
+    assert!(!recv.flags.red_dot && !recv.flags.no_persist, "{recv:?}");
+
+    let payload = base64::Engine::encode(
+        &base64::engine::general_purpose::STANDARD,
+        json!({"type": 1, "content": "quiet from the backend"}).to_string(),
+    );
+    server
+        .manager()
+        .post(
+            "/message/send",
+            json!({"header": {"red_dot": 0}, "from_uid": "alice", "channel_id": "bob",
+                   "channel_type": 1, "client_msg_no": "quiet-2", "payload": payload}),
+        )
+        .await
+        .ok();
+    let recv = bob_client.recv().await;
+    assert_eq!(recv.client_msg_no, "quiet-2");
+    assert!(!recv.flags.red_dot, "{recv:?}");
+    // Not kept, and silent: no red dot either.
+    server
+        .manager()
+        .post(
+            "/message/send",
+            json!({"header": {"red_dot": 0, "no_persist": 1}, "from_uid": "alice",
+                   "channel_id": "bob", "channel_type": 1, "payload": payload}),
+        )
+        .await
+        .ok();
+    let recv = bob_client.recv().await;
+    assert!(!recv.flags.red_dot && recv.flags.no_persist, "{recv:?}");
+    assert_eq!(server.user("bob").await.unread("C2Calice").await, 1);
+}

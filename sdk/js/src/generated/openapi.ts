@@ -1921,6 +1921,12 @@ export interface components {
             /** @description The sender's profile as it is now. */
             nick: string;
             avatar: string;
+            /**
+             * @description A silent message (sent with WuKongIM's `red_dot` 0): it counts as unread for no one.
+             *     Tencent's SDKs name it so; present only when true. WuKongIM clients get its RECV without
+             *     the red dot, which is why pushes carry it.
+             */
+            isExcludedFromUnreadCount?: boolean;
         };
         /** @description What became of a message the device may have cached. */
         MessageChange: {
