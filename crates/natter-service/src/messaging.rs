@@ -89,7 +89,7 @@ impl Natter {
     /// flags `no_persist` and `red_dot` apply.
     pub async fn server_send(&self, request: ServerSendRequest) -> Result<ServerSendResult> {
         let payload = decode_payload(&request.payload)?;
-        let client_msg_no = client_msg_no(request.client_msg_no, "client_msg_no")?;
+        let client_msg_no = Some(server_client_msg_no(request.client_msg_no)?);
         let delivery = delivery_of(request.header.as_ref())?;
         let message_type = serde_json::from_str::<Value>(&payload)
             .map(|value| message::type_of_wukongim_payload(&value))
@@ -439,6 +439,19 @@ fn client_msg_no(number: Option<String>, field: &str) -> Result<Option<String>> 
             Ok(Some(number))
         }
         None => Ok(None),
+    }
+}
+
+/// The client message number of an app backend's send. WuKongIM makes one when the backend
+/// gives none (or a blank one): a random UUID's 32 hex digits and a `0`. It is stored, answered
+/// and carried by every RECV and sync of the message, so the backend and the SDKs can name the
+/// message by it as they would on WuKongIM.
+fn server_client_msg_no(number: Option<String>) -> Result<String> {
+    match number {
+        Some(number) if !number.trim().is_empty() => {
+            Ok(client_msg_no(Some(number), "client_msg_no")?.unwrap_or_default())
+        }
+        _ => Ok(format!("{}0", uuid::Uuid::new_v4().simple())),
     }
 }
 

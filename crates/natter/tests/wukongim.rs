@@ -979,3 +979,84 @@ async fn a_silent_message_reaches_wukongim_clients_without_the_red_dot() {
     assert!(!recv.flags.red_dot && recv.flags.no_persist, "{recv:?}");
     assert_eq!(server.user("bob").await.unread("C2Calice").await, 1);
 }
+
+/// A backend's `/message/send` without a `client_msg_no` gets one made as WuKongIM makes it (a
+/// UUID's hex and `0`): answered, stored, and the same in the RECV and both syncs.
+#[tokio::test]
+async fn a_backend_send_without_a_client_msg_no_gets_one_everywhere() {
+    let server = Server::start_with(Options {
+        wukongim: true,
+        ..Options::default()
+    })
+    .await;
+    server.device("alice", 1).await;
+    let bob = server.device("bob", 1).await;
+    let mut bob_client = RawClient::connect(&server, &bob).await;
+    let manager = server.manager();
+    let payload = base64::Engine::encode(
+        &base64::engine::general_purpose::STANDARD,
+        json!({"type": 1, "content": "numbered for you"}).to_string(),
+    );
+    let made = |answer: &Value| {
+        let number = answer["data"]["client_msg_no"].as_str().unwrap().to_owned();
+        assert!(
+            number.len() == 33
+                && number.ends_with('0')
+                && number.bytes().all(|b| b.is_ascii_hexdigit()),
+            "WuKongIM's shape: {answer}"
+        );
+        number
+    };
+
+    let mut numbers = Vec::new();
+    for body in [
+        json!({"from_uid": "alice", "channel_id": "bob", "channel_type": 1, "payload": payload}),
+        json!({"from_uid": "alice", "channel_id": "bob", "channel_type": 1, "payload": payload,
+               "client_msg_no": ""}),
+    ] {
+        let number = made(&manager.post("/message/send", body).await.ok());
+        assert_eq!(bob_client.recv().await.client_msg_no, number);
+        numbers.push(number);
+    }
+    assert_ne!(numbers[0], numbers[1], "each send its own");
+
+    let synced = manager
+        .post("/conversation/sync", json!({"uid": "bob", "msg_count": 10}))
+        .await
+        .ok();
+    let recents: Vec<&str> = synced[0]["recents"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|m| m["client_msg_no"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        recents,
+        [numbers[1].as_str(), numbers[0].as_str()],
+        "{synced}"
+    );
+    let page = manager
+        .post(
+            "/channel/messagesync",
+            json!({"login_uid": "bob", "channel_id": "alice", "channel_type": 1, "limit": 10}),
+        )
+        .await
+        .ok();
+    let paged: Vec<&str> = page["messages"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|m| m["client_msg_no"].as_str().unwrap())
+        .collect();
+    assert_eq!(paged, [numbers[0].as_str(), numbers[1].as_str()], "{page}");
+
+    // Not kept, and from the app itself: the answer and the RECV agree too.
+    for body in [
+        json!({"header": {"no_persist": 1}, "from_uid": "alice", "channel_id": "bob",
+               "channel_type": 1, "payload": payload}),
+        json!({"from_uid": "", "channel_id": "bob", "channel_type": 1, "payload": payload}),
+    ] {
+        let number = made(&manager.post("/message/send", body).await.ok());
+        assert_eq!(bob_client.recv().await.client_msg_no, number);
+    }
+}

@@ -57,6 +57,8 @@ pub struct ServerSendRequest {
     #[serde(default)]
     #[schema(value_type = Option<Object>)]
     pub header: Option<Value>,
+    /// Makes the send idempotent for `from_uid`. Left out or empty: the server makes one, as
+    /// WuKongIM does (a random UUID's 32 hex digits and `0`), and answers it.
     #[serde(default)]
     pub client_msg_no: Option<String>,
     /// The sender. Empty (or left out): the app backend itself, as WuKongIM's system uid:

@@ -2421,6 +2421,10 @@ export interface components {
         };
         ServerSendRequest: {
             header?: Record<string, unknown> | null;
+            /**
+             * @description Makes the send idempotent for `from_uid`. Left out or empty: the server makes one, as
+             *     WuKongIM does (a random UUID's 32 hex digits and `0`), and answers it.
+             */
             client_msg_no?: string | null;
             /**
              * @description The sender. Empty (or left out): the app backend itself, as WuKongIM's system uid:
