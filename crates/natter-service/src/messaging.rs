@@ -149,13 +149,14 @@ impl Natter {
         let audience = self
             .read(move |db| messaging::system_audience(db, &to))
             .await?;
-        let stored = transient_message(
+        let mut stored = transient_message(
             SYSTEM_CONVERSATION_ID.to_owned(),
             message.time_ms,
             message.client_msg_no,
             message.message_type,
             message.payload,
         );
+        stored.silent = !message.counts_as_unread;
         self.relay(&stored, &audience);
         Ok(sent_result(&stored))
     }

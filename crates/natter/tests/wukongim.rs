@@ -977,6 +977,24 @@ async fn a_silent_message_reaches_wukongim_clients_without_the_red_dot() {
         .ok();
     let recv = bob_client.recv().await;
     assert!(!recv.flags.red_dot && recv.flags.no_persist, "{recv:?}");
+    // From the app itself, kept or not.
+    for header in [
+        json!({"red_dot": 0}),
+        json!({"red_dot": 0, "no_persist": 1}),
+    ] {
+        server
+            .manager()
+            .post(
+                "/message/send",
+                json!({"header": header, "from_uid": "", "channel_id": "bob",
+                       "channel_type": 1, "payload": payload}),
+            )
+            .await
+            .ok();
+        let recv = bob_client.recv().await;
+        assert_eq!(recv.channel_id, "@TIM#SYSTEM");
+        assert!(!recv.flags.red_dot, "{header}: {recv:?}");
+    }
     assert_eq!(server.user("bob").await.unread("C2Calice").await, 1);
 }
 
