@@ -518,6 +518,8 @@ impl Live {
         let delivery = Delivery {
             persist: !send.flags.no_persist && !send.flags.sync_once,
             counts_as_unread: send.flags.red_dot,
+            // WuKongIM lets a client message a uid that was never issued a token.
+            registers_users: true,
         };
         let answer = match gateway
             .natter

@@ -19,6 +19,7 @@ enum Membership {
 
 impl Natter {
     /// `POST /channel`: creates the group or adds members; `reset: 1` replaces the member list.
+    /// Members who never had a token are registered, as on WuKongIM's other paths.
     pub async fn upsert_group(&self, request: ChannelRequest) -> Result<()> {
         let group = group_id(request.channel_type, &request.channel_id)?;
         let members = subscribers(&request.subscribers)?;
@@ -35,7 +36,9 @@ impl Natter {
             now_ms(),
         );
         let change = self
-            .write(move |db| groups::upsert(db, &id, &members, reset, open, now_ms))
+            .write_registering(members.clone(), move |db| {
+                groups::upsert(db, &id, &members, reset, open, now_ms)
+            })
             .await?;
         self.notify_membership(&group, &change.rejoined).await;
         self.tell_removed(&group, &change.left).await;
@@ -62,7 +65,9 @@ impl Natter {
             Membership::Add => {
                 let id = group.clone();
                 let change = self
-                    .write(move |db| groups::add_members(db, &id, &members))
+                    .write_registering(members.clone(), move |db| {
+                        groups::add_members(db, &id, &members)
+                    })
                     .await?;
                 self.notify_membership(&group, &change.rejoined).await;
                 Ok(())

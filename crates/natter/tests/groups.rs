@@ -85,13 +85,16 @@ async fn an_added_member_sees_messages_from_joining_on() {
     // Adding an existing member again changes nothing.
     manager.add_members("team", &["dave"]).await;
     assert_eq!(dave.history_seqs("GROUPteam").await, [3, 4]);
+    // As WuKongIM, a uid that never had a token joins too (it is registered); a malformed one
+    // is refused.
+    manager.add_members("team", &["nobody"]).await;
     manager
         .post(
             "/channel/subscriber_add",
-            json!({"channel_id": "team", "channel_type": 2, "subscribers": ["nobody"]}),
+            json!({"channel_id": "team", "channel_type": 2, "subscribers": ["no body"]}),
         )
         .await
-        .expect_error(404, 40401, "not_found");
+        .expect_error(400, 40001, "invalid_argument");
     manager
         .post(
             "/channel/subscriber_add",

@@ -1078,3 +1078,23 @@ async fn a_backend_send_without_a_client_msg_no_gets_one_everywhere() {
         assert_eq!(bob_client.recv().await.client_msg_no, number);
     }
 }
+
+/// A WuKongIM client may message a uid that never had a token, as on WuKongIM: the SEND
+/// succeeds and the message waits for them.
+#[tokio::test]
+async fn a_client_messages_someone_who_never_had_a_token() {
+    let server = Server::start_with(Options {
+        wukongim: true,
+        ..Options::default()
+    })
+    .await;
+    let alice = server.device("alice", 1).await;
+    let mut alice_client = RawClient::connect(&server, &alice).await;
+    let sendack = alice_client
+        .send("newcomer", "first-contact", red_dot(true), "welcome")
+        .await;
+    assert_eq!(sendack.reason_code, natter_wukongim::ReasonCode::Success);
+    assert_eq!(sendack.message_seq, 1);
+    let newcomer = server.user("newcomer").await;
+    assert_eq!(newcomer.history("C2Calice").await.len(), 1);
+}
