@@ -54,7 +54,12 @@ impl Natter {
     }
 
     async fn change_members(&self, request: ChannelRequest, membership: Membership) -> Result<()> {
-        let group = group_id(request.channel_type, &request.channel_id)?;
+        // WuKongIM's subscriber_add takes a channel_type left out as a group.
+        let channel_type = match (&membership, request.channel_type) {
+            (Membership::Add, 0) => ChannelKind::Group.code(),
+            (_, channel_type) => channel_type,
+        };
+        let group = group_id(channel_type, &request.channel_id)?;
         let members = subscribers(&request.subscribers)?;
         if members.is_empty() {
             return Err(Error::invalid_argument(
@@ -63,10 +68,10 @@ impl Natter {
         }
         match membership {
             Membership::Add => {
-                let id = group.clone();
+                let (id, now_ms) = (group.clone(), now_ms());
                 let change = self
                     .write_registering(members.clone(), move |db| {
-                        groups::add_members(db, &id, &members)
+                        groups::add_members(db, &id, &members, now_ms)
                     })
                     .await?;
                 self.notify_membership(&group, &change.rejoined).await;
@@ -96,7 +101,7 @@ impl Natter {
     }
 
     /// `POST /channel/delete`: dismisses the group; members keep read-only conversations and
-    /// find a notice in `@TIM#SYSTEM`.
+    /// find a notice in `@TIM#SYSTEM`. A group that does not exist is done, as on WuKongIM.
     pub async fn dismiss_group(&self, channel: ChannelRef) -> Result<()> {
         let group = group_id(channel.channel_type, &channel.channel_id)?;
         let id = group.clone();

@@ -953,3 +953,59 @@ async fn wukongim_calls_work_for_users_who_never_had_a_token() {
         .await
         .expect_error_naming(404, 40401, "not_found", "ghost8");
 }
+
+/// WuKongIM's group calls are forgiving: `subscriber_add` creates a group that does not exist
+/// (and takes a missing `channel_type` as a group), and `subscriber_remove` and `delete` of one
+/// that does not exist answer OK.
+#[tokio::test]
+async fn group_calls_on_unknown_groups_answer_as_wukongim() {
+    let server = Server::start().await;
+    let manager = server.manager();
+    let alice = server.user("alice").await;
+    let bob = server.user("bob").await;
+
+    manager
+        .post(
+            "/channel/subscriber_add",
+            json!({"channel_id": "fresh", "subscribers": ["alice", "bob"]}),
+        )
+        .await
+        .ok();
+    let info = manager
+        .get("/channel/info?channel_id=fresh&channel_type=2")
+        .await
+        .ok();
+    assert_eq!(info["member_count"], 2, "{info}");
+    alice.send_text("GROUPfresh", "first").await;
+    assert_eq!(bob.history("GROUPfresh").await.len(), 1);
+
+    for path in ["/channel/subscriber_remove", "/channel/delete"] {
+        let answer = manager
+            .post(
+                path,
+                json!({"channel_id": "nowhere", "channel_type": 2, "subscribers": ["alice"]}),
+            )
+            .await
+            .ok();
+        assert_eq!(answer, json!({"status": 200}), "{path}");
+    }
+    manager
+        .get("/channel/info?channel_id=nowhere&channel_type=2")
+        .await
+        .expect_error(404, 40401, "not_found");
+    // Still refused: a person channel, and a channel_type left out where WuKongIM wants one.
+    manager
+        .post(
+            "/channel/subscriber_add",
+            json!({"channel_id": "fresh", "channel_type": 1, "subscribers": ["alice"]}),
+        )
+        .await
+        .expect_error(400, 40001, "invalid_argument");
+    manager
+        .post(
+            "/channel",
+            json!({"channel_id": "other", "subscribers": ["alice"]}),
+        )
+        .await
+        .expect_error(400, 40001, "invalid_argument");
+}

@@ -19,6 +19,9 @@ pub struct UserTokenRequest {
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
 pub struct ChannelRequest {
     pub channel_id: String,
+    /// 2 (a group). Left out (or 0): `/channel/subscriber_add` takes it as 2, as WuKongIM does;
+    /// the other routes refuse it.
+    #[serde(default)]
     pub channel_type: i64,
     #[serde(default)]
     pub subscribers: Vec<String>,

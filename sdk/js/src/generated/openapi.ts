@@ -1640,8 +1640,12 @@ export interface components {
         };
         ChannelRequest: {
             channel_id: string;
-            /** Format: int64 */
-            channel_type: number;
+            /**
+             * Format: int64
+             * @description 2 (a group). Left out (or 0): `/channel/subscriber_add` takes it as 2, as WuKongIM does;
+             *     the other routes refuse it.
+             */
+            channel_type?: number;
             subscribers?: string[];
             /** Format: int32 */
             reset?: number;
