@@ -88,7 +88,9 @@ impl Default for StatusOk {
     }
 }
 
-/// `{"status": "success"}`: the success of the conversation deletes, as WuKongIM answers.
+/// `{"status": "success"}`: the success of Natter's own batch delete and restore of
+/// conversations, in the shape WuKongIM's docs give its `/conversations/delete` (whose code
+/// answers `{"status": 200}`, as Natter's does).
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq, ToSchema)]
 pub struct StatusSuccess {
     #[schema(example = "success")]

@@ -461,7 +461,8 @@ export interface paths {
          * Delete one conversation from a user's list
          * @description Deletes one conversation from `uid`'s list as the client API does; messages are kept unless
          *     `clear_history` is true. Audited with `via: server`. The manager token may act for any `uid`;
-         *     a user token only for its own.
+         *     a user token only for its own. Answers `{"status": 200}`, as WuKongIM's code does (its
+         *     published docs say `{"status": "success"}`).
          */
         post: operations["serverDeleteConversation"];
         delete?: never;
@@ -2575,7 +2576,11 @@ export interface components {
              */
             status: number;
         };
-        /** @description `{"status": "success"}`: the success of the conversation deletes, as WuKongIM answers. */
+        /**
+         * @description `{"status": "success"}`: the success of Natter's own batch delete and restore of
+         *     conversations, in the shape WuKongIM's docs give its `/conversations/delete` (whose code
+         *     answers `{"status": 200}`, as Natter's does).
+         */
         StatusSuccess: {
             /** @example success */
             status: string;
@@ -5050,7 +5055,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["StatusSuccess"];
+                    "application/json": components["schemas"]["StatusOk"];
                 };
             };
             /** @description `invalid_argument` (40001): `{code, error, message, requestID}` with WuKongIM's `status` and `msg`. */
