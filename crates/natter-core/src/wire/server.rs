@@ -171,7 +171,8 @@ pub struct ServerSyncRequest {
     pub version: i64,
     /// What the client holds: `channel_id:channel_type:last_msg_seq` joined with `|`. A
     /// conversation listed here returns only the messages after that seq, and only when there
-    /// are any.
+    /// are any. As WuKongIM, an entry without three parts is skipped, and a part that is not a
+    /// number reads as 0.
     #[serde(default)]
     pub last_msg_seqs: String,
     /// Recent messages per conversation (at most 100). A conversation is returned only with

@@ -2470,7 +2470,8 @@ export interface components {
             /**
              * @description What the client holds: `channel_id:channel_type:last_msg_seq` joined with `|`. A
              *     conversation listed here returns only the messages after that seq, and only when there
-             *     are any.
+             *     are any. As WuKongIM, an entry without three parts is skipped, and a part that is not a
+             *     number reads as 0.
              */
             last_msg_seqs?: string;
             /**
