@@ -289,7 +289,7 @@ impl<T: Transport> Link<T> {
         // the user's events here, so nothing published from then on is missed; a master
         // login ends the device's older connections on both gateways here.
         let master = device.device_level == 1;
-        let mut subscription = events.subscribe(&device.uid, device.device_flag, master);
+        let mut subscription = events.subscribe_session(&device.uid, device.device_flag, master);
         subscription.routed().await;
         self.transport.set_version(version);
         let connack = ConnackPacket::accept(

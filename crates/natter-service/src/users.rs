@@ -67,9 +67,15 @@ impl Natter {
         // Its level may have changed, and an old token stops working now.
         self.tokens.forget(&device.uid, Some(device.device_flag));
         if replaced {
-            // The old token stops working now; so do the connections it opened.
-            self.events
-                .end(&device.uid, device.device_flag, EndReason::TokenRevoked);
+            // The old token stops working now; so do the connections it opened, except, for a
+            // slave device, WuKongIM's binary connections: WuKongIM kicks them only when a
+            // master's token changes.
+            let reason = if device.device_level == 1 {
+                EndReason::TokenRevoked
+            } else {
+                EndReason::TokenRefreshed
+            };
+            self.events.end(&device.uid, device.device_flag, reason);
         }
         Ok(())
     }

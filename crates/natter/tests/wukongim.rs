@@ -820,6 +820,18 @@ struct RawClient {
 
 impl RawClient {
     async fn connect(server: &Server, user: &User) -> Self {
+        match Self::try_connect(server, &user.uid, &user.token).await {
+            Ok(client) => client,
+            Err(code) => panic!("{} could not connect: {code:?}", user.uid),
+        }
+    }
+
+    /// Connects as `uid`'s web device with `token`; the CONNACK's reason when refused.
+    async fn try_connect(
+        server: &Server,
+        uid: &str,
+        token: &str,
+    ) -> Result<Self, natter_wukongim::ReasonCode> {
         use natter_wukongim::{ConnectPacket, DeviceFlag, KeyPair, Packet, ReasonCode};
         let route = server.anonymous().get("/route").await.ok();
         let address = route["tcp_addr"].as_str().unwrap();
@@ -831,9 +843,9 @@ impl RawClient {
             .send(Packet::Connect(ConnectPacket {
                 version: 4,
                 device_flag: DeviceFlag::from(1),
-                device_id: format!("raw-{}", user.uid),
-                uid: user.uid.clone(),
-                token: user.token.clone(),
+                device_id: format!("raw-{uid}"),
+                uid: uid.to_owned(),
+                token: token.to_owned(),
                 client_timestamp: 1_700_000_000_000,
                 client_key: keys.public_key(),
             }))
@@ -843,12 +855,14 @@ impl RawClient {
             Ok(Some(Ok(Packet::Connack(connack)))) => connack,
             other => panic!("expected a CONNACK, got {other:?}"),
         };
-        assert_eq!(connack.reason_code, ReasonCode::Success, "{connack:?}");
+        if connack.reason_code != ReasonCode::Success {
+            return Err(connack.reason_code);
+        }
         framed
             .codec_mut()
             .set_version(natter_wukongim::ProtocolVersion::V4);
         let session = keys.session(&connack.server_key, &connack.salt).unwrap();
-        Self { framed, session }
+        Ok(Self { framed, session })
     }
 
     /// Sends a text to a person with these header flags; the SENDACK.
@@ -1097,4 +1111,60 @@ async fn a_client_messages_someone_who_never_had_a_token() {
     assert_eq!(sendack.message_seq, 1);
     let newcomer = server.user("newcomer").await;
     assert_eq!(newcomer.history("C2Calice").await.len(), 1);
+}
+
+/// WuKongIM's `/user/token` kicks a device's live connections only when it makes the device a
+/// master (`device_level` 1). A slave's connection stays, though its old token opens no new one.
+#[tokio::test]
+async fn a_slave_token_refresh_keeps_the_live_connection_and_a_master_one_ends_it() {
+    let server = Server::start_with(Options {
+        wukongim: true,
+        ..Options::default()
+    })
+    .await;
+    let alice = server.user("alice").await;
+    let issue = |token: &'static str, device_level: u8| {
+        let manager = server.manager();
+        async move {
+            manager
+                .post(
+                    "/user/token",
+                    json!({"uid": "bob", "token": token, "device_flag": 1,
+                           "device_level": device_level}),
+                )
+                .await
+                .ok();
+        }
+    };
+    issue("bob-web-token-1", 0).await;
+    let mut live = RawClient::try_connect(&server, "bob", "bob-web-token-1")
+        .await
+        .unwrap();
+
+    issue("bob-web-token-2", 0).await;
+    alice.send_text("C2Cbob", "still there?").await;
+    let recv = live.recv().await;
+    assert_eq!(
+        recv.message_seq, 1,
+        "the live connection still gets messages"
+    );
+    assert_eq!(
+        RawClient::try_connect(&server, "bob", "bob-web-token-1")
+            .await
+            .err(),
+        Some(natter_wukongim::ReasonCode::AuthFail),
+        "the old token opens no new connection"
+    );
+
+    issue("bob-web-token-3", 1).await;
+    loop {
+        match live.next().await {
+            natter_wukongim::Packet::Disconnect(disconnect) => {
+                assert_eq!(u8::from(disconnect.reason_code), 12);
+                break;
+            }
+            natter_wukongim::Packet::Pong => {}
+            other => panic!("expected a DISCONNECT, got {other:?}"),
+        }
+    }
 }
