@@ -189,15 +189,16 @@ fn acting_for(caller: &Principal, uid: &str) -> ApiResult<natter_service::Actor>
 ///
 /// Deletes one conversation from `uid`'s list as the client API does; messages are kept unless
 /// `clear_history` is true. Audited with `via: server`. The manager token may act for any `uid`;
-/// a user token only for its own.
+/// a user token only for its own. Answers `{"status": 200}`, as WuKongIM's code does (its
+/// published docs say `{"status": "success"}`).
 #[utoipa::path(post, path = "/conversations/delete", tag = "server",
     operation_id = "serverDeleteConversation", request_body = ServerDeleteRequest,
-    responses((status = 200, description = "Done.", body = StatusSuccess)))]
+    responses((status = 200, description = "Done.", body = StatusOk)))]
 async fn delete(
     State(state): State<AppState>,
     Caller(caller): Caller,
     JsonBody(request): JsonBody<ServerDeleteRequest>,
-) -> ApiResult<Json<StatusSuccess>> {
+) -> ApiResult<Json<StatusOk>> {
     let actor = acting_for(&caller, &request.uid)?;
     let channel = ChannelRef {
         channel_id: request.channel_id,
@@ -207,7 +208,7 @@ async fn delete(
         .natter
         .delete_channels(&actor, &[channel], request.clear_history)
         .await?;
-    Ok(Json(StatusSuccess::default()))
+    Ok(Json(StatusOk::default()))
 }
 
 /// Delete up to 100 conversations from a user's list

@@ -39,7 +39,7 @@ fn close_for(reason: EndReason) -> (u16, &'static str) {
             CLOSE_REPLACED,
             "replaced by a newer login of this device type",
         ),
-        EndReason::TokenRevoked => (
+        EndReason::TokenRevoked | EndReason::TokenRefreshed => (
             CLOSE_TOKEN_REVOKED,
             "the token was replaced or revoked by the app",
         ),

@@ -466,6 +466,7 @@ fn fanout_frame(seq: u64) -> String {
         revoker: None,
         nick: String::new(),
         avatar: String::new(),
+        is_excluded_from_unread_count: false,
     };
     let event = natter_core::wire::ServerEvent::MessageReceived {
         message_list: vec![message],

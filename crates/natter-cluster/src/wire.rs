@@ -41,6 +41,7 @@ enum Reason {
     Replaced,
     TokenRevoked,
     Kicked,
+    TokenRefreshed,
 }
 
 impl From<EndReason> for Reason {
@@ -49,6 +50,7 @@ impl From<EndReason> for Reason {
             EndReason::Replaced => Reason::Replaced,
             EndReason::TokenRevoked => Reason::TokenRevoked,
             EndReason::Kicked => Reason::Kicked,
+            EndReason::TokenRefreshed => Reason::TokenRefreshed,
         }
     }
 }
@@ -59,6 +61,7 @@ impl From<Reason> for EndReason {
             Reason::Replaced => EndReason::Replaced,
             Reason::TokenRevoked => EndReason::TokenRevoked,
             Reason::Kicked => EndReason::Kicked,
+            Reason::TokenRefreshed => EndReason::TokenRefreshed,
         }
     }
 }

@@ -289,7 +289,7 @@ impl<T: Transport> Link<T> {
         // the user's events here, so nothing published from then on is missed; a master
         // login ends the device's older connections on both gateways here.
         let master = device.device_level == 1;
-        let mut subscription = events.subscribe(&device.uid, device.device_flag, master);
+        let mut subscription = events.subscribe_session(&device.uid, device.device_flag, master);
         subscription.routed().await;
         self.transport.set_version(version);
         let connack = ConnackPacket::accept(
@@ -518,6 +518,8 @@ impl Live {
         let delivery = Delivery {
             persist: !send.flags.no_persist && !send.flags.sync_once,
             counts_as_unread: send.flags.red_dot,
+            // WuKongIM lets a client message a uid that was never issued a token.
+            registers_users: true,
         };
         let answer = match gateway
             .natter

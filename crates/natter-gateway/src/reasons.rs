@@ -50,7 +50,10 @@ pub fn for_send_error(error: &Error) -> ReasonCode {
 pub fn for_end(reason: EndReason) -> (ReasonCode, &'static str) {
     let text = match reason {
         EndReason::Replaced => "login in other device",
-        EndReason::TokenRevoked => "the token was replaced or revoked by the app",
+        // A WuKongIM connection outlives a slave's refreshed token; the arm is for completeness.
+        EndReason::TokenRevoked | EndReason::TokenRefreshed => {
+            "the token was replaced or revoked by the app"
+        }
         EndReason::Kicked => "signed out by the app",
     };
     (ReasonCode::ConnectKick, text)

@@ -67,8 +67,10 @@ pub fn channel_of(conversation_id: &str) -> Option<(&str, ChannelType)> {
 ///
 /// `message_seq` is WuKongIM's 32 bits (a conversation's seq beyond that would wrap; no client
 /// of protocol 2–5 can read more), `timestamp` its seconds. A message that is not stored
-/// (seq 0) carries NO_PERSIST, one from someone else RED_DOT. A message without a client
-/// message number gets its message ID as one, so that every RECV of it carries the same.
+/// (seq 0) carries NO_PERSIST. RED_DOT is the send's own (WuKongIM's `setRedDotDisplay`):
+/// set unless the message was sent silent (`red_dot` 0), and never on one's own messages. A
+/// message without a client message number gets its message ID as one, so that every RECV of
+/// it carries the same.
 pub fn recv_of(uid: &Uid, message: &Message) -> Option<RecvPacket> {
     let (channel_id, channel_type) = channel_of(&message.conversation_id)?;
     let message_id = message.message_id.parse().ok()?;
@@ -78,7 +80,7 @@ pub fn recv_of(uid: &Uid, message: &Message) -> Option<RecvPacket> {
         flags: Flags {
             dup: false,
             sync_once: false,
-            red_dot: message.from != uid.as_str(),
+            red_dot: !message.is_excluded_from_unread_count && message.from != uid.as_str(),
             no_persist: message.seq == 0,
         },
         setting: Setting::default(),
@@ -198,6 +200,7 @@ mod tests {
             revoker: None,
             nick: String::new(),
             avatar: String::new(),
+            is_excluded_from_unread_count: false,
         }
     }
 
@@ -260,6 +263,15 @@ mod tests {
         );
         assert_eq!(notice.from_uid, "", "the app's own messages have no sender");
         assert!(recvs_of(&bob, &ServerEvent::ResyncRequired { version: 1 }).is_empty());
+    }
+
+    #[test]
+    fn a_silent_message_arrives_without_the_red_dot() {
+        let bob = Uid::parse("bob", "uid").unwrap();
+        let mut silent = message("C2Calice", "alice", message::TEXT, json!({"text": "psst"}));
+        silent.is_excluded_from_unread_count = true;
+        let recv = recv_of(&bob, &silent).unwrap();
+        assert!(!recv.flags.red_dot && !recv.flags.no_persist && !recv.flags.sync_once);
     }
 
     #[test]

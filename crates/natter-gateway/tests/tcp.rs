@@ -599,8 +599,11 @@ async fn a_master_login_of_another_client_kicks_with_reason_12() {
     let (mut second, _) = Client::connect(world.address, "bob", &token, 1, 5, "desktop").await;
     first.expect_disconnect(ReasonCode::ConnectKick).await;
     second.ping().await;
-    // A new token for the device ends its connections too.
+    // A new token for the device as a slave leaves its connections, as WuKongIM does; as a
+    // master, it ends them.
     let _ = world.token("bob", 1, false).await;
+    second.ping().await;
+    let _ = world.token("bob", 1, true).await;
     second.expect_disconnect(ReasonCode::ConnectKick).await;
 }
 

@@ -141,13 +141,24 @@ pub enum EndReason {
     TokenRevoked = 2,
     /// The app backend signed the device out.
     Kicked = 3,
+    /// The app backend gave a slave device (`device_level` 0) a new token: the old one opens no
+    /// new connection. WuKongIM keeps that device's live connections (it kicks them only for a
+    /// master's new token), so connections subscribed with [`EventBus::subscribe_session`]
+    /// outlive it; the others (the JSON WebSocket, whose client's HTTP calls carry the old
+    /// token and now fail) end as for [`EndReason::TokenRevoked`].
+    TokenRefreshed = 4,
 }
 
 impl EndReason {
     fn from_code(code: u8) -> Option<Self> {
-        [Self::Replaced, Self::TokenRevoked, Self::Kicked]
-            .into_iter()
-            .find(|reason| *reason as u8 == code)
+        [
+            Self::Replaced,
+            Self::TokenRevoked,
+            Self::Kicked,
+            Self::TokenRefreshed,
+        ]
+        .into_iter()
+        .find(|reason| *reason as u8 == code)
     }
 }
 
@@ -295,6 +306,9 @@ struct Subscriber {
     /// In a cluster: whether the other nodes route the user's events here yet (see
     /// [`Relay::watch`]), shared by the user's connections on this node.
     routed: Option<watch::Receiver<bool>>,
+    /// Subscribed with [`EventBus::subscribe_session`]: not ended by
+    /// [`EndReason::TokenRefreshed`].
+    outlives_token_refresh: bool,
 }
 
 impl Subscriber {
@@ -555,6 +569,28 @@ impl EventBus {
     /// Subscribes one connection of a device. A master login (`device_level` 1) replaces the
     /// user's older connections with the same `device_flag`, as WuKongIM does.
     pub fn subscribe(self: &Arc<Self>, uid: &Uid, device_flag: u8, master: bool) -> Subscription {
+        self.subscribe_as(uid, device_flag, master, false)
+    }
+
+    /// As [`EventBus::subscribe`], for a connection that is its own session, authenticated once
+    /// (WuKongIM's binary protocol, where every call travels on the connection): as on
+    /// WuKongIM, it outlives a new token for its slave device ([`EndReason::TokenRefreshed`]).
+    pub fn subscribe_session(
+        self: &Arc<Self>,
+        uid: &Uid,
+        device_flag: u8,
+        master: bool,
+    ) -> Subscription {
+        self.subscribe_as(uid, device_flag, master, true)
+    }
+
+    fn subscribe_as(
+        self: &Arc<Self>,
+        uid: &Uid,
+        device_flag: u8,
+        master: bool,
+        outlives_token_refresh: bool,
+    ) -> Subscription {
         let (sender, receiver) = mpsc::channel(QUEUE_FRAMES);
         let signals = Arc::new(Signals::new());
         let id = self.next_id.fetch_add(1, Ordering::Relaxed);
@@ -575,6 +611,7 @@ impl EventBus {
             signals: signals.clone(),
             total_version: AtomicU64::new(0),
             routed: routed.clone(),
+            outlives_token_refresh,
         });
         // Under the lock, so that a connection's end is never reported before its start.
         self.tell_presence(uid, device_flag, id, true);
@@ -620,12 +657,13 @@ impl EventBus {
             return;
         };
         connections.retain(|old| {
-            let same_device = old.device_flag == device_flag;
-            if same_device {
+            let ends = old.device_flag == device_flag
+                && !(reason == EndReason::TokenRefreshed && old.outlives_token_refresh);
+            if ends {
                 old.signals.ended.store(reason as u8, Ordering::SeqCst);
                 old.signals.wake.notify_one();
             }
-            !same_device
+            !ends
         });
     }
 
@@ -909,6 +947,18 @@ mod tests {
         let _new_phone = bus.subscribe(&uid("alice"), 0, true);
         assert_eq!(old_phone.signals.ended(), Some(EndReason::Replaced));
         assert_eq!(web.signals.ended(), None);
+    }
+
+    #[tokio::test]
+    async fn a_refreshed_slave_token_ends_only_the_connections_that_carry_it() {
+        let bus = Arc::new(EventBus::default());
+        let json = bus.subscribe(&uid("alice"), 1, false);
+        let wukongim = bus.subscribe_session(&uid("alice"), 1, false);
+        bus.end(&uid("alice"), 1, EndReason::TokenRefreshed);
+        assert_eq!(json.signals.ended(), Some(EndReason::TokenRefreshed));
+        assert_eq!(wukongim.signals.ended(), None);
+        bus.end(&uid("alice"), 1, EndReason::TokenRevoked);
+        assert_eq!(wukongim.signals.ended(), Some(EndReason::TokenRevoked));
     }
 
     /// Records what the bus asks of the cluster.

@@ -19,6 +19,7 @@ enum Membership {
 
 impl Natter {
     /// `POST /channel`: creates the group or adds members; `reset: 1` replaces the member list.
+    /// Members who never had a token are registered, as on WuKongIM's other paths.
     pub async fn upsert_group(&self, request: ChannelRequest) -> Result<()> {
         let group = group_id(request.channel_type, &request.channel_id)?;
         let members = subscribers(&request.subscribers)?;
@@ -35,7 +36,9 @@ impl Natter {
             now_ms(),
         );
         let change = self
-            .write(move |db| groups::upsert(db, &id, &members, reset, open, now_ms))
+            .write_registering(members.clone(), move |db| {
+                groups::upsert(db, &id, &members, reset, open, now_ms)
+            })
             .await?;
         self.notify_membership(&group, &change.rejoined).await;
         self.tell_removed(&group, &change.left).await;
@@ -51,7 +54,12 @@ impl Natter {
     }
 
     async fn change_members(&self, request: ChannelRequest, membership: Membership) -> Result<()> {
-        let group = group_id(request.channel_type, &request.channel_id)?;
+        // WuKongIM's subscriber_add takes a channel_type left out as a group.
+        let channel_type = match (&membership, request.channel_type) {
+            (Membership::Add, 0) => ChannelKind::Group.code(),
+            (_, channel_type) => channel_type,
+        };
+        let group = group_id(channel_type, &request.channel_id)?;
         let members = subscribers(&request.subscribers)?;
         if members.is_empty() {
             return Err(Error::invalid_argument(
@@ -60,9 +68,11 @@ impl Natter {
         }
         match membership {
             Membership::Add => {
-                let id = group.clone();
+                let (id, now_ms) = (group.clone(), now_ms());
                 let change = self
-                    .write(move |db| groups::add_members(db, &id, &members))
+                    .write_registering(members.clone(), move |db| {
+                        groups::add_members(db, &id, &members, now_ms)
+                    })
                     .await?;
                 self.notify_membership(&group, &change.rejoined).await;
                 Ok(())
@@ -91,7 +101,7 @@ impl Natter {
     }
 
     /// `POST /channel/delete`: dismisses the group; members keep read-only conversations and
-    /// find a notice in `@TIM#SYSTEM`.
+    /// find a notice in `@TIM#SYSTEM`. A group that does not exist is done, as on WuKongIM.
     pub async fn dismiss_group(&self, channel: ChannelRef) -> Result<()> {
         let group = group_id(channel.channel_type, &channel.channel_id)?;
         let id = group.clone();

@@ -27,6 +27,9 @@ pub struct Delivery {
     pub persist: bool,
     /// Counts as unread for the other members (WuKongIM's red dot).
     pub counts_as_unread: bool,
+    /// WuKongIM's paths: a user the message names who never had a token is registered
+    /// ([`Natter::write_registering`]) rather than refused.
+    pub registers_users: bool,
 }
 
 impl Default for Delivery {
@@ -34,6 +37,7 @@ impl Default for Delivery {
         Self {
             persist: true,
             counts_as_unread: true,
+            registers_users: false,
         }
     }
 }
@@ -77,9 +81,11 @@ impl Natter {
         };
         let message = self.check_before_send(message, delivery.persist).await?;
         if !delivery.persist {
-            return self.relay_message(message).await;
+            return self.relay_message(message, delivery.registers_users).await;
         }
-        let sent = self.store_message(message).await?;
+        let sent = self
+            .store_message(message, delivery.registers_users)
+            .await?;
         self.announce(&sent).await;
         Ok(present::message(&sent.message, &to))
     }
@@ -89,8 +95,11 @@ impl Natter {
     /// flags `no_persist` and `red_dot` apply.
     pub async fn server_send(&self, request: ServerSendRequest) -> Result<ServerSendResult> {
         let payload = decode_payload(&request.payload)?;
-        let client_msg_no = client_msg_no(request.client_msg_no, "client_msg_no")?;
-        let delivery = delivery_of(request.header.as_ref())?;
+        let client_msg_no = Some(server_client_msg_no(request.client_msg_no)?);
+        let delivery = Delivery {
+            registers_users: true,
+            ..delivery_of(request.header.as_ref())?
+        };
         let message_type = serde_json::from_str::<Value>(&payload)
             .map(|value| message::type_of_wukongim_payload(&value))
             .unwrap_or(message::DEFAULT_TYPE)
@@ -118,44 +127,50 @@ impl Natter {
             counts_as_unread: delivery.counts_as_unread,
         };
         if !delivery.persist {
-            let relayed = self.relay_message(message).await?;
+            let relayed = self.relay_message(message, true).await?;
             return Ok(ServerSendResult {
                 message_id: relayed.message_id.parse().unwrap_or_default(),
                 message_seq: 0,
                 client_msg_no: relayed.client_msg_id.unwrap_or_default(),
             });
         }
-        let sent = self.store_message(message).await?;
+        let sent = self.store_message(message, true).await?;
         self.announce(&sent).await;
         Ok(sent_result(&sent.message))
     }
 
     /// A message from the app backend itself (WuKongIM's system uid): into a user's
     /// `@TIM#SYSTEM` conversation, or into a group from no member. One that is not kept (a
-    /// WuKongIM command) only reaches the online devices.
+    /// WuKongIM command) only reaches the online devices. A user who never had a token is
+    /// registered, as on WuKongIM's other paths.
     async fn send_as_system(
         &self,
         message: SystemMessage,
         persist: bool,
     ) -> Result<ServerSendResult> {
+        let named = match &message.to {
+            SystemTarget::User(uid) => vec![uid.clone()],
+            SystemTarget::Group(_) => Vec::new(),
+        };
         if persist {
             let sent = self
-                .write(move |db| messaging::send_system(db, &message))
+                .write_registering(named, move |db| messaging::send_system(db, &message))
                 .await?;
             self.announce(&sent).await;
             return Ok(sent_result(&sent.message));
         }
         let to = message.to.clone();
         let audience = self
-            .read(move |db| messaging::system_audience(db, &to))
+            .read_registering(named, move |db| messaging::system_audience(db, &to))
             .await?;
-        let stored = transient_message(
+        let mut stored = transient_message(
             SYSTEM_CONVERSATION_ID.to_owned(),
             message.time_ms,
             message.client_msg_no,
             message.message_type,
             message.payload,
         );
+        stored.silent = !message.counts_as_unread;
         self.relay(&stored, &audience);
         Ok(sent_result(&stored))
     }
@@ -195,11 +210,17 @@ impl Natter {
     }
 
     /// A message that is not kept: pushed to the online devices of everyone who may receive
-    /// it (the sender's other devices too), with a fresh ID and no seq.
-    async fn relay_message(&self, message: NewMessage) -> Result<wire::Message> {
+    /// it (the sender's other devices too), with a fresh ID and no seq. With `registers_users`,
+    /// see [`Delivery::registers_users`].
+    async fn relay_message(
+        &self,
+        message: NewMessage,
+        registers_users: bool,
+    ) -> Result<wire::Message> {
         let (from, to) = (message.from.clone(), message.to.clone());
+        let named = named_users(&message, registers_users);
         let audience = self
-            .read(move |db| messaging::audience(db, &from, &to))
+            .read_registering(named, move |db| messaging::audience(db, &from, &to))
             .await?;
         let mut stored = transient_message(
             message.from.to_string(),
@@ -227,11 +248,13 @@ impl Natter {
         }
     }
 
-    /// Stores a message with its webhook events, in one transaction.
-    async fn store_message(&self, message: NewMessage) -> Result<Sent> {
+    /// Stores a message with its webhook events, in one transaction. With `registers_users`,
+    /// see [`Delivery::registers_users`].
+    async fn store_message(&self, message: NewMessage, registers_users: bool) -> Result<Sent> {
         let outbox = self.outbox();
+        let named = named_users(&message, registers_users);
         let (sent, written) = self
-            .write(move |db| {
+            .write_registering(named, move |db| {
                 let sent = messaging::send(db, &message)?;
                 let written = match &outbox {
                     Some(outbox) => {
@@ -331,7 +354,21 @@ fn delivery_of(header: Option<&Value>) -> Result<Delivery> {
     Ok(Delivery {
         persist,
         counts_as_unread: flag("red_dot", true)?,
+        ..Delivery::default()
     })
+}
+
+/// The users a message names, to register on WuKongIM's paths: its sender and, for a personal
+/// message, the peer. None when `registers_users` is off.
+fn named_users(message: &NewMessage, registers_users: bool) -> Vec<Uid> {
+    if !registers_users {
+        return Vec::new();
+    }
+    let mut named = vec![message.from.clone()];
+    if let ConversationId::C2c(peer) = &message.to {
+        named.push(peer.clone());
+    }
+    named
 }
 
 fn sent_result(message: &StoredMessage) -> ServerSendResult {
@@ -439,6 +476,19 @@ fn client_msg_no(number: Option<String>, field: &str) -> Result<Option<String>> 
             Ok(Some(number))
         }
         None => Ok(None),
+    }
+}
+
+/// The client message number of an app backend's send. WuKongIM makes one when the backend
+/// gives none (or a blank one): a random UUID's 32 hex digits and a `0`. It is stored, answered
+/// and carried by every RECV and sync of the message, so the backend and the SDKs can name the
+/// message by it as they would on WuKongIM.
+fn server_client_msg_no(number: Option<String>) -> Result<String> {
+    match number {
+        Some(number) if !number.trim().is_empty() => {
+            Ok(client_msg_no(Some(number), "client_msg_no")?.unwrap_or_default())
+        }
+        _ => Ok(format!("{}0", uuid::Uuid::new_v4().simple())),
     }
 }
 

@@ -31,6 +31,7 @@ pub(crate) fn message(stored: &StoredMessage, conversation: &ConversationId) -> 
         revoker: stored.revoked_by.clone(),
         nick: stored.sender.name.clone(),
         avatar: stored.sender.avatar.clone(),
+        is_excluded_from_unread_count: stored.silent,
     }
 }
 

@@ -1,13 +1,15 @@
 //! Users and their device tokens.
 
+use std::sync::Arc;
+
 use natter_core::Device;
 use natter_core::limits::{MAX_TOKEN_LEN, MIN_TOKEN_LEN};
 use natter_core::wire::{DeviceQuitRequest, UserTokenRequest};
 use natter_core::{Error, Result, Uid};
-use natter_store::{TokenHash, users};
+use natter_store::{Db, StoreError, TokenHash, users};
 use sha2::{Digest, Sha256};
 
-use crate::{EndReason, Natter, now_ms};
+use crate::{EndReason, Natter, errors, now_ms};
 
 /// Tokens are stored as their SHA-256: a leaked database gives no usable tokens. A fast hash is
 /// enough because device tokens are long random strings issued by the app backend.
@@ -65,9 +67,15 @@ impl Natter {
         // Its level may have changed, and an old token stops working now.
         self.tokens.forget(&device.uid, Some(device.device_flag));
         if replaced {
-            // The old token stops working now; so do the connections it opened.
-            self.events
-                .end(&device.uid, device.device_flag, EndReason::TokenRevoked);
+            // The old token stops working now; so do the connections it opened, except, for a
+            // slave device, WuKongIM's binary connections: WuKongIM kicks them only when a
+            // master's token changes.
+            let reason = if device.device_level == 1 {
+                EndReason::TokenRevoked
+            } else {
+                EndReason::TokenRefreshed
+            };
+            self.events.end(&device.uid, device.device_flag, reason);
         }
         Ok(())
     }
@@ -101,5 +109,67 @@ impl Natter {
             self.events.end(&uid, flag, EndReason::Kicked);
         }
         Ok(())
+    }
+}
+
+/// Users on WuKongIM's paths.
+///
+/// WuKongIM has no user-existence check: its app backends message uids that were never issued
+/// a token, and make them group members, and its SDKs message them. On WuKongIM's paths (its
+/// server API routes and the binary protocol; not the client API, where a user exists once a
+/// token was issued) Natter registers such a uid ([`users::register`]), so that those calls
+/// work as they do for known users. The uid is still checked (a malformed one is refused).
+impl Natter {
+    /// Runs `work` in a write, as [`Natter::write`]; if it finds one of `uids` unknown, does it
+    /// again in one transaction with their registration. A call naming known users only costs
+    /// nothing more.
+    pub(crate) async fn write_registering<T: Send + 'static>(
+        &self,
+        uids: Vec<Uid>,
+        work: impl Fn(&dyn Db) -> natter_store::Result<T> + Send + Sync + 'static,
+    ) -> Result<T> {
+        let work = Arc::new(work);
+        let first = {
+            let work = work.clone();
+            self.store.write(move |db| work(db)).await
+        };
+        match first {
+            Err(StoreError::UnknownUser { uid, .. }) if uids.contains(&uid) => {
+                let now_ms = now_ms();
+                self.store
+                    .write(move |db| {
+                        users::register(db, &uids, now_ms)?;
+                        work(db)
+                    })
+                    .await
+                    .map_err(errors::describe)
+            }
+            other => other.map_err(errors::describe),
+        }
+    }
+
+    /// As [`Natter::write_registering`], for work that only reads (who gets a message that is
+    /// not kept): the registration is a write of its own, then `work` reads again.
+    pub(crate) async fn read_registering<T: Send + 'static>(
+        &self,
+        uids: Vec<Uid>,
+        work: impl Fn(&dyn Db) -> natter_store::Result<T> + Send + Sync + 'static,
+    ) -> Result<T> {
+        let work = Arc::new(work);
+        let first = {
+            let work = work.clone();
+            self.store.read(move |db| work(db)).await
+        };
+        match first {
+            Err(StoreError::UnknownUser { uid, .. }) if uids.contains(&uid) => {
+                let now_ms = now_ms();
+                self.store
+                    .write(move |db| users::register(db, &uids, now_ms))
+                    .await
+                    .map_err(errors::describe)?;
+                self.read(move |db| work(db)).await
+            }
+            other => other.map_err(errors::describe),
+        }
     }
 }

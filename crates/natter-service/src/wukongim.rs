@@ -34,7 +34,7 @@ impl Natter {
         actor: &Actor,
         request: ServerSyncRequest,
     ) -> Result<Vec<ServerConversation>> {
-        let held = parse_last_msg_seqs(&request.last_msg_seqs)?;
+        let held = parse_last_msg_seqs(&request.last_msg_seqs);
         if request.msg_count == 0 {
             // WuKongIM returns a conversation only with recent messages, so none without.
             return Ok(Vec::new());
@@ -225,31 +225,24 @@ fn channel_key(conversation: &ConversationId) -> ChannelKey {
     )
 }
 
-/// Parses `channel_id:channel_type:last_msg_seq|…`. Channel IDs cannot hold `:` or `|`, so the
-/// format is unambiguous; an entry that does not fit is refused with its position.
-fn parse_last_msg_seqs(text: &str) -> Result<HashMap<ChannelKey, u64>> {
-    let mut held = HashMap::new();
-    for (index, entry) in text.split('|').enumerate() {
-        if entry.is_empty() {
-            continue;
-        }
-        let bad = || {
-            Error::invalid_argument(format!(
-                "last_msg_seqs: entry {} ({entry:?}) is not channel_id:channel_type:last_msg_seq",
-                index + 1
+/// Parses `channel_id:channel_type:last_msg_seq|…` as WuKongIM's `getChannelLastMsgSeqMap`
+/// does, so that an SDK's sync answers alike on both: an entry without exactly three parts is
+/// skipped, and a channel type or seq that is not a number reads as 0 (a seq of 0 asks for the
+/// conversation as if it were not listed; a channel type of 0 names no channel).
+fn parse_last_msg_seqs(text: &str) -> HashMap<ChannelKey, u64> {
+    text.split('|')
+        .filter_map(|entry| {
+            let parts: Vec<&str> = entry.split(':').collect();
+            let [channel_id, channel_type, seq] = parts[..] else {
+                return None;
+            };
+            let channel_type = channel_type.parse().unwrap_or(0);
+            Some((
+                (channel_id.to_owned(), channel_type),
+                seq.parse().unwrap_or(0),
             ))
-        };
-        let mut parts = entry.split(':');
-        let (Some(channel_id), Some(channel_type), Some(seq), None) =
-            (parts.next(), parts.next(), parts.next(), parts.next())
-        else {
-            return Err(bad());
-        };
-        let channel_type: i64 = channel_type.parse().map_err(|_| bad())?;
-        let seq: u64 = seq.parse().map_err(|_| bad())?;
-        held.insert((channel_id.to_owned(), channel_type), seq);
-    }
-    Ok(held)
+        })
+        .collect()
 }
 
 #[cfg(test)]
@@ -258,17 +251,25 @@ mod tests {
 
     #[test]
     fn last_msg_seqs_parse_as_wukongim_writes_them() {
-        let held = parse_last_msg_seqs("bob:1:12|team-1:2:40|").unwrap();
+        let held = parse_last_msg_seqs("bob:1:12|team-1:2:40|");
         assert_eq!(held.get(&("bob".into(), 1)), Some(&12));
         assert_eq!(held.get(&("team-1".into(), 2)), Some(&40));
-        assert!(parse_last_msg_seqs("").unwrap().is_empty());
+        assert!(parse_last_msg_seqs("").is_empty());
     }
 
     #[test]
-    fn a_malformed_entry_is_named() {
-        for bad in ["bob:1", "bob:x:1", "bob:1:-3", "a:1:2:3"] {
-            let error = parse_last_msg_seqs(&format!("ok:1:1|{bad}")).unwrap_err();
-            assert!(error.message.contains("entry 2"), "{}", error.message);
-        }
+    fn a_malformed_entry_is_skipped_or_read_as_zero_as_wukongim_does() {
+        let held = parse_last_msg_seqs("ok:1:1|bob:1|a:1:2:3|carol:x:4|dave:1:-3|erin:1:");
+        let mut entries: Vec<_> = held.into_iter().collect();
+        entries.sort();
+        assert_eq!(
+            entries,
+            [
+                (("carol".into(), 0), 4),
+                (("dave".into(), 1), 0),
+                (("erin".into(), 1), 0),
+                (("ok".into(), 1), 1),
+            ]
+        );
     }
 }

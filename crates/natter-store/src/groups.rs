@@ -57,10 +57,19 @@ pub fn upsert(
     Ok(change)
 }
 
-/// Adds members to an existing group.
-pub fn add_members(db: &dyn Db, group: &GroupId, members: &[Uid]) -> Result<MembershipChange> {
+/// Adds members to a group, creating it if it does not exist (as WuKongIM's
+/// `/channel/subscriber_add` does). A dismissed group is re-created only by [`upsert`].
+pub fn add_members(
+    db: &dyn Db,
+    group: &GroupId,
+    members: &[Uid],
+    now_ms: i64,
+) -> Result<MembershipChange> {
     require_users(db, members)?;
-    let channel = existing_group(db, group)?;
+    let channel = match rows::find_channel(db, ChannelKind::Group, group.as_str())? {
+        Some(channel) => channel,
+        None => rows::create_channel(db, ChannelKind::Group, group.as_str(), now_ms)?,
+    };
     if channel.dismissed {
         return Err(StoreError::AddingToDismissedGroup(group.clone()));
     }
@@ -73,9 +82,12 @@ pub fn add_members(db: &dyn Db, group: &GroupId, members: &[Uid]) -> Result<Memb
     Ok(change)
 }
 
-/// Removes members: each keeps a read-only conversation with history up to now.
+/// Removes members: each keeps a read-only conversation with history up to now. A group that
+/// does not exist has no members to remove: nothing changes (WuKongIM answers it alike).
 pub fn remove_members(db: &dyn Db, group: &GroupId, members: &[Uid]) -> Result<MembershipChange> {
-    let channel = existing_group(db, group)?;
+    let Some(channel) = rows::find_channel(db, ChannelKind::Group, group.as_str())? else {
+        return Ok(MembershipChange::default());
+    };
     let mut change = MembershipChange::default();
     for member in members {
         if leave(db, &channel, group, member)? {
@@ -101,9 +113,12 @@ pub fn leave_group(db: &dyn Db, group: &GroupId, uid: &Uid) -> Result<Membership
     Ok(change)
 }
 
-/// Dismisses a group: every member keeps a read-only conversation.
+/// Dismisses a group: every member keeps a read-only conversation. A group that does not exist
+/// is left so (WuKongIM answers it alike): nothing changes.
 pub fn dismiss(db: &dyn Db, group: &GroupId) -> Result<MembershipChange> {
-    let channel = existing_group(db, group)?;
+    let Some(channel) = rows::find_channel(db, ChannelKind::Group, group.as_str())? else {
+        return Ok(MembershipChange::default());
+    };
     let mut change = MembershipChange::default();
     for member in current_members(db, channel.id)? {
         if leave(db, &channel, group, &member)? {

@@ -31,10 +31,7 @@ pub fn set_device_token(
             token_hash.as_slice()
         ],
     )?;
-    db.execute(
-        "INSERT INTO users (uid, created_ms) VALUES ($1, $2) ON CONFLICT DO NOTHING",
-        params![device.uid.as_str(), now_ms],
-    )?;
+    register(db, std::slice::from_ref(&device.uid), now_ms)?;
     db.execute(
         "INSERT INTO devices (uid, device_flag, device_level, token_lookup, token_hash, updated_ms) \
          VALUES ($1, $2, $3, $4, $5, $6) \
@@ -51,6 +48,18 @@ pub fn set_device_token(
         ],
     )?;
     Ok(replaced)
+}
+
+/// Creates the users who do not exist yet, without a device: others can then message them and
+/// add them to groups, and a token issued later lets them in. Those who exist are unchanged.
+pub fn register(db: &dyn Db, uids: &[Uid], now_ms: i64) -> Result<()> {
+    for uid in uids {
+        db.execute(
+            "INSERT INTO users (uid, created_ms) VALUES ($1, $2) ON CONFLICT DO NOTHING",
+            params![uid.as_str(), now_ms],
+        )?;
+    }
+    Ok(())
 }
 
 /// Finds the device by the first bytes of the hash, then compares the whole hash in constant

@@ -443,8 +443,8 @@ mod tests {
                 "while away",
             )?;
         }
-        groups::add_members(db, &group("rejoined"), &[me()])?;
-        groups::add_members(db, &group("rejoined_hidden"), &[me()])?;
+        groups::add_members(db, &group("rejoined"), &[me()], 1)?;
+        groups::add_members(db, &group("rejoined_hidden"), &[me()], 1)?;
         for (name, held) in [
             (
                 "work",

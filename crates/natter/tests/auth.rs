@@ -100,7 +100,7 @@ async fn a_user_token_acts_on_its_own_conversations_only() {
         )
         .await
         .ok();
-    assert_eq!(own, json!({"status": "success"}));
+    assert_eq!(own, json!({"status": 200}));
     assert!(alice.list_ids().await.is_empty());
 }
 

@@ -809,3 +809,362 @@ async fn the_sdks_sync_callbacks_through_the_app_backend_and_a_deletion_then_syn
         2
     );
 }
+
+/// A WuKongIM client written with the protocol crate (protocol 4, as the mobile SDKs), over
+/// TCP: for what the web SDK cannot do (its SEND always has the red dot) or does not show (a
+/// RECV's header flags).
+struct RawClient {
+    framed: tokio_util::codec::Framed<tokio::net::TcpStream, natter_wukongim::WukongCodec>,
+    session: natter_wukongim::Session,
+}
+
+impl RawClient {
+    async fn connect(server: &Server, user: &User) -> Self {
+        match Self::try_connect(server, &user.uid, &user.token).await {
+            Ok(client) => client,
+            Err(code) => panic!("{} could not connect: {code:?}", user.uid),
+        }
+    }
+
+    /// Connects as `uid`'s web device with `token`; the CONNACK's reason when refused.
+    async fn try_connect(
+        server: &Server,
+        uid: &str,
+        token: &str,
+    ) -> Result<Self, natter_wukongim::ReasonCode> {
+        use natter_wukongim::{ConnectPacket, DeviceFlag, KeyPair, Packet, ReasonCode};
+        let route = server.anonymous().get("/route").await.ok();
+        let address = route["tcp_addr"].as_str().unwrap();
+        let stream = tokio::net::TcpStream::connect(address).await.unwrap();
+        let mut framed =
+            tokio_util::codec::Framed::new(stream, natter_wukongim::WukongCodec::new());
+        let keys = KeyPair::generate().unwrap();
+        framed
+            .send(Packet::Connect(ConnectPacket {
+                version: 4,
+                device_flag: DeviceFlag::from(1),
+                device_id: format!("raw-{uid}"),
+                uid: uid.to_owned(),
+                token: token.to_owned(),
+                client_timestamp: 1_700_000_000_000,
+                client_key: keys.public_key(),
+            }))
+            .await
+            .unwrap();
+        let connack = match tokio::time::timeout(WAIT, framed.next()).await {
+            Ok(Some(Ok(Packet::Connack(connack)))) => connack,
+            other => panic!("expected a CONNACK, got {other:?}"),
+        };
+        if connack.reason_code != ReasonCode::Success {
+            return Err(connack.reason_code);
+        }
+        framed
+            .codec_mut()
+            .set_version(natter_wukongim::ProtocolVersion::V4);
+        let session = keys.session(&connack.server_key, &connack.salt).unwrap();
+        Ok(Self { framed, session })
+    }
+
+    /// Sends a text to a person with these header flags; the SENDACK.
+    async fn send(
+        &mut self,
+        to: &str,
+        client_msg_no: &str,
+        flags: natter_wukongim::Flags,
+        text: &str,
+    ) -> natter_wukongim::SendackPacket {
+        use natter_wukongim::{ChannelType, Packet, SendPacket, Setting};
+        let mut packet = SendPacket {
+            flags,
+            setting: Setting::default(),
+            client_seq: 1,
+            client_msg_no: client_msg_no.to_owned(),
+            stream_no: String::new(),
+            channel_id: to.to_owned(),
+            channel_type: ChannelType::Person,
+            expire: 0,
+            msg_key: String::new(),
+            topic: String::new(),
+            payload: json!({"type": 1, "content": text}).to_string().into(),
+        };
+        self.session.seal_send(&mut packet);
+        self.framed.send(Packet::Send(packet)).await.unwrap();
+        loop {
+            match self.next().await {
+                Packet::Sendack(sendack) => return sendack,
+                Packet::Pong => {}
+                other => panic!("expected a SENDACK, got {other:?}"),
+            }
+        }
+    }
+
+    /// The next RECV, opened and acknowledged.
+    async fn recv(&mut self) -> natter_wukongim::RecvPacket {
+        use natter_wukongim::{Packet, RecvackPacket};
+        loop {
+            if let Packet::Recv(mut recv) = self.next().await {
+                self.session.open_recv(&mut recv).unwrap();
+                let ack = RecvackPacket {
+                    flags: recv.flags,
+                    message_id: recv.message_id,
+                    message_seq: recv.message_seq,
+                };
+                self.framed.send(Packet::Recvack(ack)).await.unwrap();
+                return recv;
+            }
+        }
+    }
+
+    async fn next(&mut self) -> natter_wukongim::Packet {
+        match tokio::time::timeout(WAIT, self.framed.next()).await {
+            Ok(Some(Ok(packet))) => packet,
+            other => panic!("expected a packet, got {other:?}"),
+        }
+    }
+}
+
+fn red_dot(on: bool) -> natter_wukongim::Flags {
+    natter_wukongim::Flags {
+        dup: false,
+        sync_once: false,
+        red_dot: on,
+        no_persist: false,
+    }
+}
+
+/// WuKongIM's RECV carries the send's red dot (`setRedDotDisplay`): a silent message, from the
+/// app backend (`header.red_dot: 0`) or from a client (a SEND without RED_DOT), arrives
+/// without it, and it counts as unread for no one.
+#[tokio::test]
+async fn a_silent_message_reaches_wukongim_clients_without_the_red_dot() {
+    let server = Server::start_with(Options {
+        wukongim: true,
+        ..Options::default()
+    })
+    .await;
+    let alice = server.device("alice", 1).await;
+    let bob = server.device("bob", 1).await;
+    let mut alice_client = RawClient::connect(&server, &alice).await;
+    let mut bob_client = RawClient::connect(&server, &bob).await;
+
+    let sendack = alice_client
+        .send("bob", "loud-1", red_dot(true), "loud")
+        .await;
+    assert_eq!(sendack.reason_code, natter_wukongim::ReasonCode::Success);
+    let recv = bob_client.recv().await;
+    assert_eq!(recv.client_msg_no, "loud-1");
+    assert!(recv.flags.red_dot, "{recv:?}");
+
+    let sendack = alice_client
+        .send("bob", "quiet-1", red_dot(false), "quiet")
+        .await;
+    assert_eq!(sendack.reason_code, natter_wukongim::ReasonCode::Success);
+    let recv = bob_client.recv().await;
+    assert_eq!(recv.client_msg_no, "quiet-1");
+    assert!(!recv.flags.red_dot && !recv.flags.no_persist, "{recv:?}");
+
+    let payload = base64::Engine::encode(
+        &base64::engine::general_purpose::STANDARD,
+        json!({"type": 1, "content": "quiet from the backend"}).to_string(),
+    );
+    server
+        .manager()
+        .post(
+            "/message/send",
+            json!({"header": {"red_dot": 0}, "from_uid": "alice", "channel_id": "bob",
+                   "channel_type": 1, "client_msg_no": "quiet-2", "payload": payload}),
+        )
+        .await
+        .ok();
+    let recv = bob_client.recv().await;
+    assert_eq!(recv.client_msg_no, "quiet-2");
+    assert!(!recv.flags.red_dot, "{recv:?}");
+    // Not kept, and silent: no red dot either.
+    server
+        .manager()
+        .post(
+            "/message/send",
+            json!({"header": {"red_dot": 0, "no_persist": 1}, "from_uid": "alice",
+                   "channel_id": "bob", "channel_type": 1, "payload": payload}),
+        )
+        .await
+        .ok();
+    let recv = bob_client.recv().await;
+    assert!(!recv.flags.red_dot && recv.flags.no_persist, "{recv:?}");
+    // From the app itself, kept or not.
+    for header in [
+        json!({"red_dot": 0}),
+        json!({"red_dot": 0, "no_persist": 1}),
+    ] {
+        server
+            .manager()
+            .post(
+                "/message/send",
+                json!({"header": header, "from_uid": "", "channel_id": "bob",
+                       "channel_type": 1, "payload": payload}),
+            )
+            .await
+            .ok();
+        let recv = bob_client.recv().await;
+        assert_eq!(recv.channel_id, "@TIM#SYSTEM");
+        assert!(!recv.flags.red_dot, "{header}: {recv:?}");
+    }
+    assert_eq!(server.user("bob").await.unread("C2Calice").await, 1);
+}
+
+/// A backend's `/message/send` without a `client_msg_no` gets one made as WuKongIM makes it (a
+/// UUID's hex and `0`): answered, stored, and the same in the RECV and both syncs.
+#[tokio::test]
+async fn a_backend_send_without_a_client_msg_no_gets_one_everywhere() {
+    let server = Server::start_with(Options {
+        wukongim: true,
+        ..Options::default()
+    })
+    .await;
+    server.device("alice", 1).await;
+    let bob = server.device("bob", 1).await;
+    let mut bob_client = RawClient::connect(&server, &bob).await;
+    let manager = server.manager();
+    let payload = base64::Engine::encode(
+        &base64::engine::general_purpose::STANDARD,
+        json!({"type": 1, "content": "numbered for you"}).to_string(),
+    );
+    let made = |answer: &Value| {
+        let number = answer["data"]["client_msg_no"].as_str().unwrap().to_owned();
+        assert!(
+            number.len() == 33
+                && number.ends_with('0')
+                && number.bytes().all(|b| b.is_ascii_hexdigit()),
+            "WuKongIM's shape: {answer}"
+        );
+        number
+    };
+
+    let mut numbers = Vec::new();
+    for body in [
+        json!({"from_uid": "alice", "channel_id": "bob", "channel_type": 1, "payload": payload}),
+        json!({"from_uid": "alice", "channel_id": "bob", "channel_type": 1, "payload": payload,
+               "client_msg_no": ""}),
+    ] {
+        let number = made(&manager.post("/message/send", body).await.ok());
+        assert_eq!(bob_client.recv().await.client_msg_no, number);
+        numbers.push(number);
+    }
+    assert_ne!(numbers[0], numbers[1], "each send its own");
+
+    let synced = manager
+        .post("/conversation/sync", json!({"uid": "bob", "msg_count": 10}))
+        .await
+        .ok();
+    let recents: Vec<&str> = synced[0]["recents"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|m| m["client_msg_no"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        recents,
+        [numbers[1].as_str(), numbers[0].as_str()],
+        "{synced}"
+    );
+    let page = manager
+        .post(
+            "/channel/messagesync",
+            json!({"login_uid": "bob", "channel_id": "alice", "channel_type": 1, "limit": 10}),
+        )
+        .await
+        .ok();
+    let paged: Vec<&str> = page["messages"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|m| m["client_msg_no"].as_str().unwrap())
+        .collect();
+    assert_eq!(paged, [numbers[0].as_str(), numbers[1].as_str()], "{page}");
+
+    // Not kept, and from the app itself: the answer and the RECV agree too.
+    for body in [
+        json!({"header": {"no_persist": 1}, "from_uid": "alice", "channel_id": "bob",
+               "channel_type": 1, "payload": payload}),
+        json!({"from_uid": "", "channel_id": "bob", "channel_type": 1, "payload": payload}),
+    ] {
+        let number = made(&manager.post("/message/send", body).await.ok());
+        assert_eq!(bob_client.recv().await.client_msg_no, number);
+    }
+}
+
+/// A WuKongIM client may message a uid that never had a token, as on WuKongIM: the SEND
+/// succeeds and the message waits for them.
+#[tokio::test]
+async fn a_client_messages_someone_who_never_had_a_token() {
+    let server = Server::start_with(Options {
+        wukongim: true,
+        ..Options::default()
+    })
+    .await;
+    let alice = server.device("alice", 1).await;
+    let mut alice_client = RawClient::connect(&server, &alice).await;
+    let sendack = alice_client
+        .send("newcomer", "first-contact", red_dot(true), "welcome")
+        .await;
+    assert_eq!(sendack.reason_code, natter_wukongim::ReasonCode::Success);
+    assert_eq!(sendack.message_seq, 1);
+    let newcomer = server.user("newcomer").await;
+    assert_eq!(newcomer.history("C2Calice").await.len(), 1);
+}
+
+/// WuKongIM's `/user/token` kicks a device's live connections only when it makes the device a
+/// master (`device_level` 1). A slave's connection stays, though its old token opens no new one.
+#[tokio::test]
+async fn a_slave_token_refresh_keeps_the_live_connection_and_a_master_one_ends_it() {
+    let server = Server::start_with(Options {
+        wukongim: true,
+        ..Options::default()
+    })
+    .await;
+    let alice = server.user("alice").await;
+    let issue = |token: &'static str, device_level: u8| {
+        let manager = server.manager();
+        async move {
+            manager
+                .post(
+                    "/user/token",
+                    json!({"uid": "bob", "token": token, "device_flag": 1,
+                           "device_level": device_level}),
+                )
+                .await
+                .ok();
+        }
+    };
+    issue("bob-web-token-1", 0).await;
+    let mut live = RawClient::try_connect(&server, "bob", "bob-web-token-1")
+        .await
+        .unwrap();
+
+    issue("bob-web-token-2", 0).await;
+    alice.send_text("C2Cbob", "still there?").await;
+    let recv = live.recv().await;
+    assert_eq!(
+        recv.message_seq, 1,
+        "the live connection still gets messages"
+    );
+    assert_eq!(
+        RawClient::try_connect(&server, "bob", "bob-web-token-1")
+            .await
+            .err(),
+        Some(natter_wukongim::ReasonCode::AuthFail),
+        "the old token opens no new connection"
+    );
+
+    issue("bob-web-token-3", 1).await;
+    loop {
+        match live.next().await {
+            natter_wukongim::Packet::Disconnect(disconnect) => {
+                assert_eq!(u8::from(disconnect.reason_code), 12);
+                break;
+            }
+            natter_wukongim::Packet::Pong => {}
+            other => panic!("expected a DISCONNECT, got {other:?}"),
+        }
+    }
+}

@@ -223,14 +223,17 @@ async fn conversation_sync_returns_only_what_the_client_lacks() {
     assert_eq!(second.len(), 1);
     assert!(third.is_empty());
 
-    server
-        .manager()
-        .post(
-            "/conversation/sync",
-            json!({"uid": "alice", "msg_count": 1, "last_msg_seqs": "bob:1"}),
-        )
-        .await
-        .expect_error_naming(400, 40001, "invalid_argument", "last_msg_seqs");
+    // Malformed entries are skipped, as WuKongIM's getChannelLastMsgSeqMap skips them; the
+    // well-formed ones still count.
+    let skipped = conversation_sync(
+        &server,
+        json!({"uid": "alice", "msg_count": 10,
+               "last_msg_seqs": "bob:1|bob:1:3|carol:1:2:9|team:x:1|carol:1:zz"}),
+    )
+    .await;
+    let ids: Vec<&Value> = skipped.iter().map(|c| &c["channel_id"]).collect();
+    assert_eq!(ids, [&json!("team"), &json!("carol")], "{skipped:?}");
+    assert_eq!(recent_seqs(&skipped[1]), [2, 1], "carol's seq read as 0");
 }
 
 #[tokio::test]
@@ -534,15 +537,15 @@ async fn sendbatch_sends_to_each_and_lists_who_did_not_get_it() {
         .manager()
         .post(
             "/message/sendbatch",
-            json!({"from_uid": "news", "subscribers": ["alice", "ghost", "bob"],
+            json!({"from_uid": "news", "subscribers": ["alice", "bad uid", "bob"],
                    "payload": payload(&json!({"type": 1, "content": "Edition 42"}))}),
         )
         .await
         .ok();
-    assert_eq!(answer["fail_uids"], json!(["ghost"]));
+    assert_eq!(answer["fail_uids"], json!(["bad uid"]));
     assert_eq!(answer["reason"].as_array().unwrap().len(), 1);
     assert!(
-        answer["reason"][0].as_str().unwrap().contains("ghost"),
+        answer["reason"][0].as_str().unwrap().contains("uid"),
         "{answer}"
     );
     for user in [&alice, &bob] {
@@ -859,4 +862,153 @@ async fn route_and_route_batch_answer_the_gateways_addresses_without_authenticat
         plain.anonymous().get("/route").await.ok(),
         json!({"tcp_addr": "", "ws_addr": "", "wss_addr": ""})
     );
+}
+
+/// WuKongIM has no user-existence check: its backend calls work for uids that never had a
+/// token, which Natter registers on these paths (not on the client API). A token issued later
+/// shows such a user what was sent to them.
+#[tokio::test]
+async fn wukongim_calls_work_for_users_who_never_had_a_token() {
+    let server = Server::start().await;
+    let manager = server.manager();
+    let alice = server.user("alice").await;
+    let text = |content: &str| payload(&json!({"type": 1, "content": content}));
+
+    // To and from such a uid.
+    manager
+        .post(
+            "/message/send",
+            json!({"from_uid": "alice", "channel_id": "ghost1", "channel_type": 1,
+                   "payload": text("to a ghost")}),
+        )
+        .await
+        .ok();
+    manager
+        .post(
+            "/message/send",
+            json!({"from_uid": "ghost2", "channel_id": "alice", "channel_type": 1,
+                   "payload": text("from a ghost")}),
+        )
+        .await
+        .ok();
+    assert_eq!(alice.history("C2Cghost2").await.len(), 1);
+    // Not kept, and the app's own: also done.
+    for body in [
+        json!({"header": {"no_persist": 1}, "from_uid": "alice", "channel_id": "ghost3",
+               "channel_type": 1, "payload": text("typing")}),
+        json!({"from_uid": "", "channel_id": "ghost4", "channel_type": 1,
+               "payload": text("welcome")}),
+    ] {
+        manager.post("/message/send", body).await.ok();
+    }
+    // A group made with such members, and more added.
+    manager.create_group("haunt", &["alice", "ghost5"]).await;
+    manager.add_members("haunt", &["ghost6"]).await;
+    let answer = manager
+        .post(
+            "/message/sendbatch",
+            json!({"from_uid": "alice", "subscribers": ["ghost7", "bob"],
+                   "payload": text("to all")}),
+        )
+        .await
+        .ok();
+    assert_eq!(answer["fail_uids"], json!([]), "{answer}");
+    manager
+        .post(
+            "/message/send",
+            json!({"from_uid": "alice", "channel_id": "haunt", "channel_type": 2,
+                   "payload": text("hello group")}),
+        )
+        .await
+        .ok();
+
+    // Once issued a token, each sees what was sent to them.
+    for (uid, conversation, count) in [
+        ("ghost1", "C2Calice", 1),
+        ("ghost4", "@TIM#SYSTEM", 1),
+        ("ghost5", "GROUPhaunt", 1),
+        ("ghost6", "GROUPhaunt", 1),
+        ("ghost7", "C2Calice", 1),
+        ("bob", "C2Calice", 1),
+    ] {
+        let user = server.user(uid).await;
+        assert_eq!(user.history(conversation).await.len(), count, "{uid}");
+    }
+
+    // A malformed uid is still refused, and the client API still knows only issued users.
+    manager
+        .post(
+            "/message/send",
+            json!({"from_uid": "alice", "channel_id": "bad uid", "channel_type": 1,
+                   "payload": text("?")}),
+        )
+        .await
+        .expect_error(400, 40001, "invalid_argument");
+    manager
+        .post(
+            "/channel",
+            json!({"channel_id": "haunt", "channel_type": 2, "subscribers": ["bad uid"]}),
+        )
+        .await
+        .expect_error(400, 40001, "invalid_argument");
+    alice
+        .try_send("C2Cghost8", json!({"text": "hello?"}))
+        .await
+        .expect_error_naming(404, 40401, "not_found", "ghost8");
+}
+
+/// WuKongIM's group calls are forgiving: `subscriber_add` creates a group that does not exist
+/// (and takes a missing `channel_type` as a group), and `subscriber_remove` and `delete` of one
+/// that does not exist answer OK.
+#[tokio::test]
+async fn group_calls_on_unknown_groups_answer_as_wukongim() {
+    let server = Server::start().await;
+    let manager = server.manager();
+    let alice = server.user("alice").await;
+    let bob = server.user("bob").await;
+
+    manager
+        .post(
+            "/channel/subscriber_add",
+            json!({"channel_id": "fresh", "subscribers": ["alice", "bob"]}),
+        )
+        .await
+        .ok();
+    let info = manager
+        .get("/channel/info?channel_id=fresh&channel_type=2")
+        .await
+        .ok();
+    assert_eq!(info["member_count"], 2, "{info}");
+    alice.send_text("GROUPfresh", "first").await;
+    assert_eq!(bob.history("GROUPfresh").await.len(), 1);
+
+    for path in ["/channel/subscriber_remove", "/channel/delete"] {
+        let answer = manager
+            .post(
+                path,
+                json!({"channel_id": "nowhere", "channel_type": 2, "subscribers": ["alice"]}),
+            )
+            .await
+            .ok();
+        assert_eq!(answer, json!({"status": 200}), "{path}");
+    }
+    manager
+        .get("/channel/info?channel_id=nowhere&channel_type=2")
+        .await
+        .expect_error(404, 40401, "not_found");
+    // Still refused: a person channel, and a channel_type left out where WuKongIM wants one.
+    manager
+        .post(
+            "/channel/subscriber_add",
+            json!({"channel_id": "fresh", "channel_type": 1, "subscribers": ["alice"]}),
+        )
+        .await
+        .expect_error(400, 40001, "invalid_argument");
+    manager
+        .post(
+            "/channel",
+            json!({"channel_id": "other", "subscribers": ["alice"]}),
+        )
+        .await
+        .expect_error(400, 40001, "invalid_argument");
 }

@@ -32,6 +32,11 @@ pub struct Message {
     /// The sender's profile as it is now.
     pub nick: String,
     pub avatar: String,
+    /// A silent message (sent with WuKongIM's `red_dot` 0): it counts as unread for no one.
+    /// Tencent's SDKs name it so; present only when true. WuKongIM clients get its RECV without
+    /// the red dot, which is why pushes carry it.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub is_excluded_from_unread_count: bool,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq, ToSchema)]

@@ -342,6 +342,7 @@ mod tests {
             revoker: None,
             nick: text.into(),
             avatar: text.into(),
+            is_excluded_from_unread_count: true,
         };
         let conversation = Conversation {
             conversation_id: text.into(),

@@ -19,6 +19,9 @@ pub struct UserTokenRequest {
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
 pub struct ChannelRequest {
     pub channel_id: String,
+    /// 2 (a group). Left out (or 0): `/channel/subscriber_add` takes it as 2, as WuKongIM does;
+    /// the other routes refuse it.
+    #[serde(default)]
     pub channel_type: i64,
     #[serde(default)]
     pub subscribers: Vec<String>,
@@ -57,6 +60,8 @@ pub struct ServerSendRequest {
     #[serde(default)]
     #[schema(value_type = Option<Object>)]
     pub header: Option<Value>,
+    /// Makes the send idempotent for `from_uid`. Left out or empty: the server makes one, as
+    /// WuKongIM does (a random UUID's 32 hex digits and `0`), and answers it.
     #[serde(default)]
     pub client_msg_no: Option<String>,
     /// The sender. Empty (or left out): the app backend itself, as WuKongIM's system uid:
@@ -83,7 +88,9 @@ impl Default for StatusOk {
     }
 }
 
-/// `{"status": "success"}`: the success of the conversation deletes, as WuKongIM answers.
+/// `{"status": "success"}`: the success of Natter's own batch delete and restore of
+/// conversations, in the shape WuKongIM's docs give its `/conversations/delete` (whose code
+/// answers `{"status": 200}`, as Natter's does).
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq, ToSchema)]
 pub struct StatusSuccess {
     #[schema(example = "success")]
@@ -164,7 +171,8 @@ pub struct ServerSyncRequest {
     pub version: i64,
     /// What the client holds: `channel_id:channel_type:last_msg_seq` joined with `|`. A
     /// conversation listed here returns only the messages after that seq, and only when there
-    /// are any.
+    /// are any. As WuKongIM, an entry without three parts is skipped, and a part that is not a
+    /// number reads as 0.
     #[serde(default)]
     pub last_msg_seqs: String,
     /// Recent messages per conversation (at most 100). A conversation is returned only with

@@ -461,7 +461,8 @@ export interface paths {
          * Delete one conversation from a user's list
          * @description Deletes one conversation from `uid`'s list as the client API does; messages are kept unless
          *     `clear_history` is true. Audited with `via: server`. The manager token may act for any `uid`;
-         *     a user token only for its own.
+         *     a user token only for its own. Answers `{"status": 200}`, as WuKongIM's code does (its
+         *     published docs say `{"status": "success"}`).
          */
         post: operations["serverDeleteConversation"];
         delete?: never;
@@ -1681,8 +1682,12 @@ export interface components {
         };
         ChannelRequest: {
             channel_id: string;
-            /** Format: int64 */
-            channel_type: number;
+            /**
+             * Format: int64
+             * @description 2 (a group). Left out (or 0): `/channel/subscriber_add` takes it as 2, as WuKongIM does;
+             *     the other routes refuse it.
+             */
+            channel_type?: number;
             subscribers?: string[];
             /** Format: int32 */
             reset?: number;
@@ -1984,6 +1989,12 @@ export interface components {
             /** @description The sender's profile as it is now. */
             nick: string;
             avatar: string;
+            /**
+             * @description A silent message (sent with WuKongIM's `red_dot` 0): it counts as unread for no one.
+             *     Tencent's SDKs name it so; present only when true. WuKongIM clients get its RECV without
+             *     the red dot, which is why pushes carry it.
+             */
+            isExcludedFromUnreadCount?: boolean;
         };
         /** @description What became of a message the device may have cached. */
         MessageChange: {
@@ -2484,6 +2495,10 @@ export interface components {
         };
         ServerSendRequest: {
             header?: Record<string, unknown> | null;
+            /**
+             * @description Makes the send idempotent for `from_uid`. Left out or empty: the server makes one, as
+             *     WuKongIM does (a random UUID's 32 hex digits and `0`), and answers it.
+             */
             client_msg_no?: string | null;
             /**
              * @description The sender. Empty (or left out): the app backend itself, as WuKongIM's system uid:
@@ -2524,7 +2539,8 @@ export interface components {
             /**
              * @description What the client holds: `channel_id:channel_type:last_msg_seq` joined with `|`. A
              *     conversation listed here returns only the messages after that seq, and only when there
-             *     are any.
+             *     are any. As WuKongIM, an entry without three parts is skipped, and a part that is not a
+             *     number reads as 0.
              */
             last_msg_seqs?: string;
             /**
@@ -2630,7 +2646,11 @@ export interface components {
              */
             status: number;
         };
-        /** @description `{"status": "success"}`: the success of the conversation deletes, as WuKongIM answers. */
+        /**
+         * @description `{"status": "success"}`: the success of Natter's own batch delete and restore of
+         *     conversations, in the shape WuKongIM's docs give its `/conversations/delete` (whose code
+         *     answers `{"status": 200}`, as Natter's does).
+         */
         StatusSuccess: {
             /** @example success */
             status: string;
@@ -5114,7 +5134,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["StatusSuccess"];
+                    "application/json": components["schemas"]["StatusOk"];
                 };
             };
             /** @description `invalid_argument` (40001): `{code, error, message, requestID}` with WuKongIM's `status` and `msg`. */
