@@ -1438,7 +1438,13 @@ export interface paths {
         /** My profile */
         get: operations["getMyProfile"];
         put?: never;
-        post?: never;
+        /**
+         * Change my profile
+         * @description Sets the user's own nick, avatar and custom fields (those given; the other custom fields are
+         *     kept), as Tencent's `updateMyProfile`. Everyone who shows the profile is sent
+         *     `profileUpdated`, the user's own devices included.
+         */
+        post: operations["updateMyProfile"];
         delete?: never;
         options?: never;
         head?: never;
@@ -2092,6 +2098,25 @@ export interface components {
             more: number;
             /** @description Oldest first. */
             messages: components["schemas"]["ServerMessage"][];
+        };
+        /**
+         * @description `POST /v1/profile`: the user changes their own profile (Tencent's `updateMyProfile`); a field
+         *     left out keeps its value.
+         * @example {
+         *       "avatar": "https://example.com/a.png",
+         *       "customFields": {
+         *         "Tag_Profile_Custom_Hobby": "chess"
+         *       },
+         *       "nick": "Alice"
+         *     }
+         */
+        MyProfileUpdate: {
+            nick?: string | null;
+            avatar?: string | null;
+            /** @description Sets these custom fields and keeps the others (at most 20 in all). */
+            customFields?: {
+                [key: string]: string;
+            } | null;
         };
         /** @description `POST /system/notices`: a notice into each listed user's `@TIM#SYSTEM` conversation. */
         NoticeRequest: {
@@ -2789,6 +2814,7 @@ export type MessageIdList = components['schemas']['MessageIdList'];
 export type MessageListResponse = components['schemas']['MessageListResponse'];
 export type MessageSyncRequest = components['schemas']['MessageSyncRequest'];
 export type MessageSyncResponse = components['schemas']['MessageSyncResponse'];
+export type MyProfileUpdate = components['schemas']['MyProfileUpdate'];
 export type NoticeRequest = components['schemas']['NoticeRequest'];
 export type OfflineMessage = components['schemas']['OfflineMessage'];
 export type OnlineStatus = components['schemas']['OnlineStatus'];
@@ -9715,6 +9741,102 @@ export interface operations {
                 };
             };
             /** @description `invalid_argument` (40001): `{code, error, message, requestID}`. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `unauthenticated` (40101): `{code, error, message, requestID}`. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `permission_denied` (40301): `{code, error, message, requestID}`. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `method_not_allowed` (40501): `{code, error, message, requestID}`. */
+            405: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `payload_too_large` (41301): `{code, error, message, requestID}`. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `rate_limited` (42901): `{code, error, message, requestID}`. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `internal` (50001): `{code, error, message, requestID}`. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `unavailable` (50301): `{code, error, message, requestID}`. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    updateMyProfile: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["MyProfileUpdate"];
+            };
+        };
+        responses: {
+            /** @description The profile as it now is. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Profile"];
+                };
+            };
+            /** @description `invalid_argument`: a field too long, an unknown field, or more than 20 custom fields in all. */
             400: {
                 headers: {
                     [name: string]: unknown;
