@@ -507,11 +507,19 @@ async fn each_event_carries_wukongims_body_and_a_valid_signature() {
             }
         }
     }
-    let delivered = endpoint
-        .manager()
-        .metric("natter_webhook_deliveries_total{event=\"msg.notify\"}")
-        .await;
-    assert!(delivered >= 4, "{delivered}");
+    // Counted once the receiver's answer is recorded, a moment after the request reached it.
+    let deadline = Instant::now() + Duration::from_secs(10);
+    loop {
+        let delivered = endpoint
+            .manager()
+            .metric("natter_webhook_deliveries_total{event=\"msg.notify\"}")
+            .await;
+        if delivered >= 4 {
+            break;
+        }
+        assert!(Instant::now() < deadline, "{delivered}");
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
 }
 
 #[tokio::test]
