@@ -133,19 +133,17 @@ impl Natter {
             let work = work.clone();
             self.store.write(move |db| work(db)).await
         };
-        match first {
-            Err(StoreError::UnknownUser { uid, .. }) if uids.contains(&uid) => {
-                let now_ms = now_ms();
-                self.store
-                    .write(move |db| {
-                        users::register(db, &uids, now_ms)?;
-                        work(db)
-                    })
-                    .await
-                    .map_err(errors::describe)
-            }
-            other => other.map_err(errors::describe),
+        if !names_unknown(&first, &uids) {
+            return first.map_err(errors::describe);
         }
+        let now_ms = now_ms();
+        self.store
+            .write(move |db| {
+                users::register(db, &uids, now_ms)?;
+                work(db)
+            })
+            .await
+            .map_err(errors::describe)
     }
 
     /// As [`Natter::write_registering`], for work that only reads (who gets a message that is
@@ -160,16 +158,17 @@ impl Natter {
             let work = work.clone();
             self.store.read(move |db| work(db)).await
         };
-        match first {
-            Err(StoreError::UnknownUser { uid, .. }) if uids.contains(&uid) => {
-                let now_ms = now_ms();
-                self.store
-                    .write(move |db| users::register(db, &uids, now_ms))
-                    .await
-                    .map_err(errors::describe)?;
-                self.read(move |db| work(db)).await
-            }
-            other => other.map_err(errors::describe),
+        if !names_unknown(&first, &uids) {
+            return first.map_err(errors::describe);
         }
+        let now_ms = now_ms();
+        self.write(move |db| users::register(db, &uids, now_ms))
+            .await?;
+        self.read(move |db| work(db)).await
     }
+}
+
+/// Whether the store refused the work for naming one of `uids`, a user it does not know yet.
+fn names_unknown<T>(outcome: &natter_store::Result<T>, uids: &[Uid]) -> bool {
+    matches!(outcome, Err(StoreError::UnknownUser { uid, .. }) if uids.contains(uid))
 }
