@@ -178,6 +178,15 @@ pub(crate) fn profile(profile: &natter_store::UserProfile) -> wire::Profile {
     }
 }
 
+/// A group's member as the other members see them: who, and how they are shown.
+pub(crate) fn group_member(profile: &natter_store::UserProfile) -> wire::GroupMember {
+    wire::GroupMember {
+        user_id: profile.uid.to_string(),
+        nick: profile.nick.clone(),
+        avatar: profile.avatar.clone(),
+    }
+}
+
 pub(crate) fn group(profile: &natter_store::GroupProfile) -> wire::Group {
     wire::Group {
         group_id: profile.group.to_string(),

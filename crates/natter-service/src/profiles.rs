@@ -25,7 +25,7 @@ impl Natter {
             avatar: request.avatar,
             custom_fields: request.custom_fields.map(CustomFields::Replace),
         };
-        self.change_user_profile(uid, change).await
+        self.change_user_profile(uid, change).await.map(drop)
     }
 
     /// `POST /v1/profile`: the user changes their own profile, as Tencent's `updateMyProfile`:
@@ -43,12 +43,20 @@ impl Natter {
             avatar: request.avatar,
             custom_fields: request.custom_fields.map(CustomFields::Merge),
         };
-        self.change_user_profile(uid.clone(), change).await?;
-        self.user_profile(uid.as_str()).await
+        match self.change_user_profile(uid.clone(), change).await? {
+            Some(profile) => Ok(present::profile(&profile)),
+            // Nothing changed, so nothing was written or read: the profile is as stored.
+            None => self.user_profile(uid.as_str()).await,
+        }
     }
 
-    /// Writes a profile change and tells everyone who shows the profile.
-    async fn change_user_profile(&self, uid: Uid, change: UserProfileChange) -> Result<()> {
+    /// Writes a profile change and tells everyone who shows the profile. Returns the profile
+    /// as it now is, or `None` when the change left it as it was.
+    async fn change_user_profile(
+        &self,
+        uid: Uid,
+        change: UserProfileChange,
+    ) -> Result<Option<natter_store::UserProfile>> {
         if let Some(nick) = &change.nick {
             check_name(nick, "nick")?;
         }
@@ -59,14 +67,14 @@ impl Natter {
             .write(move |db| profiles::set_user(db, &uid, &change))
             .await?;
         let Some((profile, audience)) = changed else {
-            return Ok(());
+            return Ok(None);
         };
         let event = ServerEvent::ProfileUpdated {
             user_profile_list: vec![present::profile(&profile)],
             group_profile_list: Vec::new(),
         };
         self.tell_each(&audience, &event);
-        Ok(())
+        Ok(Some(profile))
     }
 
     /// `GET /user/profile`: one user's profile, for the app backend.
@@ -232,14 +240,7 @@ impl Natter {
             .await?;
         let returned = members.len() as u64;
         Ok(wire::GroupMemberList {
-            member_list: members
-                .into_iter()
-                .map(|member| wire::GroupMember {
-                    user_id: member.uid.to_string(),
-                    nick: member.nick,
-                    avatar: member.avatar,
-                })
-                .collect(),
+            member_list: members.iter().map(present::group_member).collect(),
             offset: if returned < count {
                 0
             } else {
