@@ -184,6 +184,11 @@ export function conversationPath(conversationID: string, suffix = ''): string {
   return `/v1/conversations/${encodeURIComponent(conversationID)}${suffix}`;
 }
 
+/** A group's client-API path (`/v1/groups/<groupID><suffix>`), the ID percent-encoded. */
+export function groupPath(groupID: string, suffix = ''): string {
+  return `/v1/groups/${encodeURIComponent(groupID)}${suffix}`;
+}
+
 function describe(cause: unknown): string {
   if (cause instanceof Error) {
     const inner = (cause as Error & { cause?: unknown }).cause;

@@ -15,7 +15,7 @@ import { conversationTypeOf, toConversation, toGroup, toGroupMember, toMessage, 
 import { Delivery, isNewForGap, type Gap } from './delivery.js';
 import { Emitter } from './emitter.js';
 import { ErrorCode, NatterError, invalidArgument, notLoggedIn, tooManyConversations, unsupported } from './errors.js';
-import { HttpClient, RawJson, conversationPath, type FetchLike, type Query } from './http.js';
+import { HttpClient, RawJson, conversationPath, groupPath, type FetchLike, type Query } from './http.js';
 import { MessageCache, applyRecall } from './messages.js';
 import {
   DEFAULT_SOCKET_OPTIONS,
@@ -956,7 +956,7 @@ export class Natter extends TencentUnsupported {
       const reply = await this.http.post<WireProfileList>('/v1/profiles', { userIDList: [target] });
       blank.userProfile = reply.profileList[0] ?? null;
     } else if (type === TYPES.CONV_GROUP) {
-      blank.groupProfile = await this.http.get<WireGroup>(`/v1/groups/${encodeURIComponent(target)}`);
+      blank.groupProfile = await this.http.get<WireGroup>(groupPath(target));
     }
     return blank;
   }
@@ -1319,7 +1319,7 @@ export class Natter extends TencentUnsupported {
   async getGroupProfile(options: GetGroupProfileOptions): Promise<ChatResponse<{ group: Group }>> {
     const groupID = options?.groupID;
     if (typeof groupID !== 'string' || groupID === '') throw invalidArgument('groupID: a group ID');
-    const wire = await this.http.get<WireGroup>(`/v1/groups/${encodeURIComponent(groupID)}`);
+    const wire = await this.http.get<WireGroup>(groupPath(groupID));
     return ok({ group: toGroup(wire) });
   }
 
@@ -1341,7 +1341,7 @@ export class Natter extends TencentUnsupported {
   ): Promise<ChatResponse<{ memberList: GroupMember[]; offset: number }>> {
     const groupID = options?.groupID;
     if (typeof groupID !== 'string' || groupID === '') throw invalidArgument('groupID: a group ID');
-    const reply = await this.http.get<WireGroupMemberList>(`/v1/groups/${encodeURIComponent(groupID)}/members`, {
+    const reply = await this.http.get<WireGroupMemberList>(groupPath(groupID, '/members'), {
       count: options.count,
       offset: options.offset,
     });
@@ -1354,7 +1354,7 @@ export class Natter extends TencentUnsupported {
    */
   async quitGroup(groupID: string): Promise<ChatResponse<{ groupID: string }>> {
     if (typeof groupID !== 'string' || groupID === '') throw invalidArgument('groupID: a group ID');
-    await this.http.post<{}>(`/v1/groups/${encodeURIComponent(groupID)}/leave`, {});
+    await this.http.post<{}>(groupPath(groupID, '/leave'), {});
     await this.refreshLocal();
     return ok({ groupID });
   }
