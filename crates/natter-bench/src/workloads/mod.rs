@@ -30,13 +30,15 @@ pub fn now_us() -> u64 {
 }
 
 /// The `"t"` field of a `messageReceived` frame's payload, without decoding the rest.
-pub fn sent_at_us(frame: &str) -> Option<u64> {
-    let start = frame.find("\"t\":")? + 4;
-    let digits: String = frame[start..]
-        .chars()
-        .take_while(char::is_ascii_digit)
-        .collect();
-    digits.parse().ok()
+pub fn sent_at_us(frame: &[u8]) -> Option<u64> {
+    const FIELD: &[u8] = br#""t":"#;
+    let start = frame.windows(FIELD.len()).position(|at| at == FIELD)? + FIELD.len();
+    let digits = &frame[start..];
+    let end = digits
+        .iter()
+        .position(|byte| !byte.is_ascii_digit())
+        .unwrap_or(digits.len());
+    std::str::from_utf8(&digits[..end]).ok()?.parse().ok()
 }
 
 /// `count` senders and `count` recipients, `C2C` pairs `{prefix}s{i}` → `{prefix}r{i}`.
