@@ -67,6 +67,17 @@ fn deleted_by(db: &dyn Db, uid: &Uid, channel_id: i64, seq: u64) -> Result<bool>
     )
 }
 
+/// Whether this user deleted the message with this ID for themself in this channel, found by
+/// the record of it: once everyone who could see a message has deleted it, it leaves the disk
+/// and the record is what is left of it.
+fn deleted_for_themself(db: &dyn Db, uid: &Uid, channel_id: i64, message_id: i64) -> Result<bool> {
+    db.exists(
+        "SELECT 1 FROM message_changes WHERE uid = $1 AND channel_id = $2 AND message_id = $3 \
+         AND change = $4",
+        params![uid.as_str(), channel_id, message_id, HIDDEN],
+    )
+}
+
 /// Recalls a message: the payload is erased for good, every member who may see it sees a
 /// stub saying who recalled it, and the recall is audited. Recalling a recalled message
 /// changes nothing.
@@ -213,17 +224,34 @@ pub fn delete_for_me(
         &rows::channel_key(uid, conversation),
     )?;
     let found = rows::load_for_update(db, uid, conversation)?;
-    let mut hidden = Vec::new();
+    let mut on_disk = Vec::with_capacity(message_ids.len());
     for &message_id in message_ids {
-        check_in(found.as_ref(), conversation, &locate(db, message_id)?)?;
+        match locate(db, message_id) {
+            Ok(located) => {
+                check_in(found.as_ref(), conversation, &located)?;
+                on_disk.push(located);
+            }
+            Err(StoreError::NoSuchMessage(id)) => {
+                // Deleted already: by this user, and then from the disk once no one could see
+                // it. A retry of the call that deleted it answers as that call did, not 404.
+                let deleted_already = match &found {
+                    Some(loaded) => deleted_for_themself(db, uid, loaded.channel.id, message_id)?,
+                    None => false,
+                };
+                if !deleted_already {
+                    return Err(StoreError::NoSuchMessage(id));
+                }
+            }
+            Err(error) => return Err(error),
+        }
     }
     let mut loaded = found.ok_or(StoreError::MessageNotInConversation {
         conversation: conversation.clone(),
         message_id: 0,
     })?;
     let before = loaded.counted();
-    for &message_id in message_ids {
-        let located = locate(db, message_id)?;
+    let mut hidden = Vec::new();
+    for located in on_disk {
         let seq = located.message.seq;
         if !sees(db, uid, &loaded, seq)?
             || deleted_by(db, uid, located.channel_id, seq)?

@@ -522,6 +522,23 @@ async fn a_message_everyone_deleted_leaves_the_disk() {
     assert_eq!(stored(), 0, "no one sees it any more");
     assert!(alice.history("C2Cbob").await.is_empty());
     assert_eq!(bob.unread("C2Calice").await, 0);
+    // A retry (the answer to the first call was lost) is answered as a message deleted
+    // already, not as one that never was; an ID that never was is still 404.
+    let retried = bob
+        .post(
+            "/v1/messages/delete",
+            json!({"conversationID": "C2Calice", "messageIDList": [id]}),
+        )
+        .await;
+    assert_eq!(retried.status, 200, "{:?}", retried.body);
+    assert_eq!(retried.body, json!({"messageIDList": []}));
+    let never = bob
+        .post(
+            "/v1/messages/delete",
+            json!({"conversationID": "C2Calice", "messageIDList": ["987654321"]}),
+        )
+        .await;
+    assert_eq!(never.status, 404, "{:?}", never.body);
 }
 
 #[tokio::test]
