@@ -188,6 +188,12 @@ impl Natter {
                 request.subscribers.len()
             )));
         }
+        // What is wrong with the request itself would be wrong for every subscriber: the call
+        // is refused whole, before anyone gets anything, as WuKongIM refuses a payload that is
+        // not base64. Only what concerns one subscriber goes into `fail_uids`.
+        decode_payload(&request.payload)?;
+        delivery_of(request.header.as_ref())?;
+        Uid::parse(&request.from_uid, "from_uid")?;
         let mut result = SendBatchResult {
             fail_uids: Vec::new(),
             reason: Vec::new(),

@@ -618,7 +618,7 @@ export interface paths {
          * @description Sends the payload from `from_uid` to each subscriber as its own one-to-one message (1 to
          *     1,000 subscribers). A subscriber that cannot get it (unknown, or blocking the sender) is
          *     listed in `fail_uids` with its `reason`, and the others still get theirs, as WuKongIM
-         *     answers. Manager token only.
+         *     answers; a bad payload, header or `from_uid` refuses the whole call. Manager token only.
          */
         post: operations["sendBatch"];
         delete?: never;
