@@ -49,6 +49,8 @@ pub enum ReadError {
     Frame(DecodeError),
     /// A message the protocol does not have (a WebSocket text message).
     NotWukongim(&'static str),
+    /// A WebSocket message over the size limit, refused from its header before it was read.
+    MessageTooLarge { size: usize, max: usize },
     /// The connection broke.
     Broken(std::io::Error),
 }
@@ -71,6 +73,11 @@ pub trait Transport: Send {
     /// Writes one packet as a whole (over WebSocket: one binary message, as the JS SDK reads
     /// one frame per message) and flushes it.
     fn write(&mut self, packet: &Packet) -> impl Future<Output = std::io::Result<()>> + Send;
+    /// Reads and drops whatever the client still sends, until it closes or breaks. Not frames:
+    /// after a malformed one the stream is out of step, and what follows it must still be
+    /// read, or closing with it unread resets the connection, which may destroy the
+    /// DISCONNECT before the client reads it.
+    fn discard(&mut self) -> impl Future<Output = ()> + Send;
     /// Settles the protocol version for every later frame.
     fn set_version(&mut self, version: ProtocolVersion);
     /// Closes the connection from this side.
@@ -91,7 +98,11 @@ pub fn serve<T: Transport>(
     transport: T,
     permit: OwnedSemaphorePermit,
 ) -> impl Future<Output = ()> + Send {
-    let mut link = Link { transport, gateway };
+    let mut link = Link {
+        transport,
+        gateway,
+        broken: false,
+    };
     async move {
         let kind = link.transport.kind();
         link.gateway.metrics.opened(kind);
@@ -146,6 +157,9 @@ enum Step {
 struct Link<T> {
     transport: T,
     gateway: Arc<Gateway>,
+    /// A write failed or timed out, and may have left part of a frame on the wire: nothing
+    /// more is written, since the client would read it as the rest of that frame.
+    broken: bool,
 }
 
 /// An authenticated connection's state.
@@ -168,20 +182,23 @@ struct Live {
 
 impl<T: Transport> Link<T> {
     async fn write(&mut self, packet: &Packet) -> Result<(), ()> {
+        if self.broken {
+            return Err(());
+        }
         match timeout(WRITE_TIMEOUT, self.transport.write(packet)).await {
             Ok(Ok(())) => {
                 self.gateway.metrics.frame_out(self.transport.kind());
-                Ok(())
+                return Ok(());
             }
             Ok(Err(error)) => {
                 tracing::debug!(%error, "a WuKongIM client's connection failed on write");
-                Err(())
             }
             Err(_) => {
                 tracing::debug!("a WuKongIM client did not read for {WRITE_TIMEOUT:?}");
-                Err(())
             }
         }
+        self.broken = true;
+        Err(())
     }
 
     async fn write_all(&mut self, packets: &[Packet]) -> Result<(), ()> {
@@ -203,6 +220,11 @@ impl<T: Transport> Link<T> {
             Err(ReadError::NotWukongim(what)) => Err(Ending::disconnect(
                 ReasonCode::NotSupportHeader,
                 format!("{what}: WuKongIM's frames travel in binary messages"),
+            )),
+            // 9, as for a frame over the limit: nothing the message carried can be read.
+            Err(ReadError::MessageTooLarge { size, max }) => Err(Ending::disconnect(
+                ReasonCode::PayloadDecodeError,
+                format!("a message of {size} bytes is over the limit of {max}"),
             )),
             Err(ReadError::Broken(error)) => {
                 tracing::debug!(%error, "a WuKongIM client's connection failed on read");
@@ -294,7 +316,8 @@ impl<T: Transport> Link<T> {
         self.transport.set_version(version);
         let connack = ConnackPacket::accept(
             version,
-            now_ms() - connect.client_timestamp,
+            // Saturating: the client's timestamp is whatever it sent.
+            now_ms().saturating_sub(connect.client_timestamp),
             hello.server_key,
             hello.salt,
             NODE_ID,
@@ -427,7 +450,9 @@ impl<T: Transport> Link<T> {
                 self.linger().await;
             }
         }
-        self.transport.close().await;
+        // Bounded like a write: closing a WebSocket writes a Close frame after whatever a write
+        // that timed out left buffered, which a client that does not read never takes.
+        let _ = timeout(WRITE_TIMEOUT, self.transport.close()).await;
     }
 
     /// After a DISCONNECT or a refusing CONNACK: lets the client read it and close first,
@@ -436,7 +461,7 @@ impl<T: Transport> Link<T> {
         let shutdown = self.gateway.shutdown.clone();
         let _ = timeout(DISCONNECT_LINGER, async {
             tokio::select! {
-                () = async { while let Ok(Some(_)) = self.transport.read().await {} } => {}
+                () = self.transport.discard() => {}
                 () = shutdown.cancelled() => {}
             }
         })
@@ -704,6 +729,64 @@ impl<T: Clone + Eq + Hash> Recent<T> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::Settings;
+    use natter_service::{Natter, Options};
+    use tokio::sync::Semaphore;
+
+    /// A transport whose every write fails, counting them.
+    #[derive(Default)]
+    struct FailingWrites {
+        writes: usize,
+    }
+
+    impl Transport for FailingWrites {
+        async fn read(&mut self) -> Result<Option<Packet>, ReadError> {
+            Ok(None)
+        }
+
+        async fn write(&mut self, _: &Packet) -> std::io::Result<()> {
+            self.writes += 1;
+            Err(std::io::ErrorKind::BrokenPipe.into())
+        }
+
+        async fn discard(&mut self) {}
+
+        fn set_version(&mut self, _: ProtocolVersion) {}
+
+        async fn close(&mut self) {}
+
+        fn kind(&self) -> Kind {
+            Kind::Tcp
+        }
+    }
+
+    /// A SEND with a forged msg key ends with SENDACK 8 and DISCONNECT 8; when the SENDACK
+    /// cannot be written (over TCP, a write that timed out may have sent part of it), the
+    /// DISCONNECT is not written after it.
+    #[tokio::test]
+    async fn nothing_is_written_after_a_write_failed() {
+        let data = tempfile::tempdir().unwrap();
+        let store = natter_store::Store::open_sqlite(data.path()).unwrap();
+        let options = Options {
+            manager_token: None,
+            sync_conversation_deletion: None,
+            recall_window: std::time::Duration::from_secs(120),
+            webhooks: None,
+            before_send: None,
+        };
+        let natter = Arc::new(Natter::start(store, options).await.unwrap());
+        let gateway = Gateway::new(natter, Settings::default(), Arc::new(Semaphore::new(1)));
+        let mut link = Link {
+            transport: FailingWrites::default(),
+            gateway: Arc::new(gateway),
+            broken: false,
+        };
+        let sendack = sendack(1, 0, 0, ReasonCode::MsgKeyError);
+        assert!(link.write(&sendack).await.is_err());
+        link.finish(Ending::disconnect(ReasonCode::MsgKeyError, "SEND"))
+            .await;
+        assert_eq!(link.transport.writes, 1);
+    }
 
     #[test]
     fn recent_forgets_the_oldest() {

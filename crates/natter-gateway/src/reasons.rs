@@ -60,12 +60,15 @@ pub fn for_end(reason: EndReason) -> (ReasonCode, &'static str) {
 }
 
 /// The DISCONNECT reason code for bytes that are not a frame this server takes: 20
-/// `NotSupportHeader` for an unknown packet type, 27 `ProtocolUpgradeRequired` for a protocol
-/// version older than 2, 9 `PayloadDecodeError` for the rest (a bad remaining length, a frame
-/// over the limit, a truncated or malformed body).
+/// `NotSupportHeader` for an unknown packet type, 2 `AuthFail` for a SEND or RECV before
+/// CONNECT (which the codec cannot lay out before the version is settled; every other packet
+/// before CONNECT gets 2 too), 27 `ProtocolUpgradeRequired` for a protocol version older than
+/// 2, 9 `PayloadDecodeError` for the rest (a bad remaining length, a frame over the limit, a
+/// truncated or malformed body).
 pub fn for_decode(error: &DecodeError) -> ReasonCode {
     match error {
         DecodeError::UnknownPacketType(_) => ReasonCode::NotSupportHeader,
+        DecodeError::VersionNotSet(_) => ReasonCode::AuthFail,
         DecodeError::UnsupportedVersion(_) => ReasonCode::ProtocolUpgradeRequired,
         _ => ReasonCode::PayloadDecodeError,
     }
@@ -74,6 +77,7 @@ pub fn for_decode(error: &DecodeError) -> ReasonCode {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use natter_wukongim::PacketType;
 
     #[test]
     fn send_errors_map_to_wukongim_codes() {
@@ -103,5 +107,9 @@ mod tests {
             20
         );
         assert_eq!(u8::from(for_decode(&DecodeError::BadRemainingLength)), 9);
+        assert_eq!(
+            u8::from(for_decode(&DecodeError::VersionNotSet(PacketType::Send))),
+            2
+        );
     }
 }

@@ -7,7 +7,7 @@ use std::time::Duration;
 use bytes::BytesMut;
 use futures_util::StreamExt;
 use natter_wukongim::{Packet, ProtocolVersion, WukongCodec};
-use tokio::io::AsyncWriteExt;
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::{TcpListener, TcpStream};
 use tokio_util::codec::FramedRead;
 
@@ -77,6 +77,14 @@ impl Transport for TcpTransport {
         let stream = self.framed.get_mut();
         stream.write_all(&frame).await?;
         stream.flush().await
+    }
+
+    async fn discard(&mut self) {
+        *self.framed.read_buffer_mut() = BytesMut::new();
+        let mut scratch = [0; 1024];
+        let stream = self.framed.get_mut();
+        // Until the client's EOF (a read of 0) or an error.
+        while let Ok(1..) = stream.read(&mut scratch).await {}
     }
 
     fn set_version(&mut self, version: ProtocolVersion) {

@@ -12,6 +12,7 @@ use natter_wukongim::{Packet, ProtocolVersion, WukongCodec};
 use tokio::net::{TcpListener, TcpStream};
 use tokio_tungstenite::WebSocketStream;
 use tokio_tungstenite::tungstenite::Message;
+use tokio_tungstenite::tungstenite::error::{CapacityError, Error as WsError};
 use tokio_tungstenite::tungstenite::protocol::WebSocketConfig;
 
 use crate::connection::{self, ReadError, Transport};
@@ -105,6 +106,13 @@ impl Transport for WsTransport {
             match self.ws.next().await {
                 Some(Ok(Message::Binary(data))) => self.received.extend_from_slice(&data),
                 Some(Ok(Message::Text(_))) => return Err(ReadError::NotWukongim("a text message")),
+                // Refused before its payload was read; the connection can still say why.
+                Some(Err(WsError::Capacity(CapacityError::MessageTooLong { size, max_size }))) => {
+                    return Err(ReadError::MessageTooLarge {
+                        size,
+                        max: max_size,
+                    });
+                }
                 Some(Ok(Message::Close(_))) | None => return Ok(None),
                 // Pings are answered by the WebSocket library itself.
                 Some(Ok(Message::Ping(_) | Message::Pong(_) | Message::Frame(_))) => {}
@@ -124,12 +132,26 @@ impl Transport for WsTransport {
             .map_err(std::io::Error::other)
     }
 
+    async fn discard(&mut self) {
+        self.received = BytesMut::new();
+        // Until the client's Close, which the library answers when the connection is closed.
+        while let Some(Ok(message)) = self.ws.next().await {
+            if message.is_close() {
+                return;
+            }
+        }
+    }
+
     fn set_version(&mut self, version: ProtocolVersion) {
         self.codec.set_version(version);
     }
 
     async fn close(&mut self) {
-        let _ = self.ws.close(None).await;
+        // The sink's close, not `WebSocketStream::close`: after the client's own Close that one
+        // fails before writing anything, and the reply the library queued is never sent, so
+        // the client sees the connection reset instead of the closing handshake. This one
+        // sends that reply, or else a Close of the server's own.
+        let _ = SinkExt::close(&mut self.ws).await;
     }
 
     fn kind(&self) -> Kind {

@@ -12,11 +12,12 @@ use common::{World, fastrand_u64};
 use futures_util::{SinkExt, StreamExt};
 use natter_core::wire::ChannelRequest;
 use natter_gateway::Settings;
+use natter_gateway::metrics::Transport;
 use natter_service::WuKongImGateway;
 use natter_wukongim::{
     ChannelType, ConnackPacket, ConnectPacket, DeviceFlag, Flags, KeyPair, Packet, ProtocolVersion,
     ReasonCode, RecvPacket, RecvackPacket, SendPacket, Session, Setting, SubAction, SubPacket,
-    WukongCodec,
+    WukongCodec, encode_to_vec,
 };
 use serde_json::{Value, json};
 use tokio::io::AsyncWriteExt;
@@ -248,6 +249,39 @@ async fn connack_has_each_versions_fields() {
     }
 }
 
+/// CONNACK carries the server's clock minus the client's, and the client's is whatever it
+/// sends: the oldest an i64 can say is answered like any other, not overflowed.
+#[tokio::test]
+async fn any_client_clock_is_answered() {
+    let world = World::start().await;
+    let token = world.token("alice", 1, false).await;
+    for client_timestamp in [i64::MIN, -1, 0, i64::MAX] {
+        let mut client = Client::open(world.address).await;
+        let keys = KeyPair::generate().unwrap();
+        let mut connect = Client::connect_packet("alice", &token, 1, 5, &keys);
+        if let Packet::Connect(packet) = &mut connect {
+            packet.client_timestamp = client_timestamp;
+        }
+        client.send(connect).await;
+        match client.next().await {
+            Some(Packet::Connack(connack)) => {
+                assert_eq!(
+                    connack.reason_code,
+                    ReasonCode::Success,
+                    "{client_timestamp}"
+                );
+                assert_eq!(
+                    connack.time_diff > 0,
+                    client_timestamp <= 0,
+                    "{client_timestamp}: {connack:?}"
+                );
+            }
+            other => panic!("{client_timestamp}: expected CONNACK, got {other:?}"),
+        }
+        client.ping().await;
+    }
+}
+
 #[tokio::test]
 async fn send_and_receive_across_versions_without_an_echo() {
     let world = World::start().await;
@@ -442,6 +476,13 @@ async fn bad_input_closes_only_its_own_connection() {
     let mut early = Client::open(world.address).await;
     early.send(Packet::Ping).await;
     early.expect_disconnect(ReasonCode::AuthFail).await;
+    // Not even a SEND, which cannot be read before CONNECT settles the protocol version.
+    let mut early = Client::open(world.address).await;
+    let send = bob.text("alice", ChannelType::Person, "too soon");
+    early
+        .send_bytes(&encode_to_vec(&Packet::Send(send), Some(ProtocolVersion::V5)).unwrap())
+        .await;
+    early.expect_disconnect(ReasonCode::AuthFail).await;
 
     // An unknown packet type (13), then a remaining length that never ends, then a frame
     // over the 1 MiB limit, then a SEND that stops in the middle of a field.
@@ -513,6 +554,51 @@ async fn bad_input_closes_only_its_own_connection() {
         .await;
     assert_eq!(ack.reason_code, ReasonCode::Success);
     assert_eq!(content(&bob.recv().await)["content"], "still there?");
+}
+
+/// After a malformed frame the server still reads what the client sends behind it, dropping
+/// it, until the client closes: closing with it unread would reset the connection, and a reset
+/// can destroy the DISCONNECT before the client reads it.
+#[tokio::test]
+async fn a_bad_frame_with_more_behind_it_is_answered_without_a_reset() {
+    let world = World::start().await;
+    let mut alice = client(&world, "alice", 5).await;
+    let mut bytes = vec![0xd0, 0x00];
+    bytes.extend(std::iter::repeat_n(0x70, 100_000));
+    alice.send_bytes(&bytes).await;
+    match alice.next().await {
+        Some(Packet::Disconnect(disconnect)) => {
+            assert_eq!(disconnect.reason_code, ReasonCode::NotSupportHeader)
+        }
+        other => panic!("expected DISCONNECT, got {other:?}"),
+    }
+    // Long enough for a reset to arrive, if the server sent one: then this write fails.
+    tokio::time::sleep(QUIET).await;
+    alice.send_bytes(&[0x70]).await;
+    alice.expect_closed().await;
+}
+
+/// A connection that does not finish its CONNECT within [`natter_gateway::CONNECT_TIMEOUT`]
+/// is closed without a word and frees its place under `--max-connections`: here, one that
+/// announced a CONNECT of nearly 1 MiB and sent none of it.
+#[tokio::test]
+async fn a_connect_that_never_completes_is_closed_and_frees_its_place() {
+    let world = World::start_with(Settings::default(), 1).await;
+    let mut slow = Client::open(world.address).await;
+    slow.send_bytes(&[0x10, 0xff, 0xff, 0x3f]).await;
+    let mut turned_away = Client::open(world.address).await;
+    turned_away.expect_closed().await;
+
+    assert_eq!(slow.next().await, None, "closed, without DISCONNECT");
+    let waited = std::time::Instant::now();
+    while world.gateway.metrics.connections(Transport::Tcp) > 0 {
+        assert!(waited.elapsed() < WAIT, "the connection never ended");
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    let token = world.token("alice", 1, true).await;
+    let (mut alice, connack) = Client::connect(world.address, "alice", &token, 1, 5, "d1").await;
+    assert_eq!(connack.reason_code, ReasonCode::Success);
+    alice.ping().await;
 }
 
 #[tokio::test]
