@@ -1,7 +1,9 @@
 //! WuKongIM's own web SDK (`wukongimjssdk` 1.0.4, protocol version 2) against a real Natter
 //! with both WuKongIM listeners, driven through the Node harness in
 //! `crates/natter-wukongim/js`: connecting, refusals, messages between SDKs and across the
-//! HTTP API and the JSON WebSocket, kicks across gateways, and the RECV retry queue.
+//! HTTP API and the JSON WebSocket, kicks across gateways, and the RECV retry queue. Beside
+//! them, a raw client of the protocol crate, for what the web SDK cannot do or show, and for
+//! the real binary killed under it.
 //!
 //! These tests need Node.js and the harness's packages (`npm ci` in
 //! `crates/natter-wukongim/js`; `scripts/test.sh` does both). Without them a test says so and
@@ -14,7 +16,8 @@ use std::process::Stdio;
 use std::sync::{Arc, Mutex, OnceLock};
 use std::time::Duration;
 
-use common::{Options, Server, User, find};
+use common::process::Process;
+use common::{Endpoint, Options, Server, Storage, User, find, random_token};
 use futures_util::{SinkExt, StreamExt};
 use serde_json::{Value, json};
 use tokio::io::{AsyncBufReadExt, AsyncReadExt, AsyncWriteExt, BufReader};
@@ -819,8 +822,10 @@ struct RawClient {
 }
 
 impl RawClient {
-    async fn connect(server: &Server, user: &User) -> Self {
-        match Self::try_connect(server, &user.uid, &user.token).await {
+    /// Connects as `user`'s web device to the server at `endpoint` (a test server, or the
+    /// real binary).
+    async fn connect(endpoint: &Endpoint, user: &User) -> Self {
+        match Self::try_connect(endpoint, &user.uid, &user.token).await {
             Ok(client) => client,
             Err(code) => panic!("{} could not connect: {code:?}", user.uid),
         }
@@ -828,12 +833,12 @@ impl RawClient {
 
     /// Connects as `uid`'s web device with `token`; the CONNACK's reason when refused.
     async fn try_connect(
-        server: &Server,
+        endpoint: &Endpoint,
         uid: &str,
         token: &str,
     ) -> Result<Self, natter_wukongim::ReasonCode> {
         use natter_wukongim::{ConnectPacket, DeviceFlag, KeyPair, Packet, ReasonCode};
-        let route = server.anonymous().get("/route").await.ok();
+        let route = endpoint.anonymous().get("/route").await.ok();
         let address = route["tcp_addr"].as_str().unwrap();
         let stream = tokio::net::TcpStream::connect(address).await.unwrap();
         let mut framed =
@@ -1167,4 +1172,66 @@ async fn a_slave_token_refresh_keeps_the_live_connection_and_a_master_one_ends_i
             other => panic!("expected a DISCONNECT, got {other:?}"),
         }
     }
+}
+
+/// What SENDACK acknowledged survives kill -9: after a restart on the same data, every
+/// acknowledged message is at the seq SENDACK gave, in the recipient's history and in the
+/// message sync with which its app backend answers the SDK.
+#[tokio::test]
+async fn a_send_acknowledged_on_the_gateway_survives_kill_9() {
+    let storage = Storage::new();
+    let manager_token = random_token("manager");
+    let start = || {
+        Process::start_with(
+            storage.data_dir(),
+            storage.database_url.as_deref(),
+            &["--wukongim-tcp-listen", "127.0.0.1:0"],
+            &manager_token,
+        )
+    };
+    let first = start().await;
+    let alice = first.endpoint.device("alice", 1).await;
+    let bob = first.endpoint.user("bob").await;
+    let mut client = RawClient::connect(&first.endpoint, &alice).await;
+    let mut acked = Vec::new();
+    for n in 1..=20 {
+        let number = format!("kept-{n}");
+        let sendack = client.send("bob", &number, red_dot(true), "kept").await;
+        assert_eq!(sendack.reason_code, natter_wukongim::ReasonCode::Success);
+        acked.push((u64::from(sendack.message_seq), number));
+    }
+    // At once, after the last SENDACK.
+    first.sigkill().await;
+
+    let second = start().await;
+    let history: Vec<(u64, String)> = User::on(&second.endpoint, "bob", &bob.token)
+        .history("C2Calice")
+        .await
+        .iter()
+        .map(|m| {
+            let number = m["clientMsgID"].as_str().unwrap().to_owned();
+            (m["seq"].as_u64().unwrap(), number)
+        })
+        .collect();
+    assert_eq!(history, acked);
+    let sync = second
+        .endpoint
+        .manager()
+        .post(
+            "/channel/messagesync",
+            json!({"login_uid": "bob", "channel_id": "alice", "channel_type": 1,
+                   "start_message_seq": 0, "end_message_seq": 0, "limit": 100, "pull_mode": 0}),
+        )
+        .await
+        .ok();
+    let synced: Vec<(u64, String)> = sync["messages"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|m| {
+            let number = m["client_msg_no"].as_str().unwrap().to_owned();
+            (m["message_seq"].as_u64().unwrap(), number)
+        })
+        .collect();
+    assert_eq!(synced, acked);
 }
