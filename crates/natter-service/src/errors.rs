@@ -35,8 +35,11 @@ pub(crate) fn describe(error: StoreError) -> Error {
         StoreError::AddingToDismissedGroup(group) => Error::conflict(format!(
             "group \"{group}\" was dismissed; create it again with POST /channel"
         )),
+        // Named as each API names it: the client API's conversationID, the server API's
+        // channel_id (with from_uid).
         StoreError::MessageToSelf(uid) => Error::invalid_conversation_id(format!(
-            "conversationID \"C2C{uid}\": a user cannot message themself"
+            "{uid} cannot message themself: conversationID \"C2C{uid}\", or channel_id \"{uid}\" \
+             with from_uid \"{uid}\", names the sender"
         )),
         StoreError::InBlacklist { uid, conversation } => Error::new(
             natter_core::ErrorKind::InBlacklist,

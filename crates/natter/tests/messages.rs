@@ -508,3 +508,27 @@ async fn wukongim_header_flags_keep_or_count_a_message_as_asked() {
         .await
         .expect_error_naming(400, 40001, "invalid_argument", "header.red_dot");
 }
+
+#[tokio::test]
+async fn a_message_to_oneself_is_refused_naming_the_field_of_each_api() {
+    let server = Server::start().await;
+    let alice = server.user("alice").await;
+    alice
+        .post(
+            "/v1/messages",
+            json!({"conversationID": "C2Calice", "payload": {"text": "note to self"}}),
+        )
+        .await
+        .expect_error_naming(400, 40002, "invalid_conversation_id", "conversationID");
+    let payload = BASE64.encode(br#"{"type":1,"content":"note to self"}"#);
+    server
+        .manager()
+        .post(
+            "/message/send",
+            json!({"from_uid": "alice", "channel_id": "alice", "channel_type": 1,
+                   "payload": payload}),
+        )
+        .await
+        .expect_error_naming(400, 40002, "invalid_conversation_id", "channel_id");
+    assert!(alice.history("C2Calice").await.is_empty());
+}
