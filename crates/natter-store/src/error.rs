@@ -86,6 +86,8 @@ pub enum StoreError {
     FolderLimit { uid: Uid, limit: usize },
     #[error("{uid} has no folder {name:?}")]
     UnknownFolder { uid: Uid, name: String },
+    #[error("{uid} has no folder {name:?} to rename")]
+    RenameSourceMissing { uid: Uid, name: String },
     #[error("{uid} never had the conversation {conversation}")]
     NeverHadConversation {
         uid: Uid,

@@ -428,7 +428,14 @@ async fn folders_group_conversations_within_their_limits() {
             json!({"groupName": "nope", "conversationIDList": ["C2Cbob"]}),
         )
         .await
-        .expect_error(404, 40401, "not_found");
+        .expect_error_naming(404, 40401, "not_found", "groupName");
+    alice
+        .post(
+            "/v1/conversation-groups/rename",
+            json!({"oldName": "nope", "newName": "still nope"}),
+        )
+        .await
+        .expect_error_naming(404, 40401, "not_found", "oldName");
     for n in 1..20 {
         alice
             .post(
