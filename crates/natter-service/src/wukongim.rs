@@ -106,6 +106,12 @@ impl Natter {
             limit => limit.min(MAX_MESSAGE_SYNC_LIMIT),
         };
         let (start, end) = (request.start_message_seq, request.end_message_seq);
+        if request.pull_mode > 1 {
+            return Err(Error::invalid_argument(format!(
+                "pull_mode: {} is not a mode; use 0 (down) or 1 (up)",
+                request.pull_mode
+            )));
+        }
         let range = match (start, end, request.pull_mode) {
             (0, 0, _) => SeqRange {
                 first: 1,
@@ -125,16 +131,11 @@ impl Natter {
                     from: RangeEnd::Newest,
                 }
             }
-            (_, _, 1) => SeqRange {
+            (_, _, _up) => SeqRange {
                 first: start,
                 last: if end == 0 { u64::MAX } else { end - 1 },
                 from: RangeEnd::Oldest,
             },
-            (_, _, mode) => {
-                return Err(Error::invalid_argument(format!(
-                    "pull_mode: {mode} is not a mode; use 0 (down) or 1 (up)"
-                )));
-            }
         };
         let (uid, read_conversation) = (actor.uid.clone(), conversation.clone());
         let page: History = self

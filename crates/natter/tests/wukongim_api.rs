@@ -339,10 +339,12 @@ async fn message_sync_pages_as_wukongim_pulls() {
         .post("/channel/messagesync", sync(3, 6, 10, 0))
         .await
         .expect_error_naming(400, 40001, "invalid_argument", "end_message_seq");
-    manager
-        .post("/channel/messagesync", sync(3, 0, 10, 2))
-        .await
-        .expect_error_naming(400, 40001, "invalid_argument", "pull_mode");
+    for (start, end) in [(3, 0), (0, 0)] {
+        manager
+            .post("/channel/messagesync", sync(start, end, 10, 2))
+            .await
+            .expect_error_naming(400, 40001, "invalid_argument", "pull_mode");
+    }
 }
 
 #[tokio::test]
