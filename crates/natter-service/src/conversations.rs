@@ -319,12 +319,14 @@ impl Natter {
             Some(uid) => Some(Uid::parse(uid, "uid")?.as_str().to_owned()),
         };
         let limit = page_size(limit)?;
-        let before_id = match cursor {
-            None | Some("") => None,
-            Some(text) => Some(text.parse::<i64>().map_err(|_| {
-                Error::invalid_argument("cursor: not a cursor this server gave out")
-            })?),
-        };
+        let before_id =
+            match cursor {
+                None | Some("") => None,
+                // The ID of an entry, which is never below 1.
+                Some(text) => Some(text.parse::<i64>().ok().filter(|&id| id > 0).ok_or_else(
+                    || Error::invalid_argument("cursor: not a cursor this server gave out"),
+                )?),
+            };
         let mut records = self
             .read(move |db| conversations::audit_log(db, uid.as_deref(), before_id, limit + 1))
             .await?;

@@ -679,10 +679,12 @@ async fn the_audit_log_pages_by_cursor() {
     assert_eq!(seen, expected, "newest first, no duplicates or gaps");
     let unique: HashSet<String> = seen.iter().map(ToString::to_string).collect();
     assert_eq!(unique.len(), 5);
-    manager
-        .get("/audit/conversations?cursor=not-a-cursor")
-        .await
-        .expect_error_naming(400, 40001, "invalid_argument", "cursor");
+    for cursor in ["not-a-cursor", "-1", "0"] {
+        manager
+            .get(&format!("/audit/conversations?cursor={cursor}"))
+            .await
+            .expect_error_naming(400, 40001, "invalid_argument", "cursor");
+    }
 }
 
 #[tokio::test]
