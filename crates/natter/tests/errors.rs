@@ -318,3 +318,52 @@ async fn text_holding_u0000_is_invalid_argument_on_every_database() {
         .await
         .ok();
 }
+
+/// axum's path extractor answered an ID that is not UTF-8 once percent-decoded in plain text,
+/// with no code.
+#[tokio::test]
+async fn a_path_id_that_is_not_utf8_is_invalid_argument_naming_it() {
+    let server = Server::start().await;
+    let alice = server.user("alice").await;
+    for path in [
+        "/v1/conversations/C2C%FF",
+        "/v1/conversations/C2C%FF/messages",
+    ] {
+        alice
+            .get(path)
+            .await
+            .expect_error_naming(400, 40001, "invalid_argument", "id: not UTF-8");
+    }
+    alice
+        .raw(Method::POST, "/v1/conversations/C2C%C3/read", "")
+        .await
+        .expect_error_naming(400, 40001, "invalid_argument", "id: not UTF-8");
+    alice
+        .get("/v1/groups/%FF/members")
+        .await
+        .expect_error_naming(400, 40001, "invalid_argument", "groupID: not UTF-8");
+    // Authentication still comes first.
+    server
+        .anonymous()
+        .get("/v1/conversations/C2C%FF")
+        .await
+        .expect_error(401, 40101, "unauthenticated");
+}
+
+/// A parameter missing or given twice was reported as "query parameter .: …", naming the root.
+#[tokio::test]
+async fn a_query_string_error_names_the_parameter_not_the_root() {
+    let server = Server::start().await;
+    let alice = server.user("alice").await;
+    for (answer, parameter) in [
+        (server.manager().get("/user/profile").await, "`uid`"),
+        (
+            alice.get("/v1/conversations?limit=5&limit=6").await,
+            "`limit`",
+        ),
+    ] {
+        let message = answer.expect_error(400, 40001, "invalid_argument");
+        assert!(message.contains(parameter), "{message}");
+        assert!(!message.contains("parameter ."), "{message}");
+    }
+}
