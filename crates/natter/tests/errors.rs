@@ -319,6 +319,53 @@ async fn text_holding_u0000_is_invalid_argument_on_every_database() {
         .ok();
 }
 
+/// serde takes a struct from a JSON array too, field by field: a body that was an array set a
+/// token and deleted conversations. Every request body is an object, all the way down.
+#[tokio::test]
+async fn a_json_array_where_an_object_goes_is_refused_and_changes_nothing() {
+    let server = Server::start().await;
+    let manager = server.manager();
+    let alice = server.user("alice").await;
+    server.user("bob").await.send_text("C2Calice", "hi").await;
+
+    let message = manager
+        .raw(
+            Method::POST,
+            "/user/token",
+            r#"["dave","dave-secret-token"]"#,
+        )
+        .await
+        .expect_error(400, 40001, "invalid_argument");
+    assert!(message.contains("expected a JSON object"), "{message}");
+    server
+        .with_bearer("dave-secret-token")
+        .get("/v1/conversations")
+        .await
+        .expect_error(401, 40101, "unauthenticated");
+    manager
+        .get("/user/profile?uid=dave")
+        .await
+        .expect_error(404, 40401, "not_found");
+
+    alice
+        .raw(
+            Method::POST,
+            "/v1/conversations/delete",
+            r#"[["C2Cbob"],false]"#,
+        )
+        .await
+        .expect_error(400, 40001, "invalid_argument");
+    manager
+        .post(
+            "/conversations/batchDelete",
+            json!({"uid": "alice", "channels": [["bob", 1]]}),
+        )
+        .await
+        .expect_error_naming(400, 40001, "invalid_argument", "channels[0]");
+    assert_eq!(alice.list_ids().await, ["C2Cbob"]);
+    assert_eq!(alice.history_seqs("C2Cbob").await, [1]);
+}
+
 /// axum's path extractor answered an ID that is not UTF-8 once percent-decoded in plain text,
 /// with no code.
 #[tokio::test]
