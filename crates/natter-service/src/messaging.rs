@@ -340,6 +340,13 @@ fn delivery_of(header: Option<&Value>) -> Result<Delivery> {
     let Some(header) = header else {
         return Ok(Delivery::default());
     };
+    // Indexing anything but an object gives `Null` for every flag: `"header": 5` would be
+    // taken as no header at all, and the message sent as if it were right.
+    if !header.is_object() {
+        return Err(Error::invalid_argument(format!(
+            "header: {header} is not an object; send {{\"no_persist\": 0|1, \"red_dot\": 0|1, \"sync_once\": 0|1}}"
+        )));
+    }
     let flag = |name: &str, default: bool| match &header[name] {
         Value::Null => Ok(default),
         Value::Number(number) if number.as_u64() == Some(0) => Ok(false),

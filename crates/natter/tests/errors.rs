@@ -414,3 +414,24 @@ async fn a_query_string_error_names_the_parameter_not_the_root() {
         assert!(!message.contains("parameter ."), "{message}");
     }
 }
+
+/// A `header` that is not an object read as no header at all: the message was sent as if the
+/// request were right.
+#[tokio::test]
+async fn a_message_header_that_is_not_an_object_is_refused_and_nothing_is_sent() {
+    let server = Server::start().await;
+    let alice = server.user("alice").await;
+    server.user("bob").await;
+    for header in [json!(5), json!("no_persist"), json!([1, 0, 0])] {
+        server
+            .manager()
+            .post(
+                "/message/send",
+                json!({"header": header, "from_uid": "bob", "channel_id": "alice",
+                       "channel_type": 1, "payload": "e30="}),
+            )
+            .await
+            .expect_error_naming(400, 40001, "invalid_argument", "header");
+    }
+    assert!(alice.list_ids().await.is_empty());
+}

@@ -57,6 +57,8 @@ pub struct ChannelRef {
 
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
 pub struct ServerSendRequest {
+    /// WuKongIM's header: an object of flags, each 0 or 1 (`no_persist`, `red_dot`,
+    /// `sync_once`). Left out: the message is kept and counts as unread.
     #[serde(default)]
     #[schema(value_type = Option<Object>)]
     pub header: Option<Value>,

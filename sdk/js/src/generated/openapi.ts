@@ -2519,6 +2519,10 @@ export interface components {
             operator?: string | null;
         };
         ServerSendRequest: {
+            /**
+             * @description WuKongIM's header: an object of flags, each 0 or 1 (`no_persist`, `red_dot`,
+             *     `sync_once`). Left out: the message is kept and counts as unread.
+             */
             header?: Record<string, unknown> | null;
             /**
              * @description Makes the send idempotent for `from_uid`. Left out or empty: the server makes one, as
