@@ -188,6 +188,11 @@ impl Natter {
                 request.subscribers.len()
             )));
         }
+        // What is wrong with the request itself is wrong for every subscriber: a 400, not an
+        // answer listing each of them as failed for the same reason.
+        Uid::parse(&request.from_uid, "from_uid")?;
+        decode_payload(&request.payload)?;
+        delivery_of(request.header.as_ref())?;
         let mut result = SendBatchResult {
             fail_uids: Vec::new(),
             reason: Vec::new(),

@@ -435,3 +435,43 @@ async fn a_message_header_that_is_not_an_object_is_refused_and_nothing_is_sent()
     }
     assert!(alice.list_ids().await.is_empty());
 }
+
+/// A `/message/sendbatch` whose payload, header or sender is bad was answered 200, listing
+/// every subscriber as failed with the same reason; the reference says 400.
+#[tokio::test]
+async fn a_bad_batch_message_is_refused_as_a_whole() {
+    let server = Server::start().await;
+    let alice = server.user("alice").await;
+    server.user("bob").await;
+    for (body, field) in [
+        (json!({"from_uid": "bob", "payload": "!!"}), "payload"),
+        (
+            json!({"from_uid": "bob", "payload": "e30=", "header": {"red_dot": 7}}),
+            "header.red_dot",
+        ),
+        (
+            json!({"from_uid": "bad uid", "payload": "e30="}),
+            "from_uid",
+        ),
+    ] {
+        let mut body = body;
+        body["subscribers"] = json!(["alice"]);
+        server
+            .manager()
+            .post("/message/sendbatch", body)
+            .await
+            .expect_error_naming(400, 40001, "invalid_argument", field);
+    }
+    assert!(alice.list_ids().await.is_empty());
+    // A subscriber's own failure is still listed beside the others' success.
+    let answer = server
+        .manager()
+        .post(
+            "/message/sendbatch",
+            json!({"from_uid": "bob", "subscribers": ["alice", "bad uid"], "payload": "e30="}),
+        )
+        .await
+        .ok();
+    assert_eq!(answer["fail_uids"], json!(["bad uid"]), "{answer}");
+    assert_eq!(alice.list_ids().await, ["C2Cbob"]);
+}
