@@ -436,6 +436,31 @@ async fn a_message_header_that_is_not_an_object_is_refused_and_nothing_is_sent()
     assert!(alice.list_ids().await.is_empty());
 }
 
+/// `disband` other than 1 dismissed the group, and the profile fields beside it were written.
+#[tokio::test]
+async fn a_disband_other_than_0_or_1_is_refused_and_the_group_stays() {
+    let server = Server::start().await;
+    let manager = server.manager();
+    let alice = server.user("alice").await;
+    server.user("bob").await;
+    manager.create_group("team", &["alice", "bob"]).await;
+    manager
+        .post(
+            "/channel/info",
+            json!({"channel_id": "team", "channel_type": 2, "name": "Team", "disband": 2}),
+        )
+        .await
+        .expect_error_naming(400, 40001, "invalid_argument", "disband");
+    let info = manager
+        .get("/channel/info?channel_id=team&channel_type=2")
+        .await
+        .ok();
+    assert_eq!(info["disband"], 0, "{info}");
+    assert_eq!(info["member_count"], 2, "{info}");
+    assert_eq!(info["name"], "", "{info}");
+    alice.send_text("GROUPteam", "still here").await;
+}
+
 /// A `/message/sendbatch` whose payload, header or sender is bad was answered 200, listing
 /// every subscriber as failed with the same reason; the reference says 400.
 #[tokio::test]

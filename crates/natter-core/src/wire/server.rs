@@ -439,6 +439,7 @@ pub struct ChannelInfoRequest {
     pub large: Option<u8>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ban: Option<u8>,
+    /// 1 dismisses the group (as `POST /channel/delete`); 0 or 1 only.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub disband: Option<u8>,
 }

@@ -1678,7 +1678,10 @@ export interface components {
             large?: number | null;
             /** Format: int32 */
             ban?: number | null;
-            /** Format: int32 */
+            /**
+             * Format: int32
+             * @description 1 dismisses the group (as `POST /channel/delete`); 0 or 1 only.
+             */
             disband?: number | null;
         };
         ChannelRef: {
