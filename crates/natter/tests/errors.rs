@@ -2,9 +2,15 @@
 
 mod common;
 
+use std::time::Duration;
+
 use common::Server;
+use futures_util::{SinkExt, StreamExt};
 use reqwest::Method;
 use serde_json::json;
+use tokio_tungstenite::tungstenite::Message;
+use tokio_tungstenite::tungstenite::protocol::frame::Frame;
+use tokio_tungstenite::tungstenite::protocol::frame::coding::{Data, OpCode};
 
 #[tokio::test]
 async fn malformed_json_is_invalid_argument() {
@@ -459,6 +465,69 @@ async fn a_disband_other_than_0_or_1_is_refused_and_the_group_stays() {
     assert_eq!(info["member_count"], 2, "{info}");
     assert_eq!(info["name"], "", "{info}");
     alice.send_text("GROUPteam", "still here").await;
+}
+
+/// A frame the server cannot take closes that connection with a close code and a reason (the
+/// reference's close codes). A frame over 64 KiB, or text that is not UTF-8, used to end the
+/// connection without a close frame; binary frames and text that is no event were ignored.
+#[tokio::test]
+async fn a_websocket_frame_the_server_cannot_take_closes_with_a_code_and_a_reason() {
+    let server = Server::start().await;
+    let alice = server.user("alice").await;
+    let url = format!(
+        "{}/v1/ws?token={}",
+        server.base.replacen("http", "ws", 1),
+        alice.token
+    );
+    let not_utf8 = Frame::message(
+        b"{\"event\":\"\xff\"}".to_vec(),
+        OpCode::Data(Data::Text),
+        true,
+    );
+    let too_big = format!(r#"{{"event":"ping","pad":"{}"}}"#, "a".repeat(70_000));
+    let cases = [
+        (Message::Binary(vec![0, 1, 2].into()), 1003, "binary frames"),
+        (
+            Message::Text(r#"{"event":"#.into()),
+            1007,
+            "not a client event",
+        ),
+        (Message::Text("[]".into()), 1007, "not a client event"),
+        (Message::Frame(not_utf8), 1007, "not UTF-8"),
+        (Message::Text(too_big.into()), 1009, "limited to 65536"),
+    ];
+    for (frame, code, reason) in cases {
+        let (mut socket, _) = tokio_tungstenite::connect_async(&url).await.unwrap();
+        socket.send(frame).await.unwrap();
+        let close = tokio::time::timeout(Duration::from_secs(5), async {
+            loop {
+                match socket.next().await {
+                    Some(Ok(Message::Close(close))) => return close,
+                    Some(Ok(_)) => continue,
+                    other => panic!("expected a close frame ({reason}), got {other:?}"),
+                }
+            }
+        })
+        .await
+        .expect("the server closes the connection")
+        .expect("a close frame with a code");
+        assert_eq!(u16::from(close.code), code, "{close:?}");
+        assert!(close.reason.contains(reason), "{close:?}");
+    }
+    // An event this server does not know (a newer client's) is ignored: the connection stays.
+    let (mut socket, _) = tokio_tungstenite::connect_async(&url).await.unwrap();
+    for frame in [r#"{"event":"typing","data":{}}"#, r#"{"event":"ping"}"#] {
+        socket.send(Message::Text(frame.into())).await.unwrap();
+    }
+    let pong = tokio::time::timeout(Duration::from_secs(5), socket.next())
+        .await
+        .unwrap()
+        .unwrap()
+        .unwrap();
+    assert!(
+        pong.to_text().unwrap().contains(r#""event":"pong""#),
+        "{pong:?}"
+    );
 }
 
 /// A `/message/sendbatch` whose payload, header or sender is bad was answered 200, listing

@@ -317,19 +317,35 @@ mod tests {
     }
 
     #[test]
-    fn a_ping_decodes_and_other_frames_do_not() {
+    fn a_ping_decodes_unknown_events_are_none_and_other_frames_are_errors() {
         assert_eq!(
             ClientEvent::decode(r#"{"event":"ping"}"#).unwrap(),
-            ClientEvent::Ping
+            Some(ClientEvent::Ping)
         );
         assert_eq!(
             ClientEvent::decode(r#"{"event":"ping","data":{}}"#).unwrap(),
-            ClientEvent::Ping
+            Some(ClientEvent::Ping)
         );
-        for other in ["", "ping", r#"{"event":"pong"}"#, r#"{"data":{}}"#, "[]"] {
-            assert_eq!(
-                ClientEvent::decode(other).unwrap_err().kind,
-                ErrorKind::InvalidArgument
+        for unknown in [
+            r#"{"event":"pong"}"#,
+            r#"{"event":"typing","data":{"to":"bob"}}"#,
+        ] {
+            assert_eq!(ClientEvent::decode(unknown).unwrap(), None, "{unknown}");
+        }
+        for other in [
+            "",
+            "ping",
+            r#"{"data":{}}"#,
+            r#"{"event":7}"#,
+            "[]",
+            r#"{"event":"#,
+        ] {
+            let error = ClientEvent::decode(other).unwrap_err();
+            assert_eq!(error.kind, ErrorKind::InvalidArgument);
+            assert!(
+                error.message.starts_with("not a client event: "),
+                "{}",
+                error.message
             );
         }
     }
