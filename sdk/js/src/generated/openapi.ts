@@ -5763,7 +5763,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description `not_found`: `from_uid` or the peer never had a token, or the group does not exist. */
+            /** @description `not_found`: the group does not exist (uids without a token are registered, as WuKongIM has no user-existence check). */
             404: {
                 headers: {
                     [name: string]: unknown;
