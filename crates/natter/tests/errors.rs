@@ -569,3 +569,39 @@ async fn a_bad_batch_message_is_refused_as_a_whole() {
     assert_eq!(answer["fail_uids"], json!(["bad uid"]), "{answer}");
     assert_eq!(alice.list_ids().await, ["C2Cbob"]);
 }
+
+/// A key given twice in an object that is a map (custom fields, a payload) kept the last value
+/// and dropped the others without a word; a struct's field given twice was already refused.
+#[tokio::test]
+async fn a_key_given_twice_is_refused_and_changes_nothing() {
+    let server = Server::start().await;
+    let alice = server.user("alice").await;
+    let bob = server.user("bob").await;
+    alice
+        .raw(
+            Method::POST,
+            "/v1/profile",
+            r#"{"customFields":{"team":"blue","team":"red"}}"#,
+        )
+        .await
+        .expect_error_naming(400, 40001, "invalid_argument", "`team` is given twice");
+    assert_eq!(
+        alice.get("/v1/profile").await.ok()["customFields"],
+        json!({})
+    );
+    bob.raw(
+        Method::POST,
+        "/v1/messages",
+        r#"{"conversationID":"C2Calice","payload":{"text":"yes","text":"no"}}"#,
+    )
+    .await
+    .expect_error_naming(400, 40001, "invalid_argument", "payload.text");
+    bob.raw(
+        Method::POST,
+        "/v1/messages",
+        r#"{"conversationID":"C2Calice","conversationID":"C2Ccarol","payload":{}}"#,
+    )
+    .await
+    .expect_error_naming(400, 40001, "invalid_argument", "conversationID");
+    assert!(alice.list_ids().await.is_empty());
+}

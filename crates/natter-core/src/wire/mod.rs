@@ -174,6 +174,38 @@ mod tests {
         assert_eq!(send.payload, json!({"list": [1, {"a": []}]}));
     }
 
+    /// A struct refuses a field given twice; a map kept the last value of a repeated key.
+    #[test]
+    fn a_key_given_twice_is_refused_at_any_depth() {
+        for (body, named) in [
+            (
+                &br#"{"uid":"a","uid":"b","token":"long-enough"}"#[..],
+                "uid: the key `uid` is given twice",
+            ),
+            (
+                br#"{"uid":"a","token":"long-enough","x":1,"x":2}"#,
+                "x: the key `x` is given twice",
+            ),
+        ] {
+            let error = decode_request::<UserTokenRequest>(body).unwrap_err();
+            assert!(error.message.contains(named), "{}", error.message);
+        }
+        let error = decode_request::<SendMessageRequest>(
+            br#"{"conversationID":"C2Cbob","payload":{"list":[{"a":1,"a":1}]}}"#,
+        )
+        .unwrap_err();
+        assert!(
+            error.message.starts_with("payload.list[0].a: ")
+                && error.message.contains("the key `a` is given twice"),
+            "{}",
+            error.message
+        );
+        let send: SendMessageRequest =
+            decode_request(br#"{"conversationID":"C2Cbob","payload":{"a":{"a":1},"b":[{"a":2}]}}"#)
+                .unwrap();
+        assert_eq!(send.payload, json!({"a": {"a": 1}, "b": [{"a": 2}]}));
+    }
+
     /// Decoding either succeeds, and then what it decoded encodes and decodes again, or fails
     /// with `invalid_argument` and a message.
     fn decodes_or_is_invalid_argument<T: Serialize + DeserializeOwned>(
