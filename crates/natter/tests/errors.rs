@@ -605,3 +605,23 @@ async fn a_key_given_twice_is_refused_and_changes_nothing() {
     .expect_error_naming(400, 40001, "invalid_argument", "conversationID");
     assert!(alice.list_ids().await.is_empty());
 }
+
+/// With both seqs 0, `/channel/messagesync` never looked at `pull_mode`: 2 was answered as if
+/// it were 0, although the reference lists it as 400.
+#[tokio::test]
+async fn a_pull_mode_other_than_0_or_1_is_refused_whatever_the_seqs() {
+    let server = Server::start().await;
+    server.user("alice").await;
+    server.user("bob").await.send_text("C2Calice", "hi").await;
+    for (start, end) in [(0, 0), (1, 0), (0, 5)] {
+        server
+            .manager()
+            .post(
+                "/channel/messagesync",
+                json!({"login_uid": "alice", "channel_id": "bob", "channel_type": 1,
+                       "start_message_seq": start, "end_message_seq": end, "pull_mode": 2}),
+            )
+            .await
+            .expect_error_naming(400, 40001, "invalid_argument", "pull_mode");
+    }
+}
