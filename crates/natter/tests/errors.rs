@@ -625,3 +625,32 @@ async fn a_pull_mode_other_than_0_or_1_is_refused_whatever_the_seqs() {
             .expect_error_naming(400, 40001, "invalid_argument", "pull_mode");
     }
 }
+
+/// A bad channel in `/conversations/batchDelete` was reported as `channel_id: …`, a field the
+/// body does not have at its top; the reference's all-or-nothing holds.
+#[tokio::test]
+async fn a_bad_channel_in_a_batch_delete_is_named_by_its_place() {
+    let server = Server::start().await;
+    let alice = server.user("alice").await;
+    server.user("bob").await.send_text("C2Calice", "hi").await;
+    for (channel, named) in [
+        (
+            json!({"channel_id": "bad id", "channel_type": 1}),
+            "channels[1].channel_id: ",
+        ),
+        (
+            json!({"channel_id": "bob", "channel_type": 7}),
+            "channels[1].channel_type: ",
+        ),
+    ] {
+        server
+            .manager()
+            .post(
+                "/conversations/batchDelete",
+                json!({"uid": "alice", "channels": [{"channel_id": "bob", "channel_type": 1}, channel]}),
+            )
+            .await
+            .expect_error_naming(400, 40001, "invalid_argument", named);
+    }
+    assert_eq!(alice.list_ids().await, ["C2Cbob"]);
+}
