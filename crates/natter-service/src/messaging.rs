@@ -17,6 +17,7 @@ use natter_store::{
 use serde_json::Value;
 
 use crate::events::{Frame, Recipients};
+use crate::removal::parse_message_id;
 use crate::{Natter, now_ms, present};
 
 /// How a transport asks a message to be kept and counted (WuKongIM's header flags); the client
@@ -303,11 +304,8 @@ impl Natter {
             }
             (Some(seq), None) => Before::Seq(seq),
             (None, Some("") | None) => Before::Newest,
-            (None, Some(id)) => Before::Message(id.parse().map_err(|_| {
-                Error::invalid_argument(format!(
-                    "nextReqMessageID: {id:?} is not a message ID this server gave out"
-                ))
-            })?),
+            // The IDs the server gives out are positive: `-1` is as malformed as `abc`.
+            (None, Some(id)) => Before::Message(parse_message_id(id, "nextReqMessageID")?),
         };
         let history = self.read_history(uid, &conversation, before, limit).await?;
         Ok(wire::MessageListResponse {

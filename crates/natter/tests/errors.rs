@@ -654,3 +654,18 @@ async fn a_bad_channel_in_a_batch_delete_is_named_by_its_place() {
     }
     assert_eq!(alice.list_ids().await, ["C2Cbob"]);
 }
+
+/// `nextReqMessageID=-1` (or 0) was looked up, and answered 404 as a message not in the
+/// conversation, while `abc` was 400: neither is an ID the server gives out.
+#[tokio::test]
+async fn a_next_req_message_id_that_is_not_positive_is_invalid_argument() {
+    let server = Server::start().await;
+    let alice = server.user("alice").await;
+    server.user("bob").await.send_text("C2Calice", "hi").await;
+    for bad in ["-1", "0", "abc"] {
+        alice
+            .history_page("C2Cbob", &format!("nextReqMessageID={bad}"))
+            .await
+            .expect_error_naming(400, 40001, "invalid_argument", "nextReqMessageID");
+    }
+}
