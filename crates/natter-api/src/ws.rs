@@ -32,8 +32,10 @@ const CLOSE_RESYNC: u16 = 4002;
 const CLOSE_TOKEN_REVOKED: u16 = 4003;
 const CLOSE_KICKED: u16 = 4004;
 const CLOSE_GOING_AWAY: u16 = 1001;
-/// RFC 6455's codes for a client frame the server cannot take: a binary frame (1003), a text
-/// frame that is not UTF-8 or not an event (1007), one over [`MAX_CLIENT_FRAME`] (1009).
+/// RFC 6455's codes for a client frame the server cannot take: one that breaks the protocol
+/// (1002), a binary frame (1003), a text frame that is not UTF-8 or not an event (1007), one
+/// over [`MAX_CLIENT_FRAME`] (1009).
+const CLOSE_PROTOCOL_ERROR: u16 = 1002;
 const CLOSE_UNSUPPORTED_DATA: u16 = 1003;
 const CLOSE_INVALID_DATA: u16 = 1007;
 const CLOSE_TOO_BIG: u16 = 1009;
@@ -82,9 +84,9 @@ struct WsQuery {
 /// with 1001, as on shutdown. Close codes: 4001 replaced by a newer login of this device, 4002
 /// fell behind (resync, then reconnect), 4003 the token was replaced or revoked, 4004 signed out
 /// by the app; after 4001, 4003 and 4004 a client must not reconnect with the same token. A
-/// frame the server cannot take closes the connection, its reason saying why: 1003 a binary
-/// frame, 1007 text that is not UTF-8 or not an event, 1009 a frame over 64 KiB (an event the
-/// server does not know is ignored).
+/// frame the server cannot take closes the connection, its reason saying why: 1002 a frame that
+/// breaks the WebSocket protocol, 1003 a binary frame, 1007 text that is not UTF-8 or not an
+/// event, 1009 a frame over 64 KiB (an event the server does not know is ignored).
 #[utoipa::path(get, path = "/v1/ws", tag = "client", operation_id = "openWebSocket",
     params(WsQuery),
     responses(
@@ -174,7 +176,9 @@ impl Ending {
     }
 
     /// A frame that could not be read. tungstenite drops the connection on a frame over the
-    /// limit or a text frame that is not UTF-8 without telling the client; these say why.
+    /// limit, a text frame that is not UTF-8 or one that breaks the protocol (unmasked, a
+    /// reserved bit or opcode, a bad close code) without telling the client; these say why, as
+    /// RFC 6455 asks before failing a connection.
     fn unreadable(error: axum::Error) -> Self {
         match error
             .into_inner()
@@ -191,6 +195,9 @@ impl Ending {
             }
             Ok(tungstenite::Error::Utf8(_)) => {
                 Self::close(CLOSE_INVALID_DATA, "a text frame that is not UTF-8")
+            }
+            Ok(tungstenite::Error::Protocol(error)) => {
+                Self::close_saying(CLOSE_PROTOCOL_ERROR, format!("protocol error: {error}"))
             }
             _ => Self::ClientLeft,
         }

@@ -468,8 +468,9 @@ async fn a_disband_other_than_0_or_1_is_refused_and_the_group_stays() {
 }
 
 /// A frame the server cannot take closes that connection with a close code and a reason (the
-/// reference's close codes). A frame over 64 KiB, or text that is not UTF-8, used to end the
-/// connection without a close frame; binary frames and text that is no event were ignored.
+/// reference's close codes). A frame over 64 KiB, text that is not UTF-8, or a frame that breaks
+/// the protocol used to end the connection without a close frame; binary frames and text that
+/// is no event were ignored.
 #[tokio::test]
 async fn a_websocket_frame_the_server_cannot_take_closes_with_a_code_and_a_reason() {
     let server = Server::start().await;
@@ -485,6 +486,7 @@ async fn a_websocket_frame_the_server_cannot_take_closes_with_a_code_and_a_reaso
         true,
     );
     let too_big = format!(r#"{{"event":"ping","pad":"{}"}}"#, "a".repeat(70_000));
+    let reserved_opcode = Frame::message(b"x".to_vec(), OpCode::Data(Data::Reserved(3)), true);
     let cases = [
         (Message::Binary(vec![0, 1, 2].into()), 1003, "binary frames"),
         (
@@ -495,6 +497,7 @@ async fn a_websocket_frame_the_server_cannot_take_closes_with_a_code_and_a_reaso
         (Message::Text("[]".into()), 1007, "not a client event"),
         (Message::Frame(not_utf8), 1007, "not UTF-8"),
         (Message::Text(too_big.into()), 1009, "limited to 65536"),
+        (Message::Frame(reserved_opcode), 1002, "protocol error"),
     ];
     for (frame, code, reason) in cases {
         let (mut socket, _) = tokio_tungstenite::connect_async(&url).await.unwrap();

@@ -1508,9 +1508,9 @@ export interface paths {
          *     with 1001, as on shutdown. Close codes: 4001 replaced by a newer login of this device, 4002
          *     fell behind (resync, then reconnect), 4003 the token was replaced or revoked, 4004 signed out
          *     by the app; after 4001, 4003 and 4004 a client must not reconnect with the same token. A
-         *     frame the server cannot take closes the connection, its reason saying why: 1003 a binary
-         *     frame, 1007 text that is not UTF-8 or not an event, 1009 a frame over 64 KiB (an event the
-         *     server does not know is ignored).
+         *     frame the server cannot take closes the connection, its reason saying why: 1002 a frame that
+         *     breaks the WebSocket protocol, 1003 a binary frame, 1007 text that is not UTF-8 or not an
+         *     event, 1009 a frame over 64 KiB (an event the server does not know is ignored).
          */
         get: operations["openWebSocket"];
         put?: never;
