@@ -79,7 +79,12 @@ pub fn change(
             set_membership(db, uid, name, conversations, true)
         }
         FolderChange::Rename { from, to } => {
-            require(db, uid, from)?;
+            if !exists(db, uid, from)? {
+                return Err(StoreError::UnknownRenameSource {
+                    uid: uid.clone(),
+                    name: from.clone(),
+                });
+            }
             if exists(db, uid, to)? {
                 return Err(StoreError::RenameTargetExists {
                     uid: uid.clone(),

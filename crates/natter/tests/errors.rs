@@ -672,3 +672,22 @@ async fn a_next_req_message_id_that_is_not_positive_is_invalid_argument() {
             .expect_error_naming(400, 40001, "invalid_argument", "nextReqMessageID");
     }
 }
+
+/// Renaming a folder that does not exist was reported as `groupName: …`, a field the rename's
+/// body does not have; it names `oldName`, and the new name is not taken.
+#[tokio::test]
+async fn renaming_a_missing_folder_names_old_name() {
+    let server = Server::start().await;
+    let alice = server.user("alice").await;
+    alice
+        .post(
+            "/v1/conversation-groups/rename",
+            json!({"oldName": "work", "newName": "office"}),
+        )
+        .await
+        .expect_error_naming(404, 40401, "not_found", "oldName: ");
+    assert_eq!(
+        alice.get("/v1/conversation-groups").await.ok(),
+        json!({"conversationGroupList": []})
+    );
+}
