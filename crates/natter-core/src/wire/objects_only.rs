@@ -10,7 +10,8 @@
 //!
 //! [`ObjectsOnly`] wraps a deserializer and everything it hands on (map values, sequence
 //! elements, options, enum variants): it refuses a sequence wherever a struct is expected, and
-//! a key an object already had. Everything else passes through unchanged, so the messages of
+//! a key a map already had (a struct refuses a field given twice itself, so its keys are not
+//! written down). Everything else passes through unchanged, so the messages of
 //! other errors and the field paths of `serde_path_to_error` stay as they were.
 
 use std::collections::HashSet;
@@ -177,10 +178,9 @@ impl<'de, V: Visitor<'de>> Visitor<'de> for Visit<V> {
     }
 
     fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<V::Value, A::Error> {
-        self.inner.visit_map(Entries {
-            map,
-            keys: HashSet::new(),
-        })
+        // A struct refuses a field given twice itself; only a map's keys need writing down.
+        let keys = (!self.struct_expected).then(HashSet::new);
+        self.inner.visit_map(Entries { map, keys })
     }
 
     fn visit_enum<A: EnumAccess<'de>>(self, data: A) -> Result<V::Value, A::Error> {
@@ -216,10 +216,10 @@ impl<'de, A: SeqAccess<'de>> SeqAccess<'de> for Elements<A> {
     }
 }
 
-/// An object's entries, and the keys read so far.
+/// An object's entries, and the keys read so far when it is a map.
 struct Entries<A> {
     map: A,
-    keys: HashSet<String>,
+    keys: Option<HashSet<String>>,
 }
 
 impl<'de, A: MapAccess<'de>> MapAccess<'de> for Entries<A> {
@@ -229,12 +229,15 @@ impl<'de, A: MapAccess<'de>> MapAccess<'de> for Entries<A> {
         &mut self,
         seed: K,
     ) -> Result<Option<K::Value>, A::Error> {
+        let Some(keys) = &mut self.keys else {
+            return self.map.next_key_seed(seed);
+        };
         let mut key = None;
         let value = self.map.next_key_seed(KeySeed {
             seed,
             key: &mut key,
         })?;
-        if let Some(repeated) = key.and_then(|key| self.keys.replace(key)) {
+        if let Some(repeated) = key.and_then(|key| keys.replace(key)) {
             return Err(A::Error::custom(format_args!(
                 "the key `{repeated}` is given twice"
             )));
