@@ -1,5 +1,5 @@
 //! WebSocket text frames from clients, through the gateway's decoder: never panics, and
-//! anything but a known event is `invalid_argument` (which the gateway ignores).
+//! anything but an event (known or not) is `invalid_argument` (which closes the connection).
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;

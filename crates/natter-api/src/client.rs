@@ -4,7 +4,7 @@
 //! error answers every call shares are added in [`crate::openapi`].
 
 use crate::json::Json;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use natter_core::wire::{
     self, ConversationGroupList, ConversationGroupRequest, ConversationIdList, CustomDataRequest,
     DeleteConversationsRequest, DeleteConversationsResponse, DraftRequest, Empty, ErrorBody,
@@ -19,7 +19,7 @@ use utoipa_axum::routes;
 
 use crate::AppState;
 use crate::error::ApiResult;
-use crate::extract::{ClientUser, ConnectionId, JsonBody, QueryParams};
+use crate::extract::{ClientUser, ConnectionId, JsonBody, PathParam, QueryParams};
 
 pub fn routes() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
@@ -153,7 +153,7 @@ async fn list_conversations(
 async fn conversation(
     State(state): State<AppState>,
     ClientUser(device): ClientUser,
-    Path(id): Path<String>,
+    PathParam(id): PathParam<String>,
 ) -> ApiResult<Json<wire::Conversation>> {
     Ok(Json(state.natter.conversation(&device.uid, &id).await?))
 }
@@ -217,7 +217,7 @@ struct HistoryQuery {
 async fn history(
     State(state): State<AppState>,
     ClientUser(device): ClientUser,
-    Path(id): Path<String>,
+    PathParam(id): PathParam<String>,
     QueryParams(query): QueryParams<HistoryQuery>,
 ) -> ApiResult<Json<wire::MessageListResponse>> {
     Ok(Json(
@@ -248,7 +248,7 @@ async fn history(
 async fn mark_read(
     State(state): State<AppState>,
     ClientUser(device): ClientUser,
-    Path(id): Path<String>,
+    PathParam(id): PathParam<String>,
     JsonBody(request): JsonBody<ReadRequest>,
 ) -> ApiResult<Json<Empty>> {
     state
@@ -517,7 +517,7 @@ async fn read_all(
 async fn clear_history(
     State(state): State<AppState>,
     ClientUser(device): ClientUser,
-    Path(id): Path<String>,
+    PathParam(id): PathParam<String>,
 ) -> ApiResult<Json<Empty>> {
     state.natter.clear_history(&device.uid, &id).await?;
     Ok(Json(Empty {}))
@@ -677,7 +677,7 @@ async fn remove_from_conversation_group(
 async fn leave_group(
     State(state): State<AppState>,
     ClientUser(device): ClientUser,
-    Path(group_id): Path<String>,
+    PathParam(group_id): PathParam<String>,
 ) -> ApiResult<Json<Empty>> {
     state.natter.leave_group(&device.uid, &group_id).await?;
     Ok(Json(Empty {}))
@@ -799,7 +799,7 @@ async fn update_my_profile(
 async fn group_profile(
     State(state): State<AppState>,
     ClientUser(device): ClientUser,
-    Path(group_id): Path<String>,
+    PathParam(group_id): PathParam<String>,
 ) -> ApiResult<Json<wire::Group>> {
     Ok(Json(
         state.natter.group_profile(&device.uid, &group_id).await?,
@@ -843,7 +843,7 @@ struct GroupMembersQuery {
 async fn group_members(
     State(state): State<AppState>,
     ClientUser(device): ClientUser,
-    Path(group_id): Path<String>,
+    PathParam(group_id): PathParam<String>,
     QueryParams(query): QueryParams<GroupMembersQuery>,
 ) -> ApiResult<Json<wire::GroupMemberList>> {
     Ok(Json(

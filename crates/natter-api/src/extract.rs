@@ -4,7 +4,9 @@
 use std::net::SocketAddr;
 
 use axum::body::Bytes;
-use axum::extract::{ConnectInfo, FromRequest, FromRequestParts, Request};
+use axum::extract::path::ErrorKind as PathErrorKind;
+use axum::extract::rejection::PathRejection;
+use axum::extract::{ConnectInfo, FromRequest, FromRequestParts, Path, Request};
 use axum::http::request::Parts;
 use axum::http::{HeaderMap, StatusCode};
 use natter_core::Device;
@@ -54,17 +56,52 @@ impl<T: DeserializeOwned, S: Send + Sync> FromRequestParts<S> for QueryParams<T>
 }
 
 /// Decodes a query string (without the `?`). Every failure is `invalid_argument` naming the
-/// parameter.
+/// parameter: by its path when one parameter is wrong, and in the text itself when the query as
+/// a whole is (a parameter missing or given twice, where the path is only the root, `.`).
 pub(crate) fn decode_query<T: DeserializeOwned>(query: &str) -> Result<T, Error> {
     let deserializer =
         serde_urlencoded::Deserializer::new(form_urlencoded::parse(query.as_bytes()));
     serde_path_to_error::deserialize(deserializer).map_err(|error| {
-        Error::invalid_argument(format!(
-            "query parameter {}: {}",
-            error.path(),
-            error.inner()
-        ))
+        let path = error.path().to_string();
+        let inner = error.inner();
+        Error::invalid_argument(if path == "." {
+            format!("query string: {inner}")
+        } else {
+            format!("query parameter {path}: {inner}")
+        })
     })
+}
+
+/// A path parameter. axum's `Path` answers one that is not UTF-8 once percent-decoded
+/// (`/v1/conversations/C2C%FF`) with a plain-text 400 that has no code; this answers
+/// `invalid_argument` naming the parameter, as every other bad input is answered.
+#[derive(Debug)]
+pub struct PathParam<T>(pub T);
+
+impl<T: DeserializeOwned + Send, S: Send + Sync> FromRequestParts<S> for PathParam<T> {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
+        match Path::<T>::from_request_parts(parts, state).await {
+            Ok(Path(value)) => Ok(Self(value)),
+            Err(rejection) => Err(path_error(&rejection).into()),
+        }
+    }
+}
+
+fn path_error(rejection: &PathRejection) -> Error {
+    if let PathRejection::FailedToDeserializePathParams(failed) = rejection
+        && let PathErrorKind::InvalidUtf8InPathParam { key } = failed.kind()
+    {
+        return Error::invalid_argument(format!(
+            "{key}: not UTF-8 once percent-decoded; percent-encode the UTF-8 bytes of the ID"
+        ));
+    }
+    if rejection.status().is_server_error() {
+        // A route whose handler asks for a parameter its path does not have: a bug.
+        return Error::internal(rejection.body_text());
+    }
+    Error::invalid_argument(format!("the path: {}", rejection.body_text()))
 }
 
 /// The token of a request: `Authorization: Bearer <token>`, or WuKongIM's `token` header.

@@ -46,6 +46,22 @@ impl MakeRequestId for NewRequestId {
     }
 }
 
+/// Drops a request ID the client or a proxy sent that is not visible ASCII (`ab\xffcd`), so
+/// that [`NewRequestId`] makes one. Kept, it was echoed in the header but missing from the
+/// error body's `requestID` and from the log lines, which take the ID as text.
+pub fn drop_unreadable_request_id<B>(
+    mut request: axum::http::Request<B>,
+) -> axum::http::Request<B> {
+    if request
+        .headers()
+        .get(REQUEST_ID)
+        .is_some_and(|id| id.to_str().is_err())
+    {
+        request.headers_mut().remove(REQUEST_ID);
+    }
+    request
+}
+
 /// The tracing span of a request: every log line written while it runs carries its ID.
 pub fn request_span(request: &axum::http::Request<Body>) -> tracing::Span {
     let id = request

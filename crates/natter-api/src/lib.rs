@@ -121,6 +121,7 @@ pub fn router(state: AppState, config: &HttpConfig) -> Router {
             header::AUTHORIZATION,
             HeaderName::from_static("token"),
         ]))
+        .map_request(layers::drop_unreadable_request_id)
         .layer(SetRequestIdLayer::new(
             layers::REQUEST_ID,
             layers::NewRequestId,

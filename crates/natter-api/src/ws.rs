@@ -16,6 +16,7 @@ use natter_service::{EndReason, Frame, Signals, Subscription, VersionLog};
 use serde::Deserialize;
 use std::sync::Arc;
 use tokio::sync::OwnedSemaphorePermit;
+use tokio_tungstenite::tungstenite::{self, error::CapacityError};
 use utoipa::IntoParams;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
@@ -31,6 +32,15 @@ const CLOSE_RESYNC: u16 = 4002;
 const CLOSE_TOKEN_REVOKED: u16 = 4003;
 const CLOSE_KICKED: u16 = 4004;
 const CLOSE_GOING_AWAY: u16 = 1001;
+/// RFC 6455's codes for a client frame the server cannot take: one that breaks the protocol
+/// (1002), a binary frame (1003), a text frame that is not UTF-8 or not an event (1007), one
+/// over [`MAX_CLIENT_FRAME`] (1009).
+const CLOSE_PROTOCOL_ERROR: u16 = 1002;
+const CLOSE_UNSUPPORTED_DATA: u16 = 1003;
+const CLOSE_INVALID_DATA: u16 = 1007;
+const CLOSE_TOO_BIG: u16 = 1009;
+/// A close frame's reason is at most 123 bytes (its payload at most 125, the code included).
+const MAX_CLOSE_REASON: usize = 123;
 
 /// The close code and reason that tell a client why the server ended its connection.
 fn close_for(reason: EndReason) -> (u16, &'static str) {
@@ -73,7 +83,10 @@ struct WsQuery {
 /// the user (a client syncs after the first pong for what happened before). A connection with no frame from the client for `--ws-idle-timeout-secs` is closed
 /// with 1001, as on shutdown. Close codes: 4001 replaced by a newer login of this device, 4002
 /// fell behind (resync, then reconnect), 4003 the token was replaced or revoked, 4004 signed out
-/// by the app; after 4001, 4003 and 4004 a client must not reconnect with the same token.
+/// by the app; after 4001, 4003 and 4004 a client must not reconnect with the same token. A
+/// frame the server cannot take closes the connection, its reason saying why: 1002 a frame that
+/// breaks the WebSocket protocol, 1003 a binary frame, 1007 text that is not UTF-8 or not an
+/// event, 1009 a frame over 64 KiB (an event the server does not know is ignored).
 #[utoipa::path(get, path = "/v1/ws", tag = "client", operation_id = "openWebSocket",
     params(WsQuery),
     responses(
@@ -142,7 +155,53 @@ async fn upgrade(
 /// How a connection ended, and what to tell the client.
 enum Ending {
     ClientLeft,
-    Close(u16, &'static str),
+    Close(u16, Utf8Bytes),
+}
+
+impl Ending {
+    fn close(code: u16, reason: &'static str) -> Self {
+        Self::Close(code, Utf8Bytes::from_static(reason))
+    }
+
+    /// Closes with `reason` cut to what a close frame holds.
+    fn close_saying(code: u16, mut reason: String) -> Self {
+        if reason.len() > MAX_CLOSE_REASON {
+            let mut end = MAX_CLOSE_REASON;
+            while !reason.is_char_boundary(end) {
+                end -= 1;
+            }
+            reason.truncate(end);
+        }
+        Self::Close(code, reason.into())
+    }
+
+    /// A frame that could not be read. tungstenite drops the connection on a frame over the
+    /// limit, a text frame that is not UTF-8 or one that breaks the protocol (unmasked, a
+    /// reserved bit or opcode, a bad close code) without telling the client; these say why, as
+    /// RFC 6455 asks before failing a connection.
+    fn unreadable(error: axum::Error) -> Self {
+        match error
+            .into_inner()
+            .downcast::<tungstenite::Error>()
+            .map(|error| *error)
+        {
+            Ok(tungstenite::Error::Capacity(CapacityError::MessageTooLong { size, .. })) => {
+                Self::close_saying(
+                    CLOSE_TOO_BIG,
+                    format!(
+                        "a frame of {size} bytes; client frames are limited to {MAX_CLIENT_FRAME}"
+                    ),
+                )
+            }
+            Ok(tungstenite::Error::Utf8(_)) => {
+                Self::close(CLOSE_INVALID_DATA, "a text frame that is not UTF-8")
+            }
+            Ok(tungstenite::Error::Protocol(error)) => {
+                Self::close_saying(CLOSE_PROTOCOL_ERROR, format!("protocol error: {error}"))
+            }
+            _ => Self::ClientLeft,
+        }
+    }
 }
 
 async fn serve_connection(
@@ -167,7 +226,7 @@ async fn serve_connection(
                 Some(Ok(Message::Text(text))) => {
                     idle.as_mut().reset(tokio::time::Instant::now() + state.ws_idle_timeout);
                     match ClientEvent::decode(text.as_str()) {
-                        Ok(ClientEvent::Ping) => {
+                        Ok(Some(ClientEvent::Ping)) => {
                             let first = connection.subscription.is_none();
                             let id = connection.subscribe(&state, &device);
                             if first {
@@ -181,14 +240,19 @@ async fn serve_connection(
                                 break Ending::ClientLeft;
                             }
                         }
-                        // The reference says other frames are ignored; the log says why.
-                        Err(error) => tracing::debug!(uid = %device.uid, %error, "ignored a client frame"),
+                        // A newer client's event: ignored, as the reference says.
+                        Ok(None) => tracing::debug!(uid = %device.uid, "ignored an unknown client event"),
+                        Err(error) => break Ending::close_saying(CLOSE_INVALID_DATA, error.message),
                     }
                 }
-                Some(Ok(Message::Ping(_) | Message::Pong(_) | Message::Binary(_))) => {
+                Some(Ok(Message::Ping(_) | Message::Pong(_))) => {
                     idle.as_mut().reset(tokio::time::Instant::now() + state.ws_idle_timeout);
                 }
-                Some(Ok(Message::Close(_)) | Err(_)) | None => break Ending::ClientLeft,
+                Some(Ok(Message::Binary(_))) => {
+                    break Ending::close(CLOSE_UNSUPPORTED_DATA, "binary frames are not accepted; send JSON text frames");
+                }
+                Some(Err(error)) => break Ending::unreadable(error),
+                Some(Ok(Message::Close(_))) | None => break Ending::ClientLeft,
             },
             Some(frame) = connection.next_frame() => {
                 if connection.write_queued(&mut socket, frame).await.is_err() {
@@ -198,22 +262,19 @@ async fn serve_connection(
             () = signalled(signals) => {
                 if let Some(reason) = connection.ended() {
                     let (code, why) = close_for(reason);
-                    break Ending::Close(code, why);
+                    break Ending::close(code, why);
                 }
                 let resync = ServerEvent::ResyncRequired { version: connection.resync_version() };
                 let text = wire::encode_text(&resync).expect("events serialise");
                 let _ = send(&mut socket, &text).await;
-                break Ending::Close(CLOSE_RESYNC, "missed events: sync since the version given");
+                break Ending::close(CLOSE_RESYNC, "missed events: sync since the version given");
             }
-            () = &mut idle => break Ending::Close(CLOSE_GOING_AWAY, "idle timeout: send a ping at least every 30 s"),
-            () = state.shutdown.cancelled() => break Ending::Close(CLOSE_GOING_AWAY, "the server is shutting down"),
+            () = &mut idle => break Ending::close(CLOSE_GOING_AWAY, "idle timeout: send a ping at least every 30 s"),
+            () = state.shutdown.cancelled() => break Ending::close(CLOSE_GOING_AWAY, "the server is shutting down"),
         }
     };
     if let Ending::Close(code, reason) = ending {
-        let close = CloseFrame {
-            code,
-            reason: Utf8Bytes::from_static(reason),
-        };
+        let close = CloseFrame { code, reason };
         let _ = socket.send(Message::Close(Some(close))).await;
     }
     state.http_metrics.websocket_closed();
@@ -233,9 +294,9 @@ async fn token_withdrawn(state: &AppState, token: &str, device: &Device) -> Opti
             ..
         }) => {
             let (code, why) = close_for(EndReason::TokenRevoked);
-            Some(Ending::Close(code, why))
+            Some(Ending::close(code, why))
         }
-        Err(_) => Some(Ending::Close(
+        Err(_) => Some(Ending::close(
             CLOSE_GOING_AWAY,
             "the token cannot be checked now: reconnect",
         )),

@@ -116,9 +116,16 @@ impl Natter {
         check_count(channels.len(), "channels")?;
         let mut seen = HashSet::new();
         let mut parsed = Vec::with_capacity(channels.len());
-        for channel in channels {
+        for (index, channel) in channels.iter().enumerate() {
+            // Its message names `channel_id` or `channel_type`; in this body they are the
+            // fields of one of `channels`.
             let conversation =
-                ConversationId::from_channel(channel.channel_type, &channel.channel_id)?;
+                ConversationId::from_channel(channel.channel_type, &channel.channel_id).map_err(
+                    |error| Error {
+                        message: format!("channels[{index}].{}", error.message),
+                        ..error
+                    },
+                )?;
             if seen.insert(conversation.clone()) {
                 parsed.push(conversation);
             }

@@ -114,7 +114,7 @@ pub(crate) fn describe(error: StoreError) -> Error {
         StoreError::UnknownFolder { uid, name } => {
             Error::not_found(format!("groupName: {uid} has no folder {name:?}"))
         }
-        StoreError::RenameSourceMissing { uid, name } => {
+        StoreError::UnknownRenameSource { uid, name } => {
             Error::not_found(format!("oldName: {uid} has no folder {name:?}"))
         }
         StoreError::NeverHadConversation { uid, conversation } => Error::not_found(format!(

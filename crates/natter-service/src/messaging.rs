@@ -17,6 +17,7 @@ use natter_store::{
 use serde_json::Value;
 
 use crate::events::{Frame, Recipients};
+use crate::removal::parse_message_id;
 use crate::{Natter, now_ms, present};
 
 /// How a transport asks a message to be kept and counted (WuKongIM's header flags); the client
@@ -188,12 +189,11 @@ impl Natter {
                 request.subscribers.len()
             )));
         }
-        // What is wrong with the request itself would be wrong for every subscriber: the call
-        // is refused whole, before anyone gets anything, as WuKongIM refuses a payload that is
-        // not base64. Only what concerns one subscriber goes into `fail_uids`.
+        // What is wrong with the request itself is wrong for every subscriber: a 400, not an
+        // answer listing each of them as failed for the same reason.
+        Uid::parse(&request.from_uid, "from_uid")?;
         decode_payload(&request.payload)?;
         delivery_of(request.header.as_ref())?;
-        Uid::parse(&request.from_uid, "from_uid")?;
         let mut result = SendBatchResult {
             fail_uids: Vec::new(),
             reason: Vec::new(),
@@ -304,11 +304,8 @@ impl Natter {
             }
             (Some(seq), None) => Before::Seq(seq),
             (None, Some("") | None) => Before::Newest,
-            (None, Some(id)) => Before::Message(id.parse().map_err(|_| {
-                Error::invalid_argument(format!(
-                    "nextReqMessageID: {id:?} is not a message ID this server gave out"
-                ))
-            })?),
+            // The IDs the server gives out are positive: `-1` is as malformed as `abc`.
+            (None, Some(id)) => Before::Message(parse_message_id(id, "nextReqMessageID")?),
         };
         let history = self.read_history(uid, &conversation, before, limit).await?;
         Ok(wire::MessageListResponse {
@@ -346,6 +343,13 @@ fn delivery_of(header: Option<&Value>) -> Result<Delivery> {
     let Some(header) = header else {
         return Ok(Delivery::default());
     };
+    // Indexing anything but an object gives `Null` for every flag: `"header": 5` would be
+    // taken as no header at all, and the message sent as if it were right.
+    if !header.is_object() {
+        return Err(Error::invalid_argument(format!(
+            "header: {header} is not an object; send {{\"no_persist\": 0|1, \"red_dot\": 0|1, \"sync_once\": 0|1}}"
+        )));
+    }
     let flag = |name: &str, default: bool| match &header[name] {
         Value::Null => Ok(default),
         Value::Number(number) if number.as_u64() == Some(0) => Ok(false),

@@ -117,6 +117,12 @@ impl Natter {
             )));
         }
         let group = GroupId::parse(&request.channel_id, "channel_id")?;
+        // Checked before anything is written: `disband: 2` must not dismiss the group.
+        if let Some(disband) = request.disband.filter(|&disband| disband > 1) {
+            return Err(Error::invalid_argument(format!(
+                "disband: {disband} is not 0 or 1"
+            )));
+        }
         if request.ban.is_some_and(|ban| ban != 0) {
             return Err(Error::invalid_argument(
                 "ban: banning a channel is not supported; remove its members instead",
@@ -161,7 +167,7 @@ impl Natter {
             };
             self.tell_each(&audience, &event);
         }
-        if request.disband.is_some_and(|disband| disband != 0) {
+        if request.disband == Some(1) {
             self.dismiss_group(wire::ChannelRef {
                 channel_id: group.to_string(),
                 channel_type: ChannelKind::Group.code(),

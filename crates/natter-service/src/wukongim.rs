@@ -105,20 +105,25 @@ impl Natter {
             0 => DEFAULT_MESSAGE_SYNC_LIMIT,
             limit => limit.min(MAX_MESSAGE_SYNC_LIMIT),
         };
+        // Checked before the range: with both seqs 0 the mode does not matter, and `pull_mode: 2`
+        // was answered as if it were right.
+        let pulling_up = match request.pull_mode {
+            0 => false,
+            1 => true,
+            mode => {
+                return Err(Error::invalid_argument(format!(
+                    "pull_mode: {mode} is not a mode; use 0 (down) or 1 (up)"
+                )));
+            }
+        };
         let (start, end) = (request.start_message_seq, request.end_message_seq);
-        if request.pull_mode > 1 {
-            return Err(Error::invalid_argument(format!(
-                "pull_mode: {} is not a mode; use 0 (down) or 1 (up)",
-                request.pull_mode
-            )));
-        }
-        let range = match (start, end, request.pull_mode) {
+        let range = match (start, end, pulling_up) {
             (0, 0, _) => SeqRange {
                 first: 1,
                 last: u64::MAX,
                 from: RangeEnd::Newest,
             },
-            (_, _, 0) => {
+            (_, _, false) => {
                 if end != 0 && end > start {
                     return Err(Error::invalid_argument(format!(
                         "end_message_seq: {end} is above start_message_seq {start}; pulling \
@@ -131,7 +136,7 @@ impl Natter {
                     from: RangeEnd::Newest,
                 }
             }
-            (_, _, _up) => SeqRange {
+            (_, _, true) => SeqRange {
                 first: start,
                 last: if end == 0 { u64::MAX } else { end - 1 },
                 from: RangeEnd::Oldest,

@@ -86,8 +86,10 @@ pub enum StoreError {
     FolderLimit { uid: Uid, limit: usize },
     #[error("{uid} has no folder {name:?}")]
     UnknownFolder { uid: Uid, name: String },
+    /// As [`StoreError::UnknownFolder`], for the folder a rename starts from: the request
+    /// names it in another field than the folder of every other change.
     #[error("{uid} has no folder {name:?} to rename")]
-    RenameSourceMissing { uid: Uid, name: String },
+    UnknownRenameSource { uid: Uid, name: String },
     #[error("{uid} never had the conversation {conversation}")]
     NeverHadConversation {
         uid: Uid,

@@ -80,7 +80,7 @@ pub fn change(
         }
         FolderChange::Rename { from, to } => {
             if !exists(db, uid, from)? {
-                return Err(StoreError::RenameSourceMissing {
+                return Err(StoreError::UnknownRenameSource {
                     uid: uid.clone(),
                     name: from.clone(),
                 });

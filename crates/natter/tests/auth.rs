@@ -258,6 +258,21 @@ async fn server_api_errors_carry_status_and_msg_and_client_api_errors_do_not() {
         .await;
     assert_eq!(named.headers["x-request-id"], "from-the-proxy");
     assert_eq!(named.body["requestID"], "from-the-proxy");
+    // One that is not text is replaced: it was echoed in the header but missing from the body.
+    let unreadable = server
+        .anonymous()
+        .send(
+            server
+                .anonymous()
+                .request(reqwest::Method::GET, "/v1/unread")
+                .header(
+                    "x-request-id",
+                    reqwest::header::HeaderValue::from_bytes(b"ab\xffcd").unwrap(),
+                ),
+        )
+        .await;
+    let header = unreadable.headers["x-request-id"].to_str().unwrap();
+    assert_eq!(unreadable.body["requestID"], header, "{}", unreadable.text);
 }
 
 #[tokio::test]

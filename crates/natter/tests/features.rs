@@ -429,13 +429,6 @@ async fn folders_group_conversations_within_their_limits() {
         )
         .await
         .expect_error_naming(404, 40401, "not_found", "groupName");
-    alice
-        .post(
-            "/v1/conversation-groups/rename",
-            json!({"oldName": "nope", "newName": "still nope"}),
-        )
-        .await
-        .expect_error_naming(404, 40401, "not_found", "oldName");
     for n in 1..20 {
         alice
             .post(

@@ -339,12 +339,10 @@ async fn message_sync_pages_as_wukongim_pulls() {
         .post("/channel/messagesync", sync(3, 6, 10, 0))
         .await
         .expect_error_naming(400, 40001, "invalid_argument", "end_message_seq");
-    for (start, end) in [(3, 0), (0, 0)] {
-        manager
-            .post("/channel/messagesync", sync(start, end, 10, 2))
-            .await
-            .expect_error_naming(400, 40001, "invalid_argument", "pull_mode");
-    }
+    manager
+        .post("/channel/messagesync", sync(3, 0, 10, 2))
+        .await
+        .expect_error_naming(400, 40001, "invalid_argument", "pull_mode");
 }
 
 #[tokio::test]
@@ -563,27 +561,6 @@ async fn sendbatch_sends_to_each_and_lists_who_did_not_get_it() {
         )
         .await
         .expect_error_naming(400, 40001, "invalid_argument", "from_uid");
-    // What is wrong with the request itself is refused whole, before anyone gets anything.
-    let text = payload(&json!({"type": 1, "content": "Edition 43"}));
-    for (body, field) in [
-        (
-            json!({"from_uid": "news", "subscribers": ["alice", "bob"], "payload": "xx"}),
-            "payload",
-        ),
-        (
-            json!({"from_uid": "bad uid", "subscribers": ["alice", "bob"], "payload": text}),
-            "from_uid",
-        ),
-    ] {
-        server
-            .manager()
-            .post("/message/sendbatch", body)
-            .await
-            .expect_error_naming(400, 40001, "invalid_argument", field);
-    }
-    for user in [&alice, &bob] {
-        assert_eq!(user.history("C2Cnews").await.len(), 1, "nothing more sent");
-    }
 }
 
 async fn list_call(server: &Server, path: &str, body: Value) {

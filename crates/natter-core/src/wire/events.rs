@@ -82,11 +82,24 @@ pub enum ClientEvent {
 }
 
 impl ClientEvent {
-    /// Decodes a text frame from a client. Anything that is not a known event is
-    /// `invalid_argument`; the gateway ignores such frames rather than closing the connection,
-    /// so a newer client's events do not cut off an older server.
-    pub fn decode(text: &str) -> Result<Self> {
-        serde_json::from_str(text)
-            .map_err(|error| Error::invalid_argument(format!("not a client frame: {error}")))
+    /// Decodes a text frame from a client: a known event, or `None` for a well-formed event this
+    /// server does not know (`{"event": "<name>", …}`), which the gateway ignores so that a
+    /// newer client's events do not cut off an older server. Anything else (not JSON, not an
+    /// object, no `event` name) is no client's event but a client's mistake: `invalid_argument`,
+    /// saying what is wrong, and the gateway closes the connection with it.
+    pub fn decode(text: &str) -> Result<Option<Self>> {
+        let error = match serde_json::from_str(text) {
+            Ok(event) => return Ok(Some(event)),
+            Err(error) => error,
+        };
+        let named = serde_json::from_str::<serde_json::Map<String, serde_json::Value>>(text)
+            .is_ok_and(|frame| frame.get("event").is_some_and(serde_json::Value::is_string));
+        if named {
+            Ok(None)
+        } else {
+            Err(Error::invalid_argument(format!(
+                "not a client event: {error}"
+            )))
+        }
     }
 }

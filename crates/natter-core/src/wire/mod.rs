@@ -7,6 +7,7 @@
 
 mod client;
 mod events;
+mod objects_only;
 mod server;
 mod webhook;
 
@@ -23,8 +24,9 @@ use crate::error::{Error, Result};
 
 /// Decodes a request body of either HTTP surface. Lenient where curl users trip (no
 /// `Content-Type` needed, an empty body is `{}`, unknown fields are ignored) and strict about the
-/// JSON itself; every failure is `invalid_argument` with a message naming the bad field, so a
-/// client can tell which part of its request to fix.
+/// JSON itself (an object wherever the schema has one: [`objects_only`]); every failure is
+/// `invalid_argument` with a message naming the bad field, so a client can tell which part of
+/// its request to fix.
 pub fn decode_request<T: DeserializeOwned>(body: &[u8]) -> Result<T> {
     let body: &[u8] = if body.iter().all(u8::is_ascii_whitespace) {
         b"{}"
@@ -32,7 +34,7 @@ pub fn decode_request<T: DeserializeOwned>(body: &[u8]) -> Result<T> {
         body
     };
     let mut deserializer = serde_json::Deserializer::from_slice(body);
-    let request = serde_path_to_error::deserialize(&mut deserializer)
+    let request = serde_path_to_error::deserialize(objects_only::ObjectsOnly(&mut deserializer))
         .map_err(|error| Error::invalid_argument(describe(&error)))?;
     // Without this, anything after the first JSON value (`{…}{…}`, `{…}x`) would be ignored.
     deserializer.end().map_err(|error| {
@@ -132,6 +134,82 @@ mod tests {
             $check::<NoticeRequest>(input)?;
             $check::<AppSettings>(input)?;
         }};
+    }
+
+    /// serde's structs also take a JSON array, field by field; a request body's never do.
+    #[test]
+    fn a_struct_is_taken_only_from_a_json_object() {
+        let error =
+            decode_request::<UserTokenRequest>(br#"["dave","dave-secret-token"]"#).unwrap_err();
+        assert_eq!(error.kind, ErrorKind::InvalidArgument);
+        assert!(
+            error.message.starts_with(
+                "the body is not a valid request: invalid type: sequence, expected a JSON object"
+            ),
+            "{}",
+            error.message
+        );
+        let error = decode_request::<ServerBatchDeleteRequest>(
+            br#"{"uid":"alice","channels":[["bob",1]]}"#,
+        )
+        .unwrap_err();
+        assert!(
+            error
+                .message
+                .starts_with("channels[0]: invalid type: sequence, expected a JSON object"),
+            "{}",
+            error.message
+        );
+        // Arrays where the schema has them, objects where it has those, as before.
+        let request = decode_request::<ServerBatchDeleteRequest>(
+            br#"{"uid":"alice","channels":[{"channel_id":"bob","channel_type":1}]}"#,
+        )
+        .unwrap();
+        assert_eq!(request.channels[0].channel_id, "bob");
+        let uids: Vec<String> = decode_request(br#"["alice","bob"]"#).unwrap();
+        assert_eq!(uids, ["alice", "bob"]);
+        let send: SendMessageRequest =
+            decode_request(br#"{"conversationID":"C2Cbob","payload":{"list":[1,{"a":[]}]}}"#)
+                .unwrap();
+        assert_eq!(send.payload, json!({"list": [1, {"a": []}]}));
+    }
+
+    /// A struct refuses a field given twice; a map kept the last value of a repeated key.
+    #[test]
+    fn a_key_given_twice_is_refused_at_any_depth() {
+        let error =
+            decode_request::<UserTokenRequest>(br#"{"uid":"a","uid":"b","token":"long-enough"}"#)
+                .unwrap_err();
+        assert!(
+            error.message.contains("duplicate field `uid`"),
+            "{}",
+            error.message
+        );
+        let error = decode_request::<ServerUserProfile>(
+            br#"{"uid":"a","custom_fields":{"k":"1","k":"2"}}"#,
+        )
+        .unwrap_err();
+        assert!(
+            error
+                .message
+                .starts_with("custom_fields.k: the key `k` is given twice"),
+            "{}",
+            error.message
+        );
+        let error = decode_request::<SendMessageRequest>(
+            br#"{"conversationID":"C2Cbob","payload":{"list":[{"a":1,"a":1}]}}"#,
+        )
+        .unwrap_err();
+        assert!(
+            error.message.starts_with("payload.list[0].a: ")
+                && error.message.contains("the key `a` is given twice"),
+            "{}",
+            error.message
+        );
+        let send: SendMessageRequest =
+            decode_request(br#"{"conversationID":"C2Cbob","payload":{"a":{"a":1},"b":[{"a":2}]}}"#)
+                .unwrap();
+        assert_eq!(send.payload, json!({"a": {"a": 1}, "b": [{"a": 2}]}));
     }
 
     /// Decoding either succeeds, and then what it decoded encodes and decodes again, or fails
@@ -277,19 +355,35 @@ mod tests {
     }
 
     #[test]
-    fn a_ping_decodes_and_other_frames_do_not() {
+    fn a_ping_decodes_unknown_events_are_none_and_other_frames_are_errors() {
         assert_eq!(
             ClientEvent::decode(r#"{"event":"ping"}"#).unwrap(),
-            ClientEvent::Ping
+            Some(ClientEvent::Ping)
         );
         assert_eq!(
             ClientEvent::decode(r#"{"event":"ping","data":{}}"#).unwrap(),
-            ClientEvent::Ping
+            Some(ClientEvent::Ping)
         );
-        for other in ["", "ping", r#"{"event":"pong"}"#, r#"{"data":{}}"#, "[]"] {
-            assert_eq!(
-                ClientEvent::decode(other).unwrap_err().kind,
-                ErrorKind::InvalidArgument
+        for unknown in [
+            r#"{"event":"pong"}"#,
+            r#"{"event":"typing","data":{"to":"bob"}}"#,
+        ] {
+            assert_eq!(ClientEvent::decode(unknown).unwrap(), None, "{unknown}");
+        }
+        for other in [
+            "",
+            "ping",
+            r#"{"data":{}}"#,
+            r#"{"event":7}"#,
+            "[]",
+            r#"{"event":"#,
+        ] {
+            let error = ClientEvent::decode(other).unwrap_err();
+            assert_eq!(error.kind, ErrorKind::InvalidArgument);
+            assert!(
+                error.message.starts_with("not a client event: "),
+                "{}",
+                error.message
             );
         }
     }

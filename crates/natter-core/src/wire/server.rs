@@ -57,6 +57,8 @@ pub struct ChannelRef {
 
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
 pub struct ServerSendRequest {
+    /// WuKongIM's header: an object of flags, each 0 or 1 (`no_persist`, `red_dot`,
+    /// `sync_once`). Left out: the message is kept and counts as unread.
     #[serde(default)]
     #[schema(value_type = Option<Object>)]
     pub header: Option<Value>,
@@ -437,6 +439,7 @@ pub struct ChannelInfoRequest {
     pub large: Option<u8>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ban: Option<u8>,
+    /// 1 dismisses the group (as `POST /channel/delete`); 0 or 1 only.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub disband: Option<u8>,
 }

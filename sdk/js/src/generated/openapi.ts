@@ -1507,7 +1507,10 @@ export interface paths {
          *     the user (a client syncs after the first pong for what happened before). A connection with no frame from the client for `--ws-idle-timeout-secs` is closed
          *     with 1001, as on shutdown. Close codes: 4001 replaced by a newer login of this device, 4002
          *     fell behind (resync, then reconnect), 4003 the token was replaced or revoked, 4004 signed out
-         *     by the app; after 4001, 4003 and 4004 a client must not reconnect with the same token.
+         *     by the app; after 4001, 4003 and 4004 a client must not reconnect with the same token. A
+         *     frame the server cannot take closes the connection, its reason saying why: 1002 a frame that
+         *     breaks the WebSocket protocol, 1003 a binary frame, 1007 text that is not UTF-8 or not an
+         *     event, 1009 a frame over 64 KiB (an event the server does not know is ignored).
          */
         get: operations["openWebSocket"];
         put?: never;
@@ -1678,7 +1681,10 @@ export interface components {
             large?: number | null;
             /** Format: int32 */
             ban?: number | null;
-            /** Format: int32 */
+            /**
+             * Format: int32
+             * @description 1 dismisses the group (as `POST /channel/delete`); 0 or 1 only.
+             */
             disband?: number | null;
         };
         ChannelRef: {
@@ -2519,6 +2525,10 @@ export interface components {
             operator?: string | null;
         };
         ServerSendRequest: {
+            /**
+             * @description WuKongIM's header: an object of flags, each 0 or 1 (`no_persist`, `red_dot`,
+             *     `sync_once`). Left out: the message is kept and counts as unread.
+             */
             header?: Record<string, unknown> | null;
             /**
              * @description Makes the send idempotent for `from_uid`. Left out or empty: the server makes one, as
@@ -5753,7 +5763,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description `not_found`: `from_uid` or the peer never had a token, or the group does not exist. */
+            /** @description `not_found`: the group does not exist (uids without a token are registered, as WuKongIM has no user-existence check). */
             404: {
                 headers: {
                     [name: string]: unknown;
