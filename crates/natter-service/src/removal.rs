@@ -46,6 +46,12 @@ impl Natter {
             Some(name) => name,
             None => "admin".to_owned(),
         };
+        if request.message_id <= 0 {
+            return Err(not_a_message_id(
+                "message_id",
+                &request.message_id.to_string(),
+            ));
+        }
         let recall = Recall {
             message_id: request.message_id,
             conversation: None,
@@ -108,6 +114,9 @@ impl Natter {
                 message_ids.len()
             )));
         }
+        if let Some(id) = message_ids.iter().find(|&&id| id <= 0) {
+            return Err(not_a_message_id(field, &id.to_string()));
+        }
         let unique: Vec<i64> = {
             let mut seen = HashSet::new();
             message_ids
@@ -164,5 +173,11 @@ pub(crate) fn parse_message_id(id: &str, field: &str) -> Result<i64> {
     id.parse()
         .ok()
         .filter(|id: &i64| *id > 0)
-        .ok_or_else(|| Error::invalid_argument(format!("{field}: {id:?} is not a message ID")))
+        .ok_or_else(|| not_a_message_id(field, id))
+}
+
+/// The server gives out positive message IDs only: anything else is malformed (400), on both
+/// APIs, not a message that is not there (404).
+fn not_a_message_id(field: &str, id: &str) -> Error {
+    Error::invalid_argument(format!("{field}: {id:?} is not a message ID"))
 }

@@ -223,6 +223,24 @@ async fn a_failure_about_a_message_names_the_field_the_caller_sent() {
         .await
         .expect_error(400, 40001, "invalid_argument");
     starts_with(elsewhere, "message_ids");
+    // An ID the server never gives out is malformed (400), as on the client API, not a
+    // message that is not there (404).
+    for id in [0, -5] {
+        let malformed = manager
+            .post("/message/revoke", json!({"message_id": id}))
+            .await
+            .expect_error(400, 40001, "invalid_argument");
+        starts_with(malformed, "message_id");
+        let malformed = manager
+            .post(
+                "/message/deleteForUser",
+                json!({"uid": "alice", "channel_id": "bob", "channel_type": 1,
+                       "message_ids": [id]}),
+            )
+            .await
+            .expect_error(400, 40001, "invalid_argument");
+        starts_with(malformed, "message_ids");
+    }
     let unknown = manager
         .post(
             "/message/deleteForUser",
