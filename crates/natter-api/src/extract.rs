@@ -205,11 +205,17 @@ impl FromRequestParts<AppState> for Caller {
             if state.dev && !state.natter.has_manager_token() && from_loopback(parts) {
                 return Ok(Self(Principal::Manager));
             }
-            return Err(Error::unauthenticated(
+            // Without a manager token configured, asking for one would send the caller
+            // looking for something that does not exist.
+            let message = if state.natter.has_manager_token() {
                 "missing token: send the manager token in the `token` header or as \
-                 Authorization: Bearer",
-            )
-            .into());
+                 Authorization: Bearer"
+            } else {
+                "missing token: this server was started without a manager token \
+                 (--manager-token), so the app backend's calls are refused; a user's own calls \
+                 take their token as Authorization: Bearer"
+            };
+            return Err(Error::unauthenticated(message).into());
         };
         let principal = state.natter.authenticate(&token).await?;
         if let Some(uid) = principal.limited_uid() {

@@ -395,3 +395,21 @@ async fn a_signed_out_device_is_refused_at_once() {
         .await
         .expect_error(401, 40101, "unauthenticated");
 }
+
+#[tokio::test]
+async fn without_a_manager_token_configured_the_server_api_says_so() {
+    let server = Server::start_with(Options {
+        without_manager_token: true,
+        ..Options::default()
+    })
+    .await;
+    let anyone = server.anonymous();
+    let message = anyone
+        .post(
+            "/user/token",
+            json!({"uid": "alice", "token": "alice-secret-token"}),
+        )
+        .await
+        .expect_error(401, 40101, "unauthenticated");
+    assert!(message.contains("--manager-token"), "{message}");
+}

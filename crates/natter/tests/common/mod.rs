@@ -54,6 +54,8 @@ pub struct Options {
     /// Serve WuKongIM's protocol over TCP and WebSocket too, on ports of their own (`GET
     /// /route` says which).
     pub wukongim: bool,
+    /// Start with no manager token, as a server whose operator gave none.
+    pub without_manager_token: bool,
 }
 
 /// The admin URL of the PostgreSQL server the suite runs on (`NATTER_TEST_POSTGRES`, set by
@@ -229,7 +231,7 @@ impl Server {
                 .unwrap_or_else(|| storage.data_dir().to_owned()),
             database_url: storage.database_url.clone(),
             database_connections: TEST_DATABASE_CONNECTIONS,
-            manager_token: Some(manager_token.clone()),
+            manager_token: (!options.without_manager_token).then(|| manager_token.clone()),
             rate_limit: options.rate_limit,
             max_body_bytes: options.max_body_bytes.unwrap_or(defaults.max_body_bytes),
             sync_conversation_deletion: options.sync_conversation_deletion,
