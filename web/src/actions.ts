@@ -12,6 +12,7 @@ import {
   allFolders,
   findConversation,
   focusRow,
+  selectedIDs,
   setHidden,
   setSelected,
   state,
@@ -59,7 +60,15 @@ export function setSelecting(on: boolean, firstID?: ConversationID): void {
   if (!on) focusRow(state.focusID.value);
 }
 
+/** The server deletes (and archives) at most this many conversations in one call. */
+export const MAX_SELECTED = 100;
+
 export function toggleSelected(id: ConversationID, on: boolean): void {
+  if (on && !state.selected.value.has(id) && selectedIDs.value.length >= MAX_SELECTED) {
+    toast(`You can select up to ${MAX_SELECTED} conversations at a time.`, 'error');
+    focusRow(id);
+    return;
+  }
   setSelected(id, on);
   focusRow(id);
 }
@@ -180,7 +189,7 @@ async function leaveList(ids: ConversationID[], call: () => Promise<unknown>): P
   const rest = items.filter((c) => !ids.includes(c.conversationID));
   batch(() => {
     setHidden(ids, true);
-    if (state.activeID.value && ids.includes(state.activeID.value)) closeConversation();
+    if (state.activeID.value && ids.includes(state.activeID.value)) closeConversation(true);
     state.selecting.value = false;
     state.selected.value = new Set();
     focusRow(rest[Math.min(firstIndex, rest.length - 1)]?.conversationID ?? null);
@@ -232,7 +241,7 @@ export function deletedElsewhere(ids: ConversationID[], clearedHistory: boolean)
   batch(() => {
     state.archived.value = state.archived.value.filter((c) => !ids.includes(c.conversationID));
     if (state.activeID.value && ids.includes(state.activeID.value)) {
-      closeConversation();
+      closeConversation(true);
       announce(`${names} was deleted on another device.`);
     }
   });

@@ -20,3 +20,20 @@ export function currentChat(): TencentCloudChat | null {
 export function setChat(instance: TencentCloudChat | null): void {
   current = instance;
 }
+
+let leaving = false;
+
+/**
+ * The SDK's `fetch`: while the page is being left (`pagehide`, e.g. a reload), requests are made
+ * with `keepalive`, so that the last draft saved on the way out reaches the server instead of being
+ * cancelled with the page.
+ */
+export function pageFetch(input: string, init?: RequestInit): Promise<Response> {
+  return fetch(input, leaving ? { ...init, keepalive: true } : init);
+}
+
+if (typeof window !== 'undefined') {
+  // Registered before any view's pagehide handler, so it is set when they run.
+  window.addEventListener('pagehide', () => (leaving = true));
+  window.addEventListener('pageshow', () => (leaving = false));
+}

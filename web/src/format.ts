@@ -4,7 +4,7 @@
  * People and groups are shown by their profile name (`userProfile.nick`, `groupProfile.name`) when
  * the server has one, else by their ID.
  */
-import TencentCloudChat, { NatterError, type Conversation, type ConversationID, type Message } from '@natter/sdk';
+import TencentCloudChat, { ErrorCode, NatterError, type Conversation, type ConversationID, type Message } from '@natter/sdk';
 
 const { TYPES } = TencentCloudChat;
 
@@ -100,10 +100,18 @@ export function hasLastMessage(c: Conversation): boolean {
   return c.lastMessage.lastTime !== 0;
 }
 
-/** The line under a conversation's name. */
+/**
+ * The draft as the list shows it, in place of the last message (as chat apps do), on one line; ''
+ * when there is none.
+ */
+export function draftPreview(c: Conversation): string {
+  return c.draftText.replace(/\s+/g, ' ').trim();
+}
+
+/** The line under a conversation's name (the draft, when there is one, is shown before it). */
 export function preview(c: Conversation, me: string | undefined): string {
   const last = c.lastMessage;
-  if (!hasLastMessage(c)) return c.draftText ? `Draft: ${c.draftText}` : 'No messages yet';
+  if (!hasLastMessage(c)) return 'No messages yet';
   // The SDK words a recall ("You recalled a message", "Bob recalled a message").
   if (last.isRevoked) return last.messageForShow;
   const text = last.type ? messageText({ type: last.type, payload: last.payload }) : last.messageForShow;
@@ -155,6 +163,10 @@ export function longDate(seconds: number): string {
 }
 
 export function describeError(err: unknown): string {
+  // The request never got an answer: say so plainly, not as the request and the browser's words.
+  if (err instanceof NatterError && err.code === ErrorCode.NETWORK_ERROR) {
+    return 'the server could not be reached. Check the connection and try again.';
+  }
   if (err instanceof NatterError) return `${err.message} (${err.code})`;
   if (err instanceof Error) return err.message;
   return String(err);

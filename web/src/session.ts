@@ -7,12 +7,12 @@
 import { batch, effect } from '@preact/signals';
 import TencentCloudChat, { type KickedOutType } from '@natter/sdk';
 import { deletedElsewhere, refreshFolders, scheduleSideRefresh, setFolderNames } from './actions.ts';
-import { currentChat, setChat } from './client.ts';
+import { currentChat, pageFetch, setChat } from './client.ts';
 import { detectDev } from './demo.ts';
 import { deletedElsewhere as messagesDeletedElsewhere, profilesUpdated, revoked } from './messages.ts';
 import { describeError, errorCode } from './format.ts';
 import { resetSession, state, type Session } from './state.ts';
-import { openConversation, receive } from './thread.ts';
+import { addressedConversation, openConversation, receive, rememberOpen } from './thread.ts';
 
 const { EVENT, TYPES } = TencentCloudChat;
 const SESSION_KEY = 'natter.session';
@@ -41,7 +41,10 @@ export async function start(): Promise<void> {
     sessionStorage.removeItem(SESSION_KEY);
   }
   if (session) await signIn(session);
-  else state.phase.value = 'signin';
+  else {
+    rememberOpen(null);
+    state.phase.value = 'signin';
+  }
 }
 
 export async function signIn(session: Session): Promise<void> {
@@ -51,7 +54,7 @@ export async function signIn(session: Session): Promise<void> {
   }
   await endSession();
   resetSession();
-  const sdk = TencentCloudChat.create({ serverUrl: location.origin });
+  const sdk = TencentCloudChat.create({ serverUrl: location.origin, fetch: pageFetch });
   sdk.setLogLevel(1);
   setChat(sdk);
   listen(sdk);
@@ -75,6 +78,10 @@ export async function signIn(session: Session): Promise<void> {
     state.phase.value = 'main';
   });
   void refreshFolders();
+  // After a reload, the conversation that was open opens again, once the list (and its draft) is in.
+  const open = addressedConversation();
+  if (open && sdk.isReady()) openConversation(open);
+  else if (open) reopen = open;
 }
 
 export async function signOut(): Promise<void> {
@@ -83,7 +90,12 @@ export async function signOut(): Promise<void> {
   showSignIn('');
 }
 
+/** The conversation to open again once the SDK is ready (the address named it at sign-in). */
+let reopen: string | null = null;
+
 function showSignIn(notice: string): void {
+  reopen = null;
+  rememberOpen(null);
   batch(() => {
     resetSession();
     state.signInNotice.value = notice;
@@ -112,7 +124,15 @@ function listen(sdk: TencentCloudChat): void {
     (event: E): void => {
       if (currentChat() === sdk) handler(event);
     };
-  sdk.on(EVENT.SDK_READY, live(() => (state.ready.value = true)));
+  sdk.on(
+    EVENT.SDK_READY,
+    live(() => {
+      state.ready.value = true;
+      const open = reopen;
+      reopen = null;
+      if (open && !state.activeID.value) openConversation(open);
+    }),
+  );
   sdk.on(
     EVENT.CONVERSATION_LIST_UPDATED,
     live((event) => {

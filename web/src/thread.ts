@@ -26,8 +26,31 @@ function merge(into: Message[], add: Message[]): Message[] {
   return [...byID.values()].sort((a, b) => a.sequence - b.sequence);
 }
 
+/**
+ * The open conversation is kept in the page's address (`#C2Cbob`), so that a reload opens it again
+ * (`addressedConversation`). It replaces the entry: no history entry per conversation.
+ */
+export function rememberOpen(id: ConversationID | null): void {
+  if (typeof history === 'undefined') return;
+  const hash = id ? `#${encodeURIComponent(id)}` : '';
+  if (location.hash !== hash) history.replaceState(null, '', hash || location.pathname + location.search);
+}
+
+/** The conversation the address names, if any (after a reload). */
+export function addressedConversation(): ConversationID | null {
+  if (typeof location === 'undefined' || location.hash.length < 2) return null;
+  try {
+    const id = decodeURIComponent(location.hash.slice(1));
+    return id.startsWith(TYPES.CONV_C2C) || id.startsWith(TYPES.CONV_GROUP) || id === SYSTEM_ID ? id : null;
+  } catch {
+    return null;
+  }
+}
+
 export function openConversation(id: ConversationID): void {
   const token = ++openings;
+  draftDiscarded = null;
+  rememberOpen(id);
   batch(() => {
     state.menu.value = null;
     state.activeID.value = id;
@@ -47,8 +70,14 @@ export function openConversation(id: ConversationID): void {
   void loadPage(token, id, true);
 }
 
-export function closeConversation(): void {
+/**
+ * Closes the open conversation. `discardDraft` when it is leaving the list (deleted, archived, here
+ * or elsewhere): saving what was typed would bring a deleted conversation back.
+ */
+export function closeConversation(discardDraft = false): void {
   openings++;
+  if (discardDraft) draftDiscarded = state.activeID.value;
+  rememberOpen(null);
   batch(() => {
     state.activeID.value = null;
     state.thread.value = null;
@@ -114,6 +143,7 @@ export async function send(text: string): Promise<void> {
     payload: { text },
   });
   update(t.token, (th) => ({ ...th, outgoing: [...th.outgoing, { key: message.ID, message }] }));
+  saveDraft(t.id, ''); // sent: the draft is done with
   await deliver(t.token, t.id, message, () => chat().sendMessage(message));
 }
 
@@ -146,6 +176,35 @@ async function deliver(
     if (errorCode(err) === 40302) reason = 'You are no longer a member of this group.';
     toast(`Not sent: ${reason}`, 'error');
   }
+}
+
+// ------------------------------------------------------------------ drafts
+
+/** The conversation whose composer text must not be saved as its draft (it left the list). */
+let draftDiscarded: ConversationID | null = null;
+/** The draft last sent to the server per conversation, until the list shows it. */
+const draftsAsked = new Map<ConversationID, string>();
+
+/**
+ * Keeps what is typed and not sent as the conversation's draft, on the server
+ * (`setConversationDraft`), so it is there after a reload and on the user's other devices; `''`
+ * clears it. Nothing is called when the server already has this text, and a conversation that is
+ * not in the list yet (a new chat, no message) has no draft to clear. A failure is not worth a
+ * toast: the text is still in the composer.
+ */
+export function saveDraft(id: ConversationID, text: string): void {
+  const sdk = currentChat();
+  if (!sdk || draftDiscarded === id || !canSend(id)) return;
+  const c = findConversation(id);
+  const known = draftsAsked.get(id) ?? c?.draftText ?? '';
+  if (text === known || (text === '' && !c && !draftsAsked.has(id))) return;
+  draftsAsked.set(id, text);
+  sdk
+    .setConversationDraft({ conversationID: id, draftText: text })
+    .catch(() => {})
+    .finally(() => {
+      if (draftsAsked.get(id) === text) draftsAsked.delete(id);
+    });
 }
 
 // ------------------------------------------------------------------ read on open

@@ -207,6 +207,11 @@ test('the web client against a real server', async (t) => {
   await step('sends messages between them, live, and reading clears the badge', async () => {
     // alice starts a conversation with bob from the ✎ button
     await alice.click('#new-chat');
+    // an ID the server would refuse is caught in the dialog, before a conversation opens
+    await alice.fill('#new-peer', 'bob smith');
+    await alice.click('#new-open');
+    assert.equal(await alice.isVisible('#new-dialog[open]'), true, 'the dialog stays open');
+    assert.equal(await alice.$eval('#new-peer', (el) => el.validity.patternMismatch), true);
     await alice.fill('#new-peer', 'bob');
     await alice.click('#new-open');
     await alice.waitForSelector('#composer-input');
@@ -329,6 +334,42 @@ test('the web client against a real server', async (t) => {
     await alice.waitForSelector(`${item('C2Cdave')} .badge`, { state: 'detached' });
   });
 
+  await step('keeps unsent text as the draft: in the list, across a reload, cleared by sending', async () => {
+    await alice.click(`${item('C2Ccarol')} .conv-main`);
+    await alice.waitForSelector('#msg-list >> text=Lunch tomorrow?');
+    // the composer grows with the lines typed
+    const oneLine = await alice.$eval('#composer-input', (el) => el.offsetHeight);
+    await alice.fill('#composer-input', 'one\ntwo\nthree');
+    assert.ok((await alice.$eval('#composer-input', (el) => el.offsetHeight)) > oneLine + 20, 'taller for three lines');
+    await alice.fill('#composer-input', 'Half a thought <b>not bold</b>');
+    // leaving the conversation keeps the text: the list shows it in place of the last message
+    await alice.click(`${item('C2Cdave')} .conv-main`);
+    await alice.waitForSelector(`${item('C2Ccarol')} .conv-draft >> text=Half a thought <b>not bold</b>`);
+    assert.equal(await alice.textContent(`${item('C2Ccarol')} .conv-preview`), 'Draft: Half a thought <b>not bold</b>');
+    const saved = await api('/v1/conversations/C2Ccarol', tokenOf('alice'));
+    assert.equal(saved.draftText, 'Half a thought <b>not bold</b>', 'stored on the server');
+    await shot(alice, '05b-draft');
+    // back in it, the text is in the composer; typing more and reloading at once keeps that too
+    await alice.click(`${item('C2Ccarol')} .conv-main`);
+    assert.equal(await alice.inputValue('#composer-input'), 'Half a thought <b>not bold</b>');
+    await alice.fill('#composer-input', 'Half a thought, then more');
+    await alice.reload();
+    // the reload opens the conversation again (the address names it), with the draft in the composer
+    await alice.waitForFunction(() => document.querySelector('#pane-title')?.textContent === 'carol');
+    assert.equal(new URL(alice.url()).hash, '#C2Ccarol');
+    assert.equal(await alice.inputValue('#composer-input'), 'Half a thought, then more');
+    assert.equal((await api('/v1/conversations/C2Ccarol', tokenOf('alice'))).draftText, 'Half a thought, then more');
+    // sending it clears the draft, here and on the server
+    await alice.press('#composer-input', 'Enter');
+    await alice.waitForSelector('#msg-list .msg-mine[data-seq] >> text=Half a thought, then more');
+    await alice.click(`${item('C2Cdave')} .conv-main`);
+    await alice.waitForFunction(
+      (sel) => document.querySelector(sel)?.textContent === 'You: Half a thought, then more',
+      `${item('C2Ccarol')} .conv-preview`,
+    );
+    assert.equal((await api('/v1/conversations/C2Ccarol', tokenOf('alice'))).draftText, '');
+  });
+
   await step('a send whose answer is lost shows "not sent"; Retry sends it once', async () => {
     await alice.click(`${item('C2Ccarol')} .conv-main`);
     await alice.waitForSelector('#msg-list >> text=Lunch tomorrow?');
@@ -343,6 +384,8 @@ test('the web client against a real server', async (t) => {
     await alice.fill('#composer-input', 'Did you get this?');
     await alice.press('#composer-input', 'Enter');
     await alice.waitForSelector('#msg-list .msg-failed >> text=Did you get this?');
+    // said in words a user understands, not as the request and the browser's error
+    await alice.waitForSelector('.toast >> text=Not sent: the server could not be reached. Check the connection and try again.');
     await alice.unroute('**/v1/messages');
     // Retry resends with the same client message ID: the server keeps one copy
     await alice.click('#msg-list .msg-failed .msg-retry');
@@ -366,6 +409,9 @@ test('the web client against a real server', async (t) => {
     await alice.bringToFront();
     await alice.click(`${item('C2Cbob')} .conv-main`);
     await alice.waitForSelector('#msg-list >> text=The usual place?');
+    // text typed and not sent is not saved as a draft when the conversation is deleted (a draft
+    // would bring it back)
+    await alice.fill('#composer-input', 'Never mind');
     await alice.click(`${item('C2Cbob')} .conv-main`, { button: 'right' });
     await alice.click('#conv-menu [data-action="delete"]');
     await alice.waitForSelector('#delete-dialog[open]');
@@ -384,6 +430,9 @@ test('the web client against a real server', async (t) => {
     await alice2.waitForSelector('.toast >> text=Deleted on another device: bob');
     await alice2.bringToFront();
     await shot(alice2, '07-other-tab-synced');
+    await alice.waitForTimeout(300);
+    const listed = await api('/v1/conversations', tokenOf('alice'));
+    assert.ok(!listed.conversationList.some((c) => c.conversationID === 'C2Cbob'), 'still deleted');
     const history = await api('/v1/conversations/C2Cbob/messages', tokenOf('alice'));
     assert.equal(history.messageList.length, 3, 'the history is kept');
 
@@ -459,6 +508,38 @@ test('the web client against a real server', async (t) => {
     await alice2.waitForFunction(() => document.querySelectorAll('#conv-list li').length === 1);
     const list = await api('/v1/conversations', tokenOf('alice'));
     assert.deepEqual(list.conversationList.map((c) => c.conversationID), ['GROUPdemo']);
+  });
+
+  await step('selects at most 100 conversations, as many as one delete takes', async () => {
+    await devPost('/user/token', { uid: 'erin', token: 'erin-token-1', device_flag: 0 });
+    for (let n = 1; n <= 101; n++) {
+      await devPost('/user/token', { uid: `fan${n}`, token: `fan-token-${n}`, device_flag: 0 });
+      await devPost('/message/send', {
+        from_uid: `fan${n}`,
+        channel_id: 'erin',
+        channel_type: 1,
+        payload: Buffer.from(JSON.stringify({ text: `Hello from fan ${n}` })).toString('base64'),
+      });
+    }
+    const erin = await newPage();
+    await erin.goto(baseURL + '/');
+    await signInWithToken(erin, 'erin', 'erin-token-1');
+    await erin.waitForFunction(() => document.querySelectorAll('#conv-list li').length === 101);
+    await erin.click('#select-mode');
+    const rows = await ids(erin);
+    for (const id of rows.slice(0, 100)) await erin.click(`${item(id)} .conv-main`);
+    assert.equal(await erin.textContent('#delete-selected'), 'Delete (100)');
+    // the 101st is refused, and says why
+    await erin.click(`${item(rows[100])} .conv-main`);
+    await erin.waitForSelector('.toast >> text=You can select up to 100 conversations at a time.');
+    assert.equal(await erin.textContent('#delete-selected'), 'Delete (100)');
+    await erin.click('#delete-selected');
+    await erin.waitForSelector('#delete-dialog[open]');
+    await erin.click('#delete-confirm');
+    await erin.waitForFunction(() => document.querySelectorAll('#conv-list li').length === 1);
+    const list = await api('/v1/conversations', 'erin-token-1');
+    assert.deepEqual(list.conversationList.map((c) => c.conversationID), [rows[100]]);
+    await erin.context().close();
   });
 
   await step('recalls a message: a stub in both tabs and for the peer; the server refusing is said plainly', async () => {

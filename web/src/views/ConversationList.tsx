@@ -7,6 +7,7 @@ import { useLayoutEffect, useRef } from 'preact/hooks';
 import { askDelete, openMenu, setSelecting, toggleSelected } from '../actions.ts';
 import {
   displayName,
+  draftPreview,
   flagWords,
   hasLastMessage,
   isGroup,
@@ -73,13 +74,15 @@ function Row({ c }: { c: Conversation }) {
   const muted = isMuted(c);
   const last = hasLastMessage(c) ? c.lastMessage.lastTime : 0;
   const time = last ? listTime(last) : '';
+  // The open conversation's draft is in its composer; the others show theirs instead of the preview.
+  const draft = active ? '' : draftPreview(c);
   const text = preview(c, me);
   const label = [
     name,
     c.unreadCount > 0 ? `${c.unreadCount} unread` : '',
     ...flagWords(c),
     ...c.conversationGroupList.map((g) => `in folder ${g}`),
-    `last message: ${text}`,
+    draft ? `draft: ${draft}` : `last message: ${text}`,
     time,
   ]
     .filter(Boolean)
@@ -103,7 +106,10 @@ function Row({ c }: { c: Conversation }) {
           tabIndex={-1}
           checked={selected}
           aria-label={`Select ${name}`}
-          onChange={(event) => toggleSelected(id, event.currentTarget.checked)}
+          onChange={(event) => {
+            toggleSelected(id, event.currentTarget.checked);
+            event.currentTarget.checked = state.selected.value.has(id); // a refused selection
+          }}
         />
       )}
       <button
@@ -138,7 +144,13 @@ function Row({ c }: { c: Conversation }) {
             </time>
           </span>
           <span class="conv-bottom">
-            <span class="conv-preview">{text}</span>
+            {draft ? (
+              <span class="conv-preview conv-draft">
+                <span class="conv-draft-label">Draft:</span> {draft}
+              </span>
+            ) : (
+              <span class="conv-preview">{text}</span>
+            )}
             {c.conversationGroupList.map((g) => (
               <span key={g} class="folder-tag">
                 {g}

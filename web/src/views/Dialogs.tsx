@@ -180,6 +180,13 @@ function FolderDialog({ id, returnFocus }: { id: ConversationID; returnFocus: HT
   );
 }
 
+/**
+ * The IDs the server accepts (1–64 of letters, digits and `_ - . @`; a group ID may also hold `#`),
+ * so that a typo is caught in the dialog instead of opening a conversation that cannot load or send.
+ * An input's pattern is matched whole, with the `v` flag (hence `\-`).
+ */
+const PEER_PATTERN = '#[A-Za-z0-9_.@#\\-]{1,64}|[A-Za-z0-9_.@\\-]{1,64}';
+
 function NewConversationDialog() {
   const input = useRef<HTMLInputElement>(null);
   const onAnswer = (value: string) => {
@@ -202,12 +209,17 @@ function NewConversationDialog() {
           id="new-peer"
           name="peer"
           required
-          maxLength={64}
+          maxLength={65}
+          pattern={PEER_PATTERN}
+          title="Letters, digits and _ - . @ (a group ID may also hold #), at most 64 characters"
+          aria-describedby="new-hint"
           autocomplete="off"
           spellcheck={false}
           autofocus
         />
-        <p class="hint">For example bob, or #demo.</p>
+        <p class="hint" id="new-hint">
+          For example bob, or #demo: letters, digits and _ - . @, at most 64 characters.
+        </p>
         <Actions
           confirm={
             <button type="submit" value="open" class="btn btn-primary" id="new-open">

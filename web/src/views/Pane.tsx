@@ -4,11 +4,13 @@ import { useEffect, useLayoutEffect, useRef } from 'preact/hooks';
 import { openMenu } from '../actions.ts';
 import { displayName, flagWords, isGroup, kindLabel } from '../format.ts';
 import { activeConversation, focusRow, state } from '../state.ts';
-import { canSend, closeConversation, send } from '../thread.ts';
+import { canSend, closeConversation, saveDraft, send } from '../thread.ts';
 import { Avatar, Icon } from './common.tsx';
 import { Messages } from './Messages.tsx';
 
 const PHONE = '(max-width: 640px)';
+/** How long typing pauses before the composer's text is saved as the draft. */
+const DRAFT_DELAY_MS = 800;
 
 /** Back to the list, with the focus on the conversation's row. */
 function back(): void {
@@ -57,10 +59,29 @@ function Conversation({ id }: { id: ConversationID }) {
   const backButton = useRef<HTMLButtonElement>(null);
   const input = useRef<HTMLTextAreaElement>(null);
 
-  // Opening a conversation puts the focus in the composer (on a phone, on the back button).
+  const draftTimer = useRef<ReturnType<typeof setTimeout> | undefined>(undefined);
+
+  // Opening a conversation puts the focus in the composer (on a phone, on the back button), with
+  // the conversation's draft in it. What is typed is saved as the draft when typing pauses, when
+  // the page is hidden or left, and when the conversation closes.
   useLayoutEffect(() => {
+    const field = input.current;
+    if (field) field.value = activeConversation.peek()?.draftText ?? '';
     if (window.matchMedia(PHONE).matches) backButton.current?.focus();
-    else (input.current ?? backButton.current)?.focus();
+    else (field ?? backButton.current)?.focus();
+    if (!field) return;
+    const flush = () => {
+      clearTimeout(draftTimer.current);
+      saveDraft(id, field.value);
+    };
+    const onVisibility = () => document.visibilityState === 'hidden' && flush();
+    window.addEventListener('pagehide', flush);
+    document.addEventListener('visibilitychange', onVisibility);
+    return () => {
+      window.removeEventListener('pagehide', flush);
+      document.removeEventListener('visibilitychange', onVisibility);
+      flush();
+    };
   }, []);
 
   const submit = (event: Event) => {
@@ -68,6 +89,7 @@ function Conversation({ id }: { id: ConversationID }) {
     const field = input.current;
     const text = field?.value.trim();
     if (!field || !text) return;
+    clearTimeout(draftTimer.current);
     field.value = '';
     void send(text);
   };
@@ -112,6 +134,11 @@ function Conversation({ id }: { id: ConversationID }) {
             placeholder={`Message ${name}`}
             aria-label={`Message ${name}`}
             maxLength={8000}
+            onInput={(event) => {
+              const text = event.currentTarget.value;
+              clearTimeout(draftTimer.current);
+              draftTimer.current = setTimeout(() => saveDraft(id, text), DRAFT_DELAY_MS);
+            }}
             onKeyDown={(event) => {
               if (event.key === 'Enter' && !event.shiftKey && !event.isComposing) {
                 event.preventDefault();
