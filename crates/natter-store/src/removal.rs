@@ -233,7 +233,8 @@ pub fn delete_for_me(
             }
             Err(StoreError::NoSuchMessage(id)) => {
                 // Deleted already: by this user, and then from the disk once no one could see
-                // it. A retry of the call that deleted it answers as that call did, not 404.
+                // it. A retry of the call that deleted it answers as for a message deleted
+                // already, not 404.
                 let deleted_already = match &found {
                     Some(loaded) => deleted_for_themself(db, uid, loaded.channel.id, message_id)?,
                     None => false,
