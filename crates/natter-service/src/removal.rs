@@ -94,6 +94,10 @@ impl Natter {
         conversation: ConversationId,
         message_ids: &[i64],
     ) -> Result<Vec<String>> {
+        // The client API's IDs are checked as they are parsed (`parse_message_id`).
+        if let Some(id) = message_ids.iter().find(|&&id| id <= 0) {
+            return Err(not_a_message_id("message_ids", &id.to_string()));
+        }
         self.delete_messages_for_me(actor, conversation, message_ids, "message_ids")
             .await
     }
@@ -113,9 +117,6 @@ impl Natter {
                 "{field}: give 1 to {MAX_MESSAGES_PER_DELETE} messages, got {}",
                 message_ids.len()
             )));
-        }
-        if let Some(id) = message_ids.iter().find(|&&id| id <= 0) {
-            return Err(not_a_message_id(field, &id.to_string()));
         }
         let unique: Vec<i64> = {
             let mut seen = HashSet::new();
