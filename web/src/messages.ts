@@ -116,6 +116,13 @@ export function revoked(messages: Message[]): void {
   replaceInThread(t.id, messages.filter((m) => m.conversationID === t.id));
 }
 
+/** MESSAGE_READ_BY_PEER: the peer read messages this user sent; the open thread says so. */
+export function readByPeer(messages: Message[]): void {
+  const t = state.thread.value;
+  if (!t) return;
+  replaceInThread(t.id, messages.filter((m) => m.conversationID === t.id));
+}
+
 /** NATTER_MESSAGES_DELETED: this user deleted messages on another device or tab. */
 export function deletedElsewhere(conversationID: ConversationID, ids: string[]): void {
   dropFromThread(conversationID, ids, []);

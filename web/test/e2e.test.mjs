@@ -234,6 +234,8 @@ test('the web client against a real server', async (t) => {
     await bob.waitForFunction((p) => document.title.startsWith(p), `(${before - 1}) Natter`);
     const unread = await api('/v1/conversations/C2Calice', tokenOf('bob'));
     assert.equal(unread.unreadCount, 0);
+    // and alice, who has the conversation open, sees her message read
+    await alice.waitForSelector('#msg-list .msg-mine[data-seq] .msg-read >> text=Read');
 
     // bob answers twice; alice has the conversation open, so it appears there and stays read
     await bob.fill('#composer-input', 'Sounds good, see you there.');

@@ -81,7 +81,10 @@ pub struct Prefs {
 /// One user's state in one channel.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ConversationState {
-    /// The user has read up to here.
+    /// The user has read up to here: moved only by reading (or by setting the unread count),
+    /// never by a deletion, whose badge goes through `deleted_to_seq`. The peer of a
+    /// one-to-one conversation is shown it as their read receipt, so it must say what the user
+    /// read, not what they threw away.
     pub read_seq: u64,
     /// The user deleted the conversation when the channel was at this seq.
     pub deleted_to_seq: u64,
@@ -243,7 +246,6 @@ impl ConversationState {
             return clears;
         }
         self.deleted_to_seq = self.deleted_to_seq.max(last);
-        self.read_seq = self.read_seq.max(last);
         self.uncounted = 0;
         self.prefs = Prefs::default();
         self.listed = false;
@@ -410,6 +412,20 @@ mod tests {
         assert_eq!(state.prefs, Prefs::default());
         assert!(!state.listed && state.deleted && state.deletion_synced);
         assert_eq!(state.cleared_to_seq, 0, "history kept");
+    }
+
+    #[test]
+    fn deleting_is_not_reading() {
+        let mut state = ConversationState::default();
+        received(&mut state, 1..=4);
+        state.mark_read(Some(2), 4);
+        state.delete(4, false, true);
+        assert_eq!(state.unread(4), 0);
+        assert_eq!(state.read_seq, 2, "the peer's receipts show what was read");
+        received(&mut state, 5..=5);
+        assert_eq!(state.unread(5), 1, "only the new message counts");
+        assert!(state.mark_read(None, 5));
+        assert_eq!(state.read_seq, 5);
     }
 
     #[test]

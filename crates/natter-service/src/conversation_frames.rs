@@ -67,6 +67,7 @@ fn same_apart_from_counts(one: &ConversationView, other: &ConversationView) -> b
         && one.folders == other.folders
         && one.shown == other.shown
         && one.last_message == other.last_message
+        && one.peer_read_seq == other.peer_read_seq
 }
 
 /// A frame's text cut around a conversation's unread count and version.
@@ -169,6 +170,7 @@ mod tests {
                 avatar: String::new(),
                 group_type: "Public".into(),
             },
+            peer_read_seq: 0,
             unread_total: Some(3),
         }
     }

@@ -297,7 +297,7 @@ impl Natter {
             change,
             now_ms: now_ms(),
         };
-        let updated = self
+        let (updated, receipts) = self
             .write(move |db| conversations::update(db, &update))
             .await?;
         let changed: Vec<_> = updated
@@ -306,6 +306,7 @@ impl Natter {
             .map(|updated| updated.view.clone())
             .collect();
         self.notify_changed(uid, &changed).await;
+        self.notify_receipts(&receipts).await;
         Ok(updated
             .into_iter()
             .map(|updated| present::conversation(updated.view))

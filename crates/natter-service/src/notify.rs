@@ -7,7 +7,7 @@
 use natter_core::rules::RemindType;
 use natter_core::wire::ServerEvent;
 use natter_core::{ConversationId, Uid};
-use natter_store::{ConversationView, Sent, UnreadTotal};
+use natter_store::{ConversationView, Receipt, Sent, UnreadTotal};
 
 use crate::conversation_frames::ConversationFrames;
 use crate::events::{Frame, Origin, Recipients, Remote};
@@ -73,6 +73,15 @@ impl Natter {
         };
         self.publish_changed(uid, &Frame::new(updated, lowest), conversations)
             .await;
+    }
+
+    /// A read gave one-to-one peers their read receipts: each peer's devices get the
+    /// conversation with the new `peerReadSeq`.
+    pub(crate) async fn notify_receipts(&self, receipts: &[Receipt]) {
+        for receipt in receipts {
+            self.notify_changed(&receipt.peer, std::slice::from_ref(&receipt.view))
+                .await;
+        }
     }
 
     /// Sends the frame of changed conversations to every device of the user, then the unread

@@ -114,10 +114,11 @@ impl Natter {
             }
         };
         let owner = uid.clone();
-        let changed = self
+        let (changed, receipts) = self
             .write(move |db| conversations::mark_all_read(db, &owner, kind))
             .await?;
         self.notify_changed(uid, &changed).await;
+        self.notify_receipts(&receipts).await;
         Ok(())
     }
 

@@ -48,6 +48,7 @@ pub(crate) fn conversation(view: ConversationView) -> wire::Conversation {
         last_message,
         folders,
         shown,
+        peer_read_seq,
         ..
     } = view;
     let prefs = state.prefs;
@@ -92,6 +93,7 @@ pub(crate) fn conversation(view: ConversationView) -> wire::Conversation {
             }
         }),
         cleared_to_seq: state.cleared_to_seq,
+        peer_read_seq,
         is_pinned: prefs.pinned,
         is_archived: prefs.archived,
         message_remind_type: prefs.remind.name().to_owned(),

@@ -9,6 +9,7 @@ use natter_core::{ChannelKind, ConversationId, ListCursor, Uid};
 use serde_json::{Value as Json, json};
 
 use crate::db::{parameter_list, params, values_rows};
+use crate::receipts::{self, Receipt};
 use crate::rows::{self, LOADED_COLUMNS, LOADED_FROM, Loaded, MESSAGE_COLUMNS, OwnSaving};
 use crate::views::{self, IN_A_FOLDER, LAST_MESSAGE_JOIN};
 use crate::{
@@ -216,9 +217,12 @@ fn message_changes_since(db: &dyn Db, uid: &Uid, since: u64) -> Result<Vec<Messa
 
 /// Applies one change to each named conversation; any one that cannot take it fails the whole
 /// call (the writer undoes the rest).
-pub fn update(db: &dyn Db, update: &ConversationUpdate) -> Result<Vec<Updated>> {
-    crate::locks::lock_user(db, &update.uid)?;
+pub fn update(db: &dyn Db, update: &ConversationUpdate) -> Result<(Vec<Updated>, Vec<Receipt>)> {
+    let reads = update.change.may_read();
+    let peers = receipts::peers(update.conversations.iter().filter(|_| reads));
+    crate::locks::lock_users(db, std::iter::once(&update.uid).chain(peers))?;
     let mut updated = Vec::with_capacity(update.conversations.len());
+    let mut read_further = Vec::new();
     for conversation in &update.conversations {
         let mut loaded = rows::load(db, &update.uid, conversation)?
             .filter(|loaded| loaded.view.state.listed || !update.change.needs_listed())
@@ -230,6 +234,7 @@ pub fn update(db: &dyn Db, update: &ConversationUpdate) -> Result<Vec<Updated>> 
             check_pin_limit(db, &update.uid)?;
         }
         let before = loaded.counted();
+        let read_before = loaded.view.state.read_seq;
         let changed = apply(
             &mut loaded.view.state,
             &update.change,
@@ -240,15 +245,24 @@ pub fn update(db: &dyn Db, update: &ConversationUpdate) -> Result<Vec<Updated>> 
             rows::recount_uncounted(db, &update.uid, &mut loaded)?;
             rows::save_loaded(db, &update.uid, &mut loaded, before)?;
         }
+        read_further.push(loaded.view.state.read_seq > read_before);
         updated.push((loaded, changed));
     }
+    let read: Vec<&Loaded> = updated
+        .iter()
+        .zip(&read_further)
+        .filter(|(_, further)| **further)
+        .map(|((loaded, _), _)| loaded)
+        .collect();
+    let receipts = receipts::give(db, &update.uid, &read)?;
     // Completed together: what completion reads (messages, folders) no change here touches.
     let (loaded, changed): (Vec<_>, Vec<_>) = updated.into_iter().unzip();
-    Ok(views::complete_views(db, &update.uid, loaded)?
+    let updated = views::complete_views(db, &update.uid, loaded)?
         .into_iter()
         .zip(changed)
         .map(|(view, changed)| Updated { view, changed })
-        .collect())
+        .collect();
+    Ok((updated, receipts))
 }
 
 fn apply(state: &mut ConversationState, change: &Change, last_seq: u64, now_ms: i64) -> bool {
@@ -281,12 +295,17 @@ fn check_pin_limit(db: &dyn Db, uid: &Uid) -> Result<()> {
     Ok(())
 }
 
-/// Marks every listed conversation of `kind` read; returns the ones that changed.
+/// Marks every listed conversation of `kind` read; returns the ones that changed, and the read
+/// receipts their one-to-one peers get.
+///
+/// The peers are known only once the list is read, so their rows are locked after the
+/// reader's, out of uid order: on PostgreSQL a deadlock with a write locking the other way
+/// fails this transaction, which then runs again (see `crate::locks`).
 pub fn mark_all_read(
     db: &dyn Db,
     uid: &Uid,
     kind: Option<ChannelKind>,
-) -> Result<Vec<ConversationView>> {
+) -> Result<(Vec<ConversationView>, Vec<Receipt>)> {
     crate::locks::lock_user(db, uid)?;
     let mut changed = Vec::new();
     for mut loaded in listed(db, uid, kind)? {
@@ -295,6 +314,10 @@ pub fn mark_all_read(
             changed.push((loaded, before));
         }
     }
+    crate::locks::lock_users(
+        db,
+        receipts::peers(changed.iter().map(|(loaded, _)| &loaded.view.id)),
+    )?;
     let savings: Vec<OwnSaving<'_>> = changed
         .iter()
         .map(|(loaded, before)| OwnSaving {
@@ -304,7 +327,7 @@ pub fn mark_all_read(
         })
         .collect();
     let saved = rows::save_of_user(db, uid, &savings)?;
-    let changed = changed
+    let changed: Vec<Loaded> = changed
         .into_iter()
         .zip(saved)
         .map(|((mut loaded, _), saved)| {
@@ -313,7 +336,9 @@ pub fn mark_all_read(
             loaded
         })
         .collect();
-    views::complete_views(db, uid, changed)
+    // Every change here is a read moving forward.
+    let receipts = receipts::give(db, uid, &changed.iter().collect::<Vec<_>>())?;
+    Ok((views::complete_views(db, uid, changed)?, receipts))
 }
 
 /// Deletes conversations from one user's list and writes the audit record with a snapshot of

@@ -18,6 +18,7 @@ mod model;
 pub mod postgres;
 pub mod profiles;
 pub mod purge;
+mod receipts;
 pub mod removal;
 mod rows;
 mod schema;
@@ -35,6 +36,7 @@ pub mod webhooks;
 pub use db::{Cell, Columns, Db, Dialect, FromCell, Row, Value};
 pub use error::{Result, StoreError, Unavailable, UserRole};
 pub use model::*;
+pub use receipts::Receipt;
 
 /// The database: every read and write of the service goes through here.
 pub struct Store {

@@ -48,6 +48,19 @@ pub(crate) fn lock_user(db: &dyn Db, uid: &Uid) -> Result<()> {
     Ok(())
 }
 
+/// Locks the rows of these users in uid order (each once): a write that changes the
+/// conversations of several users it knows beforehand, such as a read that gives the peers of
+/// one-to-one conversations their read receipts.
+pub(crate) fn lock_users<'a>(db: &dyn Db, uids: impl IntoIterator<Item = &'a Uid>) -> Result<()> {
+    if db.locks_rows() {
+        let ordered: std::collections::BTreeSet<&Uid> = uids.into_iter().collect();
+        for uid in ordered {
+            lock_user(db, uid)?;
+        }
+    }
+    Ok(())
+}
+
 /// Locks, in uid order, the rows of every user with a conversation in the channel (members
 /// and former members): a write that changes all their conversations (a message, a recall)
 /// takes them together, after the channel's row.

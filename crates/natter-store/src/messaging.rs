@@ -568,6 +568,7 @@ fn deliver(
                 last_message: Some(Arc::clone(&message)),
                 folders: member.folders,
                 shown: view.shown,
+                peer_read_seq: view.peer_read_seq,
                 unread_total: Some(saved.unread_total),
             };
             (member.uid, conversation)

@@ -203,21 +203,24 @@ impl Loaded {
 }
 
 /// `SELECT` of the columns [`read_loaded`] expects, from a conversation with its channel and
-/// the peer of a one-to-one conversation; a query adds its `WHERE` (and may select more
+/// the peer of a one-to-one conversation (their profile, and their own row for how far they
+/// read); a query adds its `WHERE` (and may select more
 /// columns after [`LOADED_COLUMN_COUNT`] by replacing `FROM` itself).
 pub(crate) const LOADED_COLUMNS: &str = "c.conversation_id, c.read_seq, c.deleted_to_seq, \
     c.cleared_to_seq, c.own_last_seq, c.join_seq, c.left_seq, c.listed, c.deleted, \
     c.deletion_synced, c.activity_ms, c.pinned, c.archived, c.remind, c.marks, c.draft, \
     c.custom_data, c.version, ch.id, ch.last_seq, ch.dismissed, c.uncounted, c.hidden_count, \
     ch.uncounted_messages, COALESCE(pu.nick, ch.name), COALESCE(pu.avatar, ch.avatar), \
-    ch.group_type";
+    ch.group_type, COALESCE(pc.read_seq, 0)";
 
 /// The tables behind [`LOADED_COLUMNS`].
 pub(crate) const LOADED_FROM: &str = "conversations c JOIN channels ch ON ch.id = c.channel_id \
-    LEFT JOIN users pu ON ch.kind = 1 AND pu.uid = substr(c.conversation_id, 4)";
+    LEFT JOIN users pu ON ch.kind = 1 AND pu.uid = substr(c.conversation_id, 4) \
+    LEFT JOIN conversations pc ON ch.kind = 1 AND pc.uid = substr(c.conversation_id, 4) \
+        AND pc.channel_id = c.channel_id";
 
 /// How many columns [`LOADED_COLUMNS`] has; a query may select more after them.
-pub(crate) const LOADED_COLUMN_COUNT: usize = 27;
+pub(crate) const LOADED_COLUMN_COUNT: usize = 28;
 
 pub(crate) fn read_loaded(row: &dyn Columns) -> Result<Loaded> {
     let id = ConversationId::parse(row.text(0)?)?;
@@ -272,6 +275,7 @@ pub(crate) fn read_loaded(row: &dyn Columns) -> Result<Loaded> {
             last_message: None,
             folders: Vec::new(),
             shown,
+            peer_read_seq: row.get(27)?,
             unread_total: None,
         },
     })

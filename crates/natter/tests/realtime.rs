@@ -823,3 +823,99 @@ async fn the_sdk_stream_reconnects_and_catches_up_after_the_server_restarts() {
     .expect("the stream came back");
     assert_eq!(seen.expect("a last message").payload, text("while away"));
 }
+
+/// The peer conversation's `peerReadSeq` as `who` sees it now.
+async fn peer_read_seq(who: &Chat, conversation_id: &str) -> u64 {
+    who.conversation_profile(conversation_id)
+        .await
+        .unwrap()
+        .peer_read_seq
+}
+
+#[tokio::test]
+async fn a_read_reaches_the_senders_devices_as_a_receipt_and_a_deletion_does_not() {
+    let world = World::start().await;
+    let alice = world.device("alice", 0).await;
+    let alice_web = world.device("alice", 1).await;
+    let bob = world.device("bob", 0).await;
+    let mut seqs = Vec::new();
+    for body in ["one", "two", "three"] {
+        seqs.push(
+            alice
+                .send_message("C2Cbob", text(body), None)
+                .await
+                .unwrap()
+                .seq,
+        );
+    }
+    assert_eq!(peer_read_seq(&alice, "C2Cbob").await, 0, "unread yet");
+    let before = alice_web.sync(0, 0).await.unwrap().version;
+    let mut web_events = alice_web.events(before).await.unwrap();
+
+    // Bob reads the first two: both of alice's devices are pushed the receipt.
+    bob.set_message_read("C2Calice", Some(seqs[1]))
+        .await
+        .unwrap();
+    let pushed = wait_for(&mut web_events, |event| {
+        matches!(event, ServerEvent::ConversationListUpdated { conversation_list }
+            if conversation_list.iter().any(|c| c.peer_read_seq > 0))
+    })
+    .await;
+    let ServerEvent::ConversationListUpdated { conversation_list } = pushed else {
+        unreachable!()
+    };
+    assert_eq!(conversation_list[0].conversation_id, "C2Cbob");
+    assert_eq!(conversation_list[0].peer_read_seq, seqs[1]);
+    assert_eq!(peer_read_seq(&alice, "C2Cbob").await, seqs[1]);
+    assert_eq!(
+        peer_read_seq(&bob, "C2Calice").await,
+        0,
+        "alice read nothing of bob's"
+    );
+
+    // A device that was away learns it by sync: the receipt gave the conversation a version.
+    let synced = alice.sync(before, 0).await.unwrap();
+    let conversation = synced
+        .conversation_list
+        .iter()
+        .find(|c| c.conversation_id == "C2Cbob")
+        .expect("the receipt is a change the sync reports");
+    assert_eq!(conversation.peer_read_seq, seqs[1]);
+
+    // Deleting the conversation unread is not reading it; reading after it comes back is.
+    alice
+        .send_message("C2Cbob", text("four"), None)
+        .await
+        .unwrap();
+    bob.delete_conversations(&["C2Calice"], false)
+        .await
+        .unwrap();
+    assert_eq!(peer_read_seq(&alice, "C2Cbob").await, seqs[1]);
+    let last = alice
+        .send_message("C2Cbob", text("five"), None)
+        .await
+        .unwrap()
+        .seq;
+    bob.set_all_message_read("C2C").await.unwrap();
+    assert_eq!(peer_read_seq(&alice, "C2Cbob").await, last);
+}
+
+#[tokio::test]
+async fn groups_have_no_receipts() {
+    let world = World::start().await;
+    let alice = world.device("alice", 0).await;
+    let bob = world.device("bob", 0).await;
+    world
+        .admin
+        .create_group("team", &["alice", "bob"])
+        .await
+        .unwrap();
+    let sent = alice
+        .send_message("GROUPteam", text("hi"), None)
+        .await
+        .unwrap();
+    bob.set_message_read("GROUPteam", Some(sent.seq))
+        .await
+        .unwrap();
+    assert_eq!(peer_read_seq(&alice, "GROUPteam").await, 0);
+}

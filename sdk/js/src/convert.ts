@@ -196,7 +196,7 @@ export function emptyLastMessage(): LastMessage {
  * Tencent's SDK keeps the recalled content and leaves its apps to say "recalled"; Natter erases the
  * content, so the SDK says it.
  */
-export function toLastMessage(wire: WireLastMessage | null, me: string): LastMessage {
+export function toLastMessage(wire: WireLastMessage | null, me: string, peerReadSeq = 0): LastMessage {
   if (wire === null || wire === undefined) return emptyLastMessage();
   const type = messageType(wire.type, wire.payload);
   const payload = normalizePayload(type, wire.payload);
@@ -213,6 +213,7 @@ export function toLastMessage(wire: WireLastMessage | null, me: string): LastMes
     isRevoked,
     cloudCustomData: wire.cloudCustomData ?? '',
     nick,
+    isPeerRead: wire.from === me && wire.seq <= peerReadSeq,
     revoker: isRevoked ? (wire.revoker ?? null) : null,
   };
 }
@@ -291,7 +292,7 @@ export function toConversation(wire: WireConversation, me: string): Conversation
     type,
     subType: '',
     unreadCount: wire.unreadCount,
-    lastMessage: toLastMessage(wire.lastMessage, me),
+    lastMessage: toLastMessage(wire.lastMessage, me, wire.peerReadSeq ?? 0),
     groupAtInfoList: [],
     remark: '',
     isPinned: wire.isPinned,

@@ -6,7 +6,8 @@
  *
  * It also remembers which recalls and deletions the app has already heard of, so each reaches it
  * once, whichever way it comes: this instance's own call, a live event, or a catch-up's
- * `messageChangeList` after a reconnect.
+ * `messageChangeList` after a reconnect; and how far each one-to-one peer has read, so that the
+ * messages this user sent there say `isPeerRead` however they reach the app.
  */
 import { revokerInfo } from './convert.js';
 import type { Message } from './types.js';
@@ -29,6 +30,8 @@ export class MessageCache {
   private readonly recalled = new Map<string, Recall>();
   /** Messages deleted for this user that the app was told of (or deleted itself). */
   private readonly deleted = new Map<string, true>();
+  /** How far the peer of each one-to-one conversation has read (`peerReadSeq`), as last heard. */
+  private readonly peerRead = new Map<string, number>();
 
   get(id: string): Message | undefined {
     return this.byID.get(id);
@@ -41,6 +44,7 @@ export class MessageCache {
   remember(message: Message): Message {
     const recall = this.recalled.get(message.ID);
     if (recall && !message.isRevoked) applyRecall(message, recall);
+    markPeerRead(message, this.peerRead.get(message.conversationID) ?? 0);
     this.byID.delete(message.ID);
     this.byID.set(message.ID, message);
     if (this.byID.size > MESSAGES_KEPT) this.byID.delete(this.byID.keys().next().value as string);
@@ -101,6 +105,21 @@ export class MessageCache {
     return news;
   }
 
+  /**
+   * The peer of a one-to-one conversation has read up to `seq` (a receipt never moves back): the
+   * held messages this user sent there up to it become `isPeerRead`, as Tencent's SDK marks its
+   * objects. Returns those that were not before, for MESSAGE_READ_BY_PEER.
+   */
+  notePeerRead(conversationID: string, seq: number): Message[] {
+    if (seq <= (this.peerRead.get(conversationID) ?? 0)) return [];
+    this.peerRead.set(conversationID, seq);
+    const read: Message[] = [];
+    for (const message of this.byID.values()) {
+      if (message.conversationID === conversationID && markPeerRead(message, seq)) read.push(message);
+    }
+    return read;
+  }
+
   /** The sender's new nick and avatar on the messages held. */
   applyProfile(userID: string, nick: string, avatar: string): void {
     for (const message of this.byID.values()) {
@@ -114,7 +133,17 @@ export class MessageCache {
     this.byID.clear();
     this.recalled.clear();
     this.deleted.clear();
+    this.peerRead.clear();
   }
+}
+
+/** Marks a sent message read by the peer if it lies at or below `seq`; true when that is news. */
+function markPeerRead(message: Message, seq: number): boolean {
+  if (message.flow !== 'out' || message.status !== 'success' || message.isPeerRead || message.sequence > seq) {
+    return false;
+  }
+  message.isPeerRead = true;
+  return true;
 }
 
 /** Marks a message recalled, as the server's stub has it (the content erased). */

@@ -494,6 +494,7 @@ export class Natter extends TencentUnsupported {
       case 'conversationListUpdated': {
         const list = asArray<WireConversation>(data.conversationList);
         this.delivery.noteConversations(list, { live: true });
+        this.notePeerReads(list);
         // Pushes do not move the sync mark: in a cluster a newer version may arrive before an
         // older change still on its way, which a catch-up from the newer one would skip.
         if (this.store.upsert(list, { trackVersion: false })) this.emitList();
@@ -558,6 +559,16 @@ export class Natter extends TencentUnsupported {
 
   private emitList(): void {
     this.emit(EVENT.CONVERSATION_LIST_UPDATED, this.store.list().map(this.present));
+  }
+
+  /**
+   * Read receipts from conversation objects, however they came (a push, a sync, a load, a call's
+   * answer): the held messages the peer has now read become `isPeerRead`, and the app hears of them
+   * once, as MESSAGE_READ_BY_PEER, as Tencent's SDK tells it of one-to-one receipts.
+   */
+  private notePeerReads(list: WireConversation[]): void {
+    const read = list.flatMap((c) => (c.peerReadSeq > 0 ? this.cache.notePeerRead(c.conversationID, c.peerReadSeq) : []));
+    if (read.length > 0) this.emit(EVENT.MESSAGE_READ_BY_PEER, read);
   }
 
   /** MESSAGE_REVOKED with the recalls the app has not heard of (its own recalls are not news). */
@@ -658,6 +669,7 @@ export class Natter extends TencentUnsupported {
         await this.fullSync(session, { reset: true });
       } else {
         this.delivery.noteConversations(reply.conversationList, { live: false });
+        this.notePeerReads(reply.conversationList);
         if (this.store.applySync(reply)) this.emitList();
         await this.fillGaps(session);
         // After the gaps: a message that arrived and was recalled while offline came as a stub.
@@ -674,6 +686,7 @@ export class Natter extends TencentUnsupported {
     if (session !== this.session) return;
     if (options.reset) this.store.clear();
     this.store.replaceAll(reply.conversationList);
+    this.notePeerReads(reply.conversationList);
     this.store.noteVersion(reply.version);
     this.store.noteProfileVersion(reply.profileVersion);
     this.delivery.seed(reply.conversationList, options);
@@ -888,6 +901,7 @@ export class Natter extends TencentUnsupported {
         if (session === this.session) {
           this.store.replaceAll(list);
           this.delivery.noteConversations(list, { live: true });
+          this.notePeerReads(list);
         }
         return list;
       })
@@ -941,6 +955,7 @@ export class Natter extends TencentUnsupported {
       unreadCount: 0,
       lastMessage: null,
       clearedToSeq: 0,
+      peerReadSeq: 0,
       isPinned: false,
       isArchived: false,
       messageRemindType: TYPES.MSG_REMIND_ACPT_AND_NOTE,
@@ -1362,6 +1377,7 @@ export class Natter extends TencentUnsupported {
   /** Conversation objects from a call's answer: into the local list (older versions ignored). */
   private applyAnswers(list: WireConversation[]): void {
     this.delivery.noteConversations(list, { live: true });
+    this.notePeerReads(list);
     if (this.store.isLoaded && this.store.upsert(list, { trackVersion: false })) this.emitList();
   }
 
@@ -1380,6 +1396,7 @@ export class Natter extends TencentUnsupported {
           if (session !== this.session) return;
           if (reply.resetRequired) return; // the next catch-up reloads everything
           this.delivery.noteConversations(reply.conversationList, { live: true });
+          this.notePeerReads(reply.conversationList);
           if (this.store.applySync(reply)) this.emitList();
           // The version moves past these changes: a later catch-up would not see them again.
           await this.applyMessageChanges(session, reply.messageChangeList, { onlyHeld: false });

@@ -57,6 +57,7 @@ function conv(conversationID: string, last: WireMessage | null, extra: Partial<W
       nick: last.nick,
     },
     clearedToSeq: 0,
+    peerReadSeq: 0,
     isPinned: false,
     isArchived: false,
     messageRemindType: 'AcceptAndNotify',

@@ -14,6 +14,7 @@ function conv(conversationID: string, version: number, extra: Partial<WireConver
     unreadCount: 0,
     lastMessage: null,
     clearedToSeq: 0,
+    peerReadSeq: 0,
     isPinned: false,
     isArchived: false,
     messageRemindType: 'AcceptAndNotify',

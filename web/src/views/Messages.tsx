@@ -223,6 +223,7 @@ function bubbles(t: Thread, me: string, group: boolean): ComponentChildren[] {
           <time class="msg-time" dateTime={dateOf(m.time).toISOString()}>
             {clockTime(m.time)}
           </time>
+          {mine && m.isPeerRead && <span class="msg-read">Read</span>}
         </div>
         {more}
         {status === 'failed' && (

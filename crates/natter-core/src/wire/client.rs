@@ -100,6 +100,13 @@ pub struct Conversation {
     #[serde(default)]
     #[schema(required = true)]
     pub cleared_to_seq: u64,
+    /// The read receipt of a one-to-one conversation: the peer has read up to this seq, so the
+    /// user's own messages at or below it are read. 0 for a group or the system conversation.
+    /// When the peer reads, the conversation takes a new version and is pushed
+    /// (`conversationListUpdated`), so devices learn it live and by sync.
+    #[serde(default)]
+    #[schema(required = true)]
+    pub peer_read_seq: u64,
     pub is_pinned: bool,
     pub is_archived: bool,
     pub message_remind_type: String,

@@ -455,6 +455,7 @@ mod tests {
                 nick: text.into(),
             }),
             cleared_to_seq: 0,
+            peer_read_seq: 5,
             is_pinned: true,
             is_archived: false,
             message_remind_type: text.into(),

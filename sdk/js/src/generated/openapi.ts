@@ -1736,6 +1736,14 @@ export interface components {
              *     came back with a new message before it synced).
              */
             clearedToSeq: number;
+            /**
+             * Format: int64
+             * @description The read receipt of a one-to-one conversation: the peer has read up to this seq, so the
+             *     user's own messages at or below it are read. 0 for a group or the system conversation.
+             *     When the peer reads, the conversation takes a new version and is pushed
+             *     (`conversationListUpdated`), so devices learn it live and by sync.
+             */
+            peerReadSeq: number;
             isPinned: boolean;
             isArchived: boolean;
             messageRemindType: string;
@@ -2648,6 +2656,14 @@ export interface components {
                  *     came back with a new message before it synced).
                  */
                 clearedToSeq: number;
+                /**
+                 * Format: int64
+                 * @description The read receipt of a one-to-one conversation: the peer has read up to this seq, so the
+                 *     user's own messages at or below it are read. 0 for a group or the system conversation.
+                 *     When the peer reads, the conversation takes a new version and is pushed
+                 *     (`conversationListUpdated`), so devices learn it live and by sync.
+                 */
+                peerReadSeq: number;
                 isPinned: boolean;
                 isArchived: boolean;
                 messageRemindType: string;
