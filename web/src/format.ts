@@ -75,7 +75,16 @@ export function messageText(m: Pick<Message, 'type' | 'payload'>): string {
   if (m.type === TYPES.MSG_CUSTOM) return textInData(p?.data) ?? (p?.description || '[Custom Messages]');
   if (m.type === TYPES.MSG_FACE) return '[Animated Sticker]';
   if (m.type === TYPES.MSG_LOCATION) return p?.description ? `[Location] ${p.description}` : '[Location]';
+  if (m.type === TYPES.MSG_GRP_SYS_NOTICE) return groupNoticeText(p);
   return '[Message]';
+}
+
+/** A group system notice in words: Tencent's operationType 4 (removed) and 5 (dismissed). */
+function groupNoticeText(p: { groupProfile?: { groupID?: string }; operationType?: number } | undefined): string {
+  const group = p?.groupProfile?.groupID ?? '';
+  if (p?.operationType === 4) return `You were removed from the group ${group}`;
+  if (p?.operationType === 5) return `The group ${group} was dismissed`;
+  return '[Group System Message]';
 }
 
 function textInData(data: unknown): string | undefined {

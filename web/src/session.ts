@@ -61,7 +61,8 @@ export async function signIn(session: Session): Promise<void> {
   try {
     await sdk.login({ userID: session.uid, userSig: session.token });
   } catch (err) {
-    sessionStorage.removeItem(SESSION_KEY);
+    // Only a refused token is forgotten: after a failure to reach the server, a reload tries it again.
+    if (errorCode(err) === 40101) sessionStorage.removeItem(SESSION_KEY);
     await endSession();
     showSignIn(
       errorCode(err) === 40101 ? 'This token is not valid on this server.' : `Sign-in failed: ${describeError(err)}`,

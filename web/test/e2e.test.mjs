@@ -735,6 +735,10 @@ test('the web client against a real server', async (t) => {
     // a group's name changed while a page was signed in, again
     await devPost('/channel/info', { channel_id: 'demo', channel_type: 2, name: 'Demo crew' });
     await page.waitForFunction(() => document.querySelector('#pane-title')?.textContent === 'Demo crew');
+    // the server's notice of a removal from a group reads as words, not as a custom message
+    await devPost('/channel', { channel_id: 'side', channel_type: 2, subscribers: ['carol', 'alice'] });
+    await devPost('/channel/subscriber_remove', { channel_id: 'side', channel_type: 2, subscribers: ['carol'] });
+    await page.waitForSelector(`${item('@TIM#SYSTEM')} .conv-preview >> text=You were removed from the group side`);
     await page.context().close();
   });
 

@@ -12,12 +12,18 @@
 export const EVENT = {
   SDK_READY: 'sdkStateReady',
   SDK_NOT_READY: 'sdkStateNotReady',
+  /** After `destroy()`, with `{ SDKAppID }`, as Tencent's: the last event an instance sends. */
+  SDK_DESTROY: 'sdkDestroy',
   MESSAGE_RECEIVED: 'onMessageReceived',
   ROOM_CUSTOM_DATA_RECEIVED: 'onRoomCustomDataReceived',
   MESSAGE_MODIFIED: 'onMessageModified',
   MESSAGE_REVOKED: 'onMessageRevoked',
   MESSAGE_READ_BY_PEER: 'onMessageReadByPeer',
   MESSAGE_READ_RECEIPT_RECEIVED: 'onMessageReadReceiptReceived',
+  MESSAGE_EXTENSIONS_UPDATED: 'onMessageExtensionsUpdated',
+  MESSAGE_EXTENSIONS_DELETED: 'onMessageExtensionsDeleted',
+  MESSAGE_REACTIONS_UPDATED: 'onMessageReactionsUpdated',
+  SERVER_CONFIG_UPDATED: 'onServerConfigUpdated',
   CONVERSATION_LIST_UPDATED: 'onConversationListUpdated',
   TOTAL_UNREAD_MESSAGE_COUNT_UPDATED: 'onTotalUnreadMessageCountUpdated',
   CONVERSATION_GROUP_LIST_UPDATED: 'onConversationGroupListUpdated',
@@ -75,6 +81,9 @@ export const TYPES = {
   MSG_GRP_SYS_NOTICE: 'TIMGroupSystemNoticeElem',
   MSG_CUSTOM: 'TIMCustomElem',
   MSG_MERGER: 'TIMRelayElem',
+  /** Older names Tencent's SDK still carries: MSG_AUDIO and MSG_LOCATION. */
+  MSG_SOUND: 'TIMSoundElem',
+  MSG_GEO: 'TIMLocationElem',
 
   MSG_PRIORITY_HIGH: 'High',
   MSG_PRIORITY_NORMAL: 'Normal',
@@ -101,6 +110,11 @@ export const TYPES = {
   GRP_MEETING: 'ChatRoom',
   GRP_AVCHATROOM: 'AVChatRoom',
   GRP_COMMUNITY: 'Community',
+  /** Older names Tencent's SDK still carries (GRP_PRIVATE is GRP_WORK, GRP_CHATROOM GRP_MEETING). */
+  GRP_PRIVATE: 'Private',
+  GRP_CHATROOM: 'ChatRoom',
+  GRP_ROOM: 'Room',
+  GRP_LIVE: 'Live',
 
   GRP_MBR_ROLE_OWNER: 'Owner',
   GRP_MBR_ROLE_ADMIN: 'Admin',
@@ -122,6 +136,7 @@ export const TYPES = {
   MSG_REMIND_DISCARD: 'Discard',
   NOT_RECEIVE_OFFLINE_PUSH_EXCEPT_AT: 'AcceptNotNotifyExceptAt',
   NOT_RECEIVE_MSG_EXCEPT_AT: 'NotReceiveMsgExceptAt',
+  RECEIVE_WITH_OFFLINE_PUSH_EXCEPT_AT: 'AcceptNotNotifyExceptAt',
 
   GENDER_UNKNOWN: 'Gender_Type_Unknown',
   GENDER_FEMALE: 'Gender_Type_Female',
@@ -151,6 +166,10 @@ export const TYPES = {
   JOIN_STATUS_ALREADY_IN_GROUP: 'AlreadyInGroup',
   JOIN_STATUS_WAIT_APPROVAL: 'WaitAdminApproval',
 
+  INVITE_OPTIONS_DISABLE_INVITE: 'DisableInvite',
+  INVITE_OPTIONS_NEED_PERMISSION: 'NeedPermission',
+  INVITE_OPTIONS_FREE_ACCESS: 'FreeAccess',
+
   GRP_PROFILE_OWNER_ID: 'ownerID',
   GRP_PROFILE_CREATE_TIME: 'createTime',
   GRP_PROFILE_LAST_INFO_TIME: 'lastInfoTime',
@@ -158,6 +177,7 @@ export const TYPES = {
   GRP_PROFILE_MAX_MEMBER_NUM: 'maxMemberNum',
   GRP_PROFILE_JOIN_OPTION: 'joinOption',
   GRP_PROFILE_INTRODUCTION: 'introduction',
+  GRP_PROFILE_INVITE_OPTION: 'inviteOption',
   GRP_PROFILE_NOTIFICATION: 'notification',
   GRP_PROFILE_MUTE_ALL_MBRS: 'muteAllMembers',
 

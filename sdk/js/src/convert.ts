@@ -8,6 +8,7 @@ import type {
   ConversationType,
   Group,
   GroupMember,
+  GroupSystemNoticePayload,
   LastMessage,
   Message,
   MessageRemindType,
@@ -117,9 +118,39 @@ export function revokerInfo(revoker: string, sent: { from: string; nick?: string
   return { userID: revoker, nick: '', avatar: '' };
 }
 
+/**
+ * Tencent's `operationType` of a group system notice, for the notices the server leaves in
+ * `@TIM#SYSTEM` when a group removes the user (`groupMemberRemoved`) or is dismissed
+ * (`groupDismissed`).
+ */
+const GROUP_NOTICE_OPERATIONS: ReadonlyMap<unknown, number> = new Map([
+  ['groupMemberRemoved', 4],
+  ['groupDismissed', 5],
+]);
+
+/**
+ * A notice of a group change, as Tencent's SDK hands its group system notices out
+ * (`MSG_GRP_SYS_NOTICE`, `payload.operationType` 4 removed, 5 dismissed), so an app's handler of
+ * those runs; `null` for any other message.
+ */
+function groupSystemNotice(conversationID: string, payload: unknown): GroupSystemNoticePayload | null {
+  if (conversationID !== TYPES.CONV_SYSTEM || typeof payload !== 'object' || payload === null) return null;
+  const p = payload as Record<string, unknown>;
+  const operationType = GROUP_NOTICE_OPERATIONS.get(p.type);
+  if (operationType === undefined || typeof p.groupID !== 'string') return null;
+  return {
+    groupProfile: { groupID: p.groupID },
+    operationType,
+    operatorID: '',
+    handleMessage: '',
+    userDefinedField: '',
+  };
+}
+
 export function toMessage(wire: WireMessage, me: string): Message {
   const isRevoked = wire.isRevoked === true;
-  const type = messageType(wire.type, wire.payload);
+  const notice = isRevoked ? null : groupSystemNotice(wire.conversationID, wire.payload);
+  const type = notice ? TYPES.MSG_GRP_SYS_NOTICE : messageType(wire.type, wire.payload);
   const conversationType = conversationTypeOf(wire.conversationID);
   const target = conversationTarget(wire.conversationID);
   const out = wire.from === me;
@@ -132,7 +163,7 @@ export function toMessage(wire: WireMessage, me: string): Message {
   return {
     ID: wire.messageID,
     type,
-    payload: normalizePayload(type, wire.payload),
+    payload: notice ?? normalizePayload(type, wire.payload),
     conversationID: wire.conversationID,
     conversationType,
     conversationSubType: '',
@@ -196,10 +227,16 @@ export function emptyLastMessage(): LastMessage {
  * Tencent's SDK keeps the recalled content and leaves its apps to say "recalled"; Natter erases the
  * content, so the SDK says it.
  */
-export function toLastMessage(wire: WireLastMessage | null, me: string, peerReadSeq = 0): LastMessage {
+export function toLastMessage(
+  wire: WireLastMessage | null,
+  me: string,
+  conversation: { conversationID: string; peerReadSeq: number } = { conversationID: '', peerReadSeq: 0 },
+): LastMessage {
   if (wire === null || wire === undefined) return emptyLastMessage();
-  const type = messageType(wire.type, wire.payload);
-  const payload = normalizePayload(type, wire.payload);
+  const notice = wire.isRevoked === true ? null : groupSystemNotice(conversation.conversationID, wire.payload);
+  const type = notice ? TYPES.MSG_GRP_SYS_NOTICE : messageType(wire.type, wire.payload);
+  const payload = notice ?? normalizePayload(type, wire.payload);
+  const peerReadSeq = conversation.peerReadSeq;
   const isRevoked = wire.isRevoked === true;
   const nick = wire.nick ?? '';
   return {
@@ -292,7 +329,7 @@ export function toConversation(wire: WireConversation, me: string): Conversation
     type,
     subType: '',
     unreadCount: wire.unreadCount,
-    lastMessage: toLastMessage(wire.lastMessage, me, wire.peerReadSeq ?? 0),
+    lastMessage: toLastMessage(wire.lastMessage, me, { conversationID: wire.conversationID, peerReadSeq: wire.peerReadSeq ?? 0 }),
     groupAtInfoList: [],
     remark: '',
     isPinned: wire.isPinned,

@@ -1,5 +1,5 @@
 /**
- * Handler registry for `chat.on` / `chat.off`, with Tencent's optional `context` (the handler's
+ * Handler registry for `chat.on` / `chat.once` / `chat.off`, with Tencent's optional `context` (the handler's
  * `this`). A throwing handler must not break the SDK's own bookkeeping (local state is updated
  * before handlers run) nor the other handlers, so its error is reported on the console instead of
  * propagating into the socket's message callback.
@@ -10,6 +10,8 @@ type Handler = (event: { name: string; data: unknown }) => void;
 interface Registration {
   handler: Handler;
   context: unknown;
+  /** Registered with `once`: removed before its first call. */
+  once: boolean;
 }
 
 export class Emitter {
@@ -17,10 +19,10 @@ export class Emitter {
   /** Do not report handler errors on the console. */
   silent = false;
 
-  on(name: string, handler: Handler, context?: unknown): void {
+  on(name: string, handler: Handler, context?: unknown, once = false): void {
     if (typeof handler !== 'function') throw new TypeError(`on(${name}): the handler must be a function`);
     const list = this.handlers.get(name) ?? [];
-    if (!list.some((r) => r.handler === handler && r.context === context)) list.push({ handler, context });
+    if (!list.some((r) => r.handler === handler && r.context === context)) list.push({ handler, context, once });
     this.handlers.set(name, list);
   }
 
@@ -45,13 +47,21 @@ export class Emitter {
     const list = this.handlers.get(name);
     if (!list || list.length === 0) return;
     const event = { name, data };
-    for (const { handler, context } of [...list]) {
+    for (const registration of [...list]) {
+      const { handler, context, once } = registration;
+      if (once) this.drop(name, registration);
       try {
         handler.call(context, event);
       } catch (err) {
         if (!this.silent) console.error(`natter: a ${name} handler threw`, err);
       }
     }
+  }
+
+  private drop(name: string, registration: Registration): void {
+    const kept = (this.handlers.get(name) ?? []).filter((r) => r !== registration);
+    if (kept.length) this.handlers.set(name, kept);
+    else this.handlers.delete(name);
   }
 
   clear(): void {

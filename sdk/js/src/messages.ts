@@ -32,6 +32,8 @@ export class MessageCache {
   private readonly deleted = new Map<string, true>();
   /** How far the peer of each one-to-one conversation has read (`peerReadSeq`), as last heard. */
   private readonly peerRead = new Map<string, number>();
+  /** How far this user has read each conversation, as far as this instance knows. */
+  private readonly read = new Map<string, number>();
 
   get(id: string): Message | undefined {
     return this.byID.get(id);
@@ -45,6 +47,7 @@ export class MessageCache {
     const recall = this.recalled.get(message.ID);
     if (recall && !message.isRevoked) applyRecall(message, recall);
     markPeerRead(message, this.peerRead.get(message.conversationID) ?? 0);
+    markRead(message, this.read.get(message.conversationID) ?? 0);
     this.byID.delete(message.ID);
     this.byID.set(message.ID, message);
     if (this.byID.size > MESSAGES_KEPT) this.byID.delete(this.byID.keys().next().value as string);
@@ -120,6 +123,28 @@ export class MessageCache {
     return read;
   }
 
+  /**
+   * This user read the conversation up to `seq` (here, on another device, or as a list entry
+   * with nothing unread showed): the held messages up to it become `isRead`, as Tencent's SDK marks
+   * its objects after a read report.
+   */
+  noteRead(conversationID: string, seq: number): void {
+    if (seq <= (this.read.get(conversationID) ?? 0)) return;
+    this.read.set(conversationID, seq);
+    for (const message of this.byID.values()) {
+      if (message.conversationID === conversationID) markRead(message, seq);
+    }
+  }
+
+  /** The highest sequence held of each conversation `include` picks. */
+  newestHeld(include: (conversationID: string) => boolean): Map<string, number> {
+    const newest = new Map<string, number>();
+    for (const m of this.byID.values()) {
+      if (include(m.conversationID)) newest.set(m.conversationID, Math.max(newest.get(m.conversationID) ?? 0, m.sequence));
+    }
+    return newest;
+  }
+
   /** The sender's new nick and avatar on the messages held. */
   applyProfile(userID: string, nick: string, avatar: string): void {
     for (const message of this.byID.values()) {
@@ -134,7 +159,12 @@ export class MessageCache {
     this.recalled.clear();
     this.deleted.clear();
     this.peerRead.clear();
+    this.read.clear();
   }
+}
+
+function markRead(message: Message, seq: number): void {
+  if (!message.isRead && message.sequence <= seq) message.isRead = true;
 }
 
 /** Marks a sent message read by the peer if it lies at or below `seq`; true when that is news. */

@@ -96,6 +96,9 @@ export const MESSAGE_PAGE_SIZE = 15;
 /** How long login waits for the first connection before resolving anyway. */
 const LOGIN_SOCKET_TIMEOUT_MS = 10_000;
 
+/** `Natter.VERSION`: the package's version (a test keeps the two equal). */
+const SDK_VERSION = '0.1.0';
+
 /** The most messages one deleteMessage call may carry (Tencent's limit, and the server's). */
 export const MAX_MESSAGES_PER_DELETE = 30;
 
@@ -116,6 +119,14 @@ const KICKS: ReadonlyMap<number, KickedOutType> = new Map<number, KickedOutType>
 ]);
 
 /** Tencent's setAllMessageRead scopes → the server's. */
+/** The member roles getGroupMemberList filters by, as Tencent's. */
+const GROUP_MEMBER_ROLES: ReadonlySet<unknown> = new Set([
+  TYPES.GRP_MBR_ROLE_OWNER,
+  TYPES.GRP_MBR_ROLE_ADMIN,
+  TYPES.GRP_MBR_ROLE_MEMBER,
+  TYPES.GRP_MBR_ROLE_CUSTOM,
+]);
+
 const READ_ALL_SCOPES: Readonly<Record<string, string>> = {
   [TYPES.READ_ALL_C2C_MSG]: 'C2C',
   [TYPES.READ_ALL_GROUP_MSG]: 'GROUP',
@@ -130,9 +141,9 @@ const SENDABLE_TYPES = new Set<string>([TYPES.MSG_TEXT, TYPES.MSG_CUSTOM, TYPES.
 export interface CreateOptions {
   /**
    * Tencent's app ID. Natter has no use for it but keeps Tencent's rule: `create()` returns the same
-   * instance for the same SDKAppID (0 when omitted).
+   * instance for the same SDKAppID (0 when omitted). Its decimal text is taken too, as Tencent's.
    */
-  SDKAppID?: number;
+  SDKAppID?: number | string;
   /** `http://host:port` or `https://…`, optionally with a path prefix; the socket uses ws(s) on it. */
   serverUrl: string;
   /**
@@ -154,6 +165,8 @@ export class Natter extends TencentUnsupported {
   static readonly EVENT = EVENT;
   static readonly TYPES = TYPES;
   static readonly TSignaling = TSignaling;
+  /** This SDK's version (Tencent's gives its own the same way). */
+  static readonly VERSION = SDK_VERSION;
   readonly EVENT = EVENT;
   readonly TYPES = TYPES;
   readonly TSignaling = TSignaling;
@@ -214,7 +227,9 @@ export class Natter extends TencentUnsupported {
     if (!options || typeof options.serverUrl !== 'string' || options.serverUrl === '') {
       throw invalidArgument('serverUrl: required, e.g. "http://127.0.0.1:5001"');
     }
-    const id = options.SDKAppID ?? 0;
+    // A number, or its decimal text, as Tencent's create() takes it.
+    const given: unknown = options.SDKAppID ?? 0;
+    const id = typeof given === 'string' && /^\d+$/.test(given) ? Number(given) : given;
     if (typeof id !== 'number' || !Number.isFinite(id)) throw invalidArgument('SDKAppID: a number');
     const existing = instances.get(id);
     if (existing) {
@@ -286,11 +301,11 @@ export class Natter extends TencentUnsupported {
         });
       }
     } catch (err) {
-      if (err instanceof NatterError && err.code === ErrorCode.UNAUTHENTICATED) {
-        if (session === this.session) this.endSession({ kind: 'silent' });
-        throw err;
-      }
-      // Anything else (server down, 503): the socket's reconnects and catch-up will recover.
+      // As Tencent's login fails when it cannot reach the service: a token that was never checked
+      // (the server down, or answering 503) must not look logged in, or a mistyped userSig would
+      // only show itself later as a kick.
+      if (session === this.session) this.endSession({ kind: 'silent' });
+      throw err;
     }
     if (session !== this.session) throw notLoggedIn(); // logged out meanwhile
     this.loggedIn = true;
@@ -330,6 +345,7 @@ export class Natter extends TencentUnsupported {
   /** Logs out, drops every handler, and frees the SDKAppID for a new `create()`. */
   async destroy(): Promise<ChatResponse<{}>> {
     await this.logout();
+    this.emit(EVENT.SDK_DESTROY, { SDKAppID: this.SDKAppID });
     this.emitter.clear();
     this.destroyed = true;
     if (instances.get(this.SDKAppID) === this) instances.delete(this.SDKAppID);
@@ -402,6 +418,13 @@ export class Natter extends TencentUnsupported {
   on(eventName: string, handler: Function, context?: unknown): void;
   on(eventName: string, handler: Function, context?: unknown): void {
     this.emitter.on(eventName, handler as (event: { name: string; data: unknown }) => void, context);
+  }
+
+  /** Listens for the next event of that name only, as Tencent's runtime `once`. */
+  once<N extends EventName>(eventName: N, handler: (event: ChatEvent<N>) => void, context?: unknown): void;
+  once(eventName: string, handler: Function, context?: unknown): void;
+  once(eventName: string, handler: Function, context?: unknown): void {
+    this.emitter.on(eventName, handler as (event: { name: string; data: unknown }) => void, context, true);
   }
 
   /** Stops listening; without a handler, removes every handler of that event. */
@@ -494,7 +517,7 @@ export class Natter extends TencentUnsupported {
       case 'conversationListUpdated': {
         const list = asArray<WireConversation>(data.conversationList);
         this.delivery.noteConversations(list, { live: true });
-        this.notePeerReads(list);
+        this.noteReadPositions(list);
         // Pushes do not move the sync mark: in a cluster a newer version may arrive before an
         // older change still on its way, which a catch-up from the newer one would skip.
         if (this.store.upsert(list, { trackVersion: false })) this.emitList();
@@ -562,13 +585,32 @@ export class Natter extends TencentUnsupported {
   }
 
   /**
-   * Read receipts from conversation objects, however they came (a push, a sync, a load, a call's
-   * answer): the held messages the peer has now read become `isPeerRead`, and the app hears of them
-   * once, as MESSAGE_READ_BY_PEER, as Tencent's SDK tells it of one-to-one receipts.
+   * Read positions from conversation objects, however they came (a push, a sync, a load, a call's
+   * answer). One with nothing unread was read to its last message, here or on another device: the
+   * held messages become `isRead`. Read receipts: the held messages the peer has now read become
+   * `isPeerRead`, and the app hears of them once, as MESSAGE_READ_BY_PEER, as Tencent's SDK tells it
+   * of one-to-one receipts.
    */
-  private notePeerReads(list: WireConversation[]): void {
+  private noteReadPositions(list: WireConversation[]): void {
+    for (const c of list) {
+      if (c.unreadCount === 0 && c.lastMessage) this.cache.noteRead(c.conversationID, c.lastMessage.seq);
+    }
     const read = list.flatMap((c) => (c.peerReadSeq > 0 ? this.cache.notePeerRead(c.conversationID, c.peerReadSeq) : []));
     if (read.length > 0) this.emit(EVENT.MESSAGE_READ_BY_PEER, read);
+  }
+
+  /**
+   * What a read of these conversations covers: the newest message of each that this instance
+   * knows of before the request, which the server had then, so the read reached it.
+   */
+  private readReach(include: (conversationID: ConversationID) => boolean): Map<ConversationID, number> {
+    const reach = this.cache.newestHeld(include);
+    for (const c of this.store.list()) {
+      if (c.lastMessage && include(c.conversationID)) {
+        reach.set(c.conversationID, Math.max(reach.get(c.conversationID) ?? 0, c.lastMessage.seq));
+      }
+    }
+    return reach;
   }
 
   /** MESSAGE_REVOKED with the recalls the app has not heard of (its own recalls are not news). */
@@ -669,7 +711,7 @@ export class Natter extends TencentUnsupported {
         await this.fullSync(session, { reset: true });
       } else {
         this.delivery.noteConversations(reply.conversationList, { live: false });
-        this.notePeerReads(reply.conversationList);
+        this.noteReadPositions(reply.conversationList);
         if (this.store.applySync(reply)) this.emitList();
         await this.fillGaps(session);
         // After the gaps: a message that arrived and was recalled while offline came as a stub.
@@ -686,7 +728,7 @@ export class Natter extends TencentUnsupported {
     if (session !== this.session) return;
     if (options.reset) this.store.clear();
     this.store.replaceAll(reply.conversationList);
-    this.notePeerReads(reply.conversationList);
+    this.noteReadPositions(reply.conversationList);
     this.store.noteVersion(reply.version);
     this.store.noteProfileVersion(reply.profileVersion);
     this.delivery.seed(reply.conversationList, options);
@@ -853,17 +895,25 @@ export class Natter extends TencentUnsupported {
     if (o.type === TYPES.CONV_TOPIC || o.hasGroupAtInfo === true) {
       return ok({ conversationList: [], isSyncCompleted: true });
     }
+    // As Tencent's filters: an empty groupName asks for the conversations in no group, markType 0
+    // for those with no mark. The server filters by one group or mark; these two filter here.
+    const markType = o.markType === undefined ? undefined : markTypeText(o.markType);
+    const inNoGroup = o.groupName === '';
+    const unmarked = markType === '0';
     const query: Query = {
       type: o.type as string | undefined,
       archived: o.archived ? true : undefined,
-      markType: o.markType === undefined ? undefined : markTypeText(o.markType),
-      groupName: o.groupName,
+      markType: unmarked ? undefined : markType,
+      groupName: inNoGroup ? undefined : o.groupName,
       unreadOnly: o.hasUnreadCount === true ? true : undefined,
     };
-    const filtered = Object.values(query).some((v) => v !== undefined) || o.hasUnreadCount === false;
+    const filtered =
+      Object.values(query).some((v) => v !== undefined) || o.hasUnreadCount === false || inNoGroup || unmarked;
     if (filtered) {
       let list = await this.fetchAllPages(query);
       if (o.hasUnreadCount === false) list = list.filter((c) => c.unreadCount === 0);
+      if (inNoGroup) list = list.filter((c) => c.conversationGroupList.length === 0);
+      if (unmarked) list = list.filter((c) => c.markList.length === 0);
       return ok({ conversationList: list.map(this.present), isSyncCompleted: true });
     }
     const before = JSON.stringify(this.store.list());
@@ -901,7 +951,7 @@ export class Natter extends TencentUnsupported {
         if (session === this.session) {
           this.store.replaceAll(list);
           this.delivery.noteConversations(list, { live: true });
-          this.notePeerReads(list);
+          this.noteReadPositions(list);
         }
         return list;
       })
@@ -991,6 +1041,7 @@ export class Natter extends TencentUnsupported {
   /** Marks everything in the conversation read. */
   async setMessageRead(options: SetMessageReadOptions): Promise<ChatResponse<{}>> {
     checkID(options?.conversationID);
+    const reach = this.readReach((id) => id === options.conversationID);
     try {
       await this.http.post<{}>(conversationPath(options.conversationID, '/read'), {});
     } catch (err) {
@@ -998,6 +1049,7 @@ export class Natter extends TencentUnsupported {
       // they open read, a new one too.
       if (!(err instanceof NatterError) || err.code !== ErrorCode.NOT_FOUND) throw err;
     }
+    for (const [id, seq] of reach) this.cache.noteRead(id, seq);
     const held = this.store.get(options.conversationID);
     if (held && held.unreadCount !== 0) {
       this.store.patch(options.conversationID, { unreadCount: 0 });
@@ -1165,7 +1217,9 @@ export class Natter extends TencentUnsupported {
         `scope: ${String(scope)} is not TYPES.READ_ALL_C2C_MSG, TYPES.READ_ALL_GROUP_MSG or TYPES.READ_ALL_MSG`,
       );
     }
+    const reach = this.readReach((id) => serverScope === 'ALL' || conversationTypeOf(id) === serverScope);
     await this.http.post<{}>('/v1/conversations/readAll', { scope: serverScope });
+    for (const [id, seq] of reach) this.cache.noteRead(id, seq);
     let changed = false;
     for (const c of this.store.list()) {
       if (c.unreadCount === 0 || (serverScope !== 'ALL' && c.type !== serverScope)) continue;
@@ -1356,10 +1410,17 @@ export class Natter extends TencentUnsupported {
   ): Promise<ChatResponse<{ memberList: GroupMember[]; offset: number }>> {
     const groupID = options?.groupID;
     if (typeof groupID !== 'string' || groupID === '') throw invalidArgument('groupID: a group ID');
+    const role = options.role;
+    if (role !== undefined && !GROUP_MEMBER_ROLES.has(role)) {
+      throw invalidArgument(`role: ${String(role)} is not one of TYPES.GRP_MBR_ROLE_*`);
+    }
     const reply = await this.http.get<WireGroupMemberList>(groupPath(groupID, '/members'), {
       count: options.count,
       offset: options.offset,
     });
+    // Every Natter member is a Member: owners, admins and custom roles are none (after the same
+    // checks of the group and the caller's membership).
+    if (role !== undefined && role !== TYPES.GRP_MBR_ROLE_MEMBER) return ok({ memberList: [], offset: 0 });
     return ok({ memberList: reply.memberList.map(toGroupMember), offset: reply.offset });
   }
 
@@ -1377,7 +1438,7 @@ export class Natter extends TencentUnsupported {
   /** Conversation objects from a call's answer: into the local list (older versions ignored). */
   private applyAnswers(list: WireConversation[]): void {
     this.delivery.noteConversations(list, { live: true });
-    this.notePeerReads(list);
+    this.noteReadPositions(list);
     if (this.store.isLoaded && this.store.upsert(list, { trackVersion: false })) this.emitList();
   }
 
@@ -1396,7 +1457,7 @@ export class Natter extends TencentUnsupported {
           if (session !== this.session) return;
           if (reply.resetRequired) return; // the next catch-up reloads everything
           this.delivery.noteConversations(reply.conversationList, { live: true });
-          this.notePeerReads(reply.conversationList);
+          this.noteReadPositions(reply.conversationList);
           if (this.store.applySync(reply)) this.emitList();
           // The version moves past these changes: a later catch-up would not see them again.
           await this.applyMessageChanges(session, reply.messageChangeList, { onlyHeld: false });

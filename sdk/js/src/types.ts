@@ -83,11 +83,24 @@ export interface LocationPayload {
   latitude: number;
 }
 
+/**
+ * Group system notice (`MSG_GRP_SYS_NOTICE`, in `@TIM#SYSTEM`): the server's notice that the user was
+ * removed from a group (`operationType` 4) or that it was dismissed (5), as Tencent's.
+ */
+export interface GroupSystemNoticePayload {
+  groupProfile: { groupID: string };
+  operationType: number;
+  /** `''`: the app backend did it. */
+  operatorID: string;
+  handleMessage: string;
+  userDefinedField: string;
+}
+
 export interface Message {
   /** The server's message ID; before the send has settled, a local ID. */
   ID: string;
   type: MessageType;
-  /** By `type`: TextPayload, CustomPayload, FacePayload, LocationPayload. */
+  /** By `type`: TextPayload, CustomPayload, FacePayload, LocationPayload, GroupSystemNoticePayload. */
   payload: any;
   conversationID: ConversationID;
   conversationType: ConversationType;
@@ -543,6 +556,8 @@ export interface GetGroupMemberListOptions {
   count?: number;
   /** Members to skip: 0 (the default), then the `offset` the previous page answered. */
   offset?: number;
+  /** Only members of this role (`TYPES.GRP_MBR_ROLE_*`); every Natter member is a `Member`. */
+  role?: string;
 }
 
 /** getGroupProfile's options. */
@@ -570,8 +585,10 @@ export interface ChatResponse<T> {
 export interface EventDataMap {
   [EVENT.SDK_READY]: undefined;
   [EVENT.SDK_NOT_READY]: undefined;
+  [EVENT.SDK_DESTROY]: { SDKAppID: number };
   [EVENT.MESSAGE_RECEIVED]: Message[];
   [EVENT.MESSAGE_REVOKED]: Message[];
+  [EVENT.MESSAGE_READ_BY_PEER]: Message[];
   [EVENT.CONVERSATION_LIST_UPDATED]: Conversation[];
   [EVENT.TOTAL_UNREAD_MESSAGE_COUNT_UPDATED]: number;
   [EVENT.CONVERSATION_GROUP_LIST_UPDATED]: string[];

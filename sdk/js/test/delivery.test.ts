@@ -16,6 +16,7 @@ import {
   toProfile,
 } from '../src/convert.js';
 import { MessageCache } from '../src/messages.js';
+import { TYPES } from '../src/constants.js';
 import type { WireConversation, WireMessage } from '../src/wire.js';
 
 let nextID = 100;
@@ -223,6 +224,30 @@ describe('conversions', () => {
     assert.deepEqual([group.flow, group.to, group.conversationType], ['in', 'team', 'GROUP']);
     const notice = toMessage(msg('@TIM#SYSTEM', 1, { from: '@TIM#SYSTEM', type: undefined, payload: { type: 'groupDismissed' } }), 'alice');
     assert.deepEqual([notice.to, notice.conversationType, notice.isSystemMessage, notice.type], ['alice', '@TIM#SYSTEM', true, 'TIMCustomElem']);
+    // The server's own notices of group changes read as Tencent's group system notices.
+    const dismissed = toMessage(
+      msg('@TIM#SYSTEM', 2, { from: '@TIM#SYSTEM', type: 'TIMCustomElem', payload: { type: 'groupDismissed', groupID: 'team' } }),
+      'alice',
+    );
+    assert.equal(dismissed.type, TYPES.MSG_GRP_SYS_NOTICE);
+    assert.deepEqual(dismissed.payload, {
+      groupProfile: { groupID: 'team' },
+      operationType: 5,
+      operatorID: '',
+      handleMessage: '',
+      userDefinedField: '',
+    });
+    const removed_wire = () =>
+      msg('@TIM#SYSTEM', 3, { from: '@TIM#SYSTEM', type: 'TIMCustomElem', payload: { type: 'groupMemberRemoved', groupID: 'team' } });
+    const removed = toMessage(
+      msg('@TIM#SYSTEM', 3, { from: '@TIM#SYSTEM', type: 'TIMCustomElem', payload: { type: 'groupMemberRemoved', groupID: 'team' } }),
+      'alice',
+    );
+    assert.deepEqual([removed.type, removed.payload.operationType], [TYPES.MSG_GRP_SYS_NOTICE, 4]);
+    const elsewhere = toMessage(msg('C2Cbob', 4, { from: 'bob', type: 'TIMCustomElem', payload: { type: 'groupDismissed', groupID: 'team' } }), 'alice');
+    assert.equal(elsewhere.type, TYPES.MSG_CUSTOM, 'only in the system conversation');
+    const system = toConversation(conv('@TIM#SYSTEM', removed_wire()), 'alice');
+    assert.deepEqual([system.lastMessage.type, system.lastMessage.messageForShow], [TYPES.MSG_GRP_SYS_NOTICE, '[Group System Message]']);
     assert.equal(c2cIn.time, Math.floor(c2cIn.time), 'whole seconds');
   });
 

@@ -121,6 +121,8 @@ describe('markConversation', () => {
     assert.deepEqual(ids((await chat.getConversationList()).data.conversationList), [groupID, c2c], 'FOLD stays');
     assert.deepEqual(ids((await chat.getConversationList({ markType: 4 })).data.conversationList), [groupID]);
     assert.deepEqual((await profile(chat, groupID)).markList, [4]);
+    // markType 0, as Tencent's filter reads it: the conversations with no mark.
+    assert.deepEqual(ids((await chat.getConversationList({ markType: 0 })).data.conversationList), [c2c]);
 
     await chat.markConversation({ conversationIDList: [c2c], markType: TYPES.CONV_MARK_TYPE_HIDE, enableMark: true });
     assert.deepEqual(ids(local()), [groupID], 'the SDK dropped the hidden entry from its local list');
@@ -309,6 +311,8 @@ describe('folders (conversation groups)', () => {
     assert.deepEqual(removed.data.successConversationIDList, [c2c]);
     assert.deepEqual(ids((await chat.getConversationList({ groupName: 'Work' })).data.conversationList), [groupID]);
     assert.deepEqual((await profile(chat, c2c)).conversationGroupList, []);
+    // An empty groupName, as Tencent's filter reads it: the conversations in no group.
+    assert.deepEqual(ids((await chat.getConversationList({ groupName: '' })).data.conversationList), [c2c]);
 
     assert.deepEqual(await chat.renameConversationGroup({ oldName: 'Work', newName: 'Job' }), {
       code: 0,
@@ -429,6 +433,12 @@ describe('getGroupList and getGroupMemberList', () => {
     const all = (await chat.getGroupMemberList({ groupID: group, count: 30, offset: 0 })).data;
     assert.deepEqual(all.memberList.find((m) => m.userID === bob)?.nick, 'Bob B.');
     assert.equal(all.offset, 0, 'the last page');
+    // By role: everyone is a Member, so there are no owners or admins to list.
+    const members = await chat.getGroupMemberList({ groupID: group, count: 30, offset: 0, role: TYPES.GRP_MBR_ROLE_MEMBER });
+    assert.equal(members.data.memberList.length, 2);
+    const owners = await chat.getGroupMemberList({ groupID: group, count: 30, offset: 0, role: TYPES.GRP_MBR_ROLE_OWNER });
+    assert.deepEqual(owners.data, { memberList: [], offset: 0 });
+    await assert.rejects(chat.getGroupMemberList({ groupID: group, role: 'Boss' }), { code: 40001 });
 
     await chat.quitGroup(group);
     assert.deepEqual((await chat.getGroupList()).data.groupList, []);

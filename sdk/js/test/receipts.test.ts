@@ -34,7 +34,7 @@ async function device(uid: string, deviceFlag: 0 | 1 | 2, WebSocketImpl?: WebSoc
 }
 
 describe('MESSAGE_READ_BY_PEER and isPeerRead', () => {
-  test("the peer's read marks the sender's held messages and tells the app once", async () => {
+  test("the peer's read marks the sender's held messages and tells the app once; the reader's are isRead", async () => {
     const alice = uniqueUid('alice');
     const bob = uniqueUid('bob');
     const a = await device(alice, 0);
@@ -46,7 +46,11 @@ describe('MESSAGE_READ_BY_PEER and isPeerRead', () => {
     const held = b.rec.received();
     assert.ok(held.every((m) => !m.isPeerRead), 'received messages are never peer-read');
 
+    assert.ok(held.every((m) => !m.isRead), 'unread until read');
     await b.chat.setMessageRead({ conversationID: `C2C${alice}` });
+    assert.ok(held.every((m) => m.isRead), "the reader's held messages are isRead once the call resolves");
+    const bobsPage = (await b.chat.getMessageList({ conversationID: `C2C${alice}` })).data.messageList;
+    assert.deepEqual(bobsPage.map((m) => m.isRead), [true, true]);
     await waitFor(() => a.rec.of(EVENT.MESSAGE_READ_BY_PEER).length === 1, 5_000, 'MESSAGE_READ_BY_PEER');
     const told = a.rec.of(EVENT.MESSAGE_READ_BY_PEER)[0].data;
     assert.deepEqual(told.map((m: Message) => m.ID), [first.ID, second.ID], 'the very objects the app holds');
@@ -65,6 +69,8 @@ describe('MESSAGE_READ_BY_PEER and isPeerRead', () => {
     assert.equal(b.rec.of(EVENT.MESSAGE_READ_BY_PEER).length, 0);
     const third = await sendText(a.chat, bob, 'three');
     assert.equal(third.isPeerRead, false, 'sent after the read');
+    await waitFor(() => b.rec.received().length === 3, 5_000, 'bob got the third');
+    assert.equal(b.rec.received()[2].isRead, false, 'a message after the read is unread');
     assert.equal(a.entry(`C2C${bob}`)?.lastMessage.isPeerRead ?? false, false);
   });
 

@@ -3,8 +3,9 @@
  * WebSocket.
  */
 import assert from 'node:assert/strict';
+import { readFile } from 'node:fs/promises';
 import { after, before, describe, test } from 'node:test';
-import Natter, { EVENT, NatterError, TSignaling, TYPES } from '@natter/sdk';
+import Natter, { EVENT, ErrorCode, NatterError, TSignaling, TYPES } from '@natter/sdk';
 import { closeAll, loginReady, newChat, record, destroyAllChats } from '../testing/chat.js';
 import { spyFetch, startServer, uniqueUid, waitFor, type TestServer } from '../testing/server.js';
 
@@ -77,6 +78,17 @@ describe('constants', () => {
     for (const [key, value] of Object.entries(types)) assert.equal((TYPES as Record<string, unknown>)[key], value, key);
   });
 
+  test("every EVENT and TYPES name of Tencent's own package is here, with its value", async () => {
+    // The published @tencentcloud/chat, installed under another name beside this SDK (which takes
+    // its name for the samples): its runtime values, not its typings, are what apps compare with.
+    const { default: Tencent } = await import('tencent-chat-reference');
+    for (const table of ['EVENT', 'TYPES'] as const) {
+      const theirs = (Tencent as unknown as Record<string, Record<string, unknown>>)[table];
+      const ours = Natter[table] as Record<string, unknown>;
+      for (const [key, value] of Object.entries(theirs)) assert.equal(ours[key], value, `${table}.${key}`);
+    }
+  });
+
   test("Natter's own events cannot clash with Tencent's", () => {
     const tencent = Object.entries(EVENT).filter(([k]) => !k.startsWith('NATTER_'));
     for (const [, value] of tencent) assert.ok(!value.includes('.'), value);
@@ -104,6 +116,30 @@ describe('create', () => {
     assert.notEqual(d, a);
     await d.destroy();
     await assert.rejects(a.login({ userID: 'x', userSig: 'whatever-token' }), { code: 40001 });
+  });
+
+  test("SDKAppID as text, once, VERSION and SDK_DESTROY, as Tencent's runtime has them", async () => {
+    const chat = Natter.create({ SDKAppID: '1400123456' as never, serverUrl: server.baseUrl });
+    assert.equal(chat.SDKAppID, 1400123456);
+    assert.equal(Natter.create({ SDKAppID: 1400123456, serverUrl: server.baseUrl }), chat);
+    assert.throws(() => Natter.create({ SDKAppID: 'app' as never, serverUrl: server.baseUrl }), { code: 40001 });
+    const { version } = JSON.parse(await readFile(new URL('../../package.json', import.meta.url), 'utf8'));
+    assert.equal(Natter.VERSION, version);
+
+    const seen: string[] = [];
+    const context = { tag: 'ctx' };
+    chat.once(
+      EVENT.SDK_DESTROY,
+      function (this: typeof context, event) {
+        seen.push(`${this.tag}:${event.data.SDKAppID}`);
+      },
+      context,
+    );
+    const never = () => seen.push('removed before it ran');
+    chat.once(EVENT.SDK_DESTROY, never);
+    chat.off(EVENT.SDK_DESTROY, never);
+    await chat.destroy();
+    assert.deepEqual(seen, ['ctx:1400123456']);
   });
 });
 
@@ -172,6 +208,27 @@ describe('login', () => {
     assert.equal(chat.getLoginUser(), '');
     await assert.rejects(chat.login({ userID: 'nobody' } as never), { code: 40001 });
     assert.deepEqual(rec.names(), [], 'a refused login emits nothing');
+    await closeAll(chat);
+  });
+
+  test('a server that cannot be reached fails the login, whatever the token: nothing stays logged in', async () => {
+    const uid = uniqueUid('early');
+    const token = await server.createUser(uid);
+    let up = false;
+    const gated = ((input: string | URL | Request, init?: RequestInit) =>
+      up ? fetch(input, init) : Promise.reject(new TypeError('fetch failed'))) as typeof fetch;
+    const chat = newChat(server, { fetch: gated, ws: true });
+    const rec = record(chat);
+    for (const userSig of [token, 'a-mistyped-token']) {
+      await assert.rejects(chat.login({ userID: uid, userSig }), { code: ErrorCode.NETWORK_ERROR, error: 'network_error' });
+      assert.equal(chat.getLoginUser(), '');
+      assert.equal(chat.isReady(), false);
+    }
+    await new Promise((r) => setTimeout(r, 300));
+    assert.deepEqual(rec.names(), [], 'no socket, no events: the failed login left nothing running');
+    up = true;
+    await loginReady(chat, uid, token);
+    assert.equal(chat.getLoginUser(), uid);
     await closeAll(chat);
   });
 
