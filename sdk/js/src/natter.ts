@@ -1769,7 +1769,16 @@ export class Natter extends TencentUnsupported {
     }
     const me = this.userID;
     if (me === null) throw notLoggedIn();
-    const reply = await this.historyPage(options.conversationID, count, next || undefined);
+    const reply = await this.historyPage(options.conversationID, count, next || undefined).catch((err: unknown) => {
+      // A peer the server has never seen has no history with the user: an empty first page, as
+      // getConversationProfile answers a new, empty conversation for them.
+      const unknownPeer = err instanceof NatterError && err.code === ErrorCode.NOT_FOUND && !next;
+      if (unknownPeer && conversationTypeOf(options.conversationID) === TYPES.CONV_C2C) {
+        const empty: WireMessagePage = { messageList: [], isCompleted: true, nextReqMessageID: '' };
+        return empty;
+      }
+      throw err;
+    });
     const messageList = (reply.messageList ?? []).map((w) => this.cache.remember(toMessage(w, me)));
     return ok({
       messageList,

@@ -67,6 +67,16 @@ describe('create and send', () => {
     await done();
   });
 
+  test("a peer the server never saw: an empty first page, as that conversation's profile is new and empty", async () => {
+    const { chat, done } = await setup();
+    const nobody = uniqueUid('nobody');
+    const { data } = await chat.getMessageList({ conversationID: `C2C${nobody}` });
+    assert.deepEqual(data, { messageList: [], nextReqMessageID: '', isCompleted: true });
+    assert.equal((await chat.getConversationProfile(`C2C${nobody}`)).data.conversation.unreadCount, 0);
+    await assert.rejects(chat.getMessageList({ conversationID: 'GROUPno-such-group' }), { code: 40401 });
+    await done();
+  });
+
   test('received and listed messages: flow, to, time in seconds, sequence, type, payload', async () => {
     const { chat, bobChat, alice, bob, done } = await setup();
     await sendText(bobChat, alice, 'from bob');
