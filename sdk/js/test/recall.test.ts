@@ -6,17 +6,8 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import type Natter from '@natter/sdk';
-import { EVENT, ErrorCode, NatterError, type Conversation, type Message, type WebSocketConstructor } from '@natter/sdk';
-import {
-  FAST_RECONNECT,
-  closeAll,
-  destroyAllChats,
-  gatedSocket,
-  loginReady,
-  newChat,
-  record,
-  sendText,
-} from '../testing/chat.js';
+import { EVENT, ErrorCode, NatterError, type Message, type WebSocketConstructor } from '@natter/sdk';
+import { closeAll, destroyAllChats, gatedSocket, liveDevice, loginReady, newChat, sendText } from '../testing/chat.js';
 import { startServer, uniqueUid, waitFor, type TestServer } from '../testing/server.js';
 
 let server: TestServer;
@@ -31,17 +22,9 @@ after(async () => {
 
 const settle = (ms = 300) => new Promise((r) => setTimeout(r, ms));
 
-/** A live instance of `uid` with its own device token, recording its events and its list. */
-async function device(uid: string, deviceFlag: 0 | 1 | 2, WebSocketImpl?: WebSocketConstructor) {
-  const token = await server.createUser(uid, deviceFlag);
-  const chat = WebSocketImpl
-    ? newChat(server, { WebSocket: WebSocketImpl, socket: FAST_RECONNECT })
-    : newChat(server, { ws: true });
-  const rec = record(chat);
-  const state = { list: [] as Conversation[] };
-  chat.on(EVENT.CONVERSATION_LIST_UPDATED, (e) => (state.list = e.data));
-  await loginReady(chat, uid, token);
-  return { chat, rec, state, entry: (id: string) => state.list.find((c) => c.conversationID === id) };
+/** A live instance of `uid`'s device; see liveDevice. */
+function device(uid: string, deviceFlag: 0 | 1 | 2, WebSocketImpl?: WebSocketConstructor) {
+  return liveDevice(server, uid, deviceFlag, WebSocketImpl);
 }
 
 async function history(chat: Natter, conversationID: string): Promise<Message[]> {

@@ -5,8 +5,8 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { EVENT, type Conversation, type Message, type WebSocketConstructor } from '@natter/sdk';
-import { FAST_RECONNECT, destroyAllChats, gatedSocket, loginReady, newChat, record, sendText } from '../testing/chat.js';
+import { EVENT, type Message, type WebSocketConstructor } from '@natter/sdk';
+import { destroyAllChats, gatedSocket, liveDevice, sendText } from '../testing/chat.js';
 import { startServer, uniqueUid, waitFor, type TestServer } from '../testing/server.js';
 
 let server: TestServer;
@@ -21,16 +21,9 @@ after(async () => {
 
 const settle = (ms = 300) => new Promise((r) => setTimeout(r, ms));
 
-async function device(uid: string, deviceFlag: 0 | 1 | 2, WebSocketImpl?: WebSocketConstructor) {
-  const token = await server.createUser(uid, deviceFlag);
-  const chat = WebSocketImpl
-    ? newChat(server, { WebSocket: WebSocketImpl, socket: FAST_RECONNECT })
-    : newChat(server, { ws: true });
-  const rec = record(chat);
-  const state = { list: [] as Conversation[] };
-  chat.on(EVENT.CONVERSATION_LIST_UPDATED, (e) => (state.list = e.data));
-  await loginReady(chat, uid, token);
-  return { chat, rec, state, entry: (id: string) => state.list.find((c) => c.conversationID === id) };
+/** A live instance of `uid`'s device; see liveDevice. */
+function device(uid: string, deviceFlag: 0 | 1 | 2, WebSocketImpl?: WebSocketConstructor) {
+  return liveDevice(server, uid, deviceFlag, WebSocketImpl);
 }
 
 describe('MESSAGE_READ_BY_PEER and isPeerRead', () => {

@@ -4,7 +4,16 @@
  * recording, a few sends, and WebSockets a test can cut off or delay.
  */
 import WebSocket from 'ws';
-import Natter, { EVENT, type ChatEvent, type CreateOptions, type EventName, type Message, type WebSocketLike } from '@natter/sdk';
+import Natter, {
+  EVENT,
+  type ChatEvent,
+  type Conversation,
+  type CreateOptions,
+  type EventName,
+  type Message,
+  type WebSocketConstructor,
+  type WebSocketLike,
+} from '@natter/sdk';
 import { waitFor, type TestServer } from './server.js';
 
 let nextAppID = 1_400_000_000;
@@ -51,6 +60,28 @@ export function record(chat: Natter) {
       return events.map((e) => e.name);
     },
   };
+}
+
+/**
+ * A live, logged-in instance of `uid` with a token of its own for `deviceFlag`, recording its events
+ * and keeping the list its CONVERSATION_LIST_UPDATED last handed over (`entry(id)` finds one). With
+ * `WebSocketImpl` (a gated or delaying socket) it reconnects fast.
+ */
+export async function liveDevice(
+  server: TestServer,
+  uid: string,
+  deviceFlag: 0 | 1 | 2,
+  WebSocketImpl?: WebSocketConstructor,
+) {
+  const token = await server.createUser(uid, deviceFlag);
+  const chat = WebSocketImpl
+    ? newChat(server, { WebSocket: WebSocketImpl, socket: FAST_RECONNECT })
+    : newChat(server, { ws: true });
+  const rec = record(chat);
+  const state = { list: [] as Conversation[] };
+  chat.on(EVENT.CONVERSATION_LIST_UPDATED, (e) => (state.list = e.data));
+  await loginReady(chat, uid, token);
+  return { chat, rec, state, entry: (id: string) => state.list.find((c) => c.conversationID === id) };
 }
 
 /** Logs in and waits for SDK_READY. */
