@@ -882,11 +882,23 @@ async fn a_read_reaches_the_senders_devices_as_a_receipt_and_a_deletion_does_not
         .expect("the receipt is a change the sync reports");
     assert_eq!(conversation.peer_read_seq, seqs[1]);
 
-    // Deleting the conversation unread is not reading it; reading after it comes back is.
+    // A new message's push carries the receipt as it stands (the delivery reads both rows).
     alice
         .send_message("C2Cbob", text("four"), None)
         .await
         .unwrap();
+    let pushed = wait_for(&mut web_events, |event| {
+        matches!(event, ServerEvent::ConversationListUpdated { conversation_list }
+            if conversation_list.iter().any(|c| c.last_message.as_ref()
+                .is_some_and(|last| last.payload == text("four"))))
+    })
+    .await;
+    let ServerEvent::ConversationListUpdated { conversation_list } = pushed else {
+        unreachable!()
+    };
+    assert_eq!(conversation_list[0].peer_read_seq, seqs[1]);
+
+    // Deleting the conversation unread is not reading it; reading after it comes back is.
     bob.delete_conversations(&["C2Calice"], false)
         .await
         .unwrap();
