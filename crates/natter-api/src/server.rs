@@ -168,7 +168,7 @@ async fn dismiss_group(
         (status = 200, description = "The stored message (`message_seq` 0 when not kept).", body = StatusData<ServerSendResult>),
         (status = 403, description = "`permission_denied`: `from_uid` never joined the group. `not_a_member`: `from_uid` left the group, or it was dismissed. `in_blacklist` (40305): `from_uid` is on the group's or the peer's blacklist. `not_in_whitelist` (40306): the group has a whitelist without `from_uid`.", body = ErrorBody),
         (status = 404, description = "`not_found`: the group does not exist (uids without a token are registered, as WuKongIM has no user-existence check).", body = ErrorBody),
-        (status = 409, description = "`conflict`: `client_msg_no` already used by `from_uid` for another conversation.", body = ErrorBody),
+        (status = 409, description = "`conflict`: `client_msg_no` already used by `from_uid` (or by the app, for an empty `from_uid`) for another conversation.", body = ErrorBody),
     ))]
 async fn send(
     State(state): State<AppState>,

@@ -55,9 +55,17 @@ pub(crate) fn describe(error: StoreError) -> Error {
         StoreError::SystemIsAppOnly => {
             Error::permission_denied("only the app backend can send to @TIM#SYSTEM")
         }
-        StoreError::ClientMsgNoReused { uid, number } => Error::conflict(format!(
-            "clientMsgID {number:?} was already used by {uid} for another conversation"
-        )),
+        // One wording for both APIs' spellings of the field.
+        StoreError::ClientMsgNoReused { sender, number } => {
+            let sender = match sender {
+                Some(uid) => uid.to_string(),
+                None => "the app backend (an empty from_uid)".to_owned(),
+            };
+            Error::conflict(format!(
+                "clientMsgID/client_msg_no {number:?} was already used by {sender} for another \
+                 conversation"
+            ))
+        }
         StoreError::NoSuchMessage(message_id) => {
             Error::not_found(format!("there is no message \"{message_id}\""))
         }

@@ -49,8 +49,9 @@ pub enum StoreError {
     },
     #[error("a user tried to send to their system conversation")]
     SystemIsAppOnly,
-    #[error("{uid} reused the client message number {number:?} in another conversation")]
-    ClientMsgNoReused { uid: Uid, number: String },
+    /// `sender` is `None` for the app backend's own messages (an empty `from_uid`).
+    #[error("{sender:?} reused the client message number {number:?} in another conversation")]
+    ClientMsgNoReused { sender: Option<Uid>, number: String },
     #[error("there is no message {0}")]
     NoSuchMessage(i64),
     #[error("message {message_id} is not in {conversation}")]

@@ -91,17 +91,25 @@ pub fn send_notices(db: &dyn Db, uids: &[Uid], payload: &str, time_ms: i64) -> R
 
 /// Appends a message from the app backend itself: into a user's system conversation (created
 /// on the first one), or into a group, where every current member gets it and no member
-/// sends it. A `client_msg_no` seen before in the same channel returns that message.
+/// sends it. A `client_msg_no` seen before in the same channel returns that message; seen in
+/// another channel, it is a conflict, as for a user's numbers: the app is one sender, and a
+/// client message number names one message of its sender.
 pub fn send_system(db: &dyn Db, message: &SystemMessage) -> Result<Sent> {
     let channel = system_channel(db, &message.to, message.time_ms)?;
     if let Some(number) = &message.client_msg_no {
-        let sql = format!(
-            "SELECT {MESSAGE_COLUMNS} FROM {MESSAGES_FROM} \
-             WHERE m.from_uid = $1 AND m.client_msg_no = $2 AND m.channel_id = $3"
-        );
-        if let Some(row) = db.query_opt(&sql, params![SYSTEM_SENDER, number, channel.id])? {
+        let sql = sql_once!(format!(
+            "SELECT m.channel_id, {MESSAGE_COLUMNS} FROM {MESSAGES_FROM} \
+             WHERE m.from_uid = $1 AND m.client_msg_no = $2"
+        ));
+        if let Some(row) = db.query_opt(sql, params![SYSTEM_SENDER, number])? {
+            if row.get::<i64>(0)? != channel.id {
+                return Err(StoreError::ClientMsgNoReused {
+                    sender: None,
+                    number: number.clone(),
+                });
+            }
             return Ok(Sent {
-                message: rows::read_message(&row, 0)?,
+                message: rows::read_message(&row, 1)?,
                 duplicate: true,
                 recipients: Vec::new(),
             });
@@ -366,7 +374,7 @@ fn earlier_send(db: &dyn Db, message: &NewMessage) -> Result<Option<Sent>> {
         .is_some_and(|loaded| loaded.channel.id == channel_id);
     if !same_conversation {
         return Err(StoreError::ClientMsgNoReused {
-            uid: message.from.clone(),
+            sender: Some(message.from.clone()),
             number: number.clone(),
         });
     }

@@ -1012,3 +1012,71 @@ async fn group_calls_on_unknown_groups_answer_as_wukongim() {
         .await
         .expect_error(400, 40001, "invalid_argument");
 }
+
+/// The app (an empty `from_uid`) reusing a `client_msg_no` for another channel was answered
+/// 500, the store's unique index refusing the insert. It is one sender, as a user is: a retry
+/// in the same channel answers the first message, another channel is a 409 naming the field.
+#[tokio::test]
+async fn the_app_reusing_a_client_msg_no_elsewhere_is_a_conflict() {
+    let server = Server::start().await;
+    let manager = server.manager();
+    let carol = server.user("carol").await;
+    server.user("dave").await;
+    manager.create_group("team", &["carol", "dave"]).await;
+    let first = manager
+        .server_send(
+            "",
+            "carol",
+            1,
+            json!({"type": 1, "content": "x"}),
+            Some("bcast-1"),
+        )
+        .await
+        .ok();
+    let retry = manager
+        .server_send(
+            "",
+            "carol",
+            1,
+            json!({"type": 1, "content": "x"}),
+            Some("bcast-1"),
+        )
+        .await
+        .ok();
+    assert_eq!(retry["data"]["message_id"], first["data"]["message_id"]);
+    for (channel_id, channel_type) in [("dave", 1), ("team", 2)] {
+        manager
+            .server_send(
+                "",
+                channel_id,
+                channel_type,
+                json!({"type": 1}),
+                Some("bcast-1"),
+            )
+            .await
+            .expect_error_naming(409, 40901, "conflict", "client_msg_no");
+    }
+    // From a group to a person, too.
+    manager
+        .server_send(
+            "",
+            "team",
+            2,
+            json!({"type": 1, "content": "y"}),
+            Some("bcast-2"),
+        )
+        .await
+        .ok();
+    manager
+        .server_send(
+            "",
+            "carol",
+            1,
+            json!({"type": 1, "content": "y"}),
+            Some("bcast-2"),
+        )
+        .await
+        .expect_error_naming(409, 40901, "conflict", "client_msg_no");
+    assert_eq!(carol.history("@TIM#SYSTEM").await.len(), 1);
+    assert_eq!(carol.history("GROUPteam").await.len(), 1);
+}

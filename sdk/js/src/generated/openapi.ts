@@ -5797,7 +5797,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description `conflict`: `client_msg_no` already used by `from_uid` for another conversation. */
+            /** @description `conflict`: `client_msg_no` already used by `from_uid` (or by the app, for an empty `from_uid`) for another conversation. */
             409: {
                 headers: {
                     [name: string]: unknown;
