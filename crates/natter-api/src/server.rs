@@ -78,11 +78,14 @@ async fn user_token(
 /// adds them. With `reset: 1` the listed members become the only members: the others leave,
 /// keep a read-only conversation, and get a `groupMemberRemoved` notice in `@TIM#SYSTEM`.
 /// Members joining see only messages sent after they joined, unless the group has
-/// `new_members_see_history` and this is their first join. Manager token only.
+/// `new_members_see_history` and this is their first join. With `disband: 1` the group is then
+/// dismissed, as `POST /channel/delete` does; `ban` other than 0 is refused (Natter cannot ban a
+/// channel). Manager token only.
 #[utoipa::path(post, path = "/channel", tag = "server", operation_id = "upsertGroup",
     request_body = ChannelRequest,
     responses(
         (status = 200, description = "Done.", body = StatusOk),
+        (status = 400, description = "`invalid_argument`: a bad field, `ban` other than 0, or `disband` other than 0 or 1; nothing is changed.", body = ErrorBody),
         (status = 404, description = "`not_found`: a subscriber never had a token; nothing is changed.", body = ErrorBody),
     ))]
 async fn upsert_group(
@@ -97,11 +100,13 @@ async fn upsert_group(
 /// Add group members
 ///
 /// Adds members to an existing group. A former member rejoins with a new membership window:
-/// messages sent while away stay invisible. Manager token only.
+/// messages sent while away stay invisible. `temp_subscriber` other than 0 is refused: there
+/// are no temporary subscribers. Manager token only.
 #[utoipa::path(post, path = "/channel/subscriber_add", tag = "server",
     operation_id = "addSubscribers", request_body = ChannelRequest,
     responses(
         (status = 200, description = "Done.", body = StatusOk),
+        (status = 400, description = "`invalid_argument`: a bad field, no subscribers, or `temp_subscriber` other than 0.", body = ErrorBody),
         (status = 404, description = "`not_found`: the group does not exist, or a subscriber never had a token.", body = ErrorBody),
         (status = 409, description = "`conflict`: the group was dismissed (create it again with `POST /channel`).", body = ErrorBody),
     ))]
@@ -156,17 +161,21 @@ async fn dismiss_group(
 
 /// Send a message on behalf of a user, or as the app
 ///
-/// Sends a message from `from_uid`, answering once it is durable, with the rules of
-/// `POST /v1/messages`; the payload is base64 of a JSON object. With an empty `from_uid` the
-/// app sends as itself (WuKongIM's system uid): to a user's `@TIM#SYSTEM` conversation
-/// (`channel_type` 1 with their uid) or to every member of a group (2). WuKongIM's `header`
-/// applies: `no_persist` (or `sync_once`) 1 pushes the message to the online devices only,
-/// with no seq; `red_dot` 0 stores it without counting it as unread. Manager token only.
+/// Sends a message from `from_uid`, answering once it is durable; the payload is base64 of a
+/// JSON object. As WuKongIM's API, which sends from its system device, `from_uid` need not be
+/// a member of the group and the blacklists and whitelists do not apply: the current members
+/// get it, a sender who is not a member gets no conversation. With an empty `from_uid` (or
+/// `____system`) the app sends as itself (WuKongIM's system uid): to a user's `@TIM#SYSTEM`
+/// conversation (`channel_type` 1 with their uid) or to every member of a group (2).
+/// WuKongIM's `header` applies: `no_persist` (or `sync_once`) 1 pushes the message to the
+/// online devices only, with no seq; `red_dot` 0 stores it without counting it as unread.
+/// Manager token only.
 #[utoipa::path(post, path = "/message/send", tag = "server", operation_id = "serverSendMessage",
     request_body = ServerSendRequest,
     responses(
         (status = 200, description = "The stored message (`message_seq` 0 when not kept).", body = StatusData<ServerSendResult>),
-        (status = 403, description = "`permission_denied`: `from_uid` never joined the group. `not_a_member`: `from_uid` left the group, or it was dismissed. `in_blacklist` (40305): `from_uid` is on the group's or the peer's blacklist. `not_in_whitelist` (40306): the group has a whitelist without `from_uid`.", body = ErrorBody),
+        (status = 400, description = "`invalid_argument`: a bad field, or a non-empty `subscribers` (temporary channels are not supported).", body = ErrorBody),
+        (status = 403, description = "`not_a_member`: the group was dismissed.", body = ErrorBody),
         (status = 404, description = "`not_found`: the group does not exist (uids without a token are registered, as WuKongIM has no user-existence check).", body = ErrorBody),
         (status = 409, description = "`conflict`: `client_msg_no` already used by `from_uid` (or by the app, for an empty `from_uid`) for another conversation.", body = ErrorBody),
     ))]
@@ -375,9 +384,10 @@ async fn device_quit(
 /// Send one personal message to many users
 ///
 /// Sends the payload from `from_uid` to each subscriber as its own one-to-one message (1 to
-/// 1,000 subscribers). A subscriber that cannot get it (unknown, or blocking the sender) is
-/// listed in `fail_uids` with its `reason`, and the others still get theirs, as WuKongIM
-/// answers; a bad payload, header or `from_uid` refuses the whole call. Manager token only.
+/// 1,000 subscribers). A subscriber that cannot get it (a malformed uid, or `from_uid` itself)
+/// is listed in `fail_uids` with its `reason`, and the others still get theirs, as WuKongIM
+/// answers; a subscriber's blacklist does not stop it, as on WuKongIM. A bad payload, header
+/// or `from_uid` refuses the whole call. Manager token only.
 #[utoipa::path(post, path = "/message/sendbatch", tag = "server", operation_id = "sendBatch",
     request_body = wire::SendBatchRequest,
     responses((status = 200, description = "Who did not get it, and why.", body = wire::SendBatchResult)))]

@@ -9,6 +9,10 @@ use crate::limits::MAX_ID_LEN;
 pub const C2C_PREFIX: &str = "C2C";
 pub const GROUP_PREFIX: &str = "GROUP";
 pub const SYSTEM_CONVERSATION_ID: &str = "@TIM#SYSTEM";
+/// WuKongIM's system account (its default `SystemUID`): the sender of its API's messages sent
+/// with an empty `from_uid`. It is no user: WuKongIM issues it no token, and on Natter's server
+/// API it names the app itself, as an empty `from_uid` does.
+pub const WUKONGIM_SYSTEM_UID: &str = "____system";
 
 /// A user ID chosen by the app: 1–64 characters of letters, digits and `_ - . @`.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]

@@ -331,6 +331,9 @@ async fn messages_not_kept_have_no_seq_and_groups_need_membership() {
             subscribers: vec!["alice".into(), "bob".into()],
             reset: 0,
             new_members_see_history: None,
+            ban: None,
+            disband: None,
+            temp_subscriber: None,
         })
         .await
         .unwrap();

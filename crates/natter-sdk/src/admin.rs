@@ -86,6 +86,9 @@ impl Admin {
             subscribers: members.iter().map(|uid| uid.to_string()).collect(),
             reset: 0,
             new_members_see_history: None,
+            ban: None,
+            disband: None,
+            temp_subscriber: None,
         };
         let _: Value = self.http.post(path, &request).await?;
         Ok(())
@@ -106,6 +109,7 @@ impl Admin {
             channel_id: channel_id.to_owned(),
             channel_type,
             payload: BASE64.encode(payload.to_string()),
+            subscribers: Vec::new(),
         };
         let reply: SendReply = self.http.post("/message/send", &request).await?;
         Ok(reply.data)

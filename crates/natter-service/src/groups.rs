@@ -20,21 +20,15 @@ enum Membership {
 impl Natter {
     /// `POST /channel`: creates the group or adds members; `reset: 1` replaces the member list.
     /// Members who never had a token are registered, as on WuKongIM's other paths.
+    /// With `disband: 1` the group is then dismissed, as WuKongIM stores the channel disbanded
+    /// with its subscribers.
     pub async fn upsert_group(&self, request: ChannelRequest) -> Result<()> {
         let group = group_id(request.channel_type, &request.channel_id)?;
         let members = subscribers(&request.subscribers)?;
-        if request.reset > 1 {
-            return Err(Error::invalid_argument(format!(
-                "reset: {} is not 0 or 1",
-                request.reset
-            )));
-        }
-        let (id, reset, open, now_ms) = (
-            group.clone(),
-            request.reset == 1,
-            request.new_members_see_history,
-            now_ms(),
-        );
+        let reset = resets(request.reset)?;
+        refuse_ban(request.ban)?;
+        let disband = disbands(request.disband)?;
+        let (id, open, now_ms) = (group.clone(), request.new_members_see_history, now_ms());
         let change = self
             .write_registering(members.clone(), move |db| {
                 groups::upsert(db, &id, &members, reset, open, now_ms)
@@ -42,6 +36,13 @@ impl Natter {
             .await?;
         self.notify_membership(&group, &change.rejoined).await;
         self.tell_removed(&group, &change.left).await;
+        if disband {
+            self.dismiss_group(ChannelRef {
+                channel_id: group.to_string(),
+                channel_type: ChannelKind::Group.code(),
+            })
+            .await?;
+        }
         Ok(())
     }
 
@@ -68,13 +69,20 @@ impl Natter {
         }
         match membership {
             Membership::Add => {
+                if request.temp_subscriber.is_some_and(|temp| temp != 0) {
+                    return Err(Error::invalid_argument(
+                        "temp_subscriber: temporary subscribers are not supported; add members",
+                    ));
+                }
+                let reset = resets(request.reset)?;
                 let (id, now_ms) = (group.clone(), now_ms());
                 let change = self
                     .write_registering(members.clone(), move |db| {
-                        groups::add_members(db, &id, &members, now_ms)
+                        groups::add_members(db, &id, &members, reset, now_ms)
                     })
                     .await?;
                 self.notify_membership(&group, &change.rejoined).await;
+                self.tell_removed(&group, &change.left).await;
                 Ok(())
             }
             Membership::Remove => {
@@ -144,6 +152,41 @@ fn group_id(channel_type: i64, channel_id: &str) -> Result<GroupId> {
         )));
     }
     GroupId::parse(channel_id, "channel_id")
+}
+
+/// WuKongIM's `reset`: whether the listed members become the only ones; 0 or 1 only.
+fn resets(reset: u8) -> Result<bool> {
+    match reset {
+        0 => Ok(false),
+        1 => Ok(true),
+        other => Err(Error::invalid_argument(format!(
+            "reset: {other} is not 0 or 1"
+        ))),
+    }
+}
+
+/// WuKongIM's `ban`: only 0 is accepted. A banned WuKongIM channel takes messages from no one
+/// but the system; Natter has no such state, and taking the flag without acting on it would let
+/// the messages it was meant to stop through.
+pub(crate) fn refuse_ban(ban: Option<u8>) -> Result<()> {
+    match ban {
+        None | Some(0) => Ok(()),
+        Some(_) => Err(Error::invalid_argument(
+            "ban: banning a channel is not supported; remove its members instead",
+        )),
+    }
+}
+
+/// WuKongIM's `disband`: whether to dismiss the group; 0 or 1 only, checked before anything is
+/// written, so that `disband: 2` dismisses nothing.
+pub(crate) fn disbands(disband: Option<u8>) -> Result<bool> {
+    match disband {
+        None | Some(0) => Ok(false),
+        Some(1) => Ok(true),
+        Some(other) => Err(Error::invalid_argument(format!(
+            "disband: {other} is not 0 or 1"
+        ))),
+    }
 }
 
 /// Parses the member list, dropping repeats.

@@ -2,7 +2,7 @@
 
 use base64::Engine;
 use base64::engine::general_purpose::STANDARD as BASE64;
-use natter_core::ids::SYSTEM_CONVERSATION_ID;
+use natter_core::ids::{SYSTEM_CONVERSATION_ID, WUKONGIM_SYSTEM_UID};
 use natter_core::limits::{
     MAX_CLIENT_MSG_NO_LEN, MAX_CLOUD_CUSTOM_DATA_BYTES, MAX_PAGE_SIZE, MAX_PAYLOAD_BYTES,
     MAX_UIDS_PER_CALL, refuse_nul,
@@ -79,6 +79,7 @@ impl Natter {
             cloud_custom_data,
             time_ms: now_ms(),
             counts_as_unread: delivery.counts_as_unread,
+            by_app: false,
         };
         let message = self.check_before_send(message, delivery.persist).await?;
         if !delivery.persist {
@@ -93,8 +94,15 @@ impl Natter {
 
     /// `POST /message/send`: the app backend sends on behalf of `from_uid`, payload in base64;
     /// with an empty `from_uid`, as itself (see [`Natter::send_as_system`]). WuKongIM's header
-    /// flags `no_persist` and `red_dot` apply.
+    /// flags `no_persist` and `red_dot` apply. As WuKongIM's API sends from its system device,
+    /// `from_uid` need not be a member and the lists do not stop it ([`NewMessage::by_app`]).
     pub async fn server_send(&self, request: ServerSendRequest) -> Result<ServerSendResult> {
+        if !request.subscribers.is_empty() {
+            return Err(Error::invalid_argument(
+                "subscribers: sending to a temporary channel of uids is not supported; send to \
+                 channel_id, or to each uid with /message/sendbatch",
+            ));
+        }
         let payload = decode_payload(&request.payload)?;
         let client_msg_no = Some(server_client_msg_no(request.client_msg_no)?);
         let delivery = Delivery {
@@ -105,7 +113,7 @@ impl Natter {
             .map(|value| message::type_of_wukongim_payload(&value))
             .unwrap_or(message::DEFAULT_TYPE)
             .to_owned();
-        if request.from_uid.is_empty() {
+        if request.from_uid.is_empty() || request.from_uid == WUKONGIM_SYSTEM_UID {
             let to = system_target(request.channel_type, &request.channel_id)?;
             let message = SystemMessage {
                 to,
@@ -126,6 +134,7 @@ impl Natter {
             cloud_custom_data: String::new(),
             time_ms: now_ms(),
             counts_as_unread: delivery.counts_as_unread,
+            by_app: true,
         };
         if !delivery.persist {
             let relayed = self.relay_message(message, true).await?;
@@ -206,6 +215,7 @@ impl Natter {
                 channel_id: subscriber.clone(),
                 channel_type: ChannelKind::Personal.code(),
                 payload: request.payload.clone(),
+                subscribers: Vec::new(),
             };
             if let Err(error) = self.server_send(single).await {
                 result.fail_uids.push(subscriber);
@@ -223,10 +233,10 @@ impl Natter {
         message: NewMessage,
         registers_users: bool,
     ) -> Result<wire::Message> {
-        let (from, to) = (message.from.clone(), message.to.clone());
+        let (from, to, by_app) = (message.from.clone(), message.to.clone(), message.by_app);
         let named = named_users(&message, registers_users);
         let audience = self
-            .read_registering(named, move |db| messaging::audience(db, &from, &to))
+            .read_registering(named, move |db| messaging::audience(db, &from, &to, by_app))
             .await?;
         let mut stored = transient_message(
             message.from.to_string(),

@@ -11,7 +11,7 @@ use natter_core::{ChannelKind, Error, GroupId, Result, Uid};
 use natter_store::profiles::{self, CustomFields, GroupProfileChange, UserProfileChange};
 
 use crate::events::{Frame, Recipients};
-use crate::{Natter, present};
+use crate::{Natter, groups, present};
 
 impl Natter {
     /// `POST /user/profile`: the app backend sets a user's nick, avatar or custom fields.
@@ -117,17 +117,8 @@ impl Natter {
             )));
         }
         let group = GroupId::parse(&request.channel_id, "channel_id")?;
-        // Checked before anything is written: `disband: 2` must not dismiss the group.
-        if let Some(disband) = request.disband.filter(|&disband| disband > 1) {
-            return Err(Error::invalid_argument(format!(
-                "disband: {disband} is not 0 or 1"
-            )));
-        }
-        if request.ban.is_some_and(|ban| ban != 0) {
-            return Err(Error::invalid_argument(
-                "ban: banning a channel is not supported; remove its members instead",
-            ));
-        }
+        let disband = groups::disbands(request.disband)?;
+        groups::refuse_ban(request.ban)?;
         if let Some(name) = &request.name {
             check_name(name, "name")?;
         }
@@ -167,7 +158,7 @@ impl Natter {
             };
             self.tell_each(&audience, &event);
         }
-        if request.disband == Some(1) {
+        if disband {
             self.dismiss_group(wire::ChannelRef {
                 channel_id: group.to_string(),
                 channel_type: ChannelKind::Group.code(),

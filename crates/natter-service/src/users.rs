@@ -3,6 +3,7 @@
 use std::sync::Arc;
 
 use natter_core::Device;
+use natter_core::ids::WUKONGIM_SYSTEM_UID;
 use natter_core::limits::{MAX_TOKEN_LEN, MIN_TOKEN_LEN};
 use natter_core::wire::{DeviceQuitRequest, UserTokenRequest};
 use natter_core::{Error, Result, Uid};
@@ -22,6 +23,12 @@ impl Natter {
     /// replacing that device's previous token.
     pub async fn set_user_token(&self, request: UserTokenRequest) -> Result<()> {
         let uid = Uid::parse(&request.uid, "uid")?;
+        if uid.as_str() == WUKONGIM_SYSTEM_UID {
+            return Err(Error::invalid_argument(format!(
+                "uid: {WUKONGIM_SYSTEM_UID} is WuKongIM's system account, which gets no token; \
+                 send as the app with an empty from_uid instead"
+            )));
+        }
         let length = request.token.chars().count();
         if !(MIN_TOKEN_LEN..=MAX_TOKEN_LEN).contains(&length) {
             return Err(Error::invalid_argument(format!(

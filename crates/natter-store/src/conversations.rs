@@ -650,6 +650,7 @@ mod tests {
             cloud_custom_data: String::new(),
             time_ms,
             counts_as_unread: true,
+            by_app: false,
         }
     }
 

@@ -40,29 +40,17 @@ pub fn upsert(
             params![open, channel.id],
         )?;
     }
-    let mut change = MembershipChange::default();
-    for member in members {
-        if join(db, &channel, group, member)? {
-            change.rejoined.push(member.clone());
-        }
-    }
-    if reset {
-        let keep: HashSet<&Uid> = members.iter().collect();
-        for member in current_members(db, channel.id)? {
-            if !keep.contains(&member) && leave(db, &channel, group, &member)? {
-                change.left.push(member);
-            }
-        }
-    }
-    Ok(change)
+    join_all(db, &channel, group, members, reset)
 }
 
 /// Adds members to a group, creating it if it does not exist (as WuKongIM's
-/// `/channel/subscriber_add` does). A dismissed group is re-created only by [`upsert`].
+/// `/channel/subscriber_add` does); with `reset`, the listed members become the only ones, as
+/// WuKongIM's `reset` there. A dismissed group is re-created only by [`upsert`].
 pub fn add_members(
     db: &dyn Db,
     group: &GroupId,
     members: &[Uid],
+    reset: bool,
     now_ms: i64,
 ) -> Result<MembershipChange> {
     require_users(db, members)?;
@@ -73,10 +61,29 @@ pub fn add_members(
     if channel.dismissed {
         return Err(StoreError::AddingToDismissedGroup(group.clone()));
     }
+    join_all(db, &channel, group, members, reset)
+}
+
+/// `members` join the group; with `reset`, the current members not among them leave.
+fn join_all(
+    db: &dyn Db,
+    channel: &Channel,
+    group: &GroupId,
+    members: &[Uid],
+    reset: bool,
+) -> Result<MembershipChange> {
     let mut change = MembershipChange::default();
     for member in members {
-        if join(db, &channel, group, member)? {
+        if join(db, channel, group, member)? {
             change.rejoined.push(member.clone());
+        }
+    }
+    if reset {
+        let keep: HashSet<&Uid> = members.iter().collect();
+        for member in current_members(db, channel.id)? {
+            if !keep.contains(&member) && leave(db, channel, group, &member)? {
+                change.left.push(member);
+            }
         }
     }
     Ok(change)

@@ -22,6 +22,10 @@ pub struct NewMessage {
     pub time_ms: i64,
     /// False for a silent message (WuKongIM's `red_dot` off): it never counts as unread.
     pub counts_as_unread: bool,
+    /// Sent by the app backend on the sender's behalf, as WuKongIM's API sends from its system
+    /// device: the sender need not be a member of the group, and the channel's blacklist and
+    /// whitelist do not apply. A dismissed group refuses it all the same.
+    pub by_app: bool,
 }
 
 /// Where the app backend sends a message of its own (WuKongIM's empty `from_uid`).

@@ -158,6 +158,7 @@ pub(crate) fn apply(db: &dyn Db, op: &Op) -> Result<()> {
                 cloud_custom_data: String::new(),
                 time_ms: 1,
                 counts_as_unread: !silent,
+                by_app: false,
             },
         )
         .map(drop),
@@ -322,7 +323,7 @@ pub(crate) fn apply(db: &dyn Db, op: &Op) -> Result<()> {
         }
         Op::Leave { who } => groups::leave_group(db, &group(), &uid(*who)).map(drop),
         Op::Kick { who } => groups::remove_members(db, &group(), &[uid(*who)]).map(drop),
-        Op::Join { who } => groups::add_members(db, &group(), &[uid(*who)], 1).map(drop),
+        Op::Join { who } => groups::add_members(db, &group(), &[uid(*who)], false, 1).map(drop),
         Op::Dismiss => groups::dismiss(db, &group()).map(drop),
         Op::Reset { members } => {
             let members: Vec<Uid> = (0..USERS)

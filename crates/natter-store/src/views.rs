@@ -354,6 +354,7 @@ mod tests {
                 cloud_custom_data: String::new(),
                 time_ms: 1,
                 counts_as_unread: true,
+                by_app: false,
             },
         )?;
         Ok(sent.message.id)
@@ -443,8 +444,8 @@ mod tests {
                 "while away",
             )?;
         }
-        groups::add_members(db, &group("rejoined"), &[me()], 1)?;
-        groups::add_members(db, &group("rejoined_hidden"), &[me()], 1)?;
+        groups::add_members(db, &group("rejoined"), &[me()], false, 1)?;
+        groups::add_members(db, &group("rejoined_hidden"), &[me()], false, 1)?;
         for (name, held) in [
             (
                 "work",

@@ -587,14 +587,6 @@ async fn group_blacklists_and_whitelists_decide_who_may_send() {
     bob.try_send("GROUPteam", json!({"text": "hi"}))
         .await
         .expect_error(403, 40305, "in_blacklist");
-    manager
-        .post(
-            "/message/send",
-            json!({"from_uid": "bob", "channel_id": "team", "channel_type": 2,
-                   "payload": payload(&json!({"text": "hi"}))}),
-        )
-        .await
-        .expect_error(403, 40305, "in_blacklist");
     alice.send_text("GROUPteam", "alice may").await;
     list_call(&server, "/channel/blacklist_remove", team(&["bob"])).await;
     bob.send_text("GROUPteam", "bob may again").await;
@@ -1079,4 +1071,290 @@ async fn the_app_reusing_a_client_msg_no_elsewhere_is_a_conflict() {
         .expect_error_naming(409, 40901, "conflict", "client_msg_no");
     assert_eq!(carol.history("@TIM#SYSTEM").await.len(), 1);
     assert_eq!(carol.history("GROUPteam").await.len(), 1);
+}
+
+/// `POST /channel` took `ban: 1` and `disband: 1` and did nothing with them: later sends still
+/// landed. A ban is refused, as on `/channel/info`; `disband: 1` sets the members, then
+/// dismisses the group, as WuKongIM stores the channel disbanded with its subscribers.
+#[tokio::test]
+async fn channel_refuses_a_ban_and_disbands_the_group() {
+    let server = Server::start().await;
+    let manager = server.manager();
+    let alice = server.user("alice").await;
+    server.user("bob").await;
+    manager.create_group("team", &["alice", "bob"]).await;
+    for ban in [1, 2] {
+        manager
+            .post(
+                "/channel",
+                json!({"channel_id": "team", "channel_type": 2, "subscribers": ["carol"],
+                       "ban": ban}),
+            )
+            .await
+            .expect_error_naming(400, 40001, "invalid_argument", "ban");
+    }
+    manager
+        .post(
+            "/channel",
+            json!({"channel_id": "team", "channel_type": 2, "disband": 2}),
+        )
+        .await
+        .expect_error_naming(400, 40001, "invalid_argument", "disband");
+    let info = manager
+        .get("/channel/info?channel_id=team&channel_type=2")
+        .await
+        .ok();
+    assert_eq!(
+        (info["disband"].clone(), info["member_count"].clone()),
+        (json!(0), json!(2))
+    );
+
+    manager
+        .post(
+            "/channel",
+            json!({"channel_id": "team", "channel_type": 2, "subscribers": ["carol"],
+                   "disband": 1}),
+        )
+        .await
+        .ok();
+    let info = manager
+        .get("/channel/info?channel_id=team&channel_type=2")
+        .await
+        .ok();
+    assert_eq!(info["disband"], 1, "{info}");
+    alice
+        .try_send("GROUPteam", json!({"text": "still here?"}))
+        .await
+        .expect_error(403, 40302, "not_a_member");
+    manager
+        .server_send("bob", "team", 2, json!({"type": 1, "content": "hi"}), None)
+        .await
+        .expect_error(403, 40302, "not_a_member");
+    let notices = alice.history("@TIM#SYSTEM").await;
+    assert_eq!(notices.last().unwrap()["payload"]["type"], "groupDismissed");
+
+    // Without `disband`, the group is created again, as before.
+    manager.create_group("team", &["alice"]).await;
+    alice.send_text("GROUPteam", "back").await;
+}
+
+/// Fields WuKongIM reads as 0 when left out were refused with 400 `missing field`: the device
+/// flag of `/user/device_quit` (0, the app) and the count of `/conversations/setUnread` (0,
+/// everything read).
+#[tokio::test]
+async fn device_quit_and_set_unread_take_a_missing_number_as_0() {
+    let server = Server::start().await;
+    let manager = server.manager();
+    let phone = server.device("alice", 0).await;
+    let web = server.device("alice", 1).await;
+    let bob = server.user("bob").await;
+    bob.send_many("C2Calice", 3).await;
+    assert_eq!(web.unread("C2Cbob").await, 3);
+    manager
+        .post(
+            "/conversations/setUnread",
+            json!({"uid": "alice", "channel_id": "bob", "channel_type": 1}),
+        )
+        .await
+        .ok();
+    assert_eq!(web.unread("C2Cbob").await, 0);
+
+    manager
+        .post("/user/device_quit", json!({"uid": "alice"}))
+        .await
+        .ok();
+    phone
+        .get("/v1/conversations")
+        .await
+        .expect_error(401, 40101, "unauthenticated");
+    web.get("/v1/conversations").await.ok();
+}
+
+/// WuKongIM's API sends from its system device, which skips membership and the lists: a
+/// non-member's, a blacklisted sender's or one off the whitelist's `/message/send` was 403 on
+/// Natter. The members get it and count it; the sender, not a member, gets no conversation;
+/// the client API still refuses them.
+#[tokio::test]
+async fn the_server_api_sends_for_non_members_and_listed_senders() {
+    let server = Server::start().await;
+    let manager = server.manager();
+    let alice = server.user("alice").await;
+    let bob = server.user("bob").await;
+    let mallory = server.user("mallory").await;
+    manager.create_group("team", &["alice", "bob"]).await;
+    let text = |content: &str| json!({"type": 1, "content": content});
+
+    // A sender who never joined, twice with one client_msg_no: one message.
+    let first = manager
+        .server_send("mallory", "team", 2, text("from outside"), Some("m-1"))
+        .await
+        .ok();
+    let retry = manager
+        .server_send("mallory", "team", 2, text("from outside"), Some("m-1"))
+        .await
+        .ok();
+    assert_eq!(retry["data"]["message_id"], first["data"]["message_id"]);
+    for member in [&alice, &bob] {
+        assert_eq!(
+            member.history("GROUPteam").await.last().unwrap()["from"],
+            "mallory"
+        );
+        assert_eq!(member.unread("GROUPteam").await, 1);
+    }
+    assert!(!mallory.list_ids().await.contains(&"GROUPteam".to_owned()));
+    mallory
+        .try_send("GROUPteam", json!({"text": "let me in"}))
+        .await
+        .expect_error(403, 40301, "permission_denied");
+
+    // A member on the blacklist, then one off the whitelist.
+    let team = |uids: &[&str]| json!({"channel_id": "team", "channel_type": 2, "uids": uids});
+    list_call(&server, "/channel/blacklist_add", team(&["bob"])).await;
+    manager
+        .server_send("bob", "team", 2, text("blacklisted"), None)
+        .await
+        .ok();
+    bob.try_send("GROUPteam", json!({"text": "no"}))
+        .await
+        .expect_error(403, 40305, "in_blacklist");
+    list_call(&server, "/channel/blacklist_remove_all", team(&[])).await;
+    list_call(&server, "/channel/whitelist_add", team(&["alice"])).await;
+    manager
+        .server_send("bob", "team", 2, text("not on the whitelist"), None)
+        .await
+        .ok();
+    assert_eq!(alice.unread("GROUPteam").await, 3);
+    assert_eq!(
+        bob.unread("GROUPteam").await,
+        0,
+        "his own send reads the conversation"
+    );
+
+    // A person channel whose owner blacklisted the sender.
+    list_call(
+        &server,
+        "/channel/blacklist_add",
+        json!({"channel_id": "alice", "channel_type": 1, "uids": ["mallory"]}),
+    )
+    .await;
+    manager
+        .server_send("mallory", "alice", 1, text("hello"), None)
+        .await
+        .ok();
+    assert_eq!(alice.unread("C2Cmallory").await, 1);
+    mallory
+        .try_send("C2Calice", json!({"text": "again"}))
+        .await
+        .expect_error(403, 40305, "in_blacklist");
+
+    // A group that does not exist, or was dismissed, still refuses.
+    manager
+        .server_send("mallory", "nowhere", 2, text("?"), None)
+        .await
+        .expect_error(404, 40401, "not_found");
+    manager
+        .post(
+            "/channel/delete",
+            json!({"channel_id": "team", "channel_type": 2}),
+        )
+        .await
+        .ok();
+    manager
+        .server_send("mallory", "team", 2, text("?"), None)
+        .await
+        .expect_error(403, 40302, "not_a_member");
+}
+
+/// What Natter does not support is refused, naming the field, where it was answered 200 and
+/// dropped: temporary subscribers, and `/message/send`'s `subscribers`. WuKongIM's system
+/// account gets no token, and as a sender it is the app, as an empty `from_uid` is.
+#[tokio::test]
+async fn temporary_subscribers_and_the_system_account_answer_as_wukongim() {
+    let server = Server::start().await;
+    let manager = server.manager();
+    let alice = server.user("alice").await;
+    manager.create_group("team", &["alice"]).await;
+    manager
+        .post(
+            "/channel/subscriber_add",
+            json!({"channel_id": "team", "channel_type": 2, "subscribers": ["bob"],
+                   "temp_subscriber": 1}),
+        )
+        .await
+        .expect_error_naming(400, 40001, "invalid_argument", "temp_subscriber");
+    let info = manager
+        .get("/channel/info?channel_id=team&channel_type=2")
+        .await
+        .ok();
+    assert_eq!(info["member_count"], 1, "{info}");
+
+    let body = |channel_id: &str| {
+        json!({"from_uid": "alice", "channel_id": channel_id, "channel_type": 2,
+               "subscribers": ["bob"], "payload": payload(&json!({"type": 1}))})
+    };
+    for channel_id in ["team", ""] {
+        manager
+            .post("/message/send", body(channel_id))
+            .await
+            .expect_error_naming(400, 40001, "invalid_argument", "subscribers");
+    }
+    assert!(alice.history("GROUPteam").await.is_empty());
+
+    manager
+        .post(
+            "/user/token",
+            json!({"uid": "____system", "token": "system-token-1"}),
+        )
+        .await
+        .expect_error_naming(400, 40001, "invalid_argument", "uid");
+    manager
+        .server_send(
+            "____system",
+            "alice",
+            1,
+            json!({"type": 1, "content": "hi"}),
+            None,
+        )
+        .await
+        .ok();
+    let notices = alice.history("@TIM#SYSTEM").await;
+    assert_eq!(notices.len(), 1);
+    assert_eq!(notices[0]["from"], "@TIM#SYSTEM");
+}
+
+/// `/channel/subscriber_add` took `reset: 1` and ignored it; WuKongIM makes the listed
+/// subscribers the only ones, as `POST /channel` does.
+#[tokio::test]
+async fn subscriber_add_with_reset_replaces_the_members() {
+    let server = Server::start().await;
+    let manager = server.manager();
+    let alice = server.user("alice").await;
+    let bob = server.user("bob").await;
+    server.user("carol").await;
+    manager.create_group("team", &["alice", "bob"]).await;
+    let add = |reset: u8| {
+        json!({"channel_id": "team", "channel_type": 2, "subscribers": ["carol"],
+               "reset": reset})
+    };
+    manager
+        .post("/channel/subscriber_add", add(2))
+        .await
+        .expect_error_naming(400, 40001, "invalid_argument", "reset");
+    manager.post("/channel/subscriber_add", add(1)).await.ok();
+    let info = manager
+        .get("/channel/info?channel_id=team&channel_type=2")
+        .await
+        .ok();
+    assert_eq!(info["member_count"], 1, "{info}");
+    for removed in [&alice, &bob] {
+        removed
+            .try_send("GROUPteam", json!({"text": "still in?"}))
+            .await
+            .expect_error(403, 40302, "not_a_member");
+        let notices = removed.history("@TIM#SYSTEM").await;
+        assert_eq!(
+            notices.last().unwrap()["payload"]["type"],
+            "groupMemberRemoved"
+        );
+    }
 }

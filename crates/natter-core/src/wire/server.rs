@@ -25,12 +25,26 @@ pub struct ChannelRequest {
     pub channel_type: i64,
     #[serde(default)]
     pub subscribers: Vec<String>,
+    /// 1: the listed members become the only ones (`POST /channel` and
+    /// `/channel/subscriber_add`, as WuKongIM); the others leave. 0 or 1 only.
     #[serde(default)]
     pub reset: u8,
     /// Group setting: members who join see the history from before their join. Unchanged
     /// when left out (off for a new group).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub new_members_see_history: Option<bool>,
+    /// `POST /channel` only: WuKongIM's channel ban. Only 0 is accepted: banning a channel is
+    /// not supported (remove its members instead).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ban: Option<u8>,
+    /// `POST /channel` only: 1 dismisses the group once its members are set, as
+    /// `POST /channel/delete`; 0 or 1 only.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub disband: Option<u8>,
+    /// `POST /channel/subscriber_add`: WuKongIM's temporary subscribers. Only 0 is accepted:
+    /// Natter has none (nor has WuKongIM since version 2).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub temp_subscriber: Option<u8>,
 }
 
 /// One user's conversation named the WuKongIM way (`/conversations/restore`).
@@ -66,15 +80,19 @@ pub struct ServerSendRequest {
     /// WuKongIM does (a random UUID's 32 hex digits and `0`), and answers it.
     #[serde(default)]
     pub client_msg_no: Option<String>,
-    /// The sender. Empty (or left out): the app backend itself, as WuKongIM's system uid:
-    /// with `channel_type` 1 the message goes to that user's `@TIM#SYSTEM` conversation,
-    /// with 2 to every member of the group.
+    /// The sender. Empty (or left out, or WuKongIM's system account `____system`): the app
+    /// backend itself, as WuKongIM's system uid: with `channel_type` 1 the message goes to that
+    /// user's `@TIM#SYSTEM` conversation, with 2 to every member of the group.
     #[serde(default)]
     pub from_uid: String,
     pub channel_id: String,
     pub channel_type: i64,
     /// Base64 of the JSON payload bytes.
     pub payload: String,
+    /// WuKongIM's temporary channel of the listed uids. Not supported: only an empty list is
+    /// accepted (send to each with `/message/sendbatch`).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub subscribers: Vec<String>,
 }
 
 /// `{"status": 200}`: the server API's plain success, as WuKongIM answers.
@@ -159,6 +177,8 @@ pub struct SetUnreadRequest {
     pub uid: String,
     pub channel_id: String,
     pub channel_type: i64,
+    /// Left out: 0 (everything read), as WuKongIM takes it.
+    #[serde(default)]
     pub unread: u64,
 }
 
@@ -306,7 +326,9 @@ pub enum OnlineStatusAnswer {
 #[schema(example = json!({"uid": "alice", "device_flag": -1}))]
 pub struct DeviceQuitRequest {
     pub uid: String,
-    /// 0 app, 1 web, 2 pc; -1 every device of the user.
+    /// 0 app, 1 web, 2 pc; -1 every device of the user. Left out: 0 (the app), as WuKongIM
+    /// takes it.
+    #[serde(default)]
     pub device_flag: i64,
 }
 

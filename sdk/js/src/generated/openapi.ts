@@ -64,7 +64,9 @@ export interface paths {
          *     adds them. With `reset: 1` the listed members become the only members: the others leave,
          *     keep a read-only conversation, and get a `groupMemberRemoved` notice in `@TIM#SYSTEM`.
          *     Members joining see only messages sent after they joined, unless the group has
-         *     `new_members_see_history` and this is their first join. Manager token only.
+         *     `new_members_see_history` and this is their first join. With `disband: 1` the group is then
+         *     dismissed, as `POST /channel/delete` does; `ban` other than 0 is refused (Natter cannot ban a
+         *     channel). Manager token only.
          */
         post: operations["upsertGroup"];
         delete?: never;
@@ -244,7 +246,8 @@ export interface paths {
         /**
          * Add group members
          * @description Adds members to an existing group. A former member rejoins with a new membership window:
-         *     messages sent while away stay invisible. Manager token only.
+         *     messages sent while away stay invisible. `temp_subscriber` other than 0 is refused: there
+         *     are no temporary subscribers. Manager token only.
          */
         post: operations["addSubscribers"];
         delete?: never;
@@ -590,12 +593,15 @@ export interface paths {
         put?: never;
         /**
          * Send a message on behalf of a user, or as the app
-         * @description Sends a message from `from_uid`, answering once it is durable, with the rules of
-         *     `POST /v1/messages`; the payload is base64 of a JSON object. With an empty `from_uid` the
-         *     app sends as itself (WuKongIM's system uid): to a user's `@TIM#SYSTEM` conversation
-         *     (`channel_type` 1 with their uid) or to every member of a group (2). WuKongIM's `header`
-         *     applies: `no_persist` (or `sync_once`) 1 pushes the message to the online devices only,
-         *     with no seq; `red_dot` 0 stores it without counting it as unread. Manager token only.
+         * @description Sends a message from `from_uid`, answering once it is durable; the payload is base64 of a
+         *     JSON object. As WuKongIM's API, which sends from its system device, `from_uid` need not be
+         *     a member of the group and the blacklists and whitelists do not apply: the current members
+         *     get it, a sender who is not a member gets no conversation. With an empty `from_uid` (or
+         *     `____system`) the app sends as itself (WuKongIM's system uid): to a user's `@TIM#SYSTEM`
+         *     conversation (`channel_type` 1 with their uid) or to every member of a group (2).
+         *     WuKongIM's `header` applies: `no_persist` (or `sync_once`) 1 pushes the message to the
+         *     online devices only, with no seq; `red_dot` 0 stores it without counting it as unread.
+         *     Manager token only.
          */
         post: operations["serverSendMessage"];
         delete?: never;
@@ -616,9 +622,10 @@ export interface paths {
         /**
          * Send one personal message to many users
          * @description Sends the payload from `from_uid` to each subscriber as its own one-to-one message (1 to
-         *     1,000 subscribers). A subscriber that cannot get it (unknown, or blocking the sender) is
-         *     listed in `fail_uids` with its `reason`, and the others still get theirs, as WuKongIM
-         *     answers; a bad payload, header or `from_uid` refuses the whole call. Manager token only.
+         *     1,000 subscribers). A subscriber that cannot get it (a malformed uid, or `from_uid` itself)
+         *     is listed in `fail_uids` with its `reason`, and the others still get theirs, as WuKongIM
+         *     answers; a subscriber's blacklist does not stop it, as on WuKongIM. A bad payload, header
+         *     or `from_uid` refuses the whole call. Manager token only.
          */
         post: operations["sendBatch"];
         delete?: never;
@@ -1701,13 +1708,35 @@ export interface components {
              */
             channel_type?: number;
             subscribers?: string[];
-            /** Format: int32 */
+            /**
+             * Format: int32
+             * @description 1: the listed members become the only ones (`POST /channel` and
+             *     `/channel/subscriber_add`, as WuKongIM); the others leave. 0 or 1 only.
+             */
             reset?: number;
             /**
              * @description Group setting: members who join see the history from before their join. Unchanged
              *     when left out (off for a new group).
              */
             new_members_see_history?: boolean | null;
+            /**
+             * Format: int32
+             * @description `POST /channel` only: WuKongIM's channel ban. Only 0 is accepted: banning a channel is
+             *     not supported (remove its members instead).
+             */
+            ban?: number | null;
+            /**
+             * Format: int32
+             * @description `POST /channel` only: 1 dismisses the group once its members are set, as
+             *     `POST /channel/delete`; 0 or 1 only.
+             */
+            disband?: number | null;
+            /**
+             * Format: int32
+             * @description `POST /channel/subscriber_add`: WuKongIM's temporary subscribers. Only 0 is accepted:
+             *     Natter has none (nor has WuKongIM since version 2).
+             */
+            temp_subscriber?: number | null;
         };
         ClearUnreadRequest: {
             uid: string;
@@ -1874,9 +1903,10 @@ export interface components {
             uid: string;
             /**
              * Format: int64
-             * @description 0 app, 1 web, 2 pc; -1 every device of the user.
+             * @description 0 app, 1 web, 2 pc; -1 every device of the user. Left out: 0 (the app), as WuKongIM
+             *     takes it.
              */
-            device_flag: number;
+            device_flag?: number;
         };
         DraftRequest: {
             conversationID: string;
@@ -2544,9 +2574,9 @@ export interface components {
              */
             client_msg_no?: string | null;
             /**
-             * @description The sender. Empty (or left out): the app backend itself, as WuKongIM's system uid:
-             *     with `channel_type` 1 the message goes to that user's `@TIM#SYSTEM` conversation,
-             *     with 2 to every member of the group.
+             * @description The sender. Empty (or left out, or WuKongIM's system account `____system`): the app
+             *     backend itself, as WuKongIM's system uid: with `channel_type` 1 the message goes to that
+             *     user's `@TIM#SYSTEM` conversation, with 2 to every member of the group.
              */
             from_uid?: string;
             channel_id: string;
@@ -2554,6 +2584,11 @@ export interface components {
             channel_type: number;
             /** @description Base64 of the JSON payload bytes. */
             payload: string;
+            /**
+             * @description WuKongIM's temporary channel of the listed uids. Not supported: only an empty list is
+             *     accepted (send to each with `/message/sendbatch`).
+             */
+            subscribers?: string[];
         };
         ServerSendResult: {
             /** Format: int64 */
@@ -2635,8 +2670,11 @@ export interface components {
             channel_id: string;
             /** Format: int64 */
             channel_type: number;
-            /** Format: int64 */
-            unread: number;
+            /**
+             * Format: int64
+             * @description Left out: 0 (everything read), as WuKongIM takes it.
+             */
+            unread?: number;
         };
         /** @description `{"status": 200, "data": …}`: a server API success that carries a result. */
         StatusData_Conversation: {
@@ -3201,7 +3239,7 @@ export interface operations {
                     "application/json": components["schemas"]["StatusOk"];
                 };
             };
-            /** @description `invalid_argument` (40001): `{code, error, message, requestID}` with WuKongIM's `status` and `msg`. */
+            /** @description `invalid_argument`: a bad field, `ban` other than 0, or `disband` other than 0 or 1; nothing is changed. */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -4147,7 +4185,7 @@ export interface operations {
                     "application/json": components["schemas"]["StatusOk"];
                 };
             };
-            /** @description `invalid_argument` (40001): `{code, error, message, requestID}` with WuKongIM's `status` and `msg`. */
+            /** @description `invalid_argument`: a bad field, no subscribers, or `temp_subscriber` other than 0. */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -5752,7 +5790,7 @@ export interface operations {
                     "application/json": components["schemas"]["StatusData_ServerSendResult"];
                 };
             };
-            /** @description `invalid_argument` (40001): `{code, error, message, requestID}` with WuKongIM's `status` and `msg`. */
+            /** @description `invalid_argument`: a bad field, or a non-empty `subscribers` (temporary channels are not supported). */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -5770,7 +5808,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description `permission_denied`: `from_uid` never joined the group. `not_a_member`: `from_uid` left the group, or it was dismissed. `in_blacklist` (40305): `from_uid` is on the group's or the peer's blacklist. `not_in_whitelist` (40306): the group has a whitelist without `from_uid`. */
+            /** @description `not_a_member`: the group was dismissed. */
             403: {
                 headers: {
                     [name: string]: unknown;
