@@ -1,8 +1,9 @@
 //! WuKongIM's channel blacklists and whitelists: who may not, or who alone may, send to a
 //! group or to a user.
 //!
-//! A blacklisted sender is refused everywhere. A group with a whitelist takes messages only
-//! from the uids on it. A user's whitelist is kept but not enforced, as WuKongIM does by
+//! A blacklisted sender is refused, and a group with a whitelist takes messages only from the
+//! uids on it, except in what the app sends on a sender's behalf
+//! ([`crate::NewMessage::by_app`]), as WuKongIM's API sends from its system device. A user's whitelist is kept but not enforced, as WuKongIM does by
 //! default (`whitelistOffOfPerson`), so a backend that sets one sees no change in delivery.
 
 use natter_core::{ConversationId, SenderList, Uid};
