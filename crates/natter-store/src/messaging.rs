@@ -5,10 +5,7 @@ use std::sync::Arc;
 use natter_core::{ChannelKind, ConversationId, GroupId, Uid};
 
 use crate::db::{params, sql_once};
-use crate::rows::{
-    self, Channel, LOADED_COLUMNS_WITHOUT_PEER_ROW, LOADED_FROM_WITHOUT_PEER_ROW, MESSAGE_COLUMNS,
-    MESSAGES_FROM,
-};
+use crate::rows::{self, Channel, LOADED_COLUMNS, LOADED_FROM, MESSAGE_COLUMNS, MESSAGES_FROM};
 use crate::sender_lists;
 use crate::{
     Before, ConversationView, Db, Dialect, History, NewMessage, RangeEnd, Result, Sent, SeqRange,
@@ -519,11 +516,9 @@ fn deliver(
     message: &StoredMessage,
 ) -> Result<Vec<(Uid, ConversationView)>> {
     // A member's row comes once per folder holding it (once, with no name, in none), with
-    // their user's row, which the save moves on. Without the peer's row: in a one-to-one
-    // channel both rows are read here anyway (see below).
+    // their user's row, which the save moves on.
     let sql = sql_once!(format!(
-        "SELECT {LOADED_COLUMNS_WITHOUT_PEER_ROW}, c.uid, f.name, mu.version, mu.unread_total \
-         FROM {LOADED_FROM_WITHOUT_PEER_ROW} \
+        "SELECT {LOADED_COLUMNS}, c.uid, f.name, mu.version, mu.unread_total FROM {LOADED_FROM} \
          JOIN users mu ON mu.uid = c.uid \
          LEFT JOIN folder_members f ON f.uid = c.uid AND f.channel_id = c.channel_id \
          WHERE c.channel_id = $1 AND c.left_seq IS NULL ORDER BY c.uid"
@@ -550,13 +545,6 @@ fn deliver(
     // make SQLite sort them in a temporary table on every message.
     for member in &mut members {
         member.folders.sort_unstable();
-    }
-    // In a one-to-one channel each member's read receipt is how far the other read.
-    if let [one, other] = members.as_mut_slice()
-        && matches!(one.loaded.view.id, ConversationId::C2c(_))
-    {
-        one.loaded.view.peer_read_seq = other.loaded.view.state.read_seq;
-        other.loaded.view.peer_read_seq = one.loaded.view.state.read_seq;
     }
     if members.is_empty() {
         // Into a group whose members all left: if each of them cleared their history past

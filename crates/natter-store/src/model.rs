@@ -135,8 +135,9 @@ pub struct ConversationView {
     /// The peer's or the group's profile, as the list shows it (none for the system
     /// conversation).
     pub shown: Shown,
-    /// How far the peer of a one-to-one conversation has read it (their `read_seq`, read with
-    /// the row): the user's own messages up to here show as read. 0 for a group or the system.
+    /// How far the peer of a one-to-one conversation has read it (their `read_seq`, as their
+    /// reads copied it into this row; see `crate::receipts`): the user's own messages up to
+    /// here show as read. 0 for a group or the system.
     pub peer_read_seq: u64,
     /// The user's unread total right after this version was saved, when the view comes from
     /// a change (`None` when it was only read): events carry it and need no read.

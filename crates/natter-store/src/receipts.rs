@@ -1,11 +1,12 @@
 //! Read receipts of one-to-one conversations.
 //!
-//! How far a user has read a one-to-one conversation is their `read_seq`; their peer's view of
-//! the conversation carries it as [`ConversationView::peer_read_seq`], read with the peer's row
-//! (`rows::LOADED_FROM` joins the reader's row), so nothing is stored twice. What a read must
-//! do besides is give the peer's conversation a new version: then the peer's devices are pushed
-//! the conversation with the new receipt, and a device that was offline gets it by sync, as
-//! every other change of the list.
+//! How far a user has read a one-to-one conversation is their `read_seq`. Their peer's row
+//! keeps a copy, `peer_read_seq` ([`ConversationView::peer_read_seq`]), written here by the
+//! read that moves it forward, so that the list, sync and deliveries read the receipt with the
+//! row rather than join the reader's row for every conversation (a join that cost a page of
+//! 100 a tenth of its time). The same write gives the peer's conversation a new version: then
+//! the peer's devices are pushed the conversation with the new receipt, and a device that was
+//! offline gets it by sync, as every other change of the list. A receipt never moves back.
 
 use natter_core::{ConversationId, Uid};
 
@@ -33,10 +34,10 @@ pub(crate) fn peers<'a>(
         })
 }
 
-/// `reader` read further in `read`, already saved: each peer's conversation takes a new version
-/// and comes back as the receipt to push. A peer who deleted the conversation is left alone: it
-/// comes back with the receipt as it then stands when a message revives it. Group and system
-/// conversations have no receipts.
+/// `reader` read further in `read`, already saved: each peer's conversation takes the new
+/// receipt with a new version and comes back as the receipt to push. A peer who deleted the
+/// conversation gets the receipt without a version or a push: a message that revives it brings
+/// it along. Group and system conversations have no receipts.
 pub(crate) fn give(db: &dyn Db, reader: &Uid, read: &[&Loaded]) -> Result<Vec<Receipt>> {
     let mut receipts = Vec::new();
     for loaded in read {
@@ -46,11 +47,20 @@ pub(crate) fn give(db: &dyn Db, reader: &Uid, read: &[&Loaded]) -> Result<Vec<Re
         let Some(mut theirs) = rows::load(db, peer, &ConversationId::C2c(reader.clone()))? else {
             continue;
         };
-        if !theirs.view.state.listed {
+        let read_seq = loaded.view.state.read_seq;
+        if read_seq <= theirs.view.peer_read_seq {
             continue;
         }
-        // Only the version moves: the state columns are the peer's, and a write of them here
-        // could overwrite a change of theirs made since the load.
+        theirs.view.peer_read_seq = read_seq;
+        // Only the receipt and the version move: the state columns are the peer's, and a write
+        // of them here could overwrite a change of theirs made since the load.
+        if !theirs.view.state.listed {
+            db.execute(
+                "UPDATE conversations SET peer_read_seq = $1 WHERE uid = $2 AND channel_id = $3",
+                params![read_seq, peer.as_str(), loaded.channel.id],
+            )?;
+            continue;
+        }
         let user = db.query_one(
             "UPDATE users SET version = version + 1 WHERE uid = $1 \
              RETURNING version, unread_total",
@@ -58,8 +68,9 @@ pub(crate) fn give(db: &dyn Db, reader: &Uid, read: &[&Loaded]) -> Result<Vec<Re
         )?;
         let (version, unread_total): (u64, u64) = (user.get(0)?, user.get(1)?);
         db.execute(
-            "UPDATE conversations SET version = $1 WHERE uid = $2 AND channel_id = $3",
-            params![version, peer.as_str(), loaded.channel.id],
+            "UPDATE conversations SET version = $1, peer_read_seq = $2 \
+             WHERE uid = $3 AND channel_id = $4",
+            params![version, read_seq, peer.as_str(), loaded.channel.id],
         )?;
         theirs.view.version = version;
         theirs.view.unread_total = Some(unread_total);

@@ -202,49 +202,19 @@ impl Loaded {
     }
 }
 
-/// The columns of [`LOADED_COLUMNS`], with `$peer_read` (an expression) as the last.
-macro_rules! loaded_columns {
-    ($peer_read:literal) => {
-        concat!(
-            "c.conversation_id, c.read_seq, c.deleted_to_seq, \
-             c.cleared_to_seq, c.own_last_seq, c.join_seq, c.left_seq, c.listed, c.deleted, \
-             c.deletion_synced, c.activity_ms, c.pinned, c.archived, c.remind, c.marks, c.draft, \
-             c.custom_data, c.version, ch.id, ch.last_seq, ch.dismissed, c.uncounted, c.hidden_count, \
-             ch.uncounted_messages, COALESCE(pu.nick, ch.name), COALESCE(pu.avatar, ch.avatar), \
-             ch.group_type, ",
-            $peer_read
-        )
-    };
-}
-
 /// `SELECT` of the columns [`read_loaded`] expects, from a conversation with its channel and
-/// the peer of a one-to-one conversation (their profile, and their own row for how far they
-/// read); a query adds its `WHERE` (and may select more columns after [`LOADED_COLUMN_COUNT`]
-/// by replacing `FROM` itself).
-pub(crate) const LOADED_COLUMNS: &str = loaded_columns!("COALESCE(pc.read_seq, 0)");
-
-/// [`LOADED_COLUMNS`] without the peer's row (`peer_read_seq` reads 0), from
-/// [`LOADED_FROM_WITHOUT_PEER_ROW`]: for a read of every member of a channel, which holds the
-/// peer's row already.
-pub(crate) const LOADED_COLUMNS_WITHOUT_PEER_ROW: &str = loaded_columns!("0");
-
-/// A conversation, its channel and the peer's profile: the tables of both column lists.
-macro_rules! loaded_from {
-    () => {
-        "conversations c JOIN channels ch ON ch.id = c.channel_id \
-         LEFT JOIN users pu ON ch.kind = 1 AND pu.uid = substr(c.conversation_id, 4)"
-    };
-}
-
-/// The tables behind [`LOADED_COLUMNS_WITHOUT_PEER_ROW`].
-pub(crate) const LOADED_FROM_WITHOUT_PEER_ROW: &str = loaded_from!();
+/// the peer of a one-to-one conversation; a query adds its `WHERE` (and may select more
+/// columns after [`LOADED_COLUMN_COUNT`] by replacing `FROM` itself).
+pub(crate) const LOADED_COLUMNS: &str = "c.conversation_id, c.read_seq, c.deleted_to_seq, \
+    c.cleared_to_seq, c.own_last_seq, c.join_seq, c.left_seq, c.listed, c.deleted, \
+    c.deletion_synced, c.activity_ms, c.pinned, c.archived, c.remind, c.marks, c.draft, \
+    c.custom_data, c.version, ch.id, ch.last_seq, ch.dismissed, c.uncounted, c.hidden_count, \
+    ch.uncounted_messages, COALESCE(pu.nick, ch.name), COALESCE(pu.avatar, ch.avatar), \
+    ch.group_type, c.peer_read_seq";
 
 /// The tables behind [`LOADED_COLUMNS`].
-pub(crate) const LOADED_FROM: &str = concat!(
-    loaded_from!(),
-    " LEFT JOIN conversations pc ON ch.kind = 1 AND pc.uid = substr(c.conversation_id, 4) \
-     AND pc.channel_id = c.channel_id"
-);
+pub(crate) const LOADED_FROM: &str = "conversations c JOIN channels ch ON ch.id = c.channel_id \
+    LEFT JOIN users pu ON ch.kind = 1 AND pu.uid = substr(c.conversation_id, 4)";
 
 /// How many columns [`LOADED_COLUMNS`] has; a query may select more after them.
 pub(crate) const LOADED_COLUMN_COUNT: usize = 28;

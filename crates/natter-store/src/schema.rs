@@ -283,6 +283,16 @@ INSERT INTO purge_candidates (channel_id) SELECT id FROM channels WHERE last_seq
 -- (IF EXISTS: running the migrations again from an earlier point finds it gone.)
 DROP INDEX IF EXISTS conversations_by_version;
 "#,
+    r#"
+-- The read receipt of a one-to-one conversation: how far the peer has read it (their
+-- read_seq), kept in the user's own row by the peer's reads, so that the list, sync and
+-- deliveries read it with the row instead of joining the peer's row for each conversation.
+ALTER TABLE conversations ADD COLUMN peer_read_seq {int} NOT NULL DEFAULT 0;
+UPDATE conversations SET peer_read_seq = COALESCE((
+        SELECT p.read_seq FROM conversations p
+        WHERE p.channel_id = conversations.channel_id AND p.uid <> conversations.uid), 0)
+    WHERE channel_id IN (SELECT id FROM channels WHERE kind = 1);
+"#,
 ];
 
 impl Dialect {
