@@ -118,7 +118,6 @@ const KICKS: ReadonlyMap<number, KickedOutType> = new Map<number, KickedOutType>
   [WIRE_CLOSE.KICKED, TYPES.KICKED_OUT_REST_API],
 ]);
 
-/** Tencent's setAllMessageRead scopes → the server's. */
 /** The member roles getGroupMemberList filters by, as Tencent's. */
 const GROUP_MEMBER_ROLES: ReadonlySet<unknown> = new Set([
   TYPES.GRP_MBR_ROLE_OWNER,
@@ -127,6 +126,7 @@ const GROUP_MEMBER_ROLES: ReadonlySet<unknown> = new Set([
   TYPES.GRP_MBR_ROLE_CUSTOM,
 ]);
 
+/** Tencent's setAllMessageRead scopes → the server's. */
 const READ_ALL_SCOPES: Readonly<Record<string, string>> = {
   [TYPES.READ_ALL_C2C_MSG]: 'C2C',
   [TYPES.READ_ALL_GROUP_MSG]: 'GROUP',
