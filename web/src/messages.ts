@@ -1,7 +1,7 @@
 /**
  * What happens to single messages: the message menu, recalling (`revokeMessage`), deleting for
  * oneself (`deleteMessage`), and the same changes arriving from the SDK (MESSAGE_REVOKED,
- * NATTER_MESSAGES_DELETED) and from profile updates (PROFILE_UPDATED). Each writes
+ * MESSAGE_READ_BY_PEER, NATTER_MESSAGES_DELETED) and from profile updates (PROFILE_UPDATED). Each writes
  * `state.thread`, whose views render the stubs and drop the deleted.
  */
 import { batch } from '@preact/signals';
@@ -109,15 +109,11 @@ export async function deleteForMe(key: string): Promise<void> {
 
 // ------------------------------------------------------------------ what the SDK tells
 
-/** MESSAGE_REVOKED: recalled messages become stubs where they are shown. */
-export function revoked(messages: Message[]): void {
-  const t = state.thread.value;
-  if (!t) return;
-  replaceInThread(t.id, messages.filter((m) => m.conversationID === t.id));
-}
-
-/** MESSAGE_READ_BY_PEER: the peer read messages this user sent; the open thread says so. */
-export function readByPeer(messages: Message[]): void {
+/**
+ * Messages the SDK changed in place, shown anew in the open thread: MESSAGE_REVOKED (recalled
+ * messages become stubs) and MESSAGE_READ_BY_PEER (the peer read messages this user sent).
+ */
+export function changedInPlace(messages: Message[]): void {
   const t = state.thread.value;
   if (!t) return;
   replaceInThread(t.id, messages.filter((m) => m.conversationID === t.id));

@@ -9,7 +9,7 @@ import TencentCloudChat, { type KickedOutType } from '@natter/sdk';
 import { deletedElsewhere, refreshFolders, scheduleSideRefresh, setFolderNames } from './actions.ts';
 import { currentChat, pageFetch, setChat } from './client.ts';
 import { detectDev } from './demo.ts';
-import { deletedElsewhere as messagesDeletedElsewhere, profilesUpdated, readByPeer, revoked } from './messages.ts';
+import { changedInPlace, deletedElsewhere as messagesDeletedElsewhere, profilesUpdated } from './messages.ts';
 import { describeError, errorCode } from './format.ts';
 import { resetSession, state, type Session } from './state.ts';
 import { addressedConversation, openConversation, receive, rememberOpen } from './thread.ts';
@@ -142,8 +142,8 @@ function listen(sdk: TencentCloudChat): void {
     }),
   );
   sdk.on(EVENT.MESSAGE_RECEIVED, live((event) => receive(event.data)));
-  sdk.on(EVENT.MESSAGE_REVOKED, live((event) => revoked(event.data)));
-  sdk.on(EVENT.MESSAGE_READ_BY_PEER, live((event) => readByPeer(event.data)));
+  sdk.on(EVENT.MESSAGE_REVOKED, live((event) => changedInPlace(event.data)));
+  sdk.on(EVENT.MESSAGE_READ_BY_PEER, live((event) => changedInPlace(event.data)));
   sdk.on(
     EVENT.NATTER_MESSAGES_DELETED,
     live((event) => messagesDeletedElsewhere(event.data.conversationID, event.data.messageIDList)),

@@ -114,13 +114,7 @@ export class MessageCache {
    * objects. Returns those that were not before, for MESSAGE_READ_BY_PEER.
    */
   notePeerRead(conversationID: string, seq: number): Message[] {
-    if (seq <= (this.peerRead.get(conversationID) ?? 0)) return [];
-    this.peerRead.set(conversationID, seq);
-    const read: Message[] = [];
-    for (const message of this.byID.values()) {
-      if (message.conversationID === conversationID && markPeerRead(message, seq)) read.push(message);
-    }
-    return read;
+    return this.advance(this.peerRead, conversationID, seq, markPeerRead);
   }
 
   /**
@@ -129,11 +123,26 @@ export class MessageCache {
    * its objects after a read report.
    */
   noteRead(conversationID: string, seq: number): void {
-    if (seq <= (this.read.get(conversationID) ?? 0)) return;
-    this.read.set(conversationID, seq);
+    this.advance(this.read, conversationID, seq, markRead);
+  }
+
+  /**
+   * Moves a conversation's read position in `positions` up to `seq` (never down) and applies
+   * `mark` to its held messages; returns those `mark` changed.
+   */
+  private advance(
+    positions: Map<string, number>,
+    conversationID: string,
+    seq: number,
+    mark: (message: Message, seq: number) => boolean,
+  ): Message[] {
+    if (seq <= (positions.get(conversationID) ?? 0)) return [];
+    positions.set(conversationID, seq);
+    const changed: Message[] = [];
     for (const message of this.byID.values()) {
-      if (message.conversationID === conversationID) markRead(message, seq);
+      if (message.conversationID === conversationID && mark(message, seq)) changed.push(message);
     }
+    return changed;
   }
 
   /** The highest sequence held of each conversation `include` picks. */
@@ -163,8 +172,11 @@ export class MessageCache {
   }
 }
 
-function markRead(message: Message, seq: number): void {
-  if (!message.isRead && message.sequence <= seq) message.isRead = true;
+/** Marks a message read if it lies at or below `seq`; true when that is news. */
+function markRead(message: Message, seq: number): boolean {
+  if (message.isRead || message.sequence > seq) return false;
+  message.isRead = true;
+  return true;
 }
 
 /** Marks a sent message read by the peer if it lies at or below `seq`; true when that is news. */
