@@ -539,6 +539,8 @@ test('the web client against a real server', async (t) => {
     await erin.waitForSelector('#delete-dialog[open]');
     await erin.click('#delete-confirm');
     await erin.waitForFunction(() => document.querySelectorAll('#conv-list li').length === 1);
+    // the rows leave at once; the toast says when the server has answered
+    await erin.waitForSelector('.toast >> text=and cleared the history');
     const list = await api('/v1/conversations', 'erin-token-1');
     assert.deepEqual(list.conversationList.map((c) => c.conversationID), [rows[100]]);
     await erin.context().close();
