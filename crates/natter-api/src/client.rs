@@ -50,9 +50,12 @@ pub fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(delete_messages))
         .routes(routes!(profiles))
         .routes(routes!(my_profile, update_my_profile))
-        .routes(routes!(group_profile))
-        .routes(routes!(group_list))
-        .routes(routes!(group_members))
+        .routes(routes!(group_profile, update_group_profile))
+        .routes(routes!(group_list, create_group))
+        .routes(routes!(group_members, add_group_members))
+        .routes(routes!(remove_group_members))
+        .routes(routes!(dismiss_group))
+        .routes(routes!(join_group))
 }
 
 /// The `{id}` path parameter.
@@ -667,11 +670,12 @@ async fn remove_from_conversation_group(
 ///
 /// The user leaves the group by themself: their conversation stays, read-only, with the history
 /// up to now; later messages are neither visible nor counted. The app backend can add them again.
+/// An owner who leaves their work group no longer owns it.
 #[utoipa::path(post, path = "/v1/groups/{groupID}/leave", tag = "client", operation_id = "quitGroup",
     params(("groupID" = String, Path, description = "The group ID (`team-1`, not `GROUPteam-1`); percent-encode `#` and `@`.")),
     responses(
         (status = 200, description = "Done.", body = Empty),
-        (status = 403, description = "`permission_denied`: the user was never a member.", body = ErrorBody),
+        (status = 403, description = "`permission_denied`: the user was never a member, or owns a `Public` or `ChatRoom` group (which its owner dismisses instead).", body = ErrorBody),
         (status = 404, description = "`not_found`: no such group.", body = ErrorBody),
     ))]
 async fn leave_group(
@@ -852,6 +856,159 @@ async fn group_members(
             .group_members(&device.uid, &group_id, query.offset, query.count)
             .await?,
     ))
+}
+
+/// Create a group
+///
+/// The user creates a group, owns it and is its first member, with the users of `memberList`
+/// (who must exist). The type decides what the members may do: in a work group (`Private`, the
+/// default) any member adds people and edits the profile, only the owner removes members, and
+/// no one dismisses it; a `Public` or `ChatRoom` (meeting) group is run by its owner, and users
+/// join it by themselves when its `joinOption` is `FreeAccess` (a meeting group's default).
+#[utoipa::path(post, path = "/v1/groups", tag = "client", operation_id = "createGroup",
+    request_body = wire::CreateGroup,
+    responses(
+        (status = 200, description = "The new group.", body = wire::Group),
+        (status = 400, description = "`invalid_argument`: no name, a type that cannot be created here (`AVChatRoom`, `Community`), a malformed ID, or more than 500 members.", body = ErrorBody),
+        (status = 404, description = "`not_found`: a user of `memberList` does not exist.", body = ErrorBody),
+        (status = 409, description = "`conflict`: the group ID is taken.", body = ErrorBody),
+    ))]
+async fn create_group(
+    State(state): State<AppState>,
+    ClientUser(device): ClientUser,
+    JsonBody(request): JsonBody<wire::CreateGroup>,
+) -> ApiResult<Json<wire::Group>> {
+    Ok(Json(state.natter.create_group(&device.uid, request).await?))
+}
+
+/// Add group members
+///
+/// A member of a work group adds users (Tencent's `addGroupMember`); other groups take members
+/// from the app backend, or by joining. Users the server does not know are answered in
+/// `failureUserIDList`, members already in `existedUserIDList`.
+#[utoipa::path(post, path = "/v1/groups/{groupID}/members", tag = "client",
+    operation_id = "addGroupMember", request_body = wire::GroupMemberIdList,
+    params(("groupID" = String, Path, description = "The group ID (`team-1`, not `GROUPteam-1`); percent-encode `#` and `@`.")),
+    responses(
+        (status = 200, description = "What was done, user by user, and the group now.", body = wire::AddedGroupMembers),
+        (status = 400, description = "`invalid_argument`: an empty list, more than 500 users, or a malformed ID.", body = ErrorBody),
+        (status = 403, description = "`permission_denied`: not a member, or not a work group. `not_a_member` (40302): the group was dismissed.", body = ErrorBody),
+        (status = 404, description = "`not_found`: no such group.", body = ErrorBody),
+    ))]
+async fn add_group_members(
+    State(state): State<AppState>,
+    ClientUser(device): ClientUser,
+    PathParam(group_id): PathParam<String>,
+    JsonBody(request): JsonBody<wire::GroupMemberIdList>,
+) -> ApiResult<Json<wire::AddedGroupMembers>> {
+    Ok(Json(
+        state
+            .natter
+            .add_group_members(&device.uid, &group_id, request)
+            .await?,
+    ))
+}
+
+/// Remove group members
+///
+/// The owner removes members (Tencent's `deleteGroupMember`); users who are not members are
+/// passed over. Each removed member keeps a read-only conversation and finds a notice in
+/// `@TIM#SYSTEM`.
+#[utoipa::path(post, path = "/v1/groups/{groupID}/members/remove", tag = "client",
+    operation_id = "deleteGroupMember", request_body = wire::GroupMemberIdList,
+    params(("groupID" = String, Path, description = "The group ID (`team-1`, not `GROUPteam-1`); percent-encode `#` and `@`.")),
+    responses(
+        (status = 200, description = "Who was removed, and the group now.", body = wire::RemovedGroupMembers),
+        (status = 400, description = "`invalid_argument`: an empty list, the owner themself, or a malformed ID.", body = ErrorBody),
+        (status = 403, description = "`permission_denied`: not the owner. `not_a_member` (40302): the group was dismissed.", body = ErrorBody),
+        (status = 404, description = "`not_found`: no such group.", body = ErrorBody),
+    ))]
+async fn remove_group_members(
+    State(state): State<AppState>,
+    ClientUser(device): ClientUser,
+    PathParam(group_id): PathParam<String>,
+    JsonBody(request): JsonBody<wire::GroupMemberIdList>,
+) -> ApiResult<Json<wire::RemovedGroupMembers>> {
+    Ok(Json(
+        state
+            .natter
+            .remove_group_members(&device.uid, &group_id, request)
+            .await?,
+    ))
+}
+
+/// Change a group's profile
+///
+/// Any member of a work group, or the owner of another group, changes its name, avatar,
+/// introduction, notice or (not for a work group) join option (Tencent's
+/// `updateGroupProfile`). Everyone who shows the group gets `profileUpdated`.
+#[utoipa::path(post, path = "/v1/groups/{groupID}", tag = "client",
+    operation_id = "updateGroupProfile", request_body = wire::GroupProfileUpdate,
+    params(("groupID" = String, Path, description = "The group ID (`team-1`, not `GROUPteam-1`); percent-encode `#` and `@`.")),
+    responses(
+        (status = 200, description = "The group now.", body = wire::Group),
+        (status = 400, description = "`invalid_argument`: an empty or too long field, an unknown join option, or a join option for a work group.", body = ErrorBody),
+        (status = 403, description = "`permission_denied`: not a member, or not the owner of a group only its owner runs. `not_a_member` (40302): the group was dismissed.", body = ErrorBody),
+        (status = 404, description = "`not_found`: no such group.", body = ErrorBody),
+    ))]
+async fn update_group_profile(
+    State(state): State<AppState>,
+    ClientUser(device): ClientUser,
+    PathParam(group_id): PathParam<String>,
+    JsonBody(request): JsonBody<wire::GroupProfileUpdate>,
+) -> ApiResult<Json<wire::Group>> {
+    Ok(Json(
+        state
+            .natter
+            .update_group_profile(&device.uid, &group_id, request)
+            .await?,
+    ))
+}
+
+/// Dismiss a group
+///
+/// The owner of a `Public` or `ChatRoom` group dismisses it (Tencent's `dismissGroup`; a work
+/// group is dismissed only by the app backend). Members keep read-only conversations and find
+/// a notice in `@TIM#SYSTEM`.
+#[utoipa::path(post, path = "/v1/groups/{groupID}/dismiss", tag = "client",
+    operation_id = "dismissGroup",
+    params(("groupID" = String, Path, description = "The group ID (`team-1`, not `GROUPteam-1`); percent-encode `#` and `@`.")),
+    responses(
+        (status = 200, description = "Done.", body = Empty),
+        (status = 403, description = "`permission_denied`: not the owner, or a work group. `not_a_member` (40302): dismissed already.", body = ErrorBody),
+        (status = 404, description = "`not_found`: no such group.", body = ErrorBody),
+    ))]
+async fn dismiss_group(
+    State(state): State<AppState>,
+    ClientUser(device): ClientUser,
+    PathParam(group_id): PathParam<String>,
+) -> ApiResult<Json<Empty>> {
+    state
+        .natter
+        .dismiss_group_as_owner(&device.uid, &group_id)
+        .await?;
+    Ok(Json(Empty {}))
+}
+
+/// Join a group
+///
+/// The user joins a group whose join option is `FreeAccess` (Tencent's `joinGroup`): a meeting
+/// group by default, or a `Public` group its owner opened. Natter has no join requests, so a
+/// group that needs approval refuses; a work group is joined only by being added.
+#[utoipa::path(post, path = "/v1/groups/{groupID}/join", tag = "client",
+    operation_id = "joinGroup",
+    params(("groupID" = String, Path, description = "The group ID (`team-1`, not `GROUPteam-1`); percent-encode `#` and `@`.")),
+    responses(
+        (status = 200, description = "`JoinedSuccess`, or `AlreadyInGroup` for a member, and the group now.", body = wire::JoinedGroup),
+        (status = 403, description = "`permission_denied`: the group takes no one who asks. `not_a_member` (40302): the group was dismissed.", body = ErrorBody),
+        (status = 404, description = "`not_found`: no such group.", body = ErrorBody),
+    ))]
+async fn join_group(
+    State(state): State<AppState>,
+    ClientUser(device): ClientUser,
+    PathParam(group_id): PathParam<String>,
+) -> ApiResult<Json<wire::JoinedGroup>> {
+    Ok(Json(state.natter.join_group(&device.uid, &group_id).await?))
 }
 
 #[cfg(test)]

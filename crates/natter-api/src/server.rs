@@ -144,7 +144,7 @@ async fn remove_members(
 /// Every current member keeps a read-only conversation with its history and gets a
 /// `groupDismissed` notice in `@TIM#SYSTEM`. Sending is refused with 403 `not_a_member`; adding
 /// members is 409 until the group is created again. Manager token only.
-#[utoipa::path(post, path = "/channel/delete", tag = "server", operation_id = "dismissGroup",
+#[utoipa::path(post, path = "/channel/delete", tag = "server", operation_id = "serverDismissGroup",
     request_body = ChannelRef,
     responses(
         (status = 200, description = "Done.", body = StatusOk),

@@ -38,8 +38,11 @@ pub const MAX_CUSTOM_FIELD_KEY_BYTES: usize = 32;
 pub const MAX_CUSTOM_FIELD_VALUE_BYTES: usize = 512;
 /// A group's notice, in bytes.
 pub const MAX_GROUP_NOTICE_BYTES: usize = 4096;
-/// Tencent's group types; a group is `Private` (a work group) unless the app says otherwise.
-pub const GROUP_TYPES: &[&str] = &["Private", "Public", "ChatRoom", "AVChatRoom", "Community"];
+/// A group's introduction, in bytes.
+pub const MAX_GROUP_INTRODUCTION_BYTES: usize = 4096;
+/// Users one client call may add to or remove from a group, or start a group with: Tencent's
+/// limit for `createGroup` and `addGroupMember`.
+pub const MAX_GROUP_MEMBERS_PER_CALL: usize = 500;
 /// A page of a group's members (`GET /v1/groups/{groupID}/members`): Tencent's limit and
 /// default for `getGroupMemberList`.
 pub const MAX_MEMBERS_PER_PAGE: u64 = 100;

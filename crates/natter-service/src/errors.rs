@@ -15,6 +15,7 @@ pub(crate) fn describe(error: StoreError) -> Error {
                 UserRole::Member => "subscribers: user",
                 UserRole::NoticeRecipient => "uids: user",
                 UserRole::ListOwner => "channel_id: user",
+                UserRole::FirstMember => "memberList: user",
             };
             Error::not_found(format!(
                 "{field} \"{uid}\" does not exist (no token was ever issued for them)"
@@ -149,6 +150,11 @@ pub(crate) fn describe(error: StoreError) -> Error {
             };
             Error::unavailable(message, detail)
         }
+        StoreError::GroupExists(group) => Error::conflict(format!(
+            "groupID: group \"{group}\" already exists; choose another ID, or leave it out for \
+             one the server makes"
+        )),
+        StoreError::RefusedByGroupRules(error) => error,
         StoreError::Internal(detail) => Error::internal(detail),
     }
 }

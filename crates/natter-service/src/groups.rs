@@ -1,4 +1,5 @@
-//! Groups, managed by the app backend through the server API.
+//! Groups, managed by the app backend through the server API (the calls a client makes are in
+//! `client_groups.rs`).
 
 use std::collections::HashSet;
 
@@ -114,15 +115,21 @@ impl Natter {
         let group = group_id(channel.channel_type, &channel.channel_id)?;
         let id = group.clone();
         let change = self.write(move |db| groups::dismiss(db, &id)).await?;
-        self.notify_membership(&group, &change.left).await;
-        let notice = json!({"type": "groupDismissed", "groupID": group.to_string()});
-        self.notify_each(&change.left, &notice).await;
+        self.tell_dismissed(&group, &change.left).await;
         Ok(())
+    }
+
+    /// The members of a dismissed group see their conversation turn read-only and find a
+    /// notice in `@TIM#SYSTEM`.
+    pub(crate) async fn tell_dismissed(&self, group: &GroupId, members: &[Uid]) {
+        self.notify_membership(group, members).await;
+        let notice = json!({"type": "groupDismissed", "groupID": group.to_string()});
+        self.notify_each(members, &notice).await;
     }
 
     /// The devices of members who left, or joined again, see their conversation change (read-only
     /// now, or counting unread messages from the rejoin on).
-    async fn notify_membership(&self, group: &GroupId, members: &[Uid]) {
+    pub(crate) async fn notify_membership(&self, group: &GroupId, members: &[Uid]) {
         let conversation = ConversationId::Group(group.clone());
         for uid in members {
             if !self.events.may_be_online(uid) {
@@ -137,7 +144,7 @@ impl Natter {
     }
 
     /// Members removed by the app find a notice in `@TIM#SYSTEM`.
-    async fn tell_removed(&self, group: &GroupId, removed: &[Uid]) {
+    pub(crate) async fn tell_removed(&self, group: &GroupId, removed: &[Uid]) {
         self.notify_membership(group, removed).await;
         let notice = json!({"type": "groupMemberRemoved", "groupID": group.to_string()});
         self.notify_each(removed, &notice).await;

@@ -3,6 +3,7 @@
 //! method here.
 
 mod access;
+mod client_groups;
 mod conversation_frames;
 mod conversations;
 mod errors;

@@ -4,6 +4,7 @@ use std::sync::Arc;
 
 use base64::Engine;
 use base64::engine::general_purpose::STANDARD as BASE64;
+use natter_core::group_rules::{GroupType, JoinOption};
 use natter_core::ids::SYSTEM_CONVERSATION_ID;
 use natter_core::wire;
 use natter_core::{ConversationId, Uid};
@@ -181,11 +182,21 @@ pub(crate) fn profile(profile: &natter_store::UserProfile) -> wire::Profile {
 }
 
 /// A group's member as the other members see them: who, and how they are shown.
-pub(crate) fn group_member(profile: &natter_store::UserProfile) -> wire::GroupMember {
+/// A member of a group whose owner (if any) is `owner`.
+pub(crate) fn group_member(
+    profile: &natter_store::UserProfile,
+    owner: Option<&natter_core::Uid>,
+) -> wire::GroupMember {
+    let role = if owner == Some(&profile.uid) {
+        "Owner"
+    } else {
+        "Member"
+    };
     wire::GroupMember {
         user_id: profile.uid.to_string(),
         nick: profile.nick.clone(),
         avatar: profile.avatar.clone(),
+        role: role.to_owned(),
     }
 }
 
@@ -196,9 +207,23 @@ pub(crate) fn group(profile: &natter_store::GroupProfile) -> wire::Group {
         avatar: profile.avatar.clone(),
         group_type: profile.group_type.clone(),
         notification: profile.notice.clone(),
+        introduction: profile.introduction.clone(),
+        owner_id: profile
+            .owner
+            .as_ref()
+            .map_or_else(String::new, ToString::to_string),
+        join_option: effective_join_option(profile).as_str().to_owned(),
         member_count: profile.member_count,
         is_dismissed: profile.dismissed,
     }
+}
+
+/// The join option the group's rules apply (the stored type is one of Tencent's: every path
+/// that sets it checks it).
+fn effective_join_option(profile: &natter_store::GroupProfile) -> JoinOption {
+    GroupType::parse(&profile.group_type)
+        .unwrap_or(GroupType::Work)
+        .join_option(JoinOption::parse(&profile.join_option))
 }
 
 pub(crate) fn group_brief(profile: &natter_store::GroupProfile) -> wire::GroupProfile {

@@ -1,8 +1,9 @@
 //! Profiles: set by the app backend, read by devices, shown in every list that shows their
 //! person or group. A change is one row and one event per online user who shows it.
 
+use natter_core::group_rules::GroupType;
 use natter_core::limits::{
-    DEFAULT_MEMBERS_PER_PAGE, GROUP_TYPES, MAX_AVATAR_BYTES, MAX_CUSTOM_FIELD_KEY_BYTES,
+    DEFAULT_MEMBERS_PER_PAGE, MAX_AVATAR_BYTES, MAX_CUSTOM_FIELD_KEY_BYTES,
     MAX_CUSTOM_FIELD_VALUE_BYTES, MAX_CUSTOM_FIELDS, MAX_GROUP_NOTICE_BYTES, MAX_MEMBERS_PER_PAGE,
     MAX_NAME_CHARS, refuse_nul,
 };
@@ -126,26 +127,24 @@ impl Natter {
             check_avatar(avatar)?;
         }
         if let Some(group_type) = &request.group_type
-            && !GROUP_TYPES.contains(&group_type.as_str())
+            && GroupType::parse(group_type).is_none()
         {
+            let types: Vec<&str> = GroupType::ALL.iter().map(|kind| kind.as_str()).collect();
             return Err(Error::invalid_argument(format!(
                 "group_type: {group_type:?} is not a group type; use one of {}",
-                GROUP_TYPES.join(", ")
+                types.join(", ")
             )));
         }
         if let Some(notice) = &request.notice {
-            if notice.len() > MAX_GROUP_NOTICE_BYTES {
-                return Err(Error::invalid_argument(format!(
-                    "notice: at most {MAX_GROUP_NOTICE_BYTES} bytes"
-                )));
-            }
-            refuse_nul("notice", notice)?;
+            check_notice(notice, "notice")?;
         }
         let change = GroupProfileChange {
             name: request.name,
             avatar: request.avatar,
             group_type: request.group_type,
             notice: request.notice,
+            introduction: None,
+            join_option: None,
         };
         let id = group.clone();
         let changed = self
@@ -232,12 +231,18 @@ impl Natter {
         }
         let offset = offset.unwrap_or(0);
         let uid = uid.clone();
-        let members = self
-            .read(move |db| profiles::members_for(db, &uid, &group, offset, count))
+        let (members, owner) = self
+            .read(move |db| {
+                let members = profiles::members_for(db, &uid, &group, offset, count)?;
+                Ok((members, profiles::group_owner(db, &group)?))
+            })
             .await?;
         let returned = members.len() as u64;
         Ok(wire::GroupMemberList {
-            member_list: members.iter().map(present::group_member).collect(),
+            member_list: members
+                .iter()
+                .map(|member| present::group_member(member, owner.as_ref()))
+                .collect(),
             offset: if returned < count {
                 0
             } else {
@@ -247,7 +252,7 @@ impl Natter {
     }
 
     /// The same event to each of these users' devices, serialised once.
-    fn tell_each(&self, uids: &[Uid], event: &ServerEvent) {
+    pub(crate) fn tell_each(&self, uids: &[Uid], event: &ServerEvent) {
         let frame = Frame::new(event.clone(), None);
         for uid in uids {
             if self.events.may_be_online(uid) {
@@ -257,7 +262,7 @@ impl Natter {
     }
 }
 
-fn check_name(name: &str, field: &str) -> Result<()> {
+pub(crate) fn check_name(name: &str, field: &str) -> Result<()> {
     if name.chars().count() > MAX_NAME_CHARS {
         return Err(Error::invalid_argument(format!(
             "{field}: at most {MAX_NAME_CHARS} characters"
@@ -266,7 +271,17 @@ fn check_name(name: &str, field: &str) -> Result<()> {
     refuse_nul(field, name)
 }
 
-fn check_avatar(avatar: &str) -> Result<()> {
+/// A group's notice, named `field` as the caller's API names it (`notice`, `notification`).
+pub(crate) fn check_notice(notice: &str, field: &str) -> Result<()> {
+    if notice.len() > MAX_GROUP_NOTICE_BYTES {
+        return Err(Error::invalid_argument(format!(
+            "{field}: at most {MAX_GROUP_NOTICE_BYTES} bytes"
+        )));
+    }
+    refuse_nul(field, notice)
+}
+
+pub(crate) fn check_avatar(avatar: &str) -> Result<()> {
     if avatar.len() > MAX_AVATAR_BYTES {
         return Err(Error::invalid_argument(format!(
             "avatar: at most {MAX_AVATAR_BYTES} bytes"

@@ -17,6 +17,8 @@ pub enum UserRole {
     NoticeRecipient,
     /// The user whose blacklist or whitelist is named.
     ListOwner,
+    /// A member a client starts a group with.
+    FirstMember,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -114,6 +116,12 @@ pub enum StoreError {
     /// The database cannot serve now (disk full, busy, unreachable); retrying later may work.
     #[error("{reason}: {detail}")]
     Unavailable { reason: Unavailable, detail: String },
+    #[error("group {0} already exists")]
+    GroupExists(GroupId),
+    /// The group's rules (`natter_core::group_rules`) do not let this user do this; the error
+    /// says why, for the client.
+    #[error("{0}")]
+    RefusedByGroupRules(natter_core::Error),
     /// A bug or a damaged database; the detail is for the log only.
     #[error("{0}")]
     Internal(String),

@@ -3,11 +3,13 @@
 
 use std::collections::HashSet;
 
+use natter_core::group_rules::{self, GroupAction, GroupFacts, GroupType, JoinOption, Standing};
 use natter_core::{ChannelKind, ConversationId, GroupId, Uid};
 
 use crate::db::params;
+use crate::profiles::{self, GroupProfileChange};
 use crate::rows::{self, Channel};
-use crate::{Db, MembershipChange, Result, StoreError, UserRole};
+use crate::{Db, GroupProfile, MembershipChange, Result, StoreError, UserRole};
 
 /// Creates the group or adds members; with `reset`, the listed members become the only ones.
 /// `new_members_see_history`, when given, sets whether joiners see earlier history.
@@ -104,7 +106,8 @@ pub fn remove_members(db: &dyn Db, group: &GroupId, members: &[Uid]) -> Result<M
     Ok(change)
 }
 
-/// A member leaves by themself. Leaving twice is fine; leaving a group never joined is not.
+/// A member leaves by themself. Leaving twice is fine; leaving a group never joined is not,
+/// and neither is the owner leaving a group that only they run (the group's rules).
 pub fn leave_group(db: &dyn Db, group: &GroupId, uid: &Uid) -> Result<MembershipChange> {
     let channel = existing_group(db, group)?;
     if rows::load(db, uid, &ConversationId::Group(group.clone()))?.is_none() {
@@ -112,6 +115,10 @@ pub fn leave_group(db: &dyn Db, group: &GroupId, uid: &Uid) -> Result<Membership
             uid: uid.clone(),
             group: group.clone(),
         });
+    }
+    let (facts, standing) = rules_input(db, &channel, group, uid)?;
+    if standing.is_member && !facts.dismissed {
+        obey(GroupAction::Quit, group, facts, standing)?;
     }
     let mut change = MembershipChange::default();
     if leave(db, &channel, group, uid)? {
@@ -137,6 +144,183 @@ pub fn dismiss(db: &dyn Db, group: &GroupId) -> Result<MembershipChange> {
         params![channel.id],
     )?;
     Ok(change)
+}
+
+/// A group a client creates (Tencent's `createGroup`), with its creator as its owner.
+#[derive(Debug, Clone)]
+pub struct NewGroup {
+    pub owner: Uid,
+    /// The other members it starts with.
+    pub members: Vec<Uid>,
+    pub group_type: GroupType,
+    pub name: String,
+    pub avatar: String,
+    pub introduction: String,
+    pub notice: String,
+    /// `None` for the type's default.
+    pub join_option: Option<JoinOption>,
+}
+
+/// Creates a group for a client: the owner and the members join, and a meeting group shows new
+/// members its history. An ID in use, even by a dismissed group, is refused.
+pub fn create(db: &dyn Db, group: &GroupId, new: &NewGroup, now_ms: i64) -> Result<()> {
+    if rows::find_channel(db, ChannelKind::Group, group.as_str())?.is_some() {
+        return Err(StoreError::GroupExists(group.clone()));
+    }
+    new.members
+        .iter()
+        .try_for_each(|uid| rows::require_user(db, uid, UserRole::FirstMember))?;
+    let channel = rows::create_channel(db, ChannelKind::Group, group.as_str(), now_ms)?;
+    db.execute(
+        "UPDATE channels SET owner_uid = $1, group_type = $2, name = $3, avatar = $4, \
+         introduction = $5, notice = $6, join_option = $7, new_members_see_history = $8 \
+         WHERE id = $9",
+        params![
+            new.owner.as_str(),
+            new.group_type.as_str(),
+            &new.name,
+            &new.avatar,
+            &new.introduction,
+            &new.notice,
+            new.join_option.map_or("", JoinOption::as_str),
+            new.group_type.new_members_see_history(),
+            channel.id,
+        ],
+    )?;
+    let everyone: Vec<Uid> = std::iter::once(new.owner.clone())
+        .chain(new.members.iter().cloned())
+        .collect();
+    join_all(db, &channel, group, &everyone, false)?;
+    Ok(())
+}
+
+/// What a member adding users did, user by user.
+#[derive(Debug, Clone, Default)]
+pub struct Added {
+    pub added: Vec<Uid>,
+    /// Members already.
+    pub existed: Vec<Uid>,
+    /// Never issued a token.
+    pub unknown: Vec<Uid>,
+    pub change: MembershipChange,
+}
+
+/// A member adds users to a group (Tencent's `addGroupMember`), as the group's rules allow.
+pub fn add_by_member(db: &dyn Db, group: &GroupId, by: &Uid, users: &[Uid]) -> Result<Added> {
+    let channel = existing_group(db, group)?;
+    let (facts, standing) = rules_input(db, &channel, group, by)?;
+    obey(GroupAction::AddMembers, group, facts, standing)?;
+    let mut added = Added::default();
+    for uid in users {
+        if !rows::user_exists(db, uid)? {
+            added.unknown.push(uid.clone());
+        } else if is_member(db, group, uid)? {
+            added.existed.push(uid.clone());
+        } else {
+            added.added.push(uid.clone());
+        }
+    }
+    added.change = join_all(db, &channel, group, &added.added, false)?;
+    Ok(added)
+}
+
+/// The owner removes members (Tencent's `deleteGroupMember`); users who are not members are
+/// passed over. The owner leaves by quitting, not by removing themself.
+pub fn remove_by_owner(
+    db: &dyn Db,
+    group: &GroupId,
+    by: &Uid,
+    users: &[Uid],
+) -> Result<MembershipChange> {
+    let channel = existing_group(db, group)?;
+    let (facts, standing) = rules_input(db, &channel, group, by)?;
+    obey(GroupAction::RemoveMembers, group, facts, standing)?;
+    if users.contains(by) {
+        return Err(StoreError::RefusedByGroupRules(
+            natter_core::Error::invalid_argument(format!(
+                "userIDList: holds {by}, who asks; the owner leaves a group by quitting it"
+            )),
+        ));
+    }
+    remove_members(db, group, users)
+}
+
+/// The owner dismisses the group (Tencent's `dismissGroup`), as the group's rules allow.
+pub fn dismiss_by_owner(db: &dyn Db, group: &GroupId, by: &Uid) -> Result<MembershipChange> {
+    let channel = existing_group(db, group)?;
+    let (facts, standing) = rules_input(db, &channel, group, by)?;
+    obey(GroupAction::Dismiss, group, facts, standing)?;
+    dismiss(db, group)
+}
+
+/// A member with the right changes the group's profile (Tencent's `updateGroupProfile`). As
+/// [`profiles::set_group`]: `None` when nothing changed.
+pub fn edit_profile(
+    db: &dyn Db,
+    group: &GroupId,
+    by: &Uid,
+    change: &GroupProfileChange,
+) -> Result<Option<(GroupProfile, Vec<Uid>)>> {
+    let channel = existing_group(db, group)?;
+    let (facts, standing) = rules_input(db, &channel, group, by)?;
+    obey(GroupAction::EditProfile, group, facts, standing)?;
+    if facts.group_type == GroupType::Work && change.join_option.is_some() {
+        return Err(StoreError::RefusedByGroupRules(
+            natter_core::Error::invalid_argument(format!(
+                "joinOption: a work group (\"{group}\") is joined only when a member adds you"
+            )),
+        ));
+    }
+    profiles::set_group(db, group, change)
+}
+
+/// A user asks to join a group (Tencent's `joinGroup`). `None`: a member already.
+pub fn join_by_asking(db: &dyn Db, group: &GroupId, uid: &Uid) -> Result<Option<MembershipChange>> {
+    let channel = existing_group(db, group)?;
+    let (facts, standing) = rules_input(db, &channel, group, uid)?;
+    obey(GroupAction::Join, group, facts, standing)?;
+    if standing.is_member {
+        return Ok(None);
+    }
+    join_all(db, &channel, group, std::slice::from_ref(uid), false).map(Some)
+}
+
+/// What the group's rules read: the group's type, join option and state, and where `uid`
+/// stands in it.
+fn rules_input(
+    db: &dyn Db,
+    channel: &Channel,
+    group: &GroupId,
+    uid: &Uid,
+) -> Result<(GroupFacts, Standing)> {
+    let row = db.query_one(
+        "SELECT group_type, join_option, owner_uid FROM channels WHERE id = $1",
+        params![channel.id],
+    )?;
+    let group_type = GroupType::parse(&row.get::<String>(0)?)
+        .ok_or_else(|| StoreError::internal(format!("group {group} has an unknown type")))?;
+    let join_option = group_type.join_option(JoinOption::parse(&row.get::<String>(1)?));
+    let owner = row.get::<Option<String>>(2)?;
+    let facts = GroupFacts {
+        group_type,
+        join_option,
+        dismissed: channel.dismissed,
+    };
+    let standing = Standing {
+        is_member: is_member(db, group, uid)?,
+        is_owner: owner.as_deref() == Some(uid.as_str()),
+    };
+    Ok((facts, standing))
+}
+
+fn obey(action: GroupAction, group: &GroupId, facts: GroupFacts, standing: Standing) -> Result<()> {
+    group_rules::check(action, group.as_str(), facts, standing)
+        .map_err(StoreError::RefusedByGroupRules)
+}
+
+fn is_member(db: &dyn Db, group: &GroupId, uid: &Uid) -> Result<bool> {
+    Ok(rows::load(db, uid, &ConversationId::Group(group.clone()))?
+        .is_some_and(|loaded| loaded.view.state.is_member()))
 }
 
 fn existing_group(db: &dyn Db, group: &GroupId) -> Result<Channel> {
@@ -217,6 +401,12 @@ fn leave(db: &dyn Db, channel: &Channel, group: &GroupId, uid: &Uid) -> Result<b
         "UPDATE memberships SET left_seq = $1 WHERE channel_id = $2 AND uid = $3 \
          AND left_seq IS NULL",
         params![channel.last_seq, channel.id, uid.as_str()],
+    )?;
+    // An owner who leaves (their work group, removed by the app backend, or with the group
+    // dismissed) owns it no more: Tencent's work group is left without an owner alike.
+    db.execute(
+        "UPDATE channels SET owner_uid = NULL WHERE id = $1 AND owner_uid = $2",
+        params![channel.id, uid.as_str()],
     )?;
     Ok(true)
 }

@@ -371,6 +371,11 @@ pub struct GroupProfile {
     /// Tencent's group type (`Private`, `Public`, `ChatRoom`, `AVChatRoom`, `Community`).
     pub group_type: String,
     pub notice: String,
+    pub introduction: String,
+    /// The user who created the group from a client, while they are in it.
+    pub owner: Option<natter_core::Uid>,
+    /// `FreeAccess`, `NeedPermission` or `DisableApply`; empty for the type's default.
+    pub join_option: String,
     pub dismissed: bool,
     /// Current members.
     pub member_count: u64,

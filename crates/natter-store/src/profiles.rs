@@ -137,6 +137,8 @@ pub struct GroupProfileChange {
     pub avatar: Option<String>,
     pub group_type: Option<String>,
     pub notice: Option<String>,
+    pub introduction: Option<String>,
+    pub join_option: Option<String>,
 }
 
 /// Changes a group's profile. Returns it, and who shows it in a list: everyone who has the
@@ -156,6 +158,8 @@ pub fn set_group(
         (&mut profile.avatar, &change.avatar),
         (&mut profile.group_type, &change.group_type),
         (&mut profile.notice, &change.notice),
+        (&mut profile.introduction, &change.introduction),
+        (&mut profile.join_option, &change.join_option),
     ] {
         if let Some(value) = value {
             value.clone_into(field);
@@ -167,12 +171,14 @@ pub fn set_group(
     let clock = tick(db)?;
     db.execute(
         "UPDATE channels SET name = $1, avatar = $2, group_type = $3, notice = $4, \
-         profile_clock = $5 WHERE kind = $6 AND key = $7",
+         introduction = $5, join_option = $6, profile_clock = $7 WHERE kind = $8 AND key = $9",
         params![
             &profile.name,
             &profile.avatar,
             &profile.group_type,
             &profile.notice,
+            &profile.introduction,
+            &profile.join_option,
             clock,
             ChannelKind::Group.code(),
             group.as_str(),
@@ -204,7 +210,8 @@ pub fn group_for(db: &dyn Db, uid: &Uid, group: &GroupId) -> Result<GroupProfile
 
 /// A group's profile columns, then its number of current members, for [`read_group`].
 const GROUP_COLUMNS: &str = "ch.key, ch.name, ch.avatar, ch.group_type, ch.notice, ch.dismissed, \
-     (SELECT COUNT(*) FROM conversations m WHERE m.channel_id = ch.id AND m.left_seq IS NULL)";
+     (SELECT COUNT(*) FROM conversations m WHERE m.channel_id = ch.id AND m.left_seq IS NULL), \
+     ch.introduction, ch.owner_uid, ch.join_option";
 
 fn read_group(row: &Row) -> Result<GroupProfile> {
     Ok(GroupProfile {
@@ -215,6 +222,12 @@ fn read_group(row: &Row) -> Result<GroupProfile> {
         notice: row.get(4)?,
         dismissed: row.get(5)?,
         member_count: row.get(6)?,
+        introduction: row.get(7)?,
+        owner: row
+            .get::<Option<String>>(8)?
+            .map(|uid| Uid::parse(&uid, "owner_uid"))
+            .transpose()?,
+        join_option: row.get(9)?,
     })
 }
 
@@ -225,6 +238,18 @@ pub fn group_profile(db: &dyn Db, group: &GroupId) -> Result<GroupProfile> {
         .query_opt(&sql, params![ChannelKind::Group.code(), group.as_str()])?
         .ok_or_else(|| StoreError::UnknownGroup(group.clone()))?;
     read_group(&row)
+}
+
+/// The group's owner, if it has one (see [`GroupProfile::owner`]).
+pub fn group_owner(db: &dyn Db, group: &GroupId) -> Result<Option<Uid>> {
+    db.query_opt(
+        "SELECT owner_uid FROM channels WHERE kind = $1 AND key = $2",
+        params![ChannelKind::Group.code(), group.as_str()],
+    )?
+    .ok_or_else(|| StoreError::UnknownGroup(group.clone()))?
+    .get::<Option<String>>(0)?
+    .map(|uid| Ok(Uid::parse(&uid, "owner_uid")?))
+    .transpose()
 }
 
 /// The groups the user is a member of now, by group ID.

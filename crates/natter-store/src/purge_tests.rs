@@ -239,7 +239,7 @@ fn the_first_purge_after_upgrading_purges_what_was_purgeable_before() {
         run(&store, clear(0, 1)).await;
         run(&store, clear(1, 0)).await;
         // The database as the version before the candidates table left it: no such table (nor
-        // the read receipts' column of a later one), and the migrations from the one that made
+        // the columns of later ones), and the migrations from the one that made
         // it on still to apply.
         let previous = MIGRATIONS
             .iter()
@@ -249,6 +249,9 @@ fn the_first_purge_after_upgrading_purges_what_was_purgeable_before() {
             .write(move |db| {
                 db.execute("DROP TABLE purge_candidates", &[])?;
                 db.execute("ALTER TABLE conversations DROP COLUMN peer_read_seq", &[])?;
+                for column in ["owner_uid", "introduction", "join_option"] {
+                    db.execute(&format!("ALTER TABLE channels DROP COLUMN {column}"), &[])?;
+                }
                 match db.dialect() {
                     crate::Dialect::Sqlite => {
                         db.execute(&format!("PRAGMA user_version = {previous}"), &[])?

@@ -293,6 +293,15 @@ UPDATE conversations SET peer_read_seq = COALESCE((
         WHERE p.channel_id = conversations.channel_id AND p.uid <> conversations.uid), 0)
     WHERE channel_id IN (SELECT id FROM channels WHERE kind = 1);
 "#,
+    r#"
+-- Groups created by a client (Tencent's createGroup): the creator owns the group, and the
+-- group's type decides what its owner and members may do (natter_core::group_rules). NULL:
+-- no owner (the app backend made the group, or the owner left their work group). An empty
+-- join option is the type's default.
+ALTER TABLE channels ADD COLUMN owner_uid {text};
+ALTER TABLE channels ADD COLUMN introduction {text} NOT NULL DEFAULT '';
+ALTER TABLE channels ADD COLUMN join_option {text} NOT NULL DEFAULT '';
+"#,
 ];
 
 impl Dialect {

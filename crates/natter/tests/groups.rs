@@ -417,9 +417,9 @@ async fn a_member_lists_their_groups_and_a_groups_members_page_by_page() {
     assert_eq!(
         first["memberList"],
         json!([
-            {"userID": "alice", "nick": "", "avatar": ""},
-            {"userID": "bob", "nick": "Bob B.", "avatar": "b.png"},
-            {"userID": "carol", "nick": "", "avatar": ""},
+            {"userID": "alice", "nick": "", "avatar": "", "role": "Member"},
+            {"userID": "bob", "nick": "Bob B.", "avatar": "b.png", "role": "Member"},
+            {"userID": "carol", "nick": "", "avatar": "", "role": "Member"},
         ])
     );
     let last = alice
@@ -428,7 +428,7 @@ async fn a_member_lists_their_groups_and_a_groups_members_page_by_page() {
         .ok();
     assert_eq!(
         last,
-        json!({"memberList": [{"userID": "dave", "nick": "", "avatar": ""}], "offset": 0}),
+        json!({"memberList": [{"userID": "dave", "nick": "", "avatar": "", "role": "Member"}], "offset": 0}),
         "0 after the last page"
     );
     let default_page = alice.get("/v1/groups/team/members").await.ok();

@@ -261,7 +261,9 @@ async fn an_older_database_gets_its_totals_filled_in() {
     const BEFORE_THE_TOTAL: i64 = 5;
     const LATER_SCHEMA: &str = "ALTER TABLE users DROP COLUMN unread_total; \
         DROP INDEX folder_members_by_channel; DROP TABLE purge_candidates; \
-        ALTER TABLE conversations DROP COLUMN peer_read_seq;";
+        ALTER TABLE conversations DROP COLUMN peer_read_seq; \
+        ALTER TABLE channels DROP COLUMN owner_uid; ALTER TABLE channels DROP COLUMN introduction; \
+        ALTER TABLE channels DROP COLUMN join_option;";
     let storage = server.storage();
     match &storage.database_url {
         None => {

@@ -315,9 +315,115 @@ pub struct Group {
     pub group_type: String,
     /// The group's notice (Tencent's `notification`).
     pub notification: String,
+    pub introduction: String,
+    /// The user who created the group from a client; `""` for a group the app backend made,
+    /// or once the owner has left their work group.
+    #[serde(rename = "ownerID")]
+    pub owner_id: String,
+    /// How the group takes users who ask to join: `FreeAccess`, `NeedPermission` (which Natter
+    /// cannot grant: no one joins by asking) or `DisableApply`.
+    pub join_option: String,
     pub member_count: u64,
-    /// Dismissed by the app: its conversations are read-only.
+    /// Dismissed: its conversations are read-only.
     pub is_dismissed: bool,
+}
+
+/// A user a new group starts with (Tencent's `memberList` item; Natter has no member roles to
+/// set, so only `userID` is taken).
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct NewGroupMember {
+    #[serde(rename = "userID")]
+    pub user_id: String,
+}
+
+/// `POST /v1/groups`: a user creates a group and becomes its owner (Tencent's `createGroup`).
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+#[schema(example = json!({"name": "Weekend hike", "type": "Private", "memberList": [{"userID": "bob"}]}))]
+pub struct CreateGroup {
+    /// Left out, the server makes one (`@TGS#` and ten letters or digits, as Tencent's).
+    #[serde(rename = "groupID", default, skip_serializing_if = "Option::is_none")]
+    pub group_id: Option<String>,
+    pub name: String,
+    /// `Private` (a work group, the default), `Public` or `ChatRoom` (a meeting group).
+    #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
+    pub group_type: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub avatar: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub introduction: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub notification: Option<String>,
+    /// `FreeAccess`, `NeedPermission` or `DisableApply`; the type's default when left out.
+    /// A work group's is always `DisableApply`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub join_option: Option<String>,
+    /// Who else is in the group from the start (at most 500); the creator always is.
+    #[serde(default)]
+    pub member_list: Vec<NewGroupMember>,
+}
+
+/// `POST /v1/groups/{groupID}/profile`: a member with the right changes the group's profile
+/// (Tencent's `updateGroupProfile`); a field left out keeps its value.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+#[schema(example = json!({"name": "Sunday hike", "notification": "Meet at 8"}))]
+pub struct GroupProfileUpdate {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub avatar: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub introduction: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub notification: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub join_option: Option<String>,
+}
+
+/// `POST /v1/groups/{groupID}/members` and `/members/remove`: the users to add or remove
+/// (1–500).
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+#[schema(example = json!({"userIDList": ["carol", "dave"]}))]
+pub struct GroupMemberIdList {
+    #[serde(rename = "userIDList")]
+    pub user_id_list: Vec<String>,
+}
+
+/// What adding members did, user by user (Tencent's `addGroupMember` answer).
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct AddedGroupMembers {
+    #[serde(rename = "successUserIDList")]
+    pub success_user_id_list: Vec<String>,
+    /// Users the server does not know (no token was ever issued for them).
+    #[serde(rename = "failureUserIDList")]
+    pub failure_user_id_list: Vec<String>,
+    /// Users who were members already.
+    #[serde(rename = "existedUserIDList")]
+    pub existed_user_id_list: Vec<String>,
+    pub group: Group,
+}
+
+/// Who was removed (Tencent's `deleteGroupMember` answer); users who were not members are left
+/// out.
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct RemovedGroupMembers {
+    #[serde(rename = "userIDList")]
+    pub user_id_list: Vec<String>,
+    pub group: Group,
+}
+
+/// `POST /v1/groups/{groupID}/join`'s answer (Tencent's `joinGroup`): `JoinedSuccess`, or
+/// `AlreadyInGroup` for a member.
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct JoinedGroup {
+    pub status: String,
+    pub group: Group,
 }
 
 /// `POST /v1/profile`: the user changes their own profile (Tencent's `updateMyProfile`); a field
@@ -343,7 +449,7 @@ pub struct GroupList {
 }
 
 /// A member of a group as the other members see them (Tencent's `GroupMember`, with the fields
-/// Natter keeps: Natter's groups have no roles, name cards or member fields).
+/// Natter keeps: Natter's groups have no admins, name cards or member fields).
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq, ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct GroupMember {
@@ -351,6 +457,8 @@ pub struct GroupMember {
     pub user_id: String,
     pub nick: String,
     pub avatar: String,
+    /// `Owner` for the user who created the group from a client, `Member` for everyone else.
+    pub role: String,
 }
 
 /// A page of a group's members, by user ID (Tencent's `getGroupMemberList`).

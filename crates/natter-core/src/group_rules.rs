@@ -1,0 +1,337 @@
+//! Who may do what to a group from a client, by Tencent Cloud Chat's rules for its group types.
+//!
+//! The app backend (the server API) is bound by none of this: it manages any group. A client
+//! creates a group and becomes its owner; what the others may then do depends on the type:
+//! - a work group (`Private`) is the friends' group: any member adds people and edits the
+//!   profile, only the owner removes members, nobody dismisses it, and nobody can ask to join;
+//! - a `Public` or `ChatRoom` (meeting) group is run by its owner: only the owner removes
+//!   members, edits the profile or dismisses it, and cannot leave it; members are added by the
+//!   app backend, or join by themselves when the group's join option allows it;
+//! - `AVChatRoom` and `Community` groups, which only the app backend sets up, follow the
+//!   `Public` rules; a client cannot create one.
+//!
+//! Natter has no group admins: the owner is the only member with more rights than the others.
+
+use crate::{Error, Result};
+
+/// A group's type, as Tencent's `TYPES.GRP_*` spell it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum GroupType {
+    /// `Private`: Tencent's work group (`GRP_WORK`), the default.
+    Work,
+    Public,
+    /// `ChatRoom`: Tencent's meeting group (`GRP_MEETING`).
+    Meeting,
+    AvChatRoom,
+    Community,
+}
+
+impl GroupType {
+    pub const ALL: [GroupType; 5] = [
+        GroupType::Work,
+        GroupType::Public,
+        GroupType::Meeting,
+        GroupType::AvChatRoom,
+        GroupType::Community,
+    ];
+
+    pub fn parse(value: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|kind| kind.as_str() == value)
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            GroupType::Work => "Private",
+            GroupType::Public => "Public",
+            GroupType::Meeting => "ChatRoom",
+            GroupType::AvChatRoom => "AVChatRoom",
+            GroupType::Community => "Community",
+        }
+    }
+
+    /// Whether a client may create a group of this type. Audio-video rooms and communities
+    /// behave differently (no member list, topics) and Natter does not model them.
+    pub fn client_may_create(self) -> bool {
+        matches!(
+            self,
+            GroupType::Work | GroupType::Public | GroupType::Meeting
+        )
+    }
+
+    /// Meeting groups show new members the history from before they joined, as Tencent's do.
+    pub fn new_members_see_history(self) -> bool {
+        self == GroupType::Meeting
+    }
+
+    /// The join option the rules apply to a group of this type with `set` stored: a work
+    /// group's is always `DisableApply`; another's is the one set, or the type's default.
+    pub fn join_option(self, set: Option<JoinOption>) -> JoinOption {
+        match set {
+            Some(option) if self != GroupType::Work => option,
+            _ => self.default_join_option(),
+        }
+    }
+
+    /// The join option a group of this type has when none is set: Tencent's defaults.
+    pub fn default_join_option(self) -> JoinOption {
+        match self {
+            GroupType::Work => JoinOption::DisableApply,
+            GroupType::Public | GroupType::Community => JoinOption::NeedPermission,
+            GroupType::Meeting | GroupType::AvChatRoom => JoinOption::FreeAccess,
+        }
+    }
+}
+
+/// How a group takes users who ask to join (Tencent's `TYPES.JOIN_OPTIONS_*`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum JoinOption {
+    FreeAccess,
+    /// Natter has no join applications, so such a group takes no one who asks (see
+    /// [`check`]); the owner can open it with `FreeAccess`.
+    NeedPermission,
+    DisableApply,
+}
+
+impl JoinOption {
+    pub const ALL: [JoinOption; 3] = [
+        JoinOption::FreeAccess,
+        JoinOption::NeedPermission,
+        JoinOption::DisableApply,
+    ];
+
+    pub fn parse(value: &str) -> Option<Self> {
+        Self::ALL
+            .into_iter()
+            .find(|option| option.as_str() == value)
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            JoinOption::FreeAccess => "FreeAccess",
+            JoinOption::NeedPermission => "NeedPermission",
+            JoinOption::DisableApply => "DisableApply",
+        }
+    }
+}
+
+/// What a client asks to do to a group.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum GroupAction {
+    AddMembers,
+    RemoveMembers,
+    EditProfile,
+    Dismiss,
+    Join,
+    Quit,
+}
+
+/// Where the user asking stands in the group.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Standing {
+    pub is_member: bool,
+    pub is_owner: bool,
+}
+
+/// The facts about a group that the rules read.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct GroupFacts {
+    pub group_type: GroupType,
+    pub join_option: JoinOption,
+    pub dismissed: bool,
+}
+
+/// Whether a user standing so may do `action` to the group; the error says why not, and what
+/// would do it instead. `Join` by a member and `Quit` by a non-member are the callers' to
+/// answer (Tencent answers them without an error), so they pass here.
+pub fn check(
+    action: GroupAction,
+    group: &str,
+    facts: GroupFacts,
+    standing: Standing,
+) -> Result<()> {
+    if facts.dismissed {
+        return Err(Error::not_a_member(format!(
+            "group \"{group}\" was dismissed; it can no longer change"
+        )));
+    }
+    let work = facts.group_type == GroupType::Work;
+    let member_needed = matches!(
+        action,
+        GroupAction::AddMembers
+            | GroupAction::RemoveMembers
+            | GroupAction::EditProfile
+            | GroupAction::Dismiss
+    );
+    if member_needed && !standing.is_member {
+        return Err(Error::permission_denied(format!(
+            "you are not a member of group \"{group}\""
+        )));
+    }
+    let owner_only = |what: &str| {
+        if standing.is_owner {
+            Ok(())
+        } else {
+            Err(Error::permission_denied(format!(
+                "only the owner of group \"{group}\" can {what}"
+            )))
+        }
+    };
+    match action {
+        GroupAction::AddMembers if work => Ok(()),
+        GroupAction::AddMembers => Err(Error::permission_denied(format!(
+            "members are added to a {} group (\"{group}\") by the app backend (server API POST \
+             /channel/subscriber_add), or join it themselves; only work groups take members \
+             from their members",
+            facts.group_type.as_str()
+        ))),
+        GroupAction::RemoveMembers => owner_only("remove members"),
+        GroupAction::EditProfile if work => Ok(()),
+        GroupAction::EditProfile => owner_only("change its profile"),
+        GroupAction::Dismiss if work => Err(Error::permission_denied(format!(
+            "a work group (\"{group}\") cannot be dismissed by its members; the app backend \
+             dismisses it (server API POST /channel/delete)"
+        ))),
+        GroupAction::Dismiss => owner_only("dismiss it"),
+        GroupAction::Join if standing.is_member => Ok(()),
+        GroupAction::Join => match facts.join_option {
+            JoinOption::FreeAccess if !work => Ok(()),
+            JoinOption::NeedPermission => Err(Error::permission_denied(format!(
+                "group \"{group}\" takes new members only with approval, and Natter has no join \
+                 requests; a member with the right adds you, or the owner sets joinOption \
+                 FreeAccess"
+            ))),
+            _ if work => Err(Error::permission_denied(format!(
+                "a work group (\"{group}\") cannot be joined by asking; one of its members adds you"
+            ))),
+            _ => Err(Error::permission_denied(format!(
+                "group \"{group}\" takes no requests to join"
+            ))),
+        },
+        GroupAction::Quit if standing.is_owner && !work => Err(Error::permission_denied(format!(
+            "the owner cannot leave a {} group (\"{group}\"); dismiss it instead",
+            facts.group_type.as_str()
+        ))),
+        GroupAction::Quit => Ok(()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::ErrorKind;
+
+    const MEMBER: Standing = Standing {
+        is_member: true,
+        is_owner: false,
+    };
+    const OWNER: Standing = Standing {
+        is_member: true,
+        is_owner: true,
+    };
+    const STRANGER: Standing = Standing {
+        is_member: false,
+        is_owner: false,
+    };
+
+    fn facts(group_type: GroupType) -> GroupFacts {
+        GroupFacts {
+            group_type,
+            join_option: group_type.default_join_option(),
+            dismissed: false,
+        }
+    }
+
+    fn allowed(action: GroupAction, facts: GroupFacts, standing: Standing) -> bool {
+        check(action, "g", facts, standing).is_ok()
+    }
+
+    #[test]
+    fn a_work_group_is_run_by_its_members_but_not_dismissed_or_joined() {
+        let work = facts(GroupType::Work);
+        assert!(allowed(GroupAction::AddMembers, work, MEMBER));
+        assert!(allowed(GroupAction::EditProfile, work, MEMBER));
+        assert!(!allowed(GroupAction::RemoveMembers, work, MEMBER));
+        assert!(allowed(GroupAction::RemoveMembers, work, OWNER));
+        assert!(!allowed(GroupAction::Dismiss, work, OWNER));
+        assert!(!allowed(GroupAction::Join, work, STRANGER));
+        assert!(
+            allowed(GroupAction::Quit, work, OWNER),
+            "the owner may leave a work group"
+        );
+    }
+
+    #[test]
+    fn public_and_meeting_groups_are_run_by_their_owner() {
+        for kind in [GroupType::Public, GroupType::Meeting] {
+            let group = facts(kind);
+            assert!(
+                !allowed(GroupAction::AddMembers, group, OWNER),
+                "{kind:?}: the backend adds"
+            );
+            assert!(!allowed(GroupAction::EditProfile, group, MEMBER));
+            assert!(allowed(GroupAction::EditProfile, group, OWNER));
+            assert!(!allowed(GroupAction::Dismiss, group, MEMBER));
+            assert!(allowed(GroupAction::Dismiss, group, OWNER));
+            assert!(!allowed(GroupAction::Quit, group, OWNER));
+            assert!(allowed(GroupAction::Quit, group, MEMBER));
+        }
+    }
+
+    #[test]
+    fn joining_follows_the_join_option() {
+        assert!(allowed(
+            GroupAction::Join,
+            facts(GroupType::Meeting),
+            STRANGER
+        ));
+        let public = facts(GroupType::Public);
+        assert!(
+            !allowed(GroupAction::Join, public, STRANGER),
+            "needs approval by default"
+        );
+        let open = GroupFacts {
+            join_option: JoinOption::FreeAccess,
+            ..public
+        };
+        assert!(allowed(GroupAction::Join, open, STRANGER));
+        let closed = GroupFacts {
+            join_option: JoinOption::DisableApply,
+            ..public
+        };
+        assert!(!allowed(GroupAction::Join, closed, STRANGER));
+    }
+
+    #[test]
+    fn strangers_change_nothing_and_a_dismissed_group_nothing_at_all() {
+        for action in [
+            GroupAction::AddMembers,
+            GroupAction::RemoveMembers,
+            GroupAction::EditProfile,
+            GroupAction::Dismiss,
+        ] {
+            let error = check(action, "g", facts(GroupType::Work), STRANGER).unwrap_err();
+            assert_eq!(error.kind, ErrorKind::PermissionDenied, "{action:?}");
+        }
+        let dismissed = GroupFacts {
+            dismissed: true,
+            ..facts(GroupType::Meeting)
+        };
+        assert!(!allowed(GroupAction::Join, dismissed, STRANGER));
+        assert!(!allowed(GroupAction::Dismiss, dismissed, OWNER));
+    }
+
+    #[test]
+    fn types_and_join_options_read_as_tencent_spells_them() {
+        for kind in GroupType::ALL {
+            assert_eq!(GroupType::parse(kind.as_str()), Some(kind));
+        }
+        for option in JoinOption::ALL {
+            assert_eq!(JoinOption::parse(option.as_str()), Some(option));
+        }
+        assert_eq!(
+            GroupType::parse("Work"),
+            None,
+            "Tencent's wire name is Private"
+        );
+    }
+}

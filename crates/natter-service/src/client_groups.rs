@@ -1,0 +1,329 @@
+//! Groups as their members run them from a client (Tencent's `createGroup`, `addGroupMember`,
+//! `deleteGroupMember`, `updateGroupProfile`, `dismissGroup` and `joinGroup`). Who may do what
+//! is `natter_core::group_rules`, checked by the store inside each write; the app backend's own
+//! calls are in `groups.rs`.
+
+use std::collections::HashSet;
+
+use natter_core::group_rules::{GroupType, JoinOption};
+use natter_core::limits::{MAX_GROUP_INTRODUCTION_BYTES, MAX_GROUP_MEMBERS_PER_CALL, refuse_nul};
+use natter_core::wire::{self, ServerEvent};
+use natter_core::{Error, GroupId, Result, Uid};
+use natter_store::groups::{self, NewGroup};
+use natter_store::profiles::{self, GroupProfileChange};
+
+use crate::profiles::{check_avatar, check_name, check_notice};
+use crate::{Natter, now_ms, present};
+
+/// The letters and digits of the group IDs the server makes, after `@TGS#` (as Tencent's).
+const GROUP_ID_ALPHABET: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789";
+const GROUP_ID_RANDOM_CHARS: usize = 10;
+
+impl Natter {
+    /// `POST /v1/groups`: the user creates a group, owns it and is its first member.
+    pub async fn create_group(&self, uid: &Uid, request: wire::CreateGroup) -> Result<wire::Group> {
+        let group_type = match request.group_type.as_deref() {
+            None => GroupType::Work,
+            Some(name) => GroupType::parse(name)
+                .filter(|kind| kind.client_may_create())
+                .ok_or_else(|| {
+                    Error::invalid_argument(format!(
+                        "type: {name:?} cannot be created here; use Private (a work group, the \
+                         default), Public or ChatRoom (a meeting group)"
+                    ))
+                })?,
+        };
+        let join_option = request
+            .join_option
+            .as_deref()
+            .map(parse_join_option)
+            .transpose()?;
+        if group_type == GroupType::Work
+            && join_option.is_some_and(|o| o != JoinOption::DisableApply)
+        {
+            return Err(Error::invalid_argument(
+                "joinOption: a work group is joined only when a member adds you (DisableApply)",
+            ));
+        }
+        if request.name.trim().is_empty() {
+            return Err(Error::invalid_argument(
+                "name: is empty; a group needs a name",
+            ));
+        }
+        check_name(&request.name, "name")?;
+        let fields = ProfileFields {
+            avatar: request.avatar.as_deref(),
+            introduction: request.introduction.as_deref(),
+            notification: request.notification.as_deref(),
+        };
+        fields.check()?;
+        let group = match &request.group_id {
+            Some(id) => GroupId::parse(id, "groupID")?,
+            None => new_group_id(),
+        };
+        let member_ids: Vec<String> = request.member_list.into_iter().map(|m| m.user_id).collect();
+        let members = user_list(&member_ids, "memberList", 0)?
+            .into_iter()
+            .filter(|member| member != uid)
+            .collect();
+        let new = NewGroup {
+            owner: uid.clone(),
+            members,
+            group_type,
+            name: request.name,
+            avatar: request.avatar.unwrap_or_default(),
+            introduction: request.introduction.unwrap_or_default(),
+            notice: request.notification.unwrap_or_default(),
+            join_option,
+        };
+        let (id, now_ms) = (group.clone(), now_ms());
+        let profile = self
+            .write(move |db| {
+                groups::create(db, &id, &new, now_ms)?;
+                profiles::group_profile(db, &id)
+            })
+            .await?;
+        Ok(present::group(&profile))
+    }
+
+    /// `POST /v1/groups/{groupID}/members`: a member adds users, as the group's rules allow.
+    pub async fn add_group_members(
+        &self,
+        uid: &Uid,
+        group_id: &str,
+        request: wire::GroupMemberIdList,
+    ) -> Result<wire::AddedGroupMembers> {
+        let group = GroupId::parse(group_id, "groupID")?;
+        let users = user_list(&request.user_id_list, "userIDList", 1)?;
+        let (id, by) = (group.clone(), uid.clone());
+        let (added, profile) = self
+            .write(move |db| {
+                let added = groups::add_by_member(db, &id, &by, &users)?;
+                Ok((added, profiles::group_profile(db, &id)?))
+            })
+            .await?;
+        self.notify_membership(&group, &added.change.rejoined).await;
+        Ok(wire::AddedGroupMembers {
+            success_user_id_list: names(&added.added),
+            failure_user_id_list: names(&added.unknown),
+            existed_user_id_list: names(&added.existed),
+            group: present::group(&profile),
+        })
+    }
+
+    /// `POST /v1/groups/{groupID}/members/remove`: the owner removes members; each keeps a
+    /// read-only conversation and finds a notice in `@TIM#SYSTEM`.
+    pub async fn remove_group_members(
+        &self,
+        uid: &Uid,
+        group_id: &str,
+        request: wire::GroupMemberIdList,
+    ) -> Result<wire::RemovedGroupMembers> {
+        let group = GroupId::parse(group_id, "groupID")?;
+        let users = user_list(&request.user_id_list, "userIDList", 1)?;
+        let (id, by) = (group.clone(), uid.clone());
+        let (change, profile) = self
+            .write(move |db| {
+                let change = groups::remove_by_owner(db, &id, &by, &users)?;
+                Ok((change, profiles::group_profile(db, &id)?))
+            })
+            .await?;
+        self.tell_removed(&group, &change.left).await;
+        Ok(wire::RemovedGroupMembers {
+            user_id_list: names(&change.left),
+            group: present::group(&profile),
+        })
+    }
+
+    /// `POST /v1/groups/{groupID}/dismiss`: the owner dismisses the group, as the group's rules
+    /// allow; members keep read-only conversations and find a notice in `@TIM#SYSTEM`.
+    pub async fn dismiss_group_as_owner(&self, uid: &Uid, group_id: &str) -> Result<()> {
+        let group = GroupId::parse(group_id, "groupID")?;
+        let (id, by) = (group.clone(), uid.clone());
+        let change = self
+            .write(move |db| groups::dismiss_by_owner(db, &id, &by))
+            .await?;
+        self.tell_dismissed(&group, &change.left).await;
+        Ok(())
+    }
+
+    /// `POST /v1/groups/{groupID}/profile`: a member with the right changes the group's profile;
+    /// everyone who shows the group hears of it, as with the app backend's changes.
+    pub async fn update_group_profile(
+        &self,
+        uid: &Uid,
+        group_id: &str,
+        request: wire::GroupProfileUpdate,
+    ) -> Result<wire::Group> {
+        let group = GroupId::parse(group_id, "groupID")?;
+        if let Some(name) = &request.name {
+            if name.trim().is_empty() {
+                return Err(Error::invalid_argument(
+                    "name: is empty; a group needs a name",
+                ));
+            }
+            check_name(name, "name")?;
+        }
+        let fields = ProfileFields {
+            avatar: request.avatar.as_deref(),
+            introduction: request.introduction.as_deref(),
+            notification: request.notification.as_deref(),
+        };
+        fields.check()?;
+        let join_option = request
+            .join_option
+            .as_deref()
+            .map(parse_join_option)
+            .transpose()?;
+        let change = GroupProfileChange {
+            name: request.name,
+            avatar: request.avatar,
+            group_type: None,
+            notice: request.notification,
+            introduction: request.introduction,
+            join_option: join_option.map(|option| option.as_str().to_owned()),
+        };
+        let (id, by) = (group.clone(), uid.clone());
+        let (changed, profile) = self
+            .write(move |db| {
+                let changed = groups::edit_profile(db, &id, &by, &change)?;
+                Ok((changed, profiles::group_profile(db, &id)?))
+            })
+            .await?;
+        if let Some((changed, audience)) = changed {
+            let event = ServerEvent::ProfileUpdated {
+                user_profile_list: Vec::new(),
+                group_profile_list: vec![present::group_brief(&changed)],
+            };
+            self.tell_each(&audience, &event);
+        }
+        Ok(present::group(&profile))
+    }
+
+    /// `POST /v1/groups/{groupID}/join`: the user joins a group that takes users who ask.
+    pub async fn join_group(&self, uid: &Uid, group_id: &str) -> Result<wire::JoinedGroup> {
+        let group = GroupId::parse(group_id, "groupID")?;
+        let (id, member) = (group.clone(), uid.clone());
+        let (joined, profile) = self
+            .write(move |db| {
+                let joined = groups::join_by_asking(db, &id, &member)?;
+                Ok((joined, profiles::group_profile(db, &id)?))
+            })
+            .await?;
+        let status = match joined {
+            Some(change) => {
+                self.notify_membership(&group, &change.rejoined).await;
+                "JoinedSuccess"
+            }
+            None => "AlreadyInGroup",
+        };
+        Ok(wire::JoinedGroup {
+            status: status.to_owned(),
+            group: present::group(&profile),
+        })
+    }
+}
+
+/// The group profile fields a client may set besides the name.
+struct ProfileFields<'a> {
+    avatar: Option<&'a str>,
+    introduction: Option<&'a str>,
+    notification: Option<&'a str>,
+}
+
+impl ProfileFields<'_> {
+    fn check(&self) -> Result<()> {
+        if let Some(avatar) = self.avatar {
+            check_avatar(avatar)?;
+        }
+        if let Some(notification) = self.notification {
+            check_notice(notification, "notification")?;
+        }
+        if let Some(introduction) = self.introduction {
+            if introduction.len() > MAX_GROUP_INTRODUCTION_BYTES {
+                return Err(Error::invalid_argument(format!(
+                    "introduction: at most {MAX_GROUP_INTRODUCTION_BYTES} bytes"
+                )));
+            }
+            refuse_nul("introduction", introduction)?;
+        }
+        Ok(())
+    }
+}
+
+fn parse_join_option(value: &str) -> Result<JoinOption> {
+    JoinOption::parse(value).ok_or_else(|| {
+        Error::invalid_argument(format!(
+            "joinOption: {value:?} is not a join option; use FreeAccess, NeedPermission or \
+             DisableApply"
+        ))
+    })
+}
+
+/// Parses a list of user IDs, dropping repeats: at least `min`, at most
+/// [`MAX_GROUP_MEMBERS_PER_CALL`].
+fn user_list(ids: &[String], field: &str, min: usize) -> Result<Vec<Uid>> {
+    if ids.len() < min {
+        return Err(Error::invalid_argument(format!(
+            "{field}: is empty; list at least one userID"
+        )));
+    }
+    if ids.len() > MAX_GROUP_MEMBERS_PER_CALL {
+        return Err(Error::invalid_argument(format!(
+            "{field}: {} users given; at most {MAX_GROUP_MEMBERS_PER_CALL} per call",
+            ids.len()
+        )));
+    }
+    let mut seen = HashSet::new();
+    let mut users = Vec::with_capacity(ids.len());
+    for id in ids {
+        let uid = Uid::parse(id, field)?;
+        if seen.insert(uid.clone()) {
+            users.push(uid);
+        }
+    }
+    Ok(users)
+}
+
+fn names(uids: &[Uid]) -> Vec<String> {
+    uids.iter().map(Uid::to_string).collect()
+}
+
+/// `@TGS#` and ten random capitals or digits: Tencent's shape, so apps that recognise its
+/// group IDs recognise these; 36^10 of them make a clash unlikely, and one is refused, not
+/// merged.
+fn new_group_id() -> GroupId {
+    let random: String = (0..GROUP_ID_RANDOM_CHARS)
+        .map(|_| char::from(GROUP_ID_ALPHABET[fastrand::usize(..GROUP_ID_ALPHABET.len())]))
+        .collect();
+    GroupId::parse(&format!("@TGS#{random}"), "groupID").expect("the made ID is a valid group ID")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn made_group_ids_have_tencents_shape_and_differ() {
+        let (a, b) = (new_group_id(), new_group_id());
+        assert_ne!(a, b);
+        assert_eq!(a.as_str().len(), "@TGS#".len() + GROUP_ID_RANDOM_CHARS);
+        assert!(a.as_str().starts_with("@TGS#"));
+    }
+
+    #[test]
+    fn user_lists_drop_repeats_and_keep_to_the_limit() {
+        let ids = vec!["bob".to_owned(), "carol".to_owned(), "bob".to_owned()];
+        assert_eq!(user_list(&ids, "userIDList", 1).unwrap().len(), 2);
+        assert!(user_list(&[], "userIDList", 1).is_err());
+        let many: Vec<String> = (0..=MAX_GROUP_MEMBERS_PER_CALL)
+            .map(|n| format!("u{n}"))
+            .collect();
+        let error = user_list(&many, "userIDList", 1).unwrap_err();
+        assert!(
+            error.message.starts_with("userIDList: 501 users"),
+            "{}",
+            error.message
+        );
+    }
+}

@@ -1,0 +1,401 @@
+//! Groups run by their members from a client (Tencent's `createGroup`, `addGroupMember`,
+//! `deleteGroupMember`, `updateGroupProfile`, `dismissGroup`, `joinGroup`, `quitGroup`), by the
+//! rules of each group type: a work group is run by its members, a public or meeting group by
+//! its owner.
+
+mod common;
+
+use common::{Server, User, encode};
+use serde_json::{Value, json};
+
+async fn create(user: &User, body: Value) -> Value {
+    user.post("/v1/groups", body).await.ok()
+}
+
+fn group_path(group: &str, rest: &str) -> String {
+    format!("/v1/groups/{}{rest}", encode(group))
+}
+
+async fn members(user: &User, group: &str) -> Vec<(String, String)> {
+    let page = user
+        .get(&format!("{}?count=100", group_path(group, "/members")))
+        .await
+        .ok();
+    page["memberList"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|member| {
+            let field = |name: &str| member[name].as_str().unwrap().to_owned();
+            (field("userID"), field("role"))
+        })
+        .collect()
+}
+
+#[tokio::test]
+async fn a_work_group_is_created_by_a_user_and_run_by_its_members() {
+    let server = Server::start().await;
+    let alice = server.user("alice").await;
+    let bob = server.user("bob").await;
+    let carol = server.user("carol").await;
+    let dave = server.user("dave").await;
+
+    let group = create(
+        &alice,
+        json!({"name": "Hike", "memberList": [{"userID": "bob"}], "introduction": "Sundays"}),
+    )
+    .await;
+    let id = group["groupID"].as_str().unwrap().to_owned();
+    assert!(
+        id.starts_with("@TGS#"),
+        "the server made an ID in Tencent's shape: {id}"
+    );
+    assert_eq!(group["type"], "Private", "a work group by default");
+    assert_eq!(group["ownerID"], "alice");
+    assert_eq!(group["memberCount"], 2);
+    assert_eq!(group["introduction"], "Sundays");
+    assert_eq!(group["joinOption"], "DisableApply");
+    assert_eq!(
+        members(&bob, &id).await,
+        [
+            ("alice".into(), "Owner".into()),
+            ("bob".into(), "Member".into())
+        ]
+    );
+    // the group is a conversation the members can use at once
+    let conversation = format!("GROUP{id}");
+    alice.send_text(&conversation, "Who's in?").await;
+    assert_eq!(bob.unread(&conversation).await, 1);
+
+    // any member adds people; strangers and members already are answered one by one
+    let added = bob
+        .post(
+            &group_path(&id, "/members"),
+            json!({"userIDList": ["carol", "nobody", "alice", "carol"]}),
+        )
+        .await
+        .ok();
+    assert_eq!(added["successUserIDList"], json!(["carol"]));
+    assert_eq!(added["failureUserIDList"], json!(["nobody"]));
+    assert_eq!(added["existedUserIDList"], json!(["alice"]));
+    assert_eq!(added["group"]["memberCount"], 3);
+    assert!(
+        carol.history(&conversation).await.is_empty(),
+        "no history from before"
+    );
+    // but not outsiders
+    dave.post(
+        &group_path(&id, "/members"),
+        json!({"userIDList": ["dave"]}),
+    )
+    .await
+    .expect_error(403, 40301, "permission_denied");
+    // nor can anyone ask to join a work group
+    dave.post(&group_path(&id, "/join"), json!({}))
+        .await
+        .expect_error(403, 40301, "permission_denied");
+
+    // any member edits the profile, and the others hear of it
+    let renamed = bob
+        .post(
+            &group_path(&id, ""),
+            json!({"name": "Sunday hike", "notification": "8am"}),
+        )
+        .await
+        .ok();
+    assert_eq!(renamed["name"], "Sunday hike");
+    let seen = carol.get(&group_path(&id, "")).await.ok();
+    assert_eq!(
+        (seen["name"].as_str(), seen["notification"].as_str()),
+        (Some("Sunday hike"), Some("8am"))
+    );
+    bob.post(&group_path(&id, ""), json!({"joinOption": "FreeAccess"}))
+        .await
+        .expect_error_naming(400, 40001, "invalid_argument", "joinOption");
+
+    // only the owner removes, and not themself
+    bob.post(
+        &group_path(&id, "/members/remove"),
+        json!({"userIDList": ["carol"]}),
+    )
+    .await
+    .expect_error(403, 40301, "permission_denied");
+    alice
+        .post(
+            &group_path(&id, "/members/remove"),
+            json!({"userIDList": ["alice"]}),
+        )
+        .await
+        .expect_error_naming(400, 40001, "invalid_argument", "userIDList");
+    let removed = alice
+        .post(
+            &group_path(&id, "/members/remove"),
+            json!({"userIDList": ["carol", "dave"]}),
+        )
+        .await
+        .ok();
+    assert_eq!(
+        removed["userIDList"],
+        json!(["carol"]),
+        "dave was not a member"
+    );
+    assert_eq!(removed["group"]["memberCount"], 2);
+    carol
+        .try_send(&conversation, json!({"text": "still here?"}))
+        .await
+        .expect_error(403, 40302, "not_a_member");
+    let notices = carol.history("@TIM#SYSTEM").await;
+    assert_eq!(
+        notices.last().unwrap()["payload"],
+        json!({"type": "groupMemberRemoved", "groupID": id})
+    );
+
+    // nobody dismisses a work group from a client
+    alice
+        .post(&group_path(&id, "/dismiss"), json!({}))
+        .await
+        .expect_error(403, 40301, "permission_denied");
+    // the owner may leave it, and then it has none
+    alice.post(&group_path(&id, "/leave"), json!({})).await.ok();
+    let after = bob.get(&group_path(&id, "")).await.ok();
+    assert_eq!(
+        (after["ownerID"].as_str(), after["memberCount"].as_u64()),
+        (Some(""), Some(1))
+    );
+    assert_eq!(members(&bob, &id).await, [("bob".into(), "Member".into())]);
+}
+
+#[tokio::test]
+async fn a_meeting_group_is_joined_freely_and_run_by_its_owner() {
+    let server = Server::start().await;
+    let alice = server.user("alice").await;
+    let bob = server.user("bob").await;
+    let carol = server.user("carol").await;
+
+    let group = create(
+        &alice,
+        json!({"groupID": "standup", "name": "Stand-up", "type": "ChatRoom"}),
+    )
+    .await;
+    assert_eq!(
+        (group["groupID"].as_str(), group["joinOption"].as_str()),
+        (Some("standup"), Some("FreeAccess"))
+    );
+    alice.send_text("GROUPstandup", "agenda").await;
+
+    let joined = bob.post("/v1/groups/standup/join", json!({})).await.ok();
+    assert_eq!(
+        (
+            joined["status"].as_str(),
+            joined["group"]["memberCount"].as_u64()
+        ),
+        (Some("JoinedSuccess"), Some(2))
+    );
+    assert_eq!(
+        bob.history_seqs("GROUPstandup").await,
+        [1],
+        "a meeting group shows new members its history"
+    );
+    let again = bob.post("/v1/groups/standup/join", json!({})).await.ok();
+    assert_eq!(again["status"], "AlreadyInGroup");
+
+    // members are not added by members here, nor is the profile theirs to change
+    bob.post(
+        "/v1/groups/standup/members",
+        json!({"userIDList": ["carol"]}),
+    )
+    .await
+    .expect_error(403, 40301, "permission_denied");
+    bob.post("/v1/groups/standup", json!({"name": "Mine now"}))
+        .await
+        .expect_error(403, 40301, "permission_denied");
+    bob.post("/v1/groups/standup/dismiss", json!({}))
+        .await
+        .expect_error(403, 40301, "permission_denied");
+    // the owner cannot leave: they dismiss it
+    alice
+        .post("/v1/groups/standup/leave", json!({}))
+        .await
+        .expect_error(403, 40301, "permission_denied");
+    // a member can
+    carol.post("/v1/groups/standup/join", json!({})).await.ok();
+    carol.post("/v1/groups/standup/leave", json!({})).await.ok();
+
+    alice
+        .post("/v1/groups/standup/dismiss", json!({}))
+        .await
+        .ok();
+    let seen = bob.get("/v1/groups/standup").await.ok();
+    assert_eq!(seen["isDismissed"], true);
+    assert_eq!(
+        bob.history("@TIM#SYSTEM").await.last().unwrap()["payload"],
+        json!({"type": "groupDismissed", "groupID": "standup"})
+    );
+    bob.try_send("GROUPstandup", json!({"text": "hello?"}))
+        .await
+        .expect_error(403, 40302, "not_a_member");
+    carol
+        .post("/v1/groups/standup/join", json!({}))
+        .await
+        .expect_error(403, 40302, "not_a_member");
+    alice
+        .post("/v1/groups/standup/dismiss", json!({}))
+        .await
+        .expect_error(403, 40302, "not_a_member");
+}
+
+#[tokio::test]
+async fn a_public_group_takes_those_who_ask_only_once_its_owner_opens_it() {
+    let server = Server::start().await;
+    let alice = server.user("alice").await;
+    let bob = server.user("bob").await;
+    create(
+        &alice,
+        json!({"groupID": "club", "name": "Club", "type": "Public"}),
+    )
+    .await;
+    let error = bob
+        .post("/v1/groups/club/join", json!({}))
+        .await
+        .expect_error(403, 40301, "permission_denied");
+    assert!(error.contains("approval"), "{error}");
+
+    let opened = alice
+        .post("/v1/groups/club", json!({"joinOption": "FreeAccess"}))
+        .await
+        .ok();
+    assert_eq!(opened["joinOption"], "FreeAccess");
+    let joined = bob.post("/v1/groups/club/join", json!({})).await.ok();
+    assert_eq!(joined["status"], "JoinedSuccess");
+    bob.send_text("GROUPclub", "hi all").await;
+    assert_eq!(alice.unread("GROUPclub").await, 1);
+
+    let closed = alice
+        .post("/v1/groups/club", json!({"joinOption": "DisableApply"}))
+        .await
+        .ok();
+    assert_eq!(closed["joinOption"], "DisableApply");
+    let carol = server.user("carol").await;
+    carol
+        .post("/v1/groups/club/join", json!({}))
+        .await
+        .expect_error(403, 40301, "permission_denied");
+}
+
+#[tokio::test]
+async fn creating_a_group_refuses_what_it_cannot_do() {
+    let server = Server::start().await;
+    let alice = server.user("alice").await;
+    server.user("bob").await;
+    create(&alice, json!({"groupID": "taken", "name": "First"})).await;
+
+    alice
+        .post("/v1/groups", json!({"groupID": "taken", "name": "Second"}))
+        .await
+        .expect_error_naming(409, 40901, "conflict", "groupID");
+    // a group the app backend made is taken alike
+    server.manager().create_group("backend", &["bob"]).await;
+    alice
+        .post("/v1/groups", json!({"groupID": "backend", "name": "Mine"}))
+        .await
+        .expect_error_naming(409, 40901, "conflict", "groupID");
+    for (body, field) in [
+        (json!({"name": ""}), "name"),
+        (json!({"name": "Live", "type": "AVChatRoom"}), "type"),
+        (json!({"name": "X", "type": "Work"}), "type"),
+        (
+            json!({"name": "X", "joinOption": "Sometimes"}),
+            "joinOption",
+        ),
+        (
+            json!({"name": "X", "joinOption": "FreeAccess"}),
+            "joinOption",
+        ),
+        (json!({"name": "X", "groupID": "bad id"}), "groupID"),
+        (
+            json!({"name": "X", "memberList": [{"userID": "bad id"}]}),
+            "memberList",
+        ),
+        (
+            json!({"name": "X", "notification": "n".repeat(4097)}),
+            "notification",
+        ),
+    ] {
+        alice
+            .post("/v1/groups", body.clone())
+            .await
+            .expect_error_naming(400, 40001, "invalid_argument", field);
+    }
+    alice
+        .post(
+            "/v1/groups",
+            json!({"name": "X", "memberList": [{"userID": "nobody"}]}),
+        )
+        .await
+        .expect_error_naming(404, 40401, "not_found", "memberList");
+    alice
+        .post("/v1/groups", json!({"name": "X", "maxMemberNum": 10}))
+        .await
+        .expect_error(400, 40001, "invalid_argument");
+    let many: Vec<Value> = (0..501)
+        .map(|n| json!({"userID": format!("u{n}")}))
+        .collect();
+    alice
+        .post("/v1/groups", json!({"name": "X", "memberList": many}))
+        .await
+        .expect_error_naming(400, 40001, "invalid_argument", "memberList");
+    // nothing was half made by the refusals
+    let groups = alice.get("/v1/groups").await.ok();
+    assert_eq!(groups["groupList"].as_array().unwrap().len(), 1);
+    // and an unknown group is 404 for every call
+    for path in ["/members", "/members/remove", "/dismiss", "/join", ""] {
+        let body = if path.starts_with("/members") {
+            json!({"userIDList": ["bob"]})
+        } else {
+            json!({})
+        };
+        alice
+            .post(&format!("/v1/groups/nowhere{path}"), body)
+            .await
+            .expect_error(404, 40401, "not_found");
+    }
+}
+
+#[tokio::test]
+async fn the_app_backend_still_runs_any_group_and_its_groups_have_no_owner() {
+    let server = Server::start().await;
+    let manager = server.manager();
+    let alice = server.user("alice").await;
+    let bob = server.user("bob").await;
+    manager.create_group("team", &["alice", "bob"]).await;
+    let team = alice.get("/v1/groups/team").await.ok();
+    assert_eq!(team["ownerID"], "");
+    // a work group by default: members add people and edit it, nobody removes from a client
+    server.user("carol").await;
+    alice
+        .post("/v1/groups/team/members", json!({"userIDList": ["carol"]}))
+        .await
+        .ok();
+    alice
+        .post(
+            "/v1/groups/team/members/remove",
+            json!({"userIDList": ["bob"]}),
+        )
+        .await
+        .expect_error(403, 40301, "permission_denied");
+
+    // the backend removes the owner of a client's group: it has no owner after
+    let group = create(&alice, json!({"groupID": "mine", "name": "Mine", "type": "Public", "memberList": [{"userID": "bob"}]})).await;
+    assert_eq!(group["ownerID"], "alice");
+    manager.remove_members("mine", &["alice"]).await;
+    assert_eq!(bob.get("/v1/groups/mine").await.ok()["ownerID"], "");
+    // and the backend dismisses any group, a client's included
+    manager
+        .post(
+            "/channel/delete",
+            json!({"channel_id": "mine", "channel_type": 2}),
+        )
+        .await
+        .ok();
+    assert_eq!(bob.get("/v1/groups/mine").await.ok()["isDismissed"], true);
+}
