@@ -348,6 +348,15 @@ impl ConversationState {
         changed
     }
 
+    /// The user joined the group from a client (created it, was added by a member, or asked to
+    /// join): its conversation enters the list at once, with nothing unread, as Tencent's does
+    /// with its join notice. Returns whether it was not listed before.
+    pub fn show_joined_group(&mut self, now_ms: i64) -> bool {
+        let was_listed = self.listed;
+        self.touch(now_ms);
+        !was_listed
+    }
+
     /// The user acted on the conversation explicitly: it is in the list again.
     fn touch(&mut self, now_ms: i64) {
         self.listed = true;

@@ -77,12 +77,13 @@ impl Natter {
             join_option,
         };
         let (id, now_ms) = (group.clone(), now_ms());
-        let profile = self
+        let (change, profile) = self
             .write(move |db| {
-                groups::create(db, &id, &new, now_ms)?;
-                profiles::group_profile(db, &id)
+                let change = groups::create(db, &id, &new, now_ms)?;
+                Ok((change, profiles::group_profile(db, &id)?))
             })
             .await?;
+        self.notify_membership(&group, &change.listed).await;
         Ok(present::group(&profile))
     }
 
@@ -95,14 +96,15 @@ impl Natter {
     ) -> Result<wire::AddedGroupMembers> {
         let group = GroupId::parse(group_id, "groupID")?;
         let users = user_list(&request.user_id_list, "userIDList", 1)?;
-        let (id, by) = (group.clone(), uid.clone());
+        let (id, by, now_ms) = (group.clone(), uid.clone(), now_ms());
         let (added, profile) = self
             .write(move |db| {
-                let added = groups::add_by_member(db, &id, &by, &users)?;
+                let added = groups::add_by_member(db, &id, &by, &users, now_ms)?;
                 Ok((added, profiles::group_profile(db, &id)?))
             })
             .await?;
-        self.notify_membership(&group, &added.change.rejoined).await;
+        self.notify_membership(&group, &added.change.changed_members())
+            .await;
         Ok(wire::AddedGroupMembers {
             success_user_id_list: names(&added.added),
             failure_user_id_list: names(&added.unknown),
@@ -128,7 +130,7 @@ impl Natter {
                 Ok((change, profiles::group_profile(db, &id)?))
             })
             .await?;
-        self.tell_removed(&group, &change.left).await;
+        self.tell_removed(&group, &change.left, Some(uid)).await;
         Ok(wire::RemovedGroupMembers {
             user_id_list: names(&change.left),
             group: present::group(&profile),
@@ -143,11 +145,11 @@ impl Natter {
         let change = self
             .write(move |db| groups::dismiss_by_owner(db, &id, &by))
             .await?;
-        self.tell_dismissed(&group, &change.left).await;
+        self.tell_dismissed(&group, &change.left, Some(uid)).await;
         Ok(())
     }
 
-    /// `POST /v1/groups/{groupID}/profile`: a member with the right changes the group's profile;
+    /// `POST /v1/groups/{groupID}`: a member with the right changes the group's profile;
     /// everyone who shows the group hears of it, as with the app backend's changes.
     pub async fn update_group_profile(
         &self,
@@ -203,16 +205,17 @@ impl Natter {
     /// `POST /v1/groups/{groupID}/join`: the user joins a group that takes users who ask.
     pub async fn join_group(&self, uid: &Uid, group_id: &str) -> Result<wire::JoinedGroup> {
         let group = GroupId::parse(group_id, "groupID")?;
-        let (id, member) = (group.clone(), uid.clone());
+        let (id, member, now_ms) = (group.clone(), uid.clone(), now_ms());
         let (joined, profile) = self
             .write(move |db| {
-                let joined = groups::join_by_asking(db, &id, &member)?;
+                let joined = groups::join_by_asking(db, &id, &member, now_ms)?;
                 Ok((joined, profiles::group_profile(db, &id)?))
             })
             .await?;
         let status = match joined {
             Some(change) => {
-                self.notify_membership(&group, &change.rejoined).await;
+                self.notify_membership(&group, &change.changed_members())
+                    .await;
                 "JoinedSuccess"
             }
             None => "AlreadyInGroup",

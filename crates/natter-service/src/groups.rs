@@ -36,7 +36,7 @@ impl Natter {
             })
             .await?;
         self.notify_membership(&group, &change.rejoined).await;
-        self.tell_removed(&group, &change.left).await;
+        self.tell_removed(&group, &change.left, None).await;
         if disband {
             self.dismiss_group(ChannelRef {
                 channel_id: group.to_string(),
@@ -83,7 +83,7 @@ impl Natter {
                     })
                     .await?;
                 self.notify_membership(&group, &change.rejoined).await;
-                self.tell_removed(&group, &change.left).await;
+                self.tell_removed(&group, &change.left, None).await;
                 Ok(())
             }
             Membership::Remove => {
@@ -91,7 +91,7 @@ impl Natter {
                 let change = self
                     .write(move |db| groups::remove_members(db, &id, &members))
                     .await?;
-                self.tell_removed(&group, &change.left).await;
+                self.tell_removed(&group, &change.left, None).await;
                 Ok(())
             }
         }
@@ -115,15 +115,20 @@ impl Natter {
         let group = group_id(channel.channel_type, &channel.channel_id)?;
         let id = group.clone();
         let change = self.write(move |db| groups::dismiss(db, &id)).await?;
-        self.tell_dismissed(&group, &change.left).await;
+        self.tell_dismissed(&group, &change.left, None).await;
         Ok(())
     }
 
     /// The members of a dismissed group see their conversation turn read-only and find a
-    /// notice in `@TIM#SYSTEM`.
-    pub(crate) async fn tell_dismissed(&self, group: &GroupId, members: &[Uid]) {
+    /// notice in `@TIM#SYSTEM`, naming the member who dismissed it (`None`: the app backend).
+    pub(crate) async fn tell_dismissed(
+        &self,
+        group: &GroupId,
+        members: &[Uid],
+        operator: Option<&Uid>,
+    ) {
         self.notify_membership(group, members).await;
-        let notice = json!({"type": "groupDismissed", "groupID": group.to_string()});
+        let notice = group_notice("groupDismissed", group, operator);
         self.notify_each(members, &notice).await;
     }
 
@@ -143,12 +148,28 @@ impl Natter {
         }
     }
 
-    /// Members removed by the app find a notice in `@TIM#SYSTEM`.
-    pub(crate) async fn tell_removed(&self, group: &GroupId, removed: &[Uid]) {
+    /// Removed members find a notice in `@TIM#SYSTEM`, naming the member who removed them
+    /// (`None`: the app backend).
+    pub(crate) async fn tell_removed(
+        &self,
+        group: &GroupId,
+        removed: &[Uid],
+        operator: Option<&Uid>,
+    ) {
         self.notify_membership(group, removed).await;
-        let notice = json!({"type": "groupMemberRemoved", "groupID": group.to_string()});
+        let notice = group_notice("groupMemberRemoved", group, operator);
         self.notify_each(removed, &notice).await;
     }
+}
+
+/// A group notice for `@TIM#SYSTEM`; `operatorID` names the member who acted, when one did
+/// (Tencent's group system notices carry it).
+fn group_notice(kind: &str, group: &GroupId, operator: Option<&Uid>) -> serde_json::Value {
+    let mut notice = json!({"type": kind, "groupID": group.to_string()});
+    if let Some(operator) = operator {
+        notice["operatorID"] = json!(operator.to_string());
+    }
+    notice
 }
 
 /// Group endpoints take `channel_type` 2 only: personal channels have no member list to manage.

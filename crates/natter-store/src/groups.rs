@@ -163,7 +163,12 @@ pub struct NewGroup {
 
 /// Creates a group for a client: the owner and the members join, and a meeting group shows new
 /// members its history. An ID in use, even by a dismissed group, is refused.
-pub fn create(db: &dyn Db, group: &GroupId, new: &NewGroup, now_ms: i64) -> Result<()> {
+pub fn create(
+    db: &dyn Db,
+    group: &GroupId,
+    new: &NewGroup,
+    now_ms: i64,
+) -> Result<MembershipChange> {
     if rows::find_channel(db, ChannelKind::Group, group.as_str())?.is_some() {
         return Err(StoreError::GroupExists(group.clone()));
     }
@@ -190,8 +195,9 @@ pub fn create(db: &dyn Db, group: &GroupId, new: &NewGroup, now_ms: i64) -> Resu
     let everyone: Vec<Uid> = std::iter::once(new.owner.clone())
         .chain(new.members.iter().cloned())
         .collect();
-    join_all(db, &channel, group, &everyone, false)?;
-    Ok(())
+    let mut change = join_all(db, &channel, group, &everyone, false)?;
+    change.listed = list_for(db, group, &everyone, now_ms)?;
+    Ok(change)
 }
 
 /// What a member adding users did, user by user.
@@ -206,7 +212,13 @@ pub struct Added {
 }
 
 /// A member adds users to a group (Tencent's `addGroupMember`), as the group's rules allow.
-pub fn add_by_member(db: &dyn Db, group: &GroupId, by: &Uid, users: &[Uid]) -> Result<Added> {
+pub fn add_by_member(
+    db: &dyn Db,
+    group: &GroupId,
+    by: &Uid,
+    users: &[Uid],
+    now_ms: i64,
+) -> Result<Added> {
     let channel = existing_group(db, group)?;
     let (facts, standing) = rules_input(db, &channel, group, by)?;
     obey(GroupAction::AddMembers, group, facts, standing)?;
@@ -221,6 +233,7 @@ pub fn add_by_member(db: &dyn Db, group: &GroupId, by: &Uid, users: &[Uid]) -> R
         }
     }
     added.change = join_all(db, &channel, group, &added.added, false)?;
+    added.change.listed = list_for(db, group, &added.added, now_ms)?;
     Ok(added)
 }
 
@@ -275,14 +288,40 @@ pub fn edit_profile(
 }
 
 /// A user asks to join a group (Tencent's `joinGroup`). `None`: a member already.
-pub fn join_by_asking(db: &dyn Db, group: &GroupId, uid: &Uid) -> Result<Option<MembershipChange>> {
+pub fn join_by_asking(
+    db: &dyn Db,
+    group: &GroupId,
+    uid: &Uid,
+    now_ms: i64,
+) -> Result<Option<MembershipChange>> {
     let channel = existing_group(db, group)?;
     let (facts, standing) = rules_input(db, &channel, group, uid)?;
     obey(GroupAction::Join, group, facts, standing)?;
     if standing.is_member {
         return Ok(None);
     }
-    join_all(db, &channel, group, std::slice::from_ref(uid), false).map(Some)
+    let joining = std::slice::from_ref(uid);
+    let mut change = join_all(db, &channel, group, joining, false)?;
+    change.listed = list_for(db, group, joining, now_ms)?;
+    Ok(Some(change))
+}
+
+/// Puts the group's conversation in the list of each of these new members (a group joined from
+/// a client shows at once, before its next message); returns those whose list changed.
+fn list_for(db: &dyn Db, group: &GroupId, members: &[Uid], now_ms: i64) -> Result<Vec<Uid>> {
+    let conversation = ConversationId::Group(group.clone());
+    let mut listed = Vec::new();
+    for uid in members {
+        let Some(mut loaded) = rows::load_for_update(db, uid, &conversation)? else {
+            continue;
+        };
+        let before = loaded.counted();
+        if loaded.view.state.show_joined_group(now_ms) {
+            rows::save_loaded(db, uid, &mut loaded, before)?;
+            listed.push(uid.clone());
+        }
+    }
+    Ok(listed)
 }
 
 /// What the group's rules read: the group's type, join option and state, and where `uid`

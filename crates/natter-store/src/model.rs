@@ -334,9 +334,26 @@ pub struct Deleted {
 pub struct MembershipChange {
     /// Members whose membership ended with this change.
     pub left: Vec<Uid>,
+    /// Members whose conversation entered their list with this change (groups joined from a
+    /// client).
+    pub listed: Vec<Uid>,
     /// Former members who joined again: their conversation changed (a new window, its unread
     /// count from the rejoin on).
     pub rejoined: Vec<Uid>,
+}
+
+impl MembershipChange {
+    /// The members whose conversation changed by joining: rejoined, or newly listed (once
+    /// each).
+    pub fn changed_members(&self) -> Vec<Uid> {
+        let mut members = self.rejoined.clone();
+        for uid in &self.listed {
+            if !members.contains(uid) {
+                members.push(uid.clone());
+            }
+        }
+        members
+    }
 }
 
 /// One accepted delete call, as written to the audit log.

@@ -5,7 +5,7 @@
 
 mod common;
 
-use common::{Server, User, encode};
+use common::{Server, User, encode, find};
 use serde_json::{Value, json};
 
 async fn create(user: &User, body: Value) -> Value {
@@ -62,8 +62,13 @@ async fn a_work_group_is_created_by_a_user_and_run_by_its_members() {
             ("bob".into(), "Member".into())
         ]
     );
-    // the group is a conversation the members can use at once
+    // the group is in the members' lists at once, with nothing unread, and they can use it
     let conversation = format!("GROUP{id}");
+    for member in [&alice, &bob] {
+        let list = member.list().await;
+        let listed = find(&list, &conversation).expect("listed on creation");
+        assert_eq!(listed["unreadCount"], 0, "{}", member.uid);
+    }
     alice.send_text(&conversation, "Who's in?").await;
     assert_eq!(bob.unread(&conversation).await, 1);
 
@@ -82,6 +87,10 @@ async fn a_work_group_is_created_by_a_user_and_run_by_its_members() {
     assert!(
         carol.history(&conversation).await.is_empty(),
         "no history from before"
+    );
+    assert!(
+        find(&carol.list().await, &conversation).is_some(),
+        "listed when added"
     );
     // but not outsiders
     dave.post(
@@ -147,7 +156,7 @@ async fn a_work_group_is_created_by_a_user_and_run_by_its_members() {
     let notices = carol.history("@TIM#SYSTEM").await;
     assert_eq!(
         notices.last().unwrap()["payload"],
-        json!({"type": "groupMemberRemoved", "groupID": id})
+        json!({"type": "groupMemberRemoved", "groupID": id, "operatorID": "alice"})
     );
 
     // nobody dismisses a work group from a client
@@ -196,6 +205,11 @@ async fn a_meeting_group_is_joined_freely_and_run_by_its_owner() {
         [1],
         "a meeting group shows new members its history"
     );
+    assert_eq!(
+        bob.unread("GROUPstandup").await,
+        0,
+        "listed on joining, with the history before it read"
+    );
     let again = bob.post("/v1/groups/standup/join", json!({})).await.ok();
     assert_eq!(again["status"], "AlreadyInGroup");
 
@@ -229,7 +243,7 @@ async fn a_meeting_group_is_joined_freely_and_run_by_its_owner() {
     assert_eq!(seen["isDismissed"], true);
     assert_eq!(
         bob.history("@TIM#SYSTEM").await.last().unwrap()["payload"],
-        json!({"type": "groupDismissed", "groupID": "standup"})
+        json!({"type": "groupDismissed", "groupID": "standup", "operatorID": "alice"})
     );
     bob.try_send("GROUPstandup", json!({"text": "hello?"}))
         .await

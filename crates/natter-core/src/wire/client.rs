@@ -364,7 +364,7 @@ pub struct CreateGroup {
     pub member_list: Vec<NewGroupMember>,
 }
 
-/// `POST /v1/groups/{groupID}/profile`: a member with the right changes the group's profile
+/// `POST /v1/groups/{groupID}`: a member with the right changes the group's profile
 /// (Tencent's `updateGroupProfile`); a field left out keeps its value.
 #[derive(Debug, Clone, Default, Serialize, Deserialize, ToSchema)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
