@@ -141,7 +141,7 @@ function groupSystemNotice(conversationID: string, payload: unknown): GroupSyste
   return {
     groupProfile: { groupID: p.groupID },
     operationType,
-    operatorID: '',
+    operatorID: typeof p.operatorID === 'string' ? p.operatorID : '',
     handleMessage: '',
     userDefinedField: '',
   };
@@ -279,14 +279,13 @@ export function toProfile(wire: Partial<WireProfile> & { userID: string }): Prof
   };
 }
 
-/** Tencent's Group from what the server knows of a group; Tencent's other fields stay empty. */
-/** Tencent's GroupMember: Natter's members are all plain members, with no card, mute or fields. */
+/** Tencent's GroupMember: the owner or a plain member, with no name card, mute or fields. */
 export function toGroupMember(wire: WireGroupMember): GroupMember {
   return {
     userID: wire.userID,
     nick: wire.nick,
     avatar: wire.avatar,
-    role: TYPES.GRP_MBR_ROLE_MEMBER,
+    role: wire.role === 'Owner' ? TYPES.GRP_MBR_ROLE_OWNER : TYPES.GRP_MBR_ROLE_MEMBER,
     joinTime: 0,
     nameCard: '',
     muteUntil: 0,
@@ -294,25 +293,31 @@ export function toGroupMember(wire: WireGroupMember): GroupMember {
   };
 }
 
-export function toGroup(wire: Partial<WireGroup> & { groupID: string }): Group {
+/**
+ * Tencent's Group from what the server knows of a group; Tencent's other fields stay empty.
+ * `member`, the logged-in user when they are known to be a member, fills `selfInfo.role`.
+ */
+export function toGroup(wire: Partial<WireGroup> & { groupID: string }, member?: string): Group {
+  const ownerID = wire.ownerID ?? '';
   return {
     groupID: wire.groupID,
     name: wire.name ?? '',
     avatar: wire.avatar ?? '',
     type: wire.type ?? '',
-    introduction: '',
+    introduction: wire.introduction ?? '',
     notification: wire.notification ?? '',
-    ownerID: '',
+    ownerID,
     createTime: '',
     infoSequence: 0,
     lastInfoTime: 0,
-    selfInfo: {},
+    selfInfo:
+      member === undefined ? {} : { role: ownerID === member ? TYPES.GRP_MBR_ROLE_OWNER : TYPES.GRP_MBR_ROLE_MEMBER },
     lastMessage: {},
     nextMessageSeq: 0,
     memberCount: wire.memberCount ?? 0,
     maxMemberCount: 0,
     muteAllMembers: false,
-    joinOption: '',
+    joinOption: wire.joinOption ?? '',
     groupCustomField: [],
     isSupportTopic: false,
     isDismissed: wire.isDismissed === true,

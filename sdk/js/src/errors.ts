@@ -38,7 +38,7 @@ export const ErrorCode = {
   NETWORK_ERROR: -1,
   /**
    * A Tencent Cloud Chat call or option Natter does not offer (file uploads, friends, group
-   * management from the client, signalling, …). Negative: the SDK's own verdict, not the server's.
+   * admins and custom fields, signalling, …). Negative: the SDK's own verdict, not the server's.
    */
   UNSUPPORTED: -2,
 } as const;

@@ -25,6 +25,8 @@ import {
 } from './socket.js';
 import { ConversationStore } from './store.js';
 import type {
+  AddGroupMemberOptions,
+  AddGroupMemberResult,
   ChatEvent,
   ChatResponse,
   Conversation,
@@ -34,7 +36,12 @@ import type {
   ConversationOperationResult,
   ConversationSyncResult,
   CreateConversationGroupOptions,
+  CreateGroupMember,
+  CreateGroupOptions,
+  CreateGroupResult,
   DeleteConversationOptions,
+  DeleteGroupMemberOptions,
+  DeleteGroupMemberResult,
   EventData,
   GetConversationListOptions,
   GetGroupMemberListOptions,
@@ -45,6 +52,8 @@ import type {
   GetUserProfileOptions,
   Group,
   GroupMember,
+  JoinGroupOptions,
+  JoinGroupResult,
   KickedOutType,
   LoginOptions,
   LoginResult,
@@ -62,13 +71,16 @@ import type {
   SetConversationDraftOptions,
   SetMessageReadOptions,
   SetMessageRemindTypeOptions,
+  UpdateGroupProfileOptions,
 } from './types.js';
 import { TencentUnsupported } from './unsupported.js';
 import {
   WIRE_CLOSE,
+  type WireAddedGroupMembers,
   type WireConversation,
   type WireConversationIDListReply,
   type WireConversationPage,
+  type WireCreateGroup,
   type WireDeleteConversationsReply,
   type WireEventData,
   type WireFolderList,
@@ -76,12 +88,15 @@ import {
   type WireGroupList,
   type WireGroupMemberList,
   type WireGroupProfile,
+  type WireGroupProfileUpdate,
+  type WireJoinedGroup,
   type WireMessage,
   type WireMessageChange,
   type WireMessageIDList,
   type WireMessagePage,
   type WireProfile,
   type WireProfileList,
+  type WireRemovedGroupMembers,
   type WireSendMessageReply,
   type WireSyncReply,
   type WireTotalUnread,
@@ -106,6 +121,12 @@ export const MAX_MESSAGES_PER_DELETE = 30;
 export const MAX_USERS_PER_PROFILE_CALL = 100;
 
 /**
+ * The most users one addGroupMember or deleteGroupMember call, or createGroup's memberList, may
+ * name (Tencent's limit, and the server's).
+ */
+export const MAX_USERS_PER_GROUP_CALL = 500;
+
+/**
  * How long a token refused over HTTP waits for the WebSocket's close code, which names the reason
  * (the server sends both at once; either may arrive first).
  */
@@ -124,6 +145,19 @@ const GROUP_MEMBER_ROLES: ReadonlySet<unknown> = new Set([
   TYPES.GRP_MBR_ROLE_ADMIN,
   TYPES.GRP_MBR_ROLE_MEMBER,
   TYPES.GRP_MBR_ROLE_CUSTOM,
+]);
+
+/** The group types a user may create: Tencent's work, public and meeting groups. */
+const CREATABLE_GROUP_TYPES: ReadonlySet<unknown> = new Set([TYPES.GRP_WORK, TYPES.GRP_PUBLIC, TYPES.GRP_MEETING]);
+
+/** Group types Tencent's createGroup takes that Natter does not model. */
+const UNMODELLED_GROUP_TYPES: ReadonlySet<unknown> = new Set([TYPES.GRP_AVCHATROOM, TYPES.GRP_COMMUNITY]);
+
+/** How a group takes users who ask to join (`TYPES.JOIN_OPTIONS_*`). */
+const JOIN_OPTIONS: ReadonlySet<unknown> = new Set([
+  TYPES.JOIN_OPTIONS_FREE_ACCESS,
+  TYPES.JOIN_OPTIONS_NEED_PERMISSION,
+  TYPES.JOIN_OPTIONS_DISABLE_APPLY,
 ]);
 
 /** Tencent's setAllMessageRead scopes → the server's. */
@@ -1382,54 +1416,221 @@ export class Natter extends TencentUnsupported {
 
   /**
    * `{ group }`: a group the user is (or was) a member of, as Tencent's Group (`groupID`, `name`,
-   * `avatar`, `type`, `notification`, `memberCount`, Natter's `isDismissed`; Tencent's other
-   * fields empty). Rejects with 40301 for a group the user never belonged to, 40401 for none.
+   * `avatar`, `type`, `introduction`, `notification`, `ownerID`, `joinOption`, `memberCount`,
+   * Natter's `isDismissed`; Tencent's other fields empty, `selfInfo` too: compare `ownerID` with
+   * getLoginUser()). Rejects with 40301 for a group the user never belonged to, 40401 for none.
    */
   async getGroupProfile(options: GetGroupProfileOptions): Promise<ChatResponse<{ group: Group }>> {
-    const groupID = options?.groupID;
-    if (typeof groupID !== 'string' || groupID === '') throw invalidArgument('groupID: a group ID');
-    const wire = await this.http.get<WireGroup>(groupPath(groupID));
+    checkGroupID(options?.groupID);
+    const wire = await this.http.get<WireGroup>(groupPath(options.groupID));
     return ok({ group: toGroup(wire) });
   }
 
   // ---------------------------------------------------------------- groups
 
-  /** The groups the user is a member of now (`{ groupList }`), by group ID. */
+  /** The groups the user is a member of now (`{ groupList }`), by group ID, with `selfInfo.role`. */
   async getGroupList(): Promise<ChatResponse<{ groupList: Group[] }>> {
     const reply = await this.http.get<WireGroupList>('/v1/groups');
-    return ok({ groupList: reply.groupList.map(toGroup) });
+    return ok({ groupList: reply.groupList.map(this.memberGroup) });
   }
+
+  /** A group the logged-in user is a member of, as the app sees it (`selfInfo.role` set). */
+  private readonly memberGroup = (wire: WireGroup): Group => toGroup(wire, this.userID ?? undefined);
 
   /**
    * A page of the group's members, by user ID: `{ memberList, offset }`, `offset` being where the
-   * next page starts, 0 after the last, as Tencent's. Natter's groups have no roles, name cards,
-   * mutes or member fields: every member is a `Member` with those empty.
+   * next page starts, 0 after the last, as Tencent's. A member's `role` is `Owner` for the group's
+   * owner, else `Member` (Natter has no admins); name cards, mutes and member fields are empty.
+   * `role` filters the page asked for, so a filtered page may hold fewer than `count` members
+   * while later pages hold more: page on by `offset` until it is 0.
    */
   async getGroupMemberList(
     options: GetGroupMemberListOptions,
   ): Promise<ChatResponse<{ memberList: GroupMember[]; offset: number }>> {
-    const groupID = options?.groupID;
-    if (typeof groupID !== 'string' || groupID === '') throw invalidArgument('groupID: a group ID');
+    checkGroupID(options?.groupID);
     const role = options.role;
     if (role !== undefined && !GROUP_MEMBER_ROLES.has(role)) {
       throw invalidArgument(`role: ${String(role)} is not one of TYPES.GRP_MBR_ROLE_*`);
     }
-    const reply = await this.http.get<WireGroupMemberList>(groupPath(groupID, '/members'), {
+    const reply = await this.http.get<WireGroupMemberList>(groupPath(options.groupID, '/members'), {
       count: options.count,
       offset: options.offset,
     });
-    // Every Natter member is a Member: owners, admins and custom roles are none (after the same
-    // checks of the group and the caller's membership).
-    if (role !== undefined && role !== TYPES.GRP_MBR_ROLE_MEMBER) return ok({ memberList: [], offset: 0 });
-    return ok({ memberList: reply.memberList.map(toGroupMember), offset: reply.offset });
+    const memberList = reply.memberList.map(toGroupMember);
+    return ok({
+      memberList: role === undefined ? memberList : memberList.filter((m) => m.role === role),
+      offset: reply.offset,
+    });
+  }
+
+  /**
+   * Creates a group, as Tencent's: the user owns it (`ownerID`) and is its first member, with the
+   * users of `memberList`. Resolves `{ group, overLimitUserIDList: [] }` (Natter has no member
+   * limit per group). `type` is `GRP_WORK` (the default), `GRP_PUBLIC` or `GRP_MEETING`; without
+   * a `groupID` the server makes one (`@TGS#…`, as Tencent's). Rejects with 40901 for a groupID
+   * in use (a dismissed group's too), 40401 when a user of `memberList` does not exist, 40001 for
+   * a work group with a `joinOption` other than `DisableApply`. What Natter cannot honour
+   * rejects with -2 before any request: `GRP_AVCHATROOM` and `GRP_COMMUNITY`, `maxMemberNum`, a
+   * non-empty `groupCustomField`, `isSupportTopic: true`, and members with a role other than
+   * `Member` or custom fields.
+   */
+  async createGroup(options: CreateGroupOptions): Promise<ChatResponse<CreateGroupResult>> {
+    if (typeof options !== 'object' || options === null) {
+      throw invalidArgument('options: { name, type?, groupID?, memberList?, … }');
+    }
+    if (typeof options.name !== 'string' || options.name === '') throw invalidArgument("name: required, the group's name");
+    const type: unknown = options.type ?? TYPES.GRP_WORK;
+    if (UNMODELLED_GROUP_TYPES.has(type)) {
+      throw unsupported(`createGroup(${String(type)})`, 'Natter has no audio-video groups or communities');
+    }
+    if (!CREATABLE_GROUP_TYPES.has(type)) {
+      throw invalidArgument(`type: ${String(type)} is not TYPES.GRP_WORK, TYPES.GRP_PUBLIC or TYPES.GRP_MEETING`);
+    }
+    const groupID: unknown = options.groupID;
+    if (groupID !== undefined && typeof groupID !== 'string') {
+      throw invalidArgument('groupID: a string; leave it out for one the server makes');
+    }
+    checkGroupProfileFields(options);
+    if (options.maxMemberNum !== undefined) {
+      throw unsupported('createGroup({ maxMemberNum })', 'Natter has no member limit per group');
+    }
+    if (options.isSupportTopic === true) throw unsupported('createGroup({ isSupportTopic })', 'Natter has no topics');
+    refuseGroupCustomField('createGroup', options.groupCustomField);
+    const members = checkNewMembers(options.memberList);
+    const body: WireCreateGroup = {
+      groupID: groupID || undefined,
+      name: options.name,
+      type: type as string,
+      avatar: options.avatar,
+      introduction: options.introduction,
+      notification: options.notification,
+      joinOption: options.joinOption as string | undefined,
+      memberList: members.length > 0 ? members.map((userID) => ({ userID })) : undefined,
+    };
+    const wire = await this.http.post<WireGroup>('/v1/groups', body);
+    await this.refreshLocal();
+    return ok({ group: this.memberGroup(wire), overLimitUserIDList: [] });
+  }
+
+  /**
+   * Adds users to a work group (`GRP_WORK`), as Tencent's: any member may, and the users are in
+   * at once. Resolves `{ successUserIDList, failureUserIDList, existedUserIDList,
+   * overLimitUserIDList: [], group }`: users the server does not know are failures, members
+   * already existed. Public and meeting groups take members from the app backend, or by
+   * joinGroup: 40301, as a user who is not a member gets. 1–500 userIDs.
+   */
+  async addGroupMember(options: AddGroupMemberOptions): Promise<ChatResponse<AddGroupMemberResult>> {
+    checkGroupID(options?.groupID);
+    const userIDList = checkUserIDList(options.userIDList);
+    const reply = await this.http.post<WireAddedGroupMembers>(groupPath(options.groupID, '/members'), { userIDList });
+    await this.refreshLocal();
+    return ok({
+      successUserIDList: reply.successUserIDList,
+      failureUserIDList: reply.failureUserIDList,
+      existedUserIDList: reply.existedUserIDList,
+      overLimitUserIDList: [],
+      group: this.memberGroup(reply.group),
+    });
+  }
+
+  /**
+   * The owner removes members, as Tencent's: `{ group, userIDList }`, the users removed (those who
+   * were not members are left out). Each keeps a read-only conversation and finds a
+   * MSG_GRP_SYS_NOTICE of `operationType` 4 in `@TIM#SYSTEM`. Anyone but the owner gets 40301;
+   * the owner naming themself 40001 (they leave with quitGroup). `reason` is accepted and not
+   * passed on (Natter's notice carries none); `duration`, Tencent's ban from an audio-video
+   * group, rejects with -2. 1–500 userIDs.
+   */
+  async deleteGroupMember(options: DeleteGroupMemberOptions): Promise<ChatResponse<DeleteGroupMemberResult>> {
+    checkGroupID(options?.groupID);
+    const userIDList = checkUserIDList(options.userIDList);
+    if (options.reason !== undefined && typeof options.reason !== 'string') throw invalidArgument('reason: must be a string');
+    if (options.duration !== undefined && options.duration !== 0) {
+      throw unsupported('deleteGroupMember({ duration })', 'Natter bans no one from a group');
+    }
+    const reply = await this.http.post<WireRemovedGroupMembers>(groupPath(options.groupID, '/members/remove'), {
+      userIDList,
+    });
+    await this.refreshLocal();
+    return ok({ group: this.memberGroup(reply.group), userIDList: reply.userIDList });
+  }
+
+  /**
+   * Changes the group's name, avatar, introduction, notification or joinOption, as Tencent's:
+   * resolves `{ group }` as it now is; the fields left out keep their value. In a work group any
+   * member may (but not set its joinOption: 40001, a work group is joined only by being added);
+   * in a public or meeting group only the owner (else 40301). Every member's conversation list
+   * follows (`CONVERSATION_LIST_UPDATED`, this instance's at once). Natter has no group mute or
+   * custom fields: `muteAllMembers: true` or a non-empty `groupCustomField` rejects with -2 and
+   * nothing changes.
+   */
+  async updateGroupProfile(options: UpdateGroupProfileOptions): Promise<ChatResponse<{ group: Group }>> {
+    checkGroupID(options?.groupID);
+    if (options.name !== undefined && (typeof options.name !== 'string' || options.name === '')) {
+      throw invalidArgument("name: the group's new name, a non-empty string");
+    }
+    checkGroupProfileFields(options);
+    if (options.muteAllMembers !== undefined && typeof options.muteAllMembers !== 'boolean') {
+      throw invalidArgument('muteAllMembers: must be a boolean');
+    }
+    if (options.muteAllMembers === true) {
+      throw unsupported('updateGroupProfile({ muteAllMembers })', 'Natter has no group mute');
+    }
+    refuseGroupCustomField('updateGroupProfile', options.groupCustomField);
+    const body: WireGroupProfileUpdate = {
+      name: options.name,
+      avatar: options.avatar,
+      introduction: options.introduction,
+      notification: options.notification,
+      joinOption: options.joinOption as string | undefined,
+    };
+    const wire = await this.http.post<WireGroup>(groupPath(options.groupID), body);
+    // The server tells every member's devices (profileUpdated); this list need not wait for it.
+    if (this.store.applyProfiles([], [wire])) this.emitList();
+    return ok({ group: this.memberGroup(wire) });
+  }
+
+  /**
+   * The owner dismisses a public or meeting group, as Tencent's: `{ groupID }`. Every member
+   * keeps a read-only conversation (`groupProfile.isDismissed`) and finds a MSG_GRP_SYS_NOTICE
+   * of `operationType` 5 in `@TIM#SYSTEM`. A work group is dismissed by the app backend only,
+   * as Tencent's: 40301, as anyone but the owner gets.
+   */
+  async dismissGroup(groupID: string): Promise<ChatResponse<{ groupID: string }>> {
+    checkGroupID(groupID);
+    await this.http.post<{}>(groupPath(groupID, '/dismiss'), {});
+    await this.refreshLocal();
+    return ok({ groupID });
+  }
+
+  /**
+   * Joins a group, as Tencent's: `{ status: JOIN_STATUS_SUCCESS, group }`, or
+   * `JOIN_STATUS_ALREADY_IN_GROUP` for a member. Only a group whose joinOption is `FreeAccess`
+   * takes users who ask: a meeting group by default, a public group once its owner set it.
+   * Natter has no join requests, so where Tencent answers `JOIN_STATUS_WAIT_APPROVAL` (a public
+   * group's default, `NeedPermission`) it rejects with 40301, as it does for a work group or
+   * `DisableApply`. `applyMessage` and `type` are accepted and not used.
+   */
+  async joinGroup(options: JoinGroupOptions): Promise<ChatResponse<JoinGroupResult>> {
+    checkGroupID(options?.groupID);
+    if (options.applyMessage !== undefined && typeof options.applyMessage !== 'string') {
+      throw invalidArgument('applyMessage: must be a string');
+    }
+    const reply = await this.http.post<WireJoinedGroup>(groupPath(options.groupID, '/join'), {});
+    await this.refreshLocal();
+    const status =
+      reply.status === TYPES.JOIN_STATUS_ALREADY_IN_GROUP ? TYPES.JOIN_STATUS_ALREADY_IN_GROUP : TYPES.JOIN_STATUS_SUCCESS;
+    return ok({ status, group: this.memberGroup(reply.group) });
   }
 
   /**
    * Leaves the group. Its conversation stays in the list, readable up to now; sending to it then
-   * rejects with 40302 `not_a_member`.
+   * rejects with 40302 `not_a_member`. The owner of a public or meeting group cannot leave it
+   * (40301: dismissGroup instead), as Tencent's; an owner who leaves their work group owns it no
+   * more (`ownerID` becomes `''`).
    */
   async quitGroup(groupID: string): Promise<ChatResponse<{ groupID: string }>> {
-    if (typeof groupID !== 'string' || groupID === '') throw invalidArgument('groupID: a group ID');
+    checkGroupID(groupID);
     await this.http.post<{}>(groupPath(groupID, '/leave'), {});
     await this.refreshLocal();
     return ok({ groupID });
@@ -1557,7 +1758,9 @@ export class Natter extends TencentUnsupported {
     if (conversationType !== TYPES.CONV_C2C && conversationType !== TYPES.CONV_GROUP) {
       throw invalidArgument(`${call}: conversationType must be TYPES.CONV_C2C or TYPES.CONV_GROUP`);
     }
-    if (options.needReadReceipt === true) throw unsupported(`${call}({ needReadReceipt })`, 'Natter has no read receipts');
+    if (options.needReadReceipt === true) {
+      throw unsupported(`${call}({ needReadReceipt })`, 'Natter has no per-message read receipts');
+    }
     if (Array.isArray(options.receiverList) && options.receiverList.length > 0) {
       throw unsupported(`${call}({ receiverList })`, 'Natter group messages reach every member');
     }
@@ -1843,6 +2046,63 @@ function checkMessage(message: unknown, call: string): asserts message is Messag
 
 function checkID(id: unknown): asserts id is string {
   if (typeof id !== 'string') throw invalidArgument('conversationID: a string such as "C2Cbob"');
+}
+
+function checkGroupID(groupID: unknown): asserts groupID is string {
+  if (typeof groupID !== 'string' || groupID === '') throw invalidArgument('groupID: a group ID');
+}
+
+/** 1–500 userIDs for a group call (the server drops repeats). */
+function checkUserIDList(list: unknown): string[] {
+  if (!Array.isArray(list) || list.some((u) => typeof u !== 'string' || u === '')) {
+    throw invalidArgument('userIDList: an array of userIDs');
+  }
+  if (list.length === 0 || list.length > MAX_USERS_PER_GROUP_CALL) {
+    throw invalidArgument(`userIDList: ${list.length} given; 1 to ${MAX_USERS_PER_GROUP_CALL}`);
+  }
+  return list as string[];
+}
+
+/** createGroup's memberList → the userIDs; each joins as a plain member. */
+function checkNewMembers(list: unknown): string[] {
+  if (list === undefined) return [];
+  if (!Array.isArray(list)) throw invalidArgument('memberList: an array of { userID }');
+  if (list.length > MAX_USERS_PER_GROUP_CALL) {
+    throw invalidArgument(`memberList: ${list.length} given; at most ${MAX_USERS_PER_GROUP_CALL}`);
+  }
+  return list.map((item: unknown) => {
+    const member = item as Partial<CreateGroupMember> | null;
+    if (typeof member !== 'object' || member === null || typeof member.userID !== 'string' || member.userID === '') {
+      throw invalidArgument('memberList: each is { userID }, a userID');
+    }
+    if (member.role !== undefined && member.role !== TYPES.GRP_MBR_ROLE_MEMBER) {
+      throw unsupported(
+        'createGroup({ memberList: [{ role }] })',
+        'the creator owns a Natter group and everyone else is a Member: there are no admins',
+      );
+    }
+    if (Array.isArray(member.memberCustomField) && member.memberCustomField.length > 0) {
+      throw unsupported('createGroup({ memberList: [{ memberCustomField }] })', 'Natter has no member custom fields');
+    }
+    return member.userID;
+  });
+}
+
+/** The profile fields createGroup and updateGroupProfile share: strings, and a known join option. */
+function checkGroupProfileFields(options: { avatar?: unknown; introduction?: unknown; notification?: unknown; joinOption?: unknown }): void {
+  for (const key of ['avatar', 'introduction', 'notification'] as const) {
+    if (options[key] !== undefined && typeof options[key] !== 'string') throw invalidArgument(`${key}: must be a string`);
+  }
+  if (options.joinOption !== undefined && !JOIN_OPTIONS.has(options.joinOption)) {
+    throw invalidArgument(`joinOption: ${String(options.joinOption)} is not one of TYPES.JOIN_OPTIONS_*`);
+  }
+}
+
+/** Tencent's group custom fields: Natter keeps none, so a non-empty list fails loudly. */
+function refuseGroupCustomField(call: string, fields: unknown): void {
+  if (fields === undefined) return;
+  if (!Array.isArray(fields)) throw invalidArgument('groupCustomField: an array of { key, value }');
+  if (fields.length > 0) throw unsupported(`${call}({ groupCustomField })`, 'Natter has no group custom fields');
 }
 
 /** 1–100 IDs, counted as given (the server counts duplicates too). */

@@ -90,7 +90,7 @@ export interface LocationPayload {
 export interface GroupSystemNoticePayload {
   groupProfile: { groupID: string };
   operationType: number;
-  /** `''`: the app backend did it. */
+  /** The member who removed the user or dismissed the group; `''` when the app backend did. */
   operatorID: string;
   handleMessage: string;
   userDefinedField: string;
@@ -226,20 +226,29 @@ export interface Group {
   type: string;
   introduction: string;
   notification: string;
+  /**
+   * The user who created the group with createGroup; `''` for a group the app backend made, or
+   * once the owner left their work group.
+   */
   ownerID: string;
   createTime: string;
   infoSequence: number;
   lastInfoTime: number;
+  /**
+   * `{ role }` (`GRP_MBR_ROLE_OWNER` or `_MEMBER`) where the user is known to be a member:
+   * getGroupList and the answers of the group calls; `{}` elsewhere.
+   */
   selfInfo: any;
   lastMessage: any;
   nextMessageSeq: number;
   memberCount: number;
   maxMemberCount: number;
   muteAllMembers: boolean;
+  /** `TYPES.JOIN_OPTIONS_*` when the server reports one (a work group's is always `DisableApply`). */
   joinOption: string;
   groupCustomField: any[];
   isSupportTopic: boolean;
-  /** Natter: the app backend dismissed the group; its conversation is read-only. */
+  /** Natter: the group was dismissed (by its owner or the app backend); its conversation is read-only. */
   isDismissed: boolean;
 }
 
@@ -329,6 +338,7 @@ export interface GroupMember {
   userID: string;
   avatar: string;
   nick: string;
+  /** `GRP_MBR_ROLE_OWNER` for the group's owner, `GRP_MBR_ROLE_MEMBER` for everyone else. */
   role: string;
   joinTime: number;
   nameCard: string;
@@ -392,7 +402,7 @@ export interface MessageOptions {
   priority?: TypesValue;
   payload: any;
   cloudCustomData?: string;
-  /** Natter has no read receipts: `true` throws. */
+  /** Natter has no per-message read receipts (only one-to-one, by conversation): `true` throws. */
   needReadReceipt?: boolean;
   /** Natter has no targeted group messages: a non-empty list throws. */
   receiverList?: string[];
@@ -556,7 +566,10 @@ export interface GetGroupMemberListOptions {
   count?: number;
   /** Members to skip: 0 (the default), then the `offset` the previous page answered. */
   offset?: number;
-  /** Only members of this role (`TYPES.GRP_MBR_ROLE_*`); every Natter member is a `Member`. */
+  /**
+   * Only members of this role (`TYPES.GRP_MBR_ROLE_*`), from the page asked for. Natter's groups
+   * have an owner and members: `_ADMIN` and `_CUSTOM` list none.
+   */
   role?: string;
 }
 
@@ -565,6 +578,119 @@ export interface GetGroupProfileOptions {
   groupID: string;
   /** Accepted and not used: Natter groups have no custom fields. */
   groupCustomFieldFilter?: string[];
+}
+
+/** A user a new group starts with (Tencent's `memberList` item). */
+export interface CreateGroupMember {
+  userID: string;
+  /** `GRP_MBR_ROLE_MEMBER` or left out: Natter has no admins, so another role rejects (-2). */
+  role?: string;
+  /** Natter has no member custom fields: a non-empty list rejects (-2). */
+  memberCustomField?: any[];
+}
+
+/** createGroup's options (Tencent's CREATE_GROUP_OPTIONS). */
+export interface CreateGroupOptions {
+  /** At most 64 characters. */
+  name: string;
+  /**
+   * `TYPES.GRP_WORK` (the default), `GRP_PUBLIC` or `GRP_MEETING`; `GRP_AVCHATROOM` and
+   * `GRP_COMMUNITY` reject (-2).
+   */
+  type?: TypesValue;
+  /** Left out, the server makes one: `@TGS#` and ten capitals or digits, as Tencent's. */
+  groupID?: string;
+  introduction?: string;
+  notification?: string;
+  avatar?: string;
+  /** Natter has no member limit per group: giving one rejects (-2). */
+  maxMemberNum?: number;
+  /**
+   * `TYPES.JOIN_OPTIONS_*`; left out, the type's default (`FreeAccess` for a meeting group,
+   * `NeedPermission` for a public one). A work group takes only `DisableApply`.
+   */
+  joinOption?: TypesValue;
+  /** Up to 500 other users in the group from the start; each must exist. */
+  memberList?: CreateGroupMember[];
+  /** Natter has no group custom fields: a non-empty list rejects (-2). */
+  groupCustomField?: any[];
+  /** Natter has no topics: `true` rejects (-2). */
+  isSupportTopic?: boolean;
+}
+
+/** createGroup's answer. */
+export interface CreateGroupResult {
+  group: Group;
+  /** Always empty: Natter has no member limit per group. */
+  overLimitUserIDList: string[];
+}
+
+/** addGroupMember's options. */
+export interface AddGroupMemberOptions {
+  groupID: string;
+  /** 1–500 userIDs. */
+  userIDList: string[];
+}
+
+/** addGroupMember's answer. */
+export interface AddGroupMemberResult {
+  successUserIDList: string[];
+  /** Users the server does not know. */
+  failureUserIDList: string[];
+  /** Users who were members already. */
+  existedUserIDList: string[];
+  /** Always empty: Natter has no member limit per group. */
+  overLimitUserIDList: string[];
+  group: Group;
+}
+
+/** deleteGroupMember's options. */
+export interface DeleteGroupMemberOptions {
+  groupID: string;
+  /** 1–500 userIDs. */
+  userIDList: string[];
+  /** Accepted and not passed on: Natter's removal notice carries no reason. */
+  reason?: string;
+  /** Tencent's ban from an audio-video group: Natter bans no one, so giving one rejects (-2). */
+  duration?: number;
+}
+
+/** deleteGroupMember's answer. */
+export interface DeleteGroupMemberResult {
+  group: Group;
+  /** The users removed; those who were not members are left out. */
+  userIDList: string[];
+}
+
+/** updateGroupProfile's options; a field left out keeps its value. */
+export interface UpdateGroupProfileOptions {
+  groupID: string;
+  name?: string;
+  avatar?: string;
+  introduction?: string;
+  notification?: string;
+  /** `TYPES.JOIN_OPTIONS_*`; not for a work group. */
+  joinOption?: TypesValue;
+  /** Natter has no group mute: `true` rejects (-2). */
+  muteAllMembers?: boolean;
+  /** Natter has no group custom fields: a non-empty list rejects (-2). */
+  groupCustomField?: any[];
+}
+
+/** joinGroup's options. */
+export interface JoinGroupOptions {
+  groupID: string;
+  /** Accepted and not used: Natter has no join requests to read it. */
+  applyMessage?: string;
+  /** Accepted and not used: the server knows the group's type. */
+  type?: TypesValue;
+}
+
+/** joinGroup's answer. */
+export interface JoinGroupResult {
+  /** `TYPES.JOIN_STATUS_SUCCESS` or `TYPES.JOIN_STATUS_ALREADY_IN_GROUP`. */
+  status: typeof TYPES.JOIN_STATUS_SUCCESS | typeof TYPES.JOIN_STATUS_ALREADY_IN_GROUP;
+  group: Group;
 }
 
 /** Natter: NATTER_MESSAGES_DELETED's data. */

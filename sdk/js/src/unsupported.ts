@@ -11,6 +11,8 @@ import { unsupported } from './errors.js';
 import type { ChatResponse, Message } from './types.js';
 
 const UPLOADS = 'Natter stores no files: send a custom message holding a link instead';
+const RECEIPTS =
+  'Natter has read receipts only one-to-one, by conversation (MESSAGE_READ_BY_PEER, isPeerRead), none per message or in groups';
 
 /** Every unsupported promise-returning call and why. */
 export const UNSUPPORTED_CALLS = {
@@ -31,9 +33,9 @@ export const UNSUPPORTED_CALLS = {
   getMessageReactions: 'Natter has no message reactions',
   getAllUserListOfMessageReaction: 'Natter has no message reactions',
   getMessageListHopping: 'page with getMessageList and nextReqMessageID instead',
-  sendMessageReadReceipt: 'Natter has no read receipts',
-  getMessageReadReceiptList: 'Natter has no read receipts',
-  getGroupMessageReadMemberList: 'Natter has no read receipts',
+  sendMessageReadReceipt: RECEIPTS,
+  getMessageReadReceiptList: RECEIPTS,
+  getGroupMessageReadMemberList: RECEIPTS,
   // receive options
   setAllReceiveMessageOpt: 'set a remind type per conversation with setMessageRemindType',
   getAllReceiveMessageOpt: 'Natter has no account-wide receive option',
@@ -72,16 +74,12 @@ export const UNSUPPORTED_CALLS = {
   getMutualFollowersList: 'Natter has no followers',
   getUserFollowInfo: 'Natter has no followers',
   checkFollowType: 'Natter has no followers',
-  // groups: the app backend manages them through the server API
-  createGroup: 'groups are created by the app backend (server API POST /channel)',
-  dismissGroup: 'groups are dismissed by the app backend (server API POST /channel/delete)',
-  updateGroupProfile: 'group profiles are managed by the app backend',
-  joinGroup: 'members are added by the app backend (server API POST /channel/subscriber_add)',
+  // groups
   pinGroupMessage: 'Natter has no pinned group messages',
   getPinnedGroupMessageList: 'Natter has no pinned group messages',
   searchGroupByID: 'Natter has no group search',
   getGroupOnlineMemberCount: 'Natter does not count online members',
-  changeGroupOwner: 'Natter groups have no owner',
+  changeGroupOwner: 'Natter cannot hand a group to another owner',
   getGroupApplicationList: 'Natter has no join requests',
   handleGroupApplication: 'Natter has no join requests',
   initGroupAttributes: 'Natter has no group attributes',
@@ -92,11 +90,9 @@ export const UNSUPPORTED_CALLS = {
   increaseGroupCounter: 'Natter has no group counters',
   decreaseGroupCounter: 'Natter has no group counters',
   getGroupCounters: 'Natter has no group counters',
-  getGroupMemberProfile: 'group members are managed by the app backend',
-  addGroupMember: 'members are added by the app backend (server API POST /channel/subscriber_add)',
-  deleteGroupMember: 'members are removed by the app backend (server API POST /channel/subscriber_remove)',
+  getGroupMemberProfile: 'use getGroupMemberList, which gives each member with nick, avatar and role',
   setGroupMemberMuteTime: 'Natter has no member muting',
-  setGroupMemberRole: 'Natter groups have no roles',
+  setGroupMemberRole: 'Natter groups have an owner and members, no admins',
   setGroupMemberNameCard: 'Natter has no name cards',
   setGroupMemberCustomField: 'Natter has no member custom fields',
   markGroupMemberList: 'Natter has no member marks',
@@ -336,18 +332,6 @@ export class TencentUnsupported {
   }
 
   // ---- groups and members
-  createGroup(..._args: any[]): Promise<ChatResponse<any>> {
-    return reject('createGroup');
-  }
-  dismissGroup(..._args: any[]): Promise<ChatResponse<any>> {
-    return reject('dismissGroup');
-  }
-  updateGroupProfile(..._args: any[]): Promise<ChatResponse<any>> {
-    return reject('updateGroupProfile');
-  }
-  joinGroup(..._args: any[]): Promise<ChatResponse<any>> {
-    return reject('joinGroup');
-  }
   pinGroupMessage(..._args: any[]): Promise<ChatResponse<any>> {
     return reject('pinGroupMessage');
   }
@@ -395,12 +379,6 @@ export class TencentUnsupported {
   }
   getGroupMemberProfile(..._args: any[]): Promise<ChatResponse<any>> {
     return reject('getGroupMemberProfile');
-  }
-  addGroupMember(..._args: any[]): Promise<ChatResponse<any>> {
-    return reject('addGroupMember');
-  }
-  deleteGroupMember(..._args: any[]): Promise<ChatResponse<any>> {
-    return reject('deleteGroupMember');
   }
   setGroupMemberMuteTime(..._args: any[]): Promise<ChatResponse<any>> {
     return reject('setGroupMemberMuteTime');

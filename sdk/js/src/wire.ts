@@ -45,6 +45,16 @@ export type WireGroup = api.Group;
 export type WireGroupList = api.GroupList;
 export type WireGroupMember = api.GroupMember;
 export type WireGroupMemberList = api.GroupMemberList;
+/** `POST /v1/groups` body: a user creates a group. */
+export type WireCreateGroup = api.CreateGroup;
+/** `POST /v1/groups/{groupID}/members` and `/members/remove` body. */
+export type WireGroupMemberIDList = api.GroupMemberIdList;
+export type WireAddedGroupMembers = api.AddedGroupMembers;
+export type WireRemovedGroupMembers = api.RemovedGroupMembers;
+/** `POST /v1/groups/{groupID}` body. */
+export type WireGroupProfileUpdate = api.GroupProfileUpdate;
+/** `POST /v1/groups/{groupID}/join`. */
+export type WireJoinedGroup = api.JoinedGroup;
 /** The error body of every 4xx / 5xx answer. */
 export type WireError = api.ErrorBody;
 

@@ -174,7 +174,7 @@ export interface paths {
          *     `groupDismissed` notice in `@TIM#SYSTEM`. Sending is refused with 403 `not_a_member`; adding
          *     members is 409 until the group is created again. Manager token only.
          */
-        post: operations["dismissGroup"];
+        post: operations["serverDismissGroup"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1295,7 +1295,15 @@ export interface paths {
          */
         get: operations["getGroupList"];
         put?: never;
-        post?: never;
+        /**
+         * Create a group
+         * @description The user creates a group, owns it and is its first member, with the users of `memberList`
+         *     (who must exist). The type decides what the members may do: in a work group (`Private`, the
+         *     default) any member adds people and edits the profile, only the owner removes members, and
+         *     no one dismisses it; a `Public` or `ChatRoom` (meeting) group is run by its owner, and users
+         *     join it by themselves when its `joinOption` is `FreeAccess` (a meeting group's default).
+         */
+        post: operations["createGroup"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1315,7 +1323,57 @@ export interface paths {
          */
         get: operations["getGroupProfile"];
         put?: never;
-        post?: never;
+        /**
+         * Change a group's profile
+         * @description Any member of a work group, or the owner of another group, changes its name, avatar,
+         *     introduction, notice or (not for a work group) join option (Tencent's
+         *     `updateGroupProfile`). Everyone who shows the group gets `profileUpdated`.
+         */
+        post: operations["updateGroupProfile"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/groups/{groupID}/dismiss": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Dismiss a group
+         * @description The owner of a `Public` or `ChatRoom` group dismisses it (Tencent's `dismissGroup`; a work
+         *     group is dismissed only by the app backend). Members keep read-only conversations and find
+         *     a notice in `@TIM#SYSTEM`.
+         */
+        post: operations["dismissGroup"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/groups/{groupID}/join": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Join a group
+         * @description The user joins a group whose join option is `FreeAccess` (Tencent's `joinGroup`): a meeting
+         *     group by default, or a `Public` group its owner opened. Natter has no join requests, so a
+         *     group that needs approval refuses; a work group is joined only by being added.
+         */
+        post: operations["joinGroup"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1335,6 +1393,7 @@ export interface paths {
          * Leave a group
          * @description The user leaves the group by themself: their conversation stays, read-only, with the history
          *     up to now; later messages are neither visible nor counted. The app backend can add them again.
+         *     An owner who leaves their work group no longer owns it.
          */
         post: operations["quitGroup"];
         delete?: never;
@@ -1357,7 +1416,35 @@ export interface paths {
          */
         get: operations["getGroupMemberList"];
         put?: never;
-        post?: never;
+        /**
+         * Add group members
+         * @description A member of a work group adds users (Tencent's `addGroupMember`); other groups take members
+         *     from the app backend, or by joining. Users the server does not know are answered in
+         *     `failureUserIDList`, members already in `existedUserIDList`.
+         */
+        post: operations["addGroupMember"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/groups/{groupID}/members/remove": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Remove group members
+         * @description The owner removes members (Tencent's `deleteGroupMember`); users who are not members are
+         *     passed over. Each removed member keeps a read-only conversation and finds a notice in
+         *     `@TIM#SYSTEM`.
+         */
+        post: operations["deleteGroupMember"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1577,6 +1664,15 @@ export interface paths {
 export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
+        /** @description What adding members did, user by user (Tencent's `addGroupMember` answer). */
+        AddedGroupMembers: {
+            successUserIDList: string[];
+            /** @description Users the server does not know (no token was ever issued for them). */
+            failureUserIDList: string[];
+            /** @description Users who were members already. */
+            existedUserIDList: string[];
+            group: components["schemas"]["Group"];
+        };
         AppSettings: {
             sync_conversation_deletion: boolean;
         };
@@ -1806,6 +1902,35 @@ export interface components {
             nextCursor: string | null;
             isFinished: boolean;
         };
+        /**
+         * @description `POST /v1/groups`: a user creates a group and becomes its owner (Tencent's `createGroup`).
+         * @example {
+         *       "memberList": [
+         *         {
+         *           "userID": "bob"
+         *         }
+         *       ],
+         *       "name": "Weekend hike",
+         *       "type": "Private"
+         *     }
+         */
+        CreateGroup: {
+            /** @description Left out, the server makes one (`@TGS#` and ten letters or digits, as Tencent's). */
+            groupID?: string | null;
+            name: string;
+            /** @description `Private` (a work group, the default), `Public` or `ChatRoom` (a meeting group). */
+            type?: string | null;
+            avatar?: string | null;
+            introduction?: string | null;
+            notification?: string | null;
+            /**
+             * @description `FreeAccess`, `NeedPermission` or `DisableApply`; the type's default when left out.
+             *     A work group's is always `DisableApply`.
+             */
+            joinOption?: string | null;
+            /** @description Who else is in the group from the start (at most 500); the creator always is. */
+            memberList?: components["schemas"]["NewGroupMember"][];
+        };
         CustomDataRequest: {
             conversationIDList: string[];
             customData?: string;
@@ -1953,9 +2078,20 @@ export interface components {
             type: string;
             /** @description The group's notice (Tencent's `notification`). */
             notification: string;
+            introduction: string;
+            /**
+             * @description The user who created the group from a client; `""` for a group the app backend made,
+             *     or once the owner has left their work group.
+             */
+            ownerID: string;
+            /**
+             * @description How the group takes users who ask to join: `FreeAccess`, `NeedPermission` (which Natter
+             *     cannot grant: no one joins by asking) or `DisableApply`.
+             */
+            joinOption: string;
             /** Format: int64 */
             memberCount: number;
-            /** @description Dismissed by the app: its conversations are read-only. */
+            /** @description Dismissed: its conversations are read-only. */
             isDismissed: boolean;
         };
         /** @description The groups the user is a member of now (Tencent's `getGroupList`). */
@@ -1964,12 +2100,27 @@ export interface components {
         };
         /**
          * @description A member of a group as the other members see them (Tencent's `GroupMember`, with the fields
-         *     Natter keeps: Natter's groups have no roles, name cards or member fields).
+         *     Natter keeps: Natter's groups have no admins, name cards or member fields).
          */
         GroupMember: {
             userID: string;
             nick: string;
             avatar: string;
+            /** @description `Owner` for the user who created the group from a client, `Member` for everyone else. */
+            role: string;
+        };
+        /**
+         * @description `POST /v1/groups/{groupID}/members` and `/members/remove`: the users to add or remove
+         *     (1–500).
+         * @example {
+         *       "userIDList": [
+         *         "carol",
+         *         "dave"
+         *       ]
+         *     }
+         */
+        GroupMemberIdList: {
+            userIDList: string[];
         };
         /** @description A page of a group's members, by user ID (Tencent's `getGroupMemberList`). */
         GroupMemberList: {
@@ -1994,6 +2145,29 @@ export interface components {
              *     `AVChatRoom` or `Community`.
              */
             type: string;
+        };
+        /**
+         * @description `POST /v1/groups/{groupID}`: a member with the right changes the group's profile
+         *     (Tencent's `updateGroupProfile`); a field left out keeps its value.
+         * @example {
+         *       "name": "Sunday hike",
+         *       "notification": "Meet at 8"
+         *     }
+         */
+        GroupProfileUpdate: {
+            name?: string | null;
+            avatar?: string | null;
+            introduction?: string | null;
+            notification?: string | null;
+            joinOption?: string | null;
+        };
+        /**
+         * @description `POST /v1/groups/{groupID}/join`'s answer (Tencent's `joinGroup`): `JoinedSuccess`, or
+         *     `AlreadyInGroup` for a member.
+         */
+        JoinedGroup: {
+            status: string;
+            group: components["schemas"]["Group"];
         };
         LastMessage: {
             messageID: string;
@@ -2162,6 +2336,13 @@ export interface components {
                 [key: string]: string;
             } | null;
         };
+        /**
+         * @description A user a new group starts with (Tencent's `memberList` item; Natter has no member roles to
+         *     set, so only `userID` is taken).
+         */
+        NewGroupMember: {
+            userID: string;
+        };
         /** @description `POST /system/notices`: a notice into each listed user's `@TIM#SYSTEM` conversation. */
         NoticeRequest: {
             uids: string[];
@@ -2228,6 +2409,14 @@ export interface components {
             conversationIDList: string[];
             /** @description `AcceptAndNotify`, `AcceptNotNotify` or `Discard`. */
             messageRemindType: string;
+        };
+        /**
+         * @description Who was removed (Tencent's `deleteGroupMember` answer); users who were not members are left
+         *     out.
+         */
+        RemovedGroupMembers: {
+            userIDList: string[];
+            group: components["schemas"]["Group"];
         };
         RenameConversationGroupRequest: {
             oldName: string;
@@ -2835,6 +3024,7 @@ export interface components {
     headers: never;
     pathItems: never;
 }
+export type AddedGroupMembers = components['schemas']['AddedGroupMembers'];
 export type AppSettings = components['schemas']['AppSettings'];
 export type AuditEntry = components['schemas']['AuditEntry'];
 export type AuditPage = components['schemas']['AuditPage'];
@@ -2852,6 +3042,7 @@ export type ConversationGroupList = components['schemas']['ConversationGroupList
 export type ConversationGroupRequest = components['schemas']['ConversationGroupRequest'];
 export type ConversationIdList = components['schemas']['ConversationIdList'];
 export type ConversationListResponse = components['schemas']['ConversationListResponse'];
+export type CreateGroup = components['schemas']['CreateGroup'];
 export type CustomDataRequest = components['schemas']['CustomDataRequest'];
 export type DeadLetter = components['schemas']['DeadLetter'];
 export type DeadLetterPage = components['schemas']['DeadLetterPage'];
@@ -2866,9 +3057,12 @@ export type ErrorBody = components['schemas']['ErrorBody'];
 export type Group = components['schemas']['Group'];
 export type GroupList = components['schemas']['GroupList'];
 export type GroupMember = components['schemas']['GroupMember'];
+export type GroupMemberIdList = components['schemas']['GroupMemberIdList'];
 export type GroupMemberList = components['schemas']['GroupMemberList'];
 export type GroupNameResult = components['schemas']['GroupNameResult'];
 export type GroupProfile = components['schemas']['GroupProfile'];
+export type GroupProfileUpdate = components['schemas']['GroupProfileUpdate'];
+export type JoinedGroup = components['schemas']['JoinedGroup'];
 export type LastMessage = components['schemas']['LastMessage'];
 export type MarkRequest = components['schemas']['MarkRequest'];
 export type Message = components['schemas']['Message'];
@@ -2879,6 +3073,7 @@ export type MessageListResponse = components['schemas']['MessageListResponse'];
 export type MessageSyncRequest = components['schemas']['MessageSyncRequest'];
 export type MessageSyncResponse = components['schemas']['MessageSyncResponse'];
 export type MyProfileUpdate = components['schemas']['MyProfileUpdate'];
+export type NewGroupMember = components['schemas']['NewGroupMember'];
 export type NoticeRequest = components['schemas']['NoticeRequest'];
 export type OfflineMessage = components['schemas']['OfflineMessage'];
 export type OnlineStatus = components['schemas']['OnlineStatus'];
@@ -2890,6 +3085,7 @@ export type ProfilesRequest = components['schemas']['ProfilesRequest'];
 export type ReadAllRequest = components['schemas']['ReadAllRequest'];
 export type ReadRequest = components['schemas']['ReadRequest'];
 export type RemindTypeRequest = components['schemas']['RemindTypeRequest'];
+export type RemovedGroupMembers = components['schemas']['RemovedGroupMembers'];
 export type RenameConversationGroupRequest = components['schemas']['RenameConversationGroupRequest'];
 export type ReplayRequest = components['schemas']['ReplayRequest'];
 export type ReplayResult = components['schemas']['ReplayResult'];
@@ -3742,7 +3938,7 @@ export interface operations {
             };
         };
     };
-    dismissGroup: {
+    serverDismissGroup: {
         parameters: {
             query?: never;
             header?: never;
@@ -9139,6 +9335,120 @@ export interface operations {
             };
         };
     };
+    createGroup: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateGroup"];
+            };
+        };
+        responses: {
+            /** @description The new group. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Group"];
+                };
+            };
+            /** @description `invalid_argument`: no name, a type that cannot be created here (`AVChatRoom`, `Community`), a malformed ID, or more than 500 members. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `unauthenticated` (40101): `{code, error, message, requestID}`. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `permission_denied` (40301): `{code, error, message, requestID}`. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `not_found`: a user of `memberList` does not exist. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `method_not_allowed` (40501): `{code, error, message, requestID}`. */
+            405: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `conflict`: the group ID is taken. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `payload_too_large` (41301): `{code, error, message, requestID}`. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `rate_limited` (42901): `{code, error, message, requestID}`. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `internal` (50001): `{code, error, message, requestID}`. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `unavailable` (50301): `{code, error, message, requestID}`. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
     getGroupProfile: {
         parameters: {
             query?: never;
@@ -9243,6 +9553,322 @@ export interface operations {
             };
         };
     };
+    updateGroupProfile: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The group ID (`team-1`, not `GROUPteam-1`); percent-encode `#` and `@`. */
+                groupID: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["GroupProfileUpdate"];
+            };
+        };
+        responses: {
+            /** @description The group now. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Group"];
+                };
+            };
+            /** @description `invalid_argument`: an empty or too long field, an unknown join option, or a join option for a work group. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `unauthenticated` (40101): `{code, error, message, requestID}`. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `permission_denied`: not a member, or not the owner of a group only its owner runs. `not_a_member` (40302): the group was dismissed. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `not_found`: no such group. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `method_not_allowed` (40501): `{code, error, message, requestID}`. */
+            405: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `payload_too_large` (41301): `{code, error, message, requestID}`. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `rate_limited` (42901): `{code, error, message, requestID}`. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `internal` (50001): `{code, error, message, requestID}`. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `unavailable` (50301): `{code, error, message, requestID}`. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    dismissGroup: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The group ID (`team-1`, not `GROUPteam-1`); percent-encode `#` and `@`. */
+                groupID: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Done. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Empty"];
+                };
+            };
+            /** @description `invalid_argument` (40001): `{code, error, message, requestID}`. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `unauthenticated` (40101): `{code, error, message, requestID}`. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `permission_denied`: not the owner, or a work group. `not_a_member` (40302): dismissed already. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `not_found`: no such group. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `method_not_allowed` (40501): `{code, error, message, requestID}`. */
+            405: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `payload_too_large` (41301): `{code, error, message, requestID}`. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `rate_limited` (42901): `{code, error, message, requestID}`. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `internal` (50001): `{code, error, message, requestID}`. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `unavailable` (50301): `{code, error, message, requestID}`. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    joinGroup: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The group ID (`team-1`, not `GROUPteam-1`); percent-encode `#` and `@`. */
+                groupID: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description `JoinedSuccess`, or `AlreadyInGroup` for a member, and the group now. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["JoinedGroup"];
+                };
+            };
+            /** @description `invalid_argument` (40001): `{code, error, message, requestID}`. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `unauthenticated` (40101): `{code, error, message, requestID}`. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `permission_denied`: the group takes no one who asks. `not_a_member` (40302): the group was dismissed. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `not_found`: no such group. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `method_not_allowed` (40501): `{code, error, message, requestID}`. */
+            405: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `payload_too_large` (41301): `{code, error, message, requestID}`. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `rate_limited` (42901): `{code, error, message, requestID}`. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `internal` (50001): `{code, error, message, requestID}`. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `unavailable` (50301): `{code, error, message, requestID}`. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
     quitGroup: {
         parameters: {
             query?: never;
@@ -9282,7 +9908,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description `permission_denied`: the user was never a member. */
+            /** @description `permission_denied`: the user was never a member, or owns a `Public` or `ChatRoom` group (which its owner dismisses instead). */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -9392,6 +10018,222 @@ export interface operations {
                 };
             };
             /** @description `permission_denied`: the user was never a member; `not_a_member` (40302): the user left or was removed. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `not_found`: no such group. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `method_not_allowed` (40501): `{code, error, message, requestID}`. */
+            405: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `payload_too_large` (41301): `{code, error, message, requestID}`. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `rate_limited` (42901): `{code, error, message, requestID}`. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `internal` (50001): `{code, error, message, requestID}`. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `unavailable` (50301): `{code, error, message, requestID}`. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    addGroupMember: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The group ID (`team-1`, not `GROUPteam-1`); percent-encode `#` and `@`. */
+                groupID: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["GroupMemberIdList"];
+            };
+        };
+        responses: {
+            /** @description What was done, user by user, and the group now. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AddedGroupMembers"];
+                };
+            };
+            /** @description `invalid_argument`: an empty list, more than 500 users, or a malformed ID. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `unauthenticated` (40101): `{code, error, message, requestID}`. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `permission_denied`: not a member, or not a work group. `not_a_member` (40302): the group was dismissed. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `not_found`: no such group. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `method_not_allowed` (40501): `{code, error, message, requestID}`. */
+            405: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `payload_too_large` (41301): `{code, error, message, requestID}`. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `rate_limited` (42901): `{code, error, message, requestID}`. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `internal` (50001): `{code, error, message, requestID}`. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `unavailable` (50301): `{code, error, message, requestID}`. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    deleteGroupMember: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The group ID (`team-1`, not `GROUPteam-1`); percent-encode `#` and `@`. */
+                groupID: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["GroupMemberIdList"];
+            };
+        };
+        responses: {
+            /** @description Who was removed, and the group now. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RemovedGroupMembers"];
+                };
+            };
+            /** @description `invalid_argument`: an empty list, the owner themself, or a malformed ID. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `unauthenticated` (40101): `{code, error, message, requestID}`. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `permission_denied`: not the owner. `not_a_member` (40302): the group was dismissed. */
             403: {
                 headers: {
                     [name: string]: unknown;

@@ -1,0 +1,349 @@
+/**
+ * Groups as their members run them, Tencent's calls against a real natter server: createGroup,
+ * addGroupMember, deleteGroupMember, updateGroupProfile, dismissGroup, joinGroup, and the
+ * owner's role in getGroupMemberList, by the rules of Tencent's group types (a work group is run
+ * by its members, a public or meeting group by its owner).
+ */
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+import { ErrorCode, NatterError, TYPES, type Message } from '@natter/sdk';
+import { closeAll, destroyAllChats, liveDevice, newChat, sendText } from '../testing/chat.js';
+import { spyFetch, startServer, uniqueUid, waitFor, type TestServer } from '../testing/server.js';
+
+let server: TestServer;
+
+before(async () => {
+  server = await startServer();
+});
+after(async () => {
+  await destroyAllChats();
+  await server?.stop();
+});
+
+function refusedWith(code: number, message?: RegExp) {
+  return (err: unknown) => {
+    assert.ok(err instanceof NatterError, String(err));
+    assert.equal(err.code, code, err.message);
+    if (message) assert.match(err.message, message);
+    return true;
+  };
+}
+
+/** Live, logged-in users, each with their own instance. */
+async function users<const N extends string>(...names: N[]) {
+  const devices = await Promise.all(names.map((name) => liveDevice(server, uniqueUid(name), 1)));
+  const byName = Object.fromEntries(names.map((name, i) => [name, devices[i]!])) as Record<N, (typeof devices)[number]>;
+  const uid = Object.fromEntries(names.map((name, i) => [name, (devices[i]!.chat.getLoginUser())])) as Record<N, string>;
+  return { ...byName, uid, done: () => closeAll(...devices.map((d) => d.chat)) };
+}
+
+/** The group system notices (MSG_GRP_SYS_NOTICE) a device received about `groupID`. */
+function notices(received: Message[], groupID: string) {
+  return received.filter((m) => m.type === TYPES.MSG_GRP_SYS_NOTICE && m.payload.groupProfile.groupID === groupID);
+}
+
+describe('createGroup', () => {
+  test("a work group by default: Tencent's answer, the creator owns it, the server makes the ID", async () => {
+    const { alice, bob, uid, done } = await users('alice', 'bob');
+    try {
+      const res = await alice.chat.createGroup({ name: 'Weekend hike', memberList: [{ userID: uid.bob }] });
+      assert.equal(res.code, 0);
+      assert.deepEqual(Object.keys(res.data).sort(), ['group', 'overLimitUserIDList']);
+      assert.deepEqual(res.data.overLimitUserIDList, []);
+      const { group } = res.data;
+      assert.match(group.groupID, /^@TGS#[A-Z0-9]{10}$/, "the server's ID, in Tencent's shape");
+      assert.deepEqual(
+        [group.name, group.type, group.ownerID, group.memberCount, group.joinOption, group.isDismissed],
+        ['Weekend hike', TYPES.GRP_WORK, uid.alice, 2, TYPES.JOIN_OPTIONS_DISABLE_APPLY, false],
+      );
+      assert.equal(group.selfInfo.role, TYPES.GRP_MBR_ROLE_OWNER);
+
+      // bob is a member at once: he sees the group, and alice gets what he sends to it.
+      const bobsGroups = (await bob.chat.getGroupList()).data.groupList;
+      const seen = bobsGroups.find((g) => g.groupID === group.groupID);
+      assert.ok(seen, 'in bob’s getGroupList');
+      assert.deepEqual([seen.ownerID, seen.selfInfo.role], [uid.alice, TYPES.GRP_MBR_ROLE_MEMBER]);
+      await sendText(bob.chat, group.groupID, 'hello', 'GROUP');
+      await waitFor(() => alice.entry(`GROUP${group.groupID}`)?.lastMessage.payload?.text === 'hello', 5_000, 'in alice’s list');
+    } finally {
+      await done();
+    }
+  });
+
+  test('a given ID and profile; only userID is sent for each member; a taken ID is 40901', async () => {
+    const { alice, uid, done } = await users('alice', 'bob');
+    const spy = spyFetch();
+    const chat = newChat(server, { fetch: spy.fetch });
+    try {
+      await chat.login({ userID: uid.alice, userSig: await server.createUser(uid.alice, 2) });
+      const groupID = uniqueUid('club');
+      const { data } = await chat.createGroup({
+        groupID,
+        name: 'Book club',
+        type: TYPES.GRP_PUBLIC,
+        introduction: 'We read',
+        notification: 'Next: Dune',
+        avatar: 'https://example.com/club.png',
+        memberList: [{ userID: uid.bob, role: TYPES.GRP_MBR_ROLE_MEMBER, memberCustomField: [] }],
+      });
+      assert.deepEqual(
+        [data.group.groupID, data.group.type, data.group.introduction, data.group.notification, data.group.avatar],
+        [groupID, TYPES.GRP_PUBLIC, 'We read', 'Next: Dune', 'https://example.com/club.png'],
+      );
+      assert.equal(data.group.joinOption, TYPES.JOIN_OPTIONS_NEED_PERMISSION, "a public group's default");
+      const sent = spy.calls.find((c) => c.method === 'POST' && c.url.endsWith('/v1/groups'));
+      assert.deepEqual(JSON.parse(sent!.body!).memberList, [{ userID: uid.bob }]);
+
+      await assert.rejects(alice.chat.createGroup({ groupID, name: 'Again' }), refusedWith(ErrorCode.CONFLICT));
+      await assert.rejects(
+        alice.chat.createGroup({ name: 'Ghosts', memberList: [{ userID: uniqueUid('nobody') }] }),
+        refusedWith(ErrorCode.NOT_FOUND),
+      );
+    } finally {
+      await closeAll(chat);
+      await done();
+    }
+  });
+});
+
+describe('work groups: members add and edit, the owner removes', () => {
+  /** alice's work group with bob; carol is not in it yet. */
+  async function workGroup() {
+    const people = await users('alice', 'bob', 'carol');
+    const { group } = (await people.alice.chat.createGroup({ name: 'Team', memberList: [{ userID: people.uid.bob }] })).data;
+    return { ...people, groupID: group.groupID };
+  }
+
+  test('addGroupMember by a plain member: added, unknown and existing users apart', async () => {
+    const { bob, carol, uid, groupID, done } = await workGroup();
+    try {
+      const nobody = uniqueUid('nobody');
+      const res = await bob.chat.addGroupMember({ groupID, userIDList: [uid.carol, nobody, uid.alice] });
+      assert.equal(res.code, 0);
+      assert.deepEqual(res.data.successUserIDList, [uid.carol]);
+      assert.deepEqual(res.data.failureUserIDList, [nobody]);
+      assert.deepEqual(res.data.existedUserIDList, [uid.alice]);
+      assert.deepEqual(res.data.overLimitUserIDList, []);
+      assert.deepEqual([res.data.group.groupID, res.data.group.memberCount], [groupID, 3]);
+      assert.ok((await carol.chat.getGroupList()).data.groupList.some((g) => g.groupID === groupID));
+    } finally {
+      await done();
+    }
+  });
+
+  test('getGroupMemberList: the owner is Owner, the others Member; role filters', async () => {
+    const { alice, bob, uid, groupID, done } = await workGroup();
+    try {
+      await bob.chat.addGroupMember({ groupID, userIDList: [uid.carol] });
+      const { memberList } = (await bob.chat.getGroupMemberList({ groupID, count: 100 })).data;
+      const roles = Object.fromEntries(memberList.map((m) => [m.userID, m.role]));
+      assert.deepEqual(roles, {
+        [uid.alice]: TYPES.GRP_MBR_ROLE_OWNER,
+        [uid.bob]: TYPES.GRP_MBR_ROLE_MEMBER,
+        [uid.carol]: TYPES.GRP_MBR_ROLE_MEMBER,
+      });
+      const owners = (await bob.chat.getGroupMemberList({ groupID, count: 100, role: TYPES.GRP_MBR_ROLE_OWNER })).data;
+      assert.deepEqual(owners.memberList.map((m) => m.userID), [uid.alice]);
+      const members = (await alice.chat.getGroupMemberList({ groupID, count: 100, role: TYPES.GRP_MBR_ROLE_MEMBER })).data;
+      assert.deepEqual(members.memberList.map((m) => m.userID).sort(), [uid.bob, uid.carol].sort());
+      const admins = (await alice.chat.getGroupMemberList({ groupID, count: 100, role: TYPES.GRP_MBR_ROLE_ADMIN })).data;
+      assert.deepEqual(admins.memberList, [], 'Natter has no admins');
+    } finally {
+      await done();
+    }
+  });
+
+  test('deleteGroupMember: not by a plain member; the owner removes, and the removed member is told', async () => {
+    const { alice, bob, carol, uid, groupID, done } = await workGroup();
+    try {
+      await bob.chat.addGroupMember({ groupID, userIDList: [uid.carol] });
+      await sendText(bob.chat, groupID, 'welcome, carol', 'GROUP');
+      const conversationID = `GROUP${groupID}`;
+      await waitFor(() => carol.entry(conversationID) !== undefined, 5_000, 'the group in carol’s list');
+
+      await assert.rejects(
+        bob.chat.deleteGroupMember({ groupID, userIDList: [uid.carol] }),
+        refusedWith(ErrorCode.PERMISSION_DENIED),
+      );
+      await assert.rejects(
+        alice.chat.deleteGroupMember({ groupID, userIDList: [uid.alice] }),
+        refusedWith(ErrorCode.INVALID_ARGUMENT),
+        'the owner leaves by quitting',
+      );
+      const res = await alice.chat.deleteGroupMember({ groupID, userIDList: [uid.carol], reason: 'tidying up' });
+      assert.deepEqual(res.data.userIDList, [uid.carol]);
+      assert.equal(res.data.group.memberCount, 2);
+
+      // As when the app backend removes a member: a notice, and a read-only conversation.
+      await waitFor(() => notices(carol.rec.received(), groupID).length === 1, 5_000, 'the removal notice');
+      const [notice] = notices(carol.rec.received(), groupID);
+      assert.deepEqual(
+        [notice!.conversationID, notice!.payload.operationType, notice!.payload.operatorID],
+        [TYPES.CONV_SYSTEM, 4, uid.alice],
+      );
+      assert.ok(carol.entry(conversationID), 'the conversation stays in carol’s list');
+      const history = (await carol.chat.getMessageList({ conversationID })).data.messageList;
+      assert.deepEqual(history.map((m) => m.payload.text), ['welcome, carol']);
+      await assert.rejects(sendText(carol.chat, groupID, 'still here?', 'GROUP'), refusedWith(ErrorCode.NOT_A_MEMBER));
+      assert.ok(!(await carol.chat.getGroupList()).data.groupList.some((g) => g.groupID === groupID));
+    } finally {
+      await done();
+    }
+  });
+
+  test('updateGroupProfile by a plain member reaches the others; what Natter cannot keep rejects', async () => {
+    const { alice, bob, groupID, done } = await workGroup();
+    try {
+      await sendText(alice.chat, groupID, 'hi', 'GROUP');
+      const conversationID = `GROUP${groupID}`;
+      await waitFor(() => alice.entry(conversationID) !== undefined, 5_000, 'the group in alice’s list');
+      const res = await bob.chat.updateGroupProfile({
+        groupID,
+        name: 'Sunday hike',
+        introduction: 'Hills',
+        notification: 'Meet at 8',
+      });
+      assert.deepEqual(
+        [res.data.group.name, res.data.group.introduction, res.data.group.notification, res.data.group.avatar],
+        ['Sunday hike', 'Hills', 'Meet at 8', ''],
+        'the fields left out keep their value',
+      );
+      await waitFor(() => alice.entry(conversationID)?.groupProfile.name === 'Sunday hike', 5_000, 'alice’s list shows it');
+      const seen = (await alice.chat.getGroupProfile({ groupID })).data.group;
+      assert.deepEqual([seen.name, seen.introduction, seen.notification], ['Sunday hike', 'Hills', 'Meet at 8']);
+
+      await assert.rejects(
+        bob.chat.updateGroupProfile({ groupID, joinOption: TYPES.JOIN_OPTIONS_FREE_ACCESS }),
+        refusedWith(ErrorCode.INVALID_ARGUMENT),
+        'a work group is joined only by being added',
+      );
+      await assert.rejects(
+        bob.chat.updateGroupProfile({ groupID, name: 'Muted', muteAllMembers: true }),
+        refusedWith(ErrorCode.UNSUPPORTED, /muteAllMembers/),
+      );
+      await assert.rejects(
+        bob.chat.updateGroupProfile({ groupID, groupCustomField: [{ key: 'k', value: 'v' }] }),
+        refusedWith(ErrorCode.UNSUPPORTED, /groupCustomField/),
+      );
+      assert.equal((await bob.chat.getGroupProfile({ groupID })).data.group.name, 'Sunday hike', 'nothing changed');
+    } finally {
+      await done();
+    }
+  });
+
+  test('dismissGroup: a work group is not dismissed from a client, not even by its owner', async () => {
+    const { alice, bob, groupID, done } = await workGroup();
+    try {
+      await assert.rejects(alice.chat.dismissGroup(groupID), refusedWith(ErrorCode.PERMISSION_DENIED));
+      await assert.rejects(bob.chat.dismissGroup(groupID), refusedWith(ErrorCode.PERMISSION_DENIED));
+      assert.equal((await bob.chat.getGroupProfile({ groupID })).data.group.isDismissed, false);
+    } finally {
+      await done();
+    }
+  });
+});
+
+describe('public and meeting groups: the owner runs them, users join', () => {
+  test('a meeting group: a stranger joins; only the owner edits; the owner cannot quit, and dismisses it', async () => {
+    const { alice, dave, uid, done } = await users('alice', 'dave');
+    try {
+      const { group } = (await alice.chat.createGroup({ name: 'Town hall', type: TYPES.GRP_MEETING })).data;
+      const groupID = group.groupID;
+      assert.deepEqual([group.type, group.joinOption], [TYPES.GRP_MEETING, TYPES.JOIN_OPTIONS_FREE_ACCESS]);
+
+      const joined = await dave.chat.joinGroup({ groupID, type: TYPES.GRP_MEETING });
+      assert.deepEqual([joined.data.status, joined.data.group.memberCount], [TYPES.JOIN_STATUS_SUCCESS, 2]);
+      assert.equal(joined.data.group.selfInfo.role, TYPES.GRP_MBR_ROLE_MEMBER);
+      const again = await dave.chat.joinGroup({ groupID });
+      assert.equal(again.data.status, TYPES.JOIN_STATUS_ALREADY_IN_GROUP);
+
+      await assert.rejects(
+        dave.chat.updateGroupProfile({ groupID, name: 'Dave’s hall' }),
+        refusedWith(ErrorCode.PERMISSION_DENIED),
+      );
+      await assert.rejects(
+        dave.chat.addGroupMember({ groupID, userIDList: [uid.alice] }),
+        refusedWith(ErrorCode.PERMISSION_DENIED),
+        'only work groups take members from their members',
+      );
+      await assert.rejects(alice.chat.quitGroup(groupID), refusedWith(ErrorCode.PERMISSION_DENIED));
+      await assert.rejects(dave.chat.dismissGroup(groupID), refusedWith(ErrorCode.PERMISSION_DENIED));
+
+      await sendText(alice.chat, groupID, 'welcome', 'GROUP');
+      await waitFor(() => dave.entry(`GROUP${groupID}`) !== undefined, 5_000, 'the group in dave’s list');
+      assert.deepEqual(await alice.chat.dismissGroup(groupID), { code: 0, data: { groupID } });
+      await waitFor(() => notices(dave.rec.received(), groupID).length === 1, 5_000, 'the dismissal notice');
+      const dismissal = notices(dave.rec.received(), groupID)[0]!.payload;
+      assert.deepEqual([dismissal.operationType, dismissal.operatorID], [5, uid.alice]);
+      assert.equal((await dave.chat.getGroupProfile({ groupID })).data.group.isDismissed, true);
+      assert.ok(dave.entry(`GROUP${groupID}`), 'the conversation stays, read-only');
+      await assert.rejects(sendText(dave.chat, groupID, 'anyone?', 'GROUP'), refusedWith(ErrorCode.NOT_A_MEMBER));
+      await assert.rejects(dave.chat.joinGroup({ groupID }), refusedWith(ErrorCode.NOT_A_MEMBER));
+    } finally {
+      await done();
+    }
+  });
+
+  test('a public group takes no one who asks until its owner sets FreeAccess', async () => {
+    const { alice, erin, done } = await users('alice', 'erin');
+    try {
+      const { group } = (await alice.chat.createGroup({ name: 'Open mic', type: TYPES.GRP_PUBLIC })).data;
+      const groupID = group.groupID;
+      await assert.rejects(
+        erin.chat.joinGroup({ groupID, applyMessage: 'let me in' }),
+        refusedWith(ErrorCode.PERMISSION_DENIED),
+        'NeedPermission, and Natter has no join requests',
+      );
+      const opened = await alice.chat.updateGroupProfile({ groupID, joinOption: TYPES.JOIN_OPTIONS_FREE_ACCESS });
+      assert.equal(opened.data.group.joinOption, TYPES.JOIN_OPTIONS_FREE_ACCESS);
+      const joined = await erin.chat.joinGroup({ groupID });
+      assert.equal(joined.data.status, TYPES.JOIN_STATUS_SUCCESS);
+      assert.ok((await erin.chat.getGroupList()).data.groupList.some((g) => g.groupID === groupID));
+    } finally {
+      await done();
+    }
+  });
+});
+
+describe('argument errors', () => {
+  test('bad arguments reject 40001 and what Natter cannot honour -2, before any request', async () => {
+    const spy = spyFetch();
+    const chat = newChat(server, { fetch: spy.fetch });
+    const uid = uniqueUid('alice');
+    try {
+      await chat.login({ userID: uid, userSig: await server.createUser(uid) });
+      const before = spy.calls.length;
+      const invalid = (message: RegExp) => refusedWith(ErrorCode.INVALID_ARGUMENT, message);
+      const unsupported = (message: RegExp) => refusedWith(ErrorCode.UNSUPPORTED, message);
+      const loose = chat as unknown as Record<string, (options: unknown) => Promise<unknown>>;
+
+      await assert.rejects(loose.createGroup!.call(chat, { type: TYPES.GRP_WORK }), invalid(/^name/));
+      await assert.rejects(chat.createGroup({ name: 'x', type: 'Bogus' as never }), invalid(/^type/));
+      await assert.rejects(chat.createGroup({ name: 'x', joinOption: 'Anyone' as never }), invalid(/^joinOption/));
+      await assert.rejects(loose.createGroup!.call(chat, { name: 'x', memberList: ['bob'] }), invalid(/^memberList/));
+      await assert.rejects(chat.createGroup({ name: 'x', type: TYPES.GRP_AVCHATROOM }), unsupported(/AVChatRoom/));
+      await assert.rejects(chat.createGroup({ name: 'x', type: TYPES.GRP_COMMUNITY }), unsupported(/Community/));
+      await assert.rejects(chat.createGroup({ name: 'x', maxMemberNum: 50 }), unsupported(/maxMemberNum/));
+      await assert.rejects(chat.createGroup({ name: 'x', isSupportTopic: true }), unsupported(/isSupportTopic/));
+      await assert.rejects(chat.createGroup({ name: 'x', groupCustomField: [{ key: 'k', value: 'v' }] }), unsupported(/groupCustomField/));
+      await assert.rejects(
+        chat.createGroup({ name: 'x', memberList: [{ userID: 'bob', role: TYPES.GRP_MBR_ROLE_ADMIN }] }),
+        unsupported(/role/),
+      );
+
+      await assert.rejects(loose.addGroupMember!.call(chat, { groupID: 'g', userIDList: 'bob' }), invalid(/^userIDList/));
+      await assert.rejects(chat.addGroupMember({ groupID: 'g', userIDList: [] }), invalid(/^userIDList/));
+      const tooMany = Array.from({ length: 501 }, (_, i) => `user${i}`);
+      await assert.rejects(chat.addGroupMember({ groupID: 'g', userIDList: tooMany }), invalid(/^userIDList: 501/));
+      await assert.rejects(loose.addGroupMember!.call(chat, { userIDList: ['bob'] }), invalid(/^groupID/));
+      await assert.rejects(loose.deleteGroupMember!.call(chat, { groupID: 'g', userIDList: null }), invalid(/^userIDList/));
+      await assert.rejects(chat.deleteGroupMember({ groupID: 'g', userIDList: ['bob'], duration: 60 }), unsupported(/duration/));
+      await assert.rejects(loose.updateGroupProfile!.call(chat, { groupID: 'g', name: 7 }), invalid(/^name/));
+      await assert.rejects(loose.joinGroup!.call(chat, {}), invalid(/^groupID/));
+      await assert.rejects(chat.dismissGroup(''), invalid(/^groupID/));
+      assert.equal(spy.calls.length, before, 'no request was made');
+    } finally {
+      await closeAll(chat);
+    }
+  });
+});
