@@ -20,7 +20,7 @@ import {
   type MenuAnchor,
   type Tab,
 } from './state.ts';
-import { closeConversation } from './thread.ts';
+import { closeConversation, openConversation } from './thread.ts';
 
 const { TYPES } = TencentCloudChat;
 
@@ -110,6 +110,25 @@ export function askFolder(id: ConversationID, returnFocus: HTMLElement | null): 
 
 export function askNewConversation(): void {
   state.dialog.value = { kind: 'new' };
+}
+
+/**
+ * Creates a work group (Tencent's default type: any member adds people) with the user as its
+ * owner, and opens its conversation; it enters the list with its first message.
+ */
+export async function createGroup(name: string, memberIDs: string[]): Promise<void> {
+  try {
+    const { data } = await chat().createGroup({
+      name,
+      type: TYPES.GRP_WORK,
+      memberList: memberIDs.map((userID) => ({ userID })),
+    });
+    switchTab('chats');
+    openConversation(`GROUP${data.group.groupID}`);
+    toast(`Created the group “${name}”`);
+  } catch (err) {
+    toast(`Could not create the group: ${describeError(err)}`, 'error');
+  }
 }
 
 // ------------------------------------------------------------------ conversation calls

@@ -61,7 +61,8 @@ export interface MessageMenuState {
 export type DialogState =
   | { kind: 'delete'; ids: ConversationID[]; returnFocus: HTMLElement | null }
   | { kind: 'folder'; id: ConversationID; returnFocus: HTMLElement | null }
-  | { kind: 'new' };
+  | { kind: 'new' }
+  | { kind: 'group' };
 
 export interface Toast {
   id: number;

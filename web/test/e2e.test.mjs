@@ -774,6 +774,30 @@ test('the web client against a real server', async (t) => {
     await page.context().close();
   });
 
+  await step('creates a group from the ✎ dialog: in the members’ lists at once, the creator owns it', async () => {
+    await alice.bringToFront();
+    await alice.click('#new-chat');
+    await alice.click('#new-group');
+    await alice.waitForSelector('#group-dialog[open]');
+    await alice.fill('#group-name', 'Lunch crew');
+    await alice.fill('#group-members', 'bob, carol');
+    await shot(alice, '17-new-group');
+    await alice.click('#group-create');
+    await alice.waitForSelector('.toast >> text=Created the group “Lunch crew”');
+    await alice.waitForFunction(() => document.querySelector('#pane-title')?.textContent === 'Lunch crew');
+    const row = '#conv-list li:has-text("Lunch crew")';
+    await alice.waitForSelector(row);
+    const id = await alice.$eval(row, (el) => el.dataset.id);
+    assert.match(id, /^GROUP@TGS#[A-Z0-9]{10}$/);
+    // bob has it before anyone writes, and then the message counts
+    await bob.waitForSelector(item(id));
+    await alice.fill('#composer-input', 'Tacos at noon?');
+    await alice.press('#composer-input', 'Enter');
+    await bob.waitForSelector(`${item(id)} .badge >> text=1`);
+    const group = await api(`/v1/groups/${encodeURIComponent(id.slice('GROUP'.length))}`, tokenOf('bob'));
+    assert.deepEqual([group.name, group.ownerID, group.memberCount], ['Lunch crew', 'alice', 3]);
+  });
+
   await step('works at phone width: list and conversation as separate views', async () => {
     const phone = await newPage({ width: 390, height: 780 });
     await signInDemo(phone, 'bob');

@@ -6,7 +6,7 @@ import type { ConversationID } from '@natter/sdk';
 import { useSignal } from '@preact/signals';
 import type { ComponentChildren } from 'preact';
 import { useLayoutEffect, useRef } from 'preact/hooks';
-import { addToFolder, deleteConversations, switchTab } from '../actions.ts';
+import { addToFolder, createGroup, deleteConversations, switchTab } from '../actions.ts';
 import { toast } from '../feedback.ts';
 import { displayName } from '../format.ts';
 import { allFolders, findConversation, focusRow, state } from '../state.ts';
@@ -17,6 +17,7 @@ export function Dialogs() {
   if (!d) return null;
   if (d.kind === 'delete') return <DeleteDialog ids={d.ids} returnFocus={d.returnFocus} />;
   if (d.kind === 'folder') return <FolderDialog id={d.id} returnFocus={d.returnFocus} />;
+  if (d.kind === 'group') return <NewGroupDialog />;
   return <NewConversationDialog />;
 }
 
@@ -190,6 +191,10 @@ const PEER_PATTERN = '#[A-Za-z0-9_.@#\\-]{1,64}|[A-Za-z0-9_.@\\-]{1,64}';
 function NewConversationDialog() {
   const input = useRef<HTMLInputElement>(null);
   const onAnswer = (value: string) => {
+    if (value === 'group') {
+      state.dialog.value = { kind: 'group' };
+      return;
+    }
     const peer = input.current?.value.trim() ?? '';
     if (value !== 'open' || !peer) return;
     if (peer === state.session.value?.uid) {
@@ -222,8 +227,59 @@ function NewConversationDialog() {
         </p>
         <Actions
           confirm={
-            <button type="submit" value="open" class="btn btn-primary" id="new-open">
-              Open
+            <>
+              <button type="submit" value="group" class="btn" id="new-group" formNoValidate>
+                New group…
+              </button>
+              <button type="submit" value="open" class="btn btn-primary" id="new-open">
+                Open
+              </button>
+            </>
+          }
+        />
+      </form>
+    </Modal>
+  );
+}
+
+/** User IDs as typed: separated by commas or spaces. */
+const MEMBERS_PATTERN = '[A-Za-z0-9_.@\-]{1,64}([ ,]+[A-Za-z0-9_.@\-]{1,64})*[ ,]*';
+
+/** Starts a work group (any member may add people later) with the user as its owner. */
+function NewGroupDialog() {
+  const name = useRef<HTMLInputElement>(null);
+  const members = useRef<HTMLInputElement>(null);
+  const onAnswer = (value: string) => {
+    const groupName = name.current?.value.trim() ?? '';
+    if (value !== 'create' || !groupName) return;
+    const me = state.session.value?.uid;
+    const ids = (members.current?.value ?? '').split(/[\s,]+/).filter((id) => id && id !== me);
+    void createGroup(groupName, [...new Set(ids)]);
+  };
+  return (
+    <Modal id="group-dialog" labelledBy="group-title" onAnswer={onAnswer}>
+      <form method="dialog">
+        <h2 id="group-title">New group</h2>
+        <label for="group-name">Name</label>
+        <input ref={name} id="group-name" name="name" required maxLength={64} autocomplete="off" autofocus />
+        <label for="group-members">Members</label>
+        <input
+          ref={members}
+          id="group-members"
+          name="members"
+          pattern={MEMBERS_PATTERN}
+          title="User IDs, separated by commas or spaces"
+          aria-describedby="group-hint"
+          autocomplete="off"
+          spellcheck={false}
+        />
+        <p class="hint" id="group-hint">
+          User IDs, separated by commas: for example bob, carol. Members can add others later.
+        </p>
+        <Actions
+          confirm={
+            <button type="submit" value="create" class="btn btn-primary" id="group-create">
+              Create
             </button>
           }
         />
