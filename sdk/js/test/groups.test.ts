@@ -6,8 +6,8 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { ErrorCode, NatterError, TYPES, type Message } from '@natter/sdk';
-import { closeAll, destroyAllChats, liveDevice, newChat, sendText } from '../testing/chat.js';
+import { ErrorCode, TYPES, type Message } from '@natter/sdk';
+import { closeAll, destroyAllChats, liveDevice, newChat, refusedWith, sendText } from '../testing/chat.js';
 import { spyFetch, startServer, uniqueUid, waitFor, type TestServer } from '../testing/server.js';
 
 let server: TestServer;
@@ -19,15 +19,6 @@ after(async () => {
   await destroyAllChats();
   await server?.stop();
 });
-
-function refusedWith(code: number, message?: RegExp) {
-  return (err: unknown) => {
-    assert.ok(err instanceof NatterError, String(err));
-    assert.equal(err.code, code, err.message);
-    if (message) assert.match(err.message, message);
-    return true;
-  };
-}
 
 /** Live, logged-in users, each with their own instance. */
 async function users<const N extends string>(...names: N[]) {
@@ -219,11 +210,11 @@ describe('work groups: members add and edit, the owner removes', () => {
       );
       await assert.rejects(
         bob.chat.updateGroupProfile({ groupID, name: 'Muted', muteAllMembers: true }),
-        refusedWith(ErrorCode.UNSUPPORTED, /muteAllMembers/),
+        refusedWith(ErrorCode.UNSUPPORTED, { message: /muteAllMembers/ }),
       );
       await assert.rejects(
         bob.chat.updateGroupProfile({ groupID, groupCustomField: [{ key: 'k', value: 'v' }] }),
-        refusedWith(ErrorCode.UNSUPPORTED, /groupCustomField/),
+        refusedWith(ErrorCode.UNSUPPORTED, { message: /groupCustomField/ }),
       );
       assert.equal((await bob.chat.getGroupProfile({ groupID })).data.group.name, 'Sunday hike', 'nothing changed');
     } finally {
@@ -313,8 +304,8 @@ describe('argument errors', () => {
     try {
       await chat.login({ userID: uid, userSig: await server.createUser(uid) });
       const before = spy.calls.length;
-      const invalid = (message: RegExp) => refusedWith(ErrorCode.INVALID_ARGUMENT, message);
-      const unsupported = (message: RegExp) => refusedWith(ErrorCode.UNSUPPORTED, message);
+      const invalid = (message: RegExp) => refusedWith(ErrorCode.INVALID_ARGUMENT, { message });
+      const unsupported = (message: RegExp) => refusedWith(ErrorCode.UNSUPPORTED, { message });
       const loose = chat as unknown as Record<string, (options: unknown) => Promise<unknown>>;
 
       await assert.rejects(loose.createGroup!.call(chat, { type: TYPES.GRP_WORK }), invalid(/^name/));

@@ -6,16 +6,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { EVENT, ErrorCode, NatterError, TYPES, type Conversation } from '@natter/sdk';
-import {
-  FAST_RECONNECT,
-  closeAll,
-  destroyAllChats,
-  gatedSocket,
-  loginReady,
-  newChat,
-  record,
-  sendText,
-} from '../testing/chat.js';
+import { closeAll, destroyAllChats, FAST_RECONNECT, gatedSocket, loginReady, newChat, record, refusedWith, sendText } from '../testing/chat.js';
 import { startServer, uniqueUid, waitFor, type TestServer } from '../testing/server.js';
 
 let server: TestServer;
@@ -27,14 +18,6 @@ after(async () => {
   await destroyAllChats();
   await server?.stop();
 });
-
-function refusedWith(code: number) {
-  return (err: unknown) => {
-    assert.ok(err instanceof NatterError, String(err));
-    assert.equal(err.code, code, err.message);
-    return true;
-  };
-}
 
 /** alice (live, recording) and bob in a C2C conversation and a group. */
 async function setup() {

@@ -6,8 +6,8 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import type Natter from '@natter/sdk';
-import { EVENT, ErrorCode, NatterError, type Message, type WebSocketConstructor } from '@natter/sdk';
-import { closeAll, destroyAllChats, gatedSocket, liveDevice, loginReady, newChat, sendText } from '../testing/chat.js';
+import { EVENT, ErrorCode, type Message, type WebSocketConstructor } from '@natter/sdk';
+import { closeAll, destroyAllChats, gatedSocket, liveDevice, loginReady, newChat, refusedWith, sendText } from '../testing/chat.js';
 import { startServer, uniqueUid, waitFor, type TestServer } from '../testing/server.js';
 
 let server: TestServer;
@@ -29,15 +29,6 @@ function device(uid: string, deviceFlag: 0 | 1 | 2, WebSocketImpl?: WebSocketCon
 
 async function history(chat: Natter, conversationID: string): Promise<Message[]> {
   return (await chat.getMessageList({ conversationID })).data.messageList;
-}
-
-function refusedWith(code: number, error?: string) {
-  return (err: unknown) => {
-    assert.ok(err instanceof NatterError, String(err));
-    assert.equal(err.code, code, err.message);
-    if (error) assert.equal(err.error, error);
-    return true;
-  };
 }
 
 describe('revokeMessage and MESSAGE_REVOKED', () => {
@@ -105,7 +96,7 @@ describe('revokeMessage and MESSAGE_REVOKED', () => {
       await sendText(a.chat, bob, 'mine');
       await waitFor(() => b.rec.received().length === 1, 5_000, 'bob got it');
       const theirs = b.rec.received()[0]!;
-      await assert.rejects(b.chat.revokeMessage(theirs), refusedWith(ErrorCode.PERMISSION_DENIED, 'permission_denied'));
+      await assert.rejects(b.chat.revokeMessage(theirs), refusedWith(ErrorCode.PERMISSION_DENIED, { error: 'permission_denied' }));
       assert.equal(theirs.isRevoked, false);
     } finally {
       await closeAll(a.chat, b.chat);
@@ -186,7 +177,7 @@ describe('the recall window', () => {
     try {
       const sent = await sendText(chat, bob, 'too late to take back');
       await settle(1_500);
-      await assert.rejects(chat.revokeMessage(sent), refusedWith(ErrorCode.RECALL_WINDOW_PASSED, 'recall_window_passed'));
+      await assert.rejects(chat.revokeMessage(sent), refusedWith(ErrorCode.RECALL_WINDOW_PASSED, { error: 'recall_window_passed' }));
       assert.deepEqual([sent.isRevoked, sent.payload], [false, { text: 'too late to take back' }]);
       const quick = await sendText(chat, bob, 'taken back in time');
       assert.equal((await chat.revokeMessage(quick)).data.message.isRevoked, true);

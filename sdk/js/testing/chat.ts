@@ -3,9 +3,11 @@
  * instance per SDKAppID, as Tencent's does, so every simulated device needs its own), event
  * recording, a few sends, and WebSockets a test can cut off or delay.
  */
+import assert from 'node:assert/strict';
 import WebSocket from 'ws';
 import Natter, {
   EVENT,
+  NatterError,
   type ChatEvent,
   type Conversation,
   type CreateOptions,
@@ -17,6 +19,20 @@ import Natter, {
 import { waitFor, type TestServer } from './server.js';
 
 let nextAppID = 1_400_000_000;
+
+/**
+ * For `assert.rejects`: the call failed with a NatterError of `code`, and, when given, of the
+ * `error` name or with a message matching `message`.
+ */
+export function refusedWith(code: number, expect: { error?: string; message?: RegExp } = {}) {
+  return (err: unknown) => {
+    assert.ok(err instanceof NatterError, String(err));
+    assert.equal(err.code, code, err.message);
+    if (expect.error) assert.equal(err.error, expect.error);
+    if (expect.message) assert.match(err.message, expect.message);
+    return true;
+  };
+}
 const created = new Set<Natter>();
 
 /** A fresh SDK instance (its own SDKAppID). `ws: true` gives it the `ws` package as WebSocket. */
