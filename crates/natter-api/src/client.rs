@@ -54,6 +54,8 @@ pub fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(group_list, create_group))
         .routes(routes!(group_members, add_group_members))
         .routes(routes!(remove_group_members))
+        .routes(routes!(named_group_members))
+        .routes(routes!(change_group_owner))
         .routes(routes!(dismiss_group))
         .routes(routes!(join_group))
 }
@@ -792,12 +794,13 @@ async fn update_my_profile(
 
 /// A group's profile
 ///
-/// The group as its members, and former members, see it.
+/// The group as its members, and former members, see it; a group other than a work group shows
+/// it to anyone, so that users can find a group to join (Tencent's `searchGroupByID`).
 #[utoipa::path(get, path = "/v1/groups/{groupID}", tag = "client", operation_id = "getGroupProfile",
     params(("groupID" = String, Path, description = "The group ID (`team-1`, not `GROUPteam-1`); percent-encode `#` and `@`.")),
     responses(
         (status = 200, description = "The group.", body = wire::Group),
-        (status = 403, description = "`permission_denied`: the user was never a member.", body = ErrorBody),
+        (status = 403, description = "`permission_denied`: a work group the user was never a member of.", body = ErrorBody),
         (status = 404, description = "`not_found`: no such group.", body = ErrorBody),
     ))]
 async fn group_profile(
@@ -933,6 +936,61 @@ async fn remove_group_members(
         state
             .natter
             .remove_group_members(&device.uid, &group_id, request)
+            .await?,
+    ))
+}
+
+/// Named members of a group
+///
+/// The named users among the group's current members, with their nicks, avatars and roles, in
+/// the order named (Tencent's `getGroupMemberProfile`); users who are not members are left out.
+/// For a current member; 1–50 users.
+#[utoipa::path(post, path = "/v1/groups/{groupID}/members/profile", tag = "client",
+    operation_id = "getGroupMemberProfile", request_body = wire::GroupMemberIdList,
+    params(("groupID" = String, Path, description = "The group ID (`team-1`, not `GROUPteam-1`); percent-encode `#` and `@`.")),
+    responses(
+        (status = 200, description = "The members found (`offset` 0).", body = wire::GroupMemberList),
+        (status = 400, description = "`invalid_argument`: an empty list, more than 50 users, or a malformed ID.", body = ErrorBody),
+        (status = 403, description = "`permission_denied`: never a member; `not_a_member` (40302): the user left or was removed.", body = ErrorBody),
+        (status = 404, description = "`not_found`: no such group.", body = ErrorBody),
+    ))]
+async fn named_group_members(
+    State(state): State<AppState>,
+    ClientUser(device): ClientUser,
+    PathParam(group_id): PathParam<String>,
+    JsonBody(request): JsonBody<wire::GroupMemberIdList>,
+) -> ApiResult<Json<wire::GroupMemberList>> {
+    Ok(Json(
+        state
+            .natter
+            .group_members_named(&device.uid, &group_id, request)
+            .await?,
+    ))
+}
+
+/// Hand a group to another member
+///
+/// The owner makes another current member the group's owner (Tencent's `changeGroupOwner`),
+/// and is a plain member from then on.
+#[utoipa::path(post, path = "/v1/groups/{groupID}/owner", tag = "client",
+    operation_id = "changeGroupOwner", request_body = wire::GroupOwnerChange,
+    params(("groupID" = String, Path, description = "The group ID (`team-1`, not `GROUPteam-1`); percent-encode `#` and `@`.")),
+    responses(
+        (status = 200, description = "The group now.", body = wire::Group),
+        (status = 400, description = "`invalid_argument`: the new owner is not a member, or owns it already.", body = ErrorBody),
+        (status = 403, description = "`permission_denied`: not the owner. `not_a_member` (40302): the group was dismissed.", body = ErrorBody),
+        (status = 404, description = "`not_found`: no such group.", body = ErrorBody),
+    ))]
+async fn change_group_owner(
+    State(state): State<AppState>,
+    ClientUser(device): ClientUser,
+    PathParam(group_id): PathParam<String>,
+    JsonBody(request): JsonBody<wire::GroupOwnerChange>,
+) -> ApiResult<Json<wire::Group>> {
+    Ok(Json(
+        state
+            .natter
+            .change_group_owner(&device.uid, &group_id, request)
             .await?,
     ))
 }

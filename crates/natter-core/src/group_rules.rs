@@ -58,6 +58,13 @@ impl GroupType {
         )
     }
 
+    /// Whether users who were never members may see the group's profile: those of groups
+    /// users can find and join, as Tencent's `searchGroupByID` and `getGroupProfile` show
+    /// them; a work group's stays with its members.
+    pub fn profile_is_public(self) -> bool {
+        self != GroupType::Work
+    }
+
     /// Meeting groups show new members the history from before they joined, as Tencent's do.
     pub fn new_members_see_history(self) -> bool {
         self == GroupType::Meeting
@@ -121,6 +128,8 @@ pub enum GroupAction {
     RemoveMembers,
     EditProfile,
     Dismiss,
+    /// Hand the group to another member (Tencent's `changeGroupOwner`).
+    TransferOwnership,
     Join,
     Quit,
 }
@@ -161,6 +170,7 @@ pub fn check(
             | GroupAction::RemoveMembers
             | GroupAction::EditProfile
             | GroupAction::Dismiss
+            | GroupAction::TransferOwnership
     );
     if member_needed && !standing.is_member {
         return Err(Error::permission_denied(format!(
@@ -192,6 +202,7 @@ pub fn check(
              dismisses it (server API POST /channel/delete)"
         ))),
         GroupAction::Dismiss => owner_only("dismiss it"),
+        GroupAction::TransferOwnership => owner_only("hand it to another member"),
         GroupAction::Join if standing.is_member => Ok(()),
         GroupAction::Join => match facts.join_option {
             JoinOption::FreeAccess if !work => Ok(()),
@@ -253,6 +264,8 @@ mod tests {
         assert!(!allowed(GroupAction::RemoveMembers, work, MEMBER));
         assert!(allowed(GroupAction::RemoveMembers, work, OWNER));
         assert!(!allowed(GroupAction::Dismiss, work, OWNER));
+        assert!(!allowed(GroupAction::TransferOwnership, work, MEMBER));
+        assert!(allowed(GroupAction::TransferOwnership, work, OWNER));
         assert!(!allowed(GroupAction::Join, work, STRANGER));
         assert!(
             allowed(GroupAction::Quit, work, OWNER),

@@ -6,7 +6,10 @@
 use std::collections::HashSet;
 
 use natter_core::group_rules::{GroupType, JoinOption};
-use natter_core::limits::{MAX_GROUP_INTRODUCTION_BYTES, MAX_GROUP_MEMBERS_PER_CALL, refuse_nul};
+use natter_core::limits::{
+    MAX_GROUP_INTRODUCTION_BYTES, MAX_GROUP_MEMBERS_PER_CALL, MAX_MEMBERS_PER_PROFILE_CALL,
+    refuse_nul,
+};
 use natter_core::wire::{self, ServerEvent};
 use natter_core::{Error, GroupId, Result, Uid};
 use natter_store::groups::{self, NewGroup};
@@ -200,6 +203,57 @@ impl Natter {
             self.tell_each(&audience, &event);
         }
         Ok(present::group(&profile))
+    }
+
+    /// `POST /v1/groups/{groupID}/owner`: the owner hands the group to another member.
+    pub async fn change_group_owner(
+        &self,
+        uid: &Uid,
+        group_id: &str,
+        request: wire::GroupOwnerChange,
+    ) -> Result<wire::Group> {
+        let group = GroupId::parse(group_id, "groupID")?;
+        let new_owner = Uid::parse(&request.new_owner_id, "newOwnerID")?;
+        let (id, by) = (group, uid.clone());
+        let profile = self
+            .write(move |db| {
+                groups::transfer_ownership(db, &id, &by, &new_owner)?;
+                profiles::group_profile(db, &id)
+            })
+            .await?;
+        Ok(present::group(&profile))
+    }
+
+    /// `POST /v1/groups/{groupID}/members/profile`: the named users among the group's members,
+    /// for one of them.
+    pub async fn group_members_named(
+        &self,
+        uid: &Uid,
+        group_id: &str,
+        request: wire::GroupMemberIdList,
+    ) -> Result<wire::GroupMemberList> {
+        let group = GroupId::parse(group_id, "groupID")?;
+        let named = user_list(&request.user_id_list, "userIDList", 1)?;
+        if named.len() > MAX_MEMBERS_PER_PROFILE_CALL {
+            return Err(Error::invalid_argument(format!(
+                "userIDList: {} users given; at most {MAX_MEMBERS_PER_PROFILE_CALL} per call",
+                named.len()
+            )));
+        }
+        let uid = uid.clone();
+        let (members, owner) = self
+            .read(move |db| {
+                let members = profiles::members_named(db, &uid, &group, &named)?;
+                Ok((members, profiles::group_owner(db, &group)?))
+            })
+            .await?;
+        Ok(wire::GroupMemberList {
+            member_list: members
+                .iter()
+                .map(|member| present::group_member(member, owner.as_ref()))
+                .collect(),
+            offset: 0,
+        })
     }
 
     /// `POST /v1/groups/{groupID}/join`: the user joins a group that takes users who ask.

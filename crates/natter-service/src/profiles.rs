@@ -194,7 +194,8 @@ impl Natter {
         })
     }
 
-    /// `GET /v1/groups/{groupID}`: the group as its members (and former members) see it.
+    /// `GET /v1/groups/{groupID}`: the group as its members (and former members) see it, or
+    /// anyone, for a group whose profile is public.
     pub async fn group_profile(&self, uid: &Uid, group_id: &str) -> Result<wire::Group> {
         let group = GroupId::parse(group_id, "groupID")?;
         let uid = uid.clone();

@@ -266,6 +266,31 @@ pub fn dismiss_by_owner(db: &dyn Db, group: &GroupId, by: &Uid) -> Result<Member
     dismiss(db, group)
 }
 
+/// The owner hands the group to another current member (Tencent's `changeGroupOwner`).
+pub fn transfer_ownership(db: &dyn Db, group: &GroupId, by: &Uid, new_owner: &Uid) -> Result<()> {
+    let channel = existing_group(db, group)?;
+    let (facts, standing) = rules_input(db, &channel, group, by)?;
+    obey(GroupAction::TransferOwnership, group, facts, standing)?;
+    let refuse = |message: String| {
+        StoreError::RefusedByGroupRules(natter_core::Error::invalid_argument(message))
+    };
+    if new_owner == by {
+        return Err(refuse(format!(
+            "newOwnerID: {by} owns group \"{group}\" already"
+        )));
+    }
+    if !is_member(db, group, new_owner)? {
+        return Err(refuse(format!(
+            "newOwnerID: {new_owner} is not a member of group \"{group}\"; only a member can own it"
+        )));
+    }
+    db.execute(
+        "UPDATE channels SET owner_uid = $1 WHERE id = $2",
+        params![new_owner.as_str(), channel.id],
+    )?;
+    Ok(())
+}
+
 /// A member with the right changes the group's profile (Tencent's `updateGroupProfile`). As
 /// [`profiles::set_group`]: `None` when nothing changed.
 pub fn edit_profile(

@@ -5,6 +5,7 @@
 
 use std::collections::BTreeMap;
 
+use natter_core::group_rules::GroupType;
 use natter_core::limits::MAX_CUSTOM_FIELDS;
 use natter_core::{ChannelKind, ConversationId, GroupId, Uid};
 
@@ -196,10 +197,12 @@ pub fn set_group(
     Ok(Some((profile, audience)))
 }
 
-/// A group's profile as one of its members (or former members) sees it.
+/// A group's profile as `uid` sees it: a member or former member, or anyone when the group's
+/// profile is public (`GroupType::profile_is_public`).
 pub fn group_for(db: &dyn Db, uid: &Uid, group: &GroupId) -> Result<GroupProfile> {
     let profile = group_profile(db, group)?;
-    if rows::load(db, uid, &ConversationId::Group(group.clone()))?.is_none() {
+    let public = GroupType::parse(&profile.group_type).is_some_and(GroupType::profile_is_public);
+    if !public && rows::load(db, uid, &ConversationId::Group(group.clone()))?.is_none() {
         return Err(StoreError::NeverAMember {
             uid: uid.clone(),
             group: group.clone(),
@@ -273,6 +276,47 @@ pub fn members_for(
     offset: u64,
     limit: u64,
 ) -> Result<Vec<UserProfile>> {
+    let channel_id = current_member_of(db, uid, group)?;
+    let to_i64 = |n: u64| i64::try_from(n).unwrap_or(i64::MAX);
+    db.query(
+        "SELECT u.uid, u.nick, u.avatar, u.custom_fields FROM conversations c \
+         JOIN users u ON u.uid = c.uid WHERE c.channel_id = $1 AND c.left_seq IS NULL \
+         ORDER BY c.uid LIMIT $2 OFFSET $3",
+        params![channel_id, to_i64(limit), to_i64(offset)],
+    )?
+    .iter()
+    .map(|row| read_profile(Uid::parse(&row.get::<String>(0)?, "uid")?, row, 1))
+    .collect()
+}
+
+/// The named users among a group's current members, with their profiles, in the order named,
+/// for one of those members (Tencent's `getGroupMemberProfile`); users who are not members
+/// are left out.
+pub fn members_named(
+    db: &dyn Db,
+    uid: &Uid,
+    group: &GroupId,
+    named: &[Uid],
+) -> Result<Vec<UserProfile>> {
+    let channel_id = current_member_of(db, uid, group)?;
+    let mut found = Vec::with_capacity(named.len());
+    for member in named {
+        let row = db.query_opt(
+            "SELECT u.uid, u.nick, u.avatar, u.custom_fields FROM conversations c \
+             JOIN users u ON u.uid = c.uid \
+             WHERE c.channel_id = $1 AND c.uid = $2 AND c.left_seq IS NULL",
+            params![channel_id, member.as_str()],
+        )?;
+        if let Some(row) = row {
+            found.push(read_profile(member.clone(), &row, 1)?);
+        }
+    }
+    Ok(found)
+}
+
+/// The group's channel, when `uid` is one of its current members: a former member no longer
+/// sees who is in it, a stranger never did.
+fn current_member_of(db: &dyn Db, uid: &Uid, group: &GroupId) -> Result<i64> {
     let channel_id: i64 = db
         .query_opt(
             "SELECT id FROM channels WHERE kind = $1 AND key = $2",
@@ -289,18 +333,8 @@ pub fn members_for(
         .map(|row| row.get::<Option<i64>>(0))
         .transpose()?
     {
-        None => return Err(StoreError::NeverAMember { uid, group }),
-        Some(Some(_left)) => return Err(StoreError::NoLongerAMember { uid, group }),
-        Some(None) => {}
+        None => Err(StoreError::NeverAMember { uid, group }),
+        Some(Some(_left)) => Err(StoreError::NoLongerAMember { uid, group }),
+        Some(None) => Ok(channel_id),
     }
-    let to_i64 = |n: u64| i64::try_from(n).unwrap_or(i64::MAX);
-    db.query(
-        "SELECT u.uid, u.nick, u.avatar, u.custom_fields FROM conversations c \
-         JOIN users u ON u.uid = c.uid WHERE c.channel_id = $1 AND c.left_seq IS NULL \
-         ORDER BY c.uid LIMIT $2 OFFSET $3",
-        params![channel_id, to_i64(limit), to_i64(offset)],
-    )?
-    .iter()
-    .map(|row| read_profile(Uid::parse(&row.get::<String>(0)?, "uid")?, row, 1))
-    .collect()
 }

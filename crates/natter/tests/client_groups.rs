@@ -99,7 +99,10 @@ async fn a_work_group_is_created_by_a_user_and_run_by_its_members() {
     )
     .await
     .expect_error(403, 40301, "permission_denied");
-    // nor can anyone ask to join a work group
+    // nor look it up, or ask to join it
+    dave.get(&group_path(&id, ""))
+        .await
+        .expect_error(403, 40301, "permission_denied");
     dave.post(&group_path(&id, "/join"), json!({}))
         .await
         .expect_error(403, 40301, "permission_denied");
@@ -226,11 +229,38 @@ async fn a_meeting_group_is_joined_freely_and_run_by_its_owner() {
     bob.post("/v1/groups/standup/dismiss", json!({}))
         .await
         .expect_error(403, 40301, "permission_denied");
-    // the owner cannot leave: they dismiss it
+    // the owner cannot leave: they dismiss it, or hand it on first
     alice
         .post("/v1/groups/standup/leave", json!({}))
         .await
         .expect_error(403, 40301, "permission_denied");
+    bob.post("/v1/groups/standup/owner", json!({"newOwnerID": "bob"}))
+        .await
+        .expect_error(403, 40301, "permission_denied");
+    alice
+        .post("/v1/groups/standup/owner", json!({"newOwnerID": "carol"}))
+        .await
+        .expect_error_naming(400, 40001, "invalid_argument", "newOwnerID");
+    let handed = alice
+        .post("/v1/groups/standup/owner", json!({"newOwnerID": "bob"}))
+        .await
+        .ok();
+    assert_eq!(handed["ownerID"], "bob");
+    assert_eq!(
+        members(&alice, "standup").await,
+        [
+            ("alice".into(), "Member".into()),
+            ("bob".into(), "Owner".into())
+        ]
+    );
+    bob.post("/v1/groups/standup/leave", json!({}))
+        .await
+        .expect_error(403, 40301, "permission_denied");
+    let back = bob
+        .post("/v1/groups/standup/owner", json!({"newOwnerID": "alice"}))
+        .await
+        .ok();
+    assert_eq!(back["ownerID"], "alice");
     // a member can
     carol.post("/v1/groups/standup/join", json!({})).await.ok();
     carol.post("/v1/groups/standup/leave", json!({})).await.ok();
@@ -268,6 +298,12 @@ async fn a_public_group_takes_those_who_ask_only_once_its_owner_opens_it() {
         json!({"groupID": "club", "name": "Club", "type": "Public"}),
     )
     .await;
+    // anyone can look a public group up before asking to join
+    let found = bob.get("/v1/groups/club").await.ok();
+    assert_eq!(
+        (found["name"].as_str(), found["joinOption"].as_str()),
+        (Some("Club"), Some("NeedPermission"))
+    );
     let error = bob
         .post("/v1/groups/club/join", json!({}))
         .await
@@ -412,4 +448,44 @@ async fn the_app_backend_still_runs_any_group_and_its_groups_have_no_owner() {
         .await
         .ok();
     assert_eq!(bob.get("/v1/groups/mine").await.ok()["isDismissed"], true);
+}
+
+#[tokio::test]
+async fn a_member_looks_up_named_members_with_their_roles() {
+    let server = Server::start().await;
+    let alice = server.user("alice").await;
+    let bob = server.user("bob").await;
+    let outsider = server.user("carol").await;
+    create(
+        &alice,
+        json!({"groupID": "pair", "name": "Pair", "memberList": [{"userID": "bob"}]}),
+    )
+    .await;
+    let path = "/v1/groups/pair/members/profile";
+    let found = bob
+        .post(
+            path,
+            json!({"userIDList": ["bob", "nobody", "alice", "carol"]}),
+        )
+        .await
+        .ok();
+    let named: Vec<(&str, &str)> = found["memberList"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|m| (m["userID"].as_str().unwrap(), m["role"].as_str().unwrap()))
+        .collect();
+    assert_eq!(
+        named,
+        [("bob", "Member"), ("alice", "Owner")],
+        "in the order named"
+    );
+    outsider
+        .post(path, json!({"userIDList": ["alice"]}))
+        .await
+        .expect_error(403, 40301, "permission_denied");
+    let many: Vec<String> = (0..51).map(|n| format!("u{n}")).collect();
+    bob.post(path, json!({"userIDList": many}))
+        .await
+        .expect_error_naming(400, 40001, "invalid_argument", "userIDList");
 }

@@ -191,8 +191,20 @@ async fn a_group_renames_itself_in_every_members_list_without_rewriting_their_ro
         .ok();
     assert_eq!(info["name"], "The Team");
     assert_eq!(info["disband"], 0);
-    // Outsiders and unknown groups are refused.
+    // Anyone may look up a public group, to find one to join; a work group's profile stays
+    // with its members, and unknown groups are 404.
     let outsider = server.user("eve").await;
+    assert_eq!(
+        outsider.get("/v1/groups/team").await.ok()["name"],
+        "The Team"
+    );
+    manager
+        .post(
+            "/channel/info",
+            json!({"channel_id": "team", "channel_type": 2, "group_type": "Private"}),
+        )
+        .await
+        .ok();
     outsider
         .get("/v1/groups/team")
         .await

@@ -392,6 +392,16 @@ pub struct GroupMemberIdList {
     pub user_id_list: Vec<String>,
 }
 
+/// `POST /v1/groups/{groupID}/owner`: the owner hands the group to another member (Tencent's
+/// `changeGroupOwner`).
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+#[schema(example = json!({"newOwnerID": "bob"}))]
+pub struct GroupOwnerChange {
+    #[serde(rename = "newOwnerID")]
+    pub new_owner_id: String,
+}
+
 /// What adding members did, user by user (Tencent's `addGroupMember` answer).
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
 #[serde(rename_all = "camelCase")]
