@@ -8,13 +8,15 @@
  *
  * This class wires the parts together: HTTP (http.ts), the reconnecting socket (socket.ts), the
  * local conversation list (store.ts), exactly-once message delivery (delivery.ts), conversion of
- * wire objects (convert.ts) and the handlers (emitter.ts).
+ * wire objects (convert.ts), the group list GROUP_LIST_UPDATED carries (group_list.ts) and the
+ * handlers (emitter.ts).
  */
 import { EVENT, TSignaling, TYPES, type EventName, type TSignalingValue, type TypesValue } from './constants.js';
 import { conversationTypeOf, toConversation, toGroup, toGroupMember, toMessage, toProfile } from './convert.js';
 import { Delivery, isNewForGap, type Gap } from './delivery.js';
 import { Emitter } from './emitter.js';
 import { ErrorCode, NatterError, invalidArgument, notLoggedIn, tooManyConversations, unsupported } from './errors.js';
+import { GroupListFeed } from './group_list.js';
 import { HttpClient, RawJson, conversationPath, groupPath, type FetchLike, type Query } from './http.js';
 import { MessageCache, applyRecall } from './messages.js';
 import {
@@ -27,6 +29,7 @@ import { ConversationStore } from './store.js';
 import type {
   AddGroupMemberOptions,
   AddGroupMemberResult,
+  ChangeGroupOwnerOptions,
   ChatEvent,
   ChatResponse,
   Conversation,
@@ -45,6 +48,7 @@ import type {
   EventData,
   GetConversationListOptions,
   GetGroupMemberListOptions,
+  GetGroupMemberProfileOptions,
   UpdateMyProfileOptions,
   GetGroupProfileOptions,
   GetMessageListOptions,
@@ -125,6 +129,9 @@ export const MAX_USERS_PER_PROFILE_CALL = 100;
  * name (Tencent's limit, and the server's).
  */
 export const MAX_USERS_PER_GROUP_CALL = 500;
+
+/** The most members one getGroupMemberProfile call asks for (Tencent's limit, and the server's). */
+export const MAX_MEMBERS_PER_PROFILE_CALL = 50;
 
 /**
  * How long a token refused over HTTP waits for the WebSocket's close code, which names the reason
@@ -211,6 +218,12 @@ export class Natter extends TencentUnsupported {
   private readonly store = new ConversationStore();
   private readonly delivery = new Delivery();
   private readonly emitter = new Emitter();
+  /** GROUP_LIST_UPDATED: the group list, fetched when it may have changed (group_list.ts). */
+  private readonly groupListFeed = new GroupListFeed({
+    listened: () => this.emitter.has(EVENT.GROUP_LIST_UPDATED),
+    fetch: async () => (await this.getGroupList()).data.groupList,
+    emit: (groupList) => this.emit(EVENT.GROUP_LIST_UPDATED, groupList),
+  });
   private readonly wsUrl: string;
   private readonly WebSocketImpl: WebSocketConstructor | undefined;
   private readonly socketOptions: SocketOptions;
@@ -402,6 +415,7 @@ export class Natter extends TencentUnsupported {
     this.store.clear();
     this.delivery.clear();
     this.cache.clear();
+    this.groupListFeed.stop();
     this.loading = null;
     this.catchUpRunning = null;
     this.catchUpAgain = false;
@@ -552,6 +566,7 @@ export class Natter extends TencentUnsupported {
         const list = asArray<WireConversation>(data.conversationList);
         this.delivery.noteConversations(list, { live: true });
         this.noteReadPositions(list);
+        this.groupListFeed.noteConversations(list, (id) => this.store.get(id));
         // Pushes do not move the sync mark: in a cluster a newer version may arrive before an
         // older change still on its way, which a catch-up from the newer one would skip.
         if (this.store.upsert(list, { trackVersion: false })) this.emitList();
@@ -583,6 +598,7 @@ export class Natter extends TencentUnsupported {
         for (const u of users) this.cache.applyProfile(u.userID, u.nick, u.avatar);
         if (users.length > 0) this.emit(EVENT.PROFILE_UPDATED, users.map(toProfile));
         if (this.store.applyProfiles(users, groups)) this.emitList();
+        this.groupListFeed.noteGroupProfiles(groups);
         break;
       }
       case 'totalUnreadMessageCountUpdated':
@@ -609,6 +625,7 @@ export class Natter extends TencentUnsupported {
     // A message deleted for this user while it was held (catching up) is not news any more.
     const list = wires.filter((w) => !this.cache.isDeleted(w.messageID)).map((w) => this.cache.remember(toMessage(w, me)));
     if (list.length > 0) this.emit(EVENT.MESSAGE_RECEIVED, list);
+    this.groupListFeed.noteMessages(list);
   }
 
   /** A wire conversation as the app sees it (who is logged in decides "You recalled a message"). */
@@ -724,6 +741,10 @@ export class Natter extends TencentUnsupported {
     if (!this.ready) {
       this.ready = true;
       this.emit(EVENT.SDK_READY, undefined);
+      this.groupListFeed.start();
+    } else {
+      // What changed the group list while no connection was ready was not pushed.
+      this.groupListFeed.refresh();
     }
     if (this.resyncReason) {
       const reason = this.resyncReason;
@@ -1508,6 +1529,7 @@ export class Natter extends TencentUnsupported {
       memberList: members.length > 0 ? members.map((userID) => ({ userID })) : undefined,
     };
     const wire = await this.http.post<WireGroup>('/v1/groups', body);
+    this.groupListFeed.refresh();
     await this.refreshLocal();
     return ok({ group: this.memberGroup(wire), overLimitUserIDList: [] });
   }
@@ -1523,6 +1545,7 @@ export class Natter extends TencentUnsupported {
     checkGroupID(options?.groupID);
     const userIDList = checkUserIDList(options.userIDList);
     const reply = await this.http.post<WireAddedGroupMembers>(groupPath(options.groupID, '/members'), { userIDList });
+    this.groupListFeed.refresh(); // the group's memberCount
     await this.refreshLocal();
     return ok({
       successUserIDList: reply.successUserIDList,
@@ -1551,6 +1574,7 @@ export class Natter extends TencentUnsupported {
     const reply = await this.http.post<WireRemovedGroupMembers>(groupPath(options.groupID, '/members/remove'), {
       userIDList,
     });
+    this.groupListFeed.refresh(); // the group's memberCount
     await this.refreshLocal();
     return ok({ group: this.memberGroup(reply.group), userIDList: reply.userIDList });
   }
@@ -1585,6 +1609,7 @@ export class Natter extends TencentUnsupported {
       joinOption: options.joinOption as string | undefined,
     };
     const wire = await this.http.post<WireGroup>(groupPath(options.groupID), body);
+    this.groupListFeed.refresh();
     // The server tells every member's devices (profileUpdated); this list need not wait for it.
     if (this.store.applyProfiles([], [wire])) this.emitList();
     return ok({ group: this.memberGroup(wire) });
@@ -1599,8 +1624,62 @@ export class Natter extends TencentUnsupported {
   async dismissGroup(groupID: string): Promise<ChatResponse<{ groupID: string }>> {
     checkGroupID(groupID);
     await this.http.post<{}>(groupPath(groupID, '/dismiss'), {});
+    this.groupListFeed.refresh();
     await this.refreshLocal();
     return ok({ groupID });
+  }
+
+  /**
+   * Hands the group to another current member, as Tencent's: `{ group }` with the new
+   * `ownerID`. Only the owner may (else 40301); a user who is not a member cannot become the
+   * owner (40001).
+   */
+  async changeGroupOwner(options: ChangeGroupOwnerOptions): Promise<ChatResponse<{ group: Group }>> {
+    checkGroupID(options?.groupID);
+    if (typeof options.newOwnerID !== 'string' || options.newOwnerID === '') {
+      throw invalidArgument('newOwnerID: the userID of the member who becomes the owner');
+    }
+    const wire = await this.http.post<WireGroup>(groupPath(options.groupID, '/owner'), {
+      newOwnerID: options.newOwnerID,
+    });
+    this.groupListFeed.refresh();
+    return ok({ group: this.memberGroup(wire) });
+  }
+
+  /**
+   * `{ memberList }`: the named users among the group's current members, as Tencent's, in the
+   * order named, with nick, avatar and `role`; users who are not members are left out. As
+   * Tencent's, only the first 50 userIDs are asked for. A current member only: 40302 after
+   * leaving, 40301 for a stranger.
+   */
+  async getGroupMemberProfile(
+    options: GetGroupMemberProfileOptions,
+  ): Promise<ChatResponse<{ memberList: GroupMember[] }>> {
+    checkGroupID(options?.groupID);
+    const userIDList = checkUserIDList(options.userIDList).slice(0, MAX_MEMBERS_PER_PROFILE_CALL);
+    const reply = await this.http.post<WireGroupMemberList>(groupPath(options.groupID, '/members/profile'), {
+      userIDList,
+    });
+    return ok({ memberList: reply.memberList.map(toGroupMember) });
+  }
+
+  /**
+   * `{ group }`: a group to join, found by its ID, as Tencent's. Any group but a work group can
+   * be found (a work group is joined only by being added; its members see it with
+   * getGroupProfile): for a work group, even one the user is in, it rejects with 40301, and
+   * 40401 for none.
+   */
+  async searchGroupByID(groupID: string): Promise<ChatResponse<{ group: Group }>> {
+    checkGroupID(groupID);
+    const wire = await this.http.get<WireGroup>(groupPath(groupID));
+    if (wire.type === TYPES.GRP_WORK) {
+      throw new NatterError({
+        code: ErrorCode.PERMISSION_DENIED,
+        error: 'permission_denied',
+        message: `group "${groupID}" is a work group, which cannot be searched for; its members add people`,
+      });
+    }
+    return ok({ group: toGroup(wire) });
   }
 
   /**
@@ -1617,6 +1696,7 @@ export class Natter extends TencentUnsupported {
       throw invalidArgument('applyMessage: must be a string');
     }
     const reply = await this.http.post<WireJoinedGroup>(groupPath(options.groupID, '/join'), {});
+    this.groupListFeed.refresh();
     await this.refreshLocal();
     const status =
       reply.status === TYPES.JOIN_STATUS_ALREADY_IN_GROUP ? TYPES.JOIN_STATUS_ALREADY_IN_GROUP : TYPES.JOIN_STATUS_SUCCESS;
@@ -1632,6 +1712,7 @@ export class Natter extends TencentUnsupported {
   async quitGroup(groupID: string): Promise<ChatResponse<{ groupID: string }>> {
     checkGroupID(groupID);
     await this.http.post<{}>(groupPath(groupID, '/leave'), {});
+    this.groupListFeed.refresh();
     await this.refreshLocal();
     return ok({ groupID });
   }

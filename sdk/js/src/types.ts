@@ -677,6 +677,22 @@ export interface UpdateGroupProfileOptions {
   groupCustomField?: any[];
 }
 
+/** changeGroupOwner's options. */
+export interface ChangeGroupOwnerOptions {
+  groupID: string;
+  /** A current member, who becomes the owner. */
+  newOwnerID: string;
+}
+
+/** getGroupMemberProfile's options. */
+export interface GetGroupMemberProfileOptions {
+  groupID: string;
+  /** The members asked for; past the first 50, the rest are left out, as Tencent's. */
+  userIDList: string[];
+  /** Accepted and not used: Natter's members have no custom fields. */
+  memberCustomFieldFilter?: string[];
+}
+
 /** joinGroup's options. */
 export interface JoinGroupOptions {
   groupID: string;
@@ -719,6 +735,8 @@ export interface EventDataMap {
   [EVENT.TOTAL_UNREAD_MESSAGE_COUNT_UPDATED]: number;
   [EVENT.CONVERSATION_GROUP_LIST_UPDATED]: string[];
   [EVENT.CONVERSATION_IN_GROUP_UPDATED]: { groupName: string; conversationList: Conversation[] };
+  /** The user's whole group list, as getGroupList gives it. */
+  [EVENT.GROUP_LIST_UPDATED]: Group[];
   [EVENT.PROFILE_UPDATED]: Profile[];
   [EVENT.KICKED_OUT]: { type: KickedOutType };
   [EVENT.NET_STATE_CHANGE]: { state: NetState };

@@ -77,9 +77,7 @@ export const UNSUPPORTED_CALLS = {
   // groups
   pinGroupMessage: 'Natter has no pinned group messages',
   getPinnedGroupMessageList: 'Natter has no pinned group messages',
-  searchGroupByID: 'Natter has no group search',
   getGroupOnlineMemberCount: 'Natter does not count online members',
-  changeGroupOwner: 'Natter cannot hand a group to another owner',
   getGroupApplicationList: 'Natter has no join requests',
   handleGroupApplication: 'Natter has no join requests',
   initGroupAttributes: 'Natter has no group attributes',
@@ -90,7 +88,6 @@ export const UNSUPPORTED_CALLS = {
   increaseGroupCounter: 'Natter has no group counters',
   decreaseGroupCounter: 'Natter has no group counters',
   getGroupCounters: 'Natter has no group counters',
-  getGroupMemberProfile: 'use getGroupMemberList, which gives each member with nick, avatar and role',
   setGroupMemberMuteTime: 'Natter has no member muting',
   setGroupMemberRole: 'Natter groups have an owner and members, no admins',
   setGroupMemberNameCard: 'Natter has no name cards',
@@ -338,14 +335,8 @@ export class TencentUnsupported {
   getPinnedGroupMessageList(..._args: any[]): Promise<ChatResponse<any>> {
     return reject('getPinnedGroupMessageList');
   }
-  searchGroupByID(..._args: any[]): Promise<ChatResponse<any>> {
-    return reject('searchGroupByID');
-  }
   getGroupOnlineMemberCount(..._args: any[]): Promise<ChatResponse<any>> {
     return reject('getGroupOnlineMemberCount');
-  }
-  changeGroupOwner(..._args: any[]): Promise<ChatResponse<any>> {
-    return reject('changeGroupOwner');
   }
   getGroupApplicationList(..._args: any[]): Promise<ChatResponse<any>> {
     return reject('getGroupApplicationList');
@@ -376,9 +367,6 @@ export class TencentUnsupported {
   }
   getGroupCounters(..._args: any[]): Promise<ChatResponse<any>> {
     return reject('getGroupCounters');
-  }
-  getGroupMemberProfile(..._args: any[]): Promise<ChatResponse<any>> {
-    return reject('getGroupMemberProfile');
   }
   setGroupMemberMuteTime(..._args: any[]): Promise<ChatResponse<any>> {
     return reject('setGroupMemberMuteTime');

@@ -2,12 +2,24 @@
  * Groups as their members run them, Tencent's calls against a real natter server: createGroup,
  * addGroupMember, deleteGroupMember, updateGroupProfile, dismissGroup, joinGroup, and the
  * owner's role in getGroupMemberList, by the rules of Tencent's group types (a work group is run
- * by its members, a public or meeting group by its owner).
+ * by its members, a public or meeting group by its owner); and GROUP_LIST_UPDATED, the user's
+ * group list as it changes.
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { ErrorCode, TYPES, type Message } from '@natter/sdk';
-import { closeAll, destroyAllChats, liveDevice, newChat, refusedWith, sendText } from '../testing/chat.js';
+import { EVENT, ErrorCode, TYPES, type Conversation, type Group, type Message } from '@natter/sdk';
+import {
+  FAST_RECONNECT,
+  closeAll,
+  delayingSocket,
+  destroyAllChats,
+  liveDevice,
+  loginReady,
+  newChat,
+  record,
+  refusedWith,
+  sendText,
+} from '../testing/chat.js';
 import { spyFetch, startServer, uniqueUid, waitFor, type TestServer } from '../testing/server.js';
 
 let server: TestServer;
@@ -292,6 +304,254 @@ describe('public and meeting groups: the owner runs them, users join', () => {
       assert.ok((await erin.chat.getGroupList()).data.groupList.some((g) => g.groupID === groupID));
     } finally {
       await done();
+    }
+  });
+
+  test('a stranger finds a public group by ID; the owner hands it on; members are looked up by ID', async () => {
+    const { alice, bob, erin, uid, done } = await users('alice', 'bob', 'erin');
+    try {
+      const { group } = (
+        await alice.chat.createGroup({
+          name: 'Book club',
+          type: TYPES.GRP_PUBLIC,
+          joinOption: TYPES.JOIN_OPTIONS_FREE_ACCESS,
+          memberList: [{ userID: uid.bob }],
+        })
+      ).data;
+      const groupID = group.groupID;
+      const found = (await erin.chat.searchGroupByID(groupID)).data.group;
+      assert.deepEqual([found.name, found.ownerID, found.memberCount], ['Book club', uid.alice, 2]);
+      const work = (await alice.chat.createGroup({ name: 'Private', memberList: [{ userID: uid.bob }] })).data.group;
+      await assert.rejects(erin.chat.searchGroupByID(work.groupID), refusedWith(ErrorCode.PERMISSION_DENIED));
+      await assert.rejects(bob.chat.searchGroupByID(work.groupID), refusedWith(ErrorCode.PERMISSION_DENIED), 'not even for a member');
+      await assert.rejects(erin.chat.searchGroupByID('no-such-group'), refusedWith(ErrorCode.NOT_FOUND));
+
+      const named = await bob.chat.getGroupMemberProfile({ groupID, userIDList: [uid.alice, uid.erin, uid.bob] });
+      assert.deepEqual(
+        named.data.memberList.map((m) => [m.userID, m.role]),
+        [
+          [uid.alice, TYPES.GRP_MBR_ROLE_OWNER],
+          [uid.bob, TYPES.GRP_MBR_ROLE_MEMBER],
+        ],
+      );
+      await assert.rejects(
+        erin.chat.getGroupMemberProfile({ groupID, userIDList: [uid.alice] }),
+        refusedWith(ErrorCode.PERMISSION_DENIED),
+      );
+
+      await assert.rejects(
+        bob.chat.changeGroupOwner({ groupID, newOwnerID: uid.bob }),
+        refusedWith(ErrorCode.PERMISSION_DENIED),
+      );
+      await assert.rejects(
+        alice.chat.changeGroupOwner({ groupID, newOwnerID: uid.erin }),
+        refusedWith(ErrorCode.INVALID_ARGUMENT),
+        'only a member can own it',
+      );
+      const handed = await alice.chat.changeGroupOwner({ groupID, newOwnerID: uid.bob });
+      assert.equal(handed.data.group.ownerID, uid.bob);
+      assert.equal(handed.data.group.selfInfo.role, TYPES.GRP_MBR_ROLE_MEMBER, 'alice is a plain member now');
+      assert.deepEqual(await alice.chat.quitGroup(groupID), { code: 0, data: { groupID } });
+      await assert.rejects(bob.chat.quitGroup(groupID), refusedWith(ErrorCode.PERMISSION_DENIED));
+    } finally {
+      await done();
+    }
+  });
+});
+
+describe('GROUP_LIST_UPDATED: the whole group list, when it may have changed', () => {
+  /** The group lists a device's GROUP_LIST_UPDATED handed over, oldest first. */
+  function groupLists(device: { rec: ReturnType<typeof record> }): Group[][] {
+    return device.rec.of(EVENT.GROUP_LIST_UPDATED).map((e) => e.data);
+  }
+  /** The last list handed over, as `groupID name` sorted (`undefined` before the first). */
+  function lastList(device: { rec: ReturnType<typeof record> }): string[] | undefined {
+    return groupLists(device).at(-1)?.map((g) => `${g.groupID} ${g.name}`).sort();
+  }
+  /** Whether a request fetches the group list (`GET /v1/groups`). */
+  function fetchesGroupList(method: string | undefined, url: string): boolean {
+    return (method ?? 'GET') === 'GET' && url.endsWith('/v1/groups');
+  }
+  /** How many of a spy's calls fetched the group list. */
+  function groupListFetches(calls: { method: string; url: string }[]): number {
+    return calls.filter((c) => fetchesGroupList(c.method, c.url)).length;
+  }
+
+  test('bob hears his list after login, when a group takes him in, when it is renamed, when he is removed', async () => {
+    const alice = await liveDevice(server, uniqueUid('alice'), 1);
+    const bobID = uniqueUid('bob');
+    const clubID = uniqueUid('club');
+    await server.createGroup(clubID, [bobID]); // the app backend's group, before bob logs in
+    const bob = await liveDevice(server, bobID, 1);
+    try {
+      await waitFor(() => lastList(bob) !== undefined, 5_000, 'the list after SDK_READY');
+      assert.deepEqual(lastList(bob), [`${clubID} `]);
+
+      const { group } = (await alice.chat.createGroup({ name: 'Weekend hike', memberList: [{ userID: bobID }] })).data;
+      const { groupID } = group;
+      const withHike = [`${clubID} `, `${groupID} Weekend hike`].sort();
+      await waitFor(() => String(lastList(bob)) === String(withHike), 5_000, 'the new group in bob’s list');
+      const seen = groupLists(bob).at(-1)!.find((g) => g.groupID === groupID)!;
+      assert.deepEqual(
+        [seen.ownerID, seen.selfInfo.role, seen.memberCount],
+        [alice.chat.getLoginUser(), TYPES.GRP_MBR_ROLE_MEMBER, 2],
+        'each group as getGroupList gives it',
+      );
+
+      await alice.chat.updateGroupProfile({ groupID, name: 'Sunday hike' });
+      const renamed = [`${clubID} `, `${groupID} Sunday hike`].sort();
+      await waitFor(() => String(lastList(bob)) === String(renamed), 5_000, 'the new name in bob’s list');
+
+      await alice.chat.deleteGroupMember({ groupID, userIDList: [bobID] });
+      await waitFor(() => String(lastList(bob)) === String([`${clubID} `]), 5_000, 'the group gone from bob’s list');
+      assert.deepEqual(
+        groupLists(bob).map((list) => list.map((g) => `${g.groupID} ${g.name}`).sort()),
+        [[`${clubID} `], withHike, renamed, [`${clubID} `]],
+        'one event per change: the removal’s conversation push and notice brought no second one',
+      );
+    } finally {
+      await closeAll(alice.chat, bob.chat);
+    }
+  });
+
+  test("the user's own createGroup, updateGroupProfile, joinGroup, quitGroup and dismissGroup", async () => {
+    const { alice, dave, done } = await users('alice', 'dave');
+    try {
+      await waitFor(() => lastList(alice) !== undefined && lastList(dave) !== undefined, 5_000, 'the lists after SDK_READY');
+      assert.deepEqual([lastList(alice), lastList(dave)], [[], []], 'an empty list is handed over too');
+
+      const { group } = (await alice.chat.createGroup({ name: 'Town hall', type: TYPES.GRP_MEETING })).data;
+      const { groupID } = group;
+      await waitFor(() => String(lastList(alice)) === `${groupID} Town hall`, 5_000, 'her new group in her list');
+      assert.equal(groupLists(alice).at(-1)![0]!.selfInfo.role, TYPES.GRP_MBR_ROLE_OWNER);
+      await alice.chat.updateGroupProfile({ groupID, name: 'Town hall at 8' });
+      await waitFor(() => String(lastList(alice)) === `${groupID} Town hall at 8`, 5_000, 'her rename in her list');
+
+      await dave.chat.joinGroup({ groupID });
+      await waitFor(() => String(lastList(dave)) === `${groupID} Town hall at 8`, 5_000, 'the group dave joined');
+      await dave.chat.quitGroup(groupID);
+      await waitFor(() => String(lastList(dave)) === '', 5_000, 'the group dave left');
+      await dave.chat.joinGroup({ groupID });
+      await waitFor(() => String(lastList(dave)) === `${groupID} Town hall at 8`, 5_000, 'the group dave joined again');
+
+      // dave archived the group's conversation: the SDK cannot tell a change in it from a message
+      // there, so the dismissal notice is what tells it.
+      await dave.chat.archiveConversation(`GROUP${groupID}`);
+      await alice.chat.dismissGroup(groupID);
+      await waitFor(() => String(lastList(alice)) === '', 5_000, 'the dismissed group gone from alice’s list');
+      await waitFor(() => String(lastList(dave)) === '', 5_000, 'and from dave’s, told by the notice');
+    } finally {
+      await done();
+    }
+  });
+
+  test('an instance with no handler fetches no group list; a handler added later hears the next change', async () => {
+    const { alice, bob, uid, done } = await users('alice', 'bob');
+    const carolID = uniqueUid('carol');
+    const spy = spyFetch();
+    const carol = newChat(server, { ws: true, fetch: spy.fetch });
+    let carolsConversations: Conversation[] = [];
+    carol.on(EVENT.CONVERSATION_LIST_UPDATED, (e) => (carolsConversations = e.data));
+    try {
+      await loginReady(carol, carolID, await server.createUser(carolID, 1));
+      await waitFor(() => String(lastList(bob)) === '', 5_000, 'bob’s list before the group');
+      const members = [{ userID: uid.bob }, { userID: carolID }];
+      const { groupID } = (await alice.chat.createGroup({ name: 'Quiet', memberList: members })).data.group;
+      await alice.chat.updateGroupProfile({ groupID, name: 'Quieter' });
+      // bob, who listens, fetched his list once the pushes carol got too had waited their turn.
+      await waitFor(() => String(lastList(bob)) === `${groupID} Quieter`, 5_000, 'bob’s list');
+      const carolsEntry = () => carolsConversations.find((c) => c.conversationID === `GROUP${groupID}`);
+      await waitFor(() => carolsEntry()?.groupProfile.name === 'Quieter', 5_000, 'carol got the pushes');
+      assert.equal(groupListFetches(spy.calls), 0, 'no GET /v1/groups without a GROUP_LIST_UPDATED handler');
+
+      const heard: Group[][] = [];
+      carol.on(EVENT.GROUP_LIST_UPDATED, (e) => heard.push(e.data));
+      await alice.chat.updateGroupProfile({ groupID, name: 'Loud' });
+      await waitFor(() => heard.length === 1, 5_000, 'carol’s first GROUP_LIST_UPDATED');
+      assert.deepEqual(heard[0]!.map((g) => [g.groupID, g.name]), [[groupID, 'Loud']]);
+    } finally {
+      await closeAll(carol);
+      await done();
+    }
+  });
+
+  test('nothing after logout, not even the answer of a fetch under way then', async () => {
+    const bobID = uniqueUid('bob');
+    const token = await server.createUser(bobID, 1);
+    let holding = false;
+    const heldBack: (() => void)[] = [];
+    /** A fetch that, while `holding`, keeps the answers of GET /v1/groups until released. */
+    const holdingFetch = (async (input: string, init?: RequestInit) => {
+      const response = await fetch(input, init);
+      if (holding && fetchesGroupList(init?.method, input)) {
+        await new Promise<void>((release) => heldBack.push(release));
+      }
+      return response;
+    }) as typeof fetch;
+    const bob = newChat(server, { ws: true, fetch: holdingFetch });
+    const rec = record(bob);
+    try {
+      await loginReady(bob, bobID, token);
+      await waitFor(() => lastList({ rec }) !== undefined, 5_000, 'bob’s first list');
+      holding = true;
+      await bob.createGroup({ name: 'Left behind' });
+      await waitFor(() => heldBack.length === 1, 5_000, 'the fetch after createGroup, its answer held back');
+      await bob.logout();
+      holding = false;
+      for (const release of heldBack) release();
+
+      await loginReady(bob, bobID, token);
+      await waitFor(() => groupLists({ rec }).length === 2, 5_000, 'the list of the new session');
+      const names = rec.names();
+      const loggedOut = names.slice(names.indexOf(EVENT.SDK_NOT_READY), names.lastIndexOf(EVENT.SDK_READY));
+      assert.ok(!loggedOut.includes(EVENT.GROUP_LIST_UPDATED), 'no GROUP_LIST_UPDATED while logged out');
+      assert.deepEqual(groupLists({ rec }).map((list) => list.map((g) => g.name)), [[], ['Left behind']]);
+    } finally {
+      await closeAll(bob);
+    }
+  });
+
+  test('a burst of changes makes one or two fetches, not one each; a fetch finding no change emits nothing', async () => {
+    const alice = await liveDevice(server, uniqueUid('alice'), 1);
+    const bobID = uniqueUid('bob');
+    const socket = delayingSocket();
+    const spy = spyFetch();
+    let groupListAnswers = 0;
+    const fetchCounted = (async (input: string, init?: RequestInit) => {
+      const response = await spy.fetch(input, init);
+      if (fetchesGroupList(init?.method, input)) groupListAnswers += 1;
+      return response;
+    }) as typeof fetch;
+    const bob = newChat(server, { WebSocket: socket.WebSocket, fetch: fetchCounted, socket: FAST_RECONNECT });
+    const rec = record(bob);
+    try {
+      await loginReady(bob, bobID, await server.createUser(bobID, 1));
+      await waitFor(() => String(lastList({ rec })) === '', 5_000, 'bob’s list before the group');
+      const { groupID } = (await alice.chat.createGroup({ name: 'Burst 0', memberList: [{ userID: bobID }] })).data.group;
+      await waitFor(() => String(lastList({ rec })) === `${groupID} Burst 0`, 5_000, 'the group in bob’s list');
+
+      // bob saves the name it has: his call makes a fetch, which finds the list as it was.
+      const answered = groupListAnswers;
+      await bob.updateGroupProfile({ groupID, name: 'Burst 0' });
+      await waitFor(() => groupListAnswers > answered, 5_000, 'the fetch after bob’s own call');
+
+      // Five renames, their pushes held back and then handed to the SDK together.
+      socket.holdBack((f) => f.event === 'profileUpdated' || f.event === 'conversationListUpdated');
+      for (let i = 1; i <= 5; i++) await alice.chat.updateGroupProfile({ groupID, name: `Burst ${i}` });
+      const renames = () => socket.held().filter((f) => f.event === 'profileUpdated').length;
+      await waitFor(() => renames() === 5, 5_000, 'the five renames’ pushes held back');
+      const fetchesBefore = groupListFetches(spy.calls);
+      socket.release();
+      await waitFor(() => String(lastList({ rec })) === `${groupID} Burst 5`, 5_000, 'the last name in bob’s list');
+      const fetches = groupListFetches(spy.calls) - fetchesBefore;
+      assert.ok(fetches >= 1 && fetches <= 2, `${fetches} fetches for five renames`);
+      assert.deepEqual(
+        groupLists({ rec }).map((list) => list.map((g) => g.name)),
+        [[], ['Burst 0'], ['Burst 5']],
+        'an event only when the list changed',
+      );
+    } finally {
+      await closeAll(alice.chat, bob);
     }
   });
 });

@@ -1319,7 +1319,8 @@ export interface paths {
         };
         /**
          * A group's profile
-         * @description The group as its members, and former members, see it.
+         * @description The group as its members, and former members, see it; a group other than a work group shows
+         *     it to anyone, so that users can find a group to join (Tencent's `searchGroupByID`).
          */
         get: operations["getGroupProfile"];
         put?: never;
@@ -1429,6 +1430,28 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/groups/{groupID}/members/profile": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Named members of a group
+         * @description The named users among the group's current members, with their nicks, avatars and roles, in
+         *     the order named (Tencent's `getGroupMemberProfile`); users who are not members are left out.
+         *     For a current member; 1–50 users.
+         */
+        post: operations["getGroupMemberProfile"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/groups/{groupID}/members/remove": {
         parameters: {
             query?: never;
@@ -1445,6 +1468,27 @@ export interface paths {
          *     `@TIM#SYSTEM`.
          */
         post: operations["deleteGroupMember"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/groups/{groupID}/owner": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Hand a group to another member
+         * @description The owner makes another current member the group's owner (Tencent's `changeGroupOwner`),
+         *     and is a plain member from then on.
+         */
+        post: operations["changeGroupOwner"];
         delete?: never;
         options?: never;
         head?: never;
@@ -2134,6 +2178,16 @@ export interface components {
         /** @description The folder a folder call acted on. */
         GroupNameResult: {
             groupName: string;
+        };
+        /**
+         * @description `POST /v1/groups/{groupID}/owner`: the owner hands the group to another member (Tencent's
+         *     `changeGroupOwner`).
+         * @example {
+         *       "newOwnerID": "bob"
+         *     }
+         */
+        GroupOwnerChange: {
+            newOwnerID: string;
         };
         /** @description Which group a group conversation is, as a list shows it. */
         GroupProfile: {
@@ -3060,6 +3114,7 @@ export type GroupMember = components['schemas']['GroupMember'];
 export type GroupMemberIdList = components['schemas']['GroupMemberIdList'];
 export type GroupMemberList = components['schemas']['GroupMemberList'];
 export type GroupNameResult = components['schemas']['GroupNameResult'];
+export type GroupOwnerChange = components['schemas']['GroupOwnerChange'];
 export type GroupProfile = components['schemas']['GroupProfile'];
 export type GroupProfileUpdate = components['schemas']['GroupProfileUpdate'];
 export type JoinedGroup = components['schemas']['JoinedGroup'];
@@ -9488,7 +9543,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description `permission_denied`: the user was never a member. */
+            /** @description `permission_denied`: a work group the user was never a member of. */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -10190,6 +10245,114 @@ export interface operations {
             };
         };
     };
+    getGroupMemberProfile: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The group ID (`team-1`, not `GROUPteam-1`); percent-encode `#` and `@`. */
+                groupID: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["GroupMemberIdList"];
+            };
+        };
+        responses: {
+            /** @description The members found (`offset` 0). */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GroupMemberList"];
+                };
+            };
+            /** @description `invalid_argument`: an empty list, more than 50 users, or a malformed ID. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `unauthenticated` (40101): `{code, error, message, requestID}`. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `permission_denied`: never a member; `not_a_member` (40302): the user left or was removed. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `not_found`: no such group. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `method_not_allowed` (40501): `{code, error, message, requestID}`. */
+            405: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `payload_too_large` (41301): `{code, error, message, requestID}`. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `rate_limited` (42901): `{code, error, message, requestID}`. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `internal` (50001): `{code, error, message, requestID}`. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `unavailable` (50301): `{code, error, message, requestID}`. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
     deleteGroupMember: {
         parameters: {
             query?: never;
@@ -10216,6 +10379,114 @@ export interface operations {
                 };
             };
             /** @description `invalid_argument`: an empty list, the owner themself, or a malformed ID. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `unauthenticated` (40101): `{code, error, message, requestID}`. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `permission_denied`: not the owner. `not_a_member` (40302): the group was dismissed. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `not_found`: no such group. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `method_not_allowed` (40501): `{code, error, message, requestID}`. */
+            405: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `payload_too_large` (41301): `{code, error, message, requestID}`. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `rate_limited` (42901): `{code, error, message, requestID}`. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `internal` (50001): `{code, error, message, requestID}`. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `unavailable` (50301): `{code, error, message, requestID}`. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    changeGroupOwner: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The group ID (`team-1`, not `GROUPteam-1`); percent-encode `#` and `@`. */
+                groupID: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["GroupOwnerChange"];
+            };
+        };
+        responses: {
+            /** @description The group now. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Group"];
+                };
+            };
+            /** @description `invalid_argument`: the new owner is not a member, or owns it already. */
             400: {
                 headers: {
                     [name: string]: unknown;

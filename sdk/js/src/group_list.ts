@@ -1,0 +1,150 @@
+/**
+ * GROUP_LIST_UPDATED, as Tencent's SDK sends it: the user's whole group list (the groups they are
+ * a member of now, as getGroupList gives it), once the SDK is ready and whenever it changes.
+ *
+ * Natter's server keeps no group list for a client to follow: it tells of conversations
+ * (`conversationListUpdated`), of profiles (`profileUpdated`) and, in `@TIM#SYSTEM`, of removals
+ * and dismissals. So the list is fetched (`GET /v1/groups`) when something this instance heard or
+ * did may have changed it, and handed on only when it differs from the one handed on last. The
+ * rules:
+ * - Nothing is fetched for an instance without a GROUP_LIST_UPDATED handler: most apps never
+ *   listen, and every fetch is a request.
+ * - Triggers close together make one fetch: a removal alone brings a conversation push and a
+ *   notice, a burst of changes many more. A trigger while a fetch runs makes one more fetch after
+ *   it, as the running one may have been answered before the change.
+ * - Best effort: a failed fetch is dropped, never reaching a caller; the next trigger fetches
+ *   again (a reconnect's catch-up at the latest).
+ * - Nothing is emitted once the session ended (logout, a kick, destroy).
+ */
+import { TYPES } from './constants.js';
+import type { Group, Message } from './types.js';
+import type { WireConversation, WireGroupProfile } from './wire.js';
+
+/** How long a trigger waits for the ones following it before the fetch. */
+const COALESCE_MS = 100;
+
+/** What the feed needs of the SDK instance. */
+export interface GroupListSource {
+  /** Whether any handler listens for GROUP_LIST_UPDATED. */
+  listened(): boolean;
+  /** The group list now (`GET /v1/groups`). */
+  fetch(): Promise<Group[]>;
+  emit(groupList: Group[]): void;
+}
+
+export class GroupListFeed {
+  /** From the session's SDK_READY until it ends: triggers before or after do nothing. */
+  private active = false;
+  /** Bumped when a session ends: a fetch started before drops its answer. */
+  private generation = 0;
+  private timer: ReturnType<typeof setTimeout> | null = null;
+  private fetching = false;
+  private fetchAgain = false;
+  /** The list last emitted, as compared; `null`: the next fetch emits whatever it finds. */
+  private lastEmitted: string | null = null;
+  /** The groups of the last list fetched (`null` before one): news of another may be a new group. */
+  private listedGroupIDs: ReadonlySet<string> | null = null;
+
+  constructor(private readonly source: GroupListSource) {}
+
+  /** The session is ready (SDK_READY): emit the list once, whatever it holds, then follow it. */
+  start(): void {
+    this.active = true;
+    this.lastEmitted = null;
+    this.refresh();
+  }
+
+  /** The session ended: forget it, and emit nothing more for it. */
+  stop(): void {
+    this.active = false;
+    this.generation += 1;
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = null;
+    this.fetching = false;
+    this.fetchAgain = false;
+    this.lastEmitted = null;
+    this.listedGroupIDs = null;
+  }
+
+  /**
+   * Something that may have changed the list happened: this instance's own group call succeeded,
+   * or a reconnect's catch-up brought what no push told.
+   */
+  refresh(): void {
+    if (!this.active || !this.source.listened()) return;
+    if (this.fetching) {
+      this.fetchAgain = true;
+      return;
+    }
+    if (this.timer) return;
+    this.timer = setTimeout(() => {
+      this.timer = null;
+      void this.fetchAndEmit();
+    }, COALESCE_MS);
+  }
+
+  /**
+   * Pushed conversation objects, before the local list takes them (`held` answers from that list,
+   * as it was). The wire's conversation does not say whether the user is a member, so:
+   * - a group conversation of a group not in the last list fetched may be one the user was
+   *   added to, joined or created;
+   * - a group conversation held, newer, whose group profile changed, or that shows nothing new
+   *   but its version and unread count, is what leaving, a removal, a dismissal or a rejoin
+   *   looks like (as is a read, which cannot be told apart and costs a fetch only). A new
+   *   message or a preference (pin, mark, draft, …) shows elsewhere, and changes no group.
+   */
+  noteConversations(list: readonly WireConversation[], held: (conversationID: string) => WireConversation | undefined): void {
+    if (list.some((c) => this.mayChangeList(c, held(c.conversationID)))) this.refresh();
+  }
+
+  /** Messages delivered: a removal or dismissal notice (MSG_GRP_SYS_NOTICE) takes a group off the list. */
+  noteMessages(messages: readonly Message[]): void {
+    if (messages.some((m) => m.type === TYPES.MSG_GRP_SYS_NOTICE)) this.refresh();
+  }
+
+  /** A `profileUpdated` event: a group's profile (any field the list shows) may have changed. */
+  noteGroupProfiles(groups: readonly WireGroupProfile[]): void {
+    if (groups.length > 0) this.refresh();
+  }
+
+  private mayChangeList(incoming: WireConversation, held: WireConversation | undefined): boolean {
+    if (!incoming.conversationID.startsWith(TYPES.CONV_GROUP)) return false;
+    const groupID = incoming.conversationID.slice(TYPES.CONV_GROUP.length);
+    if (this.listedGroupIDs === null || !this.listedGroupIDs.has(groupID)) return true;
+    // Not held (archived or hidden): a membership change cannot be told from a new message.
+    if (!held || incoming.version <= held.version) return false;
+    if (JSON.stringify(incoming.groupProfile) !== JSON.stringify(held.groupProfile)) return true;
+    return JSON.stringify(entryOf(incoming)) === JSON.stringify(entryOf(held));
+  }
+
+  private async fetchAndEmit(): Promise<void> {
+    const generation = this.generation;
+    this.fetching = true;
+    let groupList: Group[] | null;
+    try {
+      groupList = await this.source.fetch();
+    } catch {
+      groupList = null;
+    }
+    if (generation !== this.generation) return;
+    this.fetching = false;
+    if (groupList) {
+      this.listedGroupIDs = new Set(groupList.map((g) => g.groupID));
+      const compared = JSON.stringify(groupList);
+      if (compared !== this.lastEmitted) {
+        this.lastEmitted = compared;
+        this.source.emit(groupList);
+      }
+    }
+    if (this.fetchAgain) {
+      this.fetchAgain = false;
+      this.refresh();
+    }
+  }
+}
+
+/** A conversation's own entry: what a message or the user's preferences change, not membership. */
+function entryOf(c: WireConversation): Omit<WireConversation, 'version' | 'unreadCount' | 'groupProfile'> {
+  const { version: _version, unreadCount: _unreadCount, groupProfile: _groupProfile, ...entry } = c;
+  return entry;
+}
