@@ -1,26 +1,27 @@
 /**
- * What the user does to the list: tabs, folders, selection, the menu and dialogs, and the calls that
- * change conversations (pin, mute, star, folders, archive, restore, delete). Each writes state and
- * calls the SDK; the SDK's CONVERSATION_LIST_UPDATED brings the server's answer into the list.
+ * What the user does: tabs, folders, selection, the menu and dialogs, the calls that change
+ * conversations (pin, mute, star, folders, archive, restore, delete) and groups (Group info). Each
+ * writes state and calls the SDK; the SDK's CONVERSATION_LIST_UPDATED brings the answer into the list.
  */
 import { batch } from '@preact/signals';
-import TencentCloudChat, { type Conversation, type ConversationID } from '@natter/sdk';
+import TencentCloudChat, { type Conversation, type ConversationID, type Group, type GroupMember } from '@natter/sdk';
 import { chat, currentChat } from './client.ts';
 import { announce, toast } from './feedback.ts';
-import { describeError, displayName, isMuted, isStarred } from './format.ts';
+import { describeError, displayName, groupReadOnlyReason, isMuted, isStarred, targetOf } from './format.ts';
 import {
   allFolders,
   findConversation,
   focusRow,
   selectedIDs,
   setHidden,
+  setReadOnly,
   setSelected,
   state,
   visibleList,
   type MenuAnchor,
   type Tab,
 } from './state.ts';
-import { closeConversation, openConversation } from './thread.ts';
+import { checkGroupAccess, closeConversation, openConversation } from './thread.ts';
 
 const { TYPES } = TencentCloudChat;
 
@@ -129,6 +130,93 @@ export async function createGroup(name: string, memberIDs: string[]): Promise<vo
   } catch (err) {
     toast(`Could not create the group: ${describeError(err)}`, 'error');
   }
+}
+
+// ------------------------------------------------------------------ groups
+
+export function askGroupInfo(id: ConversationID, returnFocus: HTMLElement | null): void {
+  batch(() => {
+    state.menu.value = null;
+    state.dialog.value = { kind: 'groupInfo', id, returnFocus };
+  });
+}
+
+/** What the Group info dialog shows. */
+export interface GroupInfo {
+  group: Group;
+  /** Every member (all pages); `null` when the server lists them no more to this user. */
+  members: GroupMember[] | null;
+  /** Why the user can change nothing (left, removed, dismissed); `null` while they are a member. */
+  readOnly: string | null;
+}
+
+/** Every member, page by page (100 is the most the server gives in one). */
+async function allMembers(groupID: string): Promise<GroupMember[]> {
+  const members: GroupMember[] = [];
+  let offset = 0;
+  do {
+    const { data } = await chat().getGroupMemberList({ groupID, count: 100, offset });
+    members.push(...data.memberList);
+    offset = data.offset;
+  } while (offset !== 0);
+  return members;
+}
+
+/**
+ * The group's profile and members. The server lists members to members only: a refusal saying the
+ * user is not one (any more) is an answer, marking the conversation read-only as a dismissal does.
+ */
+export async function loadGroupInfo(groupID: string): Promise<GroupInfo> {
+  const [profile, members] = await Promise.allSettled([chat().getGroupProfile({ groupID }), allMembers(groupID)]);
+  if (profile.status === 'rejected') throw profile.reason;
+  const { group } = profile.value.data;
+  const refusal = members.status === 'rejected' ? members.reason : null;
+  const readOnly = groupReadOnlyReason(group.isDismissed, refusal);
+  if (refusal && !readOnly) throw refusal;
+  setReadOnly(`${TYPES.CONV_GROUP}${groupID}`, readOnly);
+  return { group, members: members.status === 'fulfilled' ? members.value : null, readOnly };
+}
+
+/** Adds users to a work group, saying who was added, does not exist or was in; true once done. */
+export async function addGroupMembers(groupID: string, userIDList: string[]): Promise<boolean> {
+  try {
+    const { data } = await chat().addGroupMember({ groupID, userIDList });
+    const parts = [
+      data.successUserIDList.length > 0 && `Added ${data.successUserIDList.join(', ')}.`,
+      data.failureUserIDList.length > 0 && `No such user: ${data.failureUserIDList.join(', ')}.`,
+      data.existedUserIDList.length > 0 && `Already in the group: ${data.existedUserIDList.join(', ')}.`,
+    ];
+    const noneAdded = data.successUserIDList.length === 0 && data.failureUserIDList.length > 0;
+    toast(parts.filter(Boolean).join(' '), noneAdded ? 'error' : 'info');
+    return true;
+  } catch (err) {
+    toast(`Could not add people: ${describeError(err)}`, 'error');
+    return false;
+  }
+}
+
+export function removeGroupMember(groupID: string, userID: string, name: string): Promise<void> {
+  return run('remove the member', () => chat().deleteGroupMember({ groupID, userIDList: [userID] }), `Removed ${name}`);
+}
+
+export function renameGroup(groupID: string, name: string): Promise<void> {
+  return run('rename the group', () => chat().updateGroupProfile({ groupID, name }), `Renamed the group “${name}”`);
+}
+
+/** Leaves the group; its conversation stays, read-only (the server says why: left, or dismissed). */
+export async function leaveGroup(id: ConversationID, name: string): Promise<void> {
+  try {
+    await chat().quitGroup(targetOf(id));
+    toast(`You left “${name}”. Its conversation stays, read-only.`);
+    await checkGroupAccess(id);
+  } catch (err) {
+    toast(`Could not leave the group: ${describeError(err)}`, 'error');
+  }
+}
+
+/** Dismisses a public or meeting group the user owns: every member's conversation turns read-only. */
+export function dismissGroup(groupID: string, name: string): Promise<void> {
+  return run('dismiss the group', () => chat().dismissGroup(groupID), `Dismissed “${name}”`);
 }
 
 // ------------------------------------------------------------------ conversation calls

@@ -33,6 +33,26 @@ export function kindLabel(id: ConversationID): string {
   return isGroup(id) ? 'Group' : 'Direct message';
 }
 
+/** A group's type (`TYPES.GRP_*`) in words; the types Natter's clients cannot create are "Group". */
+export function groupTypeLabel(type: string): string {
+  if (type === TYPES.GRP_WORK) return 'Work group';
+  if (type === TYPES.GRP_PUBLIC) return 'Public group';
+  if (type === TYPES.GRP_MEETING) return 'Meeting group';
+  return 'Group';
+}
+
+/**
+ * Why a group conversation is read-only, from what the server says: the group was dismissed, or a
+ * call only members may make was refused with 40302 (the user left or was removed) or 40301 (never
+ * a member); `null` when neither, so the user may still write to it.
+ */
+export function groupReadOnlyReason(dismissed: boolean, refusal: unknown): string | null {
+  if (dismissed) return 'This group was dismissed';
+  if (errorCode(refusal) === ErrorCode.NOT_A_MEMBER) return 'You are no longer a member of this group';
+  if (errorCode(refusal) === ErrorCode.PERMISSION_DENIED) return 'You are not a member of this group';
+  return null;
+}
+
 /** Who sent a message, as a bubble or a preview names them. */
 export function senderName(from: string, nick: string): string {
   return nick || from;

@@ -62,7 +62,8 @@ export type DialogState =
   | { kind: 'delete'; ids: ConversationID[]; returnFocus: HTMLElement | null }
   | { kind: 'folder'; id: ConversationID; returnFocus: HTMLElement | null }
   | { kind: 'new' }
-  | { kind: 'group' };
+  | { kind: 'group' }
+  | { kind: 'groupInfo'; id: ConversationID; returnFocus: HTMLElement | null };
 
 export interface Toast {
   id: number;
@@ -117,6 +118,12 @@ export const state = {
    * recall window, so the client learns it from the refusal.
    */
   recallRefusedAge: signal<number | null>(null),
+  /**
+   * Group conversations the user can no longer write to, with why (left, removed, dismissed). The
+   * server keeps such a conversation, read-only, and its object does not say so: the group calls
+   * do (`checkGroupAccess` in thread.ts, the Group info dialog, leaving or dismissing here).
+   */
+  readOnly: signal<ReadonlyMap<ConversationID, string>>(new Map()),
   dialog: signal<DialogState | null>(null),
   toasts: signal<Toast[]>([]),
   /** Read out by screen readers (an assertive live region). */
@@ -184,6 +191,16 @@ export function setSelected(id: ConversationID, on: boolean): void {
   state.selected.value = next;
 }
 
+/** Marks a group conversation read-only, saying why, or writable again (`null`). */
+export function setReadOnly(id: ConversationID, reason: string | null): void {
+  const current = state.readOnly.value;
+  if ((current.get(id) ?? null) === reason) return;
+  const next = new Map(current);
+  if (reason === null) next.delete(id);
+  else next.set(id, reason);
+  state.readOnly.value = next;
+}
+
 /** Moves the roving tab stop to a row and focuses it once the list has rendered. */
 export function focusRow(id: ConversationID | null, part: FocusRequest['part'] = 'main'): void {
   if (!id) return;
@@ -217,6 +234,7 @@ export function resetSession(): void {
     state.messageFocus.value = null;
     state.nicks.value = new Map();
     state.recallRefusedAge.value = null;
+    state.readOnly.value = new Map();
     state.dialog.value = null;
   });
 }

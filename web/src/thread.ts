@@ -6,8 +6,8 @@ import { batch, computed, effect } from '@preact/signals';
 import TencentCloudChat, { type ConversationID, type Message } from '@natter/sdk';
 import { chat, currentChat } from './client.ts';
 import { toast } from './feedback.ts';
-import { describeError, displayName, errorCode, isGroup, SYSTEM_ID, targetOf } from './format.ts';
-import { activeConversation, findConversation, state, type Thread } from './state.ts';
+import { describeError, displayName, errorCode, groupReadOnlyReason, isGroup, SYSTEM_ID, targetOf } from './format.ts';
+import { activeConversation, findConversation, setReadOnly, state, type Thread } from './state.ts';
 
 const { TYPES } = TencentCloudChat;
 
@@ -68,6 +68,7 @@ export function openConversation(id: ConversationID): void {
     };
   });
   void loadPage(token, id, true);
+  if (isGroup(id)) void checkGroupAccess(id);
 }
 
 /**
@@ -126,8 +127,39 @@ export function receive(messages: Message[]): void {
   if (mine.length > 0) state.thread.value = { ...t, messages: merge(t.messages, mine) };
 }
 
+/** System notices, and groups the user left, was removed from or that were dismissed, take no messages. */
 export function canSend(id: ConversationID): boolean {
-  return id !== SYSTEM_ID;
+  return id !== SYSTEM_ID && !state.readOnly.value.has(id);
+}
+
+/** What the composer's place says when `canSend` is false. */
+export function readOnlyNote(id: ConversationID): string {
+  const reason = state.readOnly.value.get(id);
+  return reason ? `${reason}: the conversation is read-only.` : 'System notices are read-only.';
+}
+
+/**
+ * Finds out whether the user can still write to a group. The server keeps the conversation of a
+ * group the user left, was removed from, or that was dismissed, and refuses messages to it, but the
+ * conversation object does not say so. The group's member list does (it answers members only), and
+ * the profile tells a dismissal. Asked on opening a group and when a message to one is refused; an
+ * answer that says nothing about membership (no connection) leaves things as they were.
+ */
+export async function checkGroupAccess(id: ConversationID): Promise<void> {
+  const sdk = currentChat();
+  if (!sdk) return;
+  const groupID = targetOf(id);
+  try {
+    await sdk.getGroupMemberList({ groupID, count: 1 });
+    if (currentChat() === sdk) setReadOnly(id, null);
+  } catch (err) {
+    if (groupReadOnlyReason(false, err) === null) return;
+    const dismissed = await sdk.getGroupProfile({ groupID }).then(
+      ({ data }) => data.group.isDismissed,
+      () => false,
+    );
+    if (currentChat() === sdk) setReadOnly(id, groupReadOnlyReason(dismissed, err));
+  }
 }
 
 /**
@@ -173,7 +205,10 @@ async function deliver(
     update(token, (th) => ({ ...th, outgoing: [...th.outgoing] })); // now `fail`
     let reason = describeError(err);
     if (errorCode(err) === 40401) reason = `${displayName(id, findConversation(id))} does not exist on this server.`;
-    if (errorCode(err) === 40302) reason = 'You are no longer a member of this group.';
+    if (errorCode(err) === 40302) {
+      reason = 'You are no longer a member of this group.';
+      void checkGroupAccess(id);
+    }
     toast(`Not sent: ${reason}`, 'error');
   }
 }

@@ -158,6 +158,7 @@ test('the web client against a real server', async (t) => {
   let alice; // alice on her web device
   let alice2; // alice again, in a second tab with the same (web device) token
   let bob;
+  let lunch; // the conversation of the group alice creates from the ✎ dialog
   // The steps build on each other: after a failure, the rest are skipped rather than piling up.
   let failed = false;
   const step = (name, fn) =>
@@ -796,6 +797,110 @@ test('the web client against a real server', async (t) => {
     await bob.waitForSelector(`${item(id)} .badge >> text=1`);
     const group = await api(`/v1/groups/${encodeURIComponent(id.slice('GROUP'.length))}`, tokenOf('bob'));
     assert.deepEqual([group.name, group.ownerID, group.memberCount], ['Lunch crew', 'alice', 3]);
+    lunch = id;
+  });
+
+  await step('runs the group from Group info: members, adding, removing, renaming, leaving', async () => {
+    const path = `/v1/groups/${encodeURIComponent(lunch.slice('GROUP'.length))}/members?count=100`;
+    const serverMembers = async () => (await api(path, tokenOf('alice'))).memberList.map((m) => m.userID).sort();
+    const rows = (page) => page.$$eval('#group-info-members li', (lis) => lis.map((li) => li.dataset.uid));
+    const focused = (page) => page.evaluate(() => document.activeElement?.id);
+
+    // alice, its owner, opens it from the ⓘ button in the conversation's header
+    await alice.bringToFront();
+    await alice.click('#group-info-open');
+    await alice.waitForSelector('#group-info-dialog[open] #group-info-members li');
+    assert.equal(await alice.textContent('#group-info-title'), 'Lunch crew');
+    assert.equal(await alice.textContent('#group-info-kind'), 'Work group · 3 members');
+    assert.deepEqual(await rows(alice), ['alice', 'bob', 'carol']);
+    assert.equal(await alice.textContent('#group-info-members li[data-uid="alice"] .member-owner'), 'Owner');
+    assert.equal(await alice.locator('#group-info-members .member-owner').count(), 1);
+    assert.equal(await focused(alice), 'group-info-close', 'the safe button has the focus');
+    // the owner of a work group removes others (not herself); nobody dismisses a work group
+    assert.deepEqual(
+      await alice.$$eval('#group-info-members [data-remove]', (bs) => bs.map((b) => b.dataset.remove)),
+      ['bob', 'carol'],
+    );
+    assert.equal(await alice.isVisible('#group-info-dismiss'), false);
+
+    // adds dave, and hears who does not exist and who was in already
+    await alice.fill('#group-info-add', 'dave, nobody, bob');
+    await alice.click('#group-info-add-submit');
+    await alice.waitForSelector('.toast >> text=Added dave. No such user: nobody. Already in the group: bob.');
+    await alice.waitForSelector('#group-info-members li[data-uid="dave"]');
+    assert.equal(await alice.inputValue('#group-info-add'), '');
+    assert.equal(await alice.textContent('#group-info-kind'), 'Work group · 4 members');
+    await shot(alice, '18-group-info');
+
+    // removes carol: gone from the dialog and from the server's member list
+    await alice.click('#group-info-members [data-remove="carol"]');
+    await alice.waitForSelector('#group-info-members li[data-uid="carol"]', { state: 'detached' });
+    await alice.waitForSelector('.toast >> text=Removed carol');
+    assert.deepEqual(await serverMembers(), ['alice', 'bob', 'dave']);
+    assert.equal(await focused(alice), 'group-info-members', 'the focus stays in the list');
+
+    // bob sees the change in his Group info, from the ⋯ menu of his list; a member adds people,
+    // renames and leaves, and removes no one
+    await bob.bringToFront();
+    await menuAction(bob, lunch, 'group-info');
+    await bob.waitForSelector('#group-info-dialog[open] #group-info-members li');
+    assert.deepEqual(await rows(bob), ['alice', 'bob', 'dave']);
+    assert.equal(await bob.locator('#group-info-members [data-remove]').count(), 0);
+    assert.equal(await bob.isVisible('#group-info-add'), true);
+    assert.equal(await bob.isVisible('#group-info-name'), true);
+    assert.equal(await bob.isVisible('#group-info-leave'), true);
+    await bob.click('#group-info-close');
+    await bob.waitForSelector('#group-info-dialog', { state: 'detached' });
+
+    // alice renames it: bob's list follows
+    await alice.bringToFront();
+    await alice.fill('#group-info-name', 'Taco crew');
+    await alice.click('#group-info-rename');
+    await alice.waitForSelector('.toast >> text=Renamed the group “Taco crew”');
+    await alice.waitForFunction(() => document.querySelector('#group-info-title')?.textContent === 'Taco crew');
+    await bob.waitForSelector(`${item(lunch)} .conv-name >> text=Taco crew`);
+    await alice.keyboard.press('Escape');
+    await alice.waitForSelector('#group-info-dialog', { state: 'detached' });
+    assert.equal(await focused(alice), 'group-info-open', 'the focus is back on the button that opened it');
+    await alice.waitForFunction(() => document.querySelector('#pane-title')?.textContent === 'Taco crew');
+
+    // bob leaves, after confirming; Escape in the confirmation goes back to the info
+    await bob.bringToFront();
+    await bob.click(`${item(lunch)} .conv-main`);
+    await bob.waitForSelector('#composer-input');
+    await bob.click('#group-info-open');
+    await bob.waitForSelector('#group-info-dialog[open] #group-info-leave');
+    await bob.click('#group-info-leave');
+    await bob.waitForSelector('#group-info-confirm');
+    assert.equal(await bob.textContent('#group-info-title'), 'Leave “Taco crew”?');
+    assert.equal(await focused(bob), 'group-info-cancel', 'the safe choice has the focus');
+    await bob.keyboard.press('Escape');
+    await bob.waitForSelector('#group-info-dialog[open] #group-info-members');
+    assert.equal(await focused(bob), 'group-info-leave');
+    await bob.keyboard.press('Enter');
+    await bob.waitForSelector('#group-info-confirm');
+    await shot(bob, '19-group-leave');
+    await bob.click('#group-info-confirm');
+    await bob.waitForSelector('#group-info-dialog', { state: 'detached' });
+    await bob.waitForSelector('.toast >> text=You left “Taco crew”');
+    // the conversation stays, read-only
+    await bob.waitForSelector('#composer-readonly >> text=You are no longer a member of this group');
+    assert.equal(await bob.isVisible('#composer-input'), false);
+    assert.ok((await ids(bob)).includes(lunch));
+    assert.deepEqual(await serverMembers(), ['alice', 'dave']);
+    // its Group info shows the group without controls, and says why
+    await bob.click('#group-info-open');
+    await bob.waitForSelector('#group-info-readonly >> text=You are no longer a member of this group');
+    assert.equal(await bob.textContent('#group-info-title'), 'Taco crew');
+    assert.equal(await bob.locator('#group-info-dialog .group-form, #group-info-leave, [data-remove]').count(), 0);
+    assert.equal(await bob.isVisible('#group-info-members'), false);
+    await shot(bob, '20-group-info-left');
+    await bob.keyboard.press('Escape');
+    await bob.waitForSelector('#group-info-dialog', { state: 'detached' });
+    // after a reload too: opening a group asks the server whether the user is still in it
+    await bob.reload();
+    await bob.waitForSelector('#composer-readonly >> text=You are no longer a member of this group');
+    assert.equal(await bob.isVisible('#composer-input'), false);
   });
 
   await step('works at phone width: list and conversation as separate views', async () => {

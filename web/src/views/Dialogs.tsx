@@ -1,16 +1,17 @@
 /**
- * Modal dialogs, as native `<dialog>`s opened with showModal(): the browser keeps the focus inside
- * and Escape cancels. Each answers through its form's `method="dialog"` button values.
+ * Modal dialogs, as native `<dialog>`s opened with showModal() (Modal.tsx): the browser keeps the
+ * focus inside and Escape cancels. Each answers through its form's `method="dialog"` button values.
  */
 import type { ConversationID } from '@natter/sdk';
 import { useSignal } from '@preact/signals';
-import type { ComponentChildren } from 'preact';
-import { useLayoutEffect, useRef } from 'preact/hooks';
+import { useRef } from 'preact/hooks';
 import { addToFolder, createGroup, deleteConversations, switchTab } from '../actions.ts';
 import { toast } from '../feedback.ts';
 import { displayName } from '../format.ts';
-import { allFolders, findConversation, focusRow, state } from '../state.ts';
+import { allFolders, findConversation, state } from '../state.ts';
 import { openConversation } from '../thread.ts';
+import { GroupInfoDialog } from './GroupInfo.tsx';
+import { Actions, MEMBERS_PATTERN, Modal, restoreFocus, userIDsOf } from './Modal.tsx';
 
 export function Dialogs() {
   const d = state.dialog.value;
@@ -18,53 +19,8 @@ export function Dialogs() {
   if (d.kind === 'delete') return <DeleteDialog ids={d.ids} returnFocus={d.returnFocus} />;
   if (d.kind === 'folder') return <FolderDialog id={d.id} returnFocus={d.returnFocus} />;
   if (d.kind === 'group') return <NewGroupDialog />;
+  if (d.kind === 'groupInfo') return <GroupInfoDialog key={d.id} id={d.id} returnFocus={d.returnFocus} />;
   return <NewConversationDialog />;
-}
-
-/** Opens modally on mount; on close, hands the button's value to `onAnswer` and leaves the state. */
-function Modal(props: {
-  id: string;
-  labelledBy: string;
-  describedBy?: string;
-  onAnswer: (value: string) => void;
-  children: ComponentChildren;
-}) {
-  const el = useRef<HTMLDialogElement>(null);
-  useLayoutEffect(() => {
-    el.current?.showModal();
-  }, []);
-  return (
-    <dialog
-      ref={el}
-      id={props.id}
-      class="dialog"
-      aria-labelledby={props.labelledBy}
-      aria-describedby={props.describedBy}
-      onClose={() => {
-        const value = el.current?.returnValue ?? '';
-        state.dialog.value = null;
-        props.onAnswer(value);
-      }}
-    >
-      {props.children}
-    </dialog>
-  );
-}
-
-function restoreFocus(to: HTMLElement | null): void {
-  if (to?.isConnected) to.focus();
-  else focusRow(state.focusID.value);
-}
-
-function Actions({ cancelID, confirm }: { cancelID?: string; confirm: ComponentChildren }) {
-  return (
-    <div class="dialog-actions">
-      <button type="submit" value="cancel" class="btn" id={cancelID} formNoValidate autofocus={cancelID !== undefined}>
-        Cancel
-      </button>
-      {confirm}
-    </div>
-  );
 }
 
 /** Asks before deleting; the user chooses whether to clear the history (checked, as in the SDK). */
@@ -242,9 +198,6 @@ function NewConversationDialog() {
   );
 }
 
-/** User IDs as typed: separated by commas or spaces. */
-const MEMBERS_PATTERN = '[A-Za-z0-9_.@\-]{1,64}([ ,]+[A-Za-z0-9_.@\-]{1,64})*[ ,]*';
-
 /** Starts a work group (any member may add people later) with the user as its owner. */
 function NewGroupDialog() {
   const name = useRef<HTMLInputElement>(null);
@@ -253,8 +206,7 @@ function NewGroupDialog() {
     const groupName = name.current?.value.trim() ?? '';
     if (value !== 'create' || !groupName) return;
     const me = state.session.value?.uid;
-    const ids = (members.current?.value ?? '').split(/[\s,]+/).filter((id) => id && id !== me);
-    void createGroup(groupName, [...new Set(ids)]);
+    void createGroup(groupName, userIDsOf(members.current?.value ?? '').filter((id) => id !== me));
   };
   return (
     <Modal id="group-dialog" labelledBy="group-title" onAnswer={onAnswer}>

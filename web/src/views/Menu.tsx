@@ -9,6 +9,7 @@ import {
   archive,
   askDelete,
   askFolder,
+  askGroupInfo,
   closeMenu,
   markRead,
   removeFromFolder,
@@ -18,7 +19,7 @@ import {
   togglePin,
   toggleStar,
 } from '../actions.ts';
-import { displayName, isMuted, isStarred } from '../format.ts';
+import { displayName, isGroup, isMuted, isStarred } from '../format.ts';
 import { findConversation, state, type MenuAnchor, type MenuState } from '../state.ts';
 import { openConversation } from '../thread.ts';
 
@@ -41,6 +42,9 @@ function itemsFor(c: Conversation, menu: MenuState): Item[] {
     ];
   }
   const items: Item[] = [{ id: 'open', label: 'Open', movesFocus: true, run: () => openConversation(id) }];
+  if (isGroup(id)) {
+    items.push({ id: 'group-info', label: 'Group info…', movesFocus: true, run: () => askGroupInfo(id, returnFocus) });
+  }
   if (c.unreadCount > 0) items.push({ id: 'read', label: 'Mark as read', run: () => markRead(id) });
   items.push(
     { id: 'pin', label: c.isPinned ? 'Unpin' : 'Pin to top', run: () => togglePin(c) },

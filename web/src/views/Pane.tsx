@@ -1,10 +1,10 @@
 /** The right column: the open conversation (header, history, composer), or a hint when none is. */
 import type { ConversationID } from '@natter/sdk';
 import { useEffect, useLayoutEffect, useRef } from 'preact/hooks';
-import { openMenu } from '../actions.ts';
+import { askGroupInfo, openMenu } from '../actions.ts';
 import { displayName, flagWords, isGroup, kindLabel } from '../format.ts';
 import { activeConversation, focusRow, state } from '../state.ts';
-import { canSend, closeConversation, saveDraft, send } from '../thread.ts';
+import { canSend, closeConversation, readOnlyNote, saveDraft, send } from '../thread.ts';
 import { Avatar, Icon } from './common.tsx';
 import { Messages } from './Messages.tsx';
 
@@ -56,6 +56,8 @@ function Conversation({ id }: { id: ConversationID }) {
   const c = activeConversation.value;
   const name = displayName(id, c);
   const sub = [kindLabel(id), ...(c ? flagWords(c) : [])].join(' · ');
+  const group = isGroup(id);
+  const writable = canSend(id);
   const backButton = useRef<HTMLButtonElement>(null);
   const input = useRef<HTMLTextAreaElement>(null);
 
@@ -63,12 +65,18 @@ function Conversation({ id }: { id: ConversationID }) {
 
   // Opening a conversation puts the focus in the composer (on a phone, on the back button), with
   // the conversation's draft in it. What is typed is saved as the draft when typing pauses, when
-  // the page is hidden or left, and when the conversation closes.
+  // the page is hidden or left, and when the conversation closes. A group turning read-only (left,
+  // dismissed) or writable again runs this anew for the composer that went or came, without
+  // taking the focus from wherever the user is.
+  const opened = useRef(false);
   useLayoutEffect(() => {
     const field = input.current;
     if (field) field.value = activeConversation.peek()?.draftText ?? '';
-    if (window.matchMedia(PHONE).matches) backButton.current?.focus();
-    else (field ?? backButton.current)?.focus();
+    if (!opened.current) {
+      opened.current = true;
+      if (window.matchMedia(PHONE).matches) backButton.current?.focus();
+      else (field ?? backButton.current)?.focus();
+    }
     if (!field) return;
     const flush = () => {
       clearTimeout(draftTimer.current);
@@ -82,7 +90,7 @@ function Conversation({ id }: { id: ConversationID }) {
       document.removeEventListener('visibilitychange', onVisibility);
       flush();
     };
-  }, []);
+  }, [writable]);
 
   const submit = (event: Event) => {
     event.preventDefault();
@@ -107,11 +115,24 @@ function Conversation({ id }: { id: ConversationID }) {
         >
           ←
         </button>
-        <Avatar name={name} group={isGroup(id)} />
+        <Avatar name={name} group={group} />
         <div class="pane-title">
           <h2 id="pane-title">{name}</h2>
           <p class="pane-sub">{sub}</p>
         </div>
+        {group && (
+          <button
+            type="button"
+            class="conv-more pane-info"
+            id="group-info-open"
+            aria-label={`Group info for ${name}`}
+            title="Group info"
+            aria-haspopup="dialog"
+            onClick={(event) => askGroupInfo(id, event.currentTarget)}
+          >
+            <Icon name="info" />
+          </button>
+        )}
         {c && (
           <button
             type="button"
@@ -124,8 +145,8 @@ function Conversation({ id }: { id: ConversationID }) {
           </button>
         )}
       </header>
-      <Messages name={name} group={isGroup(id)} />
-      {canSend(id) ? (
+      <Messages name={name} group={group} />
+      {writable ? (
         <form class="composer" id="composer" onSubmit={submit}>
           <textarea
             ref={input}
@@ -151,7 +172,9 @@ function Conversation({ id }: { id: ConversationID }) {
           </button>
         </form>
       ) : (
-        <p class="composer composer-readonly">System notices are read-only.</p>
+        <p class="composer composer-readonly" id="composer-readonly">
+          {readOnlyNote(id)}
+        </p>
       )}
     </>
   );

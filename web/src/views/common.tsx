@@ -7,6 +7,7 @@ const ICONS = {
   pin: ['M9 3h6l-1 6 3 3v2H7v-2l3-3z', 'M12 14v7'],
   muted: ['M6 16v-5a6 6 0 0 1 9.6-4.8M18 11v5l2 2H7', 'M10 20a2 2 0 0 0 4 0', 'M3 3l18 18'],
   folder: ['M3 7a2 2 0 0 1 2-2h4l2 2h8a2 2 0 0 1 2 2v8a2 2 0 0 1-2 2H5a2 2 0 0 1-2-2z'],
+  info: ['M3 12a9 9 0 1 0 18 0a9 9 0 1 0-18 0', 'M12 11v5', 'M12 8h.01'],
 } as const;
 
 export function Icon({ name, class: cls = '' }: { name: keyof typeof ICONS; class?: string }) {

@@ -1,0 +1,349 @@
+/**
+ * The Group info dialog of a group conversation (its ⋯ menu, or the ⓘ button in the pane's
+ * header): the group's name, type, notice and members, and the changes the user may make by the
+ * rules of its type, which are Tencent's. In a work group any member adds people and renames it,
+ * only the owner removes members, anyone may leave, and nobody dismisses it from a client; a public
+ * or meeting group is run by its owner, who renames it, removes members and dismisses it but cannot
+ * leave, and it takes no members from a client. Only the controls those rules allow are shown,
+ * decided from the group's `ownerID` and type; the server still decides, and its refusals are
+ * toasts. A group the user left, or that was dismissed, shows its info alone, and says why.
+ *
+ * Changes keep the dialog open (plain forms, not `method="dialog"`) and load the group again
+ * afterwards, as the server now has it, whatever it answered. Leaving and dismissing ask first, in
+ * the dialog itself, with the safe choice focused; Escape there goes back instead of closing.
+ * Leaving closes the dialog: the conversation stays, read-only.
+ */
+import TencentCloudChat, { type ConversationID, type GroupMember } from '@natter/sdk';
+import { useSignal } from '@preact/signals';
+import { useEffect, useLayoutEffect, useRef } from 'preact/hooks';
+import {
+  addGroupMembers,
+  dismissGroup,
+  leaveGroup,
+  loadGroupInfo,
+  removeGroupMember,
+  renameGroup,
+  type GroupInfo,
+} from '../actions.ts';
+import { describeError, displayName, groupTypeLabel, targetOf } from '../format.ts';
+import { findConversation, state } from '../state.ts';
+import { Avatar } from './common.tsx';
+import { MEMBERS_PATTERN, Modal, restoreFocus, userIDsOf } from './Modal.tsx';
+
+const { TYPES } = TencentCloudChat;
+
+/** Where the dialog is: the info, or asking before leaving or dismissing. */
+type Step = 'info' | 'leave' | 'dismiss';
+
+export function GroupInfoDialog({ id, returnFocus }: { id: ConversationID; returnFocus: HTMLElement | null }) {
+  const groupID = targetOf(id);
+  const info = useSignal<GroupInfo | null>(null);
+  const loadError = useSignal('');
+  const step = useSignal<Step>('info');
+  const busy = useRef(false);
+  const addInput = useRef<HTMLInputElement>(null);
+  const nameInput = useRef<HTMLInputElement>(null);
+  const memberList = useRef<HTMLUListElement>(null);
+
+  const load = async () => {
+    try {
+      info.value = await loadGroupInfo(groupID);
+      loadError.value = '';
+    } catch (err) {
+      loadError.value = `Could not load the group: ${describeError(err)}`;
+    }
+  };
+  useEffect(() => {
+    void load();
+  }, []);
+
+  /** One change at a time (a second press while one runs does nothing); then the group again. */
+  const change = async (call: () => Promise<unknown>) => {
+    if (busy.current) return;
+    busy.current = true;
+    try {
+      await call();
+      await load();
+    } finally {
+      busy.current = false;
+    }
+  };
+
+  // Asking puts the focus on the safe choice; going back puts it on the button that asked (or on
+  // Close, when that button is gone: the group was dismissed).
+  const shownStep = useRef<Step>('info');
+  useLayoutEffect(() => {
+    const from = shownStep.current;
+    shownStep.current = step.value;
+    if (step.value !== 'info') document.getElementById('group-info-cancel')?.focus();
+    else if (from !== 'info') {
+      (document.getElementById(`group-info-${from}`) ?? document.getElementById('group-info-close'))?.focus();
+    }
+  }, [step.value]);
+
+  const group = info.value?.group;
+  // The name as the list has it follows renames live (CONVERSATION_LIST_UPDATED); else as loaded.
+  const name = findConversation(id)?.groupProfile?.name || group?.name || displayName(id);
+  const me = state.session.value?.uid ?? '';
+  const work = group?.type === TYPES.GRP_WORK;
+  const owner = group !== undefined && group.ownerID !== '' && group.ownerID === me;
+  const member = info.value !== null && info.value.readOnly === null;
+  const may = {
+    add: member && work,
+    rename: member && (work || owner),
+    remove: member && owner,
+    leave: member && (work || !owner),
+    dismiss: member && !work && owner,
+  };
+  const members = info.value?.members;
+
+  const onAnswer = (value: string) => {
+    restoreFocus(returnFocus);
+    if (value === 'leave') void leaveGroup(id, name);
+  };
+  const onCancel = (event: Event) => {
+    if (step.value === 'info') return;
+    event.preventDefault();
+    step.value = 'info';
+  };
+
+  const add = (event: Event) => {
+    event.preventDefault();
+    const ids = userIDsOf(addInput.current?.value ?? '');
+    if (ids.length === 0) return;
+    void change(async () => {
+      if ((await addGroupMembers(groupID, ids)) && addInput.current) addInput.current.value = '';
+    });
+  };
+  const rename = (event: Event) => {
+    event.preventDefault();
+    const next = nameInput.current?.value.trim() ?? '';
+    if (next && next !== group?.name) void change(() => renameGroup(groupID, next));
+  };
+  const remove = (m: GroupMember, button: HTMLElement) => {
+    // The row goes with the member: the focus then stays in the list.
+    void change(() => removeGroupMember(groupID, m.userID, m.nick || m.userID)).then(() => {
+      if (!button.isConnected) memberList.current?.focus();
+    });
+  };
+  const confirm = (event: Event) => {
+    if (step.value === 'leave') return; // method="dialog": it closes, and onAnswer leaves
+    event.preventDefault();
+    void change(() => dismissGroup(groupID, name)).then(() => (step.value = 'info'));
+  };
+
+  if (step.value !== 'info') {
+    const leaving = step.value === 'leave';
+    return (
+      <Modal
+        id="group-info-dialog"
+        labelledBy="group-info-title"
+        describedBy="group-info-confirm-desc"
+        onAnswer={onAnswer}
+        onCancel={onCancel}
+      >
+        <form method={leaving ? 'dialog' : undefined} onSubmit={confirm}>
+          <h2 id="group-info-title">{leaving ? `Leave “${name}”?` : `Dismiss “${name}”?`}</h2>
+          <p id="group-info-confirm-desc">
+            {leaving
+              ? 'You stop getting its messages. The conversation stays in your list with its history, read-only.'
+              : 'Every member’s conversation turns read-only: nobody can write to the group again.'}
+          </p>
+          {leaving && owner && (
+            <p class="warning">You own this group. Once you leave, it has no owner, and nobody can remove members.</p>
+          )}
+          {!leaving && (
+            <p class="warning">
+              <strong>This cannot be undone.</strong>
+            </p>
+          )}
+          <div class="dialog-actions">
+            <button type="button" class="btn" id="group-info-cancel" onClick={() => (step.value = 'info')}>
+              Cancel
+            </button>
+            <button type="submit" value={step.value} class="btn btn-danger" id="group-info-confirm">
+              {leaving ? 'Leave' : 'Dismiss'}
+            </button>
+          </div>
+        </form>
+      </Modal>
+    );
+  }
+
+  return (
+    <Modal
+      id="group-info-dialog"
+      labelledBy="group-info-title"
+      describedBy="group-info-kind"
+      onAnswer={onAnswer}
+      onCancel={onCancel}
+    >
+      <div class="group-info">
+        <h2 id="group-info-title">{name}</h2>
+        <p class="hint" id="group-info-kind" role="status">
+          {group
+            ? [groupTypeLabel(group.type), members && `${members.length} member${members.length === 1 ? '' : 's'}`]
+                .filter(Boolean)
+                .join(' · ')
+            : loadError.value
+              ? ''
+              : 'Loading…'}
+        </p>
+        {loadError.value && (
+          <p class="form-error" id="group-info-error" role="alert">
+            {loadError.value}
+          </p>
+        )}
+        {group?.notification && (
+          <p class="group-notice" id="group-info-notice">
+            <strong>Notice: </strong>
+            {group.notification}
+          </p>
+        )}
+        {info.value?.readOnly && (
+          <p class="group-readonly" id="group-info-readonly">
+            {info.value.readOnly}: its info is shown, and nothing can be changed.
+          </p>
+        )}
+        {group && !group.isDismissed && (
+          <>
+            <h3 class="group-section" id="group-info-members-title">
+              Members
+            </h3>
+            {members ? (
+              <ul
+                ref={memberList}
+                class="member-list"
+                id="group-info-members"
+                aria-labelledby="group-info-members-title"
+                tabIndex={-1}
+              >
+                {ownerFirst(members).map((m) => (
+                  <MemberRow
+                    key={m.userID}
+                    member={m}
+                    me={me}
+                    onRemove={may.remove && m.userID !== me ? (button) => remove(m, button) : undefined}
+                  />
+                ))}
+              </ul>
+            ) : (
+              <p class="hint">Only members see who is in the group.</p>
+            )}
+          </>
+        )}
+        {may.add && (
+          <form class="group-form" onSubmit={add}>
+            <label for="group-info-add">Add people</label>
+            <div class="group-form-row">
+              <input
+                ref={addInput}
+                id="group-info-add"
+                name="members"
+                required
+                pattern={MEMBERS_PATTERN}
+                title="User IDs, separated by commas or spaces"
+                aria-describedby="group-info-add-hint"
+                autocomplete="off"
+                spellcheck={false}
+              />
+              <button type="submit" class="btn" id="group-info-add-submit">
+                Add
+              </button>
+            </div>
+            <p class="hint" id="group-info-add-hint">
+              User IDs, separated by commas: for example dave, erin.
+            </p>
+          </form>
+        )}
+        {may.rename && group && (
+          <form class="group-form" onSubmit={rename}>
+            <label for="group-info-name">Name</label>
+            <div class="group-form-row">
+              <input
+                ref={nameInput}
+                id="group-info-name"
+                name="name"
+                required
+                maxLength={64}
+                defaultValue={group.name}
+                autocomplete="off"
+              />
+              <button type="submit" class="btn" id="group-info-rename">
+                Rename
+              </button>
+            </div>
+          </form>
+        )}
+        {member && owner && !work && (
+          <p class="hint" id="group-info-owner-stays">
+            As its owner you cannot leave this group: dismiss it instead.
+          </p>
+        )}
+        <form method="dialog">
+          <div class="dialog-actions">
+            {may.leave && (
+              <button type="button" class="btn btn-danger-quiet" id="group-info-leave" onClick={() => (step.value = 'leave')}>
+                Leave group…
+              </button>
+            )}
+            {may.dismiss && (
+              <button
+                type="button"
+                class="btn btn-danger-quiet"
+                id="group-info-dismiss"
+                onClick={() => (step.value = 'dismiss')}
+              >
+                Dismiss group…
+              </button>
+            )}
+            <button type="submit" value="close" class="btn" id="group-info-close" autofocus>
+              Close
+            </button>
+          </div>
+        </form>
+      </div>
+    </Modal>
+  );
+}
+
+/** The owner on top; the others in the server's order (by user ID). */
+function ownerFirst(members: GroupMember[]): GroupMember[] {
+  const isOwner = (m: GroupMember) => (m.role === TYPES.GRP_MBR_ROLE_OWNER ? 0 : 1);
+  return [...members].sort((a, b) => isOwner(a) - isOwner(b));
+}
+
+function MemberRow({
+  member,
+  me,
+  onRemove,
+}: {
+  member: GroupMember;
+  me: string;
+  /** Given where the user may remove this member. */
+  onRemove?: (button: HTMLElement) => void;
+}) {
+  const name = member.nick || member.userID;
+  return (
+    <li class="member" data-uid={member.userID}>
+      <Avatar name={name} size="sm" />
+      <span class="member-name">
+        {name}
+        {member.nick && <span class="member-id">{member.userID}</span>}
+      </span>
+      {member.userID === me && <span class="member-tag">You</span>}
+      {member.role === TYPES.GRP_MBR_ROLE_OWNER && <span class="member-tag member-owner">Owner</span>}
+      {onRemove && (
+        <button
+          type="button"
+          class="btn btn-small"
+          aria-label={`Remove ${name} from the group`}
+          data-remove={member.userID}
+          onClick={(event) => onRemove(event.currentTarget)}
+        >
+          Remove
+        </button>
+      )}
+    </li>
+  );
+}
