@@ -1617,9 +1617,9 @@ export class Natter extends TencentUnsupported {
 
   /**
    * The owner dismisses a public or meeting group, as Tencent's: `{ groupID }`. Every member
-   * keeps a read-only conversation (`groupProfile.isDismissed`) and finds a MSG_GRP_SYS_NOTICE
-   * of `operationType` 5 in `@TIM#SYSTEM`. A work group is dismissed by the app backend only,
-   * as Tencent's: 40301, as anyone but the owner gets.
+   * keeps a read-only conversation (getGroupProfile then says `isDismissed`) and finds a
+   * MSG_GRP_SYS_NOTICE of `operationType` 5 in `@TIM#SYSTEM`. A work group is dismissed by the
+   * app backend only, as Tencent's: 40301, as anyone but the owner gets.
    */
   async dismissGroup(groupID: string): Promise<ChatResponse<{ groupID: string }>> {
     checkGroupID(groupID);

@@ -248,7 +248,10 @@ export interface Group {
   joinOption: string;
   groupCustomField: any[];
   isSupportTopic: boolean;
-  /** Natter: the group was dismissed (by its owner or the app backend); its conversation is read-only. */
+  /**
+   * Natter: the group was dismissed (by its owner or the app backend); its conversation is
+   * read-only. Known from the group calls; a conversation's `groupProfile` says `false`.
+   */
   isDismissed: boolean;
 }
 
