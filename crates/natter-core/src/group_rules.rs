@@ -70,11 +70,18 @@ impl GroupType {
         self == GroupType::Meeting
     }
 
-    /// The join option the rules apply to a group of this type with `set` stored: a work
-    /// group's is always `DisableApply`; another's is the one set, or the type's default.
+    /// Whether a group of this type takes a join option. As Tencent's, only public groups and
+    /// communities do: a work group's is always `DisableApply`, a meeting group's and an
+    /// audio-video room's always `FreeAccess`, and an option given for them is set aside, as
+    /// Tencent's SDK sets it aside.
+    pub fn takes_join_option(self) -> bool {
+        matches!(self, GroupType::Public | GroupType::Community)
+    }
+
+    /// The join option the rules apply to a group of this type with `set` stored.
     pub fn join_option(self, set: Option<JoinOption>) -> JoinOption {
         match set {
-            Some(option) if self != GroupType::Work => option,
+            Some(option) if self.takes_join_option() => option,
             _ => self.default_join_option(),
         }
     }
@@ -331,6 +338,28 @@ mod tests {
         };
         assert!(!allowed(GroupAction::Join, dismissed, STRANGER));
         assert!(!allowed(GroupAction::Dismiss, dismissed, OWNER));
+    }
+
+    #[test]
+    fn only_public_groups_and_communities_take_a_join_option() {
+        let set = Some(JoinOption::NeedPermission);
+        assert_eq!(
+            GroupType::Public.join_option(set),
+            JoinOption::NeedPermission
+        );
+        assert_eq!(
+            GroupType::Community.join_option(set),
+            JoinOption::NeedPermission
+        );
+        assert_eq!(
+            GroupType::Work.join_option(Some(JoinOption::FreeAccess)),
+            JoinOption::DisableApply
+        );
+        assert_eq!(GroupType::Meeting.join_option(set), JoinOption::FreeAccess);
+        assert_eq!(
+            GroupType::Public.join_option(None),
+            JoinOption::NeedPermission
+        );
     }
 
     #[test]

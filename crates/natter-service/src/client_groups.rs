@@ -41,13 +41,6 @@ impl Natter {
             .as_deref()
             .map(parse_join_option)
             .transpose()?;
-        if group_type == GroupType::Work
-            && join_option.is_some_and(|o| o != JoinOption::DisableApply)
-        {
-            return Err(Error::invalid_argument(
-                "joinOption: a work group is joined only when a member adds you (DisableApply)",
-            ));
-        }
         if request.name.trim().is_empty() {
             return Err(Error::invalid_argument(
                 "name: is empty; a group needs a name",
@@ -87,7 +80,7 @@ impl Natter {
             })
             .await?;
         self.notify_membership(&group, &change.listed).await;
-        Ok(present::group(&profile))
+        Ok(present::group(&profile, Some(uid)))
     }
 
     /// `POST /v1/groups/{groupID}/members`: a member adds users, as the group's rules allow.
@@ -112,7 +105,7 @@ impl Natter {
             success_user_id_list: names(&added.added),
             failure_user_id_list: names(&added.unknown),
             existed_user_id_list: names(&added.existed),
-            group: present::group(&profile),
+            group: present::group(&profile, Some(uid)),
         })
     }
 
@@ -136,7 +129,7 @@ impl Natter {
         self.tell_removed(&group, &change.left, Some(uid)).await;
         Ok(wire::RemovedGroupMembers {
             user_id_list: names(&change.left),
-            group: present::group(&profile),
+            group: present::group(&profile, Some(uid)),
         })
     }
 
@@ -202,7 +195,7 @@ impl Natter {
             };
             self.tell_each(&audience, &event);
         }
-        Ok(present::group(&profile))
+        Ok(present::group(&profile, Some(uid)))
     }
 
     /// `POST /v1/groups/{groupID}/owner`: the owner hands the group to another member.
@@ -215,13 +208,17 @@ impl Natter {
         let group = GroupId::parse(group_id, "groupID")?;
         let new_owner = Uid::parse(&request.new_owner_id, "newOwnerID")?;
         let (id, by) = (group, uid.clone());
-        let profile = self
+        let (profile, audience) = self
             .write(move |db| {
                 groups::transfer_ownership(db, &id, &by, &new_owner)?;
-                profiles::group_profile(db, &id)
+                Ok((
+                    profiles::group_profile(db, &id)?,
+                    profiles::group_audience(db, &id)?,
+                ))
             })
             .await?;
-        Ok(present::group(&profile))
+        self.tell_owner_changed(&profile, &audience);
+        Ok(present::group(&profile, Some(uid)))
     }
 
     /// `POST /v1/groups/{groupID}/members/profile`: the named users among the group's members,
@@ -276,8 +273,25 @@ impl Natter {
         };
         Ok(wire::JoinedGroup {
             status: status.to_owned(),
-            group: present::group(&profile),
+            group: present::group(&profile, Some(uid)),
         })
+    }
+}
+
+impl Natter {
+    /// Everyone who shows the group hears that its owner changed, as `profileUpdated` with the
+    /// group: the conversation's `groupProfile` has no owner, so a client that shows one (the
+    /// SDK's group list) asks for the group again.
+    pub(crate) fn tell_owner_changed(
+        &self,
+        profile: &natter_store::GroupProfile,
+        audience: &[Uid],
+    ) {
+        let event = ServerEvent::ProfileUpdated {
+            user_profile_list: Vec::new(),
+            group_profile_list: vec![present::group_brief(profile)],
+        };
+        self.tell_each(audience, &event);
     }
 }
 

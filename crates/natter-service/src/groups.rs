@@ -7,7 +7,7 @@ use natter_core::wire::{ChannelRef, ChannelRequest};
 use natter_core::{ChannelKind, ConversationId, Error, GroupId, Result, Uid};
 use serde_json::json;
 
-use natter_store::groups;
+use natter_store::{groups, profiles};
 
 use crate::{Natter, now_ms};
 
@@ -102,10 +102,27 @@ impl Natter {
     pub async fn leave_group(&self, uid: &Uid, group_id: &str) -> Result<()> {
         let group = GroupId::parse(group_id, "groupID")?;
         let (id, member) = (group.clone(), uid.clone());
-        let change = self
-            .write(move |db| groups::leave_group(db, &id, &member))
+        let (change, left_without_owner) = self
+            .write(move |db| {
+                let owner = profiles::group_owner(db, &id)?;
+                let change = groups::leave_group(db, &id, &member)?;
+                // The owner of a work group may leave it, which leaves it without an owner.
+                let owner_left = owner.as_ref() == Some(&member) && !change.left.is_empty();
+                let told = if owner_left {
+                    Some((
+                        profiles::group_profile(db, &id)?,
+                        profiles::group_audience(db, &id)?,
+                    ))
+                } else {
+                    None
+                };
+                Ok((change, told))
+            })
             .await?;
         self.notify_membership(&group, &change.left).await;
+        if let Some((profile, audience)) = left_without_owner {
+            self.tell_owner_changed(&profile, &audience);
+        }
         Ok(())
     }
 

@@ -200,7 +200,17 @@ pub(crate) fn group_member(
     }
 }
 
-pub(crate) fn group(profile: &natter_store::GroupProfile) -> wire::Group {
+/// The group as `member` sees it: `Some` of the asking user when they are a current member,
+/// `None` when they are not (a former member, or anyone looking a public group up).
+pub(crate) fn group(
+    profile: &natter_store::GroupProfile,
+    member: Option<&natter_core::Uid>,
+) -> wire::Group {
+    let self_role = match member {
+        Some(uid) if profile.owner.as_ref() == Some(uid) => "Owner",
+        Some(_) => "Member",
+        None => "",
+    };
     wire::Group {
         group_id: profile.group.to_string(),
         name: profile.name.clone(),
@@ -215,6 +225,7 @@ pub(crate) fn group(profile: &natter_store::GroupProfile) -> wire::Group {
         join_option: effective_join_option(profile).as_str().to_owned(),
         member_count: profile.member_count,
         is_dismissed: profile.dismissed,
+        self_role: self_role.to_owned(),
     }
 }
 

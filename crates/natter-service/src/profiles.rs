@@ -198,19 +198,24 @@ impl Natter {
     /// anyone, for a group whose profile is public.
     pub async fn group_profile(&self, uid: &Uid, group_id: &str) -> Result<wire::Group> {
         let group = GroupId::parse(group_id, "groupID")?;
-        let uid = uid.clone();
-        let profile = self
-            .read(move |db| profiles::group_for(db, &uid, &group))
+        let asking = uid.clone();
+        let (profile, is_member) = self
+            .read(move |db| profiles::group_for(db, &asking, &group))
             .await?;
-        Ok(present::group(&profile))
+        Ok(present::group(&profile, is_member.then_some(uid)))
     }
 
     /// `GET /v1/groups`: the groups the user is a member of now.
     pub async fn group_list(&self, uid: &Uid) -> Result<wire::GroupList> {
-        let uid = uid.clone();
-        let groups = self.read(move |db| profiles::groups_of(db, &uid)).await?;
+        let member = uid.clone();
+        let groups = self
+            .read(move |db| profiles::groups_of(db, &member))
+            .await?;
         Ok(wire::GroupList {
-            group_list: groups.iter().map(present::group).collect(),
+            group_list: groups
+                .iter()
+                .map(|group| present::group(group, Some(uid)))
+                .collect(),
         })
     }
 

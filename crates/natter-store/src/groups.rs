@@ -187,7 +187,9 @@ pub fn create(
             &new.avatar,
             &new.introduction,
             &new.notice,
-            new.join_option.map_or("", JoinOption::as_str),
+            new.join_option
+                .filter(|_| new.group_type.takes_join_option())
+                .map_or("", JoinOption::as_str),
             new.group_type.new_members_see_history(),
             channel.id,
         ],
@@ -302,12 +304,12 @@ pub fn edit_profile(
     let channel = existing_group(db, group)?;
     let (facts, standing) = rules_input(db, &channel, group, by)?;
     obey(GroupAction::EditProfile, group, facts, standing)?;
-    if facts.group_type == GroupType::Work && change.join_option.is_some() {
-        return Err(StoreError::RefusedByGroupRules(
-            natter_core::Error::invalid_argument(format!(
-                "joinOption: a work group (\"{group}\") is joined only when a member adds you"
-            )),
-        ));
+    if change.join_option.is_some() && !facts.group_type.takes_join_option() {
+        let kept = GroupProfileChange {
+            join_option: None,
+            ..change.clone()
+        };
+        return profiles::set_group(db, group, &kept);
     }
     profiles::set_group(db, group, change)
 }

@@ -185,30 +185,38 @@ pub fn set_group(
             group.as_str(),
         ],
     )?;
-    let audience = db
-        .query(
-            "SELECT c.uid FROM conversations c JOIN channels ch ON ch.id = c.channel_id \
-             WHERE ch.kind = $1 AND ch.key = $2",
-            params![ChannelKind::Group.code(), group.as_str()],
-        )?
-        .iter()
-        .map(|row| Ok(Uid::parse(&row.get::<String>(0)?, "uid")?))
-        .collect::<Result<_>>()?;
-    Ok(Some((profile, audience)))
+    Ok(Some((profile, group_audience(db, group)?)))
 }
 
-/// A group's profile as `uid` sees it: a member or former member, or anyone when the group's
-/// profile is public (`GroupType::profile_is_public`).
-pub fn group_for(db: &dyn Db, uid: &Uid, group: &GroupId) -> Result<GroupProfile> {
+/// Who shows the group in a list: everyone who has its conversation (members and former
+/// members), the users to tell of a change to its profile.
+pub fn group_audience(db: &dyn Db, group: &GroupId) -> Result<Vec<Uid>> {
+    db.query(
+        "SELECT c.uid FROM conversations c JOIN channels ch ON ch.id = c.channel_id \
+         WHERE ch.kind = $1 AND ch.key = $2",
+        params![ChannelKind::Group.code(), group.as_str()],
+    )?
+    .iter()
+    .map(|row| Ok(Uid::parse(&row.get::<String>(0)?, "uid")?))
+    .collect()
+}
+
+/// A group's profile as `uid` sees it, and whether they are a current member: a member or
+/// former member sees it, and anyone when the group's profile is public
+/// (`GroupType::profile_is_public`).
+pub fn group_for(db: &dyn Db, uid: &Uid, group: &GroupId) -> Result<(GroupProfile, bool)> {
     let profile = group_profile(db, group)?;
     let public = GroupType::parse(&profile.group_type).is_some_and(GroupType::profile_is_public);
-    if !public && rows::load(db, uid, &ConversationId::Group(group.clone()))?.is_none() {
+    let Some(loaded) = rows::load(db, uid, &ConversationId::Group(group.clone()))? else {
+        if public {
+            return Ok((profile, false));
+        }
         return Err(StoreError::NeverAMember {
             uid: uid.clone(),
             group: group.clone(),
         });
-    }
-    Ok(profile)
+    };
+    Ok((profile, loaded.view.state.is_member()))
 }
 
 /// A group's profile columns, then its number of current members, for [`read_group`].

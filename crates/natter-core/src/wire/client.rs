@@ -326,6 +326,9 @@ pub struct Group {
     pub member_count: u64,
     /// Dismissed: its conversations are read-only.
     pub is_dismissed: bool,
+    /// The asking user's role in the group: `Owner`, `Member`, or `""` when they are not a
+    /// member (Tencent's `selfInfo.role`).
+    pub self_role: String,
 }
 
 /// A user a new group starts with (Tencent's `memberList` item; Natter has no member roles to
