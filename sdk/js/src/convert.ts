@@ -293,12 +293,16 @@ export function toGroupMember(wire: WireGroupMember): GroupMember {
   };
 }
 
-/**
- * Tencent's Group from what the server knows of a group; Tencent's other fields stay empty.
- * `member`, the logged-in user when they are known to be a member, fills `selfInfo.role`.
- */
-export function toGroup(wire: Partial<WireGroup> & { groupID: string }, member?: string): Group {
+/** The server's `selfRole` → Tencent's `selfInfo.role`; `{}` for a user who is not a member. */
+const SELF_ROLES: Readonly<Record<string, string>> = {
+  Owner: TYPES.GRP_MBR_ROLE_OWNER,
+  Member: TYPES.GRP_MBR_ROLE_MEMBER,
+};
+
+/** Tencent's Group from what the server knows of a group; Tencent's other fields stay empty. */
+export function toGroup(wire: Partial<WireGroup> & { groupID: string }): Group {
   const ownerID = wire.ownerID ?? '';
+  const role = SELF_ROLES[wire.selfRole ?? ''];
   return {
     groupID: wire.groupID,
     name: wire.name ?? '',
@@ -310,8 +314,7 @@ export function toGroup(wire: Partial<WireGroup> & { groupID: string }, member?:
     createTime: '',
     infoSequence: 0,
     lastInfoTime: 0,
-    selfInfo:
-      member === undefined ? {} : { role: ownerID === member ? TYPES.GRP_MBR_ROLE_OWNER : TYPES.GRP_MBR_ROLE_MEMBER },
+    selfInfo: role === undefined ? {} : { role },
     lastMessage: {},
     nextMessageSeq: 0,
     memberCount: wire.memberCount ?? 0,

@@ -133,6 +133,9 @@ export const MAX_USERS_PER_GROUP_CALL = 500;
 /** The most members one getGroupMemberProfile call asks for (Tencent's limit, and the server's). */
 export const MAX_MEMBERS_PER_PROFILE_CALL = 50;
 
+/** The most members one getGroupMemberList page holds (Tencent's limit, and the server's). */
+const MAX_MEMBERS_PER_PAGE = 100;
+
 /**
  * How long a token refused over HTTP waits for the WebSocket's close code, which names the reason
  * (the server sends both at once; either may arrive first).
@@ -1452,18 +1455,17 @@ export class Natter extends TencentUnsupported {
   /** The groups the user is a member of now (`{ groupList }`), by group ID, with `selfInfo.role`. */
   async getGroupList(): Promise<ChatResponse<{ groupList: Group[] }>> {
     const reply = await this.http.get<WireGroupList>('/v1/groups');
-    return ok({ groupList: reply.groupList.map(this.memberGroup) });
+    return ok({ groupList: reply.groupList.map(toGroup) });
   }
-
-  /** A group the logged-in user is a member of, as the app sees it (`selfInfo.role` set). */
-  private readonly memberGroup = (wire: WireGroup): Group => toGroup(wire, this.userID ?? undefined);
 
   /**
    * A page of the group's members, by user ID: `{ memberList, offset }`, `offset` being where the
    * next page starts, 0 after the last, as Tencent's. A member's `role` is `Owner` for the group's
    * owner, else `Member` (Natter has no admins); name cards, mutes and member fields are empty.
    * `role` filters the page asked for, so a filtered page may hold fewer than `count` members
-   * while later pages hold more: page on by `offset` until it is 0.
+   * while later pages hold more: page on by `offset` until it is 0. As Tencent's, a `count` over
+   * 100 asks for 100, and a group the user is not a member of (any more) lists no one:
+   * `{ memberList: [], offset: 0 }`.
    */
   async getGroupMemberList(
     options: GetGroupMemberListOptions,
@@ -1473,10 +1475,17 @@ export class Natter extends TencentUnsupported {
     if (role !== undefined && !GROUP_MEMBER_ROLES.has(role)) {
       throw invalidArgument(`role: ${String(role)} is not one of TYPES.GRP_MBR_ROLE_*`);
     }
-    const reply = await this.http.get<WireGroupMemberList>(groupPath(options.groupID, '/members'), {
-      count: options.count,
-      offset: options.offset,
-    });
+    const count = typeof options.count === 'number' ? Math.min(options.count, MAX_MEMBERS_PER_PAGE) : options.count;
+    let reply: WireGroupMemberList;
+    try {
+      reply = await this.http.get<WireGroupMemberList>(groupPath(options.groupID, '/members'), {
+        count,
+        offset: options.offset,
+      });
+    } catch (err) {
+      if (!isNotAMember(err)) throw err;
+      return ok({ memberList: [], offset: 0 });
+    }
     const memberList = reply.memberList.map(toGroupMember);
     return ok({
       memberList: role === undefined ? memberList : memberList.filter((m) => m.role === role),
@@ -1489,8 +1498,9 @@ export class Natter extends TencentUnsupported {
    * users of `memberList`. Resolves `{ group, overLimitUserIDList: [] }` (Natter has no member
    * limit per group). `type` is `GRP_WORK` (the default), `GRP_PUBLIC` or `GRP_MEETING`; without
    * a `groupID` the server makes one (`@TGS#…`, as Tencent's). Rejects with 40901 for a groupID
-   * in use (a dismissed group's too), 40401 when a user of `memberList` does not exist, 40001 for
-   * a work group with a `joinOption` other than `DisableApply`. What Natter cannot honour
+   * in use (a dismissed group's too), 40401 when a user of `memberList` does not exist. Only a
+   * public group takes a `joinOption`; one given for a work or meeting group is set aside, as
+   * Tencent's SDK sets it aside (the answer's `joinOption` says which applies). What Natter cannot honour
    * rejects with -2 before any request: `GRP_AVCHATROOM` and `GRP_COMMUNITY`, `maxMemberNum`, a
    * non-empty `groupCustomField`, `isSupportTopic: true`, and members with a role other than
    * `Member` or custom fields.
@@ -1531,7 +1541,7 @@ export class Natter extends TencentUnsupported {
     const wire = await this.http.post<WireGroup>('/v1/groups', body);
     this.groupListFeed.refresh();
     await this.refreshLocal();
-    return ok({ group: this.memberGroup(wire), overLimitUserIDList: [] });
+    return ok({ group: toGroup(wire), overLimitUserIDList: [] });
   }
 
   /**
@@ -1552,7 +1562,7 @@ export class Natter extends TencentUnsupported {
       failureUserIDList: reply.failureUserIDList,
       existedUserIDList: reply.existedUserIDList,
       overLimitUserIDList: [],
-      group: this.memberGroup(reply.group),
+      group: toGroup(reply.group),
     });
   }
 
@@ -1576,14 +1586,14 @@ export class Natter extends TencentUnsupported {
     });
     this.groupListFeed.refresh(); // the group's memberCount
     await this.refreshLocal();
-    return ok({ group: this.memberGroup(reply.group), userIDList: reply.userIDList });
+    return ok({ group: toGroup(reply.group), userIDList: reply.userIDList });
   }
 
   /**
    * Changes the group's name, avatar, introduction, notification or joinOption, as Tencent's:
    * resolves `{ group }` as it now is; the fields left out keep their value. In a work group any
-   * member may (but not set its joinOption: 40001, a work group is joined only by being added);
-   * in a public or meeting group only the owner (else 40301). Every member's conversation list
+   * member may, in a public or meeting group only the owner (else 40301). Only a public group
+   * takes a `joinOption`; one given for another is set aside, as Tencent's SDK sets it aside. Every member's conversation list
    * follows (`CONVERSATION_LIST_UPDATED`, this instance's at once). Natter has no group mute or
    * custom fields: `muteAllMembers: true` or a non-empty `groupCustomField` rejects with -2 and
    * nothing changes.
@@ -1612,7 +1622,7 @@ export class Natter extends TencentUnsupported {
     this.groupListFeed.refresh();
     // The server tells every member's devices (profileUpdated); this list need not wait for it.
     if (this.store.applyProfiles([], [wire])) this.emitList();
-    return ok({ group: this.memberGroup(wire) });
+    return ok({ group: toGroup(wire) });
   }
 
   /**
@@ -1643,7 +1653,7 @@ export class Natter extends TencentUnsupported {
       newOwnerID: options.newOwnerID,
     });
     this.groupListFeed.refresh();
-    return ok({ group: this.memberGroup(wire) });
+    return ok({ group: toGroup(wire) });
   }
 
   /**
@@ -1656,9 +1666,12 @@ export class Natter extends TencentUnsupported {
     options: GetGroupMemberProfileOptions,
   ): Promise<ChatResponse<{ memberList: GroupMember[] }>> {
     checkGroupID(options?.groupID);
-    const userIDList = checkUserIDList(options.userIDList).slice(0, MAX_MEMBERS_PER_PROFILE_CALL);
+    const userIDList = options.userIDList;
+    if (!Array.isArray(userIDList) || userIDList.length === 0 || userIDList.some((u) => typeof u !== 'string' || u === '')) {
+      throw invalidArgument('userIDList: a non-empty array of userIDs (the first 50 are asked for)');
+    }
     const reply = await this.http.post<WireGroupMemberList>(groupPath(options.groupID, '/members/profile'), {
-      userIDList,
+      userIDList: userIDList.slice(0, MAX_MEMBERS_PER_PROFILE_CALL),
     });
     return ok({ memberList: reply.memberList.map(toGroupMember) });
   }
@@ -1667,11 +1680,18 @@ export class Natter extends TencentUnsupported {
    * `{ group }`: a group to join, found by its ID, as Tencent's. Any group but a work group can
    * be found (a work group is joined only by being added; its members see it with
    * getGroupProfile): for a work group, even one the user is in, it rejects with 40301, and
-   * 40401 for none.
+   * 40401 for none or a dismissed one, as Tencent's finds none.
    */
   async searchGroupByID(groupID: string): Promise<ChatResponse<{ group: Group }>> {
     checkGroupID(groupID);
     const wire = await this.http.get<WireGroup>(groupPath(groupID));
+    if (wire.isDismissed) {
+      throw new NatterError({
+        code: ErrorCode.NOT_FOUND,
+        error: 'not_found',
+        message: `group "${groupID}" was dismissed`,
+      });
+    }
     if (wire.type === TYPES.GRP_WORK) {
       throw new NatterError({
         code: ErrorCode.PERMISSION_DENIED,
@@ -1700,7 +1720,7 @@ export class Natter extends TencentUnsupported {
     await this.refreshLocal();
     const status =
       reply.status === TYPES.JOIN_STATUS_ALREADY_IN_GROUP ? TYPES.JOIN_STATUS_ALREADY_IN_GROUP : TYPES.JOIN_STATUS_SUCCESS;
-    return ok({ status, group: this.memberGroup(reply.group) });
+    return ok({ status, group: toGroup(reply.group) });
   }
 
   /**
@@ -2142,6 +2162,11 @@ function checkUserIDList(list: unknown): string[] {
     throw invalidArgument(`userIDList: ${list.length} given; 1 to ${MAX_USERS_PER_GROUP_CALL}`);
   }
   return list as string[];
+}
+
+/** A refusal that says the user is not a member of the group (any more, or never was). */
+function isNotAMember(err: unknown): boolean {
+  return err instanceof NatterError && (err.code === ErrorCode.NOT_A_MEMBER || err.code === ErrorCode.PERMISSION_DENIED);
 }
 
 /** createGroup's memberList → the userIDs; each joins as a plain member. */

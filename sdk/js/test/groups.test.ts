@@ -151,6 +151,8 @@ describe('work groups: members add and edit, the owner removes', () => {
       assert.deepEqual(members.memberList.map((m) => m.userID).sort(), [uid.bob, uid.carol].sort());
       const admins = (await alice.chat.getGroupMemberList({ groupID, count: 100, role: TYPES.GRP_MBR_ROLE_ADMIN })).data;
       assert.deepEqual(admins.memberList, [], 'Natter has no admins');
+      const capped = (await alice.chat.getGroupMemberList({ groupID, count: 500 })).data;
+      assert.equal(capped.memberList.length, 3, 'a count over 100 asks for 100, as Tencent’s');
     } finally {
       await done();
     }
@@ -189,6 +191,9 @@ describe('work groups: members add and edit, the owner removes', () => {
       assert.deepEqual(history.map((m) => m.payload.text), ['welcome, carol']);
       await assert.rejects(sendText(carol.chat, groupID, 'still here?', 'GROUP'), refusedWith(ErrorCode.NOT_A_MEMBER));
       assert.ok(!(await carol.chat.getGroupList()).data.groupList.some((g) => g.groupID === groupID));
+      // as Tencent's, a group the user is not in any more lists no one, and gives them no role
+      assert.deepEqual((await carol.chat.getGroupMemberList({ groupID })).data, { memberList: [], offset: 0 });
+      assert.deepEqual((await carol.chat.getGroupProfile({ groupID })).data.group.selfInfo, {});
     } finally {
       await done();
     }
@@ -215,10 +220,11 @@ describe('work groups: members add and edit, the owner removes', () => {
       const seen = (await alice.chat.getGroupProfile({ groupID })).data.group;
       assert.deepEqual([seen.name, seen.introduction, seen.notification], ['Sunday hike', 'Hills', 'Meet at 8']);
 
-      await assert.rejects(
-        bob.chat.updateGroupProfile({ groupID, joinOption: TYPES.JOIN_OPTIONS_FREE_ACCESS }),
-        refusedWith(ErrorCode.INVALID_ARGUMENT),
-        'a work group is joined only by being added',
+      // a work group takes no join option: one given is set aside, as Tencent's SDK sets it aside
+      const kept = await bob.chat.updateGroupProfile({ groupID, notification: 'Meet at 9', joinOption: TYPES.JOIN_OPTIONS_FREE_ACCESS });
+      assert.deepEqual(
+        [kept.data.group.notification, kept.data.group.joinOption],
+        ['Meet at 9', TYPES.JOIN_OPTIONS_DISABLE_APPLY],
       );
       await assert.rejects(
         bob.chat.updateGroupProfile({ groupID, name: 'Muted', muteAllMembers: true }),
@@ -321,6 +327,7 @@ describe('public and meeting groups: the owner runs them, users join', () => {
       const groupID = group.groupID;
       const found = (await erin.chat.searchGroupByID(groupID)).data.group;
       assert.deepEqual([found.name, found.ownerID, found.memberCount], ['Book club', uid.alice, 2]);
+      assert.deepEqual(found.selfInfo, {}, 'erin is not a member');
       const work = (await alice.chat.createGroup({ name: 'Private', memberList: [{ userID: uid.bob }] })).data.group;
       await assert.rejects(erin.chat.searchGroupByID(work.groupID), refusedWith(ErrorCode.PERMISSION_DENIED));
       await assert.rejects(bob.chat.searchGroupByID(work.groupID), refusedWith(ErrorCode.PERMISSION_DENIED), 'not even for a member');
@@ -351,8 +358,19 @@ describe('public and meeting groups: the owner runs them, users join', () => {
       const handed = await alice.chat.changeGroupOwner({ groupID, newOwnerID: uid.bob });
       assert.equal(handed.data.group.ownerID, uid.bob);
       assert.equal(handed.data.group.selfInfo.role, TYPES.GRP_MBR_ROLE_MEMBER, 'alice is a plain member now');
+      // bob's devices hear of it: the group list he is handed shows him as the owner
+      await waitFor(
+        () => {
+          const latest = bob.rec.of(EVENT.GROUP_LIST_UPDATED).at(-1)?.data as Group[] | undefined;
+          return latest?.find((g) => g.groupID === groupID)?.selfInfo.role === TYPES.GRP_MBR_ROLE_OWNER;
+        },
+        5_000,
+        'GROUP_LIST_UPDATED with bob as the owner',
+      );
       assert.deepEqual(await alice.chat.quitGroup(groupID), { code: 0, data: { groupID } });
       await assert.rejects(bob.chat.quitGroup(groupID), refusedWith(ErrorCode.PERMISSION_DENIED));
+      await bob.chat.dismissGroup(groupID);
+      await assert.rejects(erin.chat.searchGroupByID(groupID), refusedWith(ErrorCode.NOT_FOUND), 'dismissed: none found');
     } finally {
       await done();
     }

@@ -2137,6 +2137,11 @@ export interface components {
             memberCount: number;
             /** @description Dismissed: its conversations are read-only. */
             isDismissed: boolean;
+            /**
+             * @description The asking user's role in the group: `Owner`, `Member`, or `""` when they are not a
+             *     member (Tencent's `selfInfo.role`).
+             */
+            selfRole: string;
         };
         /** @description The groups the user is a member of now (Tencent's `getGroupList`). */
         GroupList: {
