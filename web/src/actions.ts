@@ -163,18 +163,14 @@ async function allMembers(groupID: string): Promise<GroupMember[]> {
 }
 
 /**
- * The group's profile and members. The server lists members to members only: a refusal saying the
- * user is not one (any more) is an answer, marking the conversation read-only as a dismissal does.
+ * The group's profile and, for a member, its members (the server lists them to members only). A
+ * user who is not one (any more), or a dismissed group, marks the conversation read-only.
  */
 export async function loadGroupInfo(groupID: string): Promise<GroupInfo> {
-  const [profile, members] = await Promise.allSettled([chat().getGroupProfile({ groupID }), allMembers(groupID)]);
-  if (profile.status === 'rejected') throw profile.reason;
-  const { group } = profile.value.data;
-  const refusal = members.status === 'rejected' ? members.reason : null;
-  const readOnly = groupReadOnlyReason(group.isDismissed, refusal);
-  if (refusal && !readOnly) throw refusal;
+  const { group } = (await chat().getGroupProfile({ groupID })).data;
+  const readOnly = groupReadOnlyReason(group);
   setReadOnly(`${TYPES.CONV_GROUP}${groupID}`, readOnly);
-  return { group, members: members.status === 'fulfilled' ? members.value : null, readOnly };
+  return { group, members: readOnly ? null : await allMembers(groupID), readOnly };
 }
 
 /** Adds users to a work group, saying who was added, does not exist or was in; true once done. */

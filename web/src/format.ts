@@ -4,7 +4,7 @@
  * People and groups are shown by their profile name (`userProfile.nick`, `groupProfile.name`) when
  * the server has one, else by their ID.
  */
-import TencentCloudChat, { ErrorCode, NatterError, type Conversation, type ConversationID, type Message } from '@natter/sdk';
+import TencentCloudChat, { ErrorCode, NatterError, type Conversation, type ConversationID, type Group, type Message } from '@natter/sdk';
 
 const { TYPES } = TencentCloudChat;
 
@@ -42,14 +42,13 @@ export function groupTypeLabel(type: string): string {
 }
 
 /**
- * Why a group conversation is read-only, from what the server says: the group was dismissed, or a
- * call only members may make was refused with 40302 (the user left or was removed) or 40301 (never
- * a member); `null` when neither, so the user may still write to it.
+ * Why a group conversation is read-only, from the group as the server shows it to the user: it was
+ * dismissed, or the user is not a member (left, was removed, or never was: no `selfInfo.role`);
+ * `null` when they may write to it.
  */
-export function groupReadOnlyReason(dismissed: boolean, refusal: unknown): string | null {
-  if (dismissed) return 'This group was dismissed';
-  if (errorCode(refusal) === ErrorCode.NOT_A_MEMBER) return 'You are no longer a member of this group';
-  if (errorCode(refusal) === ErrorCode.PERMISSION_DENIED) return 'You are not a member of this group';
+export function groupReadOnlyReason(group: Pick<Group, 'isDismissed' | 'selfInfo'>): string | null {
+  if (group.isDismissed) return 'This group was dismissed';
+  if (!group.selfInfo?.role) return 'You are not a member of this group';
   return null;
 }
 

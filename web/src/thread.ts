@@ -3,7 +3,7 @@
  * read. Everything here writes `state.activeID` and `state.thread`; the views render them.
  */
 import { batch, computed, effect } from '@preact/signals';
-import TencentCloudChat, { type ConversationID, type Message } from '@natter/sdk';
+import TencentCloudChat, { ErrorCode, type ConversationID, type Message } from '@natter/sdk';
 import { chat, currentChat } from './client.ts';
 import { toast } from './feedback.ts';
 import { describeError, displayName, errorCode, groupReadOnlyReason, isGroup, SYSTEM_ID, targetOf } from './format.ts';
@@ -141,24 +141,21 @@ export function readOnlyNote(id: ConversationID): string {
 /**
  * Finds out whether the user can still write to a group. The server keeps the conversation of a
  * group the user left, was removed from, or that was dismissed, and refuses messages to it, but the
- * conversation object does not say so. The group's member list does (it answers members only), and
- * the profile tells a dismissal. Asked on opening a group and when a message to one is refused; an
- * answer that says nothing about membership (no connection) leaves things as they were.
+ * conversation object does not say so; the group's profile does (`selfInfo.role`, `isDismissed`).
+ * Asked on opening a group and when a message to one is refused. A work group the user never
+ * belonged to is refused with 40301; an answer that says nothing about membership (no
+ * connection) leaves things as they were.
  */
 export async function checkGroupAccess(id: ConversationID): Promise<void> {
   const sdk = currentChat();
   if (!sdk) return;
-  const groupID = targetOf(id);
   try {
-    await sdk.getGroupMemberList({ groupID, count: 1 });
-    if (currentChat() === sdk) setReadOnly(id, null);
+    const { data } = await sdk.getGroupProfile({ groupID: targetOf(id) });
+    if (currentChat() === sdk) setReadOnly(id, groupReadOnlyReason(data.group));
   } catch (err) {
-    if (groupReadOnlyReason(false, err) === null) return;
-    const dismissed = await sdk.getGroupProfile({ groupID }).then(
-      ({ data }) => data.group.isDismissed,
-      () => false,
-    );
-    if (currentChat() === sdk) setReadOnly(id, groupReadOnlyReason(dismissed, err));
+    if (errorCode(err) === ErrorCode.PERMISSION_DENIED && currentChat() === sdk) {
+      setReadOnly(id, 'You are not a member of this group');
+    }
   }
 }
 
@@ -206,7 +203,7 @@ async function deliver(
     let reason = describeError(err);
     if (errorCode(err) === 40401) reason = `${displayName(id, findConversation(id))} does not exist on this server.`;
     if (errorCode(err) === 40302) {
-      reason = 'You are no longer a member of this group.';
+      reason = 'You are not a member of this group.';
       void checkGroupAccess(id);
     }
     toast(`Not sent: ${reason}`, 'error');

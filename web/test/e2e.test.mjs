@@ -884,13 +884,13 @@ test('the web client against a real server', async (t) => {
     await bob.waitForSelector('#group-info-dialog', { state: 'detached' });
     await bob.waitForSelector('.toast >> text=You left “Taco crew”');
     // the conversation stays, read-only
-    await bob.waitForSelector('#composer-readonly >> text=You are no longer a member of this group');
+    await bob.waitForSelector('#composer-readonly >> text=You are not a member of this group');
     assert.equal(await bob.isVisible('#composer-input'), false);
     assert.ok((await ids(bob)).includes(lunch));
     assert.deepEqual(await serverMembers(), ['alice', 'dave']);
     // its Group info shows the group without controls, and says why
     await bob.click('#group-info-open');
-    await bob.waitForSelector('#group-info-readonly >> text=You are no longer a member of this group');
+    await bob.waitForSelector('#group-info-readonly >> text=You are not a member of this group');
     assert.equal(await bob.textContent('#group-info-title'), 'Taco crew');
     assert.equal(await bob.locator('#group-info-dialog .group-form, #group-info-leave, [data-remove]').count(), 0);
     assert.equal(await bob.isVisible('#group-info-members'), false);
@@ -899,7 +899,7 @@ test('the web client against a real server', async (t) => {
     await bob.waitForSelector('#group-info-dialog', { state: 'detached' });
     // after a reload too: opening a group asks the server whether the user is still in it
     await bob.reload();
-    await bob.waitForSelector('#composer-readonly >> text=You are no longer a member of this group');
+    await bob.waitForSelector('#composer-readonly >> text=You are not a member of this group');
     assert.equal(await bob.isVisible('#composer-input'), false);
   });
 
