@@ -10,7 +10,7 @@ use natter_core::limits::{
     MAX_GROUP_INTRODUCTION_BYTES, MAX_GROUP_MEMBERS_PER_CALL, MAX_MEMBERS_PER_PROFILE_CALL,
     refuse_nul,
 };
-use natter_core::wire::{self, ServerEvent};
+use natter_core::wire;
 use natter_core::{Error, GroupId, Result, Uid};
 use natter_store::groups::{self, NewGroup};
 use natter_store::profiles::{self, GroupProfileChange};
@@ -189,11 +189,7 @@ impl Natter {
             })
             .await?;
         if let Some((changed, audience)) = changed {
-            let event = ServerEvent::ProfileUpdated {
-                user_profile_list: Vec::new(),
-                group_profile_list: vec![present::group_brief(&changed)],
-            };
-            self.tell_each(&audience, &event);
+            self.tell_group_changed(&changed, &audience);
         }
         Ok(present::group(&profile, Some(uid)))
     }
@@ -217,7 +213,8 @@ impl Natter {
                 ))
             })
             .await?;
-        self.tell_owner_changed(&profile, &audience);
+        // The conversation's `groupProfile` carries no owner: a client showing one asks again.
+        self.tell_group_changed(&profile, &audience);
         Ok(present::group(&profile, Some(uid)))
     }
 
@@ -275,23 +272,6 @@ impl Natter {
             status: status.to_owned(),
             group: present::group(&profile, Some(uid)),
         })
-    }
-}
-
-impl Natter {
-    /// Everyone who shows the group hears that its owner changed, as `profileUpdated` with the
-    /// group: the conversation's `groupProfile` has no owner, so a client that shows one (the
-    /// SDK's group list) asks for the group again.
-    pub(crate) fn tell_owner_changed(
-        &self,
-        profile: &natter_store::GroupProfile,
-        audience: &[Uid],
-    ) {
-        let event = ServerEvent::ProfileUpdated {
-            user_profile_list: Vec::new(),
-            group_profile_list: vec![present::group_brief(profile)],
-        };
-        self.tell_each(audience, &event);
     }
 }
 

@@ -121,7 +121,7 @@ impl Natter {
             .await?;
         self.notify_membership(&group, &change.left).await;
         if let Some((profile, audience)) = left_without_owner {
-            self.tell_owner_changed(&profile, &audience);
+            self.tell_group_changed(&profile, &audience);
         }
         Ok(())
     }

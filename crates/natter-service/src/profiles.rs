@@ -151,11 +151,7 @@ impl Natter {
             .write(move |db| profiles::set_group(db, &id, &change))
             .await?;
         if let Some((profile, audience)) = changed {
-            let event = ServerEvent::ProfileUpdated {
-                user_profile_list: Vec::new(),
-                group_profile_list: vec![present::group_brief(&profile)],
-            };
-            self.tell_each(&audience, &event);
+            self.tell_group_changed(&profile, &audience);
         }
         if disband {
             self.dismiss_group(wire::ChannelRef {
@@ -255,6 +251,20 @@ impl Natter {
                 offset + returned
             },
         })
+    }
+
+    /// Everyone who shows the group (`audience`) hears it changed, as `profileUpdated` with
+    /// the group: its profile, or its owner, which a client showing it asks for again.
+    pub(crate) fn tell_group_changed(
+        &self,
+        profile: &natter_store::GroupProfile,
+        audience: &[Uid],
+    ) {
+        let event = ServerEvent::ProfileUpdated {
+            user_profile_list: Vec::new(),
+            group_profile_list: vec![present::group_brief(profile)],
+        };
+        self.tell_each(audience, &event);
     }
 
     /// The same event to each of these users' devices, serialised once.
