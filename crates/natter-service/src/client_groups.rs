@@ -1,7 +1,7 @@
 //! Groups as their members run them from a client (Tencent's `createGroup`, `addGroupMember`,
-//! `deleteGroupMember`, `updateGroupProfile`, `dismissGroup` and `joinGroup`). Who may do what
-//! is `natter_core::group_rules`, checked by the store inside each write; the app backend's own
-//! calls are in `groups.rs`.
+//! `deleteGroupMember`, `getGroupMemberProfile`, `updateGroupProfile`, `changeGroupOwner`,
+//! `dismissGroup` and `joinGroup`). Who may do what is `natter_core::group_rules`, checked by the
+//! store inside each write; the app backend's own calls, and leaving, are in `groups.rs`.
 
 use std::collections::HashSet;
 
