@@ -93,14 +93,16 @@ impl Natter {
         let group = GroupId::parse(group_id, "groupID")?;
         let users = user_list(&request.user_id_list, "userIDList", 1)?;
         let (id, by, now_ms) = (group.clone(), uid.clone(), now_ms());
-        let (added, profile) = self
+        let (added, profile, audience) = self
             .write(move |db| {
                 let added = groups::add_by_member(db, &id, &by, &users, now_ms)?;
-                Ok((added, profiles::group_profile(db, &id)?))
+                let audience = audience_if(db, &id, !added.added.is_empty())?;
+                Ok((added, profiles::group_profile(db, &id)?, audience))
             })
             .await?;
         self.notify_membership(&group, &added.change.changed_members())
             .await;
+        self.tell_group_changed(&profile, &audience);
         Ok(wire::AddedGroupMembers {
             success_user_id_list: names(&added.added),
             failure_user_id_list: names(&added.unknown),
@@ -120,13 +122,15 @@ impl Natter {
         let group = GroupId::parse(group_id, "groupID")?;
         let users = user_list(&request.user_id_list, "userIDList", 1)?;
         let (id, by) = (group.clone(), uid.clone());
-        let (change, profile) = self
+        let (change, profile, audience) = self
             .write(move |db| {
                 let change = groups::remove_by_owner(db, &id, &by, &users)?;
-                Ok((change, profiles::group_profile(db, &id)?))
+                let audience = audience_if(db, &id, !change.left.is_empty())?;
+                Ok((change, profiles::group_profile(db, &id)?, audience))
             })
             .await?;
         self.tell_removed(&group, &change.left, Some(uid)).await;
+        self.tell_group_changed(&profile, &audience);
         Ok(wire::RemovedGroupMembers {
             user_id_list: names(&change.left),
             group: present::group(&profile, Some(uid)),
@@ -254,10 +258,11 @@ impl Natter {
     pub async fn join_group(&self, uid: &Uid, group_id: &str) -> Result<wire::JoinedGroup> {
         let group = GroupId::parse(group_id, "groupID")?;
         let (id, member, now_ms) = (group.clone(), uid.clone(), now_ms());
-        let (joined, profile) = self
+        let (joined, profile, audience) = self
             .write(move |db| {
                 let joined = groups::join_by_asking(db, &id, &member, now_ms)?;
-                Ok((joined, profiles::group_profile(db, &id)?))
+                let audience = audience_if(db, &id, joined.is_some())?;
+                Ok((joined, profiles::group_profile(db, &id)?, audience))
             })
             .await?;
         let status = match joined {
@@ -268,10 +273,25 @@ impl Natter {
             }
             None => "AlreadyInGroup",
         };
+        self.tell_group_changed(&profile, &audience);
         Ok(wire::JoinedGroup {
             status: status.to_owned(),
             group: present::group(&profile, Some(uid)),
         })
+    }
+}
+
+/// Who to tell that the group's members changed (its `memberCount`, which Tencent's SDK learns
+/// from the group tips Natter does not send): everyone who shows the group, when `changed`.
+pub(crate) fn audience_if(
+    db: &dyn natter_store::Db,
+    group: &GroupId,
+    changed: bool,
+) -> natter_store::Result<Vec<Uid>> {
+    if changed {
+        profiles::group_audience(db, group)
+    } else {
+        Ok(Vec::new())
     }
 }
 

@@ -9,6 +9,7 @@ use serde_json::json;
 
 use natter_store::{groups, profiles};
 
+use crate::client_groups::audience_if;
 use crate::{Natter, now_ms};
 
 /// What `POST /channel/subscriber_*` does to the listed members.
@@ -102,27 +103,16 @@ impl Natter {
     pub async fn leave_group(&self, uid: &Uid, group_id: &str) -> Result<()> {
         let group = GroupId::parse(group_id, "groupID")?;
         let (id, member) = (group.clone(), uid.clone());
-        let (change, left_without_owner) = self
+        let (change, profile, audience) = self
             .write(move |db| {
-                let owner = profiles::group_owner(db, &id)?;
                 let change = groups::leave_group(db, &id, &member)?;
-                // The owner of a work group may leave it, which leaves it without an owner.
-                let owner_left = owner.as_ref() == Some(&member) && !change.left.is_empty();
-                let told = if owner_left {
-                    Some((
-                        profiles::group_profile(db, &id)?,
-                        profiles::group_audience(db, &id)?,
-                    ))
-                } else {
-                    None
-                };
-                Ok((change, told))
+                // Its member count changed, and its owner when the owner of a work group left.
+                let audience = audience_if(db, &id, !change.left.is_empty())?;
+                Ok((change, profiles::group_profile(db, &id)?, audience))
             })
             .await?;
         self.notify_membership(&group, &change.left).await;
-        if let Some((profile, audience)) = left_without_owner {
-            self.tell_group_changed(&profile, &audience);
-        }
+        self.tell_group_changed(&profile, &audience);
         Ok(())
     }
 

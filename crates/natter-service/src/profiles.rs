@@ -254,12 +254,16 @@ impl Natter {
     }
 
     /// Everyone who shows the group (`audience`) hears it changed, as `profileUpdated` with
-    /// the group: its profile, or its owner, which a client showing it asks for again.
+    /// the group: its profile, or its owner or members, which a client showing them asks for
+    /// again.
     pub(crate) fn tell_group_changed(
         &self,
         profile: &natter_store::GroupProfile,
         audience: &[Uid],
     ) {
+        if audience.is_empty() {
+            return;
+        }
         let event = ServerEvent::ProfileUpdated {
             user_profile_list: Vec::new(),
             group_profile_list: vec![present::group_brief(profile)],

@@ -432,6 +432,23 @@ describe('GROUP_LIST_UPDATED: the whole group list, when it may have changed', (
     }
   });
 
+  test('a member hears the member count change when others join and quit', async () => {
+    const { alice, bob, carol, uid, done } = await users('alice', 'bob', 'carol');
+    try {
+      const { groupID } = (
+        await alice.chat.createGroup({ name: 'Town hall', type: TYPES.GRP_MEETING, memberList: [{ userID: uid.bob }] })
+      ).data.group;
+      const countBobSees = () => groupLists(bob).at(-1)?.find((g) => g.groupID === groupID)?.memberCount;
+      await waitFor(() => countBobSees() === 2, 5_000, 'the group in bob’s list');
+      await carol.chat.joinGroup({ groupID });
+      await waitFor(() => countBobSees() === 3, 5_000, 'carol joining, in bob’s list');
+      await carol.chat.quitGroup(groupID);
+      await waitFor(() => countBobSees() === 2, 5_000, 'carol quitting, in bob’s list');
+    } finally {
+      await done();
+    }
+  });
+
   test("the user's own createGroup, updateGroupProfile, joinGroup, quitGroup and dismissGroup", async () => {
     const { alice, dave, done } = await users('alice', 'dave');
     try {
