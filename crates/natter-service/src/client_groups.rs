@@ -3,8 +3,6 @@
 //! `dismissGroup` and `joinGroup`). Who may do what is `natter_core::group_rules`, checked by the
 //! store inside each write; the app backend's own calls, and leaving, are in `groups.rs`.
 
-use std::collections::HashSet;
-
 use natter_core::group_rules::{GroupType, JoinOption};
 use natter_core::limits::{
     MAX_GROUP_INTRODUCTION_BYTES, MAX_GROUP_MEMBERS_PER_CALL, MAX_MEMBERS_PER_PROFILE_CALL,
@@ -15,6 +13,7 @@ use natter_core::{Error, GroupId, Result, Uid};
 use natter_store::groups::{self, NewGroup};
 use natter_store::profiles::{self, GroupProfileChange};
 
+use crate::groups::distinct_uids;
 use crate::profiles::{check_avatar, check_name, check_notice};
 use crate::{Natter, now_ms, present};
 
@@ -345,15 +344,7 @@ fn user_list(ids: &[String], field: &str, min: usize) -> Result<Vec<Uid>> {
             ids.len()
         )));
     }
-    let mut seen = HashSet::new();
-    let mut users = Vec::with_capacity(ids.len());
-    for id in ids {
-        let uid = Uid::parse(id, field)?;
-        if seen.insert(uid.clone()) {
-            users.push(uid);
-        }
-    }
-    Ok(users)
+    distinct_uids(ids, field)
 }
 
 fn names(uids: &[Uid]) -> Vec<String> {

@@ -26,7 +26,7 @@ impl Natter {
     /// with its subscribers.
     pub async fn upsert_group(&self, request: ChannelRequest) -> Result<()> {
         let group = group_id(request.channel_type, &request.channel_id)?;
-        let members = subscribers(&request.subscribers)?;
+        let members = distinct_uids(&request.subscribers, "subscribers")?;
         let reset = resets(request.reset)?;
         refuse_ban(request.ban)?;
         let disband = disbands(request.disband)?;
@@ -63,7 +63,7 @@ impl Natter {
             (_, channel_type) => channel_type,
         };
         let group = group_id(channel_type, &request.channel_id)?;
-        let members = subscribers(&request.subscribers)?;
+        let members = distinct_uids(&request.subscribers, "subscribers")?;
         if members.is_empty() {
             return Err(Error::invalid_argument(
                 "subscribers: is empty; list at least one uid",
@@ -224,15 +224,15 @@ pub(crate) fn disbands(disband: Option<u8>) -> Result<bool> {
     }
 }
 
-/// Parses the member list, dropping repeats.
-fn subscribers(uids: &[String]) -> Result<Vec<Uid>> {
+/// Parses a list of user IDs named `field`, all or nothing, dropping repeats.
+pub(crate) fn distinct_uids(uids: &[String], field: &str) -> Result<Vec<Uid>> {
     let mut seen = HashSet::new();
-    let mut members = Vec::with_capacity(uids.len());
+    let mut distinct = Vec::with_capacity(uids.len());
     for uid in uids {
-        let uid = Uid::parse(uid, "subscribers")?;
+        let uid = Uid::parse(uid, field)?;
         if seen.insert(uid.clone()) {
-            members.push(uid);
+            distinct.push(uid);
         }
     }
-    Ok(members)
+    Ok(distinct)
 }

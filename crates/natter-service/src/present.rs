@@ -181,22 +181,25 @@ pub(crate) fn profile(profile: &natter_store::UserProfile) -> wire::Profile {
     }
 }
 
-/// A group's member as the other members see them: who, and how they are shown.
-/// A member of a group whose owner (if any) is `owner`.
+/// A current member's role in a group whose owner (if any) is `owner`: Tencent's role names.
+fn member_role(owner: Option<&natter_core::Uid>, member: &natter_core::Uid) -> &'static str {
+    if owner == Some(member) {
+        "Owner"
+    } else {
+        "Member"
+    }
+}
+
+/// A group's member as the other members see them, in a group whose owner (if any) is `owner`.
 pub(crate) fn group_member(
     profile: &natter_store::UserProfile,
     owner: Option<&natter_core::Uid>,
 ) -> wire::GroupMember {
-    let role = if owner == Some(&profile.uid) {
-        "Owner"
-    } else {
-        "Member"
-    };
     wire::GroupMember {
         user_id: profile.uid.to_string(),
         nick: profile.nick.clone(),
         avatar: profile.avatar.clone(),
-        role: role.to_owned(),
+        role: member_role(owner, &profile.uid).to_owned(),
     }
 }
 
@@ -206,11 +209,7 @@ pub(crate) fn group(
     profile: &natter_store::GroupProfile,
     member: Option<&natter_core::Uid>,
 ) -> wire::Group {
-    let self_role = match member {
-        Some(uid) if profile.owner.as_ref() == Some(uid) => "Owner",
-        Some(_) => "Member",
-        None => "",
-    };
+    let self_role = member.map_or("", |uid| member_role(profile.owner.as_ref(), uid));
     wire::Group {
         group_id: profile.group.to_string(),
         name: profile.name.clone(),

@@ -221,9 +221,7 @@ pub fn add_by_member(
     users: &[Uid],
     now_ms: i64,
 ) -> Result<Added> {
-    let channel = existing_group(db, group)?;
-    let (facts, standing) = rules_input(db, &channel, group, by)?;
-    obey(GroupAction::AddMembers, group, facts, standing)?;
+    let (channel, _, _) = authorised(db, group, by, GroupAction::AddMembers)?;
     let mut added = Added::default();
     for uid in users {
         if !rows::user_exists(db, uid)? {
@@ -247,9 +245,7 @@ pub fn remove_by_owner(
     by: &Uid,
     users: &[Uid],
 ) -> Result<MembershipChange> {
-    let channel = existing_group(db, group)?;
-    let (facts, standing) = rules_input(db, &channel, group, by)?;
-    obey(GroupAction::RemoveMembers, group, facts, standing)?;
+    authorised(db, group, by, GroupAction::RemoveMembers)?;
     if users.contains(by) {
         return Err(StoreError::RefusedByGroupRules(
             natter_core::Error::invalid_argument(format!(
@@ -262,17 +258,13 @@ pub fn remove_by_owner(
 
 /// The owner dismisses the group (Tencent's `dismissGroup`), as the group's rules allow.
 pub fn dismiss_by_owner(db: &dyn Db, group: &GroupId, by: &Uid) -> Result<MembershipChange> {
-    let channel = existing_group(db, group)?;
-    let (facts, standing) = rules_input(db, &channel, group, by)?;
-    obey(GroupAction::Dismiss, group, facts, standing)?;
+    authorised(db, group, by, GroupAction::Dismiss)?;
     dismiss(db, group)
 }
 
 /// The owner hands the group to another current member (Tencent's `changeGroupOwner`).
 pub fn transfer_ownership(db: &dyn Db, group: &GroupId, by: &Uid, new_owner: &Uid) -> Result<()> {
-    let channel = existing_group(db, group)?;
-    let (facts, standing) = rules_input(db, &channel, group, by)?;
-    obey(GroupAction::TransferOwnership, group, facts, standing)?;
+    let (channel, _, _) = authorised(db, group, by, GroupAction::TransferOwnership)?;
     let refuse = |message: String| {
         StoreError::RefusedByGroupRules(natter_core::Error::invalid_argument(message))
     };
@@ -301,9 +293,7 @@ pub fn edit_profile(
     by: &Uid,
     change: &GroupProfileChange,
 ) -> Result<Option<(GroupProfile, Vec<Uid>)>> {
-    let channel = existing_group(db, group)?;
-    let (facts, standing) = rules_input(db, &channel, group, by)?;
-    obey(GroupAction::EditProfile, group, facts, standing)?;
+    let (_, facts, _) = authorised(db, group, by, GroupAction::EditProfile)?;
     if change.join_option.is_some() && !facts.group_type.takes_join_option() {
         let kept = GroupProfileChange {
             join_option: None,
@@ -321,9 +311,7 @@ pub fn join_by_asking(
     uid: &Uid,
     now_ms: i64,
 ) -> Result<Option<MembershipChange>> {
-    let channel = existing_group(db, group)?;
-    let (facts, standing) = rules_input(db, &channel, group, uid)?;
-    obey(GroupAction::Join, group, facts, standing)?;
+    let (channel, _, standing) = authorised(db, group, uid, GroupAction::Join)?;
     if standing.is_member {
         return Ok(None);
     }
@@ -349,6 +337,19 @@ fn list_for(db: &dyn Db, group: &GroupId, members: &[Uid], now_ms: i64) -> Resul
         }
     }
     Ok(listed)
+}
+
+/// The group, once its rules let `uid` do `action` to it: its channel, and what the rules read.
+fn authorised(
+    db: &dyn Db,
+    group: &GroupId,
+    uid: &Uid,
+    action: GroupAction,
+) -> Result<(Channel, GroupFacts, Standing)> {
+    let channel = existing_group(db, group)?;
+    let (facts, standing) = rules_input(db, &channel, group, uid)?;
+    obey(action, group, facts, standing)?;
+    Ok((channel, facts, standing))
 }
 
 /// What the group's rules read: the group's type, join option and state, and where `uid`
