@@ -6,6 +6,17 @@ use std::path::PathBuf;
 use std::time::Duration;
 
 use natter_launch::{LaunchError, ServerCommand, ServerLog};
+use tokio::sync::{Mutex, MutexGuard};
+
+/// Held by each test from writing its script until its server is gone. The tests share one
+/// process: a test that forks while another is still writing its script hands the child a copy
+/// of that open file, and the script then fails to run with "Text file busy" (ETXTBSY) until the
+/// child execs. One test at a time cannot race so.
+static ONE_SCRIPT_AT_A_TIME: Mutex<()> = Mutex::const_new(());
+
+async fn alone() -> MutexGuard<'static, ()> {
+    ONE_SCRIPT_AT_A_TIME.lock().await
+}
 
 /// An executable script in `dir` that runs `body` (whatever arguments it is given).
 fn script(dir: &tempfile::TempDir, body: &str) -> PathBuf {
@@ -17,6 +28,7 @@ fn script(dir: &tempfile::TempDir, body: &str) -> PathBuf {
 
 #[tokio::test]
 async fn the_url_comes_from_the_listening_line_and_the_command_line_is_natter_serve() {
+    let _alone = alone().await;
     let dir = tempfile::tempdir().unwrap();
     let args = dir.path().join("args");
     let program = script(
@@ -47,6 +59,7 @@ async fn the_url_comes_from_the_listening_line_and_the_command_line_is_natter_se
 
 #[tokio::test]
 async fn a_server_that_exits_first_fails_with_what_it_printed() {
+    let _alone = alone().await;
     let dir = tempfile::tempdir().unwrap();
     let program = script(&dir, "echo 'cannot open the database' >&2\nexit 3");
     let error = ServerCommand::new(&program).spawn().await.unwrap_err();
@@ -59,6 +72,7 @@ async fn a_server_that_exits_first_fails_with_what_it_printed() {
 
 #[tokio::test]
 async fn a_server_that_never_listens_times_out_with_its_output_so_far() {
+    let _alone = alone().await;
     let dir = tempfile::tempdir().unwrap();
     let log = dir.path().join("server.log");
     let program = script(&dir, "echo 'waiting for the database' >&2\nexec sleep 30");
