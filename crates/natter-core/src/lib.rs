@@ -10,6 +10,7 @@ pub mod group_rules;
 pub mod histogram;
 pub mod ids;
 pub mod limits;
+pub mod mention;
 pub mod message;
 pub mod rules;
 pub mod sender_list;

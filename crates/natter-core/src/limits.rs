@@ -49,6 +49,9 @@ pub const MAX_GROUP_MEMBERS_PER_CALL: usize = 500;
 /// default for `getGroupMemberList`.
 pub const MAX_MEMBERS_PER_PAGE: u64 = 100;
 pub const DEFAULT_MEMBERS_PER_PAGE: u64 = 15;
+/// Entries of one message's `atUserList` (users it mentions, and everyone). Tencent documents no
+/// limit; this keeps a message's mention rows bounded.
+pub const MAX_MENTIONS: usize = 1000;
 /// Users one system notice may go to.
 pub const MAX_NOTICE_RECIPIENTS: usize = 100;
 

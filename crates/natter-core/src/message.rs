@@ -48,14 +48,21 @@ pub fn type_of_wukongim_payload(payload: &Value) -> &'static str {
 
 /// A stored payload as WuKongIM's clients read it, on the gateways and on the server API: a
 /// payload with a numeric `type` (WuKongIM's own) as it is; the client API's text
-/// (`TIMTextElem` `{"text": t}`) as WuKongIM's text `{"type": 1, "content": t}`; anything else
-/// as it is (without a `type`, WuKongIM's SDKs show it as unknown content).
+/// (`TIMTextElem` `{"text": t}`) as WuKongIM's text `{"type": 1, "content": t}`, its
+/// `atUserList` as WuKongIM's `mention`; anything else as it is (without a `type`, WuKongIM's
+/// SDKs show it as unknown content).
 pub fn wukongim_content(message_type: &str, payload: &Value) -> Value {
     if payload.get("type").is_some_and(Value::is_number) {
         return payload.clone();
     }
     match (message_type, payload.get("text")) {
-        (TEXT, Some(Value::String(text))) => serde_json::json!({"type": 1, "content": text}),
+        (TEXT, Some(Value::String(text))) => {
+            let mut content = serde_json::json!({"type": 1, "content": text});
+            if let Some(mention) = crate::mention::mentions_of(TEXT, payload).as_wukongim() {
+                content["mention"] = mention;
+            }
+            content
+        }
         _ => payload.clone(),
     }
 }
@@ -109,6 +116,11 @@ mod tests {
         assert_eq!(wukongim_content("TIMImageElem", &image), image);
         let custom = json!({"data": "d"});
         assert_eq!(wukongim_content(CUSTOM, &custom), custom);
+        let at = json!({"text": "@bob", "atUserList": ["bob", crate::mention::AT_ALL]});
+        assert_eq!(
+            wukongim_content(TEXT, &at),
+            json!({"type": 1, "content": "@bob", "mention": {"all": 1, "uids": ["bob"]}})
+        );
     }
 
     #[test]

@@ -68,6 +68,7 @@ fn same_apart_from_counts(one: &ConversationView, other: &ConversationView) -> b
         && one.shown == other.shown
         && one.last_message == other.last_message
         && one.peer_read_seq == other.peer_read_seq
+        && one.mentions == other.mentions
 }
 
 /// A frame's text cut around a conversation's unread count and version.
@@ -172,6 +173,7 @@ mod tests {
             },
             peer_read_seq: 0,
             unread_total: Some(3),
+            mentions: None,
         }
     }
 

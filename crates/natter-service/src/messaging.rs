@@ -10,7 +10,7 @@ use natter_core::limits::{
 use natter_core::wire::{
     self, SendBatchRequest, SendBatchResult, ServerSendRequest, ServerSendResult,
 };
-use natter_core::{ChannelKind, ConversationId, Error, GroupId, Result, Uid, message};
+use natter_core::{ChannelKind, ConversationId, Error, GroupId, Result, Uid, mention, message};
 use natter_store::{
     Before, NewMessage, Sent, StoredMessage, SystemMessage, SystemTarget, messaging,
 };
@@ -67,6 +67,7 @@ impl Natter {
             .message_type
             .unwrap_or_else(|| message::DEFAULT_TYPE.to_owned());
         message::check(&message_type, &request.payload)?;
+        mention::check(&to, &message_type, &request.payload)?;
         let payload = compact_payload(&request.payload, "payload")?;
         let client_msg_no = client_msg_no(request.client_msg_id, "clientMsgID")?;
         let cloud_custom_data = cloud_custom_data(request.cloud_custom_data.unwrap_or_default())?;

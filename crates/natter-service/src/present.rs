@@ -50,6 +50,7 @@ pub(crate) fn conversation(view: ConversationView) -> wire::Conversation {
         folders,
         shown,
         peer_read_seq,
+        mentions,
         ..
     } = view;
     let prefs = state.prefs;
@@ -105,6 +106,16 @@ pub(crate) fn conversation(view: ConversationView) -> wire::Conversation {
         version,
         user_profile,
         group_profile,
+        group_at_info_list: mentions.map(|mentions| {
+            mentions
+                .into_iter()
+                .map(|mention| wire::GroupAtInfo {
+                    seq: mention.seq,
+                    from: mention.from,
+                    at_type: mention.at_type.code(),
+                })
+                .collect()
+        }),
     }
 }
 

@@ -13,6 +13,7 @@ mod error;
 pub mod folders;
 pub mod groups;
 mod locks;
+mod mentions;
 pub mod messaging;
 mod model;
 pub mod postgres;

@@ -57,7 +57,10 @@ pub fn send(db: &dyn Db, message: &NewMessage) -> Result<Sent> {
         }
         ConversationId::Group(group) => {
             let channel = group_to_send_to(db, &message.from, group, message.by_app)?;
-            append_found(db, channel, &stored)
+            let channel_id = channel.id;
+            let sent = append_found(db, channel, &stored)?;
+            crate::mentions::record(db, channel_id, &sent.message)?;
+            Ok(sent)
         }
         ConversationId::System => Err(StoreError::SystemIsAppOnly),
     }
@@ -125,7 +128,12 @@ pub fn send_system(db: &dyn Db, message: &SystemMessage) -> Result<Sent> {
         sender: Shown::default(),
         silent: !message.counts_as_unread,
     };
-    append_found(db, channel, &stored)
+    let channel_id = channel.id;
+    let sent = append_found(db, channel, &stored)?;
+    if let SystemTarget::Group(_) = message.to {
+        crate::mentions::record(db, channel_id, &sent.message)?;
+    }
+    Ok(sent)
 }
 
 /// Who receives a system message that is not kept, each with the conversation as they name it.
@@ -596,6 +604,7 @@ fn deliver(
                 shown: view.shown,
                 peer_read_seq: view.peer_read_seq,
                 unread_total: Some(saved.unread_total),
+                mentions: None,
             };
             (member.uid, conversation)
         })

@@ -2,6 +2,7 @@
 
 use std::sync::Arc;
 
+use natter_core::mention::AtType;
 use natter_core::rules::{ConversationState, RemindType};
 use natter_core::{ChannelKind, ConversationId, GroupId, ListCursor, Uid};
 
@@ -142,6 +143,18 @@ pub struct ConversationView {
     /// The user's unread total right after this version was saved, when the view comes from
     /// a change (`None` when it was only read): events carry it and need no read.
     pub unread_total: Option<u64>,
+    /// The unread messages that mention this user, oldest first, as `crate::views` completes
+    /// a view. `None` in the views a new message leaves its members: they share one copy,
+    /// and the message itself tells each member whether it mentions them.
+    pub mentions: Option<Vec<UnreadMention>>,
+}
+
+/// An unread group message that mentions its reader ("@").
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct UnreadMention {
+    pub seq: u64,
+    pub from: String,
+    pub at_type: AtType,
 }
 
 /// A user's unread total, with their version when it was that.

@@ -274,6 +274,7 @@ pub(crate) fn read_loaded(row: &dyn Columns) -> Result<Loaded> {
             shown,
             peer_read_seq: row.get(27)?,
             unread_total: None,
+            mentions: None,
         },
     })
 }

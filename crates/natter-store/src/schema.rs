@@ -302,6 +302,21 @@ ALTER TABLE channels ADD COLUMN owner_uid {text};
 ALTER TABLE channels ADD COLUMN introduction {text} NOT NULL DEFAULT '';
 ALTER TABLE channels ADD COLUMN join_option {text} NOT NULL DEFAULT '';
 "#,
+    r#"
+-- Whom each group message mentions ("@": Tencent's atUserList, WuKongIM's mention): a row per
+-- named user, uid '' for everyone. Only such messages write here, so other sends cost nothing;
+-- a completed conversation view reads its user's rows above its read floor
+-- (crate::views::unread_mentions). The rows go with their message when it is purged or expires.
+CREATE TABLE mentions (
+    channel_id {int} NOT NULL,
+    uid        {text} NOT NULL,
+    seq        {int} NOT NULL,
+    message_id {int} NOT NULL REFERENCES messages(id) ON DELETE CASCADE,
+    from_uid   {text} NOT NULL,
+    PRIMARY KEY (channel_id, uid, seq)
+) {without_rowid};
+CREATE INDEX mentions_by_message ON mentions(message_id);
+"#,
 ];
 
 impl Dialect {

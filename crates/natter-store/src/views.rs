@@ -1,9 +1,10 @@
-//! What a client sees of a conversation beside its state: the last message its user may see
-//! and the folders holding it. A list page (or any other batch of one user's conversations) is
-//! completed at once, in a fixed number of statements whatever its size: on PostgreSQL every
-//! statement is a network round trip, and completing one conversation at a time took two to
-//! four statements each, some 200 to 300 for a page of 100. A single conversation is completed
-//! as a batch of one, so that a page and a conversation read alone cannot disagree.
+//! What a client sees of a conversation beside its state: the last message its user may see, the
+//! folders holding it and the unread messages that mention them. A list page (or any other batch of
+//! one user's conversations) is completed at once, in a fixed number of statements whatever its
+//! size: on PostgreSQL every statement is a network round trip, and completing one conversation at
+//! a time took two to four statements each, some 200 to 300 for a page of 100. A single
+//! conversation is completed as a batch of one, so that a page and a conversation read alone cannot
+//! disagree.
 
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -27,10 +28,11 @@ pub(crate) fn complete_view(db: &dyn Db, uid: &Uid, loaded: Loaded) -> Result<Co
     Ok(views.pop().expect("one view per conversation"))
 }
 
-/// Completes conversations of `uid`, returned in their order, in at most four statements per
-/// [`ROWS_PER_STATEMENT`] conversations: their last messages and their folders, and only when
-/// some conversation shows nothing in its latest membership window, the earlier windows and
-/// their last messages.
+/// Completes conversations of `uid`, returned in their order, in at most five statements per
+/// [`ROWS_PER_STATEMENT`] conversations: their last messages and their folders; only when
+/// some group conversation has unread messages, the unread ones that mention the user; and
+/// only when some conversation shows nothing in its latest membership window, the earlier
+/// windows and their last messages.
 pub(crate) fn complete_views(
     db: &dyn Db,
     uid: &Uid,
@@ -113,6 +115,8 @@ pub(crate) fn complete_partly_read(
         .filter_map(|(loaded, read)| read.maybe_in_a_folder.then_some(loaded.channel.id))
         .collect();
     let folders = folders_of(db, uid, &foldered)?;
+    let loaded: Vec<&Loaded> = batch.iter().map(|(loaded, _)| loaded).collect();
+    let mut mentions = crate::mentions::unread_for(db, uid, &loaded)?;
     Ok(batch
         .into_iter()
         .map(|(loaded, read)| ConversationView {
@@ -121,6 +125,7 @@ pub(crate) fn complete_partly_read(
                 .or_else(|| looked_up.next().flatten())
                 .map(Arc::new),
             folders: folders.get(&loaded.channel.id).cloned().unwrap_or_default(),
+            mentions: Some(mentions.remove(&loaded.channel.id).unwrap_or_default()),
             ..loaded.view
         })
         .collect())

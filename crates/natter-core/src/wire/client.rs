@@ -121,6 +121,26 @@ pub struct Conversation {
     /// The group, for a group conversation.
     #[schema(required = true)]
     pub group_profile: Option<GroupProfile>,
+    /// The unread messages of a group conversation that mention the user ("@"), oldest
+    /// first: empty when none (always, outside groups). Left out only of the conversations
+    /// pushed with a new message (`conversationListUpdated` after `messageReceived`), whose
+    /// members share one copy: a device then adds that message's mention, if it names them or
+    /// everyone, to what it holds.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub group_at_info_list: Option<Vec<GroupAtInfo>>,
+}
+
+/// One unread message that mentions the user, as Tencent's `groupAtInfoList` lists it.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct GroupAtInfo {
+    /// The message's seq.
+    pub seq: u64,
+    /// Its sender.
+    pub from: String,
+    /// Tencent's `CONV_AT_ME` (1: it names the user), `CONV_AT_ALL` (2: everyone) or
+    /// `CONV_AT_ALL_AT_ME` (3: both).
+    pub at_type: u8,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]

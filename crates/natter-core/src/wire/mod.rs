@@ -470,6 +470,11 @@ mod tests {
                 avatar: text.into(),
             }),
             group_profile: None,
+            group_at_info_list: Some(vec![GroupAtInfo {
+                seq: 2,
+                from: text.into(),
+                at_type: 3,
+            }]),
         };
         vec![
             ServerEvent::MessageReceived {

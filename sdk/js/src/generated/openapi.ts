@@ -1924,6 +1924,14 @@ export interface components {
             version: number;
             userProfile: components["schemas"]["UserProfile"] | null;
             groupProfile: components["schemas"]["GroupProfile"] | null;
+            /**
+             * @description The unread messages of a group conversation that mention the user ("@"), oldest
+             *     first: empty when none (always, outside groups). Left out only of the conversations
+             *     pushed with a new message (`conversationListUpdated` after `messageReceived`), whose
+             *     members share one copy: a device then adds that message's mention, if it names them or
+             *     everyone, to what it holds.
+             */
+            groupAtInfoList?: components["schemas"]["GroupAtInfo"][] | null;
         };
         /** @description A conversation folder ("conversation group" in the client SDK). */
         ConversationGroup: {
@@ -2142,6 +2150,22 @@ export interface components {
              *     member (Tencent's `selfInfo.role`).
              */
             selfRole: string;
+        };
+        /** @description One unread message that mentions the user, as Tencent's `groupAtInfoList` lists it. */
+        GroupAtInfo: {
+            /**
+             * Format: int64
+             * @description The message's seq.
+             */
+            seq: number;
+            /** @description Its sender. */
+            from: string;
+            /**
+             * Format: int32
+             * @description Tencent's `CONV_AT_ME` (1: it names the user), `CONV_AT_ALL` (2: everyone) or
+             *     `CONV_AT_ALL_AT_ME` (3: both).
+             */
+            atType: number;
         };
         /** @description The groups the user is a member of now (Tencent's `getGroupList`). */
         GroupList: {
@@ -2961,6 +2985,14 @@ export interface components {
                 version: number;
                 userProfile: components["schemas"]["UserProfile"] | null;
                 groupProfile: components["schemas"]["GroupProfile"] | null;
+                /**
+                 * @description The unread messages of a group conversation that mention the user ("@"), oldest
+                 *     first: empty when none (always, outside groups). Left out only of the conversations
+                 *     pushed with a new message (`conversationListUpdated` after `messageReceived`), whose
+                 *     members share one copy: a device then adds that message's mention, if it names them or
+                 *     everyone, to what it holds.
+                 */
+                groupAtInfoList?: components["schemas"]["GroupAtInfo"][] | null;
             };
         };
         /** @description `{"status": 200, "data": …}`: a server API success that carries a result. */
@@ -3114,6 +3146,7 @@ export type DraftRequest = components['schemas']['DraftRequest'];
 export type Empty = components['schemas']['Empty'];
 export type ErrorBody = components['schemas']['ErrorBody'];
 export type Group = components['schemas']['Group'];
+export type GroupAtInfo = components['schemas']['GroupAtInfo'];
 export type GroupList = components['schemas']['GroupList'];
 export type GroupMember = components['schemas']['GroupMember'];
 export type GroupMemberIdList = components['schemas']['GroupMemberIdList'];
