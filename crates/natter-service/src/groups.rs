@@ -7,7 +7,7 @@ use natter_core::wire::{ChannelRef, ChannelRequest};
 use natter_core::{ChannelKind, ConversationId, Error, GroupId, Result, Uid};
 use serde_json::json;
 
-use natter_store::{groups, profiles};
+use natter_store::{GroupProfile, MembershipChange, groups, profiles};
 
 use crate::client_groups::audience_if;
 use crate::{Natter, now_ms};
@@ -31,13 +31,16 @@ impl Natter {
         refuse_ban(request.ban)?;
         let disband = disbands(request.disband)?;
         let (id, open, now_ms) = (group.clone(), request.new_members_see_history, now_ms());
-        let change = self
+        let (change, moved) = self
             .write_registering(members.clone(), move |db| {
-                groups::upsert(db, &id, &members, reset, open, now_ms)
+                let change = groups::upsert(db, &id, &members, reset, open, now_ms)?;
+                let moved = moved_members(db, &id, &change)?;
+                Ok((change, moved))
             })
             .await?;
         self.notify_membership(&group, &change.rejoined).await;
         self.tell_removed(&group, &change.left, None).await;
+        self.tell_members_moved(moved);
         if disband {
             self.dismiss_group(ChannelRef {
                 channel_id: group.to_string(),
@@ -78,23 +81,39 @@ impl Natter {
                 }
                 let reset = resets(request.reset)?;
                 let (id, now_ms) = (group.clone(), now_ms());
-                let change = self
+                let (change, moved) = self
                     .write_registering(members.clone(), move |db| {
-                        groups::add_members(db, &id, &members, reset, now_ms)
+                        let change = groups::add_members(db, &id, &members, reset, now_ms)?;
+                        let moved = moved_members(db, &id, &change)?;
+                        Ok((change, moved))
                     })
                     .await?;
                 self.notify_membership(&group, &change.rejoined).await;
                 self.tell_removed(&group, &change.left, None).await;
+                self.tell_members_moved(moved);
                 Ok(())
             }
             Membership::Remove => {
                 let id = group.clone();
-                let change = self
-                    .write(move |db| groups::remove_members(db, &id, &members))
+                let (change, moved) = self
+                    .write(move |db| {
+                        let change = groups::remove_members(db, &id, &members)?;
+                        let moved = moved_members(db, &id, &change)?;
+                        Ok((change, moved))
+                    })
                     .await?;
                 self.tell_removed(&group, &change.left, None).await;
+                self.tell_members_moved(moved);
                 Ok(())
             }
+        }
+    }
+
+    /// Everyone who shows a group whose members the app backend moved hears it, as they hear
+    /// of a client's changes (`tell_group_changed`).
+    fn tell_members_moved(&self, moved: Option<(GroupProfile, Vec<Uid>)>) {
+        if let Some((profile, audience)) = moved {
+            self.tell_group_changed(&profile, &audience);
         }
     }
 
@@ -235,4 +254,20 @@ pub(crate) fn distinct_uids(uids: &[String], field: &str) -> Result<Vec<Uid>> {
         }
     }
     Ok(distinct)
+}
+
+/// The group's profile and everyone who shows it, read in the write that made `change`, when
+/// it moved the group's members (their member count changed).
+fn moved_members(
+    db: &dyn natter_store::Db,
+    group: &GroupId,
+    change: &MembershipChange,
+) -> natter_store::Result<Option<(GroupProfile, Vec<Uid>)>> {
+    if !change.moved_members() {
+        return Ok(None);
+    }
+    Ok(Some((
+        profiles::group_profile(db, group)?,
+        profiles::group_audience(db, group)?,
+    )))
 }

@@ -76,9 +76,12 @@ fn join_all(
 ) -> Result<MembershipChange> {
     let mut change = MembershipChange::default();
     for member in members {
-        if join(db, channel, group, member)? {
-            change.rejoined.push(member.clone());
+        match join(db, channel, group, member)? {
+            Joined::Already => continue,
+            Joined::First => {}
+            Joined::Again => change.rejoined.push(member.clone()),
         }
+        change.joined.push(member.clone());
     }
     if reset {
         let keep: HashSet<&Uid> = members.iter().collect();
@@ -414,23 +417,32 @@ fn current_members(db: &dyn Db, channel_id: i64) -> Result<Vec<Uid>> {
 /// counts start there. A first join into a group whose history is open to new members sees
 /// the history from the start; a rejoin never sees what was sent while away. Returns whether
 /// this was a rejoin (the user's existing conversation changed).
-fn join(db: &dyn Db, channel: &Channel, group: &GroupId, uid: &Uid) -> Result<bool> {
+/// What [`join`] did.
+enum Joined {
+    /// Nothing: they were a member.
+    Already,
+    First,
+    /// A former member joined again.
+    Again,
+}
+
+fn join(db: &dyn Db, channel: &Channel, group: &GroupId, uid: &Uid) -> Result<Joined> {
     let conversation = ConversationId::Group(group.clone());
     let join_seq = channel.last_seq + 1;
-    let (window_start, rejoin) = match rows::load_for_update(db, uid, &conversation)? {
-        Some(loaded) if loaded.view.state.is_member() => return Ok(false),
+    let (window_start, joined) = match rows::load_for_update(db, uid, &conversation)? {
+        Some(loaded) if loaded.view.state.is_member() => return Ok(Joined::Already),
         Some(mut loaded) => {
             let before = loaded.counted();
             loaded.view.state.rejoin(join_seq);
             rows::save_loaded(db, uid, &mut loaded, before)?;
-            (join_seq, true)
+            (join_seq, Joined::Again)
         }
         None => {
             rows::insert(db, uid, channel.id, &conversation, join_seq)?;
             if history_open_to_new_members(db, channel.id)? {
-                (1, false)
+                (1, Joined::First)
             } else {
-                (join_seq, false)
+                (join_seq, Joined::First)
             }
         }
     };
@@ -441,7 +453,7 @@ fn join(db: &dyn Db, channel: &Channel, group: &GroupId, uid: &Uid) -> Result<bo
          ON CONFLICT (channel_id, uid, join_seq) DO UPDATE SET left_seq = NULL",
         params![channel.id, uid.as_str(), window_start],
     )?;
-    Ok(rejoin)
+    Ok(joined)
 }
 
 fn history_open_to_new_members(db: &dyn Db, channel_id: i64) -> Result<bool> {

@@ -345,6 +345,9 @@ pub struct Deleted {
 /// What a group change did to membership.
 #[derive(Debug, Clone, Default)]
 pub struct MembershipChange {
+    /// Users who became members with this change, for the first time or again (the app
+    /// backend's additions).
+    pub joined: Vec<Uid>,
     /// Members whose membership ended with this change.
     pub left: Vec<Uid>,
     /// Members whose conversation entered their list with this change (groups joined from a
@@ -356,6 +359,11 @@ pub struct MembershipChange {
 }
 
 impl MembershipChange {
+    /// Whether anyone joined or left: the group's member count moved.
+    pub fn moved_members(&self) -> bool {
+        !self.joined.is_empty() || !self.left.is_empty()
+    }
+
     /// The members whose conversation changed by joining: rejoined, or newly listed (once
     /// each).
     pub fn changed_members(&self) -> Vec<Uid> {

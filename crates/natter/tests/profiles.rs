@@ -451,3 +451,55 @@ async fn a_user_changes_their_own_profile() {
         "a refused change changes nothing"
     );
 }
+
+/// The app backend adding or removing members tells everyone who shows the group, as a
+/// member's own changes do, so that member counts follow; adding a member again moves nothing
+/// and tells no one.
+#[tokio::test]
+async fn the_app_backends_member_changes_reach_everyone_showing_the_group() {
+    let server = Server::start().await;
+    let manager = server.manager();
+    let alice = server.user("alice").await;
+    server.user("bob").await;
+    manager.create_group("team", &["alice"]).await;
+    let mut events = Chat::login(&server.base, &alice.token)
+        .events(0)
+        .await
+        .unwrap();
+    let group_of = |event: ServerEvent| match event {
+        ServerEvent::ProfileUpdated {
+            group_profile_list, ..
+        } => group_profile_list[0].group_id.clone(),
+        other => panic!("{other:?}"),
+    };
+
+    manager.add_members("team", &["bob"]).await;
+    assert_eq!(group_of(profile_event(&mut events).await), "team");
+    // already a member: nothing moved; the removal after it is the next to be told
+    manager.add_members("team", &["bob"]).await;
+    manager.remove_members("team", &["bob"]).await;
+    assert_eq!(group_of(profile_event(&mut events).await), "team");
+    manager
+        .post(
+            "/channel",
+            json!({"channel_id": "team", "channel_type": 2, "subscribers": ["alice", "bob"]}),
+        )
+        .await
+        .ok();
+    assert_eq!(group_of(profile_event(&mut events).await), "team");
+    // nothing after: a rename now is the next event, not a stray one from the re-add
+    manager
+        .post(
+            "/channel/info",
+            json!({"channel_id": "team", "channel_type": 2, "name": "Team"}),
+        )
+        .await
+        .ok();
+    let ServerEvent::ProfileUpdated {
+        group_profile_list, ..
+    } = profile_event(&mut events).await
+    else {
+        unreachable!()
+    };
+    assert_eq!(group_profile_list[0].name, "Team");
+}
