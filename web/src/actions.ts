@@ -150,8 +150,11 @@ export interface GroupInfo {
   readOnly: string | null;
 }
 
-/** Every member, page by page (100 is the most the server gives in one). */
-async function allMembers(groupID: string): Promise<GroupMember[]> {
+/**
+ * Every member, page by page (100 is the most the server gives in one): for Group info, and for
+ * the composer's @-mention picker.
+ */
+export async function allMembers(groupID: string): Promise<GroupMember[]> {
   const members: GroupMember[] = [];
   let offset = 0;
   do {

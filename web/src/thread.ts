@@ -160,20 +160,35 @@ export async function checkGroupAccess(id: ConversationID): Promise<void> {
 }
 
 /**
- * Sends text the Tencent way: `createTextMessage`, then `sendMessage`. The message keeps its client
- * ID across retries, so a retry never stores it twice.
+ * Sends text the Tencent way: `createTextMessage`, or `createTextAtMessage` when it mentions group
+ * members (`atUserList`: user IDs, and `TYPES.MSG_AT_ALL` for everyone), then `sendMessage`. The
+ * message keeps its client ID across retries, so a retry never stores it twice.
+ *
+ * Returns false when nothing went out (the SDK refusing to make the message says why in a toast):
+ * the caller still has the text, and gives it back to the user.
  */
-export async function send(text: string): Promise<void> {
+export function send(text: string, atUserList: string[] = []): boolean {
   const t = state.thread.value;
-  if (!t || !canSend(t.id)) return;
-  const message = chat().createTextMessage({
+  if (!t || !canSend(t.id)) return false;
+  const options = {
     to: targetOf(t.id),
     conversationType: isGroup(t.id) ? TYPES.CONV_GROUP : TYPES.CONV_C2C,
     payload: { text },
-  });
+  };
+  let message: Message;
+  try {
+    message =
+      atUserList.length > 0 && isGroup(t.id)
+        ? chat().createTextAtMessage({ ...options, payload: { text, atUserList } })
+        : chat().createTextMessage(options);
+  } catch (err) {
+    toast(`Not sent: ${describeError(err)}`, 'error');
+    return false;
+  }
   update(t.token, (th) => ({ ...th, outgoing: [...th.outgoing, { key: message.ID, message }] }));
   saveDraft(t.id, ''); // sent: the draft is done with
-  await deliver(t.token, t.id, message, () => chat().sendMessage(message));
+  void deliver(t.token, t.id, message, () => chat().sendMessage(message));
+  return true;
 }
 
 /** Sends a refused message again, with the same client ID. */

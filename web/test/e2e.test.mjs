@@ -745,6 +745,96 @@ test('the web client against a real server', async (t) => {
     await page.context().close();
   });
 
+  await step('mentions a member with @: the picker, the [@me] marker until read, the highlighted message', async () => {
+    const AT_ALL = '__kImSDK_MesssageAtALL__'; // TYPES.MSG_AT_ALL
+    const marker = `${item('GROUPdemo')} .conv-at`;
+    const composer = alice.locator('#composer-input');
+    const options = () => alice.$$eval('#mention-options [role=option]', (os) => os.map((o) => o.dataset.uid));
+    const attr = (name) => alice.getAttribute('#composer-input', name);
+    const lastStored = async (uid) => (await api('/v1/conversations/GROUPdemo/messages', tokenOf(uid))).messageList.at(-1);
+
+    // bob is in another conversation, so that the group's new message stays unread for him
+    await bob.bringToFront();
+    await bob.click(`${item('C2Calice')} .conv-main`);
+    await bob.waitForFunction(() => document.querySelector('#pane-title')?.textContent === 'Alice Liddell');
+    assert.equal(await bob.locator(marker).count(), 0);
+
+    // alice types @ in the group: Everyone and the members by nick (not herself), from the keyboard
+    await alice.bringToFront();
+    await alice.click(`${item('GROUPdemo')} .conv-main`);
+    await composer.pressSequentially('Lunch for @');
+    await alice.waitForSelector('#mention-picker [role=option]');
+    assert.deepEqual(await options(), [AT_ALL, 'bob', 'carol']);
+    assert.equal(await alice.textContent('#mention-options [data-uid="bob"] .mention-name'), 'Bob Marleybob');
+    assert.equal(await attr('aria-controls'), 'mention-options');
+    assert.equal(await attr('aria-activedescendant'), 'mention-option-0');
+    await alice.keyboard.press('ArrowDown');
+    assert.equal(await attr('aria-activedescendant'), 'mention-option-1');
+    assert.equal(await alice.getAttribute('#mention-option-1', 'aria-selected'), 'true');
+    // what follows the @ filters; Enter inserts the name and closes the list
+    await composer.pressSequentially('bo');
+    await alice.waitForFunction(() => document.querySelectorAll('#mention-options [role=option]').length === 1);
+    assert.deepEqual(await options(), ['bob']);
+    await shot(alice, '21-mention-picker', { toasts: false });
+    await alice.keyboard.press('Enter');
+    await alice.waitForSelector('#mention-picker', { state: 'detached' });
+    assert.equal(await composer.inputValue(), 'Lunch for @Bob Marley ');
+    assert.equal(await attr('aria-activedescendant'), null);
+    await composer.pressSequentially('is on me');
+    await alice.keyboard.press('Enter');
+    await alice.waitForSelector('#msg-list .msg-mine[data-seq] >> text=Lunch for @Bob Marley is on me');
+    assert.deepEqual((await lastStored('alice')).payload.atUserList, ['bob'], 'sent with createTextAtMessage');
+    assert.equal(await alice.locator('#msg-list .msg-mention').count(), 0, 'her own message is not highlighted');
+
+    // bob's list marks the group [@me], and says so in the row's label
+    await bob.waitForSelector(`${marker} >> text=[@me]`);
+    assert.match(await bob.getAttribute(`${item('GROUPdemo')} .conv-main`, 'aria-label'), /, mentions you,/);
+    await shot(bob, '22-mention-marker', { toasts: false });
+    // opening it reads it: the marker goes, and the message is highlighted, with a label
+    await bob.click(`${item('GROUPdemo')} .conv-main`);
+    const mentioned = bob.locator('#msg-list li.msg-mention[data-mention="me"]', { hasText: 'Lunch for @Bob Marley is on me' });
+    await mentioned.waitFor();
+    await bob.waitForSelector(marker, { state: 'detached' });
+    assert.equal(await mentioned.locator('.msg-mention-label').textContent(), 'Mentions you');
+    assert.equal(await mentioned.locator('.visually-hidden').textContent(), 'Alice Liddell mentions you: ');
+    await shot(bob, '23-mention-highlight', { toasts: false });
+
+    // the @ button opens the same list; Escape closes it, leaving the @ and the conversation open
+    await alice.bringToFront();
+    await alice.click('#mention-button');
+    await alice.waitForSelector('#mention-picker [role=option]');
+    assert.equal(await alice.getAttribute('#mention-button', 'aria-expanded'), 'true');
+    assert.equal(await alice.evaluate(() => document.activeElement?.id), 'composer-input');
+    await alice.keyboard.press('Escape');
+    await alice.waitForSelector('#mention-picker', { state: 'detached' });
+    assert.equal(await composer.inputValue(), '@');
+    assert.equal(await alice.isVisible('#composer-input'), true, 'still in the conversation');
+    // Everyone with the button, then carol, whose mention is deleted before sending: only Everyone goes
+    await composer.fill('');
+    await alice.click('#mention-button');
+    await alice.keyboard.press('Enter');
+    await composer.pressSequentially('@car');
+    await alice.waitForFunction(() => document.querySelectorAll('#mention-options [role=option]').length === 1);
+    await alice.keyboard.press('Enter');
+    assert.equal(await composer.inputValue(), '@Everyone @carol ');
+    await composer.fill('@Everyone standup in 5');
+    await alice.keyboard.press('Enter');
+    await alice.waitForSelector('#msg-list .msg-mine[data-seq] >> text=@Everyone standup in 5');
+    assert.deepEqual((await lastStored('alice')).payload.atUserList, [AT_ALL]);
+    // bob has the group open: the message shows highlighted for everyone; carol's conversation lists it
+    await bob.waitForSelector('#msg-list li.msg-mention[data-mention="all"] >> text=@Everyone standup in 5');
+    const carols = await api('/v1/conversations/GROUPdemo', tokenOf('carol'));
+    assert.deepEqual(carols.groupAtInfoList.map((info) => info.atType), [2], 'CONV_AT_ALL for carol');
+    // a mention deleted from the text altogether: a plain text message
+    await alice.click('#mention-button');
+    await alice.keyboard.press('ArrowDown');
+    await alice.keyboard.press('Enter');
+    await composer.fill('never mind');
+    await alice.keyboard.press('Enter');
+    await alice.waitForSelector('#msg-list .msg-mine[data-seq] >> text=never mind');
+    assert.equal((await lastStored('alice')).payload.atUserList, undefined);
+  });
+
   await step('shows a discreet "reconnecting" state while the connection is down, then catches up', async () => {
     const page = await newPage();
     let refuse = false;

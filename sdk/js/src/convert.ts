@@ -3,6 +3,7 @@
  * context they need is who is logged in, which decides `flow`, `to` and who "recalled a message".
  */
 import { MESSAGE_FOR_SHOW, TYPES } from './constants.js';
+import { atUserListOf, toGroupAtInfoList } from './mentions.js';
 import type {
   Conversation,
   ConversationType,
@@ -68,10 +69,17 @@ export function seconds(ms: number): number {
  * The payload as Tencent's SDK hands it out for `type`. A custom message is always
  * `{ data, description, extension }`: one sent by Natter's own clients or the app backend with some
  * other object (e.g. `{ text: 'hi' }` without a type) gets that object as JSON in `data`, so an app
- * reading `payload.data` still finds it.
+ * reading `payload.data` still finds it. A text message is `{ text }`: its mentions are the message's
+ * `atUserList`, not part of the payload (as Tencent's), and a WuKongIM client's text
+ * (`{ type: 1, content, mention? }`) reads as `{ text: content }`.
  */
 export function normalizePayload(type: MessageType, payload: unknown): any {
   const p = (typeof payload === 'object' && payload !== null ? payload : {}) as Record<string, unknown>;
+  if (type === TYPES.MSG_TEXT) {
+    if (typeof p.text !== 'string' && p.type === 1 && typeof p.content === 'string') return { text: p.content };
+    const { atUserList: _mentions, ...text } = p;
+    return text;
+  }
   if (type === TYPES.MSG_CUSTOM) {
     if (typeof p.data === 'string') {
       return {
@@ -178,7 +186,8 @@ export function toMessage(wire: WireMessage, me: string): Message {
     avatar: wire.avatar ?? '',
     isPeerRead: false,
     nameCard: '',
-    atUserList: [],
+    // Whom it mentions (Tencent's `atUserList`, or WuKongIM's `mention`): group messages only.
+    atUserList: conversationType === TYPES.CONV_GROUP && !isRevoked ? atUserListOf(wire.type, wire.payload) : [],
     cloudCustomData: wire.cloudCustomData ?? '',
     isDeleted: false,
     isModified: false,
@@ -338,7 +347,7 @@ export function toConversation(wire: WireConversation, me: string): Conversation
     subType: '',
     unreadCount: wire.unreadCount,
     lastMessage: toLastMessage(wire.lastMessage, me, { conversationID: wire.conversationID, peerReadSeq: wire.peerReadSeq ?? 0 }),
-    groupAtInfoList: [],
+    groupAtInfoList: type === TYPES.CONV_GROUP ? toGroupAtInfoList(wire.groupAtInfoList, target) : [],
     remark: '',
     isPinned: wire.isPinned,
     messageRemindType: wire.messageRemindType as MessageRemindType,

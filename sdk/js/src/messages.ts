@@ -193,7 +193,11 @@ export function applyRecall(message: Message, recall: Recall): void {
   message.isRevoked = true;
   message.revoker = recall.revoker;
   message.revokerInfo = revokerInfo(recall.revoker, message);
-  if (recall.payload !== undefined) message.payload = recall.payload;
+  if (recall.payload !== undefined) {
+    message.payload = recall.payload;
+    // The mentions went with the content, as in every member's copy.
+    message.atUserList = [];
+  }
   message.cloudCustomData = '';
 }
 

@@ -18,6 +18,7 @@ import { Emitter } from './emitter.js';
 import { ErrorCode, NatterError, invalidArgument, notLoggedIn, tooManyConversations, unsupported } from './errors.js';
 import { GroupListFeed } from './group_list.js';
 import { HttpClient, RawJson, conversationPath, groupPath, type FetchLike, type Query } from './http.js';
+import { MentionTracker, checkAtUserList } from './mentions.js';
 import { MessageCache, applyRecall } from './messages.js';
 import {
   DEFAULT_SOCKET_OPTIONS,
@@ -248,6 +249,8 @@ export class Natter extends TencentUnsupported {
   private totalVersion = -1;
   /** Messages seen lately (findMessage, paging on older servers), and the recalls and deletions told. */
   private readonly cache = new MessageCache();
+  /** @-mentions of pushed messages, for the conversations pushed with them (mentions.ts). */
+  private readonly mentions = new MentionTracker();
   /** Whether the server pages history by `nextReqMessageID` (learnt from its first answer). */
   private serverPagesByID: boolean | undefined;
   /** The running unfiltered list load, shared by concurrent callers. */
@@ -418,6 +421,7 @@ export class Natter extends TencentUnsupported {
     this.store.clear();
     this.delivery.clear();
     this.cache.clear();
+    this.mentions.clear();
     this.groupListFeed.stop();
     this.loading = null;
     this.catchUpRunning = null;
@@ -562,11 +566,15 @@ export class Natter extends TencentUnsupported {
     if (session !== this.session) return;
     const data = (raw ?? {}) as Record<string, unknown>;
     switch (name) {
-      case 'messageReceived':
-        this.emitMessages(this.delivery.live(asArray<WireMessage>(data.messageList)));
+      case 'messageReceived': {
+        const messages = asArray<WireMessage>(data.messageList);
+        // Before the conversations pushed with them, which leave their mentions to the SDK.
+        if (this.userID !== null) this.mentions.noteMessages(messages, this.userID);
+        this.emitMessages(this.delivery.live(messages));
         break;
+      }
       case 'conversationListUpdated': {
-        const list = asArray<WireConversation>(data.conversationList);
+        const list = this.withMentions(asArray<WireConversation>(data.conversationList));
         this.delivery.noteConversations(list, { live: true });
         this.noteReadPositions(list);
         this.groupListFeed.noteConversations(list, (id) => this.store.get(id));
@@ -633,6 +641,20 @@ export class Natter extends TencentUnsupported {
 
   /** A wire conversation as the app sees it (who is logged in decides "You recalled a message"). */
   private readonly present = (wire: WireConversation): Conversation => toConversation(wire, this.userID ?? '');
+
+  /**
+   * Conversation objects on their way into the local list, each with its `groupAtInfoList`: the
+   * server's, or, for one pushed with a new message (which has none), the list held plus the
+   * mentions of the messages just pushed (mentions.ts).
+   */
+  private withMentions(list: WireConversation[]): WireConversation[] {
+    return this.mentions.complete(list, (id) => this.store.get(id));
+  }
+
+  /** A sync's answer with its conversations completed as {@link withMentions} does. */
+  private syncWithMentions(reply: WireSyncReply): WireSyncReply {
+    return { ...reply, conversationList: this.withMentions(reply.conversationList) };
+  }
 
   private emitList(): void {
     this.emit(EVENT.CONVERSATION_LIST_UPDATED, this.store.list().map(this.present));
@@ -762,8 +784,9 @@ export class Natter extends TencentUnsupported {
     if (!this.seeded || since === undefined) {
       await this.fullSync(session, { reset: false });
     } else {
-      const reply = await this.http.get<WireSyncReply>('/v1/conversations/sync', this.syncQuery(since));
+      const answer = await this.http.get<WireSyncReply>('/v1/conversations/sync', this.syncQuery(since));
       if (session !== this.session) return;
+      const reply = this.syncWithMentions(answer);
       if (reply.resetRequired) {
         this.resyncReason = 'resetRequired';
         await this.fullSync(session, { reset: true });
@@ -782,9 +805,10 @@ export class Natter extends TencentUnsupported {
   /** The whole list, archived and hidden included, from `sync?since=0`. */
   private async fullSync(session: number, options: { reset: boolean }): Promise<void> {
     this.store.beginLoad();
-    const reply = await this.http.get<WireSyncReply>('/v1/conversations/sync', { since: 0 });
+    const answer = await this.http.get<WireSyncReply>('/v1/conversations/sync', { since: 0 });
     if (session !== this.session) return;
     if (options.reset) this.store.clear();
+    const reply = this.syncWithMentions(answer);
     this.store.replaceAll(reply.conversationList);
     this.noteReadPositions(reply.conversationList);
     this.store.noteVersion(reply.version);
@@ -949,10 +973,8 @@ export class Natter extends TencentUnsupported {
     for (const key of ['hasUnreadCount', 'hasGroupAtInfo', 'archived'] as const) {
       if (o[key] !== undefined && typeof o[key] !== 'boolean') throw invalidArgument(`${key}: a boolean`);
     }
-    // Natter has no topics and no @-mentions: those filters match nothing.
-    if (o.type === TYPES.CONV_TOPIC || o.hasGroupAtInfo === true) {
-      return ok({ conversationList: [], isSyncCompleted: true });
-    }
+    // Natter has no topics: that filter matches nothing.
+    if (o.type === TYPES.CONV_TOPIC) return ok({ conversationList: [], isSyncCompleted: true });
     // As Tencent's filters: an empty groupName asks for the conversations in no group, markType 0
     // for those with no mark. The server filters by one group or mark; these two filter here.
     const markType = o.markType === undefined ? undefined : markTypeText(o.markType);
@@ -965,11 +987,18 @@ export class Natter extends TencentUnsupported {
       groupName: inNoGroup ? undefined : o.groupName,
       unreadOnly: o.hasUnreadCount === true ? true : undefined,
     };
+    const atInfo = o.hasGroupAtInfo;
     const filtered =
-      Object.values(query).some((v) => v !== undefined) || o.hasUnreadCount === false || inNoGroup || unmarked;
+      Object.values(query).some((v) => v !== undefined) ||
+      o.hasUnreadCount === false ||
+      atInfo !== undefined ||
+      inNoGroup ||
+      unmarked;
     if (filtered) {
       let list = await this.fetchAllPages(query);
       if (o.hasUnreadCount === false) list = list.filter((c) => c.unreadCount === 0);
+      // As Tencent's: true, those with unread @-mentions of the user; false, those without.
+      if (atInfo !== undefined) list = list.filter((c) => ((c.groupAtInfoList?.length ?? 0) > 0) === atInfo);
       if (inNoGroup) list = list.filter((c) => c.conversationGroupList.length === 0);
       if (unmarked) list = list.filter((c) => c.markList.length === 0);
       return ok({ conversationList: list.map(this.present), isSyncCompleted: true });
@@ -1007,7 +1036,7 @@ export class Natter extends TencentUnsupported {
     const load = this.fetchAllPages({})
       .then((list) => {
         if (session === this.session) {
-          this.store.replaceAll(list);
+          this.store.replaceAll(this.withMentions(list));
           this.delivery.noteConversations(list, { live: true });
           this.noteReadPositions(list);
         }
@@ -1096,10 +1125,15 @@ export class Natter extends TencentUnsupported {
     return ok({ conversationID: options.conversationID });
   }
 
-  /** Marks everything in the conversation read. */
+  /**
+   * Marks everything in the conversation read. Its unread count and, in a group, its
+   * `groupAtInfoList` (the unread @-mentions) empty at once, as Tencent's; the server's push follows.
+   */
   async setMessageRead(options: SetMessageReadOptions): Promise<ChatResponse<{}>> {
     checkID(options?.conversationID);
     const reach = this.readReach((id) => id === options.conversationID);
+    // Mentions pushed before the request are of messages the read covers.
+    const mentioned = this.mentions.pendingSeqs(options.conversationID);
     try {
       await this.http.post<{}>(conversationPath(options.conversationID, '/read'), {});
     } catch (err) {
@@ -1108,12 +1142,16 @@ export class Natter extends TencentUnsupported {
       if (!(err instanceof NatterError) || err.code !== ErrorCode.NOT_FOUND) throw err;
     }
     for (const [id, seq] of reach) this.cache.noteRead(id, seq);
-    const held = this.store.get(options.conversationID);
-    if (held && held.unreadCount !== 0) {
-      this.store.patch(options.conversationID, { unreadCount: 0 });
-      this.emitList();
-    }
+    this.mentions.forget(options.conversationID, mentioned);
+    if (this.markReadLocally(options.conversationID)) this.emitList();
     return ok({});
+  }
+
+  /** A read conversation as it is locally until the server's push: nothing unread, no mention. */
+  private markReadLocally(conversationID: ConversationID): boolean {
+    const held = this.store.get(conversationID);
+    if (!held || (held.unreadCount === 0 && !held.groupAtInfoList?.length)) return false;
+    return this.store.patch(conversationID, { unreadCount: 0, groupAtInfoList: [] });
   }
 
   /** Natter: archive (a soft delete): out of the default list and the total, everything kept. */
@@ -1245,7 +1283,10 @@ export class Natter extends TencentUnsupported {
     }
     const remind = options.messageRemindType;
     if (remind === TYPES.NOT_RECEIVE_OFFLINE_PUSH_EXCEPT_AT || remind === TYPES.NOT_RECEIVE_MSG_EXCEPT_AT) {
-      throw unsupported(`setMessageRemindType(${remind})`, 'Natter has no @-mentions');
+      throw unsupported(
+        `setMessageRemindType(${remind})`,
+        'Natter has no remind types that let @-mentions through: mute with MSG_REMIND_ACPT_NOT_NOTE or MSG_REMIND_DISCARD',
+      );
     }
     if (typeof remind !== 'string') {
       throw invalidArgument('messageRemindType: TYPES.MSG_REMIND_ACPT_AND_NOTE, …_ACPT_NOT_NOTE or …_DISCARD');
@@ -1275,13 +1316,18 @@ export class Natter extends TencentUnsupported {
         `scope: ${String(scope)} is not TYPES.READ_ALL_C2C_MSG, TYPES.READ_ALL_GROUP_MSG or TYPES.READ_ALL_MSG`,
       );
     }
-    const reach = this.readReach((id) => serverScope === 'ALL' || conversationTypeOf(id) === serverScope);
+    const inScope = (id: ConversationID) => serverScope === 'ALL' || conversationTypeOf(id) === serverScope;
+    const reach = this.readReach(inScope);
+    const mentioned = this.store
+      .list()
+      .filter((c) => inScope(c.conversationID))
+      .map((c) => [c.conversationID, this.mentions.pendingSeqs(c.conversationID)] as const);
     await this.http.post<{}>('/v1/conversations/readAll', { scope: serverScope });
     for (const [id, seq] of reach) this.cache.noteRead(id, seq);
+    for (const [id, seqs] of mentioned) this.mentions.forget(id, seqs);
     let changed = false;
     for (const c of this.store.list()) {
-      if (c.unreadCount === 0 || (serverScope !== 'ALL' && c.type !== serverScope)) continue;
-      changed = this.store.patch(c.conversationID, { unreadCount: 0 }) || changed;
+      if (inScope(c.conversationID)) changed = this.markReadLocally(c.conversationID) || changed;
     }
     if (changed) this.emitList();
     await this.refreshLocal({ unread: true });
@@ -1738,7 +1784,8 @@ export class Natter extends TencentUnsupported {
   }
 
   /** Conversation objects from a call's answer: into the local list (older versions ignored). */
-  private applyAnswers(list: WireConversation[]): void {
+  private applyAnswers(answers: WireConversation[]): void {
+    const list = this.withMentions(answers);
     this.delivery.noteConversations(list, { live: true });
     this.noteReadPositions(list);
     if (this.store.isLoaded && this.store.upsert(list, { trackVersion: false })) this.emitList();
@@ -1755,9 +1802,10 @@ export class Natter extends TencentUnsupported {
       const session = this.session;
       await this.http
         .get<WireSyncReply>('/v1/conversations/sync', this.syncQuery(since))
-        .then(async (reply) => {
+        .then(async (answer) => {
           if (session !== this.session) return;
-          if (reply.resetRequired) return; // the next catch-up reloads everything
+          if (answer.resetRequired) return; // the next catch-up reloads everything
+          const reply = this.syncWithMentions(answer);
           this.delivery.noteConversations(reply.conversationList, { live: true });
           this.noteReadPositions(reply.conversationList);
           if (this.store.applySync(reply)) this.emitList();
@@ -1804,14 +1852,41 @@ export class Natter extends TencentUnsupported {
 
   // ---------------------------------------------------------------- messages
 
-  /** A text message (`payload: { text }`) for sendMessage. */
+  /**
+   * A text message (`payload: { text }`) for sendMessage. As Tencent's, a group message given
+   * `payload.atUserList` mentions those members (see createTextAtMessage); one-to-one it is not used.
+   */
   createTextMessage(options: MessageOptions): Message {
     const text = options?.payload?.text;
     // Tencent's SDK refuses an empty text too: a chat UI's send button must not post blank bubbles.
     if (typeof text !== 'string' || text === '') {
       throw invalidArgument('createTextMessage: payload.text must be a non-empty string');
     }
-    return this.newMessage('createTextMessage', TYPES.MSG_TEXT, options, { text });
+    const atUserList =
+      options.conversationType === TYPES.CONV_GROUP ? checkAtUserList(options.payload.atUserList, 'createTextMessage') : [];
+    return this.newMessage('createTextMessage', TYPES.MSG_TEXT, options, { text }, atUserList);
+  }
+
+  /**
+   * A group text message that mentions members ("@"), as Tencent's: `payload: { text, atUserList }`,
+   * `atUserList` the userIDs mentioned and `TYPES.MSG_AT_ALL` for everyone (at most 1000). The
+   * Message is a `TIMTextElem` with `payload: { text }` and the list as `atUserList`. Throws 40001
+   * for an empty text, a list that is not userIDs, and, as Tencent's documentation requires, a
+   * `conversationType` other than `TYPES.CONV_GROUP` (Tencent's SDK would send plain text there).
+   */
+  createTextAtMessage(options: MessageOptions): Message {
+    const call = 'createTextAtMessage';
+    if (typeof options !== 'object' || options === null) throw invalidArgument(`${call}: options required`);
+    if (options.conversationType !== TYPES.CONV_GROUP) {
+      throw invalidArgument(
+        `${call}: conversationType must be TYPES.CONV_GROUP: only group messages mention members (use createTextMessage one-to-one)`,
+      );
+    }
+    const p = options.payload;
+    if (typeof p !== 'object' || p === null) throw invalidArgument(`${call}: payload { text, atUserList } required`);
+    if (typeof p.text !== 'string' || p.text === '') throw invalidArgument(`${call}: payload.text must be a non-empty string`);
+    const atUserList = checkAtUserList(p.atUserList, call);
+    return this.newMessage(call, TYPES.MSG_TEXT, options, { text: p.text }, atUserList);
   }
 
   /** A custom message (`payload: { data, description, extension }`, strings) for sendMessage. */
@@ -1852,7 +1927,13 @@ export class Natter extends TencentUnsupported {
     });
   }
 
-  private newMessage(call: string, type: MessageType, options: MessageOptions, payload: Record<string, unknown>): Message {
+  private newMessage(
+    call: string,
+    type: MessageType,
+    options: MessageOptions,
+    payload: Record<string, unknown>,
+    atUserList: string[] = [],
+  ): Message {
     if (typeof options !== 'object' || options === null) throw invalidArgument(`${call}: options required`);
     const { to, conversationType } = options;
     if (typeof to !== 'string' || to === '') throw invalidArgument(`${call}: to (a userID or groupID) is required`);
@@ -1892,7 +1973,7 @@ export class Natter extends TencentUnsupported {
       avatar: '',
       isPeerRead: false,
       nameCard: '',
-      atUserList: [],
+      atUserList,
       cloudCustomData: options.cloudCustomData ?? '',
       isDeleted: false,
       isModified: false,
@@ -1946,7 +2027,7 @@ export class Natter extends TencentUnsupported {
       reply = await this.http.post<WireSendMessageReply>('/v1/messages', {
         conversationID: message.conversationID,
         type: message.type,
-        payload: message.payload,
+        payload: wirePayload(message),
         clientMsgID,
         cloudCustomData: message.cloudCustomData || undefined,
       });
@@ -2131,6 +2212,21 @@ export declare namespace Natter {
 
 function ok<T>(data: T): ChatResponse<T> {
   return { code: 0, data };
+}
+
+/**
+ * What sendMessage stores: the payload, and a group text's mentions as `atUserList` beside its
+ * text, as the server (and Natter's other clients) read them. As Tencent's, a one-to-one message
+ * sends none.
+ */
+function wirePayload(message: Message): unknown {
+  const mentions = message.atUserList;
+  const mentioning =
+    message.type === TYPES.MSG_TEXT &&
+    conversationTypeOf(message.conversationID) === TYPES.CONV_GROUP &&
+    Array.isArray(mentions) &&
+    mentions.length > 0;
+  return mentioning ? { ...message.payload, atUserList: [...mentions] } : message.payload;
 }
 
 function normalizeUrl(url: string): string {

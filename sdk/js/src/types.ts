@@ -121,6 +121,11 @@ export interface Message {
   avatar: string;
   isPeerRead: boolean;
   nameCard: string;
+  /**
+   * The members a group message mentions ("@"): userIDs, and `TYPES.MSG_AT_ALL` for everyone, as
+   * the sender gave them (createTextAtMessage, or a WuKongIM client's `mention`); `[]` otherwise.
+   * Not part of `payload`, as Tencent's.
+   */
   atUserList: string[];
   cloudCustomData: string;
   isDeleted: boolean;
@@ -255,11 +260,16 @@ export interface Group {
   isDismissed: boolean;
 }
 
+/** One unread group message that mentions the user, as Tencent's `groupAtInfoList` lists it. */
 export interface GroupAtInfo {
+  /** Its sender. */
   from: string;
   groupID: string;
+  /** Never set: Natter has no topics. */
   topicID?: string;
+  /** Its `sequence`. */
   messageSequence: number;
+  /** One of `TYPES.CONV_AT_ME` (1), `CONV_AT_ALL` (2) or `CONV_AT_ALL_AT_ME` (3: both). */
   atTypeArray: number[];
 }
 
@@ -277,7 +287,11 @@ export interface Conversation {
   groupProfile: Group;
   /** Set on C2C conversations only (see groupProfile). */
   userProfile: Profile;
-  /** Always empty: Natter has no @-mentions. */
+  /**
+   * The unread messages of a group conversation that mention the user or everyone, oldest first
+   * (`[]` when none, and outside groups): show "[@me]" / "[@All]" in the list. Emptied by
+   * setMessageRead; recalled messages, the user's own and those they deleted are never in it.
+   */
   groupAtInfoList: GroupAtInfo[];
   /** Always `''`: Natter has no friend remarks. */
   remark: string;
@@ -399,10 +413,11 @@ export interface LoginResult {
 export interface MessageOptions {
   /** The peer's userID (C2C) or the groupID (GROUP). */
   to: string;
-  /** `TYPES.CONV_C2C` or `TYPES.CONV_GROUP`; anything else throws. */
+  /** `TYPES.CONV_C2C` or `TYPES.CONV_GROUP` (createTextAtMessage: `TYPES.CONV_GROUP` only); anything else throws. */
   conversationType: TypesValue;
   /** Accepted and not used: Natter has no message priorities. */
   priority?: TypesValue;
+  /** By factory; createTextAtMessage's is `{ text, atUserList }`. */
   payload: any;
   cloudCustomData?: string;
   /** Natter has no per-message read receipts (only one-to-one, by conversation): `true` throws. */
@@ -453,7 +468,7 @@ export interface GetConversationListOptions {
   markType?: number | bigint;
   /** true: only conversations with unread messages; false: only those without. */
   hasUnreadCount?: boolean;
-  /** true: only conversations with @-mentions (always none in Natter); false: no filter. */
+  /** true: only conversations with unread @-mentions of the user (`groupAtInfoList`); false: only those without. */
   hasGroupAtInfo?: boolean;
   /** Natter: true lists the archived conversations instead of the default list. */
   archived?: boolean;

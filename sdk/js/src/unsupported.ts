@@ -111,7 +111,6 @@ export const UNSUPPORTED_CALLS = {
 
 /** Message factories for types Natter cannot send: they throw (they are synchronous). */
 export const UNSUPPORTED_MESSAGE_FACTORIES = {
-  createTextAtMessage: 'Natter has no @-mentions: use createTextMessage',
   createImageMessage: UPLOADS,
   createAudioMessage: UPLOADS,
   createVideoMessage: UPLOADS,
@@ -144,9 +143,6 @@ function refuseFactory(call: keyof typeof UNSUPPORTED_MESSAGE_FACTORIES): never 
  */
 export class TencentUnsupported {
   // ---- message factories (throw)
-  createTextAtMessage(_options: any): Message {
-    return refuseFactory('createTextAtMessage');
-  }
   createImageMessage(_options: any): Message {
     return refuseFactory('createImageMessage');
   }

@@ -15,6 +15,8 @@ export type WireLastMessage = api.LastMessage;
 export type WireUserProfile = api.UserProfile;
 export type WireGroupProfile = api.GroupProfile;
 export type WireConversation = api.Conversation;
+/** One unread message that mentions the user (a conversation's `groupAtInfoList`). */
+export type WireGroupAtInfo = api.GroupAtInfo;
 /** `GET /v1/conversations`. */
 export type WireConversationPage = api.ConversationListResponse;
 /** `GET /v1/conversations/sync?since=`. */

@@ -136,7 +136,7 @@ describe('getConversationList options', () => {
     await chat.setMessageRead({ conversationID: c2c });
     assert.deepEqual(await list({ hasUnreadCount: true }), [groupID]);
     assert.deepEqual(await list({ hasUnreadCount: false }), [c2c]);
-    assert.deepEqual(await list({ hasGroupAtInfo: true }), [], 'Natter has no @-mentions');
+    assert.deepEqual(await list({ hasGroupAtInfo: true }), [], 'no @-mentions of alice');
     assert.deepEqual(await list({ hasGroupAtInfo: false }), [groupID, c2c]);
 
     await chat.markConversation({ conversationIDList: [c2c], markType: TYPES.CONV_MARK_TYPE_STAR, enableMark: true });

@@ -132,6 +132,7 @@ describe('unsupported calls', () => {
       'updateMyProfile',
       'getGroupMemberList',
       'createCustomMessage',
+      'createTextAtMessage',
       'resendMessage',
       'findMessage',
       'revokeMessage',

@@ -17,6 +17,7 @@ import {
   preview,
   dateOf,
 } from '../format.ts';
+import { conversationMention, MENTION_MARKER, MENTION_WORDS, type MentionKind } from '../mentions.ts';
 import { focusRow, rovingID, selectedIDs, state, visibleList } from '../state.ts';
 import { openConversation } from '../thread.ts';
 import { Avatar, Icon } from './common.tsx';
@@ -77,9 +78,11 @@ function Row({ c }: { c: Conversation }) {
   // The open conversation's draft is in its composer; the others show theirs instead of the preview.
   const draft = active ? '' : draftPreview(c);
   const text = preview(c, me);
+  const mention = conversationMention(c);
   const label = [
     name,
     c.unreadCount > 0 ? `${c.unreadCount} unread` : '',
+    mention ? MENTION_WORDS[mention] : '',
     ...flagWords(c),
     ...c.conversationGroupList.map((g) => `in folder ${g}`),
     draft ? `draft: ${draft}` : `last message: ${text}`,
@@ -144,6 +147,7 @@ function Row({ c }: { c: Conversation }) {
             </time>
           </span>
           <span class="conv-bottom">
+            {mention && <MentionMarker kind={mention} />}
             {draft ? (
               <span class="conv-preview conv-draft">
                 <span class="conv-draft-label">Draft:</span> {draft}
@@ -177,6 +181,18 @@ function Row({ c }: { c: Conversation }) {
         ⋯
       </button>
     </li>
+  );
+}
+
+/**
+ * "[@me]" or "[@All]" before the preview while unread messages mention the user, as chat apps
+ * mark them; the row's label says it in words.
+ */
+function MentionMarker({ kind }: { kind: MentionKind }) {
+  return (
+    <span class={`conv-at conv-at-${kind}`} aria-hidden="true">
+      {MENTION_MARKER[kind]}
+    </span>
   );
 }
 

@@ -11,6 +11,7 @@ import type { Message } from '@natter/sdk';
 import type { ComponentChildren } from 'preact';
 import { useLayoutEffect, useRef } from 'preact/hooks';
 import { clockTime, dateOf, longDate, messageText, recalledLine, senderName } from '../format.ts';
+import { MENTION_WORDS, messageMention } from '../mentions.ts';
 import { canDelete, canRecall, openMessageMenu } from '../messages.ts';
 import { state, type Thread } from '../state.ts';
 import { loadOlder, retry } from '../thread.ts';
@@ -213,12 +214,23 @@ function bubbles(t: Thread, me: string, group: boolean): ComponentChildren[] {
     }
     const showName = group && !mine && m.from !== lastFrom;
     lastFrom = m.from;
+    // A message mentioning the user stands out (an accent edge), and its reading starts by saying so.
+    const mention = messageMention(m, me);
+    const classes = ['msg', mine && 'msg-mine', status && `msg-${status}`, mention && 'msg-mention'];
     nodes.push(
-      <li key={key} class={`msg${mine ? ' msg-mine' : ''}${status ? ` msg-${status}` : ''}`} {...extra} {...rowProps}>
+      <li key={key} class={classes.filter(Boolean).join(' ')} data-mention={mention ?? undefined} {...extra} {...rowProps}>
         {!mine && group && (showName ? <Avatar name={from} size="sm" /> : <span class="avatar-spacer" />)}
         <div class="bubble">
           {showName && <span class="msg-from">{from}</span>}
-          <span class="visually-hidden">{mine ? 'You: ' : `${from}: `}</span>
+          {mention && (
+            <span class="msg-mention-label" aria-hidden="true">
+              {mention === 'me' ? 'Mentions you' : 'Mentions everyone'}
+            </span>
+          )}
+          <span class="visually-hidden">
+            {mention && `${from} ${MENTION_WORDS[mention]}: `}
+            {!mention && (mine ? 'You: ' : `${from}: `)}
+          </span>
           <span class="msg-text">{messageText(m)}</span>
           <time class="msg-time" dateTime={dateOf(m.time).toISOString()}>
             {clockTime(m.time)}

@@ -2,10 +2,11 @@
 import type { ConversationID } from '@natter/sdk';
 import { useEffect, useLayoutEffect, useRef } from 'preact/hooks';
 import { askGroupInfo, openMenu } from '../actions.ts';
-import { displayName, flagWords, isGroup, kindLabel } from '../format.ts';
+import { displayName, flagWords, isGroup, kindLabel, targetOf } from '../format.ts';
 import { activeConversation, focusRow, state } from '../state.ts';
 import { canSend, closeConversation, readOnlyNote, saveDraft, send } from '../thread.ts';
 import { Avatar, Icon } from './common.tsx';
+import { MentionButton, MentionList, useMentions } from './MentionPicker.tsx';
 import { Messages } from './Messages.tsx';
 
 const PHONE = '(max-width: 640px)';
@@ -62,6 +63,11 @@ function Conversation({ id }: { id: ConversationID }) {
   const input = useRef<HTMLTextAreaElement>(null);
 
   const draftTimer = useRef<ReturnType<typeof setTimeout> | undefined>(undefined);
+  const scheduleDraft = (text: string) => {
+    clearTimeout(draftTimer.current);
+    draftTimer.current = setTimeout(() => saveDraft(id, text), DRAFT_DELAY_MS);
+  };
+  const mentions = useMentions(input, group ? targetOf(id) : null, scheduleDraft);
 
   // Opening a conversation puts the focus in the composer (on a phone, on the back button), with
   // the conversation's draft in it. What is typed is saved as the draft when typing pauses, when
@@ -99,7 +105,8 @@ function Conversation({ id }: { id: ConversationID }) {
     if (!field || !text) return;
     clearTimeout(draftTimer.current);
     field.value = '';
-    void send(text);
+    if (send(text, mentions.atUserListFor(text))) mentions.forget();
+    else field.value = text; // the SDK refused to make the message: the text is the user's again
   };
 
   return (
@@ -148,6 +155,7 @@ function Conversation({ id }: { id: ConversationID }) {
       <Messages name={name} group={group} />
       {writable ? (
         <form class="composer" id="composer" onSubmit={submit}>
+          {group && <MentionButton mentions={mentions} />}
           <textarea
             ref={input}
             id="composer-input"
@@ -155,18 +163,20 @@ function Conversation({ id }: { id: ConversationID }) {
             placeholder={`Message ${name}`}
             aria-label={`Message ${name}`}
             maxLength={8000}
+            {...(group ? mentions.fieldProps : {})}
             onInput={(event) => {
-              const text = event.currentTarget.value;
-              clearTimeout(draftTimer.current);
-              draftTimer.current = setTimeout(() => saveDraft(id, text), DRAFT_DELAY_MS);
+              mentions.onInput();
+              scheduleDraft(event.currentTarget.value);
             }}
             onKeyDown={(event) => {
+              if (mentions.onKeyDown(event)) return;
               if (event.key === 'Enter' && !event.shiftKey && !event.isComposing) {
                 event.preventDefault();
                 event.currentTarget.form?.requestSubmit();
               }
             }}
           />
+          {group && <MentionList mentions={mentions} />}
           <button type="submit" class="btn btn-primary" id="send">
             Send
           </button>
