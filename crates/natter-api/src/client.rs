@@ -5,6 +5,7 @@
 
 use crate::json::Json;
 use axum::extract::State;
+use natter_core::ListChange;
 use natter_core::wire::{
     self, ConversationGroupList, ConversationGroupRequest, ConversationIdList, CustomDataRequest,
     DeleteConversationsRequest, DeleteConversationsResponse, DraftRequest, Empty, ErrorBody,
@@ -50,6 +51,8 @@ pub fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(delete_messages))
         .routes(routes!(profiles))
         .routes(routes!(my_profile, update_my_profile))
+        .routes(routes!(blacklist, block_users))
+        .routes(routes!(unblock_users))
         .routes(routes!(group_profile, update_group_profile))
         .routes(routes!(group_list, create_group))
         .routes(routes!(group_members, add_group_members))
@@ -790,6 +793,66 @@ async fn update_my_profile(
     Ok(Json(
         state.natter.update_my_profile(&device.uid, request).await?,
     ))
+}
+
+/// My blocklist
+///
+/// The users this user blocks, in the order blocked (Tencent's `getBlacklist`). Their
+/// one-to-one messages are refused (`in_blacklist`, 403); groups are not affected. It is the
+/// user's own blacklist of the server API (`channel_type` 1, `channel_id` the user).
+#[utoipa::path(get, path = "/v1/blacklist", tag = "client", operation_id = "getBlacklist",
+    responses((status = 200, description = "The users blocked.", body = wire::Blacklist)))]
+async fn blacklist(
+    State(state): State<AppState>,
+    ClientUser(device): ClientUser,
+) -> ApiResult<Json<wire::Blacklist>> {
+    let user_id_list = state.natter.blacklist(&device.uid).await?;
+    Ok(Json(wire::Blacklist { user_id_list }))
+}
+
+/// Block users
+///
+/// Adds 1–1000 users to the user's blocklist (Tencent's `addToBlacklist`); those already on it
+/// stay where they are. The user themself is passed over, and refused when alone. Every device
+/// of the user is sent `blacklistUpdated`.
+#[utoipa::path(post, path = "/v1/blacklist", tag = "client", operation_id = "addToBlacklist",
+    request_body = wire::Blacklist,
+    responses(
+        (status = 200, description = "The blocklist as it now is.", body = wire::Blacklist),
+        (status = 400, description = "`invalid_argument`: no user or more than 1000, a malformed userID, or only the user themself.", body = ErrorBody),
+    ))]
+async fn block_users(
+    State(state): State<AppState>,
+    ClientUser(device): ClientUser,
+    JsonBody(request): JsonBody<wire::Blacklist>,
+) -> ApiResult<Json<wire::Blacklist>> {
+    let user_id_list = state
+        .natter
+        .change_blacklist(&device.uid, ListChange::Add, &request.user_id_list)
+        .await?;
+    Ok(Json(wire::Blacklist { user_id_list }))
+}
+
+/// Unblock users
+///
+/// Removes 1–1000 users from the user's blocklist (Tencent's `removeFromBlacklist`); users not
+/// on it are passed over. Every device of the user is sent `blacklistUpdated`.
+#[utoipa::path(post, path = "/v1/blacklist/remove", tag = "client", operation_id = "removeFromBlacklist",
+    request_body = wire::Blacklist,
+    responses(
+        (status = 200, description = "The blocklist as it now is.", body = wire::Blacklist),
+        (status = 400, description = "`invalid_argument`: no user or more than 1000, or a malformed userID.", body = ErrorBody),
+    ))]
+async fn unblock_users(
+    State(state): State<AppState>,
+    ClientUser(device): ClientUser,
+    JsonBody(request): JsonBody<wire::Blacklist>,
+) -> ApiResult<Json<wire::Blacklist>> {
+    let user_id_list = state
+        .natter
+        .change_blacklist(&device.uid, ListChange::Remove, &request.user_id_list)
+        .await?;
+    Ok(Json(wire::Blacklist { user_id_list }))
 }
 
 /// A group's profile

@@ -1,6 +1,6 @@
 //! How the store's failures read to a client: the one place where they are worded.
 
-use natter_core::Error;
+use natter_core::{ConversationId, Error};
 use natter_store::{StoreError, Unavailable, UserRole};
 
 /// The client-facing error for a store failure. Messages name the request field at fault where
@@ -44,7 +44,14 @@ pub(crate) fn describe(error: StoreError) -> Error {
         )),
         StoreError::InBlacklist { uid, conversation } => Error::new(
             natter_core::ErrorKind::InBlacklist,
-            format!("{uid} is on the blacklist of \"{conversation}\" and cannot send to it"),
+            match &conversation {
+                ConversationId::C2c(peer) => {
+                    format!("{peer} blocks {uid}: {uid} cannot message {peer} one-to-one")
+                }
+                _ => {
+                    format!("{uid} is on the blacklist of \"{conversation}\" and cannot send to it")
+                }
+            },
         ),
         StoreError::NotInWhitelist { uid, conversation } => Error::new(
             natter_core::ErrorKind::NotInWhitelist,

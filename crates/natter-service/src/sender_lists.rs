@@ -1,11 +1,13 @@
-//! WuKongIM's channel blacklists and whitelists, set by the app backend. The rules that use
-//! them run in the store's send path (`natter_store::sender_lists`).
+//! WuKongIM's channel blacklists and whitelists, set by the app backend; a user's own blacklist
+//! is also their blocklist, which they set from a client (Tencent's `addToBlacklist`). The rules
+//! that use them run in the store's send path (`natter_store::sender_lists`).
 
 use natter_core::limits::MAX_UIDS_PER_CALL;
-use natter_core::wire::{SenderListEntry, SenderListRequest};
+use natter_core::wire::{SenderListEntry, SenderListRequest, ServerEvent};
 use natter_core::{ChannelKind, Error, GroupId, ListChange, Result, SenderList, Uid};
-use natter_store::{ListOwner, sender_lists};
+use natter_store::{Db, ListOwner, sender_lists};
 
+use crate::groups::distinct_uids;
 use crate::{Natter, now_ms};
 
 impl Natter {
@@ -30,13 +32,77 @@ impl Natter {
             .map(|uid| Uid::parse(uid, "uids"))
             .collect::<Result<Vec<_>>>()?;
         let now_ms = now_ms();
-        self.write(move |db| match change {
-            ListChange::Add => sender_lists::add(db, list, &owner, &uids, now_ms),
-            ListChange::Set => sender_lists::set(db, list, &owner, &uids, now_ms),
-            ListChange::Remove => sender_lists::remove(db, list, &owner, &uids),
-            ListChange::RemoveAll => sender_lists::remove_all(db, list, &owner),
-        })
-        .await
+        let blocker = match (&owner, list) {
+            (ListOwner::User(uid), SenderList::Blacklist) => Some(uid.clone()),
+            _ => None,
+        };
+        let is_a_blocklist = blocker.is_some();
+        let blocked = self
+            .write(move |db| {
+                change_list(db, list, &owner, change, &uids, now_ms)?;
+                blocked_by(db, &owner, is_a_blocklist)
+            })
+            .await?;
+        if let (Some(uid), Some(blocked)) = (blocker, blocked) {
+            self.tell_blacklist(&uid, blocked);
+        }
+        Ok(())
+    }
+
+    /// `GET /v1/blacklist`: the users this user blocks (Tencent's `getBlacklist`), in the
+    /// order blocked. Their one-to-one messages do not reach the user: it is the user's own
+    /// WuKongIM blacklist (`channel_type` 1), which the app backend sees and sets too.
+    pub async fn blacklist(&self, uid: &Uid) -> Result<Vec<String>> {
+        let owner = ListOwner::User(uid.clone());
+        let entries = self
+            .read(move |db| sender_lists::entries(db, SenderList::Blacklist, &owner))
+            .await?;
+        Ok(entries.iter().map(|entry| entry.uid.to_string()).collect())
+    }
+
+    /// `POST /v1/blacklist` (`ListChange::Add`) and `POST /v1/blacklist/remove`
+    /// (`ListChange::Remove`): the user blocks or unblocks 1–1000 users, as Tencent's
+    /// `addToBlacklist` and `removeFromBlacklist`; answers the list as it now is, which the
+    /// user's devices are also sent (`blacklistUpdated`). As Tencent's, a user cannot block
+    /// themself: alone, they are refused; among others, they are passed over.
+    pub async fn change_blacklist(
+        &self,
+        uid: &Uid,
+        change: ListChange,
+        user_id_list: &[String],
+    ) -> Result<Vec<String>> {
+        if user_id_list.is_empty() || user_id_list.len() > MAX_UIDS_PER_CALL {
+            return Err(Error::invalid_argument(format!(
+                "userIDList: give 1 to {MAX_UIDS_PER_CALL} userIDs, got {}",
+                user_id_list.len()
+            )));
+        }
+        let mut users = distinct_uids(user_id_list, "userIDList")?;
+        users.retain(|user| user != uid);
+        if users.is_empty() && matches!(change, ListChange::Add) {
+            return Err(Error::invalid_argument(
+                "userIDList: a user cannot block themself",
+            ));
+        }
+        let owner = ListOwner::User(uid.clone());
+        let now_ms = now_ms();
+        let blocked = self
+            .write(move |db| {
+                change_list(db, SenderList::Blacklist, &owner, change, &users, now_ms)?;
+                blocked_by(db, &owner, true)
+            })
+            .await?
+            .unwrap_or_default();
+        self.tell_blacklist(uid, blocked.clone());
+        Ok(blocked)
+    }
+
+    /// The user's devices hear their blocklist as it now is.
+    fn tell_blacklist(&self, uid: &Uid, blocked: Vec<String>) {
+        let event = ServerEvent::BlacklistUpdated {
+            user_id_list: blocked,
+        };
+        self.tell_each(std::slice::from_ref(uid), &event);
     }
 
     /// `GET /channel/whitelist`: the uids on a whitelist, in the order they were added.
@@ -63,6 +129,37 @@ impl Natter {
             })
             .collect()
     }
+}
+
+fn change_list(
+    db: &dyn Db,
+    list: SenderList,
+    owner: &ListOwner,
+    change: ListChange,
+    uids: &[Uid],
+    now_ms: i64,
+) -> natter_store::Result<()> {
+    match change {
+        ListChange::Add => sender_lists::add(db, list, owner, uids, now_ms),
+        ListChange::Set => sender_lists::set(db, list, owner, uids, now_ms),
+        ListChange::Remove => sender_lists::remove(db, list, owner, uids),
+        ListChange::RemoveAll => sender_lists::remove_all(db, list, owner),
+    }
+}
+
+/// The users a user's blacklist holds, read in the write that changed it, when `wanted`.
+fn blocked_by(
+    db: &dyn Db,
+    owner: &ListOwner,
+    wanted: bool,
+) -> natter_store::Result<Option<Vec<String>>> {
+    if !wanted {
+        return Ok(None);
+    }
+    let entries = sender_lists::entries(db, SenderList::Blacklist, owner)?;
+    Ok(Some(
+        entries.iter().map(|entry| entry.uid.to_string()).collect(),
+    ))
 }
 
 /// A group's list (`channel_type` 2) or a user's (1: who may message them one-to-one).

@@ -297,6 +297,17 @@ pub struct MessageIdList {
     pub message_id_list: Vec<String>,
 }
 
+/// The users a user blocks (Tencent's blocklist), in the order blocked: the answer of
+/// `GET /v1/blacklist` and of its changes; and the body of those changes, `POST /v1/blacklist`
+/// and `POST /v1/blacklist/remove`: 1–1000 users to block or unblock.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, ToSchema)]
+#[serde(deny_unknown_fields)]
+#[schema(example = json!({"userIDList": ["mallory"]}))]
+pub struct Blacklist {
+    #[serde(rename = "userIDList")]
+    pub user_id_list: Vec<String>,
+}
+
 /// `POST /v1/profiles`.
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
 pub struct ProfilesRequest {

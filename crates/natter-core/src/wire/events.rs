@@ -65,6 +65,12 @@ pub enum ServerEvent {
         #[serde(rename = "messageIDList")]
         message_id_list: Vec<String>,
     },
+    /// The user's blocklist changed, on this device or another, or by the app backend: the
+    /// whole list now, in the order blocked.
+    BlacklistUpdated {
+        #[serde(rename = "userIDList")]
+        user_id_list: Vec<String>,
+    },
     /// Profiles shown in the user's list changed: people (their own included) or groups.
     ProfileUpdated {
         #[serde(rename = "userProfileList")]

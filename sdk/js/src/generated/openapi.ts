@@ -833,6 +833,55 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/blacklist": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * My blocklist
+         * @description The users this user blocks, in the order blocked (Tencent's `getBlacklist`). Their
+         *     one-to-one messages are refused (`in_blacklist`, 403); groups are not affected. It is the
+         *     user's own blacklist of the server API (`channel_type` 1, `channel_id` the user).
+         */
+        get: operations["getBlacklist"];
+        put?: never;
+        /**
+         * Block users
+         * @description Adds 1–1000 users to the user's blocklist (Tencent's `addToBlacklist`); those already on it
+         *     stay where they are. The user themself is passed over, and refused when alone. Every device
+         *     of the user is sent `blacklistUpdated`.
+         */
+        post: operations["addToBlacklist"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/blacklist/remove": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Unblock users
+         * @description Removes 1–1000 users from the user's blocklist (Tencent's `removeFromBlacklist`); users not
+         *     on it are passed over. Every device of the user is sent `blacklistUpdated`.
+         */
+        post: operations["removeFromBlacklist"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/conversation-groups": {
         parameters: {
             query?: never;
@@ -1800,6 +1849,19 @@ export interface components {
          * @enum {string}
          */
         BeforeSendResult: "allow" | "reject" | "replace";
+        /**
+         * @description The users a user blocks (Tencent's blocklist), in the order blocked: the answer of
+         *     `GET /v1/blacklist` and of its changes; and the body of those changes, `POST /v1/blacklist`
+         *     and `POST /v1/blacklist/remove`: 1–1000 users to block or unblock.
+         * @example {
+         *       "userIDList": [
+         *         "mallory"
+         *       ]
+         *     }
+         */
+        Blacklist: {
+            userIDList: string[];
+        };
         /**
          * @description `POST /channel/info`: WuKongIM's route for a channel's information, with the group's
          *     profile fields beside WuKongIM's own (`large` is accepted and ignored; `ban` is not
@@ -2776,6 +2838,16 @@ export interface components {
             /** @enum {string} */
             event: "messagesDeleted";
         } | {
+            /**
+             * @description The user's blocklist changed, on this device or another, or by the app backend: the
+             *     whole list now, in the order blocked.
+             */
+            data: {
+                userIDList: string[];
+            };
+            /** @enum {string} */
+            event: "blacklistUpdated";
+        } | {
             /** @description Profiles shown in the user's list changed: people (their own included) or groups. */
             data: {
                 userProfileList: components["schemas"]["Profile"][];
@@ -3122,6 +3194,7 @@ export type AuditPage = components['schemas']['AuditPage'];
 export type BeforeSendAnswer = components['schemas']['BeforeSendAnswer'];
 export type BeforeSendRequest = components['schemas']['BeforeSendRequest'];
 export type BeforeSendResult = components['schemas']['BeforeSendResult'];
+export type Blacklist = components['schemas']['Blacklist'];
 export type ChannelInfoRequest = components['schemas']['ChannelInfoRequest'];
 export type ChannelRef = components['schemas']['ChannelRef'];
 export type ChannelRequest = components['schemas']['ChannelRequest'];
@@ -7061,6 +7134,290 @@ export interface operations {
                 };
             };
             /** @description `unavailable` (50301): `{code, error, message, requestID}` with WuKongIM's `status` and `msg`. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    getBlacklist: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The users blocked. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Blacklist"];
+                };
+            };
+            /** @description `invalid_argument` (40001): `{code, error, message, requestID}`. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `unauthenticated` (40101): `{code, error, message, requestID}`. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `permission_denied` (40301): `{code, error, message, requestID}`. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `method_not_allowed` (40501): `{code, error, message, requestID}`. */
+            405: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `payload_too_large` (41301): `{code, error, message, requestID}`. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `rate_limited` (42901): `{code, error, message, requestID}`. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `internal` (50001): `{code, error, message, requestID}`. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `unavailable` (50301): `{code, error, message, requestID}`. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    addToBlacklist: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["Blacklist"];
+            };
+        };
+        responses: {
+            /** @description The blocklist as it now is. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Blacklist"];
+                };
+            };
+            /** @description `invalid_argument`: no user or more than 1000, a malformed userID, or only the user themself. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `unauthenticated` (40101): `{code, error, message, requestID}`. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `permission_denied` (40301): `{code, error, message, requestID}`. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `method_not_allowed` (40501): `{code, error, message, requestID}`. */
+            405: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `payload_too_large` (41301): `{code, error, message, requestID}`. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `rate_limited` (42901): `{code, error, message, requestID}`. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `internal` (50001): `{code, error, message, requestID}`. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `unavailable` (50301): `{code, error, message, requestID}`. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    removeFromBlacklist: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["Blacklist"];
+            };
+        };
+        responses: {
+            /** @description The blocklist as it now is. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Blacklist"];
+                };
+            };
+            /** @description `invalid_argument`: no user or more than 1000, or a malformed userID. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `unauthenticated` (40101): `{code, error, message, requestID}`. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `permission_denied` (40301): `{code, error, message, requestID}`. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `method_not_allowed` (40501): `{code, error, message, requestID}`. */
+            405: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `payload_too_large` (41301): `{code, error, message, requestID}`. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `rate_limited` (42901): `{code, error, message, requestID}`. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `internal` (50001): `{code, error, message, requestID}`. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `unavailable` (50301): `{code, error, message, requestID}`. */
             503: {
                 headers: {
                     [name: string]: unknown;
