@@ -263,7 +263,8 @@ async fn an_older_database_gets_its_totals_filled_in() {
         DROP INDEX folder_members_by_channel; DROP TABLE purge_candidates; \
         ALTER TABLE conversations DROP COLUMN peer_read_seq; \
         ALTER TABLE channels DROP COLUMN owner_uid; ALTER TABLE channels DROP COLUMN introduction; \
-        ALTER TABLE channels DROP COLUMN join_option;";
+        ALTER TABLE channels DROP COLUMN join_option; DROP TABLE mentions; \
+        ALTER TABLE messages DROP COLUMN version;";
     let storage = server.storage();
     match &storage.database_url {
         None => {
