@@ -7,6 +7,7 @@
 import { batch, effect } from '@preact/signals';
 import TencentCloudChat, { type KickedOutType } from '@natter/sdk';
 import { deletedElsewhere, refreshFolders, scheduleSideRefresh, setFolderNames } from './actions.ts';
+import { setBlocked } from './blocklist.ts';
 import { currentChat, pageFetch, setChat } from './client.ts';
 import { detectDev } from './demo.ts';
 import { changedInPlace, deletedElsewhere as messagesDeletedElsewhere, profilesUpdated } from './messages.ts';
@@ -151,6 +152,8 @@ function listen(sdk: TencentCloudChat): void {
   sdk.on(EVENT.PROFILE_UPDATED, live((event) => profilesUpdated(event.data)));
   sdk.on(EVENT.TOTAL_UNREAD_MESSAGE_COUNT_UPDATED, live((event) => (state.total.value = event.data)));
   sdk.on(EVENT.CONVERSATION_GROUP_LIST_UPDATED, live((event) => setFolderNames(event.data)));
+  // Listening makes the SDK fetch the list after SDK_READY; then it follows changes made elsewhere.
+  sdk.on(EVENT.BLACKLIST_UPDATED, live((event) => setBlocked(event.data)));
   sdk.on(
     EVENT.NATTER_CONVERSATION_DELETED,
     live((event) => deletedElsewhere(event.data.conversationIDList, event.data.clearHistoryMessage)),

@@ -63,7 +63,8 @@ export type DialogState =
   | { kind: 'folder'; id: ConversationID; returnFocus: HTMLElement | null }
   | { kind: 'new' }
   | { kind: 'group' }
-  | { kind: 'groupInfo'; id: ConversationID; returnFocus: HTMLElement | null };
+  | { kind: 'groupInfo'; id: ConversationID; returnFocus: HTMLElement | null }
+  | { kind: 'block'; id: ConversationID; returnFocus: HTMLElement | null };
 
 export interface Toast {
   id: number;
@@ -124,6 +125,11 @@ export const state = {
    * do (`checkGroupAccess` in thread.ts, the Group info dialog, leaving or dismissing here).
    */
   readOnly: signal<ReadonlyMap<ConversationID, string>>(new Map()),
+  /**
+   * The users this user blocks (their one-to-one messages are refused): BLACKLIST_UPDATED after
+   * sign-in and on changes made elsewhere, and the answers of blocking and unblocking here.
+   */
+  blocked: signal<ReadonlySet<string>>(new Set()),
   dialog: signal<DialogState | null>(null),
   toasts: signal<Toast[]>([]),
   /** Read out by screen readers (an assertive live region). */
@@ -235,6 +241,7 @@ export function resetSession(): void {
     state.nicks.value = new Map();
     state.recallRefusedAge.value = null;
     state.readOnly.value = new Map();
+    state.blocked.value = new Set();
     state.dialog.value = null;
   });
 }

@@ -221,6 +221,12 @@ async function deliver(
       reason = 'You are not a member of this group.';
       void checkGroupAccess(id);
     }
+    // The server's words name user IDs ("alice blocks bob: …"): say it with the names shown.
+    if (errorCode(err) === ErrorCode.IN_BLACKLIST) {
+      reason = isGroup(id)
+        ? 'you are blocked from sending to this group.'
+        : `${displayName(id, findConversation(id))} has blocked you, so your messages cannot reach them.`;
+    }
     toast(`Not sent: ${reason}`, 'error');
   }
 }

@@ -993,6 +993,71 @@ test('the web client against a real server', async (t) => {
     assert.equal(await bob.isVisible('#composer-input'), false);
   });
 
+  await step('blocks and unblocks from a conversation: the blocked user is told plainly, then gets through', async () => {
+    const blocklist = async () => (await api('/v1/blacklist', tokenOf('alice'))).userIDList;
+    // bob writes; the conversation is back in alice's list
+    await bob.bringToFront();
+    await bob.click(`${item('C2Calice')} .conv-main`);
+    await bob.waitForSelector('#composer-input');
+    await bob.fill('#composer-input', 'Free for a call?');
+    await bob.press('#composer-input', 'Enter');
+    await alice.bringToFront();
+    await alice.waitForSelector(item('C2Cbob'));
+    await alice.click(`${item('C2Cbob')} .conv-main`);
+    await alice.waitForSelector('#msg-list >> text=Free for a call?');
+    assert.equal(await alice.isVisible('#blocked-notice'), false);
+
+    // alice blocks him from the conversation's menu, after confirming
+    await openMenu(alice, 'C2Cbob');
+    assert.equal(await alice.textContent('#conv-menu [data-action="block"]'), 'Block Bob Marley…');
+    await alice.click('#conv-menu [data-action="block"]');
+    await alice.waitForSelector('#block-dialog[open]');
+    assert.equal(await alice.textContent('#block-title'), 'Block Bob Marley?');
+    assert.match(await alice.textContent('#block-desc'), /will not be able to message you/);
+    assert.equal(await alice.evaluate(() => document.activeElement?.id), 'block-cancel', 'the safe choice has the focus');
+    await shot(alice, '24-block-confirm', { toasts: false });
+    await alice.click('#block-confirm');
+    await alice.waitForSelector('.toast >> text=You blocked Bob Marley. They cannot message you any more.');
+    await alice.waitForSelector('#blocked-notice >> text=You blocked Bob Marley. They cannot message you.');
+    assert.match(await alice.textContent('.pane-sub'), /blocked/);
+    assert.equal(await alice.isVisible('#composer-input'), true, 'she can still write to him');
+    assert.deepEqual(await blocklist(), ['bob']);
+    await shot(alice, '25-blocked', { toasts: false });
+    // her other tab follows (BLACKLIST_UPDATED): its menu offers Unblock
+    await alice2.bringToFront();
+    await openMenu(alice2, 'C2Cbob');
+    assert.equal(await alice2.textContent('#conv-menu [data-action="unblock"]'), 'Unblock Bob Marley');
+    await alice2.keyboard.press('Escape');
+    await alice2.waitForSelector('#conv-menu', { state: 'detached' });
+
+    // bob's message is refused, and the toast says why in words
+    await bob.bringToFront();
+    await bob.fill('#composer-input', 'Hello? Lunch?');
+    await bob.press('#composer-input', 'Enter');
+    await bob.waitForSelector('#msg-list .msg-failed >> text=Hello? Lunch?');
+    await bob.waitForSelector('.toast >> text=Not sent: Alice Liddell has blocked you, so your messages cannot reach them.');
+    await shot(bob, '26-blocked-send');
+    const aliceSees = async () => (await api('/v1/conversations/C2Cbob/messages', tokenOf('alice'))).messageList;
+    assert.ok(!(await aliceSees()).some((m) => m.payload.text === 'Hello? Lunch?'), 'nothing reached alice');
+
+    // alice unblocks from the notice; bob's retry goes through
+    await alice.bringToFront();
+    await alice.click('#blocked-unblock');
+    await alice.waitForSelector('.toast >> text=You unblocked Bob Marley. They can message you again.');
+    await alice.waitForSelector('#blocked-notice', { state: 'detached' });
+    assert.deepEqual(await blocklist(), []);
+    await bob.bringToFront();
+    await bob.click('#msg-list .msg-failed .msg-retry');
+    await bob.waitForSelector('#msg-list .msg[data-seq] >> text=Hello? Lunch?');
+    assert.equal(await bob.locator('#msg-list .msg-failed').count(), 0);
+    await alice.waitForSelector('#msg-list >> text=Hello? Lunch?');
+    // and the other tab's menu offers Block again
+    await alice2.bringToFront();
+    await openMenu(alice2, 'C2Cbob');
+    await alice2.waitForSelector('#conv-menu [data-action="block"]');
+    await alice2.keyboard.press('Escape');
+  });
+
   await step('works at phone width: list and conversation as separate views', async () => {
     const phone = await newPage({ width: 390, height: 780 });
     await signInDemo(phone, 'bob');

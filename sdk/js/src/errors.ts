@@ -21,7 +21,10 @@ export const ErrorCode = {
   NOT_A_MEMBER: 40302,
   /** revokeMessage: the message is older than the server's recall window (default 120 s). */
   RECALL_WINDOW_PASSED: 40303,
-  /** sendMessage: the sender is on the group's or the peer's blacklist (set by the app backend). */
+  /**
+   * sendMessage: the peer blocks the sender (addToBlacklist, or the app backend), or the sender is
+   * on the group's blacklist (set by the app backend).
+   */
   IN_BLACKLIST: 40305,
   /** sendMessage: the group takes messages only from its whitelist, which lacks the sender. */
   NOT_IN_WHITELIST: 40306,

@@ -8,9 +8,10 @@
  *
  * This class wires the parts together: HTTP (http.ts), the reconnecting socket (socket.ts), the
  * local conversation list (store.ts), exactly-once message delivery (delivery.ts), conversion of
- * wire objects (convert.ts), the group list GROUP_LIST_UPDATED carries (group_list.ts) and the
- * handlers (emitter.ts).
+ * wire objects (convert.ts), the group list GROUP_LIST_UPDATED carries (group_list.ts), the
+ * blocklist BLACKLIST_UPDATED carries (blocklist.ts) and the handlers (emitter.ts).
  */
+import { BlocklistFeed } from './blocklist.js';
 import { EVENT, TSignaling, TYPES, type EventName, type TSignalingValue, type TypesValue } from './constants.js';
 import { conversationTypeOf, toConversation, toGroup, toGroupMember, toMessage, toProfile } from './convert.js';
 import { Delivery, isNewForGap, type Gap } from './delivery.js';
@@ -30,6 +31,7 @@ import { ConversationStore } from './store.js';
 import type {
   AddGroupMemberOptions,
   AddGroupMemberResult,
+  BlacklistOptions,
   ChangeGroupOwnerOptions,
   ChatEvent,
   ChatResponse,
@@ -82,6 +84,7 @@ import { TencentUnsupported } from './unsupported.js';
 import {
   WIRE_CLOSE,
   type WireAddedGroupMembers,
+  type WireBlacklist,
   type WireConversation,
   type WireConversationIDListReply,
   type WireConversationPage,
@@ -130,6 +133,9 @@ export const MAX_USERS_PER_PROFILE_CALL = 100;
  * name (Tencent's limit, and the server's).
  */
 export const MAX_USERS_PER_GROUP_CALL = 500;
+
+/** The most users one addToBlacklist or removeFromBlacklist call may name (Tencent's limit, the server's). */
+export const MAX_USERS_PER_BLACKLIST_CALL = 1000;
 
 /** The most members one getGroupMemberProfile call asks for (Tencent's limit, and the server's). */
 export const MAX_MEMBERS_PER_PROFILE_CALL = 50;
@@ -227,6 +233,13 @@ export class Natter extends TencentUnsupported {
     listened: () => this.emitter.has(EVENT.GROUP_LIST_UPDATED),
     fetch: async () => (await this.getGroupList()).data.groupList,
     emit: (groupList) => this.emit(EVENT.GROUP_LIST_UPDATED, groupList),
+  });
+  /** BLACKLIST_UPDATED and getBlacklist: the blocklist, kept by the server's pushes (blocklist.ts). */
+  private readonly blocklist = new BlocklistFeed({
+    listened: () => this.emitter.has(EVENT.BLACKLIST_UPDATED),
+    live: () => this.netState === TYPES.NET_STATE_CONNECTED,
+    fetch: async () => (await this.http.get<WireBlacklist>('/v1/blacklist')).userIDList,
+    emit: (userIDList) => this.emit(EVENT.BLACKLIST_UPDATED, userIDList),
   });
   private readonly wsUrl: string;
   private readonly WebSocketImpl: WebSocketConstructor | undefined;
@@ -423,6 +436,7 @@ export class Natter extends TencentUnsupported {
     this.cache.clear();
     this.mentions.clear();
     this.groupListFeed.stop();
+    this.blocklist.stop();
     this.loading = null;
     this.catchUpRunning = null;
     this.catchUpAgain = false;
@@ -526,6 +540,7 @@ export class Natter extends TencentUnsupported {
   private onSocketLost(session: number, wasReady: boolean): void {
     if (session !== this.session) return;
     this.http.setConnectionID(null);
+    this.blocklist.connectionLost();
     if (wasReady) this.delivery.connectionLost();
     else this.attemptFailed = true;
     this.setNetState(session, TYPES.NET_STATE_DISCONNECTED);
@@ -612,6 +627,9 @@ export class Natter extends TencentUnsupported {
         this.groupListFeed.noteGroupProfiles(groups);
         break;
       }
+      case 'blacklistUpdated':
+        this.blocklist.pushed(asArray<string>(data.userIDList));
+        break;
       case 'totalUnreadMessageCountUpdated':
         if (typeof data.totalUnreadCount === 'number') {
           this.setTotalUnread(data.totalUnreadCount, data.version);
@@ -767,9 +785,11 @@ export class Natter extends TencentUnsupported {
       this.ready = true;
       this.emit(EVENT.SDK_READY, undefined);
       this.groupListFeed.start();
+      this.blocklist.start();
     } else {
-      // What changed the group list while no connection was ready was not pushed.
+      // What changed the group list and the blocklist while no connection was ready was not pushed.
       this.groupListFeed.refresh();
+      this.blocklist.reconnected();
     }
     if (this.resyncReason) {
       const reason = this.resyncReason;
@@ -1494,6 +1514,52 @@ export class Natter extends TencentUnsupported {
     checkGroupID(options?.groupID);
     const wire = await this.http.get<WireGroup>(groupPath(options.groupID));
     return ok({ group: toGroup(wire) });
+  }
+
+  // ---------------------------------------------------------------- blocklist
+
+  /**
+   * The users this user blocks (`data`: their userIDs, in the order blocked), as Tencent's. Their
+   * one-to-one messages to the user are refused (`ErrorCode.IN_BLACKLIST`, 40305); the user may
+   * still write to them, and groups are not affected. Answered from the list this instance
+   * follows (fetched at SDK_READY when the app listens for BLACKLIST_UPDATED, kept by the server's
+   * pushes), else asked of the server, which makes the instance follow it from then on.
+   */
+  async getBlacklist(): Promise<ChatResponse<string[]>> {
+    if (this.userID === null) throw notLoggedIn();
+    return ok(await this.blocklist.get());
+  }
+
+  /**
+   * Blocks 1–1000 users, as Tencent's: `data` is the whole blocklist after the change (those blocked
+   * already keep their place). The user themself is passed over; naming only themself rejects with
+   * 40001, without a request. The user's other devices and tabs hear of it as BLACKLIST_UPDATED;
+   * this instance does not (the answer is the list).
+   */
+  async addToBlacklist(options: BlacklistOptions): Promise<ChatResponse<string[]>> {
+    const me = this.userID;
+    if (me === null) throw notLoggedIn();
+    const userIDList = checkBlacklistIDs(options);
+    if (userIDList.every((u) => u === me)) throw invalidArgument('userIDList: a user cannot block themself');
+    return ok(
+      await this.blocklist.change(
+        async () => (await this.http.post<WireBlacklist>('/v1/blacklist', { userIDList })).userIDList,
+      ),
+    );
+  }
+
+  /**
+   * Unblocks 1–1000 users (those not blocked are passed over), as Tencent's: `data` is the whole
+   * blocklist after the change. The user's other devices and tabs hear of it as BLACKLIST_UPDATED.
+   */
+  async removeFromBlacklist(options: BlacklistOptions): Promise<ChatResponse<string[]>> {
+    if (this.userID === null) throw notLoggedIn();
+    const userIDList = checkBlacklistIDs(options);
+    return ok(
+      await this.blocklist.change(
+        async () => (await this.http.post<WireBlacklist>('/v1/blacklist/remove', { userIDList })).userIDList,
+      ),
+    );
   }
 
   // ---------------------------------------------------------------- groups
@@ -2258,6 +2324,18 @@ function checkUserIDList(list: unknown): string[] {
     throw invalidArgument(`userIDList: ${list.length} given; 1 to ${MAX_USERS_PER_GROUP_CALL}`);
   }
   return list as string[];
+}
+
+/** addToBlacklist's and removeFromBlacklist's `userIDList`: 1–1000 userIDs (the server drops repeats). */
+function checkBlacklistIDs(options: unknown): string[] {
+  const list = (options as Partial<BlacklistOptions> | null | undefined)?.userIDList;
+  if (!Array.isArray(list) || list.some((u) => typeof u !== 'string' || u === '')) {
+    throw invalidArgument('userIDList: an array of userIDs');
+  }
+  if (list.length === 0 || list.length > MAX_USERS_PER_BLACKLIST_CALL) {
+    throw invalidArgument(`userIDList: ${list.length} given; 1 to ${MAX_USERS_PER_BLACKLIST_CALL}`);
+  }
+  return [...list];
 }
 
 /** A refusal that says the user is not a member of the group (any more, or never was). */

@@ -577,6 +577,12 @@ export interface GetUserProfileOptions {
   userIDList: string[];
 }
 
+/** addToBlacklist's and removeFromBlacklist's options. */
+export interface BlacklistOptions {
+  /** 1–1000 userIDs. */
+  userIDList: string[];
+}
+
 /** getGroupMemberList's options. */
 export interface GetGroupMemberListOptions {
   groupID: string;
@@ -756,6 +762,8 @@ export interface EventDataMap {
   /** The user's whole group list, as getGroupList gives it. */
   [EVENT.GROUP_LIST_UPDATED]: Group[];
   [EVENT.PROFILE_UPDATED]: Profile[];
+  /** The user's whole blocklist (userIDs, in the order blocked), as getBlacklist gives it. */
+  [EVENT.BLACKLIST_UPDATED]: string[];
   [EVENT.KICKED_OUT]: { type: KickedOutType };
   [EVENT.NET_STATE_CHANGE]: { state: NetState };
   [EVENT.ERROR]: { code: number; message: string };

@@ -39,10 +39,6 @@ export const UNSUPPORTED_CALLS = {
   // receive options
   setAllReceiveMessageOpt: 'set a remind type per conversation with setMessageRemindType',
   getAllReceiveMessageOpt: 'Natter has no account-wide receive option',
-  // profiles and blocklist
-  getBlacklist: 'Natter has no blocklist',
-  addToBlacklist: 'Natter has no blocklist',
-  removeFromBlacklist: 'Natter has no blocklist',
   // user status
   setSelfStatus: 'Natter has no user status',
   getUserStatus: 'Natter has no user status',
@@ -227,16 +223,7 @@ export class TencentUnsupported {
     return reject('getAllReceiveMessageOpt');
   }
 
-  // ---- profiles, blocklist, status
-  getBlacklist(..._args: any[]): Promise<ChatResponse<any>> {
-    return reject('getBlacklist');
-  }
-  addToBlacklist(..._args: any[]): Promise<ChatResponse<any>> {
-    return reject('addToBlacklist');
-  }
-  removeFromBlacklist(..._args: any[]): Promise<ChatResponse<any>> {
-    return reject('removeFromBlacklist');
-  }
+  // ---- user status
   setSelfStatus(..._args: any[]): Promise<ChatResponse<any>> {
     return reject('setSelfStatus');
   }

@@ -57,6 +57,8 @@ export type WireRemovedGroupMembers = api.RemovedGroupMembers;
 export type WireGroupProfileUpdate = api.GroupProfileUpdate;
 /** `POST /v1/groups/{groupID}/join`. */
 export type WireJoinedGroup = api.JoinedGroup;
+/** `GET /v1/blacklist`, `POST /v1/blacklist` and `/v1/blacklist/remove` (body and answer). */
+export type WireBlacklist = api.Blacklist;
 /** The error body of every 4xx / 5xx answer. */
 export type WireError = api.ErrorBody;
 

@@ -6,6 +6,7 @@ import type { ConversationID } from '@natter/sdk';
 import { useSignal } from '@preact/signals';
 import { useRef } from 'preact/hooks';
 import { addToFolder, createGroup, deleteConversations, switchTab } from '../actions.ts';
+import { block } from '../blocklist.ts';
 import { toast } from '../feedback.ts';
 import { displayName } from '../format.ts';
 import { allFolders, findConversation, state } from '../state.ts';
@@ -20,6 +21,7 @@ export function Dialogs() {
   if (d.kind === 'folder') return <FolderDialog id={d.id} returnFocus={d.returnFocus} />;
   if (d.kind === 'group') return <NewGroupDialog />;
   if (d.kind === 'groupInfo') return <GroupInfoDialog key={d.id} id={d.id} returnFocus={d.returnFocus} />;
+  if (d.kind === 'block') return <BlockDialog id={d.id} returnFocus={d.returnFocus} />;
   return <NewConversationDialog />;
 }
 
@@ -71,6 +73,34 @@ function DeleteDialog({ ids, returnFocus }: { ids: ConversationID[]; returnFocus
           confirm={
             <button type="submit" value="delete" class="btn btn-danger" id="delete-confirm">
               {one ? 'Delete' : `Delete ${ids.length}`}
+            </button>
+          }
+        />
+      </form>
+    </Modal>
+  );
+}
+
+/** Asks before blocking someone, saying what it does (and does not); Cancel has the focus. */
+function BlockDialog({ id, returnFocus }: { id: ConversationID; returnFocus: HTMLElement | null }) {
+  const name = displayName(id, findConversation(id));
+  const onAnswer = (value: string) => {
+    restoreFocus(returnFocus);
+    if (value === 'block') void block(id);
+  };
+  return (
+    <Modal id="block-dialog" labelledBy="block-title" describedBy="block-desc" onAnswer={onAnswer}>
+      <form method="dialog">
+        <h2 id="block-title">Block {name}?</h2>
+        <p id="block-desc">
+          {name} will not be able to message you: their messages are refused, on all your devices. You can still write to
+          them, and groups you share are not affected. You can unblock them at any time.
+        </p>
+        <Actions
+          cancelID="block-cancel"
+          confirm={
+            <button type="submit" value="block" class="btn btn-danger" id="block-confirm">
+              Block
             </button>
           }
         />

@@ -19,7 +19,8 @@ import {
   togglePin,
   toggleStar,
 } from '../actions.ts';
-import { displayName, isGroup, isMuted, isStarred } from '../format.ts';
+import { askBlock, isBlocked, unblock } from '../blocklist.ts';
+import { displayName, isGroup, isMuted, isStarred, SYSTEM_ID } from '../format.ts';
 import { findConversation, state, type MenuAnchor, type MenuState } from '../state.ts';
 import { openConversation } from '../thread.ts';
 
@@ -54,6 +55,14 @@ function itemsFor(c: Conversation, menu: MenuState): Item[] {
   );
   for (const folder of c.conversationGroupList) {
     items.push({ id: `folder-remove-${folder}`, label: `Remove from “${folder}”`, run: () => removeFromFolder(id, folder) });
+  }
+  if (!isGroup(id) && id !== SYSTEM_ID) {
+    const name = displayName(id, c);
+    items.push(
+      isBlocked(id)
+        ? { id: 'unblock', label: `Unblock ${name}`, run: () => unblock(id) }
+        : { id: 'block', label: `Block ${name}…`, danger: true, movesFocus: true, run: () => askBlock(id, returnFocus) },
+    );
   }
   items.push(
     { id: 'archive', label: 'Archive', movesFocus: true, run: () => archive([id]) },

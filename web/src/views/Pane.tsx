@@ -2,6 +2,7 @@
 import type { ConversationID } from '@natter/sdk';
 import { useEffect, useLayoutEffect, useRef } from 'preact/hooks';
 import { askGroupInfo, openMenu } from '../actions.ts';
+import { isBlocked, unblock } from '../blocklist.ts';
 import { displayName, flagWords, isGroup, kindLabel, targetOf } from '../format.ts';
 import { activeConversation, focusRow, state } from '../state.ts';
 import { canSend, closeConversation, readOnlyNote, saveDraft, send } from '../thread.ts';
@@ -56,7 +57,8 @@ export function Pane() {
 function Conversation({ id }: { id: ConversationID }) {
   const c = activeConversation.value;
   const name = displayName(id, c);
-  const sub = [kindLabel(id), ...(c ? flagWords(c) : [])].join(' · ');
+  const blocked = isBlocked(id);
+  const sub = [kindLabel(id), ...(c ? flagWords(c) : []), ...(blocked ? ['blocked'] : [])].join(' · ');
   const group = isGroup(id);
   const writable = canSend(id);
   const backButton = useRef<HTMLButtonElement>(null);
@@ -153,6 +155,16 @@ function Conversation({ id }: { id: ConversationID }) {
         )}
       </header>
       <Messages name={name} group={group} />
+      {blocked && (
+        <p class="blocked-notice" id="blocked-notice" role="status">
+          <span>
+            You blocked {name}. They cannot message you.
+          </span>
+          <button type="button" class="btn btn-small" id="blocked-unblock" onClick={() => void unblock(id)}>
+            Unblock
+          </button>
+        </p>
+      )}
       {writable ? (
         <form class="composer" id="composer" onSubmit={submit}>
           {group && <MentionButton mentions={mentions} />}

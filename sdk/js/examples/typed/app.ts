@@ -44,6 +44,7 @@ chat.on(TencentCloudChat.EVENT.NET_STATE_CHANGE, (event: { data: { state: Tencen
   render(`network ${event.data.state}`);
 });
 chat.on(TencentCloudChat.EVENT.PROFILE_UPDATED, (event: { data: Profile[] }) => render(event.data[0]!.nick));
+chat.on(TencentCloudChat.EVENT.BLACKLIST_UPDATED, (event: { data: string[] }) => render(`blocked: ${event.data.join()}`));
 chat.on(TencentCloudChat.EVENT.MESSAGE_REVOKED, function (event: { data: Message[] }) {
   event.data.forEach((message) => render(`${message.ID} recalled by ${message.revoker}`));
 });
@@ -170,6 +171,11 @@ async function main(): Promise<void> {
     (imError) => console.warn('revokeMessage error:', imError),
   );
   await chat.deleteMessage([stored]).then((imResponse) => render(String(imResponse.data.messageList.length)));
+
+  // The blocklist: each call's data is the whole list of userIDs.
+  await chat.addToBlacklist({ userIDList: ['user1', 'user2'] }).then((imResponse) => render(imResponse.data.join()));
+  await chat.removeFromBlacklist({ userIDList: ['user1'] }).then((imResponse) => render(imResponse.data.join()));
+  await chat.getBlacklist().then((imResponse) => render((imResponse.data as string[]).join()));
 
   // Calls Natter rejects (ErrorCode.UNSUPPORTED) still compile as Tencent's.
   await chat.getFriendList().catch((imError) => render(imError.message));
