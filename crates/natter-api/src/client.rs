@@ -48,6 +48,7 @@ pub fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(leave_group))
         .routes(routes!(total_unread))
         .routes(routes!(revoke_message))
+        .routes(routes!(modify_message))
         .routes(routes!(delete_messages))
         .routes(routes!(profiles))
         .routes(routes!(my_profile, update_my_profile))
@@ -718,6 +719,33 @@ async fn revoke_message(
         .natter
         .recall_message(&actor, &request.conversation_id, &request.message_id)
         .await?;
+    Ok(Json(wire::SendMessageResponse { message }))
+}
+
+/// Modify a message
+///
+/// A member changes a message of the conversation that they can see, as Tencent's
+/// `modifyMessage`: its payload (text, custom, location and face messages; with its `type`), its
+/// `cloudCustomData` (any message), or both, on the `version` they last read. The message takes
+/// the next version; every member's devices get `messageModified` with it and their
+/// conversation, and sync reports it (`modified`, with the message).
+#[utoipa::path(post, path = "/v1/messages/modify", tag = "client", operation_id = "modifyMessage",
+    request_body = wire::ModifyMessageRequest,
+    responses(
+        (status = 200, description = "The message as it now is.", body = wire::SendMessageResponse),
+        (status = 400, description = "`invalid_argument`: a malformed ID, a message of another conversation, nothing to change, a type that is not the message's, a payload not of its type's shape or of a type that cannot change, custom data over 8 KiB.", body = ErrorBody),
+        (status = 404, description = "`not_found`: no such message, or one the user cannot see.", body = ErrorBody),
+        (status = 409, description = "`conflict`: another member changed it since `version` (read it again), or it was recalled.", body = ErrorBody),
+        (status = 413, description = "`payload_too_large`: the payload is over 64 KiB.", body = ErrorBody),
+    ))]
+async fn modify_message(
+    State(state): State<AppState>,
+    ClientUser(device): ClientUser,
+    ConnectionId(connection): ConnectionId,
+    JsonBody(request): JsonBody<wire::ModifyMessageRequest>,
+) -> ApiResult<Json<wire::SendMessageResponse>> {
+    let actor = Actor::device(&device, connection);
+    let message = state.natter.modify_message(&actor, request).await?;
     Ok(Json(wire::SendMessageResponse { message }))
 }
 

@@ -467,6 +467,7 @@ fn fanout_frame(seq: u64) -> String {
         nick: String::new(),
         avatar: String::new(),
         is_excluded_from_unread_count: false,
+        version: 0,
     };
     let event = natter_core::wire::ServerEvent::MessageReceived {
         message_list: vec![message],

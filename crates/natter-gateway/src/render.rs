@@ -201,6 +201,7 @@ mod tests {
             nick: String::new(),
             avatar: String::new(),
             is_excluded_from_unread_count: false,
+            version: 0,
         }
     }
 

@@ -150,6 +150,7 @@ mod tests {
                 ..Shown::default()
             },
             silent: false,
+            version: 0,
         }
     }
 

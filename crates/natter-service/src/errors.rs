@@ -87,6 +87,25 @@ pub(crate) fn describe(error: StoreError) -> Error {
             "{uid} did not send message \"{message_id}\"; only its sender (or the app backend) \
              can recall it"
         )),
+        StoreError::ModifiedMeanwhile(message) => Error::conflict(format!(
+            "message \"{}\" was changed by another member: it is at version {}; read it again \
+             and change that",
+            message.id, message.version
+        )),
+        StoreError::RecalledMessage(message_id) => Error::conflict(format!(
+            "message \"{message_id}\" was recalled; it cannot be changed"
+        )),
+        StoreError::PayloadNotModifiable { message_type } => Error::invalid_argument(format!(
+            "payload: a {message_type} message's payload cannot be changed (only text, custom, \
+             location and face messages'); its cloudCustomData can"
+        )),
+        StoreError::OtherMessageType {
+            message_id,
+            message_type,
+            given,
+        } => Error::invalid_argument(format!(
+            "type: message \"{message_id}\" is a {message_type}, not a {given}"
+        )),
         StoreError::RecallWindowPassed {
             message_id,
             window_ms,
@@ -176,6 +195,8 @@ pub(crate) fn describe_for_messages(error: StoreError, field: &str) -> Error {
             | StoreError::MessageNotInConversation { .. }
             | StoreError::NotTheSender { .. }
             | StoreError::RecallWindowPassed { .. }
+            | StoreError::ModifiedMeanwhile(_)
+            | StoreError::RecalledMessage(_)
     );
     let mut described = describe(error);
     if about_a_message {

@@ -420,6 +420,7 @@ fn transient_message(
         revoked_by: None,
         sender: natter_store::Shown::default(),
         silent: false,
+        version: 0,
     }
 }
 
@@ -460,7 +461,7 @@ pub(crate) fn decode_payload(base64: &str) -> Result<String> {
 }
 
 /// The payload's compact JSON text, at most 64 KiB.
-fn compact_payload(payload: &Value, field: &str) -> Result<String> {
+pub(crate) fn compact_payload(payload: &Value, field: &str) -> Result<String> {
     let text = serde_json::to_string(payload).map_err(Error::internal)?;
     if text.len() > MAX_PAYLOAD_BYTES {
         return Err(Error::payload_too_large(format!(
@@ -471,7 +472,7 @@ fn compact_payload(payload: &Value, field: &str) -> Result<String> {
     Ok(text)
 }
 
-fn cloud_custom_data(data: String) -> Result<String> {
+pub(crate) fn cloud_custom_data(data: String) -> Result<String> {
     if data.len() > MAX_CLOUD_CUSTOM_DATA_BYTES {
         return Err(Error::invalid_argument(format!(
             "cloudCustomData: {} bytes; at most {MAX_CLOUD_CUSTOM_DATA_BYTES}",

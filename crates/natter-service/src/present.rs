@@ -33,6 +33,7 @@ pub(crate) fn message(stored: &StoredMessage, conversation: &ConversationId) -> 
         nick: stored.sender.name.clone(),
         avatar: stored.sender.avatar.clone(),
         is_excluded_from_unread_count: stored.silent,
+        version: stored.version,
     }
 }
 
@@ -257,15 +258,20 @@ pub(crate) fn group_brief(profile: &natter_store::GroupProfile) -> wire::GroupPr
 }
 
 pub(crate) fn message_change(change: &natter_store::MessageChange) -> wire::MessageChange {
+    let (kind, message) = match &change.kind {
+        natter_store::MessageChangeKind::Recalled => ("revoked", None),
+        natter_store::MessageChangeKind::Deleted => ("deleted", None),
+        natter_store::MessageChangeKind::Modified(message) => (
+            "modified",
+            Some(self::message(message, &change.conversation)),
+        ),
+    };
     wire::MessageChange {
         conversation_id: change.conversation.to_string(),
         message_id: change.message_id.to_string(),
         seq: change.seq,
-        change: match change.kind {
-            natter_store::MessageChangeKind::Recalled => "revoked",
-            natter_store::MessageChangeKind::Deleted => "deleted",
-        }
-        .to_owned(),
+        change: kind.to_owned(),
+        message,
     }
 }
 

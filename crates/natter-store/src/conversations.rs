@@ -191,28 +191,60 @@ pub fn changes_since(
     Ok(changes)
 }
 
-/// The messages of this user recalled, or deleted by them for themself, above `since`.
+/// The messages of this user recalled, deleted by them for themself, or changed by a member,
+/// above `since`; a changed one with the message as it now is (one more statement, only when
+/// there is one).
 fn message_changes_since(db: &dyn Db, uid: &Uid, since: u64) -> Result<Vec<MessageChange>> {
-    db.query(
+    let rows = db.query(
         "SELECT c.conversation_id, mc.message_id, mc.seq, mc.change FROM message_changes mc \
          JOIN conversations c ON c.uid = mc.uid AND c.channel_id = mc.channel_id \
          WHERE mc.uid = $1 AND mc.version > $2 ORDER BY mc.version, mc.seq",
         params![uid.as_str(), since],
-    )?
-    .iter()
-    .map(|row| {
-        Ok(MessageChange {
-            conversation: ConversationId::parse(&row.get::<String>(0)?)?,
-            message_id: row.get(1)?,
-            seq: row.get(2)?,
-            kind: if row.get::<i64>(3)? == rows::RECALLED {
-                MessageChangeKind::Recalled
-            } else {
-                MessageChangeKind::Deleted
+    )?;
+    let modified: Vec<i64> = rows
+        .iter()
+        .filter(|row| row.get::<i64>(3).ok() == Some(rows::MODIFIED))
+        .map(|row| row.get(1))
+        .collect::<Result<_>>()?;
+    let mut messages = messages_by_id(db, &modified)?;
+    let mut changes = Vec::with_capacity(rows.len());
+    for row in &rows {
+        let message_id: i64 = row.get(1)?;
+        let kind = match row.get::<i64>(3)? {
+            rows::RECALLED => MessageChangeKind::Recalled,
+            rows::MODIFIED => match messages.remove(&message_id) {
+                Some(message) => MessageChangeKind::Modified(Box::new(message)),
+                // Gone from the disk since (purged): nothing to show.
+                None => continue,
             },
-        })
-    })
-    .collect()
+            _ => MessageChangeKind::Deleted,
+        };
+        changes.push(MessageChange {
+            conversation: ConversationId::parse(&row.get::<String>(0)?)?,
+            message_id,
+            seq: row.get(2)?,
+            kind,
+        });
+    }
+    Ok(changes)
+}
+
+/// Messages by ID, with their senders' profiles.
+fn messages_by_id(db: &dyn Db, ids: &[i64]) -> Result<HashMap<i64, crate::StoredMessage>> {
+    let mut found = HashMap::new();
+    for chunk in ids.chunks(500) {
+        let sql = format!(
+            "SELECT {MESSAGE_COLUMNS} FROM {} WHERE m.id IN ({})",
+            rows::MESSAGES_FROM,
+            parameter_list(1, chunk.len())
+        );
+        let params: Vec<crate::Value<'_>> = chunk.iter().map(|&id| id.into()).collect();
+        for row in db.query(&sql, &params)? {
+            let message = rows::read_message(&row, 0)?;
+            found.insert(message.id, message);
+        }
+    }
+    Ok(found)
 }
 
 /// Applies one change to each named conversation; any one that cannot take it fails the whole

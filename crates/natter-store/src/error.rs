@@ -3,6 +3,8 @@
 
 use natter_core::{ConversationId, GroupId, Uid};
 
+use crate::StoredMessage;
+
 /// Which part a user plays in the call that named them, so the service can say which field
 /// named an unknown user.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -63,6 +65,18 @@ pub enum StoreError {
     },
     #[error("{uid} did not send message {message_id}")]
     NotTheSender { uid: Uid, message_id: i64 },
+    #[error("message {} changed since the version the change was made on", .0.id)]
+    ModifiedMeanwhile(Box<StoredMessage>),
+    #[error("message {0} was recalled")]
+    RecalledMessage(i64),
+    #[error("a {message_type} message's payload cannot be changed")]
+    PayloadNotModifiable { message_type: String },
+    #[error("message {message_id} is a {message_type}, not a {given}")]
+    OtherMessageType {
+        message_id: i64,
+        message_type: String,
+        given: String,
+    },
     #[error("message {message_id} is older than the recall window")]
     RecallWindowPassed { message_id: i64, window_ms: i64 },
     #[error("message {message_id} is not in {conversation}")]

@@ -9,6 +9,7 @@
 
 pub mod conversations;
 mod db;
+pub mod editing;
 mod error;
 pub mod folders;
 pub mod groups;

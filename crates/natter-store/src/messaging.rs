@@ -33,6 +33,7 @@ pub fn send(db: &dyn Db, message: &NewMessage) -> Result<Sent> {
         revoked_by: None,
         sender,
         silent: !message.counts_as_unread,
+        version: 0,
     };
     match &message.to {
         ConversationId::C2c(peer) => {
@@ -127,6 +128,7 @@ pub fn send_system(db: &dyn Db, message: &SystemMessage) -> Result<Sent> {
         revoked_by: None,
         sender: Shown::default(),
         silent: !message.counts_as_unread,
+        version: 0,
     };
     let channel_id = channel.id;
     let sent = append_found(db, channel, &stored)?;

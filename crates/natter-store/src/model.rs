@@ -67,6 +67,8 @@ pub struct StoredMessage {
     pub sender: Shown,
     /// Sent without WuKongIM's red dot: it counts as unread for no one.
     pub silent: bool,
+    /// How many times members changed it since it was sent (`crate::editing`); 0 if never.
+    pub version: u64,
 }
 
 /// How a list shows someone or something: a user's nick and avatar, or a group's name, avatar
@@ -218,12 +220,14 @@ pub struct MessageChange {
     pub kind: MessageChangeKind,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub enum MessageChangeKind {
     /// Its sender or the app recalled it: every member sees a stub.
     Recalled,
     /// This user deleted it for themself.
     Deleted,
+    /// A member changed its payload or custom data: it is as it now is.
+    Modified(Box<StoredMessage>),
 }
 
 /// A change a user makes to some of their conversations.
@@ -438,6 +442,31 @@ pub struct Recall {
     /// How long after sending a sender may still recall.
     pub window_ms: i64,
     pub now_ms: i64,
+}
+
+/// A member changes a message they can see (Tencent's `modifyMessage`).
+#[derive(Debug, Clone)]
+pub struct Modification {
+    pub by: Uid,
+    /// The conversation the message must be in, as the member names it.
+    pub conversation: ConversationId,
+    pub message_id: i64,
+    /// The new payload (compact JSON text), if it changes, with the message's type as the
+    /// member gives it: it must be the message's.
+    pub payload: Option<(String, String)>,
+    /// The new custom data, if it changes.
+    pub cloud_custom_data: Option<String>,
+    /// The message's version the change was made on: another member's change since refuses it.
+    pub version: u64,
+}
+
+/// What a change to a message did.
+#[derive(Debug, Clone)]
+pub struct Modified {
+    /// The message as every member now sees it.
+    pub message: StoredMessage,
+    /// Every user who may see the message, with their conversation after the change.
+    pub members: Vec<(Uid, ConversationView)>,
 }
 
 /// What a recall did.

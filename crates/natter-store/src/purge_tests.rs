@@ -248,6 +248,7 @@ fn the_first_purge_after_upgrading_purges_what_was_purgeable_before() {
         store
             .write(move |db| {
                 db.execute("DROP TABLE mentions", &[])?;
+                db.execute("ALTER TABLE messages DROP COLUMN version", &[])?;
                 db.execute("DROP TABLE purge_candidates", &[])?;
                 db.execute("ALTER TABLE conversations DROP COLUMN peer_read_seq", &[])?;
                 for column in ["owner_uid", "introduction", "join_option"] {

@@ -12,12 +12,12 @@ use crate::views;
 use crate::{Db, DeletedForMe, Recall, Recalled, Recaller, Result, StoreError, StoredMessage, Via};
 
 /// A message with the channel it is in.
-struct Located {
-    channel_id: i64,
-    message: StoredMessage,
+pub(crate) struct Located {
+    pub(crate) channel_id: i64,
+    pub(crate) message: StoredMessage,
 }
 
-fn locate(db: &dyn Db, message_id: i64) -> Result<Located> {
+pub(crate) fn locate(db: &dyn Db, message_id: i64) -> Result<Located> {
     let sql = format!(
         "SELECT m.channel_id, {} FROM {} WHERE m.id = $1",
         rows::MESSAGE_COLUMNS,
@@ -33,7 +33,7 @@ fn locate(db: &dyn Db, message_id: i64) -> Result<Located> {
 }
 
 /// Fails unless the message is in this conversation of the user.
-fn check_in(
+pub(crate) fn check_in(
     loaded: Option<&Loaded>,
     conversation: &ConversationId,
     located: &Located,
@@ -50,7 +50,7 @@ fn check_in(
 
 /// Whether this user may see the message at `seq`: after their cleared history and inside one
 /// of their membership windows.
-fn sees(db: &dyn Db, uid: &Uid, loaded: &Loaded, seq: u64) -> Result<bool> {
+pub(crate) fn sees(db: &dyn Db, uid: &Uid, loaded: &Loaded, seq: u64) -> Result<bool> {
     if !loaded.view.state.sees_seq(seq) {
         return Ok(false);
     }
@@ -59,7 +59,7 @@ fn sees(db: &dyn Db, uid: &Uid, loaded: &Loaded, seq: u64) -> Result<bool> {
         .any(|(first, last)| (*first..=*last).contains(&seq)))
 }
 
-fn deleted_by(db: &dyn Db, uid: &Uid, channel_id: i64, seq: u64) -> Result<bool> {
+pub(crate) fn deleted_by(db: &dyn Db, uid: &Uid, channel_id: i64, seq: u64) -> Result<bool> {
     db.exists(
         "SELECT 1 FROM message_changes WHERE uid = $1 AND channel_id = $2 AND seq = $3 \
          AND change = $4",

@@ -859,7 +859,7 @@ fn save_chunk(
 /// The columns [`read_message`] expects, from [`MESSAGES_FROM`].
 pub(crate) const MESSAGE_COLUMNS: &str = "m.id, m.seq, m.from_uid, m.time_ms, m.client_msg_no, \
     m.msg_type, m.payload, m.cloud_custom_data, m.revoked_by, COALESCE(su.nick, ''), \
-    COALESCE(su.avatar, ''), m.silent";
+    COALESCE(su.avatar, ''), m.silent, m.version";
 
 /// Messages with their sender's profile.
 pub(crate) const MESSAGES_FROM: &str = "messages m LEFT JOIN users su ON su.uid = m.from_uid";
@@ -882,6 +882,7 @@ pub(crate) fn read_message(row: &dyn Columns, first: usize) -> Result<StoredMess
             group_type: String::new(),
         },
         silent: row.get(first + 11)?,
+        version: row.get(first + 12)?,
     })
 }
 
@@ -897,6 +898,8 @@ pub(crate) fn not_hidden_from(uid_param: &str) -> String {
 pub(crate) const RECALLED: i64 = 1;
 /// `message_changes.change` of a message a user deleted for themself.
 pub(crate) const HIDDEN: i64 = 2;
+/// `message_changes.change` of a message whose payload or custom data a member changed.
+pub(crate) const MODIFIED: i64 = 3;
 
 /// Recounts the messages above the read floor that do not count as unread (recalled, or
 /// deleted by this user), after a change left the floor short of the last message.

@@ -317,6 +317,12 @@ CREATE TABLE mentions (
 ) {without_rowid};
 CREATE INDEX mentions_by_message ON mentions(message_id);
 "#,
+    r#"
+-- Messages changed after sending (Tencent's modifyMessage): how many times a member changed the
+-- payload or custom data, so that a change made on an older version is refused rather than
+-- overwriting another member's unseen (crate::editing).
+ALTER TABLE messages ADD COLUMN version {int} NOT NULL DEFAULT 0;
+"#,
 ];
 
 impl Dialect {

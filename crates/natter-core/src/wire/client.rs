@@ -37,6 +37,14 @@ pub struct Message {
     /// the red dot, which is why pushes carry it.
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub is_excluded_from_unread_count: bool,
+    /// How many times members changed it since it was sent (`POST /v1/messages/modify`); left
+    /// out while it was never changed. A change names the version it was made on.
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub version: u64,
+}
+
+fn is_zero(value: &u64) -> bool {
+    *value == 0
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq, ToSchema)]
@@ -265,9 +273,37 @@ pub struct MessageChange {
     #[serde(rename = "messageID")]
     pub message_id: String,
     pub seq: u64,
-    /// `revoked` (every member sees a stub) or `deleted` (this user deleted it for themself).
+    /// `revoked` (every member sees a stub), `deleted` (this user deleted it for themself) or
+    /// `modified` (a member changed it).
     #[schema(example = "revoked")]
     pub change: String,
+    /// For `modified`: the message as it now is.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub message: Option<Message>,
+}
+
+/// `POST /v1/messages/modify`: a member changes a message of the conversation (Tencent's
+/// `modifyMessage`): its payload, its custom data, or both.
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+#[schema(example = json!({"conversationID": "GROUPteam-1", "messageID": "42", "version": 0,
+    "type": "TIMTextElem", "payload": {"text": "Stand-up at 9:30"}}))]
+pub struct ModifyMessageRequest {
+    #[serde(rename = "conversationID")]
+    pub conversation_id: String,
+    #[serde(rename = "messageID")]
+    pub message_id: String,
+    /// The message's `version` as the member last read it (0 if never changed): a change made
+    /// since refuses this one (409 `conflict`).
+    pub version: u64,
+    /// The message's type, with `payload`: a new payload of that type's shape.
+    #[serde(rename = "type", default)]
+    pub message_type: Option<String>,
+    #[serde(default)]
+    #[schema(value_type = Option<Object>)]
+    pub payload: Option<Value>,
+    #[serde(default)]
+    pub cloud_custom_data: Option<String>,
 }
 
 /// `POST /v1/messages/revoke`.

@@ -58,6 +58,12 @@ pub enum ServerEvent {
         #[serde(rename = "messageList")]
         message_list: Vec<Message>,
     },
+    /// A member changed messages (`POST /v1/messages/modify`): each as it now is. To every
+    /// device of every member who can see them, the one who changed them included.
+    MessageModified {
+        #[serde(rename = "messageList")]
+        message_list: Vec<Message>,
+    },
     /// The user deleted these messages for themself on another device.
     MessagesDeleted {
         #[serde(rename = "conversationID")]

@@ -437,6 +437,7 @@ mod tests {
             nick: text.into(),
             avatar: text.into(),
             is_excluded_from_unread_count: true,
+            version: 3,
         };
         let conversation = Conversation {
             conversation_id: text.into(),

@@ -1591,6 +1591,30 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/messages/modify": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Modify a message
+         * @description A member changes a message of the conversation that they can see, as Tencent's
+         *     `modifyMessage`: its payload (text, custom, location and face messages; with its `type`), its
+         *     `cloudCustomData` (any message), or both, on the `version` they last read. The message takes
+         *     the next version; every member's devices get `messageModified` with it and their
+         *     conversation, and sync reports it (`modified`, with the message).
+         */
+        post: operations["modifyMessage"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/messages/revoke": {
         parameters: {
             query?: never;
@@ -2364,6 +2388,12 @@ export interface components {
              *     the red dot, which is why pushes carry it.
              */
             isExcludedFromUnreadCount?: boolean;
+            /**
+             * Format: int64
+             * @description How many times members changed it since it was sent (`POST /v1/messages/modify`); left
+             *     out while it was never changed. A change names the version it was made on.
+             */
+            version?: number;
         };
         /** @description What became of a message the device may have cached. */
         MessageChange: {
@@ -2372,10 +2402,12 @@ export interface components {
             /** Format: int64 */
             seq: number;
             /**
-             * @description `revoked` (every member sees a stub) or `deleted` (this user deleted it for themself).
+             * @description `revoked` (every member sees a stub), `deleted` (this user deleted it for themself) or
+             *     `modified` (a member changed it).
              * @example revoked
              */
             change: string;
+            message?: components["schemas"]["Message"] | null;
         };
         /**
          * @description WuKongIM's message header flags, each 0 or 1: on the server API's messages and in the
@@ -2461,6 +2493,33 @@ export interface components {
             more: number;
             /** @description Oldest first. */
             messages: components["schemas"]["ServerMessage"][];
+        };
+        /**
+         * @description `POST /v1/messages/modify`: a member changes a message of the conversation (Tencent's
+         *     `modifyMessage`): its payload, its custom data, or both.
+         * @example {
+         *       "conversationID": "GROUPteam-1",
+         *       "messageID": "42",
+         *       "payload": {
+         *         "text": "Stand-up at 9:30"
+         *       },
+         *       "type": "TIMTextElem",
+         *       "version": 0
+         *     }
+         */
+        ModifyMessageRequest: {
+            conversationID: string;
+            messageID: string;
+            /**
+             * Format: int64
+             * @description The message's `version` as the member last read it (0 if never changed): a change made
+             *     since refuses this one (409 `conflict`).
+             */
+            version: number;
+            /** @description The message's type, with `payload`: a new payload of that type's shape. */
+            type?: string | null;
+            payload?: Record<string, unknown> | null;
+            cloudCustomData?: string | null;
         };
         /**
          * @description `POST /v1/profile`: the user changes their own profile (Tencent's `updateMyProfile`); a field
@@ -2829,6 +2888,16 @@ export interface components {
             };
             /** @enum {string} */
             event: "messageRevoked";
+        } | {
+            /**
+             * @description A member changed messages (`POST /v1/messages/modify`): each as it now is. To every
+             *     device of every member who can see them, the one who changed them included.
+             */
+            data: {
+                messageList: components["schemas"]["Message"][];
+            };
+            /** @enum {string} */
+            event: "messageModified";
         } | {
             /** @description The user deleted these messages for themself on another device. */
             data: {
@@ -3238,6 +3307,7 @@ export type MessageIdList = components['schemas']['MessageIdList'];
 export type MessageListResponse = components['schemas']['MessageListResponse'];
 export type MessageSyncRequest = components['schemas']['MessageSyncRequest'];
 export type MessageSyncResponse = components['schemas']['MessageSyncResponse'];
+export type ModifyMessageRequest = components['schemas']['ModifyMessageRequest'];
 export type MyProfileUpdate = components['schemas']['MyProfileUpdate'];
 export type NewGroupMember = components['schemas']['NewGroupMember'];
 export type NoticeRequest = components['schemas']['NoticeRequest'];
@@ -11149,6 +11219,120 @@ export interface operations {
                 };
             };
             /** @description `payload_too_large` (41301): `{code, error, message, requestID}`. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `rate_limited` (42901): `{code, error, message, requestID}`. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `internal` (50001): `{code, error, message, requestID}`. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `unavailable` (50301): `{code, error, message, requestID}`. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    modifyMessage: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ModifyMessageRequest"];
+            };
+        };
+        responses: {
+            /** @description The message as it now is. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SendMessageResponse"];
+                };
+            };
+            /** @description `invalid_argument`: a malformed ID, a message of another conversation, nothing to change, a type that is not the message's, a payload not of its type's shape or of a type that cannot change, custom data over 8 KiB. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `unauthenticated` (40101): `{code, error, message, requestID}`. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `permission_denied` (40301): `{code, error, message, requestID}`. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `not_found`: no such message, or one the user cannot see. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `method_not_allowed` (40501): `{code, error, message, requestID}`. */
+            405: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `conflict`: another member changed it since `version` (read it again), or it was recalled. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `payload_too_large`: the payload is over 64 KiB. */
             413: {
                 headers: {
                     [name: string]: unknown;

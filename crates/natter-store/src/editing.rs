@@ -1,0 +1,118 @@
+//! Changing a message after it was sent (Tencent's `modifyMessage`): any member who can see it
+//! may change its payload (text, custom, location and face messages) or its custom data, on the
+//! version they hold. Every member who can see it gets a `message_changes` row at their next
+//! version, which sync reports with the message as it now is.
+
+use natter_core::{ConversationId, Uid};
+
+use crate::db::params;
+use crate::removal::{check_in, deleted_by, locate, sees};
+use crate::rows::{self, LOADED_COLUMNS, LOADED_FROM, MODIFIED};
+use crate::{Db, Modification, Modified, Result, StoreError, views};
+
+/// The types whose payload may change, as Tencent's: the others point at files.
+const MODIFIABLE_TYPES: &[&str] = &[
+    natter_core::message::TEXT,
+    natter_core::message::CUSTOM,
+    "TIMLocationElem",
+    "TIMFaceElem",
+];
+
+/// Changes a message for every member. Refused when the member cannot see it, when it was
+/// recalled, when its type's payload cannot change, and when someone changed it since
+/// `change.version` (the refusal carries the message as it now is).
+pub fn modify(db: &dyn Db, change: &Modification) -> Result<Modified> {
+    // The channel's row first, as every write that changes its messages takes it: two changes
+    // of one message then run one after the other, and the second sees the first's version.
+    let channel_id = locate(db, change.message_id)?.channel_id;
+    crate::locks::lock_channel(db, channel_id)?;
+    let located = locate(db, change.message_id)?;
+    let loaded = rows::load(db, &change.by, &change.conversation)?;
+    check_in(loaded.as_ref(), &change.conversation, &located)?;
+    let mut message = located.message;
+    let visible = match &loaded {
+        Some(loaded) => {
+            sees(db, &change.by, loaded, message.seq)?
+                && !deleted_by(db, &change.by, channel_id, message.seq)?
+        }
+        None => false,
+    };
+    if !visible {
+        return Err(StoreError::NoSuchMessage(message.id));
+    }
+    if message.revoked_by.is_some() {
+        return Err(StoreError::RecalledMessage(message.id));
+    }
+    if message.version != change.version {
+        return Err(StoreError::ModifiedMeanwhile(Box::new(message)));
+    }
+    if let Some((message_type, payload)) = &change.payload {
+        if *message_type != message.message_type {
+            return Err(StoreError::OtherMessageType {
+                message_id: message.id,
+                message_type: message.message_type,
+                given: message_type.clone(),
+            });
+        }
+        if !MODIFIABLE_TYPES.contains(&message.message_type.as_str()) {
+            return Err(StoreError::PayloadNotModifiable {
+                message_type: message.message_type,
+            });
+        }
+        message.payload = payload.clone();
+    }
+    if let Some(data) = &change.cloud_custom_data {
+        message.cloud_custom_data = data.clone();
+    }
+    message.version += 1;
+    db.execute(
+        "UPDATE messages SET payload = $1, cloud_custom_data = $2, version = $3 WHERE id = $4",
+        params![
+            &message.payload,
+            &message.cloud_custom_data,
+            message.version,
+            message.id
+        ],
+    )?;
+    if change.payload.is_some() && matches!(change.conversation, ConversationId::Group(_)) {
+        // Whom it mentions is read from the payload: the new one's mentions replace the old.
+        db.execute(
+            "DELETE FROM mentions WHERE message_id = $1",
+            params![message.id],
+        )?;
+        crate::mentions::record(db, channel_id, &message)?;
+    }
+
+    let sql = format!(
+        "SELECT {LOADED_COLUMNS}, c.uid FROM {LOADED_FROM} WHERE c.channel_id = $1 ORDER BY c.uid"
+    );
+    crate::locks::lock_members(db, channel_id)?;
+    let mut members = Vec::new();
+    for row in db.query(&sql, params![channel_id])? {
+        let mut loaded = rows::read_loaded(&row)?;
+        let uid = Uid::parse(&row.get::<String>(rows::LOADED_COLUMN_COUNT)?, "uid")?;
+        if !sees(db, &uid, &loaded, message.seq)? || deleted_by(db, &uid, channel_id, message.seq)?
+        {
+            continue;
+        }
+        // A new version of the conversation, so that sync reports the change (and the last
+        // message, when it is this one) to devices that were away.
+        let before = loaded.counted();
+        rows::save_loaded(db, &uid, &mut loaded, before)?;
+        db.execute(
+            "INSERT INTO message_changes (uid, channel_id, seq, change, message_id, version) \
+             VALUES ($1, $2, $3, $4, $5, $6) \
+             ON CONFLICT (uid, channel_id, seq, change) DO UPDATE SET version = $6",
+            params![
+                uid.as_str(),
+                channel_id,
+                message.seq,
+                MODIFIED,
+                message.id,
+                loaded.view.version
+            ],
+        )?;
+        members.push((uid.clone(), views::complete_view(db, &uid, loaded)?));
+    }
+    Ok(Modified { message, members })
+}
