@@ -190,6 +190,9 @@ impl Natter {
         channel: &wire::ChannelRef,
         up_to: Option<u64>,
     ) -> Result<()> {
+        // WuKongIM's own request type sends `message_seq` 0 unless told otherwise, and its
+        // server reads to the end whatever it says: 0 is "everything", as a field left out.
+        let up_to = up_to.filter(|&seq| seq > 0);
         self.change_channel_unread(actor, channel, Change::MarkRead { up_to })
             .await
     }

@@ -287,6 +287,17 @@ async fn server_api_clear_unread_and_set_unread_follow_the_rule() {
     assert_eq!(alice.unread("C2Cbob").await, 0);
     assert_eq!(alice.total_unread().await, 0);
 
+    // 0, as WuKongIM's own request type sends it unless told otherwise: everything.
+    set(2).await.ok();
+    manager
+        .post(
+            "/conversations/clearUnread",
+            json!({"uid": "alice", "channel_id": "bob", "channel_type": 1, "message_seq": 0}),
+        )
+        .await
+        .ok();
+    assert_eq!(alice.unread("C2Cbob").await, 0);
+
     // The user's own token may do the same for itself.
     set(1).await.ok();
     server
