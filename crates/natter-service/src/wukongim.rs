@@ -42,13 +42,16 @@ impl Natter {
         let msg_count = request.msg_count.min(MAX_PAGE_SIZE);
         let after_read = request.version > 0 || request.only_unread == 1;
         let uid = actor.uid.clone();
-        let listed = self
+        let mut listed = self
             .read({
                 let uid = uid.clone();
                 move |db| conversations::changes_since(db, &uid, 0, None)
             })
             .await?
             .changed;
+        // WuKongIM returns no conversation of its system uid here ("系统消息不返回"), so a
+        // WuKongIM app's list shows none: the system conversation is the client API's.
+        listed.retain(|view| view.id != ConversationId::System);
         let page = page_of(most_recent_first(listed), request.page, request.page_size);
         let wanted: Vec<(ConversationView, u64)> = page
             .into_iter()
