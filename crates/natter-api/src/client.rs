@@ -200,21 +200,34 @@ async fn delete_conversations(
 #[derive(Debug, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
 struct HistoryQuery {
-    /// Only messages with a seq below this.
+    /// Only messages with a seq below this: the newest of them.
     before: Option<u64>,
-    /// Only messages before this message (the `nextReqMessageID` of the previous page).
+    /// Only messages before this message (the `nextReqMessageID` of the previous page): the
+    /// newest of them.
     #[serde(rename = "nextReqMessageID")]
     #[param(rename = "nextReqMessageID")]
     next_req_message_id: Option<String>,
+    /// Only messages sent at or before this time (ms since the epoch): the newest of them.
+    #[serde(rename = "beforeTime")]
+    #[param(rename = "beforeTime")]
+    before_time: Option<i64>,
+    /// Only messages with a seq above this: the oldest of them.
+    after: Option<u64>,
+    /// Only messages sent at or after this time (ms since the epoch): the oldest of them.
+    #[serde(rename = "afterTime")]
+    #[param(rename = "afterTime")]
+    after_time: Option<i64>,
     /// Page size 1–100 (default 20).
     limit: Option<u32>,
 }
 
 /// Message history
 ///
-/// The newest `limit` messages before `before` (a seq) or `nextReqMessageID` (a message) that
-/// this user may see, oldest first: inside the user's membership windows and after their cleared
-/// history. A deleted conversation's history stays readable unless it was cleared.
+/// The `limit` messages this user may see nearest to one point, oldest first: the newest before
+/// `before` (a seq), `nextReqMessageID` (a message) or up to `beforeTime`; or the oldest after
+/// `after` (a seq) or from `afterTime` (Tencent's `getMessageListHopping`); with none, the newest.
+/// Only inside the user's membership windows and after their cleared history. A deleted
+/// conversation's history stays readable unless it was cleared.
 #[utoipa::path(get, path = "/v1/conversations/{id}/messages", tag = "client",
     operation_id = "getMessageList",
     params(("id" = String, Path, description = CONVERSATION_ID), HistoryQuery),
@@ -235,9 +248,14 @@ async fn history(
             .history(
                 &device.uid,
                 &id,
-                query.before,
-                query.next_req_message_id.as_deref(),
-                query.limit,
+                natter_service::HistoryQuery {
+                    before: query.before,
+                    next_req_message_id: query.next_req_message_id.as_deref(),
+                    before_time: query.before_time,
+                    after: query.after,
+                    after_time: query.after_time,
+                    limit: query.limit,
+                },
             )
             .await?,
     ))

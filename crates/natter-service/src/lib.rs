@@ -40,7 +40,7 @@ pub use events::{
     Recipients, Relay, Remote, Signals, Subscription, VersionLog,
 };
 pub use gateway::{WuKongImGateway, WuKongImRoutes};
-pub use messaging::{Delivery, transient_id};
+pub use messaging::{Delivery, HistoryQuery, transient_id};
 pub use metrics::Metrics;
 pub use webhooks::{BeforeSendOptions, WebhookOptions};
 

@@ -11,9 +11,7 @@ use natter_core::wire::{
     self, SendBatchRequest, SendBatchResult, ServerSendRequest, ServerSendResult,
 };
 use natter_core::{ChannelKind, ConversationId, Error, GroupId, Result, Uid, mention, message};
-use natter_store::{
-    Before, NewMessage, Sent, StoredMessage, SystemMessage, SystemTarget, messaging,
-};
+use natter_store::{NewMessage, Page, Sent, StoredMessage, SystemMessage, SystemTarget, messaging};
 use serde_json::Value;
 
 use crate::events::{Frame, Recipients};
@@ -301,24 +299,12 @@ impl Natter {
         &self,
         uid: &Uid,
         conversation_id: &str,
-        before_seq: Option<u64>,
-        before_message: Option<&str>,
-        limit: Option<u32>,
+        query: HistoryQuery<'_>,
     ) -> Result<wire::MessageListResponse> {
         let conversation = ConversationId::parse(conversation_id)?;
-        let limit = page_size(limit)?;
-        let before = match (before_seq, before_message) {
-            (Some(_), Some(_)) => {
-                return Err(Error::invalid_argument(
-                    "before, nextReqMessageID: give one of them, not both",
-                ));
-            }
-            (Some(seq), None) => Before::Seq(seq),
-            (None, Some("") | None) => Before::Newest,
-            // The IDs the server gives out are positive: `-1` is as malformed as `abc`.
-            (None, Some(id)) => Before::Message(parse_message_id(id, "nextReqMessageID")?),
-        };
-        let history = self.read_history(uid, &conversation, before, limit).await?;
+        let limit = page_size(query.limit)?;
+        let page = query.page()?;
+        let history = self.read_history(uid, &conversation, page, limit).await?;
         Ok(wire::MessageListResponse {
             next_req_message_id: history
                 .messages
@@ -334,17 +320,56 @@ impl Natter {
         })
     }
 
-    /// What `uid` may see of a conversation, newest `limit` before `before`.
+    /// What `uid` may see of a conversation: the `limit` messages nearest to where `page`
+    /// points.
     pub(crate) async fn read_history(
         &self,
         uid: &Uid,
         conversation: &ConversationId,
-        before: Before,
+        page: Page,
         limit: u32,
     ) -> Result<natter_store::History> {
         let (uid, conversation) = (uid.clone(), conversation.clone());
-        self.read(move |db| messaging::history(db, &uid, &conversation, before, limit))
+        self.read(move |db| messaging::history(db, &uid, &conversation, page, limit))
             .await
+    }
+}
+
+/// Which page of history `GET /v1/conversations/{id}/messages` asks for: at most one of the
+/// points (none: the newest messages).
+#[derive(Debug, Default)]
+pub struct HistoryQuery<'a> {
+    pub before: Option<u64>,
+    pub next_req_message_id: Option<&'a str>,
+    pub before_time: Option<i64>,
+    pub after: Option<u64>,
+    pub after_time: Option<i64>,
+    pub limit: Option<u32>,
+}
+
+impl HistoryQuery<'_> {
+    fn page(&self) -> Result<Page> {
+        // An empty `nextReqMessageID` is the first page, as Tencent's SDK sends it.
+        let message = self.next_req_message_id.filter(|id| !id.is_empty());
+        let points = [
+            self.before.map(Page::BeforeSeq),
+            message
+                // The IDs the server gives out are positive: `-1` is as malformed as `abc`.
+                .map(|id| parse_message_id(id, "nextReqMessageID").map(Page::BeforeMessage))
+                .transpose()?,
+            self.before_time.map(Page::UpToTime),
+            self.after.map(Page::AfterSeq),
+            self.after_time.map(Page::FromTime),
+        ];
+        let mut given = points.into_iter().flatten();
+        let page = given.next().unwrap_or(Page::Newest);
+        if given.next().is_some() {
+            return Err(Error::invalid_argument(
+                "before, nextReqMessageID, beforeTime, after, afterTime: give one of them at \
+                 most",
+            ));
+        }
+        Ok(page)
     }
 }
 

@@ -8,7 +8,7 @@ use crate::db::{params, sql_once};
 use crate::rows::{self, Channel, LOADED_COLUMNS, LOADED_FROM, MESSAGE_COLUMNS, MESSAGES_FROM};
 use crate::sender_lists;
 use crate::{
-    Before, ConversationView, Db, Dialect, History, NewMessage, RangeEnd, Result, Sent, SeqRange,
+    ConversationView, Db, Dialect, History, NewMessage, Page, RangeEnd, Result, Sent, SeqRange,
     Shown, StoreError, StoredMessage, SystemMessage, SystemTarget, UserRole, Value,
 };
 
@@ -613,36 +613,68 @@ fn deliver(
         .collect())
 }
 
-/// Messages this user may see: inside a membership window, after their cleared history, before
-/// `before`; newest `limit` of them, returned oldest first.
+/// Messages this user may see (inside a membership window, after their cleared history), the
+/// `limit` nearest to where `page` points on its side, returned oldest first.
 pub fn history(
     db: &dyn Db,
     uid: &Uid,
     conversation: &ConversationId,
-    before: Before,
+    page: Page,
     limit: u32,
 ) -> Result<History> {
     let Some(loaded) = rows::load(db, uid, conversation)? else {
         return no_history_for(db, uid, conversation);
     };
-    let below = match before {
-        Before::Newest => u64::MAX,
-        Before::Seq(seq) => seq,
-        Before::Message(id) => db
-            .query_opt(
+    let channel_id = loaded.channel.id;
+    let newest_before = |below: u64| SeqRange {
+        first: 1,
+        last: below.saturating_sub(1),
+        from: RangeEnd::Newest,
+    };
+    let oldest_after = |above: u64| SeqRange {
+        first: above.saturating_add(1),
+        last: u64::MAX,
+        from: RangeEnd::Oldest,
+    };
+    let range = match page {
+        Page::Newest => newest_before(u64::MAX),
+        Page::BeforeSeq(seq) => newest_before(seq),
+        Page::BeforeMessage(id) => newest_before(
+            db.query_opt(
                 "SELECT seq FROM messages WHERE id = $1 AND channel_id = $2",
-                params![id, loaded.channel.id],
+                params![id, channel_id],
             )?
             .ok_or_else(|| StoreError::UnknownMessage {
                 conversation: conversation.clone(),
                 message_id: id,
             })?
             .get(0)?,
-    };
-    let range = SeqRange {
-        first: 1,
-        last: below.saturating_sub(1),
-        from: RangeEnd::Newest,
+        ),
+        // Seqs grow with time in a channel: the newest message at or before the time bounds
+        // the page. A time before every message leaves nothing.
+        Page::UpToTime(time_ms) => {
+            let last: Option<u64> = db
+                .query_opt(
+                    "SELECT seq FROM messages WHERE channel_id = $1 AND time_ms <= $2 \
+                     ORDER BY seq DESC LIMIT 1",
+                    params![channel_id, time_ms],
+                )?
+                .map(|row| row.get(0))
+                .transpose()?;
+            newest_before(last.map_or(0, |seq| seq + 1))
+        }
+        Page::AfterSeq(seq) => oldest_after(seq),
+        Page::FromTime(time_ms) => {
+            let first: Option<u64> = db
+                .query_opt(
+                    "SELECT seq FROM messages WHERE channel_id = $1 AND time_ms >= $2 \
+                     ORDER BY seq LIMIT 1",
+                    params![channel_id, time_ms],
+                )?
+                .map(|row| row.get(0))
+                .transpose()?;
+            oldest_after(first.map_or(u64::MAX, |seq| seq - 1))
+        }
     };
     visible_messages(db, uid, &loaded, range, limit)
 }

@@ -90,13 +90,22 @@ pub struct Sent {
     pub recipients: Vec<(Uid, ConversationView)>,
 }
 
-/// Where a page of history ends: it holds the newest messages before this point.
+/// Which page of a conversation's history to read: the messages nearest to a point, on one side
+/// of it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Before {
+pub enum Page {
+    /// The newest messages.
     Newest,
-    Seq(u64),
-    /// Before the message with this ID, which must be in the conversation.
-    Message(i64),
+    /// The newest before this seq.
+    BeforeSeq(u64),
+    /// The newest before the message with this ID, which must be in the conversation.
+    BeforeMessage(i64),
+    /// The newest sent at or before this time (ms since the epoch).
+    UpToTime(i64),
+    /// The oldest after this seq.
+    AfterSeq(u64),
+    /// The oldest sent at or after this time (ms since the epoch).
+    FromTime(i64),
 }
 
 /// Seqs `first` to `last`, both included, read from one end.

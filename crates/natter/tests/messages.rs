@@ -350,6 +350,67 @@ async fn history_pages_back_from_a_message_id_alone_without_gaps_or_repeats() {
     assert_eq!(empty["nextReqMessageID"], "");
 }
 
+/// Tencent's `getMessageListHopping`: a page on either side of a seq or a time.
+#[tokio::test]
+async fn history_hops_to_either_side_of_a_seq_or_a_time() {
+    let server = Server::start().await;
+    let alice = server.user("alice").await;
+    let bob = server.user("bob").await;
+    let sent = alice.send_many("C2Cbob", 10).await;
+    let times: Vec<i64> = bob
+        .history("C2Calice")
+        .await
+        .iter()
+        .map(|message| message["time"].as_i64().unwrap())
+        .collect();
+    let page = |query: String| {
+        let bob = &bob;
+        async move {
+            let page = bob.history_page("C2Calice", &query).await.ok();
+            (
+                seqs(page["messageList"].as_array().unwrap()),
+                page["isCompleted"] == true,
+            )
+        }
+    };
+
+    assert_eq!(page("after=4&limit=3".into()).await, (vec![5, 6, 7], false));
+    assert_eq!(page("after=7&limit=3".into()).await, (vec![8, 9, 10], true));
+    assert_eq!(page("after=10".into()).await, (vec![], true));
+    assert_eq!(
+        page("before=5&limit=3".into()).await,
+        (vec![2, 3, 4], false)
+    );
+    // by time: at or before, at or after (messages sent in the same millisecond go together)
+    let (up_to, _) = page(format!("beforeTime={}&limit=100", times[5])).await;
+    assert_eq!(
+        up_to.last(),
+        sent.iter()
+            .rfind(|&&seq| times[seq as usize - 1] <= times[5])
+    );
+    let (from, complete) = page(format!("afterTime={}&limit=100", times[5])).await;
+    assert_eq!(
+        from.first(),
+        sent.iter()
+            .find(|&&seq| times[seq as usize - 1] >= times[5])
+    );
+    assert!(complete);
+    assert_eq!(page("beforeTime=0".into()).await, (vec![], true));
+    assert_eq!(
+        page(format!("afterTime={}", i64::MAX)).await,
+        (vec![], true)
+    );
+    for both in [
+        "after=2&before=5",
+        "after=2&afterTime=1",
+        "beforeTime=1&nextReqMessageID=3",
+    ] {
+        bob.history_page("C2Calice", both)
+            .await
+            .expect_error_naming(400, 40001, "invalid_argument", "one of them");
+    }
+}
+
 #[tokio::test]
 async fn the_message_type_and_cloud_custom_data_are_stored_and_checked() {
     let server = Server::start().await;

@@ -1276,9 +1276,11 @@ export interface paths {
         };
         /**
          * Message history
-         * @description The newest `limit` messages before `before` (a seq) or `nextReqMessageID` (a message) that
-         *     this user may see, oldest first: inside the user's membership windows and after their cleared
-         *     history. A deleted conversation's history stays readable unless it was cleared.
+         * @description The `limit` messages this user may see nearest to one point, oldest first: the newest before
+         *     `before` (a seq), `nextReqMessageID` (a message) or up to `beforeTime`; or the oldest after
+         *     `after` (a seq) or from `afterTime` (Tencent's `getMessageListHopping`); with none, the newest.
+         *     Only inside the user's membership windows and after their cleared history. A deleted
+         *     conversation's history stays readable unless it was cleared.
          */
         get: operations["getMessageList"];
         put?: never;
@@ -9494,10 +9496,19 @@ export interface operations {
     getMessageList: {
         parameters: {
             query?: {
-                /** @description Only messages with a seq below this. */
+                /** @description Only messages with a seq below this: the newest of them. */
                 before?: number;
-                /** @description Only messages before this message (the `nextReqMessageID` of the previous page). */
+                /**
+                 * @description Only messages before this message (the `nextReqMessageID` of the previous page): the
+                 *     newest of them.
+                 */
                 nextReqMessageID?: string;
+                /** @description Only messages sent at or before this time (ms since the epoch): the newest of them. */
+                beforeTime?: number;
+                /** @description Only messages with a seq above this: the oldest of them. */
+                after?: number;
+                /** @description Only messages sent at or after this time (ms since the epoch): the oldest of them. */
+                afterTime?: number;
                 /** @description Page size 1–100 (default 20). */
                 limit?: number;
             };
