@@ -4,11 +4,9 @@
 
 mod common;
 
-use std::time::Duration;
-
-use common::{Server, User};
+use common::{Server, User, event_where};
 use natter_sdk::wire::ServerEvent;
-use natter_sdk::{Chat, Event, EventStream};
+use natter_sdk::{Chat, EventStream};
 use serde_json::{Value, json};
 
 async fn blocked(user: &User) -> Value {
@@ -17,20 +15,11 @@ async fn blocked(user: &User) -> Value {
 
 /// The next `blacklistUpdated` on the stream: its list.
 async fn blacklist_event(events: &mut EventStream) -> Vec<String> {
-    tokio::time::timeout(Duration::from_secs(10), async {
-        loop {
-            match events.next().await {
-                Some(Event::Server(ServerEvent::BlacklistUpdated { user_id_list })) => {
-                    return user_id_list;
-                }
-                Some(Event::Ended { code, reason }) => panic!("ended: {code} {reason}"),
-                Some(_) => continue,
-                None => panic!("the stream closed"),
-            }
-        }
+    event_where(events, |event| match event {
+        ServerEvent::BlacklistUpdated { user_id_list } => Some(user_id_list),
+        _ => None,
     })
     .await
-    .expect("a blacklistUpdated event")
 }
 
 #[tokio::test]

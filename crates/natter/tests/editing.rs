@@ -4,11 +4,9 @@
 
 mod common;
 
-use std::time::Duration;
-
-use common::{Server, User, find};
+use common::{Server, User, event_where, find};
 use natter_sdk::wire::ServerEvent;
-use natter_sdk::{Chat, Event, EventStream};
+use natter_sdk::{Chat, EventStream};
 use serde_json::{Value, json};
 
 const GROUP: &str = "GROUPteam";
@@ -24,20 +22,11 @@ fn text_change(message: &Value, version: u64, text: &str) -> Value {
 
 /// The next `messageModified` on the stream: its messages.
 async fn modified_event(events: &mut EventStream) -> Vec<natter_sdk::wire::Message> {
-    tokio::time::timeout(Duration::from_secs(10), async {
-        loop {
-            match events.next().await {
-                Some(Event::Server(ServerEvent::MessageModified { message_list })) => {
-                    return message_list;
-                }
-                Some(Event::Ended { code, reason }) => panic!("ended: {code} {reason}"),
-                Some(_) => continue,
-                None => panic!("the stream closed"),
-            }
-        }
+    event_where(events, |event| match event {
+        ServerEvent::MessageModified { message_list } => Some(message_list),
+        _ => None,
     })
     .await
-    .expect("a messageModified event")
 }
 
 #[tokio::test]

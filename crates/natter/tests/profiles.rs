@@ -3,28 +3,16 @@
 
 mod common;
 
-use std::time::Duration;
-
-use common::Server;
+use common::{Server, event_where};
 use natter_sdk::wire::ServerEvent;
-use natter_sdk::{Chat, Event, EventStream};
+use natter_sdk::{Chat, EventStream};
 use serde_json::{Value, json};
 
-const EVENT_WAIT: Duration = Duration::from_secs(10);
-
 async fn profile_event(events: &mut EventStream) -> ServerEvent {
-    tokio::time::timeout(EVENT_WAIT, async {
-        loop {
-            match events.next().await {
-                Some(Event::Server(event @ ServerEvent::ProfileUpdated { .. })) => return event,
-                Some(Event::Ended { code, reason }) => panic!("ended: {code} {reason}"),
-                Some(_) => continue,
-                None => panic!("the stream closed"),
-            }
-        }
+    event_where(events, |event| {
+        matches!(event, ServerEvent::ProfileUpdated { .. }).then_some(event)
     })
     .await
-    .expect("a profile event")
 }
 
 #[tokio::test]
@@ -300,24 +288,19 @@ async fn a_channel_info_that_changes_nothing_sends_no_profile_update() {
         .await
         .ok();
     // A profileUpdated would come before the dismissal's notice in @TIM#SYSTEM.
-    let before_the_notice = tokio::time::timeout(EVENT_WAIT, async {
-        let mut seen = Vec::new();
-        loop {
-            match events.next().await {
-                Some(Event::Server(ServerEvent::MessageReceived { message_list }))
-                    if message_list[0].conversation_id == "@TIM#SYSTEM" =>
-                {
-                    return seen;
-                }
-                Some(Event::Server(event)) => seen.push(event),
-                Some(Event::Ended { code, reason }) => panic!("ended: {code} {reason}"),
-                Some(_) => continue,
-                None => panic!("the stream closed"),
-            }
+    let mut before_the_notice = Vec::new();
+    event_where(&mut events, |event| match event {
+        ServerEvent::MessageReceived { message_list }
+            if message_list[0].conversation_id == "@TIM#SYSTEM" =>
+        {
+            Some(())
+        }
+        other => {
+            before_the_notice.push(other);
+            None
         }
     })
-    .await
-    .expect("the dismissal's notice");
+    .await;
     assert!(
         !before_the_notice
             .iter()
@@ -368,20 +351,13 @@ async fn a_user_profile_that_changes_nothing_sends_no_profile_update() {
         .post("/user/profile", json!({"uid": "bob", "nick": "Robert"}))
         .await
         .ok();
-    let first_update = tokio::time::timeout(EVENT_WAIT, async {
-        loop {
-            match events.next().await {
-                Some(Event::Server(ServerEvent::ProfileUpdated {
-                    user_profile_list, ..
-                })) => return user_profile_list,
-                Some(Event::Ended { code, reason }) => panic!("ended: {code} {reason}"),
-                Some(_) => continue,
-                None => panic!("the stream closed"),
-            }
-        }
+    let first_update = event_where(&mut events, |event| match event {
+        ServerEvent::ProfileUpdated {
+            user_profile_list, ..
+        } => Some(user_profile_list),
+        _ => None,
     })
-    .await
-    .expect("the rename's profileUpdated");
+    .await;
     assert_eq!(first_update[0].nick, "Robert", "{first_update:?}");
 }
 

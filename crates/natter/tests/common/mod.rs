@@ -782,3 +782,30 @@ pub fn seqs(messages: &[Value]) -> Vec<u64> {
 pub fn find<'a>(list: &'a [Value], id: &str) -> Option<&'a Value> {
     list.iter().find(|c| c["conversationID"] == id)
 }
+
+/// The first server event on `stream` that `pick` takes, skipping the others; fails the test
+/// when the stream ends or nothing is taken within 10 s.
+pub async fn event_where<T>(
+    stream: &mut natter_sdk::EventStream,
+    mut pick: impl FnMut(natter_sdk::wire::ServerEvent) -> Option<T>,
+) -> T {
+    let wait = std::time::Duration::from_secs(10);
+    tokio::time::timeout(wait, async {
+        loop {
+            match stream.next().await {
+                Some(natter_sdk::Event::Server(event)) => {
+                    if let Some(taken) = pick(event) {
+                        return taken;
+                    }
+                }
+                Some(natter_sdk::Event::Ended { code, reason }) => {
+                    panic!("the server ended the stream: {code} {reason}")
+                }
+                Some(_) => continue,
+                None => panic!("the event stream closed"),
+            }
+        }
+    })
+    .await
+    .unwrap_or_else(|_| panic!("no such event within {wait:?}"))
+}
