@@ -1,15 +1,19 @@
 /**
- * What happens to single messages: the message menu, recalling (`revokeMessage`), deleting for
- * oneself (`deleteMessage`), and the same changes arriving from the SDK (MESSAGE_REVOKED,
- * MESSAGE_READ_BY_PEER, NATTER_MESSAGES_DELETED) and from profile updates (PROFILE_UPDATED). Each writes
- * `state.thread`, whose views render the stubs and drop the deleted.
+ * What happens to single messages: the message menu, editing (`modifyMessage`), recalling
+ * (`revokeMessage`), deleting for oneself (`deleteMessage`), and the same changes arriving from the
+ * SDK (MESSAGE_MODIFIED, MESSAGE_REVOKED, MESSAGE_READ_BY_PEER, NATTER_MESSAGES_DELETED) and from
+ * profile updates (PROFILE_UPDATED). Each writes `state.thread`, whose views render the new text,
+ * the stubs, and drop the deleted.
  */
 import { batch } from '@preact/signals';
-import type { ConversationID, Message, Profile } from '@natter/sdk';
+import TencentCloudChat, { ErrorCode, NatterError, type ConversationID, type Message, type Profile } from '@natter/sdk';
 import { chat, currentChat } from './client.ts';
 import { announce, toast } from './feedback.ts';
-import { describeError, errorCode, SYSTEM_ID } from './format.ts';
+import { describeError, errorCode, messageText, SYSTEM_ID } from './format.ts';
 import { state, type MenuAnchor, type Thread } from './state.ts';
+import { canSend } from './thread.ts';
+
+const { TYPES } = TencentCloudChat;
 
 // ------------------------------------------------------------------ the menu
 
@@ -51,9 +55,93 @@ export function canRecall(m: Message): boolean {
   return refused === null || ageOf(m) < refused;
 }
 
+/**
+ * Edit is offered on this user's own stored text messages, not recalled, in a conversation they can
+ * still write to. (Tencent's modifyMessage lets any member change any message; a chat app lets
+ * people edit what they wrote.)
+ */
+export function canEdit(m: Message): boolean {
+  const me = state.session.value?.uid;
+  return (
+    !!me &&
+    m.from === me &&
+    m.status === 'success' &&
+    !m.isRevoked &&
+    m.type === TYPES.MSG_TEXT &&
+    canSend(m.conversationID)
+  );
+}
+
 /** Deleting is offered on stored messages and on this tab's refused ones, not on those in flight. */
 export function canDelete(m: Message): boolean {
   return m.status !== 'unSend';
+}
+
+// ------------------------------------------------------------------ editing
+
+/** Puts one of the user's messages in the composer (views/Pane.tsx swaps the text in). */
+export function startEdit(key: string): void {
+  const t = state.thread.value;
+  const message = messageByKey(key);
+  if (!t || !message || !canEdit(message)) return;
+  state.editing.value = { id: t.id, key };
+  announce('Editing your message. Enter saves it, Escape cancels.');
+}
+
+/** Leaves editing; the composer gets its draft back. */
+export function cancelEdit(): void {
+  state.editing.value = null;
+}
+
+/** The key of the message this tab is saving an edit of: its own change is not news to it. */
+let saving: string | null = null;
+
+/**
+ * Saves the edited text (`modifyMessage`) on the version of the message shown, with its mentions
+ * and those chosen while editing. Resolves true when editing is over (saved, unchanged, or the
+ * message is gone); false to go on editing, after a refusal the toast explains. A conflict (someone
+ * changed the message meanwhile) shows the message as it now is, and keeps the user's text in the
+ * composer: Enter saves it over the other change, Escape keeps that one.
+ */
+export async function saveEdit(key: string, text: string, newMentions: string[] = []): Promise<boolean> {
+  const message = messageByKey(key);
+  if (!message || !canEdit(message)) {
+    toast('This message cannot be edited any more.', 'error');
+    return true;
+  }
+  if (text === messageText(message) && newMentions.every((u) => message.atUserList.includes(u))) return true;
+  // A copy: the bubble keeps the stored text until the server has the new one.
+  const edited: Message = {
+    ...message,
+    payload: { ...message.payload, text },
+    atUserList: [...new Set([...message.atUserList, ...newMentions])],
+  };
+  saving = key;
+  try {
+    const { data } = await chat().modifyMessage(edited);
+    replaceInThread(data.message.conversationID, [data.message]);
+    announce('Message edited.');
+    return true;
+  } catch (err) {
+    const latest = err instanceof NatterError ? (err.data?.message as Message | undefined) : undefined;
+    if (errorCode(err) === ErrorCode.CONFLICT && latest) {
+      replaceInThread(latest.conversationID, [latest]);
+      if (latest.isRevoked) {
+        toast('Not saved: the message was recalled.', 'error');
+        return true;
+      }
+      toast(
+        `Not saved: someone else changed this message meanwhile. It now reads “${messageText(latest)}”. ` +
+          'Press Enter to save your text over it, or Escape to keep it.',
+        'error',
+      );
+      return false;
+    }
+    toast(`Could not edit the message: ${describeError(err)}`, 'error');
+    return false;
+  } finally {
+    if (saving === key) saving = null;
+  }
 }
 
 // ------------------------------------------------------------------ calls
@@ -117,6 +205,27 @@ export function changedInPlace(messages: Message[]): void {
   const t = state.thread.value;
   if (!t) return;
   replaceInThread(t.id, messages.filter((m) => m.conversationID === t.id));
+  // A message being edited that was recalled meanwhile cannot be saved any more.
+  const editing = state.editing.value;
+  if (editing && editing.key !== saving && messages.some((m) => m.ID === editing.key && m.isRevoked)) {
+    cancelEdit();
+    toast('The message you were editing was recalled.', 'error');
+  }
+}
+
+/**
+ * MESSAGE_MODIFIED: messages changed by a member (this user elsewhere, or someone else), shown with
+ * their new text. One being edited here: the user is told, and what they save goes over it.
+ */
+export function modifiedElsewhere(messages: Message[]): void {
+  changedInPlace(messages);
+  const editing = state.editing.value;
+  const changed = editing && editing.key !== saving ? messages.find((m) => m.ID === editing.key) : undefined;
+  if (!changed) return;
+  toast(
+    `The message you are editing was just changed elsewhere: it now reads “${messageText(changed)}”. ` +
+      'Saving puts your text over it.',
+  );
 }
 
 /** NATTER_MESSAGES_DELETED: this user deleted messages on another device or tab. */
@@ -157,5 +266,6 @@ function dropFromThread(conversationID: ConversationID, ids: string[], keys: str
     };
     const menu = state.messageMenu.value;
     if (menu && (gone.has(menu.key) || goneKeys.has(menu.key))) state.messageMenu.value = null;
+    if (state.editing.value && gone.has(state.editing.value.key)) state.editing.value = null;
   });
 }

@@ -10,7 +10,12 @@ import { deletedElsewhere, refreshFolders, scheduleSideRefresh, setFolderNames }
 import { setBlocked } from './blocklist.ts';
 import { currentChat, pageFetch, setChat } from './client.ts';
 import { detectDev } from './demo.ts';
-import { changedInPlace, deletedElsewhere as messagesDeletedElsewhere, profilesUpdated } from './messages.ts';
+import {
+  changedInPlace,
+  deletedElsewhere as messagesDeletedElsewhere,
+  modifiedElsewhere,
+  profilesUpdated,
+} from './messages.ts';
 import { describeError, errorCode } from './format.ts';
 import { resetSession, state, type Session } from './state.ts';
 import { addressedConversation, openConversation, receive, rememberOpen } from './thread.ts';
@@ -144,6 +149,7 @@ function listen(sdk: TencentCloudChat): void {
   );
   sdk.on(EVENT.MESSAGE_RECEIVED, live((event) => receive(event.data)));
   sdk.on(EVENT.MESSAGE_REVOKED, live((event) => changedInPlace(event.data)));
+  sdk.on(EVENT.MESSAGE_MODIFIED, live((event) => modifiedElsewhere(event.data)));
   sdk.on(EVENT.MESSAGE_READ_BY_PEER, live((event) => changedInPlace(event.data)));
   sdk.on(
     EVENT.NATTER_MESSAGES_DELETED,

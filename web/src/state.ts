@@ -51,6 +51,15 @@ export interface MenuState {
   returnFocus: HTMLElement;
 }
 
+/**
+ * A message of the user's being edited in the composer (Edit in the message menu): its ID, in the
+ * open conversation. Enter saves it (`modifyMessage`), Escape gives the composer its draft back.
+ */
+export interface Editing {
+  id: ConversationID;
+  key: string;
+}
+
 /** The message menu: a stored message (by ID) or one of this tab's unsent ones (by its key). */
 export interface MessageMenuState {
   key: string;
@@ -111,6 +120,8 @@ export const state = {
   messageMenu: signal<MessageMenuState | null>(null),
   /** The history row holding the roving tab stop (a message ID, or an unsent message's key). */
   messageFocus: signal<string | null>(null),
+  /** The message being edited in the composer, if any. */
+  editing: signal<Editing | null>(null),
   /** Nicks as PROFILE_UPDATED last told them, by userID: names in the open history follow them. */
   nicks: signal<ReadonlyMap<string, string>>(new Map()),
   /**
@@ -238,6 +249,7 @@ export function resetSession(): void {
     state.menu.value = null;
     state.messageMenu.value = null;
     state.messageFocus.value = null;
+    state.editing.value = null;
     state.nicks.value = new Map();
     state.recallRefusedAge.value = null;
     state.readOnly.value = new Map();

@@ -53,6 +53,7 @@ export function openConversation(id: ConversationID): void {
   rememberOpen(id);
   batch(() => {
     state.menu.value = null;
+    state.editing.value = null;
     state.activeID.value = id;
     if (findConversation(id)) state.focusID.value = id;
     state.thread.value = {
@@ -82,6 +83,7 @@ export function closeConversation(discardDraft = false): void {
   batch(() => {
     state.activeID.value = null;
     state.thread.value = null;
+    state.editing.value = null;
   });
 }
 

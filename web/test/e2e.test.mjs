@@ -560,12 +560,12 @@ test('the web client against a real server', async (t) => {
     await bob.waitForSelector('#msg-list >> text=Oops, wrong chat');
     await alice2.waitForSelector('#msg-list >> text=Oops, wrong chat');
 
-    // the message menu, by right-click: Recall and Delete for me on one's own message
+    // the message menu, by right-click: Edit, Recall and Delete for me on one's own message
     await mineRow(alice, 'Oops, wrong chat').click({ button: 'right' });
     await alice.waitForSelector('#msg-menu');
     assert.deepEqual(
       await alice.$$eval('#msg-menu [role=menuitem]', (items) => items.map((i) => i.dataset.action)),
-      ['recall', 'delete-for-me'],
+      ['edit', 'recall', 'delete-for-me'],
     );
     await shot(alice, '15-message-menu');
     await alice.click('#msg-menu [data-action="recall"]');
@@ -611,10 +611,12 @@ test('the web client against a real server', async (t) => {
         }),
       }),
     );
-    // from the keyboard this time: the message row, Shift+F10, Enter on the first item
+    // from the keyboard this time: the message row, Shift+F10, ↓ to Recall, Enter
     await mineRow(alice, 'Too late for this one').focus();
     await alice.keyboard.press('Shift+F10');
     await alice.waitForSelector('#msg-menu');
+    assert.equal(await alice.evaluate(() => document.activeElement?.dataset.action), 'edit');
+    await alice.keyboard.press('ArrowDown');
     assert.equal(await alice.evaluate(() => document.activeElement?.dataset.action), 'recall');
     await alice.keyboard.press('Enter');
     await alice.waitForSelector(
@@ -624,7 +626,10 @@ test('the web client against a real server', async (t) => {
     await alice.unroute('**/v1/messages/revoke');
     await mineRow(alice, 'Too late for this one').click({ button: 'right' });
     await alice.waitForSelector('#msg-menu');
-    assert.deepEqual(await alice.$$eval('#msg-menu [role=menuitem]', (items) => items.map((i) => i.dataset.action)), ['delete-for-me']);
+    assert.deepEqual(
+      await alice.$$eval('#msg-menu [role=menuitem]', (items) => items.map((i) => i.dataset.action)),
+      ['edit', 'delete-for-me'],
+    );
     await alice.keyboard.press('Escape');
     await alice.waitForSelector('#msg-menu', { state: 'detached' });
   });
@@ -1056,6 +1061,110 @@ test('the web client against a real server', async (t) => {
     await openMenu(alice2, 'C2Cbob');
     await alice2.waitForSelector('#conv-menu [data-action="block"]');
     await alice2.keyboard.press('Escape');
+  });
+
+  await step('edits a message: the composer holds it, the peer sees the new text and "edited" live; a conflict is said plainly', async () => {
+    const row = (page, text) => page.locator('#msg-list li.msg', { hasText: text });
+    const composer = alice.locator('#composer-input');
+    const preview = (id) => `${item(id)} .conv-preview`;
+    const stored = async () => (await api('/v1/conversations/C2Calice/messages', tokenOf('bob'))).messageList.at(-1);
+    const actions = (page) => page.$$eval('#msg-menu [role=menuitem]', (items) => items.map((i) => i.dataset.action));
+
+    // alice writes to bob, and starts typing something else
+    await alice.bringToFront();
+    // the blocking step's toasts wait for the page to be in front to go (timers of hidden pages wait)
+    await alice.waitForFunction(() => document.querySelectorAll('.toast').length === 0);
+    await alice.click(`${item('C2Cbob')} .conv-main`);
+    await alice.fill('#composer-input', 'See you at 6');
+    await alice.press('#composer-input', 'Enter');
+    await alice.waitForSelector('#msg-list .msg-mine[data-seq] >> text=See you at 6');
+    await bob.waitForSelector('#msg-list >> text=See you at 6');
+    await composer.fill('P.S. bring snacks');
+
+    // Edit, from her message's menu: the composer holds its text, and says so
+    await row(alice, 'See you at 6').click({ button: 'right' });
+    await alice.waitForSelector('#msg-menu');
+    // (no Recall: the refusal of the recall step taught the client the server's window)
+    assert.deepEqual(await actions(alice), ['edit', 'delete-for-me']);
+    await alice.click('#msg-menu [data-action="edit"]');
+    await alice.waitForSelector('#edit-banner >> text=Editing your message');
+    assert.equal(await composer.inputValue(), 'See you at 6');
+    assert.equal(await alice.evaluate(() => document.activeElement?.id), 'composer-input');
+    assert.equal(await composer.getAttribute('aria-label'), 'Edit your message');
+    assert.equal(await alice.textContent('#send'), 'Save');
+    assert.equal(await row(alice, 'See you at 6').getAttribute('class'), 'msg msg-mine msg-editing');
+    await composer.fill('See you at 7');
+    await shot(alice, '27-editing', { toasts: false });
+    await alice.keyboard.press('Enter');
+    await alice.waitForSelector('#msg-list .msg-mine >> text=See you at 7');
+    await alice.waitForSelector('#edit-banner', { state: 'detached' });
+    assert.equal(await composer.inputValue(), 'P.S. bring snacks', 'the draft is back');
+    assert.equal(await row(alice, 'See you at 7').locator('.msg-edited').textContent(), 'edited');
+    assert.deepEqual([(await stored()).payload.text, (await stored()).version], ['See you at 7', 1]);
+
+    // bob sees it live, marked edited; his list follows (MESSAGE_MODIFIED, CONVERSATION_LIST_UPDATED)
+    const bobs = row(bob, 'See you at 7');
+    await bobs.locator('.msg-edited').waitFor();
+    assert.equal(await bobs.locator('.msg-edited').getAttribute('title'), 'This message was edited');
+    assert.equal(await bob.locator('#msg-list >> text=See you at 6').count(), 0);
+    await bob.waitForFunction((sel) => document.querySelector(sel)?.textContent === 'See you at 7', preview('C2Calice'));
+    await bob.bringToFront();
+    await shot(bob, '28-edited', { toasts: false });
+    // someone else's message offers no Edit
+    await bobs.click({ button: 'right' });
+    await bob.waitForSelector('#msg-menu');
+    assert.deepEqual(await actions(bob), ['delete-for-me']);
+    await bob.keyboard.press('Escape');
+    await bob.waitForSelector('#msg-menu', { state: 'detached' });
+    // alice's lists, in both tabs, once the draft is cleared
+    await alice.bringToFront();
+    await composer.fill('');
+    for (const page of [alice, alice2]) {
+      await page.waitForFunction((sel) => document.querySelector(sel)?.textContent === 'You: See you at 7', preview('C2Cbob'));
+    }
+
+    // ↑ in the empty composer edits her last message; Escape cancels, staying in the conversation
+    await composer.press('ArrowUp');
+    await alice.waitForSelector('#edit-banner');
+    assert.equal(await composer.inputValue(), 'See you at 7');
+    await composer.pressSequentially(' or so');
+    await alice.keyboard.press('Escape');
+    await alice.waitForSelector('#edit-banner', { state: 'detached' });
+    assert.equal(await composer.inputValue(), '');
+    assert.equal(await alice.isVisible('#composer-input'), true, 'still in the conversation');
+    assert.equal((await stored()).version, 1, 'nothing saved');
+
+    // a conflict: bob changes it just before her save reaches the server (a real 409)
+    await composer.press('ArrowUp');
+    await composer.fill('See you at 7:30');
+    let raced = false;
+    await alice.route('**/v1/messages/modify', async (route) => {
+      if (raced) return route.continue();
+      raced = true;
+      const latest = await stored();
+      await api('/v1/messages/modify', tokenOf('bob'), {
+        conversationID: 'C2Calice',
+        messageID: latest.messageID,
+        version: latest.version,
+        type: 'TIMTextElem',
+        payload: { text: 'Make it 8' },
+      });
+      await route.continue();
+    });
+    await alice.keyboard.press('Enter');
+    await alice.waitForSelector(
+      '.toast-error >> text=Not saved: someone else changed this message meanwhile. It now reads “Make it 8”.',
+    );
+    await alice.waitForSelector('#msg-list .msg-mine >> text=Make it 8');
+    assert.equal(await composer.inputValue(), 'See you at 7:30', 'her text is still hers');
+    assert.equal(await alice.isVisible('#edit-banner'), true);
+    await alice.unroute('**/v1/messages/modify');
+    await shot(alice, '29-edit-conflict');
+    // Enter saves hers over it, now that she has seen it
+    await alice.keyboard.press('Enter');
+    await alice.waitForSelector('#edit-banner', { state: 'detached' });
+    await bob.waitForSelector('#msg-list >> text=See you at 7:30');
+    assert.deepEqual([(await stored()).payload.text, (await stored()).version], ['See you at 7:30', 3]);
   });
 
   await step('works at phone width: list and conversation as separate views', async () => {

@@ -168,6 +168,8 @@ export function toMessage(wire: WireMessage, me: string): Message {
   else to = me;
   const time = seconds(wire.time);
   const revoker = wire.revoker ?? '';
+  // Left out while 0: the message was never changed (modifyMessage).
+  const version = typeof wire.version === 'number' ? wire.version : 0;
   return {
     ID: wire.messageID,
     type,
@@ -190,7 +192,8 @@ export function toMessage(wire: WireMessage, me: string): Message {
     atUserList: conversationType === TYPES.CONV_GROUP && !isRevoked ? atUserListOf(wire.type, wire.payload) : [],
     cloudCustomData: wire.cloudCustomData ?? '',
     isDeleted: false,
-    isModified: false,
+    isModified: version > 0,
+    version,
     needReadReceipt: false,
     readReceiptInfo: {},
     isBroadcastMessage: false,

@@ -29,6 +29,12 @@ export const ErrorCode = {
   /** sendMessage: the group takes messages only from its whitelist, which lacks the sender. */
   NOT_IN_WHITELIST: 40306,
   NOT_FOUND: 40401,
+  /**
+   * modifyMessage: a member changed the message since the version it was read at, or it was
+   * recalled (Tencent's 2480 `MSG_MODIFY_CONFLICT`); `data.message` is the message as it now is.
+   * Elsewhere the state the call meets refuses it: a group ID taken (createGroup), a conversation
+   * group that exists, 50 conversations pinned already, …
+   */
   CONFLICT: 40901,
   PAYLOAD_TOO_LARGE: 41301,
   RATE_LIMITED: 42901,
@@ -56,6 +62,8 @@ export interface NatterErrorInit {
   status?: number;
   /** From `Retry-After` on 429 / 503, in milliseconds. */
   retryAfterMs?: number;
+  /** What the call adds to its rejection, as Tencent's errors carry it (modifyMessage: `{ message }`). */
+  data?: Record<string, unknown>;
   cause?: unknown;
 }
 
@@ -69,6 +77,11 @@ export class NatterError extends Error {
   readonly status?: number;
   /** How long the server asked us to wait (429 / 503), in milliseconds. */
   readonly retryAfterMs?: number;
+  /**
+   * What the call adds, as Tencent's `imError.data`: modifyMessage rejects with `{ message }`, the
+   * message as it now is after a conflict (40901), else the message given. Absent elsewhere.
+   */
+  data?: Record<string, unknown>;
 
   constructor(init: NatterErrorInit) {
     super(init.message, init.cause === undefined ? undefined : { cause: init.cause });
@@ -77,6 +90,7 @@ export class NatterError extends Error {
     this.error = init.error;
     if (init.status !== undefined) this.status = init.status;
     if (init.retryAfterMs !== undefined) this.retryAfterMs = init.retryAfterMs;
+    if (init.data !== undefined) this.data = init.data;
   }
 
   /** Keeps `JSON.stringify(err)` useful for logging: Error's own fields are not enumerable. */

@@ -1,11 +1,12 @@
 /**
  * The messages this instance has handed out lately (received, sent or listed), kept for
- * findMessage, for paging on older servers, and so that a recall or a delete-for-me reaches the very
- * objects the app holds: Tencent's SDK marks its own Message objects `isRevoked` / `isDeleted` in
- * place, and apps rely on it.
+ * findMessage, for paging on older servers, and so that a recall, a change or a delete-for-me
+ * reaches the very objects the app holds: Tencent's SDK marks its own Message objects `isRevoked` /
+ * `isDeleted` in place, and changes their payload in place when a member modifies them, and apps
+ * rely on it.
  *
- * It also remembers which recalls and deletions the app has already heard of, so each reaches it
- * once, whichever way it comes: this instance's own call, a live event, or a catch-up's
+ * It also remembers which recalls, changes and deletions the app has already heard of, so each
+ * reaches it once, whichever way it comes: this instance's own call, a live event, or a catch-up's
  * `messageChangeList` after a reconnect; and how far each one-to-one peer has read, so that the
  * messages this user sent there say `isPeerRead` however they reach the app.
  */
@@ -24,10 +25,15 @@ export interface Recall {
   payload: any;
 }
 
+/** The fields a change (modifyMessage) sets, at the message's new version. */
+export type Modification = Pick<Message, 'version' | 'type' | 'payload' | 'cloudCustomData' | 'atUserList'>;
+
 export class MessageCache {
   private readonly byID = new Map<string, Message>();
   /** Recalled messages the app was told of (or whose recall it made), with the recall. */
   private readonly recalled = new Map<string, Recall>();
+  /** Changed messages, each as of the newest version the app was told of or handed. */
+  private readonly modified = new Map<string, Modification>();
   /** Messages deleted for this user that the app was told of (or deleted itself). */
   private readonly deleted = new Map<string, true>();
   /** How far the peer of each one-to-one conversation has read (`peerReadSeq`), as last heard. */
@@ -46,6 +52,11 @@ export class MessageCache {
   remember(message: Message): Message {
     const recall = this.recalled.get(message.ID);
     if (recall && !message.isRevoked) applyRecall(message, recall);
+    // A change heard of before the message itself (a live message held during a catch-up), or
+    // one newer than the message's copy: the app gets the message as it now is.
+    const change = this.modified.get(message.ID);
+    if (change && !message.isRevoked && change.version > message.version) applyModification(message, change);
+    else if (message.version > (change?.version ?? 0)) remember(this.modified, message.ID, modificationOf(message));
     markPeerRead(message, this.peerRead.get(message.conversationID) ?? 0);
     markRead(message, this.read.get(message.conversationID) ?? 0);
     this.byID.delete(message.ID);
@@ -79,6 +90,24 @@ export class MessageCache {
       this.remember(stub);
     }
     return told ? null : (held ?? stub);
+  }
+
+  /**
+   * A change of a message (modifyMessage), from any source: `fresh` is the message as it now is.
+   * Brings the held copy up to that version, or keeps `fresh` when none is held, and returns the
+   * message to tell the app of; null when the app has that version already (told, listed,
+   * received), and for a message recalled or deleted for this user, whose change is moot.
+   */
+  noteModified(fresh: Message): Message | null {
+    const id = fresh.ID;
+    if (fresh.isRevoked || this.recalled.has(id) || this.deleted.has(id)) return null;
+    if (fresh.version <= (this.modified.get(id)?.version ?? 0)) return null;
+    remember(this.modified, id, modificationOf(fresh));
+    const held = this.byID.get(id);
+    if (!held) return this.remember(fresh);
+    if (held.isRevoked || held.version >= fresh.version) return null;
+    applyModification(held, fresh);
+    return held;
   }
 
   /** A recall this instance is making: its echo from the server is not news. */
@@ -166,6 +195,7 @@ export class MessageCache {
   clear(): void {
     this.byID.clear();
     this.recalled.clear();
+    this.modified.clear();
     this.deleted.clear();
     this.peerRead.clear();
     this.read.clear();
@@ -199,6 +229,33 @@ export function applyRecall(message: Message, recall: Recall): void {
     message.atUserList = [];
   }
   message.cloudCustomData = '';
+}
+
+/**
+ * What a change set on a message: its version, content and custom data. A copy: an app preparing
+ * its own change edits `message.payload` in place, as Tencent's documentation shows.
+ */
+function modificationOf(message: Message): Modification {
+  return {
+    version: message.version,
+    type: message.type,
+    payload: structuredClone(message.payload),
+    cloudCustomData: message.cloudCustomData,
+    atUserList: [...message.atUserList],
+  };
+}
+
+/**
+ * Gives a message the content of a newer version (Tencent's SDK changes its objects so, in place):
+ * the payload and its mentions, the custom data, and `isModified`.
+ */
+export function applyModification(message: Message, change: Modification): void {
+  message.version = change.version;
+  message.type = change.type;
+  message.payload = structuredClone(change.payload);
+  message.cloudCustomData = change.cloudCustomData;
+  message.atUserList = [...change.atUserList];
+  message.isModified = change.version > 0;
 }
 
 function remember<V>(map: Map<string, V>, key: string, value: V): void {

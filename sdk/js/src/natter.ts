@@ -20,7 +20,7 @@ import { ErrorCode, NatterError, invalidArgument, notLoggedIn, tooManyConversati
 import { GroupListFeed } from './group_list.js';
 import { HttpClient, RawJson, conversationPath, groupPath, type FetchLike, type Query } from './http.js';
 import { MentionTracker, checkAtUserList } from './mentions.js';
-import { MessageCache, applyRecall } from './messages.js';
+import { MessageCache, applyModification, applyRecall } from './messages.js';
 import {
   DEFAULT_SOCKET_OPTIONS,
   ReconnectingSocket,
@@ -102,6 +102,7 @@ import {
   type WireMessageChange,
   type WireMessageIDList,
   type WireMessagePage,
+  type WireModifyMessageRequest,
   type WireProfile,
   type WireProfileList,
   type WireRemovedGroupMembers,
@@ -188,6 +189,15 @@ const LIST_TYPES = new Set<string>([TYPES.CONV_C2C, TYPES.CONV_GROUP, TYPES.CONV
 
 /** Message types sendMessage takes: those whose payload is plain JSON. */
 const SENDABLE_TYPES = new Set<string>([TYPES.MSG_TEXT, TYPES.MSG_CUSTOM, TYPES.MSG_FACE, TYPES.MSG_LOCATION]);
+
+/**
+ * Message types whose payload modifyMessage changes, as Tencent's (and the server's); the others
+ * point at files, and change only their cloudCustomData.
+ */
+const MODIFIABLE_TYPES = new Set<string>([TYPES.MSG_TEXT, TYPES.MSG_CUSTOM, TYPES.MSG_LOCATION, TYPES.MSG_FACE]);
+
+/** A one-message history page's refusals that mean the user cannot read the message (any more). */
+const UNREADABLE = [40002, 40301, 40302, 40401];
 
 export interface CreateOptions {
   /**
@@ -615,6 +625,11 @@ export class Natter extends TencentUnsupported {
         // The server follows with the conversation (last message, unread) and the total.
         this.emitRecalls(asArray<WireMessage>(data.messageList));
         break;
+      case 'messageModified':
+        // To every device of every member, this one's own change included; the conversation
+        // (its last message) follows.
+        this.emitModified(asArray<WireMessage>(data.messageList));
+        break;
       case 'messagesDeleted':
         this.forgetDeleted(String(data.conversationID ?? ''), asArray<string>(data.messageIDList));
         break;
@@ -715,6 +730,19 @@ export class Natter extends TencentUnsupported {
       .map((w) => this.cache.noteRecall(toMessage(w, me)))
       .filter((m): m is Message => m !== null);
     if (news.length > 0) this.emit(EVENT.MESSAGE_REVOKED, news);
+  }
+
+  /**
+   * MESSAGE_MODIFIED with the changes the app has not heard of: each message as it now is, the
+   * object the app holds when it holds one (changed in place, as Tencent's), each version once.
+   */
+  private emitModified(wires: WireMessage[]): void {
+    const me = this.userID;
+    if (me === null || wires.length === 0) return;
+    const news = wires
+      .map((w) => this.cache.noteModified(toMessage(w, me)))
+      .filter((m): m is Message => m !== null);
+    if (news.length > 0) this.emit(EVENT.MESSAGE_MODIFIED, news);
   }
 
   /** Messages this user deleted for themself elsewhere: forgotten, and the app told once. */
@@ -849,7 +877,10 @@ export class Natter extends TencentUnsupported {
    * A sync's `messageChangeList`. Deletions leave the cache and reach the app as
    * NATTER_MESSAGES_DELETED; recalls reach it as MESSAGE_REVOKED, once each. The change names no
    * revoker, so each recalled message is read back (a one-message history page) and told as the
-   * server's stub; one the user can no longer see is skipped.
+   * server's stub; one the user can no longer see is skipped. Changes (modifyMessage) carry the
+   * message as it now is: the held copies take it, and the app hears of each as MESSAGE_MODIFIED,
+   * once, as Tencent's SDK tells it of the changes it learns on reconnecting; not of those it
+   * already has (a message fetched after the change, a recalled or deleted one).
    */
   private async applyMessageChanges(
     session: number,
@@ -868,20 +899,39 @@ export class Natter extends TencentUnsupported {
       const held = this.cache.get(change.messageID);
       // Held as a stub already: it arrived (or was listed) after its recall.
       if (held?.isRevoked || (options.onlyHeld && !held) || this.cache.isDeleted(change.messageID)) continue;
-      let page: WireMessagePage;
-      try {
-        page = await this.http.get<WireMessagePage>(conversationPath(change.conversationID, '/messages'), {
-          limit: 1,
-          before: change.seq + 1,
-        });
-      } catch (err) {
-        if (err instanceof NatterError && [40002, 40301, 40302, 40401].includes(err.code)) continue;
-        throw err;
-      }
+      const stub = await this.readMessage(change.conversationID, change.seq, change.messageID);
       if (session !== this.session) return;
-      const stub = page.messageList.find((m) => m.messageID === change.messageID && m.isRevoked);
-      if (stub) this.emitRecalls([stub]);
+      if (stub?.isRevoked) this.emitRecalls([stub]);
     }
+
+    const changed: WireMessage[] = [];
+    for (const change of changes) {
+      if (change.change !== 'modified') continue;
+      if (options.onlyHeld && !this.cache.get(change.messageID)) continue;
+      // The change carries the message; a server that left it out is asked for it.
+      const wire = change.message ?? (await this.readMessage(change.conversationID, change.seq, change.messageID));
+      if (session !== this.session) return;
+      if (wire) changed.push(wire);
+    }
+    this.emitModified(changed);
+  }
+
+  /**
+   * One message as the server shows it to the user now (a one-message history page); null when
+   * the user cannot read it (any more).
+   */
+  private async readMessage(conversationID: ConversationID, seq: number, messageID: string): Promise<WireMessage | null> {
+    let page: WireMessagePage;
+    try {
+      page = await this.http.get<WireMessagePage>(conversationPath(conversationID, '/messages'), {
+        limit: 1,
+        before: seq + 1,
+      });
+    } catch (err) {
+      if (err instanceof NatterError && UNREADABLE.includes(err.code)) return null;
+      throw err;
+    }
+    return page.messageList.find((m) => m.messageID === messageID) ?? null;
   }
 
   /** Fetches and delivers what each conversation received while no connection was ready. */
@@ -1214,12 +1264,17 @@ export class Natter extends TencentUnsupported {
     return ok({
       conversationList: reply.conversationList.map(this.present),
       deletedConversationIDList: reply.deletedConversationIDList,
-      messageChangeList: reply.messageChangeList.map((c) => ({
-        conversationID: c.conversationID,
-        messageID: c.messageID,
-        sequence: c.seq,
-        change: c.change === 'revoked' ? 'revoked' : 'deleted',
-      })),
+      messageChangeList: reply.messageChangeList.map((c) => {
+        const change = c.change === 'revoked' || c.change === 'modified' ? c.change : 'deleted';
+        const message = change === 'modified' && c.message ? toMessage(c.message, this.userID ?? '') : undefined;
+        return {
+          conversationID: c.conversationID,
+          messageID: c.messageID,
+          sequence: c.seq,
+          change,
+          ...(message ? { message } : {}),
+        };
+      }),
       version: reply.version,
       profileVersion: reply.profileVersion,
       resetRequired: reply.resetRequired,
@@ -2043,6 +2098,7 @@ export class Natter extends TencentUnsupported {
       cloudCustomData: options.cloudCustomData ?? '',
       isDeleted: false,
       isModified: false,
+      version: 0,
       needReadReceipt: false,
       readReceiptInfo: {},
       isBroadcastMessage: false,
@@ -2165,6 +2221,125 @@ export class Natter extends TencentUnsupported {
       if (this.store.patch(message.conversationID, { lastMessage })) this.emitList();
     }
     return ok({ message });
+  }
+
+  /**
+   * Changes a sent message for every member, as Tencent's: change `message.payload` (text, custom,
+   * location and face messages) or `message.cloudCustomData` (any message), or both, in place, then
+   * pass the message. Any member who can see it may, whoever sent it. Resolves `{ message }`: the
+   * same object as it now is, its `version` one more and `isModified: true`. Every member's
+   * devices and tabs, this instance included, receive MESSAGE_MODIFIED, once; the conversation's
+   * last message follows at once here, and by the server's push elsewhere.
+   *
+   * As Tencent's, it sends the message's payload whole (its mentions with a group text) when its
+   * type's payload can change, and its cloudCustomData, on the `version` the object was read at.
+   * An image's (any file message's) payload is not sent: its cloudCustomData changes, and the
+   * object takes its stored payload back from the answer.
+   *
+   * Rejects with the server's codes, each rejection carrying `data.message` as Tencent's does:
+   * 40901 `conflict` when a member changed it since (Tencent's 2480: `data.message` is then the
+   * same object brought to the latest version, read back from the server, and MESSAGE_MODIFIED
+   * tells of it) or when it was recalled (the object is then marked recalled; one already marked
+   * is refused so without a request); 40401 when it is not there (any more) for the user
+   * (Tencent's 20026); 40001 for a payload its type cannot take, nothing changed. A message not
+   * sent (status other than `success`) and system notices are refused with 40001 before any
+   * request.
+   */
+  async modifyMessage(message: Message): Promise<ChatResponse<{ message: Message }>> {
+    try {
+      return await this.modify(message);
+    } catch (err) {
+      // As Tencent's: every rejection carries the message (the latest one after a conflict).
+      if (err instanceof NatterError && err.data === undefined && typeof message === 'object' && message !== null) {
+        err.data = { message };
+      }
+      throw err;
+    }
+  }
+
+  private async modify(message: Message): Promise<ChatResponse<{ message: Message }>> {
+    checkMessage(message, 'modifyMessage');
+    if (message.status !== 'success') throw invalidArgument('modifyMessage: only a sent message (status "success")');
+    if (conversationTypeOf(message.conversationID) === TYPES.CONV_SYSTEM) {
+      throw invalidArgument('modifyMessage: system notices cannot be changed');
+    }
+    if (typeof message.cloudCustomData !== 'string') throw invalidArgument('modifyMessage: cloudCustomData must be a string');
+    const modifiable = MODIFIABLE_TYPES.has(message.type);
+    if (modifiable && (typeof message.payload !== 'object' || message.payload === null)) {
+      throw invalidArgument(`modifyMessage: payload must be an object (a ${message.type} payload)`);
+    }
+    const me = this.userID;
+    if (me === null) throw notLoggedIn();
+    if (message.isRevoked) {
+      // What the server answers for a recalled message, without asking it.
+      throw new NatterError({
+        code: ErrorCode.CONFLICT,
+        error: 'conflict',
+        message: `message "${message.ID}" was recalled; it cannot be changed`,
+      });
+    }
+    const known = this.cache.get(message.ID);
+    const version = Number.isInteger(message.version) ? message.version : (known?.version ?? 0);
+    const body: WireModifyMessageRequest = {
+      conversationID: message.conversationID,
+      messageID: message.ID,
+      version,
+      type: modifiable ? message.type : undefined,
+      payload: modifiable ? (wirePayload(message) as Record<string, unknown>) : undefined,
+      cloudCustomData: message.cloudCustomData,
+    };
+    const session = this.session;
+    let reply: WireSendMessageReply;
+    try {
+      reply = await this.http.post<WireSendMessageReply>('/v1/messages/modify', body);
+    } catch (err) {
+      if (err instanceof NatterError && err.code === ErrorCode.CONFLICT && session === this.session) {
+        await this.catchUpWith(message).catch(() => {});
+      }
+      throw err;
+    }
+    if (session !== this.session) return ok({ message });
+    const fresh = toMessage(reply.message, me);
+    // The object the app passed is the one later changes reach, as revokeMessage keeps it.
+    if (!known) this.cache.remember(message);
+    const news = this.cache.noteModified(fresh);
+    if (message.version < fresh.version) applyModification(message, fresh);
+    this.cache.remember(message);
+    // Tencent's SDK tells its own instance too; the server's push of the same version is no news.
+    if (news) this.emit(EVENT.MESSAGE_MODIFIED, [news]);
+    this.showLastMessage(reply.message);
+    return ok({ message });
+  }
+
+  /**
+   * After a change refused as a conflict: the message as the server has it now, read back (a
+   * one-message history page). A change reaches the held copy and the app (MESSAGE_MODIFIED), a
+   * recall too (MESSAGE_REVOKED), as if pushed; the object the app passed follows either way.
+   */
+  private async catchUpWith(message: Message): Promise<void> {
+    const session = this.session;
+    const wire = await this.readMessage(message.conversationID, message.sequence, message.ID);
+    const me = this.userID;
+    if (!wire || me === null || session !== this.session) return;
+    const latest = toMessage(wire, me);
+    if (latest.isRevoked) {
+      this.emitRecalls([wire]);
+      if (!message.isRevoked) applyRecall(message, { revoker: latest.revoker, payload: latest.payload });
+    } else {
+      this.emitModified([wire]);
+      if (message.version < latest.version) applyModification(message, latest);
+    }
+    this.showLastMessage(wire);
+  }
+
+  /** A changed message that is its conversation's last: the list shows it at once. */
+  private showLastMessage(wire: WireMessage): void {
+    const held = this.store.get(wire.conversationID);
+    const last = held?.lastMessage;
+    if (!last || last.messageID !== wire.messageID || wire.isRevoked) return;
+    const lastMessage = { ...last, type: wire.type, payload: wire.payload, cloudCustomData: wire.cloudCustomData };
+    if (JSON.stringify(lastMessage) === JSON.stringify(last)) return;
+    if (this.store.patch(wire.conversationID, { lastMessage })) this.emitList();
   }
 
   /**

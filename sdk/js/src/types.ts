@@ -129,7 +129,14 @@ export interface Message {
   atUserList: string[];
   cloudCustomData: string;
   isDeleted: boolean;
+  /** A member changed it since it was sent (modifyMessage): `version > 0`, as Tencent's. */
   isModified: boolean;
+  /**
+   * How many times members changed it since it was sent (0: never), as Tencent's Message objects
+   * carry it at run time: modifyMessage sends it, and a change made since refuses the call
+   * (40901 `conflict`). MESSAGE_MODIFIED, getMessageList and the catch-up keep it current.
+   */
+  version: number;
   needReadReceipt: boolean;
   readReceiptInfo: any;
   isBroadcastMessage: boolean;
@@ -555,7 +562,7 @@ export interface ConversationOperationResult {
 export interface ConversationSyncResult {
   conversationList: Conversation[];
   deletedConversationIDList: ConversationID[];
-  /** Messages recalled, or deleted by this user for themself, since `since`. */
+  /** Messages recalled, deleted by this user for themself, or changed by a member, since `since`. */
   messageChangeList: MessageChange[];
   version: number;
   /** Pass it back as `profileSince`. */
@@ -568,7 +575,9 @@ export interface MessageChange {
   conversationID: ConversationID;
   messageID: string;
   sequence: number;
-  change: 'revoked' | 'deleted';
+  change: 'revoked' | 'deleted' | 'modified';
+  /** `modified`: the message as it is now (modifyMessage). */
+  message?: Message;
 }
 
 /** getUserProfile's options. */
@@ -754,6 +763,8 @@ export interface EventDataMap {
   [EVENT.SDK_DESTROY]: { SDKAppID: number };
   [EVENT.MESSAGE_RECEIVED]: Message[];
   [EVENT.MESSAGE_REVOKED]: Message[];
+  /** Messages a member changed (modifyMessage), each as it now is. */
+  [EVENT.MESSAGE_MODIFIED]: Message[];
   [EVENT.MESSAGE_READ_BY_PEER]: Message[];
   [EVENT.CONVERSATION_LIST_UPDATED]: Conversation[];
   [EVENT.TOTAL_UNREAD_MESSAGE_COUNT_UPDATED]: number;

@@ -23,7 +23,6 @@ export const UNSUPPORTED_CALLS = {
   setMessageExtensions: 'Natter has no message extensions',
   getMessageExtensions: 'Natter has no message extensions',
   deleteMessageExtensions: 'Natter has no message extensions',
-  modifyMessage: 'Natter messages cannot be edited',
   searchCloudMessages: 'Natter has no server-side search',
   searchCloudGroups: 'Natter has no server-side search',
   searchCloudUsers: 'Natter has no server-side search',
@@ -176,9 +175,6 @@ export class TencentUnsupported {
   }
   deleteMessageExtensions(..._args: any[]): Promise<ChatResponse<any>> {
     return reject('deleteMessageExtensions');
-  }
-  modifyMessage(..._args: any[]): Promise<ChatResponse<any>> {
-    return reject('modifyMessage');
   }
   searchCloudMessages(..._args: any[]): Promise<ChatResponse<any>> {
     return reject('searchCloudMessages');

@@ -32,10 +32,12 @@ export type WireDeleteConversationsReply = api.DeleteConversationsResponse;
 export type WireTotalUnread = api.TotalUnread;
 /** `GET /v1/conversation-groups`. */
 export type WireFolderList = api.ConversationGroupList;
-/** A recall or a delete-for-me that a sync reports (`messageChangeList`). */
+/** A recall, a delete-for-me or a change (with the message) that a sync reports (`messageChangeList`). */
 export type WireMessageChange = api.MessageChange;
 /** `POST /v1/messages/revoke` body. */
 export type WireRevokeRequest = api.RevokeMessageRequest;
+/** `POST /v1/messages/modify` body; the answer is a WireSendMessageReply (the message as it now is). */
+export type WireModifyMessageRequest = api.ModifyMessageRequest;
 /** `POST /v1/messages/delete` body, and its answer (the IDs removed now). */
 export type WireDeleteMessagesRequest = api.DeleteMessagesRequest;
 export type WireMessageIDList = api.MessageIdList;

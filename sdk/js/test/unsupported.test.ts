@@ -136,6 +136,7 @@ describe('unsupported calls', () => {
       'resendMessage',
       'findMessage',
       'revokeMessage',
+      'modifyMessage',
       'deleteMessage',
       'getUserProfile',
       'getMyProfile',

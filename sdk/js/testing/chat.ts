@@ -81,18 +81,20 @@ export function record(chat: Natter) {
 /**
  * A live, logged-in instance of `uid` with a token of its own for `deviceFlag`, recording its events
  * and keeping the list its CONVERSATION_LIST_UPDATED last handed over (`entry(id)` finds one). With
- * `WebSocketImpl` (a gated or delaying socket) it reconnects fast.
+ * `WebSocketImpl` (a gated or delaying socket) it reconnects fast; `options` adds create() options
+ * (a spying `fetch`).
  */
 export async function liveDevice(
   server: TestServer,
   uid: string,
   deviceFlag: 0 | 1 | 2,
   WebSocketImpl?: WebSocketConstructor,
+  options: Partial<CreateOptions> = {},
 ) {
   const token = await server.createUser(uid, deviceFlag);
   const chat = WebSocketImpl
-    ? newChat(server, { WebSocket: WebSocketImpl, socket: FAST_RECONNECT })
-    : newChat(server, { ws: true });
+    ? newChat(server, { WebSocket: WebSocketImpl, socket: FAST_RECONNECT, ...options })
+    : newChat(server, { ws: true, ...options });
   const rec = record(chat);
   const state = { list: [] as Conversation[] };
   chat.on(EVENT.CONVERSATION_LIST_UPDATED, (e) => (state.list = e.data));

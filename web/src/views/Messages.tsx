@@ -3,16 +3,17 @@
  * before; the view keeps its place when older messages arrive above, and follows new ones when it
  * was at the bottom (or when they are the user's own).
  *
- * Each message has a menu (Recall, Delete for me): right-click, its ⋯ button, or from the keyboard
- * ↑ ↓ Home End between messages (one roving tab stop) and Shift+F10 / the context-menu key.
- * Recalled messages show as a line saying who recalled them.
+ * Each message has a menu (Edit, Recall, Delete for me): right-click, its ⋯ button, or from the
+ * keyboard ↑ ↓ Home End between messages (one roving tab stop) and Shift+F10 / the context-menu key.
+ * Recalled messages show as a line saying who recalled them; changed ones (modifyMessage) say
+ * "edited" by their time, and the one being edited in the composer is marked.
  */
 import type { Message } from '@natter/sdk';
 import type { ComponentChildren } from 'preact';
 import { useLayoutEffect, useRef } from 'preact/hooks';
 import { clockTime, dateOf, longDate, messageText, recalledLine, senderName } from '../format.ts';
 import { MENTION_WORDS, messageMention } from '../mentions.ts';
-import { canDelete, canRecall, openMessageMenu } from '../messages.ts';
+import { canDelete, canEdit, canRecall, openMessageMenu } from '../messages.ts';
 import { state, type Thread } from '../state.ts';
 import { loadOlder, retry } from '../thread.ts';
 import { Avatar } from './common.tsx';
@@ -174,7 +175,7 @@ function bubbles(t: Thread, me: string, group: boolean): ComponentChildren[] {
     const mine = m.from === me;
     const from = nameOf(m.from, m.nick);
     const menuKey = 'data-pending' in extra ? String(extra['data-pending']) : m.ID;
-    const hasMenu = canRecall(m) || canDelete(m);
+    const hasMenu = canEdit(m) || canRecall(m) || canDelete(m);
     const rowProps = {
       'data-key': menuKey,
       tabIndex: menuKey === stop ? 0 : -1,
@@ -216,7 +217,14 @@ function bubbles(t: Thread, me: string, group: boolean): ComponentChildren[] {
     lastFrom = m.from;
     // A message mentioning the user stands out (an accent edge), and its reading starts by saying so.
     const mention = messageMention(m, me);
-    const classes = ['msg', mine && 'msg-mine', status && `msg-${status}`, mention && 'msg-mention'];
+    const editing = state.editing.value?.key === m.ID;
+    const classes = [
+      'msg',
+      mine && 'msg-mine',
+      status && `msg-${status}`,
+      mention && 'msg-mention',
+      editing && 'msg-editing',
+    ];
     nodes.push(
       <li key={key} class={classes.filter(Boolean).join(' ')} data-mention={mention ?? undefined} {...extra} {...rowProps}>
         {!mine && group && (showName ? <Avatar name={from} size="sm" /> : <span class="avatar-spacer" />)}
@@ -232,9 +240,17 @@ function bubbles(t: Thread, me: string, group: boolean): ComponentChildren[] {
             {!mention && (mine ? 'You: ' : `${from}: `)}
           </span>
           <span class="msg-text">{messageText(m)}</span>
-          <time class="msg-time" dateTime={dateOf(m.time).toISOString()}>
-            {clockTime(m.time)}
-          </time>
+          <span class="msg-meta">
+            {editing && <span class="msg-editing-label">editing…</span>}
+            {m.isModified && !editing && (
+              <span class="msg-edited" title="This message was edited">
+                edited
+              </span>
+            )}
+            <time class="msg-time" dateTime={dateOf(m.time).toISOString()}>
+              {clockTime(m.time)}
+            </time>
+          </span>
           {mine && m.isPeerRead && <span class="msg-read">Read</span>}
         </div>
         {more}

@@ -1,9 +1,15 @@
-/** The right column: the open conversation (header, history, composer), or a hint when none is. */
+/**
+ * The right column: the open conversation (header, history, composer), or a hint when none is. The
+ * composer also edits the user's messages (Edit in a message's menu, or ↑ in an empty composer):
+ * it holds the message's text instead of the draft until Enter saves it or Escape cancels.
+ */
 import type { ConversationID } from '@natter/sdk';
 import { useEffect, useLayoutEffect, useRef } from 'preact/hooks';
 import { askGroupInfo, openMenu } from '../actions.ts';
 import { isBlocked, unblock } from '../blocklist.ts';
-import { displayName, flagWords, isGroup, kindLabel, targetOf } from '../format.ts';
+import { announce, toast } from '../feedback.ts';
+import { displayName, flagWords, isGroup, kindLabel, messageText, targetOf } from '../format.ts';
+import { canEdit, cancelEdit, messageByKey, saveEdit, startEdit } from '../messages.ts';
 import { activeConversation, focusRow, state } from '../state.ts';
 import { canSend, closeConversation, readOnlyNote, saveDraft, send } from '../thread.ts';
 import { Avatar, Icon } from './common.tsx';
@@ -64,9 +70,17 @@ function Conversation({ id }: { id: ConversationID }) {
   const backButton = useRef<HTMLButtonElement>(null);
   const input = useRef<HTMLTextAreaElement>(null);
 
+  // The message being edited in the composer, and the draft it holds meanwhile (set aside).
+  const editing = state.editing.value;
+  const editKey = writable && editing?.id === id ? editing.key : null;
+  const setAside = useRef<string | null>(null);
+  const draftIn = (field: HTMLTextAreaElement) => setAside.current ?? field.value;
+  const savingEdit = useRef(false);
+
   const draftTimer = useRef<ReturnType<typeof setTimeout> | undefined>(undefined);
   const scheduleDraft = (text: string) => {
     clearTimeout(draftTimer.current);
+    if (setAside.current !== null) return; // the composer holds an edit, not the draft
     draftTimer.current = setTimeout(() => saveDraft(id, text), DRAFT_DELAY_MS);
   };
   const mentions = useMentions(input, group ? targetOf(id) : null, scheduleDraft);
@@ -88,7 +102,7 @@ function Conversation({ id }: { id: ConversationID }) {
     if (!field) return;
     const flush = () => {
       clearTimeout(draftTimer.current);
-      saveDraft(id, field.value);
+      saveDraft(id, draftIn(field));
     };
     const onVisibility = () => document.visibilityState === 'hidden' && flush();
     window.addEventListener('pagehide', flush);
@@ -100,10 +114,53 @@ function Conversation({ id }: { id: ConversationID }) {
     };
   }, [writable]);
 
+  // Editing starts: the draft is set aside and the message's text is in the composer, the caret at
+  // its end. It ends (saved or cancelled): the draft is back.
+  useLayoutEffect(() => {
+    const field = input.current;
+    if (!field) return;
+    if (editKey) {
+      if (setAside.current === null) {
+        clearTimeout(draftTimer.current);
+        setAside.current = field.value;
+      }
+      const message = messageByKey(editKey);
+      field.value = message ? messageText(message) : '';
+      field.focus();
+      field.setSelectionRange(field.value.length, field.value.length);
+    } else if (setAside.current !== null) {
+      field.value = setAside.current;
+      setAside.current = null;
+    }
+  }, [editKey]);
+
+  // A conversation turning read-only takes the composer, and the edit, away.
+  useEffect(() => {
+    if (!writable && state.editing.peek()?.id === id) cancelEdit();
+  }, [writable]);
+
+  const finishEdit = async (key: string, text: string) => {
+    if (savingEdit.current) return;
+    savingEdit.current = true;
+    try {
+      if (await saveEdit(key, text, mentions.atUserListFor(text))) {
+        mentions.forget();
+        if (state.editing.peek()?.key === key) cancelEdit();
+      }
+    } finally {
+      savingEdit.current = false;
+    }
+  };
+
   const submit = (event: Event) => {
     event.preventDefault();
     const field = input.current;
     const text = field?.value.trim();
+    if (field && editKey) {
+      if (text) void finishEdit(editKey, text);
+      else toast('A message cannot be empty: to take it back, recall or delete it.', 'error');
+      return;
+    }
     if (!field || !text) return;
     clearTimeout(draftTimer.current);
     field.value = '';
@@ -165,15 +222,32 @@ function Conversation({ id }: { id: ConversationID }) {
           </button>
         </p>
       )}
+      {writable && editKey && (
+        <p class="edit-banner" id="edit-banner">
+          <span class="edit-banner-title">Editing your message</span>
+          <span class="edit-banner-hint">Enter to save · Escape to cancel</span>
+          <button
+            type="button"
+            class="btn btn-small"
+            id="edit-cancel"
+            onClick={() => {
+              cancelEdit();
+              input.current?.focus();
+            }}
+          >
+            Cancel
+          </button>
+        </p>
+      )}
       {writable ? (
-        <form class="composer" id="composer" onSubmit={submit}>
+        <form class={`composer${editKey ? ' composer-editing' : ''}`} id="composer" onSubmit={submit}>
           {group && <MentionButton mentions={mentions} />}
           <textarea
             ref={input}
             id="composer-input"
             rows={1}
             placeholder={`Message ${name}`}
-            aria-label={`Message ${name}`}
+            aria-label={editKey ? 'Edit your message' : `Message ${name}`}
             maxLength={8000}
             {...(group ? mentions.fieldProps : {})}
             onInput={(event) => {
@@ -182,6 +256,22 @@ function Conversation({ id }: { id: ConversationID }) {
             }}
             onKeyDown={(event) => {
               if (mentions.onKeyDown(event)) return;
+              if (event.key === 'Escape' && editKey) {
+                // Not back to the list (Pane's Escape): only out of editing.
+                event.preventDefault();
+                cancelEdit();
+                announce('Edit cancelled.');
+                return;
+              }
+              // ↑ in an empty composer edits the user's last message, as chat apps do.
+              if (event.key === 'ArrowUp' && !editKey && event.currentTarget.value === '') {
+                const last = [...(state.thread.peek()?.messages ?? [])].reverse().find(canEdit);
+                if (last) {
+                  event.preventDefault();
+                  startEdit(last.ID);
+                }
+                return;
+              }
               if (event.key === 'Enter' && !event.shiftKey && !event.isComposing) {
                 event.preventDefault();
                 event.currentTarget.form?.requestSubmit();
@@ -190,7 +280,7 @@ function Conversation({ id }: { id: ConversationID }) {
           />
           {group && <MentionList mentions={mentions} />}
           <button type="submit" class="btn btn-primary" id="send">
-            Send
+            {editKey ? 'Save' : 'Send'}
           </button>
         </form>
       ) : (

@@ -48,6 +48,9 @@ chat.on(TencentCloudChat.EVENT.BLACKLIST_UPDATED, (event: { data: string[] }) =>
 chat.on(TencentCloudChat.EVENT.MESSAGE_REVOKED, function (event: { data: Message[] }) {
   event.data.forEach((message) => render(`${message.ID} recalled by ${message.revoker}`));
 });
+chat.on(TencentCloudChat.EVENT.MESSAGE_MODIFIED, function (event: { data: Message[] }) {
+  event.data.forEach((message) => render(`${describeMessage(message)}${message.isModified ? ' (edited)' : ''}`));
+});
 const onError: Function = (event: any) => render(event.data.message);
 chat.on(TencentCloudChat.EVENT.ERROR, onError);
 chat.on('someEventName', onError, {});
@@ -166,6 +169,16 @@ async function main(): Promise<void> {
   });
   await chat.getMyProfile().then((imResponse) => render((imResponse.data as Profile).nick));
   await chat.getGroupProfile({ groupID: 'group1' }).then((imResponse) => render(imResponse.data.group.name));
+  // Editing, as Tencent's documentation writes it: the payload changed in place, then modifyMessage.
+  stored.payload.text = 'Hello Tencent';
+  await chat.modifyMessage(stored).then(
+    (imResponse) => render(String(imResponse.data.message.isModified)),
+    (imError) => {
+      const { code, data } = imError;
+      // A conflict: data.message is the latest. NATTER: its code is the server's 40901, not 2480.
+      if (code === 2480 || code === 40901) render(describeMessage(data.message));
+    },
+  );
   await chat.revokeMessage(stored).then(
     (imResponse) => render(String(imResponse.data.message.isRevoked)),
     (imError) => console.warn('revokeMessage error:', imError),
