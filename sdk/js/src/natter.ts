@@ -54,6 +54,8 @@ import type {
   GetGroupMemberProfileOptions,
   UpdateMyProfileOptions,
   GetGroupProfileOptions,
+  GetMessageListHoppingOptions,
+  GetMessageListHoppingResult,
   GetMessageListOptions,
   GetMessageListResult,
   GetUserProfileOptions,
@@ -276,6 +278,12 @@ export class Natter extends TencentUnsupported {
   private readonly mentions = new MentionTracker();
   /** Whether the server pages history by `nextReqMessageID` (learnt from its first answer). */
   private serverPagesByID: boolean | undefined;
+  /**
+   * Where the last getMessageListHopping page by time ended, by direction and conversation: its
+   * `nextMessageTime` and the message at that end. Passing that time back goes on right after the
+   * page, as Tencent's SDK keeps its message key for it, instead of repeating that second.
+   */
+  private readonly hoppingEnds = new Map<string, { time: number; sequence: number }>();
   /** The running unfiltered list load, shared by concurrent callers. */
   private loading: Promise<WireConversation[]> | null = null;
   /** Catch-ups run one at a time; a request during one is folded into one more run. */
@@ -444,6 +452,7 @@ export class Natter extends TencentUnsupported {
     this.store.clear();
     this.delivery.clear();
     this.cache.clear();
+    this.hoppingEnds.clear();
     this.mentions.clear();
     this.groupListFeed.stop();
     this.blocklist.stop();
@@ -2411,6 +2420,93 @@ export class Natter extends TencentUnsupported {
       nextReqMessageID: reply.nextReqMessageID ?? messageList[0]?.ID ?? '',
       isCompleted: reply.isCompleted,
     });
+  }
+
+  /**
+   * Tencent's getMessageListHopping: at most `count` (default 15, more taken as 15) messages from a point,
+   * oldest first, the message at the point included: it and older ones (direction 0, the
+   * default) or it and newer ones (1). The point is a `sequence` or a `time` in seconds (all the
+   * messages of that second); as Tencent's, a one-to-one conversation goes by `time` and a group
+   * by `sequence`, and here each also goes by the other when only that one is given, since Natter
+   * keeps sequences one-to-one too. No point (or 0) going older is the newest page; no point going
+   * newer is nothing, completed. The answer's `nextMessageSeq` (or `nextMessageTime`), passed back
+   * with the same direction, gives the next page on that side.
+   */
+  async getMessageListHopping(
+    options: GetMessageListHoppingOptions,
+  ): Promise<ChatResponse<GetMessageListHoppingResult>> {
+    if (typeof options !== 'object' || options === null) {
+      throw invalidArgument('getMessageListHopping: { conversationID, sequence?, time?, direction?, count? }');
+    }
+    const { conversationID } = options;
+    if (typeof conversationID !== 'string' || conversationID === '') {
+      throw invalidArgument('conversationID: a string such as "GROUPteam" or "C2Cbob"');
+    }
+    const direction = options.direction ?? 0;
+    if (direction !== 0 && direction !== 1) throw invalidArgument('direction: 0 (older messages) or 1 (newer)');
+    const asked = options.count ?? MESSAGE_PAGE_SIZE;
+    if (!Number.isInteger(asked) || asked < 1) {
+      throw invalidArgument(`count: 1 to ${MESSAGE_PAGE_SIZE}`);
+    }
+    // More than 15 is 15, as Tencent's SDK takes it.
+    const count = Math.min(asked, MESSAGE_PAGE_SIZE);
+    const sequence: unknown = options.sequence ?? undefined;
+    if (sequence !== undefined && !(typeof sequence === 'number' && Number.isSafeInteger(sequence) && sequence >= 0)) {
+      throw invalidArgument("sequence: a message's sequence (an integer, 0 or more)");
+    }
+    const time: unknown = options.time ?? undefined;
+    if (time !== undefined && !(typeof time === 'number' && Number.isFinite(time) && time >= 0)) {
+      throw invalidArgument("time: seconds since the epoch, as a message's time");
+    }
+    const me = this.userID;
+    if (me === null) throw notLoggedIn();
+
+    const oneToOne = conversationTypeOf(conversationID) === TYPES.CONV_C2C;
+    const byTime = oneToOne ? time !== undefined || sequence === undefined : sequence === undefined && time !== undefined;
+    const point = byTime ? (time === undefined ? undefined : Math.floor(time)) : sequence;
+    const done = (messageList: Message[], isCompleted: boolean, next: number | ''): GetMessageListHoppingResult =>
+      byTime ? { messageList, isCompleted, nextMessageTime: next } : { messageList, isCompleted, nextMessageSeq: next };
+    // Nothing is newer than now (Tencent's answer for a group without a sequence).
+    if (point === undefined && direction === 1) return ok(done([], true, ''));
+
+    const query: Query = { limit: count };
+    const endKey = `${direction}${conversationID}`;
+    const end = byTime ? this.hoppingEnds.get(endKey) : undefined;
+    if (point !== undefined && end !== undefined && end.time === point) {
+      // The nextMessageTime of this instance's last page that way: right after that page.
+      query[direction === 0 ? 'before' : 'after'] = end.sequence;
+    } else if (direction === 1) {
+      if (byTime) query.afterTime = point! * 1000;
+      else query.after = Math.max(point! - 1, 0);
+    } else if (point) {
+      // 0, as no point, is the newest page (Tencent's SDK asks for the newest then).
+      if (byTime) query.beforeTime = point * 1000 + 999;
+      else query.before = point + 1;
+    }
+    const session = this.session;
+    const reply = await this.http
+      .get<WireMessagePage>(conversationPath(conversationID, '/messages'), query)
+      .catch((err: unknown) => {
+        // A peer the server never saw has no history with the user, as getMessageList answers.
+        if (err instanceof NatterError && err.code === ErrorCode.NOT_FOUND && oneToOne) {
+          const empty: WireMessagePage = { messageList: [], isCompleted: true, nextReqMessageID: '' };
+          return empty;
+        }
+        throw err;
+      });
+    const messageList = (reply.messageList ?? []).map((w) => this.cache.remember(toMessage(w, me)));
+    const edge = direction === 0 ? messageList[0] : messageList[messageList.length - 1];
+    const current = session === this.session;
+    // An empty page has nothing on that side either.
+    if (reply.isCompleted || edge === undefined) {
+      if (byTime && current) this.hoppingEnds.delete(endKey);
+      return ok(done(messageList, true, ''));
+    }
+    if (byTime) {
+      if (current) this.hoppingEnds.set(endKey, { time: edge.time, sequence: edge.sequence });
+      return ok(done(messageList, false, edge.time));
+    }
+    return ok(done(messageList, false, direction === 0 ? edge.sequence - 1 : edge.sequence + 1));
   }
 
   /**

@@ -466,6 +466,50 @@ export interface GetMessageListResult {
   isCompleted: boolean;
 }
 
+/**
+ * getMessageListHopping's options, as Tencent's: a page of history from a point, by `sequence`
+ * (group conversations in Tencent's; any conversation here) or by `time` (one-to-one in Tencent's;
+ * any here).
+ */
+export interface GetMessageListHoppingOptions {
+  conversationID: ConversationID;
+  /**
+   * A message's `sequence`: the page starts at it, it included. Used in a group (or system)
+   * conversation, and in a one-to-one conversation when no `time` is given. Typed to take a
+   * page's `nextMessageSeq` as it is; its `''` (a completed page's) is refused, as Tencent's does.
+   */
+  sequence?: number | '';
+  /**
+   * A time in seconds (a message's `time`): the page starts with the messages of that second.
+   * Used in a one-to-one conversation, and in a group when no `sequence` is given. Typed to take
+   * a page's `nextMessageTime` as it is; its `''` is refused, as Tencent's does.
+   */
+  time?: number | '';
+  /** 0 (default): that message and older ones; 1: that message and newer ones. */
+  direction?: number;
+  /** 1–15, default 15 (Tencent's default and most). */
+  count?: number;
+}
+
+/** getMessageListHopping's answer, as Tencent's. */
+export interface GetMessageListHoppingResult {
+  /** At most `count`, oldest first. */
+  messageList: Message[];
+  /** True when nothing is left on the page's side (older for direction 0, newer for 1). */
+  isCompleted: boolean;
+  /**
+   * By sequence: the `sequence` to pass, with the same direction, for the next page on that side
+   * (`''` when completed). Absent when the page was asked by time.
+   */
+  nextMessageSeq?: number | '';
+  /**
+   * By time: the `time` to pass, with the same direction, for the next page on that side; this
+   * instance then goes on right after the page, without repeating the messages of that second
+   * (`''` when completed). Absent when the page was asked by sequence.
+   */
+  nextMessageTime?: number | '';
+}
+
 export interface GetConversationListOptions {
   /** `TYPES.CONV_C2C`, `TYPES.CONV_GROUP` or `TYPES.CONV_SYSTEM`. */
   type?: TypesValue;

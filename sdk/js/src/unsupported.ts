@@ -31,7 +31,6 @@ export const UNSUPPORTED_CALLS = {
   removeMessageReaction: 'Natter has no message reactions',
   getMessageReactions: 'Natter has no message reactions',
   getAllUserListOfMessageReaction: 'Natter has no message reactions',
-  getMessageListHopping: 'page with getMessageList and nextReqMessageID instead',
   sendMessageReadReceipt: RECEIPTS,
   getMessageReadReceiptList: RECEIPTS,
   getGroupMessageReadMemberList: RECEIPTS,
@@ -199,9 +198,6 @@ export class TencentUnsupported {
   }
   getAllUserListOfMessageReaction(..._args: any[]): Promise<ChatResponse<any>> {
     return reject('getAllUserListOfMessageReaction');
-  }
-  getMessageListHopping(..._args: any[]): Promise<ChatResponse<any>> {
-    return reject('getMessageListHopping');
   }
   sendMessageReadReceipt(..._args: any[]): Promise<ChatResponse<any>> {
     return reject('sendMessageReadReceipt');

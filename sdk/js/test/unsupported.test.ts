@@ -125,6 +125,7 @@ describe('unsupported calls', () => {
       'login',
       'sendMessage',
       'getMessageList',
+      'getMessageListHopping',
       'getConversationList',
       'deleteConversation',
       'quitGroup',

@@ -114,6 +114,17 @@ async function main(): Promise<void> {
     messageList = [...data.messageList, ...messageList];
   }
 
+  // Jumping to a quoted group message by its sequence, then on to the newest; one-to-one by time.
+  let hop = await chat.getMessageListHopping({ conversationID: 'GROUPgroup1', sequence: stored.sequence, direction: 1 });
+  let jumped: Message[] = hop.data.messageList;
+  while (!hop.data.isCompleted) {
+    hop = await chat.getMessageListHopping({ conversationID: 'GROUPgroup1', sequence: hop.data.nextMessageSeq, direction: 1 });
+    jumped = [...jumped, ...hop.data.messageList];
+  }
+  await chat
+    .getMessageListHopping({ conversationID: 'C2Cuser1', time: stored.time, count: 15, direction: 0 })
+    .then((imResponse) => render(`${imResponse.data.messageList.length} before ${imResponse.data.nextMessageTime}`));
+
   // The conversation list, whole, filtered, and by IDs.
   const all = await chat.getConversationList();
   const list: Conversation[] = all.data.conversationList;
