@@ -86,7 +86,9 @@ export function hue(text: string): number {
 /**
  * A message's text. The server API (`POST /message/send`) stores what an app backend sends as a
  * custom message, and the SDK hands its `{ "text": … }` payload over as JSON in `payload.data`: that
- * reads as text too. Other custom messages show their description, else the SDK's placeholder.
+ * reads as text too. The "group_create" message Tencent's SDK (and Natter's, as it) sends into a
+ * group it created reads "alice created the group". Other custom messages show their description,
+ * else the SDK's placeholder.
  */
 export function messageText(m: Pick<Message, 'type' | 'payload'>): string {
   const p = m.payload;
@@ -106,10 +108,19 @@ function groupNoticeText(p: { groupProfile?: { groupID?: string }; operationType
   return '[Group System Message]';
 }
 
+/** The "group_create" custom message Tencent's SDK (and Natter's) sends into a group it created. */
+export function isGroupCreated(payload: { data?: unknown } | undefined): boolean {
+  const data = payload?.data;
+  return typeof data === 'string' && data.includes('"group_create"') && textInData(data)?.endsWith(' created the group') === true;
+}
+
 function textInData(data: unknown): string | undefined {
   if (typeof data !== 'string' || !data.startsWith('{')) return undefined;
   try {
-    const parsed = JSON.parse(data) as { text?: unknown };
+    const parsed = JSON.parse(data) as { text?: unknown; businessID?: unknown; opUser?: unknown };
+    if (parsed.businessID === 'group_create') {
+      return `${typeof parsed.opUser === 'string' && parsed.opUser ? parsed.opUser : 'Someone'} created the group`;
+    }
     return typeof parsed.text === 'string' ? parsed.text : undefined;
   } catch {
     return undefined;
@@ -143,6 +154,8 @@ export function preview(c: Conversation, me: string | undefined): string {
   // The SDK words a recall ("You recalled a message", "Bob recalled a message").
   if (last.isRevoked) return last.messageForShow;
   const text = last.type ? messageText({ type: last.type, payload: last.payload }) : last.messageForShow;
+  // "alice created the group" names its sender already.
+  if (last.type === TYPES.MSG_CUSTOM && isGroupCreated(last.payload)) return text;
   if (last.fromAccount === me) return `You: ${text}`;
   if (c.type === TYPES.CONV_GROUP) return `${senderName(last.fromAccount, last.nick)}: ${text}`;
   return text;

@@ -124,7 +124,7 @@ export async function saveEdit(key: string, text: string, newMentions: string[] 
     return true;
   } catch (err) {
     const latest = err instanceof NatterError ? (err.data?.message as Message | undefined) : undefined;
-    if (errorCode(err) === ErrorCode.CONFLICT && latest) {
+    if (errorCode(err) === ErrorCode.MSG_MODIFY_CONFLICT && latest) {
       replaceInThread(latest.conversationID, [latest]);
       if (latest.isRevoked) {
         toast('Not saved: the message was recalled.', 'error');

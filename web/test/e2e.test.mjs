@@ -885,11 +885,15 @@ test('the web client against a real server', async (t) => {
     await alice.waitForSelector(row);
     const id = await alice.$eval(row, (el) => el.dataset.id);
     assert.match(id, /^GROUP@TGS#[A-Z0-9]{10}$/);
-    // bob has it before anyone writes, and then the message counts
+    // bob has it at once, its last message the SDK's "group_create" (as Tencent's), naming alice
+    // by her nick; then each message counts
     await bob.waitForSelector(item(id));
+    await bob.waitForSelector(`${item(id)} .conv-preview >> text=Alice Liddell created the group`);
+    await bob.waitForSelector(`${item(id)} .badge >> text=1`);
+    await alice.waitForSelector('#msg-list .msg-mine >> text=Alice Liddell created the group');
     await alice.fill('#composer-input', 'Tacos at noon?');
     await alice.press('#composer-input', 'Enter');
-    await bob.waitForSelector(`${item(id)} .badge >> text=1`);
+    await bob.waitForSelector(`${item(id)} .badge >> text=2`);
     const group = await api(`/v1/groups/${encodeURIComponent(id.slice('GROUP'.length))}`, tokenOf('bob'));
     assert.deepEqual([group.name, group.ownerID, group.memberCount], ['Lunch crew', 'alice', 3]);
     lunch = id;

@@ -305,14 +305,40 @@ export function toGroupMember(wire: WireGroupMember): GroupMember {
   };
 }
 
-/** The server's `selfRole` → Tencent's `selfInfo.role`; `{}` for a user who is not a member. */
+/** The server's `selfRole` → Tencent's `selfInfo.role`; none (`''`) for a user who is not a member. */
 const SELF_ROLES: Readonly<Record<string, string>> = {
   Owner: TYPES.GRP_MBR_ROLE_OWNER,
   Member: TYPES.GRP_MBR_ROLE_MEMBER,
 };
 
+/** What a Group's `selfInfo` is made of besides the server's `selfRole`. */
+export interface GroupSelf {
+  /** The logged-in user. */
+  userID: string;
+  /** The role held for the group when the wire's group does not say (a conversation's). */
+  role?: string;
+  /** The group conversation's, when the SDK holds it. */
+  messageRemindType?: string;
+}
+
+/**
+ * Tencent's `selfInfo`: the user's place in the group, its fields Tencent's empty defaults where
+ * Natter knows nothing (`joinTime`, `nameCard`), `role` `''` while it is not known (as Tencent's
+ * before it knows, and for a user who is not a member).
+ */
+export function toSelfInfo(self: GroupSelf, role: string | undefined): Group['selfInfo'] {
+  return {
+    userID: self.userID,
+    role: role ?? self.role ?? '',
+    messageRemindType: self.messageRemindType ?? '',
+    joinTime: '',
+    nameCard: '',
+    readedSequence: 0,
+  };
+}
+
 /** Tencent's Group from what the server knows of a group; Tencent's other fields stay empty. */
-export function toGroup(wire: Partial<WireGroup> & { groupID: string }): Group {
+export function toGroup(wire: Partial<WireGroup> & { groupID: string }, self: GroupSelf): Group {
   const ownerID = wire.ownerID ?? '';
   const role = SELF_ROLES[wire.selfRole ?? ''];
   return {
@@ -326,7 +352,7 @@ export function toGroup(wire: Partial<WireGroup> & { groupID: string }): Group {
     createTime: '',
     infoSequence: 0,
     lastInfoTime: 0,
-    selfInfo: role === undefined ? {} : { role },
+    selfInfo: toSelfInfo(self, role),
     lastMessage: {},
     nextMessageSeq: 0,
     memberCount: wire.memberCount ?? 0,
@@ -339,7 +365,15 @@ export function toGroup(wire: Partial<WireGroup> & { groupID: string }): Group {
   };
 }
 
-export function toConversation(wire: WireConversation, me: string): Conversation {
+/**
+ * `groupRole`: the user's role in a group the SDK holds (its group list or profile answers), for
+ * a group conversation's `groupProfile.selfInfo.role`; the conversation itself does not say.
+ */
+export function toConversation(
+  wire: WireConversation,
+  me: string,
+  groupRole: (groupID: string) => string | undefined = () => undefined,
+): Conversation {
   const type = conversationTypeOf(wire.conversationID);
   const target = conversationTarget(wire.conversationID);
   // Tencent sets only the profile that fits the type (its typings declare both).
@@ -365,7 +399,12 @@ export function toConversation(wire: WireConversation, me: string): Conversation
   if (type === TYPES.CONV_C2C) {
     conversation.userProfile = toProfile(wire.userProfile ?? { userID: target });
   } else if (type === TYPES.CONV_GROUP) {
-    conversation.groupProfile = toGroup(wire.groupProfile ?? { groupID: target });
+    // As Tencent's, whose conversation shows the group it holds: selfInfo says who the user is.
+    conversation.groupProfile = toGroup(wire.groupProfile ?? { groupID: target }, {
+      userID: me,
+      role: groupRole(target),
+      messageRemindType: wire.messageRemindType,
+    });
     conversation.subType = conversation.groupProfile.type;
   }
   return conversation as Conversation;

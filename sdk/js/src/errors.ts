@@ -5,12 +5,16 @@
  * `error` and `message` are exactly the server's (its API reference, "Errors"), so an app can switch on the same
  * numbers whether it talks to the HTTP API directly or through the SDK. The few checks the SDK makes
  * itself before sending anything (empty list, more than 100 IDs, not logged in) reuse the server's
- * codes for the same condition, so the app sees one vocabulary.
+ * codes for the same condition, so the app sees one vocabulary. The one exception is modifyMessage,
+ * whose conflict and not-found say Tencent's 2480 and 20026 (see {@link ErrorCode}), the server's
+ * `error` name and HTTP status kept.
  */
 
 /**
  * The server's error codes, plus the SDK's own negative ones: {@link ErrorCode.NETWORK_ERROR} for
- * "no answer at all" and {@link ErrorCode.UNSUPPORTED} for what Natter does not do.
+ * "no answer at all" and {@link ErrorCode.UNSUPPORTED} for what Natter does not do, and two of
+ * Tencent's own that modifyMessage gives in place of the server's because apps branch on them:
+ * {@link ErrorCode.MSG_MODIFY_CONFLICT} (2480) and {@link ErrorCode.MSG_NOT_FOUND} (20026).
  */
 export const ErrorCode = {
   INVALID_ARGUMENT: 40001,
@@ -30,13 +34,27 @@ export const ErrorCode = {
   NOT_IN_WHITELIST: 40306,
   NOT_FOUND: 40401,
   /**
-   * modifyMessage: a member changed the message since the version it was read at, or it was
-   * recalled (Tencent's 2480 `MSG_MODIFY_CONFLICT`); `data.message` is the message as it now is.
-   * Elsewhere the state the call meets refuses it: a group ID taken (createGroup), a conversation
-   * group that exists, 50 conversations pinned already, …
+   * The state the call meets refuses it: a group ID taken (createGroup), a conversation group
+   * that exists, 50 conversations pinned already, … (modifyMessage says
+   * {@link ErrorCode.MSG_MODIFY_CONFLICT} instead).
    */
   CONFLICT: 40901,
   PAYLOAD_TOO_LARGE: 41301,
+  /**
+   * modifyMessage only, and Tencent's number, not the server's (40901): a member changed the
+   * message since the version it was read at, or it was recalled; `data.message` is the message
+   * as it now is. Apps written to Tencent's SDK branch on this very number (TUIKit retries a
+   * reply, a reaction or a poll on 2480 and gives up on anything else), so modifyMessage, unlike
+   * the other calls, which keep the server's codes, says 2480 (`error` stays `conflict`).
+   */
+  MSG_MODIFY_CONFLICT: 2480,
+  /**
+   * modifyMessage only, and Tencent's number, not the server's (40401): the message is not there
+   * (any more) for the user: never sent, deleted for them, before their cleared history, outside
+   * their membership. Tencent's server answers modifyMessage so and apps compare with it, hence
+   * this call, unlike the others, says 20026 (`error` stays `not_found`).
+   */
+  MSG_NOT_FOUND: 20026,
   RATE_LIMITED: 42901,
   INTERNAL: 50001,
   UNAVAILABLE: 50301,
@@ -62,7 +80,7 @@ export interface NatterErrorInit {
   status?: number;
   /** From `Retry-After` on 429 / 503, in milliseconds. */
   retryAfterMs?: number;
-  /** What the call adds to its rejection, as Tencent's errors carry it (modifyMessage: `{ message }`). */
+  /** What the call adds to its rejection, as Tencent's errors carry it (sendMessage, revokeMessage, modifyMessage: `{ message }`). */
   data?: Record<string, unknown>;
   cause?: unknown;
 }
@@ -78,8 +96,9 @@ export class NatterError extends Error {
   /** How long the server asked us to wait (429 / 503), in milliseconds. */
   readonly retryAfterMs?: number;
   /**
-   * What the call adds, as Tencent's `imError.data`: modifyMessage rejects with `{ message }`, the
-   * message as it now is after a conflict (40901), else the message given. Absent elsewhere.
+   * What the call adds, as Tencent's `imError.data`: `{ message }` from sendMessage (the message,
+   * its `status` now `'fail'`), revokeMessage (the message given) and modifyMessage (the message
+   * as it now is after a conflict, 2480; else the message given). Absent elsewhere.
    */
   data?: Record<string, unknown>;
 

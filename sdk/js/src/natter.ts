@@ -196,6 +196,15 @@ const SENDABLE_TYPES = new Set<string>([TYPES.MSG_TEXT, TYPES.MSG_CUSTOM, TYPES.
  * Message types whose payload modifyMessage changes, as Tencent's (and the server's); the others
  * point at files, and change only their cloudCustomData.
  */
+/**
+ * modifyMessage's rejections that say Tencent's number rather than the server's: apps written to
+ * Tencent's SDK branch on these (TUIKit retries a reply or reaction on 2480 only).
+ */
+const TENCENT_MODIFY_CODES: Readonly<Record<number, number>> = {
+  [ErrorCode.CONFLICT]: ErrorCode.MSG_MODIFY_CONFLICT,
+  [ErrorCode.NOT_FOUND]: ErrorCode.MSG_NOT_FOUND,
+};
+
 const MODIFIABLE_TYPES = new Set<string>([TYPES.MSG_TEXT, TYPES.MSG_CUSTOM, TYPES.MSG_LOCATION, TYPES.MSG_FACE]);
 
 /** A one-message history page's refusals that mean the user cannot read the message (any more). */
@@ -240,6 +249,13 @@ export class Natter extends TencentUnsupported {
   private readonly store = new ConversationStore();
   private readonly delivery = new Delivery();
   private readonly emitter = new Emitter();
+  /**
+   * The user's role in each group the SDK holds, by group ID, as the group calls last answered
+   * (getGroupList replaces it whole): a group conversation's `groupProfile.selfInfo.role`, which
+   * the conversation itself does not say. Forgotten when the user leaves, is removed, or the group
+   * is dismissed.
+   */
+  private readonly groupRoles = new Map<string, string>();
   /** GROUP_LIST_UPDATED: the group list, fetched when it may have changed (group_list.ts). */
   private readonly groupListFeed = new GroupListFeed({
     listened: () => this.emitter.has(EVENT.GROUP_LIST_UPDATED),
@@ -455,6 +471,7 @@ export class Natter extends TencentUnsupported {
     this.hoppingEnds.clear();
     this.mentions.clear();
     this.groupListFeed.stop();
+    this.groupRoles.clear();
     this.blocklist.stop();
     this.loading = null;
     this.catchUpRunning = null;
@@ -677,12 +694,33 @@ export class Natter extends TencentUnsupported {
     const me = this.userID;
     // A message deleted for this user while it was held (catching up) is not news any more.
     const list = wires.filter((w) => !this.cache.isDeleted(w.messageID)).map((w) => this.cache.remember(toMessage(w, me)));
+    // A removal or dismissal notice: the user holds no role in the group any more.
+    for (const m of list) {
+      const groupID = m.type === TYPES.MSG_GRP_SYS_NOTICE ? m.payload?.groupProfile?.groupID : undefined;
+      if (typeof groupID === 'string') this.groupRoles.delete(groupID);
+    }
     if (list.length > 0) this.emit(EVENT.MESSAGE_RECEIVED, list);
     this.groupListFeed.noteMessages(list);
   }
 
   /** A wire conversation as the app sees it (who is logged in decides "You recalled a message"). */
-  private readonly present = (wire: WireConversation): Conversation => toConversation(wire, this.userID ?? '');
+  private readonly present = (wire: WireConversation): Conversation =>
+    toConversation(wire, this.userID ?? '', (groupID) => this.groupRoles.get(groupID));
+
+  /**
+   * A group of a call's answer as the app sees it: `selfInfo` with the user, their role (noted for
+   * the group's conversation) and the conversation's `messageRemindType` when the SDK holds it.
+   */
+  private presentGroup(wire: WireGroup): Group {
+    const group = toGroup(wire, {
+      userID: this.userID ?? '',
+      messageRemindType: this.store.get(`${TYPES.CONV_GROUP}${wire.groupID}`)?.messageRemindType,
+    });
+    const role: string = group.selfInfo.role;
+    if (role && !group.isDismissed) this.groupRoles.set(wire.groupID, role);
+    else this.groupRoles.delete(wire.groupID);
+    return group;
+  }
 
   /**
    * Conversation objects on their way into the local list, each with its `groupAtInfoList`: the
@@ -1577,7 +1615,7 @@ export class Natter extends TencentUnsupported {
   async getGroupProfile(options: GetGroupProfileOptions): Promise<ChatResponse<{ group: Group }>> {
     checkGroupID(options?.groupID);
     const wire = await this.http.get<WireGroup>(groupPath(options.groupID));
-    return ok({ group: toGroup(wire) });
+    return ok({ group: this.presentGroup(wire) });
   }
 
   // ---------------------------------------------------------------- blocklist
@@ -1631,7 +1669,8 @@ export class Natter extends TencentUnsupported {
   /** The groups the user is a member of now (`{ groupList }`), by group ID, with `selfInfo.role`. */
   async getGroupList(): Promise<ChatResponse<{ groupList: Group[] }>> {
     const reply = await this.http.get<WireGroupList>('/v1/groups');
-    return ok({ groupList: reply.groupList.map(toGroup) });
+    this.groupRoles.clear();
+    return ok({ groupList: reply.groupList.map((g) => this.presentGroup(g)) });
   }
 
   /**
@@ -1680,6 +1719,9 @@ export class Natter extends TencentUnsupported {
    * rejects with -2 before any request: `GRP_AVCHATROOM` and `GRP_COMMUNITY`, `maxMemberNum`, a
    * non-empty `groupCustomField`, `isSupportTopic: true`, and members with a role other than
    * `Member` or custom fields.
+   *
+   * As Tencent's SDK, it then sends the group its "group_create" custom message (see
+   * announceGroupCreated): the members' conversations start with it as their last message.
    */
   async createGroup(options: CreateGroupOptions): Promise<ChatResponse<CreateGroupResult>> {
     if (typeof options !== 'object' || options === null) {
@@ -1715,9 +1757,43 @@ export class Natter extends TencentUnsupported {
       memberList: members.length > 0 ? members.map((userID) => ({ userID })) : undefined,
     };
     const wire = await this.http.post<WireGroup>('/v1/groups', body);
+    await this.announceGroupCreated(wire.groupID);
     this.groupListFeed.refresh();
     await this.refreshLocal();
-    return ok({ group: toGroup(wire), overLimitUserIDList: [] });
+    return ok({ group: this.presentGroup(wire), overLimitUserIDList: [] });
+  }
+
+  /**
+   * What Tencent's SDK does once it created a group (any type Natter creates; Tencent's skips only
+   * audio-video groups and communities with topics): it sends the group a custom message,
+   * `payload.data` `{"businessID":"group_create","content":"Create Group","cmd":0,"opUser":…,
+   * "version":4}`, `opUser` the creator's nick, else their userID. TUIKit shows it as "… created
+   * the group", and every member's conversation gets a last message. Sent the usual way (stored,
+   * pushed to every member, the creator's other devices included); best effort, as Tencent's: a
+   * failure leaves the group made and createGroup resolving.
+   */
+  private async announceGroupCreated(groupID: string): Promise<void> {
+    const me = this.userID;
+    if (me === null) return;
+    try {
+      let opUser = me;
+      try {
+        opUser = (await this.getMyProfile()).data.nick || me;
+      } catch {
+        // the userID will do, as Tencent's without a nick
+      }
+      const message = this.createCustomMessage({
+        to: groupID,
+        conversationType: TYPES.CONV_GROUP,
+        payload: {
+          // Tencent's international wording (its Chinese one is "创建群组"), and its order of keys.
+          data: JSON.stringify({ businessID: 'group_create', content: 'Create Group', cmd: 0, opUser, version: 4 }),
+        },
+      });
+      await this.sendMessage(message);
+    } catch {
+      // best effort, as Tencent's, which does not wait for the send
+    }
   }
 
   /**
@@ -1738,7 +1814,7 @@ export class Natter extends TencentUnsupported {
       failureUserIDList: reply.failureUserIDList,
       existedUserIDList: reply.existedUserIDList,
       overLimitUserIDList: [],
-      group: toGroup(reply.group),
+      group: this.presentGroup(reply.group),
     });
   }
 
@@ -1762,7 +1838,7 @@ export class Natter extends TencentUnsupported {
     });
     this.groupListFeed.refresh(); // the group's memberCount
     await this.refreshLocal();
-    return ok({ group: toGroup(reply.group), userIDList: reply.userIDList });
+    return ok({ group: this.presentGroup(reply.group), userIDList: reply.userIDList });
   }
 
   /**
@@ -1798,7 +1874,7 @@ export class Natter extends TencentUnsupported {
     this.groupListFeed.refresh();
     // The server tells every member's devices (profileUpdated); this list need not wait for it.
     if (this.store.applyProfiles([], [wire])) this.emitList();
-    return ok({ group: toGroup(wire) });
+    return ok({ group: this.presentGroup(wire) });
   }
 
   /**
@@ -1810,6 +1886,7 @@ export class Natter extends TencentUnsupported {
   async dismissGroup(groupID: string): Promise<ChatResponse<{ groupID: string }>> {
     checkGroupID(groupID);
     await this.http.post<{}>(groupPath(groupID, '/dismiss'), {});
+    this.groupRoles.delete(groupID);
     this.groupListFeed.refresh();
     await this.refreshLocal();
     return ok({ groupID });
@@ -1829,7 +1906,7 @@ export class Natter extends TencentUnsupported {
       newOwnerID: options.newOwnerID,
     });
     this.groupListFeed.refresh();
-    return ok({ group: toGroup(wire) });
+    return ok({ group: this.presentGroup(wire) });
   }
 
   /**
@@ -1875,7 +1952,7 @@ export class Natter extends TencentUnsupported {
         message: `group "${groupID}" is a work group, which cannot be searched for; its members add people`,
       });
     }
-    return ok({ group: toGroup(wire) });
+    return ok({ group: this.presentGroup(wire) });
   }
 
   /**
@@ -1896,7 +1973,7 @@ export class Natter extends TencentUnsupported {
     await this.refreshLocal();
     const status =
       reply.status === TYPES.JOIN_STATUS_ALREADY_IN_GROUP ? TYPES.JOIN_STATUS_ALREADY_IN_GROUP : TYPES.JOIN_STATUS_SUCCESS;
-    return ok({ status, group: toGroup(reply.group) });
+    return ok({ status, group: this.presentGroup(reply.group) });
   }
 
   /**
@@ -1908,6 +1985,7 @@ export class Natter extends TencentUnsupported {
   async quitGroup(groupID: string): Promise<ChatResponse<{ groupID: string }>> {
     checkGroupID(groupID);
     await this.http.post<{}>(groupPath(groupID, '/leave'), {});
+    this.groupRoles.delete(groupID);
     this.groupListFeed.refresh();
     await this.refreshLocal();
     return ok({ groupID });
@@ -2131,7 +2209,9 @@ export class Natter extends TencentUnsupported {
   /**
    * Sends a message made by a create*Message call and resolves `{ message }` once it is stored: the
    * same object, now with the server's ID, sequence and time and `status: 'success'` (or
-   * `status: 'fail'` and a rejection). A retry of the same object never makes a second message.
+   * `status: 'fail'` and a rejection whose `data.message` is that object, as Tencent's). A retry
+   * of the same object never makes a second message. Checks made before any request (a message
+   * sent already, a type not sent, not logged in) reject without `data`.
    * As with Tencent, it is not delivered back to this instance as MESSAGE_RECEIVED; the user's
    * other devices and tabs receive it.
    */
@@ -2164,6 +2244,8 @@ export class Natter extends TencentUnsupported {
       });
     } catch (err) {
       message.status = 'fail';
+      // As Tencent's: a failed send's rejection carries the message, its status 'fail'.
+      if (err instanceof NatterError) err.data = { message };
       throw err;
     }
     this.delivery.noteSent(reply.message);
@@ -2195,8 +2277,9 @@ export class Natter extends TencentUnsupported {
    * Recalls a message the user sent, within the server's recall window (default 120 s), as
    * Tencent's: resolves `{ message }`, the same object now `isRevoked` with its content erased (every
    * member's copy becomes that stub). The conversation's last message follows at once. Rejects with
-   * the server's code: 40303 `recall_window_passed` after the window, 40301 for someone else's
-   * message. The recall does not come back to this instance as MESSAGE_REVOKED; the user's other
+   * the server's code, `data.message` the message given, as Tencent's: 40303 `recall_window_passed`
+   * after the window, 40301 for someone else's message (checks made before any request reject
+   * without `data`). The recall does not come back to this instance as MESSAGE_REVOKED; the user's other
    * devices and tabs, and the other members, receive it.
    */
   async revokeMessage(message: Message): Promise<ChatResponse<{ message: Message }>> {
@@ -2218,6 +2301,8 @@ export class Natter extends TencentUnsupported {
       });
     } catch (err) {
       this.cache.forgetOwnRecall(message.ID);
+      // As Tencent's: a refused recall's rejection carries the message given.
+      if (err instanceof NatterError) err.data = { message };
       throw err;
     }
     const stub = toMessage(reply.message, me);
@@ -2245,24 +2330,38 @@ export class Natter extends TencentUnsupported {
    * An image's (any file message's) payload is not sent: its cloudCustomData changes, and the
    * object takes its stored payload back from the answer.
    *
-   * Rejects with the server's codes, each rejection carrying `data.message` as Tencent's does:
-   * 40901 `conflict` when a member changed it since (Tencent's 2480: `data.message` is then the
-   * same object brought to the latest version, read back from the server, and MESSAGE_MODIFIED
-   * tells of it) or when it was recalled (the object is then marked recalled; one already marked
-   * is refused so without a request); 40401 when it is not there (any more) for the user
-   * (Tencent's 20026); 40001 for a payload its type cannot take, nothing changed. A message not
-   * sent (status other than `success`) and system notices are refused with 40001 before any
-   * request.
+   * Rejects, each rejection carrying `data.message` as Tencent's does, with Tencent's codes where
+   * apps branch on them: 2480 (`ErrorCode.MSG_MODIFY_CONFLICT`, error `conflict`; the server's
+   * 40901) when a member changed it since (`data.message` is then the same object brought to the
+   * latest version, read back from the server, and MESSAGE_MODIFIED tells of it) or when it was
+   * recalled (the object is then marked recalled; one already marked is refused so without a
+   * request); 20026 (`ErrorCode.MSG_NOT_FOUND`, error `not_found`; the server's 40401) when it is
+   * not there (any more) for the user. Otherwise the server's codes: 40001 for a payload its type
+   * cannot take, nothing changed. A message not sent (status other than `success`) and system
+   * notices are refused with 40001 before any request.
    */
   async modifyMessage(message: Message): Promise<ChatResponse<{ message: Message }>> {
     try {
       return await this.modify(message);
     } catch (err) {
+      if (!(err instanceof NatterError)) throw err;
       // As Tencent's: every rejection carries the message (the latest one after a conflict).
-      if (err instanceof NatterError && err.data === undefined && typeof message === 'object' && message !== null) {
-        err.data = { message };
+      const data = err.data ?? (typeof message === 'object' && message !== null ? { message } : undefined);
+      // Tencent's numbers where apps branch on them (TUIKit retries on 2480 only).
+      const code = TENCENT_MODIFY_CODES[err.code];
+      if (code === undefined) {
+        if (data !== undefined) err.data = data;
+        throw err;
       }
-      throw err;
+      throw new NatterError({
+        code,
+        error: err.error,
+        message: err.message,
+        status: err.status,
+        retryAfterMs: err.retryAfterMs,
+        data,
+        cause: err,
+      });
     }
   }
 

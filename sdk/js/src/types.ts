@@ -134,7 +134,7 @@ export interface Message {
   /**
    * How many times members changed it since it was sent (0: never), as Tencent's Message objects
    * carry it at run time: modifyMessage sends it, and a change made since refuses the call
-   * (40901 `conflict`). MESSAGE_MODIFIED, getMessageList and the catch-up keep it current.
+   * (2480 `conflict`, Tencent's number). MESSAGE_MODIFIED, getMessageList and the catch-up keep it current.
    */
   version: number;
   needReadReceipt: boolean;
@@ -247,8 +247,11 @@ export interface Group {
   infoSequence: number;
   lastInfoTime: number;
   /**
-   * `{ role }` (`GRP_MBR_ROLE_OWNER` or `_MEMBER`) where the user is known to be a member:
-   * getGroupList and the answers of the group calls; `{}` elsewhere.
+   * Tencent's `{ userID, role, messageRemindType, joinTime, nameCard, readedSequence }`: `userID`
+   * the logged-in user, always; `role` `GRP_MBR_ROLE_OWNER` or `_MEMBER` where the user is known to
+   * be a member (the group calls; a conversation's `groupProfile` once a group call told the SDK),
+   * else `''`; `messageRemindType` the group conversation's when held, else `''`; the others
+   * Tencent's empty defaults.
    */
   selfInfo: any;
   lastMessage: any;

@@ -296,7 +296,8 @@ describe('conversions', () => {
     assert.deepEqual([p.userID, p.nick, p.avatar], ['bob', 'Bob', 'a.png']);
     assert.deepEqual(p.profileCustomField, [{ key: 'team', value: 'blue' }]);
     assert.equal(p.allowType, 'AllowType_Type_AllowAny');
-    const g = toGroup({ groupID: 'team', name: 'Team', avatar: '', type: 'Public', notification: 'hi', memberCount: 3, isDismissed: false });
+    const g = toGroup({ groupID: 'team', name: 'Team', avatar: '', type: 'Public', notification: 'hi', memberCount: 3, isDismissed: false }, { userID: 'alice' });
+    assert.deepEqual([g.selfInfo.userID, g.selfInfo.role], ['alice', ''], 'no selfRole: no role, as Tencent’s before it knows');
     assert.deepEqual([g.name, g.type, g.notification, g.memberCount, g.isDismissed], ['Team', 'Public', 'hi', 3, false]);
   });
 });

@@ -45,7 +45,99 @@ function notices(received: Message[], groupID: string) {
   return received.filter((m) => m.type === TYPES.MSG_GRP_SYS_NOTICE && m.payload.groupProfile.groupID === groupID);
 }
 
+describe('selfInfo', () => {
+  test("a Group's and a group conversation's selfInfo: the user, their role, the conversation's remind type", async () => {
+    const { alice, bob, uid, done } = await users('alice', 'bob');
+    try {
+      const { group } = (await alice.chat.createGroup({ name: 'Team', memberList: [{ userID: uid.bob }] })).data;
+      const groupID = group.groupID;
+      // Tencent's selfInfo fields, those Natter does not know empty as Tencent's defaults.
+      assert.deepEqual(Object.keys(group.selfInfo).sort(), [
+        'joinTime',
+        'messageRemindType',
+        'nameCard',
+        'readedSequence',
+        'role',
+        'userID',
+      ]);
+      assert.deepEqual([group.selfInfo.userID, group.selfInfo.role, group.selfInfo.nameCard], [uid.alice, TYPES.GRP_MBR_ROLE_OWNER, '']);
+      await sendText(alice.chat, groupID, 'hi', 'GROUP');
+      const conversationID = `GROUP${groupID}`;
+      await waitFor(() => bob.entry(conversationID)?.lastMessage.payload?.text === 'hi', 5_000, 'bob has it');
+
+      // bob's conversation names him before his SDK holds the group; no role yet (as Tencent's
+      // before it knows), then his role once getGroupList told it.
+      const conversationOf = async () =>
+        (await bob.chat.getConversationList()).data.conversationList.find((c) => c.conversationID === conversationID)!;
+      let selfInfo = (await conversationOf()).groupProfile.selfInfo;
+      assert.deepEqual([selfInfo.userID, selfInfo.role], [uid.bob, '']);
+      assert.equal(selfInfo.messageRemindType, TYPES.MSG_REMIND_ACPT_AND_NOTE);
+      const listed = (await bob.chat.getGroupList()).data.groupList.find((g) => g.groupID === groupID)!;
+      assert.deepEqual(
+        [listed.selfInfo.userID, listed.selfInfo.role, listed.selfInfo.messageRemindType],
+        [uid.bob, TYPES.GRP_MBR_ROLE_MEMBER, TYPES.MSG_REMIND_ACPT_AND_NOTE],
+      );
+      selfInfo = (await conversationOf()).groupProfile.selfInfo;
+      assert.deepEqual([selfInfo.userID, selfInfo.role], [uid.bob, TYPES.GRP_MBR_ROLE_MEMBER]);
+      // TUIKit's lookup of the user's own member entry
+      const me = await bob.chat.getGroupMemberProfile({ groupID, userIDList: [selfInfo.userID] });
+      assert.equal(me.data.memberList[0]?.userID, uid.bob);
+
+      // The conversation's remind type follows; leaving forgets the role.
+      await bob.chat.setMessageRemindType({ groupID, messageRemindType: TYPES.MSG_REMIND_ACPT_NOT_NOTE });
+      const profile = (await bob.chat.getGroupProfile({ groupID })).data.group;
+      assert.equal(profile.selfInfo.messageRemindType, TYPES.MSG_REMIND_ACPT_NOT_NOTE);
+      const ownersView = (await alice.chat.getConversationList()).data.conversationList.find(
+        (c) => c.conversationID === conversationID,
+      )!;
+      assert.deepEqual([ownersView.groupProfile.selfInfo.userID, ownersView.groupProfile.selfInfo.role], [uid.alice, TYPES.GRP_MBR_ROLE_OWNER]);
+      await bob.chat.quitGroup(groupID);
+      selfInfo = (await conversationOf()).groupProfile.selfInfo;
+      assert.deepEqual([selfInfo.userID, selfInfo.role], [uid.bob, '']);
+    } finally {
+      await done();
+    }
+  });
+});
+
 describe('createGroup', () => {
+  test('as Tencent\'s SDK, it sends the group its "group_create" message: members receive it, it is the last message', async () => {
+    const { alice, bob, uid, done } = await users('alice', 'bob');
+    try {
+      await alice.chat.updateMyProfile({ nick: 'Alice A.' });
+      const { group } = (await alice.chat.createGroup({ name: 'Launch', memberList: [{ userID: uid.bob }] })).data;
+      const conversationID = `GROUP${group.groupID}`;
+      await waitFor(() => bob.rec.received().some((m) => m.conversationID === conversationID), 5_000, 'bob received it');
+      const received = bob.rec.received().filter((m) => m.conversationID === conversationID);
+      assert.equal(received.length, 1);
+      const [created] = received;
+      assert.deepEqual([created!.type, created!.from, created!.conversationType], [TYPES.MSG_CUSTOM, uid.alice, TYPES.CONV_GROUP]);
+      assert.deepEqual(JSON.parse(created!.payload.data), {
+        businessID: 'group_create',
+        content: 'Create Group',
+        cmd: 0,
+        opUser: 'Alice A.',
+        version: 4,
+      });
+      // the last message of both members' conversations, and stored in the history
+      for (const member of [alice, bob]) {
+        await waitFor(() => member.entry(conversationID)?.lastMessage.type === TYPES.MSG_CUSTOM, 5_000, 'lastMessage');
+        const listed = (await member.chat.getConversationList()).data.conversationList.find((c) => c.conversationID === conversationID)!;
+        assert.equal(JSON.parse(listed.lastMessage.payload.data).businessID, 'group_create');
+      }
+      const history = (await bob.chat.getMessageList({ conversationID })).data.messageList;
+      assert.deepEqual(history.map((m) => m.ID), [created!.ID]);
+      // alice's own instance is not told of her own send (as any sendMessage)
+      assert.equal(alice.rec.received().filter((m) => m.conversationID === conversationID).length, 0);
+      // opUser falls back to the userID without a nick; every type Natter creates gets one
+      const { group: meeting } = (await bob.chat.createGroup({ name: 'Stand-up', type: TYPES.GRP_MEETING })).data;
+      const last = (await bob.chat.getMessageList({ conversationID: `GROUP${meeting.groupID}` })).data.messageList;
+      assert.deepEqual(JSON.parse(last[0]!.payload.data).opUser, uid.bob);
+    } finally {
+      await done();
+    }
+  });
+
   test("a work group by default: Tencent's answer, the creator owns it, the server makes the ID", async () => {
     const { alice, bob, uid, done } = await users('alice', 'bob');
     try {
@@ -60,6 +152,7 @@ describe('createGroup', () => {
         ['Weekend hike', TYPES.GRP_WORK, uid.alice, 2, TYPES.JOIN_OPTIONS_DISABLE_APPLY, false],
       );
       assert.equal(group.selfInfo.role, TYPES.GRP_MBR_ROLE_OWNER);
+      assert.equal(group.selfInfo.userID, uid.alice, "selfInfo names the user, as Tencent's");
 
       // bob is a member at once: he sees the group, and alice gets what he sends to it.
       const bobsGroups = (await bob.chat.getGroupList()).data.groupList;
@@ -193,7 +286,8 @@ describe('work groups: members add and edit, the owner removes', () => {
       assert.ok(!(await carol.chat.getGroupList()).data.groupList.some((g) => g.groupID === groupID));
       // as Tencent's, a group the user is not in any more lists no one, and gives them no role
       assert.deepEqual((await carol.chat.getGroupMemberList({ groupID })).data, { memberList: [], offset: 0 });
-      assert.deepEqual((await carol.chat.getGroupProfile({ groupID })).data.group.selfInfo, {});
+      const { selfInfo } = (await carol.chat.getGroupProfile({ groupID })).data.group;
+      assert.deepEqual([selfInfo.userID, selfInfo.role], [uid.carol, '']);
     } finally {
       await done();
     }
@@ -327,7 +421,7 @@ describe('public and meeting groups: the owner runs them, users join', () => {
       const groupID = group.groupID;
       const found = (await erin.chat.searchGroupByID(groupID)).data.group;
       assert.deepEqual([found.name, found.ownerID, found.memberCount], ['Book club', uid.alice, 2]);
-      assert.deepEqual(found.selfInfo, {}, 'erin is not a member');
+      assert.deepEqual([found.selfInfo.userID, found.selfInfo.role], [uid.erin, ''], 'erin is not a member');
       const work = (await alice.chat.createGroup({ name: 'Private', memberList: [{ userID: uid.bob }] })).data.group;
       await assert.rejects(erin.chat.searchGroupByID(work.groupID), refusedWith(ErrorCode.PERMISSION_DENIED));
       await assert.rejects(bob.chat.searchGroupByID(work.groupID), refusedWith(ErrorCode.PERMISSION_DENIED), 'not even for a member');

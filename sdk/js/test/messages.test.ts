@@ -164,7 +164,12 @@ describe('create and send', () => {
     await loginReady(chat, alice, token);
     const message = chat.createTextMessage({ to: bob, conversationType: 'C2C', payload: { text: 'once' } });
     failNext = true;
-    await assert.rejects(chat.sendMessage(message), { code: ErrorCode.NETWORK_ERROR });
+    await assert.rejects(chat.sendMessage(message), (err: unknown) => {
+      assert.equal((err as NatterError).code, ErrorCode.NETWORK_ERROR);
+      // As Tencent's: the rejection carries the message, its status 'fail'.
+      assert.equal(((err as NatterError).data as { message: Message }).message, message);
+      return true;
+    });
     assert.equal(message.status, 'fail');
     const res = await chat.resendMessage(message);
     assert.equal(res.data.message.status, 'success');
@@ -210,9 +215,19 @@ describe('create and send', () => {
       code: 40001,
     });
     await assert.rejects(chat.revokeMessage(m), { code: 40001 }, 'a message never sent cannot be recalled');
+    await assert.rejects(chat.sendMessage(m, { onlineUserOnly: true }), (err: unknown) => {
+      assert.equal((err as NatterError).data, undefined, 'checks before any request carry no data');
+      return true;
+    });
     // Server refusals keep the server's code.
     const ghost = chat.createTextMessage({ to: uniqueUid('ghost'), conversationType: 'C2C', payload: { text: 'x' } });
-    await assert.rejects(chat.sendMessage(ghost), { code: 40401, error: 'not_found' });
+    await assert.rejects(chat.sendMessage(ghost), (err: unknown) => {
+      assert.deepEqual([(err as NatterError).code, (err as NatterError).error], [40401, 'not_found']);
+      const data = (err as NatterError).data as { message: Message };
+      assert.equal(data.message, ghost, "data.message, as Tencent's");
+      assert.equal(data.message.status, 'fail');
+      return true;
+    });
     assert.equal(ghost.status, 'fail');
     await done();
   });

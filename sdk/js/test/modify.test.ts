@@ -2,8 +2,8 @@
  * Changing a sent message against a real natter server, as Tencent's SDK has it: modifyMessage
  * (any member, text, custom, location and face payloads, every message's cloudCustomData, on the
  * version the message was read at), MESSAGE_MODIFIED on every device of every member (the
- * modifier's own instance included, once), a conflict after another member's change (40901, with
- * `data.message` the latest), a recalled message refused, and the changes a device missed while
+ * modifier's own instance included, once), a conflict after another member's change (Tencent's 2480,
+ * with `data.message` the latest; a missing message Tencent's 20026), a recalled message refused, and the changes a device missed while
  * offline, learnt from the catch-up.
  */
 import assert from 'node:assert/strict';
@@ -230,7 +230,7 @@ describe('modifyMessage and MESSAGE_MODIFIED', () => {
     }
   });
 
-  test('a conflict: another member changed it meanwhile; 40901, data.message the latest, told once', async () => {
+  test('a conflict: another member changed it meanwhile; 2480 as Tencent\'s, data.message the latest, told once', async () => {
     const alice = uniqueUid('alice');
     const bob = uniqueUid('bob');
     const gate = gatedSocket();
@@ -250,7 +250,8 @@ describe('modifyMessage and MESSAGE_MODIFIED', () => {
       let failure: unknown;
       await a.chat.modifyMessage(mine).catch((err: unknown) => (failure = err));
       assert.ok(failure instanceof NatterError, String(failure));
-      assert.deepEqual([failure.code, failure.error, failure.status], [ErrorCode.CONFLICT, 'conflict', 409]);
+      assert.deepEqual([failure.code, failure.error, failure.status], [ErrorCode.MSG_MODIFY_CONFLICT, 'conflict', 409]);
+      assert.equal(failure.code, 2480, 'Tencent’s MSG_MODIFY_CONFLICT, which TUIKit retries on');
       assert.match(failure.message, /version 1/);
       // As Tencent's: data.message is the latest message, the object alice passed, brought to it.
       const data = failure.data as { message: Message };
@@ -280,7 +281,7 @@ describe('modifyMessage and MESSAGE_MODIFIED', () => {
     }
   });
 
-  test('a recalled message is refused (40901): by the server, and before any request once known', async () => {
+  test('a recalled message is refused (2480): by the server, and before any request once known', async () => {
     const alice = uniqueUid('alice');
     const bob = uniqueUid('bob');
     const gate = gatedSocket();
@@ -299,7 +300,7 @@ describe('modifyMessage and MESSAGE_MODIFIED', () => {
       held.payload.text = 'changed';
       await assert.rejects(
         b.chat.modifyMessage(held),
-        refusedWith(ErrorCode.CONFLICT, { error: 'conflict', message: /recalled/ }),
+        refusedWith(ErrorCode.MSG_MODIFY_CONFLICT, { error: 'conflict', message: /recalled/ }),
       );
       assert.deepEqual([held.isRevoked, held.revoker, held.payload], [true, alice, {}]);
       assert.equal(b.rec.of(EVENT.MESSAGE_REVOKED).length, 1);
@@ -310,10 +311,10 @@ describe('modifyMessage and MESSAGE_MODIFIED', () => {
       let failure: unknown;
       await b.chat.modifyMessage(held).catch((err: unknown) => (failure = err));
       assert.ok(failure instanceof NatterError);
-      assert.equal(failure.code, ErrorCode.CONFLICT);
+      assert.equal(failure.code, ErrorCode.MSG_MODIFY_CONFLICT);
       assert.equal((failure.data as { message: Message }).message, held);
       assert.equal(spy.calls.length, requests, 'no request');
-      await assert.rejects(a.chat.modifyMessage(sent), refusedWith(ErrorCode.CONFLICT));
+      await assert.rejects(a.chat.modifyMessage(sent), refusedWith(ErrorCode.MSG_MODIFY_CONFLICT));
 
       gate.open();
       await waitFor(() => b.rec.of(EVENT.NET_STATE_CHANGE).at(-1)?.data.state === 'connected', 10_000, 'bob back');
@@ -429,7 +430,7 @@ describe('modifyMessage and MESSAGE_MODIFIED', () => {
     }
   });
 
-  test('refused before any request: a message not sent, a system notice, no session; 40401 for none', async () => {
+  test('refused before any request: a message not sent, a system notice, no session; 20026 for none', async () => {
     const alice = uniqueUid('alice');
     const bob = uniqueUid('bob');
     const spy = spyFetch();
@@ -458,10 +459,12 @@ describe('modifyMessage and MESSAGE_MODIFIED', () => {
       await assert.rejects(loggedOut.modifyMessage(sent), refusedWith(ErrorCode.UNAUTHENTICATED));
       assert.equal(spy.calls.length, requests, 'no request');
 
-      // A message that is not there (Tencent's 20026): the server's 40401, with the message given.
+      // A message that is not there: Tencent's 20026 (the server's 40401), with the message given.
       const ghost: Message = { ...sent, ID: String(Number(sent.ID) + 1_000_000) };
       await assert.rejects(chat.modifyMessage(ghost), (err) => {
-        refusedWith(ErrorCode.NOT_FOUND, { error: 'not_found' })(err);
+        refusedWith(ErrorCode.MSG_NOT_FOUND, { error: 'not_found' })(err);
+        assert.equal((err as NatterError).code, 20026);
+        assert.equal((err as NatterError).status, 404);
         assert.equal(((err as NatterError).data as { message: Message }).message, ghost);
         return true;
       });
@@ -471,6 +474,41 @@ describe('modifyMessage and MESSAGE_MODIFIED', () => {
       assert.deepEqual((await listed(chat, `C2C${bob}`, sent.ID))?.payload, { text: 'hi' });
     } finally {
       await closeAll(chat);
+    }
+  });
+
+  test("TUIKit's reply bookkeeping: two members at once, retried on 2480 only, both recorded", async () => {
+    const alice = uniqueUid('alice');
+    const bob = uniqueUid('bob');
+    const a = await device(alice, 0);
+    const b = await device(bob, 0);
+    try {
+      const root = await sendText(a.chat, bob, 'root');
+      await waitFor(() => b.rec.received().length === 1, 5_000, 'bob got it');
+      const held = b.rec.received()[0]!;
+      // As TUIKit's replyMessage: add to cloudCustomData.messageReplies, modifyMessage, and retry
+      // after a pause only when the code is 2480 (data.message, the same object, is the latest).
+      const addReply = async (chat: TencentCloudChat, message: Message, sender: string) => {
+        for (let attempt = 0; ; attempt += 1) {
+          const ccd = message.cloudCustomData ? JSON.parse(message.cloudCustomData) : {};
+          const replies = [...(ccd.messageReplies?.replies ?? []), { messageSender: sender }];
+          message.cloudCustomData = JSON.stringify({ messageReplies: { replies, version: 1 } });
+          try {
+            return await chat.modifyMessage(message);
+          } catch (err) {
+            if ((err as NatterError).code !== 2480 || attempt >= 3) throw err;
+            assert.equal(((err as NatterError).data as { message: Message }).message, message);
+            await settle(100);
+          }
+        }
+      };
+      await Promise.all([addReply(a.chat, root, alice), addReply(b.chat, held, bob)]);
+      const stored = await listed(a.chat, `C2C${bob}`, root.ID);
+      const senders = JSON.parse(stored!.cloudCustomData).messageReplies.replies.map((r: { messageSender: string }) => r.messageSender);
+      assert.deepEqual([...senders].sort(), [alice, bob].sort());
+      assert.equal(stored!.version, 2);
+    } finally {
+      await closeAll(a.chat, b.chat);
     }
   });
 });

@@ -6,7 +6,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import type Natter from '@natter/sdk';
-import { EVENT, ErrorCode, type Message, type WebSocketConstructor } from '@natter/sdk';
+import { EVENT, ErrorCode, NatterError, type Message, type WebSocketConstructor } from '@natter/sdk';
 import { closeAll, destroyAllChats, gatedSocket, liveDevice, loginReady, newChat, refusedWith, sendText } from '../testing/chat.js';
 import { startServer, uniqueUid, waitFor, type TestServer } from '../testing/server.js';
 
@@ -96,7 +96,11 @@ describe('revokeMessage and MESSAGE_REVOKED', () => {
       await sendText(a.chat, bob, 'mine');
       await waitFor(() => b.rec.received().length === 1, 5_000, 'bob got it');
       const theirs = b.rec.received()[0]!;
-      await assert.rejects(b.chat.revokeMessage(theirs), refusedWith(ErrorCode.PERMISSION_DENIED, { error: 'permission_denied' }));
+      await assert.rejects(b.chat.revokeMessage(theirs), (err: unknown) => {
+        refusedWith(ErrorCode.PERMISSION_DENIED, { error: 'permission_denied' })(err);
+        assert.equal(((err as NatterError).data as { message: Message }).message, theirs, "data.message, as Tencent's");
+        return true;
+      });
       assert.equal(theirs.isRevoked, false);
     } finally {
       await closeAll(a.chat, b.chat);
@@ -177,7 +181,11 @@ describe('the recall window', () => {
     try {
       const sent = await sendText(chat, bob, 'too late to take back');
       await settle(1_500);
-      await assert.rejects(chat.revokeMessage(sent), refusedWith(ErrorCode.RECALL_WINDOW_PASSED, { error: 'recall_window_passed' }));
+      await assert.rejects(chat.revokeMessage(sent), (err: unknown) => {
+        refusedWith(ErrorCode.RECALL_WINDOW_PASSED, { error: 'recall_window_passed' })(err);
+        assert.equal(((err as NatterError).data as { message: Message }).message, sent);
+        return true;
+      });
       assert.deepEqual([sent.isRevoked, sent.payload], [false, { text: 'too late to take back' }]);
       const quick = await sendText(chat, bob, 'taken back in time');
       assert.equal((await chat.revokeMessage(quick)).data.message.isRevoked, true);
