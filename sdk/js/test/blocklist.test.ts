@@ -19,9 +19,9 @@ import {
   loginReady,
   newChat,
   record,
+  recordingSocket,
   refusedWith,
   sendText,
-  type ServerFrame,
 } from '../testing/chat.js';
 import { spyFetch, startServer, uniqueUid, waitFor, type TestServer } from '../testing/server.js';
 
@@ -35,20 +35,13 @@ after(async () => {
   await server?.stop();
 });
 
-/** A `ws` WebSocket that keeps every server frame it carries, for the test to look at. */
-function recordingSocket() {
-  const frames: ServerFrame[] = [];
-  class Recording extends WebSocket {
-    constructor(url: string) {
-      super(url);
-      this.addEventListener('message', (event) => frames.push(JSON.parse(String(event.data)) as ServerFrame));
-    }
-  }
+/** A recording socket (`recordingSocket`) that also lists the blocklists pushed to it. */
+function blocklistSocket() {
+  const socket = recordingSocket();
   return {
-    WebSocket: Recording,
-    frames,
+    ...socket,
     /** The `blacklistUpdated` lists this socket carried, oldest first. */
-    pushed: () => frames.filter((f) => f.event === 'blacklistUpdated').map((f) => f.data.userIDList as string[]),
+    pushed: () => socket.frames.filter((f) => f.event === 'blacklistUpdated').map((f) => f.data.userIDList as string[]),
   };
 }
 
@@ -226,7 +219,7 @@ describe('BLACKLIST_UPDATED', () => {
   test("another device's change reaches this one; the calling instance hears none of its own", async () => {
     const me = uniqueUid('alice');
     const [bob, carol] = [uniqueUid('bob'), uniqueUid('carol')];
-    const socket = recordingSocket();
+    const socket = blocklistSocket();
     const phone = await liveDevice(server, me, 0, socket.WebSocket);
     const web = await liveDevice(server, me, 1);
     try {
@@ -337,7 +330,7 @@ describe('BLACKLIST_UPDATED', () => {
   test('the push of an own change arriving before its answer is not news; a newer one from elsewhere is', async () => {
     const me = uniqueUid('alice');
     const [bob, carol, dave] = [uniqueUid('bob'), uniqueUid('carol'), uniqueUid('dave')];
-    const socket = recordingSocket();
+    const socket = blocklistSocket();
     const holding = holdingFetch();
     const chat = newChat(server, { WebSocket: socket.WebSocket, fetch: holding.fetch });
     const rec = record(chat);

@@ -18,7 +18,7 @@ import {
   loginReady,
   newChat,
   record,
-  type ServerFrame,
+  recordingSocket,
 } from '../testing/chat.js';
 import { spyFetch, startServer, uniqueUid, waitFor, type TestServer } from '../testing/server.js';
 import { toConversation, toLastMessage, toMessage } from '../src/convert.js';
@@ -34,18 +34,6 @@ after(async () => {
   await destroyAllChats();
   await server?.stop();
 });
-
-/** A `ws` WebSocket that keeps every server frame it carries, for the test to look at. */
-function recordingSocket() {
-  const frames: ServerFrame[] = [];
-  class Recording extends WebSocket {
-    constructor(url: string) {
-      super(url);
-      this.addEventListener('message', (event) => frames.push(JSON.parse(String(event.data)) as ServerFrame));
-    }
-  }
-  return { WebSocket: Recording, frames };
-}
 
 /**
  * A group of live users made by the app backend: alice writes, denny and lucy are named, dave

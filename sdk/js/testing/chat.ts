@@ -168,6 +168,18 @@ export interface ServerFrame {
   data: any;
 }
 
+/** A `ws` WebSocket that keeps every server frame it carries, for the test to look at. */
+export function recordingSocket(): { WebSocket: WebSocketConstructor; frames: ServerFrame[] } {
+  const frames: ServerFrame[] = [];
+  class Recording extends WebSocket {
+    constructor(url: string) {
+      super(url);
+      this.addEventListener('message', (event) => frames.push(JSON.parse(String(event.data)) as ServerFrame));
+    }
+  }
+  return { WebSocket: Recording as unknown as WebSocketConstructor, frames };
+}
+
 /**
  * A `ws` WebSocket that holds back the server frames a test picks and hands them to the SDK later,
  * on the same connection and through its real frame handling: how a push made through another
