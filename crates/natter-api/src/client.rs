@@ -68,6 +68,9 @@ pub fn routes() -> OpenApiRouter<AppState> {
 const CONVERSATION_ID: &str = "The conversation ID (`C2C<userID>`, `GROUP<groupID>`, \
     `@TIM#SYSTEM`), percent-encoded (`%40TIM%23SYSTEM`).";
 
+/// The `{groupID}` path parameter.
+const GROUP_ID: &str = "The group ID (`team-1`, not `GROUPteam-1`); percent-encode `#` and `@`.";
+
 /// Send a message
 ///
 /// Sends a message to one of the user's conversations and answers once it is durable. The
@@ -696,7 +699,7 @@ async fn remove_from_conversation_group(
 /// up to now; later messages are neither visible nor counted. The app backend can add them again.
 /// An owner who leaves their work group no longer owns it.
 #[utoipa::path(post, path = "/v1/groups/{groupID}/leave", tag = "client", operation_id = "quitGroup",
-    params(("groupID" = String, Path, description = "The group ID (`team-1`, not `GROUPteam-1`); percent-encode `#` and `@`.")),
+    params(("groupID" = String, Path, description = GROUP_ID)),
     responses(
         (status = 200, description = "Done.", body = Empty),
         (status = 403, description = "`permission_denied`: the user was never a member, or owns a `Public` or `ChatRoom` group (which its owner dismisses instead).", body = ErrorBody),
@@ -906,7 +909,7 @@ async fn unblock_users(
 /// The group as its members, and former members, see it; a group other than a work group shows
 /// it to anyone, so that users can find a group to join (Tencent's `searchGroupByID`).
 #[utoipa::path(get, path = "/v1/groups/{groupID}", tag = "client", operation_id = "getGroupProfile",
-    params(("groupID" = String, Path, description = "The group ID (`team-1`, not `GROUPteam-1`); percent-encode `#` and `@`.")),
+    params(("groupID" = String, Path, description = GROUP_ID)),
     responses(
         (status = 200, description = "The group.", body = wire::Group),
         (status = 403, description = "`permission_denied`: a work group the user was never a member of.", body = ErrorBody),
@@ -949,7 +952,7 @@ struct GroupMembersQuery {
 /// them. `offset` in the answer is where the next page starts, or 0 after the last page.
 #[utoipa::path(get, path = "/v1/groups/{groupID}/members", tag = "client",
     operation_id = "getGroupMemberList",
-    params(("groupID" = String, Path, description = "The group ID (`team-1`, not `GROUPteam-1`); percent-encode `#` and `@`."), GroupMembersQuery),
+    params(("groupID" = String, Path, description = GROUP_ID), GroupMembersQuery),
     responses(
         (status = 200, description = "One page of members.", body = wire::GroupMemberList),
         (status = 400, description = "`invalid_argument`: `count` outside 1–100, or a malformed group ID.", body = ErrorBody),
@@ -1000,7 +1003,7 @@ async fn create_group(
 /// `failureUserIDList`, members already in `existedUserIDList`.
 #[utoipa::path(post, path = "/v1/groups/{groupID}/members", tag = "client",
     operation_id = "addGroupMember", request_body = wire::GroupMemberIdList,
-    params(("groupID" = String, Path, description = "The group ID (`team-1`, not `GROUPteam-1`); percent-encode `#` and `@`.")),
+    params(("groupID" = String, Path, description = GROUP_ID)),
     responses(
         (status = 200, description = "What was done, user by user, and the group now.", body = wire::AddedGroupMembers),
         (status = 400, description = "`invalid_argument`: an empty list, more than 500 users, or a malformed ID.", body = ErrorBody),
@@ -1028,7 +1031,7 @@ async fn add_group_members(
 /// `@TIM#SYSTEM`.
 #[utoipa::path(post, path = "/v1/groups/{groupID}/members/remove", tag = "client",
     operation_id = "deleteGroupMember", request_body = wire::GroupMemberIdList,
-    params(("groupID" = String, Path, description = "The group ID (`team-1`, not `GROUPteam-1`); percent-encode `#` and `@`.")),
+    params(("groupID" = String, Path, description = GROUP_ID)),
     responses(
         (status = 200, description = "Who was removed, and the group now.", body = wire::RemovedGroupMembers),
         (status = 400, description = "`invalid_argument`: an empty list, the owner themself, or a malformed ID.", body = ErrorBody),
@@ -1056,7 +1059,7 @@ async fn remove_group_members(
 /// For a current member; 1–50 users.
 #[utoipa::path(post, path = "/v1/groups/{groupID}/members/profile", tag = "client",
     operation_id = "getGroupMemberProfile", request_body = wire::GroupMemberIdList,
-    params(("groupID" = String, Path, description = "The group ID (`team-1`, not `GROUPteam-1`); percent-encode `#` and `@`.")),
+    params(("groupID" = String, Path, description = GROUP_ID)),
     responses(
         (status = 200, description = "The members found (`offset` 0).", body = wire::GroupMemberList),
         (status = 400, description = "`invalid_argument`: an empty list, more than 50 users, or a malformed ID.", body = ErrorBody),
@@ -1083,7 +1086,7 @@ async fn named_group_members(
 /// and is a plain member from then on.
 #[utoipa::path(post, path = "/v1/groups/{groupID}/owner", tag = "client",
     operation_id = "changeGroupOwner", request_body = wire::GroupOwnerChange,
-    params(("groupID" = String, Path, description = "The group ID (`team-1`, not `GROUPteam-1`); percent-encode `#` and `@`.")),
+    params(("groupID" = String, Path, description = GROUP_ID)),
     responses(
         (status = 200, description = "The group now.", body = wire::Group),
         (status = 400, description = "`invalid_argument`: the new owner is not a member, or owns it already.", body = ErrorBody),
@@ -1111,7 +1114,7 @@ async fn change_group_owner(
 /// `updateGroupProfile`). Everyone who shows the group gets `profileUpdated`.
 #[utoipa::path(post, path = "/v1/groups/{groupID}", tag = "client",
     operation_id = "updateGroupProfile", request_body = wire::GroupProfileUpdate,
-    params(("groupID" = String, Path, description = "The group ID (`team-1`, not `GROUPteam-1`); percent-encode `#` and `@`.")),
+    params(("groupID" = String, Path, description = GROUP_ID)),
     responses(
         (status = 200, description = "The group now.", body = wire::Group),
         (status = 400, description = "`invalid_argument`: an empty or too long field, an unknown join option, or a join option for a work group.", body = ErrorBody),
@@ -1139,7 +1142,7 @@ async fn update_group_profile(
 /// a notice in `@TIM#SYSTEM`.
 #[utoipa::path(post, path = "/v1/groups/{groupID}/dismiss", tag = "client",
     operation_id = "dismissGroup",
-    params(("groupID" = String, Path, description = "The group ID (`team-1`, not `GROUPteam-1`); percent-encode `#` and `@`.")),
+    params(("groupID" = String, Path, description = GROUP_ID)),
     responses(
         (status = 200, description = "Done.", body = Empty),
         (status = 403, description = "`permission_denied`: not the owner, or a work group. `not_a_member` (40302): dismissed already.", body = ErrorBody),
@@ -1164,7 +1167,7 @@ async fn dismiss_group(
 /// group that needs approval refuses; a work group is joined only by being added.
 #[utoipa::path(post, path = "/v1/groups/{groupID}/join", tag = "client",
     operation_id = "joinGroup",
-    params(("groupID" = String, Path, description = "The group ID (`team-1`, not `GROUPteam-1`); percent-encode `#` and `@`.")),
+    params(("groupID" = String, Path, description = GROUP_ID)),
     responses(
         (status = 200, description = "`JoinedSuccess`, or `AlreadyInGroup` for a member, and the group now.", body = wire::JoinedGroup),
         (status = 403, description = "`permission_denied`: the group takes no one who asks. `not_a_member` (40302): the group was dismissed.", body = ErrorBody),

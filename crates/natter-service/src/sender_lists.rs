@@ -54,10 +54,7 @@ impl Natter {
     /// WuKongIM blacklist (`channel_type` 1), which the app backend sees and sets too.
     pub async fn blacklist(&self, uid: &Uid) -> Result<Vec<String>> {
         let owner = ListOwner::User(uid.clone());
-        let entries = self
-            .read(move |db| sender_lists::entries(db, SenderList::Blacklist, &owner))
-            .await?;
-        Ok(entries.iter().map(|entry| entry.uid.to_string()).collect())
+        self.read(move |db| blocked_users(db, &owner)).await
     }
 
     /// `POST /v1/blacklist` (`ListChange::Add`) and `POST /v1/blacklist/remove`
@@ -147,19 +144,19 @@ fn change_list(
     }
 }
 
-/// The users a user's blacklist holds, read in the write that changed it, when `wanted`.
+/// The users a user's blacklist holds, in the order blocked.
+fn blocked_users(db: &dyn Db, owner: &ListOwner) -> natter_store::Result<Vec<String>> {
+    let entries = sender_lists::entries(db, SenderList::Blacklist, owner)?;
+    Ok(entries.iter().map(|entry| entry.uid.to_string()).collect())
+}
+
+/// [`blocked_users`], read in the write that changed the list, when `wanted`.
 fn blocked_by(
     db: &dyn Db,
     owner: &ListOwner,
     wanted: bool,
 ) -> natter_store::Result<Option<Vec<String>>> {
-    if !wanted {
-        return Ok(None);
-    }
-    let entries = sender_lists::entries(db, SenderList::Blacklist, owner)?;
-    Ok(Some(
-        entries.iter().map(|entry| entry.uid.to_string()).collect(),
-    ))
+    wanted.then(|| blocked_users(db, owner)).transpose()
 }
 
 /// A group's list (`channel_type` 2) or a user's (1: who may message them one-to-one).

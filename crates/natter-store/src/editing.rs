@@ -6,7 +6,7 @@
 use natter_core::{ConversationId, Uid};
 
 use crate::db::params;
-use crate::removal::{check_in, deleted_by, locate, sees};
+use crate::removal::{check_in, deleted_by, locate, record_change, sees};
 use crate::rows::{self, LOADED_COLUMNS, LOADED_FROM, MODIFIED};
 use crate::{Db, Modification, Modified, Result, StoreError, views};
 
@@ -99,18 +99,13 @@ pub fn modify(db: &dyn Db, change: &Modification) -> Result<Modified> {
         // message, when it is this one) to devices that were away.
         let before = loaded.counted();
         rows::save_loaded(db, &uid, &mut loaded, before)?;
-        db.execute(
-            "INSERT INTO message_changes (uid, channel_id, seq, change, message_id, version) \
-             VALUES ($1, $2, $3, $4, $5, $6) \
-             ON CONFLICT (uid, channel_id, seq, change) DO UPDATE SET version = $6",
-            params![
-                uid.as_str(),
-                channel_id,
-                message.seq,
-                MODIFIED,
-                message.id,
-                loaded.view.version
-            ],
+        record_change(
+            db,
+            &uid,
+            channel_id,
+            &message,
+            MODIFIED,
+            loaded.view.version,
         )?;
         members.push((uid.clone(), views::complete_view(db, &uid, loaded)?));
     }

@@ -185,7 +185,10 @@ pub fn recall(db: &dyn Db, recall: &Recall) -> Result<Recalled> {
     Ok(Recalled { message, members })
 }
 
-fn record_change(
+/// Records what became of a message for one user, at their `version`, for sync. One row per
+/// user, message and kind of change: the same change again (a message modified twice) moves the
+/// row to the newer version.
+pub(crate) fn record_change(
     db: &dyn Db,
     uid: &Uid,
     channel_id: i64,
@@ -195,7 +198,8 @@ fn record_change(
 ) -> Result<()> {
     db.execute(
         "INSERT INTO message_changes (uid, channel_id, seq, change, message_id, version) \
-         VALUES ($1, $2, $3, $4, $5, $6)",
+         VALUES ($1, $2, $3, $4, $5, $6) \
+         ON CONFLICT (uid, channel_id, seq, change) DO UPDATE SET version = $6",
         params![
             uid.as_str(),
             channel_id,
