@@ -3,11 +3,11 @@
 //! version they hold. Every member who can see it gets a `message_changes` row at their next
 //! version, which sync reports with the message as it now is.
 
-use natter_core::{ConversationId, Uid};
+use natter_core::ConversationId;
 
 use crate::db::params;
-use crate::removal::{check_in, deleted_by, locate, record_change, sees};
-use crate::rows::{self, LOADED_COLUMNS, LOADED_FROM, MODIFIED};
+use crate::removal::{channel_rows, check_in, deleted_by, locate, record_change, sees};
+use crate::rows::{self, MODIFIED};
 use crate::{Db, Modification, Modified, Result, StoreError, views};
 
 /// The types whose payload may change, as Tencent's: the others point at files.
@@ -83,14 +83,8 @@ pub fn modify(db: &dyn Db, change: &Modification) -> Result<Modified> {
         crate::mentions::record(db, channel_id, &message)?;
     }
 
-    let sql = format!(
-        "SELECT {LOADED_COLUMNS}, c.uid FROM {LOADED_FROM} WHERE c.channel_id = $1 ORDER BY c.uid"
-    );
-    crate::locks::lock_members(db, channel_id)?;
     let mut members = Vec::new();
-    for row in db.query(&sql, params![channel_id])? {
-        let mut loaded = rows::read_loaded(&row)?;
-        let uid = Uid::parse(&row.get::<String>(rows::LOADED_COLUMN_COUNT)?, "uid")?;
+    for (uid, mut loaded) in channel_rows(db, channel_id)? {
         if !sees(db, &uid, &loaded, message.seq)? || deleted_by(db, &uid, channel_id, message.seq)?
         {
             continue;

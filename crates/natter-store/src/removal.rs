@@ -133,15 +133,9 @@ pub fn recall(db: &dyn Db, recall: &Recall) -> Result<Recalled> {
     message.cloud_custom_data = String::new();
     message.revoked_by = Some(revoker);
 
-    let sql = format!(
-        "SELECT {LOADED_COLUMNS}, c.uid FROM {LOADED_FROM} WHERE c.channel_id = $1 ORDER BY c.uid"
-    );
-    crate::locks::lock_members(db, located.channel_id)?;
     let mut members = Vec::new();
     let mut sender_named = sender_conversation.map(|id| id.to_string());
-    for row in db.query(&sql, params![located.channel_id])? {
-        let mut loaded = rows::read_loaded(&row)?;
-        let uid = Uid::parse(&row.get::<String>(rows::LOADED_COLUMN_COUNT)?, "uid")?;
+    for (uid, mut loaded) in channel_rows(db, located.channel_id)? {
         if uid.as_str() == message.from && sender_named.is_none() {
             sender_named = Some(loaded.view.id.to_string());
         }
@@ -183,6 +177,19 @@ pub fn recall(db: &dyn Db, recall: &Recall) -> Result<Recalled> {
         ],
     )?;
     Ok(Recalled { message, members })
+}
+
+/// Every user's conversation of the channel, in uid order, their rows locked first: the users a
+/// change to one of its messages may reach.
+pub(crate) fn channel_rows(db: &dyn Db, channel_id: i64) -> Result<Vec<(Uid, Loaded)>> {
+    let sql = format!(
+        "SELECT {LOADED_COLUMNS}, c.uid FROM {LOADED_FROM} WHERE c.channel_id = $1 ORDER BY c.uid"
+    );
+    crate::locks::lock_members(db, channel_id)?;
+    db.query_map(&sql, params![channel_id], |row| {
+        let uid = Uid::parse(row.text(rows::LOADED_COLUMN_COUNT)?, "uid")?;
+        Ok((uid, rows::read_loaded(row)?))
+    })
 }
 
 /// Records what became of a message for one user, at their `version`, for sync. One row per
