@@ -81,8 +81,8 @@ pub struct Prefs {
 /// One user's state in one channel.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ConversationState {
-    /// The user has read up to here: moved only by reading (or by setting the unread count),
-    /// never by a deletion, whose badge goes through `deleted_to_seq`. The peer of a
+    /// The user has read up to here: moved only by reading (by setting the unread count, or by
+    /// leaving a group), never by a deletion, whose badge goes through `deleted_to_seq`. The peer of a
     /// one-to-one conversation is shown it as their read receipt, so it must say what the user
     /// read, not what they threw away.
     pub read_seq: u64,
@@ -364,12 +364,17 @@ impl ConversationState {
         self.activity_ms = self.activity_ms.max(now_ms);
     }
 
-    /// The user left the group (or was removed, or it was dismissed) at `left_seq`.
+    /// The user left the group (or was removed, or it was dismissed) at `left_seq`. What they
+    /// had not read counts as read: the conversation stays, read-only, but a badge they could
+    /// only clear by opening a group they are no longer in would stay in their total. Tencent's
+    /// SDK zeroes the unread count of a group its user leaves alike.
     pub fn leave(&mut self, left_seq: u64) -> bool {
         if self.left_seq.is_some() {
             return false;
         }
         self.left_seq = Some(left_seq);
+        self.read_seq = self.read_seq.max(left_seq);
+        self.uncounted = 0;
         true
     }
 
@@ -523,11 +528,12 @@ mod tests {
     }
 
     #[test]
-    fn leaving_caps_what_is_visible_and_counted() {
+    fn leaving_caps_what_is_visible_and_reads_the_rest() {
         let mut state = ConversationState::joined_at(5);
         received(&mut state, 5..=6);
+        assert_eq!(state.unread(6), 2);
         state.leave(6);
-        assert_eq!(state.unread(20), 2);
+        assert_eq!(state.unread(20), 0, "leaving reads what was left unread");
         assert_eq!(state.last_visible_seq(20), 6);
         state.rejoin(21);
         assert_eq!(state.unread(20), 0);

@@ -58,8 +58,8 @@ async fn a_removed_member_keeps_a_readable_conversation_that_refuses_sends() {
     assert_eq!(texts(&alice.history("GROUPteam").await), ["before"]);
     assert_eq!(
         alice.unread("GROUPteam").await,
-        1,
-        "later messages are not counted"
+        0,
+        "the removal read what was unread, and later messages are not counted"
     );
     alice
         .try_send("GROUPteam", json!({"text": "hello?"}))
@@ -119,6 +119,78 @@ async fn a_member_who_leaves_keeps_history_and_cannot_send() {
         alice.history("@TIM#SYSTEM").await.is_empty(),
         "leaving is not a notice"
     );
+}
+
+#[tokio::test]
+async fn leaving_a_group_in_any_way_reads_what_was_left_unread() {
+    let server = Server::start().await;
+    let [alice, bob, carol, dave] = [
+        server.user("alice").await,
+        server.user("bob").await,
+        server.user("carol").await,
+        server.user("dave").await,
+    ];
+    let manager = server.manager();
+    manager
+        .create_group("team", &["alice", "bob", "carol", "dave"])
+        .await;
+    manager.create_group("other", &["alice", "carol"]).await;
+    bob.send_text("GROUPteam", "hi").await;
+    bob.try_send(
+        "GROUPteam",
+        json!({"text": "@alice @carol look", "atUserList": ["alice", "carol"]}),
+    )
+    .await
+    .ok();
+    alice.send_text("GROUPother", "elsewhere").await;
+    for user in [&alice, &carol, &dave] {
+        assert_eq!(user.unread("GROUPteam").await, 2, "{}", user.uid);
+    }
+
+    alice.post("/v1/groups/team/leave", json!({})).await.ok();
+    manager.remove_members("team", &["carol"]).await;
+    for user in [&alice, &carol] {
+        let conversation = user.conversation("GROUPteam").await.ok();
+        assert_eq!(
+            (
+                &conversation["unreadCount"],
+                &conversation["groupAtInfoList"]
+            ),
+            (&json!(0), &json!([])),
+            "{}: the badge and the mention went with the group",
+            user.uid
+        );
+    }
+    assert_eq!(alice.total_unread().await, 0);
+    assert_eq!(
+        carol.total_unread().await,
+        2,
+        "the other group and the notice of the removal still count"
+    );
+    assert_eq!(
+        texts(&alice.history("GROUPteam").await),
+        ["hi", "@alice @carol look"]
+    );
+
+    manager
+        .post(
+            "/channel/delete",
+            json!({"channel_id": "team", "channel_type": 2}),
+        )
+        .await
+        .ok();
+    assert_eq!(dave.unread("GROUPteam").await, 0);
+    assert_eq!(
+        dave.total_unread().await,
+        1,
+        "the notice of the dismissal is unread, the group is not"
+    );
+
+    // rejoining counts only what comes after it
+    manager.create_group("team", &["alice"]).await;
+    manager.add_members("team", &["bob"]).await;
+    bob.send_text("GROUPteam", "welcome back").await;
+    assert_eq!(alice.unread("GROUPteam").await, 1);
 }
 
 #[tokio::test]

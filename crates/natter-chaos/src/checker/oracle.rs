@@ -421,6 +421,8 @@ fn apply(oracle: &mut Oracle, op: &super::Op, channel: &str, last: u64, sink: &m
                 && let Some(window) = state.windows.last_mut()
             {
                 window.1 = Some(last);
+                // Leaving reads what was left unread.
+                state.read = state.read.max(last);
             }
         }
         Call::Join { .. } => {
