@@ -5,8 +5,8 @@
 
 use natter_core::ErrorKind;
 use natter_core::wire::{
-    BeforeSendAnswer, BeforeSendRequest, ClientEvent, DeletionEvent, ErrorBody, OfflineMessage,
-    ServerEvent, WebhookMessage,
+    BeforeSendAnswer, BeforeSendRequest, ClientEvent, DeletionEvent, ErrorBody, GroupTipPayload,
+    OfflineMessage, ServerEvent, WebhookMessage,
 };
 use utoipa::OpenApi;
 use utoipa::openapi::path::Operation;
@@ -37,9 +37,10 @@ use crate::error::status_and_code;
             client protocol\"."),
     ),
     // The bodies Natter posts to the app backend: its webhooks (`msg.notify` items,
-    // `msg.offline`, `conversation.deleted` items) and the before-send callback.
+    // `msg.offline`, `conversation.deleted` items) and the before-send callback; and the payload
+    // of the messages only the server writes (group tips), which no endpoint names.
     components(schemas(ErrorBody, ServerEvent, ClientEvent, WebhookMessage, OfflineMessage,
-        DeletionEvent, BeforeSendRequest, BeforeSendAnswer))
+        DeletionEvent, BeforeSendRequest, BeforeSendAnswer, GroupTipPayload))
 )]
 struct Base;
 

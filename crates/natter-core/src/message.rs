@@ -7,6 +7,11 @@ use crate::error::{Error, Result};
 
 pub const TEXT: &str = "TIMTextElem";
 pub const CUSTOM: &str = "TIMCustomElem";
+/// A group tip ([`crate::wire::GroupTipPayload`]): written by the server only.
+pub const GROUP_TIP: &str = "TIMGroupTipElem";
+/// A group system notice: Tencent's SDK hands the notices of `@TIM#SYSTEM` out as this type; no
+/// one sends it.
+pub const GROUP_SYSTEM_NOTICE: &str = "TIMGroupSystemNoticeElem";
 
 /// Every element type a message may have (Tencent's `TYPES.MSG_*` values). Natter stores and
 /// relays the payload of each; only text and custom payloads are checked for their shape,
@@ -19,8 +24,8 @@ pub const TYPES: &[&str] = &[
     "TIMFaceElem",
     "TIMVideoFileElem",
     "TIMLocationElem",
-    "TIMGroupTipElem",
-    "TIMGroupSystemNoticeElem",
+    GROUP_TIP,
+    GROUP_SYSTEM_NOTICE,
     CUSTOM,
     "TIMRelayElem",
 ];
@@ -97,6 +102,19 @@ pub fn check(message_type: &str, payload: &Value) -> Result<()> {
             .try_for_each(|name| string_field(name, false)),
         _ => Ok(()),
     }
+}
+
+/// Refuses the types only the server writes, from a user's device: a member who could send a
+/// group tip could tell everyone that someone was removed, and TUIKit would take them off its
+/// member list. Tencent's SDKs have no way to create either.
+pub fn check_sent_by_user(message_type: &str) -> Result<()> {
+    if matches!(message_type, GROUP_TIP | GROUP_SYSTEM_NOTICE) {
+        return Err(Error::invalid_argument(format!(
+            "type: {message_type} is written by the server only (group changes and notices); \
+             send another type"
+        )));
+    }
+    Ok(())
 }
 
 #[cfg(test)]

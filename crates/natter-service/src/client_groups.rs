@@ -102,6 +102,7 @@ impl Natter {
         self.notify_membership(&group, &added.change.changed_members())
             .await;
         self.tell_group_changed(&profile, &audience);
+        self.announce_tip(added.change.tip.as_ref()).await;
         Ok(wire::AddedGroupMembers {
             success_user_id_list: names(&added.added),
             failure_user_id_list: names(&added.unknown),
@@ -120,16 +121,17 @@ impl Natter {
     ) -> Result<wire::RemovedGroupMembers> {
         let group = GroupId::parse(group_id, "groupID")?;
         let users = user_list(&request.user_id_list, "userIDList", 1)?;
-        let (id, by) = (group.clone(), uid.clone());
+        let (id, by, now_ms) = (group.clone(), uid.clone(), now_ms());
         let (change, profile, audience) = self
             .write(move |db| {
-                let change = groups::remove_by_owner(db, &id, &by, &users)?;
+                let change = groups::remove_by_owner(db, &id, &by, &users, now_ms)?;
                 let audience = audience_if(db, &id, !change.left.is_empty())?;
                 Ok((change, profiles::group_profile(db, &id)?, audience))
             })
             .await?;
         self.tell_removed(&group, &change.left, Some(uid)).await;
         self.tell_group_changed(&profile, &audience);
+        self.announce_tip(change.tip.as_ref()).await;
         Ok(wire::RemovedGroupMembers {
             user_id_list: names(&change.left),
             group: present::group(&profile, Some(uid)),
@@ -184,16 +186,17 @@ impl Natter {
             introduction: request.introduction,
             join_option: join_option.map(|option| option.as_str().to_owned()),
         };
-        let (id, by) = (group.clone(), uid.clone());
-        let (changed, profile) = self
+        let (id, by, now_ms) = (group.clone(), uid.clone(), now_ms());
+        let (edit, profile) = self
             .write(move |db| {
-                let changed = groups::edit_profile(db, &id, &by, &change)?;
-                Ok((changed, profiles::group_profile(db, &id)?))
+                let edit = groups::edit_profile(db, &id, &by, &change, now_ms)?;
+                Ok((edit, profiles::group_profile(db, &id)?))
             })
             .await?;
-        if let Some((changed, audience)) = changed {
-            self.tell_group_changed(&changed, &audience);
+        if let Some((changed, audience)) = &edit.changed {
+            self.tell_group_changed(changed, audience);
         }
+        self.announce_tip(edit.tip.as_ref()).await;
         Ok(present::group(&profile, Some(uid)))
     }
 
@@ -206,11 +209,12 @@ impl Natter {
     ) -> Result<wire::Group> {
         let group = GroupId::parse(group_id, "groupID")?;
         let new_owner = Uid::parse(&request.new_owner_id, "newOwnerID")?;
-        let (id, by) = (group, uid.clone());
-        let (profile, audience) = self
+        let (id, by, now_ms) = (group, uid.clone(), now_ms());
+        let (tip, profile, audience) = self
             .write(move |db| {
-                groups::transfer_ownership(db, &id, &by, &new_owner)?;
+                let tip = groups::transfer_ownership(db, &id, &by, &new_owner, now_ms)?;
                 Ok((
+                    tip,
                     profiles::group_profile(db, &id)?,
                     profiles::group_audience(db, &id)?,
                 ))
@@ -218,6 +222,7 @@ impl Natter {
             .await?;
         // The conversation's `groupProfile` carries no owner: a client showing one asks again.
         self.tell_group_changed(&profile, &audience);
+        self.announce_tip(tip.as_ref()).await;
         Ok(present::group(&profile, Some(uid)))
     }
 
@@ -264,7 +269,7 @@ impl Natter {
                 Ok((joined, profiles::group_profile(db, &id)?, audience))
             })
             .await?;
-        let status = match joined {
+        let status = match &joined {
             Some(change) => {
                 self.notify_membership(&group, &change.changed_members())
                     .await;
@@ -273,6 +278,8 @@ impl Natter {
             None => "AlreadyInGroup",
         };
         self.tell_group_changed(&profile, &audience);
+        self.announce_tip(joined.as_ref().and_then(|change| change.tip.as_ref()))
+            .await;
         Ok(wire::JoinedGroup {
             status: status.to_owned(),
             group: present::group(&profile, Some(uid)),
@@ -280,8 +287,9 @@ impl Natter {
     }
 }
 
-/// Who to tell that the group's members changed (its `memberCount`, which Tencent's SDK learns
-/// from the group tips Natter does not send): everyone who shows the group, when `changed`.
+/// Who to tell that the group's members changed (its `memberCount`): everyone who shows the
+/// group, former members included, when `changed`. Tencent's SDK learns it from the group's tips,
+/// which reach only current members.
 pub(crate) fn audience_if(
     db: &dyn natter_store::Db,
     group: &GroupId,

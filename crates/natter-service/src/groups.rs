@@ -117,14 +117,14 @@ impl Natter {
         }
     }
 
-    /// `POST /v1/groups/{groupID}/leave`: a member leaves by themself. Their conversation stays,
-    /// read-only, with the history up to now.
+    /// `POST /v1/groups/{groupID}/leave`: a member leaves by themself; the group's tip tells the
+    /// others. Their conversation stays, read-only, with the history up to now.
     pub async fn leave_group(&self, uid: &Uid, group_id: &str) -> Result<()> {
         let group = GroupId::parse(group_id, "groupID")?;
-        let (id, member) = (group.clone(), uid.clone());
+        let (id, member, now_ms) = (group.clone(), uid.clone(), now_ms());
         let (change, profile, audience) = self
             .write(move |db| {
-                let change = groups::leave_group(db, &id, &member)?;
+                let change = groups::leave_group(db, &id, &member, now_ms)?;
                 // Its member count changed, and its owner when the owner of a work group left.
                 let audience = audience_if(db, &id, !change.left.is_empty())?;
                 Ok((change, profiles::group_profile(db, &id)?, audience))
@@ -132,6 +132,7 @@ impl Natter {
             .await?;
         self.notify_membership(&group, &change.left).await;
         self.tell_group_changed(&profile, &audience);
+        self.announce_tip(change.tip.as_ref()).await;
         Ok(())
     }
 

@@ -65,6 +65,7 @@ impl Natter {
             .message_type
             .unwrap_or_else(|| message::DEFAULT_TYPE.to_owned());
         message::check(&message_type, &request.payload)?;
+        message::check_sent_by_user(&message_type)?;
         mention::check(&to, &message_type, &request.payload)?;
         let payload = compact_payload(&request.payload, "payload")?;
         let client_msg_no = client_msg_no(request.client_msg_id, "clientMsgID")?;
@@ -290,6 +291,15 @@ impl Natter {
         if !sent.duplicate {
             self.metrics.message_sent();
             self.notify_message(sent).await;
+        }
+    }
+
+    /// A group tip (`natter_store::groups`) is pushed as a message of the group. It goes to no
+    /// webhook: no `msg.offline` push wakes every member's phone for a join, and WuKongIM's
+    /// server, whose backends read `msg.notify`, writes no tips.
+    pub(crate) async fn announce_tip(&self, tip: Option<&Sent>) {
+        if let Some(tip) = tip {
+            self.announce(tip).await;
         }
     }
 

@@ -7,9 +7,10 @@ use natter_core::group_rules::{self, GroupAction, GroupFacts, GroupType, JoinOpt
 use natter_core::{ChannelKind, ConversationId, GroupId, Uid};
 
 use crate::db::params;
+use crate::group_tips::{self, Tip};
 use crate::profiles::{self, GroupProfileChange};
 use crate::rows::{self, Channel};
-use crate::{Db, GroupProfile, MembershipChange, Result, StoreError, UserRole};
+use crate::{Db, GroupProfile, MembershipChange, Result, Sent, StoreError, UserRole};
 
 /// Creates the group or adds members; with `reset`, the listed members become the only ones.
 /// `new_members_see_history`, when given, sets whether joiners see earlier history.
@@ -109,9 +110,15 @@ pub fn remove_members(db: &dyn Db, group: &GroupId, members: &[Uid]) -> Result<M
     Ok(change)
 }
 
-/// A member leaves by themself. Leaving twice is fine; leaving a group never joined is not,
-/// and neither is the owner leaving a group that only they run (the group's rules).
-pub fn leave_group(db: &dyn Db, group: &GroupId, uid: &Uid) -> Result<MembershipChange> {
+/// A member leaves by themself, and the group's tip tells the others. Leaving twice is fine;
+/// leaving a group never joined is not, and neither is the owner leaving a group that only they
+/// run (the group's rules).
+pub fn leave_group(
+    db: &dyn Db,
+    group: &GroupId,
+    uid: &Uid,
+    now_ms: i64,
+) -> Result<MembershipChange> {
     let channel = existing_group(db, group)?;
     if rows::load(db, uid, &ConversationId::Group(group.clone()))?.is_none() {
         return Err(StoreError::NeverAMember {
@@ -127,6 +134,7 @@ pub fn leave_group(db: &dyn Db, group: &GroupId, uid: &Uid) -> Result<Membership
     if leave(db, &channel, group, uid)? {
         change.left.push(uid.clone());
     }
+    change.tip = group_tips::write(db, group, uid, Tip::Quit, &change.left, now_ms)?;
     Ok(change)
 }
 
@@ -237,6 +245,7 @@ pub fn add_by_member(
     }
     added.change = join_all(db, &channel, group, &added.added, false)?;
     added.change.listed = list_for(db, group, &added.added, now_ms)?;
+    added.change.tip = group_tips::write(db, group, by, Tip::Joined, &added.added, now_ms)?;
     Ok(added)
 }
 
@@ -247,6 +256,7 @@ pub fn remove_by_owner(
     group: &GroupId,
     by: &Uid,
     users: &[Uid],
+    now_ms: i64,
 ) -> Result<MembershipChange> {
     authorised(db, group, by, GroupAction::RemoveMembers)?;
     if users.contains(by) {
@@ -256,7 +266,9 @@ pub fn remove_by_owner(
             )),
         ));
     }
-    remove_members(db, group, users)
+    let mut change = remove_members(db, group, users)?;
+    change.tip = group_tips::write(db, group, by, Tip::KickedOut, &change.left, now_ms)?;
+    Ok(change)
 }
 
 /// The owner dismisses the group (Tencent's `dismissGroup`), as the group's rules allow.
@@ -265,8 +277,15 @@ pub fn dismiss_by_owner(db: &dyn Db, group: &GroupId, by: &Uid) -> Result<Member
     dismiss(db, group)
 }
 
-/// The owner hands the group to another current member (Tencent's `changeGroupOwner`).
-pub fn transfer_ownership(db: &dyn Db, group: &GroupId, by: &Uid, new_owner: &Uid) -> Result<()> {
+/// The owner hands the group to another current member (Tencent's `changeGroupOwner`); the
+/// group's tip tells everyone. Returns the tip.
+pub fn transfer_ownership(
+    db: &dyn Db,
+    group: &GroupId,
+    by: &Uid,
+    new_owner: &Uid,
+    now_ms: i64,
+) -> Result<Option<Sent>> {
     let (channel, _, _) = authorised(db, group, by, GroupAction::TransferOwnership)?;
     let refuse = |message: String| {
         StoreError::RefusedByGroupRules(natter_core::Error::invalid_argument(message))
@@ -285,26 +304,56 @@ pub fn transfer_ownership(db: &dyn Db, group: &GroupId, by: &Uid, new_owner: &Ui
         "UPDATE channels SET owner_uid = $1 WHERE id = $2",
         params![new_owner.as_str(), channel.id],
     )?;
-    Ok(())
+    let changes = natter_core::wire::NewGroupProfile {
+        owner_id: Some(new_owner.to_string()),
+        ..Default::default()
+    };
+    let new_owner = std::slice::from_ref(new_owner);
+    let tip = Tip::ProfileUpdated(changes);
+    group_tips::write(db, group, by, tip, new_owner, now_ms)
 }
 
-/// A member with the right changes the group's profile (Tencent's `updateGroupProfile`). As
-/// [`profiles::set_group`]: `None` when nothing changed.
+/// What a member's change to a group's profile did.
+#[derive(Debug, Clone)]
+pub struct ProfileEdit {
+    /// As [`profiles::set_group`]: the new profile and who shows it; `None` when nothing changed.
+    pub changed: Option<(GroupProfile, Vec<Uid>)>,
+    /// The group's tip of the change, when something changed.
+    pub tip: Option<Sent>,
+}
+
+/// A member with the right changes the group's profile (Tencent's `updateGroupProfile`); the
+/// group's tip names the fields that changed.
 pub fn edit_profile(
     db: &dyn Db,
     group: &GroupId,
     by: &Uid,
     change: &GroupProfileChange,
-) -> Result<Option<(GroupProfile, Vec<Uid>)>> {
+    now_ms: i64,
+) -> Result<ProfileEdit> {
     let (_, facts, _) = authorised(db, group, by, GroupAction::EditProfile)?;
-    if change.join_option.is_some() && !facts.group_type.takes_join_option() {
-        let kept = GroupProfileChange {
+    let kept;
+    let change = if change.join_option.is_some() && !facts.group_type.takes_join_option() {
+        kept = GroupProfileChange {
             join_option: None,
             ..change.clone()
         };
-        return profiles::set_group(db, group, &kept);
-    }
-    profiles::set_group(db, group, change)
+        &kept
+    } else {
+        change
+    };
+    let before = profiles::group_profile(db, group)?;
+    let changed = profiles::set_group(db, group, change)?;
+    let tip = match changed
+        .as_ref()
+        .and_then(|(after, _)| group_tips::profile_changes(&before, after))
+    {
+        Some(changes) => {
+            group_tips::write(db, group, by, Tip::ProfileUpdated(changes), &[], now_ms)?
+        }
+        None => None,
+    };
+    Ok(ProfileEdit { changed, tip })
 }
 
 /// A user asks to join a group (Tencent's `joinGroup`). `None`: a member already.
@@ -321,6 +370,7 @@ pub fn join_by_asking(
     let joining = std::slice::from_ref(uid);
     let mut change = join_all(db, &channel, group, joining, false)?;
     change.listed = list_for(db, group, joining, now_ms)?;
+    change.tip = group_tips::write(db, group, uid, Tip::Joined, joining, now_ms)?;
     Ok(Some(change))
 }
 

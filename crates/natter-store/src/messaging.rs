@@ -206,7 +206,7 @@ enum Target<'a> {
 }
 
 /// [`append`] to a channel found before, which is there.
-fn append_found(db: &dyn Db, channel: Channel, message: &StoredMessage) -> Result<Sent> {
+pub(crate) fn append_found(db: &dyn Db, channel: Channel, message: &StoredMessage) -> Result<Sent> {
     append(db, Target::Found(channel.id), message)?
         .ok_or_else(|| StoreError::internal("the channel a message was sent to is gone"))
 }

@@ -369,6 +369,8 @@ pub struct MembershipChange {
     /// Former members who joined again: their conversation changed (a new window, its unread
     /// count from the rejoin on).
     pub rejoined: Vec<Uid>,
+    /// The group tip written for a change a member made from a client (`crate::group_tips`).
+    pub tip: Option<Sent>,
 }
 
 impl MembershipChange {

@@ -321,7 +321,7 @@ pub(crate) fn apply(db: &dyn Db, op: &Op) -> Result<()> {
             };
             folders::change(db, &uid, &change, 5).map(drop)
         }
-        Op::Leave { who } => groups::leave_group(db, &group(), &uid(*who)).map(drop),
+        Op::Leave { who } => groups::leave_group(db, &group(), &uid(*who), 0).map(drop),
         Op::Kick { who } => groups::remove_members(db, &group(), &[uid(*who)]).map(drop),
         Op::Join { who } => groups::add_members(db, &group(), &[uid(*who)], false, 1).map(drop),
         Op::Dismiss => groups::dismiss(db, &group()).map(drop),

@@ -441,7 +441,7 @@ mod tests {
             &[hidden],
         )?;
         for (name, member) in [("left", 5), ("rejoined", 6), ("rejoined_hidden", 7)] {
-            groups::leave_group(db, &group(name), &me())?;
+            groups::leave_group(db, &group(name), &me(), 0)?;
             send(
                 db,
                 &peer(member),

@@ -5,7 +5,7 @@
 
 mod common;
 
-use common::{Server, User, encode, find};
+use common::{Server, User, encode, event_where, find};
 use serde_json::{Value, json};
 
 async fn create(user: &User, body: Value) -> Value {
@@ -14,6 +14,19 @@ async fn create(user: &User, body: Value) -> Value {
 
 fn group_path(group: &str, rest: &str) -> String {
     format!("/v1/groups/{}{rest}", encode(group))
+}
+
+/// The payload of the newest message `user` sees in the conversation, which must be a group tip
+/// from `operator`.
+async fn last_tip(user: &User, conversation: &str, operator: &str) -> Value {
+    let history = user.history(conversation).await;
+    let last = history.last().expect("a tip");
+    assert_eq!(
+        (last["type"].as_str(), last["from"].as_str()),
+        (Some("TIMGroupTipElem"), Some(operator)),
+        "{last}"
+    );
+    last["payload"].clone()
 }
 
 async fn members(user: &User, group: &str) -> Vec<(String, String)> {
@@ -85,9 +98,24 @@ async fn a_work_group_is_created_by_a_user_and_run_by_its_members() {
     assert_eq!(added["failureUserIDList"], json!(["nobody"]));
     assert_eq!(added["existedUserIDList"], json!(["alice"]));
     assert_eq!(added["group"]["memberCount"], 3);
-    assert!(
-        carol.history(&conversation).await.is_empty(),
-        "no history from before"
+    assert_eq!(
+        carol.history(&conversation).await.len(),
+        1,
+        "no history from before: only the tip of her joining"
+    );
+    let joined = json!({"operationType": 1, "operatorID": "bob", "userIDList": ["carol"],
+        "memberList": [{"userID": "carol", "nick": "", "avatar": ""}], "memberCount": 3});
+    for member in [&alice, &bob, &carol] {
+        assert_eq!(last_tip(member, &conversation, "bob").await, joined);
+    }
+    assert_eq!(
+        (
+            alice.unread(&conversation).await,
+            bob.unread(&conversation).await,
+            carol.unread(&conversation).await
+        ),
+        (1, 0, 1),
+        "a tip is unread for all but the member who made the change, as their own message"
     );
     assert!(
         find(&carol.list().await, &conversation).is_some(),
@@ -122,6 +150,14 @@ async fn a_work_group_is_created_by_a_user_and_run_by_its_members() {
         (seen["name"].as_str(), seen["notification"].as_str()),
         (Some("Sunday hike"), Some("8am"))
     );
+    assert_eq!(
+        last_tip(&carol, &conversation, "bob").await,
+        json!({"operationType": 6, "operatorID": "bob", "userIDList": ["bob"], "memberList": [],
+            "newGroupProfile": {"groupName": "Sunday hike", "notification": "8am"},
+            "memberCount": 3}),
+        "the tip names what changed"
+    );
+    let tips = carol.history(&conversation).await.len();
     // a work group takes no join option: one given is set aside, as Tencent's SDK sets it aside
     let kept = bob
         .post(&group_path(&id, ""), json!({"joinOption": "FreeAccess"}))
@@ -129,6 +165,11 @@ async fn a_work_group_is_created_by_a_user_and_run_by_its_members() {
         .ok();
     assert_eq!(kept["joinOption"], "DisableApply");
     assert_eq!(kept["selfRole"], "Member");
+    assert_eq!(
+        carol.history(&conversation).await.len(),
+        tips,
+        "nothing changed: no tip"
+    );
 
     // only the owner removes, and not themself
     bob.post(
@@ -157,6 +198,16 @@ async fn a_work_group_is_created_by_a_user_and_run_by_its_members() {
         "dave was not a member"
     );
     assert_eq!(removed["group"]["memberCount"], 2);
+    assert_eq!(
+        last_tip(&bob, &conversation, "alice").await,
+        json!({"operationType": 3, "operatorID": "alice", "userIDList": ["carol"],
+            "memberList": [{"userID": "carol", "nick": "", "avatar": ""}], "memberCount": 2})
+    );
+    assert_eq!(
+        carol.history(&conversation).await.len(),
+        tips,
+        "the removed member does not see the tip of her removal"
+    );
     carol
         .try_send(&conversation, json!({"text": "still here?"}))
         .await
@@ -174,6 +225,10 @@ async fn a_work_group_is_created_by_a_user_and_run_by_its_members() {
         .expect_error(403, 40301, "permission_denied");
     // the owner may leave it, and then it has none
     alice.post(&group_path(&id, "/leave"), json!({})).await.ok();
+    assert_eq!(
+        last_tip(&bob, &conversation, "alice").await["operationType"],
+        2
+    );
     let after = bob.get(&group_path(&id, "")).await.ok();
     assert_eq!(
         (after["ownerID"].as_str(), after["memberCount"].as_u64()),
@@ -212,13 +267,21 @@ async fn a_meeting_group_is_joined_freely_and_run_by_its_owner() {
     );
     assert_eq!(
         bob.history_seqs("GROUPstandup").await,
-        [1],
-        "a meeting group shows new members its history"
+        [1, 2],
+        "a meeting group shows new members its history, then the tip of the join"
     );
     assert_eq!(
-        bob.unread("GROUPstandup").await,
-        0,
-        "listed on joining, with the history before it read"
+        last_tip(&alice, "GROUPstandup", "bob").await,
+        json!({"operationType": 1, "operatorID": "bob", "userIDList": ["bob"],
+            "memberList": [{"userID": "bob", "nick": "", "avatar": ""}], "memberCount": 2})
+    );
+    assert_eq!(
+        (
+            bob.unread("GROUPstandup").await,
+            alice.unread("GROUPstandup").await
+        ),
+        (0, 1),
+        "listed on joining, with the history before it and one's own tip read"
     );
     let again = bob.post("/v1/groups/standup/join", json!({})).await.ok();
     assert_eq!(again["status"], "AlreadyInGroup");
@@ -253,6 +316,12 @@ async fn a_meeting_group_is_joined_freely_and_run_by_its_owner() {
         .await
         .ok();
     assert_eq!(handed["ownerID"], "bob");
+    assert_eq!(
+        last_tip(&bob, "GROUPstandup", "alice").await,
+        json!({"operationType": 6, "operatorID": "alice", "userIDList": ["alice"],
+            "memberList": [{"userID": "bob", "nick": "", "avatar": ""}],
+            "newGroupProfile": {"ownerID": "bob"}, "memberCount": 2})
+    );
     assert_eq!(
         members(&alice, "standup").await,
         [
@@ -329,7 +398,11 @@ async fn a_public_group_takes_those_who_ask_only_once_its_owner_opens_it() {
     let joined = bob.post("/v1/groups/club/join", json!({})).await.ok();
     assert_eq!(joined["status"], "JoinedSuccess");
     bob.send_text("GROUPclub", "hi all").await;
-    assert_eq!(alice.unread("GROUPclub").await, 1);
+    assert_eq!(
+        alice.unread("GROUPclub").await,
+        2,
+        "the tip of bob's joining and his message"
+    );
 
     let closed = alice
         .post("/v1/groups/club", json!({"joinOption": "DisableApply"}))
@@ -495,4 +568,63 @@ async fn a_member_looks_up_named_members_with_their_roles() {
     bob.post(path, json!({"userIDList": many}))
         .await
         .expect_error_naming(400, 40001, "invalid_argument", "userIDList");
+}
+
+#[tokio::test]
+async fn group_tips_are_pushed_and_written_by_the_server_only() {
+    let server = Server::start().await;
+    let alice = server.user("alice").await;
+    let bob = server.user("bob").await;
+    let _carol = server.user("carol").await;
+    create(
+        &alice,
+        json!({"groupID": "tips", "name": "Tips", "memberList": [{"userID": "bob"}]}),
+    )
+    .await;
+    let mut bobs_phone = natter_sdk::Chat::login(&server.base, &bob.token)
+        .events(0)
+        .await
+        .unwrap();
+    alice
+        .post("/v1/groups/tips/members", json!({"userIDList": ["carol"]}))
+        .await
+        .ok();
+    let pushed = event_where(&mut bobs_phone, |event| match event {
+        natter_sdk::wire::ServerEvent::MessageReceived { message_list } => Some(message_list),
+        _ => None,
+    })
+    .await;
+    assert_eq!(
+        (
+            pushed[0].message_type.as_str(),
+            pushed[0].from.as_str(),
+            &pushed[0].payload["userIDList"]
+        ),
+        ("TIMGroupTipElem", "alice", &json!(["carol"])),
+        "members hear of the tip as of any message"
+    );
+    let listed = find(&bob.list().await, "GROUPtips").cloned().unwrap();
+    assert_eq!(listed["lastMessage"]["type"], "TIMGroupTipElem");
+
+    // no one forges a tip, or a system notice
+    for forged in ["TIMGroupTipElem", "TIMGroupSystemNoticeElem"] {
+        let error = bob
+            .post(
+                "/v1/messages",
+                json!({"conversationID": "GROUPtips", "type": forged,
+                    "payload": {"operationType": 3, "operatorID": "alice", "userIDList": ["carol"]}}),
+            )
+            .await
+            .expect_error(400, 40001, "invalid_argument");
+        assert!(
+            error.starts_with("type:") && error.contains("server"),
+            "{error}"
+        );
+    }
+
+    // the app backend's changes write none, as WuKongIM's server writes none
+    let before = bob.history("GROUPtips").await.len();
+    server.manager().remove_members("tips", &["carol"]).await;
+    server.manager().add_members("tips", &["carol"]).await;
+    assert_eq!(bob.history("GROUPtips").await.len(), before);
 }

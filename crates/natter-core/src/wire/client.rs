@@ -151,6 +151,62 @@ pub struct GroupAtInfo {
     pub at_type: u8,
 }
 
+/// The payload of a group tip (`TIMGroupTipElem`), the message the server writes into a group
+/// when a member changes it from a client: someone joins, quits or is removed, or its profile or
+/// owner changes. As Tencent's, so that TUIKit shows it ("bob joined the group") and keeps its
+/// member list by it. Only the server writes tips: a client sending this type is refused.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct GroupTipPayload {
+    /// Tencent's `GRP_TIP_MBR_JOIN` (1), `GRP_TIP_MBR_QUIT` (2), `GRP_TIP_MBR_KICKED_OUT` (3) or
+    /// `GRP_TIP_GRP_PROFILE_UPDATED` (6).
+    pub operation_type: u8,
+    /// The member who made the change (who joined or quit by themself, added or removed the
+    /// others, or changed the profile); the tip's `from` too.
+    #[serde(rename = "operatorID")]
+    pub operator_id: String,
+    /// Whom it is about: those who joined, quit or were removed; the operator for a profile
+    /// change.
+    #[serde(rename = "userIDList")]
+    pub user_id_list: Vec<String>,
+    /// Their profiles at the time (the new owner's, for a change of owner): TUIKit names them by
+    /// these.
+    pub member_list: Vec<GroupTipMember>,
+    /// The changed fields of the profile, and nothing else (profile changes only).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub new_group_profile: Option<NewGroupProfile>,
+    /// The group's member count after the change.
+    pub member_count: u64,
+}
+
+/// A user a group tip is about.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, ToSchema)]
+pub struct GroupTipMember {
+    #[serde(rename = "userID")]
+    pub user_id: String,
+    pub nick: String,
+    pub avatar: String,
+}
+
+/// What a group profile change set, by Tencent's names in the order Tencent's UI reads them
+/// (TUIKit words the first one present).
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct NewGroupProfile {
+    #[serde(rename = "ownerID", default, skip_serializing_if = "Option::is_none")]
+    pub owner_id: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub group_name: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub notification: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub introduction: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub avatar: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub join_option: Option<String>,
+}
+
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct SendMessageRequest {

@@ -2332,6 +2332,47 @@ export interface components {
             notification?: string | null;
             joinOption?: string | null;
         };
+        /** @description A user a group tip is about. */
+        GroupTipMember: {
+            userID: string;
+            nick: string;
+            avatar: string;
+        };
+        /**
+         * @description The payload of a group tip (`TIMGroupTipElem`), the message the server writes into a group
+         *     when a member changes it from a client: someone joins, quits or is removed, or its profile or
+         *     owner changes. As Tencent's, so that TUIKit shows it ("bob joined the group") and keeps its
+         *     member list by it. Only the server writes tips: a client sending this type is refused.
+         */
+        GroupTipPayload: {
+            /**
+             * Format: int32
+             * @description Tencent's `GRP_TIP_MBR_JOIN` (1), `GRP_TIP_MBR_QUIT` (2), `GRP_TIP_MBR_KICKED_OUT` (3) or
+             *     `GRP_TIP_GRP_PROFILE_UPDATED` (6).
+             */
+            operationType: number;
+            /**
+             * @description The member who made the change (who joined or quit by themself, added or removed the
+             *     others, or changed the profile); the tip's `from` too.
+             */
+            operatorID: string;
+            /**
+             * @description Whom it is about: those who joined, quit or were removed; the operator for a profile
+             *     change.
+             */
+            userIDList: string[];
+            /**
+             * @description Their profiles at the time (the new owner's, for a change of owner): TUIKit names them by
+             *     these.
+             */
+            memberList: components["schemas"]["GroupTipMember"][];
+            newGroupProfile?: components["schemas"]["NewGroupProfile"] | null;
+            /**
+             * Format: int64
+             * @description The group's member count after the change.
+             */
+            memberCount: number;
+        };
         /**
          * @description `POST /v1/groups/{groupID}/join`'s answer (Tencent's `joinGroup`): `JoinedSuccess`, or
          *     `AlreadyInGroup` for a member.
@@ -2548,6 +2589,18 @@ export interface components {
          */
         NewGroupMember: {
             userID: string;
+        };
+        /**
+         * @description What a group profile change set, by Tencent's names in the order Tencent's UI reads them
+         *     (TUIKit words the first one present).
+         */
+        NewGroupProfile: {
+            ownerID?: string | null;
+            groupName?: string | null;
+            notification?: string | null;
+            introduction?: string | null;
+            avatar?: string | null;
+            joinOption?: string | null;
         };
         /** @description `POST /system/notices`: a notice into each listed user's `@TIM#SYSTEM` conversation. */
         NoticeRequest: {
@@ -3299,6 +3352,8 @@ export type GroupNameResult = components['schemas']['GroupNameResult'];
 export type GroupOwnerChange = components['schemas']['GroupOwnerChange'];
 export type GroupProfile = components['schemas']['GroupProfile'];
 export type GroupProfileUpdate = components['schemas']['GroupProfileUpdate'];
+export type GroupTipMember = components['schemas']['GroupTipMember'];
+export type GroupTipPayload = components['schemas']['GroupTipPayload'];
 export type JoinedGroup = components['schemas']['JoinedGroup'];
 export type LastMessage = components['schemas']['LastMessage'];
 export type MarkRequest = components['schemas']['MarkRequest'];
@@ -3312,6 +3367,7 @@ export type MessageSyncResponse = components['schemas']['MessageSyncResponse'];
 export type ModifyMessageRequest = components['schemas']['ModifyMessageRequest'];
 export type MyProfileUpdate = components['schemas']['MyProfileUpdate'];
 export type NewGroupMember = components['schemas']['NewGroupMember'];
+export type NewGroupProfile = components['schemas']['NewGroupProfile'];
 export type NoticeRequest = components['schemas']['NoticeRequest'];
 export type OfflineMessage = components['schemas']['OfflineMessage'];
 export type OnlineStatus = components['schemas']['OnlineStatus'];

@@ -1,0 +1,112 @@
+//! Group tips: the message a group shows its members when one of them changes it from a client
+//! (someone joins, quits or is removed, the profile or the owner changes), as Tencent's server
+//! writes them (`TIMGroupTipElem`, [`GroupTipPayload`]). Each is written in the change's own
+//! transaction, so the change and its tip commit together. The app backend's changes through the
+//! server API write none: WuKongIM's server writes none either, and its backends send their own.
+//!
+//! A tip is a message of the group like any other (a seq, history, unread for everyone but its
+//! operator, the list's last message), from the member who made the change.
+
+use natter_core::message::GROUP_TIP;
+use natter_core::wire::{GroupTipMember, GroupTipPayload, NewGroupProfile};
+use natter_core::{ChannelKind, GroupId, Uid};
+
+use crate::profiles;
+use crate::rows;
+use crate::{Db, GroupProfile, Result, Sent, StoreError, StoredMessage, UserRole};
+
+/// What a tip tells (Tencent's `operationType`).
+#[derive(Debug, Clone, PartialEq)]
+pub enum Tip {
+    /// `GRP_TIP_MBR_JOIN` (1): users joined, by themselves or added by the operator.
+    Joined,
+    /// `GRP_TIP_MBR_QUIT` (2): the operator left.
+    Quit,
+    /// `GRP_TIP_MBR_KICKED_OUT` (3): the operator removed members.
+    KickedOut,
+    /// `GRP_TIP_GRP_PROFILE_UPDATED` (6): the operator changed these fields of the profile.
+    ProfileUpdated(NewGroupProfile),
+}
+
+impl Tip {
+    fn operation_type(&self) -> u8 {
+        match self {
+            Self::Joined => 1,
+            Self::Quit => 2,
+            Self::KickedOut => 3,
+            Self::ProfileUpdated(_) => 6,
+        }
+    }
+}
+
+/// What a member's edit changed between two profiles of a group, as a profile tip names it;
+/// `None` when nothing a tip tells of did. (The owner changes by a transfer, not by an edit.)
+pub fn profile_changes(before: &GroupProfile, after: &GroupProfile) -> Option<NewGroupProfile> {
+    let changed = |old: &String, new: &String| (old != new).then(|| new.clone());
+    let changes = NewGroupProfile {
+        owner_id: None,
+        group_name: changed(&before.name, &after.name),
+        notification: changed(&before.notice, &after.notice),
+        introduction: changed(&before.introduction, &after.introduction),
+        avatar: changed(&before.avatar, &after.avatar),
+        join_option: changed(&before.join_option, &after.join_option),
+    };
+    (changes != NewGroupProfile::default()).then_some(changes)
+}
+
+/// Writes the tip of a change `operator` made to the group, about `users` (those who joined,
+/// quit or were removed; the new owner, for a change of owner). A membership tip about no one
+/// writes nothing: the change changed nothing.
+pub fn write(
+    db: &dyn Db,
+    group: &GroupId,
+    operator: &Uid,
+    tip: Tip,
+    users: &[Uid],
+    now_ms: i64,
+) -> Result<Option<Sent>> {
+    if users.is_empty() && !matches!(tip, Tip::ProfileUpdated(_)) {
+        return Ok(None);
+    }
+    let channel = rows::find_channel(db, ChannelKind::Group, group.as_str())?
+        .ok_or_else(|| StoreError::UnknownGroup(group.clone()))?;
+    let sender = rows::require_shown_user(db, operator, UserRole::Sender)?;
+    let member_list = profiles::users(db, users)?
+        .into_iter()
+        .map(|profile| GroupTipMember {
+            user_id: profile.uid.to_string(),
+            nick: profile.nick,
+            avatar: profile.avatar,
+        })
+        .collect();
+    let user_id_list = match &tip {
+        Tip::ProfileUpdated(_) => vec![operator.to_string()],
+        _ => users.iter().map(ToString::to_string).collect(),
+    };
+    let payload = GroupTipPayload {
+        operation_type: tip.operation_type(),
+        operator_id: operator.to_string(),
+        user_id_list,
+        member_list,
+        member_count: profiles::group_profile(db, group)?.member_count,
+        new_group_profile: match tip {
+            Tip::ProfileUpdated(changes) => Some(changes),
+            _ => None,
+        },
+    };
+    let message = StoredMessage {
+        id: 0,
+        seq: 0,
+        from: operator.to_string(),
+        time_ms: now_ms,
+        client_msg_no: None,
+        message_type: GROUP_TIP.to_owned(),
+        payload: serde_json::to_string(&payload).map_err(StoreError::internal)?,
+        cloud_custom_data: String::new(),
+        revoked_by: None,
+        sender,
+        silent: false,
+        version: 0,
+    };
+    crate::messaging::append_found(db, channel, &message).map(Some)
+}
