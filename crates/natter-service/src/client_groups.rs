@@ -99,10 +99,12 @@ impl Natter {
                 Ok((added, profiles::group_profile(db, &id)?, audience))
             })
             .await?;
+        // The tip first: a device that first hears of the conversation through the membership
+        // change takes it as delivered up to its last message, the tip.
+        self.announce_tip(added.change.tip.as_ref()).await;
         self.notify_membership(&group, &added.change.changed_members())
             .await;
         self.tell_group_changed(&profile, &audience);
-        self.announce_tip(added.change.tip.as_ref()).await;
         Ok(wire::AddedGroupMembers {
             success_user_id_list: names(&added.added),
             failure_user_id_list: names(&added.unknown),
@@ -271,6 +273,8 @@ impl Natter {
             .await?;
         let status = match &joined {
             Some(change) => {
+                // The tip first, as for members added.
+                self.announce_tip(change.tip.as_ref()).await;
                 self.notify_membership(&group, &change.changed_members())
                     .await;
                 "JoinedSuccess"
@@ -278,8 +282,6 @@ impl Natter {
             None => "AlreadyInGroup",
         };
         self.tell_group_changed(&profile, &audience);
-        self.announce_tip(joined.as_ref().and_then(|change| change.tip.as_ref()))
-            .await;
         Ok(wire::JoinedGroup {
             status: status.to_owned(),
             group: present::group(&profile, Some(uid)),
