@@ -4,10 +4,16 @@
  * writes state and calls the SDK; the SDK's CONVERSATION_LIST_UPDATED brings the answer into the list.
  */
 import { batch } from '@preact/signals';
-import TencentCloudChat, { type Conversation, type ConversationID, type Group, type GroupMember } from '@natter/sdk';
+import TencentCloudChat, {
+  type Conversation,
+  type ConversationID,
+  type Group,
+  type GroupMember,
+  type Message,
+} from '@natter/sdk';
 import { chat, currentChat } from './client.ts';
 import { announce, toast } from './feedback.ts';
-import { describeError, displayName, groupReadOnlyReason, isMuted, isStarred, targetOf } from './format.ts';
+import { describeError, displayName, groupReadOnlyReason, isGroupTip, isMuted, isStarred, targetOf } from './format.ts';
 import {
   allFolders,
   findConversation,
@@ -174,6 +180,15 @@ export async function loadGroupInfo(groupID: string): Promise<GroupInfo> {
   const readOnly = groupReadOnlyReason(group);
   setReadOnly(`${TYPES.CONV_GROUP}${groupID}`, readOnly);
   return { group, members: readOnly ? null : await allMembers(groupID), readOnly };
+}
+
+/** MESSAGE_RECEIVED: group tips say members changed groups; their Group info follows (`state.groupTips`). */
+export function noteGroupTips(messages: Message[]): void {
+  const tips = messages.filter(isGroupTip);
+  if (tips.length === 0) return;
+  const latest = new Map(state.groupTips.value);
+  for (const m of tips) latest.set(m.conversationID, Math.max(latest.get(m.conversationID) ?? 0, m.sequence));
+  state.groupTips.value = latest;
 }
 
 /** Adds users to a work group, saying who was added, does not exist or was in; true once done. */

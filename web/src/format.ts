@@ -4,7 +4,15 @@
  * People and groups are shown by their profile name (`userProfile.nick`, `groupProfile.name`) when
  * the server has one, else by their ID.
  */
-import TencentCloudChat, { ErrorCode, NatterError, type Conversation, type ConversationID, type Group, type Message } from '@natter/sdk';
+import TencentCloudChat, {
+  ErrorCode,
+  NatterError,
+  type Conversation,
+  type ConversationID,
+  type Group,
+  type GroupTipPayload,
+  type Message,
+} from '@natter/sdk';
 
 const { TYPES } = TencentCloudChat;
 
@@ -83,21 +91,80 @@ export function hue(text: string): number {
   return hash % 360;
 }
 
+/** A user's nick as the client knows it, if it does (`''` or undefined: it does not). */
+export type NickOf = (uid: string) => string | undefined;
+
+const noNicks: NickOf = () => undefined;
+
 /**
  * A message's text. The server API (`POST /message/send`) stores what an app backend sends as a
  * custom message, and the SDK hands its `{ "text": … }` payload over as JSON in `payload.data`: that
  * reads as text too. The "group_create" message Tencent's SDK (and Natter's, as it) sends into a
  * group it created reads "alice created the group". Other custom messages show their description,
- * else the SDK's placeholder.
+ * else the SDK's placeholder. A group tip says what changed ({@link groupTipText}), naming people
+ * by `nickOf`.
  */
-export function messageText(m: Pick<Message, 'type' | 'payload'>): string {
+export function messageText(m: Pick<Message, 'type' | 'payload'>, nickOf: NickOf = noNicks): string {
   const p = m.payload;
   if (m.type === TYPES.MSG_TEXT && typeof p?.text === 'string') return p.text;
   if (m.type === TYPES.MSG_CUSTOM) return textInData(p?.data) ?? (p?.description || '[Custom Messages]');
   if (m.type === TYPES.MSG_FACE) return '[Animated Sticker]';
   if (m.type === TYPES.MSG_LOCATION) return p?.description ? `[Location] ${p.description}` : '[Location]';
+  if (m.type === TYPES.MSG_GRP_TIP) return groupTipText(p, nickOf);
   if (m.type === TYPES.MSG_GRP_SYS_NOTICE) return groupNoticeText(p);
   return '[Message]';
+}
+
+/** A group tip: the server's note, in the group, of a change a member made (not a chat message). */
+export function isGroupTip(m: Pick<Message, 'type'>): boolean {
+  return m.type === TYPES.MSG_GRP_TIP;
+}
+
+/**
+ * A group tip in words: "bob joined the group", "alice added carol, dave", "carol left the group",
+ * "alice removed carol", "alice renamed the group to “X”", "alice changed the group notice", "bob is
+ * now the owner". People are named by `nickOf`, else by the nick the tip carries of those it is
+ * about, else by user ID.
+ */
+function groupTipText(p: GroupTipPayload, nickOf: NickOf): string {
+  const name = (uid: string) => nickOf(uid) || p.memberList.find((m) => m.userID === uid)?.nick || uid;
+  const who = p.userIDList.map(name).join(', ');
+  const operator = name(p.operatorID);
+  switch (p.operationType) {
+    case TYPES.GRP_TIP_MBR_JOIN:
+      return p.userIDList.includes(p.operatorID) ? `${who} joined the group` : `${operator} added ${who}`;
+    case TYPES.GRP_TIP_MBR_QUIT:
+      return `${who} left the group`;
+    case TYPES.GRP_TIP_MBR_KICKED_OUT:
+      return `${operator} removed ${who}`;
+    case TYPES.GRP_TIP_GRP_PROFILE_UPDATED:
+      return profileTipText(p.newGroupProfile ?? {}, operator, name);
+    default:
+      return '[Group Notification]';
+  }
+}
+
+/** What a profile edit changed, other than the name, in words. */
+const PROFILE_FIELD_WORDS = [
+  ['notification', 'changed the group notice'],
+  ['introduction', 'changed the group’s introduction'],
+  ['avatar', 'changed the group’s avatar'],
+  ['joinOption', 'changed the group’s join option'],
+] as const;
+
+/** A profile tip: a new owner, or what the operator's edit changed ("renamed … and changed …"). */
+function profileTipText(
+  changes: NonNullable<GroupTipPayload['newGroupProfile']>,
+  operator: string,
+  name: (uid: string) => string,
+): string {
+  if (changes.ownerID) return `${name(changes.ownerID)} is now the owner`;
+  const done: string[] = [];
+  if (changes.groupName !== undefined) done.push(`renamed the group to “${changes.groupName}”`);
+  for (const [field, words] of PROFILE_FIELD_WORDS) if (changes[field] !== undefined) done.push(words);
+  if (done.length === 0) return '[Group Notification]';
+  const last = done.pop()!;
+  return `${operator} ${done.length > 0 ? `${done.join(', ')} and ${last}` : last}`;
 }
 
 /** A group system notice in words: Tencent's operationType 4 (removed) and 5 (dismissed). */
@@ -153,8 +220,11 @@ export function preview(c: Conversation, me: string | undefined): string {
   if (!hasLastMessage(c)) return 'No messages yet';
   // The SDK words a recall ("You recalled a message", "Bob recalled a message").
   if (last.isRevoked) return last.messageForShow;
-  const text = last.type ? messageText({ type: last.type, payload: last.payload }) : last.messageForShow;
-  // "alice created the group" names its sender already.
+  // The last message's nick is its sender's: a tip's operator.
+  const nickOf = (uid: string) => (uid === last.fromAccount ? last.nick : undefined);
+  const text = last.type ? messageText({ type: last.type, payload: last.payload }, nickOf) : last.messageForShow;
+  // A group tip ("alice added carol") and "alice created the group" name who did it already.
+  if (last.type === TYPES.MSG_GRP_TIP) return text;
   if (last.type === TYPES.MSG_CUSTOM && isGroupCreated(last.payload)) return text;
   if (last.fromAccount === me) return `You: ${text}`;
   if (c.type === TYPES.CONV_GROUP) return `${senderName(last.fromAccount, last.nick)}: ${text}`;

@@ -6,7 +6,7 @@
  */
 import { batch, effect } from '@preact/signals';
 import TencentCloudChat, { type KickedOutType } from '@natter/sdk';
-import { deletedElsewhere, refreshFolders, scheduleSideRefresh, setFolderNames } from './actions.ts';
+import { deletedElsewhere, noteGroupTips, refreshFolders, scheduleSideRefresh, setFolderNames } from './actions.ts';
 import { setBlocked } from './blocklist.ts';
 import { currentChat, pageFetch, setChat } from './client.ts';
 import { detectDev } from './demo.ts';
@@ -147,7 +147,13 @@ function listen(sdk: TencentCloudChat): void {
       scheduleSideRefresh();
     }),
   );
-  sdk.on(EVENT.MESSAGE_RECEIVED, live((event) => receive(event.data)));
+  sdk.on(
+    EVENT.MESSAGE_RECEIVED,
+    live((event) => {
+      receive(event.data);
+      noteGroupTips(event.data);
+    }),
+  );
   sdk.on(EVENT.MESSAGE_REVOKED, live((event) => changedInPlace(event.data)));
   sdk.on(EVENT.MESSAGE_MODIFIED, live((event) => modifiedElsewhere(event.data)));
   sdk.on(EVENT.MESSAGE_READ_BY_PEER, live((event) => changedInPlace(event.data)));

@@ -125,6 +125,11 @@ export const state = {
   /** Nicks as PROFILE_UPDATED last told them, by userID: names in the open history follow them. */
   nicks: signal<ReadonlyMap<string, string>>(new Map()),
   /**
+   * The sequence of the latest group tip received, by group conversation: a member changed the
+   * group (here or elsewhere), so its open Group info loads it again.
+   */
+  groupTips: signal<ReadonlyMap<ConversationID, number>>(new Map()),
+  /**
    * The age (seconds) of the youngest message of this user that the server refused to recall
    * (40303): messages that old or older no longer offer Recall. The server does not publish its
    * recall window, so the client learns it from the refusal.
@@ -251,6 +256,7 @@ export function resetSession(): void {
     state.messageFocus.value = null;
     state.editing.value = null;
     state.nicks.value = new Map();
+    state.groupTips.value = new Map();
     state.recallRefusedAge.value = null;
     state.readOnly.value = new Map();
     state.blocked.value = new Set();

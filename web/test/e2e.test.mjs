@@ -930,20 +930,33 @@ test('the web client against a real server', async (t) => {
     assert.equal(await alice.inputValue('#group-info-add'), '');
     assert.equal(await alice.textContent('#group-info-kind'), 'Work group · 4 members');
     await shot(alice, '18-group-info');
+    // the server's group tip of it: a muted line in the history, with no sender and no menu
+    const tipLine = '#msg-list .msg-tip >> text=Alice Liddell added dave';
+    await alice.waitForSelector(tipLine);
+    assert.equal(await alice.locator('#msg-list .msg-tip .msg-more, #msg-list .msg-tip .avatar').count(), 0);
 
-    // removes carol: gone from the dialog and from the server's member list
+    // bob opens his Group info, from the ⋯ menu of his list; a member adds people, renames and
+    // leaves, and removes no one
+    await bob.bringToFront();
+    await menuAction(bob, lunch, 'group-info');
+    await bob.waitForSelector('#group-info-dialog[open] #group-info-members li');
+    assert.deepEqual(await rows(bob), ['alice', 'bob', 'carol', 'dave']);
+
+    // alice removes carol: gone from the dialog and from the server's member list
+    await alice.bringToFront();
     await alice.click('#group-info-members [data-remove="carol"]');
     await alice.waitForSelector('#group-info-members li[data-uid="carol"]', { state: 'detached' });
     await alice.waitForSelector('.toast >> text=Removed carol');
     assert.deepEqual(await serverMembers(), ['alice', 'bob', 'dave']);
     assert.equal(await focused(alice), 'group-info-members', 'the focus stays in the list');
-
-    // bob sees the change in his Group info, from the ⋯ menu of his list; a member adds people,
-    // renames and leaves, and removes no one
+    // bob's open Group info follows the tip, and his list shows it, naming no sender before it
     await bob.bringToFront();
-    await menuAction(bob, lunch, 'group-info');
-    await bob.waitForSelector('#group-info-dialog[open] #group-info-members li');
+    await bob.waitForSelector('#group-info-members li[data-uid="carol"]', { state: 'detached' });
     assert.deepEqual(await rows(bob), ['alice', 'bob', 'dave']);
+    await bob.waitForFunction(
+      (sel) => document.querySelector(sel)?.textContent === 'Alice Liddell removed carol',
+      `${item(lunch)} .conv-preview`,
+    );
     assert.equal(await bob.locator('#group-info-members [data-remove]').count(), 0);
     assert.equal(await bob.isVisible('#group-info-add'), true);
     assert.equal(await bob.isVisible('#group-info-name'), true);
@@ -958,6 +971,7 @@ test('the web client against a real server', async (t) => {
     await alice.waitForSelector('.toast >> text=Renamed the group “Taco crew”');
     await alice.waitForFunction(() => document.querySelector('#group-info-title')?.textContent === 'Taco crew');
     await bob.waitForSelector(`${item(lunch)} .conv-name >> text=Taco crew`);
+    await alice.waitForSelector('#msg-list .msg-tip >> text=Alice Liddell renamed the group to “Taco crew”');
     await alice.keyboard.press('Escape');
     await alice.waitForSelector('#group-info-dialog', { state: 'detached' });
     assert.equal(await focused(alice), 'group-info-open', 'the focus is back on the button that opened it');
@@ -987,6 +1001,7 @@ test('the web client against a real server', async (t) => {
     assert.equal(await bob.isVisible('#composer-input'), false);
     assert.ok((await ids(bob)).includes(lunch));
     assert.deepEqual(await serverMembers(), ['alice', 'dave']);
+    await alice.waitForSelector('#msg-list .msg-tip >> text=Bob Marley left the group');
     // its Group info shows the group without controls, and says why
     await bob.click('#group-info-open');
     await bob.waitForSelector('#group-info-readonly >> text=You are not a member of this group');

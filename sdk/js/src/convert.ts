@@ -10,6 +10,7 @@ import type {
   Group,
   GroupMember,
   GroupSystemNoticePayload,
+  GroupTipPayload,
   LastMessage,
   Message,
   MessageRemindType,
@@ -17,7 +18,15 @@ import type {
   Profile,
   UserInfo,
 } from './types.js';
-import type { WireConversation, WireGroup, WireGroupMember, WireLastMessage, WireMessage, WireProfile } from './wire.js';
+import type {
+  WireConversation,
+  WireGroup,
+  WireGroupMember,
+  WireGroupTipPayload,
+  WireLastMessage,
+  WireMessage,
+  WireProfile,
+} from './wire.js';
 
 const KNOWN_MESSAGE_TYPES = new Set<string>([
   TYPES.MSG_TEXT,
@@ -155,10 +164,54 @@ function groupSystemNotice(conversationID: string, payload: unknown): GroupSyste
   };
 }
 
+/**
+ * A group tip's payload as Tencent's SDK hands it out: the server's fields, with `memberNum` beside
+ * `memberCount` and the group as `groupProfile`. A tip a client sent, before the server refused
+ * them, may hold anything: each field falls back to its empty value, `userIDList` to the operator
+ * alone (as Tencent's SDK does).
+ */
+function groupTipPayload(payload: unknown, groupID: string, from: string): GroupTipPayload {
+  const given = typeof payload === 'object' && payload !== null ? payload : {};
+  const p = given as Partial<Record<keyof WireGroupTipPayload, unknown>>;
+  const operatorID = typeof p.operatorID === 'string' ? p.operatorID : from;
+  const memberCount = typeof p.memberCount === 'number' ? p.memberCount : 0;
+  const tip: GroupTipPayload = {
+    operationType: typeof p.operationType === 'number' ? p.operationType : 0,
+    operatorID,
+    userIDList: Array.isArray(p.userIDList) ? p.userIDList.filter((u) => typeof u === 'string') : [operatorID],
+    memberList: Array.isArray(p.memberList) ? p.memberList.filter((m) => typeof m?.userID === 'string') : [],
+    memberCount,
+    memberNum: memberCount,
+    groupProfile: { groupID },
+  };
+  if (typeof p.newGroupProfile === 'object' && p.newGroupProfile !== null) tip.newGroupProfile = p.newGroupProfile;
+  return tip;
+}
+
+/**
+ * The user a message shows as its `nick` and `avatar` in place of its sender: the first of the
+ * users a tip says joined or were removed, as Tencent's SDK shows them; `undefined` for any other
+ * message (a tip of someone quitting or of a profile change shows its operator, the sender).
+ */
+export function tipSubject(message: Pick<Message, 'type' | 'payload'>): UserInfo | undefined {
+  if (message.type !== TYPES.MSG_GRP_TIP) return undefined;
+  const tip = message.payload as GroupTipPayload;
+  if (tip.operationType !== TYPES.GRP_TIP_MBR_JOIN && tip.operationType !== TYPES.GRP_TIP_MBR_KICKED_OUT) return undefined;
+  return tip.memberList[0];
+}
+
+/** The payload as the app sees it, for a message of `type` (a notice's type already decided). */
+function presentPayload(type: MessageType, wire: { payload: unknown; from: string }, conversationID: string): any {
+  if (type === TYPES.MSG_GRP_TIP) return groupTipPayload(wire.payload, conversationTarget(conversationID), wire.from);
+  return normalizePayload(type, wire.payload);
+}
+
 export function toMessage(wire: WireMessage, me: string): Message {
   const isRevoked = wire.isRevoked === true;
   const notice = isRevoked ? null : groupSystemNotice(wire.conversationID, wire.payload);
   const type = notice ? TYPES.MSG_GRP_SYS_NOTICE : messageType(wire.type, wire.payload);
+  const payload = notice ?? presentPayload(type, wire, wire.conversationID);
+  const shown = tipSubject({ type, payload });
   const conversationType = conversationTypeOf(wire.conversationID);
   const target = conversationTarget(wire.conversationID);
   const out = wire.from === me;
@@ -173,7 +226,7 @@ export function toMessage(wire: WireMessage, me: string): Message {
   return {
     ID: wire.messageID,
     type,
-    payload: notice ?? normalizePayload(type, wire.payload),
+    payload,
     conversationID: wire.conversationID,
     conversationType,
     conversationSubType: '',
@@ -184,8 +237,8 @@ export function toMessage(wire: WireMessage, me: string): Message {
     status: 'success',
     isRevoked,
     priority: TYPES.MSG_PRIORITY_NORMAL,
-    nick: wire.nick ?? '',
-    avatar: wire.avatar ?? '',
+    nick: shown ? shown.nick : (wire.nick ?? ''),
+    avatar: shown ? shown.avatar : (wire.avatar ?? ''),
     isPeerRead: false,
     nameCard: '',
     // Whom it mentions (Tencent's `atUserList`, or WuKongIM's `mention`): group messages only.
@@ -247,7 +300,7 @@ export function toLastMessage(
   if (wire === null || wire === undefined) return emptyLastMessage();
   const notice = wire.isRevoked === true ? null : groupSystemNotice(conversation.conversationID, wire.payload);
   const type = notice ? TYPES.MSG_GRP_SYS_NOTICE : messageType(wire.type, wire.payload);
-  const payload = notice ?? normalizePayload(type, wire.payload);
+  const payload = notice ?? presentPayload(type, wire, conversation.conversationID);
   const peerReadSeq = conversation.peerReadSeq;
   const isRevoked = wire.isRevoked === true;
   const nick = wire.nick ?? '';

@@ -10,7 +10,7 @@
  * `messageChangeList` after a reconnect; and how far each one-to-one peer has read, so that the
  * messages this user sent there say `isPeerRead` however they reach the app.
  */
-import { revokerInfo } from './convert.js';
+import { revokerInfo, tipSubject } from './convert.js';
 import type { Message } from './types.js';
 
 /** Messages kept for findMessage. */
@@ -183,10 +183,10 @@ export class MessageCache {
     return newest;
   }
 
-  /** The sender's new nick and avatar on the messages held. */
+  /** A user's new nick and avatar on the messages held that show them: their own, and tips about them. */
   applyProfile(userID: string, nick: string, avatar: string): void {
     for (const message of this.byID.values()) {
-      if (message.from !== userID) continue;
+      if ((tipSubject(message)?.userID ?? message.from) !== userID) continue;
       message.nick = nick;
       message.avatar = avatar;
     }

@@ -61,6 +61,7 @@ import type {
   GetUserProfileOptions,
   Group,
   GroupMember,
+  GroupTipPayload,
   JoinGroupOptions,
   JoinGroupResult,
   KickedOutType,
@@ -694,13 +695,28 @@ export class Natter extends TencentUnsupported {
     const me = this.userID;
     // A message deleted for this user while it was held (catching up) is not news any more.
     const list = wires.filter((w) => !this.cache.isDeleted(w.messageID)).map((w) => this.cache.remember(toMessage(w, me)));
-    // A removal or dismissal notice: the user holds no role in the group any more.
-    for (const m of list) {
-      const groupID = m.type === TYPES.MSG_GRP_SYS_NOTICE ? m.payload?.groupProfile?.groupID : undefined;
-      if (typeof groupID === 'string') this.groupRoles.delete(groupID);
-    }
+    this.noteGroupRoles(list, me);
     if (list.length > 0) this.emit(EVENT.MESSAGE_RECEIVED, list);
     this.groupListFeed.noteMessages(list);
+  }
+
+  /**
+   * What delivered messages tell of the user's role in groups. A removal or dismissal notice: none
+   * any more. A tip of a new owner: the user is the owner now, as Tencent's SDK sets `selfInfo.role`
+   * on it; or, having handed the group on (from another device), a plain member.
+   */
+  private noteGroupRoles(list: Message[], me: string): void {
+    for (const m of list) {
+      if (m.type === TYPES.MSG_GRP_SYS_NOTICE) {
+        const groupID = m.payload?.groupProfile?.groupID;
+        if (typeof groupID === 'string') this.groupRoles.delete(groupID);
+      } else if (m.type === TYPES.MSG_GRP_TIP) {
+        const tip = m.payload as GroupTipPayload;
+        const ownerID = tip.newGroupProfile?.ownerID;
+        if (ownerID === me) this.groupRoles.set(tip.groupProfile.groupID, TYPES.GRP_MBR_ROLE_OWNER);
+        else if (ownerID !== undefined && m.from === me) this.groupRoles.set(tip.groupProfile.groupID, TYPES.GRP_MBR_ROLE_MEMBER);
+      }
+    }
   }
 
   /** A wire conversation as the app sees it (who is logged in decides "You recalled a message"). */

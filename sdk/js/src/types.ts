@@ -9,6 +9,7 @@
  * Natter-only fields are marked as such. Wire shapes live in wire.ts, never here.
  */
 import type { EVENT, EventName, TSignalingValue, TYPES, TypesValue } from './constants.js';
+import type { WireGroupTipPayload } from './wire.js';
 
 /** `C2C<peerUid>`, `GROUP<groupID>` or `@TIM#SYSTEM`. */
 export type ConversationID = string;
@@ -96,11 +97,32 @@ export interface GroupSystemNoticePayload {
   userDefinedField: string;
 }
 
+/**
+ * Group tip (`MSG_GRP_TIP`, in the group's conversation): the server's note of a change a member
+ * made from a client, as Tencent's. `operationType` `GRP_TIP_MBR_JOIN` (1: users joined or were
+ * added), `GRP_TIP_MBR_QUIT` (2), `GRP_TIP_MBR_KICKED_OUT` (3) or `GRP_TIP_GRP_PROFILE_UPDATED` (6:
+ * the profile or the owner changed). The server's fields, and what Tencent's SDK adds to them.
+ */
+export interface GroupTipPayload extends Omit<WireGroupTipPayload, 'newGroupProfile'> {
+  /**
+   * Profile tips only: the fields that changed, by Tencent's names (`groupName`, `notification`,
+   * `introduction`, `avatar`, `joinOption`; `ownerID` alone for a change of owner).
+   */
+  newGroupProfile?: { [Field in keyof NonNullable<WireGroupTipPayload['newGroupProfile']>]?: string };
+  /** `memberCount` again: Tencent's SDK sets both from the count. */
+  memberNum: number;
+  /** The group, as Tencent's tips name it (its SDK's handlers find the group by it). */
+  groupProfile: { groupID: string };
+}
+
 export interface Message {
   /** The server's message ID; before the send has settled, a local ID. */
   ID: string;
   type: MessageType;
-  /** By `type`: TextPayload, CustomPayload, FacePayload, LocationPayload, GroupSystemNoticePayload. */
+  /**
+   * By `type`: TextPayload, CustomPayload, FacePayload, LocationPayload, GroupTipPayload,
+   * GroupSystemNoticePayload.
+   */
   payload: any;
   conversationID: ConversationID;
   conversationType: ConversationType;
@@ -116,7 +138,10 @@ export interface Message {
   status: MessageStatus;
   isRevoked: boolean;
   priority: string;
-  /** The sender's profile as the server last knew it (`''` when the app backend set none). */
+  /**
+   * The sender's profile as the server last knew it (`''` when the app backend set none); for a
+   * group tip of users joining or removed, the first of them's, as Tencent's.
+   */
   nick: string;
   avatar: string;
   isPeerRead: boolean;

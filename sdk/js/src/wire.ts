@@ -41,6 +41,8 @@ export type WireModifyMessageRequest = api.ModifyMessageRequest;
 /** `POST /v1/messages/delete` body, and its answer (the IDs removed now). */
 export type WireDeleteMessagesRequest = api.DeleteMessagesRequest;
 export type WireMessageIDList = api.MessageIdList;
+/** The payload of a group tip (`TIMGroupTipElem`), the message the server writes of a member's change. */
+export type WireGroupTipPayload = api.GroupTipPayload;
 /** A user's whole profile (`POST /v1/profiles`, `GET /v1/profile`, `profileUpdated`). */
 export type WireProfile = api.Profile;
 export type WireProfileList = api.ProfileList;

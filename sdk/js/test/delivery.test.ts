@@ -251,6 +251,47 @@ describe('conversions', () => {
     assert.equal(c2cIn.time, Math.floor(c2cIn.time), 'whole seconds');
   });
 
+  test("a group tip: Tencent's payload, and the nick of whom it is about", () => {
+    const payload = {
+      operationType: 3,
+      operatorID: 'alice',
+      userIDList: ['carol', 'dave'],
+      memberList: [
+        { userID: 'carol', nick: 'Carol', avatar: 'c.png' },
+        { userID: 'dave', nick: '', avatar: '' },
+      ],
+      memberCount: 2,
+    };
+    const wire = msg('GROUPteam', 5, { from: 'alice', nick: 'Alice', avatar: 'a.png', type: 'TIMGroupTipElem', payload });
+    const removed = toMessage(wire, 'bob');
+    assert.deepEqual(removed.payload, { ...payload, memberNum: 2, groupProfile: { groupID: 'team' } });
+    assert.deepEqual([removed.nick, removed.avatar], ['Carol', 'c.png'], 'the first removed, as Tencent’s');
+    const last = toConversation(conv('GROUPteam', wire, { type: 'GROUP' }), 'bob').lastMessage;
+    assert.deepEqual([last.payload, last.messageForShow, last.nick], [removed.payload, '[Group Notification]', 'Alice']);
+    // a tip of a profile change shows its operator
+    const edit = { ...payload, operationType: 6, userIDList: ['alice'], memberList: [], newGroupProfile: { groupName: 'Crew' } };
+    const edited = toMessage(msg('GROUPteam', 6, { from: 'alice', nick: 'Alice', type: 'TIMGroupTipElem', payload: edit }), 'bob');
+    assert.deepEqual([edited.nick, edited.payload.newGroupProfile], ['Alice', { groupName: 'Crew' }]);
+    // one a client sent before the server refused them: the empty values, the operator as the one named
+    const forged = toMessage(msg('GROUPteam', 7, { from: 'alice', type: 'TIMGroupTipElem', payload: { userIDList: 'x' } }), 'bob');
+    assert.deepEqual(forged.payload, {
+      operationType: 0,
+      operatorID: 'alice',
+      userIDList: ['alice'],
+      memberList: [],
+      memberCount: 0,
+      memberNum: 0,
+      groupProfile: { groupID: 'team' },
+    });
+    // a new profile of the one a tip names reaches it; the operator's does not
+    const cache = new MessageCache();
+    cache.remember(removed);
+    cache.applyProfile('alice', 'Alice L.', '');
+    assert.equal(removed.nick, 'Carol');
+    cache.applyProfile('carol', 'Caroline', 'new.png');
+    assert.deepEqual([removed.nick, removed.avatar], ['Caroline', 'new.png']);
+  });
+
   test('a message without a type (an older server): a bare { text } is text, anything else custom', () => {
     assert.equal(toMessage(msg('C2Cbob', 1, { type: undefined, payload: { text: 'x' } }), 'alice').type, 'TIMTextElem');
     assert.equal(toMessage(msg('C2Cbob', 1, { type: undefined, payload: { text: 'x', more: 1 } }), 'alice').type, 'TIMCustomElem');

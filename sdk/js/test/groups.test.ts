@@ -282,8 +282,15 @@ describe('work groups: members add and edit, the owner removes', () => {
         [TYPES.CONV_SYSTEM, 4, uid.alice],
       );
       assert.ok(carol.entry(conversationID), 'the conversation stays in carol’s list');
+      // her history: bob's adding her (a tip) and his welcome; not the tip of her removal
       const history = (await carol.chat.getMessageList({ conversationID })).data.messageList;
-      assert.deepEqual(history.map((m) => m.payload.text), ['welcome, carol']);
+      assert.deepEqual(
+        history.map((m) => [m.type, m.payload.operationType ?? m.payload.text]),
+        [
+          [TYPES.MSG_GRP_TIP, TYPES.GRP_TIP_MBR_JOIN],
+          [TYPES.MSG_TEXT, 'welcome, carol'],
+        ],
+      );
       await assert.rejects(sendText(carol.chat, groupID, 'still here?', 'GROUP'), refusedWith(ErrorCode.NOT_A_MEMBER));
       assert.ok(!(await carol.chat.getGroupList()).data.groupList.some((g) => g.groupID === groupID));
       // as Tencent's, a group the user is not in any more lists no one, and gives them no role
@@ -467,6 +474,177 @@ describe('public and meeting groups: the owner runs them, users join', () => {
       await assert.rejects(bob.chat.quitGroup(groupID), refusedWith(ErrorCode.PERMISSION_DENIED));
       await bob.chat.dismissGroup(groupID);
       await assert.rejects(erin.chat.searchGroupByID(groupID), refusedWith(ErrorCode.NOT_FOUND), 'dismissed: none found');
+    } finally {
+      await done();
+    }
+  });
+});
+
+describe("group tips (MSG_GRP_TIP): the server's note of a change a member made, as Tencent's", () => {
+  /** The group tips a device received in `conversationID`, oldest first. */
+  function tips(received: Message[], conversationID: string): Message[] {
+    return received.filter((m) => m.type === TYPES.MSG_GRP_TIP && m.conversationID === conversationID);
+  }
+
+  test('adding, quitting, editing, removing and handing on each reach the other members as a tip', async () => {
+    const { alice, bob, carol, dave, uid, done } = await users('alice', 'bob', 'carol', 'dave');
+    try {
+      await Promise.all([
+        alice.chat.updateMyProfile({ nick: 'Alice A.' }),
+        bob.chat.updateMyProfile({ nick: 'Bob B.' }),
+        carol.chat.updateMyProfile({ nick: 'Carol C.', avatar: 'https://example.com/carol.png' }),
+      ]);
+      const { group } = (await alice.chat.createGroup({ name: 'Team', memberList: [{ userID: uid.bob }] })).data;
+      const { groupID } = group;
+      const conversationID = `GROUP${groupID}`;
+      const tipsOf = (device: typeof alice) => tips(device.rec.received(), conversationID);
+      const carolsMember = { userID: uid.carol, nick: 'Carol C.', avatar: 'https://example.com/carol.png' };
+
+      // bob adds carol and dave: a join tip from him, named after the first of them (as Tencent's)
+      await bob.chat.addGroupMember({ groupID, userIDList: [uid.carol, uid.dave] });
+      await waitFor(() => tipsOf(alice).length === 1, 5_000, 'the join tip at alice');
+      const joined = tipsOf(alice)[0]!;
+      assert.deepEqual(
+        [joined.from, joined.flow, joined.to, joined.conversationType, joined.nick, joined.avatar],
+        [uid.bob, 'in', groupID, TYPES.CONV_GROUP, 'Carol C.', carolsMember.avatar],
+      );
+      assert.deepEqual(joined.payload, {
+        operationType: TYPES.GRP_TIP_MBR_JOIN,
+        operatorID: uid.bob,
+        userIDList: [uid.carol, uid.dave],
+        memberList: [carolsMember, { userID: uid.dave, nick: '', avatar: '' }],
+        memberCount: 4,
+        memberNum: 4,
+        groupProfile: { groupID },
+      });
+
+      // the members added receive the tip of their joining too, live (it comes before the
+      // conversation they first hear of with it as its last message)
+      await waitFor(() => tipsOf(carol).length === 1, 5_000, 'carol’s own join tip');
+      assert.equal(tipsOf(carol)[0]!.ID, joined.ID);
+
+      // carol quits: from her, about her, named after her; she is not told of it
+      await carol.chat.quitGroup(groupID);
+      await waitFor(() => tipsOf(alice).length === 2, 5_000, 'the quit tip at alice');
+      const quit = tipsOf(alice)[1]!;
+      assert.deepEqual(
+        [quit.from, quit.nick, quit.payload.operationType, quit.payload.userIDList, quit.payload.memberCount, quit.payload.memberNum],
+        [uid.carol, 'Carol C.', TYPES.GRP_TIP_MBR_QUIT, [uid.carol], 3, 3],
+      );
+
+      // bob edits the profile: only what changed, by Tencent's names, and no one named
+      await bob.chat.updateGroupProfile({ groupID, name: 'Crew', notification: 'Meet at 8', introduction: '' });
+      await waitFor(() => tipsOf(alice).length === 3, 5_000, 'the profile tip at alice');
+      const edited = tipsOf(alice)[2]!;
+      assert.equal(edited.nick, 'Bob B.', 'the operator’s nick');
+      assert.deepEqual(
+        [edited.payload.operationType, edited.payload.operatorID, edited.payload.userIDList, edited.payload.memberList],
+        [TYPES.GRP_TIP_GRP_PROFILE_UPDATED, uid.bob, [uid.bob], []],
+      );
+      assert.deepEqual(edited.payload.newGroupProfile, { groupName: 'Crew', notification: 'Meet at 8' });
+      // unread for everyone but the operator: alice has not read bob's and carol's three
+      await waitFor(() => alice.entry(conversationID)?.unreadCount === 3, 5_000, 'the three tips unread for alice');
+
+      // alice removes dave: bob sees who was removed (named after dave, who has no nick)
+      await alice.chat.deleteGroupMember({ groupID, userIDList: [uid.dave] });
+      await waitFor(() => tipsOf(bob).length === 4, 5_000, 'the removal tip at bob (his own two too)');
+      const removed = tipsOf(bob)[3]!;
+      assert.deepEqual(
+        [removed.from, removed.flow, removed.nick, removed.payload.operationType, removed.payload.userIDList, removed.payload.memberCount],
+        [uid.alice, 'in', '', TYPES.GRP_TIP_MBR_KICKED_OUT, [uid.dave], 2],
+      );
+
+      // alice hands the group to bob: a profile tip with the new owner alone, which makes him the
+      // owner in the conversation of an instance of his that made no group call (as Tencent's)
+      const bobsOther = newChat(server, { ws: true });
+      let bobsList: Conversation[] = [];
+      bobsOther.on(EVENT.CONVERSATION_LIST_UPDATED, (e) => (bobsList = e.data));
+      await loginReady(bobsOther, uid.bob, await server.createUser(uid.bob, 2));
+      const roleThere = () => bobsList.find((c) => c.conversationID === conversationID)?.groupProfile.selfInfo.role;
+      await alice.chat.changeGroupOwner({ groupID, newOwnerID: uid.bob });
+      await waitFor(() => tipsOf(bob).length === 5, 5_000, 'the new owner’s tip at bob');
+      const handed = tipsOf(bob)[4]!;
+      assert.deepEqual(
+        [handed.from, handed.nick, handed.payload.operationType, handed.payload.newGroupProfile],
+        [uid.alice, 'Alice A.', TYPES.GRP_TIP_GRP_PROFILE_UPDATED, { ownerID: uid.bob }],
+      );
+      assert.deepEqual(handed.payload.memberList.map((m: { userID: string }) => m.userID), [uid.bob]);
+      await waitFor(() => roleThere() === TYPES.GRP_MBR_ROLE_OWNER, 5_000, 'bob the owner on his other instance');
+      await closeAll(bobsOther);
+
+      // Stored messages of the group: in the history, and the last message.
+      const history = (await bob.chat.getMessageList({ conversationID })).data.messageList;
+      const storedTips = history.filter((m) => m.type === TYPES.MSG_GRP_TIP);
+      assert.deepEqual(storedTips.map((m) => m.payload.operationType), [1, 2, 6, 3, 6]);
+      // the operator's devices receive the tip too, as Tencent's: `flow` says whose it is
+      assert.deepEqual(storedTips.map((m) => m.ID), tipsOf(bob).map((m) => m.ID), 'the ones received, bob’s own too');
+      assert.deepEqual(tipsOf(bob).map((m) => m.flow), ['out', 'in', 'out', 'in', 'in']);
+      assert.deepEqual(
+        [storedTips[0]!.flow, storedTips[0]!.nick, storedTips[0]!.payload],
+        ['out', 'Carol C.', joined.payload],
+        'as received',
+      );
+      for (const device of [bob, alice]) {
+        await waitFor(() => device.entry(conversationID)?.lastMessage.lastSequence === handed.sequence, 5_000, 'the last message');
+        const listed = (await device.chat.getConversationList()).data.conversationList.find((c) => c.conversationID === conversationID)!;
+        assert.deepEqual(
+          [listed.lastMessage.type, listed.lastMessage.messageForShow, listed.lastMessage.fromAccount, listed.lastMessage.payload],
+          [TYPES.MSG_GRP_TIP, '[Group Notification]', uid.alice, handed.payload],
+        );
+      }
+      // those who left see the tips up to their leaving, not the one of it
+      for (const [device, seen] of [
+        [carol, [1]],
+        [dave, [1, 2, 6]],
+      ] as const) {
+        const theirs = (await device.chat.getMessageList({ conversationID })).data.messageList;
+        assert.deepEqual(theirs.filter((m) => m.type === TYPES.MSG_GRP_TIP).map((m) => m.payload.operationType), seen);
+      }
+    } finally {
+      await done();
+    }
+  });
+
+  test('joining makes a tip from the joiner; the app backend’s changes and a dismissal make none', async () => {
+    const { alice, erin, uid, done } = await users('alice', 'erin');
+    try {
+      const { groupID } = (await alice.chat.createGroup({ name: 'Town hall', type: TYPES.GRP_MEETING })).data.group;
+      const conversationID = `GROUP${groupID}`;
+      await erin.chat.joinGroup({ groupID });
+      await waitFor(() => tips(alice.rec.received(), conversationID).length === 1, 5_000, 'the join tip at alice');
+      const [joined] = tips(alice.rec.received(), conversationID);
+      assert.deepEqual(
+        [joined!.from, joined!.payload.operationType, joined!.payload.operatorID, joined!.payload.userIDList, joined!.payload.memberNum],
+        [uid.erin, TYPES.GRP_TIP_MBR_JOIN, uid.erin, [uid.erin], 2],
+      );
+
+      const frank = uniqueUid('frank');
+      await server.createUser(frank);
+      await server.createGroup(groupID, [frank]); // the app backend adds a member
+      await sendText(erin.chat, groupID, 'after', 'GROUP');
+      await waitFor(() => alice.entry(conversationID)?.lastMessage.payload?.text === 'after', 5_000, 'erin’s message at alice');
+      await alice.chat.dismissGroup(groupID);
+      await waitFor(() => notices(erin.rec.received(), groupID).length === 1, 5_000, 'the dismissal notice');
+      const history = (await erin.chat.getMessageList({ conversationID })).data.messageList;
+      assert.deepEqual(history.map((m) => m.type), [TYPES.MSG_CUSTOM, TYPES.MSG_GRP_TIP, TYPES.MSG_TEXT]);
+    } finally {
+      await done();
+    }
+  });
+
+  test('no one sends a tip: the SDK refuses to, and the server refuses one sent past it', async () => {
+    const { alice, bob, uid, done } = await users('alice', 'bob');
+    try {
+      const { groupID } = (await alice.chat.createGroup({ name: 'Team', memberList: [{ userID: uid.bob }] })).data.group;
+      const forged = alice.chat.createTextMessage({ to: groupID, conversationType: TYPES.CONV_GROUP, payload: { text: 'x' } });
+      forged.type = TYPES.MSG_GRP_TIP;
+      await assert.rejects(alice.chat.sendMessage(forged), refusedWith(ErrorCode.UNSUPPORTED));
+      const token = await server.createUser(uid.alice, 2);
+      const payload = { operationType: 1, operatorID: uid.alice, userIDList: [uid.alice], memberList: [], memberCount: 2 };
+      for (const type of [TYPES.MSG_GRP_TIP, TYPES.MSG_GRP_SYS_NOTICE]) {
+        await assert.rejects(server.sendAs(token, `GROUP${groupID}`, { type, payload }), /400.*invalid_argument.*type/s);
+      }
+      assert.equal(tips(bob.rec.received(), `GROUP${groupID}`).length, 0);
     } finally {
       await done();
     }

@@ -9,9 +9,10 @@
  * toasts. A group the user left, or that was dismissed, shows its info alone, and says why.
  *
  * Changes keep the dialog open (plain forms, not `method="dialog"`) and load the group again
- * afterwards, as the server now has it, whatever it answered. Leaving and dismissing ask first, in
- * the dialog itself, with the safe choice focused; Escape there goes back instead of closing.
- * Leaving closes the dialog: the conversation stays, read-only.
+ * afterwards, as the server now has it, whatever it answered; so does a change another member
+ * makes meanwhile, which its group tip tells. Leaving and dismissing ask first, in the dialog
+ * itself, with the safe choice focused; Escape there goes back instead of closing. Leaving closes
+ * the dialog: the conversation stays, read-only.
  */
 import TencentCloudChat, { type ConversationID, type GroupMember } from '@natter/sdk';
 import { useSignal } from '@preact/signals';
@@ -53,9 +54,11 @@ export function GroupInfoDialog({ id, returnFocus }: { id: ConversationID; retur
       loadError.value = `Could not load the group: ${describeError(err)}`;
     }
   };
+  // Loaded on opening, and again when a member changes the group, here or elsewhere (a group tip).
+  const latestTip = state.groupTips.value.get(id) ?? 0;
   useEffect(() => {
     void load();
-  }, []);
+  }, [latestTip]);
 
   /** One change at a time (a second press while one runs does nothing); then the group again. */
   const change = async (call: () => Promise<unknown>) => {

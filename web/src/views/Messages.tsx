@@ -6,12 +6,14 @@
  * Each message has a menu (Edit, Recall, Delete for me): right-click, its ⋯ button, or from the
  * keyboard ↑ ↓ Home End between messages (one roving tab stop) and Shift+F10 / the context-menu key.
  * Recalled messages show as a line saying who recalled them; changed ones (modifyMessage) say
- * "edited" by their time, and the one being edited in the composer is marked.
+ * "edited" by their time, and the one being edited in the composer is marked. Group tips (a member
+ * joined, left, renamed the group, …) are a muted line across the history, with no sender and no
+ * menu: the server wrote them, nobody said them.
  */
 import type { Message } from '@natter/sdk';
 import type { ComponentChildren } from 'preact';
 import { useLayoutEffect, useRef } from 'preact/hooks';
-import { clockTime, dateOf, longDate, messageText, recalledLine, senderName } from '../format.ts';
+import { clockTime, dateOf, isGroupTip, longDate, messageText, recalledLine, senderName } from '../format.ts';
 import { MENTION_WORDS, messageMention } from '../mentions.ts';
 import { canDelete, canEdit, canRecall, openMessageMenu } from '../messages.ts';
 import { state, type Thread } from '../state.ts';
@@ -155,6 +157,9 @@ function bubbles(t: Thread, me: string, group: boolean): ComponentChildren[] {
   const nodes: ComponentChildren[] = [];
   const nicks = state.nicks.value;
   const nameOf = (uid: string, nick = '') => senderName(uid, nicks.get(uid) ?? nick);
+  // Whom a group tip names: by the nicks PROFILE_UPDATED told, else those their messages here carry.
+  const senderNicks = new Map(t.messages.filter((m) => !isGroupTip(m)).map((m) => [m.from, m.nick]));
+  const nickOf = (uid: string) => nicks.get(uid) ?? senderNicks.get(uid);
   // One roving tab stop among the messages: the one last focused, else the newest.
   const keys = [...t.messages.map((m) => m.ID), ...t.outgoing.map((o) => o.key)];
   const wanted = state.messageFocus.value;
@@ -175,7 +180,8 @@ function bubbles(t: Thread, me: string, group: boolean): ComponentChildren[] {
     const mine = m.from === me;
     const from = nameOf(m.from, m.nick);
     const menuKey = 'data-pending' in extra ? String(extra['data-pending']) : m.ID;
-    const hasMenu = canEdit(m) || canRecall(m) || canDelete(m);
+    const tip = isGroupTip(m);
+    const hasMenu = !tip && (canEdit(m) || canRecall(m) || canDelete(m));
     const rowProps = {
       'data-key': menuKey,
       tabIndex: menuKey === stop ? 0 : -1,
@@ -209,6 +215,16 @@ function bubbles(t: Thread, me: string, group: boolean): ComponentChildren[] {
         <li key={key} class="msg msg-recalled" {...extra} {...rowProps}>
           <span class="msg-recalled-text">{recalledLine(m, me, (uid) => nameOf(uid))}</span>
           {more}
+        </li>,
+      );
+      return;
+    }
+    if (tip) {
+      lastFrom = '';
+      const text = messageText(m, nickOf);
+      nodes.push(
+        <li key={key} class="msg-tip" title={text} {...extra} {...rowProps}>
+          {text}
         </li>,
       );
       return;
