@@ -506,6 +506,33 @@ export class Natter extends TencentUnsupported {
     return Math.floor(this.http.serverNow() / 1000);
   }
 
+  /**
+   * Tencent's `callExperimentalAPI`, for the questions TUIKit's engine asks on every login, answered
+   * as Tencent's SDK answers them: `canIUseModule` is `true` for `'group-module'` and `false` for
+   * every other module (Natter has no friends, signalling, cloud search or follows);
+   * `isCommercialAbilityEnabled` resolves `{ enabled: false }` for every paid add-on (Natter has none:
+   * per-message read receipts, reactions, online status, translation, speech to text…);
+   * `statTUIKeyFeatures` reports usage to Tencent, which Natter does not collect: it does nothing and
+   * returns `undefined`, as Tencent's. Any other API rejects -2 naming it.
+   */
+  callExperimentalAPI(api: string, _param?: unknown): unknown {
+    switch (api) {
+      case 'canIUseModule':
+        return _param === 'group-module';
+      case 'isCommercialAbilityEnabled':
+        return Promise.resolve(ok({ enabled: false }));
+      case 'statTUIKeyFeatures':
+        return undefined;
+      default:
+        return Promise.reject(
+          unsupported(
+            'callExperimentalAPI',
+            `Natter answers canIUseModule, isCommercialAbilityEnabled and statTUIKeyFeatures, not ${String(api)}`,
+          ),
+        );
+    }
+  }
+
   /** The SDK logs only errors thrown by handlers; level 4 (Tencent's "no log") silences them too. */
   setLogLevel(level: number): void {
     this.emitter.silent = level >= 4;

@@ -100,7 +100,6 @@ export const UNSUPPORTED_CALLS = {
   accept: 'Natter has no signalling',
   reject: 'Natter has no signalling',
   modifyInvitation: 'Natter has no signalling',
-  callExperimentalAPI: 'Natter has no experimental APIs',
 } as const;
 
 /** Message factories for types Natter cannot send: they throw (they are synchronous). */
@@ -411,8 +410,5 @@ export class TencentUnsupported {
   }
   modifyInvitation(..._args: any[]): Promise<ChatResponse<any>> {
     return reject('modifyInvitation');
-  }
-  callExperimentalAPI(..._args: any[]): Promise<ChatResponse<any>> {
-    return reject('callExperimentalAPI');
   }
 }

@@ -158,4 +158,21 @@ describe('unsupported calls', () => {
       assert.ok(!listed.has(supported), supported);
     }
   });
+
+  test("callExperimentalAPI answers TUIKit engine's questions as Tencent's, and refuses the rest", async () => {
+    const chat = newChat(server);
+    assert.equal(chat.callExperimentalAPI('canIUseModule', 'group-module'), true);
+    assert.equal(chat.callExperimentalAPI('canIUseModule', 'relationship-module'), false, 'no friends');
+    for (const feature of [2 ** 5, 2 ** 7, 2 ** 38, 2 ** 39, 2 ** 40, 2 ** 48]) {
+      // what TUIKit's engine asks at every login, each with `.then` and no `.catch`
+      assert.deepEqual(await chat.callExperimentalAPI('isCommercialAbilityEnabled', feature), {
+        code: 0,
+        data: { enabled: false },
+      });
+    }
+    assert.equal(chat.callExperimentalAPI('statTUIKeyFeatures', { code: 1, msg: '' }), undefined);
+    await assert.rejects(chat.callExperimentalAPI('getServerConfig') as Promise<unknown>, (err) =>
+      isUnsupported(err, 'callExperimentalAPI'),
+    );
+  });
 });
