@@ -520,13 +520,7 @@ async fn the_app_backend_still_runs_any_group_and_its_groups_have_no_owner() {
     manager.remove_members("mine", &["alice"]).await;
     assert_eq!(bob.get("/v1/groups/mine").await.ok()["ownerID"], "");
     // and the backend dismisses any group, a client's included
-    manager
-        .post(
-            "/channel/delete",
-            json!({"channel_id": "mine", "channel_type": 2}),
-        )
-        .await
-        .ok();
+    manager.dismiss_group("mine").await;
     assert_eq!(bob.get("/v1/groups/mine").await.ok()["isDismissed"], true);
 }
 

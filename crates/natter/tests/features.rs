@@ -172,13 +172,7 @@ async fn leaving_a_group_in_any_way_reads_what_was_left_unread() {
         ["hi", "@alice @carol look"]
     );
 
-    manager
-        .post(
-            "/channel/delete",
-            json!({"channel_id": "team", "channel_type": 2}),
-        )
-        .await
-        .ok();
+    manager.dismiss_group("team").await;
     assert_eq!(dave.unread("GROUPteam").await, 0);
     assert_eq!(
         dave.total_unread().await,
@@ -203,14 +197,7 @@ async fn a_dismissed_group_is_read_only_leaves_a_notice_and_can_be_deleted() {
         .create_group("team", &["alice", "bob"])
         .await;
     bob.send_text("GROUPteam", "last words").await;
-    server
-        .manager()
-        .post(
-            "/channel/delete",
-            json!({"channel_id": "team", "channel_type": 2}),
-        )
-        .await
-        .ok();
+    server.manager().dismiss_group("team").await;
     for user in [&alice, &bob] {
         user.try_send("GROUPteam", json!({"text": "x"}))
             .await

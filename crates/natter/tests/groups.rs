@@ -207,13 +207,7 @@ async fn a_dismissed_group_is_read_only_for_everyone_and_still_deletable() {
     assert_eq!(alice.list_ids().await, ["@TIM#SYSTEM"]);
     assert_eq!(bob.list_ids().await, ["@TIM#SYSTEM", "GROUPteam"]);
     // As WuKongIM: dismissing a group that does not exist is done (and creates nothing).
-    manager
-        .post(
-            "/channel/delete",
-            json!({"channel_id": "nowhere", "channel_type": 2}),
-        )
-        .await
-        .ok();
+    manager.dismiss_group("nowhere").await;
     manager
         .get("/channel/info?channel_id=nowhere&channel_type=2")
         .await
@@ -312,13 +306,7 @@ async fn a_dismissed_group_can_be_created_again() {
     let bob = server.user("bob").await;
     manager.create_group("team", &["alice", "bob"]).await;
     alice.send_text("GROUPteam", "one").await;
-    manager
-        .post(
-            "/channel/delete",
-            json!({"channel_id": "team", "channel_type": 2}),
-        )
-        .await
-        .ok();
+    manager.dismiss_group("team").await;
     manager
         .post(
             "/channel/subscriber_add",

@@ -210,13 +210,7 @@ async fn the_total_is_the_sum_of_the_rule_after_every_kind_of_write() {
     carol.post("/v1/groups/team/leave", json!({})).await.ok();
     bob.send_text("GROUPteam", "bye carol").await;
     check(&server, &users, "a leave").await;
-    manager
-        .post(
-            "/channel/delete",
-            json!({"channel_id": "team", "channel_type": 2}),
-        )
-        .await
-        .ok();
+    manager.dismiss_group("team").await;
     check(&server, &users, "a dismissal").await;
 
     alice

@@ -1263,13 +1263,7 @@ async fn the_server_api_sends_for_non_members_and_listed_senders() {
         .server_send("mallory", "nowhere", 2, text("?"), None)
         .await
         .expect_error(404, 40401, "not_found");
-    manager
-        .post(
-            "/channel/delete",
-            json!({"channel_id": "team", "channel_type": 2}),
-        )
-        .await
-        .ok();
+    manager.dismiss_group("team").await;
     manager
         .server_send("mallory", "team", 2, text("?"), None)
         .await

@@ -537,6 +537,16 @@ impl Manager {
         .ok();
     }
 
+    /// `POST /channel/delete`: dismisses the group.
+    pub async fn dismiss_group(&self, group: &str) {
+        self.post(
+            "/channel/delete",
+            json!({"channel_id": group, "channel_type": 2}),
+        )
+        .await
+        .ok();
+    }
+
     pub async fn remove_members(&self, group: &str, members: &[&str]) {
         self.post(
             "/channel/subscriber_remove",
