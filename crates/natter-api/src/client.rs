@@ -62,6 +62,8 @@ pub fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(change_group_owner))
         .routes(routes!(dismiss_group))
         .routes(routes!(join_group))
+        .routes(routes!(group_applications))
+        .routes(routes!(handle_group_application))
 }
 
 /// The `{id}` path parameter.
@@ -1162,23 +1164,78 @@ async fn dismiss_group(
 
 /// Join a group
 ///
-/// The user joins a group whose join option is `FreeAccess` (Tencent's `joinGroup`): a meeting
-/// group by default, or a `Public` group its owner opened. Natter has no join requests, so a
-/// group that needs approval refuses; a work group is joined only by being added.
+/// The user joins a group that takes users who ask (Tencent's `joinGroup`): at once where its
+/// join option is `FreeAccess` (a meeting group by default, or a `Public` group its owner
+/// opened), or by a request its owner answers where it is `NeedPermission` (a `Public` group's
+/// default): the owner finds the request in `@TIM#SYSTEM` and in `GET /v1/group-applications`.
+/// A work group is joined only by being added.
 #[utoipa::path(post, path = "/v1/groups/{groupID}/join", tag = "client",
     operation_id = "joinGroup",
     params(("groupID" = String, Path, description = GROUP_ID)),
+    request_body = wire::JoinGroupRequest,
     responses(
-        (status = 200, description = "`JoinedSuccess`, or `AlreadyInGroup` for a member, and the group now.", body = wire::JoinedGroup),
-        (status = 403, description = "`permission_denied`: the group takes no one who asks. `not_a_member` (40302): the group was dismissed.", body = ErrorBody),
+        (status = 200, description = "`JoinedSuccess`, `WaitAdminApproval` (the request waits for the owner), or `AlreadyInGroup` for a member, and the group now.", body = wire::JoinedGroup),
+        (status = 400, description = "`invalid_argument`: an `applyMessage` over 1 KiB.", body = ErrorBody),
+        (status = 403, description = "`permission_denied`: the group takes no one who asks, or needs an owner's approval and has no owner. `not_a_member` (40302): the group was dismissed.", body = ErrorBody),
         (status = 404, description = "`not_found`: no such group.", body = ErrorBody),
     ))]
 async fn join_group(
     State(state): State<AppState>,
     ClientUser(device): ClientUser,
     PathParam(group_id): PathParam<String>,
+    JsonBody(request): JsonBody<wire::JoinGroupRequest>,
 ) -> ApiResult<Json<wire::JoinedGroup>> {
-    Ok(Json(state.natter.join_group(&device.uid, &group_id).await?))
+    Ok(Json(
+        state
+            .natter
+            .join_group(&device.uid, &group_id, request)
+            .await?,
+    ))
+}
+
+/// Requests to join the user's groups
+///
+/// The requests to join the groups the user owns that wait for an answer, oldest first
+/// (Tencent's `getGroupApplicationList`).
+#[utoipa::path(get, path = "/v1/group-applications", tag = "client",
+    operation_id = "groupApplications",
+    responses(
+        (status = 200, description = "The requests.", body = wire::GroupApplicationList),
+    ))]
+async fn group_applications(
+    State(state): State<AppState>,
+    ClientUser(device): ClientUser,
+) -> ApiResult<Json<wire::GroupApplicationList>> {
+    Ok(Json(state.natter.group_applications(&device.uid).await?))
+}
+
+/// Answer a request to join
+///
+/// The owner approves a request to join (the applicant joins, and the group's tip tells the
+/// members) or refuses it (Tencent's `handleGroupApplication`). Either way the request is gone,
+/// and the applicant finds the answer in `@TIM#SYSTEM`.
+#[utoipa::path(post, path = "/v1/groups/{groupID}/applications/handle", tag = "client",
+    operation_id = "handleGroupApplication",
+    params(("groupID" = String, Path, description = GROUP_ID)),
+    request_body = wire::HandleGroupApplication,
+    responses(
+        (status = 200, description = "The group now.", body = wire::Group),
+        (status = 400, description = "`invalid_argument`: a `handleAction` other than `Agree` or `Reject`, a malformed `applicant`, a `handleMessage` over 1 KiB.", body = ErrorBody),
+        (status = 403, description = "`permission_denied`: not the group's owner. `not_a_member` (40302): the group was dismissed.", body = ErrorBody),
+        (status = 404, description = "`not_found`: no such group, or no request from `applicant` (answered already, or never made).", body = ErrorBody),
+    ))]
+async fn handle_group_application(
+    State(state): State<AppState>,
+    ClientUser(device): ClientUser,
+    PathParam(group_id): PathParam<String>,
+    JsonBody(request): JsonBody<wire::HandleGroupApplication>,
+) -> ApiResult<Json<wire::Group>> {
+    Ok(Json(
+        state
+            .natter
+            .handle_group_application(&device.uid, &group_id, request)
+            .await?,
+    ))
 }
 
 #[cfg(test)]

@@ -137,8 +137,11 @@ pub enum GroupAction {
     Dismiss,
     /// Hand the group to another member (Tencent's `changeGroupOwner`).
     TransferOwnership,
+    /// Join by asking: at once, or by a request the owner handles ([`joins_by_approval`]).
     Join,
     Quit,
+    /// Approve or refuse a request to join (Tencent's `handleGroupApplication`).
+    HandleApplication,
 }
 
 /// Where the user asking stands in the group.
@@ -178,6 +181,7 @@ pub fn check(
             | GroupAction::EditProfile
             | GroupAction::Dismiss
             | GroupAction::TransferOwnership
+            | GroupAction::HandleApplication
     );
     if member_needed && !standing.is_member {
         return Err(Error::permission_denied(format!(
@@ -212,12 +216,7 @@ pub fn check(
         GroupAction::TransferOwnership => owner_only("hand it to another member"),
         GroupAction::Join if standing.is_member => Ok(()),
         GroupAction::Join => match facts.join_option {
-            JoinOption::FreeAccess if !work => Ok(()),
-            JoinOption::NeedPermission => Err(Error::permission_denied(format!(
-                "group \"{group}\" takes new members only with approval, and Natter has no join \
-                 requests; a member with the right adds you, or the owner sets joinOption \
-                 FreeAccess"
-            ))),
+            JoinOption::FreeAccess | JoinOption::NeedPermission if !work => Ok(()),
             _ if work => Err(Error::permission_denied(format!(
                 "a work group (\"{group}\") cannot be joined by asking; one of its members adds you"
             ))),
@@ -230,7 +229,15 @@ pub fn check(
             facts.group_type.as_str()
         ))),
         GroupAction::Quit => Ok(()),
+        GroupAction::HandleApplication => owner_only("handle requests to join it"),
     }
+}
+
+/// Whether a user who may join the group ([`GroupAction::Join`]) joins by a request that its
+/// owner approves, rather than at once: the group takes new members with approval
+/// (`NeedPermission`, a public group's default), as Tencent's.
+pub fn joins_by_approval(facts: GroupFacts) -> bool {
+    facts.join_option == JoinOption::NeedPermission
 }
 
 #[cfg(test)]
@@ -306,14 +313,16 @@ mod tests {
         ));
         let public = facts(GroupType::Public);
         assert!(
-            !allowed(GroupAction::Join, public, STRANGER),
-            "needs approval by default"
+            allowed(GroupAction::Join, public, STRANGER) && joins_by_approval(public),
+            "by a request the owner approves, by default"
         );
+        assert!(!allowed(GroupAction::HandleApplication, public, MEMBER));
+        assert!(allowed(GroupAction::HandleApplication, public, OWNER));
         let open = GroupFacts {
             join_option: JoinOption::FreeAccess,
             ..public
         };
-        assert!(allowed(GroupAction::Join, open, STRANGER));
+        assert!(allowed(GroupAction::Join, open, STRANGER) && !joins_by_approval(open));
         let closed = GroupFacts {
             join_option: JoinOption::DisableApply,
             ..public

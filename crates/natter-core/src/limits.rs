@@ -40,6 +40,8 @@ pub const MAX_CUSTOM_FIELD_VALUE_BYTES: usize = 512;
 pub const MAX_GROUP_NOTICE_BYTES: usize = 4096;
 /// A group's introduction, in bytes.
 pub const MAX_GROUP_INTRODUCTION_BYTES: usize = 4096;
+/// What a request to join a group, or its answer, says, in bytes.
+pub const MAX_JOIN_REQUEST_MESSAGE_BYTES: usize = 1024;
 /// Members one `getGroupMemberProfile` call may name: Tencent's limit.
 pub const MAX_MEMBERS_PER_PROFILE_CALL: usize = 50;
 /// Users one client call may add to or remove from a group, or start a group with: Tencent's

@@ -5,15 +5,16 @@
 
 use natter_core::group_rules::{GroupType, JoinOption};
 use natter_core::limits::{
-    MAX_GROUP_INTRODUCTION_BYTES, MAX_GROUP_MEMBERS_PER_CALL, MAX_MEMBERS_PER_PROFILE_CALL,
-    refuse_nul,
+    MAX_GROUP_INTRODUCTION_BYTES, MAX_GROUP_MEMBERS_PER_CALL, MAX_JOIN_REQUEST_MESSAGE_BYTES,
+    MAX_MEMBERS_PER_PROFILE_CALL, refuse_nul,
 };
 use natter_core::wire;
 use natter_core::{Error, GroupId, Result, Uid};
-use natter_store::groups::{self, NewGroup};
+use natter_store::MembershipChange;
+use natter_store::groups::{self, Joining, NewGroup};
 use natter_store::profiles::{self, GroupProfileChange};
 
-use crate::groups::distinct_uids;
+use crate::groups::{distinct_uids, group_notice};
 use crate::profiles::{check_avatar, check_name, check_notice};
 use crate::{Natter, now_ms, present};
 
@@ -99,11 +100,7 @@ impl Natter {
                 Ok((added, profiles::group_profile(db, &id)?, audience))
             })
             .await?;
-        // The tip first: a device that first hears of the conversation through the membership
-        // change takes it as delivered up to its last message, the tip.
-        self.announce_tip(added.change.tip.as_ref()).await;
-        self.notify_membership(&group, &added.change.changed_members())
-            .await;
+        self.tell_joined(&group, &added.change).await;
         self.tell_group_changed(&profile, &audience);
         Ok(wire::AddedGroupMembers {
             success_user_id_list: names(&added.added),
@@ -260,26 +257,40 @@ impl Natter {
         })
     }
 
-    /// `POST /v1/groups/{groupID}/join`: the user joins a group that takes users who ask.
-    pub async fn join_group(&self, uid: &Uid, group_id: &str) -> Result<wire::JoinedGroup> {
+    /// `POST /v1/groups/{groupID}/join`: the user joins a group that takes users who ask, or,
+    /// where the group takes new members with approval, asks its owner, who finds the request in
+    /// `@TIM#SYSTEM` (`group_applications.rs` answers it).
+    pub async fn join_group(
+        &self,
+        uid: &Uid,
+        group_id: &str,
+        request: wire::JoinGroupRequest,
+    ) -> Result<wire::JoinedGroup> {
         let group = GroupId::parse(group_id, "groupID")?;
-        let (id, member, now_ms) = (group.clone(), uid.clone(), now_ms());
-        let (joined, profile, audience) = self
+        let message = request.apply_message.unwrap_or_default();
+        check_request_message(&message, "applyMessage")?;
+        let (id, member, asked, now_ms) = (group.clone(), uid.clone(), message.clone(), now_ms());
+        let (joining, profile, audience) = self
             .write(move |db| {
-                let joined = groups::join_by_asking(db, &id, &member, now_ms)?;
-                let audience = audience_if(db, &id, joined.is_some())?;
-                Ok((joined, profiles::group_profile(db, &id)?, audience))
+                let joining = groups::join_by_asking(db, &id, &member, &asked, now_ms)?;
+                let joined = matches!(joining, Joining::Joined(_));
+                let audience = audience_if(db, &id, joined)?;
+                Ok((joining, profiles::group_profile(db, &id)?, audience))
             })
             .await?;
-        let status = match &joined {
-            Some(change) => {
-                // The tip first, as for members added.
-                self.announce_tip(change.tip.as_ref()).await;
-                self.notify_membership(&group, &change.changed_members())
-                    .await;
+        let status = match joining {
+            Joining::Joined(change) => {
+                self.tell_joined(&group, &change).await;
                 "JoinedSuccess"
             }
-            None => "AlreadyInGroup",
+            Joining::Asked { owner } => {
+                let mut notice = group_notice("groupJoinRequest", &group, Some(uid));
+                notice["message"] = message.into();
+                self.notify_each(std::slice::from_ref(&owner), &notice)
+                    .await;
+                "WaitAdminApproval"
+            }
+            Joining::Already => "AlreadyInGroup",
         };
         self.tell_group_changed(&profile, &audience);
         Ok(wire::JoinedGroup {
@@ -287,6 +298,25 @@ impl Natter {
             group: present::group(&profile, Some(uid)),
         })
     }
+
+    /// Members who joined from a client (by asking, or let in by the owner) see the group's tip
+    /// of it, then their conversation. The tip first: a device that first hears of a
+    /// conversation takes it as delivered up to its last message, the tip.
+    pub(crate) async fn tell_joined(&self, group: &GroupId, change: &MembershipChange) {
+        self.announce_tip(change.tip.as_ref()).await;
+        self.notify_membership(group, &change.changed_members())
+            .await;
+    }
+}
+
+/// What a request to join, or its answer, says: at most 1 KiB, no NUL.
+pub(crate) fn check_request_message(message: &str, field: &str) -> Result<()> {
+    if message.len() > MAX_JOIN_REQUEST_MESSAGE_BYTES {
+        return Err(Error::invalid_argument(format!(
+            "{field}: at most {MAX_JOIN_REQUEST_MESSAGE_BYTES} bytes"
+        )));
+    }
+    refuse_nul(field, message)
 }
 
 /// Who to tell that the group's members changed (its `memberCount`): everyone who shows the

@@ -27,6 +27,9 @@ pub(crate) fn describe(error: StoreError) -> Error {
         StoreError::NeverAMember { uid, group } => {
             Error::permission_denied(format!("{uid} was never a member of group \"{group}\""))
         }
+        StoreError::NoSuchApplication { group, applicant } => Error::not_found(format!(
+            "{applicant} has no request to join group \"{group}\" (answered already, or never made)"
+        )),
         StoreError::NoLongerAMember { uid, group } => {
             Error::not_a_member(format!("{uid} is no longer a member of group \"{group}\""))
         }

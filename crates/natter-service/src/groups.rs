@@ -191,7 +191,11 @@ impl Natter {
 
 /// A group notice for `@TIM#SYSTEM`; `operatorID` names the member who acted, when one did
 /// (Tencent's group system notices carry it).
-fn group_notice(kind: &str, group: &GroupId, operator: Option<&Uid>) -> serde_json::Value {
+pub(crate) fn group_notice(
+    kind: &str,
+    group: &GroupId,
+    operator: Option<&Uid>,
+) -> serde_json::Value {
     let mut notice = json!({"type": kind, "groupID": group.to_string()});
     if let Some(operator) = operator {
         notice["operatorID"] = json!(operator.to_string());

@@ -10,6 +10,7 @@ mod editing;
 mod errors;
 mod events;
 mod gateway;
+mod group_applications;
 mod groups;
 mod jobs;
 mod messaging;

@@ -31,6 +31,8 @@ pub enum StoreError {
     UnknownGroup(GroupId),
     #[error("{uid} was never a member of group {group}")]
     NeverAMember { uid: Uid, group: GroupId },
+    #[error("{applicant} has no request to join group {group}")]
+    NoSuchApplication { group: GroupId, applicant: Uid },
     #[error("{uid} is no longer a member of group {group}")]
     NoLongerAMember { uid: Uid, group: GroupId },
     /// A member of a dismissed group tried to send: its conversations are read-only.

@@ -7,6 +7,7 @@ use natter_core::group_rules::{self, GroupAction, GroupFacts, GroupType, JoinOpt
 use natter_core::{ChannelKind, ConversationId, GroupId, Uid};
 
 use crate::db::params;
+use crate::group_applications;
 use crate::group_tips::{self, Tip};
 use crate::profiles::{self, GroupProfileChange};
 use crate::rows::{self, Channel};
@@ -356,21 +357,64 @@ pub fn edit_profile(
     Ok(ProfileEdit { changed, tip })
 }
 
-/// A user asks to join a group (Tencent's `joinGroup`). `None`: a member already.
+/// What asking to join a group did.
+#[derive(Debug, Clone)]
+pub enum Joining {
+    /// Nothing: a member already.
+    Already,
+    Joined(Box<MembershipChange>),
+    /// The group takes new members with approval: the request waits for its owner.
+    Asked {
+        owner: Uid,
+    },
+}
+
+/// A user asks to join a group (Tencent's `joinGroup`): they join at once, or, where the group
+/// takes new members with approval, their request (with `message`) waits for the owner
+/// (`crate::group_applications`).
 pub fn join_by_asking(
     db: &dyn Db,
     group: &GroupId,
     uid: &Uid,
+    message: &str,
+    now_ms: i64,
+) -> Result<Joining> {
+    let (channel, facts, standing) = authorised(db, group, uid, GroupAction::Join)?;
+    if standing.is_member {
+        return Ok(Joining::Already);
+    }
+    if group_rules::joins_by_approval(facts) {
+        let owner = profiles::group_owner(db, group)?.ok_or_else(|| {
+            StoreError::RefusedByGroupRules(natter_core::Error::permission_denied(format!(
+                "group \"{group}\" takes new members with approval, and it has no owner to give \
+                 it; the app backend adds you (server API POST /channel/subscriber_add)"
+            )))
+        })?;
+        group_applications::ask(db, channel.id, uid, message, now_ms)?;
+        return Ok(Joining::Asked { owner });
+    }
+    let admitted = admit(db, &channel, group, uid, uid, now_ms)?;
+    Ok(admitted.map_or(Joining::Already, |change| Joining::Joined(Box::new(change))))
+}
+
+/// `uid` joins the group from a client, let in by `by` (themself, when the group is open to
+/// all; its owner, approving a request): their conversation is listed at once, and the group's
+/// tip tells the members. `None`: a member already.
+pub(crate) fn admit(
+    db: &dyn Db,
+    channel: &Channel,
+    group: &GroupId,
+    uid: &Uid,
+    by: &Uid,
     now_ms: i64,
 ) -> Result<Option<MembershipChange>> {
-    let (channel, _, standing) = authorised(db, group, uid, GroupAction::Join)?;
-    if standing.is_member {
+    let joining = std::slice::from_ref(uid);
+    let mut change = join_all(db, channel, group, joining, false)?;
+    if change.joined.is_empty() {
         return Ok(None);
     }
-    let joining = std::slice::from_ref(uid);
-    let mut change = join_all(db, &channel, group, joining, false)?;
     change.listed = list_for(db, group, joining, now_ms)?;
-    change.tip = group_tips::write(db, group, uid, Tip::Joined, joining, now_ms)?;
+    change.tip = group_tips::write(db, group, by, Tip::Joined, joining, now_ms)?;
     Ok(Some(change))
 }
 
@@ -393,7 +437,7 @@ fn list_for(db: &dyn Db, group: &GroupId, members: &[Uid], now_ms: i64) -> Resul
 }
 
 /// The group, once its rules let `uid` do `action` to it: its channel, and what the rules read.
-fn authorised(
+pub(crate) fn authorised(
     db: &dyn Db,
     group: &GroupId,
     uid: &Uid,

@@ -12,6 +12,7 @@ mod db;
 pub mod editing;
 mod error;
 pub mod folders;
+pub mod group_applications;
 mod group_tips;
 pub mod groups;
 mod locks;

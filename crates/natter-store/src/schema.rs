@@ -323,6 +323,18 @@ CREATE INDEX mentions_by_message ON mentions(message_id);
 -- overwriting another member's unseen (crate::editing).
 ALTER TABLE messages ADD COLUMN version {int} NOT NULL DEFAULT 0;
 "#,
+    r#"
+-- Requests to join a group that takes new members with approval (Tencent's joinGroup on a
+-- NeedPermission group): one per user and group, pending until the owner handles it, which
+-- removes it (crate::group_applications). Asking again replaces the message.
+CREATE TABLE group_applications (
+    channel_id {int} NOT NULL REFERENCES channels(id) ON DELETE CASCADE,
+    uid        {text} NOT NULL,
+    message    {text} NOT NULL,
+    time_ms    {int} NOT NULL,
+    PRIMARY KEY (channel_id, uid)
+) {without_rowid};
+"#,
 ];
 
 impl Dialect {

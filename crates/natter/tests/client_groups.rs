@@ -365,10 +365,11 @@ async fn a_meeting_group_is_joined_freely_and_run_by_its_owner() {
 }
 
 #[tokio::test]
-async fn a_public_group_takes_those_who_ask_only_once_its_owner_opens_it() {
+async fn a_public_group_takes_those_who_ask_once_its_owner_approves_or_opens_it() {
     let server = Server::start().await;
     let alice = server.user("alice").await;
     let bob = server.user("bob").await;
+    let carol = server.user("carol").await;
     create(
         &alice,
         json!({"groupID": "club", "name": "Club", "type": "Public"}),
@@ -384,34 +385,131 @@ async fn a_public_group_takes_those_who_ask_only_once_its_owner_opens_it() {
         ),
         (Some("Club"), Some("NeedPermission"), Some(""))
     );
-    let error = bob
-        .post("/v1/groups/club/join", json!({}))
+
+    // asking: the request waits for the owner, who finds it in her notices and her list
+    let asked = bob
+        .post("/v1/groups/club/join", json!({"applyMessage": "let me in"}))
+        .await
+        .ok();
+    assert_eq!(
+        (
+            asked["status"].as_str(),
+            asked["group"]["memberCount"].as_u64()
+        ),
+        (Some("WaitAdminApproval"), Some(1))
+    );
+    assert_eq!(
+        alice.history("@TIM#SYSTEM").await.last().unwrap()["payload"],
+        json!({"type": "groupJoinRequest", "groupID": "club", "operatorID": "bob",
+            "message": "let me in"})
+    );
+    let pending = || async {
+        alice.get("/v1/group-applications").await.ok()["applicationList"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|a| {
+                (
+                    a["groupID"].clone(),
+                    a["applicant"].clone(),
+                    a["applyMessage"].clone(),
+                )
+            })
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(
+        pending().await,
+        [(json!("club"), json!("bob"), json!("let me in"))]
+    );
+    carol
+        .post("/v1/groups/club/join", json!({"applyMessage": "me too"}))
+        .await
+        .ok();
+    assert_eq!(pending().await.len(), 2);
+    assert!(
+        bob.get("/v1/group-applications").await.ok()["applicationList"]
+            .as_array()
+            .unwrap()
+            .is_empty(),
+        "only the owner answers"
+    );
+    let answer = |action: &str, applicant: &str| json!({"applicant": applicant, "handleAction": action, "handleMessage": "ok"});
+    carol
+        .post(
+            "/v1/groups/club/applications/handle",
+            answer("Agree", "bob"),
+        )
         .await
         .expect_error(403, 40301, "permission_denied");
-    assert!(error.contains("approval"), "{error}");
+    alice
+        .post(
+            "/v1/groups/club/applications/handle",
+            answer("Maybe", "bob"),
+        )
+        .await
+        .expect_error_naming(400, 40001, "invalid_argument", "handleAction");
 
+    // refused: nothing changes for carol but the notice of it
+    alice
+        .post(
+            "/v1/groups/club/applications/handle",
+            answer("Reject", "carol"),
+        )
+        .await
+        .ok();
+    assert_eq!(
+        carol.history("@TIM#SYSTEM").await.last().unwrap()["payload"],
+        json!({"type": "groupJoinRejected", "groupID": "club", "operatorID": "alice",
+            "message": "ok"})
+    );
+    carol
+        .try_send("GROUPclub", json!({"text": "x"}))
+        .await
+        .expect_error(403, 40301, "permission_denied");
+    // approved: bob joins, and the group's tip names the owner who let him in
+    let approved = alice
+        .post(
+            "/v1/groups/club/applications/handle",
+            answer("Agree", "bob"),
+        )
+        .await
+        .ok();
+    assert_eq!(approved["memberCount"], 2);
+    assert_eq!(
+        bob.history("@TIM#SYSTEM").await.last().unwrap()["payload"]["type"],
+        "groupJoinApproved"
+    );
+    assert_eq!(
+        last_tip(&alice, "GROUPclub", "alice").await["userIDList"],
+        json!(["bob"])
+    );
+    assert!(pending().await.is_empty());
+    alice
+        .post(
+            "/v1/groups/club/applications/handle",
+            answer("Agree", "bob"),
+        )
+        .await
+        .expect_error(404, 40401, "not_found");
+    bob.send_text("GROUPclub", "hi all").await;
+    assert_eq!(alice.unread("GROUPclub").await, 1, "his message");
+
+    // opened, the group takes those who ask at once
     let opened = alice
         .post("/v1/groups/club", json!({"joinOption": "FreeAccess"}))
         .await
         .ok();
     assert_eq!(opened["joinOption"], "FreeAccess");
-    let joined = bob.post("/v1/groups/club/join", json!({})).await.ok();
+    let joined = carol.post("/v1/groups/club/join", json!({})).await.ok();
     assert_eq!(joined["status"], "JoinedSuccess");
-    bob.send_text("GROUPclub", "hi all").await;
-    assert_eq!(
-        alice.unread("GROUPclub").await,
-        2,
-        "the tip of bob's joining and his message"
-    );
 
     let closed = alice
         .post("/v1/groups/club", json!({"joinOption": "DisableApply"}))
         .await
         .ok();
     assert_eq!(closed["joinOption"], "DisableApply");
-    let carol = server.user("carol").await;
-    carol
-        .post("/v1/groups/club/join", json!({}))
+    let dave = server.user("dave").await;
+    dave.post("/v1/groups/club/join", json!({}))
         .await
         .expect_error(403, 40301, "permission_denied");
 }

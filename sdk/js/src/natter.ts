@@ -123,6 +123,13 @@ export const MESSAGE_PAGE_SIZE = 15;
 /** How long login waits for the first connection before resolving anyway. */
 const LOGIN_SOCKET_TIMEOUT_MS = 10_000;
 
+/** The server's answers to joinGroup, as Tencent's `TYPES.JOIN_STATUS_*`. */
+const JOIN_STATUSES: ReadonlyMap<string, JoinGroupResult['status']> = new Map([
+  ['JoinedSuccess', TYPES.JOIN_STATUS_SUCCESS],
+  ['WaitAdminApproval', TYPES.JOIN_STATUS_WAIT_APPROVAL],
+  ['AlreadyInGroup', TYPES.JOIN_STATUS_ALREADY_IN_GROUP],
+]);
+
 /** `Natter.VERSION`: the package's version (a test keeps the two equal). */
 const SDK_VERSION = '0.1.0';
 
@@ -1999,23 +2006,25 @@ export class Natter extends TencentUnsupported {
   }
 
   /**
-   * Joins a group, as Tencent's: `{ status: JOIN_STATUS_SUCCESS, group }`, or
-   * `JOIN_STATUS_ALREADY_IN_GROUP` for a member. Only a group whose joinOption is `FreeAccess`
-   * takes users who ask: a meeting group by default, a public group once its owner set it.
-   * Natter has no join requests, so where Tencent answers `JOIN_STATUS_WAIT_APPROVAL` (a public
-   * group's default, `NeedPermission`) it rejects with 40301, as it does for a work group or
-   * `DisableApply`. `applyMessage` and `type` are accepted and not used.
+   * Joins a group, as Tencent's: `{ status: JOIN_STATUS_SUCCESS, group }`;
+   * `JOIN_STATUS_WAIT_APPROVAL` where the group takes new members with approval (`NeedPermission`,
+   * a public group's default: the request, with `applyMessage`, waits for the owner); or
+   * `JOIN_STATUS_ALREADY_IN_GROUP` for a member. A work group, or `DisableApply`, rejects with
+   * 40301. `type` is accepted and not used.
    */
   async joinGroup(options: JoinGroupOptions): Promise<ChatResponse<JoinGroupResult>> {
     checkGroupID(options?.groupID);
     if (options.applyMessage !== undefined && typeof options.applyMessage !== 'string') {
       throw invalidArgument('applyMessage: must be a string');
     }
-    const reply = await this.http.post<WireJoinedGroup>(groupPath(options.groupID, '/join'), {});
-    this.groupListFeed.refresh();
-    await this.refreshLocal();
-    const status =
-      reply.status === TYPES.JOIN_STATUS_ALREADY_IN_GROUP ? TYPES.JOIN_STATUS_ALREADY_IN_GROUP : TYPES.JOIN_STATUS_SUCCESS;
+    const reply = await this.http.post<WireJoinedGroup>(groupPath(options.groupID, '/join'), {
+      applyMessage: options.applyMessage,
+    });
+    const status = JOIN_STATUSES.get(reply.status) ?? TYPES.JOIN_STATUS_SUCCESS;
+    if (status === TYPES.JOIN_STATUS_SUCCESS) {
+      this.groupListFeed.refresh();
+      await this.refreshLocal();
+    }
     return ok({ status, group: this.presentGroup(reply.group) });
   }
 

@@ -809,8 +809,14 @@ export interface JoinGroupOptions {
 
 /** joinGroup's answer. */
 export interface JoinGroupResult {
-  /** `TYPES.JOIN_STATUS_SUCCESS` or `TYPES.JOIN_STATUS_ALREADY_IN_GROUP`. */
-  status: typeof TYPES.JOIN_STATUS_SUCCESS | typeof TYPES.JOIN_STATUS_ALREADY_IN_GROUP;
+  /**
+   * `TYPES.JOIN_STATUS_SUCCESS`, `TYPES.JOIN_STATUS_WAIT_APPROVAL` (the request waits for the
+   * owner) or `TYPES.JOIN_STATUS_ALREADY_IN_GROUP`.
+   */
+  status:
+    | typeof TYPES.JOIN_STATUS_SUCCESS
+    | typeof TYPES.JOIN_STATUS_WAIT_APPROVAL
+    | typeof TYPES.JOIN_STATUS_ALREADY_IN_GROUP;
   group: Group;
 }
 

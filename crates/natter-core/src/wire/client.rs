@@ -553,8 +553,55 @@ pub struct RemovedGroupMembers {
     pub group: Group,
 }
 
-/// `POST /v1/groups/{groupID}/join`'s answer (Tencent's `joinGroup`): `JoinedSuccess`, or
-/// `AlreadyInGroup` for a member.
+/// `POST /v1/groups/{groupID}/join`'s body (Tencent's `joinGroup` options).
+#[derive(Debug, Clone, Default, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct JoinGroupRequest {
+    /// What a request to join a group that takes new members with approval says to its owner
+    /// (at most 1 KiB); unused where the user joins at once.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub apply_message: Option<String>,
+}
+
+/// A request to join a group, waiting for its owner (Tencent's `getGroupApplicationList`).
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct GroupApplication {
+    #[serde(rename = "groupID")]
+    pub group_id: String,
+    pub group_name: String,
+    /// The user who asks.
+    pub applicant: String,
+    pub applicant_nick: String,
+    /// What they wrote (`joinGroup`'s `applyMessage`).
+    pub apply_message: String,
+    /// When they asked, in ms.
+    pub time: i64,
+}
+
+/// `GET /v1/group-applications`: the requests waiting for the user, oldest first.
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct GroupApplicationList {
+    pub application_list: Vec<GroupApplication>,
+}
+
+/// `POST /v1/groups/{groupID}/applications/handle`: the owner answers a request to join
+/// (Tencent's `handleGroupApplication`).
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct HandleGroupApplication {
+    /// The user whose request it is.
+    pub applicant: String,
+    /// `Agree` (they join) or `Reject`.
+    pub handle_action: String,
+    /// Passed on to the applicant in the notice of the answer (at most 1 KiB).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub handle_message: Option<String>,
+}
+
+/// `POST /v1/groups/{groupID}/join`'s answer (Tencent's `joinGroup`): `JoinedSuccess`,
+/// `WaitAdminApproval` when the request waits for the owner, or `AlreadyInGroup` for a member.
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct JoinedGroup {

@@ -1333,6 +1333,27 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/group-applications": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Requests to join the user's groups
+         * @description The requests to join the groups the user owns that wait for an answer, oldest first
+         *     (Tencent's `getGroupApplicationList`).
+         */
+        get: operations["groupApplications"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/groups": {
         parameters: {
             query?: never;
@@ -1388,6 +1409,28 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/groups/{groupID}/applications/handle": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Answer a request to join
+         * @description The owner approves a request to join (the applicant joins, and the group's tip tells the
+         *     members) or refuses it (Tencent's `handleGroupApplication`). Either way the request is gone,
+         *     and the applicant finds the answer in `@TIM#SYSTEM`.
+         */
+        post: operations["handleGroupApplication"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/groups/{groupID}/dismiss": {
         parameters: {
             query?: never;
@@ -1421,9 +1464,11 @@ export interface paths {
         put?: never;
         /**
          * Join a group
-         * @description The user joins a group whose join option is `FreeAccess` (Tencent's `joinGroup`): a meeting
-         *     group by default, or a `Public` group its owner opened. Natter has no join requests, so a
-         *     group that needs approval refuses; a work group is joined only by being added.
+         * @description The user joins a group that takes users who ask (Tencent's `joinGroup`): at once where its
+         *     join option is `FreeAccess` (a meeting group by default, or a `Public` group its owner
+         *     opened), or by a request its owner answers where it is `NeedPermission` (a `Public` group's
+         *     default): the owner finds the request in `@TIM#SYSTEM` and in `GET /v1/group-applications`.
+         *     A work group is joined only by being added.
          */
         post: operations["joinGroup"];
         delete?: never;
@@ -2239,6 +2284,25 @@ export interface components {
              */
             selfRole: string;
         };
+        /** @description A request to join a group, waiting for its owner (Tencent's `getGroupApplicationList`). */
+        GroupApplication: {
+            groupID: string;
+            groupName: string;
+            /** @description The user who asks. */
+            applicant: string;
+            applicantNick: string;
+            /** @description What they wrote (`joinGroup`'s `applyMessage`). */
+            applyMessage: string;
+            /**
+             * Format: int64
+             * @description When they asked, in ms.
+             */
+            time: number;
+        };
+        /** @description `GET /v1/group-applications`: the requests waiting for the user, oldest first. */
+        GroupApplicationList: {
+            applicationList: components["schemas"]["GroupApplication"][];
+        };
         /** @description One unread message that mentions the user, as Tencent's `groupAtInfoList` lists it. */
         GroupAtInfo: {
             /**
@@ -2374,8 +2438,28 @@ export interface components {
             memberCount: number;
         };
         /**
-         * @description `POST /v1/groups/{groupID}/join`'s answer (Tencent's `joinGroup`): `JoinedSuccess`, or
-         *     `AlreadyInGroup` for a member.
+         * @description `POST /v1/groups/{groupID}/applications/handle`: the owner answers a request to join
+         *     (Tencent's `handleGroupApplication`).
+         */
+        HandleGroupApplication: {
+            /** @description The user whose request it is. */
+            applicant: string;
+            /** @description `Agree` (they join) or `Reject`. */
+            handleAction: string;
+            /** @description Passed on to the applicant in the notice of the answer (at most 1 KiB). */
+            handleMessage?: string | null;
+        };
+        /** @description `POST /v1/groups/{groupID}/join`'s body (Tencent's `joinGroup` options). */
+        JoinGroupRequest: {
+            /**
+             * @description What a request to join a group that takes new members with approval says to its owner
+             *     (at most 1 KiB); unused where the user joins at once.
+             */
+            applyMessage?: string | null;
+        };
+        /**
+         * @description `POST /v1/groups/{groupID}/join`'s answer (Tencent's `joinGroup`): `JoinedSuccess`,
+         *     `WaitAdminApproval` when the request waits for the owner, or `AlreadyInGroup` for a member.
          */
         JoinedGroup: {
             status: string;
@@ -3343,6 +3427,8 @@ export type DraftRequest = components['schemas']['DraftRequest'];
 export type Empty = components['schemas']['Empty'];
 export type ErrorBody = components['schemas']['ErrorBody'];
 export type Group = components['schemas']['Group'];
+export type GroupApplication = components['schemas']['GroupApplication'];
+export type GroupApplicationList = components['schemas']['GroupApplicationList'];
 export type GroupAtInfo = components['schemas']['GroupAtInfo'];
 export type GroupList = components['schemas']['GroupList'];
 export type GroupMember = components['schemas']['GroupMember'];
@@ -3354,6 +3440,8 @@ export type GroupProfile = components['schemas']['GroupProfile'];
 export type GroupProfileUpdate = components['schemas']['GroupProfileUpdate'];
 export type GroupTipMember = components['schemas']['GroupTipMember'];
 export type GroupTipPayload = components['schemas']['GroupTipPayload'];
+export type HandleGroupApplication = components['schemas']['HandleGroupApplication'];
+export type JoinGroupRequest = components['schemas']['JoinGroupRequest'];
 export type JoinedGroup = components['schemas']['JoinedGroup'];
 export type LastMessage = components['schemas']['LastMessage'];
 export type MarkRequest = components['schemas']['MarkRequest'];
@@ -9830,6 +9918,98 @@ export interface operations {
             };
         };
     };
+    groupApplications: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The requests. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GroupApplicationList"];
+                };
+            };
+            /** @description `invalid_argument` (40001): `{code, error, message, requestID}`. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `unauthenticated` (40101): `{code, error, message, requestID}`. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `permission_denied` (40301): `{code, error, message, requestID}`. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `method_not_allowed` (40501): `{code, error, message, requestID}`. */
+            405: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `payload_too_large` (41301): `{code, error, message, requestID}`. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `rate_limited` (42901): `{code, error, message, requestID}`. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `internal` (50001): `{code, error, message, requestID}`. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `unavailable` (50301): `{code, error, message, requestID}`. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
     getGroupList: {
         parameters: {
             query?: never;
@@ -10248,6 +10428,114 @@ export interface operations {
             };
         };
     };
+    handleGroupApplication: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The group ID (`team-1`, not `GROUPteam-1`); percent-encode `#` and `@`. */
+                groupID: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["HandleGroupApplication"];
+            };
+        };
+        responses: {
+            /** @description The group now. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Group"];
+                };
+            };
+            /** @description `invalid_argument`: a `handleAction` other than `Agree` or `Reject`, a malformed `applicant`, a `handleMessage` over 1 KiB. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `unauthenticated` (40101): `{code, error, message, requestID}`. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `permission_denied`: not the group's owner. `not_a_member` (40302): the group was dismissed. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `not_found`: no such group, or no request from `applicant` (answered already, or never made). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `method_not_allowed` (40501): `{code, error, message, requestID}`. */
+            405: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `payload_too_large` (41301): `{code, error, message, requestID}`. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `rate_limited` (42901): `{code, error, message, requestID}`. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `internal` (50001): `{code, error, message, requestID}`. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `unavailable` (50301): `{code, error, message, requestID}`. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
     dismissGroup: {
         parameters: {
             query?: never;
@@ -10362,9 +10650,13 @@ export interface operations {
             };
             cookie?: never;
         };
-        requestBody?: never;
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["JoinGroupRequest"];
+            };
+        };
         responses: {
-            /** @description `JoinedSuccess`, or `AlreadyInGroup` for a member, and the group now. */
+            /** @description `JoinedSuccess`, `WaitAdminApproval` (the request waits for the owner), or `AlreadyInGroup` for a member, and the group now. */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -10373,7 +10665,7 @@ export interface operations {
                     "application/json": components["schemas"]["JoinedGroup"];
                 };
             };
-            /** @description `invalid_argument` (40001): `{code, error, message, requestID}`. */
+            /** @description `invalid_argument`: an `applyMessage` over 1 KiB. */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -10391,7 +10683,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description `permission_denied`: the group takes no one who asks. `not_a_member` (40302): the group was dismissed. */
+            /** @description `permission_denied`: the group takes no one who asks, or needs an owner's approval and has no owner. `not_a_member` (40302): the group was dismissed. */
             403: {
                 headers: {
                     [name: string]: unknown;
