@@ -120,6 +120,7 @@ impl Api {
             payload,
             client_msg_id: None,
             cloud_custom_data: None,
+            online_user_only: false,
         };
         let reply: SendMessageResponse =
             decode(&self.post_body(token, "/v1/messages", &request).await?)?;

@@ -538,6 +538,7 @@ impl Live {
             payload,
             client_msg_id: client_msg_no,
             cloud_custom_data: None,
+            online_user_only: false,
         };
         // WuKongIM keeps a sync-once message only until it is delivered: here it is not kept.
         let delivery = Delivery {

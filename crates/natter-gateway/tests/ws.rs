@@ -100,6 +100,7 @@ async fn frames_split_and_joined_going_in_come_out_one_per_message() {
         payload: json!({"text": "over the WebSocket"}),
         client_msg_id: None,
         cloud_custom_data: None,
+        online_user_only: false,
     };
     world
         .natter
@@ -263,6 +264,7 @@ async fn a_client_that_never_reads_is_let_go() {
             payload: json!({"text": text}),
             client_msg_id: Some(format!("m{n}")),
             cloud_custom_data: None,
+            online_user_only: false,
         };
         world
             .natter

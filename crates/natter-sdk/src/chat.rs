@@ -60,6 +60,7 @@ impl Chat {
             payload,
             client_msg_id: client_msg_id.map(str::to_owned),
             cloud_custom_data: None,
+            online_user_only: false,
         })
         .await
     }
@@ -72,6 +73,7 @@ impl Chat {
             payload: serde_json::json!({ "text": text }),
             client_msg_id: None,
             cloud_custom_data: None,
+            online_user_only: false,
         })
         .await
     }

@@ -42,14 +42,23 @@ impl Default for Delivery {
 }
 
 impl Natter {
-    /// `POST /v1/messages`: a user sends a JSON payload to one of their conversations.
+    /// `POST /v1/messages`: a user sends a JSON payload to one of their conversations; with
+    /// `onlineUserOnly`, to the members' connected devices only.
     pub async fn send_message(
         &self,
         from: &Uid,
         request: wire::SendMessageRequest,
     ) -> Result<wire::Message> {
-        self.send_message_as(from, request, Delivery::default())
-            .await
+        let delivery = if request.online_user_only {
+            Delivery {
+                persist: false,
+                counts_as_unread: false,
+                registers_users: false,
+            }
+        } else {
+            Delivery::default()
+        };
+        self.send_message_as(from, request, delivery).await
     }
 
     /// A message from a user's device, kept and counted as `delivery` says (the WuKongIM

@@ -4,7 +4,7 @@ mod common;
 
 use base64::Engine;
 use base64::engine::general_purpose::STANDARD as BASE64;
-use common::{Options, Server, seqs};
+use common::{Options, Server, event_where, seqs};
 use serde_json::json;
 
 #[tokio::test]
@@ -582,4 +582,36 @@ async fn a_message_to_oneself_is_refused_naming_the_field_of_each_api() {
         .await
         .expect_error_naming(400, 40002, "invalid_conversation_id", "channel_id");
     assert!(alice.history("C2Calice").await.is_empty());
+}
+
+#[tokio::test]
+async fn an_online_only_message_reaches_connected_devices_and_nothing_else() {
+    let server = Server::start().await;
+    let alice = server.user("alice").await;
+    let bob = server.user("bob").await;
+    alice.send_text("C2Cbob", "hi").await;
+    let version = bob.version().await;
+    let mut bobs_phone = natter_sdk::Chat::login(&server.base, &bob.token)
+        .events(0)
+        .await
+        .unwrap();
+    let typing = json!({"conversationID": "C2Cbob", "type": "TIMCustomElem",
+        "payload": {"data": "{\"businessID\":\"user_typing_status\"}"}, "onlineUserOnly": true});
+    let answer = alice.post("/v1/messages", typing).await.ok();
+    assert_eq!(answer["message"]["seq"], 0, "not stored: {answer}");
+    let pushed = event_where(&mut bobs_phone, |event| match event {
+        natter_sdk::wire::ServerEvent::MessageReceived { message_list } => Some(message_list),
+        _ => None,
+    })
+    .await;
+    assert_eq!(
+        (pushed[0].seq, pushed[0].from.as_str()),
+        (0, "alice"),
+        "pushed to the connected device"
+    );
+    assert_eq!(bob.unread("C2Calice").await, 1, "not counted");
+    assert_eq!(bob.history("C2Calice").await.len(), 1, "not in history");
+    assert_eq!(bob.version().await, version, "no change to sync");
+    let listed = bob.conversation("C2Calice").await.ok();
+    assert_eq!(listed["lastMessage"]["payload"]["text"], "hi");
 }

@@ -221,6 +221,11 @@ pub struct SendMessageRequest {
     pub client_msg_id: Option<String>,
     #[serde(default)]
     pub cloud_custom_data: Option<String>,
+    /// Pushed to the members' connected devices only: not stored, not counted as unread, not in
+    /// history or sync, and never a conversation's last message; the answer's message has seq 0
+    /// (Tencent's `onlineUserOnly`, which TUIKit's typing indicator sends).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub online_user_only: bool,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]

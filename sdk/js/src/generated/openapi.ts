@@ -2841,6 +2841,12 @@ export interface components {
             payload: Record<string, unknown>;
             clientMsgID?: string | null;
             cloudCustomData?: string | null;
+            /**
+             * @description Pushed to the members' connected devices only: not stored, not counted as unread, not in
+             *     history or sync, and never a conversation's last message; the answer's message has seq 0
+             *     (Tencent's `onlineUserOnly`, which TUIKit's typing indicator sends).
+             */
+            onlineUserOnly?: boolean;
         };
         SendMessageResponse: {
             message: components["schemas"]["Message"];
