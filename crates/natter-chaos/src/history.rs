@@ -289,6 +289,10 @@ pub struct StoredChannel {
     pub last_seq: u64,
     pub purged_to_seq: u64,
     pub messages: Vec<Msg>,
+    /// The seqs of the group tips the server wrote of members' changes (a leave from a client),
+    /// which no send produced.
+    #[serde(default)]
+    pub tips: Vec<u64>,
 }
 
 /// The channel a user's conversation is in: `c2c:<a>:<b>` (uids sorted) or `group:<id>`.

@@ -114,16 +114,24 @@ pub struct Expected {
 pub struct Oracle {
     /// Per channel, its messages by seq.
     pub channels: BTreeMap<String, BTreeMap<u64, Sent>>,
+    /// Per channel, the seqs of the group tips the server wrote (of a member who left from a
+    /// client, and so from no member): messages like the others to everyone still in it.
+    pub tips: BTreeMap<String, BTreeSet<u64>>,
     /// Per (uid, channel).
     pub users: BTreeMap<(String, String), UserChannel>,
 }
 
 impl Oracle {
     pub fn last_seq(&self, channel: &str) -> u64 {
-        self.channels
+        let last_sent = self
+            .channels
             .get(channel)
-            .and_then(|messages| messages.keys().next_back().copied())
-            .unwrap_or(0)
+            .and_then(|messages| messages.keys().next_back().copied());
+        let last_tip = self
+            .tips
+            .get(channel)
+            .and_then(|tips| tips.iter().next_back().copied());
+        last_sent.max(last_tip).unwrap_or(0)
     }
 
     pub fn user(&self, uid: &str, channel: &str) -> Option<&UserChannel> {
@@ -175,11 +183,15 @@ impl Oracle {
 pub(crate) fn recompute(
     ops: &Ops,
     sends: &[Sent],
+    tips: &BTreeMap<String, BTreeSet<u64>>,
     groups: &BTreeMap<String, Vec<String>>,
     users: &[String],
     sink: &mut Sink,
 ) -> Oracle {
-    let mut oracle = Oracle::default();
+    let mut oracle = Oracle {
+        tips: tips.clone(),
+        ..Oracle::default()
+    };
     for sent in sends {
         oracle
             .channels
@@ -277,7 +289,12 @@ pub(crate) fn recompute(
         }
     }
 
-    let channels: Vec<String> = oracle.channels.keys().cloned().collect();
+    let channels: BTreeSet<String> = oracle
+        .channels
+        .keys()
+        .chain(oracle.tips.keys())
+        .cloned()
+        .collect();
     for channel in channels {
         let mut at = placed.remove(&channel).unwrap_or_default();
         at.sort();
@@ -300,6 +317,19 @@ pub(crate) fn recompute(
 
 /// Message `seq` reaches the channel's current members. Its sender must be one of them.
 fn deliver(oracle: &mut Oracle, channel: &str, seq: u64, sink: &mut Sink) {
+    if oracle
+        .tips
+        .get(channel)
+        .is_some_and(|tips| tips.contains(&seq))
+    {
+        for ((_, other), state) in oracle.users.iter_mut() {
+            if other == channel && state.is_member() {
+                state.exists = true;
+                state.listed = true;
+            }
+        }
+        return;
+    }
     let Some(sent) = oracle.channels.get(channel).and_then(|m| m.get(&seq)) else {
         return;
     };

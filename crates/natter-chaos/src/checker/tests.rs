@@ -228,6 +228,7 @@ impl Run {
                     last_seq: seqs,
                     purged_to_seq: 0,
                     messages: all,
+                    tips: Vec::new(),
                 }],
             },
         )
@@ -298,6 +299,19 @@ fn a_seq_gap() {
     let report = run.check();
     assert!(report.has(Kind::SeqGap));
     assert!(report.anomalies[0].detail.contains("seq 3"));
+}
+
+#[test]
+fn a_group_tip_fills_its_seq_and_is_no_phantom() {
+    let mut run = Run::two_messages();
+    run.ends_with(5000, 2, 2);
+    let Some(Event::Stored { channels }) = run.history.entries.last_mut().map(|e| &mut e.event)
+    else {
+        unreachable!()
+    };
+    channels[0].last_seq = 3;
+    channels[0].tips.push(3);
+    assert!(!run.check().has(Kind::SeqGap));
 }
 
 #[test]

@@ -122,6 +122,12 @@ async fn get(world: &World, device: &str, path: String) -> Result<serde_json::Va
     }
 }
 
+/// The element type of a group tip, as clients see it (Tencent's `MSG_GRP_TIP`).
+const GROUP_TIP: &str = "TIMGroupTipElem";
+
+/// The messages of every channel, as [`assemble`] takes them.
+const MESSAGES: &str = "SELECT channel_id, seq, id, from_uid, msg_type FROM messages";
+
 /// The channels and messages in PostgreSQL.
 pub fn postgres_dump(url: &str) -> Result<Vec<StoredChannel>> {
     let url = url.to_owned();
@@ -143,7 +149,7 @@ pub fn postgres_dump(url: &str) -> Result<Vec<StoredChannel>> {
             })
             .collect::<Vec<_>>();
         let messages = client
-            .query("SELECT channel_id, seq, id, from_uid FROM messages", &[])?
+            .query(MESSAGES, &[])?
             .iter()
             .map(|row| {
                 (
@@ -151,6 +157,7 @@ pub fn postgres_dump(url: &str) -> Result<Vec<StoredChannel>> {
                     row.get::<_, i64>(1),
                     row.get::<_, i64>(2),
                     row.get::<_, String>(3),
+                    row.get::<_, String>(4),
                 )
             })
             .collect::<Vec<_>>();
@@ -178,13 +185,14 @@ pub fn sqlite_dump(data_dir: &Path) -> Result<Vec<StoredChannel>> {
         })?
         .collect::<Result<Vec<_>, _>>()?;
     let messages = connection
-        .prepare("SELECT channel_id, seq, id, from_uid FROM messages")?
+        .prepare(MESSAGES)?
         .query_map([], |row| {
             Ok((
                 row.get::<_, i64>(0)?,
                 row.get::<_, i64>(1)?,
                 row.get::<_, i64>(2)?,
                 row.get::<_, String>(3)?,
+                row.get::<_, String>(4)?,
             ))
         })?
         .collect::<Result<Vec<_>, _>>()?;
@@ -200,9 +208,10 @@ fn channel_name(kind: i64, key: String) -> String {
     }
 }
 
+/// The dump in the history's form; a group tip goes to its channel's `tips`, not its messages.
 fn assemble(
     channels: Vec<(i64, String, i64, i64)>,
-    messages: Vec<(i64, i64, i64, String)>,
+    messages: Vec<(i64, i64, i64, String, String)>,
 ) -> Vec<StoredChannel> {
     let mut by_id: BTreeMap<i64, StoredChannel> = channels
         .into_iter()
@@ -214,12 +223,18 @@ fn assemble(
                     last_seq: last_seq as u64,
                     purged_to_seq: purged_to_seq as u64,
                     messages: Vec::new(),
+                    tips: Vec::new(),
                 },
             )
         })
         .collect();
-    for (channel, seq, id, from) in messages {
-        if let Some(stored) = by_id.get_mut(&channel) {
+    for (channel, seq, id, from, message_type) in messages {
+        let Some(stored) = by_id.get_mut(&channel) else {
+            continue;
+        };
+        if message_type == GROUP_TIP {
+            stored.tips.push(seq as u64);
+        } else {
             stored.messages.push(Msg {
                 seq: seq as u64,
                 id: id.to_string(),
@@ -230,6 +245,7 @@ fn assemble(
     let mut channels: Vec<StoredChannel> = by_id.into_values().collect();
     for channel in &mut channels {
         channel.messages.sort();
+        channel.tips.sort_unstable();
     }
     channels.sort_by(|a, b| a.channel.cmp(&b.channel));
     channels
