@@ -32,10 +32,13 @@ export function closeMessageMenu(restoreFocus = true): void {
   if (restoreFocus && menu.returnFocus.isConnected) menu.returnFocus.focus();
 }
 
-/** The message a menu key names: a stored one (by ID), or one of this tab's unsent ones. */
+/**
+ * The message a menu key (its ID) names: a stored one, or one of this tab's unsent ones. The SDK
+ * keeps a message's ID when it is sent, so a menu or an edit opened on it follows it.
+ */
 export function messageByKey(key: string): Message | undefined {
   const t = state.thread.value;
-  return t?.messages.find((m) => m.ID === key) ?? t?.outgoing.find((o) => o.key === key)?.message;
+  return t?.messages.find((m) => m.ID === key) ?? t?.outgoing.find((o) => o.ID === key);
 }
 
 /** Seconds since the message was sent, by the server's clock. */
@@ -190,7 +193,7 @@ export async function deleteForMe(key: string): Promise<void> {
     toast(`Could not delete the message: ${describeError(err)}`, 'error');
     return;
   }
-  dropFromThread(t.id, [message.ID], [key]);
+  dropFromThread(t.id, [message.ID]);
   announce('Message deleted for you.');
   document.getElementById('messages')?.focus();
 }
@@ -230,7 +233,7 @@ export function modifiedElsewhere(messages: Message[]): void {
 
 /** NATTER_MESSAGES_DELETED: this user deleted messages on another device or tab. */
 export function deletedElsewhere(conversationID: ConversationID, ids: string[]): void {
-  dropFromThread(conversationID, ids, []);
+  dropFromThread(conversationID, ids);
 }
 
 /** PROFILE_UPDATED: the senders' names in the open history follow. */
@@ -253,19 +256,18 @@ function replaceInThread(conversationID: ConversationID, changed: Message[]): vo
   state.thread.value = { ...t, messages };
 }
 
-function dropFromThread(conversationID: ConversationID, ids: string[], keys: string[]): void {
+function dropFromThread(conversationID: ConversationID, ids: string[]): void {
   const t: Thread | null = state.thread.value;
   if (!t || t.id !== conversationID) return;
   const gone = new Set(ids);
-  const goneKeys = new Set(keys);
   batch(() => {
     state.thread.value = {
       ...t,
       messages: t.messages.filter((m) => !gone.has(m.ID)),
-      outgoing: t.outgoing.filter((o) => !goneKeys.has(o.key) && !gone.has(o.message.ID)),
+      outgoing: t.outgoing.filter((o) => !gone.has(o.ID)),
     };
     const menu = state.messageMenu.value;
-    if (menu && (gone.has(menu.key) || goneKeys.has(menu.key))) state.messageMenu.value = null;
+    if (menu && gone.has(menu.key)) state.messageMenu.value = null;
     if (state.editing.value && gone.has(state.editing.value.key)) state.editing.value = null;
   });
 }

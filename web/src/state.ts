@@ -25,7 +25,7 @@ export interface Thread {
   /** Stored messages, oldest first, one per sequence. */
   messages: Message[];
   /** Sent from this tab and not stored yet (`unSend`) or refused (`fail`), in the order written. */
-  outgoing: Outgoing[];
+  outgoing: Message[];
   /** The first page has arrived (or failed). */
   loaded: boolean;
   loadingOlder: boolean;
@@ -34,12 +34,6 @@ export interface Thread {
   /** What to pass to getMessageList for the page before the oldest loaded one. */
   next: string;
   error: string | null;
-}
-
-export interface Outgoing {
-  /** Stable while the SDK swaps the message's local ID for the server's. */
-  key: string;
-  message: Message;
 }
 
 export type MenuAnchor = { x: number; y: number } | { element: HTMLElement };

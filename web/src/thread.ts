@@ -187,7 +187,7 @@ export function send(text: string, atUserList: string[] = []): boolean {
     toast(`Not sent: ${describeError(err)}`, 'error');
     return false;
   }
-  update(t.token, (th) => ({ ...th, outgoing: [...th.outgoing, { key: message.ID, message }] }));
+  update(t.token, (th) => ({ ...th, outgoing: [...th.outgoing, message] }));
   saveDraft(t.id, ''); // sent: the draft is done with
   void deliver(t.token, t.id, message, () => chat().sendMessage(message));
   return true;
@@ -212,7 +212,7 @@ async function deliver(
     await attempt;
     update(token, (th) => ({
       ...th,
-      outgoing: th.outgoing.filter((o) => o.message !== message),
+      outgoing: th.outgoing.filter((o) => o !== message),
       messages: merge(th.messages, [message]),
     }));
   } catch (err) {

@@ -218,7 +218,8 @@ export function toMessage(wire: WireMessage, me: string): Message {
   let to: string;
   if (conversationType === TYPES.CONV_GROUP) to = target;
   else if (conversationType === TYPES.CONV_C2C) to = out ? target : me;
-  else to = me;
+  // A group system notice is addressed to its group, as Tencent's (TUIKit marks `GROUP${to}`).
+  else to = notice ? notice.groupProfile.groupID : me;
   const time = seconds(wire.time);
   const revoker = wire.revoker ?? '';
   // Left out while 0: the message was never changed (modifyMessage).

@@ -9,6 +9,15 @@
  * reaches it once, whichever way it comes: this instance's own call, a live event, or a catch-up's
  * `messageChangeList` after a reconnect; and how far each one-to-one peer has read, so that the
  * messages this user sent there say `isPeerRead` however they reach the app.
+ *
+ * A message this instance sends keeps the ID it was created with, as Tencent's does (its IDs are
+ * made at creation and never change): apps such as TUIKit file a message under its ID before
+ * sending it and find it by that ID in every later event. The server knows the message by its own
+ * ID; the cache keeps the two side by side, so that calls about the message send the server's and
+ * whatever the server names by its own (pushes, sync changes, history) reaches the app under the
+ * ID it holds, as the object it holds. Other instances show the server's ID; they find the message
+ * by the creation ID too (every copy carries it as its client message ID), as apps that wrote it
+ * into other messages (TUIKit's replies and quotes) look it up.
  */
 import { revokerInfo, tipSubject } from './convert.js';
 import type { Message } from './types.js';
@@ -18,6 +27,12 @@ const MESSAGES_KEPT = 1_000;
 
 /** Recalls and deletions remembered as told, each. */
 const CHANGES_KEPT = 2_000;
+
+/**
+ * This instance's sends whose two IDs are remembered: more than the messages kept, so a send
+ * fetched again after its object was let go still shows the ID it was created with.
+ */
+const SENDS_KEPT = 10_000;
 
 /** The fields a recall changes: the content is gone, and who recalled it is known. */
 export interface Recall {
@@ -29,7 +44,17 @@ export interface Recall {
 export type Modification = Pick<Message, 'version' | 'type' | 'payload' | 'cloudCustomData' | 'atUserList'>;
 
 export class MessageCache {
+  /** Messages by the ID the app knows them by (see {@link localID}). */
   private readonly byID = new Map<string, Message>();
+  /** This instance's sends: the server's ID → the ID the message was created with. */
+  private readonly sentByServerID = new Map<string, string>();
+  /** This instance's sends: the ID the message was created with → the server's. */
+  private readonly serverIDs = new Map<string, string>();
+  /**
+   * Messages other instances sent: the ID each was created with there (its client message ID,
+   * which every copy carries) → the ID held here.
+   */
+  private readonly byCreationID = new Map<string, string>();
   /** Recalled messages the app was told of (or whose recall it made), with the recall. */
   private readonly recalled = new Map<string, Recall>();
   /** Changed messages, each as of the newest version the app was told of or handed. */
@@ -41,15 +66,54 @@ export class MessageCache {
   /** How far this user has read each conversation, as far as this instance knows. */
   private readonly read = new Map<string, number>();
 
+  /** A message held, by either of its IDs. */
   get(id: string): Message | undefined {
-    return this.byID.get(id);
+    return this.byID.get(this.localID(id));
+  }
+
+  /**
+   * The ID the app knows a message by: the one it was created with for this instance's sends,
+   * the server's for every other message.
+   */
+  localID(id: string): string {
+    return this.sentByServerID.get(id) ?? id;
+  }
+
+  /** The ID the server knows a message by, for a call about it. */
+  serverID(id: string): string {
+    return this.serverIDs.get(id) ?? id;
+  }
+
+  /**
+   * A message held, by the ID the instance that sent it made (TUIKit writes that ID into the
+   * replies and quotes it sends). Only for the app's lookups: another client's message number
+   * could read as a server ID.
+   */
+  getByCreationID(creationID: string): Message | undefined {
+    const id = this.byCreationID.get(creationID);
+    return id === undefined ? undefined : this.byID.get(id);
+  }
+
+  /**
+   * This instance sent the message (its `ID` the one it was created with); the server stored it
+   * as `serverID`. A copy listed under the server's ID before the send's answer came is let go.
+   */
+  noteSent(message: Message, serverID: string): void {
+    remember(this.sentByServerID, serverID, message.ID, SENDS_KEPT);
+    remember(this.serverIDs, message.ID, serverID, SENDS_KEPT);
+    this.byID.delete(serverID);
+    this.remember(message);
   }
 
   /**
    * Keeps the message (newest last) and returns it. A message whose recall is already known is
-   * marked recalled first: a held live message can be released after its own recall.
+   * marked recalled first: a held live message can be released after its own recall. A send of
+   * this instance fetched again (history, a sync) is the object the app sent, brought up to date.
+   * `clientMsgID`: the ID the message was created with, for a message from the server.
    */
-  remember(message: Message): Message {
+  remember(fresh: Message, clientMsgID?: string | null): Message {
+    const message = this.adopt(fresh);
+    if (clientMsgID && clientMsgID !== message.ID) remember(this.byCreationID, clientMsgID, message.ID);
     const recall = this.recalled.get(message.ID);
     if (recall && !message.isRevoked) applyRecall(message, recall);
     // A change heard of before the message itself (a live message held during a catch-up), or
@@ -65,14 +129,30 @@ export class MessageCache {
     return message;
   }
 
+  /**
+   * The server's copy of a send of this instance (named by the server's ID) as the app knows it:
+   * the object held, recalled or changed as the copy now is; the copy under the creation ID when
+   * none is held. Any other message as it is.
+   */
+  private adopt(fresh: Message): Message {
+    const id = this.sentByServerID.get(fresh.ID);
+    if (id === undefined) return fresh;
+    fresh.ID = id;
+    const held = this.byID.get(id);
+    if (!held) return fresh;
+    if (fresh.isRevoked && !held.isRevoked) applyRecall(held, { revoker: fresh.revoker, payload: fresh.payload });
+    else if (!held.isRevoked && fresh.version > held.version) applyModification(held, fresh);
+    return held;
+  }
+
   /** Whether the app heard of this message's recall (or made it). */
   knowsRecall(id: string): boolean {
-    return this.recalled.has(id);
+    return this.recalled.has(this.localID(id));
   }
 
   /** Whether the user deleted this message for themself (here, on another device, or offline). */
   isDeleted(id: string): boolean {
-    return this.deleted.has(id);
+    return this.deleted.has(this.localID(id));
   }
 
   /**
@@ -80,6 +160,7 @@ export class MessageCache {
    * to tell the app of, or null when it was told already.
    */
   noteRecall(stub: Message): Message | null {
+    stub.ID = this.localID(stub.ID);
     const recall: Recall = { revoker: stub.revoker, payload: stub.payload };
     const told = this.recalled.has(stub.ID);
     remember(this.recalled, stub.ID, recall);
@@ -99,7 +180,7 @@ export class MessageCache {
    * received), and for a message recalled or deleted for this user, whose change is moot.
    */
   noteModified(fresh: Message): Message | null {
-    const id = fresh.ID;
+    const id = (fresh.ID = this.localID(fresh.ID));
     if (fresh.isRevoked || this.recalled.has(id) || this.deleted.has(id)) return null;
     if (fresh.version <= (this.modified.get(id)?.version ?? 0)) return null;
     remember(this.modified, id, modificationOf(fresh));
@@ -112,22 +193,23 @@ export class MessageCache {
 
   /** A recall this instance is making: its echo from the server is not news. */
   noteOwnRecall(id: string, revoker: string): void {
-    remember(this.recalled, id, { revoker, payload: undefined });
+    remember(this.recalled, this.localID(id), { revoker, payload: undefined });
   }
 
   /** The recall failed: a later recall of the message is news again. */
   forgetOwnRecall(id: string): void {
-    const recall = this.recalled.get(id);
-    if (recall && recall.payload === undefined) this.recalled.delete(id);
+    const key = this.localID(id);
+    const recall = this.recalled.get(key);
+    if (recall && recall.payload === undefined) this.recalled.delete(key);
   }
 
   /**
-   * Messages deleted for this user: forgotten, and marked `isDeleted` on the objects still held
-   * by the app. Returns the IDs the app had not been told of.
+   * Messages deleted for this user (by either ID): forgotten, and marked `isDeleted` on the objects
+   * still held by the app. Returns the IDs the app had not been told of, as the app knows them.
    */
   noteDeleted(ids: readonly string[]): string[] {
     const news: string[] = [];
-    for (const id of ids) {
+    for (const id of ids.map((i) => this.localID(i))) {
       if (!this.deleted.has(id)) news.push(id);
       remember(this.deleted, id, true);
       const held = this.byID.get(id);
@@ -194,6 +276,9 @@ export class MessageCache {
 
   clear(): void {
     this.byID.clear();
+    this.sentByServerID.clear();
+    this.serverIDs.clear();
+    this.byCreationID.clear();
     this.recalled.clear();
     this.modified.clear();
     this.deleted.clear();
@@ -258,8 +343,8 @@ export function applyModification(message: Message, change: Modification): void 
   message.isModified = change.version > 0;
 }
 
-function remember<V>(map: Map<string, V>, key: string, value: V): void {
+function remember<V>(map: Map<string, V>, key: string, value: V, kept = CHANGES_KEPT): void {
   map.delete(key);
   map.set(key, value);
-  if (map.size > CHANGES_KEPT) map.delete(map.keys().next().value as string);
+  if (map.size > kept) map.delete(map.keys().next().value as string);
 }

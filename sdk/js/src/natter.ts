@@ -50,6 +50,8 @@ import type {
   DeleteGroupMemberResult,
   EventData,
   GetConversationListOptions,
+  GetGroupAttributesOptions,
+  GetGroupCountersOptions,
   GetGroupMemberListOptions,
   GetGroupMemberProfileOptions,
   UpdateMyProfileOptions,
@@ -728,10 +730,15 @@ export class Natter extends TencentUnsupported {
     if (wires.length === 0 || this.userID === null) return;
     const me = this.userID;
     // A message deleted for this user while it was held (catching up) is not news any more.
-    const list = wires.filter((w) => !this.cache.isDeleted(w.messageID)).map((w) => this.cache.remember(toMessage(w, me)));
+    const list = wires.filter((w) => !this.cache.isDeleted(w.messageID)).map((w) => this.keep(w, me));
     this.noteGroupRoles(list, me);
     if (list.length > 0) this.emit(EVENT.MESSAGE_RECEIVED, list);
     this.groupListFeed.noteMessages(list);
+  }
+
+  /** A message from the server as the app gets it: converted, and kept (messages.ts). */
+  private keep(wire: WireMessage, me: string): Message {
+    return this.cache.remember(toMessage(wire, me), wire.clientMsgID);
   }
 
   /**
@@ -1363,10 +1370,13 @@ export class Natter extends TencentUnsupported {
       deletedConversationIDList: reply.deletedConversationIDList,
       messageChangeList: reply.messageChangeList.map((c) => {
         const change = c.change === 'revoked' || c.change === 'modified' ? c.change : 'deleted';
-        const message = change === 'modified' && c.message ? toMessage(c.message, this.userID ?? '') : undefined;
+        // This instance's sends under the IDs it gave them, as its events name them.
+        const messageID = this.cache.localID(c.messageID);
+        const message =
+          change === 'modified' && c.message ? { ...toMessage(c.message, this.userID ?? ''), ID: messageID } : undefined;
         return {
           conversationID: c.conversationID,
-          messageID: c.messageID,
+          messageID,
           sequence: c.seq,
           change,
           ...(message ? { message } : {}),
@@ -1666,6 +1676,46 @@ export class Natter extends TencentUnsupported {
     checkGroupID(options?.groupID);
     const wire = await this.http.get<WireGroup>(groupPath(options.groupID));
     return ok({ group: this.presentGroup(wire) });
+  }
+
+  /**
+   * `{ groupAttributes: {} }`, as Tencent's answers for a group with no attributes set: Natter's
+   * groups have none (setting them rejects, -2). TUIKit reads them on every group it opens. For a
+   * group the user is a member of; else the rejections of getGroupProfile (40401 none, 40301 a
+   * work group never joined), and 40302 for one they are not a member of (any more).
+   */
+  async getGroupAttributes(
+    options: GetGroupAttributesOptions,
+  ): Promise<ChatResponse<{ groupAttributes: Record<string, string> }>> {
+    checkGroupID(options?.groupID);
+    checkKeyList(options.keyList, 'keyList: an array of attribute keys, [] for all');
+    await this.checkMember(options.groupID);
+    return ok({ groupAttributes: {} });
+  }
+
+  /**
+   * `{ counters: {} }`, as Tencent's answers for a group with no counters set: Natter's groups
+   * have none (setting them rejects, -2). For a group the user is a member of, as
+   * getGroupAttributes.
+   */
+  async getGroupCounters(options: GetGroupCountersOptions): Promise<ChatResponse<{ counters: Record<string, number> }>> {
+    checkGroupID(options?.groupID);
+    if (options.keyList !== undefined) checkKeyList(options.keyList, 'keyList: an array of counter keys, [] for all');
+    await this.checkMember(options.groupID);
+    return ok({ counters: {} });
+  }
+
+  /** Rejects unless the user is a member of the group now, as the server shows them the group. */
+  private async checkMember(groupID: string): Promise<void> {
+    const group = this.presentGroup(await this.http.get<WireGroup>(groupPath(groupID)));
+    if (group.selfInfo.role !== '' && !group.isDismissed) return;
+    throw new NatterError({
+      code: ErrorCode.NOT_A_MEMBER,
+      error: 'not_a_member',
+      message: group.isDismissed
+        ? `group "${groupID}" was dismissed`
+        : `${this.userID ?? 'the user'} is not a member of group "${groupID}"`,
+    });
   }
 
   // ---------------------------------------------------------------- blocklist
@@ -2260,12 +2310,13 @@ export class Natter extends TencentUnsupported {
 
   /**
    * Sends a message made by a create*Message call and resolves `{ message }` once it is stored: the
-   * same object, now with the server's ID, sequence and time and `status: 'success'` (or
-   * `status: 'fail'` and a rejection whose `data.message` is that object, as Tencent's). A retry
-   * of the same object never makes a second message. Checks made before any request (a message
-   * sent already, a type not sent, not logged in) reject without `data`.
+   * same object, its ID unchanged, now with the server's sequence and time and `status: 'success'`
+   * (or `status: 'fail'` and a rejection whose `data.message` is that object, as Tencent's). A
+   * retry of the same object never makes a second message: its ID is the client message ID the
+   * server deduplicates by. Checks made before any request (a message sent already, a type not
+   * sent, not logged in) reject without `data`.
    * As with Tencent, it is not delivered back to this instance as MESSAGE_RECEIVED; the user's
-   * other devices and tabs receive it.
+   * other devices and tabs receive it, under the server's ID (messages.ts tells why).
    */
   async sendMessage(message: Message, options?: SendMessageOptions): Promise<ChatResponse<{ message: Message }>> {
     if (typeof message !== 'object' || message === null || typeof message.ID !== 'string') {
@@ -2303,7 +2354,6 @@ export class Natter extends TencentUnsupported {
     this.delivery.noteSent(reply.message);
     const sent = toMessage(reply.message, this.userID ?? message.from);
     Object.assign(message, {
-      ID: sent.ID,
       from: sent.from,
       time: sent.time,
       sequence: sent.sequence,
@@ -2314,7 +2364,7 @@ export class Natter extends TencentUnsupported {
       cloudCustomData: sent.cloudCustomData,
       isRevoked: sent.isRevoked,
     });
-    this.cache.remember(message);
+    this.cache.noteSent(message, reply.message.messageID);
     return ok({ message });
   }
 
@@ -2345,11 +2395,12 @@ export class Natter extends TencentUnsupported {
     if (me === null) throw notLoggedIn();
     // Noted before the request: the server's messageRevoked can arrive before its answer.
     this.cache.noteOwnRecall(message.ID, me);
+    const messageID = this.cache.serverID(message.ID);
     let reply: WireSendMessageReply;
     try {
       reply = await this.http.post<WireSendMessageReply>('/v1/messages/revoke', {
         conversationID: message.conversationID,
-        messageID: message.ID,
+        messageID,
       });
     } catch (err) {
       this.cache.forgetOwnRecall(message.ID);
@@ -2362,7 +2413,7 @@ export class Natter extends TencentUnsupported {
     this.cache.noteRecall(stub);
     this.cache.remember(message);
     const held = this.store.get(message.conversationID);
-    if (held?.lastMessage?.messageID === message.ID) {
+    if (held?.lastMessage?.messageID === messageID) {
       const lastMessage = { ...held.lastMessage, isRevoked: true, revoker: stub.revoker, payload: {}, cloudCustomData: '' };
       if (this.store.patch(message.conversationID, { lastMessage })) this.emitList();
     }
@@ -2442,7 +2493,7 @@ export class Natter extends TencentUnsupported {
     const version = Number.isInteger(message.version) ? message.version : (known?.version ?? 0);
     const body: WireModifyMessageRequest = {
       conversationID: message.conversationID,
-      messageID: message.ID,
+      messageID: this.cache.serverID(message.ID),
       version,
       type: modifiable ? message.type : undefined,
       payload: modifiable ? (wirePayload(message) as Record<string, unknown>) : undefined,
@@ -2478,7 +2529,7 @@ export class Natter extends TencentUnsupported {
    */
   private async catchUpWith(message: Message): Promise<void> {
     const session = this.session;
-    const wire = await this.readMessage(message.conversationID, message.sequence, message.ID);
+    const wire = await this.readMessage(message.conversationID, message.sequence, this.cache.serverID(message.ID));
     const me = this.userID;
     if (!wire || me === null || session !== this.session) return;
     const latest = toMessage(wire, me);
@@ -2529,7 +2580,7 @@ export class Natter extends TencentUnsupported {
     if (stored.length > 0) {
       await this.http.post<WireMessageIDList>('/v1/messages/delete', {
         conversationID,
-        messageIDList: [...new Set(stored.map((m) => m.ID))],
+        messageIDList: [...new Set(stored.map((m) => this.cache.serverID(m.ID)))],
       });
       this.cache.noteDeleted(stored.map((m) => m.ID));
     }
@@ -2555,7 +2606,9 @@ export class Natter extends TencentUnsupported {
     }
     const me = this.userID;
     if (me === null) throw notLoggedIn();
-    const reply = await this.historyPage(options.conversationID, count, next || undefined).catch((err: unknown) => {
+    // An app may name the oldest message it holds: for this instance's sends, by the creation ID.
+    const before = next ? this.cache.serverID(next) : undefined;
+    const reply = await this.historyPage(options.conversationID, count, before).catch((err: unknown) => {
       // A peer the server has never seen has no history with the user: an empty first page, as
       // getConversationProfile answers a new, empty conversation for them.
       const unknownPeer = err instanceof NatterError && err.code === ErrorCode.NOT_FOUND && !next;
@@ -2565,7 +2618,7 @@ export class Natter extends TencentUnsupported {
       }
       throw err;
     });
-    const messageList = (reply.messageList ?? []).map((w) => this.cache.remember(toMessage(w, me)));
+    const messageList = (reply.messageList ?? []).map((w) => this.keep(w, me));
     return ok({
       messageList,
       nextReqMessageID: reply.nextReqMessageID ?? messageList[0]?.ID ?? '',
@@ -2645,7 +2698,7 @@ export class Natter extends TencentUnsupported {
         }
         throw err;
       });
-    const messageList = (reply.messageList ?? []).map((w) => this.cache.remember(toMessage(w, me)));
+    const messageList = (reply.messageList ?? []).map((w) => this.keep(w, me));
     const edge = direction === 0 ? messageList[0] : messageList[messageList.length - 1];
     const current = session === this.session;
     // An empty page has nothing on that side either.
@@ -2685,9 +2738,14 @@ export class Natter extends TencentUnsupported {
     return reply;
   }
 
-  /** A message this instance saw lately (received, sent or listed), or null. */
+  /**
+   * A message this instance saw lately (received, sent or listed), or null. A message it sent is
+   * found by the ID it was created with and by the server's; one another instance sent, by the
+   * server's and by the ID that instance made, which it may have written into a message (TUIKit's
+   * replies and quotes name the message they answer so).
+   */
   findMessage(messageID: string): Message | null {
-    return this.cache.get(messageID) ?? null;
+    return this.cache.get(messageID) ?? this.cache.getByCreationID(messageID) ?? null;
   }
 }
 
@@ -2735,6 +2793,10 @@ function checkID(id: unknown): asserts id is string {
 
 function checkGroupID(groupID: unknown): asserts groupID is string {
   if (typeof groupID !== 'string' || groupID === '') throw invalidArgument('groupID: a group ID');
+}
+
+function checkKeyList(keyList: unknown, what: string): void {
+  if (!Array.isArray(keyList) || keyList.some((key) => typeof key !== 'string')) throw invalidArgument(what);
 }
 
 /** 1–500 userIDs for a group call (the server drops repeats). */

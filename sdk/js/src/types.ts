@@ -116,7 +116,10 @@ export interface GroupTipPayload extends Omit<WireGroupTipPayload, 'newGroupProf
 }
 
 export interface Message {
-  /** The server's message ID; before the send has settled, a local ID. */
+  /**
+   * The message's ID: for one this instance created, the ID made then, kept once sent (as
+   * Tencent's); for every other message, the server's.
+   */
   ID: string;
   type: MessageType;
   /**
@@ -128,7 +131,10 @@ export interface Message {
   conversationType: ConversationType;
   /** `''` outside groups; a group's type inside one (when the server knows it). */
   conversationSubType: string;
-  /** The other user (C2C), the group ID (GROUP), or the logged-in user (system notices). */
+  /**
+   * The other user (C2C), the group ID (GROUP, and a group system notice's group, as Tencent's),
+   * or the logged-in user (other system notices).
+   */
   to: string;
   from: string;
   /** `out` for messages the logged-in user sent (on any device), else `in`. */
@@ -683,6 +689,18 @@ export interface GetGroupProfileOptions {
   groupID: string;
   /** Accepted and not used: Natter groups have no custom fields. */
   groupCustomFieldFilter?: string[];
+}
+
+/** getGroupAttributes: `keyList` names the attributes asked for, `[]` all of them (as Tencent's). */
+export interface GetGroupAttributesOptions {
+  groupID: string;
+  keyList: string[];
+}
+
+/** getGroupCounters: `keyList` names the counters asked for; left out or `[]`, all of them (as Tencent's). */
+export interface GetGroupCountersOptions {
+  groupID: string;
+  keyList?: string[];
 }
 
 /** A user a new group starts with (Tencent's `memberList` item). */

@@ -77,11 +77,9 @@ export const UNSUPPORTED_CALLS = {
   initGroupAttributes: 'Natter has no group attributes',
   setGroupAttributes: 'Natter has no group attributes',
   deleteGroupAttributes: 'Natter has no group attributes',
-  getGroupAttributes: 'Natter has no group attributes',
   setGroupCounters: 'Natter has no group counters',
   increaseGroupCounter: 'Natter has no group counters',
   decreaseGroupCounter: 'Natter has no group counters',
-  getGroupCounters: 'Natter has no group counters',
   setGroupMemberMuteTime: 'Natter has no member muting',
   setGroupMemberRole: 'Natter groups have an owner and members, no admins',
   setGroupMemberNameCard: 'Natter has no name cards',
@@ -327,9 +325,6 @@ export class TencentUnsupported {
   deleteGroupAttributes(..._args: any[]): Promise<ChatResponse<any>> {
     return reject('deleteGroupAttributes');
   }
-  getGroupAttributes(..._args: any[]): Promise<ChatResponse<any>> {
-    return reject('getGroupAttributes');
-  }
   setGroupCounters(..._args: any[]): Promise<ChatResponse<any>> {
     return reject('setGroupCounters');
   }
@@ -338,9 +333,6 @@ export class TencentUnsupported {
   }
   decreaseGroupCounter(..._args: any[]): Promise<ChatResponse<any>> {
     return reject('decreaseGroupCounter');
-  }
-  getGroupCounters(..._args: any[]): Promise<ChatResponse<any>> {
-    return reject('getGroupCounters');
   }
   setGroupMemberMuteTime(..._args: any[]): Promise<ChatResponse<any>> {
     return reject('setGroupMemberMuteTime');

@@ -230,6 +230,7 @@ describe('conversions', () => {
       'alice',
     );
     assert.equal(dismissed.type, TYPES.MSG_GRP_SYS_NOTICE);
+    assert.equal(dismissed.to, 'team', "addressed to its group, as Tencent's");
     assert.deepEqual(dismissed.payload, {
       groupProfile: { groupID: 'team' },
       operationType: 5,
@@ -243,7 +244,7 @@ describe('conversions', () => {
       msg('@TIM#SYSTEM', 3, { from: '@TIM#SYSTEM', type: 'TIMCustomElem', payload: { type: 'groupMemberRemoved', groupID: 'team' } }),
       'alice',
     );
-    assert.deepEqual([removed.type, removed.payload.operationType], [TYPES.MSG_GRP_SYS_NOTICE, 4]);
+    assert.deepEqual([removed.type, removed.payload.operationType, removed.to], [TYPES.MSG_GRP_SYS_NOTICE, 4, 'team']);
     const elsewhere = toMessage(msg('C2Cbob', 4, { from: 'bob', type: 'TIMCustomElem', payload: { type: 'groupDismissed', groupID: 'team' } }), 'alice');
     assert.equal(elsewhere.type, TYPES.MSG_CUSTOM, 'only in the system conversation');
     const system = toConversation(conv('@TIM#SYSTEM', removed_wire()), 'alice');

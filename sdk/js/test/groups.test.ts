@@ -281,6 +281,8 @@ describe('work groups: members add and edit, the owner removes', () => {
         [notice!.conversationID, notice!.payload.operationType, notice!.payload.operatorID],
         [TYPES.CONV_SYSTEM, 4, uid.alice],
       );
+      // Addressed to the group, as Tencent's: TUIKit marks the conversation `GROUP${to}` "removed".
+      assert.equal(notice!.to, groupID);
       assert.ok(carol.entry(conversationID), 'the conversation stays in carol’s list');
       // her history: bob's adding her (a tip) and his welcome; not the tip of her removal
       const history = (await carol.chat.getMessageList({ conversationID })).data.messageList;
@@ -385,8 +387,8 @@ describe('public and meeting groups: the owner runs them, users join', () => {
       await waitFor(() => dave.entry(`GROUP${groupID}`) !== undefined, 5_000, 'the group in dave’s list');
       assert.deepEqual(await alice.chat.dismissGroup(groupID), { code: 0, data: { groupID } });
       await waitFor(() => notices(dave.rec.received(), groupID).length === 1, 5_000, 'the dismissal notice');
-      const dismissal = notices(dave.rec.received(), groupID)[0]!.payload;
-      assert.deepEqual([dismissal.operationType, dismissal.operatorID], [5, uid.alice]);
+      const [dismissed] = notices(dave.rec.received(), groupID);
+      assert.deepEqual([dismissed!.payload.operationType, dismissed!.payload.operatorID, dismissed!.to], [5, uid.alice, groupID]);
       assert.equal((await dave.chat.getGroupProfile({ groupID })).data.group.isDismissed, true);
       assert.ok(dave.entry(`GROUP${groupID}`), 'the conversation stays, read-only');
       await assert.rejects(sendText(dave.chat, groupID, 'anyone?', 'GROUP'), refusedWith(ErrorCode.NOT_A_MEMBER));
@@ -859,6 +861,57 @@ describe('GROUP_LIST_UPDATED: the whole group list, when it may have changed', (
       );
     } finally {
       await closeAll(alice.chat, bob);
+    }
+  });
+});
+
+describe('group attributes and counters: none in Natter, read as Tencent reads a group with none set', () => {
+  test("TUIKit's reads on opening a group: empty for a member; refused as the group calls refuse; writes unsupported", async () => {
+    const { alice, bob, carol, uid, done } = await users('alice', 'bob', 'carol');
+    try {
+      const { group } = (await alice.chat.createGroup({ name: 'Team', memberList: [{ userID: uid.bob }] })).data;
+      const groupID = group.groupID;
+      // What TUIKit's switchGroup asks, each awaited without a catch.
+      assert.deepEqual(await bob.chat.getGroupAttributes({ groupID, keyList: [] }), { code: 0, data: { groupAttributes: {} } });
+      assert.deepEqual(await bob.chat.getGroupCounters({ groupID, keyList: [] }), { code: 0, data: { counters: {} } });
+      assert.deepEqual((await alice.chat.getGroupAttributes({ groupID, keyList: ['topic'] })).data, { groupAttributes: {} });
+      assert.deepEqual((await alice.chat.getGroupCounters({ groupID })).data, { counters: {} });
+
+      // As Tencent's, keyList is required for attributes, and holds keys.
+      await assert.rejects(bob.chat.getGroupAttributes({ groupID } as never), refusedWith(ErrorCode.INVALID_ARGUMENT));
+      await assert.rejects(bob.chat.getGroupAttributes({ groupID, keyList: [7] } as never), refusedWith(ErrorCode.INVALID_ARGUMENT));
+      await assert.rejects(bob.chat.getGroupCounters({ groupID, keyList: 'all' } as never), refusedWith(ErrorCode.INVALID_ARGUMENT));
+
+      // Not a member: the group's refusals (a work group never joined, none at all, one left).
+      await assert.rejects(carol.chat.getGroupAttributes({ groupID, keyList: [] }), refusedWith(ErrorCode.PERMISSION_DENIED));
+      await assert.rejects(carol.chat.getGroupCounters({ groupID }), refusedWith(ErrorCode.PERMISSION_DENIED));
+      await assert.rejects(bob.chat.getGroupAttributes({ groupID: 'no-such-group', keyList: [] }), refusedWith(ErrorCode.NOT_FOUND));
+      await alice.chat.deleteGroupMember({ groupID, userIDList: [uid.bob] });
+      await assert.rejects(bob.chat.getGroupAttributes({ groupID, keyList: [] }), refusedWith(ErrorCode.NOT_A_MEMBER));
+      await assert.rejects(bob.chat.getGroupCounters({ groupID }), refusedWith(ErrorCode.NOT_A_MEMBER));
+
+      // A dismissed group has none to read either.
+      const meeting = (await alice.chat.createGroup({ name: 'Town hall', type: TYPES.GRP_MEETING })).data.group.groupID;
+      await carol.chat.joinGroup({ groupID: meeting });
+      await alice.chat.dismissGroup(meeting);
+      await assert.rejects(
+        carol.chat.getGroupAttributes({ groupID: meeting, keyList: [] }),
+        refusedWith(ErrorCode.NOT_A_MEMBER, { message: /dismissed/ }),
+      );
+
+      // Setting them is what Natter does not do.
+      for (const write of [
+        () => alice.chat.initGroupAttributes({ groupID, groupAttributes: { topic: 'x' } }),
+        () => alice.chat.setGroupAttributes({ groupID, groupAttributes: { topic: 'x' } }),
+        () => alice.chat.deleteGroupAttributes({ groupID, keyList: [] }),
+        () => alice.chat.setGroupCounters({ groupID, counters: { likes: 1 } }),
+        () => alice.chat.increaseGroupCounter({ groupID, key: 'likes', value: 1 }),
+        () => alice.chat.decreaseGroupCounter({ groupID, key: 'likes', value: 1 }),
+      ]) {
+        await assert.rejects(write(), refusedWith(ErrorCode.UNSUPPORTED));
+      }
+    } finally {
+      await done();
     }
   });
 });

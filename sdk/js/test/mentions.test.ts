@@ -118,8 +118,9 @@ describe('createTextAtMessage', () => {
       });
 
       // The mentioned members receive it with its atUserList, the payload being Tencent's { text }.
-      await waitFor(() => g.denny.rec.received().some((m) => m.ID === sent!.ID), 5_000, 'denny receives it');
-      const received = g.denny.rec.received().find((m) => m.ID === sent!.ID)!;
+      // denny's copy has the server's ID (alice's instance keeps the one it made): found by sequence.
+      await waitFor(() => g.denny.rec.received().some((m) => m.sequence === sent!.sequence), 5_000, 'denny receives it');
+      const received = g.denny.rec.received().find((m) => m.sequence === sent!.sequence)!;
       assert.deepEqual(received.atUserList, [denny, lucy, TYPES.MSG_AT_ALL]);
       assert.deepEqual(received.payload, { text: '@denny @lucy Dinner tonight, reply 1 if you got it' });
       assert.equal(received.from, g.uid.alice);
@@ -148,7 +149,7 @@ describe('createTextAtMessage', () => {
 
       // History and the conversation's last message: the text, without the list in the payload.
       const history = (await g.denny.chat.getMessageList({ conversationID: g.conversationID })).data.messageList;
-      const listed = history.find((m) => m.ID === sent!.ID)!;
+      const listed = history.find((m) => m.ID === received.ID)!;
       assert.deepEqual(listed.atUserList, [denny, lucy, TYPES.MSG_AT_ALL]);
       assert.deepEqual(listed.payload, { text: '@denny @lucy Dinner tonight, reply 1 if you got it' });
       const last = g.denny.entry(g.conversationID)!.lastMessage;
@@ -295,13 +296,13 @@ describe('createTextAtMessage', () => {
       await waitFor(() => atInfo(denny.entry(conversationID))?.length === 2, 5_000, 'the recall reaches denny’s list');
       assert.deepEqual(atInfo(denny.entry(conversationID)), [expected[0], expected[2]]);
       assert.deepEqual(
-        denny.rec.received().find((m) => m.ID === second.ID)?.atUserList,
+        denny.rec.received().find((m) => m.sequence === second.sequence)?.atUserList,
         [],
         'the recalled message lost its mentions with its content',
       );
 
       // Deleted for himself: gone too. Then reading everything empties the list.
-      const own = (await denny.chat.getMessageList({ conversationID })).data.messageList.find((m) => m.ID === first.ID)!;
+      const own = (await denny.chat.getMessageList({ conversationID })).data.messageList.find((m) => m.sequence === first.sequence)!;
       await denny.chat.deleteMessage([own]);
       await waitFor(() => atInfo(denny.entry(conversationID))?.length === 1, 5_000, 'the deletion reaches denny’s list');
       assert.deepEqual(atInfo(denny.entry(conversationID)), [expected[2]]);

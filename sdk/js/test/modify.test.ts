@@ -67,6 +67,9 @@ describe('modifyMessage and MESSAGE_MODIFIED', () => {
       await waitFor(() => b.rec.received().length === 1 && a2.rec.received().length === 1, 5_000, 'delivered');
       const heldByBob = b.rec.received()[0]!;
       assert.deepEqual([heldByBob.isModified, heldByBob.version], [false, 0]);
+      // The server's ID, which bob's devices and alice's other one know it by; alice's instance
+      // keeps the one it made.
+      const serverID = heldByBob.ID;
       await waitFor(() => b.entry(`C2C${alice}`)?.unreadCount === 1, 5_000, "bob's list");
 
       const chat = a.chat;
@@ -111,7 +114,7 @@ describe('modifyMessage and MESSAGE_MODIFIED', () => {
       assert.deepEqual(modifyBodies(spy.calls), [
         {
           conversationID: `C2C${bob}`,
-          messageID: original.ID,
+          messageID: serverID,
           version: 0,
           type: TYPES.MSG_TEXT,
           payload: { text: 'Hello Tencent' },
@@ -126,7 +129,7 @@ describe('modifyMessage and MESSAGE_MODIFIED', () => {
         const [m] = modified(other.rec);
         assert.deepEqual(
           [m!.ID, m!.conversationID, m!.payload, m!.isModified, m!.version, m!.from],
-          [original.ID, conversationID, { text: 'Hello Tencent' }, true, 1, alice],
+          [serverID, conversationID, { text: 'Hello Tencent' }, true, 1, alice],
         );
         assert.equal(m, other.rec.received()[0], "the object the app holds, as Tencent's");
       }
@@ -146,7 +149,7 @@ describe('modifyMessage and MESSAGE_MODIFIED', () => {
       assert.equal(b.chat.getTotalUnreadMessageCount(), 1);
 
       // getMessageList shows it as it now is.
-      const page = await listed(b.chat, `C2C${alice}`, original.ID);
+      const page = await listed(b.chat, `C2C${alice}`, serverID);
       assert.deepEqual([page?.payload, page?.isModified, page?.version], [{ text: 'Hello Tencent' }, true, 1]);
 
       // Any member may change it, not only its sender: bob, on the version he now holds.
@@ -361,18 +364,22 @@ describe('modifyMessage and MESSAGE_MODIFIED', () => {
       assert.deepEqual([held2!.version, held2!.payload], [0, { text: 'second' }], 'the others untouched');
       await waitFor(() => b.rec.received().length === 3, 5_000, 'the third message');
       const third = b.rec.received()[2]!;
-      assert.deepEqual([third.ID, third.payload, third.isModified, third.version], [m3.ID, { text: 'third, edited' }, true, 1]);
+      assert.deepEqual(
+        [third.sequence, third.payload, third.isModified, third.version],
+        [m3.sequence, { text: 'third, edited' }, true, 1],
+      );
       await waitFor(() => b.entry(c2c)?.lastMessage.messageForShow === 'third, edited', 5_000, "bob's list");
       await settle(500);
       assert.equal(modified(b.rec).length, 1, 'each change told once; the new message is no change');
 
-      // The sync reports them, each with the message as it now is.
+      // The sync reports them, each with the message as it now is (by the server's IDs, which
+      // bob's instance knows them by).
       const changes = (await b.chat.getConversationSync(since)).data.messageChangeList;
       const byID = new Map(changes.filter((c) => c.change === 'modified').map((c) => [c.messageID, c]));
-      assert.deepEqual(byID.get(m1.ID)?.message?.payload, { text: 'first, edited' });
-      assert.equal(byID.get(m1.ID)?.message?.version, 2);
-      assert.equal(byID.get(m3.ID)?.message?.isModified, true);
-      assert.equal(byID.get(m1.ID)?.conversationID, c2c);
+      assert.deepEqual(byID.get(held1!.ID)?.message?.payload, { text: 'first, edited' });
+      assert.equal(byID.get(held1!.ID)?.message?.version, 2);
+      assert.equal(byID.get(third.ID)?.message?.isModified, true);
+      assert.equal(byID.get(held1!.ID)?.conversationID, c2c);
 
       // A new login reads them changed.
       const fresh = newChat(server, { ws: true });
@@ -460,7 +467,7 @@ describe('modifyMessage and MESSAGE_MODIFIED', () => {
       assert.equal(spy.calls.length, requests, 'no request');
 
       // A message that is not there: Tencent's 20026 (the server's 40401), with the message given.
-      const ghost: Message = { ...sent, ID: String(Number(sent.ID) + 1_000_000) };
+      const ghost: Message = { ...sent, ID: '999999999999' };
       await assert.rejects(chat.modifyMessage(ghost), (err) => {
         refusedWith(ErrorCode.MSG_NOT_FOUND, { error: 'not_found' })(err);
         assert.equal((err as NatterError).code, 20026);
@@ -468,10 +475,15 @@ describe('modifyMessage and MESSAGE_MODIFIED', () => {
         assert.equal(((err as NatterError).data as { message: Message }).message, ghost);
         return true;
       });
-      // A text the type cannot take: the server's 40001, nothing changed.
+      // A text the type cannot take: the server's 40001, nothing changed (as another login reads
+      // it; this instance lists its own send as the object the app edited, as Tencent's).
       sent.payload = {};
       await assert.rejects(chat.modifyMessage(sent), refusedWith(ErrorCode.INVALID_ARGUMENT));
-      assert.deepEqual((await listed(chat, `C2C${bob}`, sent.ID))?.payload, { text: 'hi' });
+      const elsewhere = newChat(server);
+      await loginReady(elsewhere, alice, await server.createUser(alice, 2));
+      const [stored] = (await elsewhere.getMessageList({ conversationID: `C2C${bob}` })).data.messageList;
+      assert.deepEqual(stored?.payload, { text: 'hi' });
+      await closeAll(elsewhere);
     } finally {
       await closeAll(chat);
     }

@@ -44,7 +44,8 @@ describe('revokeMessage and MESSAGE_REVOKED', () => {
       const secret = await sendText(a.chat, bob, 'secret');
       await waitFor(() => b.chat.getTotalUnreadMessageCount() === 2, 5_000, 'bob has 2 unread');
       await waitFor(() => a2.rec.received().length === 2, 5_000, "alice's other device got both");
-      const heldByBob = b.rec.received().find((m) => m.ID === secret.ID)!;
+      // bob's devices and alice's other one know it by the server's ID; alice's instance by the one it made.
+      const heldByBob = b.rec.received().find((m) => m.sequence === secret.sequence)!;
 
       const result = await a.chat.revokeMessage(secret);
       assert.equal(result.code, 0);
@@ -55,7 +56,7 @@ describe('revokeMessage and MESSAGE_REVOKED', () => {
         await waitFor(() => other.rec.of(EVENT.MESSAGE_REVOKED).length === 1, 5_000, 'MESSAGE_REVOKED');
         const [stub] = other.rec.of(EVENT.MESSAGE_REVOKED)[0]!.data;
         assert.deepEqual([stub!.ID, stub!.isRevoked, stub!.revoker, stub!.conversationID], [
-          secret.ID,
+          heldByBob.ID,
           true,
           alice,
           other === b ? `C2C${alice}` : `C2C${bob}`,
@@ -76,7 +77,11 @@ describe('revokeMessage and MESSAGE_REVOKED', () => {
       );
 
       const page = await history(b.chat, `C2C${alice}`);
-      assert.deepEqual(page.map((m) => [m.ID, m.isRevoked]), [[before.ID, false], [secret.ID, true]], 'the stub stays in place');
+      assert.deepEqual(
+        page.map((m) => [m.sequence, m.ID === heldByBob.ID, m.isRevoked]),
+        [[before.sequence, false, false], [secret.sequence, true, true]],
+        'the stub stays in place',
+      );
 
       await settle();
       assert.equal(a.rec.of(EVENT.MESSAGE_REVOKED).length, 0, "the instance's own recall is not news to it");
@@ -117,15 +122,17 @@ describe('revokeMessage and MESSAGE_REVOKED', () => {
     try {
       const sent = await sendText(a.chat, group, 'against the rules', 'GROUP');
       await waitFor(() => b.rec.received().length === 1, 5_000, 'bob got it');
-      await server.serverRevoke(sent.ID, 'moderator-1');
-      for (const d of [a, b]) {
+      // The backend names it by the server's ID (bob's copy's); the sending instance knows it by its own.
+      const serverID = b.rec.received()[0]!.ID;
+      await server.serverRevoke(serverID, 'moderator-1');
+      for (const [d, id] of [[a, sent.ID], [b, serverID]] as const) {
         await waitFor(() => d.rec.of(EVENT.MESSAGE_REVOKED).length === 1, 5_000, 'MESSAGE_REVOKED');
         const [stub] = d.rec.of(EVENT.MESSAGE_REVOKED)[0]!.data;
-        assert.deepEqual([stub!.ID, stub!.revoker, stub!.conversationID], [sent.ID, 'moderator-1', `GROUP${group}`]);
+        assert.deepEqual([stub!.ID, stub!.revoker, stub!.conversationID], [id, 'moderator-1', `GROUP${group}`]);
         await waitFor(() => d.entry(`GROUP${group}`)?.lastMessage.isRevoked === true, 5_000, 'lastMessage recalled');
         assert.equal(d.entry(`GROUP${group}`)!.lastMessage.messageForShow, 'moderator-1 recalled a message');
       }
-      assert.equal(sent.isRevoked, true, "the sender's own object is marked too");
+      assert.equal(a.rec.of(EVENT.MESSAGE_REVOKED)[0]!.data[0], sent, "the sender's own object, marked too");
     } finally {
       await closeAll(a.chat, b.chat);
     }
@@ -215,9 +222,11 @@ describe('deleteMessage and NATTER_MESSAGES_DELETED', () => {
       const result = await a.chat.deleteMessage([own1!]);
       assert.deepEqual(result.data.messageList, [own1]);
       assert.equal(own1!.isDeleted, true);
+      // alice's devices know bob's messages by the server's IDs (bob's instance by the ones it made).
+      const [id1, id2, id3] = a.rec.received().map((m) => m.ID);
       await waitFor(() => a2.rec.of(EVENT.NATTER_MESSAGES_DELETED).length === 1, 5_000, 'live deletion');
-      assert.deepEqual(a2.rec.of(EVENT.NATTER_MESSAGES_DELETED)[0]!.data, { conversationID: c2c, messageIDList: [m1.ID] });
-      assert.equal(a2.chat.findMessage(m1.ID), null, 'forgotten by the other device');
+      assert.deepEqual(a2.rec.of(EVENT.NATTER_MESSAGES_DELETED)[0]!.data, { conversationID: c2c, messageIDList: [id1] });
+      assert.equal(a2.chat.findMessage(id1!), null, 'forgotten by the other device');
 
       // Missed while offline: the catch-up brings it.
       gate.cut();
@@ -226,14 +235,14 @@ describe('deleteMessage and NATTER_MESSAGES_DELETED', () => {
         5_000,
         'the other device offline',
       );
-      const own2 = a.rec.received().find((m) => m.ID === m2.ID)!;
+      const own2 = a.rec.received().find((m) => m.ID === id2)!;
       await a.chat.deleteMessage([own2]);
       gate.open();
       await waitFor(() => a2.rec.of(EVENT.NATTER_MESSAGES_DELETED).length === 2, 10_000, 'deletion after the reconnect');
-      assert.deepEqual(a2.rec.of(EVENT.NATTER_MESSAGES_DELETED)[1]!.data, { conversationID: c2c, messageIDList: [m2.ID] });
-      assert.equal(a2.chat.findMessage(m2.ID), null);
-      assert.deepEqual((await history(a2.chat, c2c)).map((m) => m.ID), [m3.ID]);
-      assert.deepEqual((await history(a.chat, c2c)).map((m) => m.ID), [m3.ID]);
+      assert.deepEqual(a2.rec.of(EVENT.NATTER_MESSAGES_DELETED)[1]!.data, { conversationID: c2c, messageIDList: [id2] });
+      assert.equal(a2.chat.findMessage(id2!), null);
+      assert.deepEqual((await history(a2.chat, c2c)).map((m) => m.ID), [id3]);
+      assert.deepEqual((await history(a.chat, c2c)).map((m) => m.ID), [id3]);
 
       assert.deepEqual((await history(b.chat, `C2C${alice}`)).map((m) => m.ID), [m1.ID, m2.ID, m3.ID], "bob's view untouched");
       await settle();

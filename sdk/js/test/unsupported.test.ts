@@ -142,6 +142,8 @@ describe('unsupported calls', () => {
       'getUserProfile',
       'getMyProfile',
       'getGroupProfile',
+      'getGroupAttributes',
+      'getGroupCounters',
       'createGroup',
       'addGroupMember',
       'deleteGroupMember',

@@ -41,7 +41,7 @@ export function Messages({ name, group }: { name: string; group: boolean }) {
   const me = state.session.value?.uid ?? '';
 
   const firstKey = t?.messages[0]?.ID ?? '';
-  const lastItem = t?.outgoing.at(-1)?.message ?? t?.messages.at(-1);
+  const lastItem = t?.outgoing.at(-1) ?? t?.messages.at(-1);
   const lastKey = t ? `${t.messages.at(-1)?.ID ?? ''}|${t.outgoing.length}` : '';
 
   // After each render, place the scroll: at the bottom when the history first shows, where the
@@ -161,7 +161,7 @@ function bubbles(t: Thread, me: string, group: boolean): ComponentChildren[] {
   const senderNicks = new Map(t.messages.filter((m) => !isGroupTip(m)).map((m) => [m.from, m.nick]));
   const nickOf = (uid: string) => nicks.get(uid) ?? senderNicks.get(uid);
   // One roving tab stop among the messages: the one last focused, else the newest.
-  const keys = [...t.messages.map((m) => m.ID), ...t.outgoing.map((o) => o.key)];
+  const keys = [...t.messages, ...t.outgoing].map((m) => m.ID);
   const wanted = state.messageFocus.value;
   const stop = wanted && keys.includes(wanted) ? wanted : keys.at(-1);
   let lastDay = '';
@@ -179,19 +179,18 @@ function bubbles(t: Thread, me: string, group: boolean): ComponentChildren[] {
     }
     const mine = m.from === me;
     const from = nameOf(m.from, m.nick);
-    const menuKey = 'data-pending' in extra ? String(extra['data-pending']) : m.ID;
     const tip = isGroupTip(m);
     const hasMenu = !tip && (canEdit(m) || canRecall(m) || canDelete(m));
     const rowProps = {
-      'data-key': menuKey,
-      tabIndex: menuKey === stop ? 0 : -1,
+      'data-key': m.ID,
+      tabIndex: m.ID === stop ? 0 : -1,
       onFocus: (event: FocusEvent) => {
-        if (event.target === event.currentTarget) state.messageFocus.value = menuKey;
+        if (event.target === event.currentTarget) state.messageFocus.value = m.ID;
       },
       onContextMenu: (event: MouseEvent) => {
         if (!hasMenu) return;
         event.preventDefault();
-        openMessageMenu(menuKey, { x: event.clientX, y: event.clientY }, event.currentTarget as HTMLElement);
+        openMessageMenu(m.ID, { x: event.clientX, y: event.clientY }, event.currentTarget as HTMLElement);
       },
     };
     const more = hasMenu && (
@@ -203,7 +202,7 @@ function bubbles(t: Thread, me: string, group: boolean): ComponentChildren[] {
         aria-haspopup="menu"
         onClick={(event) => {
           const row = event.currentTarget.closest<HTMLElement>('li')!;
-          openMessageMenu(menuKey, { element: event.currentTarget }, row);
+          openMessageMenu(m.ID, { element: event.currentTarget }, row);
         }}
       >
         ⋯
@@ -279,8 +278,6 @@ function bubbles(t: Thread, me: string, group: boolean): ComponentChildren[] {
     );
   };
   for (const m of t.messages) add(m, `m-${m.ID}`, { 'data-seq': m.sequence });
-  for (const o of t.outgoing) {
-    add(o.message, `o-${o.key}`, { 'data-pending': o.key }, o.message.status === 'fail' ? 'failed' : 'pending');
-  }
+  for (const o of t.outgoing) add(o, `o-${o.ID}`, {}, o.status === 'fail' ? 'failed' : 'pending');
   return nodes;
 }
