@@ -234,6 +234,19 @@ impl Run {
         )
     }
 
+    /// The database dump that [`Run::ends_with`] recorded, to change.
+    fn stored_channels(&mut self) -> &mut Vec<StoredChannel> {
+        match self
+            .history
+            .entries
+            .last_mut()
+            .map(|entry| &mut entry.event)
+        {
+            Some(Event::Stored { channels }) => channels,
+            _ => unreachable!("the run ends with its dump"),
+        }
+    }
+
     fn check(&self) -> Report {
         let report = check(&self.history);
         for anomaly in &report.anomalies {
@@ -279,10 +292,7 @@ fn a_message_delivered_twice_on_one_connection() {
 fn an_acknowledged_message_missing_from_the_database() {
     let mut run = Run::two_messages();
     run.ends_with(5000, 2, 2);
-    let Some(Event::Stored { channels }) = run.history.entries.last_mut().map(|e| &mut e.event)
-    else {
-        unreachable!()
-    };
+    let channels = run.stored_channels();
     channels[0].messages.pop();
     assert_eq!(kinds(&run.check()), [Kind::LostMessage]);
 }
@@ -291,10 +301,7 @@ fn an_acknowledged_message_missing_from_the_database() {
 fn a_seq_gap() {
     let mut run = Run::two_messages();
     run.ends_with(5000, 2, 2);
-    let Some(Event::Stored { channels }) = run.history.entries.last_mut().map(|e| &mut e.event)
-    else {
-        unreachable!()
-    };
+    let channels = run.stored_channels();
     channels[0].last_seq = 3;
     let report = run.check();
     assert!(report.has(Kind::SeqGap));
@@ -305,10 +312,7 @@ fn a_seq_gap() {
 fn a_group_tip_fills_its_seq_and_is_no_phantom() {
     let mut run = Run::two_messages();
     run.ends_with(5000, 2, 2);
-    let Some(Event::Stored { channels }) = run.history.entries.last_mut().map(|e| &mut e.event)
-    else {
-        unreachable!()
-    };
+    let channels = run.stored_channels();
     channels[0].last_seq = 3;
     channels[0].tips.push(3);
     assert!(!run.check().has(Kind::SeqGap));
