@@ -4,6 +4,7 @@
 use serde_json::Value;
 
 use crate::error::{Error, Result};
+use crate::wire::GroupTipPayload;
 
 pub const TEXT: &str = "TIMTextElem";
 pub const CUSTOM: &str = "TIMCustomElem";
@@ -54,11 +55,17 @@ pub fn type_of_wukongim_payload(payload: &Value) -> &'static str {
 /// A stored payload as WuKongIM's clients read it, on the gateways and on the server API: a
 /// payload with a numeric `type` (WuKongIM's own) as it is; the client API's text
 /// (`TIMTextElem` `{"text": t}`) as WuKongIM's text `{"type": 1, "content": t}`, its
-/// `atUserList` as WuKongIM's `mention`; anything else as it is (without a `type`, WuKongIM's
-/// SDKs show it as unknown content).
+/// `atUserList` as WuKongIM's `mention`; a group tip as a system message
+/// ([`wukongim_group_tip`]); anything else as it is (without a `type`, WuKongIM's SDKs show it
+/// as unknown content).
 pub fn wukongim_content(message_type: &str, payload: &Value) -> Value {
     if payload.get("type").is_some_and(Value::is_number) {
         return payload.clone();
+    }
+    if message_type == GROUP_TIP
+        && let Ok(tip) = serde_json::from_value::<GroupTipPayload>(payload.clone())
+    {
+        return wukongim_group_tip(&tip);
     }
     match (message_type, payload.get("text")) {
         (TEXT, Some(Value::String(text))) => {
@@ -69,6 +76,81 @@ pub fn wukongim_content(message_type: &str, payload: &Value) -> Value {
             content
         }
         _ => payload.clone(),
+    }
+}
+
+/// A group tip as WuKongIM's SDKs show a system message (a content type from 1000 to 2000):
+/// `content` a sentence whose `{0}`, `{1}`… they fill with the `name` of each `extra` entry. The
+/// content types are those of TangSengDaoDao, WuKongIM's own chat app, for the same changes:
+/// member added 1002, removed 1003, group updated 1005, owner handed on 1008, member quit 1021.
+fn wukongim_group_tip(tip: &GroupTipPayload) -> Value {
+    let named = |uid: &str| {
+        let nick = tip
+            .member_list
+            .iter()
+            .find(|member| member.user_id == uid)
+            .map(|member| member.nick.as_str())
+            .filter(|nick| !nick.is_empty());
+        serde_json::json!({"uid": uid, "name": nick.unwrap_or(uid)})
+    };
+    let others = |from: usize| {
+        (from..from + tip.user_id_list.len())
+            .map(|index| format!("{{{index}}}"))
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    let operator = named(&tip.operator_id);
+    let users = tip.user_id_list.iter().map(|uid| named(uid));
+    let (content_type, content, extra): (u16, String, Vec<Value>) = match tip.operation_type {
+        1 if tip.user_id_list == [tip.operator_id.clone()] => {
+            (1002, "{0} joined the group".into(), vec![operator])
+        }
+        1 => (
+            1002,
+            format!("{{0}} added {}", others(1)),
+            std::iter::once(operator).chain(users).collect(),
+        ),
+        2 => (1021, "{0} left the group".into(), vec![operator]),
+        3 => (
+            1003,
+            format!("{{0}} removed {}", others(1)),
+            std::iter::once(operator).chain(users).collect(),
+        ),
+        _ => match tip
+            .new_group_profile
+            .as_ref()
+            .and_then(|p| p.owner_id.as_deref())
+        {
+            Some(owner) => (1008, "{0} is now the owner".into(), vec![named(owner)]),
+            None => (1005, group_update_words(tip), vec![operator]),
+        },
+    };
+    serde_json::json!({"type": content_type, "content": content, "extra": extra})
+}
+
+/// What a profile tip changed, in words after its operator (`{0}`).
+fn group_update_words(tip: &GroupTipPayload) -> String {
+    let Some(changes) = &tip.new_group_profile else {
+        return "{0} changed the group".into();
+    };
+    let mut done = Vec::new();
+    if let Some(name) = &changes.group_name {
+        done.push(format!("renamed the group to \u{201c}{name}\u{201d}"));
+    }
+    for (changed, words) in [
+        (&changes.notification, "changed the group notice"),
+        (&changes.introduction, "changed the group's introduction"),
+        (&changes.avatar, "changed the group's avatar"),
+        (&changes.join_option, "changed how to join the group"),
+    ] {
+        if changed.is_some() {
+            done.push(words.to_owned());
+        }
+    }
+    match done.split_last() {
+        None => "{0} changed the group".into(),
+        Some((last, [])) => format!("{{0}} {last}"),
+        Some((last, rest)) => format!("{{0}} {} and {last}", rest.join(", ")),
     }
 }
 
@@ -138,6 +220,43 @@ mod tests {
         assert_eq!(
             wukongim_content(TEXT, &at),
             json!({"type": 1, "content": "@bob", "mention": {"all": 1, "uids": ["bob"]}})
+        );
+    }
+
+    #[test]
+    fn group_tips_read_as_wukongim_system_messages() {
+        let added = json!({"operationType": 1, "operatorID": "bob", "userIDList": ["carol", "dave"],
+            "memberList": [{"userID": "carol", "nick": "Carol", "avatar": ""},
+                           {"userID": "dave", "nick": "", "avatar": ""}], "memberCount": 4});
+        assert_eq!(
+            wukongim_content(GROUP_TIP, &added),
+            json!({"type": 1002, "content": "{0} added {1}, {2}", "extra": [
+                {"uid": "bob", "name": "bob"}, {"uid": "carol", "name": "Carol"},
+                {"uid": "dave", "name": "dave"}]})
+        );
+        let renamed = json!({"operationType": 6, "operatorID": "bob", "userIDList": ["bob"],
+            "memberList": [], "memberCount": 4,
+            "newGroupProfile": {"groupName": "Crew", "notification": "8am"}});
+        assert_eq!(
+            wukongim_content(GROUP_TIP, &renamed)["content"],
+            "{0} renamed the group to \u{201c}Crew\u{201d} and changed the group notice"
+        );
+        let handed = json!({"operationType": 6, "operatorID": "alice", "userIDList": ["alice"],
+            "memberList": [{"userID": "bob", "nick": "Bob", "avatar": ""}], "memberCount": 2,
+            "newGroupProfile": {"ownerID": "bob"}});
+        assert_eq!(
+            wukongim_content(GROUP_TIP, &handed),
+            json!({"type": 1008, "content": "{0} is now the owner",
+                "extra": [{"uid": "bob", "name": "Bob"}]})
+        );
+        let quit = json!({"operationType": 2, "operatorID": "eve", "userIDList": ["eve"],
+            "memberList": [], "memberCount": 1});
+        assert_eq!(wukongim_content(GROUP_TIP, &quit)["type"], 1021);
+        let forged = json!({"operationType": "x"});
+        assert_eq!(
+            wukongim_content(GROUP_TIP, &forged),
+            forged,
+            "not a tip's shape: as it is"
         );
     }
 

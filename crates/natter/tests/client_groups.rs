@@ -5,6 +5,7 @@
 
 mod common;
 
+use base64::Engine;
 use common::{Server, User, encode, event_where, find};
 use serde_json::{Value, json};
 
@@ -697,6 +698,28 @@ async fn group_tips_are_pushed_and_written_by_the_server_only() {
     );
     let listed = find(&bob.list().await, "GROUPtips").cloned().unwrap();
     assert_eq!(listed["lastMessage"]["type"], "TIMGroupTipElem");
+    // WuKongIM's clients read it as a system message, which their SDKs word from `extra`
+    let synced = server
+        .manager()
+        .post(
+            "/channel/messagesync",
+            json!({"login_uid": "bob", "channel_id": "tips", "channel_type": 2,
+                "start_message_seq": 0, "end_message_seq": 0, "limit": 1, "pull_mode": 0}),
+        )
+        .await
+        .ok();
+    let payload = synced["messages"][0]["payload"].as_str().unwrap();
+    let content: Value = serde_json::from_slice(
+        &base64::engine::general_purpose::STANDARD
+            .decode(payload)
+            .unwrap(),
+    )
+    .unwrap();
+    assert_eq!(
+        content,
+        json!({"type": 1002, "content": "{0} added {1}",
+            "extra": [{"uid": "alice", "name": "alice"}, {"uid": "carol", "name": "carol"}]})
+    );
 
     // no one forges a tip, or a system notice
     for forged in ["TIMGroupTipElem", "TIMGroupSystemNoticeElem"] {
