@@ -10,6 +10,7 @@ import TencentCloudChat, {
   type Conversation,
   type ConversationID,
   type Group,
+  type GroupSystemNoticePayload,
   type GroupTipPayload,
   type Message,
 } from '@natter/sdk';
@@ -96,22 +97,32 @@ export type NickOf = (uid: string) => string | undefined;
 
 const noNicks: NickOf = () => undefined;
 
+/** A group's name as the client knows it, if it does. */
+export type GroupNameOf = (groupID: string) => string | undefined;
+
+const noGroupNames: GroupNameOf = () => undefined;
+
 /**
  * A message's text. The server API (`POST /message/send`) stores what an app backend sends as a
  * custom message, and the SDK hands its `{ "text": … }` payload over as JSON in `payload.data`: that
  * reads as text too. The "group_create" message Tencent's SDK (and Natter's, as it) sends into a
  * group it created reads "alice created the group". Other custom messages show their description,
  * else the SDK's placeholder. A group tip says what changed ({@link groupTipText}), naming people
- * by `nickOf`.
+ * by `nickOf`; a group system notice what happened ({@link groupNoticeText}), naming the group by
+ * `groupNameOf`.
  */
-export function messageText(m: Pick<Message, 'type' | 'payload'>, nickOf: NickOf = noNicks): string {
+export function messageText(
+  m: Pick<Message, 'type' | 'payload'>,
+  nickOf: NickOf = noNicks,
+  groupNameOf: GroupNameOf = noGroupNames,
+): string {
   const p = m.payload;
   if (m.type === TYPES.MSG_TEXT && typeof p?.text === 'string') return p.text;
   if (m.type === TYPES.MSG_CUSTOM) return textInData(p?.data) ?? (p?.description || '[Custom Messages]');
   if (m.type === TYPES.MSG_FACE) return '[Animated Sticker]';
   if (m.type === TYPES.MSG_LOCATION) return p?.description ? `[Location] ${p.description}` : '[Location]';
   if (m.type === TYPES.MSG_GRP_TIP) return groupTipText(p, nickOf);
-  if (m.type === TYPES.MSG_GRP_SYS_NOTICE) return groupNoticeText(p);
+  if (m.type === TYPES.MSG_GRP_SYS_NOTICE) return groupNoticeText(p, nickOf, groupNameOf);
   return '[Message]';
 }
 
@@ -167,12 +178,41 @@ function profileTipText(
   return `${operator} ${done.length > 0 ? `${done.join(', ')} and ${last}` : last}`;
 }
 
-/** A group system notice in words: Tencent's operationType 4 (removed) and 5 (dismissed). */
-function groupNoticeText(p: { groupProfile?: { groupID?: string }; operationType?: number } | undefined): string {
-  const group = p?.groupProfile?.groupID ?? '';
-  if (p?.operationType === 4) return `You were removed from the group ${group}`;
-  if (p?.operationType === 5) return `The group ${group} was dismissed`;
-  return '[Group System Message]';
+/** Tencent's operationType of a group system notice that asks the user, as a group's owner, to let someone in. */
+const JOIN_REQUEST = 1;
+
+/**
+ * A group system notice in words, by Tencent's operationType: "bob asks to join Club: “let me in”"
+ * (1), "Your request to join Club was approved" (2) or "declined" (3), with what the owner wrote,
+ * "You were removed from the group Club" (4), "The group Club was dismissed" (5). The group is
+ * named by the notice, else by `groupNameOf`, else by its ID; the applicant by `nickOf`, else by
+ * user ID.
+ */
+function groupNoticeText(p: Partial<GroupSystemNoticePayload> | undefined, nickOf: NickOf, groupNameOf: GroupNameOf): string {
+  const groupID = p?.groupProfile?.groupID ?? '';
+  const group = p?.groupProfile?.name || groupNameOf(groupID) || groupID;
+  const words = p?.handleMessage ? `: “${p.handleMessage}”` : '';
+  switch (p?.operationType) {
+    case JOIN_REQUEST: {
+      const applicant = p.operatorID ?? '';
+      return `${nickOf(applicant) || applicant} asks to join ${group}${words}`;
+    }
+    case 2:
+      return `Your request to join ${group} was approved${words}`;
+    case 3:
+      return `Your request to join ${group} was declined${words}`;
+    case 4:
+      return `You were removed from the group ${group}`;
+    case 5:
+      return `The group ${group} was dismissed`;
+    default:
+      return '[Group System Message]';
+  }
+}
+
+/** A request to join a group the user owns, which they answer (joinRequests.ts). */
+export function isJoinRequest(m: Pick<Message, 'type' | 'payload'>): boolean {
+  return m.type === TYPES.MSG_GRP_SYS_NOTICE && m.payload?.operationType === JOIN_REQUEST;
 }
 
 /** The "group_create" custom message Tencent's SDK (and Natter's) sends into a group it created. */
@@ -214,15 +254,18 @@ export function draftPreview(c: Conversation): string {
   return c.draftText.replace(/\s+/g, ' ').trim();
 }
 
-/** The line under a conversation's name (the draft, when there is one, is shown before it). */
-export function preview(c: Conversation, me: string | undefined): string {
+/**
+ * The line under a conversation's name (the draft, when there is one, is shown before it); a group
+ * system notice names its group by `groupNameOf`.
+ */
+export function preview(c: Conversation, me: string | undefined, groupNameOf: GroupNameOf = noGroupNames): string {
   const last = c.lastMessage;
   if (!hasLastMessage(c)) return 'No messages yet';
   // The SDK words a recall ("You recalled a message", "Bob recalled a message").
   if (last.isRevoked) return last.messageForShow;
   // The last message's nick is its sender's: a tip's operator.
   const nickOf = (uid: string) => (uid === last.fromAccount ? last.nick : undefined);
-  const text = last.type ? messageText({ type: last.type, payload: last.payload }, nickOf) : last.messageForShow;
+  const text = last.type ? messageText({ type: last.type, payload: last.payload }, nickOf, groupNameOf) : last.messageForShow;
   // A group tip ("alice added carol") and "alice created the group" name who did it already.
   if (last.type === TYPES.MSG_GRP_TIP) return text;
   if (last.type === TYPES.MSG_CUSTOM && isGroupCreated(last.payload)) return text;

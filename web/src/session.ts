@@ -10,6 +10,7 @@ import { deletedElsewhere, noteGroupTips, refreshFolders, scheduleSideRefresh, s
 import { setBlocked } from './blocklist.ts';
 import { currentChat, pageFetch, setChat } from './client.ts';
 import { detectDev } from './demo.ts';
+import { noteJoinRequests } from './joinRequests.ts';
 import {
   changedInPlace,
   deletedElsewhere as messagesDeletedElsewhere,
@@ -152,6 +153,7 @@ function listen(sdk: TencentCloudChat): void {
     live((event) => {
       receive(event.data);
       noteGroupTips(event.data);
+      noteJoinRequests(event.data);
     }),
   );
   sdk.on(EVENT.MESSAGE_REVOKED, live((event) => changedInPlace(event.data)));

@@ -66,8 +66,23 @@ export type DialogState =
   | { kind: 'folder'; id: ConversationID; returnFocus: HTMLElement | null }
   | { kind: 'new' }
   | { kind: 'group' }
+  | { kind: 'join' }
   | { kind: 'groupInfo'; id: ConversationID; returnFocus: HTMLElement | null }
   | { kind: 'block'; id: ConversationID; returnFocus: HTMLElement | null };
+
+/**
+ * Requests to join the groups the user owns, for the Approve / Decline buttons on their notices in
+ * System notices (joinRequests.ts).
+ */
+export interface JoinRequests {
+  /**
+   * `groupID applicant` of each request waiting for an answer, as getGroupApplicationList last
+   * said; `null` until it answered (the buttons show meanwhile: the server has the last word).
+   */
+  waiting: ReadonlySet<string> | null;
+  /** How this tab answered, by the notice's message ID. */
+  answered: ReadonlyMap<string, 'approved' | 'declined'>;
+}
 
 export interface Toast {
   id: number;
@@ -140,6 +155,7 @@ export const state = {
    * sign-in and on changes made elsewhere, and the answers of blocking and unblocking here.
    */
   blocked: signal<ReadonlySet<string>>(new Set()),
+  joinRequests: signal<JoinRequests>({ waiting: null, answered: new Map() }),
   dialog: signal<DialogState | null>(null),
   toasts: signal<Toast[]>([]),
   /** Read out by screen readers (an assertive live region). */
@@ -187,6 +203,11 @@ export function findConversation(id: ConversationID | null): Conversation | unde
     state.list.value.find((c) => c.conversationID === id) ??
     state.archived.value.find((c) => c.conversationID === id)
   );
+}
+
+/** A group's name as the user's list shows it, when it holds the group's conversation and the group has one. */
+export function groupNameOf(groupID: string): string | undefined {
+  return findConversation(`GROUP${groupID}`)?.groupProfile?.name || undefined;
 }
 
 export const activeConversation = computed(() => findConversation(state.activeID.value));
@@ -254,6 +275,7 @@ export function resetSession(): void {
     state.recallRefusedAge.value = null;
     state.readOnly.value = new Map();
     state.blocked.value = new Set();
+    state.joinRequests.value = { waiting: null, answered: new Map() };
     state.dialog.value = null;
   });
 }

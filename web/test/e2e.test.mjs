@@ -1017,6 +1017,53 @@ test('the web client against a real server', async (t) => {
     assert.equal(await bob.isVisible('#composer-input'), false);
   });
 
+  await step('joins a public group by ID: the request reaches the owner, who approves it from the notice', async () => {
+    const { groupID } = await api('/v1/groups', tokenOf('alice'), { name: 'Club', type: 'Public' });
+    await devPost('/user/token', { uid: 'frank', token: 'frank-token-1', device_flag: 1 });
+    const frank = await newPage();
+    await frank.goto(baseURL + '/');
+    await signInWithToken(frank, 'frank', 'frank-token-1');
+    await frank.waitForSelector('#conv-list');
+
+    // frank asks from the ✎ dialog: the group takes members with approval (a public group's default)
+    await frank.click('#new-chat');
+    await frank.click('#new-join');
+    await frank.waitForSelector('#join-dialog[open]');
+    await frank.fill('#join-group-id', groupID);
+    await frank.fill('#join-message', 'let me in');
+    await shot(frank, '30-join-group');
+    await frank.click('#join-submit');
+    await frank.waitForSelector('.toast >> text=Asked to join “Club”: its owner will answer.');
+    assert.ok(!(await ids(frank)).includes(`GROUP${groupID}`));
+
+    // alice, the owner, reads it in System notices and approves it there
+    await alice.bringToFront();
+    const request = 'frank asks to join Club: “let me in”';
+    await alice.waitForSelector(`${item('@TIM#SYSTEM')} .conv-preview >> text=${request}`);
+    await alice.click(`${item('@TIM#SYSTEM')} .conv-main`);
+    const notice = alice.locator('#msg-list li.msg', { hasText: request });
+    await notice.locator('[data-join-answer="approve"]').waitFor();
+    await shot(alice, '31-join-request', { toasts: false });
+    await notice.locator('[data-join-answer="approve"]').click();
+    await alice.waitForSelector('.toast >> text=frank joined Club');
+    await notice.locator('[data-join-status="approved"]').waitFor();
+    assert.equal(await notice.locator('[data-join-answer]').count(), 0, 'answered: no buttons any more');
+
+    // frank has the group, and the answer in his notices
+    await frank.bringToFront();
+    await frank.waitForSelector(item(`GROUP${groupID}`));
+    await frank.waitForSelector(`${item('@TIM#SYSTEM')} .conv-preview >> text=Your request to join Club was approved`);
+    const members = await api(`/v1/groups/${encodeURIComponent(groupID)}/members?count=100`, tokenOf('alice'));
+    assert.deepEqual(members.memberList.map((m) => m.userID).sort(), ['alice', 'frank']);
+    await frank.context().close();
+
+    // her other tab did not answer it: the server says it no longer waits
+    await alice2.bringToFront();
+    await alice2.click(`${item('@TIM#SYSTEM')} .conv-main`);
+    await alice2.locator('#msg-list li.msg', { hasText: request }).locator('[data-join-status="answered"]').waitFor();
+    assert.equal(await alice2.locator('#msg-list [data-join-answer]').count(), 0);
+  });
+
   await step('blocks and unblocks from a conversation: the blocked user is told plainly, then gets through', async () => {
     const blocklist = async () => (await api('/v1/blacklist', tokenOf('alice'))).userIDList;
     // bob writes; the conversation is back in alice's list

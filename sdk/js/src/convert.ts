@@ -8,6 +8,7 @@ import type {
   Conversation,
   ConversationType,
   Group,
+  GroupApplication,
   GroupMember,
   GroupSystemNoticePayload,
   GroupTipPayload,
@@ -21,6 +22,7 @@ import type {
 import type {
   WireConversation,
   WireGroup,
+  WireGroupApplication,
   WireGroupMember,
   WireGroupTipPayload,
   WireLastMessage,
@@ -135,34 +137,59 @@ export function revokerInfo(revoker: string, sent: { from: string; nick?: string
   return { userID: revoker, nick: '', avatar: '' };
 }
 
-/**
- * Tencent's `operationType` of a group system notice, for the notices the server leaves in
- * `@TIM#SYSTEM` when a group removes the user (`groupMemberRemoved`) or is dismissed
- * (`groupDismissed`).
- */
+/** Tencent's `operationType`s of the group system notices Natter's server writes. */
+export const GROUP_NOTICE = {
+  /** Someone asks to join a group the user owns. */
+  JOIN_REQUEST: 1,
+  /** The owner let the user in. */
+  APPROVED: 2,
+  /** The owner refused the user's request. */
+  REJECTED: 3,
+  /** The user was removed from the group. */
+  REMOVED: 4,
+  DISMISSED: 5,
+} as const;
+
+/** The `type` of each notice the server leaves in `@TIM#SYSTEM` → its `operationType`. */
 const GROUP_NOTICE_OPERATIONS: ReadonlyMap<unknown, number> = new Map([
-  ['groupMemberRemoved', 4],
-  ['groupDismissed', 5],
+  ['groupJoinRequest', GROUP_NOTICE.JOIN_REQUEST],
+  ['groupJoinApproved', GROUP_NOTICE.APPROVED],
+  ['groupJoinRejected', GROUP_NOTICE.REJECTED],
+  ['groupMemberRemoved', GROUP_NOTICE.REMOVED],
+  ['groupDismissed', GROUP_NOTICE.DISMISSED],
 ]);
 
+/** The name of a group the SDK holds, for a notice about it; `undefined` when it holds none. */
+export type GroupNameOf = (groupID: string) => string | undefined;
+
 /**
- * A notice of a group change, as Tencent's SDK hands its group system notices out
- * (`MSG_GRP_SYS_NOTICE`, `payload.operationType` 4 removed, 5 dismissed), so an app's handler of
- * those runs; `null` for any other message.
+ * A server notice of a group event, as Tencent's SDK hands its group system notices out
+ * (`MSG_GRP_SYS_NOTICE`, see GroupSystemNoticePayload), so an app's handler of those runs; `null`
+ * for any other message. The server's `message` (the applicant's words, or the owner's answer) is
+ * Tencent's `handleMessage`, where its SDK puts a notice's remark.
  */
-function groupSystemNotice(conversationID: string, payload: unknown): GroupSystemNoticePayload | null {
-  if (conversationID !== TYPES.CONV_SYSTEM || typeof payload !== 'object' || payload === null) return null;
-  const p = payload as Record<string, unknown>;
+function groupSystemNotice(
+  conversationID: string,
+  wire: { payload: unknown; time: number },
+  groupNameOf: GroupNameOf,
+): GroupSystemNoticePayload | null {
+  if (conversationID !== TYPES.CONV_SYSTEM || typeof wire.payload !== 'object' || wire.payload === null) return null;
+  const p = wire.payload as Record<string, unknown>;
   const operationType = GROUP_NOTICE_OPERATIONS.get(p.type);
   if (operationType === undefined || typeof p.groupID !== 'string') return null;
+  const name = groupNameOf(p.groupID);
   return {
-    groupProfile: { groupID: p.groupID },
+    groupProfile: name ? { groupID: p.groupID, name } : { groupID: p.groupID },
     operationType,
     operatorID: typeof p.operatorID === 'string' ? p.operatorID : '',
-    handleMessage: '',
+    handleMessage: typeof p.message === 'string' ? p.message : '',
+    authentication: '',
+    messageKey: wire.time,
     userDefinedField: '',
   };
 }
+
+const noGroupNames: GroupNameOf = () => undefined;
 
 /**
  * A group tip's payload as Tencent's SDK hands it out: the server's fields, with `memberNum` beside
@@ -206,9 +233,10 @@ function presentPayload(type: MessageType, wire: { payload: unknown; from: strin
   return normalizePayload(type, wire.payload);
 }
 
-export function toMessage(wire: WireMessage, me: string): Message {
+/** `groupNameOf` names the group of a group system notice, when the SDK holds it. */
+export function toMessage(wire: WireMessage, me: string, groupNameOf: GroupNameOf = noGroupNames): Message {
   const isRevoked = wire.isRevoked === true;
-  const notice = isRevoked ? null : groupSystemNotice(wire.conversationID, wire.payload);
+  const notice = isRevoked ? null : groupSystemNotice(wire.conversationID, wire, groupNameOf);
   const type = notice ? TYPES.MSG_GRP_SYS_NOTICE : messageType(wire.type, wire.payload);
   const payload = notice ?? presentPayload(type, wire, wire.conversationID);
   const shown = tipSubject({ type, payload });
@@ -299,7 +327,7 @@ export function toLastMessage(
   conversation: { conversationID: string; peerReadSeq: number } = { conversationID: '', peerReadSeq: 0 },
 ): LastMessage {
   if (wire === null || wire === undefined) return emptyLastMessage();
-  const notice = wire.isRevoked === true ? null : groupSystemNotice(conversation.conversationID, wire.payload);
+  const notice = wire.isRevoked === true ? null : groupSystemNotice(conversation.conversationID, wire, noGroupNames);
   const type = notice ? TYPES.MSG_GRP_SYS_NOTICE : messageType(wire.type, wire.payload);
   const payload = notice ?? presentPayload(type, wire, conversation.conversationID);
   const peerReadSeq = conversation.peerReadSeq;
@@ -342,6 +370,21 @@ export function toProfile(wire: Partial<WireProfile> & { userID: string }): Prof
     role: 0,
     lastUpdatedNumber: 0,
     profileCustomField: Object.entries(wire.customFields ?? {}).map(([key, value]) => ({ key, value })),
+  };
+}
+
+/** A request to join, as Tencent's getGroupApplicationList lists it (see GroupApplication). */
+export function toGroupApplication(wire: WireGroupApplication): GroupApplication {
+  return {
+    applicant: wire.applicant,
+    applicantNick: wire.applicantNick,
+    groupID: wire.groupID,
+    groupName: wire.groupName,
+    applicationType: 0,
+    userID: '',
+    note: wire.applyMessage,
+    authentication: '',
+    messageKey: wire.time,
   };
 }
 

@@ -39,6 +39,16 @@ export interface Gap {
   afterTimeMs: number;
 }
 
+/**
+ * A message sent `onlineUserOnly` (TUIKit's typing status): the server only pushes it, to the
+ * devices connected then, and never stores it, so it has no sequence (0) and an ID outside the
+ * stored ones. None of the rules above apply to it: it cannot be fetched, so it is never held or
+ * counted as seen.
+ */
+export function isOnlineOnly(message: WireMessage): boolean {
+  return message.seq === 0;
+}
+
 /** Whether a message of a conversation never seen counts as sent after the gap began. */
 export function isNewForGap(gap: Gap, m: { messageID: string; time: number }): boolean {
   if (gap.afterID !== '' && idAbove(m.messageID, gap.afterID)) return true;

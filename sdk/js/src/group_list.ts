@@ -3,10 +3,10 @@
  * a member of now, as getGroupList gives it), once the SDK is ready and whenever it changes.
  *
  * Natter's server keeps no group list for a client to follow: it tells of conversations
- * (`conversationListUpdated`), of profiles (`profileUpdated`) and, in `@TIM#SYSTEM`, of removals
- * and dismissals. So the list is fetched (`GET /v1/groups`) when something this instance heard or
- * did may have changed it, and handed on only when it differs from the one handed on last. The
- * rules:
+ * (`conversationListUpdated`), of profiles (`profileUpdated`) and, in `@TIM#SYSTEM`, of approved
+ * requests to join, removals and dismissals. So the list is fetched (`GET /v1/groups`) when
+ * something this instance heard or did may have changed it, and handed on only when it differs
+ * from the one handed on last. The rules:
  * - Nothing is fetched for an instance without a GROUP_LIST_UPDATED handler: most apps never
  *   listen, and every fetch is a request.
  * - Triggers close together make one fetch: a removal alone brings a conversation push and a
@@ -17,8 +17,12 @@
  * - Nothing is emitted once the session ended (logout, a kick, destroy).
  */
 import { TYPES } from './constants.js';
-import type { Group, Message } from './types.js';
+import { GROUP_NOTICE } from './convert.js';
+import type { Group, GroupSystemNoticePayload, Message } from './types.js';
 import type { WireConversation, WireGroupProfile } from './wire.js';
+
+/** The group system notices of the user joining or leaving a group. */
+const MEMBERSHIP_NOTICES: ReadonlySet<number> = new Set([GROUP_NOTICE.APPROVED, GROUP_NOTICE.REMOVED, GROUP_NOTICE.DISMISSED]);
 
 /** How long a trigger waits for the ones following it before the fetch. */
 const COALESCE_MS = 100;
@@ -97,9 +101,15 @@ export class GroupListFeed {
     if (list.some((c) => this.mayChangeList(c, held(c.conversationID)))) this.refresh();
   }
 
-  /** Messages delivered: a removal or dismissal notice (MSG_GRP_SYS_NOTICE) takes a group off the list. */
+  /**
+   * Messages delivered: an approval of the user's request to join puts a group on the list, a
+   * removal or dismissal notice takes one off (a request to join a group the user owns changes
+   * nothing).
+   */
   noteMessages(messages: readonly Message[]): void {
-    if (messages.some((m) => m.type === TYPES.MSG_GRP_SYS_NOTICE)) this.refresh();
+    const changesMembership = (m: Message) =>
+      m.type === TYPES.MSG_GRP_SYS_NOTICE && MEMBERSHIP_NOTICES.has((m.payload as GroupSystemNoticePayload).operationType);
+    if (messages.some(changesMembership)) this.refresh();
   }
 
   /** A `profileUpdated` event: a group's profile (any field the list shows) may have changed. */

@@ -13,8 +13,17 @@
  */
 import { BlocklistFeed } from './blocklist.js';
 import { EVENT, TSignaling, TYPES, type EventName, type TSignalingValue, type TypesValue } from './constants.js';
-import { conversationTypeOf, toConversation, toGroup, toGroupMember, toMessage, toProfile } from './convert.js';
-import { Delivery, isNewForGap, type Gap } from './delivery.js';
+import {
+  GROUP_NOTICE,
+  conversationTypeOf,
+  toConversation,
+  toGroup,
+  toGroupApplication,
+  toGroupMember,
+  toMessage,
+  toProfile,
+} from './convert.js';
+import { Delivery, isNewForGap, isOnlineOnly, type Gap } from './delivery.js';
 import { Emitter } from './emitter.js';
 import { ErrorCode, NatterError, invalidArgument, notLoggedIn, tooManyConversations, unsupported } from './errors.js';
 import { GroupListFeed } from './group_list.js';
@@ -62,8 +71,11 @@ import type {
   GetMessageListResult,
   GetUserProfileOptions,
   Group,
+  GroupApplication,
   GroupMember,
+  GroupSystemNoticePayload,
   GroupTipPayload,
+  HandleGroupApplicationOptions,
   JoinGroupOptions,
   JoinGroupResult,
   KickedOutType,
@@ -98,10 +110,12 @@ import {
   type WireEventData,
   type WireFolderList,
   type WireGroup,
+  type WireGroupApplicationList,
   type WireGroupList,
   type WireGroupMemberList,
   type WireGroupProfile,
   type WireGroupProfileUpdate,
+  type WireHandleGroupApplication,
   type WireJoinedGroup,
   type WireMessage,
   type WireMessageChange,
@@ -131,6 +145,12 @@ const JOIN_STATUSES: ReadonlyMap<string, JoinGroupResult['status']> = new Map([
   ['WaitAdminApproval', TYPES.JOIN_STATUS_WAIT_APPROVAL],
   ['AlreadyInGroup', TYPES.JOIN_STATUS_ALREADY_IN_GROUP],
 ]);
+
+/** The group system notices after which the user is in the group no more. */
+const GROUP_NOTICE_ENDINGS: ReadonlySet<number> = new Set([GROUP_NOTICE.REMOVED, GROUP_NOTICE.DISMISSED]);
+
+/** handleGroupApplication's answers, as Tencent's (and the server's). */
+const HANDLE_ACTIONS: ReadonlySet<unknown> = new Set(['Agree', 'Reject']);
 
 /** `Natter.VERSION`: the package's version (a test keeps the two equal). */
 const SDK_VERSION = '0.1.0';
@@ -655,7 +675,9 @@ export class Natter extends TencentUnsupported {
     const data = (raw ?? {}) as Record<string, unknown>;
     switch (name) {
       case 'messageReceived': {
-        const messages = asArray<WireMessage>(data.messageList);
+        const pushed = asArray<WireMessage>(data.messageList);
+        this.emitOnlineOnly(pushed.filter(isOnlineOnly));
+        const messages = pushed.filter((m) => !isOnlineOnly(m));
         // Before the conversations pushed with them, which leave their mentions to the SDK.
         if (this.userID !== null) this.mentions.noteMessages(messages, this.userID);
         this.emitMessages(this.delivery.live(messages));
@@ -736,21 +758,41 @@ export class Natter extends TencentUnsupported {
     this.groupListFeed.noteMessages(list);
   }
 
+  /**
+   * Online-only messages (sendMessage's `onlineUserOnly`, e.g. TUIKit's typing status), as
+   * Tencent's SDK hands them over: MESSAGE_RECEIVED at once, even while a catch-up holds the others
+   * (nothing can fetch them later), but never to the instance that sent one; they change no
+   * conversation (the server pushes none with them) and are not kept, being no part of history.
+   */
+  private emitOnlineOnly(wires: WireMessage[]): void {
+    const me = this.userID;
+    if (me === null) return;
+    const list = wires.filter((w) => !this.delivery.isOwn(w)).map((w) => toMessage(w, me));
+    if (list.length > 0) this.emit(EVENT.MESSAGE_RECEIVED, list);
+  }
+
   /** A message from the server as the app gets it: converted, and kept (messages.ts). */
   private keep(wire: WireMessage, me: string): Message {
-    return this.cache.remember(toMessage(wire, me), wire.clientMsgID);
+    return this.cache.remember(toMessage(wire, me, this.heldGroupName), wire.clientMsgID);
   }
+
+  /** The name of a group whose conversation the SDK holds, for the notices about it. */
+  private readonly heldGroupName = (groupID: string): string | undefined =>
+    this.store.get(`${TYPES.CONV_GROUP}${groupID}`)?.groupProfile?.name || undefined;
 
   /**
    * What delivered messages tell of the user's role in groups. A removal or dismissal notice: none
-   * any more. A tip of a new owner: the user is the owner now, as Tencent's SDK sets `selfInfo.role`
-   * on it; or, having handed the group on (from another device), a plain member.
+   * any more; an approved request to join: a plain member. A tip of a new owner: the user is the
+   * owner now, as Tencent's SDK sets `selfInfo.role` on it; or, having handed the group on (from
+   * another device), a plain member.
    */
   private noteGroupRoles(list: Message[], me: string): void {
     for (const m of list) {
       if (m.type === TYPES.MSG_GRP_SYS_NOTICE) {
-        const groupID = m.payload?.groupProfile?.groupID;
-        if (typeof groupID === 'string') this.groupRoles.delete(groupID);
+        const notice = m.payload as GroupSystemNoticePayload;
+        const groupID = notice.groupProfile.groupID;
+        if (notice.operationType === GROUP_NOTICE.APPROVED) this.groupRoles.set(groupID, TYPES.GRP_MBR_ROLE_MEMBER);
+        else if (GROUP_NOTICE_ENDINGS.has(notice.operationType)) this.groupRoles.delete(groupID);
       } else if (m.type === TYPES.MSG_GRP_TIP) {
         const tip = m.payload as GroupTipPayload;
         const ownerID = tip.newGroupProfile?.ownerID;
@@ -2079,6 +2121,46 @@ export class Natter extends TencentUnsupported {
   }
 
   /**
+   * `{ applicationList }`: the requests to join the groups the user owns that wait for their
+   * answer, oldest first, in Tencent's shape (GroupApplication). A request answered, or whose
+   * applicant became a member meanwhile, is no longer listed.
+   */
+  async getGroupApplicationList(): Promise<ChatResponse<{ applicationList: GroupApplication[] }>> {
+    const reply = await this.http.get<WireGroupApplicationList>('/v1/group-applications');
+    return ok({ applicationList: reply.applicationList.map(toGroupApplication) });
+  }
+
+  /**
+   * The owner answers a request to join, as Tencent's: `handleAction` `'Agree'` (the applicant
+   * joins, as by joinGroup of an open group) or `'Reject'`, and `handleMessage`, passed on to the
+   * applicant, whose devices get a MSG_GRP_SYS_NOTICE of `operationType` 2 or 3. The request is
+   * named as Tencent's names it: by its notice (`message`, `operationType` 1: the applicant is
+   * its `operatorID`, the group its `groupProfile`) or by a getGroupApplicationList entry
+   * (`application`). Resolves `{ group }` as it now is. Anyone but the owner gets 40301; a request
+   * answered already (or never made) 40401. Unlike Tencent's SDK, the notice is not deleted: it
+   * stays in `@TIM#SYSTEM`, and getGroupApplicationList tells which requests still wait.
+   */
+  async handleGroupApplication(options: HandleGroupApplicationOptions): Promise<ChatResponse<{ group: Group }>> {
+    if (typeof options !== 'object' || options === null) throw invalidArgument('handleGroupApplication: options required');
+    if (!HANDLE_ACTIONS.has(options.handleAction)) throw invalidArgument("handleAction: 'Agree' or 'Reject'");
+    if (options.handleMessage !== undefined && typeof options.handleMessage !== 'string') {
+      throw invalidArgument('handleMessage: must be a string');
+    }
+    const { groupID, applicant } = requestToJoin(options);
+    const body: WireHandleGroupApplication = {
+      applicant,
+      handleAction: options.handleAction,
+      handleMessage: options.handleMessage,
+    };
+    const wire = await this.http.post<WireGroup>(groupPath(groupID, '/applications/handle'), body);
+    if (options.handleAction === 'Agree') {
+      this.groupListFeed.refresh(); // the group's memberCount
+      await this.refreshLocal();
+    }
+    return ok({ group: this.presentGroup(wire) });
+  }
+
+  /**
    * Leaves the group. Its conversation stays in the list, readable up to now; sending to it then
    * rejects with 40302 `not_a_member`. The owner of a public or meeting group cannot leave it
    * (40301: dismissGroup instead), as Tencent's; an owner who leaves their work group owns it no
@@ -2317,13 +2399,19 @@ export class Natter extends TencentUnsupported {
    * sent, not logged in) reject without `data`.
    * As with Tencent, it is not delivered back to this instance as MESSAGE_RECEIVED; the user's
    * other devices and tabs receive it, under the server's ID (messages.ts tells why).
+   *
+   * With `options.onlineUserOnly` (TUIKit's typing status) the server only pushes it to the
+   * members' devices connected now: it resolves as Tencent's does, `status: 'success'` with the
+   * server's time and `sequence` 0, and, never stored, it changes no conversation and is no part
+   * of history: nothing can find, recall or change it later.
    */
   async sendMessage(message: Message, options?: SendMessageOptions): Promise<ChatResponse<{ message: Message }>> {
     if (typeof message !== 'object' || message === null || typeof message.ID !== 'string') {
       throw invalidArgument('sendMessage: a message made by createTextMessage, createCustomMessage, …');
     }
-    if (options?.onlineUserOnly === true) {
-      throw unsupported('sendMessage({ onlineUserOnly })', 'Natter stores every message');
+    const onlineUserOnly = options?.onlineUserOnly;
+    if (onlineUserOnly !== undefined && typeof onlineUserOnly !== 'boolean') {
+      throw invalidArgument('onlineUserOnly: must be a boolean');
     }
     if (message.status === 'success') {
       throw invalidArgument('sendMessage: this message was sent already; create a new one to send it again');
@@ -2344,6 +2432,7 @@ export class Natter extends TencentUnsupported {
         payload: wirePayload(message),
         clientMsgID,
         cloudCustomData: message.cloudCustomData || undefined,
+        onlineUserOnly: onlineUserOnly || undefined,
       });
     } catch (err) {
       message.status = 'fail';
@@ -2351,7 +2440,6 @@ export class Natter extends TencentUnsupported {
       if (err instanceof NatterError) err.data = { message };
       throw err;
     }
-    this.delivery.noteSent(reply.message);
     const sent = toMessage(reply.message, this.userID ?? message.from);
     Object.assign(message, {
       from: sent.from,
@@ -2364,7 +2452,11 @@ export class Natter extends TencentUnsupported {
       cloudCustomData: sent.cloudCustomData,
       isRevoked: sent.isRevoked,
     });
-    this.cache.noteSent(message, reply.message.messageID);
+    // An online-only message's ID is outside the stored ones, and there is nothing to find later.
+    if (!onlineUserOnly) {
+      this.delivery.noteSent(reply.message);
+      this.cache.noteSent(message, reply.message.messageID);
+    }
     return ok({ message });
   }
 
@@ -2789,6 +2881,32 @@ function checkMessage(message: unknown, call: string): asserts message is Messag
 
 function checkID(id: unknown): asserts id is string {
   if (typeof id !== 'string') throw invalidArgument('conversationID: a string such as "C2Cbob"');
+}
+
+/**
+ * The request handleGroupApplication answers, from its notice (`message`) or its entry of
+ * getGroupApplicationList (`application`), as Tencent's reads them.
+ */
+function requestToJoin(options: HandleGroupApplicationOptions): { groupID: string; applicant: string } {
+  const { message, application } = options;
+  if (message !== undefined) {
+    const notice = message?.payload as Partial<GroupSystemNoticePayload> | undefined;
+    const groupID = notice?.groupProfile?.groupID;
+    const applicant = notice?.operatorID;
+    const isRequest = message?.type === TYPES.MSG_GRP_SYS_NOTICE && notice?.operationType === GROUP_NOTICE.JOIN_REQUEST;
+    if (!isRequest || typeof groupID !== 'string' || typeof applicant !== 'string' || applicant === '') {
+      throw invalidArgument('message: the group system notice of a request to join (MSG_GRP_SYS_NOTICE, operationType 1)');
+    }
+    return { groupID, applicant };
+  }
+  if (application !== undefined) {
+    const { groupID, applicant } = (application ?? {}) as Partial<GroupApplication>;
+    if (typeof groupID !== 'string' || groupID === '' || typeof applicant !== 'string' || applicant === '') {
+      throw invalidArgument('application: an entry of getGroupApplicationList (applicant, groupID)');
+    }
+    return { groupID, applicant };
+  }
+  throw invalidArgument('handleGroupApplication: message (the request\'s notice) or application (from getGroupApplicationList)');
 }
 
 function checkGroupID(groupID: unknown): asserts groupID is string {

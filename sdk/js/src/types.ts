@@ -85,15 +85,26 @@ export interface LocationPayload {
 }
 
 /**
- * Group system notice (`MSG_GRP_SYS_NOTICE`, in `@TIM#SYSTEM`): the server's notice that the user was
- * removed from a group (`operationType` 4) or that it was dismissed (5), as Tencent's.
+ * Group system notice (`MSG_GRP_SYS_NOTICE`, in `@TIM#SYSTEM`): the server's notice of a group
+ * event that concerns the user, as Tencent's: `operationType` 1 (a user asks to join a group the
+ * user owns), 2 (the user's request to join was approved), 3 (it was refused), 4 (the user was
+ * removed from a group) or 5 (a group was dismissed).
  */
 export interface GroupSystemNoticePayload {
-  groupProfile: { groupID: string };
+  /** The group; its `name` only when the SDK holds the group's conversation (the notice names none). */
+  groupProfile: { groupID: string; name?: string };
   operationType: number;
-  /** The member who removed the user or dismissed the group; `''` when the app backend did. */
+  /**
+   * Who did it: the applicant (1); the owner who answered (2, 3); the member who removed the user or
+   * dismissed the group (4, 5), `''` when the app backend did.
+   */
   operatorID: string;
+  /** What the applicant wrote (1), or what the owner answered (2, 3); `''` otherwise. */
   handleMessage: string;
+  /** Tencent's, always `''`: Natter's requests carry no authentication key. */
+  authentication: string;
+  /** The notice's server time in ms, as Tencent's SDK makes its notices' `messageKey`. */
+  messageKey: number;
   userDefinedField: string;
 }
 
@@ -179,7 +190,10 @@ export interface Message {
   revoker: string;
   revokerInfo: UserInfo;
   revokeReason: string;
-  /** The conversation's sequence number: 1, 2, 3, … */
+  /**
+   * The conversation's sequence number: 1, 2, 3, …; 0 for a message sent `onlineUserOnly`, which
+   * is never stored.
+   */
   sequence: number;
   hasRiskContent: boolean;
   clientSequence: number;
@@ -477,7 +491,11 @@ export interface MessageOptions {
 export interface SendMessageOptions {
   /** Accepted and not used: Natter sends no offline push. */
   offlinePushInfo?: any;
-  /** Natter stores every message: `true` rejects (unsupported). */
+  /**
+   * `true`: only pushed to the devices connected now (TUIKit's typing status): not stored, not
+   * unread for anyone, never a conversation's last message or in history; it resolves with
+   * `sequence` 0.
+   */
   onlineUserOnly?: boolean;
   /** Accepted and not used. */
   messageControlInfo?: any;
@@ -819,7 +837,7 @@ export interface GetGroupMemberProfileOptions {
 /** joinGroup's options. */
 export interface JoinGroupOptions {
   groupID: string;
-  /** Accepted and not used: Natter has no join requests to read it. */
+  /** What a request to join a `NeedPermission` group says to its owner (at most 1 KiB); unused otherwise. */
   applyMessage?: string;
   /** Accepted and not used: the server knows the group's type. */
   type?: TypesValue;
@@ -836,6 +854,40 @@ export interface JoinGroupResult {
     | typeof TYPES.JOIN_STATUS_WAIT_APPROVAL
     | typeof TYPES.JOIN_STATUS_ALREADY_IN_GROUP;
   group: Group;
+}
+
+/**
+ * A request to join a group the user owns, waiting for their answer (getGroupApplicationList), in
+ * Tencent's shape: what Natter does not have is Tencent's empty value.
+ */
+export interface GroupApplication {
+  /** The user who asks. */
+  applicant: string;
+  applicantNick: string;
+  groupID: string;
+  groupName: string;
+  /** Tencent's 0: a request to join (Natter has no invitations that need approval). */
+  applicationType: 0;
+  /** Tencent's invitee for invitations: `''`. */
+  userID: '';
+  /** What the applicant wrote (joinGroup's `applyMessage`). */
+  note: string;
+  /** Tencent's, always `''`. */
+  authentication: '';
+  /** When they asked, in ms (Tencent's SDK passes it back when answering; Natter does not need it). */
+  messageKey: number;
+}
+
+/** handleGroupApplication's options: the request is named by `message` or by `application`. */
+export interface HandleGroupApplicationOptions {
+  /** `'Agree'` (the applicant joins) or `'Reject'`; anything else rejects 40001 (a string, as Tencent's typings say). */
+  handleAction: string;
+  /** Passed on to the applicant in their notice (at most 1 KiB). */
+  handleMessage?: string;
+  /** The request's notice: a MSG_GRP_SYS_NOTICE of `operationType` 1. */
+  message?: Message;
+  /** An entry of getGroupApplicationList's `applicationList`. */
+  application?: Pick<GroupApplication, 'applicant' | 'groupID'>;
 }
 
 /** Natter: NATTER_MESSAGES_DELETED's data. */

@@ -72,8 +72,6 @@ export const UNSUPPORTED_CALLS = {
   pinGroupMessage: 'Natter has no pinned group messages',
   getPinnedGroupMessageList: 'Natter has no pinned group messages',
   getGroupOnlineMemberCount: 'Natter does not count online members',
-  getGroupApplicationList: 'Natter has no join requests',
-  handleGroupApplication: 'Natter has no join requests',
   initGroupAttributes: 'Natter has no group attributes',
   setGroupAttributes: 'Natter has no group attributes',
   deleteGroupAttributes: 'Natter has no group attributes',
@@ -309,12 +307,6 @@ export class TencentUnsupported {
   }
   getGroupOnlineMemberCount(..._args: any[]): Promise<ChatResponse<any>> {
     return reject('getGroupOnlineMemberCount');
-  }
-  getGroupApplicationList(..._args: any[]): Promise<ChatResponse<any>> {
-    return reject('getGroupApplicationList');
-  }
-  handleGroupApplication(..._args: any[]): Promise<ChatResponse<any>> {
-    return reject('handleGroupApplication');
   }
   initGroupAttributes(..._args: any[]): Promise<ChatResponse<any>> {
     return reject('initGroupAttributes');

@@ -61,6 +61,11 @@ export type WireRemovedGroupMembers = api.RemovedGroupMembers;
 export type WireGroupProfileUpdate = api.GroupProfileUpdate;
 /** `POST /v1/groups/{groupID}/join`. */
 export type WireJoinedGroup = api.JoinedGroup;
+/** `GET /v1/group-applications`: the requests to join waiting for the user. */
+export type WireGroupApplication = api.GroupApplication;
+export type WireGroupApplicationList = api.GroupApplicationList;
+/** `POST /v1/groups/{groupID}/applications/handle` body; the answer is the WireGroup. */
+export type WireHandleGroupApplication = api.HandleGroupApplication;
 /** `GET /v1/blacklist`, `POST /v1/blacklist` and `/v1/blacklist/remove` (body and answer). */
 export type WireBlacklist = api.Blacklist;
 /** The error body of every 4xx / 5xx answer. */

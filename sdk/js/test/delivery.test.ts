@@ -225,10 +225,12 @@ describe('conversions', () => {
     const notice = toMessage(msg('@TIM#SYSTEM', 1, { from: '@TIM#SYSTEM', type: undefined, payload: { type: 'groupDismissed' } }), 'alice');
     assert.deepEqual([notice.to, notice.conversationType, notice.isSystemMessage, notice.type], ['alice', '@TIM#SYSTEM', true, 'TIMCustomElem']);
     // The server's own notices of group changes read as Tencent's group system notices.
-    const dismissed = toMessage(
-      msg('@TIM#SYSTEM', 2, { from: '@TIM#SYSTEM', type: 'TIMCustomElem', payload: { type: 'groupDismissed', groupID: 'team' } }),
-      'alice',
-    );
+    const dismissedWire = msg('@TIM#SYSTEM', 2, {
+      from: '@TIM#SYSTEM',
+      type: 'TIMCustomElem',
+      payload: { type: 'groupDismissed', groupID: 'team' },
+    });
+    const dismissed = toMessage(dismissedWire, 'alice');
     assert.equal(dismissed.type, TYPES.MSG_GRP_SYS_NOTICE);
     assert.equal(dismissed.to, 'team', "addressed to its group, as Tencent's");
     assert.deepEqual(dismissed.payload, {
@@ -236,8 +238,34 @@ describe('conversions', () => {
       operationType: 5,
       operatorID: '',
       handleMessage: '',
+      authentication: '',
+      messageKey: dismissedWire.time,
       userDefinedField: '',
     });
+    // A request to join: the applicant and their words, and the group's name when the SDK holds it.
+    const request = toMessage(
+      msg('@TIM#SYSTEM', 5, {
+        from: '@TIM#SYSTEM',
+        type: 'TIMCustomElem',
+        payload: { type: 'groupJoinRequest', groupID: 'team', operatorID: 'bob', message: 'let me in' },
+      }),
+      'alice',
+      (groupID) => (groupID === 'team' ? 'Team' : undefined),
+    );
+    assert.deepEqual(
+      [request.to, request.payload.groupProfile, request.payload.operationType, request.payload.operatorID, request.payload.handleMessage],
+      ['team', { groupID: 'team', name: 'Team' }, 1, 'bob', 'let me in'],
+    );
+    for (const [type, operationType] of [['groupJoinApproved', 2], ['groupJoinRejected', 3]] as const) {
+      const answer = toMessage(
+        msg('@TIM#SYSTEM', 6, { from: '@TIM#SYSTEM', type: 'TIMCustomElem', payload: { type, groupID: 'team', operatorID: 'carol', message: 'ok' } }),
+        'alice',
+      );
+      assert.deepEqual(
+        [answer.payload.groupProfile, answer.payload.operationType, answer.payload.operatorID, answer.payload.handleMessage],
+        [{ groupID: 'team' }, operationType, 'carol', 'ok'],
+      );
+    }
     const removed_wire = () =>
       msg('@TIM#SYSTEM', 3, { from: '@TIM#SYSTEM', type: 'TIMCustomElem', payload: { type: 'groupMemberRemoved', groupID: 'team' } });
     const removed = toMessage(

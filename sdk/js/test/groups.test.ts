@@ -480,6 +480,115 @@ describe('public and meeting groups: the owner runs them, users join', () => {
   });
 });
 
+describe("requests to join: the owner answers them (Tencent's getGroupApplicationList, handleGroupApplication)", () => {
+  /** The join-request notices (operationType 1) a device received about `groupID`, oldest first. */
+  function requests(received: Message[], groupID: string) {
+    return notices(received, groupID).filter((m) => m.payload.operationType === 1);
+  }
+
+  test("Tencent's sample flow: ask, the owner is told, lists and agrees from the notice; another refused from the list", async () => {
+    const { alice, bob, carol, dave, uid, done } = await users('alice', 'bob', 'carol', 'dave');
+    try {
+      // carol is a member already: she joined while the group was open.
+      const { group } = (
+        await alice.chat.createGroup({ name: 'Club', type: TYPES.GRP_PUBLIC, joinOption: TYPES.JOIN_OPTIONS_FREE_ACCESS })
+      ).data;
+      const { groupID } = group;
+      await carol.chat.joinGroup({ groupID });
+      await alice.chat.updateGroupProfile({ groupID, joinOption: TYPES.JOIN_OPTIONS_NEED_PERMISSION });
+
+      const asked = await bob.chat.joinGroup({ groupID, applyMessage: 'let me in' });
+      assert.equal(asked.data.status, TYPES.JOIN_STATUS_WAIT_APPROVAL);
+
+      // The owner is told, as Tencent's: a group system notice naming the applicant and their words.
+      await waitFor(() => requests(alice.rec.received(), groupID).length === 1, 5_000, 'the request reaching alice');
+      const [request] = requests(alice.rec.received(), groupID);
+      assert.deepEqual(
+        [request!.conversationID, request!.to, request!.type],
+        [TYPES.CONV_SYSTEM, groupID, TYPES.MSG_GRP_SYS_NOTICE],
+      );
+      assert.deepEqual(request!.payload, {
+        groupProfile: { groupID, name: 'Club' },
+        operationType: 1,
+        operatorID: uid.bob,
+        handleMessage: 'let me in',
+        authentication: '',
+        messageKey: request!.payload.messageKey,
+        userDefinedField: '',
+      });
+      assert.equal(Math.floor(request!.payload.messageKey / 1000), request!.time, 'messageKey: its time in ms');
+
+      const listed = (await alice.chat.getGroupApplicationList()).data.applicationList;
+      assert.deepEqual(listed, [
+        {
+          applicant: uid.bob,
+          applicantNick: '',
+          groupID,
+          groupName: 'Club',
+          applicationType: 0,
+          userID: '',
+          note: 'let me in',
+          authentication: '',
+          messageKey: listed[0]!.messageKey,
+        },
+      ]);
+      assert.deepEqual((await bob.chat.getGroupApplicationList()).data.applicationList, [], 'only the owner’s');
+
+      const agreed = await alice.chat.handleGroupApplication({ handleAction: 'Agree', handleMessage: 'welcome', message: request });
+      assert.deepEqual([agreed.data.group.groupID, agreed.data.group.memberCount], [groupID, 3]);
+
+      // bob is told, and the group appears on his devices; the members see him join.
+      await waitFor(() => notices(bob.rec.received(), groupID).length === 1, 5_000, 'the approval reaching bob');
+      const [approved] = notices(bob.rec.received(), groupID);
+      assert.deepEqual(
+        [approved!.to, approved!.payload.operationType, approved!.payload.operatorID, approved!.payload.handleMessage],
+        [groupID, 2, uid.alice, 'welcome'],
+      );
+      const bobsLists = () => bob.rec.of(EVENT.GROUP_LIST_UPDATED).map((e) => e.data.map((g) => g.groupID));
+      await waitFor(() => bobsLists().at(-1)?.includes(groupID) === true, 5_000, 'the group in bob’s GROUP_LIST_UPDATED');
+      const bobsGroup = (await bob.chat.getGroupList()).data.groupList.find((g) => g.groupID === groupID);
+      assert.equal(bobsGroup?.selfInfo.role, TYPES.GRP_MBR_ROLE_MEMBER);
+      await waitFor(() => bob.entry(`GROUP${groupID}`) !== undefined, 5_000, 'the group in bob’s conversation list');
+      const bobJoined = (m: Message) =>
+        m.type === TYPES.MSG_GRP_TIP && m.to === groupID && m.payload.userIDList.includes(uid.bob);
+      await waitFor(() => carol.rec.received().some(bobJoined), 5_000, 'the join tip reaching carol');
+      const tip = carol.rec.received().find(bobJoined)!;
+      assert.deepEqual([tip.from, tip.payload.operationType, tip.payload.userIDList], [uid.alice, TYPES.GRP_TIP_MBR_JOIN, [uid.bob]]);
+
+      // dave asks too; the owner refuses from the list.
+      await dave.chat.joinGroup({ groupID, applyMessage: 'me too' });
+      const [daves] = (await alice.chat.getGroupApplicationList()).data.applicationList;
+      assert.deepEqual([daves?.applicant, daves?.note], [uid.dave, 'me too']);
+      await alice.chat.handleGroupApplication({ handleAction: 'Reject', handleMessage: 'full', application: daves });
+      await waitFor(() => notices(dave.rec.received(), groupID).length === 1, 5_000, 'the refusal reaching dave');
+      const [refused] = notices(dave.rec.received(), groupID);
+      assert.deepEqual(
+        [refused!.payload.operationType, refused!.payload.operatorID, refused!.payload.handleMessage],
+        [3, uid.alice, 'full'],
+      );
+      assert.ok(!(await dave.chat.getGroupList()).data.groupList.some((g) => g.groupID === groupID));
+      assert.deepEqual((await alice.chat.getGroupApplicationList()).data.applicationList, []);
+
+      // A request answered is gone; only the owner answers.
+      await assert.rejects(
+        alice.chat.handleGroupApplication({ handleAction: 'Agree', application: daves! }),
+        refusedWith(ErrorCode.NOT_FOUND),
+      );
+      await assert.rejects(
+        alice.chat.handleGroupApplication({ handleAction: 'Agree', message: request }),
+        refusedWith(ErrorCode.NOT_FOUND),
+      );
+      await dave.chat.joinGroup({ groupID, applyMessage: 'please' });
+      await assert.rejects(
+        bob.chat.handleGroupApplication({ handleAction: 'Agree', application: { applicant: uid.dave, groupID } }),
+        refusedWith(ErrorCode.PERMISSION_DENIED),
+      );
+    } finally {
+      await done();
+    }
+  });
+});
+
 describe("group tips (MSG_GRP_TIP): the server's note of a change a member made, as Tencent's", () => {
   /** The group tips a device received in `conversationID`, oldest first. */
   function tips(received: Message[], conversationID: string): Message[] {
@@ -952,6 +1061,20 @@ describe('argument errors', () => {
       await assert.rejects(loose.updateGroupProfile!.call(chat, { groupID: 'g', name: 7 }), invalid(/^name/));
       await assert.rejects(loose.joinGroup!.call(chat, {}), invalid(/^groupID/));
       await assert.rejects(chat.dismissGroup(''), invalid(/^groupID/));
+      const application = { applicant: 'bob', groupID: 'g' };
+      await assert.rejects(loose.handleGroupApplication!.call(chat, { application }), invalid(/^handleAction/));
+      await assert.rejects(loose.handleGroupApplication!.call(chat, { handleAction: 'Accept', application }), invalid(/^handleAction/));
+      await assert.rejects(chat.handleGroupApplication({ handleAction: 'Agree' }), invalid(/message .* or application/));
+      await assert.rejects(
+        chat.handleGroupApplication({ handleAction: 'Agree', handleMessage: 7 as never, application }),
+        invalid(/^handleMessage/),
+      );
+      await assert.rejects(
+        chat.handleGroupApplication({ handleAction: 'Reject', application: { applicant: 'bob' } as never }),
+        invalid(/^application/),
+      );
+      const text = chat.createTextMessage({ to: 'bob', conversationType: TYPES.CONV_C2C, payload: { text: 'hi' } });
+      await assert.rejects(chat.handleGroupApplication({ handleAction: 'Agree', message: text }), invalid(/^message/));
       assert.equal(spy.calls.length, before, 'no request was made');
     } finally {
       await closeAll(chat);

@@ -18,7 +18,7 @@ import {
   dateOf,
 } from '../format.ts';
 import { conversationMention, MENTION_MARKER, MENTION_WORDS, type MentionKind } from '../mentions.ts';
-import { focusRow, rovingID, selectedIDs, state, visibleList } from '../state.ts';
+import { focusRow, groupNameOf, rovingID, selectedIDs, state, visibleList } from '../state.ts';
 import { openConversation } from '../thread.ts';
 import { Avatar, Icon } from './common.tsx';
 
@@ -77,7 +77,7 @@ function Row({ c }: { c: Conversation }) {
   const time = last ? listTime(last) : '';
   // The open conversation's draft is in its composer; the others show theirs instead of the preview.
   const draft = active ? '' : draftPreview(c);
-  const text = preview(c, me);
+  const text = preview(c, me, groupNameOf);
   const mention = conversationMention(c);
   const label = [
     name,

@@ -9,6 +9,7 @@ import { addToFolder, createGroup, deleteConversations, switchTab } from '../act
 import { block } from '../blocklist.ts';
 import { toast } from '../feedback.ts';
 import { displayName } from '../format.ts';
+import { joinGroupByID } from '../joinRequests.ts';
 import { allFolders, findConversation, state } from '../state.ts';
 import { openConversation } from '../thread.ts';
 import { GroupInfoDialog } from './GroupInfo.tsx';
@@ -20,6 +21,7 @@ export function Dialogs() {
   if (d.kind === 'delete') return <DeleteDialog ids={d.ids} returnFocus={d.returnFocus} />;
   if (d.kind === 'folder') return <FolderDialog id={d.id} returnFocus={d.returnFocus} />;
   if (d.kind === 'group') return <NewGroupDialog />;
+  if (d.kind === 'join') return <JoinGroupDialog />;
   if (d.kind === 'groupInfo') return <GroupInfoDialog key={d.id} id={d.id} returnFocus={d.returnFocus} />;
   if (d.kind === 'block') return <BlockDialog id={d.id} returnFocus={d.returnFocus} />;
   return <NewConversationDialog />;
@@ -177,8 +179,8 @@ const PEER_PATTERN = '#[A-Za-z0-9_.@#\\-]{1,64}|[A-Za-z0-9_.@\\-]{1,64}';
 function NewConversationDialog() {
   const input = useRef<HTMLInputElement>(null);
   const onAnswer = (value: string) => {
-    if (value === 'group') {
-      state.dialog.value = { kind: 'group' };
+    if (value === 'group' || value === 'join') {
+      state.dialog.value = { kind: value };
       return;
     }
     const peer = input.current?.value.trim() ?? '';
@@ -214,6 +216,9 @@ function NewConversationDialog() {
         <Actions
           confirm={
             <>
+              <button type="submit" value="join" class="btn" id="new-join" formNoValidate>
+                Join a group…
+              </button>
               <button type="submit" value="group" class="btn" id="new-group" formNoValidate>
                 New group…
               </button>
@@ -262,6 +267,56 @@ function NewGroupDialog() {
           confirm={
             <button type="submit" value="create" class="btn btn-primary" id="group-create">
               Create
+            </button>
+          }
+        />
+      </form>
+    </Modal>
+  );
+}
+
+/** A group ID as the server takes it (1–64 of letters, digits and `_ - . @ #`), with or without a leading #. */
+const GROUP_ID_PATTERN = '#?[A-Za-z0-9_.@#\\-]{1,64}';
+
+/**
+ * Joins a public or meeting group by its ID: at once when it is open to all, else by a request its
+ * owner answers, which carries the optional message.
+ */
+function JoinGroupDialog() {
+  const groupID = useRef<HTMLInputElement>(null);
+  const message = useRef<HTMLInputElement>(null);
+  const onAnswer = (value: string) => {
+    const id = (groupID.current?.value.trim() ?? '').replace(/^#/, '');
+    if (value === 'join' && id) void joinGroupByID(id, message.current?.value.trim() ?? '');
+  };
+  return (
+    <Modal id="join-dialog" labelledBy="join-title" onAnswer={onAnswer}>
+      <form method="dialog">
+        <h2 id="join-title">Join a group</h2>
+        <label for="join-group-id">Group ID</label>
+        <input
+          ref={groupID}
+          id="join-group-id"
+          name="groupID"
+          required
+          maxLength={65}
+          pattern={GROUP_ID_PATTERN}
+          title="The group's ID: letters, digits and _ - . @ #, at most 64 characters"
+          aria-describedby="join-hint"
+          autocomplete="off"
+          spellcheck={false}
+          autofocus
+        />
+        <label for="join-message">Message to the owner (optional)</label>
+        <input ref={message} id="join-message" name="message" maxLength={200} autocomplete="off" />
+        <p class="hint" id="join-hint">
+          A public group that takes members with approval sends its owner your request, with your message. Work groups are
+          joined only by being added.
+        </p>
+        <Actions
+          confirm={
+            <button type="submit" value="join" class="btn btn-primary" id="join-submit">
+              Join
             </button>
           }
         />

@@ -8,15 +8,18 @@
  * Recalled messages show as a line saying who recalled them; changed ones (modifyMessage) say
  * "edited" by their time, and the one being edited in the composer is marked. Group tips (a member
  * joined, left, renamed the group, …) are a muted line across the history, with no sender and no
- * menu: the server wrote them, nobody said them.
+ * menu: the server wrote them, nobody said them. A request to join a group the user owns, in System
+ * notices, offers Approve and Decline while it waits.
  */
 import type { Message } from '@natter/sdk';
+import { useSignal } from '@preact/signals';
 import type { ComponentChildren } from 'preact';
 import { useLayoutEffect, useRef } from 'preact/hooks';
-import { clockTime, dateOf, isGroupTip, longDate, messageText, recalledLine, senderName } from '../format.ts';
+import { clockTime, dateOf, isGroupTip, isJoinRequest, longDate, messageText, recalledLine, senderName } from '../format.ts';
+import { answerJoinRequest, joinRequestStatus, type JoinRequestStatus } from '../joinRequests.ts';
 import { MENTION_WORDS, messageMention } from '../mentions.ts';
 import { canDelete, canEdit, canRecall, openMessageMenu } from '../messages.ts';
-import { state, type Thread } from '../state.ts';
+import { groupNameOf, state, type Thread } from '../state.ts';
 import { loadOlder, retry } from '../thread.ts';
 import { Avatar } from './common.tsx';
 
@@ -254,7 +257,8 @@ function bubbles(t: Thread, me: string, group: boolean): ComponentChildren[] {
             {mention && `${from} ${MENTION_WORDS[mention]}: `}
             {!mention && (mine ? 'You: ' : `${from}: `)}
           </span>
-          <span class="msg-text">{messageText(m)}</span>
+          <span class="msg-text">{messageText(m, nickOf, groupNameOf)}</span>
+          {isJoinRequest(m) && <JoinRequestAnswer notice={m} history={t.messages} />}
           <span class="msg-meta">
             {editing && <span class="msg-editing-label">editing…</span>}
             {m.isModified && !editing && (
@@ -280,4 +284,38 @@ function bubbles(t: Thread, me: string, group: boolean): ComponentChildren[] {
   for (const m of t.messages) add(m, `m-${m.ID}`, { 'data-seq': m.sequence });
   for (const o of t.outgoing) add(o, `o-${o.ID}`, {}, o.status === 'fail' ? 'failed' : 'pending');
   return nodes;
+}
+
+/** How a request to join reads once it no longer waits. */
+const ANSWERED_WORDS: Record<Exclude<JoinRequestStatus, 'waiting'>, string> = {
+  approved: 'Approved',
+  declined: 'Declined',
+  answered: 'Answered',
+};
+
+/** Approve and Decline on a request to join while it waits (once, without a second click); after, how it was answered. */
+function JoinRequestAnswer({ notice, history }: { notice: Message; history: Message[] }) {
+  const busy = useSignal(false);
+  const status = joinRequestStatus(notice, history);
+  if (status !== 'waiting') {
+    return (
+      <span class="join-request join-request-answered" data-join-status={status}>
+        {ANSWERED_WORDS[status]}
+      </span>
+    );
+  }
+  const answer = (approve: boolean) => {
+    busy.value = true;
+    void answerJoinRequest(notice, approve).finally(() => (busy.value = false));
+  };
+  return (
+    <span class="join-request" role="group" aria-label="Answer the request">
+      <button type="button" class="btn btn-small btn-primary" data-join-answer="approve" disabled={busy.value} onClick={() => answer(true)}>
+        Approve
+      </button>
+      <button type="button" class="btn btn-small" data-join-answer="decline" disabled={busy.value} onClick={() => answer(false)}>
+        Decline
+      </button>
+    </span>
+  );
 }
