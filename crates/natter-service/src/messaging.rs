@@ -244,7 +244,7 @@ impl Natter {
     ) -> Result<wire::Message> {
         let (from, to, by_app) = (message.from.clone(), message.to.clone(), message.by_app);
         let named = named_users(&message, registers_users);
-        let audience = self
+        let (sender, audience) = self
             .read_registering(named, move |db| messaging::audience(db, &from, &to, by_app))
             .await?;
         let mut stored = transient_message(
@@ -256,6 +256,7 @@ impl Natter {
         );
         stored.cloud_custom_data = message.cloud_custom_data;
         stored.silent = !message.counts_as_unread;
+        stored.sender = sender;
         self.relay(&stored, &audience);
         Ok(present::message(&stored, &message.to))
     }

@@ -399,30 +399,31 @@ fn earlier_send(db: &dyn Db, message: &NewMessage) -> Result<Option<Sent>> {
     }))
 }
 
-/// Who receives a message that is not kept, each with the conversation as they name it: the
-/// same permission checks as a send (`by_app` as [`NewMessage::by_app`]), without creating
-/// anything.
+/// Who receives a message that is not kept, each with the conversation as they name it, and
+/// how the message shows its sender: the same permission checks as a send (`by_app` as
+/// [`NewMessage::by_app`]), without creating anything.
 pub fn audience(
     db: &dyn Db,
     sender: &Uid,
     to: &ConversationId,
     by_app: bool,
-) -> Result<Vec<(Uid, ConversationId)>> {
-    may_send(db, sender, to, by_app)?;
-    match to {
-        ConversationId::C2c(peer) => Ok(vec![
+) -> Result<(Shown, Vec<(Uid, ConversationId)>)> {
+    let shown = may_send(db, sender, to, by_app)?;
+    let members = match to {
+        ConversationId::C2c(peer) => vec![
             (sender.clone(), to.clone()),
             (peer.clone(), ConversationId::C2c(sender.clone())),
-        ]),
+        ],
         ConversationId::Group(group) => {
             let channel = group_to_send_to(db, sender, group, by_app)?;
             current_members(db, channel.id)?
                 .into_iter()
-                .map(|uid| Ok((uid, to.clone())))
+                .map(|uid| (uid, to.clone()))
                 .collect()
         }
-        ConversationId::System => Err(StoreError::SystemIsAppOnly),
-    }
+        ConversationId::System => return Err(StoreError::SystemIsAppOnly),
+    };
+    Ok((shown, members))
 }
 
 /// Checks that `sender` exists and may send to `to` (the lists allow it, unless the app sends

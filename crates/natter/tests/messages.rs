@@ -589,6 +589,10 @@ async fn an_online_only_message_reaches_connected_devices_and_nothing_else() {
     let server = Server::start().await;
     let alice = server.user("alice").await;
     let bob = server.user("bob").await;
+    alice
+        .post("/v1/profile", json!({"nick": "Alice"}))
+        .await
+        .ok();
     alice.send_text("C2Cbob", "hi").await;
     let version = bob.version().await;
     let mut bobs_phone = natter_sdk::Chat::login(&server.base, &bob.token)
@@ -605,9 +609,13 @@ async fn an_online_only_message_reaches_connected_devices_and_nothing_else() {
     })
     .await;
     assert_eq!(
-        (pushed[0].seq, pushed[0].from.as_str()),
-        (0, "alice"),
-        "pushed to the connected device"
+        (
+            pushed[0].seq,
+            pushed[0].from.as_str(),
+            pushed[0].nick.as_str()
+        ),
+        (0, "alice", "Alice"),
+        "pushed to the connected device, showing its sender as a stored one does"
     );
     assert_eq!(bob.unread("C2Calice").await, 1, "not counted");
     assert_eq!(bob.history("C2Calice").await.len(), 1, "not in history");
