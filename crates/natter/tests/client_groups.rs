@@ -5,8 +5,7 @@
 
 mod common;
 
-use base64::Engine;
-use common::{Server, User, encode, event_where, find};
+use common::{Server, User, decoded, encode, event_where, find};
 use serde_json::{Value, json};
 
 async fn create(user: &User, body: Value) -> Value {
@@ -708,15 +707,8 @@ async fn group_tips_are_pushed_and_written_by_the_server_only() {
         )
         .await
         .ok();
-    let payload = synced["messages"][0]["payload"].as_str().unwrap();
-    let content: Value = serde_json::from_slice(
-        &base64::engine::general_purpose::STANDARD
-            .decode(payload)
-            .unwrap(),
-    )
-    .unwrap();
     assert_eq!(
-        content,
+        decoded(&synced["messages"][0]),
         json!({"type": 1002, "content": "{0} added {1}",
             "extra": [{"uid": "alice", "name": "alice"}, {"uid": "carol", "name": "carol"}]})
     );

@@ -7,19 +7,12 @@ use std::time::Duration;
 
 use base64::Engine;
 use base64::engine::general_purpose::STANDARD as BASE64;
-use common::{Options, Server, User};
+use common::{Options, Server, User, decoded};
 use natter_sdk::{Chat, Event};
 use serde_json::{Value, json};
 
 fn payload(value: &Value) -> String {
     BASE64.encode(value.to_string())
-}
-
-fn decoded(message: &Value) -> Value {
-    let bytes = BASE64
-        .decode(message["payload"].as_str().expect("a base64 payload"))
-        .expect("base64");
-    serde_json::from_slice(&bytes).expect("a JSON payload")
 }
 
 async fn conversation_sync(server: &Server, body: Value) -> Vec<Value> {

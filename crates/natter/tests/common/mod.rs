@@ -793,6 +793,15 @@ pub fn find<'a>(list: &'a [Value], id: &str) -> Option<&'a Value> {
     list.iter().find(|c| c["conversationID"] == id)
 }
 
+/// The content of a message of the server API (`/channel/messagesync`, webhooks): its base64
+/// `payload` decoded as JSON.
+pub fn decoded(message: &Value) -> Value {
+    let bytes = BASE64
+        .decode(message["payload"].as_str().expect("a base64 payload"))
+        .expect("base64");
+    serde_json::from_slice(&bytes).expect("a JSON payload")
+}
+
 /// The first server event on `stream` that `pick` takes, skipping the others; fails the test
 /// when the stream ends or nothing is taken within 10 s.
 pub async fn event_where<T>(
