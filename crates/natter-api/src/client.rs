@@ -59,6 +59,7 @@ pub fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(group_members, add_group_members))
         .routes(routes!(remove_group_members))
         .routes(routes!(named_group_members))
+        .routes(routes!(update_group_member))
         .routes(routes!(change_group_owner))
         .routes(routes!(dismiss_group))
         .routes(routes!(join_group))
@@ -85,7 +86,7 @@ const GROUP_ID: &str = "The group ID (`team-1`, not `GROUPteam-1`); percent-enco
     responses(
         (status = 200, description = "The stored message.", body = wire::SendMessageResponse),
         (status = 400, description = "`invalid_argument` (40001): bad JSON, an unknown `type`, a payload that is not an object or not of its type's shape, an empty or over-long `clientMsgID`, `cloudCustomData` over 8 KiB; `invalid_conversation_id` (40002): a malformed ID, or `C2C` of the sender.", body = ErrorBody),
-        (status = 403, description = "`permission_denied` (40301): a group the user never joined, `@TIM#SYSTEM`, or the manager token. `not_a_member` (40302): a group the user left, was removed from, or that was dismissed. `in_blacklist` (40305): the sender is on the group's or the peer's blacklist. `not_in_whitelist` (40306): the group takes messages only from its whitelist, which lacks the sender. `message_rejected` (40304): the app's before-send callback refused the message (its reason in `message`).", body = ErrorBody),
+        (status = 403, description = "`permission_denied` (40301): a group the user never joined, `@TIM#SYSTEM`, or the manager token. `not_a_member` (40302): a group the user left, was removed from, or that was dismissed. `in_blacklist` (40305): the sender is on the group's or the peer's blacklist. `not_in_whitelist` (40306): the group takes messages only from its whitelist, which lacks the sender. `muted` (40307): the sender's mute in the group has not ended. `message_rejected` (40304): the app's before-send callback refused the message (its reason in `message`).", body = ErrorBody),
         (status = 404, description = "`not_found`: the peer never had a token, or the group does not exist.", body = ErrorBody),
         (status = 409, description = "`conflict`: the sender already used this `clientMsgID` for another conversation.", body = ErrorBody),
         (status = 413, description = "`payload_too_large`: the payload is over 64 KiB as compact JSON.", body = ErrorBody),
@@ -1028,16 +1029,16 @@ async fn add_group_members(
 
 /// Remove group members
 ///
-/// The owner removes members (Tencent's `deleteGroupMember`); users who are not members are
-/// passed over. Each removed member keeps a read-only conversation and finds a notice in
-/// `@TIM#SYSTEM`.
+/// The owner or an admin removes members (Tencent's `deleteGroupMember`); users who are not
+/// members are passed over, and an admin removes only ordinary members. Each removed member
+/// keeps a read-only conversation and finds a notice in `@TIM#SYSTEM`.
 #[utoipa::path(post, path = "/v1/groups/{groupID}/members/remove", tag = "client",
     operation_id = "deleteGroupMember", request_body = wire::GroupMemberIdList,
     params(("groupID" = String, Path, description = GROUP_ID)),
     responses(
         (status = 200, description = "Who was removed, and the group now.", body = wire::RemovedGroupMembers),
-        (status = 400, description = "`invalid_argument`: an empty list, the owner themself, or a malformed ID.", body = ErrorBody),
-        (status = 403, description = "`permission_denied`: not the owner. `not_a_member` (40302): the group was dismissed.", body = ErrorBody),
+        (status = 400, description = "`invalid_argument`: an empty list, the asking user themself, or a malformed ID.", body = ErrorBody),
+        (status = 403, description = "`permission_denied`: neither the owner nor an admin, or an admin removing an admin or the owner. `not_a_member` (40302): the group was dismissed.", body = ErrorBody),
         (status = 404, description = "`not_found`: no such group.", body = ErrorBody),
     ))]
 async fn remove_group_members(
@@ -1050,6 +1051,40 @@ async fn remove_group_members(
         state
             .natter
             .remove_group_members(&device.uid, &group_id, request)
+            .await?,
+    ))
+}
+
+/// Change a member of a group
+///
+/// Tencent's `setGroupMemberRole`, `setGroupMemberMuteTime` and `setGroupMemberNameCard` in one
+/// call: the owner names (`role: Admin`) or unnames (`Member`) an admin; the owner or an admin
+/// mutes a member for `muteTime` seconds (0 unmutes), and a muted member's sends to the group
+/// answer 403 `muted` until it ends; a member sets their own name card, and the owner or an
+/// admin another's. A member acts only on those they rank above (an admin on ordinary members);
+/// a work group (`Private`) has no admins and mutes no one. Every part asked is checked before
+/// any is made. A change of role writes the group's tip (`operationType` 4 or 5) and tells the
+/// member in `@TIM#SYSTEM` (`groupAdminSet`, `groupAdminCanceled`); a mute writes tip 7, whose
+/// `memberList` carries `muteTime`. Leaving the group ends all three.
+#[utoipa::path(post, path = "/v1/groups/{groupID}/members/update", tag = "client",
+    operation_id = "updateGroupMember", request_body = wire::GroupMemberUpdate,
+    params(("groupID" = String, Path, description = GROUP_ID)),
+    responses(
+        (status = 200, description = "The group and the member after the change.", body = wire::UpdatedGroupMember),
+        (status = 400, description = "`invalid_argument`: none of `role`, `muteTime`, `nameCard`; a role other than `Admin` or `Member`; `muteTime` over 4294967295; `nameCard` over 50 bytes; a user who is not a member; a malformed ID.", body = ErrorBody),
+        (status = 403, description = "`permission_denied`: the group's rules (only the owner names admins; only the owner and admins mute or set another's name card, on members they rank above; a work group has no admins and mutes no one); never a member. `not_a_member` (40302): the group was dismissed.", body = ErrorBody),
+        (status = 404, description = "`not_found`: no such group.", body = ErrorBody),
+    ))]
+async fn update_group_member(
+    State(state): State<AppState>,
+    ClientUser(device): ClientUser,
+    PathParam(group_id): PathParam<String>,
+    JsonBody(request): JsonBody<wire::GroupMemberUpdate>,
+) -> ApiResult<Json<wire::UpdatedGroupMember>> {
+    Ok(Json(
+        state
+            .natter
+            .update_group_member(&device.uid, &group_id, request)
             .await?,
     ))
 }

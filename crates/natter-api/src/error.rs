@@ -41,6 +41,7 @@ pub fn status_and_code(kind: ErrorKind) -> (StatusCode, u32, &'static str) {
         ErrorKind::MessageRejected => (StatusCode::FORBIDDEN, 40304, "message_rejected"),
         ErrorKind::InBlacklist => (StatusCode::FORBIDDEN, 40305, "in_blacklist"),
         ErrorKind::NotInWhitelist => (StatusCode::FORBIDDEN, 40306, "not_in_whitelist"),
+        ErrorKind::Muted => (StatusCode::FORBIDDEN, 40307, "muted"),
         ErrorKind::PayloadTooLarge => (StatusCode::PAYLOAD_TOO_LARGE, 41301, "payload_too_large"),
         ErrorKind::RateLimited => (StatusCode::TOO_MANY_REQUESTS, 42901, "rate_limited"),
         ErrorKind::Internal => (StatusCode::INTERNAL_SERVER_ERROR, 50001, "internal"),

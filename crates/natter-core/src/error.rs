@@ -34,6 +34,8 @@ pub enum ErrorKind {
     InBlacklist,
     /// The group takes messages only from its whitelist, and the sender is not on it.
     NotInWhitelist,
+    /// The sender is muted in the group, for a while that has not passed.
+    Muted,
     PayloadTooLarge,
     RateLimited,
     Internal,

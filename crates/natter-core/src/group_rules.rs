@@ -10,7 +10,12 @@
 //! - `AVChatRoom` and `Community` groups, which only the app backend sets up, follow the
 //!   `Public` rules; a client cannot create one.
 //!
-//! Natter has no group admins: the owner is the only member with more rights than the others.
+//!
+//! The owner of any group but a work group may name admins (Tencent's `setGroupMemberRole`), who
+//! share the owner's running of it: they remove members, edit the profile, answer requests to
+//! join and mute members, but only ordinary members ([`check_on_member`]); naming admins,
+//! handing the group over and dismissing it stay the owner's. A work group has no admins and
+//! mutes no one, as Tencent's.
 
 use crate::{Error, Result};
 
@@ -100,8 +105,7 @@ impl GroupType {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum JoinOption {
     FreeAccess,
-    /// Natter has no join applications, so such a group takes no one who asks (see
-    /// [`check`]); the owner can open it with `FreeAccess`.
+    /// Users ask, and the owner or an admin approves ([`joins_by_approval`]).
     NeedPermission,
     DisableApply,
 }
@@ -142,13 +146,40 @@ pub enum GroupAction {
     Quit,
     /// Approve or refuse a request to join (Tencent's `handleGroupApplication`).
     HandleApplication,
+    /// Name or unname an admin (Tencent's `setGroupMemberRole`).
+    SetRoles,
+    /// Mute a member for a while, or unmute them (Tencent's `setGroupMemberMuteTime`).
+    MuteMembers,
+    /// Set a member's name card, the name they show in this group (Tencent's
+    /// `setGroupMemberNameCard`).
+    SetNameCards,
 }
 
-/// Where the user asking stands in the group.
+/// A member's role in a group (Tencent's `GRP_MBR_ROLE_*`), in order of rank: a member acts on
+/// another member only when they rank above them ([`check_on_member`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Role {
+    Member,
+    Admin,
+    Owner,
+}
+
+impl Role {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Role::Member => "Member",
+            Role::Admin => "Admin",
+            Role::Owner => "Owner",
+        }
+    }
+}
+
+/// Where a user stands in the group: a user who is not a member has the role `Member`, and no
+/// rights from it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Standing {
     pub is_member: bool,
-    pub is_owner: bool,
+    pub role: Role,
 }
 
 /// The facts about a group that the rules read.
@@ -182,6 +213,9 @@ pub fn check(
             | GroupAction::Dismiss
             | GroupAction::TransferOwnership
             | GroupAction::HandleApplication
+            | GroupAction::SetRoles
+            | GroupAction::MuteMembers
+            | GroupAction::SetNameCards
     );
     if member_needed && !standing.is_member {
         return Err(Error::permission_denied(format!(
@@ -189,11 +223,20 @@ pub fn check(
         )));
     }
     let owner_only = |what: &str| {
-        if standing.is_owner {
+        if standing.role == Role::Owner {
             Ok(())
         } else {
             Err(Error::permission_denied(format!(
                 "only the owner of group \"{group}\" can {what}"
+            )))
+        }
+    };
+    let managers_only = |what: &str| {
+        if standing.role >= Role::Admin {
+            Ok(())
+        } else {
+            Err(Error::permission_denied(format!(
+                "only the owner and the admins of group \"{group}\" can {what}"
             )))
         }
     };
@@ -205,9 +248,9 @@ pub fn check(
              from their members",
             facts.group_type.as_str()
         ))),
-        GroupAction::RemoveMembers => owner_only("remove members"),
+        GroupAction::RemoveMembers => managers_only("remove members"),
         GroupAction::EditProfile if work => Ok(()),
-        GroupAction::EditProfile => owner_only("change its profile"),
+        GroupAction::EditProfile => managers_only("change its profile"),
         GroupAction::Dismiss if work => Err(Error::permission_denied(format!(
             "a work group (\"{group}\") cannot be dismissed by its members; the app backend \
              dismisses it (server API POST /channel/delete)"
@@ -224,13 +267,61 @@ pub fn check(
                 "group \"{group}\" takes no requests to join"
             ))),
         },
-        GroupAction::Quit if standing.is_owner && !work => Err(Error::permission_denied(format!(
-            "the owner cannot leave a {} group (\"{group}\"); dismiss it instead",
-            facts.group_type.as_str()
-        ))),
+        GroupAction::Quit if standing.role == Role::Owner && !work => {
+            Err(Error::permission_denied(format!(
+                "the owner cannot leave a {} group (\"{group}\"); dismiss it instead",
+                facts.group_type.as_str()
+            )))
+        }
         GroupAction::Quit => Ok(()),
-        GroupAction::HandleApplication => owner_only("handle requests to join it"),
+        GroupAction::HandleApplication => managers_only("handle requests to join it"),
+        GroupAction::SetRoles | GroupAction::MuteMembers if work => {
+            Err(Error::permission_denied(format!(
+                "a work group (\"{group}\") has no admins and mutes no one; only Public, \
+                 ChatRoom, AVChatRoom and Community groups do"
+            )))
+        }
+        GroupAction::SetRoles => owner_only("name its admins"),
+        GroupAction::MuteMembers => managers_only("mute members"),
+        GroupAction::SetNameCards => Ok(()),
     }
+}
+
+/// Whether a user standing so (`by`) may do `action` to another member of the group, `target`
+/// (`member` names them), once [`check`] let them do it at all. A member acts only on those they
+/// rank above: the owner on everyone else, an admin on ordinary members. A member's own name
+/// card is their own to set.
+pub fn check_on_member(
+    action: GroupAction,
+    group: &str,
+    by: Standing,
+    member: &str,
+    target: Standing,
+    is_self: bool,
+) -> Result<()> {
+    if !target.is_member {
+        return Err(Error::invalid_argument(format!(
+            "userID: {member} is not a member of group \"{group}\""
+        )));
+    }
+    if action == GroupAction::SetNameCards && is_self {
+        return Ok(());
+    }
+    if target.role == Role::Owner {
+        return Err(Error::permission_denied(format!(
+            "{member} owns group \"{group}\"; no one else changes the owner's standing (the owner \
+             hands the group over with changeGroupOwner)"
+        )));
+    }
+    if by.role > target.role {
+        return Ok(());
+    }
+    Err(Error::permission_denied(match target.role {
+        Role::Admin => {
+            format!("{member} is an admin of group \"{group}\"; only the owner acts on an admin")
+        }
+        _ => format!("only the owner and the admins of group \"{group}\" act on another member"),
+    }))
 }
 
 /// Whether a user who may join the group ([`GroupAction::Join`]) joins by a request that its
@@ -247,15 +338,19 @@ mod tests {
 
     const MEMBER: Standing = Standing {
         is_member: true,
-        is_owner: false,
+        role: Role::Member,
+    };
+    const ADMIN: Standing = Standing {
+        is_member: true,
+        role: Role::Admin,
     };
     const OWNER: Standing = Standing {
         is_member: true,
-        is_owner: true,
+        role: Role::Owner,
     };
     const STRANGER: Standing = Standing {
         is_member: false,
-        is_owner: false,
+        role: Role::Member,
     };
 
     fn facts(group_type: GroupType) -> GroupFacts {
@@ -347,6 +442,60 @@ mod tests {
         };
         assert!(!allowed(GroupAction::Join, dismissed, STRANGER));
         assert!(!allowed(GroupAction::Dismiss, dismissed, OWNER));
+    }
+
+    #[test]
+    fn admins_run_a_group_with_its_owner_but_name_no_admins_and_hand_nothing_over() {
+        let public = facts(GroupType::Public);
+        for action in [
+            GroupAction::RemoveMembers,
+            GroupAction::EditProfile,
+            GroupAction::HandleApplication,
+            GroupAction::MuteMembers,
+        ] {
+            assert!(allowed(action, public, ADMIN), "{action:?}");
+            assert!(!allowed(action, public, MEMBER), "{action:?}");
+        }
+        for action in [
+            GroupAction::SetRoles,
+            GroupAction::Dismiss,
+            GroupAction::TransferOwnership,
+        ] {
+            assert!(!allowed(action, public, ADMIN), "{action:?}");
+            assert!(allowed(action, public, OWNER), "{action:?}");
+        }
+    }
+
+    #[test]
+    fn a_work_group_has_no_admins_and_mutes_no_one() {
+        let work = facts(GroupType::Work);
+        assert!(!allowed(GroupAction::SetRoles, work, OWNER));
+        assert!(!allowed(GroupAction::MuteMembers, work, OWNER));
+        assert!(allowed(GroupAction::SetNameCards, work, MEMBER));
+    }
+
+    #[test]
+    fn members_act_only_on_those_they_rank_above() {
+        let on = |action, by, target, is_self| {
+            check_on_member(action, "g", by, "bob", target, is_self).is_ok()
+        };
+        assert!(on(GroupAction::MuteMembers, ADMIN, MEMBER, false));
+        assert!(!on(GroupAction::MuteMembers, ADMIN, ADMIN, false));
+        assert!(on(GroupAction::MuteMembers, OWNER, ADMIN, false));
+        assert!(
+            !on(GroupAction::SetRoles, OWNER, OWNER, true),
+            "the owner stays the owner"
+        );
+        assert!(!on(GroupAction::RemoveMembers, ADMIN, OWNER, false));
+        assert!(
+            on(GroupAction::SetNameCards, MEMBER, MEMBER, true),
+            "one's own card"
+        );
+        assert!(!on(GroupAction::SetNameCards, MEMBER, MEMBER, false));
+        assert!(on(GroupAction::SetNameCards, OWNER, OWNER, true));
+        let error = check_on_member(GroupAction::MuteMembers, "g", OWNER, "bob", STRANGER, false)
+            .unwrap_err();
+        assert_eq!(error.kind, ErrorKind::InvalidArgument);
     }
 
     #[test]

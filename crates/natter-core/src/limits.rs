@@ -42,6 +42,11 @@ pub const MAX_GROUP_NOTICE_BYTES: usize = 4096;
 pub const MAX_GROUP_INTRODUCTION_BYTES: usize = 4096;
 /// What a request to join a group, or its answer, says, in bytes.
 pub const MAX_JOIN_REQUEST_MESSAGE_BYTES: usize = 1024;
+/// A group member's name card, in bytes: Tencent's limit.
+pub const MAX_NAME_CARD_BYTES: usize = 50;
+/// How long one call may mute a group member for, in seconds: Tencent's limit (a `uint32`,
+/// about 136 years).
+pub const MAX_MUTE_SECS: u64 = u32::MAX as u64;
 /// Members one `getGroupMemberProfile` call may name: Tencent's limit.
 pub const MAX_MEMBERS_PER_PROFILE_CALL: usize = 50;
 /// Users one client call may add to or remove from a group, or start a group with: Tencent's

@@ -83,6 +83,8 @@ pub fn wukongim_content(message_type: &str, payload: &Value) -> Value {
 /// `content` a sentence whose `{0}`, `{1}`… they fill with the `name` of each `extra` entry. The
 /// content types are those of TangSengDaoDao, WuKongIM's own chat app, for the same changes:
 /// member added 1002, removed 1003, group updated 1005, owner handed on 1008, member quit 1021.
+/// TangSengDaoDao has no types of its own for an admin named or unnamed or a member muted; they
+/// read as group updates (1005), which its SDKs word from `content` alike.
 fn wukongim_group_tip(tip: &GroupTipPayload) -> Value {
     let named = |uid: &str| {
         let nick = tip
@@ -111,6 +113,17 @@ fn wukongim_group_tip(tip: &GroupTipPayload) -> Value {
             std::iter::once(operator).chain(users).collect(),
         ),
         2 => (1021, "{0} left the group".into(), vec![operator]),
+        4 | 5 | 7 => {
+            let muted = tip.member_list.first().and_then(|m| m.mute_time);
+            let words = match (tip.operation_type, muted) {
+                (4, _) => "{0} made {1} an admin",
+                (5, _) => "{0} removed {1} as an admin",
+                (_, Some(1..)) => "{0} muted {1}",
+                _ => "{0} unmuted {1}",
+            };
+            let named = std::iter::once(operator).chain(users).take(2).collect();
+            (1005, words.into(), named)
+        }
         3 => (
             1003,
             format!("{{0}} removed {}", others(1)),
@@ -248,6 +261,20 @@ mod tests {
             wukongim_content(GROUP_TIP, &handed),
             json!({"type": 1008, "content": "{0} is now the owner",
                 "extra": [{"uid": "bob", "name": "Bob"}]})
+        );
+        let muted = json!({"operationType": 7, "operatorID": "alice", "userIDList": ["bob"],
+            "memberList": [{"userID": "bob", "nick": "Bob", "avatar": "", "muteTime": 60}],
+            "memberCount": 2});
+        assert_eq!(
+            wukongim_content(GROUP_TIP, &muted),
+            json!({"type": 1005, "content": "{0} muted {1}",
+                "extra": [{"uid": "alice", "name": "alice"}, {"uid": "bob", "name": "Bob"}]})
+        );
+        let admin = json!({"operationType": 4, "operatorID": "alice", "userIDList": ["bob"],
+            "memberList": [], "memberCount": 2});
+        assert_eq!(
+            wukongim_content(GROUP_TIP, &admin)["content"],
+            "{0} made {1} an admin"
         );
         let quit = json!({"operationType": 2, "operatorID": "eve", "userIDList": ["eve"],
             "memberList": [], "memberCount": 1});

@@ -19,6 +19,7 @@ use natter_wukongim::{DecodeError, ReasonCode};
 /// | `invalid_argument`, `payload_too_large` (the payload's shape, its size, the client msg no) | 9 `PayloadDecodeError` |
 /// | `in_blacklist` (the group's or the peer's blacklist holds the sender) | 4 `InBlacklist` |
 /// | `not_in_whitelist` (the group's whitelist lacks the sender) | 13 `NotInWhitelist` |
+/// | `muted` (the sender's mute in the group lasts) | 25 `SendBan` |
 /// | `message_rejected` (the app's before-send callback refused it) | 11 `NotAllowSend` |
 /// | `conflict` (the client msg no was used for another channel) | 28 `IdempotencyConflict` |
 /// | `rate_limited` | 22 `RateLimit` |
@@ -32,6 +33,7 @@ pub fn for_send_error(error: &Error) -> ReasonCode {
         ErrorKind::InvalidArgument | ErrorKind::PayloadTooLarge => ReasonCode::PayloadDecodeError,
         ErrorKind::InBlacklist => ReasonCode::InBlacklist,
         ErrorKind::NotInWhitelist => ReasonCode::NotInWhitelist,
+        ErrorKind::Muted => ReasonCode::SendBan,
         ErrorKind::MessageRejected => ReasonCode::NotAllowSend,
         ErrorKind::Conflict => ReasonCode::IdempotencyConflict,
         ErrorKind::RateLimited => ReasonCode::RateLimit,

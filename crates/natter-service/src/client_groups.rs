@@ -1,16 +1,18 @@
 //! Groups as their members run them from a client (Tencent's `createGroup`, `addGroupMember`,
 //! `deleteGroupMember`, `getGroupMemberProfile`, `updateGroupProfile`, `changeGroupOwner`,
-//! `dismissGroup` and `joinGroup`). Who may do what is `natter_core::group_rules`, checked by the
+//! `dismissGroup`, `joinGroup`, and `setGroupMemberRole`, `setGroupMemberMuteTime` and
+//! `setGroupMemberNameCard` as one update of a member). Who may do what is `natter_core::group_rules`, checked by the
 //! store inside each write; the app backend's own calls, and leaving, are in `groups.rs`.
 
-use natter_core::group_rules::{GroupType, JoinOption};
+use natter_core::group_rules::{GroupType, JoinOption, Role};
 use natter_core::limits::{
     MAX_GROUP_INTRODUCTION_BYTES, MAX_GROUP_MEMBERS_PER_CALL, MAX_JOIN_REQUEST_MESSAGE_BYTES,
-    MAX_MEMBERS_PER_PROFILE_CALL, refuse_nul,
+    MAX_MEMBERS_PER_PROFILE_CALL, MAX_MUTE_SECS, MAX_NAME_CARD_BYTES, refuse_nul,
 };
 use natter_core::wire;
 use natter_core::{Error, GroupId, Result, Uid};
 use natter_store::MembershipChange;
+use natter_store::group_members::{self, MemberUpdate};
 use natter_store::groups::{self, Joining, NewGroup};
 use natter_store::profiles::{self, GroupProfileChange};
 
@@ -110,8 +112,8 @@ impl Natter {
         })
     }
 
-    /// `POST /v1/groups/{groupID}/members/remove`: the owner removes members; each keeps a
-    /// read-only conversation and finds a notice in `@TIM#SYSTEM`.
+    /// `POST /v1/groups/{groupID}/members/remove`: the owner or an admin removes members; each
+    /// keeps a read-only conversation and finds a notice in `@TIM#SYSTEM`.
     pub async fn remove_group_members(
         &self,
         uid: &Uid,
@@ -123,7 +125,7 @@ impl Natter {
         let (id, by, now_ms) = (group.clone(), uid.clone(), now_ms());
         let (change, profile, audience) = self
             .write(move |db| {
-                let change = groups::remove_by_owner(db, &id, &by, &users, now_ms)?;
+                let change = groups::remove_by_manager(db, &id, &by, &users, now_ms)?;
                 let audience = audience_if(db, &id, !change.left.is_empty())?;
                 Ok((change, profiles::group_profile(db, &id)?, audience))
             })
@@ -251,15 +253,15 @@ impl Natter {
         Ok(wire::GroupMemberList {
             member_list: members
                 .iter()
-                .map(|member| present::group_member(member, owner.as_ref()))
+                .map(|member| present::group_member(member, owner.as_ref(), now_ms()))
                 .collect(),
             offset: 0,
         })
     }
 
     /// `POST /v1/groups/{groupID}/join`: the user joins a group that takes users who ask, or,
-    /// where the group takes new members with approval, asks its owner, who finds the request in
-    /// `@TIM#SYSTEM` (`group_applications.rs` answers it).
+    /// where the group takes new members with approval, asks its owner and admins, who find the
+    /// request in `@TIM#SYSTEM` (`group_applications.rs` answers it).
     pub async fn join_group(
         &self,
         uid: &Uid,
@@ -283,11 +285,10 @@ impl Natter {
                 self.tell_joined(&group, &change).await;
                 "JoinedSuccess"
             }
-            Joining::Asked { owner } => {
+            Joining::Asked { managers } => {
                 let mut notice = group_notice("groupJoinRequest", &group, Some(uid));
                 notice["message"] = message.into();
-                self.notify_each(std::slice::from_ref(&owner), &notice)
-                    .await;
+                self.notify_each(&managers, &notice).await;
                 "WaitAdminApproval"
             }
             Joining::Already => "AlreadyInGroup",
@@ -295,6 +296,50 @@ impl Natter {
         self.tell_group_changed(&profile, &audience);
         Ok(wire::JoinedGroup {
             status: status.to_owned(),
+            group: present::group(&profile, Some(uid)),
+        })
+    }
+
+    /// `POST /v1/groups/{groupID}/members/update`: the owner names or unnames an admin, the
+    /// owner or an admin mutes or unmutes a member, a member sets a name card, as the group's
+    /// rules allow. A change of role tells the member in `@TIM#SYSTEM`; a change of role or a
+    /// mute writes the group's tip.
+    pub async fn update_group_member(
+        &self,
+        uid: &Uid,
+        group_id: &str,
+        request: wire::GroupMemberUpdate,
+    ) -> Result<wire::UpdatedGroupMember> {
+        let group = GroupId::parse(group_id, "groupID")?;
+        let member = Uid::parse(&request.user_id, "userID")?;
+        let update = member_update(request)?;
+        let (id, by, target, now_ms) = (group.clone(), uid.clone(), member.clone(), now_ms());
+        let (updated, profile, shown) = self
+            .write(move |db| {
+                let updated = group_members::update(db, &id, &by, &target, &update, now_ms)?;
+                let shown = profiles::members_named(db, &by, &id, std::slice::from_ref(&target))?;
+                Ok((updated, profiles::group_profile(db, &id)?, shown))
+            })
+            .await?;
+        for tip in &updated.tips {
+            self.announce_tip(Some(tip)).await;
+        }
+        if let Some(role) = updated.new_role {
+            let kind = match role {
+                Role::Admin => "groupAdminSet",
+                _ => "groupAdminCanceled",
+            };
+            let notice = group_notice(kind, &group, Some(uid));
+            self.notify_each(std::slice::from_ref(&member), &notice)
+                .await;
+        }
+        let shown = shown.first().ok_or_else(|| {
+            Error::internal(format!(
+                "{member} changed in group \"{group}\" but is not in it"
+            ))
+        })?;
+        Ok(wire::UpdatedGroupMember {
+            member: present::group_member(shown, profile.owner.as_ref(), now_ms),
             group: present::group(&profile, Some(uid)),
         })
     }
@@ -307,6 +352,46 @@ impl Natter {
         self.notify_membership(group, &change.changed_members())
             .await;
     }
+}
+
+/// The change a member update asks for, checked: at least one part, a role of `Admin` or
+/// `Member`, a mute within Tencent's limit, a name card within its size.
+fn member_update(request: wire::GroupMemberUpdate) -> Result<MemberUpdate> {
+    let role = match request.role.as_deref() {
+        None => None,
+        Some("Admin") => Some(Role::Admin),
+        Some("Member") => Some(Role::Member),
+        Some(other) => {
+            return Err(Error::invalid_argument(format!(
+                "role: {other:?} is not Admin or Member; the owner changes by changeGroupOwner"
+            )));
+        }
+    };
+    if let Some(secs) = request.mute_time
+        && secs > MAX_MUTE_SECS
+    {
+        return Err(Error::invalid_argument(format!(
+            "muteTime: {secs} seconds; at most {MAX_MUTE_SECS}"
+        )));
+    }
+    if let Some(card) = &request.name_card {
+        if card.len() > MAX_NAME_CARD_BYTES {
+            return Err(Error::invalid_argument(format!(
+                "nameCard: at most {MAX_NAME_CARD_BYTES} bytes"
+            )));
+        }
+        refuse_nul("nameCard", card)?;
+    }
+    if role.is_none() && request.mute_time.is_none() && request.name_card.is_none() {
+        return Err(Error::invalid_argument(
+            "role, muteTime, nameCard: none given; set at least one",
+        ));
+    }
+    Ok(MemberUpdate {
+        role,
+        mute_for_secs: request.mute_time,
+        name_card: request.name_card,
+    })
 }
 
 /// What a request to join, or its answer, says: at most 1 KiB, no NUL.

@@ -56,6 +56,18 @@ pub(crate) fn describe(error: StoreError) -> Error {
                 }
             },
         ),
+        StoreError::Muted {
+            uid,
+            group,
+            until_ms,
+        } => Error::new(
+            natter_core::ErrorKind::Muted,
+            format!(
+                "{uid} is muted in group \"{group}\" and cannot send to it until {} (Unix \
+                 seconds); the owner or an admin unmutes",
+                u64::try_from(until_ms).unwrap_or(0).div_ceil(1000)
+            ),
+        ),
         StoreError::NotInWhitelist { uid, conversation } => Error::new(
             natter_core::ErrorKind::NotInWhitelist,
             format!(

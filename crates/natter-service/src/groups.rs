@@ -118,7 +118,9 @@ impl Natter {
     }
 
     /// `POST /v1/groups/{groupID}/leave`: a member leaves by themself; the group's tip tells the
-    /// others. Their conversation stays, read-only, with the history up to now.
+    /// others, and a silent notice in `@TIM#SYSTEM` their own devices (Tencent's quit notice,
+    /// which TUIKit reads to close the group on the other devices). Their conversation stays,
+    /// read-only, with the history up to now.
     pub async fn leave_group(&self, uid: &Uid, group_id: &str) -> Result<()> {
         let group = GroupId::parse(group_id, "groupID")?;
         let (id, member, now_ms) = (group.clone(), uid.clone(), now_ms());
@@ -133,6 +135,8 @@ impl Natter {
         self.notify_membership(&group, &change.left).await;
         self.tell_group_changed(&profile, &audience);
         self.announce_tip(change.tip.as_ref()).await;
+        let notice = group_notice("groupQuit", &group, Some(uid));
+        self.notify_each_silently(&change.left, &notice).await;
         Ok(())
     }
 

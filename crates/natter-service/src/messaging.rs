@@ -243,9 +243,12 @@ impl Natter {
         registers_users: bool,
     ) -> Result<wire::Message> {
         let (from, to, by_app) = (message.from.clone(), message.to.clone(), message.by_app);
+        let now_ms = message.time_ms;
         let named = named_users(&message, registers_users);
         let (sender, audience) = self
-            .read_registering(named, move |db| messaging::audience(db, &from, &to, by_app))
+            .read_registering(named, move |db| {
+                messaging::audience(db, &from, &to, by_app, now_ms)
+            })
             .await?;
         let mut stored = transient_message(
             message.from.to_string(),

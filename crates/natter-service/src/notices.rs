@@ -26,7 +26,7 @@ impl Natter {
             .map(|uid| Uid::parse(uid, "uids"))
             .collect::<Result<Vec<_>>>()?;
         let payload = decode_payload(&request.payload)?;
-        let notices = self.store_notices(uids, payload).await?;
+        let notices = self.store_notices(uids, payload, true).await?;
         for sent in notices {
             self.metrics.message_sent();
             self.notify_message(&sent).await;
@@ -34,13 +34,24 @@ impl Natter {
         Ok(())
     }
 
-    /// Notices Natter itself leaves (group events). A failure is logged, not returned: the
-    /// group change it reports has already happened.
+    /// Notices Natter itself leaves (group events), unread until read. A failure is logged, not
+    /// returned: the group change it reports has already happened.
     pub(crate) async fn notify_each(&self, uids: &[Uid], notice: &Value) {
+        self.leave_notices(uids, notice, true).await;
+    }
+
+    /// Notices of what the users did themselves (their own quitting), which their other devices
+    /// read to follow it: no unread badge and no red dot for the app's push.
+    pub(crate) async fn notify_each_silently(&self, uids: &[Uid], notice: &Value) {
+        self.leave_notices(uids, notice, false).await;
+    }
+
+    async fn leave_notices(&self, uids: &[Uid], notice: &Value, counts_as_unread: bool) {
         if uids.is_empty() {
             return;
         }
-        match self.store_notices(uids.to_vec(), notice.to_string()).await {
+        let stored = self.store_notices(uids.to_vec(), notice.to_string(), counts_as_unread);
+        match stored.await {
             Ok(sent) => {
                 for sent in sent {
                     self.notify_message(&sent).await;
@@ -51,17 +62,23 @@ impl Natter {
     }
 
     /// Stores one notice per user, with their webhook events, in one transaction.
-    async fn store_notices(&self, uids: Vec<Uid>, payload: String) -> Result<Vec<Sent>> {
+    async fn store_notices(
+        &self,
+        uids: Vec<Uid>,
+        payload: String,
+        counts_as_unread: bool,
+    ) -> Result<Vec<Sent>> {
         let outbox = self.outbox();
         let now_ms = now_ms();
         let (notices, written) = self
             .write(move |db| {
-                let notices = messaging::send_notices(db, &uids, &payload, now_ms)?;
+                let notices =
+                    messaging::send_notices(db, &uids, &payload, counts_as_unread, now_ms)?;
                 let mut written = Vec::new();
                 if let Some(outbox) = &outbox {
                     for sent in &notices {
                         let to = &ConversationId::System;
-                        written.extend(outbox.message(db, sent, to, true, now_ms)?);
+                        written.extend(outbox.message(db, sent, to, counts_as_unread, now_ms)?);
                     }
                 }
                 written.dedup();

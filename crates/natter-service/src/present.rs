@@ -4,7 +4,7 @@ use std::sync::Arc;
 
 use base64::Engine;
 use base64::engine::general_purpose::STANDARD as BASE64;
-use natter_core::group_rules::{GroupType, JoinOption};
+use natter_core::group_rules::{GroupType, JoinOption, Role};
 use natter_core::ids::SYSTEM_CONVERSATION_ID;
 use natter_core::wire;
 use natter_core::{ConversationId, Uid};
@@ -193,25 +193,35 @@ pub(crate) fn profile(profile: &natter_store::UserProfile) -> wire::Profile {
     }
 }
 
-/// A current member's role in a group whose owner (if any) is `owner`: Tencent's role names.
-fn member_role(owner: Option<&natter_core::Uid>, member: &natter_core::Uid) -> &'static str {
-    if owner == Some(member) {
-        "Owner"
-    } else {
-        "Member"
-    }
-}
-
-/// A group's member as the other members see them, in a group whose owner (if any) is `owner`.
+/// A group's member as the other members see them at `now_ms`, in a group whose owner (if any)
+/// is `owner`: a mute that has passed shows as none.
 pub(crate) fn group_member(
-    profile: &natter_store::UserProfile,
+    member: &natter_store::GroupMemberProfile,
     owner: Option<&natter_core::Uid>,
+    now_ms: i64,
 ) -> wire::GroupMember {
+    let (profile, marks) = (&member.profile, &member.marks);
+    let role = if owner == Some(&profile.uid) {
+        Role::Owner
+    } else if marks.is_admin {
+        Role::Admin
+    } else {
+        Role::Member
+    };
+    let mute_until = if marks.muted_until_ms > now_ms {
+        u64::try_from(marks.muted_until_ms)
+            .unwrap_or(0)
+            .div_ceil(1000)
+    } else {
+        0
+    };
     wire::GroupMember {
         user_id: profile.uid.to_string(),
         nick: profile.nick.clone(),
         avatar: profile.avatar.clone(),
-        role: member_role(owner, &profile.uid).to_owned(),
+        role: role.as_str().to_owned(),
+        mute_until,
+        name_card: marks.name_card.clone(),
     }
 }
 
@@ -221,7 +231,15 @@ pub(crate) fn group(
     profile: &natter_store::GroupProfile,
     member: Option<&natter_core::Uid>,
 ) -> wire::Group {
-    let self_role = member.map_or("", |uid| member_role(profile.owner.as_ref(), uid));
+    let self_role = member.map_or("", |uid| {
+        if profile.owner.as_ref() == Some(uid) {
+            Role::Owner.as_str()
+        } else if profile.admins.contains(uid) {
+            Role::Admin.as_str()
+        } else {
+            Role::Member.as_str()
+        }
+    });
     wire::Group {
         group_id: profile.group.to_string(),
         name: profile.name.clone(),

@@ -12,7 +12,7 @@ use natter_core::{ChannelKind, Error, GroupId, Result, Uid};
 use natter_store::profiles::{self, CustomFields, GroupProfileChange, UserProfileChange};
 
 use crate::events::{Frame, Recipients};
-use crate::{Natter, groups, present};
+use crate::{Natter, groups, now_ms, present};
 
 impl Natter {
     /// `POST /user/profile`: the app backend sets a user's nick, avatar or custom fields.
@@ -243,7 +243,7 @@ impl Natter {
         Ok(wire::GroupMemberList {
             member_list: members
                 .iter()
-                .map(|member| present::group_member(member, owner.as_ref()))
+                .map(|member| present::group_member(member, owner.as_ref(), now_ms()))
                 .collect(),
             offset: if returned < count {
                 0

@@ -48,6 +48,13 @@ pub enum StoreError {
         uid: Uid,
         conversation: ConversationId,
     },
+    /// A member sent to a group while their mute there lasts (`crate::group_members`).
+    #[error("{uid} is muted in group {group} until {until_ms}")]
+    Muted {
+        uid: Uid,
+        group: GroupId,
+        until_ms: i64,
+    },
     #[error("{conversation} has a whitelist without {uid}")]
     NotInWhitelist {
         uid: Uid,

@@ -1,7 +1,7 @@
 //! Requests to join a group that takes new members with approval (Tencent's `joinGroup` on a
 //! `NeedPermission` group, `getGroupApplicationList` and `handleGroupApplication`). A request
-//! waits, one per user and group, until the group's owner approves it (the user joins) or refuses
-//! it; either way it is gone. Who may ask and who may answer is `natter_core::group_rules`.
+//! waits, one per user and group, until the group's owner or an admin approves it (the user
+//! joins) or refuses it; either way it is gone. Who may ask and who may answer is `natter_core::group_rules`.
 
 use natter_core::group_rules::GroupAction;
 use natter_core::{GroupId, Uid};
@@ -10,7 +10,7 @@ use crate::db::params;
 use crate::groups;
 use crate::{Db, MembershipChange, Result, StoreError};
 
-/// A request to join, as the owner who answers it lists it.
+/// A request to join, as the owner or admin who answers it lists it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct GroupApplication {
     pub group: GroupId,
@@ -41,19 +41,23 @@ pub(crate) fn ask(
     Ok(())
 }
 
-/// The requests waiting for `owner`, oldest first: those to the groups they own that are not
-/// dismissed, from users who are not members by now (the app backend may have added them).
-pub fn pending_for(db: &dyn Db, owner: &Uid) -> Result<Vec<GroupApplication>> {
+/// The requests waiting for `manager`, oldest first: those to the groups they own or administer
+/// that are not dismissed, from users who are not members by now (the app backend may have added
+/// them).
+pub fn pending_for(db: &dyn Db, manager: &Uid) -> Result<Vec<GroupApplication>> {
     db.query(
         "SELECT ch.key, ch.name, a.uid, COALESCE(u.nick, ''), a.message, a.time_ms \
          FROM group_applications a \
          JOIN channels ch ON ch.id = a.channel_id \
          LEFT JOIN users u ON u.uid = a.uid \
-         WHERE ch.owner_uid = $1 AND ch.dismissed = 0 AND NOT EXISTS ( \
+         WHERE (ch.owner_uid = $1 OR EXISTS ( \
+             SELECT 1 FROM group_members r \
+             WHERE r.channel_id = a.channel_id AND r.uid = $1 AND r.is_admin = 1)) \
+         AND ch.dismissed = 0 AND NOT EXISTS ( \
              SELECT 1 FROM conversations c \
              WHERE c.channel_id = a.channel_id AND c.uid = a.uid AND c.left_seq IS NULL) \
          ORDER BY a.time_ms, a.uid",
-        params![owner.as_str()],
+        params![manager.as_str()],
     )?
     .iter()
     .map(|row| {
@@ -69,15 +73,15 @@ pub fn pending_for(db: &dyn Db, owner: &Uid) -> Result<Vec<GroupApplication>> {
     .collect()
 }
 
-/// How the owner answers a request.
+/// How the owner or an admin answers a request.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Decision {
     Agree,
     Reject,
 }
 
-/// The owner (`by`) answers `applicant`'s request: approved, the applicant joins as when they
-/// join a group open to all, the group's tip naming the owner; refused, nothing changes. The
+/// The owner or an admin (`by`) answers `applicant`'s request: approved, the applicant joins as
+/// when they join a group open to all, the group's tip naming who approved; refused, nothing changes. The
 /// request is gone either way. `None` when refused, or when the applicant was a member already.
 pub fn handle(
     db: &dyn Db,

@@ -1,5 +1,6 @@
 //! Group tips: the message a group shows its members when one of them changes it from a client
-//! (someone joins, quits or is removed, the profile or the owner changes), as Tencent's server
+//! (someone joins, quits or is removed, the profile or the owner changes, an admin is named or
+//! unnamed, a member is muted), as Tencent's server
 //! writes them (`TIMGroupTipElem`, [`GroupTipPayload`]). Each is written in the change's own
 //! transaction, so the change and its tip commit together. The app backend's changes through the
 //! server API write none: WuKongIM's server writes none either, and its backends send their own.
@@ -24,8 +25,15 @@ pub enum Tip {
     Quit,
     /// `GRP_TIP_MBR_KICKED_OUT` (3): the operator removed members.
     KickedOut,
+    /// `GRP_TIP_MBR_SET_ADMIN` (4): the owner named an admin.
+    SetAdmin,
+    /// `GRP_TIP_MBR_CANCELED_ADMIN` (5): the owner unnamed an admin.
+    CanceledAdmin,
     /// `GRP_TIP_GRP_PROFILE_UPDATED` (6): the operator changed these fields of the profile.
     ProfileUpdated(NewGroupProfile),
+    /// `GRP_TIP_MBR_PROFILE_UPDATED` (7): the operator muted members for `secs` (0: unmuted),
+    /// which each member's `muteTime` tells.
+    Muted { secs: u64 },
 }
 
 impl Tip {
@@ -34,7 +42,10 @@ impl Tip {
             Self::Joined => 1,
             Self::Quit => 2,
             Self::KickedOut => 3,
+            Self::SetAdmin => 4,
+            Self::CanceledAdmin => 5,
             Self::ProfileUpdated(_) => 6,
+            Self::Muted { .. } => 7,
         }
     }
 }
@@ -55,7 +66,7 @@ pub fn profile_changes(before: &GroupProfile, after: &GroupProfile) -> Option<Ne
 }
 
 /// Writes the tip of a change `operator` made to the group, about `users` (those who joined,
-/// quit or were removed; the new owner, for a change of owner). A membership tip about no one
+/// quit, were removed, named or unnamed admins, or muted; the new owner, for a change of owner). A membership tip about no one
 /// writes nothing: the change changed nothing.
 pub fn write(
     db: &dyn Db,
@@ -71,12 +82,17 @@ pub fn write(
     let channel = rows::find_channel(db, ChannelKind::Group, group.as_str())?
         .ok_or_else(|| StoreError::UnknownGroup(group.clone()))?;
     let sender = rows::require_shown_user(db, operator, UserRole::Sender)?;
+    let mute_time = match tip {
+        Tip::Muted { secs } => Some(secs),
+        _ => None,
+    };
     let member_list = profiles::users(db, users)?
         .into_iter()
         .map(|profile| GroupTipMember {
             user_id: profile.uid.to_string(),
             nick: profile.nick,
             avatar: profile.avatar,
+            mute_time,
         })
         .collect();
     let user_id_list = match &tip {

@@ -3,11 +3,14 @@
 
 use std::collections::HashSet;
 
-use natter_core::group_rules::{self, GroupAction, GroupFacts, GroupType, JoinOption, Standing};
+use natter_core::group_rules::{
+    self, GroupAction, GroupFacts, GroupType, JoinOption, Role, Standing,
+};
 use natter_core::{ChannelKind, ConversationId, GroupId, Uid};
 
 use crate::db::params;
 use crate::group_applications;
+use crate::group_members;
 use crate::group_tips::{self, Tip};
 use crate::profiles::{self, GroupProfileChange};
 use crate::rows::{self, Channel};
@@ -250,22 +253,32 @@ pub fn add_by_member(
     Ok(added)
 }
 
-/// The owner removes members (Tencent's `deleteGroupMember`); users who are not members are
-/// passed over. The owner leaves by quitting, not by removing themself.
-pub fn remove_by_owner(
+/// The owner or an admin removes members (Tencent's `deleteGroupMember`); users who are not
+/// members are passed over, and each member removed must rank below the remover. Nobody leaves
+/// by removing themself: they quit.
+pub fn remove_by_manager(
     db: &dyn Db,
     group: &GroupId,
     by: &Uid,
     users: &[Uid],
     now_ms: i64,
 ) -> Result<MembershipChange> {
-    authorised(db, group, by, GroupAction::RemoveMembers)?;
+    let (channel, _, by_standing) = authorised(db, group, by, GroupAction::RemoveMembers)?;
     if users.contains(by) {
         return Err(StoreError::RefusedByGroupRules(
             natter_core::Error::invalid_argument(format!(
-                "userIDList: holds {by}, who asks; the owner leaves a group by quitting it"
+                "userIDList: holds {by}, who asks; a member leaves a group by quitting it"
             )),
         ));
+    }
+    let owner = profiles::group_owner(db, group)?;
+    for uid in users {
+        let target = standing(db, &channel, group, uid, owner.as_ref().map(Uid::as_str))?;
+        if target.is_member {
+            let (action, name) = (GroupAction::RemoveMembers, uid.as_str());
+            group_rules::check_on_member(action, group.as_str(), by_standing, name, target, false)
+                .map_err(StoreError::RefusedByGroupRules)?;
+        }
     }
     let mut change = remove_members(db, group, users)?;
     change.tip = group_tips::write(db, group, by, Tip::KickedOut, &change.left, now_ms)?;
@@ -304,6 +317,12 @@ pub fn transfer_ownership(
     db.execute(
         "UPDATE channels SET owner_uid = $1 WHERE id = $2",
         params![new_owner.as_str(), channel.id],
+    )?;
+    // An admin who becomes the owner is the owner only: handing the group on again leaves them
+    // an ordinary member, as it leaves the owner before them.
+    db.execute(
+        "UPDATE group_members SET is_admin = 0 WHERE channel_id = $1 AND uid = $2",
+        params![channel.id, new_owner.as_str()],
     )?;
     let changes = natter_core::wire::NewGroupProfile {
         owner_id: Some(new_owner.to_string()),
@@ -363,15 +382,16 @@ pub enum Joining {
     /// Nothing: a member already.
     Already,
     Joined(Box<MembershipChange>),
-    /// The group takes new members with approval: the request waits for its owner.
+    /// The group takes new members with approval: the request waits for its owner and admins,
+    /// who are told.
     Asked {
-        owner: Uid,
+        managers: Vec<Uid>,
     },
 }
 
 /// A user asks to join a group (Tencent's `joinGroup`): they join at once, or, where the group
-/// takes new members with approval, their request (with `message`) waits for the owner
-/// (`crate::group_applications`).
+/// takes new members with approval, their request (with `message`) waits for the owner or an
+/// admin (`crate::group_applications`).
 pub fn join_by_asking(
     db: &dyn Db,
     group: &GroupId,
@@ -384,21 +404,28 @@ pub fn join_by_asking(
         return Ok(Joining::Already);
     }
     if group_rules::joins_by_approval(facts) {
-        let owner = profiles::group_owner(db, group)?.ok_or_else(|| {
-            StoreError::RefusedByGroupRules(natter_core::Error::permission_denied(format!(
-                "group \"{group}\" takes new members with approval, and it has no owner to give \
-                 it; the app backend adds you (server API POST /channel/subscriber_add)"
-            )))
-        })?;
+        let managers: Vec<Uid> = profiles::group_owner(db, group)?
+            .into_iter()
+            .chain(group_members::admins(db, channel.id)?)
+            .collect();
+        if managers.is_empty() {
+            return Err(StoreError::RefusedByGroupRules(
+                natter_core::Error::permission_denied(format!(
+                    "group \"{group}\" takes new members with approval, and it has no owner or \
+                     admin to give it; the app backend adds you (server API POST \
+                     /channel/subscriber_add)"
+                )),
+            ));
+        }
         group_applications::ask(db, channel.id, uid, message, now_ms)?;
-        return Ok(Joining::Asked { owner });
+        return Ok(Joining::Asked { managers });
     }
     let admitted = admit(db, &channel, group, uid, uid, now_ms)?;
     Ok(admitted.map_or(Joining::Already, |change| Joining::Joined(Box::new(change))))
 }
 
 /// `uid` joins the group from a client, let in by `by` (themself, when the group is open to
-/// all; its owner, approving a request): their conversation is listed at once, and the group's
+/// all; its owner or an admin, approving a request): their conversation is listed at once, and the group's
 /// tip tells the members. `None`: a member already.
 pub(crate) fn admit(
     db: &dyn Db,
@@ -457,6 +484,16 @@ fn rules_input(
     group: &GroupId,
     uid: &Uid,
 ) -> Result<(GroupFacts, Standing)> {
+    let (facts, owner) = group_facts(db, channel, group)?;
+    Ok((facts, standing(db, channel, group, uid, owner.as_deref())?))
+}
+
+/// The group's type, join option and state, as the rules read them, and its owner.
+pub(crate) fn group_facts(
+    db: &dyn Db,
+    channel: &Channel,
+    group: &GroupId,
+) -> Result<(GroupFacts, Option<String>)> {
     let row = db.query_one(
         "SELECT group_type, join_option, owner_uid FROM channels WHERE id = $1",
         params![channel.id],
@@ -464,17 +501,33 @@ fn rules_input(
     let group_type = GroupType::parse(&row.get::<String>(0)?)
         .ok_or_else(|| StoreError::internal(format!("group {group} has an unknown type")))?;
     let join_option = group_type.join_option(JoinOption::parse(&row.get::<String>(1)?));
-    let owner = row.get::<Option<String>>(2)?;
     let facts = GroupFacts {
         group_type,
         join_option,
         dismissed: channel.dismissed,
     };
-    let standing = Standing {
-        is_member: is_member(db, group, uid)?,
-        is_owner: owner.as_deref() == Some(uid.as_str()),
+    Ok((facts, row.get(2)?))
+}
+
+/// Where `uid` stands in the group whose owner is `owner`.
+pub(crate) fn standing(
+    db: &dyn Db,
+    channel: &Channel,
+    group: &GroupId,
+    uid: &Uid,
+    owner: Option<&str>,
+) -> Result<Standing> {
+    let role = if owner == Some(uid.as_str()) {
+        Role::Owner
+    } else if group_members::marks(db, channel.id, uid)?.is_admin {
+        Role::Admin
+    } else {
+        Role::Member
     };
-    Ok((facts, standing))
+    Ok(Standing {
+        is_member: is_member(db, group, uid)?,
+        role,
+    })
 }
 
 fn obey(action: GroupAction, group: &GroupId, facts: GroupFacts, standing: Standing) -> Result<()> {
@@ -487,7 +540,7 @@ fn is_member(db: &dyn Db, group: &GroupId, uid: &Uid) -> Result<bool> {
         .is_some_and(|loaded| loaded.view.state.is_member()))
 }
 
-fn existing_group(db: &dyn Db, group: &GroupId) -> Result<Channel> {
+pub(crate) fn existing_group(db: &dyn Db, group: &GroupId) -> Result<Channel> {
     rows::find_channel(db, ChannelKind::Group, group.as_str())?
         .ok_or_else(|| StoreError::UnknownGroup(group.clone()))
 }
@@ -575,6 +628,7 @@ fn leave(db: &dyn Db, channel: &Channel, group: &GroupId, uid: &Uid) -> Result<b
          AND left_seq IS NULL",
         params![channel.last_seq, channel.id, uid.as_str()],
     )?;
+    group_members::forget(db, channel.id, uid)?;
     // An owner who leaves (their work group, removed by the app backend, or with the group
     // dismissed) owns it no more: Tencent's work group is left without an owner alike.
     db.execute(

@@ -13,6 +13,7 @@ pub mod editing;
 mod error;
 pub mod folders;
 pub mod group_applications;
+pub mod group_members;
 mod group_tips;
 pub mod groups;
 mod locks;

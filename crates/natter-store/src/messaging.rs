@@ -57,7 +57,8 @@ pub fn send(db: &dyn Db, message: &NewMessage) -> Result<Sent> {
             append_found(db, channel, &stored)
         }
         ConversationId::Group(group) => {
-            let channel = group_to_send_to(db, &message.from, group, message.by_app)?;
+            let channel =
+                group_to_send_to(db, &message.from, group, message.by_app, message.time_ms)?;
             let channel_id = channel.id;
             let sent = append_found(db, channel, &stored)?;
             crate::mentions::record(db, channel_id, &sent.message)?;
@@ -71,8 +72,15 @@ pub fn send(db: &dyn Db, message: &NewMessage) -> Result<Sent> {
 /// come from, as the client SDK names it; also the audit log's `uid` for their recalls.
 pub const SYSTEM_SENDER: &str = "@TIM#SYSTEM";
 
-/// Appends an app notice to each user's system conversation (`@TIM#SYSTEM`), all or nothing.
-pub fn send_notices(db: &dyn Db, uids: &[Uid], payload: &str, time_ms: i64) -> Result<Vec<Sent>> {
+/// Appends an app notice to each user's system conversation (`@TIM#SYSTEM`), all or nothing;
+/// `counts_as_unread` as [`SystemMessage::counts_as_unread`].
+pub fn send_notices(
+    db: &dyn Db,
+    uids: &[Uid],
+    payload: &str,
+    counts_as_unread: bool,
+    time_ms: i64,
+) -> Result<Vec<Sent>> {
     uids.iter()
         .map(|uid| {
             send_system(
@@ -83,7 +91,7 @@ pub fn send_notices(db: &dyn Db, uids: &[Uid], payload: &str, time_ms: i64) -> R
                     payload: payload.to_owned(),
                     client_msg_no: None,
                     time_ms,
-                    counts_as_unread: true,
+                    counts_as_unread,
                 },
             )
         })
@@ -400,13 +408,14 @@ fn earlier_send(db: &dyn Db, message: &NewMessage) -> Result<Option<Sent>> {
 }
 
 /// Who receives a message that is not kept, each with the conversation as they name it, and
-/// how the message shows its sender: the same permission checks as a send (`by_app` as
-/// [`NewMessage::by_app`]), without creating anything.
+/// how the message shows its sender: the same permission checks as a send at `now_ms` (`by_app`
+/// as [`NewMessage::by_app`]), without creating anything.
 pub fn audience(
     db: &dyn Db,
     sender: &Uid,
     to: &ConversationId,
     by_app: bool,
+    now_ms: i64,
 ) -> Result<(Shown, Vec<(Uid, ConversationId)>)> {
     let shown = may_send(db, sender, to, by_app)?;
     let members = match to {
@@ -415,7 +424,7 @@ pub fn audience(
             (peer.clone(), ConversationId::C2c(sender.clone())),
         ],
         ConversationId::Group(group) => {
-            let channel = group_to_send_to(db, sender, group, by_app)?;
+            let channel = group_to_send_to(db, sender, group, by_app, now_ms)?;
             current_members(db, channel.id)?
                 .into_iter()
                 .map(|uid| (uid, to.clone()))
@@ -483,9 +492,15 @@ fn may_send(db: &dyn Db, sender: &Uid, to: &ConversationId, by_app: bool) -> Res
     })
 }
 
-/// The group's channel, if `sender` is a member who may send to it now; with `by_app`, if the
-/// group is not dismissed, whoever the sender is.
-fn group_to_send_to(db: &dyn Db, sender: &Uid, group: &GroupId, by_app: bool) -> Result<Channel> {
+/// The group's channel, once `sender` may send to it at `now_ms`: a current member of a group
+/// that is not dismissed, and not muted there; the app backend sends to any group that is not.
+fn group_to_send_to(
+    db: &dyn Db,
+    sender: &Uid,
+    group: &GroupId,
+    by_app: bool,
+    now_ms: i64,
+) -> Result<Channel> {
     let conversation = ConversationId::Group(group.clone());
     let channel = rows::find_channel(db, conversation.kind(), group.as_str())?
         .ok_or_else(|| StoreError::UnknownGroup(group.clone()))?;
@@ -505,7 +520,10 @@ fn group_to_send_to(db: &dyn Db, sender: &Uid, group: &GroupId, by_app: bool) ->
             uid: sender.clone(),
             group: group.clone(),
         }),
-        Some(_) => Ok(channel),
+        Some(_) => {
+            crate::group_members::refuse_if_muted(db, channel.id, group, sender, now_ms)?;
+            Ok(channel)
+        }
     }
 }
 

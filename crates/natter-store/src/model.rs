@@ -415,6 +415,14 @@ pub struct UserProfile {
     pub custom_fields: std::collections::BTreeMap<String, String>,
 }
 
+/// A group's member as the other members see them.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct GroupMemberProfile {
+    pub profile: UserProfile,
+    /// What sets them apart: admin, muted, a name card.
+    pub marks: crate::group_members::Marks,
+}
+
 /// A group's profile.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct GroupProfile {
@@ -427,6 +435,8 @@ pub struct GroupProfile {
     pub introduction: String,
     /// The user who created the group from a client, while they are in it.
     pub owner: Option<natter_core::Uid>,
+    /// The members the owner named admins, by user ID.
+    pub admins: Vec<natter_core::Uid>,
     /// `FreeAccess`, `NeedPermission` or `DisableApply`; empty for the type's default.
     pub join_option: String,
     pub dismissed: bool,

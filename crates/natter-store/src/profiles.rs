@@ -10,8 +10,9 @@ use natter_core::limits::MAX_CUSTOM_FIELDS;
 use natter_core::{ChannelKind, ConversationId, GroupId, Uid};
 
 use crate::db::{Row, params};
+use crate::group_members::Marks;
 use crate::rows;
-use crate::{Db, GroupProfile, Result, StoreError, UserProfile, UserRole};
+use crate::{Db, GroupMemberProfile, GroupProfile, Result, StoreError, UserProfile, UserRole};
 
 /// The profile clock now.
 pub(crate) fn clock(db: &dyn Db) -> Result<u64> {
@@ -222,10 +223,12 @@ pub fn group_for(db: &dyn Db, uid: &Uid, group: &GroupId) -> Result<(GroupProfil
 /// A group's profile columns, then its number of current members, for [`read_group`].
 const GROUP_COLUMNS: &str = "ch.key, ch.name, ch.avatar, ch.group_type, ch.notice, ch.dismissed, \
      (SELECT COUNT(*) FROM conversations m WHERE m.channel_id = ch.id AND m.left_seq IS NULL), \
-     ch.introduction, ch.owner_uid, ch.join_option";
+     ch.introduction, ch.owner_uid, ch.join_option, ch.id";
 
-fn read_group(row: &Row) -> Result<GroupProfile> {
+/// The group of a row of [`GROUP_COLUMNS`], with its admins.
+fn read_group(db: &dyn Db, row: &Row) -> Result<GroupProfile> {
     Ok(GroupProfile {
+        admins: crate::group_members::admins(db, row.get(10)?)?,
         group: GroupId::parse(&row.get::<String>(0)?, "groupID")?,
         name: row.get(1)?,
         avatar: row.get(2)?,
@@ -248,7 +251,7 @@ pub fn group_profile(db: &dyn Db, group: &GroupId) -> Result<GroupProfile> {
     let row = db
         .query_opt(&sql, params![ChannelKind::Group.code(), group.as_str()])?
         .ok_or_else(|| StoreError::UnknownGroup(group.clone()))?;
-    read_group(&row)
+    read_group(db, &row)
 }
 
 /// The group's owner, if it has one (see [`GroupProfile::owner`]).
@@ -271,7 +274,7 @@ pub fn groups_of(db: &dyn Db, uid: &Uid) -> Result<Vec<GroupProfile>> {
     );
     db.query(&sql, params![uid.as_str(), ChannelKind::Group.code()])?
         .iter()
-        .map(read_group)
+        .map(|row| read_group(db, row))
         .collect()
 }
 
@@ -283,18 +286,35 @@ pub fn members_for(
     group: &GroupId,
     offset: u64,
     limit: u64,
-) -> Result<Vec<UserProfile>> {
+) -> Result<Vec<GroupMemberProfile>> {
     let channel_id = current_member_of(db, uid, group)?;
     let to_i64 = |n: u64| i64::try_from(n).unwrap_or(i64::MAX);
-    db.query(
-        "SELECT u.uid, u.nick, u.avatar, u.custom_fields FROM conversations c \
-         JOIN users u ON u.uid = c.uid WHERE c.channel_id = $1 AND c.left_seq IS NULL \
-         ORDER BY c.uid LIMIT $2 OFFSET $3",
-        params![channel_id, to_i64(limit), to_i64(offset)],
-    )?
-    .iter()
-    .map(|row| read_profile(Uid::parse(&row.get::<String>(0)?, "uid")?, row, 1))
-    .collect()
+    let sql = format!(
+        "SELECT {MEMBER_COLUMNS} WHERE c.channel_id = $1 AND c.left_seq IS NULL \
+         ORDER BY c.uid LIMIT $2 OFFSET $3"
+    );
+    db.query(&sql, params![channel_id, to_i64(limit), to_i64(offset)])?
+        .iter()
+        .map(read_member)
+        .collect()
+}
+
+/// A member's profile and marks, from their conversation of the group (`c`), for
+/// [`read_member`].
+const MEMBER_COLUMNS: &str = "u.uid, u.nick, u.avatar, u.custom_fields, \
+     COALESCE(r.is_admin, 0), COALESCE(r.muted_until_ms, 0), COALESCE(r.name_card, '') \
+     FROM conversations c JOIN users u ON u.uid = c.uid \
+     LEFT JOIN group_members r ON r.channel_id = c.channel_id AND r.uid = c.uid";
+
+fn read_member(row: &Row) -> Result<GroupMemberProfile> {
+    Ok(GroupMemberProfile {
+        profile: read_profile(Uid::parse(&row.get::<String>(0)?, "uid")?, row, 1)?,
+        marks: Marks {
+            is_admin: row.get(4)?,
+            muted_until_ms: row.get(5)?,
+            name_card: row.get(6)?,
+        },
+    })
 }
 
 /// The named users among a group's current members, with their profiles, in the order named,
@@ -305,18 +325,15 @@ pub fn members_named(
     uid: &Uid,
     group: &GroupId,
     named: &[Uid],
-) -> Result<Vec<UserProfile>> {
+) -> Result<Vec<GroupMemberProfile>> {
     let channel_id = current_member_of(db, uid, group)?;
+    let sql = format!(
+        "SELECT {MEMBER_COLUMNS} WHERE c.channel_id = $1 AND c.uid = $2 AND c.left_seq IS NULL"
+    );
     let mut found = Vec::with_capacity(named.len());
     for member in named {
-        let row = db.query_opt(
-            "SELECT u.uid, u.nick, u.avatar, u.custom_fields FROM conversations c \
-             JOIN users u ON u.uid = c.uid \
-             WHERE c.channel_id = $1 AND c.uid = $2 AND c.left_seq IS NULL",
-            params![channel_id, member.as_str()],
-        )?;
-        if let Some(row) = row {
-            found.push(read_profile(member.clone(), &row, 1)?);
+        if let Some(row) = db.query_opt(&sql, params![channel_id, member.as_str()])? {
+            found.push(read_member(&row)?);
         }
     }
     Ok(found)

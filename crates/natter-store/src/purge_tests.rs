@@ -247,6 +247,7 @@ fn the_first_purge_after_upgrading_purges_what_was_purgeable_before() {
             .expect("the migration that makes the candidates table");
         store
             .write(move |db| {
+                db.execute("DROP TABLE group_members", &[])?;
                 db.execute("DROP TABLE group_applications", &[])?;
                 db.execute("DROP TABLE mentions", &[])?;
                 db.execute("ALTER TABLE messages DROP COLUMN version", &[])?;

@@ -335,6 +335,20 @@ CREATE TABLE group_applications (
     PRIMARY KEY (channel_id, uid)
 ) {without_rowid};
 "#,
+    r#"
+-- What sets a group member apart from the others (crate::group_members): an admin the owner named
+-- (Tencent's setGroupMemberRole), a mute until a time (setGroupMemberMuteTime), a name card
+-- (setGroupMemberNameCard). A row only for such members; leaving the group removes it, so a
+-- member who comes back is an ordinary member again, as Tencent's.
+CREATE TABLE group_members (
+    channel_id     {int} NOT NULL REFERENCES channels(id) ON DELETE CASCADE,
+    uid            {text} NOT NULL,
+    is_admin       {int} NOT NULL DEFAULT 0,
+    muted_until_ms {int} NOT NULL DEFAULT 0,
+    name_card      {text} NOT NULL DEFAULT '',
+    PRIMARY KEY (channel_id, uid)
+) {without_rowid};
+"#,
 ];
 
 impl Dialect {

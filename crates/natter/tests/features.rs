@@ -115,10 +115,18 @@ async fn a_member_who_leaves_keeps_history_and_cannot_send() {
         .post("/v1/groups/nowhere/leave", json!({}))
         .await
         .expect_error(404, 40401, "not_found");
-    assert!(
-        alice.history("@TIM#SYSTEM").await.is_empty(),
-        "leaving is not a notice"
+    let notices: Vec<Value> = alice
+        .history("@TIM#SYSTEM")
+        .await
+        .iter()
+        .map(|notice| notice["payload"].clone())
+        .collect();
+    assert_eq!(
+        notices,
+        [json!({"type": "groupQuit", "groupID": "team", "operatorID": "alice"})],
+        "one silent notice, for her other devices, however often she leaves"
     );
+    assert_eq!(alice.unread("@TIM#SYSTEM").await, 0);
 }
 
 #[tokio::test]

@@ -408,9 +408,12 @@ async fn a_member_lists_their_groups_and_a_groups_members_page_by_page() {
     assert_eq!(
         first["memberList"],
         json!([
-            {"userID": "alice", "nick": "", "avatar": "", "role": "Member"},
-            {"userID": "bob", "nick": "Bob B.", "avatar": "b.png", "role": "Member"},
-            {"userID": "carol", "nick": "", "avatar": "", "role": "Member"},
+            {"userID": "alice", "nick": "", "avatar": "", "role": "Member", "muteUntil": 0,
+                "nameCard": ""},
+            {"userID": "bob", "nick": "Bob B.", "avatar": "b.png", "role": "Member",
+                "muteUntil": 0, "nameCard": ""},
+            {"userID": "carol", "nick": "", "avatar": "", "role": "Member", "muteUntil": 0,
+                "nameCard": ""},
         ])
     );
     let last = alice
@@ -419,7 +422,8 @@ async fn a_member_lists_their_groups_and_a_groups_members_page_by_page() {
         .ok();
     assert_eq!(
         last,
-        json!({"memberList": [{"userID": "dave", "nick": "", "avatar": "", "role": "Member"}], "offset": 0}),
+        json!({"memberList": [{"userID": "dave", "nick": "", "avatar": "", "role": "Member",
+            "muteUntil": 0, "nameCard": ""}], "offset": 0}),
         "0 after the last page"
     );
     let default_page = alice.get("/v1/groups/team/members").await.ok();

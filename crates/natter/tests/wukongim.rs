@@ -878,7 +878,20 @@ impl RawClient {
         flags: natter_wukongim::Flags,
         text: &str,
     ) -> natter_wukongim::SendackPacket {
-        use natter_wukongim::{ChannelType, Packet, SendPacket, Setting};
+        let person = natter_wukongim::ChannelType::Person;
+        self.send_in(person, to, client_msg_no, flags, text).await
+    }
+
+    /// Sends a text to a channel of this type with these header flags; the SENDACK.
+    async fn send_in(
+        &mut self,
+        channel_type: natter_wukongim::ChannelType,
+        to: &str,
+        client_msg_no: &str,
+        flags: natter_wukongim::Flags,
+        text: &str,
+    ) -> natter_wukongim::SendackPacket {
+        use natter_wukongim::{Packet, SendPacket, Setting};
         let mut packet = SendPacket {
             flags,
             setting: Setting::default(),
@@ -886,7 +899,7 @@ impl RawClient {
             client_msg_no: client_msg_no.to_owned(),
             stream_no: String::new(),
             channel_id: to.to_owned(),
-            channel_type: ChannelType::Person,
+            channel_type,
             expire: 0,
             msg_key: String::new(),
             topic: String::new(),
@@ -1096,6 +1109,55 @@ async fn a_backend_send_without_a_client_msg_no_gets_one_everywhere() {
         let number = made(&manager.post("/message/send", body).await.ok());
         assert_eq!(bob_client.recv().await.client_msg_no, number);
     }
+}
+
+/// A member muted in a group (Tencent's `setGroupMemberMuteTime`, from another client) gets
+/// WuKongIM's `SendBan` for a send to it, on a connection that stays open: unmuted, the same
+/// connection sends.
+#[tokio::test]
+async fn a_muted_member_gets_send_ban_and_keeps_the_connection() {
+    let server = Server::start_with(Options {
+        wukongim: true,
+        ..Options::default()
+    })
+    .await;
+    let alice = server.user("alice").await;
+    let bob = server.device("bob", 1).await;
+    alice
+        .post(
+            "/v1/groups",
+            json!({"groupID": "room", "name": "Room", "type": "ChatRoom",
+                "memberList": [{"userID": "bob"}]}),
+        )
+        .await
+        .ok();
+    let mute = |secs: u64| json!({"userID": "bob", "muteTime": secs});
+    alice
+        .post("/v1/groups/room/members/update", mute(600))
+        .await
+        .ok();
+    let mut bob_client = RawClient::connect(&server, &bob).await;
+    let group = natter_wukongim::ChannelType::Group;
+    let sendack = bob_client
+        .send_in(group, "room", "muted-1", red_dot(true), "hello?")
+        .await;
+    assert_eq!(sendack.reason_code, natter_wukongim::ReasonCode::SendBan);
+    alice
+        .post("/v1/groups/room/members/update", mute(0))
+        .await
+        .ok();
+    let unmuted = bob_client.recv().await;
+    assert_eq!(
+        (unmuted.from_uid.as_str(), unmuted.message_seq),
+        ("alice", 2),
+        "the tip of the unmute, after that of the mute"
+    );
+    let sendack = bob_client
+        .send_in(group, "room", "unmuted-1", red_dot(true), "hello")
+        .await;
+    assert_eq!(sendack.reason_code, natter_wukongim::ReasonCode::Success);
+    let last = alice.history("GROUProom").await.pop().unwrap();
+    assert_eq!(last["clientMsgID"], "unmuted-1", "{last}");
 }
 
 /// A WuKongIM client may message a uid that never had a token, as on WuKongIM: the SEND

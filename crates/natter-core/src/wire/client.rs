@@ -158,15 +158,16 @@ pub struct GroupAtInfo {
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq, ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct GroupTipPayload {
-    /// Tencent's `GRP_TIP_MBR_JOIN` (1), `GRP_TIP_MBR_QUIT` (2), `GRP_TIP_MBR_KICKED_OUT` (3) or
-    /// `GRP_TIP_GRP_PROFILE_UPDATED` (6).
+    /// Tencent's `GRP_TIP_MBR_JOIN` (1), `GRP_TIP_MBR_QUIT` (2), `GRP_TIP_MBR_KICKED_OUT` (3),
+    /// `GRP_TIP_MBR_SET_ADMIN` (4), `GRP_TIP_MBR_CANCELED_ADMIN` (5),
+    /// `GRP_TIP_GRP_PROFILE_UPDATED` (6) or `GRP_TIP_MBR_PROFILE_UPDATED` (7, a mute).
     pub operation_type: u8,
     /// The member who made the change (who joined or quit by themself, added or removed the
     /// others, or changed the profile); the tip's `from` too.
     #[serde(rename = "operatorID")]
     pub operator_id: String,
-    /// Whom it is about: those who joined, quit or were removed; the operator for a profile
-    /// change.
+    /// Whom it is about: those who joined, quit, were removed, named or unnamed admins, or
+    /// muted; the operator for a profile change.
     #[serde(rename = "userIDList")]
     pub user_id_list: Vec<String>,
     /// Their profiles at the time (the new owner's, for a change of owner): TUIKit names them by
@@ -186,6 +187,9 @@ pub struct GroupTipMember {
     pub user_id: String,
     pub nick: String,
     pub avatar: String,
+    /// A mute tip's (7) seconds the member is muted for; 0 when unmuted.
+    #[serde(rename = "muteTime", default, skip_serializing_if = "Option::is_none")]
+    pub mute_time: Option<u64>,
 }
 
 /// What a group profile change set, by Tencent's names in the order Tencent's UI reads them
@@ -448,14 +452,14 @@ pub struct Group {
     /// or once the owner has left their work group.
     #[serde(rename = "ownerID")]
     pub owner_id: String,
-    /// How the group takes users who ask to join: `FreeAccess`, `NeedPermission` (which Natter
-    /// cannot grant: no one joins by asking) or `DisableApply`.
+    /// How the group takes users who ask to join: `FreeAccess`, `NeedPermission` (the owner or
+    /// an admin approves each request) or `DisableApply`.
     pub join_option: String,
     pub member_count: u64,
     /// Dismissed: its conversations are read-only.
     pub is_dismissed: bool,
-    /// The asking user's role in the group: `Owner`, `Member`, or `""` when they are not a
-    /// member (Tencent's `selfInfo.role`).
+    /// The asking user's role in the group: `Owner`, `Admin`, `Member`, or `""` when they are
+    /// not a member (Tencent's `selfInfo.role`).
     pub self_role: String,
 }
 
@@ -637,7 +641,7 @@ pub struct GroupList {
 }
 
 /// A member of a group as the other members see them (Tencent's `GroupMember`, with the fields
-/// Natter keeps: Natter's groups have no admins, name cards or member fields).
+/// Natter keeps: Natter's groups have no member custom fields).
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq, ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct GroupMember {
@@ -645,8 +649,40 @@ pub struct GroupMember {
     pub user_id: String,
     pub nick: String,
     pub avatar: String,
-    /// `Owner` for the user who created the group from a client, `Member` for everyone else.
+    /// `Owner` (the group's owner), `Admin` (named by the owner) or `Member`.
     pub role: String,
+    /// When their mute in the group ends, in Unix seconds; 0 when they are not muted (Tencent's
+    /// `muteUntil`).
+    pub mute_until: u64,
+    /// The name they show in this group, `""` for none (Tencent's `nameCard`).
+    pub name_card: String,
+}
+
+/// `POST /v1/groups/{groupID}/members/update`: the owner or an admin changes a member, or a
+/// member their own name card (Tencent's `setGroupMemberRole`, `setGroupMemberMuteTime` and
+/// `setGroupMemberNameCard`). At least one of the three; each is checked before any is made.
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+#[schema(example = json!({"userID": "bob", "muteTime": 600}))]
+pub struct GroupMemberUpdate {
+    #[serde(rename = "userID")]
+    pub user_id: String,
+    /// `Admin` or `Member`: the owner names or unnames an admin.
+    #[serde(default)]
+    pub role: Option<String>,
+    /// Seconds from now that the member may not send to the group; 0 unmutes.
+    #[serde(default)]
+    pub mute_time: Option<u64>,
+    /// The name the member shows in this group; `""` clears it.
+    #[serde(default)]
+    pub name_card: Option<String>,
+}
+
+/// The group and the member after a change to the member.
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+pub struct UpdatedGroupMember {
+    pub group: Group,
+    pub member: GroupMember,
 }
 
 /// A page of a group's members, by user ID (Tencent's `getGroupMemberList`).

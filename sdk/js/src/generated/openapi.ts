@@ -1559,11 +1559,39 @@ export interface paths {
         put?: never;
         /**
          * Remove group members
-         * @description The owner removes members (Tencent's `deleteGroupMember`); users who are not members are
-         *     passed over. Each removed member keeps a read-only conversation and finds a notice in
-         *     `@TIM#SYSTEM`.
+         * @description The owner or an admin removes members (Tencent's `deleteGroupMember`); users who are not
+         *     members are passed over, and an admin removes only ordinary members. Each removed member
+         *     keeps a read-only conversation and finds a notice in `@TIM#SYSTEM`.
          */
         post: operations["deleteGroupMember"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/groups/{groupID}/members/update": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Change a member of a group
+         * @description Tencent's `setGroupMemberRole`, `setGroupMemberMuteTime` and `setGroupMemberNameCard` in one
+         *     call: the owner names (`role: Admin`) or unnames (`Member`) an admin; the owner or an admin
+         *     mutes a member for `muteTime` seconds (0 unmutes), and a muted member's sends to the group
+         *     answer 403 `muted` until it ends; a member sets their own name card, and the owner or an
+         *     admin another's. A member acts only on those they rank above (an admin on ordinary members);
+         *     a work group (`Private`) has no admins and mutes no one. Every part asked is checked before
+         *     any is made. A change of role writes the group's tip (`operationType` 4 or 5) and tells the
+         *     member in `@TIM#SYSTEM` (`groupAdminSet`, `groupAdminCanceled`); a mute writes tip 7, whose
+         *     `memberList` carries `muteTime`. Leaving the group ends all three.
+         */
+        post: operations["updateGroupMember"];
         delete?: never;
         options?: never;
         head?: never;
@@ -2270,8 +2298,8 @@ export interface components {
              */
             ownerID: string;
             /**
-             * @description How the group takes users who ask to join: `FreeAccess`, `NeedPermission` (which Natter
-             *     cannot grant: no one joins by asking) or `DisableApply`.
+             * @description How the group takes users who ask to join: `FreeAccess`, `NeedPermission` (the owner or
+             *     an admin approves each request) or `DisableApply`.
              */
             joinOption: string;
             /** Format: int64 */
@@ -2279,8 +2307,8 @@ export interface components {
             /** @description Dismissed: its conversations are read-only. */
             isDismissed: boolean;
             /**
-             * @description The asking user's role in the group: `Owner`, `Member`, or `""` when they are not a
-             *     member (Tencent's `selfInfo.role`).
+             * @description The asking user's role in the group: `Owner`, `Admin`, `Member`, or `""` when they are
+             *     not a member (Tencent's `selfInfo.role`).
              */
             selfRole: string;
         };
@@ -2325,14 +2353,22 @@ export interface components {
         };
         /**
          * @description A member of a group as the other members see them (Tencent's `GroupMember`, with the fields
-         *     Natter keeps: Natter's groups have no admins, name cards or member fields).
+         *     Natter keeps: Natter's groups have no member custom fields).
          */
         GroupMember: {
             userID: string;
             nick: string;
             avatar: string;
-            /** @description `Owner` for the user who created the group from a client, `Member` for everyone else. */
+            /** @description `Owner` (the group's owner), `Admin` (named by the owner) or `Member`. */
             role: string;
+            /**
+             * Format: int64
+             * @description When their mute in the group ends, in Unix seconds; 0 when they are not muted (Tencent's
+             *     `muteUntil`).
+             */
+            muteUntil: number;
+            /** @description The name they show in this group, `""` for none (Tencent's `nameCard`). */
+            nameCard: string;
         };
         /**
          * @description `POST /v1/groups/{groupID}/members` and `/members/remove`: the users to add or remove
@@ -2355,6 +2391,27 @@ export interface components {
              * @description The `offset` of the next page; 0 once this page is the last, as Tencent's.
              */
             offset: number;
+        };
+        /**
+         * @description `POST /v1/groups/{groupID}/members/update`: the owner or an admin changes a member, or a
+         *     member their own name card (Tencent's `setGroupMemberRole`, `setGroupMemberMuteTime` and
+         *     `setGroupMemberNameCard`). At least one of the three; each is checked before any is made.
+         * @example {
+         *       "muteTime": 600,
+         *       "userID": "bob"
+         *     }
+         */
+        GroupMemberUpdate: {
+            userID: string;
+            /** @description `Admin` or `Member`: the owner names or unnames an admin. */
+            role?: string | null;
+            /**
+             * Format: int64
+             * @description Seconds from now that the member may not send to the group; 0 unmutes.
+             */
+            muteTime?: number | null;
+            /** @description The name the member shows in this group; `""` clears it. */
+            nameCard?: string | null;
         };
         /** @description The folder a folder call acted on. */
         GroupNameResult: {
@@ -2401,6 +2458,11 @@ export interface components {
             userID: string;
             nick: string;
             avatar: string;
+            /**
+             * Format: int64
+             * @description A mute tip's (7) seconds the member is muted for; 0 when unmuted.
+             */
+            muteTime?: number | null;
         };
         /**
          * @description The payload of a group tip (`TIMGroupTipElem`), the message the server writes into a group
@@ -2411,8 +2473,9 @@ export interface components {
         GroupTipPayload: {
             /**
              * Format: int32
-             * @description Tencent's `GRP_TIP_MBR_JOIN` (1), `GRP_TIP_MBR_QUIT` (2), `GRP_TIP_MBR_KICKED_OUT` (3) or
-             *     `GRP_TIP_GRP_PROFILE_UPDATED` (6).
+             * @description Tencent's `GRP_TIP_MBR_JOIN` (1), `GRP_TIP_MBR_QUIT` (2), `GRP_TIP_MBR_KICKED_OUT` (3),
+             *     `GRP_TIP_MBR_SET_ADMIN` (4), `GRP_TIP_MBR_CANCELED_ADMIN` (5),
+             *     `GRP_TIP_GRP_PROFILE_UPDATED` (6) or `GRP_TIP_MBR_PROFILE_UPDATED` (7, a mute).
              */
             operationType: number;
             /**
@@ -2421,8 +2484,8 @@ export interface components {
              */
             operatorID: string;
             /**
-             * @description Whom it is about: those who joined, quit or were removed; the operator for a profile
-             *     change.
+             * @description Whom it is about: those who joined, quit, were removed, named or unnamed admins, or
+             *     muted; the operator for a profile change.
              */
             userIDList: string[];
             /**
@@ -3341,6 +3404,11 @@ export interface components {
              */
             version: number;
         };
+        /** @description The group and the member after a change to the member. */
+        UpdatedGroupMember: {
+            group: components["schemas"]["Group"];
+            member: components["schemas"]["GroupMember"];
+        };
         /** @description Who a one-to-one conversation is with, as a list shows them. */
         UserProfile: {
             userID: string;
@@ -3440,6 +3508,7 @@ export type GroupList = components['schemas']['GroupList'];
 export type GroupMember = components['schemas']['GroupMember'];
 export type GroupMemberIdList = components['schemas']['GroupMemberIdList'];
 export type GroupMemberList = components['schemas']['GroupMemberList'];
+export type GroupMemberUpdate = components['schemas']['GroupMemberUpdate'];
 export type GroupNameResult = components['schemas']['GroupNameResult'];
 export type GroupOwnerChange = components['schemas']['GroupOwnerChange'];
 export type GroupProfile = components['schemas']['GroupProfile'];
@@ -3506,6 +3575,7 @@ export type StatusOk = components['schemas']['StatusOk'];
 export type StatusSuccess = components['schemas']['StatusSuccess'];
 export type SyncResponse = components['schemas']['SyncResponse'];
 export type TotalUnread = components['schemas']['TotalUnread'];
+export type UpdatedGroupMember = components['schemas']['UpdatedGroupMember'];
 export type UserProfile = components['schemas']['UserProfile'];
 export type UserTokenRequest = components['schemas']['UserTokenRequest'];
 export type WebhookMessage = components['schemas']['WebhookMessage'];
@@ -11208,7 +11278,7 @@ export interface operations {
                     "application/json": components["schemas"]["RemovedGroupMembers"];
                 };
             };
-            /** @description `invalid_argument`: an empty list, the owner themself, or a malformed ID. */
+            /** @description `invalid_argument`: an empty list, the asking user themself, or a malformed ID. */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -11226,7 +11296,115 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description `permission_denied`: not the owner. `not_a_member` (40302): the group was dismissed. */
+            /** @description `permission_denied`: neither the owner nor an admin, or an admin removing an admin or the owner. `not_a_member` (40302): the group was dismissed. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `not_found`: no such group. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `method_not_allowed` (40501): `{code, error, message, requestID}`. */
+            405: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `payload_too_large` (41301): `{code, error, message, requestID}`. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `rate_limited` (42901): `{code, error, message, requestID}`. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `internal` (50001): `{code, error, message, requestID}`. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `unavailable` (50301): `{code, error, message, requestID}`. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    updateGroupMember: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The group ID (`team-1`, not `GROUPteam-1`); percent-encode `#` and `@`. */
+                groupID: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["GroupMemberUpdate"];
+            };
+        };
+        responses: {
+            /** @description The group and the member after the change. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["UpdatedGroupMember"];
+                };
+            };
+            /** @description `invalid_argument`: none of `role`, `muteTime`, `nameCard`; a role other than `Admin` or `Member`; `muteTime` over 4294967295; `nameCard` over 50 bytes; a user who is not a member; a malformed ID. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `unauthenticated` (40101): `{code, error, message, requestID}`. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `permission_denied`: the group's rules (only the owner names admins; only the owner and admins mute or set another's name card, on members they rank above; a work group has no admins and mutes no one); never a member. `not_a_member` (40302): the group was dismissed. */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -11439,7 +11617,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description `permission_denied` (40301): a group the user never joined, `@TIM#SYSTEM`, or the manager token. `not_a_member` (40302): a group the user left, was removed from, or that was dismissed. `in_blacklist` (40305): the sender is on the group's or the peer's blacklist. `not_in_whitelist` (40306): the group takes messages only from its whitelist, which lacks the sender. `message_rejected` (40304): the app's before-send callback refused the message (its reason in `message`). */
+            /** @description `permission_denied` (40301): a group the user never joined, `@TIM#SYSTEM`, or the manager token. `not_a_member` (40302): a group the user left, was removed from, or that was dismissed. `in_blacklist` (40305): the sender is on the group's or the peer's blacklist. `not_in_whitelist` (40306): the group takes messages only from its whitelist, which lacks the sender. `muted` (40307): the sender's mute in the group has not ended. `message_rejected` (40304): the app's before-send callback refused the message (its reason in `message`). */
             403: {
                 headers: {
                     [name: string]: unknown;

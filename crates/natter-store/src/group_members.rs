@@ -1,0 +1,188 @@
+//! What sets a group member apart from the others, as the owner and the admins set it from a
+//! client: the admins the owner names (Tencent's `setGroupMemberRole`), a mute until a time
+//! (`setGroupMemberMuteTime`) and a name card (`setGroupMemberNameCard`). Who may change whose
+//! is `natter_core::group_rules`, checked here inside each write.
+//!
+//! A row exists only for members with one of these set, so the many groups with none cost
+//! nothing; leaving the group takes it away ([`forget`]).
+
+use natter_core::group_rules::{self, GroupAction, Role};
+use natter_core::{GroupId, Uid};
+
+use crate::db::params;
+use crate::group_tips::{self, Tip};
+use crate::groups;
+use crate::{Db, Result, Sent, StoreError};
+
+/// What one change to a member sets; `None` leaves it as it is.
+#[derive(Debug, Clone, Default)]
+pub struct MemberUpdate {
+    /// `Admin` or `Member`: the owner's role changes only by a transfer.
+    pub role: Option<Role>,
+    /// Seconds from now; 0 unmutes.
+    pub mute_for_secs: Option<u64>,
+    pub name_card: Option<String>,
+}
+
+/// What a change to a member did.
+#[derive(Debug, Clone, Default)]
+pub struct MemberUpdated {
+    /// The member's new role, when it changed: they are told.
+    pub new_role: Option<Role>,
+    /// The group's tips of it: a change of role, a mute.
+    pub tips: Vec<Sent>,
+}
+
+/// A member's standing apart from the others, as a member list shows it.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Marks {
+    pub is_admin: bool,
+    /// When their mute ends, 0 when none was set; it may have passed.
+    pub muted_until_ms: i64,
+    pub name_card: String,
+}
+
+/// `by` changes `member` of the group, as the group's rules let them: each part of `update` is
+/// checked before any is made, so a refused part changes nothing.
+pub fn update(
+    db: &dyn Db,
+    group: &GroupId,
+    by: &Uid,
+    member: &Uid,
+    update: &MemberUpdate,
+    now_ms: i64,
+) -> Result<MemberUpdated> {
+    let channel = groups::existing_group(db, group)?;
+    let (facts, owner) = groups::group_facts(db, &channel, group)?;
+    let by_standing = groups::standing(db, &channel, group, by, owner.as_deref())?;
+    let target = groups::standing(db, &channel, group, member, owner.as_deref())?;
+    let actions = [
+        (update.role.is_some(), GroupAction::SetRoles),
+        (update.mute_for_secs.is_some(), GroupAction::MuteMembers),
+        (update.name_card.is_some(), GroupAction::SetNameCards),
+    ];
+    for (_, action) in actions.into_iter().filter(|(asked, _)| *asked) {
+        let refused = StoreError::RefusedByGroupRules;
+        group_rules::check(action, group.as_str(), facts, by_standing).map_err(refused)?;
+        group_rules::check_on_member(
+            action,
+            group.as_str(),
+            by_standing,
+            member.as_str(),
+            target,
+            by == member,
+        )
+        .map_err(refused)?;
+    }
+    let mut updated = MemberUpdated::default();
+    let members = std::slice::from_ref(member);
+    if let Some(role) = update.role
+        && role != target.role
+    {
+        set(
+            db,
+            channel.id,
+            member,
+            "is_admin",
+            (role == Role::Admin).into(),
+        )?;
+        let tip = match role {
+            Role::Admin => Tip::SetAdmin,
+            _ => Tip::CanceledAdmin,
+        };
+        updated
+            .tips
+            .extend(group_tips::write(db, group, by, tip, members, now_ms)?);
+        updated.new_role = Some(role);
+    }
+    if let Some(secs) = update.mute_for_secs {
+        let secs_ms = i64::try_from(secs.saturating_mul(1000)).unwrap_or(i64::MAX);
+        let until = if secs == 0 {
+            0
+        } else {
+            now_ms.saturating_add(secs_ms)
+        };
+        set(db, channel.id, member, "muted_until_ms", until.into())?;
+        let tip = Tip::Muted { secs };
+        updated
+            .tips
+            .extend(group_tips::write(db, group, by, tip, members, now_ms)?);
+    }
+    if let Some(card) = &update.name_card {
+        set(db, channel.id, member, "name_card", card.as_str().into())?;
+    }
+    Ok(updated)
+}
+
+/// Sets one column of the member's row, making the row if they had none.
+fn set(db: &dyn Db, channel_id: i64, uid: &Uid, column: &str, value: crate::Value) -> Result<()> {
+    let sql = format!(
+        "INSERT INTO group_members (channel_id, uid, {column}) VALUES ($1, $2, $3) \
+         ON CONFLICT (channel_id, uid) DO UPDATE SET {column} = $3"
+    );
+    db.execute(&sql, &[channel_id.into(), uid.as_str().into(), value])?;
+    Ok(())
+}
+
+/// The member's marks in the group whose channel is `channel_id`; the defaults when they have
+/// none.
+pub(crate) fn marks(db: &dyn Db, channel_id: i64, uid: &Uid) -> Result<Marks> {
+    let row = db.query_opt(
+        "SELECT is_admin, muted_until_ms, name_card FROM group_members \
+         WHERE channel_id = $1 AND uid = $2",
+        params![channel_id, uid.as_str()],
+    )?;
+    let Some(row) = row else {
+        return Ok(Marks::default());
+    };
+    Ok(Marks {
+        is_admin: row.get(0)?,
+        muted_until_ms: row.get(1)?,
+        name_card: row.get(2)?,
+    })
+}
+
+/// The group's admins, by user ID.
+pub(crate) fn admins(db: &dyn Db, channel_id: i64) -> Result<Vec<Uid>> {
+    db.query(
+        "SELECT uid FROM group_members WHERE channel_id = $1 AND is_admin = 1 ORDER BY uid",
+        params![channel_id],
+    )?
+    .iter()
+    .map(|row| Ok(Uid::parse(&row.get::<String>(0)?, "uid")?))
+    .collect()
+}
+
+/// Refuses a message from `sender` while their mute in the group lasts.
+pub(crate) fn refuse_if_muted(
+    db: &dyn Db,
+    channel_id: i64,
+    group: &GroupId,
+    sender: &Uid,
+    now_ms: i64,
+) -> Result<()> {
+    let until: Option<i64> = db
+        .query_opt(
+            "SELECT muted_until_ms FROM group_members WHERE channel_id = $1 AND uid = $2",
+            params![channel_id, sender.as_str()],
+        )?
+        .map(|row| row.get(0))
+        .transpose()?;
+    match until {
+        Some(until_ms) if until_ms > now_ms => Err(StoreError::Muted {
+            uid: sender.clone(),
+            group: group.clone(),
+            until_ms,
+        }),
+        _ => Ok(()),
+    }
+}
+
+/// A member who leaves the group leaves what set them apart in it.
+pub(crate) fn forget(db: &dyn Db, channel_id: i64, uid: &Uid) -> Result<()> {
+    db.execute(
+        "DELETE FROM group_members WHERE channel_id = $1 AND uid = $2",
+        params![channel_id, uid.as_str()],
+    )?;
+    Ok(())
+}

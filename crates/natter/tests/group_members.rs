@@ -1,0 +1,339 @@
+//! What sets a group member apart, as Tencent's `setGroupMemberRole`, `setGroupMemberMuteTime`
+//! and `setGroupMemberNameCard` set it from a client: admins who run the group beside its owner,
+//! mutes that refuse a member's sends until they end, and name cards.
+
+mod common;
+
+use std::time::{SystemTime, UNIX_EPOCH};
+
+use common::{User, encode};
+use serde_json::{Value, json};
+
+const UPDATE: &str = "/members/update";
+
+fn group_path(group: &str, rest: &str) -> String {
+    format!("/v1/groups/{}{rest}", encode(group))
+}
+
+/// `by` changes a member of `group`; the answer's body when it succeeds.
+async fn update(by: &User, group: &str, body: Value) -> Value {
+    by.post(&group_path(group, UPDATE), body).await.ok()
+}
+
+/// The payload of the newest message `user` sees in the conversation, which must be a group tip.
+async fn last_tip(user: &User, conversation: &str) -> Value {
+    let history = user.history(conversation).await;
+    let last = history.last().expect("a tip");
+    assert_eq!(last["type"], "TIMGroupTipElem", "{last}");
+    last["payload"].clone()
+}
+
+async fn last_notice(user: &User) -> Value {
+    user.history("@TIM#SYSTEM").await.last().expect("a notice")["payload"].clone()
+}
+
+/// `(userID, role, muted, nameCard)` of every member, as a member sees them.
+async fn members(user: &User, group: &str) -> Vec<(String, String, bool, String)> {
+    let page = user.get(&group_path(group, "/members")).await.ok();
+    page["memberList"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|member| {
+            let field = |name: &str| member[name].as_str().unwrap().to_owned();
+            let muted = member["muteUntil"].as_u64().unwrap() > 0;
+            (field("userID"), field("role"), muted, field("nameCard"))
+        })
+        .collect()
+}
+
+fn now_secs() -> u64 {
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .unwrap()
+        .as_secs()
+}
+
+#[tokio::test]
+async fn the_owner_names_admins_who_run_the_group_beside_her_but_only_over_members() {
+    let server = common::Server::start().await;
+    let alice = server.user("alice").await;
+    let bob = server.user("bob").await;
+    let carol = server.user("carol").await;
+    let dave = server.user("dave").await;
+    let everyone = ["bob", "carol", "dave"].map(|uid| json!({"userID": uid}));
+    alice
+        .post(
+            "/v1/groups",
+            json!({"groupID": "club", "name": "Club", "type": "Public", "memberList": everyone}),
+        )
+        .await
+        .ok();
+
+    // the owner names bob an admin: the tip tells the group, a notice tells bob
+    let named = update(&alice, "club", json!({"userID": "bob", "role": "Admin"})).await;
+    assert_eq!(
+        (
+            named["member"]["role"].as_str(),
+            named["group"]["selfRole"].as_str()
+        ),
+        (Some("Admin"), Some("Owner"))
+    );
+    let tip = last_tip(&carol, "GROUPclub").await;
+    assert_eq!(
+        (
+            &tip["operationType"],
+            &tip["operatorID"],
+            &tip["userIDList"]
+        ),
+        (&json!(4), &json!("alice"), &json!(["bob"]))
+    );
+    assert_eq!(
+        last_notice(&bob).await,
+        json!({"type": "groupAdminSet", "groupID": "club", "operatorID": "alice"})
+    );
+    assert_eq!(bob.get("/v1/groups/club").await.ok()["selfRole"], "Admin");
+    let roles: Vec<(String, String)> = members(&carol, "club")
+        .await
+        .into_iter()
+        .map(|(uid, role, _, _)| (uid, role))
+        .collect();
+    assert_eq!(
+        roles,
+        [
+            ("alice", "Owner"),
+            ("bob", "Admin"),
+            ("carol", "Member"),
+            ("dave", "Member")
+        ]
+        .map(|(uid, role)| (uid.to_owned(), role.to_owned()))
+    );
+    let path = group_path("club", UPDATE);
+    bob.post(&path, json!({"userID": "carol", "role": "Admin"}))
+        .await
+        .expect_error(403, 40301, "permission_denied");
+    carol
+        .post(&path, json!({"userID": "dave", "muteTime": 60}))
+        .await
+        .expect_error(403, 40301, "permission_denied");
+
+    // an admin mutes a member: her sends are refused until he unmutes her
+    let muted = update(&bob, "club", json!({"userID": "carol", "muteTime": 600})).await;
+    let until = muted["member"]["muteUntil"].as_u64().unwrap();
+    assert!(
+        (now_secs() + 590..=now_secs() + 610).contains(&until),
+        "{until}"
+    );
+    let tip = last_tip(&alice, "GROUPclub").await;
+    assert_eq!(
+        (&tip["operationType"], &tip["memberList"][0]["muteTime"]),
+        (&json!(7), &json!(600))
+    );
+    carol
+        .try_send("GROUPclub", json!({"text": "hello?"}))
+        .await
+        .expect_error(403, 40307, "muted");
+    dave.send_text("GROUPclub", "others still talk").await;
+    update(&bob, "club", json!({"userID": "carol", "muteTime": 0})).await;
+    assert_eq!(
+        last_tip(&carol, "GROUPclub").await["memberList"][0]["muteTime"],
+        0
+    );
+    carol.send_text("GROUPclub", "back").await;
+
+    // an admin acts on ordinary members only
+    update(&alice, "club", json!({"userID": "dave", "role": "Admin"})).await;
+    for body in [
+        json!({"userID": "dave", "muteTime": 60}),
+        json!({"userID": "alice", "muteTime": 60}),
+        json!({"userID": "dave", "nameCard": "D"}),
+    ] {
+        bob.post(&path, body.clone())
+            .await
+            .expect_error(403, 40301, "permission_denied");
+    }
+    bob.post(
+        &group_path("club", "/members/remove"),
+        json!({"userIDList": ["dave"]}),
+    )
+    .await
+    .expect_error(403, 40301, "permission_denied");
+    bob.post("/v1/groups/club", json!({"notification": "be kind"}))
+        .await
+        .ok();
+
+    // an admin hears of requests to join and answers them
+    let eve = server.user("eve").await;
+    eve.post("/v1/groups/club/join", json!({"applyMessage": "hi"}))
+        .await
+        .ok();
+    for manager in [&alice, &bob, &dave] {
+        assert_eq!(last_notice(manager).await["type"], "groupJoinRequest");
+    }
+    assert_eq!(
+        bob.get("/v1/group-applications").await.ok()["applicationList"][0]["applicant"],
+        "eve"
+    );
+    bob.post(
+        "/v1/groups/club/applications/handle",
+        json!({"applicant": "eve", "handleAction": "Agree"}),
+    )
+    .await
+    .ok();
+    bob.post(
+        &group_path("club", "/members/remove"),
+        json!({"userIDList": ["eve"]}),
+    )
+    .await
+    .ok();
+
+    // unnamed, bob is an ordinary member again
+    update(&alice, "club", json!({"userID": "bob", "role": "Member"})).await;
+    assert_eq!(last_tip(&carol, "GROUPclub").await["operationType"], 5);
+    assert_eq!(last_notice(&bob).await["type"], "groupAdminCanceled");
+    bob.post(&path, json!({"userID": "carol", "muteTime": 60}))
+        .await
+        .expect_error(403, 40301, "permission_denied");
+    alice
+        .post(&path, json!({"userID": "alice", "role": "Member"}))
+        .await
+        .expect_error(403, 40301, "permission_denied");
+}
+
+#[tokio::test]
+async fn leaving_ends_what_set_a_member_apart_and_tells_the_quitters_devices() {
+    let server = common::Server::start().await;
+    let alice = server.user("alice").await;
+    let bob = server.user("bob").await;
+    alice
+        .post(
+            "/v1/groups",
+            json!({"groupID": "room", "name": "Room", "type": "ChatRoom",
+                "memberList": [{"userID": "bob"}]}),
+        )
+        .await
+        .ok();
+    update(
+        &alice,
+        "room",
+        json!({"userID": "bob", "role": "Admin", "muteTime": 600, "nameCard": "Bobby"}),
+    )
+    .await;
+    assert_eq!(
+        members(&alice, "room").await[1],
+        (
+            "bob".to_owned(),
+            "Admin".to_owned(),
+            true,
+            "Bobby".to_owned()
+        )
+    );
+    let unread_before = bob.unread("@TIM#SYSTEM").await;
+    bob.post("/v1/groups/room/leave", json!({})).await.ok();
+    assert_eq!(
+        last_notice(&bob).await,
+        json!({"type": "groupQuit", "groupID": "room", "operatorID": "bob"})
+    );
+    assert_eq!(
+        bob.unread("@TIM#SYSTEM").await,
+        unread_before,
+        "their own quitting is no news to them"
+    );
+    bob.post("/v1/groups/room/join", json!({})).await.ok();
+    assert_eq!(
+        members(&alice, "room").await[1],
+        ("bob".to_owned(), "Member".to_owned(), false, String::new())
+    );
+    bob.send_text("GROUProom", "no longer muted").await;
+}
+
+#[tokio::test]
+async fn a_mute_ends_by_itself() {
+    let server = common::Server::start().await;
+    let alice = server.user("alice").await;
+    let bob = server.user("bob").await;
+    alice
+        .post(
+            "/v1/groups",
+            json!({"groupID": "room", "name": "Room", "type": "ChatRoom",
+                "memberList": [{"userID": "bob"}]}),
+        )
+        .await
+        .ok();
+    update(&alice, "room", json!({"userID": "bob", "muteTime": 1})).await;
+    bob.try_send("GROUProom", json!({"text": "now?"}))
+        .await
+        .expect_error(403, 40307, "muted");
+    tokio::time::sleep(std::time::Duration::from_millis(1100)).await;
+    bob.send_text("GROUProom", "now").await;
+    assert!(!members(&alice, "room").await[1].2, "shown unmuted");
+}
+
+#[tokio::test]
+async fn a_work_group_has_no_admins_and_no_mutes_but_name_cards() {
+    let server = common::Server::start().await;
+    let alice = server.user("alice").await;
+    let bob = server.user("bob").await;
+    let carol = server.user("carol").await;
+    alice
+        .post(
+            "/v1/groups",
+            json!({"groupID": "team", "name": "Team",
+                "memberList": [{"userID": "bob"}, {"userID": "carol"}]}),
+        )
+        .await
+        .ok();
+    let path = group_path("team", UPDATE);
+    for body in [
+        json!({"userID": "bob", "role": "Admin"}),
+        json!({"userID": "bob", "muteTime": 60}),
+    ] {
+        alice
+            .post(&path, body)
+            .await
+            .expect_error(403, 40301, "permission_denied");
+    }
+    let own = update(&bob, "team", json!({"userID": "bob", "nameCard": "Bobby"})).await;
+    assert_eq!(own["member"]["nameCard"], "Bobby");
+    carol
+        .post(&path, json!({"userID": "bob", "nameCard": "B"}))
+        .await
+        .expect_error(403, 40301, "permission_denied");
+    update(
+        &alice,
+        "team",
+        json!({"userID": "carol", "nameCard": "Caz"}),
+    )
+    .await;
+    let cards: Vec<String> = members(&bob, "team")
+        .await
+        .into_iter()
+        .map(|(_, _, _, card)| card)
+        .collect();
+    assert_eq!(cards, ["", "Bobby", "Caz"]);
+
+    // bad input names what is wrong
+    for (body, field) in [
+        (json!({"userID": "bob"}), "nameCard"),
+        (json!({"userID": "bob", "role": "Owner"}), "role"),
+        (
+            json!({"userID": "bob", "nameCard": "x".repeat(51)}),
+            "nameCard",
+        ),
+        (json!({"userID": "bob", "muteTime": 1u64 << 32}), "muteTime"),
+        (json!({"userID": "nobody", "nameCard": "N"}), "userID"),
+        (json!({"userID": "bob", "colour": "red"}), "colour"),
+    ] {
+        alice
+            .post(&path, body)
+            .await
+            .expect_error_naming(400, 40001, "invalid_argument", field);
+    }
+    alice
+        .post(
+            &group_path("nowhere", UPDATE),
+            json!({"userID": "bob", "nameCard": "N"}),
+        )
+        .await
+        .expect_error(404, 40401, "not_found");
+}
