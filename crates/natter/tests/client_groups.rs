@@ -8,10 +8,6 @@ mod common;
 use common::{Server, User, decoded, encode, event_where, find};
 use serde_json::{Value, json};
 
-async fn create(user: &User, body: Value) -> Value {
-    user.post("/v1/groups", body).await.ok()
-}
-
 fn group_path(group: &str, rest: &str) -> String {
     format!("/v1/groups/{}{rest}", encode(group))
 }
@@ -53,11 +49,11 @@ async fn a_work_group_is_created_by_a_user_and_run_by_its_members() {
     let carol = server.user("carol").await;
     let dave = server.user("dave").await;
 
-    let group = create(
-        &alice,
-        json!({"name": "Hike", "memberList": [{"userID": "bob"}], "introduction": "Sundays"}),
-    )
-    .await;
+    let group = alice
+        .create_group(
+            json!({"name": "Hike", "memberList": [{"userID": "bob"}], "introduction": "Sundays"}),
+        )
+        .await;
     let id = group["groupID"].as_str().unwrap().to_owned();
     assert!(
         id.starts_with("@TGS#"),
@@ -245,12 +241,12 @@ async fn a_meeting_group_is_joined_freely_and_run_by_its_owner() {
     let carol = server.user("carol").await;
 
     // a meeting group is always open: a join option given is set aside, as Tencent's SDK does
-    let group = create(
-        &alice,
-        json!({"groupID": "standup", "name": "Stand-up", "type": "ChatRoom",
+    let group = alice
+        .create_group(
+            json!({"groupID": "standup", "name": "Stand-up", "type": "ChatRoom",
                "joinOption": "NeedPermission"}),
-    )
-    .await;
+        )
+        .await;
     assert_eq!(
         (group["groupID"].as_str(), group["joinOption"].as_str()),
         (Some("standup"), Some("FreeAccess"))
@@ -370,11 +366,9 @@ async fn a_public_group_takes_those_who_ask_once_its_owner_approves_or_opens_it(
     let alice = server.user("alice").await;
     let bob = server.user("bob").await;
     let carol = server.user("carol").await;
-    create(
-        &alice,
-        json!({"groupID": "club", "name": "Club", "type": "Public"}),
-    )
-    .await;
+    alice
+        .create_group(json!({"groupID": "club", "name": "Club", "type": "Public"}))
+        .await;
     // anyone can look a public group up before asking to join
     let found = bob.get("/v1/groups/club").await.ok();
     assert_eq!(
@@ -519,7 +513,9 @@ async fn creating_a_group_refuses_what_it_cannot_do() {
     let server = Server::start().await;
     let alice = server.user("alice").await;
     server.user("bob").await;
-    create(&alice, json!({"groupID": "taken", "name": "First"})).await;
+    alice
+        .create_group(json!({"groupID": "taken", "name": "First"}))
+        .await;
 
     alice
         .post("/v1/groups", json!({"groupID": "taken", "name": "Second"}))
@@ -613,7 +609,7 @@ async fn the_app_backend_still_runs_any_group_and_its_groups_have_no_owner() {
         .expect_error(403, 40301, "permission_denied");
 
     // the backend removes the owner of a client's group: it has no owner after
-    let group = create(&alice, json!({"groupID": "mine", "name": "Mine", "type": "Public", "memberList": [{"userID": "bob"}]})).await;
+    let group = alice.create_group(json!({"groupID": "mine", "name": "Mine", "type": "Public", "memberList": [{"userID": "bob"}]})).await;
     assert_eq!(group["ownerID"], "alice");
     manager.remove_members("mine", &["alice"]).await;
     assert_eq!(bob.get("/v1/groups/mine").await.ok()["ownerID"], "");
@@ -628,11 +624,9 @@ async fn a_member_looks_up_named_members_with_their_roles() {
     let alice = server.user("alice").await;
     let bob = server.user("bob").await;
     let outsider = server.user("carol").await;
-    create(
-        &alice,
-        json!({"groupID": "pair", "name": "Pair", "memberList": [{"userID": "bob"}]}),
-    )
-    .await;
+    alice
+        .create_group(json!({"groupID": "pair", "name": "Pair", "memberList": [{"userID": "bob"}]}))
+        .await;
     let path = "/v1/groups/pair/members/profile";
     let found = bob
         .post(
@@ -668,11 +662,9 @@ async fn group_tips_are_pushed_and_written_by_the_server_only() {
     let alice = server.user("alice").await;
     let bob = server.user("bob").await;
     let _carol = server.user("carol").await;
-    create(
-        &alice,
-        json!({"groupID": "tips", "name": "Tips", "memberList": [{"userID": "bob"}]}),
-    )
-    .await;
+    alice
+        .create_group(json!({"groupID": "tips", "name": "Tips", "memberList": [{"userID": "bob"}]}))
+        .await;
     let mut bobs_phone = natter_sdk::Chat::login(&server.base, &bob.token)
         .events(0)
         .await

@@ -47,6 +47,11 @@ async fn members(user: &User, group: &str) -> Vec<(String, String, bool, String)
         .collect()
 }
 
+/// A meeting group, "room", of its owner and bob: a group whose owner may name admins and mute.
+fn room_with_bob() -> Value {
+    json!({"groupID": "room", "name": "Room", "type": "ChatRoom", "memberList": [{"userID": "bob"}]})
+}
+
 fn now_secs() -> u64 {
     SystemTime::now()
         .duration_since(UNIX_EPOCH)
@@ -63,12 +68,10 @@ async fn the_owner_names_admins_who_run_the_group_beside_her_but_only_over_membe
     let dave = server.user("dave").await;
     let everyone = ["bob", "carol", "dave"].map(|uid| json!({"userID": uid}));
     alice
-        .post(
-            "/v1/groups",
+        .create_group(
             json!({"groupID": "club", "name": "Club", "type": "Public", "memberList": everyone}),
         )
-        .await
-        .ok();
+        .await;
 
     // the owner names bob an admin: the tip tells the group, a notice tells bob
     let named = update(&alice, "club", json!({"userID": "bob", "role": "Admin"})).await;
@@ -205,14 +208,7 @@ async fn leaving_ends_what_set_a_member_apart_and_tells_the_quitters_devices() {
     let server = common::Server::start().await;
     let alice = server.user("alice").await;
     let bob = server.user("bob").await;
-    alice
-        .post(
-            "/v1/groups",
-            json!({"groupID": "room", "name": "Room", "type": "ChatRoom",
-                "memberList": [{"userID": "bob"}]}),
-        )
-        .await
-        .ok();
+    alice.create_group(room_with_bob()).await;
     update(
         &alice,
         "room",
@@ -252,14 +248,7 @@ async fn a_mute_ends_by_itself() {
     let server = common::Server::start().await;
     let alice = server.user("alice").await;
     let bob = server.user("bob").await;
-    alice
-        .post(
-            "/v1/groups",
-            json!({"groupID": "room", "name": "Room", "type": "ChatRoom",
-                "memberList": [{"userID": "bob"}]}),
-        )
-        .await
-        .ok();
+    alice.create_group(room_with_bob()).await;
     update(&alice, "room", json!({"userID": "bob", "muteTime": 1})).await;
     bob.try_send("GROUProom", json!({"text": "now?"}))
         .await
@@ -276,13 +265,9 @@ async fn a_work_group_has_no_admins_and_no_mutes_but_name_cards() {
     let bob = server.user("bob").await;
     let carol = server.user("carol").await;
     alice
-        .post(
-            "/v1/groups",
-            json!({"groupID": "team", "name": "Team",
-                "memberList": [{"userID": "bob"}, {"userID": "carol"}]}),
-        )
-        .await
-        .ok();
+        .create_group(json!({"groupID": "team", "name": "Team",
+            "memberList": [{"userID": "bob"}, {"userID": "carol"}]}))
+        .await;
     let path = group_path("team", UPDATE);
     for body in [
         json!({"userID": "bob", "role": "Admin"}),

@@ -1124,13 +1124,11 @@ async fn a_muted_member_gets_send_ban_and_keeps_the_connection() {
     let alice = server.user("alice").await;
     let bob = server.device("bob", 1).await;
     alice
-        .post(
-            "/v1/groups",
+        .create_group(
             json!({"groupID": "room", "name": "Room", "type": "ChatRoom",
-                "memberList": [{"userID": "bob"}]}),
+            "memberList": [{"userID": "bob"}]}),
         )
-        .await
-        .ok();
+        .await;
     let mute = |secs: u64| json!({"userID": "bob", "muteTime": secs});
     alice
         .post("/v1/groups/room/members/update", mute(600))

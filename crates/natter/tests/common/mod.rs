@@ -644,6 +644,11 @@ impl User {
         }
     }
 
+    /// Creates a group this user owns (`POST /v1/groups`, Tencent's `createGroup`); the group.
+    pub async fn create_group(&self, body: Value) -> Value {
+        self.post("/v1/groups", body).await.ok()
+    }
+
     /// `POST /v1/messages` with any payload; the raw answer.
     pub async fn try_send(&self, conversation: &str, payload: Value) -> Resp {
         self.post(
