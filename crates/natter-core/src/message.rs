@@ -160,6 +160,11 @@ fn group_update_words(tip: &GroupTipPayload) -> String {
             done.push(words.to_owned());
         }
     }
+    match changes.mute_all_members {
+        Some(true) => done.push("muted everyone".to_owned()),
+        Some(false) => done.push("unmuted everyone".to_owned()),
+        None => {}
+    }
     match done.split_last() {
         None => "{0} changed the group".into(),
         Some((last, [])) => format!("{{0}} {last}"),
@@ -253,6 +258,12 @@ mod tests {
         assert_eq!(
             wukongim_content(GROUP_TIP, &renamed)["content"],
             "{0} renamed the group to \u{201c}Crew\u{201d} and changed the group notice"
+        );
+        let hushed = json!({"operationType": 6, "operatorID": "bob", "userIDList": ["bob"],
+            "memberList": [], "memberCount": 4, "newGroupProfile": {"muteAllMembers": true}});
+        assert_eq!(
+            wukongim_content(GROUP_TIP, &hushed)["content"],
+            "{0} muted everyone"
         );
         let handed = json!({"operationType": 6, "operatorID": "alice", "userIDList": ["alice"],
             "memberList": [{"userID": "bob", "nick": "Bob", "avatar": ""}], "memberCount": 2,

@@ -186,6 +186,7 @@ impl Natter {
             notice: request.notification,
             introduction: request.introduction,
             join_option: join_option.map(|option| option.as_str().to_owned()),
+            mute_all: request.mute_all_members,
         };
         let (id, by, now_ms) = (group.clone(), uid.clone(), now_ms());
         let (edit, profile) = self

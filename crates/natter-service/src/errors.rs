@@ -62,11 +62,17 @@ pub(crate) fn describe(error: StoreError) -> Error {
             until_ms,
         } => Error::new(
             natter_core::ErrorKind::Muted,
-            format!(
-                "{uid} is muted in group \"{group}\" and cannot send to it until {} (Unix \
-                 seconds); the owner or an admin unmutes",
-                u64::try_from(until_ms).unwrap_or(0).div_ceil(1000)
-            ),
+            match until_ms {
+                Some(until_ms) => format!(
+                    "{uid} is muted in group \"{group}\" and cannot send to it until {} (Unix \
+                     seconds); the owner or an admin unmutes",
+                    u64::try_from(until_ms).unwrap_or(0).div_ceil(1000)
+                ),
+                None => format!(
+                    "group \"{group}\" is muted for all: only its owner and admins send to it \
+                     until one of them unmutes it"
+                ),
+            },
         ),
         StoreError::NotInWhitelist { uid, conversation } => Error::new(
             natter_core::ErrorKind::NotInWhitelist,

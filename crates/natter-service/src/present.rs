@@ -252,6 +252,7 @@ pub(crate) fn group(
             .as_ref()
             .map_or_else(String::new, ToString::to_string),
         join_option: effective_join_option(profile).as_str().to_owned(),
+        mute_all_members: profile.mute_all,
         member_count: profile.member_count,
         is_dismissed: profile.dismissed,
         self_role: self_role.to_owned(),

@@ -145,6 +145,7 @@ impl Natter {
             notice: request.notice,
             introduction: None,
             join_option: None,
+            mute_all: None,
         };
         let id = group.clone();
         let changed = self

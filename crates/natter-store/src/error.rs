@@ -48,12 +48,13 @@ pub enum StoreError {
         uid: Uid,
         conversation: ConversationId,
     },
-    /// A member sent to a group while their mute there lasts (`crate::group_members`).
-    #[error("{uid} is muted in group {group} until {until_ms}")]
+    /// A member sent to a group while their mute there lasts, until `until_ms`, or while the
+    /// group is muted for all but its owner and admins (`None`) (`crate::group_members`).
+    #[error("{uid} is muted in group {group} until {until_ms:?}")]
     Muted {
         uid: Uid,
         group: GroupId,
-        until_ms: i64,
+        until_ms: Option<i64>,
     },
     #[error("{conversation} has a whitelist without {uid}")]
     NotInWhitelist {

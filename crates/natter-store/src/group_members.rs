@@ -153,7 +153,8 @@ pub(crate) fn admins(db: &dyn Db, channel_id: i64) -> Result<Vec<Uid>> {
     .collect()
 }
 
-/// Refuses a message from `sender` while their mute in the group lasts.
+/// Refuses a message from `sender` while their mute in the group lasts, or, in a group muted for
+/// all, unless they are its owner or an admin. One read by primary keys.
 pub(crate) fn refuse_if_muted(
     db: &dyn Db,
     channel_id: i64,
@@ -161,21 +162,26 @@ pub(crate) fn refuse_if_muted(
     sender: &Uid,
     now_ms: i64,
 ) -> Result<()> {
-    let until: Option<i64> = db
-        .query_opt(
-            "SELECT muted_until_ms FROM group_members WHERE channel_id = $1 AND uid = $2",
-            params![channel_id, sender.as_str()],
-        )?
-        .map(|row| row.get(0))
-        .transpose()?;
-    match until {
-        Some(until_ms) if until_ms > now_ms => Err(StoreError::Muted {
-            uid: sender.clone(),
-            group: group.clone(),
-            until_ms,
-        }),
-        _ => Ok(()),
+    let row = db.query_one(
+        "SELECT ch.mute_all, ch.owner_uid = $2, COALESCE(r.is_admin, 0), \
+         COALESCE(r.muted_until_ms, 0) FROM channels ch \
+         LEFT JOIN group_members r ON r.channel_id = ch.id AND r.uid = $2 WHERE ch.id = $1",
+        params![channel_id, sender.as_str()],
+    )?;
+    let (mute_all, is_owner, is_admin, until_ms): (bool, Option<bool>, bool, i64) =
+        (row.get(0)?, row.get(1)?, row.get(2)?, row.get(3)?);
+    let muted = |until_ms| StoreError::Muted {
+        uid: sender.clone(),
+        group: group.clone(),
+        until_ms,
+    };
+    if until_ms > now_ms {
+        return Err(muted(Some(until_ms)));
     }
+    if mute_all && !is_owner.unwrap_or(false) && !is_admin {
+        return Err(muted(None));
+    }
+    Ok(())
 }
 
 /// A member who leaves the group leaves what set them apart in it.

@@ -61,6 +61,7 @@ pub fn profile_changes(before: &GroupProfile, after: &GroupProfile) -> Option<Ne
         introduction: changed(&before.introduction, &after.introduction),
         avatar: changed(&before.avatar, &after.avatar),
         join_option: changed(&before.join_option, &after.join_option),
+        mute_all_members: (before.mute_all != after.mute_all).then_some(after.mute_all),
     };
     (changes != NewGroupProfile::default()).then_some(changes)
 }

@@ -343,7 +343,8 @@ pub struct ProfileEdit {
 }
 
 /// A member with the right changes the group's profile (Tencent's `updateGroupProfile`); the
-/// group's tip names the fields that changed.
+/// group's tip names the fields that changed. Muting or unmuting everyone takes the right to mute
+/// as well.
 pub fn edit_profile(
     db: &dyn Db,
     group: &GroupId,
@@ -351,7 +352,10 @@ pub fn edit_profile(
     change: &GroupProfileChange,
     now_ms: i64,
 ) -> Result<ProfileEdit> {
-    let (_, facts, _) = authorised(db, group, by, GroupAction::EditProfile)?;
+    let (_, facts, standing) = authorised(db, group, by, GroupAction::EditProfile)?;
+    if change.mute_all.is_some() {
+        obey(GroupAction::MuteMembers, group, facts, standing)?;
+    }
     let kept;
     let change = if change.join_option.is_some() && !facts.group_type.takes_join_option() {
         kept = GroupProfileChange {

@@ -439,6 +439,8 @@ pub struct GroupProfile {
     pub admins: Vec<natter_core::Uid>,
     /// `FreeAccess`, `NeedPermission` or `DisableApply`; empty for the type's default.
     pub join_option: String,
+    /// Muted for all: only the owner and the admins send (Tencent's `muteAllMembers`).
+    pub mute_all: bool,
     pub dismissed: bool,
     /// Current members.
     pub member_count: u64,

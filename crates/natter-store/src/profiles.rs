@@ -141,6 +141,8 @@ pub struct GroupProfileChange {
     pub notice: Option<String>,
     pub introduction: Option<String>,
     pub join_option: Option<String>,
+    /// Tencent's `muteAllMembers`: only the owner and admins send.
+    pub mute_all: Option<bool>,
 }
 
 /// Changes a group's profile. Returns it, and who shows it in a list: everyone who has the
@@ -167,13 +169,15 @@ pub fn set_group(
             value.clone_into(field);
         }
     }
+    profile.mute_all = change.mute_all.unwrap_or(profile.mute_all);
     if profile == before {
         return Ok(None);
     }
     let clock = tick(db)?;
     db.execute(
         "UPDATE channels SET name = $1, avatar = $2, group_type = $3, notice = $4, \
-         introduction = $5, join_option = $6, profile_clock = $7 WHERE kind = $8 AND key = $9",
+         introduction = $5, join_option = $6, mute_all = $10, profile_clock = $7 \
+         WHERE kind = $8 AND key = $9",
         params![
             &profile.name,
             &profile.avatar,
@@ -184,6 +188,7 @@ pub fn set_group(
             clock,
             ChannelKind::Group.code(),
             group.as_str(),
+            profile.mute_all,
         ],
     )?;
     Ok(Some((profile, group_audience(db, group)?)))
@@ -223,7 +228,7 @@ pub fn group_for(db: &dyn Db, uid: &Uid, group: &GroupId) -> Result<(GroupProfil
 /// A group's profile columns, then its number of current members, for [`read_group`].
 const GROUP_COLUMNS: &str = "ch.key, ch.name, ch.avatar, ch.group_type, ch.notice, ch.dismissed, \
      (SELECT COUNT(*) FROM conversations m WHERE m.channel_id = ch.id AND m.left_seq IS NULL), \
-     ch.introduction, ch.owner_uid, ch.join_option, ch.id";
+     ch.introduction, ch.owner_uid, ch.join_option, ch.id, ch.mute_all";
 
 /// The group of a row of [`GROUP_COLUMNS`], with its admins.
 fn read_group(db: &dyn Db, row: &Row) -> Result<GroupProfile> {
@@ -242,6 +247,7 @@ fn read_group(db: &dyn Db, row: &Row) -> Result<GroupProfile> {
             .map(|uid| Uid::parse(&uid, "owner_uid"))
             .transpose()?,
         join_option: row.get(9)?,
+        mute_all: row.get(11)?,
     })
 }
 

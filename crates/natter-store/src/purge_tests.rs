@@ -253,7 +253,7 @@ fn the_first_purge_after_upgrading_purges_what_was_purgeable_before() {
                 db.execute("ALTER TABLE messages DROP COLUMN version", &[])?;
                 db.execute("DROP TABLE purge_candidates", &[])?;
                 db.execute("ALTER TABLE conversations DROP COLUMN peer_read_seq", &[])?;
-                for column in ["owner_uid", "introduction", "join_option"] {
+                for column in ["owner_uid", "introduction", "join_option", "mute_all"] {
                     db.execute(&format!("ALTER TABLE channels DROP COLUMN {column}"), &[])?;
                 }
                 match db.dialect() {

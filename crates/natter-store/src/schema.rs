@@ -339,7 +339,9 @@ CREATE TABLE group_applications (
 -- What sets a group member apart from the others (crate::group_members): an admin the owner named
 -- (Tencent's setGroupMemberRole), a mute until a time (setGroupMemberMuteTime), a name card
 -- (setGroupMemberNameCard). A row only for such members; leaving the group removes it, so a
--- member who comes back is an ordinary member again, as Tencent's.
+-- member who comes back is an ordinary member again, as Tencent's. A group muted for all
+-- (updateGroupProfile's muteAllMembers) takes messages from its owner and admins only.
+ALTER TABLE channels ADD COLUMN mute_all {int} NOT NULL DEFAULT 0;
 CREATE TABLE group_members (
     channel_id     {int} NOT NULL REFERENCES channels(id) ON DELETE CASCADE,
     uid            {text} NOT NULL,

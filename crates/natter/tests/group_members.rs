@@ -259,6 +259,64 @@ async fn a_mute_ends_by_itself() {
 }
 
 #[tokio::test]
+async fn muted_for_all_a_group_hears_only_its_owner_and_admins() {
+    let server = common::Server::start().await;
+    let alice = server.user("alice").await;
+    let bob = server.user("bob").await;
+    let carol = server.user("carol").await;
+    let everyone = ["bob", "carol"].map(|uid| json!({"userID": uid}));
+    alice
+        .create_group(
+            json!({"groupID": "room", "name": "Room", "type": "ChatRoom",
+            "memberList": everyone}),
+        )
+        .await;
+    update(&alice, "room", json!({"userID": "bob", "role": "Admin"})).await;
+    carol
+        .post("/v1/groups/room", json!({"muteAllMembers": true}))
+        .await
+        .expect_error(403, 40301, "permission_denied");
+    let hushed = bob
+        .post("/v1/groups/room", json!({"muteAllMembers": true}))
+        .await
+        .ok();
+    assert_eq!(hushed["muteAllMembers"], true);
+    assert_eq!(
+        last_tip(&carol, "GROUProom").await["newGroupProfile"],
+        json!({"muteAllMembers": true})
+    );
+    let refused = carol
+        .try_send("GROUProom", json!({"text": "hello?"}))
+        .await
+        .expect_error(403, 40307, "muted");
+    assert!(refused.contains("muted for all"), "{refused}");
+    alice.send_text("GROUProom", "the owner speaks").await;
+    bob.send_text("GROUProom", "and the admin").await;
+    alice
+        .post("/v1/groups/room", json!({"muteAllMembers": false}))
+        .await
+        .ok();
+    assert_eq!(
+        last_tip(&carol, "GROUProom").await["newGroupProfile"],
+        json!({"muteAllMembers": false})
+    );
+    carol.send_text("GROUProom", "at last").await;
+    assert_eq!(
+        carol.get("/v1/groups/room").await.ok()["muteAllMembers"],
+        false
+    );
+
+    // a work group mutes no one, all at once neither
+    alice
+        .create_group(json!({"groupID": "team", "name": "Team", "memberList": everyone}))
+        .await;
+    alice
+        .post("/v1/groups/team", json!({"muteAllMembers": true}))
+        .await
+        .expect_error(403, 40301, "permission_denied");
+}
+
+#[tokio::test]
 async fn a_work_group_has_no_admins_and_no_mutes_but_name_cards() {
     let server = common::Server::start().await;
     let alice = server.user("alice").await;

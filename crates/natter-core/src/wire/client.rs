@@ -209,6 +209,9 @@ pub struct NewGroupProfile {
     pub avatar: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub join_option: Option<String>,
+    /// Everyone but the owner and admins muted (`true`) or no longer (`false`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub mute_all_members: Option<bool>,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
@@ -455,6 +458,8 @@ pub struct Group {
     /// How the group takes users who ask to join: `FreeAccess`, `NeedPermission` (the owner or
     /// an admin approves each request) or `DisableApply`.
     pub join_option: String,
+    /// Only the owner and the admins may send (Tencent's `muteAllMembers`).
+    pub mute_all_members: bool,
     pub member_count: u64,
     /// Dismissed: its conversations are read-only.
     pub is_dismissed: bool,
@@ -515,6 +520,10 @@ pub struct GroupProfileUpdate {
     pub notification: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub join_option: Option<String>,
+    /// Mutes everyone but the owner and the admins (`true`), or ends it (`false`): the owner or
+    /// an admin, in a group that is not a work group.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub mute_all_members: Option<bool>,
 }
 
 /// `POST /v1/groups/{groupID}/members` and `/members/remove`: the users to add or remove

@@ -2302,6 +2302,8 @@ export interface components {
              *     an admin approves each request) or `DisableApply`.
              */
             joinOption: string;
+            /** @description Only the owner and the admins may send (Tencent's `muteAllMembers`). */
+            muteAllMembers: boolean;
             /** Format: int64 */
             memberCount: number;
             /** @description Dismissed: its conversations are read-only. */
@@ -2452,6 +2454,11 @@ export interface components {
             introduction?: string | null;
             notification?: string | null;
             joinOption?: string | null;
+            /**
+             * @description Mutes everyone but the owner and the admins (`true`), or ends it (`false`): the owner or
+             *     an admin, in a group that is not a work group.
+             */
+            muteAllMembers?: boolean | null;
         };
         /** @description A user a group tip is about. */
         GroupTipMember: {
@@ -2748,6 +2755,8 @@ export interface components {
             introduction?: string | null;
             avatar?: string | null;
             joinOption?: string | null;
+            /** @description Everyone but the owner and admins muted (`true`) or no longer (`false`). */
+            muteAllMembers?: boolean | null;
         };
         /** @description `POST /system/notices`: a notice into each listed user's `@TIM#SYSTEM` conversation. */
         NoticeRequest: {
