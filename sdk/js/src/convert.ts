@@ -148,6 +148,12 @@ export const GROUP_NOTICE = {
   /** The user was removed from the group. */
   REMOVED: 4,
   DISMISSED: 5,
+  /** The user left the group (told to all their devices). */
+  QUIT: 8,
+  /** The owner made the user an admin. */
+  ADMIN_SET: 9,
+  /** The owner made the user a plain member again. */
+  ADMIN_CANCELED: 10,
 } as const;
 
 /** The `type` of each notice the server leaves in `@TIM#SYSTEM` → its `operationType`. */
@@ -157,6 +163,9 @@ const GROUP_NOTICE_OPERATIONS: ReadonlyMap<unknown, number> = new Map([
   ['groupJoinRejected', GROUP_NOTICE.REJECTED],
   ['groupMemberRemoved', GROUP_NOTICE.REMOVED],
   ['groupDismissed', GROUP_NOTICE.DISMISSED],
+  ['groupQuit', GROUP_NOTICE.QUIT],
+  ['groupAdminSet', GROUP_NOTICE.ADMIN_SET],
+  ['groupAdminCanceled', GROUP_NOTICE.ADMIN_CANCELED],
 ]);
 
 /** The name of a group the SDK holds, for a notice about it; `undefined` when it holds none. */
@@ -215,15 +224,24 @@ function groupTipPayload(payload: unknown, groupID: string, from: string): Group
   return tip;
 }
 
+/** The tips whose message shows the first user they are about, as Tencent's SDK shows them. */
+const TIPS_SHOWING_SUBJECT: ReadonlySet<number> = new Set([
+  TYPES.GRP_TIP_MBR_JOIN,
+  TYPES.GRP_TIP_MBR_KICKED_OUT,
+  TYPES.GRP_TIP_MBR_SET_ADMIN,
+  TYPES.GRP_TIP_MBR_CANCELED_ADMIN,
+]);
+
 /**
  * The user a message shows as its `nick` and `avatar` in place of its sender: the first of the
- * users a tip says joined or were removed, as Tencent's SDK shows them; `undefined` for any other
- * message (a tip of someone quitting or of a profile change shows its operator, the sender).
+ * users a tip says joined, were removed, or became or stopped being admins, as Tencent's SDK shows
+ * them; `undefined` for any other message (a tip of someone quitting, of a profile change or of a
+ * mute shows its operator, the sender).
  */
 export function tipSubject(message: Pick<Message, 'type' | 'payload'>): UserInfo | undefined {
   if (message.type !== TYPES.MSG_GRP_TIP) return undefined;
   const tip = message.payload as GroupTipPayload;
-  if (tip.operationType !== TYPES.GRP_TIP_MBR_JOIN && tip.operationType !== TYPES.GRP_TIP_MBR_KICKED_OUT) return undefined;
+  if (!TIPS_SHOWING_SUBJECT.has(tip.operationType)) return undefined;
   return tip.memberList[0];
 }
 
@@ -388,25 +406,30 @@ export function toGroupApplication(wire: WireGroupApplication): GroupApplication
   };
 }
 
-/** Tencent's GroupMember: the owner or a plain member, with no name card, mute or fields. */
+/** The server's roles → Tencent's `GRP_MBR_ROLE_*` (the same words). */
+const MEMBER_ROLES: Readonly<Record<string, string>> = {
+  Owner: TYPES.GRP_MBR_ROLE_OWNER,
+  Admin: TYPES.GRP_MBR_ROLE_ADMIN,
+  Member: TYPES.GRP_MBR_ROLE_MEMBER,
+};
+
+/**
+ * Tencent's GroupMember: the owner, an admin or a plain member (a role the SDK does not know reads
+ * as a plain member's), their name card and the end of their mute (`muteUntil`, Unix seconds, 0
+ * when not muted); no join time or member fields.
+ */
 export function toGroupMember(wire: WireGroupMember): GroupMember {
   return {
     userID: wire.userID,
     nick: wire.nick,
     avatar: wire.avatar,
-    role: wire.role === 'Owner' ? TYPES.GRP_MBR_ROLE_OWNER : TYPES.GRP_MBR_ROLE_MEMBER,
+    role: MEMBER_ROLES[wire.role] ?? TYPES.GRP_MBR_ROLE_MEMBER,
     joinTime: 0,
-    nameCard: '',
-    muteUntil: 0,
+    nameCard: wire.nameCard ?? '',
+    muteUntil: wire.muteUntil ?? 0,
     memberCustomField: [],
   };
 }
-
-/** The server's `selfRole` → Tencent's `selfInfo.role`; none (`''`) for a user who is not a member. */
-const SELF_ROLES: Readonly<Record<string, string>> = {
-  Owner: TYPES.GRP_MBR_ROLE_OWNER,
-  Member: TYPES.GRP_MBR_ROLE_MEMBER,
-};
 
 /** What a Group's `selfInfo` is made of besides the server's `selfRole`. */
 export interface GroupSelf {
@@ -420,8 +443,9 @@ export interface GroupSelf {
 
 /**
  * Tencent's `selfInfo`: the user's place in the group, its fields Tencent's empty defaults where
- * Natter knows nothing (`joinTime`, `nameCard`), `role` `''` while it is not known (as Tencent's
- * before it knows, and for a user who is not a member).
+ * the group object says nothing (`joinTime`, `nameCard`: the user's name card is their member
+ * entry's), `role` `''` while it is not known (as Tencent's before it knows, and for a user who is
+ * not a member).
  */
 export function toSelfInfo(self: GroupSelf, role: string | undefined): Group['selfInfo'] {
   return {
@@ -434,10 +458,14 @@ export function toSelfInfo(self: GroupSelf, role: string | undefined): Group['se
   };
 }
 
-/** Tencent's Group from what the server knows of a group; Tencent's other fields stay empty. */
+/**
+ * Tencent's Group from what the server knows of a group (`muteAllMembers` `false` where it does not
+ * say); Tencent's other fields stay empty.
+ */
 export function toGroup(wire: Partial<WireGroup> & { groupID: string }, self: GroupSelf): Group {
   const ownerID = wire.ownerID ?? '';
-  const role = SELF_ROLES[wire.selfRole ?? ''];
+  // `selfRole` is `''` for a user who is not a member: no role.
+  const role = MEMBER_ROLES[wire.selfRole ?? ''];
   return {
     groupID: wire.groupID,
     name: wire.name ?? '',
@@ -454,7 +482,7 @@ export function toGroup(wire: Partial<WireGroup> & { groupID: string }, self: Gr
     nextMessageSeq: 0,
     memberCount: wire.memberCount ?? 0,
     maxMemberCount: 0,
-    muteAllMembers: false,
+    muteAllMembers: wire.muteAllMembers === true,
     joinOption: wire.joinOption ?? '',
     groupCustomField: [],
     isSupportTopic: false,
@@ -464,12 +492,15 @@ export function toGroup(wire: Partial<WireGroup> & { groupID: string }, self: Gr
 
 /**
  * `groupRole`: the user's role in a group the SDK holds (its group list or profile answers), for
- * a group conversation's `groupProfile.selfInfo.role`; the conversation itself does not say.
+ * a group conversation's `groupProfile.selfInfo.role`; `groupMuted`: whether the group is muted
+ * for all, as the SDK last learnt (a group call's answer, a profile tip), for its
+ * `groupProfile.muteAllMembers`. The conversation itself says neither.
  */
 export function toConversation(
   wire: WireConversation,
   me: string,
   groupRole: (groupID: string) => string | undefined = () => undefined,
+  groupMuted: (groupID: string) => boolean | undefined = () => undefined,
 ): Conversation {
   const type = conversationTypeOf(wire.conversationID);
   const target = conversationTarget(wire.conversationID);
@@ -497,7 +528,8 @@ export function toConversation(
     conversation.userProfile = toProfile(wire.userProfile ?? { userID: target });
   } else if (type === TYPES.CONV_GROUP) {
     // As Tencent's, whose conversation shows the group it holds: selfInfo says who the user is.
-    conversation.groupProfile = toGroup(wire.groupProfile ?? { groupID: target }, {
+    const profile = wire.groupProfile ?? { groupID: target };
+    conversation.groupProfile = toGroup({ ...profile, muteAllMembers: groupMuted(target) }, {
       userID: me,
       role: groupRole(target),
       messageRemindType: wire.messageRemindType,

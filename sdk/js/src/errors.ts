@@ -32,6 +32,12 @@ export const ErrorCode = {
   IN_BLACKLIST: 40305,
   /** sendMessage: the group takes messages only from its whitelist, which lacks the sender. */
   NOT_IN_WHITELIST: 40306,
+  /**
+   * sendMessage: the sender is muted in the group (setGroupMemberMuteTime) until their member
+   * entry's `muteUntil`, or the group is muted for all (updateGroupProfile's `muteAllMembers`) and
+   * the sender is neither its owner nor an admin.
+   */
+  MUTED: 40307,
   NOT_FOUND: 40401,
   /**
    * The state the call meets refuses it: a group ID taken (createGroup), a conversation group
@@ -65,7 +71,7 @@ export const ErrorCode = {
   NETWORK_ERROR: -1,
   /**
    * A Tencent Cloud Chat call or option Natter does not offer (file uploads, friends, group
-   * admins and custom fields, signalling, …). Negative: the SDK's own verdict, not the server's.
+   * member custom fields, signalling, …). Negative: the SDK's own verdict, not the server's.
    */
   UNSUPPORTED: -2,
 } as const;

@@ -4,7 +4,8 @@
  *
  * Natter's server keeps no group list for a client to follow: it tells of conversations
  * (`conversationListUpdated`), of profiles (`profileUpdated`) and, in `@TIM#SYSTEM`, of approved
- * requests to join, removals and dismissals. So the list is fetched (`GET /v1/groups`) when
+ * requests to join, removals, dismissals, leaving from another device, and the user made an admin
+ * or a plain member again. So the list is fetched (`GET /v1/groups`) when
  * something this instance heard or did may have changed it, and handed on only when it differs
  * from the one handed on last. The rules:
  * - Nothing is fetched for an instance without a GROUP_LIST_UPDATED handler: most apps never
@@ -21,8 +22,15 @@ import { GROUP_NOTICE } from './convert.js';
 import type { Group, GroupSystemNoticePayload, Message } from './types.js';
 import type { WireConversation, WireGroupProfile } from './wire.js';
 
-/** The group system notices of the user joining or leaving a group. */
-const MEMBERSHIP_NOTICES: ReadonlySet<number> = new Set([GROUP_NOTICE.APPROVED, GROUP_NOTICE.REMOVED, GROUP_NOTICE.DISMISSED]);
+/** The group system notices of the user joining or leaving a group, or of their role in one changing. */
+const MEMBERSHIP_NOTICES: ReadonlySet<number> = new Set([
+  GROUP_NOTICE.APPROVED,
+  GROUP_NOTICE.REMOVED,
+  GROUP_NOTICE.DISMISSED,
+  GROUP_NOTICE.QUIT,
+  GROUP_NOTICE.ADMIN_SET,
+  GROUP_NOTICE.ADMIN_CANCELED,
+]);
 
 /** How long a trigger waits for the ones following it before the fetch. */
 const COALESCE_MS = 100;
@@ -103,7 +111,8 @@ export class GroupListFeed {
 
   /**
    * Messages delivered: an approval of the user's request to join puts a group on the list, a
-   * removal or dismissal notice takes one off (a request to join a group the user owns changes
+   * removal, dismissal or quit notice takes one off, and a notice of the user made an admin or a
+   * plain member changes its `selfInfo.role` (a request to join a group the user runs changes
    * nothing).
    */
   noteMessages(messages: readonly Message[]): void {

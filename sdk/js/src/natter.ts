@@ -73,6 +73,7 @@ import type {
   Group,
   GroupApplication,
   GroupMember,
+  GroupMemberChangeResult,
   GroupSystemNoticePayload,
   GroupTipPayload,
   HandleGroupApplicationOptions,
@@ -93,6 +94,9 @@ import type {
   SetAllMessageReadOptions,
   SetConversationCustomDataOptions,
   SetConversationDraftOptions,
+  SetGroupMemberMuteTimeOptions,
+  SetGroupMemberNameCardOptions,
+  SetGroupMemberRoleOptions,
   SetMessageReadOptions,
   SetMessageRemindTypeOptions,
   UpdateGroupProfileOptions,
@@ -113,6 +117,7 @@ import {
   type WireGroupApplicationList,
   type WireGroupList,
   type WireGroupMemberList,
+  type WireGroupMemberUpdate,
   type WireGroupProfile,
   type WireGroupProfileUpdate,
   type WireHandleGroupApplication,
@@ -128,6 +133,7 @@ import {
   type WireSendMessageReply,
   type WireSyncReply,
   type WireTotalUnread,
+  type WireUpdatedGroupMember,
 } from './wire.js';
 
 /** The most conversation IDs one call may carry. */
@@ -147,7 +153,27 @@ const JOIN_STATUSES: ReadonlyMap<string, JoinGroupResult['status']> = new Map([
 ]);
 
 /** The group system notices after which the user is in the group no more. */
-const GROUP_NOTICE_ENDINGS: ReadonlySet<number> = new Set([GROUP_NOTICE.REMOVED, GROUP_NOTICE.DISMISSED]);
+const GROUP_NOTICE_ENDINGS: ReadonlySet<number> = new Set([
+  GROUP_NOTICE.REMOVED,
+  GROUP_NOTICE.DISMISSED,
+  GROUP_NOTICE.QUIT,
+]);
+
+/** The group system notices that give the user a role in the group: theirs from then on. */
+const GROUP_NOTICE_ROLES: ReadonlyMap<number, string> = new Map([
+  [GROUP_NOTICE.APPROVED, TYPES.GRP_MBR_ROLE_MEMBER],
+  [GROUP_NOTICE.ADMIN_SET, TYPES.GRP_MBR_ROLE_ADMIN],
+  [GROUP_NOTICE.ADMIN_CANCELED, TYPES.GRP_MBR_ROLE_MEMBER],
+]);
+
+/** The group tips that give the members they name a role: theirs from then on. */
+const GROUP_TIP_ROLES: ReadonlyMap<number, string> = new Map([
+  [TYPES.GRP_TIP_MBR_SET_ADMIN, TYPES.GRP_MBR_ROLE_ADMIN],
+  [TYPES.GRP_TIP_MBR_CANCELED_ADMIN, TYPES.GRP_MBR_ROLE_MEMBER],
+]);
+
+/** The roles setGroupMemberRole gives, as Tencent's (the owner is made by changeGroupOwner). */
+const ASSIGNABLE_ROLES: ReadonlySet<unknown> = new Set([TYPES.GRP_MBR_ROLE_ADMIN, TYPES.GRP_MBR_ROLE_MEMBER]);
 
 /** handleGroupApplication's answers, as Tencent's (and the server's). */
 const HANDLE_ACTIONS: ReadonlySet<unknown> = new Set(['Agree', 'Reject']);
@@ -286,6 +312,12 @@ export class Natter extends TencentUnsupported {
    * is dismissed.
    */
   private readonly groupRoles = new Map<string, string>();
+  /**
+   * Whether each group the SDK has heard of is muted for all (`muteAllMembers`), as a group call
+   * last answered or a profile tip delivered since said: a group conversation's
+   * `groupProfile.muteAllMembers`, which the conversation itself does not say.
+   */
+  private readonly groupMutes = new Map<string, boolean>();
   /** GROUP_LIST_UPDATED: the group list, fetched when it may have changed (group_list.ts). */
   private readonly groupListFeed = new GroupListFeed({
     listened: () => this.emitter.has(EVENT.GROUP_LIST_UPDATED),
@@ -502,6 +534,7 @@ export class Natter extends TencentUnsupported {
     this.mentions.clear();
     this.groupListFeed.stop();
     this.groupRoles.clear();
+    this.groupMutes.clear();
     this.blocklist.stop();
     this.loading = null;
     this.catchUpRunning = null;
@@ -754,8 +787,10 @@ export class Natter extends TencentUnsupported {
     // A message deleted for this user while it was held (catching up) is not news any more.
     const list = wires.filter((w) => !this.cache.isDeleted(w.messageID)).map((w) => this.keep(w, me));
     this.noteGroupRoles(list, me);
+    const mutesChanged = this.noteGroupMutes(list);
     if (list.length > 0) this.emit(EVENT.MESSAGE_RECEIVED, list);
     this.groupListFeed.noteMessages(list);
+    if (mutesChanged) this.emitList();
   }
 
   /**
@@ -781,34 +816,68 @@ export class Natter extends TencentUnsupported {
     this.store.get(`${TYPES.CONV_GROUP}${groupID}`)?.groupProfile?.name || undefined;
 
   /**
-   * What delivered messages tell of the user's role in groups. A removal or dismissal notice: none
-   * any more; an approved request to join: a plain member. A tip of a new owner: the user is the
-   * owner now, as Tencent's SDK sets `selfInfo.role` on it; or, having handed the group on (from
-   * another device), a plain member.
+   * What delivered messages tell of the user's role in groups. A removal, dismissal or quit notice:
+   * none any more; an approved request to join: a plain member; being made an admin, or a plain
+   * member again (the notice, or the tip naming the user): that role. A tip of a new owner: the
+   * user is the owner now, as Tencent's SDK sets `selfInfo.role` on it; or, having handed the group
+   * on (from another device), a plain member.
    */
   private noteGroupRoles(list: Message[], me: string): void {
     for (const m of list) {
       if (m.type === TYPES.MSG_GRP_SYS_NOTICE) {
         const notice = m.payload as GroupSystemNoticePayload;
         const groupID = notice.groupProfile.groupID;
-        if (notice.operationType === GROUP_NOTICE.APPROVED) this.groupRoles.set(groupID, TYPES.GRP_MBR_ROLE_MEMBER);
+        const role = GROUP_NOTICE_ROLES.get(notice.operationType);
+        if (role !== undefined) this.groupRoles.set(groupID, role);
         else if (GROUP_NOTICE_ENDINGS.has(notice.operationType)) this.groupRoles.delete(groupID);
       } else if (m.type === TYPES.MSG_GRP_TIP) {
         const tip = m.payload as GroupTipPayload;
+        const groupID = tip.groupProfile.groupID;
         const ownerID = tip.newGroupProfile?.ownerID;
-        if (ownerID === me) this.groupRoles.set(tip.groupProfile.groupID, TYPES.GRP_MBR_ROLE_OWNER);
-        else if (ownerID !== undefined && m.from === me) this.groupRoles.set(tip.groupProfile.groupID, TYPES.GRP_MBR_ROLE_MEMBER);
+        const role = GROUP_TIP_ROLES.get(tip.operationType);
+        if (ownerID === me) this.groupRoles.set(groupID, TYPES.GRP_MBR_ROLE_OWNER);
+        else if (ownerID !== undefined && m.from === me) this.groupRoles.set(groupID, TYPES.GRP_MBR_ROLE_MEMBER);
+        else if (role !== undefined && tip.userIDList.includes(me)) this.groupRoles.set(groupID, role);
       }
     }
   }
 
+  /**
+   * Delivered profile tips that mute a group for all or end it (`newGroupProfile.muteAllMembers`).
+   * Returns whether that changes a conversation the list holds (its `groupProfile`).
+   */
+  private noteGroupMutes(list: Message[]): boolean {
+    let changed = false;
+    for (const m of list) {
+      if (m.type !== TYPES.MSG_GRP_TIP) continue;
+      const tip = m.payload as GroupTipPayload;
+      const muted = tip.newGroupProfile?.muteAllMembers;
+      if (tip.operationType !== TYPES.GRP_TIP_GRP_PROFILE_UPDATED || typeof muted !== 'boolean') continue;
+      changed = this.noteGroupMute(tip.groupProfile.groupID, muted) || changed;
+    }
+    return changed;
+  }
+
+  /** Notes whether a group is muted for all; returns whether a held conversation shows it anew. */
+  private noteGroupMute(groupID: string, muted: boolean): boolean {
+    const before = this.groupMutes.get(groupID) ?? false;
+    this.groupMutes.set(groupID, muted);
+    return before !== muted && this.store.get(`${TYPES.CONV_GROUP}${groupID}`) !== undefined;
+  }
+
   /** A wire conversation as the app sees it (who is logged in decides "You recalled a message"). */
   private readonly present = (wire: WireConversation): Conversation =>
-    toConversation(wire, this.userID ?? '', (groupID) => this.groupRoles.get(groupID));
+    toConversation(
+      wire,
+      this.userID ?? '',
+      (groupID) => this.groupRoles.get(groupID),
+      (groupID) => this.groupMutes.get(groupID),
+    );
 
   /**
    * A group of a call's answer as the app sees it: `selfInfo` with the user, their role (noted for
    * the group's conversation) and the conversation's `messageRemindType` when the SDK holds it.
+   * Whether it is muted for all is noted for the group's conversation too.
    */
   private presentGroup(wire: WireGroup): Group {
     const group = toGroup(wire, {
@@ -818,6 +887,7 @@ export class Natter extends TencentUnsupported {
     const role: string = group.selfInfo.role;
     if (role && !group.isDismissed) this.groupRoles.set(wire.groupID, role);
     else this.groupRoles.delete(wire.groupID);
+    this.noteGroupMute(wire.groupID, group.muteAllMembers);
     return group;
   }
 
@@ -1818,7 +1888,8 @@ export class Natter extends TencentUnsupported {
   /**
    * A page of the group's members, by user ID: `{ memberList, offset }`, `offset` being where the
    * next page starts, 0 after the last, as Tencent's. A member's `role` is `Owner` for the group's
-   * owner, else `Member` (Natter has no admins); name cards, mutes and member fields are empty.
+   * owner, `Admin` for its admins, else `Member`; `nameCard` their name card in the group, and
+   * `muteUntil` when their mute ends (Unix seconds, 0 when not muted); member fields are empty.
    * `role` filters the page asked for, so a filtered page may hold fewer than `count` members
    * while later pages hold more: page on by `offset` until it is 0. As Tencent's, a `count` over
    * 100 asks for 100, and a group the user is not a member of (any more) lists no one:
@@ -1961,12 +2032,12 @@ export class Natter extends TencentUnsupported {
   }
 
   /**
-   * The owner removes members, as Tencent's: `{ group, userIDList }`, the users removed (those who
-   * were not members are left out). Each keeps a read-only conversation and finds a
-   * MSG_GRP_SYS_NOTICE of `operationType` 4 in `@TIM#SYSTEM`. Anyone but the owner gets 40301;
-   * the owner naming themself 40001 (they leave with quitGroup). `reason` is accepted and not
-   * passed on (Natter's notice carries none); `duration`, Tencent's ban from an audio-video
-   * group, rejects with -2. 1–500 userIDs.
+   * The owner or an admin removes members, as Tencent's: `{ group, userIDList }`, the users removed
+   * (those who were not members are left out). Each keeps a read-only conversation and finds a
+   * MSG_GRP_SYS_NOTICE of `operationType` 4 in `@TIM#SYSTEM`. An admin removes plain members
+   * only; anyone else gets 40301; the owner naming themself 40001 (they leave with quitGroup).
+   * `reason` is accepted and not passed on (Natter's notice carries none); `duration`, Tencent's
+   * ban from an audio-video group, rejects with -2. 1–500 userIDs.
    */
   async deleteGroupMember(options: DeleteGroupMemberOptions): Promise<ChatResponse<DeleteGroupMemberResult>> {
     checkGroupID(options?.groupID);
@@ -1986,11 +2057,15 @@ export class Natter extends TencentUnsupported {
   /**
    * Changes the group's name, avatar, introduction, notification or joinOption, as Tencent's:
    * resolves `{ group }` as it now is; the fields left out keep their value. In a work group any
-   * member may, in a public or meeting group only the owner (else 40301). Only a public group
-   * takes a `joinOption`; one given for another is set aside, as Tencent's SDK sets it aside. Every member's conversation list
-   * follows (`CONVERSATION_LIST_UPDATED`, this instance's at once). Natter has no group mute or
-   * custom fields: `muteAllMembers: true` or a non-empty `groupCustomField` rejects with -2 and
-   * nothing changes.
+   * member may, in a public or meeting group only the owner and its admins (else 40301). Only a
+   * public group takes a `joinOption`; one given for another is set aside, as Tencent's SDK sets
+   * it aside. `muteAllMembers: true` mutes everyone but the owner and the admins (their sends to
+   * the group reject 40307, `ErrorCode.MUTED`) until `false` ends it: the owner or an admin only,
+   * and never in a work group (else 40301, and nothing changes); not a boolean, 40001 before any
+   * request. A change writes the tip `GRP_TIP_GRP_PROFILE_UPDATED` with the fields changed in
+   * `newGroupProfile`. Every member's conversation list follows (`CONVERSATION_LIST_UPDATED`,
+   * this instance's at once). Natter has no group custom fields: a non-empty `groupCustomField`
+   * rejects with -2 and nothing changes.
    */
   async updateGroupProfile(options: UpdateGroupProfileOptions): Promise<ChatResponse<{ group: Group }>> {
     checkGroupID(options?.groupID);
@@ -2001,9 +2076,6 @@ export class Natter extends TencentUnsupported {
     if (options.muteAllMembers !== undefined && typeof options.muteAllMembers !== 'boolean') {
       throw invalidArgument('muteAllMembers: must be a boolean');
     }
-    if (options.muteAllMembers === true) {
-      throw unsupported('updateGroupProfile({ muteAllMembers })', 'Natter has no group mute');
-    }
     refuseGroupCustomField('updateGroupProfile', options.groupCustomField);
     const body: WireGroupProfileUpdate = {
       name: options.name,
@@ -2011,11 +2083,15 @@ export class Natter extends TencentUnsupported {
       introduction: options.introduction,
       notification: options.notification,
       joinOption: options.joinOption as string | undefined,
+      muteAllMembers: options.muteAllMembers,
     };
     const wire = await this.http.post<WireGroup>(groupPath(options.groupID), body);
     this.groupListFeed.refresh();
-    // The server tells every member's devices (profileUpdated); this list need not wait for it.
-    if (this.store.applyProfiles([], [wire])) this.emitList();
+    const muteShown = this.noteGroupMute(wire.groupID, wire.muteAllMembers === true);
+    // The server tells every member's devices (profileUpdated, and the tip); this list need not
+    // wait for them.
+    const profileShown = this.store.applyProfiles([], [wire]);
+    if (profileShown || muteShown) this.emitList();
     return ok({ group: this.presentGroup(wire) });
   }
 
@@ -2053,9 +2129,9 @@ export class Natter extends TencentUnsupported {
 
   /**
    * `{ memberList }`: the named users among the group's current members, as Tencent's, in the
-   * order named, with nick, avatar and `role`; users who are not members are left out. As
-   * Tencent's, only the first 50 userIDs are asked for. A current member only: 40302 after
-   * leaving, 40301 for a stranger.
+   * order named, with nick, avatar, `role`, `nameCard` and `muteUntil` (as getGroupMemberList);
+   * users who are not members are left out. As Tencent's, only the first 50 userIDs are asked
+   * for. A current member only: 40302 after leaving, 40301 for a stranger.
    */
   async getGroupMemberProfile(
     options: GetGroupMemberProfileOptions,
@@ -2069,6 +2145,67 @@ export class Natter extends TencentUnsupported {
       userIDList: userIDList.slice(0, MAX_MEMBERS_PER_PROFILE_CALL),
     });
     return ok({ memberList: reply.memberList.map(toGroupMember) });
+  }
+
+  /**
+   * The owner makes a member an admin (`TYPES.GRP_MBR_ROLE_ADMIN`) or a plain member again
+   * (`GRP_MBR_ROLE_MEMBER`), as Tencent's: resolves `{ group, member }`, the member as they now
+   * are. The members get a group tip (`GRP_TIP_MBR_SET_ADMIN` or `GRP_TIP_MBR_CANCELED_ADMIN`),
+   * the member's devices a MSG_GRP_SYS_NOTICE (`operationType` 9 or 10). Only the owner may, and a
+   * work group has no admins: else 40301. Another role rejects 40001 before any request; a user who
+   * is not a member 40001.
+   */
+  async setGroupMemberRole(options: SetGroupMemberRoleOptions): Promise<ChatResponse<GroupMemberChangeResult>> {
+    checkGroupID(options?.groupID);
+    checkMemberID(options.userID);
+    if (!ASSIGNABLE_ROLES.has(options.role)) {
+      throw invalidArgument(`role: ${String(options.role)} is not TYPES.GRP_MBR_ROLE_ADMIN or TYPES.GRP_MBR_ROLE_MEMBER`);
+    }
+    return this.updateGroupMember(options.groupID, { userID: options.userID, role: options.role });
+  }
+
+  /**
+   * Mutes a member for `muteTime` seconds from now, or unmutes them (0), as Tencent's: resolves
+   * `{ group, member }`, the member's `muteUntil` now the end of the mute (0 unmuted). Until then
+   * their sendMessage to the group rejects with 40307 (`ErrorCode.MUTED`). The members get a group
+   * tip (`GRP_TIP_MBR_PROFILE_UPDATED`, `memberList[0].muteTime` the seconds given). The owner
+   * mutes anyone else, an admin plain members only, and a work group mutes no one, as Tencent's:
+   * else 40301. A user who is not a member rejects 40001.
+   */
+  async setGroupMemberMuteTime(options: SetGroupMemberMuteTimeOptions): Promise<ChatResponse<GroupMemberChangeResult>> {
+    checkGroupID(options?.groupID);
+    checkMemberID(options.userID);
+    const muteTime: unknown = options.muteTime;
+    if (typeof muteTime !== 'number' || !Number.isSafeInteger(muteTime) || muteTime < 0) {
+      throw invalidArgument('muteTime: whole seconds from now, 0 to unmute');
+    }
+    return this.updateGroupMember(options.groupID, { userID: options.userID, muteTime });
+  }
+
+  /**
+   * Sets a member's name card, their name in the group (at most 50 bytes; `''` removes it), as
+   * Tencent's: `userID` left out is the user themself. Resolves `{ group, member }`. Anyone sets
+   * their own; the owner anyone's, an admin a plain member's (else 40301). A user who is not a
+   * member rejects 40001. It is the member's `nameCard` in getGroupMemberList and
+   * getGroupMemberProfile.
+   */
+  async setGroupMemberNameCard(options: SetGroupMemberNameCardOptions): Promise<ChatResponse<GroupMemberChangeResult>> {
+    checkGroupID(options?.groupID);
+    const me = this.userID;
+    if (me === null) throw notLoggedIn();
+    const userID = options.userID ?? me;
+    checkMemberID(userID);
+    if (typeof options.nameCard !== 'string') throw invalidArgument("nameCard: a string, '' to remove it");
+    return this.updateGroupMember(options.groupID, { userID, nameCard: options.nameCard });
+  }
+
+  /** One change to a member (`POST /v1/groups/{groupID}/members/update`), answered as Tencent's. */
+  private async updateGroupMember(
+    groupID: string,
+    body: WireGroupMemberUpdate,
+  ): Promise<ChatResponse<GroupMemberChangeResult>> {
+    const reply = await this.http.post<WireUpdatedGroupMember>(groupPath(groupID, '/members/update'), body);
+    return ok({ group: this.presentGroup(reply.group), member: toGroupMember(reply.member) });
   }
 
   /**
@@ -2121,8 +2258,8 @@ export class Natter extends TencentUnsupported {
   }
 
   /**
-   * `{ applicationList }`: the requests to join the groups the user owns that wait for their
-   * answer, oldest first, in Tencent's shape (GroupApplication). A request answered, or whose
+   * `{ applicationList }`: the requests to join the groups the user owns or administers that wait
+   * for an answer, oldest first, in Tencent's shape (GroupApplication). A request answered, or whose
    * applicant became a member meanwhile, is no longer listed.
    */
   async getGroupApplicationList(): Promise<ChatResponse<{ applicationList: GroupApplication[] }>> {
@@ -2131,14 +2268,15 @@ export class Natter extends TencentUnsupported {
   }
 
   /**
-   * The owner answers a request to join, as Tencent's: `handleAction` `'Agree'` (the applicant
-   * joins, as by joinGroup of an open group) or `'Reject'`, and `handleMessage`, passed on to the
-   * applicant, whose devices get a MSG_GRP_SYS_NOTICE of `operationType` 2 or 3. The request is
-   * named as Tencent's names it: by its notice (`message`, `operationType` 1: the applicant is
-   * its `operatorID`, the group its `groupProfile`) or by a getGroupApplicationList entry
-   * (`application`). Resolves `{ group }` as it now is. Anyone but the owner gets 40301; a request
-   * answered already (or never made) 40401. Unlike Tencent's SDK, the notice is not deleted: it
-   * stays in `@TIM#SYSTEM`, and getGroupApplicationList tells which requests still wait.
+   * The owner or an admin answers a request to join, as Tencent's: `handleAction` `'Agree'` (the
+   * applicant joins, as by joinGroup of an open group) or `'Reject'`, and `handleMessage`, passed
+   * on to the applicant, whose devices get a MSG_GRP_SYS_NOTICE of `operationType` 2 or 3. The
+   * request is named as Tencent's names it: by its notice (`message`, `operationType` 1: the
+   * applicant is its `operatorID`, the group its `groupProfile`) or by a getGroupApplicationList
+   * entry (`application`). Resolves `{ group }` as it now is. Anyone but the owner and the admins
+   * gets 40301; a request answered already (or never made) 40401. Unlike Tencent's SDK, the
+   * notice is not deleted: it stays in `@TIM#SYSTEM`, and getGroupApplicationList tells which
+   * requests still wait.
    */
   async handleGroupApplication(options: HandleGroupApplicationOptions): Promise<ChatResponse<{ group: Group }>> {
     if (typeof options !== 'object' || options === null) throw invalidArgument('handleGroupApplication: options required');
@@ -2164,7 +2302,8 @@ export class Natter extends TencentUnsupported {
    * Leaves the group. Its conversation stays in the list, readable up to now; sending to it then
    * rejects with 40302 `not_a_member`. The owner of a public or meeting group cannot leave it
    * (40301: dismissGroup instead), as Tencent's; an owner who leaves their work group owns it no
-   * more (`ownerID` becomes `''`).
+   * more (`ownerID` becomes `''`). The user's other devices and tabs find a MSG_GRP_SYS_NOTICE of
+   * `operationType` 8 in `@TIM#SYSTEM`, as Tencent's.
    */
   async quitGroup(groupID: string): Promise<ChatResponse<{ groupID: string }>> {
     checkGroupID(groupID);
@@ -2913,6 +3052,10 @@ function checkGroupID(groupID: unknown): asserts groupID is string {
   if (typeof groupID !== 'string' || groupID === '') throw invalidArgument('groupID: a group ID');
 }
 
+function checkMemberID(userID: unknown): asserts userID is string {
+  if (typeof userID !== 'string' || userID === '') throw invalidArgument("userID: the member's userID");
+}
+
 function checkKeyList(keyList: unknown, what: string): void {
   if (!Array.isArray(keyList) || keyList.some((key) => typeof key !== 'string')) throw invalidArgument(what);
 }
@@ -2960,7 +3103,7 @@ function checkNewMembers(list: unknown): string[] {
     if (member.role !== undefined && member.role !== TYPES.GRP_MBR_ROLE_MEMBER) {
       throw unsupported(
         'createGroup({ memberList: [{ role }] })',
-        'the creator owns a Natter group and everyone else is a Member: there are no admins',
+        'everyone but its creator joins a Natter group as a Member: the owner names admins afterwards (setGroupMemberRole)',
       );
     }
     if (Array.isArray(member.memberCustomField) && member.memberCustomField.length > 0) {

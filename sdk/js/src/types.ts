@@ -87,19 +87,22 @@ export interface LocationPayload {
 /**
  * Group system notice (`MSG_GRP_SYS_NOTICE`, in `@TIM#SYSTEM`): the server's notice of a group
  * event that concerns the user, as Tencent's: `operationType` 1 (a user asks to join a group the
- * user owns), 2 (the user's request to join was approved), 3 (it was refused), 4 (the user was
- * removed from a group) or 5 (a group was dismissed).
+ * user owns or administers), 2 (the user's request to join was approved), 3 (it was refused), 4
+ * (the user was removed from a group), 5 (a group was dismissed), 8 (the user left a group, told
+ * to all their devices), 9 (the owner made the user an admin) or 10 (the owner made them a plain
+ * member again).
  */
 export interface GroupSystemNoticePayload {
   /** The group; its `name` only when the SDK holds the group's conversation (the notice names none). */
   groupProfile: { groupID: string; name?: string };
   operationType: number;
   /**
-   * Who did it: the applicant (1); the owner who answered (2, 3); the member who removed the user or
-   * dismissed the group (4, 5), `''` when the app backend did.
+   * Who did it: the applicant (1); the owner or admin who answered (2, 3); the member who removed
+   * the user or dismissed the group (4, 5), `''` when the app backend did; the user themself (8);
+   * the owner (9, 10).
    */
   operatorID: string;
-  /** What the applicant wrote (1), or what the owner answered (2, 3); `''` otherwise. */
+  /** What the applicant wrote (1), or what the owner or admin answered (2, 3); `''` otherwise. */
   handleMessage: string;
   /** Tencent's, always `''`: Natter's requests carry no authentication key. */
   authentication: string;
@@ -111,15 +114,24 @@ export interface GroupSystemNoticePayload {
 /**
  * Group tip (`MSG_GRP_TIP`, in the group's conversation): the server's note of a change a member
  * made from a client, as Tencent's. `operationType` `GRP_TIP_MBR_JOIN` (1: users joined or were
- * added), `GRP_TIP_MBR_QUIT` (2), `GRP_TIP_MBR_KICKED_OUT` (3) or `GRP_TIP_GRP_PROFILE_UPDATED` (6:
- * the profile or the owner changed). The server's fields, and what Tencent's SDK adds to them.
+ * added), `GRP_TIP_MBR_QUIT` (2), `GRP_TIP_MBR_KICKED_OUT` (3), `GRP_TIP_MBR_SET_ADMIN` (4),
+ * `GRP_TIP_MBR_CANCELED_ADMIN` (5), `GRP_TIP_GRP_PROFILE_UPDATED` (6: the profile or the owner
+ * changed) or `GRP_TIP_MBR_PROFILE_UPDATED` (7: a member was muted or unmuted,
+ * `memberList[0].muteTime` the seconds muted, 0 when unmuted). The server's fields, and what
+ * Tencent's SDK adds to them.
  */
+/** The fields a profile tip says changed (GroupTipPayload's `newGroupProfile`), as Tencent's. */
+export type NewGroupProfile = {
+  [Field in Exclude<keyof NonNullable<WireGroupTipPayload['newGroupProfile']>, 'muteAllMembers'>]?: string;
+} & { muteAllMembers?: boolean };
+
 export interface GroupTipPayload extends Omit<WireGroupTipPayload, 'newGroupProfile'> {
   /**
    * Profile tips only: the fields that changed, by Tencent's names (`groupName`, `notification`,
-   * `introduction`, `avatar`, `joinOption`; `ownerID` alone for a change of owner).
+   * `introduction`, `avatar`, `joinOption`, strings; `muteAllMembers`, a boolean: everyone but the
+   * owner and the admins muted, or no longer; `ownerID` alone for a change of owner).
    */
-  newGroupProfile?: { [Field in keyof NonNullable<WireGroupTipPayload['newGroupProfile']>]?: string };
+  newGroupProfile?: NewGroupProfile;
   /** `memberCount` again: Tencent's SDK sets both from the count. */
   memberNum: number;
   /** The group, as Tencent's tips name it (its SDK's handlers find the group by it). */
@@ -293,16 +305,22 @@ export interface Group {
   lastInfoTime: number;
   /**
    * Tencent's `{ userID, role, messageRemindType, joinTime, nameCard, readedSequence }`: `userID`
-   * the logged-in user, always; `role` `GRP_MBR_ROLE_OWNER` or `_MEMBER` where the user is known to
-   * be a member (the group calls; a conversation's `groupProfile` once a group call told the SDK),
-   * else `''`; `messageRemindType` the group conversation's when held, else `''`; the others
-   * Tencent's empty defaults.
+   * the logged-in user, always; `role` `GRP_MBR_ROLE_OWNER`, `_ADMIN` or `_MEMBER` where the user
+   * is known to be a member (the group calls; a conversation's `groupProfile` once a group call, a
+   * tip or a notice told the SDK), else `''`; `messageRemindType` the group conversation's when
+   * held, else `''`; the others Tencent's empty defaults (the user's name card is in their member
+   * entry: getGroupMemberProfile).
    */
   selfInfo: any;
   lastMessage: any;
   nextMessageSeq: number;
   memberCount: number;
   maxMemberCount: number;
+  /**
+   * Muted for all (updateGroupProfile's `muteAllMembers`): only the owner and the admins send, as
+   * Tencent's. From the group calls; a conversation's `groupProfile` says what the SDK last learnt
+   * from a group call or a profile tip (`GRP_TIP_GRP_PROFILE_UPDATED`), `false` until then.
+   */
   muteAllMembers: boolean;
   /** `TYPES.JOIN_OPTIONS_*` when the server reports one (a work group's is always `DisableApply`). */
   joinOption: string;
@@ -410,10 +428,13 @@ export interface GroupMember {
   userID: string;
   avatar: string;
   nick: string;
-  /** `GRP_MBR_ROLE_OWNER` for the group's owner, `GRP_MBR_ROLE_MEMBER` for everyone else. */
+  /** `GRP_MBR_ROLE_OWNER` for the group's owner, `GRP_MBR_ROLE_ADMIN` for its admins, else `GRP_MBR_ROLE_MEMBER`. */
   role: string;
+  /** Always 0: Natter does not keep when members joined. */
   joinTime: number;
+  /** The member's name in this group (setGroupMemberNameCard); `''` when they have none. */
   nameCard: string;
+  /** When the member's mute ends (setGroupMemberMuteTime), in Unix seconds; 0 when not muted. */
   muteUntil: number;
   memberCustomField: any[];
 }
@@ -697,7 +718,7 @@ export interface GetGroupMemberListOptions {
   offset?: number;
   /**
    * Only members of this role (`TYPES.GRP_MBR_ROLE_*`), from the page asked for. Natter's groups
-   * have an owner and members: `_ADMIN` and `_CUSTOM` list none.
+   * have an owner, admins and members: `_CUSTOM` lists none.
    */
   role?: string;
 }
@@ -812,7 +833,10 @@ export interface UpdateGroupProfileOptions {
   notification?: string;
   /** `TYPES.JOIN_OPTIONS_*`; not for a work group. */
   joinOption?: TypesValue;
-  /** Natter has no group mute: `true` rejects (-2). */
+  /**
+   * Mutes everyone but the owner and the admins (`true`), or ends it (`false`): the owner or an
+   * admin, not in a work group (else 40301).
+   */
   muteAllMembers?: boolean;
   /** Natter has no group custom fields: a non-empty list rejects (-2). */
   groupCustomField?: any[];
@@ -888,6 +912,39 @@ export interface HandleGroupApplicationOptions {
   message?: Message;
   /** An entry of getGroupApplicationList's `applicationList`. */
   application?: Pick<GroupApplication, 'applicant' | 'groupID'>;
+}
+
+/** setGroupMemberRole's options. */
+export interface SetGroupMemberRoleOptions {
+  groupID: string;
+  userID: string;
+  /** `TYPES.GRP_MBR_ROLE_ADMIN` or `TYPES.GRP_MBR_ROLE_MEMBER`; anything else rejects 40001. */
+  role: string;
+}
+
+/** setGroupMemberMuteTime's options. */
+export interface SetGroupMemberMuteTimeOptions {
+  groupID: string;
+  userID: string;
+  /** How long the member is muted from now, in seconds; 0 unmutes. */
+  muteTime: number;
+}
+
+/** setGroupMemberNameCard's options. */
+export interface SetGroupMemberNameCardOptions {
+  groupID: string;
+  /** The member whose name card it is; the user themself when left out, as Tencent's. */
+  userID?: string;
+  /** At most 50 bytes; `''` removes it. */
+  nameCard: string;
+}
+
+/** What setGroupMemberRole, setGroupMemberMuteTime and setGroupMemberNameCard resolve with, as Tencent's. */
+export interface GroupMemberChangeResult {
+  /** The group as it now is. */
+  group: Group;
+  /** The member as they now are. */
+  member: GroupMember;
 }
 
 /** Natter: NATTER_MESSAGES_DELETED's data. */

@@ -78,9 +78,6 @@ export const UNSUPPORTED_CALLS = {
   setGroupCounters: 'Natter has no group counters',
   increaseGroupCounter: 'Natter has no group counters',
   decreaseGroupCounter: 'Natter has no group counters',
-  setGroupMemberMuteTime: 'Natter has no member muting',
-  setGroupMemberRole: 'Natter groups have an owner and members, no admins',
-  setGroupMemberNameCard: 'Natter has no name cards',
   setGroupMemberCustomField: 'Natter has no member custom fields',
   markGroupMemberList: 'Natter has no member marks',
   // communities and topics
@@ -325,15 +322,6 @@ export class TencentUnsupported {
   }
   decreaseGroupCounter(..._args: any[]): Promise<ChatResponse<any>> {
     return reject('decreaseGroupCounter');
-  }
-  setGroupMemberMuteTime(..._args: any[]): Promise<ChatResponse<any>> {
-    return reject('setGroupMemberMuteTime');
-  }
-  setGroupMemberRole(..._args: any[]): Promise<ChatResponse<any>> {
-    return reject('setGroupMemberRole');
-  }
-  setGroupMemberNameCard(..._args: any[]): Promise<ChatResponse<any>> {
-    return reject('setGroupMemberNameCard');
   }
   setGroupMemberCustomField(..._args: any[]): Promise<ChatResponse<any>> {
     return reject('setGroupMemberCustomField');

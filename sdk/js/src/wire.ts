@@ -59,6 +59,10 @@ export type WireAddedGroupMembers = api.AddedGroupMembers;
 export type WireRemovedGroupMembers = api.RemovedGroupMembers;
 /** `POST /v1/groups/{groupID}` body. */
 export type WireGroupProfileUpdate = api.GroupProfileUpdate;
+/** `POST /v1/groups/{groupID}/members/update` body: a member's role, mute or name card. */
+export type WireGroupMemberUpdate = api.GroupMemberUpdate;
+/** Its answer: the group, and the member as they now are. */
+export type WireUpdatedGroupMember = api.UpdatedGroupMember;
 /** `POST /v1/groups/{groupID}/join`. */
 export type WireJoinedGroup = api.JoinedGroup;
 /** `GET /v1/group-applications`: the requests to join waiting for the user. */

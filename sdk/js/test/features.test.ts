@@ -433,7 +433,7 @@ describe('getGroupList and getGroupMemberList', () => {
     const all = (await chat.getGroupMemberList({ groupID: group, count: 30, offset: 0 })).data;
     assert.deepEqual(all.memberList.find((m) => m.userID === bob)?.nick, 'Bob B.');
     assert.equal(all.offset, 0, 'the last page');
-    // By role: a group the app backend made has no owner, and no Natter group has admins.
+    // By role: a group the app backend made has no owner.
     const members = await chat.getGroupMemberList({ groupID: group, count: 30, offset: 0, role: TYPES.GRP_MBR_ROLE_MEMBER });
     assert.equal(members.data.memberList.length, 2);
     const owners = await chat.getGroupMemberList({ groupID: group, count: 30, offset: 0, role: TYPES.GRP_MBR_ROLE_OWNER });
