@@ -13,7 +13,16 @@ import TencentCloudChat, {
 } from '@natter/sdk';
 import { chat, currentChat } from './client.ts';
 import { announce, toast } from './feedback.ts';
-import { describeError, displayName, groupReadOnlyReason, isGroupTip, isMuted, isStarred, targetOf } from './format.ts';
+import {
+  describeError,
+  displayName,
+  durationWords,
+  groupReadOnlyReason,
+  isGroupTip,
+  isMuted,
+  isStarred,
+  targetOf,
+} from './format.ts';
 import {
   allFolders,
   findConversation,
@@ -211,6 +220,50 @@ export async function addGroupMembers(groupID: string, userIDList: string[]): Pr
 
 export function removeGroupMember(groupID: string, userID: string, name: string): Promise<void> {
   return run('remove the member', () => chat().deleteGroupMember({ groupID, userIDList: [userID] }), `Removed ${name}`);
+}
+
+/** How long *Mute 10 min* in Group info mutes a member. */
+export const MUTE_SECONDS = 600;
+
+/** The owner makes a member an admin, or a plain member again. */
+export function setAdmin(groupID: string, userID: string, name: string, admin: boolean): Promise<void> {
+  return run(
+    admin ? 'make them an admin' : 'remove them as an admin',
+    () =>
+      chat().setGroupMemberRole({
+        groupID,
+        userID,
+        role: admin ? TYPES.GRP_MBR_ROLE_ADMIN : TYPES.GRP_MBR_ROLE_MEMBER,
+      }),
+    admin ? `${name} is now an admin` : `${name} is no longer an admin`,
+  );
+}
+
+/** The owner or an admin mutes a member for `seconds`, or unmutes them (0). */
+export function muteMember(groupID: string, userID: string, name: string, seconds: number): Promise<void> {
+  return run(
+    seconds > 0 ? `mute ${name}` : `unmute ${name}`,
+    () => chat().setGroupMemberMuteTime({ groupID, userID, muteTime: seconds }),
+    seconds > 0 ? `Muted ${name} for ${durationWords(seconds)}` : `Unmuted ${name}`,
+  );
+}
+
+/** The user's own name in the group (its name card); `''` removes it. */
+export function setMyNameCard(groupID: string, nameCard: string): Promise<void> {
+  return run(
+    'change your name in the group',
+    () => chat().setGroupMemberNameCard({ groupID, nameCard }),
+    nameCard ? `Your name in this group is now “${nameCard}”` : 'You use your own name in this group again',
+  );
+}
+
+/** The owner or an admin mutes everyone but the owner and admins (`updateGroupProfile`'s `muteAllMembers`), or ends it. */
+export function muteEveryone(groupID: string, muted: boolean): Promise<void> {
+  return run(
+    muted ? 'mute everyone' : 'unmute everyone',
+    () => chat().updateGroupProfile({ groupID, muteAllMembers: muted }),
+    muted ? 'Everyone but the owner and admins is muted' : 'Everyone can send again',
+  );
 }
 
 export function renameGroup(groupID: string, name: string): Promise<void> {

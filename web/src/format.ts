@@ -133,9 +133,10 @@ export function isGroupTip(m: Pick<Message, 'type'>): boolean {
 
 /**
  * A group tip in words: "bob joined the group", "alice added carol, dave", "carol left the group",
- * "alice removed carol", "alice renamed the group to “X”", "alice changed the group notice", "bob is
- * now the owner". People are named by `nickOf`, else by the nick the tip carries of those it is
- * about, else by user ID.
+ * "alice removed carol", "alice made bob an admin", "alice removed bob as an admin", "alice muted
+ * bob for 10 minutes", "alice unmuted bob", "alice renamed the group to “X”", "alice changed the
+ * group notice", "alice muted everyone", "bob is now the owner". People are named by `nickOf`, else by the nick the tip
+ * carries of those it is about, else by user ID.
  */
 function groupTipText(p: GroupTipPayload, nickOf: NickOf): string {
   const name = (uid: string) => nickOf(uid) || p.memberList.find((m) => m.userID === uid)?.nick || uid;
@@ -148,11 +149,32 @@ function groupTipText(p: GroupTipPayload, nickOf: NickOf): string {
       return `${who} left the group`;
     case TYPES.GRP_TIP_MBR_KICKED_OUT:
       return `${operator} removed ${who}`;
+    case TYPES.GRP_TIP_MBR_SET_ADMIN:
+      return `${operator} made ${who} an admin`;
+    case TYPES.GRP_TIP_MBR_CANCELED_ADMIN:
+      return `${operator} removed ${who} as an admin`;
     case TYPES.GRP_TIP_GRP_PROFILE_UPDATED:
       return profileTipText(p.newGroupProfile ?? {}, operator, name);
+    case TYPES.GRP_TIP_MBR_PROFILE_UPDATED: {
+      // A mute, for the member's `muteTime` seconds; 0 is an unmute.
+      const muteTime = p.memberList[0]?.muteTime ?? 0;
+      return muteTime > 0 ? `${operator} muted ${who} for ${durationWords(muteTime)}` : `${operator} unmuted ${who}`;
+    }
     default:
       return '[Group Notification]';
   }
+}
+
+/** A length of time in seconds as words, in its largest whole unit: "10 minutes", "1 day", "90 seconds". */
+export function durationWords(seconds: number): string {
+  const units = [
+    [86_400, 'day'],
+    [3_600, 'hour'],
+    [60, 'minute'],
+  ] as const;
+  const [size, unit] = units.find(([size]) => seconds % size === 0) ?? [1, 'second'];
+  const count = seconds / size;
+  return `${count} ${unit}${count === 1 ? '' : 's'}`;
 }
 
 /** What a profile edit changed, other than the name, in words. */
@@ -173,6 +195,7 @@ function profileTipText(
   const done: string[] = [];
   if (changes.groupName !== undefined) done.push(`renamed the group to “${changes.groupName}”`);
   for (const [field, words] of PROFILE_FIELD_WORDS) if (changes[field] !== undefined) done.push(words);
+  if (changes.muteAllMembers !== undefined) done.push(changes.muteAllMembers ? 'muted everyone' : 'unmuted everyone');
   if (done.length === 0) return '[Group Notification]';
   const last = done.pop()!;
   return `${operator} ${done.length > 0 ? `${done.join(', ')} and ${last}` : last}`;
@@ -183,20 +206,21 @@ const JOIN_REQUEST = 1;
 
 /**
  * A group system notice in words, by Tencent's operationType: "bob asks to join Club: “let me in”"
- * (1), "Your request to join Club was approved" (2) or "declined" (3), with what the owner wrote,
- * "You were removed from the group Club" (4), "The group Club was dismissed" (5). The group is
- * named by the notice, else by `groupNameOf`, else by its ID; the applicant by `nickOf`, else by
- * user ID.
+ * (1), "Your request to join Club was approved" (2) or "declined" (3), with what the owner or admin
+ * wrote, "You were removed from the group Club" (4), "The group Club was dismissed" (5), "You left
+ * the group Club" (8, on the user's other devices), "alice made you an admin of Club" (9), "alice
+ * removed you as an admin of Club" (10). The group is named by the notice, else by `groupNameOf`,
+ * else by its ID; people by `nickOf`, else by user ID.
  */
 function groupNoticeText(p: Partial<GroupSystemNoticePayload> | undefined, nickOf: NickOf, groupNameOf: GroupNameOf): string {
   const groupID = p?.groupProfile?.groupID ?? '';
   const group = p?.groupProfile?.name || groupNameOf(groupID) || groupID;
   const words = p?.handleMessage ? `: “${p.handleMessage}”` : '';
+  const operatorID = p?.operatorID ?? '';
+  const operator = nickOf(operatorID) || operatorID;
   switch (p?.operationType) {
-    case JOIN_REQUEST: {
-      const applicant = p.operatorID ?? '';
-      return `${nickOf(applicant) || applicant} asks to join ${group}${words}`;
-    }
+    case JOIN_REQUEST:
+      return `${operator} asks to join ${group}${words}`;
     case 2:
       return `Your request to join ${group} was approved${words}`;
     case 3:
@@ -205,6 +229,12 @@ function groupNoticeText(p: Partial<GroupSystemNoticePayload> | undefined, nickO
       return `You were removed from the group ${group}`;
     case 5:
       return `The group ${group} was dismissed`;
+    case 8:
+      return `You left the group ${group}`;
+    case 9:
+      return `${operator} made you an admin of ${group}`;
+    case 10:
+      return `${operator} removed you as an admin of ${group}`;
     default:
       return '[Group System Message]';
   }
@@ -310,6 +340,13 @@ export function listTime(seconds: number): string {
 
 export function clockTime(seconds: number): string {
   return timeFormat.format(dateOf(seconds));
+}
+
+/** When something ends, as a clock time today, else with its date: "14:05", "3 Jan, 14:05". */
+export function endTime(seconds: number): string {
+  const date = dateOf(seconds);
+  const time = timeFormat.format(date);
+  return date.toDateString() === new Date().toDateString() ? time : `${dateFormat.format(date)}, ${time}`;
 }
 
 export function longDate(seconds: number): string {

@@ -19,7 +19,7 @@ import {
 } from './messages.ts';
 import { describeError, errorCode } from './format.ts';
 import { resetSession, state, type Session } from './state.ts';
-import { addressedConversation, openConversation, receive, rememberOpen } from './thread.ts';
+import { addressedConversation, noteMutes, openConversation, receive, rememberOpen } from './thread.ts';
 
 const { EVENT, TYPES } = TencentCloudChat;
 const SESSION_KEY = 'natter.session';
@@ -153,6 +153,7 @@ function listen(sdk: TencentCloudChat): void {
     live((event) => {
       receive(event.data);
       noteGroupTips(event.data);
+      noteMutes(event.data);
       noteJoinRequests(event.data);
     }),
   );

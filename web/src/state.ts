@@ -151,6 +151,12 @@ export const state = {
    */
   readOnly: signal<ReadonlyMap<ConversationID, string>>(new Map()),
   /**
+   * Group conversations where the user is muted, with when the mute ends (the server's Unix
+   * seconds): their composer is disabled until then. Learnt from the user's member entry (on
+   * opening a group, and after a send refused as muted) and from the tips of mutes (thread.ts).
+   */
+  mutedUntil: signal<ReadonlyMap<ConversationID, number>>(new Map()),
+  /**
    * The users this user blocks (their one-to-one messages are refused): BLACKLIST_UPDATED after
    * sign-in and on changes made elsewhere, and the answers of blocking and unblocking here.
    */
@@ -274,6 +280,7 @@ export function resetSession(): void {
     state.groupTips.value = new Map();
     state.recallRefusedAge.value = null;
     state.readOnly.value = new Map();
+    state.mutedUntil.value = new Map();
     state.blocked.value = new Set();
     state.joinRequests.value = { waiting: null, answered: new Map() };
     state.dialog.value = null;

@@ -6,7 +6,17 @@ import { batch, computed, effect } from '@preact/signals';
 import TencentCloudChat, { ErrorCode, type ConversationID, type Message } from '@natter/sdk';
 import { chat, currentChat } from './client.ts';
 import { toast } from './feedback.ts';
-import { describeError, displayName, errorCode, groupReadOnlyReason, isGroup, SYSTEM_ID, targetOf } from './format.ts';
+import {
+  describeError,
+  displayName,
+  endTime,
+  errorCode,
+  groupReadOnlyReason,
+  isGroup,
+  isGroupTip,
+  SYSTEM_ID,
+  targetOf,
+} from './format.ts';
 import { activeConversation, findConversation, setReadOnly, state, type Thread } from './state.ts';
 
 const { TYPES } = TencentCloudChat;
@@ -144,21 +154,102 @@ export function readOnlyNote(id: ConversationID): string {
  * Finds out whether the user can still write to a group. The server keeps the conversation of a
  * group the user left, was removed from, or that was dismissed, and refuses messages to it, but the
  * conversation object does not say so; the group's profile does (`selfInfo.role`, `isDismissed`).
- * Asked on opening a group and when a message to one is refused. A work group the user never
- * belonged to is refused with 40301; an answer that says nothing about membership (no
- * connection) leaves things as they were.
+ * For a member, whether they are muted there is in their member entry (`muteUntil`). Asked on
+ * opening a group and when a message to one is refused. A work group the user never belonged to is
+ * refused with 40301; an answer that says nothing about membership (no connection) leaves things as
+ * they were.
  */
 export async function checkGroupAccess(id: ConversationID): Promise<void> {
   const sdk = currentChat();
   if (!sdk) return;
   try {
     const { data } = await sdk.getGroupProfile({ groupID: targetOf(id) });
-    if (currentChat() === sdk) setReadOnly(id, groupReadOnlyReason(data.group));
+    if (currentChat() !== sdk) return;
+    const readOnly = groupReadOnlyReason(data.group);
+    setReadOnly(id, readOnly);
+    if (readOnly) setMutedUntil(id, 0);
+    else await checkMute(id);
   } catch (err) {
     if (errorCode(err) === ErrorCode.PERMISSION_DENIED && currentChat() === sdk) {
       setReadOnly(id, 'You are not a member of this group');
     }
   }
+}
+
+/** Until when the user is muted in a group, from their own member entry; nothing changes on failure. */
+async function checkMute(id: ConversationID): Promise<void> {
+  const sdk = currentChat();
+  const me = state.session.peek()?.uid;
+  if (!sdk || !me) return;
+  try {
+    const { memberList } = (await sdk.getGroupMemberProfile({ groupID: targetOf(id), userIDList: [me] })).data;
+    if (currentChat() === sdk) setMutedUntil(id, memberList[0]?.muteUntil ?? 0);
+  } catch {
+    // the next opening, or the next refused send, asks again
+  }
+}
+
+/** The server's clock, in seconds: mutes end by it. */
+export function serverNow(): number {
+  return currentChat()?.getServerTime() ?? Math.floor(Date.now() / 1000);
+}
+
+const unmuteTimers = new Map<ConversationID, ReturnType<typeof setTimeout>>();
+
+/** The longest a browser timer waits (about 24 days): a longer mute is looked at again then. */
+const MAX_TIMER_MS = 2 ** 31 - 1;
+
+/**
+ * Notes that the user is muted in a group until `until` (server seconds), or not (0, or a time
+ * passed); the composer follows, and comes back by itself when the mute ends (a second late
+ * rather than early, the server's clock being known to the second).
+ */
+function setMutedUntil(id: ConversationID, until: number): void {
+  const muted = until > serverNow() ? until : 0;
+  clearTimeout(unmuteTimers.get(id));
+  unmuteTimers.delete(id);
+  if (muted) {
+    const wait = Math.min((muted - serverNow() + 1) * 1000, MAX_TIMER_MS);
+    // Only the mute it was set for: a newer one, or another session's, has its own timer.
+    const recheck = () => state.mutedUntil.value.get(id) === muted && setMutedUntil(id, muted);
+    unmuteTimers.set(id, setTimeout(recheck, wait));
+  }
+  const current = state.mutedUntil.value;
+  if ((current.get(id) ?? 0) === muted) return;
+  const next = new Map(current);
+  if (muted) next.set(id, muted);
+  else next.delete(id);
+  state.mutedUntil.value = next;
+}
+
+/**
+ * MESSAGE_RECEIVED: a tip of a mute (`GRP_TIP_MBR_PROFILE_UPDATED`) naming the user mutes or
+ * unmutes their composer in that group: muted for `muteTime` seconds from the tip's time, 0
+ * unmuted.
+ */
+export function noteMutes(messages: Message[]): void {
+  const me = state.session.peek()?.uid;
+  for (const m of messages) {
+    if (!isGroupTip(m) || m.payload.operationType !== TYPES.GRP_TIP_MBR_PROFILE_UPDATED) continue;
+    const mine = m.payload.memberList.find((member: { userID: string }) => member.userID === me);
+    if (!mine) continue;
+    const muteTime = mine.muteTime ?? 0;
+    setMutedUntil(m.conversationID, muteTime > 0 ? m.time + muteTime : 0);
+  }
+}
+
+/**
+ * The one line that says the user is muted in a group, and until when, or that the group is muted
+ * for all but its owner and admins (the conversation's `groupProfile`, which the SDK keeps by the
+ * group's tips); `null` when they may send.
+ */
+export function muteNote(id: ConversationID): string | null {
+  const until = state.mutedUntil.value.get(id);
+  if (until) return `You are muted in this group until ${endTime(until)}.`;
+  const group = findConversation(id)?.groupProfile;
+  const role = group?.selfInfo?.role;
+  const runsIt = role === TYPES.GRP_MBR_ROLE_OWNER || role === TYPES.GRP_MBR_ROLE_ADMIN;
+  return group?.muteAllMembers && !runsIt ? 'Only the owner and admins can send: the group is muted for all.' : null;
 }
 
 /**
@@ -222,6 +313,11 @@ async function deliver(
     if (errorCode(err) === 40302) {
       reason = 'You are not a member of this group.';
       void checkGroupAccess(id);
+    }
+    // Muted meanwhile (on a tip not seen yet): the composer follows once the mute's end is known.
+    if (errorCode(err) === ErrorCode.MUTED) {
+      reason = 'you are muted in this group.';
+      void checkMute(id);
     }
     // The server's words name user IDs ("alice blocks bob: …"): say it with the names shown.
     if (errorCode(err) === ErrorCode.IN_BLACKLIST) {

@@ -2,11 +2,15 @@
  * The Group info dialog of a group conversation (its ⋯ menu, or the ⓘ button in the pane's
  * header): the group's name, type, notice and members, and the changes the user may make by the
  * rules of its type, which are Tencent's. In a work group any member adds people and renames it,
- * only the owner removes members, anyone may leave, and nobody dismisses it from a client; a public
- * or meeting group is run by its owner, who renames it, removes members and dismisses it but cannot
- * leave, and it takes no members from a client. Only the controls those rules allow are shown,
- * decided from the group's `ownerID` and type; the server still decides, and its refusals are
- * toasts. A group the user left, or that was dismissed, shows its info alone, and says why.
+ * only the owner removes members, anyone may leave, and nobody dismisses it from a client; it has
+ * no admins and mutes no one. A public or meeting group is run by its owner, who renames it,
+ * removes and mutes members, makes them admins and dismisses it but cannot leave; its admins
+ * rename it, and remove and mute its plain members; it takes no members from a client. Everyone
+ * sets their own name in the group (its name card), shown in the member list in place of their
+ * nick. Only the controls those rules allow are shown, decided from the group's `ownerID`, the
+ * user's role (`selfInfo.role`), the members' roles and the group's type; the server still
+ * decides, and its refusals are toasts. A group the user left, or that was dismissed, shows its
+ * info alone, and says why.
  *
  * Changes keep the dialog open (plain forms, not `method="dialog"`) and load the group again
  * afterwards, as the server now has it, whatever it answered; so does a change another member
@@ -22,12 +26,18 @@ import {
   dismissGroup,
   leaveGroup,
   loadGroupInfo,
+  MUTE_SECONDS,
+  muteEveryone,
+  muteMember,
   removeGroupMember,
   renameGroup,
+  setAdmin,
+  setMyNameCard,
   type GroupInfo,
 } from '../actions.ts';
-import { describeError, displayName, groupTypeLabel, targetOf } from '../format.ts';
+import { describeError, displayName, durationWords, endTime, groupTypeLabel, targetOf } from '../format.ts';
 import { findConversation, state } from '../state.ts';
+import { serverNow } from '../thread.ts';
 import { Avatar } from './common.tsx';
 import { MEMBERS_PATTERN, Modal, restoreFocus, userIDsOf } from './Modal.tsx';
 
@@ -44,6 +54,7 @@ export function GroupInfoDialog({ id, returnFocus }: { id: ConversationID; retur
   const busy = useRef(false);
   const addInput = useRef<HTMLInputElement>(null);
   const nameInput = useRef<HTMLInputElement>(null);
+  const nameCardInput = useRef<HTMLInputElement>(null);
   const memberList = useRef<HTMLUListElement>(null);
 
   const load = async () => {
@@ -90,15 +101,27 @@ export function GroupInfoDialog({ id, returnFocus }: { id: ConversationID; retur
   const me = state.session.value?.uid ?? '';
   const work = group?.type === TYPES.GRP_WORK;
   const owner = group !== undefined && group.ownerID !== '' && group.ownerID === me;
+  const admin = group?.selfInfo.role === TYPES.GRP_MBR_ROLE_ADMIN;
   const member = info.value !== null && info.value.readOnly === null;
   const may = {
     add: member && work,
-    rename: member && (work || owner),
-    remove: member && owner,
+    rename: member && (work || owner || admin),
+    muteAll: member && !work && (owner || admin),
     leave: member && (work || !owner),
     dismiss: member && !work && owner,
   };
+  /** The owner acts on every other member, an admin on plain members; nobody on the owner. */
+  const outranks = (m: GroupMember) =>
+    member && m.userID !== me && (owner || (admin && m.role === TYPES.GRP_MBR_ROLE_MEMBER));
+  const mayOn = (m: GroupMember) => ({
+    remove: outranks(m),
+    mute: !work && outranks(m),
+    admin: !work && owner && m.userID !== me,
+  });
   const members = info.value?.members;
+  // The user's name card is in their member entry (the group's `selfInfo` does not carry it).
+  const myNameCard = members?.find((m) => m.userID === me)?.nameCard ?? '';
+  const now = serverNow();
 
   const onAnswer = (value: string) => {
     restoreFocus(returnFocus);
@@ -125,9 +148,14 @@ export function GroupInfoDialog({ id, returnFocus }: { id: ConversationID; retur
   };
   const remove = (m: GroupMember, button: HTMLElement) => {
     // The row goes with the member: the focus then stays in the list.
-    void change(() => removeGroupMember(groupID, m.userID, m.nick || m.userID)).then(() => {
+    void change(() => removeGroupMember(groupID, m.userID, memberName(m))).then(() => {
       if (!button.isConnected) memberList.current?.focus();
     });
+  };
+  const saveNameCard = (event: Event) => {
+    event.preventDefault();
+    const next = nameCardInput.current?.value.trim() ?? '';
+    if (next !== myNameCard) void change(() => setMyNameCard(groupID, next));
   };
   const confirm = (event: Event) => {
     if (step.value === 'leave') return; // method="dialog": it closes, and onAnswer leaves
@@ -221,14 +249,27 @@ export function GroupInfoDialog({ id, returnFocus }: { id: ConversationID; retur
                 aria-labelledby="group-info-members-title"
                 tabIndex={-1}
               >
-                {ownerFirst(members).map((m) => (
-                  <MemberRow
-                    key={m.userID}
-                    member={m}
-                    me={me}
-                    onRemove={may.remove && m.userID !== me ? (button) => remove(m, button) : undefined}
-                  />
-                ))}
+                {byRole(members).map((m) => {
+                  const mayHere = mayOn(m);
+                  const muted = m.muteUntil > now;
+                  const isAdmin = m.role === TYPES.GRP_MBR_ROLE_ADMIN;
+                  const name = memberName(m);
+                  return (
+                    <MemberRow
+                      key={m.userID}
+                      member={m}
+                      me={me}
+                      muted={muted}
+                      onRemove={mayHere.remove ? (button) => remove(m, button) : undefined}
+                      onAdmin={mayHere.admin ? () => void change(() => setAdmin(groupID, m.userID, name, !isAdmin)) : undefined}
+                      onMute={
+                        mayHere.mute
+                          ? () => void change(() => muteMember(groupID, m.userID, name, muted ? 0 : MUTE_SECONDS))
+                          : undefined
+                      }
+                    />
+                  );
+                })}
               </ul>
             ) : (
               <p class="hint">Only members see who is in the group.</p>
@@ -278,6 +319,43 @@ export function GroupInfoDialog({ id, returnFocus }: { id: ConversationID; retur
             </div>
           </form>
         )}
+        {may.muteAll && group && (
+          <label class="group-check" for="group-info-mute-all">
+            <input
+              type="checkbox"
+              id="group-info-mute-all"
+              checked={group.muteAllMembers}
+              aria-describedby="group-info-mute-all-hint"
+              onChange={(event) => void change(() => muteEveryone(groupID, event.currentTarget.checked))}
+            />
+            Mute everyone
+            <span class="hint" id="group-info-mute-all-hint">
+              Only the owner and admins can send while it is on.
+            </span>
+          </label>
+        )}
+        {members && (
+          <form class="group-form" onSubmit={saveNameCard}>
+            <label for="group-info-namecard">Your name in this group</label>
+            <div class="group-form-row">
+              <input
+                ref={nameCardInput}
+                id="group-info-namecard"
+                name="nameCard"
+                maxLength={50}
+                defaultValue={myNameCard}
+                aria-describedby="group-info-namecard-hint"
+                autocomplete="off"
+              />
+              <button type="submit" class="btn" id="group-info-namecard-save">
+                Save
+              </button>
+            </div>
+            <p class="hint" id="group-info-namecard-hint">
+              The members see it in place of your name. Leave it empty to use your own.
+            </p>
+          </form>
+        )}
         {member && owner && !work && (
           <p class="hint" id="group-info-owner-stays">
             As its owner you cannot leave this group: dismiss it instead.
@@ -310,42 +388,94 @@ export function GroupInfoDialog({ id, returnFocus }: { id: ConversationID; retur
   );
 }
 
-/** The owner on top; the others in the server's order (by user ID). */
-function ownerFirst(members: GroupMember[]): GroupMember[] {
-  const isOwner = (m: GroupMember) => (m.role === TYPES.GRP_MBR_ROLE_OWNER ? 0 : 1);
-  return [...members].sort((a, b) => isOwner(a) - isOwner(b));
+/** A member as the group knows them: their name card, else their nick, else their user ID. */
+function memberName(m: GroupMember): string {
+  return m.nameCard || m.nick || m.userID;
+}
+
+/** Where each role is listed: the owner on top, then the admins. */
+const ROLE_ORDER: Readonly<Record<string, number>> = {
+  [TYPES.GRP_MBR_ROLE_OWNER]: 0,
+  [TYPES.GRP_MBR_ROLE_ADMIN]: 1,
+};
+
+/** The owner, the admins, then the others, each in the server's order (by user ID). */
+function byRole(members: GroupMember[]): GroupMember[] {
+  const rank = (m: GroupMember) => ROLE_ORDER[m.role] ?? 2;
+  return [...members].sort((a, b) => rank(a) - rank(b));
 }
 
 function MemberRow({
   member,
   me,
+  muted,
   onRemove,
+  onAdmin,
+  onMute,
 }: {
   member: GroupMember;
   me: string;
+  muted: boolean;
   /** Given where the user may remove this member. */
   onRemove?: (button: HTMLElement) => void;
+  /** Given where the user may make this member an admin, or a plain member again. */
+  onAdmin?: () => void;
+  /** Given where the user may mute or unmute this member. */
+  onMute?: () => void;
 }) {
-  const name = member.nick || member.userID;
+  const name = memberName(member);
+  const isAdmin = member.role === TYPES.GRP_MBR_ROLE_ADMIN;
   return (
     <li class="member" data-uid={member.userID}>
       <Avatar name={name} size="sm" />
       <span class="member-name">
         {name}
-        {member.nick && <span class="member-id">{member.userID}</span>}
+        {name !== member.userID && <span class="member-id">{member.userID}</span>}
       </span>
       {member.userID === me && <span class="member-tag">You</span>}
       {member.role === TYPES.GRP_MBR_ROLE_OWNER && <span class="member-tag member-owner">Owner</span>}
-      {onRemove && (
-        <button
-          type="button"
-          class="btn btn-small"
-          aria-label={`Remove ${name} from the group`}
-          data-remove={member.userID}
-          onClick={(event) => onRemove(event.currentTarget)}
-        >
-          Remove
-        </button>
+      {isAdmin && <span class="member-tag member-admin">Admin</span>}
+      {muted && (
+        <span class="member-tag member-muted" data-muted={member.userID}>
+          Muted<span class="visually-hidden"> until {endTime(member.muteUntil)}</span>
+        </span>
+      )}
+      {(onAdmin || onMute || onRemove) && (
+        <span class="member-actions">
+          {onAdmin && (
+            <button
+              type="button"
+              class="btn btn-small"
+              aria-label={isAdmin ? `Remove ${name} as an admin` : `Make ${name} an admin`}
+              data-admin={member.userID}
+              onClick={onAdmin}
+            >
+              {isAdmin ? 'Remove admin' : 'Make admin'}
+            </button>
+          )}
+          {onMute && (
+            <button
+              type="button"
+              class="btn btn-small"
+              aria-label={muted ? `Unmute ${name}` : `Mute ${name} for ${durationWords(MUTE_SECONDS)}`}
+              data-mute={member.userID}
+              onClick={onMute}
+            >
+              {muted ? 'Unmute' : `Mute ${MUTE_SECONDS / 60} min`}
+            </button>
+          )}
+          {onRemove && (
+            <button
+              type="button"
+              class="btn btn-small"
+              aria-label={`Remove ${name} from the group`}
+              data-remove={member.userID}
+              onClick={(event) => onRemove(event.currentTarget)}
+            >
+              Remove
+            </button>
+          )}
+        </span>
       )}
     </li>
   );

@@ -204,12 +204,13 @@ export function useMentions(
 }
 
 /** The @ button before the text field: the way to mention someone without typing `@`. */
-export function MentionButton({ mentions }: { mentions: Mentions }) {
+export function MentionButton({ mentions, disabled }: { mentions: Mentions; disabled: boolean }) {
   return (
     <button
       type="button"
       class="icon-btn mention-btn"
       id="mention-button"
+      disabled={disabled}
       aria-label="Mention someone"
       title="Mention someone (@)"
       aria-haspopup="listbox"

@@ -11,7 +11,7 @@ import { announce, toast } from '../feedback.ts';
 import { displayName, flagWords, isGroup, kindLabel, messageText, targetOf } from '../format.ts';
 import { canEdit, cancelEdit, messageByKey, saveEdit, startEdit } from '../messages.ts';
 import { activeConversation, focusRow, state } from '../state.ts';
-import { canSend, closeConversation, readOnlyNote, saveDraft, send } from '../thread.ts';
+import { canSend, closeConversation, muteNote, readOnlyNote, saveDraft, send } from '../thread.ts';
 import { Avatar, Icon } from './common.tsx';
 import { MentionButton, MentionList, useMentions } from './MentionPicker.tsx';
 import { Messages } from './Messages.tsx';
@@ -67,6 +67,8 @@ function Conversation({ id }: { id: ConversationID }) {
   const sub = [kindLabel(id), ...(c ? flagWords(c) : []), ...(blocked ? ['blocked'] : [])].join(' · ');
   const group = isGroup(id);
   const writable = canSend(id);
+  // Muted in the group: the composer stays, disabled, its text kept, until the mute ends.
+  const muted = group ? muteNote(id) : null;
   const backButton = useRef<HTMLButtonElement>(null);
   const input = useRef<HTMLTextAreaElement>(null);
 
@@ -239,15 +241,22 @@ function Conversation({ id }: { id: ConversationID }) {
           </button>
         </p>
       )}
+      {writable && muted && (
+        <p class="mute-notice" id="mute-notice" role="status">
+          {muted}
+        </p>
+      )}
       {writable ? (
         <form class={`composer${editKey ? ' composer-editing' : ''}`} id="composer" onSubmit={submit}>
-          {group && <MentionButton mentions={mentions} />}
+          {group && <MentionButton mentions={mentions} disabled={muted !== null} />}
           <textarea
             ref={input}
             id="composer-input"
             rows={1}
             placeholder={`Message ${name}`}
             aria-label={editKey ? 'Edit your message' : `Message ${name}`}
+            aria-describedby={muted ? 'mute-notice' : undefined}
+            disabled={muted !== null}
             maxLength={8000}
             {...(group ? mentions.fieldProps : {})}
             onInput={(event) => {
@@ -279,7 +288,7 @@ function Conversation({ id }: { id: ConversationID }) {
             }}
           />
           {group && <MentionList mentions={mentions} />}
-          <button type="submit" class="btn btn-primary" id="send">
+          <button type="submit" class="btn btn-primary" id="send" disabled={muted !== null}>
             {editKey ? 'Save' : 'Send'}
           </button>
         </form>
