@@ -5,12 +5,8 @@
 
 mod common;
 
-use common::{Server, User, decoded, encode, event_where, find};
+use common::{Server, User, decoded, event_where, find, group_path};
 use serde_json::{Value, json};
-
-fn group_path(group: &str, rest: &str) -> String {
-    format!("/v1/groups/{}{rest}", encode(group))
-}
 
 /// The payload of the newest message `user` sees in the conversation, which must be a group tip
 /// from `operator`.
@@ -26,13 +22,8 @@ async fn last_tip(user: &User, conversation: &str, operator: &str) -> Value {
 }
 
 async fn members(user: &User, group: &str) -> Vec<(String, String)> {
-    let page = user
-        .get(&format!("{}?count=100", group_path(group, "/members")))
+    user.group_members(group)
         .await
-        .ok();
-    page["memberList"]
-        .as_array()
-        .unwrap()
         .iter()
         .map(|member| {
             let field = |name: &str| member[name].as_str().unwrap().to_owned();

@@ -6,14 +6,10 @@ mod common;
 
 use std::time::{SystemTime, UNIX_EPOCH};
 
-use common::{User, encode};
+use common::{User, group_path};
 use serde_json::{Value, json};
 
 const UPDATE: &str = "/members/update";
-
-fn group_path(group: &str, rest: &str) -> String {
-    format!("/v1/groups/{}{rest}", encode(group))
-}
 
 /// `by` changes a member of `group`; the answer's body when it succeeds.
 async fn update(by: &User, group: &str, body: Value) -> Value {
@@ -34,10 +30,8 @@ async fn last_notice(user: &User) -> Value {
 
 /// `(userID, role, muted, nameCard)` of every member, as a member sees them.
 async fn members(user: &User, group: &str) -> Vec<(String, String, bool, String)> {
-    let page = user.get(&group_path(group, "/members")).await.ok();
-    page["memberList"]
-        .as_array()
-        .unwrap()
+    user.group_members(group)
+        .await
         .iter()
         .map(|member| {
             let field = |name: &str| member[name].as_str().unwrap().to_owned();

@@ -628,6 +628,11 @@ pub fn encode(id: &str) -> String {
     percent_encoding::utf8_percent_encode(id, percent_encoding::NON_ALPHANUMERIC).to_string()
 }
 
+/// The client API's path of a group (`/v1/groups/{groupID}`), then `rest`.
+pub fn group_path(group: &str, rest: &str) -> String {
+    format!("/v1/groups/{}{rest}", encode(group))
+}
+
 /// A wire value as the JSON the tests index.
 fn json_of(value: impl serde::Serialize) -> Value {
     serde_json::to_value(value).expect("wire types serialise")
@@ -642,6 +647,15 @@ impl User {
             client: endpoint.with_bearer(token),
             chat: natter_sdk::Chat::login(&endpoint.base, token),
         }
+    }
+
+    /// The group's current members as this member sees them (up to 100, one page).
+    pub async fn group_members(&self, group: &str) -> Vec<Value> {
+        let page = self
+            .get(&format!("{}?count=100", group_path(group, "/members")))
+            .await
+            .ok();
+        page["memberList"].as_array().unwrap().clone()
     }
 
     /// Creates a group this user owns (`POST /v1/groups`, Tencent's `createGroup`); the group.
