@@ -1,8 +1,9 @@
 //! Groups as their members run them from a client (Tencent's `createGroup`, `addGroupMember`,
 //! `deleteGroupMember`, `getGroupMemberProfile`, `updateGroupProfile`, `changeGroupOwner`,
 //! `dismissGroup`, `joinGroup`, and `setGroupMemberRole`, `setGroupMemberMuteTime` and
-//! `setGroupMemberNameCard` as one update of a member). Who may do what is `natter_core::group_rules`, checked by the
-//! store inside each write; the app backend's own calls, and leaving, are in `groups.rs`.
+//! `setGroupMemberNameCard` as one update of a member). Who may do what is
+//! `natter_core::group_rules`, checked by the store inside each write; the app backend's own
+//! calls, and leaving, are in `groups.rs`.
 
 use natter_core::group_rules::{GroupType, JoinOption, Role};
 use natter_core::limits::{

@@ -1,7 +1,8 @@
 //! Requests to join a group that takes new members with approval (Tencent's `joinGroup` on a
 //! `NeedPermission` group, `getGroupApplicationList` and `handleGroupApplication`). A request
 //! waits, one per user and group, until the group's owner or an admin approves it (the user
-//! joins) or refuses it; either way it is gone. Who may ask and who may answer is `natter_core::group_rules`.
+//! joins) or refuses it; either way it is gone. Who may ask and who may answer is
+//! `natter_core::group_rules`.
 
 use natter_core::group_rules::GroupAction;
 use natter_core::{GroupId, Uid};
@@ -81,8 +82,9 @@ pub enum Decision {
 }
 
 /// The owner or an admin (`by`) answers `applicant`'s request: approved, the applicant joins as
-/// when they join a group open to all, the group's tip naming who approved; refused, nothing changes. The
-/// request is gone either way. `None` when refused, or when the applicant was a member already.
+/// when they join a group open to all, the group's tip naming who approved; refused, nothing
+/// changes. The request is gone either way. `None` when refused, or when the applicant was a
+/// member already.
 pub fn handle(
     db: &dyn Db,
     group: &GroupId,

@@ -67,8 +67,8 @@ pub fn profile_changes(before: &GroupProfile, after: &GroupProfile) -> Option<Ne
 }
 
 /// Writes the tip of a change `operator` made to the group, about `users` (those who joined,
-/// quit, were removed, named or unnamed admins, or muted; the new owner, for a change of owner). A membership tip about no one
-/// writes nothing: the change changed nothing.
+/// quit, were removed, named or unnamed admins, or muted; the new owner, for a change of owner).
+/// A membership tip about no one writes nothing: the change changed nothing.
 pub fn write(
     db: &dyn Db,
     group: &GroupId,

@@ -429,8 +429,8 @@ pub fn join_by_asking(
 }
 
 /// `uid` joins the group from a client, let in by `by` (themself, when the group is open to
-/// all; its owner or an admin, approving a request): their conversation is listed at once, and the group's
-/// tip tells the members. `None`: a member already.
+/// all; its owner or an admin, approving a request): their conversation is listed at once, and
+/// the group's tip tells the members. `None`: a member already.
 pub(crate) fn admit(
     db: &dyn Db,
     channel: &Channel,
