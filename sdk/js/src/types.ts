@@ -745,7 +745,10 @@ export interface GetGroupCountersOptions {
 /** A user a new group starts with (Tencent's `memberList` item). */
 export interface CreateGroupMember {
   userID: string;
-  /** `GRP_MBR_ROLE_MEMBER` or left out: Natter has no admins, so another role rejects (-2). */
+  /**
+   * `GRP_MBR_ROLE_MEMBER` or left out: another role rejects (-2); the owner names admins once the
+   * group exists (setGroupMemberRole).
+   */
   role?: string;
   /** Natter has no member custom fields: a non-empty list rejects (-2). */
   memberCustomField?: any[];
