@@ -24,6 +24,9 @@ use serde::Serialize;
 
 use crate::history::{Call, Event, History, Outcome, channel_of};
 
+/// The system conversation's ID, as the server lists it.
+const SYSTEM_CONVERSATION: &str = "@TIM#SYSTEM";
+
 /// Kinds of anomalies.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
 pub enum Kind {
@@ -561,7 +564,12 @@ fn check_server(history: &History, oracle: &oracle::Oracle, sink: &mut Sink) {
                 );
             }
         }
-        for conv in conversations {
+        // The system conversation holds only the server's own notices, which the run does not
+        // model (see `harness::snapshot::CHANNELS`).
+        for conv in conversations
+            .iter()
+            .filter(|conv| conv.id != SYSTEM_CONVERSATION)
+        {
             let channel = channel_of(uid, &conv.id);
             let uncertain = oracle
                 .user(uid, &channel)
