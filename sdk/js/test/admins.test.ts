@@ -10,7 +10,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { EVENT, ErrorCode, NatterError, TYPES, type Group, type Message } from '@natter/sdk';
-import { closeAll, destroyAllChats, liveDevice, refusedWith, sendText } from '../testing/chat.js';
+import { closeAll, destroyAllChats, liveDevice, liveUsers, refusedWith, sendText } from '../testing/chat.js';
 import { spyFetch, startServer, uniqueUid, waitFor, type TestServer } from '../testing/server.js';
 
 let server: TestServer;
@@ -23,19 +23,11 @@ after(async () => {
   await server?.stop();
 });
 
-/** Live, logged-in users, each with their own instance. */
-async function users<const N extends string>(...names: N[]) {
-  const devices = await Promise.all(names.map((name) => liveDevice(server, uniqueUid(name), 1)));
-  const byName = Object.fromEntries(names.map((name, i) => [name, devices[i]!])) as Record<N, (typeof devices)[number]>;
-  const uid = Object.fromEntries(names.map((name, i) => [name, devices[i]!.chat.getLoginUser()])) as Record<N, string>;
-  return { ...byName, uid, done: () => closeAll(...devices.map((d) => d.chat)) };
-}
-
 type Device = Awaited<ReturnType<typeof liveDevice>>;
 
 /** A public group alice owns, with the others as plain members from the start. */
 async function publicGroup<const N extends string>(...names: N[]) {
-  const people = await users<'alice' | N>('alice', ...names);
+  const people = await liveUsers<'alice' | N>(server, 'alice', ...names);
   const memberList = names.map((name) => ({ userID: people.uid[name] }));
   const { group } = (await people.alice.chat.createGroup({ name: 'Club', type: TYPES.GRP_PUBLIC, memberList })).data;
   return { ...people, groupID: group.groupID, conversationID: `GROUP${group.groupID}` };
@@ -490,7 +482,7 @@ describe('setGroupMemberNameCard: names in a group', () => {
   });
 
   test('a work group: members name themselves, the owner names them', async () => {
-    const { alice, bob, uid, done } = await users('alice', 'bob');
+    const { alice, bob, uid, done } = await liveUsers(server, 'alice', 'bob');
     try {
       const { groupID } = (await alice.chat.createGroup({ name: 'Team', memberList: [{ userID: uid.bob }] })).data.group;
       assert.equal((await bob.chat.setGroupMemberNameCard({ groupID, nameCard: 'B' })).data.member.nameCard, 'B');
@@ -526,7 +518,7 @@ describe('leaving: the notice on the user’s other devices', () => {
 
 describe('argument errors', () => {
   test('bad arguments reject 40001 before any request', async () => {
-    const { alice, uid, done } = await users('alice');
+    const { alice, uid, done } = await liveUsers(server, 'alice');
     try {
       const groupID = 'g';
       const bad: [string, () => Promise<unknown>][] = [

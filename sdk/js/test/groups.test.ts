@@ -14,6 +14,7 @@ import {
   delayingSocket,
   destroyAllChats,
   liveDevice,
+  liveUsers,
   loginReady,
   newChat,
   record,
@@ -32,14 +33,6 @@ after(async () => {
   await server?.stop();
 });
 
-/** Live, logged-in users, each with their own instance. */
-async function users<const N extends string>(...names: N[]) {
-  const devices = await Promise.all(names.map((name) => liveDevice(server, uniqueUid(name), 1)));
-  const byName = Object.fromEntries(names.map((name, i) => [name, devices[i]!])) as Record<N, (typeof devices)[number]>;
-  const uid = Object.fromEntries(names.map((name, i) => [name, (devices[i]!.chat.getLoginUser())])) as Record<N, string>;
-  return { ...byName, uid, done: () => closeAll(...devices.map((d) => d.chat)) };
-}
-
 /** The group system notices (MSG_GRP_SYS_NOTICE) a device received about `groupID`. */
 function notices(received: Message[], groupID: string) {
   return received.filter((m) => m.type === TYPES.MSG_GRP_SYS_NOTICE && m.payload.groupProfile.groupID === groupID);
@@ -47,7 +40,7 @@ function notices(received: Message[], groupID: string) {
 
 describe('selfInfo', () => {
   test("a Group's and a group conversation's selfInfo: the user, their role, the conversation's remind type", async () => {
-    const { alice, bob, uid, done } = await users('alice', 'bob');
+    const { alice, bob, uid, done } = await liveUsers(server, 'alice', 'bob');
     try {
       const { group } = (await alice.chat.createGroup({ name: 'Team', memberList: [{ userID: uid.bob }] })).data;
       const groupID = group.groupID;
@@ -104,7 +97,7 @@ describe('selfInfo', () => {
 
 describe('createGroup', () => {
   test('as Tencent\'s SDK, it sends the group its "group_create" message: members receive it, it is the last message', async () => {
-    const { alice, bob, uid, done } = await users('alice', 'bob');
+    const { alice, bob, uid, done } = await liveUsers(server, 'alice', 'bob');
     try {
       await alice.chat.updateMyProfile({ nick: 'Alice A.' });
       const { group } = (await alice.chat.createGroup({ name: 'Launch', memberList: [{ userID: uid.bob }] })).data;
@@ -141,7 +134,7 @@ describe('createGroup', () => {
   });
 
   test("a work group by default: Tencent's answer, the creator owns it, the server makes the ID", async () => {
-    const { alice, bob, uid, done } = await users('alice', 'bob');
+    const { alice, bob, uid, done } = await liveUsers(server, 'alice', 'bob');
     try {
       const res = await alice.chat.createGroup({ name: 'Weekend hike', memberList: [{ userID: uid.bob }] });
       assert.equal(res.code, 0);
@@ -169,7 +162,7 @@ describe('createGroup', () => {
   });
 
   test('a given ID and profile; only userID is sent for each member; a taken ID is 40901', async () => {
-    const { alice, uid, done } = await users('alice', 'bob');
+    const { alice, uid, done } = await liveUsers(server, 'alice', 'bob');
     const spy = spyFetch();
     const chat = newChat(server, { fetch: spy.fetch });
     try {
@@ -207,7 +200,7 @@ describe('createGroup', () => {
 describe('work groups: members add and edit, the owner removes', () => {
   /** alice's work group with bob; carol is not in it yet. */
   async function workGroup() {
-    const people = await users('alice', 'bob', 'carol');
+    const people = await liveUsers(server, 'alice', 'bob', 'carol');
     const { group } = (await people.alice.chat.createGroup({ name: 'Team', memberList: [{ userID: people.uid.bob }] })).data;
     return { ...people, groupID: group.groupID };
   }
@@ -360,7 +353,7 @@ describe('work groups: members add and edit, the owner removes', () => {
 
 describe('public and meeting groups: the owner runs them, users join', () => {
   test('a meeting group: a stranger joins; only the owner edits; the owner cannot quit, and dismisses it', async () => {
-    const { alice, dave, uid, done } = await users('alice', 'dave');
+    const { alice, dave, uid, done } = await liveUsers(server, 'alice', 'dave');
     try {
       const { group } = (await alice.chat.createGroup({ name: 'Town hall', type: TYPES.GRP_MEETING })).data;
       const groupID = group.groupID;
@@ -400,7 +393,7 @@ describe('public and meeting groups: the owner runs them, users join', () => {
   });
 
   test('a public group takes those who ask by request until its owner sets FreeAccess', async () => {
-    const { alice, erin, done } = await users('alice', 'erin');
+    const { alice, erin, done } = await liveUsers(server, 'alice', 'erin');
     try {
       const { group } = (await alice.chat.createGroup({ name: 'Open mic', type: TYPES.GRP_PUBLIC })).data;
       const groupID = group.groupID;
@@ -418,7 +411,7 @@ describe('public and meeting groups: the owner runs them, users join', () => {
   });
 
   test('a stranger finds a public group by ID; the owner hands it on; members are looked up by ID', async () => {
-    const { alice, bob, erin, uid, done } = await users('alice', 'bob', 'erin');
+    const { alice, bob, erin, uid, done } = await liveUsers(server, 'alice', 'bob', 'erin');
     try {
       const { group } = (
         await alice.chat.createGroup({
@@ -488,7 +481,7 @@ describe("requests to join: the owner answers them (Tencent's getGroupApplicatio
   }
 
   test("Tencent's sample flow: ask, the owner is told, lists and agrees from the notice; another refused from the list", async () => {
-    const { alice, bob, carol, dave, uid, done } = await users('alice', 'bob', 'carol', 'dave');
+    const { alice, bob, carol, dave, uid, done } = await liveUsers(server, 'alice', 'bob', 'carol', 'dave');
     try {
       // carol is a member already: she joined while the group was open.
       const { group } = (
@@ -597,7 +590,7 @@ describe("group tips (MSG_GRP_TIP): the server's note of a change a member made,
   }
 
   test('adding, quitting, editing, removing and handing on each reach the other members as a tip', async () => {
-    const { alice, bob, carol, dave, uid, done } = await users('alice', 'bob', 'carol', 'dave');
+    const { alice, bob, carol, dave, uid, done } = await liveUsers(server, 'alice', 'bob', 'carol', 'dave');
     try {
       await Promise.all([
         alice.chat.updateMyProfile({ nick: 'Alice A.' }),
@@ -716,7 +709,7 @@ describe("group tips (MSG_GRP_TIP): the server's note of a change a member made,
   });
 
   test('joining makes a tip from the joiner; the app backend’s changes and a dismissal make none', async () => {
-    const { alice, erin, uid, done } = await users('alice', 'erin');
+    const { alice, erin, uid, done } = await liveUsers(server, 'alice', 'erin');
     try {
       const { groupID } = (await alice.chat.createGroup({ name: 'Town hall', type: TYPES.GRP_MEETING })).data.group;
       const conversationID = `GROUP${groupID}`;
@@ -743,7 +736,7 @@ describe("group tips (MSG_GRP_TIP): the server's note of a change a member made,
   });
 
   test('no one sends a tip: the SDK refuses to, and the server refuses one sent past it', async () => {
-    const { alice, bob, uid, done } = await users('alice', 'bob');
+    const { alice, bob, uid, done } = await liveUsers(server, 'alice', 'bob');
     try {
       const { groupID } = (await alice.chat.createGroup({ name: 'Team', memberList: [{ userID: uid.bob }] })).data.group;
       const forged = alice.chat.createTextMessage({ to: groupID, conversationType: TYPES.CONV_GROUP, payload: { text: 'x' } });
@@ -817,7 +810,7 @@ describe('GROUP_LIST_UPDATED: the whole group list, when it may have changed', (
   });
 
   test('a member hears the member count change when others join and quit', async () => {
-    const { alice, bob, carol, uid, done } = await users('alice', 'bob', 'carol');
+    const { alice, bob, carol, uid, done } = await liveUsers(server, 'alice', 'bob', 'carol');
     try {
       const { groupID } = (
         await alice.chat.createGroup({ name: 'Town hall', type: TYPES.GRP_MEETING, memberList: [{ userID: uid.bob }] })
@@ -834,7 +827,7 @@ describe('GROUP_LIST_UPDATED: the whole group list, when it may have changed', (
   });
 
   test("the user's own createGroup, updateGroupProfile, joinGroup, quitGroup and dismissGroup", async () => {
-    const { alice, dave, done } = await users('alice', 'dave');
+    const { alice, dave, done } = await liveUsers(server, 'alice', 'dave');
     try {
       await waitFor(() => lastList(alice) !== undefined && lastList(dave) !== undefined, 5_000, 'the lists after SDK_READY');
       assert.deepEqual([lastList(alice), lastList(dave)], [[], []], 'an empty list is handed over too');
@@ -865,7 +858,7 @@ describe('GROUP_LIST_UPDATED: the whole group list, when it may have changed', (
   });
 
   test('an instance with no handler fetches no group list; a handler added later hears the next change', async () => {
-    const { alice, bob, uid, done } = await users('alice', 'bob');
+    const { alice, bob, uid, done } = await liveUsers(server, 'alice', 'bob');
     const carolID = uniqueUid('carol');
     const spy = spyFetch();
     const carol = newChat(server, { ws: true, fetch: spy.fetch });
@@ -977,7 +970,7 @@ describe('GROUP_LIST_UPDATED: the whole group list, when it may have changed', (
 
 describe('group attributes and counters: none in Natter, read as Tencent reads a group with none set', () => {
   test("TUIKit's reads on opening a group: empty for a member; refused as the group calls refuse; writes unsupported", async () => {
-    const { alice, bob, carol, uid, done } = await users('alice', 'bob', 'carol');
+    const { alice, bob, carol, uid, done } = await liveUsers(server, 'alice', 'bob', 'carol');
     try {
       const { group } = (await alice.chat.createGroup({ name: 'Team', memberList: [{ userID: uid.bob }] })).data;
       const groupID = group.groupID;

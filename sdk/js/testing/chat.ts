@@ -16,7 +16,7 @@ import Natter, {
   type WebSocketConstructor,
   type WebSocketLike,
 } from '@natter/sdk';
-import { waitFor, type TestServer } from './server.js';
+import { uniqueUid, waitFor, type TestServer } from './server.js';
 
 let nextAppID = 1_400_000_000;
 
@@ -100,6 +100,17 @@ export async function liveDevice(
   chat.on(EVENT.CONVERSATION_LIST_UPDATED, (e) => (state.list = e.data));
   await loginReady(chat, uid, token);
   return { chat, rec, state, entry: (id: string) => state.list.find((c) => c.conversationID === id) };
+}
+
+/**
+ * Live, logged-in users, each with their own instance ([`liveDevice`]) and a unique user ID made
+ * from their name: each by name, `uid` by name, and `done()` to close them all.
+ */
+export async function liveUsers<const N extends string>(server: TestServer, ...names: N[]) {
+  const devices = await Promise.all(names.map((name) => liveDevice(server, uniqueUid(name), 1)));
+  const byName = Object.fromEntries(names.map((name, i) => [name, devices[i]!])) as Record<N, (typeof devices)[number]>;
+  const uid = Object.fromEntries(names.map((name, i) => [name, devices[i]!.chat.getLoginUser()])) as Record<N, string>;
+  return { ...byName, uid, done: () => closeAll(...devices.map((d) => d.chat)) };
 }
 
 /** Logs in and waits for SDK_READY. */
