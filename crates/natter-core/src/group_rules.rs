@@ -165,6 +165,16 @@ pub enum Role {
 }
 
 impl Role {
+    /// The role of a member who owns the group or not, and whom the owner named an admin or
+    /// not: owning outranks the admin mark (a new owner may still carry one).
+    pub fn of(is_owner: bool, is_admin: bool) -> Self {
+        match (is_owner, is_admin) {
+            (true, _) => Role::Owner,
+            (false, true) => Role::Admin,
+            (false, false) => Role::Member,
+        }
+    }
+
     pub fn as_str(self) -> &'static str {
         match self {
             Role::Member => "Member",

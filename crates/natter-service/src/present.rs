@@ -201,13 +201,7 @@ pub(crate) fn group_member(
     now_ms: i64,
 ) -> wire::GroupMember {
     let (profile, marks) = (&member.profile, &member.marks);
-    let role = if owner == Some(&profile.uid) {
-        Role::Owner
-    } else if marks.is_admin {
-        Role::Admin
-    } else {
-        Role::Member
-    };
+    let role = Role::of(owner == Some(&profile.uid), marks.is_admin);
     let mute_until = if marks.muted_until_ms > now_ms {
         u64::try_from(marks.muted_until_ms)
             .unwrap_or(0)
@@ -232,13 +226,11 @@ pub(crate) fn group(
     member: Option<&natter_core::Uid>,
 ) -> wire::Group {
     let self_role = member.map_or("", |uid| {
-        if profile.owner.as_ref() == Some(uid) {
-            Role::Owner.as_str()
-        } else if profile.admins.contains(uid) {
-            Role::Admin.as_str()
-        } else {
-            Role::Member.as_str()
-        }
+        Role::of(
+            profile.owner.as_ref() == Some(uid),
+            profile.admins.contains(uid),
+        )
+        .as_str()
     });
     wire::Group {
         group_id: profile.group.to_string(),

@@ -521,13 +521,9 @@ pub(crate) fn standing(
     uid: &Uid,
     owner: Option<&str>,
 ) -> Result<Standing> {
-    let role = if owner == Some(uid.as_str()) {
-        Role::Owner
-    } else if group_members::marks(db, channel.id, uid)?.is_admin {
-        Role::Admin
-    } else {
-        Role::Member
-    };
+    let is_owner = owner == Some(uid.as_str());
+    let is_admin = !is_owner && group_members::marks(db, channel.id, uid)?.is_admin;
+    let role = Role::of(is_owner, is_admin);
     Ok(Standing {
         is_member: is_member(db, group, uid)?,
         role,
