@@ -44,6 +44,14 @@ pub const MAX_GROUP_INTRODUCTION_BYTES: usize = 4096;
 pub const MAX_JOIN_REQUEST_MESSAGE_BYTES: usize = 1024;
 /// A group member's name card, in bytes: Tencent's limit.
 pub const MAX_NAME_CARD_BYTES: usize = 50;
+/// How many users one friend list holds: Tencent's default limit.
+pub const MAX_FRIENDS: usize = 3000;
+/// The name a user gives a friend, in bytes: Tencent's limit.
+pub const MAX_FRIEND_REMARK_BYTES: usize = 96;
+/// The note sent with a friend request, in bytes: Tencent's limit.
+pub const MAX_FRIEND_WORDING_BYTES: usize = 256;
+/// The keyword after `AddSource_Type_` in a friend request's source, in bytes: Tencent's limit.
+pub const MAX_FRIEND_SOURCE_KEYWORD_BYTES: usize = 8;
 /// How long one call may mute a group member for, in seconds: Tencent's limit (a `uint32`,
 /// about 136 years).
 pub const MAX_MUTE_SECS: u64 = u32::MAX as u64;
