@@ -7,6 +7,7 @@
 mod client;
 pub mod error;
 mod extract;
+mod friends;
 mod json;
 mod layers;
 mod metrics;
@@ -88,6 +89,7 @@ pub struct HttpConfig {
 fn documented_routes() -> OpenApiRouter<AppState> {
     OpenApiRouter::with_openapi(openapi::base())
         .merge(client::routes())
+        .merge(friends::routes())
         .merge(server::routes())
         .merge(sender_lists::routes())
         .merge(ws::routes())

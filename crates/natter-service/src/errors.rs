@@ -1,6 +1,7 @@
 //! How the store's failures read to a client: the one place where they are worded.
 
-use natter_core::{ConversationId, Error};
+use natter_core::friend_rules::AddRefusal;
+use natter_core::{ConversationId, Error, ErrorKind};
 use natter_store::{StoreError, Unavailable, UserRole};
 
 /// The client-facing error for a store failure. Messages name the request field at fault where
@@ -16,6 +17,7 @@ pub(crate) fn describe(error: StoreError) -> Error {
                 UserRole::NoticeRecipient => "uids: user",
                 UserRole::ListOwner => "channel_id: user",
                 UserRole::FirstMember => "memberList: user",
+                UserRole::FriendTarget => "to: user",
             };
             Error::not_found(format!(
                 "{field} \"{uid}\" does not exist (no token was ever issued for them)"
@@ -29,6 +31,35 @@ pub(crate) fn describe(error: StoreError) -> Error {
         }
         StoreError::NoSuchApplication { group, applicant } => Error::not_found(format!(
             "{applicant} has no request to join group \"{group}\" (answered already, or never made)"
+        )),
+        StoreError::FriendRefused {
+            adder,
+            target,
+            refusal,
+        } => match refusal {
+            AddRefusal::AlreadyFriends => {
+                Error::conflict(format!("{target} is in the friend list of {adder} already"))
+            }
+            AddRefusal::AdderBlocksTarget => Error::new(
+                ErrorKind::InBlacklist,
+                format!("{adder} blocks {target}: take them off the blocklist to add them"),
+            ),
+            AddRefusal::TargetBlocksAdder => Error::new(
+                ErrorKind::InBlacklist,
+                format!("{target} blocks {adder}, who cannot add them as a friend"),
+            ),
+            AddRefusal::TargetDeniesAll => Error::permission_denied(format!(
+                "{target} takes no friend requests (allowType AllowType_Type_DenyAny)"
+            )),
+        },
+        StoreError::NotAFriend { uid, friend } => {
+            Error::not_found(format!("{friend} is not in the friend list of {uid}"))
+        }
+        StoreError::NoSuchFriendRequest { from, to } => Error::not_found(format!(
+            "{from} has no friend request to {to} (answered or deleted already, or never made)"
+        )),
+        StoreError::FriendLimit { uid, limit } => Error::conflict(format!(
+            "the friend list of {uid} is full: it holds {limit} users"
         )),
         StoreError::NoLongerAMember { uid, group } => {
             Error::not_a_member(format!("{uid} is no longer a member of group \"{group}\""))

@@ -9,6 +9,7 @@ mod conversations;
 mod editing;
 mod errors;
 mod events;
+mod friends;
 mod gateway;
 mod group_applications;
 mod groups;

@@ -190,6 +190,7 @@ pub(crate) fn profile(profile: &natter_store::UserProfile) -> wire::Profile {
         nick: profile.nick.clone(),
         avatar: profile.avatar.clone(),
         custom_fields: profile.custom_fields.clone(),
+        allow_type: profile.allow_type,
     }
 }
 

@@ -25,6 +25,7 @@ impl Natter {
             nick: request.nick,
             avatar: request.avatar,
             custom_fields: request.custom_fields.map(CustomFields::Replace),
+            allow_type: None,
         };
         self.change_user_profile(uid, change).await.map(drop)
     }
@@ -43,6 +44,7 @@ impl Natter {
             nick: request.nick,
             avatar: request.avatar,
             custom_fields: request.custom_fields.map(CustomFields::Merge),
+            allow_type: request.allow_type,
         };
         match self.change_user_profile(uid.clone(), change).await? {
             Some(profile) => Ok(present::profile(&profile)),

@@ -699,6 +699,7 @@ mod tests {
                             nick: Some(format!("{name} N.")),
                             avatar: Some(format!("https://example.com/{name}.png")),
                             custom_fields: None,
+                            allow_type: None,
                         };
                         profiles::set_user(db, &uid(name), &profile)?;
                     }

@@ -21,6 +21,8 @@ pub enum UserRole {
     ListOwner,
     /// A member a client starts a group with.
     FirstMember,
+    /// The user someone adds as a friend.
+    FriendTarget,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -31,6 +33,18 @@ pub enum StoreError {
     UnknownGroup(GroupId),
     #[error("{uid} was never a member of group {group}")]
     NeverAMember { uid: Uid, group: GroupId },
+    #[error("{adder} may not add {target} as a friend: {refusal:?}")]
+    FriendRefused {
+        adder: Uid,
+        target: Uid,
+        refusal: natter_core::friend_rules::AddRefusal,
+    },
+    #[error("{friend} is not in the friend list of {uid}")]
+    NotAFriend { uid: Uid, friend: Uid },
+    #[error("{from} has no friend request to {to}")]
+    NoSuchFriendRequest { from: Uid, to: Uid },
+    #[error("the friend list of {uid} holds {limit} users already")]
+    FriendLimit { uid: Uid, limit: usize },
     #[error("{applicant} has no request to join group {group}")]
     NoSuchApplication { group: GroupId, applicant: Uid },
     #[error("{uid} is no longer a member of group {group}")]

@@ -413,6 +413,8 @@ pub struct UserProfile {
     pub nick: String,
     pub avatar: String,
     pub custom_fields: std::collections::BTreeMap<String, String>,
+    /// Who may add the user as a friend (`crate::friends`).
+    pub allow_type: natter_core::friend_rules::AllowType,
 }
 
 /// A group's member as the other members see them.

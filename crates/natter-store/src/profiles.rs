@@ -5,6 +5,7 @@
 
 use std::collections::BTreeMap;
 
+use natter_core::friend_rules::AllowType;
 use natter_core::group_rules::GroupType;
 use natter_core::limits::MAX_CUSTOM_FIELDS;
 use natter_core::{ChannelKind, ConversationId, GroupId, Uid};
@@ -34,6 +35,7 @@ pub struct UserProfileChange {
     pub nick: Option<String>,
     pub avatar: Option<String>,
     pub custom_fields: Option<CustomFields>,
+    pub allow_type: Option<AllowType>,
 }
 
 /// How a profile change treats the custom fields.
@@ -79,15 +81,25 @@ pub fn set_user(
         }
         None => {}
     }
+    if let Some(allow_type) = change.allow_type {
+        profile.allow_type = allow_type;
+    }
     if profile == before {
         return Ok(None);
     }
     let custom = serde_json::to_string(&profile.custom_fields).map_err(StoreError::internal)?;
     let clock = tick(db)?;
     db.execute(
-        "UPDATE users SET nick = $1, avatar = $2, custom_fields = $3, profile_clock = $4 \
-         WHERE uid = $5",
-        params![&profile.nick, &profile.avatar, &custom, clock, uid.as_str()],
+        "UPDATE users SET nick = $1, avatar = $2, custom_fields = $3, allow_type = $4, \
+         profile_clock = $5 WHERE uid = $6",
+        params![
+            &profile.nick,
+            &profile.avatar,
+            &custom,
+            profile.allow_type.code(),
+            clock,
+            uid.as_str()
+        ],
     )?;
     let named = ConversationId::C2c(uid.clone()).to_string();
     let mut audience = vec![uid.clone()];
@@ -103,21 +115,23 @@ pub fn set_user(
 /// A user's profile, if the user exists.
 pub fn user(db: &dyn Db, uid: &Uid) -> Result<Option<UserProfile>> {
     db.query_opt(
-        "SELECT nick, avatar, custom_fields FROM users WHERE uid = $1",
+        "SELECT nick, avatar, custom_fields, allow_type FROM users WHERE uid = $1",
         params![uid.as_str()],
     )?
     .map(|row| read_profile(uid.clone(), &row, 0))
     .transpose()
 }
 
-/// A user's profile from its three columns (`nick, avatar, custom_fields`), starting at `at`.
-fn read_profile(uid: Uid, row: &Row, at: usize) -> Result<UserProfile> {
+/// A user's profile from its four columns (`nick, avatar, custom_fields, allow_type`), starting
+/// at `at`.
+pub(crate) fn read_profile(uid: Uid, row: &Row, at: usize) -> Result<UserProfile> {
     let custom: String = row.get(at + 2)?;
     Ok(UserProfile {
         uid,
         nick: row.get(at)?,
         avatar: row.get(at + 1)?,
         custom_fields: serde_json::from_str(&custom).map_err(StoreError::internal)?,
+        allow_type: AllowType::from_code(row.get(at + 3)?),
     })
 }
 
@@ -307,7 +321,7 @@ pub fn members_for(
 
 /// A member's profile and marks, from their conversation of the group (`c`), for
 /// [`read_member`].
-const MEMBER_COLUMNS: &str = "u.uid, u.nick, u.avatar, u.custom_fields, \
+const MEMBER_COLUMNS: &str = "u.uid, u.nick, u.avatar, u.custom_fields, u.allow_type, \
      COALESCE(r.is_admin, 0), COALESCE(r.muted_until_ms, 0), COALESCE(r.name_card, '') \
      FROM conversations c JOIN users u ON u.uid = c.uid \
      LEFT JOIN group_members r ON r.channel_id = c.channel_id AND r.uid = c.uid";
@@ -316,9 +330,9 @@ fn read_member(row: &Row) -> Result<GroupMemberProfile> {
     Ok(GroupMemberProfile {
         profile: read_profile(Uid::parse(&row.get::<String>(0)?, "uid")?, row, 1)?,
         marks: Marks {
-            is_admin: row.get(4)?,
-            muted_until_ms: row.get(5)?,
-            name_card: row.get(6)?,
+            is_admin: row.get(5)?,
+            muted_until_ms: row.get(6)?,
+            name_card: row.get(7)?,
         },
     })
 }

@@ -351,6 +351,35 @@ CREATE TABLE group_members (
     PRIMARY KEY (channel_id, uid)
 ) {without_rowid};
 "#,
+    r#"
+-- Friends (Tencent's relationship chain; crate::friends). A row per entry in a user's friend
+-- list: `uid` lists `friend_uid`, under the name `remark`, found through `source` with the note
+-- `wording`; a friendship both ways is two rows. A request waits in friend_requests, one per
+-- pair and direction, until the asked user accepts or refuses it or either side deletes it;
+-- `seen` once the asked user marked their requests read. Who may add a user is their
+-- `allow_type` (natter_core::friend_rules::AllowType; 1, asking for consent, by default).
+ALTER TABLE users ADD COLUMN allow_type {int} NOT NULL DEFAULT 1;
+CREATE TABLE friends (
+    uid        {text} NOT NULL,
+    friend_uid {text} NOT NULL,
+    remark     {text} NOT NULL,
+    source     {text} NOT NULL,
+    wording    {text} NOT NULL,
+    added_ms   {int} NOT NULL,
+    PRIMARY KEY (uid, friend_uid)
+) {without_rowid};
+CREATE TABLE friend_requests (
+    from_uid {text} NOT NULL,
+    to_uid   {text} NOT NULL,
+    remark   {text} NOT NULL,
+    source   {text} NOT NULL,
+    wording  {text} NOT NULL,
+    time_ms  {int} NOT NULL,
+    seen     {int} NOT NULL DEFAULT 0,
+    PRIMARY KEY (from_uid, to_uid)
+) {without_rowid};
+CREATE INDEX friend_requests_to ON friend_requests(to_uid, from_uid);
+"#,
 ];
 
 impl Dialect {

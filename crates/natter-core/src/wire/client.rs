@@ -429,6 +429,8 @@ pub struct Profile {
     pub avatar: String,
     /// The app's own fields.
     pub custom_fields: std::collections::BTreeMap<String, String>,
+    /// Who may add the user as a friend.
+    pub allow_type: crate::friend_rules::AllowType,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
@@ -640,6 +642,9 @@ pub struct MyProfileUpdate {
     /// Sets these custom fields and keeps the others (at most 20 in all).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub custom_fields: Option<std::collections::BTreeMap<String, String>>,
+    /// Who may add the user as a friend.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub allow_type: Option<crate::friend_rules::AllowType>,
 }
 
 /// The groups the user is a member of now (Tencent's `getGroupList`).

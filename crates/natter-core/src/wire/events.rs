@@ -77,6 +77,13 @@ pub enum ServerEvent {
         #[serde(rename = "userIDList")]
         user_id_list: Vec<String>,
     },
+    /// The user's friend list changed, on this device or another, or by another user's doing
+    /// (they accepted a request, or added or deleted the user both ways): read it again
+    /// (`GET /v1/friends`).
+    FriendListUpdated {},
+    /// The friend requests to or from the user changed: read them again
+    /// (`GET /v1/friend-applications`).
+    FriendApplicationListUpdated {},
     /// Profiles shown in the user's list changed: people (their own included) or groups.
     ProfileUpdated {
         #[serde(rename = "userProfileList")]

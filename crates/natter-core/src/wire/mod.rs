@@ -7,12 +7,14 @@
 
 mod client;
 mod events;
+mod friends;
 mod objects_only;
 mod server;
 mod webhook;
 
 pub use client::*;
 pub use events::*;
+pub use friends::*;
 pub use server::*;
 pub use webhook::*;
 

@@ -1333,6 +1333,209 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/friend-applications": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * My friend requests
+         * @description The friend requests that wait, to the user (`incoming`) and from them (`outgoing`), newest
+         *     first, and how many to the user came since they last marked them read (Tencent's
+         *     `getFriendApplicationList`).
+         */
+        get: operations["getFriendApplicationList"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/friend-applications/accept": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Accept a friend request
+         * @description The asker's list gets the user, under the name the asker chose; with `type` `both` (the
+         *     default) the user's list gets the asker too, named `remark` (Tencent's
+         *     `acceptFriendApplication`). The request is gone.
+         */
+        post: operations["acceptFriendApplication"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/friend-applications/delete": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Delete a friend request
+         * @description Removes a request from the user's list of requests: one `userID` made to the user
+         *     (`incoming`, the default) or the user's own to `userID` (`outgoing`, which withdraws it)
+         *     (Tencent's `deleteFriendApplication`).
+         */
+        post: operations["deleteFriendApplication"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/friend-applications/read": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Mark friend requests read
+         * @description The requests made to the user so far no longer count as unread (Tencent's
+         *     `setFriendApplicationRead`).
+         */
+        post: operations["setFriendApplicationRead"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/friend-applications/refuse": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Refuse a friend request
+         * @description Removes the request `userID` made to the user; no list changes (Tencent's
+         *     `refuseFriendApplication`). The asker's devices hear that their requests changed.
+         */
+        post: operations["refuseFriendApplication"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/friends": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * My friends
+         * @description The user's friend list, oldest entry first, each with the friend's profile as it is now
+         *     (Tencent's `getFriendList`). An entry is the user's own: the friend may or may not have the
+         *     user in theirs (`POST /v1/friends/check` tells).
+         */
+        get: operations["getFriendList"];
+        put?: never;
+        /**
+         * Add a friend
+         * @description Adds `to` as a friend (Tencent's `addFriend`): into both lists (`type` `both`) or only the
+         *     user's (`single`). It takes effect at once (`added`) when `to` lets anyone add them
+         *     (`allowType` `AllowType_Type_AllowAny`), has the user in their list already, or asked the
+         *     user first; otherwise, if `to` asks for consent (`AllowType_Type_NeedConfirm`, every user's
+         *     default), a request waits for their answer (`pending`; asking again replaces it). Both users'
+         *     devices hear `friendListUpdated` and `friendApplicationListUpdated` as their lists change.
+         */
+        post: operations["addFriend"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/friends/check": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Check friends
+         * @description How each user stands towards the user (Tencent's `checkFriend`): in neither list, in the
+         *     user's only (`CheckResult_Type_AWithB`), in theirs only (`BWithA`), or both ways. With
+         *     `type` `single`, only the user's own list is read.
+         */
+        post: operations["checkFriend"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/friends/delete": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Delete friends
+         * @description Takes users out of the user's list, and with `type` `both` (the default) the user out of
+         *     each of theirs (Tencent's `deleteFriend`). A user not in the user's list is a failure, and
+         *     nothing changes for them. Conversations and messages stay as they are.
+         */
+        post: operations["deleteFriend"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/friends/remark": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Rename a friend
+         * @description Sets the name the user gives a friend in their own list (Tencent's `updateFriend`).
+         */
+        post: operations["updateFriend"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/group-applications": {
         parameters: {
             query?: never;
@@ -1726,8 +1929,8 @@ export interface paths {
         put?: never;
         /**
          * Change my profile
-         * @description Sets the user's own nick, avatar and custom fields (those given; the other custom fields are
-         *     kept), as Tencent's `updateMyProfile`. Everyone who shows the profile is sent
+         * @description Sets the user's own nick, avatar, custom fields (those given; the other custom fields are
+         *     kept) and who may add them as a friend (`allowType`), as Tencent's `updateMyProfile`. Everyone who shows the profile is sent
          *     `profileUpdated`, the user's own devices included.
          */
         post: operations["updateMyProfile"];
@@ -1856,6 +2059,58 @@ export interface paths {
 export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
+        /**
+         * @description `POST /v1/friend-applications/accept`: the user accepts a request (Tencent's
+         *     `acceptFriendApplication`).
+         * @example {
+         *       "remark": "Alice",
+         *       "type": "both",
+         *       "userID": "alice"
+         *     }
+         */
+        AcceptFriendApplication: {
+            /** @description Who asked. */
+            userID: string;
+            /**
+             * @description `both` (the default): each in the other's list; `single`: the user in the asker's list
+             *     only.
+             */
+            type?: components["schemas"]["Direction"];
+            /** @description With `both`, the name to give the asker in the user's list (at most 96 bytes). */
+            remark?: string;
+        };
+        /**
+         * @description `POST /v1/friends`: the user adds someone as a friend (Tencent's `addFriend`).
+         * @example {
+         *       "remark": "Bobby",
+         *       "source": "AddSource_Type_Web",
+         *       "to": "bob",
+         *       "type": "both",
+         *       "wording": "Hi, it's Alice"
+         *     }
+         */
+        AddFriend: {
+            /** @description The user to add. */
+            to: string;
+            /** @description Where the user found them: `AddSource_Type_` and a keyword of 1 to 8 bytes. */
+            source: string;
+            /** @description A note to them, at most 256 bytes; shown with the request when they must consent. */
+            wording?: string;
+            /** @description The name to give them in the user's list, at most 96 bytes. */
+            remark?: string;
+            /** @description `both` (the default): each in the other's list; `single`: them in the user's list only. */
+            type?: components["schemas"]["Direction"];
+        };
+        /**
+         * @description What an add did.
+         * @enum {string}
+         */
+        AddFriendStatus: "added" | "pending";
+        /** @description The answer to `POST /v1/friends`. */
+        AddedFriend: {
+            userID: string;
+            status: components["schemas"]["AddFriendStatus"];
+        };
         /** @description What adding members did, user by user (Tencent's `addGroupMember` answer). */
         AddedGroupMembers: {
             successUserIDList: string[];
@@ -1865,6 +2120,12 @@ export interface components {
             existedUserIDList: string[];
             group: components["schemas"]["Group"];
         };
+        /**
+         * @description Who may add a user as a friend: the user's choice in their profile, with Tencent's names.
+         *     A new user asks for consent, as Tencent's default.
+         * @enum {string}
+         */
+        AllowType: "AllowType_Type_AllowAny" | "AllowType_Type_NeedConfirm" | "AllowType_Type_DenyAny";
         AppSettings: {
             sync_conversation_deletion: boolean;
         };
@@ -2207,6 +2468,13 @@ export interface components {
             conversationID: string;
             messageIDList: string[];
         };
+        /** @description The answer to `POST /v1/friends/delete`. */
+        DeletedFriends: {
+            /** @description Taken out of the user's list. */
+            successUserIDList: string[];
+            /** @description Not in the user's list: nothing changed for them. */
+            failureUserIDList: components["schemas"]["FriendFailure"][];
+        };
         /**
          * @description `conversation.deleted`: one item per accepted deletion call, the fields of its audit
          *     record (`GET /audit/conversations`).
@@ -2246,6 +2514,12 @@ export interface components {
              */
             device_flag?: number;
         };
+        /**
+         * @description Whose lists an add or a deletion changes, or a check reads (Tencent's `Add_Type_Both`,
+         *     `Delete_Type_Single`, `CheckResult_Type_Both`, … each call's own names for the same two).
+         * @enum {string}
+         */
+        Direction: "both" | "single";
         DraftRequest: {
             conversationID: string;
             draftText?: string;
@@ -2281,6 +2555,122 @@ export interface components {
             status?: number | null;
             /** @description `message` again (server API only, as WuKongIM answers). */
             msg?: string | null;
+        };
+        /** @description An entry of the user's friend list (Tencent's `Friend`). */
+        Friend: {
+            userID: string;
+            /** @description The name the user gives this friend (`''`: none). */
+            remark: string;
+            /** @description Where the user found them: `AddSource_Type_…`. */
+            source: string;
+            /** @description The note sent with the request that made the entry. */
+            wording: string;
+            /**
+             * Format: int64
+             * @description When the entry was made, in Unix milliseconds.
+             */
+            addTime: number;
+            /** @description The friend's profile as it is now. */
+            profile: components["schemas"]["Profile"];
+        };
+        /** @description A friend request that waits (Tencent's `FriendApplication`). */
+        FriendApplication: {
+            /** @description The other user: who asked, or whom the user asked. */
+            userID: string;
+            nick: string;
+            avatar: string;
+            /**
+             * Format: int64
+             * @description When it was asked (last asked, if asked again), in Unix milliseconds.
+             */
+            time: number;
+            source: string;
+            wording: string;
+            type: components["schemas"]["FriendApplicationType"];
+        };
+        /**
+         * @description `GET /v1/friend-applications`: the requests that wait, to the user and from them, newest
+         *     first.
+         */
+        FriendApplicationList: {
+            applicationList: components["schemas"]["FriendApplication"][];
+            /**
+             * Format: int64
+             * @description Requests to the user made since they last marked them read.
+             */
+            unreadCount: number;
+        };
+        /**
+         * @description `POST /v1/friend-applications/refuse` and `/delete`: one request, named by the other user
+         *     and, for a deletion, its way (a refusal is always of a request to the user).
+         * @example {
+         *       "type": "incoming",
+         *       "userID": "alice"
+         *     }
+         */
+        FriendApplicationRef: {
+            userID: string;
+            /**
+             * @description `incoming` (the default): the request `userID` made to the user; `outgoing`: the user's
+             *     request to `userID`.
+             */
+            type?: components["schemas"]["FriendApplicationType"];
+        };
+        /**
+         * @description Which way a friend request goes, from the user's side.
+         * @enum {string}
+         */
+        FriendApplicationType: "incoming" | "outgoing";
+        /** @description A user a deletion left as they were, and why. */
+        FriendFailure: {
+            userID: string;
+            message: string;
+        };
+        /**
+         * @description `POST /v1/friends/delete` and `POST /v1/friends/check`: users, and whose lists the call is
+         *     about.
+         * @example {
+         *       "type": "both",
+         *       "userIDList": [
+         *         "bob",
+         *         "carol"
+         *       ]
+         *     }
+         */
+        FriendIdList: {
+            /** @description 1 to 1,000 users. */
+            userIDList: string[];
+            /**
+             * @description `both` (the default): delete from both lists, or check both; `single`: the user's list
+             *     only.
+             */
+            type?: components["schemas"]["Direction"];
+        };
+        /** @description `GET /v1/friends`: the user's friend list, oldest entry first. */
+        FriendList: {
+            friendList: components["schemas"]["Friend"][];
+        };
+        /** @description How one user stands towards the asking user. */
+        FriendRelation: {
+            userID: string;
+            relation: components["schemas"]["Relation"];
+        };
+        /** @description The answer to `POST /v1/friends/check`, in the order asked. */
+        FriendRelations: {
+            resultList: components["schemas"]["FriendRelation"][];
+        };
+        /**
+         * @description `POST /v1/friends/remark`: the user renames a friend in their list (Tencent's
+         *     `updateFriend`).
+         * @example {
+         *       "remark": "Bobby",
+         *       "userID": "bob"
+         *     }
+         */
+        FriendRemark: {
+            userID: string;
+            /** @description At most 96 bytes; `''` takes the name away. */
+            remark: string;
         };
         /** @description A group as its members see it (Tencent's `Group`, with the fields Natter keeps). */
         Group: {
@@ -2736,6 +3126,7 @@ export interface components {
             customFields?: {
                 [key: string]: string;
             } | null;
+            allowType?: components["schemas"]["AllowType"] | null;
         };
         /**
          * @description A user a new group starts with (Tencent's `memberList` item; Natter has no member roles to
@@ -2804,6 +3195,8 @@ export interface components {
             customFields: {
                 [key: string]: string;
             };
+            /** @description Who may add the user as a friend. */
+            allowType: components["schemas"]["AllowType"];
         };
         ProfileList: {
             profileList: components["schemas"]["Profile"][];
@@ -2820,6 +3213,11 @@ export interface components {
             /** Format: int64 */
             seq?: number | null;
         };
+        /**
+         * @description How `someone` stands towards the asking user, with Tencent's names for `checkFriend`.
+         * @enum {string}
+         */
+        Relation: "CheckResult_Type_NoRelation" | "CheckResult_Type_AWithB" | "CheckResult_Type_BWithA" | "CheckResult_Type_BothWay";
         RemindTypeRequest: {
             conversationIDList: string[];
             /** @description `AcceptAndNotify`, `AcceptNotNotify` or `Discard`. */
@@ -3133,6 +3531,23 @@ export interface components {
             };
             /** @enum {string} */
             event: "blacklistUpdated";
+        } | {
+            /**
+             * @description The user's friend list changed, on this device or another, or by another user's doing
+             *     (they accepted a request, or added or deleted the user both ways): read it again
+             *     (`GET /v1/friends`).
+             */
+            data: Record<string, unknown>;
+            /** @enum {string} */
+            event: "friendListUpdated";
+        } | {
+            /**
+             * @description The friend requests to or from the user changed: read them again
+             *     (`GET /v1/friend-applications`).
+             */
+            data: Record<string, unknown>;
+            /** @enum {string} */
+            event: "friendApplicationListUpdated";
         } | {
             /** @description Profiles shown in the user's list changed: people (their own included) or groups. */
             data: {
@@ -3478,7 +3893,12 @@ export interface components {
     headers: never;
     pathItems: never;
 }
+export type AcceptFriendApplication = components['schemas']['AcceptFriendApplication'];
+export type AddFriend = components['schemas']['AddFriend'];
+export type AddFriendStatus = components['schemas']['AddFriendStatus'];
+export type AddedFriend = components['schemas']['AddedFriend'];
 export type AddedGroupMembers = components['schemas']['AddedGroupMembers'];
+export type AllowType = components['schemas']['AllowType'];
 export type AppSettings = components['schemas']['AppSettings'];
 export type AuditEntry = components['schemas']['AuditEntry'];
 export type AuditPage = components['schemas']['AuditPage'];
@@ -3504,11 +3924,24 @@ export type DeadLetterPage = components['schemas']['DeadLetterPage'];
 export type DeleteConversationsRequest = components['schemas']['DeleteConversationsRequest'];
 export type DeleteConversationsResponse = components['schemas']['DeleteConversationsResponse'];
 export type DeleteMessagesRequest = components['schemas']['DeleteMessagesRequest'];
+export type DeletedFriends = components['schemas']['DeletedFriends'];
 export type DeletionEvent = components['schemas']['DeletionEvent'];
 export type DeviceQuitRequest = components['schemas']['DeviceQuitRequest'];
+export type Direction = components['schemas']['Direction'];
 export type DraftRequest = components['schemas']['DraftRequest'];
 export type Empty = components['schemas']['Empty'];
 export type ErrorBody = components['schemas']['ErrorBody'];
+export type Friend = components['schemas']['Friend'];
+export type FriendApplication = components['schemas']['FriendApplication'];
+export type FriendApplicationList = components['schemas']['FriendApplicationList'];
+export type FriendApplicationRef = components['schemas']['FriendApplicationRef'];
+export type FriendApplicationType = components['schemas']['FriendApplicationType'];
+export type FriendFailure = components['schemas']['FriendFailure'];
+export type FriendIdList = components['schemas']['FriendIdList'];
+export type FriendList = components['schemas']['FriendList'];
+export type FriendRelation = components['schemas']['FriendRelation'];
+export type FriendRelations = components['schemas']['FriendRelations'];
+export type FriendRemark = components['schemas']['FriendRemark'];
 export type Group = components['schemas']['Group'];
 export type GroupApplication = components['schemas']['GroupApplication'];
 export type GroupApplicationList = components['schemas']['GroupApplicationList'];
@@ -3550,6 +3983,7 @@ export type ProfileList = components['schemas']['ProfileList'];
 export type ProfilesRequest = components['schemas']['ProfilesRequest'];
 export type ReadAllRequest = components['schemas']['ReadAllRequest'];
 export type ReadRequest = components['schemas']['ReadRequest'];
+export type Relation = components['schemas']['Relation'];
 export type RemindTypeRequest = components['schemas']['RemindTypeRequest'];
 export type RemovedGroupMembers = components['schemas']['RemovedGroupMembers'];
 export type RenameConversationGroupRequest = components['schemas']['RenameConversationGroupRequest'];
@@ -9976,6 +10410,1017 @@ export interface operations {
             };
             /** @description `not_found`: the server is not in dev mode. */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `internal` (50001): `{code, error, message, requestID}`. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `unavailable` (50301): `{code, error, message, requestID}`. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    getFriendApplicationList: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The requests. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FriendApplicationList"];
+                };
+            };
+            /** @description `invalid_argument` (40001): `{code, error, message, requestID}`. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `unauthenticated` (40101): `{code, error, message, requestID}`. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `permission_denied` (40301): `{code, error, message, requestID}`. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `method_not_allowed` (40501): `{code, error, message, requestID}`. */
+            405: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `payload_too_large` (41301): `{code, error, message, requestID}`. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `rate_limited` (42901): `{code, error, message, requestID}`. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `internal` (50001): `{code, error, message, requestID}`. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `unavailable` (50301): `{code, error, message, requestID}`. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    acceptFriendApplication: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["AcceptFriendApplication"];
+            };
+        };
+        responses: {
+            /** @description Accepted. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Empty"];
+                };
+            };
+            /** @description `invalid_argument`: a malformed `userID`, a `remark` over 96 bytes. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `unauthenticated` (40101): `{code, error, message, requestID}`. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `permission_denied` (40301): `{code, error, message, requestID}`. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `not_found`: no request from `userID` waits (answered or deleted already, or never made). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `method_not_allowed` (40501): `{code, error, message, requestID}`. */
+            405: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `conflict`: a list would pass 3,000 friends. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `payload_too_large` (41301): `{code, error, message, requestID}`. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `rate_limited` (42901): `{code, error, message, requestID}`. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `internal` (50001): `{code, error, message, requestID}`. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `unavailable` (50301): `{code, error, message, requestID}`. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    deleteFriendApplication: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["FriendApplicationRef"];
+            };
+        };
+        responses: {
+            /** @description Deleted. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Empty"];
+                };
+            };
+            /** @description `invalid_argument`: a malformed `userID` or `type`. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `unauthenticated` (40101): `{code, error, message, requestID}`. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `permission_denied` (40301): `{code, error, message, requestID}`. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `not_found`: no such request waits. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `method_not_allowed` (40501): `{code, error, message, requestID}`. */
+            405: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `payload_too_large` (41301): `{code, error, message, requestID}`. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `rate_limited` (42901): `{code, error, message, requestID}`. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `internal` (50001): `{code, error, message, requestID}`. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `unavailable` (50301): `{code, error, message, requestID}`. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    setFriendApplicationRead: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Done. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Empty"];
+                };
+            };
+            /** @description `invalid_argument` (40001): `{code, error, message, requestID}`. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `unauthenticated` (40101): `{code, error, message, requestID}`. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `permission_denied` (40301): `{code, error, message, requestID}`. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `method_not_allowed` (40501): `{code, error, message, requestID}`. */
+            405: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `payload_too_large` (41301): `{code, error, message, requestID}`. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `rate_limited` (42901): `{code, error, message, requestID}`. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `internal` (50001): `{code, error, message, requestID}`. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `unavailable` (50301): `{code, error, message, requestID}`. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    refuseFriendApplication: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["FriendApplicationRef"];
+            };
+        };
+        responses: {
+            /** @description Refused. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Empty"];
+                };
+            };
+            /** @description `invalid_argument`: a malformed `userID`, or `type` `outgoing` (a user refuses only requests to them). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `unauthenticated` (40101): `{code, error, message, requestID}`. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `permission_denied` (40301): `{code, error, message, requestID}`. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `not_found`: no request from `userID` waits. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `method_not_allowed` (40501): `{code, error, message, requestID}`. */
+            405: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `payload_too_large` (41301): `{code, error, message, requestID}`. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `rate_limited` (42901): `{code, error, message, requestID}`. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `internal` (50001): `{code, error, message, requestID}`. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `unavailable` (50301): `{code, error, message, requestID}`. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    getFriendList: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The friend list. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FriendList"];
+                };
+            };
+            /** @description `invalid_argument` (40001): `{code, error, message, requestID}`. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `unauthenticated` (40101): `{code, error, message, requestID}`. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `permission_denied` (40301): `{code, error, message, requestID}`. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `method_not_allowed` (40501): `{code, error, message, requestID}`. */
+            405: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `payload_too_large` (41301): `{code, error, message, requestID}`. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `rate_limited` (42901): `{code, error, message, requestID}`. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `internal` (50001): `{code, error, message, requestID}`. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `unavailable` (50301): `{code, error, message, requestID}`. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    addFriend: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["AddFriend"];
+            };
+        };
+        responses: {
+            /** @description Added, or a request waits. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AddedFriend"];
+                };
+            };
+            /** @description `invalid_argument`: a malformed `to`, the user themself, a `source` that is not `AddSource_Type_` and 1 to 8 bytes, a `wording` over 256 bytes or a `remark` over 96. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `unauthenticated` (40101): `{code, error, message, requestID}`. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `in_blacklist` (40305): either user blocks the other. `permission_denied` (40301): `to` takes no friend requests (`AllowType_Type_DenyAny`). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `not_found`: `to` never had a token. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `method_not_allowed` (40501): `{code, error, message, requestID}`. */
+            405: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `conflict`: `to` is in the user's list already, or a list would pass 3,000 friends. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `payload_too_large` (41301): `{code, error, message, requestID}`. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `rate_limited` (42901): `{code, error, message, requestID}`. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `internal` (50001): `{code, error, message, requestID}`. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `unavailable` (50301): `{code, error, message, requestID}`. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    checkFriend: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["FriendIdList"];
+            };
+        };
+        responses: {
+            /** @description Each user's relation, in the order asked. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FriendRelations"];
+                };
+            };
+            /** @description `invalid_argument`: no `userIDList`, more than 1,000, or a malformed ID. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `unauthenticated` (40101): `{code, error, message, requestID}`. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `permission_denied` (40301): `{code, error, message, requestID}`. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `method_not_allowed` (40501): `{code, error, message, requestID}`. */
+            405: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `payload_too_large` (41301): `{code, error, message, requestID}`. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `rate_limited` (42901): `{code, error, message, requestID}`. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `internal` (50001): `{code, error, message, requestID}`. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `unavailable` (50301): `{code, error, message, requestID}`. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    deleteFriend: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["FriendIdList"];
+            };
+        };
+        responses: {
+            /** @description Who was deleted, and who was not in the list. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DeletedFriends"];
+                };
+            };
+            /** @description `invalid_argument`: no `userIDList`, more than 1,000, or a malformed ID. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `unauthenticated` (40101): `{code, error, message, requestID}`. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `permission_denied` (40301): `{code, error, message, requestID}`. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `method_not_allowed` (40501): `{code, error, message, requestID}`. */
+            405: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `payload_too_large` (41301): `{code, error, message, requestID}`. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `rate_limited` (42901): `{code, error, message, requestID}`. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `internal` (50001): `{code, error, message, requestID}`. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `unavailable` (50301): `{code, error, message, requestID}`. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    updateFriend: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["FriendRemark"];
+            };
+        };
+        responses: {
+            /** @description The entry as it now is. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Friend"];
+                };
+            };
+            /** @description `invalid_argument`: a malformed `userID`, a `remark` over 96 bytes. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `unauthenticated` (40101): `{code, error, message, requestID}`. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `permission_denied` (40301): `{code, error, message, requestID}`. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `not_found`: `userID` is not in the user's list. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `method_not_allowed` (40501): `{code, error, message, requestID}`. */
+            405: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `payload_too_large` (41301): `{code, error, message, requestID}`. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `rate_limited` (42901): `{code, error, message, requestID}`. */
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };

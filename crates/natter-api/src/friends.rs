@@ -1,0 +1,233 @@
+//! The client API's friend lists and friend requests (Tencent's relationship chain).
+
+use axum::extract::State;
+use natter_core::wire::{self, Empty, ErrorBody};
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+
+use crate::AppState;
+use crate::error::ApiResult;
+use crate::extract::{ClientUser, JsonBody};
+use crate::json::Json;
+
+pub fn routes() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(friends, add_friend))
+        .routes(routes!(delete_friends))
+        .routes(routes!(check_friends))
+        .routes(routes!(set_friend_remark))
+        .routes(routes!(friend_applications))
+        .routes(routes!(accept_friend_application))
+        .routes(routes!(refuse_friend_application))
+        .routes(routes!(delete_friend_application))
+        .routes(routes!(read_friend_applications))
+}
+
+/// My friends
+///
+/// The user's friend list, oldest entry first, each with the friend's profile as it is now
+/// (Tencent's `getFriendList`). An entry is the user's own: the friend may or may not have the
+/// user in theirs (`POST /v1/friends/check` tells).
+#[utoipa::path(get, path = "/v1/friends", tag = "client", operation_id = "getFriendList",
+    responses((status = 200, description = "The friend list.", body = wire::FriendList)))]
+async fn friends(
+    State(state): State<AppState>,
+    ClientUser(device): ClientUser,
+) -> ApiResult<Json<wire::FriendList>> {
+    Ok(Json(state.natter.friends(&device.uid).await?))
+}
+
+/// Add a friend
+///
+/// Adds `to` as a friend (Tencent's `addFriend`): into both lists (`type` `both`) or only the
+/// user's (`single`). It takes effect at once (`added`) when `to` lets anyone add them
+/// (`allowType` `AllowType_Type_AllowAny`), has the user in their list already, or asked the
+/// user first; otherwise, if `to` asks for consent (`AllowType_Type_NeedConfirm`, every user's
+/// default), a request waits for their answer (`pending`; asking again replaces it). Both users'
+/// devices hear `friendListUpdated` and `friendApplicationListUpdated` as their lists change.
+#[utoipa::path(post, path = "/v1/friends", tag = "client", operation_id = "addFriend",
+    request_body = wire::AddFriend,
+    responses(
+        (status = 200, description = "Added, or a request waits.", body = wire::AddedFriend),
+        (status = 400, description = "`invalid_argument`: a malformed `to`, the user themself, a `source` that is not `AddSource_Type_` and 1 to 8 bytes, a `wording` over 256 bytes or a `remark` over 96.", body = ErrorBody),
+        (status = 403, description = "`in_blacklist` (40305): either user blocks the other. `permission_denied` (40301): `to` takes no friend requests (`AllowType_Type_DenyAny`).", body = ErrorBody),
+        (status = 404, description = "`not_found`: `to` never had a token.", body = ErrorBody),
+        (status = 409, description = "`conflict`: `to` is in the user's list already, or a list would pass 3,000 friends.", body = ErrorBody),
+    ))]
+async fn add_friend(
+    State(state): State<AppState>,
+    ClientUser(device): ClientUser,
+    JsonBody(request): JsonBody<wire::AddFriend>,
+) -> ApiResult<Json<wire::AddedFriend>> {
+    Ok(Json(state.natter.add_friend(&device.uid, request).await?))
+}
+
+/// Delete friends
+///
+/// Takes users out of the user's list, and with `type` `both` (the default) the user out of
+/// each of theirs (Tencent's `deleteFriend`). A user not in the user's list is a failure, and
+/// nothing changes for them. Conversations and messages stay as they are.
+#[utoipa::path(post, path = "/v1/friends/delete", tag = "client", operation_id = "deleteFriend",
+    request_body = wire::FriendIdList,
+    responses(
+        (status = 200, description = "Who was deleted, and who was not in the list.", body = wire::DeletedFriends),
+        (status = 400, description = "`invalid_argument`: no `userIDList`, more than 1,000, or a malformed ID.", body = ErrorBody),
+    ))]
+async fn delete_friends(
+    State(state): State<AppState>,
+    ClientUser(device): ClientUser,
+    JsonBody(request): JsonBody<wire::FriendIdList>,
+) -> ApiResult<Json<wire::DeletedFriends>> {
+    Ok(Json(
+        state.natter.delete_friends(&device.uid, request).await?,
+    ))
+}
+
+/// Check friends
+///
+/// How each user stands towards the user (Tencent's `checkFriend`): in neither list, in the
+/// user's only (`CheckResult_Type_AWithB`), in theirs only (`BWithA`), or both ways. With
+/// `type` `single`, only the user's own list is read.
+#[utoipa::path(post, path = "/v1/friends/check", tag = "client", operation_id = "checkFriend",
+    request_body = wire::FriendIdList,
+    responses(
+        (status = 200, description = "Each user's relation, in the order asked.", body = wire::FriendRelations),
+        (status = 400, description = "`invalid_argument`: no `userIDList`, more than 1,000, or a malformed ID.", body = ErrorBody),
+    ))]
+async fn check_friends(
+    State(state): State<AppState>,
+    ClientUser(device): ClientUser,
+    JsonBody(request): JsonBody<wire::FriendIdList>,
+) -> ApiResult<Json<wire::FriendRelations>> {
+    Ok(Json(
+        state.natter.check_friends(&device.uid, request).await?,
+    ))
+}
+
+/// Rename a friend
+///
+/// Sets the name the user gives a friend in their own list (Tencent's `updateFriend`).
+#[utoipa::path(post, path = "/v1/friends/remark", tag = "client", operation_id = "updateFriend",
+    request_body = wire::FriendRemark,
+    responses(
+        (status = 200, description = "The entry as it now is.", body = wire::Friend),
+        (status = 400, description = "`invalid_argument`: a malformed `userID`, a `remark` over 96 bytes.", body = ErrorBody),
+        (status = 404, description = "`not_found`: `userID` is not in the user's list.", body = ErrorBody),
+    ))]
+async fn set_friend_remark(
+    State(state): State<AppState>,
+    ClientUser(device): ClientUser,
+    JsonBody(request): JsonBody<wire::FriendRemark>,
+) -> ApiResult<Json<wire::Friend>> {
+    Ok(Json(
+        state.natter.set_friend_remark(&device.uid, request).await?,
+    ))
+}
+
+/// My friend requests
+///
+/// The friend requests that wait, to the user (`incoming`) and from them (`outgoing`), newest
+/// first, and how many to the user came since they last marked them read (Tencent's
+/// `getFriendApplicationList`).
+#[utoipa::path(get, path = "/v1/friend-applications", tag = "client",
+    operation_id = "getFriendApplicationList",
+    responses((status = 200, description = "The requests.", body = wire::FriendApplicationList)))]
+async fn friend_applications(
+    State(state): State<AppState>,
+    ClientUser(device): ClientUser,
+) -> ApiResult<Json<wire::FriendApplicationList>> {
+    Ok(Json(state.natter.friend_applications(&device.uid).await?))
+}
+
+/// Accept a friend request
+///
+/// The asker's list gets the user, under the name the asker chose; with `type` `both` (the
+/// default) the user's list gets the asker too, named `remark` (Tencent's
+/// `acceptFriendApplication`). The request is gone.
+#[utoipa::path(post, path = "/v1/friend-applications/accept", tag = "client",
+    operation_id = "acceptFriendApplication",
+    request_body = wire::AcceptFriendApplication,
+    responses(
+        (status = 200, description = "Accepted.", body = Empty),
+        (status = 400, description = "`invalid_argument`: a malformed `userID`, a `remark` over 96 bytes.", body = ErrorBody),
+        (status = 404, description = "`not_found`: no request from `userID` waits (answered or deleted already, or never made).", body = ErrorBody),
+        (status = 409, description = "`conflict`: a list would pass 3,000 friends.", body = ErrorBody),
+    ))]
+async fn accept_friend_application(
+    State(state): State<AppState>,
+    ClientUser(device): ClientUser,
+    JsonBody(request): JsonBody<wire::AcceptFriendApplication>,
+) -> ApiResult<Json<Empty>> {
+    state
+        .natter
+        .accept_friend_application(&device.uid, request)
+        .await?;
+    Ok(Json(Empty {}))
+}
+
+/// Refuse a friend request
+///
+/// Removes the request `userID` made to the user; no list changes (Tencent's
+/// `refuseFriendApplication`). The asker's devices hear that their requests changed.
+#[utoipa::path(post, path = "/v1/friend-applications/refuse", tag = "client",
+    operation_id = "refuseFriendApplication",
+    request_body = wire::FriendApplicationRef,
+    responses(
+        (status = 200, description = "Refused.", body = Empty),
+        (status = 400, description = "`invalid_argument`: a malformed `userID`, or `type` `outgoing` (a user refuses only requests to them).", body = ErrorBody),
+        (status = 404, description = "`not_found`: no request from `userID` waits.", body = ErrorBody),
+    ))]
+async fn refuse_friend_application(
+    State(state): State<AppState>,
+    ClientUser(device): ClientUser,
+    JsonBody(request): JsonBody<wire::FriendApplicationRef>,
+) -> ApiResult<Json<Empty>> {
+    state
+        .natter
+        .refuse_friend_application(&device.uid, request)
+        .await?;
+    Ok(Json(Empty {}))
+}
+
+/// Delete a friend request
+///
+/// Removes a request from the user's list of requests: one `userID` made to the user
+/// (`incoming`, the default) or the user's own to `userID` (`outgoing`, which withdraws it)
+/// (Tencent's `deleteFriendApplication`).
+#[utoipa::path(post, path = "/v1/friend-applications/delete", tag = "client",
+    operation_id = "deleteFriendApplication",
+    request_body = wire::FriendApplicationRef,
+    responses(
+        (status = 200, description = "Deleted.", body = Empty),
+        (status = 400, description = "`invalid_argument`: a malformed `userID` or `type`.", body = ErrorBody),
+        (status = 404, description = "`not_found`: no such request waits.", body = ErrorBody),
+    ))]
+async fn delete_friend_application(
+    State(state): State<AppState>,
+    ClientUser(device): ClientUser,
+    JsonBody(request): JsonBody<wire::FriendApplicationRef>,
+) -> ApiResult<Json<Empty>> {
+    state
+        .natter
+        .drop_friend_application(&device.uid, request)
+        .await?;
+    Ok(Json(Empty {}))
+}
+
+/// Mark friend requests read
+///
+/// The requests made to the user so far no longer count as unread (Tencent's
+/// `setFriendApplicationRead`).
+#[utoipa::path(post, path = "/v1/friend-applications/read", tag = "client",
+    operation_id = "setFriendApplicationRead",
+    responses((status = 200, description = "Done.", body = Empty)))]
+async fn read_friend_applications(
+    State(state): State<AppState>,
+    ClientUser(device): ClientUser,
+) -> ApiResult<Json<Empty>> {
+    state
+        .natter
+        .mark_friend_applications_read(&device.uid)
+        .await?;
+    Ok(Json(Empty {}))
+}

@@ -1,0 +1,209 @@
+//! The client API's friend lists and friend requests (`/v1/friends`, `/v1/friend-applications`),
+//! with the client SDK's camelCase names. The rules are `crate::friend_rules`.
+
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+
+use super::Profile;
+use crate::friend_rules::{Direction, Relation};
+
+/// An entry of the user's friend list (Tencent's `Friend`).
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct Friend {
+    #[serde(rename = "userID")]
+    pub user_id: String,
+    /// The name the user gives this friend (`''`: none).
+    pub remark: String,
+    /// Where the user found them: `AddSource_Type_…`.
+    pub source: String,
+    /// The note sent with the request that made the entry.
+    pub wording: String,
+    /// When the entry was made, in Unix milliseconds.
+    pub add_time: i64,
+    /// The friend's profile as it is now.
+    pub profile: Profile,
+}
+
+/// `GET /v1/friends`: the user's friend list, oldest entry first.
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct FriendList {
+    pub friend_list: Vec<Friend>,
+}
+
+/// `POST /v1/friends`: the user adds someone as a friend (Tencent's `addFriend`).
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+#[schema(example = json!({"to": "bob", "source": "AddSource_Type_Web", "wording": "Hi, it's Alice", "remark": "Bobby", "type": "both"}))]
+pub struct AddFriend {
+    /// The user to add.
+    pub to: String,
+    /// Where the user found them: `AddSource_Type_` and a keyword of 1 to 8 bytes.
+    pub source: String,
+    /// A note to them, at most 256 bytes; shown with the request when they must consent.
+    #[serde(default)]
+    pub wording: String,
+    /// The name to give them in the user's list, at most 96 bytes.
+    #[serde(default)]
+    pub remark: String,
+    /// `both` (the default): each in the other's list; `single`: them in the user's list only.
+    #[serde(default, rename = "type")]
+    pub direction: Direction,
+}
+
+/// What an add did.
+#[derive(Debug, Clone, Copy, Serialize, Deserialize, PartialEq, Eq, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub enum AddFriendStatus {
+    /// The lists changed now: the user may add anyone, or had the user's consent already.
+    Added,
+    /// A friend request waits for their answer (Tencent's 30539).
+    Pending,
+}
+
+/// The answer to `POST /v1/friends`.
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct AddedFriend {
+    #[serde(rename = "userID")]
+    pub user_id: String,
+    pub status: AddFriendStatus,
+}
+
+/// `POST /v1/friends/delete` and `POST /v1/friends/check`: users, and whose lists the call is
+/// about.
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+#[schema(example = json!({"userIDList": ["bob", "carol"], "type": "both"}))]
+pub struct FriendIdList {
+    /// 1 to 1,000 users.
+    #[serde(rename = "userIDList")]
+    pub user_id_list: Vec<String>,
+    /// `both` (the default): delete from both lists, or check both; `single`: the user's list
+    /// only.
+    #[serde(default, rename = "type")]
+    pub direction: Direction,
+}
+
+/// A user a deletion left as they were, and why.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct FriendFailure {
+    #[serde(rename = "userID")]
+    pub user_id: String,
+    pub message: String,
+}
+
+/// The answer to `POST /v1/friends/delete`.
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct DeletedFriends {
+    /// Taken out of the user's list.
+    #[serde(rename = "successUserIDList")]
+    pub success_user_id_list: Vec<String>,
+    /// Not in the user's list: nothing changed for them.
+    #[serde(rename = "failureUserIDList")]
+    pub failure_user_id_list: Vec<FriendFailure>,
+}
+
+/// How one user stands towards the asking user.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct FriendRelation {
+    #[serde(rename = "userID")]
+    pub user_id: String,
+    pub relation: Relation,
+}
+
+/// The answer to `POST /v1/friends/check`, in the order asked.
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct FriendRelations {
+    pub result_list: Vec<FriendRelation>,
+}
+
+/// `POST /v1/friends/remark`: the user renames a friend in their list (Tencent's
+/// `updateFriend`).
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+#[schema(example = json!({"userID": "bob", "remark": "Bobby"}))]
+pub struct FriendRemark {
+    #[serde(rename = "userID")]
+    pub user_id: String,
+    /// At most 96 bytes; `''` takes the name away.
+    pub remark: String,
+}
+
+/// Which way a friend request goes, from the user's side.
+#[derive(Debug, Clone, Copy, Serialize, Deserialize, PartialEq, Eq, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub enum FriendApplicationType {
+    /// Someone asked the user.
+    Incoming,
+    /// The user asked someone.
+    Outgoing,
+}
+
+/// A friend request that waits (Tencent's `FriendApplication`).
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct FriendApplication {
+    /// The other user: who asked, or whom the user asked.
+    #[serde(rename = "userID")]
+    pub user_id: String,
+    pub nick: String,
+    pub avatar: String,
+    /// When it was asked (last asked, if asked again), in Unix milliseconds.
+    pub time: i64,
+    pub source: String,
+    pub wording: String,
+    #[serde(rename = "type")]
+    pub application_type: FriendApplicationType,
+}
+
+/// `GET /v1/friend-applications`: the requests that wait, to the user and from them, newest
+/// first.
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct FriendApplicationList {
+    pub application_list: Vec<FriendApplication>,
+    /// Requests to the user made since they last marked them read.
+    pub unread_count: u64,
+}
+
+/// `POST /v1/friend-applications/accept`: the user accepts a request (Tencent's
+/// `acceptFriendApplication`).
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+#[schema(example = json!({"userID": "alice", "type": "both", "remark": "Alice"}))]
+pub struct AcceptFriendApplication {
+    /// Who asked.
+    #[serde(rename = "userID")]
+    pub user_id: String,
+    /// `both` (the default): each in the other's list; `single`: the user in the asker's list
+    /// only.
+    #[serde(default, rename = "type")]
+    pub direction: Direction,
+    /// With `both`, the name to give the asker in the user's list (at most 96 bytes).
+    #[serde(default)]
+    pub remark: String,
+}
+
+/// `POST /v1/friend-applications/refuse` and `/delete`: one request, named by the other user
+/// and, for a deletion, its way (a refusal is always of a request to the user).
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+#[schema(example = json!({"userID": "alice", "type": "incoming"}))]
+pub struct FriendApplicationRef {
+    #[serde(rename = "userID")]
+    pub user_id: String,
+    /// `incoming` (the default): the request `userID` made to the user; `outgoing`: the user's
+    /// request to `userID`.
+    #[serde(default = "incoming", rename = "type")]
+    pub application_type: FriendApplicationType,
+}
+
+fn incoming() -> FriendApplicationType {
+    FriendApplicationType::Incoming
+}
