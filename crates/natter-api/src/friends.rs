@@ -1,13 +1,16 @@
-//! The client API's friend lists and friend requests (Tencent's relationship chain).
+//! Friend lists and friend requests (Tencent's relationship chain): the users' own calls, and
+//! the app backend's, which ask no one's consent.
 
 use axum::extract::State;
-use natter_core::wire::{self, Empty, ErrorBody};
+use natter_core::wire::{self, Empty, ErrorBody, StatusOk};
+use serde::Deserialize;
+use utoipa::IntoParams;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
 use crate::AppState;
 use crate::error::ApiResult;
-use crate::extract::{ClientUser, JsonBody};
+use crate::extract::{ClientUser, JsonBody, ManagerOnly, QueryParams};
 use crate::json::Json;
 
 pub fn routes() -> OpenApiRouter<AppState> {
@@ -21,6 +24,9 @@ pub fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(refuse_friend_application))
         .routes(routes!(delete_friend_application))
         .routes(routes!(read_friend_applications))
+        .routes(routes!(friends_of))
+        .routes(routes!(import_friends))
+        .routes(routes!(remove_friends_of))
 }
 
 /// My friends
@@ -230,4 +236,76 @@ async fn read_friend_applications(
         .mark_friend_applications_read(&device.uid)
         .await?;
     Ok(Json(Empty {}))
+}
+
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+struct FriendsOfQuery {
+    /// The user whose list to read.
+    uid: String,
+}
+
+/// Read a user's friend list
+///
+/// The user's friend list as the user reads it (`GET /v1/friends`). Manager token only.
+#[utoipa::path(get, path = "/user/friends", tag = "server", operation_id = "serverGetFriendList",
+    params(FriendsOfQuery),
+    responses(
+        (status = 200, description = "The friend list.", body = wire::FriendList),
+        (status = 400, description = "`invalid_argument`: a malformed `uid`.", body = ErrorBody),
+        (status = 404, description = "`not_found`: the user never had a token.", body = ErrorBody),
+    ))]
+async fn friends_of(
+    State(state): State<AppState>,
+    _: ManagerOnly,
+    QueryParams(query): QueryParams<FriendsOfQuery>,
+) -> ApiResult<Json<wire::FriendList>> {
+    Ok(Json(state.natter.friends_of(&query.uid).await?))
+}
+
+/// Import friends
+///
+/// Puts users in a user's friend list, and with `type` `both` (the default) the user in each of
+/// theirs, asking no one's consent and heeding no blocklist (Tencent's `friend_import`): for an
+/// app moving its friend lists to Natter, or making friends by its own rules. An entry already
+/// there stays as it is; a friend request the new entries fulfil is gone. All or nothing.
+/// Every device of each user whose list changed hears `friendListUpdated`. Manager token only.
+#[utoipa::path(post, path = "/user/friends/import", tag = "server",
+    operation_id = "importFriends",
+    request_body = wire::FriendImport,
+    responses(
+        (status = 200, description = "Done.", body = StatusOk),
+        (status = 400, description = "`invalid_argument`: no `friends` or more than 1,000, a malformed uid, the user themself or a friend named twice, a `remark` over 96 bytes, a `source` that is not `AddSource_Type_` and 1 to 8 bytes.", body = ErrorBody),
+        (status = 404, description = "`not_found`: the user or a friend never had a token.", body = ErrorBody),
+        (status = 409, description = "`conflict`: a list would pass 3,000 friends.", body = ErrorBody),
+    ))]
+async fn import_friends(
+    State(state): State<AppState>,
+    _: ManagerOnly,
+    JsonBody(request): JsonBody<wire::FriendImport>,
+) -> ApiResult<Json<StatusOk>> {
+    state.natter.import_friends(request).await?;
+    Ok(Json(StatusOk::default()))
+}
+
+/// Delete friends of a user
+///
+/// Takes users out of a user's friend list, and with `type` `both` (the default) the user out of
+/// each of theirs, as the user's own `POST /v1/friends/delete`; users not in the list are passed
+/// over. Manager token only.
+#[utoipa::path(post, path = "/user/friends/delete", tag = "server",
+    operation_id = "serverDeleteFriends",
+    request_body = wire::FriendRemoval,
+    responses(
+        (status = 200, description = "Done.", body = StatusOk),
+        (status = 400, description = "`invalid_argument`: no `friend_uids` or more than 1,000, a malformed uid.", body = ErrorBody),
+        (status = 404, description = "`not_found`: the user never had a token.", body = ErrorBody),
+    ))]
+async fn remove_friends_of(
+    State(state): State<AppState>,
+    _: ManagerOnly,
+    JsonBody(request): JsonBody<wire::FriendRemoval>,
+) -> ApiResult<Json<StatusOk>> {
+    state.natter.remove_friends_of(request).await?;
+    Ok(Json(StatusOk::default()))
 }

@@ -18,6 +18,8 @@ pub(crate) fn describe(error: StoreError) -> Error {
                 UserRole::ListOwner => "channel_id: user",
                 UserRole::FirstMember => "memberList: user",
                 UserRole::FriendTarget => "to: user",
+                UserRole::FriendListOwner => "uid: user",
+                UserRole::ImportedFriend => "friends: user",
             };
             Error::not_found(format!(
                 "{field} \"{uid}\" does not exist (no token was ever issued for them)"

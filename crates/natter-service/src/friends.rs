@@ -3,7 +3,7 @@
 //! `natter_store::friends`. Whoever's list or requests a call changed hears it on every device
 //! (`friendListUpdated`, `friendApplicationListUpdated`), the other user of the call included.
 
-use natter_core::friend_rules::{self, AddOutcome, Relation};
+use natter_core::friend_rules::{self, AddOutcome, Direction, Relation};
 use natter_core::limits::MAX_UIDS_PER_CALL;
 use natter_core::wire::{self, ServerEvent};
 use natter_core::{Error, Result, Uid};
@@ -75,8 +75,71 @@ impl Natter {
         uid: &Uid,
         request: wire::FriendIdList,
     ) -> Result<wire::DeletedFriends> {
-        let others = friend_ids(&request.user_id_list)?;
-        let (owner, named, direction) = (uid.clone(), others.clone(), request.direction);
+        let others = friend_ids(&request.user_id_list, "userIDList")?;
+        self.remove_friends(uid, others, request.direction).await
+    }
+
+    /// `GET /user/friends`: a user's friend list, for the app backend.
+    pub async fn friends_of(&self, uid: &str) -> Result<wire::FriendList> {
+        self.friends(&Uid::parse(uid, "uid")?).await
+    }
+
+    /// `POST /user/friends/import`: the app backend puts users in a user's list, and both ways
+    /// the user in theirs, asking no one; entries already there stay as they are.
+    pub async fn import_friends(&self, request: wire::FriendImport) -> Result<()> {
+        let uid = Uid::parse(&request.uid, "uid")?;
+        if request.friends.is_empty() || request.friends.len() > MAX_UIDS_PER_CALL {
+            return Err(Error::invalid_argument(format!(
+                "friends: give 1 to {MAX_UIDS_PER_CALL} entries, got {}",
+                request.friends.len()
+            )));
+        }
+        let mut entries: Vec<friends::Imported> = Vec::with_capacity(request.friends.len());
+        for imported in request.friends {
+            let friend = Uid::parse(&imported.uid, "friends: uid")?;
+            if friend == uid || entries.iter().any(|entry| entry.friend == friend) {
+                return Err(Error::invalid_argument(format!(
+                    "friends: uid \"{friend}\" is the user themself, or named twice"
+                )));
+            }
+            friend_rules::check_source(&imported.source)?;
+            friend_rules::check_remark(&imported.remark)?;
+            entries.push(friends::Imported {
+                friend,
+                remark: imported.remark,
+                source: imported.source,
+            });
+        }
+        let everyone: Vec<Uid> = std::iter::once(uid.clone())
+            .chain(entries.iter().map(|entry| entry.friend.clone()))
+            .collect();
+        let (owner, direction, now_ms) = (uid, request.direction, now_ms());
+        let changed = self
+            .write(move |db| friends::import(db, &owner, &entries, direction, now_ms))
+            .await?;
+        self.tell_each(&changed, &ServerEvent::FriendListUpdated {});
+        // Requests the new entries fulfilled are gone.
+        self.tell_each(&everyone, &ServerEvent::FriendApplicationListUpdated {});
+        Ok(())
+    }
+
+    /// `POST /user/friends/delete`: the app backend takes users out of a user's list, as the
+    /// user's own deletion does; those not in it are passed over.
+    pub async fn remove_friends_of(&self, request: wire::FriendRemoval) -> Result<()> {
+        let uid = Uid::parse(&request.uid, "uid")?;
+        let others = friend_ids(&request.friend_uids, "friend_uids")?;
+        self.remove_friends(&uid, others, request.direction)
+            .await
+            .map(drop)
+    }
+
+    async fn remove_friends(
+        &self,
+        uid: &Uid,
+        others: Vec<Uid>,
+        direction: Direction,
+    ) -> Result<wire::DeletedFriends> {
+        let (owner, named) = (uid.clone(), others.clone());
         let removals = self
             .write(move |db| friends::remove(db, &owner, &named, direction))
             .await?;
@@ -110,7 +173,7 @@ impl Natter {
         uid: &Uid,
         request: wire::FriendIdList,
     ) -> Result<wire::FriendRelations> {
-        let others = friend_ids(&request.user_id_list)?;
+        let others = friend_ids(&request.user_id_list, "userIDList")?;
         let (owner, named) = (uid.clone(), others.clone());
         let relations = self
             .read(move |db| friends::relations(db, &owner, &named))
@@ -257,13 +320,13 @@ fn friend(entry: &friends::Friend) -> wire::Friend {
     }
 }
 
-/// The users a deletion or a check names: 1 to [`MAX_UIDS_PER_CALL`], each once.
-fn friend_ids(user_id_list: &[String]) -> Result<Vec<Uid>> {
-    if user_id_list.is_empty() || user_id_list.len() > MAX_UIDS_PER_CALL {
+/// The users a deletion or a check names in `field`: 1 to [`MAX_UIDS_PER_CALL`], each once.
+fn friend_ids(user_ids: &[String], field: &str) -> Result<Vec<Uid>> {
+    if user_ids.is_empty() || user_ids.len() > MAX_UIDS_PER_CALL {
         return Err(Error::invalid_argument(format!(
-            "userIDList: give 1 to {MAX_UIDS_PER_CALL} userIDs, got {}",
-            user_id_list.len()
+            "{field}: give 1 to {MAX_UIDS_PER_CALL} user IDs, got {}",
+            user_ids.len()
         )));
     }
-    distinct_uids(user_id_list, "userIDList")
+    distinct_uids(user_ids, field)
 }

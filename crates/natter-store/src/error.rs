@@ -23,6 +23,10 @@ pub enum UserRole {
     FirstMember,
     /// The user someone adds as a friend.
     FriendTarget,
+    /// The user whose friend list the app backend changes.
+    FriendListOwner,
+    /// A user the app backend puts in someone's friend list.
+    ImportedFriend,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]

@@ -79,6 +79,7 @@ fn read_friend(row: &Row) -> Result<Friend> {
 
 /// The user's friend list, oldest entry first.
 pub fn list(db: &dyn Db, uid: &Uid) -> Result<Vec<Friend>> {
+    rows::require_user(db, uid, UserRole::FriendListOwner)?;
     db.query(
         &format!("SELECT {FRIEND_COLUMNS} WHERE f.uid = $1 ORDER BY f.added_ms, f.friend_uid"),
         params![uid.as_str()],
@@ -158,6 +159,55 @@ pub fn add(
     })
 }
 
+/// An entry the app backend writes (`import`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Imported {
+    pub friend: Uid,
+    pub remark: String,
+    pub source: String,
+}
+
+/// The app backend puts `entries` in the user's list, and with `Direction::Both` the user in
+/// each of theirs, asking no one: a friend list moved from another system, or friends the app
+/// makes by its own rules. An entry already there is kept as it is. Returns the users whose
+/// lists changed (the user first, when theirs did).
+pub fn import(
+    db: &dyn Db,
+    uid: &Uid,
+    entries: &[Imported],
+    direction: Direction,
+    now_ms: i64,
+) -> Result<Vec<Uid>> {
+    rows::require_user(db, uid, UserRole::FriendListOwner)?;
+    for imported in entries {
+        rows::require_user(db, &imported.friend, UserRole::ImportedFriend)?;
+    }
+    locks::lock_users(
+        db,
+        std::iter::once(uid).chain(entries.iter().map(|imported| &imported.friend)),
+    )?;
+    let mut own_list_changed = false;
+    let mut their_lists_changed = Vec::new();
+    for imported in entries {
+        let entry = |remark: &str| Entry {
+            remark: remark.to_owned(),
+            source: imported.source.clone(),
+            wording: String::new(),
+            added_ms: now_ms,
+        };
+        own_list_changed |= insert(db, uid, &imported.friend, &entry(&imported.remark))?;
+        if direction == Direction::Both && insert(db, &imported.friend, uid, &entry(""))? {
+            their_lists_changed.push(imported.friend.clone());
+        }
+        drop_fulfilled_requests(db, uid, &imported.friend)?;
+    }
+    Ok(own_list_changed
+        .then(|| uid.clone())
+        .into_iter()
+        .chain(their_lists_changed)
+        .collect())
+}
+
 /// Whether each of `others` is in the user's list, and whether the user is in theirs.
 pub fn relations(db: &dyn Db, uid: &Uid, others: &[Uid]) -> Result<Vec<(bool, bool)>> {
     others
@@ -192,6 +242,7 @@ pub fn remove(
     others: &[Uid],
     direction: Direction,
 ) -> Result<Vec<Removal>> {
+    rows::require_user(db, uid, UserRole::FriendListOwner)?;
     locks::lock_users(db, std::iter::once(uid).chain(others))?;
     others
         .iter()
@@ -284,10 +335,8 @@ pub fn accept(
         added_ms: now_ms,
     };
     insert(db, asker, uid, &entry(asker_remark))?;
-    let user_lists = direction == Direction::Both && !entry_exists(db, uid, asker)?;
-    if user_lists {
-        insert(db, uid, asker, &entry(remark.to_owned()))?;
-    }
+    let user_lists =
+        direction == Direction::Both && insert(db, uid, asker, &entry(remark.to_owned()))?;
     drop_fulfilled_requests(db, uid, asker)?;
     Ok(user_lists)
 }
@@ -325,8 +374,12 @@ struct Entry {
     added_ms: i64,
 }
 
-/// Puts `friend` in `uid`'s list, unless the list is full.
-fn insert(db: &dyn Db, uid: &Uid, friend: &Uid, entry: &Entry) -> Result<()> {
+/// Puts `friend` in `uid`'s list, unless the list is full; whether the entry is new (one
+/// already there is kept as it is).
+fn insert(db: &dyn Db, uid: &Uid, friend: &Uid, entry: &Entry) -> Result<bool> {
+    if entry_exists(db, uid, friend)? {
+        return Ok(false);
+    }
     let count: i64 = db
         .query_one(
             "SELECT COUNT(*) FROM friends WHERE uid = $1",
@@ -341,7 +394,7 @@ fn insert(db: &dyn Db, uid: &Uid, friend: &Uid, entry: &Entry) -> Result<()> {
     }
     db.execute(
         "INSERT INTO friends (uid, friend_uid, remark, source, wording, added_ms) \
-         VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT DO NOTHING",
+         VALUES ($1, $2, $3, $4, $5, $6)",
         params![
             uid.as_str(),
             friend.as_str(),
@@ -351,7 +404,7 @@ fn insert(db: &dyn Db, uid: &Uid, friend: &Uid, entry: &Entry) -> Result<()> {
             entry.added_ms
         ],
     )?;
-    Ok(())
+    Ok(true)
 }
 
 fn entry_exists(db: &dyn Db, uid: &Uid, friend: &Uid) -> Result<bool> {

@@ -441,3 +441,88 @@ async fn a_friend_is_renamed_in_the_users_own_list_and_shows_their_profile_as_it
         .await
         .expect_error(400, 40001, "invalid_argument");
 }
+
+#[tokio::test]
+async fn the_app_backend_imports_and_deletes_friends_asking_no_one() {
+    let server = Server::start().await;
+    let alice = server.user("alice").await;
+    let bob = server.user("bob").await;
+    let carol = server.user("carol").await;
+    let hermit = server.user("hermit").await;
+    allow(&hermit, "AllowType_Type_DenyAny").await;
+    add(&bob, "alice", "both").await;
+    assert_eq!(applications(&alice).await["unreadCount"], 1);
+    let mut bobs_phone = events(&server, &bob).await;
+    let manager = server.manager();
+
+    manager
+        .post(
+            "/user/friends/import",
+            json!({"uid": "alice", "friends": [
+                {"uid": "bob", "remark": "Bobby"},
+                {"uid": "carol", "source": "AddSource_Type_Team"},
+                {"uid": "hermit"}]}),
+        )
+        .await
+        .ok();
+    friend_list_event(&mut bobs_phone).await;
+    let alices = friends(&alice).await;
+    assert_eq!(friend_ids(&alice).await, ["bob", "carol", "hermit"]);
+    assert_eq!(alices[0]["remark"], "Bobby");
+    assert_eq!(alices[0]["source"], "AddSource_Type_Server");
+    assert_eq!(alices[1]["source"], "AddSource_Type_Team");
+    assert_eq!(friend_ids(&hermit).await, ["alice"], "no consent asked");
+    assert_eq!(
+        applications(&alice).await["applicationList"],
+        json!([]),
+        "bob's request is fulfilled"
+    );
+    let read = manager.get("/user/friends?uid=carol").await.ok();
+    assert_eq!(read["friendList"][0]["userID"], "alice");
+
+    // all or nothing: one unknown friend and nothing is written
+    manager
+        .post(
+            "/user/friends/import",
+            json!({"uid": "carol", "friends": [{"uid": "bob"}, {"uid": "nobody"}],
+                   "type": "single"}),
+        )
+        .await
+        .expect_error_naming(404, 40401, "not_found", "friends");
+    assert_eq!(friend_ids(&carol).await, ["alice"]);
+    manager
+        .post(
+            "/user/friends/import",
+            json!({"uid": "carol", "friends": [{"uid": "carol"}]}),
+        )
+        .await
+        .expect_error_naming(400, 40001, "invalid_argument", "friends");
+    manager
+        .get("/user/friends?uid=nobody")
+        .await
+        .expect_error_naming(404, 40401, "not_found", "uid");
+    bob.post(
+        "/user/friends/import",
+        json!({"uid": "bob", "friends": [{"uid": "carol"}]}),
+    )
+    .await
+    .expect_error(403, 40301, "permission_denied");
+
+    manager
+        .post(
+            "/user/friends/delete",
+            json!({"uid": "alice", "friend_uids": ["bob", "dave"], "type": "single"}),
+        )
+        .await
+        .ok();
+    assert_eq!(friend_ids(&alice).await, ["carol", "hermit"]);
+    assert_eq!(friend_ids(&bob).await, ["alice"], "bob keeps his entry");
+    manager
+        .post(
+            "/user/friends/delete",
+            json!({"uid": "alice", "friend_uids": ["carol"]}),
+        )
+        .await
+        .ok();
+    assert!(friend_ids(&carol).await.is_empty());
+}

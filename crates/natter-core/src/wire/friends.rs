@@ -1,5 +1,6 @@
-//! The client API's friend lists and friend requests (`/v1/friends`, `/v1/friend-applications`),
-//! with the client SDK's camelCase names. The rules are `crate::friend_rules`.
+//! Friend lists and friend requests: the client API's (`/v1/friends`, `/v1/friend-applications`),
+//! with the client SDK's camelCase names, and the app backend's (`/user/friends…`), with the
+//! server API's snake_case ones. The rules are `crate::friend_rules`.
 
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
@@ -206,4 +207,50 @@ pub struct FriendApplicationRef {
 
 fn incoming() -> FriendApplicationType {
     FriendApplicationType::Incoming
+}
+
+/// `POST /user/friends/import`: the app backend puts users in a user's friend list, asking no one
+/// (as when moving an app's friend lists to Natter).
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+#[schema(example = json!({"uid": "alice", "friends": [{"uid": "bob", "remark": "Bobby"}], "type": "both"}))]
+pub struct FriendImport {
+    /// Whose list.
+    pub uid: String,
+    /// 1 to 1,000 entries.
+    pub friends: Vec<ImportedFriend>,
+    /// `both` (the default): each friend lists the user too; `single`: the user's list only.
+    #[serde(default, rename = "type")]
+    pub direction: Direction,
+}
+
+/// An entry of a [`FriendImport`].
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ImportedFriend {
+    pub uid: String,
+    /// The name the user gives them (at most 96 bytes).
+    #[serde(default)]
+    pub remark: String,
+    /// Where they met: `AddSource_Type_` and a keyword of 1 to 8 bytes.
+    #[serde(default = "server_source")]
+    pub source: String,
+}
+
+fn server_source() -> String {
+    "AddSource_Type_Server".to_owned()
+}
+
+/// `POST /user/friends/delete`: the app backend takes users out of a user's friend list.
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+#[schema(example = json!({"uid": "alice", "friend_uids": ["bob"], "type": "both"}))]
+pub struct FriendRemoval {
+    /// Whose list.
+    pub uid: String,
+    /// 1 to 1,000 users; those not in the list are passed over.
+    pub friend_uids: Vec<String>,
+    /// `both` (the default): the user leaves their lists too; `single`: the user's list only.
+    #[serde(default, rename = "type")]
+    pub direction: Direction,
 }

@@ -762,6 +762,72 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/user/friends": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Read a user's friend list
+         * @description The user's friend list as the user reads it (`GET /v1/friends`). Manager token only.
+         */
+        get: operations["serverGetFriendList"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/user/friends/delete": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Delete friends of a user
+         * @description Takes users out of a user's friend list, and with `type` `both` (the default) the user out of
+         *     each of theirs, as the user's own `POST /v1/friends/delete`; users not in the list are passed
+         *     over. Manager token only.
+         */
+        post: operations["serverDeleteFriends"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/user/friends/import": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Import friends
+         * @description Puts users in a user's friend list, and with `type` `both` (the default) the user in each of
+         *     theirs, asking no one's consent and heeding no blocklist (Tencent's `friend_import`): for an
+         *     app moving its friend lists to Natter, or making friends by its own rules. An entry already
+         *     there stays as it is; a friend request the new entries fulfil is gone. All or nothing.
+         *     Every device of each user whose list changed hears `friendListUpdated`. Manager token only.
+         */
+        post: operations["importFriends"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/user/onlinestatus": {
         parameters: {
             query?: never;
@@ -2646,6 +2712,28 @@ export interface components {
              */
             type?: components["schemas"]["Direction"];
         };
+        /**
+         * @description `POST /user/friends/import`: the app backend puts users in a user's friend list, asking no one
+         *     (as when moving an app's friend lists to Natter).
+         * @example {
+         *       "friends": [
+         *         {
+         *           "remark": "Bobby",
+         *           "uid": "bob"
+         *         }
+         *       ],
+         *       "type": "both",
+         *       "uid": "alice"
+         *     }
+         */
+        FriendImport: {
+            /** @description Whose list. */
+            uid: string;
+            /** @description 1 to 1,000 entries. */
+            friends: components["schemas"]["ImportedFriend"][];
+            /** @description `both` (the default): each friend lists the user too; `single`: the user's list only. */
+            type?: components["schemas"]["Direction"];
+        };
         /** @description `GET /v1/friends`: the user's friend list, oldest entry first. */
         FriendList: {
             friendList: components["schemas"]["Friend"][];
@@ -2671,6 +2759,24 @@ export interface components {
             userID: string;
             /** @description At most 96 bytes; `''` takes the name away. */
             remark: string;
+        };
+        /**
+         * @description `POST /user/friends/delete`: the app backend takes users out of a user's friend list.
+         * @example {
+         *       "friend_uids": [
+         *         "bob"
+         *       ],
+         *       "type": "both",
+         *       "uid": "alice"
+         *     }
+         */
+        FriendRemoval: {
+            /** @description Whose list. */
+            uid: string;
+            /** @description 1 to 1,000 users; those not in the list are passed over. */
+            friend_uids: string[];
+            /** @description `both` (the default): the user leaves their lists too; `single`: the user's list only. */
+            type?: components["schemas"]["Direction"];
         };
         /** @description A group as its members see it (Tencent's `Group`, with the fields Natter keeps). */
         Group: {
@@ -2908,6 +3014,14 @@ export interface components {
             handleAction: string;
             /** @description Passed on to the applicant in the notice of the answer (at most 1 KiB). */
             handleMessage?: string | null;
+        };
+        /** @description An entry of a [`FriendImport`]. */
+        ImportedFriend: {
+            uid: string;
+            /** @description The name the user gives them (at most 96 bytes). */
+            remark?: string;
+            /** @description Where they met: `AddSource_Type_` and a keyword of 1 to 8 bytes. */
+            source?: string;
         };
         /** @description `POST /v1/groups/{groupID}/join`'s body (Tencent's `joinGroup` options). */
         JoinGroupRequest: {
@@ -3938,10 +4052,12 @@ export type FriendApplicationRef = components['schemas']['FriendApplicationRef']
 export type FriendApplicationType = components['schemas']['FriendApplicationType'];
 export type FriendFailure = components['schemas']['FriendFailure'];
 export type FriendIdList = components['schemas']['FriendIdList'];
+export type FriendImport = components['schemas']['FriendImport'];
 export type FriendList = components['schemas']['FriendList'];
 export type FriendRelation = components['schemas']['FriendRelation'];
 export type FriendRelations = components['schemas']['FriendRelations'];
 export type FriendRemark = components['schemas']['FriendRemark'];
+export type FriendRemoval = components['schemas']['FriendRemoval'];
 export type Group = components['schemas']['Group'];
 export type GroupApplication = components['schemas']['GroupApplication'];
 export type GroupApplicationList = components['schemas']['GroupApplicationList'];
@@ -3958,6 +4074,7 @@ export type GroupProfileUpdate = components['schemas']['GroupProfileUpdate'];
 export type GroupTipMember = components['schemas']['GroupTipMember'];
 export type GroupTipPayload = components['schemas']['GroupTipPayload'];
 export type HandleGroupApplication = components['schemas']['HandleGroupApplication'];
+export type ImportedFriend = components['schemas']['ImportedFriend'];
 export type JoinGroupRequest = components['schemas']['JoinGroupRequest'];
 export type JoinedGroup = components['schemas']['JoinedGroup'];
 export type LastMessage = components['schemas']['LastMessage'];
@@ -7418,6 +7535,329 @@ export interface operations {
             };
             /** @description `method_not_allowed` (40501): `{code, error, message, requestID}` with WuKongIM's `status` and `msg`. */
             405: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `payload_too_large` (41301): `{code, error, message, requestID}` with WuKongIM's `status` and `msg`. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `rate_limited` (42901): `{code, error, message, requestID}` with WuKongIM's `status` and `msg`. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `internal` (50001): `{code, error, message, requestID}` with WuKongIM's `status` and `msg`. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `unavailable` (50301): `{code, error, message, requestID}` with WuKongIM's `status` and `msg`. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    serverGetFriendList: {
+        parameters: {
+            query: {
+                /** @description The user whose list to read. */
+                uid: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The friend list. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FriendList"];
+                };
+            };
+            /** @description `invalid_argument`: a malformed `uid`. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `unauthenticated` (40101): `{code, error, message, requestID}` with WuKongIM's `status` and `msg`. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `permission_denied` (40301): `{code, error, message, requestID}` with WuKongIM's `status` and `msg`. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `not_found`: the user never had a token. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `method_not_allowed` (40501): `{code, error, message, requestID}` with WuKongIM's `status` and `msg`. */
+            405: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `payload_too_large` (41301): `{code, error, message, requestID}` with WuKongIM's `status` and `msg`. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `rate_limited` (42901): `{code, error, message, requestID}` with WuKongIM's `status` and `msg`. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `internal` (50001): `{code, error, message, requestID}` with WuKongIM's `status` and `msg`. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `unavailable` (50301): `{code, error, message, requestID}` with WuKongIM's `status` and `msg`. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    serverDeleteFriends: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["FriendRemoval"];
+            };
+        };
+        responses: {
+            /** @description Done. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["StatusOk"];
+                };
+            };
+            /** @description `invalid_argument`: no `friend_uids` or more than 1,000, a malformed uid. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `unauthenticated` (40101): `{code, error, message, requestID}` with WuKongIM's `status` and `msg`. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `permission_denied` (40301): `{code, error, message, requestID}` with WuKongIM's `status` and `msg`. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `not_found`: the user never had a token. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `method_not_allowed` (40501): `{code, error, message, requestID}` with WuKongIM's `status` and `msg`. */
+            405: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `payload_too_large` (41301): `{code, error, message, requestID}` with WuKongIM's `status` and `msg`. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `rate_limited` (42901): `{code, error, message, requestID}` with WuKongIM's `status` and `msg`. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `internal` (50001): `{code, error, message, requestID}` with WuKongIM's `status` and `msg`. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `unavailable` (50301): `{code, error, message, requestID}` with WuKongIM's `status` and `msg`. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    importFriends: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["FriendImport"];
+            };
+        };
+        responses: {
+            /** @description Done. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["StatusOk"];
+                };
+            };
+            /** @description `invalid_argument`: no `friends` or more than 1,000, a malformed uid, the user themself or a friend named twice, a `remark` over 96 bytes, a `source` that is not `AddSource_Type_` and 1 to 8 bytes. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `unauthenticated` (40101): `{code, error, message, requestID}` with WuKongIM's `status` and `msg`. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `permission_denied` (40301): `{code, error, message, requestID}` with WuKongIM's `status` and `msg`. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `not_found`: the user or a friend never had a token. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `method_not_allowed` (40501): `{code, error, message, requestID}` with WuKongIM's `status` and `msg`. */
+            405: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `conflict`: a list would pass 3,000 friends. */
+            409: {
                 headers: {
                     [name: string]: unknown;
                 };
