@@ -7,6 +7,8 @@ import { atUserListOf, toGroupAtInfoList } from './mentions.js';
 import type {
   Conversation,
   ConversationType,
+  Friend,
+  FriendApplication,
   Group,
   GroupApplication,
   GroupMember,
@@ -21,6 +23,8 @@ import type {
 } from './types.js';
 import type {
   WireConversation,
+  WireFriend,
+  WireFriendApplication,
   WireGroup,
   WireGroupApplication,
   WireGroupMember,
@@ -368,8 +372,11 @@ export function toLastMessage(
 }
 
 /**
- * Tencent's Profile from what the server knows of a user (nick, avatar, the app's custom fields as
- * `profileCustomField: [{ key, value }]`); Tencent's other fields keep their empty defaults.
+ * Tencent's Profile from what the server knows of a user (nick, avatar, who may add them as a
+ * friend, the app's custom fields as `profileCustomField: [{ key, value }]`); Tencent's other fields
+ * keep their empty defaults. What the wire object leaves out is empty: a conversation's
+ * `userProfile` has only nick and avatar, so its `allowType` is `''` (not Tencent's client-side
+ * fallback, `AllowAny`, which in Natter would claim the opposite of every user's default).
  */
 export function toProfile(wire: Partial<WireProfile> & { userID: string }): Profile {
   return {
@@ -379,7 +386,7 @@ export function toProfile(wire: Partial<WireProfile> & { userID: string }): Prof
     birthday: 0,
     location: '',
     selfSignature: '',
-    allowType: TYPES.ALLOW_TYPE_ALLOW_ANY,
+    allowType: wire.allowType ?? '',
     language: 0,
     avatar: wire.avatar ?? '',
     messageSettings: 0,
@@ -388,6 +395,42 @@ export function toProfile(wire: Partial<WireProfile> & { userID: string }): Prof
     role: 0,
     lastUpdatedNumber: 0,
     profileCustomField: Object.entries(wire.customFields ?? {}).map(([key, value]) => ({ key, value })),
+  };
+}
+
+/**
+ * An entry of the user's friend list as Tencent's Friend: Natter has no friend groups or custom
+ * friend fields (both `[]`); `addTime` in seconds, as Tencent's (the server's is in ms).
+ */
+export function toFriend(wire: WireFriend): Friend {
+  return {
+    userID: wire.userID,
+    remark: wire.remark,
+    groupList: [],
+    source: wire.source,
+    wording: wire.wording,
+    profile: toProfile(wire.profile),
+    friendCustomField: [],
+    addTime: seconds(wire.addTime),
+  };
+}
+
+/** The server's ways of a friend request, from the user's side → Tencent's. */
+const FRIEND_APPLICATION_TYPES = {
+  incoming: TYPES.SNS_APPLICATION_SENT_TO_ME,
+  outgoing: TYPES.SNS_APPLICATION_SENT_BY_ME,
+} as const;
+
+/** A friend request as Tencent's FriendApplication: its `time` in seconds, as Tencent's (the server's is in ms). */
+export function toFriendApplication(wire: WireFriendApplication): FriendApplication {
+  return {
+    userID: wire.userID,
+    avatar: wire.avatar,
+    nick: wire.nick,
+    time: seconds(wire.time),
+    source: wire.source,
+    wording: wire.wording,
+    type: FRIEND_APPLICATION_TYPES[wire.type],
   };
 }
 

@@ -70,7 +70,7 @@ export const ErrorCode = {
    */
   NETWORK_ERROR: -1,
   /**
-   * A Tencent Cloud Chat call or option Natter does not offer (file uploads, friends, group
+   * A Tencent Cloud Chat call or option Natter does not offer (file uploads, friend groups, group
    * member custom fields, signalling, …). Negative: the SDK's own verdict, not the server's.
    */
   UNSUPPORTED: -2,

@@ -22,6 +22,7 @@ export {
   MESSAGE_PAGE_SIZE,
   type CreateOptions,
 } from './natter.js';
+export { MAX_USERS_PER_FRIEND_CALL } from './friends.js';
 export { EVENT, TYPES, TSignaling, type EventName, type TypesValue, type TSignalingValue } from './constants.js';
 export { NatterError, ErrorCode, type ErrorCodeValue } from './errors.js';
 export { UNSUPPORTED_CALLS, UNSUPPORTED_MESSAGE_FACTORIES, UNSUPPORTED_SYNC_CALLS } from './unsupported.js';

@@ -9,7 +9,8 @@
  * This class wires the parts together: HTTP (http.ts), the reconnecting socket (socket.ts), the
  * local conversation list (store.ts), exactly-once message delivery (delivery.ts), conversion of
  * wire objects (convert.ts), the group list GROUP_LIST_UPDATED carries (group_list.ts), the
- * blocklist BLACKLIST_UPDATED carries (blocklist.ts) and the handlers (emitter.ts).
+ * blocklist BLACKLIST_UPDATED carries (blocklist.ts), the friend lists FRIEND_LIST_UPDATED and
+ * FRIEND_APPLICATION_LIST_UPDATED carry (friends.ts) and the handlers (emitter.ts).
  */
 import { BlocklistFeed } from './blocklist.js';
 import { EVENT, TSignaling, TYPES, type EventName, type TSignalingValue, type TypesValue } from './constants.js';
@@ -17,6 +18,8 @@ import {
   GROUP_NOTICE,
   conversationTypeOf,
   toConversation,
+  toFriend,
+  toFriendApplication,
   toGroup,
   toGroupApplication,
   toGroupMember,
@@ -26,6 +29,22 @@ import {
 import { Delivery, isNewForGap, isOnlineOnly, type Gap } from './delivery.js';
 import { Emitter } from './emitter.js';
 import { ErrorCode, NatterError, invalidArgument, notLoggedIn, tooManyConversations, unsupported } from './errors.js';
+import {
+  FRIEND_APPLICATION_PENDING,
+  FRIEND_APPLICATION_PENDING_MESSAGE,
+  FriendFeed,
+  acceptDirection,
+  addDirection,
+  applicationWay,
+  checkDirection,
+  checkFriendIDs,
+  checkOptionalString,
+  checkOptions,
+  checkUserID,
+  deleteDirection,
+  refuseFriendCustomField,
+  refuseFriendGroup,
+} from './friends.js';
 import { GroupListFeed } from './group_list.js';
 import { HttpClient, RawJson, conversationPath, groupPath, type FetchLike, type Query } from './http.js';
 import { MentionTracker, checkAtUserList } from './mentions.js';
@@ -38,11 +57,16 @@ import {
 } from './socket.js';
 import { ConversationStore } from './store.js';
 import type {
+  AcceptFriendApplicationOptions,
+  AddFriendOptions,
+  AddFriendResult,
   AddGroupMemberOptions,
   AddGroupMemberResult,
   BlacklistOptions,
   ChangeGroupOwnerOptions,
   ChatEvent,
+  CheckFriendOptions,
+  CheckFriendResult,
   ChatResponse,
   Conversation,
   ConversationGroupMembersOptions,
@@ -55,10 +79,17 @@ import type {
   CreateGroupOptions,
   CreateGroupResult,
   DeleteConversationOptions,
+  DeleteFriendApplicationOptions,
+  DeleteFriendOptions,
+  DeleteFriendResult,
   DeleteGroupMemberOptions,
   DeleteGroupMemberResult,
   EventData,
+  Friend,
+  FriendApplicationListResult,
   GetConversationListOptions,
+  GetFriendProfileOptions,
+  GetFriendProfileResult,
   GetGroupAttributesOptions,
   GetGroupCountersOptions,
   GetGroupMemberListOptions,
@@ -89,6 +120,7 @@ import type {
   NetState,
   PinConversationOptions,
   Profile,
+  RefuseFriendApplicationOptions,
   RenameConversationGroupOptions,
   SendMessageOptions,
   SetAllMessageReadOptions,
@@ -99,11 +131,15 @@ import type {
   SetGroupMemberRoleOptions,
   SetMessageReadOptions,
   SetMessageRemindTypeOptions,
+  UpdateFriendOptions,
   UpdateGroupProfileOptions,
 } from './types.js';
 import { TencentUnsupported } from './unsupported.js';
 import {
   WIRE_CLOSE,
+  type WireAcceptFriendApplication,
+  type WireAddFriend,
+  type WireAddedFriend,
   type WireAddedGroupMembers,
   type WireBlacklist,
   type WireConversation,
@@ -111,8 +147,16 @@ import {
   type WireConversationPage,
   type WireCreateGroup,
   type WireDeleteConversationsReply,
+  type WireDeletedFriends,
   type WireEventData,
   type WireFolderList,
+  type WireFriend,
+  type WireFriendApplicationList,
+  type WireFriendApplicationRef,
+  type WireFriendIDList,
+  type WireFriendList,
+  type WireFriendRelations,
+  type WireFriendRemark,
   type WireGroup,
   type WireGroupApplicationList,
   type WireGroupList,
@@ -127,6 +171,7 @@ import {
   type WireMessageIDList,
   type WireMessagePage,
   type WireModifyMessageRequest,
+  type WireMyProfileUpdate,
   type WireProfile,
   type WireProfileList,
   type WireRemovedGroupMembers,
@@ -177,6 +222,16 @@ const ASSIGNABLE_ROLES: ReadonlySet<unknown> = new Set([TYPES.GRP_MBR_ROLE_ADMIN
 
 /** handleGroupApplication's answers, as Tencent's (and the server's). */
 const HANDLE_ACTIONS: ReadonlySet<unknown> = new Set(['Agree', 'Reject']);
+
+/** The modules of Tencent's SDK whose calls Natter offers (callExperimentalAPI's `canIUseModule`). */
+const AVAILABLE_MODULES: ReadonlySet<unknown> = new Set(['group-module', 'relationship-module']);
+
+/** Who may add a user as a friend (`TYPES.ALLOW_TYPE_*`, updateMyProfile's `allowType`). */
+const ALLOW_TYPES: ReadonlySet<unknown> = new Set([
+  TYPES.ALLOW_TYPE_ALLOW_ANY,
+  TYPES.ALLOW_TYPE_NEED_CONFIRM,
+  TYPES.ALLOW_TYPE_DENY_ANY,
+]);
 
 /** `Natter.VERSION`: the package's version (a test keeps the two equal). */
 const SDK_VERSION = '0.1.0';
@@ -330,6 +385,18 @@ export class Natter extends TencentUnsupported {
     live: () => this.netState === TYPES.NET_STATE_CONNECTED,
     fetch: async () => (await this.http.get<WireBlacklist>('/v1/blacklist')).userIDList,
     emit: (userIDList) => this.emit(EVENT.BLACKLIST_UPDATED, userIDList),
+  });
+  /** FRIEND_LIST_UPDATED: the friend list, fetched on the server's hints (friends.ts). */
+  private readonly friendListFeed = new FriendFeed<Friend[]>({
+    listened: () => this.emitter.has(EVENT.FRIEND_LIST_UPDATED),
+    fetch: async () => (await this.getFriendList()).data,
+    emit: (friendList) => this.emit(EVENT.FRIEND_LIST_UPDATED, friendList),
+  });
+  /** FRIEND_APPLICATION_LIST_UPDATED: the friend requests, fetched on the server's hints (friends.ts). */
+  private readonly friendApplicationFeed = new FriendFeed<FriendApplicationListResult>({
+    listened: () => this.emitter.has(EVENT.FRIEND_APPLICATION_LIST_UPDATED),
+    fetch: async () => (await this.getFriendApplicationList()).data,
+    emit: (applications) => this.emit(EVENT.FRIEND_APPLICATION_LIST_UPDATED, applications),
   });
   private readonly wsUrl: string;
   private readonly WebSocketImpl: WebSocketConstructor | undefined;
@@ -536,6 +603,8 @@ export class Natter extends TencentUnsupported {
     this.groupRoles.clear();
     this.groupMutes.clear();
     this.blocklist.stop();
+    this.friendListFeed.stop();
+    this.friendApplicationFeed.stop();
     this.loading = null;
     this.catchUpRunning = null;
     this.catchUpAgain = false;
@@ -570,8 +639,9 @@ export class Natter extends TencentUnsupported {
 
   /**
    * Tencent's `callExperimentalAPI`, for the questions TUIKit's engine asks on every login, answered
-   * as Tencent's SDK answers them: `canIUseModule` is `true` for `'group-module'` and `false` for
-   * every other module (Natter has no friends, signalling, cloud search or follows);
+   * as Tencent's SDK answers them: `canIUseModule` is `true` for `'group-module'` and
+   * `'relationship-module'` (friends; not friend groups, whose calls reject -2) and `false` for every
+   * other module (Natter has no signalling, cloud search or follows);
    * `isCommercialAbilityEnabled` resolves `{ enabled: false }` for every paid add-on (Natter has none:
    * per-message read receipts, reactions, online status, translation, speech to text…);
    * `statTUIKeyFeatures` reports usage to Tencent, which Natter does not collect: it does nothing and
@@ -580,7 +650,7 @@ export class Natter extends TencentUnsupported {
   callExperimentalAPI(api: string, _param?: unknown): unknown {
     switch (api) {
       case 'canIUseModule':
-        return _param === 'group-module';
+        return AVAILABLE_MODULES.has(_param);
       case 'isCommercialAbilityEnabled':
         return Promise.resolve(ok({ enabled: false }));
       case 'statTUIKeyFeatures':
@@ -762,6 +832,12 @@ export class Natter extends TencentUnsupported {
       }
       case 'blacklistUpdated':
         this.blocklist.pushed(asArray<string>(data.userIDList));
+        break;
+      case 'friendListUpdated':
+        this.friendListFeed.changed();
+        break;
+      case 'friendApplicationListUpdated':
+        this.friendApplicationFeed.changed();
         break;
       case 'totalUnreadMessageCountUpdated':
         if (typeof data.totalUnreadCount === 'number') {
@@ -1030,10 +1106,15 @@ export class Natter extends TencentUnsupported {
       this.emit(EVENT.SDK_READY, undefined);
       this.groupListFeed.start();
       this.blocklist.start();
+      this.friendListFeed.start();
+      this.friendApplicationFeed.start();
     } else {
-      // What changed the group list and the blocklist while no connection was ready was not pushed.
+      // What changed the group list, the blocklist and the friend lists while no connection was
+      // ready was not pushed.
       this.groupListFeed.refresh();
       this.blocklist.reconnected();
+      this.friendListFeed.changed();
+      this.friendApplicationFeed.changed();
     }
     if (this.resyncReason) {
       const reason = this.resyncReason;
@@ -1747,21 +1828,27 @@ export class Natter extends TencentUnsupported {
   }
 
   /**
-   * Changes the user's own nick, avatar and custom fields (`profileCustomField: [{ key, value }]`,
-   * set one by one, the others kept), as Tencent's; resolves with the profile as it now is, and
-   * PROFILE_UPDATED follows on every device that shows it. Natter keeps no other profile field:
-   * giving one (gender, selfSignature, …) rejects with `ErrorCode.UNSUPPORTED` naming it, and
-   * nothing changes.
+   * Changes the user's own nick, avatar, who may add them as a friend (`allowType`,
+   * `TYPES.ALLOW_TYPE_*`) and custom fields (`profileCustomField: [{ key, value }]`, set one by one,
+   * the others kept), as Tencent's; resolves with the profile as it now is, and PROFILE_UPDATED
+   * follows on every device that shows it. Natter keeps no other profile field: giving one
+   * (gender, selfSignature, …) rejects with `ErrorCode.UNSUPPORTED` naming it, and nothing changes.
    */
   async updateMyProfile(options: UpdateMyProfileOptions): Promise<ChatResponse<Profile>> {
     if (this.userID === null) throw notLoggedIn();
-    const { nick, avatar, profileCustomField, ...others } = options ?? {};
+    const { nick, avatar, profileCustomField, allowType, ...others } = options ?? {};
     const unkept = Object.keys(others).filter((key) => others[key as keyof typeof others] !== undefined);
     if (unkept.length > 0) {
-      throw unsupported('updateMyProfile', `Natter keeps no ${unkept.join(', ')}: only nick, avatar and profileCustomField`);
+      throw unsupported(
+        'updateMyProfile',
+        `Natter keeps no ${unkept.join(', ')}: only nick, avatar, allowType and profileCustomField`,
+      );
     }
     for (const [name, value] of [['nick', nick], ['avatar', avatar]] as const) {
       if (value !== undefined && typeof value !== 'string') throw invalidArgument(`${name}: must be a string`);
+    }
+    if (allowType !== undefined && !ALLOW_TYPES.has(allowType)) {
+      throw invalidArgument(`allowType: ${String(allowType)} is not one of TYPES.ALLOW_TYPE_*`);
     }
     let customFields: Record<string, string> | undefined;
     if (profileCustomField !== undefined) {
@@ -1774,7 +1861,13 @@ export class Natter extends TencentUnsupported {
         customFields[field.key] = field.value;
       }
     }
-    const reply = await this.http.post<WireProfile>('/v1/profile', { nick, avatar, customFields });
+    const body: WireMyProfileUpdate = {
+      nick,
+      avatar,
+      customFields,
+      allowType: allowType as WireMyProfileUpdate['allowType'],
+    };
+    const reply = await this.http.post<WireProfile>('/v1/profile', body);
     return ok(toProfile(reply));
   }
 
@@ -1874,6 +1967,234 @@ export class Natter extends TencentUnsupported {
         async () => (await this.http.post<WireBlacklist>('/v1/blacklist/remove', { userIDList })).userIDList,
       ),
     );
+  }
+
+  // ---------------------------------------------------------------- friends
+
+  /**
+   * The user's friend list (`data`: Friend[], oldest entry first), as Tencent's: each entry with
+   * the name the user gives the friend (`remark`), where they found them (`source`), the note of the
+   * request that made it (`wording`), when (`addTime`, in seconds) and the friend's profile as it is
+   * now. An entry is the user's own: the friend may or may not have the user in theirs
+   * (checkFriend tells). Asked of the server on every call, where Tencent's answers from the list it
+   * holds; FRIEND_LIST_UPDATED brings the list whenever it changes.
+   */
+  async getFriendList(): Promise<ChatResponse<Friend[]>> {
+    if (this.userID === null) throw notLoggedIn();
+    const reply = await this.http.get<WireFriendList>('/v1/friends');
+    return ok(reply.friendList.map(toFriend));
+  }
+
+  /**
+   * Adds `to` as a friend, as Tencent's: `data` is `{ userID, code, message }`, `code` 0 when they are
+   * in the user's list now (they let anyone add them, `ALLOW_TYPE_ALLOW_ANY`; had the user in their
+   * list already; or had asked the user first) and 30539, Tencent's number, when a request now waits
+   * for them (`ALLOW_TYPE_NEED_CONFIRM`, every user's default; asking again replaces it). With
+   * `SNS_ADD_TYPE_BOTH` (the default) each gets the other in their list, with `SNS_ADD_TYPE_SINGLE`
+   * only the user gets them. Both users' devices hear FRIEND_LIST_UPDATED and
+   * FRIEND_APPLICATION_LIST_UPDATED as their lists change. Rejects with 40001 (the user themself,
+   * without a request; a `source` not `AddSource_Type_` and a keyword of 1 to 8 bytes, a `wording`
+   * over 256 bytes, a `remark` over 96), 40305 (either blocks the other), 40301 (they take no
+   * requests, `ALLOW_TYPE_DENY_ANY`), 40401 (a user the server never knew) or 40901 (in the list
+   * already, or a list would pass 3,000 friends); a non-empty `groupName` with -2 (Natter has no
+   * friend groups), where Tencent's puts the friend in that group.
+   */
+  async addFriend(options: AddFriendOptions): Promise<ChatResponse<AddFriendResult>> {
+    const me = this.userID;
+    if (me === null) throw notLoggedIn();
+    checkOptions(options, 'addFriend');
+    checkUserID(options.to, 'to');
+    if (options.to === me) throw invalidArgument('to: a user cannot add themself as a friend');
+    if (typeof options.source !== 'string') {
+      throw invalidArgument('source: required, AddSource_Type_ and a keyword of 1 to 8 bytes (AddSource_Type_Web)');
+    }
+    checkOptionalString(options.wording, 'wording');
+    checkOptionalString(options.remark, 'remark');
+    refuseFriendGroup(options.groupName);
+    const body: WireAddFriend = {
+      to: options.to,
+      source: options.source,
+      wording: options.wording,
+      remark: options.remark,
+      type: addDirection(options.type),
+    };
+    const reply = await this.http.post<WireAddedFriend>('/v1/friends', body);
+    return ok(
+      reply.status === 'added'
+        ? { userID: reply.userID, code: 0, message: '' }
+        : { userID: reply.userID, code: FRIEND_APPLICATION_PENDING, message: FRIEND_APPLICATION_PENDING_MESSAGE },
+    );
+  }
+
+  /**
+   * Takes 1–1000 users out of the user's friend list, as Tencent's; with `SNS_DELETE_TYPE_BOTH` (the
+   * default) the user leaves each one's list too, with `SNS_DELETE_TYPE_SINGLE` theirs stay as they
+   * are. `data`: `{ successUserIDList: [{ userID, code: 0 }], failureUserIDList: [{ userID, code,
+   * message }] }`, a failure being a user not in the list (40401, `ErrorCode.NOT_FOUND`, nothing
+   * changed for them). Conversations and messages stay as they are.
+   */
+  async deleteFriend(options: DeleteFriendOptions): Promise<ChatResponse<DeleteFriendResult>> {
+    if (this.userID === null) throw notLoggedIn();
+    checkOptions(options, 'deleteFriend');
+    const body: WireFriendIDList = {
+      userIDList: checkFriendIDs(options.userIDList),
+      type: deleteDirection(options.type),
+    };
+    const reply = await this.http.post<WireDeletedFriends>('/v1/friends/delete', body);
+    return ok({
+      successUserIDList: reply.successUserIDList.map((userID) => ({ userID, code: 0 as const })),
+      failureUserIDList: reply.failureUserIDList.map(({ userID, message }) => ({
+        userID,
+        code: ErrorCode.NOT_FOUND,
+        message,
+      })),
+    });
+  }
+
+  /**
+   * How 1–1000 users stand towards the user, as Tencent's: `data.successUserIDList` has each, in the
+   * order asked, as `{ userID, code: 0, relation }`, `relation` one of `TYPES.SNS_TYPE_NO_RELATION`,
+   * `SNS_TYPE_A_WITH_B` (in the user's list only), `SNS_TYPE_B_WITH_A` (the user in theirs only) or
+   * `SNS_TYPE_BOTH_WAY`; `failureUserIDList` is always empty. With `SNS_CHECK_TYPE_SINGLE` only the
+   * user's own list is read (`A_WITH_B` or `NO_RELATION`); `SNS_CHECK_TYPE_BOTH` is the default.
+   */
+  async checkFriend(options: CheckFriendOptions): Promise<ChatResponse<CheckFriendResult>> {
+    if (this.userID === null) throw notLoggedIn();
+    checkOptions(options, 'checkFriend');
+    const body: WireFriendIDList = {
+      userIDList: checkFriendIDs(options.userIDList),
+      type: checkDirection(options.type),
+    };
+    const reply = await this.http.post<WireFriendRelations>('/v1/friends/check', body);
+    return ok({
+      successUserIDList: reply.resultList.map(({ userID, relation }) => ({ userID, code: 0 as const, relation })),
+      failureUserIDList: [],
+    });
+  }
+
+  /**
+   * The friend-list entries of 1–1000 users, as Tencent's: `data.friendList` has the Friend of each
+   * one in the user's list, in the order asked (each once), and `failureUserIDList` the others, as
+   * `{ userID, code: 40401, message }`. Read from the whole list (`GET /v1/friends`): the server
+   * has no call for a few entries.
+   */
+  async getFriendProfile(options: GetFriendProfileOptions): Promise<ChatResponse<GetFriendProfileResult>> {
+    const me = this.userID;
+    if (me === null) throw notLoggedIn();
+    checkOptions(options, 'getFriendProfile');
+    const asked = new Set(checkFriendIDs(options.userIDList));
+    const listed = new Map((await this.getFriendList()).data.map((friend) => [friend.userID, friend]));
+    const result: GetFriendProfileResult = { friendList: [], failureUserIDList: [] };
+    for (const userID of asked) {
+      const friend = listed.get(userID);
+      if (friend) result.friendList.push(friend);
+      else result.failureUserIDList.push({ userID, code: ErrorCode.NOT_FOUND, message: notAFriend(userID, me) });
+    }
+    return ok(result);
+  }
+
+  /**
+   * Renames a friend in the user's list, as Tencent's: `remark` at most 96 bytes, `''` taking the
+   * name away; `data` is the Friend as it now is. The user's devices hear FRIEND_LIST_UPDATED.
+   * Without a `remark` nothing changes and `data` is the entry as it is. A user not in the list
+   * rejects with 40401; a non-empty `friendCustomField` with -2 (Natter has no custom friend fields).
+   */
+  async updateFriend(options: UpdateFriendOptions): Promise<ChatResponse<Friend>> {
+    const me = this.userID;
+    if (me === null) throw notLoggedIn();
+    checkOptions(options, 'updateFriend');
+    checkUserID(options.userID, 'userID');
+    checkOptionalString(options.remark, 'remark');
+    refuseFriendCustomField(options.friendCustomField);
+    if (options.remark === undefined) {
+      const { friendList } = (await this.getFriendProfile({ userIDList: [options.userID] })).data;
+      const friend = friendList[0];
+      if (!friend) {
+        const message = notAFriend(options.userID, me);
+        throw new NatterError({ code: ErrorCode.NOT_FOUND, error: 'not_found', message });
+      }
+      return ok(friend);
+    }
+    const body: WireFriendRemark = { userID: options.userID, remark: options.remark };
+    return ok(toFriend(await this.http.post<WireFriend>('/v1/friends/remark', body)));
+  }
+
+  /**
+   * The friend requests that wait, as Tencent's: `data` is `{ friendApplicationList, unreadCount }`,
+   * the requests to the user (`type` `TYPES.SNS_APPLICATION_SENT_TO_ME`, `userID` who asked) and from
+   * them (`SNS_APPLICATION_SENT_BY_ME`, `userID` whom they asked), newest first, each with the other
+   * user's `nick` and `avatar`, `time` (seconds), `source` and `wording`; `unreadCount` the requests
+   * to the user made since setFriendApplicationRead. A request is gone once answered or deleted.
+   * Only these calls and FRIEND_APPLICATION_LIST_UPDATED tell of requests: no message is sent.
+   */
+  async getFriendApplicationList(): Promise<ChatResponse<FriendApplicationListResult>> {
+    if (this.userID === null) throw notLoggedIn();
+    const reply = await this.http.get<WireFriendApplicationList>('/v1/friend-applications');
+    return ok({
+      friendApplicationList: reply.applicationList.map(toFriendApplication),
+      unreadCount: reply.unreadCount,
+    });
+  }
+
+  /**
+   * Accepts the request `userID` made, as Tencent's: the asker's list gets the user; with
+   * `SNS_APPLICATION_AGREE_AND_ADD` (the default) the user's list gets the asker too, named
+   * `remark`, with `SNS_APPLICATION_AGREE` it does not. The request is gone, and both users' devices
+   * hear FRIEND_LIST_UPDATED and FRIEND_APPLICATION_LIST_UPDATED. `data` is `{}`. No such request
+   * waiting (answered or deleted already, or never made) rejects with 40401; `tag` is not used.
+   */
+  async acceptFriendApplication(options: AcceptFriendApplicationOptions): Promise<ChatResponse<{}>> {
+    if (this.userID === null) throw notLoggedIn();
+    checkOptions(options, 'acceptFriendApplication');
+    checkUserID(options.userID, 'userID');
+    checkOptionalString(options.remark, 'remark');
+    const body: WireAcceptFriendApplication = {
+      userID: options.userID,
+      type: acceptDirection(options.type),
+      remark: options.remark,
+    };
+    await this.http.post<{}>('/v1/friend-applications/accept', body);
+    return ok({});
+  }
+
+  /**
+   * Refuses the request `userID` made, as Tencent's: it is gone, no list changes, and both users'
+   * devices hear FRIEND_APPLICATION_LIST_UPDATED (the asker is sent nothing else). `data` is `{}`;
+   * no such request waiting rejects with 40401. `remark` and `tag` are not used.
+   */
+  async refuseFriendApplication(options: RefuseFriendApplicationOptions): Promise<ChatResponse<{}>> {
+    if (this.userID === null) throw notLoggedIn();
+    checkOptions(options, 'refuseFriendApplication');
+    checkUserID(options.userID, 'userID');
+    const body: WireFriendApplicationRef = { userID: options.userID };
+    await this.http.post<{}>('/v1/friend-applications/refuse', body);
+    return ok({});
+  }
+
+  /**
+   * Deletes a request from the user's list of requests, as Tencent's: the one `userID` made to the
+   * user (`SNS_APPLICATION_SENT_TO_ME`, the default), or the user's own to `userID`
+   * (`SNS_APPLICATION_SENT_BY_ME`), which withdraws it. Both users' devices hear
+   * FRIEND_APPLICATION_LIST_UPDATED. `data` is `{}`; no such request rejects with 40401.
+   */
+  async deleteFriendApplication(options: DeleteFriendApplicationOptions): Promise<ChatResponse<{}>> {
+    if (this.userID === null) throw notLoggedIn();
+    checkOptions(options, 'deleteFriendApplication');
+    checkUserID(options.userID, 'userID');
+    const body: WireFriendApplicationRef = { userID: options.userID, type: applicationWay(options.type) };
+    await this.http.post<{}>('/v1/friend-applications/delete', body);
+    return ok({});
+  }
+
+  /**
+   * Marks the requests made to the user so far read, as Tencent's: getFriendApplicationList's
+   * `unreadCount` is 0 until the next one, and the user's devices hear
+   * FRIEND_APPLICATION_LIST_UPDATED. `data` is `{}`.
+   */
+  async setFriendApplicationRead(): Promise<ChatResponse<{}>> {
+    if (this.userID === null) throw notLoggedIn();
+    await this.http.post<{}>('/v1/friend-applications/read', {});
+    return ok({});
   }
 
   // ---------------------------------------------------------------- groups
@@ -3081,6 +3402,11 @@ function checkBlacklistIDs(options: unknown): string[] {
     throw invalidArgument(`userIDList: ${list.length} given; 1 to ${MAX_USERS_PER_BLACKLIST_CALL}`);
   }
   return [...list];
+}
+
+/** Why a user has no entry in the user's friend list (the server's words for a deleteFriend failure). */
+function notAFriend(userID: string, me: string): string {
+  return `${userID} is not in the friend list of ${me}`;
 }
 
 /** A refusal that says the user is not a member of the group (any more, or never was). */

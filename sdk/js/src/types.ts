@@ -251,6 +251,10 @@ export interface Profile {
   birthday: number;
   location: string;
   selfSignature: string;
+  /**
+   * Who may add the user as a friend (`TYPES.ALLOW_TYPE_*`, the user's updateMyProfile), as the
+   * server says; `''` where it did not say: a conversation's `userProfile` (ask getUserProfile).
+   */
   allowType: string;
   language: number;
   avatar: string;
@@ -263,15 +267,23 @@ export interface Profile {
   profileCustomField: ProfileCustomField[];
 }
 
-/** updateMyProfile's options: Tencent's, of which Natter keeps nick, avatar and the custom fields. */
+/**
+ * updateMyProfile's options: Tencent's, of which Natter keeps nick, avatar, who may add the user as
+ * a friend and the custom fields.
+ */
 export interface UpdateMyProfileOptions {
   nick?: string;
   avatar?: string;
   profileCustomField?: ProfileCustomField[];
+  /**
+   * Who may add the user as a friend: `TYPES.ALLOW_TYPE_ALLOW_ANY` (at once),
+   * `ALLOW_TYPE_NEED_CONFIRM` (a request waits for the user: every user's default, as Tencent's) or
+   * `ALLOW_TYPE_DENY_ANY` (nobody); anything else rejects 40001.
+   */
+  allowType?: TypesValue;
   /** Not kept by Natter: giving any of these rejects with ErrorCode.UNSUPPORTED. */
   gender?: string;
   selfSignature?: string;
-  allowType?: string;
   birthday?: number;
   location?: string;
   language?: number;
@@ -366,7 +378,10 @@ export interface Conversation {
    * setMessageRead; recalled messages, the user's own and those they deleted are never in it.
    */
   groupAtInfoList: GroupAtInfo[];
-  /** Always `''`: Natter has no friend remarks. */
+  /**
+   * Always `''`: the server's conversation carries no friend remark, and the SDK does not hold the
+   * friend list to add it (getFriendList and getFriendProfile give each friend's `remark`).
+   */
   remark: string;
   isPinned: boolean;
   messageRemindType: MessageRemindType;
@@ -385,6 +400,47 @@ export interface Conversation {
   clearedToSeq: number;
 }
 
+/**
+ * An entry of the user's friend list (getFriendList, getFriendProfile, updateFriend,
+ * FRIEND_LIST_UPDATED), in Tencent's shape. The entry is the user's own: the friend may or may not
+ * have the user in theirs (checkFriend tells).
+ */
+export interface Friend {
+  userID: string;
+  /**
+   * The name the user gives the friend (addFriend's or acceptFriendApplication's `remark`,
+   * updateFriend); `''`: none.
+   */
+  remark: string;
+  /** Always `[]`: Natter has no friend groups. */
+  groupList: string[];
+  /** Where the user found them (`AddSource_Type_…`), from the request that made the entry. */
+  source: string;
+  /** The note sent with the request that made the entry. */
+  wording: string;
+  /** The friend's profile as it is now. */
+  profile: Profile;
+  /** Always `[]`: Natter has no custom friend fields. */
+  friendCustomField: any[];
+  /** When the entry was made, in Unix seconds, as Tencent's SDK carries it at run time (its typings leave it out). */
+  addTime: number;
+}
+
+/** A friend request that waits, to the user or from them (getFriendApplicationList), in Tencent's shape. */
+export interface FriendApplication {
+  /** The other user: who asked (`SNS_APPLICATION_SENT_TO_ME`), or whom the user asked (`SENT_BY_ME`). */
+  userID: string;
+  /** The other user's avatar and nick, as their profile now says. */
+  avatar: string;
+  nick: string;
+  /** When it was asked (last asked, if asked again), in Unix seconds, as Tencent's. */
+  time: number;
+  source: string;
+  wording: string;
+  /** `TYPES.SNS_APPLICATION_SENT_TO_ME` or `TYPES.SNS_APPLICATION_SENT_BY_ME`. */
+  type: typeof TYPES.SNS_APPLICATION_SENT_TO_ME | typeof TYPES.SNS_APPLICATION_SENT_BY_ME;
+}
+
 // Tencent objects for features Natter does not have: declared so typed apps compile; the SDK never
 // produces them.
 
@@ -398,26 +454,7 @@ export interface SimplifiedMessage {
   cloudCustomData: string;
 }
 
-export interface Friend {
-  userID: string;
-  remark: string;
-  groupList: string[];
-  source: string;
-  wording: string;
-  profile: Profile;
-  friendCustomField: any[];
-}
-
-export interface FriendApplication {
-  userID: string;
-  avatar: string;
-  nick: string;
-  time: number;
-  source: string;
-  wording: string;
-  type: string;
-}
-
+/** Tencent's, for its friend groups: Natter has none (getFriendGroupList rejects, -2). */
 export interface FriendGroup {
   name: string;
   userIDList: string[];
@@ -709,6 +746,152 @@ export interface BlacklistOptions {
   userIDList: string[];
 }
 
+/** addFriend's options. */
+export interface AddFriendOptions {
+  /** The user to add (one the server knows: else 40401). */
+  to: string;
+  /** Where the user found them: `AddSource_Type_` and a keyword of 1 to 8 bytes, e.g. `AddSource_Type_Web`. */
+  source: string;
+  /** A note to them, at most 256 bytes; shown with the request when they must accept it. */
+  wording?: string;
+  /**
+   * `TYPES.SNS_ADD_TYPE_BOTH` (the default: each in the other's list) or `SNS_ADD_TYPE_SINGLE`
+   * (them in the user's list only).
+   */
+  type?: TypesValue;
+  /** The name to give them in the user's list, at most 96 bytes. */
+  remark?: string;
+  /** Natter has no friend groups: a non-empty one rejects (-2). */
+  groupName?: string;
+}
+
+/** addFriend's answer, as Tencent's: `code` says whether they are in the list now or a request waits. */
+export interface AddFriendResult {
+  userID: string;
+  /**
+   * 0: added (they let anyone add them, had the user in their list already, or had asked the user
+   * first); 30539 (Tencent's number): a request now waits for them to accept it.
+   */
+  code: 0 | 30539;
+  /** `''` when added; what the request waits for otherwise. */
+  message: string;
+}
+
+/** deleteFriend's options. */
+export interface DeleteFriendOptions {
+  /** 1–1000 userIDs. */
+  userIDList: string[];
+  /**
+   * `TYPES.SNS_DELETE_TYPE_BOTH` (the default: the user also leaves each one's list) or
+   * `SNS_DELETE_TYPE_SINGLE` (only the user's list changes).
+   */
+  type?: TypesValue;
+}
+
+/** deleteFriend's answer. */
+export interface DeleteFriendResult {
+  /** Taken out of the user's list. */
+  successUserIDList: { userID: string; code: 0 }[];
+  /** Not in the user's list: nothing changed for them (`code` 40401, `ErrorCode.NOT_FOUND`). */
+  failureUserIDList: { userID: string; code: number; message: string }[];
+}
+
+/** checkFriend's options. */
+export interface CheckFriendOptions {
+  /** 1–1000 userIDs. */
+  userIDList: string[];
+  /**
+   * `TYPES.SNS_CHECK_TYPE_BOTH` (the default: both lists are read) or `SNS_CHECK_TYPE_SINGLE` (the
+   * user's own list only).
+   */
+  type?: TypesValue;
+}
+
+/** How a user stands towards the user (`TYPES.SNS_TYPE_*`). */
+export type FriendRelation =
+  | typeof TYPES.SNS_TYPE_NO_RELATION
+  | typeof TYPES.SNS_TYPE_A_WITH_B
+  | typeof TYPES.SNS_TYPE_B_WITH_A
+  | typeof TYPES.SNS_TYPE_BOTH_WAY;
+
+/** checkFriend's answer: every user asked about, in the order asked. */
+export interface CheckFriendResult {
+  /**
+   * `relation`: `SNS_TYPE_A_WITH_B` (in the user's list only), `SNS_TYPE_B_WITH_A` (the user is in
+   * theirs only), `SNS_TYPE_BOTH_WAY` or `SNS_TYPE_NO_RELATION`. Checked one way
+   * (`SNS_CHECK_TYPE_SINGLE`), only `A_WITH_B` or `NO_RELATION`.
+   */
+  successUserIDList: { userID: string; code: 0; relation: FriendRelation }[];
+  /** Always empty: every user asked about gets a relation. */
+  failureUserIDList: { userID: string; code: number; message: string }[];
+}
+
+/** getFriendProfile's options. */
+export interface GetFriendProfileOptions {
+  /** 1–1000 userIDs. */
+  userIDList: string[];
+}
+
+/** getFriendProfile's answer. */
+export interface GetFriendProfileResult {
+  /** The entries of those in the user's list, in the order asked. */
+  friendList: Friend[];
+  /** Those not in it (`code` 40401, `ErrorCode.NOT_FOUND`). */
+  failureUserIDList: { userID: string; code: number; message: string }[];
+}
+
+/** updateFriend's options. */
+export interface UpdateFriendOptions {
+  userID: string;
+  /** The name to give the friend, at most 96 bytes; `''` takes it away. Left out, nothing changes. */
+  remark?: string;
+  /** Natter has no custom friend fields: a non-empty list rejects (-2). */
+  friendCustomField?: any[];
+}
+
+/** getFriendApplicationList's answer, and FRIEND_APPLICATION_LIST_UPDATED's data. */
+export interface FriendApplicationListResult {
+  /** The requests that wait, to the user and from them, newest first. */
+  friendApplicationList: FriendApplication[];
+  /** Requests to the user made since they last called setFriendApplicationRead. */
+  unreadCount: number;
+}
+
+/** acceptFriendApplication's options. */
+export interface AcceptFriendApplicationOptions {
+  /** Who asked. */
+  userID: string;
+  /** With `SNS_APPLICATION_AGREE_AND_ADD`, the name to give them in the user's list (at most 96 bytes). */
+  remark?: string;
+  /** Accepted and not used: Natter has no friend groups. */
+  tag?: string;
+  /**
+   * `TYPES.SNS_APPLICATION_AGREE_AND_ADD` (the default: each in the other's list) or
+   * `SNS_APPLICATION_AGREE` (the user in the asker's list only).
+   */
+  type?: TypesValue;
+}
+
+/** refuseFriendApplication's options. */
+export interface RefuseFriendApplicationOptions {
+  /** Who asked. */
+  userID: string;
+  /** Accepted and not used: a refusal changes no list. */
+  remark?: string;
+  tag?: string;
+}
+
+/** deleteFriendApplication's options. */
+export interface DeleteFriendApplicationOptions {
+  /** The other user of the request. */
+  userID: string;
+  /**
+   * `TYPES.SNS_APPLICATION_SENT_TO_ME` (the default: the request `userID` made to the user) or
+   * `SNS_APPLICATION_SENT_BY_ME` (the user's own request to `userID`, which withdraws it).
+   */
+  type?: TypesValue;
+}
+
 /** getGroupMemberList's options. */
 export interface GetGroupMemberListOptions {
   groupID: string;
@@ -983,6 +1166,10 @@ export interface EventDataMap {
   [EVENT.PROFILE_UPDATED]: Profile[];
   /** The user's whole blocklist (userIDs, in the order blocked), as getBlacklist gives it. */
   [EVENT.BLACKLIST_UPDATED]: string[];
+  /** The user's whole friend list, as getFriendList gives it. */
+  [EVENT.FRIEND_LIST_UPDATED]: Friend[];
+  /** The friend requests that wait and the unread count, as getFriendApplicationList gives them. */
+  [EVENT.FRIEND_APPLICATION_LIST_UPDATED]: FriendApplicationListResult;
   [EVENT.KICKED_OUT]: { type: KickedOutType };
   [EVENT.NET_STATE_CHANGE]: { state: NetState };
   [EVENT.ERROR]: { code: number; message: string };

@@ -8,6 +8,7 @@
  * The list is data (`UNSUPPORTED_CALLS`) so the README, the tests and the class agree.
  */
 import { unsupported } from './errors.js';
+import { NO_FRIEND_GROUPS } from './friends.js';
 import type { ChatResponse, Message } from './types.js';
 
 const UPLOADS = 'Natter stores no files: send a custom message holding a link instead';
@@ -42,24 +43,13 @@ export const UNSUPPORTED_CALLS = {
   getUserStatus: 'Natter has no user status',
   subscribeUserStatus: 'Natter has no user status',
   unsubscribeUserStatus: 'Natter has no user status',
-  // friends
-  getFriendList: 'Natter has no friend lists',
-  addFriend: 'Natter has no friend lists',
-  deleteFriend: 'Natter has no friend lists',
-  checkFriend: 'Natter has no friend lists',
-  getFriendProfile: 'Natter has no friend lists',
-  updateFriend: 'Natter has no friend lists',
-  getFriendApplicationList: 'Natter has no friend lists',
-  acceptFriendApplication: 'Natter has no friend lists',
-  refuseFriendApplication: 'Natter has no friend lists',
-  deleteFriendApplication: 'Natter has no friend lists',
-  setFriendApplicationRead: 'Natter has no friend lists',
-  getFriendGroupList: 'Natter has no friend lists',
-  createFriendGroup: 'Natter has no friend lists',
-  deleteFriendGroup: 'Natter has no friend lists',
-  addToFriendGroup: 'Natter has no friend lists',
-  removeFromFriendGroup: 'Natter has no friend lists',
-  renameFriendGroup: 'Natter has no friend lists',
+  // friend groups (friends themselves are offered)
+  getFriendGroupList: NO_FRIEND_GROUPS,
+  createFriendGroup: NO_FRIEND_GROUPS,
+  deleteFriendGroup: NO_FRIEND_GROUPS,
+  addToFriendGroup: NO_FRIEND_GROUPS,
+  removeFromFriendGroup: NO_FRIEND_GROUPS,
+  renameFriendGroup: NO_FRIEND_GROUPS,
   // follow
   followUser: 'Natter has no followers',
   unfollowUser: 'Natter has no followers',
@@ -221,40 +211,7 @@ export class TencentUnsupported {
     return reject('unsubscribeUserStatus');
   }
 
-  // ---- friends and follow
-  getFriendList(..._args: any[]): Promise<ChatResponse<any>> {
-    return reject('getFriendList');
-  }
-  addFriend(..._args: any[]): Promise<ChatResponse<any>> {
-    return reject('addFriend');
-  }
-  deleteFriend(..._args: any[]): Promise<ChatResponse<any>> {
-    return reject('deleteFriend');
-  }
-  checkFriend(..._args: any[]): Promise<ChatResponse<any>> {
-    return reject('checkFriend');
-  }
-  getFriendProfile(..._args: any[]): Promise<ChatResponse<any>> {
-    return reject('getFriendProfile');
-  }
-  updateFriend(..._args: any[]): Promise<ChatResponse<any>> {
-    return reject('updateFriend');
-  }
-  getFriendApplicationList(..._args: any[]): Promise<ChatResponse<any>> {
-    return reject('getFriendApplicationList');
-  }
-  acceptFriendApplication(..._args: any[]): Promise<ChatResponse<any>> {
-    return reject('acceptFriendApplication');
-  }
-  refuseFriendApplication(..._args: any[]): Promise<ChatResponse<any>> {
-    return reject('refuseFriendApplication');
-  }
-  deleteFriendApplication(..._args: any[]): Promise<ChatResponse<any>> {
-    return reject('deleteFriendApplication');
-  }
-  setFriendApplicationRead(..._args: any[]): Promise<ChatResponse<any>> {
-    return reject('setFriendApplicationRead');
-  }
+  // ---- friend groups and follow
   getFriendGroupList(..._args: any[]): Promise<ChatResponse<any>> {
     return reject('getFriendGroupList');
   }

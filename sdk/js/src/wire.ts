@@ -72,6 +72,29 @@ export type WireGroupApplicationList = api.GroupApplicationList;
 export type WireHandleGroupApplication = api.HandleGroupApplication;
 /** `GET /v1/blacklist`, `POST /v1/blacklist` and `/v1/blacklist/remove` (body and answer). */
 export type WireBlacklist = api.Blacklist;
+/** `GET /v1/friends`: the user's friend list, oldest entry first, each with the friend's profile. */
+export type WireFriend = api.Friend;
+export type WireFriendList = api.FriendList;
+/** `POST /v1/friends` body, and its answer (`added`, or `pending`: a request waits). */
+export type WireAddFriend = api.AddFriend;
+export type WireAddedFriend = api.AddedFriend;
+/** `both` or `single`: whose lists an add or a deletion changes, or a check reads. */
+export type WireFriendDirection = api.Direction;
+/** `POST /v1/friends/delete` and `/check` body. */
+export type WireFriendIDList = api.FriendIdList;
+export type WireDeletedFriends = api.DeletedFriends;
+export type WireFriendRelations = api.FriendRelations;
+/** `POST /v1/friends/remark` body; the answer is the WireFriend. */
+export type WireFriendRemark = api.FriendRemark;
+/** `GET /v1/friend-applications`: the requests that wait, to the user and from them, newest first. */
+export type WireFriendApplication = api.FriendApplication;
+export type WireFriendApplicationList = api.FriendApplicationList;
+/** `POST /v1/friend-applications/accept` body. */
+export type WireAcceptFriendApplication = api.AcceptFriendApplication;
+/** `POST /v1/friend-applications/refuse` and `/delete` body. */
+export type WireFriendApplicationRef = api.FriendApplicationRef;
+/** `POST /v1/profile` body: the user's own nick, avatar, custom fields and `allowType`. */
+export type WireMyProfileUpdate = api.MyProfileUpdate;
 /** The error body of every 4xx / 5xx answer. */
 export type WireError = api.ErrorBody;
 

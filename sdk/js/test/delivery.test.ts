@@ -10,6 +10,8 @@ import {
   normalizePayload,
   recalledText,
   toConversation,
+  toFriend,
+  toFriendApplication,
   toGroup,
   toLastMessage,
   toMessage,
@@ -362,13 +364,45 @@ describe('conversions', () => {
   });
 
   test("profiles and groups in Tencent's shapes", () => {
-    const p = toProfile({ userID: 'bob', nick: 'Bob', avatar: 'a.png', customFields: { team: 'blue' } });
+    const p = toProfile({
+      userID: 'bob',
+      nick: 'Bob',
+      avatar: 'a.png',
+      customFields: { team: 'blue' },
+      allowType: 'AllowType_Type_DenyAny',
+    });
     assert.deepEqual([p.userID, p.nick, p.avatar], ['bob', 'Bob', 'a.png']);
     assert.deepEqual(p.profileCustomField, [{ key: 'team', value: 'blue' }]);
-    assert.equal(p.allowType, 'AllowType_Type_AllowAny');
+    assert.equal(p.allowType, 'AllowType_Type_DenyAny', "the server's");
+    assert.equal(toProfile({ userID: 'bob', nick: 'Bob', avatar: '' }).allowType, '', 'not said (a conversation’s userProfile): empty');
     const g = toGroup({ groupID: 'team', name: 'Team', avatar: '', type: 'Public', notification: 'hi', memberCount: 3, isDismissed: false }, { userID: 'alice' });
     assert.deepEqual([g.selfInfo.userID, g.selfInfo.role], ['alice', ''], 'no selfRole: no role, as Tencent’s before it knows');
     assert.deepEqual([g.name, g.type, g.notification, g.memberCount, g.isDismissed], ['Team', 'Public', 'hi', 3, false]);
+  });
+
+  test("friends and friend requests in Tencent's shapes, times in seconds", () => {
+    const profile = { userID: 'bob', nick: 'Bob', avatar: '', customFields: {}, allowType: 'AllowType_Type_AllowAny' as const };
+    const friend = toFriend({ userID: 'bob', remark: 'B', source: 'AddSource_Type_Web', wording: 'hi', addTime: 1_700_000_123_456, profile });
+    assert.deepEqual(
+      { ...friend, profile: friend.profile.allowType },
+      {
+        userID: 'bob',
+        remark: 'B',
+        groupList: [],
+        source: 'AddSource_Type_Web',
+        wording: 'hi',
+        profile: 'AllowType_Type_AllowAny',
+        friendCustomField: [],
+        addTime: 1_700_000_123,
+      },
+    );
+    const request = { userID: 'carol', nick: 'C', avatar: 'c.png', time: 1_700_000_999_999, source: 'AddSource_Type_Web', wording: '' };
+    assert.deepEqual(toFriendApplication({ ...request, type: 'incoming' }), {
+      ...request,
+      time: 1_700_000_999,
+      type: TYPES.SNS_APPLICATION_SENT_TO_ME,
+    });
+    assert.equal(toFriendApplication({ ...request, type: 'outgoing' }).type, TYPES.SNS_APPLICATION_SENT_BY_ME);
   });
 });
 

@@ -201,8 +201,29 @@ async function main(): Promise<void> {
   await chat.removeFromBlacklist({ userIDList: ['user1'] }).then((imResponse) => render(imResponse.data.join()));
   await chat.getBlacklist().then((imResponse) => render((imResponse.data as string[]).join()));
 
+  // Friends, as Tencent's documentation writes them (without the friend group it also passes).
+  await chat
+    .addFriend({ to: 'user1', source: 'AddSource_Type_Web', remark: 'Jr', wording: 'Hi', type: TencentCloudChat.TYPES.SNS_ADD_TYPE_BOTH })
+    .then((imResponse) => {
+      const { code } = imResponse.data;
+      if (code === 30539) render('waiting for user1 to accept');
+      else if (code === 0) render('user1 added');
+    });
+  chat.on(TencentCloudChat.EVENT.FRIEND_LIST_UPDATED, (event: any) => render(String(event.data.length)));
+  await chat.getFriendList().then((imResponse) => render(imResponse.data.map((f: any) => f.remark || f.userID).join()));
+  await chat.getFriendApplicationList().then((imResponse) => {
+    const { friendApplicationList, unreadCount } = imResponse.data;
+    render(`${friendApplicationList.length} requests, ${unreadCount} unread`);
+  });
+  await chat.acceptFriendApplication({ userID: 'user2', remark: 'Two', type: TencentCloudChat.TYPES.SNS_APPLICATION_AGREE_AND_ADD });
+  await chat.checkFriend({ userIDList: ['user1'], type: TencentCloudChat.TYPES.SNS_CHECK_TYPE_BOTH }).then((imResponse) => {
+    const { successUserIDList } = imResponse.data;
+    render(successUserIDList.map((item: any) => `${item.userID} ${item.relation}`).join());
+  });
+  await chat.updateMyProfile({ allowType: TencentCloudChat.TYPES.ALLOW_TYPE_NEED_CONFIRM });
+
   // Calls Natter rejects (ErrorCode.UNSUPPORTED) still compile as Tencent's.
-  await chat.getFriendList().catch((imError) => render(imError.message));
+  await chat.getFriendGroupList().catch((imError) => render(imError.message));
   await chat.updateMyProfile({ nick: 'me' }).catch((imError) => render(imError.message));
   const found: Message | null = chat.findMessage(stored.ID);
   render(String(found?.sequence));

@@ -1,0 +1,232 @@
+/**
+ * Friends (Tencent's relationship chain): FRIEND_LIST_UPDATED and FRIEND_APPLICATION_LIST_UPDATED,
+ * and the checks and names the friend calls share.
+ *
+ * Tencent's SDK holds both lists and sends each whole, once after login and whenever it changed.
+ * Natter's server sends only hints, `friendListUpdated` and `friendApplicationListUpdated` with no
+ * data, to every device of both users of a change (this instance's own changes included, as
+ * Tencent's server tells its own SDK): each list is fetched on its hint (`GET /v1/friends`,
+ * `GET /v1/friend-applications`) and handed on. A {@link FriendFeed} does that for one list, by the
+ * rules of the group list (group_list.ts):
+ * - Nothing is fetched for an instance without a handler: most apps never listen, and every fetch
+ *   is a request.
+ * - Once at SDK_READY (an empty list too, as Tencent's login fetch sends it), then on each hint,
+ *   and after a reconnect (hints are not kept for a connection that is down).
+ * - Hints close together make one fetch: an accepted request brings both hints to both users, a
+ *   burst of changes many more. A hint while a fetch runs makes one more fetch after it, as the
+ *   running one may have been answered before the change.
+ * - A list equal to the one handed on last is not handed on again (a change undone meanwhile).
+ * - Best effort: a failed fetch is dropped, never reaching a caller; the next hint or reconnect
+ *   fetches again.
+ * - Nothing is emitted before SDK_READY or once the session ended (logout, a kick, destroy).
+ */
+import { TYPES } from './constants.js';
+import { invalidArgument, unsupported } from './errors.js';
+import type { WireFriendApplicationRef, WireFriendDirection } from './wire.js';
+
+/** How long a hint waits for the ones following it before the fetch. */
+const COALESCE_MS = 100;
+
+/**
+ * The most users one deleteFriend, checkFriend or getFriendProfile call may name: Tencent's limit
+ * for checking, and the server's for deleting and checking.
+ */
+export const MAX_USERS_PER_FRIEND_CALL = 1000;
+
+/**
+ * addFriend's `data.code` when a request now waits for the other user (they ask for consent):
+ * Tencent's number, on which its documentation's sample, and so apps, branch (0: added).
+ */
+export const FRIEND_APPLICATION_PENDING = 30539;
+
+/** Tencent's reason, which its addFriend answers with FRIEND_APPLICATION_PENDING. */
+export const FRIEND_APPLICATION_PENDING_MESSAGE = 'the request waits for the user to accept it';
+
+/** Why the friend group calls and options fail: the server keeps no groups of friends. */
+export const NO_FRIEND_GROUPS = 'Natter has no friend groups';
+
+/** addFriend's `type` → the server's `type` (Tencent's default: both). */
+const ADD_TYPES: ReadonlyMap<unknown, WireFriendDirection> = new Map([
+  [TYPES.SNS_ADD_TYPE_BOTH, 'both'],
+  [TYPES.SNS_ADD_TYPE_SINGLE, 'single'],
+]);
+
+/** deleteFriend's `type` → the server's (Tencent's default: both). */
+const DELETE_TYPES: ReadonlyMap<unknown, WireFriendDirection> = new Map([
+  [TYPES.SNS_DELETE_TYPE_BOTH, 'both'],
+  [TYPES.SNS_DELETE_TYPE_SINGLE, 'single'],
+]);
+
+/** checkFriend's `type` → the server's (Tencent's default: both). */
+const CHECK_TYPES: ReadonlyMap<unknown, WireFriendDirection> = new Map([
+  [TYPES.SNS_CHECK_TYPE_BOTH, 'both'],
+  [TYPES.SNS_CHECK_TYPE_SINGLE, 'single'],
+]);
+
+/**
+ * acceptFriendApplication's `type` → the server's: agreeing puts the user in the asker's list
+ * (`single`); agreeing and adding puts the asker in the user's list too (`both`, Tencent's default).
+ */
+const ACCEPT_TYPES: ReadonlyMap<unknown, WireFriendDirection> = new Map([
+  [TYPES.SNS_APPLICATION_AGREE_AND_ADD, 'both'],
+  [TYPES.SNS_APPLICATION_AGREE, 'single'],
+]);
+
+/** deleteFriendApplication's `type` → the server's, from the user's side (Tencent's default: to me). */
+const APPLICATION_TYPES: ReadonlyMap<unknown, NonNullable<WireFriendApplicationRef['type']>> = new Map([
+  [TYPES.SNS_APPLICATION_SENT_TO_ME, 'incoming'],
+  [TYPES.SNS_APPLICATION_SENT_BY_ME, 'outgoing'],
+]);
+
+/** What a feed needs of the SDK instance, for one list. */
+export interface FriendFeedSource<T> {
+  /** Whether any handler listens for the list's event. */
+  listened(): boolean;
+  /** The list now, as the app gets it. */
+  fetch(): Promise<T>;
+  emit(list: T): void;
+}
+
+/** One list, fetched on the server's hints and handed on when it changed (see above). */
+export class FriendFeed<T> {
+  /** From the session's SDK_READY until it ends: hints before or after do nothing. */
+  private active = false;
+  /** Bumped when a session ends: a fetch started before drops its answer. */
+  private generation = 0;
+  private timer: ReturnType<typeof setTimeout> | null = null;
+  private fetching = false;
+  private fetchAgain = false;
+  /** The list last emitted, as compared; `null`: the next fetch emits whatever it finds. */
+  private lastEmitted: string | null = null;
+
+  constructor(private readonly source: FriendFeedSource<T>) {}
+
+  /** The session is ready (SDK_READY): emit the list once, whatever it holds, then follow it. */
+  start(): void {
+    this.active = true;
+    this.lastEmitted = null;
+    this.changed();
+  }
+
+  /** The session ended: forget it, and emit nothing more for it. */
+  stop(): void {
+    this.active = false;
+    this.generation += 1;
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = null;
+    this.fetching = false;
+    this.fetchAgain = false;
+    this.lastEmitted = null;
+  }
+
+  /** The server's hint, or a reconnect's catch-up (hints missed meanwhile): the list may have changed. */
+  changed(): void {
+    if (!this.active || !this.source.listened()) return;
+    if (this.fetching) {
+      this.fetchAgain = true;
+      return;
+    }
+    if (this.timer) return;
+    this.timer = setTimeout(() => {
+      this.timer = null;
+      void this.fetchAndEmit();
+    }, COALESCE_MS);
+  }
+
+  private async fetchAndEmit(): Promise<void> {
+    const generation = this.generation;
+    this.fetching = true;
+    let list: T | null;
+    try {
+      list = await this.source.fetch();
+    } catch {
+      list = null;
+    }
+    if (generation !== this.generation) return;
+    this.fetching = false;
+    if (list !== null) {
+      const compared = JSON.stringify(list);
+      if (compared !== this.lastEmitted) {
+        this.lastEmitted = compared;
+        this.source.emit(list);
+      }
+    }
+    if (this.fetchAgain) {
+      this.fetchAgain = false;
+      this.changed();
+    }
+  }
+}
+
+// ------------------------------------------------------------------ checks before sending
+
+/** A userID the call names (`field`: its option's name). */
+export function checkUserID(value: unknown, field: string): asserts value is string {
+  if (typeof value !== 'string' || value === '') throw invalidArgument(`${field}: a userID`);
+}
+
+/** An optional string option; the server checks its length. */
+export function checkOptionalString(value: unknown, field: string): asserts value is string | undefined {
+  if (value !== undefined && typeof value !== 'string') throw invalidArgument(`${field}: must be a string`);
+}
+
+/** deleteFriend's, checkFriend's and getFriendProfile's `userIDList`: 1–1000 userIDs. */
+export function checkFriendIDs(list: unknown): string[] {
+  if (!Array.isArray(list) || list.some((u) => typeof u !== 'string' || u === '')) {
+    throw invalidArgument('userIDList: an array of userIDs');
+  }
+  if (list.length === 0 || list.length > MAX_USERS_PER_FRIEND_CALL) {
+    throw invalidArgument(`userIDList: ${list.length} given; 1 to ${MAX_USERS_PER_FRIEND_CALL}`);
+  }
+  return [...list];
+}
+
+/** The options object of a friend call: an object, as Tencent's reads its fields from it. */
+export function checkOptions<T>(options: T | null | undefined, call: string): asserts options is T {
+  if (typeof options !== 'object' || options === null) throw invalidArgument(`${call}: options required`);
+}
+
+/** addFriend's `type` as the server's direction; anything but Tencent's two values rejects 40001. */
+export function addDirection(type: unknown): WireFriendDirection {
+  return pick(ADD_TYPES, type, 'both', 'TYPES.SNS_ADD_TYPE_BOTH or SNS_ADD_TYPE_SINGLE');
+}
+
+export function deleteDirection(type: unknown): WireFriendDirection {
+  return pick(DELETE_TYPES, type, 'both', 'TYPES.SNS_DELETE_TYPE_BOTH or SNS_DELETE_TYPE_SINGLE');
+}
+
+export function checkDirection(type: unknown): WireFriendDirection {
+  return pick(CHECK_TYPES, type, 'both', 'TYPES.SNS_CHECK_TYPE_BOTH or SNS_CHECK_TYPE_SINGLE');
+}
+
+export function acceptDirection(type: unknown): WireFriendDirection {
+  return pick(ACCEPT_TYPES, type, 'both', 'TYPES.SNS_APPLICATION_AGREE_AND_ADD or SNS_APPLICATION_AGREE');
+}
+
+export function applicationWay(type: unknown): NonNullable<WireFriendApplicationRef['type']> {
+  return pick(APPLICATION_TYPES, type, 'incoming', 'TYPES.SNS_APPLICATION_SENT_TO_ME or SNS_APPLICATION_SENT_BY_ME');
+}
+
+/**
+ * addFriend's `groupName` (Tencent's friend group for the new friend): Natter has none, so a
+ * non-empty one fails loudly rather than the friend landing in no group.
+ */
+export function refuseFriendGroup(groupName: unknown): void {
+  checkOptionalString(groupName, 'groupName');
+  if (groupName) throw unsupported('addFriend({ groupName })', NO_FRIEND_GROUPS);
+}
+
+/** updateFriend's `friendCustomField`: Natter keeps none, so a non-empty list fails loudly. */
+export function refuseFriendCustomField(fields: unknown): void {
+  if (fields === undefined) return;
+  if (!Array.isArray(fields)) throw invalidArgument('friendCustomField: an array of { key, value }');
+  if (fields.length > 0) throw unsupported('updateFriend({ friendCustomField })', 'Natter has no custom friend fields');
+}
+
+/** A `type` option by its table: left out, the default; one of Tencent's values, its wire name. */
+function pick<T>(table: ReadonlyMap<unknown, T>, given: unknown, fallback: T, expected: string): T {
+  if (given === undefined) return fallback;
+  const wire = table.get(given);
+  if (wire === undefined) throw invalidArgument(`type: ${String(given)} is not ${expected}`);
+  return wire;
+}

@@ -1,0 +1,574 @@
+/**
+ * Friends (Tencent's relationship chain) against a real natter server: addFriend to a user who
+ * lets anyone add them (data.code 0) and to one who asks for consent (30539, a request), the
+ * requests both ways, read, accepted one way or both, refused and deleted; deleteFriend and
+ * checkFriend both ways and one way; updateFriend, getFriendProfile; the refusals (the user
+ * themself, a block, DenyAny, a friend already, an unknown user, friend groups); `allowType` in
+ * profiles; and FRIEND_LIST_UPDATED and FRIEND_APPLICATION_LIST_UPDATED on both users' devices,
+ * after SDK_READY, on the server's hints (a burst of them fetched once), after a reconnect, and
+ * never after a logout.
+ */
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+import WebSocket from 'ws';
+import TencentCloudChat from '@tencentcloud/chat';
+import {
+  EVENT,
+  ErrorCode,
+  MAX_USERS_PER_FRIEND_CALL,
+  TYPES,
+  type Friend,
+  type FriendApplicationListResult,
+  type TypesValue,
+} from '@natter/sdk';
+import {
+  closeAll,
+  delayingSocket,
+  destroyAllChats,
+  gatedSocket,
+  liveDevice,
+  liveUsers,
+  loginReady,
+  newChat,
+  refusedWith,
+} from '../testing/chat.js';
+import { spyFetch, startServer, uniqueUid, waitFor, type TestServer } from '../testing/server.js';
+
+let server: TestServer;
+
+before(async () => {
+  server = await startServer();
+});
+after(async () => {
+  await destroyAllChats();
+  await server?.stop();
+});
+
+type Device = Awaited<ReturnType<typeof liveDevice>>;
+
+const WEB = 'AddSource_Type_Web';
+
+/** Lets anyone add each device's user as a friend at once. */
+async function allowAnyone(...devices: Device[]): Promise<void> {
+  for (const d of devices) await d.chat.updateMyProfile({ allowType: TYPES.ALLOW_TYPE_ALLOW_ANY });
+}
+
+/** The userIDs in the device's friend list, as getFriendList gives it. */
+async function friendIDs(device: Device): Promise<string[]> {
+  return (await device.chat.getFriendList()).data.map((f) => f.userID);
+}
+
+/** How each of `others` stands towards the device's user (checkFriend), by userID. */
+async function relations(device: Device, others: string[], type?: TypesValue): Promise<Record<string, string>> {
+  const { data } = await device.chat.checkFriend({ userIDList: others, ...(type ? { type } : {}) });
+  assert.deepEqual(data.failureUserIDList, []);
+  return Object.fromEntries(data.successUserIDList.map((r) => [r.userID, r.relation]));
+}
+
+/** The device's friend requests, as `[userID, type]` pairs, and the unread count. */
+async function requests(device: Device): Promise<{ list: [string, string][]; unreadCount: number }> {
+  const { friendApplicationList, unreadCount } = (await device.chat.getFriendApplicationList()).data;
+  return { list: friendApplicationList.map((a) => [a.userID, a.type]), unreadCount };
+}
+
+/** The FRIEND_LIST_UPDATED lists the device heard, as userIDs, oldest first. */
+function heardLists(device: Device): string[][] {
+  return device.rec.of(EVENT.FRIEND_LIST_UPDATED).map((e) => (e.data as Friend[]).map((f) => f.userID));
+}
+
+/** The FRIEND_APPLICATION_LIST_UPDATED data the device heard, oldest first. */
+function heardRequests(device: Device): FriendApplicationListResult[] {
+  return device.rec.of(EVENT.FRIEND_APPLICATION_LIST_UPDATED).map((e) => e.data as FriendApplicationListResult);
+}
+
+/** Unix seconds now, for the times the SDK gives in seconds. */
+function nowSeconds(): number {
+  return Math.floor(Date.now() / 1000);
+}
+
+describe("Tencent's addFriend sample", () => {
+  test('branches on data.code: 0 when added, 30539 when a request waits', async () => {
+    const { bob, carol, uid, done } = await liveUsers(server, 'bob', 'carol');
+    const me = uniqueUid('alice');
+    const chat = TencentCloudChat.create({ SDKAppID: 1_700_000_301, serverUrl: server.baseUrl, WebSocket });
+    const outcomes: string[] = [];
+    const console = { log: (line: string) => outcomes.push(line), warn: (...args: unknown[]) => outcomes.push(`warn ${args.join(' ')}`) };
+    try {
+      await carol.chat.updateMyProfile({ allowType: TYPES.ALLOW_TYPE_ALLOW_ANY });
+      await loginReady(chat, me, await server.createUser(me));
+      for (const to of [uid.bob, uid.carol]) {
+        // ---- the sample of Tencent's documentation ("Friends"), with other values and without its
+        // `groupName` (Natter has no friend groups)
+        let promise = chat.addFriend({
+          to,
+          source: 'AddSource_Type_Web',
+          remark: 'Jr',
+          wording: 'Hello',
+          type: TencentCloudChat.TYPES.SNS_ADD_TYPE_BOTH,
+        });
+        await promise
+          .then(function (imResponse) {
+            const { code } = imResponse.data;
+            if (code === 30539) {
+              console.log(`${to}: asked`); // they accept requests themselves: FRIEND_APPLICATION_LIST_UPDATED follows
+            } else if (code === 0) {
+              console.log(`${to}: added`); // they let anyone add them: FRIEND_LIST_UPDATED follows
+            }
+          })
+          .catch(function (imError) {
+            console.warn('addFriend error:', imError);
+          });
+        // ----
+      }
+      assert.deepEqual(outcomes, [`${uid.bob}: asked`, `${uid.carol}: added`]);
+      assert.deepEqual((await chat.getFriendList()).data.map((f) => [f.userID, f.remark]), [[uid.carol, 'Jr']]);
+      assert.deepEqual(await requests(bob), { list: [[me, TYPES.SNS_APPLICATION_SENT_TO_ME]], unreadCount: 1 });
+    } finally {
+      await chat.destroy();
+      await done();
+    }
+  });
+});
+
+describe('addFriend', () => {
+  test('to a user who lets anyone add them: code 0, each in the other’s list, FRIEND_LIST_UPDATED for both', async () => {
+    const { alice, bob, uid, done } = await liveUsers(server, 'alice', 'bob');
+    try {
+      await waitFor(() => heardLists(alice).length === 1 && heardLists(bob).length === 1, 5_000, 'the lists after SDK_READY');
+      assert.deepEqual(heardLists(bob), [[]], 'once after SDK_READY, an empty list too, as Tencent’s login fetch');
+      const profile = await bob.chat.updateMyProfile({ nick: 'Bob B.', allowType: TYPES.ALLOW_TYPE_ALLOW_ANY });
+      assert.equal(profile.data.allowType, TYPES.ALLOW_TYPE_ALLOW_ANY);
+
+      const added = await alice.chat.addFriend({ to: uid.bob, source: WEB, wording: 'Hi, it’s Alice', remark: 'Bobby' });
+      assert.deepEqual(added, { code: 0, data: { userID: uid.bob, code: 0, message: '' } });
+
+      const [entry, ...rest] = (await alice.chat.getFriendList()).data;
+      assert.deepEqual(rest, []);
+      assert.deepEqual(
+        [entry!.userID, entry!.remark, entry!.source, entry!.wording, entry!.groupList, entry!.friendCustomField],
+        [uid.bob, 'Bobby', WEB, 'Hi, it’s Alice', [], []],
+      );
+      assert.deepEqual(
+        [entry!.profile.userID, entry!.profile.nick, entry!.profile.allowType],
+        [uid.bob, 'Bob B.', TYPES.ALLOW_TYPE_ALLOW_ANY],
+      );
+      assert.ok(Math.abs(entry!.addTime - nowSeconds()) <= 5, `addTime in seconds: ${entry!.addTime}`);
+      const [back] = (await bob.chat.getFriendList()).data;
+      assert.deepEqual([back?.userID, back?.remark, back?.profile.allowType], [uid.alice, '', TYPES.ALLOW_TYPE_NEED_CONFIRM]);
+
+      await waitFor(() => heardLists(bob).length === 2, 5_000, "FRIEND_LIST_UPDATED on bob's SDK");
+      assert.deepEqual(heardLists(bob)[1], [uid.alice]);
+      await waitFor(() => heardLists(alice).length === 2, 5_000, "FRIEND_LIST_UPDATED on alice's SDK");
+      const heard = alice.rec.of(EVENT.FRIEND_LIST_UPDATED).at(-1)!.data as Friend[];
+      assert.deepEqual(heard, (await alice.chat.getFriendList()).data, 'the whole list, as getFriendList gives it');
+      assert.deepEqual(await relations(alice, [uid.bob]), { [uid.bob]: TYPES.SNS_TYPE_BOTH_WAY });
+      assert.deepEqual(await requests(bob), { list: [], unreadCount: 0 }, 'no request was made');
+    } finally {
+      await done();
+    }
+  });
+
+  test('to a user who asks for consent (the default): 30539, the request listed both ways, unread until read', async () => {
+    const { alice, bob, uid, done } = await liveUsers(server, 'alice', 'bob');
+    try {
+      await alice.chat.updateMyProfile({ nick: 'Alice A.', avatar: 'https://example.com/a.png' });
+      assert.equal((await bob.chat.getMyProfile()).data.allowType, TYPES.ALLOW_TYPE_NEED_CONFIRM, 'every user’s default');
+
+      const asked = await alice.chat.addFriend({ to: uid.bob, source: 'AddSource_Type_Android', wording: 'I am Alice' });
+      assert.equal(asked.code, 0);
+      assert.deepEqual([asked.data.userID, asked.data.code], [uid.bob, 30539]);
+      assert.ok(asked.data.message.length > 0);
+      assert.deepEqual(await friendIDs(alice), [], 'nobody’s list changed');
+      assert.deepEqual(await friendIDs(bob), []);
+      assert.deepEqual(await relations(alice, [uid.bob]), { [uid.bob]: TYPES.SNS_TYPE_NO_RELATION });
+
+      const incoming = (await bob.chat.getFriendApplicationList()).data;
+      assert.equal(incoming.unreadCount, 1);
+      assert.equal(incoming.friendApplicationList.length, 1);
+      const request = incoming.friendApplicationList[0]!;
+      assert.deepEqual(
+        [request.userID, request.type, request.nick, request.avatar, request.source, request.wording],
+        [uid.alice, TYPES.SNS_APPLICATION_SENT_TO_ME, 'Alice A.', 'https://example.com/a.png', 'AddSource_Type_Android', 'I am Alice'],
+      );
+      assert.ok(Math.abs(request.time - nowSeconds()) <= 5, `time in seconds: ${request.time}`);
+      assert.deepEqual(await requests(alice), { list: [[uid.bob, TYPES.SNS_APPLICATION_SENT_BY_ME]], unreadCount: 0 });
+
+      await waitFor(() => heardRequests(bob).some((r) => r.unreadCount === 1), 5_000, "bob's FRIEND_APPLICATION_LIST_UPDATED");
+      assert.deepEqual(heardRequests(bob).at(-1), incoming);
+      await waitFor(() => heardRequests(alice).some((r) => r.friendApplicationList.length === 1), 5_000, "alice's");
+
+      assert.deepEqual(await bob.chat.setFriendApplicationRead(), { code: 0, data: {} });
+      assert.deepEqual(await requests(bob), { list: [[uid.alice, TYPES.SNS_APPLICATION_SENT_TO_ME]], unreadCount: 0 });
+      await waitFor(() => heardRequests(bob).at(-1)?.unreadCount === 0, 5_000, 'the read list heard');
+      assert.equal(heardRequests(bob).at(-1)!.friendApplicationList.length, 1, 'read, still waiting');
+    } finally {
+      await done();
+    }
+  });
+
+  test('refused: a user who blocks or is blocked (40305), DenyAny (40301), a friend already (40901), unknown (40401), the user themself (40001)', async () => {
+    const { alice, bob, carol, dave, uid, done } = await liveUsers(server, 'alice', 'bob', 'carol', 'dave');
+    try {
+      await assert.rejects(alice.chat.addFriend({ to: uid.alice, source: WEB }), refusedWith(ErrorCode.INVALID_ARGUMENT, { message: /themself/ }));
+
+      await alice.chat.addToBlacklist({ userIDList: [uid.bob] });
+      await assert.rejects(bob.chat.addFriend({ to: uid.alice, source: WEB }), refusedWith(ErrorCode.IN_BLACKLIST, { error: 'in_blacklist' }));
+      await assert.rejects(alice.chat.addFriend({ to: uid.bob, source: WEB }), refusedWith(ErrorCode.IN_BLACKLIST), 'either way');
+
+      await carol.chat.updateMyProfile({ allowType: TYPES.ALLOW_TYPE_DENY_ANY });
+      assert.equal((await alice.chat.getUserProfile({ userIDList: [uid.carol] })).data[0]?.allowType, TYPES.ALLOW_TYPE_DENY_ANY);
+      await assert.rejects(alice.chat.addFriend({ to: uid.carol, source: WEB }), refusedWith(ErrorCode.PERMISSION_DENIED));
+
+      await allowAnyone(dave);
+      assert.equal((await alice.chat.addFriend({ to: uid.dave, source: WEB })).data.code, 0);
+      await assert.rejects(alice.chat.addFriend({ to: uid.dave, source: WEB }), refusedWith(ErrorCode.CONFLICT, { error: 'conflict' }));
+
+      await assert.rejects(alice.chat.addFriend({ to: uniqueUid('nobody'), source: WEB }), refusedWith(ErrorCode.NOT_FOUND));
+      await assert.rejects(alice.chat.addFriend({ to: uid.dave, source: 'Web' }), refusedWith(ErrorCode.INVALID_ARGUMENT), 'the server checks the source');
+      assert.deepEqual(await friendIDs(alice), [uid.dave], 'nothing else changed');
+      assert.deepEqual(await requests(carol), { list: [], unreadCount: 0 });
+    } finally {
+      await done();
+    }
+  });
+
+  test('checked before sending: groupName (-2, no friend groups), a bad type or source (40001)', async () => {
+    const spy = spyFetch();
+    const alice = await liveDevice(server, uniqueUid('alice'), 1, undefined, { fetch: spy.fetch });
+    const { bob, uid, done } = await liveUsers(server, 'bob');
+    try {
+      const posts = () => spy.calls.filter((c) => c.method === 'POST').length;
+      const before = posts();
+      await assert.rejects(
+        alice.chat.addFriend({ to: uid.bob, source: WEB, groupName: 'Classmates' }),
+        refusedWith(ErrorCode.UNSUPPORTED, { message: /^addFriend\(\{ groupName \}\): not supported by Natter \(Natter has no friend groups\)/ }),
+      );
+      await assert.rejects(alice.chat.addFriend({ to: uid.bob, source: WEB, type: TYPES.SNS_DELETE_TYPE_BOTH }), refusedWith(40001, { message: /^type:/ }));
+      await assert.rejects(alice.chat.addFriend({ to: uid.bob } as never), refusedWith(40001, { message: /^source:/ }));
+      await assert.rejects(alice.chat.addFriend({ to: '', source: WEB }), refusedWith(40001, { message: /^to:/ }));
+      assert.equal(posts(), before, 'no request');
+      assert.equal((await alice.chat.addFriend({ to: uid.bob, source: WEB, groupName: '' })).data.code, 30539, 'an empty groupName is none');
+      assert.deepEqual(await requests(bob), { list: [[alice.chat.getLoginUser(), TYPES.SNS_APPLICATION_SENT_TO_ME]], unreadCount: 1 });
+    } finally {
+      await closeAll(alice.chat);
+      await done();
+    }
+  });
+
+  test('one way (SNS_ADD_TYPE_SINGLE): only the user’s list; checkFriend both ways and one way', async () => {
+    const { alice, bob, carol, uid, done } = await liveUsers(server, 'alice', 'bob', 'carol');
+    try {
+      await allowAnyone(bob);
+      const added = await alice.chat.addFriend({ to: uid.bob, source: WEB, type: TYPES.SNS_ADD_TYPE_SINGLE });
+      assert.equal(added.data.code, 0);
+      assert.deepEqual(await friendIDs(alice), [uid.bob]);
+      assert.deepEqual(await friendIDs(bob), []);
+
+      const checked = await alice.chat.checkFriend({ userIDList: [uid.bob, uid.carol], type: TYPES.SNS_CHECK_TYPE_BOTH });
+      assert.deepEqual(checked, {
+        code: 0,
+        data: {
+          successUserIDList: [
+            { userID: uid.bob, code: 0, relation: TYPES.SNS_TYPE_A_WITH_B },
+            { userID: uid.carol, code: 0, relation: TYPES.SNS_TYPE_NO_RELATION },
+          ],
+          failureUserIDList: [],
+        },
+      });
+      assert.deepEqual(await relations(bob, [uid.alice]), { [uid.alice]: TYPES.SNS_TYPE_B_WITH_A }, 'both ways by default');
+      assert.deepEqual(await relations(bob, [uid.alice], TYPES.SNS_CHECK_TYPE_SINGLE), { [uid.alice]: TYPES.SNS_TYPE_NO_RELATION });
+      assert.deepEqual(await relations(alice, [uid.bob], TYPES.SNS_CHECK_TYPE_SINGLE), { [uid.bob]: TYPES.SNS_TYPE_A_WITH_B });
+      await assert.rejects(carol.chat.checkFriend({ userIDList: [] }), refusedWith(40001));
+      await assert.rejects(
+        carol.chat.checkFriend({ userIDList: Array.from({ length: MAX_USERS_PER_FRIEND_CALL + 1 }, (_, i) => `u${i}`) }),
+        refusedWith(40001, { message: /1001 given/ }),
+      );
+      await assert.rejects(carol.chat.checkFriend({ userIDList: [uid.alice], type: 'Both' as never }), refusedWith(40001, { message: /^type:/ }));
+    } finally {
+      await done();
+    }
+  });
+});
+
+describe('friend requests', () => {
+  test('accepted with SNS_APPLICATION_AGREE_AND_ADD: each in the other’s list, the request gone, both told', async () => {
+    const { alice, bob, uid, done } = await liveUsers(server, 'alice', 'bob');
+    try {
+      await alice.chat.addFriend({ to: uid.bob, source: WEB, remark: 'Bobby' });
+      const accepted = await bob.chat.acceptFriendApplication({
+        userID: uid.alice,
+        remark: 'Ally',
+        type: TYPES.SNS_APPLICATION_AGREE_AND_ADD,
+      });
+      assert.deepEqual(accepted, { code: 0, data: {} });
+      assert.deepEqual((await alice.chat.getFriendList()).data.map((f) => [f.userID, f.remark]), [[uid.bob, 'Bobby']]);
+      assert.deepEqual((await bob.chat.getFriendList()).data.map((f) => [f.userID, f.remark]), [[uid.alice, 'Ally']]);
+      assert.deepEqual(await relations(alice, [uid.bob]), { [uid.bob]: TYPES.SNS_TYPE_BOTH_WAY });
+      assert.deepEqual(await requests(alice), { list: [], unreadCount: 0 });
+      assert.deepEqual(await requests(bob), { list: [], unreadCount: 0 });
+
+      await waitFor(() => heardLists(alice).at(-1)?.[0] === uid.bob, 5_000, "alice's FRIEND_LIST_UPDATED");
+      await waitFor(() => heardLists(bob).at(-1)?.[0] === uid.alice, 5_000, "bob's FRIEND_LIST_UPDATED");
+      await waitFor(() => heardRequests(alice).at(-1)?.friendApplicationList.length === 0, 5_000, "alice's requests emptied");
+      await assert.rejects(bob.chat.acceptFriendApplication({ userID: uid.alice }), refusedWith(ErrorCode.NOT_FOUND), 'answered already');
+    } finally {
+      await done();
+    }
+  });
+
+  test('accepted with SNS_APPLICATION_AGREE: only the asker’s list gets the acceptor', async () => {
+    const { alice, bob, uid, done } = await liveUsers(server, 'alice', 'bob');
+    try {
+      await alice.chat.addFriend({ to: uid.bob, source: WEB });
+      await bob.chat.acceptFriendApplication({ userID: uid.alice, type: TYPES.SNS_APPLICATION_AGREE });
+      assert.deepEqual(await friendIDs(alice), [uid.bob]);
+      assert.deepEqual(await friendIDs(bob), []);
+      assert.deepEqual(await relations(alice, [uid.bob]), { [uid.bob]: TYPES.SNS_TYPE_A_WITH_B });
+      assert.deepEqual(await relations(bob, [uid.alice]), { [uid.alice]: TYPES.SNS_TYPE_B_WITH_A });
+      assert.deepEqual(await requests(bob), { list: [], unreadCount: 0 });
+      await waitFor(() => heardLists(alice).at(-1)?.[0] === uid.bob, 5_000, "alice's FRIEND_LIST_UPDATED");
+      await assert.rejects(
+        bob.chat.acceptFriendApplication({ userID: uid.alice, type: TYPES.SNS_APPLICATION_SENT_TO_ME }),
+        refusedWith(40001, { message: /^type:/ }),
+      );
+    } finally {
+      await done();
+    }
+  });
+
+  test('refused: gone for both, no list changed; refusing again is 40401', async () => {
+    const { alice, bob, uid, done } = await liveUsers(server, 'alice', 'bob');
+    try {
+      await alice.chat.addFriend({ to: uid.bob, source: WEB });
+      await waitFor(() => heardRequests(alice).at(-1)?.friendApplicationList.length === 1, 5_000, "alice's request heard");
+      assert.deepEqual(await bob.chat.refuseFriendApplication({ userID: uid.alice }), { code: 0, data: {} });
+      assert.deepEqual(await requests(bob), { list: [], unreadCount: 0 });
+      assert.deepEqual(await requests(alice), { list: [], unreadCount: 0 });
+      assert.deepEqual(await friendIDs(alice), []);
+      assert.deepEqual(await friendIDs(bob), []);
+      await waitFor(() => heardRequests(alice).at(-1)?.friendApplicationList.length === 0, 5_000, 'the asker hears it');
+      await assert.rejects(bob.chat.refuseFriendApplication({ userID: uid.alice }), refusedWith(ErrorCode.NOT_FOUND));
+    } finally {
+      await done();
+    }
+  });
+
+  test('deleted: the one made to the user (SENT_TO_ME) or the user’s own (SENT_BY_ME, withdrawn)', async () => {
+    const { alice, bob, carol, uid, done } = await liveUsers(server, 'alice', 'bob', 'carol');
+    try {
+      await alice.chat.addFriend({ to: uid.bob, source: WEB });
+      await carol.chat.addFriend({ to: uid.bob, source: WEB });
+      assert.deepEqual(await requests(bob), {
+        list: [
+          [uid.carol, TYPES.SNS_APPLICATION_SENT_TO_ME],
+          [uid.alice, TYPES.SNS_APPLICATION_SENT_TO_ME],
+        ],
+        unreadCount: 2,
+      }, 'newest first');
+
+      const deleted = await bob.chat.deleteFriendApplication({ userID: uid.alice, type: TYPES.SNS_APPLICATION_SENT_TO_ME });
+      assert.deepEqual(deleted, { code: 0, data: {} });
+      assert.deepEqual(await requests(alice), { list: [], unreadCount: 0 });
+      await carol.chat.deleteFriendApplication({ userID: uid.bob, type: TYPES.SNS_APPLICATION_SENT_BY_ME });
+      assert.deepEqual(await requests(bob), { list: [], unreadCount: 0 });
+      assert.deepEqual(await requests(carol), { list: [], unreadCount: 0 });
+      await assert.rejects(bob.chat.deleteFriendApplication({ userID: uid.carol }), refusedWith(ErrorCode.NOT_FOUND));
+      await assert.rejects(bob.chat.acceptFriendApplication({ userID: uid.carol }), refusedWith(ErrorCode.NOT_FOUND), 'withdrawn');
+      assert.deepEqual(await friendIDs(bob), []);
+    } finally {
+      await done();
+    }
+  });
+});
+
+describe('deleteFriend, updateFriend, getFriendProfile', () => {
+  test('deleteFriend both ways (the default) and one way; a user not in the list is a failure', async () => {
+    const { alice, bob, carol, uid, done } = await liveUsers(server, 'alice', 'bob', 'carol');
+    try {
+      await allowAnyone(bob, carol);
+      await alice.chat.addFriend({ to: uid.bob, source: WEB });
+      await alice.chat.addFriend({ to: uid.carol, source: WEB });
+      await waitFor(() => heardLists(bob).at(-1)?.[0] === uid.alice, 5_000, "bob's list with alice");
+      const stranger = uniqueUid('stranger');
+
+      const both = await alice.chat.deleteFriend({ userIDList: [uid.bob, stranger] });
+      assert.deepEqual(both.data.successUserIDList, [{ userID: uid.bob, code: 0 }]);
+      assert.equal(both.data.failureUserIDList.length, 1);
+      const failure = both.data.failureUserIDList[0]!;
+      assert.deepEqual([failure.userID, failure.code], [stranger, ErrorCode.NOT_FOUND]);
+      assert.match(failure.message, /not in the friend list/);
+      assert.deepEqual(await friendIDs(alice), [uid.carol]);
+      assert.deepEqual(await friendIDs(bob), [], 'both ways: alice left bob’s list too');
+      await waitFor(() => heardLists(bob).at(-1)?.length === 0, 5_000, "bob's list emptied");
+
+      const single = await alice.chat.deleteFriend({ userIDList: [uid.carol], type: TYPES.SNS_DELETE_TYPE_SINGLE });
+      assert.deepEqual(single.data, { successUserIDList: [{ userID: uid.carol, code: 0 }], failureUserIDList: [] });
+      assert.deepEqual(await friendIDs(alice), []);
+      assert.deepEqual(await friendIDs(carol), [uid.alice], 'one way: carol keeps alice');
+      assert.deepEqual(await relations(carol, [uid.alice]), { [uid.alice]: TYPES.SNS_TYPE_A_WITH_B });
+      assert.deepEqual(await relations(alice, [uid.carol]), { [uid.carol]: TYPES.SNS_TYPE_B_WITH_A });
+      await assert.rejects(alice.chat.deleteFriend({ userIDList: [uid.carol], type: TYPES.SNS_ADD_TYPE_BOTH }), refusedWith(40001));
+    } finally {
+      await done();
+    }
+  });
+
+  test('updateFriend renames; getFriendProfile answers the friends asked and fails the others', async () => {
+    const { alice, bob, uid, done } = await liveUsers(server, 'alice', 'bob', 'carol');
+    try {
+      await allowAnyone(bob);
+      await alice.chat.addFriend({ to: uid.bob, source: WEB, remark: 'Bobby' });
+      await waitFor(() => heardLists(alice).at(-1)?.[0] === uid.bob, 5_000, 'the add heard');
+
+      const renamed = await alice.chat.updateFriend({ userID: uid.bob, remark: 'Robert' });
+      assert.equal(renamed.code, 0);
+      assert.deepEqual([renamed.data.userID, renamed.data.remark, renamed.data.source], [uid.bob, 'Robert', WEB]);
+      await waitFor(
+        () => (alice.rec.of(EVENT.FRIEND_LIST_UPDATED).at(-1)?.data as Friend[] | undefined)?.[0]?.remark === 'Robert',
+        5_000,
+        'FRIEND_LIST_UPDATED with the new remark',
+      );
+      assert.deepEqual((await alice.chat.updateFriend({ userID: uid.bob })).data.remark, 'Robert', 'no remark: nothing changes');
+      await assert.rejects(alice.chat.updateFriend({ userID: uid.carol, remark: 'x' }), refusedWith(ErrorCode.NOT_FOUND));
+      await assert.rejects(alice.chat.updateFriend({ userID: uid.carol }), refusedWith(ErrorCode.NOT_FOUND));
+      await assert.rejects(
+        alice.chat.updateFriend({ userID: uid.bob, friendCustomField: [{ key: 'Tag_SNS_Custom_Note', value: 'x' }] }),
+        refusedWith(ErrorCode.UNSUPPORTED, { message: /no custom friend fields/ }),
+      );
+      await assert.rejects(alice.chat.updateFriend({ userID: uid.bob, remark: 'x'.repeat(97) }), refusedWith(40001));
+
+      const profiles = await alice.chat.getFriendProfile({ userIDList: [uid.bob, uid.carol] });
+      assert.deepEqual(profiles.data.friendList.map((f) => [f.userID, f.remark, f.profile.userID]), [[uid.bob, 'Robert', uid.bob]]);
+      assert.equal(profiles.data.failureUserIDList.length, 1);
+      const failure = profiles.data.failureUserIDList[0]!;
+      assert.deepEqual([failure.userID, failure.code], [uid.carol, ErrorCode.NOT_FOUND]);
+      assert.match(failure.message, new RegExp(`${uid.carol} is not in the friend list of ${uid.alice}`));
+    } finally {
+      await done();
+    }
+  });
+});
+
+describe('allowType in profiles', () => {
+  test('getMyProfile, getUserProfile, updateMyProfile and PROFILE_UPDATED carry it; other values are refused', async () => {
+    const spy = spyFetch();
+    const alice = await liveDevice(server, uniqueUid('alice'), 1, undefined, { fetch: spy.fetch });
+    const { bob, done } = await liveUsers(server, 'bob');
+    try {
+      const me = alice.chat.getLoginUser();
+      assert.equal((await alice.chat.getMyProfile()).data.allowType, TYPES.ALLOW_TYPE_NEED_CONFIRM);
+      const denied = await alice.chat.updateMyProfile({ allowType: TYPES.ALLOW_TYPE_DENY_ANY });
+      assert.equal(denied.data.allowType, TYPES.ALLOW_TYPE_DENY_ANY);
+      assert.equal((await bob.chat.getUserProfile({ userIDList: [me] })).data[0]?.allowType, TYPES.ALLOW_TYPE_DENY_ANY);
+      await waitFor(
+        () => alice.rec.of(EVENT.PROFILE_UPDATED).some((e) => e.data.some((p) => p.allowType === TYPES.ALLOW_TYPE_DENY_ANY)),
+        5_000,
+        'PROFILE_UPDATED with allowType',
+      );
+      const posts = () => spy.calls.filter((c) => c.method === 'POST').length;
+      const before = posts();
+      await assert.rejects(alice.chat.updateMyProfile({ allowType: 'AllowType_Type_Sometimes' as never }), refusedWith(40001, { message: /^allowType:/ }));
+      assert.equal(posts(), before, 'no request');
+      const back = await alice.chat.updateMyProfile({ allowType: TYPES.ALLOW_TYPE_NEED_CONFIRM, nick: 'Al' });
+      assert.deepEqual([back.data.allowType, back.data.nick], [TYPES.ALLOW_TYPE_NEED_CONFIRM, 'Al']);
+    } finally {
+      await closeAll(alice.chat);
+      await done();
+    }
+  });
+});
+
+describe('FRIEND_LIST_UPDATED and FRIEND_APPLICATION_LIST_UPDATED', () => {
+  test('a burst of hints makes one fetch and one event', async () => {
+    const socket = delayingSocket();
+    const spy = spyFetch();
+    const alice = await liveDevice(server, uniqueUid('alice'), 1, socket.WebSocket, { fetch: spy.fetch });
+    const { bob, uid, done } = await liveUsers(server, 'bob');
+    try {
+      await allowAnyone(bob);
+      await waitFor(() => heardLists(alice).length === 1, 5_000, 'the list after SDK_READY');
+      socket.holdBack((frame) => frame.event === 'friendListUpdated');
+      await alice.chat.addFriend({ to: uid.bob, source: WEB });
+      for (const remark of ['one', 'two', 'three']) await alice.chat.updateFriend({ userID: uid.bob, remark });
+      await waitFor(() => socket.held().length === 4, 5_000, 'four hints held back');
+      const listFetches = () => spy.calls.filter((c) => c.method === 'GET' && c.url.endsWith('/v1/friends')).length;
+      const fetchesBefore = listFetches();
+      socket.release();
+      await waitFor(() => heardLists(alice).length === 2, 5_000, 'the list heard');
+      await new Promise((r) => setTimeout(r, 300));
+      assert.equal(heardLists(alice).length, 2, 'one event');
+      assert.equal(listFetches() - fetchesBefore, 1, 'one fetch');
+      const heard = alice.rec.of(EVENT.FRIEND_LIST_UPDATED).at(-1)!.data as Friend[];
+      assert.deepEqual(heard.map((f) => [f.userID, f.remark]), [[uid.bob, 'three']]);
+    } finally {
+      await closeAll(alice.chat);
+      await done();
+    }
+  });
+
+  test('a change made while offline is heard after the reconnect', async () => {
+    const gate = gatedSocket();
+    const alice = await liveDevice(server, uniqueUid('alice'), 1, gate.WebSocket);
+    const { bob, done } = await liveUsers(server, 'bob');
+    try {
+      await waitFor(() => heardLists(alice).length === 1 && heardRequests(alice).length === 1, 5_000, 'the lists after SDK_READY');
+      assert.deepEqual(heardRequests(alice), [{ friendApplicationList: [], unreadCount: 0 }]);
+      gate.cut();
+      await waitFor(() => alice.rec.of(EVENT.NET_STATE_CHANGE).at(-1)?.data.state === TYPES.NET_STATE_DISCONNECTED, 5_000, 'offline');
+      await bob.chat.addFriend({ to: alice.chat.getLoginUser(), source: WEB, wording: 'while you were away' });
+      await new Promise((r) => setTimeout(r, 300));
+      assert.equal(heardRequests(alice).length, 1, 'nothing heard offline');
+      gate.open();
+      await waitFor(() => heardRequests(alice).length === 2, 10_000, 'the requests after the reconnect');
+      const [request] = heardRequests(alice)[1]!.friendApplicationList;
+      assert.deepEqual([request?.userID, request?.wording, heardRequests(alice)[1]!.unreadCount], [bob.chat.getLoginUser(), 'while you were away', 1]);
+      assert.equal(heardLists(alice).length, 1, 'the friend list did not change: not sent again');
+    } finally {
+      await closeAll(alice.chat);
+      await done();
+    }
+  });
+
+  test('a hint heard just before logout emits nothing; the next login hears the lists again', async () => {
+    const socket = delayingSocket();
+    const uidAlice = uniqueUid('alice');
+    const alice = await liveDevice(server, uidAlice, 1, socket.WebSocket);
+    const { bob, done } = await liveUsers(server, 'bob');
+    try {
+      await allowAnyone(alice);
+      await waitFor(() => heardLists(alice).length === 1, 5_000, 'the list after SDK_READY');
+      socket.holdBack((frame) => frame.event === 'friendListUpdated');
+      await bob.chat.addFriend({ to: uidAlice, source: WEB });
+      await waitFor(() => socket.held().length === 1, 5_000, 'the hint held back');
+      socket.release(); // the fetch waits for more hints: the logout comes first
+      await alice.chat.logout();
+      await new Promise((r) => setTimeout(r, 400));
+      assert.equal(heardLists(alice).length, 1, 'nothing after the logout');
+
+      await loginReady(alice.chat, uidAlice, await server.createUser(uidAlice, 1));
+      await waitFor(() => heardLists(alice).length === 2, 5_000, 'the list after the new SDK_READY');
+      assert.deepEqual(heardLists(alice)[1], [bob.chat.getLoginUser()]);
+    } finally {
+      await closeAll(alice.chat);
+      await done();
+    }
+  });
+
+  test('an instance without a handler fetches nothing', async () => {
+    const spy = spyFetch();
+    const { bob, uid, done } = await liveUsers(server, 'bob');
+    const me = uniqueUid('alice');
+    const chat = newChat(server, { ws: true, fetch: spy.fetch });
+    try {
+      await loginReady(chat, me, await server.createUser(me, 1));
+      await allowAnyone(bob);
+      await chat.addFriend({ to: uid.bob, source: WEB }); // both hints come back to this instance
+      await new Promise((r) => setTimeout(r, 400));
+      const reads = spy.calls.filter((c) => c.method === 'GET' && /\/v1\/friend(s|-applications)$/.test(c.url));
+      assert.deepEqual(reads, []);
+    } finally {
+      await closeAll(chat);
+      await done();
+    }
+  });
+});
