@@ -3,6 +3,7 @@
 
 use axum::extract::State;
 use natter_core::wire::{self, Empty, ErrorBody, StatusOk};
+use natter_service::FriendGroupChange;
 use serde::Deserialize;
 use utoipa::IntoParams;
 use utoipa_axum::router::OpenApiRouter;
@@ -24,6 +25,11 @@ pub fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(refuse_friend_application))
         .routes(routes!(delete_friend_application))
         .routes(routes!(read_friend_applications))
+        .routes(routes!(friend_groups, create_friend_group))
+        .routes(routes!(add_to_friend_group))
+        .routes(routes!(remove_from_friend_group))
+        .routes(routes!(delete_friend_group))
+        .routes(routes!(rename_friend_group))
         .routes(routes!(friends_of))
         .routes(routes!(import_friends))
         .routes(routes!(remove_friends_of))
@@ -236,6 +242,143 @@ async fn read_friend_applications(
         .mark_friend_applications_read(&device.uid)
         .await?;
     Ok(Json(Empty {}))
+}
+
+/// My friend groups
+///
+/// The user's friend groups, oldest first, each with its friends (Tencent's
+/// `getFriendGroupList`). A friend may be in several groups, or in none.
+#[utoipa::path(get, path = "/v1/friend-groups", tag = "client", operation_id = "getFriendGroupList",
+    responses((status = 200, description = "The groups.", body = wire::FriendGroupList)))]
+async fn friend_groups(
+    State(state): State<AppState>,
+    ClientUser(device): ClientUser,
+) -> ApiResult<Json<wire::FriendGroupList>> {
+    Ok(Json(state.natter.friend_groups(&device.uid).await?))
+}
+
+/// Create a friend group
+///
+/// Makes a friend group with those named who are the user's friends (the others are the
+/// failures), or empty (Tencent's `createFriendGroup`). A user keeps at most 32.
+#[utoipa::path(post, path = "/v1/friend-groups", tag = "client", operation_id = "createFriendGroup",
+    request_body = wire::FriendGroupMembers,
+    responses(
+        (status = 200, description = "The group, and who was passed over.", body = wire::ChangedFriendGroup),
+        (status = 400, description = "`invalid_argument`: a `name` empty or over 30 bytes, more than 1,000 users, a malformed ID.", body = ErrorBody),
+        (status = 409, description = "`conflict`: a group of that name exists, or the user has 32.", body = ErrorBody),
+    ))]
+async fn create_friend_group(
+    State(state): State<AppState>,
+    ClientUser(device): ClientUser,
+    JsonBody(request): JsonBody<wire::FriendGroupMembers>,
+) -> ApiResult<Json<wire::ChangedFriendGroup>> {
+    Ok(Json(
+        state
+            .natter
+            .change_friend_group(&device.uid, FriendGroupChange::Create, request)
+            .await?,
+    ))
+}
+
+/// Add friends to a group
+///
+/// Puts friends in one of the user's friend groups; those who are not the user's friends are
+/// the failures (Tencent's `addToFriendGroup`).
+#[utoipa::path(post, path = "/v1/friend-groups/add", tag = "client",
+    operation_id = "addToFriendGroup",
+    request_body = wire::FriendGroupMembers,
+    responses(
+        (status = 200, description = "The group, and who was passed over.", body = wire::ChangedFriendGroup),
+        (status = 400, description = "`invalid_argument`: a `name` empty or over 30 bytes, no users or more than 1,000, a malformed ID.", body = ErrorBody),
+        (status = 404, description = "`not_found`: the user has no group of that name.", body = ErrorBody),
+    ))]
+async fn add_to_friend_group(
+    State(state): State<AppState>,
+    ClientUser(device): ClientUser,
+    JsonBody(request): JsonBody<wire::FriendGroupMembers>,
+) -> ApiResult<Json<wire::ChangedFriendGroup>> {
+    Ok(Json(
+        state
+            .natter
+            .change_friend_group(&device.uid, FriendGroupChange::Add, request)
+            .await?,
+    ))
+}
+
+/// Remove friends from a group
+///
+/// Takes friends out of one of the user's friend groups (they stay friends); those not in it are
+/// the failures (Tencent's `removeFromFriendGroup`).
+#[utoipa::path(post, path = "/v1/friend-groups/remove", tag = "client",
+    operation_id = "removeFromFriendGroup",
+    request_body = wire::FriendGroupMembers,
+    responses(
+        (status = 200, description = "The group, and who was passed over.", body = wire::ChangedFriendGroup),
+        (status = 400, description = "`invalid_argument`: a `name` empty or over 30 bytes, no users or more than 1,000, a malformed ID.", body = ErrorBody),
+        (status = 404, description = "`not_found`: the user has no group of that name.", body = ErrorBody),
+    ))]
+async fn remove_from_friend_group(
+    State(state): State<AppState>,
+    ClientUser(device): ClientUser,
+    JsonBody(request): JsonBody<wire::FriendGroupMembers>,
+) -> ApiResult<Json<wire::ChangedFriendGroup>> {
+    Ok(Json(
+        state
+            .natter
+            .change_friend_group(&device.uid, FriendGroupChange::Remove, request)
+            .await?,
+    ))
+}
+
+/// Delete a friend group
+///
+/// Deletes one of the user's friend groups; its friends stay friends (Tencent's
+/// `deleteFriendGroup`).
+#[utoipa::path(post, path = "/v1/friend-groups/delete", tag = "client",
+    operation_id = "deleteFriendGroup",
+    request_body = wire::FriendGroupName,
+    responses(
+        (status = 200, description = "The group as it was.", body = wire::FriendGroup),
+        (status = 400, description = "`invalid_argument`: a `name` empty or over 30 bytes.", body = ErrorBody),
+        (status = 404, description = "`not_found`: the user has no group of that name.", body = ErrorBody),
+    ))]
+async fn delete_friend_group(
+    State(state): State<AppState>,
+    ClientUser(device): ClientUser,
+    JsonBody(request): JsonBody<wire::FriendGroupName>,
+) -> ApiResult<Json<wire::FriendGroup>> {
+    Ok(Json(
+        state
+            .natter
+            .delete_friend_group(&device.uid, request)
+            .await?,
+    ))
+}
+
+/// Rename a friend group
+///
+/// Tencent's `renameFriendGroup`.
+#[utoipa::path(post, path = "/v1/friend-groups/rename", tag = "client",
+    operation_id = "renameFriendGroup",
+    request_body = wire::RenameFriendGroup,
+    responses(
+        (status = 200, description = "The group under its new name.", body = wire::FriendGroup),
+        (status = 400, description = "`invalid_argument`: a name empty or over 30 bytes, or the two the same.", body = ErrorBody),
+        (status = 404, description = "`not_found`: the user has no group named `oldName`.", body = ErrorBody),
+        (status = 409, description = "`conflict`: the user has a group named `newName`.", body = ErrorBody),
+    ))]
+async fn rename_friend_group(
+    State(state): State<AppState>,
+    ClientUser(device): ClientUser,
+    JsonBody(request): JsonBody<wire::RenameFriendGroup>,
+) -> ApiResult<Json<wire::FriendGroup>> {
+    Ok(Json(
+        state
+            .natter
+            .rename_friend_group(&device.uid, request)
+            .await?,
+    ))
 }
 
 #[derive(Debug, Deserialize, IntoParams)]

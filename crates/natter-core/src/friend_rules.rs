@@ -14,7 +14,8 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 use crate::limits::{
-    MAX_FRIEND_REMARK_BYTES, MAX_FRIEND_SOURCE_KEYWORD_BYTES, MAX_FRIEND_WORDING_BYTES,
+    MAX_FRIEND_GROUP_NAME_BYTES, MAX_FRIEND_REMARK_BYTES, MAX_FRIEND_SOURCE_KEYWORD_BYTES,
+    MAX_FRIEND_WORDING_BYTES,
 };
 use crate::{Error, Result};
 
@@ -167,6 +168,16 @@ pub fn check_source(source: &str) -> Result<()> {
 /// Checks the note an adder writes to the user they ask (Tencent's `wording`).
 pub fn check_wording(wording: &str) -> Result<()> {
     check_length("wording", wording, MAX_FRIEND_WORDING_BYTES)
+}
+
+/// Checks the name of a friend group: 1 to 30 bytes.
+pub fn check_group_name(name: &str, field: &str) -> Result<()> {
+    if name.is_empty() {
+        return Err(Error::invalid_argument(format!(
+            "{field}: a friend group needs a name"
+        )));
+    }
+    check_length(field, name, MAX_FRIEND_GROUP_NAME_BYTES)
 }
 
 /// Checks the name a user gives a friend in their own list (Tencent's `remark`).

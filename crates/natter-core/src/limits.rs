@@ -52,6 +52,10 @@ pub const MAX_FRIEND_REMARK_BYTES: usize = 96;
 pub const MAX_FRIEND_WORDING_BYTES: usize = 256;
 /// The keyword after `AddSource_Type_` in a friend request's source, in bytes: Tencent's limit.
 pub const MAX_FRIEND_SOURCE_KEYWORD_BYTES: usize = 8;
+/// How many friend groups a user keeps: Tencent's limit.
+pub const MAX_FRIEND_GROUPS: usize = 32;
+/// A friend group's name, in bytes: Tencent's limit.
+pub const MAX_FRIEND_GROUP_NAME_BYTES: usize = 30;
 /// How long one call may mute a group member for, in seconds: Tencent's limit (a `uint32`,
 /// about 136 years).
 pub const MAX_MUTE_SECS: u64 = u32::MAX as u64;

@@ -60,6 +60,15 @@ pub(crate) fn describe(error: StoreError) -> Error {
         StoreError::NoSuchFriendRequest { from, to } => Error::not_found(format!(
             "{from} has no friend request to {to} (answered or deleted already, or never made)"
         )),
+        StoreError::FriendGroupExists { uid, name } => {
+            Error::conflict(format!("{uid} has a friend group named {name:?} already"))
+        }
+        StoreError::NoSuchFriendGroup { uid, name } => {
+            Error::not_found(format!("{uid} has no friend group named {name:?}"))
+        }
+        StoreError::FriendGroupLimit { uid, limit } => Error::conflict(format!(
+            "{uid} has {limit} friend groups, the most a user keeps; delete one first"
+        )),
         StoreError::FriendLimit { uid, limit } => Error::conflict(format!(
             "the friend list of {uid} is full: it holds {limit} users"
         )),

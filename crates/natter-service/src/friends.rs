@@ -37,11 +37,15 @@ impl Natter {
         friend_rules::check_source(&request.source)?;
         friend_rules::check_wording(&request.wording)?;
         friend_rules::check_remark(&request.remark)?;
+        if !request.group_name.is_empty() {
+            friend_rules::check_group_name(&request.group_name, "groupName")?;
+        }
         let asked = AddRequest {
             direction: request.direction,
             source: request.source,
             wording: request.wording,
             remark: request.remark,
+            group_name: request.group_name,
         };
         let (adder, added, now_ms) = (uid.clone(), target.clone(), now_ms());
         let done = self
@@ -55,7 +59,7 @@ impl Natter {
                 } else {
                     &both[..1]
                 };
-                self.tell_each(listed, &ServerEvent::FriendListUpdated {});
+                self.tell_friend_lists(listed);
                 wire::AddFriendStatus::Added
             }
             AddOutcome::Pending => wire::AddFriendStatus::Pending,
@@ -104,10 +108,14 @@ impl Natter {
             }
             friend_rules::check_source(&imported.source)?;
             friend_rules::check_remark(&imported.remark)?;
+            if !imported.group_name.is_empty() {
+                friend_rules::check_group_name(&imported.group_name, "friends: group_name")?;
+            }
             entries.push(friends::Imported {
                 friend,
                 remark: imported.remark,
                 source: imported.source,
+                group_name: imported.group_name,
             });
         }
         let everyone: Vec<Uid> = std::iter::once(uid.clone())
@@ -117,7 +125,7 @@ impl Natter {
         let changed = self
             .write(move |db| friends::import(db, &owner, &entries, direction, now_ms))
             .await?;
-        self.tell_each(&changed, &ServerEvent::FriendListUpdated {});
+        self.tell_friend_lists(&changed);
         // Requests the new entries fulfilled are gone.
         self.tell_each(&everyone, &ServerEvent::FriendApplicationListUpdated {});
         Ok(())
@@ -162,7 +170,7 @@ impl Natter {
             }
         }
         if !answer.success_user_id_list.is_empty() {
-            self.tell_each(&told, &ServerEvent::FriendListUpdated {});
+            self.tell_friend_lists(&told);
         }
         Ok(answer)
     }
@@ -257,7 +265,7 @@ impl Natter {
         } else {
             &both[..1]
         };
-        self.tell_each(listed, &ServerEvent::FriendListUpdated {});
+        self.tell_friend_lists(listed);
         self.tell_each(&both, &ServerEvent::FriendApplicationListUpdated {});
         Ok(())
     }
@@ -309,19 +317,30 @@ impl Natter {
     }
 }
 
-fn friend(entry: &friends::Friend) -> wire::Friend {
+impl Natter {
+    /// Each user's friend list changed, and with it perhaps their friend groups (a friend who
+    /// leaves the list leaves its groups; an add may name a group): their devices read both
+    /// again.
+    pub(crate) fn tell_friend_lists(&self, uids: &[Uid]) {
+        self.tell_each(uids, &ServerEvent::FriendListUpdated {});
+        self.tell_each(uids, &ServerEvent::FriendGroupListUpdated {});
+    }
+}
+
+pub(crate) fn friend(entry: &friends::Friend) -> wire::Friend {
     wire::Friend {
         user_id: entry.profile.uid.to_string(),
         remark: entry.remark.clone(),
         source: entry.source.clone(),
         wording: entry.wording.clone(),
         add_time: entry.added_ms,
+        group_list: entry.groups.clone(),
         profile: present::profile(&entry.profile),
     }
 }
 
 /// The users a deletion or a check names in `field`: 1 to [`MAX_UIDS_PER_CALL`], each once.
-fn friend_ids(user_ids: &[String], field: &str) -> Result<Vec<Uid>> {
+pub(crate) fn friend_ids(user_ids: &[String], field: &str) -> Result<Vec<Uid>> {
     if user_ids.is_empty() || user_ids.len() > MAX_UIDS_PER_CALL {
         return Err(Error::invalid_argument(format!(
             "{field}: give 1 to {MAX_UIDS_PER_CALL} user IDs, got {}",

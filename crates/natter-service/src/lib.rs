@@ -9,6 +9,7 @@ mod conversations;
 mod editing;
 mod errors;
 mod events;
+mod friend_groups;
 mod friends;
 mod gateway;
 mod group_applications;
@@ -41,6 +42,7 @@ pub use events::{
     EndReason, EventBus, Frame, IN_FLIGHT_MARGIN, Lost, Origin, PresenceChange, QUEUE_FRAMES,
     Recipients, Relay, Remote, Signals, Subscription, VersionLog,
 };
+pub use friend_groups::FriendGroupChange;
 pub use gateway::{WuKongImGateway, WuKongImRoutes};
 pub use messaging::{Delivery, HistoryQuery, transient_id};
 pub use metrics::Metrics;

@@ -47,6 +47,12 @@ pub enum StoreError {
     NotAFriend { uid: Uid, friend: Uid },
     #[error("{from} has no friend request to {to}")]
     NoSuchFriendRequest { from: Uid, to: Uid },
+    #[error("{uid} has a friend group {name:?} already")]
+    FriendGroupExists { uid: Uid, name: String },
+    #[error("{uid} has no friend group {name:?}")]
+    NoSuchFriendGroup { uid: Uid, name: String },
+    #[error("{uid} has {limit} friend groups already")]
+    FriendGroupLimit { uid: Uid, limit: usize },
     #[error("the friend list of {uid} holds {limit} users already")]
     FriendLimit { uid: Uid, limit: usize },
     #[error("{applicant} has no request to join group {group}")]

@@ -14,7 +14,7 @@ use natter_core::{ChannelKind, SenderList, Uid};
 
 use crate::db::{Row, params};
 use crate::profiles::read_profile;
-use crate::{Db, Result, StoreError, UserProfile, UserRole, locks, rows};
+use crate::{Db, Result, StoreError, UserProfile, UserRole, friend_groups, locks, rows};
 
 /// An entry of a user's friend list, with the friend's profile as it is now.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -27,6 +27,8 @@ pub struct Friend {
     /// The note sent with the request that made the entry.
     pub wording: String,
     pub added_ms: i64,
+    /// The user's friend groups this friend is in (`crate::friend_groups`), oldest first.
+    pub groups: Vec<String>,
 }
 
 /// A friend request that waits, as one of its two users lists it.
@@ -51,6 +53,8 @@ pub struct AddRequest {
     pub wording: String,
     /// The name the adder will give the added user.
     pub remark: String,
+    /// The adder's friend group to put them in (empty: none), made if need be.
+    pub group_name: String,
 }
 
 /// What an add did, and whose lists changed (their devices are told).
@@ -67,36 +71,46 @@ const FRIEND_COLUMNS: &str = "f.friend_uid, u.nick, u.avatar, u.custom_fields, u
     f.remark, f.source, f.wording, f.added_ms \
     FROM friends f JOIN users u ON u.uid = f.friend_uid";
 
-fn read_friend(row: &Row) -> Result<Friend> {
+/// A friend from [`FRIEND_COLUMNS`], in the groups `memberships` (of the user's) gives them.
+fn read_friend(row: &Row, memberships: &[(Uid, String)]) -> Result<Friend> {
+    let friend = Uid::parse(&row.get::<String>(0)?, "userID")?;
+    let groups = memberships
+        .iter()
+        .filter(|(member, _)| *member == friend)
+        .map(|(_, name)| name.clone())
+        .collect();
     Ok(Friend {
-        profile: read_profile(Uid::parse(&row.get::<String>(0)?, "userID")?, row, 1)?,
+        profile: read_profile(friend, row, 1)?,
         remark: row.get(5)?,
         source: row.get(6)?,
         wording: row.get(7)?,
         added_ms: row.get(8)?,
+        groups,
     })
 }
 
 /// The user's friend list, oldest entry first.
 pub fn list(db: &dyn Db, uid: &Uid) -> Result<Vec<Friend>> {
     rows::require_user(db, uid, UserRole::FriendListOwner)?;
+    let memberships = friend_groups::memberships(db, uid)?;
     db.query(
         &format!("SELECT {FRIEND_COLUMNS} WHERE f.uid = $1 ORDER BY f.added_ms, f.friend_uid"),
         params![uid.as_str()],
     )?
     .iter()
-    .map(read_friend)
+    .map(|row| read_friend(row, &memberships))
     .collect()
 }
 
 /// `friend`'s entry in the user's list, if there is one.
 pub fn entry(db: &dyn Db, uid: &Uid, friend: &Uid) -> Result<Option<Friend>> {
+    let memberships = friend_groups::memberships(db, uid)?;
     db.query_opt(
         &format!("SELECT {FRIEND_COLUMNS} WHERE f.uid = $1 AND f.friend_uid = $2"),
         params![uid.as_str(), friend.as_str()],
     )?
     .as_ref()
-    .map(read_friend)
+    .map(|row| read_friend(row, &memberships))
     .transpose()
 }
 
@@ -118,20 +132,25 @@ pub fn add(
         target: target.clone(),
         refusal,
     })?;
+    if !request.group_name.is_empty() {
+        friend_groups::check_room(db, adder, &request.group_name)?;
+    }
     if outcome == AddOutcome::Pending {
         db.execute(
             "INSERT INTO friend_requests \
-             (from_uid, to_uid, remark, source, wording, time_ms, seen) \
-             VALUES ($1, $2, $3, $4, $5, $6, 0) \
+             (from_uid, to_uid, remark, source, wording, time_ms, seen, group_name) \
+             VALUES ($1, $2, $3, $4, $5, $6, 0, $7) \
              ON CONFLICT (from_uid, to_uid) DO UPDATE \
-             SET remark = $3, source = $4, wording = $5, time_ms = $6, seen = 0",
+             SET remark = $3, source = $4, wording = $5, time_ms = $6, seen = 0, \
+                 group_name = $7",
             params![
                 adder.as_str(),
                 target.as_str(),
                 &request.remark,
                 &request.source,
                 &request.wording,
-                now_ms
+                now_ms,
+                &request.group_name
             ],
         )?;
         return Ok(Added {
@@ -147,10 +166,13 @@ pub fn add(
         added_ms: now_ms,
     };
     insert(db, adder, target, &entry(&request.remark))?;
+    friend_groups::place(db, adder, &request.group_name, target, now_ms)?;
     if target_lists {
-        // The target's own request, if they made one, says what they meant to call the adder.
-        let remark = asked_remark(db, target, adder)?.unwrap_or_default();
+        // The target's own request, if they made one, says what they meant to call the adder
+        // and where to put them.
+        let (remark, group_name) = asked_entry(db, target, adder)?.unwrap_or_default();
         insert(db, target, adder, &entry(&remark))?;
+        friend_groups::place(db, target, &group_name, adder, now_ms)?;
     }
     drop_fulfilled_requests(db, adder, target)?;
     Ok(Added {
@@ -165,6 +187,8 @@ pub struct Imported {
     pub friend: Uid,
     pub remark: String,
     pub source: String,
+    /// The user's friend group to put them in (empty: none), made if need be.
+    pub group_name: String,
 }
 
 /// The app backend puts `entries` in the user's list, and with `Direction::Both` the user in
@@ -181,6 +205,9 @@ pub fn import(
     rows::require_user(db, uid, UserRole::FriendListOwner)?;
     for imported in entries {
         rows::require_user(db, &imported.friend, UserRole::ImportedFriend)?;
+        if !imported.group_name.is_empty() {
+            friend_groups::check_room(db, uid, &imported.group_name)?;
+        }
     }
     locks::lock_users(
         db,
@@ -196,6 +223,7 @@ pub fn import(
             added_ms: now_ms,
         };
         own_list_changed |= insert(db, uid, &imported.friend, &entry(&imported.remark))?;
+        friend_groups::place(db, uid, &imported.group_name, &imported.friend, now_ms)?;
         if direction == Direction::Both && insert(db, &imported.friend, uid, &entry(""))? {
             their_lists_changed.push(imported.friend.clone());
         }
@@ -318,7 +346,7 @@ pub fn accept(
     locks::lock_users(db, [uid, asker])?;
     let asked = db
         .query_opt(
-            "SELECT remark, source, wording FROM friend_requests \
+            "SELECT remark, source, wording, group_name FROM friend_requests \
              WHERE from_uid = $1 AND to_uid = $2",
             params![asker.as_str(), uid.as_str()],
         )?
@@ -326,8 +354,8 @@ pub fn accept(
             from: asker.clone(),
             to: uid.clone(),
         })?;
-    let (asker_remark, source, wording): (String, String, String) =
-        (asked.get(0)?, asked.get(1)?, asked.get(2)?);
+    let (asker_remark, source, wording, group_name): (String, String, String, String) =
+        (asked.get(0)?, asked.get(1)?, asked.get(2)?, asked.get(3)?);
     let entry = |remark: String| Entry {
         remark,
         source: source.clone(),
@@ -335,6 +363,7 @@ pub fn accept(
         added_ms: now_ms,
     };
     insert(db, asker, uid, &entry(asker_remark))?;
+    friend_groups::place(db, asker, &group_name, uid, now_ms)?;
     let user_lists =
         direction == Direction::Both && insert(db, uid, asker, &entry(remark.to_owned()))?;
     drop_fulfilled_requests(db, uid, asker)?;
@@ -416,19 +445,21 @@ fn entry_exists(db: &dyn Db, uid: &Uid, friend: &Uid) -> Result<bool> {
 }
 
 fn delete_entry(db: &dyn Db, uid: &Uid, friend: &Uid) -> Result<bool> {
+    friend_groups::forget(db, uid, friend)?;
     Ok(db.execute(
         "DELETE FROM friends WHERE uid = $1 AND friend_uid = $2",
         params![uid.as_str(), friend.as_str()],
     )? > 0)
 }
 
-/// The name `asker` asked to give `asked`, if a request from one to the other waits.
-fn asked_remark(db: &dyn Db, asker: &Uid, asked: &Uid) -> Result<Option<String>> {
+/// The name `asker` asked to give `asked` and the friend group to put them in, if a request from
+/// one to the other waits.
+fn asked_entry(db: &dyn Db, asker: &Uid, asked: &Uid) -> Result<Option<(String, String)>> {
     db.query_opt(
-        "SELECT remark FROM friend_requests WHERE from_uid = $1 AND to_uid = $2",
+        "SELECT remark, group_name FROM friend_requests WHERE from_uid = $1 AND to_uid = $2",
         params![asker.as_str(), asked.as_str()],
     )?
-    .map(|row| row.get(0))
+    .map(|row| Ok((row.get(0)?, row.get(1)?)))
     .transpose()
 }
 

@@ -12,6 +12,7 @@ mod db;
 pub mod editing;
 mod error;
 pub mod folders;
+pub mod friend_groups;
 pub mod friends;
 pub mod group_applications;
 pub mod group_members;

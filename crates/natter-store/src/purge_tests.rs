@@ -247,6 +247,8 @@ fn the_first_purge_after_upgrading_purges_what_was_purgeable_before() {
             .expect("the migration that makes the candidates table");
         store
             .write(move |db| {
+                db.execute("DROP TABLE friend_group_members", &[])?;
+                db.execute("DROP TABLE friend_groups", &[])?;
                 db.execute("DROP TABLE friend_requests", &[])?;
                 db.execute("DROP TABLE friends", &[])?;
                 db.execute("ALTER TABLE users DROP COLUMN allow_type", &[])?;

@@ -356,8 +356,11 @@ CREATE TABLE group_members (
 -- list: `uid` lists `friend_uid`, under the name `remark`, found through `source` with the note
 -- `wording`; a friendship both ways is two rows. A request waits in friend_requests, one per
 -- pair and direction, until the asked user accepts or refuses it or either side deletes it;
--- `seen` once the asked user marked their requests read. Who may add a user is their
--- `allow_type` (natter_core::friend_rules::AllowType; 1, asking for consent, by default).
+-- `seen` once the asked user marked their requests read, `group_name` the friend group the asker
+-- puts the asked user in. Who may add a user is their `allow_type`
+-- (natter_core::friend_rules::AllowType; 1, asking for consent, by default). A user's friend
+-- groups (crate::friend_groups) are named sets of their friends: friend_groups, and a row per
+-- friend in one in friend_group_members, which a friend leaves with the user's list.
 ALTER TABLE users ADD COLUMN allow_type {int} NOT NULL DEFAULT 1;
 CREATE TABLE friends (
     uid        {text} NOT NULL,
@@ -376,9 +379,23 @@ CREATE TABLE friend_requests (
     wording  {text} NOT NULL,
     time_ms  {int} NOT NULL,
     seen     {int} NOT NULL DEFAULT 0,
+    group_name {text} NOT NULL DEFAULT '',
     PRIMARY KEY (from_uid, to_uid)
 ) {without_rowid};
 CREATE INDEX friend_requests_to ON friend_requests(to_uid, from_uid);
+CREATE TABLE friend_groups (
+    uid        {text} NOT NULL,
+    name       {text} NOT NULL,
+    created_ms {int} NOT NULL,
+    PRIMARY KEY (uid, name)
+) {without_rowid};
+CREATE TABLE friend_group_members (
+    uid        {text} NOT NULL,
+    name       {text} NOT NULL,
+    friend_uid {text} NOT NULL,
+    PRIMARY KEY (uid, name, friend_uid)
+) {without_rowid};
+CREATE INDEX friend_group_members_by_friend ON friend_group_members(uid, friend_uid);
 "#,
 ];
 

@@ -526,3 +526,151 @@ async fn the_app_backend_imports_and_deletes_friends_asking_no_one() {
         .ok();
     assert!(friend_ids(&carol).await.is_empty());
 }
+
+async fn friend_groups(user: &User) -> Value {
+    user.get("/v1/friend-groups").await.ok()["friendGroupList"].clone()
+}
+
+#[tokio::test]
+async fn friend_groups_hold_friends_only_and_follow_the_list() {
+    let server = Server::start().await;
+    let alice = server.user("alice").await;
+    let bob = server.user("bob").await;
+    let carol = server.user("carol").await;
+    server.user("dave").await;
+    allow(&bob, "AllowType_Type_AllowAny").await;
+    let mut alices_phone = events(&server, &alice).await;
+
+    // an add may name a group, made on the way
+    alice
+        .post(
+            "/v1/friends",
+            json!({"to": "bob", "source": "AddSource_Type_Web", "groupName": "Work"}),
+        )
+        .await
+        .ok();
+    event_where(&mut alices_phone, |event| {
+        matches!(event, ServerEvent::FriendGroupListUpdated {}).then_some(())
+    })
+    .await;
+    assert_eq!(
+        friend_groups(&alice).await,
+        json!([{"name": "Work", "userIDList": ["bob"], "count": 1}])
+    );
+    assert_eq!(friends(&alice).await[0]["groupList"], json!(["Work"]));
+
+    // a request names the group the asker puts the user in once accepted
+    alice
+        .post(
+            "/v1/friends",
+            json!({"to": "carol", "source": "AddSource_Type_Web", "groupName": "Family"}),
+        )
+        .await
+        .ok();
+    assert_eq!(friend_groups(&alice).await.as_array().unwrap().len(), 1);
+    carol
+        .post("/v1/friend-applications/accept", json!({"userID": "alice"}))
+        .await
+        .ok();
+    assert_eq!(
+        friend_groups(&alice).await[1],
+        json!({"name": "Family", "userIDList": ["carol"], "count": 1})
+    );
+
+    let made = alice
+        .post(
+            "/v1/friend-groups",
+            json!({"name": "Chess", "userIDList": ["bob", "dave"]}),
+        )
+        .await
+        .ok();
+    assert_eq!(made["friendGroup"]["userIDList"], json!(["bob"]));
+    assert_eq!(
+        made["failureUserIDList"][0]["userID"], "dave",
+        "not a friend"
+    );
+    alice
+        .post("/v1/friend-groups", json!({"name": "Chess"}))
+        .await
+        .expect_error(409, 40901, "conflict");
+    let added = alice
+        .post(
+            "/v1/friend-groups/add",
+            json!({"name": "Chess", "userIDList": ["carol"]}),
+        )
+        .await
+        .ok();
+    assert_eq!(added["friendGroup"]["userIDList"], json!(["bob", "carol"]));
+    let removed = alice
+        .post(
+            "/v1/friend-groups/remove",
+            json!({"name": "Chess", "userIDList": ["bob", "dave"]}),
+        )
+        .await
+        .ok();
+    assert_eq!(removed["friendGroup"]["userIDList"], json!(["carol"]));
+    assert_eq!(removed["failureUserIDList"][0]["userID"], "dave");
+    alice
+        .post(
+            "/v1/friend-groups/add",
+            json!({"name": "Nope", "userIDList": ["bob"]}),
+        )
+        .await
+        .expect_error(404, 40401, "not_found");
+
+    let renamed = alice
+        .post(
+            "/v1/friend-groups/rename",
+            json!({"oldName": "Chess", "newName": "Games"}),
+        )
+        .await
+        .ok();
+    assert_eq!(renamed["name"], "Games");
+    alice
+        .post(
+            "/v1/friend-groups/rename",
+            json!({"oldName": "Games", "newName": "Work"}),
+        )
+        .await
+        .expect_error(409, 40901, "conflict");
+    let carols_entry = &friends(&alice).await[1];
+    assert_eq!(carols_entry["groupList"], json!(["Family", "Games"]));
+
+    // a friend who leaves the list leaves its groups; deleting a group keeps its friends
+    alice
+        .post("/v1/friends/delete", json!({"userIDList": ["carol"]}))
+        .await
+        .ok();
+    let names = |groups: Value| -> Vec<(String, u64)> {
+        groups
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|group| {
+                let name = group["name"].as_str().unwrap().to_owned();
+                (name, group["count"].as_u64().unwrap())
+            })
+            .collect()
+    };
+    assert_eq!(
+        names(friend_groups(&alice).await),
+        [
+            ("Work".into(), 1),
+            ("Family".into(), 0),
+            ("Games".into(), 0)
+        ]
+    );
+    let deleted = alice
+        .post("/v1/friend-groups/delete", json!({"name": "Work"}))
+        .await
+        .ok();
+    assert_eq!(deleted["userIDList"], json!(["bob"]));
+    assert_eq!(friend_ids(&alice).await, ["bob"]);
+    assert_eq!(friends(&alice).await[0]["groupList"], json!([]));
+    for bad in [json!({"name": ""}), json!({"name": "x".repeat(31)})] {
+        alice
+            .post("/v1/friend-groups", bad)
+            .await
+            .expect_error_naming(400, 40001, "invalid_argument", "name");
+    }
+}

@@ -84,6 +84,9 @@ pub enum ServerEvent {
     /// The friend requests to or from the user changed: read them again
     /// (`GET /v1/friend-applications`).
     FriendApplicationListUpdated {},
+    /// The user's friend groups changed, on this device or another: read them again
+    /// (`GET /v1/friend-groups`).
+    FriendGroupListUpdated {},
     /// Profiles shown in the user's list changed: people (their own included) or groups.
     ProfileUpdated {
         #[serde(rename = "userProfileList")]

@@ -22,6 +22,8 @@ pub struct Friend {
     pub wording: String,
     /// When the entry was made, in Unix milliseconds.
     pub add_time: i64,
+    /// The user's friend groups this friend is in, oldest first.
+    pub group_list: Vec<String>,
     /// The friend's profile as it is now.
     pub profile: Profile,
 }
@@ -48,6 +50,9 @@ pub struct AddFriend {
     /// The name to give them in the user's list, at most 96 bytes.
     #[serde(default)]
     pub remark: String,
+    /// The user's friend group to put them in once added, made if need be (1 to 30 bytes).
+    #[serde(default)]
+    pub group_name: String,
     /// `both` (the default): each in the other's list; `single`: them in the user's list only.
     #[serde(default, rename = "type")]
     pub direction: Direction,
@@ -87,7 +92,7 @@ pub struct FriendIdList {
     pub direction: Direction,
 }
 
-/// A user a deletion left as they were, and why.
+/// A user a call left as it found them, and why.
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq, ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct FriendFailure {
@@ -209,6 +214,66 @@ fn incoming() -> FriendApplicationType {
     FriendApplicationType::Incoming
 }
 
+/// A user's friend group (Tencent's `FriendGroup`).
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct FriendGroup {
+    pub name: String,
+    /// Its friends, by user ID.
+    #[serde(rename = "userIDList")]
+    pub user_id_list: Vec<String>,
+    pub count: u64,
+}
+
+/// `GET /v1/friend-groups`: the user's friend groups, oldest first.
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct FriendGroupList {
+    pub friend_group_list: Vec<FriendGroup>,
+}
+
+/// `POST /v1/friend-groups` (create), `/add` and `/remove`: a group and friends.
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+#[schema(example = json!({"name": "Work", "userIDList": ["bob"]}))]
+pub struct FriendGroupMembers {
+    /// 1 to 30 bytes.
+    pub name: String,
+    /// 0 to 1,000 users (at least one to add or remove).
+    #[serde(default, rename = "userIDList")]
+    pub user_id_list: Vec<String>,
+}
+
+/// What a change of a group's friends did.
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct ChangedFriendGroup {
+    /// The group as it now is.
+    pub friend_group: FriendGroup,
+    /// The users passed over: not the user's friends (create, add), or not in the group
+    /// (remove).
+    #[serde(rename = "failureUserIDList")]
+    pub failure_user_id_list: Vec<FriendFailure>,
+}
+
+/// `POST /v1/friend-groups/delete`.
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+#[schema(example = json!({"name": "Work"}))]
+pub struct FriendGroupName {
+    pub name: String,
+}
+
+/// `POST /v1/friend-groups/rename`.
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+#[schema(example = json!({"oldName": "Work", "newName": "Colleagues"}))]
+pub struct RenameFriendGroup {
+    pub old_name: String,
+    /// 1 to 30 bytes, not another group's.
+    pub new_name: String,
+}
+
 /// `POST /user/friends/import`: the app backend puts users in a user's friend list, asking no one
 /// (as when moving an app's friend lists to Natter).
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
@@ -235,6 +300,9 @@ pub struct ImportedFriend {
     /// Where they met: `AddSource_Type_` and a keyword of 1 to 8 bytes.
     #[serde(default = "server_source")]
     pub source: String,
+    /// The user's friend group to put them in, made if need be (1 to 30 bytes).
+    #[serde(default)]
+    pub group_name: String,
 }
 
 fn server_source() -> String {

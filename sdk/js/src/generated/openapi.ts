@@ -1507,6 +1507,115 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/friend-groups": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * My friend groups
+         * @description The user's friend groups, oldest first, each with its friends (Tencent's
+         *     `getFriendGroupList`). A friend may be in several groups, or in none.
+         */
+        get: operations["getFriendGroupList"];
+        put?: never;
+        /**
+         * Create a friend group
+         * @description Makes a friend group with those named who are the user's friends (the others are the
+         *     failures), or empty (Tencent's `createFriendGroup`). A user keeps at most 32.
+         */
+        post: operations["createFriendGroup"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/friend-groups/add": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Add friends to a group
+         * @description Puts friends in one of the user's friend groups; those who are not the user's friends are
+         *     the failures (Tencent's `addToFriendGroup`).
+         */
+        post: operations["addToFriendGroup"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/friend-groups/delete": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Delete a friend group
+         * @description Deletes one of the user's friend groups; its friends stay friends (Tencent's
+         *     `deleteFriendGroup`).
+         */
+        post: operations["deleteFriendGroup"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/friend-groups/remove": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Remove friends from a group
+         * @description Takes friends out of one of the user's friend groups (they stay friends); those not in it are
+         *     the failures (Tencent's `removeFromFriendGroup`).
+         */
+        post: operations["removeFromFriendGroup"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/friend-groups/rename": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Rename a friend group
+         * @description Tencent's `renameFriendGroup`.
+         */
+        post: operations["renameFriendGroup"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/friends": {
         parameters: {
             query?: never;
@@ -2164,6 +2273,8 @@ export interface components {
             wording?: string;
             /** @description The name to give them in the user's list, at most 96 bytes. */
             remark?: string;
+            /** @description The user's friend group to put them in once added, made if need be (1 to 30 bytes). */
+            groupName?: string;
             /** @description `both` (the default): each in the other's list; `single`: them in the user's list only. */
             type?: components["schemas"]["Direction"];
         };
@@ -2287,6 +2398,16 @@ export interface components {
          */
         Blacklist: {
             userIDList: string[];
+        };
+        /** @description What a change of a group's friends did. */
+        ChangedFriendGroup: {
+            /** @description The group as it now is. */
+            friendGroup: components["schemas"]["FriendGroup"];
+            /**
+             * @description The users passed over: not the user's friends (create, add), or not in the group
+             *     (remove).
+             */
+            failureUserIDList: components["schemas"]["FriendFailure"][];
         };
         /**
          * @description `POST /channel/info`: WuKongIM's route for a channel's information, with the group's
@@ -2636,6 +2757,8 @@ export interface components {
              * @description When the entry was made, in Unix milliseconds.
              */
             addTime: number;
+            /** @description The user's friend groups this friend is in, oldest first. */
+            groupList: string[];
             /** @description The friend's profile as it is now. */
             profile: components["schemas"]["Profile"];
         };
@@ -2687,10 +2810,46 @@ export interface components {
          * @enum {string}
          */
         FriendApplicationType: "incoming" | "outgoing";
-        /** @description A user a deletion left as they were, and why. */
+        /** @description A user a call left as it found them, and why. */
         FriendFailure: {
             userID: string;
             message: string;
+        };
+        /** @description A user's friend group (Tencent's `FriendGroup`). */
+        FriendGroup: {
+            name: string;
+            /** @description Its friends, by user ID. */
+            userIDList: string[];
+            /** Format: int64 */
+            count: number;
+        };
+        /** @description `GET /v1/friend-groups`: the user's friend groups, oldest first. */
+        FriendGroupList: {
+            friendGroupList: components["schemas"]["FriendGroup"][];
+        };
+        /**
+         * @description `POST /v1/friend-groups` (create), `/add` and `/remove`: a group and friends.
+         * @example {
+         *       "name": "Work",
+         *       "userIDList": [
+         *         "bob"
+         *       ]
+         *     }
+         */
+        FriendGroupMembers: {
+            /** @description 1 to 30 bytes. */
+            name: string;
+            /** @description 0 to 1,000 users (at least one to add or remove). */
+            userIDList?: string[];
+        };
+        /**
+         * @description `POST /v1/friend-groups/delete`.
+         * @example {
+         *       "name": "Work"
+         *     }
+         */
+        FriendGroupName: {
+            name: string;
         };
         /**
          * @description `POST /v1/friends/delete` and `POST /v1/friends/check`: users, and whose lists the call is
@@ -3022,6 +3181,8 @@ export interface components {
             remark?: string;
             /** @description Where they met: `AddSource_Type_` and a keyword of 1 to 8 bytes. */
             source?: string;
+            /** @description The user's friend group to put them in, made if need be (1 to 30 bytes). */
+            group_name?: string;
         };
         /** @description `POST /v1/groups/{groupID}/join`'s body (Tencent's `joinGroup` options). */
         JoinGroupRequest: {
@@ -3350,6 +3511,18 @@ export interface components {
             newName: string;
         };
         /**
+         * @description `POST /v1/friend-groups/rename`.
+         * @example {
+         *       "newName": "Colleagues",
+         *       "oldName": "Work"
+         *     }
+         */
+        RenameFriendGroup: {
+            oldName: string;
+            /** @description 1 to 30 bytes, not another group's. */
+            newName: string;
+        };
+        /**
          * @description `POST /webhook/deadletters/replay`: which dead letters to deliver again. With `ids`, those;
          *     else with `event`, every one of that kind; else every one.
          * @example {
@@ -3662,6 +3835,14 @@ export interface components {
             data: Record<string, unknown>;
             /** @enum {string} */
             event: "friendApplicationListUpdated";
+        } | {
+            /**
+             * @description The user's friend groups changed, on this device or another: read them again
+             *     (`GET /v1/friend-groups`).
+             */
+            data: Record<string, unknown>;
+            /** @enum {string} */
+            event: "friendGroupListUpdated";
         } | {
             /** @description Profiles shown in the user's list changed: people (their own included) or groups. */
             data: {
@@ -4020,6 +4201,7 @@ export type BeforeSendAnswer = components['schemas']['BeforeSendAnswer'];
 export type BeforeSendRequest = components['schemas']['BeforeSendRequest'];
 export type BeforeSendResult = components['schemas']['BeforeSendResult'];
 export type Blacklist = components['schemas']['Blacklist'];
+export type ChangedFriendGroup = components['schemas']['ChangedFriendGroup'];
 export type ChannelInfoRequest = components['schemas']['ChannelInfoRequest'];
 export type ChannelRef = components['schemas']['ChannelRef'];
 export type ChannelRequest = components['schemas']['ChannelRequest'];
@@ -4051,6 +4233,10 @@ export type FriendApplicationList = components['schemas']['FriendApplicationList
 export type FriendApplicationRef = components['schemas']['FriendApplicationRef'];
 export type FriendApplicationType = components['schemas']['FriendApplicationType'];
 export type FriendFailure = components['schemas']['FriendFailure'];
+export type FriendGroup = components['schemas']['FriendGroup'];
+export type FriendGroupList = components['schemas']['FriendGroupList'];
+export type FriendGroupMembers = components['schemas']['FriendGroupMembers'];
+export type FriendGroupName = components['schemas']['FriendGroupName'];
 export type FriendIdList = components['schemas']['FriendIdList'];
 export type FriendImport = components['schemas']['FriendImport'];
 export type FriendList = components['schemas']['FriendList'];
@@ -4104,6 +4290,7 @@ export type Relation = components['schemas']['Relation'];
 export type RemindTypeRequest = components['schemas']['RemindTypeRequest'];
 export type RemovedGroupMembers = components['schemas']['RemovedGroupMembers'];
 export type RenameConversationGroupRequest = components['schemas']['RenameConversationGroupRequest'];
+export type RenameFriendGroup = components['schemas']['RenameFriendGroup'];
 export type ReplayRequest = components['schemas']['ReplayRequest'];
 export type ReplayResult = components['schemas']['ReplayResult'];
 export type RevokeMessageRequest = components['schemas']['RevokeMessageRequest'];
@@ -11340,6 +11527,632 @@ export interface operations {
             };
             /** @description `method_not_allowed` (40501): `{code, error, message, requestID}`. */
             405: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `payload_too_large` (41301): `{code, error, message, requestID}`. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `rate_limited` (42901): `{code, error, message, requestID}`. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `internal` (50001): `{code, error, message, requestID}`. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `unavailable` (50301): `{code, error, message, requestID}`. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    getFriendGroupList: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The groups. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FriendGroupList"];
+                };
+            };
+            /** @description `invalid_argument` (40001): `{code, error, message, requestID}`. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `unauthenticated` (40101): `{code, error, message, requestID}`. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `permission_denied` (40301): `{code, error, message, requestID}`. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `method_not_allowed` (40501): `{code, error, message, requestID}`. */
+            405: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `payload_too_large` (41301): `{code, error, message, requestID}`. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `rate_limited` (42901): `{code, error, message, requestID}`. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `internal` (50001): `{code, error, message, requestID}`. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `unavailable` (50301): `{code, error, message, requestID}`. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    createFriendGroup: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["FriendGroupMembers"];
+            };
+        };
+        responses: {
+            /** @description The group, and who was passed over. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ChangedFriendGroup"];
+                };
+            };
+            /** @description `invalid_argument`: a `name` empty or over 30 bytes, more than 1,000 users, a malformed ID. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `unauthenticated` (40101): `{code, error, message, requestID}`. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `permission_denied` (40301): `{code, error, message, requestID}`. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `method_not_allowed` (40501): `{code, error, message, requestID}`. */
+            405: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `conflict`: a group of that name exists, or the user has 32. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `payload_too_large` (41301): `{code, error, message, requestID}`. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `rate_limited` (42901): `{code, error, message, requestID}`. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `internal` (50001): `{code, error, message, requestID}`. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `unavailable` (50301): `{code, error, message, requestID}`. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    addToFriendGroup: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["FriendGroupMembers"];
+            };
+        };
+        responses: {
+            /** @description The group, and who was passed over. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ChangedFriendGroup"];
+                };
+            };
+            /** @description `invalid_argument`: a `name` empty or over 30 bytes, no users or more than 1,000, a malformed ID. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `unauthenticated` (40101): `{code, error, message, requestID}`. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `permission_denied` (40301): `{code, error, message, requestID}`. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `not_found`: the user has no group of that name. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `method_not_allowed` (40501): `{code, error, message, requestID}`. */
+            405: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `payload_too_large` (41301): `{code, error, message, requestID}`. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `rate_limited` (42901): `{code, error, message, requestID}`. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `internal` (50001): `{code, error, message, requestID}`. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `unavailable` (50301): `{code, error, message, requestID}`. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    deleteFriendGroup: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["FriendGroupName"];
+            };
+        };
+        responses: {
+            /** @description The group as it was. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FriendGroup"];
+                };
+            };
+            /** @description `invalid_argument`: a `name` empty or over 30 bytes. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `unauthenticated` (40101): `{code, error, message, requestID}`. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `permission_denied` (40301): `{code, error, message, requestID}`. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `not_found`: the user has no group of that name. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `method_not_allowed` (40501): `{code, error, message, requestID}`. */
+            405: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `payload_too_large` (41301): `{code, error, message, requestID}`. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `rate_limited` (42901): `{code, error, message, requestID}`. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `internal` (50001): `{code, error, message, requestID}`. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `unavailable` (50301): `{code, error, message, requestID}`. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    removeFromFriendGroup: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["FriendGroupMembers"];
+            };
+        };
+        responses: {
+            /** @description The group, and who was passed over. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ChangedFriendGroup"];
+                };
+            };
+            /** @description `invalid_argument`: a `name` empty or over 30 bytes, no users or more than 1,000, a malformed ID. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `unauthenticated` (40101): `{code, error, message, requestID}`. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `permission_denied` (40301): `{code, error, message, requestID}`. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `not_found`: the user has no group of that name. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `method_not_allowed` (40501): `{code, error, message, requestID}`. */
+            405: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `payload_too_large` (41301): `{code, error, message, requestID}`. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `rate_limited` (42901): `{code, error, message, requestID}`. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `internal` (50001): `{code, error, message, requestID}`. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `unavailable` (50301): `{code, error, message, requestID}`. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    renameFriendGroup: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RenameFriendGroup"];
+            };
+        };
+        responses: {
+            /** @description The group under its new name. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FriendGroup"];
+                };
+            };
+            /** @description `invalid_argument`: a name empty or over 30 bytes, or the two the same. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `unauthenticated` (40101): `{code, error, message, requestID}`. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `permission_denied` (40301): `{code, error, message, requestID}`. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `not_found`: the user has no group named `oldName`. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `method_not_allowed` (40501): `{code, error, message, requestID}`. */
+            405: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `conflict`: the user has a group named `newName`. */
+            409: {
                 headers: {
                     [name: string]: unknown;
                 };
