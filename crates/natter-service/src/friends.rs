@@ -37,9 +37,7 @@ impl Natter {
         friend_rules::check_source(&request.source)?;
         friend_rules::check_wording(&request.wording)?;
         friend_rules::check_remark(&request.remark)?;
-        if !request.group_name.is_empty() {
-            friend_rules::check_group_name(&request.group_name, "groupName")?;
-        }
+        check_group_choice(&request.group_name, "groupName")?;
         let asked = AddRequest {
             direction: request.direction,
             source: request.source,
@@ -108,9 +106,7 @@ impl Natter {
             }
             friend_rules::check_source(&imported.source)?;
             friend_rules::check_remark(&imported.remark)?;
-            if !imported.group_name.is_empty() {
-                friend_rules::check_group_name(&imported.group_name, "friends: group_name")?;
-            }
+            check_group_choice(&imported.group_name, "friends: group_name")?;
             entries.push(friends::Imported {
                 friend,
                 remark: imported.remark,
@@ -315,9 +311,7 @@ impl Natter {
         );
         Ok(())
     }
-}
 
-impl Natter {
     /// Each user's friend list changed, and with it perhaps their friend groups (a friend who
     /// leaves the list leaves its groups; an add may name a group): their devices read both
     /// again.
@@ -337,6 +331,14 @@ pub(crate) fn friend(entry: &friends::Friend) -> wire::Friend {
         group_list: entry.groups.clone(),
         profile: present::profile(&entry.profile),
     }
+}
+
+/// Checks the friend group an add names to put the friend in, if it names one.
+fn check_group_choice(name: &str, field: &str) -> Result<()> {
+    if name.is_empty() {
+        return Ok(());
+    }
+    friend_rules::check_group_name(name, field)
 }
 
 /// The users a deletion or a check names in `field`: 1 to [`MAX_UIDS_PER_CALL`], each once.
