@@ -9,6 +9,7 @@ use natter_core::limits::{
 };
 use natter_core::wire::{self, ServerEvent};
 use natter_core::{ChannelKind, Error, GroupId, Result, Uid};
+use natter_store::friends;
 use natter_store::profiles::{self, CustomFields, GroupProfileChange, UserProfileChange};
 
 use crate::events::{Frame, Recipients};
@@ -67,9 +68,14 @@ impl Natter {
             check_avatar(avatar)?;
         }
         let changed = self
-            .write(move |db| profiles::set_user(db, &uid, &change))
+            .write(move |db| {
+                let Some(changed) = profiles::set_user(db, &uid, &change)? else {
+                    return Ok(None);
+                };
+                Ok(Some((changed, friends::listed_by(db, &uid)?)))
+            })
             .await?;
-        let Some((profile, audience)) = changed else {
+        let Some(((profile, audience), friends_of_theirs)) = changed else {
             return Ok(None);
         };
         let event = ServerEvent::ProfileUpdated {
@@ -77,6 +83,8 @@ impl Natter {
             group_profile_list: Vec::new(),
         };
         self.tell_each(&audience, &event);
+        // Their friend lists show the profile too.
+        self.tell_each(&friends_of_theirs, &ServerEvent::FriendListUpdated {});
         Ok(Some(profile))
     }
 

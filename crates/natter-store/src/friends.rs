@@ -236,6 +236,17 @@ pub fn import(
         .collect())
 }
 
+/// The users whose lists hold `uid`: they show the user's profile in their friend list.
+pub fn listed_by(db: &dyn Db, uid: &Uid) -> Result<Vec<Uid>> {
+    db.query(
+        "SELECT uid FROM friends WHERE friend_uid = $1",
+        params![uid.as_str()],
+    )?
+    .iter()
+    .map(|row| Ok(Uid::parse(&row.get::<String>(0)?, "uid")?))
+    .collect()
+}
+
 /// Whether each of `others` is in the user's list, and whether the user is in theirs.
 pub fn relations(db: &dyn Db, uid: &Uid, others: &[Uid]) -> Result<Vec<(bool, bool)>> {
     others

@@ -371,6 +371,7 @@ CREATE TABLE friends (
     added_ms   {int} NOT NULL,
     PRIMARY KEY (uid, friend_uid)
 ) {without_rowid};
+CREATE INDEX friends_by_friend ON friends(friend_uid, uid);
 CREATE TABLE friend_requests (
     from_uid {text} NOT NULL,
     to_uid   {text} NOT NULL,

@@ -429,9 +429,11 @@ async fn a_friend_is_renamed_in_the_users_own_list_and_shows_their_profile_as_it
         .await
         .expect_error(404, 40401, "not_found");
 
+    let mut alices_phone = events(&server, &alice).await;
     bob.post("/v1/profile", json!({"nick": "Bob B."}))
         .await
         .ok();
+    friend_list_event(&mut alices_phone).await;
     assert_eq!(friends(&alice).await[0]["profile"]["nick"], "Bob B.");
     alice
         .post(

@@ -86,8 +86,9 @@ async fn a_user_profile_reaches_every_list_that_shows_it() {
         profiles["profileList"],
         json!([
             {"userID": "alice", "nick": "Alice A.", "avatar": "https://example.com/a.png",
-             "customFields": {"team": "blue"}},
-            {"userID": "carol", "nick": "", "avatar": "", "customFields": {}}
+             "customFields": {"team": "blue"}, "allowType": "AllowType_Type_NeedConfirm"},
+            {"userID": "carol", "nick": "", "avatar": "", "customFields": {},
+             "allowType": "AllowType_Type_NeedConfirm"}
         ])
     );
     assert_eq!(alice.get("/v1/profile").await.ok()["nick"], "Alice A.");
@@ -392,7 +393,8 @@ async fn a_user_changes_their_own_profile() {
     assert_eq!(
         answer,
         json!({"userID": "alice", "nick": "Alice A.", "avatar": "",
-               "customFields": {"hobby": "chess", "team": "blue"}}),
+               "customFields": {"hobby": "chess", "team": "blue"},
+               "allowType": "AllowType_Type_NeedConfirm"}),
         "the custom field not given is kept"
     );
     let ServerEvent::ProfileUpdated {
