@@ -9,6 +9,7 @@ import type {
   ConversationType,
   Friend,
   FriendApplication,
+  FriendGroup,
   Group,
   GroupApplication,
   GroupMember,
@@ -25,6 +26,7 @@ import type {
   WireConversation,
   WireFriend,
   WireFriendApplication,
+  WireFriendGroup,
   WireGroup,
   WireGroupApplication,
   WireGroupMember,
@@ -399,20 +401,26 @@ export function toProfile(wire: Partial<WireProfile> & { userID: string }): Prof
 }
 
 /**
- * An entry of the user's friend list as Tencent's Friend: Natter has no friend groups or custom
- * friend fields (both `[]`); `addTime` in seconds, as Tencent's (the server's is in ms).
+ * An entry of the user's friend list as Tencent's Friend: its friend groups as the server names
+ * them; Natter has no custom friend fields (`[]`); `addTime` in seconds, as Tencent's (the
+ * server's is in ms).
  */
 export function toFriend(wire: WireFriend): Friend {
   return {
     userID: wire.userID,
     remark: wire.remark,
-    groupList: [],
+    groupList: wire.groupList,
     source: wire.source,
     wording: wire.wording,
     profile: toProfile(wire.profile),
     friendCustomField: [],
     addTime: seconds(wire.addTime),
   };
+}
+
+/** A friend group as Tencent's FriendGroup: its three fields, and nothing else the server may add. */
+export function toFriendGroup(wire: WireFriendGroup): FriendGroup {
+  return { name: wire.name, userIDList: wire.userIDList, count: wire.count };
 }
 
 /** The server's ways of a friend request, from the user's side → Tencent's. */

@@ -70,8 +70,8 @@ export const ErrorCode = {
    */
   NETWORK_ERROR: -1,
   /**
-   * A Tencent Cloud Chat call or option Natter does not offer (file uploads, friend groups, group
-   * member custom fields, signalling, …). Negative: the SDK's own verdict, not the server's.
+   * A Tencent Cloud Chat call or option Natter does not offer (file uploads, group member custom
+   * fields, signalling, …). Negative: the SDK's own verdict, not the server's.
    */
   UNSUPPORTED: -2,
 } as const;

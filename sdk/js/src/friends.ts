@@ -1,21 +1,24 @@
 /**
- * Friends (Tencent's relationship chain): FRIEND_LIST_UPDATED and FRIEND_APPLICATION_LIST_UPDATED,
- * and the checks and names the friend calls share.
+ * Friends (Tencent's relationship chain): FRIEND_LIST_UPDATED, FRIEND_APPLICATION_LIST_UPDATED and
+ * FRIEND_GROUP_LIST_UPDATED, and the checks and names the friend calls share.
  *
- * Tencent's SDK holds both lists and sends each whole, once after login and whenever it changed.
- * Natter's server sends only hints, `friendListUpdated` and `friendApplicationListUpdated` with no
- * data, to every device of both users of a change (this instance's own changes included, as
- * Tencent's server tells its own SDK): each list is fetched on its hint (`GET /v1/friends`,
- * `GET /v1/friend-applications`) and handed on. A {@link FriendFeed} does that for one list, by the
- * rules of the group list (group_list.ts):
+ * Tencent's SDK holds the three lists and sends each whole, after login and whenever it changed.
+ * Natter's server sends only hints, `friendListUpdated`, `friendApplicationListUpdated` and
+ * `friendGroupListUpdated` with no data, to every device of each user of a change (this instance's
+ * own changes included, as Tencent's server tells its own SDK): each list is fetched on its hint
+ * (`GET /v1/friends`, `GET /v1/friend-applications`, `GET /v1/friend-groups`) and handed on. A
+ * {@link FriendFeed} does that for one list, by the rules of the group list (group_list.ts):
  * - Nothing is fetched for an instance without a handler: most apps never listen, and every fetch
  *   is a request.
- * - Once at SDK_READY (an empty list too, as Tencent's login fetch sends it), then on each hint,
- *   and after a reconnect (hints are not kept for a connection that is down).
+ * - Once at SDK_READY (an empty friend list or request list too, as Tencent's login fetch sends
+ *   them; not an empty friend group list, which Tencent's login fetch does not send), then on each
+ *   hint, and after a reconnect (hints are not kept for a connection that is down).
  * - Hints close together make one fetch: an accepted request brings both hints to both users, a
  *   burst of changes many more. A hint while a fetch runs makes one more fetch after it, as the
  *   running one may have been answered before the change.
- * - A list equal to the one handed on last is not handed on again (a change undone meanwhile).
+ * - A list equal to the one handed on last is not handed on again (a change undone meanwhile, or
+ *   a hint for another list: the server hints the friend groups with every friend-list change, as
+ *   a friend who leaves the list leaves its groups).
  * - Best effort: a failed fetch is dropped, never reaching a caller; the next hint or reconnect
  *   fetches again.
  * - Nothing is emitted before SDK_READY or once the session ended (logout, a kick, destroy).
@@ -28,8 +31,9 @@ import type { WireFriendApplicationRef, WireFriendDirection } from './wire.js';
 const COALESCE_MS = 100;
 
 /**
- * The most users one deleteFriend, checkFriend or getFriendProfile call may name: Tencent's limit
- * for checking, and the server's for deleting and checking.
+ * The most users one deleteFriend, checkFriend, getFriendProfile, createFriendGroup,
+ * addToFriendGroup or removeFromFriendGroup call may name: Tencent's limit for checking and
+ * deleting, and the server's for each call that sends the list.
  */
 export const MAX_USERS_PER_FRIEND_CALL = 1000;
 
@@ -41,9 +45,6 @@ export const FRIEND_APPLICATION_PENDING = 30539;
 
 /** Tencent's reason, which its addFriend answers with FRIEND_APPLICATION_PENDING. */
 export const FRIEND_APPLICATION_PENDING_MESSAGE = 'the request waits for the user to accept it';
-
-/** Why the friend group calls and options fail: the server keeps no groups of friends. */
-export const NO_FRIEND_GROUPS = 'Natter has no friend groups';
 
 /** addFriend's `type` → the server's `type` (Tencent's default: both). */
 const ADD_TYPES: ReadonlyMap<unknown, WireFriendDirection> = new Map([
@@ -85,6 +86,11 @@ export interface FriendFeedSource<T> {
   /** The list now, as the app gets it. */
   fetch(): Promise<T>;
   emit(list: T): void;
+  /**
+   * A list SDK_READY's fetch does not hand on (left out: it hands on whatever it finds): the
+   * friend groups' `[]`, as Tencent's login fetch emits the groups only when there are some.
+   */
+  quietAtStart?: T;
 }
 
 /** One list, fetched on the server's hints and handed on when it changed (see above). */
@@ -96,15 +102,22 @@ export class FriendFeed<T> {
   private timer: ReturnType<typeof setTimeout> | null = null;
   private fetching = false;
   private fetchAgain = false;
-  /** The list last emitted, as compared; `null`: the next fetch emits whatever it finds. */
+  /**
+   * The list last emitted (or the source's `quietAtStart`), as compared; `null`: the next fetch
+   * emits whatever it finds.
+   */
   private lastEmitted: string | null = null;
 
   constructor(private readonly source: FriendFeedSource<T>) {}
 
-  /** The session is ready (SDK_READY): emit the list once, whatever it holds, then follow it. */
+  /**
+   * The session is ready (SDK_READY): emit the list once, whatever it holds (but `quietAtStart`),
+   * then follow it.
+   */
   start(): void {
     this.active = true;
-    this.lastEmitted = null;
+    const quiet = this.source.quietAtStart;
+    this.lastEmitted = quiet === undefined ? null : JSON.stringify(quiet);
     this.changed();
   }
 
@@ -170,15 +183,26 @@ export function checkOptionalString(value: unknown, field: string): asserts valu
   if (value !== undefined && typeof value !== 'string') throw invalidArgument(`${field}: must be a string`);
 }
 
-/** deleteFriend's, checkFriend's and getFriendProfile's `userIDList`: 1–1000 userIDs. */
-export function checkFriendIDs(list: unknown): string[] {
+/**
+ * The `userIDList` of deleteFriend, checkFriend, getFriendProfile, addToFriendGroup and
+ * removeFromFriendGroup: 1–1000 userIDs; createFriendGroup's may be empty (`least` 0).
+ */
+export function checkFriendIDs(list: unknown, least: 0 | 1 = 1): string[] {
   if (!Array.isArray(list) || list.some((u) => typeof u !== 'string' || u === '')) {
     throw invalidArgument('userIDList: an array of userIDs');
   }
-  if (list.length === 0 || list.length > MAX_USERS_PER_FRIEND_CALL) {
-    throw invalidArgument(`userIDList: ${list.length} given; 1 to ${MAX_USERS_PER_FRIEND_CALL}`);
+  if (list.length < least || list.length > MAX_USERS_PER_FRIEND_CALL) {
+    throw invalidArgument(`userIDList: ${list.length} given; ${least} to ${MAX_USERS_PER_FRIEND_CALL}`);
   }
   return [...list];
+}
+
+/**
+ * A friend group's name (`name`, `oldName`, `newName`): a string. The server checks the rest (1 to
+ * 30 bytes: 40001), as it does for addFriend's `groupName`, so the limit lives in one place.
+ */
+export function checkFriendGroupName(value: unknown, field: string): asserts value is string {
+  if (typeof value !== 'string') throw invalidArgument(`${field}: a friend group's name`);
 }
 
 /** The options object of a friend call: an object, as Tencent's reads its fields from it. */
@@ -205,15 +229,6 @@ export function acceptDirection(type: unknown): WireFriendDirection {
 
 export function applicationWay(type: unknown): NonNullable<WireFriendApplicationRef['type']> {
   return pick(APPLICATION_TYPES, type, 'incoming', 'TYPES.SNS_APPLICATION_SENT_TO_ME or SNS_APPLICATION_SENT_BY_ME');
-}
-
-/**
- * addFriend's `groupName` (Tencent's friend group for the new friend): Natter has none, so a
- * non-empty one fails loudly rather than the friend landing in no group.
- */
-export function refuseFriendGroup(groupName: unknown): void {
-  checkOptionalString(groupName, 'groupName');
-  if (groupName) throw unsupported('addFriend({ groupName })', NO_FRIEND_GROUPS);
 }
 
 /** updateFriend's `friendCustomField`: Natter keeps none, so a non-empty list fails loudly. */

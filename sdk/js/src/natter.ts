@@ -9,8 +9,9 @@
  * This class wires the parts together: HTTP (http.ts), the reconnecting socket (socket.ts), the
  * local conversation list (store.ts), exactly-once message delivery (delivery.ts), conversion of
  * wire objects (convert.ts), the group list GROUP_LIST_UPDATED carries (group_list.ts), the
- * blocklist BLACKLIST_UPDATED carries (blocklist.ts), the friend lists FRIEND_LIST_UPDATED and
- * FRIEND_APPLICATION_LIST_UPDATED carry (friends.ts) and the handlers (emitter.ts).
+ * blocklist BLACKLIST_UPDATED carries (blocklist.ts), the friend lists FRIEND_LIST_UPDATED,
+ * FRIEND_APPLICATION_LIST_UPDATED and FRIEND_GROUP_LIST_UPDATED carry (friends.ts) and the handlers
+ * (emitter.ts).
  */
 import { BlocklistFeed } from './blocklist.js';
 import { EVENT, TSignaling, TYPES, type EventName, type TSignalingValue, type TypesValue } from './constants.js';
@@ -20,6 +21,7 @@ import {
   toConversation,
   toFriend,
   toFriendApplication,
+  toFriendGroup,
   toGroup,
   toGroupApplication,
   toGroupMember,
@@ -37,13 +39,13 @@ import {
   addDirection,
   applicationWay,
   checkDirection,
+  checkFriendGroupName,
   checkFriendIDs,
   checkOptionalString,
   checkOptions,
   checkUserID,
   deleteDirection,
   refuseFriendCustomField,
-  refuseFriendGroup,
 } from './friends.js';
 import { GroupListFeed } from './group_list.js';
 import { HttpClient, RawJson, conversationPath, groupPath, type FetchLike, type Query } from './http.js';
@@ -75,11 +77,14 @@ import type {
   ConversationOperationResult,
   ConversationSyncResult,
   CreateConversationGroupOptions,
+  CreateFriendGroupOptions,
+  CreateFriendGroupResult,
   CreateGroupMember,
   CreateGroupOptions,
   CreateGroupResult,
   DeleteConversationOptions,
   DeleteFriendApplicationOptions,
+  DeleteFriendGroupOptions,
   DeleteFriendOptions,
   DeleteFriendResult,
   DeleteGroupMemberOptions,
@@ -87,6 +92,10 @@ import type {
   EventData,
   Friend,
   FriendApplicationListResult,
+  FriendGroup,
+  FriendGroupFailure,
+  FriendGroupMembersOptions,
+  FriendGroupMembersResult,
   GetConversationListOptions,
   GetFriendProfileOptions,
   GetFriendProfileResult,
@@ -122,6 +131,7 @@ import type {
   Profile,
   RefuseFriendApplicationOptions,
   RenameConversationGroupOptions,
+  RenameFriendGroupOptions,
   SendMessageOptions,
   SetAllMessageReadOptions,
   SetConversationCustomDataOptions,
@@ -142,6 +152,7 @@ import {
   type WireAddedFriend,
   type WireAddedGroupMembers,
   type WireBlacklist,
+  type WireChangedFriendGroup,
   type WireConversation,
   type WireConversationIDListReply,
   type WireConversationPage,
@@ -153,10 +164,15 @@ import {
   type WireFriend,
   type WireFriendApplicationList,
   type WireFriendApplicationRef,
+  type WireFriendGroup,
+  type WireFriendGroupList,
+  type WireFriendGroupMembers,
+  type WireFriendGroupName,
   type WireFriendIDList,
   type WireFriendList,
   type WireFriendRelations,
   type WireFriendRemark,
+  type WireRenameFriendGroup,
   type WireGroup,
   type WireGroupApplicationList,
   type WireGroupList,
@@ -398,6 +414,13 @@ export class Natter extends TencentUnsupported {
     fetch: async () => (await this.getFriendApplicationList()).data,
     emit: (applications) => this.emit(EVENT.FRIEND_APPLICATION_LIST_UPDATED, applications),
   });
+  /** FRIEND_GROUP_LIST_UPDATED: the friend groups, fetched on the server's hints (friends.ts). */
+  private readonly friendGroupFeed = new FriendFeed<FriendGroup[]>({
+    listened: () => this.emitter.has(EVENT.FRIEND_GROUP_LIST_UPDATED),
+    fetch: async () => (await this.getFriendGroupList()).data,
+    emit: (friendGroupList) => this.emit(EVENT.FRIEND_GROUP_LIST_UPDATED, friendGroupList),
+    quietAtStart: [],
+  });
   private readonly wsUrl: string;
   private readonly WebSocketImpl: WebSocketConstructor | undefined;
   private readonly socketOptions: SocketOptions;
@@ -605,6 +628,7 @@ export class Natter extends TencentUnsupported {
     this.blocklist.stop();
     this.friendListFeed.stop();
     this.friendApplicationFeed.stop();
+    this.friendGroupFeed.stop();
     this.loading = null;
     this.catchUpRunning = null;
     this.catchUpAgain = false;
@@ -640,7 +664,7 @@ export class Natter extends TencentUnsupported {
   /**
    * Tencent's `callExperimentalAPI`, for the questions TUIKit's engine asks on every login, answered
    * as Tencent's SDK answers them: `canIUseModule` is `true` for `'group-module'` and
-   * `'relationship-module'` (friends; not friend groups, whose calls reject -2) and `false` for every
+   * `'relationship-module'` (friends, friend requests and friend groups) and `false` for every
    * other module (Natter has no signalling, cloud search or follows);
    * `isCommercialAbilityEnabled` resolves `{ enabled: false }` for every paid add-on (Natter has none:
    * per-message read receipts, reactions, online status, translation, speech to text…);
@@ -838,6 +862,9 @@ export class Natter extends TencentUnsupported {
         break;
       case 'friendApplicationListUpdated':
         this.friendApplicationFeed.changed();
+        break;
+      case 'friendGroupListUpdated':
+        this.friendGroupFeed.changed();
         break;
       case 'totalUnreadMessageCountUpdated':
         if (typeof data.totalUnreadCount === 'number') {
@@ -1108,13 +1135,15 @@ export class Natter extends TencentUnsupported {
       this.blocklist.start();
       this.friendListFeed.start();
       this.friendApplicationFeed.start();
+      this.friendGroupFeed.start();
     } else {
-      // What changed the group list, the blocklist and the friend lists while no connection was
-      // ready was not pushed.
+      // What changed the group list, the blocklist, the friend lists and the friend groups while no
+      // connection was ready was not pushed.
       this.groupListFeed.refresh();
       this.blocklist.reconnected();
       this.friendListFeed.changed();
       this.friendApplicationFeed.changed();
+      this.friendGroupFeed.changed();
     }
     if (this.resyncReason) {
       const reason = this.resyncReason;
@@ -1991,13 +2020,16 @@ export class Natter extends TencentUnsupported {
    * list already; or had asked the user first) and 30539, Tencent's number, when a request now waits
    * for them (`ALLOW_TYPE_NEED_CONFIRM`, every user's default; asking again replaces it). With
    * `SNS_ADD_TYPE_BOTH` (the default) each gets the other in their list, with `SNS_ADD_TYPE_SINGLE`
-   * only the user gets them. Both users' devices hear FRIEND_LIST_UPDATED and
-   * FRIEND_APPLICATION_LIST_UPDATED as their lists change. Rejects with 40001 (the user themself,
-   * without a request; a `source` not `AddSource_Type_` and a keyword of 1 to 8 bytes, a `wording`
-   * over 256 bytes, a `remark` over 96), 40305 (either blocks the other), 40301 (they take no
-   * requests, `ALLOW_TYPE_DENY_ANY`), 40401 (a user the server never knew) or 40901 (in the list
-   * already, or a list would pass 3,000 friends); a non-empty `groupName` with -2 (Natter has no
-   * friend groups), where Tencent's puts the friend in that group.
+   * only the user gets them. `groupName` (1 to 30 bytes; `''` or left out: none) is the user's
+   * friend group they go in, made if the user has none of that name: at once when added, and when
+   * they accept when a request waits (the server keeps it with the request; it is the user's
+   * group, never theirs). Both users' devices hear FRIEND_LIST_UPDATED and
+   * FRIEND_APPLICATION_LIST_UPDATED as their lists change, and FRIEND_GROUP_LIST_UPDATED when a
+   * group changed. Rejects with 40001 (the user themself, without a request; a `source` not
+   * `AddSource_Type_` and a keyword of 1 to 8 bytes, a `wording` over 256 bytes, a `remark` over
+   * 96, a `groupName` over 30), 40305 (either blocks the other), 40301 (they take no requests,
+   * `ALLOW_TYPE_DENY_ANY`), 40401 (a user the server never knew) or 40901 (in the list already, a
+   * list would pass 3,000 friends, or `groupName` would be a 33rd group).
    */
   async addFriend(options: AddFriendOptions): Promise<ChatResponse<AddFriendResult>> {
     const me = this.userID;
@@ -2010,12 +2042,13 @@ export class Natter extends TencentUnsupported {
     }
     checkOptionalString(options.wording, 'wording');
     checkOptionalString(options.remark, 'remark');
-    refuseFriendGroup(options.groupName);
+    checkOptionalString(options.groupName, 'groupName');
     const body: WireAddFriend = {
       to: options.to,
       source: options.source,
       wording: options.wording,
       remark: options.remark,
+      groupName: options.groupName || undefined,
       type: addDirection(options.type),
     };
     const reply = await this.http.post<WireAddedFriend>('/v1/friends', body);
@@ -2139,9 +2172,12 @@ export class Natter extends TencentUnsupported {
   /**
    * Accepts the request `userID` made, as Tencent's: the asker's list gets the user; with
    * `SNS_APPLICATION_AGREE_AND_ADD` (the default) the user's list gets the asker too, named
-   * `remark`, with `SNS_APPLICATION_AGREE` it does not. The request is gone, and both users' devices
-   * hear FRIEND_LIST_UPDATED and FRIEND_APPLICATION_LIST_UPDATED. `data` is `{}`. No such request
-   * waiting (answered or deleted already, or never made) rejects with 40401; `tag` is not used.
+   * `remark`, with `SNS_APPLICATION_AGREE` it does not. The asker's `groupName` (their addFriend)
+   * puts the user in that friend group of the asker's; the asker goes in none of the user's (`tag`
+   * is not used: addToFriendGroup once accepted). The request is gone, and both users' devices hear
+   * FRIEND_LIST_UPDATED and FRIEND_APPLICATION_LIST_UPDATED (the asker's FRIEND_GROUP_LIST_UPDATED
+   * too when it named a group). `data` is `{}`. No such request waiting (answered or deleted
+   * already, or never made) rejects with 40401.
    */
   async acceptFriendApplication(options: AcceptFriendApplicationOptions): Promise<ChatResponse<{}>> {
     if (this.userID === null) throw notLoggedIn();
@@ -2195,6 +2231,108 @@ export class Natter extends TencentUnsupported {
     if (this.userID === null) throw notLoggedIn();
     await this.http.post<{}>('/v1/friend-applications/read', {});
     return ok({});
+  }
+
+  /**
+   * The user's friend groups (`data`: FriendGroup[], the data itself, as Tencent's), oldest first,
+   * each `{ name, userIDList, count }`, its friends by userID. Asked of the server on every call,
+   * where Tencent's answers from the groups it holds; FRIEND_GROUP_LIST_UPDATED brings them
+   * whenever they change.
+   */
+  async getFriendGroupList(): Promise<ChatResponse<FriendGroup[]>> {
+    if (this.userID === null) throw notLoggedIn();
+    const reply = await this.http.get<WireFriendGroupList>('/v1/friend-groups');
+    return ok(reply.friendGroupList.map(toFriendGroup));
+  }
+
+  /**
+   * Makes one of the user's friend groups, as Tencent's: `name` 1 to 30 bytes, with those of
+   * `userIDList` (0–1000, or left out) who are the user's friends. `data` is `{ friendGroup,
+   * failureUserIDList }`: the group as made, and `{ userID, code: 40401, message }` for each one
+   * named who is not a friend (left out of it). The user's devices hear FRIEND_GROUP_LIST_UPDATED,
+   * and FRIEND_LIST_UPDATED when a friend went in (their `groupList`). Rejects with 40901 (a group
+   * of that name, or 32 groups already) or 40001 (a name empty or over 30 bytes).
+   */
+  async createFriendGroup(options: CreateFriendGroupOptions): Promise<ChatResponse<CreateFriendGroupResult>> {
+    if (this.userID === null) throw notLoggedIn();
+    checkOptions(options, 'createFriendGroup');
+    checkFriendGroupName(options.name, 'name');
+    const body: WireFriendGroupMembers = {
+      name: options.name,
+      userIDList: options.userIDList === undefined ? [] : checkFriendIDs(options.userIDList, 0),
+    };
+    const reply = await this.http.post<WireChangedFriendGroup>('/v1/friend-groups', body);
+    return ok({ friendGroup: toFriendGroup(reply.friendGroup), failureUserIDList: groupFailures(reply) });
+  }
+
+  /**
+   * Deletes one of the user's friend groups, as Tencent's: its friends stay friends, in their other
+   * groups. `data` is the FriendGroup as it was (Tencent's empties its `userIDList`, keeping
+   * `count`; Natter's keeps both). The user's devices hear FRIEND_GROUP_LIST_UPDATED. No group of
+   * that name rejects with 40401.
+   */
+  async deleteFriendGroup(options: DeleteFriendGroupOptions): Promise<ChatResponse<FriendGroup>> {
+    if (this.userID === null) throw notLoggedIn();
+    checkOptions(options, 'deleteFriendGroup');
+    checkFriendGroupName(options.name, 'name');
+    const body: WireFriendGroupName = { name: options.name };
+    return ok(toFriendGroup(await this.http.post<WireFriendGroup>('/v1/friend-groups/delete', body)));
+  }
+
+  /**
+   * Puts 1–1000 of the user's friends in one of their friend groups, as Tencent's: `data` is
+   * `{ friendGroup, failureUserIDList }`, the group as it now is and `{ userID, code: 40401,
+   * message }` for each one named who is not a friend (one in the group already is no failure).
+   * The user's devices hear FRIEND_GROUP_LIST_UPDATED and FRIEND_LIST_UPDATED. No group of that
+   * name rejects with 40401.
+   */
+  async addToFriendGroup(options: FriendGroupMembersOptions): Promise<ChatResponse<FriendGroupMembersResult>> {
+    return this.changeFriendGroup('addToFriendGroup', '/v1/friend-groups/add', options);
+  }
+
+  /**
+   * Takes 1–1000 friends out of one of the user's friend groups, as Tencent's (they stay friends):
+   * `data` is `{ friendGroup, failureUserIDList }`, the group as it now is and `{ userID, code:
+   * 40401, message }` for each one named who was not in it. The user's devices hear
+   * FRIEND_GROUP_LIST_UPDATED and FRIEND_LIST_UPDATED. No group of that name rejects with 40401.
+   */
+  async removeFromFriendGroup(options: FriendGroupMembersOptions): Promise<ChatResponse<FriendGroupMembersResult>> {
+    return this.changeFriendGroup('removeFromFriendGroup', '/v1/friend-groups/remove', options);
+  }
+
+  /**
+   * Renames one of the user's friend groups, as Tencent's: `data` is the FriendGroup under
+   * `newName` (1 to 30 bytes). The user's devices hear FRIEND_GROUP_LIST_UPDATED and
+   * FRIEND_LIST_UPDATED (its friends' `groupList`). Rejects with 40401 (no group `oldName`), 40901
+   * (a group `newName` already) or 40001 (`newName` empty, over 30 bytes, or `oldName` itself).
+   */
+  async renameFriendGroup(options: RenameFriendGroupOptions): Promise<ChatResponse<FriendGroup>> {
+    if (this.userID === null) throw notLoggedIn();
+    checkOptions(options, 'renameFriendGroup');
+    checkFriendGroupName(options.oldName, 'oldName');
+    checkFriendGroupName(options.newName, 'newName');
+    const body: WireRenameFriendGroup = { oldName: options.oldName, newName: options.newName };
+    return ok(toFriendGroup(await this.http.post<WireFriendGroup>('/v1/friend-groups/rename', body)));
+  }
+
+  /**
+   * addToFriendGroup and removeFromFriendGroup: each failure also named `to`, as Tencent's SDK
+   * names it at run time for these two calls (its createFriendGroup says `userID`).
+   */
+  private async changeFriendGroup(
+    call: string,
+    path: string,
+    options: FriendGroupMembersOptions,
+  ): Promise<ChatResponse<FriendGroupMembersResult>> {
+    if (this.userID === null) throw notLoggedIn();
+    checkOptions(options, call);
+    checkFriendGroupName(options.name, 'name');
+    const body: WireFriendGroupMembers = { name: options.name, userIDList: checkFriendIDs(options.userIDList) };
+    const reply = await this.http.post<WireChangedFriendGroup>(path, body);
+    return ok({
+      friendGroup: toFriendGroup(reply.friendGroup),
+      failureUserIDList: groupFailures(reply).map((failure) => ({ ...failure, to: failure.userID })),
+    });
   }
 
   // ---------------------------------------------------------------- groups
@@ -3407,6 +3545,15 @@ function checkBlacklistIDs(options: unknown): string[] {
 /** Why a user has no entry in the user's friend list (the server's words for a deleteFriend failure). */
 function notAFriend(userID: string, me: string): string {
   return `${userID} is not in the friend list of ${me}`;
+}
+
+/**
+ * The users a friend group call passed over, as Tencent's failures: 40401 (`ErrorCode.NOT_FOUND`),
+ * as deleteFriend's, for a user not in the friend list or not in the group (the server's message
+ * says which).
+ */
+function groupFailures(reply: WireChangedFriendGroup): FriendGroupFailure[] {
+  return reply.failureUserIDList.map(({ userID, message }) => ({ userID, code: ErrorCode.NOT_FOUND, message }));
 }
 
 /** A refusal that says the user is not a member of the group (any more, or never was). */

@@ -412,7 +412,10 @@ export interface Friend {
    * updateFriend); `''`: none.
    */
   remark: string;
-  /** Always `[]`: Natter has no friend groups. */
+  /**
+   * The user's friend groups the friend is in, by name, oldest group first (addFriend's
+   * `groupName`, createFriendGroup, addToFriendGroup); `[]`: none.
+   */
   groupList: string[];
   /** Where the user found them (`AddSource_Type_…`), from the request that made the entry. */
   source: string;
@@ -441,6 +444,21 @@ export interface FriendApplication {
   type: typeof TYPES.SNS_APPLICATION_SENT_TO_ME | typeof TYPES.SNS_APPLICATION_SENT_BY_ME;
 }
 
+/**
+ * One of the user's friend groups (getFriendGroupList, the friend group calls,
+ * FRIEND_GROUP_LIST_UPDATED), in Tencent's shape: a name of the user's own and some of their
+ * friends. A friend may be in several groups, or in none; one who leaves the friend list leaves
+ * every group.
+ */
+export interface FriendGroup {
+  /** 1 to 30 bytes, unique among the user's groups. */
+  name: string;
+  /** Its friends, by userID, in userID order. */
+  userIDList: string[];
+  /** How many: `userIDList.length`. */
+  count: number;
+}
+
 // Tencent objects for features Natter does not have: declared so typed apps compile; the SDK never
 // produces them.
 
@@ -452,13 +470,6 @@ export interface SimplifiedMessage {
   messageBody: any[];
   time: number;
   cloudCustomData: string;
-}
-
-/** Tencent's, for its friend groups: Natter has none (getFriendGroupList rejects, -2). */
-export interface FriendGroup {
-  name: string;
-  userIDList: string[];
-  count: number;
 }
 
 export interface GroupMember {
@@ -761,7 +772,11 @@ export interface AddFriendOptions {
   type?: TypesValue;
   /** The name to give them in the user's list, at most 96 bytes. */
   remark?: string;
-  /** Natter has no friend groups: a non-empty one rejects (-2). */
+  /**
+   * The user's friend group to put them in once they are in the user's list (1 to 30 bytes; made if
+   * the user has none of that name): at once when added, or when they accept the request. `''` or
+   * left out: none.
+   */
   groupName?: string;
 }
 
@@ -863,13 +878,72 @@ export interface AcceptFriendApplicationOptions {
   userID: string;
   /** With `SNS_APPLICATION_AGREE_AND_ADD`, the name to give them in the user's list (at most 96 bytes). */
   remark?: string;
-  /** Accepted and not used: Natter has no friend groups. */
+  /**
+   * Accepted and not used (Tencent's typings leave it out). Accepting puts the asker in none of the
+   * user's friend groups: addToFriendGroup once accepted does. The asker's own `groupName`
+   * (addFriend) puts the user in the asker's group.
+   */
   tag?: string;
   /**
    * `TYPES.SNS_APPLICATION_AGREE_AND_ADD` (the default: each in the other's list) or
    * `SNS_APPLICATION_AGREE` (the user in the asker's list only).
    */
   type?: TypesValue;
+}
+
+/** createFriendGroup's options. */
+export interface CreateFriendGroupOptions {
+  /** 1 to 30 bytes, not the name of another of the user's groups. */
+  name: string;
+  /** 0–1000 of the user's friends to put in it (others are failures); left out, none. */
+  userIDList?: string[];
+}
+
+/** deleteFriendGroup's options. */
+export interface DeleteFriendGroupOptions {
+  name: string;
+}
+
+/** addToFriendGroup's and removeFromFriendGroup's options. */
+export interface FriendGroupMembersOptions {
+  /** One of the user's friend groups. */
+  name: string;
+  /** 1–1000 userIDs. */
+  userIDList: string[];
+}
+
+/** renameFriendGroup's options. */
+export interface RenameFriendGroupOptions {
+  oldName: string;
+  /** 1 to 30 bytes, not the name of another of the user's groups, nor `oldName`. */
+  newName: string;
+}
+
+/**
+ * A user a friend group call passed over (`code` 40401, `ErrorCode.NOT_FOUND`): not the user's
+ * friend (createFriendGroup, addToFriendGroup), or not in the group (removeFromFriendGroup).
+ */
+export interface FriendGroupFailure {
+  userID: string;
+  code: number;
+  message: string;
+}
+
+/** createFriendGroup's answer, as Tencent's. */
+export interface CreateFriendGroupResult {
+  /** The group as made, with those of `userIDList` who are the user's friends. */
+  friendGroup: FriendGroup;
+  failureUserIDList: FriendGroupFailure[];
+}
+
+/**
+ * addToFriendGroup's and removeFromFriendGroup's answer, as Tencent's; each failure also carries
+ * its userID as `to`, the name Tencent's SDK gives it at run time for these two calls.
+ */
+export interface FriendGroupMembersResult {
+  /** The group as it now is. */
+  friendGroup: FriendGroup;
+  failureUserIDList: (FriendGroupFailure & { to: string })[];
 }
 
 /** refuseFriendApplication's options. */
@@ -1170,6 +1244,8 @@ export interface EventDataMap {
   [EVENT.FRIEND_LIST_UPDATED]: Friend[];
   /** The friend requests that wait and the unread count, as getFriendApplicationList gives them. */
   [EVENT.FRIEND_APPLICATION_LIST_UPDATED]: FriendApplicationListResult;
+  /** The user's friend groups, oldest first, as getFriendGroupList gives them. */
+  [EVENT.FRIEND_GROUP_LIST_UPDATED]: FriendGroup[];
   [EVENT.KICKED_OUT]: { type: KickedOutType };
   [EVENT.NET_STATE_CHANGE]: { state: NetState };
   [EVENT.ERROR]: { code: number; message: string };

@@ -8,7 +8,6 @@
  * The list is data (`UNSUPPORTED_CALLS`) so the README, the tests and the class agree.
  */
 import { unsupported } from './errors.js';
-import { NO_FRIEND_GROUPS } from './friends.js';
 import type { ChatResponse, Message } from './types.js';
 
 const UPLOADS = 'Natter stores no files: send a custom message holding a link instead';
@@ -43,13 +42,6 @@ export const UNSUPPORTED_CALLS = {
   getUserStatus: 'Natter has no user status',
   subscribeUserStatus: 'Natter has no user status',
   unsubscribeUserStatus: 'Natter has no user status',
-  // friend groups (friends themselves are offered)
-  getFriendGroupList: NO_FRIEND_GROUPS,
-  createFriendGroup: NO_FRIEND_GROUPS,
-  deleteFriendGroup: NO_FRIEND_GROUPS,
-  addToFriendGroup: NO_FRIEND_GROUPS,
-  removeFromFriendGroup: NO_FRIEND_GROUPS,
-  renameFriendGroup: NO_FRIEND_GROUPS,
   // follow
   followUser: 'Natter has no followers',
   unfollowUser: 'Natter has no followers',
@@ -211,25 +203,7 @@ export class TencentUnsupported {
     return reject('unsubscribeUserStatus');
   }
 
-  // ---- friend groups and follow
-  getFriendGroupList(..._args: any[]): Promise<ChatResponse<any>> {
-    return reject('getFriendGroupList');
-  }
-  createFriendGroup(..._args: any[]): Promise<ChatResponse<any>> {
-    return reject('createFriendGroup');
-  }
-  deleteFriendGroup(..._args: any[]): Promise<ChatResponse<any>> {
-    return reject('deleteFriendGroup');
-  }
-  addToFriendGroup(..._args: any[]): Promise<ChatResponse<any>> {
-    return reject('addToFriendGroup');
-  }
-  removeFromFriendGroup(..._args: any[]): Promise<ChatResponse<any>> {
-    return reject('removeFromFriendGroup');
-  }
-  renameFriendGroup(..._args: any[]): Promise<ChatResponse<any>> {
-    return reject('renameFriendGroup');
-  }
+  // ---- follow
   followUser(..._args: any[]): Promise<ChatResponse<any>> {
     return reject('followUser');
   }

@@ -93,6 +93,19 @@ export type WireFriendApplicationList = api.FriendApplicationList;
 export type WireAcceptFriendApplication = api.AcceptFriendApplication;
 /** `POST /v1/friend-applications/refuse` and `/delete` body. */
 export type WireFriendApplicationRef = api.FriendApplicationRef;
+/** `GET /v1/friend-groups`: the user's friend groups, oldest first, each with its friends. */
+export type WireFriendGroup = api.FriendGroup;
+export type WireFriendGroupList = api.FriendGroupList;
+/**
+ * `POST /v1/friend-groups` (create), `/add` and `/remove` body, and their answer: the group as it
+ * now is, and the users passed over.
+ */
+export type WireFriendGroupMembers = api.FriendGroupMembers;
+export type WireChangedFriendGroup = api.ChangedFriendGroup;
+/** `POST /v1/friend-groups/delete` body; the answer is the WireFriendGroup as it was. */
+export type WireFriendGroupName = api.FriendGroupName;
+/** `POST /v1/friend-groups/rename` body; the answer is the WireFriendGroup under its new name. */
+export type WireRenameFriendGroup = api.RenameFriendGroup;
 /** `POST /v1/profile` body: the user's own nick, avatar, custom fields and `allowType`. */
 export type WireMyProfileUpdate = api.MyProfileUpdate;
 /** The error body of every 4xx / 5xx answer. */

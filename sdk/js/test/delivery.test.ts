@@ -12,6 +12,7 @@ import {
   toConversation,
   toFriend,
   toFriendApplication,
+  toFriendGroup,
   toGroup,
   toLastMessage,
   toMessage,
@@ -380,15 +381,23 @@ describe('conversions', () => {
     assert.deepEqual([g.name, g.type, g.notification, g.memberCount, g.isDismissed], ['Team', 'Public', 'hi', 3, false]);
   });
 
-  test("friends and friend requests in Tencent's shapes, times in seconds", () => {
+  test("friends, friend requests and friend groups in Tencent's shapes, times in seconds", () => {
     const profile = { userID: 'bob', nick: 'Bob', avatar: '', customFields: {}, allowType: 'AllowType_Type_AllowAny' as const };
-    const friend = toFriend({ userID: 'bob', remark: 'B', source: 'AddSource_Type_Web', wording: 'hi', addTime: 1_700_000_123_456, profile });
+    const friend = toFriend({
+      userID: 'bob',
+      remark: 'B',
+      source: 'AddSource_Type_Web',
+      wording: 'hi',
+      addTime: 1_700_000_123_456,
+      groupList: ['Work', 'Climbing'],
+      profile,
+    });
     assert.deepEqual(
       { ...friend, profile: friend.profile.allowType },
       {
         userID: 'bob',
         remark: 'B',
-        groupList: [],
+        groupList: ['Work', 'Climbing'],
         source: 'AddSource_Type_Web',
         wording: 'hi',
         profile: 'AllowType_Type_AllowAny',
@@ -403,6 +412,8 @@ describe('conversions', () => {
       type: TYPES.SNS_APPLICATION_SENT_TO_ME,
     });
     assert.equal(toFriendApplication({ ...request, type: 'outgoing' }).type, TYPES.SNS_APPLICATION_SENT_BY_ME);
+    const wireGroup = { name: 'Work', userIDList: ['bob', 'carol'], count: 2, createdMs: 1 };
+    assert.deepEqual(toFriendGroup(wireGroup), { name: 'Work', userIDList: ['bob', 'carol'], count: 2 }, "Tencent's three fields only");
   });
 });
 

@@ -3,10 +3,12 @@
  * lets anyone add them (data.code 0) and to one who asks for consent (30539, a request), the
  * requests both ways, read, accepted one way or both, refused and deleted; deleteFriend and
  * checkFriend both ways and one way; updateFriend, getFriendProfile; the refusals (the user
- * themself, a block, DenyAny, a friend already, an unknown user, friend groups); `allowType` in
- * profiles; and FRIEND_LIST_UPDATED and FRIEND_APPLICATION_LIST_UPDATED on both users' devices,
- * after SDK_READY, on the server's hints (a burst of them fetched once), after a reconnect, and
- * never after a logout.
+ * themself, a block, DenyAny, a friend already, an unknown user); `allowType` in profiles; friend
+ * groups (addFriend's `groupName`, at once and through a request, the six group calls, their
+ * answers and refusals, a friend deleted leaving them); and FRIEND_LIST_UPDATED,
+ * FRIEND_APPLICATION_LIST_UPDATED and FRIEND_GROUP_LIST_UPDATED on the users' devices, after
+ * SDK_READY, on the server's hints (a burst of them fetched once), after a reconnect, and never
+ * after a logout.
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
@@ -19,6 +21,7 @@ import {
   TYPES,
   type Friend,
   type FriendApplicationListResult,
+  type FriendGroup,
   type TypesValue,
 } from '@natter/sdk';
 import {
@@ -81,13 +84,33 @@ function heardRequests(device: Device): FriendApplicationListResult[] {
   return device.rec.of(EVENT.FRIEND_APPLICATION_LIST_UPDATED).map((e) => e.data as FriendApplicationListResult);
 }
 
+/** The FRIEND_GROUP_LIST_UPDATED data the device heard, oldest first. */
+function heardGroups(device: Device): FriendGroup[][] {
+  return device.rec.of(EVENT.FRIEND_GROUP_LIST_UPDATED).map((e) => e.data as FriendGroup[]);
+}
+
+/** The device's friend groups, as getFriendGroupList gives them. */
+async function groups(device: Device): Promise<FriendGroup[]> {
+  return (await device.chat.getFriendGroupList()).data;
+}
+
+/** Each friend's `groupList` in the device's friend list, by userID. */
+async function groupListsOf(device: Device): Promise<Record<string, string[]>> {
+  return Object.fromEntries((await device.chat.getFriendList()).data.map((f) => [f.userID, f.groupList]));
+}
+
+/** A FriendGroup as the SDK gives it: its friends in userID order. */
+function group(name: string, ...userIDs: string[]): FriendGroup {
+  return { name, userIDList: [...userIDs].sort(), count: userIDs.length };
+}
+
 /** Unix seconds now, for the times the SDK gives in seconds. */
 function nowSeconds(): number {
   return Math.floor(Date.now() / 1000);
 }
 
 describe("Tencent's addFriend sample", () => {
-  test('branches on data.code: 0 when added, 30539 when a request waits', async () => {
+  test('branches on data.code: 0 when added, 30539 when a request waits; its groupName puts each in the group once added', async () => {
     const { bob, carol, uid, done } = await liveUsers(server, 'bob', 'carol');
     const me = uniqueUid('alice');
     const chat = TencentCloudChat.create({ SDKAppID: 1_700_000_301, serverUrl: server.baseUrl, WebSocket });
@@ -97,12 +120,12 @@ describe("Tencent's addFriend sample", () => {
       await carol.chat.updateMyProfile({ allowType: TYPES.ALLOW_TYPE_ALLOW_ANY });
       await loginReady(chat, me, await server.createUser(me));
       for (const to of [uid.bob, uid.carol]) {
-        // ---- the sample of Tencent's documentation ("Friends"), with other values and without its
-        // `groupName` (Natter has no friend groups)
+        // ---- the sample of Tencent's documentation ("Friends"), with other values but its `groupName`
         let promise = chat.addFriend({
           to,
           source: 'AddSource_Type_Web',
           remark: 'Jr',
+          groupName: '好友',
           wording: 'Hello',
           type: TencentCloudChat.TYPES.SNS_ADD_TYPE_BOTH,
         });
@@ -121,8 +144,18 @@ describe("Tencent's addFriend sample", () => {
         // ----
       }
       assert.deepEqual(outcomes, [`${uid.bob}: asked`, `${uid.carol}: added`]);
-      assert.deepEqual((await chat.getFriendList()).data.map((f) => [f.userID, f.remark]), [[uid.carol, 'Jr']]);
+      assert.deepEqual((await chat.getFriendList()).data.map((f) => [f.userID, f.remark, f.groupList]), [[uid.carol, 'Jr', ['好友']]]);
       assert.deepEqual(await requests(bob), { list: [[me, TYPES.SNS_APPLICATION_SENT_TO_ME]], unreadCount: 1 });
+      assert.deepEqual((await chat.getFriendGroupList()).data, [group('好友', uid.carol)], 'bob waits outside it');
+
+      await bob.chat.acceptFriendApplication({ userID: me });
+      assert.deepEqual((await chat.getFriendGroupList()).data, [group('好友', uid.bob, uid.carol)], 'bob in it once he accepted');
+      assert.deepEqual(
+        (await chat.getFriendList()).data.map((f) => [f.userID, f.groupList]),
+        [[uid.carol, ['好友']], [uid.bob, ['好友']]],
+      );
+      assert.deepEqual(await groups(bob), [], "the adder's group, not bob's");
+      assert.deepEqual(await groupListsOf(bob), { [me]: [] });
     } finally {
       await chat.destroy();
       await done();
@@ -163,6 +196,13 @@ describe('addFriend', () => {
       assert.deepEqual(heard, (await alice.chat.getFriendList()).data, 'the whole list, as getFriendList gives it');
       assert.deepEqual(await relations(alice, [uid.bob]), { [uid.bob]: TYPES.SNS_TYPE_BOTH_WAY });
       assert.deepEqual(await requests(bob), { list: [], unreadCount: 0 }, 'no request was made');
+
+      // a friend's new profile is a change of the list, as Tencent's
+      const before = heardLists(alice).length;
+      await bob.chat.updateMyProfile({ nick: 'Robert' });
+      await waitFor(() => heardLists(alice).length === before + 1, 5_000, "FRIEND_LIST_UPDATED for bob's profile");
+      const renamed = alice.rec.of(EVENT.FRIEND_LIST_UPDATED).at(-1)!.data as Friend[];
+      assert.equal(renamed[0]?.profile.nick, 'Robert');
     } finally {
       await done();
     }
@@ -232,23 +272,23 @@ describe('addFriend', () => {
     }
   });
 
-  test('checked before sending: groupName (-2, no friend groups), a bad type or source (40001)', async () => {
+  test('checked before sending: a bad type, source or groupName (40001); an empty groupName is none', async () => {
     const spy = spyFetch();
     const alice = await liveDevice(server, uniqueUid('alice'), 1, undefined, { fetch: spy.fetch });
     const { bob, uid, done } = await liveUsers(server, 'bob');
     try {
       const posts = () => spy.calls.filter((c) => c.method === 'POST').length;
       const before = posts();
-      await assert.rejects(
-        alice.chat.addFriend({ to: uid.bob, source: WEB, groupName: 'Classmates' }),
-        refusedWith(ErrorCode.UNSUPPORTED, { message: /^addFriend\(\{ groupName \}\): not supported by Natter \(Natter has no friend groups\)/ }),
-      );
+      await assert.rejects(alice.chat.addFriend({ to: uid.bob, source: WEB, groupName: 7 as never }), refusedWith(40001, { message: /^groupName:/ }));
       await assert.rejects(alice.chat.addFriend({ to: uid.bob, source: WEB, type: TYPES.SNS_DELETE_TYPE_BOTH }), refusedWith(40001, { message: /^type:/ }));
       await assert.rejects(alice.chat.addFriend({ to: uid.bob } as never), refusedWith(40001, { message: /^source:/ }));
       await assert.rejects(alice.chat.addFriend({ to: '', source: WEB }), refusedWith(40001, { message: /^to:/ }));
       assert.equal(posts(), before, 'no request');
       assert.equal((await alice.chat.addFriend({ to: uid.bob, source: WEB, groupName: '' })).data.code, 30539, 'an empty groupName is none');
       assert.deepEqual(await requests(bob), { list: [[alice.chat.getLoginUser(), TYPES.SNS_APPLICATION_SENT_TO_ME]], unreadCount: 1 });
+      await bob.chat.acceptFriendApplication({ userID: alice.chat.getLoginUser() });
+      assert.deepEqual(await groups(alice), []);
+      assert.deepEqual(await groupListsOf(alice), { [uid.bob]: [] });
     } finally {
       await closeAll(alice.chat);
       await done();
@@ -562,13 +602,308 @@ describe('FRIEND_LIST_UPDATED and FRIEND_APPLICATION_LIST_UPDATED', () => {
     try {
       await loginReady(chat, me, await server.createUser(me, 1));
       await allowAnyone(bob);
-      await chat.addFriend({ to: uid.bob, source: WEB }); // both hints come back to this instance
+      await chat.addFriend({ to: uid.bob, source: WEB, groupName: 'Close' }); // the three hints come back to this instance
       await new Promise((r) => setTimeout(r, 400));
-      const reads = spy.calls.filter((c) => c.method === 'GET' && /\/v1\/friend(s|-applications)$/.test(c.url));
-      assert.deepEqual(reads, []);
+      assert.deepEqual((await chat.getFriendGroupList()).data, [group('Close', uid.bob)], 'the group changed');
+      const reads = spy.calls.filter((c) => c.method === 'GET' && /\/v1\/friend(s|-applications|-groups)$/.test(c.url));
+      assert.deepEqual(reads.map((c) => c.url.replace(server.baseUrl, '')), ['/v1/friend-groups'], 'only the call of the line above');
     } finally {
       await closeAll(chat);
       await done();
+    }
+  });
+});
+
+describe('friend groups', () => {
+  test('addFriend with groupName: the friend in the group at once, or once the request is accepted; groupList oldest group first', async () => {
+    const { alice, bob, carol, uid, done } = await liveUsers(server, 'alice', 'bob', 'carol');
+    try {
+      await allowAnyone(bob);
+      const added = await alice.chat.addFriend({ to: uid.bob, source: WEB, groupName: 'Climbing' });
+      assert.deepEqual(added.data, { userID: uid.bob, code: 0, message: '' });
+      assert.deepEqual(await groups(alice), [group('Climbing', uid.bob)], 'made for the friend');
+      assert.deepEqual(await groupListsOf(alice), { [uid.bob]: ['Climbing'] });
+      assert.deepEqual(await groups(bob), [], "alice's group only");
+
+      const asked = await alice.chat.addFriend({ to: uid.carol, source: WEB, groupName: 'Work' });
+      assert.equal(asked.data.code, 30539);
+      assert.deepEqual(await groups(alice), [group('Climbing', uid.bob)], 'nothing until carol accepts');
+      await carol.chat.acceptFriendApplication({ userID: uid.alice, type: TYPES.SNS_APPLICATION_AGREE });
+      assert.deepEqual(await groups(alice), [group('Climbing', uid.bob), group('Work', uid.carol)], 'oldest first');
+      assert.deepEqual(await groupListsOf(alice), { [uid.bob]: ['Climbing'], [uid.carol]: ['Work'] });
+
+      await alice.chat.addToFriendGroup({ name: 'Work', userIDList: [uid.bob] });
+      assert.deepEqual((await alice.chat.getFriendProfile({ userIDList: [uid.bob] })).data.friendList[0]?.groupList, [
+        'Climbing',
+        'Work',
+      ]);
+      assert.deepEqual((await alice.chat.updateFriend({ userID: uid.bob, remark: 'B' })).data.groupList, ['Climbing', 'Work']);
+    } finally {
+      await done();
+    }
+  });
+
+  test('createFriendGroup: friends in it, a non-friend a failure; a name taken, a 33rd group (40901), a bad name (40001)', async () => {
+    const { alice, bob, carol, uid, done } = await liveUsers(server, 'alice', 'bob', 'carol', 'dave');
+    try {
+      await allowAnyone(bob, carol);
+      await alice.chat.addFriend({ to: uid.bob, source: WEB });
+      const stranger = uid.dave;
+
+      const created = await alice.chat.createFriendGroup({ name: 'Work', userIDList: [uid.bob, stranger] });
+      assert.equal(created.code, 0);
+      assert.deepEqual(created.data.friendGroup, group('Work', uid.bob));
+      assert.equal(created.data.failureUserIDList.length, 1);
+      const failure = created.data.failureUserIDList[0]!;
+      assert.deepEqual([failure.userID, failure.code], [stranger, ErrorCode.NOT_FOUND]);
+      assert.match(failure.message, new RegExp(`${stranger} is not a friend of ${uid.alice}`));
+      assert.deepEqual(await groups(alice), [group('Work', uid.bob)]);
+
+      assert.deepEqual((await alice.chat.createFriendGroup({ name: 'Empty' })).data, { friendGroup: group('Empty'), failureUserIDList: [] });
+      assert.deepEqual((await alice.chat.createFriendGroup({ name: 'Also empty', userIDList: [] })).data.friendGroup, group('Also empty'));
+      await assert.rejects(alice.chat.createFriendGroup({ name: 'Work', userIDList: [] }), refusedWith(ErrorCode.CONFLICT, { error: 'conflict' }));
+      await assert.rejects(alice.chat.createFriendGroup({ name: '' }), refusedWith(ErrorCode.INVALID_ARGUMENT, { message: /needs a name/ }));
+      await assert.rejects(alice.chat.createFriendGroup({ name: 'x'.repeat(31) }), refusedWith(ErrorCode.INVALID_ARGUMENT, { message: /30 bytes/ }));
+      assert.equal((await alice.chat.createFriendGroup({ name: '同事同事同事同事同事' })).data.friendGroup.name, '同事同事同事同事同事', '30 bytes');
+
+      for (let i = 0; (await groups(alice)).length < 32; i++) await alice.chat.createFriendGroup({ name: `Group ${i}` });
+      await assert.rejects(alice.chat.createFriendGroup({ name: 'One more' }), refusedWith(ErrorCode.CONFLICT));
+      await assert.rejects(
+        alice.chat.addFriend({ to: uid.carol, source: WEB, groupName: 'One more' }),
+        refusedWith(ErrorCode.CONFLICT),
+        'addFriend would make a 33rd group',
+      );
+      assert.deepEqual(await friendIDs(alice), [uid.bob], 'carol not added');
+      assert.equal((await alice.chat.addFriend({ to: uid.carol, source: WEB, groupName: 'Work' })).data.code, 0, 'a group the user has');
+      assert.deepEqual((await groups(alice)).find((g) => g.name === 'Work'), group('Work', uid.bob, uid.carol));
+      assert.equal((await groups(alice)).length, 32);
+    } finally {
+      await done();
+    }
+  });
+
+  test('addToFriendGroup and removeFromFriendGroup: the group as it now is and the failures; no such group (40401)', async () => {
+    const { alice, bob, carol, uid, done } = await liveUsers(server, 'alice', 'bob', 'carol', 'dave');
+    try {
+      await allowAnyone(bob, carol);
+      await alice.chat.addFriend({ to: uid.bob, source: WEB });
+      await alice.chat.addFriend({ to: uid.carol, source: WEB });
+      await alice.chat.createFriendGroup({ name: 'Work' });
+
+      const added = await alice.chat.addToFriendGroup({ name: 'Work', userIDList: [uid.bob, uid.dave] });
+      assert.equal(added.code, 0);
+      assert.deepEqual(added.data.friendGroup, group('Work', uid.bob));
+      assert.equal(added.data.failureUserIDList.length, 1);
+      const notAFriend = added.data.failureUserIDList[0]!;
+      assert.deepEqual([notAFriend.userID, notAFriend.to, notAFriend.code], [uid.dave, uid.dave, ErrorCode.NOT_FOUND]);
+      assert.match(notAFriend.message, /is not a friend of/);
+      const again = await alice.chat.addToFriendGroup({ name: 'Work', userIDList: [uid.bob, uid.carol] });
+      assert.deepEqual(again.data, { friendGroup: group('Work', uid.bob, uid.carol), failureUserIDList: [] }, 'one in it already is no failure');
+
+      const removed = await alice.chat.removeFromFriendGroup({ name: 'Work', userIDList: [uid.carol, uid.dave] });
+      assert.deepEqual(removed.data.friendGroup, group('Work', uid.bob));
+      assert.deepEqual(removed.data.failureUserIDList.map((f) => [f.userID, f.to, f.code]), [[uid.dave, uid.dave, ErrorCode.NOT_FOUND]]);
+      assert.match(removed.data.failureUserIDList[0]!.message, /is not in that group of/);
+      assert.deepEqual(await groupListsOf(alice), { [uid.bob]: ['Work'], [uid.carol]: [] });
+      assert.deepEqual(await friendIDs(alice), [uid.bob, uid.carol], 'still friends');
+
+      await assert.rejects(alice.chat.addToFriendGroup({ name: 'Nope', userIDList: [uid.bob] }), refusedWith(ErrorCode.NOT_FOUND, { message: /Nope/ }));
+      await assert.rejects(alice.chat.removeFromFriendGroup({ name: 'Nope', userIDList: [uid.bob] }), refusedWith(ErrorCode.NOT_FOUND));
+      await assert.rejects(alice.chat.addToFriendGroup({ name: 'x'.repeat(31), userIDList: [uid.bob] }), refusedWith(ErrorCode.INVALID_ARGUMENT));
+    } finally {
+      await done();
+    }
+  });
+
+  test('renameFriendGroup and deleteFriendGroup: their answers; 40401, 40901, 40001', async () => {
+    const { alice, bob, uid, done } = await liveUsers(server, 'alice', 'bob');
+    try {
+      await allowAnyone(bob);
+      await alice.chat.addFriend({ to: uid.bob, source: WEB, groupName: 'Work' });
+      await alice.chat.createFriendGroup({ name: 'Family', userIDList: [uid.bob] });
+
+      const renamed = await alice.chat.renameFriendGroup({ oldName: 'Work', newName: 'Colleagues' });
+      assert.deepEqual(renamed, { code: 0, data: group('Colleagues', uid.bob) }, 'the FriendGroup itself, as Tencent’s');
+      assert.deepEqual(await groups(alice), [group('Colleagues', uid.bob), group('Family', uid.bob)], 'in its place');
+      assert.deepEqual(await groupListsOf(alice), { [uid.bob]: ['Colleagues', 'Family'] });
+      await assert.rejects(alice.chat.renameFriendGroup({ oldName: 'Work', newName: 'Other' }), refusedWith(ErrorCode.NOT_FOUND));
+      await assert.rejects(alice.chat.renameFriendGroup({ oldName: 'Colleagues', newName: 'Family' }), refusedWith(ErrorCode.CONFLICT));
+      await assert.rejects(
+        alice.chat.renameFriendGroup({ oldName: 'Colleagues', newName: 'Colleagues' }),
+        refusedWith(ErrorCode.INVALID_ARGUMENT, { message: /^newName: the same/ }),
+      );
+      await assert.rejects(alice.chat.renameFriendGroup({ oldName: 'Colleagues', newName: '' }), refusedWith(ErrorCode.INVALID_ARGUMENT));
+
+      const deleted = await alice.chat.deleteFriendGroup({ name: 'Colleagues' });
+      assert.deepEqual(deleted, { code: 0, data: group('Colleagues', uid.bob) }, 'the group as it was');
+      assert.deepEqual(await groups(alice), [group('Family', uid.bob)]);
+      assert.deepEqual(await groupListsOf(alice), { [uid.bob]: ['Family'] }, 'bob stays a friend, in his other group');
+      await assert.rejects(alice.chat.deleteFriendGroup({ name: 'Colleagues' }), refusedWith(ErrorCode.NOT_FOUND));
+      await assert.rejects(alice.chat.deleteFriendGroup({ name: '' }), refusedWith(ErrorCode.INVALID_ARGUMENT));
+    } finally {
+      await done();
+    }
+  });
+
+  test('a friend who leaves the list, either way, leaves every group; added again, in none', async () => {
+    const { alice, bob, carol, uid, done } = await liveUsers(server, 'alice', 'bob', 'carol');
+    try {
+      await allowAnyone(bob, carol);
+      await alice.chat.addFriend({ to: uid.bob, source: WEB, groupName: 'Close' });
+      await alice.chat.addFriend({ to: uid.carol, source: WEB });
+      await alice.chat.createFriendGroup({ name: 'Work', userIDList: [uid.bob, uid.carol] });
+      await waitFor(
+        () => JSON.stringify(heardGroups(alice).at(-1)) === JSON.stringify([group('Close', uid.bob), group('Work', uid.bob, uid.carol)]),
+        5_000,
+        'the groups heard',
+      );
+
+      await alice.chat.deleteFriend({ userIDList: [uid.bob], type: TYPES.SNS_DELETE_TYPE_SINGLE });
+      assert.deepEqual(await groups(alice), [group('Close'), group('Work', uid.carol)], 'the groups stay, without bob');
+      await carol.chat.deleteFriend({ userIDList: [uid.alice] }); // both ways: alice loses carol
+      assert.deepEqual(await groups(alice), [group('Close'), group('Work')]);
+      await waitFor(
+        () => JSON.stringify(heardGroups(alice).at(-1)) === JSON.stringify([group('Close'), group('Work')]),
+        5_000,
+        "FRIEND_GROUP_LIST_UPDATED after carol's deletion",
+      );
+
+      await alice.chat.addFriend({ to: uid.bob, source: WEB });
+      assert.deepEqual(await groupListsOf(alice), { [uid.bob]: [] });
+      assert.deepEqual(await groups(alice), [group('Close'), group('Work')]);
+    } finally {
+      await done();
+    }
+  });
+
+  test('checked before sending (40001, no request), and not logged in (40101)', async () => {
+    const spy = spyFetch();
+    const alice = await liveDevice(server, uniqueUid('alice'), 1, undefined, { fetch: spy.fetch });
+    try {
+      const posts = () => spy.calls.filter((c) => c.method === 'POST').length;
+      const before = posts();
+      const tooMany = Array.from({ length: MAX_USERS_PER_FRIEND_CALL + 1 }, (_, i) => `u${i}`);
+      const refusals: [Promise<unknown>, RegExp][] = [
+        [alice.chat.createFriendGroup(undefined as never), /^createFriendGroup: options required/],
+        [alice.chat.createFriendGroup({ name: 5 } as never), /^name:/],
+        [alice.chat.createFriendGroup({ name: 'Work', userIDList: 'bob' } as never), /^userIDList:/],
+        [alice.chat.createFriendGroup({ name: 'Work', userIDList: tooMany }), /^userIDList: 1001 given; 0 to 1000/],
+        [alice.chat.addToFriendGroup({ name: 'Work', userIDList: [] }), /^userIDList: 0 given; 1 to 1000/],
+        [alice.chat.addToFriendGroup({ userIDList: ['bob'] } as never), /^name:/],
+        [alice.chat.removeFromFriendGroup({ name: 'Work', userIDList: [''] }), /^userIDList: an array of userIDs/],
+        [alice.chat.removeFromFriendGroup(null as never), /^removeFromFriendGroup: options required/],
+        [alice.chat.deleteFriendGroup({} as never), /^name:/],
+        [alice.chat.renameFriendGroup({ oldName: 'Work' } as never), /^newName:/],
+        [alice.chat.renameFriendGroup({ newName: 'Work' } as never), /^oldName:/],
+      ];
+      for (const [call, message] of refusals) await assert.rejects(call, refusedWith(ErrorCode.INVALID_ARGUMENT, { message }));
+      assert.equal(posts(), before, 'no request');
+
+      const fresh = newChat(server);
+      await assert.rejects(fresh.getFriendGroupList(), refusedWith(ErrorCode.UNAUTHENTICATED));
+      await assert.rejects(fresh.createFriendGroup({ name: 'Work' }), refusedWith(ErrorCode.UNAUTHENTICATED));
+      await assert.rejects(fresh.renameFriendGroup({ oldName: 'a', newName: 'b' }), refusedWith(ErrorCode.UNAUTHENTICATED));
+    } finally {
+      await closeAll(alice.chat);
+    }
+  });
+});
+
+describe('FRIEND_GROUP_LIST_UPDATED', () => {
+  test("a change on another device of the user is heard with the groups, not by the friend; none empty at SDK_READY; a login with groups hears them", async () => {
+    const { alice, bob, uid, done } = await liveUsers(server, 'alice', 'bob');
+    const phone = await liveDevice(server, uid.alice, 2);
+    try {
+      await allowAnyone(bob);
+      await alice.chat.addFriend({ to: uid.bob, source: WEB }); // a group hint too, the groups unchanged
+      await waitFor(() => heardLists(phone).at(-1)?.[0] === uid.bob, 5_000, "the phone's FRIEND_LIST_UPDATED");
+      await new Promise((r) => setTimeout(r, 300));
+      assert.deepEqual(heardGroups(alice), [], 'no groups: nothing at SDK_READY, as Tencent’s login fetch');
+      assert.deepEqual(heardGroups(phone), []);
+
+      await phone.chat.createFriendGroup({ name: 'Close', userIDList: [uid.bob] });
+      await waitFor(() => heardGroups(alice).length === 1, 5_000, "alice's FRIEND_GROUP_LIST_UPDATED");
+      assert.deepEqual(heardGroups(alice), [[group('Close', uid.bob)]]);
+      assert.deepEqual(heardGroups(alice)[0], await groups(alice), 'as getFriendGroupList gives them');
+      await waitFor(() => heardGroups(phone).length === 1, 5_000, 'the changing instance hears it too, as Tencent’s');
+      await waitFor(
+        () => (alice.rec.of(EVENT.FRIEND_LIST_UPDATED).at(-1)?.data as Friend[])[0]?.groupList[0] === 'Close',
+        5_000,
+        "FRIEND_LIST_UPDATED with bob's groupList",
+      );
+
+      await phone.chat.renameFriendGroup({ oldName: 'Close', newName: 'Closest' });
+      await waitFor(() => heardGroups(alice).length === 2, 5_000, 'the rename heard');
+      assert.deepEqual(heardGroups(alice)[1], [group('Closest', uid.bob)]);
+      assert.deepEqual(heardGroups(bob), [], "the groups are alice's own");
+
+      await alice.chat.logout();
+      await loginReady(alice.chat, uid.alice, await server.createUser(uid.alice, 1));
+      await waitFor(() => heardGroups(alice).length === 3, 5_000, 'the groups after the new SDK_READY');
+      assert.deepEqual(heardGroups(alice)[2], [group('Closest', uid.bob)]);
+    } finally {
+      await closeAll(phone.chat);
+      await done();
+    }
+  });
+
+  test('a burst of hints makes one fetch and one event; a change made while offline is heard after the reconnect', async () => {
+    const socket = delayingSocket();
+    const spy = spyFetch();
+    const uidAlice = uniqueUid('alice');
+    const alice = await liveDevice(server, uidAlice, 1, socket.WebSocket, { fetch: spy.fetch });
+    const gate = gatedSocket();
+    const tablet = await liveDevice(server, uidAlice, 2, gate.WebSocket);
+    const { bob, uid, done } = await liveUsers(server, 'bob');
+    try {
+      const groupFetches = () => spy.calls.filter((c) => c.method === 'GET' && c.url.endsWith('/v1/friend-groups')).length;
+      await waitFor(() => groupFetches() === 1, 5_000, 'the fetch after SDK_READY (no groups: not emitted)');
+      await allowAnyone(bob);
+      socket.holdBack((frame) => frame.event === 'friendGroupListUpdated');
+      await alice.chat.addFriend({ to: uid.bob, source: WEB });
+      await alice.chat.createFriendGroup({ name: 'A' });
+      await alice.chat.addToFriendGroup({ name: 'A', userIDList: [uid.bob] });
+      await alice.chat.createFriendGroup({ name: 'B', userIDList: [uid.bob] });
+      await waitFor(() => socket.held().length === 4, 5_000, 'four hints held back');
+      const fetchesBefore = groupFetches();
+      socket.release();
+      await waitFor(() => heardGroups(alice).length === 1, 5_000, 'the groups heard');
+      await new Promise((r) => setTimeout(r, 300));
+      assert.equal(heardGroups(alice).length, 1, 'one event');
+      assert.equal(groupFetches() - fetchesBefore, 1, 'one fetch');
+      assert.deepEqual(heardGroups(alice)[0], [group('A', uid.bob), group('B', uid.bob)]);
+
+      const both = JSON.stringify([group('A', uid.bob), group('B', uid.bob)]);
+      await waitFor(() => JSON.stringify(heardGroups(tablet).at(-1)) === both, 5_000, "the tablet's groups");
+      const heardBefore = heardGroups(tablet).length;
+      gate.cut();
+      await waitFor(() => tablet.rec.of(EVENT.NET_STATE_CHANGE).at(-1)?.data.state === TYPES.NET_STATE_DISCONNECTED, 5_000, 'offline');
+      await alice.chat.deleteFriendGroup({ name: 'A' });
+      await new Promise((r) => setTimeout(r, 300));
+      assert.equal(heardGroups(tablet).length, heardBefore, 'nothing heard offline');
+      gate.open();
+      await waitFor(() => heardGroups(tablet).length === heardBefore + 1, 10_000, 'the groups after the reconnect');
+      assert.deepEqual(heardGroups(tablet).at(-1), [group('B', uid.bob)]);
+    } finally {
+      await closeAll(alice.chat, tablet.chat);
+      await done();
+    }
+  });
+
+  test('a hint heard just before logout emits nothing', async () => {
+    const socket = delayingSocket();
+    const uidAlice = uniqueUid('alice');
+    const alice = await liveDevice(server, uidAlice, 1, socket.WebSocket);
+    try {
+      socket.holdBack((frame) => frame.event === 'friendGroupListUpdated');
+      await alice.chat.createFriendGroup({ name: 'Later' });
+      await waitFor(() => socket.held().length === 1, 5_000, 'the hint held back');
+      socket.release(); // the fetch waits for more hints: the logout comes first
+      await alice.chat.logout();
+      await new Promise((r) => setTimeout(r, 400));
+      assert.deepEqual(heardGroups(alice), [], 'nothing after the logout');
+    } finally {
+      await closeAll(alice.chat);
     }
   });
 });

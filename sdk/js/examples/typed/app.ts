@@ -201,9 +201,16 @@ async function main(): Promise<void> {
   await chat.removeFromBlacklist({ userIDList: ['user1'] }).then((imResponse) => render(imResponse.data.join()));
   await chat.getBlacklist().then((imResponse) => render((imResponse.data as string[]).join()));
 
-  // Friends, as Tencent's documentation writes them (without the friend group it also passes).
+  // Friends, as Tencent's documentation writes them, its friend group included.
   await chat
-    .addFriend({ to: 'user1', source: 'AddSource_Type_Web', remark: 'Jr', wording: 'Hi', type: TencentCloudChat.TYPES.SNS_ADD_TYPE_BOTH })
+    .addFriend({
+      to: 'user1',
+      source: 'AddSource_Type_Web',
+      remark: 'Jr',
+      groupName: '好友',
+      wording: 'Hi',
+      type: TencentCloudChat.TYPES.SNS_ADD_TYPE_BOTH,
+    })
     .then((imResponse) => {
       const { code } = imResponse.data;
       if (code === 30539) render('waiting for user1 to accept');
@@ -222,8 +229,23 @@ async function main(): Promise<void> {
   });
   await chat.updateMyProfile({ allowType: TencentCloudChat.TYPES.ALLOW_TYPE_NEED_CONFIRM });
 
+  // Friend groups: each call's data as Tencent's.
+  chat.on(TencentCloudChat.EVENT.FRIEND_GROUP_LIST_UPDATED, (event: any) => render(event.data.map((g: any) => g.name).join()));
+  await chat.getFriendGroupList().then((imResponse) => {
+    const friendGroupList = imResponse.data; // FriendGroup[]
+    render(friendGroupList.map((g: any) => `${g.name} ${g.count}`).join());
+  });
+  await chat.createFriendGroup({ name: 'Work', userIDList: ['user1', 'user2'] }).then((imResponse) => {
+    const { friendGroup, failureUserIDList } = imResponse.data;
+    render(`${friendGroup.name}: ${friendGroup.userIDList.join()}; not friends: ${failureUserIDList.map((f: any) => f.userID).join()}`);
+  });
+  await chat.addToFriendGroup({ name: 'Work', userIDList: ['user3'] }).then((imResponse) => render(String(imResponse.data.friendGroup.count)));
+  await chat.removeFromFriendGroup({ name: 'Work', userIDList: ['user2'] }).then((imResponse) => render(String(imResponse.data.friendGroup.count)));
+  await chat.renameFriendGroup({ oldName: 'Work', newName: 'Colleagues' }).then((imResponse) => render(imResponse.data.name));
+  await chat.deleteFriendGroup({ name: 'Colleagues' }).then((imResponse) => render(imResponse.data.name));
+
   // Calls Natter rejects (ErrorCode.UNSUPPORTED) still compile as Tencent's.
-  await chat.getFriendGroupList().catch((imError) => render(imError.message));
+  await chat.followUser(['user1']).catch((imError) => render(imError.message));
   await chat.updateMyProfile({ nick: 'me' }).catch((imError) => render(imError.message));
   const found: Message | null = chat.findMessage(stored.ID);
   render(String(found?.sequence));
