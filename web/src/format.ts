@@ -9,6 +9,7 @@ import TencentCloudChat, {
   NatterError,
   type Conversation,
   type ConversationID,
+  type Friend,
   type Group,
   type GroupSystemNoticePayload,
   type GroupTipPayload,
@@ -35,6 +36,14 @@ export function displayName(id: ConversationID, c?: Conversation): string {
   if (id === SYSTEM_ID) return 'System notices';
   const profileName = isGroup(id) ? c?.groupProfile?.name : c?.userProfile?.nick;
   return profileName || targetOf(id);
+}
+
+/**
+ * A friend as Contacts names them: the name the user gave them (`remark`), else their nick (as
+ * PROFILE_UPDATED last told it, by `nickOf`, else as the list has it), else their user ID.
+ */
+export function friendName(f: Pick<Friend, 'userID' | 'remark' | 'profile'>, nickOf: NickOf = noNicks): string {
+  return f.remark || nickOf(f.userID) || f.profile.nick || f.userID;
 }
 
 export function kindLabel(id: ConversationID): string {

@@ -10,6 +10,7 @@ import { deletedElsewhere, noteGroupTips, refreshFolders, scheduleSideRefresh, s
 import { setBlocked } from './blocklist.ts';
 import { currentChat, pageFetch, setChat } from './client.ts';
 import { detectDev } from './demo.ts';
+import { noteMyProfile, setFriendRequests, setFriends } from './friends.ts';
 import { noteJoinRequests } from './joinRequests.ts';
 import {
   changedInPlace,
@@ -164,11 +165,20 @@ function listen(sdk: TencentCloudChat): void {
     EVENT.NATTER_MESSAGES_DELETED,
     live((event) => messagesDeletedElsewhere(event.data.conversationID, event.data.messageIDList)),
   );
-  sdk.on(EVENT.PROFILE_UPDATED, live((event) => profilesUpdated(event.data)));
+  sdk.on(
+    EVENT.PROFILE_UPDATED,
+    live((event) => {
+      profilesUpdated(event.data);
+      noteMyProfile(event.data);
+    }),
+  );
   sdk.on(EVENT.TOTAL_UNREAD_MESSAGE_COUNT_UPDATED, live((event) => (state.total.value = event.data)));
   sdk.on(EVENT.CONVERSATION_GROUP_LIST_UPDATED, live((event) => setFolderNames(event.data)));
   // Listening makes the SDK fetch the list after SDK_READY; then it follows changes made elsewhere.
   sdk.on(EVENT.BLACKLIST_UPDATED, live((event) => setBlocked(event.data)));
+  // The same for the friend list and the friend requests (Contacts, friends.ts).
+  sdk.on(EVENT.FRIEND_LIST_UPDATED, live((event) => setFriends(event.data)));
+  sdk.on(EVENT.FRIEND_APPLICATION_LIST_UPDATED, live((event) => setFriendRequests(event.data)));
   sdk.on(
     EVENT.NATTER_CONVERSATION_DELETED,
     live((event) => deletedElsewhere(event.data.conversationIDList, event.data.clearHistoryMessage)),

@@ -6,7 +6,7 @@
  * Values are replaced, never mutated (a new array or Set each time), so a signal always notices.
  */
 import { batch, computed, signal } from '@preact/signals';
-import type { Conversation, ConversationID, Message, NetState } from '@natter/sdk';
+import type { Conversation, ConversationID, Friend, FriendApplication, Message, NetState } from '@natter/sdk';
 
 export interface Session {
   uid: string;
@@ -15,7 +15,7 @@ export interface Session {
 
 /** `starting` until we know whether a saved session works; `main` from the moment login resolved. */
 export type Phase = 'starting' | 'signin' | 'main';
-export type Tab = 'chats' | 'archived';
+export type Tab = 'chats' | 'archived' | 'contacts';
 
 /** The open conversation's history: what is loaded, and what is being sent from this tab. */
 export interface Thread {
@@ -54,6 +54,13 @@ export interface Editing {
   key: string;
 }
 
+/** The menu of a friend in Contacts (friends.ts): by their userID. */
+export interface FriendMenuState {
+  userID: string;
+  anchor: MenuAnchor;
+  returnFocus: HTMLElement;
+}
+
 /** The message menu: a stored message (by ID) or one of this tab's unsent ones (by its key). */
 export interface MessageMenuState {
   key: string;
@@ -68,7 +75,10 @@ export type DialogState =
   | { kind: 'group' }
   | { kind: 'join' }
   | { kind: 'groupInfo'; id: ConversationID; returnFocus: HTMLElement | null }
-  | { kind: 'block'; id: ConversationID; returnFocus: HTMLElement | null };
+  | { kind: 'block'; id: ConversationID; returnFocus: HTMLElement | null }
+  | { kind: 'addFriend' }
+  | { kind: 'renameFriend'; userID: string; returnFocus: HTMLElement | null }
+  | { kind: 'removeFriend'; userID: string; returnFocus: HTMLElement | null };
 
 /**
  * Requests to join the groups the user owns, for the Approve / Decline buttons on their notices in
@@ -162,6 +172,23 @@ export const state = {
    */
   blocked: signal<ReadonlySet<string>>(new Set()),
   joinRequests: signal<JoinRequests>({ waiting: null, answered: new Map() }),
+  /**
+   * The user's friend list (Contacts, friends.ts), as FRIEND_LIST_UPDATED last gave it (the SDK
+   * sends it after sign-in because the client listens for it); `null` until it came.
+   */
+  friends: signal<Friend[] | null>(null),
+  /**
+   * The friend requests that wait, to the user and from them, newest first, as
+   * FRIEND_APPLICATION_LIST_UPDATED last gave them; `null` until they came.
+   */
+  friendRequests: signal<FriendApplication[] | null>(null),
+  /** Requests to the user made since they last looked at them: the Contacts tab's badge. */
+  unreadFriendRequests: signal(0),
+  /** Why Contacts could not load its lists; `''` when nothing went wrong. */
+  contactsError: signal(''),
+  /** Who may add the user as a friend (`TYPES.ALLOW_TYPE_*`, getMyProfile); `null` until known. */
+  allowType: signal<string | null>(null),
+  friendMenu: signal<FriendMenuState | null>(null),
   dialog: signal<DialogState | null>(null),
   toasts: signal<Toast[]>([]),
   /** Read out by screen readers (an assertive live region). */
@@ -283,6 +310,12 @@ export function resetSession(): void {
     state.mutedUntil.value = new Map();
     state.blocked.value = new Set();
     state.joinRequests.value = { waiting: null, answered: new Map() };
+    state.friends.value = null;
+    state.friendRequests.value = null;
+    state.unreadFriendRequests.value = 0;
+    state.contactsError.value = '';
+    state.allowType.value = null;
+    state.friendMenu.value = null;
     state.dialog.value = null;
   });
 }

@@ -246,8 +246,9 @@ test('the web client against a real server', async (t) => {
     await alice.click('#new-open');
     assert.equal(await alice.isVisible('#new-dialog[open]'), true, 'the dialog stays open');
     assert.equal(await alice.$eval('#new-peer', (el) => el.validity.patternMismatch), true);
+    // Enter in the field opens it (not the dialog's first button, Cancel)
     await alice.fill('#new-peer', 'bob');
-    await alice.click('#new-open');
+    await alice.press('#new-peer', 'Enter');
     await alice.waitForSelector('#composer-input');
     await alice.fill('#composer-input', 'Hi Bob! Lunch at noon?');
     await alice.press('#composer-input', 'Enter');
@@ -1435,6 +1436,119 @@ test('the web client against a real server', async (t) => {
     await alice.waitForSelector('#edit-banner', { state: 'detached' });
     await bob.waitForSelector('#msg-list >> text=See you at 7:30');
     assert.deepEqual([(await stored()).payload.text, (await stored()).version], ['See you at 7:30', 3]);
+  });
+
+  await step('adds a friend: the request reaches bob, who accepts; both see each other in Contacts, live', async () => {
+    const friendRow = (uid) => `#friend-list li[data-uid="${uid}"]`;
+    const requestRow = (uid, way) => `#friend-requests li[data-uid="${uid}"][data-way="${way}"]`;
+    const friendsOf = async (uid) => (await api('/v1/friends', tokenOf(uid))).friendList;
+    const idsOf = async (uid) => (await friendsOf(uid)).map((f) => f.userID);
+
+    // alice opens Contacts: no friends yet, and people ask her first (everyone's default)
+    await alice.bringToFront();
+    await alice.click('#tab-contacts');
+    await alice.waitForSelector('#friends-empty');
+    await alice.waitForFunction(() => document.querySelector('#friend-allow')?.value === 'AllowType_Type_NeedConfirm');
+
+    // Add friend: a mistyped ID is refused in the dialog, which stays open to correct it
+    await alice.click('#add-friend');
+    await alice.waitForSelector('#add-friend-dialog[open]');
+    await alice.fill('#add-friend-id', 'bobb');
+    await alice.click('#add-friend-submit');
+    await alice.waitForSelector('#add-friend-error >> text=There is no user “bobb”.');
+    assert.equal(await alice.isVisible('#add-friend-dialog[open]'), true);
+    // bob asks for consent too: a request now waits for him, with her note
+    await alice.fill('#add-friend-id', 'bob');
+    await alice.fill('#add-friend-note', 'Lunch buddies?');
+    await alice.click('#add-friend-submit');
+    await alice.waitForSelector('.toast >> text=Request sent — waiting for Bob Marley to accept');
+    await alice.waitForSelector('#add-friend-dialog', { state: 'detached' });
+    await alice.waitForSelector(`${requestRow('bob', 'outgoing')} >> text=waiting for them to accept`);
+    assert.equal(await alice.isVisible(`${requestRow('bob', 'outgoing')} [data-withdraw="bob"]`), true);
+    assert.deepEqual(await idsOf('alice'), [], 'not friends until he accepts');
+
+    // bob, on his chat list, finds the count of new requests on the Contacts tab
+    await bob.bringToFront();
+    await bob.waitForSelector('#contacts-badge >> text=1');
+    assert.equal(await bob.getAttribute('#tab-chats', 'aria-selected'), 'true');
+    assert.match(await bob.textContent('#tab-contacts'), /1 new friend request$/);
+    // opening Contacts shows the request with her note, and reads it: the badge goes
+    await bob.click('#tab-contacts');
+    const request = bob.locator(requestRow('alice', 'incoming'));
+    await request.waitFor();
+    assert.equal(await request.locator('.request-name').textContent(), 'Alice Liddell');
+    assert.equal(await request.locator('.request-note').textContent(), '“Lunch buddies?”');
+    await bob.waitForSelector('#contacts-badge', { state: 'detached' });
+    assert.equal((await api('/v1/friend-applications', tokenOf('bob'))).unreadCount, 0);
+    await shot(bob, '34-friend-request', { toasts: false });
+
+    // he accepts: each is in the other's list, live on both screens
+    await request.locator('[data-accept="alice"]').click();
+    await bob.waitForSelector('.toast >> text=You and Alice Liddell are now friends');
+    await bob.waitForSelector(`${friendRow('alice')} .friend-name >> text=Alice Liddell`);
+    assert.equal(await bob.locator('#friend-requests').count(), 0, 'no request left');
+    await alice.bringToFront();
+    await alice.waitForSelector(`${friendRow('bob')} .friend-name >> text=Bob Marley`);
+    await alice.waitForSelector('#friend-requests', { state: 'detached' });
+    assert.equal(await alice.textContent('#friend-count'), '1 friend');
+    assert.deepEqual([await idsOf('alice'), await idsOf('bob')], [['bob'], ['alice']]);
+
+    // she gives him a name of her own (a remark, which only she sees) from his ⋯ menu
+    await alice.click(`${friendRow('bob')} .friend-more`);
+    await alice.waitForSelector('#friend-menu');
+    await alice.click('#friend-menu [data-action="rename"]');
+    await alice.waitForSelector('#rename-friend-dialog[open]');
+    await alice.fill('#friend-remark', 'Bobby');
+    await alice.press('#friend-remark', 'Enter');
+    await alice.waitForSelector(`${friendRow('bob')} .friend-name >> text=Bobby`);
+    assert.equal(await alice.textContent(`${friendRow('bob')} .friend-sub`), 'Bob Marley · bob');
+    assert.equal((await friendsOf('alice'))[0].remark, 'Bobby');
+    await shot(alice, '35-contacts', { toasts: false });
+
+    // clicking him opens their conversation, in Chats
+    await alice.click(`${friendRow('bob')} .friend-main`);
+    await alice.waitForFunction(() => document.querySelector('#pane-title')?.textContent === 'Bob Marley');
+    await alice.waitForSelector('#msg-list >> text=See you at 7:30');
+    assert.equal(await alice.getAttribute('#tab-chats', 'aria-selected'), 'true');
+
+    // removing him asks first, the safe choice focused; both lists follow
+    await alice.click('#tab-contacts');
+    await alice.click(`${friendRow('bob')} .friend-more`);
+    await alice.click('#friend-menu [data-action="remove"]');
+    await alice.waitForSelector('#remove-friend-dialog[open]');
+    assert.equal(await alice.textContent('#remove-friend-title'), 'Remove Bobby from your contacts?');
+    assert.equal(await alice.evaluate(() => document.activeElement?.id), 'remove-friend-cancel');
+    await alice.click('#remove-friend-confirm');
+    await alice.waitForSelector('.toast >> text=Removed Bobby from your contacts');
+    await alice.waitForSelector('#friends-empty');
+    await bob.bringToFront();
+    await bob.waitForSelector(friendRow('alice'), { state: 'detached' });
+    await bob.waitForSelector('#friends-empty');
+    assert.deepEqual([await idsOf('alice'), await idsOf('bob')], [[], []]);
+
+    // alice takes no requests any more: bob's add is refused, and says why
+    await alice.bringToFront();
+    await alice.selectOption('#friend-allow', 'AllowType_Type_DenyAny');
+    await alice.waitForSelector('.toast >> text=No one can add you as a friend now.');
+    assert.equal((await api('/v1/profile', tokenOf('alice'))).allowType, 'AllowType_Type_DenyAny');
+    await bob.bringToFront();
+    await bob.click('#add-friend');
+    await bob.fill('#add-friend-id', 'alice');
+    await bob.click('#add-friend-submit');
+    await bob.waitForSelector('#add-friend-error >> text=Alice Liddell does not accept friend requests.');
+    await bob.click('#add-friend-cancel');
+    await bob.waitForSelector('#add-friend-dialog', { state: 'detached' });
+    assert.deepEqual((await api('/v1/friend-applications', tokenOf('alice'))).applicationList, []);
+
+    // back as they were, on their chat lists, where their conversation stays (friends are a list,
+    // not a permission)
+    await alice.bringToFront();
+    await alice.selectOption('#friend-allow', 'AllowType_Type_NeedConfirm');
+    await alice.waitForSelector('.toast >> text=People now ask you before they add you as a friend.');
+    assert.equal((await api('/v1/profile', tokenOf('alice'))).allowType, 'AllowType_Type_NeedConfirm');
+    await alice.click('#tab-chats');
+    await bob.click('#tab-chats');
+    await bob.waitForSelector(item('C2Calice'));
   });
 
   await step('works at phone width: list and conversation as separate views', async () => {

@@ -1,5 +1,6 @@
 /** The whole screen, rendered from `state`: the sign-in page or the chat, plus toasts. */
 import { state } from '../state.ts';
+import { FriendMenu } from './Contacts.tsx';
 import { Dialogs } from './Dialogs.tsx';
 import { Menu } from './Menu.tsx';
 import { MessageMenu } from './MessageMenu.tsx';
@@ -28,6 +29,7 @@ function Main() {
       </div>
       <Menu />
       <MessageMenu />
+      <FriendMenu />
       <Dialogs />
     </div>
   );

@@ -12,6 +12,7 @@ import { displayName } from '../format.ts';
 import { joinGroupByID } from '../joinRequests.ts';
 import { allFolders, findConversation, state } from '../state.ts';
 import { openConversation } from '../thread.ts';
+import { AddFriendDialog, RemoveFriendDialog, RenameFriendDialog } from './Contacts.tsx';
 import { GroupInfoDialog } from './GroupInfo.tsx';
 import { Actions, MEMBERS_PATTERN, Modal, restoreFocus, userIDsOf } from './Modal.tsx';
 
@@ -24,6 +25,9 @@ export function Dialogs() {
   if (d.kind === 'join') return <JoinGroupDialog />;
   if (d.kind === 'groupInfo') return <GroupInfoDialog key={d.id} id={d.id} returnFocus={d.returnFocus} />;
   if (d.kind === 'block') return <BlockDialog id={d.id} returnFocus={d.returnFocus} />;
+  if (d.kind === 'addFriend') return <AddFriendDialog />;
+  if (d.kind === 'renameFriend') return <RenameFriendDialog key={d.userID} userID={d.userID} returnFocus={d.returnFocus} />;
+  if (d.kind === 'removeFriend') return <RemoveFriendDialog key={d.userID} userID={d.userID} returnFocus={d.returnFocus} />;
   return <NewConversationDialog />;
 }
 

@@ -29,6 +29,7 @@ export function Modal(props: {
       aria-labelledby={props.labelledBy}
       aria-describedby={props.describedBy}
       onCancel={props.onCancel}
+      onKeyDown={submitWithConfirm}
       onClose={() => {
         const value = el.current?.returnValue ?? '';
         state.dialog.value = null;
@@ -38,6 +39,26 @@ export function Modal(props: {
       {props.children}
     </dialog>
   );
+}
+
+/** The input types whose Enter submits their form (the browser's implicit submission). */
+const SUBMITTING_INPUTS = new Set(['text', 'search', 'url', 'email', 'password', 'tel', 'number']);
+
+/**
+ * Enter in a dialog's text field answers with the dialog's main action, the last button of its
+ * Actions. The browser's own implicit submission takes the form's first submit button, which is
+ * Cancel (first, where it reads first): typing a user ID and pressing Enter would close the
+ * dialog and do nothing. The form's validation still runs (requestSubmit).
+ */
+function submitWithConfirm(event: KeyboardEvent): void {
+  if (event.key !== 'Enter' || event.isComposing) return;
+  const field = event.target;
+  if (!(field instanceof HTMLInputElement) || !SUBMITTING_INPUTS.has(field.type)) return;
+  const buttons = field.form?.querySelectorAll<HTMLButtonElement>('.dialog-actions button[type="submit"]');
+  const main = buttons?.[buttons.length - 1];
+  if (!field.form || !main || main.value === 'cancel' || main.disabled) return;
+  event.preventDefault();
+  field.form.requestSubmit(main);
 }
 
 export function restoreFocus(to: HTMLElement | null): void {

@@ -1,9 +1,14 @@
-/** The left column: who is signed in, the tabs, folder filters, the selection toolbar and the list. */
+/**
+ * The left column: who is signed in, the tabs, and what the tab shows: for Chats and Archived the
+ * folder filters, the selection toolbar and the list; for Contacts the friends and friend requests
+ * (Contacts.tsx), its tab carrying the count of new requests.
+ */
 import TencentCloudChat from '@natter/sdk';
 import { askDelete, archive, askNewConversation, setFolder, setSelecting, switchTab } from '../actions.ts';
 import { signOut } from '../session.ts';
 import { allFolders, selectedIDs, state, type Tab } from '../state.ts';
 import { Avatar, Icon } from './common.tsx';
+import { Contacts } from './Contacts.tsx';
 import { ConversationList } from './ConversationList.tsx';
 
 const { TYPES } = TencentCloudChat;
@@ -13,6 +18,7 @@ export function Sidebar() {
   const total = state.total.value;
   const net = state.netState.value;
   const offline = net === TYPES.NET_STATE_CONNECTING || net === TYPES.NET_STATE_DISCONNECTED;
+  const contacts = state.tab.value === 'contacts';
   return (
     <aside class="sidebar" aria-label="Conversations">
       <header class="side-head">
@@ -46,24 +52,39 @@ export function Sidebar() {
         </p>
       )}
       <div class="tabs" role="tablist" aria-label="Lists">
-        <TabButton tab="chats" label="Chats" />
-        <TabButton tab="archived" label="Archived" />
+        {TABS.map((t) => (
+          <TabButton key={t.tab} tab={t.tab} label={t.label} />
+        ))}
       </div>
-      <Filters />
-      <Toolbar />
-      {state.ready.value ? (
-        <ConversationList />
+      {contacts ? (
+        <Contacts />
       ) : (
-        <p class="list-empty" id="list-loading" role="status">
-          Loading conversations…
-        </p>
+        <>
+          <Filters />
+          <Toolbar />
+          {state.ready.value ? (
+            <ConversationList />
+          ) : (
+            <p class="list-empty" id="list-loading" role="status">
+              Loading conversations…
+            </p>
+          )}
+        </>
       )}
     </aside>
   );
 }
 
+const TABS: readonly { tab: Tab; label: string }[] = [
+  { tab: 'chats', label: 'Chats' },
+  { tab: 'archived', label: 'Archived' },
+  { tab: 'contacts', label: 'Contacts' },
+];
+
 function TabButton({ tab, label }: { tab: Tab; label: string }) {
   const selected = state.tab.value === tab;
+  // New friend requests show on the Contacts tab from every tab, until Contacts is opened.
+  const unread = tab === 'contacts' ? state.unreadFriendRequests.value : 0;
   return (
     <button
       type="button"
@@ -71,17 +92,28 @@ function TabButton({ tab, label }: { tab: Tab; label: string }) {
       class="tab"
       id={`tab-${tab}`}
       aria-selected={selected}
-      aria-controls="conv-list"
+      aria-controls={tab === 'contacts' ? 'contacts' : 'conv-list'}
       tabIndex={selected ? 0 : -1}
       onClick={() => switchTab(tab)}
       onKeyDown={(event) => {
         if (event.key !== 'ArrowRight' && event.key !== 'ArrowLeft') return;
-        const next = tab === 'chats' ? 'archived' : 'chats';
+        const at = TABS.findIndex((t) => t.tab === tab);
+        const next = TABS[(at + (event.key === 'ArrowRight' ? 1 : -1) + TABS.length) % TABS.length].tab;
         switchTab(next);
         document.getElementById(`tab-${next}`)?.focus();
       }}
     >
       {label}
+      {unread > 0 && (
+        <>
+          <span class="badge tab-badge" id="contacts-badge" aria-hidden="true">
+            {unread > 99 ? '99+' : String(unread)}
+          </span>
+          <span class="visually-hidden">
+            , {unread} new friend request{unread === 1 ? '' : 's'}
+          </span>
+        </>
+      )}
     </button>
   );
 }
