@@ -7,7 +7,7 @@
  * `friendGroupListUpdated` with no data, to every device of each user of a change (this instance's
  * own changes included, as Tencent's server tells its own SDK): each list is fetched on its hint
  * (`GET /v1/friends`, `GET /v1/friend-applications`, `GET /v1/friend-groups`) and handed on. A
- * {@link FriendFeed} does that for one list, by the rules of the group list (group_list.ts):
+ * {@link ListFeed} (list_feed.ts) does that for one list:
  * - Nothing is fetched for an instance without a handler: most apps never listen, and every fetch
  *   is a request.
  * - Once at SDK_READY (an empty friend list or request list too, as Tencent's login fetch sends
@@ -26,9 +26,6 @@
 import { TYPES } from './constants.js';
 import { invalidArgument, unsupported } from './errors.js';
 import type { WireFriendApplicationRef, WireFriendDirection } from './wire.js';
-
-/** How long a hint waits for the ones following it before the fetch. */
-const COALESCE_MS = 100;
 
 /**
  * The most users one deleteFriend, checkFriend, getFriendProfile, createFriendGroup,
@@ -78,98 +75,6 @@ const APPLICATION_TYPES: ReadonlyMap<unknown, NonNullable<WireFriendApplicationR
   [TYPES.SNS_APPLICATION_SENT_TO_ME, 'incoming'],
   [TYPES.SNS_APPLICATION_SENT_BY_ME, 'outgoing'],
 ]);
-
-/** What a feed needs of the SDK instance, for one list. */
-export interface FriendFeedSource<T> {
-  /** Whether any handler listens for the list's event. */
-  listened(): boolean;
-  /** The list now, as the app gets it. */
-  fetch(): Promise<T>;
-  emit(list: T): void;
-  /**
-   * A list SDK_READY's fetch does not hand on (left out: it hands on whatever it finds): the
-   * friend groups' `[]`, as Tencent's login fetch emits the groups only when there are some.
-   */
-  quietAtStart?: T;
-}
-
-/** One list, fetched on the server's hints and handed on when it changed (see above). */
-export class FriendFeed<T> {
-  /** From the session's SDK_READY until it ends: hints before or after do nothing. */
-  private active = false;
-  /** Bumped when a session ends: a fetch started before drops its answer. */
-  private generation = 0;
-  private timer: ReturnType<typeof setTimeout> | null = null;
-  private fetching = false;
-  private fetchAgain = false;
-  /**
-   * The list last emitted (or the source's `quietAtStart`), as compared; `null`: the next fetch
-   * emits whatever it finds.
-   */
-  private lastEmitted: string | null = null;
-
-  constructor(private readonly source: FriendFeedSource<T>) {}
-
-  /**
-   * The session is ready (SDK_READY): emit the list once, whatever it holds (but `quietAtStart`),
-   * then follow it.
-   */
-  start(): void {
-    this.active = true;
-    const quiet = this.source.quietAtStart;
-    this.lastEmitted = quiet === undefined ? null : JSON.stringify(quiet);
-    this.changed();
-  }
-
-  /** The session ended: forget it, and emit nothing more for it. */
-  stop(): void {
-    this.active = false;
-    this.generation += 1;
-    if (this.timer) clearTimeout(this.timer);
-    this.timer = null;
-    this.fetching = false;
-    this.fetchAgain = false;
-    this.lastEmitted = null;
-  }
-
-  /** The server's hint, or a reconnect's catch-up (hints missed meanwhile): the list may have changed. */
-  changed(): void {
-    if (!this.active || !this.source.listened()) return;
-    if (this.fetching) {
-      this.fetchAgain = true;
-      return;
-    }
-    if (this.timer) return;
-    this.timer = setTimeout(() => {
-      this.timer = null;
-      void this.fetchAndEmit();
-    }, COALESCE_MS);
-  }
-
-  private async fetchAndEmit(): Promise<void> {
-    const generation = this.generation;
-    this.fetching = true;
-    let list: T | null;
-    try {
-      list = await this.source.fetch();
-    } catch {
-      list = null;
-    }
-    if (generation !== this.generation) return;
-    this.fetching = false;
-    if (list !== null) {
-      const compared = JSON.stringify(list);
-      if (compared !== this.lastEmitted) {
-        this.lastEmitted = compared;
-        this.source.emit(list);
-      }
-    }
-    if (this.fetchAgain) {
-      this.fetchAgain = false;
-      this.changed();
-    }
-  }
-}
 
 // ------------------------------------------------------------------ checks before sending
 

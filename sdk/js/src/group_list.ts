@@ -6,19 +6,12 @@
  * (`conversationListUpdated`), of profiles (`profileUpdated`) and, in `@TIM#SYSTEM`, of approved
  * requests to join, removals, dismissals, leaving from another device, and the user made an admin
  * or a plain member again. So the list is fetched (`GET /v1/groups`) when
- * something this instance heard or did may have changed it, and handed on only when it differs
- * from the one handed on last. The rules:
- * - Nothing is fetched for an instance without a GROUP_LIST_UPDATED handler: most apps never
- *   listen, and every fetch is a request.
- * - Triggers close together make one fetch: a removal alone brings a conversation push and a
- *   notice, a burst of changes many more. A trigger while a fetch runs makes one more fetch after
- *   it, as the running one may have been answered before the change.
- * - Best effort: a failed fetch is dropped, never reaching a caller; the next trigger fetches
- *   again (a reconnect's catch-up at the latest).
- * - Nothing is emitted once the session ended (logout, a kick, destroy).
+ * something this instance heard or did may have changed it, by the rules of a {@link ListFeed}
+ * (list_feed.ts); this module says what may have changed it.
  */
 import { TYPES } from './constants.js';
 import { GROUP_NOTICE } from './convert.js';
+import { ListFeed } from './list_feed.js';
 import type { Group, GroupSystemNoticePayload, Message } from './types.js';
 import type { WireConversation, WireGroupProfile } from './wire.js';
 
@@ -32,9 +25,6 @@ const MEMBERSHIP_NOTICES: ReadonlySet<number> = new Set([
   GROUP_NOTICE.ADMIN_CANCELED,
 ]);
 
-/** How long a trigger waits for the ones following it before the fetch. */
-const COALESCE_MS = 100;
-
 /** What the feed needs of the SDK instance. */
 export interface GroupListSource {
   /** Whether any handler listens for GROUP_LIST_UPDATED. */
@@ -45,36 +35,29 @@ export interface GroupListSource {
 }
 
 export class GroupListFeed {
-  /** From the session's SDK_READY until it ends: triggers before or after do nothing. */
-  private active = false;
-  /** Bumped when a session ends: a fetch started before drops its answer. */
-  private generation = 0;
-  private timer: ReturnType<typeof setTimeout> | null = null;
-  private fetching = false;
-  private fetchAgain = false;
-  /** The list last emitted, as compared; `null`: the next fetch emits whatever it finds. */
-  private lastEmitted: string | null = null;
+  private readonly feed: ListFeed<Group[]>;
   /** The groups of the last list fetched (`null` before one): news of another may be a new group. */
   private listedGroupIDs: ReadonlySet<string> | null = null;
 
-  constructor(private readonly source: GroupListSource) {}
+  constructor(source: GroupListSource) {
+    this.feed = new ListFeed({
+      listened: () => source.listened(),
+      fetch: () => source.fetch(),
+      emit: (groupList) => source.emit(groupList),
+      fetched: (groupList) => {
+        this.listedGroupIDs = new Set(groupList.map((g) => g.groupID));
+      },
+    });
+  }
 
   /** The session is ready (SDK_READY): emit the list once, whatever it holds, then follow it. */
   start(): void {
-    this.active = true;
-    this.lastEmitted = null;
-    this.refresh();
+    this.feed.start();
   }
 
   /** The session ended: forget it, and emit nothing more for it. */
   stop(): void {
-    this.active = false;
-    this.generation += 1;
-    if (this.timer) clearTimeout(this.timer);
-    this.timer = null;
-    this.fetching = false;
-    this.fetchAgain = false;
-    this.lastEmitted = null;
+    this.feed.stop();
     this.listedGroupIDs = null;
   }
 
@@ -83,16 +66,7 @@ export class GroupListFeed {
    * or a reconnect's catch-up brought what no push told.
    */
   refresh(): void {
-    if (!this.active || !this.source.listened()) return;
-    if (this.fetching) {
-      this.fetchAgain = true;
-      return;
-    }
-    if (this.timer) return;
-    this.timer = setTimeout(() => {
-      this.timer = null;
-      void this.fetchAndEmit();
-    }, COALESCE_MS);
+    this.feed.changed();
   }
 
   /**
@@ -134,31 +108,6 @@ export class GroupListFeed {
     if (!held || incoming.version <= held.version) return false;
     if (JSON.stringify(incoming.groupProfile) !== JSON.stringify(held.groupProfile)) return true;
     return JSON.stringify(entryOf(incoming)) === JSON.stringify(entryOf(held));
-  }
-
-  private async fetchAndEmit(): Promise<void> {
-    const generation = this.generation;
-    this.fetching = true;
-    let groupList: Group[] | null;
-    try {
-      groupList = await this.source.fetch();
-    } catch {
-      groupList = null;
-    }
-    if (generation !== this.generation) return;
-    this.fetching = false;
-    if (groupList) {
-      this.listedGroupIDs = new Set(groupList.map((g) => g.groupID));
-      const compared = JSON.stringify(groupList);
-      if (compared !== this.lastEmitted) {
-        this.lastEmitted = compared;
-        this.source.emit(groupList);
-      }
-    }
-    if (this.fetchAgain) {
-      this.fetchAgain = false;
-      this.refresh();
-    }
   }
 }
 

@@ -34,7 +34,6 @@ import { ErrorCode, NatterError, invalidArgument, notLoggedIn, tooManyConversati
 import {
   FRIEND_APPLICATION_PENDING,
   FRIEND_APPLICATION_PENDING_MESSAGE,
-  FriendFeed,
   acceptDirection,
   addDirection,
   applicationWay,
@@ -48,6 +47,7 @@ import {
   refuseFriendCustomField,
 } from './friends.js';
 import { GroupListFeed } from './group_list.js';
+import { ListFeed } from './list_feed.js';
 import { HttpClient, RawJson, conversationPath, groupPath, type FetchLike, type Query } from './http.js';
 import { MentionTracker, checkAtUserList } from './mentions.js';
 import { MessageCache, applyModification, applyRecall } from './messages.js';
@@ -403,19 +403,19 @@ export class Natter extends TencentUnsupported {
     emit: (userIDList) => this.emit(EVENT.BLACKLIST_UPDATED, userIDList),
   });
   /** FRIEND_LIST_UPDATED: the friend list, fetched on the server's hints (friends.ts). */
-  private readonly friendListFeed = new FriendFeed<Friend[]>({
+  private readonly friendListFeed = new ListFeed<Friend[]>({
     listened: () => this.emitter.has(EVENT.FRIEND_LIST_UPDATED),
     fetch: async () => (await this.getFriendList()).data,
     emit: (friendList) => this.emit(EVENT.FRIEND_LIST_UPDATED, friendList),
   });
   /** FRIEND_APPLICATION_LIST_UPDATED: the friend requests, fetched on the server's hints (friends.ts). */
-  private readonly friendApplicationFeed = new FriendFeed<FriendApplicationListResult>({
+  private readonly friendApplicationFeed = new ListFeed<FriendApplicationListResult>({
     listened: () => this.emitter.has(EVENT.FRIEND_APPLICATION_LIST_UPDATED),
     fetch: async () => (await this.getFriendApplicationList()).data,
     emit: (applications) => this.emit(EVENT.FRIEND_APPLICATION_LIST_UPDATED, applications),
   });
   /** FRIEND_GROUP_LIST_UPDATED: the friend groups, fetched on the server's hints (friends.ts). */
-  private readonly friendGroupFeed = new FriendFeed<FriendGroup[]>({
+  private readonly friendGroupFeed = new ListFeed<FriendGroup[]>({
     listened: () => this.emitter.has(EVENT.FRIEND_GROUP_LIST_UPDATED),
     fetch: async () => (await this.getFriendGroupList()).data,
     emit: (friendGroupList) => this.emit(EVENT.FRIEND_GROUP_LIST_UPDATED, friendGroupList),
