@@ -83,7 +83,7 @@ impl Natter {
             })
             .await?;
         self.notify_membership(&group, &change.listed).await;
-        Ok(present::group(&profile, Some(uid)))
+        self.group_seen_by(&profile, uid).await
     }
 
     /// `POST /v1/groups/{groupID}/members`: a member adds users, as the group's rules allow.
@@ -109,7 +109,7 @@ impl Natter {
             success_user_id_list: names(&added.added),
             failure_user_id_list: names(&added.unknown),
             existed_user_id_list: names(&added.existed),
-            group: present::group(&profile, Some(uid)),
+            group: self.group_seen_by(&profile, uid).await?,
         })
     }
 
@@ -136,7 +136,7 @@ impl Natter {
         self.announce_tip(change.tip.as_ref()).await;
         Ok(wire::RemovedGroupMembers {
             user_id_list: names(&change.left),
-            group: present::group(&profile, Some(uid)),
+            group: self.group_seen_by(&profile, uid).await?,
         })
     }
 
@@ -200,7 +200,7 @@ impl Natter {
             self.tell_group_changed(changed, audience);
         }
         self.announce_tip(edit.tip.as_ref()).await;
-        Ok(present::group(&profile, Some(uid)))
+        self.group_seen_by(&profile, uid).await
     }
 
     /// `POST /v1/groups/{groupID}/owner`: the owner hands the group to another member.
@@ -226,7 +226,7 @@ impl Natter {
         // The conversation's `groupProfile` carries no owner: a client showing one asks again.
         self.tell_group_changed(&profile, &audience);
         self.announce_tip(tip.as_ref()).await;
-        Ok(present::group(&profile, Some(uid)))
+        self.group_seen_by(&profile, uid).await
     }
 
     /// `POST /v1/groups/{groupID}/members/profile`: the named users among the group's members,
@@ -298,7 +298,7 @@ impl Natter {
         self.tell_group_changed(&profile, &audience);
         Ok(wire::JoinedGroup {
             status: status.to_owned(),
-            group: present::group(&profile, Some(uid)),
+            group: self.group_seen_by(&profile, uid).await?,
         })
     }
 
@@ -342,7 +342,7 @@ impl Natter {
         })?;
         Ok(wire::UpdatedGroupMember {
             member: present::group_member(shown, profile.owner.as_ref(), now_ms),
-            group: present::group(&profile, Some(uid)),
+            group: self.group_seen_by(&profile, uid).await?,
         })
     }
 

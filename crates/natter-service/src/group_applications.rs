@@ -9,7 +9,7 @@ use natter_store::profiles;
 
 use crate::client_groups::{audience_if, check_request_message};
 use crate::groups::group_notice;
-use crate::{Natter, now_ms, present};
+use crate::{Natter, now_ms};
 
 impl Natter {
     /// `GET /v1/group-applications`: the requests waiting for the user, to the groups they own.
@@ -75,6 +75,6 @@ impl Natter {
         notice["message"] = message.into();
         self.notify_each(std::slice::from_ref(&applicant), &notice)
             .await;
-        Ok(present::group(&profile, Some(uid)))
+        self.group_seen_by(&profile, uid).await
     }
 }

@@ -220,16 +220,24 @@ pub(crate) fn group_member(
     }
 }
 
+/// The asking user, when they are a current member of the group: who they are and the name
+/// card they have there.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct AskingMember<'a> {
+    pub uid: &'a natter_core::Uid,
+    pub name_card: &'a str,
+}
+
 /// The group as `member` sees it: `Some` of the asking user when they are a current member,
 /// `None` when they are not (a former member, or anyone looking a public group up).
 pub(crate) fn group(
     profile: &natter_store::GroupProfile,
-    member: Option<&natter_core::Uid>,
+    member: Option<AskingMember<'_>>,
 ) -> wire::Group {
-    let self_role = member.map_or("", |uid| {
+    let self_role = member.map_or("", |member| {
         Role::of(
-            profile.owner.as_ref() == Some(uid),
-            profile.admins.contains(uid),
+            profile.owner.as_ref() == Some(member.uid),
+            profile.admins.contains(member.uid),
         )
         .as_str()
     });
@@ -249,6 +257,7 @@ pub(crate) fn group(
         member_count: profile.member_count,
         is_dismissed: profile.dismissed,
         self_role: self_role.to_owned(),
+        self_name_card: member.map_or_else(String::new, |member| member.name_card.to_owned()),
     }
 }
 

@@ -9,10 +9,11 @@ use natter_core::limits::{
 };
 use natter_core::wire::{self, ServerEvent};
 use natter_core::{ChannelKind, Error, GroupId, Result, Uid};
-use natter_store::friends;
 use natter_store::profiles::{self, CustomFields, GroupProfileChange, UserProfileChange};
+use natter_store::{friends, group_members};
 
 use crate::events::{Frame, Recipients};
+use crate::present::AskingMember;
 use crate::{Natter, groups, now_ms, present};
 
 impl Natter {
@@ -86,6 +87,24 @@ impl Natter {
         // Their friend lists show the profile too.
         self.tell_each(&friends_of_theirs, &ServerEvent::FriendListUpdated {});
         Ok(Some(profile))
+    }
+
+    /// The group as `uid`, a current member, sees it in the answer to a change they made, with
+    /// their own name card.
+    pub(crate) async fn group_seen_by(
+        &self,
+        profile: &natter_store::GroupProfile,
+        uid: &Uid,
+    ) -> Result<wire::Group> {
+        let (group, member) = (profile.group.clone(), uid.clone());
+        let name_card = self
+            .read(move |db| group_members::name_card(db, &group, &member))
+            .await?;
+        let member = AskingMember {
+            uid,
+            name_card: &name_card,
+        };
+        Ok(present::group(profile, Some(member)))
     }
 
     /// `GET /user/profile`: one user's profile, for the app backend.
@@ -206,22 +225,45 @@ impl Natter {
     pub async fn group_profile(&self, uid: &Uid, group_id: &str) -> Result<wire::Group> {
         let group = GroupId::parse(group_id, "groupID")?;
         let asking = uid.clone();
-        let (profile, is_member) = self
-            .read(move |db| profiles::group_for(db, &asking, &group))
+        let (profile, is_member, name_card) = self
+            .read(move |db| {
+                let (profile, is_member) = profiles::group_for(db, &asking, &group)?;
+                let name_card = group_members::name_card(db, &group, &asking)?;
+                Ok((profile, is_member, name_card))
+            })
             .await?;
-        Ok(present::group(&profile, is_member.then_some(uid)))
+        let member = AskingMember {
+            uid,
+            name_card: &name_card,
+        };
+        Ok(present::group(&profile, is_member.then_some(member)))
     }
 
     /// `GET /v1/groups`: the groups the user is a member of now.
     pub async fn group_list(&self, uid: &Uid) -> Result<wire::GroupList> {
         let member = uid.clone();
-        let groups = self
-            .read(move |db| profiles::groups_of(db, &member))
+        let (groups, name_cards) = self
+            .read(move |db| {
+                let groups = profiles::groups_of(db, &member)?;
+                Ok((groups, group_members::name_cards_of(db, &member)?))
+            })
             .await?;
+        let name_card_in = |group: &GroupId| {
+            name_cards
+                .iter()
+                .find(|(named, _)| named == group)
+                .map_or("", |(_, name_card)| name_card.as_str())
+        };
         Ok(wire::GroupList {
             group_list: groups
                 .iter()
-                .map(|group| present::group(group, Some(uid)))
+                .map(|group| {
+                    let member = AskingMember {
+                        uid,
+                        name_card: name_card_in(&group.group),
+                    };
+                    present::group(group, Some(member))
+                })
                 .collect(),
         })
     }

@@ -7,7 +7,7 @@
 //! nothing; leaving the group takes it away ([`forget`]).
 
 use natter_core::group_rules::{self, GroupAction, Role};
-use natter_core::{GroupId, Uid};
+use natter_core::{ChannelKind, GroupId, Uid};
 
 use crate::db::params;
 use crate::group_tips::{self, Tip};
@@ -140,6 +140,36 @@ pub(crate) fn marks(db: &dyn Db, channel_id: i64, uid: &Uid) -> Result<Marks> {
         muted_until_ms: row.get(1)?,
         name_card: row.get(2)?,
     })
+}
+
+/// The name card the user has in the group (`""`: none, or not a member: leaving drops it).
+pub fn name_card(db: &dyn Db, group: &GroupId, uid: &Uid) -> Result<String> {
+    Ok(db
+        .query_opt(
+            "SELECT r.name_card FROM group_members r JOIN channels ch ON ch.id = r.channel_id \
+             WHERE ch.kind = $1 AND ch.key = $2 AND r.uid = $3",
+            params![ChannelKind::Group.code(), group.as_str(), uid.as_str()],
+        )?
+        .map(|row| row.get(0))
+        .transpose()?
+        .unwrap_or_default())
+}
+
+/// The user's name cards in the groups where they have one.
+pub fn name_cards_of(db: &dyn Db, uid: &Uid) -> Result<Vec<(GroupId, String)>> {
+    db.query(
+        "SELECT ch.key, r.name_card FROM group_members r JOIN channels ch ON ch.id = r.channel_id \
+         WHERE r.uid = $1 AND r.name_card <> ''",
+        params![uid.as_str()],
+    )?
+    .iter()
+    .map(|row| {
+        Ok((
+            GroupId::parse(&row.get::<String>(0)?, "groupID")?,
+            row.get(1)?,
+        ))
+    })
+    .collect()
 }
 
 /// The group's admins, by user ID.

@@ -332,6 +332,17 @@ async fn a_work_group_has_no_admins_and_no_mutes_but_name_cards() {
     }
     let own = update(&bob, "team", json!({"userID": "bob", "nameCard": "Bobby"})).await;
     assert_eq!(own["member"]["nameCard"], "Bobby");
+    // the group as bob reads it says his own name card (Tencent's selfInfo.nameCard)
+    assert_eq!(own["group"]["selfNameCard"], "Bobby");
+    let seen = bob.get(&group_path("team", "")).await.ok();
+    assert_eq!(seen["selfNameCard"], "Bobby");
+    let listed = bob.get("/v1/groups").await.ok();
+    assert_eq!(listed["groupList"][0]["selfNameCard"], "Bobby");
+    assert_eq!(
+        alice.get(&group_path("team", "")).await.ok()["selfNameCard"],
+        "",
+        "alice has none"
+    );
     carol
         .post(&path, json!({"userID": "bob", "nameCard": "B"}))
         .await

@@ -468,6 +468,9 @@ pub struct Group {
     /// The asking user's role in the group: `Owner`, `Admin`, `Member`, or `""` when they are
     /// not a member (Tencent's `selfInfo.role`).
     pub self_role: String,
+    /// The asking member's own name card in the group (Tencent's `selfInfo.nameCard`): `""` when
+    /// they have none or are not a member.
+    pub self_name_card: String,
 }
 
 /// A user a new group starts with (Tencent's `memberList` item; Natter has no member roles to
