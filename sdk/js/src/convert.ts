@@ -494,17 +494,17 @@ export interface GroupSelf {
 
 /**
  * Tencent's `selfInfo`: the user's place in the group, its fields Tencent's empty defaults where
- * the group object says nothing (`joinTime`, `nameCard`: the user's name card is their member
- * entry's), `role` `''` while it is not known (as Tencent's before it knows, and for a user who is
- * not a member).
+ * the group object says nothing (`joinTime`; `nameCard` where the server's group does not carry
+ * `selfNameCard`, as a conversation's group profile does not), `role` `''` while it is not known
+ * (as Tencent's before it knows, and for a user who is not a member).
  */
-export function toSelfInfo(self: GroupSelf, role: string | undefined): Group['selfInfo'] {
+export function toSelfInfo(self: GroupSelf, role: string | undefined, nameCard: string): Group['selfInfo'] {
   return {
     userID: self.userID,
     role: role ?? self.role ?? '',
     messageRemindType: self.messageRemindType ?? '',
     joinTime: '',
-    nameCard: '',
+    nameCard,
     readedSequence: 0,
   };
 }
@@ -528,7 +528,7 @@ export function toGroup(wire: Partial<WireGroup> & { groupID: string }, self: Gr
     createTime: '',
     infoSequence: 0,
     lastInfoTime: 0,
-    selfInfo: toSelfInfo(self, role),
+    selfInfo: toSelfInfo(self, role, wire.selfNameCard ?? ''),
     lastMessage: {},
     nextMessageSeq: 0,
     memberCount: wire.memberCount ?? 0,

@@ -432,6 +432,11 @@ describe('setGroupMemberNameCard: names in a group', () => {
       assert.equal(own.code, 0);
       assert.deepEqual([own.data.member.userID, own.data.member.nameCard], [uid.bob, 'Bobby']);
       assert.equal(own.data.group.groupID, groupID);
+      assert.equal(own.data.group.selfInfo.nameCard, 'Bobby', "the group's selfInfo says the user's own");
+      assert.equal((await bob.chat.getGroupProfile({ groupID })).data.group.selfInfo.nameCard, 'Bobby');
+      const listed = (await bob.chat.getGroupList()).data.groupList.find((g) => g.groupID === groupID);
+      assert.equal(listed?.selfInfo.nameCard, 'Bobby');
+      assert.equal((await alice.chat.getGroupProfile({ groupID })).data.group.selfInfo.nameCard, '', 'alice has none');
       const [mine] = (await bob.chat.getGroupMemberProfile({ groupID, userIDList: [uid.bob] })).data.memberList;
       assert.equal(mine?.nameCard, 'Bobby');
 

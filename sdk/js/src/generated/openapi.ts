@@ -2968,6 +2968,11 @@ export interface components {
              *     not a member (Tencent's `selfInfo.role`).
              */
             selfRole: string;
+            /**
+             * @description The asking member's own name card in the group (Tencent's `selfInfo.nameCard`): `""` when
+             *     they have none or are not a member.
+             */
+            selfNameCard: string;
         };
         /** @description A request to join a group, waiting for its owner (Tencent's `getGroupApplicationList`). */
         GroupApplication: {
