@@ -20,7 +20,7 @@ use utoipa_axum::routes;
 
 use crate::AppState;
 use crate::error::ApiResult;
-use crate::extract::{Caller, JsonBody, ManagerOnly, QueryParams};
+use crate::extract::{Caller, JsonBody, ManagerOnly, PathParam, QueryParams};
 
 pub fn routes() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
@@ -47,6 +47,7 @@ pub fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(delete_messages))
         .routes(routes!(user_profile, set_user_profile))
         .routes(routes!(channel_info, set_channel_info))
+        .routes(routes!(update_group_member))
         .routes(routes!(dead_letters))
         .routes(routes!(replay_dead_letters))
 }
@@ -689,4 +690,36 @@ async fn replay_dead_letters(
     JsonBody(request): JsonBody<wire::ReplayRequest>,
 ) -> ApiResult<Json<wire::ReplayResult>> {
     Ok(Json(state.natter.replay_dead_letters(request).await?))
+}
+
+/// Change a member of a group
+///
+/// The client's `POST /v1/groups/{groupID}/members/update` for the app backend, in any group: it
+/// names (`role: Admin`) or unnames an admin, mutes a member for `muteTime` seconds (0 unmutes)
+/// and sets a member's name card, as the group's owner could, which a group the app backend made,
+/// having no owner, needs. The group's type still rules: a work group (`Private`) has no admins
+/// and mutes no one; and the owner's own standing is the owner's (only its name card may be set).
+/// No tip is written, as for the app backend's other changes; a member whose role changed finds
+/// `groupAdminSet` or `groupAdminCanceled` in `@TIM#SYSTEM`, with no operator. Manager token only.
+#[utoipa::path(post, path = "/groups/{groupID}/members/update", tag = "server",
+    operation_id = "serverUpdateGroupMember", request_body = wire::GroupMemberUpdate,
+    params(("groupID" = String, Path, description = "The group ID; percent-encode `#` and `@`.")),
+    responses(
+        (status = 200, description = "The member after the change.", body = wire::GroupMember),
+        (status = 400, description = "`invalid_argument`: none of `role`, `muteTime`, `nameCard`; a role other than `Admin` or `Member`; `muteTime` over 4294967295; `nameCard` over 50 bytes; a user who is not a member; a malformed ID.", body = ErrorBody),
+        (status = 403, description = "`permission_denied`: a work group has no admins and mutes no one; the owner's role and mute are not changed. `not_a_member` (40302): the group was dismissed.", body = ErrorBody),
+        (status = 404, description = "`not_found`: no such group.", body = ErrorBody),
+    ))]
+async fn update_group_member(
+    State(state): State<AppState>,
+    _: ManagerOnly,
+    PathParam(group_id): PathParam<String>,
+    JsonBody(request): JsonBody<wire::GroupMemberUpdate>,
+) -> ApiResult<Json<wire::GroupMember>> {
+    Ok(Json(
+        state
+            .natter
+            .server_update_group_member(&group_id, request)
+            .await?,
+    ))
 }

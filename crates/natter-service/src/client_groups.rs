@@ -12,10 +12,10 @@ use natter_core::limits::{
 };
 use natter_core::wire;
 use natter_core::{Error, GroupId, Result, Uid};
-use natter_store::MembershipChange;
-use natter_store::group_members::{self, MemberUpdate};
+use natter_store::group_members::{self, ChangedBy, MemberUpdate};
 use natter_store::groups::{self, Joining, NewGroup};
 use natter_store::profiles::{self, GroupProfileChange};
+use natter_store::{GroupProfile, MembershipChange};
 
 use crate::groups::{distinct_uids, group_notice};
 use crate::profiles::{check_avatar, check_name, check_notice};
@@ -312,14 +312,47 @@ impl Natter {
         group_id: &str,
         request: wire::GroupMemberUpdate,
     ) -> Result<wire::UpdatedGroupMember> {
+        let (profile, member) = self
+            .change_group_member(Some(uid), group_id, request)
+            .await?;
+        Ok(wire::UpdatedGroupMember {
+            member,
+            group: self.group_seen_by(&profile, uid).await?,
+        })
+    }
+
+    /// `POST /groups/{groupID}/members/update`: the app backend changes a member, as the
+    /// group's owner could, in any group (one it made has no owner to do it); no tip is written.
+    pub async fn server_update_group_member(
+        &self,
+        group_id: &str,
+        request: wire::GroupMemberUpdate,
+    ) -> Result<wire::GroupMember> {
+        Ok(self.change_group_member(None, group_id, request).await?.1)
+    }
+
+    /// A member (`Some`) or the app backend (`None`) changes a member; the group, and the
+    /// member as they now are. A member whose role changed finds a notice in `@TIM#SYSTEM`.
+    async fn change_group_member(
+        &self,
+        by: Option<&Uid>,
+        group_id: &str,
+        request: wire::GroupMemberUpdate,
+    ) -> Result<(GroupProfile, wire::GroupMember)> {
         let group = GroupId::parse(group_id, "groupID")?;
         let member = Uid::parse(&request.user_id, "userID")?;
         let update = member_update(request)?;
-        let (id, by, target, now_ms) = (group.clone(), uid.clone(), member.clone(), now_ms());
+        let (id, changer, target, now_ms) = (group.clone(), by.cloned(), member.clone(), now_ms());
         let (updated, profile, shown) = self
             .write(move |db| {
-                let updated = group_members::update(db, &id, &by, &target, &update, now_ms)?;
-                let shown = profiles::members_named(db, &by, &id, std::slice::from_ref(&target))?;
+                let by = match &changer {
+                    Some(uid) => ChangedBy::Member(uid),
+                    None => ChangedBy::App,
+                };
+                let updated = group_members::update(db, &id, by, &target, &update, now_ms)?;
+                // The member is a member (the update checked it), so they see themself.
+                let shown =
+                    profiles::members_named(db, &target, &id, std::slice::from_ref(&target))?;
                 Ok((updated, profiles::group_profile(db, &id)?, shown))
             })
             .await?;
@@ -331,7 +364,7 @@ impl Natter {
                 Role::Admin => "groupAdminSet",
                 _ => "groupAdminCanceled",
             };
-            let notice = group_notice(kind, &group, Some(uid));
+            let notice = group_notice(kind, &group, by);
             self.notify_each(std::slice::from_ref(&member), &notice)
                 .await;
         }
@@ -340,10 +373,8 @@ impl Natter {
                 "{member} changed in group \"{group}\" but is not in it"
             ))
         })?;
-        Ok(wire::UpdatedGroupMember {
-            member: present::group_member(shown, profile.owner.as_ref(), now_ms),
-            group: self.group_seen_by(&profile, uid).await?,
-        })
+        let shown = present::group_member(shown, profile.owner.as_ref(), now_ms);
+        Ok((profile, shown))
     }
 
     /// Members who joined from a client (by asking, or let in by the owner) see the group's tip

@@ -6,7 +6,7 @@
 //! A row exists only for members with one of these set, so the many groups with none cost
 //! nothing; leaving the group takes it away ([`forget`]).
 
-use natter_core::group_rules::{self, GroupAction, Role};
+use natter_core::group_rules::{self, GroupAction, Role, Standing};
 use natter_core::{ChannelKind, GroupId, Uid};
 
 use crate::db::params;
@@ -42,20 +42,44 @@ pub struct Marks {
     pub name_card: String,
 }
 
+/// Who changes a member.
+#[derive(Debug, Clone, Copy)]
+pub enum ChangedBy<'a> {
+    /// A member from a client, bound by the group's rules; the group's tips name them.
+    Member(&'a Uid),
+    /// The app backend, bound only by the group's type (a work group has no admins and mutes no
+    /// one) and by the owner's standing being the owner's; it writes no tips, as none of the app
+    /// backend's changes do.
+    App,
+}
+
 /// `by` changes `member` of the group, as the group's rules let them: each part of `update` is
 /// checked before any is made, so a refused part changes nothing.
 pub fn update(
     db: &dyn Db,
     group: &GroupId,
-    by: &Uid,
+    by: ChangedBy<'_>,
     member: &Uid,
     update: &MemberUpdate,
     now_ms: i64,
 ) -> Result<MemberUpdated> {
     let channel = groups::existing_group(db, group)?;
     let (facts, owner) = groups::group_facts(db, &channel, group)?;
-    let by_standing = groups::standing(db, &channel, group, by, owner.as_deref())?;
     let target = groups::standing(db, &channel, group, member, owner.as_deref())?;
+    // The app backend acts as the owner would (the type's rules apply), on anyone but the owner.
+    let (by_standing, is_self) = match by {
+        ChangedBy::Member(by) => (
+            groups::standing(db, &channel, group, by, owner.as_deref())?,
+            by == member,
+        ),
+        ChangedBy::App => (
+            Standing {
+                is_member: true,
+                role: Role::Owner,
+            },
+            false,
+        ),
+    };
     let actions = [
         (update.role.is_some(), GroupAction::SetRoles),
         (update.mute_for_secs.is_some(), GroupAction::MuteMembers),
@@ -70,12 +94,21 @@ pub fn update(
             by_standing,
             member.as_str(),
             target,
-            by == member,
+            is_self,
         )
         .map_err(refused)?;
     }
+    let operator = match by {
+        ChangedBy::Member(by) => Some(by),
+        ChangedBy::App => None,
+    };
+    let tip = |tip: Tip| -> Result<Option<Sent>> {
+        match operator {
+            Some(by) => group_tips::write(db, group, by, tip, std::slice::from_ref(member), now_ms),
+            None => Ok(None),
+        }
+    };
     let mut updated = MemberUpdated::default();
-    let members = std::slice::from_ref(member);
     if let Some(role) = update.role
         && role != target.role
     {
@@ -86,13 +119,10 @@ pub fn update(
             "is_admin",
             (role == Role::Admin).into(),
         )?;
-        let tip = match role {
+        updated.tips.extend(tip(match role {
             Role::Admin => Tip::SetAdmin,
             _ => Tip::CanceledAdmin,
-        };
-        updated
-            .tips
-            .extend(group_tips::write(db, group, by, tip, members, now_ms)?);
+        })?);
         updated.new_role = Some(role);
     }
     if let Some(secs) = update.mute_for_secs {
@@ -103,10 +133,7 @@ pub fn update(
             now_ms.saturating_add(secs_ms)
         };
         set(db, channel.id, member, "muted_until_ms", until.into())?;
-        let tip = Tip::Muted { secs };
-        updated
-            .tips
-            .extend(group_tips::write(db, group, by, tip, members, now_ms)?);
+        updated.tips.extend(tip(Tip::Muted { secs })?);
     }
     if let Some(card) = &update.name_card {
         set(db, channel.id, member, "name_card", card.as_str().into())?;

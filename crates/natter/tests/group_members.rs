@@ -385,3 +385,73 @@ async fn a_work_group_has_no_admins_and_no_mutes_but_name_cards() {
         .await
         .expect_error(404, 40401, "not_found");
 }
+
+#[tokio::test]
+async fn the_app_backend_runs_the_members_of_a_group_it_made() {
+    let server = common::Server::start().await;
+    let bob = server.user("bob").await;
+    let carol = server.user("carol").await;
+    let manager = server.manager();
+    manager.create_group("club", &["bob", "carol"]).await;
+    manager
+        .post(
+            "/channel/info",
+            json!({"channel_id": "club", "channel_type": 2, "group_type": "Public"}),
+        )
+        .await
+        .ok();
+    let path = |group: &str| format!("/groups/{group}/members/update");
+
+    let admin = manager
+        .post(
+            &path("club"),
+            json!({"userID": "bob", "role": "Admin", "nameCard": "Bobby"}),
+        )
+        .await
+        .ok();
+    assert_eq!(
+        (&admin["userID"], &admin["role"], &admin["nameCard"]),
+        (&json!("bob"), &json!("Admin"), &json!("Bobby"))
+    );
+    let notice = last_notice(&bob).await;
+    assert_eq!(notice["type"], "groupAdminSet");
+    assert!(
+        notice.get("operator").is_none_or(Value::is_null),
+        "{notice}"
+    );
+    // no tip: the app backend's changes write none
+    assert!(bob.history("GROUPclub").await.is_empty());
+
+    manager
+        .post(&path("club"), json!({"userID": "carol", "muteTime": 600}))
+        .await
+        .ok();
+    carol
+        .try_send("GROUPclub", json!({"text": "hi"}))
+        .await
+        .expect_error(403, 40307, "muted");
+    // the admin the app named runs the group from a client
+    update(&bob, "club", json!({"userID": "carol", "muteTime": 0})).await;
+    carol.send_text("GROUPclub", "back").await;
+    assert_eq!(
+        members(&bob, "club").await,
+        [
+            ("bob".into(), "Admin".into(), false, "Bobby".into()),
+            ("carol".into(), "Member".into(), false, String::new()),
+        ]
+    );
+
+    // the group's type still rules, and only members are changed
+    manager.create_group("work", &["bob"]).await;
+    manager
+        .post(&path("work"), json!({"userID": "bob", "role": "Admin"}))
+        .await
+        .expect_error(403, 40301, "permission_denied");
+    manager
+        .post(&path("club"), json!({"userID": "dave", "nameCard": "D"}))
+        .await
+        .expect_error(400, 40001, "invalid_argument");
+    bob.post(&path("club"), json!({"userID": "carol", "nameCard": "C"}))
+        .await
+        .expect_error(403, 40301, "permission_denied");
+}
