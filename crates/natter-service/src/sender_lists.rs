@@ -5,7 +5,7 @@
 use natter_core::limits::MAX_UIDS_PER_CALL;
 use natter_core::wire::{SenderListEntry, SenderListRequest, ServerEvent};
 use natter_core::{ChannelKind, Error, GroupId, ListChange, Result, SenderList, Uid};
-use natter_store::{Db, ListOwner, sender_lists};
+use natter_store::{Db, ListOwner, friends, sender_lists};
 
 use crate::groups::distinct_uids;
 use crate::{Natter, now_ms};
@@ -37,15 +37,16 @@ impl Natter {
             _ => None,
         };
         let is_a_blocklist = blocker.is_some();
-        let blocked = self
+        let (unfriended, blocked) = self
             .write(move |db| {
-                change_list(db, list, &owner, change, &uids, now_ms)?;
-                blocked_by(db, &owner, is_a_blocklist)
+                let unfriended = change_list(db, list, &owner, change, &uids, now_ms)?;
+                Ok((unfriended, blocked_by(db, &owner, is_a_blocklist)?))
             })
             .await?;
         if let (Some(uid), Some(blocked)) = (blocker, blocked) {
             self.tell_blacklist(&uid, blocked);
         }
+        self.tell_unfriended(&unfriended);
         Ok(())
     }
 
@@ -83,15 +84,23 @@ impl Natter {
         }
         let owner = ListOwner::User(uid.clone());
         let now_ms = now_ms();
-        let blocked = self
+        let (unfriended, blocked) = self
             .write(move |db| {
-                change_list(db, SenderList::Blacklist, &owner, change, &users, now_ms)?;
-                blocked_by(db, &owner, true)
+                let unfriended =
+                    change_list(db, SenderList::Blacklist, &owner, change, &users, now_ms)?;
+                Ok((unfriended, blocked_by(db, &owner, true)?))
             })
-            .await?
-            .unwrap_or_default();
+            .await?;
+        let blocked = blocked.unwrap_or_default();
         self.tell_blacklist(uid, blocked.clone());
+        self.tell_unfriended(&unfriended);
         Ok(blocked)
+    }
+
+    /// Users whose friends or friend requests a block ended read them again.
+    fn tell_unfriended(&self, unfriended: &[Uid]) {
+        self.tell_friend_lists(unfriended);
+        self.tell_each(unfriended, &ServerEvent::FriendApplicationListUpdated {});
     }
 
     /// The user's devices hear their blocklist as it now is.
@@ -128,6 +137,9 @@ impl Natter {
     }
 }
 
+/// Changes a list. A user who blocks others ends what is between them, as on Tencent: they are
+/// no longer friends and the requests between them go; returns the users that touched (the
+/// blocker first), whose devices are told.
 fn change_list(
     db: &dyn Db,
     list: SenderList,
@@ -135,12 +147,18 @@ fn change_list(
     change: ListChange,
     uids: &[Uid],
     now_ms: i64,
-) -> natter_store::Result<()> {
-    match change {
-        ListChange::Add => sender_lists::add(db, list, owner, uids, now_ms),
-        ListChange::Set => sender_lists::set(db, list, owner, uids, now_ms),
-        ListChange::Remove => sender_lists::remove(db, list, owner, uids),
-        ListChange::RemoveAll => sender_lists::remove_all(db, list, owner),
+) -> natter_store::Result<Vec<Uid>> {
+    let listed = match change {
+        ListChange::Add => sender_lists::add(db, list, owner, uids, now_ms).map(|()| true)?,
+        ListChange::Set => sender_lists::set(db, list, owner, uids, now_ms).map(|()| true)?,
+        ListChange::Remove => sender_lists::remove(db, list, owner, uids).map(|()| false)?,
+        ListChange::RemoveAll => sender_lists::remove_all(db, list, owner).map(|()| false)?,
+    };
+    match (owner, list) {
+        (ListOwner::User(blocker), SenderList::Blacklist) if listed => {
+            friends::end_for_block(db, blocker, uids)
+        }
+        _ => Ok(Vec::new()),
     }
 }
 

@@ -297,6 +297,30 @@ pub fn remove(
         .collect()
 }
 
+/// Ends all that is between `blocker` and each of `blocked`, as blocking does on Tencent: each
+/// leaves the other's list (and its groups), and the friend requests between them go. Returns
+/// the users whose list or requests changed, `blocker` first when theirs did.
+pub fn end_for_block(db: &dyn Db, blocker: &Uid, blocked: &[Uid]) -> Result<Vec<Uid>> {
+    locks::lock_users(db, std::iter::once(blocker).chain(blocked))?;
+    let mut ended = Vec::new();
+    for other in blocked {
+        let entries = usize::from(delete_entry(db, blocker, other)?)
+            + usize::from(delete_entry(db, other, blocker)?);
+        let requests = db.execute(
+            "DELETE FROM friend_requests \
+             WHERE (from_uid = $1 AND to_uid = $2) OR (from_uid = $2 AND to_uid = $1)",
+            params![blocker.as_str(), other.as_str()],
+        )?;
+        if entries > 0 || requests > 0 {
+            ended.push(other.clone());
+        }
+    }
+    if !ended.is_empty() {
+        ended.insert(0, blocker.clone());
+    }
+    Ok(ended)
+}
+
 /// The user names a friend in their list (`remark`); the entry as it now is.
 pub fn set_remark(db: &dyn Db, uid: &Uid, friend: &Uid, remark: &str) -> Result<Friend> {
     locks::lock_user(db, uid)?;

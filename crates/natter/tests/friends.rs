@@ -676,3 +676,51 @@ async fn friend_groups_hold_friends_only_and_follow_the_list() {
             .expect_error_naming(400, 40001, "invalid_argument", "name");
     }
 }
+
+#[tokio::test]
+async fn blocking_ends_the_friendship_and_the_requests_either_way() {
+    let server = Server::start().await;
+    let alice = server.user("alice").await;
+    let bob = server.user("bob").await;
+    let carol = server.user("carol").await;
+    allow(&bob, "AllowType_Type_AllowAny").await;
+    add(&alice, "bob", "both").await;
+    alice
+        .post(
+            "/v1/friend-groups",
+            json!({"name": "Work", "userIDList": ["bob"]}),
+        )
+        .await
+        .ok();
+    add(&carol, "alice", "both").await;
+    assert_eq!(applications(&alice).await["unreadCount"], 1);
+    let mut bobs_phone = events(&server, &bob).await;
+
+    alice
+        .post("/v1/blacklist", json!({"userIDList": ["bob", "carol"]}))
+        .await
+        .ok();
+    friend_list_event(&mut bobs_phone).await;
+    for user in [&alice, &bob, &carol] {
+        assert!(friend_ids(user).await.is_empty(), "{}", user.uid);
+        assert_eq!(applications(user).await["applicationList"], json!([]));
+    }
+    assert_eq!(friend_groups(&alice).await[0]["count"], 0);
+    // unblocking does not bring them back; the app backend's block of a user's list does the same
+    alice
+        .post("/v1/blacklist/remove", json!({"userIDList": ["bob"]}))
+        .await
+        .ok();
+    assert!(friend_ids(&alice).await.is_empty());
+    add(&alice, "bob", "both").await;
+    server
+        .manager()
+        .post(
+            "/channel/blacklist_add",
+            json!({"channel_id": "bob", "channel_type": 1, "uids": ["alice"]}),
+        )
+        .await
+        .ok();
+    assert!(friend_ids(&alice).await.is_empty());
+    assert!(friend_ids(&bob).await.is_empty());
+}
