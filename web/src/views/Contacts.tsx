@@ -33,7 +33,7 @@ import { dateOf, friendName, listTime } from '../format.ts';
 import { state } from '../state.ts';
 import { Avatar } from './common.tsx';
 import { MenuPanel, type Item } from './Menu.tsx';
-import { Actions, Modal } from './Modal.tsx';
+import { ConfirmDialog, Modal } from './Modal.tsx';
 
 const { TYPES } = TencentCloudChat;
 
@@ -282,7 +282,7 @@ function FriendRow({
     >
       <button
         type="button"
-        class="friend-main"
+        class="conv-main friend-main"
         tabIndex={tabStop ? 0 : -1}
         aria-label={`Chat with ${name}${sub ? ` (${sub})` : ''}`}
         onClick={() => chatWith(uid)}
@@ -517,29 +517,16 @@ export function RemoveFriendDialog({ userID, returnFocus }: { userID: string; re
   const name = userName(userID);
   const onAnswer = (value: string) => {
     focusContacts(returnFocus);
-    if (value !== 'remove') return;
+    if (value !== 'remove-friend') return;
     // The row goes: the focus, if it was there, moves to the list.
     void removeFriend(userID).then(() => {
       if (document.activeElement === document.body) focusContacts(returnFocus);
     });
   };
   return (
-    <Modal id="remove-friend-dialog" labelledBy="remove-friend-title" describedBy="remove-friend-desc" onAnswer={onAnswer}>
-      <form method="dialog">
-        <h2 id="remove-friend-title">Remove {name} from your contacts?</h2>
-        <p id="remove-friend-desc">
-          You also leave {name}’s contacts. Your conversation and its history stay, and you can still message each
-          other. To be friends again, one of you adds the other.
-        </p>
-        <Actions
-          cancelID="remove-friend-cancel"
-          confirm={
-            <button type="submit" value="remove" class="btn btn-danger" id="remove-friend-confirm">
-              Remove
-            </button>
-          }
-        />
-      </form>
-    </Modal>
+    <ConfirmDialog id="remove-friend" title={`Remove ${name} from your contacts?`} confirmLabel="Remove" onAnswer={onAnswer}>
+      You also leave {name}’s contacts. Your conversation and its history stay, and you can still message each other.
+      To be friends again, one of you adds the other.
+    </ConfirmDialog>
   );
 }

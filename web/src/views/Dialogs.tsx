@@ -14,7 +14,7 @@ import { allFolders, findConversation, state } from '../state.ts';
 import { openConversation } from '../thread.ts';
 import { AddFriendDialog, RemoveFriendDialog, RenameFriendDialog } from './Contacts.tsx';
 import { GroupInfoDialog } from './GroupInfo.tsx';
-import { Actions, MEMBERS_PATTERN, Modal, restoreFocus, userIDsOf } from './Modal.tsx';
+import { Actions, ConfirmDialog, MEMBERS_PATTERN, Modal, restoreFocus, userIDsOf } from './Modal.tsx';
 
 export function Dialogs() {
   const d = state.dialog.value;
@@ -95,23 +95,11 @@ function BlockDialog({ id, returnFocus }: { id: ConversationID; returnFocus: HTM
     if (value === 'block') void block(id);
   };
   return (
-    <Modal id="block-dialog" labelledBy="block-title" describedBy="block-desc" onAnswer={onAnswer}>
-      <form method="dialog">
-        <h2 id="block-title">Block {name}?</h2>
-        <p id="block-desc">
-          {name} will not be able to message you: their messages are refused, on all your devices. You can still write to
-          them, and groups you share are not affected. You can unblock them at any time.
-        </p>
-        <Actions
-          cancelID="block-cancel"
-          confirm={
-            <button type="submit" value="block" class="btn btn-danger" id="block-confirm">
-              Block
-            </button>
-          }
-        />
-      </form>
-    </Modal>
+    <ConfirmDialog id="block" title={`Block ${name}?`} confirmLabel="Block" onAnswer={onAnswer}>
+      {name} will not be able to message you: their messages are refused, on all your devices. You can still write to
+      them, and groups you share are not affected. If you are friends, you no longer are. You can unblock them at any
+      time.
+    </ConfirmDialog>
   );
 }
 

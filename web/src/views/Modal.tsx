@@ -77,6 +77,38 @@ export function Actions({ cancelID, confirm }: { cancelID?: string; confirm: Com
   );
 }
 
+/**
+ * A dialog that asks before a step that is hard to undo: its title, what the step does (and does
+ * not), and Cancel, which has the focus, beside the step's danger button. `id` names the dialog
+ * and its parts (`<id>-dialog`, `-title`, `-desc`, `-cancel`, `-confirm`); the button's value is
+ * `id` too.
+ */
+export function ConfirmDialog(props: {
+  id: string;
+  title: ComponentChildren;
+  confirmLabel: string;
+  onAnswer: (value: string) => void;
+  children: ComponentChildren;
+}) {
+  const { id } = props;
+  return (
+    <Modal id={`${id}-dialog`} labelledBy={`${id}-title`} describedBy={`${id}-desc`} onAnswer={props.onAnswer}>
+      <form method="dialog">
+        <h2 id={`${id}-title`}>{props.title}</h2>
+        <p id={`${id}-desc`}>{props.children}</p>
+        <Actions
+          cancelID={`${id}-cancel`}
+          confirm={
+            <button type="submit" value={id} class="btn btn-danger" id={`${id}-confirm`}>
+              {props.confirmLabel}
+            </button>
+          }
+        />
+      </form>
+    </Modal>
+  );
+}
+
 /** User IDs as typed: separated by commas or spaces. */
 export const MEMBERS_PATTERN = '[A-Za-z0-9_.@\-]{1,64}([ ,]+[A-Za-z0-9_.@\-]{1,64})*[ ,]*';
 
