@@ -545,13 +545,16 @@ export function toGroup(wire: Partial<WireGroup> & { groupID: string }, self: Gr
  * `groupRole`: the user's role in a group the SDK holds (its group list or profile answers), for
  * a group conversation's `groupProfile.selfInfo.role`; `groupMuted`: whether the group is muted
  * for all, as the SDK last learnt (a group call's answer, a profile tip), for its
- * `groupProfile.muteAllMembers`. The conversation itself says neither.
+ * `groupProfile.muteAllMembers`; `friendRemark`: the name the user gives a friend in their friend
+ * list, as the SDK last fetched it, for a one-to-one conversation's `remark`. The conversation
+ * itself says none of them.
  */
 export function toConversation(
   wire: WireConversation,
   me: string,
   groupRole: (groupID: string) => string | undefined = () => undefined,
   groupMuted: (groupID: string) => boolean | undefined = () => undefined,
+  friendRemark: (userID: string) => string | undefined = () => undefined,
 ): Conversation {
   const type = conversationTypeOf(wire.conversationID);
   const target = conversationTarget(wire.conversationID);
@@ -564,7 +567,7 @@ export function toConversation(
     unreadCount: wire.unreadCount,
     lastMessage: toLastMessage(wire.lastMessage, me, { conversationID: wire.conversationID, peerReadSeq: wire.peerReadSeq ?? 0 }),
     groupAtInfoList: type === TYPES.CONV_GROUP ? toGroupAtInfoList(wire.groupAtInfoList, target) : [],
-    remark: '',
+    remark: type === TYPES.CONV_C2C ? (friendRemark(target) ?? '') : '',
     isPinned: wire.isPinned,
     messageRemindType: wire.messageRemindType as MessageRemindType,
     markList: [...wire.markList],

@@ -402,10 +402,19 @@ export class Natter extends TencentUnsupported {
     fetch: async () => (await this.http.get<WireBlacklist>('/v1/blacklist')).userIDList,
     emit: (userIDList) => this.emit(EVENT.BLACKLIST_UPDATED, userIDList),
   });
-  /** FRIEND_LIST_UPDATED: the friend list, fetched on the server's hints (friends.ts). */
+  /**
+   * The names the user gives their friends (`remark`), by userID, from the friend list last
+   * fetched: a one-to-one conversation's `remark`, as Tencent's conversation shows it.
+   */
+  private friendRemarks: ReadonlyMap<string, string> = new Map();
+  /**
+   * FRIEND_LIST_UPDATED: the friend list, fetched on the server's hints (friends.ts); also for an
+   * app that shows conversations, whose one-to-one conversations carry the friends' remarks.
+   */
   private readonly friendListFeed = new ListFeed<Friend[]>({
-    listened: () => this.emitter.has(EVENT.FRIEND_LIST_UPDATED),
+    listened: () => this.emitter.has(EVENT.FRIEND_LIST_UPDATED) || this.emitter.has(EVENT.CONVERSATION_LIST_UPDATED),
     fetch: async () => (await this.getFriendList()).data,
+    fetched: (friendList) => this.noteFriendRemarks(friendList),
     emit: (friendList) => this.emit(EVENT.FRIEND_LIST_UPDATED, friendList),
   });
   /** FRIEND_APPLICATION_LIST_UPDATED: the friend requests, fetched on the server's hints (friends.ts). */
@@ -627,6 +636,7 @@ export class Natter extends TencentUnsupported {
     this.groupMutes.clear();
     this.blocklist.stop();
     this.friendListFeed.stop();
+    this.friendRemarks = new Map();
     this.friendApplicationFeed.stop();
     this.friendGroupFeed.stop();
     this.loading = null;
@@ -975,7 +985,22 @@ export class Natter extends TencentUnsupported {
       this.userID ?? '',
       (groupID) => this.groupRoles.get(groupID),
       (groupID) => this.groupMutes.get(groupID),
+      (userID) => this.friendRemarks.get(userID),
     );
+
+  /**
+   * The friend list fetched: its remarks become the one-to-one conversations' `remark`, and the
+   * conversation list is sent again when one it holds now shows another.
+   */
+  private noteFriendRemarks(friendList: Friend[]): void {
+    const before = this.friendRemarks;
+    const after = new Map(friendList.filter((f) => f.remark !== '').map((f) => [f.userID, f.remark]));
+    this.friendRemarks = after;
+    const changed = [...new Set([...before.keys(), ...after.keys()])].some(
+      (userID) => before.get(userID) !== after.get(userID) && this.store.get(`${TYPES.CONV_C2C}${userID}`) !== undefined,
+    );
+    if (changed) this.emitList();
+  }
 
   /**
    * A group of a call's answer as the app sees it: `selfInfo` with the user, their role (noted for

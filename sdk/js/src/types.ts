@@ -379,8 +379,9 @@ export interface Conversation {
    */
   groupAtInfoList: GroupAtInfo[];
   /**
-   * Always `''`: the server's conversation carries no friend remark, and the SDK does not hold the
-   * friend list to add it (getFriendList and getFriendProfile give each friend's `remark`).
+   * A one-to-one conversation's: the name the user gives the friend (`''`: none, or not a friend),
+   * from the friend list the SDK fetches for an app that listens for CONVERSATION_LIST_UPDATED or
+   * FRIEND_LIST_UPDATED (`''` until it came); the server's conversation does not carry it.
    */
   remark: string;
   isPinned: boolean;

@@ -19,6 +19,7 @@ import {
   ErrorCode,
   MAX_USERS_PER_FRIEND_CALL,
   TYPES,
+  type Conversation,
   type Friend,
   type FriendApplicationListResult,
   type FriendGroup,
@@ -196,6 +197,22 @@ describe('addFriend', () => {
       assert.deepEqual(heard, (await alice.chat.getFriendList()).data, 'the whole list, as getFriendList gives it');
       assert.deepEqual(await relations(alice, [uid.bob]), { [uid.bob]: TYPES.SNS_TYPE_BOTH_WAY });
       assert.deepEqual(await requests(bob), { list: [], unreadCount: 0 }, 'no request was made');
+
+      // the remark is the one-to-one conversation's, as Tencent's
+      await alice.chat.sendMessage(alice.chat.createTextMessage({ to: uid.bob, conversationType: TYPES.CONV_C2C, payload: { text: 'hi' } }));
+      await waitFor(
+        () => alice.rec.of(EVENT.CONVERSATION_LIST_UPDATED).some((e) => (e.data as Conversation[]).some((c) => c.remark === 'Bobby')),
+        5_000,
+        "alice's conversation with bob named Bobby",
+      );
+      await alice.chat.updateFriend({ userID: uid.bob, remark: 'Rob' });
+      await waitFor(
+        () => (alice.rec.of(EVENT.CONVERSATION_LIST_UPDATED).at(-1)?.data as Conversation[])?.[0]?.remark === 'Rob',
+        5_000,
+        'the new remark in the conversation list',
+      );
+      assert.equal((await alice.chat.getConversationProfile(`C2C${uid.bob}`)).data.conversation.remark, 'Rob');
+      assert.equal((await bob.chat.getConversationProfile(`C2C${uid.alice}`)).data.conversation.remark, '', 'bob gave alice none');
 
       // a friend's new profile is a change of the list, as Tencent's
       const before = heardLists(alice).length;
