@@ -34,7 +34,8 @@ export function isGroup(id: ConversationID): boolean {
 /** The conversation's name: the profile's name when set, else the user or group ID. */
 export function displayName(id: ConversationID, c?: Conversation): string {
   if (id === SYSTEM_ID) return 'System notices';
-  const profileName = isGroup(id) ? c?.groupProfile?.name : c?.userProfile?.nick;
+  // A one-to-one conversation shows the name the user gave the friend, as in Contacts.
+  const profileName = isGroup(id) ? c?.groupProfile?.name : c?.remark || c?.userProfile?.nick;
   return profileName || targetOf(id);
 }
 

@@ -1505,9 +1505,10 @@ test('the web client against a real server', async (t) => {
     assert.equal((await friendsOf('alice'))[0].remark, 'Bobby');
     await shot(alice, '35-contacts', { toasts: false });
 
-    // clicking him opens their conversation, in Chats
+    // clicking him opens their conversation, in Chats, which shows him by her name for him
     await alice.click(`${friendRow('bob')} .friend-main`);
-    await alice.waitForFunction(() => document.querySelector('#pane-title')?.textContent === 'Bob Marley');
+    await alice.waitForFunction(() => document.querySelector('#pane-title')?.textContent === 'Bobby');
+    assert.equal(await alice.textContent(`${item('C2Cbob')} .conv-name`), 'Bobby');
     await alice.waitForSelector('#msg-list >> text=See you at 7:30');
     assert.equal(await alice.getAttribute('#tab-chats', 'aria-selected'), 'true');
 
@@ -1525,6 +1526,14 @@ test('the web client against a real server', async (t) => {
     await bob.waitForSelector(friendRow('alice'), { state: 'detached' });
     await bob.waitForSelector('#friends-empty');
     assert.deepEqual([await idsOf('alice'), await idsOf('bob')], [[], []]);
+    // no longer her friend, he is shown by his own name again
+    await alice.bringToFront();
+    await alice.click('#tab-chats');
+    await alice.waitForFunction(
+      (sel) => document.querySelector(sel)?.textContent === 'Bob Marley',
+      `${item('C2Cbob')} .conv-name`,
+    );
+    await alice.click('#tab-contacts');
 
     // alice takes no requests any more: bob's add is refused, and says why
     await alice.bringToFront();
