@@ -182,12 +182,15 @@ pub fn name_card(db: &dyn Db, group: &GroupId, uid: &Uid) -> Result<String> {
         .unwrap_or_default())
 }
 
-/// The user's name cards in the groups where they have one.
+/// The user's name cards in the groups they are a member of now, where they have one: from
+/// their conversations, so each is a read by primary key.
 pub fn name_cards_of(db: &dyn Db, uid: &Uid) -> Result<Vec<(GroupId, String)>> {
     db.query(
-        "SELECT ch.key, r.name_card FROM group_members r JOIN channels ch ON ch.id = r.channel_id \
-         WHERE r.uid = $1 AND r.name_card <> ''",
-        params![uid.as_str()],
+        "SELECT ch.key, r.name_card FROM conversations c \
+         JOIN channels ch ON ch.id = c.channel_id \
+         JOIN group_members r ON r.channel_id = c.channel_id AND r.uid = c.uid \
+         WHERE c.uid = $1 AND ch.kind = $2 AND c.left_seq IS NULL AND r.name_card <> ''",
+        params![uid.as_str(), ChannelKind::Group.code()],
     )?
     .iter()
     .map(|row| {
