@@ -829,8 +829,8 @@ async fn my_profile(
 /// Change my profile
 ///
 /// Sets the user's own nick, avatar, custom fields (those given; the other custom fields are
-/// kept) and who may add them as a friend (`allowType`), as Tencent's `updateMyProfile`. Everyone who shows the profile is sent
-/// `profileUpdated`, the user's own devices included.
+/// kept) and who may add them as a friend (`allowType`), as Tencent's `updateMyProfile`.
+/// Everyone who shows the profile is sent `profileUpdated`, the user's own devices included.
 #[utoipa::path(post, path = "/v1/profile", tag = "client", operation_id = "updateMyProfile",
     request_body = wire::MyProfileUpdate,
     responses(

@@ -2131,8 +2131,8 @@ export interface paths {
         /**
          * Change my profile
          * @description Sets the user's own nick, avatar, custom fields (those given; the other custom fields are
-         *     kept) and who may add them as a friend (`allowType`), as Tencent's `updateMyProfile`. Everyone who shows the profile is sent
-         *     `profileUpdated`, the user's own devices included.
+         *     kept) and who may add them as a friend (`allowType`), as Tencent's `updateMyProfile`.
+         *     Everyone who shows the profile is sent `profileUpdated`, the user's own devices included.
          */
         post: operations["updateMyProfile"];
         delete?: never;
