@@ -171,15 +171,8 @@ pub(crate) fn marks(db: &dyn Db, channel_id: i64, uid: &Uid) -> Result<Marks> {
 
 /// The name card the user has in the group (`""`: none, or not a member: leaving drops it).
 pub fn name_card(db: &dyn Db, group: &GroupId, uid: &Uid) -> Result<String> {
-    Ok(db
-        .query_opt(
-            "SELECT r.name_card FROM group_members r JOIN channels ch ON ch.id = r.channel_id \
-             WHERE ch.kind = $1 AND ch.key = $2 AND r.uid = $3",
-            params![ChannelKind::Group.code(), group.as_str(), uid.as_str()],
-        )?
-        .map(|row| row.get(0))
-        .transpose()?
-        .unwrap_or_default())
+    let channel = groups::existing_group(db, group)?;
+    Ok(marks(db, channel.id, uid)?.name_card)
 }
 
 /// The user's name cards in the groups they are a member of now, where they have one: from
