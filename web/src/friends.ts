@@ -291,48 +291,58 @@ function requestGone(err: unknown, otherwise: string): string {
   return errorCode(err) === 40401 ? 'That request was answered or withdrawn already.' : `${otherwise}: ${describeError(err)}`;
 }
 
+/**
+ * Answers (or withdraws) the request between the user and `userID` that goes `type`'s way with
+ * `call`; once done, its row goes and `done` is said (`alsoAnnounce`: to screen readers too, for
+ * an answer that changes more than the list of requests); else why not.
+ */
+async function settleRequest(
+  userID: string,
+  type: FriendApplication['type'],
+  call: () => Promise<unknown>,
+  words: { done: string; failed: string; alsoAnnounce?: boolean },
+): Promise<void> {
+  const sdk = currentChat();
+  try {
+    await call();
+    if (currentChat() !== sdk) return;
+    dropRequest(userID, type);
+    toast(words.done);
+    if (words.alsoAnnounce) announce(words.done);
+  } catch (err) {
+    toast(requestGone(err, words.failed), 'error');
+  }
+}
+
 /** Accepts a request to the user, adding the asker to the user's list too (both become friends). */
 export async function acceptRequest(userID: string): Promise<void> {
   const name = userName(userID);
-  const sdk = currentChat();
-  try {
-    await chat().acceptFriendApplication({ userID, type: TYPES.SNS_APPLICATION_AGREE_AND_ADD });
-    if (currentChat() !== sdk) return;
-    dropRequest(userID, TYPES.SNS_APPLICATION_SENT_TO_ME);
-    const said = `You and ${name} are now friends`;
-    toast(said);
-    announce(said);
-  } catch (err) {
-    toast(requestGone(err, `Could not accept ${name}’s request`), 'error');
-  }
+  await settleRequest(
+    userID,
+    TYPES.SNS_APPLICATION_SENT_TO_ME,
+    () => chat().acceptFriendApplication({ userID, type: TYPES.SNS_APPLICATION_AGREE_AND_ADD }),
+    { done: `You and ${name} are now friends`, failed: `Could not accept ${name}’s request`, alsoAnnounce: true },
+  );
 }
 
 /** Declines a request to the user: no list changes, and the asker is told nothing but that it is gone. */
 export async function declineRequest(userID: string): Promise<void> {
   const name = userName(userID);
-  const sdk = currentChat();
-  try {
-    await chat().refuseFriendApplication({ userID });
-    if (currentChat() !== sdk) return;
-    dropRequest(userID, TYPES.SNS_APPLICATION_SENT_TO_ME);
-    toast(`You declined ${name}’s friend request`);
-  } catch (err) {
-    toast(requestGone(err, `Could not decline ${name}’s request`), 'error');
-  }
+  await settleRequest(userID, TYPES.SNS_APPLICATION_SENT_TO_ME, () => chat().refuseFriendApplication({ userID }), {
+    done: `You declined ${name}’s friend request`,
+    failed: `Could not decline ${name}’s request`,
+  });
 }
 
 /** Withdraws the user's own request (`deleteFriendApplication` of one sent by them). */
 export async function withdrawRequest(userID: string): Promise<void> {
   const name = userName(userID);
-  const sdk = currentChat();
-  try {
-    await chat().deleteFriendApplication({ userID, type: TYPES.SNS_APPLICATION_SENT_BY_ME });
-    if (currentChat() !== sdk) return;
-    dropRequest(userID, TYPES.SNS_APPLICATION_SENT_BY_ME);
-    toast(`You withdrew your friend request to ${name}`);
-  } catch (err) {
-    toast(requestGone(err, `Could not withdraw your request to ${name}`), 'error');
-  }
+  await settleRequest(
+    userID,
+    TYPES.SNS_APPLICATION_SENT_BY_ME,
+    () => chat().deleteFriendApplication({ userID, type: TYPES.SNS_APPLICATION_SENT_BY_ME }),
+    { done: `You withdrew your friend request to ${name}`, failed: `Could not withdraw your request to ${name}` },
+  );
 }
 
 /** Gives a friend a name of the user's own (`updateFriend`'s `remark`); `''` goes back to their own. */
