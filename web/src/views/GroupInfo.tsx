@@ -56,6 +56,8 @@ export function GroupInfoDialog({ id, returnFocus }: { id: ConversationID; retur
   const nameInput = useRef<HTMLInputElement>(null);
   const nameCardInput = useRef<HTMLInputElement>(null);
   const memberList = useRef<HTMLUListElement>(null);
+  /** Whom the user last removed, until their row goes. */
+  const removedMember = useRef<string | null>(null);
 
   const load = async () => {
     try {
@@ -119,6 +121,16 @@ export function GroupInfoDialog({ id, returnFocus }: { id: ConversationID; retur
     admin: !work && owner && m.userID !== me,
   });
   const members = info.value?.members;
+  // The removed member's row goes with its Remove button, which had the focus: the list takes it,
+  // in the render that drops the row (the group may be reloaded first by the tip of the removal).
+  useLayoutEffect(() => {
+    const gone = removedMember.current;
+    if (!gone || !members || members.some((m) => m.userID === gone)) return;
+    removedMember.current = null;
+    // Unless the user has moved on to another control meanwhile.
+    const active = document.activeElement;
+    if (!active || active === document.body || active instanceof HTMLDialogElement) memberList.current?.focus();
+  }, [members]);
   // The user's name card is in their member entry (the group's `selfInfo` does not carry it).
   const myNameCard = members?.find((m) => m.userID === me)?.nameCard ?? '';
   const now = serverNow();
@@ -146,10 +158,10 @@ export function GroupInfoDialog({ id, returnFocus }: { id: ConversationID; retur
     const next = nameInput.current?.value.trim() ?? '';
     if (next && next !== group?.name) void change(() => renameGroup(groupID, next));
   };
-  const remove = (m: GroupMember, button: HTMLElement) => {
-    // The row goes with the member: the focus then stays in the list.
+  const remove = (m: GroupMember) => {
+    removedMember.current = m.userID;
     void change(() => removeGroupMember(groupID, m.userID, memberName(m))).then(() => {
-      if (!button.isConnected) memberList.current?.focus();
+      if (info.value?.members?.some((x) => x.userID === m.userID)) removedMember.current = null;
     });
   };
   const saveNameCard = (event: Event) => {
@@ -260,7 +272,7 @@ export function GroupInfoDialog({ id, returnFocus }: { id: ConversationID; retur
                       member={m}
                       me={me}
                       muted={muted}
-                      onRemove={mayHere.remove ? (button) => remove(m, button) : undefined}
+                      onRemove={mayHere.remove ? () => remove(m) : undefined}
                       onAdmin={mayHere.admin ? () => void change(() => setAdmin(groupID, m.userID, name, !isAdmin)) : undefined}
                       onMute={
                         mayHere.mute
@@ -417,7 +429,7 @@ function MemberRow({
   me: string;
   muted: boolean;
   /** Given where the user may remove this member. */
-  onRemove?: (button: HTMLElement) => void;
+  onRemove?: () => void;
   /** Given where the user may make this member an admin, or a plain member again. */
   onAdmin?: () => void;
   /** Given where the user may mute or unmute this member. */
@@ -470,7 +482,7 @@ function MemberRow({
               class="btn btn-small"
               aria-label={`Remove ${name} from the group`}
               data-remove={member.userID}
-              onClick={(event) => onRemove(event.currentTarget)}
+              onClick={onRemove}
             >
               Remove
             </button>
