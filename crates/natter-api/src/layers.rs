@@ -19,6 +19,7 @@ use tracing::Instrument;
 
 use crate::AppState;
 use crate::error::ApiError;
+use crate::files;
 
 /// The header that carries a request's ID, in both directions.
 pub const REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
@@ -79,11 +80,12 @@ pub fn request_span(request: &axum::http::Request<Body>) -> tracing::Span {
 
 /// Counts every answer and how long it took; refuses IPs over their rate; gives up on requests
 /// that take longer than the configured timeout (a write still runs to completion, see
-/// [`run_to_completion`]).
+/// [`run_to_completion`]), except uploads, which may take long but not pause long.
 pub async fn guard(State(state): State<AppState>, request: Request, next: Next) -> Response {
     let started = Instant::now();
     let response = match client_ip(&request).map(|ip| state.ip_limiter.check(&ip)) {
         Some(Err(limited)) => ApiError(limited).into_response(),
+        _ if files::is_upload(request.uri().path()) => next.run(request).await,
         _ => match tokio::time::timeout(state.request_timeout, next.run(request)).await {
             Ok(response) => response,
             Err(_) => ApiError(Error::unavailable(

@@ -7,6 +7,7 @@
 mod client;
 pub mod error;
 mod extract;
+mod files;
 mod friends;
 mod json;
 mod layers;
@@ -73,6 +74,8 @@ pub struct AppState {
     pub http_metrics: Arc<HttpMetrics>,
     /// The WuKongIM gateway: the addresses `GET /route` hands out, and its metrics.
     pub wukongim: Arc<dyn natter_service::WuKongImGateway>,
+    /// The files behind media messages.
+    pub uploads: Arc<natter_service::Uploads>,
 }
 
 /// HTTP-level settings of the router.
@@ -89,6 +92,7 @@ pub struct HttpConfig {
 fn documented_routes() -> OpenApiRouter<AppState> {
     OpenApiRouter::with_openapi(openapi::base())
         .merge(client::routes())
+        .merge(files::routes())
         .merge(friends::routes())
         .merge(server::routes())
         .merge(sender_lists::routes())

@@ -81,7 +81,13 @@ pub(crate) fn finish(document: &mut Document) {
     for (path, item) in document.paths.paths.iter_mut() {
         let open = matches!(
             path.as_str(),
-            "/healthz" | "/metrics" | "/openapi.json" | "/v1/dev" | "/route" | "/route/batch"
+            "/healthz"
+                | "/metrics"
+                | "/openapi.json"
+                | "/v1/dev"
+                | "/route"
+                | "/route/batch"
+                | "/files/{fileID}/{name}"
         );
         for operation in [&mut item.get, &mut item.post, &mut item.put]
             .into_iter()

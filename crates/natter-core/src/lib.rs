@@ -6,6 +6,7 @@
 pub mod cursor;
 pub mod device;
 pub mod error;
+pub mod files;
 pub mod friend_rules;
 pub mod group_rules;
 pub mod histogram;

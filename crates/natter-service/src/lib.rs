@@ -25,6 +25,7 @@ mod profiles;
 mod removal;
 mod sender_lists;
 mod tokens;
+mod uploads;
 mod users;
 mod webhooks;
 mod wukongim;
@@ -46,6 +47,7 @@ pub use friend_groups::FriendGroupChange;
 pub use gateway::{WuKongImGateway, WuKongImRoutes};
 pub use messaging::{Delivery, HistoryQuery, transient_id};
 pub use metrics::Metrics;
+pub use uploads::{UploadOptions, Uploads};
 pub use webhooks::{BeforeSendOptions, WebhookOptions};
 
 /// The settings key under which `sync_conversation_deletion` is stored.

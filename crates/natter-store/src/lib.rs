@@ -11,6 +11,7 @@ pub mod conversations;
 mod db;
 pub mod editing;
 mod error;
+pub mod files;
 pub mod folders;
 pub mod friend_groups;
 pub mod friends;

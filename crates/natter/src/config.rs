@@ -57,6 +57,15 @@ pub struct Config {
     /// Where the embedded SQLite database lives.
     #[arg(long, default_value = "natter-data")]
     pub data_dir: PathBuf,
+    /// Where uploaded files (the media of image, file, audio and video messages) live. Unset:
+    /// `files` in --data-dir. The nodes of a cluster must share it (a network file system), or
+    /// each serves only the files uploaded to it.
+    #[arg(long)]
+    pub files_dir: Option<PathBuf>,
+    /// Largest uploaded file in bytes (Tencent's SDK sends images and audio up to 20 MiB, files
+    /// and videos up to 100 MiB).
+    #[arg(long, default_value_t = 100 << 20)]
+    pub max_upload_bytes: u64,
     /// `postgres://user:password@host:port/database` to use PostgreSQL instead of the embedded
     /// SQLite (for several nodes sharing one database). TLS as libpq's `?sslmode=` and
     /// `&sslrootcert=` say (see "PostgreSQL over TLS" below); by default when the server offers it.
@@ -369,6 +378,19 @@ impl Config {
 
     pub fn request_timeout(&self) -> Duration {
         Duration::from_secs(self.request_timeout_secs)
+    }
+
+    /// Where uploads go and how large they may be. A paused upload is given up after the
+    /// request timeout: the time a request may take is the time an upload may wait for bytes.
+    pub fn uploads(&self) -> natter_service::UploadOptions {
+        natter_service::UploadOptions {
+            dir: self
+                .files_dir
+                .clone()
+                .unwrap_or_else(|| self.data_dir.join("files")),
+            max_bytes: self.max_upload_bytes,
+            idle_timeout: self.request_timeout(),
+        }
     }
 
     pub fn ws_idle_timeout(&self) -> Duration {

@@ -8,7 +8,7 @@ use std::sync::Arc;
 
 use anyhow::Context;
 use natter_api::{AppState, HttpConfig, RateLimiter, WebClient};
-use natter_service::Natter;
+use natter_service::{Natter, Uploads};
 use natter_store::Store;
 use tokio::net::TcpListener;
 use tokio::sync::Semaphore;
@@ -121,6 +121,9 @@ pub async fn run(
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> anyhow::Result<()> {
     let store = open_store(&config).await?;
+    let uploads = config.uploads();
+    let uploads = Uploads::open(uploads.clone())
+        .with_context(|| format!("cannot open the files folder {}", uploads.dir.display()))?;
     let options = natter_service::Options {
         manager_token: config.manager_token.clone(),
         sync_conversation_deletion: config.sync_conversation_deletion,
@@ -180,6 +183,7 @@ pub async fn run(
         max_connections_per_user: config.max_connections_per_user,
         http_metrics: Arc::default(),
         wukongim: wukongim.clone(),
+        uploads: Arc::new(uploads),
     };
     let http = HttpConfig {
         max_body_bytes: config.max_body_bytes,

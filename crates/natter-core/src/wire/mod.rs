@@ -7,6 +7,7 @@
 
 mod client;
 mod events;
+mod files;
 mod friends;
 mod objects_only;
 mod server;
@@ -14,6 +15,7 @@ mod webhook;
 
 pub use client::*;
 pub use events::*;
+pub use files::*;
 pub use friends::*;
 pub use server::*;
 pub use webhook::*;

@@ -56,6 +56,8 @@ pub struct Options {
     pub wukongim: bool,
     /// Start with no manager token, as a server whose operator gave none.
     pub without_manager_token: bool,
+    /// The largest upload (the server's default is 100 MiB).
+    pub max_upload_bytes: Option<u64>,
 }
 
 /// The admin URL of the PostgreSQL server the suite runs on (`NATTER_TEST_POSTGRES`, set by
@@ -234,6 +236,9 @@ impl Server {
             manager_token: (!options.without_manager_token).then(|| manager_token.clone()),
             rate_limit: options.rate_limit,
             max_body_bytes: options.max_body_bytes.unwrap_or(defaults.max_body_bytes),
+            max_upload_bytes: options
+                .max_upload_bytes
+                .unwrap_or(defaults.max_upload_bytes),
             sync_conversation_deletion: options.sync_conversation_deletion,
             purge_interval_secs: options
                 .purge_interval_secs

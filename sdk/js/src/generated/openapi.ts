@@ -518,6 +518,48 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/files": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Upload a file as the app backend
+         * @description `POST /v1/files` for the app backend, to send media messages through `/message/send`.
+         */
+        post: operations["uploadFileAsApp"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/files/{fileID}/{name}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Download a file
+         * @description The file's bytes, with a content type from its name's extension. `Range` requests are
+         *     answered (video and audio players seek with them); the answer may be cached for good, as a
+         *     file never changes. A file is shown in a sandbox: an HTML file runs no script.
+         */
+        get: operations["downloadFile"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/groups/{groupID}/members/update": {
         parameters: {
             query?: never;
@@ -1419,6 +1461,29 @@ export interface paths {
         get: operations["devMode"];
         put?: never;
         post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/files": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Upload a file
+         * @description Stores the request body as a file and answers where it is served, for an image, file, audio
+         *     or video message's payload (what the client SDK's `createImageMessage` and the like do
+         *     before sending). Send the raw bytes, with their `Content-Type`; the file's link is readable
+         *     by anyone who has it, without a token. Files stay when messages are deleted or recalled.
+         */
+        post: operations["uploadFile"];
         delete?: never;
         options?: never;
         head?: never;
@@ -4159,6 +4224,34 @@ export interface components {
             group: components["schemas"]["Group"];
             member: components["schemas"]["GroupMember"];
         };
+        /** @description The answer to an upload: where the file is now served. */
+        UploadedFile: {
+            /** @description 32 hex digits: with the name, the file's address. */
+            fileID: string;
+            /**
+             * @description `/files/<fileID>/<name>` (the name percent-encoded), on this server: readable by anyone
+             *     who has it, without a token, as Tencent's media URLs are. Put the absolute URL in a
+             *     message's payload.
+             */
+            url: string;
+            /** @description The name as stored: trimmed, with path separators and control characters made `_`. */
+            name: string;
+            /**
+             * Format: int64
+             * @description In bytes.
+             */
+            size: number;
+            /** @description As the upload's `Content-Type` said (`application/octet-stream` when it said nothing). */
+            contentType: string;
+            /**
+             * Format: int32
+             * @description In pixels, when the file is an image the server recognises (PNG, JPEG, GIF, WebP, BMP,
+             *     and others): what an image message's `imageInfoArray` needs.
+             */
+            width?: number | null;
+            /** Format: int32 */
+            height?: number | null;
+        };
         /** @description Who a one-to-one conversation is with, as a list shows them. */
         UserProfile: {
             userID: string;
@@ -4354,6 +4447,7 @@ export type StatusSuccess = components['schemas']['StatusSuccess'];
 export type SyncResponse = components['schemas']['SyncResponse'];
 export type TotalUnread = components['schemas']['TotalUnread'];
 export type UpdatedGroupMember = components['schemas']['UpdatedGroupMember'];
+export type UploadedFile = components['schemas']['UploadedFile'];
 export type UserProfile = components['schemas']['UserProfile'];
 export type UserTokenRequest = components['schemas']['UserTokenRequest'];
 export type WebhookMessage = components['schemas']['WebhookMessage'];
@@ -6925,6 +7019,169 @@ export interface operations {
             };
             /** @description `rate_limited` (42901): `{code, error, message, requestID}` with WuKongIM's `status` and `msg`. */
             429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `internal` (50001): `{code, error, message, requestID}` with WuKongIM's `status` and `msg`. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `unavailable` (50301): `{code, error, message, requestID}` with WuKongIM's `status` and `msg`. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    uploadFileAsApp: {
+        parameters: {
+            query: {
+                /**
+                 * @description The file's name (`photo.jpg`), percent-encoded: kept for the download, whose type a
+                 *     browser takes from its extension. At most 255 bytes; `/`, `\` and control characters
+                 *     become `_`.
+                 */
+                name: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description The file's bytes, any content type. */
+        requestBody: {
+            content: {
+                "application/octet-stream": number[];
+            };
+        };
+        responses: {
+            /** @description The file, stored. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["UploadedFile"];
+                };
+            };
+            /** @description `invalid_argument` (40001): no name, a name over 255 bytes, an empty body, or bytes that stopped arriving. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `unauthenticated` (40101): `{code, error, message, requestID}` with WuKongIM's `status` and `msg`. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `permission_denied` (40301): `{code, error, message, requestID}` with WuKongIM's `status` and `msg`. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `method_not_allowed` (40501): `{code, error, message, requestID}` with WuKongIM's `status` and `msg`. */
+            405: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `payload_too_large` (41301): larger than the server takes (`--max-upload-bytes`, 100 MiB by default). */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `rate_limited` (42901): `{code, error, message, requestID}` with WuKongIM's `status` and `msg`. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `internal` (50001): `{code, error, message, requestID}` with WuKongIM's `status` and `msg`. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `unavailable` (50301): `{code, error, message, requestID}` with WuKongIM's `status` and `msg`. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    downloadFile: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description As the upload answered. */
+                fileID: string;
+                /** @description As the upload answered. */
+                name: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The file. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/octet-stream": number[];
+                };
+            };
+            /** @description The part of it a `Range` header asked for. */
+            206: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description `not_found` (40401): no such file. */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -11176,6 +11433,110 @@ export interface operations {
             };
             /** @description `not_found`: the server is not in dev mode. */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `internal` (50001): `{code, error, message, requestID}`. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `unavailable` (50301): `{code, error, message, requestID}`. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    uploadFile: {
+        parameters: {
+            query: {
+                /**
+                 * @description The file's name (`photo.jpg`), percent-encoded: kept for the download, whose type a
+                 *     browser takes from its extension. At most 255 bytes; `/`, `\` and control characters
+                 *     become `_`.
+                 */
+                name: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description The file's bytes, any content type. */
+        requestBody: {
+            content: {
+                "application/octet-stream": number[];
+            };
+        };
+        responses: {
+            /** @description The file, stored. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["UploadedFile"];
+                };
+            };
+            /** @description `invalid_argument` (40001): no name, a name over 255 bytes, an empty body, or bytes that stopped arriving. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `unauthenticated` (40101): `{code, error, message, requestID}`. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `permission_denied` (40301): `{code, error, message, requestID}`. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `method_not_allowed` (40501): `{code, error, message, requestID}`. */
+            405: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `payload_too_large` (41301): larger than the server takes (`--max-upload-bytes`, 100 MiB by default). */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `rate_limited` (42901): `{code, error, message, requestID}`. */
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };

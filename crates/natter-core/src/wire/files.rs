@@ -1,0 +1,29 @@
+//! Uploaded files.
+
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+
+/// The answer to an upload: where the file is now served.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct UploadedFile {
+    /// 32 hex digits: with the name, the file's address.
+    #[serde(rename = "fileID")]
+    pub file_id: String,
+    /// `/files/<fileID>/<name>` (the name percent-encoded), on this server: readable by anyone
+    /// who has it, without a token, as Tencent's media URLs are. Put the absolute URL in a
+    /// message's payload.
+    pub url: String,
+    /// The name as stored: trimmed, with path separators and control characters made `_`.
+    pub name: String,
+    /// In bytes.
+    pub size: u64,
+    /// As the upload's `Content-Type` said (`application/octet-stream` when it said nothing).
+    pub content_type: String,
+    /// In pixels, when the file is an image the server recognises (PNG, JPEG, GIF, WebP, BMP,
+    /// and others): what an image message's `imageInfoArray` needs.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub width: Option<u32>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub height: Option<u32>,
+}

@@ -1,0 +1,141 @@
+//! Uploads: the files behind image, file, audio and video messages, put on the server by a
+//! client or the app backend and served back to anyone holding their link.
+//!
+//! An upload streams to disk as it arrives, so a large file never sits in memory; it counts
+//! only once it is whole and durable ([`natter_store::files`]). The server keeps no record of
+//! who may read a file: its link is the permission, as with Tencent's media URLs, so a message
+//! forwarded or a history cleared changes nothing about who can open it.
+
+use std::path::PathBuf;
+use std::time::Duration;
+
+use bytes::Bytes;
+use futures_util::{Stream, StreamExt};
+use natter_core::files::file_name;
+use natter_core::wire::UploadedFile;
+use natter_core::{Error, Result};
+use natter_store::files::FileStore;
+use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, utf8_percent_encode};
+
+/// Enough of a file to find an image's size in (a JPEG's may follow tens of KiB of metadata).
+const HEAD_BYTES: usize = 256 * 1024;
+
+/// What stays as-is in a URL path segment; everything else is percent-encoded.
+const PATH_SEGMENT: &AsciiSet = &NON_ALPHANUMERIC
+    .remove(b'-')
+    .remove(b'.')
+    .remove(b'_')
+    .remove(b'~');
+
+/// The content type of an upload that names none.
+const UNTYPED: &str = "application/octet-stream";
+
+#[derive(Debug, Clone)]
+pub struct UploadOptions {
+    /// The folder the files live in.
+    pub dir: PathBuf,
+    /// The largest file taken, in bytes.
+    pub max_bytes: u64,
+    /// An upload with no bytes arriving for this long is given up.
+    pub idle_timeout: Duration,
+}
+
+pub struct Uploads {
+    store: FileStore,
+    max_bytes: u64,
+    idle_timeout: Duration,
+}
+
+impl Uploads {
+    pub fn open(options: UploadOptions) -> std::io::Result<Self> {
+        Ok(Self {
+            store: FileStore::open(&options.dir)?,
+            max_bytes: options.max_bytes,
+            idle_timeout: options.idle_timeout,
+        })
+    }
+
+    /// Stores `body` as a file named `name` for `uploader` (logged, not kept). Refused when the
+    /// name is bad, the body empty or over the limit, or the client stops sending.
+    pub async fn upload<S, E>(
+        &self,
+        uploader: &str,
+        name: &str,
+        content_type: Option<&str>,
+        mut body: S,
+    ) -> Result<UploadedFile>
+    where
+        S: Stream<Item = std::result::Result<Bytes, E>> + Unpin,
+        E: std::fmt::Display,
+    {
+        let name = file_name(name)?;
+        let mut file = self.store.create(&name).await.map_err(disk_error)?;
+        let mut head = Vec::new();
+        loop {
+            let chunk = match tokio::time::timeout(self.idle_timeout, body.next()).await {
+                Err(_) => {
+                    return Err(Error::invalid_argument(format!(
+                        "the upload stalled: no bytes for {} s",
+                        self.idle_timeout.as_secs()
+                    )));
+                }
+                Ok(None) => break,
+                Ok(Some(Err(error))) => {
+                    return Err(Error::invalid_argument(format!(
+                        "the upload was cut short: {error}"
+                    )));
+                }
+                Ok(Some(Ok(chunk))) => chunk,
+            };
+            if file.size() + chunk.len() as u64 > self.max_bytes {
+                return Err(Error::payload_too_large(format!(
+                    "the file is larger than {} bytes, the most this server takes",
+                    self.max_bytes
+                )));
+            }
+            let wanted = HEAD_BYTES.saturating_sub(head.len()).min(chunk.len());
+            head.extend_from_slice(&chunk[..wanted]);
+            file.write(&chunk).await.map_err(disk_error)?;
+        }
+        let size = file.size();
+        if size == 0 {
+            return Err(Error::invalid_argument(
+                "the body is empty: send the file's bytes",
+            ));
+        }
+        let file_id = file.finish().await.map_err(disk_error)?;
+        tracing::info!(uploader, file_id, size, "file uploaded");
+        let image = imagesize::blob_size(&head).ok();
+        let pixels = |n: usize| u32::try_from(n).ok();
+        Ok(UploadedFile {
+            url: format!(
+                "/files/{file_id}/{}",
+                utf8_percent_encode(&name, PATH_SEGMENT)
+            ),
+            file_id,
+            name,
+            size,
+            content_type: content_type
+                .map(str::trim)
+                .filter(|value| !value.is_empty())
+                .unwrap_or(UNTYPED)
+                .to_owned(),
+            width: image.and_then(|size| pixels(size.width)),
+            height: image.and_then(|size| pixels(size.height)),
+        })
+    }
+
+    /// Where file `id` named `name` would be on disk (`None`: no file can have that address).
+    pub fn path(&self, id: &str, name: &str) -> Option<PathBuf> {
+        self.store.path(id, name)
+    }
+}
+
+/// A full disk is the operator's to fix, and a retry later may succeed; anything else is a fault.
+fn disk_error(error: std::io::Error) -> Error {
+    if error.kind() == std::io::ErrorKind::StorageFull {
+        Error::unavailable("the server has no room for the file; retry later", error)
+    } else {
+        Error::internal(format!("file store: {error}"))
+    }
+}

@@ -1,0 +1,186 @@
+//! Uploaded files, on disk under one folder: `<dir>/<fileID>/<name>`.
+//!
+//! The database holds no file: the bytes go to disk as they arrive, and the file exists once
+//! [`NewFile::finish`] has made them durable and moved them into place, so a half-written file
+//! is never served. Nodes of a cluster must share the folder (a network file system, a mounted
+//! bucket) to serve each other's files.
+
+use std::io;
+use std::path::{Path, PathBuf};
+
+use natter_core::files::{FILE_ID_LEN, is_file_id};
+use tokio::io::AsyncWriteExt;
+
+/// Where uploads still being written wait, outside every file's folder.
+const PARTIAL: &str = ".partial";
+
+#[derive(Debug, Clone)]
+pub struct FileStore {
+    dir: PathBuf,
+}
+
+impl FileStore {
+    /// The store in `dir`, which is made if missing. Uploads a crash cut short are removed.
+    pub fn open(dir: &Path) -> io::Result<Self> {
+        let partial = dir.join(PARTIAL);
+        if partial.exists() {
+            std::fs::remove_dir_all(&partial)?;
+        }
+        std::fs::create_dir_all(&partial)?;
+        Ok(Self {
+            dir: dir.to_path_buf(),
+        })
+    }
+
+    /// Starts writing a new file, under a new ID, to be named `name` (a name as
+    /// `natter_core::files::file_name` makes them).
+    pub async fn create(&self, name: &str) -> io::Result<NewFile> {
+        let id = new_file_id();
+        let partial = self.dir.join(PARTIAL).join(&id);
+        let file = tokio::fs::File::create(&partial).await?;
+        Ok(NewFile {
+            dir: self.dir.clone(),
+            id,
+            name: name.to_owned(),
+            partial,
+            file: Some(file),
+            size: 0,
+        })
+    }
+
+    /// Where file `id` named `name` is, if both are well formed: whether it exists is for the
+    /// caller to find out.
+    pub fn path(&self, id: &str, name: &str) -> Option<PathBuf> {
+        let one_segment =
+            !name.is_empty() && name != "." && name != ".." && !name.contains(['/', '\\']);
+        (is_file_id(id) && one_segment).then(|| self.dir.join(id).join(name))
+    }
+}
+
+/// A file being written; dropped before [`NewFile::finish`], it is removed.
+#[derive(Debug)]
+pub struct NewFile {
+    dir: PathBuf,
+    id: String,
+    name: String,
+    partial: PathBuf,
+    file: Option<tokio::fs::File>,
+    size: u64,
+}
+
+impl NewFile {
+    /// The bytes written so far.
+    pub fn size(&self) -> u64 {
+        self.size
+    }
+
+    pub async fn write(&mut self, bytes: &[u8]) -> io::Result<()> {
+        let file = self
+            .file
+            .as_mut()
+            .expect("a file is written until finished");
+        file.write_all(bytes).await?;
+        self.size += bytes.len() as u64;
+        Ok(())
+    }
+
+    /// Makes the bytes durable and puts the file in place; returns its ID. Once this returns,
+    /// the file survives a crash.
+    pub async fn finish(mut self) -> io::Result<String> {
+        let file = self.file.take().expect("finished once");
+        file.sync_all().await?;
+        drop(file);
+        let folder = self.dir.join(&self.id);
+        tokio::fs::create_dir(&folder).await?;
+        tokio::fs::rename(&self.partial, folder.join(&self.name)).await?;
+        // The new names are durable only once their folders are.
+        sync_dir(folder).await?;
+        sync_dir(self.dir.clone()).await?;
+        self.partial.clear();
+        Ok(std::mem::take(&mut self.id))
+    }
+}
+
+impl Drop for NewFile {
+    fn drop(&mut self) {
+        if !self.partial.as_os_str().is_empty() {
+            // Unfinished: nothing may serve it, and nothing else will clean it up before a restart.
+            if let Err(error) = std::fs::remove_file(&self.partial) {
+                tracing::warn!(%error, path = %self.partial.display(), "could not remove an unfinished upload");
+            }
+        }
+    }
+}
+
+async fn sync_dir(dir: PathBuf) -> io::Result<()> {
+    tokio::task::spawn_blocking(move || std::fs::File::open(dir)?.sync_all())
+        .await
+        .map_err(io::Error::other)?
+}
+
+/// A new file ID from 128 bits of the operating system's randomness: unguessable, because
+/// knowing it is all it takes to read the file.
+fn new_file_id() -> String {
+    let mut bytes = [0u8; FILE_ID_LEN / 2];
+    getrandom::fill(&mut bytes).expect("the operating system's random source");
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[tokio::test]
+    async fn a_finished_file_is_in_place_and_an_unfinished_one_is_gone() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = FileStore::open(dir.path()).unwrap();
+
+        let mut file = store.create("a.txt").await.unwrap();
+        file.write(b"hello ").await.unwrap();
+        file.write(b"world").await.unwrap();
+        assert_eq!(file.size(), 11);
+        let id = file.finish().await.unwrap();
+        assert!(is_file_id(&id));
+        let path = store.path(&id, "a.txt").unwrap();
+        assert_eq!(std::fs::read(path).unwrap(), b"hello world");
+
+        let mut dropped = store.create("b.txt").await.unwrap();
+        dropped.write(b"half").await.unwrap();
+        drop(dropped);
+        assert_eq!(
+            std::fs::read_dir(dir.path().join(PARTIAL)).unwrap().count(),
+            0
+        );
+    }
+
+    #[tokio::test]
+    async fn uploads_a_crash_cut_short_go_when_the_store_opens() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = FileStore::open(dir.path()).unwrap();
+        let mut file = store.create("a.txt").await.unwrap();
+        file.write(b"half").await.unwrap();
+        std::mem::forget(file);
+        FileStore::open(dir.path()).unwrap();
+        assert_eq!(
+            std::fs::read_dir(dir.path().join(PARTIAL)).unwrap().count(),
+            0
+        );
+    }
+
+    #[test]
+    fn only_well_formed_ids_and_names_have_a_path() {
+        let store = FileStore {
+            dir: PathBuf::from("/files"),
+        };
+        let id = "0123456789abcdef0123456789abcdef";
+        assert_eq!(
+            store.path(id, "a.png"),
+            Some(PathBuf::from(format!("/files/{id}/a.png")))
+        );
+        for name in ["", ".", "..", "../x", "a/b", "a\\b"] {
+            assert_eq!(store.path(id, name), None, "{name:?}");
+        }
+        assert_eq!(store.path(PARTIAL, "a.png"), None);
+        assert_eq!(store.path("../..", "a.png"), None);
+    }
+}
