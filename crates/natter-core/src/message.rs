@@ -8,6 +8,10 @@ use crate::wire::GroupTipPayload;
 
 pub const TEXT: &str = "TIMTextElem";
 pub const CUSTOM: &str = "TIMCustomElem";
+pub const IMAGE: &str = "TIMImageElem";
+pub const SOUND: &str = "TIMSoundElem";
+pub const VIDEO: &str = "TIMVideoFileElem";
+pub const FILE: &str = "TIMFileElem";
 /// A group tip ([`crate::wire::GroupTipPayload`]): written by the server only.
 pub const GROUP_TIP: &str = "TIMGroupTipElem";
 /// A group system notice: Tencent's SDK hands the notices of `@TIM#SYSTEM` out as this type; no
@@ -15,15 +19,15 @@ pub const GROUP_TIP: &str = "TIMGroupTipElem";
 pub const GROUP_SYSTEM_NOTICE: &str = "TIMGroupSystemNoticeElem";
 
 /// Every element type a message may have (Tencent's `TYPES.MSG_*` values). Natter stores and
-/// relays the payload of each; only text and custom payloads are checked for their shape,
-/// because the others point at files Natter does not host.
+/// relays the payload of each; only text and custom payloads are checked for their shape: a
+/// media payload links to a file (uploaded to Natter, or anywhere) as its sender's SDK wrote it.
 pub const TYPES: &[&str] = &[
     TEXT,
-    "TIMImageElem",
-    "TIMSoundElem",
-    "TIMFileElem",
+    IMAGE,
+    SOUND,
+    FILE,
     "TIMFaceElem",
-    "TIMVideoFileElem",
+    VIDEO,
     "TIMLocationElem",
     GROUP_TIP,
     GROUP_SYSTEM_NOTICE,
@@ -43,11 +47,11 @@ pub const WUKONGIM_CMD_TYPE: i64 = 99;
 pub fn type_of_wukongim_payload(payload: &Value) -> &'static str {
     match payload["type"].as_i64() {
         Some(1) => TEXT,
-        Some(2) => "TIMImageElem",
-        Some(4) => "TIMSoundElem",
-        Some(5) => "TIMVideoFileElem",
+        Some(2) => IMAGE,
+        Some(4) => SOUND,
+        Some(5) => VIDEO,
         Some(6) => "TIMLocationElem",
-        Some(8) => "TIMFileElem",
+        Some(8) => FILE,
         _ => CUSTOM,
     }
 }
@@ -55,7 +59,8 @@ pub fn type_of_wukongim_payload(payload: &Value) -> &'static str {
 /// A stored payload as WuKongIM's clients read it, on the gateways and on the server API: a
 /// payload with a numeric `type` (WuKongIM's own) as it is; the client API's text
 /// (`TIMTextElem` `{"text": t}`) as WuKongIM's text `{"type": 1, "content": t}`, its
-/// `atUserList` as WuKongIM's `mention`; a group tip as a system message
+/// `atUserList` as WuKongIM's `mention`; the client API's image, voice, video and file as
+/// WuKongIM's media contents ([`wukongim_media`]); a group tip as a system message
 /// ([`wukongim_group_tip`]); anything else as it is (without a `type`, WuKongIM's SDKs show it
 /// as unknown content).
 pub fn wukongim_content(message_type: &str, payload: &Value) -> Value {
@@ -67,6 +72,9 @@ pub fn wukongim_content(message_type: &str, payload: &Value) -> Value {
     {
         return wukongim_group_tip(&tip);
     }
+    if let Some(media) = wukongim_media(message_type, payload) {
+        return media;
+    }
     match (message_type, payload.get("text")) {
         (TEXT, Some(Value::String(text))) => {
             let mut content = serde_json::json!({"type": 1, "content": text});
@@ -77,6 +85,49 @@ pub fn wukongim_content(message_type: &str, payload: &Value) -> Value {
         }
         _ => payload.clone(),
     }
+}
+
+/// A Tencent media payload, as the client SDK writes it, in the fields of WuKongIM's media
+/// contents, which its SDKs decode (`WKImageContent` and the like): image 2 `{url, width,
+/// height}` from the original of `imageInfoArray`; voice 4 `{url, timeTrad}` (seconds); video 5
+/// `{url, cover, size, second, width, height}` (the size of the cover); file 8 `{url, name,
+/// size}` (WuKongIM's SDKs define no file content: these are the fields apps give theirs).
+/// `None` for another type, or a payload with no URL to give.
+fn wukongim_media(message_type: &str, payload: &Value) -> Option<Value> {
+    let text = |value: &Value| value.as_str().filter(|s| !s.is_empty()).map(str::to_owned);
+    let number = |value: &Value| value.as_u64().unwrap_or(0);
+    let content = match message_type {
+        IMAGE => {
+            let images = payload["imageInfoArray"].as_array()?;
+            // Tencent's type 0 is the original; an array without one offers its first.
+            let image = images
+                .iter()
+                .find(|image| image["type"].as_u64() == Some(0))
+                .or(images.first())?;
+            let url = text(&image["url"]).or_else(|| text(&image["imageUrl"]))?;
+            serde_json::json!({"type": 2, "url": url,
+                "width": number(&image["width"]), "height": number(&image["height"])})
+        }
+        SOUND => {
+            let url = text(&payload["url"]).or_else(|| text(&payload["remoteAudioUrl"]))?;
+            serde_json::json!({"type": 4, "url": url, "timeTrad": number(&payload["second"])})
+        }
+        VIDEO => {
+            let url = text(&payload["videoUrl"]).or_else(|| text(&payload["remoteVideoUrl"]))?;
+            serde_json::json!({"type": 5, "url": url,
+                "cover": text(&payload["thumbUrl"]).unwrap_or_default(),
+                "size": number(&payload["videoSize"]), "second": number(&payload["videoSecond"]),
+                "width": number(&payload["thumbWidth"]), "height": number(&payload["thumbHeight"])})
+        }
+        FILE => {
+            let url = text(&payload["fileUrl"]).or_else(|| text(&payload["remoteFileUrl"]))?;
+            serde_json::json!({"type": 8, "url": url,
+                "name": text(&payload["fileName"]).unwrap_or_default(),
+                "size": number(&payload["fileSize"])})
+        }
+        _ => return None,
+    };
+    Some(content)
 }
 
 /// A group tip as WuKongIM's SDKs show a system message (a content type from 1000 to 2000):
@@ -239,6 +290,40 @@ mod tests {
             wukongim_content(TEXT, &at),
             json!({"type": 1, "content": "@bob", "mention": {"all": 1, "uids": ["bob"]}})
         );
+    }
+
+    #[test]
+    fn tencent_media_read_as_wukongim_media_contents() {
+        let image = json!({"uuid": "f", "imageFormat": 3, "imageInfoArray": [
+            {"type": 1, "url": "https://x/big.png", "width": 9, "height": 9},
+            {"type": 0, "url": "https://x/a.png", "width": 640, "height": 480, "size": 5}]});
+        assert_eq!(
+            wukongim_content(IMAGE, &image),
+            json!({"type": 2, "url": "https://x/a.png", "width": 640, "height": 480})
+        );
+        let sound = json!({"uuid": "f", "url": "https://x/a.m4a", "size": 9, "second": 4});
+        assert_eq!(
+            wukongim_content(SOUND, &sound),
+            json!({"type": 4, "url": "https://x/a.m4a", "timeTrad": 4})
+        );
+        let video = json!({"videoUrl": "https://x/a.mp4", "videoSize": 100, "videoSecond": 7,
+            "thumbUrl": "", "thumbWidth": 0, "thumbHeight": 0});
+        assert_eq!(
+            wukongim_content(VIDEO, &video),
+            json!({"type": 5, "url": "https://x/a.mp4", "cover": "", "size": 100, "second": 7,
+                "width": 0, "height": 0})
+        );
+        let file = json!({"uuid": "f", "fileName": "a.pdf", "fileUrl": "https://x/a.pdf",
+            "remoteFileUrl": "https://x/a.pdf", "fileSize": 12, "downloadFlag": 2});
+        assert_eq!(
+            wukongim_content(FILE, &file),
+            json!({"type": 8, "url": "https://x/a.pdf", "name": "a.pdf", "size": 12})
+        );
+        // a WuKongIM client's own image stays as it came; a payload with no URL too
+        let own = json!({"type": 2, "url": "https://x/b.png", "width": 1, "height": 1});
+        assert_eq!(wukongim_content(IMAGE, &own), own);
+        let bare = json!({"imageInfoArray": []});
+        assert_eq!(wukongim_content(IMAGE, &bare), bare);
     }
 
     #[test]

@@ -27,7 +27,8 @@
 //! |---|---|
 //! | a payload with a numeric `type` (WuKongIM's own, from a WuKongIM client or `POST /message/send`) | as stored |
 //! | `TIMTextElem` `{"text": t}` (the client API's text) | `{"type": 1, "content": t}` |
-//! | anything else (`TIMCustomElem`, the Tencent media elements) | as stored; with no `type`, the SDKs show it as unknown content |
+//! | `TIMImageElem`, `TIMSoundElem`, `TIMVideoFileElem`, `TIMFileElem` (the client API's media) | WuKongIM's media content of the same kind: image 2, voice 4, video 5, file 8 |
+//! | anything else (`TIMCustomElem`, location, sticker) | as stored; with no `type`, the SDKs show it as unknown content |
 
 use bytes::Bytes;
 use natter_core::ids::SYSTEM_CONVERSATION_ID;

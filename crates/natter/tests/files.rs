@@ -7,6 +7,8 @@ mod common;
 use std::path::Path;
 use std::time::Duration;
 
+use base64::Engine;
+use base64::engine::general_purpose::STANDARD as BASE64;
 use common::{Options, Resp, Server, User};
 use serde_json::json;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
@@ -130,6 +132,24 @@ async fn an_uploaded_image_is_served_to_anyone_with_its_link_and_sent_in_a_messa
     let history = bob.history("C2Calice").await;
     assert_eq!(history[0]["type"], "TIMImageElem");
     assert_eq!(history[0]["payload"]["imageInfoArray"][0]["url"], link);
+
+    // a WuKongIM client of bob's reads it as WuKongIM's image content
+    let synced = server
+        .manager()
+        .post(
+            "/channel/messagesync",
+            json!({"login_uid": "bob", "channel_id": "alice", "channel_type": 1,
+                   "start_message_seq": 0, "end_message_seq": 0, "limit": 10, "pull_mode": 1}),
+        )
+        .await
+        .ok();
+    let payload = synced["messages"][0]["payload"].as_str().unwrap();
+    let content: serde_json::Value =
+        serde_json::from_slice(&BASE64.decode(payload).unwrap()).unwrap();
+    assert_eq!(
+        content,
+        json!({"type": 2, "url": link, "width": 3, "height": 2})
+    );
 }
 
 #[tokio::test]
