@@ -5,16 +5,19 @@
  * `error` and `message` are exactly the server's (its API reference, "Errors"), so an app can switch on the same
  * numbers whether it talks to the HTTP API directly or through the SDK. The few checks the SDK makes
  * itself before sending anything (empty list, more than 100 IDs, not logged in) reuse the server's
- * codes for the same condition, so the app sees one vocabulary. The one exception is modifyMessage,
+ * codes for the same condition, so the app sees one vocabulary. The exceptions are modifyMessage,
  * whose conflict and not-found say Tencent's 2480 and 20026 (see {@link ErrorCode}), the server's
- * `error` name and HTTP status kept.
+ * `error` name and HTTP status kept, and the media messages, whose file checks and uploads say
+ * Tencent's numbers (2108, 2251–2253, 2300–2301, 2350–2352, 2400–2402) with the server's `error`
+ * names.
  */
 
 /**
  * The server's error codes, plus the SDK's own negative ones: {@link ErrorCode.NETWORK_ERROR} for
  * "no answer at all" and {@link ErrorCode.UNSUPPORTED} for what Natter does not do, and two of
  * Tencent's own that modifyMessage gives in place of the server's because apps branch on them:
- * {@link ErrorCode.MSG_MODIFY_CONFLICT} (2480) and {@link ErrorCode.MSG_NOT_FOUND} (20026).
+ * {@link ErrorCode.MSG_MODIFY_CONFLICT} (2480) and {@link ErrorCode.MSG_NOT_FOUND} (20026), and
+ * Tencent's media message codes (2108, 22xx–24xx) for files refused or failing to upload.
  */
 export const ErrorCode = {
   INVALID_ARGUMENT: 40001,
@@ -61,6 +64,35 @@ export const ErrorCode = {
    * this call, unlike the others, says 20026 (`error` stays `not_found`).
    */
   MSG_NOT_FOUND: 20026,
+  // Media messages (createImageMessage, createFileMessage, createAudioMessage,
+  // createVideoMessage): Tencent's numbers, since apps written to its SDK branch on them. The file
+  // checks sendMessage makes before the upload reject with these (the message 'fail', as
+  // Tencent's), and so does a failed upload; `error` and `status` say the server's words where it
+  // answered. A missing file throws at creation. See media.ts.
+  /** Any media file: it is empty. */
+  MSG_F_IS_EMPTY: 2108,
+  /** createImageMessage without a file (or an input with none chosen). */
+  MSG_I_SELECT_F_FIRST: 2251,
+  /** An image not named as jpg, jpeg, gif, png, bmp or webp. */
+  MSG_I_TYPES_LIMIT: 2252,
+  /** An image of 20 MiB or more (or more than the server takes). */
+  MSG_I_SIZE_LIMIT: 2253,
+  /** createAudioMessage without a file. */
+  MSG_A_UPLOAD_FAIL: 2300,
+  /** Audio over 20 MiB (or more than the server takes). */
+  MSG_A_SIZE_LIMIT: 2301,
+  /** A video's upload failed. */
+  MSG_V_UPLOAD_FAIL: 2350,
+  /** A video over 100 MiB (or more than the server takes). */
+  MSG_V_SIZE_LIMIT: 2351,
+  /** A video that is not mp4 or QuickTime. */
+  MSG_V_TYPES_LIMIT: 2352,
+  /** An image's, file's or audio's upload failed (Tencent's SDK says this one for all three). */
+  MSG_F_UPLOAD_FAIL: 2400,
+  /** createFileMessage without a file (or an input with none chosen). */
+  MSG_F_SELECT_F_FIRST: 2401,
+  /** A file over 100 MiB (or more than the server takes). */
+  MSG_F_SIZE_LIMIT: 2402,
   RATE_LIMITED: 42901,
   INTERNAL: 50001,
   UNAVAILABLE: 50301,
@@ -70,8 +102,8 @@ export const ErrorCode = {
    */
   NETWORK_ERROR: -1,
   /**
-   * A Tencent Cloud Chat call or option Natter does not offer (file uploads, group member custom
-   * fields, signalling, …). Negative: the SDK's own verdict, not the server's.
+   * A Tencent Cloud Chat call or option Natter does not offer (group member custom fields,
+   * signalling, …). Negative: the SDK's own verdict, not the server's.
    */
   UNSUPPORTED: -2,
 } as const;

@@ -28,9 +28,14 @@ export class HttpClient {
   /** Called when the server refuses the token (40101) of a request made with one. */
   onUnauthenticated: ((token: string) => void) | null = null;
 
+  /**
+   * @param xhrUploads whether uploads may go by XMLHttpRequest where there is one (a browser), for
+   * its upload progress; off when the app gave its own fetch, which is then used for everything.
+   */
   constructor(
     private readonly baseUrl: string,
     private readonly fetchImpl: FetchLike,
+    private readonly xhrUploads = true,
   ) {}
 
   setToken(token: string | null): void {
@@ -70,8 +75,7 @@ export class HttpClient {
     if (this.token === null) throw notLoggedIn();
     const token = this.token;
     const url = this.baseUrl + path + encodeQuery(query);
-    const headers: Record<string, string> = { authorization: `Bearer ${token}` };
-    if (this.connectionID !== null) headers['x-natter-connection'] = this.connectionID;
+    const headers = this.headers(token);
     if (body !== undefined) headers['content-type'] = 'application/json';
 
     let response: Response;
@@ -90,21 +94,83 @@ export class HttpClient {
       });
     }
 
-    this.noteServerDate(response.headers.get('date'));
-    const text = await response.text();
-    const json = parseJson(text);
-    if (response.ok) {
+    return this.answer<T>(method, path, token, {
+      status: response.status,
+      header: (name) => response.headers.get(name),
+      text: await response.text(),
+    });
+  }
+
+  /**
+   * Uploads a file's bytes as the request body (`POST`, its MIME type as `Content-Type`) and
+   * resolves the JSON answer, errors as {@link request}'s. `onProgress` hears the fraction sent,
+   * below 1, as the browser reports it: uploads go by XMLHttpRequest where there is one (fetch
+   * cannot tell upload progress), by fetch elsewhere (Node), which reports nothing.
+   */
+  async upload<T>(path: string, query: Query, body: Blob, onProgress: (fraction: number) => void): Promise<T> {
+    if (this.token === null) throw notLoggedIn();
+    const token = this.token;
+    const url = this.baseUrl + path + encodeQuery(query);
+    const headers = this.headers(token);
+    if (body.type) headers['content-type'] = body.type;
+    const Xhr = (globalThis as { XMLHttpRequest?: typeof XMLHttpRequest }).XMLHttpRequest;
+    let raw: RawAnswer;
+    try {
+      if (this.xhrUploads && typeof Xhr === 'function') {
+        raw = await sendWithXhr(Xhr, url, headers, body, onProgress);
+      } else {
+        const response = await this.fetchImpl(url, { method: 'POST', headers, body });
+        raw = { status: response.status, header: (name) => response.headers.get(name), text: await response.text() };
+      }
+    } catch (cause) {
+      throw new NatterError({
+        code: ErrorCode.NETWORK_ERROR,
+        error: 'network_error',
+        message: `POST ${path}: no answer from the server (${describe(cause)})`,
+        cause,
+      });
+    }
+    return this.answer<T>('POST', path, token, raw);
+  }
+
+  /**
+   * A path the server answered (`/files/…`) as an absolute URL, for others to fetch from anywhere:
+   * below the server URL the SDK talks to (its path prefix kept), and, for a server URL relative
+   * to the page, resolved against the page. A URL given whole is kept.
+   */
+  absoluteUrl(url: string): string {
+    if (/^[a-z][a-z0-9+.-]*:/i.test(url)) return url;
+    const joined = this.baseUrl + (url.startsWith('/') ? url : `/${url}`);
+    const page = (globalThis as { location?: { href?: unknown } }).location?.href;
+    try {
+      return new URL(joined, typeof page === 'string' ? page : undefined).href;
+    } catch {
+      return joined;
+    }
+  }
+
+  private headers(token: string): Record<string, string> {
+    const headers: Record<string, string> = { authorization: `Bearer ${token}` };
+    if (this.connectionID !== null) headers['x-natter-connection'] = this.connectionID;
+    return headers;
+  }
+
+  /** The answer's JSON, or the NatterError it says (a refused token also told to onUnauthenticated). */
+  private answer<T>(method: string, path: string, token: string, raw: RawAnswer): T {
+    this.noteServerDate(raw.header('date'));
+    const json = parseJson(raw.text);
+    if (raw.status >= 200 && raw.status < 300) {
       if (json === undefined) {
         throw new NatterError({
           code: ErrorCode.INTERNAL,
           error: 'internal',
-          message: `${method} ${path}: the server answered ${response.status} without JSON`,
-          status: response.status,
+          message: `${method} ${path}: the server answered ${raw.status} without JSON`,
+          status: raw.status,
         });
       }
       return json as T;
     }
-    const error = errorFromResponse(method, path, response, json, text);
+    const error = errorFromResponse(method, path, raw, json);
     if (error.code === ErrorCode.UNAUTHENTICATED && token === this.token) this.onUnauthenticated?.(token);
     throw error;
   }
@@ -117,31 +183,59 @@ export class HttpClient {
   }
 }
 
+/** An HTTP answer, by fetch or XMLHttpRequest. */
+interface RawAnswer {
+  status: number;
+  header(name: string): string | null;
+  text: string;
+}
+
+/**
+ * POSTs `body` by XMLHttpRequest, whose upload events tell how much is sent (fetch's do not). Only
+ * fractions below 1 are passed on: all bytes sent is not yet stored, which the answer says.
+ */
+function sendWithXhr(
+  Xhr: typeof XMLHttpRequest,
+  url: string,
+  headers: Record<string, string>,
+  body: Blob,
+  onProgress: (fraction: number) => void,
+): Promise<RawAnswer> {
+  return new Promise((resolve, reject) => {
+    const xhr = new Xhr();
+    xhr.open('POST', url);
+    for (const [name, value] of Object.entries(headers)) xhr.setRequestHeader(name, value);
+    xhr.upload.onprogress = (event) => {
+      if (event.lengthComputable && event.total > 0 && event.loaded < event.total) onProgress(event.loaded / event.total);
+    };
+    xhr.onload = () =>
+      resolve({ status: xhr.status, header: (name) => xhr.getResponseHeader(name), text: xhr.responseText });
+    xhr.onerror = () => reject(new Error('the request failed'));
+    xhr.onabort = () => reject(new Error('the request was aborted'));
+    xhr.ontimeout = () => reject(new Error('the request timed out'));
+    xhr.send(body);
+  });
+}
+
 /** Maps an error answer to NatterError, keeping the server's code when its body has one. */
-function errorFromResponse(
-  method: string,
-  path: string,
-  response: Response,
-  json: unknown,
-  text: string,
-): NatterError {
-  const retryAfterMs = parseRetryAfter(response.headers.get('retry-after'));
+function errorFromResponse(method: string, path: string, raw: RawAnswer, json: unknown): NatterError {
+  const retryAfterMs = parseRetryAfter(raw.header('retry-after'));
   if (isServerError(json)) {
     return new NatterError({
       code: json.code,
       error: json.error,
       message: json.message ?? json.msg ?? json.error,
-      status: response.status,
+      status: raw.status,
       retryAfterMs,
     });
   }
   // Not the server's error body: a proxy in between, or a much older server. Derive a
   // code of the server's shape from the status (404 → 40401), so callers can still switch on it.
   return new NatterError({
-    code: response.status * 100 + 1,
+    code: raw.status * 100 + 1,
     error: 'http_error',
-    message: `${method} ${path}: HTTP ${response.status}${text ? `: ${text.slice(0, 200)}` : ''}`,
-    status: response.status,
+    message: `${method} ${path}: HTTP ${raw.status}${raw.text ? `: ${raw.text.slice(0, 200)}` : ''}`,
+    status: raw.status,
     retryAfterMs,
   });
 }

@@ -10,8 +10,8 @@
  * local conversation list (store.ts), exactly-once message delivery (delivery.ts), conversion of
  * wire objects (convert.ts), the group list GROUP_LIST_UPDATED carries (group_list.ts), the
  * blocklist BLACKLIST_UPDATED carries (blocklist.ts), the friend lists FRIEND_LIST_UPDATED,
- * FRIEND_APPLICATION_LIST_UPDATED and FRIEND_GROUP_LIST_UPDATED carry (friends.ts) and the handlers
- * (emitter.ts).
+ * FRIEND_APPLICATION_LIST_UPDATED and FRIEND_GROUP_LIST_UPDATED carry (friends.ts), the files of
+ * media messages and their payloads (media.ts) and the handlers (emitter.ts).
  */
 import { BlocklistFeed } from './blocklist.js';
 import { EVENT, TSignaling, TYPES, type EventName, type TSignalingValue, type TypesValue } from './constants.js';
@@ -49,6 +49,24 @@ import {
 import { GroupListFeed } from './group_list.js';
 import { ListFeed } from './list_feed.js';
 import { HttpClient, RawJson, conversationPath, groupPath, type FetchLike, type Query } from './http.js';
+import {
+  MEDIA,
+  applyUpload,
+  audioSeconds,
+  checkFile,
+  checkOnProgress,
+  localAudioPayload,
+  localFilePayload,
+  localImagePayload,
+  localUrl,
+  localVideoPayload,
+  noFileError,
+  pickFile,
+  reportProgress,
+  uploadFailure,
+  type LocalFile,
+  type MediaKind,
+} from './media.js';
 import { MentionTracker, checkAtUserList } from './mentions.js';
 import { MessageCache, applyModification, applyRecall } from './messages.js';
 import {
@@ -195,6 +213,7 @@ import {
   type WireSyncReply,
   type WireTotalUnread,
   type WireUpdatedGroupMember,
+  type WireUploadedFile,
 } from './wire.js';
 
 /** The most conversation IDs one call may carry. */
@@ -316,8 +335,20 @@ const READ_ALL_SCOPES: Readonly<Record<string, string>> = {
 
 const LIST_TYPES = new Set<string>([TYPES.CONV_C2C, TYPES.CONV_GROUP, TYPES.CONV_SYSTEM]);
 
-/** Message types sendMessage takes: those whose payload is plain JSON. */
-const SENDABLE_TYPES = new Set<string>([TYPES.MSG_TEXT, TYPES.MSG_CUSTOM, TYPES.MSG_FACE, TYPES.MSG_LOCATION]);
+/**
+ * Message types sendMessage takes: those whose payload is plain JSON, and the media messages,
+ * whose file it uploads first (merger messages and tips are not sent by clients).
+ */
+const SENDABLE_TYPES = new Set<string>([
+  TYPES.MSG_TEXT,
+  TYPES.MSG_CUSTOM,
+  TYPES.MSG_FACE,
+  TYPES.MSG_LOCATION,
+  TYPES.MSG_IMAGE,
+  TYPES.MSG_FILE,
+  TYPES.MSG_AUDIO,
+  TYPES.MSG_VIDEO,
+]);
 
 /**
  * Message types whose payload modifyMessage changes, as Tencent's (and the server's); the others
@@ -451,6 +482,12 @@ export class Natter extends TencentUnsupported {
   private totalVersion = -1;
   /** Messages seen lately (findMessage, paging on older servers), and the recalls and deletions told. */
   private readonly cache = new MessageCache();
+  /**
+   * The file of each media message this instance created, until it is uploaded: sendMessage (and
+   * resendMessage after a failed upload) uploads it, once, before sending the message. Held by
+   * the message object, so a message the app drops takes its file along.
+   */
+  private readonly uploads = new WeakMap<Message, PendingUpload>();
   /** @-mentions of pushed messages, for the conversations pushed with them (mentions.ts). */
   private readonly mentions = new MentionTracker();
   /** Whether the server pages history by `nextReqMessageID` (learnt from its first answer). */
@@ -512,7 +549,8 @@ export class Natter extends TencentUnsupported {
     this.serverUrl = normalizeUrl(options.serverUrl);
     const fetchImpl =
       options.fetch ?? ((input: string, init?: RequestInit) => globalThis.fetch(input, init));
-    this.http = new HttpClient(this.serverUrl, fetchImpl);
+    // An app's own fetch carries the uploads too (no XMLHttpRequest behind its back).
+    this.http = new HttpClient(this.serverUrl, fetchImpl, options.fetch === undefined);
     this.http.onUnauthenticated = (token) => this.onTokenRefused(token);
     this.wsUrl = this.serverUrl.replace(/^http(s?):\/\//i, 'ws$1://') + '/v1/ws';
     this.WebSocketImpl =
@@ -705,8 +743,8 @@ export class Natter extends TencentUnsupported {
   }
 
   /**
-   * Accepted and ignored: Tencent apps register the upload plugin here, but Natter uploads nothing
-   * (the file message factories throw instead).
+   * Accepted and ignored: Tencent apps register the upload plugin (`tim-upload-plugin`) here, but
+   * the SDK uploads the files of media messages to the Natter server itself.
    */
   registerPlugin(_plugins: Record<string, unknown>): void {}
 
@@ -2942,6 +2980,104 @@ export class Natter extends TencentUnsupported {
     });
   }
 
+  /**
+   * An image message, as Tencent's: `payload.file` a File or Blob, an `<input type=file>` (its
+   * first file) or `{ files: [File] }`; `onProgress(percent)`, 0 to 1, while sendMessage uploads
+   * it. Throws 2251 (`ErrorCode.MSG_I_SELECT_F_FIRST`) when there is no file. sendMessage refuses a
+   * file not named as an image (2252), an empty one (2108) and one of 20 MiB or more (2253), the
+   * message `'fail'`, as Tencent's does. Until the upload the payload holds the local file (in a
+   * browser `url` is an object URL of it); once sent, the file's absolute URL on the server, and
+   * the width and height the server read from it. See ImagePayload: the three `imageInfoArray`
+   * entries are the original, as Natter makes no thumbnails.
+   */
+  createImageMessage(options: MessageOptions): Message {
+    const { message, file } = this.newMediaMessage(MEDIA.image, options, (f) => localImagePayload(f, ''));
+    const url = localUrl(file.blob);
+    for (const info of message.payload.imageInfoArray) info.url = url;
+    return message;
+  }
+
+  /**
+   * A file message, as Tencent's: `payload.file` as createImageMessage's; any type. Throws 2401
+   * (`ErrorCode.MSG_F_SELECT_F_FIRST`) when there is no file; sendMessage refuses one over 100 MiB
+   * (2402) or empty (2108). The payload's `fileName` is the name the server stored.
+   */
+  createFileMessage(options: MessageOptions): Message {
+    return this.newMediaMessage(MEDIA.file, options, (f) => localFilePayload(f)).message;
+  }
+
+  /**
+   * An audio message, as Tencent's: `payload.file` the recording (a Blob or File); its length in
+   * seconds from `payload.file.duration` (ms, as a recorder gives it) or `payload.second`, else 0.
+   * Throws 2300 (`ErrorCode.MSG_A_UPLOAD_FAIL`, Tencent's answer to an audio message without a
+   * file); sendMessage refuses one over 20 MiB (2301) or empty (2108).
+   */
+  createAudioMessage(options: MessageOptions): Message {
+    const p = (options?.payload ?? {}) as { file?: unknown; second?: unknown };
+    return this.newMediaMessage(MEDIA.audio, options, (f) => localAudioPayload(f, audioSeconds(p, f.blob))).message;
+  }
+
+  /**
+   * A video message, as Tencent's: `payload.file` as createImageMessage's. Throws 2108
+   * (`ErrorCode.MSG_F_IS_EMPTY`) when there is no file; sendMessage refuses one over 100 MiB
+   * (2351), empty (2108) or other than mp4 or QuickTime (2352). Natter makes no snapshot: the
+   * thumb and snapshot fields stay empty (see VideoPayload).
+   */
+  createVideoMessage(options: MessageOptions): Message {
+    const { message, file } = this.newMediaMessage(MEDIA.video, options, (f) => localVideoPayload(f, ''));
+    message.payload.videoUrl = localUrl(file.blob);
+    return message;
+  }
+
+  /**
+   * A media message holding its local payload, its file kept for sendMessage to upload. A missing
+   * file throws the kind's code, as Tencent's refuses it at creation; the checks of the file
+   * itself (type, size) wait for sendMessage, as Tencent's.
+   */
+  private newMediaMessage(
+    kind: MediaKind,
+    options: MessageOptions,
+    localPayload: (file: LocalFile) => Record<string, any>,
+  ): { message: Message; file: LocalFile } {
+    if (typeof options !== 'object' || options === null) throw invalidArgument(`${kind.call}: options required`);
+    const p = options.payload as { file?: unknown } | null | undefined;
+    const file = pickFile(typeof p === 'object' && p !== null ? p.file : undefined);
+    if (file === null) throw noFileError(kind);
+    const onProgress = checkOnProgress(kind.call, options.onProgress);
+    const message = this.newMessage(kind.call, kind.type, options, localPayload(file));
+    this.uploads.set(message, { kind, file, onProgress, inFlight: null });
+    return { message, file };
+  }
+
+  /**
+   * Uploads a media message's file unless it is already (a resend after a failed send of the
+   * message itself does not upload again); two sends at once share one upload.
+   */
+  private async uploadFile(message: Message): Promise<void> {
+    const pending = this.uploads.get(message);
+    if (pending === undefined) return;
+    pending.inFlight ??= this.upload(message, pending).finally(() => (pending.inFlight = null));
+    await pending.inFlight;
+  }
+
+  private async upload(message: Message, pending: PendingUpload): Promise<void> {
+    const { kind, file, onProgress } = pending;
+    const refused = checkFile(kind, file);
+    if (refused !== null) throw refused;
+    reportProgress(onProgress, 0);
+    let stored: WireUploadedFile;
+    try {
+      stored = await this.http.upload<WireUploadedFile>('/v1/files', { name: file.name }, file.blob, (fraction) =>
+        reportProgress(onProgress, fraction),
+      );
+    } catch (err) {
+      throw uploadFailure(kind, err);
+    }
+    applyUpload(kind, message.payload, stored, this.http.absoluteUrl(stored.url));
+    this.uploads.delete(message);
+    reportProgress(onProgress, 1);
+  }
+
   private newMessage(
     call: string,
     type: MessageType,
@@ -3020,6 +3156,10 @@ export class Natter extends TencentUnsupported {
    * retry of the same object never makes a second message: its ID is the client message ID the
    * server deduplicates by. Checks made before any request (a message sent already, a type not
    * sent, not logged in) reject without `data`.
+   * A media message's file is checked and uploaded first (`POST /v1/files`), its payload then
+   * pointing at it; a file refused (Tencent's codes: a size limit, a type, an empty file) or an
+   * upload that failed fails the send as a refused message does, `data.message` included. A
+   * retry uploads again only if the upload failed.
    * As with Tencent, it is not delivered back to this instance as MESSAGE_RECEIVED; the user's
    * other devices and tabs receive it, under the server's ID (messages.ts tells why).
    *
@@ -3040,7 +3180,10 @@ export class Natter extends TencentUnsupported {
       throw invalidArgument('sendMessage: this message was sent already; create a new one to send it again');
     }
     if (!SENDABLE_TYPES.has(message.type)) {
-      throw unsupported(`sendMessage(${String(message.type)})`, 'only text, custom, face and location messages');
+      throw unsupported(
+        `sendMessage(${String(message.type)})`,
+        'only text, custom, face, location, image, file, audio and video messages',
+      );
     }
     checkID(message.conversationID);
     if (this.userID === null) throw notLoggedIn();
@@ -3049,6 +3192,7 @@ export class Natter extends TencentUnsupported {
     message.status = 'unSend';
     let reply: WireSendMessageReply;
     try {
+      await this.uploadFile(message);
       reply = await this.http.post<WireSendMessageReply>('/v1/messages', {
         conversationID: message.conversationID,
         type: message.type,
@@ -3083,7 +3227,10 @@ export class Natter extends TencentUnsupported {
     return ok({ message });
   }
 
-  /** Sends again a message whose send failed (`status: 'fail'`), with the same client ID. */
+  /**
+   * Sends again a message whose send failed (`status: 'fail'`), with the same client ID; a media
+   * message's file is uploaded again if its upload was what failed.
+   */
   async resendMessage(message: Message, options?: SendMessageOptions): Promise<ChatResponse<{ message: Message }>> {
     if (message?.status !== 'fail') throw invalidArgument('resendMessage: only a message whose send failed');
     message.isResend = true;
@@ -3469,6 +3616,15 @@ export declare namespace Natter {
   type TYPES = TypesValue;
   type EVENT = EventName;
   type TSignaling = TSignalingValue;
+}
+
+/** A media message's file waiting for sendMessage to upload it. */
+interface PendingUpload {
+  kind: MediaKind;
+  file: LocalFile;
+  onProgress: ((percent: number) => void) | undefined;
+  /** The upload under way, shared by sends made meanwhile. */
+  inFlight: Promise<void> | null;
 }
 
 function ok<T>(data: T): ChatResponse<T> {

@@ -85,6 +85,101 @@ export interface LocationPayload {
 }
 
 /**
+ * One entry of an image's `imageInfoArray`, as Tencent's: `type` 0 original, 1 big, 2 thumbnail
+ * (`sizeType` 1, 2, 3). Natter makes no thumbnails: all three describe the original file (its
+ * `url`, `size`, `width` and `height`), so a renderer that picks the thumbnail or the big picture
+ * gets the original.
+ */
+export interface ImageInfo {
+  type: number;
+  sizeType: number;
+  /** Bytes. */
+  size: number;
+  /** Pixels, as the server read them from the file; 0 until it is uploaded (and for a format it does not know). */
+  width: number;
+  height: number;
+  /**
+   * Where to show it from: the file's absolute URL once uploaded; before that, on the sending
+   * browser, a local object URL of the chosen file (`''` elsewhere), as Tencent's.
+   */
+  url: string;
+  /** The file's absolute URL once uploaded, `''` before. */
+  imageUrl: string;
+}
+
+/**
+ * Image (`MSG_IMAGE`): `{ uuid, imageFormat, imageInfoArray }`. `uuid` is the server's file ID once
+ * uploaded; `imageFormat` Tencent's number (JPG 1, GIF 2, PNG 3, BMP 4, else 255).
+ */
+export interface ImagePayload {
+  uuid: string;
+  imageFormat: number;
+  imageInfoArray: ImageInfo[];
+}
+
+/**
+ * File (`MSG_FILE`): `{ uuid, fileName, fileUrl, remoteFileUrl, fileSize, downloadFlag }`, the two
+ * URLs the file's absolute URL once uploaded (`''` before), `fileName` the name as the server
+ * stored it, `downloadFlag` 2 (downloadable), as Tencent's.
+ */
+export interface FilePayload {
+  uuid: string;
+  fileName: string;
+  fileUrl: string;
+  remoteFileUrl: string;
+  /** Bytes. */
+  fileSize: number;
+  downloadFlag: number;
+}
+
+/**
+ * Audio (`MSG_AUDIO`, `TIMSoundElem`): `{ uuid, url, remoteAudioUrl, size, second, downloadFlag }`,
+ * the URLs the file's absolute URL once uploaded (`''` before), `second` the length the app gave
+ * (0 when it gave none: Natter does not decode audio).
+ */
+export interface AudioPayload {
+  uuid: string;
+  url: string;
+  remoteAudioUrl: string;
+  /** Bytes. */
+  size: number;
+  second: number;
+  downloadFlag: number;
+}
+
+/**
+ * Video (`MSG_VIDEO`, `TIMVideoFileElem`), with Tencent's fields. `videoUrl` and `remoteVideoUrl`
+ * are the file's absolute URL once uploaded (`videoUrl` a local object URL before, on the sending
+ * browser). Natter makes no snapshot: the thumb and snapshot fields stay empty (`''`, 0), and a
+ * player shows the video's first frame instead.
+ */
+export interface VideoPayload {
+  videoUUID: string;
+  videoUrl: string;
+  remoteVideoUrl: string;
+  /** Bytes. */
+  videoSize: number;
+  /** Seconds, when the file said (0 otherwise: Natter does not decode video). */
+  videoSecond: number;
+  /** The MIME subtype, as Tencent's: `mp4`, `quicktime`. */
+  videoFormat: string;
+  videoDownloadFlag: number;
+  thumbUUID: string;
+  thumbFormat: string;
+  thumbUrl: string;
+  remoteThumbUrl: string;
+  snapshotUrl: string;
+  remoteSnapshotUrl: string;
+  thumbWidth: number;
+  snapshotWidth: number;
+  thumbHeight: number;
+  snapshotHeight: number;
+  thumbSize: number;
+  snapshotSize: number;
+  thumbDownloadFlag: number;
+}
+
+/**
  * Group system notice (`MSG_GRP_SYS_NOTICE`, in `@TIM#SYSTEM`): the server's notice of a group
  * event that concerns the user, as Tencent's: `operationType` 1 (a user asks to join a group the
  * user owns or administers), 2 (the user's request to join was approved), 3 (it was refused), 4
@@ -146,8 +241,8 @@ export interface Message {
   ID: string;
   type: MessageType;
   /**
-   * By `type`: TextPayload, CustomPayload, FacePayload, LocationPayload, GroupTipPayload,
-   * GroupSystemNoticePayload.
+   * By `type`: TextPayload, CustomPayload, FacePayload, LocationPayload, ImagePayload,
+   * FilePayload, AudioPayload, VideoPayload, GroupTipPayload, GroupSystemNoticePayload.
    */
   payload: any;
   conversationID: ConversationID;
@@ -542,7 +637,11 @@ export interface MessageOptions {
   conversationType: TypesValue;
   /** Accepted and not used: Natter has no message priorities. */
   priority?: TypesValue;
-  /** By factory; createTextAtMessage's is `{ text, atUserList }`. */
+  /**
+   * By factory; createTextAtMessage's is `{ text, atUserList }`; the media factories' is
+   * `{ file }`: a File or Blob, an `<input type=file>` (its first file) or `{ files: [File] }`, and
+   * for createAudioMessage the length, `file.duration` in ms (a recorder's) or `second`.
+   */
   payload: any;
   cloudCustomData?: string;
   /** Natter has no per-message read receipts (only one-to-one, by conversation): `true` throws. */
@@ -551,7 +650,12 @@ export interface MessageOptions {
   receiverList?: string[];
   /** Natter has no message extensions: `true` throws. */
   isSupportExtension?: boolean;
-  /** Never called: Natter uploads nothing. */
+  /**
+   * createImageMessage, createFileMessage, createAudioMessage and createVideoMessage: called with
+   * how much of the file is uploaded, a number from 0 to 1, while sendMessage uploads it (0 when
+   * the upload starts, 1 once the server stored it; in between only where the upload can tell, in
+   * a browser). Anything but a function throws 40001.
+   */
   onProgress?: Function;
   /** Accepted and not used. */
   customModerationConfigurationID?: string;

@@ -10,7 +10,6 @@
 import { unsupported } from './errors.js';
 import type { ChatResponse, Message } from './types.js';
 
-const UPLOADS = 'Natter stores no files: send a custom message holding a link instead';
 const RECEIPTS =
   'Natter has read receipts only one-to-one, by conversation (MESSAGE_READ_BY_PEER, isPeerRead), none per message or in groups';
 
@@ -79,10 +78,6 @@ export const UNSUPPORTED_CALLS = {
 
 /** Message factories for types Natter cannot send: they throw (they are synchronous). */
 export const UNSUPPORTED_MESSAGE_FACTORIES = {
-  createImageMessage: UPLOADS,
-  createAudioMessage: UPLOADS,
-  createVideoMessage: UPLOADS,
-  createFileMessage: UPLOADS,
   createMergerMessage: 'Natter has no combined (merger) messages',
   createForwardMessage: 'forward by creating a new message with the same payload',
 } as const;
@@ -111,18 +106,6 @@ function refuseFactory(call: keyof typeof UNSUPPORTED_MESSAGE_FACTORIES): never 
  */
 export class TencentUnsupported {
   // ---- message factories (throw)
-  createImageMessage(_options: any): Message {
-    return refuseFactory('createImageMessage');
-  }
-  createAudioMessage(_options: any): Message {
-    return refuseFactory('createAudioMessage');
-  }
-  createVideoMessage(_options: any): Message {
-    return refuseFactory('createVideoMessage');
-  }
-  createFileMessage(_options: any): Message {
-    return refuseFactory('createFileMessage');
-  }
   createMergerMessage(_options: any): Message {
     return refuseFactory('createMergerMessage');
   }

@@ -108,6 +108,8 @@ export type WireFriendGroupName = api.FriendGroupName;
 export type WireRenameFriendGroup = api.RenameFriendGroup;
 /** `POST /v1/profile` body: the user's own nick, avatar, custom fields and `allowType`. */
 export type WireMyProfileUpdate = api.MyProfileUpdate;
+/** `POST /v1/files`: where the uploaded file is now served. */
+export type WireUploadedFile = api.UploadedFile;
 /** The error body of every 4xx / 5xx answer. */
 export type WireError = api.ErrorBody;
 
