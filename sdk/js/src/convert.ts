@@ -3,6 +3,7 @@
  * context they need is who is logged in, which decides `flow`, `to` and who "recalled a message".
  */
 import { MESSAGE_FOR_SHOW, TYPES } from './constants.js';
+import { fromWuKongIM } from './media.js';
 import { atUserListOf, toGroupAtInfoList } from './mentions.js';
 import type {
   Conversation,
@@ -88,7 +89,8 @@ export function seconds(ms: number): number {
  * other object (e.g. `{ text: 'hi' }` without a type) gets that object as JSON in `data`, so an app
  * reading `payload.data` still finds it. A text message is `{ text }`: its mentions are the message's
  * `atUserList`, not part of the payload (as Tencent's), and a WuKongIM client's text
- * (`{ type: 1, content, mention? }`) reads as `{ text: content }`.
+ * (`{ type: 1, content, mention? }`) reads as `{ text: content }`. A WuKongIM client's image,
+ * voice, video or file reads as Tencent's payload of that kind ({@link fromWuKongIM}).
  */
 export function normalizePayload(type: MessageType, payload: unknown): any {
   const p = (typeof payload === 'object' && payload !== null ? payload : {}) as Record<string, unknown>;
@@ -109,7 +111,7 @@ export function normalizePayload(type: MessageType, payload: unknown): any {
     const data = Object.keys(p).length === 0 ? '' : JSON.stringify(p);
     return { data, description: '', extension: '' };
   }
-  return p;
+  return fromWuKongIM(type, p) ?? p;
 }
 
 /**

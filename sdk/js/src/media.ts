@@ -436,6 +436,73 @@ export function applyUpload(kind: MediaKind, payload: any, stored: WireUploadedF
   }
 }
 
+/**
+ * A WuKongIM client's media content, which the server stores as it came (image `{type: 2, url,
+ * width, height}`, voice `{type: 4, url, timeTrad}`, video `{type: 5, url, cover, size, second,
+ * width, height}`, file `{type: 8, url, name, size}`), in Tencent's payload for `type`, so an app
+ * reads one shape whoever sent it; `null` when `p` is not such a content.
+ */
+export function fromWuKongIM(
+  type: MessageType,
+  p: Record<string, unknown>,
+): ImagePayload | FilePayload | AudioPayload | VideoPayload | null {
+  if (typeof p.type !== 'number' || typeof p.url !== 'string') return null;
+  const url = p.url;
+  const count = (value: unknown) => (typeof value === 'number' && Number.isFinite(value) && value >= 0 ? value : 0);
+  const text = (value: unknown) => (typeof value === 'string' ? value : '');
+  const path = urlPath(url);
+  const width = count(p.width);
+  const height = count(p.height);
+  if (type === TYPES.MSG_IMAGE && p.type === 2) {
+    return {
+      uuid: '',
+      imageFormat: imageFormat(extensionOf(path)),
+      imageInfoArray: [0, 1, 2].map((n) => ({ type: n, sizeType: n + 1, size: 0, width, height, url, imageUrl: url })),
+    };
+  }
+  if (type === TYPES.MSG_AUDIO && p.type === 4) {
+    return { uuid: '', url, remoteAudioUrl: url, size: 0, second: count(p.timeTrad), downloadFlag: 2 };
+  }
+  if (type === TYPES.MSG_FILE && p.type === 8) {
+    return { uuid: '', fileName: text(p.name), fileUrl: url, remoteFileUrl: url, fileSize: count(p.size), downloadFlag: 2 };
+  }
+  if (type === TYPES.MSG_VIDEO && p.type === 5) {
+    const cover = text(p.cover);
+    return {
+      videoUUID: '',
+      videoUrl: url,
+      remoteVideoUrl: url,
+      videoSize: count(p.size),
+      videoSecond: count(p.second),
+      videoFormat: hasExtension(path) ? extensionOf(path) : '',
+      videoDownloadFlag: 2,
+      thumbUUID: '',
+      thumbFormat: '',
+      thumbUrl: cover,
+      remoteThumbUrl: cover,
+      snapshotUrl: cover,
+      remoteSnapshotUrl: cover,
+      thumbWidth: width,
+      snapshotWidth: width,
+      thumbHeight: height,
+      snapshotHeight: height,
+      thumbSize: 0,
+      snapshotSize: 0,
+      thumbDownloadFlag: 2,
+    };
+  }
+  return null;
+}
+
+/** The path of a URL, for its extension (`''` when it is no URL). */
+function urlPath(url: string): string {
+  try {
+    return new URL(url, 'http://localhost').pathname;
+  } catch {
+    return '';
+  }
+}
+
 /** `onProgress`, when given, must be a function (Tencent's SDK refuses anything else). */
 export function checkOnProgress(call: string, onProgress: unknown): ((percent: number) => void) | undefined {
   if (onProgress === undefined || onProgress === null) return undefined;

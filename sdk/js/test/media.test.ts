@@ -431,6 +431,44 @@ describe('audio and video messages', () => {
   });
 });
 
+describe("a WuKongIM client's media", () => {
+  test("its image, voice, video and file contents read as Tencent's payloads of those kinds", async () => {
+    const { bob, uid, done } = await liveUsers(server, 'alice', 'bob');
+    try {
+      const token = await server.createUser(uid.alice, 2);
+      const at = 'https://cdn.example.com/m';
+      // as WuKongIM's SDKs write them; the server stores them as they came
+      const sent = [
+        [TYPES.MSG_IMAGE, { type: 2, url: `${at}/cat.png`, width: 640, height: 480 }],
+        [TYPES.MSG_AUDIO, { type: 4, url: `${at}/hi.m4a`, timeTrad: 3 }],
+        [TYPES.MSG_VIDEO, { type: 5, url: `${at}/run.mp4`, cover: `${at}/run.jpg`, size: 900, second: 12, width: 320, height: 180 }],
+        [TYPES.MSG_FILE, { type: 8, url: `${at}/notes.pdf`, name: 'notes.pdf', size: 1234 }],
+      ] as const;
+      for (const [type, payload] of sent) await server.sendAs(token, `C2C${uid.bob}`, { type, payload });
+      const { messageList } = (await bob.chat.getMessageList({ conversationID: `C2C${uid.alice}` })).data;
+      const [image, audio, video, file] = messageList.map((m) => m.payload);
+      const original = { type: 0, sizeType: 1, size: 0, width: 640, height: 480, url: `${at}/cat.png`, imageUrl: `${at}/cat.png` };
+      assert.deepEqual(image.imageInfoArray[0], original);
+      assert.equal(image.imageInfoArray.length, 3);
+      assert.equal(image.imageFormat, 3, 'PNG, from the name');
+      assert.deepEqual(
+        [audio.url, audio.remoteAudioUrl, audio.second],
+        [`${at}/hi.m4a`, `${at}/hi.m4a`, 3],
+      );
+      assert.deepEqual(
+        [video.videoUrl, video.videoSize, video.videoSecond, video.videoFormat, video.thumbUrl, video.thumbWidth, video.thumbHeight],
+        [`${at}/run.mp4`, 900, 12, 'mp4', `${at}/run.jpg`, 320, 180],
+      );
+      assert.deepEqual(
+        [file.fileName, file.fileUrl, file.remoteFileUrl, file.fileSize],
+        ['notes.pdf', `${at}/notes.pdf`, `${at}/notes.pdf`, 1234],
+      );
+    } finally {
+      await done();
+    }
+  });
+});
+
 describe('uploads', () => {
   test('a failed upload fails the send (2400, the cause kept); resendMessage uploads again', async () => {
     let failNext = true;
