@@ -37,6 +37,10 @@ pub fn status_and_code(kind: ErrorKind) -> (StatusCode, u32, &'static str) {
             (StatusCode::METHOD_NOT_ALLOWED, 40501, "method_not_allowed")
         }
         ErrorKind::Conflict => (StatusCode::CONFLICT, 40901, "conflict"),
+        ErrorKind::AlreadyReacted => (StatusCode::CONFLICT, 40902, "already_reacted"),
+        ErrorKind::NotReacted => (StatusCode::CONFLICT, 40903, "not_reacted"),
+        ErrorKind::TooManyReactions => (StatusCode::CONFLICT, 40904, "too_many_reactions"),
+        ErrorKind::TooManyReactionUsers => (StatusCode::CONFLICT, 40905, "too_many_reaction_users"),
         ErrorKind::RecallWindowPassed => (StatusCode::FORBIDDEN, 40303, "recall_window_passed"),
         ErrorKind::MessageRejected => (StatusCode::FORBIDDEN, 40304, "message_rejected"),
         ErrorKind::InBlacklist => (StatusCode::FORBIDDEN, 40305, "in_blacklist"),

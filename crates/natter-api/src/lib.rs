@@ -14,6 +14,7 @@ mod layers;
 mod metrics;
 mod openapi;
 mod rate;
+mod reactions;
 mod route;
 mod sender_lists;
 mod server;
@@ -94,6 +95,7 @@ fn documented_routes() -> OpenApiRouter<AppState> {
         .merge(client::routes())
         .merge(files::routes())
         .merge(friends::routes())
+        .merge(reactions::routes())
         .merge(server::routes())
         .merge(sender_lists::routes())
         .merge(ws::routes())

@@ -36,6 +36,14 @@ pub enum ErrorKind {
     NotInWhitelist,
     /// The sender is muted in the group, for a while that has not passed.
     Muted,
+    /// The user reacted to the message so already (Tencent's 23007).
+    AlreadyReacted,
+    /// The user has no such reaction to the message to take back (Tencent's 23009).
+    NotReacted,
+    /// The message has the most different reactions (Tencent's 23005).
+    TooManyReactions,
+    /// The most users reacted to the message so (Tencent's 23006).
+    TooManyReactionUsers,
     PayloadTooLarge,
     RateLimited,
     Internal,

@@ -56,6 +56,18 @@ pub const MAX_FRIEND_SOURCE_KEYWORD_BYTES: usize = 8;
 pub const MAX_FRIEND_GROUPS: usize = 32;
 /// A friend group's name, in bytes: Tencent's limit.
 pub const MAX_FRIEND_GROUP_NAME_BYTES: usize = 30;
+/// A reaction's ID (an emoji's name, `[TUIEmoji_Smile]`), in bytes.
+pub const MAX_REACTION_ID_BYTES: usize = 128;
+/// Different reactions to one message.
+pub const MAX_REACTIONS_PER_MESSAGE: usize = 20;
+/// Users who react to one message with one reaction.
+pub const MAX_USERS_PER_REACTION: usize = 1000;
+/// Messages one `getMessageReactions` call may ask about, and the users it gives of each
+/// reaction at most: Tencent's limits.
+pub const MAX_MESSAGES_PER_REACTION_CALL: usize = 20;
+pub const MAX_USERS_PER_REACTION_SUMMARY: usize = 10;
+/// A page of one reaction's users (`getAllUserListOfMessageReaction`): Tencent's limit.
+pub const MAX_REACTION_USERS_PER_PAGE: usize = 100;
 /// How long one call may mute a group member for, in seconds: Tencent's limit (a `uint32`,
 /// about 136 years).
 pub const MAX_MUTE_SECS: u64 = u32::MAX as u64;

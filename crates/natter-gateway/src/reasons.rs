@@ -41,6 +41,10 @@ pub fn for_send_error(error: &Error) -> ReasonCode {
         ErrorKind::TooManyConversations
         | ErrorKind::MethodNotAllowed
         | ErrorKind::RecallWindowPassed
+        | ErrorKind::AlreadyReacted
+        | ErrorKind::NotReacted
+        | ErrorKind::TooManyReactions
+        | ErrorKind::TooManyReactionUsers
         | ErrorKind::Internal
         | ErrorKind::Unavailable => ReasonCode::SystemError,
     }

@@ -158,6 +158,42 @@ pub(crate) fn describe(error: StoreError) -> Error {
         StoreError::RecalledMessage(message_id) => Error::conflict(format!(
             "message \"{message_id}\" was recalled; it cannot be changed"
         )),
+        StoreError::AlreadyReacted {
+            uid,
+            message_id,
+            reaction_id,
+        } => Error::new(
+            ErrorKind::AlreadyReacted,
+            format!(
+                "reactionID: {uid} reacted to message \"{message_id}\" with {reaction_id:?} already"
+            ),
+        ),
+        StoreError::NotReacted {
+            uid,
+            message_id,
+            reaction_id,
+        } => Error::new(
+            ErrorKind::NotReacted,
+            format!(
+                "reactionID: {uid} has no reaction {reaction_id:?} to message \"{message_id}\" to take back"
+            ),
+        ),
+        StoreError::ReactionLimit { message_id, limit } => Error::new(
+            ErrorKind::TooManyReactions,
+            format!(
+                "reactionID: message \"{message_id}\" has {limit} different reactions, the most it may have"
+            ),
+        ),
+        StoreError::ReactionUserLimit {
+            message_id,
+            reaction_id,
+            limit,
+        } => Error::new(
+            ErrorKind::TooManyReactionUsers,
+            format!(
+                "reactionID: {limit} users reacted to message \"{message_id}\" with {reaction_id:?}, the most one reaction may have"
+            ),
+        ),
         StoreError::PayloadNotModifiable { message_type } => Error::invalid_argument(format!(
             "payload: a {message_type} message's payload cannot be changed (only text, custom, \
              location and face messages'); its cloudCustomData can"

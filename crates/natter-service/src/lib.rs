@@ -22,6 +22,7 @@ mod notify;
 mod preferences;
 mod present;
 mod profiles;
+mod reactions;
 mod removal;
 mod sender_lists;
 mod tokens;

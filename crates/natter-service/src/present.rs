@@ -296,6 +296,15 @@ pub(crate) fn message_change(change: &natter_store::MessageChange) -> wire::Mess
     }
 }
 
+/// A user as a list of people shows them (who reacted to a message, …).
+pub(crate) fn user(profile: &natter_store::UserProfile) -> wire::UserProfile {
+    wire::UserProfile {
+        user_id: profile.uid.to_string(),
+        nick: profile.nick.clone(),
+        avatar: profile.avatar.clone(),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::set_bits;

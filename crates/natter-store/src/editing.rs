@@ -6,7 +6,7 @@
 use natter_core::ConversationId;
 
 use crate::db::params;
-use crate::removal::{channel_rows, check_in, deleted_by, locate, record_change, sees};
+use crate::removal::{channel_rows, deleted_by, locate, record_change, sees, visible_message};
 use crate::rows::{self, MODIFIED};
 use crate::{Db, Modification, Modified, Result, StoreError, views};
 
@@ -26,20 +26,8 @@ pub fn modify(db: &dyn Db, change: &Modification) -> Result<Modified> {
     // of one message then run one after the other, and the second sees the first's version.
     let channel_id = locate(db, change.message_id)?.channel_id;
     crate::locks::lock_channel(db, channel_id)?;
-    let located = locate(db, change.message_id)?;
-    let loaded = rows::load(db, &change.by, &change.conversation)?;
-    check_in(loaded.as_ref(), &change.conversation, &located)?;
-    let mut message = located.message;
-    let visible = match &loaded {
-        Some(loaded) => {
-            sees(db, &change.by, loaded, message.seq)?
-                && !deleted_by(db, &change.by, channel_id, message.seq)?
-        }
-        None => false,
-    };
-    if !visible {
-        return Err(StoreError::NoSuchMessage(message.id));
-    }
+    let mut message =
+        visible_message(db, &change.by, &change.conversation, change.message_id)?.message;
     if message.revoked_by.is_some() {
         return Err(StoreError::RecalledMessage(message.id));
     }

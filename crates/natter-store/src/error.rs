@@ -103,6 +103,26 @@ pub enum StoreError {
     ModifiedMeanwhile(Box<StoredMessage>),
     #[error("message {0} was recalled")]
     RecalledMessage(i64),
+    #[error("{uid} reacted to message {message_id} with {reaction_id:?} already")]
+    AlreadyReacted {
+        uid: Uid,
+        message_id: i64,
+        reaction_id: String,
+    },
+    #[error("{uid} has not reacted to message {message_id} with {reaction_id:?}")]
+    NotReacted {
+        uid: Uid,
+        message_id: i64,
+        reaction_id: String,
+    },
+    #[error("message {message_id} has {limit} different reactions already")]
+    ReactionLimit { message_id: i64, limit: usize },
+    #[error("{limit} users reacted to message {message_id} with {reaction_id:?} already")]
+    ReactionUserLimit {
+        message_id: i64,
+        reaction_id: String,
+        limit: usize,
+    },
     #[error("a {message_type} message's payload cannot be changed")]
     PayloadNotModifiable { message_type: String },
     #[error("message {message_id} is a {message_type}, not a {given}")]

@@ -26,6 +26,7 @@ mod model;
 pub mod postgres;
 pub mod profiles;
 pub mod purge;
+pub mod reactions;
 mod receipts;
 pub mod removal;
 mod rows;

@@ -247,6 +247,7 @@ fn the_first_purge_after_upgrading_purges_what_was_purgeable_before() {
             .expect("the migration that makes the candidates table");
         store
             .write(move |db| {
+                db.execute("DROP TABLE message_reactions", &[])?;
                 db.execute("DROP TABLE friend_group_members", &[])?;
                 db.execute("DROP TABLE friend_groups", &[])?;
                 db.execute("DROP TABLE friend_requests", &[])?;

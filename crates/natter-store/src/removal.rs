@@ -67,6 +67,31 @@ pub(crate) fn deleted_by(db: &dyn Db, uid: &Uid, channel_id: i64, seq: u64) -> R
     )
 }
 
+/// The message, when `uid` sees it in `conversation`; else the refusal that says it is not
+/// there for them (whether it exists elsewhere is not theirs to learn).
+pub(crate) fn visible_message(
+    db: &dyn Db,
+    uid: &Uid,
+    conversation: &ConversationId,
+    message_id: i64,
+) -> Result<Located> {
+    let located = locate(db, message_id)?;
+    let loaded = rows::load(db, uid, conversation)?;
+    check_in(loaded.as_ref(), conversation, &located)?;
+    let seq = located.message.seq;
+    let visible = match &loaded {
+        Some(loaded) => {
+            sees(db, uid, loaded, seq)? && !deleted_by(db, uid, located.channel_id, seq)?
+        }
+        None => false,
+    };
+    if visible {
+        Ok(located)
+    } else {
+        Err(StoreError::NoSuchMessage(message_id))
+    }
+}
+
 /// Whether this user deleted the message with this ID for themself in this channel, found by
 /// the record of it: once everyone who could see a message has deleted it, it leaves the disk
 /// and the record is what is left of it.

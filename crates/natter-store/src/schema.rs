@@ -398,6 +398,17 @@ CREATE TABLE friend_group_members (
 ) {without_rowid};
 CREATE INDEX friend_group_members_by_friend ON friend_group_members(uid, friend_uid);
 "#,
+    r#"
+-- Reactions to messages (Tencent's addMessageReaction): one row per message, reaction and
+-- user who reacted so, in the order they did. They go with the message.
+CREATE TABLE message_reactions (
+    message_id  {int} NOT NULL REFERENCES messages(id) ON DELETE CASCADE,
+    reaction_id {text} NOT NULL,
+    uid         {text} NOT NULL,
+    time_ms     {int} NOT NULL,
+    PRIMARY KEY (message_id, reaction_id, uid)
+) {without_rowid};
+"#,
 ];
 
 impl Dialect {

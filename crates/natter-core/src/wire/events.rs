@@ -3,7 +3,7 @@
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
-use super::{Conversation, GroupProfile, Message, Profile};
+use super::{Conversation, GroupProfile, Message, MessageReactions, Profile};
 use crate::error::{Error, Result};
 
 /// A frame the server sends: `{"event": "<name>", "data": {…}}`.
@@ -64,6 +64,10 @@ pub enum ServerEvent {
         #[serde(rename = "messageList")]
         message_list: Vec<Message>,
     },
+    /// A member reacted to a message, or took a reaction back (`POST /v1/messages/reactions`,
+    /// `/remove`): the reaction as it now is (`reactedByMyself` for the user it is sent to). To
+    /// every device of every member who can see the message, the one who reacted included.
+    MessageReactionsUpdated(MessageReactions),
     /// The user deleted these messages for themself on another device.
     MessagesDeleted {
         #[serde(rename = "conversationID")]

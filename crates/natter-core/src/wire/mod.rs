@@ -10,6 +10,7 @@ mod events;
 mod files;
 mod friends;
 mod objects_only;
+mod reactions;
 mod server;
 mod webhook;
 
@@ -17,6 +18,7 @@ pub use client::*;
 pub use events::*;
 pub use files::*;
 pub use friends::*;
+pub use reactions::*;
 pub use server::*;
 pub use webhook::*;
 

@@ -2159,6 +2159,95 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/messages/reactions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * React to a message
+         * @description A member reacts to a message of the conversation that they can see, as Tencent's
+         *     `addMessageReaction`: with any `reactionID` of the app's (an emoji's name), once each. Every
+         *     member's devices who can see the message get `messageReactionsUpdated` with the reaction as
+         *     it now is. Reactions are not in sync: a device asks for those of the messages it shows
+         *     (`POST /v1/messages/reactions/list`).
+         */
+        post: operations["addMessageReaction"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/messages/reactions/list": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Reactions to messages
+         * @description The reactions to 1–20 messages of one conversation, as Tencent's `getMessageReactions`:
+         *     each with how many users reacted so, the first of them (`maxUserCountPerReaction`, at most
+         *     10) and whether the user is one. A message the user cannot see answers no reactions.
+         */
+        post: operations["getMessageReactions"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/messages/reactions/remove": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Take a reaction back
+         * @description As Tencent's `removeMessageReaction`: the user's own reaction goes, and every member's
+         *     devices who can see the message get `messageReactionsUpdated` (a reaction nobody has any
+         *     more has `totalUserCount` 0).
+         */
+        post: operations["removeMessageReaction"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/messages/reactions/users": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Who reacted so
+         * @description A page of the users who reacted to a message with one reaction, first to react first, as
+         *     Tencent's `getAllUserListOfMessageReaction`.
+         */
+        post: operations["getAllUserListOfMessageReaction"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/messages/revoke": {
         parameters: {
             query?: never;
@@ -3402,6 +3491,34 @@ export interface components {
             nextReqMessageID: string;
         };
         /**
+         * @description A message's reactions: every one in an answer to a question about the message, the changed
+         *     one in an answer to a change or in `messageReactionsUpdated`.
+         */
+        MessageReactions: {
+            conversationID: string;
+            messageID: string;
+            /** @description In the order each reaction was first made. */
+            reactionList: components["schemas"]["Reaction"][];
+        };
+        MessageReactionsList: {
+            /**
+             * @description One entry per message asked about, in that order; a message the user cannot see has no
+             *     reactions.
+             */
+            resultList: components["schemas"]["MessageReactions"][];
+        };
+        /** @description The reactions to some messages of one conversation. */
+        MessageReactionsRequest: {
+            conversationID: string;
+            /** @description 1–20 messages. */
+            messageIDList: string[];
+            /**
+             * Format: int64
+             * @description The users to give of each reaction, 0–10 (default 10), as Tencent's.
+             */
+            maxUserCountPerReaction?: number | null;
+        };
+        /**
          * @description `POST /channel/messagesync`: a page of one user's history of a channel.
          * @example {
          *       "channel_id": "bob",
@@ -3575,6 +3692,55 @@ export interface components {
         /** @description `POST /v1/profiles`. */
         ProfilesRequest: {
             userIDList: string[];
+        };
+        /** @description One reaction to a message, as Tencent's reaction object. */
+        Reaction: {
+            reactionID: string;
+            /**
+             * Format: int64
+             * @description How many users reacted so (0 once the last took theirs back).
+             */
+            totalUserCount: number;
+            /** @description The first of them (up to 10, or what was asked), first to react first. */
+            partialUserList: components["schemas"]["UserProfile"][];
+            /** @description Whether the user this is for is one of them. */
+            reactedByMyself: boolean;
+        };
+        /** @description Add a reaction to a message, or take one's own back. */
+        ReactionRequest: {
+            /** @description The conversation the message is in, as the user names it. */
+            conversationID: string;
+            messageID: string;
+            /**
+             * @description Any string of 1–128 bytes the app gives its reactions (an emoji's name, as TUIKit's
+             *     `[TUIEmoji_Smile]`).
+             */
+            reactionID: string;
+        };
+        ReactionUsers: {
+            userList: components["schemas"]["UserProfile"][];
+            /**
+             * Format: int64
+             * @description Where the next page starts; 0 once this was the last.
+             */
+            nextSeq: number;
+            isCompleted: boolean;
+        };
+        /** @description One page of the users who reacted to a message so. */
+        ReactionUsersRequest: {
+            conversationID: string;
+            messageID: string;
+            reactionID: string;
+            /**
+             * Format: int64
+             * @description Where the page starts: 0 for the first, then the `nextSeq` of the page before.
+             */
+            nextSeq?: number;
+            /**
+             * Format: int64
+             * @description Users on the page, 1–100 (default 100).
+             */
+            count?: number | null;
         };
         ReadAllRequest: {
             /** @description `C2C`, `GROUP` or `ALL` (the default). */
@@ -3896,6 +4062,15 @@ export interface components {
             };
             /** @enum {string} */
             event: "messageModified";
+        } | {
+            /**
+             * @description A member reacted to a message, or took a reaction back (`POST /v1/messages/reactions`,
+             *     `/remove`): the reaction as it now is (`reactedByMyself` for the user it is sent to). To
+             *     every device of every member who can see the message, the one who reacted included.
+             */
+            data: components["schemas"]["MessageReactions"];
+            /** @enum {string} */
+            event: "messageReactionsUpdated";
         } | {
             /** @description The user deleted these messages for themself on another device. */
             data: {
@@ -4394,6 +4569,9 @@ export type MessageChange = components['schemas']['MessageChange'];
 export type MessageHeader = components['schemas']['MessageHeader'];
 export type MessageIdList = components['schemas']['MessageIdList'];
 export type MessageListResponse = components['schemas']['MessageListResponse'];
+export type MessageReactions = components['schemas']['MessageReactions'];
+export type MessageReactionsList = components['schemas']['MessageReactionsList'];
+export type MessageReactionsRequest = components['schemas']['MessageReactionsRequest'];
 export type MessageSyncRequest = components['schemas']['MessageSyncRequest'];
 export type MessageSyncResponse = components['schemas']['MessageSyncResponse'];
 export type ModifyMessageRequest = components['schemas']['ModifyMessageRequest'];
@@ -4408,6 +4586,10 @@ export type PinRequest = components['schemas']['PinRequest'];
 export type Profile = components['schemas']['Profile'];
 export type ProfileList = components['schemas']['ProfileList'];
 export type ProfilesRequest = components['schemas']['ProfilesRequest'];
+export type Reaction = components['schemas']['Reaction'];
+export type ReactionRequest = components['schemas']['ReactionRequest'];
+export type ReactionUsers = components['schemas']['ReactionUsers'];
+export type ReactionUsersRequest = components['schemas']['ReactionUsersRequest'];
 export type ReadAllRequest = components['schemas']['ReadAllRequest'];
 export type ReadRequest = components['schemas']['ReadRequest'];
 export type Relation = components['schemas']['Relation'];
@@ -15083,6 +15265,441 @@ export interface operations {
                 };
             };
             /** @description `payload_too_large`: the payload is over 64 KiB. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `rate_limited` (42901): `{code, error, message, requestID}`. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `internal` (50001): `{code, error, message, requestID}`. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `unavailable` (50301): `{code, error, message, requestID}`. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    addMessageReaction: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description The `connectionID` of this client's WebSocket pong: the event this call causes then skips only that connection. Without it, every connection of the calling device type is skipped. */
+                "X-Natter-Connection"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ReactionRequest"];
+            };
+        };
+        responses: {
+            /** @description The reaction as it now is. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MessageReactions"];
+                };
+            };
+            /** @description `invalid_argument` (40001): a malformed ID, a message of another conversation, a `reactionID` of no or more than 128 bytes. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `unauthenticated` (40101): `{code, error, message, requestID}`. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `permission_denied` (40301): `{code, error, message, requestID}`. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `not_found` (40401): no such message, or one the user cannot see. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `method_not_allowed` (40501): `{code, error, message, requestID}`. */
+            405: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `already_reacted` (40902): the user reacted so already; `too_many_reactions` (40904): the message has 20 different reactions; `too_many_reaction_users` (40905): 1,000 users reacted so; `conflict` (40901): the message was recalled. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `payload_too_large` (41301): `{code, error, message, requestID}`. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `rate_limited` (42901): `{code, error, message, requestID}`. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `internal` (50001): `{code, error, message, requestID}`. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `unavailable` (50301): `{code, error, message, requestID}`. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    getMessageReactions: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["MessageReactionsRequest"];
+            };
+        };
+        responses: {
+            /** @description Each message's reactions, in the order asked. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MessageReactionsList"];
+                };
+            };
+            /** @description `invalid_argument` (40001): a malformed ID, no or more than 20 messages, `maxUserCountPerReaction` over 10. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `unauthenticated` (40101): `{code, error, message, requestID}`. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `permission_denied` (40301): `{code, error, message, requestID}`. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `method_not_allowed` (40501): `{code, error, message, requestID}`. */
+            405: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `payload_too_large` (41301): `{code, error, message, requestID}`. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `rate_limited` (42901): `{code, error, message, requestID}`. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `internal` (50001): `{code, error, message, requestID}`. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `unavailable` (50301): `{code, error, message, requestID}`. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    removeMessageReaction: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description The `connectionID` of this client's WebSocket pong: the event this call causes then skips only that connection. Without it, every connection of the calling device type is skipped. */
+                "X-Natter-Connection"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ReactionRequest"];
+            };
+        };
+        responses: {
+            /** @description The reaction as it now is. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MessageReactions"];
+                };
+            };
+            /** @description `invalid_argument` (40001): a malformed ID, a message of another conversation, a `reactionID` of no or more than 128 bytes. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `unauthenticated` (40101): `{code, error, message, requestID}`. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `permission_denied` (40301): `{code, error, message, requestID}`. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `not_found` (40401): no such message, or one the user cannot see. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `method_not_allowed` (40501): `{code, error, message, requestID}`. */
+            405: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `not_reacted` (40903): the user has no such reaction to it; `conflict` (40901): the message was recalled. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `payload_too_large` (41301): `{code, error, message, requestID}`. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `rate_limited` (42901): `{code, error, message, requestID}`. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `internal` (50001): `{code, error, message, requestID}`. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `unavailable` (50301): `{code, error, message, requestID}`. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    getAllUserListOfMessageReaction: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ReactionUsersRequest"];
+            };
+        };
+        responses: {
+            /** @description The page, and where the next starts. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ReactionUsers"];
+                };
+            };
+            /** @description `invalid_argument` (40001): a malformed ID, a message of another conversation, `count` outside 1–100. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `unauthenticated` (40101): `{code, error, message, requestID}`. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `permission_denied` (40301): `{code, error, message, requestID}`. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `not_found` (40401): no such message, or one the user cannot see. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `method_not_allowed` (40501): `{code, error, message, requestID}`. */
+            405: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `payload_too_large` (41301): `{code, error, message, requestID}`. */
             413: {
                 headers: {
                     [name: string]: unknown;
