@@ -117,9 +117,10 @@ const noGroupNames: GroupNameOf = () => undefined;
  * custom message, and the SDK hands its `{ "text": … }` payload over as JSON in `payload.data`: that
  * reads as text too. The "group_create" message Tencent's SDK (and Natter's, as it) sends into a
  * group it created reads "alice created the group". Other custom messages show their description,
- * else the SDK's placeholder. A group tip says what changed ({@link groupTipText}), naming people
- * by `nickOf`; a group system notice what happened ({@link groupNoticeText}), naming the group by
- * `groupNameOf`.
+ * else the SDK's placeholder. Images, files, videos and voice messages read as the SDK's
+ * `messageForShow` has them ("[Image]", "[File]", "[Video]", "[Voice]"). A group tip says what
+ * changed ({@link groupTipText}), naming people by `nickOf`; a group system notice what happened
+ * ({@link groupNoticeText}), naming the group by `groupNameOf`.
  */
 export function messageText(
   m: Pick<Message, 'type' | 'payload'>,
@@ -130,6 +131,10 @@ export function messageText(
   if (m.type === TYPES.MSG_TEXT && typeof p?.text === 'string') return p.text;
   if (m.type === TYPES.MSG_CUSTOM) return textInData(p?.data) ?? (p?.description || '[Custom Messages]');
   if (m.type === TYPES.MSG_FACE) return '[Animated Sticker]';
+  if (m.type === TYPES.MSG_IMAGE) return '[Image]';
+  if (m.type === TYPES.MSG_FILE) return '[File]';
+  if (m.type === TYPES.MSG_VIDEO) return '[Video]';
+  if (m.type === TYPES.MSG_AUDIO) return '[Voice]';
   if (m.type === TYPES.MSG_LOCATION) return p?.description ? `[Location] ${p.description}` : '[Location]';
   if (m.type === TYPES.MSG_GRP_TIP) return groupTipText(p, nickOf);
   if (m.type === TYPES.MSG_GRP_SYS_NOTICE) return groupNoticeText(p, nickOf, groupNameOf);

@@ -141,6 +141,11 @@ export const state = {
   messageFocus: signal<string | null>(null),
   /** The message being edited in the composer, if any. */
   editing: signal<Editing | null>(null),
+  /**
+   * How much of each file being sent from this tab is uploaded, 0 to 1, by message ID (the SDK's
+   * `onProgress`), while the upload runs: the pending message shows it.
+   */
+  uploads: signal<ReadonlyMap<string, number>>(new Map()),
   /** Nicks as PROFILE_UPDATED last told them, by userID: names in the open history follow them. */
   nicks: signal<ReadonlyMap<string, string>>(new Map()),
   /**
@@ -303,6 +308,7 @@ export function resetSession(): void {
     state.messageMenu.value = null;
     state.messageFocus.value = null;
     state.editing.value = null;
+    state.uploads.value = new Map();
     state.nicks.value = new Map();
     state.groupTips.value = new Map();
     state.recallRefusedAge.value = null;

@@ -5,7 +5,7 @@
 import { batch, computed, effect } from '@preact/signals';
 import TencentCloudChat, { ErrorCode, type ConversationID, type Message } from '@natter/sdk';
 import { chat, currentChat } from './client.ts';
-import { toast } from './feedback.ts';
+import { announce, toast } from './feedback.ts';
 import {
   describeError,
   displayName,
@@ -17,6 +17,7 @@ import {
   SYSTEM_ID,
   targetOf,
 } from './format.ts';
+import { attachmentKind, fileRefusal } from './media.ts';
 import { activeConversation, findConversation, setReadOnly, state, type Thread } from './state.ts';
 
 const { TYPES } = TencentCloudChat;
@@ -284,6 +285,72 @@ export function send(text: string, atUserList: string[] = []): boolean {
   return true;
 }
 
+/** The file of each image, video or file message sent from this tab: what a refusal names. */
+const attached = new WeakMap<Message, File>();
+
+/** The file the user chose for a message sent from this tab, while the SDK holds it. */
+export function attachedFile(m: Message): File | undefined {
+  return attached.get(m);
+}
+
+/**
+ * Files can be sent to the conversation now: it takes messages, the user is not muted there, and
+ * the composer is not editing a message (the attach button is off then, and a paste or a drop
+ * does nothing).
+ */
+export function canAttach(id: ConversationID): boolean {
+  return canSend(id) && muteNote(id) === null && state.editing.value?.id !== id;
+}
+
+const CREATE = { image: 'createImageMessage', video: 'createVideoMessage', file: 'createFileMessage' } as const;
+
+/**
+ * Sends files (attached, pasted or dropped), one message each, the Tencent way: `create…Message`
+ * with `payload.file` (media.ts decides image, video or file), then `sendMessage`, which uploads
+ * the file and sends the message. All show at once, pending, with their upload's progress
+ * (`onProgress`, in `state.uploads`); they go one after the other, so they arrive in the order
+ * chosen. As with text, a failure shows the message refused with Retry (the SDK uploads again only
+ * what did not arrive), except a file that can never go (too large, empty), which leaves the list:
+ * the toast says why.
+ */
+export function sendFiles(files: File[]): void {
+  const t = state.thread.value;
+  if (!t || !canAttach(t.id) || files.length === 0) return;
+  const made: Message[] = [];
+  for (const file of files) {
+    let key = '';
+    try {
+      const message = chat()[CREATE[attachmentKind(file)]]({
+        to: targetOf(t.id),
+        conversationType: isGroup(t.id) ? TYPES.CONV_GROUP : TYPES.CONV_C2C,
+        payload: { file },
+        onProgress: (fraction: number) => setUpload(key, fraction),
+      });
+      key = message.ID;
+      attached.set(message, file);
+      made.push(message);
+    } catch (err) {
+      toast(`Could not send ${file.name}: ${describeError(err)}`, 'error');
+    }
+  }
+  if (made.length === 0) return;
+  update(t.token, (th) => ({ ...th, outgoing: [...th.outgoing, ...made] }));
+  announce(made.length === 1 ? `Sending ${attached.get(made[0])!.name}.` : `Sending ${made.length} files.`);
+  void (async () => {
+    for (const message of made) await deliver(t.token, t.id, message, () => chat().sendMessage(message));
+  })();
+}
+
+/** Notes how much of a message's file is uploaded (0 to 1), or that its upload is over (`null`). */
+function setUpload(key: string, fraction: number | null): void {
+  const current = state.uploads.value;
+  if (!key || (fraction === null && !current.has(key))) return;
+  const next = new Map(current);
+  if (fraction === null) next.delete(key);
+  else next.set(key, fraction);
+  state.uploads.value = next;
+}
+
 /** Sends a refused message again, with the same client ID. */
 export async function retry(message: Message): Promise<void> {
   const t = state.thread.value;
@@ -300,15 +367,21 @@ async function deliver(
   const attempt = call();
   update(token, (th) => ({ ...th, outgoing: [...th.outgoing] })); // the SDK set `unSend`
   try {
-    await attempt;
+    await attempt.finally(() => setUpload(message.ID, null));
     update(token, (th) => ({
       ...th,
       outgoing: th.outgoing.filter((o) => o !== message),
       messages: merge(th.messages, [message]),
     }));
   } catch (err) {
-    update(token, (th) => ({ ...th, outgoing: [...th.outgoing] })); // now `fail`
-    let reason = describeError(err);
+    const file = attached.get(message);
+    const refusal = file ? fileRefusal(err, file.name, file.size) : null;
+    // now `fail`; a file that can never go leaves the list (the toast says why)
+    update(token, (th) => ({
+      ...th,
+      outgoing: refusal?.final ? th.outgoing.filter((o) => o !== message) : [...th.outgoing],
+    }));
+    let reason = refusal?.reason ?? describeError(err);
     if (errorCode(err) === 40401) reason = `${displayName(id, findConversation(id))} does not exist on this server.`;
     if (errorCode(err) === 40302) {
       reason = 'You are not a member of this group.';

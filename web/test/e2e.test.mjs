@@ -22,6 +22,19 @@ const shotsDir = process.env.NATTER_SCREENSHOTS ?? join(tmpdir(), 'natter-web-sc
 const CHROMIUM = process.env.CHROMIUM || '/usr/bin/chromium';
 const TIMEOUT = 10_000;
 
+/**
+ * A 64 × 40 PNG (two triangles), made with node:zlib (`deflateSync` of the rows, then the chunks
+ * with their CRCs): the image the media step sends.
+ */
+const PNG = Buffer.from(
+  'iVBORw0KGgoAAAANSUhEUgAAAEAAAAAoCAIAAADBrGu+AAAAu0lEQVR42tXPuQ2AMBAEQFdHSv8FkDpwAyZBiMfye8+uNA1MiCnv28ErxJSpD1eAt/EK' +
+    'MB6+AbpGOUDUqAUoDo0AfqMrgHzoDcA2xgKAjZkA1GEygNNYCiAcVgPuDZmAY0My4HIQDtg3VAKWB62AWUM3YNCwCKgejAJ6DdOAxsE6IN7wCQg2PAMi' +
+    'B+fAegMisHJACUw3sAITDcTA0AE00N+ADvQc0APNBkeg0mAKFA9kgX+DMvA8sAbuxgl1l7MUF95OrQAAAABJRU5ErkJggg==',
+  'base64',
+);
+const PNG_WIDTH = 64;
+const PNG_HEIGHT = 40;
+
 /** Demo tokens as the client creates them: the web device's, `demo-<uid>-device-1`. */
 const tokenOf = (uid) => `demo-${uid}-device-1`;
 
@@ -1436,6 +1449,151 @@ test('the web client against a real server', async (t) => {
     await alice.waitForSelector('#edit-banner', { state: 'detached' });
     await bob.waitForSelector('#msg-list >> text=See you at 7:30');
     assert.deepEqual([(await stored()).payload.text, (await stored()).version], ['See you at 7:30', 3]);
+  });
+
+  await step('sends images and files: pending with progress, shown inline to the peer live, refusals said plainly', async () => {
+    const mediaRows = (page) => page.locator('#msg-list li.msg-media[data-seq]');
+    const bytesAt = async (url) => {
+      const response = await fetch(url); // no token: the link is the permission
+      assert.equal(response.status, 200, url);
+      return Buffer.from(await response.arrayBuffer());
+    };
+    const actions = (page) => page.$$eval('#msg-menu [role=menuitem]', (items) => items.map((i) => i.dataset.action));
+    await alice.bringToFront();
+    await alice.waitForFunction(() => document.querySelector('#pane-title')?.textContent === 'Bob Marley');
+    await bob.waitForFunction(() => document.querySelector('#pane-title')?.textContent === 'Alice Liddell');
+    // the attach button is in the composer, labelled, and reached from the keyboard
+    assert.equal(await alice.getAttribute('#attach', 'aria-label'), 'Attach files');
+    await alice.focus('#composer-input');
+    await alice.keyboard.press('Shift+Tab');
+    assert.equal(await alice.evaluate(() => document.activeElement?.id), 'attach');
+
+    // an image: pending, with its upload's progress, while the server has not answered
+    let release;
+    const held = new Promise((resolve) => (release = resolve));
+    await routeNow(alice, '**/v1/files*', async (route) => {
+      await held;
+      await route.continue();
+    });
+    await alice.setInputFiles('#attach-input', { name: 'dot.png', mimeType: 'image/png', buffer: PNG });
+    const pending = alice.locator('#msg-list li.msg-pending.msg-media');
+    await pending.locator('progress[aria-label="Uploading dot.png"]').waitFor();
+    assert.equal(await pending.locator('img.msg-image').getAttribute('alt'), 'Image dot.png');
+    assert.equal(await alice.evaluate(() => document.activeElement?.id), 'composer-input', 'back to typing');
+    await shot(alice, '36-image-uploading', { toasts: false });
+    release();
+    await mediaRows(alice).locator('img.msg-image').waitFor();
+    await alice.unroute('**/v1/files*');
+    assert.equal(await pending.count(), 0);
+
+    // bob sees it live, loaded from the server, drawn at its size, opening in a new tab
+    const image = mediaRows(bob).last().locator('img.msg-image');
+    await image.waitFor();
+    await bob.waitForFunction((img) => img.complete && img.naturalWidth > 0, await image.elementHandle());
+    assert.deepEqual(
+      await image.evaluate((img) => [img.naturalWidth, img.naturalHeight, img.width, img.height, img.alt, img.loading]),
+      [PNG_WIDTH, PNG_HEIGHT, PNG_WIDTH, PNG_HEIGHT, 'Image dot.png', 'lazy'],
+    );
+    const src = await image.getAttribute('src');
+    assert.match(src, /^http:\/\/127\.0\.0\.1:\d+\/files\/[0-9a-f]{32}\/dot\.png$/);
+    const link = mediaRows(bob).last().locator('a.msg-image-link');
+    assert.deepEqual([await link.getAttribute('href'), await link.getAttribute('target')], [src, '_blank']);
+    assert.ok((await bytesAt(src)).equals(PNG), 'the server has the exact bytes');
+    await bob.waitForFunction((sel) => document.querySelector(sel)?.textContent === '[Image]', `${item('C2Calice')} .conv-preview`);
+
+    // a text file: a card with its name, size and a link to download it
+    const notes = Buffer.from('Lunch list: tacos, salsa, lime.\n');
+    await alice.setInputFiles('#attach-input', { name: 'notes.txt', mimeType: 'text/plain', buffer: notes });
+    const card = mediaRows(bob).last().locator('.file-card');
+    await card.locator('.file-name >> text=notes.txt').waitFor();
+    assert.equal(await card.locator('.file-size').textContent(), `${notes.length} bytes`);
+    const download = card.locator('a.file-download');
+    assert.equal(await download.getAttribute('download'), 'notes.txt');
+    assert.equal(await download.getAttribute('aria-label'), `Download notes.txt, ${notes.length} bytes`);
+    assert.ok((await bytesAt(await download.getAttribute('href'))).equals(notes), 'the link fetches the file');
+    await alice.waitForFunction((sel) => document.querySelector(sel)?.textContent === 'You: [File]', `${item('C2Cbob')} .conv-preview`);
+    await bob.bringToFront();
+    await shot(bob, '37-image-and-file', { toasts: false });
+
+    // the message menu: no Edit on an image or a file (only text is edited), Delete for me as ever
+    await alice.bringToFront();
+    await mediaRows(alice).last().click({ button: 'right' });
+    await alice.waitForSelector('#msg-menu');
+    assert.deepEqual((await actions(alice)).filter((a) => a !== 'recall'), ['delete-for-me']);
+    await alice.keyboard.press('Escape');
+    await alice.waitForSelector('#msg-menu', { state: 'detached' });
+
+    // a picture pasted into the composer is sent; a file dropped on the conversation too
+    const sent = await mediaRows(bob).count();
+    await alice.evaluate((bytes) => {
+      const data = new DataTransfer();
+      data.items.add(new File([new Uint8Array(bytes)], 'image.png', { type: 'image/png' }));
+      document.getElementById('composer-input').dispatchEvent(new ClipboardEvent('paste', { clipboardData: data, bubbles: true, cancelable: true }));
+    }, [...PNG]);
+    await bob.waitForFunction((n) => document.querySelectorAll('#msg-list li.msg-media[data-seq]').length === n, sent + 1);
+    assert.equal(await mediaRows(bob).last().locator('img.msg-image').getAttribute('alt'), 'Image image.png');
+    assert.equal(await alice.inputValue('#composer-input'), '', 'nothing pasted as text');
+    const drag = await alice.evaluateHandle(() => {
+      const data = new DataTransfer();
+      data.items.add(new File(['Agenda: lunch.'], 'agenda.txt', { type: 'text/plain' }));
+      return data;
+    });
+    await alice.dispatchEvent('#messages', 'dragenter', { dataTransfer: drag });
+    await alice.waitForSelector('#drop-zone >> text=Drop to send to Bob Marley');
+    await shot(alice, '38-drop-zone', { toasts: false });
+    await alice.dispatchEvent('#messages', 'drop', { dataTransfer: drag });
+    await alice.waitForSelector('#drop-zone', { state: 'detached' });
+    await bob.waitForSelector('#msg-list li.msg-media[data-seq] .file-name >> text=agenda.txt');
+
+    // an MP4 goes as a video message: a player
+    await alice.setInputFiles('#attach-input', { name: 'clip.mp4', mimeType: 'video/mp4', buffer: Buffer.from('not really a video') });
+    const video = bob.locator('#msg-list li.msg-media[data-seq] video.msg-video');
+    await video.waitFor();
+    assert.match(await video.getAttribute('src'), /\/files\/[0-9a-f]{32}\/clip\.mp4$/);
+    assert.deepEqual([await video.getAttribute('controls'), await video.getAttribute('aria-label')], ['', 'Video clip.mp4']);
+    await bob.waitForFunction((sel) => document.querySelector(sel)?.textContent === '[Video]', `${item('C2Calice')} .conv-preview`);
+
+    // too large for Tencent's limit: said with the limit, and nothing is left in the list
+    await alice.setInputFiles('#attach-input', { name: 'huge.png', mimeType: 'image/png', buffer: Buffer.alloc(20 * 1024 * 1024) });
+    await alice.waitForSelector('.toast-error >> text=Not sent: huge.png is too large (20 MB). Images must be smaller than 20 MB.');
+    await alice.waitForFunction(() => document.querySelectorAll('#msg-list li[data-key]:not([data-seq])').length === 0);
+    // over what this server takes (it answers 413, naming its limit)
+    await routeNow(alice, '**/v1/files*', (route) =>
+      route.fulfill({
+        status: 413,
+        contentType: 'application/json',
+        body: JSON.stringify({
+          code: 41301,
+          error: 'payload_too_large',
+          message: 'the file is larger than 1048576 bytes, the most this server takes',
+          requestID: 'e2e',
+        }),
+      }),
+    );
+    await alice.setInputFiles('#attach-input', { name: 'scan.pdf', mimeType: 'application/pdf', buffer: Buffer.alloc(2048, 1) });
+    await alice.waitForSelector('.toast-error >> text=Not sent: scan.pdf is too large (2 KB). This server takes files of at most 1 MB.');
+    await alice.waitForFunction(() => document.querySelectorAll('#msg-list li[data-key]:not([data-seq])').length === 0);
+    await alice.unroute('**/v1/files*');
+    // an upload that gets no answer: the message stays, refused, and Retry sends it
+    let cut = false;
+    await routeNow(alice, '**/v1/files*', (route) => {
+      if (cut) return route.continue();
+      cut = true;
+      return route.abort('connectionreset');
+    });
+    await alice.setInputFiles('#attach-input', { name: 'menu.txt', mimeType: 'text/plain', buffer: Buffer.from('Tacos\n') });
+    await alice.waitForSelector('.toast-error >> text=Not sent: could not upload menu.txt: the server could not be reached.');
+    await alice.click('#msg-list .msg-failed .msg-retry');
+    await alice.waitForSelector('#msg-list li.msg-media[data-seq] .file-name >> text=menu.txt');
+    assert.equal(await alice.locator('#msg-list .msg-failed').count(), 0);
+    await bob.waitForSelector('#msg-list li.msg-media[data-seq] .file-name >> text=menu.txt');
+    await alice.unroute('**/v1/files*');
+    const stored = (await api('/v1/conversations/C2Calice/messages', tokenOf('bob'))).messageList.filter((m) => m.from === 'alice');
+    assert.deepEqual(
+      stored.slice(-6).map((m) => m.type),
+      ['TIMImageElem', 'TIMFileElem', 'TIMImageElem', 'TIMFileElem', 'TIMVideoFileElem', 'TIMFileElem'],
+      'one message per file: none of the refused ones',
+    );
   });
 
   await step('adds a friend: the request reaches bob, who accepts; both see each other in Contacts, live', async () => {

@@ -6,10 +6,11 @@
  * Each message has a menu (Edit, Recall, Delete for me): right-click, its ⋯ button, or from the
  * keyboard ↑ ↓ Home End between messages (one roving tab stop) and Shift+F10 / the context-menu key.
  * Recalled messages show as a line saying who recalled them; changed ones (modifyMessage) say
- * "edited" by their time, and the one being edited in the composer is marked. Group tips (a member
- * joined, left, renamed the group, …) are a muted line across the history, with no sender and no
- * menu: the server wrote them, nobody said them. A request to join a group the user owns, in System
- * notices, offers Approve and Decline while it waits.
+ * "edited" by their time, and the one being edited in the composer is marked. Images, files and
+ * videos show as themselves (views/Media.tsx), and as they upload. Group tips (a member joined,
+ * left, renamed the group, …) are a muted line across the history, with no sender and no menu: the
+ * server wrote them, nobody said them. A request to join a group the user owns, in System notices,
+ * offers Approve and Decline while it waits.
  */
 import type { Message } from '@natter/sdk';
 import { useSignal } from '@preact/signals';
@@ -17,11 +18,13 @@ import type { ComponentChildren } from 'preact';
 import { useLayoutEffect, useRef } from 'preact/hooks';
 import { clockTime, dateOf, isGroupTip, isJoinRequest, longDate, messageText, recalledLine, senderName } from '../format.ts';
 import { answerJoinRequest, joinRequestStatus, type JoinRequestStatus } from '../joinRequests.ts';
+import { isMedia } from '../media.ts';
 import { MENTION_WORDS, messageMention } from '../mentions.ts';
 import { canDelete, canEdit, canRecall, openMessageMenu } from '../messages.ts';
 import { groupNameOf, state, type Thread } from '../state.ts';
 import { loadOlder, retry } from '../thread.ts';
 import { Avatar } from './common.tsx';
+import { MediaContent } from './Media.tsx';
 
 /** How close to the top (px) loads the page before, and to the bottom counts as "at the bottom". */
 const NEAR_TOP = 150;
@@ -73,6 +76,13 @@ export function Messages({ name, group }: { name: string; group: boolean }) {
     if (t.loaded && !t.complete && el.scrollHeight <= el.clientHeight + NEAR_TOP) loadOlder();
   });
 
+  // An image or video whose size was not known (one being sent; a format the server does not
+  // measure) grows the history as it loads: a reader at the bottom stays there.
+  const onMediaLoad = () => {
+    const el = box.current;
+    if (el && seen.current.atBottom) el.scrollTop = el.scrollHeight;
+  };
+
   const onScroll = () => {
     const el = box.current;
     if (!el) return;
@@ -91,6 +101,8 @@ export function Messages({ name, group }: { name: string; group: boolean }) {
       tabIndex={0}
       ref={box}
       onScroll={onScroll}
+      onLoadCapture={onMediaLoad}
+      onLoadedMetadataCapture={onMediaLoad}
     >
       <HistoryStatus t={t} />
       <ol class="msg-list" id="msg-list" onKeyDown={onListKey}>
@@ -236,9 +248,11 @@ function bubbles(t: Thread, me: string, group: boolean): ComponentChildren[] {
     // A message mentioning the user stands out (an accent edge), and its reading starts by saying so.
     const mention = messageMention(m, me);
     const editing = state.editing.value?.key === m.ID;
+    const media = isMedia(m);
     const classes = [
       'msg',
       mine && 'msg-mine',
+      media && 'msg-media',
       status && `msg-${status}`,
       mention && 'msg-mention',
       editing && 'msg-editing',
@@ -257,7 +271,11 @@ function bubbles(t: Thread, me: string, group: boolean): ComponentChildren[] {
             {mention && `${from} ${MENTION_WORDS[mention]}: `}
             {!mention && (mine ? 'You: ' : `${from}: `)}
           </span>
-          <span class="msg-text">{messageText(m, nickOf, groupNameOf)}</span>
+          {media ? (
+            <MediaContent m={m} pending={status === 'pending'} />
+          ) : (
+            <span class="msg-text">{messageText(m, nickOf, groupNameOf)}</span>
+          )}
           {isJoinRequest(m) && <JoinRequestAnswer notice={m} history={t.messages} />}
           <span class="msg-meta">
             {editing && <span class="msg-editing-label">editing…</span>}

@@ -1,17 +1,19 @@
 /**
  * The right column: the open conversation (header, history, composer), or a hint when none is. The
  * composer also edits the user's messages (Edit in a message's menu, or ↑ in an empty composer):
- * it holds the message's text instead of the draft until Enter saves it or Escape cancels.
+ * it holds the message's text instead of the draft until Enter saves it or Escape cancels. Files go
+ * as images, videos or file messages (thread.ts `sendFiles`) from the composer's attach button, a
+ * paste into it, or a drop anywhere on the conversation.
  */
 import type { ConversationID } from '@natter/sdk';
-import { useEffect, useLayoutEffect, useRef } from 'preact/hooks';
+import { useEffect, useLayoutEffect, useRef, useState } from 'preact/hooks';
 import { askGroupInfo, openMenu } from '../actions.ts';
 import { isBlocked, unblock } from '../blocklist.ts';
 import { announce, toast } from '../feedback.ts';
 import { displayName, flagWords, isGroup, kindLabel, messageText, targetOf } from '../format.ts';
 import { canEdit, cancelEdit, messageByKey, saveEdit, startEdit } from '../messages.ts';
 import { activeConversation, focusRow, state } from '../state.ts';
-import { canSend, closeConversation, muteNote, readOnlyNote, saveDraft, send } from '../thread.ts';
+import { canAttach, canSend, closeConversation, muteNote, readOnlyNote, saveDraft, send, sendFiles } from '../thread.ts';
 import { Avatar, Icon } from './common.tsx';
 import { MentionButton, MentionList, useMentions } from './MentionPicker.tsx';
 import { Messages } from './Messages.tsx';
@@ -27,8 +29,22 @@ function back(): void {
   focusRow(was);
 }
 
+/** A drag carries files (not text or a link dragged from the page). */
+function hasFiles(event: DragEvent): boolean {
+  return event.dataTransfer?.types.includes('Files') ?? false;
+}
+
 export function Pane() {
   const id = state.activeID.value;
+  // Files dragged over the open conversation: a drop sends them. Enter and leave fire for every
+  // element crossed, so the overlay stays until the drag has left them all.
+  const [dragging, setDragging] = useState(false);
+  const depth = useRef(0);
+  const droppable = id !== null && canAttach(id);
+  const endDrag = () => {
+    depth.current = 0;
+    setDragging(false);
+  };
 
   // Escape in the conversation goes back to the list (as the phone layout's back button does),
   // unless a menu or dialog is open or there is text in the composer.
@@ -46,7 +62,38 @@ export function Pane() {
   }, []);
 
   return (
-    <main class="pane" id="pane" aria-label="Conversation">
+    <main
+      class="pane"
+      id="pane"
+      aria-label="Conversation"
+      onDragEnter={(event) => {
+        if (!hasFiles(event)) return;
+        event.preventDefault();
+        depth.current++;
+        setDragging(true);
+      }}
+      onDragOver={(event) => {
+        if (!hasFiles(event)) return;
+        // Taken here either way: a file dropped where it cannot go must not open in place of the app.
+        event.preventDefault();
+        event.dataTransfer!.dropEffect = droppable ? 'copy' : 'none';
+      }}
+      onDragLeave={(event) => {
+        if (hasFiles(event) && --depth.current <= 0) endDrag();
+      }}
+      onDrop={(event) => {
+        if (!hasFiles(event)) return;
+        event.preventDefault();
+        endDrag();
+        if (droppable) sendFiles([...event.dataTransfer!.files]);
+      }}
+    >
+      {dragging && droppable && (
+        <div class="drop-zone" id="drop-zone" aria-hidden="true">
+          <Icon name="clip" class="drop-zone-icon" />
+          <p>Drop to send to {displayName(id, activeConversation.value)}</p>
+        </div>
+      )}
       {id ? (
         <Conversation key={id} id={id} />
       ) : (
@@ -71,6 +118,8 @@ function Conversation({ id }: { id: ConversationID }) {
   const muted = group ? muteNote(id) : null;
   const backButton = useRef<HTMLButtonElement>(null);
   const input = useRef<HTMLTextAreaElement>(null);
+  const fileInput = useRef<HTMLInputElement>(null);
+  const attachable = canAttach(id);
 
   // The message being edited in the composer, and the draft it holds meanwhile (set aside).
   const editing = state.editing.value;
@@ -248,6 +297,30 @@ function Conversation({ id }: { id: ConversationID }) {
       )}
       {writable ? (
         <form class={`composer${editKey ? ' composer-editing' : ''}`} id="composer" onSubmit={submit}>
+          <button
+            type="button"
+            class="icon-btn attach-btn"
+            id="attach"
+            aria-label="Attach files"
+            title="Attach files (or paste or drop them here)"
+            disabled={!attachable}
+            onClick={() => fileInput.current?.click()}
+          >
+            <Icon name="clip" />
+          </button>
+          <input
+            ref={fileInput}
+            type="file"
+            id="attach-input"
+            multiple
+            hidden
+            onChange={(event) => {
+              const files = [...(event.currentTarget.files ?? [])];
+              event.currentTarget.value = ''; // the same file can be chosen again
+              sendFiles(files);
+              input.current?.focus();
+            }}
+          />
           {group && <MentionButton mentions={mentions} disabled={muted !== null} />}
           <textarea
             ref={input}
@@ -262,6 +335,14 @@ function Conversation({ id }: { id: ConversationID }) {
             onInput={(event) => {
               mentions.onInput();
               scheduleDraft(event.currentTarget.value);
+            }}
+            onPaste={(event) => {
+              // A picture or file pasted is sent; copied text pastes as text, even when the copy
+              // also carries a picture of it (as from a word processor).
+              const data = event.clipboardData;
+              if (!data || data.files.length === 0 || data.types.includes('text/plain') || !attachable) return;
+              event.preventDefault();
+              sendFiles([...data.files]);
             }}
             onKeyDown={(event) => {
               if (mentions.onKeyDown(event)) return;
