@@ -6,7 +6,7 @@ use axum::extract::{Request, State};
 use axum::http::{HeaderMap, HeaderValue, header};
 use axum::response::{IntoResponse, Response};
 use natter_core::Error;
-use natter_core::wire::{ErrorBody, UploadedFile};
+use natter_core::wire::{DeleteFilesRequest, ErrorBody, StatusOk, UploadedFile};
 use serde::Deserialize;
 use tower::ServiceExt;
 use tower_http::services::ServeFile;
@@ -16,13 +16,14 @@ use utoipa_axum::routes;
 
 use crate::AppState;
 use crate::error::{ApiError, ApiResult};
-use crate::extract::{ClientUser, ManagerOnly, PathParam, QueryParams};
+use crate::extract::{ClientUser, JsonBody, ManagerOnly, PathParam, QueryParams};
 use crate::json::Json;
 
 pub fn routes() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
         .routes(routes!(upload_as_user))
         .routes(routes!(upload_as_app))
+        .routes(routes!(delete_files))
         .routes(routes!(download))
 }
 
@@ -103,6 +104,26 @@ async fn upload(
         .upload(uploader, &query.name, content_type, body.into_data_stream())
         .await?;
     Ok(Json(stored))
+}
+
+/// Delete files
+///
+/// The app backend removes files for good (an abusive upload, say): their links answer 404
+/// from then on, though a copy a browser or a proxy cached may live on. The messages that link
+/// to them stay. IDs of no file are passed over.
+#[utoipa::path(post, path = "/files/delete", tag = "server", operation_id = "deleteFiles",
+    request_body = DeleteFilesRequest,
+    responses(
+        (status = 200, description = "The files are gone.", body = StatusOk),
+        (status = 400, description = "`invalid_argument` (40001): no or more than 100 IDs, or one that is not a file ID.", body = ErrorBody),
+    ))]
+async fn delete_files(
+    State(state): State<AppState>,
+    _: ManagerOnly,
+    JsonBody(request): JsonBody<DeleteFilesRequest>,
+) -> ApiResult<Json<StatusOk>> {
+    state.uploads.remove(&request.file_ids).await?;
+    Ok(Json(StatusOk::default()))
 }
 
 /// Download a file

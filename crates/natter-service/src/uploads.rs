@@ -11,7 +11,7 @@ use std::time::Duration;
 
 use bytes::Bytes;
 use futures_util::{Stream, StreamExt};
-use natter_core::files::file_name;
+use natter_core::files::{file_name, is_file_id};
 use natter_core::wire::UploadedFile;
 use natter_core::{Error, Result};
 use natter_store::files::FileStore;
@@ -26,6 +26,9 @@ const PATH_SEGMENT: &AsciiSet = &NON_ALPHANUMERIC
     .remove(b'.')
     .remove(b'_')
     .remove(b'~');
+
+/// Files one removal may name.
+const MAX_FILES_PER_REMOVAL: usize = 100;
 
 /// The content type of an upload that names none.
 const UNTYPED: &str = "application/octet-stream";
@@ -123,6 +126,29 @@ impl Uploads {
             width: image.and_then(|size| pixels(size.width)),
             height: image.and_then(|size| pixels(size.height)),
         })
+    }
+
+    /// Removes files for good: their links answer 404 from then on (a copy a browser or a
+    /// proxy cached may live on). IDs of no file are passed over.
+    pub async fn remove(&self, file_ids: &[String]) -> Result<()> {
+        if file_ids.is_empty() || file_ids.len() > MAX_FILES_PER_REMOVAL {
+            return Err(Error::invalid_argument(format!(
+                "file_ids: 1 to {MAX_FILES_PER_REMOVAL} file IDs, not {}",
+                file_ids.len()
+            )));
+        }
+        if let Some(index) = file_ids.iter().position(|id| !is_file_id(id)) {
+            return Err(Error::invalid_argument(format!(
+                "file_ids[{index}]: {:?} is not a file ID (32 hex digits)",
+                file_ids[index]
+            )));
+        }
+        for id in file_ids {
+            if self.store.remove(id).await.map_err(disk_error)? {
+                tracing::info!(file_id = %id, "file removed");
+            }
+        }
+        Ok(())
     }
 
     /// Where file `id` named `name` would be on disk (`None`: no file can have that address).

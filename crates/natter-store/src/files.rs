@@ -48,6 +48,18 @@ impl FileStore {
         })
     }
 
+    /// Removes file `id` for good; false when there was none.
+    pub async fn remove(&self, id: &str) -> io::Result<bool> {
+        if !is_file_id(id) {
+            return Ok(false);
+        }
+        match tokio::fs::remove_dir_all(self.dir.join(id)).await {
+            Ok(()) => Ok(true),
+            Err(error) if error.kind() == io::ErrorKind::NotFound => Ok(false),
+            Err(error) => Err(error),
+        }
+    }
+
     /// Where file `id` named `name` is, if both are well formed: whether it exists is for the
     /// caller to find out.
     pub fn path(&self, id: &str, name: &str) -> Option<PathBuf> {
@@ -131,7 +143,7 @@ mod tests {
     use super::*;
 
     #[tokio::test]
-    async fn a_finished_file_is_in_place_and_an_unfinished_one_is_gone() {
+    async fn a_finished_file_is_in_place_until_removed_and_an_unfinished_one_is_gone() {
         let dir = tempfile::tempdir().unwrap();
         let store = FileStore::open(dir.path()).unwrap();
 
@@ -143,6 +155,11 @@ mod tests {
         assert!(is_file_id(&id));
         let path = store.path(&id, "a.txt").unwrap();
         assert_eq!(std::fs::read(path).unwrap(), b"hello world");
+
+        assert!(store.remove(&id).await.unwrap());
+        assert!(!store.path(&id, "a.txt").unwrap().exists());
+        assert!(!store.remove(&id).await.unwrap(), "gone already");
+        assert!(!store.remove(PARTIAL).await.unwrap(), "not a file ID");
 
         let mut dropped = store.create("b.txt").await.unwrap();
         dropped.write(b"half").await.unwrap();

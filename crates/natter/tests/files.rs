@@ -247,7 +247,7 @@ async fn bad_uploads_are_refused_plainly_and_leave_nothing() {
 }
 
 #[tokio::test]
-async fn the_app_backend_uploads_and_files_survive_a_restart() {
+async fn the_app_backend_uploads_files_that_survive_a_restart_and_removes_them() {
     let mut server = Server::start().await;
     let manager = server.manager();
     let stored = manager
@@ -266,6 +266,29 @@ async fn the_app_backend_uploads_and_files_survive_a_restart() {
     assert_eq!(status, 200);
     assert_eq!(headers["content-type"], "application/pdf");
     assert_eq!(bytes, b"%PDF-1.7 ...");
+
+    // and removes one for good; an ID of no file is passed over, a malformed one refused
+    let id = stored["fileID"].as_str().unwrap();
+    let manager = server.manager();
+    let unknown = "0123456789abcdef0123456789abcdef";
+    manager
+        .post("/files/delete", json!({"file_ids": [id, unknown]}))
+        .await
+        .ok();
+    server
+        .anonymous()
+        .get(&url)
+        .await
+        .expect_error(404, 40401, "not_found");
+    manager
+        .post("/files/delete", json!({"file_ids": ["../files"]}))
+        .await
+        .expect_error_naming(400, 40001, "invalid_argument", "file_ids[0]");
+    manager
+        .post("/files/delete", json!({"file_ids": []}))
+        .await
+        .expect_error_naming(400, 40001, "invalid_argument", "file_ids");
+    assert!(stored_files(server.storage().data_dir()).is_empty());
 }
 
 /// An upload over raw TCP of a body of `length` bytes, of which `parts` are sent with `pause`

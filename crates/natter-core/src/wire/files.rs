@@ -27,3 +27,10 @@ pub struct UploadedFile {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub height: Option<u32>,
 }
+
+/// The app backend removes files (an abusive upload, say).
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+pub struct DeleteFilesRequest {
+    /// 1–100 file IDs, as the uploads answered them.
+    pub file_ids: Vec<String>,
+}

@@ -538,6 +538,28 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/files/delete": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Delete files
+         * @description The app backend removes files for good (an abusive upload, say): their links answer 404
+         *     from then on, though a copy a browser or a proxy cached may live on. The messages that link
+         *     to them stay. IDs of no file are passed over.
+         */
+        post: operations["deleteFiles"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/files/{fileID}/{name}": {
         parameters: {
             query?: never;
@@ -2821,6 +2843,11 @@ export interface components {
              */
             version: number;
         };
+        /** @description The app backend removes files (an abusive upload, say). */
+        DeleteFilesRequest: {
+            /** @description 1–100 file IDs, as the uploads answered them. */
+            file_ids: string[];
+        };
         /**
          * @description `POST /v1/messages/delete`: up to 30 messages of one conversation, for this user only.
          * @example {
@@ -4518,6 +4545,7 @@ export type DeadLetter = components['schemas']['DeadLetter'];
 export type DeadLetterPage = components['schemas']['DeadLetterPage'];
 export type DeleteConversationsRequest = components['schemas']['DeleteConversationsRequest'];
 export type DeleteConversationsResponse = components['schemas']['DeleteConversationsResponse'];
+export type DeleteFilesRequest = components['schemas']['DeleteFilesRequest'];
 export type DeleteMessagesRequest = components['schemas']['DeleteMessagesRequest'];
 export type DeletedFriends = components['schemas']['DeletedFriends'];
 export type DeletionEvent = components['schemas']['DeletionEvent'];
@@ -7295,6 +7323,102 @@ export interface operations {
                 };
             };
             /** @description `payload_too_large` (41301): larger than the server takes (`--max-upload-bytes`, 100 MiB by default). */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `rate_limited` (42901): `{code, error, message, requestID}` with WuKongIM's `status` and `msg`. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `internal` (50001): `{code, error, message, requestID}` with WuKongIM's `status` and `msg`. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `unavailable` (50301): `{code, error, message, requestID}` with WuKongIM's `status` and `msg`. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    deleteFiles: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["DeleteFilesRequest"];
+            };
+        };
+        responses: {
+            /** @description The files are gone. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["StatusOk"];
+                };
+            };
+            /** @description `invalid_argument` (40001): no or more than 100 IDs, or one that is not a file ID. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `unauthenticated` (40101): `{code, error, message, requestID}` with WuKongIM's `status` and `msg`. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `permission_denied` (40301): `{code, error, message, requestID}` with WuKongIM's `status` and `msg`. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `method_not_allowed` (40501): `{code, error, message, requestID}` with WuKongIM's `status` and `msg`. */
+            405: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `payload_too_large` (41301): `{code, error, message, requestID}` with WuKongIM's `status` and `msg`. */
             413: {
                 headers: {
                     [name: string]: unknown;
