@@ -5,6 +5,7 @@
 import { MESSAGE_FOR_SHOW, TYPES } from './constants.js';
 import { fromWuKongIM } from './media.js';
 import { atUserListOf, toGroupAtInfoList } from './mentions.js';
+import { MAX_MERGER_LAYERS, overLimitMerger } from './merger.js';
 import type {
   Conversation,
   ConversationType,
@@ -17,6 +18,8 @@ import type {
   GroupSystemNoticePayload,
   GroupTipPayload,
   LastMessage,
+  MergedMessage,
+  MergerPayload,
   Message,
   MessageRemindType,
   MessageType,
@@ -111,7 +114,85 @@ export function normalizePayload(type: MessageType, payload: unknown): any {
     const data = Object.keys(p).length === 0 ? '' : JSON.stringify(p);
     return { data, description: '', extension: '' };
   }
+  if (type === TYPES.MSG_MERGER) return mergerPayload(p);
   return fromWuKongIM(type, p) ?? p;
+}
+
+/**
+ * A chat record's payload as Tencent's SDK reads one (MergerPayload): each field of its type
+ * (empty when missing or of another type), a stored record's `messageList` empty (the record is
+ * behind `downloadKey`), and each entry of an inline one read as {@link mergedList} reads them.
+ * `layer` is how deep the record sits (1: the message itself); one below Tencent's limit, or
+ * marked so by its sender, reads as nothing but `layersOverLimit: true`, which also bounds how
+ * deep a record written by anyone is read.
+ */
+export function mergerPayload(payload: unknown, layer = 1): MergerPayload {
+  const p = (typeof payload === 'object' && payload !== null ? payload : {}) as Record<string, unknown>;
+  if (layer > MAX_MERGER_LAYERS || p.layersOverLimit === true || p.layersOverLimit === 1) return overLimitMerger();
+  const text = (value: unknown) => (typeof value === 'string' ? value : '');
+  const downloadKey = text(p.downloadKey);
+  return {
+    downloadKey,
+    pbDownloadKey: text(p.pbDownloadKey),
+    messageList: downloadKey === '' ? mergedList(p.messageList, layer) : [],
+    title: text(p.title),
+    abstractList: Array.isArray(p.abstractList) ? p.abstractList.filter((a): a is string => typeof a === 'string') : [],
+    compatibleText: text(p.compatibleText),
+    version: typeof p.version === 'number' && Number.isFinite(p.version) ? p.version : 0,
+    layersOverLimit: false,
+  };
+}
+
+/**
+ * The entries of a record at `layer` (an inline one's, or a stored one's as
+ * downloadMergerMessage fetched them), as Tencent's SDK hands them out (MergedMessage): entries
+ * without a `messageBody` are left out; each body's type and payload read as a message's are (an
+ * unknown type as custom, a WuKongIM media content as Tencent's payload), a nested record's one
+ * layer deeper.
+ */
+export function mergedList(list: unknown, layer = 1): MergedMessage[] {
+  if (!Array.isArray(list)) return [];
+  const entries: MergedMessage[] = [];
+  for (const item of list) {
+    const entry = mergedMessage(item, layer + 1);
+    if (entry !== null) entries.push(entry);
+  }
+  return entries;
+}
+
+function mergedMessage(value: unknown, layer: number): MergedMessage | null {
+  if (typeof value !== 'object' || value === null) return null;
+  const m = value as Record<string, unknown>;
+  const body = Array.isArray(m.messageBody) ? (m.messageBody[0] as Record<string, unknown> | undefined) : undefined;
+  if (typeof body !== 'object' || body === null) return null;
+  const type = messageType(typeof body.type === 'string' ? body.type : undefined, body.payload);
+  const payload = type === TYPES.MSG_MERGER ? mergerPayload(body.payload, layer) : normalizePayload(type, body.payload);
+  const text = (v: unknown) => (typeof v === 'string' ? v : '');
+  const count = (v: unknown) => (typeof v === 'number' && Number.isFinite(v) ? v : 0);
+  const from = text(m.from);
+  const receiver =
+    typeof m.receiverGroupID === 'string'
+      ? { receiverGroupID: m.receiverGroupID }
+      : typeof m.receiverUserID === 'string'
+        ? { receiverUserID: m.receiverUserID }
+        : {};
+  const entry: MergedMessage = {
+    from,
+    messageSender: text(m.messageSender) || from,
+    time: count(m.time),
+    messageSequence: count(m.messageSequence),
+    clientSequence: count(m.clientSequence),
+    messageRandom: count(m.messageRandom),
+    cloudCustomData: text(m.cloudCustomData),
+    clientTime: count(m.clientTime),
+    ID: text(m.ID),
+    nick: text(m.nick),
+    avatar: text(m.avatar),
+    messageBody: [{ type, payload }],
+    ...receiver,
+    messageReceiver: text(m.messageReceiver) || Object.values(receiver)[0] || '',
+  };
+  return entry;
 }
 
 /**

@@ -7,9 +7,9 @@
  * itself before sending anything (empty list, more than 100 IDs, not logged in) reuse the server's
  * codes for the same condition, so the app sees one vocabulary. The exceptions are modifyMessage,
  * whose conflict and not-found say Tencent's 2480 and 20026 (see {@link ErrorCode}), the server's
- * `error` name and HTTP status kept, and the media messages, whose file checks and uploads say
+ * `error` name and HTTP status kept, the media messages, whose file checks and uploads say
  * Tencent's numbers (2108, 2251–2253, 2300–2301, 2350–2352, 2400–2402) with the server's `error`
- * names.
+ * names, and forwarding, which says Tencent's 2450–2454.
  */
 
 /**
@@ -17,7 +17,8 @@
  * "no answer at all" and {@link ErrorCode.UNSUPPORTED} for what Natter does not do, and two of
  * Tencent's own that modifyMessage gives in place of the server's because apps branch on them:
  * {@link ErrorCode.MSG_MODIFY_CONFLICT} (2480) and {@link ErrorCode.MSG_NOT_FOUND} (20026), and
- * Tencent's media message codes (2108, 22xx–24xx) for files refused or failing to upload.
+ * Tencent's media message codes (2108, 22xx–24xx) for files refused or failing to upload, and its
+ * forwarding codes (2450–2454).
  */
 export const ErrorCode = {
   INVALID_ARGUMENT: 40001,
@@ -93,6 +94,18 @@ export const ErrorCode = {
   MSG_F_SELECT_F_FIRST: 2401,
   /** A file over 100 MiB (or more than the server takes). */
   MSG_F_SIZE_LIMIT: 2402,
+  // Forwarding (createForwardMessage, createMergerMessage, downloadMergerMessage): Tencent's
+  // numbers, as its SDK gives them. See merger.ts.
+  /** downloadMergerMessage: the message is not a chat record (`MSG_MERGER`). */
+  MSG_MERGER_TYPE_INVALID: 2450,
+  /** downloadMergerMessage: the record has no `downloadKey`: its messages are in `messageList` already. */
+  MSG_MERGER_KEY_INVALID: 2451,
+  /** downloadMergerMessage: the stored record could not be fetched or read. */
+  MSG_MERGER_DOWNLOAD_FAIL: 2452,
+  /** createForwardMessage: a group tip or a group system notice, which only the server writes. */
+  MSG_FORWARD_TYPE_INVALID: 2453,
+  /** createForwardMessage: `payload` is not a message (or one recalled, whose content is gone). */
+  MSG_FORWARD_INVALID_ELEMENTS: 2454,
   RATE_LIMITED: 42901,
   INTERNAL: 50001,
   UNAVAILABLE: 50301,

@@ -134,6 +134,31 @@ export class HttpClient {
   }
 
   /**
+   * The text an absolute URL serves (a stored file's), fetched without the user's token: the URL
+   * came in someone's message and may point anywhere, and a stored file needs none. Rejects as
+   * {@link request} does: no answer is `network_error`, an answer other than 2xx its status.
+   */
+  async fetchText(url: string): Promise<string> {
+    let response: Response;
+    try {
+      response = await this.fetchImpl(url, { method: 'GET' });
+    } catch (cause) {
+      throw new NatterError({
+        code: ErrorCode.NETWORK_ERROR,
+        error: 'network_error',
+        message: `GET ${url}: no answer (${describe(cause)})`,
+        cause,
+      });
+    }
+    const text = await response.text();
+    if (response.status < 200 || response.status >= 300) {
+      const raw = { status: response.status, header: (name: string) => response.headers.get(name), text };
+      throw errorFromResponse('GET', url, raw, parseJson(text));
+    }
+    return text;
+  }
+
+  /**
    * A path the server answered (`/files/…`) as an absolute URL, for others to fetch from anywhere:
    * below the server URL the SDK talks to (its path prefix kept), and, for a server URL relative
    * to the page, resolved against the page. A URL given whole is kept.

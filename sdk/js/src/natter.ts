@@ -11,13 +11,15 @@
  * wire objects (convert.ts), the group list GROUP_LIST_UPDATED carries (group_list.ts), the
  * blocklist BLACKLIST_UPDATED carries (blocklist.ts), the friend lists FRIEND_LIST_UPDATED,
  * FRIEND_APPLICATION_LIST_UPDATED and FRIEND_GROUP_LIST_UPDATED carry (friends.ts), the files of
- * media messages and their payloads (media.ts) and the handlers (emitter.ts).
+ * media messages and their payloads (media.ts), forwarded chat records (merger.ts) and the
+ * handlers (emitter.ts).
  */
 import { BlocklistFeed } from './blocklist.js';
 import { EVENT, TSignaling, TYPES, type EventName, type TSignalingValue, type TypesValue } from './constants.js';
 import {
   GROUP_NOTICE,
   conversationTypeOf,
+  mergedList,
   toConversation,
   toFriend,
   toFriendApplication,
@@ -68,6 +70,16 @@ import {
   type MediaKind,
 } from './media.js';
 import { MentionTracker, checkAtUserList } from './mentions.js';
+import {
+  copyMerged,
+  copyMerger,
+  fitsInline,
+  isMergedMessage,
+  layersOf,
+  mergedFromMessage,
+  recordDocument,
+  storedRecordName,
+} from './merger.js';
 import { MessageCache, applyModification, applyRecall } from './messages.js';
 import {
   DEFAULT_SOCKET_OPTIONS,
@@ -141,6 +153,8 @@ import type {
   LoginOptions,
   LoginResult,
   MarkConversationOptions,
+  MergedMessage,
+  MergerPayload,
   Message,
   MessageOptions,
   MessageType,
@@ -336,8 +350,9 @@ const READ_ALL_SCOPES: Readonly<Record<string, string>> = {
 const LIST_TYPES = new Set<string>([TYPES.CONV_C2C, TYPES.CONV_GROUP, TYPES.CONV_SYSTEM]);
 
 /**
- * Message types sendMessage takes: those whose payload is plain JSON, and the media messages,
- * whose file it uploads first (merger messages and tips are not sent by clients).
+ * Message types sendMessage takes: those whose payload is plain JSON, the media messages, whose
+ * file it uploads first, and chat records, stored first when large (tips and notices are the
+ * server's only).
  */
 const SENDABLE_TYPES = new Set<string>([
   TYPES.MSG_TEXT,
@@ -348,7 +363,11 @@ const SENDABLE_TYPES = new Set<string>([
   TYPES.MSG_FILE,
   TYPES.MSG_AUDIO,
   TYPES.MSG_VIDEO,
+  TYPES.MSG_MERGER,
 ]);
+
+/** The types only the server writes: neither forwarded nor sent. */
+const SERVER_ONLY_TYPES = new Set<string>([TYPES.MSG_GRP_TIP, TYPES.MSG_GRP_SYS_NOTICE]);
 
 /**
  * Message types whose payload modifyMessage changes, as Tencent's (and the server's); the others
@@ -488,6 +507,11 @@ export class Natter extends TencentUnsupported {
    * the message object, so a message the app drops takes its file along.
    */
   private readonly uploads = new WeakMap<Message, PendingUpload>();
+  /**
+   * The `downloadKey` of each chat record this instance stored for a send, so a retry of the send
+   * sends the same record rather than storing it again. Held by the message object, as `uploads`.
+   */
+  private readonly storedRecords = new WeakMap<Message, string>();
   /** @-mentions of pushed messages, for the conversations pushed with them (mentions.ts). */
   private readonly mentions = new MentionTracker();
   /** Whether the server pages history by `nextReqMessageID` (learnt from its first answer). */
@@ -3078,11 +3102,169 @@ export class Natter extends TencentUnsupported {
     reportProgress(onProgress, 1);
   }
 
+  /**
+   * A message forwarding another, as Tencent's (send it with sendMessage): `payload` is a sent
+   * Message the SDK handed out (getMessageList, MESSAGE_RECEIVED, sendMessage's answer). The new
+   * message has its type and a copy of its payload: a media message keeps its URLs (the file is
+   * not uploaded again; the link is the permission), a chat record its messages or its
+   * `downloadKey`. As Tencent's, it takes the message's `cloudCustomData` unless the options give
+   * one (TUIKit's quote of a reply goes along), and not its mentions. Throws Tencent's codes: 2454
+   * (`ErrorCode.MSG_FORWARD_INVALID_ELEMENTS`) when `payload` is not a message, or is recalled
+   * (Natter erases a recalled message's content); 2453 (`ErrorCode.MSG_FORWARD_TYPE_INVALID`) for
+   * a group tip or group system notice (only the server writes those). Throws 40001 for a message
+   * not sent (`status` other than `success`): its content is on no server (an unsent image is a
+   * local file), and for what every factory checks (`to`, `conversationType`, …).
+   */
+  createForwardMessage(options: MessageOptions): Message {
+    const call = 'createForwardMessage';
+    if (typeof options !== 'object' || options === null) throw invalidArgument(`${call}: options required`);
+    const original: unknown = options.payload;
+    if (!isMessageObject(original)) {
+      throw forwardError(
+        ErrorCode.MSG_FORWARD_INVALID_ELEMENTS,
+        `${call}: payload must be a Message this SDK returned (getMessageList, MESSAGE_RECEIVED, sendMessage)`,
+      );
+    }
+    if (SERVER_ONLY_TYPES.has(original.type)) {
+      throw forwardError(
+        ErrorCode.MSG_FORWARD_TYPE_INVALID,
+        `${call}: a ${original.type} is written by the server only; it cannot be forwarded`,
+      );
+    }
+    if (original.isRevoked === true) {
+      throw forwardError(ErrorCode.MSG_FORWARD_INVALID_ELEMENTS, `${call}: the message was recalled; its content is gone`);
+    }
+    if (original.status !== 'success') throw invalidArgument(`${call}: only a sent message (status "success")`);
+    const payload =
+      original.type === TYPES.MSG_MERGER ? copyMerger(original.payload as MergerPayload, 1) : clonePayload(original.payload);
+    const cloudCustomData = options.cloudCustomData || original.cloudCustomData || '';
+    return this.newMessage(call, original.type, { ...options, cloudCustomData }, payload);
+  }
+
+  /**
+   * A chat record (Tencent's merger message) for sendMessage: `payload: { messageList, title,
+   * abstractList, compatibleText }`, `messageList` the sent Messages to combine (or the entries of
+   * a record the app opened), `title` and `abstractList` (strings) what a chat shows of it,
+   * `compatibleText` what clients that cannot show records show. The Message is a `MSG_MERGER`
+   * whose payload is Tencent's (MergerPayload): each message becomes a record entry
+   * (MergedMessage: sender, nick, avatar, time, `messageBody: [{ type, payload }]`, …), in the
+   * order given; a record nested below Tencent's 100 layers keeps only `layersOverLimit: true`.
+   * sendMessage sends it inline when it is small (11 KiB, as Tencent's), else stores its messages
+   * on the server first (`POST /v1/files`) and sends their URL as `downloadKey`, as Tencent's SDK
+   * stores a large record in its cloud; the receivers then call downloadMergerMessage. The message
+   * object keeps its `messageList` either way, as Tencent's.
+   *
+   * Throws 40001 where Tencent's SDK refuses the parameters: an empty (or missing) `messageList`,
+   * an empty `compatibleText`, a message in the list that failed to send, and, unlike Tencent's,
+   * one not sent yet or recalled (Natter has its content nowhere); also a `title` or
+   * `abstractList` of another type.
+   */
+  createMergerMessage(options: MessageOptions): Message {
+    const call = 'createMergerMessage';
+    if (typeof options !== 'object' || options === null) throw invalidArgument(`${call}: options required`);
+    const p = options.payload as Partial<Record<keyof MergerPayload, unknown>> | null | undefined;
+    if (typeof p !== 'object' || p === null) {
+      throw invalidArgument(`${call}: payload { messageList, title, abstractList, compatibleText } required`);
+    }
+    const { messageList, title = '', abstractList = [], compatibleText } = p;
+    if (!Array.isArray(messageList) || messageList.length === 0) {
+      throw invalidArgument(`${call}: payload.messageList must be a non-empty array of messages`);
+    }
+    if (typeof compatibleText !== 'string' || compatibleText === '') {
+      throw invalidArgument(`${call}: payload.compatibleText must be a non-empty string (what older clients show)`);
+    }
+    if (typeof title !== 'string') throw invalidArgument(`${call}: payload.title must be a string`);
+    if (!Array.isArray(abstractList) || abstractList.some((a) => typeof a !== 'string')) {
+      throw invalidArgument(`${call}: payload.abstractList must be an array of strings`);
+    }
+    const entries = messageList.map((m: unknown, i: number): MergedMessage => {
+      const at = `${call}: payload.messageList[${i}]`;
+      if (isMessageObject(m)) {
+        if (m.status !== 'success') throw invalidArgument(`${at} is not sent (status "${m.status}"): only sent messages`);
+        if (m.isRevoked === true) throw invalidArgument(`${at} was recalled; its content is gone`);
+        // The new record is layer 1: what it holds is on layer 2.
+        return mergedFromMessage(m, 2);
+      }
+      if (isMergedMessage(m)) return copyMerged(m, 2);
+      throw invalidArgument(`${at}: a Message this SDK returned, or an entry of a chat record`);
+    });
+    const payload: MergerPayload = {
+      downloadKey: '',
+      pbDownloadKey: '',
+      messageList: entries,
+      title,
+      abstractList: [...(abstractList as string[])],
+      compatibleText,
+      version: 0,
+      layersOverLimit: false,
+    };
+    return this.newMessage(call, TYPES.MSG_MERGER, options, payload);
+  }
+
+  /**
+   * Fetches a stored chat record's messages, as Tencent's: for a record received with a
+   * `downloadKey` (one too large to go inline), resolves with the message given (itself, not `{
+   * code, data }`, as Tencent's SDK resolves), its payload changed in place: `messageList` filled
+   * (MergedMessage entries, a nested record's as received) and `downloadKey` `''`. Anything `{
+   * type, payload }` of a record will do: TUIKit opens a record nested in a record so. The record
+   * is fetched from where its key points, without the user's token (no login needed).
+   *
+   * Rejects with Tencent's codes: 2450 (`ErrorCode.MSG_MERGER_TYPE_INVALID`) for anything but a
+   * record; 2451 (`ErrorCode.MSG_MERGER_KEY_INVALID`) for a record without a `downloadKey`, whose
+   * messages are in `messageList` already (check `payload.downloadKey !== ''` first, as Tencent's
+   * sample does); 2452 (`ErrorCode.MSG_MERGER_DOWNLOAD_FAIL`) when it cannot be fetched or is no
+   * record (`error` and `status` say what the server answered).
+   */
+  async downloadMergerMessage<M extends { type: string; payload: any }>(message: M): Promise<M> {
+    const call = 'downloadMergerMessage';
+    if (typeof message !== 'object' || message === null || message.type !== TYPES.MSG_MERGER) {
+      throw forwardError(ErrorCode.MSG_MERGER_TYPE_INVALID, `${call}: a chat record (type TYPES.MSG_MERGER) is required`);
+    }
+    const payload = message.payload as Partial<MergerPayload> | null | undefined;
+    const downloadKey = typeof payload === 'object' && payload !== null ? payload.downloadKey : undefined;
+    if (typeof downloadKey !== 'string' || downloadKey === '') {
+      throw forwardError(
+        ErrorCode.MSG_MERGER_KEY_INVALID,
+        `${call}: the record has no downloadKey; its messages are in payload.messageList`,
+      );
+    }
+    let document: unknown;
+    try {
+      document = JSON.parse(await this.http.fetchText(this.http.absoluteUrl(downloadKey)));
+    } catch (err) {
+      throw downloadFailure(call, downloadKey, err);
+    }
+    const list = (document as { messageList?: unknown } | null)?.messageList;
+    if (!Array.isArray(list)) throw downloadFailure(call, downloadKey, new Error('it holds no messageList'));
+    Object.assign(payload!, { messageList: mergedList(list), downloadKey: '', pbDownloadKey: '' });
+    return message;
+  }
+
+  /**
+   * The payload sendMessage sends for a chat record: the record inline when it fits (see
+   * fitsInline); else its messages stored on the server (`POST /v1/files`, `{ messageList }` as
+   * JSON) and the record with their absolute URL as `downloadKey` and an empty `messageList`,
+   * as Tencent's SDK sends a large record. Stored once per message object: a retry sends the same.
+   */
+  private async recordToSend(message: Message): Promise<MergerPayload> {
+    const record = copyMerger(message.payload as MergerPayload, 1);
+    if (record.downloadKey !== '' || record.layersOverLimit || fitsInline(record)) return record;
+    let downloadKey = this.storedRecords.get(message);
+    if (downloadKey === undefined) {
+      const document = new Blob([recordDocument(record)], { type: 'application/json' });
+      const name = storedRecordName(layersOf(record));
+      const stored = await this.http.upload<WireUploadedFile>('/v1/files', { name }, document, () => {});
+      downloadKey = this.http.absoluteUrl(stored.url);
+      this.storedRecords.set(message, downloadKey);
+    }
+    return { ...record, downloadKey, messageList: [] };
+  }
+
   private newMessage(
     call: string,
     type: MessageType,
     options: MessageOptions,
-    payload: Record<string, unknown>,
+    payload: object,
     atUserList: string[] = [],
   ): Message {
     if (typeof options !== 'object' || options === null) throw invalidArgument(`${call}: options required`);
@@ -3159,7 +3341,8 @@ export class Natter extends TencentUnsupported {
    * A media message's file is checked and uploaded first (`POST /v1/files`), its payload then
    * pointing at it; a file refused (Tencent's codes: a size limit, a type, an empty file) or an
    * upload that failed fails the send as a refused message does, `data.message` included. A
-   * retry uploads again only if the upload failed.
+   * retry uploads again only if the upload failed. A chat record too large to go inline is
+   * stored the same way first (see createMergerMessage).
    * As with Tencent, it is not delivered back to this instance as MESSAGE_RECEIVED; the user's
    * other devices and tabs receive it, under the server's ID (messages.ts tells why).
    *
@@ -3182,7 +3365,7 @@ export class Natter extends TencentUnsupported {
     if (!SENDABLE_TYPES.has(message.type)) {
       throw unsupported(
         `sendMessage(${String(message.type)})`,
-        'only text, custom, face, location, image, file, audio and video messages',
+        'only text, custom, face, location, image, file, audio, video and merger messages',
       );
     }
     checkID(message.conversationID);
@@ -3193,10 +3376,11 @@ export class Natter extends TencentUnsupported {
     let reply: WireSendMessageReply;
     try {
       await this.uploadFile(message);
+      const payload = message.type === TYPES.MSG_MERGER ? await this.recordToSend(message) : wirePayload(message);
       reply = await this.http.post<WireSendMessageReply>('/v1/messages', {
         conversationID: message.conversationID,
         type: message.type,
-        payload: wirePayload(message),
+        payload,
         clientMsgID,
         cloudCustomData: message.cloudCustomData || undefined,
         onlineUserOnly: onlineUserOnly || undefined,
@@ -3656,6 +3840,46 @@ function checkMessage(message: unknown, call: string): asserts message is Messag
   if (typeof m !== 'object' || m === null || typeof m.ID !== 'string' || typeof m.conversationID !== 'string') {
     throw invalidArgument(`${call}: a Message this SDK returned (sendMessage, getMessageList, MESSAGE_RECEIVED)`);
   }
+}
+
+/** A Message as this SDK hands them out, enough of it to forward or combine. */
+function isMessageObject(value: unknown): value is Message {
+  const m = value as Partial<Message> | null;
+  return (
+    typeof m === 'object' &&
+    m !== null &&
+    typeof m.ID === 'string' &&
+    typeof m.type === 'string' &&
+    typeof m.payload === 'object' &&
+    m.payload !== null
+  );
+}
+
+/** A forwarded message's own copy of the payload (changing one leaves the other alone). */
+function clonePayload(payload: unknown): Record<string, unknown> {
+  return JSON.parse(JSON.stringify(payload)) as Record<string, unknown>;
+}
+
+/** A forwarding refusal: Tencent's code, `invalid_argument` as the server would say it. */
+function forwardError(code: number, message: string): NatterError {
+  return new NatterError({ code, error: 'invalid_argument', message });
+}
+
+/**
+ * downloadMergerMessage's failure, as Tencent's: 2452 whatever went wrong, with the server's
+ * `error` and `status` when it answered (`network_error` when nothing did).
+ */
+function downloadFailure(call: string, downloadKey: string, err: unknown): NatterError {
+  const answered = err instanceof NatterError ? err : null;
+  const why = err instanceof Error ? err.message : String(err);
+  return new NatterError({
+    code: ErrorCode.MSG_MERGER_DOWNLOAD_FAIL,
+    error: answered?.error ?? 'invalid_argument',
+    message: `${call}: cannot read the record at ${downloadKey}: ${why}`,
+    status: answered?.status,
+    retryAfterMs: answered?.retryAfterMs,
+    cause: err,
+  });
 }
 
 function checkID(id: unknown): asserts id is string {

@@ -180,6 +180,55 @@ export interface VideoPayload {
 }
 
 /**
+ * A chat record's payload (`MSG_MERGER`), as Tencent's. Either `messageList` holds the messages,
+ * or, for a record stored on the server, `downloadKey` says where they are (and `messageList` is
+ * empty until downloadMergerMessage fills it). `layersOverLimit` marks a record nested more than
+ * 100 layers deep (`MAX_MERGER_LAYERS`), whose content (title and abstracts included) is gone, as
+ * Tencent's.
+ */
+export interface MergerPayload {
+  /** The stored record's absolute URL; `''` when the messages are in `messageList`. */
+  downloadKey: string;
+  /** Tencent's second key; always `''` in Natter (one key does). */
+  pbDownloadKey: string;
+  messageList: MergedMessage[];
+  title: string;
+  abstractList: string[];
+  compatibleText: string;
+  /** Tencent's; 0. */
+  version: number;
+  layersOverLimit: boolean;
+}
+
+/**
+ * One message of a chat record, as Tencent's SDK keeps it: the message's `ID`, its sender
+ * (`from`, again as `messageSender`, with the `nick` and `avatar` it had), its `time` (seconds),
+ * `messageSequence`, `clientSequence`, `messageRandom`, `clientTime`, `cloudCustomData`, the
+ * conversation it was in (`receiverUserID` one-to-one, `receiverGroupID` in a group, either way
+ * `messageReceiver`), and its content as `messageBody: [{ type, payload }]`, the payload as the
+ * message's (a nested record's as a MergerPayload).
+ */
+export interface MergedMessage {
+  from: string;
+  messageSender: string;
+  /** Seconds. */
+  time: number;
+  messageSequence: number;
+  clientSequence: number;
+  messageRandom: number;
+  cloudCustomData: string;
+  /** Seconds. */
+  clientTime: number;
+  ID: string;
+  nick: string;
+  avatar: string;
+  messageBody: { type: MessageType; payload: any }[];
+  receiverUserID?: string;
+  receiverGroupID?: string;
+  messageReceiver: string;
+}
+
+/**
  * Group system notice (`MSG_GRP_SYS_NOTICE`, in `@TIM#SYSTEM`): the server's notice of a group
  * event that concerns the user, as Tencent's: `operationType` 1 (a user asks to join a group the
  * user owns or administers), 2 (the user's request to join was approved), 3 (it was refused), 4
@@ -242,7 +291,8 @@ export interface Message {
   type: MessageType;
   /**
    * By `type`: TextPayload, CustomPayload, FacePayload, LocationPayload, ImagePayload,
-   * FilePayload, AudioPayload, VideoPayload, GroupTipPayload, GroupSystemNoticePayload.
+   * FilePayload, AudioPayload, VideoPayload, MergerPayload, GroupTipPayload,
+   * GroupSystemNoticePayload.
    */
   payload: any;
   conversationID: ConversationID;
@@ -640,7 +690,9 @@ export interface MessageOptions {
   /**
    * By factory; createTextAtMessage's is `{ text, atUserList }`; the media factories' is
    * `{ file }`: a File or Blob, an `<input type=file>` (its first file) or `{ files: [File] }`, and
-   * for createAudioMessage the length, `file.duration` in ms (a recorder's) or `second`.
+   * for createAudioMessage the length, `file.duration` in ms (a recorder's) or `second`;
+   * createForwardMessage's is the Message to forward; createMergerMessage's is `{ messageList,
+   * title, abstractList, compatibleText }`.
    */
   payload: any;
   cloudCustomData?: string;

@@ -16,7 +16,6 @@ const RECEIPTS =
 /** Every unsupported promise-returning call and why. */
 export const UNSUPPORTED_CALLS = {
   // messages
-  downloadMergerMessage: 'Natter has no combined (merger) messages',
   translateText: 'Natter has no translation service',
   convertVoiceToText: 'Natter has no speech recognition',
   setMessageExtensions: 'Natter has no message extensions',
@@ -76,11 +75,11 @@ export const UNSUPPORTED_CALLS = {
   modifyInvitation: 'Natter has no signalling',
 } as const;
 
-/** Message factories for types Natter cannot send: they throw (they are synchronous). */
-export const UNSUPPORTED_MESSAGE_FACTORIES = {
-  createMergerMessage: 'Natter has no combined (merger) messages',
-  createForwardMessage: 'forward by creating a new message with the same payload',
-} as const;
+/**
+ * Message factories for types Natter cannot send, which would throw (they are synchronous): none
+ * any more (chat records and forwarding are supported). Kept, empty, for apps that list it.
+ */
+export const UNSUPPORTED_MESSAGE_FACTORIES: Readonly<Record<string, string>> = {};
 
 /** Synchronous signalling calls: they throw, or hand the error to their error callback. */
 export const UNSUPPORTED_SYNC_CALLS = {
@@ -96,27 +95,12 @@ function reject(call: UnsupportedCall): Promise<ChatResponse<any>> {
   return Promise.reject(unsupported(call, UNSUPPORTED_CALLS[call]));
 }
 
-function refuseFactory(call: keyof typeof UNSUPPORTED_MESSAGE_FACTORIES): never {
-  throw unsupported(call, UNSUPPORTED_MESSAGE_FACTORIES[call]);
-}
-
 /**
  * The unsupported part of Tencent's ChatSDK. Parameters are typed loosely on purpose: whatever a
  * Tencent-typed app passes must compile, and nothing is used.
  */
 export class TencentUnsupported {
-  // ---- message factories (throw)
-  createMergerMessage(_options: any): Message {
-    return refuseFactory('createMergerMessage');
-  }
-  createForwardMessage(_options: any): Message {
-    return refuseFactory('createForwardMessage');
-  }
-
   // ---- messages
-  downloadMergerMessage(..._args: any[]): Promise<ChatResponse<any>> {
-    return reject('downloadMergerMessage');
-  }
   translateText(..._args: any[]): Promise<ChatResponse<any>> {
     return reject('translateText');
   }
