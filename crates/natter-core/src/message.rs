@@ -12,6 +12,8 @@ pub const IMAGE: &str = "TIMImageElem";
 pub const SOUND: &str = "TIMSoundElem";
 pub const VIDEO: &str = "TIMVideoFileElem";
 pub const FILE: &str = "TIMFileElem";
+/// A chat record: messages forwarded together (Tencent's merger message).
+pub const RELAY: &str = "TIMRelayElem";
 /// A group tip ([`crate::wire::GroupTipPayload`]): written by the server only.
 pub const GROUP_TIP: &str = "TIMGroupTipElem";
 /// A group system notice: Tencent's SDK hands the notices of `@TIM#SYSTEM` out as this type; no
@@ -32,7 +34,7 @@ pub const TYPES: &[&str] = &[
     GROUP_TIP,
     GROUP_SYSTEM_NOTICE,
     CUSTOM,
-    "TIMRelayElem",
+    RELAY,
 ];
 
 /// The type of a message sent without one: an app-defined payload.
@@ -60,7 +62,8 @@ pub fn type_of_wukongim_payload(payload: &Value) -> &'static str {
 /// payload with a numeric `type` (WuKongIM's own) as it is; the client API's text
 /// (`TIMTextElem` `{"text": t}`) as WuKongIM's text `{"type": 1, "content": t}`, its
 /// `atUserList` as WuKongIM's `mention`; the client API's image, voice, video and file as
-/// WuKongIM's media contents ([`wukongim_media`]); a group tip as a system message
+/// WuKongIM's media contents, and a chat record as its text ([`wukongim_media`]); a group tip
+/// as a system message
 /// ([`wukongim_group_tip`]); anything else as it is (without a `type`, WuKongIM's SDKs show it
 /// as unknown content).
 pub fn wukongim_content(message_type: &str, payload: &Value) -> Value {
@@ -91,8 +94,8 @@ pub fn wukongim_content(message_type: &str, payload: &Value) -> Value {
 /// contents, which its SDKs decode (`WKImageContent` and the like): image 2 `{url, width,
 /// height}` from the original of `imageInfoArray`; voice 4 `{url, timeTrad}` (seconds); video 5
 /// `{url, cover, size, second, width, height}` (the size of the cover); file 8 `{url, name,
-/// size}` (WuKongIM's SDKs define no file content: these are the fields apps give theirs).
-/// `None` for another type, or a payload with no URL to give.
+/// size}` (WuKongIM's SDKs define no file content: these are the fields apps give theirs); a
+/// chat record as a text. `None` for another type, or a payload with nothing to give.
 fn wukongim_media(message_type: &str, payload: &Value) -> Option<Value> {
     let text = |value: &Value| value.as_str().filter(|s| !s.is_empty()).map(str::to_owned);
     let number = |value: &Value| value.as_u64().unwrap_or(0);
@@ -118,6 +121,12 @@ fn wukongim_media(message_type: &str, payload: &Value) -> Option<Value> {
                 "cover": text(&payload["thumbUrl"]).unwrap_or_default(),
                 "size": number(&payload["videoSize"]), "second": number(&payload["videoSecond"]),
                 "width": number(&payload["thumbWidth"]), "height": number(&payload["thumbHeight"])})
+        }
+        // WuKongIM's SDKs have no chat record: they read what Tencent shows clients that
+        // cannot open one, its `compatibleText` (else its title), as a text.
+        RELAY => {
+            let words = text(&payload["compatibleText"]).or_else(|| text(&payload["title"]))?;
+            serde_json::json!({"type": 1, "content": words})
         }
         FILE => {
             let url = text(&payload["fileUrl"]).or_else(|| text(&payload["remoteFileUrl"]))?;
@@ -293,7 +302,7 @@ mod tests {
     }
 
     #[test]
-    fn tencent_media_read_as_wukongim_media_contents() {
+    fn tencent_media_read_as_wukongim_media_contents_and_a_record_as_its_text() {
         let image = json!({"uuid": "f", "imageFormat": 3, "imageInfoArray": [
             {"type": 1, "url": "https://x/big.png", "width": 9, "height": 9},
             {"type": 0, "url": "https://x/a.png", "width": 640, "height": 480, "size": 5}]});
@@ -318,6 +327,12 @@ mod tests {
         assert_eq!(
             wukongim_content(FILE, &file),
             json!({"type": 8, "url": "https://x/a.pdf", "name": "a.pdf", "size": 12})
+        );
+        let record = json!({"title": "Chat records of Annie and Brian", "messageList": [],
+            "compatibleText": "Upgrade to read this chat record", "downloadKey": "https://x/r"});
+        assert_eq!(
+            wukongim_content(RELAY, &record),
+            json!({"type": 1, "content": "Upgrade to read this chat record"})
         );
         // a WuKongIM client's own image stays as it came; a payload with no URL too
         let own = json!({"type": 2, "url": "https://x/b.png", "width": 1, "height": 1});

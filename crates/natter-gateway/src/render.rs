@@ -28,6 +28,7 @@
 //! | a payload with a numeric `type` (WuKongIM's own, from a WuKongIM client or `POST /message/send`) | as stored |
 //! | `TIMTextElem` `{"text": t}` (the client API's text) | `{"type": 1, "content": t}` |
 //! | `TIMImageElem`, `TIMSoundElem`, `TIMVideoFileElem`, `TIMFileElem` (the client API's media) | WuKongIM's media content of the same kind: image 2, voice 4, video 5, file 8 |
+//! | `TIMRelayElem` (a chat record) | a text: its `compatibleText`, else its title |
 //! | anything else (`TIMCustomElem`, location, sticker) | as stored; with no `type`, the SDKs show it as unknown content |
 
 use bytes::Bytes;
