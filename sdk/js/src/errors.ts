@@ -9,7 +9,8 @@
  * whose conflict and not-found say Tencent's 2480 and 20026 (see {@link ErrorCode}), the server's
  * `error` name and HTTP status kept, the media messages, whose file checks and uploads say
  * Tencent's numbers (2108, 2251–2253, 2300–2301, 2350–2352, 2400–2402) with the server's `error`
- * names, and forwarding, which says Tencent's 2450–2454.
+ * names, forwarding, which says Tencent's 2450–2454, and reactions, which say Tencent's
+ * 23005–23007 and 23009.
  */
 
 /**
@@ -17,8 +18,8 @@
  * "no answer at all" and {@link ErrorCode.UNSUPPORTED} for what Natter does not do, and two of
  * Tencent's own that modifyMessage gives in place of the server's because apps branch on them:
  * {@link ErrorCode.MSG_MODIFY_CONFLICT} (2480) and {@link ErrorCode.MSG_NOT_FOUND} (20026), and
- * Tencent's media message codes (2108, 22xx–24xx) for files refused or failing to upload, and its
- * forwarding codes (2450–2454).
+ * Tencent's media message codes (2108, 22xx–24xx) for files refused or failing to upload, its
+ * forwarding codes (2450–2454), and its server's reaction codes (23005–23007, 23009).
  */
 export const ErrorCode = {
   INVALID_ARGUMENT: 40001,
@@ -106,6 +107,20 @@ export const ErrorCode = {
   MSG_FORWARD_TYPE_INVALID: 2453,
   /** createForwardMessage: `payload` is not a message (or one recalled, whose content is gone). */
   MSG_FORWARD_INVALID_ELEMENTS: 2454,
+  // Message reactions (addMessageReaction, removeMessageReaction): Tencent's server numbers, as its
+  // SDKs hand them on and apps compare with them; `error` and `status` stay the server's
+  // (`too_many_reactions`, … 409). See reactions.ts.
+  /** addMessageReaction: the message has the most different reactions (Natter's 20; the server's 40904). */
+  MSG_REACTION_COUNT_LIMIT: 23005,
+  /** addMessageReaction: the most users reacted so (Natter's 1,000; the server's 40905). */
+  MSG_REACTION_USER_COUNT_LIMIT: 23006,
+  /** addMessageReaction: the user reacted so already (the server's 40902). */
+  MSG_REACTION_ALREADY_CONTAIN_USER: 23007,
+  /**
+   * removeMessageReaction: the user has no such reaction to the message (the server's 40903),
+   * nobody having it included (Tencent's 23008, which Natter does not tell apart).
+   */
+  MSG_REACTION_NOT_CONTAIN_USER: 23009,
   RATE_LIMITED: 42901,
   INTERNAL: 50001,
   UNAVAILABLE: 50301,

@@ -11,8 +11,8 @@
  * wire objects (convert.ts), the group list GROUP_LIST_UPDATED carries (group_list.ts), the
  * blocklist BLACKLIST_UPDATED carries (blocklist.ts), the friend lists FRIEND_LIST_UPDATED,
  * FRIEND_APPLICATION_LIST_UPDATED and FRIEND_GROUP_LIST_UPDATED carry (friends.ts), the files of
- * media messages and their payloads (media.ts), forwarded chat records (merger.ts) and the
- * handlers (emitter.ts).
+ * media messages and their payloads (media.ts), forwarded chat records (merger.ts), message
+ * reactions (reactions.ts) and the handlers (emitter.ts).
  */
 import { BlocklistFeed } from './blocklist.js';
 import { EVENT, TSignaling, TYPES, type EventName, type TSignalingValue, type TypesValue } from './constants.js';
@@ -82,6 +82,18 @@ import {
 } from './merger.js';
 import { MessageCache, applyModification, applyRecall } from './messages.js';
 import {
+  MAX_MESSAGES_PER_REACTION_REQUEST,
+  checkReactable,
+  checkReactionID,
+  checkReactionsOptions,
+  chunks,
+  isReactable,
+  tencentReactionError,
+  toReaction,
+  toReactionUser,
+  userPage,
+} from './reactions.js';
+import {
   DEFAULT_SOCKET_OPTIONS,
   ReconnectingSocket,
   type SocketOptions,
@@ -127,6 +139,8 @@ import type {
   FriendGroupMembersOptions,
   FriendGroupMembersResult,
   GetConversationListOptions,
+  GetAllUserListOfMessageReactionOptions,
+  GetAllUserListOfMessageReactionResult,
   GetFriendProfileOptions,
   GetFriendProfileResult,
   GetGroupAttributesOptions,
@@ -139,6 +153,8 @@ import type {
   GetMessageListHoppingResult,
   GetMessageListOptions,
   GetMessageListResult,
+  GetMessageReactionsOptions,
+  GetMessageReactionsResult,
   GetUserProfileOptions,
   Group,
   GroupApplication,
@@ -157,6 +173,7 @@ import type {
   MergerPayload,
   Message,
   MessageOptions,
+  MessageReactionResult,
   MessageType,
   NetState,
   PinConversationOptions,
@@ -218,10 +235,17 @@ import {
   type WireMessageChange,
   type WireMessageIDList,
   type WireMessagePage,
+  type WireMessageReactions,
+  type WireMessageReactionsList,
+  type WireMessageReactionsRequest,
   type WireModifyMessageRequest,
   type WireMyProfileUpdate,
   type WireProfile,
   type WireProfileList,
+  type WireReaction,
+  type WireReactionRequest,
+  type WireReactionUsers,
+  type WireReactionUsersRequest,
   type WireRemovedGroupMembers,
   type WireSendMessageReply,
   type WireSyncReply,
@@ -284,6 +308,12 @@ const ALLOW_TYPES: ReadonlySet<unknown> = new Set([
 
 /** `Natter.VERSION`: the package's version (a test keeps the two equal). */
 const SDK_VERSION = '0.1.0';
+
+/**
+ * The bits of Tencent's paid features (`isCommercialAbilityEnabled`'s, its SDK's `canIUse`) that
+ * Natter has: message reactions (2^48, Tencent's `MSG_REACTION`).
+ */
+const COMMERCIAL_FEATURES = 1n << 48n;
 
 /** The most messages one deleteMessage call may carry (Tencent's limit, and the server's). */
 export const MAX_MESSAGES_PER_DELETE = 30;
@@ -738,8 +768,10 @@ export class Natter extends TencentUnsupported {
    * as Tencent's SDK answers them: `canIUseModule` is `true` for `'group-module'` and
    * `'relationship-module'` (friends, friend requests and friend groups) and `false` for every
    * other module (Natter has no signalling, cloud search or follows);
-   * `isCommercialAbilityEnabled` resolves `{ enabled: false }` for every paid add-on (Natter has none:
-   * per-message read receipts, reactions, online status, translation, speech to text…);
+   * `isCommercialAbilityEnabled` resolves `{ enabled: true }` when every feature bit asked is one
+   * Natter has, as Tencent's tells of those bought: message reactions (2^48, TUIKit's
+   * `enabledEmojiPlugin`); `{ enabled: false }` for the others (per-message read receipts, online
+   * status, translation, speech to text…);
    * `statTUIKeyFeatures` reports usage to Tencent, which Natter does not collect: it does nothing and
    * returns `undefined`, as Tencent's. Any other API rejects -2 naming it.
    */
@@ -748,7 +780,7 @@ export class Natter extends TencentUnsupported {
       case 'canIUseModule':
         return AVAILABLE_MODULES.has(_param);
       case 'isCommercialAbilityEnabled':
-        return Promise.resolve(ok({ enabled: false }));
+        return Promise.resolve(ok({ enabled: commercialAbilityEnabled(_param) }));
       case 'statTUIKeyFeatures':
         return undefined;
       default:
@@ -913,6 +945,11 @@ export class Natter extends TencentUnsupported {
         // To every device of every member, this one's own change included; the conversation
         // (its last message) follows.
         this.emitModified(asArray<WireMessage>(data.messageList));
+        break;
+      case 'messageReactionsUpdated':
+        // To every device of every member who can see the message, the reacting user's own
+        // (this instance's own call included) too, as Tencent's server tells its own SDK.
+        this.emitReactions(data as Partial<WireMessageReactions>);
         break;
       case 'messagesDeleted':
         this.forgetDeleted(String(data.conversationID ?? ''), asArray<string>(data.messageIDList));
@@ -1149,6 +1186,22 @@ export class Natter extends TencentUnsupported {
       .map((w) => this.cache.noteModified(toMessage(w, me)))
       .filter((m): m is Message => m !== null);
     if (news.length > 0) this.emit(EVENT.MESSAGE_MODIFIED, news);
+  }
+
+  /**
+   * MESSAGE_REACTIONS_UPDATED, as Tencent's: `{ messageID, reactionList }` (and Natter's
+   * `conversationID`), the message named by the ID the app holds it by: the ID this instance gave
+   * its own sends, the server's for every other message. Nothing for a message this user deleted
+   * for themself (the app shows it no more).
+   */
+  private emitReactions(data: Partial<WireMessageReactions>): void {
+    const serverID = data.messageID;
+    if (this.userID === null || typeof serverID !== 'string' || this.cache.isDeleted(serverID)) return;
+    this.emit(EVENT.MESSAGE_REACTIONS_UPDATED, {
+      messageID: this.cache.localID(serverID),
+      reactionList: asArray<WireReaction>(data.reactionList).map(toReaction),
+      conversationID: typeof data.conversationID === 'string' ? data.conversationID : '',
+    });
   }
 
   /** Messages this user deleted for themself elsewhere: forgotten, and the app told once. */
@@ -3599,6 +3652,126 @@ export class Natter extends TencentUnsupported {
     if (this.store.patch(wire.conversationID, { lastMessage })) this.emitList();
   }
 
+  // ---------------------------------------------------------------- reactions
+
+  /**
+   * Reacts to a sent message, as Tencent's: `reactionID` is the app's (an emoji's ID), once per
+   * user. Resolves `{}` as Tencent's; every device of every member who can see the message, this
+   * instance included, then gets MESSAGE_REACTIONS_UPDATED with the reaction as it now is. Rejects
+   * with Tencent's codes: 23007 (`ErrorCode.MSG_REACTION_ALREADY_CONTAIN_USER`) when the user
+   * reacted so already, 23005 (`MSG_REACTION_COUNT_LIMIT`) when the message has 20 different
+   * reactions, 23006 (`MSG_REACTION_USER_COUNT_LIMIT`) when 1,000 users reacted so (Natter's
+   * limits; Tencent's are 10 and 100); otherwise the server's: 40401 for a message the user
+   * cannot see, 40901 for a recalled one. A message not sent (status other than `success`), a
+   * system notice and an empty `reactionID` are refused with 40001 before any request.
+   */
+  async addMessageReaction(message: Message, reactionID: string): Promise<ChatResponse<{}>> {
+    return this.react('addMessageReaction', '/v1/messages/reactions', message, reactionID);
+  }
+
+  /**
+   * Takes the user's own reaction back, as Tencent's: resolves `{}`, and MESSAGE_REACTIONS_UPDATED
+   * follows everywhere (`totalUserCount` 0 once nobody has it). Rejects with Tencent's 23009
+   * (`ErrorCode.MSG_REACTION_NOT_CONTAIN_USER`) when the user has no such reaction to the message
+   * (nobody having it included: Tencent's 23008 is not told apart), otherwise as addMessageReaction.
+   */
+  async removeMessageReaction(message: Message, reactionID: string): Promise<ChatResponse<{}>> {
+    return this.react('removeMessageReaction', '/v1/messages/reactions/remove', message, reactionID);
+  }
+
+  private async react(call: string, path: string, message: Message, reactionID: string): Promise<ChatResponse<{}>> {
+    checkReactable(message, call);
+    checkReactionID(reactionID, call);
+    const body: WireReactionRequest = {
+      conversationID: message.conversationID,
+      messageID: this.cache.serverID(message.ID),
+      reactionID,
+    };
+    try {
+      // The answer is the reaction as it now is; the app hears of it from the server's push, as
+      // Tencent's, which resolves with nothing.
+      await this.http.post<WireMessageReactions>(path, body);
+    } catch (err) {
+      throw tencentReactionError(err);
+    }
+    return ok({});
+  }
+
+  /**
+   * The reactions to messages, as Tencent's: `{ resultList }`, one entry per message given, in
+   * that order, `{ messageID, reactionList }` (`messageID` the message's `ID`), each reaction with
+   * `totalUserCount`, the first `maxUserCountPerReaction` users (0–10, default 10; anything else
+   * rejects 40001) and `reactedByMyself`. A message not sent, or a system notice, answers `[]`
+   * without a question to the server (TUIKit asks about every message it shows); so does one the
+   * user cannot see. The server is asked 20 messages of one conversation at a time (Tencent's
+   * native SDKs take 20 of one conversation a call): more messages, or messages of several
+   * conversations, make several requests, and the answer is whole or a rejection.
+   */
+  async getMessageReactions(options: GetMessageReactionsOptions): Promise<ChatResponse<GetMessageReactionsResult>> {
+    const { messageList, maxUserCountPerReaction } = checkReactionsOptions(options);
+    const resultList: MessageReactionResult[] = messageList.map((m) => ({ messageID: m.ID, reactionList: [] }));
+    // The messages to ask about (their places in the list), by conversation.
+    const asked = new Map<ConversationID, number[]>();
+    messageList.forEach((m, i) => {
+      if (!isReactable(m)) return;
+      const places = asked.get(m.conversationID) ?? [];
+      places.push(i);
+      asked.set(m.conversationID, places);
+    });
+    const requests: Promise<void>[] = [];
+    for (const [conversationID, places] of asked) {
+      for (const run of chunks(places, MAX_MESSAGES_PER_REACTION_REQUEST)) {
+        const ids = run.map((i) => this.cache.serverID(messageList[i]!.ID));
+        const body: WireMessageReactionsRequest = { conversationID, messageIDList: ids, maxUserCountPerReaction };
+        requests.push(
+          this.http.post<WireMessageReactionsList>('/v1/messages/reactions/list', body).then((reply) => {
+            // One entry per message asked, in order; matched by ID all the same (a message
+            // given twice gets the answer twice).
+            for (const entry of asArray<WireMessageReactions>(reply.resultList)) {
+              const reactionList = asArray<WireReaction>(entry.reactionList);
+              run.forEach((i, k) => {
+                if (ids[k] === entry.messageID) resultList[i]!.reactionList = reactionList.map(toReaction);
+              });
+            }
+          }),
+        );
+      }
+    }
+    await Promise.all(requests);
+    return ok({ resultList });
+  }
+
+  /**
+   * A page of the users who reacted to a message so, first to react first, as Tencent's: `{
+   * userList, nextSeq, isCompleted }`, each user `{ userID, nick, avatar }`. `nextSeq` 0 (the
+   * default) asks for the first page, then the page before's `nextSeq`, 0 once `isCompleted`.
+   * `count` users a page (default 100; more is taken as 100, as Tencent's). A message not sent, a
+   * system notice, an empty `reactionID`, a `nextSeq` or `count` that is no whole number (`count`
+   * below 1) are refused with 40001 before any request; 40401 for a message the user cannot see.
+   */
+  async getAllUserListOfMessageReaction(
+    options: GetAllUserListOfMessageReactionOptions,
+  ): Promise<ChatResponse<GetAllUserListOfMessageReactionResult>> {
+    const call = 'getAllUserListOfMessageReaction';
+    const { message, reactionID } = (options ?? {}) as Partial<GetAllUserListOfMessageReactionOptions>;
+    checkReactable(message, call);
+    checkReactionID(reactionID, call);
+    const { nextSeq, count } = userPage(options);
+    const body: WireReactionUsersRequest = {
+      conversationID: message.conversationID,
+      messageID: this.cache.serverID(message.ID),
+      reactionID,
+      nextSeq,
+      count,
+    };
+    const reply = await this.http.post<WireReactionUsers>('/v1/messages/reactions/users', body);
+    return ok({
+      userList: asArray<WireReactionUsers['userList'][number]>(reply.userList).map(toReactionUser),
+      nextSeq: reply.nextSeq,
+      isCompleted: reply.isCompleted,
+    });
+  }
+
   /**
    * Deletes messages for this user only, as Tencent's: 1–30 messages of one conversation, gone from
    * their history on every device (the other members keep theirs). Resolves `{ messageList }`,
@@ -3828,6 +4001,19 @@ function wirePayload(message: Message): unknown {
     Array.isArray(mentions) &&
     mentions.length > 0;
   return mentioning ? { ...message.payload, atUserList: [...mentions] } : message.payload;
+}
+
+/**
+ * Whether `isCommercialAbilityEnabled(features)` says yes: every bit of the number asked is a
+ * feature Natter has (none asked, or no whole number: no).
+ */
+function commercialAbilityEnabled(features: unknown): boolean {
+  let bits: bigint;
+  if (typeof features === 'bigint') bits = features;
+  else if (typeof features === 'number' && Number.isInteger(features)) bits = BigInt(features);
+  else if (typeof features === 'string' && /^[0-9]{1,20}$/.test(features)) bits = BigInt(features);
+  else return false;
+  return bits > 0n && (bits & ~COMMERCIAL_FEATURES) === 0n;
 }
 
 function normalizeUrl(url: string): string {

@@ -788,6 +788,72 @@ export interface GetMessageListHoppingResult {
   nextMessageTime?: number | '';
 }
 
+/**
+ * One reaction to a message, as Tencent's: an entry of getMessageReactions' `reactionList` and of
+ * MESSAGE_REACTIONS_UPDATED's.
+ */
+export interface MessageReaction {
+  /** The app's ID of the reaction (an emoji's, as TUIKit's `[TUIEmoji_Smile]`). */
+  reactionID: string;
+  /** How many users reacted so; 0 once the last took theirs back (take it off the screen). */
+  totalUserCount: number;
+  /** The first of them (up to `maxUserCountPerReaction`, 10 at most), first to react first. */
+  partialUserList: UserInfo[];
+  /** Whether the logged-in user is one of them. */
+  reactedByMyself: boolean;
+}
+
+/** getMessageReactions' options, as Tencent's. */
+export interface GetMessageReactionsOptions {
+  /** Sent messages of one conversation (several conversations are asked each on its own here). */
+  messageList: Message[];
+  /** The users to give of each reaction, 0–10 (default 10), as Tencent's. */
+  maxUserCountPerReaction?: number;
+}
+
+/** An entry of getMessageReactions' `resultList`: one message given and its reactions. */
+export interface MessageReactionResult {
+  /** The `ID` of the message given. */
+  messageID: string;
+  /** Its reactions, in the order each was first made; `[]` for none. */
+  reactionList: MessageReaction[];
+}
+
+/** getMessageReactions' answer, as Tencent's: one entry per message given, in that order. */
+export interface GetMessageReactionsResult {
+  resultList: MessageReactionResult[];
+}
+
+/** getAllUserListOfMessageReaction's options, as Tencent's. */
+export interface GetAllUserListOfMessageReactionOptions {
+  /** A sent message. */
+  message: Message;
+  reactionID: string;
+  /** 0 (the default) for the first page, then the `nextSeq` of the page before. */
+  nextSeq?: number;
+  /** Users on the page: default 100; more is taken as 100, as Tencent's. */
+  count?: number;
+}
+
+/** getAllUserListOfMessageReaction's answer, as Tencent's. */
+export interface GetAllUserListOfMessageReactionResult {
+  /** The users who reacted so, first to react first. */
+  userList: UserInfo[];
+  /** Pass it back for the next page; 0 once this was the last. */
+  nextSeq: number;
+  /** No user is left after this page. */
+  isCompleted: boolean;
+}
+
+/** MESSAGE_REACTIONS_UPDATED's data: one message's reactions that changed, each as it now is. */
+export interface MessageReactionsUpdatedData {
+  /** The message's `ID`, as the app holds it (the sending instance's own ID for its sends). */
+  messageID: string;
+  reactionList: MessageReaction[];
+  /** Natter: the message's conversation (Tencent's event names only the message). */
+  conversationID: ConversationID;
+}
+
 export interface GetConversationListOptions {
   /** `TYPES.CONV_C2C`, `TYPES.CONV_GROUP` or `TYPES.CONV_SYSTEM`. */
   type?: TypesValue;
@@ -1388,6 +1454,8 @@ export interface EventDataMap {
   /** Messages a member changed (modifyMessage), each as it now is. */
   [EVENT.MESSAGE_MODIFIED]: Message[];
   [EVENT.MESSAGE_READ_BY_PEER]: Message[];
+  /** A member reacted to a message, or took a reaction back: the reaction as it now is. */
+  [EVENT.MESSAGE_REACTIONS_UPDATED]: MessageReactionsUpdatedData;
   [EVENT.CONVERSATION_LIST_UPDATED]: Conversation[];
   [EVENT.TOTAL_UNREAD_MESSAGE_COUNT_UPDATED]: number;
   [EVENT.CONVERSATION_GROUP_LIST_UPDATED]: string[];

@@ -25,10 +25,6 @@ export const UNSUPPORTED_CALLS = {
   searchCloudGroups: 'Natter has no server-side search',
   searchCloudUsers: 'Natter has no server-side search',
   searchCloudGroupMembers: 'Natter has no server-side search',
-  addMessageReaction: 'Natter has no message reactions',
-  removeMessageReaction: 'Natter has no message reactions',
-  getMessageReactions: 'Natter has no message reactions',
-  getAllUserListOfMessageReaction: 'Natter has no message reactions',
   sendMessageReadReceipt: RECEIPTS,
   getMessageReadReceiptList: RECEIPTS,
   getGroupMessageReadMemberList: RECEIPTS,
@@ -127,18 +123,6 @@ export class TencentUnsupported {
   }
   searchCloudGroupMembers(..._args: any[]): Promise<ChatResponse<any>> {
     return reject('searchCloudGroupMembers');
-  }
-  addMessageReaction(..._args: any[]): Promise<ChatResponse<any>> {
-    return reject('addMessageReaction');
-  }
-  removeMessageReaction(..._args: any[]): Promise<ChatResponse<any>> {
-    return reject('removeMessageReaction');
-  }
-  getMessageReactions(..._args: any[]): Promise<ChatResponse<any>> {
-    return reject('getMessageReactions');
-  }
-  getAllUserListOfMessageReaction(..._args: any[]): Promise<ChatResponse<any>> {
-    return reject('getAllUserListOfMessageReaction');
   }
   sendMessageReadReceipt(..._args: any[]): Promise<ChatResponse<any>> {
     return reject('sendMessageReadReceipt');

@@ -41,6 +41,17 @@ export type WireModifyMessageRequest = api.ModifyMessageRequest;
 /** `POST /v1/messages/delete` body, and its answer (the IDs removed now). */
 export type WireDeleteMessagesRequest = api.DeleteMessagesRequest;
 export type WireMessageIDList = api.MessageIdList;
+/** `POST /v1/messages/reactions` and `/remove` body; the answer is WireMessageReactions (the reaction as it now is). */
+export type WireReactionRequest = api.ReactionRequest;
+/** A message's reactions: an answer, a `resultList` entry, `messageReactionsUpdated`'s data. */
+export type WireMessageReactions = api.MessageReactions;
+export type WireReaction = api.Reaction;
+/** `POST /v1/messages/reactions/list` body, and its answer (one entry per message asked, in order). */
+export type WireMessageReactionsRequest = api.MessageReactionsRequest;
+export type WireMessageReactionsList = api.MessageReactionsList;
+/** `POST /v1/messages/reactions/users` body, and its answer (a page of the users who reacted so). */
+export type WireReactionUsersRequest = api.ReactionUsersRequest;
+export type WireReactionUsers = api.ReactionUsers;
 /** The payload of a group tip (`TIMGroupTipElem`), the message the server writes of a member's change. */
 export type WireGroupTipPayload = api.GroupTipPayload;
 /** A user's whole profile (`POST /v1/profiles`, `GET /v1/profile`, `profileUpdated`). */

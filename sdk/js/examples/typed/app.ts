@@ -190,6 +190,24 @@ async function main(): Promise<void> {
       if (code === 2480 || code === 40901) render(describeMessage(data.message));
     },
   );
+  // Reactions, as Tencent's documentation writes them.
+  chat.on(TencentCloudChat.EVENT.MESSAGE_REACTIONS_UPDATED, function (event: any) {
+    const { messageID, reactionList } = event.data;
+    reactionList.forEach((item: any) => render(`${messageID} ${item.reactionID} ${item.totalUserCount}`));
+  });
+  await chat.addMessageReaction(stored, 'smile').catch((imError) => console.warn('addMessageReaction error:', imError));
+  await chat.getMessageReactions({ messageList: [stored], maxUserCountPerReaction: 10 }).then((imResponse) => {
+    imResponse.data.resultList.forEach((item: { messageID: string; reactionList: any[] }) => {
+      item.reactionList.forEach((reaction) => render(`${item.messageID} ${reaction.reactionID} ${reaction.reactedByMyself}`));
+    });
+  });
+  await chat
+    .getAllUserListOfMessageReaction({ message: stored, reactionID: 'smile', nextSeq: 0, count: 100 })
+    .then((imResponse) => {
+      const { userList, nextSeq, isCompleted } = imResponse.data;
+      render(`${userList.map((u: { nick: string }) => u.nick).join()} ${nextSeq} ${isCompleted}`);
+    });
+  await chat.removeMessageReaction(stored, 'smile');
   await chat.revokeMessage(stored).then(
     (imResponse) => render(String(imResponse.data.message.isRevoked)),
     (imError) => console.warn('revokeMessage error:', imError),
