@@ -16,6 +16,7 @@ mod openapi;
 mod rate;
 mod reactions;
 mod route;
+mod search;
 mod sender_lists;
 mod server;
 mod web;
@@ -96,6 +97,7 @@ fn documented_routes() -> OpenApiRouter<AppState> {
         .merge(files::routes())
         .merge(friends::routes())
         .merge(reactions::routes())
+        .merge(search::routes())
         .merge(server::routes())
         .merge(sender_lists::routes())
         .merge(ws::routes())

@@ -232,6 +232,31 @@ fn group_update_words(tip: &GroupTipPayload) -> String {
     }
 }
 
+/// The words a search finds a message by, as its type keeps them: a text's text (Tencent's or
+/// WuKongIM's), a custom message's `data`, `description` and `extension`, a file's name, a
+/// location's description, a chat record's title and abstracts. Images, voice, video and
+/// stickers have none: a search by sender or type finds them.
+pub fn searchable_text<'a>(message_type: &str, payload: &'a Value) -> Vec<&'a str> {
+    let fields: &[&str] = match message_type {
+        TEXT => &["text", "content"],
+        CUSTOM => &["data", "description", "extension"],
+        FILE => &["fileName", "name"],
+        "TIMLocationElem" => &["description"],
+        RELAY => &["title"],
+        _ => &[],
+    };
+    let mut words: Vec<&str> = fields
+        .iter()
+        .filter_map(|field| payload[field].as_str())
+        .collect();
+    if message_type == RELAY
+        && let Some(abstracts) = payload["abstractList"].as_array()
+    {
+        words.extend(abstracts.iter().filter_map(Value::as_str));
+    }
+    words
+}
+
 /// Checks a message's type and that its payload (a JSON object) has that type's shape: text is
 /// Tencent's `{text}` or WuKongIM's `{type: 1, content}`, custom is Tencent's
 /// `{data?, description?, extension?}` with string values, or any WuKongIM content (a numeric
@@ -339,6 +364,37 @@ mod tests {
         assert_eq!(wukongim_content(IMAGE, &own), own);
         let bare = json!({"imageInfoArray": []});
         assert_eq!(wukongim_content(IMAGE, &bare), bare);
+    }
+
+    #[test]
+    fn a_search_reads_the_words_each_type_keeps() {
+        assert_eq!(
+            searchable_text(TEXT, &json!({"text": "pizza?"})),
+            ["pizza?"]
+        );
+        assert_eq!(
+            searchable_text(TEXT, &json!({"type": 1, "content": "pasta"})),
+            ["pasta"]
+        );
+        assert_eq!(
+            searchable_text(
+                CUSTOM,
+                &json!({"data": "d", "description": "e", "extension": 1})
+            ),
+            ["d", "e"]
+        );
+        assert_eq!(
+            searchable_text(FILE, &json!({"fileName": "a.pdf"})),
+            ["a.pdf"]
+        );
+        assert_eq!(
+            searchable_text(
+                RELAY,
+                &json!({"title": "t", "abstractList": ["a: 1", "b: 2"]})
+            ),
+            ["t", "a: 1", "b: 2"]
+        );
+        assert!(searchable_text(IMAGE, &json!({"imageInfoArray": []})).is_empty());
     }
 
     #[test]

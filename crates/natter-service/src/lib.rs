@@ -24,6 +24,7 @@ mod present;
 mod profiles;
 mod reactions;
 mod removal;
+mod search;
 mod sender_lists;
 mod tokens;
 mod uploads;

@@ -31,6 +31,7 @@ mod receipts;
 pub mod removal;
 mod rows;
 mod schema;
+pub mod search;
 pub mod sender_lists;
 pub mod settings;
 pub mod sqlite;

@@ -721,16 +721,57 @@ fn visible_messages(
     range: SeqRange,
     limit: u32,
 ) -> Result<History> {
+    visible_messages_where(db, uid, loaded, range, limit, &Condition::default())
+}
+
+/// A further condition on the messages read, in SQL over `m` (the messages) with its own
+/// parameters, each written `?` in its text (numbered after the page's when it is read).
+#[derive(Debug, Default)]
+pub(crate) struct Condition {
+    pub sql: String,
+    pub params: Vec<ConditionValue>,
+}
+
+#[derive(Debug)]
+pub(crate) enum ConditionValue {
+    Int(i64),
+    Text(String),
+}
+
+/// [`visible_messages`], of those that also meet `condition`.
+pub(crate) fn visible_messages_where(
+    db: &dyn Db,
+    uid: &Uid,
+    loaded: &rows::Loaded,
+    range: SeqRange,
+    limit: u32,
+    condition: &Condition,
+) -> Result<History> {
     let windows = visibility_windows(db, uid, loaded)?;
     let floor = loaded.view.state.cleared_to_seq;
     let last = range.last.min(loaded.channel.last_seq);
     let mut messages = Vec::with_capacity(limit as usize + 1);
     // The messages this user deleted for themself are left out (a test that costs nothing
     // for the many conversations without any).
-    let own_deletions = if loaded.hidden_count > 0 {
+    let with_uid = loaded.hidden_count > 0;
+    let own_deletions = if with_uid {
         format!("AND {}", rows::not_hidden_from("$5"))
     } else {
         String::new()
+    };
+    let condition_sql = if condition.sql.is_empty() {
+        String::new()
+    } else {
+        let mut number = if with_uid { 5 } else { 4 };
+        let numbered = condition.sql.split('?').enumerate().map(|(index, part)| {
+            if index == 0 {
+                part.to_owned()
+            } else {
+                number += 1;
+                format!("${number}{part}")
+            }
+        });
+        format!("AND ({})", numbered.collect::<String>())
     };
     let order = match range.from {
         RangeEnd::Newest => "DESC",
@@ -738,7 +779,7 @@ fn visible_messages(
     };
     let sql = format!(
         "SELECT {MESSAGE_COLUMNS} FROM {MESSAGES_FROM} WHERE m.channel_id = $1 AND m.seq >= $2 \
-         AND m.seq <= $3 {own_deletions} ORDER BY m.seq {order} LIMIT $4"
+         AND m.seq <= $3 {own_deletions} {condition_sql} ORDER BY m.seq {order} LIMIT $4"
     );
     // Windows from the end the page is read from, so it fills with the nearest messages.
     let windows: Vec<_> = match range.from {
@@ -752,13 +793,16 @@ fn visible_messages(
         if first > last || wanted == 0 {
             continue;
         }
-        let page = params![loaded.channel.id, first, last, wanted as i64, uid.as_str()];
-        let page = if loaded.hidden_count > 0 {
-            page
-        } else {
-            &page[..4]
-        };
-        db.query_each(&sql, page, &mut |row| {
+        let mut page =
+            params![loaded.channel.id, first, last, wanted as i64, uid.as_str()].to_vec();
+        if !with_uid {
+            page.truncate(4);
+        }
+        page.extend(condition.params.iter().map(|value| match value {
+            ConditionValue::Int(n) => Value::Int(*n),
+            ConditionValue::Text(text) => Value::Text(text),
+        }));
+        db.query_each(&sql, &page, &mut |row| {
             messages.push(rows::read_message(row, 0)?);
             Ok(())
         })?;

@@ -792,3 +792,67 @@ pub struct RenameConversationGroupRequest {
     pub old_name: String,
     pub new_name: String,
 }
+
+/// Search the user's messages (Tencent's `searchCloudMessages`). At least one of
+/// `keywordList`, `senderUserIDList` and `messageTypeList` is needed; every part given must hold.
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct SearchMessagesRequest {
+    /// 0–5 words, each 1–100 bytes, looked for in the messages' text (a text's text, a custom
+    /// message's data, description and extension, a file's name, …); letters A–Z match either
+    /// case.
+    #[serde(default)]
+    pub keyword_list: Vec<String>,
+    /// `or` (the default): any of the words; `and`: all of them.
+    #[serde(default)]
+    pub keyword_list_match_type: Option<String>,
+    /// 0–5 senders: only their messages.
+    #[serde(rename = "senderUserIDList", default)]
+    pub sender_user_id_list: Vec<String>,
+    /// Only messages of these types (`TIMTextElem`, `TIMImageElem`, …).
+    #[serde(default)]
+    pub message_type_list: Vec<String>,
+    /// Only this conversation: its matching messages a page at a time. Without it, the
+    /// conversations with matches a page at a time.
+    #[serde(rename = "conversationID", default)]
+    pub conversation_id: Option<String>,
+    /// Only messages sent at or after this time (ms since the epoch).
+    #[serde(default)]
+    pub from_time: Option<i64>,
+    /// Only messages sent at or before this time (ms since the epoch).
+    #[serde(default)]
+    pub to_time: Option<i64>,
+    /// Where the page starts: the `cursor` of the page before; none for the first.
+    #[serde(default)]
+    pub cursor: Option<String>,
+    /// 1–100 (default 10): messages on a page of one conversation, conversations on a page of
+    /// all.
+    #[serde(default)]
+    pub count: Option<u64>,
+}
+
+/// One conversation's matches.
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct SearchResult {
+    #[serde(rename = "conversationID")]
+    pub conversation_id: String,
+    /// Searching one conversation: the messages on this page. Searching all: the conversation's
+    /// matches.
+    pub message_count: u64,
+    /// Newest first. Searching all, only a conversation's single match is given, as Tencent's:
+    /// with more, search that conversation for them.
+    pub message_list: Vec<Message>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct SearchMessagesResponse {
+    /// Every match of the search, on this page and the others (at most 1,000 per
+    /// conversation are counted).
+    pub total_count: u64,
+    /// The conversation with the newest match first.
+    pub search_result_list: Vec<SearchResult>,
+    /// Pass it back for the next page; `""` when this is the last.
+    pub cursor: String,
+}

@@ -2294,6 +2294,31 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/messages/search": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Search messages
+         * @description The messages the user can see that match, as Tencent's `searchCloudMessages`: by words in
+         *     their text, by senders, by types and by time, in every conversation the user has (deleted
+         *     ones whose history was kept included) or in one. Without `conversationID` the answer is the
+         *     conversations with matches, newest match first, each with its count (and its match when it
+         *     has only one); with it, that conversation's matches, newest first. Recalled messages, and
+         *     those the user deleted for themself or cleared, are never found.
+         */
+        post: operations["searchCloudMessages"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/profile": {
         parameters: {
             query?: never;
@@ -3866,6 +3891,74 @@ export interface components {
             ws_addr: string;
             wss_addr: string;
         };
+        /**
+         * @description Search the user's messages (Tencent's `searchCloudMessages`). At least one of
+         *     `keywordList`, `senderUserIDList` and `messageTypeList` is needed; every part given must hold.
+         */
+        SearchMessagesRequest: {
+            /**
+             * @description 0–5 words, each 1–100 bytes, looked for in the messages' text (a text's text, a custom
+             *     message's data, description and extension, a file's name, …); letters A–Z match either
+             *     case.
+             */
+            keywordList?: string[];
+            /** @description `or` (the default): any of the words; `and`: all of them. */
+            keywordListMatchType?: string | null;
+            /** @description 0–5 senders: only their messages. */
+            senderUserIDList?: string[];
+            /** @description Only messages of these types (`TIMTextElem`, `TIMImageElem`, …). */
+            messageTypeList?: string[];
+            /**
+             * @description Only this conversation: its matching messages a page at a time. Without it, the
+             *     conversations with matches a page at a time.
+             */
+            conversationID?: string | null;
+            /**
+             * Format: int64
+             * @description Only messages sent at or after this time (ms since the epoch).
+             */
+            fromTime?: number | null;
+            /**
+             * Format: int64
+             * @description Only messages sent at or before this time (ms since the epoch).
+             */
+            toTime?: number | null;
+            /** @description Where the page starts: the `cursor` of the page before; none for the first. */
+            cursor?: string | null;
+            /**
+             * Format: int64
+             * @description 1–100 (default 10): messages on a page of one conversation, conversations on a page of
+             *     all.
+             */
+            count?: number | null;
+        };
+        SearchMessagesResponse: {
+            /**
+             * Format: int64
+             * @description Every match of the search, on this page and the others (at most 1,000 per
+             *     conversation are counted).
+             */
+            totalCount: number;
+            /** @description The conversation with the newest match first. */
+            searchResultList: components["schemas"]["SearchResult"][];
+            /** @description Pass it back for the next page; `""` when this is the last. */
+            cursor: string;
+        };
+        /** @description One conversation's matches. */
+        SearchResult: {
+            conversationID: string;
+            /**
+             * Format: int64
+             * @description Searching one conversation: the messages on this page. Searching all: the conversation's
+             *     matches.
+             */
+            messageCount: number;
+            /**
+             * @description Newest first. Searching all, only a conversation's single match is given, as Tencent's:
+             *     with more, search that conversation for them.
+             */
+            messageList: components["schemas"]["Message"][];
+        };
         /** @description `POST /message/sendbatch`: the same personal message to each subscriber. */
         SendBatchRequest: {
             header?: Record<string, unknown> | null;
@@ -4630,6 +4723,9 @@ export type ReplayResult = components['schemas']['ReplayResult'];
 export type RevokeMessageRequest = components['schemas']['RevokeMessageRequest'];
 export type RouteAddresses = components['schemas']['RouteAddresses'];
 export type RouteBatchEntry = components['schemas']['RouteBatchEntry'];
+export type SearchMessagesRequest = components['schemas']['SearchMessagesRequest'];
+export type SearchMessagesResponse = components['schemas']['SearchMessagesResponse'];
+export type SearchResult = components['schemas']['SearchResult'];
 export type SendBatchRequest = components['schemas']['SendBatchRequest'];
 export type SendBatchResult = components['schemas']['SendBatchResult'];
 export type SendMessageRequest = components['schemas']['SendMessageRequest'];
@@ -15915,6 +16011,102 @@ export interface operations {
             };
             /** @description `not_found`: no such message. */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `method_not_allowed` (40501): `{code, error, message, requestID}`. */
+            405: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `payload_too_large` (41301): `{code, error, message, requestID}`. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `rate_limited` (42901): `{code, error, message, requestID}`. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `internal` (50001): `{code, error, message, requestID}`. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `unavailable` (50301): `{code, error, message, requestID}`. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    searchCloudMessages: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SearchMessagesRequest"];
+            };
+        };
+        responses: {
+            /** @description A page of matches. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SearchMessagesResponse"];
+                };
+            };
+            /** @description `invalid_argument` (40001): nothing to search by, more than 5 words or senders, a word of no or over 100 bytes, an unknown type, a bad conversation ID, count or cursor. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `unauthenticated` (40101): `{code, error, message, requestID}`. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `permission_denied` (40301): `{code, error, message, requestID}`. */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -1,0 +1,167 @@
+//! Searching a user's messages (Tencent's `searchCloudMessages`): the checks of a search, and
+//! its pages, over what the store finds.
+
+use natter_core::wire::{self, SearchMessagesRequest};
+use natter_core::{ConversationId, Error, Result, Uid, message};
+use natter_store::search::{self, MessageSearch};
+
+use crate::{Natter, present};
+
+/// Words, and senders, one search may name: Tencent's limits.
+const MAX_WORDS: usize = 5;
+const MAX_SENDERS: usize = 5;
+/// A word, in bytes.
+const MAX_WORD_BYTES: usize = 100;
+/// A page, of messages or of conversations.
+const MAX_PAGE: u64 = 100;
+const DEFAULT_PAGE: u64 = 10;
+
+impl Natter {
+    /// `POST /v1/messages/search`.
+    pub async fn search_messages(
+        &self,
+        uid: &Uid,
+        request: SearchMessagesRequest,
+    ) -> Result<wire::SearchMessagesResponse> {
+        let one_conversation = request.conversation_id.is_some();
+        let (search, start, count) = checked(request)?;
+        let searcher = uid.clone();
+        let found = self
+            .read(move |db| search::messages(db, &searcher, &search))
+            .await?;
+        let total_count = found.iter().map(|f| f.messages.len() as u64).sum();
+        let (search_result_list, more) = if one_conversation {
+            let Some(found) = found.into_iter().next() else {
+                return Ok(wire::SearchMessagesResponse {
+                    total_count: 0,
+                    search_result_list: Vec::new(),
+                    cursor: String::new(),
+                });
+            };
+            let page: Vec<wire::Message> = found
+                .messages
+                .iter()
+                .skip(start)
+                .take(count)
+                .map(|stored| present::message(stored, &found.conversation))
+                .collect();
+            let more = start + page.len() < found.messages.len();
+            let result = wire::SearchResult {
+                conversation_id: found.conversation.to_string(),
+                message_count: page.len() as u64,
+                message_list: page,
+            };
+            (vec![result], more)
+        } else {
+            let more = start + count < found.len();
+            let page = found
+                .iter()
+                .skip(start)
+                .take(count)
+                .map(|found| wire::SearchResult {
+                    conversation_id: found.conversation.to_string(),
+                    message_count: found.messages.len() as u64,
+                    // As Tencent's: a conversation's match only when it is its only one.
+                    message_list: match found.messages.as_slice() {
+                        [only] => vec![present::message(only, &found.conversation)],
+                        _ => Vec::new(),
+                    },
+                })
+                .collect();
+            (page, more)
+        };
+        Ok(wire::SearchMessagesResponse {
+            total_count,
+            search_result_list,
+            cursor: if more {
+                (start + count).to_string()
+            } else {
+                String::new()
+            },
+        })
+    }
+}
+
+/// The search a request asks for, where its page starts and how long it is; or what is wrong
+/// with it.
+fn checked(request: SearchMessagesRequest) -> Result<(MessageSearch, usize, usize)> {
+    if request.keyword_list.is_empty()
+        && request.sender_user_id_list.is_empty()
+        && request.message_type_list.is_empty()
+    {
+        return Err(Error::invalid_argument(
+            "keywordList: give words to look for, or senderUserIDList or messageTypeList",
+        ));
+    }
+    if request.keyword_list.len() > MAX_WORDS {
+        return Err(Error::invalid_argument(format!(
+            "keywordList: at most {MAX_WORDS} words"
+        )));
+    }
+    if let Some(index) = request
+        .keyword_list
+        .iter()
+        .position(|word| word.is_empty() || word.len() > MAX_WORD_BYTES)
+    {
+        return Err(Error::invalid_argument(format!(
+            "keywordList[{index}]: 1 to {MAX_WORD_BYTES} bytes"
+        )));
+    }
+    let all_words = match request.keyword_list_match_type.as_deref() {
+        None | Some("or") => false,
+        Some("and") => true,
+        Some(other) => {
+            return Err(Error::invalid_argument(format!(
+                "keywordListMatchType: \"or\" or \"and\", not {other:?}"
+            )));
+        }
+    };
+    if request.sender_user_id_list.len() > MAX_SENDERS {
+        return Err(Error::invalid_argument(format!(
+            "senderUserIDList: at most {MAX_SENDERS} users"
+        )));
+    }
+    let senders = request
+        .sender_user_id_list
+        .iter()
+        .map(|uid| Uid::parse(uid, "senderUserIDList"))
+        .collect::<Result<Vec<_>>>()?;
+    if let Some(unknown) = request
+        .message_type_list
+        .iter()
+        .find(|t| !message::TYPES.contains(&t.as_str()))
+    {
+        return Err(Error::invalid_argument(format!(
+            "messageTypeList: {unknown:?} is not a message type (TIMTextElem, TIMImageElem, …)"
+        )));
+    }
+    let conversation = request
+        .conversation_id
+        .as_deref()
+        .map(ConversationId::parse)
+        .transpose()?;
+    let count = request.count.unwrap_or(DEFAULT_PAGE);
+    if !(1..=MAX_PAGE).contains(&count) {
+        return Err(Error::invalid_argument(format!(
+            "count: 1 to {MAX_PAGE}, not {count}"
+        )));
+    }
+    let start = match request.cursor.as_deref() {
+        None | Some("") => 0,
+        Some(cursor) => cursor.parse().map_err(|_| {
+            Error::invalid_argument(format!(
+                "cursor: {cursor:?} is not a cursor this search gave"
+            ))
+        })?,
+    };
+    let search = MessageSearch {
+        words: request.keyword_list,
+        all_words,
+        senders,
+        types: request.message_type_list,
+        conversation,
+        from_ms: request.from_time,
+        to_ms: request.to_time,
+    };
+    Ok((search, start, count as usize))
+}
