@@ -7,6 +7,8 @@
 
 use std::io;
 use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
 
 use natter_core::files::{FILE_ID_LEN, is_file_id};
 use tokio::io::AsyncWriteExt;
@@ -14,27 +16,48 @@ use tokio::io::AsyncWriteExt;
 /// Where uploads still being written wait, outside every file's folder.
 const PARTIAL: &str = ".partial";
 
+/// An unfinished upload untouched this long was cut short by a crash (a live one is given up
+/// when its bytes pause for the request timeout): it is removed. Not sooner, because another
+/// node sharing the folder may be writing it.
+const ABANDONED_AFTER: Duration = Duration::from_secs(3600);
+
 #[derive(Debug, Clone)]
 pub struct FileStore {
     dir: PathBuf,
+    /// When abandoned uploads were last looked for.
+    swept: Arc<Mutex<Instant>>,
 }
 
 impl FileStore {
-    /// The store in `dir`, which is made if missing. Uploads a crash cut short are removed.
+    /// The store in `dir`, which is made if missing. Uploads a crash cut short long ago are
+    /// removed, now and about once an hour while uploads come.
     pub fn open(dir: &Path) -> io::Result<Self> {
         let partial = dir.join(PARTIAL);
-        if partial.exists() {
-            std::fs::remove_dir_all(&partial)?;
-        }
         std::fs::create_dir_all(&partial)?;
+        remove_abandoned(&partial)?;
         Ok(Self {
             dir: dir.to_path_buf(),
+            swept: Arc::new(Mutex::new(Instant::now())),
         })
     }
 
     /// Starts writing a new file, under a new ID, to be named `name` (a name as
     /// `natter_core::files::file_name` makes them).
     pub async fn create(&self, name: &str) -> io::Result<NewFile> {
+        let due = {
+            let mut swept = self.swept.lock().expect("sweep time lock");
+            let due = swept.elapsed() >= ABANDONED_AFTER;
+            if due {
+                *swept = Instant::now();
+            }
+            due
+        };
+        if due {
+            let partial = self.dir.join(PARTIAL);
+            tokio::task::spawn_blocking(move || remove_abandoned(&partial))
+                .await
+                .map_err(io::Error::other)??;
+        }
         let id = new_file_id();
         let partial = self.dir.join(PARTIAL).join(&id);
         let file = tokio::fs::File::create(&partial).await?;
@@ -124,6 +147,21 @@ impl Drop for NewFile {
     }
 }
 
+/// Removes the unfinished uploads in `partial` untouched for [`ABANDONED_AFTER`].
+fn remove_abandoned(partial: &Path) -> io::Result<()> {
+    for entry in std::fs::read_dir(partial)? {
+        let entry = entry?;
+        let untouched = entry.metadata()?.modified()?.elapsed().unwrap_or_default();
+        if untouched >= ABANDONED_AFTER {
+            match std::fs::remove_file(entry.path()) {
+                Err(error) if error.kind() != io::ErrorKind::NotFound => return Err(error),
+                _ => tracing::info!(path = %entry.path().display(), "removed an abandoned upload"),
+            }
+        }
+    }
+    Ok(())
+}
+
 async fn sync_dir(dir: PathBuf) -> io::Result<()> {
     tokio::task::spawn_blocking(move || std::fs::File::open(dir)?.sync_all())
         .await
@@ -171,23 +209,37 @@ mod tests {
     }
 
     #[tokio::test]
-    async fn uploads_a_crash_cut_short_go_when_the_store_opens() {
+    async fn uploads_a_crash_cut_short_long_ago_go_when_the_store_opens() {
         let dir = tempfile::tempdir().unwrap();
         let store = FileStore::open(dir.path()).unwrap();
-        let mut file = store.create("a.txt").await.unwrap();
-        file.write(b"half").await.unwrap();
-        std::mem::forget(file);
+        let mut old = store.create("a.txt").await.unwrap();
+        old.write(b"half").await.unwrap();
+        let mut recent = store.create("b.txt").await.unwrap();
+        recent.write(b"half").await.unwrap();
+        let long_ago = std::time::SystemTime::now() - ABANDONED_AFTER - Duration::from_secs(60);
+        std::fs::File::options()
+            .write(true)
+            .open(&old.partial)
+            .unwrap()
+            .set_modified(long_ago)
+            .unwrap();
+        let recent_path = recent.partial.clone();
+        std::mem::forget(old);
+        std::mem::forget(recent);
+        // a node starting beside another that may still be writing the recent one
         FileStore::open(dir.path()).unwrap();
-        assert_eq!(
-            std::fs::read_dir(dir.path().join(PARTIAL)).unwrap().count(),
-            0
-        );
+        let left: Vec<PathBuf> = std::fs::read_dir(dir.path().join(PARTIAL))
+            .unwrap()
+            .map(|entry| entry.unwrap().path())
+            .collect();
+        assert_eq!(left, [recent_path]);
     }
 
     #[test]
     fn only_well_formed_ids_and_names_have_a_path() {
         let store = FileStore {
             dir: PathBuf::from("/files"),
+            swept: Arc::new(Mutex::new(Instant::now())),
         };
         let id = "0123456789abcdef0123456789abcdef";
         assert_eq!(
