@@ -56,6 +56,7 @@ impl Natter {
                 conversation_id: member_conversation.to_string(),
                 message_id: changed.message_id.to_string(),
                 reaction_list: vec![reaction_for(uid)],
+                version: changed.version,
             });
             self.events
                 .publish(uid, &Frame::new(event, None), Recipients::All);
@@ -64,6 +65,7 @@ impl Natter {
             conversation_id: conversation.to_string(),
             message_id: changed.message_id.to_string(),
             reaction_list: vec![reaction_for(&actor.uid)],
+            version: changed.version,
         })
     }
 
@@ -100,25 +102,24 @@ impl Natter {
                 let found = reactions::summaries(db, &reader, &asked, &message_ids, max_users)?;
                 found
                     .into_iter()
-                    .map(|(message_id, summaries)| {
-                        let list = summaries
+                    .map(|found| {
+                        let reaction_list = found
+                            .reactions
                             .iter()
                             .map(|summary| reaction(db, summary))
                             .collect::<natter_store::Result<Vec<_>>>()?;
-                        Ok((message_id, list))
+                        Ok(wire::MessageReactions {
+                            conversation_id: asked.to_string(),
+                            message_id: found.message_id.to_string(),
+                            reaction_list,
+                            version: found.version,
+                        })
                     })
                     .collect::<natter_store::Result<Vec<_>>>()
             })
             .await?;
         Ok(wire::MessageReactionsList {
-            result_list: answers
-                .into_iter()
-                .map(|(message_id, reaction_list)| wire::MessageReactions {
-                    conversation_id: conversation.to_string(),
-                    message_id: message_id.to_string(),
-                    reaction_list,
-                })
-                .collect(),
+            result_list: answers,
         })
     }
 

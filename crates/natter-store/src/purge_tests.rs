@@ -248,6 +248,7 @@ fn the_first_purge_after_upgrading_purges_what_was_purgeable_before() {
         store
             .write(move |db| {
                 db.execute("DROP TABLE message_reactions", &[])?;
+                db.execute("ALTER TABLE messages DROP COLUMN reactions_version", &[])?;
                 db.execute("DROP TABLE friend_group_members", &[])?;
                 db.execute("DROP TABLE friend_groups", &[])?;
                 db.execute("DROP TABLE friend_requests", &[])?;

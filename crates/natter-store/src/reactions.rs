@@ -26,6 +26,8 @@ pub struct ReactionChange {
 #[derive(Debug, Clone)]
 pub struct ReactionChanged {
     pub message_id: i64,
+    /// How many times the message's reactions have changed, this change included.
+    pub version: u64,
     pub reaction_id: String,
     /// Everyone who reacted so, first to react first.
     pub users: Vec<Uid>,
@@ -103,6 +105,13 @@ pub fn change(db: &dyn Db, change: &ReactionChange) -> Result<ReactionChanged> {
             params![change.message_id, &change.reaction_id, change.by.as_str()],
         )?;
     }
+    let version: u64 = db
+        .query_one(
+            "UPDATE messages SET reactions_version = reactions_version + 1 WHERE id = $1 \
+             RETURNING reactions_version",
+            params![change.message_id],
+        )?
+        .get(0)?;
     let mut members = Vec::new();
     for (uid, loaded) in channel_rows(db, channel_id)? {
         let seq = located.message.seq;
@@ -112,10 +121,21 @@ pub fn change(db: &dyn Db, change: &ReactionChange) -> Result<ReactionChanged> {
     }
     Ok(ReactionChanged {
         message_id: change.message_id,
+        version,
         reaction_id: change.reaction_id.clone(),
         users: users_of(db, change.message_id, &change.reaction_id)?,
         members,
     })
+}
+
+/// A message's reactions as a list shows them.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MessageReactions {
+    pub message_id: i64,
+    /// How many times its reactions have changed.
+    pub version: u64,
+    /// In the order each was first made.
+    pub reactions: Vec<ReactionSummary>,
 }
 
 /// The reactions to each of `message_ids` that `uid` sees in `conversation`, oldest reaction
@@ -127,19 +147,31 @@ pub fn summaries(
     conversation: &ConversationId,
     message_ids: &[i64],
     max_users: usize,
-) -> Result<Vec<(i64, Vec<ReactionSummary>)>> {
+) -> Result<Vec<MessageReactions>> {
     let mut answers = Vec::with_capacity(message_ids.len());
     for &message_id in message_ids {
-        let reactions = match visible_message(db, uid, conversation, message_id) {
-            Ok(_) => summarise(db, uid, message_id, max_users)?,
+        let (version, reactions) = match visible_message(db, uid, conversation, message_id) {
+            Ok(_) => {
+                let version: u64 = db
+                    .query_one(
+                        "SELECT reactions_version FROM messages WHERE id = $1",
+                        params![message_id],
+                    )?
+                    .get(0)?;
+                (version, summarise(db, uid, message_id, max_users)?)
+            }
             Err(
                 StoreError::NoSuchMessage(_)
                 | StoreError::MessageNotInConversation { .. }
                 | StoreError::UnknownUser { .. },
-            ) => Vec::new(),
+            ) => (0, Vec::new()),
             Err(other) => return Err(other),
         };
-        answers.push((message_id, reactions));
+        answers.push(MessageReactions {
+            message_id,
+            version,
+            reactions,
+        });
     }
     Ok(answers)
 }

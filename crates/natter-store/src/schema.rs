@@ -408,6 +408,8 @@ CREATE TABLE message_reactions (
     time_ms     {int} NOT NULL,
     PRIMARY KEY (message_id, reaction_id, uid)
 ) {without_rowid};
+-- How many times a message's reactions changed: devices put pushes of its reactions in order.
+ALTER TABLE messages ADD COLUMN reactions_version {int} NOT NULL DEFAULT 0;
 "#,
 ];
 

@@ -82,6 +82,7 @@ async fn members_react_and_every_member_hears_the_reaction_as_it_now_is() {
 
     let answer = react(&bob, GROUP, id, SMILE).await.ok();
     assert_eq!(answer["messageID"], id);
+    assert_eq!(answer["version"], 1, "the message's reactions changed once");
     let reaction = &answer["reactionList"][0];
     assert_eq!(reaction["reactionID"], SMILE);
     assert_eq!(reaction["totalUserCount"], 1);
@@ -98,6 +99,7 @@ async fn members_react_and_every_member_hears_the_reaction_as_it_now_is() {
         !heard.reaction_list[0].reacted_by_myself,
         "alice did not react"
     );
+    assert_eq!(heard.version, 1);
     assert!(reaction_event(&mut bobs).await.reaction_list[0].reacted_by_myself);
 
     // carol too, and a second reaction of bob's; the list gives them in the order first made
@@ -113,6 +115,14 @@ async fn members_react_and_every_member_hears_the_reaction_as_it_now_is() {
         reactions(&carol, GROUP, id).await[0]["reactedByMyself"],
         true
     );
+    let list = alice
+        .post(
+            "/v1/messages/reactions/list",
+            json!({"conversationID": GROUP, "messageIDList": [id]}),
+        )
+        .await
+        .ok();
+    assert_eq!(list["resultList"][0]["version"], 3, "three changes so far");
 
     // everyone who reacted so, a page at a time
     let page = |next_seq: u64| {

@@ -44,6 +44,10 @@ pub struct MessageReactions {
     pub message_id: String,
     /// In the order each reaction was first made.
     pub reaction_list: Vec<Reaction>,
+    /// How many times the message's reactions have changed: pushes may arrive out of order
+    /// (two members reacting at once, a cluster's nodes), so a device keeps what it holds when
+    /// it hears of a version at or below it.
+    pub version: u64,
 }
 
 /// The reactions to some messages of one conversation.

@@ -3551,6 +3551,13 @@ export interface components {
             messageID: string;
             /** @description In the order each reaction was first made. */
             reactionList: components["schemas"]["Reaction"][];
+            /**
+             * Format: int64
+             * @description How many times the message's reactions have changed: pushes may arrive out of order
+             *     (two members reacting at once, a cluster's nodes), so a device keeps what it holds when
+             *     it hears of a version at or below it.
+             */
+            version: number;
         };
         MessageReactionsList: {
             /**
