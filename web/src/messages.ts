@@ -10,18 +10,24 @@ import TencentCloudChat, { ErrorCode, NatterError, type ConversationID, type Mes
 import { chat, currentChat } from './client.ts';
 import { announce, toast } from './feedback.ts';
 import { describeError, errorCode, messageText, SYSTEM_ID } from './format.ts';
-import { state, type MenuAnchor, type Thread } from './state.ts';
+import { state, type MenuAnchor, type MessageMenuState, type Thread } from './state.ts';
 import { canSend } from './thread.ts';
 
 const { TYPES } = TencentCloudChat;
 
 // ------------------------------------------------------------------ the menu
 
-export function openMessageMenu(key: string, anchor: MenuAnchor, returnFocus: HTMLElement): void {
+/** Opens a message's actions, or the emoji to react to it with (`reactions`). */
+export function openMessageMenu(
+  key: string,
+  anchor: MenuAnchor,
+  returnFocus: HTMLElement,
+  kind: MessageMenuState['kind'] = 'actions',
+): void {
   batch(() => {
     state.menu.value = null;
     state.messageFocus.value = key;
-    state.messageMenu.value = { key, anchor, returnFocus };
+    state.messageMenu.value = { key, kind, anchor, returnFocus };
   });
 }
 

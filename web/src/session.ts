@@ -19,6 +19,7 @@ import {
   profilesUpdated,
 } from './messages.ts';
 import { describeError, errorCode } from './format.ts';
+import { reactionsUpdated, reloadReactions } from './reactions.ts';
 import { resetSession, state, type Session } from './state.ts';
 import { addressedConversation, noteMutes, openConversation, receive, rememberOpen } from './thread.ts';
 
@@ -162,6 +163,10 @@ function listen(sdk: TencentCloudChat): void {
   sdk.on(EVENT.MESSAGE_MODIFIED, live((event) => modifiedElsewhere(event.data)));
   sdk.on(EVENT.MESSAGE_READ_BY_PEER, live((event) => changedInPlace(event.data)));
   sdk.on(
+    EVENT.MESSAGE_REACTIONS_UPDATED,
+    live((event) => reactionsUpdated(event.data.conversationID, event.data.messageID, event.data.reactionList)),
+  );
+  sdk.on(
     EVENT.NATTER_MESSAGES_DELETED,
     live((event) => messagesDeletedElsewhere(event.data.conversationID, event.data.messageIDList)),
   );
@@ -191,7 +196,17 @@ function listen(sdk: TencentCloudChat): void {
       if (event.data.reason === 'resetRequired' && open) openConversation(open);
     }),
   );
-  sdk.on(EVENT.NET_STATE_CHANGE, live((event) => (state.netState.value = event.data.state)));
+  sdk.on(
+    EVENT.NET_STATE_CHANGE,
+    live((event) => {
+      const was = state.netState.value;
+      state.netState.value = event.data.state;
+      // Reactions are not in sync: those given while the connection was down are asked for again.
+      if (event.data.state === TYPES.NET_STATE_CONNECTED && was !== null && was !== TYPES.NET_STATE_CONNECTED) {
+        reloadReactions();
+      }
+    }),
+  );
   sdk.on(EVENT.KICKED_OUT, live((event) => kicked(event.data.type)));
 }
 

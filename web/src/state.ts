@@ -6,7 +6,7 @@
  * Values are replaced, never mutated (a new array or Set each time), so a signal always notices.
  */
 import { batch, computed, signal } from '@preact/signals';
-import type { Conversation, ConversationID, Friend, FriendApplication, Message, NetState } from '@natter/sdk';
+import type { Conversation, ConversationID, Friend, FriendApplication, Message, MessageReaction, NetState } from '@natter/sdk';
 
 export interface Session {
   uid: string;
@@ -34,6 +34,12 @@ export interface Thread {
   /** What to pass to getMessageList for the page before the oldest loaded one. */
   next: string;
   error: string | null;
+  /**
+   * The reactions to the stored messages, by message ID, each list in the order the reactions were
+   * first made, none with nobody left: asked of the server for each page (they are not in sync),
+   * then kept by MESSAGE_REACTIONS_UPDATED (reactions.ts). A message without any has no entry.
+   */
+  reactions: ReadonlyMap<string, MessageReaction[]>;
 }
 
 export type MenuAnchor = { x: number; y: number } | { element: HTMLElement };
@@ -61,9 +67,14 @@ export interface FriendMenuState {
   returnFocus: HTMLElement;
 }
 
-/** The message menu: a stored message (by ID) or one of this tab's unsent ones (by its key). */
+/**
+ * The message menu: a stored message (by ID) or one of this tab's unsent ones (by its key). It
+ * shows the message's actions, or the emoji to react with (its smiley button, or *Add reaction…*
+ * among the actions).
+ */
 export interface MessageMenuState {
   key: string;
+  kind: 'actions' | 'reactions';
   anchor: MenuAnchor;
   returnFocus: HTMLElement;
 }

@@ -18,6 +18,7 @@ import {
   targetOf,
 } from './format.ts';
 import { attachmentKind, fileRefusal } from './media.ts';
+import { loadReactions } from './reactions.ts';
 import { activeConversation, findConversation, setReadOnly, state, type Thread } from './state.ts';
 
 const { TYPES } = TencentCloudChat;
@@ -77,6 +78,7 @@ export function openConversation(id: ConversationID): void {
       complete: false,
       next: '',
       error: null,
+      reactions: new Map(),
     };
   });
   void loadPage(token, id, true);
@@ -118,6 +120,7 @@ async function loadPage(token: number, id: ConversationID, first: boolean): Prom
       complete: data.isCompleted,
       next: data.nextReqMessageID,
     }));
+    void loadReactions(token, id, data.messageList);
   } catch (err) {
     if (first) {
       const error =

@@ -607,12 +607,12 @@ test('the web client against a real server', async (t) => {
     await bob.waitForSelector('#msg-list >> text=Oops, wrong chat');
     await alice2.waitForSelector('#msg-list >> text=Oops, wrong chat');
 
-    // the message menu, by right-click: Edit, Recall and Delete for me on one's own message
+    // the message menu, by right-click: Add reaction, Edit, Recall and Delete for me on one's own message
     await mineRow(alice, 'Oops, wrong chat').click({ button: 'right' });
     await alice.waitForSelector('#msg-menu');
     assert.deepEqual(
       await alice.$$eval('#msg-menu [role=menuitem]', (items) => items.map((i) => i.dataset.action)),
-      ['edit', 'recall', 'delete-for-me'],
+      ['react', 'edit', 'recall', 'delete-for-me'],
     );
     await shot(alice, '15-message-menu');
     await alice.click('#msg-menu [data-action="recall"]');
@@ -658,10 +658,12 @@ test('the web client against a real server', async (t) => {
         }),
       }),
     );
-    // from the keyboard this time: the message row, Shift+F10, ↓ to Recall, Enter
+    // from the keyboard this time: the message row, Shift+F10, ↓ ↓ to Recall, Enter
     await mineRow(alice, 'Too late for this one').focus();
     await alice.keyboard.press('Shift+F10');
     await alice.waitForSelector('#msg-menu');
+    assert.equal(await alice.evaluate(() => document.activeElement?.dataset.action), 'react');
+    await alice.keyboard.press('ArrowDown');
     assert.equal(await alice.evaluate(() => document.activeElement?.dataset.action), 'edit');
     await alice.keyboard.press('ArrowDown');
     assert.equal(await alice.evaluate(() => document.activeElement?.dataset.action), 'recall');
@@ -675,7 +677,7 @@ test('the web client against a real server', async (t) => {
     await alice.waitForSelector('#msg-menu');
     assert.deepEqual(
       await alice.$$eval('#msg-menu [role=menuitem]', (items) => items.map((i) => i.dataset.action)),
-      ['edit', 'delete-for-me'],
+      ['react', 'edit', 'delete-for-me'],
     );
     await alice.keyboard.press('Escape');
     await alice.waitForSelector('#msg-menu', { state: 'detached' });
@@ -1352,7 +1354,7 @@ test('the web client against a real server', async (t) => {
     await alice.waitForSelector('#msg-menu');
     // (Recall or not is not this step's concern: the recall step's refusal taught the client the
     // age, in whole seconds, past which the server refuses, and this message may be younger still)
-    assert.deepEqual((await actions(alice)).filter((a) => a !== 'recall'), ['edit', 'delete-for-me']);
+    assert.deepEqual((await actions(alice)).filter((a) => a !== 'recall'), ['react', 'edit', 'delete-for-me']);
     await alice.click('#msg-menu [data-action="edit"]');
     await alice.waitForSelector('#edit-banner >> text=Editing your message');
     assert.equal(await composer.inputValue(), 'See you at 6');
@@ -1380,7 +1382,7 @@ test('the web client against a real server', async (t) => {
     // someone else's message offers no Edit
     await bobs.click({ button: 'right' });
     await bob.waitForSelector('#msg-menu');
-    assert.deepEqual(await actions(bob), ['delete-for-me']);
+    assert.deepEqual(await actions(bob), ['react', 'delete-for-me']);
     await bob.keyboard.press('Escape');
     await bob.waitForSelector('#msg-menu', { state: 'detached' });
     // alice's lists, in both tabs, once the draft is cleared
@@ -1451,6 +1453,145 @@ test('the web client against a real server', async (t) => {
     assert.deepEqual([(await stored()).payload.text, (await stored()).version], ['See you at 7:30', 3]);
   });
 
+  await step('reacts to messages: chips live on both sides, toggled, refused plainly, fetched again on reopening', async () => {
+    const text = 'Reactions work now';
+    const row = (page) => page.locator('#msg-list li.msg[data-seq]', { hasText: text });
+    const chip = (page, emoji) => row(page).locator(`.reaction[data-reaction="${emoji}"]`);
+    /** A chip as the user sees it: its text, whether it is marked as theirs, its tooltip. */
+    const seen = async (page, emoji) => {
+      const c = chip(page, emoji);
+      return [await c.textContent(), await c.getAttribute('aria-pressed'), await c.getAttribute('title')];
+    };
+    /** Waits until a chip reads `👍 n` (a count that changed live). */
+    const untilCount = (page, emoji, count) =>
+      page.waitForFunction(
+        ([t, e, n]) =>
+          [...document.querySelectorAll('#msg-list li.msg[data-seq]')]
+            .find((li) => li.textContent.includes(t))
+            ?.querySelector(`.reaction[data-reaction="${e}"]`)?.textContent === `${e} ${n}`,
+        [text, emoji, count],
+      );
+    const pickerItems = (page) =>
+      page.$$eval('#reaction-picker [role=menuitemcheckbox]', (items) =>
+        items.map((i) => [i.textContent, i.getAttribute('aria-label'), i.getAttribute('aria-checked')]),
+      );
+    const focused = (page) => page.evaluate(() => document.activeElement?.dataset.action);
+
+    // alice writes to bob (both have their conversation open)
+    await alice.bringToFront();
+    await alice.fill('#composer-input', text);
+    await alice.press('#composer-input', 'Enter');
+    await row(alice).waitFor();
+    await row(bob).waitFor();
+    const messageID = (await api('/v1/conversations/C2Calice/messages', tokenOf('bob'))).messageList.find(
+      (m) => m.payload?.text === text,
+    ).messageID;
+    const stored = async () =>
+      (await api('/v1/messages/reactions/list', tokenOf('alice'), { conversationID: 'C2Cbob', messageIDList: [messageID] }))
+        .resultList[0].reactionList.map((r) => [r.reactionID, r.totalUserCount]);
+
+    // bob reacts 👍 from the smiley that shows on hover: a row of labelled emoji, none his yet
+    await bob.bringToFront();
+    await row(bob).hover();
+    assert.equal(await row(bob).locator('.msg-react').getAttribute('aria-label'), 'Add reaction');
+    await row(bob).locator('.msg-react').click();
+    await bob.waitForSelector('#reaction-picker[aria-label="React to this message"]');
+    assert.deepEqual(await pickerItems(bob), [
+      ['👍', 'Thumbs up', 'false'],
+      ['❤️', 'Red heart', 'false'],
+      ['😂', 'Face with tears of joy', 'false'],
+      ['😮', 'Surprised face', 'false'],
+      ['😢', 'Crying face', 'false'],
+      ['🙏', 'Folded hands', 'false'],
+    ]);
+    assert.equal(await focused(bob), 'react-👍', 'the first emoji has the focus');
+    await shot(bob, '39-reaction-picker', { toasts: false });
+    await bob.click('#reaction-picker [data-action="react-👍"]');
+    await bob.waitForSelector('#reaction-picker', { state: 'detached' });
+    await untilCount(bob, '👍', 1);
+    assert.deepEqual(await seen(bob, '👍'), ['👍 1', 'true', 'You reacted with thumbs up']);
+
+    // alice sees it live, not hers; she adds hers by pressing the chip: 2, marked hers, on both sides
+    await alice.bringToFront();
+    await untilCount(alice, '👍', 1);
+    assert.deepEqual(await seen(alice, '👍'), ['👍 1', 'false', 'Bob Marley reacted with thumbs up']);
+    assert.equal(await row(alice).locator('.reactions').getAttribute('aria-label'), 'Reactions');
+    await chip(alice, '👍').click();
+    await untilCount(alice, '👍', 2);
+    assert.deepEqual(await seen(alice, '👍'), ['👍 2', 'true', 'You and Bob Marley reacted with thumbs up']);
+    await untilCount(bob, '👍', 2);
+    assert.deepEqual(await seen(bob, '👍'), ['👍 2', 'true', 'You and Alice Liddell reacted with thumbs up']);
+    assert.deepEqual(await stored(), [['👍', 2]]);
+    await shot(alice, '40-reactions', { toasts: false });
+
+    // bob, from the keyboard: his message row, Shift+F10, Add reaction…, his 👍 checked; Enter takes it back
+    await bob.bringToFront();
+    await row(bob).focus();
+    await bob.keyboard.press('Shift+F10');
+    await bob.waitForSelector('#msg-menu');
+    assert.equal(await focused(bob), 'react');
+    await bob.keyboard.press('Enter');
+    await bob.waitForSelector('#reaction-picker');
+    assert.deepEqual((await pickerItems(bob))[0], ['👍', 'Thumbs up', 'true']);
+    await bob.keyboard.press('Enter');
+    await bob.waitForSelector('#reaction-picker', { state: 'detached' });
+    assert.equal(await bob.evaluate(() => document.activeElement?.closest('li')?.textContent.includes('Reactions work now')), true, 'the focus is back on the message');
+    await untilCount(bob, '👍', 1);
+    assert.deepEqual(await seen(bob, '👍'), ['👍 1', 'false', 'Alice Liddell reacted with thumbs up']);
+    await untilCount(alice, '👍', 1);
+    assert.deepEqual(await seen(alice, '👍'), ['👍 1', 'true', 'You reacted with thumbs up']);
+
+    // → moves along the row: ❤️ from bob; taken back with his chip, it leaves alice's screen too
+    await bob.keyboard.press('Shift+F10');
+    await bob.waitForSelector('#msg-menu');
+    await bob.keyboard.press('Enter');
+    await bob.waitForSelector('#reaction-picker');
+    await bob.keyboard.press('ArrowRight');
+    assert.equal(await focused(bob), 'react-❤️');
+    await bob.keyboard.press('Enter');
+    await untilCount(alice, '❤️', 1);
+    assert.deepEqual(
+      await row(alice).locator('.reaction').evaluateAll((chips) => chips.map((c) => c.textContent)),
+      ['👍 1', '❤️ 1'],
+      'in the order first given',
+    );
+    await untilCount(bob, '❤️', 1);
+    await chip(bob, '❤️').click();
+    await chip(alice, '❤️').waitFor({ state: 'detached' });
+    await chip(bob, '❤️').waitFor({ state: 'detached' });
+    assert.deepEqual(await stored(), [['👍', 1]]);
+
+    // a message with 20 different reactions takes no 21st: the refusal is said plainly
+    const others = Array.from({ length: 19 }, (_, i) => `[e2e_${i}]`);
+    for (const reactionID of others) {
+      await api('/v1/messages/reactions', tokenOf('bob'), { conversationID: 'C2Calice', messageID, reactionID });
+    }
+    await alice.bringToFront();
+    await alice.waitForFunction((n) => document.querySelectorAll('#msg-list .reaction').length >= n, 20);
+    await row(alice).hover();
+    await row(alice).locator('.msg-react').click();
+    await alice.click('#reaction-picker [data-action="react-😂"]');
+    await alice.waitForSelector('.toast-error >> text=This message has the most reactions it can have');
+    assert.equal(await chip(alice, '😂').count(), 0);
+    for (const reactionID of others) {
+      await api('/v1/messages/reactions/remove', tokenOf('bob'), { conversationID: 'C2Calice', messageID, reactionID });
+    }
+    await chip(alice, '[e2e_18]').waitFor({ state: 'detached' });
+    assert.deepEqual(await stored(), [['👍', 1]]);
+
+    // what the server has shows after a reload (alice) and on opening the conversation again (bob)
+    await alice.reload();
+    await alice.waitForFunction(() => document.querySelector('#pane-title')?.textContent === 'Bob Marley');
+    await untilCount(alice, '👍', 1);
+    assert.deepEqual(await seen(alice, '👍'), ['👍 1', 'true', 'You reacted with thumbs up']);
+    await bob.bringToFront();
+    await bob.locator(`#conv-list li:not([data-id="C2Calice"]) .conv-main`).first().click();
+    await bob.waitForFunction(() => document.querySelector('#pane-title')?.textContent !== 'Alice Liddell');
+    await bob.click(`${item('C2Calice')} .conv-main`);
+    await untilCount(bob, '👍', 1);
+    assert.deepEqual(await seen(bob, '👍'), ['👍 1', 'false', 'Alice Liddell reacted with thumbs up']);
+  });
+
   await step('sends images and files: pending with progress, shown inline to the peer live, refusals said plainly', async () => {
     const mediaRows = (page) => page.locator('#msg-list li.msg-media[data-seq]');
     const bytesAt = async (url) => {
@@ -1519,7 +1660,7 @@ test('the web client against a real server', async (t) => {
     await alice.bringToFront();
     await mediaRows(alice).last().click({ button: 'right' });
     await alice.waitForSelector('#msg-menu');
-    assert.deepEqual((await actions(alice)).filter((a) => a !== 'recall'), ['delete-for-me']);
+    assert.deepEqual((await actions(alice)).filter((a) => a !== 'recall'), ['react', 'delete-for-me']);
     await alice.keyboard.press('Escape');
     await alice.waitForSelector('#msg-menu', { state: 'detached' });
 

@@ -1,7 +1,7 @@
 /**
  * The conversation's context menu (right-click, the ⋯ button, Shift+F10 or the context-menu key):
  * arrow keys, Home/End, type-ahead, Escape and Tab close it. Its panel also serves the message menu
- * (MessageMenu.tsx).
+ * and the row of emoji to react with (MessageMenu.tsx).
  */
 import type { Conversation } from '@natter/sdk';
 import { useEffect, useLayoutEffect, useRef } from 'preact/hooks';
@@ -30,6 +30,10 @@ export interface Item {
   danger?: boolean;
   /** Where the focus goes afterwards: back to where the menu was opened (default), or elsewhere. */
   movesFocus?: boolean;
+  /** An item that is on or off (`menuitemcheckbox`): an emoji the user reacted with already. */
+  checked?: boolean;
+  /** Its name, when the label is a symbol (an emoji): the tooltip and what screen readers say. */
+  title?: string;
   run: () => unknown;
 }
 
@@ -93,11 +97,15 @@ interface PanelProps {
   anchor: MenuAnchor;
   items: Item[];
   label: string;
+  /** Items in a row (the emoji to react with), moved between with ← →; else in a column, with ↑ ↓. */
+  horizontal?: boolean;
   /** Closes the menu; `false` leaves the focus where the action or the press put it. */
   close: (restoreFocus?: boolean) => void;
 }
 
-export function MenuPanel({ domID, anchor, items, label, close }: PanelProps) {
+const ITEMS = '[role=menuitem], [role=menuitemcheckbox]';
+
+export function MenuPanel({ domID, anchor, items, label, horizontal = false, close }: PanelProps) {
   const el = useRef<HTMLDivElement>(null);
 
   // Placed under the anchor element (or at the pointer), inside the viewport; the first item focused.
@@ -119,7 +127,7 @@ export function MenuPanel({ domID, anchor, items, label, close }: PanelProps) {
     }
     box.style.left = `${x}px`;
     box.style.top = `${y}px`;
-    box.querySelector<HTMLElement>('[role=menuitem]')?.focus();
+    box.querySelector<HTMLElement>(ITEMS)?.focus();
   }, [anchor]);
 
   // A press anywhere else closes it, leaving the focus where that press puts it.
@@ -132,14 +140,14 @@ export function MenuPanel({ domID, anchor, items, label, close }: PanelProps) {
   }, []);
 
   const onKeyDown = (event: KeyboardEvent) => {
-    const buttons = [...el.current!.querySelectorAll<HTMLElement>('[role=menuitem]')];
+    const buttons = [...el.current!.querySelectorAll<HTMLElement>(ITEMS)];
     const at = buttons.indexOf(document.activeElement as HTMLElement);
     const go = (i: number) => {
       event.preventDefault();
       buttons[(i + buttons.length) % buttons.length].focus();
     };
-    if (event.key === 'ArrowDown') go(at + 1);
-    else if (event.key === 'ArrowUp') go(at - 1);
+    if (event.key === (horizontal ? 'ArrowRight' : 'ArrowDown')) go(at + 1);
+    else if (event.key === (horizontal ? 'ArrowLeft' : 'ArrowUp')) go(at - 1);
     else if (event.key === 'Home') go(0);
     else if (event.key === 'End') go(buttons.length - 1);
     else if (event.key === 'Escape' || event.key === 'Tab') {
@@ -156,12 +164,23 @@ export function MenuPanel({ domID, anchor, items, label, close }: PanelProps) {
   };
 
   return (
-    <div class="menu" role="menu" id={domID} aria-label={label} ref={el} onKeyDown={onKeyDown}>
+    <div
+      class={`menu${horizontal ? ' menu-row' : ''}`}
+      role="menu"
+      id={domID}
+      aria-label={label}
+      aria-orientation={horizontal ? 'horizontal' : undefined}
+      ref={el}
+      onKeyDown={onKeyDown}
+    >
       {items.map((item) => (
         <button
           key={item.id}
           type="button"
-          role="menuitem"
+          role={item.checked === undefined ? 'menuitem' : 'menuitemcheckbox'}
+          aria-checked={item.checked}
+          aria-label={item.title}
+          title={item.title}
           tabIndex={-1}
           class={`menu-item${item.danger ? ' menu-danger' : ''}`}
           data-action={item.id}

@@ -1,8 +1,11 @@
 /**
  * The message menu (right-click on a message, its ⋯ button, Shift+F10 or the context-menu key):
- * Edit for the user's own text messages, Recall for their own messages while the server allows
- * it, Delete for me for any stored or refused one. The same panel, keys and focus rules as the
- * conversation menu.
+ * Add reaction… on any message that takes reactions, Edit for the user's own text messages, Recall
+ * for their own messages while the server allows it, Delete for me for any stored or refused one.
+ * The same panel, keys and focus rules as the conversation menu.
+ *
+ * In its place, the emoji to react with, in a row (the message's smiley button, or Add reaction…):
+ * ← → between them, Enter to react, or to take back a reaction the user gave (those are checked).
  */
 import type { Message } from '@natter/sdk';
 import {
@@ -12,14 +15,26 @@ import {
   closeMessageMenu,
   deleteForMe,
   messageByKey,
+  openMessageMenu,
   recall,
   startEdit,
 } from '../messages.ts';
-import { state } from '../state.ts';
+import { canReact, QUICK_REACTIONS, reactedWith, toggleReaction } from '../reactions.ts';
+import { state, type MessageMenuState } from '../state.ts';
 import { MenuPanel, type Item } from './Menu.tsx';
 
-function itemsFor(key: string, m: Message): Item[] {
+function itemsFor(menu: MessageMenuState, m: Message): Item[] {
+  const { key, anchor, returnFocus } = menu;
   const items: Item[] = [];
+  // The emoji take the menu's place, and the focus.
+  if (canReact(m)) {
+    items.push({
+      id: 'react',
+      label: 'Add reaction…',
+      movesFocus: true,
+      run: () => openMessageMenu(key, anchor, returnFocus, 'reactions'),
+    });
+  }
   // The composer takes the focus, with the text to edit.
   if (canEdit(m)) items.push({ id: 'edit', label: 'Edit', movesFocus: true, run: () => startEdit(key) });
   if (canRecall(m)) items.push({ id: 'recall', label: 'Recall', run: () => recall(key) });
@@ -27,11 +42,36 @@ function itemsFor(key: string, m: Message): Item[] {
   return items;
 }
 
+function reactionItems(m: Message): Item[] {
+  const t = state.thread.value;
+  return QUICK_REACTIONS.map(({ id, name }) => ({
+    id: `react-${id}`,
+    label: id,
+    title: name,
+    checked: t ? reactedWith(t, m.ID, id) : false,
+    run: () => toggleReaction(m, id),
+  }));
+}
+
 export function MessageMenu() {
   const menu = state.messageMenu.value;
   const message = menu ? messageByKey(menu.key) : undefined;
   if (!menu || !message) return null;
-  const items = itemsFor(menu.key, message);
+  if (menu.kind === 'reactions') {
+    if (!canReact(message)) return null;
+    return (
+      <MenuPanel
+        key={`${menu.key} reactions`}
+        domID="reaction-picker"
+        anchor={menu.anchor}
+        items={reactionItems(message)}
+        label="React to this message"
+        horizontal
+        close={closeMessageMenu}
+      />
+    );
+  }
+  const items = itemsFor(menu, message);
   if (items.length === 0) return null;
   return (
     <MenuPanel

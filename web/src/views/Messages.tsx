@@ -3,8 +3,10 @@
  * before; the view keeps its place when older messages arrive above, and follows new ones when it
  * was at the bottom (or when they are the user's own).
  *
- * Each message has a menu (Edit, Recall, Delete for me): right-click, its ⋯ button, or from the
- * keyboard ↑ ↓ Home End between messages (one roving tab stop) and Shift+F10 / the context-menu key.
+ * Each message has a menu (Add reaction…, Edit, Recall, Delete for me): right-click, its ⋯ button,
+ * or from the keyboard ↑ ↓ Home End between messages (one roving tab stop) and Shift+F10 / the
+ * context-menu key. Its smiley button, by the ⋯, opens the emoji to react with; the reactions
+ * given show as chips under the message's content (views/Reactions.tsx).
  * Recalled messages show as a line saying who recalled them; changed ones (modifyMessage) say
  * "edited" by their time, and the one being edited in the composer is marked. Images, files and
  * videos show as themselves (views/Media.tsx), and as they upload. Group tips (a member joined,
@@ -21,10 +23,12 @@ import { answerJoinRequest, joinRequestStatus, type JoinRequestStatus } from '..
 import { isMedia } from '../media.ts';
 import { MENTION_WORDS, messageMention } from '../mentions.ts';
 import { canDelete, canEdit, canRecall, openMessageMenu } from '../messages.ts';
+import { canReact } from '../reactions.ts';
 import { groupNameOf, state, type Thread } from '../state.ts';
 import { loadOlder, retry } from '../thread.ts';
-import { Avatar } from './common.tsx';
+import { Avatar, Icon } from './common.tsx';
 import { MediaContent } from './Media.tsx';
+import { ReactionChips } from './Reactions.tsx';
 
 /** How close to the top (px) loads the page before, and to the bottom counts as "at the bottom". */
 const NEAR_TOP = 150;
@@ -195,7 +199,7 @@ function bubbles(t: Thread, me: string, group: boolean): ComponentChildren[] {
     const mine = m.from === me;
     const from = nameOf(m.from, m.nick);
     const tip = isGroupTip(m);
-    const hasMenu = !tip && (canEdit(m) || canRecall(m) || canDelete(m));
+    const hasMenu = !tip && (canReact(m) || canEdit(m) || canRecall(m) || canDelete(m));
     const rowProps = {
       'data-key': m.ID,
       tabIndex: m.ID === stop ? 0 : -1,
@@ -221,6 +225,22 @@ function bubbles(t: Thread, me: string, group: boolean): ComponentChildren[] {
         }}
       >
         ⋯
+      </button>
+    );
+    const react = canReact(m) && (
+      <button
+        type="button"
+        class="msg-react"
+        tabIndex={-1}
+        aria-label="Add reaction"
+        title="Add reaction"
+        aria-haspopup="menu"
+        onClick={(event) => {
+          const row = event.currentTarget.closest<HTMLElement>('li')!;
+          openMessageMenu(m.ID, { element: event.currentTarget }, row, 'reactions');
+        }}
+      >
+        <Icon name="smile" />
       </button>
     );
     if (m.isRevoked) {
@@ -249,6 +269,7 @@ function bubbles(t: Thread, me: string, group: boolean): ComponentChildren[] {
     const mention = messageMention(m, me);
     const editing = state.editing.value?.key === m.ID;
     const media = isMedia(m);
+    const reactions = t.reactions.get(m.ID);
     const classes = [
       'msg',
       mine && 'msg-mine',
@@ -277,6 +298,7 @@ function bubbles(t: Thread, me: string, group: boolean): ComponentChildren[] {
             <span class="msg-text">{messageText(m, nickOf, groupNameOf)}</span>
           )}
           {isJoinRequest(m) && <JoinRequestAnswer notice={m} history={t.messages} />}
+          {reactions && <ReactionChips m={m} list={reactions} me={me} name={nameOf} />}
           <span class="msg-meta">
             {editing && <span class="msg-editing-label">editing…</span>}
             {m.isModified && !editing && (
@@ -290,6 +312,7 @@ function bubbles(t: Thread, me: string, group: boolean): ComponentChildren[] {
           </span>
           {mine && m.isPeerRead && <span class="msg-read">Read</span>}
         </div>
+        {react}
         {more}
         {status === 'failed' && (
           <button type="button" class="btn btn-small msg-retry" onClick={() => void retry(m)}>
