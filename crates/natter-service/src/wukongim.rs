@@ -207,7 +207,9 @@ fn server_conversation(
 
 /// The list order: the most recent activity first, as WuKongIM's conversation list.
 fn most_recent_first(mut views: Vec<ConversationView>) -> Vec<ConversationView> {
-    views.sort_by_key(|view| std::cmp::Reverse(view.state.activity_ms));
+    // Two messages may land in one millisecond: the user's version, which every change raises,
+    // says which came last.
+    views.sort_by_key(|view| std::cmp::Reverse((view.state.activity_ms, view.version)));
     views
 }
 
