@@ -385,16 +385,26 @@ export function localVideoPayload(file: LocalFile, url: string): VideoPayload {
     videoSecond: videoSeconds(file.blob),
     videoFormat: videoFormat(file),
     videoDownloadFlag: 2,
+    ...videoCover('', 0, 0),
+  };
+}
+
+/**
+ * A video payload's cover fields, Tencent's thumbnail and its snapshot twins: Natter makes no
+ * cover of its own (`''` and 0), a WuKongIM client may send one.
+ */
+function videoCover(url: string, width: number, height: number) {
+  return {
     thumbUUID: '',
     thumbFormat: '',
-    thumbUrl: '',
-    remoteThumbUrl: '',
-    snapshotUrl: '',
-    remoteSnapshotUrl: '',
-    thumbWidth: 0,
-    snapshotWidth: 0,
-    thumbHeight: 0,
-    snapshotHeight: 0,
+    thumbUrl: url,
+    remoteThumbUrl: url,
+    snapshotUrl: url,
+    remoteSnapshotUrl: url,
+    thumbWidth: width,
+    snapshotWidth: width,
+    thumbHeight: height,
+    snapshotHeight: height,
     thumbSize: 0,
     snapshotSize: 0,
     thumbDownloadFlag: 2,
@@ -467,7 +477,6 @@ export function fromWuKongIM(
     return { uuid: '', fileName: text(p.name), fileUrl: url, remoteFileUrl: url, fileSize: count(p.size), downloadFlag: 2 };
   }
   if (type === TYPES.MSG_VIDEO && p.type === 5) {
-    const cover = text(p.cover);
     return {
       videoUUID: '',
       videoUrl: url,
@@ -476,19 +485,7 @@ export function fromWuKongIM(
       videoSecond: count(p.second),
       videoFormat: hasExtension(path) ? extensionOf(path) : '',
       videoDownloadFlag: 2,
-      thumbUUID: '',
-      thumbFormat: '',
-      thumbUrl: cover,
-      remoteThumbUrl: cover,
-      snapshotUrl: cover,
-      remoteSnapshotUrl: cover,
-      thumbWidth: width,
-      snapshotWidth: width,
-      thumbHeight: height,
-      snapshotHeight: height,
-      thumbSize: 0,
-      snapshotSize: 0,
-      thumbDownloadFlag: 2,
+      ...videoCover(text(p.cover), width, height),
     };
   }
   return null;
