@@ -9,8 +9,9 @@
  * whose conflict and not-found say Tencent's 2480 and 20026 (see {@link ErrorCode}), the server's
  * `error` name and HTTP status kept, the media messages, whose file checks and uploads say
  * Tencent's numbers (2108, 2251–2253, 2300–2301, 2350–2352, 2400–2402) with the server's `error`
- * names, forwarding, which says Tencent's 2450–2454, and reactions, which say Tencent's
- * 23005–23007 and 23009.
+ * names, forwarding, which says Tencent's 2450–2454, reactions, which say Tencent's
+ * 23005–23007 and 23009, and searchCloudMessages, which says Tencent's 60020 when the server has
+ * no search.
  */
 
 /**
@@ -19,7 +20,8 @@
  * Tencent's own that modifyMessage gives in place of the server's because apps branch on them:
  * {@link ErrorCode.MSG_MODIFY_CONFLICT} (2480) and {@link ErrorCode.MSG_NOT_FOUND} (20026), and
  * Tencent's media message codes (2108, 22xx–24xx) for files refused or failing to upload, its
- * forwarding codes (2450–2454), and its server's reaction codes (23005–23007, 23009).
+ * forwarding codes (2450–2454), its server's reaction codes (23005–23007, 23009), and its
+ * server's 60020 for a search the server cannot make.
  */
 export const ErrorCode = {
   INVALID_ARGUMENT: 40001,
@@ -121,6 +123,12 @@ export const ErrorCode = {
    * nobody having it included (Tencent's 23008, which Natter does not tell apart).
    */
   MSG_REACTION_NOT_CONTAIN_USER: 23009,
+  /**
+   * searchCloudMessages: the server has no message search (one older than `POST
+   * /v1/messages/search`, which answers 404): Tencent's server code for search not enabled, which
+   * its SDK hands on and apps compare with; `error` and `status` stay the server's.
+   */
+  SEARCH_UNAVAILABLE: 60020,
   RATE_LIMITED: 42901,
   INTERNAL: 50001,
   UNAVAILABLE: 50301,

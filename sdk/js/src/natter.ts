@@ -12,7 +12,7 @@
  * blocklist BLACKLIST_UPDATED carries (blocklist.ts), the friend lists FRIEND_LIST_UPDATED,
  * FRIEND_APPLICATION_LIST_UPDATED and FRIEND_GROUP_LIST_UPDATED carry (friends.ts), the files of
  * media messages and their payloads (media.ts), forwarded chat records (merger.ts), message
- * reactions (reactions.ts) and the handlers (emitter.ts).
+ * reactions (reactions.ts), message search (search.ts) and the handlers (emitter.ts).
  */
 import { BlocklistFeed } from './blocklist.js';
 import { EVENT, TSignaling, TYPES, type EventName, type TSignalingValue, type TypesValue } from './constants.js';
@@ -93,6 +93,7 @@ import {
   toReactionUser,
   userPage,
 } from './reactions.js';
+import { searchError, searchRequest, searchResultList } from './search.js';
 import {
   DEFAULT_SOCKET_OPTIONS,
   ReconnectingSocket,
@@ -181,6 +182,8 @@ import type {
   RefuseFriendApplicationOptions,
   RenameConversationGroupOptions,
   RenameFriendGroupOptions,
+  SearchCloudMessagesOptions,
+  SearchCloudMessagesResult,
   SendMessageOptions,
   SetAllMessageReadOptions,
   SetConversationCustomDataOptions,
@@ -247,6 +250,8 @@ import {
   type WireReactionUsers,
   type WireReactionUsersRequest,
   type WireRemovedGroupMembers,
+  type WireSearchMessagesResponse,
+  type WireSearchResult,
   type WireSendMessageReply,
   type WireSyncReply,
   type WireTotalUnread,
@@ -296,8 +301,12 @@ const ASSIGNABLE_ROLES: ReadonlySet<unknown> = new Set([TYPES.GRP_MBR_ROLE_ADMIN
 /** handleGroupApplication's answers, as Tencent's (and the server's). */
 const HANDLE_ACTIONS: ReadonlySet<unknown> = new Set(['Agree', 'Reject']);
 
-/** The modules of Tencent's SDK whose calls Natter offers (callExperimentalAPI's `canIUseModule`). */
-const AVAILABLE_MODULES: ReadonlySet<unknown> = new Set(['group-module', 'relationship-module']);
+/**
+ * The modules of Tencent's SDK whose calls Natter offers (callExperimentalAPI's `canIUseModule`):
+ * groups, friends, and cloud search for its searchCloudMessages (its searches of groups, users
+ * and members stay unsupported).
+ */
+const AVAILABLE_MODULES: ReadonlySet<unknown> = new Set(['group-module', 'relationship-module', 'cloud-search-module']);
 
 /** Who may add a user as a friend (`TYPES.ALLOW_TYPE_*`, updateMyProfile's `allowType`). */
 const ALLOW_TYPES: ReadonlySet<unknown> = new Set([
@@ -765,9 +774,10 @@ export class Natter extends TencentUnsupported {
 
   /**
    * Tencent's `callExperimentalAPI`, for the questions TUIKit's engine asks on every login, answered
-   * as Tencent's SDK answers them: `canIUseModule` is `true` for `'group-module'` and
-   * `'relationship-module'` (friends, friend requests and friend groups) and `false` for every
-   * other module (Natter has no signalling, cloud search or follows);
+   * as Tencent's SDK answers them: `canIUseModule` is `true` for `'group-module'`,
+   * `'relationship-module'` (friends, friend requests and friend groups) and
+   * `'cloud-search-module'` (searchCloudMessages; Tencent's full SDK has every module) and `false`
+   * for every other module (Natter has no signalling or follows);
    * `isCommercialAbilityEnabled` resolves `{ enabled: true }` when every feature bit asked is one
    * Natter has, as Tencent's tells of those bought: message reactions (2^48, TUIKit's
    * `enabledEmojiPlugin`); `{ enabled: false }` for the others (per-message read receipts, online
@@ -3769,6 +3779,41 @@ export class Natter extends TencentUnsupported {
       userList: asArray<WireReactionUsers['userList'][number]>(reply.userList).map(toReactionUser),
       nextSeq: reply.nextSeq,
       isCompleted: reply.isCompleted,
+    });
+  }
+
+  // ---------------------------------------------------------------- search
+
+  /**
+   * Tencent's searchCloudMessages (its cloud search plugin), over the server's search (`POST
+   * /v1/messages/search`): `{ searchResultList, cursor, totalCount }`. Without a `conversationID`
+   * the conversations with matches, the one with the newest match first, `count` a page (default
+   * 10), each `{ conversationID, messageCount, messageList }`: `messageCount` its matches and, as
+   * Tencent's, `messageList` its single match when it has one, `[]` when it has more. With one,
+   * that conversation and a page of its matches, newest first, `messageCount` their number.
+   * `cursor` (pass it back for the next page) is `''` on the last page; `totalCount` counts every
+   * match (at most 1,000 a conversation). `timePosition` and `timePeriod` (seconds) bound the
+   * messages' times as Tencent's (see search.ts). The messages are Message objects as
+   * getMessageList hands them out, and findMessage finds them then. Bad options reject with 40001
+   * before any request (see search.ts), as Tencent's throws "Params validate failed"; a server
+   * without search rejects with Tencent's 60020 (`ErrorCode.SEARCH_UNAVAILABLE`).
+   */
+  async searchCloudMessages(options: SearchCloudMessagesOptions): Promise<ChatResponse<SearchCloudMessagesResult>> {
+    const body = searchRequest(options, this.getServerTime());
+    const me = this.userID;
+    if (me === null) throw notLoggedIn();
+    const reply = await this.http
+      .post<WireSearchMessagesResponse>('/v1/messages/search', body)
+      .catch((err: unknown) => {
+        throw searchError(err);
+      });
+    const allConversations = body.conversationID === undefined;
+    return ok({
+      searchResultList: searchResultList(asArray<WireSearchResult>(reply.searchResultList), allConversations, (wires) =>
+        wires.map((w) => this.keep(w, me)),
+      ),
+      cursor: typeof reply.cursor === 'string' ? reply.cursor : '',
+      totalCount: typeof reply.totalCount === 'number' ? reply.totalCount : 0,
     });
   }
 

@@ -854,6 +854,66 @@ export interface MessageReactionsUpdatedData {
   conversationID: ConversationID;
 }
 
+/** searchCloudMessages' options, as Tencent's (`MESSAGE_SEARCH_OPTIONS`). */
+export interface SearchCloudMessagesOptions {
+  /**
+   * 0–5 words, each 1–100 bytes; required (non-empty) unless `senderUserIDList` or
+   * `messageTypeList` is given. Letters A–Z match either case.
+   */
+  keywordList?: string[];
+  /** `'or'` (the default): messages with any of the words; `'and'`: with all of them. */
+  keywordListMatchType?: 'or' | 'and';
+  /** 0–5 userIDs: only their messages. */
+  senderUserIDList?: string[];
+  /**
+   * Only messages of these types: `TYPES.MSG_TEXT`, `MSG_IMAGE`, `MSG_AUDIO`, `MSG_FILE`,
+   * `MSG_VIDEO`, `MSG_LOCATION`, `MSG_CUSTOM`, `MSG_MERGER` (Tencent's; any other is refused).
+   */
+  messageTypeList?: string[];
+  /** One conversation (`C2C<userID>`, `GROUP<groupID>`); left out, or `''`, for all of them. */
+  conversationID?: ConversationID;
+  /** Seconds since the epoch: only messages sent at or before that second (0, the default: now). */
+  timePosition?: number;
+  /**
+   * Seconds: only messages sent within this long before `timePosition` (or now); 0, the default,
+   * is no limit. `24 * 60 * 60` is the last day.
+   */
+  timePeriod?: number;
+  /** 1–100 (default 10): messages on a page of one conversation, conversations on a page of all. */
+  count?: number;
+  /** The `cursor` of the page before; left out (or `''`) for the first page. */
+  cursor?: string;
+}
+
+/** One conversation's matches: an entry of searchCloudMessages' `searchResultList`. */
+export interface SearchCloudMessagesResultItem {
+  conversationID: ConversationID;
+  /**
+   * Searching all conversations: how many of the conversation's messages match (at most 1,000
+   * are counted). Searching one: the messages on this page.
+   */
+  messageCount: number;
+  /**
+   * Newest first. Searching all conversations, only a conversation's single match is given, as
+   * Tencent's (`[]` when `messageCount` is more than 1: search that conversation for them).
+   */
+  messageList: Message[];
+}
+
+/** searchCloudMessages' answer, as Tencent's. */
+export interface SearchCloudMessagesResult {
+  /**
+   * Searching all conversations: the conversations with matches, the one with the newest match
+   * first, `count` a page. Searching one: that conversation and a page of its matches (none when
+   * nothing matches).
+   */
+  searchResultList: SearchCloudMessagesResultItem[];
+  /** Pass it back for the next page; `''` when this is the last. */
+  cursor: string;
+  /** Every match of the search, on this page and the others (at most 1,000 a conversation counted). */
+  totalCount: number;
+}
+
 export interface GetConversationListOptions {
   /** `TYPES.CONV_C2C`, `TYPES.CONV_GROUP` or `TYPES.CONV_SYSTEM`. */
   type?: TypesValue;

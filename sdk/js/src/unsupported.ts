@@ -21,10 +21,9 @@ export const UNSUPPORTED_CALLS = {
   setMessageExtensions: 'Natter has no message extensions',
   getMessageExtensions: 'Natter has no message extensions',
   deleteMessageExtensions: 'Natter has no message extensions',
-  searchCloudMessages: 'Natter has no server-side search',
-  searchCloudGroups: 'Natter has no server-side search',
-  searchCloudUsers: 'Natter has no server-side search',
-  searchCloudGroupMembers: 'Natter has no server-side search',
+  searchCloudGroups: 'Natter searches messages only (searchCloudMessages)',
+  searchCloudUsers: 'Natter searches messages only (searchCloudMessages)',
+  searchCloudGroupMembers: 'Natter searches messages only (searchCloudMessages)',
   sendMessageReadReceipt: RECEIPTS,
   getMessageReadReceiptList: RECEIPTS,
   getGroupMessageReadMemberList: RECEIPTS,
@@ -111,9 +110,6 @@ export class TencentUnsupported {
   }
   deleteMessageExtensions(..._args: any[]): Promise<ChatResponse<any>> {
     return reject('deleteMessageExtensions');
-  }
-  searchCloudMessages(..._args: any[]): Promise<ChatResponse<any>> {
-    return reject('searchCloudMessages');
   }
   searchCloudGroups(..._args: any[]): Promise<ChatResponse<any>> {
     return reject('searchCloudGroups');

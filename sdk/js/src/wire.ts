@@ -52,6 +52,10 @@ export type WireMessageReactionsList = api.MessageReactionsList;
 /** `POST /v1/messages/reactions/users` body, and its answer (a page of the users who reacted so). */
 export type WireReactionUsersRequest = api.ReactionUsersRequest;
 export type WireReactionUsers = api.ReactionUsers;
+/** `POST /v1/messages/search` body, and its answer (a page of the conversations or messages that match). */
+export type WireSearchMessagesRequest = api.SearchMessagesRequest;
+export type WireSearchMessagesResponse = api.SearchMessagesResponse;
+export type WireSearchResult = api.SearchResult;
 /** The payload of a group tip (`TIMGroupTipElem`), the message the server writes of a member's change. */
 export type WireGroupTipPayload = api.GroupTipPayload;
 /** A user's whole profile (`POST /v1/profiles`, `GET /v1/profile`, `profileUpdated`). */

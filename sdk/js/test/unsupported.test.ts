@@ -151,6 +151,7 @@ describe('unsupported calls', () => {
       'removeMessageReaction',
       'getMessageReactions',
       'getAllUserListOfMessageReaction',
+      'searchCloudMessages',
       'getUserProfile',
       'getMyProfile',
       'getGroupProfile',
@@ -197,7 +198,8 @@ describe('unsupported calls', () => {
     const chat = newChat(server);
     assert.equal(chat.callExperimentalAPI('canIUseModule', 'group-module'), true);
     assert.equal(chat.callExperimentalAPI('canIUseModule', 'relationship-module'), true, 'friends');
-    for (const module of ['signaling-module', 'cloud-search-module', 'follow-module']) {
+    assert.equal(chat.callExperimentalAPI('canIUseModule', 'cloud-search-module'), true, 'searchCloudMessages');
+    for (const module of ['signaling-module', 'follow-module']) {
       assert.equal(chat.callExperimentalAPI('canIUseModule', module), false, module);
     }
     for (const feature of [2 ** 5, 2 ** 7, 2 ** 38, 2 ** 39, 2 ** 40, 2 ** 48]) {

@@ -208,6 +208,25 @@ async function main(): Promise<void> {
       render(`${userList.map((u: { nick: string }) => u.nick).join()} ${nextSeq} ${isCompleted}`);
     });
   await chat.removeMessageReaction(stored, 'smile');
+  // Searching messages, as Tencent's documentation writes it.
+  await chat
+    .searchCloudMessages({
+      keywordList: ['hello', 'world'],
+      keywordListMatchType: 'and',
+      conversationID: 'GROUPgroup1',
+      timePosition: Number((new Date().getTime() / 1000).toFixed(0)),
+      timePeriod: 24 * 60 * 60,
+      senderUserIDList: [],
+      messageTypeList: [TencentCloudChat.TYPES.MSG_TEXT],
+      cursor: '',
+    })
+    .then((imResponse) => {
+      const { totalCount, cursor, searchResultList } = imResponse.data;
+      for (let i = 0; i < searchResultList.length; i++) {
+        const { conversationID, messageCount, messageList } = searchResultList[i]!;
+        render(`${conversationID} ${messageCount} ${messageList.map(describeMessage).join()} ${totalCount} ${cursor}`);
+      }
+    });
   await chat.revokeMessage(stored).then(
     (imResponse) => render(String(imResponse.data.message.isRevoked)),
     (imError) => console.warn('revokeMessage error:', imError),
