@@ -83,6 +83,7 @@ import {
 import { MessageCache, applyModification, applyRecall } from './messages.js';
 import {
   MAX_MESSAGES_PER_REACTION_REQUEST,
+  ReactionVersions,
   checkReactable,
   checkReactionID,
   checkReactionsOptions,
@@ -540,6 +541,7 @@ export class Natter extends TencentUnsupported {
   private totalVersion = -1;
   /** Messages seen lately (findMessage, paging on older servers), and the recalls and deletions told. */
   private readonly cache = new MessageCache();
+  private readonly reactionVersions = new ReactionVersions();
   /**
    * The file of each media message this instance created, until it is uploaded: sendMessage (and
    * resendMessage after a failed upload) uploads it, once, before sending the message. Held by
@@ -730,6 +732,7 @@ export class Natter extends TencentUnsupported {
     this.store.clear();
     this.delivery.clear();
     this.cache.clear();
+    this.reactionVersions.clear();
     this.hoppingEnds.clear();
     this.mentions.clear();
     this.groupListFeed.stop();
@@ -1202,11 +1205,13 @@ export class Natter extends TencentUnsupported {
    * MESSAGE_REACTIONS_UPDATED, as Tencent's: `{ messageID, reactionList }` (and Natter's
    * `conversationID`), the message named by the ID the app holds it by: the ID this instance gave
    * its own sends, the server's for every other message. Nothing for a message this user deleted
-   * for themself (the app shows it no more).
+   * for themself (the app shows it no more), nor for a push older than what the app was given
+   * ({@link ReactionVersions}).
    */
   private emitReactions(data: Partial<WireMessageReactions>): void {
     const serverID = data.messageID;
     if (this.userID === null || typeof serverID !== 'string' || this.cache.isDeleted(serverID)) return;
+    if (!this.reactionVersions.take(serverID, data.version)) return;
     this.emit(EVENT.MESSAGE_REACTIONS_UPDATED, {
       messageID: this.cache.localID(serverID),
       reactionList: asArray<WireReaction>(data.reactionList).map(toReaction),
@@ -3738,6 +3743,7 @@ export class Natter extends TencentUnsupported {
             // One entry per message asked, in order; matched by ID all the same (a message
             // given twice gets the answer twice).
             for (const entry of asArray<WireMessageReactions>(reply.resultList)) {
+              this.reactionVersions.note(entry.messageID, entry.version);
               const reactionList = asArray<WireReaction>(entry.reactionList);
               run.forEach((i, k) => {
                 if (ids[k] === entry.messageID) resultList[i]!.reactionList = reactionList.map(toReaction);

@@ -155,3 +155,39 @@ export function chunks<T>(items: readonly T[], size: number): T[][] {
   for (let i = 0; i < items.length; i += size) runs.push(items.slice(i, i + size));
   return runs;
 }
+
+/**
+ * The latest version of each message's reactions this instance has heard of: two members'
+ * reactions made at once may be pushed in either order (the server numbers every change of a
+ * message's reactions), and a push at or below what a list answer or a later push gave is
+ * older than what the app holds. Bounded: the oldest messages are forgotten first.
+ */
+export class ReactionVersions {
+  private readonly latest = new Map<string, number>();
+
+  constructor(private readonly capacity = 5000) {}
+
+  /** Whether a push at `version` is news for the message; if so it becomes the latest. */
+  take(serverID: string, version: unknown): boolean {
+    if (typeof version !== 'number') return true;
+    const known = this.latest.get(serverID);
+    if (known !== undefined && version <= known) return false;
+    this.note(serverID, version);
+    return true;
+  }
+
+  /** A list answer's version for the message, when it is newer than what is known. */
+  note(serverID: string, version: unknown): void {
+    if (typeof version !== 'number') return;
+    const known = this.latest.get(serverID);
+    if (known !== undefined && version <= known) return;
+    this.latest.delete(serverID);
+    this.latest.set(serverID, version);
+    if (this.latest.size > this.capacity) this.latest.delete(this.latest.keys().next().value!);
+  }
+
+  clear(): void {
+    this.latest.clear();
+  }
+}
+

@@ -13,7 +13,7 @@ import { EVENT, ErrorCode, NatterError, TYPES, type Message, type MessageReactio
 import { closeAll, destroyAllChats, liveDevice, newChat, refusedWith, sendText } from '../testing/chat.js';
 import { spyFetch, startServer, uniqueUid, waitFor, type TestServer } from '../testing/server.js';
 import { NatterError as SourceNatterError } from '../src/errors.js';
-import { tencentReactionError } from '../src/reactions.js';
+import { ReactionVersions, tencentReactionError } from '../src/reactions.js';
 
 let server: TestServer;
 
@@ -589,5 +589,21 @@ describe("Tencent's codes and the checks made before any request", () => {
     for (const other of [2 ** 5, 2 ** 7, 2 ** 38, 2 ** 48 + 2 ** 5, 0, 'x', undefined]) {
       assert.deepEqual(await chat.callExperimentalAPI('isCommercialAbilityEnabled', other), { code: 0, data: { enabled: false } }, String(other));
     }
+  });
+});
+
+describe('pushes out of order', () => {
+  test("a push at or below the version the app was given is older than what it holds: dropped", () => {
+    const versions = new ReactionVersions(2);
+    assert.equal(versions.take('7', 2), true, 'news');
+    assert.equal(versions.take('7', 1), false, 'the earlier change, arriving late');
+    assert.equal(versions.take('7', 2), false, 'the same change again');
+    versions.note('8', 5); // a list answer
+    assert.equal(versions.take('8', 5), false, 'the push of what the list gave');
+    assert.equal(versions.take('8', 6), true);
+    assert.equal(versions.take('9', undefined), true, 'a push without a version is taken');
+    // the oldest message is forgotten past the capacity
+    versions.note('10', 1);
+    assert.equal(versions.take('7', 1), true, 'message 7 forgotten');
   });
 });
