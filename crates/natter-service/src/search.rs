@@ -3,7 +3,8 @@
 
 use natter_core::wire::{self, SearchMessagesRequest};
 use natter_core::{ConversationId, Error, Result, Uid, message};
-use natter_store::search::{self, MessageSearch};
+use natter_store::StoredMessage;
+use natter_store::search::{self, Found, MessageSearch};
 
 use crate::{Natter, present};
 
@@ -24,13 +25,13 @@ impl Natter {
         request: SearchMessagesRequest,
     ) -> Result<wire::SearchMessagesResponse> {
         let one_conversation = request.conversation_id.is_some();
-        let (search, start, count) = checked(request)?;
+        let (search, after, count) = checked(request)?;
         let searcher = uid.clone();
         let found = self
             .read(move |db| search::messages(db, &searcher, &search))
             .await?;
         let total_count = found.iter().map(|f| f.messages.len() as u64).sum();
-        let (search_result_list, more) = if one_conversation {
+        let (search_result_list, cursor) = if one_conversation {
             let Some(found) = found.into_iter().next() else {
                 return Ok(wire::SearchMessagesResponse {
                     total_count: 0,
@@ -38,26 +39,41 @@ impl Natter {
                     cursor: String::new(),
                 });
             };
-            let page: Vec<wire::Message> = found
+            let rest: Vec<_> = found
                 .messages
                 .iter()
-                .skip(start)
-                .take(count)
-                .map(|stored| present::message(stored, &found.conversation))
+                .filter(|stored| after.as_ref().is_none_or(|after| stored.seq < after.seq))
                 .collect();
-            let more = start + page.len() < found.messages.len();
+            let page = &rest[..rest.len().min(count)];
+            let cursor = match page.last() {
+                Some(last) if rest.len() > page.len() => Cursor::after_message(last),
+                _ => String::new(),
+            };
             let result = wire::SearchResult {
                 conversation_id: found.conversation.to_string(),
                 message_count: page.len() as u64,
-                message_list: page,
+                message_list: page
+                    .iter()
+                    .map(|stored| present::message(stored, &found.conversation))
+                    .collect(),
             };
-            (vec![result], more)
+            (vec![result], cursor)
         } else {
-            let more = start + count < found.len();
-            let page = found
+            let rest: Vec<_> = found
                 .iter()
-                .skip(start)
-                .take(count)
+                .filter(|found| {
+                    after
+                        .as_ref()
+                        .is_none_or(|after| Cursor::of(found) < *after)
+                })
+                .collect();
+            let page = &rest[..rest.len().min(count)];
+            let cursor = match page.last() {
+                Some(last) if rest.len() > page.len() => Cursor::of(last).to_string(),
+                _ => String::new(),
+            };
+            let results = page
+                .iter()
                 .map(|found| wire::SearchResult {
                     conversation_id: found.conversation.to_string(),
                     message_count: found.messages.len() as u64,
@@ -68,23 +84,67 @@ impl Natter {
                     },
                 })
                 .collect();
-            (page, more)
+            (results, cursor)
         };
         Ok(wire::SearchMessagesResponse {
             total_count,
             search_result_list,
-            cursor: if more {
-                (start + count).to_string()
-            } else {
-                String::new()
-            },
+            cursor,
         })
+    }
+}
+
+/// Where a page ends, so the next starts after it however the matches changed meanwhile (an
+/// offset would repeat a match when a new one came first): searching one conversation, the
+/// last message's seq (the next page is older); searching all, the last conversation's newest
+/// match and its ID, the order the conversations come in. Written `<time>.<seq>.<conversation>`
+/// (`.` is in no conversation ID's first part).
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+struct Cursor {
+    time_ms: i64,
+    seq: u64,
+    conversation: String,
+}
+
+impl Cursor {
+    /// A conversation's place among the conversations found.
+    fn of(found: &Found) -> Cursor {
+        let newest = &found.messages[0];
+        Cursor {
+            time_ms: newest.time_ms,
+            seq: 0,
+            conversation: found.conversation.to_string(),
+        }
+    }
+
+    fn after_message(stored: &StoredMessage) -> String {
+        Cursor {
+            time_ms: stored.time_ms,
+            seq: stored.seq,
+            conversation: String::new(),
+        }
+        .to_string()
+    }
+
+    fn parse(text: &str) -> Option<Cursor> {
+        let mut parts = text.splitn(3, '.');
+        Some(Cursor {
+            time_ms: parts.next()?.parse().ok()?,
+            seq: parts.next()?.parse().ok()?,
+            conversation: parts.next()?.to_owned(),
+        })
+    }
+}
+
+impl std::fmt::Display for Cursor {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}.{}.{}", self.time_ms, self.seq, self.conversation)
     }
 }
 
 /// The search a request asks for, where its page starts and how long it is; or what is wrong
 /// with it.
-fn checked(request: SearchMessagesRequest) -> Result<(MessageSearch, usize, usize)> {
+fn checked(request: SearchMessagesRequest) -> Result<(MessageSearch, Option<Cursor>, usize)> {
     if request.keyword_list.is_empty()
         && request.sender_user_id_list.is_empty()
         && request.message_type_list.is_empty()
@@ -146,13 +206,13 @@ fn checked(request: SearchMessagesRequest) -> Result<(MessageSearch, usize, usiz
             "count: 1 to {MAX_PAGE}, not {count}"
         )));
     }
-    let start = match request.cursor.as_deref() {
-        None | Some("") => 0,
-        Some(cursor) => cursor.parse().map_err(|_| {
+    let after = match request.cursor.as_deref() {
+        None | Some("") => None,
+        Some(cursor) => Some(Cursor::parse(cursor).ok_or_else(|| {
             Error::invalid_argument(format!(
                 "cursor: {cursor:?} is not a cursor this search gave"
             ))
-        })?,
+        })?),
     };
     let search = MessageSearch {
         words: request.keyword_list,
@@ -163,5 +223,5 @@ fn checked(request: SearchMessagesRequest) -> Result<(MessageSearch, usize, usiz
         from_ms: request.from_time,
         to_ms: request.to_time,
     };
-    Ok((search, start, count as usize))
+    Ok((search, after, count as usize))
 }

@@ -40,7 +40,8 @@ pub struct Found {
     pub messages: Vec<StoredMessage>,
 }
 
-/// The conversations of `uid` with matches, the one with the newest match first.
+/// The conversations of `uid` with matches, the one with the newest match first (at the same
+/// time, the greater ID first).
 pub fn messages(db: &dyn Db, uid: &Uid, search: &MessageSearch) -> Result<Vec<Found>> {
     let loaded = match &search.conversation {
         Some(conversation) => rows::load(db, uid, conversation)?.into_iter().collect(),
@@ -85,7 +86,11 @@ pub fn messages(db: &dyn Db, uid: &Uid, search: &MessageSearch) -> Result<Vec<Fo
             messages,
         });
     }
-    found.sort_by_key(|found| std::cmp::Reverse(found.messages[0].time_ms));
+    // Newest match first; at the same time, by conversation (from the last), so that pages of
+    // the list follow one order.
+    found.sort_by_cached_key(|found| {
+        std::cmp::Reverse((found.messages[0].time_ms, found.conversation.to_string()))
+    });
     Ok(found)
 }
 
