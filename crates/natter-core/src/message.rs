@@ -233,13 +233,14 @@ fn group_update_words(tip: &GroupTipPayload) -> String {
 }
 
 /// The words a search finds a message by, as its type keeps them: a text's text (Tencent's or
-/// WuKongIM's), a custom message's `data`, `description` and `extension`, a file's name, a
-/// location's description, a chat record's title and abstracts. Images, voice, video and
+/// WuKongIM's), a custom message's `data`, `description` and `extension` (and `text`, which
+/// apps and the server API's senders often give a custom payload), a file's name, a location's
+/// description, a chat record's title and abstracts. Images, voice, video and
 /// stickers have none: a search by sender or type finds them.
 pub fn searchable_text<'a>(message_type: &str, payload: &'a Value) -> Vec<&'a str> {
     let fields: &[&str] = match message_type {
         TEXT => &["text", "content"],
-        CUSTOM => &["data", "description", "extension"],
+        CUSTOM => &["data", "description", "extension", "text"],
         FILE => &["fileName", "name"],
         "TIMLocationElem" => &["description"],
         RELAY => &["title"],
@@ -382,6 +383,10 @@ mod tests {
                 &json!({"data": "d", "description": "e", "extension": 1})
             ),
             ["d", "e"]
+        );
+        assert_eq!(
+            searchable_text(CUSTOM, &json!({"text": "seeded"})),
+            ["seeded"]
         );
         assert_eq!(
             searchable_text(FILE, &json!({"fileName": "a.pdf"})),

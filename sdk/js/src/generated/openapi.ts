@@ -3905,8 +3905,8 @@ export interface components {
         SearchMessagesRequest: {
             /**
              * @description 0–5 words, each 1–100 bytes, looked for in the messages' text (a text's text, a custom
-             *     message's data, description and extension, a file's name, …); letters A–Z match either
-             *     case.
+             *     message's data, description, extension and text, a file's name, …); letters A–Z match
+             *     either case.
              */
             keywordList?: string[];
             /** @description `or` (the default): any of the words; `and`: all of them. */
