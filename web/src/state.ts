@@ -6,7 +6,16 @@
  * Values are replaced, never mutated (a new array or Set each time), so a signal always notices.
  */
 import { batch, computed, signal } from '@preact/signals';
-import type { Conversation, ConversationID, Friend, FriendApplication, Message, MessageReaction, NetState } from '@natter/sdk';
+import type {
+  Conversation,
+  ConversationID,
+  Friend,
+  FriendApplication,
+  Message,
+  MessageReaction,
+  NetState,
+  SearchCloudMessagesResultItem,
+} from '@natter/sdk';
 
 export interface Session {
   uid: string;
@@ -33,6 +42,25 @@ export interface Thread {
   complete: boolean;
   /** What to pass to getMessageList for the page before the oldest loaded one. */
   next: string;
+  /**
+   * The newest messages are loaded, so messages arriving join the history. False after a jump to
+   * an older message (a search result) until the pages after it, loaded as the reader scrolls
+   * down, reach the end.
+   */
+  latest: boolean;
+  /** While not `latest`: the sequence the next newer page starts at (getMessageListHopping). */
+  newerFrom: number;
+  loadingNewer: boolean;
+  /**
+   * Messages received while not `latest`: shown once the newer pages reach the end (joining them
+   * earlier would leave a gap in the history).
+   */
+  arrived: Message[];
+  /**
+   * The message a search result opened: scrolled to, focused and marked for a moment. `jump` tells
+   * one jump from the next, to the same message too.
+   */
+  found: { key: string; jump: number } | null;
   error: string | null;
   /**
    * The reactions to the stored messages, by message ID, each list in the order the reactions were
@@ -40,6 +68,40 @@ export interface Thread {
    * then kept by MESSAGE_REACTIONS_UPDATED (reactions.ts). A message without any has no entry.
    */
   reactions: ReadonlyMap<string, MessageReaction[]>;
+}
+
+/**
+ * A search of the user's messages (search.ts), open while the field at the top of the list has
+ * text: the conversations with matches, or the matches of one of them.
+ */
+export interface Search {
+  /** What the field holds. */
+  text: string;
+  /** The words `results` are for (what was typed may have changed since). */
+  words: string[];
+  /** The conversations with matches, the newest match first; `null` until the first answer. */
+  results: SearchCloudMessagesResultItem[] | null;
+  /** Every match (the server's `totalCount`). */
+  total: number;
+  /** What to pass for the next page of results; `''` when there is none. */
+  cursor: string;
+  /** A search, or a page of one, is on its way. */
+  loading: boolean;
+  /** The last search failed (a toast said why); Enter tries again. */
+  failed: boolean;
+  /** The matches of one conversation, when one with several was chosen. */
+  matches: SearchMatches | null;
+}
+
+/** One conversation's matches, newest first, a page at a time. */
+export interface SearchMatches {
+  id: ConversationID;
+  /** How many there are, as the results counted them. */
+  count: number;
+  /** `null` until the first page came. */
+  messages: Message[] | null;
+  cursor: string;
+  loading: boolean;
 }
 
 export type MenuAnchor = { x: number; y: number } | { element: HTMLElement };
@@ -141,6 +203,8 @@ export const state = {
   hidden: signal<ReadonlySet<ConversationID>>(new Set()),
   activeID: signal<ConversationID | null>(null),
   thread: signal<Thread | null>(null),
+  /** The message search, shown in place of the tabs and the list; `null` when closed. */
+  search: signal<Search | null>(null),
   selecting: signal(false),
   selected: signal<ReadonlySet<ConversationID>>(new Set()),
   /** The list row that holds the roving tab stop. */
@@ -311,6 +375,7 @@ export function resetSession(): void {
     state.hidden.value = new Set();
     state.activeID.value = null;
     state.thread.value = null;
+    state.search.value = null;
     state.selecting.value = false;
     state.selected.value = new Set();
     state.focusID.value = null;

@@ -1,9 +1,11 @@
 /**
- * The open conversation: opening and closing it, its history page by page, sending, and marking it
- * read. Everything here writes `state.activeID` and `state.thread`; the views render them.
+ * The open conversation: opening it (at its newest messages, or at a message a search found) and
+ * closing it, its history page by page (older ones, and newer ones after such a jump), sending,
+ * and marking it read. Everything here writes `state.activeID` and `state.thread`; the views
+ * render them.
  */
 import { batch, computed, effect } from '@preact/signals';
-import TencentCloudChat, { ErrorCode, type ConversationID, type Message } from '@natter/sdk';
+import TencentCloudChat, { ErrorCode, type ConversationID, type GetMessageListHoppingResult, type Message } from '@natter/sdk';
 import { chat, currentChat } from './client.ts';
 import { announce, toast } from './feedback.ts';
 import {
@@ -59,7 +61,38 @@ export function addressedConversation(): ConversationID | null {
   }
 }
 
-export function openConversation(id: ConversationID): void {
+/** A thread that has loaded nothing yet: at the newest messages, or (`latest` false) around one. */
+function emptyThread(id: ConversationID, token: number, latest: boolean): Thread {
+  return {
+    id,
+    token,
+    messages: [],
+    outgoing: [],
+    loaded: false,
+    loadingOlder: false,
+    complete: false,
+    next: '',
+    latest,
+    newerFrom: 0,
+    loadingNewer: false,
+    arrived: [],
+    found: null,
+    error: null,
+    reactions: new Map(),
+  };
+}
+
+/**
+ * Opens a conversation at its newest messages, or at `at`, one of its messages (a search result):
+ * the page around it, scrolled to it and marked for a moment. A message the open history shows
+ * already is only scrolled to.
+ */
+export function openConversation(id: ConversationID, at?: Message): void {
+  const open = state.thread.value;
+  if (at && open?.id === id && open.messages.some((m) => m.ID === at.ID)) {
+    showFound(open.token, at.ID);
+    return;
+  }
   const token = ++openings;
   draftDiscarded = null;
   rememberOpen(id);
@@ -68,21 +101,23 @@ export function openConversation(id: ConversationID): void {
     state.editing.value = null;
     state.activeID.value = id;
     if (findConversation(id)) state.focusID.value = id;
-    state.thread.value = {
-      id,
-      token,
-      messages: [],
-      outgoing: [],
-      loaded: false,
-      loadingOlder: false,
-      complete: false,
-      next: '',
-      error: null,
-      reactions: new Map(),
-    };
+    state.thread.value = emptyThread(id, token, !at);
   });
-  void loadPage(token, id, true);
+  void (at ? loadAround(token, id, at) : loadPage(token, id, true));
   if (isGroup(id)) void checkGroupAccess(id);
+}
+
+/**
+ * Back to the newest messages after a jump (the view's *Jump to the latest*, and sending, whose
+ * message shows at the end): the history loads again from its end.
+ */
+export function showLatest(): Thread | null {
+  const t = state.thread.value;
+  if (!t || t.latest) return t;
+  const fresh = emptyThread(t.id, ++openings, true);
+  state.thread.value = fresh;
+  void loadPage(fresh.token, t.id, true);
+  return fresh;
 }
 
 /**
@@ -122,25 +157,107 @@ async function loadPage(token: number, id: ConversationID, first: boolean): Prom
     }));
     void loadReactions(token, id, data.messageList);
   } catch (err) {
-    if (first) {
-      const error =
-        errorCode(err) === 40401
-          ? `${displayName(id, findConversation(id))} does not exist on this server.`
-          : `Could not load the history: ${describeError(err)}`;
-      update(token, (t) => ({ ...t, loaded: true, error }));
-    } else {
+    if (first) firstPageFailed(token, id, err);
+    else {
       update(token, (t) => ({ ...t, loadingOlder: false }));
       if (state.thread.value?.token === token) toast(`Could not load earlier messages: ${describeError(err)}`, 'error');
     }
   }
 }
 
-/** New messages from the SDK (other people, and this user's other devices and tabs). */
+function firstPageFailed(token: number, id: ConversationID, err: unknown): void {
+  const error =
+    errorCode(err) === 40401
+      ? `${displayName(id, findConversation(id))} does not exist on this server.`
+      : `Could not load the history: ${describeError(err)}`;
+  update(token, (t) => ({ ...t, loaded: true, error }));
+}
+
+/** How long a message a search result opened stays marked. */
+const FOUND_MS = 3000;
+let jumps = 0;
+
+/** Scrolls the history to a message and marks it for a moment (views/Messages.tsx). */
+function showFound(token: number, key: string): void {
+  const jump = ++jumps;
+  update(token, (t) => ({ ...t, found: { key, jump } }));
+  setTimeout(() => update(token, (t) => (t.found?.jump === jump ? { ...t, found: null } : t)), FOUND_MS);
+}
+
+/**
+ * The history around a message (a search result), as Tencent's apps jump to one: a page of it and
+ * the messages before it, and a page of those after it (getMessageListHopping from its sequence,
+ * each way). Older pages then load as usual; newer ones as the reader scrolls down (`loadNewer`).
+ */
+async function loadAround(token: number, id: ConversationID, at: Message): Promise<void> {
+  try {
+    const sdk = chat();
+    const [before, after] = await Promise.all([
+      sdk.getMessageListHopping({ conversationID: id, sequence: at.sequence, direction: 0 }),
+      sdk.getMessageListHopping({ conversationID: id, sequence: at.sequence + 1, direction: 1 }),
+    ]);
+    const older = before.data.messageList;
+    const around = (t: Thread): Thread => ({
+      ...t,
+      messages: merge(t.messages, older),
+      loaded: true,
+      complete: before.data.isCompleted,
+      next: older[0]?.ID ?? '',
+    });
+    update(token, (t) => withNewer(around(t), after.data));
+    void loadReactions(token, id, [...older, ...after.data.messageList]);
+    const t = state.thread.value;
+    if (t?.token !== token) return;
+    // Recalled or deleted since the search: the history shows where it was.
+    if (t.messages.some((m) => m.ID === at.ID)) showFound(token, at.ID);
+    else toast('That message is no longer in the conversation.', 'error');
+  } catch (err) {
+    firstPageFailed(token, id, err);
+  }
+}
+
+/** A page of newer messages joined to the thread; at the end, those that arrived meanwhile too. */
+function withNewer(t: Thread, page: GetMessageListHoppingResult): Thread {
+  const latest = page.isCompleted;
+  return {
+    ...t,
+    messages: merge(t.messages, latest ? [...page.messageList, ...t.arrived] : page.messageList),
+    arrived: latest ? [] : t.arrived,
+    latest,
+    newerFrom: typeof page.nextMessageSeq === 'number' ? page.nextMessageSeq : 0,
+    loadingNewer: false,
+  };
+}
+
+/** The page after the newest loaded message, after a jump; the views call it when the bottom comes into view. */
+export function loadNewer(): void {
+  const t = state.thread.value;
+  if (!t || !t.loaded || t.latest || t.loadingNewer || t.error) return;
+  void loadNewerPage(t.token, t.id, t.newerFrom);
+}
+
+async function loadNewerPage(token: number, id: ConversationID, from: number): Promise<void> {
+  update(token, (t) => ({ ...t, loadingNewer: true }));
+  try {
+    const { data } = await chat().getMessageListHopping({ conversationID: id, sequence: from, direction: 1 });
+    update(token, (t) => withNewer(t, data));
+    void loadReactions(token, id, data.messageList);
+  } catch (err) {
+    update(token, (t) => ({ ...t, loadingNewer: false }));
+    if (state.thread.value?.token === token) toast(`Could not load newer messages: ${describeError(err)}`, 'error');
+  }
+}
+
+/**
+ * New messages from the SDK (other people, and this user's other devices and tabs). After a jump
+ * to an older message they wait until the newer pages reach the end.
+ */
 export function receive(messages: Message[]): void {
   const t = state.thread.value;
   if (!t) return;
   const mine = messages.filter((m) => m.conversationID === t.id);
-  if (mine.length > 0) state.thread.value = { ...t, messages: merge(t.messages, mine) };
+  if (mine.length === 0) return;
+  state.thread.value = t.latest ? { ...t, messages: merge(t.messages, mine) } : { ...t, arrived: merge(t.arrived, mine) };
 }
 
 /** System notices, and groups the user left, was removed from or that were dismissed, take no messages. */
@@ -265,7 +382,7 @@ export function muteNote(id: ConversationID): string | null {
  * the caller still has the text, and gives it back to the user.
  */
 export function send(text: string, atUserList: string[] = []): boolean {
-  const t = state.thread.value;
+  let t = state.thread.value;
   if (!t || !canSend(t.id)) return false;
   const options = {
     to: targetOf(t.id),
@@ -282,6 +399,8 @@ export function send(text: string, atUserList: string[] = []): boolean {
     toast(`Not sent: ${describeError(err)}`, 'error');
     return false;
   }
+  // Written after a jump to an older message: the history goes back to its end, where it shows.
+  t = showLatest()!;
   update(t.token, (th) => ({ ...th, outgoing: [...th.outgoing, message] }));
   saveDraft(t.id, ''); // sent: the draft is done with
   void deliver(t.token, t.id, message, () => chat().sendMessage(message));
@@ -317,7 +436,7 @@ const CREATE = { image: 'createImageMessage', video: 'createVideoMessage', file:
  * the toast says why.
  */
 export function sendFiles(files: File[]): void {
-  const t = state.thread.value;
+  let t = state.thread.value;
   if (!t || !canAttach(t.id) || files.length === 0) return;
   const made: Message[] = [];
   for (const file of files) {
@@ -337,6 +456,7 @@ export function sendFiles(files: File[]): void {
     }
   }
   if (made.length === 0) return;
+  t = showLatest()!; // as for text
   update(t.token, (th) => ({ ...th, outgoing: [...th.outgoing, ...made] }));
   announce(made.length === 1 ? `Sending ${attached.get(made[0])!.name}.` : `Sending ${made.length} files.`);
   void (async () => {

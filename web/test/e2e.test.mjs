@@ -1859,6 +1859,103 @@ test('the web client against a real server', async (t) => {
     await bob.waitForSelector(item('C2Calice'));
   });
 
+  await step('searches messages: conversations with matches, one match opened and marked, an older one jumped to', async () => {
+    await alice.bringToFront();
+    // text messages, as the users' apps send them (the server searches a text's text)
+    const send = (token, conversationID, text) =>
+      api('/v1/messages', token, { conversationID, type: 'TIMTextElem', payload: { text } });
+    // two matches with dave, the older one well before the newest page; one in the group, later
+    await send('dave-token-2', 'C2Calice', 'A quokka smiled at me today');
+    for (let n = 1; n <= 21; n++) await send('dave-token-2', 'C2Calice', `Catching up ${n}`);
+    await send(tokenOf('carol'), 'GROUPdemo', 'Quokka pictures from the trip are up');
+    await send('dave-token-2', 'C2Calice', 'Second quokka story, I promise');
+    await alice.waitForSelector(`${item('C2Cdave')} .conv-preview >> text=Second quokka story, I promise`);
+
+    // typing searches (once typing pauses): each conversation with its matches, newest first
+    await alice.fill('#search-input', 'quokka');
+    await alice.waitForSelector('#search-status >> text=3 messages found');
+    const hit = (id) => `#search-results .search-hit[data-id="${id}"]`;
+    assert.deepEqual(await alice.$$eval('#search-list .search-hit', (els) => els.map((el) => el.dataset.id)), [
+      'C2Cdave',
+      'GROUPdemo',
+    ]);
+    assert.equal(await alice.isVisible('#conv-list'), false, 'the results take the place of the list');
+    assert.equal(await alice.textContent(`${hit('C2Cdave')} .conv-name`), 'dave');
+    assert.equal(await alice.textContent(`${hit('C2Cdave')} .search-count`), '2 messages');
+    // a single match shows itself: its sender, the word marked (any case), its time
+    assert.equal(await alice.textContent(`${hit('GROUPdemo')} .conv-name`), 'Demo crew');
+    assert.equal(await alice.textContent(`${hit('GROUPdemo')} .search-text`), 'carol: Quokka pictures from the trip are up');
+    assert.equal(await alice.textContent(`${hit('GROUPdemo')} mark`), 'Quokka');
+    assert.match(await alice.textContent(`${hit('GROUPdemo')} .conv-time`), /^\d{1,2}:\d\d/);
+    await shot(alice, '36-search', { toasts: false });
+
+    // choosing it opens the group at that message, focused and marked for a moment
+    await alice.click(hit('GROUPdemo'));
+    await alice.waitForFunction(() => document.querySelector('#pane-title')?.textContent === 'Demo crew');
+    await alice.waitForSelector('#msg-list .msg-found >> text=Quokka pictures from the trip are up');
+    assert.equal(await alice.evaluate(() => document.activeElement?.classList.contains('msg-found')), true);
+    await alice.waitForSelector('#msg-list .msg-found', { state: 'detached' });
+    assert.equal(await alice.isVisible('#search-results'), true, 'the results stay, to choose another');
+
+    // from the keyboard: ↓ from the field, Enter on dave's: his two matches, newest first
+    await alice.focus('#search-input');
+    await alice.keyboard.press('ArrowDown');
+    assert.equal(await alice.evaluate(() => document.activeElement?.dataset.id), 'C2Cdave');
+    await alice.keyboard.press('Enter');
+    await alice.waitForSelector('#search-matches-title >> text=2 messages in dave');
+    await alice.waitForFunction(() => document.querySelectorAll('#search-matches .search-match').length === 2);
+    assert.deepEqual(await alice.$$eval('#search-matches .search-match-text', (els) => els.map((el) => el.textContent)), [
+      'Second quokka story, I promise',
+      'A quokka smiled at me today',
+    ]);
+    assert.equal(await alice.evaluate(() => document.activeElement?.id), 'search-back');
+    await alice.keyboard.press('ArrowDown');
+    await alice.keyboard.press('ArrowDown');
+    await alice.keyboard.press('Enter');
+    // the older one is 22 messages back, past the newest page: the history opens around it
+    // (getMessageListHopping), the newer messages below not loaded until scrolled to
+    await alice.waitForFunction(() => document.querySelector('#pane-title')?.textContent === 'dave');
+    await alice.waitForSelector('#msg-list .msg-found >> text=A quokka smiled at me today');
+    await alice.waitForSelector('#history-newer');
+    assert.equal(await alice.locator('#msg-list >> text=Second quokka story, I promise').count(), 0);
+    assert.equal(await alice.locator('#msg-list >> text=Got them all, thanks').count(), 1, 'the messages before it');
+    await shot(alice, '37-search-jump', { toasts: false });
+    // Jump to the latest: the end of the conversation
+    await alice.click('#show-latest');
+    await alice.waitForSelector('#msg-list >> text=Second quokka story, I promise');
+    await alice.waitForSelector('#history-newer', { state: 'detached' });
+
+    // a conversation's matches come a page (20) at a time: More brings the rest
+    await alice.fill('#search-input', 'catching');
+    await alice.waitForSelector(`${hit('C2Cdave')} .search-count >> text=21 messages`);
+    await alice.click(hit('C2Cdave'));
+    await alice.waitForFunction(() => document.querySelectorAll('#search-matches .search-match').length === 20);
+    await alice.click('#search-more');
+    await alice.waitForFunction(() => document.querySelectorAll('#search-matches .search-match').length === 21);
+    await alice.waitForSelector('#search-more', { state: 'detached' });
+    assert.equal(await alice.textContent('#search-matches li:last-child .search-match-text'), 'Catching up 1');
+
+    // Escape goes back to all the results, then closes the search: the list is back
+    await alice.focus('#search-input');
+    await alice.keyboard.press('Escape');
+    await alice.waitForSelector('#search-list');
+    assert.equal(await alice.evaluate(() => document.activeElement?.dataset.id), 'C2Cdave');
+    await alice.keyboard.press('Escape');
+    await alice.waitForSelector('#search-results', { state: 'detached' });
+    await alice.waitForSelector(item('C2Cdave'));
+    assert.equal(await alice.inputValue('#search-input'), '');
+    assert.equal(await alice.evaluate(() => document.activeElement?.id), 'search-input');
+
+    // a word found nowhere (Enter searches at once); the clear button closes the search
+    await alice.fill('#search-input', 'xylophone');
+    await alice.press('#search-input', 'Enter');
+    await alice.waitForSelector('#search-status >> text=No messages found for “xylophone”.');
+    assert.equal(await alice.locator('#search-list').count(), 0);
+    await alice.click('#search-clear');
+    await alice.waitForSelector('#search-results', { state: 'detached' });
+    await alice.waitForSelector('#tab-chats');
+  });
+
   await step('works at phone width: list and conversation as separate views', async () => {
     const phone = await newPage({ width: 390, height: 780 });
     await signInDemo(phone, 'bob');

@@ -1,7 +1,9 @@
 /**
  * The open conversation's history, newest at the bottom. Scrolling near the top loads the page
  * before; the view keeps its place when older messages arrive above, and follows new ones when it
- * was at the bottom (or when they are the user's own).
+ * was at the bottom (or when they are the user's own). Opened at a search result, it shows that
+ * message in the middle, focused and marked for a moment; scrolling near the bottom then loads the
+ * pages after it, until the newest, and *Jump to the latest* goes there at once.
  *
  * Each message has a menu (Add reaction…, Edit, Recall, Delete for me): right-click, its ⋯ button,
  * or from the keyboard ↑ ↓ Home End between messages (one roving tab stop) and Shift+F10 / the
@@ -25,12 +27,15 @@ import { MENTION_WORDS, messageMention } from '../mentions.ts';
 import { canDelete, canEdit, canRecall, openMessageMenu } from '../messages.ts';
 import { canReact } from '../reactions.ts';
 import { groupNameOf, state, type Thread } from '../state.ts';
-import { loadOlder, retry } from '../thread.ts';
+import { loadNewer, loadOlder, retry, showLatest } from '../thread.ts';
 import { Avatar, Icon } from './common.tsx';
 import { MediaContent } from './Media.tsx';
 import { ReactionChips } from './Reactions.tsx';
 
-/** How close to the top (px) loads the page before, and to the bottom counts as "at the bottom". */
+/**
+ * How close to the top (px) loads the page before (and, after a jump, to the bottom the page
+ * after), and to the bottom counts as "at the bottom".
+ */
 const NEAR_TOP = 150;
 const NEAR_BOTTOM = 80;
 
@@ -42,30 +47,58 @@ interface Seen {
   height: number;
   top: number;
   atBottom: boolean;
+  /** The history reached the newest messages: new ones at the end are news, not a page. */
+  latest: boolean;
+  /** The last jump to a found message that was scrolled to. */
+  jump: number;
+}
+
+/** How far (px) the box is scrolled from its end. */
+function fromBottom(el: HTMLElement): number {
+  return el.scrollHeight - el.scrollTop - el.clientHeight;
 }
 
 export function Messages({ name, group }: { name: string; group: boolean }) {
   const t = state.thread.value;
   const box = useRef<HTMLDivElement>(null);
-  const seen = useRef<Seen>({ token: -1, loaded: false, first: '', last: '', height: 0, top: 0, atBottom: true });
+  const seen = useRef<Seen>({
+    token: -1,
+    loaded: false,
+    first: '',
+    last: '',
+    height: 0,
+    top: 0,
+    atBottom: true,
+    latest: true,
+    jump: 0,
+  });
   const me = state.session.value?.uid ?? '';
 
   const firstKey = t?.messages[0]?.ID ?? '';
   const lastItem = t?.outgoing.at(-1) ?? t?.messages.at(-1);
   const lastKey = t ? `${t.messages.at(-1)?.ID ?? ''}|${t.outgoing.length}` : '';
 
-  // After each render, place the scroll: at the bottom when the history first shows, where the
-  // reader was when older messages came in above, at the bottom for new ones if the reader was
-  // there. Then, if the history does not fill the view yet, ask for the page before.
+  // After each render, place the scroll: on a message a search result opened, in the middle of the
+  // view and focused; at the bottom when the history first shows; where the reader was when older
+  // messages came in above; at the bottom for new ones if the reader was there (not for a page of
+  // newer ones after a jump). Then, if the history does not fill the view yet, ask for more.
   useLayoutEffect(() => {
     const el = box.current;
     if (!el || !t) return;
     const s = seen.current;
-    if (s.token !== t.token || (!s.loaded && t.loaded)) {
+    const found =
+      t.found && t.found.jump !== s.jump
+        ? el.querySelector<HTMLElement>(`li[data-key="${CSS.escape(t.found.key)}"]`)
+        : null;
+    if (found) {
+      const offset = found.getBoundingClientRect().top - el.getBoundingClientRect().top;
+      el.scrollTop += offset - (el.clientHeight - found.offsetHeight) / 2;
+      found.focus({ preventScroll: true });
+    } else if (s.token !== t.token || (!s.loaded && t.loaded)) {
       el.scrollTop = el.scrollHeight;
     } else if (firstKey !== s.first && s.first !== '') {
       el.scrollTop = s.top + (el.scrollHeight - s.height);
-    } else if (lastKey !== s.last && (s.atBottom || lastItem?.flow === 'out')) {
+    } else if (lastKey !== s.last && s.latest && t.latest && (s.atBottom || lastItem?.flow === 'out')) {
       el.scrollTop = el.scrollHeight;
     }
     seen.current = {
@@ -75,9 +108,14 @@ export function Messages({ name, group }: { name: string; group: boolean }) {
       last: lastKey,
       height: el.scrollHeight,
       top: el.scrollTop,
-      atBottom: el.scrollHeight - el.scrollTop - el.clientHeight < NEAR_BOTTOM,
+      atBottom: fromBottom(el) < NEAR_BOTTOM,
+      latest: t.latest,
+      jump: found ? t.found!.jump : s.jump,
     };
-    if (t.loaded && !t.complete && el.scrollHeight <= el.clientHeight + NEAR_TOP) loadOlder();
+    if (t.loaded && el.scrollHeight <= el.clientHeight + NEAR_TOP) {
+      if (!t.complete) loadOlder();
+      if (!t.latest) loadNewer();
+    }
   });
 
   // An image or video whose size was not known (one being sent; a format the server does not
@@ -92,8 +130,9 @@ export function Messages({ name, group }: { name: string; group: boolean }) {
     if (!el) return;
     const s = seen.current;
     s.top = el.scrollTop;
-    s.atBottom = el.scrollHeight - el.scrollTop - el.clientHeight < NEAR_BOTTOM;
+    s.atBottom = fromBottom(el) < NEAR_BOTTOM;
     if (el.scrollTop < NEAR_TOP) loadOlder();
+    if (fromBottom(el) < NEAR_TOP) loadNewer();
   };
 
   return (
@@ -112,6 +151,7 @@ export function Messages({ name, group }: { name: string; group: boolean }) {
       <ol class="msg-list" id="msg-list" onKeyDown={onListKey}>
         {t && bubbles(t, me, group)}
       </ol>
+      {t?.loaded && !t.latest && !t.error && <NewerStatus loading={t.loadingNewer} />}
     </div>
   );
 }
@@ -167,6 +207,32 @@ function HistoryStatus({ t }: { t: Thread | null }) {
   return (
     <p class={`history-status${t?.error ? ' history-error' : ''}`} id="history-status">
       {text}
+    </p>
+  );
+}
+
+/**
+ * Under a history opened at an older message, in view while newer messages are not loaded: they
+ * load as the reader scrolls down, or *Jump to the latest* loads the end at once (the button goes
+ * with it: the focus goes to the history).
+ */
+function NewerStatus({ loading }: { loading: boolean }) {
+  return (
+    <p class="history-status history-newer" id="history-newer">
+      <span class="history-newer-pill">
+        <span>{loading ? 'Loading newer messages…' : 'Scroll down for newer messages'}</span>
+        <button
+          type="button"
+          class="btn btn-small"
+          id="show-latest"
+          onClick={() => {
+            showLatest();
+            document.getElementById('messages')?.focus();
+          }}
+        >
+          Jump to the latest
+        </button>
+      </span>
     </p>
   );
 }
@@ -277,6 +343,7 @@ function bubbles(t: Thread, me: string, group: boolean): ComponentChildren[] {
       status && `msg-${status}`,
       mention && 'msg-mention',
       editing && 'msg-editing',
+      t.found?.key === m.ID && 'msg-found',
     ];
     nodes.push(
       <li key={key} class={classes.filter(Boolean).join(' ')} data-mention={mention ?? undefined} {...extra} {...rowProps}>

@@ -17,16 +17,18 @@ import { canAttach, canSend, closeConversation, muteNote, readOnlyNote, saveDraf
 import { Avatar, Icon } from './common.tsx';
 import { MentionButton, MentionList, useMentions } from './MentionPicker.tsx';
 import { Messages } from './Messages.tsx';
+import { focusSearchResult } from './Search.tsx';
 
 const PHONE = '(max-width: 640px)';
 /** How long typing pauses before the composer's text is saved as the draft. */
 const DRAFT_DELAY_MS = 800;
 
-/** Back to the list, with the focus on the conversation's row. */
+/** Back to the list, with the focus on the conversation's row (its search result, while searching). */
 function back(): void {
   const was = state.activeID.value;
   closeConversation();
-  focusRow(was);
+  if (state.search.value) focusSearchResult(was);
+  else focusRow(was);
 }
 
 /** A drag carries files (not text or a link dragged from the page). */

@@ -1,7 +1,8 @@
 /**
- * The left column: who is signed in, the tabs, and what the tab shows: for Chats and Archived the
- * folder filters, the selection toolbar and the list; for Contacts the friends and friend requests
- * (Contacts.tsx), its tab carrying the count of new requests.
+ * The left column: who is signed in, the message search, the tabs, and what the tab shows: for
+ * Chats and Archived the folder filters, the selection toolbar and the list; for Contacts the
+ * friends and friend requests (Contacts.tsx), its tab carrying the count of new requests. While the
+ * search field has text, its results (Search.tsx) take the place of the tabs and what they show.
  */
 import TencentCloudChat from '@natter/sdk';
 import { askDelete, archive, askNewConversation, setFolder, setSelecting, switchTab } from '../actions.ts';
@@ -10,6 +11,7 @@ import { allFolders, selectedIDs, state, type Tab } from '../state.ts';
 import { Avatar, Icon } from './common.tsx';
 import { Contacts } from './Contacts.tsx';
 import { ConversationList } from './ConversationList.tsx';
+import { SearchField, SearchResults } from './Search.tsx';
 
 const { TYPES } = TencentCloudChat;
 
@@ -19,6 +21,7 @@ export function Sidebar() {
   const net = state.netState.value;
   const offline = net === TYPES.NET_STATE_CONNECTING || net === TYPES.NET_STATE_DISCONNECTED;
   const contacts = state.tab.value === 'contacts';
+  const search = state.search.value;
   return (
     <aside class="sidebar" aria-label="Conversations">
       <header class="side-head">
@@ -51,6 +54,16 @@ export function Sidebar() {
           Reconnecting…
         </p>
       )}
+      <SearchField />
+      {search ? <SearchResults s={search} /> : <Lists contacts={contacts} />}
+    </aside>
+  );
+}
+
+/** The tabs and what the chosen one shows. */
+function Lists({ contacts }: { contacts: boolean }) {
+  return (
+    <>
       <div class="tabs" role="tablist" aria-label="Lists">
         {TABS.map((t) => (
           <TabButton key={t.tab} tab={t.tab} label={t.label} />
@@ -71,7 +84,7 @@ export function Sidebar() {
           )}
         </>
       )}
-    </aside>
+    </>
   );
 }
 

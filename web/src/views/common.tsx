@@ -11,6 +11,7 @@ const ICONS = {
   clip: ['M20 11.5l-8.3 8.3a5 5 0 0 1-7.1-7.1l8.8-8.8a3.3 3.3 0 0 1 4.7 4.7l-8.8 8.8a1.7 1.7 0 0 1-2.4-2.4l8.1-8.1'],
   file: ['M14 3H7a2 2 0 0 0-2 2v14a2 2 0 0 0 2 2h10a2 2 0 0 0 2-2V8z', 'M14 3v5h5'],
   smile: ['M3 12a9 9 0 1 0 18 0a9 9 0 1 0-18 0', 'M8 14.5s1.5 2 4 2 4-2 4-2', 'M9 9.5h.01', 'M15 9.5h.01'],
+  search: ['M4 11a7 7 0 1 0 14 0a7 7 0 1 0-14 0', 'M16 16l5 5'],
 } as const;
 
 export function Icon({ name, class: cls = '' }: { name: keyof typeof ICONS; class?: string }) {
