@@ -68,9 +68,7 @@ fn user_ids(list: &Value) -> Vec<&str> {
 #[tokio::test]
 async fn members_react_and_every_member_hears_the_reaction_as_it_now_is() {
     let server = Server::start().await;
-    let alice = server.user("alice").await;
-    let bob = server.user("bob").await;
-    let carol = server.user("carol").await;
+    let [alice, bob, carol] = server.users(["alice", "bob", "carol"]).await;
     server
         .manager()
         .create_group("lunch", &["alice", "bob", "carol"])
@@ -161,9 +159,7 @@ async fn members_react_and_every_member_hears_the_reaction_as_it_now_is() {
 #[tokio::test]
 async fn what_cannot_be_reacted_is_refused_plainly() {
     let server = Server::start().await;
-    let alice = server.user("alice").await;
-    let bob = server.user("bob").await;
-    let dave = server.user("dave").await;
+    let [alice, bob, dave] = server.users(["alice", "bob", "dave"]).await;
     let sent = alice.send_text("C2Cbob", "hi").await;
     let id = sent["messageID"].as_str().unwrap();
 
@@ -219,9 +215,7 @@ async fn what_cannot_be_reacted_is_refused_plainly() {
 #[tokio::test]
 async fn a_member_who_cleared_the_message_away_neither_reacts_nor_hears() {
     let server = Server::start().await;
-    let alice = server.user("alice").await;
-    let bob = server.user("bob").await;
-    let carol = server.user("carol").await;
+    let [alice, bob, carol] = server.users(["alice", "bob", "carol"]).await;
     server
         .manager()
         .create_group("lunch", &["alice", "bob", "carol"])

@@ -24,9 +24,7 @@ fn texts(result: &Value) -> Vec<&str> {
 #[tokio::test]
 async fn words_find_the_messages_the_user_sees_in_every_conversation_or_one() {
     let server = Server::start().await;
-    let alice = server.user("alice").await;
-    let bob = server.user("bob").await;
-    let carol = server.user("carol").await;
+    let [alice, bob, carol] = server.users(["alice", "bob", "carol"]).await;
     server
         .manager()
         .create_group("lunch", &["alice", "bob", "carol"])
@@ -149,9 +147,7 @@ async fn words_find_the_messages_the_user_sees_in_every_conversation_or_one() {
 #[tokio::test]
 async fn what_the_user_cannot_see_is_never_found() {
     let server = Server::start().await;
-    let alice = server.user("alice").await;
-    let bob = server.user("bob").await;
-    let dave = server.user("dave").await;
+    let [alice, bob, dave] = server.users(["alice", "bob", "dave"]).await;
     server
         .manager()
         .create_group("lunch", &["alice", "bob"])

@@ -359,6 +359,18 @@ impl Endpoint {
         self.device(uid, 0).await
     }
 
+    /// Each of `uids` as [`Endpoint::user`] makes them, in that order.
+    pub async fn users<const N: usize>(&self, uids: [&str; N]) -> [User; N] {
+        let mut users = Vec::with_capacity(N);
+        for uid in uids {
+            users.push(self.user(uid).await);
+        }
+        match <[User; N]>::try_from(users) {
+            Ok(users) => users,
+            Err(_) => unreachable!("one user per uid"),
+        }
+    }
+
     /// Issues a token for one device of `uid` (creating the user if new).
     pub async fn device(&self, uid: &str, device_flag: u8) -> User {
         let token = random_token(uid);
