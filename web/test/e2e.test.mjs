@@ -1893,7 +1893,7 @@ test('the web client against a real server', async (t) => {
     await alice.click(hit('GROUPdemo'));
     await alice.waitForFunction(() => document.querySelector('#pane-title')?.textContent === 'Demo crew');
     await alice.waitForSelector('#msg-list .msg-found >> text=Quokka pictures from the trip are up');
-    assert.equal(await alice.evaluate(() => document.activeElement?.classList.contains('msg-found')), true);
+    await alice.waitForFunction(() => document.activeElement?.classList.contains('msg-found'));
     await alice.waitForSelector('#msg-list .msg-found', { state: 'detached' });
     assert.equal(await alice.isVisible('#search-results'), true, 'the results stay, to choose another');
 
@@ -1908,7 +1908,7 @@ test('the web client against a real server', async (t) => {
       'Second quokka story, I promise',
       'A quokka smiled at me today',
     ]);
-    assert.equal(await alice.evaluate(() => document.activeElement?.id), 'search-back');
+    await alice.waitForFunction(() => document.activeElement?.id === 'search-back');
     await alice.keyboard.press('ArrowDown');
     await alice.keyboard.press('ArrowDown');
     await alice.keyboard.press('Enter');
@@ -1939,12 +1939,13 @@ test('the web client against a real server', async (t) => {
     await alice.focus('#search-input');
     await alice.keyboard.press('Escape');
     await alice.waitForSelector('#search-list');
-    assert.equal(await alice.evaluate(() => document.activeElement?.dataset.id), 'C2Cdave');
+    // the focus follows in the next frame, once the results show again
+    await alice.waitForFunction(() => document.activeElement?.dataset.id === 'C2Cdave');
     await alice.keyboard.press('Escape');
     await alice.waitForSelector('#search-results', { state: 'detached' });
     await alice.waitForSelector(item('C2Cdave'));
     assert.equal(await alice.inputValue('#search-input'), '');
-    assert.equal(await alice.evaluate(() => document.activeElement?.id), 'search-input');
+    await alice.waitForFunction(() => document.activeElement?.id === 'search-input');
 
     // a word found nowhere (Enter searches at once); the clear button closes the search
     await alice.fill('#search-input', 'xylophone');
