@@ -6,8 +6,8 @@
 mod common;
 
 use common::{Resp, Server, User, event_where};
+use natter_sdk::EventStream;
 use natter_sdk::wire::ServerEvent;
-use natter_sdk::{Chat, EventStream};
 use serde_json::{Value, json};
 
 /// The user IDs in the user's friend list, oldest entry first.
@@ -71,13 +71,6 @@ async fn relations(user: &User, others: &[&str], direction: &str) -> Vec<String>
         .collect()
 }
 
-async fn events(server: &Server, user: &User) -> EventStream {
-    Chat::login(&server.base, &user.token)
-        .events(0)
-        .await
-        .unwrap()
-}
-
 async fn friend_list_event(events: &mut EventStream) {
     event_where(events, |event| {
         matches!(event, ServerEvent::FriendListUpdated {}).then_some(())
@@ -101,8 +94,8 @@ async fn a_user_asks_for_consent_by_default_and_accepting_makes_friends_both_way
         bob.get("/v1/profile").await.ok()["allowType"],
         "AllowType_Type_NeedConfirm"
     );
-    let mut alices_phone = events(&server, &alice).await;
-    let mut bobs_phone = events(&server, &bob).await;
+    let mut alices_phone = alice.events().await;
+    let mut bobs_phone = bob.events().await;
 
     let asked = alice
         .post(
@@ -197,7 +190,7 @@ async fn anyone_may_add_a_user_who_allows_it_and_single_adds_one_way() {
     let carol = server.user("carol").await;
     allow(&bob, "AllowType_Type_AllowAny").await;
     allow(&carol, "AllowType_Type_AllowAny").await;
-    let mut bobs_phone = events(&server, &bob).await;
+    let mut bobs_phone = bob.events().await;
 
     assert_eq!(add(&alice, "bob", "both").await["status"], "added");
     friend_list_event(&mut bobs_phone).await;
@@ -318,7 +311,7 @@ async fn requests_are_refused_withdrawn_and_asked_again() {
     let server = Server::start().await;
     let alice = server.user("alice").await;
     let bob = server.user("bob").await;
-    let mut alices_phone = events(&server, &alice).await;
+    let mut alices_phone = alice.events().await;
 
     add(&alice, "bob", "both").await;
     bob.post(
@@ -368,7 +361,7 @@ async fn deleting_friends_one_way_or_both_leaves_the_conversation() {
     add(&alice, "bob", "both").await;
     add(&alice, "carol", "both").await;
     alice.send_text("C2Cbob", "hi").await;
-    let mut bobs_phone = events(&server, &bob).await;
+    let mut bobs_phone = bob.events().await;
 
     let answer = alice
         .post("/v1/friends/delete", json!({"userIDList": ["bob", "dave"]}))
@@ -429,7 +422,7 @@ async fn a_friend_is_renamed_in_the_users_own_list_and_shows_their_profile_as_it
         .await
         .expect_error(404, 40401, "not_found");
 
-    let mut alices_phone = events(&server, &alice).await;
+    let mut alices_phone = alice.events().await;
     bob.post("/v1/profile", json!({"nick": "Bob B."}))
         .await
         .ok();
@@ -454,7 +447,7 @@ async fn the_app_backend_imports_and_deletes_friends_asking_no_one() {
     allow(&hermit, "AllowType_Type_DenyAny").await;
     add(&bob, "alice", "both").await;
     assert_eq!(applications(&alice).await["unreadCount"], 1);
-    let mut bobs_phone = events(&server, &bob).await;
+    let mut bobs_phone = bob.events().await;
     let manager = server.manager();
 
     manager
@@ -541,7 +534,7 @@ async fn friend_groups_hold_friends_only_and_follow_the_list() {
     let carol = server.user("carol").await;
     server.user("dave").await;
     allow(&bob, "AllowType_Type_AllowAny").await;
-    let mut alices_phone = events(&server, &alice).await;
+    let mut alices_phone = alice.events().await;
 
     // an add may name a group, made on the way
     alice
@@ -694,7 +687,7 @@ async fn blocking_ends_the_friendship_and_the_requests_either_way() {
         .ok();
     add(&carol, "alice", "both").await;
     assert_eq!(applications(&alice).await["unreadCount"], 1);
-    let mut bobs_phone = events(&server, &bob).await;
+    let mut bobs_phone = bob.events().await;
 
     alice
         .post("/v1/blacklist", json!({"userIDList": ["bob", "carol"]}))

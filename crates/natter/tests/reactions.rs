@@ -7,19 +7,12 @@
 mod common;
 
 use common::{Resp, Server, User, event_where};
+use natter_sdk::EventStream;
 use natter_sdk::wire::{MessageReactions, ServerEvent};
-use natter_sdk::{Chat, EventStream};
 use serde_json::{Value, json};
 
 const GROUP: &str = "GROUPlunch";
 const SMILE: &str = "[TUIEmoji_Smile]";
-
-async fn events(server: &Server, user: &User) -> EventStream {
-    Chat::login(&server.base, &user.token)
-        .events(0)
-        .await
-        .unwrap()
-}
 
 async fn reaction_event(events: &mut EventStream) -> MessageReactions {
     event_where(events, |event| match event {
@@ -68,15 +61,11 @@ fn user_ids(list: &Value) -> Vec<&str> {
 #[tokio::test]
 async fn members_react_and_every_member_hears_the_reaction_as_it_now_is() {
     let server = Server::start().await;
-    let [alice, bob, carol] = server.users(["alice", "bob", "carol"]).await;
-    server
-        .manager()
-        .create_group("lunch", &["alice", "bob", "carol"])
-        .await;
+    let [alice, bob, carol] = server.group_of("lunch", ["alice", "bob", "carol"]).await;
     let sent = alice.send_text(GROUP, "pizza?").await;
     let id = sent["messageID"].as_str().unwrap();
-    let mut alices = events(&server, &alice).await;
-    let mut bobs = events(&server, &bob).await;
+    let mut alices = alice.events().await;
+    let mut bobs = bob.events().await;
 
     let answer = react(&bob, GROUP, id, SMILE).await.ok();
     assert_eq!(answer["messageID"], id);
@@ -215,11 +204,7 @@ async fn what_cannot_be_reacted_is_refused_plainly() {
 #[tokio::test]
 async fn a_member_who_cleared_the_message_away_neither_reacts_nor_hears() {
     let server = Server::start().await;
-    let [alice, bob, carol] = server.users(["alice", "bob", "carol"]).await;
-    server
-        .manager()
-        .create_group("lunch", &["alice", "bob", "carol"])
-        .await;
+    let [alice, bob, carol] = server.group_of("lunch", ["alice", "bob", "carol"]).await;
     let sent = alice.send_text(GROUP, "pizza?").await;
     let id = sent["messageID"].as_str().unwrap();
     carol
@@ -229,7 +214,7 @@ async fn a_member_who_cleared_the_message_away_neither_reacts_nor_hears() {
         )
         .await
         .ok();
-    let mut carols = events(&server, &carol).await;
+    let mut carols = carol.events().await;
 
     react(&carol, GROUP, id, SMILE)
         .await

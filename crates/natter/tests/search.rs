@@ -24,11 +24,7 @@ fn texts(result: &Value) -> Vec<&str> {
 #[tokio::test]
 async fn words_find_the_messages_the_user_sees_in_every_conversation_or_one() {
     let server = Server::start().await;
-    let [alice, bob, carol] = server.users(["alice", "bob", "carol"]).await;
-    server
-        .manager()
-        .create_group("lunch", &["alice", "bob", "carol"])
-        .await;
+    let [alice, bob, carol] = server.group_of("lunch", ["alice", "bob", "carol"]).await;
     alice.send_text("C2Cbob", "Pizza tonight?").await;
     bob.send_text("C2Calice", "no pizza, pasta").await;
     carol.send_text("GROUPlunch", "who wants PIZZA").await;

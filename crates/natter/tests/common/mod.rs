@@ -371,6 +371,13 @@ impl Endpoint {
         }
     }
 
+    /// Each of `uids` as a user, and a group of them all made by the app backend.
+    pub async fn group_of<const N: usize>(&self, group: &str, uids: [&str; N]) -> [User; N] {
+        let users = self.users(uids).await;
+        self.manager().create_group(group, &uids).await;
+        users
+    }
+
     /// Issues a token for one device of `uid` (creating the user if new).
     pub async fn device(&self, uid: &str, device_flag: u8) -> User {
         let token = random_token(uid);
@@ -664,6 +671,11 @@ impl User {
             client: endpoint.with_bearer(token),
             chat: natter_sdk::Chat::login(&endpoint.base, token),
         }
+    }
+
+    /// A WebSocket of this device's, its events from now on.
+    pub async fn events(&self) -> natter_sdk::EventStream {
+        self.chat.events(0).await.expect("the event stream opens")
     }
 
     /// The group's current members as this member sees them (up to 100, one page).
