@@ -10,7 +10,7 @@ use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-use natter_core::files::{FILE_ID_LEN, is_file_id};
+use natter_core::files::{FILE_ID_LEN, file_name, is_file_id};
 use tokio::io::AsyncWriteExt;
 
 /// Where uploads still being written wait, outside every file's folder.
@@ -83,12 +83,12 @@ impl FileStore {
         }
     }
 
-    /// Where file `id` named `name` is, if both are well formed: whether it exists is for the
-    /// caller to find out.
+    /// Where file `id` named `name` is, if both are as this store makes them (the name as
+    /// `natter_core::files::file_name` leaves it, so one path segment): whether it exists is for
+    /// the caller to find out.
     pub fn path(&self, id: &str, name: &str) -> Option<PathBuf> {
-        let one_segment =
-            !name.is_empty() && name != "." && name != ".." && !name.contains(['/', '\\']);
-        (is_file_id(id) && one_segment).then(|| self.dir.join(id).join(name))
+        let stored_name = file_name(name).is_ok_and(|made| made == name);
+        (is_file_id(id) && stored_name).then(|| self.dir.join(id).join(name))
     }
 }
 
@@ -246,7 +246,7 @@ mod tests {
             store.path(id, "a.png"),
             Some(PathBuf::from(format!("/files/{id}/a.png")))
         );
-        for name in ["", ".", "..", "../x", "a/b", "a\\b"] {
+        for name in ["", ".", "..", "../x", "a/b", "a\\b", " a.png", "a\u{0}.png"] {
             assert_eq!(store.path(id, name), None, "{name:?}");
         }
         assert_eq!(store.path(PARTIAL, "a.png"), None);
