@@ -98,7 +98,7 @@ impl Sqlite {
     }
 
     pub(crate) async fn close(&self) {
-        self.writer.close();
+        self.writer.close().await;
         self.lock.lock().expect("lock mutex").take();
     }
 }

@@ -172,11 +172,14 @@ impl Writer {
             .map_err(|_| StoreError::internal("the writer thread stopped before replying"))?
     }
 
-    /// Stops accepting writes, finishes the queued ones and waits for the thread.
-    pub(crate) fn close(&self) {
+    /// Stops accepting writes, finishes the queued ones and waits for the thread. The thread
+    /// ends once no sender is left, and a write in flight holds one until its task runs again:
+    /// so the wait must not block the runtime those tasks run on.
+    pub(crate) async fn close(&self) {
         self.jobs.lock().expect("writer lock").take();
-        if let Some(thread) = self.thread.lock().expect("writer lock").take() {
-            let _ = thread.join();
+        let thread = self.thread.lock().expect("writer lock").take();
+        if let Some(thread) = thread {
+            let _ = tokio::task::spawn_blocking(move || thread.join()).await;
         }
     }
 }
