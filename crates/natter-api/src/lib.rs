@@ -19,6 +19,7 @@ mod route;
 mod search;
 mod sender_lists;
 mod server;
+mod status;
 mod web;
 mod ws;
 
@@ -97,6 +98,7 @@ fn documented_routes() -> OpenApiRouter<AppState> {
         .merge(files::routes())
         .merge(friends::routes())
         .merge(reactions::routes())
+        .merge(status::routes())
         .merge(search::routes())
         .merge(server::routes())
         .merge(sender_lists::routes())

@@ -345,8 +345,8 @@ async fn message_sync(
 /// Online status of users
 ///
 /// The body is a bare JSON array of uids, as WuKongIM takes it; the answer lists one entry per
-/// online connection (a user with a phone and a browser online has two). In a cluster, each
-/// node answers for the connections it holds. Manager token only.
+/// user and device flag with a connection open (a user with a phone and a browser online has
+/// two), on any node of the cluster. Manager token only.
 #[utoipa::path(post, path = "/user/onlinestatus", tag = "server", operation_id = "onlineStatus",
     request_body(content = Vec<String>, example = json!(["alice", "bob"])),
     responses((status = 200, description = "The online connections; `{\"status\": 200}` for an empty array, as WuKongIM.", body = wire::OnlineStatusAnswer)))]
@@ -360,7 +360,7 @@ async fn online_status(
             StatusOk::default(),
         )));
     }
-    let connections = state.natter.online_status(&uids)?;
+    let connections = state.natter.online_status(&uids).await?;
     Ok(Json(wire::OnlineStatusAnswer::Connections(connections)))
 }
 

@@ -16,6 +16,7 @@ pub mod mention;
 pub mod message;
 pub mod rules;
 pub mod sender_list;
+pub mod user_status;
 pub mod webhook;
 pub mod wire;
 

@@ -98,3 +98,11 @@ pub fn refuse_nul(field: &str, text: &str) -> crate::Result<()> {
 }
 /// Uids per call of the blacklist and whitelist routes, and per `/message/sendbatch`.
 pub const MAX_UIDS_PER_CALL: usize = 1000;
+/// The status a user chooses to show (Tencent's `customStatus`).
+pub const MAX_CUSTOM_STATUS_BYTES: usize = 100;
+/// Users one `getUserStatus` may ask about, and one `subscribeUserStatus` subscribe to, as
+/// Tencent's.
+pub const MAX_USERS_PER_STATUS_QUERY: usize = 500;
+pub const MAX_USERS_PER_STATUS_SUBSCRIBE: usize = 100;
+/// Subscriptions a user keeps: past this the oldest go, as Tencent's.
+pub const MAX_STATUS_SUBSCRIPTIONS: usize = 200;

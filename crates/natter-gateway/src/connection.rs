@@ -774,6 +774,7 @@ mod tests {
             recall_window: std::time::Duration::from_secs(120),
             webhooks: None,
             before_send: None,
+            exclusive_database: true,
         };
         let natter = Arc::new(Natter::start(store, options).await.unwrap());
         let gateway = Gateway::new(natter, Settings::default(), Arc::new(Semaphore::new(1)));

@@ -20,20 +20,22 @@ mod metrics;
 mod notices;
 mod notify;
 mod preferences;
+mod presence;
 mod present;
 mod profiles;
 mod reactions;
 mod removal;
 mod search;
 mod sender_lists;
+mod status;
 mod tokens;
 mod uploads;
 mod users;
 mod webhooks;
 mod wukongim;
 
-use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex};
 
 use natter_core::Result;
 use natter_core::wire::AppSettings;
@@ -68,6 +70,9 @@ pub struct Options {
     pub webhooks: Option<WebhookOptions>,
     /// The app backend's check of each message a device sends, before it is stored.
     pub before_send: Option<BeforeSendOptions>,
+    /// The database belongs to this node alone (SQLite): the connections an earlier run
+    /// recorded are gone for sure, without waiting for its heartbeat to go stale.
+    pub exclusive_database: bool,
 }
 
 /// The whole service, shared by every request.
@@ -82,6 +87,11 @@ pub struct Natter {
     pub metrics: Metrics,
     /// Connected devices, for live events.
     pub events: Arc<EventBus>,
+    /// This node, in the tables of connections and webhook leases: random per start.
+    node: i64,
+    exclusive_database: bool,
+    /// Connections opening and closing, taken by the presence task ([`presence`]).
+    presence: Mutex<Option<tokio::sync::mpsc::UnboundedReceiver<PresenceChange>>>,
     webhooks: Option<webhooks::Webhooks>,
     before_send: Option<webhooks::BeforeSend>,
 }
@@ -90,10 +100,8 @@ impl Natter {
     /// Starts the service on a store.
     pub async fn start(store: Store, options: Options) -> Result<Self> {
         let events = Arc::new(EventBus::default());
-        let webhooks = options
-            .webhooks
-            .map(|hooks| webhooks::Webhooks::new(hooks, &events))
-            .transpose()?;
+        let presence = Mutex::new(Some(events.watch_presence()));
+        let webhooks = options.webhooks.map(webhooks::Webhooks::new).transpose()?;
         let before_send = options
             .before_send
             .map(webhooks::BeforeSend::new)
@@ -106,6 +114,9 @@ impl Natter {
             tokens: tokens::TokenCache::default(),
             metrics: Metrics::default(),
             events,
+            node: fastrand::i64(1..i64::MAX),
+            exclusive_database: options.exclusive_database,
+            presence,
             webhooks,
             before_send,
         };

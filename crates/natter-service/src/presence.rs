@@ -1,18 +1,24 @@
 //! Who is connected, cluster-wide: each node records its devices' connections in the shared
-//! database (and a `user.onlinestatus` event with each), and beats a heartbeat. The
-//! connections of a node whose heartbeat went stale (it crashed) stop counting at once, and the
-//! next live node forgets them, with a `user.onlinestatus` "offline" event for each.
+//! database and beats a heartbeat. The connections of a node whose heartbeat went stale (it
+//! crashed) stop counting at once, and the next live node forgets them.
+//!
+//! A user's first connection anywhere and their last one closing change their status
+//! ([`crate::status`]): the transaction that records it tells, and after it commits, their
+//! subscribers hear it. The users' rows are locked in that transaction, so of
+//! two nodes changing one user's connections at once exactly one sees the change. With
+//! webhooks, each change is also a `user.onlinestatus` event.
 
 use std::sync::Arc;
 use std::time::Duration;
 
-use natter_store::webhooks::{self, Connection};
-use tokio::sync::mpsc;
+use natter_core::Uid;
+use natter_store::Db;
+use natter_store::presence::{self, Change, Connection, OnlineCounts};
 use tokio_util::sync::CancellationToken;
 
-use super::outbox::Written;
 use crate::events::PresenceChange;
-use crate::{Natter, now_ms};
+use crate::webhooks::Written;
+use crate::{Natter, now_ms, status};
 
 /// How often a node beats.
 const HEARTBEAT: Duration = Duration::from_secs(5);
@@ -24,32 +30,77 @@ const MAX_BATCH: usize = 1_000;
 const RETRY: Duration = Duration::from_secs(1);
 
 /// Heartbeats at or after this count as live at `now_ms`.
-pub(super) fn live_since(now_ms: i64) -> i64 {
+pub(crate) fn live_since(now_ms: i64) -> i64 {
     now_ms - NODE_LIVENESS.as_millis() as i64
+}
+
+/// What one write of connection changes did, for after it commits.
+#[derive(Default)]
+struct Recorded {
+    written: Written,
+    statuses: Vec<status::StatusChange>,
+}
+
+impl Recorded {
+    /// Adds a change and the user's counts after it: a webhook event, and a change of status
+    /// when it was the user's first connection or their last.
+    fn add(
+        &mut self,
+        natter: &Natter,
+        db: &dyn Db,
+        connection: &Connection,
+        online: bool,
+        counts: OnlineCounts,
+        now: i64,
+    ) -> natter_store::Result<()> {
+        if let Some(outbox) = natter.outbox() {
+            self.written
+                .extend(outbox.online_status(db, connection, online, counts, now)?);
+        }
+        let turned = if online {
+            counts.total == 1
+        } else {
+            counts.total == 0
+        };
+        if turned {
+            self.changed(db, &connection.uid, now)?;
+        }
+        Ok(())
+    }
+
+    /// The user's status changed: a new version, read back whole with who hears of it. A
+    /// user changed twice in one batch (a quick reconnection) is told once, as they are now.
+    fn changed(&mut self, db: &dyn Db, uid: &Uid, now: i64) -> natter_store::Result<()> {
+        natter_store::status::changed(db, uid)?;
+        self.statuses.retain(|change| change.status.uid != *uid);
+        self.statuses
+            .extend(status::StatusChange::read(db, uid, false, live_since(now))?);
+        Ok(())
+    }
 }
 
 impl Natter {
     /// Registers this node, forgets the connections of nodes that are gone, then writes each
     /// connection change as it comes, and beats, until `stop`.
-    pub(super) async fn run_presence(
-        self: Arc<Self>,
-        mut changes: mpsc::UnboundedReceiver<PresenceChange>,
-        stop: CancellationToken,
-    ) {
-        let Some(hooks) = &self.webhooks else { return };
-        let node = hooks.node;
-        // With the database to itself, every other node recorded is an earlier run of this one.
-        let exclusive = hooks.options.exclusive_database;
+    pub async fn run_presence(self: Arc<Self>, stop: CancellationToken) {
+        let Some(mut changes) = self.presence.lock().expect("presence lock").take() else {
+            return;
+        };
         let mut beats = tokio::time::interval(HEARTBEAT);
         beats.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
         let mut first = true;
         loop {
             tokio::select! {
                 biased;
-                () = stop.cancelled() => return,
+                () = stop.cancelled() => {
+                    self.leave_presence().await;
+                    return;
+                }
                 _ = beats.tick() => {
-                    let reap_all = std::mem::take(&mut first) && exclusive;
-                    self.beat(node, reap_all).await;
+                    // With the database to itself, every other node recorded is an earlier run
+                    // of this one.
+                    let reap_all = std::mem::take(&mut first) && self.exclusive_database;
+                    self.beat(reap_all).await;
                 }
                 Some(change) = changes.recv() => {
                     let mut batch = vec![change];
@@ -59,80 +110,109 @@ impl Natter {
                             Err(_) => break,
                         }
                     }
-                    self.record_presence(node, batch, &stop).await;
+                    self.record_presence(batch, &stop).await;
                 }
             }
         }
     }
 
     /// Beats, and forgets the connections of dead nodes (with `reap_all`, of every other node).
-    async fn beat(&self, node: i64, reap_all: bool) {
-        let Some(outbox) = self.outbox() else { return };
+    async fn beat(self: &Arc<Self>, reap_all: bool) {
+        let node = self.node;
+        self.forget("beat the node's heartbeat", move |db, now| {
+            presence::heartbeat(db, node, now)?;
+            let stale_before = if reap_all { i64::MAX } else { live_since(now) };
+            presence::reap_nodes(db, node, stale_before, live_since(now))
+        })
+        .await;
+    }
+
+    /// The node is stopping: its connections end, and their users' subscribers hear them go
+    /// offline now rather than once its heartbeat goes stale. Once, not again on failure: the
+    /// other nodes' heartbeats settle it then.
+    async fn leave_presence(self: &Arc<Self>) {
+        let node = self.node;
+        self.forget("forget the node's connections", move |db, now| {
+            presence::forget_node(db, node, live_since(now))
+        })
+        .await;
+    }
+
+    /// Writes what `closed` deletes as closed connections, in one transaction; `doing` names
+    /// it in the log when it fails.
+    async fn forget(
+        self: &Arc<Self>,
+        doing: &'static str,
+        closed: impl Fn(&dyn Db, i64) -> natter_store::Result<Vec<(Connection, OnlineCounts)>>
+        + Send
+        + Sync
+        + 'static,
+    ) {
+        let natter = self.clone();
         let outcome = self
             .write(move |db| {
                 let now = now_ms();
-                webhooks::heartbeat(db, node, now)?;
-                let stale_before = if reap_all { i64::MAX } else { live_since(now) };
-                let mut written = Written::new();
-                for (connection, counts) in
-                    webhooks::reap_nodes(db, node, stale_before, live_since(now))?
-                {
-                    written.extend(outbox.online_status(db, &connection, false, counts, now)?);
+                let mut recorded = Recorded::default();
+                for (connection, counts) in closed(db, now)? {
+                    recorded.add(&natter, db, &connection, false, counts, now)?;
                 }
-                Ok(written)
+                Ok(recorded)
             })
             .await;
         match outcome {
-            Ok(mut written) => {
-                written.dedup();
-                self.wake_webhooks(&written);
-            }
-            Err(error) => tracing::warn!(%error, "webhooks: cannot beat the node's heartbeat"),
+            Ok(recorded) => self.after_presence(recorded),
+            Err(error) => tracing::warn!(%error, "presence: cannot {doing}"),
         }
     }
 
     /// Writes connection changes, in order, in one transaction; again until it succeeds (a
     /// lost change would leave a device online forever) or the server stops.
     async fn record_presence(
-        &self,
-        node: i64,
+        self: &Arc<Self>,
         batch: Vec<PresenceChange>,
         stop: &CancellationToken,
     ) {
-        let Some(outbox) = self.outbox() else { return };
-        let batch = Arc::new(batch);
+        let node = self.node;
+        let changes: Arc<Vec<Change>> = Arc::new(
+            batch
+                .into_iter()
+                .map(|change| Change {
+                    connection: Connection {
+                        connection: change.connection,
+                        uid: change.uid,
+                        device_flag: change.device_flag,
+                    },
+                    online: change.online,
+                })
+                .collect(),
+        );
         loop {
-            let (changes, outbox) = (batch.clone(), outbox.clone());
+            let (changes, natter) = (changes.clone(), self.clone());
             let outcome = self
                 .write(move |db| {
                     let now = now_ms();
-                    let mut written = Written::new();
-                    for change in changes.iter() {
-                        let connection = connection(change);
-                        let counts = if change.online {
-                            webhooks::connected(db, node, &connection, now, live_since(now))?
-                        } else {
-                            webhooks::disconnected(db, &connection, live_since(now))?
-                        };
-                        written.extend(outbox.online_status(
+                    let counts = presence::record(db, node, &changes, now, live_since(now))?;
+                    let mut recorded = Recorded::default();
+                    for (change, counts) in changes.iter().zip(counts) {
+                        recorded.add(
+                            &natter,
                             db,
-                            &connection,
+                            &change.connection,
                             change.online,
                             counts,
                             now,
-                        )?);
+                        )?;
                     }
-                    Ok(written)
+                    Ok(recorded)
                 })
                 .await;
             match outcome {
-                Ok(mut written) => {
-                    written.dedup();
-                    self.wake_webhooks(&written);
+                Ok(recorded) => {
+                    self.after_presence(recorded);
                     return;
                 }
                 Err(error) => {
-                    tracing::warn!(%error, "webhooks: cannot record connections; retrying");
+                    tracing::warn!(%error, "presence: cannot record connections; retrying");
                     tokio::select! {
                         () = stop.cancelled() => return,
                         () = tokio::time::sleep(RETRY) => {}
@@ -141,12 +221,14 @@ impl Natter {
             }
         }
     }
-}
 
-fn connection(change: &PresenceChange) -> Connection {
-    Connection {
-        connection: change.connection,
-        uid: change.uid.clone(),
-        device_flag: change.device_flag,
+    /// After a write of connection changes committed: its webhook events leave, and the users
+    /// whose status changed are heard.
+    fn after_presence(&self, mut recorded: Recorded) {
+        recorded.written.dedup();
+        self.wake_webhooks(&recorded.written);
+        for change in &recorded.statuses {
+            self.tell_status(change);
+        }
     }
 }

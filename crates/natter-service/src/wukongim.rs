@@ -9,9 +9,12 @@ use natter_core::wire::{
     MessageSyncRequest, MessageSyncResponse, OnlineStatus, ServerConversation, ServerSyncRequest,
 };
 use natter_core::{ConversationId, Error, Result, Uid};
-use natter_store::{ConversationView, History, RangeEnd, SeqRange, conversations, messaging};
+use natter_store::{
+    ConversationView, History, RangeEnd, SeqRange, conversations, messaging, presence,
+};
 
-use crate::{Actor, Natter, present};
+use crate::presence::live_since;
+use crate::{Actor, Natter, now_ms, present};
 
 /// `page_size` of `/conversation/sync` when paging without one, and its most.
 const DEFAULT_SYNC_PAGE: u32 = 100;
@@ -161,19 +164,36 @@ impl Natter {
         })
     }
 
-    /// `POST /user/onlinestatus`: the online connections of these users on this node, one
-    /// entry per connection, as WuKongIM lists them.
-    pub fn online_status(&self, uids: &[String]) -> Result<Vec<OnlineStatus>> {
+    /// `POST /user/onlinestatus`: the devices of these users with a connection open on any
+    /// node of the cluster, one entry per user and device flag. Those on this node count at
+    /// once, before the presence task has recorded them.
+    pub async fn online_status(&self, uids: &[String]) -> Result<Vec<OnlineStatus>> {
+        let uids = uids
+            .iter()
+            .map(|uid| Uid::parse(uid, "uids"))
+            .collect::<Result<Vec<_>>>()?;
+        let asked = uids.clone();
+        let recorded = self
+            .read(move |db| {
+                let asked: Vec<&Uid> = asked.iter().collect();
+                presence::device_flags_among(db, &asked, live_since(now_ms()))
+            })
+            .await?;
         let mut online = Vec::new();
-        for uid in uids {
-            let uid = Uid::parse(uid, "uids")?;
-            for device_flag in self.events.device_flags_of(&uid) {
-                online.push(OnlineStatus {
-                    uid: uid.to_string(),
-                    device_flag,
-                    online: 1,
-                });
-            }
+        for uid in &uids {
+            let mut flags: Vec<u8> = recorded
+                .iter()
+                .filter(|(holder, _)| holder == uid)
+                .map(|(_, flag)| *flag)
+                .chain(self.events.device_flags_of(uid))
+                .collect();
+            flags.sort_unstable();
+            flags.dedup();
+            online.extend(flags.into_iter().map(|device_flag| OnlineStatus {
+                uid: uid.to_string(),
+                device_flag,
+                online: 1,
+            }));
         }
         Ok(online)
     }

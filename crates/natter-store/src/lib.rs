@@ -24,6 +24,7 @@ mod mentions;
 pub mod messaging;
 mod model;
 pub mod postgres;
+pub mod presence;
 pub mod profiles;
 pub mod purge;
 pub mod reactions;
@@ -35,6 +36,7 @@ pub mod search;
 pub mod sender_lists;
 pub mod settings;
 pub mod sqlite;
+pub mod status;
 #[cfg(test)]
 mod test_stores;
 #[cfg(test)]

@@ -411,6 +411,24 @@ CREATE TABLE message_reactions (
 -- How many times a message's reactions changed: devices put pushes of its reactions in order.
 ALTER TABLE messages ADD COLUMN reactions_version {int} NOT NULL DEFAULT 0;
 "#,
+    r#"
+-- The status each user chose to show (Tencent's setSelfStatus), and how many times their
+-- status changed (chosen, or online and offline: webhook_presence): devices put pushes of it in
+-- order. A user without a row shows nothing, at version 0.
+CREATE TABLE user_status (
+    uid           {text} PRIMARY KEY REFERENCES users(uid),
+    custom_status {text} NOT NULL,
+    version       {int} NOT NULL
+) {without_rowid};
+-- Who hears of whose status changes (Tencent's subscribeUserStatus), oldest first per user.
+CREATE TABLE status_subscriptions (
+    subscriber {text} NOT NULL REFERENCES users(uid),
+    target     {text} NOT NULL REFERENCES users(uid),
+    since_ms   {int} NOT NULL,
+    PRIMARY KEY (subscriber, target)
+) {without_rowid};
+CREATE INDEX status_subscriptions_by_target ON status_subscriptions(target);
+"#,
 ];
 
 impl Dialect {

@@ -1,15 +1,11 @@
-//! Webhooks: the outbox of events for the app backend, the lease that makes one node the
-//! sender of each kind of event, and where each user's devices are connected.
+//! Webhooks: the outbox of events for the app backend, and the lease that makes one node the
+//! sender of each kind of event (where devices are connected is [`crate::presence`]).
 //!
 //! The service writes events with [`enqueue`] inside the transaction of the change that causes
 //! them, so an event exists exactly when its change committed. A sender reads the oldest
 //! [`pending`] events of a kind, delivers them, then deletes them ([`delivered`]) or records
 //! the failure ([`failed`]); an event is deleted only after its delivery, so a crash between the
 //! two sends it again (at-least-once), never loses it.
-
-use std::collections::HashSet;
-
-use natter_core::Uid;
 
 use crate::db::{parameter_list, params};
 use crate::{Db, Result, Value};
@@ -92,13 +88,13 @@ pub fn pending(db: &dyn Db, event: &str, limit: u32) -> Result<Vec<OutboxEvent>>
 }
 
 /// Most values in one `IN (…)` list of these queries.
-const LIST: usize = 128;
+pub(crate) const LIST: usize = 128;
 
 /// `column IN ($first, …)` with room for `len` values, rounded up to a power of two: a few
 /// statement texts per query, so that SQLite's statement cache (shared with the send path on
 /// the writer) keeps them all, while a one-to-one message's single uid binds one value, not a
 /// padded hundred.
-fn in_list(column: &str, first: usize, len: usize) -> String {
+pub(crate) fn in_list(column: &str, first: usize, len: usize) -> String {
     format!(
         "{column} IN ({})",
         parameter_list(first, len.next_power_of_two())
@@ -107,7 +103,7 @@ fn in_list(column: &str, first: usize, len: usize) -> String {
 
 /// `values` followed by `chunk`, padded with repeats of its first item to the width of
 /// [`in_list`].
-fn with_list<'a>(values: &[Value<'a>], chunk: &[Value<'a>]) -> Vec<Value<'a>> {
+pub(crate) fn with_list<'a>(values: &[Value<'a>], chunk: &[Value<'a>]) -> Vec<Value<'a>> {
     let mut all = values.to_vec();
     all.extend_from_slice(chunk);
     all.resize(values.len() + chunk.len().next_power_of_two(), chunk[0]);
@@ -276,142 +272,10 @@ pub fn queue_stats(db: &dyn Db) -> Result<Vec<QueueStats>> {
     Ok(stats)
 }
 
-/// Records that `node` is alive now (registering it on its first beat).
-pub fn heartbeat(db: &dyn Db, node: i64, now_ms: i64) -> Result<()> {
-    db.execute(
-        "INSERT INTO webhook_nodes (id, heartbeat_ms) VALUES ($1, $2) \
-         ON CONFLICT (id) DO UPDATE SET heartbeat_ms = $2",
-        params![node, now_ms],
-    )?;
-    Ok(())
-}
-
-/// A device's connection, as `user.onlinestatus` reports it.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Connection {
-    pub connection: u64,
-    pub uid: Uid,
-    pub device_flag: u8,
-}
-
-/// How many connections a user holds after a change: with the changed device's flag, and in
-/// all. Only connections of live nodes (heartbeat at or after `live_since_ms`) count.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct OnlineCounts {
-    pub device: u64,
-    pub total: u64,
-}
-
-/// Records a new connection on `node`; returns the user's counts after it.
-pub fn connected(
-    db: &dyn Db,
-    node: i64,
-    connection: &Connection,
-    now_ms: i64,
-    live_since_ms: i64,
-) -> Result<OnlineCounts> {
-    db.execute(
-        "INSERT INTO webhook_presence (connection, node, uid, device_flag, since_ms) \
-         VALUES ($1, $2, $3, $4, $5) ON CONFLICT (connection) DO NOTHING",
-        params![
-            connection.connection,
-            node,
-            connection.uid.as_str(),
-            connection.device_flag,
-            now_ms
-        ],
-    )?;
-    online_counts(db, connection, live_since_ms)
-}
-
-/// Forgets a connection that closed; returns the user's counts after it.
-pub fn disconnected(
-    db: &dyn Db,
-    connection: &Connection,
-    live_since_ms: i64,
-) -> Result<OnlineCounts> {
-    db.execute(
-        "DELETE FROM webhook_presence WHERE connection = $1",
-        params![connection.connection],
-    )?;
-    online_counts(db, connection, live_since_ms)
-}
-
-fn online_counts(db: &dyn Db, connection: &Connection, live_since_ms: i64) -> Result<OnlineCounts> {
-    let row = db.query_one(
-        "SELECT COUNT(*), COALESCE(SUM(CASE WHEN p.device_flag = $2 THEN 1 ELSE 0 END), 0) \
-         FROM webhook_presence p JOIN webhook_nodes n ON n.id = p.node \
-         WHERE p.uid = $1 AND n.heartbeat_ms >= $3",
-        params![
-            connection.uid.as_str(),
-            connection.device_flag,
-            live_since_ms
-        ],
-    )?;
-    Ok(OnlineCounts {
-        total: row.get(0)?,
-        device: row.get(1)?,
-    })
-}
-
-/// Which of `uids` have a connection on a live node.
-pub fn online_among(db: &dyn Db, uids: &[&Uid], live_since_ms: i64) -> Result<HashSet<Uid>> {
-    let uids: Vec<Value> = uids.iter().map(|uid| Value::Text(uid.as_str())).collect();
-    let mut online = HashSet::new();
-    for chunk in uids.chunks(LIST) {
-        let sql = format!(
-            "SELECT DISTINCT p.uid FROM webhook_presence p JOIN webhook_nodes n ON n.id = p.node \
-             WHERE n.heartbeat_ms >= $1 AND {}",
-            in_list("p.uid", 2, chunk.len())
-        );
-        for row in db.query(&sql, &with_list(&[Value::Int(live_since_ms)], chunk))? {
-            online.insert(Uid::parse(&row.get::<String>(0)?, "uid")?);
-        }
-    }
-    Ok(online)
-}
-
-/// Forgets the nodes other than `alive` whose last heartbeat is before `stale_before_ms`, and
-/// their connections, each of which is returned with its user's counts after it, in the
-/// order they connected. Their devices lost their connection with the node.
-pub fn reap_nodes(
-    db: &dyn Db,
-    alive: i64,
-    stale_before_ms: i64,
-    live_since_ms: i64,
-) -> Result<Vec<(Connection, OnlineCounts)>> {
-    let dead = db.query(
-        "SELECT p.connection, p.uid, p.device_flag FROM webhook_presence p \
-         LEFT JOIN webhook_nodes n ON n.id = p.node \
-         WHERE p.node != $1 AND (n.id IS NULL OR n.heartbeat_ms < $2) \
-         ORDER BY p.since_ms, p.connection",
-        params![alive, stale_before_ms],
-    )?;
-    let mut gone = Vec::with_capacity(dead.len());
-    for row in dead {
-        let connection = Connection {
-            connection: row.get(0)?,
-            uid: Uid::parse(&row.get::<String>(1)?, "uid")?,
-            device_flag: row.get(2)?,
-        };
-        let counts = disconnected(db, &connection, live_since_ms)?;
-        gone.push((connection, counts));
-    }
-    db.execute(
-        "DELETE FROM webhook_nodes WHERE id != $1 AND heartbeat_ms < $2",
-        params![alive, stale_before_ms],
-    )?;
-    Ok(gone)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::Store;
-
-    fn uid(name: &str) -> Uid {
-        Uid::parse(name, "uid").unwrap()
-    }
 
     async fn store() -> (tempfile::TempDir, Store) {
         let dir = tempfile::tempdir().unwrap();
@@ -523,72 +387,5 @@ mod tests {
             .await
             .unwrap();
         assert!(take(1, 2_100).await.unwrap(), "released: taken at once");
-    }
-
-    #[tokio::test]
-    async fn presence_counts_live_nodes_only_and_reaps_dead_ones() {
-        let (_dir, store) = store().await;
-        let phone = Connection {
-            connection: 7,
-            uid: uid("alice"),
-            device_flag: 0,
-        };
-        let web = Connection {
-            connection: 8,
-            uid: uid("alice"),
-            device_flag: 1,
-        };
-        let (a, b) = (phone.clone(), web.clone());
-        let counts = store
-            .write(move |db| {
-                heartbeat(db, 1, 1_000)?;
-                heartbeat(db, 2, 1_000)?;
-                connected(db, 1, &a, 1_000, 0)?;
-                connected(db, 2, &b, 1_001, 0)
-            })
-            .await
-            .unwrap();
-        assert_eq!(
-            counts,
-            OnlineCounts {
-                device: 1,
-                total: 2
-            }
-        );
-        let (alice, bob) = (uid("alice"), uid("bob"));
-        let online = store
-            .read(move |db| online_among(db, &[&alice, &bob], 500))
-            .await
-            .unwrap();
-        assert_eq!(online, HashSet::from([uid("alice")]));
-        // Node 2 stops beating; node 1 reaps it.
-        let gone = store
-            .write(|db| {
-                heartbeat(db, 1, 9_000)?;
-                reap_nodes(db, 1, 5_000, 5_000)
-            })
-            .await
-            .unwrap();
-        assert_eq!(
-            gone,
-            [(
-                web,
-                OnlineCounts {
-                    device: 0,
-                    total: 1
-                }
-            )]
-        );
-        let counts = store
-            .write(move |db| disconnected(db, &phone, 5_000))
-            .await
-            .unwrap();
-        assert_eq!(
-            counts,
-            OnlineCounts {
-                device: 0,
-                total: 0
-            }
-        );
     }
 }

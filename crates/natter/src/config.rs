@@ -424,7 +424,6 @@ impl Config {
             concurrency: self.webhook_concurrency,
             timeout: Duration::from_millis(self.webhook_timeout_ms),
             dead_after: Duration::from_secs(self.webhook_dead_after_secs),
-            exclusive_database: self.database() == Database::Sqlite,
         })
     }
 

@@ -130,6 +130,7 @@ pub async fn run(
         recall_window: std::time::Duration::from_secs(config.recall_window_secs),
         webhooks: config.webhooks(),
         before_send: config.before_send(),
+        exclusive_database: config.database() == config::Database::Sqlite,
     };
     let natter = Natter::start(store, options)
         .await
@@ -171,6 +172,7 @@ pub async fn run(
     let connections = Arc::new(Semaphore::new(config.max_connections));
     let wukongim = start_wukongim(&config, &natter, &limiter, &connections).await?;
     let webhooks = tokio::spawn(natter.clone().run_webhooks(stop_jobs.clone()));
+    let presence = tokio::spawn(natter.clone().run_presence(stop_jobs.clone()));
     let state = AppState {
         natter,
         limiter,
@@ -208,6 +210,7 @@ pub async fn run(
     .await;
     let _ = purge.await;
     let _ = webhooks.await;
+    let _ = presence.await;
     // Every request has finished and queued its events: say goodbye after them, so the other
     // nodes know nothing was lost with this one.
     if let Some(cluster) = cluster {

@@ -1051,3 +1051,95 @@ async fn a_dead_nodes_users_are_dropped_from_presence() {
         "alice was connected only to the dead node"
     );
 }
+
+/// The next status of `uid` the stream hears: its `statusType` and `customStatus`.
+async fn status_of(events: &mut EventStream, uid: &str) -> (u8, String) {
+    let ServerEvent::UserStatusUpdated { user_status_list } = wait_for(events, |event| {
+        matches!(event, ServerEvent::UserStatusUpdated { user_status_list }
+            if user_status_list.iter().any(|status| status.user_id == uid))
+    })
+    .await
+    else {
+        unreachable!("picked a status event")
+    };
+    let status = user_status_list
+        .into_iter()
+        .find(|status| status.user_id == uid)
+        .expect("picked for it");
+    (status.status_type, status.custom_status)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn a_users_status_is_one_across_the_nodes_and_a_stopping_node_lets_it_go() {
+    let Some(nats_url) = services() else {
+        return;
+    };
+    let mut cluster = Cluster::start(&nats_url).await;
+    let (alice, bob) = (cluster.token("alice", 0).await, cluster.token("bob", 0).await);
+    let watcher = reqwest::Client::new();
+    let subscribed = watcher
+        .post(format!("{}/v1/user-status/subscribe", cluster.url(0)))
+        .bearer_auth(&bob)
+        .json(&json!({"userIDList": ["alice"]}))
+        .send()
+        .await
+        .unwrap();
+    assert!(subscribed.status().is_success());
+    let bobs_chat = cluster.login(0, &bob);
+    let version = bobs_chat.sync(0, 0).await.unwrap().version;
+    let mut bobs = bobs_chat.events(version).await.unwrap();
+
+    // alice's phone on node 1, her browser on node 2: one status, told once.
+    let phone = cluster.login(1, &alice);
+    let _phone_events = phone.events(0).await.unwrap();
+    assert_eq!(status_of(&mut bobs, "alice").await.0, 1, "online");
+    let browser = cluster.login(2, &alice);
+    let browser_events = browser.events(0).await.unwrap();
+    let answer: serde_json::Value = watcher
+        .post(format!("{}/v1/user-status", cluster.url(0)))
+        .bearer_auth(&bob)
+        .json(&json!({"userIDList": ["alice"]}))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(answer["successUserList"][0]["statusType"], 1, "node 0 knows");
+    let online: serde_json::Value = watcher
+        .post(format!("{}/user/onlinestatus", cluster.url(0)))
+        .header("token", &cluster.manager_token)
+        .json(&json!(["alice"]))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(online, json!([{"uid": "alice", "device_flag": 0, "online": 1}]));
+
+    // Her browser closes: still online on node 1, so bob hears nothing of it; the next he
+    // hears is her custom status, set through node 2.
+    drop(browser_events);
+    let set = watcher
+        .post(format!("{}/v1/user-status/self", cluster.url(2)))
+        .bearer_auth(&alice)
+        .json(&json!({"customStatus": "commuting"}))
+        .send()
+        .await
+        .unwrap();
+    assert!(set.status().is_success());
+    assert_eq!(
+        status_of(&mut bobs, "alice").await,
+        (1, "commuting".to_owned()),
+        "no offline in between"
+    );
+
+    // Node 1 stops: her last connection goes with it, and bob hears at once, not after the
+    // 30 seconds a silent node's heartbeat takes to go stale.
+    let stopped_at = std::time::Instant::now();
+    let status = cluster.nodes[1].take().unwrap().sigterm().await;
+    assert!(status.success());
+    assert_eq!(status_of(&mut bobs, "alice").await.0, 2, "offline");
+    assert!(stopped_at.elapsed() < Duration::from_secs(10));
+}

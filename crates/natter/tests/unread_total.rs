@@ -262,7 +262,8 @@ async fn an_older_database_gets_its_totals_filled_in() {
         DROP TABLE group_members; ALTER TABLE channels DROP COLUMN mute_all; \
         DROP TABLE friend_group_members; DROP TABLE friend_groups; DROP TABLE friend_requests; \
         DROP TABLE friends; ALTER TABLE users DROP COLUMN allow_type; \
-        DROP TABLE message_reactions; ALTER TABLE messages DROP COLUMN reactions_version;";
+        DROP TABLE message_reactions; ALTER TABLE messages DROP COLUMN reactions_version; \
+        DROP TABLE status_subscriptions; DROP TABLE user_status;";
     let storage = server.storage();
     match &storage.database_url {
         None => {

@@ -3,7 +3,7 @@
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
-use super::{Conversation, GroupProfile, Message, MessageReactions, Profile};
+use super::{Conversation, GroupProfile, Message, MessageReactions, Profile, UserStatus};
 use crate::error::{Error, Result};
 
 /// A frame the server sends: `{"event": "<name>", "data": {…}}`.
@@ -97,6 +97,13 @@ pub enum ServerEvent {
         user_profile_list: Vec<Profile>,
         #[serde(rename = "groupProfileList")]
         group_profile_list: Vec<GroupProfile>,
+    },
+    /// Users' statuses changed: a user went online or offline, or chose another custom status.
+    /// To every device of each user subscribed to them (`POST /v1/user-status/subscribe`), and
+    /// of the user themself when they chose it.
+    UserStatusUpdated {
+        #[serde(rename = "userStatusList")]
+        user_status_list: Vec<UserStatus>,
     },
 }
 

@@ -12,6 +12,7 @@ mod friends;
 mod objects_only;
 mod reactions;
 mod server;
+mod status;
 mod webhook;
 
 pub use client::*;
@@ -20,6 +21,7 @@ pub use files::*;
 pub use friends::*;
 pub use reactions::*;
 pub use server::*;
+pub use status::*;
 pub use webhook::*;
 
 use serde::de::DeserializeOwned;

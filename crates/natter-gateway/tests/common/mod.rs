@@ -40,6 +40,7 @@ impl World {
             recall_window: Duration::from_secs(120),
             webhooks: None,
             before_send: None,
+            exclusive_database: true,
         };
         let natter = Arc::new(Natter::start(store, options).await.unwrap());
         let gateway = Arc::new(Gateway::new(

@@ -45,15 +45,10 @@ enum Next {
 }
 
 impl Natter {
-    /// Delivers webhook events and records connections until `stop`; returns at once on a
-    /// server without webhooks.
+    /// Delivers webhook events until `stop`; returns at once on a server without webhooks.
     pub async fn run_webhooks(self: Arc<Self>, stop: CancellationToken) {
         let Some(hooks) = &self.webhooks else { return };
         let mut tasks = JoinSet::new();
-        let presence = hooks.presence.lock().expect("presence lock").take();
-        if let Some(changes) = presence {
-            tasks.spawn(self.clone().run_presence(changes, stop.clone()));
-        }
         for kind in hooks.options.events.clone() {
             tasks.spawn(self.clone().deliver_kind(kind, stop.clone()));
         }
@@ -90,7 +85,7 @@ impl Natter {
         }
         // Stopping: another node need not wait for the lease to run out (a rolling restart).
         if lease_until > 0 {
-            let node = hooks.node;
+            let node = self.node;
             let released = self
                 .write(move |db| webhooks::release_lease(db, kind.name(), node))
                 .await;
@@ -126,9 +121,9 @@ impl Natter {
             .collect();
         // A database of its own (SQLite) has no other node to share the sending with.
         let longest = hooks.longest_delivery(kind);
-        if !options.exclusive_database && *lease_until - now < millis(longest + LEASE_MARGIN) {
+        if !self.exclusive_database && *lease_until - now < millis(longest + LEASE_MARGIN) {
             let until = now + millis(longest + LEASE_SLACK);
-            let node = hooks.node;
+            let node = self.node;
             let held = self
                 .write(move |db| webhooks::take_lease(db, kind.name(), node, now, until))
                 .await?;

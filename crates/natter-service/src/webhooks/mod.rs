@@ -5,8 +5,8 @@
 //! event exists exactly when its change committed, whatever crashes. A task per kind delivers
 //! them in order, in batches, retrying with exponential backoff, and gives up on those that
 //! fail for longer than the dead-letter age ([`delivery`]); in a cluster a lease makes one node
-//! the sender of each kind. Who is connected is recorded per node for `msg.offline` and
-//! `user.onlinestatus` ([`presence`]). Requests are signed with HMAC-SHA256 ([`signature`]).
+//! the sender of each kind. `msg.offline` and `user.onlinestatus` read who is connected from
+//! [`crate::presence`]. Requests are signed with HMAC-SHA256 ([`signature`]).
 //!
 //! The before-send callback ([`before_send`]) is the one synchronous part: a user's message
 //! waits for the backend's decision before it is stored.
@@ -14,23 +14,22 @@
 mod before_send;
 mod delivery;
 mod outbox;
-mod presence;
 mod signature;
 
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 use std::time::Duration;
 
 use natter_core::webhook::EventKind;
 use natter_core::wire::{DeadLetter, DeadLetterPage, ReplayRequest, ReplayResult};
 use natter_core::{Error, Result};
 use natter_store::webhooks;
-use tokio::sync::{Notify, mpsc};
+use tokio::sync::Notify;
 
 pub(crate) use before_send::BeforeSend;
 pub use before_send::BeforeSendOptions;
-pub(crate) use outbox::Outbox;
+pub(crate) use outbox::{Outbox, Written};
 
-use crate::events::{EventBus, PresenceChange};
+use crate::events::EventBus;
 use crate::{Natter, now_ms};
 
 /// Where and how events are delivered, from the server's configuration.
@@ -51,9 +50,6 @@ pub struct WebhookOptions {
     /// An event still failing this long after it was written (or replayed) becomes a dead
     /// letter.
     pub dead_after: Duration,
-    /// The database belongs to this node alone (SQLite): the connections an earlier run
-    /// recorded are gone for sure, without waiting for its heartbeat to go stale.
-    pub exclusive_database: bool,
 }
 
 /// The webhook side of a running service.
@@ -62,12 +58,8 @@ pub(crate) struct Webhooks {
     url: reqwest::Url,
     enabled: [bool; EventKind::ALL.len()],
     http: reqwest::Client,
-    /// This node, in the presence and lease tables: random per start.
-    node: i64,
     /// Woken when this node wrote events of a kind, so they leave at once.
     wake: [Notify; EventKind::ALL.len()],
-    /// Connections opening and closing, taken by the presence task.
-    presence: Mutex<Option<mpsc::UnboundedReceiver<PresenceChange>>>,
 }
 
 impl std::fmt::Debug for Webhooks {
@@ -75,14 +67,12 @@ impl std::fmt::Debug for Webhooks {
         formatter
             .debug_struct("Webhooks")
             .field("events", &self.options.events)
-            .field("node", &self.node)
             .finish_non_exhaustive()
     }
 }
 
 impl Webhooks {
-    pub(crate) fn new(options: WebhookOptions, events: &EventBus) -> Result<Self> {
-        let presence = Self::needs_presence(&options.events).then(|| events.watch_presence());
+    pub(crate) fn new(options: WebhookOptions) -> Result<Self> {
         let url = reqwest::Url::parse(&options.url)
             .map_err(|error| Error::invalid_argument(format!("the webhook URL: {error}")))?;
         let mut enabled = [false; EventKind::ALL.len()];
@@ -99,17 +89,8 @@ impl Webhooks {
             url,
             enabled,
             http,
-            node: fastrand::i64(1..i64::MAX),
             wake: Default::default(),
-            presence: Mutex::new(presence),
         })
-    }
-
-    /// Whether connections must be recorded: for `msg.offline` or `user.onlinestatus`.
-    fn needs_presence(events: &[EventKind]) -> bool {
-        events
-            .iter()
-            .any(|kind| matches!(kind, EventKind::MsgOffline | EventKind::OnlineStatus))
     }
 
     /// The longest one batch of `kind` may take to deliver: one request, or for `msg.offline`
@@ -126,8 +107,8 @@ impl Webhooks {
 
     /// The outbox writer. On a database of its own, this node's connections (`events`) are
     /// all of them, so the outbox may ask the bus who is online.
-    fn outbox(&self, events: &Arc<EventBus>) -> Outbox {
-        let online_here = self.options.exclusive_database.then(|| events.clone());
+    fn outbox(&self, events: &Arc<EventBus>, exclusive_database: bool) -> Outbox {
+        let online_here = exclusive_database.then(|| events.clone());
         Outbox::new(self.enabled, online_here)
     }
 
@@ -147,7 +128,7 @@ impl Natter {
     pub(crate) fn outbox(&self) -> Option<Outbox> {
         self.webhooks
             .as_ref()
-            .map(|hooks| hooks.outbox(&self.events))
+            .map(|hooks| hooks.outbox(&self.events, self.exclusive_database))
     }
 
     /// After a commit that wrote events: deliver them now.

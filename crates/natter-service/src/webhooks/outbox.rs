@@ -10,7 +10,7 @@ use natter_core::wire::{
     DeletionEvent, MessageHeader, OfflineMessage, ServerMessage, WebhookMessage,
 };
 use natter_core::{ConversationId, Uid};
-use natter_store::{AuditRecord, Db, Result, Sent, StoredMessage, webhooks};
+use natter_store::{AuditRecord, Db, Result, Sent, StoredMessage, presence, webhooks};
 
 use crate::events::EventBus;
 use crate::present;
@@ -100,7 +100,7 @@ impl Outbox {
             return Ok(candidates);
         }
         let asked: Vec<&Uid> = candidates.iter().collect();
-        let online = webhooks::online_among(db, &asked, super::presence::live_since(now_ms))?;
+        let online = presence::online_among(db, &asked, crate::presence::live_since(now_ms))?;
         Ok(webhook::offline_recipients(sender, members(), |uid| {
             online.contains(uid)
         }))
@@ -137,9 +137,9 @@ impl Outbox {
     pub(crate) fn online_status(
         &self,
         db: &dyn Db,
-        connection: &webhooks::Connection,
+        connection: &presence::Connection,
         online: bool,
-        counts: webhooks::OnlineCounts,
+        counts: presence::OnlineCounts,
         now_ms: i64,
     ) -> Result<Written> {
         if !self.is_on(EventKind::OnlineStatus) {

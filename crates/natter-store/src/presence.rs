@@ -1,0 +1,331 @@
+//! Where each user's devices are connected, cluster-wide: each node records its connections
+//! and beats a heartbeat; a node's connections count while its heartbeat is fresh. User status
+//! (online or not), WuKongIM's `/user/onlinestatus` and the webhooks' `msg.offline` and
+//! `user.onlinestatus` read it. (Its tables were first the webhooks' alone, hence their names.)
+
+use std::collections::HashSet;
+
+use natter_core::Uid;
+
+use crate::db::params;
+use crate::locks;
+use crate::webhooks::{LIST, in_list, with_list};
+use crate::{Db, Result, Value};
+
+/// Records that `node` is alive now (registering it on its first beat).
+pub fn heartbeat(db: &dyn Db, node: i64, now_ms: i64) -> Result<()> {
+    db.execute(
+        "INSERT INTO webhook_nodes (id, heartbeat_ms) VALUES ($1, $2) \
+         ON CONFLICT (id) DO UPDATE SET heartbeat_ms = $2",
+        params![node, now_ms],
+    )?;
+    Ok(())
+}
+
+/// A device's connection, as `user.onlinestatus` reports it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Connection {
+    pub connection: u64,
+    pub uid: Uid,
+    pub device_flag: u8,
+}
+
+/// How many connections a user holds after a change: with the changed device's flag, and in
+/// all. Only connections of live nodes (heartbeat at or after `live_since_ms`) count.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct OnlineCounts {
+    pub device: u64,
+    pub total: u64,
+}
+
+/// A connection that opened (`online`) or closed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Change {
+    pub connection: Connection,
+    pub online: bool,
+}
+
+/// Records connection changes of `node` in order; returns each with its user's counts after
+/// it. The users' rows are locked first, in uid order, so that two nodes recording changes of
+/// one user wait in line: of a user's changes made at once on several nodes, exactly one sees
+/// the first connection open (a total of 1 after it) or the last one close (0).
+pub fn record(
+    db: &dyn Db,
+    node: i64,
+    changes: &[Change],
+    now_ms: i64,
+    live_since_ms: i64,
+) -> Result<Vec<OnlineCounts>> {
+    locks::lock_users(db, changes.iter().map(|change| &change.connection.uid))?;
+    changes
+        .iter()
+        .map(|change| {
+            if change.online {
+                connected(db, node, &change.connection, now_ms, live_since_ms)
+            } else {
+                disconnected(db, &change.connection, live_since_ms)
+            }
+        })
+        .collect()
+}
+
+/// Records a new connection on `node`; returns the user's counts after it.
+fn connected(
+    db: &dyn Db,
+    node: i64,
+    connection: &Connection,
+    now_ms: i64,
+    live_since_ms: i64,
+) -> Result<OnlineCounts> {
+    db.execute(
+        "INSERT INTO webhook_presence (connection, node, uid, device_flag, since_ms) \
+         VALUES ($1, $2, $3, $4, $5) ON CONFLICT (connection) DO NOTHING",
+        params![
+            connection.connection,
+            node,
+            connection.uid.as_str(),
+            connection.device_flag,
+            now_ms
+        ],
+    )?;
+    online_counts(db, connection, live_since_ms)
+}
+
+/// Forgets a connection that closed; returns the user's counts after it.
+fn disconnected(db: &dyn Db, connection: &Connection, live_since_ms: i64) -> Result<OnlineCounts> {
+    db.execute(
+        "DELETE FROM webhook_presence WHERE connection = $1",
+        params![connection.connection],
+    )?;
+    online_counts(db, connection, live_since_ms)
+}
+
+fn online_counts(db: &dyn Db, connection: &Connection, live_since_ms: i64) -> Result<OnlineCounts> {
+    let row = db.query_one(
+        "SELECT COUNT(*), COALESCE(SUM(CASE WHEN p.device_flag = $2 THEN 1 ELSE 0 END), 0) \
+         FROM webhook_presence p JOIN webhook_nodes n ON n.id = p.node \
+         WHERE p.uid = $1 AND n.heartbeat_ms >= $3",
+        params![
+            connection.uid.as_str(),
+            connection.device_flag,
+            live_since_ms
+        ],
+    )?;
+    Ok(OnlineCounts {
+        total: row.get(0)?,
+        device: row.get(1)?,
+    })
+}
+
+/// Which of `uids` have a connection on a live node.
+pub fn online_among(db: &dyn Db, uids: &[&Uid], live_since_ms: i64) -> Result<HashSet<Uid>> {
+    let uids: Vec<Value> = uids.iter().map(|uid| Value::Text(uid.as_str())).collect();
+    let mut online = HashSet::new();
+    for chunk in uids.chunks(LIST) {
+        let sql = format!(
+            "SELECT DISTINCT p.uid FROM webhook_presence p JOIN webhook_nodes n ON n.id = p.node \
+             WHERE n.heartbeat_ms >= $1 AND {}",
+            in_list("p.uid", 2, chunk.len())
+        );
+        for row in db.query(&sql, &with_list(&[Value::Int(live_since_ms)], chunk))? {
+            online.insert(Uid::parse(&row.get::<String>(0)?, "uid")?);
+        }
+    }
+    Ok(online)
+}
+
+/// The device flags each of `uids` has a connection with on a live node, by user in that order
+/// and by flag.
+pub fn device_flags_among(
+    db: &dyn Db,
+    uids: &[&Uid],
+    live_since_ms: i64,
+) -> Result<Vec<(Uid, u8)>> {
+    let mut flags = Vec::new();
+    for uid in uids {
+        let rows = db.query(
+            "SELECT DISTINCT p.device_flag FROM webhook_presence p \
+             JOIN webhook_nodes n ON n.id = p.node \
+             WHERE p.uid = $1 AND n.heartbeat_ms >= $2 ORDER BY p.device_flag",
+            params![uid.as_str(), live_since_ms],
+        )?;
+        for row in rows {
+            flags.push(((*uid).clone(), row.get(0)?));
+        }
+    }
+    Ok(flags)
+}
+
+/// Forgets the nodes other than `alive` whose last heartbeat is before `stale_before_ms`, and
+/// their connections, each of which is returned with its user's counts after it, in the
+/// order they connected. Their devices lost their connection with the node.
+pub fn reap_nodes(
+    db: &dyn Db,
+    alive: i64,
+    stale_before_ms: i64,
+    live_since_ms: i64,
+) -> Result<Vec<(Connection, OnlineCounts)>> {
+    let dead = db.query(
+        "SELECT p.connection, p.uid, p.device_flag FROM webhook_presence p \
+         LEFT JOIN webhook_nodes n ON n.id = p.node \
+         WHERE p.node != $1 AND (n.id IS NULL OR n.heartbeat_ms < $2) \
+         ORDER BY p.since_ms, p.connection",
+        params![alive, stale_before_ms],
+    )?;
+    let gone = forget_connections(db, dead, live_since_ms)?;
+    db.execute(
+        "DELETE FROM webhook_nodes WHERE id != $1 AND heartbeat_ms < $2",
+        params![alive, stale_before_ms],
+    )?;
+    Ok(gone)
+}
+
+/// Forgets `node` itself and its connections, each returned with its user's counts after it:
+/// the node is stopping, and its devices lose their connections now rather than once its
+/// heartbeat goes stale.
+pub fn forget_node(
+    db: &dyn Db,
+    node: i64,
+    live_since_ms: i64,
+) -> Result<Vec<(Connection, OnlineCounts)>> {
+    let rows = db.query(
+        "SELECT connection, uid, device_flag FROM webhook_presence WHERE node = $1 \
+         ORDER BY since_ms, connection",
+        params![node],
+    )?;
+    let gone = forget_connections(db, rows, live_since_ms)?;
+    db.execute("DELETE FROM webhook_nodes WHERE id = $1", params![node])?;
+    Ok(gone)
+}
+
+/// Deletes the connections of these rows (`connection`, `uid`, `device_flag`), each returned
+/// with its user's counts after it.
+fn forget_connections(
+    db: &dyn Db,
+    rows: Vec<crate::Row>,
+    live_since_ms: i64,
+) -> Result<Vec<(Connection, OnlineCounts)>> {
+    let mut connections = Vec::with_capacity(rows.len());
+    for row in rows {
+        connections.push(Connection {
+            connection: row.get(0)?,
+            uid: Uid::parse(&row.get::<String>(1)?, "uid")?,
+            device_flag: row.get(2)?,
+        });
+    }
+    // In line with the nodes recording changes of these users (see `record`).
+    locks::lock_users(db, connections.iter().map(|connection| &connection.uid))?;
+    let mut gone = Vec::with_capacity(connections.len());
+    for connection in connections {
+        let counts = disconnected(db, &connection, live_since_ms)?;
+        gone.push((connection, counts));
+    }
+    Ok(gone)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::Store;
+
+    fn uid(name: &str) -> Uid {
+        Uid::parse(name, "uid").unwrap()
+    }
+
+    async fn store() -> (tempfile::TempDir, Store) {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::open_sqlite(dir.path()).unwrap();
+        (dir, store)
+    }
+
+    #[tokio::test]
+    async fn presence_counts_live_nodes_only_and_reaps_dead_ones() {
+        let (_dir, store) = store().await;
+        let phone = Connection {
+            connection: 7,
+            uid: uid("alice"),
+            device_flag: 0,
+        };
+        let web = Connection {
+            connection: 8,
+            uid: uid("alice"),
+            device_flag: 1,
+        };
+        let (a, b) = (phone.clone(), web.clone());
+        let counts = store
+            .write(move |db| {
+                heartbeat(db, 1, 1_000)?;
+                heartbeat(db, 2, 1_000)?;
+                record(
+                    db,
+                    1,
+                    &[Change {
+                        connection: a.clone(),
+                        online: true,
+                    }],
+                    1_000,
+                    0,
+                )?;
+                record(
+                    db,
+                    2,
+                    &[Change {
+                        connection: b.clone(),
+                        online: true,
+                    }],
+                    1_001,
+                    0,
+                )
+            })
+            .await
+            .unwrap();
+        assert_eq!(
+            counts,
+            [OnlineCounts {
+                device: 1,
+                total: 2
+            }]
+        );
+        let (alice, bob) = (uid("alice"), uid("bob"));
+        let online = store
+            .read(move |db| online_among(db, &[&alice, &bob], 500))
+            .await
+            .unwrap();
+        assert_eq!(online, HashSet::from([uid("alice")]));
+        // Node 2 stops beating; node 1 reaps it.
+        let gone = store
+            .write(|db| {
+                heartbeat(db, 1, 9_000)?;
+                reap_nodes(db, 1, 5_000, 5_000)
+            })
+            .await
+            .unwrap();
+        assert_eq!(
+            gone,
+            [(
+                web,
+                OnlineCounts {
+                    device: 0,
+                    total: 1
+                }
+            )]
+        );
+        let counts = store
+            .write(move |db| {
+                let closed = Change {
+                    connection: phone.clone(),
+                    online: false,
+                };
+                record(db, 1, &[closed], 9_000, 5_000)
+            })
+            .await
+            .unwrap();
+        assert_eq!(
+            counts,
+            [OnlineCounts {
+                device: 0,
+                total: 0
+            }]
+        );
+    }
+}
