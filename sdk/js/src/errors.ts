@@ -10,8 +10,9 @@
  * `error` name and HTTP status kept, the media messages, whose file checks and uploads say
  * Tencent's numbers (2108, 2251–2253, 2300–2301, 2350–2352, 2400–2402) with the server's `error`
  * names, forwarding, which says Tencent's 2450–2454, reactions, which say Tencent's
- * 23005–23007 and 23009, and searchCloudMessages, which says Tencent's 60020 when the server has
- * no search.
+ * 23005–23007 and 23009, searchCloudMessages, which says Tencent's 60020 when the server has
+ * no search, and the user status calls, whose `failureUserList` says Tencent's 70107 for a user
+ * the server does not know.
  */
 
 /**
@@ -20,8 +21,9 @@
  * Tencent's own that modifyMessage gives in place of the server's because apps branch on them:
  * {@link ErrorCode.MSG_MODIFY_CONFLICT} (2480) and {@link ErrorCode.MSG_NOT_FOUND} (20026), and
  * Tencent's media message codes (2108, 22xx–24xx) for files refused or failing to upload, its
- * forwarding codes (2450–2454), its server's reaction codes (23005–23007, 23009), and its
- * server's 60020 for a search the server cannot make.
+ * forwarding codes (2450–2454), its server's reaction codes (23005–23007, 23009), its
+ * server's 60020 for a search the server cannot make, and its server's 70107 for an unknown user
+ * in a user status call's `failureUserList`.
  */
 export const ErrorCode = {
   INVALID_ARGUMENT: 40001,
@@ -129,6 +131,12 @@ export const ErrorCode = {
    * its SDK hands on and apps compare with; `error` and `status` stay the server's.
    */
   SEARCH_UNAVAILABLE: 60020,
+  /**
+   * getUserStatus, subscribeUserStatus and unsubscribeUserStatus: a user of `failureUserList` the
+   * server does not know (its `message` says so). Tencent's server number for "the user does not
+   * exist", which its SDK hands on in these lists. Only in the lists: the call itself resolves.
+   */
+  USER_NOT_FOUND: 70107,
   RATE_LIMITED: 42901,
   INTERNAL: 50001,
   UNAVAILABLE: 50301,

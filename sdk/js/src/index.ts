@@ -23,6 +23,7 @@ export {
   type CreateOptions,
 } from './natter.js';
 export { MAX_USERS_PER_FRIEND_CALL } from './friends.js';
+export { MAX_USERS_PER_STATUS_QUERY, MAX_USERS_PER_STATUS_SUBSCRIPTION } from './status.js';
 export { EVENT, TYPES, TSignaling, type EventName, type TypesValue, type TSignalingValue } from './constants.js';
 export { NatterError, ErrorCode, type ErrorCodeValue } from './errors.js';
 export { UNSUPPORTED_CALLS, UNSUPPORTED_MESSAGE_FACTORIES, UNSUPPORTED_SYNC_CALLS } from './unsupported.js';

@@ -12,7 +12,8 @@
  * blocklist BLACKLIST_UPDATED carries (blocklist.ts), the friend lists FRIEND_LIST_UPDATED,
  * FRIEND_APPLICATION_LIST_UPDATED and FRIEND_GROUP_LIST_UPDATED carry (friends.ts), the files of
  * media messages and their payloads (media.ts), forwarded chat records (merger.ts), message
- * reactions (reactions.ts), message search (search.ts) and the handlers (emitter.ts).
+ * reactions (reactions.ts), message search (search.ts), user status (status.ts) and the handlers
+ * (emitter.ts).
  */
 import { BlocklistFeed } from './blocklist.js';
 import { EVENT, TSignaling, TYPES, type EventName, type TSignalingValue, type TypesValue } from './constants.js';
@@ -96,6 +97,17 @@ import {
 } from './reactions.js';
 import { searchError, searchRequest, searchResultList } from './search.js';
 import {
+  MAX_USERS_PER_STATUS_QUERY,
+  MAX_USERS_PER_STATUS_SUBSCRIPTION,
+  UserStatusVersions,
+  checkCustomStatus,
+  checkStatusUserIDs,
+  checkUnsubscribeUserIDs,
+  ownStatus,
+  toStatusFailure,
+  toUserStatus,
+} from './status.js';
+import {
   DEFAULT_SOCKET_OPTIONS,
   ReconnectingSocket,
   type SocketOptions,
@@ -158,6 +170,8 @@ import type {
   GetMessageReactionsOptions,
   GetMessageReactionsResult,
   GetUserProfileOptions,
+  GetUserStatusOptions,
+  GetUserStatusResult,
   Group,
   GroupApplication,
   GroupMember,
@@ -194,8 +208,13 @@ import type {
   SetGroupMemberRoleOptions,
   SetMessageReadOptions,
   SetMessageRemindTypeOptions,
+  SetSelfStatusOptions,
+  SubscribeUserStatusOptions,
+  UnsubscribeUserStatusOptions,
   UpdateFriendOptions,
   UpdateGroupProfileOptions,
+  UserStatus,
+  UserStatusSubscriptionResult,
 } from './types.js';
 import { TencentUnsupported } from './unsupported.js';
 import {
@@ -258,6 +277,12 @@ import {
   type WireTotalUnread,
   type WireUpdatedGroupMember,
   type WireUploadedFile,
+  type WireSetSelfStatusRequest,
+  type WireUserStatus,
+  type WireUserStatusFailure,
+  type WireUserStatusList,
+  type WireUserStatusRequest,
+  type WireUserStatusSubscription,
 } from './wire.js';
 
 /** The most conversation IDs one call may carry. */
@@ -321,9 +346,10 @@ const SDK_VERSION = '0.1.0';
 
 /**
  * The bits of Tencent's paid features (`isCommercialAbilityEnabled`'s, its SDK's `canIUse`) that
- * Natter has: message reactions (2^48, Tencent's `MSG_REACTION`).
+ * Natter has: user status (2^7, Tencent's `USER_STATUS`) and message reactions (2^48, Tencent's
+ * `MSG_REACTION`).
  */
-const COMMERCIAL_FEATURES = 1n << 48n;
+const COMMERCIAL_FEATURES = (1n << 7n) | (1n << 48n);
 
 /** The most messages one deleteMessage call may carry (Tencent's limit, and the server's). */
 export const MAX_MESSAGES_PER_DELETE = 30;
@@ -542,6 +568,22 @@ export class Natter extends TencentUnsupported {
   /** Messages seen lately (findMessage, paging on older servers), and the recalls and deletions told. */
   private readonly cache = new MessageCache();
   private readonly reactionVersions = new ReactionVersions();
+  /** The statuses of users this instance heard of, by version (status.ts). */
+  private readonly userStatuses = new UserStatusVersions();
+  /**
+   * The user's own custom status, as Tencent's SDK remembers it (getUserStatus answers the user
+   * from it): fetched at login and after each reconnect, set by setSelfStatus, and followed by the
+   * pushes of the user's own status. `''` until known.
+   */
+  private customStatus = '';
+  /**
+   * Whether the SDK has heard the user's own status since login (the first fetch answered or
+   * failed, or setSelfStatus answered): before that, pushes of it only teach it, as Tencent's
+   * login answer does, and tell the app nothing.
+   */
+  private ownStatusKnown = false;
+  /** Tencent's log level (setLogLevel): 0–4, warnings shown below 3. */
+  private logLevel = 0;
   /**
    * The file of each media message this instance created, until it is uploaded: sendMessage (and
    * resendMessage after a failed upload) uploads it, once, before sending the message. Held by
@@ -673,6 +715,9 @@ export class Natter extends TencentUnsupported {
     }
     if (session !== this.session) throw notLoggedIn(); // logged out meanwhile
     this.loggedIn = true;
+    // The user's own custom status, which Tencent's login answer carries: asked beside the
+    // socket, and not waited for.
+    this.fetchOwnStatus(session);
 
     if (this.WebSocketImpl) {
       const url = `${this.wsUrl}?token=${encodeURIComponent(credential)}`;
@@ -733,6 +778,9 @@ export class Natter extends TencentUnsupported {
     this.delivery.clear();
     this.cache.clear();
     this.reactionVersions.clear();
+    this.userStatuses.clear();
+    this.customStatus = '';
+    this.ownStatusKnown = false;
     this.hoppingEnds.clear();
     this.mentions.clear();
     this.groupListFeed.stop();
@@ -782,9 +830,10 @@ export class Natter extends TencentUnsupported {
    * `'cloud-search-module'` (searchCloudMessages; Tencent's full SDK has every module) and `false`
    * for every other module (Natter has no signalling or follows);
    * `isCommercialAbilityEnabled` resolves `{ enabled: true }` when every feature bit asked is one
-   * Natter has, as Tencent's tells of those bought: message reactions (2^48, TUIKit's
-   * `enabledEmojiPlugin`); `{ enabled: false }` for the others (per-message read receipts, online
-   * status, translation, speech to text…);
+   * Natter has, as Tencent's tells of those bought: user status (2^7, Tencent's `USER_STATUS`:
+   * setSelfStatus, getUserStatus, subscribeUserStatus) and message reactions (2^48, TUIKit's
+   * `enabledEmojiPlugin`); `{ enabled: false }` for the others (per-message read receipts,
+   * translation, speech to text…);
    * `statTUIKeyFeatures` reports usage to Tencent, which Natter does not collect: it does nothing and
    * returns `undefined`, as Tencent's. Any other API rejects -2 naming it.
    */
@@ -806,9 +855,18 @@ export class Natter extends TencentUnsupported {
     }
   }
 
-  /** The SDK logs only errors thrown by handlers; level 4 (Tencent's "no log") silences them too. */
+  /**
+   * The SDK logs only errors thrown by handlers and warnings (a user status list cut to its
+   * limit); level 3 (Tencent's "errors only") silences the warnings, 4 ("no log") everything.
+   */
   setLogLevel(level: number): void {
+    this.logLevel = level;
     this.emitter.silent = level >= 4;
+  }
+
+  /** A warning on the console, as Tencent's SDK logs one, unless the log level silences it. */
+  private warn(message: string): void {
+    if (!(this.logLevel >= 3)) console.warn(`natter: ${message}`);
   }
 
   /**
@@ -978,6 +1036,11 @@ export class Natter extends TencentUnsupported {
       }
       case 'blacklistUpdated':
         this.blocklist.pushed(asArray<string>(data.userIDList));
+        break;
+      case 'userStatusUpdated':
+        // To every device of each user subscribed to the user whose status changed, and to the
+        // user's own devices when they set their custom status.
+        this.emitUserStatuses(asArray<WireUserStatus>(data.userStatusList));
         break;
       case 'friendListUpdated':
         this.friendListFeed.changed();
@@ -1219,6 +1282,71 @@ export class Natter extends TencentUnsupported {
     });
   }
 
+  /**
+   * USER_STATUS_UPDATED, as Tencent's: an array of the statuses that changed, each `{ userID,
+   * statusType, customStatus }`. Nothing for a status at or below the version the app was given (a
+   * push or an answer that crossed a newer one), nor for one that shows the app nothing new
+   * ({@link UserStatusVersions}). The user's own status becomes the custom status the SDK
+   * remembers, and is told only when that changes ({@link ownView}), once the SDK knows it.
+   */
+  private emitUserStatuses(list: WireUserStatus[]): void {
+    const me = this.userID;
+    if (me === null) return;
+    const news: UserStatus[] = [];
+    for (const pushed of list) {
+      if (typeof pushed !== 'object' || pushed === null || typeof pushed.userID !== 'string') continue;
+      const own = pushed.userID === me;
+      const status = own ? this.ownView(pushed) : pushed;
+      const verdict = this.userStatuses.take(status);
+      if (verdict === 'stale') continue;
+      if (own) {
+        const before = this.customStatus;
+        this.customStatus = status.customStatus;
+        if (this.ownStatusKnown && before !== this.customStatus) news.push(toUserStatus(status));
+      } else if (verdict === 'news') {
+        news.push(toUserStatus(status));
+      }
+    }
+    if (news.length > 0) this.emit(EVENT.USER_STATUS_UPDATED, news);
+  }
+
+  /**
+   * The user's own status as this instance shows it, as Tencent's: online while logged in (the
+   * server counts this instance's connection only once it is open and recorded, and may say
+   * otherwise meanwhile), with the custom status the server holds.
+   */
+  private ownView(status: WireUserStatus): WireUserStatus {
+    return { ...status, statusType: TYPES.USER_STATUS_ONLINE, customStatus: toUserStatus(status).customStatus };
+  }
+
+  /**
+   * Asks the server for the user's own status (`POST /v1/user-status` naming them), for the custom
+   * status the SDK remembers, as Tencent's login answer tells it; nobody waits for it, and a
+   * failure leaves what is known (`''` at first) until the user sets it or a push tells it.
+   */
+  private fetchOwnStatus(session: number): void {
+    const me = this.userID;
+    if (me === null || session !== this.session) return;
+    const body: WireUserStatusRequest = { userIDList: [me] };
+    this.http.post<WireUserStatusList>('/v1/user-status', body).then(
+      (reply) => {
+        if (session !== this.session) return;
+        const own = asArray<WireUserStatus>(reply?.successUserList).find((s) => s?.userID === me);
+        if (own) {
+          // After a reconnect: set on another device meanwhile, as Tencent's relogin tells it.
+          const status = this.userStatuses.note(this.ownView(own));
+          const changed = this.ownStatusKnown && status.customStatus !== this.customStatus;
+          this.customStatus = status.customStatus;
+          if (changed) this.emit(EVENT.USER_STATUS_UPDATED, [toUserStatus(status)]);
+        }
+        this.ownStatusKnown = true;
+      },
+      () => {
+        if (session === this.session) this.ownStatusKnown = true;
+      },
+    );
+  }
+
   /** Messages this user deleted for themself elsewhere: forgotten, and the app told once. */
   private forgetDeleted(conversationID: ConversationID, ids: string[]): void {
     const news = this.cache.noteDeleted(ids);
@@ -1299,6 +1427,8 @@ export class Natter extends TencentUnsupported {
       this.friendListFeed.changed();
       this.friendApplicationFeed.changed();
       this.friendGroupFeed.changed();
+      // Set on another device while no connection was ready: not pushed.
+      this.fetchOwnStatus(this.session);
     }
     if (this.resyncReason) {
       const reason = this.resyncReason;
@@ -3786,6 +3916,110 @@ export class Natter extends TencentUnsupported {
       nextSeq: reply.nextSeq,
       isCompleted: reply.isCompleted,
     });
+  }
+
+  // ---------------------------------------------------------------- user status
+
+  /**
+   * Sets the custom status the user shows, as Tencent's: resolves `{ userID, statusType:
+   * TYPES.USER_STATUS_ONLINE, customStatus }`, and the SDK remembers it (getUserStatus answers the
+   * user from it). Every device of the user, this instance included, and every user subscribed to
+   * them then hear USER_STATUS_UPDATED (this instance once, from the push or the answer, whichever
+   * comes first). `''` clears it; the server keeps it until changed, also while the user is
+   * offline. A `customStatus` that is no string rejects 40001 before any request; the server's
+   * 40001 for one over 100 bytes (UTF-8).
+   */
+  async setSelfStatus(options: SetSelfStatusOptions): Promise<ChatResponse<UserStatus>> {
+    const customStatus = checkCustomStatus(options);
+    const me = this.userID;
+    if (me === null) throw notLoggedIn();
+    const session = this.session;
+    const body: WireSetSelfStatusRequest = { customStatus };
+    const reply = await this.http.post<WireUserStatus>('/v1/user-status/self', body);
+    if (session === this.session) {
+      // The answer is the status the server pushes to every device: this instance hears it from
+      // whichever comes first, once.
+      this.ownStatusKnown = true;
+      this.emitUserStatuses([reply]);
+    }
+    return ok(ownStatus(me, customStatus));
+  }
+
+  /**
+   * Users' statuses, as Tencent's: `{ successUserList, failureUserList }`, each status `{ userID,
+   * statusType, customStatus }` in the order asked (the user themself first, answered without a
+   * request from the status the SDK remembers, online, as Tencent's), each failure `{ userID, code,
+   * message }`: 70107 (`ErrorCode.USER_NOT_FOUND`) for a user the server does not know. Any user
+   * may be asked about, subscribed to or not. Past 500 others, only the first 500 are asked (a
+   * warning is logged), as Tencent's. An empty `userIDList`, or one that is no array of strings,
+   * rejects 40001 before any request. A status older than one a push already told the app is
+   * answered as the newer one.
+   */
+  async getUserStatus(options: GetUserStatusOptions): Promise<ChatResponse<GetUserStatusResult>> {
+    const asked = checkStatusUserIDs(options, 'getUserStatus');
+    const me = this.userID;
+    if (me === null) throw notLoggedIn();
+    const withSelf = asked.includes(me);
+    let others = asked.filter((userID) => userID !== me);
+    if (others.length === 0) return ok({ successUserList: [ownStatus(me, this.customStatus)], failureUserList: [] });
+    if (others.length > MAX_USERS_PER_STATUS_QUERY) {
+      this.warn(`getUserStatus: the length of userIDList cannot exceed ${MAX_USERS_PER_STATUS_QUERY}: asking about the first ${MAX_USERS_PER_STATUS_QUERY}`);
+      others = others.slice(0, MAX_USERS_PER_STATUS_QUERY);
+    }
+    const session = this.session;
+    const body: WireUserStatusRequest = { userIDList: others };
+    const reply = await this.http.post<WireUserStatusList>('/v1/user-status', body);
+    const current = session === this.session;
+    const successUserList = asArray<WireUserStatus>(reply.successUserList).map((status) =>
+      toUserStatus(current ? this.userStatuses.note(status) : status),
+    );
+    if (withSelf) successUserList.unshift(ownStatus(me, this.customStatus));
+    const failureUserList = asArray<WireUserStatusFailure>(reply.failureUserList).map(
+      (failure) => toStatusFailure(failure, null),
+    );
+    return ok({ successUserList, failureUserList });
+  }
+
+  /**
+   * Subscribes to users' statuses, as Tencent's: from now on USER_STATUS_UPDATED tells when they go
+   * online or offline or change their custom status. Resolves `{ failureUserList }`: 70107
+   * (`ErrorCode.USER_NOT_FOUND`) for a user the server does not know, 40001 for the user themself
+   * (whose own status reaches their devices anyway). Nothing is told on subscribing: ask
+   * getUserStatus for the statuses now. The server keeps subscriptions across logins until
+   * unsubscribed, 200 at most (subscribing past that drops the oldest). Past 100 users, only the
+   * first 100 (a warning is logged), as Tencent's. An empty `userIDList`, or one that is no array
+   * of strings, rejects 40001 before any request.
+   */
+  async subscribeUserStatus(options: SubscribeUserStatusOptions): Promise<ChatResponse<UserStatusSubscriptionResult>> {
+    const given = checkStatusUserIDs(options, 'subscribeUserStatus');
+    const me = this.userID;
+    if (me === null) throw notLoggedIn();
+    const list = this.statusBatch('subscribeUserStatus', given);
+    const body: WireUserStatusRequest = { userIDList: list };
+    const reply = await this.http.post<WireUserStatusSubscription>('/v1/user-status/subscribe', body);
+    return ok({ failureUserList: asArray<WireUserStatusFailure>(reply.failureUserList).map((f) => toStatusFailure(f, me)) });
+  }
+
+  /**
+   * Ends subscriptions, as Tencent's: to the users of `userIDList`, or, with none (left out,
+   * `undefined`, empty, or no options at all), to every user. Resolves `{ failureUserList }`
+   * (70107 for a userID the server cannot take). Past 100 users, only the first 100 (a warning is
+   * logged), as Tencent's. A `userIDList` that is no array of strings rejects 40001.
+   */
+  async unsubscribeUserStatus(options?: UnsubscribeUserStatusOptions): Promise<ChatResponse<UserStatusSubscriptionResult>> {
+    const given = checkUnsubscribeUserIDs(options);
+    if (this.userID === null) throw notLoggedIn();
+    const list = given === undefined ? undefined : this.statusBatch('unsubscribeUserStatus', given);
+    const body: WireUserStatusRequest = list === undefined ? {} : { userIDList: list };
+    const reply = await this.http.post<WireUserStatusSubscription>('/v1/user-status/unsubscribe', body);
+    return ok({ failureUserList: asArray<WireUserStatusFailure>(reply.failureUserList).map((f) => toStatusFailure(f, null)) });
+  }
+
+  /** A subscription call's users: the first 100, with a warning past that, as Tencent's. */
+  private statusBatch(call: string, list: string[]): string[] {
+    if (list.length <= MAX_USERS_PER_STATUS_SUBSCRIPTION) return list;
+    this.warn(`${call}: the length of userIDList cannot exceed ${MAX_USERS_PER_STATUS_SUBSCRIPTION}: taking the first ${MAX_USERS_PER_STATUS_SUBSCRIPTION}`);
+    return list.slice(0, MAX_USERS_PER_STATUS_SUBSCRIPTION);
   }
 
   // ---------------------------------------------------------------- search

@@ -50,6 +50,17 @@ export type KickedOutType =
   | typeof TYPES.KICKED_OUT_USERSIG_EXPIRED
   | typeof TYPES.KICKED_OUT_REST_API;
 
+/**
+ * `TYPES.USER_STATUS_*`: 1 online (a connection open), 2 offline (signed in on a device, none
+ * connected), 3 unlogined (never signed in, or signed out of every device); 0 (unknown) is never
+ * given.
+ */
+export type UserStatusType =
+  | typeof TYPES.USER_STATUS_UNKNOWN
+  | typeof TYPES.USER_STATUS_ONLINE
+  | typeof TYPES.USER_STATUS_OFFLINE
+  | typeof TYPES.USER_STATUS_UNLOGINED;
+
 /** `unSend` before sendMessage settles, then `success` or `fail`. */
 export type MessageStatus = 'unSend' | 'success' | 'fail';
 
@@ -1040,6 +1051,65 @@ export interface BlacklistOptions {
   userIDList: string[];
 }
 
+/** setSelfStatus' options, as Tencent's. */
+export interface SetSelfStatusOptions {
+  /** What the user shows, at most 100 bytes (UTF-8); `''` clears it. */
+  customStatus: string;
+}
+
+/** getUserStatus' options, as Tencent's. */
+export interface GetUserStatusOptions {
+  /** At least one userID; past 500 only the first 500 are asked (with a warning), as Tencent's. */
+  userIDList: string[];
+}
+
+/** subscribeUserStatus' options, as Tencent's. */
+export interface SubscribeUserStatusOptions {
+  /** At least one userID; past 100 only the first 100 are subscribed to (with a warning), as Tencent's. */
+  userIDList: string[];
+}
+
+/** unsubscribeUserStatus' options, as Tencent's. */
+export interface UnsubscribeUserStatusOptions {
+  /** Left out (or `undefined`, or empty): every user subscribed to. Past 100, the first 100. */
+  userIDList?: string[] | undefined;
+}
+
+/**
+ * A user's status, as Tencent's: an entry of getUserStatus' `successUserList`, setSelfStatus'
+ * answer, and USER_STATUS_UPDATED's data.
+ */
+export interface UserStatus {
+  userID: string;
+  /** `TYPES.USER_STATUS_ONLINE`, `_OFFLINE` or `_UNLOGINED`. */
+  statusType: UserStatusType;
+  /** What the user chose to show with setSelfStatus (`''`: nothing); kept while they are offline. */
+  customStatus: string;
+}
+
+/**
+ * A user a status call passed over, as Tencent's: `code` 70107 (`ErrorCode.USER_NOT_FOUND`) for a
+ * user the server does not know, 40001 for the user themself given to subscribeUserStatus;
+ * `message` is the server's.
+ */
+export interface UserStatusFailure {
+  userID: string;
+  code: number;
+  message: string;
+}
+
+/** getUserStatus' answer, as Tencent's. */
+export interface GetUserStatusResult {
+  /** In the order asked, the user themself first when asked about (answered without a request). */
+  successUserList: UserStatus[];
+  failureUserList: UserStatusFailure[];
+}
+
+/** subscribeUserStatus' and unsubscribeUserStatus' answer, as Tencent's. */
+export interface UserStatusSubscriptionResult {
+  failureUserList: UserStatusFailure[];
+}
+
 /** addFriend's options. */
 export interface AddFriendOptions {
   /** The user to add (one the server knows: else 40401). */
@@ -1523,6 +1593,12 @@ export interface EventDataMap {
   /** The user's whole group list, as getGroupList gives it. */
   [EVENT.GROUP_LIST_UPDATED]: Group[];
   [EVENT.PROFILE_UPDATED]: Profile[];
+  /**
+   * Users' statuses changed, each as it now is: users the user subscribed to (subscribeUserStatus)
+   * went online or offline or chose another custom status, or the user's own status changed
+   * (setSelfStatus on any device, this instance's own included).
+   */
+  [EVENT.USER_STATUS_UPDATED]: UserStatus[];
   /** The user's whole blocklist (userIDs, in the order blocked), as getBlacklist gives it. */
   [EVENT.BLACKLIST_UPDATED]: string[];
   /** The user's whole friend list, as getFriendList gives it. */

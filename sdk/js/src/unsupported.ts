@@ -30,11 +30,6 @@ export const UNSUPPORTED_CALLS = {
   // receive options
   setAllReceiveMessageOpt: 'set a remind type per conversation with setMessageRemindType',
   getAllReceiveMessageOpt: 'Natter has no account-wide receive option',
-  // user status
-  setSelfStatus: 'Natter has no user status',
-  getUserStatus: 'Natter has no user status',
-  subscribeUserStatus: 'Natter has no user status',
-  unsubscribeUserStatus: 'Natter has no user status',
   // follow
   followUser: 'Natter has no followers',
   unfollowUser: 'Natter has no followers',
@@ -134,20 +129,6 @@ export class TencentUnsupported {
   }
   getAllReceiveMessageOpt(..._args: any[]): Promise<ChatResponse<any>> {
     return reject('getAllReceiveMessageOpt');
-  }
-
-  // ---- user status
-  setSelfStatus(..._args: any[]): Promise<ChatResponse<any>> {
-    return reject('setSelfStatus');
-  }
-  getUserStatus(..._args: any[]): Promise<ChatResponse<any>> {
-    return reject('getUserStatus');
-  }
-  subscribeUserStatus(..._args: any[]): Promise<ChatResponse<any>> {
-    return reject('subscribeUserStatus');
-  }
-  unsubscribeUserStatus(..._args: any[]): Promise<ChatResponse<any>> {
-    return reject('unsubscribeUserStatus');
   }
 
   // ---- follow

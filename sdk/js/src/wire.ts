@@ -56,6 +56,18 @@ export type WireReactionUsers = api.ReactionUsers;
 export type WireSearchMessagesRequest = api.SearchMessagesRequest;
 export type WireSearchMessagesResponse = api.SearchMessagesResponse;
 export type WireSearchResult = api.SearchResult;
+/** `POST /v1/user-status/self` body; the answer is the WireUserStatus (the caller's status now). */
+export type WireSetSelfStatusRequest = api.SetSelfStatusRequest;
+/** A user's status, with its version: an answer's entry, `userStatusUpdated`'s. */
+export type WireUserStatus = api.UserStatus;
+/** `POST /v1/user-status`, `/subscribe` and `/unsubscribe` body. */
+export type WireUserStatusRequest = api.UserStatusRequest;
+/** `POST /v1/user-status`'s answer, in the order asked. */
+export type WireUserStatusList = api.UserStatusList;
+/** A user a status call could not answer for or act on, and why. */
+export type WireUserStatusFailure = api.UserStatusFailure;
+/** `POST /v1/user-status/subscribe`'s and `/unsubscribe`'s answer. */
+export type WireUserStatusSubscription = api.UserStatusSubscription;
 /** The payload of a group tip (`TIMGroupTipElem`), the message the server writes of a member's change. */
 export type WireGroupTipPayload = api.GroupTipPayload;
 /** A user's whole profile (`POST /v1/profiles`, `GET /v1/profile`, `profileUpdated`). */

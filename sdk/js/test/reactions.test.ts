@@ -582,11 +582,12 @@ describe("Tencent's codes and the checks made before any request", () => {
     }
   });
 
-  test("isCommercialAbilityEnabled says yes to reactions (TUIKit's enabledEmojiPlugin, 2^48), and to nothing else", async () => {
+  test("isCommercialAbilityEnabled says yes to reactions (TUIKit's enabledEmojiPlugin, 2^48) and user status (2^7), and to nothing else", async () => {
     const chat = newChat(server);
     assert.deepEqual(await chat.callExperimentalAPI('isCommercialAbilityEnabled', 2 ** 48), { code: 0, data: { enabled: true } });
     assert.deepEqual(await chat.callExperimentalAPI('isCommercialAbilityEnabled', String(2 ** 48)), { code: 0, data: { enabled: true } });
-    for (const other of [2 ** 5, 2 ** 7, 2 ** 38, 2 ** 48 + 2 ** 5, 0, 'x', undefined]) {
+    assert.deepEqual(await chat.callExperimentalAPI('isCommercialAbilityEnabled', 2 ** 48 + 2 ** 7), { code: 0, data: { enabled: true } }, 'both');
+    for (const other of [2 ** 5, 2 ** 38, 2 ** 48 + 2 ** 5, 0, 'x', undefined]) {
       assert.deepEqual(await chat.callExperimentalAPI('isCommercialAbilityEnabled', other), { code: 0, data: { enabled: false } }, String(other));
     }
   });

@@ -930,8 +930,8 @@ export interface paths {
         /**
          * Online status of users
          * @description The body is a bare JSON array of uids, as WuKongIM takes it; the answer lists one entry per
-         *     online connection (a user with a phone and a browser online has two). In a cluster, each
-         *     node answers for the connections it holds. Manager token only.
+         *     user and device flag with a connection open (a user with a phone and a browser online has
+         *     two), on any node of the cluster. Manager token only.
          */
         post: operations["onlineStatus"];
         delete?: never;
@@ -2377,6 +2377,94 @@ export interface paths {
         get: operations["getTotalUnread"];
         put?: never;
         post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/user-status": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Users' statuses
+         * @description As Tencent's `getUserStatus`: for each user, online (a connection open on any node of the
+         *     cluster), offline (signed in on a device, none connected) or unlogined (no device signed
+         *     in), and their custom status. Any user may be asked about.
+         */
+        post: operations["getUserStatus"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/user-status/self": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Set the status the user shows
+         * @description As Tencent's `setSelfStatus`: a custom status (`""` clears it), kept until changed. The
+         *     user's devices, this one included, and every user subscribed to them get
+         *     `userStatusUpdated`.
+         */
+        post: operations["setSelfStatus"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/user-status/subscribe": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Subscribe to users' statuses
+         * @description As Tencent's `subscribeUserStatus`: from now on the user's devices get `userStatusUpdated`
+         *     when these users go online or offline or change their custom status. Kept on the server
+         *     until unsubscribed, at most 200 per user (subscribing past that drops the oldest). Nothing
+         *     is pushed on subscribing: ask `POST /v1/user-status` for the statuses now.
+         */
+        post: operations["subscribeUserStatus"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/user-status/unsubscribe": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Unsubscribe from users' statuses
+         * @description As Tencent's `unsubscribeUserStatus`: without `userIDList` (or with an empty one), from
+         *     every user subscribed to.
+         */
+        post: operations["unsubscribeUserStatus"];
         delete?: never;
         options?: never;
         head?: never;
@@ -4249,6 +4337,17 @@ export interface components {
             };
             /** @enum {string} */
             event: "profileUpdated";
+        } | {
+            /**
+             * @description Users' statuses changed: a user went online or offline, or chose another custom status.
+             *     To every device of each user subscribed to them (`POST /v1/user-status/subscribe`), and
+             *     of the user themself when they chose it.
+             */
+            data: {
+                userStatusList: components["schemas"]["UserStatus"][];
+            };
+            /** @enum {string} */
+            event: "userStatusUpdated";
         };
         /** @description A message in WuKongIM's shape (its `MessageResp`). */
         ServerMessage: {
@@ -4402,6 +4501,16 @@ export interface components {
             custom_fields?: {
                 [key: string]: string;
             } | null;
+        };
+        /**
+         * @description `POST /v1/user-status/self`: the status the user shows.
+         * @example {
+         *       "customStatus": "in a meeting"
+         *     }
+         */
+        SetSelfStatusRequest: {
+            /** @description At most 100 bytes, as Tencent's; `""` clears it. */
+            customStatus: string;
         };
         SetUnreadRequest: {
             uid: string;
@@ -4559,6 +4668,62 @@ export interface components {
             userID: string;
             nick: string;
             avatar: string;
+        };
+        /**
+         * @description A user's status. `statusType` is Tencent's number: 1 online (a connection open on any node),
+         *     2 offline (signed in on a device, no connection open), 3 unlogined (never signed in, or every
+         *     device signed out); 0 (unknown) is never sent.
+         * @example {
+         *       "customStatus": "in a meeting",
+         *       "statusType": 1,
+         *       "userID": "bob",
+         *       "version": 7
+         *     }
+         */
+        UserStatus: {
+            userID: string;
+            /** Format: int32 */
+            statusType: number;
+            /** @description What the user chose to show (`""`: nothing). Kept until they change it. */
+            customStatus: string;
+            /**
+             * Format: int64
+             * @description Rises with every change of the user's status: a push and an answer may cross, so a
+             *     device keeps what it holds when it hears a version at or below it.
+             */
+            version: number;
+        };
+        /** @description A user a call could not answer for or act on, and why. */
+        UserStatusFailure: {
+            userID: string;
+            message: string;
+        };
+        /** @description The answer to `POST /v1/user-status`, in the order asked. */
+        UserStatusList: {
+            successUserList: components["schemas"]["UserStatus"][];
+            /** @description Users who do not exist. */
+            failureUserList: components["schemas"]["UserStatusFailure"][];
+        };
+        /**
+         * @description `POST /v1/user-status`, `/subscribe` and `/unsubscribe`: the users asked about.
+         * @example {
+         *       "userIDList": [
+         *         "bob",
+         *         "carol"
+         *       ]
+         *     }
+         */
+        UserStatusRequest: {
+            /**
+             * @description 1–500 users to ask about, 1–100 to subscribe to; to unsubscribe, left out, `null` or
+             *     empty means every user subscribed to.
+             */
+            userIDList?: string[] | null;
+        };
+        /** @description The answer to `POST /v1/user-status/subscribe` and `/unsubscribe`. */
+        UserStatusSubscription: {
+            /** @description Users who do not exist, and the caller (whose own status reaches their devices anyway). */
+            failureUserList: components["schemas"]["UserStatusFailure"][];
         };
         UserTokenRequest: {
             uid: string;
@@ -4752,6 +4917,7 @@ export type ServerSendRequest = components['schemas']['ServerSendRequest'];
 export type ServerSendResult = components['schemas']['ServerSendResult'];
 export type ServerSyncRequest = components['schemas']['ServerSyncRequest'];
 export type ServerUserProfile = components['schemas']['ServerUserProfile'];
+export type SetSelfStatusRequest = components['schemas']['SetSelfStatusRequest'];
 export type SetUnreadRequest = components['schemas']['SetUnreadRequest'];
 export type StatusDataConversation = components['schemas']['StatusData_Conversation'];
 export type StatusDataServerSendResult = components['schemas']['StatusData_ServerSendResult'];
@@ -4762,6 +4928,11 @@ export type TotalUnread = components['schemas']['TotalUnread'];
 export type UpdatedGroupMember = components['schemas']['UpdatedGroupMember'];
 export type UploadedFile = components['schemas']['UploadedFile'];
 export type UserProfile = components['schemas']['UserProfile'];
+export type UserStatus = components['schemas']['UserStatus'];
+export type UserStatusFailure = components['schemas']['UserStatusFailure'];
+export type UserStatusList = components['schemas']['UserStatusList'];
+export type UserStatusRequest = components['schemas']['UserStatusRequest'];
+export type UserStatusSubscription = components['schemas']['UserStatusSubscription'];
 export type UserTokenRequest = components['schemas']['UserTokenRequest'];
 export type WebhookMessage = components['schemas']['WebhookMessage'];
 export type $defs = Record<string, never>;
@@ -16471,6 +16642,390 @@ export interface operations {
                 };
             };
             /** @description `invalid_argument` (40001): `{code, error, message, requestID}`. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `unauthenticated` (40101): `{code, error, message, requestID}`. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `permission_denied` (40301): `{code, error, message, requestID}`. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `method_not_allowed` (40501): `{code, error, message, requestID}`. */
+            405: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `payload_too_large` (41301): `{code, error, message, requestID}`. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `rate_limited` (42901): `{code, error, message, requestID}`. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `internal` (50001): `{code, error, message, requestID}`. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `unavailable` (50301): `{code, error, message, requestID}`. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    getUserStatus: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["UserStatusRequest"];
+            };
+        };
+        responses: {
+            /** @description The statuses, in the order asked; users who do not exist (or IDs that are none) in `failureUserList`. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["UserStatusList"];
+                };
+            };
+            /** @description `invalid_argument` (40001): no user IDs, or more than 500. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `unauthenticated` (40101): `{code, error, message, requestID}`. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `permission_denied` (40301): `{code, error, message, requestID}`. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `method_not_allowed` (40501): `{code, error, message, requestID}`. */
+            405: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `payload_too_large` (41301): `{code, error, message, requestID}`. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `rate_limited` (42901): `{code, error, message, requestID}`. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `internal` (50001): `{code, error, message, requestID}`. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `unavailable` (50301): `{code, error, message, requestID}`. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    setSelfStatus: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SetSelfStatusRequest"];
+            };
+        };
+        responses: {
+            /** @description The user's status now. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["UserStatus"];
+                };
+            };
+            /** @description `invalid_argument` (40001): `customStatus` is longer than 100 bytes. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `unauthenticated` (40101): `{code, error, message, requestID}`. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `permission_denied` (40301): `{code, error, message, requestID}`. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `method_not_allowed` (40501): `{code, error, message, requestID}`. */
+            405: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `payload_too_large` (41301): `{code, error, message, requestID}`. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `rate_limited` (42901): `{code, error, message, requestID}`. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `internal` (50001): `{code, error, message, requestID}`. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `unavailable` (50301): `{code, error, message, requestID}`. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    subscribeUserStatus: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["UserStatusRequest"];
+            };
+        };
+        responses: {
+            /** @description Done for every user but those in `failureUserList`: users who do not exist, and the caller. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["UserStatusSubscription"];
+                };
+            };
+            /** @description `invalid_argument` (40001): no user IDs, or more than 100. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `unauthenticated` (40101): `{code, error, message, requestID}`. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `permission_denied` (40301): `{code, error, message, requestID}`. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `method_not_allowed` (40501): `{code, error, message, requestID}`. */
+            405: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `payload_too_large` (41301): `{code, error, message, requestID}`. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `rate_limited` (42901): `{code, error, message, requestID}`. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `internal` (50001): `{code, error, message, requestID}`. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `unavailable` (50301): `{code, error, message, requestID}`. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    unsubscribeUserStatus: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["UserStatusRequest"];
+            };
+        };
+        responses: {
+            /** @description Done; IDs that are none in `failureUserList`. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["UserStatusSubscription"];
+                };
+            };
+            /** @description `invalid_argument` (40001): more than 100 user IDs. */
             400: {
                 headers: {
                     [name: string]: unknown;
