@@ -19,6 +19,7 @@ import {
   profilesUpdated,
 } from './messages.ts';
 import { describeError, errorCode } from './format.ts';
+import { loadSelfStatus, reloadPresence, statusesUpdated } from './presence.ts';
 import { reactionsUpdated, reloadReactions } from './reactions.ts';
 import { resetSession, state, type Session } from './state.ts';
 import { addressedConversation, noteMutes, openConversation, receive, rememberOpen } from './thread.ts';
@@ -138,6 +139,7 @@ function listen(sdk: TencentCloudChat): void {
     EVENT.SDK_READY,
     live(() => {
       state.ready.value = true;
+      void loadSelfStatus();
       const open = reopen;
       reopen = null;
       if (open && !state.activeID.value) openConversation(open);
@@ -177,6 +179,8 @@ function listen(sdk: TencentCloudChat): void {
       noteMyProfile(event.data);
     }),
   );
+  // Who is online among the people watched (presence.ts), and the user's own status set elsewhere.
+  sdk.on(EVENT.USER_STATUS_UPDATED, live((event) => statusesUpdated(event.data)));
   sdk.on(EVENT.TOTAL_UNREAD_MESSAGE_COUNT_UPDATED, live((event) => (state.total.value = event.data)));
   sdk.on(EVENT.CONVERSATION_GROUP_LIST_UPDATED, live((event) => setFolderNames(event.data)));
   // Listening makes the SDK fetch the list after SDK_READY; then it follows changes made elsewhere.
@@ -201,9 +205,11 @@ function listen(sdk: TencentCloudChat): void {
     live((event) => {
       const was = state.netState.value;
       state.netState.value = event.data.state;
-      // Reactions are not in sync: those given while the connection was down are asked for again.
+      // Reactions and statuses are not in sync: those changed while the connection was down are
+      // asked for again.
       if (event.data.state === TYPES.NET_STATE_CONNECTED && was !== null && was !== TYPES.NET_STATE_CONNECTED) {
         reloadReactions();
+        void reloadPresence();
       }
     }),
   );

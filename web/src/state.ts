@@ -15,6 +15,7 @@ import type {
   MessageReaction,
   NetState,
   SearchCloudMessagesResultItem,
+  UserStatus,
 } from '@natter/sdk';
 
 export interface Session {
@@ -113,6 +114,12 @@ export interface MenuState {
   returnFocus: HTMLElement;
 }
 
+/** The user's own menu (their name in the sidebar): setting their status, signing out. */
+export interface SelfMenuState {
+  anchor: MenuAnchor;
+  returnFocus: HTMLElement;
+}
+
 /**
  * A message of the user's being edited in the composer (Edit in the message menu): its ID, in the
  * open conversation. Enter saves it (`modifyMessage`), Escape gives the composer its draft back.
@@ -151,7 +158,8 @@ export type DialogState =
   | { kind: 'block'; id: ConversationID; returnFocus: HTMLElement | null }
   | { kind: 'addFriend' }
   | { kind: 'renameFriend'; userID: string; returnFocus: HTMLElement | null }
-  | { kind: 'removeFriend'; userID: string; returnFocus: HTMLElement | null };
+  | { kind: 'removeFriend'; userID: string; returnFocus: HTMLElement | null }
+  | { kind: 'status'; returnFocus: HTMLElement | null };
 
 /**
  * Requests to join the groups the user owns, for the Approve / Decline buttons on their notices in
@@ -269,6 +277,15 @@ export const state = {
   /** Who may add the user as a friend (`TYPES.ALLOW_TYPE_*`, getMyProfile); `null` until known. */
   allowType: signal<string | null>(null),
   friendMenu: signal<FriendMenuState | null>(null),
+  /**
+   * Whether the people of the user's one-to-one conversations (and friends, while Contacts shows)
+   * are online, and the custom status they chose, by userID (presence.ts): getUserStatus for each
+   * one as they come into the list, then USER_STATUS_UPDATED. A user not in it is not known.
+   */
+  presence: signal<ReadonlyMap<string, UserStatus>>(new Map()),
+  /** The custom status the user shows (`''`: none), as set here or on another device or tab. */
+  selfStatus: signal(''),
+  selfMenu: signal<SelfMenuState | null>(null),
   dialog: signal<DialogState | null>(null),
   toasts: signal<Toast[]>([]),
   /** Read out by screen readers (an assertive live region). */
@@ -398,6 +415,9 @@ export function resetSession(): void {
     state.contactsError.value = '';
     state.allowType.value = null;
     state.friendMenu.value = null;
+    state.presence.value = new Map();
+    state.selfStatus.value = '';
+    state.selfMenu.value = null;
     state.dialog.value = null;
   });
 }

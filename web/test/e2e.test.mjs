@@ -1957,6 +1957,110 @@ test('the web client against a real server', async (t) => {
     await alice.waitForSelector('#tab-chats');
   });
 
+  await step('shows who is online, live; bob sets his status from his menu, and alice and his other tab see it', async () => {
+    const bobRow = item('C2Cbob');
+    const presence = (page) => page.evaluate(() => document.querySelector('#pane-presence')?.textContent ?? null);
+    const waitPresence = (page, text) =>
+      page.waitForFunction((t) => document.querySelector('#pane-presence')?.textContent === t, text);
+    const statusOnServer = async () =>
+      (await api('/v1/user-status', tokenOf('alice'), { userIDList: ['bob'] })).successUserList[0];
+
+    // bob is signed in (his page is open): alice's list and header show him online
+    await alice.bringToFront();
+    await alice.click(`${bobRow} .conv-main`);
+    await waitPresence(alice, 'Online');
+    await alice.waitForSelector(`${bobRow} .presence-dot[aria-label="online"]`);
+    await alice.waitForSelector('#pane-head .presence-dot[aria-label="online"]');
+    assert.match(await alice.getAttribute(`${bobRow} .conv-main`, 'aria-label'), /^[^,]+, online, /);
+
+    // bob closes his page: alice sees him offline, without reloading
+    await bob.context().close();
+    await waitPresence(alice, 'Offline');
+    await alice.waitForSelector(`${bobRow} .presence-dot`, { state: 'detached' });
+    assert.equal(await alice.locator('#pane-head .presence-dot').count(), 0);
+    assert.doesNotMatch(await alice.getAttribute(`${bobRow} .conv-main`, 'aria-label'), /online/);
+
+    // bob signs in again, in two tabs: online again for alice
+    bob = await newPage();
+    await signInDemo(bob, 'bob');
+    const bob2 = await bob.context().newPage();
+    bob2.setDefaultTimeout(TIMEOUT);
+    watch(bob2);
+    await signInDemo(bob2, 'bob');
+    await waitPresence(alice, 'Online');
+    await alice.waitForSelector(`${bobRow} .presence-dot[aria-label="online"]`);
+    await bob2.waitForSelector('#me-status >> text=Set a status');
+
+    // bob's menu: Set status… opens the dialog, the focus in its field; Escape closes it, the focus back
+    await bob.bringToFront();
+    await bob.click('#me-button');
+    await bob.waitForSelector('#me-menu');
+    assert.equal(await bob.getAttribute('#me-button', 'aria-expanded'), 'true');
+    await bob.click('#me-menu [data-action="status"]');
+    await bob.waitForSelector('#status-dialog[open]');
+    await bob.waitForFunction(() => document.activeElement?.id === 'status-input');
+    await bob.keyboard.press('Escape');
+    await bob.waitForSelector('#status-dialog', { state: 'detached' });
+    await bob.waitForFunction(() => document.activeElement?.id === 'me-button');
+
+    // from the keyboard this time; a status over 100 bytes is refused in the dialog, not sent
+    await bob.keyboard.press('Enter');
+    await bob.waitForSelector('#me-menu');
+    await bob.waitForFunction(() => document.activeElement?.dataset.action === 'status');
+    await bob.keyboard.press('Enter');
+    await bob.waitForSelector('#status-dialog[open]');
+    await bob.waitForFunction(() => document.activeElement?.id === 'status-input');
+    // 96 characters, 104 bytes of UTF-8: the server counts bytes
+    await bob.fill('#status-input', 'Travelling 🚆 between Zürich and Genève — answering in the evening, or tomorrow at the latest 🙏');
+    await bob.waitForSelector('#status-count >> text=104 of 100 bytes: too long');
+    await bob.press('#status-input', 'Enter');
+    await bob.waitForSelector('#status-error >> text=Too long: a status takes at most 100 bytes');
+    assert.equal(await bob.getAttribute('#status-input', 'aria-invalid'), 'true');
+    assert.equal(await bob.isVisible('#status-dialog[open]'), true, 'the dialog stays open to shorten it');
+    assert.equal((await statusOnServer()).customStatus, '', 'nothing was sent');
+    await shot(bob, '42-status-too-long');
+
+    // a status that fits: saved, the dialog closes, the focus is back on his name
+    await bob.fill('#status-input', 'in a meeting');
+    await bob.press('#status-input', 'Enter');
+    await bob.waitForSelector('#status-dialog', { state: 'detached' });
+    await bob.waitForFunction(() => document.activeElement?.id === 'me-button');
+    await bob.waitForSelector('#me-status >> text=in a meeting');
+    assert.equal((await statusOnServer()).customStatus, 'in a meeting');
+    // his other tab follows, and alice's header shows it under his name
+    await bob2.waitForSelector('#me-status >> text=in a meeting');
+    await waitPresence(alice, 'Online · in a meeting');
+    await shot(alice, '41-presence');
+
+    // a suggestion, then Clear: gone everywhere
+    await bob.click('#me-button');
+    await bob.click('#me-menu [data-action="status"]');
+    await bob.waitForSelector('#status-dialog[open]');
+    assert.equal(await bob.inputValue('#status-input'), 'in a meeting', 'the dialog holds the current status');
+    await bob.click('#status-dialog .chip >> text=On holiday');
+    assert.equal(await bob.inputValue('#status-input'), 'On holiday');
+    await bob.click('#status-save');
+    await bob.waitForSelector('#status-dialog', { state: 'detached' });
+    await waitPresence(alice, 'Online · On holiday');
+    await bob2.waitForSelector('#me-status >> text=On holiday');
+    await bob.click('#me-button');
+    await bob.click('#me-menu [data-action="status"]');
+    await bob.click('#status-clear');
+    await bob.waitForSelector('#status-dialog', { state: 'detached' });
+    await bob.waitForSelector('#me-status >> text=Set a status');
+    await bob2.waitForSelector('#me-status >> text=Set a status');
+    await waitPresence(alice, 'Online');
+
+    // bob closes his second tab and signs out of the first: offline for alice, live
+    await bob2.close();
+    await alice.waitForTimeout(500);
+    assert.equal(await presence(alice), 'Online', 'his first tab is still connected');
+    await bob.click('#sign-out');
+    await bob.waitForSelector('#signin-uid');
+    await waitPresence(alice, 'Offline');
+    await alice.waitForSelector(`${bobRow} .presence-dot`, { state: 'detached' });
+  });
+
   await step('works at phone width: list and conversation as separate views', async () => {
     const phone = await newPage({ width: 390, height: 780 });
     await signInDemo(phone, 'bob');

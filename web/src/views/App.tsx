@@ -6,6 +6,7 @@ import { Menu } from './Menu.tsx';
 import { MessageMenu } from './MessageMenu.tsx';
 import { Pane } from './Pane.tsx';
 import { Sidebar } from './Sidebar.tsx';
+import { SelfMenu } from './Status.tsx';
 import { SignIn } from './SignIn.tsx';
 
 export function App() {
@@ -30,6 +31,7 @@ function Main() {
       <Menu />
       <MessageMenu />
       <FriendMenu />
+      <SelfMenu />
       <Dialogs />
     </div>
   );

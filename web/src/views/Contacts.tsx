@@ -31,7 +31,8 @@ import {
 } from '../friends.ts';
 import { dateOf, friendName, listTime } from '../format.ts';
 import { state } from '../state.ts';
-import { Avatar } from './common.tsx';
+import { isOnline, statusOf } from '../presence.ts';
+import { Avatar, PersonAvatar } from './common.tsx';
 import { MenuPanel, type Item } from './Menu.tsx';
 import { ConfirmDialog, Modal } from './Modal.tsx';
 
@@ -284,11 +285,11 @@ function FriendRow({
         type="button"
         class="conv-main friend-main"
         tabIndex={tabStop ? 0 : -1}
-        aria-label={`Chat with ${name}${sub ? ` (${sub})` : ''}`}
+        aria-label={`Chat with ${name}${sub ? ` (${sub})` : ''}${isOnline(statusOf(uid)) ? ', online' : ''}`}
         onClick={() => chatWith(uid)}
         onFocus={onFocus}
       >
-        <Avatar name={name} />
+        <PersonAvatar name={name} userID={uid} />
         <span class="friend-text">
           <span class="friend-name">{name}</span>
           {sub && <span class="friend-sub">{sub}</span>}

@@ -16,11 +16,14 @@ import {
   listTime,
   preview,
   dateOf,
+  SYSTEM_ID,
+  targetOf,
 } from '../format.ts';
 import { conversationMention, MENTION_MARKER, MENTION_WORDS, type MentionKind } from '../mentions.ts';
+import { isOnline, statusOf } from '../presence.ts';
 import { focusRow, groupNameOf, rovingID, selectedIDs, state, visibleList } from '../state.ts';
 import { openConversation } from '../thread.ts';
-import { Avatar, Icon } from './common.tsx';
+import { Avatar, Icon, PersonAvatar } from './common.tsx';
 
 export function ConversationList() {
   const ul = useRef<HTMLUListElement>(null);
@@ -79,8 +82,11 @@ function Row({ c }: { c: Conversation }) {
   const draft = active ? '' : draftPreview(c);
   const text = preview(c, me, groupNameOf);
   const mention = conversationMention(c);
+  // A one-to-one peer: the dot on the avatar while they are online, and the word in the label.
+  const peer = !isGroup(id) && id !== SYSTEM_ID ? targetOf(id) : null;
   const label = [
     name,
+    peer && isOnline(statusOf(peer)) ? 'online' : '',
     c.unreadCount > 0 ? `${c.unreadCount} unread` : '',
     mention ? MENTION_WORDS[mention] : '',
     ...flagWords(c),
@@ -129,7 +135,7 @@ function Row({ c }: { c: Conversation }) {
         }}
         onFocus={() => (state.focusID.value = id)}
       >
-        <Avatar name={name} group={isGroup(id)} />
+        {peer ? <PersonAvatar name={name} userID={peer} /> : <Avatar name={name} group={isGroup(id)} />}
         <span class="conv-text">
           <span class="conv-top">
             <span class="conv-name">{name}</span>

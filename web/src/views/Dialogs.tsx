@@ -15,6 +15,7 @@ import { openConversation } from '../thread.ts';
 import { AddFriendDialog, RemoveFriendDialog, RenameFriendDialog } from './Contacts.tsx';
 import { GroupInfoDialog } from './GroupInfo.tsx';
 import { Actions, ConfirmDialog, MEMBERS_PATTERN, Modal, restoreFocus, userIDsOf } from './Modal.tsx';
+import { StatusDialog } from './Status.tsx';
 
 export function Dialogs() {
   const d = state.dialog.value;
@@ -27,6 +28,7 @@ export function Dialogs() {
   if (d.kind === 'block') return <BlockDialog id={d.id} returnFocus={d.returnFocus} />;
   if (d.kind === 'addFriend') return <AddFriendDialog />;
   if (d.kind === 'renameFriend') return <RenameFriendDialog key={d.userID} userID={d.userID} returnFocus={d.returnFocus} />;
+  if (d.kind === 'status') return <StatusDialog returnFocus={d.returnFocus} />;
   if (d.kind === 'removeFriend') return <RemoveFriendDialog key={d.userID} userID={d.userID} returnFocus={d.returnFocus} />;
   return <NewConversationDialog />;
 }

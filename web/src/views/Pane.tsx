@@ -10,11 +10,12 @@ import { useEffect, useLayoutEffect, useRef, useState } from 'preact/hooks';
 import { askGroupInfo, openMenu } from '../actions.ts';
 import { isBlocked, unblock } from '../blocklist.ts';
 import { announce, toast } from '../feedback.ts';
-import { displayName, flagWords, isGroup, kindLabel, messageText, targetOf } from '../format.ts';
+import { displayName, flagWords, isGroup, kindLabel, messageText, SYSTEM_ID, targetOf } from '../format.ts';
 import { canEdit, cancelEdit, messageByKey, saveEdit, startEdit } from '../messages.ts';
+import { presenceWords, statusOf } from '../presence.ts';
 import { activeConversation, focusRow, state } from '../state.ts';
 import { canAttach, canSend, closeConversation, muteNote, readOnlyNote, saveDraft, send, sendFiles } from '../thread.ts';
-import { Avatar, Icon } from './common.tsx';
+import { Avatar, Icon, PersonAvatar } from './common.tsx';
 import { MentionButton, MentionList, useMentions } from './MentionPicker.tsx';
 import { Messages } from './Messages.tsx';
 import { focusSearchResult } from './Search.tsx';
@@ -113,8 +114,12 @@ function Conversation({ id }: { id: ConversationID }) {
   const c = activeConversation.value;
   const name = displayName(id, c);
   const blocked = isBlocked(id);
-  const sub = [kindLabel(id), ...(c ? flagWords(c) : []), ...(blocked ? ['blocked'] : [])].join(' · ');
   const group = isGroup(id);
+  // A one-to-one peer's presence, in place of "Direct message" once known: *Online · in a meeting*.
+  const peer = !group && id !== SYSTEM_ID ? targetOf(id) : null;
+  const presence = peer ? presenceWords(statusOf(peer)) : '';
+  const flags = [...(c ? flagWords(c) : []), ...(blocked ? ['blocked'] : [])];
+  const sub = [presence || kindLabel(id), ...flags].join(' · ');
   const writable = canSend(id);
   // Muted in the group: the composer stays, disabled, its text kept, until the mute ends.
   const muted = group ? muteNote(id) : null;
@@ -234,10 +239,21 @@ function Conversation({ id }: { id: ConversationID }) {
         >
           ←
         </button>
-        <Avatar name={name} group={group} />
+        {peer ? <PersonAvatar name={name} userID={peer} /> : <Avatar name={name} group={group} />}
         <div class="pane-title">
           <h2 id="pane-title">{name}</h2>
-          <p class="pane-sub">{sub}</p>
+          <p class="pane-sub" title={sub}>
+            {presence ? (
+              <>
+                <span class="pane-presence" id="pane-presence">
+                  {presence}
+                </span>
+                {flags.map((f) => ` · ${f}`).join('')}
+              </>
+            ) : (
+              sub
+            )}
+          </p>
         </div>
         {group && (
           <button

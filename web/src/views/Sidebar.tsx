@@ -1,22 +1,23 @@
 /**
- * The left column: who is signed in, the message search, the tabs, and what the tab shows: for
- * Chats and Archived the folder filters, the selection toolbar and the list; for Contacts the
- * friends and friend requests (Contacts.tsx), its tab carrying the count of new requests. While the
- * search field has text, its results (Search.tsx) take the place of the tabs and what they show.
+ * The left column: who is signed in, with their status and their menu (Status.tsx), the message
+ * search, the tabs, and what the tab shows: for Chats and Archived the folder filters, the
+ * selection toolbar and the list; for Contacts the friends and friend requests (Contacts.tsx), its
+ * tab carrying the count of new requests. While the search field has text, its results (Search.tsx)
+ * take the place of the tabs and what they show.
  */
 import TencentCloudChat from '@natter/sdk';
 import { askDelete, archive, askNewConversation, setFolder, setSelecting, switchTab } from '../actions.ts';
 import { signOut } from '../session.ts';
 import { allFolders, selectedIDs, state, type Tab } from '../state.ts';
-import { Avatar, Icon } from './common.tsx';
+import { Icon } from './common.tsx';
 import { Contacts } from './Contacts.tsx';
 import { ConversationList } from './ConversationList.tsx';
 import { SearchField, SearchResults } from './Search.tsx';
+import { SelfButton } from './Status.tsx';
 
 const { TYPES } = TencentCloudChat;
 
 export function Sidebar() {
-  const me = state.session.value?.uid ?? '';
   const total = state.total.value;
   const net = state.netState.value;
   const offline = net === TYPES.NET_STATE_CONNECTING || net === TYPES.NET_STATE_DISCONNECTED;
@@ -25,11 +26,7 @@ export function Sidebar() {
   return (
     <aside class="sidebar" aria-label="Conversations">
       <header class="side-head">
-        <Avatar name={me} />
-        <div class="me">
-          <strong class="me-name">{me}</strong>
-          <span class="me-device">Signed in</span>
-        </div>
+        <SelfButton />
         {total > 0 && (
           <span id="total-unread" class="badge badge-total" aria-label={`${total} unread`}>
             {total}

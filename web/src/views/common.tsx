@@ -1,5 +1,6 @@
-/** Small pieces every view uses: icons and initials avatars. */
+/** Small pieces every view uses: icons, initials avatars, and a person's with their presence. */
 import { hue, initials } from '../format.ts';
+import { isOnline, statusOf } from '../presence.ts';
 
 /** Inline SVG icons (no emoji: those depend on the system's fonts). */
 const ICONS = {
@@ -41,6 +42,20 @@ export function Avatar({ name, group = false, size = 'md' }: { name: string; gro
       style={{ '--avatar-hue': String(hue(name)) }}
     >
       {initials(name)}
+    </span>
+  );
+}
+
+/**
+ * A person's avatar with a green dot while they are online (presence.ts), named for screen readers
+ * and in its tooltip; nothing while they are not, or not known.
+ */
+export function PersonAvatar({ name, userID, size = 'md' }: { name: string; userID: string; size?: 'sm' | 'md' }) {
+  const online = isOnline(statusOf(userID));
+  return (
+    <span class={`avatar-wrap avatar-wrap-${size}`}>
+      <Avatar name={name} size={size} />
+      {online && <span class="presence-dot" role="img" aria-label="online" title="online" />}
     </span>
   );
 }
