@@ -25,22 +25,27 @@ pub(crate) struct StatusChange {
 }
 
 impl StatusChange {
-    /// The user's status as it now is, with who hears of it; `None` if the user does not exist.
+    /// The user's status as it now is, with who hears of it; `None` if the user does not exist,
+    /// or if no one hears of it (most users going online or offline have no subscriber: their
+    /// status is not even read then).
     pub(crate) fn read(
         db: &dyn Db,
         uid: &Uid,
         chosen: bool,
         live_since_ms: i64,
     ) -> natter_store::Result<Option<Self>> {
+        let mut recipients = status::subscribers(db, uid)?;
+        if chosen {
+            recipients.push(uid.clone());
+        }
+        if recipients.is_empty() {
+            return Ok(None);
+        }
         let Some(Some(status)) =
             status::statuses(db, std::slice::from_ref(uid), live_since_ms)?.pop()
         else {
             return Ok(None);
         };
-        let mut recipients = status::subscribers(db, uid)?;
-        if chosen {
-            recipients.push(uid.clone());
-        }
         Ok(Some(Self { status, recipients }))
     }
 }
@@ -197,7 +202,7 @@ impl Natter {
     /// The status as devices see it. A connection on this node counts at once, before the
     /// presence task has recorded it.
     fn shown(&self, status: &StoredStatus) -> wire::UserStatus {
-        let online = status.online || !self.events.device_flags_of(&status.uid).is_empty();
+        let online = status.online || self.events.is_connected_here(&status.uid);
         wire::UserStatus {
             user_id: status.uid.to_string(),
             status_type: StatusType::of(online, status.signed_in).code(),
