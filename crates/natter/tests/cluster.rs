@@ -1075,7 +1075,10 @@ async fn a_users_status_is_one_across_the_nodes_and_a_stopping_node_lets_it_go()
         return;
     };
     let mut cluster = Cluster::start(&nats_url).await;
-    let (alice, bob) = (cluster.token("alice", 0).await, cluster.token("bob", 0).await);
+    let (alice, bob) = (
+        cluster.token("alice", 0).await,
+        cluster.token("bob", 0).await,
+    );
     let watcher = reqwest::Client::new();
     let subscribed = watcher
         .post(format!("{}/v1/user-status/subscribe", cluster.url(0)))
@@ -1105,7 +1108,10 @@ async fn a_users_status_is_one_across_the_nodes_and_a_stopping_node_lets_it_go()
         .json()
         .await
         .unwrap();
-    assert_eq!(answer["successUserList"][0]["statusType"], 1, "node 0 knows");
+    assert_eq!(
+        answer["successUserList"][0]["statusType"], 1,
+        "node 0 knows"
+    );
     let online: serde_json::Value = watcher
         .post(format!("{}/user/onlinestatus", cluster.url(0)))
         .header("token", &cluster.manager_token)
@@ -1116,7 +1122,10 @@ async fn a_users_status_is_one_across_the_nodes_and_a_stopping_node_lets_it_go()
         .json()
         .await
         .unwrap();
-    assert_eq!(online, json!([{"uid": "alice", "device_flag": 0, "online": 1}]));
+    assert_eq!(
+        online,
+        json!([{"uid": "alice", "device_flag": 0, "online": 1}])
+    );
 
     // Her browser closes: still online on node 1, so bob hears nothing of it; the next he
     // hears is her custom status, set through node 2.
