@@ -72,7 +72,8 @@ const CONVERSATION_ID: &str = "The conversation ID (`C2C<userID>`, `GROUP<groupI
     `@TIM#SYSTEM`), percent-encoded (`%40TIM%23SYSTEM`).";
 
 /// The `{groupID}` path parameter.
-const GROUP_ID: &str = "The group ID (`team-1`, not `GROUPteam-1`); percent-encode `#` and `@`.";
+pub(crate) const GROUP_ID: &str =
+    "The group ID (`team-1`, not `GROUPteam-1`); percent-encode `#` and `@`.";
 
 /// Send a message
 ///

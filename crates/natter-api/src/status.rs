@@ -8,7 +8,7 @@ use utoipa_axum::routes;
 
 use crate::AppState;
 use crate::error::ApiResult;
-use crate::extract::{ClientUser, JsonBody};
+use crate::extract::{ClientUser, JsonBody, PathParam};
 use crate::json::Json;
 use natter_service::Actor;
 
@@ -18,6 +18,7 @@ pub fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(user_statuses))
         .routes(routes!(subscribe_status))
         .routes(routes!(unsubscribe_status))
+        .routes(routes!(group_online_count))
 }
 
 /// Set the status the user shows
@@ -98,5 +99,31 @@ async fn unsubscribe_status(
     let actor = Actor::device(&device, None);
     Ok(Json(
         state.natter.unsubscribe_status(&actor, request).await?,
+    ))
+}
+
+/// How many of a group's members are online
+///
+/// As Tencent's `getGroupOnlineMemberCount`: the group's current members with a connection open
+/// on any node of the cluster, the caller included, for a current member; any type of group.
+#[utoipa::path(get, path = "/v1/groups/{groupID}/online-count", tag = "client",
+    operation_id = "getGroupOnlineMemberCount",
+    params(("groupID" = String, Path, description = crate::client::GROUP_ID)),
+    responses(
+        (status = 200, description = "The count.", body = wire::GroupOnlineMemberCount),
+        (status = 400, description = "`invalid_argument` (40001): a malformed group ID.", body = ErrorBody),
+        (status = 403, description = "`permission_denied` (40301): the user was never a member; `not_a_member` (40302): they left or were removed.", body = ErrorBody),
+        (status = 404, description = "`not_found` (40401): no such group.", body = ErrorBody),
+    ))]
+async fn group_online_count(
+    State(state): State<AppState>,
+    ClientUser(device): ClientUser,
+    PathParam(group_id): PathParam<String>,
+) -> ApiResult<Json<wire::GroupOnlineMemberCount>> {
+    Ok(Json(
+        state
+            .natter
+            .group_online_count(&device.uid, &group_id)
+            .await?,
     ))
 }

@@ -9,9 +9,9 @@ use natter_core::limits::{
 };
 use natter_core::user_status::StatusType;
 use natter_core::wire::{self, ServerEvent};
-use natter_core::{Error, Result, Uid};
-use natter_store::Db;
+use natter_core::{Error, GroupId, Result, Uid};
 use natter_store::status::{self, StoredStatus};
+use natter_store::{Db, presence};
 
 use crate::presence::live_since;
 use crate::{Actor, Natter, now_ms};
@@ -197,6 +197,21 @@ impl Natter {
         self.write(move |db| status::unsubscribe(db, &subscriber, targets.as_deref()))
             .await?;
         Ok(wire::UserStatusSubscription { failure_user_list })
+    }
+
+    /// `GET /v1/groups/{groupID}/online-count`: how many of the group's members are online, for
+    /// one of them.
+    pub async fn group_online_count(
+        &self,
+        uid: &Uid,
+        group_id: &str,
+    ) -> Result<wire::GroupOnlineMemberCount> {
+        let group = GroupId::parse(group_id, "groupID")?;
+        let uid = uid.clone();
+        let member_count = self
+            .read(move |db| presence::online_members(db, &uid, &group, live_since(now_ms())))
+            .await?;
+        Ok(wire::GroupOnlineMemberCount { member_count })
     }
 
     /// The status as devices see it. A connection on this node counts at once, before the

@@ -5,12 +5,11 @@
 
 use std::collections::HashSet;
 
-use natter_core::Uid;
+use natter_core::{GroupId, Uid};
 
 use crate::db::params;
-use crate::locks;
 use crate::webhooks::{LIST, in_list, with_list};
-use crate::{Db, Result, Value};
+use crate::{Db, Result, Value, locks, profiles};
 
 /// Records that `node` is alive now (registering it on its first beat).
 pub fn heartbeat(db: &dyn Db, node: i64, now_ms: i64) -> Result<()> {
@@ -154,6 +153,24 @@ pub fn device_flags_among(
         }
     }
     Ok(flags)
+}
+
+/// How many current members of the group have a connection on a live node, as `member` (a
+/// current member) asks.
+pub fn online_members(
+    db: &dyn Db,
+    member: &Uid,
+    group: &GroupId,
+    live_since_ms: i64,
+) -> Result<u64> {
+    let channel_id = profiles::current_member_of(db, member, group)?;
+    db.query_one(
+        "SELECT COUNT(DISTINCT c.uid) FROM conversations c \
+         JOIN webhook_presence p ON p.uid = c.uid JOIN webhook_nodes n ON n.id = p.node \
+         WHERE c.channel_id = $1 AND c.left_seq IS NULL AND n.heartbeat_ms >= $2",
+        params![channel_id, live_since_ms],
+    )?
+    .get(0)
 }
 
 /// Forgets the nodes other than `alive` whose last heartbeat is before `stale_before_ms`, and

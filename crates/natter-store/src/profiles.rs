@@ -361,7 +361,7 @@ pub fn members_named(
 
 /// The group's channel, when `uid` is one of its current members: a former member no longer
 /// sees who is in it, a stranger never did.
-fn current_member_of(db: &dyn Db, uid: &Uid, group: &GroupId) -> Result<i64> {
+pub(crate) fn current_member_of(db: &dyn Db, uid: &Uid, group: &GroupId) -> Result<i64> {
     let channel_id: i64 = db
         .query_opt(
             "SELECT id FROM channels WHERE kind = $1 AND key = $2",

@@ -267,3 +267,49 @@ async fn the_backend_sees_each_online_device_once() {
         ])
     );
 }
+
+/// The group's online count as `user` reads it, once it is `expected` (connections are recorded
+/// a few milliseconds after they open or close), or panics after 10 s.
+async fn online_count_becomes(user: &User, expected: u64) {
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+    loop {
+        let count = user.get("/v1/groups/team/online-count").await.ok()["memberCount"].clone();
+        if count == expected {
+            return;
+        }
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the count stays {count}, not {expected}"
+        );
+        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+    }
+}
+
+#[tokio::test]
+async fn a_groups_online_count_is_of_its_members_connected_anywhere() {
+    let server = Server::start().await;
+    let [alice, bob, carol] = server.group_of("team", ["alice", "bob", "carol"]).await;
+    let [dave] = server.users(["dave"]).await;
+    online_count_becomes(&alice, 0).await;
+    let _bobs = bob.events().await;
+    let _bobs_second = bob.events().await;
+    let _daves = dave.events().await;
+    online_count_becomes(&alice, 1).await;
+    let carols = carol.events().await;
+    online_count_becomes(&bob, 2).await;
+    drop(carols);
+    online_count_becomes(&alice, 1).await;
+
+    dave.get("/v1/groups/team/online-count")
+        .await
+        .expect_error(403, 40301, "permission_denied");
+    server.manager().remove_members("team", &["carol"]).await;
+    carol
+        .get("/v1/groups/team/online-count")
+        .await
+        .expect_error(403, 40302, "not_a_member");
+    alice
+        .get("/v1/groups/nowhere/online-count")
+        .await
+        .expect_error(404, 40401, "not_found");
+}

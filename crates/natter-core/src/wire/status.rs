@@ -66,3 +66,12 @@ pub struct UserStatusSubscription {
     /// Users who do not exist, and the caller (whose own status reaches their devices anyway).
     pub failure_user_list: Vec<UserStatusFailure>,
 }
+
+/// `GET /v1/groups/{groupID}/online-count` (Tencent's `getGroupOnlineMemberCount`).
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq, ToSchema)]
+#[serde(rename_all = "camelCase")]
+#[schema(example = json!({"memberCount": 3}))]
+pub struct GroupOnlineMemberCount {
+    /// Current members with a connection open on any node.
+    pub member_count: u64,
+}
