@@ -249,6 +249,7 @@ import {
   type WireGroupApplicationList,
   type WireGroupList,
   type WireGroupMemberList,
+  type WireGroupOnlineMemberCount,
   type WireGroupMemberUpdate,
   type WireGroupProfile,
   type WireGroupProfileUpdate,
@@ -2639,6 +2640,24 @@ export class Natter extends TencentUnsupported {
    * 100 asks for 100, and a group the user is not a member of (any more) lists no one:
    * `{ memberList: [], offset: 0 }`.
    */
+  /**
+   * How many of the group's members are online, as Tencent's: resolves `{ memberCount }`, the
+   * current members with a connection open anywhere in the cluster, the user included, for any
+   * type of group. For a group the user is not (or no longer) a member of, `{ memberCount: 0 }`,
+   * as Tencent's answers for a group it does not hold. Each call asks the server (Tencent's keeps
+   * the count of a group other than a live-stream one for a minute).
+   */
+  async getGroupOnlineMemberCount(groupID: string): Promise<ChatResponse<{ memberCount: number }>> {
+    checkGroupID(groupID);
+    try {
+      const reply = await this.http.get<WireGroupOnlineMemberCount>(groupPath(groupID, '/online-count'));
+      return ok({ memberCount: reply.memberCount });
+    } catch (err) {
+      if (!isNotAMember(err)) throw err;
+      return ok({ memberCount: 0 });
+    }
+  }
+
   async getGroupMemberList(
     options: GetGroupMemberListOptions,
   ): Promise<ChatResponse<{ memberList: GroupMember[]; offset: number }>> {

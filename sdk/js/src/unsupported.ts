@@ -41,7 +41,6 @@ export const UNSUPPORTED_CALLS = {
   // groups
   pinGroupMessage: 'Natter has no pinned group messages',
   getPinnedGroupMessageList: 'Natter has no pinned group messages',
-  getGroupOnlineMemberCount: 'Natter does not count online members',
   initGroupAttributes: 'Natter has no group attributes',
   setGroupAttributes: 'Natter has no group attributes',
   deleteGroupAttributes: 'Natter has no group attributes',
@@ -160,9 +159,6 @@ export class TencentUnsupported {
   }
   getPinnedGroupMessageList(..._args: any[]): Promise<ChatResponse<any>> {
     return reject('getPinnedGroupMessageList');
-  }
-  getGroupOnlineMemberCount(..._args: any[]): Promise<ChatResponse<any>> {
-    return reject('getGroupOnlineMemberCount');
   }
   initGroupAttributes(..._args: any[]): Promise<ChatResponse<any>> {
     return reject('initGroupAttributes');

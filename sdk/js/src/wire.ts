@@ -78,6 +78,7 @@ export type WireGroup = api.Group;
 export type WireGroupList = api.GroupList;
 export type WireGroupMember = api.GroupMember;
 export type WireGroupMemberList = api.GroupMemberList;
+export type WireGroupOnlineMemberCount = api.GroupOnlineMemberCount;
 /** `POST /v1/groups` body: a user creates a group. */
 export type WireCreateGroup = api.CreateGroup;
 /** `POST /v1/groups/{groupID}/members` and `/members/remove` body. */

@@ -430,3 +430,31 @@ describe('checks and limits', () => {
     }
   });
 });
+
+describe('getGroupOnlineMemberCount', () => {
+  test('counts the members connected anywhere, and 0 for a group the user is not in', async () => {
+    const [alice, bob, carol, dave] = ['alice', 'bob', 'carol', 'dave'].map(uniqueUid);
+    const group = uniqueUid('team');
+    const a = await device(alice);
+    const c = await device(carol);
+    await server.createUser(bob, 1);
+    await server.createGroup(group, [alice, bob, carol]);
+    // Connections are recorded a few milliseconds after they open or close.
+    const countBecomes = async (d: Device, expected: number) => {
+      const deadline = Date.now() + 5_000;
+      for (;;) {
+        const { memberCount } = (await d.chat.getGroupOnlineMemberCount(group)).data;
+        if (memberCount === expected) return;
+        assert.ok(Date.now() < deadline, `${memberCount} online, not ${expected}`);
+        await new Promise((r) => setTimeout(r, 20));
+      }
+    };
+    await countBecomes(a, 2);
+    await c.chat.logout();
+    await countBecomes(a, 1);
+
+    const d = await device(dave);
+    assert.deepEqual((await d.chat.getGroupOnlineMemberCount(group)).data, { memberCount: 0 }, 'never a member');
+    await assert.rejects(d.chat.getGroupOnlineMemberCount(''), refusedWith(ErrorCode.INVALID_ARGUMENT));
+  });
+});

@@ -2089,6 +2089,27 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/groups/{groupID}/online-count": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * How many of a group's members are online
+         * @description As Tencent's `getGroupOnlineMemberCount`: the group's current members with a connection open
+         *     on any node of the cluster, the caller included, for a current member; any type of group.
+         */
+        get: operations["getGroupOnlineMemberCount"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/groups/{groupID}/owner": {
         parameters: {
             query?: never;
@@ -3398,6 +3419,19 @@ export interface components {
         /** @description The folder a folder call acted on. */
         GroupNameResult: {
             groupName: string;
+        };
+        /**
+         * @description `GET /v1/groups/{groupID}/online-count` (Tencent's `getGroupOnlineMemberCount`).
+         * @example {
+         *       "memberCount": 3
+         *     }
+         */
+        GroupOnlineMemberCount: {
+            /**
+             * Format: int64
+             * @description Current members with a connection open on any node.
+             */
+            memberCount: number;
         };
         /**
          * @description `POST /v1/groups/{groupID}/owner`: the owner hands the group to another member (Tencent's
@@ -4846,6 +4880,7 @@ export type GroupMemberIdList = components['schemas']['GroupMemberIdList'];
 export type GroupMemberList = components['schemas']['GroupMemberList'];
 export type GroupMemberUpdate = components['schemas']['GroupMemberUpdate'];
 export type GroupNameResult = components['schemas']['GroupNameResult'];
+export type GroupOnlineMemberCount = components['schemas']['GroupOnlineMemberCount'];
 export type GroupOwnerChange = components['schemas']['GroupOwnerChange'];
 export type GroupProfile = components['schemas']['GroupProfile'];
 export type GroupProfileUpdate = components['schemas']['GroupProfileUpdate'];
@@ -15201,6 +15236,110 @@ export interface operations {
                 };
             };
             /** @description `not_found`: no such group. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `method_not_allowed` (40501): `{code, error, message, requestID}`. */
+            405: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `payload_too_large` (41301): `{code, error, message, requestID}`. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `rate_limited` (42901): `{code, error, message, requestID}`. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `internal` (50001): `{code, error, message, requestID}`. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `unavailable` (50301): `{code, error, message, requestID}`. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    getGroupOnlineMemberCount: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The group ID (`team-1`, not `GROUPteam-1`); percent-encode `#` and `@`. */
+                groupID: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The count. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GroupOnlineMemberCount"];
+                };
+            };
+            /** @description `invalid_argument` (40001): a malformed group ID. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `unauthenticated` (40101): `{code, error, message, requestID}`. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `permission_denied` (40301): the user was never a member; `not_a_member` (40302): they left or were removed. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `not_found` (40401): no such group. */
             404: {
                 headers: {
                     [name: string]: unknown;
