@@ -1069,6 +1069,25 @@ async fn status_of(events: &mut EventStream, uid: &str) -> (u8, String) {
     (status.status_type, status.custom_status)
 }
 
+/// Posts `body` to `path` on `node` with a user's `token`; the answer, which must be a success.
+async fn user_post(
+    cluster: &Cluster,
+    node: usize,
+    token: &str,
+    path: &str,
+    body: serde_json::Value,
+) -> serde_json::Value {
+    let answer = reqwest::Client::new()
+        .post(format!("{}{path}", cluster.url(node)))
+        .bearer_auth(token)
+        .json(&body)
+        .send()
+        .await
+        .unwrap();
+    assert!(answer.status().is_success(), "{path}: {}", answer.status());
+    answer.json().await.unwrap()
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn a_users_status_is_one_across_the_nodes_and_a_stopping_node_lets_it_go() {
     let Some(nats_url) = services() else {
@@ -1079,15 +1098,14 @@ async fn a_users_status_is_one_across_the_nodes_and_a_stopping_node_lets_it_go()
         cluster.token("alice", 0).await,
         cluster.token("bob", 0).await,
     );
-    let watcher = reqwest::Client::new();
-    let subscribed = watcher
-        .post(format!("{}/v1/user-status/subscribe", cluster.url(0)))
-        .bearer_auth(&bob)
-        .json(&json!({"userIDList": ["alice"]}))
-        .send()
-        .await
-        .unwrap();
-    assert!(subscribed.status().is_success());
+    user_post(
+        &cluster,
+        0,
+        &bob,
+        "/v1/user-status/subscribe",
+        json!({"userIDList": ["alice"]}),
+    )
+    .await;
     let bobs_chat = cluster.login(0, &bob);
     let version = bobs_chat.sync(0, 0).await.unwrap().version;
     let mut bobs = bobs_chat.events(version).await.unwrap();
@@ -1098,21 +1116,19 @@ async fn a_users_status_is_one_across_the_nodes_and_a_stopping_node_lets_it_go()
     assert_eq!(status_of(&mut bobs, "alice").await.0, 1, "online");
     let browser = cluster.login(2, &alice);
     let browser_events = browser.events(0).await.unwrap();
-    let answer: serde_json::Value = watcher
-        .post(format!("{}/v1/user-status", cluster.url(0)))
-        .bearer_auth(&bob)
-        .json(&json!({"userIDList": ["alice"]}))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let answer = user_post(
+        &cluster,
+        0,
+        &bob,
+        "/v1/user-status",
+        json!({"userIDList": ["alice"]}),
+    )
+    .await;
     assert_eq!(
         answer["successUserList"][0]["statusType"], 1,
         "node 0 knows"
     );
-    let online: serde_json::Value = watcher
+    let online: serde_json::Value = reqwest::Client::new()
         .post(format!("{}/user/onlinestatus", cluster.url(0)))
         .header("token", &cluster.manager_token)
         .json(&json!(["alice"]))
@@ -1130,14 +1146,14 @@ async fn a_users_status_is_one_across_the_nodes_and_a_stopping_node_lets_it_go()
     // Her browser closes: still online on node 1, so bob hears nothing of it; the next he
     // hears is her custom status, set through node 2.
     drop(browser_events);
-    let set = watcher
-        .post(format!("{}/v1/user-status/self", cluster.url(2)))
-        .bearer_auth(&alice)
-        .json(&json!({"customStatus": "commuting"}))
-        .send()
-        .await
-        .unwrap();
-    assert!(set.status().is_success());
+    user_post(
+        &cluster,
+        2,
+        &alice,
+        "/v1/user-status/self",
+        json!({"customStatus": "commuting"}),
+    )
+    .await;
     assert_eq!(
         status_of(&mut bobs, "alice").await,
         (1, "commuting".to_owned()),
