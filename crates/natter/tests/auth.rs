@@ -370,26 +370,12 @@ async fn a_signed_out_device_is_refused_at_once() {
     // Each token authenticated once already, as a client's does.
     phone.get("/v1/unread").await.ok();
     web.get("/v1/unread").await.ok();
-    server
-        .manager()
-        .post(
-            "/user/device_quit",
-            json!({"uid": "alice", "device_flag": 1}),
-        )
-        .await
-        .ok();
+    server.manager().sign_out("alice", 1).await;
     web.get("/v1/unread")
         .await
         .expect_error(401, 40101, "unauthenticated");
     phone.get("/v1/unread").await.ok();
-    server
-        .manager()
-        .post(
-            "/user/device_quit",
-            json!({"uid": "alice", "device_flag": -1}),
-        )
-        .await
-        .ok();
+    server.manager().sign_out("alice", -1).await;
     phone
         .get("/v1/unread")
         .await

@@ -98,14 +98,7 @@ async fn a_user_is_online_while_connected_offline_while_signed_in_and_unlogined_
     assert!(offline.version > online.version);
 
     // Signed out of every device: unlogined.
-    server
-        .manager()
-        .post(
-            "/user/device_quit",
-            json!({"uid": "alice", "device_flag": -1}),
-        )
-        .await
-        .ok();
+    server.manager().sign_out("alice", -1).await;
     let answer = statuses(&bob, &["alice"]).await;
     assert_eq!(answer["successUserList"][0]["statusType"], UNLOGINED);
 }

@@ -561,6 +561,16 @@ impl Manager {
         .ok();
     }
 
+    /// `POST /user/device_quit`: signs out the user's device with this flag, or every one (-1).
+    pub async fn sign_out(&self, uid: &str, device_flag: i64) {
+        self.post(
+            "/user/device_quit",
+            json!({"uid": uid, "device_flag": device_flag}),
+        )
+        .await
+        .ok();
+    }
+
     /// `POST /channel/delete`: dismisses the group.
     pub async fn dismiss_group(&self, group: &str) {
         self.post(
