@@ -7,10 +7,11 @@ use crate::json::Json;
 use axum::extract::State;
 use natter_core::Uid;
 use natter_core::wire::{
-    self, AppSettings, AuditPage, ChannelRef, ChannelRequest, ClearUnreadRequest, Conversation,
-    ErrorBody, NoticeRequest, ServerBatchDeleteRequest, ServerConversation, ServerConversationRef,
-    ServerDeleteRequest, ServerSendRequest, ServerSendResult, ServerSyncRequest, SetUnreadRequest,
-    StatusData, StatusOk, StatusSuccess, UserTokenRequest,
+    self, AppSettings, AppSettingsChange, AuditPage, ChannelRef, ChannelRequest,
+    ClearUnreadRequest, Conversation, ErrorBody, NoticeRequest, ServerBatchDeleteRequest,
+    ServerConversation, ServerConversationRef, ServerDeleteRequest, ServerSendRequest,
+    ServerSendResult, ServerSyncRequest, SetUnreadRequest, StatusData, StatusOk, StatusSuccess,
+    UserTokenRequest,
 };
 use natter_service::Principal;
 use serde::Deserialize;
@@ -443,14 +444,15 @@ async fn settings(State(state): State<AppState>, _: ManagerOnly) -> ApiResult<Js
 
 /// Change the app settings
 ///
-/// Stores the settings and applies them at once, on every node. Manager token only.
+/// Stores the settings given and applies them at once, on every node; one left out keeps its
+/// value. Manager token only.
 #[utoipa::path(put, path = "/app/settings", tag = "server", operation_id = "putAppSettings",
-    request_body = AppSettings,
+    request_body = AppSettingsChange,
     responses((status = 200, description = "The settings now in force.", body = AppSettings)))]
 async fn update_settings(
     State(state): State<AppState>,
     _: ManagerOnly,
-    JsonBody(request): JsonBody<AppSettings>,
+    JsonBody(request): JsonBody<AppSettingsChange>,
 ) -> ApiResult<Json<AppSettings>> {
     Ok(Json(state.natter.update_settings(request).await?))
 }

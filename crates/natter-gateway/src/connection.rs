@@ -771,6 +771,7 @@ mod tests {
         let options = Options {
             manager_token: None,
             sync_conversation_deletion: None,
+            friend_status_notification: None,
             recall_window: std::time::Duration::from_secs(120),
             webhooks: None,
             before_send: None,

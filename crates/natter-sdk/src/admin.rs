@@ -3,10 +3,10 @@
 use base64::Engine;
 use base64::engine::general_purpose::STANDARD as BASE64;
 use natter_core::wire::{
-    AppSettings, AuditPage, ChannelInfoRequest, ChannelRef, ChannelRequest, Conversation,
-    NoticeRequest, Profile, ServerBatchDeleteRequest, ServerChannelInfo, ServerConversationRef,
-    ServerDeleteMessagesRequest, ServerDeleteRequest, ServerRevokeRequest, ServerSendRequest,
-    ServerSendResult, ServerUserProfile, UserTokenRequest,
+    AppSettings, AppSettingsChange, AuditPage, ChannelInfoRequest, ChannelRef, ChannelRequest,
+    Conversation, NoticeRequest, Profile, ServerBatchDeleteRequest, ServerChannelInfo,
+    ServerConversationRef, ServerDeleteMessagesRequest, ServerDeleteRequest, ServerRevokeRequest,
+    ServerSendRequest, ServerSendResult, ServerUserProfile, UserTokenRequest,
 };
 use serde::Deserialize;
 use serde_json::Value;
@@ -196,10 +196,11 @@ impl Admin {
     }
 
     pub async fn set_sync_conversation_deletion(&self, on: bool) -> Result<AppSettings> {
-        let settings = AppSettings {
-            sync_conversation_deletion: on,
+        let change = AppSettingsChange {
+            sync_conversation_deletion: Some(on),
+            ..AppSettingsChange::default()
         };
-        self.http.put("/app/settings", &settings).await
+        self.http.put("/app/settings", &change).await
     }
 
     /// Recalls any message (moderation); `operator` is the revoker members see.

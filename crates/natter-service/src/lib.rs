@@ -38,7 +38,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 
 use natter_core::Result;
-use natter_core::wire::AppSettings;
+use natter_core::wire::{AppSettings, AppSettingsChange};
 use natter_store::{Db, Store, settings};
 
 pub use access::{Actor, Principal};
@@ -54,16 +54,19 @@ pub use metrics::Metrics;
 pub use uploads::{UploadOptions, Uploads};
 pub use webhooks::{BeforeSendOptions, WebhookOptions};
 
-/// The settings key under which `sync_conversation_deletion` is stored.
+/// The settings keys under which `sync_conversation_deletion` and `friend_status_notification`
+/// are stored.
 const SYNC_DELETION_KEY: &str = "sync_conversation_deletion";
+const FRIEND_STATUS_KEY: &str = "friend_status_notification";
 
 /// How the service runs, from the server's configuration.
 #[derive(Debug, Clone)]
 pub struct Options {
     /// The app backend's key to the server API; `None` closes it.
     pub manager_token: Option<String>,
-    /// Given at start, replaces the stored `sync_conversation_deletion`; `None` keeps it.
+    /// Given at start, replace the stored settings; `None` keeps them.
     pub sync_conversation_deletion: Option<bool>,
+    pub friend_status_notification: Option<bool>,
     /// How long after sending a sender may still recall a message.
     pub recall_window: std::time::Duration,
     /// Events for the app backend; `None`: no webhooks (and nothing written for them).
@@ -82,6 +85,7 @@ pub struct Natter {
     recall_window: std::time::Duration,
     /// Read on every deletion, so kept in memory; the stored value survives restarts.
     sync_conversation_deletion: AtomicBool,
+    friend_status_notification: AtomicBool,
     /// Devices by token hash: authentication without a read.
     tokens: tokens::TokenCache,
     pub metrics: Metrics,
@@ -111,6 +115,7 @@ impl Natter {
             manager_token: options.manager_token.filter(|token| !token.is_empty()),
             recall_window: options.recall_window,
             sync_conversation_deletion: AtomicBool::new(false),
+            friend_status_notification: AtomicBool::new(false),
             tokens: tokens::TokenCache::default(),
             metrics: Metrics::default(),
             events,
@@ -123,15 +128,13 @@ impl Natter {
         if natter.webhooks.is_some() || natter.before_send.is_some() {
             natter.metrics.webhooks_on();
         }
-        match options.sync_conversation_deletion {
-            Some(value) => {
-                natter
-                    .update_settings(AppSettings {
-                        sync_conversation_deletion: value,
-                    })
-                    .await?;
-            }
-            None => natter.reload_settings().await?,
+        natter.reload_settings().await?;
+        let given = AppSettingsChange {
+            sync_conversation_deletion: options.sync_conversation_deletion,
+            friend_status_notification: options.friend_status_notification,
+        };
+        if given != AppSettingsChange::default() {
+            natter.update_settings(given).await?;
         }
         Ok(natter)
     }
@@ -168,15 +171,39 @@ impl Natter {
     pub fn settings(&self) -> AppSettings {
         AppSettings {
             sync_conversation_deletion: self.sync_conversation_deletion.load(Ordering::SeqCst),
+            friend_status_notification: self.friend_status_notification.load(Ordering::SeqCst),
         }
     }
 
-    pub async fn update_settings(&self, settings: AppSettings) -> Result<AppSettings> {
-        let value = settings.sync_conversation_deletion.to_string();
-        self.write(move |db| settings::set_setting(db, SYNC_DELETION_KEY, &value))
-            .await?;
-        self.sync_conversation_deletion
-            .store(settings.sync_conversation_deletion, Ordering::SeqCst);
+    /// Stores and applies the settings given, on every node; the others keep their values.
+    pub async fn update_settings(&self, change: AppSettingsChange) -> Result<AppSettings> {
+        let stored = [
+            (SYNC_DELETION_KEY, change.sync_conversation_deletion),
+            (FRIEND_STATUS_KEY, change.friend_status_notification),
+        ];
+        self.write(move |db| {
+            for (key, value) in stored {
+                if let Some(value) = value {
+                    settings::set_setting(db, key, &value.to_string())?;
+                }
+            }
+            Ok(())
+        })
+        .await?;
+        for (setting, value) in [
+            (
+                &self.sync_conversation_deletion,
+                change.sync_conversation_deletion,
+            ),
+            (
+                &self.friend_status_notification,
+                change.friend_status_notification,
+            ),
+        ] {
+            if let Some(value) = value {
+                setting.store(value, Ordering::SeqCst);
+            }
+        }
         self.events.forward_to_all(|| Remote::SettingsChanged);
         Ok(self.settings())
     }
@@ -205,11 +232,18 @@ impl Natter {
     }
 
     async fn reload_settings(&self) -> Result<()> {
-        let stored = self
-            .read(|db| settings::setting(db, SYNC_DELETION_KEY))
+        let (sync_deletion, friend_status) = self
+            .read(|db| {
+                Ok((
+                    settings::setting(db, SYNC_DELETION_KEY)?,
+                    settings::setting(db, FRIEND_STATUS_KEY)?,
+                ))
+            })
             .await?;
         self.sync_conversation_deletion
-            .store(stored.as_deref() == Some("true"), Ordering::SeqCst);
+            .store(sync_deletion.as_deref() == Some("true"), Ordering::SeqCst);
+        self.friend_status_notification
+            .store(friend_status.as_deref() == Some("true"), Ordering::SeqCst);
         Ok(())
     }
 

@@ -63,18 +63,28 @@ impl Recorded {
             counts.total == 0
         };
         if turned {
-            self.changed(db, &connection.uid, now)?;
+            self.changed(db, &connection.uid, natter.status_audience(false), now)?;
         }
         Ok(())
     }
 
     /// The user's status changed: a new version, read back whole with who hears of it. A
     /// user changed twice in one batch (a quick reconnection) is told once, as they are now.
-    fn changed(&mut self, db: &dyn Db, uid: &Uid, now: i64) -> natter_store::Result<()> {
+    fn changed(
+        &mut self,
+        db: &dyn Db,
+        uid: &Uid,
+        heard_by: status::Audience,
+        now: i64,
+    ) -> natter_store::Result<()> {
         natter_store::status::changed(db, uid)?;
         self.statuses.retain(|change| change.status.uid != *uid);
-        self.statuses
-            .extend(status::StatusChange::read(db, uid, false, live_since(now))?);
+        self.statuses.extend(status::StatusChange::read(
+            db,
+            uid,
+            heard_by,
+            live_since(now),
+        )?);
         Ok(())
     }
 }

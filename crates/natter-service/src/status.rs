@@ -11,7 +11,7 @@ use natter_core::user_status::StatusType;
 use natter_core::wire::{self, ServerEvent};
 use natter_core::{Error, GroupId, Result, Uid};
 use natter_store::status::{self, StoredStatus};
-use natter_store::{Db, presence};
+use natter_store::{Db, friends, presence};
 
 use crate::presence::live_since;
 use crate::{Actor, Natter, now_ms};
@@ -19,8 +19,9 @@ use crate::{Actor, Natter, now_ms};
 /// A user's new status and who hears of it.
 pub(crate) struct StatusChange {
     pub(crate) status: StoredStatus,
-    /// Their subscribers, and the user themself when they chose it (their other devices show
-    /// it); a device needs no word of its own user going online or offline.
+    /// Their subscribers, with the app's `friend_status_notification` the users who have them
+    /// in their friend list, and the user themself when they chose it (their other devices show
+    /// it); a device needs no word of its own user going online or offline. Each once.
     recipients: Vec<Uid>,
 }
 
@@ -31,11 +32,16 @@ impl StatusChange {
     pub(crate) fn read(
         db: &dyn Db,
         uid: &Uid,
-        chosen: bool,
+        heard_by: Audience,
         live_since_ms: i64,
     ) -> natter_store::Result<Option<Self>> {
         let mut recipients = status::subscribers(db, uid)?;
-        if chosen {
+        if heard_by.friends {
+            recipients.extend(friends::listed_by(db, uid)?);
+            recipients.sort_unstable();
+            recipients.dedup();
+        }
+        if heard_by.themself {
             recipients.push(uid.clone());
         }
         if recipients.is_empty() {
@@ -48,6 +54,15 @@ impl StatusChange {
         };
         Ok(Some(Self { status, recipients }))
     }
+}
+
+/// Who hears of a user's status change besides their subscribers.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Audience {
+    /// The users who have them in their friend list (the app's `friend_status_notification`).
+    pub(crate) friends: bool,
+    /// The user's own devices: they chose it.
+    pub(crate) themself: bool,
 }
 
 /// The users a request names, each once, in its order: a well-formed ID, or the failure of
@@ -103,10 +118,11 @@ impl Natter {
             )));
         }
         let uid = actor.uid.clone();
+        let audience = self.status_audience(true);
         let change = self
             .write(move |db| {
                 status::set_custom(db, &uid, &custom_status)?;
-                StatusChange::read(db, &uid, true, live_since(now_ms()))
+                StatusChange::read(db, &uid, audience, live_since(now_ms()))
             })
             .await?
             .ok_or_else(|| Error::not_found(format!("no user {}", actor.uid)))?;
@@ -223,6 +239,15 @@ impl Natter {
             status_type: StatusType::of(online, status.signed_in).code(),
             custom_status: status.custom_status.clone(),
             version: status.version,
+        }
+    }
+
+    /// Who hears of a status change besides the user's subscribers, as the app's settings are
+    /// now; `chosen`: the user set it.
+    pub(crate) fn status_audience(&self, chosen: bool) -> Audience {
+        Audience {
+            friends: self.settings().friend_status_notification,
+            themself: chosen,
         }
     }
 

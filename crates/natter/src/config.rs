@@ -96,6 +96,11 @@ pub struct Config {
     /// stored on the server (`PUT /app/settings`, off at first); given, it replaces it.
     #[arg(long, num_args = 0..=1, default_missing_value = "true")]
     pub sync_conversation_deletion: Option<bool>,
+    /// Tell a user's friends when they go online or offline or change their custom status,
+    /// without the friends subscribing (Tencent's console switch). Unset keeps the app setting
+    /// stored on the server (`PUT /app/settings`, off at first); given, it replaces it.
+    #[arg(long, num_args = 0..=1, default_missing_value = "true")]
+    pub friend_status_notification: Option<bool>,
     /// Requests per second per user, bursts up to twice that; 0 turns it off.
     #[arg(long, default_value_t = 50)]
     pub rate_limit: u32,

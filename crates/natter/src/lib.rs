@@ -127,6 +127,7 @@ pub async fn run(
     let options = natter_service::Options {
         manager_token: config.manager_token.clone(),
         sync_conversation_deletion: config.sync_conversation_deletion,
+        friend_status_notification: config.friend_status_notification,
         recall_window: std::time::Duration::from_secs(config.recall_window_secs),
         webhooks: config.webhooks(),
         before_send: config.before_send(),

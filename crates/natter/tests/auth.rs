@@ -158,7 +158,7 @@ async fn a_user_token_is_refused_on_the_other_server_endpoints() {
     assert!(alice.list_ids().await.is_empty());
     assert_eq!(
         server.manager().get("/app/settings").await.ok(),
-        json!({"sync_conversation_deletion": false})
+        json!({"sync_conversation_deletion": false, "friend_status_notification": false})
     );
     server
         .anonymous()

@@ -306,3 +306,55 @@ async fn a_groups_online_count_is_of_its_members_connected_anywhere() {
         .await
         .expect_error(404, 40401, "not_found");
 }
+
+#[tokio::test]
+async fn with_the_apps_setting_friends_hear_without_subscribing() {
+    let server = Server::start().await;
+    let [alice, bob, carol] = server.users(["alice", "bob", "carol"]).await;
+    // bob lists alice as a friend (one way); carol does not.
+    server
+        .manager()
+        .post(
+            "/user/friends/import",
+            json!({"uid": "bob", "friends": [{"uid": "alice"}], "type": "single"}),
+        )
+        .await
+        .ok();
+    let settings = server
+        .manager()
+        .put("/app/settings", json!({"friend_status_notification": true}))
+        .await
+        .ok();
+    assert_eq!(
+        settings,
+        json!({"sync_conversation_deletion": false, "friend_status_notification": true}),
+        "the other setting kept"
+    );
+    let mut bobs = bob.events().await;
+    let mut carols = carol.events().await;
+    let alices = alice.events().await;
+    assert_eq!(status_event(&mut bobs, "alice").await.status_type, ONLINE);
+    set_custom(&alice, "lunch").await;
+    assert_eq!(
+        status_event(&mut bobs, "alice").await.custom_status,
+        "lunch"
+    );
+    drop(alices);
+    assert_eq!(status_event(&mut bobs, "alice").await.status_type, OFFLINE);
+    // carol is no friend of alice's: the next status she hears is her own choice.
+    set_custom(&carol, "mine").await;
+    assert_eq!(any_status_event(&mut carols).await.user_id, "carol");
+
+    // Off again: bob hears of alice no more.
+    server
+        .manager()
+        .put(
+            "/app/settings",
+            json!({"friend_status_notification": false}),
+        )
+        .await
+        .ok();
+    set_custom(&alice, "back").await;
+    set_custom(&bob, "mine").await;
+    assert_eq!(any_status_event(&mut bobs).await.user_id, "bob");
+}

@@ -276,6 +276,7 @@ mod tests {
         "version",
         "msg_count",
         "sync_conversation_deletion",
+        "friend_status_notification",
     ];
 
     fn json_value() -> impl Strategy<Value = Value> {

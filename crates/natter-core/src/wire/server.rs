@@ -403,6 +403,21 @@ pub struct AuditPage {
 #[derive(Debug, Clone, Copy, Serialize, Deserialize, PartialEq, ToSchema)]
 pub struct AppSettings {
     pub sync_conversation_deletion: bool,
+    /// A user's friends hear their status changes without subscribing (Tencent's console switch
+    /// for friends' status notifications): every user who has them in their friend list.
+    #[serde(default)]
+    #[schema(required = true)]
+    pub friend_status_notification: bool,
+}
+
+/// `PUT /app/settings`: the settings to change; one left out keeps its value.
+#[derive(Debug, Clone, Copy, Default, Serialize, Deserialize, PartialEq, ToSchema)]
+#[schema(example = json!({"friend_status_notification": true}))]
+pub struct AppSettingsChange {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sync_conversation_deletion: Option<bool>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub friend_status_notification: Option<bool>,
 }
 
 /// `POST /message/revoke`: the app backend recalls any message, at any time.

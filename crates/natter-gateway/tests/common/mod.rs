@@ -37,6 +37,7 @@ impl World {
         let options = Options {
             manager_token: Some("manager-token-for-tests".into()),
             sync_conversation_deletion: None,
+            friend_status_notification: None,
             recall_window: Duration::from_secs(120),
             webhooks: None,
             before_send: None,

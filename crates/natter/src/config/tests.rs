@@ -154,6 +154,9 @@ fn booleans_given_alone_mean_true_and_sync_stays_unset_unless_given() {
     );
     let config = load(&["--config", &file], &[]).unwrap();
     assert_eq!(config.sync_conversation_deletion, Some(false));
+    assert_eq!(config.friend_status_notification, None);
+    let config = load(&[], &[("NATTER_FRIEND_STATUS_NOTIFICATION", "true")]).unwrap();
+    assert_eq!(config.friend_status_notification, Some(true));
 }
 
 #[test]

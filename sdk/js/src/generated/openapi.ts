@@ -18,7 +18,8 @@ export interface paths {
         get: operations["getAppSettings"];
         /**
          * Change the app settings
-         * @description Stores the settings and applies them at once, on every node. Manager token only.
+         * @description Stores the settings given and applies them at once, on every node; one left out keeps its
+         *     value. Manager token only.
          */
         put: operations["putAppSettings"];
         post?: never;
@@ -2641,6 +2642,21 @@ export interface components {
         AllowType: "AllowType_Type_AllowAny" | "AllowType_Type_NeedConfirm" | "AllowType_Type_DenyAny";
         AppSettings: {
             sync_conversation_deletion: boolean;
+            /**
+             * @description A user's friends hear their status changes without subscribing (Tencent's console switch
+             *     for friends' status notifications): every user who has them in their friend list.
+             */
+            friend_status_notification: boolean;
+        };
+        /**
+         * @description `PUT /app/settings`: the settings to change; one left out keeps its value.
+         * @example {
+         *       "friend_status_notification": true
+         *     }
+         */
+        AppSettingsChange: {
+            sync_conversation_deletion?: boolean | null;
+            friend_status_notification?: boolean | null;
         };
         AuditEntry: {
             /** Format: int64 */
@@ -4820,6 +4836,7 @@ export type AddedFriend = components['schemas']['AddedFriend'];
 export type AddedGroupMembers = components['schemas']['AddedGroupMembers'];
 export type AllowType = components['schemas']['AllowType'];
 export type AppSettings = components['schemas']['AppSettings'];
+export type AppSettingsChange = components['schemas']['AppSettingsChange'];
 export type AuditEntry = components['schemas']['AuditEntry'];
 export type AuditPage = components['schemas']['AuditPage'];
 export type BeforeSendAnswer = components['schemas']['BeforeSendAnswer'];
@@ -5073,7 +5090,7 @@ export interface operations {
         };
         requestBody: {
             content: {
-                "application/json": components["schemas"]["AppSettings"];
+                "application/json": components["schemas"]["AppSettingsChange"];
             };
         };
         responses: {
