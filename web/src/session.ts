@@ -19,6 +19,7 @@ import {
   profilesUpdated,
 } from './messages.ts';
 import { describeError, errorCode } from './format.ts';
+import { noteMembershipTips, noteStatusChanges, refreshGroupCounts } from './groupOnline.ts';
 import { loadSelfStatus, reloadPresence, statusesUpdated } from './presence.ts';
 import { reactionsUpdated, reloadReactions } from './reactions.ts';
 import { resetSession, state, type Session } from './state.ts';
@@ -159,6 +160,7 @@ function listen(sdk: TencentCloudChat): void {
       noteGroupTips(event.data);
       noteMutes(event.data);
       noteJoinRequests(event.data);
+      noteMembershipTips(event.data);
     }),
   );
   sdk.on(EVENT.MESSAGE_REVOKED, live((event) => changedInPlace(event.data)));
@@ -179,8 +181,15 @@ function listen(sdk: TencentCloudChat): void {
       noteMyProfile(event.data);
     }),
   );
-  // Who is online among the people watched (presence.ts), and the user's own status set elsewhere.
-  sdk.on(EVENT.USER_STATUS_UPDATED, live((event) => statusesUpdated(event.data)));
+  // Who is online among the people watched (presence.ts), and the user's own status set elsewhere;
+  // someone going on- or offline may change the open group's count (groupOnline.ts), so that first.
+  sdk.on(
+    EVENT.USER_STATUS_UPDATED,
+    live((event) => {
+      noteStatusChanges(event.data);
+      statusesUpdated(event.data);
+    }),
+  );
   sdk.on(EVENT.TOTAL_UNREAD_MESSAGE_COUNT_UPDATED, live((event) => (state.total.value = event.data)));
   sdk.on(EVENT.CONVERSATION_GROUP_LIST_UPDATED, live((event) => setFolderNames(event.data)));
   // Listening makes the SDK fetch the list after SDK_READY; then it follows changes made elsewhere.
@@ -205,11 +214,12 @@ function listen(sdk: TencentCloudChat): void {
     live((event) => {
       const was = state.netState.value;
       state.netState.value = event.data.state;
-      // Reactions and statuses are not in sync: those changed while the connection was down are
-      // asked for again.
+      // Reactions, statuses and the open group's count are not in sync: those changed while the
+      // connection was down are asked for again.
       if (event.data.state === TYPES.NET_STATE_CONNECTED && was !== null && was !== TYPES.NET_STATE_CONNECTED) {
         reloadReactions();
         void reloadPresence();
+        refreshGroupCounts();
       }
     }),
   );

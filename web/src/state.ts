@@ -175,6 +175,16 @@ export interface JoinRequests {
   answered: ReadonlyMap<string, 'approved' | 'declined'>;
 }
 
+/**
+ * What the client last learnt of a group's size (groupOnline.ts): its members (`getGroupProfile`'s
+ * `memberCount`, or a tip's) and how many of them are online (`getGroupOnlineMemberCount`); `null`
+ * when not known (not asked yet, the answer failed, or 0 online: the user is not a member).
+ */
+export interface GroupCounts {
+  members: number | null;
+  online: number | null;
+}
+
 export interface Toast {
   id: number;
   text: string;
@@ -283,6 +293,11 @@ export const state = {
    * one as they come into the list, then USER_STATUS_UPDATED. A user not in it is not known.
    */
   presence: signal<ReadonlyMap<string, UserStatus>>(new Map()),
+  /**
+   * The size of the groups opened, by group conversation (groupOnline.ts): asked while a group is
+   * open, for its header's *5 members · 2 online*.
+   */
+  groupCounts: signal<ReadonlyMap<ConversationID, GroupCounts>>(new Map()),
   /** The custom status the user shows (`''`: none), as set here or on another device or tab. */
   selfStatus: signal(''),
   selfMenu: signal<SelfMenuState | null>(null),
@@ -416,6 +431,7 @@ export function resetSession(): void {
     state.allowType.value = null;
     state.friendMenu.value = null;
     state.presence.value = new Map();
+    state.groupCounts.value = new Map();
     state.selfStatus.value = '';
     state.selfMenu.value = null;
     state.dialog.value = null;

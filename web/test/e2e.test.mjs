@@ -2061,6 +2061,55 @@ test('the web client against a real server', async (t) => {
     await alice.waitForSelector(`${bobRow} .presence-dot`, { state: 'detached' });
   });
 
+  await step('shows how many of a group’s members are online, asked again while it is open, not after', async () => {
+    const group = '/v1/groups/demo';
+    const onServer = async () => [
+      (await api(group, tokenOf('alice'))).memberCount,
+      (await api(`${group}/online-count`, tokenOf('alice'))).memberCount,
+    ];
+    const waitText = (selector, text, timeout = TIMEOUT) =>
+      alice.waitForFunction(([s, t]) => document.querySelector(s)?.textContent === t, [selector, text], { timeout });
+    // alice's own calls for the count, to check their pace
+    const asked = [];
+    const onRequest = (request) => {
+      if (new URL(request.url()).pathname === `${group}/online-count`) asked.push(Date.now());
+    };
+    alice.on('request', onRequest);
+    try {
+      // bob signed out in the last step: alice opens the demo group and sees who is on now
+      await alice.bringToFront();
+      await alice.click(`${item('GROUPdemo')} .conv-main`);
+      await alice.waitForSelector('#pane-head #group-info-open');
+      const [members, online] = await onServer();
+      assert.ok(online >= 1, 'alice herself is online');
+      await waitText('#pane-members', `${members} members`);
+      await waitText('#pane-online', `${online} online`);
+      assert.match(await alice.textContent('.pane-sub'), new RegExp(`^${members} members · ${online} online( · |$)`));
+
+      // bob, a member, signs in: alice hears his status change and asks again (at most 5 s after
+      // her last call), without reloading
+      bob = await newPage();
+      await signInDemo(bob, 'bob');
+      assert.deepEqual(await onServer(), [members, online + 1]);
+      await waitText('#pane-online', `${online + 1} online`, 15_000);
+      await shot(alice, '43-group-online');
+      const gaps = asked.slice(1).map((at, i) => at - asked[i]);
+      assert.ok(gaps.every((gap) => gap >= 4_800), `never more than once per 5 s: ${gaps.join(', ')} ms apart`);
+
+      // closed, the group is not asked about any more, even when bob signs out
+      await alice.fill('#composer-input', '');
+      await alice.press('#composer-input', 'Escape');
+      await alice.waitForSelector('.pane-empty');
+      const calls = asked.length;
+      await bob.click('#sign-out');
+      await bob.waitForSelector('#signin-uid');
+      await alice.waitForTimeout(2_500);
+      assert.equal(asked.length, calls, 'no call once the conversation closed');
+    } finally {
+      alice.off('request', onRequest);
+    }
+  });
+
   await step('works at phone width: list and conversation as separate views', async () => {
     const phone = await newPage({ width: 390, height: 780 });
     await signInDemo(phone, 'bob');

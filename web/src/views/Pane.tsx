@@ -11,6 +11,7 @@ import { askGroupInfo, openMenu } from '../actions.ts';
 import { isBlocked, unblock } from '../blocklist.ts';
 import { announce, toast } from '../feedback.ts';
 import { displayName, flagWords, isGroup, kindLabel, messageText, SYSTEM_ID, targetOf } from '../format.ts';
+import { groupCountWords } from '../groupOnline.ts';
 import { canEdit, cancelEdit, messageByKey, saveEdit, startEdit } from '../messages.ts';
 import { presenceWords, statusOf } from '../presence.ts';
 import { activeConversation, focusRow, state } from '../state.ts';
@@ -118,8 +119,11 @@ function Conversation({ id }: { id: ConversationID }) {
   // A one-to-one peer's presence, in place of "Direct message" once known: *Online · in a meeting*.
   const peer = !group && id !== SYSTEM_ID ? targetOf(id) : null;
   const presence = peer ? presenceWords(statusOf(peer)) : '';
+  // A group's size, in place of "Group" once known: *5 members · 2 online*.
+  const counts = group ? groupCountWords(id) : null;
+  const size = [counts?.members, counts?.online].filter(Boolean).join(' · ');
   const flags = [...(c ? flagWords(c) : []), ...(blocked ? ['blocked'] : [])];
-  const sub = [presence || kindLabel(id), ...flags].join(' · ');
+  const sub = [presence || size || kindLabel(id), ...flags].join(' · ');
   const writable = canSend(id);
   // Muted in the group: the composer stays, disabled, its text kept, until the mute ends.
   const muted = group ? muteNote(id) : null;
@@ -248,6 +252,13 @@ function Conversation({ id }: { id: ConversationID }) {
                 <span class="pane-presence" id="pane-presence">
                   {presence}
                 </span>
+                {flags.map((f) => ` · ${f}`).join('')}
+              </>
+            ) : size ? (
+              <>
+                {counts?.members && <span id="pane-members">{counts.members}</span>}
+                {counts?.members && counts.online && ' · '}
+                {counts?.online && <span id="pane-online">{counts.online}</span>}
                 {flags.map((f) => ` · ${f}`).join('')}
               </>
             ) : (
