@@ -3,7 +3,7 @@
 //! (online or not), WuKongIM's `/user/onlinestatus` and the webhooks' `msg.offline` and
 //! `user.onlinestatus` read it. (Its tables were first the webhooks' alone, hence their names.)
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 
 use natter_core::{GroupId, Uid};
 
@@ -48,6 +48,11 @@ pub struct Change {
 /// it. The users' rows are locked first, in uid order, so that two nodes recording changes of
 /// one user wait in line: of a user's changes made at once on several nodes, exactly one sees
 /// the first connection open (a total of 1 after it) or the last one close (0).
+///
+/// The counts are read once for the batch's users and kept up to date as each change is
+/// applied, rather than read again after every change: a connect storm costs one statement a
+/// connection. The node's own rows count only while its heartbeat is fresh, as a read would
+/// count them.
 pub fn record(
     db: &dyn Db,
     node: i64,
@@ -56,38 +61,78 @@ pub fn record(
     live_since_ms: i64,
 ) -> Result<Vec<OnlineCounts>> {
     locks::lock_users(db, changes.iter().map(|change| &change.connection.uid))?;
-    changes
-        .iter()
-        .map(|change| {
-            if change.online {
-                connected(db, node, &change.connection, now_ms, live_since_ms)
+    let mut held = live_connections(db, changes, live_since_ms)?;
+    let counted = db.exists(
+        "SELECT 1 FROM webhook_nodes WHERE id = $1 AND heartbeat_ms >= $2",
+        params![node, live_since_ms],
+    )?;
+    let mut counts = Vec::with_capacity(changes.len());
+    for change in changes {
+        let connection = &change.connection;
+        let moved = if change.online {
+            db.execute(
+                "INSERT INTO webhook_presence (connection, node, uid, device_flag, since_ms) \
+                 VALUES ($1, $2, $3, $4, $5) ON CONFLICT (connection) DO NOTHING",
+                params![
+                    connection.connection,
+                    node,
+                    connection.uid.as_str(),
+                    connection.device_flag,
+                    now_ms
+                ],
+            )?
+        } else {
+            db.execute(
+                "DELETE FROM webhook_presence WHERE connection = $1",
+                params![connection.connection],
+            )?
+        };
+        let flags = held.entry(connection.uid.clone()).or_default();
+        if moved == 1 && counted {
+            let count = flags.entry(connection.device_flag).or_default();
+            *count = if change.online {
+                *count + 1
             } else {
-                disconnected(db, &change.connection, live_since_ms)
-            }
-        })
-        .collect()
+                count.saturating_sub(1)
+            };
+        }
+        counts.push(OnlineCounts {
+            device: flags.get(&connection.device_flag).copied().unwrap_or(0),
+            total: flags.values().sum(),
+        });
+    }
+    Ok(counts)
 }
 
-/// Records a new connection on `node`; returns the user's counts after it.
-fn connected(
+/// The live connections of the users of `changes`, by user and device flag.
+fn live_connections(
     db: &dyn Db,
-    node: i64,
-    connection: &Connection,
-    now_ms: i64,
+    changes: &[Change],
     live_since_ms: i64,
-) -> Result<OnlineCounts> {
-    db.execute(
-        "INSERT INTO webhook_presence (connection, node, uid, device_flag, since_ms) \
-         VALUES ($1, $2, $3, $4, $5) ON CONFLICT (connection) DO NOTHING",
-        params![
-            connection.connection,
-            node,
-            connection.uid.as_str(),
-            connection.device_flag,
-            now_ms
-        ],
-    )?;
-    online_counts(db, connection, live_since_ms)
+) -> Result<HashMap<Uid, HashMap<u8, u64>>> {
+    let mut uids: Vec<&Uid> = changes
+        .iter()
+        .map(|change| &change.connection.uid)
+        .collect();
+    uids.sort_unstable();
+    uids.dedup();
+    let uids: Vec<Value> = uids.iter().map(|uid| Value::Text(uid.as_str())).collect();
+    let mut held: HashMap<Uid, HashMap<u8, u64>> = HashMap::new();
+    for chunk in uids.chunks(LIST) {
+        let sql = format!(
+            "SELECT p.uid, p.device_flag, COUNT(*) FROM webhook_presence p \
+             JOIN webhook_nodes n ON n.id = p.node \
+             WHERE n.heartbeat_ms >= $1 AND {} GROUP BY p.uid, p.device_flag",
+            in_list("p.uid", 2, chunk.len())
+        );
+        for row in db.query(&sql, &with_list(&[Value::Int(live_since_ms)], chunk))? {
+            let uid = Uid::parse(&row.get::<String>(0)?, "uid")?;
+            held.entry(uid)
+                .or_default()
+                .insert(row.get(1)?, row.get(2)?);
+        }
+    }
+    Ok(held)
 }
 
 /// Forgets a connection that closed; returns the user's counts after it.
@@ -343,6 +388,45 @@ mod tests {
                 device: 0,
                 total: 0
             }]
+        );
+    }
+
+    #[tokio::test]
+    async fn a_batch_counts_each_change_after_the_ones_before_it() {
+        let (_dir, store) = store().await;
+        let change = |connection: u64, name: &str, device_flag: u8, online: bool| Change {
+            connection: Connection {
+                connection,
+                uid: uid(name),
+                device_flag,
+            },
+            online,
+        };
+        let batch = [
+            change(1, "alice", 0, true),
+            change(2, "alice", 1, true),
+            change(3, "bob", 0, true),
+            change(1, "alice", 0, false),
+            change(1, "alice", 0, false),
+            change(4, "alice", 1, true),
+        ];
+        let counts = store
+            .write(move |db| {
+                heartbeat(db, 1, 1_000)?;
+                // alice already has a phone on another live node, and one on a dead node.
+                heartbeat(db, 2, 1_000)?;
+                heartbeat(db, 3, 10)?;
+                record(db, 2, &[change(9, "alice", 0, true)], 1_000, 500)?;
+                record(db, 3, &[change(8, "alice", 0, true)], 10, 0)?;
+                record(db, 1, &batch, 1_000, 500)
+            })
+            .await
+            .unwrap();
+        let pairs: Vec<(u64, u64)> = counts.iter().map(|c| (c.device, c.total)).collect();
+        assert_eq!(
+            pairs,
+            [(2, 2), (1, 3), (1, 1), (1, 2), (1, 2), (2, 3)],
+            "the dead node's connection never counts; a repeated close changes nothing"
         );
     }
 }
