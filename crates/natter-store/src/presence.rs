@@ -61,7 +61,11 @@ pub fn record(
     live_since_ms: i64,
 ) -> Result<Vec<OnlineCounts>> {
     locks::lock_users(db, changes.iter().map(|change| &change.connection.uid))?;
-    let mut held = live_connections(db, changes, live_since_ms)?;
+    let users: Vec<&Uid> = changes
+        .iter()
+        .map(|change| &change.connection.uid)
+        .collect();
+    let mut held = live_connections(db, &users, live_since_ms)?;
     let counted = db.exists(
         "SELECT 1 FROM webhook_nodes WHERE id = $1 AND heartbeat_ms >= $2",
         params![node, live_since_ms],
@@ -104,16 +108,14 @@ pub fn record(
     Ok(counts)
 }
 
-/// The live connections of the users of `changes`, by user and device flag.
+/// How many connections on live nodes each of `uids` holds, by device flag (users without
+/// any are left out).
 fn live_connections(
     db: &dyn Db,
-    changes: &[Change],
+    uids: &[&Uid],
     live_since_ms: i64,
 ) -> Result<HashMap<Uid, HashMap<u8, u64>>> {
-    let mut uids: Vec<&Uid> = changes
-        .iter()
-        .map(|change| &change.connection.uid)
-        .collect();
+    let mut uids = uids.to_vec();
     uids.sort_unstable();
     uids.dedup();
     let uids: Vec<Value> = uids.iter().map(|uid| Value::Text(uid.as_str())).collect();
@@ -185,17 +187,16 @@ pub fn device_flags_among(
     uids: &[&Uid],
     live_since_ms: i64,
 ) -> Result<Vec<(Uid, u8)>> {
+    let held = live_connections(db, uids, live_since_ms)?;
     let mut flags = Vec::new();
     for uid in uids {
-        let rows = db.query(
-            "SELECT DISTINCT p.device_flag FROM webhook_presence p \
-             JOIN webhook_nodes n ON n.id = p.node \
-             WHERE p.uid = $1 AND n.heartbeat_ms >= $2 ORDER BY p.device_flag",
-            params![uid.as_str(), live_since_ms],
-        )?;
-        for row in rows {
-            flags.push(((*uid).clone(), row.get(0)?));
-        }
+        let mut held_by: Vec<u8> = held
+            .get(*uid)
+            .into_iter()
+            .flat_map(|by_flag| by_flag.keys().copied())
+            .collect();
+        held_by.sort_unstable();
+        flags.extend(held_by.into_iter().map(|flag| ((*uid).clone(), flag)));
     }
     Ok(flags)
 }
