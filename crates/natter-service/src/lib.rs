@@ -55,9 +55,8 @@ pub use uploads::{UploadOptions, Uploads};
 pub use webhooks::{BeforeSendOptions, WebhookOptions};
 
 /// The settings keys under which `sync_conversation_deletion` and `friend_status_notification`
-/// are stored.
-const SYNC_DELETION_KEY: &str = "sync_conversation_deletion";
-const FRIEND_STATUS_KEY: &str = "friend_status_notification";
+/// are stored, in the order of [`Natter::stored_settings`].
+const SETTING_KEYS: [&str; 2] = ["sync_conversation_deletion", "friend_status_notification"];
 
 /// How the service runs, from the server's configuration.
 #[derive(Debug, Clone)]
@@ -177,12 +176,12 @@ impl Natter {
 
     /// Stores and applies the settings given, on every node; the others keep their values.
     pub async fn update_settings(&self, change: AppSettingsChange) -> Result<AppSettings> {
-        let stored = [
-            (SYNC_DELETION_KEY, change.sync_conversation_deletion),
-            (FRIEND_STATUS_KEY, change.friend_status_notification),
+        let given = [
+            change.sync_conversation_deletion,
+            change.friend_status_notification,
         ];
         self.write(move |db| {
-            for (key, value) in stored {
+            for (key, value) in SETTING_KEYS.iter().zip(given) {
                 if let Some(value) = value {
                     settings::set_setting(db, key, &value.to_string())?;
                 }
@@ -190,16 +189,7 @@ impl Natter {
             Ok(())
         })
         .await?;
-        for (setting, value) in [
-            (
-                &self.sync_conversation_deletion,
-                change.sync_conversation_deletion,
-            ),
-            (
-                &self.friend_status_notification,
-                change.friend_status_notification,
-            ),
-        ] {
+        for (setting, value) in self.stored_settings().into_iter().zip(given) {
             if let Some(value) = value {
                 setting.store(value, Ordering::SeqCst);
             }
@@ -232,19 +222,26 @@ impl Natter {
     }
 
     async fn reload_settings(&self) -> Result<()> {
-        let (sync_deletion, friend_status) = self
+        let stored = self
             .read(|db| {
-                Ok((
-                    settings::setting(db, SYNC_DELETION_KEY)?,
-                    settings::setting(db, FRIEND_STATUS_KEY)?,
-                ))
+                SETTING_KEYS
+                    .iter()
+                    .map(|key| settings::setting(db, key))
+                    .collect::<natter_store::Result<Vec<_>>>()
             })
             .await?;
-        self.sync_conversation_deletion
-            .store(sync_deletion.as_deref() == Some("true"), Ordering::SeqCst);
-        self.friend_status_notification
-            .store(friend_status.as_deref() == Some("true"), Ordering::SeqCst);
+        for (setting, value) in self.stored_settings().into_iter().zip(stored) {
+            setting.store(value.as_deref() == Some("true"), Ordering::SeqCst);
+        }
         Ok(())
+    }
+
+    /// The settings held in memory, in the order of [`SETTING_KEYS`].
+    fn stored_settings(&self) -> [&AtomicBool; 2] {
+        [
+            &self.sync_conversation_deletion,
+            &self.friend_status_notification,
+        ]
     }
 
     /// Appends the store's own series (on SQLite, its commit and checkpoint times) to the
@@ -257,7 +254,7 @@ impl Natter {
     /// in a cluster, whether the node reaches the other nodes: without them its devices would
     /// miss what happens elsewhere, so a load balancer should send them to another node.
     pub async fn check_health(&self) -> Result<()> {
-        self.read(|db| settings::setting(db, SYNC_DELETION_KEY))
+        self.read(|db| settings::setting(db, SETTING_KEYS[0]))
             .await
             .map(drop)?;
         self.events
