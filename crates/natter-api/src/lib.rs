@@ -15,6 +15,7 @@ mod metrics;
 mod openapi;
 mod rate;
 mod reactions;
+mod receipts;
 mod route;
 mod search;
 mod sender_lists;
@@ -98,6 +99,7 @@ fn documented_routes() -> OpenApiRouter<AppState> {
         .merge(files::routes())
         .merge(friends::routes())
         .merge(reactions::routes())
+        .merge(receipts::routes())
         .merge(status::routes())
         .merge(search::routes())
         .merge(server::routes())

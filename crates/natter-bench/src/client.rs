@@ -121,6 +121,7 @@ impl Api {
             client_msg_id: None,
             cloud_custom_data: None,
             online_user_only: false,
+            need_read_receipt: false,
         };
         let reply: SendMessageResponse =
             decode(&self.post_body(token, "/v1/messages", &request).await?)?;

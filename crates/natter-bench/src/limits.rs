@@ -468,6 +468,8 @@ fn fanout_frame(seq: u64) -> String {
         avatar: String::new(),
         is_excluded_from_unread_count: false,
         version: 0,
+        need_read_receipt: false,
+        read_count: 0,
     };
     let event = natter_core::wire::ServerEvent::MessageReceived {
         message_list: vec![message],

@@ -68,6 +68,10 @@ pub const MAX_MESSAGES_PER_REACTION_CALL: usize = 20;
 pub const MAX_USERS_PER_REACTION_SUMMARY: usize = 10;
 /// A page of one reaction's users (`getAllUserListOfMessageReaction`): Tencent's limit.
 pub const MAX_REACTION_USERS_PER_PAGE: usize = 100;
+/// Messages one read receipt call gives receipts for or asks about.
+pub const MAX_MESSAGES_PER_RECEIPT_CALL: usize = 100;
+/// A page of a message's readers (`getGroupMessageReadMemberList`): Tencent's limit.
+pub const MAX_RECEIPT_MEMBERS_PER_PAGE: usize = 100;
 /// How long one call may mute a group member for, in seconds: Tencent's limit (a `uint32`,
 /// about 136 years).
 pub const MAX_MUTE_SECS: u64 = u32::MAX as u64;

@@ -539,6 +539,7 @@ impl Live {
             client_msg_id: client_msg_no,
             cloud_custom_data: None,
             online_user_only: false,
+            need_read_receipt: send.setting.contains(Setting::RECEIPT),
         };
         // WuKongIM keeps a sync-once message only until it is delivered: here it is not kept.
         let delivery = Delivery {

@@ -85,7 +85,11 @@ pub fn recv_of(uid: &Uid, message: &Message) -> Option<RecvPacket> {
             red_dot: !message.is_excluded_from_unread_count && message.from != uid.as_str(),
             no_persist: message.seq == 0,
         },
-        setting: Setting::default(),
+        setting: if message.need_read_receipt {
+            Setting::RECEIPT
+        } else {
+            Setting::default()
+        },
         msg_key: String::new(),
         from_uid: if message.from == SYSTEM_CONVERSATION_ID {
             String::new()
@@ -204,6 +208,8 @@ mod tests {
             avatar: String::new(),
             is_excluded_from_unread_count: false,
             version: 0,
+            need_read_receipt: false,
+            read_count: 0,
         }
     }
 

@@ -318,6 +318,28 @@ async fn send_and_receive_across_versions_without_an_echo() {
 }
 
 #[tokio::test]
+async fn a_send_that_asks_for_read_receipts_reaches_the_peer_asking() {
+    let world = World::start().await;
+    let mut alice = client(&world, "alice", 4).await;
+    let mut bob = client(&world, "bob", 5).await;
+    let mut asking = alice.text("bob", ChannelType::Person, "read me");
+    asking.setting = Setting::RECEIPT;
+    // Sealed again from the plain payload, the setting now in it.
+    asking.payload = Bytes::from(json!({"type": 1, "content": "read me"}).to_string());
+    alice.session.clone().unwrap().seal_send(&mut asking);
+    assert_eq!(
+        alice.send_and_ack(asking).await.reason_code,
+        ReasonCode::Success
+    );
+    let recv = bob.recv().await;
+    assert!(recv.setting.contains(Setting::RECEIPT), "{recv:?}");
+    bob.ack(&recv).await;
+    alice.send_text("bob", ChannelType::Person, "plain").await;
+    let plain = bob.recv().await;
+    assert!(!plain.setting.contains(Setting::RECEIPT), "{plain:?}");
+}
+
+#[tokio::test]
 async fn messages_not_kept_have_no_seq_and_groups_need_membership() {
     let world = World::start().await;
     let mut alice = client(&world, "alice", 5).await;

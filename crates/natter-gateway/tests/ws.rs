@@ -101,6 +101,7 @@ async fn frames_split_and_joined_going_in_come_out_one_per_message() {
         client_msg_id: None,
         cloud_custom_data: None,
         online_user_only: false,
+        need_read_receipt: false,
     };
     world
         .natter
@@ -265,6 +266,7 @@ async fn a_client_that_never_reads_is_let_go() {
             client_msg_id: Some(format!("m{n}")),
             cloud_custom_data: None,
             online_user_only: false,
+            need_read_receipt: false,
         };
         world
             .natter

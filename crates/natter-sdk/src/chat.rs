@@ -61,6 +61,7 @@ impl Chat {
             client_msg_id: client_msg_id.map(str::to_owned),
             cloud_custom_data: None,
             online_user_only: false,
+            need_read_receipt: false,
         })
         .await
     }
@@ -74,6 +75,7 @@ impl Chat {
             client_msg_id: None,
             cloud_custom_data: None,
             online_user_only: false,
+            need_read_receipt: false,
         })
         .await
     }

@@ -151,6 +151,8 @@ mod tests {
             },
             silent: false,
             version: 0,
+            needs_read_receipt: false,
+            read_count: 0,
         }
     }
 

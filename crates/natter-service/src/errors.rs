@@ -147,8 +147,8 @@ pub(crate) fn describe(error: StoreError) -> Error {
             "message \"{message_id}\" is not in conversation \"{conversation}\""
         )),
         StoreError::NotTheSender { uid, message_id } => Error::permission_denied(format!(
-            "{uid} did not send message \"{message_id}\"; only its sender (or the app backend) \
-             can recall it"
+            "{uid} did not send message \"{message_id}\"; only its sender may recall it (the app \
+             backend too) or learn who read it"
         )),
         StoreError::ModifiedMeanwhile(message) => Error::conflict(format!(
             "message \"{}\" was changed by another member: it is at version {}; read it again \

@@ -15,6 +15,7 @@ mod gateway;
 mod group_applications;
 mod groups;
 mod jobs;
+mod message_receipts;
 mod messaging;
 mod metrics;
 mod notices;
@@ -165,6 +166,18 @@ impl Natter {
         work: impl FnOnce(&dyn Db) -> natter_store::Result<T> + Send + 'static,
     ) -> Result<T> {
         self.store.read(work).await.map_err(errors::describe)
+    }
+
+    /// As [`Natter::read`], for a question about the message a request names in `field`.
+    pub(crate) async fn read_on_messages<T: Send + 'static>(
+        &self,
+        field: &'static str,
+        work: impl FnOnce(&dyn Db) -> natter_store::Result<T> + Send + 'static,
+    ) -> Result<T> {
+        self.store
+            .read(work)
+            .await
+            .map_err(|error| errors::describe_for_messages(error, field))
     }
 
     pub fn settings(&self) -> AppSettings {

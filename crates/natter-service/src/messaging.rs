@@ -88,6 +88,7 @@ impl Natter {
             cloud_custom_data,
             time_ms: now_ms(),
             counts_as_unread: delivery.counts_as_unread,
+            needs_read_receipt: request.need_read_receipt,
             by_app: false,
         };
         let message = self.check_before_send(message, delivery.persist).await?;
@@ -143,6 +144,7 @@ impl Natter {
             cloud_custom_data: String::new(),
             time_ms: now_ms(),
             counts_as_unread: delivery.counts_as_unread,
+            needs_read_receipt: false,
             by_app: true,
         };
         if !delivery.persist {
@@ -469,6 +471,8 @@ fn transient_message(
         sender: natter_store::Shown::default(),
         silent: false,
         version: 0,
+        needs_read_receipt: false,
+        read_count: 0,
     }
 }
 

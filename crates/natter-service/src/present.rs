@@ -34,6 +34,8 @@ pub(crate) fn message(stored: &StoredMessage, conversation: &ConversationId) -> 
         avatar: stored.sender.avatar.clone(),
         is_excluded_from_unread_count: stored.silent,
         version: stored.version,
+        need_read_receipt: stored.needs_read_receipt,
+        read_count: stored.read_count,
     }
 }
 
@@ -153,7 +155,11 @@ pub(crate) fn server_message(
             red_dot: u8::from(!stored.silent),
             sync_once: 0,
         },
-        setting: 0,
+        setting: if stored.needs_read_receipt {
+            wire::SETTING_RECEIPT
+        } else {
+            0
+        },
         message_id: stored.id,
         message_idstr: stored.id.to_string(),
         client_msg_no: stored.client_msg_no.clone().unwrap_or_default(),

@@ -124,6 +124,8 @@ pub fn write(
         sender,
         silent: false,
         version: 0,
+        needs_read_receipt: false,
+        read_count: 0,
     };
     crate::messaging::append_found(db, channel, &message).map(Some)
 }

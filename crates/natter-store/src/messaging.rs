@@ -34,6 +34,8 @@ pub fn send(db: &dyn Db, message: &NewMessage) -> Result<Sent> {
         sender,
         silent: !message.counts_as_unread,
         version: 0,
+        needs_read_receipt: message.needs_read_receipt,
+        read_count: 0,
     };
     match &message.to {
         ConversationId::C2c(peer) => {
@@ -137,6 +139,8 @@ pub fn send_system(db: &dyn Db, message: &SystemMessage) -> Result<Sent> {
         sender: Shown::default(),
         silent: !message.counts_as_unread,
         version: 0,
+        needs_read_receipt: false,
+        read_count: 0,
     };
     let channel_id = channel.id;
     let sent = append_found(db, channel, &stored)?;
@@ -221,7 +225,7 @@ pub(crate) fn append_found(db: &dyn Db, channel: Channel, message: &StoredMessag
 
 /// The columns of a message as [`append`] inserts them.
 const INSERTED_COLUMNS: &str = "channel_id, seq, from_uid, time_ms, client_msg_no, msg_type, \
-    payload, cloud_custom_data, silent";
+    payload, cloud_custom_data, silent, needs_read_receipt";
 
 /// How [`append`] finds its channel in SQL: the condition, on the values it binds first.
 struct ChannelCondition {
@@ -267,7 +271,7 @@ fn postgres_append_sql(channel: ChannelCondition, locking: bool) -> String {
         "WITH ch AS ({raise}), \
          m AS (INSERT INTO messages ({INSERTED_COLUMNS}) \
                SELECT id, last_seq, {from}, {time}, {number}, {kind}, {payload}, {custom}, \
-               {silent} FROM ch RETURNING id){locks} \
+               {silent}, {receipt} FROM ch RETURNING id){locks} \
          SELECT ch.id, ch.last_seq, m.id{locked} FROM ch, m",
         from = cast(1, "TEXT"),
         time = cast(2, "BIGINT"),
@@ -275,6 +279,7 @@ fn postgres_append_sql(channel: ChannelCondition, locking: bool) -> String {
         kind = cast(4, "TEXT"),
         payload = cast(5, "TEXT"),
         custom = cast(6, "TEXT"),
+        receipt = cast(7, "BIGINT"),
         silent = cast(0, "BIGINT"),
     )
 }
@@ -301,6 +306,7 @@ fn append(db: &dyn Db, target: Target<'_>, message: &StoredMessage) -> Result<Op
             Value::from(&message.message_type),
             Value::from(&message.payload),
             Value::from(&message.cloud_custom_data),
+            Value::from(message.needs_read_receipt),
         ]);
         let sql = match (target, db.locks_rows()) {
             (Target::Found(_), false) => sql_once!(postgres_append_sql(FOUND, false)),
@@ -340,7 +346,7 @@ fn append(db: &dyn Db, target: Target<'_>, message: &StoredMessage) -> Result<Op
         db.execute(
             sql_once!(format!(
                 "INSERT INTO messages ({INSERTED_COLUMNS}) \
-                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)"
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)"
             )),
             params![
                 channel_id,
@@ -352,6 +358,7 @@ fn append(db: &dyn Db, target: Target<'_>, message: &StoredMessage) -> Result<Op
                 &message.payload,
                 &message.cloud_custom_data,
                 message.silent,
+                message.needs_read_receipt,
             ],
         )?;
         let id = db.query_one("SELECT last_insert_rowid()", &[])?.get(0)?;
@@ -902,6 +909,7 @@ mod tests {
             cloud_custom_data: String::new(),
             time_ms: 1,
             counts_as_unread: true,
+            needs_read_receipt: false,
             by_app: false,
         }
     }

@@ -23,6 +23,8 @@ pub struct NewMessage {
     pub time_ms: i64,
     /// False for a silent message (WuKongIM's `red_dot` off): it never counts as unread.
     pub counts_as_unread: bool,
+    /// The sender asks each reader for a read receipt (Tencent's `needReadReceipt`).
+    pub needs_read_receipt: bool,
     /// Sent by the app backend on the sender's behalf, as WuKongIM's API sends from its system
     /// device: the sender need not be a member of the group, and the channel's blacklist and
     /// whitelist do not apply. A dismissed group refuses it all the same.
@@ -69,6 +71,10 @@ pub struct StoredMessage {
     pub silent: bool,
     /// How many times members changed it since it was sent (`crate::editing`); 0 if never.
     pub version: u64,
+    /// Its sender asked for read receipts (`crate::read_receipts`).
+    pub needs_read_receipt: bool,
+    /// How many users gave one; 0 for a message that asked for none.
+    pub read_count: u64,
 }
 
 /// How a list shows someone or something: a user's nick and avatar, or a group's name, avatar

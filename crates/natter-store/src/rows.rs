@@ -859,7 +859,9 @@ fn save_chunk(
 /// The columns [`read_message`] expects, from [`MESSAGES_FROM`].
 pub(crate) const MESSAGE_COLUMNS: &str = "m.id, m.seq, m.from_uid, m.time_ms, m.client_msg_no, \
     m.msg_type, m.payload, m.cloud_custom_data, m.revoked_by, COALESCE(su.nick, ''), \
-    COALESCE(su.avatar, ''), m.silent, m.version";
+    COALESCE(su.avatar, ''), m.silent, m.version, m.needs_read_receipt, \
+    CASE WHEN m.needs_read_receipt = 0 THEN 0 \
+    ELSE (SELECT COUNT(*) FROM message_receipts r WHERE r.message_id = m.id) END";
 
 /// Messages with their sender's profile.
 pub(crate) const MESSAGES_FROM: &str = "messages m LEFT JOIN users su ON su.uid = m.from_uid";
@@ -883,6 +885,8 @@ pub(crate) fn read_message(row: &dyn Columns, first: usize) -> Result<StoredMess
         },
         silent: row.get(first + 11)?,
         version: row.get(first + 12)?,
+        needs_read_receipt: row.get(first + 13)?,
+        read_count: row.get(first + 14)?,
     })
 }
 

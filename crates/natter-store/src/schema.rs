@@ -429,6 +429,17 @@ CREATE TABLE status_subscriptions (
 ) {without_rowid};
 CREATE INDEX status_subscriptions_by_target ON status_subscriptions(target);
 "#,
+    r#"
+-- Read receipts of single messages (Tencent's needReadReceipt): whether the sender asked for
+-- them, and one row per message and user who gave one. They go with the message.
+ALTER TABLE messages ADD COLUMN needs_read_receipt {int} NOT NULL DEFAULT 0;
+CREATE TABLE message_receipts (
+    message_id {int} NOT NULL REFERENCES messages(id) ON DELETE CASCADE,
+    uid        {text} NOT NULL,
+    time_ms    {int} NOT NULL,
+    PRIMARY KEY (message_id, uid)
+) {without_rowid};
+"#,
 ];
 
 impl Dialect {

@@ -158,6 +158,7 @@ pub(crate) fn apply(db: &dyn Db, op: &Op) -> Result<()> {
                 cloud_custom_data: String::new(),
                 time_ms: 1,
                 counts_as_unread: !silent,
+                needs_read_receipt: false,
                 by_app: false,
             },
         )

@@ -359,6 +359,7 @@ mod tests {
                 cloud_custom_data: String::new(),
                 time_ms: 1,
                 counts_as_unread: true,
+                needs_read_receipt: false,
                 by_app: false,
             },
         )?;

@@ -41,6 +41,14 @@ pub struct Message {
     /// out while it was never changed. A change names the version it was made on.
     #[serde(default, skip_serializing_if = "is_zero")]
     pub version: u64,
+    /// Its sender asks each reader for a read receipt (Tencent's `needReadReceipt`; readers
+    /// give them with `POST /v1/messages/read-receipts`). Present only when true.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub need_read_receipt: bool,
+    /// How many users gave a read receipt for it, for a message that asks for them (in a
+    /// one-to-one conversation, 1 once the peer did); left out while none did.
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub read_count: u64,
 }
 
 fn is_zero(value: &u64) -> bool {
@@ -233,6 +241,10 @@ pub struct SendMessageRequest {
     /// (Tencent's `onlineUserOnly`, which TUIKit's typing indicator sends).
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub online_user_only: bool,
+    /// Ask each reader for a read receipt (Tencent's `needReadReceipt`): the sender's devices
+    /// hear `messageReadReceiptReceived` as readers give theirs.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub need_read_receipt: bool,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]

@@ -3,7 +3,9 @@
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
-use super::{Conversation, GroupProfile, Message, MessageReactions, Profile, UserStatus};
+use super::{
+    Conversation, GroupProfile, Message, MessageReactions, MessageReceipt, Profile, UserStatus,
+};
 use crate::error::{Error, Result};
 
 /// A frame the server sends: `{"event": "<name>", "data": {…}}`.
@@ -68,6 +70,18 @@ pub enum ServerEvent {
     /// `/remove`): the reaction as it now is (`reactedByMyself` for the user it is sent to). To
     /// every device of every member who can see the message, the one who reacted included.
     MessageReactionsUpdated(MessageReactions),
+    /// Someone gave read receipts for messages of the user's that asked for them
+    /// (`POST /v1/messages/read-receipts`): each message's counts as they now are. To every
+    /// device of the messages' sender.
+    MessageReadReceiptReceived {
+        /// The conversation, as the sender names it.
+        #[serde(rename = "conversationID")]
+        conversation_id: String,
+        #[serde(rename = "receiptList")]
+        receipt_list: Vec<MessageReceipt>,
+        /// When the receipts were given, ms since the epoch.
+        time: i64,
+    },
     /// The user deleted these messages for themself on another device.
     MessagesDeleted {
         #[serde(rename = "conversationID")]

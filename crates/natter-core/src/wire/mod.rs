@@ -11,6 +11,7 @@ mod files;
 mod friends;
 mod objects_only;
 mod reactions;
+mod receipts;
 mod server;
 mod status;
 mod webhook;
@@ -20,6 +21,7 @@ pub use events::*;
 pub use files::*;
 pub use friends::*;
 pub use reactions::*;
+pub use receipts::*;
 pub use server::*;
 pub use status::*;
 pub use webhook::*;
@@ -447,6 +449,8 @@ mod tests {
             avatar: text.into(),
             is_excluded_from_unread_count: true,
             version: 3,
+            need_read_receipt: false,
+            read_count: 0,
         };
         let conversation = Conversation {
             conversation_id: text.into(),

@@ -227,11 +227,15 @@ pub struct MessageHeader {
     pub sync_once: u8,
 }
 
+/// WuKongIM's setting bit of a message that asks for read receipts (its `Setting.receipt`).
+pub const SETTING_RECEIPT: u8 = 1 << 7;
+
 /// A message in WuKongIM's shape (its `MessageResp`).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 pub struct ServerMessage {
     pub header: MessageHeader,
-    /// WuKongIM's setting bits; always 0 (no receipts, topics or streams are stored).
+    /// WuKongIM's setting bits: [`SETTING_RECEIPT`] for a message that asks for read
+    /// receipts; no other (no topics or streams are stored).
     pub setting: u8,
     pub message_id: i64,
     /// `message_id` as a string, for JavaScript.

@@ -2292,6 +2292,75 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/messages/read-receipts": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Give read receipts
+         * @description The user says they read messages of a conversation, as Tencent's `sendMessageReadReceipt`.
+         *     Each message that asked for receipts (`needReadReceipt`), sent by someone else and not
+         *     recalled, counts the user once; the others are passed over. Each sender's devices get
+         *     `messageReadReceiptReceived` with the counts as they now are. A receipt does not move the
+         *     user's unread count: that is `POST /v1/conversations/read`.
+         */
+        post: operations["sendMessageReadReceipt"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/messages/read-receipts/list": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Read receipts of one's messages
+         * @description How far each of the user's own messages that asked for receipts has been read, as Tencent's
+         *     `getMessageReadReceiptList`: how many gave a receipt, and how many of those it was sent to
+         *     have not. Messages the user did not send, that asked for none or that they cannot see are
+         *     left out.
+         */
+        post: operations["getMessageReadReceiptList"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/messages/read-receipts/members": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Who read a group message
+         * @description A page of the members who gave a receipt for a group message of the user's, or of those it
+         *     is still unread for (current members who joined before it was sent), in user ID order, as
+         *     Tencent's `getGroupMessageReadMemberList`. Only the message's sender may ask.
+         */
+        post: operations["getGroupMessageReadMemberList"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/messages/revoke": {
         parameters: {
             query?: never;
@@ -3631,6 +3700,17 @@ export interface components {
              *     out while it was never changed. A change names the version it was made on.
              */
             version?: number;
+            /**
+             * @description Its sender asks each reader for a read receipt (Tencent's `needReadReceipt`; readers
+             *     give them with `POST /v1/messages/read-receipts`). Present only when true.
+             */
+            needReadReceipt?: boolean;
+            /**
+             * Format: int64
+             * @description How many users gave a read receipt for it, for a message that asks for them (in a
+             *     one-to-one conversation, 1 once the peer did); left out while none did.
+             */
+            readCount?: number;
         };
         /** @description What became of a message the device may have cached. */
         MessageChange: {
@@ -3714,6 +3794,42 @@ export interface components {
              * @description The users to give of each reaction, 0–10 (default 10), as Tencent's.
              */
             maxUserCountPerReaction?: number | null;
+        };
+        /** @description How far one message that asked for read receipts has been read. */
+        MessageReceipt: {
+            messageID: string;
+            /**
+             * Format: int64
+             * @description How many users gave a receipt for it (in a one-to-one conversation 0 or 1: whether the
+             *     peer read it).
+             */
+            readCount: number;
+            /**
+             * Format: int64
+             * @description How many of the users it was sent to have not: in a group, the current members who
+             *     joined before it was sent, other than its sender, without a receipt.
+             */
+            unreadCount: number;
+        };
+        /**
+         * @description The receipts of some of the user's own messages in one conversation: in an answer, one
+         *     entry per message asked about that asked for receipts; in `messageReadReceipts`, the
+         *     messages whose counts just changed.
+         */
+        MessageReceiptList: {
+            /** @description The conversation, as the user this is for names it. */
+            conversationID: string;
+            receiptList: components["schemas"]["MessageReceipt"][];
+        };
+        /**
+         * @description Messages of one conversation, by ID: the reader's receipts for them, or the sender's
+         *     question about them.
+         */
+        MessageReceiptsRequest: {
+            /** @description The conversation the messages are in, as the user names it. */
+            conversationID: string;
+            /** @description 1–100 messages. */
+            messageIDList: string[];
         };
         /**
          * @description `POST /channel/messagesync`: a page of one user's history of a channel.
@@ -3948,6 +4064,34 @@ export interface components {
             seq?: number | null;
         };
         /**
+         * @description Which side of a message's readers to list.
+         * @enum {string}
+         */
+        ReceiptFilter: "read" | "unread";
+        ReceiptMembers: {
+            /** @description In user ID order. */
+            userIDList: string[];
+            /** @description Where the next page starts; empty on the last page. */
+            cursor: string;
+            isCompleted: boolean;
+        };
+        /** @description One page of the members who read a group message of the user's, or have not. */
+        ReceiptMembersRequest: {
+            conversationID: string;
+            messageID: string;
+            filter?: components["schemas"]["ReceiptFilter"];
+            /**
+             * @description Where the page starts: empty or left out for the first page, else the `cursor` of the
+             *     page before.
+             */
+            cursor?: string | null;
+            /**
+             * Format: int64
+             * @description 1–100 users (default 100).
+             */
+            count?: number | null;
+        };
+        /**
          * @description How `someone` stands towards the asking user, with Tencent's names for `checkFriend`.
          * @enum {string}
          */
@@ -4131,6 +4275,11 @@ export interface components {
              *     (Tencent's `onlineUserOnly`, which TUIKit's typing indicator sends).
              */
             onlineUserOnly?: boolean;
+            /**
+             * @description Ask each reader for a read receipt (Tencent's `needReadReceipt`): the sender's devices
+             *     hear `messageReadReceiptReceived` as readers give theirs.
+             */
+            needReadReceipt?: boolean;
         };
         SendMessageResponse: {
             message: components["schemas"]["Message"];
@@ -4337,6 +4486,24 @@ export interface components {
             /** @enum {string} */
             event: "messageReactionsUpdated";
         } | {
+            /**
+             * @description Someone gave read receipts for messages of the user's that asked for them
+             *     (`POST /v1/messages/read-receipts`): each message's counts as they now are. To every
+             *     device of the messages' sender.
+             */
+            data: {
+                /** @description The conversation, as the sender names it. */
+                conversationID: string;
+                receiptList: components["schemas"]["MessageReceipt"][];
+                /**
+                 * Format: int64
+                 * @description When the receipts were given, ms since the epoch.
+                 */
+                time: number;
+            };
+            /** @enum {string} */
+            event: "messageReadReceiptReceived";
+        } | {
             /** @description The user deleted these messages for themself on another device. */
             data: {
                 conversationID: string;
@@ -4404,7 +4571,8 @@ export interface components {
             header: components["schemas"]["MessageHeader"];
             /**
              * Format: int32
-             * @description WuKongIM's setting bits; always 0 (no receipts, topics or streams are stored).
+             * @description WuKongIM's setting bits: [`SETTING_RECEIPT`] for a message that asks for read
+             *     receipts; no other (no topics or streams are stored).
              */
             setting: number;
             /** Format: int64 */
@@ -4917,6 +5085,9 @@ export type MessageListResponse = components['schemas']['MessageListResponse'];
 export type MessageReactions = components['schemas']['MessageReactions'];
 export type MessageReactionsList = components['schemas']['MessageReactionsList'];
 export type MessageReactionsRequest = components['schemas']['MessageReactionsRequest'];
+export type MessageReceipt = components['schemas']['MessageReceipt'];
+export type MessageReceiptList = components['schemas']['MessageReceiptList'];
+export type MessageReceiptsRequest = components['schemas']['MessageReceiptsRequest'];
 export type MessageSyncRequest = components['schemas']['MessageSyncRequest'];
 export type MessageSyncResponse = components['schemas']['MessageSyncResponse'];
 export type ModifyMessageRequest = components['schemas']['ModifyMessageRequest'];
@@ -4937,6 +5108,9 @@ export type ReactionUsers = components['schemas']['ReactionUsers'];
 export type ReactionUsersRequest = components['schemas']['ReactionUsersRequest'];
 export type ReadAllRequest = components['schemas']['ReadAllRequest'];
 export type ReadRequest = components['schemas']['ReadRequest'];
+export type ReceiptFilter = components['schemas']['ReceiptFilter'];
+export type ReceiptMembers = components['schemas']['ReceiptMembers'];
+export type ReceiptMembersRequest = components['schemas']['ReceiptMembersRequest'];
 export type Relation = components['schemas']['Relation'];
 export type RemindTypeRequest = components['schemas']['RemindTypeRequest'];
 export type RemovedGroupMembers = components['schemas']['RemovedGroupMembers'];
@@ -16227,6 +16401,312 @@ export interface operations {
                 };
             };
             /** @description `permission_denied` (40301): `{code, error, message, requestID}`. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `not_found` (40401): no such message, or one the user cannot see. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `method_not_allowed` (40501): `{code, error, message, requestID}`. */
+            405: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `payload_too_large` (41301): `{code, error, message, requestID}`. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `rate_limited` (42901): `{code, error, message, requestID}`. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `internal` (50001): `{code, error, message, requestID}`. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `unavailable` (50301): `{code, error, message, requestID}`. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    sendMessageReadReceipt: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["MessageReceiptsRequest"];
+            };
+        };
+        responses: {
+            /** @description The receipts are counted. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Empty"];
+                };
+            };
+            /** @description `invalid_argument` (40001): a malformed ID, no or more than 100 messages, a message of another conversation. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `unauthenticated` (40101): `{code, error, message, requestID}`. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `permission_denied` (40301): `{code, error, message, requestID}`. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `not_found` (40401): no such message, or one the user cannot see. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `method_not_allowed` (40501): `{code, error, message, requestID}`. */
+            405: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `payload_too_large` (41301): `{code, error, message, requestID}`. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `rate_limited` (42901): `{code, error, message, requestID}`. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `internal` (50001): `{code, error, message, requestID}`. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `unavailable` (50301): `{code, error, message, requestID}`. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    getMessageReadReceiptList: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["MessageReceiptsRequest"];
+            };
+        };
+        responses: {
+            /** @description The counts, in the order asked. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MessageReceiptList"];
+                };
+            };
+            /** @description `invalid_argument` (40001): a malformed ID, no or more than 100 messages. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `unauthenticated` (40101): `{code, error, message, requestID}`. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `permission_denied` (40301): `{code, error, message, requestID}`. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `method_not_allowed` (40501): `{code, error, message, requestID}`. */
+            405: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `payload_too_large` (41301): `{code, error, message, requestID}`. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `rate_limited` (42901): `{code, error, message, requestID}`. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `internal` (50001): `{code, error, message, requestID}`. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `unavailable` (50301): `{code, error, message, requestID}`. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    getGroupMessageReadMemberList: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ReceiptMembersRequest"];
+            };
+        };
+        responses: {
+            /** @description The page, and where the next starts. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ReceiptMembers"];
+                };
+            };
+            /** @description `invalid_argument` (40001): a malformed ID or cursor, a conversation that is not a group, a message of another conversation, `count` outside 1–100. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `unauthenticated` (40101): `{code, error, message, requestID}`. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `permission_denied` (40301): the user did not send the message. */
             403: {
                 headers: {
                     [name: string]: unknown;
