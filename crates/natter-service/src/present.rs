@@ -155,11 +155,7 @@ pub(crate) fn server_message(
             red_dot: u8::from(!stored.silent),
             sync_once: 0,
         },
-        setting: if stored.needs_read_receipt {
-            wire::SETTING_RECEIPT
-        } else {
-            0
-        },
+        setting: wukongim_setting(stored),
         message_id: stored.id,
         message_idstr: stored.id.to_string(),
         client_msg_no: stored.client_msg_no.clone().unwrap_or_default(),
@@ -308,6 +304,15 @@ pub(crate) fn user(profile: &natter_store::UserProfile) -> wire::UserProfile {
         user_id: profile.uid.to_string(),
         nick: profile.nick.clone(),
         avatar: profile.avatar.clone(),
+    }
+}
+
+/// A message's WuKongIM setting bits: only whether it asks for read receipts.
+pub(crate) fn wukongim_setting(stored: &StoredMessage) -> u8 {
+    if stored.needs_read_receipt {
+        wire::SETTING_RECEIPT
+    } else {
+        0
     }
 }
 

@@ -195,7 +195,7 @@ fn shaped(
                 red_dot: u8::from(counts_as_unread),
                 sync_once: 0,
             },
-            setting: 0,
+            setting: present::wukongim_setting(message),
             message_id: message.id,
             message_idstr: message.id.to_string(),
             client_msg_no: message.client_msg_no.clone().unwrap_or_default(),
