@@ -40,6 +40,9 @@ pub fn status_and_code(kind: ErrorKind) -> (StatusCode, u32, &'static str) {
         ErrorKind::AlreadyReacted => (StatusCode::CONFLICT, 40902, "already_reacted"),
         ErrorKind::NotReacted => (StatusCode::CONFLICT, 40903, "not_reacted"),
         ErrorKind::TooManyReactions => (StatusCode::CONFLICT, 40904, "too_many_reactions"),
+        ErrorKind::TooManyPinnedMessages => {
+            (StatusCode::CONFLICT, 40906, "too_many_pinned_messages")
+        }
         ErrorKind::TooManyReactionUsers => (StatusCode::CONFLICT, 40905, "too_many_reaction_users"),
         ErrorKind::RecallWindowPassed => (StatusCode::FORBIDDEN, 40303, "recall_window_passed"),
         ErrorKind::MessageRejected => (StatusCode::FORBIDDEN, 40304, "message_rejected"),

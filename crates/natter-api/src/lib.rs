@@ -13,6 +13,7 @@ mod json;
 mod layers;
 mod metrics;
 mod openapi;
+mod pins;
 mod rate;
 mod reactions;
 mod receipts;
@@ -100,6 +101,7 @@ fn documented_routes() -> OpenApiRouter<AppState> {
         .merge(friends::routes())
         .merge(reactions::routes())
         .merge(receipts::routes())
+        .merge(pins::routes())
         .merge(status::routes())
         .merge(search::routes())
         .merge(server::routes())

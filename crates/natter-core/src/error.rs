@@ -44,6 +44,8 @@ pub enum ErrorKind {
     TooManyReactions,
     /// The most users reacted to the message so (Tencent's 23006).
     TooManyReactionUsers,
+    /// The group has the most pinned messages (Tencent's `ERR_SVR_GROUP_PINNED_MESSAGE_COUNT_LIMIT`).
+    TooManyPinnedMessages,
     PayloadTooLarge,
     RateLimited,
     Internal,

@@ -153,6 +153,8 @@ pub enum GroupAction {
     /// Set a member's name card, the name they show in this group (Tencent's
     /// `setGroupMemberNameCard`).
     SetNameCards,
+    /// Pin a message at the top of the group, or unpin one (Tencent's `pinGroupMessage`).
+    PinMessages,
 }
 
 /// A member's role in a group (Tencent's `GRP_MBR_ROLE_*`), in order of rank: a member acts on
@@ -226,6 +228,7 @@ pub fn check(
             | GroupAction::SetRoles
             | GroupAction::MuteMembers
             | GroupAction::SetNameCards
+            | GroupAction::PinMessages
     );
     if member_needed && !standing.is_member {
         return Err(Error::permission_denied(format!(
@@ -294,6 +297,16 @@ pub fn check(
         GroupAction::SetRoles => owner_only("name its admins"),
         GroupAction::MuteMembers => managers_only("mute members"),
         GroupAction::SetNameCards => Ok(()),
+        GroupAction::PinMessages => match facts.group_type {
+            GroupType::AvChatRoom | GroupType::Community => Err(Error::permission_denied(format!(
+                "a {} group (\"{group}\") pins no messages; only Private, Public and ChatRoom \
+                 groups do",
+                facts.group_type.as_str()
+            ))),
+            // A work group has no admins, and may have no owner once the owner left.
+            GroupType::Work => Ok(()),
+            _ => managers_only("pin messages"),
+        },
     }
 }
 
@@ -474,6 +487,36 @@ mod tests {
             assert!(!allowed(action, public, ADMIN), "{action:?}");
             assert!(allowed(action, public, OWNER), "{action:?}");
         }
+    }
+
+    #[test]
+    fn messages_are_pinned_by_a_work_groups_members_and_elsewhere_by_its_managers() {
+        assert!(allowed(
+            GroupAction::PinMessages,
+            facts(GroupType::Work),
+            MEMBER
+        ));
+        for kind in [GroupType::Public, GroupType::Meeting] {
+            assert!(
+                !allowed(GroupAction::PinMessages, facts(kind), MEMBER),
+                "{kind:?}"
+            );
+            assert!(
+                allowed(GroupAction::PinMessages, facts(kind), ADMIN),
+                "{kind:?}"
+            );
+        }
+        for kind in [GroupType::AvChatRoom, GroupType::Community] {
+            assert!(
+                !allowed(GroupAction::PinMessages, facts(kind), OWNER),
+                "{kind:?}"
+            );
+        }
+        assert!(!allowed(
+            GroupAction::PinMessages,
+            facts(GroupType::Work),
+            STRANGER
+        ));
     }
 
     #[test]

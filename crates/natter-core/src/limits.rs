@@ -68,6 +68,8 @@ pub const MAX_MESSAGES_PER_REACTION_CALL: usize = 20;
 pub const MAX_USERS_PER_REACTION_SUMMARY: usize = 10;
 /// A page of one reaction's users (`getAllUserListOfMessageReaction`): Tencent's limit.
 pub const MAX_REACTION_USERS_PER_PAGE: usize = 100;
+/// Messages pinned at the top of one group: Tencent's limit.
+pub const MAX_PINNED_MESSAGES_PER_GROUP: usize = 10;
 /// Messages one read receipt call gives receipts for or asks about.
 pub const MAX_MESSAGES_PER_RECEIPT_CALL: usize = 100;
 /// A page of a message's readers (`getGroupMessageReadMemberList`): Tencent's limit.

@@ -45,6 +45,7 @@ pub fn for_send_error(error: &Error) -> ReasonCode {
         | ErrorKind::NotReacted
         | ErrorKind::TooManyReactions
         | ErrorKind::TooManyReactionUsers
+        | ErrorKind::TooManyPinnedMessages
         | ErrorKind::Internal
         | ErrorKind::Unavailable => ReasonCode::SystemError,
     }

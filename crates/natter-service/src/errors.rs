@@ -178,6 +178,13 @@ pub(crate) fn describe(error: StoreError) -> Error {
                 "reactionID: {uid} has no reaction {reaction_id:?} to message \"{message_id}\" to take back"
             ),
         ),
+        StoreError::PinnedMessageLimit { group, limit } => Error::new(
+            ErrorKind::TooManyPinnedMessages,
+            format!(
+                "messageID: group \"{group}\" has {limit} pinned messages, the most it may have; \
+                 unpin one first"
+            ),
+        ),
         StoreError::ReactionLimit { message_id, limit } => Error::new(
             ErrorKind::TooManyReactions,
             format!(

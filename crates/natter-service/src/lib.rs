@@ -20,6 +20,7 @@ mod messaging;
 mod metrics;
 mod notices;
 mod notify;
+mod pinned_messages;
 mod preferences;
 mod presence;
 mod present;

@@ -115,6 +115,8 @@ pub enum StoreError {
         message_id: i64,
         reaction_id: String,
     },
+    #[error("group {group} has {limit} pinned messages already")]
+    PinnedMessageLimit { group: GroupId, limit: usize },
     #[error("message {message_id} has {limit} different reactions already")]
     ReactionLimit { message_id: i64, limit: usize },
     #[error("{limit} users reacted to message {message_id} with {reaction_id:?} already")]

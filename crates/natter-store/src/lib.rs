@@ -24,6 +24,7 @@ mod mentions;
 pub mod message_receipts;
 pub mod messaging;
 mod model;
+pub mod pinned_messages;
 pub mod postgres;
 pub mod presence;
 pub mod profiles;

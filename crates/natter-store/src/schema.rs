@@ -440,6 +440,17 @@ CREATE TABLE message_receipts (
     PRIMARY KEY (message_id, uid)
 ) {without_rowid};
 "#,
+    r#"
+-- Messages pinned at the top of a group (Tencent's pinGroupMessage), with who pinned them.
+-- They go with the message.
+CREATE TABLE pinned_messages (
+    channel_id {int} NOT NULL REFERENCES channels(id),
+    message_id {int} NOT NULL REFERENCES messages(id) ON DELETE CASCADE,
+    pinned_by  {text} NOT NULL,
+    pinned_ms  {int} NOT NULL,
+    PRIMARY KEY (channel_id, message_id)
+) {without_rowid};
+"#,
 ];
 
 impl Dialect {

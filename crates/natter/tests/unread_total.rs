@@ -264,7 +264,8 @@ async fn an_older_database_gets_its_totals_filled_in() {
         DROP TABLE friends; ALTER TABLE users DROP COLUMN allow_type; \
         DROP TABLE message_reactions; ALTER TABLE messages DROP COLUMN reactions_version; \
         DROP TABLE status_subscriptions; DROP TABLE user_status; \
-        DROP TABLE message_receipts; ALTER TABLE messages DROP COLUMN needs_read_receipt;";
+        DROP TABLE message_receipts; ALTER TABLE messages DROP COLUMN needs_read_receipt; \
+        DROP TABLE pinned_messages;";
     let storage = server.storage();
     match &storage.database_url {
         None => {

@@ -4,7 +4,8 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 use super::{
-    Conversation, GroupProfile, Message, MessageReactions, MessageReceipt, Profile, UserStatus,
+    Conversation, GroupProfile, Message, MessageReactions, MessageReceipt, Profile, UserProfile,
+    UserStatus,
 };
 use crate::error::{Error, Result};
 
@@ -81,6 +82,20 @@ pub enum ServerEvent {
         receipt_list: Vec<MessageReceipt>,
         /// When the receipts were given, ms since the epoch.
         time: i64,
+    },
+    /// A member pinned a message at the top of a group, or unpinned one
+    /// (`POST /v1/groups/{groupID}/pinned-messages`). To every device of every current member,
+    /// the one who pinned it included.
+    GroupPinnedMessageUpdated {
+        #[serde(rename = "groupID")]
+        group_id: String,
+        /// Boxed: a message is many times the size of most events.
+        message: Box<Message>,
+        #[serde(rename = "isPinned")]
+        is_pinned: bool,
+        /// Who pinned or unpinned it.
+        #[serde(rename = "operatorInfo")]
+        operator_info: UserProfile,
     },
     /// The user deleted these messages for themself on another device.
     MessagesDeleted {

@@ -2132,6 +2132,37 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/groups/{groupID}/pinned-messages": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Pinned messages
+         * @description A group's pinned messages, oldest message first, each with who pinned it, for a current
+         *     member, as Tencent's `getPinnedGroupMessageList`. A pinned message that was recalled since
+         *     shows as recalled.
+         */
+        get: operations["getPinnedGroupMessageList"];
+        put?: never;
+        /**
+         * Pin a message, or unpin it
+         * @description As Tencent's `pinGroupMessage`: a message the member sees in the group goes to the top of
+         *     it, for every member, or comes off it. In a Private (work) group any member pins; in Public
+         *     and ChatRoom groups the owner and the admins do; AVChatRoom and Community groups pin nothing.
+         *     A group holds 10 pinned messages at most. Every current member's devices get
+         *     `groupPinnedMessageUpdated`; pinning a pinned message, or unpinning one that is not,
+         *     changes nothing and tells no one.
+         */
+        post: operations["pinGroupMessage"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/messages": {
         parameters: {
             query?: never;
@@ -3983,9 +4014,24 @@ export interface components {
          *     `{"status": 200}` when it was asked about no one.
          */
         OnlineStatusAnswer: components["schemas"]["OnlineStatus"][] | components["schemas"]["StatusOk"];
+        /** @description Pin a message of the group, or unpin it. */
+        PinMessageRequest: {
+            messageID: string;
+            /** @description True to pin it, false to unpin it. */
+            isPinned: boolean;
+        };
         PinRequest: {
             conversationID: string;
             isPinned: boolean;
+        };
+        /** @description A pinned message, with who pinned it (Tencent's `pinnerInfo`). */
+        PinnedMessage: {
+            message: components["schemas"]["Message"];
+            pinnerInfo: components["schemas"]["UserProfile"];
+        };
+        PinnedMessageList: {
+            /** @description Oldest message first. */
+            messageList: components["schemas"]["PinnedMessage"][];
         };
         /** @description A user's profile (Tencent's `Profile`, with the fields Natter keeps). */
         Profile: {
@@ -4503,6 +4549,22 @@ export interface components {
             };
             /** @enum {string} */
             event: "messageReadReceiptReceived";
+        } | {
+            /**
+             * @description A member pinned a message at the top of a group, or unpinned one
+             *     (`POST /v1/groups/{groupID}/pinned-messages`). To every device of every current member,
+             *     the one who pinned it included.
+             */
+            data: {
+                groupID: string;
+                /** @description Boxed: a message is many times the size of most events. */
+                message: components["schemas"]["Message"];
+                isPinned: boolean;
+                /** @description Who pinned or unpinned it. */
+                operatorInfo: components["schemas"]["UserProfile"];
+            };
+            /** @enum {string} */
+            event: "groupPinnedMessageUpdated";
         } | {
             /** @description The user deleted these messages for themself on another device. */
             data: {
@@ -5098,7 +5160,10 @@ export type NoticeRequest = components['schemas']['NoticeRequest'];
 export type OfflineMessage = components['schemas']['OfflineMessage'];
 export type OnlineStatus = components['schemas']['OnlineStatus'];
 export type OnlineStatusAnswer = components['schemas']['OnlineStatusAnswer'];
+export type PinMessageRequest = components['schemas']['PinMessageRequest'];
 export type PinRequest = components['schemas']['PinRequest'];
+export type PinnedMessage = components['schemas']['PinnedMessage'];
+export type PinnedMessageList = components['schemas']['PinnedMessageList'];
 export type Profile = components['schemas']['Profile'];
 export type ProfileList = components['schemas']['ProfileList'];
 export type ProfilesRequest = components['schemas']['ProfilesRequest'];
@@ -15649,6 +15714,227 @@ export interface operations {
             };
             /** @description `method_not_allowed` (40501): `{code, error, message, requestID}`. */
             405: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `payload_too_large` (41301): `{code, error, message, requestID}`. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `rate_limited` (42901): `{code, error, message, requestID}`. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `internal` (50001): `{code, error, message, requestID}`. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `unavailable` (50301): `{code, error, message, requestID}`. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    getPinnedGroupMessageList: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The group ID (`team-1`, not `GROUPteam-1`); percent-encode `#` and `@`. */
+                groupID: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The pinned messages. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PinnedMessageList"];
+                };
+            };
+            /** @description `invalid_argument` (40001): a malformed group ID. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `unauthenticated` (40101): `{code, error, message, requestID}`. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `permission_denied` (40301): the user was never a member; `not_a_member` (40302): they left or were removed. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `not_found` (40401): no such group. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `method_not_allowed` (40501): `{code, error, message, requestID}`. */
+            405: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `payload_too_large` (41301): `{code, error, message, requestID}`. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `rate_limited` (42901): `{code, error, message, requestID}`. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `internal` (50001): `{code, error, message, requestID}`. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `unavailable` (50301): `{code, error, message, requestID}`. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    pinGroupMessage: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The group ID (`team-1`, not `GROUPteam-1`); percent-encode `#` and `@`. */
+                groupID: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PinMessageRequest"];
+            };
+        };
+        responses: {
+            /** @description The pin is as asked. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Empty"];
+                };
+            };
+            /** @description `invalid_argument` (40001): a malformed ID, a message of another conversation. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `unauthenticated` (40101): `{code, error, message, requestID}`. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `permission_denied` (40301): not a member, not the owner or an admin where that is needed, or a group type that pins nothing; `not_a_member` (40302): the user left, or the group was dismissed. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `not_found` (40401): no such group, or no such message the user sees. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `method_not_allowed` (40501): `{code, error, message, requestID}`. */
+            405: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `too_many_pinned_messages` (40906): the group has 10 pinned messages; `conflict` (40901): the message was recalled. */
+            409: {
                 headers: {
                     [name: string]: unknown;
                 };
