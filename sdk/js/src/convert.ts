@@ -6,6 +6,7 @@ import { MESSAGE_FOR_SHOW, TYPES } from './constants.js';
 import { fromWuKongIM } from './media.js';
 import { atUserListOf, toGroupAtInfoList } from './mentions.js';
 import { MAX_MERGER_LAYERS, overLimitMerger } from './merger.js';
+import { readReceiptInfoOf } from './receipts.js';
 import type {
   Conversation,
   ConversationType,
@@ -383,8 +384,8 @@ export function toMessage(wire: WireMessage, me: string, groupNameOf: GroupNameO
     isDeleted: false,
     isModified: version > 0,
     version,
-    needReadReceipt: false,
-    readReceiptInfo: {},
+    needReadReceipt: wire.needReadReceipt === true,
+    readReceiptInfo: readReceiptInfoOf(wire, conversationType),
     isBroadcastMessage: false,
     isSupportExtension: false,
     revoker,

@@ -20,6 +20,7 @@
  * into other messages (TUIKit's replies and quotes) look it up.
  */
 import { revokerInfo, tipSubject } from './convert.js';
+import { takePeerReceipt } from './receipts.js';
 import type { Message } from './types.js';
 
 /** Messages kept for findMessage. */
@@ -131,8 +132,8 @@ export class MessageCache {
 
   /**
    * The server's copy of a send of this instance (named by the server's ID) as the app knows it:
-   * the object held, recalled or changed as the copy now is; the copy under the creation ID when
-   * none is held. Any other message as it is.
+   * the object held, recalled or changed as the copy now is, its peer's read receipt taken; the
+   * copy under the creation ID when none is held. Any other message as it is.
    */
   private adopt(fresh: Message): Message {
     const id = this.sentByServerID.get(fresh.ID);
@@ -142,6 +143,7 @@ export class MessageCache {
     if (!held) return fresh;
     if (fresh.isRevoked && !held.isRevoked) applyRecall(held, { revoker: fresh.revoker, payload: fresh.payload });
     else if (!held.isRevoked && fresh.version > held.version) applyModification(held, fresh);
+    takePeerReceipt(held, fresh);
     return held;
   }
 

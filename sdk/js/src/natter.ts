@@ -12,15 +12,17 @@
  * blocklist BLACKLIST_UPDATED carries (blocklist.ts), the friend lists FRIEND_LIST_UPDATED,
  * FRIEND_APPLICATION_LIST_UPDATED and FRIEND_GROUP_LIST_UPDATED carry (friends.ts), the files of
  * media messages and their payloads (media.ts), forwarded chat records (merger.ts), message
- * reactions (reactions.ts), message search (search.ts), user status (status.ts) and the handlers
- * (emitter.ts).
+ * reactions (reactions.ts), read receipts of single messages (receipts.ts), message search
+ * (search.ts), user status (status.ts) and the handlers (emitter.ts).
  */
 import { BlocklistFeed } from './blocklist.js';
 import { EVENT, TSignaling, TYPES, type EventName, type TSignalingValue, type TypesValue } from './constants.js';
 import {
   GROUP_NOTICE,
+  conversationTarget,
   conversationTypeOf,
   mergedList,
+  seconds,
   toConversation,
   toFriend,
   toFriendApplication,
@@ -95,6 +97,14 @@ import {
   toReactionUser,
   userPage,
 } from './reactions.js';
+import {
+  MAX_MESSAGES_PER_RECEIPT_REQUEST,
+  checkReceiptMessages,
+  emptyReadReceiptInfo,
+  markPeerReceipt,
+  receiptMemberPage,
+  setGroupCounts,
+} from './receipts.js';
 import { searchError, searchRequest, searchResultList } from './search.js';
 import {
   MAX_USERS_PER_STATUS_QUERY,
@@ -122,6 +132,7 @@ import type {
   AddGroupMemberResult,
   BlacklistOptions,
   ChangeGroupOwnerOptions,
+  C2CMessageReadReceipt,
   ChatEvent,
   CheckFriendOptions,
   CheckFriendResult,
@@ -161,6 +172,8 @@ import type {
   GetGroupCountersOptions,
   GetGroupMemberListOptions,
   GetGroupMemberProfileOptions,
+  GetGroupMessageReadMemberListOptions,
+  GetGroupMessageReadMemberListResult,
   UpdateMyProfileOptions,
   GetGroupProfileOptions,
   GetMessageListHoppingOptions,
@@ -176,6 +189,7 @@ import type {
   GroupApplication,
   GroupMember,
   GroupMemberChangeResult,
+  GroupMessageReadReceipt,
   GroupSystemNoticePayload,
   GroupTipPayload,
   HandleGroupApplicationOptions,
@@ -262,6 +276,9 @@ import {
   type WireMessageReactions,
   type WireMessageReactionsList,
   type WireMessageReactionsRequest,
+  type WireMessageReceipt,
+  type WireMessageReceiptList,
+  type WireMessageReceiptsRequest,
   type WireModifyMessageRequest,
   type WireMyProfileUpdate,
   type WireProfile,
@@ -270,6 +287,8 @@ import {
   type WireReactionRequest,
   type WireReactionUsers,
   type WireReactionUsersRequest,
+  type WireReceiptMembers,
+  type WireReceiptMembersRequest,
   type WireRemovedGroupMembers,
   type WireSearchMessagesResponse,
   type WireSearchResult,
@@ -506,6 +525,12 @@ export class Natter extends TencentUnsupported {
    * `groupProfile.muteAllMembers`, which the conversation itself does not say.
    */
   private readonly groupMutes = new Map<string, boolean>();
+  /**
+   * The type of each group a group call answered for (getGroupProfile, getGroupList, joinGroup,
+   * getConversationProfile of a group without messages, …), by group ID: whether it is an
+   * AVChatRoom, where no read receipts are asked for, when the SDK holds no conversation of it.
+   */
+  private readonly groupTypes = new Map<string, string>();
   /** GROUP_LIST_UPDATED: the group list, fetched when it may have changed (group_list.ts). */
   private readonly groupListFeed = new GroupListFeed({
     listened: () => this.emitter.has(EVENT.GROUP_LIST_UPDATED),
@@ -787,6 +812,7 @@ export class Natter extends TencentUnsupported {
     this.groupListFeed.stop();
     this.groupRoles.clear();
     this.groupMutes.clear();
+    this.groupTypes.clear();
     this.blocklist.stop();
     this.friendListFeed.stop();
     this.friendRemarks = new Map();
@@ -833,8 +859,7 @@ export class Natter extends TencentUnsupported {
    * `isCommercialAbilityEnabled` resolves `{ enabled: true }` when every feature bit asked is one
    * Natter has, as Tencent's tells of those bought: user status (2^7, Tencent's `USER_STATUS`:
    * setSelfStatus, getUserStatus, subscribeUserStatus) and message reactions (2^48, TUIKit's
-   * `enabledEmojiPlugin`); `{ enabled: false }` for the others (per-message read receipts,
-   * translation, speech to text…);
+   * `enabledEmojiPlugin`); `{ enabled: false }` for the others (translation, speech to text…);
    * `statTUIKeyFeatures` reports usage to Tencent, which Natter does not collect: it does nothing and
    * returns `undefined`, as Tencent's. Any other API rejects -2 naming it.
    */
@@ -1023,6 +1048,10 @@ export class Natter extends TencentUnsupported {
         // (this instance's own call included) too, as Tencent's server tells its own SDK.
         this.emitReactions(data as Partial<WireMessageReactions>);
         break;
+      case 'messageReadReceiptReceived':
+        // To every device of the messages' sender, whenever a reader gives receipts.
+        this.emitReadReceipts(data as Partial<WireEventData['messageReadReceiptReceived']>);
+        break;
       case 'messagesDeleted':
         this.forgetDeleted(String(data.conversationID ?? ''), asArray<string>(data.messageIDList));
         break;
@@ -1105,6 +1134,18 @@ export class Natter extends TencentUnsupported {
     this.store.get(`${TYPES.CONV_GROUP}${groupID}`)?.groupProfile?.name || undefined;
 
   /**
+   * Whether a conversation is an AVChatRoom group's, as far as the SDK knows: its conversation
+   * held (a group with messages), else the group calls' answers. Tencent's SDK asks for no read
+   * receipts there.
+   */
+  private isAVChatRoom(conversationID: ConversationID): boolean {
+    if (conversationTypeOf(conversationID) !== TYPES.CONV_GROUP) return false;
+    const type =
+      this.store.get(conversationID)?.groupProfile?.type ?? this.groupTypes.get(conversationTarget(conversationID));
+    return type === TYPES.GRP_AVCHATROOM;
+  }
+
+  /**
    * What delivered messages tell of the user's role in groups. A removal, dismissal or quit notice:
    * none any more; an approved request to join: a plain member; being made an admin, or a plain
    * member again (the notice, or the tip naming the user): that role. A tip of a new owner: the
@@ -1181,7 +1222,7 @@ export class Natter extends TencentUnsupported {
   /**
    * A group of a call's answer as the app sees it: `selfInfo` with the user, their role (noted for
    * the group's conversation) and the conversation's `messageRemindType` when the SDK holds it.
-   * Whether it is muted for all is noted for the group's conversation too.
+   * Whether it is muted for all is noted for the group's conversation too, and its type.
    */
   private presentGroup(wire: WireGroup): Group {
     const group = toGroup(wire, {
@@ -1192,6 +1233,7 @@ export class Natter extends TencentUnsupported {
     if (role && !group.isDismissed) this.groupRoles.set(wire.groupID, role);
     else this.groupRoles.delete(wire.groupID);
     this.noteGroupMute(wire.groupID, group.muteAllMembers);
+    this.groupTypes.set(wire.groupID, group.type);
     return group;
   }
 
@@ -1281,6 +1323,44 @@ export class Natter extends TencentUnsupported {
       reactionList: asArray<WireReaction>(data.reactionList).map(toReaction),
       conversationID: typeof data.conversationID === 'string' ? data.conversationID : '',
     });
+  }
+
+  /**
+   * MESSAGE_READ_RECEIPT_RECEIVED, as Tencent's: readers gave receipts for messages of the user's
+   * (`messageReadReceiptReceived`, to every device of the sender). One-to-one, an entry `{ userID,
+   * messageID, isPeerRead: true, timestamp }` per message the peer read; in a group, `{ groupID,
+   * messageID, readCount, unreadCount }` with the counts as they now are. Each message is named by
+   * the ID the app holds it by, and a message the instance holds is marked as Tencent's marks its
+   * objects (`readReceiptInfo`).
+   *
+   * Deliberately unlike Tencent's SDK, which tells only of messages in its local message list:
+   * every receipt of the push is told, held or not (the app may show a message this instance let go
+   * of, or never listed, such as one sent on another device), but for a one-to-one message the held
+   * object of which says `isPeerRead` already: that receipt is no news.
+   */
+  private emitReadReceipts(data: Partial<WireEventData['messageReadReceiptReceived']>): void {
+    const conversationID = data.conversationID;
+    if (this.userID === null || typeof conversationID !== 'string') return;
+    const receipts = asArray<WireMessageReceipt>(data.receiptList).filter((r) => typeof r?.messageID === 'string');
+    const target = conversationTarget(conversationID);
+    const type = conversationTypeOf(conversationID);
+    if (type === TYPES.CONV_C2C) {
+      const timestamp = typeof data.time === 'number' ? seconds(data.time) : 0;
+      const news: C2CMessageReadReceipt[] = [];
+      for (const { messageID } of receipts) {
+        const held = this.cache.get(messageID);
+        if (held && !markPeerReceipt(held, timestamp)) continue;
+        news.push({ userID: target, messageID: this.cache.localID(messageID), isPeerRead: true, timestamp });
+      }
+      if (news.length > 0) this.emit(EVENT.MESSAGE_READ_RECEIPT_RECEIVED, news);
+    } else if (type === TYPES.CONV_GROUP) {
+      const counts: GroupMessageReadReceipt[] = receipts.map(({ messageID, readCount, unreadCount }) => {
+        const held = this.cache.get(messageID);
+        if (held) setGroupCounts(held, readCount, unreadCount);
+        return { groupID: target, messageID: this.cache.localID(messageID), readCount, unreadCount };
+      });
+      if (counts.length > 0) this.emit(EVENT.MESSAGE_READ_RECEIPT_RECEIVED, counts);
+    }
   }
 
   /**
@@ -1791,6 +1871,7 @@ export class Natter extends TencentUnsupported {
       blank.userProfile = reply.profileList[0] ?? null;
     } else if (type === TYPES.CONV_GROUP) {
       blank.groupProfile = await this.http.get<WireGroup>(groupPath(target));
+      this.groupTypes.set(target, blank.groupProfile.type);
     }
     return blank;
   }
@@ -3490,9 +3571,6 @@ export class Natter extends TencentUnsupported {
     if (conversationType !== TYPES.CONV_C2C && conversationType !== TYPES.CONV_GROUP) {
       throw invalidArgument(`${call}: conversationType must be TYPES.CONV_C2C or TYPES.CONV_GROUP`);
     }
-    if (options.needReadReceipt === true) {
-      throw unsupported(`${call}({ needReadReceipt })`, 'Natter has no per-message read receipts');
-    }
     if (Array.isArray(options.receiverList) && options.receiverList.length > 0) {
       throw unsupported(`${call}({ receiverList })`, 'Natter group messages reach every member');
     }
@@ -3528,8 +3606,8 @@ export class Natter extends TencentUnsupported {
       isDeleted: false,
       isModified: false,
       version: 0,
-      needReadReceipt: false,
-      readReceiptInfo: {},
+      needReadReceipt: options.needReadReceipt === true,
+      readReceiptInfo: emptyReadReceiptInfo(),
       isBroadcastMessage: false,
       isSupportExtension: false,
       revoker: '',
@@ -3567,6 +3645,10 @@ export class Natter extends TencentUnsupported {
    * members' devices connected now: it resolves as Tencent's does, `status: 'success'` with the
    * server's time and `sequence` 0, and, never stored, it changes no conversation and is no part
    * of history: nothing can find, recall or change it later.
+   *
+   * A message created with `needReadReceipt` asks its readers for receipts (sendMessageReadReceipt),
+   * but in an AVChatRoom group, where Tencent's SDK never asks: there it is sent without, and the
+   * object says `needReadReceipt: false` once sent, as the server stored it.
    */
   async sendMessage(message: Message, options?: SendMessageOptions): Promise<ChatResponse<{ message: Message }>> {
     if (typeof message !== 'object' || message === null || typeof message.ID !== 'string') {
@@ -3601,6 +3683,7 @@ export class Natter extends TencentUnsupported {
         clientMsgID,
         cloudCustomData: message.cloudCustomData || undefined,
         onlineUserOnly: onlineUserOnly || undefined,
+        needReadReceipt: (message.needReadReceipt === true && !this.isAVChatRoom(message.conversationID)) || undefined,
       });
     } catch (err) {
       message.status = 'fail';
@@ -3619,6 +3702,8 @@ export class Natter extends TencentUnsupported {
       avatar: sent.avatar,
       cloudCustomData: sent.cloudCustomData,
       isRevoked: sent.isRevoked,
+      // Whether it asks for receipts as the server stored it: never in an AVChatRoom group.
+      needReadReceipt: sent.needReadReceipt,
     });
     // An online-only message's ID is outside the stored ones, and there is nothing to find later.
     if (!onlineUserOnly) {
@@ -3934,6 +4019,127 @@ export class Natter extends TencentUnsupported {
       userList: asArray<WireReactionUsers['userList'][number]>(reply.userList).map(toReactionUser),
       nextSeq: reply.nextSeq,
       isCompleted: reply.isCompleted,
+    });
+  }
+
+  // ---------------------------------------------------------------- read receipts
+
+  /**
+   * Gives the user's read receipts for messages others sent that ask for them (`needReadReceipt`),
+   * as Tencent's: the others of the list (the user's own, those that ask for none) are left out,
+   * and when none is left the call rejects with Tencent's 2114
+   * (`ErrorCode.READ_RECEIPT_MSG_LIST_EMPTY`) without a request. The messages are taken to be of
+   * the first one's conversation, as Tencent's takes them (the server refuses one of another with
+   * 40001). Resolves `{}`; every device of each sender then hears MESSAGE_READ_RECEIPT_RECEIVED.
+   * It reads nothing: the unread count stays (that is setMessageRead). A message the server knows
+   * takes no receipt (recalled) is passed over; one the user cannot see rejects 40401. An empty
+   * list, or anything but Messages, rejects 40001 before any request, as Tencent's refuses it.
+   */
+  async sendMessageReadReceipt(messageList: Message[]): Promise<ChatResponse<{}>> {
+    const call = 'sendMessageReadReceipt';
+    checkReceiptMessages(messageList, call);
+    const me = this.userID;
+    if (me === null) throw notLoggedIn();
+    const asking = messageList.filter((m) => m.from !== me && m.needReadReceipt === true);
+    if (asking.length === 0) {
+      throw new NatterError({
+        code: ErrorCode.READ_RECEIPT_MSG_LIST_EMPTY,
+        error: 'invalid_argument',
+        message: `${call}: no message of the list asks the user for a read receipt (needReadReceipt, sent by someone else)`,
+      });
+    }
+    const conversationID = messageList[0]!.conversationID;
+    const ids = [...new Set(asking.map((m) => this.cache.serverID(m.ID)))];
+    await Promise.all(
+      chunks(ids, MAX_MESSAGES_PER_RECEIPT_REQUEST).map((messageIDList) => {
+        const body: WireMessageReceiptsRequest = { conversationID, messageIDList };
+        return this.http.post<{}>('/v1/messages/read-receipts', body);
+      }),
+    );
+    return ok({});
+  }
+
+  /**
+   * The read receipts of the user's own messages, as Tencent's: resolves `{ messageList }`, the
+   * very objects given, those the user sent that ask for receipts (`needReadReceipt`) brought up
+   * to date: a group message's `readReceiptInfo.readCount` and `unreadCount`, a one-to-one
+   * message's `readReceiptInfo.isPeerRead`. The others are handed back as they are; when no
+   * message qualifies, without a request. An empty list, or anything but Messages, rejects 40001
+   * before any request, as Tencent's refuses it.
+   *
+   * Tencent's SDK answers one-to-one messages from what it holds (their receipts as history and
+   * its pushes told); this one asks the server about them too, which is exact after a reconnect,
+   * when a receipt given meanwhile was pushed to no one. Messages of several conversations are
+   * asked each in its own (Tencent's asks the first one's), 100 at a time.
+   */
+  async getMessageReadReceiptList(messageList: Message[]): Promise<ChatResponse<{ messageList: Message[] }>> {
+    checkReceiptMessages(messageList, 'getMessageReadReceiptList');
+    const me = this.userID;
+    if (me === null) throw notLoggedIn();
+    // Only a message stored on the server has receipts to ask about.
+    const own = messageList.filter((m) => m.from === me && m.needReadReceipt === true && m.status === 'success');
+    const byConversation = new Map<ConversationID, Message[]>();
+    for (const m of own) {
+      const messages = byConversation.get(m.conversationID) ?? [];
+      messages.push(m);
+      byConversation.set(m.conversationID, messages);
+    }
+    const requests: Promise<void>[] = [];
+    for (const [conversationID, messages] of byConversation) {
+      const oneToOne = conversationTypeOf(conversationID) === TYPES.CONV_C2C;
+      const ids = [...new Set(messages.map((m) => this.cache.serverID(m.ID)))];
+      for (const messageIDList of chunks(ids, MAX_MESSAGES_PER_RECEIPT_REQUEST)) {
+        const body: WireMessageReceiptsRequest = { conversationID, messageIDList };
+        requests.push(
+          this.http.post<WireMessageReceiptList>('/v1/messages/read-receipts/list', body).then((reply) => {
+            for (const { messageID, readCount, unreadCount } of asArray<WireMessageReceipt>(reply.receiptList)) {
+              for (const m of messages) {
+                if (this.cache.serverID(m.ID) !== messageID) continue;
+                if (oneToOne) m.readReceiptInfo.isPeerRead = readCount > 0;
+                else setGroupCounts(m, readCount, unreadCount);
+              }
+            }
+          }),
+        );
+      }
+    }
+    await Promise.all(requests);
+    return ok({ messageList });
+  }
+
+  /**
+   * A page of the members who gave a receipt for a group message of the user's, or of those who
+   * have not, as Tencent's: `{ cursor, isCompleted, messageID, readUserIDList, unreadUserIDList }`,
+   * in user ID order, the list not asked for `[]`. The options are read as Tencent's reads them:
+   * `filter` 0 (who read it, the default) or 1 (who did not), anything else 0; `cursor` `''` for
+   * the first page, then the page before's (`''` once `isCompleted`); `count` 1–99 members, else
+   * 100. Only the message's sender may ask (40301); 40001 for a one-to-one message; a message
+   * not sent (its `status` other than `success`), or anything but a Message, rejects 40001 before
+   * any request.
+   */
+  async getGroupMessageReadMemberList(
+    options: GetGroupMessageReadMemberListOptions,
+  ): Promise<ChatResponse<GetGroupMessageReadMemberListResult>> {
+    const call = 'getGroupMessageReadMemberList';
+    const message = (options ?? {}).message;
+    checkMessage(message, call);
+    if (message.status !== 'success') throw invalidArgument(`${call}: message: only a sent message (status "success")`);
+    const { filter, cursor, count } = receiptMemberPage(options);
+    const body: WireReceiptMembersRequest = {
+      conversationID: message.conversationID,
+      messageID: this.cache.serverID(message.ID),
+      filter: filter === 0 ? 'read' : 'unread',
+      cursor,
+      count,
+    };
+    const reply = await this.http.post<WireReceiptMembers>('/v1/messages/read-receipts/members', body);
+    const userIDList = asArray<string>(reply.userIDList);
+    return ok({
+      cursor: reply.cursor,
+      isCompleted: reply.isCompleted,
+      messageID: message.ID,
+      readUserIDList: filter === 0 ? userIDList : [],
+      unreadUserIDList: filter === 1 ? userIDList : [],
     });
   }
 

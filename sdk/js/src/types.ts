@@ -347,8 +347,13 @@ export interface Message {
    * (2480 `conflict`, Tencent's number). MESSAGE_MODIFIED, getMessageList and the catch-up keep it current.
    */
   version: number;
+  /**
+   * Its sender asks each reader for a read receipt (the option of the create*Message call), as
+   * Tencent's; in an AVChatRoom group `false` once sent, as Tencent's SDK never asks there.
+   */
   needReadReceipt: boolean;
-  readReceiptInfo: any;
+  /** Its read receipts, as far as this instance knows them (see ReadReceiptInfo). */
+  readReceiptInfo: ReadReceiptInfo;
   isBroadcastMessage: boolean;
   isSupportExtension: boolean;
   /**
@@ -373,6 +378,29 @@ export interface Message {
   isSystemMessage: boolean;
   protocol: string;
   isPlaceMessage: number;
+}
+
+/**
+ * A message's read receipts, as Tencent's `readReceiptInfo`: each field `undefined` (`timestamp`
+ * 0) until known. Only for a message that asks for them (`needReadReceipt`).
+ */
+export interface ReadReceiptInfo {
+  /**
+   * A group message of the user's: how many members gave a receipt, as getMessageReadReceiptList
+   * or MESSAGE_READ_RECEIPT_RECEIVED last said.
+   */
+  readCount: number | undefined;
+  /** A group message of the user's: how many members it was sent to have not (yet). */
+  unreadCount: number | undefined;
+  /**
+   * A one-to-one message: whether a receipt was given for it (on one the user received: whether
+   * they gave theirs), as its page of history or push said, and, for the user's own, as
+   * getMessageReadReceiptList or MESSAGE_READ_RECEIPT_RECEIVED said since; `undefined` on a
+   * message this instance just sent, until one of those tells.
+   */
+  isPeerRead: boolean | undefined;
+  /** When the peer gave the receipt (seconds), once MESSAGE_READ_RECEIPT_RECEIVED told; else 0. */
+  timestamp: number;
 }
 
 /** A conversation's last message, as Tencent's Conversation carries it (never null). */
@@ -707,7 +735,10 @@ export interface MessageOptions {
    */
   payload: any;
   cloudCustomData?: string;
-  /** Natter has no per-message read receipts (only one-to-one, by conversation): `true` throws. */
+  /**
+   * Ask each reader for a read receipt (sendMessageReadReceipt); the sender hears them as
+   * MESSAGE_READ_RECEIPT_RECEIVED. Dropped for an AVChatRoom group, as Tencent's SDK drops it.
+   */
   needReadReceipt?: boolean;
   /** Natter has no targeted group messages: a non-empty list throws. */
   receiverList?: string[];
@@ -863,6 +894,52 @@ export interface MessageReactionsUpdatedData {
   reactionList: MessageReaction[];
   /** Natter: the message's conversation (Tencent's event names only the message). */
   conversationID: ConversationID;
+}
+
+/** getGroupMessageReadMemberList's options, as Tencent's. */
+export interface GetGroupMessageReadMemberListOptions {
+  /** A group message the user sent that asked for receipts. */
+  message: Message;
+  /** 0 (the default): the members who gave a receipt; 1: those who have not. Anything else is 0. */
+  filter?: number;
+  /** `''` (the default) for the first page, then the `cursor` of the page before. */
+  cursor?: string;
+  /** Members on the page, 1–99; anything else (the default too) is 100, as Tencent's. */
+  count?: number;
+}
+
+/** getGroupMessageReadMemberList's answer, as Tencent's: one page, in user ID order. */
+export interface GetGroupMessageReadMemberListResult {
+  /** Pass it back for the next page; `''` on the last. */
+  cursor: string;
+  /** No member is left after this page. */
+  isCompleted: boolean;
+  /** The `ID` of the message given. */
+  messageID: string;
+  /** With `filter` 0: the userIDs of the members who gave a receipt; else `[]`. */
+  readUserIDList: string[];
+  /** With `filter` 1: the userIDs of the members who have not; else `[]`. */
+  unreadUserIDList: string[];
+}
+
+/** An entry of MESSAGE_READ_RECEIPT_RECEIVED for a one-to-one message: the peer read it. */
+export interface C2CMessageReadReceipt {
+  /** The peer, who gave the receipt. */
+  userID: string;
+  /** The message's `ID`, as the app holds it (the sending instance's own ID for its sends). */
+  messageID: string;
+  isPeerRead: true;
+  /** When the receipt was given, in seconds. */
+  timestamp: number;
+}
+
+/** An entry of MESSAGE_READ_RECEIPT_RECEIVED for a group message: its counts as they now are. */
+export interface GroupMessageReadReceipt {
+  groupID: string;
+  /** The message's `ID`, as the app holds it (the sending instance's own ID for its sends). */
+  messageID: string;
+  readCount: number;
+  unreadCount: number;
 }
 
 /** searchCloudMessages' options, as Tencent's (`MESSAGE_SEARCH_OPTIONS`). */
@@ -1584,6 +1661,11 @@ export interface EventDataMap {
   /** Messages a member changed (modifyMessage), each as it now is. */
   [EVENT.MESSAGE_MODIFIED]: Message[];
   [EVENT.MESSAGE_READ_BY_PEER]: Message[];
+  /**
+   * Readers gave receipts for messages of the user's that asked for them (sendMessageReadReceipt):
+   * one entry per message, of one conversation.
+   */
+  [EVENT.MESSAGE_READ_RECEIPT_RECEIVED]: C2CMessageReadReceipt[] | GroupMessageReadReceipt[];
   /** A member reacted to a message, or took a reaction back: the reaction as it now is. */
   [EVENT.MESSAGE_REACTIONS_UPDATED]: MessageReactionsUpdatedData;
   [EVENT.CONVERSATION_LIST_UPDATED]: Conversation[];

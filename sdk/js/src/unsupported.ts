@@ -10,9 +10,6 @@
 import { unsupported } from './errors.js';
 import type { ChatResponse, Message } from './types.js';
 
-const RECEIPTS =
-  'Natter has read receipts only one-to-one, by conversation (MESSAGE_READ_BY_PEER, isPeerRead), none per message or in groups';
-
 /** Every unsupported promise-returning call and why. */
 export const UNSUPPORTED_CALLS = {
   // messages
@@ -24,9 +21,6 @@ export const UNSUPPORTED_CALLS = {
   searchCloudGroups: 'Natter searches messages only (searchCloudMessages)',
   searchCloudUsers: 'Natter searches messages only (searchCloudMessages)',
   searchCloudGroupMembers: 'Natter searches messages only (searchCloudMessages)',
-  sendMessageReadReceipt: RECEIPTS,
-  getMessageReadReceiptList: RECEIPTS,
-  getGroupMessageReadMemberList: RECEIPTS,
   // receive options
   setAllReceiveMessageOpt: 'set a remind type per conversation with setMessageRemindType',
   getAllReceiveMessageOpt: 'Natter has no account-wide receive option',
@@ -113,15 +107,6 @@ export class TencentUnsupported {
   }
   searchCloudGroupMembers(..._args: any[]): Promise<ChatResponse<any>> {
     return reject('searchCloudGroupMembers');
-  }
-  sendMessageReadReceipt(..._args: any[]): Promise<ChatResponse<any>> {
-    return reject('sendMessageReadReceipt');
-  }
-  getMessageReadReceiptList(..._args: any[]): Promise<ChatResponse<any>> {
-    return reject('getMessageReadReceiptList');
-  }
-  getGroupMessageReadMemberList(..._args: any[]): Promise<ChatResponse<any>> {
-    return reject('getGroupMessageReadMemberList');
   }
   setAllReceiveMessageOpt(..._args: any[]): Promise<ChatResponse<any>> {
     return reject('setAllReceiveMessageOpt');

@@ -52,6 +52,15 @@ export type WireMessageReactionsList = api.MessageReactionsList;
 /** `POST /v1/messages/reactions/users` body, and its answer (a page of the users who reacted so). */
 export type WireReactionUsersRequest = api.ReactionUsersRequest;
 export type WireReactionUsers = api.ReactionUsers;
+/** `POST /v1/messages/read-receipts` (a reader gives receipts) and `/list` body: messages of one conversation. */
+export type WireMessageReceiptsRequest = api.MessageReceiptsRequest;
+/** `POST /v1/messages/read-receipts/list`'s answer: the counts of those messages asked about that are the user's own and asked for receipts. */
+export type WireMessageReceiptList = api.MessageReceiptList;
+/** One message's receipt counts: a `/list` answer's entry, `messageReadReceiptReceived`'s. */
+export type WireMessageReceipt = api.MessageReceipt;
+/** `POST /v1/messages/read-receipts/members` body, and its answer (a page of who read a group message, or who did not). */
+export type WireReceiptMembersRequest = api.ReceiptMembersRequest;
+export type WireReceiptMembers = api.ReceiptMembers;
 /** `POST /v1/messages/search` body, and its answer (a page of the conversations or messages that match). */
 export type WireSearchMessagesRequest = api.SearchMessagesRequest;
 export type WireSearchMessagesResponse = api.SearchMessagesResponse;

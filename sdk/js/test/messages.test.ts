@@ -200,9 +200,18 @@ describe('create and send', () => {
     assert.throws(() => chat.createForwardMessage({ to: bob, conversationType: 'C2C', payload: {} }), {
       code: ErrorCode.MSG_FORWARD_INVALID_ELEMENTS,
     });
+    // Options Natter has nothing for fail loudly (needReadReceipt works: receipts.test.ts).
     assert.throws(
-      () => chat.createTextMessage({ to: bob, conversationType: 'C2C', payload: { text: 'x' }, needReadReceipt: true }),
-      { code: ErrorCode.UNSUPPORTED },
+      () => chat.createTextMessage({ to: bob, conversationType: 'GROUP', payload: { text: 'x' }, receiverList: [bob] }),
+      { code: ErrorCode.UNSUPPORTED, message: /receiverList/ },
+    );
+    assert.throws(
+      () => chat.createTextMessage({ to: bob, conversationType: 'C2C', payload: { text: 'x' }, isSupportExtension: true }),
+      { code: ErrorCode.UNSUPPORTED, message: /isSupportExtension/ },
+    );
+    assert.equal(
+      chat.createTextMessage({ to: bob, conversationType: 'C2C', payload: { text: 'x' }, needReadReceipt: true }).needReadReceipt,
+      true,
     );
     const m = chat.createTextMessage({ to: bob, conversationType: 'C2C', payload: { text: 'typing…' } });
     await assert.rejects(chat.sendMessage({ conversationID: `C2C${bob}`, payload: { text: 'raw' } } as never), {
