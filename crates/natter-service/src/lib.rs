@@ -6,6 +6,7 @@ mod access;
 mod client_groups;
 mod conversation_frames;
 mod conversations;
+mod directory;
 mod editing;
 mod errors;
 mod events;

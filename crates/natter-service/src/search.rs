@@ -142,6 +142,31 @@ impl std::fmt::Display for Cursor {
     }
 }
 
+/// Checks a search's words (at most 5, each 1–100 bytes: Tencent's limits) and how they
+/// combine (`or`, the default, or `and`); whether all must be found.
+pub(crate) fn words(words: &[String], match_type: Option<&str>) -> Result<bool> {
+    if words.len() > MAX_WORDS {
+        return Err(Error::invalid_argument(format!(
+            "keywordList: at most {MAX_WORDS} words"
+        )));
+    }
+    if let Some(index) = words
+        .iter()
+        .position(|word| word.is_empty() || word.len() > MAX_WORD_BYTES)
+    {
+        return Err(Error::invalid_argument(format!(
+            "keywordList[{index}]: 1 to {MAX_WORD_BYTES} bytes"
+        )));
+    }
+    match match_type {
+        None | Some("or") => Ok(false),
+        Some("and") => Ok(true),
+        Some(other) => Err(Error::invalid_argument(format!(
+            "keywordListMatchType: \"or\" or \"and\", not {other:?}"
+        ))),
+    }
+}
+
 /// The search a request asks for, where its page starts and how long it is; or what is wrong
 /// with it.
 fn checked(request: SearchMessagesRequest) -> Result<(MessageSearch, Option<Cursor>, usize)> {
@@ -153,29 +178,10 @@ fn checked(request: SearchMessagesRequest) -> Result<(MessageSearch, Option<Curs
             "keywordList: give words to look for, or senderUserIDList or messageTypeList",
         ));
     }
-    if request.keyword_list.len() > MAX_WORDS {
-        return Err(Error::invalid_argument(format!(
-            "keywordList: at most {MAX_WORDS} words"
-        )));
-    }
-    if let Some(index) = request
-        .keyword_list
-        .iter()
-        .position(|word| word.is_empty() || word.len() > MAX_WORD_BYTES)
-    {
-        return Err(Error::invalid_argument(format!(
-            "keywordList[{index}]: 1 to {MAX_WORD_BYTES} bytes"
-        )));
-    }
-    let all_words = match request.keyword_list_match_type.as_deref() {
-        None | Some("or") => false,
-        Some("and") => true,
-        Some(other) => {
-            return Err(Error::invalid_argument(format!(
-                "keywordListMatchType: \"or\" or \"and\", not {other:?}"
-            )));
-        }
-    };
+    let all_words = words(
+        &request.keyword_list,
+        request.keyword_list_match_type.as_deref(),
+    )?;
     if request.sender_user_id_list.len() > MAX_SENDERS {
         return Err(Error::invalid_argument(format!(
             "senderUserIDList: at most {MAX_SENDERS} users"

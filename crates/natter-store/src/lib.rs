@@ -9,6 +9,7 @@
 
 pub mod conversations;
 mod db;
+pub mod directory;
 pub mod editing;
 mod error;
 pub mod files;

@@ -240,12 +240,12 @@ pub fn group_for(db: &dyn Db, uid: &Uid, group: &GroupId) -> Result<(GroupProfil
 }
 
 /// A group's profile columns, then its number of current members, for [`read_group`].
-const GROUP_COLUMNS: &str = "ch.key, ch.name, ch.avatar, ch.group_type, ch.notice, ch.dismissed, \
+pub(crate) const GROUP_COLUMNS: &str = "ch.key, ch.name, ch.avatar, ch.group_type, ch.notice, ch.dismissed, \
      (SELECT COUNT(*) FROM conversations m WHERE m.channel_id = ch.id AND m.left_seq IS NULL), \
      ch.introduction, ch.owner_uid, ch.join_option, ch.id, ch.mute_all";
 
 /// The group of a row of [`GROUP_COLUMNS`], with its admins.
-fn read_group(db: &dyn Db, row: &Row) -> Result<GroupProfile> {
+pub(crate) fn read_group(db: &dyn Db, row: &Row) -> Result<GroupProfile> {
     Ok(GroupProfile {
         admins: crate::group_members::admins(db, row.get(10)?)?,
         group: GroupId::parse(&row.get::<String>(0)?, "groupID")?,

@@ -157,7 +157,7 @@ fn json_escaped(word: &str) -> String {
 }
 
 /// `%`, `_` and the escape itself, taken literally by `LIKE … ESCAPE '\'`.
-fn like_escaped(text: &str) -> String {
+pub(crate) fn like_escaped(text: &str) -> String {
     text.replace('\\', "\\\\")
         .replace('%', "\\%")
         .replace('_', "\\_")

@@ -6,6 +6,7 @@
 //! snake_case names. Optional request fields have the defaults the API reference gives them.
 
 mod client;
+mod directory;
 mod events;
 mod files;
 mod friends;
@@ -18,6 +19,7 @@ mod status;
 mod webhook;
 
 pub use client::*;
+pub use directory::*;
 pub use events::*;
 pub use files::*;
 pub use friends::*;

@@ -2484,6 +2484,73 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/search/group-members": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Search group members
+         * @description The current members of the user's own groups whose nick or name card in the group holds the
+         *     words, or whose user ID is one, by group and then user ID, as Tencent's
+         *     `searchCloudGroupMembers`; narrowed to some groups with `groupIDList`, or types with
+         *     `groupTypeList`.
+         */
+        post: operations["searchCloudGroupMembers"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/search/groups": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Search groups
+         * @description Groups whose name holds the words, or whose group ID is one, by group ID, as Tencent's
+         *     `searchCloudGroups`: Public, ChatRoom and Community groups for anyone, a Private (work)
+         *     group only for its members; never AVChatRoom or dismissed groups.
+         */
+        post: operations["searchCloudGroups"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/search/users": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Search users
+         * @description Users whose nick holds one of the words (or all, with `keywordListMatchType` `and`), or whose
+         *     user ID is one, by user ID, a page at a time, as Tencent's `searchCloudUsers`. Every user's
+         *     profile is public, so any user finds any other.
+         */
+        post: operations["searchCloudUsers"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/unread": {
         parameters: {
             query?: never;
@@ -3164,6 +3231,30 @@ export interface components {
          * @enum {string}
          */
         Direction: "both" | "single";
+        /**
+         * @description What to look for (`POST /v1/search/users`, `/groups`, `/group-members`): words, each found
+         *     in a name (letters A–Z match either case) or equal to an ID; a page of the matches.
+         */
+        DirectorySearch: {
+            /** @description 1–5 words, each 1–100 bytes. */
+            keywordList: string[];
+            /** @description `or` (the default): any of the words; `and`: all of them. */
+            keywordListMatchType?: string | null;
+            /**
+             * @description Groups and members only: only groups of these types (`Private`, `Public`, `ChatRoom`,
+             *     `Community`); all of them when left out. AVChatRoom groups are never searched.
+             */
+            groupTypeList?: string[] | null;
+            /** @description Members only: only these of the user's groups (1–100 IDs); all of them when left out. */
+            groupIDList?: string[] | null;
+            /** @description Where the page starts: the `cursor` of the page before; none for the first. */
+            cursor?: string | null;
+            /**
+             * Format: int64
+             * @description 1–100 (default 20).
+             */
+            count?: number | null;
+        };
         DraftRequest: {
             conversationID: string;
             draftText?: string;
@@ -3199,6 +3290,14 @@ export interface components {
             status?: number | null;
             /** @description `message` again (server API only, as WuKongIM answers). */
             msg?: string | null;
+        };
+        /** @description A member found, as a list of results shows them. */
+        FoundMember: {
+            userID: string;
+            nick: string;
+            /** @description Their name in this group; empty when they set none. */
+            nameCard: string;
+            avatar: string;
         };
         /** @description An entry of the user's friend list (Tencent's `Friend`). */
         Friend: {
@@ -3511,6 +3610,16 @@ export interface components {
              */
             offset: number;
         };
+        GroupMemberSearchResult: {
+            /** @description By group ID; a page holds `count` members, so a group may go on on the next page. */
+            searchResultList: components["schemas"]["GroupMembersFound"][];
+            cursor: string;
+            /**
+             * Format: int64
+             * @description How many members match in all (a user in two groups counts twice).
+             */
+            totalCount: number;
+        };
         /**
          * @description `POST /v1/groups/{groupID}/members/update`: the owner or an admin changes a member, or a
          *     member their own name card (Tencent's `setGroupMemberRole`, `setGroupMemberMuteTime` and
@@ -3531,6 +3640,12 @@ export interface components {
             muteTime?: number | null;
             /** @description The name the member shows in this group; `""` clears it. */
             nameCard?: string | null;
+        };
+        /** @description The members found in one group. */
+        GroupMembersFound: {
+            groupInfo: components["schemas"]["GroupProfile"];
+            /** @description By user ID. */
+            memberList: components["schemas"]["FoundMember"][];
         };
         /** @description The folder a folder call acted on. */
         GroupNameResult: {
@@ -3589,6 +3704,16 @@ export interface components {
              *     an admin, in a group that is not a work group.
              */
             muteAllMembers?: boolean | null;
+        };
+        GroupSearchResult: {
+            /**
+             * @description By group ID; `selfRole` and `selfNameCard` are empty (`GET /v1/groups/{groupID}` tells
+             *     the user's standing).
+             */
+            searchResultList: components["schemas"]["Group"][];
+            cursor: string;
+            /** Format: int64 */
+            totalCount: number;
         };
         /** @description A user a group tip is about. */
         GroupTipMember: {
@@ -4949,6 +5074,17 @@ export interface components {
             nick: string;
             avatar: string;
         };
+        UserSearchResult: {
+            /** @description By user ID. */
+            searchResultList: components["schemas"]["Profile"][];
+            /** @description Where the next page starts; empty on the last page. */
+            cursor: string;
+            /**
+             * Format: int64
+             * @description How many users match in all.
+             */
+            totalCount: number;
+        };
         /**
          * @description A user's status. `statusType` is Tencent's number: 1 online (a connection open on any node),
          *     2 offline (signed in on a device, no connection open), 3 unlogined (never signed in, or every
@@ -5097,9 +5233,11 @@ export type DeletedFriends = components['schemas']['DeletedFriends'];
 export type DeletionEvent = components['schemas']['DeletionEvent'];
 export type DeviceQuitRequest = components['schemas']['DeviceQuitRequest'];
 export type Direction = components['schemas']['Direction'];
+export type DirectorySearch = components['schemas']['DirectorySearch'];
 export type DraftRequest = components['schemas']['DraftRequest'];
 export type Empty = components['schemas']['Empty'];
 export type ErrorBody = components['schemas']['ErrorBody'];
+export type FoundMember = components['schemas']['FoundMember'];
 export type Friend = components['schemas']['Friend'];
 export type FriendApplication = components['schemas']['FriendApplication'];
 export type FriendApplicationList = components['schemas']['FriendApplicationList'];
@@ -5125,12 +5263,15 @@ export type GroupList = components['schemas']['GroupList'];
 export type GroupMember = components['schemas']['GroupMember'];
 export type GroupMemberIdList = components['schemas']['GroupMemberIdList'];
 export type GroupMemberList = components['schemas']['GroupMemberList'];
+export type GroupMemberSearchResult = components['schemas']['GroupMemberSearchResult'];
 export type GroupMemberUpdate = components['schemas']['GroupMemberUpdate'];
+export type GroupMembersFound = components['schemas']['GroupMembersFound'];
 export type GroupNameResult = components['schemas']['GroupNameResult'];
 export type GroupOnlineMemberCount = components['schemas']['GroupOnlineMemberCount'];
 export type GroupOwnerChange = components['schemas']['GroupOwnerChange'];
 export type GroupProfile = components['schemas']['GroupProfile'];
 export type GroupProfileUpdate = components['schemas']['GroupProfileUpdate'];
+export type GroupSearchResult = components['schemas']['GroupSearchResult'];
 export type GroupTipMember = components['schemas']['GroupTipMember'];
 export type GroupTipPayload = components['schemas']['GroupTipPayload'];
 export type HandleGroupApplication = components['schemas']['HandleGroupApplication'];
@@ -5219,6 +5360,7 @@ export type TotalUnread = components['schemas']['TotalUnread'];
 export type UpdatedGroupMember = components['schemas']['UpdatedGroupMember'];
 export type UploadedFile = components['schemas']['UploadedFile'];
 export type UserProfile = components['schemas']['UserProfile'];
+export type UserSearchResult = components['schemas']['UserSearchResult'];
 export type UserStatus = components['schemas']['UserStatus'];
 export type UserStatusFailure = components['schemas']['UserStatusFailure'];
 export type UserStatusList = components['schemas']['UserStatusList'];
@@ -17472,6 +17614,294 @@ export interface operations {
                 };
             };
             /** @description `invalid_argument` (40001): `{code, error, message, requestID}`. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `unauthenticated` (40101): `{code, error, message, requestID}`. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `permission_denied` (40301): `{code, error, message, requestID}`. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `method_not_allowed` (40501): `{code, error, message, requestID}`. */
+            405: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `payload_too_large` (41301): `{code, error, message, requestID}`. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `rate_limited` (42901): `{code, error, message, requestID}`. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `internal` (50001): `{code, error, message, requestID}`. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `unavailable` (50301): `{code, error, message, requestID}`. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    searchCloudGroupMembers: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["DirectorySearch"];
+            };
+        };
+        responses: {
+            /** @description A page of matches, by group. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GroupMemberSearchResult"];
+                };
+            };
+            /** @description `invalid_argument` (40001): as `/v1/search/groups`, a malformed group ID or no or more than 100 of them. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `unauthenticated` (40101): `{code, error, message, requestID}`. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `permission_denied` (40301): `{code, error, message, requestID}`. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `method_not_allowed` (40501): `{code, error, message, requestID}`. */
+            405: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `payload_too_large` (41301): `{code, error, message, requestID}`. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `rate_limited` (42901): `{code, error, message, requestID}`. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `internal` (50001): `{code, error, message, requestID}`. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `unavailable` (50301): `{code, error, message, requestID}`. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    searchCloudGroups: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["DirectorySearch"];
+            };
+        };
+        responses: {
+            /** @description A page of matches. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GroupSearchResult"];
+                };
+            };
+            /** @description `invalid_argument` (40001): as `/v1/search/users`, an unknown or AVChatRoom group type, `groupIDList` given. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `unauthenticated` (40101): `{code, error, message, requestID}`. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `permission_denied` (40301): `{code, error, message, requestID}`. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `method_not_allowed` (40501): `{code, error, message, requestID}`. */
+            405: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `payload_too_large` (41301): `{code, error, message, requestID}`. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `rate_limited` (42901): `{code, error, message, requestID}`. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `internal` (50001): `{code, error, message, requestID}`. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `unavailable` (50301): `{code, error, message, requestID}`. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    searchCloudUsers: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["DirectorySearch"];
+            };
+        };
+        responses: {
+            /** @description A page of matches. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["UserSearchResult"];
+                };
+            };
+            /** @description `invalid_argument` (40001): no or more than 5 words, a word of no or over 100 bytes, a bad match type, count or cursor, group fields given. */
             400: {
                 headers: {
                     [name: string]: unknown;
