@@ -5,6 +5,7 @@
 //! [`error::ApiError`] map any failure to its status and code.
 
 mod client;
+mod counters;
 pub mod error;
 mod extract;
 mod files;
@@ -102,6 +103,7 @@ fn documented_routes() -> OpenApiRouter<AppState> {
         .merge(reactions::routes())
         .merge(receipts::routes())
         .merge(pins::routes())
+        .merge(counters::routes())
         .merge(status::routes())
         .merge(search::routes())
         .merge(server::routes())

@@ -155,6 +155,8 @@ pub enum GroupAction {
     SetNameCards,
     /// Pin a message at the top of the group, or unpin one (Tencent's `pinGroupMessage`).
     PinMessages,
+    /// Set, raise or lower the group's counters (Tencent's `setGroupCounters`, …).
+    ChangeCounters,
 }
 
 /// A member's role in a group (Tencent's `GRP_MBR_ROLE_*`), in order of rank: a member acts on
@@ -229,6 +231,7 @@ pub fn check(
             | GroupAction::MuteMembers
             | GroupAction::SetNameCards
             | GroupAction::PinMessages
+            | GroupAction::ChangeCounters
     );
     if member_needed && !standing.is_member {
         return Err(Error::permission_denied(format!(
@@ -296,7 +299,7 @@ pub fn check(
         }
         GroupAction::SetRoles => owner_only("name its admins"),
         GroupAction::MuteMembers => managers_only("mute members"),
-        GroupAction::SetNameCards => Ok(()),
+        GroupAction::SetNameCards | GroupAction::ChangeCounters => Ok(()),
         GroupAction::PinMessages => match facts.group_type {
             GroupType::AvChatRoom | GroupType::Community => Err(Error::permission_denied(format!(
                 "a {} group (\"{group}\") pins no messages; only Private, Public and ChatRoom \

@@ -70,6 +70,9 @@ pub const MAX_USERS_PER_REACTION_SUMMARY: usize = 10;
 pub const MAX_REACTION_USERS_PER_PAGE: usize = 100;
 /// Messages pinned at the top of one group: Tencent's limit.
 pub const MAX_PINNED_MESSAGES_PER_GROUP: usize = 10;
+/// Counters of one group, and a counter's key in bytes: Tencent's limits.
+pub const MAX_COUNTERS_PER_GROUP: usize = 20;
+pub const MAX_COUNTER_KEY_BYTES: usize = 128;
 /// Messages one read receipt call gives receipts for or asks about.
 pub const MAX_MESSAGES_PER_RECEIPT_CALL: usize = 100;
 /// A page of a message's readers (`getGroupMessageReadMemberList`): Tencent's limit.

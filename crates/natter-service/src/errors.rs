@@ -178,6 +178,14 @@ pub(crate) fn describe(error: StoreError) -> Error {
                 "reactionID: {uid} has no reaction {reaction_id:?} to message \"{message_id}\" to take back"
             ),
         ),
+        StoreError::CounterLimit { group, limit } => Error::conflict(format!(
+            "counters: group \"{group}\" would have more than {limit} counters, the most it may \
+             have"
+        )),
+        StoreError::CounterOverflow { group, key } => Error::invalid_argument(format!(
+            "value: counter {key:?} of group \"{group}\" would leave the range of a 64-bit \
+             signed integer"
+        )),
         StoreError::PinnedMessageLimit { group, limit } => Error::new(
             ErrorKind::TooManyPinnedMessages,
             format!(

@@ -14,6 +14,7 @@ mod friend_groups;
 mod friends;
 mod gateway;
 mod group_applications;
+mod group_counters;
 mod groups;
 mod jobs;
 mod message_receipts;
@@ -52,6 +53,7 @@ pub use events::{
 };
 pub use friend_groups::FriendGroupChange;
 pub use gateway::{WuKongImGateway, WuKongImRoutes};
+pub use group_counters::CounterStep;
 pub use messaging::{Delivery, HistoryQuery, transient_id};
 pub use metrics::Metrics;
 pub use uploads::{UploadOptions, Uploads};

@@ -115,6 +115,10 @@ pub enum StoreError {
         message_id: i64,
         reaction_id: String,
     },
+    #[error("group {group} would have more than {limit} counters")]
+    CounterLimit { group: GroupId, limit: usize },
+    #[error("counter {key:?} of group {group} would leave 64 bits")]
+    CounterOverflow { group: GroupId, key: String },
     #[error("group {group} has {limit} pinned messages already")]
     PinnedMessageLimit { group: GroupId, limit: usize },
     #[error("message {message_id} has {limit} different reactions already")]

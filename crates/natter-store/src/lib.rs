@@ -17,6 +17,7 @@ pub mod folders;
 pub mod friend_groups;
 pub mod friends;
 pub mod group_applications;
+pub mod group_counters;
 pub mod group_members;
 mod group_tips;
 pub mod groups;

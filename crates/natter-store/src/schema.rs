@@ -451,6 +451,15 @@ CREATE TABLE pinned_messages (
     PRIMARY KEY (channel_id, message_id)
 ) {without_rowid};
 "#,
+    r#"
+-- A group's counters (Tencent's setGroupCounters): named 64-bit integers the app keeps per group.
+CREATE TABLE group_counters (
+    channel_id {int} NOT NULL REFERENCES channels(id),
+    key        {text} NOT NULL,
+    value      {int} NOT NULL,
+    PRIMARY KEY (channel_id, key)
+) {without_rowid};
+"#,
 ];
 
 impl Dialect {

@@ -4,8 +4,8 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 use super::{
-    Conversation, GroupProfile, Message, MessageReactions, MessageReceipt, Profile, UserProfile,
-    UserStatus,
+    Conversation, GroupCounter, GroupProfile, Message, MessageReactions, MessageReceipt, Profile,
+    UserProfile, UserStatus,
 };
 use crate::error::{Error, Result};
 
@@ -97,6 +97,10 @@ pub enum ServerEvent {
         #[serde(rename = "operatorInfo")]
         operator_info: UserProfile,
     },
+    /// A member set, raised or lowered a counter of a group (`POST /v1/groups/{groupID}/counters`,
+    /// …): the counter as it now is, one event per counter. To every device of every current
+    /// member.
+    GroupCounterUpdated(GroupCounter),
     /// The user deleted these messages for themself on another device.
     MessagesDeleted {
         #[serde(rename = "conversationID")]

@@ -6,6 +6,7 @@
 //! snake_case names. Optional request fields have the defaults the API reference gives them.
 
 mod client;
+mod counters;
 mod directory;
 mod events;
 mod files;
@@ -19,6 +20,7 @@ mod status;
 mod webhook;
 
 pub use client::*;
+pub use counters::*;
 pub use directory::*;
 pub use events::*;
 pub use files::*;

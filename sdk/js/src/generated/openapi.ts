@@ -1923,6 +1923,93 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/groups/{groupID}/counters": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Set group counters
+         * @description Any current member sets counters of the group, adding those it does not have yet, as
+         *     Tencent's `setGroupCounters`: a group keeps 20 at most, each a 64-bit signed integer under a
+         *     key of 1–128 bytes. Two members setting one counter at once: the later write wins. Every
+         *     current member's devices get `groupCounterUpdated` for each counter set.
+         */
+        post: operations["setGroupCounters"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/groups/{groupID}/counters/decrease": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Lower a group counter
+         * @description As Tencent's `decreaseGroupCounter`: takes `value` (0 or more) from the counter, from 0 when
+         *     the group does not have it yet (a counter may go below 0).
+         */
+        post: operations["decreaseGroupCounter"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/groups/{groupID}/counters/get": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Group counters
+         * @description The group's counters, or those of `keyList` it has, for a current member, as Tencent's
+         *     `getGroupCounters`.
+         */
+        post: operations["getGroupCounters"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/groups/{groupID}/counters/increase": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Raise a group counter
+         * @description As Tencent's `increaseGroupCounter`: adds `value` (0 or more) to the counter, from 0 when the
+         *     group does not have it yet; two members raising it at once both count. Every current
+         *     member's devices get `groupCounterUpdated`.
+         */
+        post: operations["increaseGroupCounter"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/groups/{groupID}/dismiss": {
         parameters: {
             query?: never;
@@ -3565,6 +3652,37 @@ export interface components {
              */
             atType: number;
         };
+        /**
+         * @description One counter of a group as it now is: the answer to a raise or a lowering, and
+         *     `groupCounterUpdated`.
+         */
+        GroupCounter: {
+            groupID: string;
+            key: string;
+            /** Format: int64 */
+            value: number;
+        };
+        /** @description Raise or lower one counter (from 0 when the group does not have it yet). */
+        GroupCounterStep: {
+            key: string;
+            /**
+             * Format: int64
+             * @description How much to raise or lower it by: 0 or more.
+             */
+            value: number;
+        };
+        /** @description Counters of one group. */
+        GroupCounters: {
+            groupID: string;
+            counters: {
+                [key: string]: number;
+            };
+        };
+        /** @description Which counters to read. */
+        GroupCountersRequest: {
+            /** @description Only these keys; every counter of the group when left out. */
+            keyList?: string[] | null;
+        };
         /** @description The groups the user is a member of now (Tencent's `getGroupList`). */
         GroupList: {
             groupList: components["schemas"]["Group"][];
@@ -4691,6 +4809,15 @@ export interface components {
             /** @enum {string} */
             event: "groupPinnedMessageUpdated";
         } | {
+            /**
+             * @description A member set, raised or lowered a counter of a group (`POST /v1/groups/{groupID}/counters`,
+             *     …): the counter as it now is, one event per counter. To every device of every current
+             *     member.
+             */
+            data: components["schemas"]["GroupCounter"];
+            /** @enum {string} */
+            event: "groupCounterUpdated";
+        } | {
             /** @description The user deleted these messages for themself on another device. */
             data: {
                 conversationID: string;
@@ -4906,6 +5033,13 @@ export interface components {
             custom_fields?: {
                 [key: string]: string;
             } | null;
+        };
+        /** @description Set counters of the group, adding those it does not have yet. */
+        SetGroupCountersRequest: {
+            /** @description 1–20 counters, each key 1–128 bytes, each value a 64-bit signed integer. */
+            counters: {
+                [key: string]: number;
+            };
         };
         /**
          * @description `POST /v1/user-status/self`: the status the user shows.
@@ -5259,6 +5393,10 @@ export type Group = components['schemas']['Group'];
 export type GroupApplication = components['schemas']['GroupApplication'];
 export type GroupApplicationList = components['schemas']['GroupApplicationList'];
 export type GroupAtInfo = components['schemas']['GroupAtInfo'];
+export type GroupCounter = components['schemas']['GroupCounter'];
+export type GroupCounterStep = components['schemas']['GroupCounterStep'];
+export type GroupCounters = components['schemas']['GroupCounters'];
+export type GroupCountersRequest = components['schemas']['GroupCountersRequest'];
 export type GroupList = components['schemas']['GroupList'];
 export type GroupMember = components['schemas']['GroupMember'];
 export type GroupMemberIdList = components['schemas']['GroupMemberIdList'];
@@ -5349,6 +5487,7 @@ export type ServerSendRequest = components['schemas']['ServerSendRequest'];
 export type ServerSendResult = components['schemas']['ServerSendResult'];
 export type ServerSyncRequest = components['schemas']['ServerSyncRequest'];
 export type ServerUserProfile = components['schemas']['ServerUserProfile'];
+export type SetGroupCountersRequest = components['schemas']['SetGroupCountersRequest'];
 export type SetSelfStatusRequest = components['schemas']['SetSelfStatusRequest'];
 export type SetUnreadRequest = components['schemas']['SetUnreadRequest'];
 export type StatusDataConversation = components['schemas']['StatusData_Conversation'];
@@ -14787,6 +14926,465 @@ export interface operations {
             };
             /** @description `method_not_allowed` (40501): `{code, error, message, requestID}`. */
             405: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `payload_too_large` (41301): `{code, error, message, requestID}`. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `rate_limited` (42901): `{code, error, message, requestID}`. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `internal` (50001): `{code, error, message, requestID}`. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `unavailable` (50301): `{code, error, message, requestID}`. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    setGroupCounters: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The group ID (`team-1`, not `GROUPteam-1`); percent-encode `#` and `@`. */
+                groupID: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SetGroupCountersRequest"];
+            };
+        };
+        responses: {
+            /** @description The counters as set. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GroupCounters"];
+                };
+            };
+            /** @description `invalid_argument` (40001): a malformed group ID, no or more than 20 counters, a key of no or over 128 bytes. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `unauthenticated` (40101): `{code, error, message, requestID}`. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `permission_denied` (40301): never a member; `not_a_member` (40302): left, removed, or the group was dismissed. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `not_found` (40401): no such group. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `method_not_allowed` (40501): `{code, error, message, requestID}`. */
+            405: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `conflict` (40901): the group would have more than 20 counters. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `payload_too_large` (41301): `{code, error, message, requestID}`. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `rate_limited` (42901): `{code, error, message, requestID}`. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `internal` (50001): `{code, error, message, requestID}`. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `unavailable` (50301): `{code, error, message, requestID}`. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    decreaseGroupCounter: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The group ID (`team-1`, not `GROUPteam-1`); percent-encode `#` and `@`. */
+                groupID: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["GroupCounterStep"];
+            };
+        };
+        responses: {
+            /** @description The counter as it now is. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GroupCounter"];
+                };
+            };
+            /** @description As `/increase`. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `unauthenticated` (40101): `{code, error, message, requestID}`. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description As `POST /v1/groups/{groupID}/counters`. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `not_found` (40401): no such group. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `method_not_allowed` (40501): `{code, error, message, requestID}`. */
+            405: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `conflict` (40901): a 21st counter. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `payload_too_large` (41301): `{code, error, message, requestID}`. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `rate_limited` (42901): `{code, error, message, requestID}`. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `internal` (50001): `{code, error, message, requestID}`. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `unavailable` (50301): `{code, error, message, requestID}`. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    getGroupCounters: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The group ID (`team-1`, not `GROUPteam-1`); percent-encode `#` and `@`. */
+                groupID: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["GroupCountersRequest"];
+            };
+        };
+        responses: {
+            /** @description The counters. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GroupCounters"];
+                };
+            };
+            /** @description `invalid_argument` (40001): a malformed group ID, a bad key. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `unauthenticated` (40101): `{code, error, message, requestID}`. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `permission_denied` (40301): never a member; `not_a_member` (40302): left or removed. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `not_found` (40401): no such group. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `method_not_allowed` (40501): `{code, error, message, requestID}`. */
+            405: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `payload_too_large` (41301): `{code, error, message, requestID}`. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `rate_limited` (42901): `{code, error, message, requestID}`. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `internal` (50001): `{code, error, message, requestID}`. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `unavailable` (50301): `{code, error, message, requestID}`. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    increaseGroupCounter: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The group ID (`team-1`, not `GROUPteam-1`); percent-encode `#` and `@`. */
+                groupID: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["GroupCounterStep"];
+            };
+        };
+        responses: {
+            /** @description The counter as it now is. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GroupCounter"];
+                };
+            };
+            /** @description `invalid_argument` (40001): a malformed group ID, a bad key, a negative `value`, a counter that would leave 64 bits. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `unauthenticated` (40101): `{code, error, message, requestID}`. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description As `POST /v1/groups/{groupID}/counters`. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `not_found` (40401): no such group. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `method_not_allowed` (40501): `{code, error, message, requestID}`. */
+            405: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `conflict` (40901): a 21st counter. */
+            409: {
                 headers: {
                     [name: string]: unknown;
                 };

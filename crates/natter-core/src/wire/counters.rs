@@ -1,0 +1,48 @@
+//! A group's counters (Tencent's `setGroupCounters`, `increaseGroupCounter`,
+//! `decreaseGroupCounter`, `getGroupCounters`).
+
+use std::collections::BTreeMap;
+
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+
+/// Set counters of the group, adding those it does not have yet.
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+pub struct SetGroupCountersRequest {
+    /// 1–20 counters, each key 1–128 bytes, each value a 64-bit signed integer.
+    pub counters: BTreeMap<String, i64>,
+}
+
+/// Raise or lower one counter (from 0 when the group does not have it yet).
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+pub struct GroupCounterStep {
+    pub key: String,
+    /// How much to raise or lower it by: 0 or more.
+    pub value: i64,
+}
+
+/// Which counters to read.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, ToSchema)]
+pub struct GroupCountersRequest {
+    /// Only these keys; every counter of the group when left out.
+    #[serde(rename = "keyList", default)]
+    pub key_list: Option<Vec<String>>,
+}
+
+/// Counters of one group.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, ToSchema)]
+pub struct GroupCounters {
+    #[serde(rename = "groupID")]
+    pub group_id: String,
+    pub counters: BTreeMap<String, i64>,
+}
+
+/// One counter of a group as it now is: the answer to a raise or a lowering, and
+/// `groupCounterUpdated`.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, ToSchema)]
+pub struct GroupCounter {
+    #[serde(rename = "groupID")]
+    pub group_id: String,
+    pub key: String,
+    pub value: i64,
+}
