@@ -10,7 +10,8 @@
  * `error` name and HTTP status kept, the media messages, whose file checks and uploads say
  * Tencent's numbers (2108, 2251–2253, 2300–2301, 2350–2352, 2400–2402) with the server's `error`
  * names, forwarding, which says Tencent's 2450–2454, reactions, which say Tencent's
- * 23005–23007 and 23009, sendMessageReadReceipt, which says Tencent's 2114 when no message of
+ * 23005–23007 and 23009, pinGroupMessage, which says Tencent's 10070 when the group has the most
+ * pinned messages, sendMessageReadReceipt, which says Tencent's 2114 when no message of
  * its list asks for a receipt, searchCloudMessages, which says Tencent's 60020 when the server
  * has no search, and the user status calls, whose `failureUserList` says Tencent's 70107 for a
  * user the server does not know.
@@ -22,9 +23,10 @@
  * Tencent's own that modifyMessage gives in place of the server's because apps branch on them:
  * {@link ErrorCode.MSG_MODIFY_CONFLICT} (2480) and {@link ErrorCode.MSG_NOT_FOUND} (20026), and
  * Tencent's media message codes (2108, 22xx–24xx) for files refused or failing to upload, its
- * forwarding codes (2450–2454), its server's reaction codes (23005–23007, 23009), its 2114 for
- * read receipts with nothing to acknowledge, its server's 60020 for a search the server cannot
- * make, and its server's 70107 for an unknown user in a user status call's `failureUserList`.
+ * forwarding codes (2450–2454), its server's reaction codes (23005–23007, 23009) and pinned
+ * message limit (10070), its 2114 for read receipts with nothing to acknowledge, its server's
+ * 60020 for a search the server cannot make, and its server's 70107 for an unknown user in a user
+ * status call's `failureUserList`.
  */
 export const ErrorCode = {
   INVALID_ARGUMENT: 40001,
@@ -126,6 +128,14 @@ export const ErrorCode = {
    * nobody having it included (Tencent's 23008, which Natter does not tell apart).
    */
   MSG_REACTION_NOT_CONTAIN_USER: 23009,
+  /**
+   * pinGroupMessage: the group has the most pinned messages (10, Tencent's limit and Natter's; the
+   * server's 40906 `too_many_pinned_messages`). Tencent's server number
+   * (`ERR_SVR_GROUP_PINNED_MESSAGE_COUNT_LIMIT`), which its SDKs hand on and apps compare with;
+   * `error` and `status` stay the server's. Its web runtime does not name it; the number is its
+   * native SDKs' error table's (`TIMErrCode`). See pins.ts.
+   */
+  GROUP_PINNED_MESSAGE_COUNT_LIMIT: 10070,
   /**
    * sendMessageReadReceipt: no message of the list asks for a receipt from the user (each is the
    * user's own or did not ask, `needReadReceipt`), so nothing is sent; Tencent's SDK's number,

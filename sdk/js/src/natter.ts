@@ -12,8 +12,8 @@
  * blocklist BLACKLIST_UPDATED carries (blocklist.ts), the friend lists FRIEND_LIST_UPDATED,
  * FRIEND_APPLICATION_LIST_UPDATED and FRIEND_GROUP_LIST_UPDATED carry (friends.ts), the files of
  * media messages and their payloads (media.ts), forwarded chat records (merger.ts), message
- * reactions (reactions.ts), read receipts of single messages (receipts.ts), message search
- * (search.ts), user status (status.ts) and the handlers (emitter.ts).
+ * reactions (reactions.ts), read receipts of single messages (receipts.ts), pinned group messages
+ * (pins.ts), message search (search.ts), user status (status.ts) and the handlers (emitter.ts).
  */
 import { BlocklistFeed } from './blocklist.js';
 import { EVENT, TSignaling, TYPES, type EventName, type TSignalingValue, type TypesValue } from './constants.js';
@@ -84,6 +84,7 @@ import {
   storedRecordName,
 } from './merger.js';
 import { MessageCache, applyModification, applyRecall } from './messages.js';
+import { checkPinOptions, tencentPinError, toPinner } from './pins.js';
 import {
   MAX_MESSAGES_PER_REACTION_REQUEST,
   ReactionVersions,
@@ -182,6 +183,7 @@ import type {
   GetMessageListResult,
   GetMessageReactionsOptions,
   GetMessageReactionsResult,
+  GetPinnedGroupMessageListResult,
   GetUserProfileOptions,
   GetUserStatusOptions,
   GetUserStatusResult,
@@ -207,6 +209,7 @@ import type {
   MessageType,
   NetState,
   PinConversationOptions,
+  PinGroupMessageOptions,
   Profile,
   RefuseFriendApplicationOptions,
   RenameConversationGroupOptions,
@@ -227,6 +230,7 @@ import type {
   UnsubscribeUserStatusOptions,
   UpdateFriendOptions,
   UpdateGroupProfileOptions,
+  UserInfo,
   UserStatus,
   UserStatusSubscriptionResult,
 } from './types.js';
@@ -281,6 +285,9 @@ import {
   type WireMessageReceiptsRequest,
   type WireModifyMessageRequest,
   type WireMyProfileUpdate,
+  type WirePinMessageRequest,
+  type WirePinnedMessage,
+  type WirePinnedMessageList,
   type WireProfile,
   type WireProfileList,
   type WireReaction,
@@ -1052,6 +1059,11 @@ export class Natter extends TencentUnsupported {
         // To every device of the messages' sender, whenever a reader gives receipts.
         this.emitReadReceipts(data as Partial<WireEventData['messageReadReceiptReceived']>);
         break;
+      case 'groupPinnedMessageUpdated':
+        // To every device of every current member, the pinning user's own (this instance's own
+        // call included) too.
+        this.emitPinned(data as Partial<WireEventData['groupPinnedMessageUpdated']>);
+        break;
       case 'messagesDeleted':
         this.forgetDeleted(String(data.conversationID ?? ''), asArray<string>(data.messageIDList));
         break;
@@ -1361,6 +1373,45 @@ export class Natter extends TencentUnsupported {
       });
       if (counts.length > 0) this.emit(EVENT.MESSAGE_READ_RECEIPT_RECEIVED, counts);
     }
+  }
+
+  /**
+   * PINNED_GROUP_MESSAGE_UPDATED, as Tencent's: `{ groupID, message, isPinned, operatorInfo }`,
+   * the message as a page of history gives it ({@link presentPinned}), with `pinnerInfo` (the
+   * operator) when pinned and without when unpinned.
+   *
+   * Deliberately unlike Tencent's SDK, which gives an unpinned message as a stub of its IDs and
+   * times (`{ ID, sequence, random, time, clientTime }`): Natter's server sends the whole message
+   * both ways, and the app gets it whole both ways.
+   */
+  private emitPinned(data: Partial<WireEventData['groupPinnedMessageUpdated']>): void {
+    const { groupID, message: wire, operatorInfo: operator } = data;
+    const me = this.userID;
+    if (me === null || typeof groupID !== 'string' || !wire || !operator) return;
+    const isPinned = data.isPinned === true;
+    const operatorInfo = toPinner(operator);
+    const message = this.presentPinned(wire, me, isPinned ? operatorInfo : undefined);
+    this.emit(EVENT.PINNED_GROUP_MESSAGE_UPDATED, { groupID, message, isPinned, operatorInfo });
+  }
+
+  /**
+   * A pinned (or just unpinned) message as the app gets it, with `pinnerInfo` when it is pinned
+   * and without when not: kept as history keeps messages (this instance's own send is the object
+   * it sent, under the ID it made), but for one the user deleted for themself, which the group
+   * still pins: a copy marked `isDeleted`, not kept, so findMessage does not find it again.
+   */
+  private presentPinned(wire: WireMessage, me: string, pinnerInfo: UserInfo | undefined): Message {
+    let message: Message;
+    if (this.cache.isDeleted(wire.messageID)) {
+      message = toMessage(wire, me, this.heldGroupName);
+      message.ID = this.cache.localID(message.ID);
+      message.isDeleted = true;
+    } else {
+      message = this.keep(wire, me);
+    }
+    if (pinnerInfo) message.pinnerInfo = pinnerInfo;
+    else delete message.pinnerInfo;
+    return message;
   }
 
   /**
@@ -3156,6 +3207,48 @@ export class Natter extends TencentUnsupported {
     this.groupListFeed.refresh();
     await this.refreshLocal();
     return ok({ groupID });
+  }
+
+  /**
+   * Pins a sent message of the group at its top, or unpins it (`isPinned: false`), as Tencent's:
+   * resolves `{}`, and every device of every current member, this instance included, then gets
+   * PINNED_GROUP_MESSAGE_UPDATED. In a work group any member pins; in public and meeting groups
+   * the owner and the admins (anyone else: 40301). Pinning a pinned message, or unpinning one that
+   * is not, resolves and tells no one. Rejects with Tencent's 10070
+   * (`ErrorCode.GROUP_PINNED_MESSAGE_COUNT_LIMIT`) when the group has 10 pinned already;
+   * otherwise with the server's codes: 40302 for a group the user left, 40401 for a message they
+   * cannot see, 40901 for a recalled one. A `groupID` that is no group ID, anything but a Message,
+   * an `isPinned` that is no boolean, a message of another conversation or not sent are refused
+   * with 40001 before any request.
+   */
+  async pinGroupMessage(options: PinGroupMessageOptions): Promise<ChatResponse<{}>> {
+    const { groupID, message, isPinned } = checkPinOptions(options);
+    const body: WirePinMessageRequest = { messageID: this.cache.serverID(message.ID), isPinned };
+    try {
+      // Resolves with nothing, as Tencent's: the app hears of the pin from the server's push.
+      await this.http.post<{}>(groupPath(groupID, '/pinned-messages'), body);
+    } catch (err) {
+      throw tencentPinError(err);
+    }
+    return ok({});
+  }
+
+  /**
+   * The group's pinned messages, as Tencent's: `{ messageList }`, oldest first (by `sequence`, as
+   * the server lists them), each the Message as a page of history gives it (this instance's own
+   * sends the objects it sent) with `pinnerInfo`, the member who pinned it. A recalled message
+   * stays pinned, as its stub. A current member only: 40302 for a group the user left, 40301 for
+   * one they never joined, 40401 for none.
+   */
+  async getPinnedGroupMessageList(groupID: string): Promise<ChatResponse<GetPinnedGroupMessageListResult>> {
+    checkGroupID(groupID);
+    const me = this.userID;
+    if (me === null) throw notLoggedIn();
+    const reply = await this.http.get<WirePinnedMessageList>(groupPath(groupID, '/pinned-messages'));
+    const messageList = asArray<WirePinnedMessage>(reply.messageList).map(({ message, pinnerInfo }) =>
+      this.presentPinned(message, me, toPinner(pinnerInfo)),
+    );
+    return ok({ messageList });
   }
 
   /** Conversation objects from a call's answer: into the local list (older versions ignored). */

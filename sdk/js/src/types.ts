@@ -378,6 +378,12 @@ export interface Message {
   isSystemMessage: boolean;
   protocol: string;
   isPlaceMessage: number;
+  /**
+   * Who pinned it at the top of its group (pinGroupMessage), as Tencent's objects carry it at run
+   * time: on the messages of getPinnedGroupMessageList, and on PINNED_GROUP_MESSAGE_UPDATED's
+   * while pinned (the member who pinned it); absent otherwise (Tencent's `null`).
+   */
+  pinnerInfo?: UserInfo;
 }
 
 /**
@@ -1539,6 +1545,35 @@ export interface ChangeGroupOwnerOptions {
   newOwnerID: string;
 }
 
+/** pinGroupMessage's options, as Tencent's (`PIN_GROUP_MESSAGE_OPTIONS`). */
+export interface PinGroupMessageOptions {
+  groupID: string;
+  /** A sent message of that group. */
+  message: Message;
+  /** `true` pins it at the top of the group, `false` unpins it. */
+  isPinned: boolean;
+}
+
+/** getPinnedGroupMessageList's answer, as Tencent's. */
+export interface GetPinnedGroupMessageListResult {
+  /** The group's pinned messages (at most 10), oldest first (by `sequence`), each with its `pinnerInfo`. */
+  messageList: Message[];
+}
+
+/** PINNED_GROUP_MESSAGE_UPDATED's data, as Tencent's: a member pinned a message of a group, or unpinned it. */
+export interface PinnedGroupMessageUpdatedData {
+  groupID: string;
+  /**
+   * The message as it now is, with `pinnerInfo` (the operator) when pinned, without when
+   * unpinned. Tencent's gives an unpinned message as a stub, `{ ID, sequence, random, time,
+   * clientTime }`; Natter's server sends the whole message either way, and so does the SDK.
+   */
+  message: Message;
+  isPinned: boolean;
+  /** Who pinned or unpinned it. */
+  operatorInfo: UserInfo;
+}
+
 /** getGroupMemberProfile's options. */
 export interface GetGroupMemberProfileOptions {
   groupID: string;
@@ -1668,6 +1703,8 @@ export interface EventDataMap {
   [EVENT.MESSAGE_READ_RECEIPT_RECEIVED]: C2CMessageReadReceipt[] | GroupMessageReadReceipt[];
   /** A member reacted to a message, or took a reaction back: the reaction as it now is. */
   [EVENT.MESSAGE_REACTIONS_UPDATED]: MessageReactionsUpdatedData;
+  /** A member pinned a message of a group the user is in, or unpinned it. */
+  [EVENT.PINNED_GROUP_MESSAGE_UPDATED]: PinnedGroupMessageUpdatedData;
   [EVENT.CONVERSATION_LIST_UPDATED]: Conversation[];
   [EVENT.TOTAL_UNREAD_MESSAGE_COUNT_UPDATED]: number;
   [EVENT.CONVERSATION_GROUP_LIST_UPDATED]: string[];

@@ -33,8 +33,6 @@ export const UNSUPPORTED_CALLS = {
   getUserFollowInfo: 'Natter has no followers',
   checkFollowType: 'Natter has no followers',
   // groups
-  pinGroupMessage: 'Natter has no pinned group messages',
-  getPinnedGroupMessageList: 'Natter has no pinned group messages',
   initGroupAttributes: 'Natter has no group attributes',
   setGroupAttributes: 'Natter has no group attributes',
   deleteGroupAttributes: 'Natter has no group attributes',
@@ -139,12 +137,6 @@ export class TencentUnsupported {
   }
 
   // ---- groups and members
-  pinGroupMessage(..._args: any[]): Promise<ChatResponse<any>> {
-    return reject('pinGroupMessage');
-  }
-  getPinnedGroupMessageList(..._args: any[]): Promise<ChatResponse<any>> {
-    return reject('getPinnedGroupMessageList');
-  }
   initGroupAttributes(..._args: any[]): Promise<ChatResponse<any>> {
     return reject('initGroupAttributes');
   }

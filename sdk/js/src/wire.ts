@@ -100,6 +100,11 @@ export type WireGroupProfileUpdate = api.GroupProfileUpdate;
 export type WireGroupMemberUpdate = api.GroupMemberUpdate;
 /** Its answer: the group, and the member as they now are. */
 export type WireUpdatedGroupMember = api.UpdatedGroupMember;
+/** `POST /v1/groups/{groupID}/pinned-messages` body (the answer is empty): pin a message of the group, or unpin it. */
+export type WirePinMessageRequest = api.PinMessageRequest;
+/** `GET /v1/groups/{groupID}/pinned-messages`: the group's pinned messages, oldest first, each with who pinned it. */
+export type WirePinnedMessageList = api.PinnedMessageList;
+export type WirePinnedMessage = api.PinnedMessage;
 /** `POST /v1/groups/{groupID}/join`. */
 export type WireJoinedGroup = api.JoinedGroup;
 /** `GET /v1/group-applications`: the requests to join waiting for the user. */

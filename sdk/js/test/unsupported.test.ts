@@ -172,6 +172,8 @@ describe('unsupported calls', () => {
       'setGroupMemberMuteTime',
       'setGroupMemberNameCard',
       'searchGroupByID',
+      'pinGroupMessage',
+      'getPinnedGroupMessageList',
       'getBlacklist',
       'addToBlacklist',
       'removeFromBlacklist',
