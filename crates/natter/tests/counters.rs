@@ -40,7 +40,7 @@ async fn members_set_and_move_counters_and_every_member_hears_each() {
         set,
         json!({"groupID": "stage", "counters": {"likes": 5, "views": 0}})
     );
-    let mut heard = vec![
+    let mut heard = [
         counter_event(&mut bobs).await,
         counter_event(&mut bobs).await,
     ];
