@@ -11,6 +11,7 @@ import TencentCloudChat, {
   type ConversationID,
   type Friend,
   type Group,
+  type GroupMember,
   type GroupSystemNoticePayload,
   type GroupTipPayload,
   type Message,
@@ -69,6 +70,11 @@ export function groupReadOnlyReason(group: Pick<Group, 'isDismissed' | 'selfInfo
   if (group.isDismissed) return 'This group was dismissed';
   if (!group.selfInfo?.role) return 'You are not a member of this group';
   return null;
+}
+
+/** A member as the group knows them (Group info, read receipts): their name card, else their nick, else their user ID. */
+export function memberName(m: Pick<GroupMember, 'userID' | 'nick' | 'nameCard'>): string {
+  return m.nameCard || m.nick || m.userID;
 }
 
 /** Who sent a message, as a bubble or a preview names them. */

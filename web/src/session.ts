@@ -22,6 +22,7 @@ import { describeError, errorCode } from './format.ts';
 import { noteMembershipTips, noteStatusChanges, refreshGroupCounts } from './groupOnline.ts';
 import { loadSelfStatus, reloadPresence, statusesUpdated } from './presence.ts';
 import { reactionsUpdated, reloadReactions } from './reactions.ts';
+import { receiptsReceived, reloadReceipts } from './receipts.ts';
 import { resetSession, state, type Session } from './state.ts';
 import { addressedConversation, noteMutes, openConversation, receive, rememberOpen } from './thread.ts';
 
@@ -170,6 +171,8 @@ function listen(sdk: TencentCloudChat): void {
     EVENT.MESSAGE_REACTIONS_UPDATED,
     live((event) => reactionsUpdated(event.data.conversationID, event.data.messageID, event.data.reactionList)),
   );
+  // Readers gave receipts for the user's messages that asked for them (receipts.ts).
+  sdk.on(EVENT.MESSAGE_READ_RECEIPT_RECEIVED, live((event) => receiptsReceived(event.data)));
   sdk.on(
     EVENT.NATTER_MESSAGES_DELETED,
     live((event) => messagesDeletedElsewhere(event.data.conversationID, event.data.messageIDList)),
@@ -214,10 +217,11 @@ function listen(sdk: TencentCloudChat): void {
     live((event) => {
       const was = state.netState.value;
       state.netState.value = event.data.state;
-      // Reactions, statuses and the open group's count are not in sync: those changed while the
-      // connection was down are asked for again.
+      // Reactions, read receipts, statuses and the open group's count are not in sync: those changed
+      // while the connection was down are asked for again.
       if (event.data.state === TYPES.NET_STATE_CONNECTED && was !== null && was !== TYPES.NET_STATE_CONNECTED) {
         reloadReactions();
+        reloadReceipts();
         void reloadPresence();
         refreshGroupCounts();
       }

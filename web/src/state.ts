@@ -14,6 +14,7 @@ import type {
   Message,
   MessageReaction,
   NetState,
+  ReadReceiptInfo,
   SearchCloudMessagesResultItem,
   UserStatus,
 } from '@natter/sdk';
@@ -69,6 +70,14 @@ export interface Thread {
    * then kept by MESSAGE_REACTIONS_UPDATED (reactions.ts). A message without any has no entry.
    */
   reactions: ReadonlyMap<string, MessageReaction[]>;
+  /**
+   * The read receipts of the user's own messages that ask for them (`needReadReceipt`), by message
+   * ID, as getMessageReadReceiptList (for each page, and after a reconnect) and
+   * MESSAGE_READ_RECEIPT_RECEIVED last told them (receipts.ts): one-to-one whether the peer gave
+   * theirs, in a group how many members did and did not. A message without an entry shows what its
+   * own `readReceiptInfo` says (a page of history tells a one-to-one receipt).
+   */
+  receipts: ReadonlyMap<string, ReadReceiptInfo>;
 }
 
 /**
@@ -159,7 +168,9 @@ export type DialogState =
   | { kind: 'addFriend' }
   | { kind: 'renameFriend'; userID: string; returnFocus: HTMLElement | null }
   | { kind: 'removeFriend'; userID: string; returnFocus: HTMLElement | null }
-  | { kind: 'status'; returnFocus: HTMLElement | null };
+  | { kind: 'status'; returnFocus: HTMLElement | null }
+  /** Who read a group message of the user's that asked for read receipts, and who has not (by its key). */
+  | { kind: 'readReceipts'; key: string; returnFocus: HTMLElement | null };
 
 /**
  * Requests to join the groups the user owns, for the Approve / Decline buttons on their notices in
@@ -195,6 +206,17 @@ export interface Toast {
 export interface FocusRequest {
   id: ConversationID;
   part: 'main' | 'more';
+}
+
+/** The key of the composer's *Ask for read receipts* in localStorage: `'1'` while on. */
+export const ASK_RECEIPTS_KEY = 'natter.askReadReceipts';
+
+function storedAskReceipts(): boolean {
+  try {
+    return typeof localStorage !== 'undefined' && localStorage.getItem(ASK_RECEIPTS_KEY) === '1';
+  } catch {
+    return false; // storage refused (a privacy setting): off, as by default
+  }
 }
 
 export const state = {
@@ -301,6 +323,12 @@ export const state = {
   /** The custom status the user shows (`''`: none), as set here or on another device or tab. */
   selfStatus: signal(''),
   selfMenu: signal<SelfMenuState | null>(null),
+  /**
+   * The composer's *Ask for read receipts*: the messages the user sends ask their readers for a
+   * receipt (`needReadReceipt`). A choice of this browser, kept in localStorage (receipts.ts), so it
+   * outlives the session and applies to every conversation.
+   */
+  askReceipts: signal(storedAskReceipts()),
   dialog: signal<DialogState | null>(null),
   toasts: signal<Toast[]>([]),
   /** Read out by screen readers (an assertive live region). */

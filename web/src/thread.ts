@@ -21,6 +21,7 @@ import {
 } from './format.ts';
 import { attachmentKind, fileRefusal } from './media.ts';
 import { loadReactions } from './reactions.ts';
+import { loadReceipts, receiptOption } from './receipts.ts';
 import { activeConversation, findConversation, setReadOnly, state, type Thread } from './state.ts';
 
 const { TYPES } = TencentCloudChat;
@@ -79,6 +80,7 @@ function emptyThread(id: ConversationID, token: number, latest: boolean): Thread
     found: null,
     error: null,
     reactions: new Map(),
+    receipts: new Map(),
   };
 }
 
@@ -156,6 +158,7 @@ async function loadPage(token: number, id: ConversationID, first: boolean): Prom
       next: data.nextReqMessageID,
     }));
     void loadReactions(token, id, data.messageList);
+    void loadReceipts(token, id, data.messageList);
   } catch (err) {
     if (first) firstPageFailed(token, id, err);
     else {
@@ -206,6 +209,7 @@ async function loadAround(token: number, id: ConversationID, at: Message): Promi
     });
     update(token, (t) => withNewer(around(t), after.data));
     void loadReactions(token, id, [...older, ...after.data.messageList]);
+    void loadReceipts(token, id, [...older, ...after.data.messageList]);
     const t = state.thread.value;
     if (t?.token !== token) return;
     // Recalled or deleted since the search: the history shows where it was.
@@ -242,6 +246,7 @@ async function loadNewerPage(token: number, id: ConversationID, from: number): P
     const { data } = await chat().getMessageListHopping({ conversationID: id, sequence: from, direction: 1 });
     update(token, (t) => withNewer(t, data));
     void loadReactions(token, id, data.messageList);
+    void loadReceipts(token, id, data.messageList);
   } catch (err) {
     update(token, (t) => ({ ...t, loadingNewer: false }));
     if (state.thread.value?.token === token) toast(`Could not load newer messages: ${describeError(err)}`, 'error');
@@ -376,7 +381,8 @@ export function muteNote(id: ConversationID): string | null {
 /**
  * Sends text the Tencent way: `createTextMessage`, or `createTextAtMessage` when it mentions group
  * members (`atUserList`: user IDs, and `TYPES.MSG_AT_ALL` for everyone), then `sendMessage`. The
- * message keeps its client ID across retries, so a retry never stores it twice.
+ * message keeps its client ID across retries, so a retry never stores it twice. While the composer
+ * asks for read receipts, it asks its readers for one (`needReadReceipt`, receipts.ts).
  *
  * Returns false when nothing went out (the SDK refusing to make the message says why in a toast):
  * the caller still has the text, and gives it back to the user.
@@ -388,6 +394,7 @@ export function send(text: string, atUserList: string[] = []): boolean {
     to: targetOf(t.id),
     conversationType: isGroup(t.id) ? TYPES.CONV_GROUP : TYPES.CONV_C2C,
     payload: { text },
+    ...receiptOption(),
   };
   let message: Message;
   try {
@@ -429,7 +436,7 @@ const CREATE = { image: 'createImageMessage', video: 'createVideoMessage', file:
 /**
  * Sends files (attached, pasted or dropped), one message each, the Tencent way: `create…Message`
  * with `payload.file` (media.ts decides image, video or file), then `sendMessage`, which uploads
- * the file and sends the message. All show at once, pending, with their upload's progress
+ * the file and sends the message (asking for read receipts as text does). All show at once, pending, with their upload's progress
  * (`onProgress`, in `state.uploads`); they go one after the other, so they arrive in the order
  * chosen. As with text, a failure shows the message refused with Retry (the SDK uploads again only
  * what did not arrive), except a file that can never go (too large, empty), which leaves the list:
@@ -446,6 +453,7 @@ export function sendFiles(files: File[]): void {
         to: targetOf(t.id),
         conversationType: isGroup(t.id) ? TYPES.CONV_GROUP : TYPES.CONV_C2C,
         payload: { file },
+        ...receiptOption(),
         onProgress: (fraction: number) => setUpload(key, fraction),
       });
       key = message.ID;

@@ -2110,6 +2110,160 @@ test('the web client against a real server', async (t) => {
     }
   });
 
+  await step('asks for read receipts: "Read" once bob opens it; "1 read" in a group, and who read it', async () => {
+    const rowOf = (page, text) => page.locator('#msg-list li.msg[data-seq]', { hasText: text });
+    /** The receipt words under a message (`null`: none), as the user sees them. */
+    const receiptOf = (page, text) =>
+      page.evaluate(
+        (t) =>
+          [...document.querySelectorAll('#msg-list li.msg[data-seq]')]
+            .find((li) => li.querySelector('.msg-text')?.textContent === t)
+            ?.querySelector('.msg-receipt')?.textContent ?? null,
+        text,
+      );
+    const untilReceipt = (page, text, words) =>
+      page.waitForFunction(
+        ([t, w]) =>
+          [...document.querySelectorAll('#msg-list li.msg[data-seq]')]
+            .find((li) => li.querySelector('.msg-text')?.textContent === t)
+            ?.querySelector('.msg-receipt')?.textContent === w,
+        [text, words],
+      );
+    const storedIn = async (conversationID, uid, text) =>
+      (await api(`/v1/conversations/${conversationID}/messages`, tokenOf(uid))).messageList.find(
+        (m) => m.payload?.text === text,
+      );
+    // the receipts bob's page gives (POST /v1/messages/read-receipts), to check it gives each once
+    const given = [];
+    const onRequest = (request) => {
+      if (request.method() === 'POST' && new URL(request.url()).pathname === '/v1/messages/read-receipts') {
+        given.push(request.postDataJSON());
+      }
+    };
+
+    // bob signed out in an earlier step: he signs in again, no conversation open
+    await signInDemo(bob, 'bob');
+    bob.on('request', onRequest);
+    try {
+      // alice writes to bob: the composer's toggle, off, asks for read receipts once pressed
+      await alice.bringToFront();
+      await alice.click(`${item('C2Cbob')} .conv-main`);
+      await alice.waitForSelector('#composer-input');
+      assert.equal(await alice.getAttribute('#receipts-toggle', 'aria-label'), 'Ask for read receipts');
+      assert.equal(await alice.getAttribute('#receipts-toggle', 'aria-pressed'), 'false');
+      await alice.click('#receipts-toggle');
+      await alice.waitForSelector('#receipts-toggle[aria-pressed="true"]');
+      assert.equal(await alice.evaluate(() => document.activeElement?.id), 'composer-input', 'the focus stays in the text field');
+      const text = 'Did you get the contract?';
+      await alice.fill('#composer-input', text);
+      await alice.press('#composer-input', 'Enter');
+      await untilReceipt(alice, text, 'Unread');
+      assert.equal(await rowOf(alice, text).locator('.msg-receipt').getAttribute('title'), 'Bob Marley has not read it yet');
+      const stored = await storedIn('C2Calice', 'bob', text);
+      assert.equal(stored.needReadReceipt, true, 'the message asks for receipts');
+
+      // bob opens the conversation: his page gives the receipt, and alice's message reads "Read", live
+      await bob.bringToFront();
+      await bob.click(`${item('C2Calice')} .conv-main`);
+      await rowOf(bob, text).waitFor();
+      await alice.bringToFront();
+      await untilReceipt(alice, text, 'Read');
+      // reading the conversation says "Read" too: the receipt itself, live, says when in the tooltip
+      await alice.waitForFunction(
+        (t) =>
+          /^Bob Marley read it at \d\d:\d\d/.test(
+            [...document.querySelectorAll('#msg-list li.msg[data-seq]')]
+              .find((li) => li.querySelector('.msg-text')?.textContent === t)
+              ?.querySelector('.msg-receipt')?.title ?? '',
+          ),
+        text,
+      );
+      assert.equal(await rowOf(alice, text).locator('.msg-read').count(), 1, 'one label, not two');
+      const receipts = await api('/v1/messages/read-receipts/list', tokenOf('alice'), {
+        conversationID: 'C2Cbob',
+        messageIDList: [stored.messageID],
+      });
+      assert.equal(receipts.receiptList[0].readCount, 1, 'the server has his receipt');
+      assert.deepEqual(given, [{ conversationID: 'C2Calice', messageIDList: [stored.messageID] }]);
+      await shot(alice, '44-read-receipt', { toasts: false });
+
+      // bob opens another conversation and this one again: no second receipt (checked below)
+      await bob.bringToFront();
+      await bob.click(`${item('C2Ccarol')} .conv-main`);
+      await bob.waitForFunction(() => document.querySelector('#pane-title')?.textContent === 'carol');
+      await bob.click(`${item('C2Calice')} .conv-main`);
+      await rowOf(bob, text).waitFor();
+      assert.equal(await receiptOf(bob, text), null, 'a message from someone else shows no receipt words');
+
+      // in a group: alice's choice holds there too; her message reads "Unread", then "1 read" when bob opens it
+      const members = (await api('/v1/groups/demo', tokenOf('alice'))).memberCount;
+      await alice.bringToFront();
+      await alice.click(`${item('GROUPdemo')} .conv-main`);
+      await alice.waitForSelector('#receipts-toggle[aria-pressed="true"]');
+      const question = 'Who is coming on Friday?';
+      await alice.fill('#composer-input', question);
+      await alice.press('#composer-input', 'Enter');
+      await untilReceipt(alice, question, 'Unread');
+      await bob.bringToFront();
+      await bob.click(`${item('GROUPdemo')} .conv-main`);
+      await rowOf(bob, question).waitFor();
+      await alice.bringToFront();
+      await untilReceipt(alice, question, '1 read');
+      const label = rowOf(alice, question).locator('.msg-receipt');
+      assert.equal(
+        await label.getAttribute('aria-label'),
+        `1 read: Read by 1 of ${members - 1} members. Show who read it`,
+      );
+      assert.equal(given.length, 2, 'one receipt per message: none again on opening the conversation again');
+      assert.equal(given[1].conversationID, 'GROUPdemo');
+
+      // the label opens who read it and who has not, by name; Escape closes it, the focus back on the label
+      await label.click();
+      await alice.waitForSelector('#receipts-dialog[open]');
+      await alice.waitForSelector('#receipts-read');
+      const names = (list) =>
+        alice.$$eval(`${list} .member-name`, (els) => els.map((el) => el.firstChild.textContent));
+      assert.deepEqual(await names('#receipts-read'), ['Bob Marley']);
+      const notRead = await names('#receipts-unread');
+      assert.equal(notRead.length, members - 2);
+      assert.ok(notRead.includes('carol'), `carol has not read it: ${notRead}`);
+      assert.equal(await alice.textContent('#receipts-summary'), `Read by 1 of ${members - 1} members`);
+      assert.equal(await alice.textContent('#receipts-message'), question);
+      assert.equal(await alice.evaluate(() => document.activeElement?.id), 'receipts-close');
+      await shot(alice, '45-read-receipts-dialog', { toasts: false });
+      await alice.keyboard.press('Escape');
+      await alice.waitForSelector('#receipts-dialog', { state: 'detached' });
+      assert.equal(await alice.evaluate(() => document.activeElement?.classList.contains('msg-receipt')), true);
+
+      // the message menu offers the same, from the keyboard
+      await rowOf(alice, question).focus();
+      await alice.keyboard.press('Shift+F10');
+      await alice.waitForSelector('#msg-menu [data-action="read-receipts"]');
+      await alice.click('#msg-menu [data-action="read-receipts"]');
+      await alice.waitForSelector('#receipts-dialog[open] #receipts-read');
+      await alice.click('#receipts-close');
+      await alice.waitForSelector('#receipts-dialog', { state: 'detached' });
+
+      // after a reload: the counts as the server has them, and the choice, kept
+      await alice.reload();
+      await alice.waitForFunction(() => document.querySelector('#pane-title')?.textContent === 'Demo crew');
+      await untilReceipt(alice, question, '1 read');
+      assert.equal(await alice.getAttribute('#receipts-toggle', 'aria-pressed'), 'true');
+
+      // turned off, a message asks for nothing and shows no receipt words
+      await alice.click('#receipts-toggle');
+      await alice.waitForSelector('#receipts-toggle[aria-pressed="false"]');
+      const plain = 'No receipt needed for this one';
+      await alice.fill('#composer-input', plain);
+      await alice.press('#composer-input', 'Enter');
+      await rowOf(alice, plain).waitFor();
+      assert.equal(await receiptOf(alice, plain), null);
+      assert.equal((await storedIn('GROUPdemo', 'alice', plain)).needReadReceipt, undefined);
+    } finally {
+      bob.off('request', onRequest);
+    }
+  });
+
   await step('works at phone width: list and conversation as separate views', async () => {
     const phone = await newPage({ width: 390, height: 780 });
     await signInDemo(phone, 'bob');
@@ -2120,6 +2274,10 @@ test('the web client against a real server', async (t) => {
     await phone.waitForSelector('#msg-list >> text=Still on for lunch?');
     assert.equal(await phone.isVisible('.sidebar'), false);
     assert.equal(await phone.isVisible('#back'), true);
+    // the composer's buttons fit beside the text field, Send included
+    assert.equal(await phone.isVisible('#receipts-toggle'), true);
+    const send = await phone.locator('#send').boundingBox();
+    assert.ok(send && send.x + send.width <= 390, `Send within the screen: ${JSON.stringify(send)}`);
     await shot(phone, '11-phone-conversation');
     await phone.click('#back');
     await phone.waitForSelector('.sidebar', { state: 'visible' });

@@ -35,7 +35,7 @@ import {
   setMyNameCard,
   type GroupInfo,
 } from '../actions.ts';
-import { describeError, displayName, durationWords, endTime, groupTypeLabel, targetOf } from '../format.ts';
+import { describeError, displayName, durationWords, endTime, groupTypeLabel, memberName, targetOf } from '../format.ts';
 import { findConversation, state } from '../state.ts';
 import { serverNow } from '../thread.ts';
 import { Avatar } from './common.tsx';
@@ -398,11 +398,6 @@ export function GroupInfoDialog({ id, returnFocus }: { id: ConversationID; retur
       </div>
     </Modal>
   );
-}
-
-/** A member as the group knows them: their name card, else their nick, else their user ID. */
-function memberName(m: GroupMember): string {
-  return m.nameCard || m.nick || m.userID;
 }
 
 /** Where each role is listed: the owner on top, then the admins. */

@@ -1,7 +1,8 @@
 /**
  * The message menu (right-click on a message, its ⋯ button, Shift+F10 or the context-menu key):
  * Add reaction… on any message that takes reactions, Edit for the user's own text messages, Recall
- * for their own messages while the server allows it, Delete for me for any stored or refused one.
+ * for their own messages while the server allows it, Who read it… on their group messages that asked
+ * for read receipts, Delete for me for any stored or refused one.
  * The same panel, keys and focus rules as the conversation menu.
  *
  * In its place, the emoji to react with, in a row (the message's smiley button, or Add reaction…):
@@ -20,6 +21,7 @@ import {
   startEdit,
 } from '../messages.ts';
 import { canReact, QUICK_REACTIONS, reactedWith, toggleReaction } from '../reactions.ts';
+import { askReadMembers, canListReaders } from '../receipts.ts';
 import { state, type MessageMenuState } from '../state.ts';
 import { MenuPanel, type Item } from './Menu.tsx';
 
@@ -37,6 +39,10 @@ function itemsFor(menu: MessageMenuState, m: Message): Item[] {
   }
   // The composer takes the focus, with the text to edit.
   if (canEdit(m)) items.push({ id: 'edit', label: 'Edit', movesFocus: true, run: () => startEdit(key) });
+  // Who read a group message of the user's that asked for receipts (as its *2 read* does).
+  if (canListReaders(m)) {
+    items.push({ id: 'read-receipts', label: 'Who read it…', movesFocus: true, run: () => askReadMembers(key, returnFocus) });
+  }
   if (canRecall(m)) items.push({ id: 'recall', label: 'Recall', run: () => recall(key) });
   if (canDelete(m)) items.push({ id: 'delete-for-me', label: 'Delete for me', danger: true, movesFocus: true, run: () => deleteForMe(key) });
   return items;

@@ -8,7 +8,8 @@
  * Each message has a menu (Add reaction…, Edit, Recall, Delete for me): right-click, its ⋯ button,
  * or from the keyboard ↑ ↓ Home End between messages (one roving tab stop) and Shift+F10 / the
  * context-menu key. Its smiley button, by the ⋯, opens the emoji to react with; the reactions
- * given show as chips under the message's content (views/Reactions.tsx).
+ * given show as chips under the message's content (views/Reactions.tsx). The user's messages that
+ * asked for read receipts show them under their time: *Read*, *Unread*, *2 read* (views/Receipts.tsx).
  * Recalled messages show as a line saying who recalled them; changed ones (modifyMessage) say
  * "edited" by their time, and the one being edited in the composer is marked. Images, files and
  * videos show as themselves (views/Media.tsx), and as they upload. Group tips (a member joined,
@@ -26,11 +27,13 @@ import { isMedia } from '../media.ts';
 import { MENTION_WORDS, messageMention } from '../mentions.ts';
 import { canDelete, canEdit, canRecall, openMessageMenu } from '../messages.ts';
 import { canReact } from '../reactions.ts';
+import { receiptInfo, receiptStatus } from '../receipts.ts';
 import { groupNameOf, state, type Thread } from '../state.ts';
 import { loadNewer, loadOlder, retry, showLatest } from '../thread.ts';
 import { Avatar, Icon } from './common.tsx';
 import { MediaContent } from './Media.tsx';
 import { ReactionChips } from './Reactions.tsx';
+import { ReceiptLabel } from './Receipts.tsx';
 
 /**
  * How close to the top (px) loads the page before (and, after a jump, to the bottom the page
@@ -149,7 +152,7 @@ export function Messages({ name, group }: { name: string; group: boolean }) {
     >
       <HistoryStatus t={t} />
       <ol class="msg-list" id="msg-list" onKeyDown={onListKey}>
-        {t && bubbles(t, me, group)}
+        {t && bubbles(t, me, group, name)}
       </ol>
       {t?.loaded && !t.latest && !t.error && <NewerStatus loading={t.loadingNewer} />}
     </div>
@@ -237,8 +240,12 @@ function NewerStatus({ loading }: { loading: boolean }) {
   );
 }
 
-/** Day separators, then one bubble per message; group bubbles name the sender when it changes. */
-function bubbles(t: Thread, me: string, group: boolean): ComponentChildren[] {
+/**
+ * Day separators, then one bubble per message; group bubbles name the sender when it changes. The
+ * user's messages that asked for read receipts say how far they were read (views/Receipts.tsx);
+ * the others, one-to-one, *Read* once the peer read the conversation that far.
+ */
+function bubbles(t: Thread, me: string, group: boolean, name: string): ComponentChildren[] {
   const nodes: ComponentChildren[] = [];
   const nicks = state.nicks.value;
   const nameOf = (uid: string, nick = '') => senderName(uid, nicks.get(uid) ?? nick);
@@ -336,6 +343,7 @@ function bubbles(t: Thread, me: string, group: boolean): ComponentChildren[] {
     const editing = state.editing.value?.key === m.ID;
     const media = isMedia(m);
     const reactions = t.reactions.get(m.ID);
+    const receipt = mine ? receiptStatus(m, receiptInfo(t, m), me, name) : null;
     const classes = [
       'msg',
       mine && 'msg-mine',
@@ -377,7 +385,7 @@ function bubbles(t: Thread, me: string, group: boolean): ComponentChildren[] {
               {clockTime(m.time)}
             </time>
           </span>
-          {mine && m.isPeerRead && <span class="msg-read">Read</span>}
+          {receipt ? <ReceiptLabel m={m} status={receipt} /> : mine && m.isPeerRead && <span class="msg-read">Read</span>}
         </div>
         {react}
         {more}

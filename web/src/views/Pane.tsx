@@ -3,7 +3,8 @@
  * composer also edits the user's messages (Edit in a message's menu, or ↑ in an empty composer):
  * it holds the message's text instead of the draft until Enter saves it or Escape cancels. Files go
  * as images, videos or file messages (thread.ts `sendFiles`) from the composer's attach button, a
- * paste into it, or a drop anywhere on the conversation.
+ * paste into it, or a drop anywhere on the conversation. Its *Ask for read receipts* button, by
+ * *Send*, makes what the user sends ask for read receipts (views/Receipts.tsx).
  */
 import type { ConversationID } from '@natter/sdk';
 import { useEffect, useLayoutEffect, useRef, useState } from 'preact/hooks';
@@ -19,6 +20,7 @@ import { canAttach, canSend, closeConversation, muteNote, readOnlyNote, saveDraf
 import { Avatar, Icon, PersonAvatar } from './common.tsx';
 import { MentionButton, MentionList, useMentions } from './MentionPicker.tsx';
 import { Messages } from './Messages.tsx';
+import { AskReceiptsButton } from './Receipts.tsx';
 import { focusSearchResult } from './Search.tsx';
 
 const PHONE = '(max-width: 640px)';
@@ -398,6 +400,7 @@ function Conversation({ id }: { id: ConversationID }) {
             }}
           />
           {group && <MentionList mentions={mentions} />}
+          <AskReceiptsButton disabled={muted !== null} />
           <button type="submit" class="btn btn-primary" id="send" disabled={muted !== null}>
             {editKey ? 'Save' : 'Send'}
           </button>

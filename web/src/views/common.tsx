@@ -13,6 +13,8 @@ const ICONS = {
   file: ['M14 3H7a2 2 0 0 0-2 2v14a2 2 0 0 0 2 2h10a2 2 0 0 0 2-2V8z', 'M14 3v5h5'],
   smile: ['M3 12a9 9 0 1 0 18 0a9 9 0 1 0-18 0', 'M8 14.5s1.5 2 4 2 4-2 4-2', 'M9 9.5h.01', 'M15 9.5h.01'],
   search: ['M4 11a7 7 0 1 0 14 0a7 7 0 1 0-14 0', 'M16 16l5 5'],
+  check: ['M5 12.5l4.5 4.5L19 7.5'],
+  checks: ['M2 12.5l4.5 4.5L16 7.5', 'M11.5 16l1 1L22 7.5'],
 } as const;
 
 export function Icon({ name, class: cls = '' }: { name: keyof typeof ICONS; class?: string }) {
