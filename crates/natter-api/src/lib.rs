@@ -9,6 +9,7 @@ mod counters;
 pub mod error;
 mod extract;
 mod files;
+mod follows;
 mod friends;
 mod json;
 mod layers;
@@ -104,6 +105,7 @@ fn documented_routes() -> OpenApiRouter<AppState> {
         .merge(receipts::routes())
         .merge(pins::routes())
         .merge(counters::routes())
+        .merge(follows::routes())
         .merge(status::routes())
         .merge(search::routes())
         .merge(server::routes())

@@ -70,6 +70,12 @@ pub const MAX_USERS_PER_REACTION_SUMMARY: usize = 10;
 pub const MAX_REACTION_USERS_PER_PAGE: usize = 100;
 /// Messages pinned at the top of one group: Tencent's limit.
 pub const MAX_PINNED_MESSAGES_PER_GROUP: usize = 10;
+/// Users one user follows at most, users one follow or unfollow names, users one question
+/// about follows names, and a page of a follow list: Tencent's limits.
+pub const MAX_FOLLOWING: usize = 5000;
+pub const MAX_USERS_PER_FOLLOW_CALL: usize = 20;
+pub const MAX_USERS_PER_FOLLOW_QUESTION: usize = 100;
+pub const MAX_FOLLOWS_PER_PAGE: usize = 500;
 /// Counters of one group, and a counter's key in bytes: Tencent's limits.
 pub const MAX_COUNTERS_PER_GROUP: usize = 20;
 pub const MAX_COUNTER_KEY_BYTES: usize = 128;

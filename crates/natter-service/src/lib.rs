@@ -10,6 +10,7 @@ mod directory;
 mod editing;
 mod errors;
 mod events;
+mod follows;
 mod friend_groups;
 mod friends;
 mod gateway;

@@ -14,6 +14,7 @@ pub mod editing;
 mod error;
 pub mod files;
 pub mod folders;
+pub mod follows;
 pub mod friend_groups;
 pub mod friends;
 pub mod group_applications;

@@ -460,6 +460,16 @@ CREATE TABLE group_counters (
     PRIMARY KEY (channel_id, key)
 ) {without_rowid};
 "#,
+    r#"
+-- Who follows whom (Tencent's followUser), one way, newest first per user.
+CREATE TABLE follows (
+    follower {text} NOT NULL REFERENCES users(uid),
+    followee {text} NOT NULL REFERENCES users(uid),
+    since_ms {int} NOT NULL,
+    PRIMARY KEY (follower, followee)
+) {without_rowid};
+CREATE INDEX follows_by_followee ON follows(followee, since_ms);
+"#,
 ];
 
 impl Dialect {

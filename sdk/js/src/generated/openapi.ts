@@ -1513,6 +1513,97 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/follows": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The user's followers, following or mutual followers
+         * @description A page of one of the user's lists, newest follow first, each user with their nick and avatar,
+         *     as Tencent's `getMyFollowersList`, `getMyFollowingList` and `getMutualFollowersList`.
+         */
+        get: operations["getFollowList"];
+        put?: never;
+        /**
+         * Follow users
+         * @description The user follows each user named, one way and without asking them, as Tencent's
+         *     `followUser`: anyone but themself, 5,000 at most. Following someone followed already keeps
+         *     the follow as it was. Each user's outcome is in the answer; one refused does not stop the
+         *     others.
+         */
+        post: operations["followUser"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/follows/check": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * How users stand to the user
+         * @description For each user named, whether they follow the user and whether the user follows them, as
+         *     Tencent's `checkFollowType` (0 neither, 1 they follow the user, 2 the user follows them, 3
+         *     both).
+         */
+        post: operations["checkFollowType"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/follows/info": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Follow counts
+         * @description How many follow each user named, how many they follow, and how many both, as Tencent's
+         *     `getUserFollowInfo`; the user's own with no one named. Anyone's counts are public.
+         */
+        post: operations["getUserFollowInfo"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/follows/remove": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Stop following users
+         * @description As Tencent's `unfollowUser`; a user not followed has result 40401.
+         */
+        post: operations["unfollowUser"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/friend-applications": {
         parameters: {
             query?: never;
@@ -3377,6 +3468,76 @@ export interface components {
             status?: number | null;
             /** @description `message` again (server API only, as WuKongIM answers). */
             msg?: string | null;
+        };
+        /** @description How many follow a user, whom they follow, and how many both. */
+        FollowInfo: {
+            userID: string;
+            /** Format: int64 */
+            followersCount: number;
+            /** Format: int64 */
+            followingCount: number;
+            /** Format: int64 */
+            mutualFollowersCount: number;
+        };
+        FollowInfoList: {
+            /** @description In the order asked. */
+            followInfoList: components["schemas"]["FollowInfo"][];
+        };
+        FollowList: {
+            /** @description Newest follow first. */
+            resultList: components["schemas"]["FollowedUser"][];
+            /** @description Where the next page starts; empty on the last page. */
+            nextCursor: string;
+        };
+        /** @description Users to ask about: 1–100; for counts, left out or empty: the user themself. */
+        FollowQuestion: {
+            userIDList?: string[];
+        };
+        /** @description Users to follow or stop following. */
+        FollowRequest: {
+            /** @description 1–20 users. */
+            userIDList: string[];
+        };
+        /** @description How a follow or unfollow went for one user. */
+        FollowResult: {
+            userID: string;
+            /**
+             * Format: int32
+             * @description 0 when it was done; else the error code of the API that says why (40001 oneself or a
+             *     malformed ID, 40401 no such user or not followed, 40901 the user follows 5,000 already).
+             */
+            resultCode: number;
+            /** @description Why not, or `""`. */
+            resultInfo: string;
+        };
+        /** @description One result per user asked about, in that order. */
+        FollowResultList: {
+            resultList: components["schemas"]["FollowResult"][];
+        };
+        /** @description How one user stands to the asking user. */
+        FollowType: {
+            userID: string;
+            /**
+             * Format: int32
+             * @description Tencent's: 0 neither follows the other, 1 they follow the user, 2 the user follows them,
+             *     3 both.
+             */
+            followType: number;
+        };
+        FollowTypeList: {
+            /** @description In the order asked. */
+            resultList: components["schemas"]["FollowType"][];
+        };
+        /** @description A user of a follow list. */
+        FollowedUser: {
+            userID: string;
+            /**
+             * Format: int64
+             * @description When the follow began, seconds since the epoch (for a mutual follower, the user's own).
+             */
+            followTime: number;
+            nick: string;
+            avatar: string;
         };
         /** @description A member found, as a list of results shows them. */
         FoundMember: {
@@ -5371,6 +5532,16 @@ export type DirectorySearch = components['schemas']['DirectorySearch'];
 export type DraftRequest = components['schemas']['DraftRequest'];
 export type Empty = components['schemas']['Empty'];
 export type ErrorBody = components['schemas']['ErrorBody'];
+export type FollowInfo = components['schemas']['FollowInfo'];
+export type FollowInfoList = components['schemas']['FollowInfoList'];
+export type FollowList = components['schemas']['FollowList'];
+export type FollowQuestion = components['schemas']['FollowQuestion'];
+export type FollowRequest = components['schemas']['FollowRequest'];
+export type FollowResult = components['schemas']['FollowResult'];
+export type FollowResultList = components['schemas']['FollowResultList'];
+export type FollowType = components['schemas']['FollowType'];
+export type FollowTypeList = components['schemas']['FollowTypeList'];
+export type FollowedUser = components['schemas']['FollowedUser'];
 export type FoundMember = components['schemas']['FoundMember'];
 export type Friend = components['schemas']['Friend'];
 export type FriendApplication = components['schemas']['FriendApplication'];
@@ -12679,6 +12850,489 @@ export interface operations {
                 };
             };
             /** @description `payload_too_large` (41301): larger than the server takes (`--max-upload-bytes`, 100 MiB by default). */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `rate_limited` (42901): `{code, error, message, requestID}`. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `internal` (50001): `{code, error, message, requestID}`. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `unavailable` (50301): `{code, error, message, requestID}`. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    getFollowList: {
+        parameters: {
+            query: {
+                /** @description `followers`, `following` or `mutual`. */
+                type: "followers" | "following" | "mutual";
+                /** @description The last page's `nextCursor`; empty or left out for the first page. */
+                cursor?: string;
+                /** @description 1–500 (default 500). */
+                count?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The page, and where the next starts. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FollowList"];
+                };
+            };
+            /** @description `invalid_argument` (40001): a missing or unknown `type`, a bad `count` or `cursor`. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `unauthenticated` (40101): `{code, error, message, requestID}`. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `permission_denied` (40301): `{code, error, message, requestID}`. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `method_not_allowed` (40501): `{code, error, message, requestID}`. */
+            405: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `payload_too_large` (41301): `{code, error, message, requestID}`. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `rate_limited` (42901): `{code, error, message, requestID}`. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `internal` (50001): `{code, error, message, requestID}`. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `unavailable` (50301): `{code, error, message, requestID}`. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    followUser: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["FollowRequest"];
+            };
+        };
+        responses: {
+            /** @description One result per user, in the order asked. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FollowResultList"];
+                };
+            };
+            /** @description `invalid_argument` (40001): no or more than 20 users. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `unauthenticated` (40101): `{code, error, message, requestID}`. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `permission_denied` (40301): `{code, error, message, requestID}`. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `method_not_allowed` (40501): `{code, error, message, requestID}`. */
+            405: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `payload_too_large` (41301): `{code, error, message, requestID}`. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `rate_limited` (42901): `{code, error, message, requestID}`. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `internal` (50001): `{code, error, message, requestID}`. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `unavailable` (50301): `{code, error, message, requestID}`. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    checkFollowType: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["FollowQuestion"];
+            };
+        };
+        responses: {
+            /** @description One entry per user, in the order asked. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FollowTypeList"];
+                };
+            };
+            /** @description `invalid_argument` (40001): no or more than 100 users, a malformed ID. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `unauthenticated` (40101): `{code, error, message, requestID}`. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `permission_denied` (40301): `{code, error, message, requestID}`. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `method_not_allowed` (40501): `{code, error, message, requestID}`. */
+            405: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `payload_too_large` (41301): `{code, error, message, requestID}`. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `rate_limited` (42901): `{code, error, message, requestID}`. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `internal` (50001): `{code, error, message, requestID}`. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `unavailable` (50301): `{code, error, message, requestID}`. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    getUserFollowInfo: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["FollowQuestion"];
+            };
+        };
+        responses: {
+            /** @description The counts, in the order asked. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FollowInfoList"];
+                };
+            };
+            /** @description `invalid_argument` (40001): more than 100 users, a malformed ID. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `unauthenticated` (40101): `{code, error, message, requestID}`. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `permission_denied` (40301): `{code, error, message, requestID}`. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `method_not_allowed` (40501): `{code, error, message, requestID}`. */
+            405: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `payload_too_large` (41301): `{code, error, message, requestID}`. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `rate_limited` (42901): `{code, error, message, requestID}`. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `internal` (50001): `{code, error, message, requestID}`. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `unavailable` (50301): `{code, error, message, requestID}`. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    unfollowUser: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["FollowRequest"];
+            };
+        };
+        responses: {
+            /** @description One result per user, in the order asked. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FollowResultList"];
+                };
+            };
+            /** @description `invalid_argument` (40001): no or more than 20 users. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `unauthenticated` (40101): `{code, error, message, requestID}`. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `permission_denied` (40301): `{code, error, message, requestID}`. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `method_not_allowed` (40501): `{code, error, message, requestID}`. */
+            405: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `payload_too_large` (41301): `{code, error, message, requestID}`. */
             413: {
                 headers: {
                     [name: string]: unknown;
