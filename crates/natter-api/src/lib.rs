@@ -19,6 +19,7 @@ mod pins;
 mod rate;
 mod reactions;
 mod receipts;
+mod receive_option;
 mod route;
 mod search;
 mod sender_lists;
@@ -106,6 +107,7 @@ fn documented_routes() -> OpenApiRouter<AppState> {
         .merge(pins::routes())
         .merge(counters::routes())
         .merge(follows::routes())
+        .merge(receive_option::routes())
         .merge(status::routes())
         .merge(search::routes())
         .merge(server::routes())

@@ -29,6 +29,7 @@ mod presence;
 mod present;
 mod profiles;
 mod reactions;
+mod receive_options;
 mod removal;
 mod search;
 mod sender_lists;

@@ -34,6 +34,7 @@ pub mod profiles;
 pub mod purge;
 pub mod reactions;
 mod receipts;
+pub mod receive_options;
 pub mod removal;
 mod rows;
 mod schema;

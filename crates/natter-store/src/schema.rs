@@ -470,6 +470,17 @@ CREATE TABLE follows (
 ) {without_rowid};
 CREATE INDEX follows_by_followee ON follows(followee, since_ms);
 "#,
+    r#"
+-- Each user's option for all their messages (Tencent's setAllReceiveMessageOpt): how they are
+-- told of messages, in a window once or every day (natter_core::quiet_hours). No row: the default.
+CREATE TABLE receive_options (
+    uid      {text} PRIMARY KEY REFERENCES users(uid),
+    remind   {int} NOT NULL,
+    start_s  {int} NOT NULL,
+    end_s    {int} NOT NULL,
+    repeated {int} NOT NULL
+) {without_rowid};
+"#,
 ];
 
 impl Dialect {

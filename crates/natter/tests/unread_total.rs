@@ -265,7 +265,8 @@ async fn an_older_database_gets_its_totals_filled_in() {
         DROP TABLE message_reactions; ALTER TABLE messages DROP COLUMN reactions_version; \
         DROP TABLE status_subscriptions; DROP TABLE user_status; \
         DROP TABLE message_receipts; ALTER TABLE messages DROP COLUMN needs_read_receipt; \
-        DROP TABLE pinned_messages; DROP TABLE group_counters; DROP TABLE follows;";
+        DROP TABLE pinned_messages; DROP TABLE group_counters; DROP TABLE follows; \
+        DROP TABLE receive_options;";
     let storage = server.storage();
     match &storage.database_url {
         None => {

@@ -526,7 +526,7 @@ async fn each_event_carries_wukongims_body_and_a_valid_signature() {
 }
 
 #[tokio::test]
-async fn msg_offline_lists_exactly_the_offline_members_who_did_not_mute() {
+async fn msg_offline_lists_exactly_the_offline_members_who_did_not_mute_or_go_quiet() {
     let receiver = Receiver::start().await;
     let storage = Storage::new();
     let server = start(&storage, &receiver, &[]).await;
@@ -578,6 +578,21 @@ async fn msg_offline_lists_exactly_the_offline_members_who_did_not_mute() {
         .message_event("msg.offline", message["messageID"].as_str().unwrap())
         .await;
     assert_eq!(offline["to_uids"], json!(["alice", "carol", "grace"]));
+
+    // Carol's quiet hours (setAllReceiveMessageOpt): her messages still reach her, but no
+    // push names her while the window lasts.
+    let now_s = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_secs();
+    let quiet = json!({"messageRemindType": "AcceptNotNotify", "startTime": now_s - 60,
+        "endTime": now_s + 3600, "isRepeated": false});
+    users["carol"].put("/v1/receive-option", quiet).await.ok();
+    let message = send(&users["bob"], "GROUPcrew", "quiet hours").await;
+    let offline = receiver
+        .message_event("msg.offline", message["messageID"].as_str().unwrap())
+        .await;
+    assert_eq!(offline["to_uids"], json!(["alice", "grace"]));
 
     // A message to someone online makes no msg.offline at all.
     let message = send(&users["alice"], "C2Cbob", "hi").await;

@@ -868,3 +868,20 @@ pub struct SearchMessagesResponse {
     /// Pass it back for the next page; `""` when this is the last.
     pub cursor: String,
 }
+
+/// The user's option for all their messages (Tencent's `setAllReceiveMessageOpt`): how they are
+/// told of messages in a window, once or every day. Outside the window, and with
+/// `AcceptAndNotify`, every conversation notifies as its own `messageRemindType` says.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct ReceiveOption {
+    /// `AcceptAndNotify` (the default) or `AcceptNotNotify`: in the window, messages arrive
+    /// and count as unread, but are not pushed while the user is offline (no `msg.offline`).
+    pub message_remind_type: String,
+    /// Where the window starts, Unix seconds.
+    pub start_time: i64,
+    /// Where it ends (not included), Unix seconds; at or before `startTime`: no window.
+    pub end_time: i64,
+    /// The window comes back every day at the same time (a window of a day or more: always).
+    pub is_repeated: bool,
+}

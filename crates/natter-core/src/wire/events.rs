@@ -5,7 +5,7 @@ use utoipa::ToSchema;
 
 use super::{
     Conversation, GroupCounter, GroupProfile, Message, MessageReactions, MessageReceipt, Profile,
-    UserProfile, UserStatus,
+    ReceiveOption, UserProfile, UserStatus,
 };
 use crate::error::{Error, Result};
 
@@ -101,6 +101,9 @@ pub enum ServerEvent {
     /// …): the counter as it now is, one event per counter. To every device of every current
     /// member.
     GroupCounterUpdated(GroupCounter),
+    /// The user changed their option for all messages (`PUT /v1/receive-option`): the option
+    /// as it now is, to every device of theirs.
+    AllReceiveMessageOptUpdated(ReceiveOption),
     /// The user deleted these messages for themself on another device.
     MessagesDeleted {
         #[serde(rename = "conversationID")]

@@ -10,7 +10,9 @@ use natter_core::wire::{
     DeletionEvent, MessageHeader, OfflineMessage, ServerMessage, WebhookMessage,
 };
 use natter_core::{ConversationId, Uid};
-use natter_store::{AuditRecord, Db, Result, Sent, StoredMessage, presence, webhooks};
+use natter_store::{
+    AuditRecord, Db, Result, Sent, StoredMessage, presence, receive_options, webhooks,
+};
 
 use crate::events::EventBus;
 use crate::present;
@@ -80,9 +82,18 @@ impl Outbox {
         Ok(events.into_iter().map(|(kind, _)| kind).collect())
     }
 
-    /// The members to push the message to: not its sender, not muted, and with no device
-    /// connected (to any live node) as the message commits.
+    /// The members to push the message to: not its sender, not muted, not in their quiet
+    /// hours (`natter_core::quiet_hours`), and with no device connected (to any live node) as
+    /// the message commits.
     fn offline_members(&self, db: &dyn Db, sent: &Sent, now_ms: i64) -> Result<Vec<Uid>> {
+        let mut recipients = self.unconnected_members(db, sent, now_ms)?;
+        let quiet = receive_options::quiet_among(db, &recipients, now_ms / 1000)?;
+        recipients.retain(|uid| !quiet.contains(uid));
+        Ok(recipients)
+    }
+
+    /// The members the conversation would notify who have no device connected.
+    fn unconnected_members(&self, db: &dyn Db, sent: &Sent, now_ms: i64) -> Result<Vec<Uid>> {
         let members = || {
             sent.recipients
                 .iter()

@@ -2662,6 +2662,34 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/receive-option": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The user's option for all messages
+         * @description As Tencent's `getAllReceiveMessageOpt`: `AcceptAndNotify` with no window until the user
+         *     chooses.
+         */
+        get: operations["getAllReceiveMessageOpt"];
+        /**
+         * Set the user's option for all messages
+         * @description As Tencent's `setAllReceiveMessageOpt`: with `AcceptNotNotify`, none of the user's messages
+         *     is pushed to them while they are offline (no `msg.offline`) in the window, once or every day;
+         *     messages still arrive and count as unread. Every device of the user hears
+         *     `allReceiveMessageOptUpdated`.
+         */
+        put: operations["setAllReceiveMessageOpt"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/search/group-members": {
         parameters: {
             query?: never;
@@ -4542,6 +4570,30 @@ export interface components {
             count?: number | null;
         };
         /**
+         * @description The user's option for all their messages (Tencent's `setAllReceiveMessageOpt`): how they are
+         *     told of messages in a window, once or every day. Outside the window, and with
+         *     `AcceptAndNotify`, every conversation notifies as its own `messageRemindType` says.
+         */
+        ReceiveOption: {
+            /**
+             * @description `AcceptAndNotify` (the default) or `AcceptNotNotify`: in the window, messages arrive
+             *     and count as unread, but are not pushed while the user is offline (no `msg.offline`).
+             */
+            messageRemindType: string;
+            /**
+             * Format: int64
+             * @description Where the window starts, Unix seconds.
+             */
+            startTime: number;
+            /**
+             * Format: int64
+             * @description Where it ends (not included), Unix seconds; at or before `startTime`: no window.
+             */
+            endTime: number;
+            /** @description The window comes back every day at the same time (a window of a day or more: always). */
+            isRepeated: boolean;
+        };
+        /**
          * @description How `someone` stands towards the asking user, with Tencent's names for `checkFriend`.
          * @enum {string}
          */
@@ -4978,6 +5030,14 @@ export interface components {
             data: components["schemas"]["GroupCounter"];
             /** @enum {string} */
             event: "groupCounterUpdated";
+        } | {
+            /**
+             * @description The user changed their option for all messages (`PUT /v1/receive-option`): the option
+             *     as it now is, to every device of theirs.
+             */
+            data: components["schemas"]["ReceiveOption"];
+            /** @enum {string} */
+            event: "allReceiveMessageOptUpdated";
         } | {
             /** @description The user deleted these messages for themself on another device. */
             data: {
@@ -5626,6 +5686,7 @@ export type ReadRequest = components['schemas']['ReadRequest'];
 export type ReceiptFilter = components['schemas']['ReceiptFilter'];
 export type ReceiptMembers = components['schemas']['ReceiptMembers'];
 export type ReceiptMembersRequest = components['schemas']['ReceiptMembersRequest'];
+export type ReceiveOption = components['schemas']['ReceiveOption'];
 export type Relation = components['schemas']['Relation'];
 export type RemindTypeRequest = components['schemas']['RemindTypeRequest'];
 export type RemovedGroupMembers = components['schemas']['RemovedGroupMembers'];
@@ -18866,6 +18927,194 @@ export interface operations {
                 };
             };
             /** @description `invalid_argument` (40001): `{code, error, message, requestID}`. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `unauthenticated` (40101): `{code, error, message, requestID}`. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `permission_denied` (40301): `{code, error, message, requestID}`. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `method_not_allowed` (40501): `{code, error, message, requestID}`. */
+            405: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `payload_too_large` (41301): `{code, error, message, requestID}`. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `rate_limited` (42901): `{code, error, message, requestID}`. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `internal` (50001): `{code, error, message, requestID}`. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `unavailable` (50301): `{code, error, message, requestID}`. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    getAllReceiveMessageOpt: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The option. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ReceiveOption"];
+                };
+            };
+            /** @description `invalid_argument` (40001): `{code, error, message, requestID}`. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `unauthenticated` (40101): `{code, error, message, requestID}`. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `permission_denied` (40301): `{code, error, message, requestID}`. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `method_not_allowed` (40501): `{code, error, message, requestID}`. */
+            405: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `payload_too_large` (41301): `{code, error, message, requestID}`. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `rate_limited` (42901): `{code, error, message, requestID}`. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `internal` (50001): `{code, error, message, requestID}`. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `unavailable` (50301): `{code, error, message, requestID}`. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    setAllReceiveMessageOpt: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ReceiveOption"];
+            };
+        };
+        responses: {
+            /** @description The option as stored. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ReceiveOption"];
+                };
+            };
+            /** @description `invalid_argument` (40001): a remind type other than `AcceptAndNotify` and `AcceptNotNotify`, a negative time. */
             400: {
                 headers: {
                     [name: string]: unknown;
