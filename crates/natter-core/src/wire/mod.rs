@@ -138,6 +138,16 @@ mod tests {
             $check::<ReadAllRequest>(input)?;
             $check::<ConversationGroupRequest>(input)?;
             $check::<RenameConversationGroupRequest>(input)?;
+            $check::<MessageReceiptsRequest>(input)?;
+            $check::<ReceiptMembersRequest>(input)?;
+            $check::<PinMessageRequest>(input)?;
+            $check::<DirectorySearch>(input)?;
+            $check::<SetGroupCountersRequest>(input)?;
+            $check::<GroupCounterStep>(input)?;
+            $check::<GroupCountersRequest>(input)?;
+            $check::<FollowRequest>(input)?;
+            $check::<FollowQuestion>(input)?;
+            $check::<ReceiveOption>(input)?;
             // Server API.
             $check::<UserTokenRequest>(input)?;
             $check::<ChannelRequest>(input)?;
