@@ -5,14 +5,17 @@
 use natter_core::limits::{
     MAX_FOLLOWING, MAX_FOLLOWS_PER_PAGE, MAX_USERS_PER_FOLLOW_CALL, MAX_USERS_PER_FOLLOW_QUESTION,
 };
-use natter_core::wire::{self, FollowListType};
+use natter_core::wire::{self, FollowListType, ServerEvent};
 use natter_core::{Error, Result, Uid};
-use natter_store::follows::{self, After, Refusal, Relation};
+use natter_store::follows::{self, After, Change, Refusal, Relation};
+use natter_store::{Db, profiles};
 
-use crate::{Natter, now_ms};
+use crate::events::{Frame, Recipients};
+use crate::{Natter, now_ms, present};
 
 impl Natter {
-    /// `POST /v1/follows`: `uid` follows the users named, each as far as they may.
+    /// `POST /v1/follows`: `uid` follows the users named, each as far as they may; both sides
+    /// of each new follow hear `followListsUpdated`.
     pub async fn follow(
         &self,
         uid: &Uid,
@@ -20,13 +23,17 @@ impl Natter {
     ) -> Result<wire::FollowResultList> {
         let named = named(&request.user_id_list, MAX_USERS_PER_FOLLOW_CALL)?;
         let (follower, targets, now) = (uid.clone(), valid(&named), now_ms());
-        let outcomes = self
-            .write(move |db| follows::follow(db, &follower, &targets, now))
+        let done = self
+            .write(move |db| {
+                let outcomes = follows::follow(db, &follower, &targets, now)?;
+                with_profiles(db, &follower, &targets, outcomes)
+            })
             .await?;
-        Ok(results(&named, outcomes))
+        Ok(self.answer_and_tell(&named, done, true))
     }
 
-    /// `POST /v1/follows/remove`: `uid` stops following the users named.
+    /// `POST /v1/follows/remove`: `uid` stops following the users named; both sides of each
+    /// follow ended hear `followListsUpdated`.
     pub async fn unfollow(
         &self,
         uid: &Uid,
@@ -34,10 +41,54 @@ impl Natter {
     ) -> Result<wire::FollowResultList> {
         let named = named(&request.user_id_list, MAX_USERS_PER_FOLLOW_CALL)?;
         let (follower, targets) = (uid.clone(), valid(&named));
-        let outcomes = self
-            .write(move |db| follows::unfollow(db, &follower, &targets))
+        let done = self
+            .write(move |db| {
+                let outcomes = follows::unfollow(db, &follower, &targets)?;
+                with_profiles(db, &follower, &targets, outcomes)
+            })
             .await?;
-        Ok(results(&named, outcomes))
+        Ok(self.answer_and_tell(&named, done, false))
+    }
+
+    /// The answer to a follow or an unfollow; and the event to both sides of each change.
+    fn answer_and_tell(
+        &self,
+        named: &[(String, Result<Uid>)],
+        done: Done,
+        is_add: bool,
+    ) -> wire::FollowResultList {
+        for (target, change) in done.targets.iter().zip(&done.outcomes) {
+            let Ok(change) = change else { continue };
+            if !change.changed {
+                continue;
+            }
+            let changes = |own: FollowListType| {
+                let mut lists = vec![own];
+                if change.mutual {
+                    lists.push(FollowListType::Mutual);
+                }
+                lists
+                    .into_iter()
+                    .map(|list_type| wire::FollowListChange { list_type, is_add })
+                    .collect::<Vec<_>>()
+            };
+            let sides = [
+                (&done.follower, target, changes(FollowListType::Following)),
+                (target, &done.follower, changes(FollowListType::Followers)),
+            ];
+            for (told, about, change_list) in sides {
+                if !self.events.may_be_online(&told.uid) {
+                    continue;
+                }
+                let event = ServerEvent::FollowListsUpdated {
+                    user_info: about.profile.clone(),
+                    change_list,
+                };
+                self.events
+                    .publish(&told.uid, &Frame::new(event, None), Recipients::All);
+            }
+        }
+        results(named, done.outcomes)
     }
 
     /// `GET /v1/follows`: a page of the user's followers, following or mutual followers.
@@ -170,7 +221,7 @@ fn valid(named: &[(String, Result<Uid>)]) -> Vec<Uid> {
 /// One result per user named, in order: a malformed ID's refusal, else the store's outcome.
 fn results(
     named: &[(String, Result<Uid>)],
-    outcomes: Vec<std::result::Result<(), Refusal>>,
+    outcomes: Vec<std::result::Result<Change, Refusal>>,
 ) -> wire::FollowResultList {
     let mut outcomes = outcomes.into_iter();
     let result_list = named
@@ -178,9 +229,9 @@ fn results(
         .map(|(id, uid)| {
             let (result_code, result_info) = match uid {
                 Err(error) => (40001, error.message.clone()),
-                Ok(uid) => match outcomes.next().unwrap_or(Ok(())) {
-                    Ok(()) => (0, String::new()),
-                    Err(refusal) => refusal_of(refusal, uid),
+                Ok(uid) => match outcomes.next() {
+                    None | Some(Ok(_)) => (0, String::new()),
+                    Some(Err(refusal)) => refusal_of(refusal, uid),
                 },
             };
             wire::FollowResult {
@@ -228,5 +279,50 @@ fn parse_cursor(cursor: &str) -> Result<After> {
     Ok(After {
         since_ms: since.parse().map_err(|_| not_ours())?,
         uid: Uid::parse(uid, "cursor").map_err(|_| not_ours())?,
+    })
+}
+
+/// A user of a follow, as its events show them.
+#[derive(Debug, Clone)]
+struct Side {
+    uid: Uid,
+    profile: wire::UserProfile,
+}
+
+/// What a follow or an unfollow did: each target's outcome, with both sides as shown.
+struct Done {
+    follower: Side,
+    targets: Vec<Side>,
+    outcomes: Vec<std::result::Result<Change, Refusal>>,
+}
+
+/// The outcomes with the profiles their events show, read in the same transaction.
+fn with_profiles(
+    db: &dyn Db,
+    follower: &Uid,
+    targets: &[Uid],
+    outcomes: Vec<std::result::Result<Change, Refusal>>,
+) -> natter_store::Result<Done> {
+    let side = |uid: &Uid| -> natter_store::Result<Side> {
+        let profile = profiles::user(db, uid)?.map_or_else(
+            || wire::UserProfile {
+                user_id: uid.to_string(),
+                nick: String::new(),
+                avatar: String::new(),
+            },
+            |profile| present::user(&profile),
+        );
+        Ok(Side {
+            uid: uid.clone(),
+            profile,
+        })
+    };
+    Ok(Done {
+        follower: side(follower)?,
+        targets: targets
+            .iter()
+            .map(side)
+            .collect::<natter_store::Result<_>>()?,
+        outcomes,
     })
 }

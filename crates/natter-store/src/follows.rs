@@ -22,6 +22,16 @@ pub enum Refusal {
     NotFollowed,
 }
 
+/// What a follow or unfollow did for one user.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Change {
+    /// False when it was so already (a follow of someone followed): no list changed.
+    pub changed: bool,
+    /// The other user follows the user back: the two are (or were, for an unfollow) mutual
+    /// followers, so those lists change too.
+    pub mutual: bool,
+}
+
 /// Which of a user's relations to list.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Relation {
@@ -54,7 +64,7 @@ pub fn follow(
     follower: &Uid,
     targets: &[Uid],
     now_ms: i64,
-) -> Result<Vec<std::result::Result<(), Refusal>>> {
+) -> Result<Vec<std::result::Result<Change, Refusal>>> {
     // The follower's row first: two follows at once count against the limit one after the other.
     crate::locks::lock_user(db, follower)?;
     let mut following = count(db, "follower", follower)?;
@@ -68,7 +78,10 @@ pub fn follow(
         )? {
             Err(Refusal::NoSuchUser)
         } else if follows(db, follower, target)? {
-            Ok(())
+            Ok(Change {
+                changed: false,
+                mutual: follows(db, target, follower)?,
+            })
         } else if following >= MAX_FOLLOWING as u64 {
             Err(Refusal::TooMany)
         } else {
@@ -77,7 +90,10 @@ pub fn follow(
                 params![follower.as_str(), target.as_str(), now_ms],
             )?;
             following += 1;
-            Ok(())
+            Ok(Change {
+                changed: true,
+                mutual: follows(db, target, follower)?,
+            })
         };
         outcomes.push(outcome);
     }
@@ -89,7 +105,7 @@ pub fn unfollow(
     db: &dyn Db,
     follower: &Uid,
     targets: &[Uid],
-) -> Result<Vec<std::result::Result<(), Refusal>>> {
+) -> Result<Vec<std::result::Result<Change, Refusal>>> {
     targets
         .iter()
         .map(|target| {
@@ -97,11 +113,13 @@ pub fn unfollow(
                 "DELETE FROM follows WHERE follower = $1 AND followee = $2",
                 params![follower.as_str(), target.as_str()],
             )?;
-            Ok(if removed > 0 {
-                Ok(())
-            } else {
-                Err(Refusal::NotFollowed)
-            })
+            if removed == 0 {
+                return Ok(Err(Refusal::NotFollowed));
+            }
+            Ok(Ok(Change {
+                changed: true,
+                mutual: follows(db, target, follower)?,
+            }))
         })
         .collect()
 }

@@ -4,7 +4,9 @@
 
 mod common;
 
-use common::{Server, User};
+use common::{Server, User, event_where};
+use natter_sdk::EventStream;
+use natter_sdk::wire::{FollowListType, ServerEvent};
 use serde_json::{Value, json};
 
 async fn follow(user: &User, ids: &[&str]) -> Value {
@@ -16,6 +18,24 @@ async fn follow(user: &User, ids: &[&str]) -> Value {
 
 async fn list(user: &User, query: &str) -> Value {
     user.get(&format!("/v1/follows?{query}")).await.ok()
+}
+
+/// The next change of follow lists a device hears: who, and `(list, added)` per list.
+async fn lists_event(events: &mut EventStream) -> (String, Vec<(FollowListType, bool)>) {
+    event_where(events, |event| match event {
+        ServerEvent::FollowListsUpdated {
+            user_info,
+            change_list,
+        } => Some((
+            user_info.user_id,
+            change_list
+                .iter()
+                .map(|c| (c.list_type, c.is_add))
+                .collect(),
+        )),
+        _ => None,
+    })
+    .await
 }
 
 fn ids(list: &Value) -> Vec<&str> {
@@ -95,6 +115,56 @@ async fn follows_are_one_way_and_two_make_mutual_followers() {
         .await
         .ok();
     assert_eq!(again["resultList"][0]["resultCode"], 40401);
+}
+
+#[tokio::test]
+async fn both_sides_hear_which_of_their_lists_a_follow_changed() {
+    let server = Server::start().await;
+    let [ann, bob] = server.users(["ann", "bob"]).await;
+    let mut anns = ann.events().await;
+    let mut bobs = bob.events().await;
+    follow(&ann, &["bob"]).await;
+    assert_eq!(
+        lists_event(&mut anns).await,
+        ("bob".to_owned(), vec![(FollowListType::Following, true)])
+    );
+    assert_eq!(
+        lists_event(&mut bobs).await,
+        ("ann".to_owned(), vec![(FollowListType::Followers, true)])
+    );
+    // Bob follows back: the two become mutual followers.
+    follow(&bob, &["ann"]).await;
+    assert_eq!(
+        lists_event(&mut anns).await,
+        (
+            "bob".to_owned(),
+            vec![
+                (FollowListType::Followers, true),
+                (FollowListType::Mutual, true)
+            ]
+        )
+    );
+    // Following again changes nothing; ann's unfollow ends the mutual follow for both.
+    follow(&bob, &["ann"]).await;
+    ann.post("/v1/follows/remove", json!({"userIDList": ["bob"]}))
+        .await
+        .ok();
+    assert_eq!(
+        lists_event(&mut bobs).await.1,
+        vec![
+            (FollowListType::Following, true),
+            (FollowListType::Mutual, true)
+        ],
+        "bob's own follow, on his device"
+    );
+    assert_eq!(
+        lists_event(&mut bobs).await.1,
+        vec![
+            (FollowListType::Followers, false),
+            (FollowListType::Mutual, false)
+        ],
+        "the repeated follow told nothing"
+    );
 }
 
 #[tokio::test]

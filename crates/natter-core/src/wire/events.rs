@@ -4,8 +4,8 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 use super::{
-    Conversation, GroupCounter, GroupProfile, Message, MessageReactions, MessageReceipt, Profile,
-    ReceiveOption, UserProfile, UserStatus,
+    Conversation, FollowListChange, GroupCounter, GroupProfile, Message, MessageReactions,
+    MessageReceipt, Profile, ReceiveOption, UserProfile, UserStatus,
 };
 use crate::error::{Error, Result};
 
@@ -104,6 +104,15 @@ pub enum ServerEvent {
     /// The user changed their option for all messages (`PUT /v1/receive-option`): the option
     /// as it now is, to every device of theirs.
     AllReceiveMessageOptUpdated(ReceiveOption),
+    /// A follow or an unfollow changed the user's follow lists (`POST /v1/follows`,
+    /// `/remove`): who, and which lists. To every device of both users.
+    FollowListsUpdated {
+        /// The other user, as lists show them.
+        #[serde(rename = "userInfo")]
+        user_info: UserProfile,
+        #[serde(rename = "changeList")]
+        change_list: Vec<FollowListChange>,
+    },
     /// The user deleted these messages for themself on another device.
     MessagesDeleted {
         #[serde(rename = "conversationID")]

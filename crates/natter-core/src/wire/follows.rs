@@ -107,3 +107,12 @@ pub struct FollowTypeList {
     /// In the order asked.
     pub result_list: Vec<FollowType>,
 }
+
+/// One of the user's lists changed by one user.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct FollowListChange {
+    pub list_type: FollowListType,
+    /// Added to the list, or taken out of it.
+    pub is_add: bool,
+}

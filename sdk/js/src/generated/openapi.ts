@@ -3517,6 +3517,17 @@ export interface components {
             /** @description Where the next page starts; empty on the last page. */
             nextCursor: string;
         };
+        /** @description One of the user's lists changed by one user. */
+        FollowListChange: {
+            listType: components["schemas"]["FollowListType"];
+            /** @description Added to the list, or taken out of it. */
+            isAdd: boolean;
+        };
+        /**
+         * @description Which of the user's relations to list.
+         * @enum {string}
+         */
+        FollowListType: "followers" | "following" | "mutual";
         /** @description Users to ask about: 1–100; for counts, left out or empty: the user themself. */
         FollowQuestion: {
             userIDList?: string[];
@@ -5039,6 +5050,18 @@ export interface components {
             /** @enum {string} */
             event: "allReceiveMessageOptUpdated";
         } | {
+            /**
+             * @description A follow or an unfollow changed the user's follow lists (`POST /v1/follows`,
+             *     `/remove`): who, and which lists. To every device of both users.
+             */
+            data: {
+                /** @description The other user, as lists show them. */
+                userInfo: components["schemas"]["UserProfile"];
+                changeList: components["schemas"]["FollowListChange"][];
+            };
+            /** @enum {string} */
+            event: "followListsUpdated";
+        } | {
             /** @description The user deleted these messages for themself on another device. */
             data: {
                 conversationID: string;
@@ -5595,6 +5618,8 @@ export type ErrorBody = components['schemas']['ErrorBody'];
 export type FollowInfo = components['schemas']['FollowInfo'];
 export type FollowInfoList = components['schemas']['FollowInfoList'];
 export type FollowList = components['schemas']['FollowList'];
+export type FollowListChange = components['schemas']['FollowListChange'];
+export type FollowListType = components['schemas']['FollowListType'];
 export type FollowQuestion = components['schemas']['FollowQuestion'];
 export type FollowRequest = components['schemas']['FollowRequest'];
 export type FollowResult = components['schemas']['FollowResult'];
