@@ -7,6 +7,7 @@
 mod client;
 mod counters;
 pub mod error;
+mod extensions;
 mod extract;
 mod files;
 mod follows;
@@ -108,6 +109,7 @@ fn documented_routes() -> OpenApiRouter<AppState> {
         .merge(counters::routes())
         .merge(follows::routes())
         .merge(receive_option::routes())
+        .merge(extensions::routes())
         .merge(status::routes())
         .merge(search::routes())
         .merge(server::routes())

@@ -76,6 +76,12 @@ pub const MAX_FOLLOWING: usize = 5000;
 pub const MAX_USERS_PER_FOLLOW_CALL: usize = 20;
 pub const MAX_USERS_PER_FOLLOW_QUESTION: usize = 100;
 pub const MAX_FOLLOWS_PER_PAGE: usize = 500;
+/// Message extensions: keys per message, keys one call sets, a key's and a value's bytes
+/// (Tencent's limits).
+pub const MAX_EXTENSIONS_PER_MESSAGE: usize = 300;
+pub const MAX_EXTENSIONS_PER_CALL: usize = 20;
+pub const MAX_EXTENSION_KEY_BYTES: usize = 100;
+pub const MAX_EXTENSION_VALUE_BYTES: usize = 1024;
 /// Counters of one group, and a counter's key in bytes: Tencent's limits.
 pub const MAX_COUNTERS_PER_GROUP: usize = 20;
 pub const MAX_COUNTER_KEY_BYTES: usize = 128;

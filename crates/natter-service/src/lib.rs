@@ -18,6 +18,7 @@ mod group_applications;
 mod group_counters;
 mod groups;
 mod jobs;
+mod message_extensions;
 mod message_receipts;
 mod messaging;
 mod metrics;

@@ -24,6 +24,7 @@ mod group_tips;
 pub mod groups;
 mod locks;
 mod mentions;
+pub mod message_extensions;
 pub mod message_receipts;
 pub mod messaging;
 mod model;

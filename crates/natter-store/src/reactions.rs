@@ -7,7 +7,7 @@ use natter_core::limits::{MAX_REACTIONS_PER_MESSAGE, MAX_USERS_PER_REACTION};
 use natter_core::{ConversationId, Uid};
 
 use crate::db::params;
-use crate::removal::{channel_rows, deleted_by, locate, sees, visible_message};
+use crate::removal::{locate, viewers, visible_message};
 use crate::{Db, Result, StoreError};
 
 /// A user adds a reaction to a message, or takes theirs back.
@@ -112,13 +112,7 @@ pub fn change(db: &dyn Db, change: &ReactionChange) -> Result<ReactionChanged> {
             params![change.message_id],
         )?
         .get(0)?;
-    let mut members = Vec::new();
-    for (uid, loaded) in channel_rows(db, channel_id)? {
-        let seq = located.message.seq;
-        if sees(db, &uid, &loaded, seq)? && !deleted_by(db, &uid, channel_id, seq)? {
-            members.push((uid, loaded.view.id));
-        }
-    }
+    let members = viewers(db, channel_id, located.message.seq)?;
     Ok(ReactionChanged {
         message_id: change.message_id,
         version,

@@ -217,6 +217,23 @@ pub(crate) fn channel_rows(db: &dyn Db, channel_id: i64) -> Result<Vec<(Uid, Loa
     })
 }
 
+/// The users who see the message at `seq` of the channel (and did not delete it for
+/// themselves), each with the conversation as they name it: who hears of a change to it that
+/// no one's state records, such as a reaction.
+pub(crate) fn viewers(
+    db: &dyn Db,
+    channel_id: i64,
+    seq: u64,
+) -> Result<Vec<(Uid, ConversationId)>> {
+    let mut viewers = Vec::new();
+    for (uid, loaded) in channel_rows(db, channel_id)? {
+        if sees(db, &uid, &loaded, seq)? && !deleted_by(db, &uid, channel_id, seq)? {
+            viewers.push((uid, loaded.view.id));
+        }
+    }
+    Ok(viewers)
+}
+
 /// Records what became of a message for one user, at their `version`, for sync. One row per
 /// user, message and kind of change: the same change again (a message modified twice) moves the
 /// row to the newer version.

@@ -481,6 +481,16 @@ CREATE TABLE receive_options (
     repeated {int} NOT NULL
 ) {without_rowid};
 "#,
+    r#"
+-- Message extensions (Tencent's setMessageExtensions): key-value pairs members attach to a
+-- message. They go with the message.
+CREATE TABLE message_extensions (
+    message_id {int} NOT NULL REFERENCES messages(id) ON DELETE CASCADE,
+    key        {text} NOT NULL,
+    value      {text} NOT NULL,
+    PRIMARY KEY (message_id, key)
+) {without_rowid};
+"#,
 ];
 
 impl Dialect {

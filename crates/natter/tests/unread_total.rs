@@ -266,7 +266,7 @@ async fn an_older_database_gets_its_totals_filled_in() {
         DROP TABLE status_subscriptions; DROP TABLE user_status; \
         DROP TABLE message_receipts; ALTER TABLE messages DROP COLUMN needs_read_receipt; \
         DROP TABLE pinned_messages; DROP TABLE group_counters; DROP TABLE follows; \
-        DROP TABLE receive_options;";
+        DROP TABLE receive_options; DROP TABLE message_extensions;";
     let storage = server.storage();
     match &storage.database_url {
         None => {

@@ -4,8 +4,9 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 use super::{
-    Conversation, FollowListChange, GroupCounter, GroupProfile, Message, MessageReactions,
-    MessageReceipt, Profile, ReceiveOption, UserProfile, UserStatus,
+    Conversation, DeletedExtensions, FollowListChange, GroupCounter, GroupProfile, Message,
+    MessageExtensions, MessageReactions, MessageReceipt, Profile, ReceiveOption, UserProfile,
+    UserStatus,
 };
 use crate::error::{Error, Result};
 
@@ -113,6 +114,12 @@ pub enum ServerEvent {
         #[serde(rename = "changeList")]
         change_list: Vec<FollowListChange>,
     },
+    /// A member set extensions of a message (`POST /v1/messages/extensions`): the pairs set.
+    /// To every device of every member who can see the message, the one who set them included.
+    MessageExtensionsUpdated(MessageExtensions),
+    /// A member deleted extensions of a message (`POST /v1/messages/extensions/delete`): the
+    /// keys deleted. To every device of every member who can see the message.
+    MessageExtensionsDeleted(DeletedExtensions),
     /// The user deleted these messages for themself on another device.
     MessagesDeleted {
         #[serde(rename = "conversationID")]

@@ -9,6 +9,7 @@ mod client;
 mod counters;
 mod directory;
 mod events;
+mod extensions;
 mod files;
 mod follows;
 mod friends;
@@ -24,6 +25,7 @@ pub use client::*;
 pub use counters::*;
 pub use directory::*;
 pub use events::*;
+pub use extensions::*;
 pub use files::*;
 pub use follows::*;
 pub use friends::*;
@@ -148,6 +150,9 @@ mod tests {
             $check::<FollowRequest>(input)?;
             $check::<FollowQuestion>(input)?;
             $check::<ReceiveOption>(input)?;
+            $check::<ExtensionsRequest>(input)?;
+            $check::<SetExtensionsRequest>(input)?;
+            $check::<DeleteExtensionsRequest>(input)?;
             // Server API.
             $check::<UserTokenRequest>(input)?;
             $check::<ChannelRequest>(input)?;

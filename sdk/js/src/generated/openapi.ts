@@ -2388,6 +2388,71 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/messages/extensions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Set message extensions
+         * @description Any member who sees a message sets key-value pairs on it, as Tencent's
+         *     `setMessageExtensions`: up to 20 a call, 300 per message, keys 1–100 bytes, values up to
+         *     1,024. A key set again takes the later value. Every member's devices who see the message get
+         *     `messageExtensionsUpdated` with the pairs set.
+         */
+        post: operations["setMessageExtensions"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/messages/extensions/delete": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Delete message extensions
+         * @description As Tencent's `deleteMessageExtensions`: the keys named (those the message lacks are passed
+         *     over), or every key with none named. Every member's devices who see the message get
+         *     `messageExtensionsDeleted` when a key went.
+         */
+        post: operations["deleteMessageExtensions"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/messages/extensions/list": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Message extensions
+         * @description Every pair of a message the user sees, by key, as Tencent's `getMessageExtensions`.
+         */
+        post: operations["getMessageExtensions"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/messages/modify": {
         parameters: {
             query?: never;
@@ -3366,6 +3431,13 @@ export interface components {
              */
             version: number;
         };
+        /** @description Delete extensions of a message. */
+        DeleteExtensionsRequest: {
+            conversationID: string;
+            messageID: string;
+            /** @description 1–20 keys; every key of the message when left out. */
+            keyList?: string[] | null;
+        };
         /** @description The app backend removes files (an abusive upload, say). */
         DeleteFilesRequest: {
             /** @description 1–100 file IDs, as the uploads answered them. */
@@ -3384,6 +3456,16 @@ export interface components {
         DeleteMessagesRequest: {
             conversationID: string;
             messageIDList: string[];
+        };
+        /**
+         * @description Extensions deleted from a message: the answer to a deletion, and
+         *     `messageExtensionsDeleted`.
+         */
+        DeletedExtensions: {
+            conversationID: string;
+            messageID: string;
+            /** @description The keys deleted; those the message lacked are left out. */
+            keyList: string[];
         };
         /** @description The answer to `POST /v1/friends/delete`. */
         DeletedFriends: {
@@ -3496,6 +3578,12 @@ export interface components {
             status?: number | null;
             /** @description `message` again (server API only, as WuKongIM answers). */
             msg?: string | null;
+        };
+        /** @description The message a call is about. */
+        ExtensionsRequest: {
+            /** @description The conversation the message is in, as the user names it. */
+            conversationID: string;
+            messageID: string;
         };
         /** @description How many follow a user, whom they follow, and how many both. */
         FollowInfo: {
@@ -4199,6 +4287,24 @@ export interface components {
              */
             change: string;
             message?: components["schemas"]["Message"] | null;
+        };
+        /** @description One key-value pair attached to a message. */
+        MessageExtension: {
+            /** @description 1–100 bytes. */
+            key: string;
+            /** @description Up to 1,024 bytes. */
+            value: string;
+        };
+        /**
+         * @description Extensions of a message: all of them in an answer to a question, those set in an answer to
+         *     a change and in `messageExtensionsUpdated`.
+         */
+        MessageExtensions: {
+            /** @description As the user this is for names it. */
+            conversationID: string;
+            messageID: string;
+            /** @description By key. */
+            extensionList: components["schemas"]["MessageExtension"][];
         };
         /**
          * @description WuKongIM's message header flags, each 0 or 1: on the server API's messages and in the
@@ -5062,6 +5168,22 @@ export interface components {
             /** @enum {string} */
             event: "followListsUpdated";
         } | {
+            /**
+             * @description A member set extensions of a message (`POST /v1/messages/extensions`): the pairs set.
+             *     To every device of every member who can see the message, the one who set them included.
+             */
+            data: components["schemas"]["MessageExtensions"];
+            /** @enum {string} */
+            event: "messageExtensionsUpdated";
+        } | {
+            /**
+             * @description A member deleted extensions of a message (`POST /v1/messages/extensions/delete`): the
+             *     keys deleted. To every device of every member who can see the message.
+             */
+            data: components["schemas"]["DeletedExtensions"];
+            /** @enum {string} */
+            event: "messageExtensionsDeleted";
+        } | {
             /** @description The user deleted these messages for themself on another device. */
             data: {
                 conversationID: string;
@@ -5277,6 +5399,13 @@ export interface components {
             custom_fields?: {
                 [key: string]: string;
             } | null;
+        };
+        /** @description Set extensions of a message. */
+        SetExtensionsRequest: {
+            conversationID: string;
+            messageID: string;
+            /** @description 1–20 pairs, each key once. */
+            extensionList: components["schemas"]["MessageExtension"][];
         };
         /** @description Set counters of the group, adding those it does not have yet. */
         SetGroupCountersRequest: {
@@ -5605,8 +5734,10 @@ export type DeadLetter = components['schemas']['DeadLetter'];
 export type DeadLetterPage = components['schemas']['DeadLetterPage'];
 export type DeleteConversationsRequest = components['schemas']['DeleteConversationsRequest'];
 export type DeleteConversationsResponse = components['schemas']['DeleteConversationsResponse'];
+export type DeleteExtensionsRequest = components['schemas']['DeleteExtensionsRequest'];
 export type DeleteFilesRequest = components['schemas']['DeleteFilesRequest'];
 export type DeleteMessagesRequest = components['schemas']['DeleteMessagesRequest'];
+export type DeletedExtensions = components['schemas']['DeletedExtensions'];
 export type DeletedFriends = components['schemas']['DeletedFriends'];
 export type DeletionEvent = components['schemas']['DeletionEvent'];
 export type DeviceQuitRequest = components['schemas']['DeviceQuitRequest'];
@@ -5615,6 +5746,7 @@ export type DirectorySearch = components['schemas']['DirectorySearch'];
 export type DraftRequest = components['schemas']['DraftRequest'];
 export type Empty = components['schemas']['Empty'];
 export type ErrorBody = components['schemas']['ErrorBody'];
+export type ExtensionsRequest = components['schemas']['ExtensionsRequest'];
 export type FollowInfo = components['schemas']['FollowInfo'];
 export type FollowInfoList = components['schemas']['FollowInfoList'];
 export type FollowList = components['schemas']['FollowList'];
@@ -5676,6 +5808,8 @@ export type LastMessage = components['schemas']['LastMessage'];
 export type MarkRequest = components['schemas']['MarkRequest'];
 export type Message = components['schemas']['Message'];
 export type MessageChange = components['schemas']['MessageChange'];
+export type MessageExtension = components['schemas']['MessageExtension'];
+export type MessageExtensions = components['schemas']['MessageExtensions'];
 export type MessageHeader = components['schemas']['MessageHeader'];
 export type MessageIdList = components['schemas']['MessageIdList'];
 export type MessageListResponse = components['schemas']['MessageListResponse'];
@@ -5744,6 +5878,7 @@ export type ServerSendRequest = components['schemas']['ServerSendRequest'];
 export type ServerSendResult = components['schemas']['ServerSendResult'];
 export type ServerSyncRequest = components['schemas']['ServerSyncRequest'];
 export type ServerUserProfile = components['schemas']['ServerUserProfile'];
+export type SetExtensionsRequest = components['schemas']['SetExtensionsRequest'];
 export type SetGroupCountersRequest = components['schemas']['SetGroupCountersRequest'];
 export type SetSelfStatusRequest = components['schemas']['SetSelfStatusRequest'];
 export type SetUnreadRequest = components['schemas']['SetUnreadRequest'];
@@ -17627,6 +17762,339 @@ export interface operations {
                 };
             };
             /** @description `not_found`: no such message. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `method_not_allowed` (40501): `{code, error, message, requestID}`. */
+            405: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `payload_too_large` (41301): `{code, error, message, requestID}`. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `rate_limited` (42901): `{code, error, message, requestID}`. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `internal` (50001): `{code, error, message, requestID}`. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `unavailable` (50301): `{code, error, message, requestID}`. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    setMessageExtensions: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SetExtensionsRequest"];
+            };
+        };
+        responses: {
+            /** @description The pairs as set. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MessageExtensions"];
+                };
+            };
+            /** @description `invalid_argument` (40001): a malformed ID, a message of another conversation, no or more than 20 pairs, a key given twice, a bad key or value. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `unauthenticated` (40101): `{code, error, message, requestID}`. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `permission_denied` (40301): `{code, error, message, requestID}`. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `not_found` (40401): no such message, or one the user cannot see. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `method_not_allowed` (40501): `{code, error, message, requestID}`. */
+            405: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `conflict` (40901): the message was recalled, or would have more than 300 keys. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `payload_too_large` (41301): `{code, error, message, requestID}`. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `rate_limited` (42901): `{code, error, message, requestID}`. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `internal` (50001): `{code, error, message, requestID}`. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `unavailable` (50301): `{code, error, message, requestID}`. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    deleteMessageExtensions: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["DeleteExtensionsRequest"];
+            };
+        };
+        responses: {
+            /** @description The keys deleted. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DeletedExtensions"];
+                };
+            };
+            /** @description `invalid_argument` (40001): a malformed ID, a message of another conversation, no or more than 20 keys, a bad key. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `unauthenticated` (40101): `{code, error, message, requestID}`. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `permission_denied` (40301): `{code, error, message, requestID}`. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `not_found` (40401): no such message, or one the user cannot see. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `method_not_allowed` (40501): `{code, error, message, requestID}`. */
+            405: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `conflict` (40901): the message was recalled. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `payload_too_large` (41301): `{code, error, message, requestID}`. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `rate_limited` (42901): `{code, error, message, requestID}`. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `internal` (50001): `{code, error, message, requestID}`. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `unavailable` (50301): `{code, error, message, requestID}`. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    getMessageExtensions: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ExtensionsRequest"];
+            };
+        };
+        responses: {
+            /** @description The pairs. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MessageExtensions"];
+                };
+            };
+            /** @description `invalid_argument` (40001): a malformed ID, a message of another conversation. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `unauthenticated` (40101): `{code, error, message, requestID}`. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `permission_denied` (40301): `{code, error, message, requestID}`. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `not_found` (40401): no such message, or one the user cannot see. */
             404: {
                 headers: {
                     [name: string]: unknown;
