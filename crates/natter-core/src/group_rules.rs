@@ -157,6 +157,8 @@ pub enum GroupAction {
     PinMessages,
     /// Set, raise or lower the group's counters (Tencent's `setGroupCounters`, …).
     ChangeCounters,
+    /// Set a member's custom fields in this group (Tencent's `setGroupMemberCustomField`).
+    SetMemberFields,
 }
 
 /// A member's role in a group (Tencent's `GRP_MBR_ROLE_*`), in order of rank: a member acts on
@@ -232,6 +234,7 @@ pub fn check(
             | GroupAction::SetNameCards
             | GroupAction::PinMessages
             | GroupAction::ChangeCounters
+            | GroupAction::SetMemberFields
     );
     if member_needed && !standing.is_member {
         return Err(Error::permission_denied(format!(
@@ -300,6 +303,12 @@ pub fn check(
         GroupAction::SetRoles => owner_only("name its admins"),
         GroupAction::MuteMembers => managers_only("mute members"),
         GroupAction::SetNameCards | GroupAction::ChangeCounters => Ok(()),
+        GroupAction::SetMemberFields if facts.group_type == GroupType::AvChatRoom => {
+            Err(Error::permission_denied(format!(
+                "an AVChatRoom group (\"{group}\") keeps no member custom fields"
+            )))
+        }
+        GroupAction::SetMemberFields => Ok(()),
         GroupAction::PinMessages => match facts.group_type {
             GroupType::AvChatRoom | GroupType::Community => Err(Error::permission_denied(format!(
                 "a {} group (\"{group}\") pins no messages; only Private, Public and ChatRoom \
@@ -316,7 +325,7 @@ pub fn check(
 /// Whether a user standing so (`by`) may do `action` to another member of the group, `target`
 /// (`member` names them), once [`check`] let them do it at all. A member acts only on those they
 /// rank above: the owner on everyone else, an admin on ordinary members. A member's own name
-/// card is their own to set.
+/// card and custom fields are their own to set.
 pub fn check_on_member(
     action: GroupAction,
     group: &str,
@@ -330,7 +339,11 @@ pub fn check_on_member(
             "userID: {member} is not a member of group \"{group}\""
         )));
     }
-    if action == GroupAction::SetNameCards && is_self {
+    if matches!(
+        action,
+        GroupAction::SetNameCards | GroupAction::SetMemberFields
+    ) && is_self
+    {
         return Ok(());
     }
     if target.role == Role::Owner {

@@ -1,9 +1,11 @@
 //! Groups as their members run them from a client (Tencent's `createGroup`, `addGroupMember`,
 //! `deleteGroupMember`, `getGroupMemberProfile`, `updateGroupProfile`, `changeGroupOwner`,
-//! `dismissGroup`, `joinGroup`, and `setGroupMemberRole`, `setGroupMemberMuteTime` and
-//! `setGroupMemberNameCard` as one update of a member). Who may do what is
+//! `dismissGroup`, `joinGroup`, and `setGroupMemberRole`, `setGroupMemberMuteTime`,
+//! `setGroupMemberNameCard` and `setGroupMemberCustomField` as one update of a member). Who may do what is
 //! `natter_core::group_rules`, checked by the store inside each write; the app backend's own
 //! calls, and leaving, are in `groups.rs`.
+
+use std::collections::BTreeMap;
 
 use natter_core::group_rules::{GroupType, JoinOption, Role};
 use natter_core::limits::{
@@ -18,7 +20,7 @@ use natter_store::profiles::{self, GroupProfileChange};
 use natter_store::{GroupProfile, MembershipChange};
 
 use crate::groups::{distinct_uids, group_notice};
-use crate::profiles::{check_avatar, check_name, check_notice};
+use crate::profiles::{check_avatar, check_custom_fields, check_name, check_notice};
 use crate::{Natter, now_ms, present};
 
 /// The letters and digits of the group IDs the server makes, after `@TGS#` (as Tencent's).
@@ -415,15 +417,35 @@ fn member_update(request: wire::GroupMemberUpdate) -> Result<MemberUpdate> {
         }
         refuse_nul("nameCard", card)?;
     }
-    if role.is_none() && request.mute_time.is_none() && request.name_card.is_none() {
+    let custom_fields = match request.member_custom_field {
+        None => None,
+        Some(fields) => {
+            let count = fields.len();
+            let fields: BTreeMap<String, String> =
+                fields.into_iter().map(|f| (f.key, f.value)).collect();
+            if fields.len() < count {
+                return Err(Error::invalid_argument(
+                    "memberCustomField: a key is given twice",
+                ));
+            }
+            check_custom_fields(&fields, "memberCustomField")?;
+            Some(fields)
+        }
+    };
+    if role.is_none()
+        && request.mute_time.is_none()
+        && request.name_card.is_none()
+        && custom_fields.is_none()
+    {
         return Err(Error::invalid_argument(
-            "role, muteTime, nameCard: none given; set at least one",
+            "role, muteTime, nameCard, memberCustomField: none given; set at least one",
         ));
     }
     Ok(MemberUpdate {
         role,
         mute_for_secs: request.mute_time,
         name_card: request.name_card,
+        custom_fields,
     })
 }
 

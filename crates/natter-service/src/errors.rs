@@ -178,6 +178,10 @@ pub(crate) fn describe(error: StoreError) -> Error {
                 "reactionID: {uid} has no reaction {reaction_id:?} to message \"{message_id}\" to take back"
             ),
         ),
+        StoreError::MemberFieldLimit { uid, group, limit } => Error::conflict(format!(
+            "memberCustomField: {uid} would have more than {limit} custom fields in group \
+             \"{group}\"; remove one by setting it to \"\""
+        )),
         StoreError::ExtensionLimit { message_id, limit } => Error::conflict(format!(
             "extensionList: message \"{message_id}\" would have more than {limit} extensions, \
              the most it may have"

@@ -219,6 +219,14 @@ pub(crate) fn group_member(
         role: role.as_str().to_owned(),
         mute_until,
         name_card: marks.name_card.clone(),
+        member_custom_field: marks
+            .custom_fields
+            .iter()
+            .map(|(key, value)| wire::MemberCustomField {
+                key: key.clone(),
+                value: value.clone(),
+            })
+            .collect(),
     }
 }
 

@@ -364,7 +364,7 @@ pub(crate) fn check_avatar(avatar: &str) -> Result<()> {
 }
 
 /// `field` names the custom fields as the caller's API does (`custom_fields`, `customFields`).
-fn check_custom_fields(
+pub(crate) fn check_custom_fields(
     fields: &std::collections::BTreeMap<String, String>,
     field: &str,
 ) -> Result<()> {

@@ -115,6 +115,12 @@ pub enum StoreError {
         message_id: i64,
         reaction_id: String,
     },
+    #[error("{uid} would have more than {limit} custom fields in group {group}")]
+    MemberFieldLimit {
+        uid: Uid,
+        group: GroupId,
+        limit: usize,
+    },
     #[error("message {message_id} would have more than {limit} extensions")]
     ExtensionLimit { message_id: i64, limit: usize },
     #[error("group {group} would have more than {limit} counters")]

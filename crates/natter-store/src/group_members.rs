@@ -1,12 +1,16 @@
 //! What sets a group member apart from the others, as the owner and the admins set it from a
 //! client: the admins the owner names (Tencent's `setGroupMemberRole`), a mute until a time
-//! (`setGroupMemberMuteTime`) and a name card (`setGroupMemberNameCard`). Who may change whose
+//! (`setGroupMemberMuteTime`), a name card (`setGroupMemberNameCard`) and custom fields
+//! (`setGroupMemberCustomField`). Who may change whose
 //! is `natter_core::group_rules`, checked here inside each write.
 //!
 //! A row exists only for members with one of these set, so the many groups with none cost
 //! nothing; leaving the group takes it away ([`forget`]).
 
+use std::collections::BTreeMap;
+
 use natter_core::group_rules::{self, GroupAction, Role, Standing};
+use natter_core::limits::MAX_CUSTOM_FIELDS;
 use natter_core::{ChannelKind, GroupId, Uid};
 
 use crate::db::params;
@@ -22,6 +26,8 @@ pub struct MemberUpdate {
     /// Seconds from now; 0 unmutes.
     pub mute_for_secs: Option<u64>,
     pub name_card: Option<String>,
+    /// Custom fields to set; an empty value removes its field.
+    pub custom_fields: Option<BTreeMap<String, String>>,
 }
 
 /// What a change to a member did.
@@ -40,6 +46,8 @@ pub struct Marks {
     /// When their mute ends, 0 when none was set; it may have passed.
     pub muted_until_ms: i64,
     pub name_card: String,
+    /// Their custom fields in this group, by key.
+    pub custom_fields: BTreeMap<String, String>,
 }
 
 /// Who changes a member.
@@ -84,6 +92,7 @@ pub fn update(
         (update.role.is_some(), GroupAction::SetRoles),
         (update.mute_for_secs.is_some(), GroupAction::MuteMembers),
         (update.name_card.is_some(), GroupAction::SetNameCards),
+        (update.custom_fields.is_some(), GroupAction::SetMemberFields),
     ];
     for (_, action) in actions.into_iter().filter(|(asked, _)| *asked) {
         let refused = StoreError::RefusedByGroupRules;
@@ -138,6 +147,31 @@ pub fn update(
     if let Some(card) = &update.name_card {
         set(db, channel.id, member, "name_card", card.as_str().into())?;
     }
+    if let Some(changes) = &update.custom_fields {
+        let mut fields = marks(db, channel.id, member)?.custom_fields;
+        for (key, value) in changes {
+            if value.is_empty() {
+                fields.remove(key);
+            } else {
+                fields.insert(key.clone(), value.clone());
+            }
+        }
+        if fields.len() > MAX_CUSTOM_FIELDS {
+            return Err(StoreError::MemberFieldLimit {
+                uid: member.clone(),
+                group: group.clone(),
+                limit: MAX_CUSTOM_FIELDS,
+            });
+        }
+        let json = serde_json::to_string(&fields).map_err(StoreError::internal)?;
+        set(
+            db,
+            channel.id,
+            member,
+            "custom_fields",
+            json.as_str().into(),
+        )?;
+    }
     Ok(updated)
 }
 
@@ -155,7 +189,7 @@ fn set(db: &dyn Db, channel_id: i64, uid: &Uid, column: &str, value: crate::Valu
 /// none.
 pub(crate) fn marks(db: &dyn Db, channel_id: i64, uid: &Uid) -> Result<Marks> {
     let row = db.query_opt(
-        "SELECT is_admin, muted_until_ms, name_card FROM group_members \
+        "SELECT is_admin, muted_until_ms, name_card, custom_fields FROM group_members \
          WHERE channel_id = $1 AND uid = $2",
         params![channel_id, uid.as_str()],
     )?;
@@ -166,7 +200,13 @@ pub(crate) fn marks(db: &dyn Db, channel_id: i64, uid: &Uid) -> Result<Marks> {
         is_admin: row.get(0)?,
         muted_until_ms: row.get(1)?,
         name_card: row.get(2)?,
+        custom_fields: read_fields(&row.get::<String>(3)?)?,
     })
+}
+
+/// A member's custom fields, from their JSON column.
+pub(crate) fn read_fields(json: &str) -> Result<BTreeMap<String, String>> {
+    serde_json::from_str(json).map_err(StoreError::internal)
 }
 
 /// The name card the user has in the group (`""`: none, or not a member: leaving drops it).

@@ -322,8 +322,8 @@ pub fn members_for(
 /// A member's profile and marks, from their conversation of the group (`c`), for
 /// [`read_member`].
 const MEMBER_COLUMNS: &str = "u.uid, u.nick, u.avatar, u.custom_fields, u.allow_type, \
-     COALESCE(r.is_admin, 0), COALESCE(r.muted_until_ms, 0), COALESCE(r.name_card, '') \
-     FROM conversations c JOIN users u ON u.uid = c.uid \
+     COALESCE(r.is_admin, 0), COALESCE(r.muted_until_ms, 0), COALESCE(r.name_card, ''), \
+     COALESCE(r.custom_fields, '{}') FROM conversations c JOIN users u ON u.uid = c.uid \
      LEFT JOIN group_members r ON r.channel_id = c.channel_id AND r.uid = c.uid";
 
 fn read_member(row: &Row) -> Result<GroupMemberProfile> {
@@ -333,6 +333,7 @@ fn read_member(row: &Row) -> Result<GroupMemberProfile> {
             is_admin: row.get(5)?,
             muted_until_ms: row.get(6)?,
             name_card: row.get(7)?,
+            custom_fields: crate::group_members::read_fields(&row.get::<String>(8)?)?,
         },
     })
 }

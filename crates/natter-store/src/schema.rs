@@ -491,6 +491,10 @@ CREATE TABLE message_extensions (
     PRIMARY KEY (message_id, key)
 ) {without_rowid};
 "#,
+    r#"
+-- A member's custom fields in a group (Tencent's setGroupMemberCustomField), as a JSON object.
+ALTER TABLE group_members ADD COLUMN custom_fields {text} NOT NULL DEFAULT '{}';
+"#,
 ];
 
 impl Dialect {

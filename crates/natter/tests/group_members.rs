@@ -455,3 +455,69 @@ async fn the_app_backend_runs_the_members_of_a_group_it_made() {
         .await
         .expect_error(403, 40301, "permission_denied");
 }
+
+#[tokio::test]
+async fn members_set_their_own_custom_fields_and_the_owner_those_of_members() {
+    let server = common::Server::start().await;
+    let alice = server.user("alice").await;
+    let bob = server.user("bob").await;
+    let carol = server.user("carol").await;
+    let everyone = ["bob", "carol"].map(|uid| json!({"userID": uid}));
+    alice
+        .create_group(
+            json!({"groupID": "club", "name": "Club", "type": "Public", "memberList": everyone}),
+        )
+        .await;
+    let fields = |pairs: &[(&str, &str)]| -> Value {
+        pairs
+            .iter()
+            .map(|(key, value)| json!({"key": key, "value": value}))
+            .collect()
+    };
+
+    let own = update(
+        &bob,
+        "club",
+        json!({"userID": "bob", "memberCustomField": fields(&[("team", "blue"), ("level", "3")])}),
+    )
+    .await;
+    assert_eq!(
+        own["member"]["memberCustomField"],
+        fields(&[("level", "3"), ("team", "blue")]),
+        "by key"
+    );
+    // The owner changes bob's; an empty value removes a field; others see it in the list.
+    update(
+        &alice,
+        "club",
+        json!({"userID": "bob", "memberCustomField": fields(&[("level", ""), ("badge", "gold")])}),
+    )
+    .await;
+    let listed = carol.group_members("club").await;
+    let bobs = listed.iter().find(|m| m["userID"] == "bob").unwrap();
+    assert_eq!(
+        bobs["memberCustomField"],
+        fields(&[("badge", "gold"), ("team", "blue")])
+    );
+    let carols = listed.iter().find(|m| m["userID"] == "carol").unwrap();
+    assert_eq!(carols["memberCustomField"], json!([]));
+
+    // A plain member sets no one else's; a key twice, or a bad key, is refused.
+    bob.post(
+        &group_path("club", UPDATE),
+        json!({"userID": "carol", "memberCustomField": fields(&[("team", "red")])}),
+    )
+    .await
+    .expect_error(403, 40301, "permission_denied");
+    for bad in [
+        fields(&[("team", "red"), ("team", "blue")]),
+        fields(&[("", "x")]),
+    ] {
+        bob.post(
+            &group_path("club", UPDATE),
+            json!({"userID": "bob", "memberCustomField": bad}),
+        )
+        .await
+        .expect_error_naming(400, 40001, "invalid_argument", "memberCustomField");
+    }
+}

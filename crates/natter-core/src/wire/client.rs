@@ -685,11 +685,23 @@ pub struct GroupMember {
     pub mute_until: u64,
     /// The name they show in this group, `""` for none (Tencent's `nameCard`).
     pub name_card: String,
+    /// Their custom fields in this group, by key (Tencent's `memberCustomField`).
+    pub member_custom_field: Vec<MemberCustomField>,
+}
+
+/// One custom field of a member in a group.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, ToSchema)]
+pub struct MemberCustomField {
+    /// 1–32 bytes.
+    pub key: String,
+    /// Up to 512 bytes; `""` removes the field.
+    pub value: String,
 }
 
 /// `POST /v1/groups/{groupID}/members/update`: the owner or an admin changes a member, or a
-/// member their own name card (Tencent's `setGroupMemberRole`, `setGroupMemberMuteTime` and
-/// `setGroupMemberNameCard`). At least one of the three; each is checked before any is made.
+/// member their own name card and custom fields (Tencent's `setGroupMemberRole`,
+/// `setGroupMemberMuteTime`, `setGroupMemberNameCard` and `setGroupMemberCustomField`). At
+/// least one of the four; each is checked before any is made.
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 #[schema(example = json!({"userID": "bob", "muteTime": 600}))]
@@ -705,6 +717,11 @@ pub struct GroupMemberUpdate {
     /// The name the member shows in this group; `""` clears it.
     #[serde(default)]
     pub name_card: Option<String>,
+    /// Custom fields to set (Tencent's `setGroupMemberCustomField`): a member sets their own, the
+    /// owner and the admins those of members they rank above; an empty value removes a field.
+    /// 20 at most per member.
+    #[serde(default)]
+    pub member_custom_field: Option<Vec<MemberCustomField>>,
 }
 
 /// The group and the member after a change to the member.

@@ -3993,6 +3993,8 @@ export interface components {
             muteUntil: number;
             /** @description The name they show in this group, `""` for none (Tencent's `nameCard`). */
             nameCard: string;
+            /** @description Their custom fields in this group, by key (Tencent's `memberCustomField`). */
+            memberCustomField: components["schemas"]["MemberCustomField"][];
         };
         /**
          * @description `POST /v1/groups/{groupID}/members` and `/members/remove`: the users to add or remove
@@ -4028,8 +4030,9 @@ export interface components {
         };
         /**
          * @description `POST /v1/groups/{groupID}/members/update`: the owner or an admin changes a member, or a
-         *     member their own name card (Tencent's `setGroupMemberRole`, `setGroupMemberMuteTime` and
-         *     `setGroupMemberNameCard`). At least one of the three; each is checked before any is made.
+         *     member their own name card and custom fields (Tencent's `setGroupMemberRole`,
+         *     `setGroupMemberMuteTime`, `setGroupMemberNameCard` and `setGroupMemberCustomField`). At
+         *     least one of the four; each is checked before any is made.
          * @example {
          *       "muteTime": 600,
          *       "userID": "bob"
@@ -4046,6 +4049,12 @@ export interface components {
             muteTime?: number | null;
             /** @description The name the member shows in this group; `""` clears it. */
             nameCard?: string | null;
+            /**
+             * @description Custom fields to set (Tencent's `setGroupMemberCustomField`): a member sets their own, the
+             *     owner and the admins those of members they rank above; an empty value removes a field.
+             *     20 at most per member.
+             */
+            memberCustomField?: components["schemas"]["MemberCustomField"][] | null;
         };
         /** @description The members found in one group. */
         GroupMembersFound: {
@@ -4226,6 +4235,13 @@ export interface components {
             /** Format: int64 */
             markType: number;
             enableMark: boolean;
+        };
+        /** @description One custom field of a member in a group. */
+        MemberCustomField: {
+            /** @description 1–32 bytes. */
+            key: string;
+            /** @description Up to 512 bytes; `""` removes the field. */
+            value: string;
         };
         Message: {
             messageID: string;
@@ -5806,6 +5822,7 @@ export type JoinGroupRequest = components['schemas']['JoinGroupRequest'];
 export type JoinedGroup = components['schemas']['JoinedGroup'];
 export type LastMessage = components['schemas']['LastMessage'];
 export type MarkRequest = components['schemas']['MarkRequest'];
+export type MemberCustomField = components['schemas']['MemberCustomField'];
 export type Message = components['schemas']['Message'];
 export type MessageChange = components['schemas']['MessageChange'];
 export type MessageExtension = components['schemas']['MessageExtension'];
