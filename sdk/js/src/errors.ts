@@ -12,8 +12,9 @@
  * names, forwarding, which says Tencent's 2450–2454, reactions, which say Tencent's
  * 23005–23007 and 23009, pinGroupMessage, which says Tencent's 10070 when the group has the most
  * pinned messages, sendMessageReadReceipt, which says Tencent's 2114 when no message of
- * its list asks for a receipt, searchCloudMessages, which says Tencent's 60020 when the server
- * has no search, and the user status calls, whose `failureUserList` says Tencent's 70107 for a
+ * its list asks for a receipt, the cloud searches (searchCloudMessages, searchCloudUsers,
+ * searchCloudGroups, searchCloudGroupMembers), which say Tencent's 60020 when the server has no
+ * such search, and the user status calls, whose `failureUserList` says Tencent's 70107 for a
  * user the server does not know.
  */
 
@@ -143,9 +144,10 @@ export const ErrorCode = {
    */
   READ_RECEIPT_MSG_LIST_EMPTY: 2114,
   /**
-   * searchCloudMessages: the server has no message search (one older than `POST
-   * /v1/messages/search`, which answers 404): Tencent's server code for search not enabled, which
-   * its SDK hands on and apps compare with; `error` and `status` stay the server's.
+   * The cloud searches: the server has no such search (one older than `POST /v1/messages/search`,
+   * or than `/v1/search/users`, `/groups` and `/group-members`, answers 404): Tencent's server code
+   * for search not enabled, which its SDK hands on and apps compare with; `error` and `status`
+   * stay the server's.
    */
   SEARCH_UNAVAILABLE: 60020,
   /**

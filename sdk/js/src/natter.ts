@@ -13,9 +13,12 @@
  * FRIEND_APPLICATION_LIST_UPDATED and FRIEND_GROUP_LIST_UPDATED carry (friends.ts), the files of
  * media messages and their payloads (media.ts), forwarded chat records (merger.ts), message
  * reactions (reactions.ts), read receipts of single messages (receipts.ts), pinned group messages
- * (pins.ts), message search (search.ts), user status (status.ts) and the handlers (emitter.ts).
+ * (pins.ts), group counters (counters.ts), message search (search.ts), the searches of users,
+ * groups and members (directory.ts), following (follows.ts), user status (status.ts) and the
+ * handlers (emitter.ts).
  */
 import { BlocklistFeed } from './blocklist.js';
+import { checkCounterStep, checkGetCounters, checkSetCounters, toCounterUpdate } from './counters.js';
 import { EVENT, TSignaling, TYPES, type EventName, type TSignalingValue, type TypesValue } from './constants.js';
 import {
   GROUP_NOTICE,
@@ -34,6 +37,7 @@ import {
   toProfile,
 } from './convert.js';
 import { Delivery, isNewForGap, isOnlineOnly, type Gap } from './delivery.js';
+import { DIRECTORY_SEARCHES, directoryRequest, directorySearchError, toMembersFound, type DirectorySearchCall } from './directory.js';
 import { Emitter } from './emitter.js';
 import { ErrorCode, NatterError, invalidArgument, notLoggedIn, tooManyConversations, unsupported } from './errors.js';
 import {
@@ -51,6 +55,17 @@ import {
   deleteDirection,
   refuseFriendCustomField,
 } from './friends.js';
+import {
+  FOLLOW_LISTS,
+  MAX_USERS_PER_FOLLOW_QUESTION,
+  checkFollowCursor,
+  checkFollowIDs,
+  checkFollowInfoIDs,
+  checkFollowTypeIDs,
+  toFollowInfo,
+  toFollowType,
+  toFollowedUser,
+} from './follows.js';
 import { GroupListFeed } from './group_list.js';
 import { ListFeed } from './list_feed.js';
 import { HttpClient, RawJson, conversationPath, groupPath, type FetchLike, type Query } from './http.js';
@@ -157,7 +172,10 @@ import type {
   DeleteFriendResult,
   DeleteGroupMemberOptions,
   DeleteGroupMemberResult,
+  DecreaseGroupCounterOptions,
   EventData,
+  FollowListResult,
+  FollowResult,
   Friend,
   FriendApplicationListResult,
   FriendGroup,
@@ -171,6 +189,8 @@ import type {
   GetFriendProfileResult,
   GetGroupAttributesOptions,
   GetGroupCountersOptions,
+  GroupCountersResult,
+  IncreaseGroupCounterOptions,
   GetGroupMemberListOptions,
   GetGroupMemberProfileOptions,
   GetGroupMessageReadMemberListOptions,
@@ -214,12 +234,19 @@ import type {
   RefuseFriendApplicationOptions,
   RenameConversationGroupOptions,
   RenameFriendGroupOptions,
+  SearchCloudGroupMembersOptions,
+  SearchCloudGroupMembersResult,
+  SearchCloudGroupsOptions,
+  SearchCloudGroupsResult,
   SearchCloudMessagesOptions,
   SearchCloudMessagesResult,
+  SearchCloudUsersOptions,
+  SearchCloudUsersResult,
   SendMessageOptions,
   SetAllMessageReadOptions,
   SetConversationCustomDataOptions,
   SetConversationDraftOptions,
+  SetGroupCountersOptions,
   SetGroupMemberMuteTimeOptions,
   SetGroupMemberNameCardOptions,
   SetGroupMemberRoleOptions,
@@ -230,6 +257,8 @@ import type {
   UnsubscribeUserStatusOptions,
   UpdateFriendOptions,
   UpdateGroupProfileOptions,
+  UserFollowInfo,
+  UserFollowType,
   UserInfo,
   UserStatus,
   UserStatusSubscriptionResult,
@@ -251,6 +280,16 @@ import {
   type WireDeletedFriends,
   type WireEventData,
   type WireFolderList,
+  type WireFollowInfo,
+  type WireFollowInfoList,
+  type WireFollowList,
+  type WireFollowQuestion,
+  type WireFollowRequest,
+  type WireFollowResult,
+  type WireFollowResultList,
+  type WireFollowType,
+  type WireFollowTypeList,
+  type WireFollowedUser,
   type WireFriend,
   type WireFriendApplicationList,
   type WireFriendApplicationRef,
@@ -265,6 +304,13 @@ import {
   type WireRenameFriendGroup,
   type WireGroup,
   type WireGroupApplicationList,
+  type WireGroupCounter,
+  type WireGroupCounterStep,
+  type WireGroupCounters,
+  type WireGroupCountersRequest,
+  type WireGroupMemberSearchResult,
+  type WireGroupMembersFound,
+  type WireGroupSearchResult,
   type WireGroupList,
   type WireGroupMemberList,
   type WireGroupOnlineMemberCount,
@@ -300,10 +346,12 @@ import {
   type WireSearchMessagesResponse,
   type WireSearchResult,
   type WireSendMessageReply,
+  type WireSetGroupCountersRequest,
   type WireSyncReply,
   type WireTotalUnread,
   type WireUpdatedGroupMember,
   type WireUploadedFile,
+  type WireUserSearchResult,
   type WireSetSelfStatusRequest,
   type WireUserStatus,
   type WireUserStatusFailure,
@@ -356,10 +404,15 @@ const HANDLE_ACTIONS: ReadonlySet<unknown> = new Set(['Agree', 'Reject']);
 
 /**
  * The modules of Tencent's SDK whose calls Natter offers (callExperimentalAPI's `canIUseModule`):
- * groups, friends, and cloud search for its searchCloudMessages (its searches of groups, users
- * and members stay unsupported).
+ * groups (group counters too), friends, cloud search (messages, users, groups and members) and
+ * following.
  */
-const AVAILABLE_MODULES: ReadonlySet<unknown> = new Set(['group-module', 'relationship-module', 'cloud-search-module']);
+const AVAILABLE_MODULES: ReadonlySet<unknown> = new Set([
+  'group-module',
+  'relationship-module',
+  'cloud-search-module',
+  'follow-module',
+]);
 
 /** Who may add a user as a friend (`TYPES.ALLOW_TYPE_*`, updateMyProfile's `allowType`). */
 const ALLOW_TYPES: ReadonlySet<unknown> = new Set([
@@ -372,11 +425,12 @@ const ALLOW_TYPES: ReadonlySet<unknown> = new Set([
 const SDK_VERSION = '0.1.0';
 
 /**
- * The bits of Tencent's paid features (`isCommercialAbilityEnabled`'s, its SDK's `canIUse`) that
- * Natter has: user status (2^7, Tencent's `USER_STATUS`) and message reactions (2^48, Tencent's
- * `MSG_REACTION`).
+ * The bits of Tencent's paid features (`isCommercialAbilityEnabled`'s, its SDK's `canIUse`, which
+ * its group counter and follow calls check before anything else) that Natter has: user status
+ * (2^7, Tencent's `USER_STATUS`), group counters (2^15, `GRP_COUNTER`), message reactions (2^48,
+ * `MSG_REACTION`) and following (2^52, `FOLLOW`).
  */
-const COMMERCIAL_FEATURES = (1n << 7n) | (1n << 48n);
+const COMMERCIAL_FEATURES = (1n << 7n) | (1n << 15n) | (1n << 48n) | (1n << 52n);
 
 /** The most messages one deleteMessage call may carry (Tencent's limit, and the server's). */
 export const MAX_MESSAGES_PER_DELETE = 30;
@@ -860,13 +914,14 @@ export class Natter extends TencentUnsupported {
   /**
    * Tencent's `callExperimentalAPI`, for the questions TUIKit's engine asks on every login, answered
    * as Tencent's SDK answers them: `canIUseModule` is `true` for `'group-module'`,
-   * `'relationship-module'` (friends, friend requests and friend groups) and
-   * `'cloud-search-module'` (searchCloudMessages; Tencent's full SDK has every module) and `false`
-   * for every other module (Natter has no signalling or follows);
+   * `'relationship-module'` (friends, friend requests and friend groups), `'cloud-search-module'`
+   * (the searches of messages, users, groups and members; Tencent's full SDK has every module) and
+   * `'follow-module'`, and `false` for every other module (Natter has no signalling);
    * `isCommercialAbilityEnabled` resolves `{ enabled: true }` when every feature bit asked is one
    * Natter has, as Tencent's tells of those bought: user status (2^7, Tencent's `USER_STATUS`:
-   * setSelfStatus, getUserStatus, subscribeUserStatus) and message reactions (2^48, TUIKit's
-   * `enabledEmojiPlugin`); `{ enabled: false }` for the others (translation, speech to text…);
+   * setSelfStatus, getUserStatus, subscribeUserStatus), group counters (2^15, `GRP_COUNTER`),
+   * message reactions (2^48, TUIKit's `enabledEmojiPlugin`) and following (2^52, `FOLLOW`);
+   * `{ enabled: false }` for the others (translation, speech to text…);
    * `statTUIKeyFeatures` reports usage to Tencent, which Natter does not collect: it does nothing and
    * returns `undefined`, as Tencent's. Any other API rejects -2 naming it.
    */
@@ -1064,6 +1119,13 @@ export class Natter extends TencentUnsupported {
         // call included) too.
         this.emitPinned(data as Partial<WireEventData['groupPinnedMessageUpdated']>);
         break;
+      case 'groupCounterUpdated': {
+        // One per counter changed, to every device of every current member, the changing user's
+        // own (this instance's own call included) too, as Tencent's server tells its own SDK.
+        const update = toCounterUpdate(data as Partial<WireGroupCounter>);
+        if (update !== null) this.emit(EVENT.GROUP_COUNTER_UPDATED, update);
+        break;
+      }
       case 'messagesDeleted':
         this.forgetDeleted(String(data.conversationID ?? ''), asArray<string>(data.messageIDList));
         break;
@@ -2346,15 +2408,66 @@ export class Natter extends TencentUnsupported {
   }
 
   /**
-   * `{ counters: {} }`, as Tencent's answers for a group with no counters set: Natter's groups
-   * have none (setting them rejects, -2). For a group the user is a member of, as
-   * getGroupAttributes.
+   * Sets counters of the group, as Tencent's: `{ counters }`, those set, as they now are (the
+   * group's others are kept; those it lacks are added, at most 20 a group). Any current member
+   * sets them; every device of every current member, this instance included, then gets
+   * GROUP_COUNTER_UPDATED for each. Two members setting one counter at once: the later wins.
+   * Rejects with the server's codes: 40301 for a group the user never joined, 40302 for one they
+   * left or that was dismissed, 40401 for none, 40901 (`conflict`) when the group would have more
+   * than 20, 40001 for more than 20 in one call or a key of over 128 bytes. A `groupID` that is
+   * no group ID, no counters, or a value that is no whole number are refused with 40001 before
+   * any request (see counters.ts).
    */
-  async getGroupCounters(options: GetGroupCountersOptions): Promise<ChatResponse<{ counters: Record<string, number> }>> {
-    checkGroupID(options?.groupID);
-    if (options.keyList !== undefined) checkKeyList(options.keyList, 'keyList: an array of counter keys, [] for all');
-    await this.checkMember(options.groupID);
-    return ok({ counters: {} });
+  async setGroupCounters(options: SetGroupCountersOptions): Promise<ChatResponse<GroupCountersResult>> {
+    const { groupID, counters } = checkSetCounters(options);
+    if (this.userID === null) throw notLoggedIn();
+    const body: WireSetGroupCountersRequest = { counters };
+    const reply = await this.http.post<WireGroupCounters>(groupPath(groupID, '/counters'), body);
+    return ok({ counters: { ...reply.counters } });
+  }
+
+  /**
+   * Raises a counter of the group by `value` (a counter the group lacks starts at 0), as
+   * Tencent's: `{ counters: { [key]: value } }`, the counter as it now is. Two members raising it
+   * at once both count. Tells every member's devices as setGroupCounters, and is refused as it
+   * is; a counter that would leave 64 bits too (40001). A `value` that is no whole number above
+   * 0 (Tencent's refuses 0 as missing) is refused with 40001 before any request.
+   */
+  async increaseGroupCounter(options: IncreaseGroupCounterOptions): Promise<ChatResponse<GroupCountersResult>> {
+    return this.stepGroupCounter(checkCounterStep(options, 'increaseGroupCounter'), '/counters/increase');
+  }
+
+  /**
+   * Lowers a counter of the group by `value`, as Tencent's; a counter may go below 0. As
+   * increaseGroupCounter otherwise.
+   */
+  async decreaseGroupCounter(options: DecreaseGroupCounterOptions): Promise<ChatResponse<GroupCountersResult>> {
+    return this.stepGroupCounter(checkCounterStep(options, 'decreaseGroupCounter'), '/counters/decrease');
+  }
+
+  private async stepGroupCounter(
+    { groupID, key, value }: IncreaseGroupCounterOptions,
+    suffix: string,
+  ): Promise<ChatResponse<GroupCountersResult>> {
+    if (this.userID === null) throw notLoggedIn();
+    const body: WireGroupCounterStep = { key, value };
+    const reply = await this.http.post<WireGroupCounter>(groupPath(groupID, suffix), body);
+    return ok({ counters: { [reply.key]: reply.value } });
+  }
+
+  /**
+   * The group's counters, as Tencent's: `{ counters }`, those of `keyList` the group has (left out
+   * or `[]`: every one; `{}` for a group with none). Asked of the server on every call, where
+   * Tencent's answers from what it holds for 30 s. A current member only: 40302 for a group the
+   * user left or that was dismissed, 40301 for one they never joined, 40401 for none. TUIKit reads
+   * them whenever it opens a group.
+   */
+  async getGroupCounters(options: GetGroupCountersOptions): Promise<ChatResponse<GroupCountersResult>> {
+    const { groupID, keyList } = checkGetCounters(options);
+    if (this.userID === null) throw notLoggedIn();
+    const body: WireGroupCountersRequest = keyList === undefined ? {} : { keyList };
+    const reply = await this.http.post<WireGroupCounters>(groupPath(groupID, '/counters/get'), body);
+    return ok({ counters: { ...reply.counters } });
   }
 
   /** Rejects unless the user is a member of the group now, as the server shows them the group. */
@@ -4340,6 +4453,104 @@ export class Natter extends TencentUnsupported {
     return list.slice(0, MAX_USERS_PER_STATUS_SUBSCRIPTION);
   }
 
+  // ---------------------------------------------------------------- following
+
+  /**
+   * The user follows the users named, one way and without asking them, as Tencent's: `data` is
+   * the array of each one's result, in order, `{ userID, resultCode, resultInfo }`: `resultCode`
+   * 0 when done (following someone followed already too, the follow kept as it was), else the
+   * server's code of why not (40001 the user themself or a malformed userID, 40401 no such user,
+   * 40901 the user follows 5,000 already); one refused does not stop the others. 1–20 userIDs,
+   * else 40001 before any request. Nobody is told (the follow list events are never sent).
+   */
+  async followUser(userIDList: string[]): Promise<ChatResponse<FollowResult[]>> {
+    return this.changeFollows('/v1/follows', checkFollowIDs(userIDList, 'followUser'));
+  }
+
+  /** The user stops following the users named, as followUser; one not followed has `resultCode` 40401. */
+  async unfollowUser(userIDList: string[]): Promise<ChatResponse<FollowResult[]>> {
+    return this.changeFollows('/v1/follows/remove', checkFollowIDs(userIDList, 'unfollowUser'));
+  }
+
+  private async changeFollows(path: string, userIDList: string[]): Promise<ChatResponse<FollowResult[]>> {
+    if (this.userID === null) throw notLoggedIn();
+    const body: WireFollowRequest = { userIDList };
+    const reply = await this.http.post<WireFollowResultList>(path, body);
+    return ok(
+      asArray<WireFollowResult>(reply.resultList).map(({ userID, resultCode, resultInfo }) => ({ userID, resultCode, resultInfo })),
+    );
+  }
+
+  /**
+   * A page of the users who follow the user, as Tencent's: `{ resultList, nextCursor }`, newest
+   * follow first, 500 a page, each `{ userID, followTime, nick, avatar }` (`followTime` in
+   * seconds). Pass `nextCursor` back for the next page; it is `''` after the last. A `nextCursor`
+   * that is no string is refused with 40001 before any request, one no page gave by the server
+   * (40001).
+   */
+  async getMyFollowersList(nextCursor = ''): Promise<ChatResponse<FollowListResult>> {
+    return this.followList('getMyFollowersList', nextCursor);
+  }
+
+  /** A page of the users the user follows, as getMyFollowersList. */
+  async getMyFollowingList(nextCursor = ''): Promise<ChatResponse<FollowListResult>> {
+    return this.followList('getMyFollowingList', nextCursor);
+  }
+
+  /**
+   * A page of the user's mutual followers (users who follow the user and whom the user follows),
+   * as getMyFollowersList; `followTime` is when the user followed them.
+   */
+  async getMutualFollowersList(nextCursor = ''): Promise<ChatResponse<FollowListResult>> {
+    return this.followList('getMutualFollowersList', nextCursor);
+  }
+
+  private async followList(call: keyof typeof FOLLOW_LISTS, nextCursor: unknown): Promise<ChatResponse<FollowListResult>> {
+    const cursor = checkFollowCursor(nextCursor, call);
+    if (this.userID === null) throw notLoggedIn();
+    // No count: the server's page is Tencent's, 500.
+    const reply = await this.http.get<WireFollowList>('/v1/follows', { type: FOLLOW_LISTS[call], cursor: cursor || undefined });
+    return ok({
+      resultList: asArray<WireFollowedUser>(reply.resultList).map(toFollowedUser),
+      nextCursor: typeof reply.nextCursor === 'string' ? reply.nextCursor : '',
+    });
+  }
+
+  /**
+   * How many follow each user named, how many they follow, and how many both, as Tencent's: `data`
+   * is an array in the order asked, each `{ userID, followersCount, followingCount,
+   * mutualFollowersCount }` (`userID` is Natter's addition). Anyone's counts; a user the server
+   * does not know has 0s. Without `userIDList` (or with `[]`), the user's own. At most 100
+   * userIDs, else 40001 before any request.
+   */
+  async getUserFollowInfo(userIDList?: string[]): Promise<ChatResponse<UserFollowInfo[]>> {
+    const list = checkFollowInfoIDs(userIDList);
+    if (this.userID === null) throw notLoggedIn();
+    const body: WireFollowQuestion = list.length === 0 ? {} : { userIDList: list };
+    const reply = await this.http.post<WireFollowInfoList>('/v1/follows/info', body);
+    return ok(asArray<WireFollowInfo>(reply.followInfoList).map(toFollowInfo));
+  }
+
+  /**
+   * How each user named stands to the user, as Tencent's: `data` is an array in the order asked,
+   * each `{ userID, followType }`, 0 neither follows the other, 1 they follow the user, 2 the user
+   * follows them, 3 both. Past 100 userIDs, only the first 100 are asked about (with a warning),
+   * as Tencent's; none is refused with 40001 before any request.
+   */
+  async checkFollowType(userIDList: string[]): Promise<ChatResponse<UserFollowType[]>> {
+    let list = checkFollowTypeIDs(userIDList);
+    if (this.userID === null) throw notLoggedIn();
+    if (list.length > MAX_USERS_PER_FOLLOW_QUESTION) {
+      this.warn(
+        `checkFollowType: the length of userIDList cannot exceed ${MAX_USERS_PER_FOLLOW_QUESTION}: asking about the first ${MAX_USERS_PER_FOLLOW_QUESTION}`,
+      );
+      list = list.slice(0, MAX_USERS_PER_FOLLOW_QUESTION);
+    }
+    const body: WireFollowQuestion = { userIDList: list };
+    const reply = await this.http.post<WireFollowTypeList>('/v1/follows/check', body);
+    return ok(asArray<WireFollowType>(reply.resultList).map(toFollowType));
+  }
+
   // ---------------------------------------------------------------- search
 
   /**
@@ -4370,9 +4581,69 @@ export class Natter extends TencentUnsupported {
       searchResultList: searchResultList(asArray<WireSearchResult>(reply.searchResultList), allConversations, (wires) =>
         wires.map((w) => this.keep(w, me)),
       ),
-      cursor: typeof reply.cursor === 'string' ? reply.cursor : '',
-      totalCount: typeof reply.totalCount === 'number' ? reply.totalCount : 0,
+      ...page(reply),
     });
+  }
+
+  /**
+   * Tencent's searchCloudUsers, over the server's (`POST /v1/search/users`): `{ searchResultList,
+   * cursor, totalCount }`, the users whose nick holds the words (any of them, or all with
+   * `keywordListMatchType: 'and'`) or whose userID is one, by userID, `count` a page (1–100,
+   * default 20), each a Profile as getUserProfile gives it. Any user finds any user. `cursor`
+   * (pass it back for the next page) is `''` on the last page; `totalCount` counts every user
+   * found. `userGenderType`, `miniBirthday` and `maxBirthday` reject with -2 (Natter's profiles
+   * have neither). Bad options reject with 40001 before any request (see directory.ts), as
+   * Tencent's throws "Params validate failed"; a server without this search with Tencent's 60020.
+   */
+  async searchCloudUsers(options: SearchCloudUsersOptions): Promise<ChatResponse<SearchCloudUsersResult>> {
+    const reply = await this.directorySearch<WireUserSearchResult>('searchCloudUsers', options);
+    return ok({ ...page(reply), searchResultList: asArray<WireProfile>(reply.searchResultList).map(toProfile) });
+  }
+
+  /**
+   * Tencent's searchCloudGroups, over the server's (`POST /v1/search/groups`): `{
+   * searchResultList, cursor, totalCount }` as searchCloudUsers, the groups whose name holds the
+   * words or whose groupID is one, by groupID, each a Group as getGroupProfile gives it. Anyone
+   * finds public, meeting and community groups; a work group only its members; AVChatRoom and
+   * dismissed groups no one. `groupTypeList` narrows to Tencent's four types (`TYPES.GRP_WORK`,
+   * `GRP_PUBLIC`, `GRP_MEETING`, `GRP_COMMUNITY`; any other, AVChatRoom too, is refused with
+   * 40001). As Tencent's search, the groups say nothing of the user's place in them
+   * (`selfInfo.role` `''`): ask getGroupProfile for that.
+   */
+  async searchCloudGroups(options: SearchCloudGroupsOptions): Promise<ChatResponse<SearchCloudGroupsResult>> {
+    const me = this.userID ?? '';
+    const reply = await this.directorySearch<WireGroupSearchResult>('searchCloudGroups', options);
+    // Not presentGroup: a found group's empty role is no news of the user's (they may be its owner).
+    const searchResultList = asArray<WireGroup>(reply.searchResultList).map((wire) => toGroup(wire, { userID: me }));
+    return ok({ ...page(reply), searchResultList });
+  }
+
+  /**
+   * Tencent's searchCloudGroupMembers, over the server's (`POST /v1/search/group-members`): `{
+   * searchResultList, cursor, totalCount }` as searchCloudUsers, the current members of the
+   * user's own groups whose nick, or name card in the group, holds the words or whose userID is
+   * one, by group: each entry `{ groupInfo: { groupID, name, type, avatar }, memberList: [{
+   * userID, nick, nameCard, avatar }] }`, by groupID and then userID. `count` counts members, so a
+   * group may go on on the next page; `totalCount` counts a user found in two groups twice.
+   * `groupIDList` (at most 100) narrows to some of the user's groups, `groupTypeList` to types, as
+   * searchCloudGroups.
+   */
+  async searchCloudGroupMembers(
+    options: SearchCloudGroupMembersOptions,
+  ): Promise<ChatResponse<SearchCloudGroupMembersResult>> {
+    const reply = await this.directorySearch<WireGroupMemberSearchResult>('searchCloudGroupMembers', options);
+    return ok({ ...page(reply), searchResultList: asArray<WireGroupMembersFound>(reply.searchResultList).map(toMembersFound) });
+  }
+
+  /** A search of users, groups or members: the options checked, then the server asked. */
+  private async directorySearch<T>(call: DirectorySearchCall, options: unknown): Promise<T> {
+    const body = directoryRequest(call, options);
+    if (this.userID === null) throw notLoggedIn();
+    try {
+      return await this.http.post<T>(DIRECTORY_SEARCHES[call].path, body);
+    } catch (err) {
+      throw directorySearchError(call, err);
+    }
   }
 
   /**
@@ -4835,6 +5106,14 @@ function operationResult(ids: ConversationID[]): ConversationOperationResult {
 
 function asArray<T>(value: unknown): T[] {
   return Array.isArray(value) ? (value as T[]) : [];
+}
+
+/** Where a search's page leaves off, as Tencent's: the next page's `cursor` (`''` after the last) and `totalCount`. */
+function page(reply: { cursor?: unknown; totalCount?: unknown }): { cursor: string; totalCount: number } {
+  return {
+    cursor: typeof reply.cursor === 'string' ? reply.cursor : '',
+    totalCount: typeof reply.totalCount === 'number' ? reply.totalCount : 0,
+  };
 }
 
 function minDefined(a: number | undefined, b: number | undefined): number | undefined {

@@ -67,14 +67,9 @@ export function searchRequest(options: SearchCloudMessagesOptions, nowSeconds: n
   if (typeof options !== 'object' || options === null || Array.isArray(options)) {
     throw invalidArgument(`${CALL}: options { keywordList, senderUserIDList?, messageTypeList?, conversationID?, … } required`);
   }
-  const keywordList = stringList(options.keywordList, 'keywordList', MAX_SEARCH_KEYWORDS);
-  for (const [i, word] of keywordList.entries()) {
-    if (encoder.encode(word).length > MAX_SEARCH_KEYWORD_BYTES) {
-      throw invalidArgument(`${CALL}: keywordList[${i}]: 1 to ${MAX_SEARCH_KEYWORD_BYTES} bytes`);
-    }
-  }
-  const senderUserIDList = stringList(options.senderUserIDList, 'senderUserIDList', MAX_SEARCH_SENDERS);
-  const messageTypeList = stringList(options.messageTypeList, 'messageTypeList', Infinity);
+  const keywordList = checkKeywordList(options.keywordList, CALL);
+  const senderUserIDList = stringList(options.senderUserIDList, 'senderUserIDList', MAX_SEARCH_SENDERS, CALL);
+  const messageTypeList = stringList(options.messageTypeList, 'messageTypeList', Infinity, CALL);
   const unsearchable = messageTypeList.find((t) => !SEARCHABLE_MESSAGE_TYPES.has(t));
   if (unsearchable !== undefined) {
     throw invalidArgument(
@@ -85,10 +80,7 @@ export function searchRequest(options: SearchCloudMessagesOptions, nowSeconds: n
     throw invalidArgument(`${CALL}: keywordList: 1 to ${MAX_SEARCH_KEYWORDS} words, unless senderUserIDList or messageTypeList is given`);
   }
 
-  const matchType: unknown = options.keywordListMatchType ?? '';
-  if (matchType !== '' && matchType !== 'or' && matchType !== 'and') {
-    throw invalidArgument(`${CALL}: keywordListMatchType: 'or' or 'and'`);
-  }
+  const matchType = checkMatchType(options.keywordListMatchType, CALL);
   const conversationID: unknown = options.conversationID ?? '';
   if (typeof conversationID !== 'string') {
     throw invalidArgument(`${CALL}: conversationID: a conversation ID such as "C2Cbob" or "GROUPteam"; leave it out for all`);
@@ -115,13 +107,36 @@ export function searchRequest(options: SearchCloudMessagesOptions, nowSeconds: n
   return body;
 }
 
+/**
+ * A search's `keywordList`: none (`[]`), or at most 5 non-empty words of at most 100 bytes each
+ * (the server's limit), as every cloud search takes them.
+ */
+export function checkKeywordList(value: unknown, call: string): string[] {
+  const words = stringList(value, 'keywordList', MAX_SEARCH_KEYWORDS, call);
+  for (const [i, word] of words.entries()) {
+    if (encoder.encode(word).length > MAX_SEARCH_KEYWORD_BYTES) {
+      throw invalidArgument(`${call}: keywordList[${i}]: 1 to ${MAX_SEARCH_KEYWORD_BYTES} bytes`);
+    }
+  }
+  return words;
+}
+
+/** A search's `keywordListMatchType`: `'or'` or `'and'`, or `''` when left out (the server's `or`). */
+export function checkMatchType(value: unknown, call: string): '' | 'or' | 'and' {
+  const matchType: unknown = value ?? '';
+  if (matchType !== '' && matchType !== 'or' && matchType !== 'and') {
+    throw invalidArgument(`${call}: keywordListMatchType: 'or' or 'and'`);
+  }
+  return matchType;
+}
+
 /** A list option: none (`[]`), or an array of at most `max` non-empty strings. */
-function stringList(value: unknown, name: string, max: number): string[] {
+export function stringList(value: unknown, name: string, max: number, call: string): string[] {
   if (value === undefined || value === null) return [];
   if (!Array.isArray(value) || value.some((v) => typeof v !== 'string' || v === '')) {
-    throw invalidArgument(`${CALL}: ${name}: an array of non-empty strings`);
+    throw invalidArgument(`${call}: ${name}: an array of non-empty strings`);
   }
-  if (value.length > max) throw invalidArgument(`${CALL}: ${name}: ${value.length} given; at most ${max}`);
+  if (value.length > max) throw invalidArgument(`${call}: ${name}: ${value.length} given; at most ${max}`);
   return [...(value as string[])];
 }
 
@@ -179,11 +194,20 @@ export function searchResultList(
  * (`ErrorCode.SEARCH_UNAVAILABLE`, the server's `error` and `status` kept); anything else as it is.
  */
 export function searchError(err: unknown): unknown {
+  return unavailableSearch(err, CALL, 'message search', '/v1/messages/search');
+}
+
+/**
+ * A failed cloud search (`call`, `what` it searches, over `POST <path>`) as the app gets it: a 404,
+ * which the search paths answer only on a server older than them, is Tencent's 60020; anything
+ * else as it is.
+ */
+export function unavailableSearch(err: unknown, call: string, what: string, path: string): unknown {
   if (!(err instanceof NatterError) || err.status !== 404) return err;
   return new NatterError({
     code: ErrorCode.SEARCH_UNAVAILABLE,
     error: err.error,
-    message: `${CALL}: this server has no message search (POST /v1/messages/search): ${err.message}`,
+    message: `${call}: this server has no ${what} (POST ${path}): ${err.message}`,
     status: err.status,
     cause: err,
   });

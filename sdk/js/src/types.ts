@@ -1008,6 +1008,98 @@ export interface SearchCloudMessagesResult {
   totalCount: number;
 }
 
+/**
+ * searchCloudUsers' options, as Tencent's (`USER_CLOUD_SEARCH_OPTIONS`): users whose nick holds
+ * a word, or whose userID is one.
+ */
+export interface SearchCloudUsersOptions {
+  /** 1–5 words, each 1–100 bytes; required. Letters A–Z match either case. */
+  keywordList?: string[];
+  /** `'or'` (the default): users with any of the words; `'and'`: with all of them. */
+  keywordListMatchType?: 'or' | 'and';
+  /** 1–100 users a page (default 20). */
+  count?: number;
+  /** The `cursor` of the page before; left out (or `''`) for the first page. */
+  cursor?: string;
+  /** Tencent's gender filter: Natter's profiles have none, so giving it rejects (-2). */
+  userGenderType?: string;
+  /** Tencent's birthday filters: Natter's profiles have none, so giving either rejects (-2). */
+  miniBirthday?: number;
+  maxBirthday?: number;
+}
+
+/**
+ * searchCloudGroups' options, as Tencent's (`GROUP_CLOUD_SEARCH_OPTIONS`): groups whose name
+ * holds a word, or whose groupID is one.
+ */
+export interface SearchCloudGroupsOptions {
+  /** 1–5 words, each 1–100 bytes; required. Letters A–Z match either case. */
+  keywordList?: string[];
+  /** `'or'` (the default): groups with any of the words; `'and'`: with all of them. */
+  keywordListMatchType?: 'or' | 'and';
+  /**
+   * Only groups of these types: `TYPES.GRP_WORK`, `GRP_PUBLIC`, `GRP_MEETING`, `GRP_COMMUNITY`
+   * (any other is refused; AVChatRoom groups are never searched); left out or `[]`, all four.
+   */
+  groupTypeList?: string[];
+  /** 1–100 groups a page (default 20). */
+  count?: number;
+  /** The `cursor` of the page before; left out (or `''`) for the first page. */
+  cursor?: string;
+}
+
+/**
+ * searchCloudGroupMembers' options, as Tencent's (`MEMBER_CLOUD_SEARCH_OPTIONS`): members of the
+ * user's own groups whose nick or name card in the group holds a word, or whose userID is one.
+ */
+export interface SearchCloudGroupMembersOptions extends SearchCloudGroupsOptions {
+  /** Only these of the user's groups (at most 100); left out or `[]`, all of them. */
+  groupIDList?: string[];
+}
+
+/** searchCloudUsers' answer, as Tencent's. */
+export interface SearchCloudUsersResult {
+  /** The users found, by userID, each a Profile as getUserProfile gives it. */
+  searchResultList: Profile[];
+  /** Pass it back for the next page; `''` when this is the last. */
+  cursor: string;
+  /** Every user found, on this page and the others. */
+  totalCount: number;
+}
+
+/** searchCloudGroups' answer, as Tencent's. */
+export interface SearchCloudGroupsResult {
+  /**
+   * The groups found, by groupID, each a Group as getGroupProfile gives it but for the user's
+   * place in it: `selfInfo.role` is `''`, as Tencent's search says nothing of it.
+   */
+  searchResultList: Group[];
+  /** Pass it back for the next page; `''` when this is the last. */
+  cursor: string;
+  /** Every group found, on this page and the others. */
+  totalCount: number;
+}
+
+/** One group's members found: an entry of searchCloudGroupMembers' `searchResultList`, as Tencent's. */
+export interface SearchCloudGroupMembersResultItem {
+  groupInfo: { groupID: string; name: string; type: string; avatar: string };
+  /** By userID; `nameCard` is the member's in this group (`''` for none). */
+  memberList: { userID: string; nick: string; nameCard: string; avatar: string }[];
+}
+
+/** searchCloudGroupMembers' answer, as Tencent's. */
+export interface SearchCloudGroupMembersResult {
+  /**
+   * By groupID; a page holds `count` members, so a group's members may go on in the first entry
+   * of the next page.
+   */
+  searchResultList: SearchCloudGroupMembersResultItem[];
+  /** Pass it back for the next page; `''` when this is the last. */
+  cursor: string;
+  /** Every member found, on this page and the others (a user found in two groups counts twice). */
+  totalCount: number;
+}
+
 export interface GetConversationListOptions {
   /** `TYPES.CONV_C2C`, `TYPES.CONV_GROUP` or `TYPES.CONV_SYSTEM`. */
   type?: TypesValue;
@@ -1191,6 +1283,59 @@ export interface GetUserStatusResult {
 /** subscribeUserStatus' and unsubscribeUserStatus' answer, as Tencent's. */
 export interface UserStatusSubscriptionResult {
   failureUserList: UserStatusFailure[];
+}
+
+/** How followUser or unfollowUser went for one user, as Tencent's. */
+export interface FollowResult {
+  userID: string;
+  /**
+   * 0: done (following someone followed already, too). Else the server's code of why not: 40001
+   * the user themself or a malformed userID, 40401 no such user (or, unfollowing, one not
+   * followed), 40901 the user follows 5,000 already.
+   */
+  resultCode: number;
+  /** Why not, or `''`. */
+  resultInfo: string;
+}
+
+/** A user of a follow list (getMyFollowersList, getMyFollowingList, getMutualFollowersList), as Tencent's. */
+export interface FollowedUser {
+  userID: string;
+  /** When the follow began, in seconds (a mutual follower: when the user followed them). */
+  followTime: number;
+  nick: string;
+  avatar: string;
+}
+
+/** A page of a follow list, as Tencent's. */
+export interface FollowListResult {
+  /** Newest follow first, 500 a page. */
+  resultList: FollowedUser[];
+  /** Pass it back for the next page; `''` when this is the last. */
+  nextCursor: string;
+}
+
+/**
+ * A user's counts, an entry of getUserFollowInfo's answer: Tencent's three, and the user they are
+ * of (Natter's addition; the answer is in the order asked, as Tencent's).
+ */
+export interface UserFollowInfo {
+  userID: string;
+  /** How many follow them. */
+  followersCount: number;
+  /** How many they follow. */
+  followingCount: number;
+  /** How many both follow them and are followed by them. */
+  mutualFollowersCount: number;
+}
+
+/** 0 neither follows the other, 1 they follow the user, 2 the user follows them, 3 both (Tencent's). */
+export type FollowType = 0 | 1 | 2 | 3;
+
+/** An entry of checkFollowType's answer, as Tencent's. */
+export interface UserFollowType {
+  userID: string;
+  followType: FollowType;
 }
 
 /** addFriend's options. */
@@ -1433,6 +1578,44 @@ export interface GetGroupAttributesOptions {
 export interface GetGroupCountersOptions {
   groupID: string;
   keyList?: string[];
+}
+
+/** setGroupCounters' options, as Tencent's (`SET_GROUP_COUNTER_OPTIONS`). */
+export interface SetGroupCountersOptions {
+  groupID: string;
+  /**
+   * `{ key: value }`: at least one counter, each key 1–128 bytes, each value a whole number
+   * (64-bit, signed); those the group lacks are added, at most 20 a group.
+   */
+  counters: Record<string, number>;
+}
+
+/** increaseGroupCounter's options, as Tencent's (`INCREASE_GROUP_COUNTER_OPTIONS`). */
+export interface IncreaseGroupCounterOptions {
+  groupID: string;
+  /** The counter's key; a counter the group lacks starts at 0. */
+  key: string;
+  /** How much to move it by: a whole number above 0. */
+  value: number;
+}
+
+/** decreaseGroupCounter's options, as Tencent's (`DECREASE_GROUP_COUNTER_OPTIONS`). */
+export type DecreaseGroupCounterOptions = IncreaseGroupCounterOptions;
+
+/** What the group counter calls resolve to, as Tencent's. */
+export interface GroupCountersResult {
+  /**
+   * setGroupCounters: the counters set; increaseGroupCounter and decreaseGroupCounter: the
+   * counter moved, as it now is; getGroupCounters: those asked for that the group has.
+   */
+  counters: Record<string, number>;
+}
+
+/** GROUP_COUNTER_UPDATED's data, as Tencent's: one counter of a group, as it now is. */
+export interface GroupCounterUpdatedData {
+  groupID: string;
+  key: string;
+  value: number;
 }
 
 /** A user a new group starts with (Tencent's `memberList` item). */
@@ -1705,6 +1888,8 @@ export interface EventDataMap {
   [EVENT.MESSAGE_REACTIONS_UPDATED]: MessageReactionsUpdatedData;
   /** A member pinned a message of a group the user is in, or unpinned it. */
   [EVENT.PINNED_GROUP_MESSAGE_UPDATED]: PinnedGroupMessageUpdatedData;
+  /** A member set, raised or lowered a counter of a group the user is in: the counter as it now is. */
+  [EVENT.GROUP_COUNTER_UPDATED]: GroupCounterUpdatedData;
   [EVENT.CONVERSATION_LIST_UPDATED]: Conversation[];
   [EVENT.TOTAL_UNREAD_MESSAGE_COUNT_UPDATED]: number;
   [EVENT.CONVERSATION_GROUP_LIST_UPDATED]: string[];

@@ -18,27 +18,13 @@ export const UNSUPPORTED_CALLS = {
   setMessageExtensions: 'Natter has no message extensions',
   getMessageExtensions: 'Natter has no message extensions',
   deleteMessageExtensions: 'Natter has no message extensions',
-  searchCloudGroups: 'Natter searches messages only (searchCloudMessages)',
-  searchCloudUsers: 'Natter searches messages only (searchCloudMessages)',
-  searchCloudGroupMembers: 'Natter searches messages only (searchCloudMessages)',
   // receive options
   setAllReceiveMessageOpt: 'set a remind type per conversation with setMessageRemindType',
   getAllReceiveMessageOpt: 'Natter has no account-wide receive option',
-  // follow
-  followUser: 'Natter has no followers',
-  unfollowUser: 'Natter has no followers',
-  getMyFollowersList: 'Natter has no followers',
-  getMyFollowingList: 'Natter has no followers',
-  getMutualFollowersList: 'Natter has no followers',
-  getUserFollowInfo: 'Natter has no followers',
-  checkFollowType: 'Natter has no followers',
   // groups
   initGroupAttributes: 'Natter has no group attributes',
   setGroupAttributes: 'Natter has no group attributes',
   deleteGroupAttributes: 'Natter has no group attributes',
-  setGroupCounters: 'Natter has no group counters',
-  increaseGroupCounter: 'Natter has no group counters',
-  decreaseGroupCounter: 'Natter has no group counters',
   setGroupMemberCustomField: 'Natter has no member custom fields',
   markGroupMemberList: 'Natter has no member marks',
   // communities and topics
@@ -97,43 +83,11 @@ export class TencentUnsupported {
   deleteMessageExtensions(..._args: any[]): Promise<ChatResponse<any>> {
     return reject('deleteMessageExtensions');
   }
-  searchCloudGroups(..._args: any[]): Promise<ChatResponse<any>> {
-    return reject('searchCloudGroups');
-  }
-  searchCloudUsers(..._args: any[]): Promise<ChatResponse<any>> {
-    return reject('searchCloudUsers');
-  }
-  searchCloudGroupMembers(..._args: any[]): Promise<ChatResponse<any>> {
-    return reject('searchCloudGroupMembers');
-  }
   setAllReceiveMessageOpt(..._args: any[]): Promise<ChatResponse<any>> {
     return reject('setAllReceiveMessageOpt');
   }
   getAllReceiveMessageOpt(..._args: any[]): Promise<ChatResponse<any>> {
     return reject('getAllReceiveMessageOpt');
-  }
-
-  // ---- follow
-  followUser(..._args: any[]): Promise<ChatResponse<any>> {
-    return reject('followUser');
-  }
-  unfollowUser(..._args: any[]): Promise<ChatResponse<any>> {
-    return reject('unfollowUser');
-  }
-  getMyFollowersList(..._args: any[]): Promise<ChatResponse<any>> {
-    return reject('getMyFollowersList');
-  }
-  getMyFollowingList(..._args: any[]): Promise<ChatResponse<any>> {
-    return reject('getMyFollowingList');
-  }
-  getMutualFollowersList(..._args: any[]): Promise<ChatResponse<any>> {
-    return reject('getMutualFollowersList');
-  }
-  getUserFollowInfo(..._args: any[]): Promise<ChatResponse<any>> {
-    return reject('getUserFollowInfo');
-  }
-  checkFollowType(..._args: any[]): Promise<ChatResponse<any>> {
-    return reject('checkFollowType');
   }
 
   // ---- groups and members
@@ -145,15 +99,6 @@ export class TencentUnsupported {
   }
   deleteGroupAttributes(..._args: any[]): Promise<ChatResponse<any>> {
     return reject('deleteGroupAttributes');
-  }
-  setGroupCounters(..._args: any[]): Promise<ChatResponse<any>> {
-    return reject('setGroupCounters');
-  }
-  increaseGroupCounter(..._args: any[]): Promise<ChatResponse<any>> {
-    return reject('increaseGroupCounter');
-  }
-  decreaseGroupCounter(..._args: any[]): Promise<ChatResponse<any>> {
-    return reject('decreaseGroupCounter');
   }
   setGroupMemberCustomField(..._args: any[]): Promise<ChatResponse<any>> {
     return reject('setGroupMemberCustomField');

@@ -65,6 +65,16 @@ export type WireReceiptMembers = api.ReceiptMembers;
 export type WireSearchMessagesRequest = api.SearchMessagesRequest;
 export type WireSearchMessagesResponse = api.SearchMessagesResponse;
 export type WireSearchResult = api.SearchResult;
+/** `POST /v1/search/users`, `/groups` and `/group-members` body: words, narrowing and a page. */
+export type WireDirectorySearch = api.DirectorySearch;
+/** `POST /v1/search/users`' answer: a page of the users found (their profiles), by user ID. */
+export type WireUserSearchResult = api.UserSearchResult;
+/** `POST /v1/search/groups`' answer: a page of the groups found, by group ID, without the user's standing (`selfRole` `''`). */
+export type WireGroupSearchResult = api.GroupSearchResult;
+/** `POST /v1/search/group-members`' answer: a page of the members found, by group and then user ID. */
+export type WireGroupMemberSearchResult = api.GroupMemberSearchResult;
+/** The members found in one group: the group's `{ groupID, name, avatar, type }` and each member. */
+export type WireGroupMembersFound = api.GroupMembersFound;
 /** `POST /v1/user-status/self` body; the answer is the WireUserStatus (the caller's status now). */
 export type WireSetSelfStatusRequest = api.SetSelfStatusRequest;
 /** A user's status, with its version: an answer's entry, `userStatusUpdated`'s. */
@@ -105,6 +115,16 @@ export type WirePinMessageRequest = api.PinMessageRequest;
 /** `GET /v1/groups/{groupID}/pinned-messages`: the group's pinned messages, oldest first, each with who pinned it. */
 export type WirePinnedMessageList = api.PinnedMessageList;
 export type WirePinnedMessage = api.PinnedMessage;
+/** `POST /v1/groups/{groupID}/counters` body: counters to set (1–20). */
+export type WireSetGroupCountersRequest = api.SetGroupCountersRequest;
+/** `POST /v1/groups/{groupID}/counters/increase` and `/decrease` body: a key and a step of 0 or more. */
+export type WireGroupCounterStep = api.GroupCounterStep;
+/** `POST /v1/groups/{groupID}/counters/get` body: the keys asked for, or none for every counter. */
+export type WireGroupCountersRequest = api.GroupCountersRequest;
+/** A group's counters: `/counters` (as set) and `/counters/get` (as asked) answer them. */
+export type WireGroupCounters = api.GroupCounters;
+/** One counter as it now is: a raise's or lowering's answer, and `groupCounterUpdated`'s data. */
+export type WireGroupCounter = api.GroupCounter;
 /** `POST /v1/groups/{groupID}/join`. */
 export type WireJoinedGroup = api.JoinedGroup;
 /** `GET /v1/group-applications`: the requests to join waiting for the user. */
@@ -148,6 +168,21 @@ export type WireChangedFriendGroup = api.ChangedFriendGroup;
 export type WireFriendGroupName = api.FriendGroupName;
 /** `POST /v1/friend-groups/rename` body; the answer is the WireFriendGroup under its new name. */
 export type WireRenameFriendGroup = api.RenameFriendGroup;
+/** `POST /v1/follows` and `/v1/follows/remove` body (1–20 users), and their answer: each user's result, in order. */
+export type WireFollowRequest = api.FollowRequest;
+export type WireFollowResultList = api.FollowResultList;
+export type WireFollowResult = api.FollowResult;
+/** `GET /v1/follows?type=`: a page of the user's followers, following or mutual followers, newest follow first. */
+export type WireFollowList = api.FollowList;
+export type WireFollowedUser = api.FollowedUser;
+/** `POST /v1/follows/info` and `/check` body: the users asked about (for counts, none: the user themself). */
+export type WireFollowQuestion = api.FollowQuestion;
+/** `POST /v1/follows/info`' answer: each user's counts, in the order asked. */
+export type WireFollowInfoList = api.FollowInfoList;
+export type WireFollowInfo = api.FollowInfo;
+/** `POST /v1/follows/check`' answer: how each user stands to the user, in the order asked. */
+export type WireFollowTypeList = api.FollowTypeList;
+export type WireFollowType = api.FollowType;
 /** `POST /v1/profile` body: the user's own nick, avatar, custom fields and `allowType`. */
 export type WireMyProfileUpdate = api.MyProfileUpdate;
 /** `POST /v1/files`: where the uploaded file is now served. */

@@ -281,8 +281,62 @@ async function main(): Promise<void> {
   await chat.renameFriendGroup({ oldName: 'Work', newName: 'Colleagues' }).then((imResponse) => render(imResponse.data.name));
   await chat.deleteFriendGroup({ name: 'Colleagues' }).then((imResponse) => render(imResponse.data.name));
 
+  // Searching users, groups and group members, as Tencent's documentation writes it.
+  await chat
+    .searchCloudUsers({ keywordList: ['alice'], keywordListMatchType: 'or', cursor: '', count: 20 })
+    .then((imResponse) => {
+      const { searchResultList, cursor, totalCount } = imResponse.data;
+      searchResultList.forEach((profile: Profile) => render(`${profile.userID} ${profile.nick}`));
+      render(`${cursor} ${totalCount}`);
+    });
+  await chat
+    .searchCloudGroups({
+      keywordList: ['team'],
+      groupTypeList: [TencentCloudChat.TYPES.GRP_PUBLIC, TencentCloudChat.TYPES.GRP_MEETING],
+    })
+    .then((imResponse) => imResponse.data.searchResultList.forEach((group: Group) => render(group.name)));
+  await chat.searchCloudGroupMembers({ keywordList: ['bob'], groupIDList: ['group1'] }).then((imResponse) => {
+    imResponse.data.searchResultList.forEach(({ groupInfo, memberList }: any) => {
+      render(`${groupInfo.name}: ${memberList.map((member: any) => member.nameCard || member.nick).join()}`);
+    });
+  });
+
+  // Group counters.
+  chat.on(TencentCloudChat.EVENT.GROUP_COUNTER_UPDATED, (event: any) => {
+    const { groupID, key, value } = event.data;
+    render(`${groupID} ${key}=${value}`);
+  });
+  await chat.setGroupCounters({ groupID: 'group1', counters: { key1: 1, key2: 2 } }).then((imResponse) => {
+    render(JSON.stringify(imResponse.data.counters));
+  });
+  await chat.increaseGroupCounter({ groupID: 'group1', key: 'key1', value: 1 }).then((imResponse) => {
+    render(String(imResponse.data.counters.key1));
+  });
+  await chat.decreaseGroupCounter({ groupID: 'group1', key: 'key1', value: 1 });
+  await chat.getGroupCounters({ groupID: 'group1', keyList: ['key1', 'key2'] }).then((imResponse) => {
+    render(JSON.stringify(imResponse.data.counters));
+  });
+
+  // Following.
+  await chat.followUser(['user1', 'user2']).then((imResponse) => {
+    imResponse.data.forEach((item: any) => render(`${item.userID} ${item.resultCode} ${item.resultInfo}`));
+  });
+  await chat.getMyFollowersList().then((imResponse) => {
+    const { resultList, nextCursor } = imResponse.data;
+    render(`${resultList.map((user: any) => user.nick || user.userID).join()} ${nextCursor}`);
+  });
+  await chat.getUserFollowInfo(['user1']).then((imResponse) => {
+    imResponse.data.forEach((info: any) => render(`${info.followersCount} ${info.followingCount} ${info.mutualFollowersCount}`));
+  });
+  await chat.checkFollowType(['user1']).then((imResponse) => {
+    imResponse.data.forEach((item: any) => render(`${item.userID} ${item.followType}`));
+  });
+  await chat.unfollowUser(['user1']);
+
   // Calls Natter rejects (ErrorCode.UNSUPPORTED) still compile as Tencent's.
-  await chat.followUser(['user1']).catch((imError) => render(imError.message));
+  await chat
+    .translateText({ sourceTextList: ['hello'], sourceLanguage: 'auto', targetLanguage: 'zh' })
+    .catch((imError) => render(imError.message));
   await chat.updateMyProfile({ nick: 'me' }).catch((imError) => render(imError.message));
   const found: Message | null = chat.findMessage(stored.ID);
   render(String(found?.sequence));

@@ -1,0 +1,142 @@
+/**
+ * Searching users, groups and group members, as Tencent's `searchCloudUsers`,
+ * `searchCloudGroups` and `searchCloudGroupMembers` (its cloud search plugin): the checks its SDK
+ * makes before any request, and the server's answers as Tencent's objects.
+ *
+ * The server searches (`POST /v1/search/users`, `/groups`, `/group-members`): names that hold a
+ * word (a user's nick, a group's name, a member's nick or name card in the group; letters A–Z
+ * match either case) or IDs equal to one. Any user finds any user, and any Public, ChatRoom
+ * (meeting) or Community group; a Private (work) group only its members find; members only in the
+ * user's own groups. AVChatRoom and dismissed groups are never found. A page at a time: the
+ * `cursor` of a page is where the next starts.
+ */
+import { TYPES } from './constants.js';
+import { invalidArgument, unsupported } from './errors.js';
+import { checkKeywordList, checkMatchType, stringList, unavailableSearch } from './search.js';
+import type {
+  SearchCloudGroupMembersOptions,
+  SearchCloudGroupMembersResultItem,
+  SearchCloudUsersOptions,
+} from './types.js';
+import type { WireDirectorySearch, WireGroupMembersFound } from './wire.js';
+
+/** The three searches, each with what it searches and where the server has it. */
+export const DIRECTORY_SEARCHES = {
+  searchCloudUsers: { what: 'user search', path: '/v1/search/users' },
+  searchCloudGroups: { what: 'group search', path: '/v1/search/groups' },
+  searchCloudGroupMembers: { what: 'group member search', path: '/v1/search/group-members' },
+} as const;
+
+export type DirectorySearchCall = keyof typeof DIRECTORY_SEARCHES;
+
+/** The most a page holds (`count`; the server's default is 20), as Tencent's. */
+export const MAX_DIRECTORY_PAGE = 100;
+
+/** The most groups one member search is narrowed to (`groupIDList`; the server's limit). */
+export const MAX_SEARCH_GROUP_IDS = 100;
+
+/**
+ * The group types a search narrows to (`groupTypeList`), as Tencent's SDK checks them: work,
+ * public, meeting and community groups. AVChatRoom groups are never searched, and naming them
+ * is refused.
+ */
+const SEARCHABLE_GROUP_TYPES: ReadonlySet<unknown> = new Set([
+  TYPES.GRP_WORK,
+  TYPES.GRP_PUBLIC,
+  TYPES.GRP_MEETING,
+  TYPES.GRP_COMMUNITY,
+]);
+
+/**
+ * What Tencent's user search also filters by and Natter's profiles do not have: a gender and a
+ * birthday. Given, they reject with -2 rather than find users as if they were not.
+ */
+const UNKEPT_USER_OPTIONS = ['userGenderType', 'miniBirthday', 'maxBirthday'] as const;
+
+type AnySearchOptions = Partial<SearchCloudUsersOptions & SearchCloudGroupMembersOptions>;
+
+/**
+ * The request for a search's options, refused with 40001 where Tencent's SDK refuses them before
+ * asking (its "Params validate failed"): options that are no object; no `keywordList`, or one
+ * that is no array, holds more than 5 words or anything but non-empty strings (a word over 100
+ * bytes too, the server's limit); a `keywordListMatchType` other than `'or'` and `'and'`; a
+ * `count` that is no number from 1 to 100 (a fraction taken whole, as Tencent's `parseInt`); a
+ * `cursor` that is no string; a `groupTypeList` naming another type than Tencent's four
+ * (`GRP_WORK`, `GRP_PUBLIC`, `GRP_MEETING`, `GRP_COMMUNITY`); a `groupIDList` of anything but
+ * group IDs, or of more than 100. The user search's `userGenderType`, `miniBirthday` and
+ * `maxBirthday` reject with -2: Natter's profiles have no gender or birthday. Options another
+ * search takes (a user search's `groupTypeList`, a group search's `groupIDList`) are not sent, as
+ * Tencent's server does not read them; `[]` lists are left out (no narrowing), as Tencent's.
+ */
+export function directoryRequest(call: DirectorySearchCall, options: unknown): WireDirectorySearch {
+  if (typeof options !== 'object' || options === null || Array.isArray(options)) {
+    throw invalidArgument(`${call}: options { keywordList, keywordListMatchType?, count?, cursor?, … } required`);
+  }
+  const o = options as AnySearchOptions;
+  if (call === 'searchCloudUsers') {
+    const unkept = UNKEPT_USER_OPTIONS.filter((name) => o[name] !== undefined);
+    if (unkept.length > 0) {
+      throw unsupported(`${call}(${unkept.join(', ')})`, 'Natter profiles have no gender or birthday');
+    }
+  }
+  const keywordList = checkKeywordList(o.keywordList, call);
+  if (keywordList.length === 0) throw invalidArgument(`${call}: keywordList: 1 to 5 words to look for`);
+  const body: WireDirectorySearch = { keywordList };
+  const matchType = checkMatchType(o.keywordListMatchType, call);
+  if (matchType !== '') body.keywordListMatchType = matchType;
+  const count = pageSize(o.count, call);
+  if (count !== undefined) body.count = count;
+  const cursor: unknown = o.cursor ?? '';
+  if (typeof cursor !== 'string') throw invalidArgument(`${call}: cursor: the cursor of the page before`);
+  if (cursor !== '') body.cursor = cursor;
+
+  if (call !== 'searchCloudUsers') {
+    const groupTypeList = stringList(o.groupTypeList, 'groupTypeList', Infinity, call);
+    const unsearched = groupTypeList.find((type) => !SEARCHABLE_GROUP_TYPES.has(type));
+    if (unsearched !== undefined) {
+      throw invalidArgument(
+        `${call}: groupTypeList: "${unsearched}" is not searched; TYPES.GRP_WORK, GRP_PUBLIC, GRP_MEETING or GRP_COMMUNITY`,
+      );
+    }
+    // Tencent's type names are the server's.
+    if (groupTypeList.length > 0) body.groupTypeList = groupTypeList;
+  }
+  if (call === 'searchCloudGroupMembers') {
+    const groupIDList = stringList(o.groupIDList, 'groupIDList', MAX_SEARCH_GROUP_IDS, call);
+    if (groupIDList.length > 0) body.groupIDList = groupIDList;
+  }
+  return body;
+}
+
+/**
+ * `count` as Tencent's SDK checks it (a number from 1 to 100) and reads it (`parseInt`: a
+ * fraction taken whole); left out, the server's 20.
+ */
+function pageSize(value: unknown, call: string): number | undefined {
+  if (value === undefined || value === null) return undefined;
+  if (typeof value !== 'number' || !(value >= 1 && value <= MAX_DIRECTORY_PAGE)) {
+    throw invalidArgument(`${call}: count: a number from 1 to ${MAX_DIRECTORY_PAGE}, not ${String(value)}`);
+  }
+  return Math.trunc(value);
+}
+
+/**
+ * The server's groups of found members as Tencent's: `groupInfo` `{ groupID, name, type, avatar }`
+ * and each member `{ userID, nick, nameCard, avatar }`, nothing else the server may add.
+ */
+export function toMembersFound(wire: WireGroupMembersFound): SearchCloudGroupMembersResultItem {
+  const { groupID, name, type, avatar } = wire.groupInfo;
+  return {
+    groupInfo: { groupID, name, type, avatar },
+    memberList: wire.memberList.map(({ userID, nick, nameCard, avatar }) => ({ userID, nick, nameCard, avatar })),
+  };
+}
+
+/**
+ * A failed search as the app gets it: a server without it (older than its path: 404) is
+ * Tencent's 60020, its server's "search is not enabled"; anything else as it is.
+ */
+export function directorySearchError(call: DirectorySearchCall, err: unknown): unknown {
+  const { what, path } = DIRECTORY_SEARCHES[call];
+  return unavailableSearch(err, call, what, path);
+}
