@@ -33,7 +33,7 @@ pub fn routes() -> OpenApiRouter<AppState> {
     responses(
         (status = 200, description = "The counters as set.", body = wire::GroupCounters),
         (status = 400, description = "`invalid_argument` (40001): a malformed group ID, no or more than 20 counters, a key of no or over 128 bytes.", body = ErrorBody),
-        (status = 403, description = "`permission_denied` (40301): never a member; `not_a_member` (40302): left, removed, or the group was dismissed.", body = ErrorBody),
+        (status = 403, description = "`permission_denied` (40301): not a current member (never, or no longer); `not_a_member` (40302): the group was dismissed.", body = ErrorBody),
         (status = 404, description = "`not_found` (40401): no such group.", body = ErrorBody),
         (status = 409, description = "`conflict` (40901): the group would have more than 20 counters.", body = ErrorBody),
     ))]

@@ -30,7 +30,7 @@ pub fn routes() -> OpenApiRouter<AppState> {
     responses(
         (status = 200, description = "The pin is as asked.", body = wire::Empty),
         (status = 400, description = "`invalid_argument` (40001): a malformed ID, a message of another conversation.", body = ErrorBody),
-        (status = 403, description = "`permission_denied` (40301): not a member, not the owner or an admin where that is needed, or a group type that pins nothing; `not_a_member` (40302): the user left, or the group was dismissed.", body = ErrorBody),
+        (status = 403, description = "`permission_denied` (40301): not a current member (never, or no longer), not the owner or an admin where that is needed, or a group type that pins nothing; `not_a_member` (40302): the group was dismissed.", body = ErrorBody),
         (status = 404, description = "`not_found` (40401): no such group, or no such message the user sees.", body = ErrorBody),
         (status = 409, description = "`too_many_pinned_messages` (40906): the group has 10 pinned messages; `conflict` (40901): the message was recalled.", body = ErrorBody),
     ))]

@@ -15906,7 +15906,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description `permission_denied` (40301): never a member; `not_a_member` (40302): left, removed, or the group was dismissed. */
+            /** @description `permission_denied` (40301): not a current member (never, or no longer); `not_a_member` (40302): the group was dismissed. */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -17538,7 +17538,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description `permission_denied` (40301): not a member, not the owner or an admin where that is needed, or a group type that pins nothing; `not_a_member` (40302): the user left, or the group was dismissed. */
+            /** @description `permission_denied` (40301): not a current member (never, or no longer), not the owner or an admin where that is needed, or a group type that pins nothing; `not_a_member` (40302): the group was dismissed. */
             403: {
                 headers: {
                     [name: string]: unknown;
