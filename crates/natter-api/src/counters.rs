@@ -1,5 +1,6 @@
 //! A group's counters (Tencent's `setGroupCounters`, `increaseGroupCounter`,
-//! `decreaseGroupCounter`, `getGroupCounters`).
+//! `decreaseGroupCounter`, `getGroupCounters`) and attributes (`initGroupAttributes`,
+//! `setGroupAttributes`, `deleteGroupAttributes`, `getGroupAttributes`).
 
 use axum::extract::State;
 use natter_core::wire::{self, ErrorBody};
@@ -18,6 +19,9 @@ pub fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(increase_counter))
         .routes(routes!(decrease_counter))
         .routes(routes!(get_counters))
+        .routes(routes!(replace_attributes, set_attributes))
+        .routes(routes!(delete_attributes))
+        .routes(routes!(get_attributes))
 }
 
 /// Set group counters
@@ -134,6 +138,123 @@ async fn get_counters(
     Ok(Json(
         natter
             .group_counters(&device.uid, &group_id, request)
+            .await?,
+    ))
+}
+
+/// Give a group its attributes
+///
+/// As Tencent's `initGroupAttributes`: the attributes given become all of the group's (none
+/// given: the group has none). Any current member, in any type of group: an app keeps a room's
+/// topic, a seat map or a game's state here. 16 keys and 16 KiB at most; keys 1–32 bytes, values
+/// up to 4,096. Two changes at once apply one after the other, the later one's values staying.
+/// Every current member's devices get `groupAttributesUpdated` when anything changed.
+#[utoipa::path(put, path = "/v1/groups/{groupID}/attributes", tag = "client",
+    operation_id = "initGroupAttributes",
+    params(("groupID" = String, Path, description = crate::client::GROUP_ID)),
+    request_body = wire::GroupAttributesRequest,
+    responses(
+        (status = 200, description = "The attributes given.", body = wire::GroupAttributes),
+        (status = 400, description = "`invalid_argument` (40001): a malformed group ID, a key of no or over 32 bytes, a value over 4,096.", body = ErrorBody),
+        (status = 403, description = "`permission_denied` (40301): not a current member; `not_a_member` (40302): the group was dismissed.", body = ErrorBody),
+        (status = 404, description = "`not_found` (40401): no such group.", body = ErrorBody),
+        (status = 409, description = "`conflict` (40901): more than 16 attributes or 16 KiB.", body = ErrorBody),
+    ))]
+async fn replace_attributes(
+    State(state): State<AppState>,
+    ClientUser(device): ClientUser,
+    PathParam(group_id): PathParam<String>,
+    JsonBody(request): JsonBody<wire::GroupAttributesRequest>,
+) -> ApiResult<Json<wire::GroupAttributes>> {
+    let natter = &state.natter;
+    Ok(Json(
+        natter
+            .set_group_attributes(&device.uid, &group_id, request, true)
+            .await?,
+    ))
+}
+
+/// Set group attributes
+///
+/// As Tencent's `setGroupAttributes`: sets each attribute given, adding those the group lacks,
+/// and keeps the others.
+#[utoipa::path(post, path = "/v1/groups/{groupID}/attributes", tag = "client",
+    operation_id = "setGroupAttributes",
+    params(("groupID" = String, Path, description = crate::client::GROUP_ID)),
+    request_body = wire::GroupAttributesRequest,
+    responses(
+        (status = 200, description = "The attributes given.", body = wire::GroupAttributes),
+        (status = 400, description = "As `PUT`, or no attribute given.", body = ErrorBody),
+        (status = 403, description = "As `PUT`.", body = ErrorBody),
+        (status = 404, description = "`not_found` (40401): no such group.", body = ErrorBody),
+        (status = 409, description = "`conflict` (40901): more than 16 attributes or 16 KiB.", body = ErrorBody),
+    ))]
+async fn set_attributes(
+    State(state): State<AppState>,
+    ClientUser(device): ClientUser,
+    PathParam(group_id): PathParam<String>,
+    JsonBody(request): JsonBody<wire::GroupAttributesRequest>,
+) -> ApiResult<Json<wire::GroupAttributes>> {
+    let natter = &state.natter;
+    Ok(Json(
+        natter
+            .set_group_attributes(&device.uid, &group_id, request, false)
+            .await?,
+    ))
+}
+
+/// Delete group attributes
+///
+/// As Tencent's `deleteGroupAttributes`: the keys named (those the group lacks are passed
+/// over), or every key with none named. Answers the attributes left.
+#[utoipa::path(post, path = "/v1/groups/{groupID}/attributes/delete", tag = "client",
+    operation_id = "deleteGroupAttributes",
+    params(("groupID" = String, Path, description = crate::client::GROUP_ID)),
+    request_body = wire::GroupAttributeKeys,
+    responses(
+        (status = 200, description = "The attributes left.", body = wire::GroupAttributes),
+        (status = 400, description = "`invalid_argument` (40001): a malformed group ID, a bad key.", body = ErrorBody),
+        (status = 403, description = "As `PUT /v1/groups/{groupID}/attributes`.", body = ErrorBody),
+        (status = 404, description = "`not_found` (40401): no such group.", body = ErrorBody),
+    ))]
+async fn delete_attributes(
+    State(state): State<AppState>,
+    ClientUser(device): ClientUser,
+    PathParam(group_id): PathParam<String>,
+    JsonBody(request): JsonBody<wire::GroupAttributeKeys>,
+) -> ApiResult<Json<wire::GroupAttributes>> {
+    let natter = &state.natter;
+    Ok(Json(
+        natter
+            .delete_group_attributes(&device.uid, &group_id, request)
+            .await?,
+    ))
+}
+
+/// Group attributes
+///
+/// The group's attributes, or those of `keyList` it has, for a current member, as Tencent's
+/// `getGroupAttributes`.
+#[utoipa::path(post, path = "/v1/groups/{groupID}/attributes/get", tag = "client",
+    operation_id = "getGroupAttributes",
+    params(("groupID" = String, Path, description = crate::client::GROUP_ID)),
+    request_body = wire::GroupAttributeKeys,
+    responses(
+        (status = 200, description = "The attributes.", body = wire::GroupAttributes),
+        (status = 400, description = "`invalid_argument` (40001): a malformed group ID.", body = ErrorBody),
+        (status = 403, description = "`permission_denied` (40301): never a member; `not_a_member` (40302): left or removed.", body = ErrorBody),
+        (status = 404, description = "`not_found` (40401): no such group.", body = ErrorBody),
+    ))]
+async fn get_attributes(
+    State(state): State<AppState>,
+    ClientUser(device): ClientUser,
+    PathParam(group_id): PathParam<String>,
+    JsonBody(request): JsonBody<wire::GroupAttributeKeys>,
+) -> ApiResult<Json<wire::GroupAttributes>> {
+    let natter = &state.natter;
+    Ok(Json(
+        natter
+            .group_attributes(&device.uid, &group_id, request)
             .await?,
     ))
 }

@@ -157,6 +157,8 @@ pub enum GroupAction {
     PinMessages,
     /// Set, raise or lower the group's counters (Tencent's `setGroupCounters`, …).
     ChangeCounters,
+    /// Set or delete the group's attributes (Tencent's `setGroupAttributes`, …).
+    ChangeAttributes,
     /// Set a member's custom fields in this group (Tencent's `setGroupMemberCustomField`).
     SetMemberFields,
 }
@@ -234,6 +236,7 @@ pub fn check(
             | GroupAction::SetNameCards
             | GroupAction::PinMessages
             | GroupAction::ChangeCounters
+            | GroupAction::ChangeAttributes
             | GroupAction::SetMemberFields
     );
     if member_needed && !standing.is_member {
@@ -302,7 +305,9 @@ pub fn check(
         }
         GroupAction::SetRoles => owner_only("name its admins"),
         GroupAction::MuteMembers => managers_only("mute members"),
-        GroupAction::SetNameCards | GroupAction::ChangeCounters => Ok(()),
+        GroupAction::SetNameCards | GroupAction::ChangeCounters | GroupAction::ChangeAttributes => {
+            Ok(())
+        }
         GroupAction::SetMemberFields if facts.group_type == GroupType::AvChatRoom => {
             Err(Error::permission_denied(format!(
                 "an AVChatRoom group (\"{group}\") keeps no member custom fields"

@@ -82,6 +82,12 @@ pub const MAX_EXTENSIONS_PER_MESSAGE: usize = 300;
 pub const MAX_EXTENSIONS_PER_CALL: usize = 20;
 pub const MAX_EXTENSION_KEY_BYTES: usize = 100;
 pub const MAX_EXTENSION_VALUE_BYTES: usize = 1024;
+/// A group's attributes: keys, a key's and a value's bytes, and all keys and values together
+/// (Tencent's limits).
+pub const MAX_GROUP_ATTRIBUTES: usize = 16;
+pub const MAX_GROUP_ATTRIBUTE_KEY_BYTES: usize = 32;
+pub const MAX_GROUP_ATTRIBUTE_VALUE_BYTES: usize = 4096;
+pub const MAX_GROUP_ATTRIBUTES_BYTES: usize = 16 * 1024;
 /// Counters of one group, and a counter's key in bytes: Tencent's limits.
 pub const MAX_COUNTERS_PER_GROUP: usize = 20;
 pub const MAX_COUNTER_KEY_BYTES: usize = 128;

@@ -1,6 +1,7 @@
 //! How the store's failures read to a client: the one place where they are worded.
 
 use natter_core::friend_rules::AddRefusal;
+use natter_core::limits::{MAX_GROUP_ATTRIBUTES, MAX_GROUP_ATTRIBUTES_BYTES};
 use natter_core::{ConversationId, Error, ErrorKind};
 use natter_store::{StoreError, Unavailable, UserRole};
 
@@ -185,6 +186,10 @@ pub(crate) fn describe(error: StoreError) -> Error {
         StoreError::ExtensionLimit { message_id, limit } => Error::conflict(format!(
             "extensionList: message \"{message_id}\" would have more than {limit} extensions, \
              the most it may have"
+        )),
+        StoreError::AttributeLimit { group } => Error::conflict(format!(
+            "groupAttributes: group \"{group}\" would have more than {MAX_GROUP_ATTRIBUTES} \
+             attributes, or more than {MAX_GROUP_ATTRIBUTES_BYTES} bytes of them"
         )),
         StoreError::CounterLimit { group, limit } => Error::conflict(format!(
             "counters: group \"{group}\" would have more than {limit} counters, the most it may \

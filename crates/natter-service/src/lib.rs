@@ -15,6 +15,7 @@ mod friend_groups;
 mod friends;
 mod gateway;
 mod group_applications;
+mod group_attributes;
 mod group_counters;
 mod groups;
 mod jobs;

@@ -123,6 +123,8 @@ pub enum StoreError {
     },
     #[error("message {message_id} would have more than {limit} extensions")]
     ExtensionLimit { message_id: i64, limit: usize },
+    #[error("group {group}'s attributes would pass their limits")]
+    AttributeLimit { group: GroupId },
     #[error("group {group} would have more than {limit} counters")]
     CounterLimit { group: GroupId, limit: usize },
     #[error("counter {key:?} of group {group} would leave 64 bits")]

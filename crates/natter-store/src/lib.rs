@@ -18,6 +18,7 @@ pub mod follows;
 pub mod friend_groups;
 pub mod friends;
 pub mod group_applications;
+pub mod group_attributes;
 pub mod group_counters;
 pub mod group_members;
 mod group_tips;

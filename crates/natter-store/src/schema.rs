@@ -495,6 +495,15 @@ CREATE TABLE message_extensions (
 -- A member's custom fields in a group (Tencent's setGroupMemberCustomField), as a JSON object.
 ALTER TABLE group_members ADD COLUMN custom_fields {text} NOT NULL DEFAULT '{}';
 "#,
+    r#"
+-- A group's attributes (Tencent's setGroupAttributes): named strings the app keeps per group.
+CREATE TABLE group_attributes (
+    channel_id {int} NOT NULL REFERENCES channels(id),
+    key        {text} NOT NULL,
+    value      {text} NOT NULL,
+    PRIMARY KEY (channel_id, key)
+) {without_rowid};
+"#,
 ];
 
 impl Dialect {

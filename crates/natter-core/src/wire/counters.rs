@@ -1,5 +1,6 @@
 //! A group's counters (Tencent's `setGroupCounters`, `increaseGroupCounter`,
-//! `decreaseGroupCounter`, `getGroupCounters`).
+//! `decreaseGroupCounter`, `getGroupCounters`) and attributes (`initGroupAttributes`,
+//! `setGroupAttributes`, `deleteGroupAttributes`, `getGroupAttributes`).
 
 use std::collections::BTreeMap;
 
@@ -45,4 +46,43 @@ pub struct GroupCounter {
     pub group_id: String,
     pub key: String,
     pub value: i64,
+}
+
+/// Attributes to give a group: all of them (`PUT`), or some to set (`POST`).
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct GroupAttributesRequest {
+    /// Keys 1–32 bytes, values up to 4,096 bytes; 16 keys and 16 KiB at most in the group.
+    pub group_attributes: BTreeMap<String, String>,
+}
+
+/// Which attributes to read or delete.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, ToSchema)]
+pub struct GroupAttributeKeys {
+    /// Only these keys; every attribute of the group when left out.
+    #[serde(rename = "keyList", default)]
+    pub key_list: Option<Vec<String>>,
+}
+
+/// Attributes of one group.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct GroupAttributes {
+    #[serde(rename = "groupID")]
+    pub group_id: String,
+    pub group_attributes: BTreeMap<String, String>,
+}
+
+/// A group's attributes after a change (`groupAttributesUpdated`), and what it changed.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct GroupAttributesChanged {
+    #[serde(rename = "groupID")]
+    pub group_id: String,
+    /// Every attribute of the group as it now is.
+    pub group_attributes: BTreeMap<String, String>,
+    /// Keys set to a new value, or added.
+    pub updated_key_list: Vec<String>,
+    /// Keys that went.
+    pub deleted_key_list: Vec<String>,
 }

@@ -4,9 +4,9 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 use super::{
-    Conversation, DeletedExtensions, FollowListChange, GroupCounter, GroupProfile, Message,
-    MessageExtensions, MessageReactions, MessageReceipt, Profile, ReceiveOption, UserProfile,
-    UserStatus,
+    Conversation, DeletedExtensions, FollowListChange, GroupAttributesChanged, GroupCounter,
+    GroupProfile, Message, MessageExtensions, MessageReactions, MessageReceipt, Profile,
+    ReceiveOption, UserProfile, UserStatus,
 };
 use crate::error::{Error, Result};
 
@@ -120,6 +120,10 @@ pub enum ServerEvent {
     /// A member deleted extensions of a message (`POST /v1/messages/extensions/delete`): the
     /// keys deleted. To every device of every member who can see the message.
     MessageExtensionsDeleted(DeletedExtensions),
+    /// A member changed a group's attributes (`PUT`/`POST /v1/groups/{groupID}/attributes`,
+    /// `/delete`): all of them as they now are, and which keys changed. To every device of every
+    /// current member.
+    GroupAttributesUpdated(GroupAttributesChanged),
     /// The user deleted these messages for themself on another device.
     MessagesDeleted {
         #[serde(rename = "conversationID")]

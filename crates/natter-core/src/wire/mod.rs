@@ -147,6 +147,8 @@ mod tests {
             $check::<SetGroupCountersRequest>(input)?;
             $check::<GroupCounterStep>(input)?;
             $check::<GroupCountersRequest>(input)?;
+            $check::<GroupAttributesRequest>(input)?;
+            $check::<GroupAttributeKeys>(input)?;
             $check::<FollowRequest>(input)?;
             $check::<FollowQuestion>(input)?;
             $check::<ReceiveOption>(input)?;

@@ -2014,6 +2014,77 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/groups/{groupID}/attributes": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /**
+         * Give a group its attributes
+         * @description As Tencent's `initGroupAttributes`: the attributes given become all of the group's (none
+         *     given: the group has none). Any current member, in any type of group: an app keeps a room's
+         *     topic, a seat map or a game's state here. 16 keys and 16 KiB at most; keys 1–32 bytes, values
+         *     up to 4,096. Two changes at once apply one after the other, the later one's values staying.
+         *     Every current member's devices get `groupAttributesUpdated` when anything changed.
+         */
+        put: operations["initGroupAttributes"];
+        /**
+         * Set group attributes
+         * @description As Tencent's `setGroupAttributes`: sets each attribute given, adding those the group lacks,
+         *     and keeps the others.
+         */
+        post: operations["setGroupAttributes"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/groups/{groupID}/attributes/delete": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Delete group attributes
+         * @description As Tencent's `deleteGroupAttributes`: the keys named (those the group lacks are passed
+         *     over), or every key with none named. Answers the attributes left.
+         */
+        post: operations["deleteGroupAttributes"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/groups/{groupID}/attributes/get": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Group attributes
+         * @description The group's attributes, or those of `keyList` it has, for a current member, as Tencent's
+         *     `getGroupAttributes`.
+         */
+        post: operations["getGroupAttributes"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/groups/{groupID}/counters": {
         parameters: {
             query?: never;
@@ -3940,6 +4011,37 @@ export interface components {
              */
             atType: number;
         };
+        /** @description Which attributes to read or delete. */
+        GroupAttributeKeys: {
+            /** @description Only these keys; every attribute of the group when left out. */
+            keyList?: string[] | null;
+        };
+        /** @description Attributes of one group. */
+        GroupAttributes: {
+            groupID: string;
+            groupAttributes: {
+                [key: string]: string;
+            };
+        };
+        /** @description A group's attributes after a change (`groupAttributesUpdated`), and what it changed. */
+        GroupAttributesChanged: {
+            groupID: string;
+            /** @description Every attribute of the group as it now is. */
+            groupAttributes: {
+                [key: string]: string;
+            };
+            /** @description Keys set to a new value, or added. */
+            updatedKeyList: string[];
+            /** @description Keys that went. */
+            deletedKeyList: string[];
+        };
+        /** @description Attributes to give a group: all of them (`PUT`), or some to set (`POST`). */
+        GroupAttributesRequest: {
+            /** @description Keys 1–32 bytes, values up to 4,096 bytes; 16 keys and 16 KiB at most in the group. */
+            groupAttributes: {
+                [key: string]: string;
+            };
+        };
         /**
          * @description One counter of a group as it now is: the answer to a raise or a lowering, and
          *     `groupCounterUpdated`.
@@ -5200,6 +5302,15 @@ export interface components {
             /** @enum {string} */
             event: "messageExtensionsDeleted";
         } | {
+            /**
+             * @description A member changed a group's attributes (`PUT`/`POST /v1/groups/{groupID}/attributes`,
+             *     `/delete`): all of them as they now are, and which keys changed. To every device of every
+             *     current member.
+             */
+            data: components["schemas"]["GroupAttributesChanged"];
+            /** @enum {string} */
+            event: "groupAttributesUpdated";
+        } | {
             /** @description The user deleted these messages for themself on another device. */
             data: {
                 conversationID: string;
@@ -5797,6 +5908,10 @@ export type Group = components['schemas']['Group'];
 export type GroupApplication = components['schemas']['GroupApplication'];
 export type GroupApplicationList = components['schemas']['GroupApplicationList'];
 export type GroupAtInfo = components['schemas']['GroupAtInfo'];
+export type GroupAttributeKeys = components['schemas']['GroupAttributeKeys'];
+export type GroupAttributes = components['schemas']['GroupAttributes'];
+export type GroupAttributesChanged = components['schemas']['GroupAttributesChanged'];
+export type GroupAttributesRequest = components['schemas']['GroupAttributesRequest'];
 export type GroupCounter = components['schemas']['GroupCounter'];
 export type GroupCounterStep = components['schemas']['GroupCounterStep'];
 export type GroupCounters = components['schemas']['GroupCounters'];
@@ -15808,6 +15923,456 @@ export interface operations {
                 };
             };
             /** @description `not_found`: no such group, or no request from `applicant` (answered already, or never made). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `method_not_allowed` (40501): `{code, error, message, requestID}`. */
+            405: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `payload_too_large` (41301): `{code, error, message, requestID}`. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `rate_limited` (42901): `{code, error, message, requestID}`. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `internal` (50001): `{code, error, message, requestID}`. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `unavailable` (50301): `{code, error, message, requestID}`. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    initGroupAttributes: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The group ID (`team-1`, not `GROUPteam-1`); percent-encode `#` and `@`. */
+                groupID: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["GroupAttributesRequest"];
+            };
+        };
+        responses: {
+            /** @description The attributes given. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GroupAttributes"];
+                };
+            };
+            /** @description `invalid_argument` (40001): a malformed group ID, a key of no or over 32 bytes, a value over 4,096. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `unauthenticated` (40101): `{code, error, message, requestID}`. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `permission_denied` (40301): not a current member; `not_a_member` (40302): the group was dismissed. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `not_found` (40401): no such group. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `method_not_allowed` (40501): `{code, error, message, requestID}`. */
+            405: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `conflict` (40901): more than 16 attributes or 16 KiB. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `payload_too_large` (41301): `{code, error, message, requestID}`. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `rate_limited` (42901): `{code, error, message, requestID}`. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `internal` (50001): `{code, error, message, requestID}`. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `unavailable` (50301): `{code, error, message, requestID}`. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    setGroupAttributes: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The group ID (`team-1`, not `GROUPteam-1`); percent-encode `#` and `@`. */
+                groupID: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["GroupAttributesRequest"];
+            };
+        };
+        responses: {
+            /** @description The attributes given. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GroupAttributes"];
+                };
+            };
+            /** @description As `PUT`, or no attribute given. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `unauthenticated` (40101): `{code, error, message, requestID}`. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description As `PUT`. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `not_found` (40401): no such group. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `method_not_allowed` (40501): `{code, error, message, requestID}`. */
+            405: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `conflict` (40901): more than 16 attributes or 16 KiB. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `payload_too_large` (41301): `{code, error, message, requestID}`. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `rate_limited` (42901): `{code, error, message, requestID}`. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `internal` (50001): `{code, error, message, requestID}`. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `unavailable` (50301): `{code, error, message, requestID}`. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    deleteGroupAttributes: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The group ID (`team-1`, not `GROUPteam-1`); percent-encode `#` and `@`. */
+                groupID: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["GroupAttributeKeys"];
+            };
+        };
+        responses: {
+            /** @description The attributes left. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GroupAttributes"];
+                };
+            };
+            /** @description `invalid_argument` (40001): a malformed group ID, a bad key. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `unauthenticated` (40101): `{code, error, message, requestID}`. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description As `PUT /v1/groups/{groupID}/attributes`. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `not_found` (40401): no such group. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `method_not_allowed` (40501): `{code, error, message, requestID}`. */
+            405: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `payload_too_large` (41301): `{code, error, message, requestID}`. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `rate_limited` (42901): `{code, error, message, requestID}`. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `internal` (50001): `{code, error, message, requestID}`. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `unavailable` (50301): `{code, error, message, requestID}`. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    getGroupAttributes: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The group ID (`team-1`, not `GROUPteam-1`); percent-encode `#` and `@`. */
+                groupID: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["GroupAttributeKeys"];
+            };
+        };
+        responses: {
+            /** @description The attributes. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GroupAttributes"];
+                };
+            };
+            /** @description `invalid_argument` (40001): a malformed group ID. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `unauthenticated` (40101): `{code, error, message, requestID}`. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `permission_denied` (40301): never a member; `not_a_member` (40302): left or removed. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `not_found` (40401): no such group. */
             404: {
                 headers: {
                     [name: string]: unknown;
