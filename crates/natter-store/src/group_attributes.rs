@@ -11,6 +11,7 @@ use natter_core::limits::{MAX_GROUP_ATTRIBUTES, MAX_GROUP_ATTRIBUTES_BYTES};
 use natter_core::{GroupId, Uid};
 
 use crate::db::params;
+use crate::group_counters::read_named;
 use crate::groups::authorised;
 use crate::profiles::current_member_of;
 use crate::{Db, Result, StoreError};
@@ -95,11 +96,7 @@ pub fn change(
             params![channel.id, key.as_str(), after[key].as_str()],
         )?;
     }
-    let members = db.query_map(
-        "SELECT uid FROM conversations WHERE channel_id = $1 AND left_seq IS NULL",
-        params![channel.id],
-        |row| Ok(Uid::parse(row.text(0)?, "uid")?),
-    )?;
+    let members = crate::messaging::current_members(db, channel.id)?;
     Ok(AttributesChanged {
         attributes: after,
         updated,
@@ -115,20 +112,12 @@ pub fn get(
     group: &GroupId,
     keys: Option<&[String]>,
 ) -> Result<BTreeMap<String, String>> {
-    let mut attributes = all(db, current_member_of(db, uid, group)?)?;
-    if let Some(keys) = keys {
-        attributes.retain(|key, _| keys.contains(key));
-    }
-    Ok(attributes)
+    read_named(db, TABLE, current_member_of(db, uid, group)?, keys)
 }
 
 fn all(db: &dyn Db, channel_id: i64) -> Result<BTreeMap<String, String>> {
-    Ok(db
-        .query_map(
-            "SELECT key, value FROM group_attributes WHERE channel_id = $1",
-            params![channel_id],
-            |row| Ok((row.text(0)?.to_owned(), row.text(1)?.to_owned())),
-        )?
-        .into_iter()
-        .collect())
+    read_named(db, TABLE, channel_id, None)
 }
+
+/// Where a group's attributes are kept.
+const TABLE: &str = "group_attributes";

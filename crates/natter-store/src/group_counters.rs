@@ -13,7 +13,7 @@ use natter_core::{GroupId, Uid};
 use crate::db::params;
 use crate::groups::authorised;
 use crate::profiles::current_member_of;
-use crate::{Db, Result, StoreError};
+use crate::{Db, FromCell, Result, StoreError};
 
 /// What a member does to the group's counters.
 #[derive(Debug, Clone)]
@@ -70,11 +70,7 @@ pub fn change(
             params![channel.id, key.as_str(), *value],
         )?;
     }
-    let members = db.query_map(
-        "SELECT uid FROM conversations WHERE channel_id = $1 AND left_seq IS NULL",
-        params![channel.id],
-        |row| Ok(Uid::parse(row.text(0)?, "uid")?),
-    )?;
+    let members = crate::messaging::current_members(db, channel.id)?;
     Ok(CountersChanged {
         counters: changed,
         members,
@@ -89,20 +85,34 @@ pub fn get(
     group: &GroupId,
     keys: Option<&[String]>,
 ) -> Result<BTreeMap<String, i64>> {
-    let mut counters = all(db, current_member_of(db, uid, group)?)?;
-    if let Some(keys) = keys {
-        counters.retain(|key, _| keys.contains(key));
-    }
-    Ok(counters)
+    read_named(db, TABLE, current_member_of(db, uid, group)?, keys)
 }
 
 fn all(db: &dyn Db, channel_id: i64) -> Result<BTreeMap<String, i64>> {
-    Ok(db
+    read_named(db, TABLE, channel_id, None)
+}
+
+/// Where a group's counters are kept.
+const TABLE: &str = "group_counters";
+
+/// A group's named values of one kind (its `group_counters` or `group_attributes`), among
+/// `keys` (every one without).
+pub(crate) fn read_named<T: FromCell>(
+    db: &dyn Db,
+    table: &str,
+    channel_id: i64,
+    keys: Option<&[String]>,
+) -> Result<BTreeMap<String, T>> {
+    let mut values: BTreeMap<String, T> = db
         .query_map(
-            "SELECT key, value FROM group_counters WHERE channel_id = $1",
+            &format!("SELECT key, value FROM {table} WHERE channel_id = $1"),
             params![channel_id],
-            |row| Ok((row.text(0)?.to_owned(), row.get::<i64>(1)?)),
+            |row| Ok((row.text(0)?.to_owned(), row.get::<T>(1)?)),
         )?
         .into_iter()
-        .collect())
+        .collect();
+    if let Some(keys) = keys {
+        values.retain(|key, _| keys.contains(key));
+    }
+    Ok(values)
 }

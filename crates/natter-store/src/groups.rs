@@ -90,7 +90,7 @@ fn join_all(
     }
     if reset {
         let keep: HashSet<&Uid> = members.iter().collect();
-        for member in current_members(db, channel.id)? {
+        for member in crate::messaging::current_members(db, channel.id)? {
             if !keep.contains(&member) && leave(db, channel, group, &member)? {
                 change.left.push(member);
             }
@@ -149,7 +149,7 @@ pub fn dismiss(db: &dyn Db, group: &GroupId) -> Result<MembershipChange> {
         return Ok(MembershipChange::default());
     };
     let mut change = MembershipChange::default();
-    for member in current_members(db, channel.id)? {
+    for member in crate::messaging::current_members(db, channel.id)? {
         if leave(db, &channel, group, &member)? {
             change.left.push(member);
         }
@@ -548,16 +548,6 @@ pub(crate) fn existing_group(db: &dyn Db, group: &GroupId) -> Result<Channel> {
 fn require_users(db: &dyn Db, uids: &[Uid]) -> Result<()> {
     uids.iter()
         .try_for_each(|uid| rows::require_user(db, uid, UserRole::Member))
-}
-
-fn current_members(db: &dyn Db, channel_id: i64) -> Result<Vec<Uid>> {
-    db.query(
-        "SELECT uid FROM conversations WHERE channel_id = $1 AND left_seq IS NULL",
-        params![channel_id],
-    )?
-    .iter()
-    .map(|row| Ok(Uid::parse(&row.get::<String>(0)?, "uid")?))
-    .collect()
 }
 
 /// Opens a membership window starting after the channel's current last message; unread

@@ -197,8 +197,8 @@ fn system_channel(db: &dyn Db, to: &SystemTarget, time_ms: i64) -> Result<Channe
     }
 }
 
-/// The uids of a channel's current members.
-fn current_members(db: &dyn Db, channel_id: i64) -> Result<Vec<Uid>> {
+/// The uids of a channel's current members, in uid order.
+pub(crate) fn current_members(db: &dyn Db, channel_id: i64) -> Result<Vec<Uid>> {
     db.query(
         "SELECT uid FROM conversations WHERE channel_id = $1 AND left_seq IS NULL ORDER BY uid",
         params![channel_id],

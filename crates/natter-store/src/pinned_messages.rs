@@ -88,11 +88,7 @@ pub fn change(db: &dyn Db, change: &PinChange) -> Result<Option<PinChanged>> {
             params![channel.id, change.message_id],
         )?;
     }
-    let members = db.query_map(
-        "SELECT uid FROM conversations WHERE channel_id = $1 AND left_seq IS NULL",
-        params![channel.id],
-        |row| Ok(Uid::parse(row.text(0)?, "uid")?),
-    )?;
+    let members = crate::messaging::current_members(db, channel.id)?;
     Ok(Some(PinChanged { message, members }))
 }
 

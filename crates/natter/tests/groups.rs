@@ -409,11 +409,11 @@ async fn a_member_lists_their_groups_and_a_groups_members_page_by_page() {
         first["memberList"],
         json!([
             {"userID": "alice", "nick": "", "avatar": "", "role": "Member", "muteUntil": 0,
-                "nameCard": ""},
+                "nameCard": "", "memberCustomField": []},
             {"userID": "bob", "nick": "Bob B.", "avatar": "b.png", "role": "Member",
-                "muteUntil": 0, "nameCard": ""},
+                "muteUntil": 0, "nameCard": "", "memberCustomField": []},
             {"userID": "carol", "nick": "", "avatar": "", "role": "Member", "muteUntil": 0,
-                "nameCard": ""},
+                "nameCard": "", "memberCustomField": []},
         ])
     );
     let last = alice
@@ -423,7 +423,7 @@ async fn a_member_lists_their_groups_and_a_groups_members_page_by_page() {
     assert_eq!(
         last,
         json!({"memberList": [{"userID": "dave", "nick": "", "avatar": "", "role": "Member",
-            "muteUntil": 0, "nameCard": ""}], "offset": 0}),
+            "muteUntil": 0, "nameCard": "", "memberCustomField": []}], "offset": 0}),
         "0 after the last page"
     );
     let default_page = alice.get("/v1/groups/team/members").await.ok();
