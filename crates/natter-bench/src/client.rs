@@ -122,6 +122,7 @@ impl Api {
             cloud_custom_data: None,
             online_user_only: false,
             need_read_receipt: false,
+            offline_push_info: None,
         };
         let reply: SendMessageResponse =
             decode(&self.post_body(token, "/v1/messages", &request).await?)?;

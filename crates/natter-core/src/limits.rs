@@ -88,6 +88,9 @@ pub const MAX_GROUP_ATTRIBUTES: usize = 16;
 pub const MAX_GROUP_ATTRIBUTE_KEY_BYTES: usize = 32;
 pub const MAX_GROUP_ATTRIBUTE_VALUE_BYTES: usize = 4096;
 pub const MAX_GROUP_ATTRIBUTES_BYTES: usize = 16 * 1024;
+/// A message's push (`offlinePushInfo`): its title and text, and its app data, in bytes.
+pub const MAX_PUSH_TEXT_BYTES: usize = 1024;
+pub const MAX_PUSH_EXTENSION_BYTES: usize = 8 * 1024;
 /// Counters of one group, and a counter's key in bytes: Tencent's limits.
 pub const MAX_COUNTERS_PER_GROUP: usize = 20;
 pub const MAX_COUNTER_KEY_BYTES: usize = 128;

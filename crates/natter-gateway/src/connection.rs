@@ -540,6 +540,7 @@ impl Live {
             cloud_custom_data: None,
             online_user_only: false,
             need_read_receipt: send.setting.contains(Setting::RECEIPT),
+            offline_push_info: None,
         };
         // WuKongIM keeps a sync-once message only until it is delivered: here it is not kept.
         let delivery = Delivery {

@@ -102,6 +102,7 @@ async fn frames_split_and_joined_going_in_come_out_one_per_message() {
         cloud_custom_data: None,
         online_user_only: false,
         need_read_receipt: false,
+        offline_push_info: None,
     };
     world
         .natter
@@ -267,6 +268,7 @@ async fn a_client_that_never_reads_is_let_go() {
             cloud_custom_data: None,
             online_user_only: false,
             need_read_receipt: false,
+            offline_push_info: None,
         };
         world
             .natter

@@ -62,6 +62,7 @@ impl Chat {
             cloud_custom_data: None,
             online_user_only: false,
             need_read_receipt: false,
+            offline_push_info: None,
         })
         .await
     }
@@ -76,6 +77,7 @@ impl Chat {
             cloud_custom_data: None,
             online_user_only: false,
             need_read_receipt: false,
+            offline_push_info: None,
         })
         .await
     }

@@ -5,7 +5,7 @@ use base64::engine::general_purpose::STANDARD as BASE64;
 use natter_core::ids::{SYSTEM_CONVERSATION_ID, WUKONGIM_SYSTEM_UID};
 use natter_core::limits::{
     MAX_CLIENT_MSG_NO_LEN, MAX_CLOUD_CUSTOM_DATA_BYTES, MAX_PAGE_SIZE, MAX_PAYLOAD_BYTES,
-    MAX_UIDS_PER_CALL, refuse_nul,
+    MAX_PUSH_EXTENSION_BYTES, MAX_PUSH_TEXT_BYTES, MAX_UIDS_PER_CALL, refuse_nul,
 };
 use natter_core::wire::{
     self, SendBatchRequest, SendBatchResult, ServerSendRequest, ServerSendResult,
@@ -16,6 +16,7 @@ use serde_json::Value;
 
 use crate::events::{Frame, Recipients};
 use crate::removal::parse_message_id;
+use crate::webhooks::Push;
 use crate::{Natter, now_ms, present};
 
 /// How a transport asks a message to be kept and counted (WuKongIM's header flags); the client
@@ -77,6 +78,7 @@ impl Natter {
         message::check_sent_by_user(&message_type)?;
         mention::check(&to, &message_type, &request.payload)?;
         let payload = compact_payload(&request.payload, "payload")?;
+        let push = push_text(request.offline_push_info)?;
         let client_msg_no = client_msg_no(request.client_msg_id, "clientMsgID")?;
         let cloud_custom_data = cloud_custom_data(request.cloud_custom_data.unwrap_or_default())?;
         let message = NewMessage {
@@ -96,7 +98,7 @@ impl Natter {
             return self.relay_message(message, delivery.registers_users).await;
         }
         let sent = self
-            .store_message(message, delivery.registers_users)
+            .store_message(message, delivery.registers_users, push)
             .await?;
         self.announce(&sent).await;
         Ok(present::message(&sent.message, &to))
@@ -155,7 +157,7 @@ impl Natter {
                 client_msg_no: relayed.client_msg_id.unwrap_or_default(),
             });
         }
-        let sent = self.store_message(message, true).await?;
+        let sent = self.store_message(message, true, Push::Default).await?;
         self.announce(&sent).await;
         Ok(sent_result(&sent.message))
     }
@@ -281,7 +283,12 @@ impl Natter {
 
     /// Stores a message with its webhook events, in one transaction. With `registers_users`,
     /// see [`Delivery::registers_users`].
-    async fn store_message(&self, message: NewMessage, registers_users: bool) -> Result<Sent> {
+    async fn store_message(
+        &self,
+        message: NewMessage,
+        registers_users: bool,
+        push: Push,
+    ) -> Result<Sent> {
         let outbox = self.outbox();
         let named = named_users(&message, registers_users);
         let (sent, written) = self
@@ -290,7 +297,7 @@ impl Natter {
                 let written = match &outbox {
                     Some(outbox) => {
                         let unread = message.counts_as_unread;
-                        outbox.message(db, &sent, &message.to, unread, now_ms())?
+                        outbox.message(db, &sent, &message.to, unread, &push, now_ms())?
                     }
                     None => Vec::new(),
                 };
@@ -440,6 +447,42 @@ fn named_users(message: &NewMessage, registers_users: bool) -> Vec<Uid> {
         named.push(peer.clone());
     }
     named
+}
+
+/// What the sender asked of a message's offline push (`offlinePushInfo`), checked.
+fn push_text(info: Option<wire::OfflinePushInfo>) -> Result<Push> {
+    let Some(info) = info else {
+        return Ok(Push::Default);
+    };
+    if info.disable_push {
+        return Ok(Push::Disabled);
+    }
+    for (text, field, most) in [
+        (&info.title, "offlinePushInfo.title", MAX_PUSH_TEXT_BYTES),
+        (
+            &info.description,
+            "offlinePushInfo.description",
+            MAX_PUSH_TEXT_BYTES,
+        ),
+        (
+            &info.extension,
+            "offlinePushInfo.extension",
+            MAX_PUSH_EXTENSION_BYTES,
+        ),
+    ] {
+        if text.len() > most {
+            return Err(Error::invalid_argument(format!(
+                "{field}: {} bytes; at most {most}",
+                text.len()
+            )));
+        }
+        refuse_nul(field, text)?;
+    }
+    Ok(Push::Text(wire::PushText {
+        title: info.title,
+        description: info.description,
+        extension: info.extension,
+    }))
 }
 
 fn sent_result(message: &StoredMessage) -> ServerSendResult {

@@ -8,6 +8,7 @@ use natter_store::{Sent, messaging};
 use serde_json::Value;
 
 use crate::messaging::decode_payload;
+use crate::webhooks::Push;
 use crate::{Natter, now_ms};
 
 impl Natter {
@@ -78,7 +79,15 @@ impl Natter {
                 if let Some(outbox) = &outbox {
                     for sent in &notices {
                         let to = &ConversationId::System;
-                        written.extend(outbox.message(db, sent, to, counts_as_unread, now_ms)?);
+                        let push = &Push::Default;
+                        written.extend(outbox.message(
+                            db,
+                            sent,
+                            to,
+                            counts_as_unread,
+                            push,
+                            now_ms,
+                        )?);
                     }
                 }
                 written.dedup();

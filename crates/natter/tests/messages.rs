@@ -623,3 +623,35 @@ async fn an_online_only_message_reaches_connected_devices_and_nothing_else() {
     let listed = bob.conversation("C2Calice").await.ok();
     assert_eq!(listed["lastMessage"]["payload"]["text"], "hi");
 }
+
+#[tokio::test]
+async fn a_push_text_too_long_is_refused_naming_its_field() {
+    let server = Server::start().await;
+    let [ann, _bob] = server.users(["ann", "bob"]).await;
+    for (push, field) in [
+        (json!({"title": "t".repeat(1025)}), "offlinePushInfo.title"),
+        (
+            json!({"description": "d".repeat(1025)}),
+            "offlinePushInfo.description",
+        ),
+        (
+            json!({"extension": "e".repeat(8193)}),
+            "offlinePushInfo.extension",
+        ),
+    ] {
+        ann.post(
+            "/v1/messages",
+            json!({"conversationID": "C2Cbob", "payload": {"text": "hi"}, "offlinePushInfo": push}),
+        )
+        .await
+        .expect_error_naming(400, 40001, "invalid_argument", field);
+    }
+    // Within the limits, the message is sent as any other.
+    ann.post(
+        "/v1/messages",
+        json!({"conversationID": "C2Cbob", "payload": {"text": "hi"},
+               "offlinePushInfo": {"title": "Ann", "description": "hi"}}),
+    )
+    .await
+    .ok();
+}

@@ -594,6 +594,32 @@ async fn msg_offline_lists_exactly_the_offline_members_who_did_not_mute_or_go_qu
         .await;
     assert_eq!(offline["to_uids"], json!(["alice", "grace"]));
 
+    // The sender's words for the push travel with it (offlinePushInfo); a push disabled makes
+    // no msg.offline at all.
+    let worded = json!({"conversationID": "GROUPcrew", "payload": {"text": "dinner?"},
+        "offlinePushInfo": {"title": "Crew", "description": "bob: dinner?", "extension": "{\"k\":1}"}});
+    let message = users["bob"].post("/v1/messages", worded).await.ok()["message"].clone();
+    let offline = receiver
+        .message_event("msg.offline", message["messageID"].as_str().unwrap())
+        .await;
+    assert_eq!(
+        offline["offline_push_info"],
+        json!({"title": "Crew", "description": "bob: dinner?", "extension": "{\"k\":1}"})
+    );
+    let unpushed = json!({"conversationID": "GROUPcrew", "payload": {"text": "shh"},
+        "offlinePushInfo": {"disablePush": true}});
+    let message = users["bob"].post("/v1/messages", unpushed).await.ok()["message"].clone();
+    let id = message["messageID"].as_str().unwrap();
+    receiver.message_event("msg.notify", id).await;
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    assert!(
+        receiver
+            .items("msg.offline")
+            .iter()
+            .all(|item| item["message_idstr"] != id),
+        "the push was disabled"
+    );
+
     // A message to someone online makes no msg.offline at all.
     let message = send(&users["alice"], "C2Cbob", "hi").await;
     let id = message["messageID"].as_str().unwrap();

@@ -245,6 +245,28 @@ pub struct SendMessageRequest {
     /// hear `messageReadReceiptReceived` as readers give theirs.
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub need_read_receipt: bool,
+    /// How the message is pushed to members who are offline (Tencent's `offlinePushInfo`):
+    /// carried to the app backend in `msg.offline`, which sends the push.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub offline_push_info: Option<OfflinePushInfo>,
+}
+
+/// A message's offline push, as the sender wants it (Tencent's `offlinePushInfo`).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct OfflinePushInfo {
+    /// No push at all: the message makes no `msg.offline`.
+    #[serde(default)]
+    pub disable_push: bool,
+    /// The push's title, up to 1 KiB.
+    #[serde(default)]
+    pub title: String,
+    /// The push's text, up to 1 KiB.
+    #[serde(default)]
+    pub description: String,
+    /// App data the push carries (Tencent's `extension`), up to 8 KiB.
+    #[serde(default)]
+    pub extension: String,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]

@@ -36,6 +36,18 @@ pub struct OfflineMessage {
     /// Members other than the sender with no connected device, whose conversation is not
     /// muted (`AcceptNotNotify`, `Discard`).
     pub to_uids: Vec<String>,
+    /// What the sender asked the push to say (the client API's `offlinePushInfo`); left out when
+    /// they asked nothing.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub offline_push_info: Option<PushText>,
+}
+
+/// The title, text and app data a sender gave a message's push.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub struct PushText {
+    pub title: String,
+    pub description: String,
+    pub extension: String,
 }
 
 /// `conversation.deleted`: one item per accepted deletion call, the fields of its audit

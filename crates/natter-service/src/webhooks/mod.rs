@@ -27,7 +27,7 @@ use tokio::sync::Notify;
 
 pub(crate) use before_send::BeforeSend;
 pub use before_send::BeforeSendOptions;
-pub(crate) use outbox::{Outbox, Written};
+pub(crate) use outbox::{Outbox, Push, Written};
 
 use crate::events::EventBus;
 use crate::{Natter, now_ms};

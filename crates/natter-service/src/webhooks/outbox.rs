@@ -7,7 +7,7 @@ use base64::Engine;
 use base64::engine::general_purpose::STANDARD as BASE64;
 use natter_core::webhook::{self, EventKind};
 use natter_core::wire::{
-    DeletionEvent, MessageHeader, OfflineMessage, ServerMessage, WebhookMessage,
+    DeletionEvent, MessageHeader, OfflineMessage, PushText, ServerMessage, WebhookMessage,
 };
 use natter_core::{ConversationId, Uid};
 use natter_store::{
@@ -28,6 +28,17 @@ pub(crate) struct Outbox {
     /// is online is read from memory, which spares the single writer a query per message.
     /// `None` in a cluster, where the presence table holds every node's.
     online_here: Option<Arc<EventBus>>,
+}
+
+/// What the sender asked of a message's push to its offline members.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) enum Push {
+    /// Nothing: the push is the app backend's to word.
+    Default,
+    /// A title, text and app data for `msg.offline` to carry.
+    Text(PushText),
+    /// No push: no `msg.offline`.
+    Disabled,
 }
 
 impl Outbox {
@@ -54,6 +65,7 @@ impl Outbox {
         sent: &Sent,
         to: &ConversationId,
         counts_as_unread: bool,
+        push: &Push,
         now_ms: i64,
     ) -> Result<Written> {
         if sent.duplicate {
@@ -64,12 +76,16 @@ impl Outbox {
         if self.is_on(EventKind::MsgNotify) {
             events.push((EventKind::MsgNotify, to_json(&message)));
         }
-        if self.is_on(EventKind::MsgOffline) {
+        if self.is_on(EventKind::MsgOffline) && *push != Push::Disabled {
             let to_uids = self.offline_members(db, sent, now_ms)?;
             if !to_uids.is_empty() {
                 let offline = OfflineMessage {
                     message,
                     to_uids: to_uids.iter().map(ToString::to_string).collect(),
+                    offline_push_info: match push {
+                        Push::Text(text) => Some(text.clone()),
+                        _ => None,
+                    },
                 };
                 events.push((EventKind::MsgOffline, to_json(&offline)));
             }

@@ -4661,6 +4661,18 @@ export interface components {
              *     muted (`AcceptNotNotify`, `Discard`).
              */
             to_uids: string[];
+            offline_push_info?: components["schemas"]["PushText"] | null;
+        };
+        /** @description A message's offline push, as the sender wants it (Tencent's `offlinePushInfo`). */
+        OfflinePushInfo: {
+            /** @description No push at all: the message makes no `msg.offline`. */
+            disablePush?: boolean;
+            /** @description The push's title, up to 1 KiB. */
+            title?: string;
+            /** @description The push's text, up to 1 KiB. */
+            description?: string;
+            /** @description App data the push carries (Tencent's `extension`), up to 8 KiB. */
+            extension?: string;
         };
         /** @description One online connection, as `POST /user/onlinestatus` lists it. */
         OnlineStatus: {
@@ -4718,6 +4730,12 @@ export interface components {
         /** @description `POST /v1/profiles`. */
         ProfilesRequest: {
             userIDList: string[];
+        };
+        /** @description The title, text and app data a sender gave a message's push. */
+        PushText: {
+            title: string;
+            description: string;
+            extension: string;
         };
         /** @description One reaction to a message, as Tencent's reaction object. */
         Reaction: {
@@ -5017,6 +5035,7 @@ export interface components {
              *     hear `messageReadReceiptReceived` as readers give theirs.
              */
             needReadReceipt?: boolean;
+            offlinePushInfo?: components["schemas"]["OfflinePushInfo"] | null;
         };
         SendMessageResponse: {
             message: components["schemas"]["Message"];
@@ -5959,6 +5978,7 @@ export type NewGroupMember = components['schemas']['NewGroupMember'];
 export type NewGroupProfile = components['schemas']['NewGroupProfile'];
 export type NoticeRequest = components['schemas']['NoticeRequest'];
 export type OfflineMessage = components['schemas']['OfflineMessage'];
+export type OfflinePushInfo = components['schemas']['OfflinePushInfo'];
 export type OnlineStatus = components['schemas']['OnlineStatus'];
 export type OnlineStatusAnswer = components['schemas']['OnlineStatusAnswer'];
 export type PinMessageRequest = components['schemas']['PinMessageRequest'];
@@ -5968,6 +5988,7 @@ export type PinnedMessageList = components['schemas']['PinnedMessageList'];
 export type Profile = components['schemas']['Profile'];
 export type ProfileList = components['schemas']['ProfileList'];
 export type ProfilesRequest = components['schemas']['ProfilesRequest'];
+export type PushText = components['schemas']['PushText'];
 export type Reaction = components['schemas']['Reaction'];
 export type ReactionRequest = components['schemas']['ReactionRequest'];
 export type ReactionUsers = components['schemas']['ReactionUsers'];
