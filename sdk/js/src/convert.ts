@@ -550,8 +550,8 @@ const MEMBER_ROLES: Readonly<Record<string, string>> = {
 
 /**
  * Tencent's GroupMember: the owner, an admin or a plain member (a role the SDK does not know reads
- * as a plain member's), their name card and the end of their mute (`muteUntil`, Unix seconds, 0
- * when not muted); no join time or member fields.
+ * as a plain member's), their name card, the end of their mute (`muteUntil`, Unix seconds, 0 when
+ * not muted) and their custom fields in the group, by key; no join time.
  */
 export function toGroupMember(wire: WireGroupMember): GroupMember {
   return {
@@ -562,7 +562,7 @@ export function toGroupMember(wire: WireGroupMember): GroupMember {
     joinTime: 0,
     nameCard: wire.nameCard ?? '',
     muteUntil: wire.muteUntil ?? 0,
-    memberCustomField: [],
+    memberCustomField: (wire.memberCustomField ?? []).map(({ key, value }) => ({ key, value })),
   };
 }
 

@@ -12,7 +12,8 @@
  * names, forwarding, which says Tencent's 2450–2454, reactions, which say Tencent's
  * 23005–23007 and 23009, pinGroupMessage, which says Tencent's 10070 when the group has the most
  * pinned messages, sendMessageReadReceipt, which says Tencent's 2114 when no message of
- * its list asks for a receipt, the cloud searches (searchCloudMessages, searchCloudUsers,
+ * its list asks for a receipt, setGroupMemberCustomField, which says Tencent's 2687 for a group
+ * it knows is an AVChatRoom group, the cloud searches (searchCloudMessages, searchCloudUsers,
  * searchCloudGroups, searchCloudGroupMembers), which say Tencent's 60020 when the server has no
  * such search, and the user status calls, whose `failureUserList` says Tencent's 70107 for a
  * user the server does not know.
@@ -25,9 +26,9 @@
  * {@link ErrorCode.MSG_MODIFY_CONFLICT} (2480) and {@link ErrorCode.MSG_NOT_FOUND} (20026), and
  * Tencent's media message codes (2108, 22xx–24xx) for files refused or failing to upload, its
  * forwarding codes (2450–2454), its server's reaction codes (23005–23007, 23009) and pinned
- * message limit (10070), its 2114 for read receipts with nothing to acknowledge, its server's
- * 60020 for a search the server cannot make, and its server's 70107 for an unknown user in a user
- * status call's `failureUserList`.
+ * message limit (10070), its 2114 for read receipts with nothing to acknowledge, its 2687 for
+ * member custom fields in an AVChatRoom group, its server's 60020 for a search the server cannot
+ * make, and its server's 70107 for an unknown user in a user status call's `failureUserList`.
  */
 export const ErrorCode = {
   INVALID_ARGUMENT: 40001,
@@ -144,6 +145,13 @@ export const ErrorCode = {
    */
   READ_RECEIPT_MSG_LIST_EMPTY: 2114,
   /**
+   * setGroupMemberCustomField: the group is an AVChatRoom group, whose members have no custom
+   * fields, as the SDK knows from a group call or the group's conversation; refused before any
+   * request, as Tencent's SDK refuses it, with its number (`error` `permission_denied`, as the
+   * server, which answers 40301 for a group the SDK did not know, names it).
+   */
+  OPERATION_NOT_SUPPORTED_IN_AV: 2687,
+  /**
    * The cloud searches: the server has no such search (one older than `POST /v1/messages/search`,
    * or than `/v1/search/users`, `/groups` and `/group-members`, answers 404): Tencent's server code
    * for search not enabled, which its SDK hands on and apps compare with; `error` and `status`
@@ -165,8 +173,8 @@ export const ErrorCode = {
    */
   NETWORK_ERROR: -1,
   /**
-   * A Tencent Cloud Chat call or option Natter does not offer (group member custom fields,
-   * signalling, …). Negative: the SDK's own verdict, not the server's.
+   * A Tencent Cloud Chat call or option Natter does not offer (group attributes, signalling, …).
+   * Negative: the SDK's own verdict, not the server's.
    */
   UNSUPPORTED: -2,
 } as const;

@@ -6,13 +6,15 @@
  * The server keeps who follows whom (`POST /v1/follows` and `/remove`, `GET /v1/follows`, `POST
  * /v1/follows/info` and `/check`): one way, without asking the user followed, at most 5,000 a
  * user. Each user named in a follow or unfollow has a result of their own; one refused does not
- * stop the others. Lists come newest follow first, 500 a page, as Tencent's asks for them. The
- * server tells no one of a follow, so Tencent's MY_FOLLOWERS_LIST_UPDATED,
- * MY_FOLLOWING_LIST_UPDATED and MUTUAL_FOLLOWERS_LIST_UPDATED are never sent.
+ * stop the others. Lists come newest follow first, 500 a page, as Tencent's asks for them. Both
+ * users of each follow or unfollow that changed something hear which of their lists changed, on
+ * every device (`followListsUpdated`), which the SDK tells as Tencent's MY_FOLLOWERS_LIST_UPDATED,
+ * MY_FOLLOWING_LIST_UPDATED and MUTUAL_FOLLOWERS_LIST_UPDATED.
  */
+import { EVENT } from './constants.js';
 import { invalidArgument } from './errors.js';
-import type { FollowedUser, FollowType, UserFollowInfo, UserFollowType } from './types.js';
-import type { WireFollowInfo, WireFollowType, WireFollowedUser } from './wire.js';
+import type { FollowedUser, FollowListUpdatedData, FollowType, UserFollowInfo, UserFollowType } from './types.js';
+import type { WireEventData, WireFollowInfo, WireFollowListType, WireFollowType, WireFollowedUser } from './wire.js';
 
 /** The most users one followUser or unfollowUser names (Tencent's server's limit, and Natter's). */
 export const MAX_USERS_PER_FOLLOW_CALL = 20;
@@ -91,6 +93,37 @@ export function toFollowInfo(wire: WireFollowInfo): UserFollowInfo {
 /** How a user stands to the user, as Tencent's `{ userID, followType }` (0–3). */
 export function toFollowType(wire: WireFollowType): UserFollowType {
   return { userID: wire.userID, followType: wire.followType as FollowType };
+}
+
+/** The event Tencent's SDK tells a change of each of the user's lists by. */
+const FOLLOW_LIST_EVENTS = {
+  followers: EVENT.MY_FOLLOWERS_LIST_UPDATED,
+  following: EVENT.MY_FOLLOWING_LIST_UPDATED,
+  mutual: EVENT.MUTUAL_FOLLOWERS_LIST_UPDATED,
+} as const satisfies Record<WireFollowListType, string>;
+
+export type FollowListEvent = (typeof FOLLOW_LIST_EVENTS)[WireFollowListType];
+
+/**
+ * The events of one `followListsUpdated` push, as Tencent's SDK tells its server's follow notice:
+ * one per list changed, in the server's order, each `{ userInfoList, isAdd }` with the one user
+ * of the change: their `{ userID, nick, avatar }` when added to the list, their userID alone when
+ * taken out of it. A list the SDK does not know, or a malformed push, tells nothing.
+ */
+export function followListUpdates(
+  wire: Partial<WireEventData['followListsUpdated']>,
+): { name: FollowListEvent; data: FollowListUpdatedData }[] {
+  const user = wire.userInfo;
+  if (typeof user?.userID !== 'string' || !Array.isArray(wire.changeList)) return [];
+  return wire.changeList
+    .filter(({ listType }) => Object.hasOwn(FOLLOW_LIST_EVENTS, listType))
+    .map(({ listType, isAdd }) => ({
+      name: FOLLOW_LIST_EVENTS[listType],
+      data:
+        isAdd === true
+          ? { isAdd: true, userInfoList: [{ userID: user.userID, nick: user.nick ?? '', avatar: user.avatar ?? '' }] }
+          : { isAdd: false, userInfoList: [user.userID] },
+    }));
 }
 
 function userIDs(list: unknown, call: string): string[] {

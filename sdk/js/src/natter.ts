@@ -12,10 +12,11 @@
  * blocklist BLACKLIST_UPDATED carries (blocklist.ts), the friend lists FRIEND_LIST_UPDATED,
  * FRIEND_APPLICATION_LIST_UPDATED and FRIEND_GROUP_LIST_UPDATED carry (friends.ts), the files of
  * media messages and their payloads (media.ts), forwarded chat records (merger.ts), message
- * reactions (reactions.ts), read receipts of single messages (receipts.ts), pinned group messages
- * (pins.ts), group counters (counters.ts), message search (search.ts), the searches of users,
- * groups and members (directory.ts), following (follows.ts), user status (status.ts) and the
- * handlers (emitter.ts).
+ * reactions (reactions.ts), message extensions (extensions.ts), read receipts of single messages
+ * (receipts.ts), pinned group messages (pins.ts), group counters (counters.ts), message search
+ * (search.ts), the searches of users, groups and members (directory.ts), following (follows.ts),
+ * the option for all messages (receive_option.ts), user status (status.ts) and the handlers
+ * (emitter.ts).
  */
 import { BlocklistFeed } from './blocklist.js';
 import { checkCounterStep, checkGetCounters, checkSetCounters, toCounterUpdate } from './counters.js';
@@ -41,6 +42,13 @@ import { DIRECTORY_SEARCHES, directoryRequest, directorySearchError, toMembersFo
 import { Emitter } from './emitter.js';
 import { ErrorCode, NatterError, invalidArgument, notLoggedIn, tooManyConversations, unsupported } from './errors.js';
 import {
+  checkExtensionKeys,
+  checkExtensionMessage,
+  checkExtensions,
+  toExtension,
+  toExtensionResult,
+} from './extensions.js';
+import {
   FRIEND_APPLICATION_PENDING,
   FRIEND_APPLICATION_PENDING_MESSAGE,
   acceptDirection,
@@ -62,6 +70,7 @@ import {
   checkFollowIDs,
   checkFollowInfoIDs,
   checkFollowTypeIDs,
+  followListUpdates,
   toFollowInfo,
   toFollowType,
   toFollowedUser,
@@ -121,6 +130,7 @@ import {
   receiptMemberPage,
   setGroupCounts,
 } from './receipts.js';
+import { receiveOptionRequest, toReceiveOption } from './receive_option.js';
 import { searchError, searchRequest, searchResultList } from './search.js';
 import {
   MAX_USERS_PER_STATUS_QUERY,
@@ -146,6 +156,7 @@ import type {
   AddFriendResult,
   AddGroupMemberOptions,
   AddGroupMemberResult,
+  AllReceiveMessageOpt,
   BlacklistOptions,
   ChangeGroupOwnerOptions,
   C2CMessageReadReceipt,
@@ -201,6 +212,7 @@ import type {
   GetMessageListHoppingResult,
   GetMessageListOptions,
   GetMessageListResult,
+  GetMessageExtensionsResult,
   GetMessageReactionsOptions,
   GetMessageReactionsResult,
   GetPinnedGroupMessageListResult,
@@ -224,6 +236,9 @@ import type {
   MergedMessage,
   MergerPayload,
   Message,
+  MemberCustomField,
+  MessageExtension,
+  MessageExtensionsResult,
   MessageOptions,
   MessageReactionResult,
   MessageType,
@@ -244,9 +259,11 @@ import type {
   SearchCloudUsersResult,
   SendMessageOptions,
   SetAllMessageReadOptions,
+  SetAllReceiveMessageOptions,
   SetConversationCustomDataOptions,
   SetConversationDraftOptions,
   SetGroupCountersOptions,
+  SetGroupMemberCustomFieldOptions,
   SetGroupMemberMuteTimeOptions,
   SetGroupMemberNameCardOptions,
   SetGroupMemberRoleOptions,
@@ -277,8 +294,11 @@ import {
   type WireConversationPage,
   type WireCreateGroup,
   type WireDeleteConversationsReply,
+  type WireDeleteExtensionsRequest,
+  type WireDeletedExtensions,
   type WireDeletedFriends,
   type WireEventData,
+  type WireExtensionsRequest,
   type WireFolderList,
   type WireFollowInfo,
   type WireFollowInfoList,
@@ -321,6 +341,8 @@ import {
   type WireJoinedGroup,
   type WireMessage,
   type WireMessageChange,
+  type WireMessageExtension,
+  type WireMessageExtensions,
   type WireMessageIDList,
   type WireMessagePage,
   type WireMessageReactions,
@@ -342,10 +364,12 @@ import {
   type WireReactionUsersRequest,
   type WireReceiptMembers,
   type WireReceiptMembersRequest,
+  type WireReceiveOption,
   type WireRemovedGroupMembers,
   type WireSearchMessagesResponse,
   type WireSearchResult,
   type WireSendMessageReply,
+  type WireSetExtensionsRequest,
   type WireSetGroupCountersRequest,
   type WireSyncReply,
   type WireTotalUnread,
@@ -426,11 +450,12 @@ const SDK_VERSION = '0.1.0';
 
 /**
  * The bits of Tencent's paid features (`isCommercialAbilityEnabled`'s, its SDK's `canIUse`, which
- * its group counter and follow calls check before anything else) that Natter has: user status
- * (2^7, Tencent's `USER_STATUS`), group counters (2^15, `GRP_COUNTER`), message reactions (2^48,
- * `MSG_REACTION`) and following (2^52, `FOLLOW`).
+ * its message extension, group counter and follow calls check before anything else) that Natter
+ * has: user status (2^7, Tencent's `USER_STATUS`), message extensions (2^13, `MSG_EXT`), group
+ * counters (2^15, `GRP_COUNTER`), the cloud search plugin (2^40, `PLUGIN_CS`: messages, users,
+ * groups and members), message reactions (2^48, `MSG_REACTION`) and following (2^52, `FOLLOW`).
  */
-const COMMERCIAL_FEATURES = (1n << 7n) | (1n << 15n) | (1n << 48n) | (1n << 52n);
+const COMMERCIAL_FEATURES = (1n << 7n) | (1n << 13n) | (1n << 15n) | (1n << 40n) | (1n << 48n) | (1n << 52n);
 
 /** The most messages one deleteMessage call may carry (Tencent's limit, and the server's). */
 export const MAX_MESSAGES_PER_DELETE = 30;
@@ -919,8 +944,9 @@ export class Natter extends TencentUnsupported {
    * `'follow-module'`, and `false` for every other module (Natter has no signalling);
    * `isCommercialAbilityEnabled` resolves `{ enabled: true }` when every feature bit asked is one
    * Natter has, as Tencent's tells of those bought: user status (2^7, Tencent's `USER_STATUS`:
-   * setSelfStatus, getUserStatus, subscribeUserStatus), group counters (2^15, `GRP_COUNTER`),
-   * message reactions (2^48, TUIKit's `enabledEmojiPlugin`) and following (2^52, `FOLLOW`);
+   * setSelfStatus, getUserStatus, subscribeUserStatus), message extensions (2^13, `MSG_EXT`),
+   * group counters (2^15, `GRP_COUNTER`), the cloud search plugin (2^40, `PLUGIN_CS`), message
+   * reactions (2^48, TUIKit's `enabledEmojiPlugin`) and following (2^52, `FOLLOW`);
    * `{ enabled: false }` for the others (translation, speech to text…);
    * `statTUIKeyFeatures` reports usage to Tencent, which Natter does not collect: it does nothing and
    * returns `undefined`, as Tencent's. Any other API rejects -2 naming it.
@@ -944,8 +970,9 @@ export class Natter extends TencentUnsupported {
   }
 
   /**
-   * The SDK logs only errors thrown by handlers and warnings (a user status list cut to its
-   * limit); level 3 (Tencent's "errors only") silences the warnings, 4 ("no log") everything.
+   * The SDK logs only errors thrown by handlers and warnings (a list cut to Tencent's limit: a
+   * user status call's, checkFollowType's, setMessageExtensions'); level 3 (Tencent's "errors
+   * only") silences the warnings, 4 ("no log") everything.
    */
   setLogLevel(level: number): void {
     this.logLevel = level;
@@ -1110,6 +1137,12 @@ export class Natter extends TencentUnsupported {
         // (this instance's own call included) too, as Tencent's server tells its own SDK.
         this.emitReactions(data as Partial<WireMessageReactions>);
         break;
+      case 'messageExtensionsUpdated':
+      case 'messageExtensionsDeleted':
+        // To every device of every member who sees the message, the changing user's own (this
+        // instance's own call included) too.
+        this.emitExtensions(name, data as Partial<WireMessageExtensions & WireDeletedExtensions>);
+        break;
       case 'messageReadReceiptReceived':
         // To every device of the messages' sender, whenever a reader gives receipts.
         this.emitReadReceipts(data as Partial<WireEventData['messageReadReceiptReceived']>);
@@ -1126,6 +1159,17 @@ export class Natter extends TencentUnsupported {
         if (update !== null) this.emit(EVENT.GROUP_COUNTER_UPDATED, update);
         break;
       }
+      case 'followListsUpdated':
+        // To every device of both users of a follow or an unfollow that changed something, this
+        // instance's own call included: one event per list changed, as Tencent's SDK tells them.
+        for (const update of followListUpdates(data as Partial<WireEventData['followListsUpdated']>)) {
+          this.emit(update.name, update.data);
+        }
+        break;
+      case 'allReceiveMessageOptUpdated':
+        // To every device of the user, this instance's own setAllReceiveMessageOpt included.
+        this.emit(EVENT.ALL_RECEIVE_MESSAGE_OPT_UPDATED, toReceiveOption(data as Partial<WireReceiveOption>));
+        break;
       case 'messagesDeleted':
         this.forgetDeleted(String(data.conversationID ?? ''), asArray<string>(data.messageIDList));
         break;
@@ -1397,6 +1441,28 @@ export class Natter extends TencentUnsupported {
       reactionList: asArray<WireReaction>(data.reactionList).map(toReaction),
       conversationID: typeof data.conversationID === 'string' ? data.conversationID : '',
     });
+  }
+
+  /**
+   * MESSAGE_EXTENSIONS_UPDATED `{ messageID, extensions }` (the pairs set) and
+   * MESSAGE_EXTENSIONS_DELETED `{ messageID, keyList }`, as Tencent's, with Natter's
+   * `conversationID`: the message named by the ID the app holds it by, as MESSAGE_REACTIONS_UPDATED
+   * names it. Nothing for a message this user deleted for themself (the app shows it no more).
+   */
+  private emitExtensions(
+    name: 'messageExtensionsUpdated' | 'messageExtensionsDeleted',
+    data: Partial<WireMessageExtensions & WireDeletedExtensions>,
+  ): void {
+    const serverID = data.messageID;
+    if (this.userID === null || typeof serverID !== 'string' || this.cache.isDeleted(serverID)) return;
+    const messageID = this.cache.localID(serverID);
+    const conversationID = typeof data.conversationID === 'string' ? data.conversationID : '';
+    if (name === 'messageExtensionsUpdated') {
+      const extensions = asArray<WireMessageExtension>(data.extensionList).map(toExtension);
+      this.emit(EVENT.MESSAGE_EXTENSIONS_UPDATED, { messageID, extensions, conversationID });
+    } else {
+      this.emit(EVENT.MESSAGE_EXTENSIONS_DELETED, { messageID, keyList: asArray<string>(data.keyList), conversationID });
+    }
   }
 
   /**
@@ -2183,6 +2249,34 @@ export class Natter extends TencentUnsupported {
     return ok(operationResult(reply.conversationIDList ?? ids));
   }
 
+  /**
+   * The user's option for all their messages, as Tencent's: quiet hours, today or every day (see
+   * receive_option.ts for how the options make the window). Resolves with the option as the
+   * server now keeps it, as getAllReceiveMessageOpt gives it (Tencent's resolves with its server's
+   * bare answer); every device of the user, this instance included, then hears
+   * ALL_RECEIVE_MESSAGE_OPT_UPDATED. With `MSG_REMIND_ACPT_NOT_NOTE` (the default) messages still
+   * arrive, as MESSAGE_RECEIVED, and count as unread, but none is pushed to the user while they
+   * are offline in the window (the server sends no `msg.offline` webhook); with
+   * `MSG_REMIND_ACPT_AND_NOTE` each conversation does as its own remind type says. Bad options,
+   * `MSG_REMIND_DISCARD` too, reject with 40001 before any request.
+   */
+  async setAllReceiveMessageOpt(options: SetAllReceiveMessageOptions): Promise<ChatResponse<AllReceiveMessageOpt>> {
+    const body = receiveOptionRequest(options);
+    if (this.userID === null) throw notLoggedIn();
+    const reply = await this.http.put<WireReceiveOption>('/v1/receive-option', body);
+    return ok(toReceiveOption(reply));
+  }
+
+  /**
+   * The user's option for all their messages, as Tencent's: `{ messageRemindType, startTime,
+   * endTime, isRepeated }`, the window in Unix seconds; `MSG_REMIND_ACPT_AND_NOTE` with no window
+   * (both times 0) until the user sets one.
+   */
+  async getAllReceiveMessageOpt(): Promise<ChatResponse<AllReceiveMessageOpt>> {
+    if (this.userID === null) throw notLoggedIn();
+    return ok(toReceiveOption(await this.http.get<WireReceiveOption>('/v1/receive-option')));
+  }
+
   /** Clears the conversation's history for this user; the entry stays, unread 0, no last message. */
   async clearHistoryMessage(conversationID: ConversationID): Promise<ChatResponse<{}>> {
     checkID(conversationID);
@@ -2876,16 +2970,6 @@ export class Natter extends TencentUnsupported {
   }
 
   /**
-   * A page of the group's members, by user ID: `{ memberList, offset }`, `offset` being where the
-   * next page starts, 0 after the last, as Tencent's. A member's `role` is `Owner` for the group's
-   * owner, `Admin` for its admins, else `Member`; `nameCard` their name card in the group, and
-   * `muteUntil` when their mute ends (Unix seconds, 0 when not muted); member fields are empty.
-   * `role` filters the page asked for, so a filtered page may hold fewer than `count` members
-   * while later pages hold more: page on by `offset` until it is 0. As Tencent's, a `count` over
-   * 100 asks for 100, and a group the user is not a member of (any more) lists no one:
-   * `{ memberList: [], offset: 0 }`.
-   */
-  /**
    * How many of the group's members are online, as Tencent's: resolves `{ memberCount }`, the
    * current members with a connection open anywhere in the cluster, the user included, for any
    * type of group. For a group the user is not (or no longer) a member of, `{ memberCount: 0 }`,
@@ -2903,6 +2987,16 @@ export class Natter extends TencentUnsupported {
     }
   }
 
+  /**
+   * A page of the group's members, by user ID: `{ memberList, offset }`, `offset` being where the
+   * next page starts, 0 after the last, as Tencent's. A member's `role` is `Owner` for the group's
+   * owner, `Admin` for its admins, else `Member`; `nameCard` their name card in the group,
+   * `muteUntil` when their mute ends (Unix seconds, 0 when not muted), and `memberCustomField`
+   * their custom fields in the group. `role` filters the page asked for, so a filtered page may
+   * hold fewer than `count` members while later pages hold more: page on by `offset` until it is
+   * 0. As Tencent's, a `count` over 100 asks for 100, and a group the user is not a member of (any
+   * more) lists no one: `{ memberList: [], offset: 0 }`.
+   */
   async getGroupMemberList(
     options: GetGroupMemberListOptions,
   ): Promise<ChatResponse<{ memberList: GroupMember[]; offset: number }>> {
@@ -3137,9 +3231,11 @@ export class Natter extends TencentUnsupported {
 
   /**
    * `{ memberList }`: the named users among the group's current members, as Tencent's, in the
-   * order named, with nick, avatar, `role`, `nameCard` and `muteUntil` (as getGroupMemberList);
-   * users who are not members are left out. As Tencent's, only the first 50 userIDs are asked
-   * for. A current member only: 40302 after leaving, 40301 for a stranger.
+   * order named, with nick, avatar, `role`, `nameCard`, `muteUntil` and `memberCustomField` (as
+   * getGroupMemberList); users who are not members are left out. As Tencent's, only the first 50
+   * userIDs are asked for. `memberCustomFieldFilter` keeps only the fields of the keys it names
+   * (the server sends them all; the SDK leaves the others out). A current member only: 40302
+   * after leaving, 40301 for a stranger.
    */
   async getGroupMemberProfile(
     options: GetGroupMemberProfileOptions,
@@ -3149,10 +3245,19 @@ export class Natter extends TencentUnsupported {
     if (!Array.isArray(userIDList) || userIDList.length === 0 || userIDList.some((u) => typeof u !== 'string' || u === '')) {
       throw invalidArgument('userIDList: a non-empty array of userIDs (the first 50 are asked for)');
     }
+    const filter: unknown = options.memberCustomFieldFilter;
+    if (filter !== undefined && (!Array.isArray(filter) || filter.some((key) => typeof key !== 'string'))) {
+      throw invalidArgument('memberCustomFieldFilter: an array of the custom field keys to keep');
+    }
     const reply = await this.http.post<WireGroupMemberList>(groupPath(options.groupID, '/members/profile'), {
       userIDList: userIDList.slice(0, MAX_MEMBERS_PER_PROFILE_CALL),
     });
-    return ok({ memberList: reply.memberList.map(toGroupMember) });
+    const memberList = reply.memberList.map(toGroupMember);
+    if (filter !== undefined) {
+      const kept = new Set(filter as string[]);
+      for (const member of memberList) member.memberCustomField = member.memberCustomField.filter(({ key }) => kept.has(key));
+    }
+    return ok({ memberList });
   }
 
   /**
@@ -3205,6 +3310,41 @@ export class Natter extends TencentUnsupported {
     checkMemberID(userID);
     if (typeof options.nameCard !== 'string') throw invalidArgument("nameCard: a string, '' to remove it");
     return this.updateGroupMember(options.groupID, { userID, nameCard: options.nameCard });
+  }
+
+  /**
+   * Sets a member's custom fields in the group, as Tencent's: `userID` left out is the user
+   * themself. The fields given are set, the member's others kept; a value of `''` removes that
+   * field. Resolves `{ group, member }`, the member with their fields as they now are. Anyone sets
+   * their own; the owner anyone's, an admin a plain member's (else 40301). The server's codes
+   * otherwise: 40001 for a key outside 1–32 bytes, a value over 512, a key given twice, a user
+   * who is not a member; 40901 (`conflict`) when the member would have more than 20 fields; 40301
+   * in an AVChatRoom group. A group the SDK knows is an AVChatRoom group is refused with Tencent's
+   * 2687 (`ErrorCode.OPERATION_NOT_SUPPORTED_IN_AV`) before any request, as Tencent's refuses it;
+   * so is, with 40001, a `memberCustomField` that is no array of `{ key, value }` strings. Nobody
+   * is told: the fields are read from the member lists (getGroupMemberList, getGroupMemberProfile).
+   */
+  async setGroupMemberCustomField(options: SetGroupMemberCustomFieldOptions): Promise<ChatResponse<GroupMemberChangeResult>> {
+    checkGroupID(options?.groupID);
+    const me = this.userID;
+    if (me === null) throw notLoggedIn();
+    const userID = options.userID ?? me;
+    checkMemberID(userID);
+    const fields: unknown = options.memberCustomField;
+    const isField = (field: Partial<MemberCustomField> | null) =>
+      typeof field === 'object' && field !== null && typeof field.key === 'string' && typeof field.value === 'string';
+    if (!Array.isArray(fields) || !fields.every(isField)) {
+      throw invalidArgument("memberCustomField: an array of { key, value }, both strings ('' removes a field)");
+    }
+    if (this.isAVChatRoom(`${TYPES.CONV_GROUP}${options.groupID}`)) {
+      throw new NatterError({
+        code: ErrorCode.OPERATION_NOT_SUPPORTED_IN_AV,
+        error: 'permission_denied',
+        message: `setGroupMemberCustomField: ${options.groupID} is an AVChatRoom group, whose members have no custom fields`,
+      });
+    }
+    const memberCustomField = (fields as MemberCustomField[]).map(({ key, value }) => ({ key, value }));
+    return this.updateGroupMember(options.groupID, { userID, memberCustomField });
   }
 
   /** One change to a member (`POST /v1/groups/{groupID}/members/update`), answered as Tencent's. */
@@ -3780,9 +3920,6 @@ export class Natter extends TencentUnsupported {
     if (Array.isArray(options.receiverList) && options.receiverList.length > 0) {
       throw unsupported(`${call}({ receiverList })`, 'Natter group messages reach every member');
     }
-    if (options.isSupportExtension === true) {
-      throw unsupported(`${call}({ isSupportExtension })`, 'Natter has no message extensions');
-    }
     if (options.cloudCustomData !== undefined && typeof options.cloudCustomData !== 'string') {
       throw invalidArgument(`${call}: cloudCustomData must be a string`);
     }
@@ -3815,7 +3952,7 @@ export class Natter extends TencentUnsupported {
       needReadReceipt: options.needReadReceipt === true,
       readReceiptInfo: emptyReadReceiptInfo(),
       isBroadcastMessage: false,
-      isSupportExtension: false,
+      isSupportExtension: options.isSupportExtension === true,
       revoker: '',
       revokerInfo: { userID: '', nick: '', avatar: '' },
       revokeReason: '',
@@ -4228,6 +4365,68 @@ export class Natter extends TencentUnsupported {
     });
   }
 
+  // ---------------------------------------------------------------- message extensions
+
+  /**
+   * Sets key-value pairs on a sent message, as Tencent's: resolves `{ extensions }`, one `{ code:
+   * 0, key, value }` per pair set, in the order given; a key the message has takes the new value,
+   * and two members setting one key at once: the later wins (there are no sequence numbers to
+   * conflict). Every device of every member who sees the message, this instance included, then
+   * gets MESSAGE_EXTENSIONS_UPDATED with the pairs. Any sent message takes them: the
+   * `isSupportExtension` Tencent's requires at send is not needed. Past 20 pairs only the first 20
+   * are set, with a warning, as Tencent's. Rejects with the server's codes: 40001 for a key
+   * outside 1–100 bytes, a value over 1,024, a key given twice, a message of another conversation
+   * than the one named; 40401 for one the user cannot see; 40901 for a recalled one, or when the
+   * message would have more than 300 keys. A
+   * message not sent, a system notice, and `extensions` that are no array of `{ key, value }`
+   * strings (or an empty one) are refused with 40001 before any request.
+   */
+  async setMessageExtensions(message: Message, extensions: MessageExtension[]): Promise<ChatResponse<MessageExtensionsResult>> {
+    checkExtensionMessage(message, 'setMessageExtensions');
+    const extensionList = checkExtensions(extensions, (warning) => this.warn(warning));
+    if (this.userID === null) throw notLoggedIn();
+    const body: WireSetExtensionsRequest = { ...this.extensionTarget(message), extensionList };
+    const reply = await this.http.post<WireMessageExtensions>('/v1/messages/extensions', body);
+    const pairs = asArray<WireMessageExtension>(reply.extensionList);
+    return ok({ extensions: pairs.map(({ key, value }) => toExtensionResult(key, value)) });
+  }
+
+  /**
+   * Every pair of a sent message, as Tencent's: `{ extensions }`, each `{ key, value }`, by key;
+   * `[]` for none. Asked of the server on every call. Tencent's typings take a `keyList` its
+   * runtime does not use; neither does this (it is taken, so such calls compile). 40401 for a
+   * message the user cannot see; refused with 40001 before any request as setMessageExtensions.
+   */
+  async getMessageExtensions(message: Message, _keyList?: string[]): Promise<ChatResponse<GetMessageExtensionsResult>> {
+    checkExtensionMessage(message, 'getMessageExtensions');
+    if (this.userID === null) throw notLoggedIn();
+    const body: WireExtensionsRequest = this.extensionTarget(message);
+    const reply = await this.http.post<WireMessageExtensions>('/v1/messages/extensions/list', body);
+    return ok({ extensions: asArray<WireMessageExtension>(reply.extensionList).map(toExtension) });
+  }
+
+  /**
+   * Deletes keys of a sent message, as Tencent's: those of `keyList` (1–20; those the message
+   * lacks are passed over), or every key when it is left out or `[]`. Resolves `{ extensions }`,
+   * one `{ code: 0, key, value: '' }` per key deleted; every device of every member who sees the
+   * message then gets MESSAGE_EXTENSIONS_DELETED with them (nothing when none was there). Rejects
+   * as setMessageExtensions; a `keyList` that is no array of keys, or names more than 20, is
+   * refused with 40001 before any request.
+   */
+  async deleteMessageExtensions(message: Message, keyList?: string[]): Promise<ChatResponse<MessageExtensionsResult>> {
+    checkExtensionMessage(message, 'deleteMessageExtensions');
+    const keys = checkExtensionKeys(keyList);
+    if (this.userID === null) throw notLoggedIn();
+    const body: WireDeleteExtensionsRequest = { ...this.extensionTarget(message), keyList: keys };
+    const reply = await this.http.post<WireDeletedExtensions>('/v1/messages/extensions/delete', body);
+    return ok({ extensions: asArray<string>(reply.keyList).map((key) => toExtensionResult(key)) });
+  }
+
+  /** The message an extension call is about, as the server names it (the sending instance's own ID mapped to the server's). */
+  private extensionTarget(message: Message): WireExtensionsRequest {
+    return { conversationID: message.conversationID, messageID: this.cache.serverID(message.ID) };
+  }
+
   // ---------------------------------------------------------------- read receipts
 
   /**
@@ -4461,13 +4660,18 @@ export class Natter extends TencentUnsupported {
    * 0 when done (following someone followed already too, the follow kept as it was), else the
    * server's code of why not (40001 the user themself or a malformed userID, 40401 no such user,
    * 40901 the user follows 5,000 already); one refused does not stop the others. 1–20 userIDs,
-   * else 40001 before any request. Nobody is told (the follow list events are never sent).
+   * else 40001 before any request. Each follow made now is told to every device of both users,
+   * this instance included: MY_FOLLOWING_LIST_UPDATED here, MY_FOLLOWERS_LIST_UPDATED to the user
+   * followed, and MUTUAL_FOLLOWERS_LIST_UPDATED to both when they now follow each other.
    */
   async followUser(userIDList: string[]): Promise<ChatResponse<FollowResult[]>> {
     return this.changeFollows('/v1/follows', checkFollowIDs(userIDList, 'followUser'));
   }
 
-  /** The user stops following the users named, as followUser; one not followed has `resultCode` 40401. */
+  /**
+   * The user stops following the users named, as followUser; one not followed has `resultCode`
+   * 40401. Each follow ended is told as followUser tells one made, with `isAdd: false`.
+   */
   async unfollowUser(userIDList: string[]): Promise<ChatResponse<FollowResult[]>> {
     return this.changeFollows('/v1/follows/remove', checkFollowIDs(userIDList, 'unfollowUser'));
   }
@@ -5045,7 +5249,10 @@ function checkNewMembers(list: unknown): string[] {
       );
     }
     if (Array.isArray(member.memberCustomField) && member.memberCustomField.length > 0) {
-      throw unsupported('createGroup({ memberList: [{ memberCustomField }] })', 'Natter has no member custom fields');
+      throw unsupported(
+        'createGroup({ memberList: [{ memberCustomField }] })',
+        'a member sets their custom fields once in the group (setGroupMemberCustomField)',
+      );
     }
     return member.userID;
   });

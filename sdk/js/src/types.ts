@@ -355,6 +355,11 @@ export interface Message {
   /** Its read receipts, as far as this instance knows them (see ReadReceiptInfo). */
   readReceiptInfo: ReadReceiptInfo;
   isBroadcastMessage: boolean;
+  /**
+   * What the create*Message call that made it asked (`isSupportExtension`), on that instance's own
+   * object; `false` on every message from the server, which does not keep it. Natter takes
+   * extensions on any sent message whatever this says (see setMessageExtensions).
+   */
   isSupportExtension: boolean;
   /**
    * Who recalled it (`''` when not recalled): the sender, or the app backend's `operator`
@@ -675,7 +680,16 @@ export interface GroupMember {
   nameCard: string;
   /** When the member's mute ends (setGroupMemberMuteTime), in Unix seconds; 0 when not muted. */
   muteUntil: number;
-  memberCustomField: any[];
+  /** The member's custom fields in this group (setGroupMemberCustomField), by key. */
+  memberCustomField: MemberCustomField[];
+}
+
+/** A group member's custom field, as Tencent's. */
+export interface MemberCustomField {
+  /** 1–32 bytes. */
+  key: string;
+  /** At most 512 bytes; setting `''` removes the field. */
+  value: string;
 }
 
 export interface Topic {
@@ -748,7 +762,10 @@ export interface MessageOptions {
   needReadReceipt?: boolean;
   /** Natter has no targeted group messages: a non-empty list throws. */
   receiverList?: string[];
-  /** Natter has no message extensions: `true` throws. */
+  /**
+   * Kept on the message (`isSupportExtension`), as Tencent's; Natter takes extensions on any sent
+   * message, asked for at send or not.
+   */
   isSupportExtension?: boolean;
   /**
    * createImageMessage, createFileMessage, createAudioMessage and createVideoMessage: called with
@@ -898,6 +915,55 @@ export interface MessageReactionsUpdatedData {
   /** The message's `ID`, as the app holds it (the sending instance's own ID for its sends). */
   messageID: string;
   reactionList: MessageReaction[];
+  /** Natter: the message's conversation (Tencent's event names only the message). */
+  conversationID: ConversationID;
+}
+
+/** A key-value pair attached to a message (setMessageExtensions), as Tencent's. */
+export interface MessageExtension {
+  /** 1–100 bytes. */
+  key: string;
+  /** At most 1,024 bytes. */
+  value: string;
+}
+
+/** An entry of setMessageExtensions' and deleteMessageExtensions' answers, as Tencent's. */
+export interface MessageExtensionResult {
+  /** 0: done (the server does all of a call or none of it). */
+  code: number;
+  key: string;
+  /** The value set; `''` for a key deleted. */
+  value: string;
+}
+
+/** What setMessageExtensions and deleteMessageExtensions resolve with, as Tencent's. */
+export interface MessageExtensionsResult {
+  /** setMessageExtensions: each pair set, in the order given; deleteMessageExtensions: each key deleted. */
+  extensions: MessageExtensionResult[];
+}
+
+/** What getMessageExtensions resolves with, as Tencent's. */
+export interface GetMessageExtensionsResult {
+  /** Every pair of the message, by key. */
+  extensions: MessageExtension[];
+}
+
+/** MESSAGE_EXTENSIONS_UPDATED's data, as Tencent's: pairs a member set on a message. */
+export interface MessageExtensionsUpdatedData {
+  /** The message's `ID`, as the app holds it (the sending instance's own ID for its sends). */
+  messageID: string;
+  /** The pairs set, as they now are. */
+  extensions: MessageExtension[];
+  /** Natter: the message's conversation (Tencent's event names only the message). */
+  conversationID: ConversationID;
+}
+
+/** MESSAGE_EXTENSIONS_DELETED's data, as Tencent's: keys a member deleted from a message. */
+export interface MessageExtensionsDeletedData {
+  /** The message's `ID`, as the app holds it (the sending instance's own ID for its sends). */
+  messageID: string;
+  /** The keys deleted. */
+  keyList: string[];
   /** Natter: the message's conversation (Tencent's event names only the message). */
   conversationID: ConversationID;
 }
@@ -1157,6 +1223,41 @@ export interface SetMessageRemindTypeOptions {
   messageRemindType: TypesValue;
 }
 
+/**
+ * setAllReceiveMessageOpt's options, as Tencent's (`SET_ALL_RECEIVE_MESSAGE_OPTIONS`): how the
+ * user is told of all their messages in a window of the day, today or every day.
+ */
+export interface SetAllReceiveMessageOptions {
+  /**
+   * `TYPES.MSG_REMIND_ACPT_NOT_NOTE` (the default: messages arrive, but are not pushed while the
+   * user is offline) or `TYPES.MSG_REMIND_ACPT_AND_NOTE` (as each conversation says); anything
+   * else rejects 40001.
+   */
+  messageRemindType?: TypesValue;
+  /** When the window starts, by the device's clock: hour, minute and second of today (each 0 when left out). */
+  startHour?: number;
+  startMinute?: number;
+  startSecond?: number;
+  /** How long it lasts, in seconds; 0 (the default): no window. */
+  duration?: number;
+  /** It comes back every day (the default); a window of a day or more that repeats is always on. */
+  isRepeated?: boolean;
+}
+
+/**
+ * The user's option for all messages, as Tencent's getAllReceiveMessageOpt resolves it and
+ * ALL_RECEIVE_MESSAGE_OPT_UPDATED carries it.
+ */
+export interface AllReceiveMessageOpt {
+  messageRemindType: typeof TYPES.MSG_REMIND_ACPT_AND_NOTE | typeof TYPES.MSG_REMIND_ACPT_NOT_NOTE;
+  /** Where the window starts, in Unix seconds. */
+  startTime: number;
+  /** Where it ends (not included), in Unix seconds; at or before `startTime`: no window. */
+  endTime: number;
+  /** It comes back every day at the same time. */
+  isRepeated: boolean;
+}
+
 export interface SetConversationCustomDataOptions {
   conversationIDList: ConversationID[];
   /** At most 256 bytes of UTF-8; `''` clears it. */
@@ -1337,6 +1438,15 @@ export interface UserFollowType {
   userID: string;
   followType: FollowType;
 }
+
+/**
+ * MY_FOLLOWERS_LIST_UPDATED's, MY_FOLLOWING_LIST_UPDATED's and MUTUAL_FOLLOWERS_LIST_UPDATED's
+ * data, as Tencent's: a user added to that list of the user's, with their profile, or taken out
+ * of it, by userID.
+ */
+export type FollowListUpdatedData =
+  | { isAdd: true; userInfoList: UserInfo[] }
+  | { isAdd: false; userInfoList: string[] };
 
 /** addFriend's options. */
 export interface AddFriendOptions {
@@ -1626,7 +1736,10 @@ export interface CreateGroupMember {
    * group exists (setGroupMemberRole).
    */
   role?: string;
-  /** Natter has no member custom fields: a non-empty list rejects (-2). */
+  /**
+   * A non-empty list rejects (-2): a member's custom fields are set once they are in the group
+   * (setGroupMemberCustomField).
+   */
   memberCustomField?: any[];
 }
 
@@ -1762,7 +1875,7 @@ export interface GetGroupMemberProfileOptions {
   groupID: string;
   /** The members asked for; past the first 50, the rest are left out, as Tencent's. */
   userIDList: string[];
-  /** Accepted and not used: Natter's members have no custom fields. */
+  /** Only these keys of each member's `memberCustomField`; left out, every field. */
   memberCustomFieldFilter?: string[];
 }
 
@@ -1847,7 +1960,19 @@ export interface SetGroupMemberNameCardOptions {
   nameCard: string;
 }
 
-/** What setGroupMemberRole, setGroupMemberMuteTime and setGroupMemberNameCard resolve with, as Tencent's. */
+/** setGroupMemberCustomField's options, as Tencent's (`SET_GROUP_MEMBER_CUSTOM_FIELD_OPTIONS`). */
+export interface SetGroupMemberCustomFieldOptions {
+  groupID: string;
+  /** The member whose fields they are; the user themself when left out, as Tencent's. */
+  userID?: string;
+  /** The fields to set (the member's others are kept); a value of `''` removes that field. */
+  memberCustomField: MemberCustomField[];
+}
+
+/**
+ * What setGroupMemberRole, setGroupMemberMuteTime, setGroupMemberNameCard and
+ * setGroupMemberCustomField resolve with, as Tencent's.
+ */
 export interface GroupMemberChangeResult {
   /** The group as it now is. */
   group: Group;
@@ -1886,6 +2011,10 @@ export interface EventDataMap {
   [EVENT.MESSAGE_READ_RECEIPT_RECEIVED]: C2CMessageReadReceipt[] | GroupMessageReadReceipt[];
   /** A member reacted to a message, or took a reaction back: the reaction as it now is. */
   [EVENT.MESSAGE_REACTIONS_UPDATED]: MessageReactionsUpdatedData;
+  /** A member set pairs on a message: those pairs, as they now are. */
+  [EVENT.MESSAGE_EXTENSIONS_UPDATED]: MessageExtensionsUpdatedData;
+  /** A member deleted keys of a message. */
+  [EVENT.MESSAGE_EXTENSIONS_DELETED]: MessageExtensionsDeletedData;
   /** A member pinned a message of a group the user is in, or unpinned it. */
   [EVENT.PINNED_GROUP_MESSAGE_UPDATED]: PinnedGroupMessageUpdatedData;
   /** A member set, raised or lowered a counter of a group the user is in: the counter as it now is. */
@@ -1911,6 +2040,14 @@ export interface EventDataMap {
   [EVENT.FRIEND_APPLICATION_LIST_UPDATED]: FriendApplicationListResult;
   /** The user's friend groups, oldest first, as getFriendGroupList gives them. */
   [EVENT.FRIEND_GROUP_LIST_UPDATED]: FriendGroup[];
+  /** A user began or stopped following the user. */
+  [EVENT.MY_FOLLOWERS_LIST_UPDATED]: FollowListUpdatedData;
+  /** The user began or stopped following a user. */
+  [EVENT.MY_FOLLOWING_LIST_UPDATED]: FollowListUpdatedData;
+  /** A user became a mutual follower of the user, or stopped being one. */
+  [EVENT.MUTUAL_FOLLOWERS_LIST_UPDATED]: FollowListUpdatedData;
+  /** The user's option for all messages changed (setAllReceiveMessageOpt, on any device): the option as it now is. */
+  [EVENT.ALL_RECEIVE_MESSAGE_OPT_UPDATED]: AllReceiveMessageOpt;
   [EVENT.KICKED_OUT]: { type: KickedOutType };
   [EVENT.NET_STATE_CHANGE]: { state: NetState };
   [EVENT.ERROR]: { code: number; message: string };

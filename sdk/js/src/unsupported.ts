@@ -15,17 +15,10 @@ export const UNSUPPORTED_CALLS = {
   // messages
   translateText: 'Natter has no translation service',
   convertVoiceToText: 'Natter has no speech recognition',
-  setMessageExtensions: 'Natter has no message extensions',
-  getMessageExtensions: 'Natter has no message extensions',
-  deleteMessageExtensions: 'Natter has no message extensions',
-  // receive options
-  setAllReceiveMessageOpt: 'set a remind type per conversation with setMessageRemindType',
-  getAllReceiveMessageOpt: 'Natter has no account-wide receive option',
   // groups
   initGroupAttributes: 'Natter has no group attributes',
   setGroupAttributes: 'Natter has no group attributes',
   deleteGroupAttributes: 'Natter has no group attributes',
-  setGroupMemberCustomField: 'Natter has no member custom fields',
   markGroupMemberList: 'Natter has no member marks',
   // communities and topics
   getJoinedCommunityList: 'Natter has no communities',
@@ -74,21 +67,6 @@ export class TencentUnsupported {
   convertVoiceToText(..._args: any[]): Promise<ChatResponse<any>> {
     return reject('convertVoiceToText');
   }
-  setMessageExtensions(..._args: any[]): Promise<ChatResponse<any>> {
-    return reject('setMessageExtensions');
-  }
-  getMessageExtensions(..._args: any[]): Promise<ChatResponse<any>> {
-    return reject('getMessageExtensions');
-  }
-  deleteMessageExtensions(..._args: any[]): Promise<ChatResponse<any>> {
-    return reject('deleteMessageExtensions');
-  }
-  setAllReceiveMessageOpt(..._args: any[]): Promise<ChatResponse<any>> {
-    return reject('setAllReceiveMessageOpt');
-  }
-  getAllReceiveMessageOpt(..._args: any[]): Promise<ChatResponse<any>> {
-    return reject('getAllReceiveMessageOpt');
-  }
 
   // ---- groups and members
   initGroupAttributes(..._args: any[]): Promise<ChatResponse<any>> {
@@ -99,9 +77,6 @@ export class TencentUnsupported {
   }
   deleteGroupAttributes(..._args: any[]): Promise<ChatResponse<any>> {
     return reject('deleteGroupAttributes');
-  }
-  setGroupMemberCustomField(..._args: any[]): Promise<ChatResponse<any>> {
-    return reject('setGroupMemberCustomField');
   }
   markGroupMemberList(..._args: any[]): Promise<ChatResponse<any>> {
     return reject('markGroupMemberList');

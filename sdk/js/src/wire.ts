@@ -52,6 +52,20 @@ export type WireMessageReactionsList = api.MessageReactionsList;
 /** `POST /v1/messages/reactions/users` body, and its answer (a page of the users who reacted so). */
 export type WireReactionUsersRequest = api.ReactionUsersRequest;
 export type WireReactionUsers = api.ReactionUsers;
+/** `POST /v1/messages/extensions` body: pairs to set on a message (1–20). */
+export type WireSetExtensionsRequest = api.SetExtensionsRequest;
+/** `POST /v1/messages/extensions/delete` body: keys to delete (1–20), or none for every key. */
+export type WireDeleteExtensionsRequest = api.DeleteExtensionsRequest;
+/** `POST /v1/messages/extensions/list` body: the message asked about. */
+export type WireExtensionsRequest = api.ExtensionsRequest;
+/**
+ * A message's pairs: the answer to a setting (those set) and to `/list` (all, by key), and
+ * `messageExtensionsUpdated`'s data (those set).
+ */
+export type WireMessageExtensions = api.MessageExtensions;
+export type WireMessageExtension = api.MessageExtension;
+/** The keys deleted: the answer to `/delete`, and `messageExtensionsDeleted`'s data. */
+export type WireDeletedExtensions = api.DeletedExtensions;
 /** `POST /v1/messages/read-receipts` (a reader gives receipts) and `/list` body: messages of one conversation. */
 export type WireMessageReceiptsRequest = api.MessageReceiptsRequest;
 /** `POST /v1/messages/read-receipts/list`'s answer: the counts of those messages asked about that are the user's own and asked for receipts. */
@@ -106,7 +120,7 @@ export type WireAddedGroupMembers = api.AddedGroupMembers;
 export type WireRemovedGroupMembers = api.RemovedGroupMembers;
 /** `POST /v1/groups/{groupID}` body. */
 export type WireGroupProfileUpdate = api.GroupProfileUpdate;
-/** `POST /v1/groups/{groupID}/members/update` body: a member's role, mute or name card. */
+/** `POST /v1/groups/{groupID}/members/update` body: a member's role, mute, name card or custom fields. */
 export type WireGroupMemberUpdate = api.GroupMemberUpdate;
 /** Its answer: the group, and the member as they now are. */
 export type WireUpdatedGroupMember = api.UpdatedGroupMember;
@@ -183,6 +197,13 @@ export type WireFollowInfo = api.FollowInfo;
 /** `POST /v1/follows/check`' answer: how each user stands to the user, in the order asked. */
 export type WireFollowTypeList = api.FollowTypeList;
 export type WireFollowType = api.FollowType;
+/** Which of the user's lists a `followListsUpdated` change is of: `followers`, `following` or `mutual`. */
+export type WireFollowListType = api.FollowListType;
+/**
+ * `GET` and `PUT /v1/receive-option` (body and answer): the user's option for all messages, and
+ * `allReceiveMessageOptUpdated`'s data.
+ */
+export type WireReceiveOption = api.ReceiveOption;
 /** `POST /v1/profile` body: the user's own nick, avatar, custom fields and `allowType`. */
 export type WireMyProfileUpdate = api.MyProfileUpdate;
 /** `POST /v1/files`: where the uploaded file is now served. */

@@ -1,7 +1,8 @@
 /**
- * Admins, mutes and name cards, Tencent's calls against a real natter server: setGroupMemberRole,
- * setGroupMemberMuteTime, updateGroupProfile's muteAllMembers and setGroupMemberNameCard, what
- * they show in the member lists, the group and `selfInfo`, the group tips they leave
+ * Admins, mutes, name cards and member custom fields, Tencent's calls against a real natter server:
+ * setGroupMemberRole, setGroupMemberMuteTime, updateGroupProfile's muteAllMembers,
+ * setGroupMemberNameCard and setGroupMemberCustomField, what they show in the member lists (and
+ * getGroupMemberProfile's memberCustomFieldFilter), the group and `selfInfo`, the group tips they leave
  * (GRP_TIP_MBR_SET_ADMIN, _CANCELED_ADMIN, _PROFILE_UPDATED, GRP_TIP_GRP_PROFILE_UPDATED) and the
  * notices the member gets (operationType 9 and 10); what an admin may do; a muted member's send,
  * or a plain member's in a group muted for all, refused (40307); and the notice of leaving a group
@@ -499,6 +500,101 @@ describe('setGroupMemberNameCard: names in a group', () => {
   });
 });
 
+describe('setGroupMemberCustomField: members\' custom fields', () => {
+  test('a member sets their own; the owner and admins set those below them; the member lists show them, filtered on asking', async () => {
+    const { alice, bob, carol, uid, groupID, done } = await publicGroup('bob', 'carol');
+    try {
+      const own = await bob.chat.setGroupMemberCustomField({
+        groupID,
+        memberCustomField: [{ key: 'title', value: 'dev' }, { key: 'team', value: 'web' }],
+      });
+      assert.equal(own.code, 0);
+      assert.equal(own.data.group.groupID, groupID);
+      assert.equal(own.data.member.userID, uid.bob);
+      const bobs = [{ key: 'team', value: 'web' }, { key: 'title', value: 'dev' }];
+      assert.deepEqual(own.data.member.memberCustomField, bobs, 'the member as they now are, fields by key');
+
+      // Set again: the fields given change, the others stay; '' removes one.
+      const changed = await bob.chat.setGroupMemberCustomField({
+        groupID,
+        memberCustomField: [{ key: 'title', value: '' }, { key: 'desk', value: '4F' }],
+      });
+      assert.deepEqual(changed.data.member.memberCustomField, [{ key: 'desk', value: '4F' }, { key: 'team', value: 'web' }]);
+
+      await alice.chat.setGroupMemberCustomField({ groupID, userID: uid.carol, memberCustomField: [{ key: 'team', value: 'ops' }] });
+      const listed = (await carol.chat.getGroupMemberList({ groupID, count: 100 })).data.memberList;
+      assert.deepEqual(Object.fromEntries(listed.map((m) => [m.userID, m.memberCustomField])), {
+        [uid.alice]: [],
+        [uid.bob]: [{ key: 'desk', value: '4F' }, { key: 'team', value: 'web' }],
+        [uid.carol]: [{ key: 'team', value: 'ops' }],
+      });
+      const profiles = async (memberCustomFieldFilter?: string[]) =>
+        (await alice.chat.getGroupMemberProfile({ groupID, userIDList: [uid.bob, uid.carol], memberCustomFieldFilter })).data.memberList.map(
+          (m) => m.memberCustomField,
+        );
+      assert.deepEqual(await profiles(), [[{ key: 'desk', value: '4F' }, { key: 'team', value: 'web' }], [{ key: 'team', value: 'ops' }]]);
+      assert.deepEqual(await profiles(['team']), [[{ key: 'team', value: 'web' }], [{ key: 'team', value: 'ops' }]], 'only the keys named');
+      assert.deepEqual(await profiles([]), [[], []]);
+
+      await assert.rejects(
+        carol.chat.setGroupMemberCustomField({ groupID, userID: uid.bob, memberCustomField: [{ key: 'team', value: 'x' }] }),
+        refusedWith(ErrorCode.PERMISSION_DENIED),
+        "a plain member sets only their own",
+      );
+      await alice.chat.setGroupMemberRole({ groupID, userID: uid.bob, role: TYPES.GRP_MBR_ROLE_ADMIN });
+      const byAdmin = await bob.chat.setGroupMemberCustomField({ groupID, userID: uid.carol, memberCustomField: [{ key: 'badge', value: '1' }] });
+      assert.deepEqual(byAdmin.data.member.memberCustomField, [{ key: 'badge', value: '1' }, { key: 'team', value: 'ops' }]);
+      await assert.rejects(
+        bob.chat.setGroupMemberCustomField({ groupID, userID: uid.alice, memberCustomField: [{ key: 'team', value: 'x' }] }),
+        refusedWith(ErrorCode.PERMISSION_DENIED),
+        "nobody sets the owner's",
+      );
+
+      // The server's limits: keys of 1–32 bytes, values of at most 512, each key once, 20 a member.
+      for (const [memberCustomField, why] of [
+        [[{ key: 'k'.repeat(33), value: 'x' }], 'a key over 32 bytes'],
+        [[{ key: 'k', value: 'x'.repeat(513) }], 'a value over 512 bytes'],
+        [[{ key: 'k', value: '1' }, { key: 'k', value: '2' }], 'a key given twice'],
+      ] as const) {
+        await assert.rejects(
+          carol.chat.setGroupMemberCustomField({ groupID, memberCustomField: [...memberCustomField] }),
+          refusedWith(ErrorCode.INVALID_ARGUMENT),
+          why,
+        );
+      }
+      const many = Array.from({ length: 18 }, (_, i) => ({ key: `f${i}`, value: 'x' }));
+      await carol.chat.setGroupMemberCustomField({ groupID, memberCustomField: many });
+      await assert.rejects(
+        carol.chat.setGroupMemberCustomField({ groupID, memberCustomField: [{ key: 'one-too-many', value: 'x' }] }),
+        refusedWith(ErrorCode.CONFLICT, { error: 'conflict' }),
+        '20 fields a member',
+      );
+    } finally {
+      await done();
+    }
+  });
+
+  test("an AVChatRoom group's members have none: the server's 40301, then Tencent's 2687 before any request once the SDK knows the type", async () => {
+    const alice = await liveDevice(server, uniqueUid('alice'), 1);
+    const spy = spyFetch();
+    const bob = await liveDevice(server, uniqueUid('bob'), 1, undefined, { fetch: spy.fetch });
+    try {
+      const groupID = uniqueUid('live');
+      await server.createGroup(groupID, [alice.chat.getLoginUser(), bob.chat.getLoginUser()]);
+      await server.setGroupInfo(groupID, { group_type: 'AVChatRoom' });
+      const set = () => bob.chat.setGroupMemberCustomField({ groupID, memberCustomField: [{ key: 'k', value: 'v' }] });
+      await assert.rejects(set(), refusedWith(ErrorCode.PERMISSION_DENIED), 'the server refuses it');
+      assert.equal((await bob.chat.getGroupProfile({ groupID })).data.group.type, TYPES.GRP_AVCHATROOM);
+      const asked = spy.calls.length;
+      await assert.rejects(set(), refusedWith(ErrorCode.OPERATION_NOT_SUPPORTED_IN_AV, { message: /AVChatRoom/ }));
+      assert.equal(ErrorCode.OPERATION_NOT_SUPPORTED_IN_AV, 2687);
+      assert.equal(spy.calls.length, asked, 'no request');
+    } finally {
+      await closeAll(alice.chat, bob.chat);
+    }
+  });
+});
+
 describe('leaving: the notice on the user’s other devices', () => {
   test('bob quits on one device; his other device gets operationType 8 and drops the group from its list', async () => {
     const { alice, bob, uid, groupID, done } = await publicGroup('bob');
@@ -536,6 +632,10 @@ describe('argument errors', () => {
         ['a fractional muteTime', () => alice.chat.setGroupMemberMuteTime({ groupID, userID: 'bob', muteTime: 1.5 })],
         ['a muteTime in words', () => alice.chat.setGroupMemberMuteTime({ groupID, userID: 'bob', muteTime: '60' as unknown as number })],
         ['no nameCard', () => alice.chat.setGroupMemberNameCard({ groupID, nameCard: undefined as unknown as string })],
+        ['no memberCustomField', () => alice.chat.setGroupMemberCustomField({ groupID, memberCustomField: undefined as never })],
+        ['a field of no string', () => alice.chat.setGroupMemberCustomField({ groupID, memberCustomField: [{ key: 'k', value: 1 as never }] })],
+        ['no userID for the fields', () => alice.chat.setGroupMemberCustomField({ groupID, userID: '', memberCustomField: [] })],
+        ['a filter of no keys', () => alice.chat.getGroupMemberProfile({ groupID, userIDList: [uid.alice], memberCustomFieldFilter: 'k' as never })],
       ];
       for (const [what, call] of bad) await assert.rejects(call(), refusedWith(ErrorCode.INVALID_ARGUMENT), what);
     } finally {

@@ -2,14 +2,16 @@
  * Following against a real natter server, as Tencent's SDK has it: followUser and unfollowUser
  * resolving each user's result (the array itself), the follower, following and mutual lists
  * newest first with nick and avatar, in pages of 500 by nextCursor; getUserFollowInfo (the user's
- * own without a list); checkFollowType (0–3), cut to 100 with a warning as Tencent's; no follow
- * list events (the server sends none); and the checks made before any request.
+ * own without a list); checkFollowType (0–3), cut to 100 with a warning as Tencent's; the follow
+ * list events (MY_FOLLOWERS_LIST_UPDATED, MY_FOLLOWING_LIST_UPDATED,
+ * MUTUAL_FOLLOWERS_LIST_UPDATED) on every device of both users; and the checks made before any
+ * request.
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, mock, test } from 'node:test';
-import { EVENT, ErrorCode } from '@natter/sdk';
+import { EVENT, ErrorCode, type FollowListUpdatedData } from '@natter/sdk';
 import { closeAll, destroyAllChats, liveDevice, newChat, refusedWith } from '../testing/chat.js';
-import { spyFetch, startServer, uniqueUid, type TestServer } from '../testing/server.js';
+import { spyFetch, startServer, uniqueUid, waitFor, type TestServer } from '../testing/server.js';
 
 let server: TestServer;
 
@@ -23,17 +25,27 @@ after(async () => {
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-/** A live instance of a new user with this nick and an avatar, spying on its requests (`calls`). */
+/**
+ * A live instance of a new user with this nick and an avatar, spying on its requests (`calls`);
+ * `info` is how others' events show them.
+ */
 async function user(name: string) {
   const uid = uniqueUid(name);
+  const info = { userID: uid, nick: name.toUpperCase(), avatar: `https://example.com/${name}.png` };
   await server.createUser(uid);
-  await server.setProfile(uid, { nick: name.toUpperCase(), avatar: `https://example.com/${name}.png` });
+  await server.setProfile(uid, { nick: info.nick, avatar: info.avatar });
   const spy = spyFetch();
   const device = await liveDevice(server, uid, 1, undefined, { fetch: spy.fetch });
-  return { ...device, uid, calls: spy.calls };
+  return { ...device, uid, info, calls: spy.calls };
 }
 
 type User = Awaited<ReturnType<typeof user>>;
+
+const FOLLOW_EVENTS = [
+  EVENT.MY_FOLLOWERS_LIST_UPDATED,
+  EVENT.MY_FOLLOWING_LIST_UPDATED,
+  EVENT.MUTUAL_FOLLOWERS_LIST_UPDATED,
+] as const;
 
 /** The requests the spy saw to a follow path. */
 function followCalls(u: User) {
@@ -109,12 +121,6 @@ describe('following', () => {
       assert.deepEqual((await alice.chat.getMyFollowingList()).data.resultList.map((u) => u.userID), [bob.uid]);
       assert.deepEqual((await alice.chat.checkFollowType([carol.uid])).data, [{ userID: carol.uid, followType: 0 }]);
 
-      // The server tells no one of a follow: Tencent's follow list events never come.
-      for (const u of [alice, bob, carol]) {
-        for (const name of [EVENT.MY_FOLLOWERS_LIST_UPDATED, EVENT.MY_FOLLOWING_LIST_UPDATED, EVENT.MUTUAL_FOLLOWERS_LIST_UPDATED]) {
-          assert.deepEqual(u.rec.of(name), [], name);
-        }
-      }
       // Tencent's follow module, a paid feature its calls check first: Natter has it.
       assert.equal(alice.chat.callExperimentalAPI('canIUseModule', 'follow-module'), true);
       assert.deepEqual(await alice.chat.callExperimentalAPI('isCommercialAbilityEnabled', 2 ** 52), {
@@ -123,6 +129,61 @@ describe('following', () => {
       });
     } finally {
       await closeAll(alice.chat, bob.chat, carol.chat);
+    }
+  });
+
+  test("the follow list events, as Tencent's: per list changed, on every device of both users; a repeated follow tells nothing", async () => {
+    const [alice, bob] = [await user('alice'), await user('bob')];
+    const alice2 = await liveDevice(server, alice.uid, 2);
+    /** Every follow list event a device heard, in order, as [which list, its data]. */
+    const heard = (device: { rec: User['rec'] }) =>
+      device.rec.events
+        .filter((e) => FOLLOW_EVENTS.includes(e.name as (typeof FOLLOW_EVENTS)[number]))
+        .map((e) => [e.name, e.data as FollowListUpdatedData] as const);
+    try {
+      // alice follows bob: her following list and his followers list, each with the other's profile.
+      await alice.chat.followUser([bob.uid]);
+      await waitFor(() => heard(alice).length === 1 && heard(alice2).length === 1 && heard(bob).length === 1, 5_000, 'the follow told');
+      assert.deepEqual(heard(alice), [[EVENT.MY_FOLLOWING_LIST_UPDATED, { userInfoList: [bob.info], isAdd: true }]]);
+      assert.deepEqual(heard(alice2), heard(alice), "alice's other device too");
+      assert.deepEqual(heard(bob), [[EVENT.MY_FOLLOWERS_LIST_UPDATED, { userInfoList: [alice.info], isAdd: true }]]);
+
+      // Following him again changes nothing, and tells nothing.
+      await alice.chat.followUser([bob.uid]);
+      // bob follows back: each gains a mutual follower too, one event per list, as Tencent's.
+      await bob.chat.followUser([alice.uid]);
+      await waitFor(() => heard(alice).length === 3 && heard(bob).length === 3, 5_000, 'the follow back told');
+      assert.deepEqual(heard(bob).slice(1), [
+        [EVENT.MY_FOLLOWING_LIST_UPDATED, { userInfoList: [alice.info], isAdd: true }],
+        [EVENT.MUTUAL_FOLLOWERS_LIST_UPDATED, { userInfoList: [alice.info], isAdd: true }],
+      ]);
+      assert.deepEqual(heard(alice).slice(1), [
+        [EVENT.MY_FOLLOWERS_LIST_UPDATED, { userInfoList: [bob.info], isAdd: true }],
+        [EVENT.MUTUAL_FOLLOWERS_LIST_UPDATED, { userInfoList: [bob.info], isAdd: true }],
+      ]);
+
+      // alice unfollows bob: a removal names the user by userID alone, as Tencent's.
+      await alice.chat.unfollowUser([bob.uid]);
+      await waitFor(() => heard(alice).length === 5 && heard(bob).length === 5, 5_000, 'the unfollow told');
+      assert.deepEqual(heard(alice).slice(3), [
+        [EVENT.MY_FOLLOWING_LIST_UPDATED, { userInfoList: [bob.uid], isAdd: false }],
+        [EVENT.MUTUAL_FOLLOWERS_LIST_UPDATED, { userInfoList: [bob.uid], isAdd: false }],
+      ]);
+      assert.deepEqual(heard(bob).slice(3), [
+        [EVENT.MY_FOLLOWERS_LIST_UPDATED, { userInfoList: [alice.uid], isAdd: false }],
+        [EVENT.MUTUAL_FOLLOWERS_LIST_UPDATED, { userInfoList: [alice.uid], isAdd: false }],
+      ]);
+      await waitFor(() => heard(alice2).length === 5, 5_000, "alice's other device hears it all");
+      assert.deepEqual(heard(alice2), heard(alice));
+
+      // Unfollowing someone not followed changes nothing, and tells nothing.
+      await alice.chat.unfollowUser([bob.uid]);
+      await alice.chat.getMyFollowingList(); // a round trip after it, for a push to have come
+      await sleep(200);
+      assert.equal(heard(alice).length, 5);
+      assert.equal(heard(bob).length, 5);
+    } finally {
+      await closeAll(alice.chat, alice2.chat, bob.chat);
     }
   });
 

@@ -692,7 +692,7 @@ pub struct GroupList {
 }
 
 /// A member of a group as the other members see them (Tencent's `GroupMember`, with the fields
-/// Natter keeps: Natter's groups have no member custom fields).
+/// Natter keeps).
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq, ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct GroupMember {

@@ -208,6 +208,22 @@ async function main(): Promise<void> {
       render(`${userList.map((u: { nick: string }) => u.nick).join()} ${nextSeq} ${isCompleted}`);
     });
   await chat.removeMessageReaction(stored, 'smile');
+  // Message extensions.
+  chat.on(TencentCloudChat.EVENT.MESSAGE_EXTENSIONS_UPDATED, function (event: any) {
+    const { messageID, extensions } = event.data;
+    extensions.forEach((item: any) => render(`${messageID} ${item.key}=${item.value}`));
+  });
+  chat.on(TencentCloudChat.EVENT.MESSAGE_EXTENSIONS_DELETED, function (event: any) {
+    const { messageID, keyList } = event.data;
+    render(`${messageID} ${keyList.join()}`);
+  });
+  await chat.setMessageExtensions(stored, [{ key: 'a', value: '1' }]).then((imResponse) => {
+    imResponse.data.extensions.forEach((item: any) => render(`${item.code} ${item.key} ${item.value}`));
+  });
+  await chat.getMessageExtensions(stored).then((imResponse) => {
+    imResponse.data.extensions.forEach((item: any) => render(`${item.key}=${item.value}`));
+  });
+  await chat.deleteMessageExtensions(stored, ['a']);
   // Searching messages, as Tencent's documentation writes it.
   await chat
     .searchCloudMessages({
@@ -332,6 +348,32 @@ async function main(): Promise<void> {
     imResponse.data.forEach((item: any) => render(`${item.userID} ${item.followType}`));
   });
   await chat.unfollowUser(['user1']);
+  chat.on(TencentCloudChat.EVENT.MY_FOLLOWERS_LIST_UPDATED, (event: any) => {
+    const { userInfoList, isAdd } = event.data;
+    render(`${isAdd} ${userInfoList.map((user: any) => (isAdd ? user.userID : user)).join()}`);
+  });
+
+  // The option for all messages: quiet hours from 22:00 for 8 hours, every day.
+  chat.on(TencentCloudChat.EVENT.ALL_RECEIVE_MESSAGE_OPT_UPDATED, (event: any) => {
+    render(`${event.data.messageRemindType} ${event.data.startTime} ${event.data.endTime}`);
+  });
+  await chat.setAllReceiveMessageOpt({
+    messageRemindType: TencentCloudChat.TYPES.MSG_REMIND_ACPT_NOT_NOTE,
+    startHour: 22,
+    startMinute: 0,
+    startSecond: 0,
+    duration: 8 * 60 * 60,
+    isRepeated: true,
+  });
+  await chat.getAllReceiveMessageOpt().then((imResponse) => {
+    const { messageRemindType, startTime, endTime, isRepeated } = imResponse.data;
+    render(`${messageRemindType} ${startTime} ${endTime} ${isRepeated}`);
+  });
+
+  // A member's custom fields in a group.
+  await chat
+    .setGroupMemberCustomField({ groupID: 'group1', memberCustomField: [{ key: 'title', value: 'dev' }] })
+    .then((imResponse) => render(JSON.stringify(imResponse.data.member.memberCustomField)));
 
   // Calls Natter rejects (ErrorCode.UNSUPPORTED) still compile as Tencent's.
   await chat

@@ -4079,7 +4079,7 @@ export interface components {
         };
         /**
          * @description A member of a group as the other members see them (Tencent's `GroupMember`, with the fields
-         *     Natter keeps: Natter's groups have no member custom fields).
+         *     Natter keeps).
          */
         GroupMember: {
             userID: string;
