@@ -20,6 +20,7 @@ import {
 } from './messages.ts';
 import { describeError, errorCode } from './format.ts';
 import { noteMembershipTips, noteStatusChanges, refreshGroupCounts } from './groupOnline.ts';
+import { pinnedUpdated, reloadPins } from './pins.ts';
 import { loadSelfStatus, reloadPresence, statusesUpdated } from './presence.ts';
 import { reactionsUpdated, reloadReactions } from './reactions.ts';
 import { receiptsReceived, reloadReceipts } from './receipts.ts';
@@ -173,6 +174,8 @@ function listen(sdk: TencentCloudChat): void {
   );
   // Readers gave receipts for the user's messages that asked for them (receipts.ts).
   sdk.on(EVENT.MESSAGE_READ_RECEIPT_RECEIVED, live((event) => receiptsReceived(event.data)));
+  // A member pinned or unpinned a message of a group (pins.ts): the bar and the list follow.
+  sdk.on(EVENT.PINNED_GROUP_MESSAGE_UPDATED, live((event) => pinnedUpdated(event.data)));
   sdk.on(
     EVENT.NATTER_MESSAGES_DELETED,
     live((event) => messagesDeletedElsewhere(event.data.conversationID, event.data.messageIDList)),
@@ -217,11 +220,12 @@ function listen(sdk: TencentCloudChat): void {
     live((event) => {
       const was = state.netState.value;
       state.netState.value = event.data.state;
-      // Reactions, read receipts, statuses and the open group's count are not in sync: those changed
-      // while the connection was down are asked for again.
+      // Reactions, read receipts, statuses, the open group's count and its pinned messages are not in
+      // sync: those changed while the connection was down are asked for again.
       if (event.data.state === TYPES.NET_STATE_CONNECTED && was !== null && was !== TYPES.NET_STATE_CONNECTED) {
         reloadReactions();
         reloadReceipts();
+        reloadPins();
         void reloadPresence();
         refreshGroupCounts();
       }

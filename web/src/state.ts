@@ -170,7 +170,9 @@ export type DialogState =
   | { kind: 'removeFriend'; userID: string; returnFocus: HTMLElement | null }
   | { kind: 'status'; returnFocus: HTMLElement | null }
   /** Who read a group message of the user's that asked for read receipts, and who has not (by its key). */
-  | { kind: 'readReceipts'; key: string; returnFocus: HTMLElement | null };
+  | { kind: 'readReceipts'; key: string; returnFocus: HTMLElement | null }
+  /** The open group's pinned messages, with who pinned each. */
+  | { kind: 'pinned'; id: ConversationID; returnFocus: HTMLElement | null };
 
 /**
  * Requests to join the groups the user owns, for the Approve / Decline buttons on their notices in
@@ -194,6 +196,22 @@ export interface JoinRequests {
 export interface GroupCounts {
   members: number | null;
   online: number | null;
+}
+
+/**
+ * A group's pinned messages (pins.ts): as getPinnedGroupMessageList last gave them and
+ * PINNED_GROUP_MESSAGE_UPDATED changed them since, in the order of the history, each with its
+ * `pinnerInfo`; and which of them the bar under the header shows (`null`: the newest).
+ */
+export interface Pins {
+  messages: Message[];
+  shown: string | null;
+}
+
+/** A group's type (`TYPES.GRP_*`) and the user's role in it (`TYPES.GRP_MBR_ROLE_*`, `''`: none), as its profile said. */
+export interface GroupSelf {
+  type: string;
+  role: string;
 }
 
 export interface Toast {
@@ -320,6 +338,17 @@ export const state = {
    * open, for its header's *5 members · 2 online*.
    */
   groupCounts: signal<ReadonlyMap<ConversationID, GroupCounts>>(new Map()),
+  /**
+   * The pinned messages of the groups opened, by group conversation (pins.ts): asked when one
+   * opens and after a reconnect, then kept by PINNED_GROUP_MESSAGE_UPDATED.
+   */
+  pins: signal<ReadonlyMap<ConversationID, Pins>>(new Map()),
+  /**
+   * The type of each group opened and the user's role in it, from its profile (`checkGroupAccess`
+   * in thread.ts, on opening): who may pin messages there, while the SDK's conversation does not
+   * say it yet.
+   */
+  groupSelf: signal<ReadonlyMap<ConversationID, GroupSelf>>(new Map()),
   /** The custom status the user shows (`''`: none), as set here or on another device or tab. */
   selfStatus: signal(''),
   selfMenu: signal<SelfMenuState | null>(null),
@@ -460,6 +489,8 @@ export function resetSession(): void {
     state.friendMenu.value = null;
     state.presence.value = new Map();
     state.groupCounts.value = new Map();
+    state.pins.value = new Map();
+    state.groupSelf.value = new Map();
     state.selfStatus.value = '';
     state.selfMenu.value = null;
     state.dialog.value = null;

@@ -22,7 +22,7 @@ import {
 import { attachmentKind, fileRefusal } from './media.ts';
 import { loadReactions } from './reactions.ts';
 import { loadReceipts, receiptOption } from './receipts.ts';
-import { activeConversation, findConversation, setReadOnly, state, type Thread } from './state.ts';
+import { activeConversation, findConversation, setReadOnly, state, type GroupSelf, type Thread } from './state.ts';
 
 const { TYPES } = TencentCloudChat;
 
@@ -281,7 +281,8 @@ export function readOnlyNote(id: ConversationID): string {
  * group the user left, was removed from, or that was dismissed, and refuses messages to it, but the
  * conversation object does not say so; the group's profile does (`selfInfo.role`, `isDismissed`).
  * For a member, whether they are muted there is in their member entry (`muteUntil`). Asked on
- * opening a group and when a message to one is refused. A work group the user never belonged to is
+ * opening a group and when a message to one is refused; its type and the user's role are noted too
+ * (who may pin messages there, pins.ts). A work group the user never belonged to is
  * refused with 40301; an answer that says nothing about membership (no connection) leaves things as
  * they were.
  */
@@ -293,6 +294,7 @@ export async function checkGroupAccess(id: ConversationID): Promise<void> {
     if (currentChat() !== sdk) return;
     const readOnly = groupReadOnlyReason(data.group);
     setReadOnly(id, readOnly);
+    noteGroupSelf(id, { type: data.group.type, role: readOnly ? '' : (data.group.selfInfo?.role ?? '') });
     if (readOnly) setMutedUntil(id, 0);
     else await checkMute(id);
   } catch (err) {
@@ -300,6 +302,13 @@ export async function checkGroupAccess(id: ConversationID): Promise<void> {
       setReadOnly(id, 'You are not a member of this group');
     }
   }
+}
+
+/** The group's type and the user's role in it, as its profile said (who may pin messages, pins.ts). */
+function noteGroupSelf(id: ConversationID, self: GroupSelf): void {
+  const known = state.groupSelf.value.get(id);
+  if (known?.type === self.type && known?.role === self.role) return;
+  state.groupSelf.value = new Map(state.groupSelf.value).set(id, self);
 }
 
 /** Until when the user is muted in a group, from their own member entry; nothing changes on failure. */

@@ -607,12 +607,13 @@ test('the web client against a real server', async (t) => {
     await bob.waitForSelector('#msg-list >> text=Oops, wrong chat');
     await alice2.waitForSelector('#msg-list >> text=Oops, wrong chat');
 
-    // the message menu, by right-click: Add reaction, Edit, Recall and Delete for me on one's own message
+    // the message menu, by right-click: Add reaction, Edit, Recall, Pin (a work group: every member pins)
+    // and Delete for me on one's own message
     await mineRow(alice, 'Oops, wrong chat').click({ button: 'right' });
     await alice.waitForSelector('#msg-menu');
     assert.deepEqual(
       await alice.$$eval('#msg-menu [role=menuitem]', (items) => items.map((i) => i.dataset.action)),
-      ['react', 'edit', 'recall', 'delete-for-me'],
+      ['react', 'edit', 'recall', 'pin-message', 'delete-for-me'],
     );
     await shot(alice, '15-message-menu');
     await alice.click('#msg-menu [data-action="recall"]');
@@ -677,7 +678,7 @@ test('the web client against a real server', async (t) => {
     await alice.waitForSelector('#msg-menu');
     assert.deepEqual(
       await alice.$$eval('#msg-menu [role=menuitem]', (items) => items.map((i) => i.dataset.action)),
-      ['react', 'edit', 'delete-for-me'],
+      ['react', 'edit', 'pin-message', 'delete-for-me'],
     );
     await alice.keyboard.press('Escape');
     await alice.waitForSelector('#msg-menu', { state: 'detached' });
@@ -2262,6 +2263,212 @@ test('the web client against a real server', async (t) => {
     } finally {
       bob.off('request', onRequest);
     }
+  });
+
+  await step('pins group messages: the bar and the list, live for every member, unpinned, refused plainly', async () => {
+    const rowOf = (page, text) => page.locator('#msg-list li.msg[data-seq]', { hasText: text });
+    /** The bar's message, as its sender and text read: `You: …`, `Bob Marley: …`. */
+    const untilBar = (page, text) =>
+      page.waitForFunction((t) => document.querySelector('#pinned-preview')?.textContent === t, text);
+    const untilCount = (page, n) =>
+      page.waitForFunction(
+        (c) => document.querySelector('#pinned-list-open')?.getAttribute('aria-label') === `All pinned messages (${c})`,
+        n,
+      );
+    const pinnedOnServer = async () => (await api('/v1/groups/demo/pinned-messages', tokenOf('alice'))).messageList;
+    const history = async () =>
+      (await api('/v1/conversations/GROUPdemo/messages?limit=100', tokenOf('alice'))).messageList;
+    const idOf = async (text) => (await history()).find((m) => m.payload?.text === text).messageID;
+    const pinThroughAPI = (uid, messageID, isPinned) =>
+      api('/v1/groups/demo/pinned-messages', tokenOf(uid), { messageID, isPinned });
+    /** Opens a message's menu from the keyboard (Shift+F10 on it); its actions. */
+    const menuOf = async (page, text) => {
+      await rowOf(page, text).focus();
+      await page.keyboard.press('Shift+F10');
+      await page.waitForSelector('#msg-menu');
+      return page.$$eval('#msg-menu [data-action]', (items) => items.map((item) => item.dataset.action));
+    };
+
+    // both have the demo group open (a work group: every member pins), nothing pinned yet
+    await alice.bringToFront();
+    await alice.waitForFunction(() => document.querySelector('#pane-title')?.textContent === 'Demo crew');
+    await bob.waitForFunction(() => document.querySelector('#pane-title')?.textContent === 'Demo crew');
+    assert.equal(await alice.locator('#pinned-bar').count(), 0);
+
+    // alice pins her question from its menu: the bar shows it to her, and to bob at once, a pin by the message
+    const question = 'Who is coming on Friday?';
+    assert.ok((await menuOf(alice, question)).includes('pin-message'));
+    await alice.click('#msg-menu [data-action="pin-message"]');
+    await untilBar(alice, `You: ${question}`);
+    assert.equal(await alice.locator('#pinned-position').count(), 0, 'one pinned message: no position');
+    await rowOf(alice, question).locator('.msg-pinned').waitFor();
+    await untilBar(bob, `Alice Liddell: ${question}`);
+    await rowOf(bob, question).locator('.msg-pinned').waitFor();
+    assert.equal(await rowOf(bob, question).locator('.msg-pinned').getAttribute('title'), 'Pinned by Alice Liddell');
+    assert.deepEqual(
+      (await pinnedOnServer()).map((p) => [p.message.payload.text, p.pinnerInfo.userID]),
+      [[question, 'alice']],
+    );
+    // pinned, it offers Unpin instead
+    const actions = await menuOf(alice, question);
+    assert.ok(actions.includes('unpin-message') && !actions.includes('pin-message'), actions.join());
+    await alice.keyboard.press('Escape');
+    await alice.waitForSelector('#msg-menu', { state: 'detached' });
+
+    // bob's list says who pinned it; Escape gives the focus back to its button
+    await bob.bringToFront();
+    await bob.click('#pinned-list-open');
+    await bob.waitForSelector('#pinned-dialog[open]');
+    assert.equal(await bob.textContent('#pinned-list .pinned-by'), 'Pinned by Alice Liddell');
+    assert.equal(await bob.evaluate(() => document.activeElement?.id), 'pinned-close');
+    await bob.keyboard.press('Escape');
+    await bob.waitForSelector('#pinned-dialog', { state: 'detached' });
+    assert.equal(await bob.evaluate(() => document.activeElement?.id), 'pinned-list-open');
+
+    // bob writes and pins his message with the mouse: alice's bar shows it, the second of two
+    const tickets = 'Tickets are on sale now';
+    await bob.fill('#composer-input', tickets);
+    await bob.press('#composer-input', 'Enter');
+    await rowOf(bob, tickets).waitFor();
+    await rowOf(bob, tickets).hover();
+    await rowOf(bob, tickets).locator('.msg-more').click();
+    await bob.click('#msg-menu [data-action="pin-message"]');
+    await untilBar(bob, `You: ${tickets}`);
+    await alice.bringToFront();
+    await untilBar(alice, `Bob Marley: ${tickets}`);
+    assert.match(await alice.textContent('#pinned-position'), /2 of 2$/);
+
+    // carol pins the group's first message (through the API): everyone's bar shows it at once
+    const welcome = 'Welcome to the Natter demo group!';
+    const welcomeID = await idOf(welcome);
+    await pinThroughAPI('carol', welcomeID, true);
+    await untilBar(alice, `You: ${welcome}`);
+    await untilBar(bob, `Alice Liddell: ${welcome}`);
+    assert.match(await alice.textContent('#pinned-position'), /1 of 3$/);
+
+    // pressing the bar shows its message in the history (around it, when it is not loaded), focused and
+    // marked; the bar moves on to the one before, round to the newest, and the next press shows that
+    await alice.click('#pinned-show');
+    await alice.waitForSelector(`#msg-list .msg-found >> text=${welcome}`);
+    await alice.waitForFunction(() => document.activeElement?.classList.contains('msg-found'));
+    await untilBar(alice, `Bob Marley: ${tickets}`);
+    assert.match(await alice.textContent('#pinned-position'), /3 of 3$/);
+    await shot(alice, '46-pinned-bar', { toasts: false });
+    await alice.click('#pinned-show');
+    await alice.waitForSelector(`#msg-list .msg-found >> text=${tickets}`);
+    await untilBar(alice, `You: ${question}`);
+
+    // the list: the three in the order of the history, each with who pinned it
+    await alice.click('#pinned-list-open');
+    await alice.waitForSelector('#pinned-dialog[open]');
+    const listed = () =>
+      alice.$$eval('#pinned-list .pinned-item', (rows) =>
+        rows.map((r) => [r.querySelector('.pinned-item-preview').textContent, r.querySelector('.pinned-by').textContent]),
+      );
+    assert.deepEqual(await listed(), [
+      [welcome, 'Pinned by carol'],
+      [question, 'Pinned by you'],
+      [tickets, 'Pinned by Bob Marley'],
+    ]);
+    assert.equal(await alice.textContent('#pinned-summary'), '3 pinned messages (a group pins up to 10).');
+    await shot(alice, '47-pinned-list', { toasts: false });
+    // Unpin on her question: gone from the list and from bob's bar, live; the focus goes on to the next one
+    await alice.click('#pinned-list .pinned-item:nth-child(2) [data-unpin]');
+    await alice.waitForFunction(() => document.querySelectorAll('#pinned-list .pinned-item').length === 2);
+    await alice.waitForFunction(
+      (t) => document.activeElement?.closest('.pinned-item')?.querySelector('.pinned-item-preview')?.textContent === t,
+      tickets,
+    );
+    await untilCount(bob, 2);
+    await rowOf(bob, question).locator('.msg-pinned').waitFor({ state: 'detached' });
+    // Show closes the list and shows the message in the history
+    await alice.click('#pinned-list .pinned-item:nth-child(2) [data-show]');
+    await alice.waitForSelector('#pinned-dialog', { state: 'detached' });
+    await alice.waitForSelector(`#msg-list .msg-found >> text=${tickets}`);
+
+    // alice unpins bob's message from its menu, carol hers through the API: the bars go, live
+    assert.ok((await menuOf(alice, tickets)).includes('unpin-message'));
+    await alice.click('#msg-menu [data-action="unpin-message"]');
+    await untilCount(bob, 1);
+    await untilBar(bob, `Alice Liddell: ${welcome}`);
+    await pinThroughAPI('carol', welcomeID, false);
+    await alice.waitForSelector('#pinned-bar', { state: 'detached' });
+    await bob.waitForSelector('#pinned-bar', { state: 'detached' });
+    assert.deepEqual(await pinnedOnServer(), []);
+
+    // ten pinned (through the API): an eleventh is refused, in words, and nothing changes
+    const ten = (await history())
+      .filter((m) => typeof m.payload?.text === 'string' && !m.isRevoked && m.payload.text !== question)
+      .slice(-10);
+    assert.equal(ten.length, 10);
+    for (const m of ten) await pinThroughAPI('bob', m.messageID, true);
+    await untilCount(alice, 10);
+    assert.ok((await menuOf(alice, question)).includes('pin-message'));
+    await alice.click('#msg-menu [data-action="pin-message"]');
+    await alice.waitForSelector(
+      '.toast-error >> text=Not pinned: this group has 10 pinned messages, the most it can have. Unpin one first.',
+    );
+    await shot(alice, '48-pinned-limit');
+    assert.equal((await pinnedOnServer()).length, 10);
+    for (const m of ten) await pinThroughAPI('bob', m.messageID, false);
+    await alice.waitForSelector('#pinned-bar', { state: 'detached' });
+    await bob.waitForSelector('#pinned-bar', { state: 'detached' });
+
+    // in a public group only the owner and the admins pin: alice, Book club's owner, is offered it; bob,
+    // a member there, is not
+    const books = await alice.$eval('#conv-list li:has-text("Book club")', (el) => el.dataset.id);
+    await alice.click(`${item(books)} .conv-main`);
+    await alice.waitForFunction(() => document.querySelector('#pane-title')?.textContent === 'Book club');
+    await alice.waitForFunction(() => document.querySelector('#pane-members'));
+    assert.ok((await menuOf(alice, 'Thanks!')).includes('pin-message'));
+    await alice.keyboard.press('Escape');
+    await bob.bringToFront();
+    await bob.click(`${item(books)} .conv-main`);
+    await bob.waitForFunction(() => document.querySelector('#pane-title')?.textContent === 'Book club');
+    await bob.waitForFunction(() => document.querySelector('#pane-members'));
+    const bobs = await menuOf(bob, 'Thanks!');
+    assert.ok(bobs.length > 0 && !bobs.includes('pin-message') && !bobs.includes('unpin-message'), bobs.join());
+    await bob.keyboard.press('Escape');
+    await alice.bringToFront();
+    await alice.click(`${item('GROUPdemo')} .conv-main`);
+    await alice.waitForFunction(() => document.querySelector('#pane-title')?.textContent === 'Demo crew');
+
+    // pins are not in the catch-up: a tab that was offline while one was made asks for them again
+    const page = await newPage();
+    let refuse = false;
+    const sockets = [];
+    await page.routeWebSocket(/\/v1\/ws/, (ws) => {
+      if (refuse) {
+        ws.close({ code: 1001, reason: 'test: the server is away' });
+        return;
+      }
+      ws.connectToServer();
+      sockets.push(ws);
+    });
+    await signInDemo(page, 'carol');
+    await page.click(`${item('GROUPdemo')} .conv-main`);
+    await page.waitForFunction(() => document.querySelector('#pane-title')?.textContent === 'Demo crew');
+    refuse = true;
+    for (const ws of sockets) await ws.close({ code: 1001, reason: 'test: connection lost' });
+    await page.waitForSelector('#net-status >> text=Reconnecting…');
+    await pinThroughAPI('alice', await idOf(question), true);
+    await untilBar(alice, `You: ${question}`);
+    refuse = false;
+    await page.waitForSelector('#net-status', { state: 'detached', timeout: 20_000 });
+    await untilBar(page, `Alice Liddell: ${question}`);
+    await page.context().close();
+
+    // at phone width the bar fits, its list button within the screen
+    const phone = await newPage({ width: 390, height: 780 });
+    await signInDemo(phone, 'bob');
+    await phone.click(`${item('GROUPdemo')} .conv-main`);
+    await untilBar(phone, `Alice Liddell: ${question}`);
+    const open = await phone.locator('#pinned-list-open').boundingBox();
+    assert.ok(open && open.x + open.width <= 390, `the list button within the screen: ${JSON.stringify(open)}`);
+    await shot(phone, '49-phone-pinned');
+    await phone.context().close();
+    await pinThroughAPI('alice', await idOf(question), false);
+    await alice.waitForSelector('#pinned-bar', { state: 'detached' });
   });
 
   await step('works at phone width: list and conversation as separate views', async () => {

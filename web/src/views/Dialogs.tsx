@@ -14,6 +14,7 @@ import { allFolders, findConversation, state } from '../state.ts';
 import { openConversation } from '../thread.ts';
 import { AddFriendDialog, RemoveFriendDialog, RenameFriendDialog } from './Contacts.tsx';
 import { GroupInfoDialog } from './GroupInfo.tsx';
+import { PinnedDialog } from './Pins.tsx';
 import { ReadReceiptsDialog } from './Receipts.tsx';
 import { Actions, ConfirmDialog, MEMBERS_PATTERN, Modal, restoreFocus, userIDsOf } from './Modal.tsx';
 import { StatusDialog } from './Status.tsx';
@@ -30,6 +31,7 @@ export function Dialogs() {
   if (d.kind === 'addFriend') return <AddFriendDialog />;
   if (d.kind === 'renameFriend') return <RenameFriendDialog key={d.userID} userID={d.userID} returnFocus={d.returnFocus} />;
   if (d.kind === 'status') return <StatusDialog returnFocus={d.returnFocus} />;
+  if (d.kind === 'pinned') return <PinnedDialog key={d.id} id={d.id} returnFocus={d.returnFocus} />;
   if (d.kind === 'readReceipts') return <ReadReceiptsDialog key={d.key} messageKey={d.key} returnFocus={d.returnFocus} />;
   if (d.kind === 'removeFriend') return <RemoveFriendDialog key={d.userID} userID={d.userID} returnFocus={d.returnFocus} />;
   return <NewConversationDialog />;

@@ -1,8 +1,9 @@
 /**
  * The message menu (right-click on a message, its ⋯ button, Shift+F10 or the context-menu key):
- * Add reaction… on any message that takes reactions, Edit for the user's own text messages, Recall
- * for their own messages while the server allows it, Who read it… on their group messages that asked
- * for read receipts, Delete for me for any stored or refused one.
+ * Add reaction… on any message that takes reactions, Edit for the user's own text messages, Who
+ * read it… on their group messages that asked for read receipts, Recall for their own messages while
+ * the server allows it, Pin or Unpin on group messages where the user may pin (pins.ts), Delete for
+ * me for any stored or refused one.
  * The same panel, keys and focus rules as the conversation menu.
  *
  * In its place, the emoji to react with, in a row (the message's smiley button, or Add reaction…):
@@ -20,6 +21,7 @@ import {
   recall,
   startEdit,
 } from '../messages.ts';
+import { canPin, canUnpin, setPinned } from '../pins.ts';
 import { canReact, QUICK_REACTIONS, reactedWith, toggleReaction } from '../reactions.ts';
 import { askReadMembers, canListReaders } from '../receipts.ts';
 import { state, type MessageMenuState } from '../state.ts';
@@ -44,6 +46,9 @@ function itemsFor(menu: MessageMenuState, m: Message): Item[] {
     items.push({ id: 'read-receipts', label: 'Who read it…', movesFocus: true, run: () => askReadMembers(key, returnFocus) });
   }
   if (canRecall(m)) items.push({ id: 'recall', label: 'Recall', run: () => recall(key) });
+  // Pinned at the top of the group, for every member (pins.ts).
+  if (canPin(m)) items.push({ id: 'pin-message', label: 'Pin', run: () => setPinned(m, true) });
+  if (canUnpin(m)) items.push({ id: 'unpin-message', label: 'Unpin', run: () => setPinned(m, false) });
   if (canDelete(m)) items.push({ id: 'delete-for-me', label: 'Delete for me', danger: true, movesFocus: true, run: () => deleteForMe(key) });
   return items;
 }

@@ -10,6 +10,7 @@
  * context-menu key. Its smiley button, by the ⋯, opens the emoji to react with; the reactions
  * given show as chips under the message's content (views/Reactions.tsx). The user's messages that
  * asked for read receipts show them under their time: *Read*, *Unread*, *2 read* (views/Receipts.tsx).
+ * A message pinned in its group has a pin by its time (views/Pins.tsx has the bar and the list).
  * Recalled messages show as a line saying who recalled them; changed ones (modifyMessage) say
  * "edited" by their time, and the one being edited in the composer is marked. Images, files and
  * videos show as themselves (views/Media.tsx), and as they upload. Group tips (a member joined,
@@ -26,6 +27,7 @@ import { answerJoinRequest, joinRequestStatus, type JoinRequestStatus } from '..
 import { isMedia } from '../media.ts';
 import { MENTION_WORDS, messageMention } from '../mentions.ts';
 import { canDelete, canEdit, canRecall, openMessageMenu } from '../messages.ts';
+import { canPin, canUnpin, pinnedEntry, pinnerName } from '../pins.ts';
 import { canReact } from '../reactions.ts';
 import { receiptInfo, receiptStatus } from '../receipts.ts';
 import { groupNameOf, state, type Thread } from '../state.ts';
@@ -272,7 +274,7 @@ function bubbles(t: Thread, me: string, group: boolean, name: string): Component
     const mine = m.from === me;
     const from = nameOf(m.from, m.nick);
     const tip = isGroupTip(m);
-    const hasMenu = !tip && (canReact(m) || canEdit(m) || canRecall(m) || canDelete(m));
+    const hasMenu = !tip && (canReact(m) || canEdit(m) || canRecall(m) || canDelete(m) || canPin(m) || canUnpin(m));
     const rowProps = {
       'data-key': m.ID,
       tabIndex: m.ID === stop ? 0 : -1,
@@ -344,6 +346,7 @@ function bubbles(t: Thread, me: string, group: boolean, name: string): Component
     const media = isMedia(m);
     const reactions = t.reactions.get(m.ID);
     const receipt = mine ? receiptStatus(m, receiptInfo(t, m), me, name) : null;
+    const pinned = group ? pinnedEntry(t.id, m.ID) : undefined;
     const classes = [
       'msg',
       mine && 'msg-mine',
@@ -375,6 +378,12 @@ function bubbles(t: Thread, me: string, group: boolean, name: string): Component
           {isJoinRequest(m) && <JoinRequestAnswer notice={m} history={t.messages} />}
           {reactions && <ReactionChips m={m} list={reactions} me={me} name={nameOf} />}
           <span class="msg-meta">
+            {pinned && (
+              <span class="msg-pinned" title={`Pinned by ${pinnerName(pinned.pinnerInfo, me)}`}>
+                <Icon name="pin" />
+                <span class="visually-hidden">pinned</span>
+              </span>
+            )}
             {editing && <span class="msg-editing-label">editing…</span>}
             {m.isModified && !editing && (
               <span class="msg-edited" title="This message was edited">

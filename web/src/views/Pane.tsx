@@ -4,7 +4,8 @@
  * it holds the message's text instead of the draft until Enter saves it or Escape cancels. Files go
  * as images, videos or file messages (thread.ts `sendFiles`) from the composer's attach button, a
  * paste into it, or a drop anywhere on the conversation. Its *Ask for read receipts* button, by
- * *Send*, makes what the user sends ask for read receipts (views/Receipts.tsx).
+ * *Send*, makes what the user sends ask for read receipts (views/Receipts.tsx). A group with pinned
+ * messages has their bar under the header (views/Pins.tsx).
  */
 import type { ConversationID } from '@natter/sdk';
 import { useEffect, useLayoutEffect, useRef, useState } from 'preact/hooks';
@@ -20,6 +21,7 @@ import { canAttach, canSend, closeConversation, muteNote, readOnlyNote, saveDraf
 import { Avatar, Icon, PersonAvatar } from './common.tsx';
 import { MentionButton, MentionList, useMentions } from './MentionPicker.tsx';
 import { Messages } from './Messages.tsx';
+import { PinnedBar } from './Pins.tsx';
 import { AskReceiptsButton } from './Receipts.tsx';
 import { focusSearchResult } from './Search.tsx';
 
@@ -293,6 +295,7 @@ function Conversation({ id }: { id: ConversationID }) {
           </button>
         )}
       </header>
+      {group && <PinnedBar id={id} />}
       <Messages name={name} group={group} />
       {blocked && (
         <p class="blocked-notice" id="blocked-notice" role="status">

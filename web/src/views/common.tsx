@@ -15,6 +15,7 @@ const ICONS = {
   search: ['M4 11a7 7 0 1 0 14 0a7 7 0 1 0-14 0', 'M16 16l5 5'],
   check: ['M5 12.5l4.5 4.5L19 7.5'],
   checks: ['M2 12.5l4.5 4.5L16 7.5', 'M11.5 16l1 1L22 7.5'],
+  list: ['M9 6h12', 'M9 12h12', 'M9 18h12', 'M4 6h.01', 'M4 12h.01', 'M4 18h.01'],
 } as const;
 
 export function Icon({ name, class: cls = '' }: { name: keyof typeof ICONS; class?: string }) {
