@@ -4,7 +4,9 @@
 
 use std::collections::BTreeMap;
 
-use natter_core::limits::{MAX_GROUP_ATTRIBUTE_KEY_BYTES, MAX_GROUP_ATTRIBUTE_VALUE_BYTES};
+use natter_core::limits::{
+    MAX_GROUP_ATTRIBUTE_KEY_BYTES, MAX_GROUP_ATTRIBUTE_VALUE_BYTES, refuse_nul,
+};
 use natter_core::wire::{self, ServerEvent};
 use natter_core::{Error, GroupId, Result, Uid};
 use natter_store::group_attributes::{self, AttributeEdit};
@@ -31,6 +33,7 @@ impl Natter {
                     value.len()
                 )));
             }
+            refuse_nul("groupAttributes", value)?;
         }
         if !replace && request.group_attributes.is_empty() {
             return Err(Error::invalid_argument(
@@ -132,5 +135,5 @@ fn check_key(key: &str, field: &str) -> Result<()> {
             key.len()
         )));
     }
-    Ok(())
+    refuse_nul(field, key)
 }

@@ -2,7 +2,7 @@
 //! `decreaseGroupCounter`, `getGroupCounters`): the checks of a change, and the push of each
 //! changed counter to every current member's devices.
 
-use natter_core::limits::{MAX_COUNTER_KEY_BYTES, MAX_COUNTERS_PER_GROUP};
+use natter_core::limits::{MAX_COUNTER_KEY_BYTES, MAX_COUNTERS_PER_GROUP, refuse_nul};
 use natter_core::wire::{self, ServerEvent};
 use natter_core::{Error, GroupId, Result, Uid};
 use natter_store::group_counters::{self, CounterChange};
@@ -144,5 +144,5 @@ fn check_key(key: &str, field: &str) -> Result<()> {
             key.len()
         )));
     }
-    Ok(())
+    refuse_nul(field, key)
 }

@@ -3,7 +3,7 @@
 //! who see the message.
 
 use natter_core::limits::{
-    MAX_EXTENSION_KEY_BYTES, MAX_EXTENSION_VALUE_BYTES, MAX_EXTENSIONS_PER_CALL,
+    MAX_EXTENSION_KEY_BYTES, MAX_EXTENSION_VALUE_BYTES, MAX_EXTENSIONS_PER_CALL, refuse_nul,
 };
 use natter_core::wire::{self, ServerEvent};
 use natter_core::{ConversationId, Error, Result, Uid};
@@ -32,6 +32,7 @@ impl Natter {
                     pair.value.len()
                 )));
             }
+            refuse_nul("extensionList", &pair.value)?;
             if keys.contains(&&pair.key) {
                 return Err(Error::invalid_argument(format!(
                     "extensionList: key {:?} is given twice",
@@ -169,5 +170,5 @@ fn check_key(key: &str, field: &str) -> Result<()> {
             key.len()
         )));
     }
-    Ok(())
+    refuse_nul(field, key)
 }

@@ -1,6 +1,7 @@
 //! Searching a user's messages (Tencent's `searchCloudMessages`): the checks of a search, and
 //! its pages, over what the store finds.
 
+use natter_core::limits::refuse_nul;
 use natter_core::wire::{self, SearchMessagesRequest};
 use natter_core::{ConversationId, Error, Result, Uid, message};
 use natter_store::StoredMessage;
@@ -157,6 +158,9 @@ pub(crate) fn words(words: &[String], match_type: Option<&str>) -> Result<bool> 
         return Err(Error::invalid_argument(format!(
             "keywordList[{index}]: 1 to {MAX_WORD_BYTES} bytes"
         )));
+    }
+    for word in words {
+        refuse_nul("keywordList", word)?;
     }
     match match_type {
         None | Some("or") => Ok(false),

@@ -179,6 +179,7 @@ async fn bad_searches_are_refused_naming_the_field() {
     )
     .await;
     refused(json!({"keywordList": [""]}), "groups", "keywordList[0]").await;
+    refused(json!({"keywordList": ["a\u{0}b"]}), "users", "keywordList").await;
     refused(
         json!({"keywordList": ["a"], "keywordListMatchType": "xor"}),
         "users",

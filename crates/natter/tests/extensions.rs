@@ -151,6 +151,8 @@ async fn limits_strangers_and_bad_input_are_refused() {
     bad(json!([{"key": "", "value": "x"}])).await;
     bad(json!([{"key": "k", "value": "x".repeat(1025)}])).await;
     bad(json!([{"key": "k", "value": "1"}, {"key": "k", "value": "2"}])).await;
+    bad(json!([{"key": "a\u{0}b", "value": "x"}])).await;
+    bad(json!([{"key": "k", "value": "a\u{0}b"}])).await;
     set(&ann, "12345678", json!([{"key": "k", "value": "v"}]))
         .await
         .expect_error_naming(404, 40401, "not_found", "messageID");
