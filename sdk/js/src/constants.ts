@@ -218,7 +218,11 @@ export const TYPES = {
   IOS_OFFLINE_PUSH_DEFAULT_SOUND: 'default',
 } as const;
 
-/** Signalling names (Natter has no signalling: its calls reject, see unsupported.ts). */
+/**
+ * Signalling: the events of invite, inviteInGroup, cancel, accept, reject and modifyInvitation
+ * (listen with addSignalingListener or `on`), and the `actionType` of a signalling message
+ * (getSignalingInfo), as Tencent's (see signaling.ts).
+ */
 export const TSignaling = {
   NEW_INVITATION_RECEIVED: 'newInvitationReceived',
   INVITEE_ACCEPTED: 'ts_invitee_accepted',

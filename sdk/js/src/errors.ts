@@ -15,8 +15,10 @@
  * its list asks for a receipt, setGroupMemberCustomField, which says Tencent's 2687 for a group
  * it knows is an AVChatRoom group, the cloud searches (searchCloudMessages, searchCloudUsers,
  * searchCloudGroups, searchCloudGroupMembers), which say Tencent's 60020 when the server has no
- * such search, and the user status calls, whose `failureUserList` says Tencent's 70107 for a
- * user the server does not know.
+ * such search, the user status calls, whose `failureUserList` says Tencent's 70107 for a
+ * user the server does not know, and the signalling calls (cancel, accept, reject,
+ * modifyInvitation), which say Tencent's 8010, 8011 and 8020 for an invitation the instance does
+ * not follow or may not answer.
  */
 
 /**
@@ -28,7 +30,8 @@
  * forwarding codes (2450–2454), its server's reaction codes (23005–23007, 23009) and pinned
  * message limit (10070), its 2114 for read receipts with nothing to acknowledge, its 2687 for
  * member custom fields in an AVChatRoom group, its server's 60020 for a search the server cannot
- * make, and its server's 70107 for an unknown user in a user status call's `failureUserList`.
+ * make, its server's 70107 for an unknown user in a user status call's `failureUserList`, and its
+ * signalling codes (8010, 8011, 8020).
  */
 export const ErrorCode = {
   INVALID_ARGUMENT: 40001,
@@ -164,6 +167,18 @@ export const ErrorCode = {
    * exist", which its SDK hands on in these lists. Only in the lists: the call itself resolves.
    */
   USER_NOT_FOUND: 70107,
+  // Signalling (invite, cancel, accept, reject, modifyInvitation): Tencent's SDK's numbers, as its
+  // signalling module gives them. See signaling.ts.
+  /**
+   * accept, reject, modifyInvitation: no invitation of that ID this instance follows (never
+   * received or sent here, answered, cancelled or timed out already), or an answer to it is
+   * under way.
+   */
+  SIGNALING_INVALID_INVITE_ID: 8010,
+  /** cancel: the user is not the inviter; accept, reject: the user is not (any more) an invitee. */
+  SIGNALING_NO_PERMISSION: 8011,
+  /** cancel: no invitation of that ID this instance follows, or a cancellation of it is under way. */
+  INVALID_CANCEL_MESSAGE: 8020,
   RATE_LIMITED: 42901,
   INTERNAL: 50001,
   UNAVAILABLE: 50301,
@@ -173,7 +188,7 @@ export const ErrorCode = {
    */
   NETWORK_ERROR: -1,
   /**
-   * A Tencent Cloud Chat call or option Natter does not offer (group attributes, signalling, …).
+   * A Tencent Cloud Chat call or option Natter does not offer (translation, communities, …).
    * Negative: the SDK's own verdict, not the server's.
    */
   UNSUPPORTED: -2,

@@ -13,11 +13,19 @@
  * FRIEND_APPLICATION_LIST_UPDATED and FRIEND_GROUP_LIST_UPDATED carry (friends.ts), the files of
  * media messages and their payloads (media.ts), forwarded chat records (merger.ts), message
  * reactions (reactions.ts), message extensions (extensions.ts), read receipts of single messages
- * (receipts.ts), pinned group messages (pins.ts), group counters (counters.ts), message search
- * (search.ts), the searches of users, groups and members (directory.ts), following (follows.ts),
- * the option for all messages (receive_option.ts), user status (status.ts) and the handlers
- * (emitter.ts).
+ * (receipts.ts), pinned group messages (pins.ts), group counters (counters.ts), group attributes
+ * (attributes.ts), message search (search.ts), the searches of users, groups and members
+ * (directory.ts), following (follows.ts), the option for all messages (receive_option.ts), a
+ * message's offline push (offline_push.ts), signalling (signaling.ts), user status (status.ts) and
+ * the handlers (emitter.ts).
  */
+import {
+  AttributeMemory,
+  checkAttributeKeys,
+  checkGroupAttributes,
+  deletedKeys,
+  toAttributesUpdate,
+} from './attributes.js';
 import { BlocklistFeed } from './blocklist.js';
 import { checkCounterStep, checkGetCounters, checkSetCounters, toCounterUpdate } from './counters.js';
 import { EVENT, TSignaling, TYPES, type EventName, type TSignalingValue, type TypesValue } from './constants.js';
@@ -108,6 +116,7 @@ import {
   storedRecordName,
 } from './merger.js';
 import { MessageCache, applyModification, applyRecall } from './messages.js';
+import { offlinePushRequest } from './offline_push.js';
 import { checkPinOptions, tencentPinError, toPinner } from './pins.js';
 import {
   MAX_MESSAGES_PER_REACTION_REQUEST,
@@ -132,6 +141,14 @@ import {
 } from './receipts.js';
 import { receiveOptionRequest, toReceiveOption } from './receive_option.js';
 import { searchError, searchRequest, searchResultList } from './search.js';
+import {
+  HISTORY_COUNT,
+  HISTORY_WINDOW_S,
+  SIGNALING_EVENTS,
+  Signaling,
+  isSignalingMessage,
+  signalingInfo,
+} from './signaling.js';
 import {
   MAX_USERS_PER_STATUS_QUERY,
   MAX_USERS_PER_STATUS_SUBSCRIPTION,
@@ -181,6 +198,8 @@ import type {
   DeleteFriendGroupOptions,
   DeleteFriendOptions,
   DeleteFriendResult,
+  DeleteGroupAttributesOptions,
+  DeleteGroupAttributesResult,
   DeleteGroupMemberOptions,
   DeleteGroupMemberResult,
   DecreaseGroupCounterOptions,
@@ -200,6 +219,7 @@ import type {
   GetFriendProfileResult,
   GetGroupAttributesOptions,
   GetGroupCountersOptions,
+  GroupAttributesResult,
   GroupCountersResult,
   IncreaseGroupCounterOptions,
   GetGroupMemberListOptions,
@@ -227,6 +247,10 @@ import type {
   GroupSystemNoticePayload,
   GroupTipPayload,
   HandleGroupApplicationOptions,
+  InitGroupAttributesOptions,
+  InvitationHandleOptions,
+  InviteInGroupOptions,
+  InviteOptions,
   JoinGroupOptions,
   JoinGroupResult,
   KickedOutType,
@@ -242,6 +266,7 @@ import type {
   MessageOptions,
   MessageReactionResult,
   MessageType,
+  ModifyInvitationOptions,
   NetState,
   PinConversationOptions,
   PinGroupMessageOptions,
@@ -262,6 +287,7 @@ import type {
   SetAllReceiveMessageOptions,
   SetConversationCustomDataOptions,
   SetConversationDraftOptions,
+  SetGroupAttributesOptions,
   SetGroupCountersOptions,
   SetGroupMemberCustomFieldOptions,
   SetGroupMemberMuteTimeOptions,
@@ -270,6 +296,9 @@ import type {
   SetMessageReadOptions,
   SetMessageRemindTypeOptions,
   SetSelfStatusOptions,
+  Signaling as SignalingInfo,
+  SignalingEventName,
+  SignalingResponse,
   SubscribeUserStatusOptions,
   UnsubscribeUserStatusOptions,
   UpdateFriendOptions,
@@ -324,6 +353,10 @@ import {
   type WireRenameFriendGroup,
   type WireGroup,
   type WireGroupApplicationList,
+  type WireGroupAttributeKeys,
+  type WireGroupAttributes,
+  type WireGroupAttributesChanged,
+  type WireGroupAttributesRequest,
   type WireGroupCounter,
   type WireGroupCounterStep,
   type WireGroupCounters,
@@ -369,6 +402,7 @@ import {
   type WireSearchMessagesResponse,
   type WireSearchResult,
   type WireSendMessageReply,
+  type WireSendMessageRequest,
   type WireSetExtensionsRequest,
   type WireSetGroupCountersRequest,
   type WireSyncReply,
@@ -428,14 +462,15 @@ const HANDLE_ACTIONS: ReadonlySet<unknown> = new Set(['Agree', 'Reject']);
 
 /**
  * The modules of Tencent's SDK whose calls Natter offers (callExperimentalAPI's `canIUseModule`):
- * groups (group counters too), friends, cloud search (messages, users, groups and members) and
- * following.
+ * groups (group counters and attributes too), friends, cloud search (messages, users, groups and
+ * members), following and signalling.
  */
 const AVAILABLE_MODULES: ReadonlySet<unknown> = new Set([
   'group-module',
   'relationship-module',
   'cloud-search-module',
   'follow-module',
+  'signaling-module',
 ]);
 
 /** Who may add a user as a friend (`TYPES.ALLOW_TYPE_*`, updateMyProfile's `allowType`). */
@@ -709,6 +744,32 @@ export class Natter extends TencentUnsupported {
   private readonly storedRecords = new WeakMap<Message, string>();
   /** @-mentions of pushed messages, for the conversations pushed with them (mentions.ts). */
   private readonly mentions = new MentionTracker();
+  /**
+   * The attributes of each group as this instance last heard them whole (attributes.ts): what
+   * deleteGroupAttributes reads the keys it deleted from, as Tencent's reads them from its cache.
+   */
+  private readonly attributes = new AttributeMemory();
+  /** The invitations this instance sent and received, and their timers (signaling.ts). */
+  private readonly signaling = new Signaling({
+    me: () => this.userID,
+    now: () => this.http.serverNow(),
+    listened: () => SIGNALING_EVENTS.some((name) => this.emitter.has(name)),
+    send: (to, signal, options) => {
+      // As Tencent's SDK makes each signalling message: a custom message, high priority.
+      const message = this.createCustomMessage({
+        to,
+        conversationType: signal.groupID === '' ? TYPES.CONV_C2C : TYPES.CONV_GROUP,
+        priority: TYPES.MSG_PRIORITY_HIGH,
+        payload: { data: JSON.stringify(signal) },
+      });
+      return this.sendMessage(message, {
+        onlineUserOnly: options.onlineUserOnly || undefined,
+        offlinePushInfo: options.offlinePushInfo as SendMessageOptions['offlinePushInfo'],
+      });
+    },
+    modify: (message) => this.modifyMessage(message),
+    emit: (name, data) => this.emit(name, data),
+  });
   /** Whether the server pages history by `nextReqMessageID` (learnt from its first answer). */
   private serverPagesByID: boolean | undefined;
   /**
@@ -895,6 +956,8 @@ export class Natter extends TencentUnsupported {
     this.ownStatusKnown = false;
     this.hoppingEnds.clear();
     this.mentions.clear();
+    this.attributes.clear();
+    this.signaling.clear();
     this.groupListFeed.stop();
     this.groupRoles.clear();
     this.groupMutes.clear();
@@ -940,8 +1003,9 @@ export class Natter extends TencentUnsupported {
    * Tencent's `callExperimentalAPI`, for the questions TUIKit's engine asks on every login, answered
    * as Tencent's SDK answers them: `canIUseModule` is `true` for `'group-module'`,
    * `'relationship-module'` (friends, friend requests and friend groups), `'cloud-search-module'`
-   * (the searches of messages, users, groups and members; Tencent's full SDK has every module) and
-   * `'follow-module'`, and `false` for every other module (Natter has no signalling);
+   * (the searches of messages, users, groups and members; Tencent's full SDK has every module),
+   * `'follow-module'` and `'signaling-module'` (invitations), and `false` for every other module
+   * (Natter has no communities);
    * `isCommercialAbilityEnabled` resolves `{ enabled: true }` when every feature bit asked is one
    * Natter has, as Tencent's tells of those bought: user status (2^7, Tencent's `USER_STATUS`:
    * setSelfStatus, getUserStatus, subscribeUserStatus), message extensions (2^13, `MSG_EXT`),
@@ -1013,7 +1077,11 @@ export class Natter extends TencentUnsupported {
     this.emitter.off(eventName, handler as ((event: { name: string; data: unknown }) => void) | undefined, context);
   }
 
-  private emit<N extends EventName>(name: N, data: EventData<N>): void {
+  private emit<N extends EventName | SignalingEventName>(name: N, data: EventData<N>): void {
+    // As Tencent's: the signalling messages among new or changed messages move the invitations
+    // they name, and tell the app so (signaling.ts), before the messages themselves are told.
+    if (name === EVENT.MESSAGE_RECEIVED) this.signaling.received(data as Message[]);
+    else if (name === EVENT.MESSAGE_MODIFIED) this.signaling.modified(data as Message[]);
     this.emitter.emit(name, data);
   }
 
@@ -1051,6 +1119,8 @@ export class Natter extends TencentUnsupported {
     if (session !== this.session) return;
     this.http.setConnectionID(null);
     this.blocklist.connectionLost();
+    // Changes to group attributes are not part of the catch-up: what is held may grow stale.
+    this.attributes.clear();
     if (wasReady) this.delivery.connectionLost();
     else this.attemptFailed = true;
     this.setNetState(session, TYPES.NET_STATE_DISCONNECTED);
@@ -1157,6 +1227,15 @@ export class Natter extends TencentUnsupported {
         // own (this instance's own call included) too, as Tencent's server tells its own SDK.
         const update = toCounterUpdate(data as Partial<WireGroupCounter>);
         if (update !== null) this.emit(EVENT.GROUP_COUNTER_UPDATED, update);
+        break;
+      }
+      case 'groupAttributesUpdated': {
+        // To every device of every current member, the changing user's own (this instance's own
+        // call included) too: every attribute of the group as it now is, and what changed.
+        const update = toAttributesUpdate(data as Partial<WireGroupAttributesChanged>);
+        if (update === null) break;
+        this.attributes.replace(update.groupID, update.groupAttributes);
+        this.emit(EVENT.GROUP_ATTRIBUTES_UPDATED, update);
         break;
       }
       case 'followListsUpdated':
@@ -1671,6 +1750,7 @@ export class Natter extends TencentUnsupported {
 
   private catchUpDone(): void {
     this.retryDelayMs = 1_000;
+    const first = !this.ready;
     if (!this.ready) {
       this.ready = true;
       this.emit(EVENT.SDK_READY, undefined);
@@ -1696,6 +1776,8 @@ export class Natter extends TencentUnsupported {
       this.emit(EVENT.NATTER_RESYNC, { reason });
     }
     this.emitMessages(this.delivery.release());
+    // After the messages held meanwhile, which are news before anything read back.
+    if (first) void this.replayInvitations(this.session);
   }
 
   private async catchUp(session: number, since: number | undefined): Promise<void> {
@@ -2486,19 +2568,85 @@ export class Natter extends TencentUnsupported {
     return ok({ group: this.presentGroup(wire) });
   }
 
+  // ---------------------------------------------------------------- group attributes
+
   /**
-   * `{ groupAttributes: {} }`, as Tencent's answers for a group with no attributes set: Natter's
-   * groups have none (setting them rejects, -2). TUIKit reads them on every group it opens. For a
-   * group the user is a member of; else the rejections of getGroupProfile (40401 none, 40301 a
-   * work group never joined), and 40302 for one they are not a member of (any more).
+   * Gives the group its attributes, as Tencent's: those given become all of the group's (the
+   * others go), and it resolves `{ groupAttributes }`, those given. Any current member, in any
+   * type of group (Tencent's web SDK: AVChatRoom groups only, 2641 for the others); every device
+   * of every current member, this instance included, then gets GROUP_ATTRIBUTES_UPDATED, unless
+   * nothing changed. Two changes at once: the later one's values stay. Rejects with the server's
+   * codes: 40301 for a group the user is not a member of, 40302 for a dismissed one, 40401 for
+   * none, 40901 (`conflict`) for more than 16 attributes or 16 KiB of them, 40001 for a key of no
+   * or over 32 bytes or a value over 4,096. No `groupID`, `groupAttributes` that is no object of
+   * at least one attribute, or a value that is no string are refused with 40001 before any
+   * request, as Tencent's checks them (see attributes.ts).
    */
-  async getGroupAttributes(
-    options: GetGroupAttributesOptions,
-  ): Promise<ChatResponse<{ groupAttributes: Record<string, string> }>> {
-    checkGroupID(options?.groupID);
-    checkKeyList(options.keyList, 'keyList: an array of attribute keys, [] for all');
-    await this.checkMember(options.groupID);
-    return ok({ groupAttributes: {} });
+  async initGroupAttributes(options: InitGroupAttributesOptions): Promise<ChatResponse<GroupAttributesResult>> {
+    const { groupID, groupAttributes } = checkGroupAttributes(options, 'initGroupAttributes');
+    if (this.userID === null) throw notLoggedIn();
+    const body: WireGroupAttributesRequest = { groupAttributes };
+    const reply = await this.http.put<WireGroupAttributes>(groupPath(groupID, '/attributes'), body);
+    this.attributes.replace(groupID, reply.groupAttributes);
+    return ok({ groupAttributes: { ...reply.groupAttributes } });
+  }
+
+  /**
+   * Sets attributes of the group, as Tencent's: those given are set (those the group lacks
+   * added), the others kept, and it resolves `{ groupAttributes }`, those given. Tells every
+   * member's devices as initGroupAttributes, and is refused as it is.
+   */
+  async setGroupAttributes(options: SetGroupAttributesOptions): Promise<ChatResponse<GroupAttributesResult>> {
+    const { groupID, groupAttributes } = checkGroupAttributes(options, 'setGroupAttributes');
+    if (this.userID === null) throw notLoggedIn();
+    const body: WireGroupAttributesRequest = { groupAttributes };
+    const reply = await this.http.post<WireGroupAttributes>(groupPath(groupID, '/attributes'), body);
+    this.attributes.merge(groupID, reply.groupAttributes);
+    return ok({ groupAttributes: { ...reply.groupAttributes } });
+  }
+
+  /**
+   * Deletes attributes of the group, as Tencent's: those of `keyList` (those the group lacks
+   * passed over), every one with `[]`; resolves `{ keyList }`, the keys deleted, of those named
+   * the ones the group had (Tencent's reads them from the attributes its SDK holds; this one too,
+   * from what it last heard of the group, asked of the server first when it heard nothing since
+   * the connection was last up). Tells every member's devices as initGroupAttributes when one
+   * went, and is refused as it is (40001 for a bad key). `keyList` is required, as Tencent's.
+   */
+  async deleteGroupAttributes(options: DeleteGroupAttributesOptions): Promise<ChatResponse<DeleteGroupAttributesResult>> {
+    const { groupID, keyList } = checkAttributeKeys(options, 'deleteGroupAttributes');
+    if (this.userID === null) throw notLoggedIn();
+    // A read refused is the deletion's to refuse, with its own code.
+    const before = this.attributes.get(groupID) ?? (await this.fetchGroupAttributes(groupID).catch(() => undefined));
+    const body: WireGroupAttributeKeys = keyList === undefined ? {} : { keyList };
+    const reply = await this.http.post<WireGroupAttributes>(groupPath(groupID, '/attributes/delete'), body);
+    this.attributes.replace(groupID, reply.groupAttributes);
+    return ok({ keyList: deletedKeys(before, keyList, reply.groupAttributes) });
+  }
+
+  /**
+   * The group's attributes, as Tencent's: `{ groupAttributes }`, those of `keyList` the group has
+   * (`[]`: every one; `{}` for a group with none). Asked of the server on every call, where
+   * Tencent's answers from what it holds for 30 s. A current member only: 40301 for a group the
+   * user never joined, 40302 for one they left or that was dismissed, 40401 for none. TUIKit
+   * reads them whenever it opens a group. `keyList` is required, as Tencent's.
+   */
+  async getGroupAttributes(options: GetGroupAttributesOptions): Promise<ChatResponse<GroupAttributesResult>> {
+    const { groupID, keyList } = checkAttributeKeys(options, 'getGroupAttributes');
+    if (this.userID === null) throw notLoggedIn();
+    if (keyList === undefined) return ok({ groupAttributes: { ...(await this.fetchGroupAttributes(groupID)) } });
+    const body: WireGroupAttributeKeys = { keyList };
+    const reply = await this.http.post<WireGroupAttributes>(groupPath(groupID, '/attributes/get'), body);
+    this.attributes.read(groupID, keyList, reply.groupAttributes);
+    return ok({ groupAttributes: { ...reply.groupAttributes } });
+  }
+
+  /** Every attribute of the group, asked of the server (and held, attributes.ts). */
+  private async fetchGroupAttributes(groupID: string): Promise<Record<string, string>> {
+    const body: WireGroupAttributeKeys = {};
+    const reply = await this.http.post<WireGroupAttributes>(groupPath(groupID, '/attributes/get'), body);
+    this.attributes.replace(groupID, reply.groupAttributes);
+    return reply.groupAttributes;
   }
 
   /**
@@ -2562,19 +2710,6 @@ export class Natter extends TencentUnsupported {
     const body: WireGroupCountersRequest = keyList === undefined ? {} : { keyList };
     const reply = await this.http.post<WireGroupCounters>(groupPath(groupID, '/counters/get'), body);
     return ok({ counters: { ...reply.counters } });
-  }
-
-  /** Rejects unless the user is a member of the group now, as the server shows them the group. */
-  private async checkMember(groupID: string): Promise<void> {
-    const group = this.presentGroup(await this.http.get<WireGroup>(groupPath(groupID)));
-    if (group.selfInfo.role !== '' && !group.isDismissed) return;
-    throw new NatterError({
-      code: ErrorCode.NOT_A_MEMBER,
-      error: 'not_a_member',
-      message: group.isDismissed
-        ? `group "${groupID}" was dismissed`
-        : `${this.userID ?? 'the user'} is not a member of group "${groupID}"`,
-    });
   }
 
   // ---------------------------------------------------------------- blocklist
@@ -3992,6 +4127,13 @@ export class Natter extends TencentUnsupported {
    * A message created with `needReadReceipt` asks its readers for receipts (sendMessageReadReceipt),
    * but in an AVChatRoom group, where Tencent's SDK never asks: there it is sent without, and the
    * object says `needReadReceipt: false` once sent, as the server stored it.
+   *
+   * `options.offlinePushInfo` (Tencent's) gives the words of the message's offline push: its
+   * `title`, `description` and `extension` reach the app backend in the `msg.offline` webhook,
+   * from which it sends the push, and `disablePush: true` makes no `msg.offline` (see
+   * offline_push.ts; Tencent's other push fields are dropped). An `offlinePushInfo` that is no
+   * object, or a text that is no string, is refused with 40001 before any request; a text too
+   * long for the server (1 KiB, 8 KiB for `extension`) fails the send with its 40001.
    */
   async sendMessage(message: Message, options?: SendMessageOptions): Promise<ChatResponse<{ message: Message }>> {
     if (typeof message !== 'object' || message === null || typeof message.ID !== 'string') {
@@ -4001,6 +4143,7 @@ export class Natter extends TencentUnsupported {
     if (onlineUserOnly !== undefined && typeof onlineUserOnly !== 'boolean') {
       throw invalidArgument('onlineUserOnly: must be a boolean');
     }
+    const offlinePushInfo = offlinePushRequest(options?.offlinePushInfo);
     if (message.status === 'success') {
       throw invalidArgument('sendMessage: this message was sent already; create a new one to send it again');
     }
@@ -4019,15 +4162,17 @@ export class Natter extends TencentUnsupported {
     try {
       await this.uploadFile(message);
       const payload = message.type === TYPES.MSG_MERGER ? await this.recordToSend(message) : wirePayload(message);
-      reply = await this.http.post<WireSendMessageReply>('/v1/messages', {
+      const body: WireSendMessageRequest = {
         conversationID: message.conversationID,
         type: message.type,
-        payload,
+        payload: payload as Record<string, unknown>,
         clientMsgID,
         cloudCustomData: message.cloudCustomData || undefined,
         onlineUserOnly: onlineUserOnly || undefined,
         needReadReceipt: (message.needReadReceipt === true && !this.isAVChatRoom(message.conversationID)) || undefined,
-      });
+        offlinePushInfo,
+      };
+      reply = await this.http.post<WireSendMessageReply>('/v1/messages', body);
     } catch (err) {
       message.status = 'fail';
       // As Tencent's: a failed send's rejection carries the message, its status 'fail'.
@@ -4755,6 +4900,144 @@ export class Natter extends TencentUnsupported {
     return ok(asArray<WireFollowType>(reply.resultList).map(toFollowType));
   }
 
+  // ---------------------------------------------------------------- signalling
+
+  /**
+   * Listens for a `TSignaling` event, as Tencent's: the same as `on`, the handler getting `{ name,
+   * data }`. The SDK reads the signalling messages it receives while the app listens for any
+   * signalling event (this way or with `on`). A name that is no string, or a handler that is no
+   * function, throws 40001.
+   */
+  addSignalingListener(eventName: string, handler: Function, context?: unknown): void {
+    checkListener('addSignalingListener', eventName, handler);
+    this.on(eventName, handler, context);
+  }
+
+  /** Stops listening, as Tencent's: the handler given (and `context`, when given), never every handler. */
+  removeSignalingListener(eventName: string, handler: Function, context?: unknown): void {
+    checkListener('removeSignalingListener', eventName, handler);
+    this.off(eventName, handler, context);
+  }
+
+  /**
+   * Invites a user, as Tencent's: sends the invitation (a custom message of Tencent's signalling
+   * format, see signaling.ts) and resolves sendMessage's answer with the invitation's ID beside it,
+   * `{ code: 0, data: { message }, inviteID }`; the invitee's devices hear
+   * NEW_INVITATION_RECEIVED. With a `timeout` (seconds) the invitation times out unanswered: on the
+   * invitee's side after it, on the inviter's 5 s later, each side hearing INVITATION_TIMEOUT.
+   * `onlineUserOnly` reaches only the invitee's connected devices (and so do the answers);
+   * `offlinePushInfo` is sendMessage's. Rejects as sendMessage; options it cannot take, with 40001
+   * before any request.
+   */
+  async invite(options: InviteOptions): Promise<SignalingResponse> {
+    return this.signaling.invite('invite', options);
+  }
+
+  /**
+   * invite, as Tencent's `inviteSync`: returns the invitation's ID at once, then calls
+   * `successCb({ inviteID })` once it is sent, or `errorCb(code, message)` (at once, with `''`
+   * returned, for options it cannot take).
+   */
+  inviteSync(options: InviteOptions, successCb: Function, errorCb: Function): string {
+    return this.signaling.inviteSync('inviteSync', options, successCb, errorCb);
+  }
+
+  /**
+   * Invites members of a group, as Tencent's: one invitation, a message to the group naming the
+   * invitees (`inviteeList`), whose devices hear NEW_INVITATION_RECEIVED (the other members get
+   * the message only). Resolves and is timed as invite; the inviter's timeout names the invitees
+   * yet to answer. An empty `inviteeList` is refused with 40001 before any request.
+   */
+  async inviteInGroup(options: InviteInGroupOptions): Promise<SignalingResponse> {
+    return this.signaling.invite('inviteInGroup', options);
+  }
+
+  /** inviteInGroup, as Tencent's `inviteInGroupSync`: see inviteSync. */
+  inviteInGroupSync(options: InviteInGroupOptions, successCb: Function, errorCb: Function): string {
+    return this.signaling.inviteSync('inviteInGroupSync', options, successCb, errorCb);
+  }
+
+  /**
+   * The inviter cancels an invitation this instance sent, as Tencent's: the invitees yet to answer
+   * hear INVITATION_CANCELLED. Resolves as invite. Tencent's codes: 8020
+   * (`ErrorCode.INVALID_CANCEL_MESSAGE`) for an invitation this instance does not follow (answered,
+   * timed out, sent from another device) or one being cancelled, 8011
+   * (`ErrorCode.SIGNALING_NO_PERMISSION`) for another's invitation.
+   */
+  async cancel(options: InvitationHandleOptions): Promise<SignalingResponse> {
+    return this.signaling.cancel(options);
+  }
+
+  /**
+   * An invitee accepts an invitation, as Tencent's: the inviter (and in a group the other
+   * invitees) hear INVITEE_ACCEPTED, and so do the user's other devices that follow it. Resolves
+   * as invite. Tencent's codes: 8010 (`ErrorCode.SIGNALING_INVALID_INVITE_ID`) for an invitation
+   * this instance does not follow (never received here, cancelled, timed out, answered) or one
+   * being answered, 8011 when the user is not (any more) one of its invitees.
+   */
+  async accept(options: InvitationHandleOptions): Promise<SignalingResponse> {
+    return this.signaling.accept(options);
+  }
+
+  /** An invitee rejects an invitation, as Tencent's: INVITEE_REJECTED, told and refused as accept. */
+  async reject(options: InvitationHandleOptions): Promise<SignalingResponse> {
+    return this.signaling.reject(options);
+  }
+
+  /**
+   * Changes an invitation's `data`, as Tencent's: its message is changed (modifyMessage) and every
+   * instance that follows it hears INVITATION_MODIFIED, this one included. Resolves and rejects as
+   * modifyMessage; Tencent's 8010 for an invitation this instance does not follow. An invitation
+   * sent `onlineUserOnly`, never stored, cannot be changed.
+   */
+  async modifyInvitation(options: ModifyInvitationOptions): Promise<ChatResponse<{ message: Message }>> {
+    return this.signaling.modifyInvitation(options);
+  }
+
+  /**
+   * A signalling message's content, as Tencent's: `{ businessID, inviteID, groupID, inviter,
+   * inviteeList, data, actionType, timeout }` for a message of an invitation (Natter's or
+   * Tencent's: the same format), `null` for any other; to show such messages as the app wants.
+   */
+  getSignalingInfo(message: Message): SignalingInfo | null {
+    return signalingInfo(message);
+  }
+
+  /**
+   * At login, as Tencent's SDK reads them: the invitations that came while the user was logged out
+   * and may still wait for them, for an app that listens for NEW_INVITATION_RECEIVED at SDK_READY
+   * (as Tencent's). In each conversation with unread messages whose last message is at most 300 s
+   * old, the newest of them (at most 20) are read, and their signalling messages, oldest first,
+   * move the invitations as if just received: one not yet over (cancelled, answered, timed out) is
+   * told as NEW_INVITATION_RECEIVED and timed from what is left of its timeout. Nothing is told of
+   * a conversation that cannot be read.
+   */
+  private async replayInvitations(session: number): Promise<void> {
+    const me = this.userID;
+    if (me === null || session !== this.session || !this.emitter.has(TSignaling.NEW_INVITATION_RECEIVED)) return;
+    const since = this.http.serverNow() - HISTORY_WINDOW_S * 1000;
+    const recent = this.store
+      .list()
+      .filter((c) => c.unreadCount > 0 && (c.lastMessage?.time ?? 0) >= since && conversationTypeOf(c.conversationID) !== TYPES.CONV_SYSTEM);
+    const found: Message[] = [];
+    for (const c of recent) {
+      let page: WireMessagePage;
+      try {
+        page = await this.http.get<WireMessagePage>(conversationPath(c.conversationID, '/messages'), {
+          limit: Math.min(c.unreadCount, HISTORY_COUNT),
+        });
+      } catch {
+        continue;
+      }
+      if (session !== this.session) return;
+      for (const wire of page.messageList ?? []) {
+        if (wire.type === TYPES.MSG_CUSTOM && isSignalingMessage(toMessage(wire, me))) found.push(this.keep(wire, me));
+      }
+    }
+    found.sort((a, b) => a.time - b.time);
+    this.signaling.received(found);
+  }
+
   // ---------------------------------------------------------------- search
 
   /**
@@ -5176,16 +5459,18 @@ function requestToJoin(options: HandleGroupApplicationOptions): { groupID: strin
   throw invalidArgument('handleGroupApplication: message (the request\'s notice) or application (from getGroupApplicationList)');
 }
 
+/** addSignalingListener's and removeSignalingListener's: an event name and a handler, as Tencent's checks them. */
+function checkListener(call: string, eventName: unknown, handler: unknown): void {
+  if (typeof eventName !== 'string' || eventName === '') throw invalidArgument(`${call}: eventName: a TSignaling event name`);
+  if (typeof handler !== 'function') throw invalidArgument(`${call}: handler: a function`);
+}
+
 function checkGroupID(groupID: unknown): asserts groupID is string {
   if (typeof groupID !== 'string' || groupID === '') throw invalidArgument('groupID: a group ID');
 }
 
 function checkMemberID(userID: unknown): asserts userID is string {
   if (typeof userID !== 'string' || userID === '') throw invalidArgument("userID: the member's userID");
-}
-
-function checkKeyList(keyList: unknown, what: string): void {
-  if (!Array.isArray(keyList) || keyList.some((key) => typeof key !== 'string')) throw invalidArgument(what);
 }
 
 /** 1–500 userIDs for a group call (the server drops repeats). */

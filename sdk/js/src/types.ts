@@ -8,7 +8,7 @@
  *   be a union of literals here), and fields Tencent types `any` (payloads) stay `any`.
  * Natter-only fields are marked as such. Wire shapes live in wire.ts, never here.
  */
-import type { EVENT, EventName, TSignalingValue, TYPES, TypesValue } from './constants.js';
+import type { EVENT, EventName, TSignaling, TSignalingValue, TYPES, TypesValue } from './constants.js';
 import type { WireGroupTipPayload } from './wire.js';
 
 /** `C2C<peerUid>`, `GROUP<groupID>` or `@TIM#SYSTEM`. */
@@ -706,13 +706,24 @@ export interface Topic {
   selfInfo: any;
 }
 
+/**
+ * A signalling message's content, as Tencent's `getSignalingInfo(message)` gives it: the JSON of
+ * the custom message's `payload.data` (see signaling.ts), with Tencent's defaults for what it
+ * lacks.
+ */
 export interface Signaling {
+  /** 1, the business signalling messages are told apart by (Tencent's and TUICallKit's). */
+  businessID: number;
   inviteID: string;
+  /** `''` for a one-to-one invitation. */
   groupID: string;
   inviter: string;
+  /** The invitation's invitees (an invitation), or those an answer or a timeout is of. */
   inviteeList: string[];
   data: string;
+  /** `TSignaling.ACTION_TYPE_*`: 1 invite, 2 cancel, 3 accept, 4 reject, 5 timeout. */
   actionType: TSignalingValue;
+  /** Seconds the invitation waits for answers (0: no limit); 0 on everything but an invitation. */
   timeout: number;
 }
 
@@ -778,10 +789,42 @@ export interface MessageOptions {
   customModerationConfigurationID?: string;
 }
 
+/**
+ * sendMessage's `offlinePushInfo`, Tencent's `OFFLINE_PUSH_INFO_PARAMS`: the words of the offline
+ * push the message makes. Natter sends no push itself: the server hands `title`, `description`
+ * and `extension` to the app backend in the `msg.offline` webhook (`offline_push_info`), from
+ * which it sends the real push; `disablePush: true` makes no `msg.offline` at all. The other
+ * fields (Tencent's `androidInfo`, `apnsInfo`, `disableVoipPush`, `ignoreIOSBadge`, its
+ * vendors' channel IDs…) are accepted and dropped: the app backend chooses those itself.
+ */
+export interface OfflinePushInfo {
+  /** `true`: no offline push for this message (no `msg.offline`). */
+  disablePush?: boolean;
+  /** The push's title, at most 1 KiB (the server refuses more, 40001). */
+  title?: string;
+  /** The push's text, at most 1 KiB. */
+  description?: string;
+  /** App data the push carries (a call's details, a deep link), at most 8 KiB. */
+  extension?: string;
+  /** Accepted and dropped. */
+  disableVoipPush?: boolean;
+  /** Accepted and dropped. */
+  ignoreIOSBadge?: boolean;
+  /** Accepted and dropped. */
+  androidInfo?: any;
+  /** Accepted and dropped. */
+  apnsInfo?: any;
+  /** Accepted and dropped (Tencent's vendor fields: `androidOPPOChannelID`, …). */
+  [field: string]: unknown;
+}
+
 /** sendMessage's second argument. */
 export interface SendMessageOptions {
-  /** Accepted and not used: Natter sends no offline push. */
-  offlinePushInfo?: any;
+  /**
+   * The words of the message's offline push, carried to the app backend's `msg.offline` webhook,
+   * or `{ disablePush: true }` for none: see {@link OfflinePushInfo}.
+   */
+  offlinePushInfo?: OfflinePushInfo;
   /**
    * `true`: only pushed to the devices connected now (TUIKit's typing status): not stored, not
    * unread for anyone, never a conversation's last message or in history; it resolves with
@@ -1678,10 +1721,56 @@ export interface GetGroupProfileOptions {
   groupCustomFieldFilter?: string[];
 }
 
+/**
+ * initGroupAttributes' and setGroupAttributes' options, as Tencent's
+ * (`INIT_GROUP_ATTRIBUTE_OPTIONS`, `SET_GROUP_ATTRIBUTE_OPTIONS`).
+ */
+export interface InitGroupAttributesOptions {
+  groupID: string;
+  /**
+   * `{ key: value }`, at least one, each value a string: keys of 1–32 bytes, values of at most
+   * 4,096, and the group at most 16 attributes and 16 KiB of them.
+   */
+  groupAttributes: Record<string, string>;
+}
+
+/** setGroupAttributes' options (`SET_GROUP_ATTRIBUTE_OPTIONS`): the attributes to set, the others kept. */
+export type SetGroupAttributesOptions = InitGroupAttributesOptions;
+
+/** deleteGroupAttributes' options, as Tencent's (`DELETE_GROUP_ATTRIBUTE_OPTIONS`). */
+export interface DeleteGroupAttributesOptions {
+  groupID: string;
+  /** The keys to delete; `[]` deletes every attribute (as Tencent's). Required, as Tencent's. */
+  keyList: string[];
+}
+
 /** getGroupAttributes: `keyList` names the attributes asked for, `[]` all of them (as Tencent's). */
 export interface GetGroupAttributesOptions {
   groupID: string;
   keyList: string[];
+}
+
+/** What initGroupAttributes, setGroupAttributes and getGroupAttributes resolve to, as Tencent's. */
+export interface GroupAttributesResult {
+  /** init and set: the attributes given; get: those asked for that the group has. */
+  groupAttributes: Record<string, string>;
+}
+
+/** What deleteGroupAttributes resolves to, as Tencent's. */
+export interface DeleteGroupAttributesResult {
+  /** The keys deleted: of those named (all, with `[]`), those the group had. */
+  keyList: string[];
+}
+
+/** GROUP_ATTRIBUTES_UPDATED's data, as Tencent's: the group's attributes after a change, and what changed. */
+export interface GroupAttributesUpdatedData {
+  groupID: string;
+  /** Every attribute of the group as it now is. */
+  groupAttributes: Record<string, string>;
+  /** Keys added or given a new value. */
+  updatedKeyList: string[];
+  /** Keys that went. */
+  deletedKeyList: string[];
 }
 
 /** getGroupCounters: `keyList` names the counters asked for; left out or `[]`, all of them (as Tencent's). */
@@ -1726,6 +1815,120 @@ export interface GroupCounterUpdatedData {
   groupID: string;
   key: string;
   value: number;
+}
+
+/** invite's options, as Tencent's (`INVITE_OPTIONS`): a one-to-one invitation. */
+export interface InviteOptions {
+  /** The invitee. */
+  userID: string;
+  /** What the invitation carries for the app (TUICallKit's call details), `''` when left out. */
+  data?: string;
+  /**
+   * Seconds the invitation waits for an answer; 0 (the default) waits for ever. Each side times
+   * it: the invitee at the timeout, the inviter 5 s later (as Tencent's).
+   */
+  timeout?: number;
+  /** Sent `onlineUserOnly`: only the invitee's connected devices hear it, and so every answer to it. */
+  onlineUserOnly?: boolean;
+  /** The invitation's offline push, as sendMessage's (see {@link OfflinePushInfo}). */
+  offlinePushInfo?: OfflinePushInfo;
+}
+
+/** inviteInGroup's options, as Tencent's (`INVITE_IN_GROUP_OPTIONS`): members of a group invited together. */
+export interface InviteInGroupOptions {
+  groupID: string;
+  /** The invitees: members of the group (the invitation is a message to the whole group). */
+  inviteeList: string[];
+  data?: string;
+  timeout?: number;
+  onlineUserOnly?: boolean;
+  offlinePushInfo?: OfflinePushInfo;
+}
+
+/** cancel's, accept's and reject's options, as Tencent's (`INVITATION_HANDLE_OPTIONS`). */
+export interface InvitationHandleOptions {
+  inviteID: string;
+  /** What the answer carries for the app, `''` when left out. */
+  data?: string;
+  /** Sent `onlineUserOnly` (as the invitation was, whatever this says). */
+  onlineUserOnly?: boolean;
+  /** The answer's offline push, as sendMessage's. */
+  offlinePushInfo?: OfflinePushInfo;
+}
+
+/** modifyInvitation's options, as Tencent's (`MODIFY_INVITATION_OPTIONS`). */
+export interface ModifyInvitationOptions {
+  inviteID: string;
+  /** The invitation's new `data` (not empty). */
+  data: string;
+}
+
+/**
+ * What invite, inviteInGroup, cancel, accept and reject resolve to, as Tencent's: sendMessage's
+ * answer (the signalling message sent) with the invitation's ID beside `data`.
+ */
+export interface SignalingResponse extends ChatResponse<{ message: Message }> {
+  inviteID: string;
+}
+
+/** `TSignaling` event names (listen with addSignalingListener, or `on`). */
+export type SignalingEventName =
+  | typeof TSignaling.NEW_INVITATION_RECEIVED
+  | typeof TSignaling.INVITEE_ACCEPTED
+  | typeof TSignaling.INVITEE_REJECTED
+  | typeof TSignaling.INVITATION_CANCELLED
+  | typeof TSignaling.INVITATION_TIMEOUT
+  | typeof TSignaling.INVITATION_MODIFIED;
+
+/** NEW_INVITATION_RECEIVED's data, as Tencent's. */
+export interface NewInvitationReceivedData {
+  inviteID: string;
+  inviter: string;
+  /** `''` for a one-to-one invitation. */
+  groupID: string;
+  data: string;
+  inviteeList: string[];
+}
+
+/** INVITEE_ACCEPTED's and INVITEE_REJECTED's data, as Tencent's. */
+export interface InviteeAnsweredData {
+  inviteID: string;
+  inviter: string;
+  groupID: string;
+  /** What the answer carries. */
+  data: string;
+  /** Who answered. */
+  invitee: string;
+}
+
+/** INVITATION_CANCELLED's data, as Tencent's. */
+export interface InvitationCancelledData {
+  inviteID: string;
+  inviter: string;
+  groupID: string;
+  /** What the cancellation carries. */
+  data: string;
+}
+
+/** INVITATION_TIMEOUT's data, as Tencent's. */
+export interface InvitationTimeoutData {
+  inviteID: string;
+  inviter: string;
+  groupID: string;
+  data: string;
+  /** The invitees it timed out for: those yet to answer (the inviter's timeout), or the invitee. */
+  inviteeList: string[];
+  /** `true`: this instance's own timer ran out (and it told the others); `false`: another's did. */
+  isSelfTimeout: boolean;
+  /** The timeout message this instance sent (its own timeout only). */
+  message?: Message;
+}
+
+/** INVITATION_MODIFIED's data, as Tencent's. */
+export interface InvitationModifiedData {
+  inviteID: string;
+  /** The invitation's new `data`. */
+  data: string;
 }
 
 /** A user a new group starts with (Tencent's `memberList` item). */
@@ -2019,6 +2222,8 @@ export interface EventDataMap {
   [EVENT.PINNED_GROUP_MESSAGE_UPDATED]: PinnedGroupMessageUpdatedData;
   /** A member set, raised or lowered a counter of a group the user is in: the counter as it now is. */
   [EVENT.GROUP_COUNTER_UPDATED]: GroupCounterUpdatedData;
+  /** A member changed the attributes of a group the user is in: all of them as they now are, and what changed. */
+  [EVENT.GROUP_ATTRIBUTES_UPDATED]: GroupAttributesUpdatedData;
   [EVENT.CONVERSATION_LIST_UPDATED]: Conversation[];
   [EVENT.TOTAL_UNREAD_MESSAGE_COUNT_UPDATED]: number;
   [EVENT.CONVERSATION_GROUP_LIST_UPDATED]: string[];
@@ -2059,9 +2264,21 @@ export interface EventDataMap {
   [EVENT.NATTER_CONVERSATION_DELETED]: { conversationIDList: ConversationID[]; clearHistoryMessage: boolean; version: number };
   [EVENT.NATTER_RESYNC]: { reason: 'resyncRequired' | 'resetRequired' };
   [EVENT.NATTER_MESSAGES_DELETED]: MessagesDeletedData;
+  /** The user was invited (invite, inviteInGroup). */
+  [TSignaling.NEW_INVITATION_RECEIVED]: NewInvitationReceivedData;
+  /** An invitee accepted an invitation this instance knows. */
+  [TSignaling.INVITEE_ACCEPTED]: InviteeAnsweredData;
+  /** An invitee rejected an invitation this instance knows. */
+  [TSignaling.INVITEE_REJECTED]: InviteeAnsweredData;
+  /** The inviter cancelled an invitation this instance knows. */
+  [TSignaling.INVITATION_CANCELLED]: InvitationCancelledData;
+  /** An invitation timed out, here or for another user. */
+  [TSignaling.INVITATION_TIMEOUT]: InvitationTimeoutData;
+  /** The invitation's `data` changed (modifyInvitation). */
+  [TSignaling.INVITATION_MODIFIED]: InvitationModifiedData;
 }
 
-/** Events with a documented payload; the other `EVENT` names (never emitted by Natter) carry `any`. */
+/** Events with a documented payload (`TSignaling`'s too); the other `EVENT` names (never emitted by Natter) carry `any`. */
 export type KnownEventName = keyof EventDataMap;
 
 export type EventData<N extends string> = N extends KnownEventName ? EventDataMap[N] : any;

@@ -26,6 +26,8 @@ export type WireMessagePage = api.MessageListResponse;
 /** `POST /v1/messages` body. */
 export type WireSendMessageRequest = api.SendMessageRequest;
 export type WireSendMessageReply = api.SendMessageResponse;
+/** The send's `offlinePushInfo`: what the app backend's `msg.offline` webhook carries, or `disablePush` for none. */
+export type WireOfflinePushInfo = api.OfflinePushInfo;
 export type WireConversationIDListReply = api.ConversationIdList;
 /** `POST /v1/conversations/delete`: the IDs, and the deletion's version. */
 export type WireDeleteConversationsReply = api.DeleteConversationsResponse;
@@ -139,6 +141,17 @@ export type WireGroupCountersRequest = api.GroupCountersRequest;
 export type WireGroupCounters = api.GroupCounters;
 /** One counter as it now is: a raise's or lowering's answer, and `groupCounterUpdated`'s data. */
 export type WireGroupCounter = api.GroupCounter;
+/**
+ * `PUT` (all of them) and `POST /v1/groups/{groupID}/attributes` (some to set) body: a group's
+ * attributes as the member gives them.
+ */
+export type WireGroupAttributesRequest = api.GroupAttributesRequest;
+/** `POST /v1/groups/{groupID}/attributes/get` and `/delete` body: the keys, or none for every attribute. */
+export type WireGroupAttributeKeys = api.GroupAttributeKeys;
+/** A group's attributes: those given (`PUT`, `POST`), those left (`/delete`), those asked for (`/get`). */
+export type WireGroupAttributes = api.GroupAttributes;
+/** `groupAttributesUpdated`'s data: every attribute of the group after a change, and what changed. */
+export type WireGroupAttributesChanged = api.GroupAttributesChanged;
 /** `POST /v1/groups/{groupID}/join`. */
 export type WireJoinedGroup = api.JoinedGroup;
 /** `GET /v1/group-applications`: the requests to join waiting for the user. */

@@ -105,6 +105,21 @@ async function main(): Promise<void> {
     payload: { data: 'dice', description: '6', extension: '' },
   });
   await chat.sendMessage(custom).catch((imError: any) => render(`${imError.code} ${imError.message}`));
+  // The words of its offline push, as Tencent's documentation writes them (the app backend's
+  // msg.offline webhook carries title, description and extension; the rest is dropped).
+  await chat.sendMessage(
+    chat.createTextMessage({ to: 'user1', conversationType: TencentCloudChat.TYPES.CONV_C2C, payload: { text: 'ping' } }),
+    {
+      offlinePushInfo: {
+        disablePush: false,
+        title: 'Alice',
+        description: 'ping',
+        extension: JSON.stringify({ entity: 'chat' }),
+        ignoreIOSBadge: false,
+        androidOPPOChannelID: 'tim',
+      },
+    },
+  );
 
   // History, page by page.
   let { data } = await chat.getMessageList({ conversationID: 'C2Cuser1' });
@@ -332,6 +347,50 @@ async function main(): Promise<void> {
   await chat.getGroupCounters({ groupID: 'group1', keyList: ['key1', 'key2'] }).then((imResponse) => {
     render(JSON.stringify(imResponse.data.counters));
   });
+
+  // Group attributes.
+  chat.on(TencentCloudChat.EVENT.GROUP_ATTRIBUTES_UPDATED, (event: any) => {
+    const { groupID, groupAttributes, updatedKeyList, deletedKeyList } = event.data;
+    render(`${groupID} ${JSON.stringify(groupAttributes)} ${updatedKeyList} ${deletedKeyList}`);
+  });
+  await chat.initGroupAttributes({ groupID: 'group1', groupAttributes: { key1: 'value1', key2: 'value2' } }).then((imResponse) => {
+    render(JSON.stringify(imResponse.data.groupAttributes));
+  });
+  await chat.setGroupAttributes({ groupID: 'group1', groupAttributes: { key1: 'value3' } });
+  await chat.deleteGroupAttributes({ groupID: 'group1', keyList: ['key2'] }).then((imResponse) => {
+    render(imResponse.data.keyList.join());
+  });
+  await chat.getGroupAttributes({ groupID: 'group1', keyList: [] }).then((imResponse) => {
+    render(JSON.stringify(imResponse.data.groupAttributes));
+  });
+
+  // Signalling, as Tencent's documentation and TUICallKit write it.
+  let onNewInvitationReceived = function (event: any) {
+    const { inviteID, inviter, groupID, inviteeList, data } = event.data;
+    render(`${inviteID} from ${inviter} ${groupID} ${inviteeList.join()} ${data}`);
+    chat.accept({ inviteID, data: JSON.stringify({ accepted: true }) }).catch((imError: any) => render(String(imError.code)));
+  };
+  chat.addSignalingListener(TencentCloudChat.TSignaling.NEW_INVITATION_RECEIVED, onNewInvitationReceived);
+  chat.addSignalingListener(TencentCloudChat.TSignaling.INVITEE_ACCEPTED, (event: any) => render(event.data.invitee));
+  chat.addSignalingListener(TencentCloudChat.TSignaling.INVITATION_TIMEOUT, (event: any) => render(String(event.data.isSelfTimeout)));
+  const invitation = await chat.invite({
+    userID: 'user1',
+    data: JSON.stringify({ businessID: 1, inviteID: '', call_type: 1 }),
+    timeout: 30,
+    offlinePushInfo: { title: 'Alice', description: 'is calling you', extension: '' },
+  });
+  render(invitation.inviteID);
+  await chat.modifyInvitation({ inviteID: invitation.inviteID, data: JSON.stringify({ call_type: 2 }) });
+  await chat.cancel({ inviteID: invitation.inviteID, data: '' });
+  chat.inviteInGroupSync(
+    { groupID: 'group1', inviteeList: ['user1', 'user2'], data: '', timeout: 30 },
+    (result: { inviteID: string }) => render(result.inviteID),
+    (code: number, message: string) => render(`${code} ${message}`),
+  );
+  await chat.reject({ inviteID: invitation.inviteID }).catch((imError: any) => render(String(imError.code)));
+  const signaling = chat.getSignalingInfo(stored);
+  if (signaling !== null && signaling.actionType === TencentCloudChat.TSignaling.ACTION_TYPE_INVITE) render(signaling.data);
+  chat.removeSignalingListener(TencentCloudChat.TSignaling.NEW_INVITATION_RECEIVED, onNewInvitationReceived);
 
   // Following.
   await chat.followUser(['user1', 'user2']).then((imResponse) => {
