@@ -123,6 +123,7 @@ impl Api {
             online_user_only: false,
             need_read_receipt: false,
             offline_push_info: None,
+            excluded_from_unread_count: false,
         };
         let reply: SendMessageResponse =
             decode(&self.post_body(token, "/v1/messages", &request).await?)?;

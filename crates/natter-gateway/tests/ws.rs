@@ -103,6 +103,7 @@ async fn frames_split_and_joined_going_in_come_out_one_per_message() {
         online_user_only: false,
         need_read_receipt: false,
         offline_push_info: None,
+        excluded_from_unread_count: false,
     };
     world
         .natter
@@ -269,6 +270,7 @@ async fn a_client_that_never_reads_is_let_go() {
             online_user_only: false,
             need_read_receipt: false,
             offline_push_info: None,
+            excluded_from_unread_count: false,
         };
         world
             .natter

@@ -63,6 +63,7 @@ impl Chat {
             online_user_only: false,
             need_read_receipt: false,
             offline_push_info: None,
+            excluded_from_unread_count: false,
         })
         .await
     }
@@ -78,6 +79,7 @@ impl Chat {
             online_user_only: false,
             need_read_receipt: false,
             offline_push_info: None,
+            excluded_from_unread_count: false,
         })
         .await
     }

@@ -57,7 +57,10 @@ impl Natter {
                 registers_users: false,
             }
         } else {
-            Delivery::default()
+            Delivery {
+                counts_as_unread: !request.excluded_from_unread_count,
+                ..Delivery::default()
+            }
         };
         self.send_message_as(from, request, delivery).await
     }

@@ -655,3 +655,22 @@ async fn a_push_text_too_long_is_refused_naming_its_field() {
     .await
     .ok();
 }
+
+#[tokio::test]
+async fn a_message_excluded_from_unread_counts_for_no_one() {
+    let server = Server::start().await;
+    let [ann, bob] = server.users(["ann", "bob"]).await;
+    ann.send_text("C2Cbob", "counted").await;
+    let sent = ann
+        .post(
+            "/v1/messages",
+            json!({"conversationID": "C2Cbob", "type": "TIMTextElem", "payload": {"text": "quiet"},
+                   "excludedFromUnreadCount": true}),
+        )
+        .await
+        .ok();
+    assert_eq!(sent["message"]["isExcludedFromUnreadCount"], true);
+    assert_eq!(bob.unread("C2Cann").await, 1, "only the first counts");
+    let history = bob.history("C2Cann").await;
+    assert_eq!(history[1]["isExcludedFromUnreadCount"], true);
+}

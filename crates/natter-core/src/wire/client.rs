@@ -245,6 +245,10 @@ pub struct SendMessageRequest {
     /// hear `messageReadReceiptReceived` as readers give theirs.
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub need_read_receipt: bool,
+    /// Counts as unread for no one (Tencent's `messageControlInfo.excludedFromUnreadCount`,
+    /// WuKongIM's `red_dot` 0): members get it as any other, with `isExcludedFromUnreadCount`.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub excluded_from_unread_count: bool,
     /// How the message is pushed to members who are offline (Tencent's `offlinePushInfo`):
     /// carried to the app backend in `msg.offline`, which sends the push.
     #[serde(default, skip_serializing_if = "Option::is_none")]

@@ -5035,6 +5035,11 @@ export interface components {
              *     hear `messageReadReceiptReceived` as readers give theirs.
              */
             needReadReceipt?: boolean;
+            /**
+             * @description Counts as unread for no one (Tencent's `messageControlInfo.excludedFromUnreadCount`,
+             *     WuKongIM's `red_dot` 0): members get it as any other, with `isExcludedFromUnreadCount`.
+             */
+            excludedFromUnreadCount?: boolean;
             offlinePushInfo?: components["schemas"]["OfflinePushInfo"] | null;
         };
         SendMessageResponse: {
