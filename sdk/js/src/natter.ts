@@ -4134,6 +4134,9 @@ export class Natter extends TencentUnsupported {
    * offline_push.ts; Tencent's other push fields are dropped). An `offlinePushInfo` that is no
    * object, or a text that is no string, is refused with 40001 before any request; a text too
    * long for the server (1 KiB, 8 KiB for `extension`) fails the send with its 40001.
+   *
+   * `options.messageControlInfo.excludedFromUnreadCount: true` sends a message that counts as
+   * unread for no one, as Tencent's.
    */
   async sendMessage(message: Message, options?: SendMessageOptions): Promise<ChatResponse<{ message: Message }>> {
     if (typeof message !== 'object' || message === null || typeof message.ID !== 'string') {
@@ -4144,6 +4147,7 @@ export class Natter extends TencentUnsupported {
       throw invalidArgument('onlineUserOnly: must be a boolean');
     }
     const offlinePushInfo = offlinePushRequest(options?.offlinePushInfo);
+    const excludedFromUnreadCount = options?.messageControlInfo?.excludedFromUnreadCount === true;
     if (message.status === 'success') {
       throw invalidArgument('sendMessage: this message was sent already; create a new one to send it again');
     }
@@ -4171,6 +4175,7 @@ export class Natter extends TencentUnsupported {
         onlineUserOnly: onlineUserOnly || undefined,
         needReadReceipt: (message.needReadReceipt === true && !this.isAVChatRoom(message.conversationID)) || undefined,
         offlinePushInfo,
+        excludedFromUnreadCount: excludedFromUnreadCount || undefined,
       };
       reply = await this.http.post<WireSendMessageReply>('/v1/messages', body);
     } catch (err) {

@@ -831,8 +831,17 @@ export interface SendMessageOptions {
    * `sequence` 0.
    */
   onlineUserOnly?: boolean;
-  /** Accepted and not used. */
-  messageControlInfo?: any;
+  /**
+   * Tencent's message controls. `excludedFromUnreadCount: true`: the message counts as unread for
+   * no one (the server's `excludedFromUnreadCount`). `excludedFromLastMessage` and
+   * `excludedFromContentModeration` are accepted and not used: every stored message can be a
+   * conversation's last, and Natter moderates nothing.
+   */
+  messageControlInfo?: {
+    excludedFromUnreadCount?: boolean;
+    excludedFromLastMessage?: boolean;
+    excludedFromContentModeration?: boolean;
+  };
 }
 
 export interface GetMessageListOptions {

@@ -66,6 +66,17 @@ describe('create and send', () => {
     await done();
   });
 
+  test('messageControlInfo.excludedFromUnreadCount: the message counts as unread for no one', async () => {
+    const { chat, bobChat, alice, bob, done } = await setup();
+    const text = (words: string) =>
+      chat.createTextMessage({ to: bob, conversationType: TYPES.CONV_C2C, payload: { text: words } });
+    await chat.sendMessage(text('counted'));
+    await chat.sendMessage(text('not counted'), { messageControlInfo: { excludedFromUnreadCount: true } });
+    const conversation = (await bobChat.getConversationProfile(`C2C${alice}`)).data.conversation;
+    assert.equal(conversation.unreadCount, 1, 'only the first message counts');
+    await done();
+  });
+
   test("a peer the server never saw: an empty first page, as that conversation's profile is new and empty", async () => {
     const { chat, done } = await setup();
     const nobody = uniqueUid('nobody');
