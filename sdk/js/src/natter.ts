@@ -146,6 +146,7 @@ import {
   HISTORY_WINDOW_S,
   SIGNALING_EVENTS,
   Signaling,
+  type SignalData,
   isSignalingMessage,
   signalingInfo,
 } from './signaling.js';
@@ -765,6 +766,7 @@ export class Natter extends TencentUnsupported {
       return this.sendMessage(message, {
         onlineUserOnly: options.onlineUserOnly || undefined,
         offlinePushInfo: options.offlinePushInfo as SendMessageOptions['offlinePushInfo'],
+        messageControlInfo: { excludedFromUnreadCount: excludedFromUnread(signal) },
       });
     },
     modify: (message) => this.modifyMessage(message),
@@ -5348,6 +5350,21 @@ interface PendingUpload {
   onProgress: ((percent: number) => void) | undefined;
   /** The upload under way, shared by sends made meanwhile. */
   inFlight: Promise<void> | null;
+}
+
+/**
+ * Whether a signalling message counts as unread for no one, as Tencent's SDK decides it from
+ * markers apps put in the signal's `data`: `excludeFromHistoryMessage` or
+ * `excludeOriginalSignalingFromHistoryMessage` for every signal, and
+ * `excludeTimeoutSignalingFromHistoryMessage` for a timeout. (Tencent's also keeps such a
+ * message from being the conversation's last; Natter's server has no such control.)
+ */
+function excludedFromUnread(signal: SignalData): boolean {
+  const marker =
+    signal.actionType === TSignaling.ACTION_TYPE_INVITE_TIMEOUT
+      ? /excludeTimeoutSignalingFromHistoryMessage/
+      : /excludeFromHistoryMessage|excludeOriginalSignalingFromHistoryMessage/;
+  return marker.test(signal.data);
 }
 
 function ok<T>(data: T): ChatResponse<T> {

@@ -20,7 +20,7 @@
  *
  * The messages are stored and delivered as any message is (MESSAGE_RECEIVED, history, the
  * conversation's last message, unread counts), unless sent `onlineUserOnly`, as the invitation's
- * answers then are too. The SDK follows the invitations it sends and receives: it reads each
+ * answers then are too; Tencent's markers in `data` keep one out of the unread count. The SDK follows the invitations it sends and receives: it reads each
  * signalling message it receives while the app listens for a signalling event, and tells the
  * app, with Tencent's data, before MESSAGE_RECEIVED. It times each invitation with a timeout, as
  * Tencent's: the invitee at the timeout (less the time the invitation took to arrive), the

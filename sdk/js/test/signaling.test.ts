@@ -436,6 +436,20 @@ describe('invitations missed while away', () => {
     }
   });
 
+  test("Tencent's excludeFromHistoryMessage marker in the data: the invitation counts as unread for no one", async () => {
+    const [alice, bob] = [await user('alice'), await user('bob')];
+    try {
+      const data = JSON.stringify({ businessID: 'av_call', excludeFromHistoryMessage: true });
+      const { inviteID } = await alice.chat.invite({ userID: bob.uid, data, timeout: 30 });
+      await heard(bob, TSignaling.NEW_INVITATION_RECEIVED);
+      const conversation = (await bob.chat.getConversationProfile(`C2C${alice.uid}`)).data.conversation;
+      assert.equal(conversation.unreadCount, 0, 'the marked invitation is not unread');
+      await alice.chat.cancel({ inviteID });
+    } finally {
+      await closeAll(alice.chat, bob.chat);
+    }
+  });
+
   test('onlineUserOnly: only the devices connected hear it, and its answers are online-only too', async () => {
     const [alice, bob] = [await user('alice'), await user('bob')];
     const carolID = uniqueUid('carol');
