@@ -49,7 +49,7 @@ pub fn change(
 ) -> Result<AttributesChanged> {
     // Finding the group inside a write locks its row (`crate::locks`).
     let (channel, _, _) = authorised(db, group, by, GroupAction::ChangeAttributes)?;
-    let before = all(db, channel.id)?;
+    let before = read_named(db, TABLE, channel.id, None)?;
     let after = match edit {
         AttributeEdit::Replace(values) => values.clone(),
         AttributeEdit::Merge(values) => {
@@ -113,10 +113,6 @@ pub fn get(
     keys: Option<&[String]>,
 ) -> Result<BTreeMap<String, String>> {
     read_named(db, TABLE, current_member_of(db, uid, group)?, keys)
-}
-
-fn all(db: &dyn Db, channel_id: i64) -> Result<BTreeMap<String, String>> {
-    read_named(db, TABLE, channel_id, None)
 }
 
 /// Where a group's attributes are kept.

@@ -42,7 +42,7 @@ pub fn change(
 ) -> Result<CountersChanged> {
     // Finding the group inside a write locks its row (`crate::locks`).
     let (channel, _, _) = authorised(db, group, by, GroupAction::ChangeCounters)?;
-    let mut counters = all(db, channel.id)?;
+    let mut counters: BTreeMap<String, i64> = read_named(db, TABLE, channel.id, None)?;
     let changed: BTreeMap<String, i64> = match change {
         CounterChange::Set(values) => values.clone(),
         CounterChange::Add { key, by } => {
@@ -86,10 +86,6 @@ pub fn get(
     keys: Option<&[String]>,
 ) -> Result<BTreeMap<String, i64>> {
     read_named(db, TABLE, current_member_of(db, uid, group)?, keys)
-}
-
-fn all(db: &dyn Db, channel_id: i64) -> Result<BTreeMap<String, i64>> {
-    read_named(db, TABLE, channel_id, None)
 }
 
 /// Where a group's counters are kept.

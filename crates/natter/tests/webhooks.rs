@@ -196,6 +196,19 @@ impl Receiver {
         .await
     }
 
+    /// Asserts that message `message_id` makes no `msg.offline`: once its `msg.notify` came,
+    /// and a while longer, none names it.
+    async fn expect_no_push(&self, message_id: &str, why: &str) {
+        self.message_event("msg.notify", message_id).await;
+        tokio::time::sleep(Duration::from_millis(500)).await;
+        assert!(
+            self.items("msg.offline")
+                .iter()
+                .all(|item| item["message_idstr"] != message_id),
+            "{why}"
+        );
+    }
+
     /// The delivered `user.onlinestatus` line that starts with `prefix`.
     async fn status_line(&self, prefix: &str) -> String {
         self.wait_for("user.onlinestatus", |items| {
@@ -609,29 +622,18 @@ async fn msg_offline_lists_exactly_the_offline_members_who_did_not_mute_or_go_qu
     let unpushed = json!({"conversationID": "GROUPcrew", "payload": {"text": "shh"},
         "offlinePushInfo": {"disablePush": true}});
     let message = users["bob"].post("/v1/messages", unpushed).await.ok()["message"].clone();
-    let id = message["messageID"].as_str().unwrap();
-    receiver.message_event("msg.notify", id).await;
-    tokio::time::sleep(Duration::from_millis(500)).await;
-    assert!(
-        receiver
-            .items("msg.offline")
-            .iter()
-            .all(|item| item["message_idstr"] != id),
-        "the push was disabled"
-    );
+    receiver
+        .expect_no_push(
+            message["messageID"].as_str().unwrap(),
+            "the push was disabled",
+        )
+        .await;
 
     // A message to someone online makes no msg.offline at all.
     let message = send(&users["alice"], "C2Cbob", "hi").await;
-    let id = message["messageID"].as_str().unwrap();
-    receiver.message_event("msg.notify", id).await;
-    tokio::time::sleep(Duration::from_millis(500)).await;
-    assert!(
-        receiver
-            .items("msg.offline")
-            .iter()
-            .all(|item| item["message_idstr"] != id),
-        "bob is online"
-    );
+    receiver
+        .expect_no_push(message["messageID"].as_str().unwrap(), "bob is online")
+        .await;
 }
 
 /// A WuKongIM client of `uid` (web, device flag 1) connected over TCP to `address`.
@@ -684,15 +686,9 @@ async fn a_wukongim_client_counts_as_online_for_msg_offline_and_user_onlinestatu
     receiver.status_line("bob-1-1-").await;
     let message = send(&alice, "C2Cbob", "hi over WuKongIM").await;
     let id = message["messageID"].as_str().unwrap();
-    receiver.message_event("msg.notify", id).await;
-    tokio::time::sleep(Duration::from_millis(500)).await;
-    assert!(
-        receiver
-            .items("msg.offline")
-            .iter()
-            .all(|item| item["message_idstr"] != id),
-        "bob is online on his WuKongIM client"
-    );
+    receiver
+        .expect_no_push(id, "bob is online on his WuKongIM client")
+        .await;
 
     drop(client);
     receiver.status_line("bob-1-0-").await;
