@@ -220,6 +220,9 @@ fn group_update_words(tip: &GroupTipPayload) -> String {
             done.push(words.to_owned());
         }
     }
+    if changes.group_custom_field.is_some() {
+        done.push("changed the group's custom fields".to_owned());
+    }
     match changes.mute_all_members {
         Some(true) => done.push("muted everyone".to_owned()),
         Some(false) => done.push("unmuted everyone".to_owned()),

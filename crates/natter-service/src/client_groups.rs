@@ -58,6 +58,8 @@ impl Natter {
             notification: request.notification.as_deref(),
         };
         fields.check()?;
+        let mut custom_fields = custom_fields(request.group_custom_field, "groupCustomField")?;
+        custom_fields.retain(|_, value| !value.is_empty());
         let group = match &request.group_id {
             Some(id) => GroupId::parse(id, "groupID")?,
             None => new_group_id(),
@@ -76,6 +78,7 @@ impl Natter {
             introduction: request.introduction.unwrap_or_default(),
             notice: request.notification.unwrap_or_default(),
             join_option,
+            custom_fields,
         };
         let (id, now_ms) = (group.clone(), now_ms());
         let (change, profile) = self
@@ -190,6 +193,10 @@ impl Natter {
             introduction: request.introduction,
             join_option: join_option.map(|option| option.as_str().to_owned()),
             mute_all: request.mute_all_members,
+            custom_fields: request
+                .group_custom_field
+                .map(|fields| custom_fields(fields, "groupCustomField"))
+                .transpose()?,
         };
         let (id, by, now_ms) = (group.clone(), uid.clone(), now_ms());
         let (edit, profile) = self
@@ -417,21 +424,10 @@ fn member_update(request: wire::GroupMemberUpdate) -> Result<MemberUpdate> {
         }
         refuse_nul("nameCard", card)?;
     }
-    let custom_fields = match request.member_custom_field {
-        None => None,
-        Some(fields) => {
-            let count = fields.len();
-            let fields: BTreeMap<String, String> =
-                fields.into_iter().map(|f| (f.key, f.value)).collect();
-            if fields.len() < count {
-                return Err(Error::invalid_argument(
-                    "memberCustomField: a key is given twice",
-                ));
-            }
-            check_custom_fields(&fields, "memberCustomField")?;
-            Some(fields)
-        }
-    };
+    let custom_fields = request
+        .member_custom_field
+        .map(|fields| custom_fields(fields, "memberCustomField"))
+        .transpose()?;
     if role.is_none()
         && request.mute_time.is_none()
         && request.name_card.is_none()
@@ -447,6 +443,20 @@ fn member_update(request: wire::GroupMemberUpdate) -> Result<MemberUpdate> {
         name_card: request.name_card,
         custom_fields,
     })
+}
+
+/// Custom fields as a client lists them (`field`: which), by key: each key once, within the
+/// limits of [`check_custom_fields`].
+fn custom_fields(fields: Vec<wire::CustomField>, field: &str) -> Result<BTreeMap<String, String>> {
+    let count = fields.len();
+    let fields: BTreeMap<String, String> = fields.into_iter().map(|f| (f.key, f.value)).collect();
+    if fields.len() < count {
+        return Err(Error::invalid_argument(format!(
+            "{field}: a key is given twice"
+        )));
+    }
+    check_custom_fields(&fields, field)?;
+    Ok(fields)
 }
 
 /// What a request to join, or its answer, says: at most 1 KiB, no NUL.

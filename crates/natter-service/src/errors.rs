@@ -183,6 +183,10 @@ pub(crate) fn describe(error: StoreError) -> Error {
             "memberCustomField: {uid} would have more than {limit} custom fields in group \
              \"{group}\"; remove one by setting it to \"\""
         )),
+        StoreError::GroupFieldLimit { group, limit } => Error::conflict(format!(
+            "groupCustomField: group \"{group}\" would have more than {limit} custom fields; \
+             remove one by setting it to \"\""
+        )),
         StoreError::ExtensionLimit { message_id, limit } => Error::conflict(format!(
             "extensionList: message \"{message_id}\" would have more than {limit} extensions, \
              the most it may have"

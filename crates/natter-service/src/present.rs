@@ -219,14 +219,7 @@ pub(crate) fn group_member(
         role: role.as_str().to_owned(),
         mute_until,
         name_card: marks.name_card.clone(),
-        member_custom_field: marks
-            .custom_fields
-            .iter()
-            .map(|(key, value)| wire::MemberCustomField {
-                key: key.clone(),
-                value: value.clone(),
-            })
-            .collect(),
+        member_custom_field: custom_field_list(&marks.custom_fields),
     }
 }
 
@@ -268,7 +261,19 @@ pub(crate) fn group(
         is_dismissed: profile.dismissed,
         self_role: self_role.to_owned(),
         self_name_card: member.map_or_else(String::new, |member| member.name_card.to_owned()),
+        group_custom_field: custom_field_list(&profile.custom_fields),
     }
+}
+
+/// Custom fields as Tencent lists them, by key.
+fn custom_field_list(
+    fields: &std::collections::BTreeMap<String, String>,
+) -> Vec<wire::CustomField> {
+    let field = |(key, value): (&String, &String)| wire::CustomField {
+        key: key.clone(),
+        value: value.clone(),
+    };
+    fields.iter().map(field).collect()
 }
 
 /// The join option the group's rules apply (the stored type is one of Tencent's: every path

@@ -167,6 +167,9 @@ impl Natter {
         if let Some(notice) = &request.notice {
             check_notice(notice, "notice")?;
         }
+        if let Some(fields) = &request.custom_fields {
+            check_custom_fields(fields, "custom_fields")?;
+        }
         let change = GroupProfileChange {
             name: request.name,
             avatar: request.avatar,
@@ -175,6 +178,7 @@ impl Natter {
             introduction: None,
             join_option: None,
             mute_all: None,
+            custom_fields: request.custom_fields,
         };
         let id = group.clone();
         let changed = self
@@ -217,6 +221,7 @@ impl Natter {
             notice: profile.notice,
             disband: u8::from(profile.dismissed),
             member_count: profile.member_count,
+            custom_fields: profile.custom_fields,
         })
     }
 

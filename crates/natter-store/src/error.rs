@@ -121,6 +121,8 @@ pub enum StoreError {
         group: GroupId,
         limit: usize,
     },
+    #[error("group {group} would have more than {limit} custom fields")]
+    GroupFieldLimit { group: GroupId, limit: usize },
     #[error("message {message_id} would have more than {limit} extensions")]
     ExtensionLimit { message_id: i64, limit: usize },
     #[error("group {group}'s attributes would pass their limits")]

@@ -149,13 +149,7 @@ pub fn update(
     }
     if let Some(changes) = &update.custom_fields {
         let mut fields = marks(db, channel.id, member)?.custom_fields;
-        for (key, value) in changes {
-            if value.is_empty() {
-                fields.remove(key);
-            } else {
-                fields.insert(key.clone(), value.clone());
-            }
-        }
+        merge_fields(&mut fields, changes);
         if fields.len() > MAX_CUSTOM_FIELDS {
             return Err(StoreError::MemberFieldLimit {
                 uid: member.clone(),
@@ -204,7 +198,22 @@ pub(crate) fn marks(db: &dyn Db, channel_id: i64, uid: &Uid) -> Result<Marks> {
     })
 }
 
-/// A member's custom fields, from their JSON column.
+/// Sets custom fields (of a member, or of a group), keeping the others: an empty value removes
+/// its field, as Tencent's SDKs clear one.
+pub(crate) fn merge_fields(
+    fields: &mut BTreeMap<String, String>,
+    changes: &BTreeMap<String, String>,
+) {
+    for (key, value) in changes {
+        if value.is_empty() {
+            fields.remove(key);
+        } else {
+            fields.insert(key.clone(), value.clone());
+        }
+    }
+}
+
+/// Custom fields (a member's, or a group's), from their JSON column.
 pub(crate) fn read_fields(json: &str) -> Result<BTreeMap<String, String>> {
     serde_json::from_str(json).map_err(StoreError::internal)
 }

@@ -9,7 +9,9 @@
 //! operator, the list's last message), from the member who made the change.
 
 use natter_core::message::GROUP_TIP;
-use natter_core::wire::{GroupTipMember, GroupTipPayload, NewGroupProfile};
+use std::collections::BTreeMap;
+
+use natter_core::wire::{CustomField, GroupTipMember, GroupTipPayload, NewGroupProfile};
 use natter_core::{ChannelKind, GroupId, Uid};
 
 use crate::profiles;
@@ -62,8 +64,32 @@ pub fn profile_changes(before: &GroupProfile, after: &GroupProfile) -> Option<Ne
         avatar: changed(&before.avatar, &after.avatar),
         join_option: changed(&before.join_option, &after.join_option),
         mute_all_members: (before.mute_all != after.mute_all).then_some(after.mute_all),
+        group_custom_field: changed_fields(&before.custom_fields, &after.custom_fields),
     };
     (changes != NewGroupProfile::default()).then_some(changes)
+}
+
+/// The custom fields that differ between two profiles of a group, with their new values (`""`
+/// for one removed), as Tencent's tip lists them; `None` when none does.
+fn changed_fields(
+    before: &BTreeMap<String, String>,
+    after: &BTreeMap<String, String>,
+) -> Option<Vec<CustomField>> {
+    let removed = before.keys().filter(|key| !after.contains_key(*key));
+    let removed = removed.map(|key| (key, ""));
+    let set = after
+        .iter()
+        .filter(|(key, value)| before.get(*key) != Some(value));
+    let mut changed: Vec<CustomField> = set
+        .map(|(key, value)| (key, value.as_str()))
+        .chain(removed)
+        .map(|(key, value)| CustomField {
+            key: key.clone(),
+            value: value.to_owned(),
+        })
+        .collect();
+    changed.sort_by(|a, b| a.key.cmp(&b.key));
+    (!changed.is_empty()).then_some(changed)
 }
 
 /// Writes the tip of a change `operator` made to the group, about `users` (those who joined,

@@ -174,6 +174,8 @@ pub struct NewGroup {
     pub notice: String,
     /// `None` for the type's default.
     pub join_option: Option<JoinOption>,
+    /// Tencent's `groupCustomField`.
+    pub custom_fields: std::collections::BTreeMap<String, String>,
 }
 
 /// Creates a group for a client: the owner and the members join, and a meeting group shows new
@@ -191,10 +193,11 @@ pub fn create(
         .iter()
         .try_for_each(|uid| rows::require_user(db, uid, UserRole::FirstMember))?;
     let channel = rows::create_channel(db, ChannelKind::Group, group.as_str(), now_ms)?;
+    let custom_fields = serde_json::to_string(&new.custom_fields).map_err(StoreError::internal)?;
     db.execute(
         "UPDATE channels SET owner_uid = $1, group_type = $2, name = $3, avatar = $4, \
-         introduction = $5, notice = $6, join_option = $7, new_members_see_history = $8 \
-         WHERE id = $9",
+         introduction = $5, notice = $6, join_option = $7, new_members_see_history = $8, \
+         custom_fields = $10 WHERE id = $9",
         params![
             new.owner.as_str(),
             new.group_type.as_str(),
@@ -207,6 +210,7 @@ pub fn create(
                 .map_or("", JoinOption::as_str),
             new.group_type.new_members_see_history(),
             channel.id,
+            &custom_fields,
         ],
     )?;
     let everyone: Vec<Uid> = std::iter::once(new.owner.clone())

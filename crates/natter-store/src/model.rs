@@ -452,6 +452,8 @@ pub struct GroupProfile {
     pub dismissed: bool,
     /// Current members.
     pub member_count: u64,
+    /// Tencent's `groupCustomField`, by key.
+    pub custom_fields: std::collections::BTreeMap<String, String>,
 }
 
 /// Who takes a message back.

@@ -157,6 +157,9 @@ pub struct GroupProfileChange {
     pub join_option: Option<String>,
     /// Tencent's `muteAllMembers`: only the owner and admins send.
     pub mute_all: Option<bool>,
+    /// Custom fields to set, keeping the others; an empty value removes one. At most
+    /// [`MAX_CUSTOM_FIELDS`] in all.
+    pub custom_fields: Option<BTreeMap<String, String>>,
 }
 
 /// Changes a group's profile. Returns it, and who shows it in a list: everyone who has the
@@ -184,14 +187,24 @@ pub fn set_group(
         }
     }
     profile.mute_all = change.mute_all.unwrap_or(profile.mute_all);
+    if let Some(changes) = &change.custom_fields {
+        crate::group_members::merge_fields(&mut profile.custom_fields, changes);
+        if profile.custom_fields.len() > MAX_CUSTOM_FIELDS {
+            return Err(StoreError::GroupFieldLimit {
+                group: group.clone(),
+                limit: MAX_CUSTOM_FIELDS,
+            });
+        }
+    }
     if profile == before {
         return Ok(None);
     }
+    let custom = serde_json::to_string(&profile.custom_fields).map_err(StoreError::internal)?;
     let clock = tick(db)?;
     db.execute(
         "UPDATE channels SET name = $1, avatar = $2, group_type = $3, notice = $4, \
-         introduction = $5, join_option = $6, mute_all = $10, profile_clock = $7 \
-         WHERE kind = $8 AND key = $9",
+         introduction = $5, join_option = $6, mute_all = $10, custom_fields = $11, \
+         profile_clock = $7 WHERE kind = $8 AND key = $9",
         params![
             &profile.name,
             &profile.avatar,
@@ -203,6 +216,7 @@ pub fn set_group(
             ChannelKind::Group.code(),
             group.as_str(),
             profile.mute_all,
+            &custom,
         ],
     )?;
     Ok(Some((profile, group_audience(db, group)?)))
@@ -242,7 +256,7 @@ pub fn group_for(db: &dyn Db, uid: &Uid, group: &GroupId) -> Result<(GroupProfil
 /// A group's profile columns, then its number of current members, for [`read_group`].
 pub(crate) const GROUP_COLUMNS: &str = "ch.key, ch.name, ch.avatar, ch.group_type, ch.notice, ch.dismissed, \
      (SELECT COUNT(*) FROM conversations m WHERE m.channel_id = ch.id AND m.left_seq IS NULL), \
-     ch.introduction, ch.owner_uid, ch.join_option, ch.id, ch.mute_all";
+     ch.introduction, ch.owner_uid, ch.join_option, ch.id, ch.mute_all, ch.custom_fields";
 
 /// The group of a row of [`GROUP_COLUMNS`], with its admins.
 pub(crate) fn read_group(db: &dyn Db, row: &Row) -> Result<GroupProfile> {
@@ -262,6 +276,7 @@ pub(crate) fn read_group(db: &dyn Db, row: &Row) -> Result<GroupProfile> {
             .transpose()?,
         join_option: row.get(9)?,
         mute_all: row.get(11)?,
+        custom_fields: crate::group_members::read_fields(&row.get::<String>(12)?)?,
     })
 }
 

@@ -504,6 +504,11 @@ CREATE TABLE group_attributes (
     PRIMARY KEY (channel_id, key)
 ) {without_rowid};
 "#,
+    r#"
+-- A group's custom fields (Tencent's groupCustomField), as a JSON object; '{}' for every other
+-- channel.
+ALTER TABLE channels ADD COLUMN custom_fields {text} NOT NULL DEFAULT '{}';
+"#,
 ];
 
 impl Dialect {

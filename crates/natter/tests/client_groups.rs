@@ -718,3 +718,150 @@ async fn group_tips_are_pushed_and_written_by_the_server_only() {
     server.manager().add_members("tips", &["carol"]).await;
     assert_eq!(bob.history("GROUPtips").await.len(), before);
 }
+
+/// `[{key, value}]`, as Tencent lists custom fields.
+fn fields(pairs: &[(&str, &str)]) -> Value {
+    let field = |(key, value): &(&str, &str)| json!({"key": key, "value": value});
+    pairs.iter().map(field).collect()
+}
+
+#[tokio::test]
+async fn a_group_keeps_custom_fields_set_by_those_who_edit_it_and_its_tip_names_them() {
+    let server = Server::start().await;
+    let manager = server.manager();
+    let alice = server.user("alice").await;
+    let bob = server.user("bob").await;
+    let carol = server.user("carol").await;
+    let everyone = ["bob", "carol"].map(|uid| json!({"userID": uid}));
+
+    let group = alice
+        .create_group(json!({
+            "groupID": "club", "name": "Club", "type": "Public", "memberList": everyone,
+            "groupCustomField": fields(&[("theme", "dark"), ("empty", "")]),
+        }))
+        .await;
+    assert_eq!(
+        group["groupCustomField"],
+        fields(&[("theme", "dark")]),
+        "an empty value sets nothing"
+    );
+    assert_eq!(
+        bob.get("/v1/groups/club").await.ok()["groupCustomField"],
+        fields(&[("theme", "dark")])
+    );
+
+    // The owner sets one, changes one and removes none: the tip names what changed.
+    let mut bobs_phone = natter_sdk::Chat::login(&server.base, &bob.token)
+        .events(0)
+        .await
+        .unwrap();
+    let edited = alice
+        .post(
+            "/v1/groups/club",
+            json!({"groupCustomField": fields(&[("level", "3"), ("theme", "light")])}),
+        )
+        .await
+        .ok();
+    assert_eq!(
+        edited["groupCustomField"],
+        fields(&[("level", "3"), ("theme", "light")]),
+        "by key, the others kept"
+    );
+    let tip = last_tip(&bob, "GROUPclub", "alice").await;
+    assert_eq!(tip["operationType"], 6);
+    assert_eq!(
+        tip["newGroupProfile"],
+        json!({"groupCustomField": fields(&[("level", "3"), ("theme", "light")])})
+    );
+    let pushed = event_where(&mut bobs_phone, |event| match event {
+        natter_sdk::wire::ServerEvent::MessageReceived { message_list } => Some(message_list),
+        _ => None,
+    })
+    .await;
+    assert_eq!(pushed[0].payload, tip, "members hear of it as of any tip");
+
+    // An empty value removes a field, and the tip says so with an empty value.
+    alice
+        .post(
+            "/v1/groups/club",
+            json!({"groupCustomField": fields(&[("level", "")])}),
+        )
+        .await
+        .ok();
+    let tip = last_tip(&carol, "GROUPclub", "alice").await;
+    assert_eq!(
+        tip["newGroupProfile"]["groupCustomField"],
+        fields(&[("level", "")])
+    );
+    let listed = carol.get("/v1/groups").await.ok();
+    assert_eq!(
+        listed["groupList"][0]["groupCustomField"],
+        fields(&[("theme", "light")])
+    );
+
+    // Setting what is already there changes nothing and writes no tip.
+    let tips_before = carol.history("GROUPclub").await.len();
+    alice
+        .post(
+            "/v1/groups/club",
+            json!({"groupCustomField": fields(&[("theme", "light")])}),
+        )
+        .await
+        .ok();
+    assert_eq!(carol.history("GROUPclub").await.len(), tips_before);
+
+    // In a public group only the owner and admins edit the profile, custom fields included.
+    bob.post(
+        "/v1/groups/club",
+        json!({"groupCustomField": fields(&[("theme", "red")])}),
+    )
+    .await
+    .expect_error(403, 40301, "permission_denied");
+    // A key twice, an empty key, a value over 512 bytes or NUL is refused, naming the field.
+    let long = "x".repeat(513);
+    for bad in [
+        fields(&[("theme", "a"), ("theme", "b")]),
+        fields(&[("", "x")]),
+        fields(&[("theme", long.as_str())]),
+        fields(&[("theme", "a\u{0}b")]),
+    ] {
+        alice
+            .post("/v1/groups/club", json!({"groupCustomField": bad}))
+            .await
+            .expect_error_naming(400, 40001, "invalid_argument", "groupCustomField");
+    }
+    // 20 fields at most in all, counting those the group has.
+    let many: Vec<(String, String)> = (0..20).map(|n| (format!("k{n}"), "v".into())).collect();
+    let many: Vec<(&str, &str)> = many.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+    alice
+        .post(
+            "/v1/groups/club",
+            json!({"groupCustomField": fields(&many)}),
+        )
+        .await
+        .expect_error_naming(409, 40901, "conflict", "groupCustomField");
+    assert_eq!(
+        alice.get("/v1/groups/club").await.ok()["groupCustomField"],
+        fields(&[("theme", "light")]),
+        "a refused change changes nothing"
+    );
+
+    // The app backend sets and reads them too, with no tip.
+    manager
+        .post(
+            "/channel/info",
+            json!({"channel_id": "club", "channel_type": 2, "custom_fields": {"tier": "gold", "theme": ""}}),
+        )
+        .await
+        .ok();
+    let info = manager
+        .get("/channel/info?channel_id=club&channel_type=2")
+        .await
+        .ok();
+    assert_eq!(info["custom_fields"], json!({"tier": "gold"}));
+    assert_eq!(
+        bob.get("/v1/groups/club").await.ok()["groupCustomField"],
+        fields(&[("tier", "gold")])
+    );
+    assert_eq!(carol.history("GROUPclub").await.len(), tips_before);
+}

@@ -220,6 +220,9 @@ pub struct NewGroupProfile {
     /// Everyone but the owner and admins muted (`true`) or no longer (`false`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub mute_all_members: Option<bool>,
+    /// The custom fields that changed, with their new values (`""`: removed).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub group_custom_field: Option<Vec<CustomField>>,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
@@ -509,6 +512,8 @@ pub struct Group {
     /// The asking member's own name card in the group (Tencent's `selfInfo.nameCard`): `""` when
     /// they have none or are not a member.
     pub self_name_card: String,
+    /// The group's custom fields, by key (Tencent's `groupCustomField`).
+    pub group_custom_field: Vec<CustomField>,
 }
 
 /// A user a new group starts with (Tencent's `memberList` item; Natter has no member roles to
@@ -545,6 +550,10 @@ pub struct CreateGroup {
     /// Who else is in the group from the start (at most 500); the creator always is.
     #[serde(default)]
     pub member_list: Vec<NewGroupMember>,
+    /// The group's custom fields (Tencent's `groupCustomField`): 20 at most; an empty value
+    /// sets nothing.
+    #[serde(default)]
+    pub group_custom_field: Vec<CustomField>,
 }
 
 /// `POST /v1/groups/{groupID}`: a member with the right changes the group's profile
@@ -567,6 +576,10 @@ pub struct GroupProfileUpdate {
     /// an admin, in a group that is not a work group.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub mute_all_members: Option<bool>,
+    /// Custom fields to set; the others keep their values, and an empty value removes a field.
+    /// 20 at most per group.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub group_custom_field: Option<Vec<CustomField>>,
 }
 
 /// `POST /v1/groups/{groupID}/members` and `/members/remove`: the users to add or remove
@@ -712,12 +725,12 @@ pub struct GroupMember {
     /// The name they show in this group, `""` for none (Tencent's `nameCard`).
     pub name_card: String,
     /// Their custom fields in this group, by key (Tencent's `memberCustomField`).
-    pub member_custom_field: Vec<MemberCustomField>,
+    pub member_custom_field: Vec<CustomField>,
 }
 
-/// One custom field of a member in a group.
+/// One custom field of a group, or of a member in a group.
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq, ToSchema)]
-pub struct MemberCustomField {
+pub struct CustomField {
     /// 1–32 bytes.
     pub key: String,
     /// Up to 512 bytes; `""` removes the field.
@@ -747,7 +760,7 @@ pub struct GroupMemberUpdate {
     /// owner and the admins those of members they rank above; an empty value removes a field.
     /// 20 at most per member.
     #[serde(default)]
-    pub member_custom_field: Option<Vec<MemberCustomField>>,
+    pub member_custom_field: Option<Vec<CustomField>>,
 }
 
 /// The group and the member after a change to the member.

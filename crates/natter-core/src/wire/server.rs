@@ -483,6 +483,10 @@ pub struct ChannelInfoRequest {
     /// 1 dismisses the group (as `POST /channel/delete`); 0 or 1 only.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub disband: Option<u8>,
+    /// Custom fields to set (Tencent's `groupCustomField`); the others keep their values, and
+    /// an empty value removes a field. 20 at most per group.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub custom_fields: Option<std::collections::BTreeMap<String, String>>,
 }
 
 /// A group's information, as `GET /channel/info` answers it.
@@ -497,4 +501,6 @@ pub struct ServerChannelInfo {
     /// 1 when dismissed, as WuKongIM's `disband`.
     pub disband: u8,
     pub member_count: u64,
+    /// The group's custom fields (Tencent's `groupCustomField`).
+    pub custom_fields: std::collections::BTreeMap<String, String>,
 }
