@@ -619,7 +619,7 @@ export function toGroup(wire: Partial<WireGroup> & { groupID: string }, self: Gr
     maxMemberCount: 0,
     muteAllMembers: wire.muteAllMembers === true,
     joinOption: wire.joinOption ?? '',
-    groupCustomField: [],
+    groupCustomField: (wire.groupCustomField ?? []).map(({ key, value }) => ({ key, value })),
     isSupportTopic: false,
     isDismissed: wire.isDismissed === true,
   };

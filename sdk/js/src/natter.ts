@@ -229,6 +229,7 @@ import type {
   GetGroupMessageReadMemberListResult,
   UpdateMyProfileOptions,
   GetGroupProfileOptions,
+  GroupCustomField,
   GetMessageListHoppingOptions,
   GetMessageListHoppingResult,
   GetMessageListOptions,
@@ -2561,13 +2562,23 @@ export class Natter extends TencentUnsupported {
   /**
    * `{ group }`: a group the user is (or was) a member of, as Tencent's Group (`groupID`, `name`,
    * `avatar`, `type`, `introduction`, `notification`, `ownerID`, `joinOption`, `memberCount`,
-   * Natter's `isDismissed`; Tencent's other fields empty, `selfInfo` too: compare `ownerID` with
+   * Natter's `isDismissed`, and `groupCustomField`: only the keys of `groupCustomFieldFilter`
+   * when given, else all; Tencent's other fields empty, `selfInfo` too: compare `ownerID` with
    * getLoginUser()). Rejects with 40301 for a group the user never belonged to, 40401 for none.
    */
   async getGroupProfile(options: GetGroupProfileOptions): Promise<ChatResponse<{ group: Group }>> {
     checkGroupID(options?.groupID);
+    const filter: unknown = options.groupCustomFieldFilter;
+    if (filter !== undefined && (!Array.isArray(filter) || filter.some((key) => typeof key !== 'string'))) {
+      throw invalidArgument('groupCustomFieldFilter: an array of custom field keys');
+    }
     const wire = await this.http.get<WireGroup>(groupPath(options.groupID));
-    return ok({ group: this.presentGroup(wire) });
+    const group = this.presentGroup(wire);
+    if (filter !== undefined) {
+      const wanted = new Set(filter as string[]);
+      group.groupCustomField = group.groupCustomField.filter(({ key }) => wanted.has(key));
+    }
+    return ok({ group });
   }
 
   // ---------------------------------------------------------------- group attributes
@@ -3168,9 +3179,9 @@ export class Natter extends TencentUnsupported {
    * in use (a dismissed group's too), 40401 when a user of `memberList` does not exist. Only a
    * public group takes a `joinOption`; one given for a work or meeting group is set aside, as
    * Tencent's SDK sets it aside (the answer's `joinOption` says which applies). What Natter cannot honour
-   * rejects with -2 before any request: `GRP_AVCHATROOM` and `GRP_COMMUNITY`, `maxMemberNum`, a
-   * non-empty `groupCustomField`, `isSupportTopic: true`, and members with a role other than
-   * `Member` or custom fields.
+   * rejects with -2 before any request: `GRP_AVCHATROOM` and `GRP_COMMUNITY`, `maxMemberNum`,
+   * `isSupportTopic: true`, and members with a role other than `Member` or custom fields.
+   * `groupCustomField` gives the group its custom fields (at most 20; `''` values set nothing).
    *
    * As Tencent's SDK, it then sends the group its "group_create" custom message (see
    * announceGroupCreated): the members' conversations start with it as their last message.
@@ -3196,7 +3207,7 @@ export class Natter extends TencentUnsupported {
       throw unsupported('createGroup({ maxMemberNum })', 'Natter has no member limit per group');
     }
     if (options.isSupportTopic === true) throw unsupported('createGroup({ isSupportTopic })', 'Natter has no topics');
-    refuseGroupCustomField('createGroup', options.groupCustomField);
+    const groupCustomField = groupCustomFieldList(options.groupCustomField);
     const members = checkNewMembers(options.memberList);
     const body: WireCreateGroup = {
       groupID: groupID || undefined,
@@ -3207,6 +3218,7 @@ export class Natter extends TencentUnsupported {
       notification: options.notification,
       joinOption: options.joinOption as string | undefined,
       memberList: members.length > 0 ? members.map((userID) => ({ userID })) : undefined,
+      groupCustomField,
     };
     const wire = await this.http.post<WireGroup>('/v1/groups', body);
     await this.announceGroupCreated(wire.groupID);
@@ -3303,8 +3315,10 @@ export class Natter extends TencentUnsupported {
    * and never in a work group (else 40301, and nothing changes); not a boolean, 40001 before any
    * request. A change writes the tip `GRP_TIP_GRP_PROFILE_UPDATED` with the fields changed in
    * `newGroupProfile`. Every member's conversation list follows (`CONVERSATION_LIST_UPDATED`,
-   * this instance's at once). Natter has no group custom fields: a non-empty `groupCustomField`
-   * rejects with -2 and nothing changes.
+   * this instance's at once). `groupCustomField` sets the custom fields it names and keeps the
+   * others; `''` removes one. The server checks its limits: at most 20 fields in all (else 40901,
+   * `conflict`), keys of 1–32 bytes and values of at most 512 (else 40001); nothing changes then.
+   * The tip's `newGroupProfile.groupCustomField` lists the fields that changed.
    */
   async updateGroupProfile(options: UpdateGroupProfileOptions): Promise<ChatResponse<{ group: Group }>> {
     checkGroupID(options?.groupID);
@@ -3315,7 +3329,6 @@ export class Natter extends TencentUnsupported {
     if (options.muteAllMembers !== undefined && typeof options.muteAllMembers !== 'boolean') {
       throw invalidArgument('muteAllMembers: must be a boolean');
     }
-    refuseGroupCustomField('updateGroupProfile', options.groupCustomField);
     const body: WireGroupProfileUpdate = {
       name: options.name,
       avatar: options.avatar,
@@ -3323,6 +3336,7 @@ export class Natter extends TencentUnsupported {
       notification: options.notification,
       joinOption: options.joinOption as string | undefined,
       muteAllMembers: options.muteAllMembers,
+      groupCustomField: groupCustomFieldList(options.groupCustomField),
     };
     const wire = await this.http.post<WireGroup>(groupPath(options.groupID), body);
     this.groupListFeed.refresh();
@@ -5575,11 +5589,21 @@ function checkGroupProfileFields(options: { avatar?: unknown; introduction?: unk
   }
 }
 
-/** Tencent's group custom fields: Natter keeps none, so a non-empty list fails loudly. */
-function refuseGroupCustomField(call: string, fields: unknown): void {
-  if (fields === undefined) return;
-  if (!Array.isArray(fields)) throw invalidArgument('groupCustomField: an array of { key, value }');
-  if (fields.length > 0) throw unsupported(`${call}({ groupCustomField })`, 'Natter has no group custom fields');
+/**
+ * Tencent's `groupCustomField`, checked for its shape before any request (the server checks the
+ * limits): `undefined` when left out, else `[{ key, value }]` of strings, as the server takes it.
+ */
+function groupCustomFieldList(fields: unknown): GroupCustomField[] | undefined {
+  if (fields === undefined) return undefined;
+  const isField = (field: unknown): field is GroupCustomField =>
+    typeof field === 'object' &&
+    field !== null &&
+    typeof (field as GroupCustomField).key === 'string' &&
+    typeof (field as GroupCustomField).value === 'string';
+  if (!Array.isArray(fields) || !fields.every(isField)) {
+    throw invalidArgument('groupCustomField: an array of { key, value } strings');
+  }
+  return fields.map(({ key, value }) => ({ key, value }));
 }
 
 /** 1–100 IDs, counted as given (the server counts duplicates too). */

@@ -277,14 +277,15 @@ export interface GroupSystemNoticePayload {
  */
 /** The fields a profile tip says changed (GroupTipPayload's `newGroupProfile`), as Tencent's. */
 export type NewGroupProfile = {
-  [Field in Exclude<keyof NonNullable<WireGroupTipPayload['newGroupProfile']>, 'muteAllMembers'>]?: string;
-} & { muteAllMembers?: boolean };
+  [Field in Exclude<keyof NonNullable<WireGroupTipPayload['newGroupProfile']>, 'muteAllMembers' | 'groupCustomField'>]?: string;
+} & { muteAllMembers?: boolean; groupCustomField?: GroupCustomField[] };
 
 export interface GroupTipPayload extends Omit<WireGroupTipPayload, 'newGroupProfile'> {
   /**
    * Profile tips only: the fields that changed, by Tencent's names (`groupName`, `notification`,
    * `introduction`, `avatar`, `joinOption`, strings; `muteAllMembers`, a boolean: everyone but the
-   * owner and the admins muted, or no longer; `ownerID` alone for a change of owner).
+   * owner and the admins muted, or no longer; `groupCustomField`, the custom fields that changed
+   * with their new values, `''` for one removed; `ownerID` alone for a change of owner).
    */
   newGroupProfile?: NewGroupProfile;
   /** `memberCount` again: Tencent's SDK sets both from the count. */
@@ -531,7 +532,12 @@ export interface Group {
   muteAllMembers: boolean;
   /** `TYPES.JOIN_OPTIONS_*` when the server reports one (a work group's is always `DisableApply`). */
   joinOption: string;
-  groupCustomField: any[];
+  /**
+   * The group's custom fields, by key (createGroup's and updateGroupProfile's `groupCustomField`).
+   * From the group calls; a conversation's `groupProfile` has the group list's, `[]` until the SDK
+   * holds the group.
+   */
+  groupCustomField: GroupCustomField[];
   isSupportTopic: boolean;
   /**
    * Natter: the group was dismissed (by its owner or the app backend); its conversation is
@@ -691,6 +697,9 @@ export interface MemberCustomField {
   /** At most 512 bytes; setting `''` removes the field. */
   value: string;
 }
+
+/** A group's custom field, as Tencent's: the same shape as a member's. */
+export type GroupCustomField = MemberCustomField;
 
 export interface Topic {
   topicID: string;
@@ -1726,7 +1735,10 @@ export interface GetGroupMemberListOptions {
 /** getGroupProfile's options. */
 export interface GetGroupProfileOptions {
   groupID: string;
-  /** Accepted and not used: Natter groups have no custom fields. */
+  /**
+   * Only these of the group's custom fields in `groupCustomField`; left out, all of them (Natter
+   * has no console where an app names the fields a client may read).
+   */
   groupCustomFieldFilter?: string[];
 }
 
@@ -1978,8 +1990,8 @@ export interface CreateGroupOptions {
   joinOption?: TypesValue;
   /** Up to 500 other users in the group from the start; each must exist. */
   memberList?: CreateGroupMember[];
-  /** Natter has no group custom fields: a non-empty list rejects (-2). */
-  groupCustomField?: any[];
+  /** The group's custom fields: at most 20, keys of 1–32 bytes, values of at most 512 bytes. */
+  groupCustomField?: GroupCustomField[];
   /** Natter has no topics: `true` rejects (-2). */
   isSupportTopic?: boolean;
 }
@@ -2042,8 +2054,11 @@ export interface UpdateGroupProfileOptions {
    * admin, not in a work group (else 40301).
    */
   muteAllMembers?: boolean;
-  /** Natter has no group custom fields: a non-empty list rejects (-2). */
-  groupCustomField?: any[];
+  /**
+   * Custom fields to set, the others kept; `''` removes one. At most 20 in all (else 40901 and
+   * nothing changes).
+   */
+  groupCustomField?: GroupCustomField[];
 }
 
 /** changeGroupOwner's options. */

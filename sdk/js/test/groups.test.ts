@@ -297,7 +297,7 @@ describe('work groups: members add and edit, the owner removes', () => {
     }
   });
 
-  test('updateGroupProfile by a plain member reaches the others; what Natter cannot keep rejects', async () => {
+  test('updateGroupProfile by a plain member reaches the others; a refused change changes nothing', async () => {
     const { alice, bob, groupID, done } = await workGroup();
     try {
       await sendText(alice.chat, groupID, 'hi', 'GROUP');
@@ -329,11 +329,71 @@ describe('work groups: members add and edit, the owner removes', () => {
         bob.chat.updateGroupProfile({ groupID, name: 'Muted', muteAllMembers: true }),
         refusedWith(ErrorCode.PERMISSION_DENIED),
       );
-      await assert.rejects(
-        bob.chat.updateGroupProfile({ groupID, groupCustomField: [{ key: 'k', value: 'v' }] }),
-        refusedWith(ErrorCode.UNSUPPORTED, { message: /groupCustomField/ }),
-      );
       assert.equal((await bob.chat.getGroupProfile({ groupID })).data.group.name, 'Sunday hike', 'nothing changed');
+    } finally {
+      await done();
+    }
+  });
+
+  test('groupCustomField: set at createGroup and by updateGroupProfile, read back, named by the tip', async () => {
+    const { alice, bob, uid, done } = await liveUsers(server, 'alice', 'bob');
+    try {
+      const { group } = (
+        await alice.chat.createGroup({
+          name: 'Club',
+          type: TYPES.GRP_PUBLIC,
+          memberList: [{ userID: uid.bob }],
+          groupCustomField: [{ key: 'theme', value: 'dark' }],
+        })
+      ).data;
+      const groupID = group.groupID;
+      assert.deepEqual(group.groupCustomField, [{ key: 'theme', value: 'dark' }]);
+
+      const updated = await alice.chat.updateGroupProfile({
+        groupID,
+        groupCustomField: [
+          { key: 'level', value: '3' },
+          { key: 'theme', value: 'light' },
+        ],
+      });
+      assert.deepEqual(updated.data.group.groupCustomField, [
+        { key: 'level', value: '3' },
+        { key: 'theme', value: 'light' },
+      ]);
+      // bob's device gets the tip, whose newGroupProfile names the fields that changed
+      await waitFor(
+        () => bob.rec.received().some((m) => m.type === TYPES.MSG_GRP_TIP && m.payload.newGroupProfile?.groupCustomField !== undefined),
+        5_000,
+        'the profile tip on bob’s device',
+      );
+      const tip = bob.rec.received().find((m) => m.type === TYPES.MSG_GRP_TIP && m.payload.newGroupProfile?.groupCustomField !== undefined)!;
+      assert.equal(tip.payload.operationType, TYPES.GRP_TIP_GRP_PROFILE_UPDATED);
+      assert.deepEqual(tip.payload.newGroupProfile.groupCustomField, [
+        { key: 'level', value: '3' },
+        { key: 'theme', value: 'light' },
+      ]);
+
+      // '' removes a field; getGroupProfile's filter picks keys; the group list has them all
+      await alice.chat.updateGroupProfile({ groupID, groupCustomField: [{ key: 'level', value: '' }] });
+      const all = (await bob.chat.getGroupProfile({ groupID })).data.group.groupCustomField;
+      assert.deepEqual(all, [{ key: 'theme', value: 'light' }]);
+      const filtered = (await bob.chat.getGroupProfile({ groupID, groupCustomFieldFilter: ['other'] })).data.group;
+      assert.deepEqual(filtered.groupCustomField, []);
+      const listed = (await bob.chat.getGroupList()).data.groupList.find((g) => g.groupID === groupID);
+      assert.deepEqual(listed?.groupCustomField, [{ key: 'theme', value: 'light' }]);
+
+      // a plain member of a public group edits nothing; past 20 fields nothing changes
+      await assert.rejects(
+        bob.chat.updateGroupProfile({ groupID, groupCustomField: [{ key: 'theme', value: 'red' }] }),
+        refusedWith(ErrorCode.PERMISSION_DENIED),
+      );
+      const many = Array.from({ length: 20 }, (_, i) => ({ key: `k${i}`, value: 'v' }));
+      await assert.rejects(alice.chat.updateGroupProfile({ groupID, groupCustomField: many }), refusedWith(ErrorCode.CONFLICT));
+      await assert.rejects(
+        alice.chat.updateGroupProfile({ groupID, groupCustomField: [{ key: 'x'.repeat(33), value: 'v' }] }),
+        refusedWith(ErrorCode.INVALID_ARGUMENT, { message: /groupCustomField/ }),
+      );
+      assert.deepEqual((await alice.chat.getGroupProfile({ groupID })).data.group.groupCustomField, [{ key: 'theme', value: 'light' }]);
     } finally {
       await done();
     }
@@ -1026,7 +1086,9 @@ describe('argument errors', () => {
       await assert.rejects(chat.createGroup({ name: 'x', type: TYPES.GRP_COMMUNITY }), unsupported(/Community/));
       await assert.rejects(chat.createGroup({ name: 'x', maxMemberNum: 50 }), unsupported(/maxMemberNum/));
       await assert.rejects(chat.createGroup({ name: 'x', isSupportTopic: true }), unsupported(/isSupportTopic/));
-      await assert.rejects(chat.createGroup({ name: 'x', groupCustomField: [{ key: 'k', value: 'v' }] }), unsupported(/groupCustomField/));
+      await assert.rejects(loose.createGroup!.call(chat, { name: 'x', groupCustomField: { k: 'v' } }), invalid(/^groupCustomField/));
+      await assert.rejects(loose.updateGroupProfile!.call(chat, { groupID: 'g', groupCustomField: [{ key: 'k', value: 1 }] }), invalid(/^groupCustomField/));
+      await assert.rejects(loose.getGroupProfile!.call(chat, { groupID: 'g', groupCustomFieldFilter: 'k' }), invalid(/^groupCustomFieldFilter/));
       await assert.rejects(
         chat.createGroup({ name: 'x', memberList: [{ userID: 'bob', role: TYPES.GRP_MBR_ROLE_ADMIN }] }),
         unsupported(/role/),

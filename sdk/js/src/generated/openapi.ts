@@ -3303,6 +3303,13 @@ export interface components {
              * @description 1 dismisses the group (as `POST /channel/delete`); 0 or 1 only.
              */
             disband?: number | null;
+            /**
+             * @description Custom fields to set (Tencent's `groupCustomField`); the others keep their values, and
+             *     an empty value removes a field. 20 at most per group.
+             */
+            custom_fields?: {
+                [key: string]: string;
+            } | null;
         };
         ChannelRef: {
             channel_id: string;
@@ -3452,10 +3459,22 @@ export interface components {
             joinOption?: string | null;
             /** @description Who else is in the group from the start (at most 500); the creator always is. */
             memberList?: components["schemas"]["NewGroupMember"][];
+            /**
+             * @description The group's custom fields (Tencent's `groupCustomField`): 20 at most; an empty value
+             *     sets nothing.
+             */
+            groupCustomField?: components["schemas"]["CustomField"][];
         };
         CustomDataRequest: {
             conversationIDList: string[];
             customData?: string;
+        };
+        /** @description One custom field of a group, or of a member in a group. */
+        CustomField: {
+            /** @description 1–32 bytes. */
+            key: string;
+            /** @description Up to 512 bytes; `""` removes the field. */
+            value: string;
         };
         /** @description An event that kept failing for longer than `--webhook-dead-after-secs`. */
         DeadLetter: {
@@ -3975,6 +3994,8 @@ export interface components {
              *     they have none or are not a member.
              */
             selfNameCard: string;
+            /** @description The group's custom fields, by key (Tencent's `groupCustomField`). */
+            groupCustomField: components["schemas"]["CustomField"][];
         };
         /** @description A request to join a group, waiting for its owner (Tencent's `getGroupApplicationList`). */
         GroupApplication: {
@@ -4096,7 +4117,7 @@ export interface components {
             /** @description The name they show in this group, `""` for none (Tencent's `nameCard`). */
             nameCard: string;
             /** @description Their custom fields in this group, by key (Tencent's `memberCustomField`). */
-            memberCustomField: components["schemas"]["MemberCustomField"][];
+            memberCustomField: components["schemas"]["CustomField"][];
         };
         /**
          * @description `POST /v1/groups/{groupID}/members` and `/members/remove`: the users to add or remove
@@ -4156,7 +4177,7 @@ export interface components {
              *     owner and the admins those of members they rank above; an empty value removes a field.
              *     20 at most per member.
              */
-            memberCustomField?: components["schemas"]["MemberCustomField"][] | null;
+            memberCustomField?: components["schemas"]["CustomField"][] | null;
         };
         /** @description The members found in one group. */
         GroupMembersFound: {
@@ -4221,6 +4242,11 @@ export interface components {
              *     an admin, in a group that is not a work group.
              */
             muteAllMembers?: boolean | null;
+            /**
+             * @description Custom fields to set; the others keep their values, and an empty value removes a field.
+             *     20 at most per group.
+             */
+            groupCustomField?: components["schemas"]["CustomField"][] | null;
         };
         GroupSearchResult: {
             /**
@@ -4337,13 +4363,6 @@ export interface components {
             /** Format: int64 */
             markType: number;
             enableMark: boolean;
-        };
-        /** @description One custom field of a member in a group. */
-        MemberCustomField: {
-            /** @description 1–32 bytes. */
-            key: string;
-            /** @description Up to 512 bytes; `""` removes the field. */
-            value: string;
         };
         Message: {
             messageID: string;
@@ -4647,6 +4666,8 @@ export interface components {
             joinOption?: string | null;
             /** @description Everyone but the owner and admins muted (`true`) or no longer (`false`). */
             muteAllMembers?: boolean | null;
+            /** @description The custom fields that changed, with their new values (`""`: removed). */
+            groupCustomField?: components["schemas"]["CustomField"][] | null;
         };
         /** @description `POST /system/notices`: a notice into each listed user's `@TIM#SYSTEM` conversation. */
         NoticeRequest: {
@@ -5095,6 +5116,10 @@ export interface components {
             disband: number;
             /** Format: int64 */
             member_count: number;
+            /** @description The group's custom fields (Tencent's `groupCustomField`). */
+            custom_fields: {
+                [key: string]: string;
+            };
         };
         /** @description One conversation of `/conversation/sync`, as WuKongIM answers it. */
         ServerConversation: {
@@ -5881,6 +5906,7 @@ export type ConversationIdList = components['schemas']['ConversationIdList'];
 export type ConversationListResponse = components['schemas']['ConversationListResponse'];
 export type CreateGroup = components['schemas']['CreateGroup'];
 export type CustomDataRequest = components['schemas']['CustomDataRequest'];
+export type CustomField = components['schemas']['CustomField'];
 export type DeadLetter = components['schemas']['DeadLetter'];
 export type DeadLetterPage = components['schemas']['DeadLetterPage'];
 export type DeleteConversationsRequest = components['schemas']['DeleteConversationsRequest'];
@@ -5961,7 +5987,6 @@ export type JoinGroupRequest = components['schemas']['JoinGroupRequest'];
 export type JoinedGroup = components['schemas']['JoinedGroup'];
 export type LastMessage = components['schemas']['LastMessage'];
 export type MarkRequest = components['schemas']['MarkRequest'];
-export type MemberCustomField = components['schemas']['MemberCustomField'];
 export type Message = components['schemas']['Message'];
 export type MessageChange = components['schemas']['MessageChange'];
 export type MessageExtension = components['schemas']['MessageExtension'];
