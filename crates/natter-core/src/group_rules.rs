@@ -7,8 +7,8 @@
 //! - a `Public` or `ChatRoom` (meeting) group is run by its owner: only the owner removes
 //!   members, edits the profile or dismisses it, and cannot leave it; members are added by the
 //!   app backend, or join by themselves when the group's join option allows it;
-//! - `AVChatRoom` and `Community` groups, which only the app backend sets up, follow the
-//!   `Public` rules; a client cannot create one.
+//! - `AVChatRoom` and `Community` groups follow the `Public` rules; an audio-video room starts
+//!   with its creator alone, and anyone joins it freely.
 //!
 //!
 //! The owner of any group but a work group may name admins (Tencent's `setGroupMemberRole`), who
@@ -54,13 +54,11 @@ impl GroupType {
         }
     }
 
-    /// Whether a client may create a group of this type. Audio-video rooms and communities
-    /// behave differently (no member list, topics) and Natter does not model them.
-    pub fn client_may_create(self) -> bool {
-        matches!(
-            self,
-            GroupType::Work | GroupType::Public | GroupType::Meeting
-        )
+    /// Whether a new group of this type may start with members other than its creator. An
+    /// audio-video room takes none: users join it by themselves, as Tencent's rooms are joined
+    /// and never added to.
+    pub fn takes_members_at_creation(self) -> bool {
+        self != GroupType::AvChatRoom
     }
 
     /// Whether users who were never members may see the group's profile: those of groups

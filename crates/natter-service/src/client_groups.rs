@@ -32,15 +32,19 @@ impl Natter {
     pub async fn create_group(&self, uid: &Uid, request: wire::CreateGroup) -> Result<wire::Group> {
         let group_type = match request.group_type.as_deref() {
             None => GroupType::Work,
-            Some(name) => GroupType::parse(name)
-                .filter(|kind| kind.client_may_create())
-                .ok_or_else(|| {
-                    Error::invalid_argument(format!(
-                        "type: {name:?} cannot be created here; use Private (a work group, the \
-                         default), Public or ChatRoom (a meeting group)"
-                    ))
-                })?,
+            Some(name) => GroupType::parse(name).ok_or_else(|| {
+                Error::invalid_argument(format!(
+                    "type: {name:?} is not a group type; use Private (a work group, the default), \
+                     Public, ChatRoom (a meeting group), AVChatRoom or Community"
+                ))
+            })?,
         };
+        if !group_type.takes_members_at_creation() && !request.member_list.is_empty() {
+            return Err(Error::invalid_argument(format!(
+                "memberList: an {} group starts with its creator alone; users join it",
+                group_type.as_str()
+            )));
+        }
         let join_option = request
             .join_option
             .as_deref()

@@ -520,7 +520,11 @@ async fn creating_a_group_refuses_what_it_cannot_do() {
         .expect_error_naming(409, 40901, "conflict", "groupID");
     for (body, field) in [
         (json!({"name": ""}), "name"),
-        (json!({"name": "Live", "type": "AVChatRoom"}), "type"),
+        (json!({"name": "Live", "type": "LiveRoom"}), "type"),
+        (
+            json!({"name": "Live", "type": "AVChatRoom", "memberList": [{"userID": "bob"}]}),
+            "memberList",
+        ),
         (json!({"name": "X", "type": "Work"}), "type"),
         (
             json!({"name": "X", "joinOption": "Sometimes"}),
@@ -574,6 +578,58 @@ async fn creating_a_group_refuses_what_it_cannot_do() {
             .await
             .expect_error(404, 40401, "not_found");
     }
+}
+
+#[tokio::test]
+async fn an_audio_video_room_or_a_community_is_created_by_a_user_and_run_as_a_public_group() {
+    let server = Server::start().await;
+    let alice = server.user("alice").await;
+    let bob = server.user("bob").await;
+    let carol = server.user("carol").await;
+
+    let room = alice
+        .create_group(json!({"groupID": "live", "name": "Live", "type": "AVChatRoom"}))
+        .await;
+    assert_eq!(
+        (&room["type"], &room["ownerID"], &room["memberCount"]),
+        (&json!("AVChatRoom"), &json!("alice"), &json!(1))
+    );
+    assert_eq!(room["joinOption"], "FreeAccess", "anyone joins a room");
+    // Users join it by themselves, at once, and talk in it.
+    let joined = bob.post("/v1/groups/live/join", json!({})).await.ok();
+    assert_eq!(joined["status"], "JoinedSuccess");
+    bob.send_text("GROUPlive", "hello room").await;
+    let seen = alice.history("GROUPlive").await;
+    assert_eq!(seen.last().unwrap()["payload"]["text"], "hello room");
+    // Its owner runs it: nobody adds members from a client, the owner cannot leave it (only
+    // dismiss it), and dismisses it.
+    bob.post("/v1/groups/live/members", json!({"userIDList": ["carol"]}))
+        .await
+        .expect_error(403, 40301, "permission_denied");
+    alice
+        .post("/v1/groups/live/leave", json!({}))
+        .await
+        .expect_error(403, 40301, "permission_denied");
+    alice.post("/v1/groups/live/dismiss", json!({})).await.ok();
+    assert_eq!(bob.get("/v1/groups/live").await.ok()["isDismissed"], true);
+
+    // A community starts with the members given, and takes requests to join.
+    let community = alice
+        .create_group(
+            json!({"groupID": "town", "name": "Town", "type": "Community",
+            "memberList": [{"userID": "bob"}]}),
+        )
+        .await;
+    assert_eq!(
+        (
+            &community["type"],
+            &community["memberCount"],
+            &community["joinOption"]
+        ),
+        (&json!("Community"), &json!(2), &json!("NeedPermission"))
+    );
+    let asked = carol.post("/v1/groups/town/join", json!({})).await.ok();
+    assert_eq!(asked["status"], "WaitAdminApproval");
 }
 
 #[tokio::test]

@@ -534,7 +534,8 @@ pub struct CreateGroup {
     #[serde(rename = "groupID", default, skip_serializing_if = "Option::is_none")]
     pub group_id: Option<String>,
     pub name: String,
-    /// `Private` (a work group, the default), `Public` or `ChatRoom` (a meeting group).
+    /// `Private` (a work group, the default), `Public`, `ChatRoom` (a meeting group),
+    /// `AVChatRoom` (an audio-video room, which starts with its creator alone) or `Community`.
     #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
     pub group_type: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]

@@ -3447,7 +3447,10 @@ export interface components {
             /** @description Left out, the server makes one (`@TGS#` and ten letters or digits, as Tencent's). */
             groupID?: string | null;
             name: string;
-            /** @description `Private` (a work group, the default), `Public` or `ChatRoom` (a meeting group). */
+            /**
+             * @description `Private` (a work group, the default), `Public`, `ChatRoom` (a meeting group),
+             *     `AVChatRoom` (an audio-video room, which starts with its creator alone) or `Community`.
+             */
             type?: string | null;
             avatar?: string | null;
             introduction?: string | null;
