@@ -38,6 +38,9 @@ pub fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(restore))
         .routes(routes!(sync))
         .routes(routes!(message_sync))
+        .routes(routes!(max_message_seq))
+        .routes(routes!(messages_by_name))
+        .routes(routes!(message_by_name))
         .routes(routes!(online_status))
         .routes(routes!(device_quit))
         .routes(routes!(send_batch))
@@ -341,6 +344,75 @@ async fn message_sync(
 ) -> ApiResult<Json<wire::MessageSyncResponse>> {
     let actor = acting_for(&caller, &request.login_uid)?;
     Ok(Json(state.natter.channel_messages(&actor, request).await?))
+}
+
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+struct MaxSeqQuery {
+    /// The user whose side names a personal channel (the channel of them and `channel_id`).
+    login_uid: String,
+    channel_id: String,
+    /// 1 (personal), 2 (group) or 100 (system).
+    channel_type: i64,
+}
+
+/// A channel's newest seq (WuKongIM's)
+///
+/// The seq of the channel's newest message, whoever may see it; 0 when the channel has no
+/// messages or does not exist, as WuKongIM answers. Natter takes `login_uid` always (WuKongIM
+/// needs it only for personal channels). Manager token only.
+#[utoipa::path(get, path = "/channel/max_message_seq", tag = "server",
+    operation_id = "serverMaxMessageSeq", params(MaxSeqQuery),
+    responses((status = 200, description = "The newest seq.", body = wire::MaxMessageSeq)))]
+async fn max_message_seq(
+    State(state): State<AppState>,
+    _: ManagerOnly,
+    QueryParams(query): QueryParams<MaxSeqQuery>,
+) -> ApiResult<Json<wire::MaxMessageSeq>> {
+    let natter = &state.natter;
+    let seq = natter.max_message_seq(&query.login_uid, &query.channel_id, query.channel_type);
+    Ok(Json(seq.await?))
+}
+
+/// Messages by seq, ID or client number (WuKongIM's)
+///
+/// The messages of a channel named in `message_seqs`, `message_ids` or `client_msg_nos` (1 to
+/// 1,000 names in all) that `login_uid` may see, oldest first, with `/channel/messagesync`'s
+/// fields (its seqs and `more` 0). What they may not see, or what does not exist, is left out.
+/// The manager token may act for any `login_uid`; a user token only for its own.
+#[utoipa::path(post, path = "/messages", tag = "server",
+    operation_id = "serverMessagesByName", request_body = wire::MessagesRequest,
+    responses(
+        (status = 200, description = "The messages found.", body = wire::MessageSyncResponse),
+        (status = 403, description = "`permission_denied`: `login_uid` was never a member of the group.", body = ErrorBody),
+        (status = 404, description = "`not_found`: the peer or the group does not exist.", body = ErrorBody),
+    ))]
+async fn messages_by_name(
+    State(state): State<AppState>,
+    Caller(caller): Caller,
+    JsonBody(request): JsonBody<wire::MessagesRequest>,
+) -> ApiResult<Json<wire::MessageSyncResponse>> {
+    let actor = acting_for(&caller, &request.login_uid)?;
+    Ok(Json(state.natter.messages_by_name(&actor, request).await?))
+}
+
+/// One message by ID or client number (WuKongIM's)
+///
+/// The channel's message of `message_id`, or without one of `client_msg_no`, if `login_uid`
+/// may see it. The manager token may act for any `login_uid`; a user token only for its own.
+#[utoipa::path(post, path = "/message", tag = "server",
+    operation_id = "serverMessageByName", request_body = wire::MessageRequest,
+    responses(
+        (status = 200, description = "The message.", body = wire::ServerMessage),
+        (status = 404, description = "`not_found`: no such message that `login_uid` may see, or no such peer or group.", body = ErrorBody),
+    ))]
+async fn message_by_name(
+    State(state): State<AppState>,
+    Caller(caller): Caller,
+    JsonBody(request): JsonBody<wire::MessageRequest>,
+) -> ApiResult<Json<wire::ServerMessage>> {
+    let actor = acting_for(&caller, &request.login_uid)?;
+    Ok(Json(state.natter.message_by_name(&actor, request).await?))
 }
 
 /// Online status of users

@@ -1,14 +1,17 @@
 //! The reads WuKongIM's app backends make for their client SDKs: the conversation sync that
-//! the SDK's sync callback forwards (`/conversation/sync`) and a channel's history
-//! (`/channel/messagesync`), answered with WuKongIM's fields, defaults and paging.
+//! the SDK's sync callback forwards (`/conversation/sync`), a channel's history
+//! (`/channel/messagesync`), its newest seq (`/channel/max_message_seq`) and messages looked up
+//! by name (`/messages`, `/message`), answered with WuKongIM's fields, defaults and paging.
 
 use std::collections::HashMap;
 
-use natter_core::limits::MAX_PAGE_SIZE;
+use natter_core::limits::{MAX_PAGE_SIZE, refuse_nul};
 use natter_core::wire::{
-    MessageSyncRequest, MessageSyncResponse, OnlineStatus, ServerConversation, ServerSyncRequest,
+    MaxMessageSeq, MessageRequest, MessageSyncRequest, MessageSyncResponse, MessagesRequest,
+    OnlineStatus, ServerConversation, ServerMessage, ServerSyncRequest,
 };
 use natter_core::{ConversationId, Error, Result, Uid};
+use natter_store::messaging::NamedMessages;
 use natter_store::{
     ConversationView, History, RangeEnd, SeqRange, conversations, messaging, presence,
 };
@@ -23,6 +26,8 @@ const MAX_SYNC_PAGE: u32 = 500;
 /// Natter stops at 1,000 so that one answer stays within tens of megabytes.
 const DEFAULT_MESSAGE_SYNC_LIMIT: u32 = 100;
 const MAX_MESSAGE_SYNC_LIMIT: u32 = 1000;
+/// Most messages `/messages` looks up at once, by seq, ID and client number together.
+const MAX_NAMED_MESSAGES: usize = 1000;
 
 /// A channel as `last_msg_seqs` names it: `channel_id` and `channel_type`.
 type ChannelKey = (String, i64);
@@ -162,6 +167,106 @@ impl Natter {
                 .map(|message| present::server_message(message, &actor.uid, &conversation))
                 .collect(),
         })
+    }
+
+    /// `GET /channel/max_message_seq`: the channel's newest seq, as `login_uid` names it (a
+    /// personal channel is theirs and `channel_id`'s); 0 when it has no messages or does not
+    /// exist, as WuKongIM answers.
+    pub async fn max_message_seq(
+        &self,
+        login_uid: &str,
+        channel_id: &str,
+        channel_type: i64,
+    ) -> Result<MaxMessageSeq> {
+        let uid = Uid::parse(login_uid, "login_uid")?;
+        let conversation = ConversationId::from_channel(channel_type, channel_id)?;
+        let message_seq = self
+            .read(move |db| messaging::newest_seq(db, &uid, &conversation))
+            .await?;
+        Ok(MaxMessageSeq { message_seq })
+    }
+
+    /// `POST /messages`: the messages of a channel named by seq, by ID or by client number that
+    /// `login_uid` may see, oldest first, in `/channel/messagesync`'s answer (its seqs 0).
+    pub async fn messages_by_name(
+        &self,
+        actor: &Actor,
+        request: MessagesRequest,
+    ) -> Result<MessageSyncResponse> {
+        let conversation = ConversationId::from_channel(request.channel_type, &request.channel_id)?;
+        let named = NamedMessages {
+            seqs: request.message_seqs,
+            ids: request.message_ids,
+            client_msg_nos: request.client_msg_nos,
+        };
+        for number in &named.client_msg_nos {
+            refuse_nul("client_msg_nos", number)?;
+        }
+        if named.is_empty() || named.len() > MAX_NAMED_MESSAGES {
+            return Err(Error::invalid_argument(format!(
+                "message_seqs, message_ids, client_msg_nos: {} messages named; name 1 to \
+                 {MAX_NAMED_MESSAGES}",
+                named.len()
+            )));
+        }
+        let messages = self.named_messages(actor, &conversation, named).await?;
+        Ok(MessageSyncResponse {
+            start_message_seq: 0,
+            end_message_seq: 0,
+            more: 0,
+            messages,
+        })
+    }
+
+    /// `POST /message`: one message of a channel, by ID or else by client number, if
+    /// `login_uid` may see it (else 404, as WuKongIM answers a message it does not find).
+    pub async fn message_by_name(
+        &self,
+        actor: &Actor,
+        request: MessageRequest,
+    ) -> Result<ServerMessage> {
+        let conversation = ConversationId::from_channel(request.channel_type, &request.channel_id)?;
+        let named = match (request.message_id, request.client_msg_no.as_str()) {
+            (0, "") => {
+                return Err(Error::invalid_argument(
+                    "message_id, client_msg_no: neither given; name the message by one",
+                ));
+            }
+            (0, number) => {
+                refuse_nul("client_msg_no", number)?;
+                NamedMessages {
+                    client_msg_nos: vec![number.to_owned()],
+                    ..NamedMessages::default()
+                }
+            }
+            (id, _) => NamedMessages {
+                ids: vec![id],
+                ..NamedMessages::default()
+            },
+        };
+        let found = self.named_messages(actor, &conversation, named).await?;
+        found.into_iter().next().ok_or_else(|| {
+            Error::not_found(format!(
+                "message: {} has no such message that {} may see",
+                request.channel_id, actor.uid
+            ))
+        })
+    }
+
+    async fn named_messages(
+        &self,
+        actor: &Actor,
+        conversation: &ConversationId,
+        named: NamedMessages,
+    ) -> Result<Vec<ServerMessage>> {
+        let (uid, read_conversation) = (actor.uid.clone(), conversation.clone());
+        let found = self
+            .read(move |db| messaging::messages_named(db, &uid, &read_conversation, &named))
+            .await?;
+        Ok(found
+            .iter()
+            .map(|message| present::server_message(message, &actor.uid, conversation))
+            .collect())
     }
 
     /// `POST /user/onlinestatus`: the devices of these users with a connection open on any

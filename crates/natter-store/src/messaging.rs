@@ -721,6 +721,90 @@ pub fn messages_in(
     }
 }
 
+/// The newest seq of the channel of `conversation` as `uid` names it (a one-to-one channel is
+/// theirs and the peer's); 0 when it has no messages or does not exist, as WuKongIM's
+/// `/channel/max_message_seq` answers.
+pub fn newest_seq(db: &dyn Db, uid: &Uid, conversation: &ConversationId) -> Result<u64> {
+    let key = rows::channel_key(uid, conversation);
+    let channel = rows::find_channel(db, conversation.kind(), &key)?;
+    Ok(channel.map_or(0, |channel| channel.last_seq))
+}
+
+/// Messages named by seq, by ID or by client number, as WuKongIM's `POST /messages` names them.
+#[derive(Debug, Clone, Default)]
+pub struct NamedMessages {
+    pub seqs: Vec<u64>,
+    pub ids: Vec<i64>,
+    pub client_msg_nos: Vec<String>,
+}
+
+impl NamedMessages {
+    pub fn len(&self) -> usize {
+        self.seqs.len() + self.ids.len() + self.client_msg_nos.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// "the message is one of these", over `m`, for [`visible_messages_where`].
+    fn condition(&self) -> Condition {
+        let mut parts = Vec::new();
+        let mut params = Vec::with_capacity(self.len());
+        let mut any_of = |column: &str, values: Vec<ConditionValue>| {
+            if !values.is_empty() {
+                parts.push(format!(
+                    "{column} IN ({})",
+                    vec!["?"; values.len()].join(", ")
+                ));
+                params.extend(values);
+            }
+        };
+        let seqs = self
+            .seqs
+            .iter()
+            .map(|&seq| ConditionValue::Int(i64::try_from(seq).unwrap_or(i64::MAX)));
+        any_of("m.seq", seqs.collect());
+        any_of(
+            "m.id",
+            self.ids.iter().copied().map(ConditionValue::Int).collect(),
+        );
+        let numbers = self
+            .client_msg_nos
+            .iter()
+            .cloned()
+            .map(ConditionValue::Text);
+        any_of("m.client_msg_no", numbers.collect());
+        Condition {
+            sql: parts.join(" OR "),
+            params,
+        }
+    }
+}
+
+/// The messages of `conversation` among those `named` that this user may see, oldest first
+/// (WuKongIM's `POST /messages` and `POST /message`), at most one a name: what they may not
+/// see, or what does not exist, is left out.
+pub fn messages_named(
+    db: &dyn Db,
+    uid: &Uid,
+    conversation: &ConversationId,
+    named: &NamedMessages,
+) -> Result<Vec<StoredMessage>> {
+    let Some(loaded) = rows::load(db, uid, conversation)? else {
+        return Ok(no_history_for(db, uid, conversation)?.messages);
+    };
+    let everything = SeqRange {
+        first: 1,
+        last: u64::MAX,
+        from: RangeEnd::Oldest,
+    };
+    // At most as many messages as names, as WuKongIM answers one a name.
+    let most = u32::try_from(named.len()).unwrap_or(u32::MAX);
+    let condition = named.condition();
+    Ok(visible_messages_where(db, uid, &loaded, everything, most, &condition)?.messages)
+}
+
 fn visible_messages(
     db: &dyn Db,
     uid: &Uid,

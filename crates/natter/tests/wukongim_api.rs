@@ -380,6 +380,134 @@ async fn message_sync_respects_join_windows_and_cleared_history() {
 }
 
 #[tokio::test]
+async fn messages_are_looked_up_by_seq_id_or_client_number_and_the_newest_seq_read() {
+    let server = Server::start().await;
+    let manager = server.manager();
+    let alice = server.user("alice").await;
+    server.user("bob").await;
+    server.user("carol").await;
+    manager.create_group("team", &["alice", "bob"]).await;
+    alice.send_many("GROUPteam", 2).await;
+    alice
+        .post(
+            "/v1/messages",
+            json!({"conversationID": "GROUPteam", "type": "TIMTextElem",
+                "payload": {"text": "third"}, "clientMsgID": "third-from-alice"}),
+        )
+        .await
+        .ok();
+    manager.add_members("team", &["carol"]).await;
+    let all = message_sync(
+        &server,
+        json!({"login_uid": "bob", "channel_id": "team", "channel_type": 2, "limit": 10}),
+    )
+    .await;
+    let second = &all["messages"][1];
+    let third = &all["messages"][2];
+
+    // The newest seq of a channel; 0 for one with no messages, as WuKongIM answers.
+    let max_seq = |query: &str| {
+        let manager = server.manager();
+        let path = format!("/channel/max_message_seq?{query}");
+        async move { manager.get(&path).await.ok() }
+    };
+    assert_eq!(
+        max_seq("login_uid=bob&channel_id=team&channel_type=2").await,
+        json!({"message_seq": 3})
+    );
+    assert_eq!(
+        max_seq("login_uid=bob&channel_id=nowhere&channel_type=2").await,
+        json!({"message_seq": 0})
+    );
+    alice.send_many("C2Cbob", 2).await;
+    assert_eq!(
+        max_seq("login_uid=bob&channel_id=alice&channel_type=1").await["message_seq"],
+        2,
+        "a personal channel is login_uid's and channel_id's"
+    );
+    server
+        .manager()
+        .get("/channel/max_message_seq?channel_id=team&channel_type=2")
+        .await
+        .expect_error_naming(400, 40001, "invalid_argument", "login_uid");
+
+    // By seq, ID and client number at once, oldest first; what does not exist is left out.
+    let found = manager
+        .post(
+            "/messages",
+            json!({"login_uid": "bob", "channel_id": "team", "channel_type": 2,
+                "message_seqs": [3, 1, 99], "message_ids": [second["message_id"]],
+                "client_msg_nos": [third["client_msg_no"], "no-such-number"]}),
+        )
+        .await
+        .ok();
+    assert_eq!(seqs_of(&found), [1, 2, 3]);
+    assert_eq!(
+        (&found["start_message_seq"], &found["more"]),
+        (&json!(0), &json!(0))
+    );
+    assert_eq!(found["messages"][1], *second, "in messagesync's shape");
+    // Only what login_uid may see: carol joined after these.
+    let carols = manager
+        .post(
+            "/messages",
+            json!({"login_uid": "carol", "channel_id": "team", "channel_type": 2,
+                "message_seqs": [1, 2, 3]}),
+        )
+        .await
+        .ok();
+    assert_eq!(seqs_of(&carols), Vec::<u64>::new());
+
+    // One message, by ID or else by client number; 404 when login_uid cannot see it.
+    let one = |body: Value| manager.post("/message", body);
+    let by_id = one(
+        json!({"login_uid": "bob", "channel_id": "team", "channel_type": 2,
+        "message_id": second["message_id"]}),
+    )
+    .await
+    .ok();
+    assert_eq!(by_id, *second);
+    let by_number = one(
+        json!({"login_uid": "bob", "channel_id": "team", "channel_type": 2,
+        "client_msg_no": third["client_msg_no"]}),
+    )
+    .await
+    .ok();
+    assert_eq!(by_number, *third);
+    one(
+        json!({"login_uid": "carol", "channel_id": "team", "channel_type": 2,
+        "message_id": second["message_id"]}),
+    )
+    .await
+    .expect_error(404, 40401, "not_found");
+    one(json!({"login_uid": "bob", "channel_id": "team", "channel_type": 2}))
+        .await
+        .expect_error_naming(400, 40001, "invalid_argument", "message_id");
+
+    // 1 to 1,000 names in all.
+    let too_many: Vec<u64> = (1..=1001).collect();
+    for seqs in [json!([]), json!(too_many)] {
+        manager
+            .post(
+                "/messages",
+                json!({"login_uid": "bob", "channel_id": "team", "channel_type": 2,
+                    "message_seqs": seqs}),
+            )
+            .await
+            .expect_error_naming(400, 40001, "invalid_argument", "message_seqs");
+    }
+    // A stranger to the group is refused, as messagesync refuses them.
+    manager
+        .post(
+            "/messages",
+            json!({"login_uid": "dave", "channel_id": "team", "channel_type": 2,
+                "message_seqs": [1]}),
+        )
+        .await
+        .expect_error(403, 40301, "permission_denied");
+}
+
+#[tokio::test]
 async fn unread_changes_to_a_conversation_not_in_the_list_answer_done() {
     let server = Server::start().await;
     let alice = server.user("alice").await;

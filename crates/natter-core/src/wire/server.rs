@@ -306,6 +306,44 @@ pub struct MessageSyncResponse {
     pub messages: Vec<ServerMessage>,
 }
 
+/// `GET /channel/max_message_seq`'s answer: the channel's newest seq, 0 when it has no
+/// messages or does not exist (WuKongIM's).
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq, ToSchema)]
+pub struct MaxMessageSeq {
+    pub message_seq: u64,
+}
+
+/// `POST /messages`: messages of a channel named by seq, by ID or by client number
+/// (WuKongIM's), as `login_uid` sees them. 1–1,000 names in all.
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+#[schema(example = json!({"login_uid": "alice", "channel_id": "team-1", "channel_type": 2, "message_seqs": [1, 2]}))]
+pub struct MessagesRequest {
+    pub login_uid: String,
+    pub channel_id: String,
+    pub channel_type: i64,
+    #[serde(default)]
+    pub message_seqs: Vec<u64>,
+    #[serde(default)]
+    pub message_ids: Vec<i64>,
+    #[serde(default)]
+    pub client_msg_nos: Vec<String>,
+}
+
+/// `POST /message`: one message of a channel, by ID or by client number (WuKongIM's), as
+/// `login_uid` sees it.
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+#[schema(example = json!({"login_uid": "alice", "channel_id": "team-1", "channel_type": 2, "message_id": 1234}))]
+pub struct MessageRequest {
+    pub login_uid: String,
+    pub channel_id: String,
+    pub channel_type: i64,
+    /// 0 (or left out) to find it by `client_msg_no` instead.
+    #[serde(default)]
+    pub message_id: i64,
+    #[serde(default)]
+    pub client_msg_no: String,
+}
+
 /// One online connection, as `POST /user/onlinestatus` lists it.
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq, ToSchema)]
 pub struct OnlineStatus {

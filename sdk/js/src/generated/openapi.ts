@@ -209,6 +209,28 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/channel/max_message_seq": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * A channel's newest seq (WuKongIM's)
+         * @description The seq of the channel's newest message, whoever may see it; 0 when the channel has no
+         *     messages or does not exist, as WuKongIM answers. Natter takes `login_uid` always (WuKongIM
+         *     needs it only for personal channels). Manager token only.
+         */
+        get: operations["serverMaxMessageSeq"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/channel/messagesync": {
         parameters: {
             query?: never;
@@ -629,6 +651,27 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/message": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * One message by ID or client number (WuKongIM's)
+         * @description The channel's message of `message_id`, or without one of `client_msg_no`, if `login_uid`
+         *     may see it. The manager token may act for any `login_uid`; a user token only for its own.
+         */
+        post: operations["serverMessageByName"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/message/deleteForUser": {
         parameters: {
             query?: never;
@@ -719,6 +762,29 @@ export interface paths {
          *     or `from_uid` refuses the whole call. Manager token only.
          */
         post: operations["sendBatch"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/messages": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Messages by seq, ID or client number (WuKongIM's)
+         * @description The messages of a channel named in `message_seqs`, `message_ids` or `client_msg_nos` (1 to
+         *     1,000 names in all) that `login_uid` may see, oldest first, with `/channel/messagesync`'s
+         *     fields (its seqs and `more` 0). What they may not see, or what does not exist, is left out.
+         *     The manager token may act for any `login_uid`; a user token only for its own.
+         */
+        post: operations["serverMessagesByName"];
         delete?: never;
         options?: never;
         head?: never;
@@ -4367,6 +4433,14 @@ export interface components {
             markType: number;
             enableMark: boolean;
         };
+        /**
+         * @description `GET /channel/max_message_seq`'s answer: the channel's newest seq, 0 when it has no
+         *     messages or does not exist (WuKongIM's).
+         */
+        MaxMessageSeq: {
+            /** Format: int64 */
+            message_seq: number;
+        };
         Message: {
             messageID: string;
             conversationID: string;
@@ -4552,6 +4626,28 @@ export interface components {
             messageIDList: string[];
         };
         /**
+         * @description `POST /message`: one message of a channel, by ID or by client number (WuKongIM's), as
+         *     `login_uid` sees it.
+         * @example {
+         *       "channel_id": "team-1",
+         *       "channel_type": 2,
+         *       "login_uid": "alice",
+         *       "message_id": 1234
+         *     }
+         */
+        MessageRequest: {
+            login_uid: string;
+            channel_id: string;
+            /** Format: int64 */
+            channel_type: number;
+            /**
+             * Format: int64
+             * @description 0 (or left out) to find it by `client_msg_no` instead.
+             */
+            message_id?: number;
+            client_msg_no?: string;
+        };
+        /**
          * @description `POST /channel/messagesync`: a page of one user's history of a channel.
          * @example {
          *       "channel_id": "bob",
@@ -4601,6 +4697,28 @@ export interface components {
             more: number;
             /** @description Oldest first. */
             messages: components["schemas"]["ServerMessage"][];
+        };
+        /**
+         * @description `POST /messages`: messages of a channel named by seq, by ID or by client number
+         *     (WuKongIM's), as `login_uid` sees them. 1–1,000 names in all.
+         * @example {
+         *       "channel_id": "team-1",
+         *       "channel_type": 2,
+         *       "login_uid": "alice",
+         *       "message_seqs": [
+         *         1,
+         *         2
+         *       ]
+         *     }
+         */
+        MessagesRequest: {
+            login_uid: string;
+            channel_id: string;
+            /** Format: int64 */
+            channel_type: number;
+            message_seqs?: number[];
+            message_ids?: number[];
+            client_msg_nos?: string[];
         };
         /**
          * @description `POST /v1/messages/modify`: a member changes a message of the conversation (Tencent's
@@ -5990,6 +6108,7 @@ export type JoinGroupRequest = components['schemas']['JoinGroupRequest'];
 export type JoinedGroup = components['schemas']['JoinedGroup'];
 export type LastMessage = components['schemas']['LastMessage'];
 export type MarkRequest = components['schemas']['MarkRequest'];
+export type MaxMessageSeq = components['schemas']['MaxMessageSeq'];
 export type Message = components['schemas']['Message'];
 export type MessageChange = components['schemas']['MessageChange'];
 export type MessageExtension = components['schemas']['MessageExtension'];
@@ -6003,8 +6122,10 @@ export type MessageReactionsRequest = components['schemas']['MessageReactionsReq
 export type MessageReceipt = components['schemas']['MessageReceipt'];
 export type MessageReceiptList = components['schemas']['MessageReceiptList'];
 export type MessageReceiptsRequest = components['schemas']['MessageReceiptsRequest'];
+export type MessageRequest = components['schemas']['MessageRequest'];
 export type MessageSyncRequest = components['schemas']['MessageSyncRequest'];
 export type MessageSyncResponse = components['schemas']['MessageSyncResponse'];
+export type MessagesRequest = components['schemas']['MessagesRequest'];
 export type ModifyMessageRequest = components['schemas']['ModifyMessageRequest'];
 export type MyProfileUpdate = components['schemas']['MyProfileUpdate'];
 export type NewGroupMember = components['schemas']['NewGroupMember'];
@@ -7164,6 +7285,104 @@ export interface operations {
             };
             /** @description `not_found`: no such group. */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `method_not_allowed` (40501): `{code, error, message, requestID}` with WuKongIM's `status` and `msg`. */
+            405: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `payload_too_large` (41301): `{code, error, message, requestID}` with WuKongIM's `status` and `msg`. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `rate_limited` (42901): `{code, error, message, requestID}` with WuKongIM's `status` and `msg`. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `internal` (50001): `{code, error, message, requestID}` with WuKongIM's `status` and `msg`. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `unavailable` (50301): `{code, error, message, requestID}` with WuKongIM's `status` and `msg`. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    serverMaxMessageSeq: {
+        parameters: {
+            query: {
+                /** @description The user whose side names a personal channel (the channel of them and `channel_id`). */
+                login_uid: string;
+                channel_id: string;
+                /** @description 1 (personal), 2 (group) or 100 (system). */
+                channel_type: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The newest seq. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MaxMessageSeq"];
+                };
+            };
+            /** @description `invalid_argument` (40001): `{code, error, message, requestID}` with WuKongIM's `status` and `msg`. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `unauthenticated` (40101): `{code, error, message, requestID}` with WuKongIM's `status` and `msg`. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `permission_denied` (40301): `{code, error, message, requestID}` with WuKongIM's `status` and `msg`. */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -9085,6 +9304,111 @@ export interface operations {
             };
         };
     };
+    serverMessageByName: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["MessageRequest"];
+            };
+        };
+        responses: {
+            /** @description The message. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ServerMessage"];
+                };
+            };
+            /** @description `invalid_argument` (40001): `{code, error, message, requestID}` with WuKongIM's `status` and `msg`. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `unauthenticated` (40101): `{code, error, message, requestID}` with WuKongIM's `status` and `msg`. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `permission_denied` (40301): `{code, error, message, requestID}` with WuKongIM's `status` and `msg`. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `not_found`: no such message that `login_uid` may see, or no such peer or group. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `method_not_allowed` (40501): `{code, error, message, requestID}` with WuKongIM's `status` and `msg`. */
+            405: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `payload_too_large` (41301): `{code, error, message, requestID}` with WuKongIM's `status` and `msg`. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `rate_limited` (42901): `{code, error, message, requestID}` with WuKongIM's `status` and `msg`. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `internal` (50001): `{code, error, message, requestID}` with WuKongIM's `status` and `msg`. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `unavailable` (50301): `{code, error, message, requestID}` with WuKongIM's `status` and `msg`. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
     serverDeleteMessages: {
         parameters: {
             query?: never;
@@ -9451,6 +9775,111 @@ export interface operations {
             };
             /** @description `permission_denied` (40301): `{code, error, message, requestID}` with WuKongIM's `status` and `msg`. */
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `method_not_allowed` (40501): `{code, error, message, requestID}` with WuKongIM's `status` and `msg`. */
+            405: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `payload_too_large` (41301): `{code, error, message, requestID}` with WuKongIM's `status` and `msg`. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `rate_limited` (42901): `{code, error, message, requestID}` with WuKongIM's `status` and `msg`. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `internal` (50001): `{code, error, message, requestID}` with WuKongIM's `status` and `msg`. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `unavailable` (50301): `{code, error, message, requestID}` with WuKongIM's `status` and `msg`. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    serverMessagesByName: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["MessagesRequest"];
+            };
+        };
+        responses: {
+            /** @description The messages found. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MessageSyncResponse"];
+                };
+            };
+            /** @description `invalid_argument` (40001): `{code, error, message, requestID}` with WuKongIM's `status` and `msg`. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `unauthenticated` (40101): `{code, error, message, requestID}` with WuKongIM's `status` and `msg`. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `permission_denied`: `login_uid` was never a member of the group. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `not_found`: the peer or the group does not exist. */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };
