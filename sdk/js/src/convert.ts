@@ -1,6 +1,8 @@
 /**
- * Wire objects (wire.ts) → the Tencent-shaped objects apps see (types.ts). Pure functions: the only
- * context they need is who is logged in, which decides `flow`, `to` and who "recalled a message".
+ * Wire objects (wire.ts) → the Tencent-shaped objects apps see (types.ts). Pure functions: the
+ * context they need is who is logged in, which decides `flow`, `to` and who "recalled a message",
+ * and, for a conversation, what the SDK holds of its peer or group besides it
+ * ({@link ConversationContext}).
  */
 import { MESSAGE_FOR_SHOW, TYPES } from './constants.js';
 import { fromWuKongIM } from './media.js';
@@ -594,13 +596,20 @@ export function toSelfInfo(self: GroupSelf, role: string | undefined, nameCard: 
 }
 
 /**
+ * The user's role in a group as the server's group says it (Tencent's `GRP_MBR_ROLE_*`), or
+ * `undefined`: its `selfRole` is `''` for a user who is not a member.
+ */
+export function groupSelfRole(wire: Pick<Partial<WireGroup>, 'selfRole'>): string | undefined {
+  return MEMBER_ROLES[wire.selfRole ?? ''];
+}
+
+/**
  * Tencent's Group from what the server knows of a group (`muteAllMembers` `false` where it does not
  * say); Tencent's other fields stay empty.
  */
 export function toGroup(wire: Partial<WireGroup> & { groupID: string }, self: GroupSelf): Group {
   const ownerID = wire.ownerID ?? '';
-  // `selfRole` is `''` for a user who is not a member: no role.
-  const role = MEMBER_ROLES[wire.selfRole ?? ''];
+  const role = groupSelfRole(wire);
   return {
     groupID: wire.groupID,
     name: wire.name ?? '',
@@ -626,20 +635,28 @@ export function toGroup(wire: Partial<WireGroup> & { groupID: string }, self: Gr
 }
 
 /**
- * `groupRole`: the user's role in a group the SDK holds (its group list or profile answers), for
- * a group conversation's `groupProfile.selfInfo.role`; `groupMuted`: whether the group is muted
- * for all, as the SDK last learnt (a group call's answer, a profile tip), for its
- * `groupProfile.muteAllMembers`; `friendRemark`: the name the user gives a friend in their friend
- * list, as the SDK last fetched it, for a one-to-one conversation's `remark`. The conversation
- * itself says none of them.
+ * What the SDK holds of a conversation's peer or group besides the conversation, which says none
+ * of it (each left out: nothing known).
  */
-export function toConversation(
-  wire: WireConversation,
-  me: string,
-  groupRole: (groupID: string) => string | undefined = () => undefined,
-  groupMuted: (groupID: string) => boolean | undefined = () => undefined,
-  friendRemark: (userID: string) => string | undefined = () => undefined,
-): Conversation {
+export interface ConversationContext {
+  /**
+   * The group as the SDK last fetched it (its group list, a group call's answer), which a group
+   * conversation's `groupProfile` shows, as Tencent's shows the group its SDK holds.
+   */
+  group?(groupID: string): WireGroup | undefined;
+  /**
+   * The user's role in the group as the SDK last learnt it (a group call, a group tip or notice):
+   * newer than the held group's, which a later tip or notice may have changed.
+   */
+  groupRole?(groupID: string): string | undefined;
+  /** Whether the group is muted for all, as the SDK last learnt it (a group call, a profile tip). */
+  groupMuted?(groupID: string): boolean | undefined;
+  /** The name the user gives a friend, from the friend list last fetched: a one-to-one conversation's `remark`. */
+  friendRemark?(userID: string): string | undefined;
+}
+
+/** A conversation as the app sees it, with what `context` holds of its peer or group. */
+export function toConversation(wire: WireConversation, me: string, context: ConversationContext = {}): Conversation {
   const type = conversationTypeOf(wire.conversationID);
   const target = conversationTarget(wire.conversationID);
   // Tencent sets only the profile that fits the type (its typings declare both).
@@ -651,7 +668,7 @@ export function toConversation(
     unreadCount: wire.unreadCount,
     lastMessage: toLastMessage(wire.lastMessage, me, { conversationID: wire.conversationID, peerReadSeq: wire.peerReadSeq ?? 0 }),
     groupAtInfoList: type === TYPES.CONV_GROUP ? toGroupAtInfoList(wire.groupAtInfoList, target) : [],
-    remark: type === TYPES.CONV_C2C ? (friendRemark(target) ?? '') : '',
+    remark: type === TYPES.CONV_C2C ? (context.friendRemark?.(target) ?? '') : '',
     isPinned: wire.isPinned,
     messageRemindType: wire.messageRemindType as MessageRemindType,
     markList: [...wire.markList],
@@ -665,11 +682,14 @@ export function toConversation(
   if (type === TYPES.CONV_C2C) {
     conversation.userProfile = toProfile(wire.userProfile ?? { userID: target });
   } else if (type === TYPES.CONV_GROUP) {
-    // As Tencent's, whose conversation shows the group it holds: selfInfo says who the user is.
+    // As Tencent's, whose conversation shows the group it holds: the held group's fields, but the
+    // name, avatar and type of the conversation (which `profileUpdated` keeps current) and the
+    // role and mute the SDK learnt last; selfInfo says who the user is.
+    const { selfRole: _heldRole, ...held }: Partial<WireGroup> = context.group?.(target) ?? {};
     const profile = wire.groupProfile ?? { groupID: target };
-    conversation.groupProfile = toGroup({ ...profile, muteAllMembers: groupMuted(target) }, {
+    conversation.groupProfile = toGroup({ ...held, ...profile, muteAllMembers: context.groupMuted?.(target) }, {
       userID: me,
-      role: groupRole(target),
+      role: context.groupRole?.(target),
       messageRemindType: wire.messageRemindType,
     });
     conversation.subType = conversation.groupProfile.type;

@@ -7,7 +7,10 @@
  * requests to join, removals, dismissals, leaving from another device, and the user made an admin
  * or a plain member again. So the list is fetched (`GET /v1/groups`) when
  * something this instance heard or did may have changed it, by the rules of a {@link ListFeed}
- * (list_feed.ts); this module says what may have changed it.
+ * (list_feed.ts); this module says what may have changed it. Each list fetched is also what the
+ * SDK holds of the groups, which their conversations' `groupProfile` shows (`memberCount`,
+ * `ownerID`, …), as Tencent's conversation shows the group its SDK holds: so the list is fetched
+ * for an app that listens for conversations too.
  */
 import { TYPES } from './constants.js';
 import { GROUP_NOTICE } from './convert.js';
@@ -27,7 +30,10 @@ const MEMBERSHIP_NOTICES: ReadonlySet<number> = new Set([
 
 /** What the feed needs of the SDK instance. */
 export interface GroupListSource {
-  /** Whether any handler listens for GROUP_LIST_UPDATED. */
+  /**
+   * Whether the list is wanted: a handler of GROUP_LIST_UPDATED, or of CONVERSATION_LIST_UPDATED,
+   * whose group conversations show the groups the SDK holds.
+   */
   listened(): boolean;
   /** The group list now (`GET /v1/groups`). */
   fetch(): Promise<Group[]>;

@@ -33,6 +33,7 @@ import {
   GROUP_NOTICE,
   conversationTarget,
   conversationTypeOf,
+  groupSelfRole,
   mergedList,
   seconds,
   toConversation,
@@ -44,6 +45,7 @@ import {
   toGroupMember,
   toMessage,
   toProfile,
+  type ConversationContext,
 } from './convert.js';
 import { Delivery, isNewForGap, isOnlineOnly, type Gap } from './delivery.js';
 import { DIRECTORY_SEARCHES, directoryRequest, directorySearchError, toMembersFound, type DirectorySearchCall } from './directory.js';
@@ -636,10 +638,19 @@ export class Natter extends TencentUnsupported {
   private readonly delivery = new Delivery();
   private readonly emitter = new Emitter();
   /**
+   * Each group a group call answered for (getGroupList, which the group list feed runs,
+   * getGroupProfile, createGroup, joinGroup, getConversationProfile of a group without messages,
+   * …), by group ID, as it last answered: what a group conversation's `groupProfile` shows beyond
+   * the conversation's name, avatar and type, as Tencent's conversation shows the group its SDK
+   * holds; and whether a group is an AVChatRoom, where no read receipts are asked for, when the
+   * SDK holds no conversation of it. A group left off the group list stays as it was last seen.
+   */
+  private readonly heldGroups = new Map<string, WireGroup>();
+  /**
    * The user's role in each group the SDK holds, by group ID, as the group calls last answered
-   * (getGroupList replaces it whole): a group conversation's `groupProfile.selfInfo.role`, which
-   * the conversation itself does not say. Forgotten when the user leaves, is removed, or the group
-   * is dismissed.
+   * (getGroupList replaces it whole) or a group tip or notice since said: a group conversation's
+   * `groupProfile.selfInfo.role`, which the conversation itself does not say. Forgotten when the
+   * user leaves, is removed, or the group is dismissed.
    */
   private readonly groupRoles = new Map<string, string>();
   /**
@@ -649,14 +660,11 @@ export class Natter extends TencentUnsupported {
    */
   private readonly groupMutes = new Map<string, boolean>();
   /**
-   * The type of each group a group call answered for (getGroupProfile, getGroupList, joinGroup,
-   * getConversationProfile of a group without messages, …), by group ID: whether it is an
-   * AVChatRoom, where no read receipts are asked for, when the SDK holds no conversation of it.
+   * GROUP_LIST_UPDATED: the group list, fetched when it may have changed (group_list.ts); also for
+   * an app that shows conversations, whose group conversations show the groups it holds.
    */
-  private readonly groupTypes = new Map<string, string>();
-  /** GROUP_LIST_UPDATED: the group list, fetched when it may have changed (group_list.ts). */
   private readonly groupListFeed = new GroupListFeed({
-    listened: () => this.emitter.has(EVENT.GROUP_LIST_UPDATED),
+    listened: () => this.emitter.has(EVENT.GROUP_LIST_UPDATED) || this.emitter.has(EVENT.CONVERSATION_LIST_UPDATED),
     fetch: async () => (await this.getGroupList()).data.groupList,
     emit: (groupList) => this.emit(EVENT.GROUP_LIST_UPDATED, groupList),
   });
@@ -962,9 +970,9 @@ export class Natter extends TencentUnsupported {
     this.attributes.clear();
     this.signaling.clear();
     this.groupListFeed.stop();
+    this.heldGroups.clear();
     this.groupRoles.clear();
     this.groupMutes.clear();
-    this.groupTypes.clear();
     this.blocklist.stop();
     this.friendListFeed.stop();
     this.friendRemarks = new Map();
@@ -1341,7 +1349,7 @@ export class Natter extends TencentUnsupported {
   private isAVChatRoom(conversationID: ConversationID): boolean {
     if (conversationTypeOf(conversationID) !== TYPES.CONV_GROUP) return false;
     const type =
-      this.store.get(conversationID)?.groupProfile?.type ?? this.groupTypes.get(conversationTarget(conversationID));
+      this.store.get(conversationID)?.groupProfile?.type ?? this.heldGroups.get(conversationTarget(conversationID))?.type;
     return type === TYPES.GRP_AVCHATROOM;
   }
 
@@ -1377,64 +1385,106 @@ export class Natter extends TencentUnsupported {
    * Returns whether that changes a conversation the list holds (its `groupProfile`).
    */
   private noteGroupMutes(list: Message[]): boolean {
-    let changed = false;
-    for (const m of list) {
-      if (m.type !== TYPES.MSG_GRP_TIP) continue;
+    const mutes = list.flatMap((m) => {
+      if (m.type !== TYPES.MSG_GRP_TIP) return [];
       const tip = m.payload as GroupTipPayload;
       const muted = tip.newGroupProfile?.muteAllMembers;
-      if (tip.operationType !== TYPES.GRP_TIP_GRP_PROFILE_UPDATED || typeof muted !== 'boolean') continue;
-      changed = this.noteGroupMute(tip.groupProfile.groupID, muted) || changed;
-    }
-    return changed;
+      if (tip.operationType !== TYPES.GRP_TIP_GRP_PROFILE_UPDATED || typeof muted !== 'boolean') return [];
+      return [{ groupID: tip.groupProfile.groupID, muted }];
+    });
+    return this.showsAnew(
+      mutes.map(({ groupID }) => `${TYPES.CONV_GROUP}${groupID}`),
+      () => {
+        for (const { groupID, muted } of mutes) this.groupMutes.set(groupID, muted);
+      },
+    );
   }
 
-  /** Notes whether a group is muted for all; returns whether a held conversation shows it anew. */
-  private noteGroupMute(groupID: string, muted: boolean): boolean {
-    const before = this.groupMutes.get(groupID) ?? false;
-    this.groupMutes.set(groupID, muted);
-    return before !== muted && this.store.get(`${TYPES.CONV_GROUP}${groupID}`) !== undefined;
-  }
+  /** What the SDK holds of conversations' peers and groups besides the conversations. */
+  private readonly conversationContext: ConversationContext = {
+    group: (groupID) => this.heldGroups.get(groupID),
+    groupRole: (groupID) => this.groupRoles.get(groupID),
+    groupMuted: (groupID) => this.groupMutes.get(groupID),
+    friendRemark: (userID) => this.friendRemarks.get(userID),
+  };
 
   /** A wire conversation as the app sees it (who is logged in decides "You recalled a message"). */
   private readonly present = (wire: WireConversation): Conversation =>
-    toConversation(
-      wire,
-      this.userID ?? '',
-      (groupID) => this.groupRoles.get(groupID),
-      (groupID) => this.groupMutes.get(groupID),
-      (userID) => this.friendRemarks.get(userID),
-    );
+    toConversation(wire, this.userID ?? '', this.conversationContext);
+
+  /**
+   * Runs `note`, which changes what the SDK holds besides the conversations (a friend's remark, a
+   * group), and tells whether one of these conversations, where the list holds it, now shows
+   * otherwise: the conversation list is sent again only then.
+   */
+  private showsAnew(conversationIDs: Iterable<ConversationID>, note: () => void): boolean {
+    const shown = (conversationID: ConversationID) => {
+      const held = this.store.get(conversationID);
+      return held && JSON.stringify(this.present(held));
+    };
+    const before = new Map([...conversationIDs].map((id) => [id, shown(id)]));
+    note();
+    return [...before].some(([id, was]) => was !== undefined && shown(id) !== was);
+  }
 
   /**
    * The friend list fetched: its remarks become the one-to-one conversations' `remark`, and the
    * conversation list is sent again when one it holds now shows another.
    */
   private noteFriendRemarks(friendList: Friend[]): void {
-    const before = this.friendRemarks;
-    const after = new Map(friendList.filter((f) => f.remark !== '').map((f) => [f.userID, f.remark]));
-    this.friendRemarks = after;
-    const changed = [...new Set([...before.keys(), ...after.keys()])].some(
-      (userID) => before.get(userID) !== after.get(userID) && this.store.get(`${TYPES.CONV_C2C}${userID}`) !== undefined,
+    const remarks = new Map(friendList.filter((f) => f.remark !== '').map((f) => [f.userID, f.remark]));
+    const named = new Set([...this.friendRemarks.keys(), ...remarks.keys()]);
+    const shownAnew = this.showsAnew(
+      [...named].map((userID) => `${TYPES.CONV_C2C}${userID}`),
+      () => {
+        this.friendRemarks = remarks;
+      },
     );
-    if (changed) this.emitList();
+    if (shownAnew) this.emitList();
   }
 
   /**
-   * A group of a call's answer as the app sees it: `selfInfo` with the user, their role (noted for
-   * the group's conversation) and the conversation's `messageRemindType` when the SDK holds it.
-   * Whether it is muted for all is noted for the group's conversation too, and its type.
+   * Groups of a group call's answer, noted for the group conversations: each held (its
+   * conversation's `groupProfile` shows it), the user's role in it, whether it is muted for all.
+   * `wholeList`: getGroupList's answer, every group the user is a member of, so a role it does not
+   * name is forgotten. Returns whether a conversation the list holds shows its group anew.
+   */
+  private noteGroups(wires: readonly WireGroup[], { wholeList = false } = {}): boolean {
+    const groupIDs = wires.map((wire) => wire.groupID);
+    if (wholeList) groupIDs.push(...this.groupRoles.keys());
+    return this.showsAnew(
+      groupIDs.map((groupID) => `${TYPES.CONV_GROUP}${groupID}`),
+      () => {
+        if (wholeList) this.groupRoles.clear();
+        for (const wire of wires) {
+          const role = groupSelfRole(wire);
+          if (role && !wire.isDismissed) this.groupRoles.set(wire.groupID, role);
+          else this.groupRoles.delete(wire.groupID);
+          this.groupMutes.set(wire.groupID, wire.muteAllMembers === true);
+          this.heldGroups.set(wire.groupID, wire);
+        }
+      },
+    );
+  }
+
+  /**
+   * A group of a call's answer as the app sees it, noted first ({@link noteGroups}): the
+   * conversation list is sent again when its conversation shows it anew.
    */
   private presentGroup(wire: WireGroup): Group {
-    const group = toGroup(wire, {
+    if (this.noteGroups([wire])) this.emitList();
+    return this.groupOf(wire);
+  }
+
+  /**
+   * A group of a call's answer as the app sees it: `selfInfo` with the user, their role and the
+   * conversation's `messageRemindType` when the SDK holds it.
+   */
+  private groupOf(wire: WireGroup): Group {
+    return toGroup(wire, {
       userID: this.userID ?? '',
       messageRemindType: this.store.get(`${TYPES.CONV_GROUP}${wire.groupID}`)?.messageRemindType,
     });
-    const role: string = group.selfInfo.role;
-    if (role && !group.isDismissed) this.groupRoles.set(wire.groupID, role);
-    else this.groupRoles.delete(wire.groupID);
-    this.noteGroupMute(wire.groupID, group.muteAllMembers);
-    this.groupTypes.set(wire.groupID, group.type);
-    return group;
   }
 
   /**
@@ -2134,8 +2184,9 @@ export class Natter extends TencentUnsupported {
       const reply = await this.http.post<WireProfileList>('/v1/profiles', { userIDList: [target] });
       blank.userProfile = reply.profileList[0] ?? null;
     } else if (type === TYPES.CONV_GROUP) {
-      blank.groupProfile = await this.http.get<WireGroup>(groupPath(target));
-      this.groupTypes.set(target, blank.groupProfile.type);
+      const group = await this.http.get<WireGroup>(groupPath(target));
+      if (this.noteGroups([group])) this.emitList();
+      blank.groupProfile = group;
     }
     return blank;
   }
@@ -3110,11 +3161,15 @@ export class Natter extends TencentUnsupported {
 
   // ---------------------------------------------------------------- groups
 
-  /** The groups the user is a member of now (`{ groupList }`), by group ID, with `selfInfo.role`. */
+  /**
+   * The groups the user is a member of now (`{ groupList }`), by group ID, with `selfInfo.role`.
+   * Held for their conversations, whose `groupProfile` shows them: CONVERSATION_LIST_UPDATED
+   * follows when one shows its group anew.
+   */
   async getGroupList(): Promise<ChatResponse<{ groupList: Group[] }>> {
     const reply = await this.http.get<WireGroupList>('/v1/groups');
-    this.groupRoles.clear();
-    return ok({ groupList: reply.groupList.map((g) => this.presentGroup(g)) });
+    if (this.noteGroups(reply.groupList, { wholeList: true })) this.emitList();
+    return ok({ groupList: reply.groupList.map((g) => this.groupOf(g)) });
   }
 
   /**
@@ -3340,12 +3395,12 @@ export class Natter extends TencentUnsupported {
     };
     const wire = await this.http.post<WireGroup>(groupPath(options.groupID), body);
     this.groupListFeed.refresh();
-    const muteShown = this.noteGroupMute(wire.groupID, wire.muteAllMembers === true);
     // The server tells every member's devices (profileUpdated, and the tip); this list need not
     // wait for them.
     const profileShown = this.store.applyProfiles([], [wire]);
-    if (profileShown || muteShown) this.emitList();
-    return ok({ group: this.presentGroup(wire) });
+    const groupShown = this.noteGroups([wire]);
+    if (profileShown || groupShown) this.emitList();
+    return ok({ group: this.groupOf(wire) });
   }
 
   /**

@@ -516,8 +516,9 @@ export interface Group {
    * the logged-in user, always; `role` `GRP_MBR_ROLE_OWNER`, `_ADMIN` or `_MEMBER` where the user
    * is known to be a member (the group calls; a conversation's `groupProfile` once a group call, a
    * tip or a notice told the SDK), else `''`; `messageRemindType` the group conversation's when
-   * held, else `''`; the others Tencent's empty defaults (the user's name card is in their member
-   * entry: getGroupMemberProfile).
+   * held, else `''`; `nameCard` the user's own name card in the group (`''` for none, and in a
+   * conversation's `groupProfile` until the SDK holds the group); the others Tencent's empty
+   * defaults.
    */
   selfInfo: any;
   lastMessage: any;
@@ -534,14 +535,16 @@ export interface Group {
   joinOption: string;
   /**
    * The group's custom fields, by key (createGroup's and updateGroupProfile's `groupCustomField`).
-   * From the group calls; a conversation's `groupProfile` has the group list's, `[]` until the SDK
-   * holds the group.
+   * From the group calls; a conversation's `groupProfile` has the held group's (the group list, a
+   * group call), `[]` until the SDK holds the group.
    */
   groupCustomField: GroupCustomField[];
   isSupportTopic: boolean;
   /**
    * Natter: the group was dismissed (by its owner or the app backend); its conversation is
-   * read-only. Known from the group calls; a conversation's `groupProfile` says `false`.
+   * read-only. Known from the group calls; a conversation's `groupProfile` says what the group
+   * the SDK holds says, `false` until it holds one (the group list leaves a dismissed group out:
+   * getGroupProfile tells it).
    */
   isDismissed: boolean;
 }
@@ -568,7 +571,12 @@ export interface Conversation {
   lastMessage: LastMessage;
   /**
    * Set on GROUP conversations only (undefined on the others, as with Tencent, whose typings also
-   * declare it unconditionally).
+   * declare it unconditionally): the group as the SDK holds it, as Tencent's conversation shows
+   * the group its SDK holds. `name`, `avatar` and `type` are the conversation's (kept current by
+   * the server); `memberCount`, `ownerID`, `introduction`, `notification`, `joinOption`,
+   * `groupCustomField`, `isDismissed` and `selfInfo.nameCard` the group list's or a group call's,
+   * as last fetched (the list is fetched for an app that listens for CONVERSATION_LIST_UPDATED or
+   * GROUP_LIST_UPDATED), empty until the SDK holds the group.
    */
   groupProfile: Group;
   /** Set on C2C conversations only (see groupProfile). */

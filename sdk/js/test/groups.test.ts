@@ -917,13 +917,13 @@ describe('GROUP_LIST_UPDATED: the whole group list, when it may have changed', (
     }
   });
 
-  test('an instance with no handler fetches no group list; a handler added later hears the next change', async () => {
+  test('an instance listening for neither the group list nor the conversations fetches no group list; a handler added later hears the next change', async () => {
     const { alice, bob, uid, done } = await liveUsers(server, 'alice', 'bob');
     const carolID = uniqueUid('carol');
     const spy = spyFetch();
     const carol = newChat(server, { ws: true, fetch: spy.fetch });
-    let carolsConversations: Conversation[] = [];
-    carol.on(EVENT.CONVERSATION_LIST_UPDATED, (e) => (carolsConversations = e.data));
+    const carolsMessages: Message[] = [];
+    carol.on(EVENT.MESSAGE_RECEIVED, (e) => carolsMessages.push(...e.data));
     try {
       await loginReady(carol, carolID, await server.createUser(carolID, 1));
       await waitFor(() => String(lastList(bob)) === '', 5_000, 'bob’s list before the group');
@@ -932,9 +932,20 @@ describe('GROUP_LIST_UPDATED: the whole group list, when it may have changed', (
       await alice.chat.updateGroupProfile({ groupID, name: 'Quieter' });
       // bob, who listens, fetched his list once the pushes carol got too had waited their turn.
       await waitFor(() => String(lastList(bob)) === `${groupID} Quieter`, 5_000, 'bob’s list');
-      const carolsEntry = () => carolsConversations.find((c) => c.conversationID === `GROUP${groupID}`);
-      await waitFor(() => carolsEntry()?.groupProfile.name === 'Quieter', 5_000, 'carol got the pushes');
-      assert.equal(groupListFetches(spy.calls), 0, 'no GET /v1/groups without a GROUP_LIST_UPDATED handler');
+      // The rename's tip comes after its profileUpdated; then longer than a fetch waits for more.
+      const renamedTip = (m: Message) => m.type === TYPES.MSG_GRP_TIP && m.payload.newGroupProfile?.groupName === 'Quieter';
+      await waitFor(() => carolsMessages.some(renamedTip), 5_000, 'carol got the pushes');
+      await new Promise((r) => setTimeout(r, 400));
+      assert.equal(groupListFetches(spy.calls), 0, 'no GET /v1/groups without a GROUP_LIST_UPDATED or CONVERSATION_LIST_UPDATED handler');
+
+      // Her conversation shows no more of the group than the server's conversation says, until a
+      // group call's answer gives the SDK the group.
+      const carolsGroup = async () =>
+        (await carol.getConversationList()).data.conversationList.find((c) => c.conversationID === `GROUP${groupID}`)!
+          .groupProfile;
+      assert.deepEqual([(await carolsGroup()).memberCount, (await carolsGroup()).ownerID], [0, '']);
+      await carol.getGroupProfile({ groupID });
+      assert.deepEqual([(await carolsGroup()).memberCount, (await carolsGroup()).ownerID], [3, uid.alice]);
 
       const heard: Group[][] = [];
       carol.on(EVENT.GROUP_LIST_UPDATED, (e) => heard.push(e.data));
@@ -1024,6 +1035,65 @@ describe('GROUP_LIST_UPDATED: the whole group list, when it may have changed', (
       );
     } finally {
       await closeAll(alice.chat, bob);
+    }
+  });
+});
+
+describe("a group conversation's groupProfile: the group the SDK holds, as Tencent's", () => {
+  test('an app listening for conversations alone sees the member count, owner, notice… of each group, kept as the group changes', async () => {
+    const { alice, carol, uid, done } = await liveUsers(server, 'alice', 'carol');
+    const bobID = uniqueUid('bob');
+    const token = await server.createUser(bobID, 1);
+    const bob = newChat(server, { ws: true });
+    let conversations: Conversation[] = [];
+    let listsHeard = 0;
+    const onList = (e: { data: Conversation[] }) => {
+      conversations = e.data;
+      listsHeard += 1;
+    };
+    bob.on(EVENT.CONVERSATION_LIST_UPDATED, onList);
+    try {
+      await loginReady(bob, bobID, token);
+      const { groupID } = (
+        await alice.chat.createGroup({
+          name: 'Hikers',
+          introduction: 'Weekend walks',
+          notification: 'Meet at 8',
+          memberList: [{ userID: bobID }],
+          groupCustomField: [{ key: 'theme', value: 'dark' }],
+        })
+      ).data.group;
+      const conversationOf = () => conversations.find((c) => c.conversationID === `GROUP${groupID}`);
+      const shown = () => conversationOf()?.groupProfile;
+      await waitFor(() => shown()?.memberCount === 2, 5_000, "the member count in bob's conversation");
+      assert.deepEqual(
+        [shown()!.ownerID, shown()!.introduction, shown()!.notification, shown()!.groupCustomField, shown()!.selfInfo.role],
+        [uid.alice, 'Weekend walks', 'Meet at 8', [{ key: 'theme', value: 'dark' }], TYPES.GRP_MBR_ROLE_MEMBER],
+      );
+      assert.deepEqual(shown(), (await bob.getGroupProfile({ groupID })).data.group, 'the group as getGroupProfile gives it');
+
+      await alice.chat.addGroupMember({ groupID, userIDList: [uid.carol] });
+      await waitFor(() => shown()?.memberCount === 3, 5_000, "carol counted in bob's conversation");
+      await alice.chat.updateGroupProfile({ groupID, notification: 'Meet at 9' });
+      const lastTip = () => conversationOf()?.lastMessage.payload?.newGroupProfile?.notification;
+      await waitFor(() => shown()?.notification === 'Meet at 9' && lastTip() === 'Meet at 9', 5_000, 'the new notice and its tip');
+
+      // A fetch that finds the groups as shown sends the conversation list no more.
+      await new Promise((r) => setTimeout(r, 300));
+      const heard = listsHeard;
+      await bob.getGroupList();
+      await new Promise((r) => setTimeout(r, 300));
+      assert.equal(listsHeard, heard, 'no CONVERSATION_LIST_UPDATED for a list that changes nothing shown');
+
+      // Logging out forgets the groups held: a session that fetched none shows none.
+      bob.off(EVENT.CONVERSATION_LIST_UPDATED, onList);
+      await bob.logout();
+      await loginReady(bob, bobID, token);
+      const after = (await bob.getConversationList()).data.conversationList.find((c) => c.conversationID === `GROUP${groupID}`)!;
+      assert.deepEqual([after.groupProfile.name, after.groupProfile.memberCount, after.groupProfile.ownerID], ['Hikers', 0, '']);
+    } finally {
+      await closeAll(bob);
+      await done();
     }
   });
 });
