@@ -539,10 +539,13 @@ const GROUP_MEMBER_ROLES: ReadonlySet<unknown> = new Set([
 ]);
 
 /** The group types a user may create: Tencent's work, public and meeting groups. */
-const CREATABLE_GROUP_TYPES: ReadonlySet<unknown> = new Set([TYPES.GRP_WORK, TYPES.GRP_PUBLIC, TYPES.GRP_MEETING]);
-
-/** Group types Tencent's createGroup takes that Natter does not model. */
-const UNMODELLED_GROUP_TYPES: ReadonlySet<unknown> = new Set([TYPES.GRP_AVCHATROOM, TYPES.GRP_COMMUNITY]);
+const CREATABLE_GROUP_TYPES: ReadonlySet<unknown> = new Set([
+  TYPES.GRP_WORK,
+  TYPES.GRP_PUBLIC,
+  TYPES.GRP_MEETING,
+  TYPES.GRP_AVCHATROOM,
+  TYPES.GRP_COMMUNITY,
+]);
 
 /** How a group takes users who ask to join (`TYPES.JOIN_OPTIONS_*`). */
 const JOIN_OPTIONS: ReadonlySet<unknown> = new Set([
@@ -3229,17 +3232,21 @@ export class Natter extends TencentUnsupported {
   /**
    * Creates a group, as Tencent's: the user owns it (`ownerID`) and is its first member, with the
    * users of `memberList`. Resolves `{ group, overLimitUserIDList: [] }` (Natter has no member
-   * limit per group). `type` is `GRP_WORK` (the default), `GRP_PUBLIC` or `GRP_MEETING`; without
-   * a `groupID` the server makes one (`@TGS#…`, as Tencent's). Rejects with 40901 for a groupID
-   * in use (a dismissed group's too), 40401 when a user of `memberList` does not exist. Only a
-   * public group takes a `joinOption`; one given for a work or meeting group is set aside, as
-   * Tencent's SDK sets it aside (the answer's `joinOption` says which applies). What Natter cannot honour
-   * rejects with -2 before any request: `GRP_AVCHATROOM` and `GRP_COMMUNITY`, `maxMemberNum`,
-   * `isSupportTopic: true`, and members with a role other than `Member` or custom fields.
-   * `groupCustomField` gives the group its custom fields (at most 20; `''` values set nothing).
+   * limit per group). `type` is `GRP_WORK` (the default), `GRP_PUBLIC`, `GRP_MEETING`,
+   * `GRP_AVCHATROOM` (an audio-video room: it starts with its creator alone, a `memberList`
+   * rejects 40001, and anyone joins it with joinGroup) or `GRP_COMMUNITY` (run as a public group);
+   * without a `groupID` the server makes one (`@TGS#…`, as Tencent's). Rejects with 40901 for a
+   * groupID in use (a dismissed group's too), 40401 when a user of `memberList` does not exist.
+   * Only public groups and communities take a `joinOption`; one given for another type is set
+   * aside, as Tencent's SDK sets it aside (the answer's `joinOption` says which applies). What
+   * Natter cannot honour rejects with -2 before any request: `maxMemberNum`, `isSupportTopic:
+   * true` (Natter's communities have no topics), and members with a role other than `Member` or
+   * custom fields. `groupCustomField` gives the group its custom fields (at most 20; `''` values
+   * set nothing).
    *
-   * As Tencent's SDK, it then sends the group its "group_create" custom message (see
-   * announceGroupCreated): the members' conversations start with it as their last message.
+   * As Tencent's SDK, it then sends the group (not an audio-video room) its "group_create" custom
+   * message (see announceGroupCreated): the members' conversations start with it as their last
+   * message.
    */
   async createGroup(options: CreateGroupOptions): Promise<ChatResponse<CreateGroupResult>> {
     if (typeof options !== 'object' || options === null) {
@@ -3247,11 +3254,10 @@ export class Natter extends TencentUnsupported {
     }
     if (typeof options.name !== 'string' || options.name === '') throw invalidArgument("name: required, the group's name");
     const type: unknown = options.type ?? TYPES.GRP_WORK;
-    if (UNMODELLED_GROUP_TYPES.has(type)) {
-      throw unsupported(`createGroup(${String(type)})`, 'Natter has no audio-video groups or communities');
-    }
     if (!CREATABLE_GROUP_TYPES.has(type)) {
-      throw invalidArgument(`type: ${String(type)} is not TYPES.GRP_WORK, TYPES.GRP_PUBLIC or TYPES.GRP_MEETING`);
+      throw invalidArgument(
+        `type: ${String(type)} is not TYPES.GRP_WORK, TYPES.GRP_PUBLIC, TYPES.GRP_MEETING, TYPES.GRP_AVCHATROOM or TYPES.GRP_COMMUNITY`,
+      );
     }
     const groupID: unknown = options.groupID;
     if (groupID !== undefined && typeof groupID !== 'string') {
@@ -3276,15 +3282,15 @@ export class Natter extends TencentUnsupported {
       groupCustomField,
     };
     const wire = await this.http.post<WireGroup>('/v1/groups', body);
-    await this.announceGroupCreated(wire.groupID);
+    if (type !== TYPES.GRP_AVCHATROOM) await this.announceGroupCreated(wire.groupID);
     this.groupListFeed.refresh();
     await this.refreshLocal();
     return ok({ group: this.presentGroup(wire), overLimitUserIDList: [] });
   }
 
   /**
-   * What Tencent's SDK does once it created a group (any type Natter creates; Tencent's skips only
-   * audio-video groups and communities with topics): it sends the group a custom message,
+   * What Tencent's SDK does once it created a group (any type but an audio-video room, which
+   * Tencent's skips too, as it skips communities with topics): it sends the group a custom message,
    * `payload.data` `{"businessID":"group_create","content":"Create Group","cmd":0,"opUser":…,
    * "version":4}`, `opUser` the creator's nick, else their userID. TUIKit shows it as "… created
    * the group", and every member's conversation gets a last message. Sent the usual way (stored,

@@ -335,6 +335,45 @@ describe('work groups: members add and edit, the owner removes', () => {
     }
   });
 
+  test('an audio-video room and a community from createGroup: the room is joined freely, without a group_create message', async () => {
+    const { alice, bob, uid, done } = await liveUsers(server, 'alice', 'bob');
+    try {
+      const { group } = (await alice.chat.createGroup({ name: 'Live', type: TYPES.GRP_AVCHATROOM })).data;
+      assert.deepEqual(
+        [group.type, group.ownerID, group.memberCount, group.joinOption],
+        [TYPES.GRP_AVCHATROOM, uid.alice, 1, TYPES.JOIN_OPTIONS_FREE_ACCESS],
+      );
+      const joined = await bob.chat.joinGroup({ groupID: group.groupID });
+      assert.equal(joined.data.status, TYPES.JOIN_STATUS_SUCCESS);
+      await sendText(bob.chat, group.groupID, 'hello room', 'GROUP');
+      const conversationID = `GROUP${group.groupID}`;
+      await waitFor(() => alice.entry(conversationID)?.lastMessage.payload?.text === 'hello room', 5_000, 'alice hears bob');
+      const history = (await alice.chat.getMessageList({ conversationID })).data.messageList;
+      assert.deepEqual(
+        history.map((m) => m.type),
+        [TYPES.MSG_GRP_TIP, TYPES.MSG_TEXT],
+        "bob's join and his message: no group_create message in a room, as Tencent's SDK sends none",
+      );
+      await assert.rejects(
+        alice.chat.createGroup({ name: 'Crowded', type: TYPES.GRP_AVCHATROOM, memberList: [{ userID: uid.bob }] }),
+        refusedWith(ErrorCode.INVALID_ARGUMENT, { message: /memberList/ }),
+      );
+
+      const community = (await alice.chat.createGroup({ name: 'Town', type: TYPES.GRP_COMMUNITY, memberList: [{ userID: uid.bob }] })).data
+        .group;
+      assert.deepEqual(
+        [community.type, community.memberCount, community.joinOption],
+        [TYPES.GRP_COMMUNITY, 2, TYPES.JOIN_OPTIONS_NEED_PERMISSION],
+      );
+      await assert.rejects(
+        alice.chat.createGroup({ name: 'Topics', type: TYPES.GRP_COMMUNITY, isSupportTopic: true }),
+        refusedWith(ErrorCode.UNSUPPORTED, { message: /isSupportTopic/ }),
+      );
+    } finally {
+      await done();
+    }
+  });
+
   test('groupCustomField: set at createGroup and by updateGroupProfile, read back, named by the tip', async () => {
     const { alice, bob, uid, done } = await liveUsers(server, 'alice', 'bob');
     try {
@@ -1152,8 +1191,7 @@ describe('argument errors', () => {
       await assert.rejects(chat.createGroup({ name: 'x', type: 'Bogus' as never }), invalid(/^type/));
       await assert.rejects(chat.createGroup({ name: 'x', joinOption: 'Anyone' as never }), invalid(/^joinOption/));
       await assert.rejects(loose.createGroup!.call(chat, { name: 'x', memberList: ['bob'] }), invalid(/^memberList/));
-      await assert.rejects(chat.createGroup({ name: 'x', type: TYPES.GRP_AVCHATROOM }), unsupported(/AVChatRoom/));
-      await assert.rejects(chat.createGroup({ name: 'x', type: TYPES.GRP_COMMUNITY }), unsupported(/Community/));
+      await assert.rejects(chat.createGroup({ name: 'x', type: 'LiveRoom' as never }), invalid(/^type/));
       await assert.rejects(chat.createGroup({ name: 'x', maxMemberNum: 50 }), unsupported(/maxMemberNum/));
       await assert.rejects(chat.createGroup({ name: 'x', isSupportTopic: true }), unsupported(/isSupportTopic/));
       await assert.rejects(loose.createGroup!.call(chat, { name: 'x', groupCustomField: { k: 'v' } }), invalid(/^groupCustomField/));
