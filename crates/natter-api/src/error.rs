@@ -44,6 +44,7 @@ pub fn status_and_code(kind: ErrorKind) -> (StatusCode, u32, &'static str) {
             (StatusCode::CONFLICT, 40906, "too_many_pinned_messages")
         }
         ErrorKind::TooManyReactionUsers => (StatusCode::CONFLICT, 40905, "too_many_reaction_users"),
+        ErrorKind::GroupFull => (StatusCode::CONFLICT, 40907, "group_full"),
         ErrorKind::RecallWindowPassed => (StatusCode::FORBIDDEN, 40303, "recall_window_passed"),
         ErrorKind::MessageRejected => (StatusCode::FORBIDDEN, 40304, "message_rejected"),
         ErrorKind::InBlacklist => (StatusCode::FORBIDDEN, 40305, "in_blacklist"),

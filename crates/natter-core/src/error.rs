@@ -46,6 +46,9 @@ pub enum ErrorKind {
     TooManyReactionUsers,
     /// The group has the most pinned messages (Tencent's `ERR_SVR_GROUP_PINNED_MESSAGE_COUNT_LIMIT`).
     TooManyPinnedMessages,
+    /// The group has as many members as its creator allowed (Tencent's 10014,
+    /// `ERR_SVR_GROUP_FULL_MEMBER_COUNT`).
+    GroupFull,
     PayloadTooLarge,
     RateLimited,
     Internal,

@@ -106,6 +106,9 @@ pub const MAX_MEMBERS_PER_PROFILE_CALL: usize = 50;
 /// Users one client call may add to or remove from a group, or start a group with: Tencent's
 /// limit for `createGroup` and `addGroupMember`.
 pub const MAX_GROUP_MEMBERS_PER_CALL: usize = 500;
+/// The largest `maxMemberNum` a group may be created with (Tencent's communities hold up to
+/// 100,000 members).
+pub const MAX_GROUP_MEMBER_LIMIT: u64 = 100_000;
 /// A page of a group's members (`GET /v1/groups/{groupID}/members`): Tencent's limit and
 /// default for `getGroupMemberList`.
 pub const MAX_MEMBERS_PER_PAGE: u64 = 100;

@@ -46,6 +46,7 @@ pub fn for_send_error(error: &Error) -> ReasonCode {
         | ErrorKind::TooManyReactions
         | ErrorKind::TooManyReactionUsers
         | ErrorKind::TooManyPinnedMessages
+        | ErrorKind::GroupFull
         | ErrorKind::Internal
         | ErrorKind::Unavailable => ReasonCode::SystemError,
     }

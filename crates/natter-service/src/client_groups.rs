@@ -9,8 +9,9 @@ use std::collections::BTreeMap;
 
 use natter_core::group_rules::{GroupType, JoinOption, Role};
 use natter_core::limits::{
-    MAX_GROUP_INTRODUCTION_BYTES, MAX_GROUP_MEMBERS_PER_CALL, MAX_JOIN_REQUEST_MESSAGE_BYTES,
-    MAX_MEMBERS_PER_PROFILE_CALL, MAX_MUTE_SECS, MAX_NAME_CARD_BYTES, refuse_nul,
+    MAX_GROUP_INTRODUCTION_BYTES, MAX_GROUP_MEMBER_LIMIT, MAX_GROUP_MEMBERS_PER_CALL,
+    MAX_JOIN_REQUEST_MESSAGE_BYTES, MAX_MEMBERS_PER_PROFILE_CALL, MAX_MUTE_SECS,
+    MAX_NAME_CARD_BYTES, refuse_nul,
 };
 use natter_core::wire;
 use natter_core::{Error, GroupId, Result, Uid};
@@ -62,6 +63,16 @@ impl Natter {
             notification: request.notification.as_deref(),
         };
         fields.check()?;
+        let max_member_count = match request.max_member_num {
+            None => 0,
+            Some(most @ 1..=MAX_GROUP_MEMBER_LIMIT) => most,
+            Some(most) => {
+                return Err(Error::invalid_argument(format!(
+                    "maxMemberNum: {most}; give 1 to {MAX_GROUP_MEMBER_LIMIT}, or leave it out \
+                     for no limit"
+                )));
+            }
+        };
         let mut custom_fields = custom_fields(request.group_custom_field, "groupCustomField")?;
         custom_fields.retain(|_, value| !value.is_empty());
         let group = match &request.group_id {
@@ -83,6 +94,7 @@ impl Natter {
             notice: request.notification.unwrap_or_default(),
             join_option,
             custom_fields,
+            max_member_count,
         };
         let (id, now_ms) = (group.clone(), now_ms());
         let (change, profile) = self

@@ -183,6 +183,13 @@ pub(crate) fn describe(error: StoreError) -> Error {
             "memberCustomField: {uid} would have more than {limit} custom fields in group \
              \"{group}\"; remove one by setting it to \"\""
         )),
+        StoreError::GroupFull { group, limit } => Error::new(
+            ErrorKind::GroupFull,
+            format!(
+                "group \"{group}\" is full: it would have more than {limit} members, the most \
+                 its creator allowed (maxMemberNum)"
+            ),
+        ),
         StoreError::GroupFieldLimit { group, limit } => Error::conflict(format!(
             "groupCustomField: group \"{group}\" would have more than {limit} custom fields; \
              remove one by setting it to \"\""

@@ -258,6 +258,7 @@ pub(crate) fn group(
         join_option: effective_join_option(profile).as_str().to_owned(),
         mute_all_members: profile.mute_all,
         member_count: profile.member_count,
+        max_member_count: profile.max_member_count,
         is_dismissed: profile.dismissed,
         self_role: self_role.to_owned(),
         self_name_card: member.map_or_else(String::new, |member| member.name_card.to_owned()),

@@ -121,6 +121,8 @@ pub enum StoreError {
         group: GroupId,
         limit: usize,
     },
+    #[error("group {group} would have more than its {limit} members")]
+    GroupFull { group: GroupId, limit: u64 },
     #[error("group {group} would have more than {limit} custom fields")]
     GroupFieldLimit { group: GroupId, limit: usize },
     #[error("message {message_id} would have more than {limit} extensions")]

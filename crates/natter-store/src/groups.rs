@@ -176,6 +176,8 @@ pub struct NewGroup {
     pub join_option: Option<JoinOption>,
     /// Tencent's `groupCustomField`.
     pub custom_fields: std::collections::BTreeMap<String, String>,
+    /// The most members it may have (Tencent's `maxMemberNum`); 0: no limit.
+    pub max_member_count: u64,
 }
 
 /// Creates a group for a client: the owner and the members join, and a meeting group shows new
@@ -192,12 +194,19 @@ pub fn create(
     new.members
         .iter()
         .try_for_each(|uid| rows::require_user(db, uid, UserRole::FirstMember))?;
+    let starting = 1 + new.members.len() as u64;
+    if new.max_member_count != 0 && starting > new.max_member_count {
+        return Err(StoreError::GroupFull {
+            group: group.clone(),
+            limit: new.max_member_count,
+        });
+    }
     let channel = rows::create_channel(db, ChannelKind::Group, group.as_str(), now_ms)?;
     let custom_fields = serde_json::to_string(&new.custom_fields).map_err(StoreError::internal)?;
     db.execute(
         "UPDATE channels SET owner_uid = $1, group_type = $2, name = $3, avatar = $4, \
          introduction = $5, notice = $6, join_option = $7, new_members_see_history = $8, \
-         custom_fields = $10 WHERE id = $9",
+         custom_fields = $10, max_member_count = $11 WHERE id = $9",
         params![
             new.owner.as_str(),
             new.group_type.as_str(),
@@ -211,6 +220,7 @@ pub fn create(
             new.group_type.new_members_see_history(),
             channel.id,
             &custom_fields,
+            i64::try_from(new.max_member_count).unwrap_or(i64::MAX),
         ],
     )?;
     let everyone: Vec<Uid> = std::iter::once(new.owner.clone())
@@ -251,6 +261,7 @@ pub fn add_by_member(
             added.added.push(uid.clone());
         }
     }
+    make_room(db, &channel, group, added.added.len())?;
     added.change = join_all(db, &channel, group, &added.added, false)?;
     added.change.listed = list_for(db, group, &added.added, now_ms)?;
     added.change.tip = group_tips::write(db, group, by, Tip::Joined, &added.added, now_ms)?;
@@ -444,6 +455,9 @@ pub(crate) fn admit(
     now_ms: i64,
 ) -> Result<Option<MembershipChange>> {
     let joining = std::slice::from_ref(uid);
+    if !is_member(db, group, uid)? {
+        make_room(db, channel, group, 1)?;
+    }
     let mut change = join_all(db, channel, group, joining, false)?;
     if change.joined.is_empty() {
         return Ok(None);
@@ -451,6 +465,25 @@ pub(crate) fn admit(
     change.listed = list_for(db, group, joining, now_ms)?;
     change.tip = group_tips::write(db, group, by, Tip::Joined, joining, now_ms)?;
     Ok(Some(change))
+}
+
+/// Refuses `joining` more members where the group would then pass the most its creator allowed
+/// (Tencent's `maxMemberNum`). Only a client's additions are bound by it: the app backend's, as
+/// its others, are not.
+fn make_room(db: &dyn Db, channel: &Channel, group: &GroupId, joining: usize) -> Result<()> {
+    let row = db.query_one(
+        "SELECT max_member_count, (SELECT COUNT(*) FROM conversations \
+         WHERE channel_id = $1 AND left_seq IS NULL) FROM channels WHERE id = $1",
+        params![channel.id],
+    )?;
+    let (limit, members): (u64, u64) = (row.get(0)?, row.get(1)?);
+    if limit != 0 && members + joining as u64 > limit {
+        return Err(StoreError::GroupFull {
+            group: group.clone(),
+            limit,
+        });
+    }
+    Ok(())
 }
 
 /// Puts the group's conversation in the list of each of these new members (a group joined from

@@ -454,6 +454,8 @@ pub struct GroupProfile {
     pub member_count: u64,
     /// Tencent's `groupCustomField`, by key.
     pub custom_fields: std::collections::BTreeMap<String, String>,
+    /// The most members it may have (Tencent's `maxMemberNum`); 0: no limit.
+    pub max_member_count: u64,
 }
 
 /// Who takes a message back.

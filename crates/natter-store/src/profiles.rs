@@ -256,7 +256,8 @@ pub fn group_for(db: &dyn Db, uid: &Uid, group: &GroupId) -> Result<(GroupProfil
 /// A group's profile columns, then its number of current members, for [`read_group`].
 pub(crate) const GROUP_COLUMNS: &str = "ch.key, ch.name, ch.avatar, ch.group_type, ch.notice, ch.dismissed, \
      (SELECT COUNT(*) FROM conversations m WHERE m.channel_id = ch.id AND m.left_seq IS NULL), \
-     ch.introduction, ch.owner_uid, ch.join_option, ch.id, ch.mute_all, ch.custom_fields";
+     ch.introduction, ch.owner_uid, ch.join_option, ch.id, ch.mute_all, ch.custom_fields, \
+     ch.max_member_count";
 
 /// The group of a row of [`GROUP_COLUMNS`], with its admins.
 pub(crate) fn read_group(db: &dyn Db, row: &Row) -> Result<GroupProfile> {
@@ -277,6 +278,7 @@ pub(crate) fn read_group(db: &dyn Db, row: &Row) -> Result<GroupProfile> {
         join_option: row.get(9)?,
         mute_all: row.get(11)?,
         custom_fields: crate::group_members::read_fields(&row.get::<String>(12)?)?,
+        max_member_count: row.get(13)?,
     })
 }
 

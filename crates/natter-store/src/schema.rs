@@ -509,6 +509,11 @@ CREATE TABLE group_attributes (
 -- channel.
 ALTER TABLE channels ADD COLUMN custom_fields {text} NOT NULL DEFAULT '{}';
 "#,
+    r#"
+-- The most members a group may have (Tencent's maxMemberNum), as its creator set it; 0 for no
+-- limit, and for every other channel.
+ALTER TABLE channels ADD COLUMN max_member_count {int} NOT NULL DEFAULT 0;
+"#,
 ];
 
 impl Dialect {

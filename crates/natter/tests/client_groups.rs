@@ -552,10 +552,12 @@ async fn creating_a_group_refuses_what_it_cannot_do() {
         )
         .await
         .expect_error_naming(404, 40401, "not_found", "memberList");
-    alice
-        .post("/v1/groups", json!({"name": "X", "maxMemberNum": 10}))
-        .await
-        .expect_error(400, 40001, "invalid_argument");
+    for most in [0, 100_001] {
+        alice
+            .post("/v1/groups", json!({"name": "X", "maxMemberNum": most}))
+            .await
+            .expect_error_naming(400, 40001, "invalid_argument", "maxMemberNum");
+    }
     let many: Vec<Value> = (0..501)
         .map(|n| json!({"userID": format!("u{n}")}))
         .collect();
@@ -630,6 +632,69 @@ async fn an_audio_video_room_or_a_community_is_created_by_a_user_and_run_as_a_pu
     );
     let asked = carol.post("/v1/groups/town/join", json!({})).await.ok();
     assert_eq!(asked["status"], "WaitAdminApproval");
+}
+
+#[tokio::test]
+async fn a_group_takes_no_more_members_from_clients_than_its_creator_allowed() {
+    let server = Server::start().await;
+    let manager = server.manager();
+    let alice = server.user("alice").await;
+    server.user("bob").await;
+    let carol = server.user("carol").await;
+    server.user("dave").await;
+
+    let room = alice
+        .create_group(
+            json!({"groupID": "small", "name": "Small", "type": "ChatRoom",
+            "maxMemberNum": 2, "memberList": [{"userID": "bob"}]}),
+        )
+        .await;
+    assert_eq!(
+        (&room["maxMemberCount"], &room["memberCount"]),
+        (&json!(2), &json!(2))
+    );
+    // Full: nobody joins, and nobody is added, until someone leaves.
+    carol
+        .post("/v1/groups/small/join", json!({}))
+        .await
+        .expect_error_naming(409, 40907, "group_full", "maxMemberNum");
+    alice
+        .post(
+            "/v1/groups/small/members/remove",
+            json!({"userIDList": ["bob"]}),
+        )
+        .await
+        .ok();
+    let joined = carol.post("/v1/groups/small/join", json!({})).await.ok();
+    assert_eq!(joined["status"], "JoinedSuccess");
+    assert_eq!(joined["group"]["memberCount"], 2);
+
+    // A work group's members add no more than fit; the whole call is refused.
+    alice
+        .create_group(json!({"groupID": "trio", "name": "Trio", "maxMemberNum": 3}))
+        .await;
+    alice
+        .post(
+            "/v1/groups/trio/members",
+            json!({"userIDList": ["bob", "carol", "dave"]}),
+        )
+        .await
+        .expect_error(409, 40907, "group_full");
+    assert_eq!(alice.get("/v1/groups/trio").await.ok()["memberCount"], 1);
+    // A group cannot start with more members than it allows.
+    alice
+        .post(
+            "/v1/groups",
+            json!({"groupID": "tiny", "name": "Tiny", "maxMemberNum": 1,
+            "memberList": [{"userID": "bob"}]}),
+        )
+        .await
+        .expect_error(409, 40907, "group_full");
+    // The app backend is bound by none of it; a group made without one has no limit.
+    manager.add_members("small", &["dave"]).await;
+    assert_eq!(alice.get("/v1/groups/small").await.ok()["memberCount"], 3);
+    let open = alice.create_group(json!({"name": "Open"})).await;
+    assert_eq!(open["maxMemberCount"], 0);
 }
 
 #[tokio::test]

@@ -504,6 +504,9 @@ pub struct Group {
     /// Only the owner and the admins may send (Tencent's `muteAllMembers`).
     pub mute_all_members: bool,
     pub member_count: u64,
+    /// The most members it may have, as its creator set it (Tencent's `maxMemberCount`); 0 for
+    /// no limit.
+    pub max_member_count: u64,
     /// Dismissed: its conversations are read-only.
     pub is_dismissed: bool,
     /// The asking user's role in the group: `Owner`, `Admin`, `Member`, or `""` when they are
@@ -555,6 +558,10 @@ pub struct CreateGroup {
     /// sets nothing.
     #[serde(default)]
     pub group_custom_field: Vec<CustomField>,
+    /// The most members it may have, 1 to 100,000 (Tencent's `maxMemberNum`); no limit when
+    /// left out. Adding or admitting members past it from a client answers 409 `group_full`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub max_member_num: Option<u64>,
 }
 
 /// `POST /v1/groups/{groupID}`: a member with the right changes the group's profile

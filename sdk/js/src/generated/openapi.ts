@@ -3533,6 +3533,12 @@ export interface components {
              *     sets nothing.
              */
             groupCustomField?: components["schemas"]["CustomField"][];
+            /**
+             * Format: int64
+             * @description The most members it may have, 1 to 100,000 (Tencent's `maxMemberNum`); no limit when
+             *     left out. Adding or admitting members past it from a client answers 409 `group_full`.
+             */
+            maxMemberNum?: number | null;
         };
         CustomDataRequest: {
             conversationIDList: string[];
@@ -4051,6 +4057,12 @@ export interface components {
             muteAllMembers: boolean;
             /** Format: int64 */
             memberCount: number;
+            /**
+             * Format: int64
+             * @description The most members it may have, as its creator set it (Tencent's `maxMemberCount`); 0 for
+             *     no limit.
+             */
+            maxMemberCount: number;
             /** @description Dismissed: its conversations are read-only. */
             isDismissed: boolean;
             /**
