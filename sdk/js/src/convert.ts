@@ -625,7 +625,7 @@ export function toGroup(wire: Partial<WireGroup> & { groupID: string }, self: Gr
     lastMessage: {},
     nextMessageSeq: 0,
     memberCount: wire.memberCount ?? 0,
-    maxMemberCount: 0,
+    maxMemberCount: wire.maxMemberCount ?? 0,
     muteAllMembers: wire.muteAllMembers === true,
     joinOption: wire.joinOption ?? '',
     groupCustomField: (wire.groupCustomField ?? []).map(({ key, value }) => ({ key, value })),

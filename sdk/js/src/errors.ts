@@ -11,7 +11,8 @@
  * Tencent's numbers (2108, 2251–2253, 2300–2301, 2350–2352, 2400–2402) with the server's `error`
  * names, forwarding, which says Tencent's 2450–2454, reactions, which say Tencent's
  * 23005–23007 and 23009, pinGroupMessage, which says Tencent's 10070 when the group has the most
- * pinned messages, sendMessageReadReceipt, which says Tencent's 2114 when no message of
+ * pinned messages, the calls that add members to a group, which say Tencent's 10014 when it is
+ * full, sendMessageReadReceipt, which says Tencent's 2114 when no message of
  * its list asks for a receipt, setGroupMemberCustomField, which says Tencent's 2687 for a group
  * it knows is an AVChatRoom group, the cloud searches (searchCloudMessages, searchCloudUsers,
  * searchCloudGroups, searchCloudGroupMembers), which say Tencent's 60020 when the server has no
@@ -27,8 +28,8 @@
  * Tencent's own that modifyMessage gives in place of the server's because apps branch on them:
  * {@link ErrorCode.MSG_MODIFY_CONFLICT} (2480) and {@link ErrorCode.MSG_NOT_FOUND} (20026), and
  * Tencent's media message codes (2108, 22xx–24xx) for files refused or failing to upload, its
- * forwarding codes (2450–2454), its server's reaction codes (23005–23007, 23009) and pinned
- * message limit (10070), its 2114 for read receipts with nothing to acknowledge, its 2687 for
+ * forwarding codes (2450–2454), its server's reaction codes (23005–23007, 23009), pinned
+ * message limit (10070) and full group (10014), its 2114 for read receipts with nothing to acknowledge, its 2687 for
  * member custom fields in an AVChatRoom group, its server's 60020 for a search the server cannot
  * make, its server's 70107 for an unknown user in a user status call's `failureUserList`, and its
  * signalling codes (8010, 8011, 8020).
@@ -142,6 +143,13 @@ export const ErrorCode = {
    */
   GROUP_PINNED_MESSAGE_COUNT_LIMIT: 10070,
   /**
+   * createGroup, addGroupMember, joinGroup, handleGroupApplication: the group has as many members
+   * as its creator allowed (createGroup's `maxMemberNum`; the server's 40907 `group_full`).
+   * Tencent's server number (`ERR_SVR_GROUP_FULL_MEMBER_COUNT`); `error` and `status` stay the
+   * server's.
+   */
+  GROUP_FULL_MEMBER_COUNT: 10014,
+  /**
    * sendMessageReadReceipt: no message of the list asks for a receipt from the user (each is the
    * user's own or did not ask, `needReadReceipt`), so nothing is sent; Tencent's SDK's number,
    * which apps compare with (`error` `invalid_argument`, as the server would name it).
@@ -241,6 +249,31 @@ export class NatterError extends Error {
     return { code: this.code, error: this.error, message: this.message, status: this.status };
   }
 }
+
+/**
+ * A refusal as the app gets it from a call that says Tencent's numbers for some of the server's
+ * (`tencentCodes`: the server's code → Tencent's, which its SDKs hand on from its server and apps
+ * compare with): the server's `error`, `message` and `status` kept. Any other error as it is.
+ */
+export function withTencentCode(err: unknown, tencentCodes: Readonly<Record<number, number>>): unknown {
+  if (!(err instanceof NatterError)) return err;
+  const code = tencentCodes[err.code];
+  if (code === undefined) return err;
+  return new NatterError({
+    code,
+    error: err.error,
+    message: err.message,
+    status: err.status,
+    retryAfterMs: err.retryAfterMs,
+    cause: err,
+  });
+}
+
+/**
+ * The server's `group_full` (40907, HTTP 409) → Tencent's 10014, for the calls that add members
+ * to a group: createGroup, addGroupMember, joinGroup and handleGroupApplication.
+ */
+export const TENCENT_GROUP_FULL: Readonly<Record<number, number>> = { 40907: ErrorCode.GROUP_FULL_MEMBER_COUNT };
 
 /** Errors the SDK raises before any request, named like the server's equivalents. */
 export function invalidArgument(message: string): NatterError {

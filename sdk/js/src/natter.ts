@@ -50,7 +50,16 @@ import {
 import { Delivery, isNewForGap, isOnlineOnly, type Gap } from './delivery.js';
 import { DIRECTORY_SEARCHES, directoryRequest, directorySearchError, toMembersFound, type DirectorySearchCall } from './directory.js';
 import { Emitter } from './emitter.js';
-import { ErrorCode, NatterError, invalidArgument, notLoggedIn, tooManyConversations, unsupported } from './errors.js';
+import {
+  ErrorCode,
+  NatterError,
+  TENCENT_GROUP_FULL,
+  invalidArgument,
+  notLoggedIn,
+  tooManyConversations,
+  unsupported,
+  withTencentCode,
+} from './errors.js';
 import {
   checkExtensionKeys,
   checkExtensionMessage,
@@ -3239,9 +3248,11 @@ export class Natter extends TencentUnsupported {
    * groupID in use (a dismissed group's too), 40401 when a user of `memberList` does not exist.
    * Only public groups and communities take a `joinOption`; one given for another type is set
    * aside, as Tencent's SDK sets it aside (the answer's `joinOption` says which applies). What
-   * Natter cannot honour rejects with -2 before any request: `maxMemberNum`, `isSupportTopic:
-   * true` (Natter's communities have no topics), and members with a role other than `Member` or
-   * custom fields. `groupCustomField` gives the group its custom fields (at most 20; `''` values
+   * Natter cannot honour rejects with -2 before any request: `isSupportTopic: true` (Natter's
+   * communities have no topics), and members with a role other than `Member` or custom fields.
+   * `maxMemberNum` (1 to 100,000) caps the members: adding or admitting more from a client then
+   * rejects with Tencent's 10014 (`ErrorCode.GROUP_FULL_MEMBER_COUNT`), as does a `memberList`
+   * that does not fit. `groupCustomField` gives the group its custom fields (at most 20; `''` values
    * set nothing).
    *
    * As Tencent's SDK, it then sends the group (not an audio-video room) its "group_create" custom
@@ -3264,8 +3275,9 @@ export class Natter extends TencentUnsupported {
       throw invalidArgument('groupID: a string; leave it out for one the server makes');
     }
     checkGroupProfileFields(options);
-    if (options.maxMemberNum !== undefined) {
-      throw unsupported('createGroup({ maxMemberNum })', 'Natter has no member limit per group');
+    const maxMemberNum: unknown = options.maxMemberNum;
+    if (maxMemberNum !== undefined && !Number.isInteger(maxMemberNum)) {
+      throw invalidArgument('maxMemberNum: a whole number of members, 1 to 100,000');
     }
     if (options.isSupportTopic === true) throw unsupported('createGroup({ isSupportTopic })', 'Natter has no topics');
     const groupCustomField = groupCustomFieldList(options.groupCustomField);
@@ -3280,8 +3292,9 @@ export class Natter extends TencentUnsupported {
       joinOption: options.joinOption as string | undefined,
       memberList: members.length > 0 ? members.map((userID) => ({ userID })) : undefined,
       groupCustomField,
+      maxMemberNum: maxMemberNum as number | undefined,
     };
-    const wire = await this.http.post<WireGroup>('/v1/groups', body);
+    const wire = await this.addingMembers(this.http.post<WireGroup>('/v1/groups', body));
     if (type !== TYPES.GRP_AVCHATROOM) await this.announceGroupCreated(wire.groupID);
     this.groupListFeed.refresh();
     await this.refreshLocal();
@@ -3331,7 +3344,9 @@ export class Natter extends TencentUnsupported {
   async addGroupMember(options: AddGroupMemberOptions): Promise<ChatResponse<AddGroupMemberResult>> {
     checkGroupID(options?.groupID);
     const userIDList = checkUserIDList(options.userIDList);
-    const reply = await this.http.post<WireAddedGroupMembers>(groupPath(options.groupID, '/members'), { userIDList });
+    const reply = await this.addingMembers(
+      this.http.post<WireAddedGroupMembers>(groupPath(options.groupID, '/members'), { userIDList }),
+    );
     this.groupListFeed.refresh(); // the group's memberCount
     await this.refreshLocal();
     return ok({
@@ -3341,6 +3356,18 @@ export class Natter extends TencentUnsupported {
       overLimitUserIDList: [],
       group: this.presentGroup(reply.group),
     });
+  }
+
+  /**
+   * A request that adds members to a group, its refusals as Tencent's: 10014
+   * (`ErrorCode.GROUP_FULL_MEMBER_COUNT`) for a group with as many members as its creator allowed.
+   */
+  private async addingMembers<T>(request: Promise<T>): Promise<T> {
+    try {
+      return await request;
+    } catch (err) {
+      throw withTencentCode(err, TENCENT_GROUP_FULL);
+    }
   }
 
   /**
@@ -3606,9 +3633,9 @@ export class Natter extends TencentUnsupported {
     if (options.applyMessage !== undefined && typeof options.applyMessage !== 'string') {
       throw invalidArgument('applyMessage: must be a string');
     }
-    const reply = await this.http.post<WireJoinedGroup>(groupPath(options.groupID, '/join'), {
-      applyMessage: options.applyMessage,
-    });
+    const reply = await this.addingMembers(
+      this.http.post<WireJoinedGroup>(groupPath(options.groupID, '/join'), { applyMessage: options.applyMessage }),
+    );
     const status = JOIN_STATUSES.get(reply.status) ?? TYPES.JOIN_STATUS_SUCCESS;
     if (status === TYPES.JOIN_STATUS_SUCCESS) {
       this.groupListFeed.refresh();
@@ -3650,7 +3677,7 @@ export class Natter extends TencentUnsupported {
       handleAction: options.handleAction,
       handleMessage: options.handleMessage,
     };
-    const wire = await this.http.post<WireGroup>(groupPath(groupID, '/applications/handle'), body);
+    const wire = await this.addingMembers(this.http.post<WireGroup>(groupPath(groupID, '/applications/handle'), body));
     if (options.handleAction === 'Agree') {
       this.groupListFeed.refresh(); // the group's memberCount
       await this.refreshLocal();

@@ -10,7 +10,7 @@
  * an app asks getPinnedGroupMessageList again for the group it shows.
  */
 import { TYPES } from './constants.js';
-import { ErrorCode, NatterError, invalidArgument } from './errors.js';
+import { ErrorCode, invalidArgument, withTencentCode } from './errors.js';
 import type { Message, PinGroupMessageOptions, UserInfo } from './types.js';
 import type { WireUserProfile } from './wire.js';
 
@@ -39,8 +39,8 @@ export function toPinner(user: WireUserProfile): UserInfo {
   return { userID: user.userID, nick: user.nick, avatar: user.avatar };
 }
 
-/** The server's code for a group with the most pinned messages (`too_many_pinned_messages`, HTTP 409). */
-const SERVER_PIN_LIMIT = 40906;
+/** The server's `too_many_pinned_messages` (40906, HTTP 409) → Tencent's number. */
+const TENCENT_PIN_LIMIT: Readonly<Record<number, number>> = { 40906: ErrorCode.GROUP_PINNED_MESSAGE_COUNT_LIMIT };
 
 /**
  * A refusal of pinGroupMessage as the app gets it: Tencent's server number
@@ -49,13 +49,5 @@ const SERVER_PIN_LIMIT = 40906;
  * `status` kept; anything else as it is.
  */
 export function tencentPinError(err: unknown): unknown {
-  if (!(err instanceof NatterError) || err.code !== SERVER_PIN_LIMIT) return err;
-  return new NatterError({
-    code: ErrorCode.GROUP_PINNED_MESSAGE_COUNT_LIMIT,
-    error: err.error,
-    message: err.message,
-    status: err.status,
-    retryAfterMs: err.retryAfterMs,
-    cause: err,
-  });
+  return withTencentCode(err, TENCENT_PIN_LIMIT);
 }

@@ -12,7 +12,7 @@
  */
 import { TYPES } from './constants.js';
 import { conversationTypeOf } from './convert.js';
-import { NatterError, ErrorCode, invalidArgument } from './errors.js';
+import { ErrorCode, invalidArgument, withTencentCode } from './errors.js';
 import type {
   GetAllUserListOfMessageReactionOptions,
   GetMessageReactionsOptions,
@@ -52,17 +52,7 @@ const TENCENT_REACTION_CODES: Readonly<Record<number, number>> = {
  * it is.
  */
 export function tencentReactionError(err: unknown): unknown {
-  if (!(err instanceof NatterError)) return err;
-  const code = TENCENT_REACTION_CODES[err.code];
-  if (code === undefined) return err;
-  return new NatterError({
-    code,
-    error: err.error,
-    message: err.message,
-    status: err.status,
-    retryAfterMs: err.retryAfterMs,
-    cause: err,
-  });
+  return withTencentCode(err, TENCENT_REACTION_CODES);
 }
 
 /**

@@ -524,6 +524,7 @@ export interface Group {
   lastMessage: any;
   nextMessageSeq: number;
   memberCount: number;
+  /** The most members the group may have (createGroup's `maxMemberNum`); 0 for no limit. */
   maxMemberCount: number;
   /**
    * Muted for all (updateGroupProfile's `muteAllMembers`): only the owner and the admins send, as
@@ -1989,7 +1990,10 @@ export interface CreateGroupOptions {
   introduction?: string;
   notification?: string;
   avatar?: string;
-  /** Natter has no member limit per group: giving one rejects (-2). */
+  /**
+   * The most members the group may have, 1 to 100,000; no limit when left out. Past it, adding
+   * or admitting members rejects with Tencent's 10014 (`ErrorCode.GROUP_FULL_MEMBER_COUNT`).
+   */
   maxMemberNum?: number;
   /**
    * `TYPES.JOIN_OPTIONS_*`; left out, the type's default (`FreeAccess` for a meeting group,

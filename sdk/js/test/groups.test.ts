@@ -374,6 +374,37 @@ describe('work groups: members add and edit, the owner removes', () => {
     }
   });
 
+  test('maxMemberNum: a full group takes no one from a client, with Tencent\'s 10014', async () => {
+    const { alice, carol, uid, done } = await liveUsers(server, 'alice', 'bob', 'carol');
+    try {
+      const { group } = (
+        await alice.chat.createGroup({ name: 'Pair', type: TYPES.GRP_MEETING, maxMemberNum: 2, memberList: [{ userID: uid.bob }] })
+      ).data;
+      assert.deepEqual([group.maxMemberCount, group.memberCount], [2, 2]);
+      await assert.rejects(
+        carol.chat.joinGroup({ groupID: group.groupID }),
+        refusedWith(ErrorCode.GROUP_FULL_MEMBER_COUNT, { message: /maxMemberNum/ }),
+      );
+      const err = await carol.chat.joinGroup({ groupID: group.groupID }).catch((e: unknown) => e);
+      assert.deepEqual([(err as { error: string }).error, (err as { status: number }).status], ['group_full', 409]);
+      await alice.chat.deleteGroupMember({ groupID: group.groupID, userIDList: [uid.bob] });
+      const joined = await carol.chat.joinGroup({ groupID: group.groupID });
+      assert.equal(joined.data.status, TYPES.JOIN_STATUS_SUCCESS);
+
+      const work = (await alice.chat.createGroup({ name: 'Solo', maxMemberNum: 1 })).data.group;
+      await assert.rejects(
+        alice.chat.addGroupMember({ groupID: work.groupID, userIDList: [uid.bob] }),
+        refusedWith(ErrorCode.GROUP_FULL_MEMBER_COUNT),
+      );
+      await assert.rejects(
+        alice.chat.createGroup({ name: 'Crowd', maxMemberNum: 1, memberList: [{ userID: uid.bob }] }),
+        refusedWith(ErrorCode.GROUP_FULL_MEMBER_COUNT),
+      );
+    } finally {
+      await done();
+    }
+  });
+
   test('groupCustomField: set at createGroup and by updateGroupProfile, read back, named by the tip', async () => {
     const { alice, bob, uid, done } = await liveUsers(server, 'alice', 'bob');
     try {
@@ -1192,7 +1223,7 @@ describe('argument errors', () => {
       await assert.rejects(chat.createGroup({ name: 'x', joinOption: 'Anyone' as never }), invalid(/^joinOption/));
       await assert.rejects(loose.createGroup!.call(chat, { name: 'x', memberList: ['bob'] }), invalid(/^memberList/));
       await assert.rejects(chat.createGroup({ name: 'x', type: 'LiveRoom' as never }), invalid(/^type/));
-      await assert.rejects(chat.createGroup({ name: 'x', maxMemberNum: 50 }), unsupported(/maxMemberNum/));
+      await assert.rejects(chat.createGroup({ name: 'x', maxMemberNum: 2.5 }), invalid(/^maxMemberNum/));
       await assert.rejects(chat.createGroup({ name: 'x', isSupportTopic: true }), unsupported(/isSupportTopic/));
       await assert.rejects(loose.createGroup!.call(chat, { name: 'x', groupCustomField: { k: 'v' } }), invalid(/^groupCustomField/));
       await assert.rejects(loose.updateGroupProfile!.call(chat, { groupID: 'g', groupCustomField: [{ key: 'k', value: 1 }] }), invalid(/^groupCustomField/));
