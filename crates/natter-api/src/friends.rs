@@ -19,7 +19,7 @@ pub fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(friends, add_friend))
         .routes(routes!(delete_friends))
         .routes(routes!(check_friends))
-        .routes(routes!(set_friend_remark))
+        .routes(routes!(update_friend))
         .routes(routes!(friend_applications))
         .routes(routes!(accept_friend_application))
         .routes(routes!(refuse_friend_application))
@@ -116,23 +116,25 @@ async fn check_friends(
     ))
 }
 
-/// Rename a friend
+/// Rename a friend, or set their custom fields
 ///
-/// Sets the name the user gives a friend in their own list (Tencent's `updateFriend`).
+/// Sets the name the user gives a friend in their own list, or what they keep about them
+/// (Tencent's `updateFriend`, with its `remark` and `friendCustomField`).
 #[utoipa::path(post, path = "/v1/friends/remark", tag = "client", operation_id = "updateFriend",
-    request_body = wire::FriendRemark,
+    request_body = wire::FriendUpdate,
     responses(
         (status = 200, description = "The entry as it now is.", body = wire::Friend),
-        (status = 400, description = "`invalid_argument`: a malformed `userID`, a `remark` over 96 bytes.", body = ErrorBody),
+        (status = 400, description = "`invalid_argument`: a malformed `userID`, a `remark` over 96 bytes, a bad custom field, or neither field given.", body = ErrorBody),
         (status = 404, description = "`not_found`: `userID` is not in the user's list.", body = ErrorBody),
+        (status = 409, description = "`conflict`: the friend would have more than 20 custom fields.", body = ErrorBody),
     ))]
-async fn set_friend_remark(
+async fn update_friend(
     State(state): State<AppState>,
     ClientUser(device): ClientUser,
-    JsonBody(request): JsonBody<wire::FriendRemark>,
+    JsonBody(request): JsonBody<wire::FriendUpdate>,
 ) -> ApiResult<Json<wire::Friend>> {
     Ok(Json(
-        state.natter.set_friend_remark(&device.uid, request).await?,
+        state.natter.update_friend(&device.uid, request).await?,
     ))
 }
 

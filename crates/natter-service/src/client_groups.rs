@@ -5,8 +5,6 @@
 //! `natter_core::group_rules`, checked by the store inside each write; the app backend's own
 //! calls, and leaving, are in `groups.rs`.
 
-use std::collections::BTreeMap;
-
 use natter_core::group_rules::{GroupType, JoinOption, Role};
 use natter_core::limits::{
     MAX_GROUP_INTRODUCTION_BYTES, MAX_GROUP_MEMBER_LIMIT, MAX_GROUP_MEMBERS_PER_CALL,
@@ -21,7 +19,7 @@ use natter_store::profiles::{self, GroupProfileChange};
 use natter_store::{GroupProfile, MembershipChange};
 
 use crate::groups::{distinct_uids, group_notice};
-use crate::profiles::{check_avatar, check_custom_fields, check_name, check_notice};
+use crate::profiles::{check_avatar, check_name, check_notice, custom_field_map};
 use crate::{Natter, now_ms, present};
 
 /// The letters and digits of the group IDs the server makes, after `@TGS#` (as Tencent's).
@@ -73,7 +71,7 @@ impl Natter {
                 )));
             }
         };
-        let mut custom_fields = custom_fields(request.group_custom_field, "groupCustomField")?;
+        let mut custom_fields = custom_field_map(request.group_custom_field, "groupCustomField")?;
         custom_fields.retain(|_, value| !value.is_empty());
         let group = match &request.group_id {
             Some(id) => GroupId::parse(id, "groupID")?,
@@ -211,7 +209,7 @@ impl Natter {
             mute_all: request.mute_all_members,
             custom_fields: request
                 .group_custom_field
-                .map(|fields| custom_fields(fields, "groupCustomField"))
+                .map(|fields| custom_field_map(fields, "groupCustomField"))
                 .transpose()?,
         };
         let (id, by, now_ms) = (group.clone(), uid.clone(), now_ms());
@@ -442,7 +440,7 @@ fn member_update(request: wire::GroupMemberUpdate) -> Result<MemberUpdate> {
     }
     let custom_fields = request
         .member_custom_field
-        .map(|fields| custom_fields(fields, "memberCustomField"))
+        .map(|fields| custom_field_map(fields, "memberCustomField"))
         .transpose()?;
     if role.is_none()
         && request.mute_time.is_none()
@@ -459,20 +457,6 @@ fn member_update(request: wire::GroupMemberUpdate) -> Result<MemberUpdate> {
         name_card: request.name_card,
         custom_fields,
     })
-}
-
-/// Custom fields as a client lists them (`field`: which), by key: each key once, within the
-/// limits of [`check_custom_fields`].
-fn custom_fields(fields: Vec<wire::CustomField>, field: &str) -> Result<BTreeMap<String, String>> {
-    let count = fields.len();
-    let fields: BTreeMap<String, String> = fields.into_iter().map(|f| (f.key, f.value)).collect();
-    if fields.len() < count {
-        return Err(Error::invalid_argument(format!(
-            "{field}: a key is given twice"
-        )));
-    }
-    check_custom_fields(&fields, field)?;
-    Ok(fields)
 }
 
 /// What a request to join, or its answer, says: at most 1 KiB, no NUL.

@@ -190,6 +190,10 @@ pub(crate) fn describe(error: StoreError) -> Error {
                  its creator allowed (maxMemberNum)"
             ),
         ),
+        StoreError::FriendFieldLimit { uid, friend, limit } => Error::conflict(format!(
+            "friendCustomField: {uid} would keep more than {limit} custom fields about {friend}; \
+             remove one by setting it to \"\""
+        )),
         StoreError::GroupFieldLimit { group, limit } => Error::conflict(format!(
             "groupCustomField: group \"{group}\" would have more than {limit} custom fields; \
              remove one by setting it to \"\""

@@ -10,6 +10,7 @@ use natter_core::{Error, Result, Uid};
 use natter_store::friends::{self, AddRequest};
 
 use crate::groups::distinct_uids;
+use crate::profiles::custom_field_map;
 use crate::{Natter, now_ms, present};
 
 impl Natter {
@@ -194,17 +195,32 @@ impl Natter {
         })
     }
 
-    /// `POST /v1/friends/remark`: the user renames a friend in their list.
-    pub async fn set_friend_remark(
+    /// `POST /v1/friends/remark`: the user renames a friend in their list, or sets their custom
+    /// fields.
+    pub async fn update_friend(
         &self,
         uid: &Uid,
-        request: wire::FriendRemark,
+        request: wire::FriendUpdate,
     ) -> Result<wire::Friend> {
         let named = Uid::parse(&request.user_id, "userID")?;
-        friend_rules::check_remark(&request.remark)?;
+        if let Some(remark) = &request.remark {
+            friend_rules::check_remark(remark)?;
+        }
+        let change = friends::EntryChange {
+            remark: request.remark,
+            custom_fields: request
+                .friend_custom_field
+                .map(|fields| custom_field_map(fields, "friendCustomField"))
+                .transpose()?,
+        };
+        if change.remark.is_none() && change.custom_fields.is_none() {
+            return Err(Error::invalid_argument(
+                "remark, friendCustomField: neither given; set at least one",
+            ));
+        }
         let owner = uid.clone();
         let entry = self
-            .write(move |db| friends::set_remark(db, &owner, &named, &request.remark))
+            .write(move |db| friends::update_entry(db, &owner, &named, &change))
             .await?;
         self.tell_each(
             std::slice::from_ref(uid),
@@ -330,6 +346,7 @@ pub(crate) fn friend(entry: &friends::Friend) -> wire::Friend {
         add_time: entry.added_ms,
         group_list: entry.groups.clone(),
         profile: present::profile(&entry.profile),
+        friend_custom_field: present::custom_field_list(&entry.custom_fields),
     }
 }
 

@@ -267,7 +267,7 @@ pub(crate) fn group(
 }
 
 /// Custom fields as Tencent lists them, by key.
-fn custom_field_list(
+pub(crate) fn custom_field_list(
     fields: &std::collections::BTreeMap<String, String>,
 ) -> Vec<wire::CustomField> {
     let field = |(key, value): (&String, &String)| wire::CustomField {

@@ -369,6 +369,24 @@ pub(crate) fn check_avatar(avatar: &str) -> Result<()> {
 }
 
 /// `field` names the custom fields as the caller's API does (`custom_fields`, `customFields`).
+/// Custom fields as a client lists them (`field`: which), by key: each key once, within the
+/// limits of [`check_custom_fields`].
+pub(crate) fn custom_field_map(
+    fields: Vec<wire::CustomField>,
+    field: &str,
+) -> Result<std::collections::BTreeMap<String, String>> {
+    let count = fields.len();
+    let fields: std::collections::BTreeMap<String, String> =
+        fields.into_iter().map(|f| (f.key, f.value)).collect();
+    if fields.len() < count {
+        return Err(Error::invalid_argument(format!(
+            "{field}: a key is given twice"
+        )));
+    }
+    check_custom_fields(&fields, field)?;
+    Ok(fields)
+}
+
 pub(crate) fn check_custom_fields(
     fields: &std::collections::BTreeMap<String, String>,
     field: &str,

@@ -123,6 +123,8 @@ pub enum StoreError {
     },
     #[error("group {group} would have more than its {limit} members")]
     GroupFull { group: GroupId, limit: u64 },
+    #[error("{uid}'s entry of {friend} would have more than {limit} custom fields")]
+    FriendFieldLimit { uid: Uid, friend: Uid, limit: usize },
     #[error("group {group} would have more than {limit} custom fields")]
     GroupFieldLimit { group: GroupId, limit: usize },
     #[error("message {message_id} would have more than {limit} extensions")]

@@ -8,8 +8,10 @@
 //! here locks both users' rows first, in uid order, so two users adding each other at once on
 //! PostgreSQL meet in line rather than both asking.
 
+use std::collections::BTreeMap;
+
 use natter_core::friend_rules::{self, AddFacts, AddOutcome, Direction};
-use natter_core::limits::MAX_FRIENDS;
+use natter_core::limits::{MAX_CUSTOM_FIELDS, MAX_FRIENDS};
 use natter_core::{ChannelKind, SenderList, Uid};
 
 use crate::db::{Row, params};
@@ -29,6 +31,8 @@ pub struct Friend {
     pub added_ms: i64,
     /// The user's friend groups this friend is in (`crate::friend_groups`), oldest first.
     pub groups: Vec<String>,
+    /// What the user keeps about this friend (Tencent's `friendCustomField`), by key.
+    pub custom_fields: BTreeMap<String, String>,
 }
 
 /// A friend request that waits, as one of its two users lists it.
@@ -68,7 +72,7 @@ pub struct Added {
 /// The friend's columns of a `friends f` row joined with the friend's `users u` row, for
 /// [`read_friend`].
 const FRIEND_COLUMNS: &str = "f.friend_uid, u.nick, u.avatar, u.custom_fields, u.allow_type, \
-    f.remark, f.source, f.wording, f.added_ms \
+    f.remark, f.source, f.wording, f.added_ms, f.custom_fields \
     FROM friends f JOIN users u ON u.uid = f.friend_uid";
 
 /// A friend from [`FRIEND_COLUMNS`], in the groups `memberships` (of the user's) gives them.
@@ -86,6 +90,7 @@ fn read_friend(row: &Row, memberships: &[(Uid, String)]) -> Result<Friend> {
         wording: row.get(7)?,
         added_ms: row.get(8)?,
         groups,
+        custom_fields: crate::group_members::read_fields(&row.get::<String>(9)?)?,
     })
 }
 
@@ -321,17 +326,44 @@ pub fn end_for_block(db: &dyn Db, blocker: &Uid, blocked: &[Uid]) -> Result<Vec<
     Ok(ended)
 }
 
-/// The user names a friend in their list (`remark`); the entry as it now is.
-pub fn set_remark(db: &dyn Db, uid: &Uid, friend: &Uid, remark: &str) -> Result<Friend> {
+/// What to change of an entry of the user's friend list; `None` keeps a field as it is.
+#[derive(Debug, Clone, Default)]
+pub struct EntryChange {
+    /// The name the user gives the friend (`''`: none).
+    pub remark: Option<String>,
+    /// Custom fields to set, keeping the others; an empty value removes one. At most
+    /// [`MAX_CUSTOM_FIELDS`] in all.
+    pub custom_fields: Option<BTreeMap<String, String>>,
+}
+
+/// The user renames a friend in their list, or sets what they keep about them; the entry as it
+/// now is.
+pub fn update_entry(db: &dyn Db, uid: &Uid, friend: &Uid, change: &EntryChange) -> Result<Friend> {
     locks::lock_user(db, uid)?;
-    db.execute(
-        "UPDATE friends SET remark = $3 WHERE uid = $1 AND friend_uid = $2",
-        params![uid.as_str(), friend.as_str(), remark],
-    )?;
-    entry(db, uid, friend)?.ok_or_else(|| StoreError::NotAFriend {
+    let mut entry = entry(db, uid, friend)?.ok_or_else(|| StoreError::NotAFriend {
         uid: uid.clone(),
         friend: friend.clone(),
-    })
+    })?;
+    if let Some(remark) = &change.remark {
+        remark.clone_into(&mut entry.remark);
+    }
+    if let Some(changes) = &change.custom_fields {
+        crate::group_members::merge_fields(&mut entry.custom_fields, changes);
+        if entry.custom_fields.len() > MAX_CUSTOM_FIELDS {
+            return Err(StoreError::FriendFieldLimit {
+                uid: uid.clone(),
+                friend: friend.clone(),
+                limit: MAX_CUSTOM_FIELDS,
+            });
+        }
+    }
+    let custom_fields =
+        serde_json::to_string(&entry.custom_fields).map_err(StoreError::internal)?;
+    db.execute(
+        "UPDATE friends SET remark = $3, custom_fields = $4 WHERE uid = $1 AND friend_uid = $2",
+        params![uid.as_str(), friend.as_str(), &entry.remark, &custom_fields],
+    )?;
+    Ok(entry)
 }
 
 /// The requests that wait, to the user and from them, newest first.

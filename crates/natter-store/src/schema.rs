@@ -514,6 +514,10 @@ ALTER TABLE channels ADD COLUMN custom_fields {text} NOT NULL DEFAULT '{}';
 -- limit, and for every other channel.
 ALTER TABLE channels ADD COLUMN max_member_count {int} NOT NULL DEFAULT 0;
 "#,
+    r#"
+-- What a user keeps about a friend (Tencent's friendCustomField), as a JSON object.
+ALTER TABLE friends ADD COLUMN custom_fields {text} NOT NULL DEFAULT '{}';
+"#,
 ];
 
 impl Dialect {

@@ -393,6 +393,73 @@ async fn deleting_friends_one_way_or_both_leaves_the_conversation() {
 }
 
 #[tokio::test]
+async fn a_user_keeps_custom_fields_about_a_friend_in_their_own_list() {
+    let server = Server::start().await;
+    let alice = server.user("alice").await;
+    let bob = server.user("bob").await;
+    allow(&bob, "AllowType_Type_AllowAny").await;
+    add(&alice, "bob", "both").await;
+    let fields = |pairs: &[(&str, &str)]| -> Value {
+        let field = |(key, value): &(&str, &str)| json!({"key": key, "value": value});
+        pairs.iter().map(field).collect()
+    };
+    let update = |body: Value| alice.post("/v1/friends/remark", body);
+
+    let set = update(json!({"userID": "bob",
+        "friendCustomField": fields(&[("Tag_SNS_Custom_Met", "2024"), ("Tag_SNS_Custom_City", "Oslo")])}))
+    .await
+    .ok();
+    assert_eq!(
+        set["friendCustomField"],
+        fields(&[
+            ("Tag_SNS_Custom_City", "Oslo"),
+            ("Tag_SNS_Custom_Met", "2024")
+        ]),
+        "by key"
+    );
+    assert_eq!(set["remark"], "", "the remark left out keeps its value");
+    // The others keep their values; an empty value removes one; the remark too at once.
+    update(json!({"userID": "bob", "remark": "Bobby",
+        "friendCustomField": fields(&[("Tag_SNS_Custom_Met", "")])}))
+    .await
+    .ok();
+    let listed = &friends(&alice).await[0];
+    assert_eq!(
+        (&listed["remark"], &listed["friendCustomField"]),
+        (&json!("Bobby"), &fields(&[("Tag_SNS_Custom_City", "Oslo")]))
+    );
+    assert_eq!(
+        friends(&bob).await[0]["friendCustomField"],
+        json!([]),
+        "bob's entry is his own"
+    );
+
+    // Neither field, a key twice, or more than 20 in all are refused, changing nothing.
+    update(json!({"userID": "bob"})).await.expect_error_naming(
+        400,
+        40001,
+        "invalid_argument",
+        "friendCustomField",
+    );
+    update(json!({"userID": "bob",
+        "friendCustomField": fields(&[("Tag_SNS_Custom_A", "1"), ("Tag_SNS_Custom_A", "2")])}))
+    .await
+    .expect_error_naming(400, 40001, "invalid_argument", "friendCustomField");
+    let many: Vec<(String, String)> = (0..20).map(|n| (format!("k{n}"), "v".into())).collect();
+    let many: Vec<(&str, &str)> = many.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+    update(json!({"userID": "bob", "friendCustomField": fields(&many)}))
+        .await
+        .expect_error_naming(409, 40901, "conflict", "friendCustomField");
+    assert_eq!(
+        friends(&alice).await[0]["friendCustomField"],
+        fields(&[("Tag_SNS_Custom_City", "Oslo")])
+    );
+    update(json!({"userID": "carol", "friendCustomField": fields(&[("k", "v")])}))
+        .await
+        .expect_error(404, 40401, "not_found");
+}
+
+#[tokio::test]
 async fn a_friend_is_renamed_in_the_users_own_list_and_shows_their_profile_as_it_is() {
     let server = Server::start().await;
     let alice = server.user("alice").await;

@@ -5,7 +5,7 @@
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
-use super::Profile;
+use super::{CustomField, Profile};
 use crate::friend_rules::{Direction, Relation};
 
 /// An entry of the user's friend list (Tencent's `Friend`).
@@ -26,6 +26,8 @@ pub struct Friend {
     pub group_list: Vec<String>,
     /// The friend's profile as it is now.
     pub profile: Profile,
+    /// What the user keeps about this friend, by key (Tencent's `friendCustomField`).
+    pub friend_custom_field: Vec<CustomField>,
 }
 
 /// `GET /v1/friends`: the user's friend list, oldest entry first.
@@ -129,16 +131,21 @@ pub struct FriendRelations {
     pub result_list: Vec<FriendRelation>,
 }
 
-/// `POST /v1/friends/remark`: the user renames a friend in their list (Tencent's
-/// `updateFriend`).
+/// `POST /v1/friends/remark`: the user renames a friend in their list, or sets what they keep
+/// about them (Tencent's `updateFriend`). At least one of the two.
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 #[schema(example = json!({"userID": "bob", "remark": "Bobby"}))]
-pub struct FriendRemark {
+pub struct FriendUpdate {
     #[serde(rename = "userID")]
     pub user_id: String,
     /// At most 96 bytes; `''` takes the name away.
-    pub remark: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub remark: Option<String>,
+    /// Custom fields to set (Tencent's `friendCustomField`); the others keep their values, and an
+    /// empty value removes a field. 20 at most per friend.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub friend_custom_field: Option<Vec<CustomField>>,
 }
 
 /// Which way a friend request goes, from the user's side.

@@ -1972,8 +1972,9 @@ export interface paths {
         get?: never;
         put?: never;
         /**
-         * Rename a friend
-         * @description Sets the name the user gives a friend in their own list (Tencent's `updateFriend`).
+         * Rename a friend, or set their custom fields
+         * @description Sets the name the user gives a friend in their own list, or what they keep about them
+         *     (Tencent's `updateFriend`, with its `remark` and `friendCustomField`).
          */
         post: operations["updateFriend"];
         delete?: never;
@@ -3857,6 +3858,8 @@ export interface components {
             groupList: string[];
             /** @description The friend's profile as it is now. */
             profile: components["schemas"]["Profile"];
+            /** @description What the user keeps about this friend, by key (Tencent's `friendCustomField`). */
+            friendCustomField: components["schemas"]["CustomField"][];
         };
         /** @description A friend request that waits (Tencent's `FriendApplication`). */
         FriendApplication: {
@@ -4003,19 +4006,6 @@ export interface components {
             resultList: components["schemas"]["FriendRelation"][];
         };
         /**
-         * @description `POST /v1/friends/remark`: the user renames a friend in their list (Tencent's
-         *     `updateFriend`).
-         * @example {
-         *       "remark": "Bobby",
-         *       "userID": "bob"
-         *     }
-         */
-        FriendRemark: {
-            userID: string;
-            /** @description At most 96 bytes; `''` takes the name away. */
-            remark: string;
-        };
-        /**
          * @description `POST /user/friends/delete`: the app backend takes users out of a user's friend list.
          * @example {
          *       "friend_uids": [
@@ -4032,6 +4022,24 @@ export interface components {
             friend_uids: string[];
             /** @description `both` (the default): the user leaves their lists too; `single`: the user's list only. */
             type?: components["schemas"]["Direction"];
+        };
+        /**
+         * @description `POST /v1/friends/remark`: the user renames a friend in their list, or sets what they keep
+         *     about them (Tencent's `updateFriend`). At least one of the two.
+         * @example {
+         *       "remark": "Bobby",
+         *       "userID": "bob"
+         *     }
+         */
+        FriendUpdate: {
+            userID: string;
+            /** @description At most 96 bytes; `''` takes the name away. */
+            remark?: string | null;
+            /**
+             * @description Custom fields to set (Tencent's `friendCustomField`); the others keep their values, and an
+             *     empty value removes a field. 20 at most per friend.
+             */
+            friendCustomField?: components["schemas"]["CustomField"][] | null;
         };
         /** @description A group as its members see it (Tencent's `Group`, with the fields Natter keeps). */
         Group: {
@@ -6085,8 +6093,8 @@ export type FriendImport = components['schemas']['FriendImport'];
 export type FriendList = components['schemas']['FriendList'];
 export type FriendRelation = components['schemas']['FriendRelation'];
 export type FriendRelations = components['schemas']['FriendRelations'];
-export type FriendRemark = components['schemas']['FriendRemark'];
 export type FriendRemoval = components['schemas']['FriendRemoval'];
+export type FriendUpdate = components['schemas']['FriendUpdate'];
 export type Group = components['schemas']['Group'];
 export type GroupApplication = components['schemas']['GroupApplication'];
 export type GroupApplicationList = components['schemas']['GroupApplicationList'];
@@ -15759,7 +15767,7 @@ export interface operations {
         };
         requestBody: {
             content: {
-                "application/json": components["schemas"]["FriendRemark"];
+                "application/json": components["schemas"]["FriendUpdate"];
             };
         };
         responses: {
@@ -15772,7 +15780,7 @@ export interface operations {
                     "application/json": components["schemas"]["Friend"];
                 };
             };
-            /** @description `invalid_argument`: a malformed `userID`, a `remark` over 96 bytes. */
+            /** @description `invalid_argument`: a malformed `userID`, a `remark` over 96 bytes, a bad custom field, or neither field given. */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -15810,6 +15818,15 @@ export interface operations {
             };
             /** @description `method_not_allowed` (40501): `{code, error, message, requestID}`. */
             405: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `conflict`: the friend would have more than 20 custom fields. */
+            409: {
                 headers: {
                     [name: string]: unknown;
                 };
