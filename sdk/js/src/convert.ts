@@ -499,7 +499,7 @@ export function toFriend(wire: WireFriend): Friend {
     source: wire.source,
     wording: wire.wording,
     profile: toProfile(wire.profile),
-    friendCustomField: [],
+    friendCustomField: (wire.friendCustomField ?? []).map(({ key, value }) => ({ key, value })),
     addTime: seconds(wire.addTime),
   };
 }

@@ -24,7 +24,7 @@
  * - Nothing is emitted before SDK_READY or once the session ended (logout, a kick, destroy).
  */
 import { TYPES } from './constants.js';
-import { invalidArgument, unsupported } from './errors.js';
+import { invalidArgument } from './errors.js';
 import type { WireFriendApplicationRef, WireFriendDirection } from './wire.js';
 
 /**
@@ -136,12 +136,6 @@ export function applicationWay(type: unknown): NonNullable<WireFriendApplication
   return pick(APPLICATION_TYPES, type, 'incoming', 'TYPES.SNS_APPLICATION_SENT_TO_ME or SNS_APPLICATION_SENT_BY_ME');
 }
 
-/** updateFriend's `friendCustomField`: Natter keeps none, so a non-empty list fails loudly. */
-export function refuseFriendCustomField(fields: unknown): void {
-  if (fields === undefined) return;
-  if (!Array.isArray(fields)) throw invalidArgument('friendCustomField: an array of { key, value }');
-  if (fields.length > 0) throw unsupported('updateFriend({ friendCustomField })', 'Natter has no custom friend fields');
-}
 
 /** A `type` option by its table: left out, the default; one of Tencent's values, its wire name. */
 function pick<T>(table: ReadonlyMap<unknown, T>, given: unknown, fallback: T, expected: string): T {

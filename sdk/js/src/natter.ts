@@ -80,7 +80,6 @@ import {
   checkOptions,
   checkUserID,
   deleteDirection,
-  refuseFriendCustomField,
 } from './friends.js';
 import {
   FOLLOW_LISTS,
@@ -240,7 +239,7 @@ import type {
   GetGroupMessageReadMemberListResult,
   UpdateMyProfileOptions,
   GetGroupProfileOptions,
-  GroupCustomField,
+  CustomField,
   GetMessageListHoppingOptions,
   GetMessageListHoppingResult,
   GetMessageListOptions,
@@ -362,7 +361,7 @@ import {
   type WireFriendIDList,
   type WireFriendList,
   type WireFriendRelations,
-  type WireFriendRemark,
+  type WireFriendUpdate,
   type WireRenameFriendGroup,
   type WireGroup,
   type WireGroupApplicationList,
@@ -2963,10 +2962,12 @@ export class Natter extends TencentUnsupported {
   }
 
   /**
-   * Renames a friend in the user's list, as Tencent's: `remark` at most 96 bytes, `''` taking the
-   * name away; `data` is the Friend as it now is. The user's devices hear FRIEND_LIST_UPDATED.
-   * Without a `remark` nothing changes and `data` is the entry as it is. A user not in the list
-   * rejects with 40401; a non-empty `friendCustomField` with -2 (Natter has no custom friend fields).
+   * Renames a friend in the user's list, or sets what the user keeps about them, as Tencent's:
+   * `remark` at most 96 bytes, `''` taking the name away; `friendCustomField` (`[{ key, value }]`)
+   * sets the custom fields it names and keeps the others, `''` removing one (at most 20 per friend,
+   * keys of 1–32 bytes, values of at most 512: else 40001, or 40901 past 20). `data` is the Friend
+   * as it now is. The user's devices hear FRIEND_LIST_UPDATED. With neither, nothing changes and
+   * `data` is the entry as it is. A user not in the list rejects with 40401.
    */
   async updateFriend(options: UpdateFriendOptions): Promise<ChatResponse<Friend>> {
     const me = this.userID;
@@ -2974,8 +2975,8 @@ export class Natter extends TencentUnsupported {
     checkOptions(options, 'updateFriend');
     checkUserID(options.userID, 'userID');
     checkOptionalString(options.remark, 'remark');
-    refuseFriendCustomField(options.friendCustomField);
-    if (options.remark === undefined) {
+    const friendCustomField = customFieldList(options.friendCustomField, 'friendCustomField');
+    if (options.remark === undefined && friendCustomField === undefined) {
       const { friendList } = (await this.getFriendProfile({ userIDList: [options.userID] })).data;
       const friend = friendList[0];
       if (!friend) {
@@ -2984,7 +2985,7 @@ export class Natter extends TencentUnsupported {
       }
       return ok(friend);
     }
-    const body: WireFriendRemark = { userID: options.userID, remark: options.remark };
+    const body: WireFriendUpdate = { userID: options.userID, remark: options.remark, friendCustomField };
     return ok(toFriend(await this.http.post<WireFriend>('/v1/friends/remark', body)));
   }
 
@@ -3280,7 +3281,7 @@ export class Natter extends TencentUnsupported {
       throw invalidArgument('maxMemberNum: a whole number of members, 1 to 100,000');
     }
     if (options.isSupportTopic === true) throw unsupported('createGroup({ isSupportTopic })', 'Natter has no topics');
-    const groupCustomField = groupCustomFieldList(options.groupCustomField);
+    const groupCustomField = customFieldList(options.groupCustomField, 'groupCustomField');
     const members = checkNewMembers(options.memberList);
     const body: WireCreateGroup = {
       groupID: groupID || undefined,
@@ -3424,7 +3425,7 @@ export class Natter extends TencentUnsupported {
       notification: options.notification,
       joinOption: options.joinOption as string | undefined,
       muteAllMembers: options.muteAllMembers,
-      groupCustomField: groupCustomFieldList(options.groupCustomField),
+      groupCustomField: customFieldList(options.groupCustomField, 'groupCustomField'),
     };
     const wire = await this.http.post<WireGroup>(groupPath(options.groupID), body);
     this.groupListFeed.refresh();
@@ -5678,18 +5679,19 @@ function checkGroupProfileFields(options: { avatar?: unknown; introduction?: unk
 }
 
 /**
- * Tencent's `groupCustomField`, checked for its shape before any request (the server checks the
- * limits): `undefined` when left out, else `[{ key, value }]` of strings, as the server takes it.
+ * Tencent's custom fields (`groupCustomField`, `friendCustomField`: `field`), checked for their
+ * shape before any request (the server checks the limits): `undefined` when left out, else
+ * `[{ key, value }]` of strings, as the server takes them.
  */
-function groupCustomFieldList(fields: unknown): GroupCustomField[] | undefined {
+function customFieldList(fields: unknown, field: string): CustomField[] | undefined {
   if (fields === undefined) return undefined;
-  const isField = (field: unknown): field is GroupCustomField =>
-    typeof field === 'object' &&
-    field !== null &&
-    typeof (field as GroupCustomField).key === 'string' &&
-    typeof (field as GroupCustomField).value === 'string';
+  const isField = (item: unknown): item is CustomField =>
+    typeof item === 'object' &&
+    item !== null &&
+    typeof (item as CustomField).key === 'string' &&
+    typeof (item as CustomField).value === 'string';
   if (!Array.isArray(fields) || !fields.every(isField)) {
-    throw invalidArgument('groupCustomField: an array of { key, value } strings');
+    throw invalidArgument(`${field}: an array of { key, value } strings`);
   }
   return fields.map(({ key, value }) => ({ key, value }));
 }

@@ -634,8 +634,8 @@ export interface Friend {
   wording: string;
   /** The friend's profile as it is now. */
   profile: Profile;
-  /** Always `[]`: Natter has no custom friend fields. */
-  friendCustomField: any[];
+  /** What the user keeps about this friend (updateFriend's `friendCustomField`), by key. */
+  friendCustomField: CustomField[];
   /** When the entry was made, in Unix seconds, as Tencent's SDK carries it at run time (its typings leave it out). */
   addTime: number;
 }
@@ -709,6 +709,9 @@ export interface MemberCustomField {
 
 /** A group's custom field, as Tencent's: the same shape as a member's. */
 export type GroupCustomField = MemberCustomField;
+
+/** A custom field of a group, a group member or a friend, as Tencent's: `{ key, value }`. */
+export type CustomField = MemberCustomField;
 
 export interface Topic {
   topicID: string;
@@ -1621,8 +1624,11 @@ export interface UpdateFriendOptions {
   userID: string;
   /** The name to give the friend, at most 96 bytes; `''` takes it away. Left out, nothing changes. */
   remark?: string;
-  /** Natter has no custom friend fields: a non-empty list rejects (-2). */
-  friendCustomField?: any[];
+  /**
+   * Custom fields to set, the others kept; `''` removes one. At most 20 per friend (else 40901
+   * and nothing changes).
+   */
+  friendCustomField?: CustomField[];
 }
 
 /** getFriendApplicationList's answer, and FRIEND_APPLICATION_LIST_UPDATED's data. */

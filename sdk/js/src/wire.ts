@@ -174,7 +174,7 @@ export type WireFriendIDList = api.FriendIdList;
 export type WireDeletedFriends = api.DeletedFriends;
 export type WireFriendRelations = api.FriendRelations;
 /** `POST /v1/friends/remark` body; the answer is the WireFriend. */
-export type WireFriendRemark = api.FriendRemark;
+export type WireFriendUpdate = api.FriendUpdate;
 /** `GET /v1/friend-applications`: the requests that wait, to the user and from them, newest first. */
 export type WireFriendApplication = api.FriendApplication;
 export type WireFriendApplicationList = api.FriendApplicationList;

@@ -391,6 +391,7 @@ describe('conversions', () => {
       addTime: 1_700_000_123_456,
       groupList: ['Work', 'Climbing'],
       profile,
+      friendCustomField: [],
     });
     assert.deepEqual(
       { ...friend, profile: friend.profile.allowType },

@@ -488,10 +488,33 @@ describe('deleteFriend, updateFriend, getFriendProfile', () => {
       assert.deepEqual((await alice.chat.updateFriend({ userID: uid.bob })).data.remark, 'Robert', 'no remark: nothing changes');
       await assert.rejects(alice.chat.updateFriend({ userID: uid.carol, remark: 'x' }), refusedWith(ErrorCode.NOT_FOUND));
       await assert.rejects(alice.chat.updateFriend({ userID: uid.carol }), refusedWith(ErrorCode.NOT_FOUND));
-      await assert.rejects(
-        alice.chat.updateFriend({ userID: uid.bob, friendCustomField: [{ key: 'Tag_SNS_Custom_Note', value: 'x' }] }),
-        refusedWith(ErrorCode.UNSUPPORTED, { message: /no custom friend fields/ }),
+      // friendCustomField: set by key, the others and the remark kept; '' removes one
+      const noted = await alice.chat.updateFriend({
+        userID: uid.bob,
+        friendCustomField: [
+          { key: 'Tag_SNS_Custom_Note', value: 'met at work' },
+          { key: 'Tag_SNS_Custom_City', value: 'Oslo' },
+        ],
+      });
+      assert.deepEqual(
+        [noted.data.remark, noted.data.friendCustomField],
+        [
+          'Robert',
+          [
+            { key: 'Tag_SNS_Custom_City', value: 'Oslo' },
+            { key: 'Tag_SNS_Custom_Note', value: 'met at work' },
+          ],
+        ],
       );
+      await alice.chat.updateFriend({ userID: uid.bob, friendCustomField: [{ key: 'Tag_SNS_Custom_City', value: '' }] });
+      const listed = (await alice.chat.getFriendList()).data.find((f) => f.userID === uid.bob);
+      assert.deepEqual(listed?.friendCustomField, [{ key: 'Tag_SNS_Custom_Note', value: 'met at work' }]);
+      await assert.rejects(
+        alice.chat.updateFriend({ userID: uid.bob, friendCustomField: { Tag_SNS_Custom_Note: 'x' } as never }),
+        refusedWith(ErrorCode.INVALID_ARGUMENT, { message: /^friendCustomField/ }),
+      );
+      const many = Array.from({ length: 20 }, (_, i) => ({ key: `Tag_SNS_Custom_${i}`, value: 'v' }));
+      await assert.rejects(alice.chat.updateFriend({ userID: uid.bob, friendCustomField: many }), refusedWith(ErrorCode.CONFLICT));
       await assert.rejects(alice.chat.updateFriend({ userID: uid.bob, remark: 'x'.repeat(97) }), refusedWith(40001));
 
       const profiles = await alice.chat.getFriendProfile({ userIDList: [uid.bob, uid.carol] });
