@@ -14,6 +14,7 @@ pub mod ids;
 pub mod limits;
 pub mod mention;
 pub mod message;
+pub mod profile;
 pub mod quiet_hours;
 pub mod rules;
 pub mod sender_list;

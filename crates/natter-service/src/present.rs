@@ -193,6 +193,7 @@ pub(crate) fn profile(profile: &natter_store::UserProfile) -> wire::Profile {
         avatar: profile.avatar.clone(),
         custom_fields: profile.custom_fields.clone(),
         allow_type: profile.allow_type,
+        details: profile.details.clone(),
     }
 }
 

@@ -7,6 +7,7 @@ use natter_core::limits::{
     MAX_CUSTOM_FIELD_VALUE_BYTES, MAX_CUSTOM_FIELDS, MAX_GROUP_NOTICE_BYTES, MAX_MEMBERS_PER_PAGE,
     MAX_NAME_CHARS, refuse_nul,
 };
+use natter_core::profile::ProfileDetailsChange;
 use natter_core::wire::{self, ServerEvent};
 use natter_core::{ChannelKind, Error, GroupId, Result, Uid};
 use natter_store::profiles::{self, CustomFields, GroupProfileChange, UserProfileChange};
@@ -28,12 +29,14 @@ impl Natter {
             avatar: request.avatar,
             custom_fields: request.custom_fields.map(CustomFields::Replace),
             allow_type: None,
+            details: ProfileDetailsChange::default(),
         };
         self.change_user_profile(uid, change).await.map(drop)
     }
 
     /// `POST /v1/profile`: the user changes their own profile, as Tencent's `updateMyProfile`:
-    /// the custom fields given are set, the others kept. Answers the profile as it now is.
+    /// the fields given are set (the custom fields among them, the others kept), the rest kept.
+    /// Answers the profile as it now is.
     pub async fn update_my_profile(
         &self,
         uid: &Uid,
@@ -42,11 +45,22 @@ impl Natter {
         if let Some(fields) = &request.custom_fields {
             check_custom_fields(fields, "customFields")?;
         }
+        let details = ProfileDetailsChange {
+            gender: request.gender,
+            birthday: request.birthday,
+            location: request.location,
+            self_signature: request.self_signature,
+            language: request.language,
+            level: request.level,
+            role: request.role,
+        };
+        details.check()?;
         let change = UserProfileChange {
             nick: request.nick,
             avatar: request.avatar,
             custom_fields: request.custom_fields.map(CustomFields::Merge),
             allow_type: request.allow_type,
+            details,
         };
         match self.change_user_profile(uid.clone(), change).await? {
             Some(profile) => Ok(present::profile(&profile)),

@@ -701,6 +701,7 @@ mod tests {
                             avatar: Some(format!("https://example.com/{name}.png")),
                             custom_fields: None,
                             allow_type: None,
+                            details: Default::default(),
                         };
                         profiles::set_user(db, &uid(name), &profile)?;
                     }

@@ -9,7 +9,7 @@ use natter_core::group_rules::GroupType;
 use natter_core::{ChannelKind, GroupId, Uid};
 
 use crate::db::Value;
-use crate::profiles::{GROUP_COLUMNS, read_group, read_profile};
+use crate::profiles::{GROUP_COLUMNS, profile_columns, read_group, read_profile};
 use crate::search::like_escaped;
 use crate::{Db, GroupProfile, Result, UserProfile};
 
@@ -53,7 +53,7 @@ pub fn users(db: &dyn Db, words: &Words, window: Window) -> Result<Matches<UserP
     let total = query.count(db, &from)?;
     let page = query.page(
         db,
-        &format!("SELECT u.uid, u.nick, u.avatar, u.custom_fields, u.allow_type FROM {from}"),
+        &format!("SELECT u.uid, {} FROM {from}", profile_columns!()),
         "u.uid",
         window,
         |row| read_profile(Uid::parse(&row.get::<String>(0)?, "uid")?, row, 1),
@@ -130,8 +130,9 @@ pub fn members(
     let page = query.page(
         db,
         &format!(
-            "SELECT ch.key, ch.name, ch.group_type, ch.avatar, u.uid, u.nick, u.avatar, \
-             u.custom_fields, u.allow_type, COALESCE(r.name_card, '') FROM {from}"
+            "SELECT ch.key, ch.name, ch.group_type, ch.avatar, u.uid, {}, \
+             COALESCE(r.name_card, '') FROM {from}",
+            profile_columns!()
         ),
         "ch.key, u.uid",
         window,
@@ -142,7 +143,7 @@ pub fn members(
                 group_type: row.get(2)?,
                 group_avatar: row.get(3)?,
                 profile: read_profile(Uid::parse(&row.get::<String>(4)?, "uid")?, row, 5)?,
-                name_card: row.get(9)?,
+                name_card: row.get(10)?,
             })
         },
     )?;

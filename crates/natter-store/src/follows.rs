@@ -7,7 +7,7 @@ use natter_core::Uid;
 use natter_core::limits::MAX_FOLLOWING;
 
 use crate::db::params;
-use crate::profiles::read_profile;
+use crate::profiles::{profile_columns, read_profile};
 use crate::{Db, Result, UserProfile};
 
 /// Why one user of a follow or unfollow was not.
@@ -152,9 +152,10 @@ pub fn list(
     let (since, after_uid) =
         after.map_or((i64::MAX, ""), |after| (after.since_ms, after.uid.as_str()));
     let sql = format!(
-        "SELECT {other}, f.since_ms, u.nick, u.avatar, u.custom_fields, u.allow_type \
+        "SELECT {other}, f.since_ms, {} \
          FROM {from} AND (f.since_ms < $2 OR (f.since_ms = $2 AND {other} < $3)) \
-         ORDER BY f.since_ms DESC, {other} DESC LIMIT $4"
+         ORDER BY f.since_ms DESC, {other} DESC LIMIT $4",
+        profile_columns!()
     );
     let mut page = db
         .query(

@@ -15,7 +15,7 @@ use natter_core::limits::{MAX_CUSTOM_FIELDS, MAX_FRIENDS};
 use natter_core::{ChannelKind, SenderList, Uid};
 
 use crate::db::{Row, params};
-use crate::profiles::read_profile;
+use crate::profiles::{profile_columns, read_profile};
 use crate::{Db, Result, StoreError, UserProfile, UserRole, friend_groups, locks, rows};
 
 /// An entry of a user's friend list, with the friend's profile as it is now.
@@ -71,9 +71,12 @@ pub struct Added {
 
 /// The friend's columns of a `friends f` row joined with the friend's `users u` row, for
 /// [`read_friend`].
-const FRIEND_COLUMNS: &str = "f.friend_uid, u.nick, u.avatar, u.custom_fields, u.allow_type, \
-    f.remark, f.source, f.wording, f.added_ms, f.custom_fields \
-    FROM friends f JOIN users u ON u.uid = f.friend_uid";
+const FRIEND_COLUMNS: &str = concat!(
+    "f.friend_uid, ",
+    profile_columns!(),
+    ", f.remark, f.source, f.wording, f.added_ms, f.custom_fields \
+     FROM friends f JOIN users u ON u.uid = f.friend_uid"
+);
 
 /// A friend from [`FRIEND_COLUMNS`], in the groups `memberships` (of the user's) gives them.
 fn read_friend(row: &Row, memberships: &[(Uid, String)]) -> Result<Friend> {
@@ -85,12 +88,12 @@ fn read_friend(row: &Row, memberships: &[(Uid, String)]) -> Result<Friend> {
         .collect();
     Ok(Friend {
         profile: read_profile(friend, row, 1)?,
-        remark: row.get(5)?,
-        source: row.get(6)?,
-        wording: row.get(7)?,
-        added_ms: row.get(8)?,
+        remark: row.get(6)?,
+        source: row.get(7)?,
+        wording: row.get(8)?,
+        added_ms: row.get(9)?,
         groups,
-        custom_fields: crate::group_members::read_fields(&row.get::<String>(9)?)?,
+        custom_fields: crate::group_members::read_fields(&row.get::<String>(10)?)?,
     })
 }
 
@@ -368,8 +371,11 @@ pub fn update_entry(db: &dyn Db, uid: &Uid, friend: &Uid, change: &EntryChange) 
 
 /// The requests that wait, to the user and from them, newest first.
 pub fn requests(db: &dyn Db, uid: &Uid) -> Result<Vec<FriendRequest>> {
-    let columns = "u.uid, u.nick, u.avatar, u.custom_fields, u.allow_type, \
-                   r.source, r.wording, r.time_ms, r.seen FROM friend_requests r";
+    let columns = concat!(
+        "u.uid, ",
+        profile_columns!(),
+        ", r.source, r.wording, r.time_ms, r.seen FROM friend_requests r"
+    );
     let incoming = db.query(
         &format!("SELECT {columns} JOIN users u ON u.uid = r.from_uid WHERE r.to_uid = $1"),
         params![uid.as_str()],
@@ -382,10 +388,10 @@ pub fn requests(db: &dyn Db, uid: &Uid) -> Result<Vec<FriendRequest>> {
         Ok(FriendRequest {
             other: read_profile(Uid::parse(&row.get::<String>(0)?, "userID")?, row, 1)?,
             incoming,
-            source: row.get(5)?,
-            wording: row.get(6)?,
-            time_ms: row.get(7)?,
-            seen: row.get(8)?,
+            source: row.get(6)?,
+            wording: row.get(7)?,
+            time_ms: row.get(8)?,
+            seen: row.get(9)?,
         })
     };
     let mut requests = incoming

@@ -421,6 +421,8 @@ pub struct UserProfile {
     pub custom_fields: std::collections::BTreeMap<String, String>,
     /// Who may add the user as a friend (`crate::friends`).
     pub allow_type: natter_core::friend_rules::AllowType,
+    /// Tencent's standard fields, as the user set them.
+    pub details: natter_core::profile::ProfileDetails,
 }
 
 /// A group's member as the other members see them.

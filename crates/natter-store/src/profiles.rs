@@ -8,6 +8,7 @@ use std::collections::BTreeMap;
 use natter_core::friend_rules::AllowType;
 use natter_core::group_rules::GroupType;
 use natter_core::limits::MAX_CUSTOM_FIELDS;
+use natter_core::profile::ProfileDetailsChange;
 use natter_core::{ChannelKind, ConversationId, GroupId, Uid};
 
 use crate::db::{Row, params};
@@ -36,6 +37,7 @@ pub struct UserProfileChange {
     pub avatar: Option<String>,
     pub custom_fields: Option<CustomFields>,
     pub allow_type: Option<AllowType>,
+    pub details: ProfileDetailsChange,
 }
 
 /// How a profile change treats the custom fields.
@@ -84,21 +86,24 @@ pub fn set_user(
     if let Some(allow_type) = change.allow_type {
         profile.allow_type = allow_type;
     }
+    change.details.apply_to(&mut profile.details);
     if profile == before {
         return Ok(None);
     }
     let custom = serde_json::to_string(&profile.custom_fields).map_err(StoreError::internal)?;
+    let details = serde_json::to_string(&profile.details).map_err(StoreError::internal)?;
     let clock = tick(db)?;
     db.execute(
         "UPDATE users SET nick = $1, avatar = $2, custom_fields = $3, allow_type = $4, \
-         profile_clock = $5 WHERE uid = $6",
+         details = $7, profile_clock = $5 WHERE uid = $6",
         params![
             &profile.nick,
             &profile.avatar,
             &custom,
             profile.allow_type.code(),
             clock,
-            uid.as_str()
+            uid.as_str(),
+            &details
         ],
     )?;
     let named = ConversationId::C2c(uid.clone()).to_string();
@@ -115,14 +120,26 @@ pub fn set_user(
 /// A user's profile, if the user exists.
 pub fn user(db: &dyn Db, uid: &Uid) -> Result<Option<UserProfile>> {
     db.query_opt(
-        "SELECT nick, avatar, custom_fields, allow_type FROM users WHERE uid = $1",
+        &format!(
+            "SELECT {} FROM users u WHERE u.uid = $1",
+            profile_columns!()
+        ),
         params![uid.as_str()],
     )?
     .map(|row| read_profile(uid.clone(), &row, 0))
     .transpose()
 }
 
-/// A user's profile from its four columns (`nick, avatar, custom_fields, allow_type`), starting
+/// The columns of a user's profile in a row of `users u`, for [`read_profile`]: a macro, so
+/// that the constant statements that read profiles can take them into their text.
+macro_rules! profile_columns {
+    () => {
+        "u.nick, u.avatar, u.custom_fields, u.allow_type, u.details"
+    };
+}
+pub(crate) use profile_columns;
+
+/// A user's profile from its columns ([`profile_columns!`]), starting
 /// at `at`.
 pub(crate) fn read_profile(uid: Uid, row: &Row, at: usize) -> Result<UserProfile> {
     let custom: String = row.get(at + 2)?;
@@ -132,6 +149,7 @@ pub(crate) fn read_profile(uid: Uid, row: &Row, at: usize) -> Result<UserProfile
         avatar: row.get(at + 1)?,
         custom_fields: serde_json::from_str(&custom).map_err(StoreError::internal)?,
         allow_type: AllowType::from_code(row.get(at + 3)?),
+        details: serde_json::from_str(&row.get::<String>(at + 4)?).map_err(StoreError::internal)?,
     })
 }
 
@@ -338,19 +356,22 @@ pub fn members_for(
 
 /// A member's profile and marks, from their conversation of the group (`c`), for
 /// [`read_member`].
-const MEMBER_COLUMNS: &str = "u.uid, u.nick, u.avatar, u.custom_fields, u.allow_type, \
-     COALESCE(r.is_admin, 0), COALESCE(r.muted_until_ms, 0), COALESCE(r.name_card, ''), \
+const MEMBER_COLUMNS: &str = concat!(
+    "u.uid, ",
+    profile_columns!(),
+    ", COALESCE(r.is_admin, 0), COALESCE(r.muted_until_ms, 0), COALESCE(r.name_card, ''), \
      COALESCE(r.custom_fields, '{}') FROM conversations c JOIN users u ON u.uid = c.uid \
-     LEFT JOIN group_members r ON r.channel_id = c.channel_id AND r.uid = c.uid";
+     LEFT JOIN group_members r ON r.channel_id = c.channel_id AND r.uid = c.uid"
+);
 
 fn read_member(row: &Row) -> Result<GroupMemberProfile> {
     Ok(GroupMemberProfile {
         profile: read_profile(Uid::parse(&row.get::<String>(0)?, "uid")?, row, 1)?,
         marks: Marks {
-            is_admin: row.get(5)?,
-            muted_until_ms: row.get(6)?,
-            name_card: row.get(7)?,
-            custom_fields: crate::group_members::read_fields(&row.get::<String>(8)?)?,
+            is_admin: row.get(6)?,
+            muted_until_ms: row.get(7)?,
+            name_card: row.get(8)?,
+            custom_fields: crate::group_members::read_fields(&row.get::<String>(9)?)?,
         },
     })
 }

@@ -518,6 +518,11 @@ ALTER TABLE channels ADD COLUMN max_member_count {int} NOT NULL DEFAULT 0;
 -- What a user keeps about a friend (Tencent's friendCustomField), as a JSON object.
 ALTER TABLE friends ADD COLUMN custom_fields {text} NOT NULL DEFAULT '{}';
 "#,
+    r#"
+-- A user's standard profile fields (Tencent's gender, birthday, location, selfSignature,
+-- language, level and role), as a JSON object; '{}' until they set one.
+ALTER TABLE users ADD COLUMN details {text} NOT NULL DEFAULT '{}';
+"#,
 ];
 
 impl Dialect {

@@ -15,6 +15,15 @@ async fn profile_event(events: &mut EventStream) -> ServerEvent {
     .await
 }
 
+/// A profile with Tencent's standard fields at their empty values, as a user who set none has.
+fn with_empty_details(mut profile: Value) -> Value {
+    let empty = json!({"gender": "Gender_Type_Unknown", "birthday": 0, "location": "",
+        "selfSignature": "", "language": 0, "level": 0, "role": 0});
+    let fields = profile.as_object_mut().unwrap();
+    fields.extend(empty.as_object().unwrap().clone());
+    profile
+}
+
 #[tokio::test]
 async fn a_user_profile_reaches_every_list_that_shows_it() {
     let server = Server::start().await;
@@ -85,10 +94,11 @@ async fn a_user_profile_reaches_every_list_that_shows_it() {
     assert_eq!(
         profiles["profileList"],
         json!([
-            {"userID": "alice", "nick": "Alice A.", "avatar": "https://example.com/a.png",
-             "customFields": {"team": "blue"}, "allowType": "AllowType_Type_NeedConfirm"},
-            {"userID": "carol", "nick": "", "avatar": "", "customFields": {},
-             "allowType": "AllowType_Type_NeedConfirm"}
+            with_empty_details(json!({"userID": "alice", "nick": "Alice A.",
+                "avatar": "https://example.com/a.png", "customFields": {"team": "blue"},
+                "allowType": "AllowType_Type_NeedConfirm"})),
+            with_empty_details(json!({"userID": "carol", "nick": "", "avatar": "",
+                "customFields": {}, "allowType": "AllowType_Type_NeedConfirm"})),
         ])
     );
     assert_eq!(alice.get("/v1/profile").await.ok()["nick"], "Alice A.");
@@ -392,10 +402,10 @@ async fn a_user_changes_their_own_profile() {
         .ok();
     assert_eq!(
         answer,
-        json!({"userID": "alice", "nick": "Alice A.", "avatar": "",
-               "customFields": {"hobby": "chess", "team": "blue"},
-               "allowType": "AllowType_Type_NeedConfirm"}),
-        "the custom field not given is kept"
+        with_empty_details(json!({"userID": "alice", "nick": "Alice A.", "avatar": "",
+            "customFields": {"hobby": "chess", "team": "blue"},
+            "allowType": "AllowType_Type_NeedConfirm"})),
+        "the custom field not given is kept; Tencent's standard fields empty until set"
     );
     let ServerEvent::ProfileUpdated {
         user_profile_list, ..
@@ -409,10 +419,42 @@ async fn a_user_changes_their_own_profile() {
         "Alice A."
     );
 
+    // Tencent's standard fields: set those given, keep the others, show them to everyone.
+    let details = json!({"gender": "Gender_Type_Female", "birthday": 19_990_101,
+        "location": "86,440,3,0", "selfSignature": "Climbing on weekends", "language": 1,
+        "level": 3, "role": 2});
+    alice.post("/v1/profile", details.clone()).await.ok();
     alice
-        .post("/v1/profile", json!({"gender": "Gender_Type_Male"}))
+        .post("/v1/profile", json!({"selfSignature": "Chess now"}))
         .await
-        .expect_error_naming(400, 40001, "invalid_argument", "gender");
+        .ok();
+    let seen = bob
+        .post("/v1/profiles", json!({"userIDList": ["alice"]}))
+        .await
+        .ok();
+    let shown = &seen["profileList"][0];
+    for (field, value) in details.as_object().unwrap() {
+        let expected = if field == "selfSignature" {
+            json!("Chess now")
+        } else {
+            value.clone()
+        };
+        assert_eq!(shown[field], expected, "{field}");
+    }
+    for (body, field) in [
+        (json!({"gender": "Gender_Type_Other"}), "gender"),
+        (json!({"location": "x".repeat(17)}), "location"),
+        (json!({"selfSignature": "x".repeat(501)}), "selfSignature"),
+        (json!({"birthday": -1}), "birthday"),
+        (json!({"messageSettings": 1}), "messageSettings"),
+    ] {
+        alice.post("/v1/profile", body).await.expect_error_naming(
+            400,
+            40001,
+            "invalid_argument",
+            field,
+        );
+    }
     alice
         .post("/v1/profile", json!({"nick": "x".repeat(65)}))
         .await

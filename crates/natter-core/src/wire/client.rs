@@ -472,6 +472,9 @@ pub struct Profile {
     pub custom_fields: std::collections::BTreeMap<String, String>,
     /// Who may add the user as a friend.
     pub allow_type: crate::friend_rules::AllowType,
+    /// Tencent's standard fields: gender, birthday, location, signature, language, level, role.
+    #[serde(flatten)]
+    pub details: crate::profile::ProfileDetails,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
@@ -707,6 +710,25 @@ pub struct MyProfileUpdate {
     /// Who may add the user as a friend.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub allow_type: Option<crate::friend_rules::AllowType>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub gender: Option<crate::profile::Gender>,
+    /// As the app writes it (Tencent suggests `20000101`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub birthday: Option<u32>,
+    /// At most 16 bytes.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub location: Option<String>,
+    /// At most 500 bytes.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub self_signature: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub language: Option<u32>,
+    /// The app's own number.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub level: Option<u32>,
+    /// The app's own number.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub role: Option<u32>,
 }
 
 /// The groups the user is a member of now (Tencent's `getGroupList`).

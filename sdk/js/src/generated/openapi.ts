@@ -4041,6 +4041,11 @@ export interface components {
              */
             friendCustomField?: components["schemas"]["CustomField"][] | null;
         };
+        /**
+         * @description A user's gender, with Tencent's names; unknown until they say.
+         * @enum {string}
+         */
+        Gender: "Gender_Type_Unknown" | "Gender_Type_Female" | "Gender_Type_Male";
         /** @description A group as its members see it (Tencent's `Group`, with the fields Natter keeps). */
         Group: {
             groupID: string;
@@ -4786,6 +4791,28 @@ export interface components {
                 [key: string]: string;
             } | null;
             allowType?: components["schemas"]["AllowType"] | null;
+            gender?: components["schemas"]["Gender"] | null;
+            /**
+             * Format: int32
+             * @description As the app writes it (Tencent suggests `20000101`).
+             */
+            birthday?: number | null;
+            /** @description At most 16 bytes. */
+            location?: string | null;
+            /** @description At most 500 bytes. */
+            selfSignature?: string | null;
+            /** Format: int32 */
+            language?: number | null;
+            /**
+             * Format: int32
+             * @description The app's own number.
+             */
+            level?: number | null;
+            /**
+             * Format: int32
+             * @description The app's own number.
+             */
+            role?: number | null;
         };
         /**
          * @description A user a new group starts with (Tencent's `memberList` item; Natter has no member roles to
@@ -4875,7 +4902,7 @@ export interface components {
             messageList: components["schemas"]["PinnedMessage"][];
         };
         /** @description A user's profile (Tencent's `Profile`, with the fields Natter keeps). */
-        Profile: {
+        Profile: components["schemas"]["ProfileDetails"] & {
             userID: string;
             nick: string;
             avatar: string;
@@ -4885,6 +4912,44 @@ export interface components {
             };
             /** @description Who may add the user as a friend. */
             allowType: components["schemas"]["AllowType"];
+        };
+        /** @description The standard fields of a profile, each at its empty value until the user sets it. */
+        ProfileDetails: {
+            /** @default Gender_Type_Unknown */
+            gender: components["schemas"]["Gender"];
+            /**
+             * Format: int32
+             * @description As the app writes it; Tencent suggests `20000101`. 0: not said.
+             * @default 0
+             */
+            birthday: number;
+            /**
+             * @description At most 16 bytes; Tencent suggests four numbers: country, province, city, county.
+             * @default
+             */
+            location: string;
+            /**
+             * @description At most 500 bytes.
+             * @default
+             */
+            selfSignature: string;
+            /**
+             * Format: int32
+             * @default 0
+             */
+            language: number;
+            /**
+             * Format: int32
+             * @description The app's own number.
+             * @default 0
+             */
+            level: number;
+            /**
+             * Format: int32
+             * @description The app's own number.
+             * @default 0
+             */
+            role: number;
         };
         ProfileList: {
             profileList: components["schemas"]["Profile"][];
@@ -6095,6 +6160,7 @@ export type FriendRelation = components['schemas']['FriendRelation'];
 export type FriendRelations = components['schemas']['FriendRelations'];
 export type FriendRemoval = components['schemas']['FriendRemoval'];
 export type FriendUpdate = components['schemas']['FriendUpdate'];
+export type Gender = components['schemas']['Gender'];
 export type Group = components['schemas']['Group'];
 export type GroupApplication = components['schemas']['GroupApplication'];
 export type GroupApplicationList = components['schemas']['GroupApplicationList'];
@@ -6160,6 +6226,7 @@ export type PinRequest = components['schemas']['PinRequest'];
 export type PinnedMessage = components['schemas']['PinnedMessage'];
 export type PinnedMessageList = components['schemas']['PinnedMessageList'];
 export type Profile = components['schemas']['Profile'];
+export type ProfileDetails = components['schemas']['ProfileDetails'];
 export type ProfileList = components['schemas']['ProfileList'];
 export type ProfilesRequest = components['schemas']['ProfilesRequest'];
 export type PushText = components['schemas']['PushText'];
