@@ -470,17 +470,17 @@ export function toProfile(wire: Partial<WireProfile> & { userID: string }): Prof
   return {
     userID: wire.userID,
     nick: wire.nick ?? '',
-    gender: TYPES.GENDER_UNKNOWN,
-    birthday: 0,
-    location: '',
-    selfSignature: '',
+    gender: wire.gender ?? TYPES.GENDER_UNKNOWN,
+    birthday: wire.birthday ?? 0,
+    location: wire.location ?? '',
+    selfSignature: wire.selfSignature ?? '',
     allowType: wire.allowType ?? '',
-    language: 0,
+    language: wire.language ?? 0,
     avatar: wire.avatar ?? '',
     messageSettings: 0,
     adminForbidType: TYPES.FORBID_TYPE_NONE,
-    level: 0,
-    role: 0,
+    level: wire.level ?? 0,
+    role: wire.role ?? 0,
     lastUpdatedNumber: 0,
     profileCustomField: Object.entries(wire.customFields ?? {}).map(([key, value]) => ({ key, value })),
   };
@@ -488,8 +488,7 @@ export function toProfile(wire: Partial<WireProfile> & { userID: string }): Prof
 
 /**
  * An entry of the user's friend list as Tencent's Friend: its friend groups as the server names
- * them; Natter has no custom friend fields (`[]`); `addTime` in seconds, as Tencent's (the
- * server's is in ms).
+ * them; `addTime` in seconds, as Tencent's (the server's is in ms).
  */
 export function toFriend(wire: WireFriend): Friend {
   return {

@@ -64,7 +64,7 @@ type AnySearchOptions = Partial<SearchCloudUsersOptions & SearchCloudGroupMember
  * `cursor` that is no string; a `groupTypeList` naming another type than Tencent's four
  * (`GRP_WORK`, `GRP_PUBLIC`, `GRP_MEETING`, `GRP_COMMUNITY`); a `groupIDList` of anything but
  * group IDs, or of more than 100. The user search's `userGenderType`, `miniBirthday` and
- * `maxBirthday` reject with -2: Natter's profiles have no gender or birthday. Options another
+ * `maxBirthday` reject with -2: Natter's user search does not filter by them. Options another
  * search takes (a user search's `groupTypeList`, a group search's `groupIDList`) are not sent, as
  * Tencent's server does not read them; `[]` lists are left out (no narrowing), as Tencent's.
  */
@@ -76,7 +76,7 @@ export function directoryRequest(call: DirectorySearchCall, options: unknown): W
   if (call === 'searchCloudUsers') {
     const unkept = UNKEPT_USER_OPTIONS.filter((name) => o[name] !== undefined);
     if (unkept.length > 0) {
-      throw unsupported(`${call}(${unkept.join(', ')})`, 'Natter profiles have no gender or birthday');
+      throw unsupported(`${call}(${unkept.join(', ')})`, "Natter's user search does not filter by gender or birthday");
     }
   }
   const keywordList = checkKeywordList(o.keywordList, call);

@@ -492,6 +492,9 @@ const ALLOW_TYPES: ReadonlySet<unknown> = new Set([
   TYPES.ALLOW_TYPE_DENY_ANY,
 ]);
 
+/** A user's gender, as Tencent's `TYPES.GENDER_*`. */
+const GENDERS: ReadonlySet<unknown> = new Set([TYPES.GENDER_UNKNOWN, TYPES.GENDER_FEMALE, TYPES.GENDER_MALE]);
+
 /** `Natter.VERSION`: the package's version (a test keeps the two equal). */
 const SDK_VERSION = '0.1.0';
 
@@ -2578,24 +2581,46 @@ export class Natter extends TencentUnsupported {
   }
 
   /**
-   * Changes the user's own nick, avatar, who may add them as a friend (`allowType`,
-   * `TYPES.ALLOW_TYPE_*`) and custom fields (`profileCustomField: [{ key, value }]`, set one by one,
-   * the others kept), as Tencent's; resolves with the profile as it now is, and PROFILE_UPDATED
-   * follows on every device that shows it. Natter keeps no other profile field: giving one
-   * (gender, selfSignature, …) rejects with `ErrorCode.UNSUPPORTED` naming it, and nothing changes.
+   * Changes the user's own profile, as Tencent's: `nick`, `avatar`, who may add them as a friend
+   * (`allowType`, `TYPES.ALLOW_TYPE_*`), custom fields (`profileCustomField: [{ key, value }]`,
+   * set one by one, the others kept), and Tencent's standard fields `gender`
+   * (`TYPES.GENDER_*`), `birthday`, `location` (at most 16 bytes), `selfSignature` (at most 500
+   * bytes), `language`, `level` and `role` (whole numbers, 0 to 4,294,967,295); resolves with the
+   * profile as it now is, and PROFILE_UPDATED follows on every device that shows it. Natter acts
+   * on no `messageSettings` and sets no `adminForbidType` from a client: giving either rejects
+   * with `ErrorCode.UNSUPPORTED` naming it, and nothing changes.
    */
   async updateMyProfile(options: UpdateMyProfileOptions): Promise<ChatResponse<Profile>> {
     if (this.userID === null) throw notLoggedIn();
-    const { nick, avatar, profileCustomField, allowType, ...others } = options ?? {};
+    const { nick, avatar, profileCustomField, allowType, gender, birthday, location, selfSignature, language, level, role, ...others } =
+      options ?? {};
     const unkept = Object.keys(others).filter((key) => others[key as keyof typeof others] !== undefined);
     if (unkept.length > 0) {
       throw unsupported(
         'updateMyProfile',
-        `Natter keeps no ${unkept.join(', ')}: only nick, avatar, allowType and profileCustomField`,
+        `Natter keeps no ${unkept.join(', ')}: its profiles hold nick, avatar, allowType, profileCustomField, gender, birthday, location, selfSignature, language, level and role`,
       );
     }
-    for (const [name, value] of [['nick', nick], ['avatar', avatar]] as const) {
+    for (const [name, value] of [
+      ['nick', nick],
+      ['avatar', avatar],
+      ['location', location],
+      ['selfSignature', selfSignature],
+    ] as const) {
       if (value !== undefined && typeof value !== 'string') throw invalidArgument(`${name}: must be a string`);
+    }
+    for (const [name, value] of [
+      ['birthday', birthday],
+      ['language', language],
+      ['level', level],
+      ['role', role],
+    ] as const) {
+      if (value !== undefined && !(Number.isInteger(value) && value >= 0 && value <= 0xffff_ffff)) {
+        throw invalidArgument(`${name}: a whole number, 0 to 4294967295`);
+      }
+    }
+    if (gender !== undefined && !GENDERS.has(gender)) {
+      throw invalidArgument(`gender: ${String(gender)} is not one of TYPES.GENDER_*`);
     }
     if (allowType !== undefined && !ALLOW_TYPES.has(allowType)) {
       throw invalidArgument(`allowType: ${String(allowType)} is not one of TYPES.ALLOW_TYPE_*`);
@@ -2616,6 +2641,13 @@ export class Natter extends TencentUnsupported {
       avatar,
       customFields,
       allowType: allowType as WireMyProfileUpdate['allowType'],
+      gender: gender as WireMyProfileUpdate['gender'],
+      birthday,
+      location,
+      selfSignature,
+      language,
+      level,
+      role,
     };
     const reply = await this.http.post<WireProfile>('/v1/profile', body);
     return ok(toProfile(reply));
@@ -5188,8 +5220,8 @@ export class Natter extends TencentUnsupported {
    * `keywordListMatchType: 'and'`) or whose userID is one, by userID, `count` a page (1–100,
    * default 20), each a Profile as getUserProfile gives it. Any user finds any user. `cursor`
    * (pass it back for the next page) is `''` on the last page; `totalCount` counts every user
-   * found. `userGenderType`, `miniBirthday` and `maxBirthday` reject with -2 (Natter's profiles
-   * have neither). Bad options reject with 40001 before any request (see directory.ts), as
+   * found. `userGenderType`, `miniBirthday` and `maxBirthday` reject with -2 (Natter's user search
+   * does not filter by them). Bad options reject with 40001 before any request (see directory.ts), as
    * Tencent's throws "Params validate failed"; a server without this search with Tencent's 60020.
    */
   async searchCloudUsers(options: SearchCloudUsersOptions): Promise<ChatResponse<SearchCloudUsersResult>> {

@@ -464,8 +464,8 @@ export interface Profile {
 }
 
 /**
- * updateMyProfile's options: Tencent's, of which Natter keeps nick, avatar, who may add the user as
- * a friend and the custom fields.
+ * updateMyProfile's options: Tencent's, of which Natter keeps all but `messageSettings` and
+ * `adminForbidType`.
  */
 export interface UpdateMyProfileOptions {
   nick?: string;
@@ -477,15 +477,22 @@ export interface UpdateMyProfileOptions {
    * `ALLOW_TYPE_DENY_ANY` (nobody); anything else rejects 40001.
    */
   allowType?: TypesValue;
-  /** Not kept by Natter: giving any of these rejects with ErrorCode.UNSUPPORTED. */
+  /** `TYPES.GENDER_UNKNOWN`, `GENDER_FEMALE` or `GENDER_MALE`. */
   gender?: string;
+  /** At most 500 bytes. */
   selfSignature?: string;
+  /** As the app writes it (Tencent suggests `20000101`). */
   birthday?: number;
+  /** At most 16 bytes. */
   location?: string;
   language?: number;
+  /** Not kept by Natter: giving it rejects with ErrorCode.UNSUPPORTED. */
   messageSettings?: number;
+  /** Not set from a client by Natter: giving it rejects with ErrorCode.UNSUPPORTED. */
   adminForbidType?: string;
+  /** The app's own number. */
   level?: number;
+  /** The app's own number. */
   role?: number;
 }
 

@@ -382,7 +382,20 @@ describe('conversions', () => {
   });
 
   test("friends, friend requests and friend groups in Tencent's shapes, times in seconds", () => {
-    const profile = { userID: 'bob', nick: 'Bob', avatar: '', customFields: {}, allowType: 'AllowType_Type_AllowAny' as const };
+    const profile = {
+      userID: 'bob',
+      nick: 'Bob',
+      avatar: '',
+      customFields: {},
+      allowType: 'AllowType_Type_AllowAny' as const,
+      gender: 'Gender_Type_Male' as const,
+      birthday: 20000101,
+      location: '',
+      selfSignature: 'hi',
+      language: 0,
+      level: 0,
+      role: 0,
+    };
     const friend = toFriend({
       userID: 'bob',
       remark: 'B',

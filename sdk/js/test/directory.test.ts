@@ -125,7 +125,7 @@ describe('searchCloudUsers', () => {
           assert.equal(err.code, ErrorCode.UNSUPPORTED);
           assert.equal(err.error, 'unsupported');
           assert.match(err.message, named);
-          assert.match(err.message, /not supported by Natter \(Natter profiles have no gender or birthday\)/);
+          assert.match(err.message, /not supported by Natter \(Natter's user search does not filter by gender or birthday\)/);
           return true;
         });
       }

@@ -41,6 +41,15 @@ async function setup() {
   return { chat, bobChat, rec, state, entry, alice, bob, group, done: () => closeAll(chat, bobChat) };
 }
 
+/** A rejection with this code whose message matches. */
+function refused(code: number, message: RegExp) {
+  return (err: NatterError) => {
+    assert.equal(err.code, code);
+    assert.match(err.message, message);
+    return true;
+  };
+}
+
 describe('profiles', () => {
   test("getUserProfile and getMyProfile: Tencent's Profile, custom fields as [{ key, value }]", async () => {
     const { chat, alice, bob, done } = await setup();
@@ -106,11 +115,26 @@ describe('profiles', () => {
         ],
         'the field not given is kept',
       );
-      await assert.rejects(chat.updateMyProfile({ nick: 'Al', gender: TYPES.GENDER_FEMALE }), (err: NatterError) => {
-        assert.equal(err.code, ErrorCode.UNSUPPORTED);
-        assert.match(err.message, /gender/);
-        return true;
+      // Tencent's documented sample: gender and selfSignature beside the nick, as its own SDK takes them
+      const sample = await chat.updateMyProfile({
+        nick: 'Alice A.',
+        avatar: 'https://example.com/a.png',
+        gender: TYPES.GENDER_FEMALE,
+        selfSignature: 'Chess on Sundays',
+        allowType: TYPES.ALLOW_TYPE_ALLOW_ANY,
       });
+      assert.deepEqual([sample.data.gender, sample.data.selfSignature], [TYPES.GENDER_FEMALE, 'Chess on Sundays']);
+      await chat.updateMyProfile({ birthday: 19_990_101, location: '86,440,3,0', language: 1, level: 3, role: 2 });
+      const [seen] = (await bobChat.getUserProfile({ userIDList: [alice] })).data;
+      assert.deepEqual(
+        [seen!.gender, seen!.selfSignature, seen!.birthday, seen!.location, seen!.language, seen!.level, seen!.role],
+        [TYPES.GENDER_FEMALE, 'Chess on Sundays', 19_990_101, '86,440,3,0', 1, 3, 2],
+        'every field kept, and shown to others',
+      );
+      await assert.rejects(chat.updateMyProfile({ gender: 'Gender_Type_Other' }), refused(ErrorCode.INVALID_ARGUMENT, /^gender/));
+      await assert.rejects(chat.updateMyProfile({ level: -1 }), refused(ErrorCode.INVALID_ARGUMENT, /^level/));
+      await assert.rejects(chat.updateMyProfile({ location: 'x'.repeat(17) }), refused(ErrorCode.INVALID_ARGUMENT, /^location/));
+      await assert.rejects(chat.updateMyProfile({ nick: 'Al', messageSettings: 1 }), refused(ErrorCode.UNSUPPORTED, /messageSettings/));
       assert.equal((await chat.getMyProfile()).data.nick, 'Alice A.', 'nothing changed');
     } finally {
       await done();
