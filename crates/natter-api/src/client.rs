@@ -1032,13 +1032,14 @@ async fn add_group_members(
 ///
 /// The owner or an admin removes members (Tencent's `deleteGroupMember`); users who are not
 /// members are passed over, and an admin removes only ordinary members. Each removed member
-/// keeps a read-only conversation and finds a notice in `@TIM#SYSTEM`.
+/// keeps a read-only conversation and finds a notice in `@TIM#SYSTEM`. In an AVChatRoom group,
+/// `duration` keeps the users named from joining again for that many seconds.
 #[utoipa::path(post, path = "/v1/groups/{groupID}/members/remove", tag = "client",
-    operation_id = "deleteGroupMember", request_body = wire::GroupMemberIdList,
+    operation_id = "deleteGroupMember", request_body = wire::GroupMemberRemoval,
     params(("groupID" = String, Path, description = GROUP_ID)),
     responses(
         (status = 200, description = "Who was removed, and the group now.", body = wire::RemovedGroupMembers),
-        (status = 400, description = "`invalid_argument`: an empty list, the asking user themself, or a malformed ID.", body = ErrorBody),
+        (status = 400, description = "`invalid_argument`: an empty list, the asking user themself, a malformed ID, or a `duration` outside an AVChatRoom group.", body = ErrorBody),
         (status = 403, description = "`permission_denied`: neither the owner nor an admin, or an admin removing an admin or the owner. `not_a_member` (40302): the group was dismissed.", body = ErrorBody),
         (status = 404, description = "`not_found`: no such group.", body = ErrorBody),
     ))]
@@ -1046,7 +1047,7 @@ async fn remove_group_members(
     State(state): State<AppState>,
     ClientUser(device): ClientUser,
     PathParam(group_id): PathParam<String>,
-    JsonBody(request): JsonBody<wire::GroupMemberIdList>,
+    JsonBody(request): JsonBody<wire::GroupMemberRemoval>,
 ) -> ApiResult<Json<wire::RemovedGroupMembers>> {
     Ok(Json(
         state

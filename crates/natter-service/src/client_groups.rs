@@ -138,14 +138,24 @@ impl Natter {
         &self,
         uid: &Uid,
         group_id: &str,
-        request: wire::GroupMemberIdList,
+        request: wire::GroupMemberRemoval,
     ) -> Result<wire::RemovedGroupMembers> {
         let group = GroupId::parse(group_id, "groupID")?;
         let users = user_list(&request.user_id_list, "userIDList", 1)?;
         let (id, by, now_ms) = (group.clone(), uid.clone(), now_ms());
+        let banned_until_ms = match request.duration {
+            None | Some(0) => None,
+            Some(secs @ 1..=MAX_MUTE_SECS) => Some(now_ms + secs as i64 * 1000),
+            Some(secs) => {
+                return Err(Error::invalid_argument(format!(
+                    "duration: {secs} seconds; at most {MAX_MUTE_SECS}"
+                )));
+            }
+        };
         let (change, profile, audience) = self
             .write(move |db| {
-                let change = groups::remove_by_manager(db, &id, &by, &users, now_ms)?;
+                let change =
+                    groups::remove_by_manager(db, &id, &by, &users, banned_until_ms, now_ms)?;
                 let audience = audience_if(db, &id, !change.left.is_empty())?;
                 Ok((change, profiles::group_profile(db, &id)?, audience))
             })

@@ -183,6 +183,15 @@ pub(crate) fn describe(error: StoreError) -> Error {
             "memberCustomField: {uid} would have more than {limit} custom fields in group \
              \"{group}\"; remove one by setting it to \"\""
         )),
+        StoreError::BannedFromGroup {
+            uid,
+            group,
+            until_ms,
+        } => Error::permission_denied(format!(
+            "{uid} was removed from group \"{group}\" and may not join it again until {} (Unix \
+             seconds)",
+            (until_ms + 999).div_euclid(1000)
+        )),
         StoreError::GroupFull { group, limit } => Error::new(
             ErrorKind::GroupFull,
             format!(

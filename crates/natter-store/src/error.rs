@@ -121,6 +121,12 @@ pub enum StoreError {
         group: GroupId,
         limit: usize,
     },
+    #[error("{uid} was removed from group {group} and may not join it until {until_ms}")]
+    BannedFromGroup {
+        uid: Uid,
+        group: GroupId,
+        until_ms: i64,
+    },
     #[error("group {group} would have more than its {limit} members")]
     GroupFull { group: GroupId, limit: u64 },
     #[error("{uid}'s entry of {friend} would have more than {limit} custom fields")]

@@ -270,15 +270,26 @@ pub fn add_by_member(
 
 /// The owner or an admin removes members (Tencent's `deleteGroupMember`); users who are not
 /// members are passed over, and each member removed must rank below the remover. Nobody leaves
-/// by removing themself: they quit.
+/// by removing themself: they quit. With `banned_until_ms`, in an AVChatRoom group, the users
+/// named may not join it again until then.
 pub fn remove_by_manager(
     db: &dyn Db,
     group: &GroupId,
     by: &Uid,
     users: &[Uid],
+    banned_until_ms: Option<i64>,
     now_ms: i64,
 ) -> Result<MembershipChange> {
-    let (channel, _, by_standing) = authorised(db, group, by, GroupAction::RemoveMembers)?;
+    let (channel, facts, by_standing) = authorised(db, group, by, GroupAction::RemoveMembers)?;
+    if banned_until_ms.is_some() && facts.group_type != GroupType::AvChatRoom {
+        return Err(StoreError::RefusedByGroupRules(
+            natter_core::Error::invalid_argument(format!(
+                "duration: group \"{group}\" is a {} group; only an AVChatRoom group keeps the \
+                 users it removes from joining again",
+                facts.group_type.as_str()
+            )),
+        ));
+    }
     if users.contains(by) {
         return Err(StoreError::RefusedByGroupRules(
             natter_core::Error::invalid_argument(format!(
@@ -297,6 +308,15 @@ pub fn remove_by_manager(
     }
     let mut change = remove_members(db, group, users)?;
     change.tip = group_tips::write(db, group, by, Tip::KickedOut, &change.left, now_ms)?;
+    if let Some(until_ms) = banned_until_ms {
+        for uid in users {
+            db.execute(
+                "INSERT INTO group_bans (channel_id, uid, until_ms) VALUES ($1, $2, $3) \
+                 ON CONFLICT (channel_id, uid) DO UPDATE SET until_ms = $3",
+                params![channel.id, uid.as_str(), until_ms],
+            )?;
+        }
+    }
     Ok(change)
 }
 
@@ -422,6 +442,7 @@ pub fn join_by_asking(
     if standing.is_member {
         return Ok(Joining::Already);
     }
+    refuse_if_banned(db, &channel, group, uid, now_ms)?;
     if group_rules::joins_by_approval(facts) {
         let managers: Vec<Uid> = profiles::group_owner(db, group)?
             .into_iter()
@@ -465,6 +486,29 @@ pub(crate) fn admit(
     change.listed = list_for(db, group, joining, now_ms)?;
     change.tip = group_tips::write(db, group, by, Tip::Joined, joining, now_ms)?;
     Ok(Some(change))
+}
+
+/// Refuses a user whom the group's owner or an admin removed with a duration that has not
+/// passed (an AVChatRoom group's ban).
+fn refuse_if_banned(
+    db: &dyn Db,
+    channel: &Channel,
+    group: &GroupId,
+    uid: &Uid,
+    now_ms: i64,
+) -> Result<()> {
+    let until = db.query_opt(
+        "SELECT until_ms FROM group_bans WHERE channel_id = $1 AND uid = $2 AND until_ms > $3",
+        params![channel.id, uid.as_str(), now_ms],
+    )?;
+    match until {
+        Some(row) => Err(StoreError::BannedFromGroup {
+            uid: uid.clone(),
+            group: group.clone(),
+            until_ms: row.get(0)?,
+        }),
+        None => Ok(()),
+    }
 }
 
 /// Refuses `joining` more members where the group would then pass the most its creator allowed

@@ -523,6 +523,16 @@ ALTER TABLE friends ADD COLUMN custom_fields {text} NOT NULL DEFAULT '{}';
 -- language, level and role), as a JSON object; '{}' until they set one.
 ALTER TABLE users ADD COLUMN details {text} NOT NULL DEFAULT '{}';
 "#,
+    r#"
+-- Users removed from an AVChatRoom group with a duration (Tencent's deleteGroupMember), who may
+-- not join it again until `until_ms`. A row whose time has passed keeps no one out.
+CREATE TABLE group_bans (
+    channel_id {int} NOT NULL REFERENCES channels(id),
+    uid        {text} NOT NULL,
+    until_ms   {int} NOT NULL,
+    PRIMARY KEY (channel_id, uid)
+) {without_rowid};
+"#,
 ];
 
 impl Dialect {

@@ -612,6 +612,28 @@ async fn an_audio_video_room_or_a_community_is_created_by_a_user_and_run_as_a_pu
         .post("/v1/groups/live/leave", json!({}))
         .await
         .expect_error(403, 40301, "permission_denied");
+    // Removed with a duration, a user may not join again until it passes; removed without one,
+    // at once.
+    carol.post("/v1/groups/live/join", json!({})).await.ok();
+    let removed = alice
+        .post(
+            "/v1/groups/live/members/remove",
+            json!({"userIDList": ["bob"], "duration": 600}),
+        )
+        .await
+        .ok();
+    assert_eq!(removed["userIDList"], json!(["bob"]));
+    bob.post("/v1/groups/live/join", json!({}))
+        .await
+        .expect_error_naming(403, 40301, "permission_denied", "may not join it again");
+    alice
+        .post(
+            "/v1/groups/live/members/remove",
+            json!({"userIDList": ["carol"]}),
+        )
+        .await
+        .ok();
+    carol.post("/v1/groups/live/join", json!({})).await.ok();
     alice.post("/v1/groups/live/dismiss", json!({})).await.ok();
     assert_eq!(bob.get("/v1/groups/live").await.ok()["isDismissed"], true);
 
@@ -632,6 +654,14 @@ async fn an_audio_video_room_or_a_community_is_created_by_a_user_and_run_as_a_pu
     );
     let asked = carol.post("/v1/groups/town/join", json!({})).await.ok();
     assert_eq!(asked["status"], "WaitAdminApproval");
+    // Only an audio-video room keeps those it removes out.
+    alice
+        .post(
+            "/v1/groups/town/members/remove",
+            json!({"userIDList": ["bob"], "duration": 60}),
+        )
+        .await
+        .expect_error_naming(400, 40001, "invalid_argument", "duration");
 }
 
 #[tokio::test]

@@ -603,6 +603,20 @@ pub struct GroupMemberIdList {
     pub user_id_list: Vec<String>,
 }
 
+/// `POST /v1/groups/{groupID}/members/remove`: the members to remove (1–500), and in an
+/// AVChatRoom group how long they may not join it again (Tencent's `deleteGroupMember`).
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+#[schema(example = json!({"userIDList": ["carol"], "duration": 600}))]
+pub struct GroupMemberRemoval {
+    #[serde(rename = "userIDList")]
+    pub user_id_list: Vec<String>,
+    /// Seconds the removed users may not join the group again, AVChatRoom groups only (as
+    /// Tencent's); none when left out or 0.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub duration: Option<u64>,
+}
+
 /// `POST /v1/groups/{groupID}/owner`: the owner hands the group to another member (Tencent's
 /// `changeGroupOwner`).
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]

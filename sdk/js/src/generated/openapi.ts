@@ -2369,7 +2369,8 @@ export interface paths {
          * Remove group members
          * @description The owner or an admin removes members (Tencent's `deleteGroupMember`); users who are not
          *     members are passed over, and an admin removes only ordinary members. Each removed member
-         *     keeps a read-only conversation and finds a notice in `@TIM#SYSTEM`.
+         *     keeps a read-only conversation and finds a notice in `@TIM#SYSTEM`. In an AVChatRoom group,
+         *     `duration` keeps the users named from joining again for that many seconds.
          */
         post: operations["deleteGroupMember"];
         delete?: never;
@@ -4234,6 +4235,25 @@ export interface components {
              * @description The `offset` of the next page; 0 once this page is the last, as Tencent's.
              */
             offset: number;
+        };
+        /**
+         * @description `POST /v1/groups/{groupID}/members/remove`: the members to remove (1–500), and in an
+         *     AVChatRoom group how long they may not join it again (Tencent's `deleteGroupMember`).
+         * @example {
+         *       "duration": 600,
+         *       "userIDList": [
+         *         "carol"
+         *       ]
+         *     }
+         */
+        GroupMemberRemoval: {
+            userIDList: string[];
+            /**
+             * Format: int64
+             * @description Seconds the removed users may not join the group again, AVChatRoom groups only (as
+             *     Tencent's); none when left out or 0.
+             */
+            duration?: number | null;
         };
         GroupMemberSearchResult: {
             /** @description By group ID; a page holds `count` members, so a group may go on on the next page. */
@@ -6177,6 +6197,7 @@ export type GroupList = components['schemas']['GroupList'];
 export type GroupMember = components['schemas']['GroupMember'];
 export type GroupMemberIdList = components['schemas']['GroupMemberIdList'];
 export type GroupMemberList = components['schemas']['GroupMemberList'];
+export type GroupMemberRemoval = components['schemas']['GroupMemberRemoval'];
 export type GroupMemberSearchResult = components['schemas']['GroupMemberSearchResult'];
 export type GroupMemberUpdate = components['schemas']['GroupMemberUpdate'];
 export type GroupMembersFound = components['schemas']['GroupMembersFound'];
@@ -18119,7 +18140,7 @@ export interface operations {
         };
         requestBody: {
             content: {
-                "application/json": components["schemas"]["GroupMemberIdList"];
+                "application/json": components["schemas"]["GroupMemberRemoval"];
             };
         };
         responses: {
@@ -18132,7 +18153,7 @@ export interface operations {
                     "application/json": components["schemas"]["RemovedGroupMembers"];
                 };
             };
-            /** @description `invalid_argument`: an empty list, the asking user themself, or a malformed ID. */
+            /** @description `invalid_argument`: an empty list, the asking user themself, a malformed ID, or a `duration` outside an AVChatRoom group. */
             400: {
                 headers: {
                     [name: string]: unknown;
