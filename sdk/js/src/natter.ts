@@ -3408,18 +3408,22 @@ export class Natter extends TencentUnsupported {
    * (those who were not members are left out). Each keeps a read-only conversation and finds a
    * MSG_GRP_SYS_NOTICE of `operationType` 4 in `@TIM#SYSTEM`. An admin removes plain members
    * only; anyone else gets 40301; the owner naming themself 40001 (they leave with quitGroup).
-   * `reason` is accepted and not passed on (Natter's notice carries none); `duration`, Tencent's
-   * ban from an audio-video group, rejects with -2. 1–500 userIDs.
+   * `reason` is accepted and not passed on (Natter's notice carries none). `duration` (seconds),
+   * in an audio-video room only, as Tencent's: the users named may not join it again until it
+   * passes (their joinGroup rejects 40301); for another type of group it rejects 40001. 1–500
+   * userIDs.
    */
   async deleteGroupMember(options: DeleteGroupMemberOptions): Promise<ChatResponse<DeleteGroupMemberResult>> {
     checkGroupID(options?.groupID);
     const userIDList = checkUserIDList(options.userIDList);
     if (options.reason !== undefined && typeof options.reason !== 'string') throw invalidArgument('reason: must be a string');
-    if (options.duration !== undefined && options.duration !== 0) {
-      throw unsupported('deleteGroupMember({ duration })', 'Natter bans no one from a group');
+    const duration: unknown = options.duration;
+    if (duration !== undefined && !(Number.isInteger(duration) && (duration as number) >= 0)) {
+      throw invalidArgument('duration: whole seconds, 0 or more');
     }
     const reply = await this.http.post<WireRemovedGroupMembers>(groupPath(options.groupID, '/members/remove'), {
       userIDList,
+      duration: duration === 0 ? undefined : (duration as number | undefined),
     });
     this.groupListFeed.refresh(); // the group's memberCount
     await this.refreshLocal();

@@ -2054,7 +2054,10 @@ export interface DeleteGroupMemberOptions {
   userIDList: string[];
   /** Accepted and not passed on: Natter's removal notice carries no reason. */
   reason?: string;
-  /** Tencent's ban from an audio-video group: Natter bans no one, so giving one rejects (-2). */
+  /**
+   * Seconds the users may not join again, in an audio-video room only (as Tencent's); another type
+   * of group rejects 40001.
+   */
   duration?: number;
 }
 

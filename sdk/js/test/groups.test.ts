@@ -358,6 +358,10 @@ describe('work groups: members add and edit, the owner removes', () => {
         alice.chat.createGroup({ name: 'Crowded', type: TYPES.GRP_AVCHATROOM, memberList: [{ userID: uid.bob }] }),
         refusedWith(ErrorCode.INVALID_ARGUMENT, { message: /memberList/ }),
       );
+      // Tencent's kick from a room: gone, and kept out for the duration
+      const kicked = await alice.chat.deleteGroupMember({ groupID: group.groupID, userIDList: [uid.bob], reason: 'spam', duration: 60 });
+      assert.deepEqual(kicked.data.userIDList, [uid.bob]);
+      await assert.rejects(bob.chat.joinGroup({ groupID: group.groupID }), refusedWith(ErrorCode.PERMISSION_DENIED, { message: /again until/ }));
 
       const community = (await alice.chat.createGroup({ name: 'Town', type: TYPES.GRP_COMMUNITY, memberList: [{ userID: uid.bob }] })).data
         .group;
@@ -1239,7 +1243,7 @@ describe('argument errors', () => {
       await assert.rejects(chat.addGroupMember({ groupID: 'g', userIDList: tooMany }), invalid(/^userIDList: 501/));
       await assert.rejects(loose.addGroupMember!.call(chat, { userIDList: ['bob'] }), invalid(/^groupID/));
       await assert.rejects(loose.deleteGroupMember!.call(chat, { groupID: 'g', userIDList: null }), invalid(/^userIDList/));
-      await assert.rejects(chat.deleteGroupMember({ groupID: 'g', userIDList: ['bob'], duration: 60 }), unsupported(/duration/));
+      await assert.rejects(chat.deleteGroupMember({ groupID: 'g', userIDList: ['bob'], duration: -1 }), invalid(/^duration/));
       await assert.rejects(loose.updateGroupProfile!.call(chat, { groupID: 'g', name: 7 }), invalid(/^name/));
       await assert.rejects(loose.joinGroup!.call(chat, {}), invalid(/^groupID/));
       await assert.rejects(chat.dismissGroup(''), invalid(/^groupID/));
