@@ -5,6 +5,8 @@
 //! `natter_core::group_rules`, checked by the store inside each write; the app backend's own
 //! calls, and leaving, are in `groups.rs`.
 
+use std::collections::BTreeMap;
+
 use natter_core::group_rules::{GroupType, JoinOption, Role};
 use natter_core::limits::{
     MAX_GROUP_INTRODUCTION_BYTES, MAX_GROUP_MEMBER_LIMIT, MAX_GROUP_MEMBERS_PER_CALL,
@@ -77,11 +79,16 @@ impl Natter {
             Some(id) => GroupId::parse(id, "groupID")?,
             None => new_group_id(),
         };
-        let member_ids: Vec<String> = request.member_list.into_iter().map(|m| m.user_id).collect();
-        let members = user_list(&member_ids, "memberList", 0)?
+        let member_ids: Vec<String> = request
+            .member_list
+            .iter()
+            .map(|m| m.user_id.clone())
+            .collect();
+        let members: Vec<Uid> = user_list(&member_ids, "memberList", 0)?
             .into_iter()
             .filter(|member| member != uid)
             .collect();
+        let (admins, member_fields) = member_marks(&request.member_list, uid, group_type)?;
         let new = NewGroup {
             owner: uid.clone(),
             members,
@@ -93,6 +100,8 @@ impl Natter {
             join_option,
             custom_fields,
             max_member_count,
+            admins,
+            member_fields,
         };
         let (id, now_ms) = (group.clone(), now_ms());
         let (change, profile) = self
@@ -467,6 +476,46 @@ fn member_update(request: wire::GroupMemberUpdate) -> Result<MemberUpdate> {
         name_card: request.name_card,
         custom_fields,
     })
+}
+
+/// The admins and the members' custom fields a new group's `memberList` gives, its creator (the
+/// owner) passed over: a work group has no admins, and a role is `Admin` or `Member`.
+type MemberMarks = (Vec<Uid>, Vec<(Uid, BTreeMap<String, String>)>);
+
+fn member_marks(
+    list: &[wire::NewGroupMember],
+    creator: &Uid,
+    group_type: GroupType,
+) -> Result<MemberMarks> {
+    let (mut admins, mut member_fields) = (Vec::new(), Vec::new());
+    for member in list {
+        let uid = Uid::parse(&member.user_id, "memberList")?;
+        if uid == *creator {
+            continue;
+        }
+        match member.role.as_deref() {
+            None | Some("Member") => {}
+            Some("Admin") if group_type != GroupType::Work => admins.push(uid.clone()),
+            Some("Admin") => {
+                return Err(Error::invalid_argument(
+                    "memberList: a work group has no admins; start the members as Member",
+                ));
+            }
+            Some(other) => {
+                return Err(Error::invalid_argument(format!(
+                    "memberList: role {other:?} is not Admin or Member (the creator owns the group)"
+                )));
+            }
+        }
+        if let Some(fields) = &member.member_custom_field {
+            let mut fields = custom_field_map(fields.clone(), "memberCustomField")?;
+            fields.retain(|_, value| !value.is_empty());
+            if !fields.is_empty() {
+                member_fields.push((uid, fields));
+            }
+        }
+    }
+    Ok((admins, member_fields))
 }
 
 /// What a request to join, or its answer, says: at most 1 KiB, no NUL.

@@ -170,7 +170,13 @@ pub fn update(
 }
 
 /// Sets one column of the member's row, making the row if they had none.
-fn set(db: &dyn Db, channel_id: i64, uid: &Uid, column: &str, value: crate::Value) -> Result<()> {
+pub(crate) fn set(
+    db: &dyn Db,
+    channel_id: i64,
+    uid: &Uid,
+    column: &str,
+    value: crate::Value,
+) -> Result<()> {
     let sql = format!(
         "INSERT INTO group_members (channel_id, uid, {column}) VALUES ($1, $2, $3) \
          ON CONFLICT (channel_id, uid) DO UPDATE SET {column} = $3"

@@ -178,6 +178,10 @@ pub struct NewGroup {
     pub custom_fields: std::collections::BTreeMap<String, String>,
     /// The most members it may have (Tencent's `maxMemberNum`); 0: no limit.
     pub max_member_count: u64,
+    /// Members it starts with as admins (not in a work group, which has none).
+    pub admins: Vec<Uid>,
+    /// Members' custom fields from the start.
+    pub member_fields: Vec<(Uid, std::collections::BTreeMap<String, String>)>,
 }
 
 /// Creates a group for a client: the owner and the members join, and a meeting group shows new
@@ -227,6 +231,13 @@ pub fn create(
         .chain(new.members.iter().cloned())
         .collect();
     let mut change = join_all(db, &channel, group, &everyone, false)?;
+    for admin in &new.admins {
+        group_members::set(db, channel.id, admin, "is_admin", true.into())?;
+    }
+    for (uid, fields) in &new.member_fields {
+        let json = serde_json::to_string(fields).map_err(StoreError::internal)?;
+        group_members::set(db, channel.id, uid, "custom_fields", json.as_str().into())?;
+    }
     change.listed = list_for(db, group, &everyone, now_ms)?;
     Ok(change)
 }

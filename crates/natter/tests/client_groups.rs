@@ -654,6 +654,28 @@ async fn an_audio_video_room_or_a_community_is_created_by_a_user_and_run_as_a_pu
     );
     let asked = carol.post("/v1/groups/town/join", json!({})).await.ok();
     assert_eq!(asked["status"], "WaitAdminApproval");
+    // A group may start with admins and members' custom fields, but a work group has no admins.
+    alice
+        .create_group(json!({"groupID": "club2", "name": "Club", "type": "Public",
+            "memberList": [{"userID": "bob", "role": "Admin",
+                "memberCustomField": [{"key": "team", "value": "blue"}]},
+                {"userID": "carol", "role": "Member"}]}))
+        .await;
+    let listed = alice.group_members("club2").await;
+    let bobs = listed.iter().find(|m| m["userID"] == "bob").unwrap();
+    assert_eq!(
+        (&bobs["role"], &bobs["memberCustomField"]),
+        (&json!("Admin"), &json!([{"key": "team", "value": "blue"}]))
+    );
+    for (kind, role) in [("Private", "Admin"), ("Public", "Owner")] {
+        alice
+            .post(
+                "/v1/groups",
+                json!({"name": "X", "type": kind, "memberList": [{"userID": "bob", "role": role}]}),
+            )
+            .await
+            .expect_error_naming(400, 40001, "invalid_argument", "memberList");
+    }
     // Only an audio-video room keeps those it removes out.
     alice
         .post(

@@ -522,13 +522,18 @@ pub struct Group {
     pub group_custom_field: Vec<CustomField>,
 }
 
-/// A user a new group starts with (Tencent's `memberList` item; Natter has no member roles to
-/// set, so only `userID` is taken).
+/// A user a new group starts with (Tencent's `memberList` item).
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
-#[serde(deny_unknown_fields)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct NewGroupMember {
     #[serde(rename = "userID")]
     pub user_id: String,
+    /// `Member` (the default) or `Admin`; a work group has no admins.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub role: Option<String>,
+    /// Their custom fields in the group from the start (20 at most; an empty value sets nothing).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub member_custom_field: Option<Vec<CustomField>>,
 }
 
 /// `POST /v1/groups`: a user creates a group and becomes its owner (Tencent's `createGroup`).

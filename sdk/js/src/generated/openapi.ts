@@ -4834,12 +4834,13 @@ export interface components {
              */
             role?: number | null;
         };
-        /**
-         * @description A user a new group starts with (Tencent's `memberList` item; Natter has no member roles to
-         *     set, so only `userID` is taken).
-         */
+        /** @description A user a new group starts with (Tencent's `memberList` item). */
         NewGroupMember: {
             userID: string;
+            /** @description `Member` (the default) or `Admin`; a work group has no admins. */
+            role?: string | null;
+            /** @description Their custom fields in the group from the start (20 at most; an empty value sets nothing). */
+            memberCustomField?: components["schemas"]["CustomField"][] | null;
         };
         /**
          * @description What a group profile change set, by Tencent's names in the order Tencent's UI reads them
