@@ -3282,7 +3282,8 @@ export class Natter extends TencentUnsupported {
    * Only public groups and communities take a `joinOption`; one given for another type is set
    * aside, as Tencent's SDK sets it aside (the answer's `joinOption` says which applies). What
    * Natter cannot honour rejects with -2 before any request: `isSupportTopic: true` (Natter's
-   * communities have no topics), and members with a role other than `Member` or custom fields.
+   * communities have no topics). A `memberList` member may be `role` `GRP_MBR_ROLE_ADMIN` (not in a
+   * work group, which has no admins: 40001) and bring `memberCustomField`.
    * `maxMemberNum` (1 to 100,000) caps the members: adding or admitting more from a client then
    * rejects with Tencent's 10014 (`ErrorCode.GROUP_FULL_MEMBER_COUNT`), as does a `memberList`
    * that does not fit. `groupCustomField` gives the group its custom fields (at most 20; `''` values
@@ -3323,7 +3324,7 @@ export class Natter extends TencentUnsupported {
       introduction: options.introduction,
       notification: options.notification,
       joinOption: options.joinOption as string | undefined,
-      memberList: members.length > 0 ? members.map((userID) => ({ userID })) : undefined,
+      memberList: members.length > 0 ? members : undefined,
       groupCustomField,
       maxMemberNum: maxMemberNum as number | undefined,
     };
@@ -5677,7 +5678,7 @@ function isNotAMember(err: unknown): boolean {
 }
 
 /** createGroup's memberList → the userIDs; each joins as a plain member. */
-function checkNewMembers(list: unknown): string[] {
+function checkNewMembers(list: unknown): NonNullable<WireCreateGroup['memberList']> {
   if (list === undefined) return [];
   if (!Array.isArray(list)) throw invalidArgument('memberList: an array of { userID }');
   if (list.length > MAX_USERS_PER_GROUP_CALL) {
@@ -5688,19 +5689,14 @@ function checkNewMembers(list: unknown): string[] {
     if (typeof member !== 'object' || member === null || typeof member.userID !== 'string' || member.userID === '') {
       throw invalidArgument('memberList: each is { userID }, a userID');
     }
-    if (member.role !== undefined && member.role !== TYPES.GRP_MBR_ROLE_MEMBER) {
-      throw unsupported(
-        'createGroup({ memberList: [{ role }] })',
-        'everyone but its creator joins a Natter group as a Member: the owner names admins afterwards (setGroupMemberRole)',
-      );
+    if (member.role !== undefined && member.role !== TYPES.GRP_MBR_ROLE_MEMBER && member.role !== TYPES.GRP_MBR_ROLE_ADMIN) {
+      throw invalidArgument(`memberList: role ${String(member.role)} is not TYPES.GRP_MBR_ROLE_ADMIN or GRP_MBR_ROLE_MEMBER`);
     }
-    if (Array.isArray(member.memberCustomField) && member.memberCustomField.length > 0) {
-      throw unsupported(
-        'createGroup({ memberList: [{ memberCustomField }] })',
-        'a member sets their custom fields once in the group (setGroupMemberCustomField)',
-      );
-    }
-    return member.userID;
+    return {
+      userID: member.userID,
+      role: member.role as string | undefined,
+      memberCustomField: customFieldList(member.memberCustomField, 'memberCustomField'),
+    };
   });
 }
 

@@ -1978,15 +1978,12 @@ export interface InvitationModifiedData {
 export interface CreateGroupMember {
   userID: string;
   /**
-   * `GRP_MBR_ROLE_MEMBER` or left out: another role rejects (-2); the owner names admins once the
-   * group exists (setGroupMemberRole).
+   * `GRP_MBR_ROLE_MEMBER` (the default) or `GRP_MBR_ROLE_ADMIN` (not in a work group, which has no
+   * admins: 40001).
    */
   role?: string;
-  /**
-   * A non-empty list rejects (-2): a member's custom fields are set once they are in the group
-   * (setGroupMemberCustomField).
-   */
-  memberCustomField?: any[];
+  /** The member's custom fields in the group from the start (`''` values set nothing). */
+  memberCustomField?: CustomField[];
 }
 
 /** createGroup's options (Tencent's CREATE_GROUP_OPTIONS). */

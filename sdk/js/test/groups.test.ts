@@ -161,7 +161,7 @@ describe('createGroup', () => {
     }
   });
 
-  test('a given ID and profile; only userID is sent for each member; a taken ID is 40901', async () => {
+  test('a given ID and profile; each member sent with its role and custom fields; a taken ID is 40901', async () => {
     const { alice, uid, done } = await liveUsers(server, 'alice', 'bob');
     const spy = spyFetch();
     const chat = newChat(server, { fetch: spy.fetch });
@@ -183,7 +183,7 @@ describe('createGroup', () => {
       );
       assert.equal(data.group.joinOption, TYPES.JOIN_OPTIONS_NEED_PERMISSION, "a public group's default");
       const sent = spy.calls.find((c) => c.method === 'POST' && c.url.endsWith('/v1/groups'));
-      assert.deepEqual(JSON.parse(sent!.body!).memberList, [{ userID: uid.bob }]);
+      assert.deepEqual(JSON.parse(sent!.body!).memberList, [{ userID: uid.bob, role: TYPES.GRP_MBR_ROLE_MEMBER, memberCustomField: [] }]);
 
       await assert.rejects(alice.chat.createGroup({ groupID, name: 'Again' }), refusedWith(ErrorCode.CONFLICT));
       await assert.rejects(
@@ -363,8 +363,19 @@ describe('work groups: members add and edit, the owner removes', () => {
       assert.deepEqual(kicked.data.userIDList, [uid.bob]);
       await assert.rejects(bob.chat.joinGroup({ groupID: group.groupID }), refusedWith(ErrorCode.PERMISSION_DENIED, { message: /again until/ }));
 
-      const community = (await alice.chat.createGroup({ name: 'Town', type: TYPES.GRP_COMMUNITY, memberList: [{ userID: uid.bob }] })).data
-        .group;
+      const community = (
+        await alice.chat.createGroup({
+          name: 'Town',
+          type: TYPES.GRP_COMMUNITY,
+          memberList: [{ userID: uid.bob, role: TYPES.GRP_MBR_ROLE_ADMIN, memberCustomField: [{ key: 'team', value: 'blue' }] }],
+        })
+      ).data.group;
+      const [bobInTown] = (await alice.chat.getGroupMemberProfile({ groupID: community.groupID, userIDList: [uid.bob] })).data.memberList;
+      assert.deepEqual(
+        [bobInTown?.role, bobInTown?.memberCustomField],
+        [TYPES.GRP_MBR_ROLE_ADMIN, [{ key: 'team', value: 'blue' }]],
+        'a member may start as an admin, with custom fields',
+      );
       assert.deepEqual(
         [community.type, community.memberCount, community.joinOption],
         [TYPES.GRP_COMMUNITY, 2, TYPES.JOIN_OPTIONS_NEED_PERMISSION],
@@ -1233,8 +1244,8 @@ describe('argument errors', () => {
       await assert.rejects(loose.updateGroupProfile!.call(chat, { groupID: 'g', groupCustomField: [{ key: 'k', value: 1 }] }), invalid(/^groupCustomField/));
       await assert.rejects(loose.getGroupProfile!.call(chat, { groupID: 'g', groupCustomFieldFilter: 'k' }), invalid(/^groupCustomFieldFilter/));
       await assert.rejects(
-        chat.createGroup({ name: 'x', memberList: [{ userID: 'bob', role: TYPES.GRP_MBR_ROLE_ADMIN }] }),
-        unsupported(/role/),
+        chat.createGroup({ name: 'x', memberList: [{ userID: 'bob', role: TYPES.GRP_MBR_ROLE_OWNER }] }),
+        invalid(/^memberList: role/),
       );
 
       await assert.rejects(loose.addGroupMember!.call(chat, { groupID: 'g', userIDList: 'bob' }), invalid(/^userIDList/));
