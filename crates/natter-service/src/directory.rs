@@ -3,9 +3,10 @@
 //! what the store finds (`natter_store::directory`).
 
 use natter_core::group_rules::GroupType;
+use natter_core::profile::Gender;
 use natter_core::wire::{self, DirectorySearch};
 use natter_core::{Error, GroupId, Result, Uid};
-use natter_store::directory::{self, Window, Words};
+use natter_store::directory::{self, UserFilters, Window, Words};
 
 use crate::search::words;
 use crate::{Natter, present};
@@ -30,8 +31,24 @@ impl Natter {
             }
         }
         let (words, window) = checked(&request)?;
+        let filters = UserFilters {
+            gender: match request.user_gender_type {
+                None => None,
+                Some(Gender::Unknown) => {
+                    return Err(Error::invalid_argument(
+                        "userGenderType: Gender_Type_Female or Gender_Type_Male; leave it out for \
+                         any",
+                    ));
+                }
+                gender => gender,
+            },
+            birthdays: match (request.mini_birthday, request.max_birthday) {
+                (None, None) => None,
+                (first, last) => Some((first.unwrap_or(0), last.unwrap_or(u32::MAX))),
+            },
+        };
         let found = self
-            .read(move |db| directory::users(db, &words, window))
+            .read(move |db| directory::users(db, &words, filters, window))
             .await?;
         Ok(wire::UserSearchResult {
             cursor: next_cursor(window, found.page.len(), found.total),
@@ -51,6 +68,7 @@ impl Natter {
                 "groupIDList: a search of groups finds them by keywordList",
             ));
         }
+        refuse_user_filters(&request)?;
         let (words, window) = checked(&request)?;
         let types = group_types(request.group_type_list.as_deref())?;
         let searcher = uid.clone();
@@ -75,6 +93,7 @@ impl Natter {
         uid: &Uid,
         request: DirectorySearch,
     ) -> Result<wire::GroupMemberSearchResult> {
+        refuse_user_filters(&request)?;
         let (words, window) = checked(&request)?;
         let types = group_types(request.group_type_list.as_deref())?;
         let only = match &request.group_id_list {
@@ -129,6 +148,22 @@ impl Natter {
 }
 
 /// The words (1–5 of them: a search of people and groups needs words) and the page asked for.
+/// Refuses a search of groups or members that names what only users have.
+fn refuse_user_filters(request: &DirectorySearch) -> Result<()> {
+    for (given, field) in [
+        (request.user_gender_type.is_some(), "userGenderType"),
+        (request.mini_birthday.is_some(), "miniBirthday"),
+        (request.max_birthday.is_some(), "maxBirthday"),
+    ] {
+        if given {
+            return Err(Error::invalid_argument(format!(
+                "{field}: only a search of users narrows by it"
+            )));
+        }
+    }
+    Ok(())
+}
+
 fn checked(request: &DirectorySearch) -> Result<(Words, Window)> {
     if request.keyword_list.is_empty() {
         return Err(Error::invalid_argument(

@@ -6,9 +6,10 @@
 //! groups. AVChatRoom groups are never searched, as Tencent's.
 
 use natter_core::group_rules::GroupType;
+use natter_core::profile::Gender;
 use natter_core::{ChannelKind, GroupId, Uid};
 
-use crate::db::Value;
+use crate::db::{Dialect, Value};
 use crate::profiles::{GROUP_COLUMNS, profile_columns, read_group, read_profile};
 use crate::search::like_escaped;
 use crate::{Db, GroupProfile, Result, UserProfile};
@@ -45,11 +46,57 @@ pub struct FoundMember {
     pub name_card: String,
 }
 
-/// Users whose nick holds a word, or whose uid is one.
-pub fn users(db: &dyn Db, words: &Words, window: Window) -> Result<Matches<UserProfile>> {
+/// What else a user must be to be found (Tencent's `userGenderType`, `miniBirthday` and
+/// `maxBirthday`): each `None` narrows nothing.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct UserFilters {
+    pub gender: Option<Gender>,
+    /// Birthdays from the first to the second, both included, as users wrote them.
+    pub birthdays: Option<(u32, u32)>,
+}
+
+impl UserFilters {
+    /// The conditions, in `dialect`'s words, over the profile's JSON `u.details` (a field a user
+    /// never set reads as its empty value). The values are written into the text: a gender is
+    /// one of three names, a birthday a number.
+    fn sql(self, dialect: Dialect) -> String {
+        let field = |name: &str| match dialect {
+            Dialect::Sqlite => format!("json_extract(u.details, '$.{name}')"),
+            Dialect::Postgres => format!("(u.details::jsonb ->> '{name}')"),
+        };
+        let mut conditions = String::new();
+        if let Some(gender) = self.gender {
+            let name = serde_json::to_value(gender).unwrap_or_default();
+            let name = name.as_str().unwrap_or_default();
+            conditions.push_str(&format!(
+                " AND COALESCE({}, 'Gender_Type_Unknown') = '{name}'",
+                field("gender")
+            ));
+        }
+        if let Some((first, last)) = self.birthdays {
+            let birthday = match dialect {
+                Dialect::Sqlite => field("birthday"),
+                Dialect::Postgres => format!("{}::BIGINT", field("birthday")),
+            };
+            conditions.push_str(&format!(
+                " AND COALESCE({birthday}, 0) BETWEEN {first} AND {last}"
+            ));
+        }
+        conditions
+    }
+}
+
+/// Users whose nick holds a word, or whose uid is one, and who pass `filters`.
+pub fn users(
+    db: &dyn Db,
+    words: &Words,
+    filters: UserFilters,
+    window: Window,
+) -> Result<Matches<UserProfile>> {
     let mut query = Query::default();
     let matching = query.words(words, &["u.nick"], "u.uid");
-    let from = format!("users u WHERE {matching}");
+    let filtered = filters.sql(db.dialect());
+    let from = format!("users u WHERE ({matching}){filtered}");
     let total = query.count(db, &from)?;
     let page = query.page(
         db,

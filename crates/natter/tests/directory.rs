@@ -70,6 +70,48 @@ async fn users_are_found_by_a_word_of_their_nick_or_their_whole_id_a_page_at_a_t
     // A word with LIKE's wildcards is taken literally.
     let literal = search(&bob, "users", json!({"keywordList": ["%"]})).await;
     assert_eq!(literal["totalCount"], 0);
+
+    // Tencent's narrowing by gender and birthday, over what users set in their profiles (a
+    // user who set none has neither).
+    ann.post(
+        "/v1/profile",
+        json!({"gender": "Gender_Type_Female", "birthday": 19_900_512}),
+    )
+    .await
+    .ok();
+    cat.post(
+        "/v1/profile",
+        json!({"gender": "Gender_Type_Male", "birthday": 20_010_101}),
+    )
+    .await
+    .ok();
+    let narrowed = |filters: Value| {
+        let mut body = json!({"keywordList": ["archer"]});
+        body.as_object_mut()
+            .unwrap()
+            .extend(filters.as_object().unwrap().clone());
+        let bob = bob.clone();
+        async move {
+            ids(
+                &search(&bob, "users", body).await["searchResultList"],
+                "userID",
+            )
+        }
+    };
+    assert_eq!(
+        narrowed(json!({"userGenderType": "Gender_Type_Female"})).await,
+        ["ann"]
+    );
+    assert_eq!(narrowed(json!({"maxBirthday": 20_000_101})).await, ["ann"]);
+    assert_eq!(narrowed(json!({"miniBirthday": 20_000_101})).await, ["cat"]);
+    assert_eq!(
+        narrowed(
+            json!({"userGenderType": "Gender_Type_Male", "miniBirthday": 0,
+            "maxBirthday": 20_000_101})
+        )
+        .await,
+        Vec::<String>::new()
+    );
 }
 
 #[tokio::test]
@@ -172,6 +214,18 @@ async fn bad_searches_are_refused_naming_the_field() {
         }
     };
     refused(json!({"keywordList": []}), "users", "keywordList").await;
+    refused(
+        json!({"keywordList": ["a"], "userGenderType": "Gender_Type_Unknown"}),
+        "users",
+        "userGenderType",
+    )
+    .await;
+    refused(
+        json!({"keywordList": ["a"], "miniBirthday": 1}),
+        "groups",
+        "miniBirthday",
+    )
+    .await;
     refused(
         json!({"keywordList": ["a", "b", "c", "d", "e", "f"]}),
         "users",

@@ -23,6 +23,17 @@ pub struct DirectorySearch {
     /// Members only: only these of the user's groups (1–100 IDs); all of them when left out.
     #[serde(rename = "groupIDList", default)]
     pub group_id_list: Option<Vec<String>>,
+    /// Users only: only users of this gender, `Gender_Type_Female` or `Gender_Type_Male`.
+    #[serde(default)]
+    pub user_gender_type: Option<crate::profile::Gender>,
+    /// Users only: only users whose birthday, as they wrote it, is at least this (0 when left
+    /// out while `maxBirthday` is given).
+    #[serde(default)]
+    pub mini_birthday: Option<u32>,
+    /// Users only: only users whose birthday is at most this (4,294,967,295 when left out while
+    /// `miniBirthday` is given).
+    #[serde(default)]
+    pub max_birthday: Option<u32>,
     /// Where the page starts: the `cursor` of the page before; none for the first.
     #[serde(default)]
     pub cursor: Option<String>,

@@ -3702,6 +3702,19 @@ export interface components {
             groupTypeList?: string[] | null;
             /** @description Members only: only these of the user's groups (1–100 IDs); all of them when left out. */
             groupIDList?: string[] | null;
+            userGenderType?: components["schemas"]["Gender"] | null;
+            /**
+             * Format: int32
+             * @description Users only: only users whose birthday, as they wrote it, is at least this (0 when left
+             *     out while `maxBirthday` is given).
+             */
+            miniBirthday?: number | null;
+            /**
+             * Format: int32
+             * @description Users only: only users whose birthday is at most this (4,294,967,295 when left out while
+             *     `miniBirthday` is given).
+             */
+            maxBirthday?: number | null;
             /** @description Where the page starts: the `cursor` of the page before; none for the first. */
             cursor?: string | null;
             /**
