@@ -11,7 +11,7 @@
  * `cursor` of a page is where the next starts.
  */
 import { TYPES } from './constants.js';
-import { invalidArgument, unsupported } from './errors.js';
+import { invalidArgument } from './errors.js';
 import { checkKeywordList, checkMatchType, stringList, unavailableSearch } from './search.js';
 import type {
   SearchCloudGroupMembersOptions,
@@ -47,11 +47,18 @@ const SEARCHABLE_GROUP_TYPES: ReadonlySet<unknown> = new Set([
   TYPES.GRP_COMMUNITY,
 ]);
 
-/**
- * What Tencent's user search also filters by and Natter's profiles do not have: a gender and a
- * birthday. Given, they reject with -2 rather than find users as if they were not.
- */
-const UNKEPT_USER_OPTIONS = ['userGenderType', 'miniBirthday', 'maxBirthday'] as const;
+/** The genders a user search narrows to (`userGenderType`), as Tencent's typings name them. */
+const SEARCHABLE_GENDERS: ReadonlySet<unknown> = new Set([TYPES.GENDER_FEMALE, TYPES.GENDER_MALE]);
+
+/** A birthday bound of a user search: a whole number within uint32, as profiles keep them. */
+function birthdayBound(value: unknown, field: string, call: string): number | undefined {
+  if (value === undefined) return undefined;
+  const bound = typeof value === 'number' ? Math.trunc(value) : NaN;
+  if (!(bound >= 0 && bound <= 0xffff_ffff)) {
+    throw invalidArgument(`${call}: ${field}: a birthday as users write it, 0 to 4294967295`);
+  }
+  return bound;
+}
 
 type AnySearchOptions = Partial<SearchCloudUsersOptions & SearchCloudGroupMembersOptions>;
 
@@ -63,8 +70,9 @@ type AnySearchOptions = Partial<SearchCloudUsersOptions & SearchCloudGroupMember
  * `count` that is no number from 1 to 100 (a fraction taken whole, as Tencent's `parseInt`); a
  * `cursor` that is no string; a `groupTypeList` naming another type than Tencent's four
  * (`GRP_WORK`, `GRP_PUBLIC`, `GRP_MEETING`, `GRP_COMMUNITY`); a `groupIDList` of anything but
- * group IDs, or of more than 100. The user search's `userGenderType`, `miniBirthday` and
- * `maxBirthday` reject with -2: Natter's user search does not filter by them. Options another
+ * group IDs, or of more than 100; a user search's `userGenderType` other than
+ * `TYPES.GENDER_FEMALE` and `GENDER_MALE`, or a `miniBirthday` or `maxBirthday` that is no whole
+ * number within uint32 (a fraction taken whole, as Tencent's `parseInt`). Options another
  * search takes (a user search's `groupTypeList`, a group search's `groupIDList`) are not sent, as
  * Tencent's server does not read them; `[]` lists are left out (no narrowing), as Tencent's.
  */
@@ -73,12 +81,6 @@ export function directoryRequest(call: DirectorySearchCall, options: unknown): W
     throw invalidArgument(`${call}: options { keywordList, keywordListMatchType?, count?, cursor?, … } required`);
   }
   const o = options as AnySearchOptions;
-  if (call === 'searchCloudUsers') {
-    const unkept = UNKEPT_USER_OPTIONS.filter((name) => o[name] !== undefined);
-    if (unkept.length > 0) {
-      throw unsupported(`${call}(${unkept.join(', ')})`, "Natter's user search does not filter by gender or birthday");
-    }
-  }
   const keywordList = checkKeywordList(o.keywordList, call);
   if (keywordList.length === 0) throw invalidArgument(`${call}: keywordList: 1 to 5 words to look for`);
   const body: WireDirectorySearch = { keywordList };
@@ -90,7 +92,18 @@ export function directoryRequest(call: DirectorySearchCall, options: unknown): W
   if (typeof cursor !== 'string') throw invalidArgument(`${call}: cursor: the cursor of the page before`);
   if (cursor !== '') body.cursor = cursor;
 
-  if (call !== 'searchCloudUsers') {
+  if (call === 'searchCloudUsers') {
+    if (o.userGenderType !== undefined) {
+      if (!SEARCHABLE_GENDERS.has(o.userGenderType)) {
+        throw invalidArgument(`${call}: userGenderType: TYPES.GENDER_FEMALE or TYPES.GENDER_MALE`);
+      }
+      body.userGenderType = o.userGenderType as NonNullable<WireDirectorySearch['userGenderType']>;
+    }
+    const miniBirthday = birthdayBound(o.miniBirthday, 'miniBirthday', call);
+    const maxBirthday = birthdayBound(o.maxBirthday, 'maxBirthday', call);
+    if (miniBirthday !== undefined) body.miniBirthday = miniBirthday;
+    if (maxBirthday !== undefined) body.maxBirthday = maxBirthday;
+  } else {
     const groupTypeList = stringList(o.groupTypeList, 'groupTypeList', Infinity, call);
     const unsearched = groupTypeList.find((type) => !SEARCHABLE_GROUP_TYPES.has(type));
     if (unsearched !== undefined) {

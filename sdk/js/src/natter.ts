@@ -1030,7 +1030,7 @@ export class Natter extends TencentUnsupported {
    * `'relationship-module'` (friends, friend requests and friend groups), `'cloud-search-module'`
    * (the searches of messages, users, groups and members; Tencent's full SDK has every module),
    * `'follow-module'` and `'signaling-module'` (invitations), and `false` for every other module
-   * (Natter has no communities);
+   * (Natter's communities have no topics);
    * `isCommercialAbilityEnabled` resolves `{ enabled: true }` when every feature bit asked is one
    * Natter has, as Tencent's tells of those bought: user status (2^7, Tencent's `USER_STATUS`:
    * setSelfStatus, getUserStatus, subscribeUserStatus), message extensions (2^13, `MSG_EXT`),
@@ -5225,8 +5225,8 @@ export class Natter extends TencentUnsupported {
    * `keywordListMatchType: 'and'`) or whose userID is one, by userID, `count` a page (1–100,
    * default 20), each a Profile as getUserProfile gives it. Any user finds any user. `cursor`
    * (pass it back for the next page) is `''` on the last page; `totalCount` counts every user
-   * found. `userGenderType`, `miniBirthday` and `maxBirthday` reject with -2 (Natter's user search
-   * does not filter by them). Bad options reject with 40001 before any request (see directory.ts), as
+   * found. `userGenderType` (`TYPES.GENDER_FEMALE` or `GENDER_MALE`), `miniBirthday` and
+   * `maxBirthday` narrow it by what users set with updateMyProfile, as Tencent's. Bad options reject with 40001 before any request (see directory.ts), as
    * Tencent's throws "Params validate failed"; a server without this search with Tencent's 60020.
    */
   async searchCloudUsers(options: SearchCloudUsersOptions): Promise<ChatResponse<SearchCloudUsersResult>> {

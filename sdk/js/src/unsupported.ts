@@ -17,11 +17,11 @@ export const UNSUPPORTED_CALLS = {
   // groups
   markGroupMemberList: 'Natter has no member marks',
   // communities and topics
-  getJoinedCommunityList: 'Natter has no communities',
-  createTopicInCommunity: 'Natter has no communities',
-  deleteTopicFromCommunity: 'Natter has no communities',
-  updateTopicProfile: 'Natter has no communities',
-  getTopicList: 'Natter has no communities',
+  getJoinedCommunityList: "Natter's communities have no topics",
+  createTopicInCommunity: "Natter's communities have no topics",
+  deleteTopicFromCommunity: "Natter's communities have no topics",
+  updateTopicProfile: "Natter's communities have no topics",
+  getTopicList: "Natter's communities have no topics",
 } as const;
 
 /**

@@ -109,29 +109,39 @@ describe('searchCloudUsers', () => {
     }
   });
 
-  test("Tencent's gender and birthday filters reject with -2 naming them: Natter's profiles have neither", async () => {
-    const uid = await users({ alice: '' });
-    const alice = await spied(uid.alice);
+  test("Tencent's gender and birthday filters narrow the users found, by what they set in their profiles", async () => {
+    const w = word();
+    const uid = await users({ ann: `Ann ${w}`, cat: `Cat ${w}`, dan: `Dan ${w}` });
+    const ann = await spied(uid.ann);
+    const cat = await spied(uid.cat);
     try {
-      const w = word();
-      const unkept: [SearchCloudUsersOptions, RegExp][] = [
-        [{ keywordList: [w], userGenderType: TencentCloudChat.TYPES.GENDER_MALE }, /searchCloudUsers\(userGenderType\)/],
-        [{ keywordList: [w], miniBirthday: 0 }, /searchCloudUsers\(miniBirthday\)/],
-        [{ keywordList: [w], miniBirthday: 19900101, maxBirthday: 20001231 }, /searchCloudUsers\(miniBirthday, maxBirthday\)/],
+      await ann.chat.updateMyProfile({ gender: TencentCloudChat.TYPES.GENDER_FEMALE, birthday: 19900512 });
+      await cat.chat.updateMyProfile({ gender: TencentCloudChat.TYPES.GENDER_MALE, birthday: 20010101 });
+      const found = async (options: Omit<SearchCloudUsersOptions, 'keywordList'>) =>
+        (await ann.chat.searchCloudUsers({ keywordList: [w], ...options })).data.searchResultList.map((p) => p.userID);
+      // Tencent's documented sample: a gender and a birthday range
+      assert.deepEqual(await found({ userGenderType: TencentCloudChat.TYPES.GENDER_MALE, miniBirthday: 0, maxBirthday: 20020101 }), [uid.cat]);
+      assert.deepEqual(await found({ userGenderType: TencentCloudChat.TYPES.GENDER_FEMALE }), [uid.ann]);
+      assert.deepEqual(await found({ maxBirthday: 20000101 }), [uid.ann, uid.dan], 'dan set no birthday: 0, within a range from 0');
+      assert.deepEqual(await found({ miniBirthday: 20000101 }), [uid.cat], 'only miniBirthday given: to 4294967295');
+      const sent = searches(ann.calls, '/v1/search/users').at(-1);
+      assert.deepEqual([sent?.miniBirthday, sent?.maxBirthday], [20000101, undefined], 'sent as given');
+
+      const refused: [SearchCloudUsersOptions, RegExp][] = [
+        [{ keywordList: [w], userGenderType: TencentCloudChat.TYPES.GENDER_UNKNOWN as never }, /userGenderType/],
+        [{ keywordList: [w], miniBirthday: -1 }, /miniBirthday/],
+        [{ keywordList: [w], maxBirthday: '20000101' as never }, /maxBirthday/],
       ];
-      for (const [options, named] of unkept) {
-        await assert.rejects(alice.chat.searchCloudUsers(options), (err: unknown) => {
+      for (const [options, named] of refused) {
+        await assert.rejects(ann.chat.searchCloudUsers(options), (err: unknown) => {
           assert.ok(err instanceof NatterError);
-          assert.equal(err.code, ErrorCode.UNSUPPORTED);
-          assert.equal(err.error, 'unsupported');
+          assert.equal(err.code, ErrorCode.INVALID_ARGUMENT);
           assert.match(err.message, named);
-          assert.match(err.message, /not supported by Natter \(Natter's user search does not filter by gender or birthday\)/);
           return true;
         });
       }
-      assert.deepEqual(searches(alice.calls, '/v1/search/users'), [], 'no request');
     } finally {
-      await closeAll(alice.chat);
+      await closeAll(ann.chat, cat.chat);
     }
   });
 });

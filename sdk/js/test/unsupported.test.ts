@@ -230,7 +230,7 @@ describe('unsupported calls', () => {
     assert.equal(chat.callExperimentalAPI('canIUseModule', 'cloud-search-module'), true, 'the cloud searches');
     assert.equal(chat.callExperimentalAPI('canIUseModule', 'follow-module'), true, 'following');
     assert.equal(chat.callExperimentalAPI('canIUseModule', 'signaling-module'), true, 'signalling');
-    assert.equal(chat.callExperimentalAPI('canIUseModule', 'community-module'), false, 'no communities');
+    assert.equal(chat.callExperimentalAPI('canIUseModule', 'community-module'), false, 'no topics in communities');
     for (const feature of [2 ** 5, 2 ** 7, 2 ** 38, 2 ** 39, 2 ** 40, 2 ** 48]) {
       // what TUIKit's engine asks at every login, each with `.then` and no `.catch`: user
       // status (2^7), the cloud search plugin (2^40) and reactions (2^48, its enabledEmojiPlugin)
