@@ -15,6 +15,10 @@ pub enum RemindType {
     AcceptNotNotify = 1,
     /// Messages are not pushed; they do not count in the unread total either.
     Discard = 2,
+    /// A group muted but for mentions (Tencent's `NOT_RECEIVE_OFFLINE_PUSH_EXCEPT_AT`): messages
+    /// arrive, do not count in the unread total, and notify offline devices only when they
+    /// mention the user or everyone.
+    AcceptNotNotifyExceptAt = 3,
 }
 
 impl RemindType {
@@ -22,6 +26,7 @@ impl RemindType {
         match code {
             1 => Self::AcceptNotNotify,
             2 => Self::Discard,
+            3 => Self::AcceptNotNotifyExceptAt,
             _ => Self::AcceptAndNotify,
         }
     }
@@ -35,13 +40,29 @@ impl RemindType {
             Self::AcceptAndNotify => "AcceptAndNotify",
             Self::AcceptNotNotify => "AcceptNotNotify",
             Self::Discard => "Discard",
+            Self::AcceptNotNotifyExceptAt => "AcceptNotNotifyExceptAt",
         }
     }
 
+    pub const ALL: [Self; 4] = [
+        Self::AcceptAndNotify,
+        Self::AcceptNotNotify,
+        Self::Discard,
+        Self::AcceptNotNotifyExceptAt,
+    ];
+
     pub fn from_name(name: &str) -> Option<Self> {
-        [Self::AcceptAndNotify, Self::AcceptNotNotify, Self::Discard]
-            .into_iter()
-            .find(|remind| remind.name() == name)
+        Self::ALL.into_iter().find(|remind| remind.name() == name)
+    }
+
+    /// Whether an offline device of the user is told of a message, which `mentions_user` when it
+    /// names them or everyone.
+    pub fn notifies_offline(self, mentions_user: bool) -> bool {
+        match self {
+            Self::AcceptAndNotify => true,
+            Self::AcceptNotNotifyExceptAt => mentions_user,
+            Self::AcceptNotNotify | Self::Discard => false,
+        }
     }
 
     /// Whether this conversation's unread messages count in the user's total.

@@ -59,17 +59,19 @@ impl std::fmt::Display for EventKind {
 }
 
 /// Who a new message should be pushed to: the members other than its sender who have no
-/// online device and have not muted the conversation (`AcceptNotNotify` and `Discard` both
-/// mean "do not notify me"). In the order given.
+/// online device and whose remind type lets it notify them ([`RemindType::notifies_offline`]:
+/// `AcceptNotNotify` and `Discard` mean "do not notify me", `AcceptNotNotifyExceptAt` "only of
+/// mentions"). In the order given.
 pub fn offline_recipients<'a>(
     sender: &str,
     members: impl IntoIterator<Item = (&'a Uid, RemindType)>,
+    is_mentioned: impl Fn(&Uid) -> bool,
     is_online: impl Fn(&Uid) -> bool,
 ) -> Vec<Uid> {
     members
         .into_iter()
         .filter(|(uid, remind)| {
-            uid.as_str() != sender && *remind == RemindType::AcceptAndNotify && !is_online(uid)
+            uid.as_str() != sender && remind.notifies_offline(is_mentioned(uid)) && !is_online(uid)
         })
         .map(|(uid, _)| uid.clone())
         .collect()
@@ -123,25 +125,24 @@ mod tests {
 
     #[test]
     fn a_push_is_for_offline_members_who_did_not_mute() {
-        let (alice, bob, carol, dave, erin) = (
-            uid("alice"),
-            uid("bob"),
-            uid("carol"),
-            uid("dave"),
-            uid("erin"),
-        );
+        let [alice, bob, carol, dave, erin, fay, gus] =
+            ["alice", "bob", "carol", "dave", "erin", "fay", "gus"].map(uid);
         let members = [
             (&alice, RemindType::AcceptAndNotify),
             (&bob, RemindType::AcceptAndNotify),
             (&carol, RemindType::AcceptNotNotify),
             (&dave, RemindType::Discard),
             (&erin, RemindType::AcceptAndNotify),
+            (&fay, RemindType::AcceptNotNotifyExceptAt),
+            (&gus, RemindType::AcceptNotNotifyExceptAt),
         ];
         let online = |uid: &Uid| uid.as_str() == "erin";
+        let mentioned = |uid: &Uid| ["carol", "fay"].contains(&uid.as_str());
         assert_eq!(
-            offline_recipients("alice", members, online),
-            [bob],
-            "not the sender, not the muted, not the online"
+            offline_recipients("alice", members, mentioned, online),
+            [bob, fay],
+            "not the sender, not the muted (a mention lets through only those muted but for \
+             mentions), not the online"
         );
     }
 

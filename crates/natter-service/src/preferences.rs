@@ -74,8 +74,8 @@ impl Natter {
         Ok(given)
     }
 
-    /// Sets how conversations notify; muted ones (`AcceptNotNotify`, `Discard`) leave the
-    /// unread total.
+    /// Sets how conversations notify; muted ones (`AcceptNotNotify`, `Discard`, and
+    /// `AcceptNotNotifyExceptAt`, groups only) leave the unread total.
     pub async fn set_remind_type(
         &self,
         uid: &Uid,
@@ -85,10 +85,20 @@ impl Natter {
         let remind = RemindType::from_name(remind_type).ok_or_else(|| {
             Error::invalid_argument(format!(
                 "messageRemindType: {remind_type:?} is not one of AcceptAndNotify, \
-                 AcceptNotNotify, Discard"
+                 AcceptNotNotify, Discard, AcceptNotNotifyExceptAt"
             ))
         })?;
         let (given, parsed) = parse_conversation_list(conversation_ids, "conversationIDList")?;
+        if remind == RemindType::AcceptNotNotifyExceptAt
+            && let Some(other) = parsed
+                .iter()
+                .find(|id| !matches!(id, ConversationId::Group(_)))
+        {
+            return Err(Error::invalid_argument(format!(
+                "messageRemindType: AcceptNotNotifyExceptAt is for group conversations, whose \
+                 messages mention members; {other} is not one"
+            )));
+        }
         self.update(uid, parsed, Change::Remind(remind)).await?;
         Ok(given)
     }

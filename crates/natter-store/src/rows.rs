@@ -140,18 +140,14 @@ fn recount_unread_total(db: &dyn Db, uid: &Uid) -> Result<u64> {
     let sql = format!(
         "UPDATE users SET unread_total = {greatest}(0, CAST(COALESCE((SELECT SUM({count}) \
          FROM conversations c JOIN channels ch ON ch.id = c.channel_id \
-         WHERE c.uid = $1 AND c.listed = 1 AND c.archived = 0 AND c.remind NOT IN ($2, $3)), 0) \
+         WHERE c.uid = $1 AND c.listed = 1 AND c.archived = 0 AND c.remind = $2), 0) \
          AS BIGINT)) WHERE uid = $1 RETURNING unread_total",
         greatest = db.dialect().greatest(),
         count = unread_count_sql(db.dialect()),
     );
     db.query_one(
         &sql,
-        params![
-            uid.as_str(),
-            RemindType::AcceptNotNotify.code(),
-            RemindType::Discard.code()
-        ],
+        params![uid.as_str(), RemindType::AcceptAndNotify.code()],
     )?
     .get(0)
 }

@@ -629,6 +629,41 @@ async fn msg_offline_lists_exactly_the_offline_members_who_did_not_mute_or_go_qu
         )
         .await;
 
+    // Muted but for mentions (Tencent's NOT_RECEIVE_OFFLINE_PUSH_EXCEPT_AT): dave is pushed a
+    // message that names him, and one to everyone, and no other.
+    users["dave"]
+        .post(
+            "/v1/conversations/remindType",
+            json!({"conversationIDList": ["GROUPcrew"], "messageRemindType": "AcceptNotNotifyExceptAt"}),
+        )
+        .await
+        .ok();
+    let mention = |whom: &str| {
+        json!({"conversationID": "GROUPcrew", "type": "TIMTextElem",
+            "payload": {"text": "look", "atUserList": [whom]}})
+    };
+    for (body, pushed) in [
+        (mention("dave"), json!(["alice", "dave", "grace"])),
+        (
+            mention("__kImSDK_MesssageAtALL__"),
+            json!(["alice", "dave", "grace"]),
+        ),
+        (mention("alice"), json!(["alice", "grace"])),
+    ] {
+        let message = users["bob"].post("/v1/messages", body).await.ok()["message"].clone();
+        let offline = receiver
+            .message_event("msg.offline", message["messageID"].as_str().unwrap())
+            .await;
+        assert_eq!(offline["to_uids"], pushed);
+    }
+    users["dave"]
+        .post(
+            "/v1/conversations/remindType",
+            json!({"conversationIDList": ["C2Calice"], "messageRemindType": "AcceptNotNotifyExceptAt"}),
+        )
+        .await
+        .expect_error_naming(400, 40001, "invalid_argument", "C2Calice");
+
     // A message to someone online makes no msg.offline at all.
     let message = send(&users["alice"], "C2Cbob", "hi").await;
     receiver

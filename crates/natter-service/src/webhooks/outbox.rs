@@ -5,6 +5,8 @@ use std::sync::Arc;
 
 use base64::Engine;
 use base64::engine::general_purpose::STANDARD as BASE64;
+use natter_core::mention;
+use natter_core::rules::RemindType;
 use natter_core::webhook::{self, EventKind};
 use natter_core::wire::{
     DeletionEvent, MessageHeader, OfflineMessage, PushText, ServerMessage, WebhookMessage,
@@ -116,21 +118,36 @@ impl Outbox {
                 .map(|(uid, view)| (uid, view.state.prefs.remind))
         };
         let sender = sent.message.from.as_str();
+        // Read only where a member is muted but for mentions: most sends have none.
+        let muted_but_for_mentions =
+            members().any(|(_, remind)| remind == RemindType::AcceptNotNotifyExceptAt);
+        let mentions = if muted_but_for_mentions {
+            mention::mentions_in(&sent.message.message_type, &sent.message.payload)
+        } else {
+            mention::Mentions::default()
+        };
+        let mentioned = |uid: &Uid| mentions.everyone || mentions.users.contains(uid);
         if let Some(bus) = &self.online_here {
-            return Ok(webhook::offline_recipients(sender, members(), |uid| {
-                bus.is_connected_here(uid)
-            }));
+            return Ok(webhook::offline_recipients(
+                sender,
+                members(),
+                mentioned,
+                |uid| bus.is_connected_here(uid),
+            ));
         }
         // Those the rule would push to if no one were online: only they need a presence lookup.
-        let candidates = webhook::offline_recipients(sender, members(), |_| false);
+        let candidates = webhook::offline_recipients(sender, members(), mentioned, |_| false);
         if candidates.is_empty() {
             return Ok(candidates);
         }
         let asked: Vec<&Uid> = candidates.iter().collect();
         let online = presence::online_among(db, &asked, crate::presence::live_since(now_ms))?;
-        Ok(webhook::offline_recipients(sender, members(), |uid| {
-            online.contains(uid)
-        }))
+        Ok(webhook::offline_recipients(
+            sender,
+            members(),
+            mentioned,
+            |uid| online.contains(uid),
+        ))
     }
 
     /// `conversation.deleted`: the audit record of a deletion call.
