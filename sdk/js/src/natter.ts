@@ -2358,8 +2358,11 @@ export class Natter extends TencentUnsupported {
 
   /**
    * Mutes (`AcceptNotNotify`, `Discard`) or unmutes (`AcceptAndNotify`) the conversations named by
-   * `userIDList` (→ `C2C…`), `groupID` (→ `GROUP…`) or Natter's `conversationIDList`. Muted
-   * conversations leave the unread total, which the SDK refetches.
+   * `userIDList` (→ `C2C…`), `groupID` (→ `GROUP…`) or Natter's `conversationIDList`; a group may
+   * also be muted but for mentions (`TYPES.NOT_RECEIVE_OFFLINE_PUSH_EXCEPT_AT`: its messages make
+   * an offline push only when they mention the user or everyone; another conversation rejects
+   * 40001). Muted conversations leave the unread total, which the SDK refetches.
+   * `NOT_RECEIVE_MSG_EXCEPT_AT`, Tencent's for topics, rejects with -2.
    */
   async setMessageRemindType(
     options: SetMessageRemindTypeOptions,
@@ -2382,11 +2385,8 @@ export class Natter extends TencentUnsupported {
       throw invalidArgument('userIDList, groupID or conversationIDList: one is required');
     }
     const remind = options.messageRemindType;
-    if (remind === TYPES.NOT_RECEIVE_OFFLINE_PUSH_EXCEPT_AT || remind === TYPES.NOT_RECEIVE_MSG_EXCEPT_AT) {
-      throw unsupported(
-        `setMessageRemindType(${remind})`,
-        'Natter has no remind types that let @-mentions through: mute with MSG_REMIND_ACPT_NOT_NOTE or MSG_REMIND_DISCARD',
-      );
+    if (remind === TYPES.NOT_RECEIVE_MSG_EXCEPT_AT) {
+      throw unsupported(`setMessageRemindType(${remind})`, "it is Tencent's remind type for topics, and Natter's communities have no topics");
     }
     if (typeof remind !== 'string') {
       throw invalidArgument('messageRemindType: TYPES.MSG_REMIND_ACPT_AND_NOTE, …_ACPT_NOT_NOTE or …_DISCARD');

@@ -82,6 +82,20 @@ describe('selfInfo', () => {
       await bob.chat.setMessageRemindType({ groupID, messageRemindType: TYPES.MSG_REMIND_ACPT_NOT_NOTE });
       const profile = (await bob.chat.getGroupProfile({ groupID })).data.group;
       assert.equal(profile.selfInfo.messageRemindType, TYPES.MSG_REMIND_ACPT_NOT_NOTE);
+      // Muted but for mentions: a group's only; Tencent's topics' remind type is refused
+      await bob.chat.setMessageRemindType({ groupID, messageRemindType: TYPES.NOT_RECEIVE_OFFLINE_PUSH_EXCEPT_AT });
+      assert.equal(
+        (await bob.chat.getGroupProfile({ groupID })).data.group.selfInfo.messageRemindType,
+        TYPES.NOT_RECEIVE_OFFLINE_PUSH_EXCEPT_AT,
+      );
+      await assert.rejects(
+        bob.chat.setMessageRemindType({ userIDList: [uid.alice], messageRemindType: TYPES.NOT_RECEIVE_OFFLINE_PUSH_EXCEPT_AT }),
+        refusedWith(ErrorCode.INVALID_ARGUMENT),
+      );
+      await assert.rejects(
+        bob.chat.setMessageRemindType({ groupID, messageRemindType: TYPES.NOT_RECEIVE_MSG_EXCEPT_AT }),
+        refusedWith(ErrorCode.UNSUPPORTED),
+      );
       const ownersView = (await alice.chat.getConversationList()).data.conversationList.find(
         (c) => c.conversationID === conversationID,
       )!;
