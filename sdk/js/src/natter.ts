@@ -3273,8 +3273,8 @@ export class Natter extends TencentUnsupported {
 
   /**
    * Creates a group, as Tencent's: the user owns it (`ownerID`) and is its first member, with the
-   * users of `memberList`. Resolves `{ group, overLimitUserIDList: [] }` (Natter has no member
-   * limit per group). `type` is `GRP_WORK` (the default), `GRP_PUBLIC`, `GRP_MEETING`,
+   * users of `memberList`. Resolves `{ group, overLimitUserIDList: [] }` (Natter sets no limit on
+   * the groups a user joins). `type` is `GRP_WORK` (the default), `GRP_PUBLIC`, `GRP_MEETING`,
    * `GRP_AVCHATROOM` (an audio-video room: it starts with its creator alone, a `memberList`
    * rejects 40001, and anyone joins it with joinGroup) or `GRP_COMMUNITY` (run as a public group);
    * without a `groupID` the server makes one (`@TGS#…`, as Tencent's). Rejects with 40901 for a
@@ -3373,7 +3373,9 @@ export class Natter extends TencentUnsupported {
    * at once. Resolves `{ successUserIDList, failureUserIDList, existedUserIDList,
    * overLimitUserIDList: [], group }`: users the server does not know are failures, members
    * already existed. Public and meeting groups take members from the app backend, or by
-   * joinGroup: 40301, as a user who is not a member gets. 1–500 userIDs.
+   * joinGroup: 40301, as a user who is not a member gets. 1–500 userIDs. A group created with a
+   * `maxMemberNum` takes no more: Tencent's 10014 (`ErrorCode.GROUP_FULL_MEMBER_COUNT`), and no
+   * one is added.
    */
   async addGroupMember(options: AddGroupMemberOptions): Promise<ChatResponse<AddGroupMemberResult>> {
     checkGroupID(options?.groupID);

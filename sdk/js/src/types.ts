@@ -2021,7 +2021,10 @@ export interface CreateGroupOptions {
 /** createGroup's answer. */
 export interface CreateGroupResult {
   group: Group;
-  /** Always empty: Natter has no member limit per group. */
+  /**
+   * Always empty: Tencent's users who joined the most groups a user may, a limit Natter does not
+   * have.
+   */
   overLimitUserIDList: string[];
 }
 
@@ -2039,7 +2042,10 @@ export interface AddGroupMemberResult {
   failureUserIDList: string[];
   /** Users who were members already. */
   existedUserIDList: string[];
-  /** Always empty: Natter has no member limit per group. */
+  /**
+   * Always empty: Tencent's users who joined the most groups a user may, a limit Natter does not
+   * have.
+   */
   overLimitUserIDList: string[];
   group: Group;
 }
