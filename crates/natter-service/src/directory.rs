@@ -147,7 +147,6 @@ impl Natter {
     }
 }
 
-/// The words (1–5 of them: a search of people and groups needs words) and the page asked for.
 /// Refuses a search of groups or members that names what only users have.
 fn refuse_user_filters(request: &DirectorySearch) -> Result<()> {
     for (given, field) in [
@@ -164,6 +163,7 @@ fn refuse_user_filters(request: &DirectorySearch) -> Result<()> {
     Ok(())
 }
 
+/// The words (1–5 of them: a search of people and groups needs words) and the page asked for.
 fn checked(request: &DirectorySearch) -> Result<(Words, Window)> {
     if request.keyword_list.is_empty() {
         return Err(Error::invalid_argument(

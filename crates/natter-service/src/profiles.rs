@@ -382,7 +382,6 @@ pub(crate) fn check_avatar(avatar: &str) -> Result<()> {
     refuse_nul("avatar", avatar)
 }
 
-/// `field` names the custom fields as the caller's API does (`custom_fields`, `customFields`).
 /// Custom fields as a client lists them (`field`: which), by key: each key once, within the
 /// limits of [`check_custom_fields`].
 pub(crate) fn custom_field_map(
@@ -401,6 +400,7 @@ pub(crate) fn custom_field_map(
     Ok(fields)
 }
 
+/// `field` names the custom fields as the caller's API does (`custom_fields`, `customFields`).
 pub(crate) fn check_custom_fields(
     fields: &std::collections::BTreeMap<String, String>,
     field: &str,

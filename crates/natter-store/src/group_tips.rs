@@ -8,9 +8,9 @@
 //! A tip is a message of the group like any other (a seq, history, unread for everyone but its
 //! operator, the list's last message), from the member who made the change.
 
-use natter_core::message::GROUP_TIP;
 use std::collections::BTreeMap;
 
+use natter_core::message::GROUP_TIP;
 use natter_core::wire::{CustomField, GroupTipMember, GroupTipPayload, NewGroupProfile};
 use natter_core::{ChannelKind, GroupId, Uid};
 
