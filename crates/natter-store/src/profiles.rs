@@ -120,9 +120,10 @@ pub fn set_user(
 /// A user's profile, if the user exists.
 pub fn user(db: &dyn Db, uid: &Uid) -> Result<Option<UserProfile>> {
     db.query_opt(
-        &format!(
-            "SELECT {} FROM users u WHERE u.uid = $1",
-            profile_columns!()
+        concat!(
+            "SELECT ",
+            profile_columns!(),
+            " FROM users u WHERE u.uid = $1"
         ),
         params![uid.as_str()],
     )?
