@@ -35,6 +35,13 @@ export interface GroupListSource {
    * whose group conversations show the groups the SDK holds.
    */
   listened(): boolean;
+  /**
+   * Whether the app follows the whole list (a GROUP_LIST_UPDATED handler), so that another
+   * member's change to a group's profile is fetched: an app that shows conversations only learns
+   * those from the group tips it is delivered instead, as Tencent's SDK does, so that a change to
+   * a large group does not send every member's device to fetch its whole list.
+   */
+  followed(): boolean;
   /** The group list now (`GET /v1/groups`). */
   fetch(): Promise<Group[]>;
   emit(groupList: Group[]): void;
@@ -45,7 +52,10 @@ export class GroupListFeed {
   /** The groups of the last list fetched (`null` before one): news of another may be a new group. */
   private listedGroupIDs: ReadonlySet<string> | null = null;
 
+  private readonly followed: () => boolean;
+
   constructor(source: GroupListSource) {
+    this.followed = () => source.followed();
     this.feed = new ListFeed({
       listened: () => source.listened(),
       fetch: () => source.fetch(),
@@ -101,9 +111,12 @@ export class GroupListFeed {
     if (messages.some(changesMembership)) this.refresh();
   }
 
-  /** A `profileUpdated` event: a group's profile (any field the list shows) may have changed. */
+  /**
+   * A `profileUpdated` event: a group's profile (any field the list shows) may have changed;
+   * fetched for an app that follows the whole list.
+   */
   noteGroupProfiles(groups: readonly WireGroupProfile[]): void {
-    if (groups.length > 0) this.refresh();
+    if (groups.length > 0 && this.followed()) this.refresh();
   }
 
   private mayChangeList(incoming: WireConversation, held: WireConversation | undefined): boolean {

@@ -679,6 +679,7 @@ export class Natter extends TencentUnsupported {
    */
   private readonly groupListFeed = new GroupListFeed({
     listened: () => this.emitter.has(EVENT.GROUP_LIST_UPDATED) || this.emitter.has(EVENT.CONVERSATION_LIST_UPDATED),
+    followed: () => this.emitter.has(EVENT.GROUP_LIST_UPDATED),
     fetch: async () => (await this.getGroupList()).data.groupList,
     emit: (groupList) => this.emit(EVENT.GROUP_LIST_UPDATED, groupList),
   });
@@ -1328,9 +1329,10 @@ export class Natter extends TencentUnsupported {
     const list = wires.filter((w) => !this.cache.isDeleted(w.messageID)).map((w) => this.keep(w, me));
     this.noteGroupRoles(list, me);
     const mutesChanged = this.noteGroupMutes(list);
+    const groupsChanged = this.noteTippedGroups(list);
     if (list.length > 0) this.emit(EVENT.MESSAGE_RECEIVED, list);
     this.groupListFeed.noteMessages(list);
-    if (mutesChanged) this.emitList();
+    if (mutesChanged || groupsChanged) this.emitList();
   }
 
   /**
@@ -1410,6 +1412,25 @@ export class Natter extends TencentUnsupported {
       mutes.map(({ groupID }) => `${TYPES.CONV_GROUP}${groupID}`),
       () => {
         for (const { groupID, muted } of mutes) this.groupMutes.set(groupID, muted);
+      },
+    );
+  }
+
+  /**
+   * What delivered group tips tell of the groups the SDK holds, as Tencent's SDK updates its
+   * groups from them: the member count after a join, a quit or a removal, and the fields a profile
+   * tip names. Returns whether that changes a conversation the list holds (its `groupProfile`).
+   */
+  private noteTippedGroups(list: Message[]): boolean {
+    const tips = list.flatMap((m) => (m.type === TYPES.MSG_GRP_TIP ? [m.payload as GroupTipPayload] : []));
+    const held = tips.filter((tip) => this.heldGroups.has(tip.groupProfile.groupID));
+    return this.showsAnew(
+      held.map((tip) => `${TYPES.CONV_GROUP}${tip.groupProfile.groupID}`),
+      () => {
+        for (const tip of held) {
+          const groupID = tip.groupProfile.groupID;
+          this.heldGroups.set(groupID, tippedGroup(this.heldGroups.get(groupID)!, tip));
+        }
       },
     );
   }
@@ -5728,6 +5749,37 @@ function customFieldList(fields: unknown, field: string): CustomField[] | undefi
     throw invalidArgument(`${field}: an array of { key, value } strings`);
   }
   return fields.map(({ key, value }) => ({ key, value }));
+}
+
+/** The membership tips, which carry the group's member count after them. */
+const MEMBERSHIP_TIPS: ReadonlySet<number> = new Set([
+  TYPES.GRP_TIP_MBR_JOIN,
+  TYPES.GRP_TIP_MBR_QUIT,
+  TYPES.GRP_TIP_MBR_KICKED_OUT,
+]);
+
+/**
+ * A held group as a delivered tip leaves it: a membership tip's member count, a profile tip's
+ * fields (`groupName` the name; custom fields set by key, `''` removing one).
+ */
+function tippedGroup(group: WireGroup, tip: GroupTipPayload): WireGroup {
+  if (MEMBERSHIP_TIPS.has(tip.operationType) && typeof tip.memberCount === 'number') {
+    return { ...group, memberCount: tip.memberCount };
+  }
+  const changes = tip.newGroupProfile;
+  if (tip.operationType !== TYPES.GRP_TIP_GRP_PROFILE_UPDATED || changes === undefined) return group;
+  const { groupName, groupCustomField, ...fields } = changes;
+  const next: WireGroup = { ...group, ...fields };
+  if (groupName !== undefined) next.name = groupName;
+  if (groupCustomField !== undefined) {
+    const byKey = new Map(group.groupCustomField.map((f) => [f.key, f.value]));
+    for (const { key, value } of groupCustomField) {
+      if (value === '') byKey.delete(key);
+      else byKey.set(key, value);
+    }
+    next.groupCustomField = [...byKey].sort(([a], [b]) => (a < b ? -1 : 1)).map(([key, value]) => ({ key, value }));
+  }
+  return next;
 }
 
 /** 1–100 IDs, counted as given (the server counts duplicates too). */

@@ -1143,7 +1143,9 @@ describe("a group conversation's groupProfile: the group the SDK holds, as Tence
     const { alice, carol, uid, done } = await liveUsers(server, 'alice', 'carol');
     const bobID = uniqueUid('bob');
     const token = await server.createUser(bobID, 1);
-    const bob = newChat(server, { ws: true });
+    const spy = spyFetch();
+    const bob = newChat(server, { ws: true, fetch: spy.fetch });
+    const groupListFetches = () => spy.calls.filter((c) => c.method === 'GET' && c.url.endsWith('/v1/groups')).length;
     let conversations: Conversation[] = [];
     let listsHeard = 0;
     const onList = (e: { data: Conversation[] }) => {
@@ -1171,11 +1173,18 @@ describe("a group conversation's groupProfile: the group the SDK holds, as Tence
       );
       assert.deepEqual(shown(), (await bob.getGroupProfile({ groupID })).data.group, 'the group as getGroupProfile gives it');
 
+      // Others' changes reach it through the tips delivered, as Tencent's: no fetch of the whole
+      // group list by every member's device (an app following GROUP_LIST_UPDATED fetches it).
+      await new Promise((r) => setTimeout(r, 300));
+      const fetchesBefore = groupListFetches();
       await alice.chat.addGroupMember({ groupID, userIDList: [uid.carol] });
       await waitFor(() => shown()?.memberCount === 3, 5_000, "carol counted in bob's conversation");
-      await alice.chat.updateGroupProfile({ groupID, notification: 'Meet at 9' });
+      await alice.chat.updateGroupProfile({ groupID, notification: 'Meet at 9', groupCustomField: [{ key: 'theme', value: '' }] });
       const lastTip = () => conversationOf()?.lastMessage.payload?.newGroupProfile?.notification;
       await waitFor(() => shown()?.notification === 'Meet at 9' && lastTip() === 'Meet at 9', 5_000, 'the new notice and its tip');
+      assert.deepEqual(shown()!.groupCustomField, [], 'the custom field the tip removed');
+      await new Promise((r) => setTimeout(r, 300));
+      assert.equal(groupListFetches(), fetchesBefore, 'no group list fetched for what the tips told');
 
       // A fetch that finds the groups as shown sends the conversation list no more.
       await new Promise((r) => setTimeout(r, 300));
