@@ -5,7 +5,7 @@
 
 mod common;
 
-use common::{Server, User, decoded, event_where, find, group_path};
+use common::{Server, User, custom_fields as fields, decoded, event_where, find, group_path};
 use serde_json::{Value, json};
 
 /// The payload of the newest message `user` sees in the conversation, which must be a group tip
@@ -890,12 +890,6 @@ async fn group_tips_are_pushed_and_written_by_the_server_only() {
     server.manager().remove_members("tips", &["carol"]).await;
     server.manager().add_members("tips", &["carol"]).await;
     assert_eq!(bob.history("GROUPtips").await.len(), before);
-}
-
-/// `[{key, value}]`, as Tencent lists custom fields.
-fn fields(pairs: &[(&str, &str)]) -> Value {
-    let field = |(key, value): &(&str, &str)| json!({"key": key, "value": value});
-    pairs.iter().map(field).collect()
 }
 
 #[tokio::test]

@@ -5,7 +5,7 @@
 
 mod common;
 
-use common::{Resp, Server, User, event_where};
+use common::{Resp, Server, User, custom_fields as fields, event_where};
 use natter_sdk::EventStream;
 use natter_sdk::wire::ServerEvent;
 use serde_json::{Value, json};
@@ -399,10 +399,6 @@ async fn a_user_keeps_custom_fields_about_a_friend_in_their_own_list() {
     let bob = server.user("bob").await;
     allow(&bob, "AllowType_Type_AllowAny").await;
     add(&alice, "bob", "both").await;
-    let fields = |pairs: &[(&str, &str)]| -> Value {
-        let field = |(key, value): &(&str, &str)| json!({"key": key, "value": value});
-        pairs.iter().map(field).collect()
-    };
     let update = |body: Value| alice.post("/v1/friends/remark", body);
 
     let set = update(json!({"userID": "bob",

@@ -6,7 +6,7 @@ mod common;
 
 use std::time::{SystemTime, UNIX_EPOCH};
 
-use common::{User, group_path};
+use common::{User, custom_fields as fields, group_path};
 use serde_json::{Value, json};
 
 const UPDATE: &str = "/members/update";
@@ -468,12 +468,6 @@ async fn members_set_their_own_custom_fields_and_the_owner_those_of_members() {
             json!({"groupID": "club", "name": "Club", "type": "Public", "memberList": everyone}),
         )
         .await;
-    let fields = |pairs: &[(&str, &str)]| -> Value {
-        pairs
-            .iter()
-            .map(|(key, value)| json!({"key": key, "value": value}))
-            .collect()
-    };
 
     let own = update(
         &bob,
