@@ -526,13 +526,23 @@ fn refuse_if_banned(
 /// (Tencent's `maxMemberNum`). Only a client's additions are bound by it: the app backend's, as
 /// its others, are not.
 fn make_room(db: &dyn Db, channel: &Channel, group: &GroupId, joining: usize) -> Result<()> {
-    let row = db.query_one(
-        "SELECT max_member_count, (SELECT COUNT(*) FROM conversations \
-         WHERE channel_id = $1 AND left_seq IS NULL) FROM channels WHERE id = $1",
-        params![channel.id],
-    )?;
-    let (limit, members): (u64, u64) = (row.get(0)?, row.get(1)?);
-    if limit != 0 && members + joining as u64 > limit {
+    let limit: u64 = db
+        .query_one(
+            "SELECT max_member_count FROM channels WHERE id = $1",
+            params![channel.id],
+        )?
+        .get(0)?;
+    // Most groups have no limit: their members are not counted.
+    if limit == 0 {
+        return Ok(());
+    }
+    let members: u64 = db
+        .query_one(
+            "SELECT COUNT(*) FROM conversations WHERE channel_id = $1 AND left_seq IS NULL",
+            params![channel.id],
+        )?
+        .get(0)?;
+    if members + joining as u64 > limit {
         return Err(StoreError::GroupFull {
             group: group.clone(),
             limit,
