@@ -107,13 +107,14 @@ impl Natter {
         let changed = self
             .write(move |db| group_attributes::change(db, &changed_group, &by, &edit))
             .await?;
-        if !changed.updated.is_empty() || !changed.deleted.is_empty() {
+        if let Some(revision) = changed.revision {
             let frame = Frame::new(
                 ServerEvent::GroupAttributesUpdated(wire::GroupAttributesChanged {
                     group_id: group.to_string(),
                     group_attributes: changed.attributes.clone(),
                     updated_key_list: changed.updated,
                     deleted_key_list: changed.deleted,
+                    revision,
                 }),
                 None,
             );

@@ -5,7 +5,7 @@
 use natter_core::limits::{MAX_COUNTER_KEY_BYTES, MAX_COUNTERS_PER_GROUP, refuse_nul};
 use natter_core::wire::{self, ServerEvent};
 use natter_core::{Error, GroupId, Result, Uid};
-use natter_store::group_counters::{self, CounterChange};
+use natter_store::group_counters::{self, CounterChange, CountersChanged};
 
 use crate::Natter;
 use crate::events::{Frame, Recipients};
@@ -35,12 +35,12 @@ impl Natter {
             check_key(key, "counters")?;
         }
         let group = GroupId::parse(group_id, "groupID")?;
-        let counters = self
+        let changed = self
             .change_counters(uid, &group, CounterChange::Set(request.counters))
             .await?;
         Ok(wire::GroupCounters {
             group_id: group.to_string(),
-            counters,
+            counters: changed.counters,
         })
     }
 
@@ -66,7 +66,7 @@ impl Natter {
         };
         let group = GroupId::parse(group_id, "groupID")?;
         let key = request.key;
-        let counters = self
+        let changed = self
             .change_counters(
                 uid,
                 &group,
@@ -78,8 +78,9 @@ impl Natter {
             .await?;
         Ok(wire::GroupCounter {
             group_id: group.to_string(),
-            value: counters.get(&key).copied().unwrap_or_default(),
+            value: changed.counters.get(&key).copied().unwrap_or_default(),
             key,
+            revision: changed.revision,
         })
     }
 
@@ -112,7 +113,7 @@ impl Natter {
         uid: &Uid,
         group: &GroupId,
         change: CounterChange,
-    ) -> Result<std::collections::BTreeMap<String, i64>> {
+    ) -> Result<CountersChanged> {
         let (by, changed_group) = (uid.clone(), group.clone());
         let changed = self
             .write(move |db| group_counters::change(db, &changed_group, &by, &change))
@@ -123,6 +124,7 @@ impl Natter {
                     group_id: group.to_string(),
                     key: key.clone(),
                     value: *value,
+                    revision: changed.revision,
                 }),
                 None,
             );
@@ -132,7 +134,7 @@ impl Natter {
                 }
             }
         }
-        Ok(changed.counters)
+        Ok(changed)
     }
 }
 

@@ -11,7 +11,7 @@ use natter_core::limits::{MAX_GROUP_ATTRIBUTES, MAX_GROUP_ATTRIBUTES_BYTES};
 use natter_core::{GroupId, Uid};
 
 use crate::db::params;
-use crate::group_counters::read_named;
+use crate::group_counters::{next_revision, read_named};
 use crate::groups::authorised;
 use crate::profiles::current_member_of;
 use crate::{Db, Result, StoreError};
@@ -27,8 +27,8 @@ pub enum AttributeEdit {
     Delete(Option<Vec<String>>),
 }
 
-/// The attributes after a change, what it changed, and the group's current members, who are to
-/// hear of it.
+/// The attributes after a change, what it changed, its place among the group's changes
+/// ([`next_revision`]), and the group's current members, who are to hear of it.
 #[derive(Debug, Clone)]
 pub struct AttributesChanged {
     pub attributes: BTreeMap<String, String>,
@@ -36,6 +36,8 @@ pub struct AttributesChanged {
     pub updated: Vec<String>,
     /// Keys that went.
     pub deleted: Vec<String>,
+    /// Taken only when the change changed something: a change to nothing is pushed to no one.
+    pub revision: Option<i64>,
     pub members: Vec<Uid>,
 }
 
@@ -96,11 +98,17 @@ pub fn change(
             params![channel.id, key.as_str(), after[key].as_str()],
         )?;
     }
+    let revision = if updated.is_empty() && deleted.is_empty() {
+        None
+    } else {
+        Some(next_revision(db, channel.id)?)
+    };
     let members = crate::messaging::current_members(db, channel.id)?;
     Ok(AttributesChanged {
         attributes: after,
         updated,
         deleted,
+        revision,
         members,
     })
 }

@@ -24,11 +24,12 @@ pub enum CounterChange {
     Add { key: String, by: i64 },
 }
 
-/// The counters a change set, with their values now, and the group's current members, who are
-/// to hear of them.
+/// The counters a change set, with their values now, the change's place among the group's
+/// changes ([`next_revision`]), and the group's current members, who are to hear of them.
 #[derive(Debug, Clone)]
 pub struct CountersChanged {
     pub counters: BTreeMap<String, i64>,
+    pub revision: i64,
     pub members: Vec<Uid>,
 }
 
@@ -73,6 +74,7 @@ pub fn change(
     let members = crate::messaging::current_members(db, channel.id)?;
     Ok(CountersChanged {
         counters: changed,
+        revision: next_revision(db, channel.id)?,
         members,
     })
 }
@@ -90,6 +92,19 @@ pub fn get(
 
 /// Where a group's counters are kept.
 const TABLE: &str = "group_counters";
+
+/// The place of a change to the group's attributes or counters among all of them: one above
+/// the last change's. The group's row is locked already, so changes of one group get theirs in
+/// the order they commit, and a group's row is never deleted (a dismissed group's ID used again
+/// finds it), so a group's revisions only grow.
+pub(crate) fn next_revision(db: &dyn Db, channel_id: i64) -> Result<i64> {
+    db.query_one(
+        "UPDATE channels SET shared_data_revision = shared_data_revision + 1 WHERE id = $1 \
+         RETURNING shared_data_revision",
+        params![channel_id],
+    )?
+    .get(0)
+}
 
 /// A group's named values of one kind (its `group_counters` or `group_attributes`), among
 /// `keys` (every one without).

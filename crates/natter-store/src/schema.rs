@@ -533,6 +533,12 @@ CREATE TABLE group_bans (
     PRIMARY KEY (channel_id, uid)
 ) {without_rowid};
 "#,
+    r#"
+-- Orders the changes to a group's attributes and counters: each change raises it by one, in the
+-- order they commit. Their pushes carry it, and a client drops one older than the newest it
+-- heard (two changes' pushes may arrive in either order, above all across nodes).
+ALTER TABLE channels ADD COLUMN shared_data_revision {int} NOT NULL DEFAULT 0;
+"#,
 ];
 
 impl Dialect {

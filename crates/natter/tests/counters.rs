@@ -61,7 +61,10 @@ async fn members_set_and_move_counters_and_every_member_hears_each() {
     )
     .await
     .ok();
-    assert_eq!(up, json!({"groupID": "stage", "key": "likes", "value": 8}));
+    assert_eq!(
+        up,
+        json!({"groupID": "stage", "key": "likes", "value": 8, "revision": 2})
+    );
     assert_eq!(counter_event(&mut bobs).await.value, 8);
     let down = call(
         &ann,
@@ -172,4 +175,79 @@ async fn limits_strangers_and_bad_input_are_refused() {
     )
     .await;
     bad("/get", json!({"keyList": [""]}), "keyList").await;
+}
+
+/// Pushes of two changes made at once may reach a device in either order (above all across
+/// nodes); each carries its change's revision so that a client keeps the newest. Revisions
+/// follow the order the changes committed, are shared with the group's attributes, and keep
+/// growing when a dismissed group's ID is used again.
+#[tokio::test]
+async fn every_change_is_numbered_in_commit_order_across_counters_and_attributes() {
+    let server = Server::start().await;
+    let [ann, bob] = server.group_of("stage", ["ann", "bob"]).await;
+    let mut bobs = bob.events().await;
+    let raise = |user: &User| {
+        let user = user.clone();
+        async move {
+            call(
+                &user,
+                "stage",
+                "/increase",
+                json!({"key": "taps", "value": 1}),
+            )
+            .await
+            .ok()
+        }
+    };
+    let raises = (0..10).map(|n| raise(if n % 2 == 0 { &ann } else { &bob }));
+    let answers = futures_util::future::join_all(raises).await;
+    let mut by_value: Vec<(i64, i64)> = answers
+        .iter()
+        .map(|a| {
+            (
+                a["value"].as_i64().unwrap(),
+                a["revision"].as_i64().unwrap(),
+            )
+        })
+        .collect();
+    by_value.sort();
+    let revisions: Vec<i64> = by_value.iter().map(|(_, revision)| *revision).collect();
+    assert_eq!(
+        revisions,
+        (1..=10).collect::<Vec<_>>(),
+        "the nth raise to commit is the nth change"
+    );
+    let mut heard = Vec::new();
+    for _ in 0..10 {
+        let pushed = counter_event(&mut bobs).await;
+        assert_eq!(
+            by_value[usize::try_from(pushed.value - 1).unwrap()].1,
+            pushed.revision,
+            "each push carries its change's revision"
+        );
+        heard.push(pushed.revision);
+    }
+    heard.sort();
+    assert_eq!(heard, revisions);
+
+    ann.post(
+        &group_path("stage", "/attributes"),
+        json!({"groupAttributes": {"topic": "Jazz"}}),
+    )
+    .await
+    .ok();
+    let attributes = event_where(&mut bobs, |event| match event {
+        ServerEvent::GroupAttributesUpdated(changed) => Some(changed),
+        _ => None,
+    })
+    .await;
+    assert_eq!(
+        attributes.revision, 11,
+        "attributes and counters share one order"
+    );
+
+    let manager = server.manager();
+    manager.dismiss_group("stage").await;
+    manager.create_group("stage", &["ann", "bob"]).await;
+    assert_eq!(raise(&ann).await["revision"], 12);
 }

@@ -46,6 +46,10 @@ pub struct GroupCounter {
     pub group_id: String,
     pub key: String,
     pub value: i64,
+    /// The change's place among all changes to the group's attributes and counters: higher is
+    /// later, whichever node made it. Pushes of two changes may arrive in either order; a client
+    /// drops one whose revision is below the newest it heard for the same group (and counter).
+    pub revision: i64,
 }
 
 /// Attributes to give a group: all of them (`PUT`), or some to set (`POST`).
@@ -85,4 +89,6 @@ pub struct GroupAttributesChanged {
     pub updated_key_list: Vec<String>,
     /// Keys that went.
     pub deleted_key_list: Vec<String>,
+    /// The change's place among the group's changes, as [`GroupCounter::revision`].
+    pub revision: i64,
 }

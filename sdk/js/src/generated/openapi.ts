@@ -4163,6 +4163,11 @@ export interface components {
             updatedKeyList: string[];
             /** @description Keys that went. */
             deletedKeyList: string[];
+            /**
+             * Format: int64
+             * @description The change's place among the group's changes, as [`GroupCounter::revision`].
+             */
+            revision: number;
         };
         /** @description Attributes to give a group: all of them (`PUT`), or some to set (`POST`). */
         GroupAttributesRequest: {
@@ -4180,6 +4185,13 @@ export interface components {
             key: string;
             /** Format: int64 */
             value: number;
+            /**
+             * Format: int64
+             * @description The change's place among all changes to the group's attributes and counters: higher is
+             *     later, whichever node made it. Pushes of two changes may arrive in either order; a client
+             *     drops one whose revision is below the newest it heard for the same group (and counter).
+             */
+            revision: number;
         };
         /** @description Raise or lower one counter (from 0 when the group does not have it yet). */
         GroupCounterStep: {
