@@ -17,6 +17,7 @@
  * ({@link AttributeMemory}).
  */
 import { invalidArgument } from './errors.js';
+import type { Revised } from './revisions.js';
 import type { GroupAttributesUpdatedData } from './types.js';
 import type { WireGroupAttributesChanged } from './wire.js';
 
@@ -57,17 +58,21 @@ export function checkAttributeKeys(options: unknown, call: string): { groupID: s
 
 /**
  * GROUP_ATTRIBUTES_UPDATED's data, Tencent's `{ groupID, groupAttributes, updatedKeyList,
- * deletedKeyList }`; `null` for a malformed push.
+ * deletedKeyList }`, and the change's revision; `null` for a malformed push.
  */
-export function toAttributesUpdate(wire: Partial<WireGroupAttributesChanged>): GroupAttributesUpdatedData | null {
-  const { groupID, groupAttributes } = wire;
+export function toAttributesUpdate(
+  wire: Partial<WireGroupAttributesChanged>,
+): Revised<GroupAttributesUpdatedData> | null {
+  const { groupID, groupAttributes, revision } = wire;
   if (typeof groupID !== 'string' || typeof groupAttributes !== 'object' || groupAttributes === null) return null;
-  return {
+  if (typeof revision !== 'number') return null;
+  const data = {
     groupID,
     groupAttributes: { ...groupAttributes },
     updatedKeyList: Array.isArray(wire.updatedKeyList) ? [...wire.updatedKeyList] : [],
     deletedKeyList: Array.isArray(wire.deletedKeyList) ? [...wire.deletedKeyList] : [],
   };
+  return { data, subject: JSON.stringify(['attributes', groupID]), revision };
 }
 
 /**

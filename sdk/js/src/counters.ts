@@ -12,6 +12,7 @@
  * again for the group it shows.
  */
 import { invalidArgument } from './errors.js';
+import type { Revised } from './revisions.js';
 import type {
   GetGroupCountersOptions,
   GroupCounterUpdatedData,
@@ -71,11 +72,15 @@ export function checkGetCounters(options: unknown): { groupID: string; keyList?:
   return keyList.length === 0 ? { groupID } : { groupID, keyList: [...keyList] };
 }
 
-/** GROUP_COUNTER_UPDATED's data, Tencent's `{ groupID, key, value }`; `null` for a malformed push. */
-export function toCounterUpdate(wire: Partial<WireGroupCounter>): GroupCounterUpdatedData | null {
-  const { groupID, key, value } = wire;
+/**
+ * GROUP_COUNTER_UPDATED's data, Tencent's `{ groupID, key, value }`, and the change's revision;
+ * `null` for a malformed push.
+ */
+export function toCounterUpdate(wire: Partial<WireGroupCounter>): Revised<GroupCounterUpdatedData> | null {
+  const { groupID, key, value, revision } = wire;
   if (typeof groupID !== 'string' || typeof key !== 'string' || typeof value !== 'number') return null;
-  return { groupID, key, value };
+  if (typeof revision !== 'number') return null;
+  return { data: { groupID, key, value }, subject: JSON.stringify(['counter', groupID, key]), revision };
 }
 
 function checkGroupID(groupID: unknown, call: string): asserts groupID is string {

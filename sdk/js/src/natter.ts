@@ -150,6 +150,7 @@ import {
   setGroupCounts,
 } from './receipts.js';
 import { receiveOptionRequest, toReceiveOption } from './receive_option.js';
+import { NewestRevisions } from './revisions.js';
 import { searchError, searchRequest, searchResultList } from './search.js';
 import {
   HISTORY_COUNT,
@@ -774,6 +775,8 @@ export class Natter extends TencentUnsupported {
    * deleteGroupAttributes reads the keys it deleted from, as Tencent's reads them from its cache.
    */
   private readonly attributes = new AttributeMemory();
+  /** The newest change told of each group's attributes and counters (revisions.ts). */
+  private readonly newestShared = new NewestRevisions();
   /** The invitations this instance sent and received, and their timers (signaling.ts). */
   private readonly signaling = new Signaling({
     me: () => this.userID,
@@ -983,6 +986,7 @@ export class Natter extends TencentUnsupported {
     this.hoppingEnds.clear();
     this.mentions.clear();
     this.attributes.clear();
+    this.newestShared.clear();
     this.signaling.clear();
     this.groupListFeed.stop();
     this.heldGroups.clear();
@@ -1251,17 +1255,19 @@ export class Natter extends TencentUnsupported {
       case 'groupCounterUpdated': {
         // One per counter changed, to every device of every current member, the changing user's
         // own (this instance's own call included) too, as Tencent's server tells its own SDK.
+        // A push older than one told already is dropped (revisions.ts).
         const update = toCounterUpdate(data as Partial<WireGroupCounter>);
-        if (update !== null) this.emit(EVENT.GROUP_COUNTER_UPDATED, update);
+        if (update !== null && this.newestShared.admit(update)) this.emit(EVENT.GROUP_COUNTER_UPDATED, update.data);
         break;
       }
       case 'groupAttributesUpdated': {
         // To every device of every current member, the changing user's own (this instance's own
         // call included) too: every attribute of the group as it now is, and what changed.
+        // A push older than one told already is dropped (revisions.ts).
         const update = toAttributesUpdate(data as Partial<WireGroupAttributesChanged>);
-        if (update === null) break;
-        this.attributes.replace(update.groupID, update.groupAttributes);
-        this.emit(EVENT.GROUP_ATTRIBUTES_UPDATED, update);
+        if (update === null || !this.newestShared.admit(update)) break;
+        this.attributes.replace(update.data.groupID, update.data.groupAttributes);
+        this.emit(EVENT.GROUP_ATTRIBUTES_UPDATED, update.data);
         break;
       }
       case 'followListsUpdated':
