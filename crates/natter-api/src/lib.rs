@@ -26,6 +26,7 @@ mod search;
 mod sender_lists;
 mod server;
 mod status;
+mod system_accounts;
 mod web;
 mod ws;
 
@@ -114,6 +115,7 @@ fn documented_routes() -> OpenApiRouter<AppState> {
         .merge(search::routes())
         .merge(server::routes())
         .merge(sender_lists::routes())
+        .merge(system_accounts::routes())
         .merge(ws::routes())
         .merge(route::routes())
         .routes(routes!(healthz))

@@ -36,6 +36,7 @@ mod removal;
 mod search;
 mod sender_lists;
 mod status;
+mod system_accounts;
 mod tokens;
 mod uploads;
 mod users;

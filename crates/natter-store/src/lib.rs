@@ -45,6 +45,7 @@ pub mod sender_lists;
 pub mod settings;
 pub mod sqlite;
 pub mod status;
+pub mod system_accounts;
 #[cfg(test)]
 mod test_stores;
 #[cfg(test)]

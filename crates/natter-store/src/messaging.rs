@@ -6,11 +6,11 @@ use natter_core::{ChannelKind, ConversationId, GroupId, Uid};
 
 use crate::db::{params, sql_once};
 use crate::rows::{self, Channel, LOADED_COLUMNS, LOADED_FROM, MESSAGE_COLUMNS, MESSAGES_FROM};
-use crate::sender_lists;
 use crate::{
     ConversationView, Db, Dialect, History, NewMessage, Page, RangeEnd, Result, Sent, SeqRange,
     Shown, StoreError, StoredMessage, SystemMessage, SystemTarget, UserRole, Value,
 };
+use crate::{sender_lists, system_accounts};
 
 /// Appends the message with the channel's next seq and applies it to every current member's
 /// conversation. Runs on the writer, so seqs of one channel are gapless and ordered.
@@ -20,7 +20,7 @@ pub fn send(db: &dyn Db, message: &NewMessage) -> Result<Sent> {
     }
     // The server API sends on behalf of any `from_uid`; a uid that never had a token has no
     // conversation rows to deliver into.
-    let sender = may_send(db, &message.from, &message.to, message.by_app)?;
+    let permitted = may_send(db, &message.from, &message.to, message.by_app)?;
     let stored = StoredMessage {
         id: 0,
         seq: 0,
@@ -31,7 +31,7 @@ pub fn send(db: &dyn Db, message: &NewMessage) -> Result<Sent> {
         payload: message.payload.clone(),
         cloud_custom_data: message.cloud_custom_data.clone(),
         revoked_by: None,
-        sender,
+        sender: permitted.shown,
         silent: !message.counts_as_unread,
         version: 0,
         needs_read_receipt: message.needs_read_receipt,
@@ -60,7 +60,7 @@ pub fn send(db: &dyn Db, message: &NewMessage) -> Result<Sent> {
         }
         ConversationId::Group(group) => {
             let channel =
-                group_to_send_to(db, &message.from, group, message.by_app, message.time_ms)?;
+                group_to_send_to(db, &message.from, group, permitted.trusted, message.time_ms)?;
             let channel_id = channel.id;
             let sent = append_found(db, channel, &stored)?;
             crate::mentions::record(db, channel_id, &sent.message)?;
@@ -424,14 +424,14 @@ pub fn audience(
     by_app: bool,
     now_ms: i64,
 ) -> Result<(Shown, Vec<(Uid, ConversationId)>)> {
-    let shown = may_send(db, sender, to, by_app)?;
+    let permitted = may_send(db, sender, to, by_app)?;
     let members = match to {
         ConversationId::C2c(peer) => vec![
             (sender.clone(), to.clone()),
             (peer.clone(), ConversationId::C2c(sender.clone())),
         ],
         ConversationId::Group(group) => {
-            let channel = group_to_send_to(db, sender, group, by_app, now_ms)?;
+            let channel = group_to_send_to(db, sender, group, permitted.trusted, now_ms)?;
             current_members(db, channel.id)?
                 .into_iter()
                 .map(|uid| (uid, to.clone()))
@@ -439,13 +439,22 @@ pub fn audience(
         }
         ConversationId::System => return Err(StoreError::SystemIsAppOnly),
     };
-    Ok((shown, members))
+    Ok((permitted.shown, members))
+}
+
+/// A sender allowed to send, and how their messages show them.
+struct Permitted {
+    shown: Shown,
+    /// The app sends on the sender's behalf ([`NewMessage::by_app`]), or the sender is a
+    /// system account ([`crate::system_accounts`]): a group need not have them as a member.
+    trusted: bool,
 }
 
 /// Checks that `sender` exists and may send to `to` (the lists allow it, unless the app sends
-/// `by_app`; a personal message goes to a user who exists and is not the sender) and returns
-/// how their messages show them: the sender's profile, the lists and the peer in one read.
-fn may_send(db: &dyn Db, sender: &Uid, to: &ConversationId, by_app: bool) -> Result<Shown> {
+/// `by_app` or one side is a system account; a personal message goes to a user who exists and
+/// is not the sender) and returns how their messages show them: the sender's profile, the
+/// lists, the system accounts and the peer in one read.
+fn may_send(db: &dyn Db, sender: &Uid, to: &ConversationId, by_app: bool) -> Result<Permitted> {
     let Some(owner) = sender_lists::owner_of(to) else {
         rows::require_shown_user(db, sender, UserRole::Sender)?;
         return Err(StoreError::SystemIsAppOnly);
@@ -454,16 +463,21 @@ fn may_send(db: &dyn Db, sender: &Uid, to: &ConversationId, by_app: bool) -> Res
         ConversationId::C2c(peer) => Some(peer),
         ConversationId::Group(_) | ConversationId::System => None,
     };
+    // Columns: nick, avatar, the three list probes, the sender a system account, then for a
+    // personal message the peer a system account and the peer exists.
     let sql = if peer.is_some() {
         sql_once!(format!(
-            "SELECT u.nick, u.avatar, {}, EXISTS (SELECT 1 FROM users p WHERE p.uid = $4) \
+            "SELECT u.nick, u.avatar, {}, {}, {}, EXISTS (SELECT 1 FROM users p WHERE p.uid = $4) \
              FROM users u WHERE u.uid = $3",
-            sender_lists::PROBES
+            sender_lists::PROBES,
+            system_accounts::SENDER_PROBE,
+            system_accounts::PEER_PROBE,
         ))
     } else {
         sql_once!(format!(
-            "SELECT u.nick, u.avatar, {} FROM users u WHERE u.uid = $3",
-            sender_lists::PROBES
+            "SELECT u.nick, u.avatar, {}, {} FROM users u WHERE u.uid = $3",
+            sender_lists::PROBES,
+            system_accounts::SENDER_PROBE,
         ))
     };
     let mut values = vec![
@@ -478,40 +492,46 @@ fn may_send(db: &dyn Db, sender: &Uid, to: &ConversationId, by_app: bool) -> Res
             uid: sender.clone(),
             role: UserRole::Sender,
         })?;
-    if !by_app {
+    let system_sender: bool = row.get(5)?;
+    let system_peer = peer.is_some() && row.get::<bool>(6)?;
+    if !(by_app || system_sender || system_peer) {
         sender_lists::judge(sender, to, &owner, &row, 2)?;
     }
     if let Some(peer) = peer {
         if peer == sender {
             return Err(StoreError::MessageToSelf(sender.clone()));
         }
-        if !row.get::<bool>(5)? {
+        if !row.get::<bool>(7)? {
             return Err(StoreError::UnknownUser {
                 uid: peer.clone(),
                 role: UserRole::Peer,
             });
         }
     }
-    Ok(Shown {
-        name: row.get(0)?,
-        avatar: row.get(1)?,
-        group_type: String::new(),
+    Ok(Permitted {
+        shown: Shown {
+            name: row.get(0)?,
+            avatar: row.get(1)?,
+            group_type: String::new(),
+        },
+        trusted: by_app || system_sender,
     })
 }
 
 /// The group's channel, once `sender` may send to it at `now_ms`: a current member of a group
-/// that is not dismissed, and not muted there; the app backend sends to any group that is not.
+/// that is not dismissed, and not muted there; a `trusted` sender ([`Permitted::trusted`])
+/// sends to any group that is not dismissed.
 fn group_to_send_to(
     db: &dyn Db,
     sender: &Uid,
     group: &GroupId,
-    by_app: bool,
+    trusted: bool,
     now_ms: i64,
 ) -> Result<Channel> {
     let conversation = ConversationId::Group(group.clone());
     let channel = rows::find_channel(db, conversation.kind(), group.as_str())?
         .ok_or_else(|| StoreError::UnknownGroup(group.clone()))?;
-    if by_app {
+    if trusted {
         if channel.dismissed {
             return Err(StoreError::GroupDismissed(group.clone()));
         }

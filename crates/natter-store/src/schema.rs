@@ -539,6 +539,14 @@ CREATE TABLE group_bans (
 -- heard (two changes' pushes may arrive in either order, above all across nodes).
 ALTER TABLE channels ADD COLUMN shared_data_revision {int} NOT NULL DEFAULT 0;
 "#,
+    r#"
+-- WuKongIM's system accounts (/user/systemuids_*): uids trusted to send anywhere, as the app
+-- backend does, and whom anyone may message one-to-one.
+CREATE TABLE system_accounts (
+    uid        {text} PRIMARY KEY,
+    created_ms {int} NOT NULL
+) {without_rowid};
+"#,
 ];
 
 impl Dialect {

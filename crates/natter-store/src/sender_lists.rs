@@ -3,8 +3,10 @@
 //!
 //! A blacklisted sender is refused, and a group with a whitelist takes messages only from the
 //! uids on it, except in what the app sends on a sender's behalf
-//! ([`crate::NewMessage::by_app`]), as WuKongIM's API sends from its system device. A user's whitelist is kept but not enforced, as WuKongIM does by
-//! default (`whitelistOffOfPerson`), so a backend that sets one sees no change in delivery.
+//! ([`crate::NewMessage::by_app`]), as WuKongIM's API sends from its system device, and in
+//! sends from or to a system account ([`crate::system_accounts`]). A user's whitelist is kept
+//! but not enforced, as WuKongIM does by default (`whitelistOffOfPerson`), so a backend that
+//! sets one sees no change in delivery.
 
 use natter_core::{ConversationId, SenderList, Uid};
 

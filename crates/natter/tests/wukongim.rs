@@ -1295,3 +1295,142 @@ async fn a_send_acknowledged_on_the_gateway_survives_kill_9() {
         .collect();
     assert_eq!(synced, acked);
 }
+
+/// WuKongIM's system accounts (`/user/systemuids_*`): a system account's client sends to a
+/// group it is not in and past a user's blacklist, anyone messages it past its own blacklist,
+/// and a dismissed group still refuses it; made an ordinary user again, it is checked again.
+#[tokio::test]
+async fn a_system_account_sends_anywhere_and_anyone_may_message_it() {
+    let server = Server::start_with(Options {
+        wukongim: true,
+        ..Options::default()
+    })
+    .await;
+    let manager = server.manager();
+    let [_alice, bob, carol] = server.group_of("room", ["alice", "bob", "carol"]).await;
+    let desk = server.device("desk", 1).await;
+    let mut desk_client = RawClient::connect(&server, &desk).await;
+    let group = natter_wukongim::ChannelType::Group;
+    let reason = |sendack: natter_wukongim::SendackPacket| sendack.reason_code;
+    let blacklist = |owner: &str, uid: &str| {
+        manager.post(
+            "/channel/blacklist_add",
+            json!({"channel_id": owner, "channel_type": 1, "uids": [uid]}),
+        )
+    };
+    blacklist("bob", "desk").await.ok();
+    blacklist("desk", "carol").await.ok();
+
+    assert_eq!(manager.get("/user/systemuids").await.ok(), json!([]));
+    assert_eq!(
+        reason(
+            desk_client
+                .send_in(group, "room", "d-1", red_dot(true), "hi")
+                .await
+        ),
+        natter_wukongim::ReasonCode::SubscriberNotExist,
+        "an ordinary user who is not a member"
+    );
+    let added = manager
+        .post("/user/systemuids_add", json!({"uids": ["notices", "desk"]}))
+        .await
+        .ok();
+    assert_eq!(added, json!({"status": 200}));
+    assert_eq!(
+        manager.get("/user/systemuids").await.ok(),
+        json!(["desk", "notices"]),
+        "a uid need not have had a token"
+    );
+
+    let success = natter_wukongim::ReasonCode::Success;
+    assert_eq!(
+        reason(
+            desk_client
+                .send_in(group, "room", "d-2", red_dot(true), "maintenance at 9")
+                .await
+        ),
+        success
+    );
+    let last = bob.history("GROUProom").await.pop().unwrap();
+    assert_eq!(
+        (&last["from"], &last["clientMsgID"]),
+        (&json!("desk"), &json!("d-2"))
+    );
+    assert!(
+        !desk.list_ids().await.contains(&"GROUProom".to_owned()),
+        "no conversation of a group it is not in"
+    );
+    assert_eq!(
+        reason(
+            desk_client
+                .send("bob", "d-3", red_dot(true), "your ticket")
+                .await
+        ),
+        success,
+        "past bob's blacklist"
+    );
+    carol.send_text("C2Cdesk", "help, please").await;
+    assert_eq!(
+        desk_client.recv().await.from_uid,
+        "carol",
+        "past its own blacklist"
+    );
+
+    manager.dismiss_group("room").await;
+    assert_eq!(
+        reason(
+            desk_client
+                .send_in(group, "room", "d-4", red_dot(true), "hello?")
+                .await
+        ),
+        natter_wukongim::ReasonCode::SubscriberNotExist,
+        "a dismissed group takes no one's message"
+    );
+
+    let removed = manager
+        .post(
+            "/user/systemuids_remove",
+            json!({"uids": ["desk", "never-one"]}),
+        )
+        .await
+        .ok();
+    assert_eq!(removed, json!({"status": 200}));
+    assert_eq!(
+        manager.get("/user/systemuids").await.ok(),
+        json!(["notices"])
+    );
+    assert_eq!(
+        reason(desk_client.send("bob", "d-5", red_dot(true), "again").await),
+        natter_wukongim::ReasonCode::InBlacklist
+    );
+    carol
+        .try_send("C2Cdesk", json!({"text": "hello?"}))
+        .await
+        .expect_error(403, 40305, "in_blacklist");
+
+    // Bad input changes nothing; a user's token is not the manager's.
+    manager
+        .post("/user/systemuids_add", json!({"uids": ["desk", ""]}))
+        .await
+        .expect_error(400, 40001, "invalid_argument");
+    manager
+        .post("/user/systemuids_add", json!({"uids": "desk"}))
+        .await
+        .expect_error(400, 40001, "invalid_argument");
+    bob.post("/user/systemuids_add", json!({"uids": ["bob"]}))
+        .await
+        .expect_error(403, 40301, "permission_denied");
+    assert_eq!(
+        manager.get("/user/systemuids").await.ok(),
+        json!(["notices"])
+    );
+    let none = manager
+        .post("/user/systemuids_add", json!({"uids": []}))
+        .await
+        .ok();
+    assert_eq!(
+        none,
+        json!({"status": 200}),
+        "none is a change to nothing, as WuKongIM takes it"
+    );
+}

@@ -407,6 +407,15 @@ pub struct SenderListRequest {
     pub uids: Vec<String>,
 }
 
+/// The body of `/user/systemuids_add` and `/user/systemuids_remove`.
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+#[schema(example = json!({"uids": ["notifications", "helpdesk"]}))]
+pub struct SystemUidsRequest {
+    /// Up to 1,000 uids; none is a change to nothing, as WuKongIM takes it.
+    #[serde(default)]
+    pub uids: Vec<String>,
+}
+
 /// One uid on a whitelist (`GET /channel/whitelist`).
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq, ToSchema)]
 pub struct SenderListEntry {
