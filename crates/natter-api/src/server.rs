@@ -29,6 +29,7 @@ pub fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(upsert_group))
         .routes(routes!(add_members))
         .routes(routes!(remove_members))
+        .routes(routes!(remove_all_members))
         .routes(routes!(dismiss_group))
         .routes(routes!(send))
         .routes(routes!(delete))
@@ -39,6 +40,8 @@ pub fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(sync))
         .routes(routes!(message_sync))
         .routes(routes!(max_message_seq))
+        .routes(routes!(channel_last_message))
+        .routes(routes!(message_by_client_msg_no))
         .routes(routes!(messages_by_name))
         .routes(routes!(message_by_name))
         .routes(routes!(online_status))
@@ -141,6 +144,27 @@ async fn remove_members(
     JsonBody(request): JsonBody<ChannelRequest>,
 ) -> ApiResult<Json<StatusOk>> {
     state.natter.remove_members(request).await?;
+    Ok(Json(StatusOk::default()))
+}
+
+/// Remove every group member
+///
+/// Removes every current member, as `/channel/subscriber_remove` removes some: each keeps a
+/// read-only conversation and gets a `groupMemberRemoved` notice. The group stays, empty, for
+/// members to be added again. A group that does not exist is done, as on WuKongIM. Manager
+/// token only.
+#[utoipa::path(post, path = "/channel/subscriber_remove_all", tag = "server",
+    operation_id = "removeAllSubscribers", request_body = ChannelRef,
+    responses(
+        (status = 200, description = "Done.", body = StatusOk),
+        (status = 400, description = "`invalid_argument`: not a group's channel (`channel_type` 2).", body = ErrorBody),
+    ))]
+async fn remove_all_members(
+    State(state): State<AppState>,
+    _: ManagerOnly,
+    JsonBody(channel): JsonBody<ChannelRef>,
+) -> ApiResult<Json<StatusOk>> {
+    state.natter.remove_all_members(channel).await?;
     Ok(Json(StatusOk::default()))
 }
 
@@ -372,6 +396,77 @@ async fn max_message_seq(
     let natter = &state.natter;
     let seq = natter.max_message_seq(&query.login_uid, &query.channel_id, query.channel_type);
     Ok(Json(seq.await?))
+}
+
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+struct LastMessageQuery {
+    /// The user whose side names a personal channel (theirs and `channel_id`'s) or a system
+    /// one; not needed for a group.
+    login_uid: Option<String>,
+    channel_id: String,
+    /// 1 (personal), 2 (group) or 100 (system).
+    channel_type: i64,
+}
+
+/// A channel's newest message (WuKongIM's)
+///
+/// The channel's newest message, whoever may see it, in `/channel/messagesync`'s message shape:
+/// a personal message's `channel_id` is the party that did not send it. Manager token only.
+#[utoipa::path(get, path = "/channel/last_message", tag = "server",
+    operation_id = "serverChannelLastMessage", params(LastMessageQuery),
+    responses(
+        (status = 200, description = "The newest message.", body = wire::ServerMessage),
+        (status = 404, description = "`not_found`: the channel has no messages, or does not exist.", body = ErrorBody),
+    ))]
+async fn channel_last_message(
+    State(state): State<AppState>,
+    _: ManagerOnly,
+    QueryParams(query): QueryParams<LastMessageQuery>,
+) -> ApiResult<Json<wire::ServerMessage>> {
+    let (channel_id, channel_type) = (&query.channel_id, query.channel_type);
+    let login_uid = query.login_uid.as_deref();
+    let message = state
+        .natter
+        .channel_last_message(login_uid, channel_id, channel_type);
+    Ok(Json(message.await?))
+}
+
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+struct ClientMsgNoQuery {
+    /// A group ID; a personal channel as WuKongIM names it, `uid1@uid2` (either order), or the
+    /// peer with `login_uid`; `@TIM#SYSTEM` with `login_uid` for a system one.
+    channel_id: String,
+    /// 1 (personal), 2 (group) or 100 (system).
+    channel_type: i64,
+    client_msg_no: String,
+    /// The user whose side names a personal or system channel, when `channel_id` does not.
+    login_uid: Option<String>,
+}
+
+/// A message by its client number (WuKongIM's)
+///
+/// The channel's message of `client_msg_no` (its newest, should two senders have used one
+/// number), whoever may see it, in `/channel/messagesync`'s message shape. Manager token only.
+#[utoipa::path(get, path = "/message/byclientmsgno", tag = "server",
+    operation_id = "serverMessageByClientMsgNo", params(ClientMsgNoQuery),
+    responses(
+        (status = 200, description = "The message.", body = wire::ServerMessage),
+        (status = 404, description = "`not_found`: no such message in the channel, or no such channel.", body = ErrorBody),
+    ))]
+async fn message_by_client_msg_no(
+    State(state): State<AppState>,
+    _: ManagerOnly,
+    QueryParams(query): QueryParams<ClientMsgNoQuery>,
+) -> ApiResult<Json<wire::ServerMessage>> {
+    let message = state.natter.message_by_client_msg_no(
+        query.login_uid.as_deref(),
+        &query.channel_id,
+        query.channel_type,
+        &query.client_msg_no,
+    );
+    Ok(Json(message.await?))
 }
 
 /// Messages by seq, ID or client number (WuKongIM's)

@@ -59,6 +59,24 @@ impl Natter {
         self.change_members(request, Membership::Remove).await
     }
 
+    /// `POST /channel/subscriber_remove_all`: every current member is removed, as
+    /// [`Natter::remove_members`] removes some. A group that does not exist is done, as on
+    /// WuKongIM.
+    pub async fn remove_all_members(&self, channel: ChannelRef) -> Result<()> {
+        let group = group_id(channel.channel_type, &channel.channel_id)?;
+        let id = group.clone();
+        let (change, moved) = self
+            .write(move |db| {
+                let change = groups::remove_all_members(db, &id)?;
+                let moved = moved_members(db, &id, &change)?;
+                Ok((change, moved))
+            })
+            .await?;
+        self.tell_removed(&group, &change.left, None).await;
+        self.tell_members_moved(moved);
+        Ok(())
+    }
+
     async fn change_members(&self, request: ChannelRequest, membership: Membership) -> Result<()> {
         // WuKongIM's subscriber_add takes a channel_type left out as a group.
         let channel_type = match (&membership, request.channel_type) {

@@ -131,18 +131,21 @@ fn set_bits(mut marks: u64) -> impl Iterator<Item = u64> {
     })
 }
 
-/// A message in WuKongIM's shape (its `MessageResp`), as `viewer` reads it in `conversation`.
-/// A personal message names the party who did not send it as its channel, as WuKongIM does;
-/// the app backend's own messages have an empty sender.
+/// A message in WuKongIM's shape (its `MessageResp`), as `viewer` reads it in `conversation`
+/// (`None` when the app reads it: then a personal conversation is the sender's). A personal
+/// message names the party who did not send it as its channel, as WuKongIM does; the app
+/// backend's own messages have an empty sender.
 pub(crate) fn server_message(
     stored: &StoredMessage,
-    viewer: &Uid,
+    viewer: Option<&Uid>,
     conversation: &ConversationId,
 ) -> wire::ServerMessage {
-    let channel_id = match conversation {
-        ConversationId::C2c(peer) if stored.from == viewer.as_str() => peer.to_string(),
-        ConversationId::C2c(_) => viewer.to_string(),
-        other => channel_id(other),
+    let channel_id = match (conversation, viewer) {
+        (ConversationId::C2c(_), Some(viewer)) if stored.from != viewer.as_str() => {
+            viewer.to_string()
+        }
+        (ConversationId::C2c(peer), _) => peer.to_string(),
+        (other, _) => channel_id(other),
     };
     let from_uid = if stored.from == SYSTEM_CONVERSATION_ID {
         String::new()

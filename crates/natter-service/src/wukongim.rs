@@ -1,7 +1,8 @@
 //! The reads WuKongIM's app backends make for their client SDKs: the conversation sync that
 //! the SDK's sync callback forwards (`/conversation/sync`), a channel's history
-//! (`/channel/messagesync`), its newest seq (`/channel/max_message_seq`) and messages looked up
-//! by name (`/messages`, `/message`), answered with WuKongIM's fields, defaults and paging.
+//! (`/channel/messagesync`), its newest seq (`/channel/max_message_seq`), messages looked up
+//! by name (`/messages`, `/message`, `/message/byclientmsgno`) and its newest message
+//! (`/channel/last_message`), answered with WuKongIM's fields, defaults and paging.
 
 use std::collections::HashMap;
 
@@ -10,8 +11,8 @@ use natter_core::wire::{
     MaxMessageSeq, MessageRequest, MessageSyncRequest, MessageSyncResponse, MessagesRequest,
     OnlineStatus, ServerConversation, ServerMessage, ServerSyncRequest,
 };
-use natter_core::{ConversationId, Error, Result, Uid};
-use natter_store::messaging::NamedMessages;
+use natter_core::{ChannelKind, ConversationId, Error, Result, Uid};
+use natter_store::messaging::{ChannelMessage, NamedMessages};
 use natter_store::{
     ConversationView, History, RangeEnd, SeqRange, conversations, messaging, presence,
 };
@@ -164,7 +165,7 @@ impl Natter {
             messages: page
                 .messages
                 .iter()
-                .map(|message| present::server_message(message, &actor.uid, &conversation))
+                .map(|message| present::server_message(message, Some(&actor.uid), &conversation))
                 .collect(),
         })
     }
@@ -265,8 +266,77 @@ impl Natter {
             .await?;
         Ok(found
             .iter()
-            .map(|message| present::server_message(message, &actor.uid, conversation))
+            .map(|message| present::server_message(message, Some(&actor.uid), conversation))
             .collect())
+    }
+
+    /// `GET /channel/last_message`: the channel's newest message, whoever may see it, as
+    /// WuKongIM answers it; `login_uid` names a personal or system channel (theirs and
+    /// `channel_id`'s, or theirs), as in [`Natter::max_message_seq`]. 404 when it has none.
+    pub async fn channel_last_message(
+        &self,
+        login_uid: Option<&str>,
+        channel_id: &str,
+        channel_type: i64,
+    ) -> Result<ServerMessage> {
+        let conversation = ConversationId::from_channel(channel_type, channel_id)?;
+        let owner = channel_owner(login_uid, &conversation)?;
+        self.channel_message(owner, conversation, ChannelMessage::Newest)
+            .await
+    }
+
+    /// `GET /message/byclientmsgno`: the channel's message of a client number, whoever may see
+    /// it. A personal channel is named as WuKongIM names it, `uid1@uid2` in either order, or by
+    /// `login_uid` and the peer; a system channel by `login_uid`. 404 when there is none.
+    pub async fn message_by_client_msg_no(
+        &self,
+        login_uid: Option<&str>,
+        channel_id: &str,
+        channel_type: i64,
+        client_msg_no: &str,
+    ) -> Result<ServerMessage> {
+        if client_msg_no.is_empty() {
+            return Err(Error::invalid_argument(
+                "client_msg_no: give the message's client number",
+            ));
+        }
+        refuse_nul("client_msg_no", client_msg_no)?;
+        let (owner, conversation) = match (login_uid, ChannelKind::from_code(channel_type)) {
+            (None, Some(ChannelKind::Personal)) => {
+                let (one, other) = channel_id.split_once('@').ok_or_else(|| {
+                    Error::invalid_argument(
+                        "channel_id: a personal channel is `uid1@uid2`, or the peer with login_uid",
+                    )
+                })?;
+                let other = ConversationId::C2c(Uid::parse(other, "channel_id")?);
+                (Some(Uid::parse(one, "channel_id")?), other)
+            }
+            _ => {
+                let conversation = ConversationId::from_channel(channel_type, channel_id)?;
+                (channel_owner(login_uid, &conversation)?, conversation)
+            }
+        };
+        let which = ChannelMessage::ByClientMsgNo(client_msg_no.to_owned());
+        self.channel_message(owner, conversation, which).await
+    }
+
+    /// A message of a channel, presented as WuKongIM presents it: a personal message's
+    /// `channel_id` is the party that did not send it (`owner` is one of the two).
+    async fn channel_message(
+        &self,
+        owner: Option<Uid>,
+        conversation: ConversationId,
+        which: ChannelMessage,
+    ) -> Result<ServerMessage> {
+        let (read_owner, read_conversation) = (owner.clone(), conversation.clone());
+        let found = self
+            .read(move |db| {
+                messaging::channel_message(db, read_owner.as_ref(), &read_conversation, &which)
+            })
+            .await?
+            .ok_or_else(|| Error::not_found("message: the channel has no such message"))?;
+        let presented = present::server_message(&found, owner.as_ref(), &conversation);
+        Ok(presented)
     }
 
     /// `POST /user/onlinestatus`: the devices of these users with a connection open on any
@@ -325,7 +395,7 @@ fn server_conversation(
             .messages
             .iter()
             .rev()
-            .map(|message| present::server_message(message, viewer, &view.id))
+            .map(|message| present::server_message(message, Some(viewer), &view.id))
             .collect(),
     })
 }
@@ -379,6 +449,18 @@ fn parse_last_msg_seqs(text: &str) -> HashMap<ChannelKey, u64> {
             ))
         })
         .collect()
+}
+
+/// The user whose side names a personal or system channel, which `login_uid` must give; a
+/// group's channel needs none.
+fn channel_owner(login_uid: Option<&str>, conversation: &ConversationId) -> Result<Option<Uid>> {
+    match (login_uid, conversation) {
+        (Some(uid), _) => Uid::parse(uid, "login_uid").map(Some),
+        (None, ConversationId::Group(_)) => Ok(None),
+        (None, _) => Err(Error::invalid_argument(
+            "login_uid: give the user whose personal or system channel this is",
+        )),
+    }
 }
 
 #[cfg(test)]

@@ -99,6 +99,16 @@ fn join_all(
     Ok(change)
 }
 
+/// Removes every current member (WuKongIM's `/channel/subscriber_remove_all`), as
+/// [`remove_members`] removes some; the group stays, empty, for members to be added again.
+pub fn remove_all_members(db: &dyn Db, group: &GroupId) -> Result<MembershipChange> {
+    let Some(channel) = rows::find_channel(db, ChannelKind::Group, group.as_str())? else {
+        return Ok(MembershipChange::default());
+    };
+    let members = crate::messaging::current_members(db, channel.id)?;
+    remove_members(db, group, &members)
+}
+
 /// Removes members: each keeps a read-only conversation with history up to now. A group that
 /// does not exist has no members to remove: nothing changes (WuKongIM answers it alike).
 pub fn remove_members(db: &dyn Db, group: &GroupId, members: &[Uid]) -> Result<MembershipChange> {

@@ -750,6 +750,48 @@ pub fn newest_seq(db: &dyn Db, uid: &Uid, conversation: &ConversationId) -> Resu
     Ok(channel.map_or(0, |channel| channel.last_seq))
 }
 
+/// Which message of a channel the app backend asks for, whoever may see it.
+#[derive(Debug, Clone)]
+pub enum ChannelMessage {
+    /// Its newest (WuKongIM's `GET /channel/last_message`).
+    Newest,
+    /// Its message of this client number (`GET /message/byclientmsgno`).
+    ByClientMsgNo(String),
+}
+
+/// A message of the channel of `conversation`, whoever may see it; `owner` names a one-to-one
+/// channel (theirs and the peer's) or a system one (theirs), and is not needed for a group's.
+/// `None` when there is no such message or channel.
+pub fn channel_message(
+    db: &dyn Db,
+    owner: Option<&Uid>,
+    conversation: &ConversationId,
+    which: &ChannelMessage,
+) -> Result<Option<StoredMessage>> {
+    let key = match (owner, conversation) {
+        (_, ConversationId::Group(group)) => group.to_string(),
+        (Some(owner), named) => rows::channel_key(owner, named),
+        // A one-to-one or system channel that no one names is no channel.
+        (None, _) => return Ok(None),
+    };
+    let Some(channel) = rows::find_channel(db, conversation.kind(), &key)? else {
+        return Ok(None);
+    };
+    let (condition, number) = match which {
+        ChannelMessage::Newest => ("", None),
+        ChannelMessage::ByClientMsgNo(number) => ("AND m.client_msg_no = $2", Some(number)),
+    };
+    let sql = format!(
+        "SELECT {MESSAGE_COLUMNS} FROM {MESSAGES_FROM} WHERE m.channel_id = $1 {condition} \
+         ORDER BY m.seq DESC LIMIT 1"
+    );
+    let mut values = vec![Value::from(channel.id)];
+    values.extend(number.map(|number| Value::from(number.as_str())));
+    db.query_opt(&sql, &values)?
+        .map(|row| rows::read_message(&row, 0))
+        .transpose()
+}
+
 /// Messages named by seq, by ID or by client number, as WuKongIM's `POST /messages` names them.
 #[derive(Debug, Clone, Default)]
 pub struct NamedMessages {

@@ -98,6 +98,68 @@ async fn an_added_member_sees_messages_from_joining_on() {
     // As WuKongIM: adding to a group that does not exist creates it (see wukongim_api.rs).
 }
 
+/// WuKongIM's `/channel/subscriber_remove_all`: every member goes as `subscriber_remove` takes
+/// one, and the group stays for members to be added again.
+#[tokio::test]
+async fn removing_every_member_leaves_an_empty_group_to_fill_again() {
+    let server = Server::start().await;
+    let manager = server.manager();
+    let [alice, bob] = server.group_of("team", ["alice", "bob"]).await;
+    alice.send_text("GROUPteam", "hello").await;
+    let removed = manager
+        .post(
+            "/channel/subscriber_remove_all",
+            json!({"channel_id": "team", "channel_type": 2}),
+        )
+        .await
+        .ok();
+    assert_eq!(removed, json!({"status": 200}));
+    for member in [&alice, &bob] {
+        assert_eq!(
+            last_notice(member).await,
+            json!({"type": "groupMemberRemoved", "groupID": "team"})
+        );
+        assert_eq!(
+            member.history_seqs("GROUPteam").await,
+            [1],
+            "read-only, kept"
+        );
+        member
+            .try_send("GROUPteam", json!({"text": "anyone?"}))
+            .await
+            .expect_error(403, 40302, "not_a_member");
+    }
+    manager.add_members("team", &["bob"]).await;
+    bob.send_text("GROUPteam", "back").await;
+    assert_eq!(
+        alice.history_seqs("GROUPteam").await,
+        [1],
+        "alice is still out"
+    );
+
+    // A group that does not exist is done, as WuKongIM answers; a person's channel is not a group.
+    let nowhere = json!({"channel_id": "nowhere", "channel_type": 2});
+    let done = manager
+        .post("/channel/subscriber_remove_all", nowhere)
+        .await
+        .ok();
+    assert_eq!(done, json!({"status": 200}));
+    manager
+        .post(
+            "/channel/subscriber_remove_all",
+            json!({"channel_id": "alice", "channel_type": 1}),
+        )
+        .await
+        .expect_error_naming(400, 40001, "invalid_argument", "channel_type");
+    alice
+        .post(
+            "/channel/subscriber_remove_all",
+            json!({"channel_id": "team", "channel_type": 2}),
+        )
+        .await
+        .expect_error(403, 40301, "permission_denied");
+}
+
 #[tokio::test]
 async fn a_removed_member_keeps_a_read_only_conversation_up_to_the_removal() {
     let server = Server::start().await;

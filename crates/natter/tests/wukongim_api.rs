@@ -507,6 +507,118 @@ async fn messages_are_looked_up_by_seq_id_or_client_number_and_the_newest_seq_re
         .expect_error(403, 40301, "permission_denied");
 }
 
+/// `GET /channel/last_message` and `GET /message/byclientmsgno`: a channel's message whoever
+/// may see it, as WuKongIM answers: a personal message names the party that did not send it.
+#[tokio::test]
+async fn the_last_message_and_a_message_by_client_number_are_read_for_the_channel() {
+    let server = Server::start().await;
+    let [alice, bob] = server.group_of("team", ["alice", "bob"]).await;
+    async fn send(user: &User, conversation: &str, number: &str) {
+        let body = json!({"conversationID": conversation, "type": "TIMTextElem",
+            "payload": {"text": number}, "clientMsgID": number});
+        user.post("/v1/messages", body).await.ok();
+    }
+    send(&alice, "GROUPteam", "g-1").await;
+    send(&bob, "GROUPteam", "g-2").await;
+    send(&alice, "C2Cbob", "c-1").await;
+    send(&bob, "C2Calice", "c-2").await;
+    // Bob's deletion of his conversation, history and all, changes nothing here.
+    bob.delete(&["GROUPteam"], Some(true)).await.ok();
+    let get = |path: String| {
+        let manager = server.manager();
+        async move { manager.get(&path).await }
+    };
+    let last = |query: &str| get(format!("/channel/last_message?{query}"));
+    let by_number = |query: &str| get(format!("/message/byclientmsgno?{query}"));
+
+    let newest = last("channel_id=team&channel_type=2").await.ok();
+    assert_eq!(
+        (
+            &newest["client_msg_no"],
+            &newest["from_uid"],
+            &newest["channel_id"],
+            &newest["message_seq"]
+        ),
+        (&json!("g-2"), &json!("bob"), &json!("team"), &json!(2)),
+        "whoever may see it: bob cleared his history"
+    );
+    let synced = message_sync(
+        &server,
+        json!({"login_uid": "alice", "channel_id": "team", "channel_type": 2, "limit": 10}),
+    )
+    .await;
+    assert_eq!(newest, synced["messages"][1], "in messagesync's shape");
+    for login_uid in ["alice", "bob"] {
+        let peer = if login_uid == "alice" { "bob" } else { "alice" };
+        let newest = last(&format!(
+            "login_uid={login_uid}&channel_id={peer}&channel_type=1"
+        ))
+        .await
+        .ok();
+        assert_eq!(
+            (
+                &newest["client_msg_no"],
+                &newest["from_uid"],
+                &newest["channel_id"]
+            ),
+            (&json!("c-2"), &json!("bob"), &json!("alice")),
+            "the party that did not send it, whoever asks"
+        );
+    }
+
+    let first = by_number("channel_id=team&channel_type=2&client_msg_no=g-1")
+        .await
+        .ok();
+    assert_eq!(
+        (&first["from_uid"], &first["message_seq"]),
+        (&json!("alice"), &json!(1))
+    );
+    for named in ["alice@bob", "bob@alice"] {
+        let found = by_number(&format!(
+            "channel_id={named}&channel_type=1&client_msg_no=c-1"
+        ))
+        .await
+        .ok();
+        assert_eq!(
+            (&found["from_uid"], &found["channel_id"]),
+            (&json!("alice"), &json!("bob")),
+            "WuKongIM's uid1@uid2, in either order"
+        );
+    }
+    let found = by_number("login_uid=bob&channel_id=alice&channel_type=1&client_msg_no=c-1")
+        .await
+        .ok();
+    assert_eq!(found["client_msg_no"], "c-1", "or login_uid and the peer");
+
+    // Nothing there: 404. Bad input: 400, naming the field.
+    by_number("channel_id=team&channel_type=2&client_msg_no=c-1")
+        .await
+        .expect_error(404, 40401, "not_found");
+    last("channel_id=nowhere&channel_type=2")
+        .await
+        .expect_error(404, 40401, "not_found");
+    server.user("carol").await;
+    last("login_uid=carol&channel_id=alice&channel_type=1")
+        .await
+        .expect_error(404, 40401, "not_found");
+    last("channel_id=alice&channel_type=1")
+        .await
+        .expect_error_naming(400, 40001, "invalid_argument", "login_uid");
+    by_number("channel_id=alice&channel_type=1&client_msg_no=c-1")
+        .await
+        .expect_error_naming(400, 40001, "invalid_argument", "channel_id");
+    by_number("channel_id=team&channel_type=2&client_msg_no=")
+        .await
+        .expect_error_naming(400, 40001, "invalid_argument", "client_msg_no");
+    by_number("channel_id=team&channel_type=7&client_msg_no=g-1")
+        .await
+        .expect_error_naming(400, 40001, "invalid_argument", "channel_type");
+    alice
+        .get("/channel/last_message?channel_id=team&channel_type=2")
+        .await
+        .expect_error(403, 40301, "permission_denied");
+}
+
 #[tokio::test]
 async fn unread_changes_to_a_conversation_not_in_the_list_answer_done() {
     let server = Server::start().await;
