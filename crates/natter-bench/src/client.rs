@@ -124,6 +124,7 @@ impl Api {
             need_read_receipt: false,
             offline_push_info: None,
             excluded_from_unread_count: false,
+            receiver_list: None,
         };
         let reply: SendMessageResponse =
             decode(&self.post_body(token, "/v1/messages", &request).await?)?;

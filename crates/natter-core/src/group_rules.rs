@@ -68,6 +68,12 @@ impl GroupType {
         self != GroupType::Work
     }
 
+    /// Whether members may send targeted messages (Tencent's `receiverList`): not in
+    /// audio-video rooms and communities, as Tencent's.
+    pub fn takes_targeted_messages(self) -> bool {
+        !matches!(self, GroupType::AvChatRoom | GroupType::Community)
+    }
+
     /// Meeting groups show new members the history from before they joined, as Tencent's do.
     pub fn new_members_see_history(self) -> bool {
         self == GroupType::Meeting

@@ -18,6 +18,7 @@ pub mod profile;
 pub mod quiet_hours;
 pub mod rules;
 pub mod sender_list;
+pub mod targeted;
 pub mod user_status;
 pub mod webhook;
 pub mod wire;

@@ -542,6 +542,7 @@ impl Live {
             need_read_receipt: send.setting.contains(Setting::RECEIPT),
             offline_push_info: None,
             excluded_from_unread_count: !send.flags.red_dot,
+            receiver_list: None,
         };
         // WuKongIM keeps a sync-once message only until it is delivered: here it is not kept.
         let delivery = Delivery {

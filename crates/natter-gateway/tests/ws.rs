@@ -104,6 +104,7 @@ async fn frames_split_and_joined_going_in_come_out_one_per_message() {
         need_read_receipt: false,
         offline_push_info: None,
         excluded_from_unread_count: false,
+        receiver_list: None,
     };
     world
         .natter
@@ -271,6 +272,7 @@ async fn a_client_that_never_reads_is_let_go() {
             need_read_receipt: false,
             offline_push_info: None,
             excluded_from_unread_count: false,
+            receiver_list: None,
         };
         world
             .natter

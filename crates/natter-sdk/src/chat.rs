@@ -64,6 +64,7 @@ impl Chat {
             need_read_receipt: false,
             offline_push_info: None,
             excluded_from_unread_count: false,
+            receiver_list: None,
         })
         .await
     }
@@ -80,6 +81,7 @@ impl Chat {
             need_read_receipt: false,
             offline_push_info: None,
             excluded_from_unread_count: false,
+            receiver_list: None,
         })
         .await
     }

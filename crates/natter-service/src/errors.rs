@@ -192,6 +192,15 @@ pub(crate) fn describe(error: StoreError) -> Error {
              seconds)",
             (until_ms + 999).div_euclid(1000)
         )),
+        StoreError::TargetedNotInGroupType { group, group_type } => {
+            Error::invalid_argument(format!(
+                "receiverList: group \"{group}\" is a {group_type} group; targeted messages \
+                 are not for AVChatRoom and Community groups"
+            ))
+        }
+        StoreError::ReceiverNotAMember { uid, group } => Error::invalid_argument(format!(
+            "receiverList: {uid} is not a member of group \"{group}\""
+        )),
         StoreError::GroupFull { group, limit } => Error::new(
             ErrorKind::GroupFull,
             format!(

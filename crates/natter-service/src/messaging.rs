@@ -10,7 +10,9 @@ use natter_core::limits::{
 use natter_core::wire::{
     self, SendBatchRequest, SendBatchResult, ServerSendRequest, ServerSendResult,
 };
-use natter_core::{ChannelKind, ConversationId, Error, GroupId, Result, Uid, mention, message};
+use natter_core::{
+    ChannelKind, ConversationId, Error, GroupId, Result, Uid, mention, message, targeted,
+};
 use natter_store::{NewMessage, Page, Sent, StoredMessage, SystemMessage, SystemTarget, messaging};
 use serde_json::Value;
 
@@ -80,6 +82,12 @@ impl Natter {
         message::check(&message_type, &request.payload)?;
         message::check_sent_by_user(&message_type)?;
         mention::check(&to, &message_type, &request.payload)?;
+        let receivers = targeted::receivers(
+            &to,
+            request.receiver_list.as_deref(),
+            &mention::mentions_of(&message_type, &request.payload),
+            request.need_read_receipt,
+        )?;
         let payload = compact_payload(&request.payload, "payload")?;
         let push = push_text(request.offline_push_info)?;
         let client_msg_no = client_msg_no(request.client_msg_id, "clientMsgID")?;
@@ -95,6 +103,7 @@ impl Natter {
             counts_as_unread: delivery.counts_as_unread,
             needs_read_receipt: request.need_read_receipt,
             by_app: false,
+            receivers,
         };
         let message = self.check_before_send(message, delivery.persist).await?;
         if !delivery.persist {
@@ -151,6 +160,7 @@ impl Natter {
             counts_as_unread: delivery.counts_as_unread,
             needs_read_receipt: false,
             by_app: true,
+            receivers: None,
         };
         if !delivery.persist {
             let relayed = self.relay_message(message, true).await?;
@@ -250,11 +260,11 @@ impl Natter {
         registers_users: bool,
     ) -> Result<wire::Message> {
         let (from, to, by_app) = (message.from.clone(), message.to.clone(), message.by_app);
-        let now_ms = message.time_ms;
+        let (receivers, now_ms) = (message.receivers.clone(), message.time_ms);
         let named = named_users(&message, registers_users);
         let (sender, audience) = self
             .read_registering(named, move |db| {
-                messaging::audience(db, &from, &to, by_app, now_ms)
+                messaging::audience(db, &from, &to, by_app, receivers.as_deref(), now_ms)
             })
             .await?;
         let mut stored = transient_message(

@@ -684,6 +684,7 @@ mod tests {
             counts_as_unread: true,
             needs_read_receipt: false,
             by_app: false,
+            receivers: None,
         }
     }
 

@@ -129,6 +129,10 @@ pub enum StoreError {
     },
     #[error("group {group} would have more than its {limit} members")]
     GroupFull { group: GroupId, limit: u64 },
+    #[error("group {group} is a {group_type} group, which takes no targeted messages")]
+    TargetedNotInGroupType { group: GroupId, group_type: String },
+    #[error("{uid}, a receiver of a targeted message, is not a member of group {group}")]
+    ReceiverNotAMember { uid: Uid, group: GroupId },
     #[error("{uid}'s entry of {friend} would have more than {limit} custom fields")]
     FriendFieldLimit { uid: Uid, friend: Uid, limit: usize },
     #[error("group {group} would have more than {limit} custom fields")]

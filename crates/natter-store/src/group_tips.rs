@@ -153,5 +153,5 @@ pub fn write(
         needs_read_receipt: false,
         read_count: 0,
     };
-    crate::messaging::append_found(db, channel, &message).map(Some)
+    crate::messaging::append_found(db, channel, &message, None).map(Some)
 }

@@ -245,6 +245,7 @@ mod tests {
             counts_as_unread: true,
             needs_read_receipt: asks,
             by_app: false,
+            receivers: None,
         };
         let sent = store.write(move |db| messaging::send(db, &message)).await;
         sent.unwrap().message.id

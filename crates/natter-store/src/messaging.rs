@@ -2,6 +2,7 @@
 
 use std::sync::Arc;
 
+use natter_core::group_rules::GroupType;
 use natter_core::{ChannelKind, ConversationId, GroupId, Uid};
 
 use crate::db::{params, sql_once};
@@ -32,7 +33,8 @@ pub fn send(db: &dyn Db, message: &NewMessage) -> Result<Sent> {
         cloud_custom_data: message.cloud_custom_data.clone(),
         revoked_by: None,
         sender: permitted.shown,
-        silent: !message.counts_as_unread,
+        // A targeted message counts as unread for no one, as Tencent's by default.
+        silent: !message.counts_as_unread || message.receivers.is_some(),
         version: 0,
         needs_read_receipt: message.needs_read_receipt,
         read_count: 0,
@@ -43,7 +45,7 @@ pub fn send(db: &dyn Db, message: &NewMessage) -> Result<Sent> {
                 message.to.kind(),
                 rows::channel_key(&message.from, &message.to),
             );
-            if let Some(sent) = append(db, Target::Named(kind, &key), &stored)? {
+            if let Some(sent) = append(db, Target::Named(kind, &key), &stored, None)? {
                 return Ok(sent);
             }
             // The first message between the two: their channel and both rows first.
@@ -56,13 +58,17 @@ pub fn send(db: &dyn Db, message: &NewMessage) -> Result<Sent> {
                 &ConversationId::C2c(message.from.clone()),
                 1,
             )?;
-            append_found(db, channel, &stored)
+            append_found(db, channel, &stored, None)
         }
         ConversationId::Group(group) => {
             let channel =
                 group_to_send_to(db, &message.from, group, permitted.trusted, message.time_ms)?;
+            let receivers = message.receivers.as_deref();
+            if let Some(receivers) = receivers {
+                check_receivers(db, channel.id, group, receivers)?;
+            }
             let channel_id = channel.id;
-            let sent = append_found(db, channel, &stored)?;
+            let sent = append_found(db, channel, &stored, receivers)?;
             crate::mentions::record(db, channel_id, &sent.message)?;
             Ok(sent)
         }
@@ -143,7 +149,7 @@ pub fn send_system(db: &dyn Db, message: &SystemMessage) -> Result<Sent> {
         read_count: 0,
     };
     let channel_id = channel.id;
-    let sent = append_found(db, channel, &stored)?;
+    let sent = append_found(db, channel, &stored, None)?;
     if let SystemTarget::Group(_) = message.to {
         crate::mentions::record(db, channel_id, &sent.message)?;
     }
@@ -218,8 +224,13 @@ enum Target<'a> {
 }
 
 /// [`append`] to a channel found before, which is there.
-pub(crate) fn append_found(db: &dyn Db, channel: Channel, message: &StoredMessage) -> Result<Sent> {
-    append(db, Target::Found(channel.id), message)?
+pub(crate) fn append_found(
+    db: &dyn Db,
+    channel: Channel,
+    message: &StoredMessage,
+    addressed: Option<&[Uid]>,
+) -> Result<Sent> {
+    append(db, Target::Found(channel.id), message, addressed)?
         .ok_or_else(|| StoreError::internal("the channel a message was sent to is gone"))
 }
 
@@ -285,14 +296,19 @@ fn postgres_append_sql(channel: ChannelCondition, locking: bool) -> String {
 }
 
 /// Stores `message` with the channel's next seq (its `id` and `seq` are set here) and delivers
-/// it to the current members; `None` without such a channel. A silent message is uncounted
-/// for everyone but its sender.
+/// it to the current members, or with `addressed` to those of them and the sender only;
+/// `None` without such a channel. A silent message is uncounted for everyone but its sender.
 ///
 /// On PostgreSQL, where each statement is a round trip, one statement raises the channel's
 /// last seq, inserts the message and locks the rows of the channel's users. That keeps
 /// `crate::locks`' order: the update locks the channel's row (or waits for it, then adds to
 /// the seq as committed) before the insert and the users' locks, which read the id it returns.
-fn append(db: &dyn Db, target: Target<'_>, message: &StoredMessage) -> Result<Option<Sent>> {
+fn append(
+    db: &dyn Db,
+    target: Target<'_>,
+    message: &StoredMessage,
+    addressed: Option<&[Uid]>,
+) -> Result<Option<Sent>> {
     let mut values = match target {
         Target::Found(id) => vec![Value::from(id)],
         Target::Named(kind, key) => vec![Value::from(kind.code()), Value::from(key)],
@@ -369,7 +385,7 @@ fn append(db: &dyn Db, target: Target<'_>, message: &StoredMessage) -> Result<Op
         seq,
         ..message.clone()
     };
-    let recipients = deliver(db, channel_id, &message)?;
+    let recipients = deliver(db, channel_id, &message, addressed)?;
     Ok(Some(Sent {
         message,
         duplicate: false,
@@ -416,12 +432,14 @@ fn earlier_send(db: &dyn Db, message: &NewMessage) -> Result<Option<Sent>> {
 
 /// Who receives a message that is not kept, each with the conversation as they name it, and
 /// how the message shows its sender: the same permission checks as a send at `now_ms` (`by_app`
-/// as [`NewMessage::by_app`]), without creating anything.
+/// as [`NewMessage::by_app`]), without creating anything. A targeted message (`receivers`)
+/// reaches those members and the sender only.
 pub fn audience(
     db: &dyn Db,
     sender: &Uid,
     to: &ConversationId,
     by_app: bool,
+    receivers: Option<&[Uid]>,
     now_ms: i64,
 ) -> Result<(Shown, Vec<(Uid, ConversationId)>)> {
     let permitted = may_send(db, sender, to, by_app)?;
@@ -432,8 +450,13 @@ pub fn audience(
         ],
         ConversationId::Group(group) => {
             let channel = group_to_send_to(db, sender, group, permitted.trusted, now_ms)?;
+            if let Some(receivers) = receivers {
+                check_receivers(db, channel.id, group, receivers)?;
+            }
+            let reaches = |uid: &Uid| receivers.is_none_or(|to| uid == sender || to.contains(uid));
             current_members(db, channel.id)?
                 .into_iter()
+                .filter(|uid| reaches(uid))
                 .map(|uid| (uid, to.clone()))
                 .collect()
         }
@@ -554,6 +577,37 @@ fn group_to_send_to(
     }
 }
 
+/// A targeted message's receivers ([`NewMessage::receivers`]): current members of a group
+/// whose type takes targeted messages.
+fn check_receivers(db: &dyn Db, channel_id: i64, group: &GroupId, receivers: &[Uid]) -> Result<()> {
+    let group_type: String = db
+        .query_one(
+            "SELECT group_type FROM channels WHERE id = $1",
+            params![channel_id],
+        )?
+        .get(0)?;
+    if GroupType::parse(&group_type).is_some_and(|kind| !kind.takes_targeted_messages()) {
+        return Err(StoreError::TargetedNotInGroupType {
+            group: group.clone(),
+            group_type,
+        });
+    }
+    for uid in receivers {
+        let member = db.exists(
+            "SELECT 1 FROM conversations WHERE uid = $1 AND channel_id = $2 \
+             AND left_seq IS NULL",
+            params![uid.as_str(), channel_id],
+        )?;
+        if !member {
+            return Err(StoreError::ReceiverNotAMember {
+                uid: uid.clone(),
+                group: group.clone(),
+            });
+        }
+    }
+    Ok(())
+}
+
 /// A current member as a message is delivered to them.
 struct Member {
     uid: Uid,
@@ -565,12 +619,18 @@ struct Member {
 
 /// Applies the new message to each current member's conversation (and revives deleted ones):
 /// their rows and folders in one read, then every save in one batch. The append locked their
-/// users' rows, so what is read stays as read until the write commits.
+/// users' rows, so what is read stays as read until the write commits. A targeted message
+/// (`addressed`) reaches only those members and its sender: it is hidden from the others, whose
+/// conversations it leaves as they were (their unread count too, the message being silent).
+/// Returns the members it reached, with their conversations now.
 fn deliver(
     db: &dyn Db,
     channel_id: i64,
     message: &StoredMessage,
+    addressed: Option<&[Uid]>,
 ) -> Result<Vec<(Uid, ConversationView)>> {
+    let reaches =
+        |uid: &Uid| addressed.is_none_or(|to| uid.as_str() == message.from || to.contains(uid));
     // A member's row comes once per folder holding it (once, with no name, in none), with
     // their user's row, which the save moves on.
     let sql = sql_once!(format!(
@@ -614,7 +674,9 @@ fn deliver(
         // (the row was read after the raise).
         counted.push(rows::Counted::of(state, message.seq - 1));
         let own = member.uid.as_str() == message.from;
-        state.on_message(message.seq, message.time_ms, own);
+        if reaches(&member.uid) {
+            state.on_message(message.seq, message.time_ms, own);
+        }
         if message.silent && !own {
             state.exclude(message.seq, message.seq);
         }
@@ -636,10 +698,19 @@ fn deliver(
         rows::Written::Arrival,
         &changes,
     )?;
+    if addressed.is_some() {
+        let passed_over: Vec<&Uid> = members
+            .iter()
+            .map(|member| &member.uid)
+            .filter(|uid| !reaches(uid))
+            .collect();
+        crate::removal::hide_unaddressed(db, channel_id, message, &passed_over)?;
+    }
     let message = Arc::new(message.clone());
     Ok(members
         .into_iter()
         .zip(saved)
+        .filter(|(member, _)| reaches(&member.uid))
         .map(|(member, saved)| {
             let view = member.loaded.view;
             let conversation = ConversationView {
@@ -1057,6 +1128,7 @@ mod tests {
             counts_as_unread: true,
             needs_read_receipt: false,
             by_app: false,
+            receivers: None,
         }
     }
 

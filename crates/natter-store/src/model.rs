@@ -29,6 +29,9 @@ pub struct NewMessage {
     /// device: the sender need not be a member of the group, and the channel's blacklist and
     /// whitelist do not apply. A dismissed group refuses it all the same.
     pub by_app: bool,
+    /// A targeted group message (Tencent's `receiverList`): only these current members and the
+    /// sender get it and see it; it counts as unread for no one.
+    pub receivers: Option<Vec<Uid>>,
 }
 
 /// Where the app backend sends a message of its own (WuKongIM's empty `from_uid`).

@@ -164,12 +164,16 @@ pub fn recall(db: &dyn Db, recall: &Recall) -> Result<Recalled> {
         if uid.as_str() == message.from && sender_named.is_none() {
             sender_named = Some(loaded.view.id.to_string());
         }
-        if !sees(db, &uid, &loaded, message.seq)? {
+        // A member who does not have the message (deleted it for themself, or was not among a
+        // targeted message's receivers) has nothing to hear of its recall.
+        if !sees(db, &uid, &loaded, message.seq)?
+            || deleted_by(db, &uid, located.channel_id, message.seq)?
+        {
             continue;
         }
         let before = loaded.counted();
         // A silent message (no red dot) was never counted: nothing to take off again.
-        if !message.silent && !deleted_by(db, &uid, located.channel_id, message.seq)? {
+        if !message.silent {
             loaded
                 .view
                 .state
@@ -341,6 +345,27 @@ pub fn delete_for_me(
         message_ids: hidden.iter().map(|(_, message)| message.id).collect(),
         conversation: views::complete_view(db, uid, loaded)?,
     })
+}
+
+/// Hides a targeted message from the members it was not addressed to, as if each had deleted it
+/// for themself (their history, search and last message leave it out), except that their sync
+/// never reports it: recorded at version 0, below every version a sync asks from, since they
+/// never had it. Its delivery already kept it out of their unread counts.
+pub(crate) fn hide_unaddressed(
+    db: &dyn Db,
+    channel_id: i64,
+    message: &StoredMessage,
+    uids: &[&Uid],
+) -> Result<()> {
+    for uid in uids {
+        db.execute(
+            "UPDATE conversations SET hidden_count = hidden_count + 1 \
+             WHERE uid = $1 AND channel_id = $2",
+            params![uid.as_str(), channel_id],
+        )?;
+        record_change(db, uid, channel_id, message, HIDDEN, 0)?;
+    }
+    Ok(())
 }
 
 /// Deletes the message for good once every user who could see it deleted it for themself

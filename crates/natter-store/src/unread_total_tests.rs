@@ -1,8 +1,8 @@
 //! The running unread total (`users.unread_total`, kept by every save) always equals the sum
 //! the unread rule gives over the user's conversations, recomputed the way `GET /v1/unread`
 //! summed it before there was a running total, whatever operations ran before: random
-//! sequences of sends (one-to-one, group, silent, system notices, app messages into the
-//! group), reads, unread marks, archives, mutes, pins, marks, drafts, cleared histories,
+//! sequences of sends (one-to-one, group, silent, targeted, system notices, app messages into
+//! the group), reads, unread marks, archives, mutes, pins, marks, drafts, cleared histories,
 //! deletions with and without history, restores, recalls, deletions for oneself, folder
 //! changes, and group joins, leaves, kicks, dismissals and resets. After each sequence the
 //! migration's fill statement recomputes every total from the rows and must agree. On SQLite
@@ -53,6 +53,11 @@ pub(crate) enum Op {
         from: usize,
         to: usize,
         silent: bool,
+    },
+    /// A group message targeted at the users of the bits of `receivers` (non-zero).
+    Targeted {
+        from: usize,
+        receivers: u8,
     },
     Notice {
         to: usize,
@@ -121,6 +126,7 @@ pub(crate) fn op() -> impl Strategy<Value = Op> {
                 silent: silent && odds % 3 == 0,
             }
         ),
+        2 => (0..USERS, 1u8..16).prop_map(|(from, receivers)| Op::Targeted { from, receivers }),
         2 => (who.clone(), any::<bool>()).prop_map(|(to, silent)| Op::Notice { to, silent }),
         1 => any::<bool>().prop_map(|silent| Op::IntoGroup { silent }),
         6 => (who.clone(), peer.clone(), 0u8..9, any::<u8>())
@@ -160,6 +166,29 @@ pub(crate) fn apply(db: &dyn Db, op: &Op) -> Result<()> {
                 counts_as_unread: !silent,
                 needs_read_receipt: false,
                 by_app: false,
+                receivers: None,
+            },
+        )
+        .map(drop),
+        Op::Targeted { from, receivers } => messaging::send(
+            db,
+            &NewMessage {
+                from: uid(*from),
+                to: conversation(USERS),
+                message_type: natter_core::message::CUSTOM.to_owned(),
+                payload: "{}".into(),
+                client_msg_no: None,
+                cloud_custom_data: String::new(),
+                time_ms: 1,
+                counts_as_unread: true,
+                needs_read_receipt: false,
+                by_app: false,
+                receivers: Some(
+                    (0..USERS)
+                        .filter(|user| receivers & (1 << user) != 0)
+                        .map(uid)
+                        .collect(),
+                ),
             },
         )
         .map(drop),

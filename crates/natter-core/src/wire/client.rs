@@ -256,6 +256,12 @@ pub struct SendMessageRequest {
     /// carried to the app backend in `msg.offline`, which sends the push.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub offline_push_info: Option<OfflinePushInfo>,
+    /// A targeted group message (Tencent's `receiverList`): only these current members (up to
+    /// 50) and the sender get it and see it, and it counts as unread for no one. Not in
+    /// audio-video rooms and communities, not with mentions or `needReadReceipt`. Left out or
+    /// empty: every member.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub receiver_list: Option<Vec<String>>,
 }
 
 /// A message's offline push, as the sender wants it (Tencent's `offlinePushInfo`).

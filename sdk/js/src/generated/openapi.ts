@@ -5446,6 +5446,13 @@ export interface components {
              */
             excludedFromUnreadCount?: boolean;
             offlinePushInfo?: components["schemas"]["OfflinePushInfo"] | null;
+            /**
+             * @description A targeted group message (Tencent's `receiverList`): only these current members (up to
+             *     50) and the sender get it and see it, and it counts as unread for no one. Not in
+             *     audio-video rooms and communities, not with mentions or `needReadReceipt`. Left out or
+             *     empty: every member.
+             */
+            receiverList?: string[] | null;
         };
         SendMessageResponse: {
             message: components["schemas"]["Message"];
