@@ -63,21 +63,24 @@ impl Recorded {
             counts.total == 0
         };
         if turned {
-            self.changed(db, &connection.uid, natter.status_audience(false), now)?;
+            let audience = natter.status_audience(false);
+            self.changed(db, &connection.uid, online, audience, now)?;
         }
         Ok(())
     }
 
-    /// The user's status changed: a new version, read back whole with who hears of it. A
-    /// user changed twice in one batch (a quick reconnection) is told once, as they are now.
+    /// The user went online or offline (which clears their custom status): a new version, read
+    /// back whole with who hears of it. A user changed twice in one batch (a quick
+    /// reconnection) is told once, as they are now.
     fn changed(
         &mut self,
         db: &dyn Db,
         uid: &Uid,
+        online: bool,
         heard_by: status::Audience,
         now: i64,
     ) -> natter_store::Result<()> {
-        natter_store::status::changed(db, uid)?;
+        natter_store::status::changed(db, uid, online)?;
         self.statuses.retain(|change| change.status.uid != *uid);
         self.statuses.extend(status::StatusChange::read(
             db,

@@ -60,16 +60,20 @@ pub fn set_custom(db: &dyn Db, uid: &Uid, custom_status: &str) -> Result<u64> {
     row.get(0)
 }
 
-/// The user went online or offline: a new version of their status. The caller holds the
+/// The user went online or offline: a new version of their status. Going offline also clears
+/// the status they chose, as Tencent's clears it once a user is offline. The caller holds the
 /// user's row (`presence::record`).
-pub fn changed(db: &dyn Db, uid: &Uid) -> Result<u64> {
-    let row = db.query_one(
+pub fn changed(db: &dyn Db, uid: &Uid, online: bool) -> Result<u64> {
+    let sql = if online {
         "INSERT INTO user_status (uid, custom_status, version) VALUES ($1, '', 1) \
          ON CONFLICT (uid) DO UPDATE SET version = user_status.version + 1 \
-         RETURNING version",
-        params![uid.as_str()],
-    )?;
-    row.get(0)
+         RETURNING version"
+    } else {
+        "INSERT INTO user_status (uid, custom_status, version) VALUES ($1, '', 1) \
+         ON CONFLICT (uid) DO UPDATE SET custom_status = '', version = user_status.version + 1 \
+         RETURNING version"
+    };
+    db.query_one(sql, params![uid.as_str()])?.get(0)
 }
 
 /// Subscribes `subscriber` to the status of `targets` (users who exist), keeping at most `most`

@@ -104,7 +104,7 @@ async fn a_user_is_online_while_connected_offline_while_signed_in_and_unlogined_
 }
 
 #[tokio::test]
-async fn the_chosen_status_reaches_the_users_devices_and_subscribers_and_stays() {
+async fn the_chosen_status_reaches_the_users_devices_and_subscribers_until_they_go_offline() {
     let server = Server::start().await;
     let [alice, bob, carol] = server.users(["alice", "bob", "carol"]).await;
     subscribe(&bob, &["alice"]).await;
@@ -136,16 +136,34 @@ async fn the_chosen_status_reaches_the_users_devices_and_subscribers_and_stays()
         ("carol", "away")
     );
 
-    // Kept when she goes offline, and cleared only by her.
+    // Cleared when she goes offline, as Tencent's clears it, and her subscribers hear so.
     drop(alices);
     let offline = status_event(&mut bobs, "alice").await;
     assert_eq!(
         (offline.status_type, offline.custom_status.as_str()),
-        (OFFLINE, "in a meeting")
+        (OFFLINE, "")
     );
-    let cleared = set_custom(&alice, "").await;
-    assert_eq!(cleared["customStatus"], "");
-    assert_eq!(cleared["statusType"], OFFLINE);
+    assert_eq!(
+        statuses(&bob, &["alice"]).await["successUserList"][0]["customStatus"],
+        ""
+    );
+    // Set while offline (over HTTP), it stays until she goes offline again.
+    let set = set_custom(&alice, "back soon").await;
+    assert_eq!(
+        (&set["customStatus"], &set["statusType"]),
+        (&json!("back soon"), &json!(OFFLINE))
+    );
+    let heard = status_event(&mut bobs, "alice").await;
+    assert_eq!(
+        (heard.status_type, heard.custom_status.as_str()),
+        (OFFLINE, "back soon")
+    );
+    let _connected = alice.events().await;
+    let online = status_event(&mut bobs, "alice").await;
+    assert_eq!(
+        (online.status_type, online.custom_status.as_str()),
+        (ONLINE, "back soon")
+    );
 }
 
 #[tokio::test]

@@ -4876,8 +4876,9 @@ export class Natter extends TencentUnsupported {
    * TYPES.USER_STATUS_ONLINE, customStatus }`, and the SDK remembers it (getUserStatus answers the
    * user from it). Every device of the user, this instance included, and every user subscribed to
    * them then hear USER_STATUS_UPDATED (this instance once, from the push or the answer, whichever
-   * comes first). `''` clears it; the server keeps it until changed, also while the user is
-   * offline. A `customStatus` that is no string rejects 40001 before any request; the server's
+   * comes first). `''` clears it; so does the user going offline (their last connection closing),
+   * as Tencent's clears it, and this instance, back online, tells the app so (USER_STATUS_UPDATED).
+   * A `customStatus` that is no string rejects 40001 before any request; the server's
    * 40001 for one over 100 bytes (UTF-8).
    */
   async setSelfStatus(options: SetSelfStatusOptions): Promise<ChatResponse<UserStatus>> {

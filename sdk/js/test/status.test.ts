@@ -193,21 +193,23 @@ describe('subscribeUserStatus and USER_STATUS_UPDATED', () => {
       await hears(bob, { userID: alice.uid, statusType: ONLINE, customStatus: 'busy' });
       assert.ok(events.some((list) => Array.isArray(list) && list.some((s) => s.customStatus === 'busy')), 'an array, as Tencent’s');
 
-      // The SDK's logout closes the socket; the device's token stays good: offline, the custom
-      // status kept.
+      // The SDK's logout closes the socket; the device's token stays good: offline, and the
+      // custom status cleared, as Tencent's clears it once the user is offline.
       await alice.chat.logout();
-      await hears(bob, { userID: alice.uid, statusType: OFFLINE, customStatus: 'busy' });
+      await hears(bob, { userID: alice.uid, statusType: OFFLINE, customStatus: '' });
       await loginReady(alice.chat, alice.uid, alice.token);
-      await hears(bob, { userID: alice.uid, statusType: ONLINE, customStatus: 'busy' }, 'online again');
-      assert.equal(bob.heardOf(alice.uid).length, 3, 'online, then offline, then online again');
+      await hears(bob, { userID: alice.uid, statusType: ONLINE, customStatus: '' }, 'online again');
+      await alice.chat.setSelfStatus({ customStatus: 'busy' });
+      await hears(bob, { userID: alice.uid, statusType: ONLINE, customStatus: 'busy' }, 'set again');
+      assert.equal(bob.heardOf(alice.uid).length, 4, 'busy, then offline, then online again, then busy');
 
       // The app backend signs every device of hers out: no device holds a token.
       await server.manager('POST', '/user/device_quit', { uid: alice.uid, device_flag: -1 });
-      await hears(bob, { userID: alice.uid, statusType: UNLOGINED, customStatus: 'busy' });
+      await hears(bob, { userID: alice.uid, statusType: UNLOGINED, customStatus: '' });
       await waitFor(() => alice.rec.of(EVENT.KICKED_OUT).length === 1, 5_000, 'alice kicked out');
       assert.deepEqual(
         bob.heardOf(alice.uid).map((s) => s.statusType),
-        [ONLINE, OFFLINE, ONLINE, UNLOGINED],
+        [ONLINE, OFFLINE, ONLINE, ONLINE, UNLOGINED],
         'each change once',
       );
       assert.deepEqual(events.flat(), bob.heard());
