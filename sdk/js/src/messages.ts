@@ -19,6 +19,7 @@
  * by the creation ID too (every copy carries it as its client message ID), as apps that wrote it
  * into other messages (TUIKit's replies and quotes) look it up.
  */
+import { TYPES } from './constants.js';
 import { revokerInfo, tipSubject } from './convert.js';
 import { takePeerReceipt } from './receipts.js';
 import type { Message } from './types.js';
@@ -349,4 +350,25 @@ function remember<V>(map: Map<string, V>, key: string, value: V, kept = CHANGES_
   map.delete(key);
   map.set(key, value);
   if (map.size > kept) map.delete(map.keys().next().value as string);
+}
+
+/** Receivers of one targeted group message, as Tencent's SDK sends at most. */
+export const MAX_TARGETED_RECEIVERS = 50;
+
+/**
+ * The receivers a message made with `receiverList` is sent to: a group message's list, cut to
+ * its first {@link MAX_TARGETED_RECEIVERS} as Tencent's SDK cuts it (`cut` is then told how
+ * many it had); `undefined` for an empty list or a one-to-one message, which Tencent's SDK
+ * sends to everyone in the conversation. The server checks each uid.
+ */
+export function targetedReceivers(
+  conversationType: string,
+  receiverList: unknown,
+  cut: (given: number) => void,
+): string[] | undefined {
+  if (conversationType !== TYPES.CONV_GROUP || !Array.isArray(receiverList) || receiverList.length === 0) {
+    return undefined;
+  }
+  if (receiverList.length > MAX_TARGETED_RECEIVERS) cut(receiverList.length);
+  return receiverList.slice(0, MAX_TARGETED_RECEIVERS) as string[];
 }

@@ -125,7 +125,7 @@ import {
   recordDocument,
   storedRecordName,
 } from './merger.js';
-import { MessageCache, applyModification, applyRecall } from './messages.js';
+import { MAX_TARGETED_RECEIVERS, MessageCache, applyModification, applyRecall, targetedReceivers } from './messages.js';
 import { offlinePushRequest } from './offline_push.js';
 import { checkPinOptions, tencentPinError, toPinner } from './pins.js';
 import {
@@ -768,6 +768,11 @@ export class Natter extends TencentUnsupported {
    * sends the same record rather than storing it again. Held by the message object, as `uploads`.
    */
   private readonly storedRecords = new WeakMap<Message, string>();
+  /**
+   * The receivers of each targeted group message made here (`receiverList`), which Tencent's
+   * SDK keeps on the message object out of the app's sight.
+   */
+  private readonly receiverLists = new WeakMap<Message, string[]>();
   /** @-mentions of pushed messages, for the conversations pushed with them (mentions.ts). */
   private readonly mentions = new MentionTracker();
   /**
@@ -4223,16 +4228,13 @@ export class Natter extends TencentUnsupported {
     if (conversationType !== TYPES.CONV_C2C && conversationType !== TYPES.CONV_GROUP) {
       throw invalidArgument(`${call}: conversationType must be TYPES.CONV_C2C or TYPES.CONV_GROUP`);
     }
-    if (Array.isArray(options.receiverList) && options.receiverList.length > 0) {
-      throw unsupported(`${call}({ receiverList })`, 'Natter group messages reach every member');
-    }
     if (options.cloudCustomData !== undefined && typeof options.cloudCustomData !== 'string') {
       throw invalidArgument(`${call}: cloudCustomData must be a string`);
     }
     const clientMsgID = newClientMsgID();
     const now = this.getServerTime();
     const me = this.userID ?? '';
-    return {
+    const message: Message = {
       ID: clientMsgID,
       type,
       payload,
@@ -4273,6 +4275,11 @@ export class Natter extends TencentUnsupported {
       protocol: 'JSON',
       isPlaceMessage: 0,
     };
+    const receivers = targetedReceivers(conversationType, options.receiverList, (given) =>
+      this.warn(`${call}: receiverList: ${given} receivers; a targeted message goes to the first ${MAX_TARGETED_RECEIVERS}`),
+    );
+    if (receivers !== undefined) this.receiverLists.set(message, receivers);
+    return message;
   }
 
   /**
@@ -4308,6 +4315,10 @@ export class Natter extends TencentUnsupported {
    *
    * `options.messageControlInfo.excludedFromUnreadCount: true` sends a message that counts as
    * unread for no one, as Tencent's.
+   *
+   * A group message created with `receiverList` (Tencent's targeted message) reaches only those
+   * members and the user's own devices; the others never get it, nor see it in their history or
+   * as their conversation's last message (see `MessageOptions.receiverList`).
    */
   async sendMessage(message: Message, options?: SendMessageOptions): Promise<ChatResponse<{ message: Message }>> {
     if (typeof message !== 'object' || message === null || typeof message.ID !== 'string') {
@@ -4347,6 +4358,7 @@ export class Natter extends TencentUnsupported {
         needReadReceipt: (message.needReadReceipt === true && !this.isAVChatRoom(message.conversationID)) || undefined,
         offlinePushInfo,
         excludedFromUnreadCount: excludedFromUnreadCount || undefined,
+        receiverList: this.receiverLists.get(message),
       };
       reply = await this.http.post<WireSendMessageReply>('/v1/messages', body);
     } catch (err) {

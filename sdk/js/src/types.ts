@@ -799,7 +799,13 @@ export interface MessageOptions {
    * MESSAGE_READ_RECEIPT_RECEIVED. Dropped for an AVChatRoom group, as Tencent's SDK drops it.
    */
   needReadReceipt?: boolean;
-  /** Natter has no targeted group messages: a non-empty list throws. */
+  /**
+   * A targeted group message (Tencent's): only these members, up to 50 (more are cut to the
+   * first 50, as Tencent's SDK cuts them), and the sender get it and see it, and it counts as
+   * unread for no one. Ignored for a one-to-one message and when empty, as by Tencent's SDK; not
+   * with `atUserList` or `needReadReceipt`, nor in AVChatRoom and Community groups (the send
+   * fails with 40001).
+   */
   receiverList?: string[];
   /**
    * Kept on the message (`isSupportExtension`), as Tencent's; Natter takes extensions on any sent

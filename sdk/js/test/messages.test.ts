@@ -211,11 +211,6 @@ describe('create and send', () => {
     assert.throws(() => chat.createForwardMessage({ to: bob, conversationType: 'C2C', payload: {} }), {
       code: ErrorCode.MSG_FORWARD_INVALID_ELEMENTS,
     });
-    // Options Natter has nothing for fail loudly (needReadReceipt works: receipts.test.ts).
-    assert.throws(
-      () => chat.createTextMessage({ to: bob, conversationType: 'GROUP', payload: { text: 'x' }, receiverList: [bob] }),
-      { code: ErrorCode.UNSUPPORTED, message: /receiverList/ },
-    );
     // isSupportExtension is carried, as Tencent's (extensions.test.ts: any message takes them).
     assert.equal(
       chat.createTextMessage({ to: bob, conversationType: 'C2C', payload: { text: 'x' }, isSupportExtension: true }).isSupportExtension,

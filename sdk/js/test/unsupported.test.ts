@@ -94,7 +94,7 @@ describe('unsupported calls', () => {
   test("the README's migration guide lists every unsupported call with its reason", () => {
     const readme = readFileSync(new URL('../../README.md', import.meta.url), 'utf8');
     const section = readme.slice(readme.indexOf('### What Natter does not do'), readme.indexOf('### Differences to know'));
-    assert.ok(section.length > 1000, 'the section exists');
+    assert.ok(section.length > 500, 'the section exists');
     const lists = { ...UNSUPPORTED_CALLS, ...UNSUPPORTED_MESSAGE_FACTORIES, ...UNSUPPORTED_SYNC_CALLS } as Record<string, string>;
     for (const [call, reason] of Object.entries(lists)) {
       const row = section.split('\n').find((line) => line.includes(`\`${call}\``));
