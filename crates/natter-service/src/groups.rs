@@ -64,10 +64,23 @@ impl Natter {
     /// WuKongIM.
     pub async fn remove_all_members(&self, channel: ChannelRef) -> Result<()> {
         let group = group_id(channel.channel_type, &channel.channel_id)?;
+        self.remove_by_app(group, groups::remove_all_members).await
+    }
+
+    /// The app backend removes members (`remove`, in the store): they hear it, and so does
+    /// everyone who shows the group.
+    async fn remove_by_app(
+        &self,
+        group: GroupId,
+        remove: impl Fn(&dyn natter_store::Db, &GroupId) -> natter_store::Result<MembershipChange>
+        + Send
+        + Sync
+        + 'static,
+    ) -> Result<()> {
         let id = group.clone();
         let (change, moved) = self
             .write(move |db| {
-                let change = groups::remove_all_members(db, &id)?;
+                let change = remove(db, &id)?;
                 let moved = moved_members(db, &id, &change)?;
                 Ok((change, moved))
             })
@@ -112,17 +125,10 @@ impl Natter {
                 Ok(())
             }
             Membership::Remove => {
-                let id = group.clone();
-                let (change, moved) = self
-                    .write(move |db| {
-                        let change = groups::remove_members(db, &id, &members)?;
-                        let moved = moved_members(db, &id, &change)?;
-                        Ok((change, moved))
-                    })
-                    .await?;
-                self.tell_removed(&group, &change.left, None).await;
-                self.tell_members_moved(moved);
-                Ok(())
+                let remove = move |db: &dyn natter_store::Db, id: &GroupId| {
+                    groups::remove_members(db, id, &members)
+                };
+                self.remove_by_app(group, remove).await
             }
         }
     }

@@ -14,6 +14,18 @@ async fn call(user: &User, group: &str, rest: &str, body: Value) -> Resp {
         .await
 }
 
+/// Raises the counter `taps` of the group `stage` by one; the answer.
+async fn tap(user: &User) -> Value {
+    call(
+        user,
+        "stage",
+        "/increase",
+        json!({"key": "taps", "value": 1}),
+    )
+    .await
+    .ok()
+}
+
 async fn counter_event(events: &mut EventStream) -> GroupCounter {
     event_where(events, |event| match event {
         ServerEvent::GroupCounterUpdated(counter) => Some(counter),
@@ -95,19 +107,7 @@ async fn members_set_and_move_counters_and_every_member_hears_each() {
 async fn raises_made_at_once_all_count() {
     let server = Server::start().await;
     let [ann, bob] = server.group_of("stage", ["ann", "bob"]).await;
-    let raises = (0..20).map(|n| {
-        let user = if n % 2 == 0 { ann.clone() } else { bob.clone() };
-        async move {
-            call(
-                &user,
-                "stage",
-                "/increase",
-                json!({"key": "taps", "value": 1}),
-            )
-            .await
-            .ok();
-        }
-    });
+    let raises = (0..20).map(|n| tap(if n % 2 == 0 { &ann } else { &bob }));
     futures_util::future::join_all(raises).await;
     let all = call(&ann, "stage", "/get", json!({"keyList": ["taps"]}))
         .await
@@ -186,20 +186,7 @@ async fn every_change_is_numbered_in_commit_order_across_counters_and_attributes
     let server = Server::start().await;
     let [ann, bob] = server.group_of("stage", ["ann", "bob"]).await;
     let mut bobs = bob.events().await;
-    let raise = |user: &User| {
-        let user = user.clone();
-        async move {
-            call(
-                &user,
-                "stage",
-                "/increase",
-                json!({"key": "taps", "value": 1}),
-            )
-            .await
-            .ok()
-        }
-    };
-    let raises = (0..10).map(|n| raise(if n % 2 == 0 { &ann } else { &bob }));
+    let raises = (0..10).map(|n| tap(if n % 2 == 0 { &ann } else { &bob }));
     let answers = futures_util::future::join_all(raises).await;
     let mut by_value: Vec<(i64, i64)> = answers
         .iter()
@@ -249,5 +236,5 @@ async fn every_change_is_numbered_in_commit_order_across_counters_and_attributes
     let manager = server.manager();
     manager.dismiss_group("stage").await;
     manager.create_group("stage", &["ann", "bob"]).await;
-    assert_eq!(raise(&ann).await["revision"], 12);
+    assert_eq!(tap(&ann).await["revision"], 12);
 }
