@@ -183,18 +183,24 @@ mod tests {
         let versions = store
             .write(|db| {
                 let chosen = set_custom(db, &uid("alice"), "busy")?;
-                let connected = changed(db, &uid("alice"))?;
-                let first_of_bob = changed(db, &uid("bob"))?;
+                let connected = changed(db, &uid("alice"), true)?;
+                let first_of_bob = changed(db, &uid("bob"), false)?;
+                set_custom(db, &uid("bob"), "away")?;
                 unsubscribe(db, &uid("alice"), None)?;
-                Ok((chosen, connected, first_of_bob))
+                Ok((
+                    chosen,
+                    connected,
+                    first_of_bob,
+                    changed(db, &uid("bob"), false)?,
+                ))
             })
             .await
             .unwrap();
-        assert_eq!(versions, (1, 2, 1));
+        assert_eq!(versions, (1, 2, 1, 3));
         let (status, of_dave) = store
             .read(|db| {
                 Ok((
-                    statuses(db, &[uid("alice"), uid("zed")], 0)?,
+                    statuses(db, &[uid("alice"), uid("zed"), uid("bob")], 0)?,
                     subscribers(db, &uid("dave"))?,
                 ))
             })
@@ -210,8 +216,16 @@ mod tests {
                     custom_status: "busy".into(),
                     version: 2,
                 }),
-                None
-            ]
+                None,
+                Some(StoredStatus {
+                    uid: uid("bob"),
+                    online: false,
+                    signed_in: false,
+                    custom_status: String::new(),
+                    version: 3,
+                }),
+            ],
+            "going online keeps the custom status; going offline clears it"
         );
         assert_eq!(of_dave, [uid("bob")], "alice unsubscribed from everyone");
     }
