@@ -125,6 +125,7 @@ impl Api {
             offline_push_info: None,
             excluded_from_unread_count: false,
             receiver_list: None,
+            excluded_from_last_message: false,
         };
         let reply: SendMessageResponse =
             decode(&self.post_body(token, "/v1/messages", &request).await?)?;

@@ -543,6 +543,7 @@ impl Live {
             offline_push_info: None,
             excluded_from_unread_count: !send.flags.red_dot,
             receiver_list: None,
+            excluded_from_last_message: false,
         };
         // WuKongIM keeps a sync-once message only until it is delivered: here it is not kept.
         let delivery = Delivery {

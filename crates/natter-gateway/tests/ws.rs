@@ -105,6 +105,7 @@ async fn frames_split_and_joined_going_in_come_out_one_per_message() {
         offline_push_info: None,
         excluded_from_unread_count: false,
         receiver_list: None,
+        excluded_from_last_message: false,
     };
     world
         .natter
@@ -273,6 +274,7 @@ async fn a_client_that_never_reads_is_let_go() {
             offline_push_info: None,
             excluded_from_unread_count: false,
             receiver_list: None,
+            excluded_from_last_message: false,
         };
         world
             .natter

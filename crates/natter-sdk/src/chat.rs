@@ -65,6 +65,7 @@ impl Chat {
             offline_push_info: None,
             excluded_from_unread_count: false,
             receiver_list: None,
+            excluded_from_last_message: false,
         })
         .await
     }
@@ -82,6 +83,7 @@ impl Chat {
             offline_push_info: None,
             excluded_from_unread_count: false,
             receiver_list: None,
+            excluded_from_last_message: false,
         })
         .await
     }

@@ -104,6 +104,7 @@ impl Natter {
             needs_read_receipt: request.need_read_receipt,
             by_app: false,
             receivers,
+            excluded_from_last_message: request.excluded_from_last_message,
         };
         let message = self.check_before_send(message, delivery.persist).await?;
         if !delivery.persist {
@@ -161,6 +162,7 @@ impl Natter {
             needs_read_receipt: false,
             by_app: true,
             receivers: None,
+            excluded_from_last_message: false,
         };
         if !delivery.persist {
             let relayed = self.relay_message(message, true).await?;

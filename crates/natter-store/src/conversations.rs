@@ -685,6 +685,7 @@ mod tests {
             needs_read_receipt: false,
             by_app: false,
             receivers: None,
+            excluded_from_last_message: false,
         }
     }
 

@@ -153,5 +153,6 @@ pub fn write(
         needs_read_receipt: false,
         read_count: 0,
     };
-    crate::messaging::append_found(db, channel, &message, None).map(Some)
+    crate::messaging::append_found(db, channel, &message, crate::messaging::Reach::EVERYONE)
+        .map(Some)
 }

@@ -246,6 +246,7 @@ mod tests {
             needs_read_receipt: asks,
             by_app: false,
             receivers: None,
+            excluded_from_last_message: false,
         };
         let sent = store.write(move |db| messaging::send(db, &message)).await;
         sent.unwrap().message.id

@@ -45,7 +45,8 @@ pub fn send(db: &dyn Db, message: &NewMessage) -> Result<Sent> {
                 message.to.kind(),
                 rows::channel_key(&message.from, &message.to),
             );
-            if let Some(sent) = append(db, Target::Named(kind, &key), &stored, None)? {
+            let reach = Reach::of(message);
+            if let Some(sent) = append(db, Target::Named(kind, &key), &stored, reach)? {
                 return Ok(sent);
             }
             // The first message between the two: their channel and both rows first.
@@ -58,17 +59,17 @@ pub fn send(db: &dyn Db, message: &NewMessage) -> Result<Sent> {
                 &ConversationId::C2c(message.from.clone()),
                 1,
             )?;
-            append_found(db, channel, &stored, None)
+            append_found(db, channel, &stored, reach)
         }
         ConversationId::Group(group) => {
             let channel =
                 group_to_send_to(db, &message.from, group, permitted.trusted, message.time_ms)?;
-            let receivers = message.receivers.as_deref();
-            if let Some(receivers) = receivers {
+            let reach = Reach::of(message);
+            if let Some(receivers) = reach.receivers {
                 check_receivers(db, channel.id, group, receivers)?;
             }
             let channel_id = channel.id;
-            let sent = append_found(db, channel, &stored, receivers)?;
+            let sent = append_found(db, channel, &stored, reach)?;
             crate::mentions::record(db, channel_id, &sent.message)?;
             Ok(sent)
         }
@@ -149,7 +150,7 @@ pub fn send_system(db: &dyn Db, message: &SystemMessage) -> Result<Sent> {
         read_count: 0,
     };
     let channel_id = channel.id;
-    let sent = append_found(db, channel, &stored, None)?;
+    let sent = append_found(db, channel, &stored, Reach::EVERYONE)?;
     if let SystemTarget::Group(_) = message.to {
         crate::mentions::record(db, channel_id, &sent.message)?;
     }
@@ -223,14 +224,45 @@ enum Target<'a> {
     Named(ChannelKind, &'a str),
 }
 
+/// Whom [`append`] delivers a message to, and how.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Reach<'a> {
+    /// A targeted message's receivers ([`NewMessage::receivers`]): only they and the sender
+    /// get it. `None`: every current member.
+    pub receivers: Option<&'a [Uid]>,
+    /// It becomes its readers' last message, and moves their conversations up the list; not a
+    /// message excluded from it ([`NewMessage::excluded_from_last_message`]).
+    pub shown_as_last: bool,
+}
+
+impl<'a> Reach<'a> {
+    /// Every current member, as their last message.
+    pub(crate) const EVERYONE: Reach<'static> = Reach {
+        receivers: None,
+        shown_as_last: true,
+    };
+
+    fn of(message: &'a NewMessage) -> Self {
+        Reach {
+            receivers: message.receivers.as_deref(),
+            shown_as_last: !message.excluded_from_last_message,
+        }
+    }
+
+    fn reaches(&self, uid: &Uid, sender: &str) -> bool {
+        self.receivers
+            .is_none_or(|to| uid.as_str() == sender || to.contains(uid))
+    }
+}
+
 /// [`append`] to a channel found before, which is there.
 pub(crate) fn append_found(
     db: &dyn Db,
     channel: Channel,
     message: &StoredMessage,
-    addressed: Option<&[Uid]>,
+    reach: Reach<'_>,
 ) -> Result<Sent> {
-    append(db, Target::Found(channel.id), message, addressed)?
+    append(db, Target::Found(channel.id), message, reach)?
         .ok_or_else(|| StoreError::internal("the channel a message was sent to is gone"))
 }
 
@@ -296,8 +328,8 @@ fn postgres_append_sql(channel: ChannelCondition, locking: bool) -> String {
 }
 
 /// Stores `message` with the channel's next seq (its `id` and `seq` are set here) and delivers
-/// it to the current members, or with `addressed` to those of them and the sender only;
-/// `None` without such a channel. A silent message is uncounted for everyone but its sender.
+/// it to the current members it `reach`es; `None` without such a channel. A silent message is
+/// uncounted for everyone but its sender.
 ///
 /// On PostgreSQL, where each statement is a round trip, one statement raises the channel's
 /// last seq, inserts the message and locks the rows of the channel's users. That keeps
@@ -307,7 +339,7 @@ fn append(
     db: &dyn Db,
     target: Target<'_>,
     message: &StoredMessage,
-    addressed: Option<&[Uid]>,
+    reach: Reach<'_>,
 ) -> Result<Option<Sent>> {
     let mut values = match target {
         Target::Found(id) => vec![Value::from(id)],
@@ -380,12 +412,19 @@ fn append(
         let id = db.query_one("SELECT last_insert_rowid()", &[])?.get(0)?;
         (channel_id, seq, id)
     };
+    if !reach.shown_as_last {
+        // Rare, and so kept out of the insert every other message makes.
+        db.execute(
+            "UPDATE messages SET excluded_from_last = 1 WHERE id = $1",
+            params![id],
+        )?;
+    }
     let message = StoredMessage {
         id,
         seq,
         ..message.clone()
     };
-    let recipients = deliver(db, channel_id, &message, addressed)?;
+    let recipients = deliver(db, channel_id, &message, reach)?;
     Ok(Some(Sent {
         message,
         duplicate: false,
@@ -620,17 +659,23 @@ struct Member {
 /// Applies the new message to each current member's conversation (and revives deleted ones):
 /// their rows and folders in one read, then every save in one batch. The append locked their
 /// users' rows, so what is read stays as read until the write commits. A targeted message
-/// (`addressed`) reaches only those members and its sender: it is hidden from the others, whose
-/// conversations it leaves as they were (their unread count too, the message being silent).
-/// Returns the members it reached, with their conversations now.
+/// reaches only its receivers and its sender: it is hidden from the others, whose conversations
+/// it leaves as they were (their unread count too, the message being silent). A message not
+/// shown as the last moves no conversation up the list, and each reader's last message is
+/// looked up again. Returns the members it reached, with their conversations now.
 fn deliver(
     db: &dyn Db,
     channel_id: i64,
     message: &StoredMessage,
-    addressed: Option<&[Uid]>,
+    reach: Reach<'_>,
 ) -> Result<Vec<(Uid, ConversationView)>> {
-    let reaches =
-        |uid: &Uid| addressed.is_none_or(|to| uid.as_str() == message.from || to.contains(uid));
+    let reaches = |uid: &Uid| reach.reaches(uid, &message.from);
+    // The time that moves a conversation up the list (its activity only ever rises).
+    let activity_ms = if reach.shown_as_last {
+        message.time_ms
+    } else {
+        0
+    };
     // A member's row comes once per folder holding it (once, with no name, in none), with
     // their user's row, which the save moves on.
     let sql = sql_once!(format!(
@@ -675,7 +720,7 @@ fn deliver(
         counted.push(rows::Counted::of(state, message.seq - 1));
         let own = member.uid.as_str() == message.from;
         if reaches(&member.uid) {
-            state.on_message(message.seq, message.time_ms, own);
+            state.on_message(message.seq, activity_ms, own);
         }
         if message.silent && !own {
             state.exclude(message.seq, message.seq);
@@ -698,7 +743,7 @@ fn deliver(
         rows::Written::Arrival,
         &changes,
     )?;
-    if addressed.is_some() {
+    if reach.receivers.is_some() {
         let passed_over: Vec<&Uid> = members
             .iter()
             .map(|member| &member.uid)
@@ -707,27 +752,32 @@ fn deliver(
         crate::removal::hide_unaddressed(db, channel_id, message, &passed_over)?;
     }
     let message = Arc::new(message.clone());
-    Ok(members
+    members
         .into_iter()
         .zip(saved)
         .filter(|(member, _)| reaches(&member.uid))
         .map(|(member, saved)| {
+            let last_message = if reach.shown_as_last {
+                Some(Arc::clone(&message))
+            } else {
+                crate::views::complete_view(db, &member.uid, member.loaded.clone())?.last_message
+            };
             let view = member.loaded.view;
             let conversation = ConversationView {
                 id: view.id,
                 state: view.state,
                 version: saved.version,
                 channel_last_seq: message.seq,
-                last_message: Some(Arc::clone(&message)),
+                last_message,
                 folders: member.folders,
                 shown: view.shown,
                 peer_read_seq: view.peer_read_seq,
                 unread_total: Some(saved.unread_total),
                 mentions: None,
             };
-            (member.uid, conversation)
+            Ok((member.uid, conversation))
         })
-        .collect())
+        .collect()
 }
 
 /// Messages this user may see (inside a membership window, after their cleared history), the
@@ -1129,6 +1179,7 @@ mod tests {
             needs_read_receipt: false,
             by_app: false,
             receivers: None,
+            excluded_from_last_message: false,
         }
     }
 

@@ -32,6 +32,10 @@ pub struct NewMessage {
     /// A targeted group message (Tencent's `receiverList`): only these current members and the
     /// sender get it and see it; it counts as unread for no one.
     pub receivers: Option<Vec<Uid>>,
+    /// Never a conversation's last message, nor moving one up the list (Tencent's
+    /// `messageControlInfo.excludedFromLastMessage`): the list shows the newest message before
+    /// it. History has it as any other.
+    pub excluded_from_last_message: bool,
 }
 
 /// Where the app backend sends a message of its own (WuKongIM's empty `from_uid`).

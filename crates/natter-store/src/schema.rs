@@ -547,6 +547,12 @@ CREATE TABLE system_accounts (
     created_ms {int} NOT NULL
 ) {without_rowid};
 "#,
+    r#"
+-- Messages that never become a conversation's last message (Tencent's
+-- messageControlInfo.excludedFromLastMessage, as its call invitations are sent): the list shows
+-- the newest message before them.
+ALTER TABLE messages ADD COLUMN excluded_from_last {int} NOT NULL DEFAULT 0;
+"#,
 ];
 
 impl Dialect {

@@ -1,8 +1,8 @@
 //! The running unread total (`users.unread_total`, kept by every save) always equals the sum
 //! the unread rule gives over the user's conversations, recomputed the way `GET /v1/unread`
 //! summed it before there was a running total, whatever operations ran before: random
-//! sequences of sends (one-to-one, group, silent, targeted, system notices, app messages into
-//! the group), reads, unread marks, archives, mutes, pins, marks, drafts, cleared histories,
+//! sequences of sends (one-to-one, group, silent, targeted, never the last message, system
+//! notices, app messages into the group), reads, unread marks, archives, mutes, pins, marks, drafts, cleared histories,
 //! deletions with and without history, restores, recalls, deletions for oneself, folder
 //! changes, and group joins, leaves, kicks, dismissals and resets. After each sequence the
 //! migration's fill statement recomputes every total from the rows and must agree. On SQLite
@@ -53,6 +53,11 @@ pub(crate) enum Op {
         from: usize,
         to: usize,
         silent: bool,
+    },
+    /// A message excluded from being its conversation's last (a call invitation).
+    NotLast {
+        from: usize,
+        to: usize,
     },
     /// A group message targeted at the users of the bits of `receivers` (non-zero).
     Targeted {
@@ -127,6 +132,7 @@ pub(crate) fn op() -> impl Strategy<Value = Op> {
             }
         ),
         2 => (0..USERS, 1u8..16).prop_map(|(from, receivers)| Op::Targeted { from, receivers }),
+        1 => (0..USERS, 0..=USERS).prop_map(|(from, to)| Op::NotLast { from, to }),
         2 => (who.clone(), any::<bool>()).prop_map(|(to, silent)| Op::Notice { to, silent }),
         1 => any::<bool>().prop_map(|silent| Op::IntoGroup { silent }),
         6 => (who.clone(), peer.clone(), 0u8..9, any::<u8>())
@@ -167,6 +173,25 @@ pub(crate) fn apply(db: &dyn Db, op: &Op) -> Result<()> {
                 needs_read_receipt: false,
                 by_app: false,
                 receivers: None,
+                excluded_from_last_message: false,
+            },
+        )
+        .map(drop),
+        Op::NotLast { from, to } => messaging::send(
+            db,
+            &NewMessage {
+                from: uid(*from),
+                to: conversation(*to),
+                message_type: natter_core::message::CUSTOM.to_owned(),
+                payload: "{}".into(),
+                client_msg_no: None,
+                cloud_custom_data: String::new(),
+                time_ms: 1,
+                counts_as_unread: true,
+                needs_read_receipt: false,
+                by_app: false,
+                receivers: None,
+                excluded_from_last_message: true,
             },
         )
         .map(drop),
@@ -189,6 +214,7 @@ pub(crate) fn apply(db: &dyn Db, op: &Op) -> Result<()> {
                         .map(uid)
                         .collect(),
                 ),
+                excluded_from_last_message: false,
             },
         )
         .map(drop),

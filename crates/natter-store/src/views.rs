@@ -53,12 +53,13 @@ pub(crate) fn complete_views(
 }
 
 /// Joins to a conversation loaded with its channel (`c`, `ch`) the message its user sees last
-/// in the common case, where they deleted no message for themself: the one at the last seq
-/// they may see, if their latest membership window, after their cleared history, reaches it.
+/// in the common case, where they deleted no message for themself and the newest is not one
+/// kept from being the last (`excluded_from_last`): the one at the last seq they may see, if
+/// their latest membership window, after their cleared history, reaches it.
 /// A list page reads its last messages with its rows this way, one index lookup each, instead
 /// of in a statement of their own; [`complete_partly_read`] looks for the rest.
 pub(crate) const LAST_MESSAGE_JOIN: &str = "LEFT JOIN messages m ON c.hidden_count = 0 \
-    AND m.channel_id = c.channel_id \
+    AND m.channel_id = c.channel_id AND m.excluded_from_last = 0 \
     AND m.seq = CASE WHEN c.left_seq < ch.last_seq THEN c.left_seq ELSE ch.last_seq END \
     AND m.seq > c.cleared_to_seq AND m.seq >= c.join_seq \
     LEFT JOIN users su ON su.uid = m.from_uid";
@@ -164,16 +165,13 @@ struct Window {
 
 impl Window {
     /// Where `loaded`'s newest visible message within `first..=last` can be: nowhere when
-    /// that is empty; only at `last` when the user deleted no message for themself (the
-    /// message there, unless it is gone).
+    /// that is empty. The lookup reads down from `last` by the (channel_id, seq) index, past
+    /// messages gone, deleted by the user for themself, or never shown as the last
+    /// ([`LAST_MESSAGE_JOIN`] found none at `last` for one of these reasons).
     fn within(loaded: &Loaded, first: u64, last: u64) -> Option<Self> {
         (last >= first).then_some(Window {
             channel_id: loaded.channel.id,
-            first: if loaded.hidden_count == 0 {
-                last
-            } else {
-                first
-            },
+            first,
             last,
         })
     }
@@ -276,7 +274,8 @@ fn newest_seen(
             "WITH s AS MATERIALIZED (\
                SELECT w.column1 AS slot, w.column2 AS channel_id, (\
                  SELECT m.seq FROM messages m WHERE m.channel_id = w.column2 \
-                 AND m.seq >= w.column3 AND m.seq <= w.column4 AND {} \
+                 AND m.seq >= w.column3 AND m.seq <= w.column4 AND m.excluded_from_last = 0 \
+                 AND {} \
                  ORDER BY m.seq DESC LIMIT 1) AS seq \
                FROM (VALUES {}) w) \
              SELECT s.slot, {MESSAGE_COLUMNS} FROM {MESSAGES_FROM} \
@@ -347,24 +346,25 @@ mod tests {
         GroupId::parse(name, "group").unwrap()
     }
 
-    fn send(db: &dyn Db, from: &Uid, to: ConversationId, text: &str) -> Result<i64> {
-        let sent = messaging::send(
-            db,
-            &NewMessage {
-                from: from.clone(),
-                to,
-                message_type: natter_core::message::CUSTOM.to_owned(),
-                payload: format!("{{\"text\":\"{text}\"}}"),
-                client_msg_no: None,
-                cloud_custom_data: String::new(),
-                time_ms: 1,
-                counts_as_unread: true,
-                needs_read_receipt: false,
-                by_app: false,
-                receivers: None,
-            },
-        )?;
-        Ok(sent.message.id)
+    fn text(from: &Uid, to: ConversationId, text: &str) -> NewMessage {
+        NewMessage {
+            from: from.clone(),
+            to,
+            message_type: natter_core::message::CUSTOM.to_owned(),
+            payload: format!("{{\"text\":\"{text}\"}}"),
+            client_msg_no: None,
+            cloud_custom_data: String::new(),
+            time_ms: 1,
+            counts_as_unread: true,
+            needs_read_receipt: false,
+            by_app: false,
+            receivers: None,
+            excluded_from_last_message: false,
+        }
+    }
+
+    fn send(db: &dyn Db, from: &Uid, to: ConversationId, text_sent: &str) -> Result<i64> {
+        Ok(messaging::send(db, &text(from, to, text_sent))?.message.id)
     }
 
     fn change(db: &dyn Db, conversation: ConversationId, change: Change) -> Result<()> {
@@ -417,6 +417,16 @@ mod tests {
                 by: Recaller::Sender(peer(4)),
                 window_ms: i64::MAX,
                 now_ms: 3,
+            },
+        )?;
+        // The newest message excluded from being the last (a call invitation): the one before
+        // it shows.
+        send(db, &peer(10), ConversationId::C2c(me()), "shown")?;
+        messaging::send(
+            db,
+            &NewMessage {
+                excluded_from_last_message: true,
+                ..text(&peer(10), ConversationId::C2c(me()), "not shown")
             },
         )?;
         // Left a group while it went on; rejoined one with no message since; rejoined
@@ -520,6 +530,11 @@ mod tests {
         assert_eq!(last(with(1)), None, "everything hidden");
         assert_eq!(last(with(2)), None, "cleared");
         assert_eq!(last(with(3)).as_deref(), Some("after clearing"));
+        assert_eq!(
+            last(with(10)).as_deref(),
+            Some("shown"),
+            "excluded from last"
+        );
         let recalled = by_id[&with(4).to_string()].last_message.as_ref();
         assert!(recalled.unwrap().revoked_by.is_some(), "shown as recalled");
         assert_eq!(last(in_group("left")).as_deref(), Some("before"));

@@ -674,3 +674,65 @@ async fn a_message_excluded_from_unread_counts_for_no_one() {
     let history = bob.history("C2Cann").await;
     assert_eq!(history[1]["isExcludedFromUnreadCount"], true);
 }
+
+/// Tencent's `messageControlInfo.excludedFromLastMessage` (its call invitations): the message is
+/// in history and counts as unread, but the conversation's last message stays the one before,
+/// in the list, in the pushed conversation and for the sender, and the list does not move.
+#[tokio::test]
+async fn a_message_excluded_from_the_last_leaves_the_last_message_and_the_order_alone() {
+    let server = Server::start().await;
+    let [alice, bob, carol] = server.users(["alice", "bob", "carol"]).await;
+    bob.send_text("C2Calice", "shown").await;
+    carol.send_text("C2Calice", "newer").await;
+    assert_eq!(alice.list_ids().await, ["C2Ccarol", "C2Cbob"]);
+    let mut alices = alice.events().await;
+
+    let invitation = bob
+        .post(
+            "/v1/messages",
+            json!({"conversationID": "C2Calice", "payload": {"invite": "call"},
+                "excludedFromLastMessage": true}),
+        )
+        .await
+        .ok()["message"]
+        .clone();
+    let pushed = event_where(&mut alices, |event| match event {
+        natter_sdk::wire::ServerEvent::ConversationListUpdated { conversation_list } => {
+            Some(conversation_list)
+        }
+        _ => None,
+    })
+    .await;
+    let last_text = |conversation: &natter_sdk::wire::Conversation| {
+        conversation
+            .last_message
+            .as_ref()
+            .map(|m| m.payload["text"].clone())
+    };
+    assert_eq!(last_text(&pushed[0]), Some(json!("shown")));
+    assert_eq!(pushed[0].unread_count, 2, "it counts as unread");
+
+    assert_eq!(
+        alice.list_ids().await,
+        ["C2Ccarol", "C2Cbob"],
+        "not moved up"
+    );
+    for (user, id) in [(&alice, "C2Cbob"), (&bob, "C2Calice")] {
+        let conversation = user.conversation(id).await.ok();
+        assert_eq!(conversation["lastMessage"]["payload"]["text"], "shown");
+    }
+    let history = alice.history("C2Cbob").await;
+    assert_eq!(
+        history.last().unwrap()["messageID"],
+        invitation["messageID"]
+    );
+
+    // The next message shown takes its place as usual.
+    bob.send_text("C2Calice", "after the call").await;
+    assert_eq!(alice.list_ids().await, ["C2Cbob", "C2Ccarol"]);
+    let conversation = alice.conversation("C2Cbob").await.ok();
+    assert_eq!(
+        conversation["lastMessage"]["payload"]["text"],
+        "after the call"
+    );
+}

@@ -252,6 +252,11 @@ pub struct SendMessageRequest {
     /// WuKongIM's `red_dot` 0): members get it as any other, with `isExcludedFromUnreadCount`.
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub excluded_from_unread_count: bool,
+    /// Never the conversation's last message, nor moving it up the list (Tencent's
+    /// `messageControlInfo.excludedFromLastMessage`, as its call invitations are sent): the
+    /// list shows the newest message before it. History has it as any other.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub excluded_from_last_message: bool,
     /// How the message is pushed to members who are offline (Tencent's `offlinePushInfo`):
     /// carried to the app backend in `msg.offline`, which sends the push.
     #[serde(default, skip_serializing_if = "Option::is_none")]

@@ -5445,6 +5445,12 @@ export interface components {
              *     WuKongIM's `red_dot` 0): members get it as any other, with `isExcludedFromUnreadCount`.
              */
             excludedFromUnreadCount?: boolean;
+            /**
+             * @description Never the conversation's last message, nor moving it up the list (Tencent's
+             *     `messageControlInfo.excludedFromLastMessage`, as its call invitations are sent): the
+             *     list shows the newest message before it. History has it as any other.
+             */
+            excludedFromLastMessage?: boolean;
             offlinePushInfo?: components["schemas"]["OfflinePushInfo"] | null;
             /**
              * @description A targeted group message (Tencent's `receiverList`): only these current members (up to
