@@ -798,7 +798,11 @@ export class Natter extends TencentUnsupported {
       return this.sendMessage(message, {
         onlineUserOnly: options.onlineUserOnly || undefined,
         offlinePushInfo: options.offlinePushInfo as SendMessageOptions['offlinePushInfo'],
-        messageControlInfo: { excludedFromUnreadCount: excludedFromUnread(signal) },
+        // As Tencent's: a marked signal is kept from the unread count and the last message.
+        messageControlInfo: {
+          excludedFromUnreadCount: excludedFromHistory(signal),
+          excludedFromLastMessage: excludedFromHistory(signal),
+        },
       });
     },
     modify: (message) => this.modifyMessage(message),
@@ -4314,7 +4318,8 @@ export class Natter extends TencentUnsupported {
    * long for the server (1 KiB, 8 KiB for `extension`) fails the send with its 40001.
    *
    * `options.messageControlInfo.excludedFromUnreadCount: true` sends a message that counts as
-   * unread for no one, as Tencent's.
+   * unread for no one, as Tencent's; `excludedFromLastMessage: true`, one that never becomes a
+   * conversation's last message nor moves it up the list.
    *
    * A group message created with `receiverList` (Tencent's targeted message) reaches only those
    * members and the user's own devices; the others never get it, nor see it in their history or
@@ -4330,6 +4335,7 @@ export class Natter extends TencentUnsupported {
     }
     const offlinePushInfo = offlinePushRequest(options?.offlinePushInfo);
     const excludedFromUnreadCount = options?.messageControlInfo?.excludedFromUnreadCount === true;
+    const excludedFromLastMessage = options?.messageControlInfo?.excludedFromLastMessage === true;
     if (message.status === 'success') {
       throw invalidArgument('sendMessage: this message was sent already; create a new one to send it again');
     }
@@ -4358,6 +4364,7 @@ export class Natter extends TencentUnsupported {
         needReadReceipt: (message.needReadReceipt === true && !this.isAVChatRoom(message.conversationID)) || undefined,
         offlinePushInfo,
         excludedFromUnreadCount: excludedFromUnreadCount || undefined,
+        excludedFromLastMessage: excludedFromLastMessage || undefined,
         receiverList: this.receiverLists.get(message),
       };
       reply = await this.http.post<WireSendMessageReply>('/v1/messages', body);
@@ -5535,13 +5542,12 @@ interface PendingUpload {
 }
 
 /**
- * Whether a signalling message counts as unread for no one, as Tencent's SDK decides it from
- * markers apps put in the signal's `data`: `excludeFromHistoryMessage` or
- * `excludeOriginalSignalingFromHistoryMessage` for every signal, and
- * `excludeTimeoutSignalingFromHistoryMessage` for a timeout. (Tencent's also keeps such a
- * message from being the conversation's last; Natter's server has no such control.)
+ * Whether a signalling message counts as unread for no one and is never the conversation's last
+ * message, as Tencent's SDK decides it from markers apps put in the signal's `data`:
+ * `excludeFromHistoryMessage` or `excludeOriginalSignalingFromHistoryMessage` for every signal,
+ * and `excludeTimeoutSignalingFromHistoryMessage` for a timeout.
  */
-function excludedFromUnread(signal: SignalData): boolean {
+function excludedFromHistory(signal: SignalData): boolean {
   const marker =
     signal.actionType === TSignaling.ACTION_TYPE_INVITE_TIMEOUT
       ? /excludeTimeoutSignalingFromHistoryMessage/

@@ -867,9 +867,10 @@ export interface SendMessageOptions {
   onlineUserOnly?: boolean;
   /**
    * Tencent's message controls. `excludedFromUnreadCount: true`: the message counts as unread for
-   * no one (the server's `excludedFromUnreadCount`). `excludedFromLastMessage` and
-   * `excludedFromContentModeration` are accepted and not used: every stored message can be a
-   * conversation's last, and Natter moderates nothing.
+   * no one (the server's `excludedFromUnreadCount`). `excludedFromLastMessage: true`: it never
+   * becomes the conversation's `lastMessage` and moves no conversation up the list, for anyone
+   * (the server's `excludedFromLastMessage`); history has it as any other.
+   * `excludedFromContentModeration` is accepted and not used: Natter moderates nothing.
    */
   messageControlInfo?: {
     excludedFromUnreadCount?: boolean;

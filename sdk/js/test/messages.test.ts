@@ -77,6 +77,21 @@ describe('create and send', () => {
     await done();
   });
 
+  test('messageControlInfo.excludedFromLastMessage: the message is in history, never the last message', async () => {
+    const { chat, bobChat, alice, bob, done } = await setup();
+    const text = (words: string) =>
+      chat.createTextMessage({ to: bob, conversationType: TYPES.CONV_C2C, payload: { text: words } });
+    await chat.sendMessage(text('shown'));
+    await chat.sendMessage(text('not shown'), { messageControlInfo: { excludedFromLastMessage: true } });
+    for (const [user, peer] of [[bobChat, alice], [chat, bob]] as const) {
+      const { conversation } = (await user.getConversationProfile(`C2C${peer}`)).data;
+      assert.equal((conversation.lastMessage as { payload: { text: string } }).payload.text, 'shown');
+    }
+    const history = (await bobChat.getMessageList({ conversationID: `C2C${alice}` })).data.messageList;
+    assert.deepEqual(history.map((m) => (m.payload as { text: string }).text), ['shown', 'not shown']);
+    await done();
+  });
+
   test("a peer the server never saw: an empty first page, as that conversation's profile is new and empty", async () => {
     const { chat, done } = await setup();
     const nobody = uniqueUid('nobody');

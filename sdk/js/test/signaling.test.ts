@@ -436,14 +436,19 @@ describe('invitations missed while away', () => {
     }
   });
 
-  test("Tencent's excludeFromHistoryMessage marker in the data: the invitation counts as unread for no one", async () => {
+  test("Tencent's excludeFromHistoryMessage marker in the data: the invitation counts as unread for no one and is no last message", async () => {
     const [alice, bob] = [await user('alice'), await user('bob')];
     try {
+      await sendText(alice.chat, bob.uid, 'call me');
       const data = JSON.stringify({ businessID: 'av_call', excludeFromHistoryMessage: true });
       const { inviteID } = await alice.chat.invite({ userID: bob.uid, data, timeout: 30 });
       await heard(bob, TSignaling.NEW_INVITATION_RECEIVED);
       const conversation = (await bob.chat.getConversationProfile(`C2C${alice.uid}`)).data.conversation;
-      assert.equal(conversation.unreadCount, 0, 'the marked invitation is not unread');
+      assert.equal(conversation.unreadCount, 1, 'the marked invitation is not unread, the text is');
+      const lastText = (c: { lastMessage: unknown }) => (c.lastMessage as { payload: { text?: string } }).payload.text;
+      assert.equal(lastText(conversation), 'call me', 'nor the last message');
+      const own = (await alice.chat.getConversationProfile(`C2C${bob.uid}`)).data.conversation;
+      assert.equal(lastText(own), 'call me', "nor the inviter's");
       await alice.chat.cancel({ inviteID });
     } finally {
       await closeAll(alice.chat, bob.chat);
