@@ -335,8 +335,11 @@ impl Natter {
             })
             .await?
             .ok_or_else(|| Error::not_found("message: the channel has no such message"))?;
-        let presented = present::server_message(&found, owner.as_ref(), &conversation);
-        Ok(presented)
+        Ok(present::server_message(
+            &found,
+            owner.as_ref(),
+            &conversation,
+        ))
     }
 
     /// `POST /user/onlinestatus`: the devices of these users with a connection open on any

@@ -492,10 +492,13 @@ pub fn audience(
             if let Some(receivers) = receivers {
                 check_receivers(db, channel.id, group, receivers)?;
             }
-            let reaches = |uid: &Uid| receivers.is_none_or(|to| uid == sender || to.contains(uid));
+            let reach = Reach {
+                receivers,
+                ..Reach::EVERYONE
+            };
             current_members(db, channel.id)?
                 .into_iter()
-                .filter(|uid| reaches(uid))
+                .filter(|uid| reach.reaches(uid, sender.as_str()))
                 .map(|uid| (uid, to.clone()))
                 .collect()
         }
