@@ -246,7 +246,7 @@ export type TSignalingValue = (typeof TSignaling)[keyof typeof TSignaling];
 
 /**
  * English placeholders the Tencent SDK shows as `lastMessage.messageForShow` for messages that are
- * not text (its international wording).
+ * not text (its international wording, for the SDKAppIDs it takes for international apps).
  */
 export const MESSAGE_FOR_SHOW: Readonly<Record<string, string>> = {
   [TYPES.MSG_IMAGE]: '[Image]',
@@ -259,4 +259,18 @@ export const MESSAGE_FOR_SHOW: Readonly<Record<string, string>> = {
   [TYPES.MSG_GRP_SYS_NOTICE]: '[Group System Message]',
   [TYPES.MSG_FACE]: '[Animated Sticker]',
   [TYPES.MSG_MERGER]: '[Chat Record]',
+};
+
+/** The same placeholders in Chinese, as Tencent's SDK shows them for every other SDKAppID. */
+export const MESSAGE_FOR_SHOW_CHINESE: Readonly<Record<string, string>> = {
+  [TYPES.MSG_IMAGE]: '[图片]',
+  [TYPES.MSG_LOCATION]: '[位置]',
+  [TYPES.MSG_AUDIO]: '[语音]',
+  [TYPES.MSG_VIDEO]: '[视频]',
+  [TYPES.MSG_FILE]: '[文件]',
+  [TYPES.MSG_CUSTOM]: '[自定义消息]',
+  [TYPES.MSG_GRP_TIP]: '[群提示消息]',
+  [TYPES.MSG_GRP_SYS_NOTICE]: '[群系统通知]',
+  [TYPES.MSG_FACE]: '[动画表情]',
+  [TYPES.MSG_MERGER]: '[聊天记录]',
 };

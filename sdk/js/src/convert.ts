@@ -4,7 +4,7 @@
  * and, for a conversation, what the SDK holds of its peer or group besides it
  * ({@link ConversationContext}).
  */
-import { MESSAGE_FOR_SHOW, TYPES } from './constants.js';
+import { MESSAGE_FOR_SHOW, MESSAGE_FOR_SHOW_CHINESE, TYPES } from './constants.js';
 import { fromWuKongIM } from './media.js';
 import { atUserListOf, toGroupAtInfoList } from './mentions.js';
 import { MAX_MERGER_LAYERS, overLimitMerger } from './merger.js';
@@ -211,11 +211,23 @@ export function recalledText(from: string, senderNick: string, revoker: string |
   return `${by} recalled a message`;
 }
 
-/** Tencent's `messageForShow`: the text itself, or the English placeholder for the type. */
-export function messageForShow(type: MessageType | '', payload: any): string {
+/**
+ * Tencent's `messageForShow`: the text itself, or the placeholder for the type, in English or,
+ * without `english`, in Chinese ({@link showsEnglish}).
+ */
+export function messageForShow(type: MessageType | '', payload: any, english = true): string {
   if (type === '') return '';
   if (type === TYPES.MSG_TEXT) return typeof payload?.text === 'string' ? payload.text : '';
-  return MESSAGE_FOR_SHOW[type] ?? '';
+  return (english ? MESSAGE_FOR_SHOW : MESSAGE_FOR_SHOW_CHINESE)[type] ?? '';
+}
+
+/**
+ * Whether Tencent's SDK shows its English placeholders to an app of this SDKAppID: 0 and the
+ * ranges it gives international apps (its `isIntl`); an app of any other, such as the
+ * `1400…` SDKAppIDs of apps made in China, sees them in Chinese.
+ */
+export function showsEnglish(sdkAppID: number): boolean {
+  return sdkAppID === 0 || (sdkAppID >= 20_000_000 && sdkAppID < 90_000_000) || (sdkAppID >= 1_720_000_000 && sdkAppID < 1_790_000_000);
 }
 
 /**
@@ -435,6 +447,7 @@ export function toLastMessage(
   wire: WireLastMessage | null,
   me: string,
   conversation: { conversationID: string; peerReadSeq: number } = { conversationID: '', peerReadSeq: 0 },
+  english = true,
 ): LastMessage {
   if (wire === null || wire === undefined) return emptyLastMessage();
   const notice = wire.isRevoked === true ? null : groupSystemNotice(conversation.conversationID, wire, noGroupNames);
@@ -450,7 +463,7 @@ export function toLastMessage(
     fromAccount: wire.from,
     type,
     payload,
-    messageForShow: isRevoked ? recalledText(wire.from, nick, wire.revoker ?? null, me) : messageForShow(type, payload),
+    messageForShow: isRevoked ? recalledText(wire.from, nick, wire.revoker ?? null, me) : messageForShow(type, payload, english),
     isRevoked,
     cloudCustomData: wire.cloudCustomData ?? '',
     nick,
@@ -652,6 +665,8 @@ export interface ConversationContext {
   groupMuted?(groupID: string): boolean | undefined;
   /** The name the user gives a friend, from the friend list last fetched: a one-to-one conversation's `remark`. */
   friendRemark?(userID: string): string | undefined;
+  /** Whether the last message's placeholders are in English ({@link showsEnglish}), or Chinese. */
+  english?(): boolean;
 }
 
 /** A conversation as the app sees it, with what `context` holds of its peer or group. */
@@ -665,7 +680,12 @@ export function toConversation(wire: WireConversation, me: string, context: Conv
     type,
     subType: '',
     unreadCount: wire.unreadCount,
-    lastMessage: toLastMessage(wire.lastMessage, me, { conversationID: wire.conversationID, peerReadSeq: wire.peerReadSeq ?? 0 }),
+    lastMessage: toLastMessage(
+      wire.lastMessage,
+      me,
+      { conversationID: wire.conversationID, peerReadSeq: wire.peerReadSeq ?? 0 },
+      context.english?.() ?? true,
+    ),
     groupAtInfoList: type === TYPES.CONV_GROUP ? toGroupAtInfoList(wire.groupAtInfoList, target) : [],
     remark: type === TYPES.CONV_C2C ? (context.friendRemark?.(target) ?? '') : '',
     isPinned: wire.isPinned,

@@ -36,6 +36,7 @@ import {
   groupSelfRole,
   mergedList,
   seconds,
+  showsEnglish,
   toConversation,
   toFriend,
   toFriendApplication,
@@ -1456,6 +1457,7 @@ export class Natter extends TencentUnsupported {
     groupRole: (groupID) => this.groupRoles.get(groupID),
     groupMuted: (groupID) => this.groupMutes.get(groupID),
     friendRemark: (userID) => this.friendRemarks.get(userID),
+    english: () => showsEnglish(this.SDKAppID),
   };
 
   /** A wire conversation as the app sees it (who is logged in decides "You recalled a message"). */

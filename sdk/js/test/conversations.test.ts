@@ -70,6 +70,13 @@ describe('the Conversation object', () => {
     assert.equal(g.lastMessage.type, TYPES.MSG_CUSTOM);
     assert.equal(g.lastMessage.messageForShow, '[Custom Messages]');
     assert.equal(g.lastMessage.payload.data, 'poll');
+
+    // An app of a SDKAppID made in China sees Tencent's Chinese placeholders, as with Tencent's SDK.
+    const chinese = newChat(server, { SDKAppID: 1_400_187_352 + Math.floor(Math.random() * 1_000_000) });
+    await loginReady(chinese, alice, await server.createUser(alice, 2));
+    const own = (await chinese.getConversationProfile(groupID)).data.conversation;
+    assert.equal(own.lastMessage.messageForShow, '[自定义消息]');
+    await closeAll(chinese);
     await done();
   });
 

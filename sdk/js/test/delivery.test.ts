@@ -9,6 +9,7 @@ import {
   messageForShow,
   normalizePayload,
   recalledText,
+  showsEnglish,
   toConversation,
   toFriend,
   toFriendApplication,
@@ -210,6 +211,19 @@ describe('conversions', () => {
     assert.equal(messageForShow('TIMGroupSystemNoticeElem', {}), '[Group System Message]');
     assert.equal(messageForShow('TIMRelayElem', {}), '[Chat Record]');
     assert.equal(messageForShow('', null), '');
+    // In Chinese, as Tencent's SDK shows them to apps of the other SDKAppIDs.
+    assert.equal(messageForShow('TIMImageElem', {}, false), '[图片]');
+    assert.equal(messageForShow('TIMRelayElem', {}, false), '[聊天记录]');
+    assert.equal(messageForShow('TIMTextElem', { text: 'hi' }, false), 'hi');
+  });
+
+  test("the placeholders' language follows the SDKAppID, as Tencent's SDK chooses it", () => {
+    for (const international of [0, 20_000_000, 89_999_999, 1_720_000_000, 1_789_999_999]) {
+      assert.equal(showsEnglish(international), true, `${international}`);
+    }
+    for (const chinese of [1_400_187_352, 19_999_999, 90_000_000, 1_790_000_000]) {
+      assert.equal(showsEnglish(chinese), false, `${chinese}`);
+    }
   });
 
   test('custom payloads always read as { data, description, extension }', () => {

@@ -46,8 +46,8 @@ describe('the sample app from Tencent’s documentation', () => {
 
     const a = screen();
     const b = screen();
-    const aliceApp = startChatApp({ SDKAppID: 1_600_000_001, serverUrl: server.baseUrl, WebSocket, userID: alice, userSig: aliceSig }, a.ui);
-    const bobApp = startChatApp({ SDKAppID: 1_600_000_002, serverUrl: server.baseUrl, WebSocket, userID: bob, userSig: bobSig }, b.ui);
+    const aliceApp = startChatApp({ SDKAppID: 89_000_001, serverUrl: server.baseUrl, WebSocket, userID: alice, userSig: aliceSig }, a.ui);
+    const bobApp = startChatApp({ SDKAppID: 89_000_002, serverUrl: server.baseUrl, WebSocket, userID: bob, userSig: bobSig }, b.ui);
     try {
       const login = await aliceApp.login();
       assert.equal(login.repeatLogin, false);
@@ -116,8 +116,8 @@ describe('the sample app from Tencent’s documentation', () => {
     const { startChatApp } = (await import(appUrl)) as { startChatApp: (config: object, ui: object) => any };
     const alice = uniqueUid('alice');
     const sig = await server.createUser(alice, { deviceFlag: 1, deviceLevel: 1 });
-    const first = startChatApp({ SDKAppID: 1_600_000_003, serverUrl: server.baseUrl, WebSocket, userID: alice, userSig: sig }, screen().ui);
-    const second = startChatApp({ SDKAppID: 1_600_000_004, serverUrl: server.baseUrl, WebSocket, userID: alice, userSig: sig }, screen().ui);
+    const first = startChatApp({ SDKAppID: 89_000_003, serverUrl: server.baseUrl, WebSocket, userID: alice, userSig: sig }, screen().ui);
+    const second = startChatApp({ SDKAppID: 89_000_004, serverUrl: server.baseUrl, WebSocket, userID: alice, userSig: sig }, screen().ui);
     try {
       await first.login();
       await waitFor(() => first.state.ready, 5_000, 'first ready');

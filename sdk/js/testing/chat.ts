@@ -18,7 +18,8 @@ import Natter, {
 } from '@natter/sdk';
 import { uniqueUid, waitFor, type TestServer } from './server.js';
 
-let nextAppID = 1_400_000_000;
+/** SDKAppIDs in the range Tencent's SDK takes for international apps: English placeholders. */
+let nextAppID = 20_000_000;
 
 /**
  * For `assert.rejects`: the call failed with a NatterError of `code`, and, when given, of the
