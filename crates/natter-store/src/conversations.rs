@@ -665,7 +665,7 @@ mod tests {
     use natter_core::{ConversationId, GroupId, Uid};
 
     use crate::profiles::{self, UserProfileChange};
-    use crate::test_stores::{make_users, on_both};
+    use crate::test_stores::{make_users, new_message, on_both};
     use crate::{ListQuery, NewMessage, Result, conversations, groups, messaging};
 
     fn uid(name: &str) -> Uid {
@@ -674,18 +674,9 @@ mod tests {
 
     fn text(from: &str, to: ConversationId, time_ms: i64) -> NewMessage {
         NewMessage {
-            from: uid(from),
-            to,
             message_type: natter_core::message::TEXT.to_owned(),
-            payload: r#"{"text":"hi"}"#.to_owned(),
-            client_msg_no: None,
-            cloud_custom_data: String::new(),
             time_ms,
-            counts_as_unread: true,
-            needs_read_receipt: false,
-            by_app: false,
-            receivers: None,
-            excluded_from_last_message: false,
+            ..new_message(&uid(from), to, r#"{"text":"hi"}"#)
         }
     }
 

@@ -222,7 +222,7 @@ mod tests {
     use natter_core::{ConversationId, GroupId, Uid};
 
     use super::*;
-    use crate::test_stores::{make_users, on_both};
+    use crate::test_stores::{make_users, new_message, on_both};
     use crate::{NewMessage, Store, groups, messaging};
 
     fn uid(name: &str) -> Uid {
@@ -235,18 +235,13 @@ mod tests {
 
     async fn send(store: &Store, from: &str, asks: bool) -> i64 {
         let message = NewMessage {
-            from: uid(from),
-            to: ConversationId::Group(team()),
             message_type: "TIMTextElem".into(),
-            payload: r#"{"text":"hi"}"#.into(),
-            client_msg_no: None,
-            cloud_custom_data: String::new(),
-            time_ms: 1,
-            counts_as_unread: true,
             needs_read_receipt: asks,
-            by_app: false,
-            receivers: None,
-            excluded_from_last_message: false,
+            ..new_message(
+                &uid(from),
+                ConversationId::Group(team()),
+                r#"{"text":"hi"}"#,
+            )
         };
         let sent = store.write(move |db| messaging::send(db, &message)).await;
         sent.unwrap().message.id

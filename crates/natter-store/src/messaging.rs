@@ -1151,7 +1151,7 @@ mod tests {
 
     use natter_core::{ConversationId, Uid};
 
-    use crate::test_stores::{Counting, make_users, on_both};
+    use crate::test_stores::{Counting, make_users, new_message, on_both};
     use crate::{Dialect, FolderChange, NewMessage, Result, Store, folders, messaging};
 
     /// Statements of a one-to-one send into an existing channel on PostgreSQL: the sender,
@@ -1170,20 +1170,7 @@ mod tests {
     }
 
     fn message(from: &str, to: &str) -> NewMessage {
-        NewMessage {
-            from: uid(from),
-            to: ConversationId::C2c(uid(to)),
-            message_type: natter_core::message::CUSTOM.to_owned(),
-            payload: "{}".to_owned(),
-            client_msg_no: None,
-            cloud_custom_data: String::new(),
-            time_ms: 1,
-            counts_as_unread: true,
-            needs_read_receipt: false,
-            by_app: false,
-            receivers: None,
-            excluded_from_last_message: false,
-        }
+        new_message(&uid(from), ConversationId::C2c(uid(to)), "{}")
     }
 
     async fn check(store: &Store) {

@@ -1,13 +1,14 @@
 //! What the store's tests share to open stores: a runtime to drive them, and a PostgreSQL
 //! server when `NATTER_TEST_POSTGRES` names one (as `scripts/with-services.sh` sets it), so
-//! that every test that runs on SQLite can run on PostgreSQL too.
+//! that every test that runs on SQLite can run on PostgreSQL too; and the users and messages
+//! most tests start from.
 
 use std::cell::Cell;
 use std::future::Future;
 
-use natter_core::{Device, Uid};
+use natter_core::{ConversationId, Device, Uid};
 
-use crate::{Columns, Db, Dialect, Result, Store, Value};
+use crate::{Columns, Db, Dialect, NewMessage, Result, Store, Value};
 
 /// Makes each user as a token for their first device does, the tokens distinct within one
 /// call: for tests that only need the users to exist.
@@ -23,6 +24,25 @@ pub(crate) fn make_users(db: &dyn Db, uids: impl IntoIterator<Item = Uid>) -> Re
         crate::users::set_device_token(db, &device, &token, 0)?;
     }
     Ok(())
+}
+
+/// A message a user sends from a client: a custom one with `payload`, counted as unread, to
+/// every member, at time 1. Tests change what they need with struct update syntax.
+pub(crate) fn new_message(from: &Uid, to: ConversationId, payload: &str) -> NewMessage {
+    NewMessage {
+        from: from.clone(),
+        to,
+        message_type: natter_core::message::CUSTOM.to_owned(),
+        payload: payload.to_owned(),
+        client_msg_no: None,
+        cloud_custom_data: String::new(),
+        time_ms: 1,
+        counts_as_unread: true,
+        needs_read_receipt: false,
+        by_app: false,
+        receivers: None,
+        excluded_from_last_message: false,
+    }
 }
 
 pub(crate) fn runtime() -> tokio::runtime::Runtime {

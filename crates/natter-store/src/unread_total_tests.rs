@@ -18,7 +18,8 @@ use crate::db::params;
 use crate::rows::{self, LOADED_COLUMNS, LOADED_FROM};
 use crate::schema::MIGRATIONS;
 use crate::test_stores::{
-    concurrent_runtime, fresh_database, limits, make_users, on_both, postgres_admin, runtime,
+    concurrent_runtime, fresh_database, limits, make_users, new_message, on_both, postgres_admin,
+    runtime,
 };
 use crate::{
     Change, ConversationUpdate, Db, Deletion, FolderChange, NewMessage, Recall, Recaller, Result,
@@ -162,62 +163,30 @@ pub(crate) fn apply(db: &dyn Db, op: &Op) -> Result<()> {
         Op::Send { from, to, silent } => messaging::send(
             db,
             &NewMessage {
-                from: uid(*from),
-                to: conversation(*to),
-                message_type: natter_core::message::CUSTOM.to_owned(),
-                payload: "{}".into(),
-                client_msg_no: None,
-                cloud_custom_data: String::new(),
-                time_ms: 1,
                 counts_as_unread: !silent,
-                needs_read_receipt: false,
-                by_app: false,
-                receivers: None,
-                excluded_from_last_message: false,
+                ..new_message(&uid(*from), conversation(*to), "{}")
             },
         )
         .map(drop),
         Op::NotLast { from, to } => messaging::send(
             db,
             &NewMessage {
-                from: uid(*from),
-                to: conversation(*to),
-                message_type: natter_core::message::CUSTOM.to_owned(),
-                payload: "{}".into(),
-                client_msg_no: None,
-                cloud_custom_data: String::new(),
-                time_ms: 1,
-                counts_as_unread: true,
-                needs_read_receipt: false,
-                by_app: false,
-                receivers: None,
                 excluded_from_last_message: true,
+                ..new_message(&uid(*from), conversation(*to), "{}")
             },
         )
         .map(drop),
-        Op::Targeted { from, receivers } => messaging::send(
-            db,
-            &NewMessage {
-                from: uid(*from),
-                to: conversation(USERS),
-                message_type: natter_core::message::CUSTOM.to_owned(),
-                payload: "{}".into(),
-                client_msg_no: None,
-                cloud_custom_data: String::new(),
-                time_ms: 1,
-                counts_as_unread: true,
-                needs_read_receipt: false,
-                by_app: false,
-                receivers: Some(
-                    (0..USERS)
-                        .filter(|user| receivers & (1 << user) != 0)
-                        .map(uid)
-                        .collect(),
-                ),
-                excluded_from_last_message: false,
-            },
-        )
-        .map(drop),
+        Op::Targeted { from, receivers } => {
+            let receivers = (0..USERS)
+                .filter(|user| receivers & (1 << user) != 0)
+                .map(uid)
+                .collect();
+            let message = NewMessage {
+                receivers: Some(receivers),
+                ..new_message(&uid(*from), conversation(USERS), "{}")
+            };
+            messaging::send(db, &message).map(drop)
+        }
         Op::Notice { to, silent } => messaging::send_system(
             db,
             &SystemMessage {

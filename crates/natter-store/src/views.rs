@@ -313,8 +313,8 @@ mod tests {
     use natter_core::{ConversationId, GroupId, Uid};
 
     use crate::test_stores::{
-        Counting, Watch, Watched, fresh_database, limits, make_users, on_both, postgres_admin,
-        runtime,
+        Counting, Watch, Watched, fresh_database, limits, make_users, new_message, on_both,
+        postgres_admin, runtime,
     };
     use crate::{
         Change, ConversationUpdate, ConversationView, Db, Deletion, Dialect, FolderChange,
@@ -347,20 +347,7 @@ mod tests {
     }
 
     fn text(from: &Uid, to: ConversationId, text: &str) -> NewMessage {
-        NewMessage {
-            from: from.clone(),
-            to,
-            message_type: natter_core::message::CUSTOM.to_owned(),
-            payload: format!("{{\"text\":\"{text}\"}}"),
-            client_msg_no: None,
-            cloud_custom_data: String::new(),
-            time_ms: 1,
-            counts_as_unread: true,
-            needs_read_receipt: false,
-            by_app: false,
-            receivers: None,
-            excluded_from_last_message: false,
-        }
+        new_message(from, to, &format!("{{\"text\":\"{text}\"}}"))
     }
 
     fn send(db: &dyn Db, from: &Uid, to: ConversationId, text_sent: &str) -> Result<i64> {
