@@ -11,7 +11,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import TencentCloudChat from '@tencentcloud/chat';
 import { EVENT, ErrorCode, TYPES, type GroupAttributesUpdatedData } from '@natter/sdk';
-import { closeAll, destroyAllChats, liveDevice, newChat, refusedWith } from '../testing/chat.js';
+import { aliceTwiceBobCarol, closeAll, destroyAllChats, liveDevice, newChat, refusedWith } from '../testing/chat.js';
 import { spyFetch, startServer, uniqueUid, waitFor, type TestServer } from '../testing/server.js';
 
 let server: TestServer;
@@ -34,12 +34,7 @@ type Device = Awaited<ReturnType<typeof liveDevice>>;
 async function team(type: string = TYPES.GRP_WORK) {
   const uid = { alice: uniqueUid('alice'), bob: uniqueUid('bob'), carol: uniqueUid('carol') };
   const spy = spyFetch();
-  const [alice, alice2, bob, carol] = await Promise.all([
-    liveDevice(server, uid.alice, 1, undefined, { fetch: spy.fetch }),
-    liveDevice(server, uid.alice, 2),
-    liveDevice(server, uid.bob, 1),
-    liveDevice(server, uid.carol, 1),
-  ]);
+  const { alice, alice2, bob, carol } = await aliceTwiceBobCarol(server, uid, spy.fetch);
   const joinOption = type === TYPES.GRP_PUBLIC ? TYPES.JOIN_OPTIONS_FREE_ACCESS : undefined;
   const { group } = (await alice!.chat.createGroup({ name: 'Team', type: type as never, joinOption })).data;
   if (type === TYPES.GRP_WORK) await alice!.chat.addGroupMember({ groupID: group.groupID, userIDList: [uid.bob] });

@@ -10,7 +10,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import TencentCloudChat from '@tencentcloud/chat';
 import { EVENT, ErrorCode, NatterError, type GroupCounterUpdatedData } from '@natter/sdk';
-import { closeAll, destroyAllChats, liveDevice, newChat, refusedWith } from '../testing/chat.js';
+import { aliceTwiceBobCarol, closeAll, destroyAllChats, liveDevice, newChat, refusedWith } from '../testing/chat.js';
 import { spyFetch, startServer, uniqueUid, waitFor, type TestServer } from '../testing/server.js';
 
 let server: TestServer;
@@ -33,12 +33,7 @@ type Device = Awaited<ReturnType<typeof liveDevice>>;
 async function team() {
   const uid = { alice: uniqueUid('alice'), bob: uniqueUid('bob'), carol: uniqueUid('carol') };
   const spy = spyFetch();
-  const [alice, alice2, bob, carol] = await Promise.all([
-    liveDevice(server, uid.alice, 1, undefined, { fetch: spy.fetch }),
-    liveDevice(server, uid.alice, 2),
-    liveDevice(server, uid.bob, 1),
-    liveDevice(server, uid.carol, 1),
-  ]);
+  const { alice, alice2, bob, carol } = await aliceTwiceBobCarol(server, uid, spy.fetch);
   const { group } = (await alice!.chat.createGroup({ name: 'Team', memberList: [{ userID: uid.bob }] })).data;
   assert.match(group.groupID, /^@TGS#/);
   const members = { alice: alice!, alice2: alice2!, bob: bob! };

@@ -18,7 +18,7 @@ import {
   type MessageExtensionsDeletedData,
   type MessageExtensionsUpdatedData,
 } from '@natter/sdk';
-import { closeAll, destroyAllChats, liveDevice, newChat, refusedWith, sendText } from '../testing/chat.js';
+import { aliceTwiceBobCarol, closeAll, destroyAllChats, liveDevice, newChat, refusedWith, sendText } from '../testing/chat.js';
 import { spyFetch, startServer, uniqueUid, waitFor, type TestServer } from '../testing/server.js';
 
 let server: TestServer;
@@ -40,12 +40,7 @@ async function groupOfThree() {
   const uid = { alice: uniqueUid('alice'), bob: uniqueUid('bob'), carol: uniqueUid('carol') };
   for (const id of Object.values(uid)) await server.createUser(id);
   const spy = spyFetch();
-  const [alice, alice2, bob, carol] = await Promise.all([
-    liveDevice(server, uid.alice, 1, undefined, { fetch: spy.fetch }),
-    liveDevice(server, uid.alice, 2),
-    liveDevice(server, uid.bob, 1),
-    liveDevice(server, uid.carol, 1),
-  ]);
+  const { alice, alice2, bob, carol } = await aliceTwiceBobCarol(server, uid, spy.fetch);
   const groupID = uniqueUid('group');
   await server.createGroup(groupID, Object.values(uid));
   return {

@@ -11,7 +11,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import TencentCloudChat from '@tencentcloud/chat';
 import { EVENT, ErrorCode, TYPES, type Message, type PinnedGroupMessageUpdatedData } from '@natter/sdk';
-import { closeAll, destroyAllChats, liveDevice, liveUsers, refusedWith, sendText } from '../testing/chat.js';
+import { aliceTwiceBobCarol, closeAll, destroyAllChats, liveDevice, liveUsers, refusedWith, sendText } from '../testing/chat.js';
 import { spyFetch, startServer, uniqueUid, waitFor, type TestServer } from '../testing/server.js';
 
 let server: TestServer;
@@ -41,12 +41,7 @@ async function workGroup() {
     await server.setProfile(id, { nick: name.toUpperCase(), avatar: `https://example.com/${name}.png` });
   }
   const spy = spyFetch();
-  const [alice, alice2, bob, carol] = await Promise.all([
-    liveDevice(server, uid.alice, 1, undefined, { fetch: spy.fetch }),
-    liveDevice(server, uid.alice, 2),
-    liveDevice(server, uid.bob, 1),
-    liveDevice(server, uid.carol, 1),
-  ]);
+  const { alice, alice2, bob, carol } = await aliceTwiceBobCarol(server, uid, spy.fetch);
   const memberList = [{ userID: uid.bob }, { userID: uid.carol }];
   const { group } = (await alice!.chat.createGroup({ name: 'Team', memberList })).data;
   assert.equal(group.type, TYPES.GRP_WORK);

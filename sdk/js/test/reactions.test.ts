@@ -10,7 +10,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import TencentCloudChat from '@tencentcloud/chat';
 import { EVENT, ErrorCode, NatterError, TYPES, type Message, type MessageReactionsUpdatedData } from '@natter/sdk';
-import { closeAll, destroyAllChats, liveDevice, newChat, refusedWith, sendText } from '../testing/chat.js';
+import { aliceTwiceBobCarol, closeAll, destroyAllChats, liveDevice, newChat, refusedWith, sendText } from '../testing/chat.js';
 import { spyFetch, startServer, uniqueUid, waitFor, type TestServer } from '../testing/server.js';
 import { NatterError as SourceNatterError } from '../src/errors.js';
 import { ReactionVersions, tencentReactionError } from '../src/reactions.js';
@@ -40,12 +40,7 @@ async function groupOfThree() {
     await server.setProfile(id, { nick: name.toUpperCase(), avatar: `https://example.com/${name}.png` });
   }
   const spy = spyFetch();
-  const [alice, alice2, bob, carol] = await Promise.all([
-    liveDevice(server, uid.alice, 1, undefined, { fetch: spy.fetch }),
-    liveDevice(server, uid.alice, 2),
-    liveDevice(server, uid.bob, 1),
-    liveDevice(server, uid.carol, 1),
-  ]);
+  const { alice, alice2, bob, carol } = await aliceTwiceBobCarol(server, uid, spy.fetch);
   const groupID = uniqueUid('group');
   await server.createGroup(groupID, Object.values(uid));
   return {

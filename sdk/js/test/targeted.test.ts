@@ -9,7 +9,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import TencentCloudChat from '@tencentcloud/chat';
 import { ErrorCode, TYPES } from '@natter/sdk';
-import { closeAll, destroyAllChats, liveDevice } from '../testing/chat.js';
+import { aliceTwiceBobCarol, closeAll, destroyAllChats } from '../testing/chat.js';
 import { spyFetch, startServer, uniqueUid, waitFor, type TestServer } from '../testing/server.js';
 
 let server: TestServer;
@@ -26,12 +26,7 @@ after(async () => {
 async function team() {
   const uid = { alice: uniqueUid('alice'), bob: uniqueUid('bob'), carol: uniqueUid('carol') };
   const spy = spyFetch();
-  const [alice, alice2, bob, carol] = await Promise.all([
-    liveDevice(server, uid.alice, 1, undefined, { fetch: spy.fetch }),
-    liveDevice(server, uid.alice, 2),
-    liveDevice(server, uid.bob, 1),
-    liveDevice(server, uid.carol, 1),
-  ]);
+  const { alice, alice2, bob, carol } = await aliceTwiceBobCarol(server, uid, spy.fetch);
   const { group } = (await alice!.chat.createGroup({ name: 'Team', type: TYPES.GRP_WORK })).data;
   await alice!.chat.addGroupMember({ groupID: group.groupID, userIDList: [uid.bob, uid.carol] });
   return {

@@ -12,6 +12,7 @@ import Natter, {
   type Conversation,
   type CreateOptions,
   type EventName,
+  type FetchLike,
   type Message,
   type WebSocketConstructor,
   type WebSocketLike,
@@ -101,6 +102,25 @@ export async function liveDevice(
   chat.on(EVENT.CONVERSATION_LIST_UPDATED, (e) => (state.list = e.data));
   await loginReady(chat, uid, token);
   return { chat, rec, state, entry: (id: string) => state.list.find((c) => c.conversationID === id) };
+}
+
+/**
+ * alice on two devices, web and phone (the first fetching through `fetch`, a spy), and bob and
+ * carol on one each: live and logged in, for the tests of a group of three in which a member's
+ * other device hears what the member did.
+ */
+export async function aliceTwiceBobCarol(
+  server: TestServer,
+  uid: { alice: string; bob: string; carol: string },
+  fetch: FetchLike,
+) {
+  const [alice, alice2, bob, carol] = await Promise.all([
+    liveDevice(server, uid.alice, 1, undefined, { fetch }),
+    liveDevice(server, uid.alice, 2),
+    liveDevice(server, uid.bob, 1),
+    liveDevice(server, uid.carol, 1),
+  ]);
+  return { alice, alice2, bob, carol };
 }
 
 /**
