@@ -13,10 +13,13 @@ pub const MAX_RECEIVERS: usize = 50;
 /// an empty one, as Tencent's SDK reads it). Only a group message is targeted, and it neither
 /// mentions members nor asks for read receipts: Tencent's refuses the first, and a receipt
 /// would count the members it passed over as readers yet to read it.
+///
+/// `mentions` gives whom the message mentions; it is asked only of a targeted message, so that
+/// every other send reads nothing more of its payload.
 pub fn receivers(
     to: &ConversationId,
     list: Option<&[String]>,
-    mentions: &Mentions,
+    mentions: impl FnOnce() -> Mentions,
     needs_read_receipt: bool,
 ) -> Result<Option<Vec<Uid>>> {
     let Some(list) = list.filter(|list| !list.is_empty()) else {
@@ -32,7 +35,7 @@ pub fn receivers(
             list.len()
         ));
     }
-    if !mentions.is_empty() {
+    if !mentions().is_empty() {
         return refuse("a targeted message cannot mention members (atUserList)");
     }
     if needs_read_receipt {
@@ -63,15 +66,20 @@ mod tests {
 
     #[test]
     fn no_list_or_an_empty_one_is_a_message_to_every_member() {
-        let none = Mentions::default();
-        assert_eq!(receivers(&group(), None, &none, false).unwrap(), None);
-        assert_eq!(receivers(&group(), Some(&[]), &none, true).unwrap(), None);
+        assert_eq!(
+            receivers(&group(), None, Mentions::default, false).unwrap(),
+            None
+        );
+        assert_eq!(
+            receivers(&group(), Some(&[]), Mentions::default, true).unwrap(),
+            None
+        );
     }
 
     #[test]
     fn receivers_come_once_each_in_the_order_named() {
         let named = list(&["bob", "carol", "bob"]);
-        let found = receivers(&group(), Some(&named), &Mentions::default(), false).unwrap();
+        let found = receivers(&group(), Some(&named), Mentions::default, false).unwrap();
         let uids: Vec<&str> = found.iter().flatten().map(Uid::as_str).collect();
         assert_eq!(uids, ["bob", "carol"]);
     }
@@ -81,7 +89,7 @@ mod tests {
         let one = list(&["bob"]);
         let none = Mentions::default();
         let refused = |to: &ConversationId, named: &[String], mentions: &Mentions, receipt| {
-            receivers(to, Some(named), mentions, receipt)
+            receivers(to, Some(named), || mentions.clone(), receipt)
                 .unwrap_err()
                 .message
         };

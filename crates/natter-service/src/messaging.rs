@@ -85,7 +85,7 @@ impl Natter {
         let receivers = targeted::receivers(
             &to,
             request.receiver_list.as_deref(),
-            &mention::mentions_of(&message_type, &request.payload),
+            || mention::mentions_of(&message_type, &request.payload),
             request.need_read_receipt,
         )?;
         let payload = compact_payload(&request.payload, "payload")?;
