@@ -2,7 +2,6 @@
 
 use std::sync::Arc;
 
-use natter_core::group_rules::GroupType;
 use natter_core::{ChannelKind, ConversationId, GroupId, Uid};
 
 use crate::db::{params, sql_once};
@@ -66,7 +65,7 @@ pub fn send(db: &dyn Db, message: &NewMessage) -> Result<Sent> {
                 group_to_send_to(db, &message.from, group, permitted.trusted, message.time_ms)?;
             let reach = Reach::of(message);
             if let Some(receivers) = reach.receivers {
-                check_receivers(db, channel.id, group, receivers)?;
+                check_receivers(db, &channel, group, receivers)?;
             }
             let channel_id = channel.id;
             let sent = append_found(db, channel, &stored, reach)?;
@@ -490,7 +489,7 @@ pub fn audience(
         ConversationId::Group(group) => {
             let channel = group_to_send_to(db, sender, group, permitted.trusted, now_ms)?;
             if let Some(receivers) = receivers {
-                check_receivers(db, channel.id, group, receivers)?;
+                check_receivers(db, &channel, group, receivers)?;
             }
             let reach = Reach {
                 receivers,
@@ -621,19 +620,20 @@ fn group_to_send_to(
 
 /// A targeted message's receivers ([`NewMessage::receivers`]): current members of a group
 /// whose type takes targeted messages.
-fn check_receivers(db: &dyn Db, channel_id: i64, group: &GroupId, receivers: &[Uid]) -> Result<()> {
-    let group_type: String = db
-        .query_one(
-            "SELECT group_type FROM channels WHERE id = $1",
-            params![channel_id],
-        )?
-        .get(0)?;
-    if GroupType::parse(&group_type).is_some_and(|kind| !kind.takes_targeted_messages()) {
+fn check_receivers(
+    db: &dyn Db,
+    channel: &Channel,
+    group: &GroupId,
+    receivers: &[Uid],
+) -> Result<()> {
+    let (facts, _) = crate::groups::group_facts(db, channel, group)?;
+    if !facts.group_type.takes_targeted_messages() {
         return Err(StoreError::TargetedNotInGroupType {
             group: group.clone(),
-            group_type,
+            group_type: facts.group_type.as_str().to_owned(),
         });
     }
+    let channel_id = channel.id;
     for uid in receivers {
         let member = db.exists(
             "SELECT 1 FROM conversations WHERE uid = $1 AND channel_id = $2 \
@@ -763,7 +763,8 @@ fn deliver(
             let last_message = if reach.shown_as_last {
                 Some(Arc::clone(&message))
             } else {
-                crate::views::complete_view(db, &member.uid, member.loaded.clone())?.last_message
+                let found = crate::views::last_messages(db, &member.uid, &[&member.loaded])?;
+                found.into_iter().next().flatten().map(Arc::new)
             };
             let view = member.loaded.view;
             let conversation = ConversationView {

@@ -180,7 +180,11 @@ impl Window {
 /// The last message each conversation's user may see: the newest one not deleted for
 /// themself, after their cleared history, in their latest membership window (a recalled one
 /// shows as recalled).
-fn last_messages(db: &dyn Db, uid: &Uid, batch: &[&Loaded]) -> Result<Vec<Option<StoredMessage>>> {
+pub(crate) fn last_messages(
+    db: &dyn Db,
+    uid: &Uid,
+    batch: &[&Loaded],
+) -> Result<Vec<Option<StoredMessage>>> {
     let latest: Vec<Option<Window>> = batch
         .iter()
         .map(|loaded| {
