@@ -13,7 +13,7 @@ use natter_core::wire::{
     ServerSendResult, ServerSyncRequest, SetUnreadRequest, StatusData, StatusOk, StatusSuccess,
     UserTokenRequest,
 };
-use natter_service::Principal;
+use natter_service::{EndReason, Principal};
 use serde::Deserialize;
 use utoipa::IntoParams;
 use utoipa_axum::router::OpenApiRouter;
@@ -46,6 +46,8 @@ pub fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(message_by_name))
         .routes(routes!(online_status))
         .routes(routes!(device_quit))
+        .routes(routes!(kick_connection))
+        .routes(routes!(remove_connection))
         .routes(routes!(send_batch))
         .routes(routes!(notices))
         .routes(routes!(audit))
@@ -547,6 +549,49 @@ async fn device_quit(
     JsonBody(request): JsonBody<wire::DeviceQuitRequest>,
 ) -> ApiResult<Json<StatusOk>> {
     state.natter.quit_device(request).await?;
+    Ok(Json(StatusOk::default()))
+}
+
+/// Kick one connection
+///
+/// Ends one connection of the user as kicked (WuKongIM's DISCONNECT reason 12; close code 4004
+/// on the JSON WebSocket), so its client does not reconnect; the device's token still works
+/// for a new login, and the user's other connections stay. `conn_id` is the connection's ID
+/// from the `user.onlinestatus` webhook; the connection may be on any node. Done also when no
+/// such connection is open, as WuKongIM answers. Manager token only.
+#[utoipa::path(post, path = "/conn/kick", tag = "server", operation_id = "kickConnection",
+    request_body = wire::ConnectionRequest,
+    responses(
+        (status = 200, description = "Done.", body = StatusOk),
+        (status = 400, description = "`invalid_argument`: a malformed `uid`, or `conn_id` 0.", body = ErrorBody),
+    ))]
+async fn kick_connection(
+    State(state): State<AppState>,
+    _: ManagerOnly,
+    JsonBody(request): JsonBody<wire::ConnectionRequest>,
+) -> ApiResult<Json<StatusOk>> {
+    state.natter.end_connection(&request, EndReason::Kicked)?;
+    Ok(Json(StatusOk::default()))
+}
+
+/// Remove one connection
+///
+/// Closes one connection of the user without telling it why (no DISCONNECT on WuKongIM's
+/// protocol; close code 1001 on the JSON WebSocket), as WuKongIM does, so its client connects
+/// again: for a connection that should start afresh. `conn_id` is as for `/conn/kick`. Done
+/// also when no such connection is open. Manager token only.
+#[utoipa::path(post, path = "/conn/remove", tag = "server", operation_id = "removeConnection",
+    request_body = wire::ConnectionRequest,
+    responses(
+        (status = 200, description = "Done.", body = StatusOk),
+        (status = 400, description = "`invalid_argument`: a malformed `uid`, or `conn_id` 0.", body = ErrorBody),
+    ))]
+async fn remove_connection(
+    State(state): State<AppState>,
+    _: ManagerOnly,
+    JsonBody(request): JsonBody<wire::ConnectionRequest>,
+) -> ApiResult<Json<StatusOk>> {
+    state.natter.end_connection(&request, EndReason::Removed)?;
     Ok(Json(StatusOk::default()))
 }
 

@@ -54,6 +54,8 @@ fn close_for(reason: EndReason) -> (u16, &'static str) {
             "the token was replaced or revoked by the app",
         ),
         EndReason::Kicked => (CLOSE_KICKED, "signed out by the app"),
+        // Not one of the codes after which a client stays away: it connects again.
+        EndReason::Removed => (CLOSE_GOING_AWAY, "closed by the app; connect again"),
     }
 }
 

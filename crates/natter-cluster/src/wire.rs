@@ -15,11 +15,15 @@ enum Event {
         version: Option<u64>,
         to: To,
     },
-    /// `replaced` is what nodes before end reasons sent.
+    /// `replaced` is what nodes before end reasons sent. One connection's end names its
+    /// `connection`; a device's, its `device_flag` (all that nodes before `/conn/kick` read).
     #[serde(alias = "replaced")]
     Ended {
         uid: String,
-        device_flag: u8,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        device_flag: Option<u8>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        connection: Option<u64>,
         #[serde(default)]
         reason: Reason,
     },
@@ -42,6 +46,7 @@ enum Reason {
     TokenRevoked,
     Kicked,
     TokenRefreshed,
+    Removed,
 }
 
 impl From<EndReason> for Reason {
@@ -51,6 +56,7 @@ impl From<EndReason> for Reason {
             EndReason::TokenRevoked => Reason::TokenRevoked,
             EndReason::Kicked => Reason::Kicked,
             EndReason::TokenRefreshed => Reason::TokenRefreshed,
+            EndReason::Removed => Reason::Removed,
         }
     }
 }
@@ -62,6 +68,7 @@ impl From<Reason> for EndReason {
             Reason::TokenRevoked => EndReason::TokenRevoked,
             Reason::Kicked => EndReason::Kicked,
             Reason::TokenRefreshed => EndReason::TokenRefreshed,
+            Reason::Removed => EndReason::Removed,
         }
     }
 }
@@ -111,13 +118,16 @@ pub(crate) fn encode(event: &Remote) -> Vec<u8> {
                 Recipients::Only(origin) => To::Only(origin.into()),
             },
         },
-        Remote::Ended {
-            uid,
-            device_flag,
-            reason,
-        } => Event::Ended {
+        Remote::Ended { uid, which, reason } => Event::Ended {
             uid: uid.to_string(),
-            device_flag: *device_flag,
+            device_flag: match which {
+                Origin::Device(flag) => Some(*flag),
+                Origin::Connection(_) => None,
+            },
+            connection: match which {
+                Origin::Connection(id) => Some(*id),
+                Origin::Device(_) => None,
+            },
             reason: (*reason).into(),
         },
         Remote::TotalChanged { uid, only } => Event::TotalChanged {
@@ -139,6 +149,8 @@ pub(crate) enum DecodeError {
     Json(#[from] serde_json::Error),
     #[error("bad uid: {0}")]
     Uid(#[from] natter_core::Error),
+    #[error("an end that names neither a device nor a connection")]
+    EndOfNothing,
 }
 
 pub(crate) fn decode(payload: &[u8]) -> Result<Remote, DecodeError> {
@@ -161,10 +173,15 @@ pub(crate) fn decode(payload: &[u8]) -> Result<Remote, DecodeError> {
         Event::Ended {
             uid: user,
             device_flag,
+            connection,
             reason,
         } => Remote::Ended {
             uid: uid(&user)?,
-            device_flag,
+            which: match (connection, device_flag) {
+                (Some(id), _) => Origin::Connection(id),
+                (None, Some(flag)) => Origin::Device(flag),
+                (None, None) => return Err(DecodeError::EndOfNothing),
+            },
             reason: reason.into(),
         },
         Event::TotalChanged { uid: user, only } => Remote::TotalChanged {
@@ -217,21 +234,37 @@ mod tests {
         ));
         assert!(matches!(
             round_trip(Remote::Ended {
-                uid: alice,
-                device_flag: 1,
+                uid: alice.clone(),
+                which: Origin::Device(1),
                 reason: EndReason::TokenRevoked,
             }),
             Remote::Ended {
-                device_flag: 1,
+                which: Origin::Device(1),
                 reason: EndReason::TokenRevoked,
                 ..
             }
         ));
+        assert!(matches!(
+            round_trip(Remote::Ended {
+                uid: alice,
+                which: Origin::Connection(1 << 40),
+                reason: EndReason::Removed,
+            }),
+            Remote::Ended {
+                which: Origin::Connection(0x100_0000_0000),
+                reason: EndReason::Removed,
+                ..
+            }
+        ));
+        assert!(
+            decode(br#"{"type":"ended","uid":"bob"}"#).is_err(),
+            "an end must name what it ends"
+        );
         assert!(
             matches!(
                 decode(br#"{"type":"replaced","uid":"bob","device_flag":2}"#),
                 Ok(Remote::Ended {
-                    device_flag: 2,
+                    which: Origin::Device(2),
                     reason: EndReason::Replaced,
                     ..
                 })

@@ -634,10 +634,10 @@ impl Live {
     fn ended_by_bus(&self) -> Ending {
         match self.subscription.signals.ended() {
             Some(EndReason::Replaced) if self.is_superseded() => Ending::Close,
-            Some(reason) => {
-                let (code, text) = reasons::for_end(reason);
-                Ending::disconnect(code, text)
-            }
+            Some(reason) => match reasons::for_end(reason) {
+                Some((code, text)) => Ending::disconnect(code, text),
+                None => Ending::Close,
+            },
             // Its queue overflowed, so it missed messages: closed without a word, the SDK
             // reconnects and its app syncs what it missed.
             None => Ending::Close,

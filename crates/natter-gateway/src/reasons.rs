@@ -54,8 +54,10 @@ pub fn for_send_error(error: &Error) -> ReasonCode {
 
 /// The DISCONNECT that tells a client why the server ended its session. WuKongIM sends 12
 /// ("login in other device") for each of these: a replacement, a new token for the device, and
-/// the app signing the device out; the reason text tells them apart.
-pub fn for_end(reason: EndReason) -> (ReasonCode, &'static str) {
+/// the app signing the device out or kicking the connection; the reason text tells them apart.
+/// None for a connection the app removed: WuKongIM closes that socket without a DISCONNECT, so
+/// that its client connects again.
+pub fn for_end(reason: EndReason) -> Option<(ReasonCode, &'static str)> {
     let text = match reason {
         EndReason::Replaced => "login in other device",
         // A WuKongIM connection outlives a slave's refreshed token; the arm is for completeness.
@@ -63,8 +65,9 @@ pub fn for_end(reason: EndReason) -> (ReasonCode, &'static str) {
             "the token was replaced or revoked by the app"
         }
         EndReason::Kicked => "signed out by the app",
+        EndReason::Removed => return None,
     };
-    (ReasonCode::ConnectKick, text)
+    Some((ReasonCode::ConnectKick, text))
 }
 
 /// The DISCONNECT reason code for bytes that are not a frame this server takes: 20
@@ -101,15 +104,19 @@ mod tests {
     }
 
     #[test]
-    fn every_end_is_a_kick() {
+    fn every_end_but_a_removal_is_a_kick() {
         for reason in [
             EndReason::Replaced,
             EndReason::TokenRevoked,
             EndReason::Kicked,
         ] {
-            assert_eq!(u8::from(for_end(reason).0), 12);
+            assert_eq!(u8::from(for_end(reason).unwrap().0), 12);
         }
-        assert_eq!(for_end(EndReason::Replaced).1, "login in other device");
+        assert_eq!(
+            for_end(EndReason::Replaced).unwrap().1,
+            "login in other device"
+        );
+        assert_eq!(for_end(EndReason::Removed), None);
         assert_eq!(
             u8::from(for_decode(&DecodeError::UnknownPacketType(13))),
             20

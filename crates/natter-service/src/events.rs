@@ -147,6 +147,9 @@ pub enum EndReason {
     /// outlive it; the others (the JSON WebSocket, whose client's HTTP calls carry the old
     /// token and now fail) end as for [`EndReason::TokenRevoked`].
     TokenRefreshed = 4,
+    /// The app backend closed the connection (WuKongIM's `/conn/remove`): closed without a
+    /// word of why, as WuKongIM closes the socket, so that its client connects again.
+    Removed = 5,
 }
 
 impl EndReason {
@@ -156,6 +159,7 @@ impl EndReason {
             Self::TokenRevoked,
             Self::Kicked,
             Self::TokenRefreshed,
+            Self::Removed,
         ]
         .into_iter()
         .find(|reason| *reason as u8 == code)
@@ -357,8 +361,9 @@ pub struct PresenceChange {
     pub online: bool,
 }
 
-/// Which of a user's connections an event skips: the one that caused it. Connection IDs are
-/// unique across the nodes of a cluster, so an origin means the same on every node.
+/// One of a user's connections, or those of one device: the one an event skips (it caused it)
+/// or is only for, or those an end ends. Connection IDs are unique across the nodes of a
+/// cluster, so an origin means the same on every node.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Origin {
     /// A connection that named itself (`X-Natter-Connection`): only it is skipped.
@@ -394,10 +399,10 @@ pub enum Remote {
         frame: Frame,
         to: Recipients,
     },
-    /// The user's connections with this device flag end.
+    /// The user's connections with this device flag, or the one connection, end.
     Ended {
         uid: Uid,
-        device_flag: u8,
+        which: Origin,
         reason: EndReason,
     },
     /// The user's unread total changed: the nodes holding their connections recompute it
@@ -596,7 +601,8 @@ impl EventBus {
         let id = self.next_id.fetch_add(1, Ordering::Relaxed);
         let mut users = self.users.lock().expect("event bus lock");
         if master {
-            self.end_locked(&mut users, uid, device_flag, EndReason::Replaced);
+            let device = Origin::Device(device_flag);
+            self.end_locked(&mut users, uid, device, EndReason::Replaced);
         }
         let connections = users.entry(uid.clone()).or_default();
         let routed = match (connections.first(), self.relay.get()) {
@@ -626,23 +632,24 @@ impl EventBus {
         }
     }
 
-    /// Ends the user's connections with this device flag on every node.
-    pub fn end(&self, uid: &Uid, device_flag: u8, reason: EndReason) {
+    /// Ends the user's connections with this device flag, or the one connection (its ID is
+    /// unique in the cluster), on every node.
+    pub fn end(&self, uid: &Uid, which: Origin, reason: EndReason) {
         let mut users = self.users.lock().expect("event bus lock");
-        self.end_locked(&mut users, uid, device_flag, reason);
+        self.end_locked(&mut users, uid, which, reason);
     }
 
     fn end_locked(
         &self,
         users: &mut HashMap<Uid, Vec<Subscriber>>,
         uid: &Uid,
-        device_flag: u8,
+        which: Origin,
         reason: EndReason,
     ) {
-        Self::end_here(users, uid, device_flag, reason);
+        Self::end_here(users, uid, which, reason);
         self.forward_for(uid, || Remote::Ended {
             uid: uid.clone(),
-            device_flag,
+            which,
             reason,
         });
     }
@@ -650,14 +657,14 @@ impl EventBus {
     fn end_here(
         users: &mut HashMap<Uid, Vec<Subscriber>>,
         uid: &Uid,
-        device_flag: u8,
+        which: Origin,
         reason: EndReason,
     ) {
         let Some(connections) = users.get_mut(uid) else {
             return;
         };
         connections.retain(|old| {
-            let ends = old.device_flag == device_flag
+            let ends = old.is(which)
                 && !(reason == EndReason::TokenRefreshed && old.outlives_token_refresh);
             if ends {
                 old.signals.ended.store(reason as u8, Ordering::SeqCst);
@@ -739,14 +746,10 @@ impl EventBus {
     pub fn apply_remote(&self, event: &Remote) {
         match event {
             Remote::Frame { uid, frame, to } => self.deliver_here(uid, frame, *to),
-            Remote::Ended {
-                uid,
-                device_flag,
-                reason,
-            } => Self::end_here(
+            Remote::Ended { uid, which, reason } => Self::end_here(
                 &mut self.users.lock().expect("event bus lock"),
                 uid,
-                *device_flag,
+                *which,
                 *reason,
             ),
             Remote::Resync { uid, from } => {
@@ -954,11 +957,32 @@ mod tests {
         let bus = Arc::new(EventBus::default());
         let json = bus.subscribe(&uid("alice"), 1, false);
         let wukongim = bus.subscribe_session(&uid("alice"), 1, false);
-        bus.end(&uid("alice"), 1, EndReason::TokenRefreshed);
+        let web = Origin::Device(1);
+        bus.end(&uid("alice"), web, EndReason::TokenRefreshed);
         assert_eq!(json.signals.ended(), Some(EndReason::TokenRefreshed));
         assert_eq!(wukongim.signals.ended(), None);
-        bus.end(&uid("alice"), 1, EndReason::TokenRevoked);
+        bus.end(&uid("alice"), web, EndReason::TokenRevoked);
         assert_eq!(wukongim.signals.ended(), Some(EndReason::TokenRevoked));
+    }
+
+    #[tokio::test]
+    async fn ending_one_connection_leaves_the_devices_others() {
+        let bus = Arc::new(EventBus::default());
+        let first = bus.subscribe(&uid("alice"), 1, false);
+        let second = bus.subscribe(&uid("alice"), 1, false);
+        bus.end(
+            &uid("alice"),
+            Origin::Connection(second.id),
+            EndReason::Removed,
+        );
+        assert_eq!(second.signals.ended(), Some(EndReason::Removed));
+        assert_eq!(first.signals.ended(), None);
+        bus.end(&uid("bob"), Origin::Connection(first.id), EndReason::Kicked);
+        assert_eq!(
+            first.signals.ended(),
+            None,
+            "only the user's own connection ends"
+        );
     }
 
     /// Records what the bus asks of the cluster.
@@ -980,9 +1004,7 @@ mod tests {
         fn forward(&self, event: Remote) {
             let what = match event {
                 Remote::Frame { uid, .. } => format!("frame {uid}"),
-                Remote::Ended {
-                    uid, device_flag, ..
-                } => format!("ended {uid} {device_flag}"),
+                Remote::Ended { uid, which, .. } => format!("ended {uid} {which:?}"),
                 Remote::TotalChanged { uid, .. } => format!("total {uid}"),
                 Remote::SettingsChanged => "settings".into(),
                 Remote::Resync { uid, from } => format!("resync {uid} {from:?}"),
@@ -1015,7 +1037,7 @@ mod tests {
             *recorder.0.lock().unwrap(),
             [
                 "watch alice",
-                "ended alice 1",
+                "ended alice Device(1)",
                 "frame dave",
                 "unwatch alice",
                 "watch carol"

@@ -5,12 +5,12 @@ use std::sync::Arc;
 use natter_core::Device;
 use natter_core::ids::WUKONGIM_SYSTEM_UID;
 use natter_core::limits::{MAX_TOKEN_LEN, MIN_TOKEN_LEN};
-use natter_core::wire::{DeviceQuitRequest, UserTokenRequest};
+use natter_core::wire::{ConnectionRequest, DeviceQuitRequest, UserTokenRequest};
 use natter_core::{Error, Result, Uid};
 use natter_store::{Db, StoreError, TokenHash, users};
 use sha2::{Digest, Sha256};
 
-use crate::{EndReason, Natter, errors, now_ms};
+use crate::{EndReason, Natter, Origin, errors, now_ms};
 
 /// Tokens are stored as their SHA-256: a leaked database gives no usable tokens. A fast hash is
 /// enough because device tokens are long random strings issued by the app backend.
@@ -82,7 +82,8 @@ impl Natter {
             } else {
                 EndReason::TokenRefreshed
             };
-            self.events.end(&device.uid, device.device_flag, reason);
+            let device_connections = Origin::Device(device.device_flag);
+            self.events.end(&device.uid, device_connections, reason);
         }
         Ok(())
     }
@@ -113,8 +114,25 @@ impl Natter {
             None => vec![0, 1, 2],
         };
         for flag in flags {
-            self.events.end(&uid, flag, EndReason::Kicked);
+            self.events
+                .end(&uid, Origin::Device(flag), EndReason::Kicked);
         }
+        Ok(())
+    }
+
+    /// `POST /conn/kick` ([`EndReason::Kicked`]) and `POST /conn/remove`
+    /// ([`EndReason::Removed`]): ends one connection of the user, on whichever node holds it.
+    /// Unlike `device_quit`, the device's token still works. Done also when no such connection
+    /// is open, as WuKongIM answers.
+    pub fn end_connection(&self, request: &ConnectionRequest, reason: EndReason) -> Result<()> {
+        let uid = Uid::parse(&request.uid, "uid")?;
+        if request.conn_id == 0 {
+            return Err(Error::invalid_argument(
+                "conn_id: give the connection's ID, as the user.onlinestatus webhook reports it",
+            ));
+        }
+        self.events
+            .end(&uid, Origin::Connection(request.conn_id), reason);
         Ok(())
     }
 }

@@ -909,6 +909,57 @@ async fn a_token_withdrawn_on_one_node_stops_working_on_the_others() {
     assert!(refused_in_time(&web_on_2).await, "the signed-out token");
 }
 
+/// `/conn/kick` through one node ends the connection another node holds, as the app backend
+/// names it from the `user.onlinestatus` webhook: connection IDs are unique in the cluster.
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn a_connection_kicked_through_one_node_ends_on_another() {
+    use futures_util::{SinkExt, StreamExt};
+    use tokio_tungstenite::tungstenite::Message;
+
+    let Some(nats_url) = services() else {
+        return;
+    };
+    let cluster = Cluster::start(&nats_url).await;
+    let web = cluster.token("alice", 1).await;
+    let url = format!(
+        "{}/v1/ws?token={web}",
+        cluster.url(2).replacen("http", "ws", 1)
+    );
+    let (mut socket, _) = tokio_tungstenite::connect_async(url).await.unwrap();
+    socket
+        .send(Message::Text(r#"{"event":"ping"}"#.into()))
+        .await
+        .unwrap();
+    let pong = socket.next().await.unwrap().unwrap().into_text().unwrap();
+    let pong: serde_json::Value = serde_json::from_str(pong.as_str()).unwrap();
+    let connection: u64 = pong["data"]["connectionID"]
+        .as_str()
+        .unwrap()
+        .parse()
+        .unwrap();
+
+    let kick = reqwest::Client::new()
+        .post(format!("{}/conn/kick", cluster.url(0)))
+        .header("token", &cluster.manager_token)
+        .json(&json!({"uid": "alice", "conn_id": connection}))
+        .send()
+        .await
+        .unwrap();
+    assert!(kick.status().is_success(), "{}", kick.status());
+    let code = tokio::time::timeout(EVENT_WAIT, async {
+        loop {
+            match socket.next().await {
+                Some(Ok(Message::Close(frame))) => return frame.map(|frame| u16::from(frame.code)),
+                Some(Ok(_)) => continue,
+                other => panic!("the socket ended without a close frame: {other:?}"),
+            }
+        }
+    })
+    .await
+    .expect("node 2 closes the connection kicked through node 0");
+    assert_eq!(code, Some(4004));
+}
+
 /// A counter from the node's `GET /metrics`.
 async fn counter(url: &str, name: &str) -> u64 {
     let text = reqwest::get(format!("{url}/metrics"))

@@ -734,6 +734,93 @@ async fn a_wukongim_client_counts_as_online_for_msg_offline_and_user_onlinestatu
     assert_eq!(offline["to_uids"], json!(["bob"]));
 }
 
+/// The fourth part of a `user.onlinestatus` line: the connection's ID.
+fn connection_of(line: &str) -> u64 {
+    line.split('-').nth(3).unwrap().parse().unwrap()
+}
+
+/// `/conn/kick` and `/conn/remove` end the one connection a `user.onlinestatus` line named, as
+/// WuKongIM's backends use them: kicked, a WuKongIM client gets DISCONNECT 12 and a WebSocket
+/// close 4004; removed, a WebSocket closes with 1001 and connects again with its token. The
+/// user's other connections stay.
+#[tokio::test]
+async fn conn_kick_and_remove_end_the_connection_the_webhook_named() {
+    let receiver = Receiver::start().await;
+    let storage = Storage::new();
+    let server = start(
+        &storage,
+        &receiver,
+        &["--wukongim-tcp-listen", "127.0.0.1:0"],
+    )
+    .await;
+    let endpoint = &server.endpoint;
+    let bob_web = endpoint.device("bob", 1).await;
+    let bob_phone = endpoint.device("bob", 0).await;
+    let route = endpoint.anonymous().get("/route").await.ok();
+    let tcp = route["tcp_addr"].as_str().unwrap().to_owned();
+    let mut wukongim = wukongim_connect(&tcp, "bob", &bob_web.token).await;
+    let wukongim_id = connection_of(&receiver.status_line("bob-1-1-").await);
+    let (mut phone, phone_id) = connect(endpoint, &bob_phone.token).await;
+    receiver.status_line(&format!("bob-0-1-{phone_id}-")).await;
+    let manager = endpoint.manager();
+
+    let kick = json!({"uid": "bob", "conn_id": wukongim_id, "node_id": 1});
+    assert_eq!(
+        manager.post("/conn/kick", kick).await.ok(),
+        json!({"status": 200})
+    );
+    match tokio::time::timeout(WAIT, wukongim.next()).await {
+        Ok(Some(Ok(Packet::Disconnect(disconnect)))) => {
+            assert_eq!(disconnect.reason_code, ReasonCode::ConnectKick)
+        }
+        other => panic!("expected a DISCONNECT, got {other:?}"),
+    }
+    receiver
+        .status_line(&format!("bob-1-0-{wukongim_id}-"))
+        .await;
+    phone
+        .send(Message::Text(r#"{"event":"ping"}"#.into()))
+        .await
+        .unwrap();
+    let pong = phone.next().await.unwrap().unwrap().into_text().unwrap();
+    assert!(pong.contains("pong"), "the phone stays connected: {pong}");
+
+    let remove = json!({"uid": "bob", "conn_id": phone_id.parse::<u64>().unwrap()});
+    manager.post("/conn/remove", remove).await.ok();
+    let close = tokio::time::timeout(WAIT, async {
+        loop {
+            match phone.next().await {
+                Some(Ok(Message::Close(frame))) => return frame.map(|frame| u16::from(frame.code)),
+                Some(Ok(_)) => continue,
+                other => panic!("the socket ended without a close frame: {other:?}"),
+            }
+        }
+    })
+    .await
+    .expect("the removed connection closes");
+    assert_eq!(close, Some(1001));
+    let (mut again, again_id) = connect(endpoint, &bob_phone.token).await;
+    assert_ne!(again_id, phone_id, "a new connection, with the same token");
+
+    // Only the user's own connection: a uid that does not hold it ends nothing.
+    let not_his = json!({"uid": "alice", "conn_id": again_id.parse::<u64>().unwrap()});
+    manager.post("/conn/kick", not_his).await.ok();
+    again
+        .send(Message::Text(r#"{"event":"ping"}"#.into()))
+        .await
+        .unwrap();
+    let pong = again.next().await.unwrap().unwrap().into_text().unwrap();
+    assert!(pong.contains("pong"), "still connected: {pong}");
+    manager
+        .post("/conn/kick", json!({"uid": "bob"}))
+        .await
+        .expect_error_naming(400, 40001, "invalid_argument", "conn_id");
+    bob_phone
+        .post("/conn/remove", json!({"uid": "bob", "conn_id": 1}))
+        .await
+        .expect_error(403, 40301, "permission_denied");
+}
+
 #[tokio::test]
 async fn retries_after_a_500_and_while_the_receiver_is_down() {
     let mut receiver = Receiver::start().await;

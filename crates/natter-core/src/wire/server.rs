@@ -374,6 +374,21 @@ pub struct DeviceQuitRequest {
     pub device_flag: i64,
 }
 
+/// `POST /conn/kick` and `POST /conn/remove`: ends one connection of a user.
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+#[schema(example = json!({"uid": "alice", "conn_id": 4294967297_u64}))]
+pub struct ConnectionRequest {
+    pub uid: String,
+    /// The connection's ID, as the `user.onlinestatus` webhook reports it (its fourth part).
+    #[serde(default)]
+    pub conn_id: u64,
+    /// The node holding the connection, as WuKongIM takes it. Natter's connection IDs are
+    /// unique across the cluster, so any node ends the connection wherever it is, and this is
+    /// not read.
+    #[serde(default)]
+    pub node_id: u64,
+}
+
 /// `POST /message/sendbatch`: the same personal message to each subscriber.
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
 pub struct SendBatchRequest {

@@ -450,6 +450,53 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/conn/kick": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Kick one connection
+         * @description Ends one connection of the user as kicked (WuKongIM's DISCONNECT reason 12; close code 4004
+         *     on the JSON WebSocket), so its client does not reconnect; the device's token still works
+         *     for a new login, and the user's other connections stay. `conn_id` is the connection's ID
+         *     from the `user.onlinestatus` webhook; the connection may be on any node. Done also when no
+         *     such connection is open, as WuKongIM answers. Manager token only.
+         */
+        post: operations["kickConnection"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/conn/remove": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Remove one connection
+         * @description Closes one connection of the user without telling it why (no DISCONNECT on WuKongIM's
+         *     protocol; close code 1001 on the JSON WebSocket), as WuKongIM does, so its client connects
+         *     again: for a connection that should start afresh. `conn_id` is as for `/conn/kick`. Done
+         *     also when no such connection is open. Manager token only.
+         */
+        post: operations["removeConnection"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/conversation/sync": {
         parameters: {
             query?: never;
@@ -3568,6 +3615,28 @@ export interface components {
             /** @enum {string} */
             event: "ping";
         };
+        /**
+         * @description `POST /conn/kick` and `POST /conn/remove`: ends one connection of a user.
+         * @example {
+         *       "conn_id": 4294967297,
+         *       "uid": "alice"
+         *     }
+         */
+        ConnectionRequest: {
+            uid: string;
+            /**
+             * Format: int64
+             * @description The connection's ID, as the `user.onlinestatus` webhook reports it (its fourth part).
+             */
+            conn_id?: number;
+            /**
+             * Format: int64
+             * @description The node holding the connection, as WuKongIM takes it. Natter's connection IDs are
+             *     unique across the cluster, so any node ends the connection wherever it is, and this is
+             *     not read.
+             */
+            node_id?: number;
+        };
         Conversation: {
             conversationID: string;
             type: string;
@@ -6308,6 +6377,7 @@ export type ChannelRef = components['schemas']['ChannelRef'];
 export type ChannelRequest = components['schemas']['ChannelRequest'];
 export type ClearUnreadRequest = components['schemas']['ClearUnreadRequest'];
 export type ClientEvent = components['schemas']['ClientEvent'];
+export type ConnectionRequest = components['schemas']['ConnectionRequest'];
 export type Conversation = components['schemas']['Conversation'];
 export type ConversationGroup = components['schemas']['ConversationGroup'];
 export type ConversationGroupList = components['schemas']['ConversationGroupList'];
@@ -8732,6 +8802,198 @@ export interface operations {
             };
             /** @description `not_found`: no such group, or the user never had a token. */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `method_not_allowed` (40501): `{code, error, message, requestID}` with WuKongIM's `status` and `msg`. */
+            405: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `payload_too_large` (41301): `{code, error, message, requestID}` with WuKongIM's `status` and `msg`. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `rate_limited` (42901): `{code, error, message, requestID}` with WuKongIM's `status` and `msg`. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `internal` (50001): `{code, error, message, requestID}` with WuKongIM's `status` and `msg`. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `unavailable` (50301): `{code, error, message, requestID}` with WuKongIM's `status` and `msg`. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    kickConnection: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ConnectionRequest"];
+            };
+        };
+        responses: {
+            /** @description Done. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["StatusOk"];
+                };
+            };
+            /** @description `invalid_argument`: a malformed `uid`, or `conn_id` 0. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `unauthenticated` (40101): `{code, error, message, requestID}` with WuKongIM's `status` and `msg`. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `permission_denied` (40301): `{code, error, message, requestID}` with WuKongIM's `status` and `msg`. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `method_not_allowed` (40501): `{code, error, message, requestID}` with WuKongIM's `status` and `msg`. */
+            405: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `payload_too_large` (41301): `{code, error, message, requestID}` with WuKongIM's `status` and `msg`. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `rate_limited` (42901): `{code, error, message, requestID}` with WuKongIM's `status` and `msg`. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `internal` (50001): `{code, error, message, requestID}` with WuKongIM's `status` and `msg`. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `unavailable` (50301): `{code, error, message, requestID}` with WuKongIM's `status` and `msg`. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    removeConnection: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ConnectionRequest"];
+            };
+        };
+        responses: {
+            /** @description Done. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["StatusOk"];
+                };
+            };
+            /** @description `invalid_argument`: a malformed `uid`, or `conn_id` 0. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `unauthenticated` (40101): `{code, error, message, requestID}` with WuKongIM's `status` and `msg`. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `permission_denied` (40301): `{code, error, message, requestID}` with WuKongIM's `status` and `msg`. */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
