@@ -38,6 +38,9 @@ pub fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(set_unread))
         .routes(routes!(restore))
         .routes(routes!(sync))
+        .routes(routes!(conversation_channels))
+        .routes(routes!(sync_by_channels))
+        .routes(routes!(sync_recent_messages))
         .routes(routes!(message_sync))
         .routes(routes!(max_message_seq))
         .routes(routes!(channel_last_message))
@@ -345,6 +348,71 @@ async fn sync(
 ) -> ApiResult<Json<Vec<ServerConversation>>> {
     let actor = acting_for(&caller, &request.uid)?;
     Ok(Json(state.natter.server_sync(&actor, request).await?))
+}
+
+/// List the channels of a user's conversations (WuKongIM's)
+///
+/// `uid`'s conversations (archived included), most recent first, as `channel_id` and
+/// `channel_type`: a personal channel by the peer's uid, where WuKongIM answers its internal
+/// `uid1@uid2` (which its own `/conversation/syncByChannels` does not take). The manager token
+/// may act for any `uid`; a user token only for its own.
+#[utoipa::path(post, path = "/conversation/channels", tag = "server",
+    operation_id = "serverConversationChannels", request_body = wire::ConversationChannelsRequest,
+    responses((status = 200, description = "A bare array, as WuKongIM answers.", body = Vec<ChannelRef>)))]
+async fn conversation_channels(
+    State(state): State<AppState>,
+    Caller(caller): Caller,
+    JsonBody(request): JsonBody<wire::ConversationChannelsRequest>,
+) -> ApiResult<Json<Vec<ChannelRef>>> {
+    let actor = acting_for(&caller, &request.uid)?;
+    Ok(Json(state.natter.conversation_channels(&actor).await?))
+}
+
+/// Sync named channels as conversations (WuKongIM's)
+///
+/// Each named channel, in the order named, in `/conversation/sync`'s shape: `uid`'s unread
+/// count and read position in it, and its newest `msg_count` messages (default 15, at most
+/// 100) that `uid` may see, newest first; also for a conversation `uid` deleted or never
+/// listed. A channel `uid` cannot see (never a member of the group, no such group or peer) comes
+/// back with no messages rather than failing the others. The manager token may act for any
+/// `uid`; a user token only for its own.
+#[utoipa::path(post, path = "/conversation/syncByChannels", tag = "server",
+    operation_id = "serverSyncByChannels", request_body = wire::SyncByChannelsRequest,
+    responses(
+        (status = 200, description = "A bare array, one entry per channel named.", body = Vec<ServerConversation>),
+        (status = 400, description = "`invalid_argument`: no channels or over 500, or a malformed channel.", body = ErrorBody),
+    ))]
+async fn sync_by_channels(
+    State(state): State<AppState>,
+    Caller(caller): Caller,
+    JsonBody(request): JsonBody<wire::SyncByChannelsRequest>,
+) -> ApiResult<Json<Vec<ServerConversation>>> {
+    let actor = acting_for(&caller, &request.uid)?;
+    Ok(Json(state.natter.sync_by_channels(&actor, request).await?))
+}
+
+/// Recent messages of named channels (WuKongIM's)
+///
+/// For each named channel, in the order named, the messages `uid` may see from its
+/// `last_msg_seq` on (0: from the start): with `order_by_last` 1 the newest `msg_count`
+/// (default 15, at most 100), newest first; with 0 the oldest, oldest first. Each entry also
+/// names `uid`'s own newest seq in the channel. A channel `uid` cannot see comes back with no
+/// messages. The manager token may act for any `uid`; a user token only for its own.
+#[utoipa::path(post, path = "/conversation/syncMessages", tag = "server",
+    operation_id = "serverSyncRecentMessages", request_body = wire::SyncMessagesRequest,
+    responses(
+        (status = 200, description = "A bare array, one entry per channel named.", body = Vec<wire::ChannelRecentMessages>),
+        (status = 400, description = "`invalid_argument`: no channels or over 500, a malformed channel, or `order_by_last` not 0 or 1.", body = ErrorBody),
+    ))]
+async fn sync_recent_messages(
+    State(state): State<AppState>,
+    Caller(caller): Caller,
+    JsonBody(request): JsonBody<wire::SyncMessagesRequest>,
+) -> ApiResult<Json<Vec<wire::ChannelRecentMessages>>> {
+    let actor = acting_for(&caller, &request.uid)?;
+    Ok(Json(
+        state.natter.sync_recent_messages(&actor, request).await?,
+    ))
 }
 
 /// A page of a channel's history (WuKongIM's message sync)

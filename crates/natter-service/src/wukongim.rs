@@ -1,5 +1,7 @@
 //! The reads WuKongIM's app backends make for their client SDKs: the conversation sync that
-//! the SDK's sync callback forwards (`/conversation/sync`), a channel's history
+//! the SDK's sync callback forwards (`/conversation/sync`) and its relatives for named channels
+//! (`/conversation/channels`, `/conversation/syncByChannels`, `/conversation/syncMessages`),
+//! a channel's history
 //! (`/channel/messagesync`), its newest seq (`/channel/max_message_seq`), messages looked up
 //! by name (`/messages`, `/message`, `/message/byclientmsgno`) and its newest message
 //! (`/channel/last_message`), answered with WuKongIM's fields, defaults and paging.
@@ -7,12 +9,14 @@
 use std::collections::HashMap;
 
 use natter_core::limits::{MAX_PAGE_SIZE, refuse_nul};
+use natter_core::rules::ConversationState;
 use natter_core::wire::{
-    MaxMessageSeq, MessageRequest, MessageSyncRequest, MessageSyncResponse, MessagesRequest,
-    OnlineStatus, ServerConversation, ServerMessage, ServerSyncRequest,
+    ChannelRecentMessages, ChannelRef, MaxMessageSeq, MessageRequest, MessageSyncRequest,
+    MessageSyncResponse, MessagesRequest, OnlineStatus, ServerConversation, ServerMessage,
+    ServerSyncRequest, SyncByChannelsRequest, SyncMessagesRequest,
 };
 use natter_core::{ChannelKind, ConversationId, Error, Result, Uid};
-use natter_store::messaging::{ChannelMessage, NamedMessages};
+use natter_store::messaging::{ChannelMessage, ChannelSide, NamedMessages};
 use natter_store::{
     ConversationView, History, RangeEnd, SeqRange, conversations, messaging, presence,
 };
@@ -29,6 +33,11 @@ const DEFAULT_MESSAGE_SYNC_LIMIT: u32 = 100;
 const MAX_MESSAGE_SYNC_LIMIT: u32 = 1000;
 /// Most messages `/messages` looks up at once, by seq, ID and client number together.
 const MAX_NAMED_MESSAGES: usize = 1000;
+/// Most channels `/conversation/syncByChannels` and `/conversation/syncMessages` read at once
+/// (WuKongIM sets none): as many as a page of `/conversation/sync`.
+const MAX_NAMED_CHANNELS: usize = MAX_SYNC_PAGE as usize;
+/// Messages per channel of those two calls when `msg_count` is not given, as WuKongIM.
+const DEFAULT_RECENT_MESSAGES: u32 = 15;
 
 /// A channel as `last_msg_seqs` names it: `channel_id` and `channel_type`.
 type ChannelKey = (String, i64);
@@ -342,6 +351,148 @@ impl Natter {
         ))
     }
 
+    /// `POST /conversation/channels`: the channels of the user's conversations (archived
+    /// included), most recent first, as WuKongIM lists them for its plugins; a personal
+    /// channel by the peer's uid.
+    pub async fn conversation_channels(&self, actor: &Actor) -> Result<Vec<ChannelRef>> {
+        let uid = actor.uid.clone();
+        let listed = self
+            .read(move |db| conversations::changes_since(db, &uid, 0, None))
+            .await?
+            .changed;
+        Ok(most_recent_first(listed)
+            .iter()
+            .filter(|view| view.id != ConversationId::System)
+            .map(|view| {
+                let (channel_id, channel_type) = channel_key(&view.id);
+                ChannelRef {
+                    channel_id,
+                    channel_type,
+                }
+            })
+            .collect())
+    }
+
+    /// `POST /conversation/syncByChannels`: each named channel, in the order named, as
+    /// `/conversation/sync` answers a conversation: the user's unread count and read position
+    /// in it and its newest `msg_count` messages they may see, whether or not they list it.
+    /// A channel they cannot see comes back with no messages.
+    pub async fn sync_by_channels(
+        &self,
+        actor: &Actor,
+        request: SyncByChannelsRequest,
+    ) -> Result<Vec<ServerConversation>> {
+        let named = request
+            .channels
+            .iter()
+            .map(|channel| (channel.channel_type, channel.channel_id.as_str()));
+        let channels = named_channels(named)?;
+        let starts = vec![1; channels.len()];
+        let limit = recent_count(request.msg_count);
+        let sides = self
+            .channel_sides(actor, &channels, starts, RangeEnd::Newest, limit)
+            .await?;
+        Ok(channels
+            .iter()
+            .zip(&sides)
+            .map(|(conversation, side)| {
+                channel_conversation(
+                    &actor.uid,
+                    conversation,
+                    side.state.as_ref(),
+                    side.channel_last_seq,
+                    &side.history,
+                )
+            })
+            .collect())
+    }
+
+    /// `POST /conversation/syncMessages`: the messages of each named channel from its
+    /// `last_msg_seq` on that the user may see: the newest `msg_count`, newest first, with
+    /// `order_by_last` 1; else the oldest, oldest first. Each names the user's own newest seq
+    /// there, from which WuKongIM's callers count unread messages.
+    pub async fn sync_recent_messages(
+        &self,
+        actor: &Actor,
+        request: SyncMessagesRequest,
+    ) -> Result<Vec<ChannelRecentMessages>> {
+        let named = request
+            .channels
+            .iter()
+            .map(|channel| (channel.channel_type, channel.channel_id.as_str()));
+        let channels = named_channels(named)?;
+        let from = match request.order_by_last {
+            0 => RangeEnd::Oldest,
+            1 => RangeEnd::Newest,
+            other => {
+                return Err(Error::invalid_argument(format!(
+                    "order_by_last: {other} is not an order; use 0 (oldest first) or 1 \
+                     (newest first)"
+                )));
+            }
+        };
+        let starts = request
+            .channels
+            .iter()
+            .map(|channel| channel.last_msg_seq.max(1))
+            .collect();
+        let limit = recent_count(request.msg_count);
+        let sides = self
+            .channel_sides(actor, &channels, starts, from, limit)
+            .await?;
+        Ok(channels
+            .iter()
+            .zip(&sides)
+            .map(|(conversation, side)| {
+                let messages = match from {
+                    RangeEnd::Newest => newest_first(&actor.uid, conversation, &side.history),
+                    RangeEnd::Oldest => side
+                        .history
+                        .messages
+                        .iter()
+                        .map(|message| {
+                            present::server_message(message, Some(&actor.uid), conversation)
+                        })
+                        .collect(),
+                };
+                ChannelRecentMessages {
+                    channel_id: present::channel_id(conversation),
+                    channel_type: conversation.kind().code(),
+                    messages,
+                    user_last_msg_seq: side.state.as_ref().map_or(0, |state| state.own_last_seq),
+                }
+            })
+            .collect())
+    }
+
+    /// The user's side of each channel, read together: up to `limit` messages from its start
+    /// seq on, the nearest to `from`.
+    async fn channel_sides(
+        &self,
+        actor: &Actor,
+        channels: &[ConversationId],
+        starts: Vec<u64>,
+        from: RangeEnd,
+        limit: u32,
+    ) -> Result<Vec<ChannelSide>> {
+        let (uid, channels) = (actor.uid.clone(), channels.to_vec());
+        self.read(move |db| {
+            channels
+                .iter()
+                .zip(starts)
+                .map(|(conversation, first)| {
+                    let range = SeqRange {
+                        first,
+                        last: u64::MAX,
+                        from,
+                    };
+                    messaging::channel_side(db, &uid, conversation, range, limit)
+                })
+                .collect()
+        })
+        .await
+    }
+
     /// `POST /user/onlinestatus`: the devices of these users with a connection open on any
     /// node of the cluster, one entry per user and device flag. Those on this node count at
     /// once, before the presence task has recorded them.
@@ -383,24 +534,55 @@ fn server_conversation(
     view: &ConversationView,
     recents: &History,
 ) -> Option<ServerConversation> {
-    let last = recents.messages.last()?;
-    Some(ServerConversation {
-        channel_id: present::channel_id(&view.id),
-        channel_type: view.id.kind().code(),
-        unread: view.unread(),
-        timestamp: last.time_ms / 1000,
-        last_msg_seq: last.seq,
-        last_client_msg_no: last.client_msg_no.clone().unwrap_or_default(),
-        offset_msg_seq: view.state.cleared_to_seq,
-        readed_to_msg_seq: view.state.read_floor(),
-        version: last.time_ms.saturating_mul(1_000_000),
-        recents: recents
-            .messages
-            .iter()
-            .rev()
-            .map(|message| present::server_message(message, Some(viewer), &view.id))
-            .collect(),
-    })
+    recents.messages.last()?;
+    Some(channel_conversation(
+        viewer,
+        &view.id,
+        Some(&view.state),
+        view.channel_last_seq,
+        recents,
+    ))
+}
+
+/// A channel in `/conversation/sync`'s shape, with `recents` (oldest first) as its recent
+/// messages; `state` is the viewer's in it, if they have a conversation there.
+fn channel_conversation(
+    viewer: &Uid,
+    conversation: &ConversationId,
+    state: Option<&ConversationState>,
+    channel_last_seq: u64,
+    recents: &History,
+) -> ServerConversation {
+    let last = recents.messages.last();
+    let time_ms = last.map_or(0, |message| message.time_ms);
+    ServerConversation {
+        channel_id: present::channel_id(conversation),
+        channel_type: conversation.kind().code(),
+        unread: state.map_or(0, |state| state.unread(channel_last_seq)),
+        timestamp: time_ms / 1000,
+        last_msg_seq: last.map_or(0, |message| message.seq),
+        last_client_msg_no: last
+            .and_then(|message| message.client_msg_no.clone())
+            .unwrap_or_default(),
+        offset_msg_seq: state.map_or(0, |state| state.cleared_to_seq),
+        readed_to_msg_seq: state.map_or(0, ConversationState::read_floor),
+        version: time_ms.saturating_mul(1_000_000),
+        recents: newest_first(viewer, conversation, recents),
+    }
+}
+
+/// `history`'s messages (oldest first) in WuKongIM's shape, newest first.
+fn newest_first(
+    viewer: &Uid,
+    conversation: &ConversationId,
+    history: &History,
+) -> Vec<ServerMessage> {
+    history
+        .messages
+        .iter()
+        .rev()
+        .map(|message| present::server_message(message, Some(viewer), conversation))
+        .collect()
 }
 
 /// The list order: the most recent activity first, as WuKongIM's conversation list.
@@ -452,6 +634,30 @@ fn parse_last_msg_seqs(text: &str) -> HashMap<ChannelKey, u64> {
             ))
         })
         .collect()
+}
+
+/// The channels a call names, 1 to [`MAX_NAMED_CHANNELS`], each as `(channel_type,
+/// channel_id)`: a personal channel by the peer's uid.
+fn named_channels<'a>(
+    named: impl ExactSizeIterator<Item = (i64, &'a str)>,
+) -> Result<Vec<ConversationId>> {
+    if named.len() == 0 || named.len() > MAX_NAMED_CHANNELS {
+        return Err(Error::invalid_argument(format!(
+            "channels: {} named; name 1 to {MAX_NAMED_CHANNELS}",
+            named.len()
+        )));
+    }
+    named
+        .map(|(channel_type, channel_id)| ConversationId::from_channel(channel_type, channel_id))
+        .collect()
+}
+
+/// `msg_count` as WuKongIM's conversation calls read it: 15 when not given, and at most a page.
+fn recent_count(msg_count: u32) -> u32 {
+    match msg_count {
+        0 => DEFAULT_RECENT_MESSAGES,
+        count => count.min(MAX_PAGE_SIZE),
+    }
 }
 
 /// The user whose side names a personal or system channel, which `login_uid` must give; a

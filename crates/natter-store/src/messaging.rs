@@ -2,6 +2,7 @@
 
 use std::sync::Arc;
 
+use natter_core::rules::ConversationState;
 use natter_core::{ChannelKind, ConversationId, GroupId, Uid};
 
 use crate::db::{params, sql_once};
@@ -864,6 +865,46 @@ pub fn messages_in(
         Some(loaded) => visible_messages(db, uid, &loaded, range, limit),
         None => no_history_for(db, uid, conversation),
     }
+}
+
+/// One user's side of a channel, whether or not they list the conversation: their state in it
+/// (`None` when they have no conversation there) with the channel's last seq, and the
+/// messages they may see in the range read. WuKongIM's `/conversation/syncByChannels` and
+/// `/conversation/syncMessages` report channels this way.
+#[derive(Debug, Clone)]
+pub struct ChannelSide {
+    pub state: Option<ConversationState>,
+    pub channel_last_seq: u64,
+    pub history: History,
+}
+
+/// [`ChannelSide`] of a channel, its messages read as [`messages_in`] reads them. A channel the
+/// user has no conversation in (never a member of the group, no such group or peer, no message
+/// between the two) shows them nothing and is not an error: these calls name many channels at
+/// once, and one the user cannot see must not fail the others.
+pub fn channel_side(
+    db: &dyn Db,
+    uid: &Uid,
+    conversation: &ConversationId,
+    range: SeqRange,
+    limit: u32,
+) -> Result<ChannelSide> {
+    let Some(loaded) = rows::load(db, uid, conversation)? else {
+        return Ok(ChannelSide {
+            state: None,
+            channel_last_seq: 0,
+            history: History {
+                messages: Vec::new(),
+                is_complete: true,
+            },
+        });
+    };
+    let history = visible_messages(db, uid, &loaded, range, limit)?;
+    Ok(ChannelSide {
+        state: Some(loaded.view.state),
+        channel_last_seq: loaded.view.channel_last_seq,
+        history,
+    })
 }
 
 /// The newest seq of the channel of `conversation` as `uid` names it (a one-to-one channel is

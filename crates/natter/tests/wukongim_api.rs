@@ -1596,3 +1596,174 @@ async fn subscriber_add_with_reset_replaces_the_members() {
         );
     }
 }
+
+fn seqs_in(messages: &Value) -> Vec<u64> {
+    messages
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|m| m["message_seq"].as_u64().unwrap())
+        .collect()
+}
+
+/// `/conversation/channels` lists the user's conversations' channels, most recent first, and
+/// `/conversation/syncByChannels` answers named channels as `/conversation/sync` answers
+/// conversations, in the order named, listed or not; a channel the user cannot see has no
+/// messages rather than failing the call.
+#[tokio::test]
+async fn named_channels_sync_as_conversations() {
+    let server = Server::start().await;
+    let manager = server.manager();
+    let alice = server.user("alice").await;
+    let bob = server.user("bob").await;
+    let carol = server.user("carol").await;
+    bob.send_many("C2Calice", 3).await;
+    manager.create_group("team", &["alice", "bob"]).await;
+    bob.send_many("GROUPteam", 2).await;
+    alice.send_text("GROUPteam", "my turn").await;
+    manager.create_group("other", &["bob", "carol"]).await;
+    carol.send_text("GROUPother", "not for alice").await;
+
+    let channels = manager
+        .post("/conversation/channels", json!({"uid": "alice"}))
+        .await
+        .ok();
+    assert_eq!(
+        channels,
+        json!([{"channel_id": "team", "channel_type": 2}, {"channel_id": "bob", "channel_type": 1}])
+    );
+    alice
+        .post("/conversation/channels", json!({"uid": "alice"}))
+        .await
+        .ok();
+    alice
+        .post("/conversation/channels", json!({"uid": "bob"}))
+        .await
+        .expect_error(403, 40301, "permission_denied");
+
+    let named = json!([
+        {"channel_id": "bob", "channel_type": 1},
+        {"channel_id": "team", "channel_type": 2},
+        {"channel_id": "other", "channel_type": 2},
+        {"channel_id": "carol", "channel_type": 1},
+    ]);
+    let synced = manager
+        .post(
+            "/conversation/syncByChannels",
+            json!({"uid": "alice", "channels": named, "msg_count": 2}),
+        )
+        .await
+        .ok();
+    let synced = synced.as_array().unwrap();
+    let ids: Vec<&str> = synced
+        .iter()
+        .map(|c| c["channel_id"].as_str().unwrap())
+        .collect();
+    assert_eq!(ids, ["bob", "team", "other", "carol"], "in the order named");
+    assert_eq!(synced[0]["unread"], 3);
+    assert_eq!(synced[0]["last_msg_seq"], 3);
+    assert_eq!(synced[0]["readed_to_msg_seq"], 0);
+    assert_eq!(recent_seqs(&synced[0]), [3, 2], "newest first");
+    assert_eq!(synced[1]["unread"], 0, "alice's own message is the last");
+    assert_eq!(synced[1]["readed_to_msg_seq"], 3);
+    for unseen in &synced[2..] {
+        assert_eq!(recent_seqs(unseen), Vec::<u64>::new(), "{unseen}");
+        assert_eq!(unseen["unread"], 0);
+        assert_eq!(unseen["last_msg_seq"], 0);
+    }
+
+    // A deleted conversation is still answered: its kept history, nothing unread; 15 messages
+    // when msg_count is left out.
+    manager
+        .post(
+            "/conversations/delete",
+            json!({"uid": "alice", "channel_id": "bob", "channel_type": 1}),
+        )
+        .await
+        .ok();
+    let deleted = manager
+        .post(
+            "/conversation/syncByChannels",
+            json!({"uid": "alice", "channels": [{"channel_id": "bob", "channel_type": 1}]}),
+        )
+        .await
+        .ok();
+    assert_eq!(deleted[0]["unread"], 0);
+    assert_eq!(recent_seqs(&deleted[0]), [3, 2, 1]);
+
+    for (body, field) in [
+        (json!({"uid": "alice", "channels": []}), "channels"),
+        (
+            json!({"uid": "alice", "channels": [{"channel_id": "bob", "channel_type": 7}]}),
+            "channel_type",
+        ),
+    ] {
+        manager
+            .post("/conversation/syncByChannels", body)
+            .await
+            .expect_error_naming(400, 40001, "invalid_argument", field);
+    }
+}
+
+/// `/conversation/syncMessages`: each named channel's messages from `last_msg_seq` on, the
+/// newest first (`order_by_last` 1) or the oldest first, with the user's own newest seq.
+#[tokio::test]
+async fn recent_messages_of_named_channels_read_from_their_seq() {
+    let server = Server::start().await;
+    let manager = server.manager();
+    let alice = server.user("alice").await;
+    let bob = server.user("bob").await;
+    manager.create_group("team", &["alice", "bob"]).await;
+    bob.send_many("GROUPteam", 2).await;
+    alice.send_text("GROUPteam", "mine").await;
+    bob.send_many("GROUPteam", 2).await;
+    bob.send_many("C2Calice", 1).await;
+    let sync = |channels: Value, msg_count: u32, order_by_last: u8| {
+        let manager = server.manager();
+        async move {
+            manager
+                .post(
+                    "/conversation/syncMessages",
+                    json!({"uid": "alice", "channels": channels, "msg_count": msg_count,
+                           "order_by_last": order_by_last}),
+                )
+                .await
+        }
+    };
+
+    let newest = sync(
+        json!([{"channel_id": "team", "channel_type": 2, "last_msg_seq": 2},
+               {"channel_id": "bob", "channel_type": 1}]),
+        2,
+        1,
+    )
+    .await
+    .ok();
+    assert_eq!(newest[0]["channel_id"], "team");
+    assert_eq!(seqs_in(&newest[0]["messages"]), [5, 4]);
+    assert_eq!(newest[0]["user_last_msg_seq"], 3);
+    assert_eq!(newest[1]["channel_id"], "bob");
+    assert_eq!(seqs_in(&newest[1]["messages"]), [1]);
+    assert_eq!(newest[1]["user_last_msg_seq"], 0);
+
+    let oldest = sync(
+        json!([{"channel_id": "team", "channel_type": 2, "last_msg_seq": 2}]),
+        2,
+        0,
+    )
+    .await
+    .ok();
+    assert_eq!(
+        seqs_in(&oldest[0]["messages"]),
+        [2, 3],
+        "from last_msg_seq on"
+    );
+    let everything = sync(json!([{"channel_id": "team", "channel_type": 2}]), 0, 0)
+        .await
+        .ok();
+    assert_eq!(seqs_in(&everything[0]["messages"]), [1, 2, 3, 4, 5]);
+
+    sync(json!([{"channel_id": "team", "channel_type": 2}]), 5, 2)
+        .await
+        .expect_error_naming(400, 40001, "invalid_argument", "order_by_last");
+}

@@ -215,6 +215,61 @@ pub struct ServerSyncRequest {
     pub page_size: u32,
 }
 
+/// `POST /conversation/channels`: the channels of a user's conversations.
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+#[schema(example = json!({"uid": "alice"}))]
+pub struct ConversationChannelsRequest {
+    pub uid: String,
+}
+
+/// `POST /conversation/syncByChannels`: named channels as `/conversation/sync` answers them.
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+#[schema(example = json!({"uid": "alice", "channels": [{"channel_id": "bob", "channel_type": 1}], "msg_count": 20}))]
+pub struct SyncByChannelsRequest {
+    pub uid: String,
+    /// 1 to 500 channels; a personal channel by the peer's uid.
+    pub channels: Vec<ChannelRef>,
+    /// Recent messages per channel: 15 when 0 or left out, as WuKongIM; at most 100.
+    #[serde(default)]
+    pub msg_count: u32,
+}
+
+/// One channel of `/conversation/syncMessages`: messages from `last_msg_seq` on.
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+pub struct RecentMessagesChannel {
+    pub channel_id: String,
+    pub channel_type: i64,
+    /// The first seq wanted (included); 0 for the channel's start.
+    #[serde(default)]
+    pub last_msg_seq: u64,
+}
+
+/// `POST /conversation/syncMessages`: recent messages of named channels.
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+#[schema(example = json!({"uid": "alice", "channels": [{"channel_id": "team-1", "channel_type": 2, "last_msg_seq": 40}], "msg_count": 20, "order_by_last": 1}))]
+pub struct SyncMessagesRequest {
+    pub uid: String,
+    /// 1 to 500 channels.
+    pub channels: Vec<RecentMessagesChannel>,
+    /// Messages per channel: 15 when 0 or left out, as WuKongIM; at most 100.
+    #[serde(default)]
+    pub msg_count: u32,
+    /// 1: the newest `msg_count` from `last_msg_seq` on, newest first; 0: the oldest
+    /// `msg_count` from `last_msg_seq` on, oldest first.
+    #[serde(default)]
+    pub order_by_last: u8,
+}
+
+/// One channel of `/conversation/syncMessages`' answer (WuKongIM's `channelRecentMessage`).
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+pub struct ChannelRecentMessages {
+    pub channel_id: String,
+    pub channel_type: i64,
+    pub messages: Vec<ServerMessage>,
+    /// The seq of the user's own newest message in the channel; 0 when they sent none.
+    pub user_last_msg_seq: u64,
+}
+
 /// WuKongIM's message header flags, each 0 or 1: on the server API's messages and in the
 /// webhooks' bodies.
 #[derive(Debug, Clone, Copy, Default, Serialize, Deserialize, PartialEq, Eq, ToSchema)]

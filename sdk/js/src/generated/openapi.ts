@@ -497,6 +497,29 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/conversation/channels": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * List the channels of a user's conversations (WuKongIM's)
+         * @description `uid`'s conversations (archived included), most recent first, as `channel_id` and
+         *     `channel_type`: a personal channel by the peer's uid, where WuKongIM answers its internal
+         *     `uid1@uid2` (which its own `/conversation/syncByChannels` does not take). The manager token
+         *     may act for any `uid`; a user token only for its own.
+         */
+        post: operations["serverConversationChannels"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/conversation/sync": {
         parameters: {
             query?: never;
@@ -516,6 +539,55 @@ export interface paths {
          *     The manager token may act for any `uid`; a user token only for its own.
          */
         post: operations["serverSyncConversations"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/conversation/syncByChannels": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Sync named channels as conversations (WuKongIM's)
+         * @description Each named channel, in the order named, in `/conversation/sync`'s shape: `uid`'s unread
+         *     count and read position in it, and its newest `msg_count` messages (default 15, at most
+         *     100) that `uid` may see, newest first; also for a conversation `uid` deleted or never
+         *     listed. A channel `uid` cannot see (never a member of the group, no such group or peer) comes
+         *     back with no messages rather than failing the others. The manager token may act for any
+         *     `uid`; a user token only for its own.
+         */
+        post: operations["serverSyncByChannels"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/conversation/syncMessages": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Recent messages of named channels (WuKongIM's)
+         * @description For each named channel, in the order named, the messages `uid` may see from its
+         *     `last_msg_seq` on (0: from the start): with `order_by_last` 1 the newest `msg_count`
+         *     (default 15, at most 100), newest first; with 0 the oldest, oldest first. Each entry also
+         *     names `uid`'s own newest seq in the channel. A channel `uid` cannot see comes back with no
+         *     messages. The manager token may act for any `uid`; a user token only for its own.
+         */
+        post: operations["serverSyncRecentMessages"];
         delete?: never;
         options?: never;
         head?: never;
@@ -3558,6 +3630,18 @@ export interface components {
                 [key: string]: string;
             } | null;
         };
+        /** @description One channel of `/conversation/syncMessages`' answer (WuKongIM's `channelRecentMessage`). */
+        ChannelRecentMessages: {
+            channel_id: string;
+            /** Format: int64 */
+            channel_type: number;
+            messages: components["schemas"]["ServerMessage"][];
+            /**
+             * Format: int64
+             * @description The seq of the user's own newest message in the channel; 0 when they sent none.
+             */
+            user_last_msg_seq: number;
+        };
         ChannelRef: {
             channel_id: string;
             /** Format: int64 */
@@ -3678,6 +3762,15 @@ export interface components {
              *     everyone, to what it holds.
              */
             groupAtInfoList?: components["schemas"]["GroupAtInfo"][] | null;
+        };
+        /**
+         * @description `POST /conversation/channels`: the channels of a user's conversations.
+         * @example {
+         *       "uid": "alice"
+         *     }
+         */
+        ConversationChannelsRequest: {
+            uid: string;
         };
         /** @description A conversation folder ("conversation group" in the client SDK). */
         ConversationGroup: {
@@ -5320,6 +5413,17 @@ export interface components {
             /** @description The window comes back every day at the same time (a window of a day or more: always). */
             isRepeated: boolean;
         };
+        /** @description One channel of `/conversation/syncMessages`: messages from `last_msg_seq` on. */
+        RecentMessagesChannel: {
+            channel_id: string;
+            /** Format: int64 */
+            channel_type: number;
+            /**
+             * Format: int64
+             * @description The first seq wanted (included); 0 for the channel's start.
+             */
+            last_msg_seq?: number;
+        };
         /**
          * @description How `someone` stands towards the asking user, with Tencent's names for `checkFriend`.
          * @enum {string}
@@ -6153,6 +6257,60 @@ export interface components {
             /** @example success */
             status: string;
         };
+        /**
+         * @description `POST /conversation/syncByChannels`: named channels as `/conversation/sync` answers them.
+         * @example {
+         *       "channels": [
+         *         {
+         *           "channel_id": "bob",
+         *           "channel_type": 1
+         *         }
+         *       ],
+         *       "msg_count": 20,
+         *       "uid": "alice"
+         *     }
+         */
+        SyncByChannelsRequest: {
+            uid: string;
+            /** @description 1 to 500 channels; a personal channel by the peer's uid. */
+            channels: components["schemas"]["ChannelRef"][];
+            /**
+             * Format: int32
+             * @description Recent messages per channel: 15 when 0 or left out, as WuKongIM; at most 100.
+             */
+            msg_count?: number;
+        };
+        /**
+         * @description `POST /conversation/syncMessages`: recent messages of named channels.
+         * @example {
+         *       "channels": [
+         *         {
+         *           "channel_id": "team-1",
+         *           "channel_type": 2,
+         *           "last_msg_seq": 40
+         *         }
+         *       ],
+         *       "msg_count": 20,
+         *       "order_by_last": 1,
+         *       "uid": "alice"
+         *     }
+         */
+        SyncMessagesRequest: {
+            uid: string;
+            /** @description 1 to 500 channels. */
+            channels: components["schemas"]["RecentMessagesChannel"][];
+            /**
+             * Format: int32
+             * @description Messages per channel: 15 when 0 or left out, as WuKongIM; at most 100.
+             */
+            msg_count?: number;
+            /**
+             * Format: int32
+             * @description 1: the newest `msg_count` from `last_msg_seq` on, newest first; 0: the oldest
+             *     `msg_count` from `last_msg_seq` on, oldest first.
+             */
+            order_by_last?: number;
+        };
         SyncResponse: {
             /**
              * @description Conversations changed since the version, and those whose peer's or group's profile
@@ -6373,12 +6531,14 @@ export type BeforeSendResult = components['schemas']['BeforeSendResult'];
 export type Blacklist = components['schemas']['Blacklist'];
 export type ChangedFriendGroup = components['schemas']['ChangedFriendGroup'];
 export type ChannelInfoRequest = components['schemas']['ChannelInfoRequest'];
+export type ChannelRecentMessages = components['schemas']['ChannelRecentMessages'];
 export type ChannelRef = components['schemas']['ChannelRef'];
 export type ChannelRequest = components['schemas']['ChannelRequest'];
 export type ClearUnreadRequest = components['schemas']['ClearUnreadRequest'];
 export type ClientEvent = components['schemas']['ClientEvent'];
 export type ConnectionRequest = components['schemas']['ConnectionRequest'];
 export type Conversation = components['schemas']['Conversation'];
+export type ConversationChannelsRequest = components['schemas']['ConversationChannelsRequest'];
 export type ConversationGroup = components['schemas']['ConversationGroup'];
 export type ConversationGroupList = components['schemas']['ConversationGroupList'];
 export type ConversationGroupRequest = components['schemas']['ConversationGroupRequest'];
@@ -6515,6 +6675,7 @@ export type ReceiptFilter = components['schemas']['ReceiptFilter'];
 export type ReceiptMembers = components['schemas']['ReceiptMembers'];
 export type ReceiptMembersRequest = components['schemas']['ReceiptMembersRequest'];
 export type ReceiveOption = components['schemas']['ReceiveOption'];
+export type RecentMessagesChannel = components['schemas']['RecentMessagesChannel'];
 export type Relation = components['schemas']['Relation'];
 export type RemindTypeRequest = components['schemas']['RemindTypeRequest'];
 export type RemovedGroupMembers = components['schemas']['RemovedGroupMembers'];
@@ -6555,6 +6716,8 @@ export type StatusDataConversation = components['schemas']['StatusData_Conversat
 export type StatusDataServerSendResult = components['schemas']['StatusData_ServerSendResult'];
 export type StatusOk = components['schemas']['StatusOk'];
 export type StatusSuccess = components['schemas']['StatusSuccess'];
+export type SyncByChannelsRequest = components['schemas']['SyncByChannelsRequest'];
+export type SyncMessagesRequest = components['schemas']['SyncMessagesRequest'];
 export type SyncResponse = components['schemas']['SyncResponse'];
 export type SystemUidsRequest = components['schemas']['SystemUidsRequest'];
 export type TotalUnread = components['schemas']['TotalUnread'];
@@ -9048,6 +9211,102 @@ export interface operations {
             };
         };
     };
+    serverConversationChannels: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ConversationChannelsRequest"];
+            };
+        };
+        responses: {
+            /** @description A bare array, as WuKongIM answers. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ChannelRef"][];
+                };
+            };
+            /** @description `invalid_argument` (40001): `{code, error, message, requestID}` with WuKongIM's `status` and `msg`. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `unauthenticated` (40101): `{code, error, message, requestID}` with WuKongIM's `status` and `msg`. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `permission_denied` (40301): `{code, error, message, requestID}` with WuKongIM's `status` and `msg`. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `method_not_allowed` (40501): `{code, error, message, requestID}` with WuKongIM's `status` and `msg`. */
+            405: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `payload_too_large` (41301): `{code, error, message, requestID}` with WuKongIM's `status` and `msg`. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `rate_limited` (42901): `{code, error, message, requestID}` with WuKongIM's `status` and `msg`. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `internal` (50001): `{code, error, message, requestID}` with WuKongIM's `status` and `msg`. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `unavailable` (50301): `{code, error, message, requestID}` with WuKongIM's `status` and `msg`. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
     serverSyncConversations: {
         parameters: {
             query?: never;
@@ -9071,6 +9330,198 @@ export interface operations {
                 };
             };
             /** @description `invalid_argument` (40001): `{code, error, message, requestID}` with WuKongIM's `status` and `msg`. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `unauthenticated` (40101): `{code, error, message, requestID}` with WuKongIM's `status` and `msg`. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `permission_denied` (40301): `{code, error, message, requestID}` with WuKongIM's `status` and `msg`. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `method_not_allowed` (40501): `{code, error, message, requestID}` with WuKongIM's `status` and `msg`. */
+            405: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `payload_too_large` (41301): `{code, error, message, requestID}` with WuKongIM's `status` and `msg`. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `rate_limited` (42901): `{code, error, message, requestID}` with WuKongIM's `status` and `msg`. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `internal` (50001): `{code, error, message, requestID}` with WuKongIM's `status` and `msg`. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `unavailable` (50301): `{code, error, message, requestID}` with WuKongIM's `status` and `msg`. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    serverSyncByChannels: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SyncByChannelsRequest"];
+            };
+        };
+        responses: {
+            /** @description A bare array, one entry per channel named. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ServerConversation"][];
+                };
+            };
+            /** @description `invalid_argument`: no channels or over 500, or a malformed channel. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `unauthenticated` (40101): `{code, error, message, requestID}` with WuKongIM's `status` and `msg`. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `permission_denied` (40301): `{code, error, message, requestID}` with WuKongIM's `status` and `msg`. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `method_not_allowed` (40501): `{code, error, message, requestID}` with WuKongIM's `status` and `msg`. */
+            405: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `payload_too_large` (41301): `{code, error, message, requestID}` with WuKongIM's `status` and `msg`. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `rate_limited` (42901): `{code, error, message, requestID}` with WuKongIM's `status` and `msg`. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `internal` (50001): `{code, error, message, requestID}` with WuKongIM's `status` and `msg`. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `unavailable` (50301): `{code, error, message, requestID}` with WuKongIM's `status` and `msg`. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    serverSyncRecentMessages: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SyncMessagesRequest"];
+            };
+        };
+        responses: {
+            /** @description A bare array, one entry per channel named. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ChannelRecentMessages"][];
+                };
+            };
+            /** @description `invalid_argument`: no channels or over 500, a malformed channel, or `order_by_last` not 0 or 1. */
             400: {
                 headers: {
                     [name: string]: unknown;
