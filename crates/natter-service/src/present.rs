@@ -224,6 +224,7 @@ pub(crate) fn group_member(
         mute_until,
         name_card: marks.name_card.clone(),
         member_custom_field: custom_field_list(&marks.custom_fields),
+        join_time: u64::try_from(member.joined_ms / 1000).unwrap_or(0),
     }
 }
 

@@ -47,7 +47,7 @@ pub fn upsert(
             params![open, channel.id],
         )?;
     }
-    join_all(db, &channel, group, members, reset)
+    join_all(db, &channel, group, members, reset, now_ms)
 }
 
 /// Adds members to a group, creating it if it does not exist (as WuKongIM's
@@ -68,7 +68,7 @@ pub fn add_members(
     if channel.dismissed {
         return Err(StoreError::AddingToDismissedGroup(group.clone()));
     }
-    join_all(db, &channel, group, members, reset)
+    join_all(db, &channel, group, members, reset, now_ms)
 }
 
 /// `members` join the group; with `reset`, the current members not among them leave.
@@ -78,10 +78,11 @@ fn join_all(
     group: &GroupId,
     members: &[Uid],
     reset: bool,
+    now_ms: i64,
 ) -> Result<MembershipChange> {
     let mut change = MembershipChange::default();
     for member in members {
-        match join(db, channel, group, member)? {
+        match join(db, channel, group, member, now_ms)? {
             Joined::Already => continue,
             Joined::First => {}
             Joined::Again => change.rejoined.push(member.clone()),
@@ -240,7 +241,7 @@ pub fn create(
     let everyone: Vec<Uid> = std::iter::once(new.owner.clone())
         .chain(new.members.iter().cloned())
         .collect();
-    let mut change = join_all(db, &channel, group, &everyone, false)?;
+    let mut change = join_all(db, &channel, group, &everyone, false, now_ms)?;
     for admin in &new.admins {
         group_members::set(db, channel.id, admin, "is_admin", true.into())?;
     }
@@ -283,7 +284,7 @@ pub fn add_by_member(
         }
     }
     make_room(db, &channel, group, added.added.len())?;
-    added.change = join_all(db, &channel, group, &added.added, false)?;
+    added.change = join_all(db, &channel, group, &added.added, false, now_ms)?;
     added.change.listed = list_for(db, group, &added.added, now_ms)?;
     added.change.tip = group_tips::write(db, group, by, Tip::Joined, &added.added, now_ms)?;
     Ok(added)
@@ -500,7 +501,7 @@ pub(crate) fn admit(
     if !is_member(db, group, uid)? {
         make_room(db, channel, group, 1)?;
     }
-    let mut change = join_all(db, channel, group, joining, false)?;
+    let mut change = join_all(db, channel, group, joining, false, now_ms)?;
     if change.joined.is_empty() {
         return Ok(None);
     }
@@ -675,7 +676,7 @@ enum Joined {
     Again,
 }
 
-fn join(db: &dyn Db, channel: &Channel, group: &GroupId, uid: &Uid) -> Result<Joined> {
+fn join(db: &dyn Db, channel: &Channel, group: &GroupId, uid: &Uid, now_ms: i64) -> Result<Joined> {
     let conversation = ConversationId::Group(group.clone());
     let join_seq = channel.last_seq + 1;
     let (window_start, joined) = match rows::load_for_update(db, uid, &conversation)? {
@@ -698,9 +699,9 @@ fn join(db: &dyn Db, channel: &Channel, group: &GroupId, uid: &Uid) -> Result<Jo
     // Leaving and rejoining with no message between leaves an empty window that starts at this
     // same seq: reopen it instead of adding a second one (the key is the window's start).
     db.execute(
-        "INSERT INTO memberships (channel_id, uid, join_seq) VALUES ($1, $2, $3) \
-         ON CONFLICT (channel_id, uid, join_seq) DO UPDATE SET left_seq = NULL",
-        params![channel.id, uid.as_str(), window_start],
+        "INSERT INTO memberships (channel_id, uid, join_seq, joined_ms) VALUES ($1, $2, $3, $4) \
+         ON CONFLICT (channel_id, uid, join_seq) DO UPDATE SET left_seq = NULL, joined_ms = $4",
+        params![channel.id, uid.as_str(), window_start, now_ms],
     )?;
     Ok(joined)
 }

@@ -438,6 +438,8 @@ pub struct GroupMemberProfile {
     pub profile: UserProfile,
     /// What sets them apart: admin, muted, a name card.
     pub marks: crate::group_members::Marks,
+    /// When they joined the group this time; 0 when they joined before Natter kept it.
+    pub joined_ms: i64,
 }
 
 /// A group's profile.

@@ -361,7 +361,9 @@ const MEMBER_COLUMNS: &str = concat!(
     "u.uid, ",
     profile_columns!(),
     ", COALESCE(r.is_admin, 0), COALESCE(r.muted_until_ms, 0), COALESCE(r.name_card, ''), \
-     COALESCE(r.custom_fields, '{}') FROM conversations c JOIN users u ON u.uid = c.uid \
+     COALESCE(r.custom_fields, '{}'), COALESCE((SELECT MAX(m.joined_ms) FROM memberships m \
+     WHERE m.channel_id = c.channel_id AND m.uid = c.uid AND m.left_seq IS NULL), 0) \
+     FROM conversations c JOIN users u ON u.uid = c.uid \
      LEFT JOIN group_members r ON r.channel_id = c.channel_id AND r.uid = c.uid"
 );
 
@@ -374,6 +376,7 @@ fn read_member(row: &Row) -> Result<GroupMemberProfile> {
             name_card: row.get(8)?,
             custom_fields: crate::group_members::read_fields(&row.get::<String>(9)?)?,
         },
+        joined_ms: row.get(10)?,
     })
 }
 

@@ -553,6 +553,11 @@ CREATE TABLE system_accounts (
 -- the newest message before them.
 ALTER TABLE messages ADD COLUMN excluded_from_last {int} NOT NULL DEFAULT 0;
 "#,
+    r#"
+-- When a member joined the group, for the window they are in now (Tencent's member joinTime):
+-- set by each join, a rejoin included; 0 for windows opened before Natter kept it.
+ALTER TABLE memberships ADD COLUMN joined_ms {int} NOT NULL DEFAULT 0;
+"#,
 ];
 
 impl Dialect {

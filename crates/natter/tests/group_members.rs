@@ -515,3 +515,37 @@ async fn members_set_their_own_custom_fields_and_the_owner_those_of_members() {
         .expect_error_naming(400, 40001, "invalid_argument", "memberCustomField");
     }
 }
+
+/// Each member's `joinTime` (Tencent's) is when they joined, in Unix seconds; one who leaves and
+/// joins again has the time of the new join.
+#[tokio::test]
+async fn a_members_join_time_is_when_they_joined_this_time() {
+    let server = common::Server::start().await;
+    let alice = server.user("alice").await;
+    let bob = server.user("bob").await;
+    let before = now_secs();
+    alice.create_group(room_with_bob()).await;
+    let after = now_secs();
+    let join_times = |members: Vec<Value>| -> Vec<u64> {
+        members
+            .iter()
+            .map(|member| member["joinTime"].as_u64().unwrap())
+            .collect()
+    };
+    let first = join_times(alice.group_members("room").await);
+    assert!(
+        first.iter().all(|time| (before..=after).contains(time)),
+        "{first:?} within {before}..={after}"
+    );
+
+    // A second later, bob leaves and comes back: his time is the new join's, alice's stays.
+    tokio::time::sleep(std::time::Duration::from_millis(1100)).await;
+    bob.post("/v1/groups/room/leave", json!({})).await.ok();
+    bob.post("/v1/groups/room/join", json!({})).await.ok();
+    let again = join_times(bob.group_members("room").await);
+    assert_eq!(again[0], first[0], "alice did not join again");
+    assert!(
+        again[1] > first[1],
+        "bob's rejoin: {again:?} after {first:?}"
+    );
+}

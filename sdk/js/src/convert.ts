@@ -565,7 +565,8 @@ const MEMBER_ROLES: Readonly<Record<string, string>> = {
 /**
  * Tencent's GroupMember: the owner, an admin or a plain member (a role the SDK does not know reads
  * as a plain member's), their name card, the end of their mute (`muteUntil`, Unix seconds, 0 when
- * not muted) and their custom fields in the group, by key; no join time.
+ * not muted), their custom fields in the group, by key, and when they joined (`joinTime`, Unix
+ * seconds; 0 for a member who joined before the server kept it).
  */
 export function toGroupMember(wire: WireGroupMember): GroupMember {
   return {
@@ -573,7 +574,7 @@ export function toGroupMember(wire: WireGroupMember): GroupMember {
     nick: wire.nick,
     avatar: wire.avatar,
     role: MEMBER_ROLES[wire.role] ?? TYPES.GRP_MBR_ROLE_MEMBER,
-    joinTime: 0,
+    joinTime: wire.joinTime ?? 0,
     nameCard: wire.nameCard ?? '',
     muteUntil: wire.muteUntil ?? 0,
     memberCustomField: (wire.memberCustomField ?? []).map(({ key, value }) => ({ key, value })),

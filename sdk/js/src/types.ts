@@ -696,7 +696,7 @@ export interface GroupMember {
   nick: string;
   /** `GRP_MBR_ROLE_OWNER` for the group's owner, `GRP_MBR_ROLE_ADMIN` for its admins, else `GRP_MBR_ROLE_MEMBER`. */
   role: string;
-  /** Always 0: Natter does not keep when members joined. */
+  /** When the member joined the group (a rejoin counts anew), in Unix seconds; 0 for a member who joined before the server kept it. */
   joinTime: number;
   /** The member's name in this group (setGroupMemberNameCard); `''` when they have none. */
   nameCard: string;

@@ -786,6 +786,9 @@ pub struct GroupMember {
     pub name_card: String,
     /// Their custom fields in this group, by key (Tencent's `memberCustomField`).
     pub member_custom_field: Vec<CustomField>,
+    /// When they joined the group (a rejoin counts anew), in Unix seconds; 0 for a member who
+    /// joined before the server kept it (Tencent's `joinTime`).
+    pub join_time: u64,
 }
 
 /// One custom field of a group, or of a member in a group.

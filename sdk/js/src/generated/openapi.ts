@@ -4532,6 +4532,12 @@ export interface components {
             nameCard: string;
             /** @description Their custom fields in this group, by key (Tencent's `memberCustomField`). */
             memberCustomField: components["schemas"]["CustomField"][];
+            /**
+             * Format: int64
+             * @description When they joined the group (a rejoin counts anew), in Unix seconds; 0 for a member who
+             *     joined before the server kept it (Tencent's `joinTime`).
+             */
+            joinTime: number;
         };
         /**
          * @description `POST /v1/groups/{groupID}/members` and `/members/remove`: the users to add or remove
