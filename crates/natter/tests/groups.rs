@@ -467,15 +467,18 @@ async fn a_member_lists_their_groups_and_a_groups_members_page_by_page() {
 
     let first = alice.get("/v1/groups/team/members?count=3").await.ok();
     assert_eq!(first["offset"], 3);
+    // All four joined with the group's making.
+    let joined = first["memberList"][0]["joinTime"].as_u64().unwrap();
+    assert!(joined > 0);
     assert_eq!(
         first["memberList"],
         json!([
             {"userID": "alice", "nick": "", "avatar": "", "role": "Member", "muteUntil": 0,
-                "nameCard": "", "memberCustomField": []},
+                "nameCard": "", "memberCustomField": [], "joinTime": joined},
             {"userID": "bob", "nick": "Bob B.", "avatar": "b.png", "role": "Member",
-                "muteUntil": 0, "nameCard": "", "memberCustomField": []},
+                "muteUntil": 0, "nameCard": "", "memberCustomField": [], "joinTime": joined},
             {"userID": "carol", "nick": "", "avatar": "", "role": "Member", "muteUntil": 0,
-                "nameCard": "", "memberCustomField": []},
+                "nameCard": "", "memberCustomField": [], "joinTime": joined},
         ])
     );
     let last = alice
@@ -485,7 +488,8 @@ async fn a_member_lists_their_groups_and_a_groups_members_page_by_page() {
     assert_eq!(
         last,
         json!({"memberList": [{"userID": "dave", "nick": "", "avatar": "", "role": "Member",
-            "muteUntil": 0, "nameCard": "", "memberCustomField": []}], "offset": 0}),
+            "muteUntil": 0, "nameCard": "", "memberCustomField": [], "joinTime": joined}],
+            "offset": 0}),
         "0 after the last page"
     );
     let default_page = alice.get("/v1/groups/team/members").await.ok();
