@@ -1636,11 +1636,14 @@ test('the web client against a real server', async (t) => {
       await image.evaluate((img) => [img.naturalWidth, img.naturalHeight, img.width, img.height, img.alt, img.loading]),
       [PNG_WIDTH, PNG_HEIGHT, PNG_WIDTH, PNG_HEIGHT, 'Image dot.png', 'lazy'],
     );
+    // shown from the server's large copy (a picture this small is its own), opening the original
     const src = await image.getAttribute('src');
-    assert.match(src, /^http:\/\/127\.0\.0\.1:\d+\/files\/[0-9a-f]{32}\/dot\.png$/);
+    assert.match(src, /^http:\/\/127\.0\.0\.1:\d+\/files\/[0-9a-f]{32}\/dot\.png\?variant=large$/);
+    const original = src.replace('?variant=large', '');
     const link = mediaRows(bob).last().locator('a.msg-image-link');
-    assert.deepEqual([await link.getAttribute('href'), await link.getAttribute('target')], [src, '_blank']);
-    assert.ok((await bytesAt(src)).equals(PNG), 'the server has the exact bytes');
+    assert.deepEqual([await link.getAttribute('href'), await link.getAttribute('target')], [original, '_blank']);
+    assert.ok((await bytesAt(original)).equals(PNG), 'the server has the exact bytes');
+    assert.ok((await bytesAt(src)).equals(PNG), 'a picture this small is its own large copy');
     await bob.waitForFunction((sel) => document.querySelector(sel)?.textContent === '[Image]', `${item('C2Calice')} .conv-preview`);
 
     // a text file: a card with its name, size and a link to download it

@@ -6,6 +6,7 @@ use axum::extract::{Request, State};
 use axum::http::{HeaderMap, HeaderValue, header};
 use axum::response::{IntoResponse, Response};
 use natter_core::Error;
+use natter_core::files::ImageVariant;
 use natter_core::wire::{DeleteFilesRequest, ErrorBody, StatusOk, UploadedFile};
 use serde::Deserialize;
 use tower::ServiceExt;
@@ -126,28 +127,50 @@ async fn delete_files(
     Ok(Json(StatusOk::default()))
 }
 
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+struct DownloadQuery {
+    /// `large` or `thumbnail`: for an image, a copy whose shorter side is 720 or 198 pixels
+    /// (Tencent's sizes; an image already that small comes as it is), made on first request.
+    /// Anything that is not an image this server reads (JPEG, PNG, GIF, WebP, BMP) comes as it
+    /// is.
+    variant: Option<String>,
+}
+
 /// Download a file
 ///
-/// The file's bytes, with a content type from its name's extension. `Range` requests are
-/// answered (video and audio players seek with them); the answer may be cached for good, as a
-/// file never changes. A file is shown in a sandbox: an HTML file runs no script.
+/// The file's bytes, with a content type from its name's extension, or a smaller copy of an
+/// image (`variant`). `Range` requests are answered (video and audio players seek with them);
+/// the answer may be cached for good, as a file never changes. A file is shown in a sandbox: an
+/// HTML file runs no script.
 #[utoipa::path(get, path = "/files/{fileID}/{name}", tag = "operations", operation_id = "downloadFile",
     params(
         ("fileID" = String, Path, description = "As the upload answered."),
         ("name" = String, Path, description = "As the upload answered."),
+        DownloadQuery,
     ),
     responses(
-        (status = 200, description = "The file.", body = Vec<u8>, content_type = "application/octet-stream"),
+        (status = 200, description = "The file, or the copy asked for.", body = Vec<u8>, content_type = "application/octet-stream"),
         (status = 206, description = "The part of it a `Range` header asked for."),
+        (status = 400, description = "`invalid_argument` (40001): `variant` is not `large` or `thumbnail`.", body = ErrorBody),
         (status = 404, description = "`not_found` (40401): no such file.", body = ErrorBody),
     ))]
 async fn download(
     State(state): State<AppState>,
     PathParam((id, name)): PathParam<(String, String)>,
+    QueryParams(query): QueryParams<DownloadQuery>,
     request: Request,
 ) -> Response {
     let missing = || ApiError(Error::not_found(format!("file {id}/{name}: no such file")));
-    let Some(path) = state.uploads.path(&id, &name) else {
+    let path = match query.variant.as_deref().map(ImageVariant::parse) {
+        None => state.uploads.path(&id, &name),
+        Some(Err(error)) => return ApiError(error).into_response(),
+        Some(Ok(variant)) => match state.uploads.variant_path(&id, &name, variant).await {
+            Ok(path) => path,
+            Err(error) => return ApiError(error).into_response(),
+        },
+    };
+    let Some(path) = path else {
         return missing().into_response();
     };
     let Ok(mut response) = ServeFile::new(path).oneshot(request).await;

@@ -43,9 +43,72 @@ pub fn is_file_id(id: &str) -> bool {
     id.len() == FILE_ID_LEN && id.bytes().all(|b| matches!(b, b'0'..=b'9' | b'a'..=b'f'))
 }
 
+/// A smaller copy of an uploaded image, as Tencent's image messages carry beside the original
+/// (its `imageInfoArray`): the image scaled so that its shorter side is
+/// [`ImageVariant::shorter_side`] pixels.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ImageVariant {
+    Large,
+    Thumbnail,
+}
+
+impl ImageVariant {
+    /// The variant a download's `variant` names.
+    pub fn parse(text: &str) -> crate::Result<Self> {
+        match text {
+            "large" => Ok(Self::Large),
+            "thumbnail" => Ok(Self::Thumbnail),
+            other => Err(crate::Error::invalid_argument(format!(
+                "variant: {other:?} is not a variant; use large or thumbnail"
+            ))),
+        }
+    }
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Self::Large => "large",
+            Self::Thumbnail => "thumbnail",
+        }
+    }
+
+    /// Tencent's sizes: 720 pixels for the large image, 198 for the thumbnail.
+    pub fn shorter_side(self) -> u32 {
+        match self {
+            Self::Large => 720,
+            Self::Thumbnail => 198,
+        }
+    }
+
+    /// The variant's width and height for an image of `width` × `height`: scaled, keeping its
+    /// shape, so that the shorter side is [`ImageVariant::shorter_side`]; the image's own when
+    /// that side is no longer (an image is never scaled up).
+    pub fn size_of(self, width: u32, height: u32) -> (u32, u32) {
+        let (target, shorter) = (u64::from(self.shorter_side()), u64::from(width.min(height)));
+        if shorter <= target {
+            return (width, height);
+        }
+        let scale = |side: u32| {
+            let scaled = (u64::from(side) * target + shorter / 2) / shorter;
+            u32::try_from(scaled).unwrap_or(u32::MAX).max(1)
+        };
+        (scale(width), scale(height))
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_variant_scales_the_shorter_side_to_tencents_size_and_never_up() {
+        assert_eq!(ImageVariant::Thumbnail.size_of(1000, 800), (248, 198));
+        assert_eq!(ImageVariant::Large.size_of(800, 1000), (720, 900));
+        assert_eq!(ImageVariant::Large.size_of(4000, 720), (4000, 720));
+        assert_eq!(ImageVariant::Thumbnail.size_of(100, 80), (100, 80));
+        assert_eq!(ImageVariant::Thumbnail.size_of(100_000, 199), (99_497, 198));
+        assert_eq!(ImageVariant::parse("large").unwrap(), ImageVariant::Large);
+        assert!(ImageVariant::parse("huge").is_err());
+    }
 
     #[test]
     fn a_name_is_one_path_segment() {

@@ -18,6 +18,7 @@ mod group_applications;
 mod group_attributes;
 mod group_counters;
 mod groups;
+mod image_variants;
 mod jobs;
 mod message_extensions;
 mod message_receipts;

@@ -11,10 +11,12 @@ use std::time::Duration;
 
 use bytes::Bytes;
 use futures_util::{Stream, StreamExt};
-use natter_core::files::{file_name, is_file_id};
-use natter_core::wire::UploadedFile;
+use natter_core::files::{ImageVariant, file_name, is_file_id};
+use natter_core::wire::{ImageCopy, UploadedFile};
 use natter_core::{Error, Result};
 use natter_store::files::FileStore;
+
+use crate::image_variants;
 use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, utf8_percent_encode};
 
 /// Enough of a file to find an image's size in (a JPEG's may follow tens of KiB of metadata).
@@ -110,11 +112,33 @@ impl Uploads {
         tracing::info!(uploader, file_id, size, "file uploaded");
         let image = imagesize::blob_size(&head).ok();
         let pixels = |n: usize| u32::try_from(n).ok();
+        let (width, height) = (
+            image.and_then(|size| pixels(size.width)),
+            image.and_then(|size| pixels(size.height)),
+        );
+        let url = format!(
+            "/files/{file_id}/{}",
+            utf8_percent_encode(&name, PATH_SEGMENT)
+        );
+        let variants = match (width, height) {
+            (Some(width), Some(height)) if image_variants::starts_a_copyable_image(&head) => {
+                [ImageVariant::Large, ImageVariant::Thumbnail]
+                    .into_iter()
+                    .map(|variant| {
+                        let (width, height) = variant.size_of(width, height);
+                        ImageCopy {
+                            variant: variant.name().to_owned(),
+                            url: format!("{url}?variant={}", variant.name()),
+                            width,
+                            height,
+                        }
+                    })
+                    .collect()
+            }
+            _ => Vec::new(),
+        };
         Ok(UploadedFile {
-            url: format!(
-                "/files/{file_id}/{}",
-                utf8_percent_encode(&name, PATH_SEGMENT)
-            ),
+            url,
             file_id,
             name,
             size,
@@ -123,8 +147,9 @@ impl Uploads {
                 .filter(|value| !value.is_empty())
                 .unwrap_or(UNTYPED)
                 .to_owned(),
-            width: image.and_then(|size| pixels(size.width)),
-            height: image.and_then(|size| pixels(size.height)),
+            width,
+            height,
+            variants,
         })
     }
 
@@ -154,6 +179,30 @@ impl Uploads {
     /// Where file `id` named `name` would be on disk (`None`: no file can have that address).
     pub fn path(&self, id: &str, name: &str) -> Option<PathBuf> {
         self.store.path(id, name)
+    }
+
+    /// Where to serve `variant` of file `id` named `name` from: a smaller copy of the image,
+    /// made on first request (see [`crate::image_variants`]), or the file itself when it is no
+    /// image this server makes smaller. `None`: there is no such file.
+    pub async fn variant_path(
+        &self,
+        id: &str,
+        name: &str,
+        variant: ImageVariant,
+    ) -> Result<Option<PathBuf>> {
+        let Some(original) = self.path(id, name) else {
+            return Ok(None);
+        };
+        if !tokio::fs::try_exists(&original).await.unwrap_or(false) {
+            return Ok(None);
+        }
+        let (store, id) = (self.store.clone(), id.to_owned());
+        let path = tokio::task::spawn_blocking(move || {
+            image_variants::path_to_serve(&store, &id, original, variant)
+        })
+        .await
+        .map_err(|error| Error::internal(format!("making a smaller copy: {error}")))?;
+        Ok(Some(path))
     }
 }
 

@@ -16,6 +16,10 @@ use tokio::io::AsyncWriteExt;
 /// Where uploads still being written wait, outside every file's folder.
 const PARTIAL: &str = ".partial";
 
+/// Where copies made from files are kept (smaller images), a folder per file: outside the
+/// files' own folders, whose one entry is the file under the name its uploader gave.
+const VARIANTS: &str = ".variants";
+
 /// An unfinished upload untouched this long was cut short by a crash (a live one is given up
 /// when its bytes pause for the request timeout): it is removed. Not sooner, because another
 /// node sharing the folder may be writing it.
@@ -76,11 +80,23 @@ impl FileStore {
         if !is_file_id(id) {
             return Ok(false);
         }
+        match tokio::fs::remove_dir_all(self.dir.join(VARIANTS).join(id)).await {
+            Err(error) if error.kind() != io::ErrorKind::NotFound => return Err(error),
+            _ => {}
+        }
         match tokio::fs::remove_dir_all(self.dir.join(id)).await {
             Ok(()) => Ok(true),
             Err(error) if error.kind() == io::ErrorKind::NotFound => Ok(false),
             Err(error) => Err(error),
         }
+    }
+
+    /// Where a copy made from file `id` is kept under `copy_name` (for instance
+    /// `thumbnail.jpg`), if `id` is a file ID; whether it exists is for the caller to find out.
+    /// Such copies can be made again, so they are written without syncing, and go with the
+    /// file.
+    pub fn variant_path(&self, id: &str, copy_name: &str) -> Option<PathBuf> {
+        is_file_id(id).then(|| self.dir.join(VARIANTS).join(id).join(copy_name))
     }
 
     /// Where file `id` named `name` is, if both are as this store makes them (the name as

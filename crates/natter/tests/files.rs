@@ -49,7 +49,8 @@ async fn download(server: &Server, url: &str) -> (u16, reqwest::header::HeaderMa
     )
 }
 
-/// What is in the files folder besides uploads still being written (of which there must be none).
+/// What is in the files folder besides uploads still being written (of which there must be none)
+/// and the copies made from files.
 fn stored_files(data_dir: &Path) -> Vec<String> {
     let dir = data_dir.join("files");
     assert_eq!(
@@ -60,7 +61,7 @@ fn stored_files(data_dir: &Path) -> Vec<String> {
     let mut names: Vec<String> = std::fs::read_dir(dir)
         .unwrap()
         .map(|entry| entry.unwrap().file_name().into_string().unwrap())
-        .filter(|name| name != ".partial")
+        .filter(|name| name != ".partial" && name != ".variants")
         .collect();
     names.sort();
     names
@@ -355,4 +356,123 @@ async fn an_upload_may_take_longer_than_a_request_but_not_pause_as_long() {
         1,
         "only the whole upload"
     );
+}
+
+/// An image of `width` × `height` encoded as `format`.
+fn image_bytes(width: u32, height: u32, format: image::ImageFormat) -> Vec<u8> {
+    let image = image::RgbaImage::from_fn(width, height, |x, y| {
+        image::Rgba([(x % 256) as u8, (y % 256) as u8, 128, 200])
+    });
+    let image = match format {
+        image::ImageFormat::Jpeg => {
+            image::DynamicImage::ImageRgb8(image::DynamicImage::ImageRgba8(image).to_rgb8())
+        }
+        _ => image::DynamicImage::ImageRgba8(image),
+    };
+    let mut bytes = std::io::Cursor::new(Vec::new());
+    image.write_to(&mut bytes, format).unwrap();
+    bytes.into_inner()
+}
+
+/// What `url` serves as `variant`: the status, the content type and the bytes.
+async fn variant_of(server: &Server, url: &str, variant: &str) -> (u16, String, Vec<u8>) {
+    let (status, headers, body) = download(server, &format!("{url}?variant={variant}")).await;
+    let content_type = headers
+        .get("content-type")
+        .map(|value| value.to_str().unwrap().to_owned())
+        .unwrap_or_default();
+    (status, content_type, body)
+}
+
+fn dimensions(bytes: &[u8]) -> (u32, u32) {
+    let image = image::load_from_memory(bytes).unwrap();
+    (image.width(), image.height())
+}
+
+/// `variant=large` and `variant=thumbnail` of an image are smaller copies, Tencent's 720 and 198
+/// pixels on the shorter side, made on first request and kept; an image already that small, a
+/// file that is no image, or one that does not decode, comes as it is; removing the file
+/// removes its copies.
+#[tokio::test]
+async fn an_images_large_and_thumbnail_copies_are_made_on_first_request() {
+    let server = Server::start().await;
+    let alice = server.user("alice").await;
+    let photo = upload(
+        &alice,
+        "?name=photo.jpg",
+        "image/jpeg",
+        image_bytes(1000, 800, image::ImageFormat::Jpeg),
+    )
+    .await
+    .ok();
+    let url = photo["url"].as_str().unwrap();
+    assert_eq!(
+        photo["variants"],
+        json!([
+            {"variant": "large", "url": format!("{url}?variant=large"), "width": 900, "height": 720},
+            {"variant": "thumbnail", "url": format!("{url}?variant=thumbnail"), "width": 248, "height": 198},
+        ]),
+        "the upload's answer says where the copies are and how large"
+    );
+    let (status, content_type, thumbnail) = variant_of(&server, url, "thumbnail").await;
+    assert_eq!((status, content_type.as_str()), (200, "image/jpeg"));
+    assert_eq!(dimensions(&thumbnail), (248, 198));
+    let (_, _, large) = variant_of(&server, url, "large").await;
+    assert_eq!(dimensions(&large), (900, 720));
+    assert_eq!(
+        variant_of(&server, url, "thumbnail").await.2,
+        thumbnail,
+        "made once and kept"
+    );
+
+    // A PNG keeps its kind (and transparency); one already smaller than the large copy comes as
+    // it is.
+    let png_bytes = image_bytes(300, 200, image::ImageFormat::Png);
+    let icon = upload(&alice, "?name=icon.png", "image/png", png_bytes.clone())
+        .await
+        .ok();
+    let icon_url = icon["url"].as_str().unwrap();
+    let (_, content_type, small) = variant_of(&server, icon_url, "thumbnail").await;
+    assert_eq!(content_type, "image/png");
+    assert_eq!(dimensions(&small), (297, 198));
+    assert!(image::load_from_memory(&small).unwrap().color().has_alpha());
+    assert_eq!(variant_of(&server, icon_url, "large").await.2, png_bytes);
+
+    // Not an image, or not one that decodes: the file itself.
+    let text = upload(&alice, "?name=notes.txt", "text/plain", b"hello".to_vec())
+        .await
+        .ok();
+    let text_url = text["url"].as_str().unwrap();
+    assert_eq!(
+        text.get("variants"),
+        None,
+        "no copies of what is not an image"
+    );
+    assert_eq!(variant_of(&server, text_url, "thumbnail").await.2, b"hello");
+    let mut broken = png_head(2000, 2000);
+    broken.extend([7u8; 100]);
+    let broken_file = upload(&alice, "?name=broken.png", "image/png", broken.clone())
+        .await
+        .ok();
+    let broken_url = broken_file["url"].as_str().unwrap();
+    let (status, _, served) = variant_of(&server, broken_url, "thumbnail").await;
+    assert_eq!((status, served), (200, broken));
+
+    let anyone = server.anonymous();
+    anyone
+        .get(&format!("{url}?variant=huge"))
+        .await
+        .expect_error_naming(400, 40001, "invalid_argument", "variant");
+
+    // Removing the file removes its copies.
+    let id = photo["fileID"].as_str().unwrap();
+    let copies = server.storage().data_dir().join("files/.variants").join(id);
+    assert!(copies.exists());
+    server
+        .manager()
+        .post("/files/delete", json!({"file_ids": [id]}))
+        .await
+        .ok();
+    assert_eq!(variant_of(&server, url, "thumbnail").await.0, 404);
+    assert!(!copies.exists());
 }

@@ -6,8 +6,9 @@
  * Natter stores the file itself (`POST /v1/files`, the raw bytes) and the message's payload points
  * at it: an absolute URL anyone holding the message can fetch without a token, as Tencent's COS
  * URLs are. The payloads have Tencent's field names and shapes, so an app's (and TUIKit's) renderer
- * reads them unchanged. Where Natter has less to offer the fields stay with Tencent's empty values:
- * no thumbnails (an image's three `imageInfoArray` entries all describe the original) and no video
+ * reads them unchanged. An uploaded image's `imageInfoArray` is Tencent's three: the original, the
+ * large copy and the thumbnail, which the server makes on first download (720 and 198 pixels on the
+ * shorter side). Where Natter has less to offer the fields stay with Tencent's empty values: no video
  * snapshot.
  */
 import { TYPES } from './constants.js';
@@ -411,12 +412,19 @@ function videoCover(url: string, width: number, height: number) {
   };
 }
 
+/** The `imageInfoArray` entry (`type`) each of the server's copies of an image fills. */
+const COPY_TYPES: Readonly<Record<string, number>> = { large: 1, thumbnail: 2 };
+
 /**
  * Writes the stored file into the payload, in place (an app's view of the message follows, as
- * with Tencent's): the server's `fileID` as the UUID, `url` its absolute address, and the size,
- * name and (images) pixel size the server found.
+ * with Tencent's): the server's `fileID` as the UUID, its absolute address (`absolute` makes the
+ * server's paths absolute), and the size, name and (images) pixel size the server found. An
+ * image's large and thumbnail entries point at the server's copies, with their pixel sizes (their
+ * `size` 0: a copy is made when first downloaded); an image the server makes no copies of has the
+ * original in all three.
  */
-export function applyUpload(kind: MediaKind, payload: any, stored: WireUploadedFile, url: string): void {
+export function applyUpload(kind: MediaKind, payload: any, stored: WireUploadedFile, absolute: (path: string) => string): void {
+  const url = absolute(stored.url);
   switch (kind.noun) {
     case 'image': {
       const p = payload as ImagePayload;
@@ -425,6 +433,12 @@ export function applyUpload(kind: MediaKind, payload: any, stored: WireUploadedF
       if (format !== IMAGE_FORMAT.UNKNOWN || p.imageFormat === IMAGE_FORMAT.UNKNOWN) p.imageFormat = format;
       for (const info of p.imageInfoArray) {
         Object.assign(info, { size: stored.size, width: stored.width ?? 0, height: stored.height ?? 0, url, imageUrl: url });
+      }
+      for (const copy of stored.variants ?? []) {
+        const info = p.imageInfoArray.find((entry) => entry.type === COPY_TYPES[copy.variant]);
+        if (!info) continue;
+        const copyUrl = absolute(copy.url);
+        Object.assign(info, { size: 0, width: copy.width, height: copy.height, url: copyUrl, imageUrl: copyUrl });
       }
       return;
     }

@@ -3973,7 +3973,7 @@ export class Natter extends TencentUnsupported {
    * message `'fail'`, as Tencent's does. Until the upload the payload holds the local file (in a
    * browser `url` is an object URL of it); once sent, the file's absolute URL on the server, and
    * the width and height the server read from it. See ImagePayload: the three `imageInfoArray`
-   * entries are the original, as Natter makes no thumbnails.
+   * entries are the original, the large copy and the thumbnail, as Tencent's.
    */
   createImageMessage(options: MessageOptions): Message {
     const { message, file } = this.newMediaMessage(MEDIA.image, options, (f) => localImagePayload(f, ''));
@@ -4058,7 +4058,7 @@ export class Natter extends TencentUnsupported {
     } catch (err) {
       throw uploadFailure(kind, err);
     }
-    applyUpload(kind, message.payload, stored, this.http.absoluteUrl(stored.url));
+    applyUpload(kind, message.payload, stored, (path) => this.http.absoluteUrl(path));
     this.uploads.delete(message);
     reportProgress(onProgress, 1);
   }

@@ -97,14 +97,15 @@ export interface LocationPayload {
 
 /**
  * One entry of an image's `imageInfoArray`, as Tencent's: `type` 0 original, 1 big, 2 thumbnail
- * (`sizeType` 1, 2, 3). Natter makes no thumbnails: all three describe the original file (its
- * `url`, `size`, `width` and `height`), so a renderer that picks the thumbnail or the big picture
- * gets the original.
+ * (`sizeType` 1, 2, 3). Once uploaded, the big picture and the thumbnail are the server's copies,
+ * 720 and 198 pixels on the shorter side (an image already that small is its own copy), made when
+ * first downloaded; for a format the server makes no copies of (JPEG, PNG, GIF, WebP and BMP it
+ * does), and before the upload, all three describe the original file.
  */
 export interface ImageInfo {
   type: number;
   sizeType: number;
-  /** Bytes. */
+  /** Bytes; 0 for the server's copies, which are made when first downloaded. */
   size: number;
   /** Pixels, as the server read them from the file; 0 until it is uploaded (and for a format it does not know). */
   width: number;

@@ -126,8 +126,12 @@ describe('image messages', () => {
       assert.match(payload.uuid, /^[0-9a-f]{32}$/);
       const url: string = payload.imageInfoArray[0].url;
       assert.equal(url, `${server.baseUrl}/files/${payload.uuid}/dot.png`);
+      // The big picture and the thumbnail are the server's copies; an image this small is its own.
+      const copies = ['', '?variant=large', '?variant=thumbnail'];
       for (const [type, info] of payload.imageInfoArray.entries()) {
-        assert.deepEqual(info, { type, sizeType: type + 1, size: bytes.length, width: 3, height: 2, url, imageUrl: url });
+        const at = `${url}${copies[type]}`;
+        const size = type === 0 ? bytes.length : 0;
+        assert.deepEqual(info, { type, sizeType: type + 1, size, width: 3, height: 2, url: at, imageUrl: at });
       }
       assert.deepEqual(await download(url), bytes);
 
@@ -149,6 +153,27 @@ describe('image messages', () => {
     }
   });
 
+  test("the big picture and the thumbnail are smaller copies the server makes, at Tencent's sizes", async () => {
+    const { alice, bob, uid, done } = await liveUsers(server, 'alice', 'bob');
+    try {
+      const message = alice.chat.createImageMessage({
+        to: uid.bob,
+        conversationType: TYPES.CONV_C2C,
+        payload: { file: new File([png(400, 300)], 'wide.png', { type: 'image/png' }) },
+      });
+      await alice.chat.sendMessage(message);
+      const [original, big, thumbnail] = message.payload.imageInfoArray;
+      assert.deepEqual([original.width, original.height, big.width, big.height], [400, 300, 400, 300], 'no copy is larger');
+      assert.deepEqual([thumbnail.width, thumbnail.height], [264, 198], 'the shorter side 198 pixels');
+      await waitFor(() => bob.rec.received().length === 1, 5_000, 'bob receives the image');
+      const served = await download(bob.rec.received()[0]!.payload.imageInfoArray[2].url);
+      const ihdr = Buffer.from(served.subarray(16, 24));
+      assert.deepEqual([ihdr.readUInt32BE(0), ihdr.readUInt32BE(4)], [264, 198], 'the thumbnail served is that size');
+    } finally {
+      await done();
+    }
+  });
+
   test('an <input type=file> (its files) and a nameless Blob are taken; no file chosen throws 2251', async () => {
     const { alice, bob, uid, done } = await liveUsers(server, 'alice', 'bob');
     try {
@@ -156,7 +181,7 @@ describe('image messages', () => {
       const input = { files: [new File([bytes], 'Photo 1.PNG', { type: 'image/png' })] };
       const fromInput = alice.chat.createImageMessage({ to: uid.bob, conversationType: 'C2C', payload: { file: input } });
       await alice.chat.sendMessage(fromInput);
-      assert.equal(fromInput.payload.imageInfoArray[1].url, `${server.baseUrl}/files/${fromInput.payload.uuid}/Photo%201.PNG`);
+      assert.equal(fromInput.payload.imageInfoArray[0].url, `${server.baseUrl}/files/${fromInput.payload.uuid}/Photo%201.PNG`);
       assert.deepEqual([fromInput.payload.imageInfoArray[1].width, fromInput.payload.imageInfoArray[1].height], [5, 4]);
 
       // A pasted image: a Blob with a type and no name.

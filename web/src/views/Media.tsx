@@ -39,7 +39,8 @@ export function MediaContent({ m, pending }: { m: Message; pending: boolean }) {
  * place is kept before it loads (`width` and `height` give the proportions, the style the width):
  * the history does not jump as images arrive, and `loading="lazy"` leaves those scrolled past
  * unloaded. A click opens the original in a new tab. Tencent's payload has the original, a big
- * picture and a thumbnail (Natter's are all the original): the big one is shown.
+ * picture and a thumbnail (the server's copies, 720 and 198 pixels on the shorter side): the big
+ * one is shown, sharp on a high-density screen.
  */
 function ImageContent({ m, pending }: { m: Message; pending: boolean }) {
   const infos: ImageInfo[] = (m.payload as ImagePayload).imageInfoArray ?? [];

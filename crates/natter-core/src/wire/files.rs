@@ -26,6 +26,25 @@ pub struct UploadedFile {
     pub width: Option<u32>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub height: Option<u32>,
+    /// For an image the server makes smaller copies of (JPEG, PNG, GIF, WebP, BMP): its large
+    /// copy and its thumbnail, Tencent's `imageInfoArray` entries beside the original. Empty
+    /// for any other file.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub variants: Vec<ImageCopy>,
+}
+
+/// A smaller copy of an uploaded image, made when first downloaded.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, ToSchema)]
+pub struct ImageCopy {
+    /// `large` (720 pixels on the shorter side) or `thumbnail` (198); an image already that
+    /// small is its own copy.
+    pub variant: String,
+    /// The file's `url` with `?variant=` the copy.
+    pub url: String,
+    /// In pixels. A photo whose EXIF says to turn it is turned upright in its copies, so there
+    /// the two trade places.
+    pub width: u32,
+    pub height: u32,
 }
 
 /// The app backend removes files (an abusive upload, say).

@@ -755,9 +755,10 @@ export interface paths {
         };
         /**
          * Download a file
-         * @description The file's bytes, with a content type from its name's extension. `Range` requests are
-         *     answered (video and audio players seek with them); the answer may be cached for good, as a
-         *     file never changes. A file is shown in a sandbox: an HTML file runs no script.
+         * @description The file's bytes, with a content type from its name's extension, or a smaller copy of an
+         *     image (`variant`). `Range` requests are answered (video and audio players seek with them);
+         *     the answer may be cached for good, as a file never changes. A file is shown in a sandbox: an
+         *     HTML file runs no script.
          */
         get: operations["downloadFile"];
         put?: never;
@@ -4756,6 +4757,24 @@ export interface components {
             /** @description Passed on to the applicant in the notice of the answer (at most 1 KiB). */
             handleMessage?: string | null;
         };
+        /** @description A smaller copy of an uploaded image, made when first downloaded. */
+        ImageCopy: {
+            /**
+             * @description `large` (720 pixels on the shorter side) or `thumbnail` (198); an image already that
+             *     small is its own copy.
+             */
+            variant: string;
+            /** @description The file's `url` with `?variant=` the copy. */
+            url: string;
+            /**
+             * Format: int32
+             * @description In pixels. A photo whose EXIF says to turn it is turned upright in its copies, so there
+             *     the two trade places.
+             */
+            width: number;
+            /** Format: int32 */
+            height: number;
+        };
         /** @description An entry of a [`FriendImport`]. */
         ImportedFriend: {
             uid: string;
@@ -6393,6 +6412,12 @@ export interface components {
             width?: number | null;
             /** Format: int32 */
             height?: number | null;
+            /**
+             * @description For an image the server makes smaller copies of (JPEG, PNG, GIF, WebP, BMP): its large
+             *     copy and its thumbnail, Tencent's `imageInfoArray` entries beside the original. Empty
+             *     for any other file.
+             */
+            variants?: components["schemas"]["ImageCopy"][];
         };
         /** @description Who a one-to-one conversation is with, as a list shows them. */
         UserProfile: {
@@ -6630,6 +6655,7 @@ export type GroupSearchResult = components['schemas']['GroupSearchResult'];
 export type GroupTipMember = components['schemas']['GroupTipMember'];
 export type GroupTipPayload = components['schemas']['GroupTipPayload'];
 export type HandleGroupApplication = components['schemas']['HandleGroupApplication'];
+export type ImageCopy = components['schemas']['ImageCopy'];
 export type ImportedFriend = components['schemas']['ImportedFriend'];
 export type JoinGroupRequest = components['schemas']['JoinGroupRequest'];
 export type JoinedGroup = components['schemas']['JoinedGroup'];
@@ -10319,7 +10345,15 @@ export interface operations {
     };
     downloadFile: {
         parameters: {
-            query?: never;
+            query?: {
+                /**
+                 * @description `large` or `thumbnail`: for an image, a copy whose shorter side is 720 or 198 pixels
+                 *     (Tencent's sizes; an image already that small comes as it is), made on first request.
+                 *     Anything that is not an image this server reads (JPEG, PNG, GIF, WebP, BMP) comes as it
+                 *     is.
+                 */
+                variant?: string;
+            };
             header?: never;
             path: {
                 /** @description As the upload answered. */
@@ -10331,7 +10365,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description The file. */
+            /** @description The file, or the copy asked for. */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -10346,6 +10380,15 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content?: never;
+            };
+            /** @description `invalid_argument` (40001): `variant` is not `large` or `thumbnail`. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
             };
             /** @description `not_found` (40401): no such file. */
             404: {
