@@ -23,17 +23,22 @@ const MAX_DECODE_BYTES: u64 = 512 * 1024 * 1024;
 /// The JPEG quality of a copy of a JPEG.
 const JPEG_QUALITY: u8 = 85;
 
-/// The file to serve for `variant` of file `id`, whose own bytes are at `original`: the copy,
-/// made now if it was not yet, or `original` when no smaller copy can be made of it. Blocks: it
-/// reads and may decode the image.
-pub(crate) fn path_to_serve(
-    store: &FileStore,
-    id: &str,
-    original: PathBuf,
-    variant: ImageVariant,
-) -> PathBuf {
-    let Some(format) = readable_format(&original) else {
-        return original;
+/// What to serve for a variant of a file, as far as can be told without decoding it.
+#[derive(Debug)]
+pub(crate) enum Plan {
+    /// The file itself: it is not an image a copy is made of.
+    Original,
+    /// The copy, made already.
+    Made(PathBuf),
+    /// The copy, still to make at `copy`.
+    ToMake { copy: PathBuf, format: ImageFormat },
+}
+
+/// What to serve for `variant` of file `id`, whose own bytes are at `original`. Blocks, but
+/// only to read the file's first bytes and look for the copy.
+pub(crate) fn plan(store: &FileStore, id: &str, original: &Path, variant: ImageVariant) -> Plan {
+    let Some(format) = readable_format(original) else {
+        return Plan::Original;
     };
     // A JPEG's copy is a JPEG; any other image's is a PNG, which keeps transparency.
     let extension = if format == ImageFormat::Jpeg {
@@ -41,10 +46,25 @@ pub(crate) fn path_to_serve(
     } else {
         "png"
     };
-    let copy_name = format!("{}.{extension}", variant.name());
-    let Some(copy) = store.variant_path(id, &copy_name) else {
-        return original;
+    let Some(copy) = store.variant_path(id, &format!("{}.{extension}", variant.name())) else {
+        return Plan::Original;
     };
+    if copy.exists() {
+        Plan::Made(copy)
+    } else {
+        Plan::ToMake { copy, format }
+    }
+}
+
+/// Makes the copy at `copy` of the image at `original`, unless another request made it
+/// meanwhile; the path to serve: the copy, or `original` when no smaller copy can be made of
+/// it. Blocks: it decodes the image.
+pub(crate) fn make(
+    original: PathBuf,
+    copy: PathBuf,
+    format: ImageFormat,
+    variant: ImageVariant,
+) -> PathBuf {
     if copy.exists() {
         return copy;
     }
@@ -52,7 +72,7 @@ pub(crate) fn path_to_serve(
         Ok(true) => copy,
         Ok(false) => original,
         Err(error) => {
-            tracing::warn!(%error, file_id = id, variant = variant.name(), "could not make a smaller copy; serving the original");
+            tracing::warn!(%error, path = %original.display(), variant = variant.name(), "could not make a smaller copy; serving the original");
             original
         }
     }

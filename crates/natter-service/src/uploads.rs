@@ -7,6 +7,7 @@
 //! forwarded or a history cleared changes nothing about who can open it.
 
 use std::path::PathBuf;
+use std::sync::Arc;
 use std::time::Duration;
 
 use bytes::Bytes;
@@ -16,7 +17,9 @@ use natter_core::wire::{ImageCopy, UploadedFile};
 use natter_core::{Error, Result};
 use natter_store::files::FileStore;
 
-use crate::image_variants;
+use tokio::sync::Semaphore;
+
+use crate::image_variants::{self, Plan};
 use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, utf8_percent_encode};
 
 /// Enough of a file to find an image's size in (a JPEG's may follow tens of KiB of metadata).
@@ -35,6 +38,9 @@ const MAX_FILES_PER_REMOVAL: usize = 100;
 /// The content type of an upload that names none.
 const UNTYPED: &str = "application/octet-stream";
 
+/// Smaller copies of images made at once, at most (see [`Uploads::variant_path`]).
+const COPIES_AT_ONCE: usize = 2;
+
 #[derive(Debug, Clone)]
 pub struct UploadOptions {
     /// The folder the files live in.
@@ -49,6 +55,7 @@ pub struct Uploads {
     store: FileStore,
     max_bytes: u64,
     idle_timeout: Duration,
+    copying: Arc<Semaphore>,
 }
 
 impl Uploads {
@@ -57,6 +64,7 @@ impl Uploads {
             store: FileStore::open(&options.dir)?,
             max_bytes: options.max_bytes,
             idle_timeout: options.idle_timeout,
+            copying: Arc::new(Semaphore::new(COPIES_AT_ONCE)),
         })
     }
 
@@ -184,6 +192,10 @@ impl Uploads {
     /// Where to serve `variant` of file `id` named `name` from: a smaller copy of the image,
     /// made on first request (see [`crate::image_variants`]), or the file itself when it is no
     /// image this server makes smaller. `None`: there is no such file.
+    ///
+    /// At most [`COPIES_AT_ONCE`] copies are made at once: a photo sent to a large group is
+    /// asked for by its members together, and each decode may take hundreds of MiB. Those
+    /// that wait find the copy made when their turn comes.
     pub async fn variant_path(
         &self,
         id: &str,
@@ -197,13 +209,39 @@ impl Uploads {
             return Ok(None);
         }
         let (store, id) = (self.store.clone(), id.to_owned());
-        let path = tokio::task::spawn_blocking(move || {
-            image_variants::path_to_serve(&store, &id, original, variant)
+        let plan = blocking(move || {
+            let plan = image_variants::plan(&store, &id, &original, variant);
+            (plan, original)
         })
-        .await
-        .map_err(|error| Error::internal(format!("making a smaller copy: {error}")))?;
-        Ok(Some(path))
+        .await?;
+        let (copy, format, original) = match plan {
+            (Plan::Original, original) => return Ok(Some(original)),
+            (Plan::Made(copy), _) => return Ok(Some(copy)),
+            (Plan::ToMake { copy, format }, original) => (copy, format, original),
+        };
+        // The turn goes with the work, so a request given up meanwhile still holds it until the
+        // copy is made.
+        let turn = self
+            .copying
+            .clone()
+            .acquire_owned()
+            .await
+            .map_err(|error| Error::internal(format!("making a smaller copy: {error}")))?;
+        let served = blocking(move || {
+            let served = image_variants::make(original, copy, format, variant);
+            drop(turn);
+            served
+        })
+        .await?;
+        Ok(Some(served))
     }
+}
+
+/// Runs blocking file and image work off the async workers.
+async fn blocking<T: Send + 'static>(work: impl FnOnce() -> T + Send + 'static) -> Result<T> {
+    tokio::task::spawn_blocking(work)
+        .await
+        .map_err(|error| Error::internal(format!("making a smaller copy: {error}")))
 }
 
 /// A full disk is the operator's to fix, and a retry later may succeed; anything else is a fault.

@@ -406,6 +406,14 @@ async fn an_images_large_and_thumbnail_copies_are_made_on_first_request() {
     .await
     .ok();
     let url = photo["url"].as_str().unwrap();
+    // A photo sent to a group is asked for by many at once: each gets the one copy, whole.
+    let at_once =
+        futures_util::future::join_all((0..12).map(|_| variant_of(&server, url, "large"))).await;
+    assert!(
+        at_once.windows(2).all(|pair| pair[0] == pair[1]),
+        "every answer the same copy"
+    );
+    assert_eq!(at_once[0].0, 200);
     assert_eq!(
         photo["variants"],
         json!([
@@ -417,8 +425,7 @@ async fn an_images_large_and_thumbnail_copies_are_made_on_first_request() {
     let (status, content_type, thumbnail) = variant_of(&server, url, "thumbnail").await;
     assert_eq!((status, content_type.as_str()), (200, "image/jpeg"));
     assert_eq!(dimensions(&thumbnail), (248, 198));
-    let (_, _, large) = variant_of(&server, url, "large").await;
-    assert_eq!(dimensions(&large), (900, 720));
+    assert_eq!(dimensions(&at_once[0].2), (900, 720));
     assert_eq!(
         variant_of(&server, url, "thumbnail").await.2,
         thumbnail,
