@@ -948,18 +948,21 @@ struct GroupMembersQuery {
     offset: Option<u64>,
     /// Page size 1–100 (default 15).
     count: Option<u64>,
+    /// Only members of this role: `Owner`, `Admin` or `Member` (Tencent's `role` filter).
+    role: Option<String>,
 }
 
 /// A group's members
 ///
-/// A page of the group's current members, by user ID, with their nicks and avatars, for one of
-/// them. `offset` in the answer is where the next page starts, or 0 after the last page.
+/// A page of the group's current members (of one `role`, when given), by user ID, with their
+/// nicks and avatars, for one of them. `offset` in the answer is where the next page starts, or
+/// 0 after the last page.
 #[utoipa::path(get, path = "/v1/groups/{groupID}/members", tag = "client",
     operation_id = "getGroupMemberList",
     params(("groupID" = String, Path, description = GROUP_ID), GroupMembersQuery),
     responses(
         (status = 200, description = "One page of members.", body = wire::GroupMemberList),
-        (status = 400, description = "`invalid_argument`: `count` outside 1–100, or a malformed group ID.", body = ErrorBody),
+        (status = 400, description = "`invalid_argument`: `count` outside 1–100, a `role` that is not one, or a malformed group ID.", body = ErrorBody),
         (status = 403, description = "`permission_denied`: the user was never a member; `not_a_member` (40302): the user left or was removed.", body = ErrorBody),
         (status = 404, description = "`not_found`: no such group.", body = ErrorBody),
     ))]
@@ -972,7 +975,13 @@ async fn group_members(
     Ok(Json(
         state
             .natter
-            .group_members(&device.uid, &group_id, query.offset, query.count)
+            .group_members(
+                &device.uid,
+                &group_id,
+                query.role.as_deref(),
+                query.offset,
+                query.count,
+            )
             .await?,
     ))
 }

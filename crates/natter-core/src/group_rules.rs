@@ -194,6 +194,13 @@ impl Role {
             Role::Owner => "Owner",
         }
     }
+
+    /// The role named as [`Role::as_str`] names it.
+    pub fn from_name(name: &str) -> Option<Self> {
+        [Role::Member, Role::Admin, Role::Owner]
+            .into_iter()
+            .find(|role| role.as_str() == name)
+    }
 }
 
 /// Where a user stands in the group: a user who is not a member has the role `Member`, and no

@@ -1,7 +1,7 @@
 //! Profiles: set by the app backend, read by devices, shown in every list that shows their
 //! person or group. A change is one row and one event per online user who shows it.
 
-use natter_core::group_rules::GroupType;
+use natter_core::group_rules::{GroupType, Role};
 use natter_core::limits::{
     DEFAULT_MEMBERS_PER_PAGE, MAX_AVATAR_BYTES, MAX_CUSTOM_FIELD_KEY_BYTES,
     MAX_CUSTOM_FIELD_VALUE_BYTES, MAX_CUSTOM_FIELDS, MAX_GROUP_NOTICE_BYTES, MAX_MEMBERS_PER_PAGE,
@@ -287,16 +287,26 @@ impl Natter {
         })
     }
 
-    /// `GET /v1/groups/{groupID}/members`: a page of the group's members for one of them,
-    /// `count` (1–100, default 15, as Tencent's) from `offset`.
+    /// `GET /v1/groups/{groupID}/members`: a page of the group's members (of `role` only, when
+    /// given) for one of them, `count` (1–100, default 15, as Tencent's) from `offset`.
     pub async fn group_members(
         &self,
         uid: &Uid,
         group_id: &str,
+        role: Option<&str>,
         offset: Option<u64>,
         count: Option<u64>,
     ) -> Result<wire::GroupMemberList> {
         let group = GroupId::parse(group_id, "groupID")?;
+        let role = role
+            .map(|name| {
+                Role::from_name(name).ok_or_else(|| {
+                    Error::invalid_argument(format!(
+                        "role: {name:?} is not a role; use Owner, Admin or Member"
+                    ))
+                })
+            })
+            .transpose()?;
         let count = count.unwrap_or(DEFAULT_MEMBERS_PER_PAGE);
         if !(1..=MAX_MEMBERS_PER_PAGE).contains(&count) {
             return Err(Error::invalid_argument(format!(
@@ -307,7 +317,7 @@ impl Natter {
         let uid = uid.clone();
         let (members, owner) = self
             .read(move |db| {
-                let members = profiles::members_for(db, &uid, &group, offset, count)?;
+                let members = profiles::members_for(db, &uid, &group, role, offset, count)?;
                 Ok((members, profiles::group_owner(db, &group)?))
             })
             .await?;

@@ -6,7 +6,7 @@
 use std::collections::BTreeMap;
 
 use natter_core::friend_rules::AllowType;
-use natter_core::group_rules::GroupType;
+use natter_core::group_rules::{GroupType, Role};
 use natter_core::limits::MAX_CUSTOM_FIELDS;
 use natter_core::profile::ProfileDetailsChange;
 use natter_core::{ChannelKind, ConversationId, GroupId, Uid};
@@ -334,19 +334,30 @@ pub fn groups_of(db: &dyn Db, uid: &Uid) -> Result<Vec<GroupProfile>> {
         .collect()
 }
 
-/// A page of a group's current members, by user ID, with their profiles, for one of those
-/// members: a former member no longer sees who is in the group, a stranger never did.
+/// A page of a group's current members (of `role` only, when given), by user ID, with their
+/// profiles, for one of those members: a former member no longer sees who is in the group, a
+/// stranger never did.
 pub fn members_for(
     db: &dyn Db,
     uid: &Uid,
     group: &GroupId,
+    role: Option<Role>,
     offset: u64,
     limit: u64,
 ) -> Result<Vec<GroupMemberProfile>> {
     let channel_id = current_member_of(db, uid, group)?;
     let to_i64 = |n: u64| i64::try_from(n).unwrap_or(i64::MAX);
+    // As `Role::of`: owning outranks the admin mark.
+    let is_owner = "c.uid = COALESCE((SELECT ch.owner_uid FROM channels ch \
+                    WHERE ch.id = c.channel_id), '')";
+    let of_role = match role {
+        None => "1 = 1".to_owned(),
+        Some(Role::Owner) => is_owner.to_owned(),
+        Some(Role::Admin) => format!("COALESCE(r.is_admin, 0) = 1 AND NOT {is_owner}"),
+        Some(Role::Member) => format!("COALESCE(r.is_admin, 0) = 0 AND NOT {is_owner}"),
+    };
     let sql = format!(
-        "SELECT {MEMBER_COLUMNS} WHERE c.channel_id = $1 AND c.left_seq IS NULL \
+        "SELECT {MEMBER_COLUMNS} WHERE c.channel_id = $1 AND c.left_seq IS NULL AND {of_role} \
          ORDER BY c.uid LIMIT $2 OFFSET $3"
     );
     db.query(&sql, params![channel_id, to_i64(limit), to_i64(offset)])?

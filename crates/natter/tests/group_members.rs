@@ -549,3 +549,47 @@ async fn a_members_join_time_is_when_they_joined_this_time() {
         "bob's rejoin: {again:?} after {first:?}"
     );
 }
+
+/// `role` lists the members of one role, paged among themselves (Tencent's getGroupMemberList
+/// filter): a page of members is full even when the owner and an admin sort before them.
+#[tokio::test]
+async fn members_of_one_role_page_among_themselves() {
+    let server = common::Server::start().await;
+    let alice = server.user("alice").await;
+    for uid in ["bob", "carol", "dave"] {
+        server.user(uid).await;
+    }
+    alice
+        .create_group(json!({"groupID": "club", "name": "Club", "type": "Public",
+            "memberList": [{"userID": "bob"}, {"userID": "carol"}, {"userID": "dave"}]}))
+        .await;
+    update(&alice, "club", json!({"userID": "bob", "role": "Admin"})).await;
+    let page = |query: &'static str| {
+        let alice = &alice;
+        async move {
+            let page = alice
+                .get(&format!("{}?{query}", group_path("club", "/members")))
+                .await
+                .ok();
+            let uids: Vec<String> = page["memberList"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|member| member["userID"].as_str().unwrap().to_owned())
+                .collect();
+            (uids, page["offset"].as_u64().unwrap())
+        }
+    };
+    assert_eq!(page("role=Member&count=1").await, (vec!["carol".into()], 1));
+    assert_eq!(
+        page("role=Member&count=1&offset=1").await,
+        (vec!["dave".into()], 2)
+    );
+    assert_eq!(page("role=Member&count=1&offset=2").await, (Vec::new(), 0));
+    assert_eq!(page("role=Admin").await, (vec!["bob".into()], 0));
+    assert_eq!(page("role=Owner").await, (vec!["alice".into()], 0));
+    alice
+        .get(&format!("{}?role=Boss", group_path("club", "/members")))
+        .await
+        .expect_error_naming(400, 40001, "invalid_argument", "role");
+}

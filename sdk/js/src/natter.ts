@@ -3278,10 +3278,10 @@ export class Natter extends TencentUnsupported {
    * next page starts, 0 after the last, as Tencent's. A member's `role` is `Owner` for the group's
    * owner, `Admin` for its admins, else `Member`; `nameCard` their name card in the group,
    * `muteUntil` when their mute ends (Unix seconds, 0 when not muted), and `memberCustomField`
-   * their custom fields in the group. `role` filters the page asked for, so a filtered page may
-   * hold fewer than `count` members while later pages hold more: page on by `offset` until it is
-   * 0. As Tencent's, a `count` over 100 asks for 100, and a group the user is not a member of (any
-   * more) lists no one: `{ memberList: [], offset: 0 }`.
+   * their custom fields in the group, `joinTime` when they joined (Unix seconds). `role` lists the
+   * members of that role only, paged among themselves, as Tencent's server filters them
+   * (`GRP_MBR_ROLE_CUSTOM`: none). As Tencent's, a `count` over 100 asks for 100, and a group the
+   * user is not a member of (any more) lists no one: `{ memberList: [], offset: 0 }`.
    */
   async getGroupMemberList(
     options: GetGroupMemberListOptions,
@@ -3292,21 +3292,21 @@ export class Natter extends TencentUnsupported {
       throw invalidArgument(`role: ${String(role)} is not one of TYPES.GRP_MBR_ROLE_*`);
     }
     const count = typeof options.count === 'number' ? Math.min(options.count, MAX_MEMBERS_PER_PAGE) : options.count;
+    // Natter's groups have no custom roles: no member holds one.
+    if (role === TYPES.GRP_MBR_ROLE_CUSTOM) return ok({ memberList: [], offset: 0 });
     let reply: WireGroupMemberList;
     try {
+      // The server's role names are Tencent's GRP_MBR_ROLE_* values.
       reply = await this.http.get<WireGroupMemberList>(groupPath(options.groupID, '/members'), {
         count,
         offset: options.offset,
+        role,
       });
     } catch (err) {
       if (!isNotAMember(err)) throw err;
       return ok({ memberList: [], offset: 0 });
     }
-    const memberList = reply.memberList.map(toGroupMember);
-    return ok({
-      memberList: role === undefined ? memberList : memberList.filter((m) => m.role === role),
-      offset: reply.offset,
-    });
+    return ok({ memberList: reply.memberList.map(toGroupMember), offset: reply.offset });
   }
 
   /**

@@ -2568,8 +2568,9 @@ export interface paths {
         };
         /**
          * A group's members
-         * @description A page of the group's current members, by user ID, with their nicks and avatars, for one of
-         *     them. `offset` in the answer is where the next page starts, or 0 after the last page.
+         * @description A page of the group's current members (of one `role`, when given), by user ID, with their
+         *     nicks and avatars, for one of them. `offset` in the answer is where the next page starts, or
+         *     0 after the last page.
          */
         get: operations["getGroupMemberList"];
         put?: never;
@@ -19359,6 +19360,8 @@ export interface operations {
                 offset?: number;
                 /** @description Page size 1–100 (default 15). */
                 count?: number;
+                /** @description Only members of this role: `Owner`, `Admin` or `Member` (Tencent's `role` filter). */
+                role?: string;
             };
             header?: never;
             path: {
@@ -19378,7 +19381,7 @@ export interface operations {
                     "application/json": components["schemas"]["GroupMemberList"];
                 };
             };
-            /** @description `invalid_argument`: `count` outside 1–100, or a malformed group ID. */
+            /** @description `invalid_argument`: `count` outside 1–100, a `role` that is not one, or a malformed group ID. */
             400: {
                 headers: {
                     [name: string]: unknown;
