@@ -12,7 +12,7 @@ use std::collections::BTreeSet;
 use std::time::Duration;
 
 use common::process::Process;
-use common::{Storage, postgres_admin_url, random_token};
+use common::{Storage, close_code, postgres_admin_url, random_token, subscribed_websocket};
 use natter_sdk::wire::ServerEvent;
 use natter_sdk::{Admin, Chat, Event, EventStream};
 use serde_json::json;
@@ -913,30 +913,13 @@ async fn a_token_withdrawn_on_one_node_stops_working_on_the_others() {
 /// names it from the `user.onlinestatus` webhook: connection IDs are unique in the cluster.
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn a_connection_kicked_through_one_node_ends_on_another() {
-    use futures_util::{SinkExt, StreamExt};
-    use tokio_tungstenite::tungstenite::Message;
-
     let Some(nats_url) = services() else {
         return;
     };
     let cluster = Cluster::start(&nats_url).await;
     let web = cluster.token("alice", 1).await;
-    let url = format!(
-        "{}/v1/ws?token={web}",
-        cluster.url(2).replacen("http", "ws", 1)
-    );
-    let (mut socket, _) = tokio_tungstenite::connect_async(url).await.unwrap();
-    socket
-        .send(Message::Text(r#"{"event":"ping"}"#.into()))
-        .await
-        .unwrap();
-    let pong = socket.next().await.unwrap().unwrap().into_text().unwrap();
-    let pong: serde_json::Value = serde_json::from_str(pong.as_str()).unwrap();
-    let connection: u64 = pong["data"]["connectionID"]
-        .as_str()
-        .unwrap()
-        .parse()
-        .unwrap();
+    let (mut socket, connection) = subscribed_websocket(cluster.url(2), &web).await;
+    let connection: u64 = connection.parse().unwrap();
 
     let kick = reqwest::Client::new()
         .post(format!("{}/conn/kick", cluster.url(0)))
@@ -946,18 +929,11 @@ async fn a_connection_kicked_through_one_node_ends_on_another() {
         .await
         .unwrap();
     assert!(kick.status().is_success(), "{}", kick.status());
-    let code = tokio::time::timeout(EVENT_WAIT, async {
-        loop {
-            match socket.next().await {
-                Some(Ok(Message::Close(frame))) => return frame.map(|frame| u16::from(frame.code)),
-                Some(Ok(_)) => continue,
-                other => panic!("the socket ended without a close frame: {other:?}"),
-            }
-        }
-    })
-    .await
-    .expect("node 2 closes the connection kicked through node 0");
-    assert_eq!(code, Some(4004));
+    assert_eq!(
+        close_code(&mut socket, EVENT_WAIT).await,
+        Some(4004),
+        "node 2 closes the connection kicked through node 0"
+    );
 }
 
 /// A counter from the node's `GET /metrics`.

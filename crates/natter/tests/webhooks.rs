@@ -22,7 +22,10 @@ use axum::response::{IntoResponse, Response};
 use base64::Engine;
 use base64::engine::general_purpose::STANDARD as BASE64;
 use common::process::Process;
-use common::{Endpoint, Storage, User, postgres_admin_url, random_token};
+use common::{
+    Endpoint, Socket, Storage, User, close_code, postgres_admin_url, random_token,
+    subscribed_websocket,
+};
 use futures_util::{SinkExt, StreamExt};
 use hmac::{Hmac, Mac};
 use natter_wukongim::{ConnectPacket, DeviceFlag, KeyPair, Packet, ReasonCode, WukongCodec};
@@ -338,6 +341,14 @@ async fn start(storage: &Storage, receiver: &Receiver, extra: &[&str]) -> Proces
     start_with_token(storage, receiver, extra, &random_token("manager")).await
 }
 
+/// A server whose WuKongIM gateway listens on TCP, and that gateway's address.
+async fn start_with_wukongim(storage: &Storage, receiver: &Receiver) -> (Process, String) {
+    let server = start(storage, receiver, &["--wukongim-tcp-listen", "127.0.0.1:0"]).await;
+    let route = server.endpoint.anonymous().get("/route").await.ok();
+    let tcp = route["tcp_addr"].as_str().unwrap().to_owned();
+    (server, tcp)
+}
+
 async fn start_with_token(
     storage: &Storage,
     receiver: &Receiver,
@@ -356,24 +367,9 @@ async fn start_with_token(
     .await
 }
 
-type Socket =
-    tokio_tungstenite::WebSocketStream<tokio_tungstenite::MaybeTlsStream<tokio::net::TcpStream>>;
-
 /// A device's subscribed WebSocket and its connection ID.
 async fn connect(endpoint: &Endpoint, token: &str) -> (Socket, String) {
-    let url = format!(
-        "{}/v1/ws?token={token}",
-        endpoint.base.replacen("http", "ws", 1)
-    );
-    let (mut socket, _) = tokio_tungstenite::connect_async(url).await.unwrap();
-    socket
-        .send(Message::Text(r#"{"event":"ping"}"#.into()))
-        .await
-        .unwrap();
-    let pong = socket.next().await.unwrap().unwrap().into_text().unwrap();
-    let pong: Value = serde_json::from_str(pong.as_str()).unwrap();
-    let id = pong["data"]["connectionID"].as_str().unwrap().to_owned();
-    (socket, id)
+    subscribed_websocket(&endpoint.base, token).await
 }
 
 /// Sends `{"text": text}` as `user`; the stored message.
@@ -705,17 +701,10 @@ async fn wukongim_connect(
 async fn a_wukongim_client_counts_as_online_for_msg_offline_and_user_onlinestatus() {
     let receiver = Receiver::start().await;
     let storage = Storage::new();
-    let server = start(
-        &storage,
-        &receiver,
-        &["--wukongim-tcp-listen", "127.0.0.1:0"],
-    )
-    .await;
+    let (server, tcp) = start_with_wukongim(&storage, &receiver).await;
     let endpoint = &server.endpoint;
     let alice = endpoint.user("alice").await;
     let bob_web = endpoint.device("bob", 1).await;
-    let route = endpoint.anonymous().get("/route").await.ok();
-    let tcp = route["tcp_addr"].as_str().unwrap().to_owned();
 
     let client = wukongim_connect(&tcp, "bob", &bob_web.token).await;
     receiver.status_line("bob-1-1-").await;
@@ -747,17 +736,10 @@ fn connection_of(line: &str) -> u64 {
 async fn conn_kick_and_remove_end_the_connection_the_webhook_named() {
     let receiver = Receiver::start().await;
     let storage = Storage::new();
-    let server = start(
-        &storage,
-        &receiver,
-        &["--wukongim-tcp-listen", "127.0.0.1:0"],
-    )
-    .await;
+    let (server, tcp) = start_with_wukongim(&storage, &receiver).await;
     let endpoint = &server.endpoint;
     let bob_web = endpoint.device("bob", 1).await;
     let bob_phone = endpoint.device("bob", 0).await;
-    let route = endpoint.anonymous().get("/route").await.ok();
-    let tcp = route["tcp_addr"].as_str().unwrap().to_owned();
     let mut wukongim = wukongim_connect(&tcp, "bob", &bob_web.token).await;
     let wukongim_id = connection_of(&receiver.status_line("bob-1-1-").await);
     let (mut phone, phone_id) = connect(endpoint, &bob_phone.token).await;
@@ -787,18 +769,7 @@ async fn conn_kick_and_remove_end_the_connection_the_webhook_named() {
 
     let remove = json!({"uid": "bob", "conn_id": phone_id.parse::<u64>().unwrap()});
     manager.post("/conn/remove", remove).await.ok();
-    let close = tokio::time::timeout(WAIT, async {
-        loop {
-            match phone.next().await {
-                Some(Ok(Message::Close(frame))) => return frame.map(|frame| u16::from(frame.code)),
-                Some(Ok(_)) => continue,
-                other => panic!("the socket ended without a close frame: {other:?}"),
-            }
-        }
-    })
-    .await
-    .expect("the removed connection closes");
-    assert_eq!(close, Some(1001));
+    assert_eq!(close_code(&mut phone, WAIT).await, Some(1001));
     let (mut again, again_id) = connect(endpoint, &bob_phone.token).await;
     assert_ne!(again_id, phone_id, "a new connection, with the same token");
 

@@ -30,13 +30,18 @@ fn channel<'a>(conversations: &'a [Value], id: &str) -> &'a Value {
         .unwrap_or_else(|| panic!("{id} in {conversations:?}"))
 }
 
-fn recent_seqs(conversation: &Value) -> Vec<u64> {
-    conversation["recents"]
+/// The `message_seq`s of WuKongIM's messages, in order.
+fn seqs_in(messages: &Value) -> Vec<u64> {
+    messages
         .as_array()
         .unwrap()
         .iter()
         .map(|m| m["message_seq"].as_u64().unwrap())
         .collect()
+}
+
+fn recent_seqs(conversation: &Value) -> Vec<u64> {
+    seqs_in(&conversation["recents"])
 }
 
 #[tokio::test]
@@ -1595,15 +1600,6 @@ async fn subscriber_add_with_reset_replaces_the_members() {
             "groupMemberRemoved"
         );
     }
-}
-
-fn seqs_in(messages: &Value) -> Vec<u64> {
-    messages
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|m| m["message_seq"].as_u64().unwrap())
-        .collect()
 }
 
 /// `/conversation/channels` lists the user's conversations' channels, most recent first, and

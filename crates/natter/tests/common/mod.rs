@@ -838,6 +838,47 @@ pub fn ids(list: &[Value]) -> Vec<String> {
         .collect()
 }
 
+/// A raw WebSocket to the client API, for tests that read its frames and close codes.
+pub type Socket =
+    tokio_tungstenite::WebSocketStream<tokio_tungstenite::MaybeTlsStream<tokio::net::TcpStream>>;
+
+/// A raw WebSocket to the server at `base` with `token`, subscribed by a first ping, and its
+/// connection ID from the pong.
+pub async fn subscribed_websocket(base: &str, token: &str) -> (Socket, String) {
+    use futures_util::{SinkExt, StreamExt};
+    let url = format!("{}/v1/ws?token={token}", base.replacen("http", "ws", 1));
+    let (mut socket, _) = tokio_tungstenite::connect_async(url).await.unwrap();
+    socket
+        .send(tokio_tungstenite::tungstenite::Message::Text(
+            r#"{"event":"ping"}"#.into(),
+        ))
+        .await
+        .unwrap();
+    let pong = socket.next().await.unwrap().unwrap().into_text().unwrap();
+    let pong: Value = serde_json::from_str(pong.as_str()).unwrap();
+    assert_eq!(pong["event"], "pong");
+    let id = pong["data"]["connectionID"].as_str().unwrap().to_owned();
+    (socket, id)
+}
+
+/// The code of the close frame the server sends next on `socket` (frames before it are passed
+/// over), within `wait`.
+pub async fn close_code(socket: &mut Socket, wait: std::time::Duration) -> Option<u16> {
+    use futures_util::StreamExt;
+    use tokio_tungstenite::tungstenite::Message;
+    tokio::time::timeout(wait, async {
+        loop {
+            match socket.next().await {
+                Some(Ok(Message::Close(frame))) => return frame.map(|frame| u16::from(frame.code)),
+                Some(Ok(_)) => continue,
+                other => panic!("the socket ended without a close frame: {other:?}"),
+            }
+        }
+    })
+    .await
+    .expect("the server closes the socket in time")
+}
+
 /// The `seq`s of a message list, in order.
 pub fn seqs(messages: &[Value]) -> Vec<u64> {
     messages
