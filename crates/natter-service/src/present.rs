@@ -228,12 +228,12 @@ pub(crate) fn group_member(
     }
 }
 
-/// The asking user, when they are a current member of the group: who they are and the name
-/// card they have there.
+/// The asking user, when they are a current member of the group: who they are, and their own
+/// side of it (their name card, when they joined).
 #[derive(Debug, Clone, Copy)]
 pub(crate) struct AskingMember<'a> {
     pub uid: &'a natter_core::Uid,
-    pub name_card: &'a str,
+    pub own: &'a natter_store::group_members::SelfInGroup,
 }
 
 /// The group as `member` sees it: `Some` of the asking user when they are a current member,
@@ -266,7 +266,10 @@ pub(crate) fn group(
         max_member_count: profile.max_member_count,
         is_dismissed: profile.dismissed,
         self_role: self_role.to_owned(),
-        self_name_card: member.map_or_else(String::new, |member| member.name_card.to_owned()),
+        self_name_card: member.map_or_else(String::new, |member| member.own.name_card.clone()),
+        self_join_time: member.map_or(0, |member| {
+            u64::try_from(member.own.joined_ms / 1000).unwrap_or(0)
+        }),
         group_custom_field: custom_field_list(&profile.custom_fields),
     }
 }

@@ -111,13 +111,10 @@ impl Natter {
         uid: &Uid,
     ) -> Result<wire::Group> {
         let (group, member) = (profile.group.clone(), uid.clone());
-        let name_card = self
-            .read(move |db| group_members::name_card(db, &group, &member))
+        let own = self
+            .read(move |db| group_members::self_in(db, &group, &member))
             .await?;
-        let member = AskingMember {
-            uid,
-            name_card: &name_card,
-        };
+        let member = AskingMember { uid, own: &own };
         Ok(present::group(profile, Some(member)))
     }
 
@@ -244,34 +241,32 @@ impl Natter {
     pub async fn group_profile(&self, uid: &Uid, group_id: &str) -> Result<wire::Group> {
         let group = GroupId::parse(group_id, "groupID")?;
         let asking = uid.clone();
-        let (profile, is_member, name_card) = self
+        let (profile, is_member, own) = self
             .read(move |db| {
                 let (profile, is_member) = profiles::group_for(db, &asking, &group)?;
-                let name_card = group_members::name_card(db, &group, &asking)?;
-                Ok((profile, is_member, name_card))
+                let own = group_members::self_in(db, &group, &asking)?;
+                Ok((profile, is_member, own))
             })
             .await?;
-        let member = AskingMember {
-            uid,
-            name_card: &name_card,
-        };
+        let member = AskingMember { uid, own: &own };
         Ok(present::group(&profile, is_member.then_some(member)))
     }
 
     /// `GET /v1/groups`: the groups the user is a member of now.
     pub async fn group_list(&self, uid: &Uid) -> Result<wire::GroupList> {
         let member = uid.clone();
-        let (groups, name_cards) = self
+        let (groups, selves) = self
             .read(move |db| {
                 let groups = profiles::groups_of(db, &member)?;
-                Ok((groups, group_members::name_cards_of(db, &member)?))
+                Ok((groups, group_members::selves_of(db, &member)?))
             })
             .await?;
-        let name_card_in = |group: &GroupId| {
-            name_cards
+        let none = group_members::SelfInGroup::default();
+        let own_in = |group: &GroupId| {
+            selves
                 .iter()
                 .find(|(named, _)| named == group)
-                .map_or("", |(_, name_card)| name_card.as_str())
+                .map_or(&none, |(_, own)| own)
         };
         Ok(wire::GroupList {
             group_list: groups
@@ -279,7 +274,7 @@ impl Natter {
                 .map(|group| {
                     let member = AskingMember {
                         uid,
-                        name_card: name_card_in(&group.group),
+                        own: own_in(&group.group),
                     };
                     present::group(group, Some(member))
                 })

@@ -224,27 +224,69 @@ pub(crate) fn read_fields(json: &str) -> Result<BTreeMap<String, String>> {
     serde_json::from_str(json).map_err(StoreError::internal)
 }
 
-/// The name card the user has in the group (`""`: none, or not a member: leaving drops it).
-pub fn name_card(db: &dyn Db, group: &GroupId, uid: &Uid) -> Result<String> {
-    let channel = groups::existing_group(db, group)?;
-    Ok(marks(db, channel.id, uid)?.name_card)
+/// A member's own side of a group, as Tencent's `selfInfo` shows it to them.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct SelfInGroup {
+    /// `""` for none.
+    pub name_card: String,
+    /// When they joined this time; 0 when not a member, or they joined before Natter kept it.
+    pub joined_ms: i64,
 }
 
-/// The user's name cards in the groups they are a member of now, where they have one: from
-/// their conversations, so each is a read by primary key.
-pub fn name_cards_of(db: &dyn Db, uid: &Uid) -> Result<Vec<(GroupId, String)>> {
+/// The column of when the member of a conversation `c` of a group joined: their open membership
+/// window's start (see `memberships`); 0 when they are not a member or joined before Natter kept
+/// it. A macro, for `concat!`.
+macro_rules! joined_ms_column {
+    () => {
+        "COALESCE((SELECT MAX(m.joined_ms) FROM memberships m \
+         WHERE m.channel_id = c.channel_id AND m.uid = c.uid AND m.left_seq IS NULL), 0)"
+    };
+}
+pub(crate) use joined_ms_column;
+
+/// The user's side of the group: their name card and when they joined.
+pub fn self_in(db: &dyn Db, group: &GroupId, uid: &Uid) -> Result<SelfInGroup> {
+    let channel = groups::existing_group(db, group)?;
+    let joined_ms = db
+        .query_opt(
+            concat!(
+                "SELECT ",
+                joined_ms_column!(),
+                " FROM conversations c WHERE c.channel_id = $1 AND c.uid = $2 \
+                 AND c.left_seq IS NULL"
+            ),
+            params![channel.id, uid.as_str()],
+        )?
+        .map(|row| row.get(0))
+        .transpose()?
+        .unwrap_or(0);
+    Ok(SelfInGroup {
+        name_card: marks(db, channel.id, uid)?.name_card,
+        joined_ms,
+    })
+}
+
+/// The user's side of each group they are a member of now: from their conversations, so each
+/// is a read by primary key.
+pub fn selves_of(db: &dyn Db, uid: &Uid) -> Result<Vec<(GroupId, SelfInGroup)>> {
     db.query(
-        "SELECT ch.key, r.name_card FROM conversations c \
-         JOIN channels ch ON ch.id = c.channel_id \
-         JOIN group_members r ON r.channel_id = c.channel_id AND r.uid = c.uid \
-         WHERE c.uid = $1 AND ch.kind = $2 AND c.left_seq IS NULL AND r.name_card <> ''",
+        concat!(
+            "SELECT ch.key, COALESCE(r.name_card, ''), ",
+            joined_ms_column!(),
+            " FROM conversations c JOIN channels ch ON ch.id = c.channel_id \
+             LEFT JOIN group_members r ON r.channel_id = c.channel_id AND r.uid = c.uid \
+             WHERE c.uid = $1 AND ch.kind = $2 AND c.left_seq IS NULL"
+        ),
         params![uid.as_str(), ChannelKind::Group.code()],
     )?
     .iter()
     .map(|row| {
         Ok((
             GroupId::parse(&row.get::<String>(0)?, "groupID")?,
-            row.get(1)?,
+            SelfInGroup {
+                name_card: row.get(1)?,
+                joined_ms: row.get(2)?,
+            },
         ))
     })
     .collect()

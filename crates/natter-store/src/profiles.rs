@@ -12,7 +12,7 @@ use natter_core::profile::ProfileDetailsChange;
 use natter_core::{ChannelKind, ConversationId, GroupId, Uid};
 
 use crate::db::{Row, params};
-use crate::group_members::Marks;
+use crate::group_members::{Marks, joined_ms_column};
 use crate::rows;
 use crate::{Db, GroupMemberProfile, GroupProfile, Result, StoreError, UserProfile, UserRole};
 
@@ -372,9 +372,9 @@ const MEMBER_COLUMNS: &str = concat!(
     "u.uid, ",
     profile_columns!(),
     ", COALESCE(r.is_admin, 0), COALESCE(r.muted_until_ms, 0), COALESCE(r.name_card, ''), \
-     COALESCE(r.custom_fields, '{}'), COALESCE((SELECT MAX(m.joined_ms) FROM memberships m \
-     WHERE m.channel_id = c.channel_id AND m.uid = c.uid AND m.left_seq IS NULL), 0) \
-     FROM conversations c JOIN users u ON u.uid = c.uid \
+     COALESCE(r.custom_fields, '{}'), ",
+    joined_ms_column!(),
+    " FROM conversations c JOIN users u ON u.uid = c.uid \
      LEFT JOIN group_members r ON r.channel_id = c.channel_id AND r.uid = c.uid"
 );
 

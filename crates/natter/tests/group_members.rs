@@ -548,6 +548,13 @@ async fn a_members_join_time_is_when_they_joined_this_time() {
         again[1] > first[1],
         "bob's rejoin: {again:?} after {first:?}"
     );
+
+    // Each sees their own in the group's selfJoinTime (Tencent's selfInfo.joinTime), in the
+    // group and in their group list.
+    let group = bob.get("/v1/groups/room").await.ok();
+    assert_eq!(group["selfJoinTime"], again[1]);
+    let listed = alice.get("/v1/groups").await.ok();
+    assert_eq!(listed["groupList"][0]["selfJoinTime"], first[0]);
 }
 
 /// `role` lists the members of one role, paged among themselves (Tencent's getGroupMemberList

@@ -593,17 +593,22 @@ export interface GroupSelf {
 
 /**
  * Tencent's `selfInfo`: the user's place in the group, its fields Tencent's empty defaults where
- * the group object says nothing (`joinTime`; `nameCard` where the server's group does not carry
- * `selfNameCard`, as a conversation's group profile does not), `role` `''` while it is not known
- * (as Tencent's before it knows, and for a user who is not a member).
+ * the group object says nothing (`joinTime` `''` where the server's group does not carry
+ * `selfJoinTime`, or says 0; `nameCard` where it does not carry `selfNameCard`, as a
+ * conversation's group profile does not), `role` `''` while it is not known (as Tencent's before
+ * it knows, and for a user who is not a member). `joinTime` is Unix seconds, as Tencent's.
  */
-export function toSelfInfo(self: GroupSelf, role: string | undefined, nameCard: string): Group['selfInfo'] {
+export function toSelfInfo(
+  self: GroupSelf,
+  role: string | undefined,
+  own: { nameCard: string; joinTime: number },
+): Group['selfInfo'] {
   return {
     userID: self.userID,
     role: role ?? self.role ?? '',
     messageRemindType: self.messageRemindType ?? '',
-    joinTime: '',
-    nameCard,
+    joinTime: own.joinTime > 0 ? own.joinTime : '',
+    nameCard: own.nameCard,
     readedSequence: 0,
   };
 }
@@ -634,7 +639,7 @@ export function toGroup(wire: Partial<WireGroup> & { groupID: string }, self: Gr
     createTime: '',
     infoSequence: 0,
     lastInfoTime: 0,
-    selfInfo: toSelfInfo(self, role, wire.selfNameCard ?? ''),
+    selfInfo: toSelfInfo(self, role, { nameCard: wire.selfNameCard ?? '', joinTime: wire.selfJoinTime ?? 0 }),
     lastMessage: {},
     nextMessageSeq: 0,
     memberCount: wire.memberCount ?? 0,

@@ -54,6 +54,8 @@ describe('selfInfo', () => {
         'userID',
       ]);
       assert.deepEqual([group.selfInfo.userID, group.selfInfo.role, group.selfInfo.nameCard], [uid.alice, TYPES.GRP_MBR_ROLE_OWNER, '']);
+      const joined = group.selfInfo.joinTime;
+      assert.ok(typeof joined === 'number' && Math.abs(joined - Date.now() / 1000) < 60, `joinTime ${joined}: when she made it`);
       await sendText(alice.chat, groupID, 'hi', 'GROUP');
       const conversationID = `GROUP${groupID}`;
       await waitFor(() => bob.entry(conversationID)?.lastMessage.payload?.text === 'hi', 5_000, 'bob has it');

@@ -529,6 +529,10 @@ pub struct Group {
     /// The asking member's own name card in the group (Tencent's `selfInfo.nameCard`): `""` when
     /// they have none or are not a member.
     pub self_name_card: String,
+    /// When the asking member joined the group, in Unix seconds (Tencent's `selfInfo.joinTime`):
+    /// 0 when they are not a member, or joined before the server kept it.
+    #[serde(default)]
+    pub self_join_time: u64,
     /// The group's custom fields, by key (Tencent's `groupCustomField`).
     pub group_custom_field: Vec<CustomField>,
 }

@@ -4398,6 +4398,12 @@ export interface components {
              *     they have none or are not a member.
              */
             selfNameCard: string;
+            /**
+             * Format: int64
+             * @description When the asking member joined the group, in Unix seconds (Tencent's `selfInfo.joinTime`):
+             *     0 when they are not a member, or joined before the server kept it.
+             */
+            selfJoinTime?: number;
             /** @description The group's custom fields, by key (Tencent's `groupCustomField`). */
             groupCustomField: components["schemas"]["CustomField"][];
         };
