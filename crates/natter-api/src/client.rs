@@ -12,7 +12,7 @@ use natter_core::wire::{
     GroupNameResult, MarkRequest, PinRequest, ReadAllRequest, ReadRequest, RemindTypeRequest,
     RenameConversationGroupRequest, SendMessageRequest,
 };
-use natter_service::{Actor, ListOptions};
+use natter_service::{Actor, ListOptions, MemberPage};
 use serde::Deserialize;
 use utoipa::IntoParams;
 use utoipa_axum::router::OpenApiRouter;
@@ -60,6 +60,7 @@ pub fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(remove_group_members))
         .routes(routes!(named_group_members))
         .routes(routes!(update_group_member))
+        .routes(routes!(mark_group_members))
         .routes(routes!(change_group_owner))
         .routes(routes!(dismiss_group))
         .routes(routes!(join_group))
@@ -950,6 +951,9 @@ struct GroupMembersQuery {
     count: Option<u64>,
     /// Only members of this role: `Owner`, `Admin` or `Member` (Tencent's `role` filter).
     role: Option<String>,
+    /// In an audio-video group, only members carrying this mark (Tencent's `filter`, a
+    /// `markType` of `markGroupMemberList`); set aside in other groups, as Tencent's.
+    filter: Option<u64>,
 }
 
 /// A group's members
@@ -962,7 +966,7 @@ struct GroupMembersQuery {
     params(("groupID" = String, Path, description = GROUP_ID), GroupMembersQuery),
     responses(
         (status = 200, description = "One page of members.", body = wire::GroupMemberList),
-        (status = 400, description = "`invalid_argument`: `count` outside 1–100, a `role` that is not one, or a malformed group ID.", body = ErrorBody),
+        (status = 400, description = "`invalid_argument`: `count` outside 1–100, a `role` or `filter` that is not one, or a malformed group ID.", body = ErrorBody),
         (status = 403, description = "`permission_denied`: the user was never a member; `not_a_member` (40302): the user left or was removed.", body = ErrorBody),
         (status = 404, description = "`not_found`: no such group.", body = ErrorBody),
     ))]
@@ -978,9 +982,12 @@ async fn group_members(
             .group_members(
                 &device.uid,
                 &group_id,
-                query.role.as_deref(),
-                query.offset,
-                query.count,
+                MemberPage {
+                    role: query.role,
+                    mark: query.filter,
+                    offset: query.offset,
+                    count: query.count,
+                },
             )
             .await?,
     ))
@@ -1096,6 +1103,35 @@ async fn update_group_member(
         state
             .natter
             .update_group_member(&device.uid, &group_id, request)
+            .await?,
+    ))
+}
+
+/// Mark members of an audio-video group
+///
+/// The owner of an AVChatRoom group marks the named members with `markType`, or takes the mark
+/// off them (Tencent's `markGroupMemberList`); a member list filtered by the mark
+/// (`GET /v1/groups/{groupID}/members?filter=`) lists them. Users who are not members are listed
+/// in `failureUserIDList`. A member who leaves loses their marks. No one is told.
+#[utoipa::path(post, path = "/v1/groups/{groupID}/members/mark", tag = "client",
+    operation_id = "markGroupMemberList", request_body = wire::MarkGroupMembersRequest,
+    params(("groupID" = String, Path, description = GROUP_ID)),
+    responses(
+        (status = 200, description = "Who was marked or unmarked, and who is not a member.", body = wire::MarkGroupMembersResult),
+        (status = 400, description = "`invalid_argument`: no users or over 500, a malformed user ID, `markType` below 1000 or over 4294967295, an 11th distinct mark in the group, over 1,000 members with one mark.", body = ErrorBody),
+        (status = 403, description = "`permission_denied`: not the owner, not a member, or a group that is not an AVChatRoom. `not_a_member` (40302): the group was dismissed.", body = ErrorBody),
+        (status = 404, description = "`not_found`: no such group.", body = ErrorBody),
+    ))]
+async fn mark_group_members(
+    State(state): State<AppState>,
+    ClientUser(device): ClientUser,
+    PathParam(group_id): PathParam<String>,
+    JsonBody(request): JsonBody<wire::MarkGroupMembersRequest>,
+) -> ApiResult<Json<wire::MarkGroupMembersResult>> {
+    Ok(Json(
+        state
+            .natter
+            .mark_group_members(&device.uid, &group_id, request)
             .await?,
     ))
 }

@@ -165,7 +165,16 @@ pub enum GroupAction {
     ChangeAttributes,
     /// Set a member's custom fields in this group (Tencent's `setGroupMemberCustomField`).
     SetMemberFields,
+    /// Mark members of an audio-video group, or unmark them (Tencent's `markGroupMemberList`).
+    MarkMembers,
 }
+
+/// The least mark number (Tencent's `markType`: smaller numbers are Tencent's own).
+pub const MIN_MEMBER_MARK: u64 = 1000;
+/// Distinct marks one group's members carry at most, and members one mark names at most
+/// (Tencent's limits).
+pub const MAX_MARKS_PER_GROUP: usize = 10;
+pub const MAX_MEMBERS_PER_MARK: usize = 1000;
 
 /// A member's role in a group (Tencent's `GRP_MBR_ROLE_*`), in order of rank: a member acts on
 /// another member only when they rank above them ([`check_on_member`]).
@@ -249,6 +258,7 @@ pub fn check(
             | GroupAction::ChangeCounters
             | GroupAction::ChangeAttributes
             | GroupAction::SetMemberFields
+            | GroupAction::MarkMembers
     );
     if member_needed && !standing.is_member {
         return Err(Error::permission_denied(format!(
@@ -325,6 +335,13 @@ pub fn check(
             )))
         }
         GroupAction::SetMemberFields => Ok(()),
+        GroupAction::MarkMembers if facts.group_type != GroupType::AvChatRoom => {
+            Err(Error::permission_denied(format!(
+                "a {} group (\"{group}\") marks no members; only AVChatRoom groups do",
+                facts.group_type.as_str()
+            )))
+        }
+        GroupAction::MarkMembers => owner_only("mark its members"),
         GroupAction::PinMessages => match facts.group_type {
             GroupType::AvChatRoom | GroupType::Community => Err(Error::permission_denied(format!(
                 "a {} group (\"{group}\") pins no messages; only Private, Public and ChatRoom \
@@ -451,6 +468,20 @@ mod tests {
             assert!(allowed(GroupAction::Dismiss, group, OWNER));
             assert!(!allowed(GroupAction::Quit, group, OWNER));
             assert!(allowed(GroupAction::Quit, group, MEMBER));
+        }
+    }
+
+    #[test]
+    fn only_an_audio_video_rooms_owner_marks_its_members() {
+        let room = facts(GroupType::AvChatRoom);
+        assert!(allowed(GroupAction::MarkMembers, room, OWNER));
+        assert!(!allowed(GroupAction::MarkMembers, room, ADMIN));
+        assert!(!allowed(GroupAction::MarkMembers, room, STRANGER));
+        for kind in [GroupType::Work, GroupType::Public, GroupType::Community] {
+            assert!(
+                !allowed(GroupAction::MarkMembers, facts(kind), OWNER),
+                "{kind:?}"
+            );
         }
     }
 

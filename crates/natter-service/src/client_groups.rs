@@ -21,12 +21,14 @@ use natter_store::profiles::{self, GroupProfileChange};
 use natter_store::{GroupProfile, MembershipChange};
 
 use crate::groups::{distinct_uids, group_notice};
-use crate::profiles::{check_avatar, check_name, check_notice, custom_field_map};
+use crate::profiles::{check_avatar, check_name, check_notice, custom_field_map, member_mark};
 use crate::{Natter, now_ms, present};
 
 /// The letters and digits of the group IDs the server makes, after `@TGS#` (as Tencent's).
 const GROUP_ID_ALPHABET: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789";
 const GROUP_ID_RANDOM_CHARS: usize = 10;
+/// Users one `markGroupMemberList` names at most (Tencent's SDK cuts a longer list to these).
+const MAX_MARKED_PER_CALL: usize = 500;
 
 impl Natter {
     /// `POST /v1/groups`: the user creates a group, owns it and is its first member.
@@ -360,6 +362,40 @@ impl Natter {
         Ok(wire::UpdatedGroupMember {
             member,
             group: self.group_seen_by(&profile, uid).await?,
+        })
+    }
+
+    /// `POST /v1/groups/{groupID}/members/mark`: the owner of an audio-video group marks the
+    /// named members with `markType`, or takes it off them (Tencent's `markGroupMemberList`);
+    /// users who are not members are listed apart. No one is told: a mark shows only in who a
+    /// member list filtered by it lists.
+    pub async fn mark_group_members(
+        &self,
+        uid: &Uid,
+        group_id: &str,
+        request: wire::MarkGroupMembersRequest,
+    ) -> Result<wire::MarkGroupMembersResult> {
+        let group = GroupId::parse(group_id, "groupID")?;
+        if request.user_id_list.is_empty() || request.user_id_list.len() > MAX_MARKED_PER_CALL {
+            return Err(Error::invalid_argument(format!(
+                "userIDList: {} users; name 1 to {MAX_MARKED_PER_CALL}",
+                request.user_id_list.len()
+            )));
+        }
+        let named = request
+            .user_id_list
+            .iter()
+            .map(|user| Uid::parse(user, "userIDList"))
+            .collect::<Result<Vec<_>>>()?;
+        let mark = member_mark(request.mark_type)?;
+        let (by, enable) = (uid.clone(), request.enable_mark);
+        let marked = self
+            .write(move |db| group_members::mark(db, &group, &by, &named, mark, enable))
+            .await?;
+        let listed = |uids: &[Uid]| uids.iter().map(Uid::to_string).collect();
+        Ok(wire::MarkGroupMembersResult {
+            success_user_id_list: listed(&marked.done),
+            failure_user_id_list: listed(&marked.not_members),
         })
     }
 

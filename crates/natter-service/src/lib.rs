@@ -62,6 +62,7 @@ pub use gateway::{WuKongImGateway, WuKongImRoutes};
 pub use group_counters::CounterStep;
 pub use messaging::{Delivery, HistoryQuery, transient_id};
 pub use metrics::Metrics;
+pub use profiles::MemberPage;
 pub use uploads::{UploadOptions, Uploads};
 pub use webhooks::{BeforeSendOptions, WebhookOptions};
 

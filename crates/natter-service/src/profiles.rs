@@ -1,7 +1,7 @@
 //! Profiles: set by the app backend, read by devices, shown in every list that shows their
 //! person or group. A change is one row and one event per online user who shows it.
 
-use natter_core::group_rules::{GroupType, Role};
+use natter_core::group_rules::{GroupType, MIN_MEMBER_MARK, Role};
 use natter_core::limits::{
     DEFAULT_MEMBERS_PER_PAGE, MAX_AVATAR_BYTES, MAX_CUSTOM_FIELD_KEY_BYTES,
     MAX_CUSTOM_FIELD_VALUE_BYTES, MAX_CUSTOM_FIELDS, MAX_GROUP_NOTICE_BYTES, MAX_MEMBERS_PER_PAGE,
@@ -10,7 +10,9 @@ use natter_core::limits::{
 use natter_core::profile::ProfileDetailsChange;
 use natter_core::wire::{self, ServerEvent};
 use natter_core::{ChannelKind, Error, GroupId, Result, Uid};
-use natter_store::profiles::{self, CustomFields, GroupProfileChange, UserProfileChange};
+use natter_store::profiles::{
+    self, CustomFields, GroupProfileChange, MemberFilter, UserProfileChange,
+};
 use natter_store::{friends, group_members};
 
 use crate::events::{Frame, Recipients};
@@ -282,26 +284,33 @@ impl Natter {
         })
     }
 
-    /// `GET /v1/groups/{groupID}/members`: a page of the group's members (of `role` only, when
-    /// given) for one of them, `count` (1–100, default 15, as Tencent's) from `offset`.
+    /// `GET /v1/groups/{groupID}/members`: a page of the group's members for one of them,
+    /// `count` (1–100, default 15, as Tencent's) from `offset`: of one `role` only, and in an
+    /// audio-video group of one `mark` only, when given (elsewhere no member carries a mark, and
+    /// the filter is set aside, as Tencent's applies it to audio-video groups alone).
     pub async fn group_members(
         &self,
         uid: &Uid,
         group_id: &str,
-        role: Option<&str>,
-        offset: Option<u64>,
-        count: Option<u64>,
+        page: MemberPage,
     ) -> Result<wire::GroupMemberList> {
+        let MemberPage {
+            role,
+            mark,
+            offset,
+            count,
+        } = page;
         let group = GroupId::parse(group_id, "groupID")?;
         let role = role
             .map(|name| {
-                Role::from_name(name).ok_or_else(|| {
+                Role::from_name(&name).ok_or_else(|| {
                     Error::invalid_argument(format!(
                         "role: {name:?} is not a role; use Owner, Admin or Member"
                     ))
                 })
             })
             .transpose()?;
+        let mark = mark.map(member_mark).transpose()?;
         let count = count.unwrap_or(DEFAULT_MEMBERS_PER_PAGE);
         if !(1..=MAX_MEMBERS_PER_PAGE).contains(&count) {
             return Err(Error::invalid_argument(format!(
@@ -312,7 +321,14 @@ impl Natter {
         let uid = uid.clone();
         let (members, owner) = self
             .read(move |db| {
-                let members = profiles::members_for(db, &uid, &group, role, offset, count)?;
+                let in_a_room = mark.is_some()
+                    && profiles::group_profile(db, &group)?.group_type
+                        == GroupType::AvChatRoom.as_str();
+                let filter = MemberFilter {
+                    role,
+                    mark: mark.filter(|_| in_a_room),
+                };
+                let members = profiles::members_for(db, &uid, &group, filter, offset, count)?;
                 Ok((members, profiles::group_owner(db, &group)?))
             })
             .await?;
@@ -430,4 +446,27 @@ pub(crate) fn check_custom_fields(
         refuse_nul(field, value)?;
     }
     Ok(())
+}
+
+/// Which page of a group's members to list (`GET /v1/groups/{groupID}/members`).
+#[derive(Debug, Clone, Default)]
+pub struct MemberPage {
+    /// `Owner`, `Admin` or `Member`.
+    pub role: Option<String>,
+    /// A mark of Tencent's `markGroupMemberList`.
+    pub mark: Option<u64>,
+    pub offset: Option<u64>,
+    pub count: Option<u64>,
+}
+
+/// A member mark as the store keeps it: Tencent's `markType`, 1000 or more (below is Tencent's
+/// own) and a 32-bit number.
+pub(crate) fn member_mark(mark: u64) -> Result<i64> {
+    if !(MIN_MEMBER_MARK..=u64::from(u32::MAX)).contains(&mark) {
+        return Err(Error::invalid_argument(format!(
+            "markType: {mark} is not a mark; use {MIN_MEMBER_MARK} to {}",
+            u32::MAX
+        )));
+    }
+    Ok(mark as i64)
 }

@@ -334,11 +334,82 @@ pub(crate) fn refuse_if_muted(
     Ok(())
 }
 
-/// A member who leaves the group leaves what set them apart in it.
+/// A member who leaves the group leaves what set them apart in it, and their marks.
 pub(crate) fn forget(db: &dyn Db, channel_id: i64, uid: &Uid) -> Result<()> {
-    db.execute(
-        "DELETE FROM group_members WHERE channel_id = $1 AND uid = $2",
-        params![channel_id, uid.as_str()],
-    )?;
+    for table in ["group_members", "group_member_marks"] {
+        db.execute(
+            &format!("DELETE FROM {table} WHERE channel_id = $1 AND uid = $2"),
+            params![channel_id, uid.as_str()],
+        )?;
+    }
     Ok(())
+}
+
+/// What a mark call did: the named users it marked or unmarked, and those who are not members.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct MarkedMembers {
+    pub done: Vec<Uid>,
+    pub not_members: Vec<Uid>,
+}
+
+/// `by` marks the named members of the group with `mark`, or takes it off them (`enable`
+/// false), as Tencent's `markGroupMemberList`: the owner of an audio-video group
+/// ([`GroupAction::MarkMembers`]). Users who are not members are listed apart. A group's members
+/// carry at most [`group_rules::MAX_MARKS_PER_GROUP`] distinct marks, and a mark names at most
+/// [`group_rules::MAX_MEMBERS_PER_MARK`] members: a call that would pass either changes nothing.
+pub fn mark(
+    db: &dyn Db,
+    group: &GroupId,
+    by: &Uid,
+    uids: &[Uid],
+    mark: i64,
+    enable: bool,
+) -> Result<MarkedMembers> {
+    let (channel, _, _) = groups::authorised(db, group, by, GroupAction::MarkMembers)?;
+    let refused = |message: String| {
+        StoreError::RefusedByGroupRules(natter_core::Error::invalid_argument(message))
+    };
+    if enable {
+        let others: i64 = db
+            .query_one(
+                "SELECT COUNT(DISTINCT mark) FROM group_member_marks \
+                 WHERE channel_id = $1 AND mark <> $2",
+                params![channel.id, mark],
+            )?
+            .get(0)?;
+        if others >= group_rules::MAX_MARKS_PER_GROUP as i64 {
+            return Err(refused(format!(
+                "markType: group \"{group}\" has {} marks already, the most it may have",
+                group_rules::MAX_MARKS_PER_GROUP
+            )));
+        }
+    }
+    let mut marked = MarkedMembers::default();
+    for uid in uids {
+        if !groups::is_member(db, group, uid)? {
+            marked.not_members.push(uid.clone());
+            continue;
+        }
+        let sql = if enable {
+            "INSERT INTO group_member_marks (channel_id, mark, uid) VALUES ($1, $2, $3) \
+             ON CONFLICT (channel_id, mark, uid) DO NOTHING"
+        } else {
+            "DELETE FROM group_member_marks WHERE channel_id = $1 AND mark = $2 AND uid = $3"
+        };
+        db.execute(sql, params![channel.id, mark, uid.as_str()])?;
+        marked.done.push(uid.clone());
+    }
+    let named: i64 = db
+        .query_one(
+            "SELECT COUNT(*) FROM group_member_marks WHERE channel_id = $1 AND mark = $2",
+            params![channel.id, mark],
+        )?
+        .get(0)?;
+    if named > group_rules::MAX_MEMBERS_PER_MARK as i64 {
+        return Err(refused(format!(
+            "userIDList: mark {mark} would name {named} members; a mark names at most {}",
+            group_rules::MAX_MEMBERS_PER_MARK
+        )));
+    }
+    Ok(marked)
 }

@@ -648,7 +648,7 @@ fn obey(action: GroupAction, group: &GroupId, facts: GroupFacts, standing: Stand
         .map_err(StoreError::RefusedByGroupRules)
 }
 
-fn is_member(db: &dyn Db, group: &GroupId, uid: &Uid) -> Result<bool> {
+pub(crate) fn is_member(db: &dyn Db, group: &GroupId, uid: &Uid) -> Result<bool> {
     Ok(rows::load(db, uid, &ConversationId::Group(group.clone()))?
         .is_some_and(|loaded| loaded.view.state.is_member()))
 }

@@ -334,14 +334,22 @@ pub fn groups_of(db: &dyn Db, uid: &Uid) -> Result<Vec<GroupProfile>> {
         .collect()
 }
 
-/// A page of a group's current members (of `role` only, when given), by user ID, with their
+/// Which of a group's members a page lists: all, or those of one role, or those carrying a
+/// mark (Tencent's `markGroupMemberList`), or both.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct MemberFilter {
+    pub role: Option<Role>,
+    pub mark: Option<i64>,
+}
+
+/// A page of a group's current members (those `filter` lets through), by user ID, with their
 /// profiles, for one of those members: a former member no longer sees who is in the group, a
 /// stranger never did.
 pub fn members_for(
     db: &dyn Db,
     uid: &Uid,
     group: &GroupId,
-    role: Option<Role>,
+    filter: MemberFilter,
     offset: u64,
     limit: u64,
 ) -> Result<Vec<GroupMemberProfile>> {
@@ -350,7 +358,7 @@ pub fn members_for(
     // As `Role::of`: owning outranks the admin mark.
     let is_owner = "c.uid = COALESCE((SELECT ch.owner_uid FROM channels ch \
                     WHERE ch.id = c.channel_id), '')";
-    let of_role = match role {
+    let of_role = match filter.role {
         None => "1 = 1".to_owned(),
         Some(Role::Owner) => is_owner.to_owned(),
         Some(Role::Admin) => format!("COALESCE(r.is_admin, 0) = 1 AND NOT {is_owner}"),
@@ -358,12 +366,12 @@ pub fn members_for(
     };
     let sql = format!(
         "SELECT {MEMBER_COLUMNS} WHERE c.channel_id = $1 AND c.left_seq IS NULL AND {of_role} \
+         AND (CAST($4 AS BIGINT) IS NULL OR EXISTS (SELECT 1 FROM group_member_marks k \
+         WHERE k.channel_id = c.channel_id AND k.mark = $4 AND k.uid = c.uid)) \
          ORDER BY c.uid LIMIT $2 OFFSET $3"
     );
-    db.query(&sql, params![channel_id, to_i64(limit), to_i64(offset)])?
-        .iter()
-        .map(read_member)
-        .collect()
+    let params = params![channel_id, to_i64(limit), to_i64(offset), filter.mark];
+    db.query(&sql, params)?.iter().map(read_member).collect()
 }
 
 /// A member's profile and marks, from their conversation of the group (`c`), for

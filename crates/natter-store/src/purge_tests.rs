@@ -247,6 +247,7 @@ fn the_first_purge_after_upgrading_purges_what_was_purgeable_before() {
             .expect("the migration that makes the candidates table");
         store
             .write(move |db| {
+                db.execute("DROP TABLE group_member_marks", &[])?;
                 db.execute("ALTER TABLE memberships DROP COLUMN joined_ms", &[])?;
                 db.execute("ALTER TABLE messages DROP COLUMN excluded_from_last", &[])?;
                 db.execute("DROP TABLE system_accounts", &[])?;

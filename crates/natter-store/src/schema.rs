@@ -558,6 +558,16 @@ ALTER TABLE messages ADD COLUMN excluded_from_last {int} NOT NULL DEFAULT 0;
 -- set by each join, a rejoin included; 0 for windows opened before Natter kept it.
 ALTER TABLE memberships ADD COLUMN joined_ms {int} NOT NULL DEFAULT 0;
 "#,
+    r#"
+-- Marks on the members of audio-video groups (Tencent's markGroupMemberList;
+-- crate::group_members): a row per member and mark, which a member leaving the group drops.
+CREATE TABLE group_member_marks (
+    channel_id {int} NOT NULL REFERENCES channels(id) ON DELETE CASCADE,
+    mark       {int} NOT NULL,
+    uid        {text} NOT NULL,
+    PRIMARY KEY (channel_id, mark, uid)
+) {without_rowid};
+"#,
 ];
 
 impl Dialect {

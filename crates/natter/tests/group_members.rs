@@ -600,3 +600,122 @@ async fn members_of_one_role_page_among_themselves() {
         .await
         .expect_error_naming(400, 40001, "invalid_argument", "role");
 }
+
+/// The owner of an audio-video group marks members (Tencent's `markGroupMemberList`); a member
+/// list filtered by the mark lists them; users who are not members are listed apart; leaving
+/// drops a member's marks; the limits and who may mark are Tencent's.
+#[tokio::test]
+async fn an_audio_video_rooms_owner_marks_members_and_lists_them_by_mark() {
+    let server = common::Server::start().await;
+    let alice = server.user("alice").await;
+    let bob = server.user("bob").await;
+    let carol = server.user("carol").await;
+    alice
+        .create_group(json!({"groupID": "live", "name": "Live", "type": "AVChatRoom"}))
+        .await;
+    for viewer in [&bob, &carol] {
+        viewer
+            .post(&group_path("live", "/join"), json!({}))
+            .await
+            .ok();
+    }
+    let mark = |by: &common::User, body: Value| {
+        let path = group_path("live", "/members/mark");
+        let by = by.clone();
+        async move { by.post(&path, body).await }
+    };
+    let marked = mark(
+        &alice,
+        json!({"userIDList": ["bob", "dave"], "markType": 1001, "enableMark": true}),
+    )
+    .await
+    .ok();
+    assert_eq!(
+        marked,
+        json!({"successUserIDList": ["bob"], "failureUserIDList": ["dave"]})
+    );
+    let with_mark = |mark: u64| {
+        let alice = alice.clone();
+        async move {
+            let page = alice
+                .get(&format!("{}?filter={mark}", group_path("live", "/members")))
+                .await
+                .ok();
+            page["memberList"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|member| member["userID"].as_str().unwrap().to_owned())
+                .collect::<Vec<_>>()
+        }
+    };
+    assert_eq!(with_mark(1001).await, ["bob"]);
+    assert_eq!(with_mark(1002).await, Vec::<String>::new());
+    assert_eq!(
+        alice.group_members("live").await.len(),
+        3,
+        "no filter: everyone"
+    );
+
+    // Taking it off; leaving drops the marks.
+    mark(
+        &alice,
+        json!({"userIDList": ["bob", "carol"], "markType": 1001, "enableMark": false}),
+    )
+    .await
+    .ok();
+    assert_eq!(with_mark(1001).await, Vec::<String>::new());
+    mark(
+        &alice,
+        json!({"userIDList": ["carol"], "markType": 1003, "enableMark": true}),
+    )
+    .await
+    .ok();
+    carol
+        .post(&group_path("live", "/leave"), json!({}))
+        .await
+        .ok();
+    carol
+        .post(&group_path("live", "/join"), json!({}))
+        .await
+        .ok();
+    assert_eq!(with_mark(1003).await, Vec::<String>::new());
+
+    // Who may mark, and what.
+    mark(
+        &bob,
+        json!({"userIDList": ["carol"], "markType": 1001, "enableMark": true}),
+    )
+    .await
+    .expect_error(403, 40301, "permission_denied");
+    mark(
+        &alice,
+        json!({"userIDList": ["bob"], "markType": 999, "enableMark": true}),
+    )
+    .await
+    .expect_error_naming(400, 40001, "invalid_argument", "markType");
+    for extra in 1010..1020 {
+        mark(
+            &alice,
+            json!({"userIDList": ["bob"], "markType": extra, "enableMark": true}),
+        )
+        .await
+        .ok();
+    }
+    mark(
+        &alice,
+        json!({"userIDList": ["bob"], "markType": 1020, "enableMark": true}),
+    )
+    .await
+    .expect_error_naming(400, 40001, "invalid_argument", "10 marks");
+    alice
+        .create_group(json!({"groupID": "club", "name": "Club", "type": "Public"}))
+        .await;
+    alice
+        .post(
+            &group_path("club", "/members/mark"),
+            json!({"userIDList": ["alice"], "markType": 1001, "enableMark": true}),
+        )
+        .await
+        .expect_error_naming(403, 40301, "permission_denied", "AVChatRoom");
+}

@@ -1756,10 +1756,23 @@ export interface GetGroupMemberListOptions {
   /** Members to skip: 0 (the default), then the `offset` the previous page answered. */
   offset?: number;
   /**
-   * Only members of this role (`TYPES.GRP_MBR_ROLE_*`), from the page asked for. Natter's groups
+   * Only members of this role (`TYPES.GRP_MBR_ROLE_*`), paged among themselves. Natter's groups
    * have an owner, admins and members: `_CUSTOM` lists none.
    */
   role?: string;
+  /** In an audio-video group, only members carrying this mark (markGroupMemberList's `markType`); set aside in other groups, as Tencent's. */
+  filter?: number;
+}
+
+/** markGroupMemberList's options, as Tencent's. */
+export interface MarkGroupMemberListOptions {
+  groupID: string;
+  /** The users; over 500 are cut to the first 500. */
+  userIDList: string[];
+  /** 1000 or more. */
+  markType: number;
+  /** true marks them, false takes the mark off. */
+  enableMark: boolean;
 }
 
 /** getGroupProfile's options. */

@@ -14,8 +14,6 @@ export const UNSUPPORTED_CALLS = {
   // messages
   translateText: 'Natter has no translation service',
   convertVoiceToText: 'Natter has no speech recognition',
-  // groups
-  markGroupMemberList: 'Natter has no member marks',
   // communities and topics
   getJoinedCommunityList: "Natter's communities have no topics",
   createTopicInCommunity: "Natter's communities have no topics",
@@ -53,11 +51,6 @@ export class TencentUnsupported {
   }
   convertVoiceToText(..._args: any[]): Promise<ChatResponse<any>> {
     return reject('convertVoiceToText');
-  }
-
-  // ---- groups and members
-  markGroupMemberList(..._args: any[]): Promise<ChatResponse<any>> {
-    return reject('markGroupMemberList');
   }
 
   // ---- communities and topics

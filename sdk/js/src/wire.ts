@@ -113,6 +113,7 @@ export type WireGroup = api.Group;
 export type WireGroupList = api.GroupList;
 export type WireGroupMember = api.GroupMember;
 export type WireGroupMemberList = api.GroupMemberList;
+export type WireMarkGroupMembersResult = api.MarkGroupMembersResult;
 export type WireGroupOnlineMemberCount = api.GroupOnlineMemberCount;
 /** `POST /v1/groups` body: a user creates a group. */
 export type WireCreateGroup = api.CreateGroup;

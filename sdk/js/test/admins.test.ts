@@ -643,3 +643,39 @@ describe('argument errors', () => {
     }
   });
 });
+
+describe('markGroupMemberList', () => {
+  test("Tencent's sample: an audio-video room's owner marks members, and the member list filters by the mark", async () => {
+    const { alice, bob, uid, done } = await liveUsers(server, 'alice', 'bob');
+    try {
+      const { group } = (await alice.chat.createGroup({ type: TYPES.GRP_AVCHATROOM, name: 'Live' })).data;
+      const groupID = group.groupID;
+      await bob.chat.joinGroup({ groupID });
+      // The sample, as printed (a user who is not a member comes back in failureUserIDList).
+      const marked = await alice.chat.markGroupMemberList({
+        groupID,
+        userIDList: [uid.bob, 'nobody-here'],
+        markType: 1000,
+        enableMark: true,
+      });
+      assert.deepEqual(marked.data, { successUserIDList: [uid.bob], failureUserIDList: ['nobody-here'] });
+      const withMark = async (filter: number) =>
+        (await alice.chat.getGroupMemberList({ groupID, count: 100, offset: 0, filter })).data.memberList.map((m) => m.userID);
+      assert.deepEqual(await withMark(1000), [uid.bob]);
+      assert.deepEqual(await withMark(1001), []);
+
+      await alice.chat.markGroupMemberList({ groupID, userIDList: [uid.bob], markType: 1000, enableMark: false });
+      assert.deepEqual(await withMark(1000), []);
+      await assert.rejects(
+        bob.chat.markGroupMemberList({ groupID, userIDList: [uid.alice], markType: 1000, enableMark: true }),
+        refusedWith(ErrorCode.PERMISSION_DENIED),
+      );
+      await assert.rejects(
+        alice.chat.markGroupMemberList({ groupID, userIDList: [uid.bob], markType: 999, enableMark: true }),
+        refusedWith(ErrorCode.INVALID_ARGUMENT, { message: /^markType/ }),
+      );
+    } finally {
+      await done();
+    }
+  });
+});

@@ -74,7 +74,7 @@ describe('unsupported calls', () => {
     const chat = newChat(server);
     await loginReady(chat, uid, await server.createUser(uid));
     const calls = Object.keys(UNSUPPORTED_CALLS);
-    assert.equal(calls.length, 8, 'translation, speech to text, member marks and communities');
+    assert.equal(calls.length, 7, 'translation, speech to text and communities');
     for (const call of calls) {
       const fn = (chat as unknown as Record<string, (...a: unknown[]) => Promise<unknown>>)[call]!;
       await assert.rejects(fn.call(chat, { groupID: 'g', userIDList: ['x'] }), (err) => isUnsupported(err, call));

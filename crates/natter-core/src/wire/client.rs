@@ -837,6 +837,33 @@ pub struct UpdatedGroupMember {
     pub member: GroupMember,
 }
 
+/// `POST /v1/groups/{groupID}/members/mark`: the owner of an audio-video group marks members,
+/// or takes a mark off them (Tencent's `markGroupMemberList`).
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+#[schema(example = json!({"userIDList": ["bob"], "markType": 1001, "enableMark": true}))]
+pub struct MarkGroupMembersRequest {
+    /// 1–500 users.
+    #[serde(rename = "userIDList")]
+    pub user_id_list: Vec<String>,
+    /// The mark: 1000 to 4294967295 (smaller numbers are Tencent's own). A group's members carry
+    /// at most 10 distinct marks, and a mark names at most 1,000 members.
+    pub mark_type: u64,
+    /// true marks them; false takes the mark off.
+    pub enable_mark: bool,
+}
+
+/// What a mark call did.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, ToSchema)]
+pub struct MarkGroupMembersResult {
+    /// The members marked or unmarked.
+    #[serde(rename = "successUserIDList")]
+    pub success_user_id_list: Vec<String>,
+    /// The named users who are not members of the group.
+    #[serde(rename = "failureUserIDList")]
+    pub failure_user_id_list: Vec<String>,
+}
+
 /// A page of a group's members, by user ID (Tencent's `getGroupMemberList`).
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
 #[serde(rename_all = "camelCase")]

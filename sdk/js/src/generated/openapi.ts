@@ -2587,6 +2587,29 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/groups/{groupID}/members/mark": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Mark members of an audio-video group
+         * @description The owner of an AVChatRoom group marks the named members with `markType`, or takes the mark
+         *     off them (Tencent's `markGroupMemberList`); a member list filtered by the mark
+         *     (`GET /v1/groups/{groupID}/members?filter=`) lists them. Users who are not members are listed
+         *     in `failureUserIDList`. A member who leaves loses their marks. No one is told.
+         */
+        post: operations["markGroupMemberList"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/groups/{groupID}/members/profile": {
         parameters: {
             query?: never;
@@ -4823,6 +4846,36 @@ export interface components {
             /** @description The sender's nick as it is now. */
             nick: string;
         };
+        /**
+         * @description `POST /v1/groups/{groupID}/members/mark`: the owner of an audio-video group marks members,
+         *     or takes a mark off them (Tencent's `markGroupMemberList`).
+         * @example {
+         *       "enableMark": true,
+         *       "markType": 1001,
+         *       "userIDList": [
+         *         "bob"
+         *       ]
+         *     }
+         */
+        MarkGroupMembersRequest: {
+            /** @description 1–500 users. */
+            userIDList: string[];
+            /**
+             * Format: int64
+             * @description The mark: 1000 to 4294967295 (smaller numbers are Tencent's own). A group's members carry
+             *     at most 10 distinct marks, and a mark names at most 1,000 members.
+             */
+            markType: number;
+            /** @description true marks them; false takes the mark off. */
+            enableMark: boolean;
+        };
+        /** @description What a mark call did. */
+        MarkGroupMembersResult: {
+            /** @description The members marked or unmarked. */
+            successUserIDList: string[];
+            /** @description The named users who are not members of the group. */
+            failureUserIDList: string[];
+        };
         MarkRequest: {
             conversationIDList: string[];
             /** Format: int64 */
@@ -6667,6 +6720,8 @@ export type ImportedFriend = components['schemas']['ImportedFriend'];
 export type JoinGroupRequest = components['schemas']['JoinGroupRequest'];
 export type JoinedGroup = components['schemas']['JoinedGroup'];
 export type LastMessage = components['schemas']['LastMessage'];
+export type MarkGroupMembersRequest = components['schemas']['MarkGroupMembersRequest'];
+export type MarkGroupMembersResult = components['schemas']['MarkGroupMembersResult'];
 export type MarkRequest = components['schemas']['MarkRequest'];
 export type MaxMessageSeq = components['schemas']['MaxMessageSeq'];
 export type Message = components['schemas']['Message'];
@@ -19368,6 +19423,11 @@ export interface operations {
                 count?: number;
                 /** @description Only members of this role: `Owner`, `Admin` or `Member` (Tencent's `role` filter). */
                 role?: string;
+                /**
+                 * @description In an audio-video group, only members carrying this mark (Tencent's `filter`, a
+                 *     `markType` of `markGroupMemberList`); set aside in other groups, as Tencent's.
+                 */
+                filter?: number;
             };
             header?: never;
             path: {
@@ -19387,7 +19447,7 @@ export interface operations {
                     "application/json": components["schemas"]["GroupMemberList"];
                 };
             };
-            /** @description `invalid_argument`: `count` outside 1–100, a `role` that is not one, or a malformed group ID. */
+            /** @description `invalid_argument`: `count` outside 1–100, a `role` or `filter` that is not one, or a malformed group ID. */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -19514,6 +19574,114 @@ export interface operations {
                 };
             };
             /** @description `permission_denied`: not a member, or not a work group. `not_a_member` (40302): the group was dismissed. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `not_found`: no such group. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `method_not_allowed` (40501): `{code, error, message, requestID}`. */
+            405: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `payload_too_large` (41301): `{code, error, message, requestID}`. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `rate_limited` (42901): `{code, error, message, requestID}`. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `internal` (50001): `{code, error, message, requestID}`. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `unavailable` (50301): `{code, error, message, requestID}`. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    markGroupMemberList: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The group ID (`team-1`, not `GROUPteam-1`); percent-encode `#` and `@`. */
+                groupID: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["MarkGroupMembersRequest"];
+            };
+        };
+        responses: {
+            /** @description Who was marked or unmarked, and who is not a member. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MarkGroupMembersResult"];
+                };
+            };
+            /** @description `invalid_argument`: no users or over 500, a malformed user ID, `markType` below 1000 or over 4294967295, an 11th distinct mark in the group, over 1,000 members with one mark. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `unauthenticated` (40101): `{code, error, message, requestID}`. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `permission_denied`: not the owner, not a member, or a group that is not an AVChatRoom. `not_a_member` (40302): the group was dismissed. */
             403: {
                 headers: {
                     [name: string]: unknown;
