@@ -387,7 +387,7 @@ impl Natter {
             .iter()
             .map(|user| Uid::parse(user, "userIDList"))
             .collect::<Result<Vec<_>>>()?;
-        let mark = member_mark(request.mark_type)?;
+        let mark = member_mark(request.mark_type, "markType")?;
         let (by, enable) = (uid.clone(), request.enable_mark);
         let marked = self
             .write(move |db| group_members::mark(db, &group, &by, &named, mark, enable))

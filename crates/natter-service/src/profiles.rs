@@ -310,7 +310,7 @@ impl Natter {
                 })
             })
             .transpose()?;
-        let mark = mark.map(member_mark).transpose()?;
+        let mark = mark.map(|mark| member_mark(mark, "filter")).transpose()?;
         let count = count.unwrap_or(DEFAULT_MEMBERS_PER_PAGE);
         if !(1..=MAX_MEMBERS_PER_PAGE).contains(&count) {
             return Err(Error::invalid_argument(format!(
@@ -459,12 +459,12 @@ pub struct MemberPage {
     pub count: Option<u64>,
 }
 
-/// A member mark as the store keeps it: Tencent's `markType`, 1000 or more (below is Tencent's
-/// own) and a 32-bit number.
-pub(crate) fn member_mark(mark: u64) -> Result<i64> {
+/// A member mark (in `field`) as the store keeps it: Tencent's `markType`, 1000 or more (below
+/// is Tencent's own) and a 32-bit number.
+pub(crate) fn member_mark(mark: u64, field: &str) -> Result<i64> {
     if !(MIN_MEMBER_MARK..=u64::from(u32::MAX)).contains(&mark) {
         return Err(Error::invalid_argument(format!(
-            "markType: {mark} is not a mark; use {MIN_MEMBER_MARK} to {}",
+            "{field}: {mark} is not a mark; use {MIN_MEMBER_MARK} to {}",
             u32::MAX
         )));
     }

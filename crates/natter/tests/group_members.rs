@@ -651,6 +651,10 @@ async fn an_audio_video_rooms_owner_marks_members_and_lists_them_by_mark() {
     };
     assert_eq!(with_mark(1001).await, ["bob"]);
     assert_eq!(with_mark(1002).await, Vec::<String>::new());
+    alice
+        .get(&format!("{}?filter=7", group_path("live", "/members")))
+        .await
+        .expect_error_naming(400, 40001, "invalid_argument", "filter");
     assert_eq!(
         alice.group_members("live").await.len(),
         3,
