@@ -321,13 +321,7 @@ impl Natter {
         let uid = uid.clone();
         let (members, owner) = self
             .read(move |db| {
-                let in_a_room = mark.is_some()
-                    && profiles::group_profile(db, &group)?.group_type
-                        == GroupType::AvChatRoom.as_str();
-                let filter = MemberFilter {
-                    role,
-                    mark: mark.filter(|_| in_a_room),
-                };
+                let filter = MemberFilter { role, mark };
                 let members = profiles::members_for(db, &uid, &group, filter, offset, count)?;
                 Ok((members, profiles::group_owner(db, &group)?))
             })

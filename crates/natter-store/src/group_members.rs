@@ -247,22 +247,22 @@ pub(crate) use joined_ms_column;
 /// The user's side of the group: their name card and when they joined.
 pub fn self_in(db: &dyn Db, group: &GroupId, uid: &Uid) -> Result<SelfInGroup> {
     let channel = groups::existing_group(db, group)?;
-    let joined_ms = db
-        .query_opt(
-            concat!(
-                "SELECT ",
-                joined_ms_column!(),
-                " FROM conversations c WHERE c.channel_id = $1 AND c.uid = $2 \
-                 AND c.left_seq IS NULL"
-            ),
-            params![channel.id, uid.as_str()],
-        )?
-        .map(|row| row.get(0))
-        .transpose()?
-        .unwrap_or(0);
+    let row = db.query_opt(
+        concat!(
+            "SELECT COALESCE(r.name_card, ''), ",
+            joined_ms_column!(),
+            " FROM conversations c \
+             LEFT JOIN group_members r ON r.channel_id = c.channel_id AND r.uid = c.uid \
+             WHERE c.channel_id = $1 AND c.uid = $2 AND c.left_seq IS NULL"
+        ),
+        params![channel.id, uid.as_str()],
+    )?;
+    let Some(row) = row else {
+        return Ok(SelfInGroup::default());
+    };
     Ok(SelfInGroup {
-        name_card: marks(db, channel.id, uid)?.name_card,
-        joined_ms,
+        name_card: row.get(0)?,
+        joined_ms: row.get(1)?,
     })
 }
 

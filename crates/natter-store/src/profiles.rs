@@ -339,6 +339,8 @@ pub fn groups_of(db: &dyn Db, uid: &Uid) -> Result<Vec<GroupProfile>> {
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct MemberFilter {
     pub role: Option<Role>,
+    /// Read in an audio-video group only, as Tencent's reads it; set aside in any other (whose
+    /// members carry no marks).
     pub mark: Option<i64>,
 }
 
@@ -355,6 +357,14 @@ pub fn members_for(
 ) -> Result<Vec<GroupMemberProfile>> {
     let channel_id = current_member_of(db, uid, group)?;
     let to_i64 = |n: u64| i64::try_from(n).unwrap_or(i64::MAX);
+    let mark = match filter.mark {
+        Some(mark) => {
+            let channel = crate::groups::existing_group(db, group)?;
+            let (facts, _) = crate::groups::group_facts(db, &channel, group)?;
+            (facts.group_type == GroupType::AvChatRoom).then_some(mark)
+        }
+        None => None,
+    };
     // As `Role::of`: owning outranks the admin mark.
     let is_owner = "c.uid = COALESCE((SELECT ch.owner_uid FROM channels ch \
                     WHERE ch.id = c.channel_id), '')";
@@ -370,7 +380,7 @@ pub fn members_for(
          WHERE k.channel_id = c.channel_id AND k.mark = $4 AND k.uid = c.uid)) \
          ORDER BY c.uid LIMIT $2 OFFSET $3"
     );
-    let params = params![channel_id, to_i64(limit), to_i64(offset), filter.mark];
+    let params = params![channel_id, to_i64(limit), to_i64(offset), mark];
     db.query(&sql, params)?.iter().map(read_member).collect()
 }
 

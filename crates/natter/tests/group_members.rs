@@ -715,6 +715,15 @@ async fn an_audio_video_rooms_owner_marks_members_and_lists_them_by_mark() {
     alice
         .create_group(json!({"groupID": "club", "name": "Club", "type": "Public"}))
         .await;
+    let club = alice
+        .get(&format!("{}?filter=1010", group_path("club", "/members")))
+        .await
+        .ok();
+    assert_eq!(
+        club["memberList"].as_array().unwrap().len(),
+        1,
+        "a mark filter is set aside outside audio-video groups"
+    );
     alice
         .post(
             &group_path("club", "/members/mark"),
