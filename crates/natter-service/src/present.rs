@@ -224,8 +224,13 @@ pub(crate) fn group_member(
         mute_until,
         name_card: marks.name_card.clone(),
         member_custom_field: custom_field_list(&marks.custom_fields),
-        join_time: u64::try_from(member.joined_ms / 1000).unwrap_or(0),
+        join_time: unix_secs(member.joined_ms),
     }
+}
+
+/// A time in milliseconds as Tencent's Unix seconds; 0 for none (0, or before the epoch).
+fn unix_secs(ms: i64) -> u64 {
+    u64::try_from(ms / 1000).unwrap_or(0)
 }
 
 /// The asking user, when they are a current member of the group: who they are, and their own
@@ -267,9 +272,7 @@ pub(crate) fn group(
         is_dismissed: profile.dismissed,
         self_role: self_role.to_owned(),
         self_name_card: member.map_or_else(String::new, |member| member.own.name_card.clone()),
-        self_join_time: member.map_or(0, |member| {
-            u64::try_from(member.own.joined_ms / 1000).unwrap_or(0)
-        }),
+        self_join_time: member.map_or(0, |member| unix_secs(member.own.joined_ms)),
         group_custom_field: custom_field_list(&profile.custom_fields),
     }
 }

@@ -191,7 +191,8 @@ impl Uploads {
 
     /// Where to serve `variant` of file `id` named `name` from: a smaller copy of the image,
     /// made on first request (see [`crate::image_variants`]), or the file itself when it is no
-    /// image this server makes smaller. `None`: there is no such file.
+    /// image this server makes smaller (or is missing: serving it then finds nothing). `None`:
+    /// no file can have that address.
     ///
     /// At most [`COPIES_AT_ONCE`] copies are made at once: a photo sent to a large group is
     /// asked for by its members together, and each decode may take hundreds of MiB. Those
@@ -205,19 +206,14 @@ impl Uploads {
         let Some(original) = self.path(id, name) else {
             return Ok(None);
         };
-        if !tokio::fs::try_exists(&original).await.unwrap_or(false) {
-            return Ok(None);
-        }
-        let (store, id) = (self.store.clone(), id.to_owned());
-        let plan = blocking(move || {
-            let plan = image_variants::plan(&store, &id, &original, variant);
-            (plan, original)
-        })
-        .await?;
-        let (copy, format, original) = match plan {
-            (Plan::Original, original) => return Ok(Some(original)),
-            (Plan::Made(copy), _) => return Ok(Some(copy)),
-            (Plan::ToMake { copy, format }, original) => (copy, format, original),
+        let plan = {
+            let (store, id, original) = (self.store.clone(), id.to_owned(), original.clone());
+            blocking(move || image_variants::plan(&store, &id, &original, variant)).await?
+        };
+        let (copy, format) = match plan {
+            Plan::Original => return Ok(Some(original)),
+            Plan::Made(copy) => return Ok(Some(copy)),
+            Plan::ToMake { copy, format } => (copy, format),
         };
         // The turn goes with the work, so a request given up meanwhile still holds it until the
         // copy is made.
