@@ -8,7 +8,8 @@
 #
 # The workload `send-limit` is `send` followed by PostgreSQL's own limit for those sends: with
 # the server stopped, pgbench replays one send's statements (scripts/bench-postgres-send.pgbench)
-# on the database the workload left (its 200 pairs), at the server's 16 connections, three times.
+# on the database the workload left (its 200 pairs), at the server's 16 connections, three times,
+# then pgbench's own built-in transactions, three times each (builtin_limits, below).
 #
 # The workload `send-shapes` is `send` followed by those statements replayed in other shapes,
 # each twice, interleaved, to see which shape would raise PostgreSQL's own rate: as the server
@@ -63,6 +64,23 @@ replay_shapes() {
   rm -rf "$shapes"
 }
 
+# PostgreSQL's own rate for its built-in transactions, the least a send could ask of it: a send
+# inserts a message and updates a channel, two users and two conversations, where `tpcb-like`
+# updates three rows, reads one and inserts one, and `simple-update` updates one, reads one and
+# inserts one (pgbench's schema at scale 16, a database of its own, 16 clients, 10 s each).
+builtin_limits() {
+  local database="bench_builtin_$(date +%s%N)" url
+  psql -q "$NATTER_TEST_POSTGRES" -c "CREATE DATABASE $database"
+  url="${NATTER_TEST_POSTGRES%/*}/$database?sslmode=disable"
+  "$pgbench" -i -q -s 16 "$url" >/dev/null 2>&1
+  for run in 1 2 3; do
+    for builtin in tpcb-like simple-update; do
+      printf 'pgbench run %d: built-in %-13s 16 clients, 10 s: ' "$run" "$builtin"
+      "$pgbench" -n -M prepared -c 16 -j 2 -T 10 -b "$builtin" "$url" | awk '/^tps/ { print $3 " transactions/s" }'
+    done
+  done
+}
+
 # CPU time (user + system, in clock ticks) of every PostgreSQL process: the server's share of the
 # two cores is printed beside Natter's.
 postgres_ticks() {
@@ -101,6 +119,7 @@ for workload in "${workloads[@]}"; do
       "$pgbench" -n -M prepared -c 16 -j 2 -T 10 -D pairs=200 \
         -f scripts/bench-postgres-send.pgbench "$database_url" | grep -E '^(tps|latency average)'
     done
+    builtin_limits
   fi
   if [ "$workload" = send-shapes ]; then
     replay_shapes "$database_url"
