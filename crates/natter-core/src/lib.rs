@@ -17,6 +17,7 @@ pub mod message;
 pub mod profile;
 pub mod quiet_hours;
 pub mod rules;
+pub mod search;
 pub mod sender_list;
 pub mod targeted;
 pub mod user_status;

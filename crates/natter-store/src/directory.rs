@@ -1,12 +1,13 @@
 //! Finding users, groups and group members by name or ID (Tencent's `searchCloudUsers`,
 //! `searchCloudGroups`, `searchCloudGroupMembers`). A word matches a name that holds it (a
-//! `LIKE` scan; letters A–Z match either case, on both databases) or an ID equal to it. Who
+//! `LIKE` scan; case folded as `natter_core::search::fold` folds it) or an ID equal to it. Who
 //! finds what follows who may see it: every user's profile is public; a Private (work) group
 //! only to its members, the other types to anyone; group members only in the searcher's own
 //! groups. AVChatRoom groups are never searched, as Tencent's.
 
 use natter_core::group_rules::GroupType;
 use natter_core::profile::Gender;
+use natter_core::search::fold;
 use natter_core::{ChannelKind, GroupId, Uid};
 
 use crate::db::{Dialect, Value};
@@ -216,11 +217,11 @@ impl Query {
             .words
             .iter()
             .map(|word| {
-                let pattern = self.bind(format!("%{}%", like_escaped(&word.to_ascii_lowercase())));
+                let pattern = self.bind(format!("%{}%", like_escaped(&fold(word))));
                 let exact = self.bind(word.clone());
                 let in_names: Vec<String> = names
                     .iter()
-                    .map(|name| format!("lower({name}) LIKE {pattern} ESCAPE '\\'"))
+                    .map(|name| format!("natter_fold({name}) LIKE {pattern} ESCAPE '\\'"))
                     .collect();
                 format!("({} OR {id} = {exact})", in_names.join(" OR "))
             })

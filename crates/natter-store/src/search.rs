@@ -4,8 +4,10 @@
 //! SQL narrows each conversation's messages by sender, type and time, and by the words'
 //! appearing anywhere in the payload's JSON (`LIKE`); the words are then looked for where each
 //! type keeps its text (`natter_core::message::searchable_text`), so a word that is only a
-//! field's name finds nothing. Letters A–Z match either case, on both databases.
+//! field's name finds nothing. Case is folded as `natter_core::search::fold` folds it, in SQL
+//! (`natter_fold`) and in Rust alike.
 
+use natter_core::search::fold;
 use natter_core::{ConversationId, Uid, message};
 
 use crate::messaging::{Condition, ConditionValue, visible_messages_where};
@@ -52,11 +54,7 @@ pub fn messages(db: &dyn Db, uid: &Uid, search: &MessageSearch) -> Result<Vec<Fo
         )?,
     };
     let condition = condition(search);
-    let words: Vec<String> = search
-        .words
-        .iter()
-        .map(|w| w.to_ascii_lowercase())
-        .collect();
+    let words: Vec<String> = search.words.iter().map(|word| fold(word)).collect();
     let newest = SeqRange {
         first: 1,
         last: u64::MAX,
@@ -136,9 +134,9 @@ fn condition(search: &MessageSearch) -> Condition {
             .words
             .iter()
             .map(|word| {
-                let pattern = format!("%{}%", like_escaped(&json_escaped(word)));
+                let pattern = format!("%{}%", like_escaped(&json_escaped(&fold(word))));
                 let param = next(ConditionValue::Text(pattern), &mut params);
-                format!("lower(m.payload) LIKE lower({param}) ESCAPE '\\'")
+                format!("natter_fold(m.payload) LIKE {param} ESCAPE '\\'")
             })
             .collect();
         let joiner = if search.all_words { " AND " } else { " OR " };
@@ -172,7 +170,7 @@ fn has_words(message: &StoredMessage, words: &[String], all: bool) -> bool {
     let payload: serde_json::Value = serde_json::from_str(&message.payload).unwrap_or_default();
     let text: Vec<String> = message::searchable_text(&message.message_type, &payload)
         .iter()
-        .map(|t| t.to_ascii_lowercase())
+        .map(|text| fold(text))
         .collect();
     let holds = |word: &String| text.iter().any(|t| t.contains(word.as_str()));
     if all {

@@ -1,6 +1,6 @@
 //! Finding users, groups and group members by name or ID (Tencent's `searchCloudUsers`,
-//! `searchCloudGroups`, `searchCloudGroupMembers`): words found in names whatever the case of
-//! A–Z, IDs matched whole, `or` and `and`, pages with a total, and no one finding what they may
+//! `searchCloudGroups`, `searchCloudGroupMembers`): words found in names whatever their case
+//! (in every script that has case), IDs matched whole, `or` and `and`, pages with a total, and no one finding what they may
 //! not see.
 
 mod common;
@@ -40,6 +40,17 @@ async fn users_are_found_by_a_word_of_their_nick_or_their_whole_id_a_page_at_a_t
         (found["totalCount"].as_u64(), found["cursor"].as_str()),
         (Some(2), Some(""))
     );
+
+    // Case is folded beyond A–Z.
+    set_nick(&dan, "Дан Ärcher").await;
+    let folded = search(
+        &bob,
+        "users",
+        json!({"keywordList": ["дАН", "ärcher"], "keywordListMatchType": "and"}),
+    )
+    .await;
+    assert_eq!(ids(&folded["searchResultList"], "userID"), ["dan"]);
+    set_nick(&dan, "annex").await;
 
     // An ID is matched whole: "bob" finds bob, not a nick holding "bob"; "an" finds by nick.
     let by_id = search(&ann, "users", json!({"keywordList": ["bob"]})).await;

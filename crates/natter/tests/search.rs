@@ -1,6 +1,7 @@
 //! Searching messages (Tencent's `searchCloudMessages`): by words in the text of each type, by
 //! sender, type and time, in all the user's conversations or one, a page at a time; never what
-//! the user cannot see (cleared, deleted for themself, recalled, before they joined).
+//! the user cannot see (cleared, deleted for themself, recalled, before they joined). Case is
+//! folded in every script that has it, not only A–Z.
 
 mod common;
 
@@ -138,6 +139,32 @@ async fn words_find_the_messages_the_user_sees_in_every_conversation_or_one() {
     )
     .await;
     assert_eq!(later["totalCount"], 0);
+}
+
+#[tokio::test]
+async fn case_is_folded_in_every_script_that_has_it() {
+    let server = Server::start().await;
+    let [alice, bob] = server.users(["alice", "bob"]).await;
+    bob.send_text("C2Calice", "Привет из Москвы").await;
+    bob.send_text("C2Calice", "L'ÉCOLE est fermée").await;
+    bob.send_text("C2Calice", "ΣΟΦΙΑ").await;
+    bob.send_text("C2Calice", "你好 World").await;
+
+    for (word, text) in [
+        ("привет", "Привет из Москвы"),
+        ("МОСКВЫ", "Привет из Москвы"),
+        ("école", "L'ÉCOLE est fermée"),
+        ("FERMÉE", "L'ÉCOLE est fermée"),
+        ("σοφια", "ΣΟΦΙΑ"),
+        ("你好 world", "你好 World"),
+    ] {
+        let found = search(&alice, json!({"keywordList": [word]})).await;
+        assert_eq!(found["totalCount"], 1, "{word:?}");
+        assert_eq!(texts(&found["searchResultList"][0]), [text], "{word:?}");
+    }
+    // Folding is not a looser match: a letter that differs still differs.
+    let other = search(&alice, json!({"keywordList": ["ecole"]})).await;
+    assert_eq!(other["totalCount"], 0, "É is not E");
 }
 
 #[tokio::test]

@@ -4,8 +4,8 @@
  * makes before any request, and the server's answers as Tencent's objects.
  *
  * The server searches (`POST /v1/search/users`, `/groups`, `/group-members`): names that hold a
- * word (a user's nick, a group's name, a member's nick or name card in the group; letters A–Z
- * match either case) or IDs equal to one. Any user finds any user, and any Public, ChatRoom
+ * word (a user's nick, a group's name, a member's nick or name card in the group; letters match
+ * in either case) or IDs equal to one. Any user finds any user, and any Public, ChatRoom
  * (meeting) or Community group; a Private (work) group only its members find; members only in the
  * user's own groups. AVChatRoom and dismissed groups are never found. A page at a time: the
  * `cursor` of a page is where the next starts.

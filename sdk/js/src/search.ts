@@ -5,7 +5,7 @@
  *
  * The server searches (`POST /v1/messages/search`): the words in the text each message type keeps
  * (a text's text, a custom message's data, description and extension, a file's name, a location's
- * description, a chat record's title and abstracts), A–Z in either case, among the messages the
+ * description, a chat record's title and abstracts), in either case, among the messages the
  * user can read (never recalled ones, ones deleted for the user, cleared history or messages from
  * before they joined a group). Without a conversation it answers the conversations with matches,
  * the newest match first, a page at a time; with one, that conversation's matches, newest first.

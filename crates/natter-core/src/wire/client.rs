@@ -961,8 +961,8 @@ pub struct RenameConversationGroupRequest {
 #[serde(rename_all = "camelCase")]
 pub struct SearchMessagesRequest {
     /// 0–5 words, each 1–100 bytes, looked for in the messages' text (a text's text, a custom
-    /// message's data, description, extension and text, a file's name, …); letters A–Z match
-    /// either case.
+    /// message's data, description, extension and text, a file's name, …); letters match in
+    /// either case, in every script that has case.
     #[serde(default)]
     pub keyword_list: Vec<String>,
     /// `or` (the default): any of the words; `and`: all of them.

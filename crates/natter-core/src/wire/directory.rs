@@ -7,7 +7,8 @@ use utoipa::ToSchema;
 use super::{Group, GroupProfile, Profile};
 
 /// What to look for (`POST /v1/search/users`, `/groups`, `/group-members`): words, each found
-/// in a name (letters A–Z match either case) or equal to an ID; a page of the matches.
+/// in a name (letters in either case, in every script that has case) or equal to an ID; a page
+/// of the matches.
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct DirectorySearch {

@@ -58,5 +58,27 @@ async fn apply_migrations(client: &mut Client) -> Result<(), OpenError> {
             .await?;
         transaction.commit().await?;
     }
+    client.batch_execute(FOLD_FUNCTION).await?;
     Ok(())
 }
+
+/// `natter_fold(text)`, the case folding searches compare by (`natter_core::search::fold`):
+/// `lower` under ICU's root collation, Unicode's lowercase mapping whatever the database's
+/// locale. Natter's text columns are `COLLATE "C"`, under which `lower` folds A–Z only, so a
+/// PostgreSQL built without ICU (which has no `und-x-icu`) searches so. Defined at every start,
+/// under the migration lock, so that it follows the server that runs.
+const FOLD_FUNCTION: &str = r#"
+DO $fold$
+BEGIN
+    IF EXISTS (SELECT 1 FROM pg_collation WHERE collname = 'und-x-icu') THEN
+        CREATE OR REPLACE FUNCTION natter_fold(text) RETURNS text
+            LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE
+            AS 'SELECT lower($1 COLLATE "und-x-icu")';
+    ELSE
+        CREATE OR REPLACE FUNCTION natter_fold(text) RETURNS text
+            LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE
+            AS 'SELECT lower($1)';
+    END IF;
+END
+$fold$;
+"#;

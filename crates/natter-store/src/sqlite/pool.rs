@@ -11,6 +11,7 @@ use super::db::{CachedConnection, db_error};
 use super::disk_timings::{BatchTimes, CheckpointRun, DiskTimings};
 use crate::{Db, Result, StoreError, Unavailable};
 use rusqlite::config::DbConfig;
+use rusqlite::functions::FunctionFlags;
 use rusqlite::{Connection, OpenFlags};
 use tokio::sync::{Semaphore, mpsc, oneshot};
 
@@ -58,7 +59,22 @@ pub(crate) fn open_connection(path: &Path, read_only: bool) -> rusqlite::Result<
     // should differ (no `LIKE` patterns, no partial index matched by a parameter).
     conn.set_db_config(DbConfig::SQLITE_DBCONFIG_ENABLE_QPSG, true)?;
     conn.set_prepared_statement_cache_capacity(64);
+    register_fold(&conn)?;
     Ok(conn)
+}
+
+/// `natter_fold(text)`, the case folding searches compare by (`natter_core::search::fold`):
+/// SQLite's own `lower` folds A–Z only.
+fn register_fold(conn: &Connection) -> rusqlite::Result<()> {
+    conn.create_scalar_function(
+        "natter_fold",
+        1,
+        FunctionFlags::SQLITE_UTF8 | FunctionFlags::SQLITE_DETERMINISTIC,
+        |context| {
+            let text = context.get_raw(0).as_str_or_null()?;
+            Ok(text.map(natter_core::search::fold))
+        },
+    )
 }
 
 /// A write queued for the writer: run inside its batch's transaction (twice where the batch's

@@ -4007,7 +4007,8 @@ export interface components {
         Direction: "both" | "single";
         /**
          * @description What to look for (`POST /v1/search/users`, `/groups`, `/group-members`): words, each found
-         *     in a name (letters A–Z match either case) or equal to an ID; a page of the matches.
+         *     in a name (letters in either case, in every script that has case) or equal to an ID; a page
+         *     of the matches.
          */
         DirectorySearch: {
             /** @description 1–5 words, each 1–100 bytes. */
@@ -5605,8 +5606,8 @@ export interface components {
         SearchMessagesRequest: {
             /**
              * @description 0–5 words, each 1–100 bytes, looked for in the messages' text (a text's text, a custom
-             *     message's data, description, extension and text, a file's name, …); letters A–Z match
-             *     either case.
+             *     message's data, description, extension and text, a file's name, …); letters match in
+             *     either case, in every script that has case.
              */
             keywordList?: string[];
             /** @description `or` (the default): any of the words; `and`: all of them. */
