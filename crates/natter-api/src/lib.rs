@@ -27,6 +27,7 @@ mod sender_lists;
 mod server;
 mod status;
 mod system_accounts;
+mod topics;
 mod web;
 mod ws;
 
@@ -107,6 +108,7 @@ fn documented_routes() -> OpenApiRouter<AppState> {
         .merge(reactions::routes())
         .merge(receipts::routes())
         .merge(pins::routes())
+        .merge(topics::routes())
         .merge(counters::routes())
         .merge(follows::routes())
         .merge(receive_option::routes())

@@ -17,6 +17,7 @@
 //! handing the group over and dismissing it stay the owner's. A work group has no admins and
 //! mutes no one, as Tencent's.
 
+use crate::ids::TOPIC_MARK;
 use crate::{Error, Result};
 
 /// A group's type, as Tencent's `TYPES.GRP_*` spell it.
@@ -167,6 +168,8 @@ pub enum GroupAction {
     SetMemberFields,
     /// Mark members of an audio-video group, or unmark them (Tencent's `markGroupMemberList`).
     MarkMembers,
+    /// Create, change or delete a community's topics (Tencent's `createTopicInCommunity`, …).
+    ManageTopics,
 }
 
 /// The least mark number (Tencent's `markType`: smaller numbers are Tencent's own).
@@ -242,6 +245,13 @@ pub fn check(
             "group \"{group}\" was dismissed; it can no longer change"
         )));
     }
+    if group.contains(TOPIC_MARK) {
+        return Err(Error::invalid_argument(format!(
+            "\"{group}\" is a topic: its members, their roles and its owner are its community's, \
+             changed in the community; the topic's own profile is changed with PATCH \
+             /v1/groups/{{communityID}}/topics/{{topicID}}"
+        )));
+    }
     let work = facts.group_type == GroupType::Work;
     let member_needed = matches!(
         action,
@@ -259,6 +269,7 @@ pub fn check(
             | GroupAction::ChangeAttributes
             | GroupAction::SetMemberFields
             | GroupAction::MarkMembers
+            | GroupAction::ManageTopics
     );
     if member_needed && !standing.is_member {
         return Err(Error::permission_denied(format!(
@@ -352,6 +363,14 @@ pub fn check(
             GroupType::Work => Ok(()),
             _ => managers_only("pin messages"),
         },
+        GroupAction::ManageTopics if facts.group_type != GroupType::Community => {
+            Err(Error::invalid_argument(format!(
+                "a {} group (\"{group}\") has no topics; only a Community created with \
+                 isSupportTopic does",
+                facts.group_type.as_str()
+            )))
+        }
+        GroupAction::ManageTopics => managers_only("manage its topics"),
     }
 }
 
@@ -430,6 +449,37 @@ mod tests {
             group_type,
             join_option: group_type.default_join_option(),
             dismissed: false,
+        }
+    }
+
+    #[test]
+    fn a_communitys_managers_manage_its_topics_and_a_topic_is_managed_only_as_a_topic() {
+        let community = facts(GroupType::Community);
+        assert!(check(GroupAction::ManageTopics, "c", community, OWNER).is_ok());
+        assert!(check(GroupAction::ManageTopics, "c", community, ADMIN).is_ok());
+        assert!(check(GroupAction::ManageTopics, "c", community, MEMBER).is_err());
+        assert!(
+            check(
+                GroupAction::ManageTopics,
+                "p",
+                facts(GroupType::Public),
+                OWNER
+            )
+            .is_err()
+        );
+        let topic = "@TGS#_c@TOPIC#_news";
+        for action in [
+            GroupAction::AddMembers,
+            GroupAction::EditProfile,
+            GroupAction::Quit,
+            GroupAction::Dismiss,
+            GroupAction::MuteMembers,
+        ] {
+            let refused = check(action, topic, community, OWNER).unwrap_err();
+            assert!(
+                refused.message.contains("is a topic"),
+                "{action:?}: {refused:?}"
+            );
         }
     }
 

@@ -14,6 +14,12 @@ pub const SYSTEM_CONVERSATION_ID: &str = "@TIM#SYSTEM";
 /// API it names the app itself, as an empty `from_uid` does.
 pub const WUKONGIM_SYSTEM_UID: &str = "____system";
 
+/// What a topic's ID holds between its community's ID and its own part (Tencent's
+/// `<communityID>@TOPIC#_<suffix>`): any group ID holding it is a topic's.
+pub const TOPIC_MARK: &str = "@TOPIC#_";
+/// How the ID of a community that has topics begins (Tencent's rule, which its SDK reads too).
+pub const TOPIC_COMMUNITY_PREFIX: &str = "@TGS#_";
+
 /// A user ID chosen by the app: 1–64 characters of letters, digits and `_ - . @`.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct Uid(String);
@@ -43,6 +49,17 @@ impl GroupId {
 
     pub fn as_str(&self) -> &str {
         &self.0
+    }
+
+    /// The community whose topic this is, for a topic's ID (`<community>@TOPIC#_<suffix>`);
+    /// `None` for a group's own.
+    pub fn community(&self) -> Option<GroupId> {
+        let (community, _) = self.0.split_once(TOPIC_MARK)?;
+        Some(Self(community.to_owned()))
+    }
+
+    pub fn is_topic(&self) -> bool {
+        self.0.contains(TOPIC_MARK)
     }
 }
 
@@ -131,6 +148,11 @@ pub enum ConversationId {
 }
 
 impl ConversationId {
+    /// A community topic's conversation (`GROUP<communityID>@TOPIC#_<suffix>`).
+    pub fn is_topic(&self) -> bool {
+        matches!(self, Self::Group(group) if group.is_topic())
+    }
+
     /// Parses a client-form conversation ID. Every failure is `invalid_conversation_id` with a
     /// message that quotes the ID and says what is wrong with it.
     pub fn parse(value: &str) -> Result<Self> {
@@ -256,6 +278,17 @@ mod tests {
             assert_eq!(err.kind, ErrorKind::InvalidConversationId, "{bad:?}");
             assert!(err.message.contains("conversationID"), "{}", err.message);
         }
+    }
+
+    #[test]
+    fn a_topic_names_its_community() {
+        let topic = GroupId::parse("@TGS#_AB@TOPIC#_news", "topicID").unwrap();
+        assert_eq!(topic.community().unwrap().as_str(), "@TGS#_AB");
+        assert!(topic.is_topic());
+        assert!(ConversationId::Group(topic).is_topic());
+        let group = GroupId::parse("@TGS#_AB", "groupID").unwrap();
+        assert_eq!(group.community(), None);
+        assert!(!ConversationId::Group(group).is_topic());
     }
 
     #[test]

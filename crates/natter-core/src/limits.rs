@@ -40,6 +40,9 @@ pub const MAX_CUSTOM_FIELD_VALUE_BYTES: usize = 512;
 pub const MAX_GROUP_NOTICE_BYTES: usize = 4096;
 /// A group's introduction, in bytes.
 pub const MAX_GROUP_INTRODUCTION_BYTES: usize = 4096;
+/// Topics one community has at once (Tencent's default), and a topic's `customData`, in bytes.
+pub const MAX_TOPICS_PER_COMMUNITY: usize = 100;
+pub const MAX_TOPIC_CUSTOM_DATA_BYTES: usize = 3000;
 /// What a request to join a group, or its answer, says, in bytes.
 pub const MAX_JOIN_REQUEST_MESSAGE_BYTES: usize = 1024;
 /// A group member's name card, in bytes: Tencent's limit.

@@ -242,12 +242,20 @@ impl ConversationState {
     /// A message at `seq` reached this (current) member. It revives a deleted conversation; only
     /// messages after the deletion are unread because `deleted_to_seq` stays where it was.
     pub fn on_message(&mut self, seq: u64, time_ms: i64, sent_by_this_user: bool) {
+        self.on_topic_message(seq, time_ms, sent_by_this_user);
+        self.listed = true;
+        self.deleted = false;
+    }
+
+    /// A message at `seq` reached this member of a community's topic. A topic's conversation is
+    /// never in the user's list (Tencent shows a community's topics in the community, with
+    /// their unread counts, and leaves them out of the conversation list and its total), so the
+    /// message moves its activity and watermarks as [`Self::on_message`] does, and lists nothing.
+    pub fn on_topic_message(&mut self, seq: u64, time_ms: i64, sent_by_this_user: bool) {
         if sent_by_this_user {
             self.own_last_seq = self.own_last_seq.max(seq);
             self.settle_uncounted(seq);
         }
-        self.listed = true;
-        self.deleted = false;
         self.activity_ms = self.activity_ms.max(time_ms);
     }
 
@@ -418,6 +426,19 @@ impl ConversationState {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_topic_message_counts_as_unread_and_lists_nothing() {
+        let mut state = ConversationState::joined_at(1);
+        state.on_topic_message(1, 10, false);
+        state.on_topic_message(2, 20, false);
+        assert_eq!(state.unread(2), 2);
+        assert!(!state.listed);
+        assert_eq!(state.counted_in_total(2), 0, "not in the total");
+        assert_eq!(state.activity_ms, 20);
+        state.on_topic_message(3, 30, true);
+        assert_eq!(state.unread(3), 0, "the user's own message reads the rest");
+    }
     use proptest::prelude::*;
 
     fn received(state: &mut ConversationState, seqs: std::ops::RangeInclusive<u64>) {

@@ -8,6 +8,7 @@
 use std::collections::BTreeMap;
 
 use natter_core::group_rules::{GroupType, JoinOption, Role};
+use natter_core::ids::TOPIC_COMMUNITY_PREFIX;
 use natter_core::limits::{
     MAX_GROUP_INTRODUCTION_BYTES, MAX_GROUP_MEMBER_LIMIT, MAX_GROUP_MEMBERS_PER_CALL,
     MAX_JOIN_REQUEST_MESSAGE_BYTES, MAX_MEMBERS_PER_PROFILE_CALL, MAX_MUTE_SECS,
@@ -77,10 +78,25 @@ impl Natter {
         };
         let mut custom_fields = custom_field_map(request.group_custom_field, "groupCustomField")?;
         custom_fields.retain(|_, value| !value.is_empty());
+        let supports_topics = request.is_support_topic == Some(true);
+        if supports_topics && group_type != GroupType::Community {
+            return Err(Error::invalid_argument(format!(
+                "isSupportTopic: only a Community group has topics, not a {} one",
+                group_type.as_str()
+            )));
+        }
         let group = match &request.group_id {
             Some(id) => GroupId::parse(id, "groupID")?,
-            None => new_group_id(),
+            None if supports_topics => new_group_id(TOPIC_COMMUNITY_PREFIX),
+            None => new_group_id("@TGS#"),
         };
+        if supports_topics && !group.as_str().starts_with(TOPIC_COMMUNITY_PREFIX) {
+            return Err(Error::invalid_argument(format!(
+                "groupID: a community with topics has an ID starting with {TOPIC_COMMUNITY_PREFIX} \
+                 (Tencent's rule, which its SDK reads to tell topics apart), not {group:?}; \
+                 leave it out for one the server makes"
+            )));
+        }
         let member_ids: Vec<String> = request
             .member_list
             .iter()
@@ -104,6 +120,7 @@ impl Natter {
             max_member_count,
             admins,
             member_fields,
+            supports_topics,
         };
         let (id, now_ms) = (group.clone(), now_ms());
         let (change, profile) = self
@@ -580,14 +597,15 @@ pub(crate) fn audience_if(
 }
 
 /// The group profile fields a client may set besides the name.
-struct ProfileFields<'a> {
-    avatar: Option<&'a str>,
-    introduction: Option<&'a str>,
-    notification: Option<&'a str>,
+/// A group's or a topic's avatar, introduction and notice, as a request gives them.
+pub(crate) struct ProfileFields<'a> {
+    pub(crate) avatar: Option<&'a str>,
+    pub(crate) introduction: Option<&'a str>,
+    pub(crate) notification: Option<&'a str>,
 }
 
 impl ProfileFields<'_> {
-    fn check(&self) -> Result<()> {
+    pub(crate) fn check(&self) -> Result<()> {
         if let Some(avatar) = self.avatar {
             check_avatar(avatar)?;
         }
@@ -639,11 +657,19 @@ fn names(uids: &[Uid]) -> Vec<String> {
 /// `@TGS#` and ten random capitals or digits: Tencent's shape, so apps that recognise its
 /// group IDs recognise these; 36^10 of them make a clash unlikely, and one is refused, not
 /// merged.
-fn new_group_id() -> GroupId {
-    let random: String = (0..GROUP_ID_RANDOM_CHARS)
+/// A new group ID: `prefix` (`@TGS#`, or `@TGS#_` for a community with topics) and random
+/// letters and digits, as Tencent makes them.
+fn new_group_id(prefix: &str) -> GroupId {
+    GroupId::parse(&format!("{prefix}{}", random_id_part()), "groupID")
+        .expect("the made ID is a valid group ID")
+}
+
+/// The random part of the IDs the server makes: of groups, and of topics
+/// (`<communityID>@TOPIC#_<part>`).
+pub(crate) fn random_id_part() -> String {
+    (0..GROUP_ID_RANDOM_CHARS)
         .map(|_| char::from(GROUP_ID_ALPHABET[fastrand::usize(..GROUP_ID_ALPHABET.len())]))
-        .collect();
-    GroupId::parse(&format!("@TGS#{random}"), "groupID").expect("the made ID is a valid group ID")
+        .collect()
 }
 
 #[cfg(test)]
@@ -652,7 +678,7 @@ mod tests {
 
     #[test]
     fn made_group_ids_have_tencents_shape_and_differ() {
-        let (a, b) = (new_group_id(), new_group_id());
+        let (a, b) = (new_group_id("@TGS#"), new_group_id("@TGS#"));
         assert_ne!(a, b);
         assert_eq!(a.as_str().len(), "@TGS#".len() + GROUP_ID_RANDOM_CHARS);
         assert!(a.as_str().starts_with("@TGS#"));

@@ -340,6 +340,29 @@ pub(crate) fn describe(error: StoreError) -> Error {
             "groupID: group \"{group}\" already exists; choose another ID, or leave it out for \
              one the server makes"
         )),
+        StoreError::UnknownTopic { community, topic } => Error::not_found(format!(
+            "topicID: community \"{community}\" has no topic \"{topic}\""
+        )),
+        StoreError::TopicExists(topic) => Error::conflict(format!(
+            "topicID: topic \"{topic}\" exists already (or did, and was deleted); choose another \
+             ID, or leave it out for one the server makes"
+        )),
+        StoreError::NoTopics(group) => Error::invalid_argument(format!(
+            "groupID: group \"{group}\" has no topics; only a Community created with \
+             isSupportTopic has them"
+        )),
+        StoreError::TopicLimit { community, limit } => Error::conflict(format!(
+            "community \"{community}\" has {limit} topics, the most it may have; delete one first"
+        )),
+        StoreError::TopicIdForGroup(group) => Error::invalid_argument(format!(
+            "groupID: \"{group}\" holds @TOPIC#_, which names a community's topic; a group's own \
+             ID cannot (topics are made with POST /v1/groups/{{groupID}}/topics)"
+        )),
+        StoreError::TopicNotInList(conversation) => Error::invalid_argument(format!(
+            "conversationID: \"{conversation}\" is a topic's conversation, which is never in the \
+             conversation list: it takes reading, an unread count, clearing and a remind type, not \
+             pins, drafts, archiving, marks or custom data"
+        )),
         StoreError::RefusedByGroupRules(error) => error,
         StoreError::Internal(detail) => Error::internal(detail),
     }

@@ -39,6 +39,7 @@ mod sender_lists;
 mod status;
 mod system_accounts;
 mod tokens;
+mod topics;
 mod uploads;
 mod users;
 mod webhooks;

@@ -44,7 +44,7 @@ impl Natter {
             };
             self.events.publish(uid, &frame, Recipients::All);
             // As `notify_changed` does for one conversation, its frame made by `changed`.
-            if conversation.state.listed {
+            if pushed(conversation) {
                 let frame = changed.frame(conversation);
                 self.publish_changed(uid, &frame, std::slice::from_ref(conversation))
                     .await;
@@ -53,14 +53,10 @@ impl Natter {
     }
 
     /// Conversations changed (read, pin, archive, a message, a recall): every device of the
-    /// user gets the changed ones and the new total. Only listed ones: a device adds what this
-    /// event carries to its list, so a conversation the user deleted (a recall in its kept
-    /// history, say) must not come back through it.
+    /// user gets the changed ones and the new total. Only those [`pushed`].
     pub(crate) async fn notify_changed(&self, uid: &Uid, conversations: &[ConversationView]) {
-        let listed: Vec<&ConversationView> = conversations
-            .iter()
-            .filter(|view| view.state.listed)
-            .collect();
+        let listed: Vec<&ConversationView> =
+            conversations.iter().filter(|view| pushed(view)).collect();
         if listed.is_empty() || !self.events.may_be_online(uid) {
             return;
         }
@@ -175,4 +171,12 @@ fn carried_total(conversations: &[ConversationView]) -> Option<UnreadTotal> {
         total,
         version: newest.version,
     })
+}
+
+/// Whether a changed conversation is pushed (`conversationListUpdated`): a listed one, since a
+/// device adds what the event carries to its list, so a conversation the user deleted (a recall
+/// in its kept history, say) must not come back through it; and a topic's, never listed, whose
+/// unread count and last message a device shows with the topic.
+fn pushed(conversation: &ConversationView) -> bool {
+    conversation.state.listed || conversation.id.is_topic()
 }

@@ -269,6 +269,7 @@ pub(crate) fn group(
         mute_all_members: profile.mute_all,
         member_count: profile.member_count,
         max_member_count: profile.max_member_count,
+        is_support_topic: profile.supports_topics,
         is_dismissed: profile.dismissed,
         self_role: self_role.to_owned(),
         self_name_card: member.map_or_else(String::new, |member| member.own.name_card.clone()),

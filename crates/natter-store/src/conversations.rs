@@ -96,14 +96,15 @@ pub fn list<'q>(db: &dyn Db, uid: &'q Uid, query: &'q ListQuery) -> Result<Conve
     })
 }
 
-/// The conversation if it is in the list (archived ones included).
+/// The conversation if it is in the list (archived ones included), or a topic's, which is in
+/// none (`crate::topics`).
 pub fn get(
     db: &dyn Db,
     uid: &Uid,
     conversation: &ConversationId,
 ) -> Result<Option<ConversationView>> {
     match rows::load(db, uid, conversation)? {
-        Some(loaded) if loaded.view.state.listed => {
+        Some(loaded) if loaded.view.state.listed || conversation.is_topic() => {
             Ok(Some(views::complete_view(db, uid, loaded)?))
         }
         _ => Ok(None),
@@ -256,8 +257,12 @@ pub fn update(db: &dyn Db, update: &ConversationUpdate) -> Result<(Vec<Updated>,
     let mut updated = Vec::with_capacity(update.conversations.len());
     let mut read_further = Vec::new();
     for conversation in &update.conversations {
+        let topic = conversation.is_topic();
+        if topic && !update.change.suits_topics() {
+            return Err(StoreError::TopicNotInList(conversation.clone()));
+        }
         let mut loaded = rows::load(db, &update.uid, conversation)?
-            .filter(|loaded| loaded.view.state.listed || !update.change.needs_listed())
+            .filter(|loaded| topic || loaded.view.state.listed || !update.change.needs_listed())
             .ok_or_else(|| StoreError::NotListed {
                 uid: update.uid.clone(),
                 conversation: conversation.clone(),

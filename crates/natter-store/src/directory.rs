@@ -125,7 +125,7 @@ pub fn groups(
     let me = query.bind(searcher.to_string());
     let from = format!(
         "channels ch WHERE ch.kind = {group_kind} AND ch.dismissed = 0 \
-         AND {of_types} AND ({matching}) AND (ch.group_type <> {work} OR EXISTS (SELECT 1 \
+         AND ch.community_id IS NULL AND {of_types} AND ({matching}) AND (ch.group_type <> {work} OR EXISTS (SELECT 1 \
          FROM conversations c WHERE c.channel_id = ch.id AND c.uid = {me} \
          AND c.left_seq IS NULL))",
         group_kind = ChannelKind::Group.code(),
@@ -171,7 +171,7 @@ pub fn members(
          JOIN users u ON u.uid = c.uid \
          LEFT JOIN group_members r ON r.channel_id = c.channel_id AND r.uid = c.uid \
          WHERE mine.uid = {me} AND mine.left_seq IS NULL AND ch.kind = {group_kind} \
-         AND {of_types} AND {among} AND ({matching})",
+         AND ch.community_id IS NULL AND {of_types} AND {among} AND ({matching})",
         group_kind = ChannelKind::Group.code(),
     );
     let total = query.count(db, &from)?;

@@ -218,6 +218,21 @@ pub enum StoreError {
     Unavailable { reason: Unavailable, detail: String },
     #[error("group {0} already exists")]
     GroupExists(GroupId),
+    #[error("community {community} has no topic {topic}")]
+    UnknownTopic { community: GroupId, topic: GroupId },
+    #[error("topic {0} already exists")]
+    TopicExists(GroupId),
+    #[error("group {0} has no topics")]
+    NoTopics(GroupId),
+    #[error("community {community} has {limit} topics already")]
+    TopicLimit { community: GroupId, limit: usize },
+    /// A group's ID that names a topic (`natter_core::ids::TOPIC_MARK`), given where a group of
+    /// its own would be made or changed.
+    #[error("{0} is a topic's ID")]
+    TopicIdForGroup(GroupId),
+    /// A change a topic's conversation cannot take: it is never in the conversation list.
+    #[error("{0} is a topic's conversation")]
+    TopicNotInList(ConversationId),
     /// The group's rules (`natter_core::group_rules`) do not let this user do this; the error
     /// says why, for the client.
     #[error("{0}")]

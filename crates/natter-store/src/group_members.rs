@@ -275,7 +275,8 @@ pub fn selves_of(db: &dyn Db, uid: &Uid) -> Result<Vec<(GroupId, SelfInGroup)>> 
             joined_ms_column!(),
             " FROM conversations c JOIN channels ch ON ch.id = c.channel_id \
              LEFT JOIN group_members r ON r.channel_id = c.channel_id AND r.uid = c.uid \
-             WHERE c.uid = $1 AND ch.kind = $2 AND c.left_seq IS NULL"
+             WHERE c.uid = $1 AND ch.kind = $2 AND c.left_seq IS NULL \
+             AND ch.community_id IS NULL"
         ),
         params![uid.as_str(), ChannelKind::Group.code()],
     )?

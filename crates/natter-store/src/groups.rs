@@ -26,6 +26,7 @@ pub fn upsert(
     new_members_see_history: Option<bool>,
     now_ms: i64,
 ) -> Result<MembershipChange> {
+    refuse_topic(group)?;
     require_users(db, members)?;
     let channel = match rows::find_channel(db, ChannelKind::Group, group.as_str())? {
         Some(channel) if channel.dismissed => {
@@ -60,6 +61,7 @@ pub fn add_members(
     reset: bool,
     now_ms: i64,
 ) -> Result<MembershipChange> {
+    refuse_topic(group)?;
     require_users(db, members)?;
     let channel = match rows::find_channel(db, ChannelKind::Group, group.as_str())? {
         Some(channel) => channel,
@@ -113,6 +115,7 @@ pub fn remove_all_members(db: &dyn Db, group: &GroupId) -> Result<MembershipChan
 /// Removes members: each keeps a read-only conversation with history up to now. A group that
 /// does not exist has no members to remove: nothing changes (WuKongIM answers it alike).
 pub fn remove_members(db: &dyn Db, group: &GroupId, members: &[Uid]) -> Result<MembershipChange> {
+    refuse_topic(group)?;
     let Some(channel) = rows::find_channel(db, ChannelKind::Group, group.as_str())? else {
         return Ok(MembershipChange::default());
     };
@@ -156,6 +159,7 @@ pub fn leave_group(
 /// Dismisses a group: every member keeps a read-only conversation. A group that does not exist
 /// is left so (WuKongIM answers it alike): nothing changes.
 pub fn dismiss(db: &dyn Db, group: &GroupId) -> Result<MembershipChange> {
+    refuse_topic(group)?;
     let Some(channel) = rows::find_channel(db, ChannelKind::Group, group.as_str())? else {
         return Ok(MembershipChange::default());
     };
@@ -167,6 +171,11 @@ pub fn dismiss(db: &dyn Db, group: &GroupId) -> Result<MembershipChange> {
     }
     db.execute(
         "UPDATE channels SET dismissed = 1 WHERE id = $1",
+        params![channel.id],
+    )?;
+    // Its topics with it: their members left them as they left the community.
+    db.execute(
+        "UPDATE channels SET dismissed = 1 WHERE community_id = $1",
         params![channel.id],
     )?;
     Ok(change)
@@ -193,6 +202,8 @@ pub struct NewGroup {
     pub admins: Vec<Uid>,
     /// Members' custom fields from the start.
     pub member_fields: Vec<(Uid, std::collections::BTreeMap<String, String>)>,
+    /// A community that has topics (Tencent's `isSupportTopic`; `crate::topics`).
+    pub supports_topics: bool,
 }
 
 /// Creates a group for a client: the owner and the members join, and a meeting group shows new
@@ -203,6 +214,7 @@ pub fn create(
     new: &NewGroup,
     now_ms: i64,
 ) -> Result<MembershipChange> {
+    refuse_topic(group)?;
     if rows::find_channel(db, ChannelKind::Group, group.as_str())?.is_some() {
         return Err(StoreError::GroupExists(group.clone()));
     }
@@ -221,7 +233,7 @@ pub fn create(
     db.execute(
         "UPDATE channels SET owner_uid = $1, group_type = $2, name = $3, avatar = $4, \
          introduction = $5, notice = $6, join_option = $7, new_members_see_history = $8, \
-         custom_fields = $10, max_member_count = $11 WHERE id = $9",
+         custom_fields = $10, max_member_count = $11, supports_topics = $12 WHERE id = $9",
         params![
             new.owner.as_str(),
             new.group_type.as_str(),
@@ -236,6 +248,7 @@ pub fn create(
             channel.id,
             &custom_fields,
             i64::try_from(new.max_member_count).unwrap_or(i64::MAX),
+            new.supports_topics,
         ],
     )?;
     let everyone: Vec<Uid> = std::iter::once(new.owner.clone())
@@ -602,7 +615,16 @@ fn rules_input(
     uid: &Uid,
 ) -> Result<(GroupFacts, Standing)> {
     let (facts, owner) = group_facts(db, channel, group)?;
-    Ok((facts, standing(db, channel, group, uid, owner.as_deref())?))
+    let standing = match group.community() {
+        // A topic's owner and admins are its community's; its members are the community's too.
+        Some(community) => {
+            let community_channel = existing_group(db, &community)?;
+            let (_, owner) = group_facts(db, &community_channel, &community)?;
+            standing(db, &community_channel, &community, uid, owner.as_deref())?
+        }
+        None => standing(db, channel, group, uid, owner.as_deref())?,
+    };
+    Ok((facts, standing))
 }
 
 /// The group's type, join option and state, as the rules read them, and its owner.
@@ -658,17 +680,22 @@ pub(crate) fn existing_group(db: &dyn Db, group: &GroupId) -> Result<Channel> {
         .ok_or_else(|| StoreError::UnknownGroup(group.clone()))
 }
 
+/// Refuses a topic's ID where a group of its own is made or its members are moved: a topic's
+/// members are its community's (`crate::topics`).
+fn refuse_topic(group: &GroupId) -> Result<()> {
+    if group.is_topic() {
+        return Err(StoreError::TopicIdForGroup(group.clone()));
+    }
+    Ok(())
+}
+
 fn require_users(db: &dyn Db, uids: &[Uid]) -> Result<()> {
     uids.iter()
         .try_for_each(|uid| rows::require_user(db, uid, UserRole::Member))
 }
 
-/// Opens a membership window starting after the channel's current last message; unread
-/// counts start there. A first join into a group whose history is open to new members sees
-/// the history from the start; a rejoin never sees what was sent while away. Returns whether
-/// this was a rejoin (the user's existing conversation changed).
 /// What [`join`] did.
-enum Joined {
+pub(crate) enum Joined {
     /// Nothing: they were a member.
     Already,
     First,
@@ -676,7 +703,17 @@ enum Joined {
     Again,
 }
 
-fn join(db: &dyn Db, channel: &Channel, group: &GroupId, uid: &Uid, now_ms: i64) -> Result<Joined> {
+/// Opens a membership window starting after the channel's current last message; unread
+/// counts start there. A first join into a group whose history is open to new members sees
+/// the history from the start; a rejoin never sees what was sent while away. Joining a
+/// community joins each of its topics alike.
+pub(crate) fn join(
+    db: &dyn Db,
+    channel: &Channel,
+    group: &GroupId,
+    uid: &Uid,
+    now_ms: i64,
+) -> Result<Joined> {
     let conversation = ConversationId::Group(group.clone());
     let join_seq = channel.last_seq + 1;
     let (window_start, joined) = match rows::load_for_update(db, uid, &conversation)? {
@@ -703,6 +740,10 @@ fn join(db: &dyn Db, channel: &Channel, group: &GroupId, uid: &Uid, now_ms: i64)
          ON CONFLICT (channel_id, uid, join_seq) DO UPDATE SET left_seq = NULL, joined_ms = $4",
         params![channel.id, uid.as_str(), window_start, now_ms],
     )?;
+    // A community's member is a member of each of its topics.
+    for (topic, topic_channel) in crate::topics::live(db, channel.id)? {
+        join(db, &topic_channel, &topic, uid, now_ms)?;
+    }
     Ok(joined)
 }
 
@@ -714,9 +755,9 @@ fn history_open_to_new_members(db: &dyn Db, channel_id: i64) -> Result<bool> {
     .get(0)
 }
 
-/// Closes the member's open window at the channel's last seq; not a member: nothing to do.
-/// Returns whether the user was a member.
-fn leave(db: &dyn Db, channel: &Channel, group: &GroupId, uid: &Uid) -> Result<bool> {
+/// Closes the member's open window at the channel's last seq, and in each of a community's
+/// topics; not a member: nothing to do. Returns whether the user was a member.
+pub(crate) fn leave(db: &dyn Db, channel: &Channel, group: &GroupId, uid: &Uid) -> Result<bool> {
     let conversation = ConversationId::Group(group.clone());
     let Some(mut loaded) = rows::load_for_update(db, uid, &conversation)? else {
         return Ok(false);
@@ -738,5 +779,8 @@ fn leave(db: &dyn Db, channel: &Channel, group: &GroupId, uid: &Uid) -> Result<b
         "UPDATE channels SET owner_uid = NULL WHERE id = $1 AND owner_uid = $2",
         params![channel.id, uid.as_str()],
     )?;
+    for (topic, topic_channel) in crate::topics::live(db, channel.id)? {
+        leave(db, &topic_channel, &topic, uid)?;
+    }
     Ok(true)
 }

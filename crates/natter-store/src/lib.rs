@@ -48,6 +48,7 @@ pub mod status;
 pub mod system_accounts;
 #[cfg(test)]
 mod test_stores;
+pub mod topics;
 #[cfg(test)]
 mod unread_total_tests;
 pub mod users;

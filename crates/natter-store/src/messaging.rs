@@ -613,7 +613,14 @@ fn group_to_send_to(
             group: group.clone(),
         }),
         Some(_) => {
-            crate::group_members::refuse_if_muted(db, channel.id, group, sender, now_ms)?;
+            match group.community() {
+                Some(community) => {
+                    crate::topics::refuse_if_muted(db, &channel, group, &community, sender, now_ms)?
+                }
+                None => {
+                    crate::group_members::refuse_if_muted(db, channel.id, group, sender, now_ms)?
+                }
+            }
             Ok(channel)
         }
     }
@@ -716,6 +723,10 @@ fn deliver(
         // the point they left, no one can see this message (`crate::purge`'s rule).
         crate::purge::mark_candidates(db, &[channel_id])?;
     }
+    // Every member's is the same conversation, a topic's or not.
+    let topic = members
+        .first()
+        .is_some_and(|member| member.loaded.view.id.is_topic());
     let mut counted = Vec::with_capacity(members.len());
     for member in &mut members {
         let state = &mut member.loaded.view.state;
@@ -724,7 +735,11 @@ fn deliver(
         counted.push(rows::Counted::of(state, message.seq - 1));
         let own = member.uid.as_str() == message.from;
         if reaches(&member.uid) {
-            state.on_message(message.seq, activity_ms, own);
+            if topic {
+                state.on_topic_message(message.seq, activity_ms, own);
+            } else {
+                state.on_message(message.seq, activity_ms, own);
+            }
         }
         if message.silent && !own {
             state.exclude(message.seq, message.seq);

@@ -277,6 +277,19 @@ impl Change {
         }
     }
 
+    /// Whether a topic's conversation, never in the list (`crate::topics`), takes the change:
+    /// reading, an unread count, clearing and a remind type do; what only a listed conversation
+    /// has (a pin, a draft, archiving, marks, custom data) does not.
+    pub fn suits_topics(&self) -> bool {
+        matches!(
+            self,
+            Change::MarkRead { .. }
+                | Change::SetUnread(_)
+                | Change::ClearHistory
+                | Change::Remind(_)
+        )
+    }
+
     /// Whether the change can move how far the user read, which one-to-one peers see as their
     /// read receipt (see `crate::receipts`).
     pub fn may_read(&self) -> bool {
@@ -467,6 +480,8 @@ pub struct GroupProfile {
     pub custom_fields: std::collections::BTreeMap<String, String>,
     /// The most members it may have (Tencent's `maxMemberNum`); 0: no limit.
     pub max_member_count: u64,
+    /// A community that has topics (`crate::topics`).
+    pub supports_topics: bool,
 }
 
 /// Who takes a message back.

@@ -276,7 +276,7 @@ pub fn group_for(db: &dyn Db, uid: &Uid, group: &GroupId) -> Result<(GroupProfil
 pub(crate) const GROUP_COLUMNS: &str = "ch.key, ch.name, ch.avatar, ch.group_type, ch.notice, ch.dismissed, \
      (SELECT COUNT(*) FROM conversations m WHERE m.channel_id = ch.id AND m.left_seq IS NULL), \
      ch.introduction, ch.owner_uid, ch.join_option, ch.id, ch.mute_all, ch.custom_fields, \
-     ch.max_member_count";
+     ch.max_member_count, ch.supports_topics";
 
 /// The group of a row of [`GROUP_COLUMNS`], with its admins.
 pub(crate) fn read_group(db: &dyn Db, row: &Row) -> Result<GroupProfile> {
@@ -298,6 +298,7 @@ pub(crate) fn read_group(db: &dyn Db, row: &Row) -> Result<GroupProfile> {
         mute_all: row.get(11)?,
         custom_fields: crate::group_members::read_fields(&row.get::<String>(12)?)?,
         max_member_count: row.get(13)?,
+        supports_topics: row.get(14)?,
     })
 }
 
@@ -322,11 +323,13 @@ pub fn group_owner(db: &dyn Db, group: &GroupId) -> Result<Option<Uid>> {
     .transpose()
 }
 
-/// The groups the user is a member of now, by group ID.
+/// The groups the user is a member of now, by group ID (their communities' topics are not
+/// groups of theirs: `crate::topics` lists them).
 pub fn groups_of(db: &dyn Db, uid: &Uid) -> Result<Vec<GroupProfile>> {
     let sql = format!(
         "SELECT {GROUP_COLUMNS} FROM conversations c JOIN channels ch ON ch.id = c.channel_id \
-         WHERE c.uid = $1 AND ch.kind = $2 AND c.left_seq IS NULL ORDER BY ch.key"
+         WHERE c.uid = $1 AND ch.kind = $2 AND c.left_seq IS NULL AND ch.community_id IS NULL \
+         ORDER BY ch.key"
     );
     db.query(&sql, params![uid.as_str(), ChannelKind::Group.code()])?
         .iter()

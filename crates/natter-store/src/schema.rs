@@ -568,6 +568,17 @@ CREATE TABLE group_member_marks (
     PRIMARY KEY (channel_id, mark, uid)
 ) {without_rowid};
 "#,
+    r#"
+-- Communities' topics (Tencent's isSupportTopic and createTopicInCommunity; crate::topics): a
+-- topic is a group channel of its own, keyed by its ID (`<communityID>@TOPIC#_<suffix>`), whose
+-- members are always its community's current members. supports_topics marks a community that
+-- has them; community_id, on a topic's channel, is its community's channel; topic_data is a
+-- topic's customData.
+ALTER TABLE channels ADD COLUMN supports_topics {int} NOT NULL DEFAULT 0;
+ALTER TABLE channels ADD COLUMN community_id {int};
+ALTER TABLE channels ADD COLUMN topic_data {text} NOT NULL DEFAULT '';
+CREATE INDEX channels_by_community ON channels(community_id) WHERE community_id IS NOT NULL;
+"#,
 ];
 
 impl Dialect {

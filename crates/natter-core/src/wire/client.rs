@@ -521,6 +521,8 @@ pub struct Group {
     /// The most members it may have, as its creator set it (Tencent's `maxMemberCount`); 0 for
     /// no limit.
     pub max_member_count: u64,
+    /// A community that has topics (Tencent's `isSupportTopic`; `/v1/groups/{groupID}/topics`).
+    pub is_support_topic: bool,
     /// Dismissed: its conversations are read-only.
     pub is_dismissed: bool,
     /// The asking user's role in the group: `Owner`, `Admin`, `Member`, or `""` when they are
@@ -585,6 +587,10 @@ pub struct CreateGroup {
     /// left out. Adding or admitting members past it from a client answers 409 `group_full`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub max_member_num: Option<u64>,
+    /// A `Community` that has topics (Tencent's `isSupportTopic`): its ID, given or made, starts
+    /// with `@TGS#_`. Only a community takes it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub is_support_topic: Option<bool>,
 }
 
 /// `POST /v1/groups/{groupID}`: a member with the right changes the group's profile

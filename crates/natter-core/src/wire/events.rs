@@ -6,7 +6,7 @@ use utoipa::ToSchema;
 use super::{
     Conversation, DeletedExtensions, FollowListChange, GroupAttributesChanged, GroupCounter,
     GroupProfile, Message, MessageExtensions, MessageReactions, MessageReceipt, Profile,
-    ReceiveOption, UserProfile, UserStatus,
+    ReceiveOption, Topic, UserProfile, UserStatus,
 };
 use crate::error::{Error, Result};
 
@@ -160,6 +160,31 @@ pub enum ServerEvent {
     UserStatusUpdated {
         #[serde(rename = "userStatusList")]
         user_status_list: Vec<UserStatus>,
+    },
+    /// The community's owner or an admin created a topic (`POST /v1/groups/{groupID}/topics`).
+    /// To every device of every current member of the community.
+    TopicCreated {
+        #[serde(rename = "groupID")]
+        group_id: String,
+        #[serde(rename = "topicID")]
+        topic_id: String,
+    },
+    /// Topics of the community were deleted (`POST /v1/groups/{groupID}/topics/delete`). To
+    /// every device of every current member of the community.
+    TopicDeleted {
+        #[serde(rename = "groupID")]
+        group_id: String,
+        #[serde(rename = "topicIDList")]
+        topic_id_list: Vec<String>,
+    },
+    /// A topic's profile changed (`PATCH /v1/groups/{groupID}/topics/{topicID}`): the topic as
+    /// it now is, without a conversation. To every device of every current member of the
+    /// community.
+    TopicUpdated {
+        #[serde(rename = "groupID")]
+        group_id: String,
+        /// Boxed: a topic is many times the size of most events.
+        topic: Box<Topic>,
     },
 }
 

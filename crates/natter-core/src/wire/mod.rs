@@ -19,6 +19,7 @@ mod reactions;
 mod receipts;
 mod server;
 mod status;
+mod topics;
 mod webhook;
 
 pub use client::*;
@@ -34,6 +35,7 @@ pub use reactions::*;
 pub use receipts::*;
 pub use server::*;
 pub use status::*;
+pub use topics::*;
 pub use webhook::*;
 
 use serde::de::DeserializeOwned;

@@ -2756,6 +2756,85 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/groups/{groupID}/topics": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * A community's topics
+         * @description As Tencent's `getTopicList`: the community's topics, oldest first, each with the asking
+         *     member's conversation of it (its unread count, last message, remind type and mentions). A
+         *     topic named that is not one of the community's (never, or deleted) is listed in
+         *     `failureTopicList` with code 10010.
+         */
+        get: operations["getTopicList"];
+        put?: never;
+        /**
+         * Create a topic
+         * @description As Tencent's `createTopicInCommunity`: the owner or an admin of a Community created with
+         *     `isSupportTopic` creates a topic, whose members are the community's, now and later (joining
+         *     or leaving the community joins or leaves its topics). Messages go to it as to a group:
+         *     conversation `GROUP<topicID>`. Its conversation is never in the conversation list and
+         *     counts in no unread total. A community has 100 topics at most. Every device of every member
+         *     of the community gets `topicCreated`.
+         */
+        post: operations["createTopicInCommunity"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/groups/{groupID}/topics/delete": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Delete topics
+         * @description As Tencent's `deleteTopicFromCommunity`: the community's owner or an admin deletes the topics
+         *     named, or all of them when `topicIDList` is left out. Their members keep their messages, read
+         *     only, and no message reaches the topic again; its ID stays taken. A named ID that is not one
+         *     of the community's topics is listed in `failureTopicList` with code 10010. Every device of
+         *     every member of the community gets `topicDeleted`.
+         */
+        post: operations["deleteTopicFromCommunity"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/groups/{groupID}/topics/{topicID}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /**
+         * Change a topic
+         * @description As Tencent's `updateTopicProfile`: the community's owner or an admin changes a topic's name,
+         *     avatar, notice, introduction, custom data or whether it is muted for all (then only the
+         *     community's owner and admins send in it); a field left out keeps its value. Every device of
+         *     every member of the community gets `topicUpdated` with the topic's profile.
+         */
+        patch: operations["updateTopicProfile"];
+        trace?: never;
+    };
     "/v1/messages": {
         parameters: {
             query?: never;
@@ -3860,6 +3939,26 @@ export interface components {
              *     left out. Adding or admitting members past it from a client answers 409 `group_full`.
              */
             maxMemberNum?: number | null;
+            /**
+             * @description A `Community` that has topics (Tencent's `isSupportTopic`): its ID, given or made, starts
+             *     with `@TGS#_`. Only a community takes it.
+             */
+            isSupportTopic?: boolean | null;
+        };
+        /** @description `POST /v1/groups/{groupID}/topics`: the community's owner or an admin creates a topic. */
+        CreateTopic: {
+            /** @description 1 to 64 characters, as a group's name. */
+            topicName: string;
+            /**
+             * @description `<groupID>@TOPIC#_<suffix>`, at most 64 characters in all; the server makes one when left
+             *     out.
+             */
+            topicID?: string | null;
+            avatar?: string | null;
+            notification?: string | null;
+            introduction?: string | null;
+            /** @description At most 3,000 bytes. */
+            customData?: string | null;
         };
         CustomDataRequest: {
             conversationIDList: string[];
@@ -3944,6 +4043,13 @@ export interface components {
             messageIDList: string[];
         };
         /**
+         * @description `POST /v1/groups/{groupID}/topics/delete`: the topics to delete; all of the community's when
+         *     left out.
+         */
+        DeleteTopics: {
+            topicIDList?: string[] | null;
+        };
+        /**
          * @description Extensions deleted from a message: the answer to a deletion, and
          *     `messageExtensionsDeleted`.
          */
@@ -3959,6 +4065,15 @@ export interface components {
             successUserIDList: string[];
             /** @description Not in the user's list: nothing changed for them. */
             failureUserIDList: components["schemas"]["FriendFailure"][];
+        };
+        /** @description A topic deleted. */
+        DeletedTopic: {
+            topicID: string;
+        };
+        /** @description What `POST /v1/groups/{groupID}/topics/delete` did, topic by topic. */
+        DeletedTopics: {
+            successTopicList: components["schemas"]["DeletedTopic"][];
+            failureTopicList: components["schemas"]["TopicFailure"][];
         };
         /**
          * @description `conversation.deleted`: one item per accepted deletion call, the fields of its audit
@@ -4410,6 +4525,8 @@ export interface components {
              *     no limit.
              */
             maxMemberCount: number;
+            /** @description A community that has topics (Tencent's `isSupportTopic`; `/v1/groups/{groupID}/topics`). */
+            isSupportTopic: boolean;
             /** @description Dismissed: its conversations are read-only. */
             isDismissed: boolean;
             /**
@@ -6077,6 +6194,41 @@ export interface components {
             };
             /** @enum {string} */
             event: "userStatusUpdated";
+        } | {
+            /**
+             * @description The community's owner or an admin created a topic (`POST /v1/groups/{groupID}/topics`).
+             *     To every device of every current member of the community.
+             */
+            data: {
+                groupID: string;
+                topicID: string;
+            };
+            /** @enum {string} */
+            event: "topicCreated";
+        } | {
+            /**
+             * @description Topics of the community were deleted (`POST /v1/groups/{groupID}/topics/delete`). To
+             *     every device of every current member of the community.
+             */
+            data: {
+                groupID: string;
+                topicIDList: string[];
+            };
+            /** @enum {string} */
+            event: "topicDeleted";
+        } | {
+            /**
+             * @description A topic's profile changed (`PATCH /v1/groups/{groupID}/topics/{topicID}`): the topic as
+             *     it now is, without a conversation. To every device of every current member of the
+             *     community.
+             */
+            data: {
+                groupID: string;
+                /** @description Boxed: a topic is many times the size of most events. */
+                topic: components["schemas"]["Topic"];
+            };
+            /** @enum {string} */
+            event: "topicUpdated";
         };
         /** @description A message in WuKongIM's shape (its `MessageResp`). */
         ServerMessage: {
@@ -6431,6 +6583,38 @@ export interface components {
             /** @description Up to 1,000 uids; none is a change to nothing, as WuKongIM takes it. */
             uids?: string[];
         };
+        /**
+         * @description A topic as a member of its community sees it (Tencent's `Topic`, with its unread count and
+         *     last message in `conversation`).
+         */
+        Topic: {
+            /** @description `<communityID>@TOPIC#_<suffix>`. */
+            topicID: string;
+            topicName: string;
+            avatar: string;
+            introduction: string;
+            /** @description The topic's notice. */
+            notification: string;
+            customData: string;
+            /** @description Only the community's owner and admins may send in it. */
+            muteAllMembers: boolean;
+            conversation?: components["schemas"]["Conversation"] | null;
+        };
+        /** @description A topic a call named that it could not act on. */
+        TopicFailure: {
+            topicID: string;
+            /**
+             * Format: int32
+             * @description Tencent's code: 10010, no such topic in this community.
+             */
+            code: number;
+            message: string;
+        };
+        /** @description `GET /v1/groups/{groupID}/topics`: the topics asked for, oldest first. */
+        TopicList: {
+            successTopicList: components["schemas"]["Topic"][];
+            failureTopicList: components["schemas"]["TopicFailure"][];
+        };
         TotalUnread: {
             /** Format: int64 */
             totalUnreadCount: number;
@@ -6440,6 +6624,18 @@ export interface components {
              *     order: keep the total of the higher version.
              */
             version: number;
+        };
+        /**
+         * @description `PATCH /v1/groups/{groupID}/topics/{topicID}`: the community's owner or an admin changes a
+         *     topic; a field left out keeps its value.
+         */
+        UpdateTopic: {
+            topicName?: string | null;
+            avatar?: string | null;
+            notification?: string | null;
+            introduction?: string | null;
+            customData?: string | null;
+            muteAllMembers?: boolean | null;
         };
         /** @description The group and the member after a change to the member. */
         UpdatedGroupMember: {
@@ -6637,6 +6833,7 @@ export type ConversationGroupRequest = components['schemas']['ConversationGroupR
 export type ConversationIdList = components['schemas']['ConversationIdList'];
 export type ConversationListResponse = components['schemas']['ConversationListResponse'];
 export type CreateGroup = components['schemas']['CreateGroup'];
+export type CreateTopic = components['schemas']['CreateTopic'];
 export type CustomDataRequest = components['schemas']['CustomDataRequest'];
 export type CustomField = components['schemas']['CustomField'];
 export type DeadLetter = components['schemas']['DeadLetter'];
@@ -6646,8 +6843,11 @@ export type DeleteConversationsResponse = components['schemas']['DeleteConversat
 export type DeleteExtensionsRequest = components['schemas']['DeleteExtensionsRequest'];
 export type DeleteFilesRequest = components['schemas']['DeleteFilesRequest'];
 export type DeleteMessagesRequest = components['schemas']['DeleteMessagesRequest'];
+export type DeleteTopics = components['schemas']['DeleteTopics'];
 export type DeletedExtensions = components['schemas']['DeletedExtensions'];
 export type DeletedFriends = components['schemas']['DeletedFriends'];
+export type DeletedTopic = components['schemas']['DeletedTopic'];
+export type DeletedTopics = components['schemas']['DeletedTopics'];
 export type DeletionEvent = components['schemas']['DeletionEvent'];
 export type DeviceQuitRequest = components['schemas']['DeviceQuitRequest'];
 export type Direction = components['schemas']['Direction'];
@@ -6815,7 +7015,11 @@ export type SyncByChannelsRequest = components['schemas']['SyncByChannelsRequest
 export type SyncMessagesRequest = components['schemas']['SyncMessagesRequest'];
 export type SyncResponse = components['schemas']['SyncResponse'];
 export type SystemUidsRequest = components['schemas']['SystemUidsRequest'];
+export type Topic = components['schemas']['Topic'];
+export type TopicFailure = components['schemas']['TopicFailure'];
+export type TopicList = components['schemas']['TopicList'];
 export type TotalUnread = components['schemas']['TotalUnread'];
+export type UpdateTopic = components['schemas']['UpdateTopic'];
 export type UpdatedGroupMember = components['schemas']['UpdatedGroupMember'];
 export type UploadedFile = components['schemas']['UploadedFile'];
 export type UserProfile = components['schemas']['UserProfile'];
@@ -20495,6 +20699,394 @@ export interface operations {
             };
             /** @description `unavailable` (50301): `{code, error, message, requestID}`. */
             503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    getTopicList: {
+        parameters: {
+            query?: {
+                /** @description Topic IDs, comma-separated; all of the community's topics when left out or empty. */
+                topicIDList?: string;
+            };
+            header?: never;
+            path: {
+                /** @description The group ID (`team-1`, not `GROUPteam-1`); percent-encode `#` and `@`. */
+                groupID: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The topics, and the named IDs that are none. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TopicList"];
+                };
+            };
+            /** @description `invalid_argument` (40001): a malformed ID, or a group that has no topics. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `unauthenticated` (40101): `{code, error, message, requestID}`. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `permission_denied` (40301): never a member of the community; `not_a_member` (40302): no longer one. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `not_found` (40401): no such group. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `method_not_allowed` (40501): `{code, error, message, requestID}`. */
+            405: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `payload_too_large` (41301): `{code, error, message, requestID}`. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `rate_limited` (42901): `{code, error, message, requestID}`. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `internal` (50001): `{code, error, message, requestID}`. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `unavailable` (50301): `{code, error, message, requestID}`. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    createTopicInCommunity: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The group ID (`team-1`, not `GROUPteam-1`); percent-encode `#` and `@`. */
+                groupID: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateTopic"];
+            };
+        };
+        responses: {
+            /** @description The topic, with the creator's conversation of it. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Topic"];
+                };
+            };
+            /** @description `invalid_argument` (40001): an empty or long `topicName`, a `topicID` that is not `<groupID>@TOPIC#_<part>` or is over 64 characters, a field over its limit, or a group that has no topics. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `unauthenticated` (40101): `{code, error, message, requestID}`. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `permission_denied` (40301): not the community's owner or an admin, or not a member; `not_a_member` (40302): the community was dismissed. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `not_found` (40401): no such group. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `method_not_allowed` (40501): `{code, error, message, requestID}`. */
+            405: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `conflict` (40901): the topic ID is taken (a deleted topic's too), or the community has 100 topics. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `payload_too_large` (41301): `{code, error, message, requestID}`. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `rate_limited` (42901): `{code, error, message, requestID}`. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `internal` (50001): `{code, error, message, requestID}`. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `unavailable` (50301): `{code, error, message, requestID}`. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    deleteTopicFromCommunity: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The group ID (`team-1`, not `GROUPteam-1`); percent-encode `#` and `@`. */
+                groupID: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["DeleteTopics"];
+            };
+        };
+        responses: {
+            /** @description The topics deleted, and the named IDs that are none. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DeletedTopics"];
+                };
+            };
+            /** @description `invalid_argument` (40001): a malformed ID, or a group that has no topics. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `unauthenticated` (40101): `{code, error, message, requestID}`. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `permission_denied` (40301): not the community's owner or an admin; `not_a_member` (40302): the community was dismissed. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `not_found` (40401): no such group. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `method_not_allowed` (40501): `{code, error, message, requestID}`. */
+            405: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `payload_too_large` (41301): `{code, error, message, requestID}`. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `rate_limited` (42901): `{code, error, message, requestID}`. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `internal` (50001): `{code, error, message, requestID}`. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `unavailable` (50301): `{code, error, message, requestID}`. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    updateTopicProfile: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The group ID (`team-1`, not `GROUPteam-1`); percent-encode `#` and `@`. */
+                groupID: string;
+                /** @description The topic: `<groupID>@TOPIC#_<part>`. */
+                topicID: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["UpdateTopic"];
+            };
+        };
+        responses: {
+            /** @description The topic as it now is, with the member's conversation of it. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Topic"];
+                };
+            };
+            /** @description `invalid_argument` (40001): an empty `topicName`, a field over its limit, a malformed ID, or a group that has no topics. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `permission_denied` (40301): not the community's owner or an admin; `not_a_member` (40302): the community was dismissed. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `not_found` (40401): no such group, or no such topic in it. */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };

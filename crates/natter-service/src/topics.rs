@@ -1,0 +1,256 @@
+//! Communities' topics as their members use them from a client (Tencent's
+//! `createTopicInCommunity`, `getTopicList`, `updateTopicProfile`, `deleteTopicFromCommunity`).
+//! What a topic is, and who may do what to it, is `natter_store::topics`; messages to a topic
+//! are a group's (`GROUP<topicID>`), sent and read as any group's.
+
+use natter_core::ids::TOPIC_MARK;
+use natter_core::limits::{MAX_ID_LEN, MAX_TOPIC_CUSTOM_DATA_BYTES, refuse_nul};
+use natter_core::wire::{self, ServerEvent};
+use natter_core::{Error, GroupId, Result, Uid};
+use natter_store::topics::{self, TopicFields, TopicProfile, TopicView};
+
+use crate::client_groups::{ProfileFields, random_id_part};
+use crate::profiles::check_name;
+use crate::{Natter, now_ms, present};
+
+/// Tencent's code for a topic a call names that is not one of the community's.
+const NO_SUCH_TOPIC: u32 = 10010;
+
+impl Natter {
+    /// `POST /v1/groups/{groupID}/topics`: the community's owner or an admin creates a topic;
+    /// every member of the community hears `topicCreated`.
+    pub async fn create_topic(
+        &self,
+        uid: &Uid,
+        group_id: &str,
+        request: wire::CreateTopic,
+    ) -> Result<wire::Topic> {
+        let community = GroupId::parse(group_id, "groupID")?;
+        let topic = match &request.topic_id {
+            Some(id) => topic_of(&community, id)?,
+            None => new_topic_id(&community)?,
+        };
+        if request.topic_name.trim().is_empty() {
+            return Err(Error::invalid_argument(
+                "topicName: is empty; a topic needs a name",
+            ));
+        }
+        let fields = TopicFields {
+            name: Some(request.topic_name),
+            avatar: request.avatar,
+            introduction: request.introduction,
+            notification: request.notification,
+            custom_data: request.custom_data,
+            mute_all: None,
+        };
+        check(&fields)?;
+        let (id, by, at) = (topic.clone(), uid.clone(), now_ms());
+        let (view, members) = self
+            .write(move |db| topics::create(db, &community, &id, &by, &fields, at))
+            .await?;
+        let event = ServerEvent::TopicCreated {
+            group_id: group_id.to_owned(),
+            topic_id: topic.to_string(),
+        };
+        self.tell_each(&members, &event);
+        Ok(topic_with_conversation(view))
+    }
+
+    /// `GET /v1/groups/{groupID}/topics`: the community's topics as a member sees them, oldest
+    /// first: all, or those named; a named one that is no topic of the community's is listed
+    /// as a failure.
+    pub async fn topic_list(
+        &self,
+        uid: &Uid,
+        group_id: &str,
+        named: Option<Vec<String>>,
+    ) -> Result<wire::TopicList> {
+        let community = GroupId::parse(group_id, "groupID")?;
+        let named = named
+            .map(|ids| {
+                ids.iter()
+                    .map(|id| GroupId::parse(id, "topicIDList"))
+                    .collect::<Result<Vec<_>>>()
+            })
+            .transpose()?;
+        let uid = uid.clone();
+        let (views, unknown) = self
+            .read(move |db| topics::list(db, &community, &uid, named.as_deref()))
+            .await?;
+        Ok(wire::TopicList {
+            success_topic_list: views.into_iter().map(topic_with_conversation).collect(),
+            failure_topic_list: unknown
+                .iter()
+                .map(|topic| no_such_topic(group_id, topic))
+                .collect(),
+        })
+    }
+
+    /// `PATCH /v1/groups/{groupID}/topics/{topicID}`: the community's owner or an admin changes
+    /// a topic's profile; every member of the community hears `topicUpdated`.
+    pub async fn update_topic(
+        &self,
+        uid: &Uid,
+        group_id: &str,
+        topic_id: &str,
+        request: wire::UpdateTopic,
+    ) -> Result<wire::Topic> {
+        let community = GroupId::parse(group_id, "groupID")?;
+        let topic = GroupId::parse(topic_id, "topicID")?;
+        if request
+            .topic_name
+            .as_deref()
+            .is_some_and(|name| name.trim().is_empty())
+        {
+            return Err(Error::invalid_argument(
+                "topicName: is empty; a topic needs a name",
+            ));
+        }
+        let fields = TopicFields {
+            name: request.topic_name,
+            avatar: request.avatar,
+            introduction: request.introduction,
+            notification: request.notification,
+            custom_data: request.custom_data,
+            mute_all: request.mute_all_members,
+        };
+        check(&fields)?;
+        let by = uid.clone();
+        let (profile, members, mut views) = self
+            .write(move |db| {
+                let (profile, members) = topics::update(db, &community, &topic, &by, &fields)?;
+                let (views, _) =
+                    topics::list(db, &community, &by, Some(std::slice::from_ref(&topic)))?;
+                Ok((profile, members, views))
+            })
+            .await?;
+        let event = ServerEvent::TopicUpdated {
+            group_id: group_id.to_owned(),
+            topic: Box::new(topic_profile(profile)),
+        };
+        self.tell_each(&members, &event);
+        Ok(topic_with_conversation(views.remove(0)))
+    }
+
+    /// `POST /v1/groups/{groupID}/topics/delete`: the community's owner or an admin deletes
+    /// topics (all of them when none is named); every member of the community hears
+    /// `topicDeleted`.
+    pub async fn delete_topics(
+        &self,
+        uid: &Uid,
+        group_id: &str,
+        request: wire::DeleteTopics,
+    ) -> Result<wire::DeletedTopics> {
+        let community = GroupId::parse(group_id, "groupID")?;
+        let named = request
+            .topic_id_list
+            .map(|ids| {
+                ids.iter()
+                    .map(|id| GroupId::parse(id, "topicIDList"))
+                    .collect::<Result<Vec<_>>>()
+            })
+            .transpose()?;
+        let by = uid.clone();
+        let outcome = self
+            .write(move |db| topics::delete(db, &community, &by, named.as_deref()))
+            .await?;
+        if !outcome.deleted.is_empty() {
+            let event = ServerEvent::TopicDeleted {
+                group_id: group_id.to_owned(),
+                topic_id_list: outcome.deleted.iter().map(ToString::to_string).collect(),
+            };
+            self.tell_each(&outcome.members, &event);
+        }
+        Ok(wire::DeletedTopics {
+            success_topic_list: outcome
+                .deleted
+                .iter()
+                .map(|topic| wire::DeletedTopic {
+                    topic_id: topic.to_string(),
+                })
+                .collect(),
+            failure_topic_list: outcome
+                .unknown
+                .iter()
+                .map(|topic| no_such_topic(group_id, topic))
+                .collect(),
+        })
+    }
+}
+
+/// A topic ID a client chose: the community's ID, `@TOPIC#_` and a part of its own.
+fn topic_of(community: &GroupId, id: &str) -> Result<GroupId> {
+    let topic = GroupId::parse(id, "topicID")?;
+    let own_part = id
+        .strip_prefix(community.as_str())
+        .and_then(|rest| rest.strip_prefix(TOPIC_MARK));
+    if own_part.is_none_or(str::is_empty) || own_part.is_some_and(|part| part.contains(TOPIC_MARK))
+    {
+        return Err(Error::invalid_argument(format!(
+            "topicID: {id:?} is no topic ID of community \"{community}\"; a topic's ID is \
+             \"{community}{TOPIC_MARK}\" and a part of its own"
+        )));
+    }
+    Ok(topic)
+}
+
+fn new_topic_id(community: &GroupId) -> Result<GroupId> {
+    let id = format!("{community}{TOPIC_MARK}{}", random_id_part());
+    if id.len() > MAX_ID_LEN {
+        return Err(Error::invalid_argument(format!(
+            "groupID: \"{community}\" leaves no room for the IDs of its topics, which are at most \
+             {MAX_ID_LEN} characters with the community's ID in them; give a topicID with a short \
+             part of its own"
+        )));
+    }
+    GroupId::parse(&id, "topicID")
+}
+
+fn check(fields: &TopicFields) -> Result<()> {
+    if let Some(name) = &fields.name {
+        check_name(name, "topicName")?;
+    }
+    ProfileFields {
+        avatar: fields.avatar.as_deref(),
+        introduction: fields.introduction.as_deref(),
+        notification: fields.notification.as_deref(),
+    }
+    .check()?;
+    if let Some(data) = &fields.custom_data {
+        if data.len() > MAX_TOPIC_CUSTOM_DATA_BYTES {
+            return Err(Error::invalid_argument(format!(
+                "customData: at most {MAX_TOPIC_CUSTOM_DATA_BYTES} bytes"
+            )));
+        }
+        refuse_nul("customData", data)?;
+    }
+    Ok(())
+}
+
+fn no_such_topic(community: &str, topic: &GroupId) -> wire::TopicFailure {
+    wire::TopicFailure {
+        topic_id: topic.to_string(),
+        code: NO_SUCH_TOPIC,
+        message: format!("community \"{community}\" has no topic \"{topic}\""),
+    }
+}
+
+fn topic_profile(profile: TopicProfile) -> wire::Topic {
+    wire::Topic {
+        topic_id: profile.topic.to_string(),
+        topic_name: profile.name,
+        avatar: profile.avatar,
+        introduction: profile.introduction,
+        notification: profile.notification,
+        custom_data: profile.custom_data,
+        mute_all_members: profile.mute_all,
+        conversation: None,
+    }
+}
+
+fn topic_with_conversation(view: TopicView) -> wire::Topic {
+    wire::Topic {
+        conversation: Some(present::conversation(view.conversation)),
+        ..topic_profile(view.profile)
+    }
+}

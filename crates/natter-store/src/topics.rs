@@ -1,0 +1,357 @@
+//! Communities' topics (Tencent's `createTopicInCommunity`, `getTopicList`,
+//! `updateTopicProfile`, `deleteTopicFromCommunity`).
+//!
+//! A topic is a group channel of its own, keyed by its ID (`<communityID>@TOPIC#_<suffix>`,
+//! which names its community), so its messages, history, reads and recalls are a group's. Its
+//! members are always its community's current members: joining or leaving the community joins
+//! or leaves each of its topics (`groups::join`, `groups::leave`), and the community's owner and
+//! admins are the topic's (`groups::rules_input`). A topic's conversation is never in its
+//! members' conversation lists nor in their unread totals
+//! (`ConversationState::on_topic_message`); its unread count and last message are shown with the
+//! topic ([`list`]).
+
+use natter_core::group_rules::GroupAction;
+use natter_core::limits::MAX_TOPICS_PER_COMMUNITY;
+use natter_core::{ChannelKind, ConversationId, GroupId, Uid};
+
+use crate::db::params;
+use crate::groups;
+use crate::messaging::current_members;
+use crate::rows::{self, Channel};
+use crate::{ConversationView, Db, Result, StoreError};
+
+/// A topic's own profile.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TopicProfile {
+    pub topic: GroupId,
+    pub name: String,
+    pub avatar: String,
+    pub introduction: String,
+    pub notification: String,
+    pub custom_data: String,
+    /// Only the community's owner and admins send in it.
+    pub mute_all: bool,
+}
+
+/// A topic as one member of its community sees it.
+#[derive(Debug, Clone)]
+pub struct TopicView {
+    pub profile: TopicProfile,
+    /// The member's conversation of the topic: its unread count and last message.
+    pub conversation: ConversationView,
+}
+
+/// What a topic is made with, or changed to; a field left `None` keeps its value (a new topic's
+/// is empty).
+#[derive(Debug, Clone, Default)]
+pub struct TopicFields {
+    pub name: Option<String>,
+    pub avatar: Option<String>,
+    pub introduction: Option<String>,
+    pub notification: Option<String>,
+    pub custom_data: Option<String>,
+    pub mute_all: Option<bool>,
+}
+
+/// What deleting topics did, topic by topic, and who is told.
+#[derive(Debug, Clone, Default)]
+pub struct Deleted {
+    pub deleted: Vec<GroupId>,
+    /// The topics named that are no topics of the community's now.
+    pub unknown: Vec<GroupId>,
+    /// The community's current members.
+    pub members: Vec<Uid>,
+}
+
+/// The community's topics that are not deleted, oldest first, by the community's channel.
+pub(crate) fn live(db: &dyn Db, community_channel: i64) -> Result<Vec<(GroupId, Channel)>> {
+    db.query(
+        "SELECT key, id, last_seq, dismissed, uncounted_messages FROM channels \
+         WHERE community_id = $1 AND dismissed = 0 ORDER BY id",
+        params![community_channel],
+    )?
+    .iter()
+    .map(|row| {
+        Ok((
+            GroupId::parse(&row.get::<String>(0)?, "topicID")?,
+            Channel {
+                id: row.get(1)?,
+                last_seq: row.get(2)?,
+                dismissed: row.get(3)?,
+                uncounted_messages: row.get(4)?,
+            },
+        ))
+    })
+    .collect()
+}
+
+/// `by`, the community's owner or an admin, creates topic `topic` (an ID of this community's,
+/// checked by the caller); every current member of the community is a member of it at once.
+/// Returns the topic as `by` sees it, and the community's members.
+pub fn create(
+    db: &dyn Db,
+    community: &GroupId,
+    topic: &GroupId,
+    by: &Uid,
+    fields: &TopicFields,
+    now_ms: i64,
+) -> Result<(TopicView, Vec<Uid>)> {
+    let community_channel = managed_community(db, community, by)?;
+    if rows::find_channel(db, ChannelKind::Group, topic.as_str())?.is_some() {
+        return Err(StoreError::TopicExists(topic.clone()));
+    }
+    if live(db, community_channel.id)?.len() >= MAX_TOPICS_PER_COMMUNITY {
+        return Err(StoreError::TopicLimit {
+            community: community.clone(),
+            limit: MAX_TOPICS_PER_COMMUNITY,
+        });
+    }
+    let channel = rows::create_channel(db, ChannelKind::Group, topic.as_str(), now_ms)?;
+    db.execute(
+        "UPDATE channels SET group_type = 'Community', community_id = $1, name = $2, \
+         avatar = $3, introduction = $4, notice = $5, topic_data = $6, mute_all = $7, \
+         new_members_see_history = (SELECT c.new_members_see_history FROM channels c \
+                                    WHERE c.id = $1) \
+         WHERE id = $8",
+        params![
+            community_channel.id,
+            fields.name.as_deref().unwrap_or(""),
+            fields.avatar.as_deref().unwrap_or(""),
+            fields.introduction.as_deref().unwrap_or(""),
+            fields.notification.as_deref().unwrap_or(""),
+            fields.custom_data.as_deref().unwrap_or(""),
+            fields.mute_all.unwrap_or(false),
+            channel.id,
+        ],
+    )?;
+    let members = current_members(db, community_channel.id)?;
+    for member in &members {
+        groups::join(db, &channel, topic, member, now_ms)?;
+    }
+    let mut views = views_of(db, by, &[profile(db, topic)?])?;
+    Ok((views.remove(0), members))
+}
+
+/// `by`, the community's owner or an admin, changes a topic's profile. Returns the profile as it
+/// now is and the community's members.
+pub fn update(
+    db: &dyn Db,
+    community: &GroupId,
+    topic: &GroupId,
+    by: &Uid,
+    fields: &TopicFields,
+) -> Result<(TopicProfile, Vec<Uid>)> {
+    let community_channel = managed_community(db, community, by)?;
+    let Some((_, channel)) = live(db, community_channel.id)?
+        .into_iter()
+        .find(|(live, _)| live == topic)
+    else {
+        return Err(StoreError::UnknownTopic {
+            community: community.clone(),
+            topic: topic.clone(),
+        });
+    };
+    let before = profile(db, topic)?;
+    db.execute(
+        "UPDATE channels SET name = $1, avatar = $2, introduction = $3, notice = $4, \
+         topic_data = $5, mute_all = $6 WHERE id = $7",
+        params![
+            fields.name.as_deref().unwrap_or(&before.name),
+            fields.avatar.as_deref().unwrap_or(&before.avatar),
+            fields
+                .introduction
+                .as_deref()
+                .unwrap_or(&before.introduction),
+            fields
+                .notification
+                .as_deref()
+                .unwrap_or(&before.notification),
+            fields.custom_data.as_deref().unwrap_or(&before.custom_data),
+            fields.mute_all.unwrap_or(before.mute_all),
+            channel.id,
+        ],
+    )?;
+    Ok((
+        profile(db, topic)?,
+        current_members(db, community_channel.id)?,
+    ))
+}
+
+/// `by`, the community's owner or an admin, deletes the topics named (`None`: every one). Their
+/// members leave them, as members of a dismissed group do, and no message reaches them again;
+/// their IDs stay taken.
+pub fn delete(
+    db: &dyn Db,
+    community: &GroupId,
+    by: &Uid,
+    topics: Option<&[GroupId]>,
+) -> Result<Deleted> {
+    let community_channel = managed_community(db, community, by)?;
+    let live = live(db, community_channel.id)?;
+    let mut outcome = Deleted {
+        members: current_members(db, community_channel.id)?,
+        ..Deleted::default()
+    };
+    let named: Vec<GroupId> = match topics {
+        Some(named) => named.to_vec(),
+        None => live.iter().map(|(topic, _)| topic.clone()).collect(),
+    };
+    for topic in named {
+        let Some((_, channel)) = live.iter().find(|(live, _)| *live == topic) else {
+            outcome.unknown.push(topic);
+            continue;
+        };
+        for member in current_members(db, channel.id)? {
+            groups::leave(db, channel, &topic, &member)?;
+        }
+        db.execute(
+            "UPDATE channels SET dismissed = 1 WHERE id = $1",
+            params![channel.id],
+        )?;
+        outcome.deleted.push(topic);
+    }
+    Ok(outcome)
+}
+
+/// The community's topics as member `uid` sees them, oldest first: all of them, or those named
+/// (`None`: all), with the named ones that are no topics of the community's now.
+pub fn list(
+    db: &dyn Db,
+    community: &GroupId,
+    uid: &Uid,
+    topics: Option<&[GroupId]>,
+) -> Result<(Vec<TopicView>, Vec<GroupId>)> {
+    let community_channel = groups::existing_group(db, community)?;
+    require_member(db, community, uid)?;
+    require_topics(db, community, community_channel.id)?;
+    let sql = format!(
+        "SELECT {PROFILE_COLUMNS} FROM channels WHERE community_id = $1 AND dismissed = 0 ORDER BY id"
+    );
+    let all: Vec<TopicProfile> = db.query_map(&sql, params![community_channel.id], read_profile)?;
+    let (wanted, unknown) = match topics {
+        None => (all, Vec::new()),
+        Some(named) => {
+            let unknown = named
+                .iter()
+                .filter(|topic| !all.iter().any(|profile| &profile.topic == *topic))
+                .cloned()
+                .collect();
+            let wanted = all
+                .into_iter()
+                .filter(|profile| named.contains(&profile.topic))
+                .collect();
+            (wanted, unknown)
+        }
+    };
+    Ok((views_of(db, uid, &wanted)?, unknown))
+}
+
+/// The community, once `by` may manage its topics and it has them.
+fn managed_community(db: &dyn Db, community: &GroupId, by: &Uid) -> Result<Channel> {
+    let (channel, _, _) = groups::authorised(db, community, by, GroupAction::ManageTopics)?;
+    require_topics(db, community, channel.id)?;
+    Ok(channel)
+}
+
+fn require_topics(db: &dyn Db, community: &GroupId, channel_id: i64) -> Result<()> {
+    let supports: bool = db
+        .query_one(
+            "SELECT supports_topics FROM channels WHERE id = $1",
+            params![channel_id],
+        )?
+        .get(0)?;
+    if !supports {
+        return Err(StoreError::NoTopics(community.clone()));
+    }
+    Ok(())
+}
+
+/// Only a current member of the community sees its topics.
+fn require_member(db: &dyn Db, community: &GroupId, uid: &Uid) -> Result<()> {
+    match rows::load(db, uid, &ConversationId::Group(community.clone()))? {
+        Some(loaded) if loaded.view.state.is_member() => Ok(()),
+        Some(_) => Err(StoreError::NoLongerAMember {
+            uid: uid.clone(),
+            group: community.clone(),
+        }),
+        None => Err(StoreError::NeverAMember {
+            uid: uid.clone(),
+            group: community.clone(),
+        }),
+    }
+}
+
+const PROFILE_COLUMNS: &str = "key, name, avatar, introduction, notice, topic_data, mute_all";
+
+fn read_profile(row: &dyn crate::Columns) -> Result<TopicProfile> {
+    Ok(TopicProfile {
+        topic: GroupId::parse(row.text(0)?, "topicID")?,
+        name: row.get(1)?,
+        avatar: row.get(2)?,
+        introduction: row.get(3)?,
+        notification: row.get(4)?,
+        custom_data: row.get(5)?,
+        mute_all: row.get(6)?,
+    })
+}
+
+fn profile(db: &dyn Db, topic: &GroupId) -> Result<TopicProfile> {
+    let sql = format!("SELECT {PROFILE_COLUMNS} FROM channels WHERE kind = $1 AND key = $2");
+    let row = db.query_one(&sql, params![ChannelKind::Group.code(), topic.as_str()])?;
+    read_profile(&row)
+}
+
+/// Each topic with `uid`'s conversation of it, its last message included.
+fn views_of(db: &dyn Db, uid: &Uid, profiles: &[TopicProfile]) -> Result<Vec<TopicView>> {
+    let mut loaded = Vec::with_capacity(profiles.len());
+    for profile in profiles {
+        let conversation = ConversationId::Group(profile.topic.clone());
+        loaded.push(rows::load(db, uid, &conversation)?.ok_or_else(|| {
+            StoreError::internal(format!(
+                "{uid} is a member of the community of topic {} without a conversation of it",
+                profile.topic
+            ))
+        })?);
+    }
+    let views = crate::views::complete_views(db, uid, loaded)?;
+    Ok(profiles
+        .iter()
+        .cloned()
+        .zip(views)
+        .map(|(profile, conversation)| TopicView {
+            profile,
+            conversation,
+        })
+        .collect())
+}
+
+/// Refuses a message from `sender` to a topic while they are muted in its community, or while
+/// the community or the topic is muted for all and they are neither the community's owner nor
+/// one of its admins.
+pub(crate) fn refuse_if_muted(
+    db: &dyn Db,
+    channel: &Channel,
+    topic: &GroupId,
+    community: &GroupId,
+    sender: &Uid,
+    now_ms: i64,
+) -> Result<()> {
+    let community_channel = groups::existing_group(db, community)?;
+    crate::group_members::refuse_if_muted(db, community_channel.id, community, sender, now_ms)?;
+    let row = db.query_one(
+        "SELECT t.mute_all, c.owner_uid = $2, COALESCE(r.is_admin, 0) FROM channels t \
+         JOIN channels c ON c.id = $3 \
+         LEFT JOIN group_members r ON r.channel_id = c.id AND r.uid = $2 WHERE t.id = $1",
+        params![channel.id, sender.as_str(), community_channel.id],
+    )?;
+    let (mute_all, is_owner, is_admin): (bool, Option<bool>, bool) =
+        (row.get(0)?, row.get(1)?, row.get(2)?);
+    if mute_all && !is_owner.unwrap_or(false) && !is_admin {
+        return Err(StoreError::Muted {
+            uid: sender.clone(),
+            group: topic.clone(),
+            until_ms: None,
+        });
+    }
+    Ok(())
+}

@@ -1,0 +1,316 @@
+//! Communities' topics (Tencent's `createTopicInCommunity`, `getTopicList`,
+//! `updateTopicProfile`, `deleteTopicFromCommunity`): managed by the community's owner and
+//! admins, heard by every member, with the community's members as theirs, now and later;
+//! messages to them as to a group, kept out of the conversation list and the unread total.
+
+mod common;
+
+use common::{Server, User, encode, event_where, group_path};
+use natter_sdk::EventStream;
+use natter_sdk::wire::ServerEvent;
+use serde_json::{Value, json};
+
+/// `ann` creates a community with topics holding `members`; its ID.
+async fn community(ann: &User, members: &[&str]) -> String {
+    let members: Vec<Value> = members.iter().map(|uid| json!({"userID": uid})).collect();
+    let group = ann
+        .create_group(
+            json!({"name": "Hikers", "type": "Community", "isSupportTopic": true,
+                             "memberList": members}),
+        )
+        .await;
+    assert_eq!(group["isSupportTopic"], true);
+    group["groupID"].as_str().unwrap().to_owned()
+}
+
+async fn create_topic(user: &User, group: &str, body: Value) -> common::Resp {
+    user.post(&group_path(group, "/topics"), body).await
+}
+
+async fn topics(user: &User, group: &str, named: Option<&[&str]>) -> Value {
+    let query = named.map_or_else(String::new, |named| {
+        format!("?topicIDList={}", encode(&named.join(",")))
+    });
+    user.get(&group_path(group, &format!("/topics{query}")))
+        .await
+        .ok()
+}
+
+fn topic_ids(list: &Value) -> Vec<String> {
+    list["successTopicList"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|topic| topic["topicID"].as_str().unwrap().to_owned())
+        .collect()
+}
+
+/// The next topic event a device hears, as its JSON.
+async fn topic_event(events: &mut EventStream) -> Value {
+    event_where(events, |event| match event {
+        ServerEvent::TopicCreated { .. }
+        | ServerEvent::TopicUpdated { .. }
+        | ServerEvent::TopicDeleted { .. } => Some(serde_json::to_value(event).unwrap()),
+        _ => None,
+    })
+    .await
+}
+
+#[tokio::test]
+async fn the_owner_and_admins_manage_topics_and_every_member_hears() {
+    let server = Server::start().await;
+    let [ann, bob, cat] = server.users(["ann", "bob", "cat"]).await;
+    let group = community(&ann, &["bob", "cat"]).await;
+    assert!(group.starts_with("@TGS#_"), "{group}");
+    let mut bobs = bob.events().await;
+
+    // A plain member creates none; the owner does, with an ID made or chosen.
+    create_topic(&cat, &group, json!({"topicName": "Trails"}))
+        .await
+        .expect_error(403, 40301, "permission_denied");
+    let made = create_topic(
+        &ann,
+        &group,
+        json!({"topicName": "Trails", "introduction": "Where to go"}),
+    )
+    .await
+    .ok();
+    let trails = made["topicID"].as_str().unwrap().to_owned();
+    assert!(trails.starts_with(&format!("{group}@TOPIC#_")), "{trails}");
+    assert_eq!(
+        made["conversation"]["conversationID"],
+        format!("GROUP{trails}")
+    );
+    assert_eq!(made["conversation"]["unreadCount"], 0);
+    assert_eq!(
+        topic_event(&mut bobs).await,
+        json!({"event": "topicCreated", "data": {"groupID": group, "topicID": trails}})
+    );
+    let gear = format!("{group}@TOPIC#_gear");
+    create_topic(
+        &ann,
+        &group,
+        json!({"topicName": "Gear", "topicID": gear, "customData": "x"}),
+    )
+    .await
+    .ok();
+    topic_event(&mut bobs).await;
+    // Another community's, none of its own, the community's own ID: no topic IDs of this one.
+    for id in [
+        "@TGS#_other@TOPIC#_gear".to_owned(),
+        format!("{group}@TOPIC#_"),
+        group.clone(),
+    ] {
+        create_topic(&ann, &group, json!({"topicName": "X", "topicID": id}))
+            .await
+            .expect_error_naming(400, 40001, "invalid_argument", "topicID");
+    }
+    create_topic(&ann, &group, json!({"topicName": "Gear", "topicID": gear}))
+        .await
+        .expect_error(409, 40901, "conflict");
+
+    // Every member lists them, oldest first; a named ID that is none is a failure.
+    let all = topics(&bob, &group, None).await;
+    assert_eq!(topic_ids(&all), [trails.as_str(), gear.as_str()]);
+    assert_eq!(all["successTopicList"][0]["introduction"], "Where to go");
+    assert_eq!(all["successTopicList"][1]["customData"], "x");
+    let missing = format!("{group}@TOPIC#_none");
+    let named = topics(&cat, &group, Some(&[&gear, &missing])).await;
+    assert_eq!(topic_ids(&named), [gear.as_str()]);
+    assert_eq!(named["failureTopicList"][0]["topicID"], missing);
+    assert_eq!(named["failureTopicList"][0]["code"], 10010);
+
+    // An admin changes one; everyone hears its profile.
+    ann.post(
+        &group_path(&group, "/members/update"),
+        json!({"userID": "cat", "role": "Admin"}),
+    )
+    .await
+    .ok();
+    let changed = cat
+        .request(
+            reqwest::Method::PATCH,
+            &group_path(&group, &format!("/topics/{}", encode(&gear))),
+        )
+        .json(&json!({"topicName": "Kit", "notification": "Pack light"}));
+    let changed = cat.send(changed).await.ok();
+    assert_eq!(changed["topicName"], "Kit");
+    assert_eq!(changed["customData"], "x", "left out: kept");
+    let heard = topic_event(&mut bobs).await;
+    assert_eq!(heard["event"], "topicUpdated");
+    assert_eq!(heard["data"]["topic"]["topicName"], "Kit");
+    assert_eq!(heard["data"]["topic"]["notification"], "Pack light");
+    assert_eq!(heard["data"]["topic"]["conversation"], Value::Null);
+
+    // Deleting: the named one goes, an unknown one is a failure, and its ID stays taken.
+    let deleted = ann
+        .post(
+            &group_path(&group, "/topics/delete"),
+            json!({"topicIDList": [gear, missing]}),
+        )
+        .await
+        .ok();
+    assert_eq!(deleted["successTopicList"], json!([{"topicID": gear}]));
+    assert_eq!(deleted["failureTopicList"][0]["topicID"], missing);
+    assert_eq!(
+        topic_event(&mut bobs).await,
+        json!({"event": "topicDeleted", "data": {"groupID": group, "topicIDList": [gear]}})
+    );
+    assert_eq!(
+        topic_ids(&topics(&bob, &group, None).await),
+        [trails.as_str()]
+    );
+    create_topic(&ann, &group, json!({"topicName": "Gear", "topicID": gear}))
+        .await
+        .expect_error(409, 40901, "conflict");
+    // All of them, when none is named.
+    let deleted = ann
+        .post(&group_path(&group, "/topics/delete"), json!({}))
+        .await
+        .ok();
+    assert_eq!(deleted["successTopicList"], json!([{"topicID": trails}]));
+    assert_eq!(
+        topic_ids(&topics(&bob, &group, None).await),
+        Vec::<String>::new()
+    );
+
+    // Outsiders see no topics; a group without them has none to list or make.
+    let [dan] = server.users(["dan"]).await;
+    dan.get(&group_path(&group, "/topics"))
+        .await
+        .expect_error(403, 40301, "permission_denied");
+    let plain = ann
+        .create_group(json!({"name": "Plain", "type": "Community"}))
+        .await["groupID"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    create_topic(&ann, &plain, json!({"topicName": "X"}))
+        .await
+        .expect_error(400, 40001, "invalid_argument");
+    ann.post(
+        "/v1/groups",
+        json!({"name": "Work", "type": "Private", "isSupportTopic": true}),
+    )
+    .await
+    .expect_error_naming(400, 40001, "invalid_argument", "isSupportTopic");
+    ann.post(
+        "/v1/groups",
+        json!({"groupID": "hikers", "name": "H", "type": "Community", "isSupportTopic": true}),
+    )
+    .await
+    .expect_error_naming(400, 40001, "invalid_argument", "groupID");
+}
+
+#[tokio::test]
+async fn a_topics_messages_reach_the_community_and_stay_out_of_the_list() {
+    let server = Server::start().await;
+    let [ann, bob, cat, dan] = server.users(["ann", "bob", "cat", "dan"]).await;
+    let group = community(&ann, &["bob", "cat"]).await;
+    let topic = create_topic(&ann, &group, json!({"topicName": "Trails"}))
+        .await
+        .ok()["topicID"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let conversation = format!("GROUP{topic}");
+    let mut cats = cat.events().await;
+
+    bob.send_text(&conversation, "north ridge?").await;
+    bob.send_text(&conversation, "or the lake").await;
+    let received = event_where(&mut cats, |event| match event {
+        ServerEvent::MessageReceived { message_list } => Some(message_list),
+        _ => None,
+    })
+    .await;
+    assert_eq!(received[0].conversation_id, conversation);
+    // Its conversation comes with it, for the device to show with the topic.
+    let pushed = event_where(&mut cats, |event| match event {
+        ServerEvent::ConversationListUpdated { conversation_list } => Some(conversation_list),
+        _ => None,
+    })
+    .await;
+    assert_eq!(pushed[0].conversation_id, conversation);
+    assert_eq!(pushed[0].unread_count, 1);
+    assert_eq!(cat.unread(&conversation).await, 2, "asked for by its ID");
+    let listed = topics(&cat, &group, None).await;
+    let seen = &listed["successTopicList"][0]["conversation"];
+    assert_eq!(seen["unreadCount"], 2);
+    assert_eq!(seen["lastMessage"]["payload"]["text"], "or the lake");
+    // Never in the list, nor in the total; the community's own conversation is.
+    assert!(!cat.list_ids().await.contains(&conversation));
+    assert!(cat.list_ids().await.contains(&format!("GROUP{group}")));
+    assert_eq!(cat.total_unread().await, 0);
+    // Not a group of the member's either.
+    let groups = cat.get("/v1/groups").await.ok();
+    let group_ids: Vec<&str> = groups["groupList"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|g| g["groupID"].as_str().unwrap())
+        .collect();
+    assert_eq!(group_ids, [group.as_str()]);
+
+    // Read, it counts nothing; what only a listed conversation has, it refuses.
+    cat.post(
+        &format!("/v1/conversations/{}/read", encode(&conversation)),
+        json!({}),
+    )
+    .await
+    .ok();
+    assert_eq!(
+        topics(&cat, &group, None).await["successTopicList"][0]["conversation"]["unreadCount"],
+        0
+    );
+    cat.post(
+        "/v1/conversations/pin",
+        json!({"conversationID": conversation, "isPinned": true}),
+    )
+    .await
+    .expect_error_naming(400, 40001, "invalid_argument", "conversationID");
+    assert!(!cat.list_ids().await.contains(&conversation));
+
+    // A topic's members are the community's: whoever joins later is one, whoever leaves is not.
+    let manager = server.manager();
+    manager.add_members(&group, &["dan"]).await;
+    dan.send_text(&conversation, "count me in").await;
+    assert_eq!(
+        topics(&dan, &group, None).await["successTopicList"][0]["conversation"]["unreadCount"],
+        0
+    );
+    manager.remove_members(&group, &["dan"]).await;
+    dan.try_send(&conversation, json!({"text": "still here?"}))
+        .await
+        .expect_error(403, 40302, "not_a_member");
+    // And a topic's members move only with the community.
+    ann.post(
+        &group_path(&topic, "/members"),
+        json!({"userIDList": ["dan"]}),
+    )
+    .await
+    .expect_error(400, 40001, "invalid_argument");
+    ann.post(&group_path(&topic, "/leave"), json!({}))
+        .await
+        .expect_error(400, 40001, "invalid_argument");
+
+    // Muted for all: only the community's owner and admins send.
+    let mute = ann
+        .request(
+            reqwest::Method::PATCH,
+            &group_path(&group, &format!("/topics/{}", encode(&topic))),
+        )
+        .json(&json!({"muteAllMembers": true}));
+    assert_eq!(ann.send(mute).await.ok()["muteAllMembers"], true);
+    bob.try_send(&conversation, json!({"text": "hello?"}))
+        .await
+        .expect_error(403, 40307, "muted");
+    ann.send_text(&conversation, "quiet please").await;
+
+    // Dismissing the community ends its topics.
+    ann.post(&group_path(&group, "/dismiss"), json!({}))
+        .await
+        .ok();
+    ann.try_send(&conversation, json!({"text": "anyone?"}))
+        .await
+        .expect_error(403, 40302, "not_a_member");
+}
