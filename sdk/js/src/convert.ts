@@ -27,6 +27,7 @@ import type {
   MessageRemindType,
   MessageType,
   Profile,
+  Topic,
   UserInfo,
 } from './types.js';
 import type {
@@ -41,6 +42,7 @@ import type {
   WireLastMessage,
   WireMessage,
   WireProfile,
+  WireTopic,
 } from './wire.js';
 
 const KNOWN_MESSAGE_TYPES = new Set<string>([
@@ -647,8 +649,31 @@ export function toGroup(wire: Partial<WireGroup> & { groupID: string }, self: Gr
     muteAllMembers: wire.muteAllMembers === true,
     joinOption: wire.joinOption ?? '',
     groupCustomField: (wire.groupCustomField ?? []).map(({ key, value }) => ({ key, value })),
-    isSupportTopic: false,
+    isSupportTopic: wire.isSupportTopic === true,
     isDismissed: wire.isDismissed === true,
+  };
+}
+
+/**
+ * Tencent's Topic from a topic's profile and the user's conversation of it, as the app sees that
+ * conversation (`null`: none known yet): its unread count, last message and unread @-mentions, and
+ * `selfInfo.messageRemindType` its remind type (`''` without one, as Tencent's before it knows).
+ * The server tells neither the user's mute in the topic nor how far they read: `selfInfo.muteTime`
+ * and `readedSequence` are 0.
+ */
+export function toTopic(profile: WireTopic, conversation: Conversation | null): Topic {
+  return {
+    topicID: profile.topicID,
+    topicName: profile.topicName,
+    avatar: profile.avatar,
+    introduction: profile.introduction,
+    notification: profile.notification,
+    customData: profile.customData,
+    muteAllMembers: profile.muteAllMembers === true,
+    unreadCount: conversation?.unreadCount ?? 0,
+    lastMessage: conversation?.lastMessage ?? emptyLastMessage(),
+    groupAtInfoList: conversation?.groupAtInfoList ?? [],
+    selfInfo: { muteTime: 0, readedSequence: 0, messageRemindType: conversation?.messageRemindType ?? '' },
   };
 }
 

@@ -196,7 +196,7 @@ export const ErrorCode = {
    */
   NETWORK_ERROR: -1,
   /**
-   * A Tencent Cloud Chat call or option Natter does not offer (translation, communities, …).
+   * A Tencent Cloud Chat call or option Natter does not offer (translation, speech to text, …).
    * Negative: the SDK's own verdict, not the server's.
    */
   UNSUPPORTED: -2,

@@ -71,6 +71,10 @@ export class HttpClient {
     return this.request<T>('PUT', path, body);
   }
 
+  patch<T>(path: string, body: unknown): Promise<T> {
+    return this.request<T>('PATCH', path, body);
+  }
+
   /**
    * Sends one request with the user's bearer token. A call made before login is refused here,
    * without a request, so a missing login never looks like a server problem.

@@ -12,6 +12,7 @@
  */
 import { TYPES } from './constants.js';
 import { invalidArgument } from './errors.js';
+import { communityOf, isTopicID } from './topics.js';
 import type { GroupAtInfo } from './types.js';
 import type { WireConversation, WireGroupAtInfo, WireMessage } from './wire.js';
 
@@ -80,11 +81,16 @@ export function atTypeFor(atUserList: readonly string[], me: string): number | n
   return null;
 }
 
-/** The server's `groupAtInfoList` → Tencent's (`messageSequence`, `atTypeArray`, the groupID). */
+/**
+ * The server's `groupAtInfoList` → Tencent's (`messageSequence`, `atTypeArray`, the groupID). A
+ * topic's conversation (`groupID` a topic ID) names the community as `groupID` and the topic as
+ * `topicID`, as Tencent's.
+ */
 export function toGroupAtInfoList(list: readonly WireGroupAtInfo[] | null | undefined, groupID: string): GroupAtInfo[] {
+  const where = isTopicID(groupID) ? { groupID: communityOf(groupID), topicID: groupID } : { groupID };
   return (list ?? []).map((a) => ({
     from: a.from,
-    groupID,
+    ...where,
     messageSequence: a.seq,
     atTypeArray: [a.atType],
   }));

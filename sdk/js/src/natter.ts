@@ -14,10 +14,10 @@
  * media messages and their payloads (media.ts), forwarded chat records (merger.ts), message
  * reactions (reactions.ts), message extensions (extensions.ts), read receipts of single messages
  * (receipts.ts), pinned group messages (pins.ts), group counters (counters.ts), group attributes
- * (attributes.ts), message search (search.ts), the searches of users, groups and members
- * (directory.ts), following (follows.ts), the option for all messages (receive_option.ts), a
- * message's offline push (offline_push.ts), signalling (signaling.ts), user status (status.ts) and
- * the handlers (emitter.ts).
+ * (attributes.ts), community topics (topics.ts), message search (search.ts), the searches of
+ * users, groups and members (directory.ts), following (follows.ts), the option for all messages
+ * (receive_option.ts), a message's offline push (offline_push.ts), signalling (signaling.ts), user
+ * status (status.ts) and the handlers (emitter.ts).
  */
 import {
   AttributeMemory,
@@ -46,6 +46,7 @@ import {
   toGroupMember,
   toMessage,
   toProfile,
+  toTopic,
   type ConversationContext,
 } from './convert.js';
 import { Delivery, isNewForGap, isOnlineOnly, type Gap } from './delivery.js';
@@ -180,6 +181,16 @@ import {
   type WebSocketConstructor,
 } from './socket.js';
 import { ConversationStore } from './store.js';
+import {
+  TopicMemory,
+  checkCreateTopic,
+  checkTopicSelection,
+  checkUpdateTopic,
+  communityOf,
+  isTopicConversation,
+  toTopicFailure,
+  topicOfConversation,
+} from './topics.js';
 import type {
   AcceptFriendApplicationOptions,
   AddFriendOptions,
@@ -206,6 +217,7 @@ import type {
   CreateGroupMember,
   CreateGroupOptions,
   CreateGroupResult,
+  CreateTopicInCommunityOptions,
   DeleteConversationOptions,
   DeleteFriendApplicationOptions,
   DeleteFriendGroupOptions,
@@ -215,6 +227,8 @@ import type {
   DeleteGroupAttributesResult,
   DeleteGroupMemberOptions,
   DeleteGroupMemberResult,
+  DeleteTopicFromCommunityOptions,
+  DeleteTopicFromCommunityResult,
   DecreaseGroupCounterOptions,
   EventData,
   FollowListResult,
@@ -251,6 +265,8 @@ import type {
   GetMessageReactionsOptions,
   GetMessageReactionsResult,
   GetPinnedGroupMessageListResult,
+  GetTopicListOptions,
+  GetTopicListResult,
   GetUserProfileOptions,
   GetUserStatusOptions,
   GetUserStatusResult,
@@ -315,9 +331,11 @@ import type {
   SignalingEventName,
   SignalingResponse,
   SubscribeUserStatusOptions,
+  Topic,
   UnsubscribeUserStatusOptions,
   UpdateFriendOptions,
   UpdateGroupProfileOptions,
+  UpdateTopicProfileOptions,
   UserFollowInfo,
   UserFollowType,
   UserInfo,
@@ -422,6 +440,10 @@ import {
   type WireSetExtensionsRequest,
   type WireSetGroupCountersRequest,
   type WireSyncReply,
+  type WireDeleteTopics,
+  type WireDeletedTopics,
+  type WireTopic,
+  type WireTopicList,
   type WireTotalUnread,
   type WireUpdatedGroupMember,
   type WireUploadedFile,
@@ -789,6 +811,10 @@ export class Natter extends TencentUnsupported {
   private readonly attributes = new AttributeMemory();
   /** The newest change told of each group's attributes and counters (revisions.ts). */
   private readonly newestShared = new NewestRevisions();
+  /** The topics this instance heard of: their profiles, and the user's conversations of them (topics.ts). */
+  private readonly topics = new TopicMemory();
+  /** The topics whose profile is being asked for (see fetchTopicProfile). */
+  private readonly topicProfilesAsked = new Set<string>();
   /** The invitations this instance sent and received, and their timers (signaling.ts). */
   private readonly signaling = new Signaling({
     me: () => this.userID,
@@ -1003,6 +1029,8 @@ export class Natter extends TencentUnsupported {
     this.mentions.clear();
     this.attributes.clear();
     this.newestShared.clear();
+    this.topics.clear();
+    this.topicProfilesAsked.clear();
     this.signaling.clear();
     this.groupListFeed.stop();
     this.heldGroups.clear();
@@ -1050,8 +1078,8 @@ export class Natter extends TencentUnsupported {
    * as Tencent's SDK answers them: `canIUseModule` is `true` for `'group-module'`,
    * `'relationship-module'` (friends, friend requests and friend groups), `'cloud-search-module'`
    * (the searches of messages, users, groups and members; Tencent's full SDK has every module),
-   * `'follow-module'` and `'signaling-module'` (invitations), and `false` for every other module
-   * (Natter's communities have no topics);
+   * `'follow-module'` and `'signaling-module'` (invitations), and `false` for any other name
+   * (Tencent's has no other module: its topics, for one, come with its core);
    * `isCommercialAbilityEnabled` resolves `{ enabled: true }` when every feature bit asked is one
    * Natter has, as Tencent's tells of those bought: user status (2^7, Tencent's `USER_STATUS`:
    * setSelfStatus, getUserStatus, subscribeUserStatus), message extensions (2^13, `MSG_EXT`),
@@ -1220,10 +1248,13 @@ export class Natter extends TencentUnsupported {
         const list = this.withMentions(asArray<WireConversation>(data.conversationList));
         this.delivery.noteConversations(list, { live: true });
         this.noteReadPositions(list);
-        this.groupListFeed.noteConversations(list, (id) => this.store.get(id));
+        // A topic's conversation is none of the list's: it tells of its topic (TOPIC_UPDATED).
+        const listed = list.filter((c) => !isTopicConversation(c.conversationID));
+        this.groupListFeed.noteConversations(listed, (id) => this.store.get(id));
         // Pushes do not move the sync mark: in a cluster a newer version may arrive before an
         // older change still on its way, which a catch-up from the newer one would skip.
-        if (this.store.upsert(list, { trackVersion: false })) this.emitList();
+        if (this.store.upsert(listed, { trackVersion: false })) this.emitList();
+        this.noteTopicConversations(list.filter((c) => isTopicConversation(c.conversationID)));
         break;
       }
       case 'conversationDeleted': {
@@ -1293,6 +1324,30 @@ export class Natter extends TencentUnsupported {
           this.emit(update.name, update.data);
         }
         break;
+      case 'topicCreated': {
+        // To every device of every member of the community, this instance's own call included.
+        const { groupID, topicID } = data as Partial<WireEventData['topicCreated']>;
+        if (typeof groupID === 'string' && typeof topicID === 'string') this.emit(EVENT.TOPIC_CREATED, { groupID, topicID });
+        break;
+      }
+      case 'topicDeleted': {
+        // Likewise.
+        const { groupID } = data as Partial<WireEventData['topicDeleted']>;
+        const topicIDList = asArray<string>(data.topicIDList);
+        if (typeof groupID !== 'string') break;
+        this.topics.forget(topicIDList);
+        this.emit(EVENT.TOPIC_DELETED, { groupID, topicIDList });
+        break;
+      }
+      case 'topicUpdated': {
+        // Likewise: the topic's profile as it now is, without the user's conversation of it, which
+        // the SDK holds (its unread count and last message stay as they are).
+        const { groupID, topic } = data as Partial<WireEventData['topicUpdated']>;
+        if (typeof groupID !== 'string' || typeof topic !== 'object' || topic === null) break;
+        this.topics.noteTopic(topic);
+        this.emit(EVENT.TOPIC_UPDATED, { groupID, topic: this.presentTopic(topic) });
+        break;
+      }
       case 'allReceiveMessageOptUpdated':
         // To every device of the user, this instance's own setAllReceiveMessageOpt included.
         this.emit(EVENT.ALL_RECEIVE_MESSAGE_OPT_UPDATED, toReceiveOption(data as Partial<WireReceiveOption>));
@@ -1546,12 +1601,12 @@ export class Natter extends TencentUnsupported {
   }
 
   /**
-   * Conversation objects on their way into the local list, each with its `groupAtInfoList`: the
-   * server's, or, for one pushed with a new message (which has none), the list held plus the
-   * mentions of the messages just pushed (mentions.ts).
+   * Conversation objects on their way into the local list (or, a topic's, to the topics held),
+   * each with its `groupAtInfoList`: the server's, or, for one pushed with a new message (which has
+   * none), the list held plus the mentions of the messages just pushed (mentions.ts).
    */
   private withMentions(list: WireConversation[]): WireConversation[] {
-    return this.mentions.complete(list, (id) => this.store.get(id));
+    return this.mentions.complete(list, (id) => this.store.get(id) ?? this.topics.conversation(id) ?? undefined);
   }
 
   /** A sync's answer with its conversations completed as {@link withMentions} does. */
@@ -2107,7 +2162,8 @@ export class Natter extends TencentUnsupported {
     for (const key of ['hasUnreadCount', 'hasGroupAtInfo', 'archived'] as const) {
       if (o[key] !== undefined && typeof o[key] !== 'boolean') throw invalidArgument(`${key}: a boolean`);
     }
-    // Natter has no topics: that filter matches nothing.
+    // A topic's conversation is never in the list, as Tencent's list never shows one (getTopicList
+    // tells of topics): that filter matches nothing.
     if (o.type === TYPES.CONV_TOPIC) return ok({ conversationList: [], isSyncCompleted: true });
     // As Tencent's filters: an empty groupName asks for the conversations in no group, markType 0
     // for those with no mark. The server filters by one group or mark; these two filter here.
@@ -2264,6 +2320,7 @@ export class Natter extends TencentUnsupported {
   /**
    * Marks everything in the conversation read. Its unread count and, in a group, its
    * `groupAtInfoList` (the unread @-mentions) empty at once, as Tencent's; the server's push follows.
+   * A topic's conversation (`GROUP<topicID>`) likewise: its topic's, told as TOPIC_UPDATED.
    */
   async setMessageRead(options: SetMessageReadOptions): Promise<ChatResponse<{}>> {
     checkID(options?.conversationID);
@@ -2279,7 +2336,12 @@ export class Natter extends TencentUnsupported {
     }
     for (const [id, seq] of reach) this.cache.noteRead(id, seq);
     this.mentions.forget(options.conversationID, mentioned);
-    if (this.markReadLocally(options.conversationID)) this.emitList();
+    if (isTopicConversation(options.conversationID)) {
+      const topicID = topicOfConversation(options.conversationID);
+      this.changeTopic(topicID, () => this.topics.markRead(topicID));
+    } else if (this.markReadLocally(options.conversationID)) {
+      this.emitList();
+    }
     return ok({});
   }
 
@@ -2405,8 +2467,10 @@ export class Natter extends TencentUnsupported {
    * `userIDList` (→ `C2C…`), `groupID` (→ `GROUP…`) or Natter's `conversationIDList`; a group may
    * also be muted but for mentions (`TYPES.NOT_RECEIVE_OFFLINE_PUSH_EXCEPT_AT`: its messages make
    * an offline push only when they mention the user or everyone; another conversation rejects
-   * 40001). Muted conversations leave the unread total, which the SDK refetches.
-   * `NOT_RECEIVE_MSG_EXCEPT_AT`, Tencent's for topics, rejects with -2.
+   * 40001). Muted conversations leave the unread total, which the SDK refetches. A topic's
+   * conversation is named by its topicID as `groupID`, as Tencent's: its topic's
+   * `selfInfo.messageRemindType` follows (TOPIC_UPDATED). `NOT_RECEIVE_MSG_EXCEPT_AT`, Tencent's for
+   * topics (only @-mentions are received), rejects with -2.
    */
   async setMessageRemindType(
     options: SetMessageRemindTypeOptions,
@@ -2430,7 +2494,10 @@ export class Natter extends TencentUnsupported {
     }
     const remind = options.messageRemindType;
     if (remind === TYPES.NOT_RECEIVE_MSG_EXCEPT_AT) {
-      throw unsupported(`setMessageRemindType(${remind})`, "it is Tencent's remind type for topics, and Natter's communities have no topics");
+      throw unsupported(
+        `setMessageRemindType(${remind})`,
+        "Tencent's remind type for topics that receives only @-mentions: Natter delivers a topic's every message",
+      );
     }
     if (typeof remind !== 'string') {
       throw invalidArgument('messageRemindType: TYPES.MSG_REMIND_ACPT_AND_NOTE, …_ACPT_NOT_NOTE or …_DISCARD');
@@ -3360,18 +3427,19 @@ export class Natter extends TencentUnsupported {
    * without a `groupID` the server makes one (`@TGS#…`, as Tencent's). Rejects with 40901 for a
    * groupID in use (a dismissed group's too), 40401 when a user of `memberList` does not exist.
    * Only public groups and communities take a `joinOption`; one given for another type is set
-   * aside, as Tencent's SDK sets it aside (the answer's `joinOption` says which applies). What
-   * Natter cannot honour rejects with -2 before any request: `isSupportTopic: true` (Natter's
-   * communities have no topics). A `memberList` member may be `role` `GRP_MBR_ROLE_ADMIN` (not in a
-   * work group, which has no admins: 40001) and bring `memberCustomField`.
+   * aside, as Tencent's SDK sets it aside (the answer's `joinOption` says which applies).
+   * `isSupportTopic: true` with `GRP_COMMUNITY` makes a community that holds topics
+   * (createTopicInCommunity); with another type the server refuses it (40001). A `memberList`
+   * member may be `role` `GRP_MBR_ROLE_ADMIN` (not in a work group, which has no admins: 40001) and
+   * bring `memberCustomField`.
    * `maxMemberNum` (1 to 100,000) caps the members: adding or admitting more from a client then
    * rejects with Tencent's 10014 (`ErrorCode.GROUP_FULL_MEMBER_COUNT`), as does a `memberList`
    * that does not fit. `groupCustomField` gives the group its custom fields (at most 20; `''` values
    * set nothing).
    *
-   * As Tencent's SDK, it then sends the group (not an audio-video room) its "group_create" custom
-   * message (see announceGroupCreated): the members' conversations start with it as their last
-   * message.
+   * As Tencent's SDK, it then sends the group (not an audio-video room, nor a community with
+   * topics) its "group_create" custom message (see announceGroupCreated): the members'
+   * conversations start with it as their last message.
    */
   async createGroup(options: CreateGroupOptions): Promise<ChatResponse<CreateGroupResult>> {
     if (typeof options !== 'object' || options === null) {
@@ -3393,7 +3461,8 @@ export class Natter extends TencentUnsupported {
     if (maxMemberNum !== undefined && !Number.isInteger(maxMemberNum)) {
       throw invalidArgument('maxMemberNum: a whole number of members, 1 to 100,000');
     }
-    if (options.isSupportTopic === true) throw unsupported('createGroup({ isSupportTopic })', 'Natter has no topics');
+    const isSupportTopic: unknown = options.isSupportTopic;
+    if (isSupportTopic !== undefined && typeof isSupportTopic !== 'boolean') throw invalidArgument('isSupportTopic: a boolean');
     const groupCustomField = customFieldList(options.groupCustomField, 'groupCustomField');
     const members = checkNewMembers(options.memberList);
     const body: WireCreateGroup = {
@@ -3407,17 +3476,18 @@ export class Natter extends TencentUnsupported {
       memberList: members.length > 0 ? members : undefined,
       groupCustomField,
       maxMemberNum: maxMemberNum as number | undefined,
+      isSupportTopic: isSupportTopic || undefined,
     };
     const wire = await this.addingMembers(this.http.post<WireGroup>('/v1/groups', body));
-    if (type !== TYPES.GRP_AVCHATROOM) await this.announceGroupCreated(wire.groupID);
+    if (type !== TYPES.GRP_AVCHATROOM && !wire.isSupportTopic) await this.announceGroupCreated(wire.groupID);
     this.groupListFeed.refresh();
     await this.refreshLocal();
     return ok({ group: this.presentGroup(wire), overLimitUserIDList: [] });
   }
 
   /**
-   * What Tencent's SDK does once it created a group (any type but an audio-video room, which
-   * Tencent's skips too, as it skips communities with topics): it sends the group a custom message,
+   * What Tencent's SDK does once it created a group (any type but an audio-video room or a
+   * community with topics, which Tencent's skips too): it sends the group a custom message,
    * `payload.data` `{"businessID":"group_create","content":"Create Group","cmd":0,"opUser":…,
    * "version":4}`, `opUser` the creator's nick, else their userID. TUIKit shows it as "… created
    * the group", and every member's conversation gets a last message. Sent the usual way (stored,
@@ -3863,12 +3933,16 @@ export class Natter extends TencentUnsupported {
     return ok({ messageList });
   }
 
-  /** Conversation objects from a call's answer: into the local list (older versions ignored). */
+  /**
+   * Conversation objects from a call's answer: into the local list (older versions ignored), a
+   * topic's to its topic.
+   */
   private applyAnswers(answers: WireConversation[]): void {
     const list = this.withMentions(answers);
     this.delivery.noteConversations(list, { live: true });
     this.noteReadPositions(list);
     if (this.store.isLoaded && this.store.upsert(list, { trackVersion: false })) this.emitList();
+    this.noteTopicConversations(list.filter((c) => isTopicConversation(c.conversationID)));
   }
 
   /**
@@ -3895,6 +3969,134 @@ export class Natter extends TencentUnsupported {
         .catch(() => {});
     }
     if (options?.unread) await this.fetchTotalUnreadMessageCount().catch(() => {});
+  }
+
+  // ---------------------------------------------------------------- community topics
+
+  /**
+   * The communities the user is a member of that hold topics (created with `isSupportTopic:
+   * true`), as Tencent's: `{ groupList }`, the user's group list (getGroupList) narrowed to them.
+   */
+  async getJoinedCommunityList(): Promise<ChatResponse<{ groupList: Group[] }>> {
+    const { groupList } = (await this.getGroupList()).data;
+    return ok({ groupList: groupList.filter((group) => group.isSupportTopic) });
+  }
+
+  /**
+   * Makes a topic in a community that holds topics, as Tencent's: resolves `{ topicID }`, the one
+   * given (`<groupID>@TOPIC#_<suffix>`) or, without one, the server's. The community's owner or an
+   * admin only (else 40301); a `topicID` in use rejects 40901, one of another shape, or a group
+   * that holds no topics, 40001. Every device of every member of the community, this instance's
+   * included, hears TOPIC_CREATED; the topic's members are always the community's.
+   */
+  async createTopicInCommunity(options: CreateTopicInCommunityOptions): Promise<ChatResponse<{ topicID: string }>> {
+    const { groupID, body } = checkCreateTopic(options);
+    const wire = await this.http.post<WireTopic>(groupPath(groupID, '/topics'), body);
+    this.topics.noteTopic(wire);
+    return ok({ topicID: wire.topicID });
+  }
+
+  /**
+   * Deletes topics of a community, as Tencent's: those of `topicIDList`, or, left out or `[]`,
+   * every one. Resolves `{ successTopicList: [{ topicID }], failureTopicList: [{ topicID, code,
+   * message }] }`, a topic that is not there a failure. The community's owner or an admin only
+   * (else 40301). Every device of every member, this instance's included, hears TOPIC_DELETED.
+   */
+  async deleteTopicFromCommunity(
+    options: DeleteTopicFromCommunityOptions,
+  ): Promise<ChatResponse<DeleteTopicFromCommunityResult>> {
+    const { groupID, topicIDList } = checkTopicSelection(options, 'deleteTopicFromCommunity');
+    const body: WireDeleteTopics = { topicIDList };
+    const reply = await this.http.post<WireDeletedTopics>(groupPath(groupID, '/topics/delete'), body);
+    const successTopicList = reply.successTopicList.map(({ topicID }) => ({ topicID }));
+    this.topics.forget(successTopicList.map(({ topicID }) => topicID));
+    return ok({ successTopicList, failureTopicList: reply.failureTopicList.map(toTopicFailure) });
+  }
+
+  /**
+   * Changes a topic's profile, as Tencent's: the fields given, the others kept. Resolves `{ topic }`
+   * as it now is. The community's owner or an admin only (else 40301). Every device of every
+   * member, this instance's included, hears TOPIC_UPDATED.
+   */
+  async updateTopicProfile(options: UpdateTopicProfileOptions): Promise<ChatResponse<{ topic: Topic }>> {
+    const { groupID, topicID, body } = checkUpdateTopic(options);
+    const wire = await this.http.patch<WireTopic>(groupPath(groupID, `/topics/${encodeURIComponent(topicID)}`), body);
+    this.topics.noteTopic(wire);
+    return ok({ topic: this.presentTopic(wire) });
+  }
+
+  /**
+   * A community's topics, as Tencent's: those of `topicIDList`, or, left out or `[]`, every one,
+   * oldest first. Resolves `{ successTopicList, failureTopicList }`: each Topic with the user's
+   * unread count, last message and mentions in it; a topic named that is not there a failure
+   * (`code` 10010). A member of the community only.
+   */
+  async getTopicList(options: GetTopicListOptions): Promise<ChatResponse<GetTopicListResult>> {
+    const { groupID, topicIDList } = checkTopicSelection(options, 'getTopicList');
+    const reply = await this.http.get<WireTopicList>(groupPath(groupID, '/topics'), { topicIDList: topicIDList?.join(',') });
+    for (const wire of reply.successTopicList) this.topics.noteTopic(wire);
+    return ok({
+      successTopicList: reply.successTopicList.map((wire) => this.presentTopic(wire)),
+      failureTopicList: reply.failureTopicList.map(toTopicFailure),
+    });
+  }
+
+  /** A topic as the app sees it: `profile`, with the user's conversation of it as the SDK holds it. */
+  private presentTopic(profile: WireTopic): Topic {
+    const conversation = this.topics.conversation(`${TYPES.CONV_GROUP}${profile.topicID}`);
+    return toTopic(profile, conversation && this.present(conversation));
+  }
+
+  /**
+   * Runs `change` on what the SDK holds of a topic, and tells the app of the topic (TOPIC_UPDATED,
+   * as Tencent's) when its Topic now shows otherwise; a topic whose profile the SDK lacks is not
+   * told.
+   */
+  private changeTopic(topicID: string, change: () => void): void {
+    const shown = () => {
+      const profile = this.topics.profile(topicID);
+      return profile && this.presentTopic(profile);
+    };
+    const before = JSON.stringify(shown());
+    change();
+    const topic = shown();
+    if (topic !== null && JSON.stringify(topic) !== before) {
+      this.emit(EVENT.TOPIC_UPDATED, { groupID: communityOf(topicID), topic });
+    }
+  }
+
+  /**
+   * The user's conversations of topics, pushed or answered, which never join the list: each tells
+   * its topic's unread count, last message and mentions (TOPIC_UPDATED). The profile of a topic
+   * the SDK heard of only so is asked for first.
+   */
+  private noteTopicConversations(list: readonly WireConversation[]): void {
+    for (const conversation of list) {
+      const topicID = topicOfConversation(conversation.conversationID);
+      this.changeTopic(topicID, () => this.topics.noteConversation(conversation));
+      if (this.topics.profile(topicID) === null) this.fetchTopicProfile(topicID);
+    }
+  }
+
+  /**
+   * Asks for the profile of a topic the SDK knows only by its conversation (getTopicList's
+   * request, one at a time), and tells the app of the topic once it comes (TOPIC_UPDATED). A topic
+   * deleted meanwhile is forgotten; a failure leaves the topic's next push to ask again.
+   */
+  private fetchTopicProfile(topicID: string): void {
+    if (this.topicProfilesAsked.has(topicID)) return;
+    this.topicProfilesAsked.add(topicID);
+    const session = this.session;
+    void this.http
+      .get<WireTopicList>(groupPath(communityOf(topicID), '/topics'), { topicIDList: topicID })
+      .then((reply) => {
+        if (session !== this.session) return;
+        const wire = reply.successTopicList.find((topic) => topic.topicID === topicID);
+        if (wire) this.changeTopic(topicID, () => this.topics.noteTopic(wire));
+        else this.topics.forget([topicID]);
+      })
+      .catch(() => {})
+      .finally(() => this.topicProfilesAsked.delete(topicID));
   }
 
   // ---------------------------------------------------------------- unread

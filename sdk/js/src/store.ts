@@ -2,8 +2,8 @@
  * The SDK's local conversation list: what `CONVERSATION_LIST_UPDATED` hands to the app (converted to
  * Tencent's shape on the way out; the store keeps the server's objects, whose versions it needs).
  *
- * It holds the default list only (not archived, not HIDE-marked), as the server's
- * `GET /v1/conversations` without filters does. It is fed by full loads, by
+ * It holds the default list only (not archived, not HIDE-marked, no topic's conversation), as the
+ * server's `GET /v1/conversations` without filters does. It is fed by full loads, by
  * `conversationListUpdated` / `conversationDeleted` events and by incremental sync; `version` is the
  * highest conversation version the list is known to be complete up to, which is what the next sync
  * asks from.
@@ -13,6 +13,7 @@
  * replaces a newer one, a removal never drops an entry newer than itself, and an object at or
  * below the version at which its conversation left the list never brings it back.
  */
+import { isTopicConversation } from './topics.js';
 import type {
   WireConversation,
   WireConversationID,
@@ -112,10 +113,11 @@ export class ConversationStore {
 
   /**
    * Applies changed conversations (event, sync, or a call's answer). Archived and HIDE-marked ones
-   * leave the default list (and come back when restored / unmarked). An object older than the
-   * entry held is ignored, and so is one of a conversation the list does not hold when it is at
-   * or below the version at which the conversation left the list ({@link tombstones}) or at or
-   * below the mark: the list as of the mark is complete, so the conversation was not in it then.
+   * leave the default list (and come back when restored / unmarked); a topic's is passed over. An
+   * object older than the entry held is ignored, and so is one of a conversation the list does not
+   * hold when it is at or below the version at which the conversation left the list
+   * ({@link tombstones}) or at or below the mark: the list as of the mark is complete, so the
+   * conversation was not in it then.
    * `trackVersion` (a sync's objects) moves the mark; the objects are still judged by the mark
    * from before them, as another sync may already have gone past this one's snapshot.
    * Returns whether the list changed.
@@ -126,6 +128,8 @@ export class ConversationStore {
     for (const incoming of conversations) {
       if (options.trackVersion) this.noteVersion(incoming.version);
       const id = incoming.conversationID;
+      // Never listed, so never removed either: nothing of it is held or remembered.
+      if (isTopicConversation(id)) continue;
       const held = this.byID.get(id);
       if (held ? held.version > incoming.version : this.leftListBy(id, incoming.version, completeUpTo)) continue;
       this.tombstones.delete(id);
@@ -263,9 +267,9 @@ export class ConversationStore {
 /** The HIDE mark (`TYPES.CONV_MARK_TYPE_HIDE`). */
 const MARK_HIDE = 8;
 
-/** What the server's unfiltered list shows: neither archived nor HIDE-marked. */
+/** What the server's unfiltered list shows: neither archived nor HIDE-marked, nor a topic's (topics.ts). */
 export function belongsInDefaultList(c: Conversation): boolean {
-  if (c.isArchived) return false;
+  if (c.isArchived || isTopicConversation(c.conversationID)) return false;
   return !(Array.isArray(c.markList) && c.markList.some((m) => Number(m) === MARK_HIDE));
 }
 

@@ -548,6 +548,10 @@ export interface Group {
    * group call), `[]` until the SDK holds the group.
    */
   groupCustomField: GroupCustomField[];
+  /**
+   * A community that holds topics (createGroup's `isSupportTopic`): see createTopicInCommunity.
+   * From the group calls; `false` in a conversation's `groupProfile` until the SDK holds the group.
+   */
   isSupportTopic: boolean;
   /**
    * Natter: the group was dismissed (by its owner or the app backend); its conversation is
@@ -562,8 +566,9 @@ export interface Group {
 export interface GroupAtInfo {
   /** Its sender. */
   from: string;
+  /** The group's ID; in a topic's `groupAtInfoList`, its community's. */
   groupID: string;
-  /** Never set: Natter has no topics. */
+  /** In a topic's `groupAtInfoList` only: the topic. */
   topicID?: string;
   /** Its `sequence`. */
   messageSequence: number;
@@ -617,6 +622,42 @@ export interface Conversation {
    * below it, also when the clear happened while this device was away.
    */
   clearedToSeq: number;
+}
+
+/**
+ * A topic of a community (createTopicInCommunity, getTopicList, TOPIC_UPDATED), in Tencent's shape:
+ * its profile, and what the user's own conversation of it says (`GROUP<topicID>`, which is never in
+ * the conversation list).
+ */
+export interface Topic {
+  /** Its community's groupID, `@TOPIC#_` and a suffix. */
+  topicID: string;
+  topicName: string;
+  avatar: string;
+  introduction: string;
+  notification: string;
+  /** The user's unread messages of the topic, as its conversation's `unreadCount` (in no unread total). */
+  unreadCount: number;
+  /** Muted for all (updateTopicProfile's `muteAllMembers`). */
+  muteAllMembers: boolean;
+  /** The app's own string (createTopicInCommunity's, updateTopicProfile's `customData`). */
+  customData: string;
+  /** The unread messages of the topic that mention the user or everyone, as a conversation's (`groupID` the community's, `topicID` the topic's). */
+  groupAtInfoList: GroupAtInfo[];
+  /** The topic's last message, as a conversation's; empty (`lastTime` 0) before any. */
+  lastMessage: LastMessage;
+  selfInfo: TopicSelfInfo;
+}
+
+/**
+ * A Topic's `selfInfo`, Tencent's shape: `messageRemindType` the topic conversation's
+ * (setMessageRemindType with the topicID as `groupID`; `''` until the SDK holds the conversation);
+ * `muteTime` and `readedSequence` 0, which the server does not tell.
+ */
+export interface TopicSelfInfo {
+  muteTime: number;
+  readedSequence: number;
+  messageRemindType: MessageRemindType | '';
 }
 
 /**
@@ -720,20 +761,6 @@ export type GroupCustomField = MemberCustomField;
 
 /** A custom field of a group, a group member or a friend, as Tencent's: `{ key, value }`. */
 export type CustomField = MemberCustomField;
-
-export interface Topic {
-  topicID: string;
-  topicName: string;
-  avatar: string;
-  introduction: string;
-  notification: string;
-  unreadCount: number;
-  muteAllMembers: boolean;
-  customData: string;
-  groupAtInfoList: any[];
-  lastMessage: any;
-  selfInfo: any;
-}
 
 /**
  * A signalling message's content, as Tencent's `getSignalingInfo(message)` gives it: the JSON of
@@ -2011,10 +2038,7 @@ export interface CreateGroupMember {
 export interface CreateGroupOptions {
   /** At most 64 characters. */
   name: string;
-  /**
-   * `TYPES.GRP_WORK` (the default), `GRP_PUBLIC` or `GRP_MEETING`; `GRP_AVCHATROOM` and
-   * `GRP_COMMUNITY` reject (-2).
-   */
+  /** `TYPES.GRP_WORK` (the default), `GRP_PUBLIC`, `GRP_MEETING`, `GRP_AVCHATROOM` or `GRP_COMMUNITY`. */
   type?: TypesValue;
   /** Left out, the server makes one: `@TGS#` and ten capitals or digits, as Tencent's. */
   groupID?: string;
@@ -2035,7 +2059,10 @@ export interface CreateGroupOptions {
   memberList?: CreateGroupMember[];
   /** The group's custom fields: at most 20, keys of 1–32 bytes, values of at most 512 bytes. */
   groupCustomField?: GroupCustomField[];
-  /** Natter has no topics: `true` rejects (-2). */
+  /**
+   * With `type` `TYPES.GRP_COMMUNITY`, a community that holds topics (createTopicInCommunity); with
+   * another type the server refuses it (40001).
+   */
   isSupportTopic?: boolean;
 }
 
@@ -2271,6 +2298,84 @@ export interface ChatResponse<T> {
   data: T;
 }
 
+/** createTopicInCommunity's options, as Tencent's (`CREATE_TOPIC_IN_COMMUNICATION_OPTIONS`). */
+export interface CreateTopicInCommunityOptions {
+  /** A community created with `isSupportTopic: true`. */
+  groupID: string;
+  topicName: string;
+  /** `<groupID>@TOPIC#_<suffix>`, at most 64 characters; left out, the server makes one. */
+  topicID?: string;
+  avatar?: string;
+  notification?: string;
+  introduction?: string;
+  customData?: string;
+}
+
+/** updateTopicProfile's options, as Tencent's; a field left out keeps its value. */
+export interface UpdateTopicProfileOptions {
+  groupID: string;
+  topicID: string;
+  topicName?: string;
+  avatar?: string;
+  notification?: string;
+  introduction?: string;
+  customData?: string;
+  /** Mutes everyone but the community's owner and admins in the topic (`true`), or ends it. */
+  muteAllMembers?: boolean;
+}
+
+/** getTopicList's options, as Tencent's. */
+export interface GetTopicListOptions {
+  groupID: string;
+  /** The topics asked for; left out or `[]`, every topic of the community. */
+  topicIDList?: string[];
+}
+
+/** deleteTopicFromCommunity's options, as Tencent's. */
+export interface DeleteTopicFromCommunityOptions {
+  groupID: string;
+  /** The topics to delete; left out or `[]`, every topic of the community. */
+  topicIDList?: string[];
+}
+
+/** A topic a topic call could not answer for or delete, and why (`code` 10010: no such topic). */
+export interface TopicFailure {
+  topicID: string;
+  code: number;
+  message: string;
+}
+
+/** getTopicList's answer, as Tencent's. */
+export interface GetTopicListResult {
+  /** The topics asked for that are there (all of them, oldest first, when none was named). */
+  successTopicList: Topic[];
+  failureTopicList: TopicFailure[];
+}
+
+/** deleteTopicFromCommunity's answer, as Tencent's. */
+export interface DeleteTopicFromCommunityResult {
+  successTopicList: { topicID: string }[];
+  failureTopicList: TopicFailure[];
+}
+
+/** TOPIC_CREATED's data, as Tencent's: a topic was made in a community the user is in. */
+export interface TopicCreatedData {
+  groupID: string;
+  topicID: string;
+}
+
+/** TOPIC_DELETED's data, as Tencent's: topics of a community the user is in were deleted. */
+export interface TopicDeletedData {
+  groupID: string;
+  topicIDList: string[];
+}
+
+/** TOPIC_UPDATED's data, as Tencent's: a topic as it now is (its profile changed, or its unread count or last message). */
+export interface TopicUpdatedData {
+  groupID: string;
+  topic: Topic;
+}
+
 // ------------------------------------------------------------------ events
 
 /** `event.data` of each event the SDK emits. */
@@ -2306,6 +2411,12 @@ export interface EventDataMap {
   [EVENT.CONVERSATION_IN_GROUP_UPDATED]: { groupName: string; conversationList: Conversation[] };
   /** The user's whole group list, as getGroupList gives it. */
   [EVENT.GROUP_LIST_UPDATED]: Group[];
+  /** A topic was made in a community the user is in (createTopicInCommunity, on any device, this instance's own call included). */
+  [EVENT.TOPIC_CREATED]: TopicCreatedData;
+  /** Topics of a community the user is in were deleted (deleteTopicFromCommunity, this instance's own call included). */
+  [EVENT.TOPIC_DELETED]: TopicDeletedData;
+  /** A topic changed: its profile (updateTopicProfile), or the user's unread count, last message or mentions in it. */
+  [EVENT.TOPIC_UPDATED]: TopicUpdatedData;
   [EVENT.PROFILE_UPDATED]: Profile[];
   /**
    * Users' statuses changed, each as it now is: users the user subscribed to (subscribeUserStatus)

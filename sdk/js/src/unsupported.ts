@@ -14,12 +14,6 @@ export const UNSUPPORTED_CALLS = {
   // messages
   translateText: 'Natter has no translation service',
   convertVoiceToText: 'Natter has no speech recognition',
-  // communities and topics
-  getJoinedCommunityList: "Natter's communities have no topics",
-  createTopicInCommunity: "Natter's communities have no topics",
-  deleteTopicFromCommunity: "Natter's communities have no topics",
-  updateTopicProfile: "Natter's communities have no topics",
-  getTopicList: "Natter's communities have no topics",
 } as const;
 
 /**
@@ -51,22 +45,5 @@ export class TencentUnsupported {
   }
   convertVoiceToText(..._args: any[]): Promise<ChatResponse<any>> {
     return reject('convertVoiceToText');
-  }
-
-  // ---- communities and topics
-  getJoinedCommunityList(..._args: any[]): Promise<ChatResponse<any>> {
-    return reject('getJoinedCommunityList');
-  }
-  createTopicInCommunity(..._args: any[]): Promise<ChatResponse<any>> {
-    return reject('createTopicInCommunity');
-  }
-  deleteTopicFromCommunity(..._args: any[]): Promise<ChatResponse<any>> {
-    return reject('deleteTopicFromCommunity');
-  }
-  updateTopicProfile(..._args: any[]): Promise<ChatResponse<any>> {
-    return reject('updateTopicProfile');
-  }
-  getTopicList(..._args: any[]): Promise<ChatResponse<any>> {
-    return reject('getTopicList');
   }
 }

@@ -155,6 +155,23 @@ export type WireGroupAttributes = api.GroupAttributes;
 export type WireGroupAttributesChanged = api.GroupAttributesChanged;
 /** `POST /v1/groups/{groupID}/join`. */
 export type WireJoinedGroup = api.JoinedGroup;
+/**
+ * A community's topic: the answer of `POST /v1/groups/{groupID}/topics` and `PATCH …/topics/{topicID}`,
+ * an entry of `GET …/topics`, and `topicUpdated`'s `topic`. `conversation` is the user's own
+ * conversation of the topic, as `GET /v1/conversations` shapes one (`null` in `topicUpdated`).
+ */
+export type WireTopic = api.Topic;
+/** `POST /v1/groups/{groupID}/topics` body: a topic to make (the server makes the ID when none is given). */
+export type WireCreateTopic = api.CreateTopic;
+/** `PATCH /v1/groups/{groupID}/topics/{topicID}` body; a field left out keeps its value. */
+export type WireTopicProfileUpdate = api.UpdateTopic;
+/** A topic a topic call could not answer for or act on, and why (`code` 10010: no such topic). */
+export type WireTopicFailure = api.TopicFailure;
+/** `GET /v1/groups/{groupID}/topics`' answer. */
+export type WireTopicList = api.TopicList;
+/** `POST /v1/groups/{groupID}/topics/delete` body (no list: every topic) and its answer. */
+export type WireDeleteTopics = api.DeleteTopics;
+export type WireDeletedTopics = api.DeletedTopics;
 /** `GET /v1/group-applications`: the requests to join waiting for the user. */
 export type WireGroupApplication = api.GroupApplication;
 export type WireGroupApplicationList = api.GroupApplicationList;

@@ -137,7 +137,7 @@ describe('getConversationList options', () => {
     assert.deepEqual(await list({ type: TYPES.CONV_GROUP }), [groupID]);
     assert.deepEqual(await list({ type: TYPES.CONV_C2C }), [c2c]);
     assert.deepEqual(await list({ type: TYPES.CONV_SYSTEM }), []);
-    assert.deepEqual(await list({ type: TYPES.CONV_TOPIC }), [], 'no topics in Natter');
+    assert.deepEqual(await list({ type: TYPES.CONV_TOPIC }), [], "a topic's conversation is never listed");
     await assert.rejects(chat.getConversationList({ type: TYPES.MSG_TEXT }), { code: 40001 });
 
     await chat.setMessageRead({ conversationID: c2c });

@@ -393,13 +393,10 @@ describe('work groups: members add and edit, the owner removes', () => {
         'a member may start as an admin, with custom fields',
       );
       assert.deepEqual(
-        [community.type, community.memberCount, community.joinOption],
-        [TYPES.GRP_COMMUNITY, 2, TYPES.JOIN_OPTIONS_NEED_PERMISSION],
+        [community.type, community.memberCount, community.joinOption, community.isSupportTopic],
+        [TYPES.GRP_COMMUNITY, 2, TYPES.JOIN_OPTIONS_NEED_PERMISSION, false],
       );
-      await assert.rejects(
-        alice.chat.createGroup({ name: 'Topics', type: TYPES.GRP_COMMUNITY, isSupportTopic: true }),
-        refusedWith(ErrorCode.UNSUPPORTED, { message: /isSupportTopic/ }),
-      );
+      // A community with topics: see topics.test.ts.
     } finally {
       await done();
     }
@@ -1247,7 +1244,7 @@ describe('group attributes and counters: none until set, read as Tencent reads a
 });
 
 describe('argument errors', () => {
-  test('bad arguments reject 40001 and what Natter cannot honour -2, before any request', async () => {
+  test('bad arguments reject 40001, before any request', async () => {
     const spy = spyFetch();
     const chat = newChat(server, { fetch: spy.fetch });
     const uid = uniqueUid('alice');
@@ -1255,7 +1252,6 @@ describe('argument errors', () => {
       await chat.login({ userID: uid, userSig: await server.createUser(uid) });
       const before = spy.calls.length;
       const invalid = (message: RegExp) => refusedWith(ErrorCode.INVALID_ARGUMENT, { message });
-      const unsupported = (message: RegExp) => refusedWith(ErrorCode.UNSUPPORTED, { message });
       const loose = chat as unknown as Record<string, (options: unknown) => Promise<unknown>>;
 
       await assert.rejects(loose.createGroup!.call(chat, { type: TYPES.GRP_WORK }), invalid(/^name/));
@@ -1264,7 +1260,7 @@ describe('argument errors', () => {
       await assert.rejects(loose.createGroup!.call(chat, { name: 'x', memberList: ['bob'] }), invalid(/^memberList/));
       await assert.rejects(chat.createGroup({ name: 'x', type: 'LiveRoom' as never }), invalid(/^type/));
       await assert.rejects(chat.createGroup({ name: 'x', maxMemberNum: 2.5 }), invalid(/^maxMemberNum/));
-      await assert.rejects(chat.createGroup({ name: 'x', isSupportTopic: true }), unsupported(/isSupportTopic/));
+      await assert.rejects(loose.createGroup!.call(chat, { name: 'x', isSupportTopic: 'yes' }), invalid(/^isSupportTopic/));
       await assert.rejects(loose.createGroup!.call(chat, { name: 'x', groupCustomField: { k: 'v' } }), invalid(/^groupCustomField/));
       await assert.rejects(loose.updateGroupProfile!.call(chat, { groupID: 'g', groupCustomField: [{ key: 'k', value: 1 }] }), invalid(/^groupCustomField/));
       await assert.rejects(loose.getGroupProfile!.call(chat, { groupID: 'g', groupCustomFieldFilter: 'k' }), invalid(/^groupCustomFieldFilter/));
