@@ -596,8 +596,8 @@ pub(crate) fn audience_if(
     }
 }
 
-/// The group profile fields a client may set besides the name.
-/// A group's or a topic's avatar, introduction and notice, as a request gives them.
+/// The profile fields a client may set besides the name: a group's or a topic's avatar,
+/// introduction and notice, as a request gives them.
 pub(crate) struct ProfileFields<'a> {
     pub(crate) avatar: Option<&'a str>,
     pub(crate) introduction: Option<&'a str>,
@@ -654,11 +654,9 @@ fn names(uids: &[Uid]) -> Vec<String> {
     uids.iter().map(Uid::to_string).collect()
 }
 
-/// `@TGS#` and ten random capitals or digits: Tencent's shape, so apps that recognise its
-/// group IDs recognise these; 36^10 of them make a clash unlikely, and one is refused, not
-/// merged.
-/// A new group ID: `prefix` (`@TGS#`, or `@TGS#_` for a community with topics) and random
-/// letters and digits, as Tencent makes them.
+/// A new group ID: `prefix` (`@TGS#`, or `@TGS#_` for a community with topics) and ten random
+/// capitals or digits: Tencent's shape, so apps that recognise its group IDs recognise these;
+/// 36^10 of them make a clash unlikely, and one is refused, not merged.
 fn new_group_id(prefix: &str) -> GroupId {
     GroupId::parse(&format!("{prefix}{}", random_id_part()), "groupID")
         .expect("the made ID is a valid group ID")

@@ -66,13 +66,7 @@ impl Natter {
         named: Option<Vec<String>>,
     ) -> Result<wire::TopicList> {
         let community = GroupId::parse(group_id, "groupID")?;
-        let named = named
-            .map(|ids| {
-                ids.iter()
-                    .map(|id| GroupId::parse(id, "topicIDList"))
-                    .collect::<Result<Vec<_>>>()
-            })
-            .transpose()?;
+        let named = topic_ids(named)?;
         let uid = uid.clone();
         let (views, unknown) = self
             .read(move |db| topics::list(db, &community, &uid, named.as_deref()))
@@ -142,14 +136,7 @@ impl Natter {
         request: wire::DeleteTopics,
     ) -> Result<wire::DeletedTopics> {
         let community = GroupId::parse(group_id, "groupID")?;
-        let named = request
-            .topic_id_list
-            .map(|ids| {
-                ids.iter()
-                    .map(|id| GroupId::parse(id, "topicIDList"))
-                    .collect::<Result<Vec<_>>>()
-            })
-            .transpose()?;
+        let named = topic_ids(request.topic_id_list)?;
         let by = uid.clone();
         let outcome = self
             .write(move |db| topics::delete(db, &community, &by, named.as_deref()))
@@ -176,6 +163,17 @@ impl Natter {
                 .collect(),
         })
     }
+}
+
+/// The topics a call names in `topicIDList`, if it names any.
+fn topic_ids(named: Option<Vec<String>>) -> Result<Option<Vec<GroupId>>> {
+    named
+        .map(|ids| {
+            ids.iter()
+                .map(|id| GroupId::parse(id, "topicIDList"))
+                .collect()
+        })
+        .transpose()
 }
 
 /// A topic ID a client chose: the community's ID, `@TOPIC#_` and a part of its own.
