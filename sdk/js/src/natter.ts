@@ -3479,7 +3479,9 @@ export class Natter extends TencentUnsupported {
       isSupportTopic: isSupportTopic || undefined,
     };
     const wire = await this.addingMembers(this.http.post<WireGroup>('/v1/groups', body));
-    if (type !== TYPES.GRP_AVCHATROOM && !wire.isSupportTopic) await this.announceGroupCreated(wire.groupID);
+    if (type !== TYPES.GRP_AVCHATROOM && !wire.isSupportTopic) {
+      await this.announceGroupCreated(wire.groupID, type === TYPES.GRP_COMMUNITY);
+    }
     this.groupListFeed.refresh();
     await this.refreshLocal();
     return ok({ group: this.presentGroup(wire), overLimitUserIDList: [] });
@@ -3489,12 +3491,13 @@ export class Natter extends TencentUnsupported {
    * What Tencent's SDK does once it created a group (any type but an audio-video room or a
    * community with topics, which Tencent's skips too): it sends the group a custom message,
    * `payload.data` `{"businessID":"group_create","content":"Create Group","cmd":0,"opUser":…,
-   * "version":4}`, `opUser` the creator's nick, else their userID. TUIKit shows it as "… created
-   * the group", and every member's conversation gets a last message. Sent the usual way (stored,
+   * "version":4}` (for a community `"content":"Create Community","cmd":1`), `opUser` the
+   * creator's nick, else their userID. TUIKit shows it as "… created the group", and every
+   * member's conversation gets a last message. Sent the usual way (stored,
    * pushed to every member, the creator's other devices included); best effort, as Tencent's: a
    * failure leaves the group made and createGroup resolving.
    */
-  private async announceGroupCreated(groupID: string): Promise<void> {
+  private async announceGroupCreated(groupID: string, community: boolean): Promise<void> {
     const me = this.userID;
     if (me === null) return;
     try {
@@ -3508,8 +3511,15 @@ export class Natter extends TencentUnsupported {
         to: groupID,
         conversationType: TYPES.CONV_GROUP,
         payload: {
-          // Tencent's international wording (its Chinese one is "创建群组"), and its order of keys.
-          data: JSON.stringify({ businessID: 'group_create', content: 'Create Group', cmd: 0, opUser, version: 4 }),
+          // Tencent's international wording (its Chinese ones are "创建群组" and "创建社群"), and its
+          // order of keys.
+          data: JSON.stringify({
+            businessID: 'group_create',
+            content: community ? 'Create Community' : 'Create Group',
+            cmd: community ? 1 : 0,
+            opUser,
+            version: 4,
+          }),
         },
       });
       await this.sendMessage(message);

@@ -144,6 +144,11 @@ describe('createGroup', () => {
       const { group: meeting } = (await bob.chat.createGroup({ name: 'Stand-up', type: TYPES.GRP_MEETING })).data;
       const last = (await bob.chat.getMessageList({ conversationID: `GROUP${meeting.groupID}` })).data.messageList;
       assert.deepEqual(JSON.parse(last[0]!.payload.data).opUser, uid.bob);
+      // a community's is Tencent's "Create Community", cmd 1
+      const { group: town } = (await bob.chat.createGroup({ name: 'Town', type: TYPES.GRP_COMMUNITY })).data;
+      const first = (await bob.chat.getMessageList({ conversationID: `GROUP${town.groupID}` })).data.messageList;
+      const { content, cmd } = JSON.parse(first[0]!.payload.data);
+      assert.deepEqual([content, cmd], ['Create Community', 1]);
     } finally {
       await done();
     }
