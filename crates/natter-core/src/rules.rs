@@ -19,6 +19,10 @@ pub enum RemindType {
     /// arrive, do not count in the unread total, and notify offline devices only when they
     /// mention the user or everyone.
     AcceptNotNotifyExceptAt = 3,
+    /// A community topic that receives only what mentions the user or everyone (Tencent's
+    /// `NOT_RECEIVE_MSG_EXCEPT_AT`): the others are stored and counted in the topic, but reach
+    /// no device, online or offline; topics count in no unread total anyway.
+    NotReceiveExceptAt = 4,
 }
 
 impl RemindType {
@@ -27,6 +31,7 @@ impl RemindType {
             1 => Self::AcceptNotNotify,
             2 => Self::Discard,
             3 => Self::AcceptNotNotifyExceptAt,
+            4 => Self::NotReceiveExceptAt,
             _ => Self::AcceptAndNotify,
         }
     }
@@ -41,14 +46,16 @@ impl RemindType {
             Self::AcceptNotNotify => "AcceptNotNotify",
             Self::Discard => "Discard",
             Self::AcceptNotNotifyExceptAt => "AcceptNotNotifyExceptAt",
+            Self::NotReceiveExceptAt => "NotReceiveMsgExceptAt",
         }
     }
 
-    pub const ALL: [Self; 4] = [
+    pub const ALL: [Self; 5] = [
         Self::AcceptAndNotify,
         Self::AcceptNotNotify,
         Self::Discard,
         Self::AcceptNotNotifyExceptAt,
+        Self::NotReceiveExceptAt,
     ];
 
     pub fn from_name(name: &str) -> Option<Self> {
@@ -60,9 +67,27 @@ impl RemindType {
     pub fn notifies_offline(self, mentions_user: bool) -> bool {
         match self {
             Self::AcceptAndNotify => true,
-            Self::AcceptNotNotifyExceptAt => mentions_user,
+            Self::AcceptNotNotifyExceptAt | Self::NotReceiveExceptAt => mentions_user,
             Self::AcceptNotNotify | Self::Discard => false,
         }
+    }
+
+    /// Whether the user's online devices receive a message, which `mentions_user` when it names
+    /// them or everyone (the conversation itself changes either way).
+    pub fn receives(self, mentions_user: bool) -> bool {
+        match self {
+            Self::Discard => false,
+            Self::NotReceiveExceptAt => mentions_user,
+            Self::AcceptAndNotify | Self::AcceptNotNotify | Self::AcceptNotNotifyExceptAt => true,
+        }
+    }
+
+    /// Whether what a message does for the user depends on whether it mentions them.
+    pub fn heeds_mentions(self) -> bool {
+        matches!(
+            self,
+            Self::AcceptNotNotifyExceptAt | Self::NotReceiveExceptAt
+        )
     }
 
     /// Whether this conversation's unread messages count in the user's total.
@@ -426,6 +451,18 @@ impl ConversationState {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_topic_that_receives_only_mentions_receives_and_pushes_only_them() {
+        let topic = RemindType::NotReceiveExceptAt;
+        assert_eq!(RemindType::from_name("NotReceiveMsgExceptAt"), Some(topic));
+        assert_eq!(RemindType::from_code(topic.code()), topic);
+        assert!(topic.receives(true) && !topic.receives(false));
+        assert!(topic.notifies_offline(true) && !topic.notifies_offline(false));
+        assert!(!topic.counts_in_total());
+        assert!(!RemindType::Discard.receives(true));
+        assert!(RemindType::AcceptNotNotifyExceptAt.receives(false));
+    }
 
     #[test]
     fn a_topic_message_counts_as_unread_and_lists_nothing() {

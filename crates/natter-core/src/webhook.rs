@@ -125,8 +125,10 @@ mod tests {
 
     #[test]
     fn a_push_is_for_offline_members_who_did_not_mute() {
-        let [alice, bob, carol, dave, erin, fay, gus] =
-            ["alice", "bob", "carol", "dave", "erin", "fay", "gus"].map(uid);
+        let [alice, bob, carol, dave, erin, fay, gus, hal, ivy] = [
+            "alice", "bob", "carol", "dave", "erin", "fay", "gus", "hal", "ivy",
+        ]
+        .map(uid);
         let members = [
             (&alice, RemindType::AcceptAndNotify),
             (&bob, RemindType::AcceptAndNotify),
@@ -135,12 +137,14 @@ mod tests {
             (&erin, RemindType::AcceptAndNotify),
             (&fay, RemindType::AcceptNotNotifyExceptAt),
             (&gus, RemindType::AcceptNotNotifyExceptAt),
+            (&hal, RemindType::NotReceiveExceptAt),
+            (&ivy, RemindType::NotReceiveExceptAt),
         ];
         let online = |uid: &Uid| uid.as_str() == "erin";
-        let mentioned = |uid: &Uid| ["carol", "fay"].contains(&uid.as_str());
+        let mentioned = |uid: &Uid| ["carol", "fay", "hal"].contains(&uid.as_str());
         assert_eq!(
             offline_recipients("alice", members, mentioned, online),
-            [bob, fay],
+            [bob, fay, hal],
             "not the sender, not the muted (a mention lets through only those muted but for \
              mentions), not the online"
         );

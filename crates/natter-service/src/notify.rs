@@ -4,6 +4,7 @@
 //! change carries each user's new unread total (the store keeps it in the same transaction),
 //! so the events of a write need no read.
 
+use natter_core::mention;
 use natter_core::rules::RemindType;
 use natter_core::wire::ServerEvent;
 use natter_core::{ConversationId, Uid};
@@ -20,12 +21,24 @@ impl Natter {
         // Members who name the conversation alike (all of a group's) get the same event.
         let mut shared: Option<(&ConversationId, Frame)> = None;
         let mut changed = ConversationFrames::default();
+        // Read only where a member receives nothing but mentions: most sends have none.
+        let mentions = sent
+            .recipients
+            .iter()
+            .any(|(_, view)| view.state.prefs.remind == RemindType::NotReceiveExceptAt)
+            .then(|| mention::mentions_in(&sent.message.message_type, &sent.message.payload));
+        let mentioned = |uid: &Uid| {
+            mentions
+                .as_ref()
+                .is_some_and(|mentions| mentions.everyone || mentions.users.contains(uid))
+        };
         for (uid, conversation) in &sent.recipients {
             if !self.events.may_be_online(uid) {
                 continue;
             }
-            // `Discard`: the message is stored and counted in the list, but not pushed.
-            if conversation.state.prefs.remind == RemindType::Discard {
+            // `Discard` (and what a topic that receives only mentions is not mentioned in): the
+            // message is stored and counted in the conversation, but not pushed.
+            if !conversation.state.prefs.remind.receives(mentioned(uid)) {
                 self.notify_changed(uid, std::slice::from_ref(conversation))
                     .await;
                 continue;

@@ -75,7 +75,8 @@ impl Natter {
     }
 
     /// Sets how conversations notify; muted ones (`AcceptNotNotify`, `Discard`, and
-    /// `AcceptNotNotifyExceptAt`, groups only) leave the unread total.
+    /// `AcceptNotNotifyExceptAt`, groups only) leave the unread total. `NotReceiveMsgExceptAt`
+    /// is for topics only, as Tencent's.
     pub async fn set_remind_type(
         &self,
         uid: &Uid,
@@ -85,7 +86,7 @@ impl Natter {
         let remind = RemindType::from_name(remind_type).ok_or_else(|| {
             Error::invalid_argument(format!(
                 "messageRemindType: {remind_type:?} is not one of AcceptAndNotify, \
-                 AcceptNotNotify, Discard, AcceptNotNotifyExceptAt"
+                 AcceptNotNotify, Discard, AcceptNotNotifyExceptAt, NotReceiveMsgExceptAt"
             ))
         })?;
         let (given, parsed) = parse_conversation_list(conversation_ids, "conversationIDList")?;
@@ -97,6 +98,14 @@ impl Natter {
             return Err(Error::invalid_argument(format!(
                 "messageRemindType: AcceptNotNotifyExceptAt is for group conversations, whose \
                  messages mention members; {other} is not one"
+            )));
+        }
+        if remind == RemindType::NotReceiveExceptAt
+            && let Some(other) = parsed.iter().find(|id| !id.is_topic())
+        {
+            return Err(Error::invalid_argument(format!(
+                "messageRemindType: NotReceiveMsgExceptAt is for community topics' conversations \
+                 (GROUP<topicID>), as Tencent's; {other} is not one"
             )));
         }
         self.update(uid, parsed, Change::Remind(remind)).await?;

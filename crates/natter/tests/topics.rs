@@ -314,3 +314,55 @@ async fn a_topics_messages_reach_the_community_and_stay_out_of_the_list() {
         .await
         .expect_error(403, 40302, "not_a_member");
 }
+
+#[tokio::test]
+async fn a_topic_that_receives_only_mentions_counts_the_rest_without_pushing_them() {
+    let server = Server::start().await;
+    let [ann, bob] = server.users(["ann", "bob"]).await;
+    let group = community(&ann, &["bob"]).await;
+    let topic = create_topic(&ann, &group, json!({"topicName": "Trails"}))
+        .await
+        .ok()["topicID"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let conversation = format!("GROUP{topic}");
+    let remind = |id: &str| json!({"conversationIDList": [id], "messageRemindType": "NotReceiveMsgExceptAt"});
+    bob.post(
+        "/v1/conversations/remindType",
+        remind(&format!("GROUP{group}")),
+    )
+    .await
+    .expect_error_naming(400, 40001, "invalid_argument", "messageRemindType");
+    bob.post("/v1/conversations/remindType", remind(&conversation))
+        .await
+        .ok();
+    let mut bobs = bob.events().await;
+
+    // Not mentioned: counted in the topic, only its conversation pushed; mentioned: received.
+    ann.send_text(&conversation, "anyone?").await;
+    ann.post(
+        "/v1/messages",
+        json!({"conversationID": conversation, "type": "TIMTextElem",
+               "payload": {"text": "@bob you?", "atUserList": ["bob"]}}),
+    )
+    .await
+    .ok();
+    let first = event_where(&mut bobs, |event| match event {
+        ServerEvent::MessageReceived { message_list } => Some(message_list),
+        ServerEvent::ConversationListUpdated { conversation_list } => {
+            assert_eq!(
+                conversation_list[0].message_remind_type,
+                "NotReceiveMsgExceptAt"
+            );
+            None
+        }
+        _ => None,
+    })
+    .await;
+    assert_eq!(
+        first[0].payload["text"], "@bob you?",
+        "the first one never came"
+    );
+    assert_eq!(bob.unread(&conversation).await, 2);
+}

@@ -919,7 +919,8 @@ pub struct CustomDataRequest {
 pub struct RemindTypeRequest {
     #[serde(rename = "conversationIDList")]
     pub conversation_id_list: Vec<String>,
-    /// `AcceptAndNotify`, `AcceptNotNotify` or `Discard`.
+    /// `AcceptAndNotify`, `AcceptNotNotify`, `Discard`, `AcceptNotNotifyExceptAt` (groups) or
+    /// `NotReceiveMsgExceptAt` (topics).
     pub message_remind_type: String,
 }
 

@@ -6,7 +6,6 @@ use std::sync::Arc;
 use base64::Engine;
 use base64::engine::general_purpose::STANDARD as BASE64;
 use natter_core::mention;
-use natter_core::rules::RemindType;
 use natter_core::webhook::{self, EventKind};
 use natter_core::wire::{
     DeletionEvent, MessageHeader, OfflineMessage, PushText, ServerMessage, WebhookMessage,
@@ -119,8 +118,7 @@ impl Outbox {
         };
         let sender = sent.message.from.as_str();
         // Read only where a member is muted but for mentions: most sends have none.
-        let muted_but_for_mentions =
-            members().any(|(_, remind)| remind == RemindType::AcceptNotNotifyExceptAt);
+        let muted_but_for_mentions = members().any(|(_, remind)| remind.heeds_mentions());
         let mentions = if muted_but_for_mentions {
             mention::mentions_in(&sent.message.message_type, &sent.message.payload)
         } else {

@@ -5634,7 +5634,10 @@ export interface components {
         Relation: "CheckResult_Type_NoRelation" | "CheckResult_Type_AWithB" | "CheckResult_Type_BWithA" | "CheckResult_Type_BothWay";
         RemindTypeRequest: {
             conversationIDList: string[];
-            /** @description `AcceptAndNotify`, `AcceptNotNotify` or `Discard`. */
+            /**
+             * @description `AcceptAndNotify`, `AcceptNotNotify`, `Discard`, `AcceptNotNotifyExceptAt` (groups) or
+             *     `NotReceiveMsgExceptAt` (topics).
+             */
             messageRemindType: string;
         };
         /**
