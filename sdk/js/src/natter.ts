@@ -2469,8 +2469,10 @@ export class Natter extends TencentUnsupported {
    * an offline push only when they mention the user or everyone; another conversation rejects
    * 40001). Muted conversations leave the unread total, which the SDK refetches. A topic's
    * conversation is named by its topicID as `groupID`, as Tencent's: its topic's
-   * `selfInfo.messageRemindType` follows (TOPIC_UPDATED). `NOT_RECEIVE_MSG_EXCEPT_AT`, Tencent's for
-   * topics (only @-mentions are received), rejects with -2.
+   * `selfInfo.messageRemindType` follows (TOPIC_UPDATED). A topic also takes
+   * `NOT_RECEIVE_MSG_EXCEPT_AT`, as Tencent's: only the messages that mention the user or everyone
+   * reach their devices (MESSAGE_RECEIVED, an offline push); the others still count in the topic's
+   * unread count, told by TOPIC_UPDATED. Another conversation rejects it with 40001.
    */
   async setMessageRemindType(
     options: SetMessageRemindTypeOptions,
@@ -2493,12 +2495,6 @@ export class Natter extends TencentUnsupported {
       throw invalidArgument('userIDList, groupID or conversationIDList: one is required');
     }
     const remind = options.messageRemindType;
-    if (remind === TYPES.NOT_RECEIVE_MSG_EXCEPT_AT) {
-      throw unsupported(
-        `setMessageRemindType(${remind})`,
-        "Tencent's remind type for topics that receives only @-mentions: Natter delivers a topic's every message",
-      );
-    }
     if (typeof remind !== 'string') {
       throw invalidArgument('messageRemindType: TYPES.MSG_REMIND_ACPT_AND_NOTE, …_ACPT_NOT_NOTE or …_DISCARD');
     }

@@ -31,11 +31,17 @@ export type MessageType =
   | typeof TYPES.MSG_CUSTOM
   | typeof TYPES.MSG_MERGER;
 
-/** `AcceptAndNotify` | `AcceptNotNotify` | `Discard` (`TYPES.MSG_REMIND_*`). */
+/**
+ * `AcceptAndNotify` | `AcceptNotNotify` | `Discard` (`TYPES.MSG_REMIND_*`), and a group's
+ * `AcceptNotNotifyExceptAt` (`TYPES.NOT_RECEIVE_OFFLINE_PUSH_EXCEPT_AT`) or a topic's
+ * `NotReceiveMsgExceptAt` (`TYPES.NOT_RECEIVE_MSG_EXCEPT_AT`).
+ */
 export type MessageRemindType =
   | typeof TYPES.MSG_REMIND_ACPT_AND_NOTE
   | typeof TYPES.MSG_REMIND_ACPT_NOT_NOTE
-  | typeof TYPES.MSG_REMIND_DISCARD;
+  | typeof TYPES.MSG_REMIND_DISCARD
+  | typeof TYPES.NOT_RECEIVE_OFFLINE_PUSH_EXCEPT_AT
+  | typeof TYPES.NOT_RECEIVE_MSG_EXCEPT_AT;
 
 /** `TYPES.NET_STATE_*`. */
 export type NetState =

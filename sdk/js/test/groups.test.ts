@@ -96,7 +96,8 @@ describe('selfInfo', () => {
       );
       await assert.rejects(
         bob.chat.setMessageRemindType({ groupID, messageRemindType: TYPES.NOT_RECEIVE_MSG_EXCEPT_AT }),
-        refusedWith(ErrorCode.UNSUPPORTED),
+        refusedWith(ErrorCode.INVALID_ARGUMENT),
+        "a topic's remind type (see topics.test.ts)",
       );
       const ownersView = (await alice.chat.getConversationList()).data.conversationList.find(
         (c) => c.conversationID === conversationID,

@@ -397,6 +397,34 @@ describe('messages in topics', () => {
     }
   });
 
+  test('NOT_RECEIVE_MSG_EXCEPT_AT: only what mentions the user arrives; the rest counts in the topic', async () => {
+    const { alice, bob, uid, done } = await liveUsers(server, 'alice', 'bob');
+    try {
+      const groupID = await community(alice, [uid.bob]);
+      const topicID = (await alice.chat.createTopicInCommunity({ groupID, topicName: 'General' })).data.topicID;
+      const conversationID = `GROUP${topicID}`;
+      await bob.chat.setMessageRemindType({ groupID: topicID, messageRemindType: TYPES.NOT_RECEIVE_MSG_EXCEPT_AT });
+      await topicUpdated(bob, topicID, (t) => t.selfInfo.messageRemindType === TYPES.NOT_RECEIVE_MSG_EXCEPT_AT, 'the remind type');
+
+      await sendText(alice.chat, topicID, 'for everyone', 'GROUP');
+      const at = alice.chat.createTextAtMessage({
+        to: topicID,
+        conversationType: TYPES.CONV_GROUP,
+        payload: { text: `@${uid.bob} for you`, atUserList: [uid.bob] },
+      });
+      await alice.chat.sendMessage(at);
+      await waitFor(() => bob.rec.received().some((m) => m.conversationID === conversationID), 5_000, 'the mention arrives');
+      await topicUpdated(bob, topicID, (t) => t.unreadCount === 2, 'both counted in the topic');
+      assert.deepEqual(
+        bob.rec.received().filter((m) => m.conversationID === conversationID).map((m) => m.payload.text),
+        [`@${uid.bob} for you`],
+        'the message that does not mention bob never arrived',
+      );
+    } finally {
+      await done();
+    }
+  });
+
   test('a user who joins the community later sees its topics and sends to them', async () => {
     const { alice, carol, uid, done } = await liveUsers(server, 'alice', 'carol');
     try {
