@@ -1935,6 +1935,7 @@ export class Natter extends TencentUnsupported {
       this.friendGroupFeed.changed();
       // Set on another device while no connection was ready: not pushed.
       this.fetchOwnStatus(this.session);
+      void this.catchUpTopics();
     }
     if (this.resyncReason) {
       const reason = this.resyncReason;
@@ -4045,6 +4046,39 @@ export class Natter extends TencentUnsupported {
       successTopicList: reply.successTopicList.map((wire) => this.presentTopic(wire)),
       failureTopicList: reply.failureTopicList.map(toTopicFailure),
     });
+  }
+
+  /**
+   * After a reconnect: what changed in the topics this instance holds while no connection was
+   * ready was not pushed, so each of their communities' topics is asked for again (as Tencent's
+   * asks again for the topics active of late), and what changed is told as the pushes would have
+   * told it: TOPIC_CREATED for a topic new to the instance, TOPIC_UPDATED for one whose profile,
+   * unread count or last message changed, TOPIC_DELETED for those gone. Best effort: a community
+   * the user has left, or a failed request, is passed over.
+   */
+  private async catchUpTopics(): Promise<void> {
+    for (const [groupID, held] of this.topics.byCommunity()) {
+      let reply: WireTopicList;
+      try {
+        reply = await this.http.get<WireTopicList>(groupPath(groupID, '/topics'));
+      } catch {
+        continue;
+      }
+      for (const wire of reply.successTopicList) {
+        const news = this.topics.isNews(wire);
+        this.topics.noteTopic(wire);
+        if (!held.includes(wire.topicID)) {
+          this.emit(EVENT.TOPIC_CREATED, { groupID, topicID: wire.topicID });
+        } else if (news) {
+          this.emit(EVENT.TOPIC_UPDATED, { groupID, topic: this.presentTopic(wire) });
+        }
+      }
+      const gone = held.filter((topicID) => !reply.successTopicList.some((wire) => wire.topicID === topicID));
+      if (gone.length > 0) {
+        this.topics.forget(gone);
+        this.emit(EVENT.TOPIC_DELETED, { groupID, topicIDList: gone });
+      }
+    }
   }
 
   /** A topic as the app sees it: `profile`, with the user's conversation of it as the SDK holds it. */

@@ -182,6 +182,30 @@ export class TopicMemory {
     return this.byID.get(topicOfConversation(conversationID))?.conversation ?? null;
   }
 
+  /**
+   * Whether the server's word on a topic is news to what is held: a profile that differs, or a
+   * newer conversation.
+   */
+  isNews(wire: WireTopic): boolean {
+    const held = this.byID.get(wire.topicID);
+    if (!held?.profile) return true;
+    const profileOf = (topic: WireTopic) => JSON.stringify({ ...topic, conversation: null });
+    if (profileOf(wire) !== profileOf(held.profile)) return true;
+    const conversation = wire.conversation;
+    return conversation != null && (held.conversation === null || conversation.version > held.conversation.version);
+  }
+
+  /** The topics held with a profile, by their community's ID. */
+  byCommunity(): Map<string, string[]> {
+    const communities = new Map<string, string[]>();
+    for (const [topicID, held] of this.byID) {
+      if (!held.profile) continue;
+      const community = communityOf(topicID);
+      communities.set(community, [...(communities.get(community) ?? []), topicID]);
+    }
+    return communities;
+  }
+
   forget(topicIDs: readonly string[]): void {
     for (const topicID of topicIDs) this.byID.delete(topicID);
   }

@@ -11,7 +11,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { EVENT, ErrorCode, NatterError, TYPES, type Topic, type TopicUpdatedData } from '@natter/sdk';
-import { closeAll, destroyAllChats, ids, liveDevice, liveUsers, newChat, refusedWith, sendText } from '../testing/chat.js';
+import { closeAll, destroyAllChats, gatedSocket, ids, liveDevice, liveUsers, newChat, refusedWith, sendText } from '../testing/chat.js';
 import { spyFetch, startServer, uniqueUid, waitFor, type TestServer } from '../testing/server.js';
 
 let server: TestServer;
@@ -422,6 +422,38 @@ describe('messages in topics', () => {
       );
     } finally {
       await done();
+    }
+  });
+
+  test('after a reconnect, what changed meanwhile in the topics it holds is told', async () => {
+    const uid = { alice: uniqueUid('alice'), bob: uniqueUid('bob') };
+    const gate = gatedSocket();
+    const alice = await liveDevice(server, uid.alice, 1);
+    const bob = await liveDevice(server, uid.bob, 1, gate.WebSocket);
+    try {
+      const groupID = await community(alice, [uid.bob]);
+      const kept = (await alice.chat.createTopicInCommunity({ groupID, topicName: 'Kept' })).data.topicID;
+      const doomed = (await alice.chat.createTopicInCommunity({ groupID, topicName: 'Doomed' })).data.topicID;
+      await bob.chat.getTopicList({ groupID });
+      gate.cut();
+      await waitFor(
+        () => bob.rec.of(EVENT.NET_STATE_CHANGE).some((e) => e.data.state === TYPES.NET_STATE_DISCONNECTED),
+        5_000,
+        'bob offline',
+      );
+      await sendText(alice.chat, kept, 'while you were away', 'GROUP');
+      await alice.chat.deleteTopicFromCommunity({ groupID, topicIDList: [doomed] });
+      const added = (await alice.chat.createTopicInCommunity({ groupID, topicName: 'Added' })).data.topicID;
+      const heardBefore = bob.rec.of(EVENT.TOPIC_UPDATED).length;
+      gate.open();
+
+      const topic = await topicUpdated(bob, kept, (t) => t.unreadCount === 1, "the kept topic's unread message");
+      assert.equal(topic.lastMessage.payload?.text, 'while you were away');
+      await waitFor(() => bob.rec.of(EVENT.TOPIC_DELETED).some((e) => e.data.topicIDList.includes(doomed)), 5_000, 'the deleted one');
+      await waitFor(() => bob.rec.of(EVENT.TOPIC_CREATED).some((e) => e.data.topicID === added), 5_000, 'the new one');
+      assert.equal(bob.rec.of(EVENT.TOPIC_UPDATED).length, heardBefore + 1, 'only the topic that changed');
+    } finally {
+      await closeAll(alice.chat, bob.chat);
     }
   });
 
