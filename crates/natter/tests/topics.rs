@@ -27,6 +27,14 @@ async fn create_topic(user: &User, group: &str, body: Value) -> common::Resp {
     user.post(&group_path(group, "/topics"), body).await
 }
 
+/// `user` creates the topic "Trails" in `group`; its ID.
+async fn trails(user: &User, group: &str) -> String {
+    let topic = create_topic(user, group, json!({"topicName": "Trails"}))
+        .await
+        .ok();
+    topic["topicID"].as_str().unwrap().to_owned()
+}
+
 async fn topics(user: &User, group: &str, named: Option<&[&str]>) -> Value {
     let query = named.map_or_else(String::new, |named| {
         format!("?topicIDList={}", encode(&named.join(",")))
@@ -207,12 +215,7 @@ async fn a_topics_messages_reach_the_community_and_stay_out_of_the_list() {
     let server = Server::start().await;
     let [ann, bob, cat, dan] = server.users(["ann", "bob", "cat", "dan"]).await;
     let group = community(&ann, &["bob", "cat"]).await;
-    let topic = create_topic(&ann, &group, json!({"topicName": "Trails"}))
-        .await
-        .ok()["topicID"]
-        .as_str()
-        .unwrap()
-        .to_owned();
+    let topic = trails(&ann, &group).await;
     let conversation = format!("GROUP{topic}");
     let mut cats = cat.events().await;
 
@@ -320,12 +323,7 @@ async fn a_topic_that_receives_only_mentions_counts_the_rest_without_pushing_the
     let server = Server::start().await;
     let [ann, bob] = server.users(["ann", "bob"]).await;
     let group = community(&ann, &["bob"]).await;
-    let topic = create_topic(&ann, &group, json!({"topicName": "Trails"}))
-        .await
-        .ok()["topicID"]
-        .as_str()
-        .unwrap()
-        .to_owned();
+    let topic = trails(&ann, &group).await;
     let conversation = format!("GROUP{topic}");
     let remind = |id: &str| json!({"conversationIDList": [id], "messageRemindType": "NotReceiveMsgExceptAt"});
     bob.post(
