@@ -28,6 +28,11 @@ impl Mentions {
     pub fn is_empty(&self) -> bool {
         !self.everyone && self.users.is_empty()
     }
+
+    /// Whether the message mentions `uid`: by name, or with everyone.
+    pub fn reach(&self, uid: &Uid) -> bool {
+        self.everyone || self.users.contains(uid)
+    }
 }
 
 /// Tencent's `CONV_AT_*`: what one unread message's mention means to a member.

@@ -30,7 +30,7 @@ impl Natter {
         let mentioned = |uid: &Uid| {
             mentions
                 .as_ref()
-                .is_some_and(|mentions| mentions.everyone || mentions.users.contains(uid))
+                .is_some_and(|mentions| mentions.reach(uid))
         };
         for (uid, conversation) in &sent.recipients {
             if !self.events.may_be_online(uid) {
@@ -68,14 +68,14 @@ impl Natter {
     /// Conversations changed (read, pin, archive, a message, a recall): every device of the
     /// user gets the changed ones and the new total. Only those [`pushed`].
     pub(crate) async fn notify_changed(&self, uid: &Uid, conversations: &[ConversationView]) {
-        let listed: Vec<&ConversationView> =
+        let shown: Vec<&ConversationView> =
             conversations.iter().filter(|view| pushed(view)).collect();
-        if listed.is_empty() || !self.events.may_be_online(uid) {
+        if shown.is_empty() || !self.events.may_be_online(uid) {
             return;
         }
-        let lowest = listed.iter().map(|view| view.version).min();
+        let lowest = shown.iter().map(|view| view.version).min();
         let updated = ServerEvent::ConversationListUpdated {
-            conversation_list: listed
+            conversation_list: shown
                 .into_iter()
                 .map(|view| present::conversation(view.clone()))
                 .collect(),

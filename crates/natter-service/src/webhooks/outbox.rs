@@ -124,7 +124,7 @@ impl Outbox {
         } else {
             mention::Mentions::default()
         };
-        let mentioned = |uid: &Uid| mentions.everyone || mentions.users.contains(uid);
+        let mentioned = |uid: &Uid| mentions.reach(uid);
         if let Some(bus) = &self.online_here {
             return Ok(webhook::offline_recipients(
                 sender,
