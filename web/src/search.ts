@@ -222,9 +222,15 @@ export function countWords(n: number): string {
   return `${n} message${n === 1 ? '' : 's'}`;
 }
 
-/** A–Z in lower case, and nothing else: the server folds only those, and lengths stay the same. */
+/**
+ * Each letter in lower case, as the server folds case (in every script that has it), except the
+ * few whose lower case is longer (`İ`): the marks are placed by position, so lengths stay the same.
+ */
 function fold(text: string): string {
-  return text.replace(/[A-Z]/g, (c) => c.toLowerCase());
+  return Array.from(text, (c) => {
+    const lower = c.toLowerCase();
+    return lower.length === c.length ? lower : c;
+  }).join('');
 }
 
 /** Where the words are in `text`: sorted, overlapping ones joined, as [start, end) pairs. */
