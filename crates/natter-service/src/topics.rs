@@ -110,20 +110,15 @@ impl Natter {
         };
         check(&fields)?;
         let by = uid.clone();
-        let (profile, members, mut views) = self
-            .write(move |db| {
-                let (profile, members) = topics::update(db, &community, &topic, &by, &fields)?;
-                let (views, _) =
-                    topics::list(db, &community, &by, Some(std::slice::from_ref(&topic)))?;
-                Ok((profile, members, views))
-            })
+        let (view, members) = self
+            .write(move |db| topics::update(db, &community, &topic, &by, &fields))
             .await?;
         let event = ServerEvent::TopicUpdated {
             group_id: group_id.to_owned(),
-            topic: Box::new(topic_profile(profile)),
+            topic: Box::new(topic_profile(view.profile.clone())),
         };
         self.tell_each(&members, &event);
-        Ok(topic_with_conversation(views.remove(0)))
+        Ok(topic_with_conversation(view))
     }
 
     /// `POST /v1/groups/{groupID}/topics/delete`: the community's owner or an admin deletes

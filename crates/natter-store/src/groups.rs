@@ -740,9 +740,11 @@ pub(crate) fn join(
          ON CONFLICT (channel_id, uid, join_seq) DO UPDATE SET left_seq = NULL, joined_ms = $4",
         params![channel.id, uid.as_str(), window_start, now_ms],
     )?;
-    // A community's member is a member of each of its topics.
-    for (topic, topic_channel) in crate::topics::live(db, channel.id)? {
-        join(db, &topic_channel, &topic, uid, now_ms)?;
+    // A community's member is a member of each of its topics (a topic has none of its own).
+    if !group.is_topic() {
+        for (topic, topic_channel) in crate::topics::live(db, channel.id)? {
+            join(db, &topic_channel, &topic, uid, now_ms)?;
+        }
     }
     Ok(joined)
 }
@@ -779,8 +781,10 @@ pub(crate) fn leave(db: &dyn Db, channel: &Channel, group: &GroupId, uid: &Uid) 
         "UPDATE channels SET owner_uid = NULL WHERE id = $1 AND owner_uid = $2",
         params![channel.id, uid.as_str()],
     )?;
-    for (topic, topic_channel) in crate::topics::live(db, channel.id)? {
-        leave(db, &topic_channel, &topic, uid)?;
+    if !group.is_topic() {
+        for (topic, topic_channel) in crate::topics::live(db, channel.id)? {
+            leave(db, &topic_channel, &topic, uid)?;
+        }
     }
     Ok(true)
 }

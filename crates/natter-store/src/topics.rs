@@ -10,6 +10,8 @@
 //! (`ConversationState::on_topic_message`); its unread count and last message are shown with the
 //! topic ([`list`]).
 
+use std::collections::HashMap;
+
 use natter_core::group_rules::GroupAction;
 use natter_core::limits::MAX_TOPICS_PER_COMMUNITY;
 use natter_core::{ChannelKind, ConversationId, GroupId, Uid};
@@ -17,7 +19,7 @@ use natter_core::{ChannelKind, ConversationId, GroupId, Uid};
 use crate::db::params;
 use crate::groups;
 use crate::messaging::current_members;
-use crate::rows::{self, Channel};
+use crate::rows::{self, Channel, LOADED_COLUMNS, LOADED_FROM, Loaded};
 use crate::{ConversationView, Db, Result, StoreError};
 
 /// A topic's own profile.
@@ -128,19 +130,19 @@ pub fn create(
     for member in &members {
         groups::join(db, &channel, topic, member, now_ms)?;
     }
-    let mut views = views_of(db, by, &[profile(db, topic)?])?;
+    let mut views = views_of(db, by, community_channel.id, vec![profile(db, topic)?])?;
     Ok((views.remove(0), members))
 }
 
-/// `by`, the community's owner or an admin, changes a topic's profile. Returns the profile as it
-/// now is and the community's members.
+/// `by`, the community's owner or an admin, changes a topic's profile. Returns the topic as `by`
+/// now sees it and the community's members.
 pub fn update(
     db: &dyn Db,
     community: &GroupId,
     topic: &GroupId,
     by: &Uid,
     fields: &TopicFields,
-) -> Result<(TopicProfile, Vec<Uid>)> {
+) -> Result<(TopicView, Vec<Uid>)> {
     let community_channel = managed_community(db, community, by)?;
     let Some((_, channel)) = live(db, community_channel.id)?
         .into_iter()
@@ -152,29 +154,30 @@ pub fn update(
         });
     };
     let before = profile(db, topic)?;
+    let after = TopicProfile {
+        topic: before.topic,
+        name: fields.name.clone().unwrap_or(before.name),
+        avatar: fields.avatar.clone().unwrap_or(before.avatar),
+        introduction: fields.introduction.clone().unwrap_or(before.introduction),
+        notification: fields.notification.clone().unwrap_or(before.notification),
+        custom_data: fields.custom_data.clone().unwrap_or(before.custom_data),
+        mute_all: fields.mute_all.unwrap_or(before.mute_all),
+    };
     db.execute(
         "UPDATE channels SET name = $1, avatar = $2, introduction = $3, notice = $4, \
          topic_data = $5, mute_all = $6 WHERE id = $7",
         params![
-            fields.name.as_deref().unwrap_or(&before.name),
-            fields.avatar.as_deref().unwrap_or(&before.avatar),
-            fields
-                .introduction
-                .as_deref()
-                .unwrap_or(&before.introduction),
-            fields
-                .notification
-                .as_deref()
-                .unwrap_or(&before.notification),
-            fields.custom_data.as_deref().unwrap_or(&before.custom_data),
-            fields.mute_all.unwrap_or(before.mute_all),
+            &after.name,
+            &after.avatar,
+            &after.introduction,
+            &after.notification,
+            &after.custom_data,
+            after.mute_all,
             channel.id,
         ],
     )?;
-    Ok((
-        profile(db, topic)?,
-        current_members(db, community_channel.id)?,
-    ))
+    let mut views = views_of(db, by, community_channel.id, vec![after])?;
+    Ok((views.remove(0), current_members(db, community_channel.id)?))
 }
 
 /// `by`, the community's owner or an admin, deletes the topics named (`None`: every one). Their
@@ -221,13 +224,13 @@ pub fn list(
     uid: &Uid,
     topics: Option<&[GroupId]>,
 ) -> Result<(Vec<TopicView>, Vec<GroupId>)> {
-    let community_channel = groups::existing_group(db, community)?;
-    require_member(db, community, uid)?;
-    require_topics(db, community, community_channel.id)?;
+    let community_channel = crate::profiles::current_member_of(db, uid, community)?;
+    require_topics(db, community, community_channel)?;
     let sql = format!(
-        "SELECT {PROFILE_COLUMNS} FROM channels WHERE community_id = $1 AND dismissed = 0 ORDER BY id"
+        "SELECT {PROFILE_COLUMNS} FROM channels WHERE community_id = $1 AND dismissed = 0 \
+         ORDER BY id"
     );
-    let all: Vec<TopicProfile> = db.query_map(&sql, params![community_channel.id], read_profile)?;
+    let all: Vec<TopicProfile> = db.query_map(&sql, params![community_channel], read_profile)?;
     let (wanted, unknown) = match topics {
         None => (all, Vec::new()),
         Some(named) => {
@@ -243,7 +246,7 @@ pub fn list(
             (wanted, unknown)
         }
     };
-    Ok((views_of(db, uid, &wanted)?, unknown))
+    Ok((views_of(db, uid, community_channel, wanted)?, unknown))
 }
 
 /// The community, once `by` may manage its topics and it has them.
@@ -266,21 +269,6 @@ fn require_topics(db: &dyn Db, community: &GroupId, channel_id: i64) -> Result<(
     Ok(())
 }
 
-/// Only a current member of the community sees its topics.
-fn require_member(db: &dyn Db, community: &GroupId, uid: &Uid) -> Result<()> {
-    match rows::load(db, uid, &ConversationId::Group(community.clone()))? {
-        Some(loaded) if loaded.view.state.is_member() => Ok(()),
-        Some(_) => Err(StoreError::NoLongerAMember {
-            uid: uid.clone(),
-            group: community.clone(),
-        }),
-        None => Err(StoreError::NeverAMember {
-            uid: uid.clone(),
-            group: community.clone(),
-        }),
-    }
-}
-
 const PROFILE_COLUMNS: &str = "key, name, avatar, introduction, notice, topic_data, mute_all";
 
 fn read_profile(row: &dyn crate::Columns) -> Result<TopicProfile> {
@@ -301,22 +289,39 @@ fn profile(db: &dyn Db, topic: &GroupId) -> Result<TopicProfile> {
     read_profile(&row)
 }
 
-/// Each topic with `uid`'s conversation of it, its last message included.
-fn views_of(db: &dyn Db, uid: &Uid, profiles: &[TopicProfile]) -> Result<Vec<TopicView>> {
-    let mut loaded = Vec::with_capacity(profiles.len());
-    for profile in profiles {
-        let conversation = ConversationId::Group(profile.topic.clone());
-        loaded.push(rows::load(db, uid, &conversation)?.ok_or_else(|| {
-            StoreError::internal(format!(
-                "{uid} is a member of the community of topic {} without a conversation of it",
-                profile.topic
-            ))
-        })?);
-    }
+/// Each topic with `uid`'s conversation of it, its last message included: the user's
+/// conversations of the community's topics in one read.
+fn views_of(
+    db: &dyn Db,
+    uid: &Uid,
+    community_channel: i64,
+    profiles: Vec<TopicProfile>,
+) -> Result<Vec<TopicView>> {
+    let sql = format!(
+        "SELECT {LOADED_COLUMNS} FROM {LOADED_FROM} WHERE c.uid = $1 AND ch.community_id = $2"
+    );
+    let mut by_topic: HashMap<ConversationId, Loaded> =
+        rows::query_loaded(db, &sql, params![uid.as_str(), community_channel])?
+            .into_iter()
+            .map(|loaded| (loaded.view.id.clone(), loaded))
+            .collect();
+    let loaded = profiles
+        .iter()
+        .map(|profile| {
+            by_topic
+                .remove(&ConversationId::Group(profile.topic.clone()))
+                .ok_or_else(|| {
+                    StoreError::internal(format!(
+                        "{uid} is a member of the community of topic {} without a \
+                         conversation of it",
+                        profile.topic
+                    ))
+                })
+        })
+        .collect::<Result<Vec<_>>>()?;
     let views = crate::views::complete_views(db, uid, loaded)?;
     Ok(profiles
-        .iter()
-        .cloned()
+        .into_iter()
         .zip(views)
         .map(|(profile, conversation)| TopicView {
             profile,
