@@ -1084,14 +1084,20 @@ async fn remove_group_members(
 /// any is made. A change of role writes the group's tip (`operationType` 4 or 5) and tells the
 /// member in `@TIM#SYSTEM` (`groupAdminSet`, `groupAdminCanceled`); a mute writes tip 7, whose
 /// `memberList` carries `muteTime`. Leaving the group ends all three.
+///
+/// Given a community's topic ID instead (`<communityID>@TOPIC#_…`), only `muteTime` is taken: the
+/// member is muted in that topic alone (Tencent's `setGroupMemberMuteTime` on a topic), by the
+/// community's rules; tip 7 is written in the topic, and the topic's `selfInfo.muteUntil` shows
+/// it to the member. The answer is the community, and the member as they are in it with
+/// `muteUntil` their mute in the topic. A mute in the community holds in its topics too.
 #[utoipa::path(post, path = "/v1/groups/{groupID}/members/update", tag = "client",
     operation_id = "updateGroupMember", request_body = wire::GroupMemberUpdate,
     params(("groupID" = String, Path, description = GROUP_ID)),
     responses(
         (status = 200, description = "The group and the member after the change.", body = wire::UpdatedGroupMember),
-        (status = 400, description = "`invalid_argument`: none of `role`, `muteTime`, `nameCard`; a role other than `Admin` or `Member`; `muteTime` over 4294967295; `nameCard` over 50 bytes; a user who is not a member; a malformed ID.", body = ErrorBody),
+        (status = 400, description = "`invalid_argument`: none of `role`, `muteTime`, `nameCard`; a role other than `Admin` or `Member`; `muteTime` over 4294967295; `nameCard` over 50 bytes; a user who is not a member; a malformed ID; a topic given anything but `muteTime`.", body = ErrorBody),
         (status = 403, description = "`permission_denied`: the group's rules (only the owner names admins; only the owner and admins mute or set another's name card, on members they rank above; a work group has no admins and mutes no one); never a member. `not_a_member` (40302): the group was dismissed.", body = ErrorBody),
-        (status = 404, description = "`not_found`: no such group.", body = ErrorBody),
+        (status = 404, description = "`not_found`: no such group, or topic (a deleted one too).", body = ErrorBody),
     ))]
 async fn update_group_member(
     State(state): State<AppState>,

@@ -366,7 +366,9 @@ impl Natter {
     /// `POST /v1/groups/{groupID}/members/update`: the owner names or unnames an admin, the
     /// owner or an admin mutes or unmutes a member, a member sets a name card, as the group's
     /// rules allow. A change of role tells the member in `@TIM#SYSTEM`; a change of role or a
-    /// mute writes the group's tip.
+    /// mute writes the group's tip. Given a topic's ID, a member is muted in that topic alone,
+    /// by the community's rules: the answer is the community, and the member as they are in it
+    /// with `muteUntil` their mute in the topic.
     pub async fn update_group_member(
         &self,
         uid: &Uid,
@@ -445,10 +447,15 @@ impl Natter {
                     None => ChangedBy::App,
                 };
                 let updated = group_members::update(db, &id, by, &target, &update, now_ms)?;
+                // A topic's member is shown as they are in its community, muted in the topic.
+                let shown_in = id.community().unwrap_or_else(|| id.clone());
                 // The member is a member (the update checked it), so they see themself.
-                let shown =
-                    profiles::members_named(db, &target, &id, std::slice::from_ref(&target))?;
-                Ok((updated, profiles::group_profile(db, &id)?, shown))
+                let mut shown =
+                    profiles::members_named(db, &target, &shown_in, std::slice::from_ref(&target))?;
+                if let (true, Some(until_ms)) = (id.is_topic(), updated.muted_until_ms) {
+                    shown.iter_mut().for_each(|m| m.marks.muted_until_ms = until_ms);
+                }
+                Ok((updated, profiles::group_profile(db, &shown_in)?, shown))
             })
             .await?;
         for tip in &updated.tips {

@@ -358,6 +358,11 @@ pub(crate) fn describe(error: StoreError) -> Error {
             "groupID: \"{group}\" holds @TOPIC#_, which names a community's topic; a group's own \
              ID cannot (topics are made with POST /v1/groups/{{groupID}}/topics)"
         )),
+        StoreError::TopicMemberChange(topic) => Error::invalid_argument(format!(
+            "groupID: \"{topic}\" is a topic: a member is only muted in it (muteTime); their \
+             role, name card and custom fields are their community's, changed with the \
+             community's ID"
+        )),
         StoreError::TopicNotInList(conversation) => Error::invalid_argument(format!(
             "conversationID: \"{conversation}\" is a topic's conversation, which is never in the \
              conversation list: it takes reading, an unread count, clearing and a remind type, not \

@@ -200,6 +200,16 @@ pub(crate) fn profile(profile: &natter_store::UserProfile) -> wire::Profile {
     }
 }
 
+/// When a mute ending at `until_ms` ends as a client is told at `now_ms`: in Unix seconds, 0 for
+/// none or one that has passed.
+pub(crate) fn mute_until(until_ms: i64, now_ms: i64) -> u64 {
+    if until_ms > now_ms {
+        u64::try_from(until_ms).unwrap_or(0).div_ceil(1000)
+    } else {
+        0
+    }
+}
+
 /// A group's member as the other members see them at `now_ms`, in a group whose owner (if any)
 /// is `owner`: a mute that has passed shows as none.
 pub(crate) fn group_member(
@@ -209,13 +219,7 @@ pub(crate) fn group_member(
 ) -> wire::GroupMember {
     let (profile, marks) = (&member.profile, &member.marks);
     let role = Role::of(owner == Some(&profile.uid), marks.is_admin);
-    let mute_until = if marks.muted_until_ms > now_ms {
-        u64::try_from(marks.muted_until_ms)
-            .unwrap_or(0)
-            .div_ceil(1000)
-    } else {
-        0
-    };
+    let mute_until = mute_until(marks.muted_until_ms, now_ms);
     wire::GroupMember {
         user_id: profile.uid.to_string(),
         nick: profile.nick.clone(),

@@ -53,7 +53,7 @@ impl Natter {
             topic_id: topic.to_string(),
         };
         self.tell_each(&members, &event);
-        Ok(topic_with_conversation(view))
+        Ok(topic_with_conversation(view, at))
     }
 
     /// `GET /v1/groups/{groupID}/topics`: the community's topics as a member sees them, oldest
@@ -71,8 +71,12 @@ impl Natter {
         let (views, unknown) = self
             .read(move |db| topics::list(db, &community, &uid, named.as_deref()))
             .await?;
+        let now_ms = now_ms();
         Ok(wire::TopicList {
-            success_topic_list: views.into_iter().map(topic_with_conversation).collect(),
+            success_topic_list: views
+                .into_iter()
+                .map(|view| topic_with_conversation(view, now_ms))
+                .collect(),
             failure_topic_list: unknown
                 .iter()
                 .map(|topic| no_such_topic(group_id, topic))
@@ -118,7 +122,7 @@ impl Natter {
             topic: Box::new(topic_profile(view.profile.clone())),
         };
         self.tell_each(&members, &event);
-        Ok(topic_with_conversation(view))
+        Ok(topic_with_conversation(view, now_ms()))
     }
 
     /// `POST /v1/groups/{groupID}/topics/delete`: the community's owner or an admin deletes
@@ -238,11 +242,18 @@ fn topic_profile(profile: TopicProfile) -> wire::Topic {
         custom_data: profile.custom_data,
         mute_all_members: profile.mute_all,
         conversation: None,
+        self_info: None,
     }
 }
 
-fn topic_with_conversation(view: TopicView) -> wire::Topic {
+/// A topic as the member whose view it is sees it at `now_ms`: with their conversation of it
+/// and their own standing in it.
+fn topic_with_conversation(view: TopicView, now_ms: i64) -> wire::Topic {
     wire::Topic {
+        self_info: Some(wire::TopicSelfInfo {
+            mute_until: present::mute_until(view.muted_until_ms, now_ms),
+            read_seq: view.conversation.state.read_seq,
+        }),
         conversation: Some(present::conversation(view.conversation)),
         ..topic_profile(view.profile)
     }

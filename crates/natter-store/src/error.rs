@@ -230,6 +230,10 @@ pub enum StoreError {
     /// its own would be made or changed.
     #[error("{0} is a topic's ID")]
     TopicIdForGroup(GroupId),
+    /// A change to a member of a topic other than a mute: their role, name card and custom
+    /// fields are their community's.
+    #[error("{0} is a topic, whose members are only muted")]
+    TopicMemberChange(GroupId),
     /// A change a topic's conversation cannot take: it is never in the conversation list.
     #[error("{0} is a topic's conversation")]
     TopicNotInList(ConversationId),

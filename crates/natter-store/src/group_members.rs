@@ -35,6 +35,8 @@ pub struct MemberUpdate {
 pub struct MemberUpdated {
     /// The member's new role, when it changed: they are told.
     pub new_role: Option<Role>,
+    /// When the member's mute now ends (0: unmuted), when the change set one.
+    pub muted_until_ms: Option<i64>,
     /// The group's tips of it: a change of role, a mute.
     pub tips: Vec<Sent>,
 }
@@ -63,6 +65,10 @@ pub enum ChangedBy<'a> {
 
 /// `by` changes `member` of the group, as the group's rules let them: each part of `update` is
 /// checked before any is made, so a refused part changes nothing.
+///
+/// In a community's topic a member is only muted (Tencent's `setGroupMemberMuteTime` on a
+/// topic's ID): they stand there as in the community, whose rules decide who mutes whom, and the
+/// mute holds in that topic alone (`crate::topics::refuse_if_muted`).
 pub fn update(
     db: &dyn Db,
     group: &GroupId,
@@ -72,12 +78,29 @@ pub fn update(
     now_ms: i64,
 ) -> Result<MemberUpdated> {
     let channel = groups::existing_group(db, group)?;
-    let (facts, owner) = groups::group_facts(db, &channel, group)?;
-    let target = groups::standing(db, &channel, group, member, owner.as_deref())?;
+    let ruled_by = match group.community() {
+        Some(community) => {
+            if update.role.is_some() || update.name_card.is_some() || update.custom_fields.is_some()
+            {
+                return Err(StoreError::TopicMemberChange(group.clone()));
+            }
+            if channel.dismissed {
+                return Err(StoreError::UnknownTopic {
+                    community,
+                    topic: group.clone(),
+                });
+            }
+            community
+        }
+        None => group.clone(),
+    };
+    let ruling = groups::existing_group(db, &ruled_by)?;
+    let (facts, owner) = groups::group_facts(db, &ruling, &ruled_by)?;
+    let target = groups::standing(db, &ruling, &ruled_by, member, owner.as_deref())?;
     // The app backend acts as the owner would (the type's rules apply), on anyone but the owner.
     let (by_standing, is_self) = match by {
         ChangedBy::Member(by) => (
-            groups::standing(db, &channel, group, by, owner.as_deref())?,
+            groups::standing(db, &ruling, &ruled_by, by, owner.as_deref())?,
             by == member,
         ),
         ChangedBy::App => (
@@ -96,10 +119,10 @@ pub fn update(
     ];
     for (_, action) in actions.into_iter().filter(|(asked, _)| *asked) {
         let refused = StoreError::RefusedByGroupRules;
-        group_rules::check(action, group.as_str(), facts, by_standing).map_err(refused)?;
+        group_rules::check(action, ruled_by.as_str(), facts, by_standing).map_err(refused)?;
         group_rules::check_on_member(
             action,
-            group.as_str(),
+            ruled_by.as_str(),
             by_standing,
             member.as_str(),
             target,
@@ -142,6 +165,7 @@ pub fn update(
             now_ms.saturating_add(secs_ms)
         };
         set(db, channel.id, member, "muted_until_ms", until.into())?;
+        updated.muted_until_ms = Some(until);
         updated.tips.extend(tip(Tip::Muted { secs })?);
     }
     if let Some(card) = &update.name_card {

@@ -41,6 +41,8 @@ pub struct TopicView {
     pub profile: TopicProfile,
     /// The member's conversation of the topic: its unread count and last message.
     pub conversation: ConversationView,
+    /// When the member's mute in this topic ends, 0 when none was set; it may have passed.
+    pub muted_until_ms: i64,
 }
 
 /// What a topic is made with, or changed to; a field left `None` keeps its value (a new topic's
@@ -289,8 +291,8 @@ fn profile(db: &dyn Db, topic: &GroupId) -> Result<TopicProfile> {
     read_profile(&row)
 }
 
-/// Each topic with `uid`'s conversation of it, its last message included: the user's
-/// conversations of the community's topics in one read.
+/// Each topic with `uid`'s conversation of it, its last message included, and their mute in it:
+/// the user's conversations of the community's topics in one read, their mutes in another.
 fn views_of(
     db: &dyn Db,
     uid: &Uid,
@@ -320,19 +322,30 @@ fn views_of(
         })
         .collect::<Result<Vec<_>>>()?;
     let views = crate::views::complete_views(db, uid, loaded)?;
+    let mutes: HashMap<String, i64> = db
+        .query(
+            "SELECT ch.key, m.muted_until_ms FROM group_members m \
+             JOIN channels ch ON ch.id = m.channel_id \
+             WHERE m.uid = $1 AND ch.community_id = $2",
+            params![uid.as_str(), community_channel],
+        )?
+        .iter()
+        .map(|row| Ok((row.get(0)?, row.get(1)?)))
+        .collect::<Result<_>>()?;
     Ok(profiles
         .into_iter()
         .zip(views)
         .map(|(profile, conversation)| TopicView {
+            muted_until_ms: mutes.get(profile.topic.as_str()).copied().unwrap_or(0),
             profile,
             conversation,
         })
         .collect())
 }
 
-/// Refuses a message from `sender` to a topic while they are muted in its community, or while
-/// the community or the topic is muted for all and they are neither the community's owner nor
-/// one of its admins.
+/// Refuses a message from `sender` to a topic while they are muted in its community or in the
+/// topic, or while the community or the topic is muted for all and they are neither the
+/// community's owner nor one of its admins.
 pub(crate) fn refuse_if_muted(
     db: &dyn Db,
     channel: &Channel,
@@ -344,19 +357,25 @@ pub(crate) fn refuse_if_muted(
     let community_channel = groups::existing_group(db, community)?;
     crate::group_members::refuse_if_muted(db, community_channel.id, community, sender, now_ms)?;
     let row = db.query_one(
-        "SELECT t.mute_all, c.owner_uid = $2, COALESCE(r.is_admin, 0) FROM channels t \
+        "SELECT t.mute_all, c.owner_uid = $2, COALESCE(r.is_admin, 0), \
+         COALESCE(m.muted_until_ms, 0) FROM channels t \
          JOIN channels c ON c.id = $3 \
-         LEFT JOIN group_members r ON r.channel_id = c.id AND r.uid = $2 WHERE t.id = $1",
+         LEFT JOIN group_members r ON r.channel_id = c.id AND r.uid = $2 \
+         LEFT JOIN group_members m ON m.channel_id = t.id AND m.uid = $2 WHERE t.id = $1",
         params![channel.id, sender.as_str(), community_channel.id],
     )?;
-    let (mute_all, is_owner, is_admin): (bool, Option<bool>, bool) =
-        (row.get(0)?, row.get(1)?, row.get(2)?);
+    let (mute_all, is_owner, is_admin, until_ms): (bool, Option<bool>, bool, i64) =
+        (row.get(0)?, row.get(1)?, row.get(2)?, row.get(3)?);
+    let muted = |until_ms| StoreError::Muted {
+        uid: sender.clone(),
+        group: topic.clone(),
+        until_ms,
+    };
+    if until_ms > now_ms {
+        return Err(muted(Some(until_ms)));
+    }
     if mute_all && !is_owner.unwrap_or(false) && !is_admin {
-        return Err(StoreError::Muted {
-            uid: sender.clone(),
-            group: topic.clone(),
-            until_ms: None,
-        });
+        return Err(muted(None));
     }
     Ok(())
 }

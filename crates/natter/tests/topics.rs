@@ -364,3 +364,146 @@ async fn a_topic_that_receives_only_mentions_counts_the_rest_without_pushing_the
     );
     assert_eq!(bob.unread(&conversation).await, 2);
 }
+
+/// `by` mutes `user` in `topic` for `secs` seconds (0 unmutes); the raw answer.
+async fn mute(by: &User, topic: &str, user: &str, secs: u64) -> common::Resp {
+    by.post(
+        &group_path(topic, "/members/update"),
+        json!({"userID": user, "muteTime": secs}),
+    )
+    .await
+}
+
+#[tokio::test]
+async fn a_member_muted_in_one_topic_sends_everywhere_else() {
+    let server = Server::start().await;
+    let [ann, bob, cat] = server.users(["ann", "bob", "cat"]).await;
+    let group = community(&ann, &["bob", "cat"]).await;
+    let trails = trails(&ann, &group).await;
+    let gear = create_topic(&ann, &group, json!({"topicName": "Gear"}))
+        .await
+        .ok()["topicID"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let self_info = |list: &Value, topic: &str| {
+        list["successTopicList"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|listed| listed["topicID"] == topic)
+            .unwrap()["selfInfo"]
+            .clone()
+    };
+
+    // Only the community's owner and admins mute, by its rules, in one topic.
+    mute(&cat, &trails, "bob", 600)
+        .await
+        .expect_error(403, 40301, "permission_denied");
+    mute(&ann, &trails, "ann", 600)
+        .await
+        .expect_error(403, 40301, "permission_denied");
+    let mut cats = cat.events().await;
+    let muted = mute(&ann, &trails, "bob", 600).await.ok();
+    assert_eq!(muted["group"]["groupID"], group, "the answer is the community");
+    let until = muted["member"]["muteUntil"].as_u64().unwrap();
+    assert!(until > 0, "{muted}");
+    // The topic's members see the mute's tip in the topic.
+    let tip = event_where(&mut cats, |event| match event {
+        ServerEvent::MessageReceived { message_list } => Some(message_list[0].clone()),
+        _ => None,
+    })
+    .await;
+    assert_eq!(tip.conversation_id, format!("GROUP{trails}"));
+    let tip = serde_json::to_value(&tip).unwrap();
+    assert_eq!(tip["payload"]["memberList"][0]["muteTime"], 600, "{tip}");
+
+    // Bob is muted there, and only there; he sees it with the topic.
+    bob.try_send(&format!("GROUP{trails}"), json!({"text": "hello?"}))
+        .await
+        .expect_error(403, 40307, "muted");
+    bob.send_text(&format!("GROUP{gear}"), "new boots").await;
+    bob.send_text(&format!("GROUP{group}"), "hi all").await;
+    let listed = topics(&bob, &group, None).await;
+    assert_eq!(self_info(&listed, &trails)["muteUntil"], until);
+    assert_eq!(self_info(&listed, &gear)["muteUntil"], 0);
+    assert_eq!(
+        self_info(&topics(&cat, &group, None).await, &trails)["muteUntil"],
+        0,
+        "each member sees their own"
+    );
+    // The community member is not muted.
+    let member = ann
+        .post(
+            &group_path(&group, "/members/profile"),
+            json!({"userIDList": ["bob"]}),
+        )
+        .await
+        .ok();
+    assert_eq!(member["memberList"][0]["muteUntil"], 0, "{member}");
+
+    // A topic takes only a mute: a member's role, name card and fields are the community's.
+    ann.post(
+        &group_path(&trails, "/members/update"),
+        json!({"userID": "bob", "role": "Admin"}),
+    )
+    .await
+    .expect_error_naming(400, 40001, "invalid_argument", "groupID");
+    ann.post(
+        &group_path(&trails, "/members/update"),
+        json!({"userID": "bob", "muteTime": 60, "nameCard": "Bobby"}),
+    )
+    .await
+    .expect_error_naming(400, 40001, "invalid_argument", "groupID");
+
+    // Unmuted, he sends; muted again, leaving the community ends it.
+    mute(&ann, &trails, "bob", 0).await.ok();
+    bob.send_text(&format!("GROUP{trails}"), "thanks").await;
+    mute(&ann, &trails, "bob", 600).await.ok();
+    let manager = server.manager();
+    manager.remove_members(&group, &["bob"]).await;
+    manager.add_members(&group, &["bob"]).await;
+    bob.send_text(&format!("GROUP{trails}"), "back again").await;
+    assert_eq!(
+        self_info(&topics(&bob, &group, None).await, &trails)["muteUntil"],
+        0
+    );
+
+    // A deleted topic mutes no one.
+    ann.post(
+        &group_path(&group, "/topics/delete"),
+        json!({"topicIDList": [gear]}),
+    )
+    .await
+    .ok();
+    mute(&ann, &gear, "bob", 60)
+        .await
+        .expect_error(404, 40401, "not_found");
+}
+
+#[tokio::test]
+async fn a_topics_self_info_tells_how_far_the_member_read() {
+    let server = Server::start().await;
+    let [ann, bob] = server.users(["ann", "bob"]).await;
+    let group = community(&ann, &["bob"]).await;
+    let topic = trails(&ann, &group).await;
+    let conversation = format!("GROUP{topic}");
+    let read_seq = |list: Value| list["successTopicList"][0]["selfInfo"]["readSeq"].clone();
+
+    let seqs: Vec<u64> = [
+        ann.send_text(&conversation, "one").await,
+        ann.send_text(&conversation, "two").await,
+    ]
+    .iter()
+    .map(|sent| sent["seq"].as_u64().unwrap())
+    .collect();
+    let before = read_seq(topics(&bob, &group, None).await).as_u64().unwrap();
+    assert!(before < seqs[0], "{before}");
+    bob.post(
+        &format!("/v1/conversations/{}/read", encode(&conversation)),
+        json!({}),
+    )
+    .await
+    .ok();
+    assert_eq!(read_seq(topics(&bob, &group, None).await), seqs[1]);
+}

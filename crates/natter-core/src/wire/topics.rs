@@ -28,6 +28,23 @@ pub struct Topic {
     /// type and mentions. It is never in the conversation list and counts in no unread total.
     /// `null` in `topicUpdated` events, which tell of the profile alone.
     pub conversation: Option<Conversation>,
+    /// What is the asking member's own in the topic besides its conversation (Tencent's
+    /// `selfInfo`); `null` in `topicUpdated` events, as `conversation`.
+    pub self_info: Option<TopicSelfInfo>,
+}
+
+/// A member's own standing in a topic (Tencent's `Topic.selfInfo`, less what its conversation
+/// tells).
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct TopicSelfInfo {
+    /// When the member's mute in this topic alone ends, in Unix seconds; 0 when they are not
+    /// muted in it (Tencent's `muteTime`). A mute in the community is the community member's
+    /// `muteUntil`, and holds in its topics too.
+    pub mute_until: u64,
+    /// The last message the member has read in the topic (Tencent's `readedSequence`); 0 before
+    /// any.
+    pub read_seq: u64,
 }
 
 /// `POST /v1/groups/{groupID}/topics`: the community's owner or an admin creates a topic.

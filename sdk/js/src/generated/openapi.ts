@@ -2675,6 +2675,12 @@ export interface paths {
          *     any is made. A change of role writes the group's tip (`operationType` 4 or 5) and tells the
          *     member in `@TIM#SYSTEM` (`groupAdminSet`, `groupAdminCanceled`); a mute writes tip 7, whose
          *     `memberList` carries `muteTime`. Leaving the group ends all three.
+         *
+         *     Given a community's topic ID instead (`<communityID>@TOPIC#_…`), only `muteTime` is taken: the
+         *     member is muted in that topic alone (Tencent's `setGroupMemberMuteTime` on a topic), by the
+         *     community's rules; tip 7 is written in the topic, and the topic's `selfInfo.muteUntil` shows
+         *     it to the member. The answer is the community, and the member as they are in it with
+         *     `muteUntil` their mute in the topic. A mute in the community holds in its topics too.
          */
         post: operations["updateGroupMember"];
         delete?: never;
@@ -6602,6 +6608,7 @@ export interface components {
             /** @description Only the community's owner and admins may send in it. */
             muteAllMembers: boolean;
             conversation?: components["schemas"]["Conversation"] | null;
+            selfInfo?: components["schemas"]["TopicSelfInfo"] | null;
         };
         /** @description A topic a call named that it could not act on. */
         TopicFailure: {
@@ -6617,6 +6624,25 @@ export interface components {
         TopicList: {
             successTopicList: components["schemas"]["Topic"][];
             failureTopicList: components["schemas"]["TopicFailure"][];
+        };
+        /**
+         * @description A member's own standing in a topic (Tencent's `Topic.selfInfo`, less what its conversation
+         *     tells).
+         */
+        TopicSelfInfo: {
+            /**
+             * Format: int64
+             * @description When the member's mute in this topic alone ends, in Unix seconds; 0 when they are not
+             *     muted in it (Tencent's `muteTime`). A mute in the community is the community member's
+             *     `muteUntil`, and holds in its topics too.
+             */
+            muteUntil: number;
+            /**
+             * Format: int64
+             * @description The last message the member has read in the topic (Tencent's `readedSequence`); 0 before
+             *     any.
+             */
+            readSeq: number;
         };
         TotalUnread: {
             /** Format: int64 */
@@ -7021,6 +7047,7 @@ export type SystemUidsRequest = components['schemas']['SystemUidsRequest'];
 export type Topic = components['schemas']['Topic'];
 export type TopicFailure = components['schemas']['TopicFailure'];
 export type TopicList = components['schemas']['TopicList'];
+export type TopicSelfInfo = components['schemas']['TopicSelfInfo'];
 export type TotalUnread = components['schemas']['TotalUnread'];
 export type UpdateTopic = components['schemas']['UpdateTopic'];
 export type UpdatedGroupMember = components['schemas']['UpdatedGroupMember'];
@@ -20195,7 +20222,7 @@ export interface operations {
                     "application/json": components["schemas"]["UpdatedGroupMember"];
                 };
             };
-            /** @description `invalid_argument`: none of `role`, `muteTime`, `nameCard`; a role other than `Admin` or `Member`; `muteTime` over 4294967295; `nameCard` over 50 bytes; a user who is not a member; a malformed ID. */
+            /** @description `invalid_argument`: none of `role`, `muteTime`, `nameCard`; a role other than `Admin` or `Member`; `muteTime` over 4294967295; `nameCard` over 50 bytes; a user who is not a member; a malformed ID; a topic given anything but `muteTime`. */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -20222,7 +20249,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description `not_found`: no such group. */
+            /** @description `not_found`: no such group, or topic (a deleted one too). */
             404: {
                 headers: {
                     [name: string]: unknown;
