@@ -43,6 +43,7 @@ import type {
   WireMessage,
   WireProfile,
   WireTopic,
+  WireTopicSelfInfo,
 } from './wire.js';
 
 const KNOWN_MESSAGE_TYPES = new Set<string>([
@@ -655,13 +656,19 @@ export function toGroup(wire: Partial<WireGroup> & { groupID: string }, self: Gr
 }
 
 /**
- * Tencent's Topic from a topic's profile and the user's conversation of it, as the app sees that
- * conversation (`null`: none known yet): its unread count, last message and unread @-mentions, and
- * `selfInfo.messageRemindType` its remind type (`''` without one, as Tencent's before it knows).
- * The server tells neither the user's mute in the topic nor how far they read: `selfInfo.muteTime`
- * and `readedSequence` are 0.
+ * Tencent's Topic from a topic's profile, the user's conversation of it as the app sees that
+ * conversation (`null`: none known yet), and their standing in it (`null`: not told yet): the
+ * conversation's unread count, last message and unread @-mentions; `selfInfo.messageRemindType`
+ * its remind type (`''` without one, as Tencent's before it knows), `muteTime` when the user's
+ * mute in this topic ends (Unix seconds, 0 for none), and `readedSequence` the last message they
+ * read: the topic's last once nothing is unread, as Tencent's SDK sets it.
  */
-export function toTopic(profile: WireTopic, conversation: Conversation | null): Topic {
+export function toTopic(
+  profile: WireTopic,
+  conversation: Conversation | null,
+  selfInfo: WireTopicSelfInfo | null,
+): Topic {
+  const readToEnd = conversation !== null && conversation.unreadCount === 0 ? conversation.lastMessage.lastSequence : 0;
   return {
     topicID: profile.topicID,
     topicName: profile.topicName,
@@ -673,7 +680,11 @@ export function toTopic(profile: WireTopic, conversation: Conversation | null): 
     unreadCount: conversation?.unreadCount ?? 0,
     lastMessage: conversation?.lastMessage ?? emptyLastMessage(),
     groupAtInfoList: conversation?.groupAtInfoList ?? [],
-    selfInfo: { muteTime: 0, readedSequence: 0, messageRemindType: conversation?.messageRemindType ?? '' },
+    selfInfo: {
+      muteTime: selfInfo?.muteUntil ?? 0,
+      readedSequence: Math.max(selfInfo?.readSeq ?? 0, readToEnd),
+      messageRemindType: conversation?.messageRemindType ?? '',
+    },
   };
 }
 

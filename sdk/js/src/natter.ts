@@ -1405,6 +1405,7 @@ export class Natter extends TencentUnsupported {
     // A message deleted for this user while it was held (catching up) is not news any more.
     const list = wires.filter((w) => !this.cache.isDeleted(w.messageID)).map((w) => this.keep(w, me));
     this.noteGroupRoles(list, me);
+    this.noteTopicMutes(list, me);
     const mutesChanged = this.noteGroupMutes(list);
     const groupsChanged = this.noteTippedGroups(list);
     if (list.length > 0) this.emit(EVENT.MESSAGE_RECEIVED, list);
@@ -1470,6 +1471,23 @@ export class Natter extends TencentUnsupported {
         else if (ownerID !== undefined && m.from === me) this.groupRoles.set(groupID, TYPES.GRP_MBR_ROLE_MEMBER);
         else if (role !== undefined && tip.userIDList.includes(me)) this.groupRoles.set(groupID, role);
       }
+    }
+  }
+
+  /**
+   * Delivered tips that mute or unmute the user in a topic (`GRP_TIP_MBR_PROFILE_UPDATED` in the
+   * topic's conversation): the topic's `selfInfo.muteTime` (TOPIC_UPDATED), the mute ending
+   * `muteTime` seconds after the tip.
+   */
+  private noteTopicMutes(list: Message[], me: string): void {
+    for (const m of list) {
+      if (m.type !== TYPES.MSG_GRP_TIP || !isTopicConversation(m.conversationID)) continue;
+      const tip = m.payload as GroupTipPayload;
+      if (tip.operationType !== TYPES.GRP_TIP_MBR_PROFILE_UPDATED) continue;
+      const muteTime = tip.memberList.find((member) => member.userID === me)?.muteTime;
+      if (typeof muteTime !== 'number') continue;
+      const topicID = topicOfConversation(m.conversationID);
+      this.changeTopic(topicID, () => this.topics.noteMute(topicID, muteTime === 0 ? 0 : m.time + muteTime));
     }
   }
 
@@ -3719,7 +3737,10 @@ export class Natter extends TencentUnsupported {
    * their sendMessage to the group rejects with 40307 (`ErrorCode.MUTED`). The members get a group
    * tip (`GRP_TIP_MBR_PROFILE_UPDATED`, `memberList[0].muteTime` the seconds given). The owner
    * mutes anyone else, an admin plain members only, and a work group mutes no one, as Tencent's:
-   * else 40301. A user who is not a member rejects 40001.
+   * else 40301. A user who is not a member rejects 40001. Given a topic's ID as `groupID`, the
+   * member is muted in that topic alone, by the community's rules, as Tencent's: `group` is the
+   * community, `member.muteUntil` the mute in the topic, and the member's Topic shows it
+   * (`selfInfo.muteTime`).
    */
   async setGroupMemberMuteTime(options: SetGroupMemberMuteTimeOptions): Promise<ChatResponse<GroupMemberChangeResult>> {
     checkGroupID(options?.groupID);
@@ -4081,10 +4102,13 @@ export class Natter extends TencentUnsupported {
     }
   }
 
-  /** A topic as the app sees it: `profile`, with the user's conversation of it as the SDK holds it. */
+  /**
+   * A topic as the app sees it: `profile`, with the user's conversation of it and their standing in
+   * it as the SDK holds them.
+   */
   private presentTopic(profile: WireTopic): Topic {
     const conversation = this.topics.conversation(`${TYPES.CONV_GROUP}${profile.topicID}`);
-    return toTopic(profile, conversation && this.present(conversation));
+    return toTopic(profile, conversation && this.present(conversation), this.topics.selfInfo(profile.topicID));
   }
 
   /**

@@ -23,7 +23,14 @@ import type {
   TopicFailure,
   UpdateTopicProfileOptions,
 } from './types.js';
-import type { WireConversation, WireCreateTopic, WireTopic, WireTopicFailure, WireTopicProfileUpdate } from './wire.js';
+import type {
+  WireConversation,
+  WireCreateTopic,
+  WireTopic,
+  WireTopicFailure,
+  WireTopicProfileUpdate,
+  WireTopicSelfInfo,
+} from './wire.js';
 
 /** What a topic's ID holds between its community's ID and its own suffix (Tencent's too). */
 const TOPIC_MARK = '@TOPIC#_';
@@ -134,24 +141,32 @@ interface HeldTopic {
   profile: WireTopic | null;
   /** The user's conversation of it, the newest heard (`null`: none yet). */
   conversation: WireConversation | null;
+  /** The user's own standing in it, as last told (`null`: not yet). */
+  selfInfo: WireTopicSelfInfo | null;
 }
 
 /**
  * What the SDK holds of the topics it heard of, by topic ID: each one's profile, as a topic call
- * answered or `topicUpdated` told it, and the user's conversation of it, as a call's answer or a
- * push last showed it: together what TOPIC_UPDATED and the topic calls' answers show. Forgotten
- * when a topic is deleted, and on logout.
+ * answered or `topicUpdated` told it, the user's conversation of it, as a call's answer or a push
+ * last showed it, and the user's standing in it (their mute there, how far they read), as a call's
+ * answer or a mute's tip told it: together what TOPIC_UPDATED and the topic calls' answers show.
+ * Forgotten when a topic is deleted, and on logout.
  */
 export class TopicMemory {
   private readonly byID = new Map<string, HeldTopic>();
 
   /**
-   * A topic as the server gave it: its profile, and its conversation when it carries one newer
-   * than the one held (`topicUpdated` carries none: the held one stays).
+   * A topic as the server gave it: its profile, the user's standing in it, and its conversation
+   * when it carries one newer than the one held (`topicUpdated` carries neither conversation nor
+   * standing: the held ones stay).
    */
   noteTopic(wire: WireTopic): void {
     const held = this.byID.get(wire.topicID);
-    this.byID.set(wire.topicID, { profile: { ...wire, conversation: null }, conversation: held?.conversation ?? null });
+    this.byID.set(wire.topicID, {
+      profile: { ...wire, conversation: null, selfInfo: null },
+      conversation: held?.conversation ?? null,
+      selfInfo: wire.selfInfo ?? held?.selfInfo ?? null,
+    });
     if (wire.conversation) this.noteConversation(wire.conversation);
   }
 
@@ -163,7 +178,19 @@ export class TopicMemory {
     const topicID = topicOfConversation(conversation.conversationID);
     const held = this.byID.get(topicID);
     if (held?.conversation && held.conversation.version > conversation.version) return;
-    this.byID.set(topicID, { profile: held?.profile ?? null, conversation });
+    this.byID.set(topicID, { profile: held?.profile ?? null, conversation, selfInfo: held?.selfInfo ?? null });
+  }
+
+  /** The user's mute in a topic the SDK holds, as a mute's tip told it (`muteUntil` Unix seconds, 0: none). */
+  noteMute(topicID: string, muteUntil: number): void {
+    const held = this.byID.get(topicID);
+    if (!held) return;
+    held.selfInfo = { readSeq: held.selfInfo?.readSeq ?? 0, muteUntil };
+  }
+
+  /** The user's standing in the topic, as held. */
+  selfInfo(topicID: string): WireTopicSelfInfo | null {
+    return this.byID.get(topicID)?.selfInfo ?? null;
   }
 
   /** The user's conversation of the topic, as held until the server's next word: nothing unread, no mention. */
@@ -189,8 +216,9 @@ export class TopicMemory {
   isNews(wire: WireTopic): boolean {
     const held = this.byID.get(wire.topicID);
     if (!held?.profile) return true;
-    const profileOf = (topic: WireTopic) => JSON.stringify({ ...topic, conversation: null });
+    const profileOf = (topic: WireTopic) => JSON.stringify({ ...topic, conversation: null, selfInfo: null });
     if (profileOf(wire) !== profileOf(held.profile)) return true;
+    if (wire.selfInfo && JSON.stringify(wire.selfInfo) !== JSON.stringify(held.selfInfo)) return true;
     const conversation = wire.conversation;
     return conversation != null && (held.conversation === null || conversation.version > held.conversation.version);
   }

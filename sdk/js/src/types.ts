@@ -657,11 +657,15 @@ export interface Topic {
 
 /**
  * A Topic's `selfInfo`, Tencent's shape: `messageRemindType` the topic conversation's
- * (setMessageRemindType with the topicID as `groupID`; `''` until the SDK holds the conversation);
- * `muteTime` and `readedSequence` 0, which the server does not tell.
+ * (setMessageRemindType with the topicID as `groupID`; `''` until the SDK holds the conversation).
  */
 export interface TopicSelfInfo {
+  /**
+   * When the user's mute in this topic alone ends (setGroupMemberMuteTime with the topicID as
+   * `groupID`), Unix seconds; 0 for none. A mute in the community is its member's `muteUntil`.
+   */
   muteTime: number;
+  /** The last message the user read in the topic (its `sequence`); 0 before any. */
   readedSequence: number;
   messageRemindType: MessageRemindType | '';
 }

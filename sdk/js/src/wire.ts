@@ -158,9 +158,12 @@ export type WireJoinedGroup = api.JoinedGroup;
 /**
  * A community's topic: the answer of `POST /v1/groups/{groupID}/topics` and `PATCH …/topics/{topicID}`,
  * an entry of `GET …/topics`, and `topicUpdated`'s `topic`. `conversation` is the user's own
- * conversation of the topic, as `GET /v1/conversations` shapes one (`null` in `topicUpdated`).
+ * conversation of the topic, as `GET /v1/conversations` shapes one, and `selfInfo` their standing
+ * in it (both `null` in `topicUpdated`).
  */
 export type WireTopic = api.Topic;
+/** A Topic's `selfInfo`: the user's mute in the topic alone (`muteUntil`, Unix seconds) and how far they read (`readSeq`). */
+export type WireTopicSelfInfo = api.TopicSelfInfo;
 /** `POST /v1/groups/{groupID}/topics` body: a topic to make (the server makes the ID when none is given). */
 export type WireCreateTopic = api.CreateTopic;
 /** `PATCH /v1/groups/{groupID}/topics/{topicID}` body; a field left out keeps its value. */

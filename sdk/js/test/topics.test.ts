@@ -5,8 +5,9 @@
  * updateTopicProfile, deleteTopicFromCommunity, and TOPIC_CREATED, TOPIC_DELETED and
  * TOPIC_UPDATED on the members' instances; messages in a topic, delivered as group messages,
  * whose unread count and last message come as the topic's TOPIC_UPDATED and never as a listed
- * conversation or in the unread total; reading a topic; a member who joins later; and the checks
- * made before any request.
+ * conversation or in the unread total; reading a topic (its selfInfo.readedSequence); a member
+ * muted in one topic (setGroupMemberMuteTime with a topicID, its selfInfo.muteTime); a member who
+ * joins later; and the checks made before any request.
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
@@ -383,9 +384,11 @@ describe('messages in topics', () => {
       const read = topicUpdates(bob, topicID).slice(heardBefore);
       assert.ok(read.length >= 1, 'TOPIC_UPDATED at once');
       assert.deepEqual([read[0]!.topic.unreadCount, read[0]!.topic.groupAtInfoList], [0, []]);
+      assert.equal(read[0]!.topic.selfInfo.readedSequence, at.sequence, 'read to the last message');
       await settle();
       assert.ok(topicUpdates(bob, topicID).slice(heardBefore).every((data) => data.topic.unreadCount === 0), 'and it stays read');
-      assert.equal((await listed(bob, groupID, topicID))?.unreadCount, 0);
+      const readListed = await listed(bob, groupID, topicID);
+      assert.deepEqual([readListed?.unreadCount, readListed?.selfInfo.readedSequence], [0, at.sequence]);
       assert.equal(await bob.chat.fetchTotalUnreadMessageCount(), totalBefore);
 
       // The topic's history, as a group's.
@@ -394,6 +397,44 @@ describe('messages in topics', () => {
       assert.ok(!inList((await bob.chat.getConversationList()).data.conversationList), 'still not listed');
     } finally {
       await closeAll(alice.chat, bob.chat);
+    }
+  });
+
+  test('setGroupMemberMuteTime with a topicID: muted in that topic alone, shown as its selfInfo.muteTime', async () => {
+    const { alice, bob, uid, done } = await liveUsers(server, 'alice', 'bob');
+    try {
+      const groupID = await community(alice, [uid.bob]);
+      const topicID = (await alice.chat.createTopicInCommunity({ groupID, topicName: 'General' })).data.topicID;
+      const otherID = (await alice.chat.createTopicInCommunity({ groupID, topicName: 'Market' })).data.topicID;
+      await waitFor(() => bob.rec.of(EVENT.TOPIC_CREATED).length === 2, 5_000, 'bob hears of both topics');
+      assert.equal((await listed(bob, groupID, topicID))?.selfInfo.muteTime, 0);
+
+      const before = Math.floor(Date.now() / 1000);
+      const { group, member } = (await alice.chat.setGroupMemberMuteTime({ groupID: topicID, userID: uid.bob, muteTime: 600 })).data;
+      assert.equal(group.groupID, groupID, 'the community');
+      assert.equal(member.userID, uid.bob);
+      assert.ok(member.muteUntil >= before + 600 && member.muteUntil <= before + 602, `muteUntil ${member.muteUntil}`);
+
+      // bob's instance learns it from the topic's tip, at once.
+      const muted = await topicUpdated(bob, topicID, (t) => t.selfInfo.muteTime > 0, "bob's topic shows his mute");
+      assert.ok(Math.abs(muted.selfInfo.muteTime - member.muteUntil) <= 1, `${muted.selfInfo.muteTime} ~ ${member.muteUntil}`);
+      assert.equal((await listed(bob, groupID, topicID))?.selfInfo.muteTime, member.muteUntil);
+      assert.equal((await listed(bob, groupID, otherID))?.selfInfo.muteTime, 0);
+      assert.equal((await listed(alice, groupID, topicID))?.selfInfo.muteTime, 0, "alice's own standing");
+      await assert.rejects(sendText(bob.chat, topicID, 'let me speak', 'GROUP'), refusedWith(ErrorCode.MUTED));
+      await sendText(bob.chat, otherID, 'still here', 'GROUP');
+      await sendText(bob.chat, groupID, 'and here', 'GROUP');
+
+      // A plain member mutes no one; unmuted, bob speaks again.
+      await assert.rejects(
+        bob.chat.setGroupMemberMuteTime({ groupID: otherID, userID: uid.alice, muteTime: 60 }),
+        refusedWith(ErrorCode.PERMISSION_DENIED),
+      );
+      await alice.chat.setGroupMemberMuteTime({ groupID: topicID, userID: uid.bob, muteTime: 0 });
+      await topicUpdated(bob, topicID, (t) => t.selfInfo.muteTime === 0, 'unmuted');
+      await sendText(bob.chat, topicID, 'thanks', 'GROUP');
+    } finally {
+      await done();
     }
   });
 
