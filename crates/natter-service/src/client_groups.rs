@@ -453,7 +453,9 @@ impl Natter {
                 let mut shown =
                     profiles::members_named(db, &target, &shown_in, std::slice::from_ref(&target))?;
                 if let (true, Some(until_ms)) = (id.is_topic(), updated.muted_until_ms) {
-                    shown.iter_mut().for_each(|m| m.marks.muted_until_ms = until_ms);
+                    shown
+                        .iter_mut()
+                        .for_each(|m| m.marks.muted_until_ms = until_ms);
                 }
                 Ok((updated, profiles::group_profile(db, &shown_in)?, shown))
             })

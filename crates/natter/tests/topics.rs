@@ -405,7 +405,10 @@ async fn a_member_muted_in_one_topic_sends_everywhere_else() {
         .expect_error(403, 40301, "permission_denied");
     let mut cats = cat.events().await;
     let muted = mute(&ann, &trails, "bob", 600).await.ok();
-    assert_eq!(muted["group"]["groupID"], group, "the answer is the community");
+    assert_eq!(
+        muted["group"]["groupID"], group,
+        "the answer is the community"
+    );
     let until = muted["member"]["muteUntil"].as_u64().unwrap();
     assert!(until > 0, "{muted}");
     // The topic's members see the mute's tip in the topic.
