@@ -158,7 +158,10 @@ pub async fn finish_error_bodies(request: Request, next: Next) -> Response {
     }
     if !client_api {
         let message = fields.get("message").cloned().unwrap_or_default();
-        fields.insert("status".into(), json!(status.as_u16()));
+        // A body that says its status its own way keeps it (WuKongIM's `/health`: "error").
+        fields
+            .entry("status")
+            .or_insert_with(|| json!(status.as_u16()));
         fields.insert("msg".into(), message);
     }
     let body = serde_json::to_vec(&fields).expect("a JSON object serialises");

@@ -37,15 +37,16 @@ use std::net::{IpAddr, SocketAddr};
 use std::sync::Arc;
 use std::time::Duration;
 
-use axum::Router;
 use axum::extract::{DefaultBodyLimit, State};
 use axum::http::{HeaderName, HeaderValue, Method, StatusCode, Uri, header};
 use axum::middleware;
 use axum::response::{IntoResponse, Response};
 use axum::serve::{ListenerExt, TapIo};
+use axum::{Json, Router};
 use natter_core::wire::ErrorBody;
 use natter_core::{Error, Uid};
 use natter_service::Natter;
+use serde_json::json;
 use tokio::net::{TcpListener, TcpStream};
 use tokio::sync::Semaphore;
 use tokio_util::sync::CancellationToken;
@@ -121,6 +122,7 @@ fn documented_routes() -> OpenApiRouter<AppState> {
         .merge(ws::routes())
         .merge(route::routes())
         .routes(routes!(healthz))
+        .routes(routes!(health))
         .routes(routes!(metrics))
         .routes(routes!(openapi_document))
         .routes(routes!(dev_mode))
@@ -217,6 +219,27 @@ async fn healthz(State(state): State<AppState>) -> Response {
     match state.natter.check_health().await {
         Ok(()) => (StatusCode::OK, "ok\n").into_response(),
         Err(error) => ApiError(error).into_response(),
+    }
+}
+
+/// Health check, WuKongIM's way
+///
+/// WuKongIM's `GET /health`, for the probes and scripts written to it: `{"status":"ok"}` when
+/// the server can serve (as `/healthz`), else 500 `{"status":"error","message":…}`, as
+/// WuKongIM's answers a cluster in trouble.
+#[utoipa::path(get, path = "/health", tag = "operations", operation_id = "health",
+    responses(
+        (status = 200, description = "`{\"status\":\"ok\"}`", body = Object),
+        (status = 500, description = "`{\"status\":\"error\",\"message\":…}`: the database does not answer, or the node cannot reach the others.", body = Object),
+    ))]
+async fn health(State(state): State<AppState>) -> Response {
+    match state.natter.check_health().await {
+        Ok(()) => Json(json!({"status": "ok"})).into_response(),
+        Err(error) => (
+            StatusCode::INTERNAL_SERVER_ERROR,
+            Json(json!({"status": "error", "message": error.message})),
+        )
+            .into_response(),
     }
 }
 

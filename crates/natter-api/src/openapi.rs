@@ -82,6 +82,7 @@ pub(crate) fn finish(document: &mut Document) {
         let open = matches!(
             path.as_str(),
             "/healthz"
+                | "/health"
                 | "/metrics"
                 | "/openapi.json"
                 | "/v1/dev"

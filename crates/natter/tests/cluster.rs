@@ -573,6 +573,14 @@ async fn a_node_long_cut_off_from_nats_sends_its_devices_to_catch_up() {
         503,
         "NATS was down all along"
     );
+    // WuKongIM's health check says so its way.
+    let health = reqwest::get(format!("{}/health", nodes.cluster.url(0)))
+        .await
+        .unwrap();
+    assert_eq!(health.status(), 500);
+    let body: serde_json::Value = health.json().await.unwrap();
+    assert_eq!(body["status"], "error", "{body}");
+    assert!(body["message"].as_str().unwrap().contains("NATS"), "{body}");
 }
 
 /// A PostgreSQL cluster of the test's own, which it stops and starts again on the same port.

@@ -207,6 +207,14 @@ async fn healthz_answers_200() {
     assert_eq!(health.status, 200, "{}", health.text);
 }
 
+/// WuKongIM's health check, for the probes written to it.
+#[tokio::test]
+async fn health_answers_as_wukongims() {
+    let server = Server::start().await;
+    let health = server.anonymous().get("/health").await;
+    assert_eq!(health.ok(), json!({"status": "ok"}));
+}
+
 #[tokio::test]
 async fn metrics_count_messages_and_deleted_conversations() {
     let server = Server::start().await;
