@@ -67,6 +67,8 @@ pub enum Direction {
 /// What the store knows, inside the write, about an add of `target` by `adder`.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct AddFacts {
+    /// The app forbids the adder to ask others to be friends (`AdminForbid_Type_SendOut`).
+    pub adder_forbidden: bool,
     /// The adder blocks the target (the adder's blocklist holds them).
     pub adder_blocks_target: bool,
     /// The target blocks the adder.
@@ -100,11 +102,18 @@ pub enum AddRefusal {
     TargetBlocksAdder,
     /// Tencent's 30516: the target takes no friend requests.
     TargetDeniesAll,
+    /// The app forbids the adder to ask (`AdminForbid_Type_SendOut`), and the target did not ask
+    /// them first.
+    AdderForbidden,
 }
 
 /// Whether an add takes effect now, waits for consent, or is refused; in Tencent's order:
-/// blocking first, then an entry already there, then consent.
+/// blocking first, then an entry already there, then consent. An adder the app forbids to ask
+/// is refused first, unless the add answers the target's own request.
 pub fn judge_add(facts: AddFacts) -> std::result::Result<AddOutcome, AddRefusal> {
+    if facts.adder_forbidden && !facts.target_asked_adder {
+        return Err(AddRefusal::AdderForbidden);
+    }
     if facts.adder_blocks_target {
         return Err(AddRefusal::AdderBlocksTarget);
     }
@@ -216,6 +225,21 @@ mod tests {
             };
             assert_eq!(judge_add(add), outcome, "{allows:?}");
         }
+    }
+
+    #[test]
+    fn an_adder_the_app_forbids_only_answers_requests() {
+        let forbidden = AddFacts {
+            adder_forbidden: true,
+            target_allows: AllowType::AllowAny,
+            ..facts()
+        };
+        assert_eq!(judge_add(forbidden), Err(AddRefusal::AdderForbidden));
+        let answering = AddFacts {
+            target_asked_adder: true,
+            ..forbidden
+        };
+        assert_eq!(judge_add(answering), Ok(AddOutcome::Added));
     }
 
     #[test]

@@ -1,7 +1,9 @@
 //! Tencent's standard profile fields beyond the nick, the avatar and who may add the user as a
-//! friend: gender, birthday, location, signature, language, level and role. Natter keeps them as
-//! the user sets them and shows them to everyone who sees the profile; it acts on none of them
-//! (level and role are the app's own numbers, as Tencent's are).
+//! friend: gender, birthday, location, signature, language, level and role, which Natter keeps
+//! as the user sets them and shows to everyone who sees the profile, acting on none of them
+//! (level and role are the app's own numbers, as Tencent's are); and the one the app backend
+//! sets, whether the user may ask others to be friends ([`AdminForbidType`]), which the friend
+//! rules act on (`crate::friend_rules`).
 
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
@@ -26,6 +28,21 @@ pub enum Gender {
     Male,
 }
 
+/// Whether the app lets the user ask others to be friends, with Tencent's names
+/// (`Tag_Profile_IM_AdminForbidType`). Only the app backend sets it: a user cannot lift what the
+/// app forbade them.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub enum AdminForbidType {
+    /// They may.
+    #[default]
+    #[serde(rename = "AdminForbid_Type_None")]
+    None,
+    /// They may not send friend requests (or add anyone); they may still accept the requests
+    /// others send them.
+    #[serde(rename = "AdminForbid_Type_SendOut")]
+    SendOut,
+}
+
 /// The standard fields of a profile, each at its empty value until the user sets it.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 #[serde(rename_all = "camelCase", default)]
@@ -42,6 +59,8 @@ pub struct ProfileDetails {
     pub level: u32,
     /// The app's own number.
     pub role: u32,
+    /// Set by the app backend only.
+    pub admin_forbid_type: AdminForbidType,
 }
 
 /// What to change of the standard fields; `None` keeps a field as it is.
@@ -54,6 +73,7 @@ pub struct ProfileDetailsChange {
     pub language: Option<u32>,
     pub level: Option<u32>,
     pub role: Option<u32>,
+    pub admin_forbid_type: Option<AdminForbidType>,
 }
 
 impl ProfileDetailsChange {
@@ -92,6 +112,7 @@ impl ProfileDetailsChange {
         set(&mut details.language, &self.language);
         set(&mut details.level, &self.level);
         set(&mut details.role, &self.role);
+        set(&mut details.admin_forbid_type, &self.admin_forbid_type);
     }
 }
 

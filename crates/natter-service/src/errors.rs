@@ -54,6 +54,10 @@ pub(crate) fn describe(error: StoreError) -> Error {
             AddRefusal::TargetDeniesAll => Error::permission_denied(format!(
                 "{target} takes no friend requests (allowType AllowType_Type_DenyAny)"
             )),
+            AddRefusal::AdderForbidden => Error::permission_denied(format!(
+                "the app forbids {adder} to send friend requests (adminForbidType \
+                 AdminForbid_Type_SendOut); they may still accept others' requests"
+            )),
         },
         StoreError::NotAFriend { uid, friend } => {
             Error::not_found(format!("{friend} is not in the friend list of {uid}"))

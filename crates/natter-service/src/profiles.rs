@@ -20,7 +20,8 @@ use crate::present::AskingMember;
 use crate::{Natter, groups, now_ms, present};
 
 impl Natter {
-    /// `POST /user/profile`: the app backend sets a user's nick, avatar or custom fields.
+    /// `POST /user/profile`: the app backend sets a user's nick, avatar, custom fields, or
+    /// whether they may send friend requests.
     pub async fn set_user_profile(&self, request: wire::ServerUserProfile) -> Result<()> {
         let uid = Uid::parse(&request.uid, "uid")?;
         if let Some(fields) = &request.custom_fields {
@@ -31,7 +32,10 @@ impl Natter {
             avatar: request.avatar,
             custom_fields: request.custom_fields.map(CustomFields::Replace),
             allow_type: None,
-            details: ProfileDetailsChange::default(),
+            details: ProfileDetailsChange {
+                admin_forbid_type: request.admin_forbid_type,
+                ..ProfileDetailsChange::default()
+            },
         };
         self.change_user_profile(uid, change).await.map(drop)
     }
@@ -55,6 +59,7 @@ impl Natter {
             language: request.language,
             level: request.level,
             role: request.role,
+            admin_forbid_type: None,
         };
         details.check()?;
         let change = UserProfileChange {

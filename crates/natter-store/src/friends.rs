@@ -12,6 +12,7 @@ use std::collections::BTreeMap;
 
 use natter_core::friend_rules::{self, AddFacts, AddOutcome, Direction};
 use natter_core::limits::{MAX_CUSTOM_FIELDS, MAX_FRIENDS};
+use natter_core::profile::AdminForbidType;
 use natter_core::{ChannelKind, SenderList, Uid};
 
 use crate::db::{Row, params};
@@ -569,7 +570,10 @@ fn facts(db: &dyn Db, adder: &Uid, target: &Uid) -> Result<AddFacts> {
             ChannelKind::Personal.code()
         ],
     )?;
+    let adder_forbidden = crate::profiles::user(db, adder)?
+        .is_some_and(|profile| profile.details.admin_forbid_type == AdminForbidType::SendOut);
     Ok(AddFacts {
+        adder_forbidden,
         adder_blocks_target: row.get(0)?,
         target_blocks_adder: row.get(1)?,
         adder_lists_target: row.get(2)?,

@@ -780,3 +780,69 @@ async fn blocking_ends_the_friendship_and_the_requests_either_way() {
     assert!(friend_ids(&alice).await.is_empty());
     assert!(friend_ids(&bob).await.is_empty());
 }
+
+/// The app backend forbids a user to send friend requests (Tencent's
+/// `AdminForbid_Type_SendOut`): their adds are refused, requests sent to them they still accept,
+/// they cannot lift it themselves, and it shows in their profile.
+#[tokio::test]
+async fn a_user_the_app_forbids_to_ask_only_accepts() {
+    let server = Server::start().await;
+    let [spammer, bob, carol, dave] = server.users(["spammer", "bob", "carol", "dave"]).await;
+    allow(&bob, "AllowType_Type_AllowAny").await;
+    let manager = server.manager();
+    let forbid = |forbid_type: &'static str| {
+        manager.post(
+            "/user/profile",
+            json!({"uid": "spammer", "admin_forbid_type": forbid_type}),
+        )
+    };
+    forbid("AdminForbid_Type_SendOut").await.ok();
+    let shown = bob
+        .post("/v1/profiles", json!({"userIDList": ["spammer"]}))
+        .await
+        .ok();
+    assert_eq!(
+        shown["profileList"][0]["adminForbidType"],
+        "AdminForbid_Type_SendOut"
+    );
+
+    let refused = try_add(
+        &spammer,
+        json!({"to": "bob", "source": "AddSource_Type_Web"}),
+    )
+    .await
+    .expect_error(403, 40301, "permission_denied");
+    assert!(refused.contains("adminForbidType"), "{refused}");
+    assert!(friend_ids(&bob).await.is_empty());
+    // A request sent to them, they accept by adding back.
+    add(&carol, "spammer", "both").await;
+    assert_eq!(add(&spammer, "carol", "both").await["status"], "added");
+    assert_eq!(friend_ids(&spammer).await, ["carol"]);
+    add(&dave, "spammer", "both").await;
+    spammer
+        .post(
+            "/v1/friend-applications/accept",
+            json!({"userID": "dave", "type": "both"}),
+        )
+        .await
+        .ok();
+    assert_eq!(friend_ids(&spammer).await, ["carol", "dave"]);
+    // They cannot lift it themselves.
+    spammer
+        .post(
+            "/v1/profile",
+            json!({"adminForbidType": "AdminForbid_Type_None"}),
+        )
+        .await
+        .expect_error_naming(400, 40001, "invalid_argument", "adminForbidType");
+
+    forbid("AdminForbid_Type_None").await.ok();
+    assert_eq!(add(&spammer, "bob", "both").await["status"], "added");
+    manager
+        .post(
+            "/user/profile",
+            json!({"uid": "spammer", "admin_forbid_type": "sometimes"}),
+        )
+        .await
+        .expect_error_naming(400, 40001, "invalid_argument", "admin_forbid_type");
+}

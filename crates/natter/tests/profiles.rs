@@ -18,7 +18,8 @@ async fn profile_event(events: &mut EventStream) -> ServerEvent {
 /// A profile with Tencent's standard fields at their empty values, as a user who set none has.
 fn with_empty_details(mut profile: Value) -> Value {
     let empty = json!({"gender": "Gender_Type_Unknown", "birthday": 0, "location": "",
-        "selfSignature": "", "language": 0, "level": 0, "role": 0});
+        "selfSignature": "", "language": 0, "level": 0, "role": 0,
+        "adminForbidType": "AdminForbid_Type_None"});
     let fields = profile.as_object_mut().unwrap();
     fields.extend(empty.as_object().unwrap().clone());
     profile

@@ -573,6 +573,11 @@ pub struct ServerUserProfile {
     /// Replaces every custom field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub custom_fields: Option<std::collections::BTreeMap<String, String>>,
+    /// `AdminForbid_Type_SendOut` forbids the user to send friend requests (Tencent's
+    /// `Tag_Profile_IM_AdminForbidType`); `AdminForbid_Type_None` lets them again. Only the app
+    /// backend sets it; every profile view shows it (`adminForbidType`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub admin_forbid_type: Option<crate::profile::AdminForbidType>,
 }
 
 /// `POST /channel/info`: WuKongIM's route for a channel's information, with the group's
