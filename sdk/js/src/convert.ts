@@ -494,7 +494,7 @@ export function toProfile(wire: Partial<WireProfile> & { userID: string }): Prof
     language: wire.language ?? 0,
     avatar: wire.avatar ?? '',
     messageSettings: 0,
-    adminForbidType: TYPES.FORBID_TYPE_NONE,
+    adminForbidType: wire.adminForbidType ?? TYPES.FORBID_TYPE_NONE,
     level: wire.level ?? 0,
     role: wire.role ?? 0,
     lastUpdatedNumber: 0,

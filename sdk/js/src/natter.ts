@@ -2713,13 +2713,34 @@ export class Natter extends TencentUnsupported {
    * (`TYPES.GENDER_*`), `birthday`, `location` (at most 16 bytes), `selfSignature` (at most 500
    * bytes), `language`, `level` and `role` (whole numbers, 0 to 4,294,967,295); resolves with the
    * profile as it now is, and PROFILE_UPDATED follows on every device that shows it. Natter acts
-   * on no `messageSettings` and sets no `adminForbidType` from a client: giving either rejects
-   * with `ErrorCode.UNSUPPORTED` naming it, and nothing changes.
+   * on no `messageSettings`: giving it rejects with `ErrorCode.UNSUPPORTED` naming it, and nothing
+   * changes. `adminForbidType` is the app backend's to set (`POST /user/profile`), so that a user
+   * cannot lift what the app forbade them: giving it rejects 40301.
    */
   async updateMyProfile(options: UpdateMyProfileOptions): Promise<ChatResponse<Profile>> {
     if (this.userID === null) throw notLoggedIn();
-    const { nick, avatar, profileCustomField, allowType, gender, birthday, location, selfSignature, language, level, role, ...others } =
-      options ?? {};
+    const {
+      nick,
+      avatar,
+      profileCustomField,
+      allowType,
+      gender,
+      birthday,
+      location,
+      selfSignature,
+      language,
+      level,
+      role,
+      adminForbidType,
+      ...others
+    } = options ?? {};
+    if (adminForbidType !== undefined) {
+      throw new NatterError({
+        code: ErrorCode.PERMISSION_DENIED,
+        error: 'permission_denied',
+        message: 'adminForbidType: set by the app backend only (server API POST /user/profile, admin_forbid_type)',
+      });
+    }
     const unkept = Object.keys(others).filter((key) => others[key as keyof typeof others] !== undefined);
     if (unkept.length > 0) {
       throw unsupported(

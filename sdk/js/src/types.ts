@@ -462,6 +462,11 @@ export interface Profile {
   language: number;
   avatar: string;
   messageSettings: number;
+  /**
+   * Whether the app lets the user send friend requests: `TYPES.FORBID_TYPE_NONE`, or
+   * `FORBID_TYPE_SEND_OUT` (their addFriend rejects 40301; they still accept requests), as the app
+   * backend set it (`POST /user/profile`).
+   */
   adminForbidType: string;
   level: number;
   role: number;
@@ -471,8 +476,8 @@ export interface Profile {
 }
 
 /**
- * updateMyProfile's options: Tencent's, of which Natter keeps all but `messageSettings` and
- * `adminForbidType`.
+ * updateMyProfile's options: Tencent's, of which Natter keeps all but `messageSettings`;
+ * `adminForbidType` is the app backend's to set.
  */
 export interface UpdateMyProfileOptions {
   nick?: string;
@@ -495,7 +500,10 @@ export interface UpdateMyProfileOptions {
   language?: number;
   /** Not kept by Natter: giving it rejects with ErrorCode.UNSUPPORTED. */
   messageSettings?: number;
-  /** Not set from a client by Natter: giving it rejects with ErrorCode.UNSUPPORTED. */
+  /**
+   * Set by the app backend only (`POST /user/profile`), so that a user cannot lift what the app
+   * forbade them: giving it rejects with 40301 (`ErrorCode.PERMISSION_DENIED`).
+   */
   adminForbidType?: string;
   /** The app's own number. */
   level?: number;

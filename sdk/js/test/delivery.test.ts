@@ -409,6 +409,7 @@ describe('conversions', () => {
       language: 0,
       level: 0,
       role: 0,
+      adminForbidType: 'AdminForbid_Type_None' as const,
     };
     const friend = toFriend({
       userID: 'bob',

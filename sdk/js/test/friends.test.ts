@@ -3,7 +3,8 @@
  * lets anyone add them (data.code 0) and to one who asks for consent (30539, a request), the
  * requests both ways, read, accepted one way or both, refused and deleted; deleteFriend and
  * checkFriend both ways and one way; updateFriend, getFriendProfile; the refusals (the user
- * themself, a block, DenyAny, a friend already, an unknown user); `allowType` in profiles; friend
+ * themself, a block, DenyAny, a friend already, an unknown user, a user the app forbids to ask);
+ * `allowType` and `adminForbidType` in profiles; friend
  * groups (addFriend's `groupName`, at once and through a request, the six group calls, their
  * answers and refusals, a friend deleted leaving them); and FRIEND_LIST_UPDATED,
  * FRIEND_APPLICATION_LIST_UPDATED and FRIEND_GROUP_LIST_UPDATED on the users' devices, after
@@ -284,6 +285,33 @@ describe('addFriend', () => {
       await assert.rejects(alice.chat.addFriend({ to: uid.dave, source: 'Web' }), refusedWith(ErrorCode.INVALID_ARGUMENT), 'the server checks the source');
       assert.deepEqual(await friendIDs(alice), [uid.dave], 'nothing else changed');
       assert.deepEqual(await requests(carol), { list: [], unreadCount: 0 });
+    } finally {
+      await done();
+    }
+  });
+
+  test("a user the app backend forbids to ask (adminForbidType SEND_OUT): addFriend rejects 40301, a request to them they accept", async () => {
+    const { alice, bob, carol, uid, done } = await liveUsers(server, 'alice', 'bob', 'carol');
+    try {
+      await allowAnyone(bob);
+      await server.setProfile(uid.alice, { admin_forbid_type: TYPES.FORBID_TYPE_SEND_OUT });
+      assert.equal((await bob.chat.getUserProfile({ userIDList: [uid.alice] })).data[0]?.adminForbidType, TYPES.FORBID_TYPE_SEND_OUT);
+      assert.equal((await alice.chat.getMyProfile()).data.adminForbidType, TYPES.FORBID_TYPE_SEND_OUT);
+      await assert.rejects(
+        alice.chat.addFriend({ to: uid.bob, source: WEB }),
+        refusedWith(ErrorCode.PERMISSION_DENIED, { message: /adminForbidType/ }),
+      );
+      assert.equal((await carol.chat.addFriend({ to: uid.alice, source: WEB })).data.code, 30539, 'a request waits for alice');
+      await alice.chat.acceptFriendApplication({ userID: uid.carol, type: TYPES.SNS_APPLICATION_AGREE_AND_ADD });
+      assert.deepEqual(await friendIDs(alice), [uid.carol]);
+      await assert.rejects(
+        alice.chat.updateMyProfile({ adminForbidType: TYPES.FORBID_TYPE_NONE }),
+        refusedWith(ErrorCode.PERMISSION_DENIED),
+        'not lifted by the user',
+      );
+
+      await server.setProfile(uid.alice, { admin_forbid_type: TYPES.FORBID_TYPE_NONE });
+      assert.equal((await alice.chat.addFriend({ to: uid.bob, source: WEB })).data.code, 0);
     } finally {
       await done();
     }

@@ -126,6 +126,10 @@ describe('profiles', () => {
       await assert.rejects(chat.updateMyProfile({ level: -1 }), refusedWith(ErrorCode.INVALID_ARGUMENT, { message: /^level/ }));
       await assert.rejects(chat.updateMyProfile({ location: 'x'.repeat(17) }), refusedWith(ErrorCode.INVALID_ARGUMENT, { message: /^location/ }));
       await assert.rejects(chat.updateMyProfile({ nick: 'Al', messageSettings: 1 }), refusedWith(ErrorCode.UNSUPPORTED, { message: /messageSettings/ }));
+      await assert.rejects(
+        chat.updateMyProfile({ adminForbidType: TYPES.FORBID_TYPE_NONE }),
+        refusedWith(ErrorCode.PERMISSION_DENIED, { message: /adminForbidType/ }),
+      );
       assert.equal((await chat.getMyProfile()).data.nick, 'Alice A.', 'nothing changed');
     } finally {
       await done();

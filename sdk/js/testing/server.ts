@@ -49,7 +49,7 @@ export interface TestServer {
   createGroup(groupID: string, members: string[]): Promise<void>;
   setSyncConversationDeletion(on: boolean): Promise<void>;
   /** The app backend sets a user's profile (`POST /user/profile`); fields left out keep their value. */
-  setProfile(uid: string, profile: { nick?: string; avatar?: string; custom_fields?: Record<string, string> }): Promise<void>;
+  setProfile(uid: string, profile: { nick?: string; avatar?: string; custom_fields?: Record<string, string>; admin_forbid_type?: string }): Promise<void>;
   /** The app backend sets a group's profile (`POST /channel/info`). */
   setGroupInfo(groupID: string, info: { name?: string; avatar?: string; group_type?: string; notice?: string }): Promise<void>;
   /** The app backend recalls a message (`POST /message/revoke`); `operator` defaults to `admin`. */

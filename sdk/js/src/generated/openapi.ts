@@ -3595,6 +3595,13 @@ export interface components {
             group: components["schemas"]["Group"];
         };
         /**
+         * @description Whether the app lets the user ask others to be friends, with Tencent's names
+         *     (`Tag_Profile_IM_AdminForbidType`). Only the app backend sets it: a user cannot lift what the
+         *     app forbade them.
+         * @enum {string}
+         */
+        AdminForbidType: "AdminForbid_Type_None" | "AdminForbid_Type_SendOut";
+        /**
          * @description Who may add a user as a friend: the user's choice in their profile, with Tencent's names.
          *     A new user asks for consent, as Tencent's default.
          * @enum {string}
@@ -5521,6 +5528,11 @@ export interface components {
              * @default 0
              */
             role: number;
+            /**
+             * @description Set by the app backend only.
+             * @default AdminForbid_Type_None
+             */
+            adminForbidType: components["schemas"]["AdminForbidType"];
         };
         ProfileList: {
             profileList: components["schemas"]["Profile"][];
@@ -6414,6 +6426,7 @@ export interface components {
             custom_fields?: {
                 [key: string]: string;
             } | null;
+            admin_forbid_type?: components["schemas"]["AdminForbidType"] | null;
         };
         /** @description Set extensions of a message. */
         SetExtensionsRequest: {
@@ -6859,6 +6872,7 @@ export type AddFriend = components['schemas']['AddFriend'];
 export type AddFriendStatus = components['schemas']['AddFriendStatus'];
 export type AddedFriend = components['schemas']['AddedFriend'];
 export type AddedGroupMembers = components['schemas']['AddedGroupMembers'];
+export type AdminForbidType = components['schemas']['AdminForbidType'];
 export type AllowType = components['schemas']['AllowType'];
 export type AppSettings = components['schemas']['AppSettings'];
 export type AppSettingsChange = components['schemas']['AppSettingsChange'];
