@@ -1,5 +1,6 @@
 //! Communities' topics as their members use them from a client (Tencent's
-//! `createTopicInCommunity`, `getTopicList`, `updateTopicProfile`, `deleteTopicFromCommunity`).
+//! `createTopicInCommunity`, `getTopicList`, `updateTopicProfile`, `deleteTopicFromCommunity`),
+//! and as the app backend manages them.
 //! What a topic is, and who may do what to it, is `natter_store::topics`; messages to a topic
 //! are a group's (`GROUP<topicID>`), sent and read as any group's.
 
@@ -7,7 +8,8 @@ use natter_core::ids::TOPIC_MARK;
 use natter_core::limits::{MAX_ID_LEN, MAX_TOPIC_CUSTOM_DATA_BYTES, refuse_nul};
 use natter_core::wire::{self, ServerEvent};
 use natter_core::{Error, GroupId, Result, Uid};
-use natter_store::topics::{self, TopicFields, TopicProfile, TopicView};
+use natter_store::group_members::ChangedBy;
+use natter_store::topics::{self, Managed, TopicFields, TopicProfile, TopicView};
 
 use crate::client_groups::{ProfileFields, random_id_part};
 use crate::profiles::check_name;
@@ -22,6 +24,27 @@ impl Natter {
     pub async fn create_topic(
         &self,
         uid: &Uid,
+        group_id: &str,
+        request: wire::CreateTopic,
+    ) -> Result<wire::Topic> {
+        self.make_topic(Some(uid), group_id, request).await
+    }
+
+    /// `POST /groups/{groupID}/topics`: the app backend creates a topic, as the community's
+    /// owner could.
+    pub async fn server_create_topic(
+        &self,
+        group_id: &str,
+        request: wire::CreateTopic,
+    ) -> Result<wire::Topic> {
+        self.make_topic(None, group_id, request).await
+    }
+
+    /// A member (`Some`) or the app backend (`None`) creates a topic: the topic as the member
+    /// sees it, or its profile.
+    async fn make_topic(
+        &self,
+        by: Option<&Uid>,
         group_id: &str,
         request: wire::CreateTopic,
     ) -> Result<wire::Topic> {
@@ -44,16 +67,16 @@ impl Natter {
             mute_all: None,
         };
         check(&fields)?;
-        let (id, by, at) = (topic.clone(), uid.clone(), now_ms());
-        let (view, members) = self
-            .write(move |db| topics::create(db, &community, &id, &by, &fields, at))
+        let (id, by, at) = (topic.clone(), by.cloned(), now_ms());
+        let managed = self
+            .write(move |db| topics::create(db, &community, &id, changed_by(&by), &fields, at))
             .await?;
         let event = ServerEvent::TopicCreated {
             group_id: group_id.to_owned(),
             topic_id: topic.to_string(),
         };
-        self.tell_each(&members, &event);
-        Ok(topic_with_conversation(view, at))
+        self.tell_each(&managed.members, &event);
+        Ok(shown(managed, at))
     }
 
     /// `GET /v1/groups/{groupID}/topics`: the community's topics as a member sees them, oldest
@@ -72,16 +95,26 @@ impl Natter {
             .read(move |db| topics::list(db, &community, &uid, named.as_deref()))
             .await?;
         let now_ms = now_ms();
-        Ok(wire::TopicList {
-            success_topic_list: views
-                .into_iter()
-                .map(|view| topic_with_conversation(view, now_ms))
-                .collect(),
-            failure_topic_list: unknown
-                .iter()
-                .map(|topic| no_such_topic(group_id, topic))
-                .collect(),
-        })
+        let listed = views
+            .into_iter()
+            .map(|view| topic_with_conversation(view, now_ms));
+        Ok(topic_list(group_id, listed.collect(), &unknown))
+    }
+
+    /// `GET /groups/{groupID}/topics`: the community's topics as the app backend sees them,
+    /// their profiles only, as [`Self::topic_list`] lists them.
+    pub async fn server_topic_list(
+        &self,
+        group_id: &str,
+        named: Option<Vec<String>>,
+    ) -> Result<wire::TopicList> {
+        let community = GroupId::parse(group_id, "groupID")?;
+        let named = topic_ids(named)?;
+        let (profiles, unknown) = self
+            .read(move |db| topics::list_for_app(db, &community, named.as_deref()))
+            .await?;
+        let listed = profiles.into_iter().map(topic_profile).collect();
+        Ok(topic_list(group_id, listed, &unknown))
     }
 
     /// `PATCH /v1/groups/{groupID}/topics/{topicID}`: the community's owner or an admin changes
@@ -89,6 +122,30 @@ impl Natter {
     pub async fn update_topic(
         &self,
         uid: &Uid,
+        group_id: &str,
+        topic_id: &str,
+        request: wire::UpdateTopic,
+    ) -> Result<wire::Topic> {
+        self.change_topic(Some(uid), group_id, topic_id, request)
+            .await
+    }
+
+    /// `PATCH /groups/{groupID}/topics/{topicID}`: the app backend changes a topic's profile, as
+    /// the community's owner could.
+    pub async fn server_update_topic(
+        &self,
+        group_id: &str,
+        topic_id: &str,
+        request: wire::UpdateTopic,
+    ) -> Result<wire::Topic> {
+        self.change_topic(None, group_id, topic_id, request).await
+    }
+
+    /// A member (`Some`) or the app backend (`None`) changes a topic's profile: the topic as the
+    /// member sees it, or its profile.
+    async fn change_topic(
+        &self,
+        by: Option<&Uid>,
         group_id: &str,
         topic_id: &str,
         request: wire::UpdateTopic,
@@ -113,16 +170,16 @@ impl Natter {
             mute_all: request.mute_all_members,
         };
         check(&fields)?;
-        let by = uid.clone();
-        let (view, members) = self
-            .write(move |db| topics::update(db, &community, &topic, &by, &fields))
+        let by = by.cloned();
+        let managed = self
+            .write(move |db| topics::update(db, &community, &topic, changed_by(&by), &fields))
             .await?;
         let event = ServerEvent::TopicUpdated {
             group_id: group_id.to_owned(),
-            topic: Box::new(topic_profile(view.profile.clone())),
+            topic: Box::new(topic_profile(managed.profile.clone())),
         };
-        self.tell_each(&members, &event);
-        Ok(topic_with_conversation(view, now_ms()))
+        self.tell_each(&managed.members, &event);
+        Ok(shown(managed, now_ms()))
     }
 
     /// `POST /v1/groups/{groupID}/topics/delete`: the community's owner or an admin deletes
@@ -134,11 +191,31 @@ impl Natter {
         group_id: &str,
         request: wire::DeleteTopics,
     ) -> Result<wire::DeletedTopics> {
+        self.remove_topics(Some(uid), group_id, request).await
+    }
+
+    /// `POST /groups/{groupID}/topics/delete`: the app backend deletes topics, as the
+    /// community's owner could.
+    pub async fn server_delete_topics(
+        &self,
+        group_id: &str,
+        request: wire::DeleteTopics,
+    ) -> Result<wire::DeletedTopics> {
+        self.remove_topics(None, group_id, request).await
+    }
+
+    /// A member (`Some`) or the app backend (`None`) deletes topics.
+    async fn remove_topics(
+        &self,
+        by: Option<&Uid>,
+        group_id: &str,
+        request: wire::DeleteTopics,
+    ) -> Result<wire::DeletedTopics> {
         let community = GroupId::parse(group_id, "groupID")?;
         let named = topic_ids(request.topic_id_list)?;
-        let by = uid.clone();
+        let by = by.cloned();
         let outcome = self
-            .write(move |db| topics::delete(db, &community, &by, named.as_deref()))
+            .write(move |db| topics::delete(db, &community, changed_by(&by), named.as_deref()))
             .await?;
         if !outcome.deleted.is_empty() {
             let event = ServerEvent::TopicDeleted {
@@ -161,6 +238,22 @@ impl Natter {
                 .map(|topic| no_such_topic(group_id, topic))
                 .collect(),
         })
+    }
+}
+
+/// Who changes topics: a member, or the app backend.
+fn changed_by(by: &Option<Uid>) -> ChangedBy<'_> {
+    by.as_ref().map_or(ChangedBy::App, ChangedBy::Member)
+}
+
+/// A list of topics, with the named ones that are none as failures.
+fn topic_list(group_id: &str, listed: Vec<wire::Topic>, unknown: &[GroupId]) -> wire::TopicList {
+    wire::TopicList {
+        success_topic_list: listed,
+        failure_topic_list: unknown
+            .iter()
+            .map(|topic| no_such_topic(group_id, topic))
+            .collect(),
     }
 }
 
@@ -243,6 +336,15 @@ fn topic_profile(profile: TopicProfile) -> wire::Topic {
         mute_all_members: profile.mute_all,
         conversation: None,
         self_info: None,
+    }
+}
+
+/// A created or changed topic as its changer sees it: a member with their conversation of it,
+/// the app backend its profile.
+fn shown(managed: Managed, now_ms: i64) -> wire::Topic {
+    match managed.seen {
+        Some(view) => topic_with_conversation(view, now_ms),
+        None => topic_profile(managed.profile),
     }
 }
 

@@ -606,6 +606,29 @@ pub(crate) fn authorised(
     Ok((channel, facts, standing))
 }
 
+/// As [`authorised`], for a member or for the app backend, which acts as the group's owner
+/// would (the group's type and state still rule): the group's channel.
+pub(crate) fn authorised_for(
+    db: &dyn Db,
+    group: &GroupId,
+    by: group_members::ChangedBy<'_>,
+    action: GroupAction,
+) -> Result<Channel> {
+    match by {
+        group_members::ChangedBy::Member(uid) => Ok(authorised(db, group, uid, action)?.0),
+        group_members::ChangedBy::App => {
+            let channel = existing_group(db, group)?;
+            let (facts, _) = group_facts(db, &channel, group)?;
+            let as_owner = Standing {
+                is_member: true,
+                role: Role::Owner,
+            };
+            obey(action, group, facts, as_owner)?;
+            Ok(channel)
+        }
+    }
+}
+
 /// What the group's rules read: the group's type, join option and state, and where `uid`
 /// stands in it.
 fn rules_input(

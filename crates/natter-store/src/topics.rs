@@ -17,6 +17,7 @@ use natter_core::limits::MAX_TOPICS_PER_COMMUNITY;
 use natter_core::{ChannelKind, ConversationId, GroupId, Uid};
 
 use crate::db::params;
+use crate::group_members::ChangedBy;
 use crate::groups;
 use crate::messaging::current_members;
 use crate::rows::{self, Channel, LOADED_COLUMNS, LOADED_FROM, Loaded};
@@ -57,6 +58,16 @@ pub struct TopicFields {
     pub mute_all: Option<bool>,
 }
 
+/// What creating or changing a topic did.
+#[derive(Debug, Clone)]
+pub struct Managed {
+    pub profile: TopicProfile,
+    /// The topic as the member who made the change sees it; none for the app backend.
+    pub seen: Option<TopicView>,
+    /// The community's current members, who are told.
+    pub members: Vec<Uid>,
+}
+
 /// What deleting topics did, topic by topic, and who is told.
 #[derive(Debug, Clone, Default)]
 pub struct Deleted {
@@ -89,17 +100,17 @@ pub(crate) fn live(db: &dyn Db, community_channel: i64) -> Result<Vec<(GroupId, 
     .collect()
 }
 
-/// `by`, the community's owner or an admin, creates topic `topic` (an ID of this community's,
-/// checked by the caller); every current member of the community is a member of it at once.
-/// Returns the topic as `by` sees it, and the community's members.
+/// `by`, the community's owner or an admin, or the app backend, creates topic `topic` (an ID of
+/// this community's, checked by the caller); every current member of the community is a member
+/// of it at once.
 pub fn create(
     db: &dyn Db,
     community: &GroupId,
     topic: &GroupId,
-    by: &Uid,
+    by: ChangedBy<'_>,
     fields: &TopicFields,
     now_ms: i64,
-) -> Result<(TopicView, Vec<Uid>)> {
+) -> Result<Managed> {
     let community_channel = managed_community(db, community, by)?;
     if rows::find_channel(db, ChannelKind::Group, topic.as_str())?.is_some() {
         return Err(StoreError::TopicExists(topic.clone()));
@@ -132,19 +143,17 @@ pub fn create(
     for member in &members {
         groups::join(db, &channel, topic, member, now_ms)?;
     }
-    let mut views = views_of(db, by, community_channel.id, vec![profile(db, topic)?])?;
-    Ok((views.remove(0), members))
+    managed(db, by, community_channel.id, profile(db, topic)?, members)
 }
 
-/// `by`, the community's owner or an admin, changes a topic's profile. Returns the topic as `by`
-/// now sees it and the community's members.
+/// `by`, the community's owner or an admin, or the app backend, changes a topic's profile.
 pub fn update(
     db: &dyn Db,
     community: &GroupId,
     topic: &GroupId,
-    by: &Uid,
+    by: ChangedBy<'_>,
     fields: &TopicFields,
-) -> Result<(TopicView, Vec<Uid>)> {
+) -> Result<Managed> {
     let community_channel = managed_community(db, community, by)?;
     let Some((_, channel)) = live(db, community_channel.id)?
         .into_iter()
@@ -178,17 +187,39 @@ pub fn update(
             channel.id,
         ],
     )?;
-    let mut views = views_of(db, by, community_channel.id, vec![after])?;
-    Ok((views.remove(0), current_members(db, community_channel.id)?))
+    let members = current_members(db, community_channel.id)?;
+    managed(db, by, community_channel.id, after, members)
 }
 
-/// `by`, the community's owner or an admin, deletes the topics named (`None`: every one). Their
-/// members leave them, as members of a dismissed group do, and no message reaches them again;
-/// their IDs stay taken.
+/// What a change by `by` did to the topic now `profile`: with the topic as `by` sees it when
+/// they are a member.
+fn managed(
+    db: &dyn Db,
+    by: ChangedBy<'_>,
+    community_channel: i64,
+    profile: TopicProfile,
+    members: Vec<Uid>,
+) -> Result<Managed> {
+    let seen = match by {
+        ChangedBy::Member(uid) => {
+            views_of(db, uid, community_channel, vec![profile.clone()])?.pop()
+        }
+        ChangedBy::App => None,
+    };
+    Ok(Managed {
+        profile,
+        seen,
+        members,
+    })
+}
+
+/// `by`, the community's owner or an admin, or the app backend, deletes the topics named
+/// (`None`: every one). Their members leave them, as members of a dismissed group do, and no
+/// message reaches them again; their IDs stay taken.
 pub fn delete(
     db: &dyn Db,
     community: &GroupId,
-    by: &Uid,
+    by: ChangedBy<'_>,
     topics: Option<&[GroupId]>,
 ) -> Result<Deleted> {
     let community_channel = managed_community(db, community, by)?;
@@ -227,13 +258,35 @@ pub fn list(
     topics: Option<&[GroupId]>,
 ) -> Result<(Vec<TopicView>, Vec<GroupId>)> {
     let community_channel = crate::profiles::current_member_of(db, uid, community)?;
+    let (wanted, unknown) = profiles_of(db, community, community_channel, topics)?;
+    Ok((views_of(db, uid, community_channel, wanted)?, unknown))
+}
+
+/// The community's topics as the app backend sees them: their profiles, as [`list`] gives them.
+pub fn list_for_app(
+    db: &dyn Db,
+    community: &GroupId,
+    topics: Option<&[GroupId]>,
+) -> Result<(Vec<TopicProfile>, Vec<GroupId>)> {
+    let community_channel = groups::existing_group(db, community)?;
+    profiles_of(db, community, community_channel.id, topics)
+}
+
+/// The profiles of the community's live topics, oldest first: all, or those named, with the
+/// named ones that are none.
+fn profiles_of(
+    db: &dyn Db,
+    community: &GroupId,
+    community_channel: i64,
+    topics: Option<&[GroupId]>,
+) -> Result<(Vec<TopicProfile>, Vec<GroupId>)> {
     require_topics(db, community, community_channel)?;
     let sql = format!(
         "SELECT {PROFILE_COLUMNS} FROM channels WHERE community_id = $1 AND dismissed = 0 \
          ORDER BY id"
     );
     let all: Vec<TopicProfile> = db.query_map(&sql, params![community_channel], read_profile)?;
-    let (wanted, unknown) = match topics {
+    Ok(match topics {
         None => (all, Vec::new()),
         Some(named) => {
             let unknown = named
@@ -247,13 +300,12 @@ pub fn list(
                 .collect();
             (wanted, unknown)
         }
-    };
-    Ok((views_of(db, uid, community_channel, wanted)?, unknown))
+    })
 }
 
 /// The community, once `by` may manage its topics and it has them.
-fn managed_community(db: &dyn Db, community: &GroupId, by: &Uid) -> Result<Channel> {
-    let (channel, _, _) = groups::authorised(db, community, by, GroupAction::ManageTopics)?;
+fn managed_community(db: &dyn Db, community: &GroupId, by: ChangedBy<'_>) -> Result<Channel> {
+    let channel = groups::authorised_for(db, community, by, GroupAction::ManageTopics)?;
     require_topics(db, community, channel.id)?;
     Ok(channel)
 }

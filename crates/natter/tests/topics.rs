@@ -510,3 +510,122 @@ async fn a_topics_self_info_tells_how_far_the_member_read() {
     .ok();
     assert_eq!(read_seq(topics(&bob, &group, None).await), seqs[1]);
 }
+
+#[tokio::test]
+async fn the_app_backend_manages_a_communitys_topics_as_its_owner_could() {
+    let server = Server::start().await;
+    let [ann, bob] = server.users(["ann", "bob"]).await;
+    let group = community(&ann, &["bob"]).await;
+    let manager = server.manager();
+    let mut bobs = bob.events().await;
+
+    let made = manager
+        .post(
+            &app_path(&group, "/topics"),
+            json!({"topicName": "Notices", "introduction": "From the team"}),
+        )
+        .await
+        .ok();
+    let topic = made["topicID"].as_str().unwrap().to_owned();
+    assert!(topic.starts_with(&format!("{group}@TOPIC#_")), "{topic}");
+    assert_eq!(
+        made["conversation"],
+        Value::Null,
+        "the app backend has no conversation"
+    );
+    assert_eq!(made["selfInfo"], Value::Null);
+    assert_eq!(
+        topic_event(&mut bobs).await,
+        json!({"event": "topicCreated", "data": {"groupID": group, "topicID": topic}})
+    );
+    // Its members are the community's, as for a topic a member made.
+    bob.send_text(&format!("GROUP{topic}"), "read it").await;
+
+    let listed = manager
+        .get(&app_path(
+            &group,
+            &format!(
+                "/topics?topicIDList={}",
+                encode(&format!("{topic},{group}@TOPIC#_none"))
+            ),
+        ))
+        .await
+        .ok();
+    assert_eq!(topic_ids(&listed), std::slice::from_ref(&topic));
+    assert_eq!(listed["successTopicList"][0]["topicName"], "Notices");
+    assert_eq!(listed["failureTopicList"][0]["code"], 10010);
+
+    let renamed = manager
+        .send(
+            manager
+                .request(
+                    reqwest::Method::PATCH,
+                    &app_path(&group, &format!("/topics/{}", encode(&topic))),
+                )
+                .json(&json!({"topicName": "News", "muteAllMembers": true})),
+        )
+        .await
+        .ok();
+    assert_eq!(
+        (
+            renamed["topicName"].as_str(),
+            renamed["muteAllMembers"].as_bool()
+        ),
+        (Some("News"), Some(true))
+    );
+    assert_eq!(topic_event(&mut bobs).await["event"], "topicUpdated");
+    bob.try_send(&format!("GROUP{topic}"), json!({"text": "hello?"}))
+        .await
+        .expect_error(403, 40307, "muted");
+    // The app backend mutes a member in one topic too.
+    mute_as_app(&manager, &topic, "bob").await;
+    assert!(
+        topics(&bob, &group, None).await["successTopicList"][0]["selfInfo"]["muteUntil"]
+            .as_u64()
+            .unwrap()
+            > 0
+    );
+
+    let deleted = manager
+        .post(&app_path(&group, "/topics/delete"), json!({}))
+        .await
+        .ok();
+    assert_eq!(deleted["successTopicList"], json!([{"topicID": topic}]));
+    assert_eq!(topic_event(&mut bobs).await["event"], "topicDeleted");
+
+    // Only in a community that holds topics, and only with the manager token.
+    manager.create_group("plain", &["ann"]).await;
+    let message = manager
+        .post(&app_path("plain", "/topics"), json!({"topicName": "X"}))
+        .await
+        .expect_error(400, 40001, "invalid_argument");
+    assert!(message.contains("has no topics"), "{message}");
+    let outsider = server
+        .with_token_header("not-the-manager-token")
+        .post(&app_path(&group, "/topics"), json!({"topicName": "X"}))
+        .await;
+    assert_eq!(outsider.status, 401, "{}", outsider.text);
+    ann.post(&group_path(&group, "/dismiss"), json!({}))
+        .await
+        .ok();
+    manager
+        .post(&app_path(&group, "/topics"), json!({"topicName": "Late"}))
+        .await
+        .expect_error(403, 40302, "not_a_member");
+}
+
+/// The app backend's path for a group's `rest`.
+fn app_path(group: &str, rest: &str) -> String {
+    format!("/groups/{}{rest}", encode(group))
+}
+
+/// The app backend mutes `user` in `topic` for ten minutes.
+async fn mute_as_app(manager: &common::Manager, topic: &str, user: &str) {
+    manager
+        .post(
+            &app_path(topic, "/members/update"),
+            json!({"userID": user, "muteTime": 600}),
+        )
+        .await
+        .ok();
+}
