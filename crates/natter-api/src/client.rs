@@ -706,7 +706,7 @@ async fn remove_from_conversation_group(
 #[utoipa::path(post, path = "/v1/groups/{groupID}/leave", tag = "client", operation_id = "quitGroup",
     params(("groupID" = String, Path, description = GROUP_ID)),
     responses(
-        (status = 200, description = "Done.", body = Empty),
+        (status = 200, description = "Done: `left` is whether the user was a member until now (`false`: they had left already, or been removed; nothing changed).", body = wire::LeftGroup),
         (status = 403, description = "`permission_denied`: the user was never a member, or owns a `Public` or `ChatRoom` group (which its owner dismisses instead).", body = ErrorBody),
         (status = 404, description = "`not_found`: no such group.", body = ErrorBody),
     ))]
@@ -714,9 +714,9 @@ async fn leave_group(
     State(state): State<AppState>,
     ClientUser(device): ClientUser,
     PathParam(group_id): PathParam<String>,
-) -> ApiResult<Json<Empty>> {
-    state.natter.leave_group(&device.uid, &group_id).await?;
-    Ok(Json(Empty {}))
+) -> ApiResult<Json<wire::LeftGroup>> {
+    let left = state.natter.leave_group(&device.uid, &group_id).await?;
+    Ok(Json(wire::LeftGroup { left }))
 }
 
 /// Recall a message

@@ -144,8 +144,9 @@ impl Natter {
     /// `POST /v1/groups/{groupID}/leave`: a member leaves by themself; the group's tip tells the
     /// others, and a silent notice in `@TIM#SYSTEM` their own devices (Tencent's quit notice,
     /// which TUIKit reads to close the group on the other devices). Their conversation stays,
-    /// read-only, with the history up to now.
-    pub async fn leave_group(&self, uid: &Uid, group_id: &str) -> Result<()> {
+    /// read-only, with the history up to now. Returns whether they were a member until now (a
+    /// former member leaves again without an error, and nothing changes).
+    pub async fn leave_group(&self, uid: &Uid, group_id: &str) -> Result<bool> {
         let group = GroupId::parse(group_id, "groupID")?;
         let (id, member, now_ms) = (group.clone(), uid.clone(), now_ms());
         let (change, profile, audience) = self
@@ -161,7 +162,7 @@ impl Natter {
         self.announce_tip(change.tip.as_ref()).await;
         let notice = group_notice("groupQuit", &group, Some(uid));
         self.notify_each_silently(&change.left, &notice).await;
-        Ok(())
+        Ok(!change.left.is_empty())
     }
 
     /// `POST /channel/delete`: dismisses the group; members keep read-only conversations and

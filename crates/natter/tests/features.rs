@@ -99,8 +99,14 @@ async fn a_member_who_leaves_keeps_history_and_cannot_send() {
         .create_group("team", &["alice", "bob"])
         .await;
     bob.send_text("GROUPteam", "hi").await;
-    alice.post("/v1/groups/team/leave", json!({})).await.ok();
-    alice.post("/v1/groups/team/leave", json!({})).await.ok();
+    let left = alice.post("/v1/groups/team/leave", json!({})).await.ok();
+    assert_eq!(left, json!({"left": true}));
+    let again = alice.post("/v1/groups/team/leave", json!({})).await.ok();
+    assert_eq!(
+        again,
+        json!({"left": false}),
+        "left already: nothing changed"
+    );
     bob.send_text("GROUPteam", "gone?").await;
     assert_eq!(texts(&alice.history("GROUPteam").await), ["hi"]);
     alice

@@ -734,6 +734,15 @@ pub struct JoinedGroup {
     pub group: Group,
 }
 
+/// `POST /v1/groups/{groupID}/leave`'s answer (Tencent's `quitGroup`).
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct LeftGroup {
+    /// Whether the user was a member until now; `false` when they had left already (or been
+    /// removed), and nothing changed.
+    pub left: bool,
+}
+
 /// `POST /v1/profile`: the user changes their own profile (Tencent's `updateMyProfile`); a field
 /// left out keeps its value.
 #[derive(Debug, Clone, Default, Serialize, Deserialize, ToSchema)]
