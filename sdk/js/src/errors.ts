@@ -73,6 +73,11 @@ export const ErrorCode = {
    */
   MSG_MODIFY_CONFLICT: 2480,
   /**
+   * quitGroup only, and Tencent's number: the user had left the group already (or been removed),
+   * so there was nothing to leave. Tencent's SDK rejects so for a group it does not hold.
+   */
+  MEMBER_NOT_IN_GRP: 2623,
+  /**
    * modifyMessage only, and Tencent's number, not the server's (40401): the message is not there
    * (any more) for the user: never sent, deleted for them, before their cleared history, outside
    * their membership. Tencent's server answers modifyMessage so and apps compare with it, hence

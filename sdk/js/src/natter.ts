@@ -406,6 +406,7 @@ import {
   type WireGroupProfileUpdate,
   type WireHandleGroupApplication,
   type WireJoinedGroup,
+  type WireLeftGroup,
   type WireMessage,
   type WireMessageChange,
   type WireMessageExtension,
@@ -3929,11 +3930,20 @@ export class Natter extends TencentUnsupported {
    * rejects with 40302 `not_a_member`. The owner of a public or meeting group cannot leave it
    * (40301: dismissGroup instead), as Tencent's; an owner who leaves their work group owns it no
    * more (`ownerID` becomes `''`). The user's other devices and tabs find a MSG_GRP_SYS_NOTICE of
-   * `operationType` 8 in `@TIM#SYSTEM`, as Tencent's.
+   * `operationType` 8 in `@TIM#SYSTEM`, as Tencent's. A group the user left already (or was
+   * removed from) rejects with Tencent's 2623 (`ErrorCode.MEMBER_NOT_IN_GRP`), as Tencent's
+   * rejects a group it does not hold; one they were never in, 40301.
    */
   async quitGroup(groupID: string): Promise<ChatResponse<{ groupID: string }>> {
     checkGroupID(groupID);
-    await this.http.post<{}>(groupPath(groupID, '/leave'), {});
+    const reply = await this.http.post<WireLeftGroup>(groupPath(groupID, '/leave'), {});
+    if (reply.left === false) {
+      throw new NatterError({
+        code: ErrorCode.MEMBER_NOT_IN_GRP,
+        error: 'not_a_member',
+        message: `quitGroup: the user is not a member of group "${groupID}" (they left it already, or were removed)`,
+      });
+    }
     this.groupRoles.delete(groupID);
     this.groupListFeed.refresh();
     await this.refreshLocal();

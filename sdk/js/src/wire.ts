@@ -155,6 +155,8 @@ export type WireGroupAttributes = api.GroupAttributes;
 export type WireGroupAttributesChanged = api.GroupAttributesChanged;
 /** `POST /v1/groups/{groupID}/join`. */
 export type WireJoinedGroup = api.JoinedGroup;
+/** `POST /v1/groups/{groupID}/leave`: whether the user was a member until now (a server before it answers `{}`). */
+export type WireLeftGroup = Partial<api.LeftGroup>;
 /**
  * A community's topic: the answer of `POST /v1/groups/{groupID}/topics` and `PATCH …/topics/{topicID}`,
  * an entry of `GET …/topics`, and `topicUpdated`'s `topic`. `conversation` is the user's own

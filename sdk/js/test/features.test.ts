@@ -6,7 +6,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import type Natter from '@natter/sdk';
-import { EVENT, NatterError, TYPES, type Conversation } from '@natter/sdk';
+import { EVENT, ErrorCode, NatterError, TYPES, type Conversation } from '@natter/sdk';
 import { closeAll, ids, loginReady, newChat, sendText, destroyAllChats } from '../testing/chat.js';
 import { spyFetch, startServer, uniqueUid, waitFor, type TestServer } from '../testing/server.js';
 
@@ -473,6 +473,8 @@ describe('quitGroup', () => {
     const later = (await chat.getMessageList({ conversationID: groupID })).data.messageList;
     assert.deepEqual(later.map((m) => m.payload.text), ['to the team']);
     await assert.rejects(chat.quitGroup(uniqueUid('nogroup')), { code: 40401 });
+    // Left already: Tencent's 2623, as its SDK answers for a group it does not hold.
+    await assert.rejects(chat.quitGroup(group), { code: ErrorCode.MEMBER_NOT_IN_GRP, error: 'not_a_member' });
     await done();
   });
 });

@@ -5074,6 +5074,14 @@ export interface components {
             /** @description The sender's nick as it is now. */
             nick: string;
         };
+        /** @description `POST /v1/groups/{groupID}/leave`'s answer (Tencent's `quitGroup`). */
+        LeftGroup: {
+            /**
+             * @description Whether the user was a member until now; `false` when they had left already (or been
+             *     removed), and nothing changed.
+             */
+            left: boolean;
+        };
         /**
          * @description `POST /v1/groups/{groupID}/members/mark`: the owner of an audio-video group marks members,
          *     or takes a mark off them (Tencent's `markGroupMemberList`).
@@ -7061,6 +7069,7 @@ export type ImportedFriend = components['schemas']['ImportedFriend'];
 export type JoinGroupRequest = components['schemas']['JoinGroupRequest'];
 export type JoinedGroup = components['schemas']['JoinedGroup'];
 export type LastMessage = components['schemas']['LastMessage'];
+export type LeftGroup = components['schemas']['LeftGroup'];
 export type MarkGroupMembersRequest = components['schemas']['MarkGroupMembersRequest'];
 export type MarkGroupMembersResult = components['schemas']['MarkGroupMembersResult'];
 export type MarkRequest = components['schemas']['MarkRequest'];
@@ -20094,13 +20103,13 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Done. */
+            /** @description Done: `left` is whether the user was a member until now (`false`: they had left already, or been removed; nothing changed). */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Empty"];
+                    "application/json": components["schemas"]["LeftGroup"];
                 };
             };
             /** @description `invalid_argument` (40001): `{code, error, message, requestID}`. */
