@@ -24,7 +24,7 @@ expect() {
 }
 expect '"unreadCount":2'
 expect '{"totalUnreadCount":2,"version":2}'
-expect '{"conversationIDList":\["C2Cbob"\],"version":'
+expect '{"conversationIDList":\["C2Cbob"\],"removedConversationIDList":\["C2Cbob"\],"version":'
 expect '{"conversationList":\[\],"nextCursor":null,"isFinished":true}'
 expect '"unreadCount":1'
 expect '{"messageList":\[\],"isCompleted":true,"nextReqMessageID":""}'

@@ -87,8 +87,8 @@ impl Natter {
 
     /// `POST /v1/conversations/delete`: deletes conversations from the actor's list (the
     /// client API clears their history unless asked not to). All or nothing: one malformed ID
-    /// rejects the whole call. Returns the IDs as given, without duplicates, and the user's
-    /// version once the deletion is made.
+    /// rejects the whole call. Returns the IDs as given, without duplicates, those of them that
+    /// left the list, and the user's version once the deletion is made.
     pub async fn delete_conversations(
         &self,
         actor: &Actor,
@@ -96,11 +96,12 @@ impl Natter {
         clear_history: bool,
     ) -> Result<wire::DeleteConversationsResponse> {
         let (given, parsed) = parse_conversation_list(conversation_ids, "conversationIDList")?;
-        let version = self
+        let (version, removed) = self
             .delete_parsed(actor, parsed, clear_history, Via::Client)
             .await?;
         Ok(wire::DeleteConversationsResponse {
             conversation_id_list: given,
+            removed_conversation_id_list: removed.iter().map(ToString::to_string).collect(),
             version,
         })
     }
@@ -135,13 +136,15 @@ impl Natter {
             .map(drop)
     }
 
+    /// Deletes the conversations named; the user's version once done, and the conversations
+    /// that left the list.
     async fn delete_parsed(
         &self,
         actor: &Actor,
         conversations: Vec<ConversationId>,
         clear_history: bool,
         via: Via,
-    ) -> Result<u64> {
+    ) -> Result<(u64, Vec<ConversationId>)> {
         let synced = self.settings().sync_conversation_deletion;
         let deletion = Deletion {
             uid: actor.uid.clone(),
@@ -168,7 +171,8 @@ impl Natter {
         self.metrics.deleted(deleted.len());
         self.notify_deleted(&actor.uid, &deleted, clear_history, synced, actor.origin)
             .await;
-        Ok(version)
+        let removed = deleted.into_iter().map(|view| view.id).collect();
+        Ok((version, removed))
     }
 
     pub async fn mark_read(

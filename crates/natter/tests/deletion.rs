@@ -61,12 +61,17 @@ async fn client_batch_delete_removes_every_listed_conversation() {
     alice.send_text("GROUPteam", "hi team").await;
 
     let answer = alice
-        .delete(&["C2Cbob", "GROUPteam", "C2Cdave"], Some(true))
+        .delete(&["C2Cbob", "C2Cghost", "GROUPteam", "C2Cdave"], Some(true))
         .await
         .ok();
     assert_eq!(
         answer["conversationIDList"],
-        json!(["C2Cbob", "GROUPteam", "C2Cdave"])
+        json!(["C2Cbob", "C2Cghost", "GROUPteam", "C2Cdave"])
+    );
+    assert_eq!(
+        answer["removedConversationIDList"],
+        json!(["C2Cbob", "GROUPteam", "C2Cdave"]),
+        "those that were in the list"
     );
     assert_eq!(alice.list_ids().await, ["C2Ccarol"]);
     for id in ["C2Cbob", "GROUPteam", "C2Cdave"] {
@@ -463,8 +468,8 @@ async fn deleting_a_conversation_not_in_the_list_succeeds_and_changes_nothing() 
         let answer = alice.delete(&[id], None).await.ok();
         assert_eq!(
             answer,
-            json!({"conversationIDList": [id], "version": version}),
-            "nothing changed: the version stays"
+            json!({"conversationIDList": [id], "removedConversationIDList": [], "version": version}),
+            "nothing changed: the version stays, and none left the list"
         );
     }
     server_delete(&server, "alice", "ghost", Some(true)).await;

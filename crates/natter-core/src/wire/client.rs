@@ -333,6 +333,12 @@ pub struct DeleteConversationsResponse {
     /// The IDs as given, without repeats (first occurrence kept), in the given order.
     #[serde(rename = "conversationIDList")]
     pub conversation_id_list: Vec<String>,
+    /// Those of them that were in the user's list (archived ones too) and left it with this
+    /// call, in the given order; the others were not in it. Tencent's SDK answers with these
+    /// (and rejects a call that found none).
+    #[serde(rename = "removedConversationIDList", default)]
+    #[schema(required = true)]
+    pub removed_conversation_id_list: Vec<String>,
     /// The user's version once the deletion is made. A conversation object of these
     /// conversations with a version at or below it is older than the deletion (a push still on
     /// its way): the deleting device, which gets no `conversationDeleted`, keeps them deleted.
