@@ -73,6 +73,12 @@ export const ErrorCode = {
    */
   MSG_MODIFY_CONFLICT: 2480,
   /**
+   * deleteConversation only, and Tencent's number: none of the conversations named was in the
+   * user's list, so nothing was deleted (Tencent's SDK rejects so: it deletes only the
+   * conversations it holds).
+   */
+  CONV_NOT_FOUND: 2500,
+  /**
    * quitGroup only, and Tencent's number: the user had left the group already (or been removed),
    * so there was nothing to leave. Tencent's SDK rejects so for a group it does not hold.
    */

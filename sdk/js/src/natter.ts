@@ -2115,9 +2115,10 @@ export class Natter extends TencentUnsupported {
 
   /**
    * `deleteConversation('C2Cbob')` → `{conversationID}`; `deleteConversation({conversationIDList,
-   * clearHistoryMessage})` → `{conversationIDList}` as the server returns it (deduplicated).
-   * History is cleared unless `clearHistoryMessage: false`. More than 100 IDs, or none, is refused
-   * here without a request.
+   * clearHistoryMessage})` → `{conversationIDList}`, those of the IDs that were in the user's list
+   * (without repeats), as Tencent's answers with the conversations it deleted. None of them in the
+   * list rejects with Tencent's 2500 (`ErrorCode.CONV_NOT_FOUND`). History is cleared unless
+   * `clearHistoryMessage: false`. More than 100 IDs, or none, is refused here without a request.
    */
   deleteConversation(conversationID: ConversationID): Promise<ChatResponse<{ conversationID: ConversationID }>>;
   deleteConversation(
@@ -2130,8 +2131,8 @@ export class Natter extends TencentUnsupported {
     options: ConversationID | DeleteConversationOptions,
   ): Promise<ChatResponse<{ conversationID: ConversationID } | { conversationIDList: ConversationID[] }>> {
     if (typeof options === 'string') {
-      const reply = await this.deleteIDs([options], true);
-      return ok({ conversationID: reply[0] ?? options });
+      const [deleted] = await this.deleteIDs([options], true);
+      return ok({ conversationID: deleted ?? options });
     }
     if (typeof options !== 'object' || options === null) {
       throw invalidArgument('options: a conversation ID or { conversationIDList, clearHistoryMessage }');
@@ -2142,16 +2143,28 @@ export class Natter extends TencentUnsupported {
     return ok({ conversationIDList: await this.deleteIDs(ids, clear) });
   }
 
+  /**
+   * Deletes the conversations: those of them that were in the list (all, from a server that does
+   * not tell). None of them in the list rejects with 2500, as Tencent's.
+   */
   private async deleteIDs(ids: ConversationID[], clearHistoryMessage: boolean): Promise<ConversationID[]> {
     const reply = await this.http.post<WireDeleteConversationsReply>('/v1/conversations/delete', {
       conversationIDList: ids,
       clearHistoryMessage,
     });
-    const deleted = reply.conversationIDList ?? ids;
+    const named = reply.conversationIDList ?? ids;
     // This device gets no `conversationDeleted`: the answer's version is what keeps a push from
     // before the deletion, still on its way, from bringing these back.
-    if (this.store.remove(deleted, reply.version)) this.emitList();
-    return deleted;
+    if (this.store.remove(named, reply.version)) this.emitList();
+    const removed = reply.removedConversationIDList ?? named;
+    if (removed.length === 0) {
+      throw new NatterError({
+        code: ErrorCode.CONV_NOT_FOUND,
+        error: 'not_found',
+        message: `deleteConversation: ${named.join(', ')} ${named.length === 1 ? 'is' : 'are'} not in the user's conversation list`,
+      });
+    }
+    return removed;
   }
 
   /**

@@ -4,7 +4,7 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { EVENT, NatterError, TYPES, type Conversation } from '@natter/sdk';
+import { EVENT, ErrorCode, NatterError, TYPES, type Conversation } from '@natter/sdk';
 import { closeAll, ids, loginReady, newChat, record, sendText, destroyAllChats } from '../testing/chat.js';
 import { spyFetch, startServer, uniqueUid, type TestServer } from '../testing/server.js';
 
@@ -299,12 +299,15 @@ describe('deleteConversation', () => {
 
   test('clearHistoryMessage: true by default on the wire; 101 IDs or none refused without a request', async () => {
     const spy = spyFetch();
-    const { chat, c2c, done } = await setup(spy.fetch);
+    const { chat, bobChat, alice, c2c, done } = await setup(spy.fetch);
+    await sendText(bobChat, alice, 'hi');
     spy.calls.length = 0;
-    const res = await chat.deleteConversation({ conversationIDList: [c2c, c2c] });
-    assert.deepEqual(res, { code: 0, data: { conversationIDList: [c2c] } });
+    const res = await chat.deleteConversation({ conversationIDList: [c2c, c2c, 'C2Cnobody-here'] });
+    assert.deepEqual(res, { code: 0, data: { conversationIDList: [c2c] } }, 'the conversations that were in the list, as Tencent\'s');
     const call = spy.calls.find((c) => c.url.endsWith('/v1/conversations/delete'))!;
-    assert.deepEqual(JSON.parse(call.body!), { conversationIDList: [c2c, c2c], clearHistoryMessage: true });
+    assert.deepEqual(JSON.parse(call.body!), { conversationIDList: [c2c, c2c, 'C2Cnobody-here'], clearHistoryMessage: true });
+    // None of them in the list: Tencent's 2500.
+    await assert.rejects(chat.deleteConversation(c2c), { code: ErrorCode.CONV_NOT_FOUND, error: 'not_found' });
 
     const many = Array.from({ length: 101 }, (_, i) => `C2Cuser${i}`);
     spy.calls.length = 0;

@@ -4119,6 +4119,12 @@ export interface components {
             /** @description The IDs as given, without repeats (first occurrence kept), in the given order. */
             conversationIDList: string[];
             /**
+             * @description Those of them that were in the user's list (archived ones too) and left it with this
+             *     call, in the given order; the others were not in it. Tencent's SDK answers with these
+             *     (and rejects a call that found none).
+             */
+            removedConversationIDList: string[];
+            /**
              * Format: int64
              * @description The user's version once the deletion is made. A conversation object of these
              *     conversations with a version at or below it is older than the deletion (a push still on
