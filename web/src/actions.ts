@@ -5,6 +5,7 @@
  */
 import { batch } from '@preact/signals';
 import TencentCloudChat, {
+  ErrorCode,
   type Conversation,
   type ConversationID,
   type Group,
@@ -380,7 +381,14 @@ async function leaveList(ids: ConversationID[], call: () => Promise<unknown>): P
 export async function deleteConversations(ids: ConversationID[], clearHistory: boolean): Promise<void> {
   const names = namesOf(ids);
   try {
-    await leaveList(ids, () => chat().deleteConversation({ conversationIDList: ids, clearHistoryMessage: clearHistory }));
+    await leaveList(ids, () =>
+      chat()
+        .deleteConversation({ conversationIDList: ids, clearHistoryMessage: clearHistory })
+        // None of them was in the list any more (another device deleted them meanwhile): done.
+        .catch((err: unknown) => {
+          if ((err as { code?: number }).code !== ErrorCode.CONV_NOT_FOUND) throw err;
+        }),
+    );
     announce(`Deleted ${names}.`);
     toast(clearHistory ? `Deleted ${names} and cleared the history` : `Deleted ${names}; the history is kept`);
   } catch (err) {
