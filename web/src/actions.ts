@@ -131,13 +131,15 @@ export function askNewConversation(): void {
 
 /**
  * Creates a work group (Tencent's default type: any member adds people) with the user as its
- * owner, and opens its conversation; it enters the list with its first message.
+ * owner, or (`withTopics`) a community with topics, which its owner runs; and opens its
+ * conversation. A work group enters the list with its first message, the SDK's "group_create".
  */
-export async function createGroup(name: string, memberIDs: string[]): Promise<void> {
+export async function createGroup(name: string, memberIDs: string[], withTopics = false): Promise<void> {
   try {
     const { data } = await chat().createGroup({
       name,
-      type: TYPES.GRP_WORK,
+      type: withTopics ? TYPES.GRP_COMMUNITY : TYPES.GRP_WORK,
+      isSupportTopic: withTopics,
       memberList: memberIDs.map((userID) => ({ userID })),
     });
     switchTab('chats');

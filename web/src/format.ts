@@ -32,6 +32,17 @@ export function isGroup(id: ConversationID): boolean {
   return id.startsWith(TYPES.CONV_GROUP);
 }
 
+/** What a topic's ID holds between its community's ID and its own part (Tencent's too). */
+const TOPIC_MARK = '@TOPIC#_';
+
+/** The community of a topic's conversation (`GROUP<topicID>`, topics.ts), or `null` for any other. */
+export function communityOf(id: ConversationID): string | null {
+  if (!isGroup(id)) return null;
+  const target = targetOf(id);
+  const at = target.indexOf(TOPIC_MARK);
+  return at > 0 ? target.slice(0, at) : null;
+}
+
 /** The conversation's name: the profile's name when set, else the user or group ID. */
 export function displayName(id: ConversationID, c?: Conversation): string {
   if (id === SYSTEM_ID) return 'System notices';
@@ -53,11 +64,12 @@ export function kindLabel(id: ConversationID): string {
   return isGroup(id) ? 'Group' : 'Direct message';
 }
 
-/** A group's type (`TYPES.GRP_*`) in words; the types Natter's clients cannot create are "Group". */
+/** A group's type (`TYPES.GRP_*`) in words; an audio-video room is "Group". */
 export function groupTypeLabel(type: string): string {
   if (type === TYPES.GRP_WORK) return 'Work group';
   if (type === TYPES.GRP_PUBLIC) return 'Public group';
   if (type === TYPES.GRP_MEETING) return 'Meeting group';
+  if (type === TYPES.GRP_COMMUNITY) return 'Community';
   return 'Group';
 }
 

@@ -25,6 +25,7 @@ import { loadSelfStatus, reloadPresence, statusesUpdated } from './presence.ts';
 import { reactionsUpdated, reloadReactions } from './reactions.ts';
 import { receiptsReceived, reloadReceipts } from './receipts.ts';
 import { resetSession, state, type Session } from './state.ts';
+import { topicCreated, topicsDeleted, topicUpdated } from './topics.ts';
 import { addressedConversation, noteMutes, openConversation, receive, rememberOpen } from './thread.ts';
 
 const { EVENT, TYPES } = TencentCloudChat;
@@ -198,6 +199,10 @@ function listen(sdk: TencentCloudChat): void {
   );
   sdk.on(EVENT.TOTAL_UNREAD_MESSAGE_COUNT_UPDATED, live((event) => (state.total.value = event.data)));
   sdk.on(EVENT.CONVERSATION_GROUP_LIST_UPDATED, live((event) => setFolderNames(event.data)));
+  // Communities' topics, as Group info lists them (topics.ts).
+  sdk.on(EVENT.TOPIC_CREATED, live((event) => topicCreated(event.data.groupID)));
+  sdk.on(EVENT.TOPIC_UPDATED, live((event) => topicUpdated(event.data.groupID, event.data.topic)));
+  sdk.on(EVENT.TOPIC_DELETED, live((event) => topicsDeleted(event.data.groupID, event.data.topicIDList)));
   // Listening makes the SDK fetch the list after SDK_READY; then it follows changes made elsewhere.
   sdk.on(EVENT.BLACKLIST_UPDATED, live((event) => setBlocked(event.data)));
   // The same for the friend list and the friend requests (Contacts, friends.ts).

@@ -16,6 +16,7 @@ import type {
   NetState,
   ReadReceiptInfo,
   SearchCloudMessagesResultItem,
+  Topic,
   UserStatus,
 } from '@natter/sdk';
 
@@ -208,9 +209,14 @@ export interface Pins {
   shown: string | null;
 }
 
-/** A group's type (`TYPES.GRP_*`) and the user's role in it (`TYPES.GRP_MBR_ROLE_*`, `''`: none), as its profile said. */
+/**
+ * A group's type (`TYPES.GRP_*`), its name, and the user's role in it (`TYPES.GRP_MBR_ROLE_*`,
+ * `''`: none), as its profile said.
+ */
 export interface GroupSelf {
   type: string;
+  /** The pane's title while the group's conversation is in no list yet (a new community). */
+  name: string;
   role: string;
 }
 
@@ -286,6 +292,11 @@ export const state = {
    * group (here or elsewhere), so its open Group info loads it again.
    */
   groupTips: signal<ReadonlyMap<ConversationID, number>>(new Map()),
+  /**
+   * The topics of the communities whose Group info the user opened, by community ID, oldest
+   * first, as the topic calls answered and the SDK's TOPIC_* events told since (topics.ts).
+   */
+  topics: signal<ReadonlyMap<string, readonly Topic[]>>(new Map()),
   /**
    * The age (seconds) of the youngest message of this user that the server refused to recall
    * (40303): messages that old or older no longer offer Recall. The server does not publish its
@@ -407,6 +418,19 @@ export function findConversation(id: ConversationID | null): Conversation | unde
   );
 }
 
+/**
+ * The topic whose conversation `id` is, when the client holds its community's topics (topics.ts): a
+ * topic's conversation is never in the list, so its unread count and name are the topic's.
+ */
+export function findTopic(id: ConversationID | null): Topic | undefined {
+  if (!id) return undefined;
+  for (const topics of state.topics.value.values()) {
+    const topic = topics.find((t) => `GROUP${t.topicID}` === id);
+    if (topic) return topic;
+  }
+  return undefined;
+}
+
 /** A group's name as the user's list shows it, when it holds the group's conversation and the group has one. */
 export function groupNameOf(groupID: string): string | undefined {
   return findConversation(`GROUP${groupID}`)?.groupProfile?.name || undefined;
@@ -476,6 +500,7 @@ export function resetSession(): void {
     state.uploads.value = new Map();
     state.nicks.value = new Map();
     state.groupTips.value = new Map();
+    state.topics.value = new Map();
     state.recallRefusedAge.value = null;
     state.readOnly.value = new Map();
     state.mutedUntil.value = new Map();

@@ -9,6 +9,7 @@ import TencentCloudChat, { ErrorCode, type ConversationID, type GetMessageListHo
 import { chat, currentChat } from './client.ts';
 import { announce, toast } from './feedback.ts';
 import {
+  communityOf,
   describeError,
   displayName,
   endTime,
@@ -22,7 +23,7 @@ import {
 import { attachmentKind, fileRefusal } from './media.ts';
 import { loadReactions } from './reactions.ts';
 import { loadReceipts, receiptOption } from './receipts.ts';
-import { activeConversation, findConversation, setReadOnly, state, type GroupSelf, type Thread } from './state.ts';
+import { activeConversation, findConversation, findTopic, setReadOnly, state, type GroupSelf, type Thread } from './state.ts';
 
 const { TYPES } = TencentCloudChat;
 
@@ -106,7 +107,8 @@ export function openConversation(id: ConversationID, at?: Message): void {
     state.thread.value = emptyThread(id, token, !at);
   });
   void (at ? loadAround(token, id, at) : loadPage(token, id, true));
-  if (isGroup(id)) void checkGroupAccess(id);
+  // A topic's members and rules are its community's: its own group calls say nothing of them.
+  if (isGroup(id) && communityOf(id) === null) void checkGroupAccess(id);
 }
 
 /**
@@ -294,7 +296,11 @@ export async function checkGroupAccess(id: ConversationID): Promise<void> {
     if (currentChat() !== sdk) return;
     const readOnly = groupReadOnlyReason(data.group);
     setReadOnly(id, readOnly);
-    noteGroupSelf(id, { type: data.group.type, role: readOnly ? '' : (data.group.selfInfo?.role ?? '') });
+    noteGroupSelf(id, {
+      type: data.group.type,
+      name: data.group.name,
+      role: readOnly ? '' : (data.group.selfInfo?.role ?? ''),
+    });
     if (readOnly) setMutedUntil(id, 0);
     else await checkMute(id);
   } catch (err) {
@@ -304,10 +310,13 @@ export async function checkGroupAccess(id: ConversationID): Promise<void> {
   }
 }
 
-/** The group's type and the user's role in it, as its profile said (who may pin messages, pins.ts). */
+/**
+ * The group's type, name and the user's role in it, as its profile said (who may pin messages,
+ * pins.ts; the pane's title while the group is in no list).
+ */
 function noteGroupSelf(id: ConversationID, self: GroupSelf): void {
   const known = state.groupSelf.value.get(id);
-  if (known?.type === self.type && known?.role === self.role) return;
+  if (known?.type === self.type && known?.name === self.name && known?.role === self.role) return;
   state.groupSelf.value = new Map(state.groupSelf.value).set(id, self);
 }
 
@@ -558,7 +567,8 @@ const draftsAsked = new Map<ConversationID, string>();
  */
 export function saveDraft(id: ConversationID, text: string): void {
   const sdk = currentChat();
-  if (!sdk || draftDiscarded === id || !canSend(id)) return;
+  // A topic's conversation keeps no draft: it is in no list.
+  if (!sdk || draftDiscarded === id || !canSend(id) || communityOf(id) !== null) return;
   const c = findConversation(id);
   const known = draftsAsked.get(id) ?? c?.draftText ?? '';
   if (text === known || (text === '' && !c && !draftsAsked.has(id))) return;
@@ -577,12 +587,16 @@ const READ_DELAY_MS = 150;
 let readTimer: ReturnType<typeof setTimeout> | undefined;
 let reading: ConversationID | null = null;
 
-/** The open conversation, when it has unread messages, its history is shown and the page visible. */
+/**
+ * The open conversation, when it has unread messages, its history is shown and the page visible. A
+ * topic's unread count is its topic's (its conversation is in no list).
+ */
 const toRead = computed(() => {
-  const c = activeConversation.value;
+  const id = state.activeID.value;
+  const unread = activeConversation.value?.unreadCount ?? findTopic(id)?.unreadCount ?? 0;
   const t = state.thread.value;
   const shown = t !== null && t.loaded && t.error === null;
-  return c && c.unreadCount > 0 && shown && state.visible.value ? c.conversationID : null;
+  return id && unread > 0 && shown && state.visible.value ? id : null;
 });
 
 /**

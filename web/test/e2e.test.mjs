@@ -1256,6 +1256,65 @@ test('the web client against a real server', async (t) => {
     assert.equal(await bob.isDisabled('#composer-input'), false);
   });
 
+  await step('a community with topics: made from the ✎ dialog, a topic made and opened from Group info, read by a member', async () => {
+    await alice.bringToFront();
+    await alice.click('#new-chat');
+    await alice.click('#new-group');
+    await alice.waitForSelector('#group-dialog[open]');
+    await alice.fill('#group-name', 'Hikers');
+    await alice.fill('#group-members', 'bob');
+    await alice.check('#group-topics');
+    await alice.click('#group-create');
+    await alice.waitForSelector('.toast >> text=Created the group “Hikers”');
+    // No "group_create" message in a community with topics (as Tencent's): it is in no list yet, and
+    // the pane names it as its profile says.
+    await alice.waitForFunction(() => document.querySelector('#pane-title')?.textContent === 'Hikers');
+    const groupID = (await api('/v1/groups', tokenOf('alice'))).groupList.find((g) => g.name === 'Hikers').groupID;
+    assert.match(groupID, /^@TGS#_[A-Z0-9]{10}$/);
+
+    // alice, its owner, makes a topic from Group info and opens it
+    await alice.click('#group-info-open');
+    await alice.waitForSelector('#group-info-dialog[open] #group-info-no-topics');
+    assert.equal(await alice.textContent('#group-info-kind'), 'Community · 2 members');
+    await alice.fill('#group-info-topic-name', 'Trails');
+    await alice.click('#group-info-topic-create');
+    await alice.waitForSelector('#group-info-topics .topic-open >> text=# Trails');
+    assert.equal(await alice.inputValue('#group-info-topic-name'), '');
+    await shot(alice, '20b-community-topics');
+    await alice.click('#group-info-topics .topic-open');
+    await alice.waitForSelector('#group-info-dialog', { state: 'detached' });
+    await alice.waitForFunction(() => document.querySelector('#pane-title')?.textContent === '# Trails');
+    assert.match(await alice.textContent('.pane-sub'), /^(Topic in Hikers|2 members)/, 'the community’s members');
+    await alice.fill('#composer-input', 'North ridge on Saturday?');
+    await alice.press('#composer-input', 'Enter');
+    await alice.waitForSelector('#msg-list .msg-mine >> text=North ridge on Saturday?');
+    const [topic] = (await api(`/v1/groups/${encodeURIComponent(groupID)}/topics`, tokenOf('bob'))).successTopicList;
+    assert.equal(topic.topicName, 'Trails');
+    assert.equal(topic.conversation.unreadCount, 1);
+
+    // bob opens the community by its ID, sees the topic with its unread count, and reads it; the
+    // topic's conversation never enters his list
+    await bob.bringToFront();
+    await bob.click('#new-chat');
+    await bob.fill('#new-peer', `#${groupID}`);
+    await bob.press('#new-peer', 'Enter');
+    await bob.waitForFunction(() => document.querySelector('#pane-title')?.textContent === 'Hikers');
+    await bob.click('#group-info-open');
+    await bob.waitForSelector('#group-info-topics .topic-open >> text=# Trails');
+    await bob.waitForSelector('#group-info-topics .topic-open .badge >> text=1');
+    assert.equal(await bob.locator('#group-info-topic-name').count(), 0, 'only the owner and the admins make topics');
+    await bob.click('#group-info-topics .topic-open');
+    await bob.waitForFunction(() => document.querySelector('#pane-title')?.textContent === '# Trails');
+    await bob.waitForSelector('#msg-list >> text=North ridge on Saturday?');
+    for (let tries = 0; ; tries++) {
+      const [read] = (await api(`/v1/groups/${encodeURIComponent(groupID)}/topics`, tokenOf('bob'))).successTopicList;
+      if (read.conversation.unreadCount === 0) break;
+      assert.ok(tries < 50, 'bob read the topic on opening it');
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    assert.equal(await bob.locator(item(`GROUP${topic.topicID}`)).count(), 0, 'never in the list');
+  });
+
   await step('blocks and unblocks from a conversation: the blocked user is told plainly, then gets through', async () => {
     const blocklist = async () => (await api('/v1/blacklist', tokenOf('alice'))).userIDList;
     // bob writes; the conversation is back in alice's list

@@ -231,15 +231,20 @@ function NewConversationDialog() {
   );
 }
 
-/** Starts a work group (any member may add people later) with the user as its owner. */
+/**
+ * Starts a work group (any member may add people later) with the user as its owner, or a community
+ * with topics (channels inside it, listed in its Group info).
+ */
 function NewGroupDialog() {
   const name = useRef<HTMLInputElement>(null);
   const members = useRef<HTMLInputElement>(null);
+  const topics = useRef<HTMLInputElement>(null);
   const onAnswer = (value: string) => {
     const groupName = name.current?.value.trim() ?? '';
     if (value !== 'create' || !groupName) return;
     const me = state.session.value?.uid;
-    void createGroup(groupName, userIDsOf(members.current?.value ?? '').filter((id) => id !== me));
+    const memberIDs = userIDsOf(members.current?.value ?? '').filter((id) => id !== me);
+    void createGroup(groupName, memberIDs, topics.current?.checked === true);
   };
   return (
     <Modal id="group-dialog" labelledBy="group-title" onAnswer={onAnswer}>
@@ -259,7 +264,14 @@ function NewGroupDialog() {
           spellcheck={false}
         />
         <p class="hint" id="group-hint">
-          User IDs, separated by commas: for example bob, carol. Members can add others later.
+          User IDs, separated by commas: for example bob, carol. In a work group, members can add others later.
+        </p>
+        <label class="group-check" for="group-topics">
+          <input ref={topics} type="checkbox" id="group-topics" name="topics" aria-describedby="group-topics-hint" /> A
+          community with topics
+        </label>
+        <p class="hint" id="group-topics-hint">
+          Topics are channels inside the community, open to all its members; you and the admins you name make them.
         </p>
         <Actions
           confirm={

@@ -37,6 +37,7 @@ import {
 } from '../actions.ts';
 import { describeError, displayName, durationWords, endTime, groupTypeLabel, memberName, targetOf } from '../format.ts';
 import { findConversation, state } from '../state.ts';
+import { createTopic, loadTopics, openTopic } from '../topics.ts';
 import { serverNow } from '../thread.ts';
 import { Avatar } from './common.tsx';
 import { MEMBERS_PATTERN, Modal, restoreFocus, userIDsOf } from './Modal.tsx';
@@ -248,6 +249,7 @@ export function GroupInfoDialog({ id, returnFocus }: { id: ConversationID; retur
             {info.value.readOnly}: its info is shown, and nothing can be changed.
           </p>
         )}
+        {member && group?.isSupportTopic && <Topics groupID={groupID} manage={owner || admin} />}
         {group && !group.isDismissed && (
           <>
             <h3 class="group-section" id="group-info-members-title">
@@ -485,5 +487,73 @@ function MemberRow({
         </span>
       )}
     </li>
+  );
+}
+
+/**
+ * A community's topics, oldest first, with their unread counts: each opens its conversation; the
+ * owner and the admins make new ones. Loaded when shown; the SDK's TOPIC_* events keep them current.
+ */
+function Topics({ groupID, manage }: { groupID: string; manage: boolean }) {
+  const topics = state.topics.value.get(groupID);
+  const nameInput = useRef<HTMLInputElement>(null);
+  useEffect(() => {
+    void loadTopics(groupID);
+  }, [groupID]);
+  const create = (event: Event) => {
+    event.preventDefault();
+    const topicName = nameInput.current?.value.trim() ?? '';
+    if (!topicName) return;
+    void createTopic(groupID, topicName).then((made) => {
+      if (made && nameInput.current) nameInput.current.value = '';
+    });
+  };
+  return (
+    <>
+      <h3 class="group-section" id="group-info-topics-title">
+        Topics
+      </h3>
+      {topics === undefined ? (
+        <p class="hint">Loading the topics…</p>
+      ) : topics.length === 0 ? (
+        <p class="hint" id="group-info-no-topics">
+          No topics yet.
+        </p>
+      ) : (
+        <ul class="topic-list" id="group-info-topics" aria-labelledby="group-info-topics-title">
+          {topics.map((t) => (
+            <li key={t.topicID} data-topic={t.topicID}>
+              <button
+                type="button"
+                class="topic-open"
+                aria-label={t.unreadCount > 0 ? `${t.topicName}, ${t.unreadCount} unread` : t.topicName}
+                onClick={() => openTopic(t)}
+              >
+                <span class="topic-name"># {t.topicName}</span>
+                {t.unreadCount > 0 && <span class="badge">{t.unreadCount}</span>}
+              </button>
+            </li>
+          ))}
+        </ul>
+      )}
+      {manage && (
+        <form class="group-form" onSubmit={create}>
+          <label for="group-info-topic-name">New topic</label>
+          <div class="group-form-row">
+            <input
+              ref={nameInput}
+              id="group-info-topic-name"
+              name="topicName"
+              required
+              maxLength={64}
+              autocomplete="off"
+            />
+            <button type="submit" class="btn" id="group-info-topic-create">
+              Create
+            </button>
+          </div>
+        </form>
+      )}
+    </>
   );
 }

@@ -12,11 +12,12 @@ import { useEffect, useLayoutEffect, useRef, useState } from 'preact/hooks';
 import { askGroupInfo, openMenu } from '../actions.ts';
 import { isBlocked, unblock } from '../blocklist.ts';
 import { announce, toast } from '../feedback.ts';
-import { displayName, flagWords, isGroup, kindLabel, messageText, SYSTEM_ID, targetOf } from '../format.ts';
+import { communityOf, displayName, flagWords, isGroup, kindLabel, messageText, SYSTEM_ID, targetOf } from '../format.ts';
 import { groupCountWords } from '../groupOnline.ts';
 import { canEdit, cancelEdit, messageByKey, saveEdit, startEdit } from '../messages.ts';
 import { presenceWords, statusOf } from '../presence.ts';
-import { activeConversation, focusRow, state } from '../state.ts';
+import { activeConversation, focusRow, groupNameOf, state } from '../state.ts';
+import { topicTitle } from '../topics.ts';
 import { canAttach, canSend, closeConversation, muteNote, readOnlyNote, saveDraft, send, sendFiles } from '../thread.ts';
 import { Avatar, Icon, PersonAvatar } from './common.tsx';
 import { MentionButton, MentionList, useMentions } from './MentionPicker.tsx';
@@ -117,7 +118,10 @@ export function Pane() {
 
 function Conversation({ id }: { id: ConversationID }) {
   const c = activeConversation.value;
-  const name = displayName(id, c);
+  // A topic's conversation is in no list: it is named by its topic, and its community's Group info
+  // is its info. A group not listed yet (a new community) is named as its profile said.
+  const community = communityOf(id);
+  const name = topicTitle(id) ?? (c ? displayName(id, c) : state.groupSelf.value.get(id)?.name || displayName(id));
   const blocked = isBlocked(id);
   const group = isGroup(id);
   // A one-to-one peer's presence, in place of "Direct message" once known: *Online · in a meeting*.
@@ -127,7 +131,8 @@ function Conversation({ id }: { id: ConversationID }) {
   const counts = group ? groupCountWords(id) : null;
   const size = [counts?.members, counts?.online].filter(Boolean).join(' · ');
   const flags = [...(c ? flagWords(c) : []), ...(blocked ? ['blocked'] : [])];
-  const sub = [presence || size || kindLabel(id), ...flags].join(' · ');
+  const kind = community === null ? kindLabel(id) : `Topic in ${groupNameOf(community) ?? community}`;
+  const sub = [presence || size || kind, ...flags].join(' · ');
   const writable = canSend(id);
   // Muted in the group: the composer stays, disabled, its text kept, until the mute ends.
   const muted = group ? muteNote(id) : null;
@@ -278,7 +283,7 @@ function Conversation({ id }: { id: ConversationID }) {
             aria-label={`Group info for ${name}`}
             title="Group info"
             aria-haspopup="dialog"
-            onClick={(event) => askGroupInfo(id, event.currentTarget)}
+            onClick={(event) => askGroupInfo(community === null ? id : `GROUP${community}`, event.currentTarget)}
           >
             <Icon name="info" />
           </button>
