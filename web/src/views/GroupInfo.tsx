@@ -5,7 +5,9 @@
  * only the owner removes members, anyone may leave, and nobody dismisses it from a client; it has
  * no admins and mutes no one. A public or meeting group is run by its owner, who renames it,
  * removes and mutes members, makes them admins and dismisses it but cannot leave; its admins
- * rename it, and remove and mute its plain members; it takes no members from a client. Everyone
+ * rename it, and remove and mute its plain members; it takes no members from a client. A community
+ * is run the same way, and one with topics lists them here (topics.ts): each opens its
+ * conversation, and the owner and the admins make new ones. Everyone
  * sets their own name in the group (its name card), shown in the member list in place of their
  * nick. Only the controls those rules allow are shown, decided from the group's `ownerID`, the
  * user's role (`selfInfo.role`), the members' roles and the group's type; the server still
