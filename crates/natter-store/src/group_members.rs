@@ -345,6 +345,19 @@ pub(crate) fn refuse_if_muted(
     )?;
     let (mute_all, is_owner, is_admin, until_ms): (bool, Option<bool>, bool, i64) =
         (row.get(0)?, row.get(1)?, row.get(2)?, row.get(3)?);
+    let manages = is_owner.unwrap_or(false) || is_admin;
+    judge_mutes(sender, group, until_ms, mute_all && !manages, now_ms)
+}
+
+/// Refuses a message from `sender` to `group` while their own mute there lasts (it ends at
+/// `until_ms`), or while the group is `muted_for_them` (muted for all, and they do not manage it).
+pub(crate) fn judge_mutes(
+    sender: &Uid,
+    group: &GroupId,
+    until_ms: i64,
+    muted_for_them: bool,
+    now_ms: i64,
+) -> Result<()> {
     let muted = |until_ms| StoreError::Muted {
         uid: sender.clone(),
         group: group.clone(),
@@ -353,7 +366,7 @@ pub(crate) fn refuse_if_muted(
     if until_ms > now_ms {
         return Err(muted(Some(until_ms)));
     }
-    if mute_all && !is_owner.unwrap_or(false) && !is_admin {
+    if muted_for_them {
         return Err(muted(None));
     }
     Ok(())

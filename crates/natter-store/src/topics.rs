@@ -418,16 +418,6 @@ pub(crate) fn refuse_if_muted(
     )?;
     let (mute_all, is_owner, is_admin, until_ms): (bool, Option<bool>, bool, i64) =
         (row.get(0)?, row.get(1)?, row.get(2)?, row.get(3)?);
-    let muted = |until_ms| StoreError::Muted {
-        uid: sender.clone(),
-        group: topic.clone(),
-        until_ms,
-    };
-    if until_ms > now_ms {
-        return Err(muted(Some(until_ms)));
-    }
-    if mute_all && !is_owner.unwrap_or(false) && !is_admin {
-        return Err(muted(None));
-    }
-    Ok(())
+    let manages = is_owner.unwrap_or(false) || is_admin;
+    crate::group_members::judge_mutes(sender, topic, until_ms, mute_all && !manages, now_ms)
 }
