@@ -489,7 +489,8 @@ pub struct Profile {
     pub custom_fields: std::collections::BTreeMap<String, String>,
     /// Who may add the user as a friend.
     pub allow_type: crate::friend_rules::AllowType,
-    /// Tencent's standard fields: gender, birthday, location, signature, language, level, role.
+    /// Tencent's standard fields: gender, birthday, location, signature, language, level, role,
+    /// and whether the app backend forbids the user to send friend requests (`adminForbidType`).
     #[serde(flatten)]
     pub details: crate::profile::ProfileDetails,
 }
