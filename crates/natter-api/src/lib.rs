@@ -32,7 +32,7 @@ mod web;
 mod ws;
 
 use std::any::Any;
-use std::future::Future;
+use std::future::{Future, IntoFuture};
 use std::net::{IpAddr, SocketAddr};
 use std::sync::Arc;
 use std::time::Duration;
@@ -183,16 +183,33 @@ pub async fn serve(
 ) -> std::io::Result<()> {
     let natter = state.natter.clone();
     let stopping = state.shutdown.clone();
+    let stopped = state.shutdown.clone();
     let app = router(state, config).into_make_service_with_connect_info::<SocketAddr>();
-    let served = axum::serve(sending_at_once(listener), app)
-        .with_graceful_shutdown(async move {
-            shutdown.await;
-            stopping.cancel();
-        })
-        .await;
+    let serving = axum::serve(sending_at_once(listener), app).with_graceful_shutdown(async move {
+        shutdown.await;
+        stopping.cancel();
+    });
+    let served = tokio::select! {
+        served = serving.into_future() => served,
+        () = async {
+            stopped.cancelled().await;
+            tokio::time::sleep(SHUTDOWN_GRACE).await;
+        } => {
+            tracing::warn!(
+                grace = ?SHUTDOWN_GRACE,
+                "stopping with requests still unfinished (a client sending one too slowly)"
+            );
+            Ok(())
+        }
+    };
     natter.close().await;
     served
 }
+
+/// How long a stopping server waits for the requests in flight to finish. A client that sent
+/// part of a request and then nothing more would otherwise hold the server up for good; the
+/// requests cut short get no answer, and every write already accepted is still flushed.
+const SHUTDOWN_GRACE: Duration = Duration::from_secs(10);
 
 /// `listener`, with `TCP_NODELAY` set on each connection it accepts. Without it the kernel
 /// holds a small write back while an earlier one is unacknowledged (Nagle's algorithm), and the

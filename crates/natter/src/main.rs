@@ -130,7 +130,7 @@ async fn serve(args: ServeArgs) -> anyhow::Result<()> {
     Ok(())
 }
 
-/// SIGTERM or Ctrl-C: stop accepting, drain, exit 0.
+/// SIGTERM or Ctrl-C: stop accepting, drain (for `natter_api`'s grace at most), exit 0.
 async fn shutdown_signal() {
     let ctrl_c = async {
         let _ = tokio::signal::ctrl_c().await;

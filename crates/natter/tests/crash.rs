@@ -254,3 +254,34 @@ async fn sigterm_mid_burst_drains_and_exits_zero() {
     verify(&second.endpoint, &users, &outcome).await;
     assert!(second.sigterm().await.success());
 }
+
+/// A client that sent part of a request and then nothing more (a stalled or hostile one) does
+/// not hold a stopping server: it waits for it a while, then exits 0 all the same.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn sigterm_does_not_wait_for_good_on_a_half_sent_request() {
+    use tokio::io::AsyncWriteExt;
+
+    let storage = Storage::new();
+    let server = Process::start_on(&storage, &random_token("manager")).await;
+    let address = server
+        .endpoint
+        .base
+        .trim_start_matches("http://")
+        .to_owned();
+    let mut stalled = tokio::net::TcpStream::connect(&address).await.unwrap();
+    stalled
+        .write_all(b"GET /healthz HTTP/1.1\r\nHo")
+        .await
+        .unwrap();
+    tokio::time::sleep(Duration::from_millis(200)).await;
+
+    let started = Instant::now();
+    let status = server.sigterm().await;
+    assert!(status.success(), "exit status {status:?}");
+    assert!(
+        started.elapsed() < Duration::from_secs(25),
+        "it took {:?} to stop",
+        started.elapsed()
+    );
+    drop(stalled);
+}
