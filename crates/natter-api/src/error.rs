@@ -53,6 +53,7 @@ pub fn status_and_code(kind: ErrorKind) -> (StatusCode, u32, &'static str) {
         ErrorKind::PayloadTooLarge => (StatusCode::PAYLOAD_TOO_LARGE, 41301, "payload_too_large"),
         ErrorKind::RateLimited => (StatusCode::TOO_MANY_REQUESTS, 42901, "rate_limited"),
         ErrorKind::Internal => (StatusCode::INTERNAL_SERVER_ERROR, 50001, "internal"),
+        ErrorKind::NotConfigured => (StatusCode::NOT_IMPLEMENTED, 50101, "not_configured"),
         ErrorKind::Unavailable => (StatusCode::SERVICE_UNAVAILABLE, 50301, "unavailable"),
     }
 }

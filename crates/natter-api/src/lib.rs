@@ -13,6 +13,7 @@ mod files;
 mod follows;
 mod friends;
 mod json;
+mod language;
 mod layers;
 mod metrics;
 mod openapi;
@@ -116,6 +117,7 @@ fn documented_routes() -> OpenApiRouter<AppState> {
         .merge(extensions::routes())
         .merge(status::routes())
         .merge(search::routes())
+        .merge(language::routes())
         .merge(server::routes())
         .merge(sender_lists::routes())
         .merge(system_accounts::routes())

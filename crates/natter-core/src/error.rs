@@ -52,6 +52,9 @@ pub enum ErrorKind {
     PayloadTooLarge,
     RateLimited,
     Internal,
+    /// The call needs an outside service the operator has not set up (translation, speech to
+    /// text): retrying does not help, configuring the server does.
+    NotConfigured,
     Unavailable,
 }
 
@@ -115,6 +118,10 @@ impl Error {
             detail: Some(detail.to_string()),
             ..Self::new(ErrorKind::Internal, "internal error")
         }
+    }
+
+    pub fn not_configured(message: impl Into<String>) -> Self {
+        Self::new(ErrorKind::NotConfigured, message)
     }
 
     /// The server cannot serve this now (disk full, database busy, draining); retrying later

@@ -11,6 +11,7 @@ pub mod friend_rules;
 pub mod group_rules;
 pub mod histogram;
 pub mod ids;
+pub mod language;
 pub mod limits;
 pub mod mention;
 pub mod message;

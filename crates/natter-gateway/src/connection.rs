@@ -780,6 +780,8 @@ mod tests {
             recall_window: std::time::Duration::from_secs(120),
             webhooks: None,
             before_send: None,
+            translation: None,
+            speech_to_text: None,
             exclusive_database: true,
         };
         let natter = Arc::new(Natter::start(store, options).await.unwrap());

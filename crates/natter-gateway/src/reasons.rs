@@ -48,6 +48,7 @@ pub fn for_send_error(error: &Error) -> ReasonCode {
         | ErrorKind::TooManyPinnedMessages
         | ErrorKind::GroupFull
         | ErrorKind::Internal
+        | ErrorKind::NotConfigured
         | ErrorKind::Unavailable => ReasonCode::SystemError,
     }
 }

@@ -20,6 +20,7 @@ mod group_counters;
 mod groups;
 mod image_variants;
 mod jobs;
+mod language;
 mod message_extensions;
 mod message_receipts;
 mod messaging;
@@ -61,10 +62,11 @@ pub use events::{
 pub use friend_groups::FriendGroupChange;
 pub use gateway::{WuKongImGateway, WuKongImRoutes};
 pub use group_counters::CounterStep;
+pub use language::{MAX_AUDIO_BYTES, SpeechToTextOptions, TranslationOptions};
 pub use messaging::{Delivery, HistoryQuery, transient_id};
 pub use metrics::Metrics;
 pub use profiles::MemberPage;
-pub use uploads::{UploadOptions, Uploads};
+pub use uploads::{LinkedFile, UploadOptions, Uploads};
 pub use webhooks::{BeforeSendOptions, WebhookOptions};
 
 /// The settings keys under which `sync_conversation_deletion` and `friend_status_notification`
@@ -85,6 +87,10 @@ pub struct Options {
     pub webhooks: Option<WebhookOptions>,
     /// The app backend's check of each message a device sends, before it is stored.
     pub before_send: Option<BeforeSendOptions>,
+    /// The operator's translation service; `None`: translation answers 501.
+    pub translation: Option<TranslationOptions>,
+    /// The operator's speech-to-text service; `None`: speech to text answers 501.
+    pub speech_to_text: Option<SpeechToTextOptions>,
     /// The database belongs to this node alone (SQLite): the connections an earlier run
     /// recorded are gone for sure, without waiting for its heartbeat to go stale.
     pub exclusive_database: bool,
@@ -110,6 +116,8 @@ pub struct Natter {
     presence: Mutex<Option<tokio::sync::mpsc::UnboundedReceiver<PresenceChange>>>,
     webhooks: Option<webhooks::Webhooks>,
     before_send: Option<webhooks::BeforeSend>,
+    translator: Option<language::Translator>,
+    transcriber: Option<language::Transcriber>,
 }
 
 impl Natter {
@@ -121,6 +129,14 @@ impl Natter {
         let before_send = options
             .before_send
             .map(webhooks::BeforeSend::new)
+            .transpose()?;
+        let translator = options
+            .translation
+            .map(language::Translator::new)
+            .transpose()?;
+        let transcriber = options
+            .speech_to_text
+            .map(language::Transcriber::new)
             .transpose()?;
         let natter = Self {
             store,
@@ -136,6 +152,8 @@ impl Natter {
             presence,
             webhooks,
             before_send,
+            translator,
+            transcriber,
         };
         if natter.webhooks.is_some() || natter.before_send.is_some() {
             natter.metrics.webhooks_on();

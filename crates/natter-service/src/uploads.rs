@@ -20,7 +20,7 @@ use natter_store::files::FileStore;
 use tokio::sync::Semaphore;
 
 use crate::image_variants::{self, Plan};
-use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, utf8_percent_encode};
+use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, percent_decode_str, utf8_percent_encode};
 
 /// Enough of a file to find an image's size in (a JPEG's may follow tens of KiB of metadata).
 const HEAD_BYTES: usize = 256 * 1024;
@@ -49,6 +49,13 @@ pub struct UploadOptions {
     pub max_bytes: u64,
     /// An upload with no bytes arriving for this long is given up.
     pub idle_timeout: Duration,
+}
+
+/// A stored file's name and bytes ([`Uploads::read_linked`]).
+#[derive(Debug, Clone)]
+pub struct LinkedFile {
+    pub name: String,
+    pub bytes: Bytes,
 }
 
 pub struct Uploads {
@@ -182,6 +189,54 @@ impl Uploads {
             }
         }
         Ok(())
+    }
+
+    /// The bytes of the file a link points at (`/files/<fileID>/<name>`, with or without the
+    /// server's address before it), for a service that needs the file itself (speech to text).
+    /// Refused when the link names no file of this server (400), the file is gone (404), or it
+    /// is over `max_bytes` (413).
+    pub async fn read_linked(&self, link: &str, max_bytes: u64) -> Result<LinkedFile> {
+        let not_ours = || {
+            Error::invalid_argument(format!(
+                "url: {link:?} is not a file uploaded to this server (/files/<fileID>/<name>)"
+            ))
+        };
+        let url = if link.starts_with('/') {
+            reqwest::Url::parse("http://localhost")
+                .and_then(|base| base.join(link))
+                .map_err(|_| not_ours())?
+        } else {
+            reqwest::Url::parse(link).map_err(|_| not_ours())?
+        };
+        let segments: Vec<&str> = url.path_segments().ok_or_else(not_ours)?.collect();
+        let ["files", id, name] = segments.as_slice() else {
+            return Err(not_ours());
+        };
+        let name = percent_decode_str(name)
+            .decode_utf8()
+            .map_err(|_| not_ours())?
+            .into_owned();
+        let path = self.store.path(id, &name).ok_or_else(not_ours)?;
+        let missing = || Error::not_found(format!("url: no file at {link:?} (removed?)"));
+        let size = match tokio::fs::metadata(&path).await {
+            Ok(metadata) => metadata.len(),
+            Err(error) if error.kind() == std::io::ErrorKind::NotFound => return Err(missing()),
+            Err(error) => return Err(disk_error(error)),
+        };
+        if size > max_bytes {
+            return Err(Error::payload_too_large(format!(
+                "url: the file is {size} bytes, over the {max_bytes} this takes"
+            )));
+        }
+        let bytes = match tokio::fs::read(&path).await {
+            Ok(bytes) => bytes,
+            Err(error) if error.kind() == std::io::ErrorKind::NotFound => return Err(missing()),
+            Err(error) => return Err(disk_error(error)),
+        };
+        Ok(LinkedFile {
+            name,
+            bytes: Bytes::from(bytes),
+        })
     }
 
     /// Where file `id` named `name` would be on disk (`None`: no file can have that address).

@@ -39,6 +39,8 @@ pub const SECRETS: &[&str] = &[
     "nats_url",
     "manager_token",
     "webhook_secret",
+    "translation_api_key",
+    "speech_to_text_api_key",
 ];
 
 /// The log filter's variable (tracing-subscriber's `EnvFilter` syntax), read by every command.
@@ -211,6 +213,33 @@ pub struct Config {
     /// unchecked (as Tencent Cloud Chat does), false refuses the send with 503.
     #[arg(long, action = ArgAction::Set, num_args = 0..=1, default_missing_value = "true", default_value_t = true)]
     pub before_send_fail_open: bool,
+    /// `http(s)://` address of a LibreTranslate-compatible translation service's `/translate`
+    /// endpoint, which the client SDK's `translateText` is passed on to. Unset: translating
+    /// answers 501 `not_configured`.
+    #[arg(long)]
+    pub translation_url: Option<String>,
+    /// Sent to the translation service as LibreTranslate's `api_key`, if it asks for one.
+    #[arg(long)]
+    pub translation_api_key: Option<String>,
+    /// Milliseconds the translation service has to answer (at least 1).
+    #[arg(long, default_value_t = 10_000)]
+    pub translation_timeout_ms: u64,
+    /// `http(s)://` address of an OpenAI-compatible speech-to-text endpoint
+    /// (`…/v1/audio/transcriptions`: OpenAI's, or a self-hosted Whisper server that speaks its
+    /// API), which the client SDK's `convertVoiceToText` is passed on to. Unset: speech to text
+    /// answers 501 `not_configured`.
+    #[arg(long)]
+    pub speech_to_text_url: Option<String>,
+    /// Sent to the speech-to-text service as `Authorization: Bearer`, if it asks for one.
+    #[arg(long)]
+    pub speech_to_text_api_key: Option<String>,
+    /// The model the speech-to-text service is asked to use.
+    #[arg(long, default_value = "whisper-1")]
+    pub speech_to_text_model: String,
+    /// Milliseconds the speech-to-text service has to answer (at least 1). The request's own
+    /// limit (`request_timeout_secs`) still applies, so keep this below it.
+    #[arg(long, default_value_t = 25_000)]
+    pub speech_to_text_timeout_ms: u64,
 }
 
 /// How the server writes its log.
@@ -302,6 +331,8 @@ impl Config {
         for (key, url) in [
             ("webhook_url", &self.webhook_url),
             ("before_send_url", &self.before_send_url),
+            ("translation_url", &self.translation_url),
+            ("speech_to_text_url", &self.speech_to_text_url),
         ] {
             // The URL may carry credentials, so it is not repeated in the message.
             if let Some(url) = url
@@ -357,6 +388,8 @@ impl Config {
             &mut self.webhook_timeout_ms,
             &mut self.webhook_dead_after_secs,
             &mut self.before_send_timeout_ms,
+            &mut self.translation_timeout_ms,
+            &mut self.speech_to_text_timeout_ms,
         ] {
             *setting = (*setting).max(1);
         }
@@ -439,6 +472,25 @@ impl Config {
             secret: self.webhook_secret.clone(),
             timeout: Duration::from_millis(self.before_send_timeout_ms),
             fail_open: self.before_send_fail_open,
+        })
+    }
+
+    /// The translation service; `None` without its URL.
+    pub fn translation(&self) -> Option<natter_service::TranslationOptions> {
+        Some(natter_service::TranslationOptions {
+            url: self.translation_url.clone()?,
+            api_key: self.translation_api_key.clone(),
+            timeout: Duration::from_millis(self.translation_timeout_ms),
+        })
+    }
+
+    /// The speech-to-text service; `None` without its URL.
+    pub fn speech_to_text(&self) -> Option<natter_service::SpeechToTextOptions> {
+        Some(natter_service::SpeechToTextOptions {
+            url: self.speech_to_text_url.clone()?,
+            api_key: self.speech_to_text_api_key.clone(),
+            model: self.speech_to_text_model.clone(),
+            timeout: Duration::from_millis(self.speech_to_text_timeout_ms),
         })
     }
 

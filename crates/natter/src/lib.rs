@@ -131,6 +131,8 @@ pub async fn run(
         recall_window: std::time::Duration::from_secs(config.recall_window_secs),
         webhooks: config.webhooks(),
         before_send: config.before_send(),
+        translation: config.translation(),
+        speech_to_text: config.speech_to_text(),
         exclusive_database: config.database() == config::Database::Sqlite,
     };
     let natter = Natter::start(store, options)

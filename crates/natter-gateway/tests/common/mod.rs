@@ -41,6 +41,8 @@ impl World {
             recall_window: Duration::from_secs(120),
             webhooks: None,
             before_send: None,
+            translation: None,
+            speech_to_text: None,
             exclusive_database: true,
         };
         let natter = Arc::new(Natter::start(store, options).await.unwrap());

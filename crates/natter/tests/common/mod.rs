@@ -58,6 +58,10 @@ pub struct Options {
     pub without_manager_token: bool,
     /// The largest upload (the server's default is 100 MiB).
     pub max_upload_bytes: Option<u64>,
+    /// The translation service and its key.
+    pub translation: Option<(String, String)>,
+    /// The speech-to-text service and its key.
+    pub speech_to_text: Option<(String, String)>,
 }
 
 /// The admin URL of the PostgreSQL server the suite runs on (`NATTER_TEST_POSTGRES`, set by
@@ -240,6 +244,10 @@ impl Server {
                 .max_upload_bytes
                 .unwrap_or(defaults.max_upload_bytes),
             sync_conversation_deletion: options.sync_conversation_deletion,
+            translation_url: options.translation.as_ref().map(|(url, _)| url.clone()),
+            translation_api_key: options.translation.map(|(_, key)| key),
+            speech_to_text_url: options.speech_to_text.as_ref().map(|(url, _)| url.clone()),
+            speech_to_text_api_key: options.speech_to_text.map(|(_, key)| key),
             purge_interval_secs: options
                 .purge_interval_secs
                 .unwrap_or(defaults.purge_interval_secs),

@@ -3419,6 +3419,51 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/speech-to-text": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Speech to text
+         * @description Writes out the speech of a sound message as text, as Tencent's `convertVoiceToText`, by the
+         *     OpenAI-compatible speech-to-text service the operator set up (`--speech-to-text-url`). The
+         *     audio is a file uploaded to this server, named by the message's `url`; the link is the
+         *     permission to read it, as for downloading it.
+         */
+        post: operations["convertVoiceToText"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/translate": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Translate texts
+         * @description Translates 1–100 texts into one language, as Tencent's `translateText`, by the
+         *     LibreTranslate-compatible service the operator set up (`--translation-url`). Languages are
+         *     named as that service names them (`en`, `zh`, …).
+         */
+        post: operations["translateText"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/unread": {
         parameters: {
             query?: never;
@@ -6552,6 +6597,34 @@ export interface components {
              */
             unread?: number;
         };
+        /**
+         * @description The speech, as text.
+         * @example {
+         *       "result": "See you at nine"
+         *     }
+         */
+        SpeechToText: {
+            result: string;
+        };
+        /**
+         * @description `POST /v1/speech-to-text`: the audio file of a sound message, to be written out as text.
+         * @example {
+         *       "language": "en",
+         *       "url": "https://chat.example.com/files/0f3c9a1e6b2d4c8f9a7e5d3b1c0f2e4a/voice.mp3"
+         *     }
+         */
+        SpeechToTextRequest: {
+            /**
+             * @description The sound message's `url`: a file uploaded to this server (`/files/<fileID>/<name>`,
+             *     with or without the server's address before it).
+             */
+            url: string;
+            /**
+             * @description The speech's language as an ISO 639-1 code (`en`, `zh`, …); left out: the service
+             *     detects it.
+             */
+            language?: string | null;
+        };
         /** @description `{"status": 200, "data": …}`: a server API success that carries a result. */
         StatusData_Conversation: {
             /** Format: int32 */
@@ -6777,6 +6850,40 @@ export interface components {
              *     order: keep the total of the higher version.
              */
             version: number;
+        };
+        /**
+         * @description `POST /v1/translate`: texts to translate into one language.
+         * @example {
+         *       "sourceLanguage": "zh",
+         *       "sourceTextList": [
+         *         "早上好",
+         *         "谢谢"
+         *       ],
+         *       "targetLanguage": "en"
+         *     }
+         */
+        TranslateTextRequest: {
+            /** @description 1–100 texts, at most 10,000 characters in all. */
+            sourceTextList: string[];
+            /**
+             * @description The texts' language, as the translation service names it (`zh`, `en`, …); `""` or left
+             *     out: the service detects it (`auto`).
+             */
+            sourceLanguage?: string;
+            /** @description The language to translate into. */
+            targetLanguage: string;
+        };
+        /**
+         * @description The translations, in the order of `sourceTextList`.
+         * @example {
+         *       "translatedTextList": [
+         *         "Good morning",
+         *         "Thank you"
+         *       ]
+         *     }
+         */
+        TranslatedText: {
+            translatedTextList: string[];
         };
         /**
          * @description `PATCH /v1/groups/{groupID}/topics/{topicID}`: the community's owner or an admin changes a
@@ -7162,6 +7269,8 @@ export type SetExtensionsRequest = components['schemas']['SetExtensionsRequest']
 export type SetGroupCountersRequest = components['schemas']['SetGroupCountersRequest'];
 export type SetSelfStatusRequest = components['schemas']['SetSelfStatusRequest'];
 export type SetUnreadRequest = components['schemas']['SetUnreadRequest'];
+export type SpeechToText = components['schemas']['SpeechToText'];
+export type SpeechToTextRequest = components['schemas']['SpeechToTextRequest'];
 export type StatusDataConversation = components['schemas']['StatusData_Conversation'];
 export type StatusDataServerSendResult = components['schemas']['StatusData_ServerSendResult'];
 export type StatusOk = components['schemas']['StatusOk'];
@@ -7175,6 +7284,8 @@ export type TopicFailure = components['schemas']['TopicFailure'];
 export type TopicList = components['schemas']['TopicList'];
 export type TopicSelfInfo = components['schemas']['TopicSelfInfo'];
 export type TotalUnread = components['schemas']['TotalUnread'];
+export type TranslateTextRequest = components['schemas']['TranslateTextRequest'];
+export type TranslatedText = components['schemas']['TranslatedText'];
 export type UpdateTopic = components['schemas']['UpdateTopic'];
 export type UpdatedGroupMember = components['schemas']['UpdatedGroupMember'];
 export type UploadedFile = components['schemas']['UploadedFile'];
@@ -24042,6 +24153,225 @@ export interface operations {
                 };
             };
             /** @description `unavailable` (50301): `{code, error, message, requestID}`. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    convertVoiceToText: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SpeechToTextRequest"];
+            };
+        };
+        responses: {
+            /** @description The speech as text. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SpeechToText"];
+                };
+            };
+            /** @description `invalid_argument` (40001): a `url` that is no file of this server, a malformed language code, or audio the service refused (a format it cannot decode), with its reason. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `unauthenticated` (40101): `{code, error, message, requestID}`. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `permission_denied` (40301): `{code, error, message, requestID}`. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `not_found` (40401): the file was removed. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `method_not_allowed` (40501): `{code, error, message, requestID}`. */
+            405: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `payload_too_large` (41301): the file is over 25 MiB. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `rate_limited` (42901): `{code, error, message, requestID}`. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `internal` (50001): `{code, error, message, requestID}`. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `not_configured` (50101): the server has no speech-to-text service. */
+            501: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `unavailable` (50301): the speech-to-text service did not answer, or not as its API does; retry later. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    translateText: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["TranslateTextRequest"];
+            };
+        };
+        responses: {
+            /** @description The translations, in the order of the texts. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TranslatedText"];
+                };
+            };
+            /** @description `invalid_argument` (40001): no or more than 100 texts, more than 10,000 characters, a malformed language code, or a request the translation service refused (an unknown language), with its reason. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `unauthenticated` (40101): `{code, error, message, requestID}`. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `permission_denied` (40301): `{code, error, message, requestID}`. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `method_not_allowed` (40501): `{code, error, message, requestID}`. */
+            405: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `payload_too_large` (41301): `{code, error, message, requestID}`. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `rate_limited` (42901): `{code, error, message, requestID}`. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `internal` (50001): `{code, error, message, requestID}`. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `not_configured` (50101): the server has no translation service. */
+            501: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `unavailable` (50301): the translation service did not answer, or not as its API does; retry later. */
             503: {
                 headers: {
                     [name: string]: unknown;
