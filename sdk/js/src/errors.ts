@@ -198,8 +198,23 @@ export const ErrorCode = {
   SIGNALING_NO_PERMISSION: 8011,
   /** cancel: no invitation of that ID this instance follows, or a cancellation of it is under way. */
   INVALID_CANCEL_MESSAGE: 8020,
+  /**
+   * convertVoiceToText: the speech could not be written out (the server's error, whatever it was,
+   * is kept in `error`, `status` and `message`), as Tencent's SDK rejects every such failure.
+   */
+  VOICE_TO_TEXT_FAIL: 2118,
+  /**
+   * convertVoiceToText: the speech-to-text service cannot take the audio (a format it cannot
+   * decode), or the message's file is not on this server: the server's 400, under Tencent's number.
+   */
+  UNSUPPORTED_VOICE_FORMAT: 2119,
   RATE_LIMITED: 42901,
   INTERNAL: 50001,
+  /**
+   * translateText, convertVoiceToText: the server's operator set up no translation, or no speech
+   * to text, service (HTTP 501).
+   */
+  NOT_CONFIGURED: 50101,
   UNAVAILABLE: 50301,
   /**
    * The request never got an HTTP answer (DNS, refused connection, reset, CORS). Negative so it can
@@ -207,7 +222,8 @@ export const ErrorCode = {
    */
   NETWORK_ERROR: -1,
   /**
-   * A Tencent Cloud Chat call or option Natter does not offer (translation, speech to text, …).
+   * A Tencent Cloud Chat call or option Natter does not offer (`updateMyProfile`'s
+   * `messageSettings`, …).
    * Negative: the SDK's own verdict, not the server's.
    */
   UNSUPPORTED: -2,

@@ -154,6 +154,7 @@ import {
 import { receiveOptionRequest, toReceiveOption } from './receive_option.js';
 import { NewestRevisions } from './revisions.js';
 import { searchError, searchRequest, searchResultList } from './search.js';
+import { speechToTextRequest, translateRequest } from './language.js';
 import {
   HISTORY_COUNT,
   HISTORY_WINDOW_S,
@@ -205,6 +206,7 @@ import type {
   CheckFriendOptions,
   CheckFriendResult,
   ChatResponse,
+  ConvertVoiceToTextOptions,
   Conversation,
   ConversationGroupMembersOptions,
   ConversationID,
@@ -332,6 +334,7 @@ import type {
   SignalingResponse,
   SubscribeUserStatusOptions,
   Topic,
+  TranslateTextOptions,
   UnsubscribeUserStatusOptions,
   UpdateFriendOptions,
   UpdateGroupProfileOptions,
@@ -342,7 +345,6 @@ import type {
   UserStatus,
   UserStatusSubscriptionResult,
 } from './types.js';
-import { TencentUnsupported } from './unsupported.js';
 import {
   WIRE_CLOSE,
   type WireAcceptFriendApplication,
@@ -435,6 +437,8 @@ import {
   type WireReceiveOption,
   type WireRemovedGroupMembers,
   type WireSearchMessagesResponse,
+  type WireSpeechToText,
+  type WireTranslatedText,
   type WireSearchResult,
   type WireSendMessageReply,
   type WireSendMessageRequest,
@@ -666,7 +670,7 @@ export interface CreateOptions {
 /** Instances by SDKAppID, as Tencent's `create()` keeps them. */
 const instances = new Map<number, Natter>();
 
-export class Natter extends TencentUnsupported {
+export class Natter {
   static readonly EVENT = EVENT;
   static readonly TYPES = TYPES;
   static readonly TSignaling = TSignaling;
@@ -896,7 +900,6 @@ export class Natter extends TencentUnsupported {
   }
 
   private constructor(SDKAppID: number, options: CreateOptions) {
-    super();
     this.SDKAppID = SDKAppID;
     this.serverUrl = normalizeUrl(options.serverUrl);
     const fetchImpl =
@@ -1086,7 +1089,9 @@ export class Natter extends TencentUnsupported {
    * setSelfStatus, getUserStatus, subscribeUserStatus), message extensions (2^13, `MSG_EXT`),
    * group counters (2^15, `GRP_COUNTER`), the cloud search plugin (2^40, `PLUGIN_CS`), message
    * reactions (2^48, TUIKit's `enabledEmojiPlugin`) and following (2^52, `FOLLOW`);
-   * `{ enabled: false }` for the others (translation, speech to text…);
+   * `{ enabled: false }` for the others (whether translateText and convertVoiceToText work depends
+   * on the services the server's operator set up, which the SDK is not told: they reject with
+   * 50101 or 2118 when there are none);
    * `statTUIKeyFeatures` reports usage to Tencent, which Natter does not collect: it does nothing and
    * returns `undefined`, as Tencent's. Any other API rejects -2 naming it.
    */
@@ -5620,6 +5625,42 @@ export class Natter extends TencentUnsupported {
       ),
       ...page(reply),
     });
+  }
+
+  /**
+   * Tencent's translateText, over the server's `POST /v1/translate`: `{ translatedTextList }`, the
+   * translations of `sourceTextList` (1–100 texts, at most 10,000 characters in all) into
+   * `targetLanguage`, in order, by the translation service the server's operator set up (a
+   * LibreTranslate-compatible one, whose language codes these are: `en`, `zh`, …). A
+   * `sourceLanguage` of `''` (or none) lets the service detect it. Rejects with the server's codes,
+   * as Tencent's SDK hands on its server's: 40001 for bad options or a language the service lacks
+   * (its reason in the message), 50101 (`ErrorCode.NOT_CONFIGURED`) when the server has no
+   * translation service, 50301 when the service does not answer.
+   */
+  async translateText(options: TranslateTextOptions): Promise<ChatResponse<{ translatedTextList: string[] }>> {
+    const body = translateRequest(options);
+    const reply = await this.http.post<WireTranslatedText>('/v1/translate', body);
+    return ok({ translatedTextList: asArray<string>(reply.translatedTextList) });
+  }
+
+  /**
+   * Tencent's convertVoiceToText, over the server's `POST /v1/speech-to-text`: `{ result }`, the
+   * speech of a sound message as text, by the speech-to-text service the server's operator set up
+   * (an OpenAI-compatible one). `language` takes Tencent's names (`'zh (cmn-Hans-CN)'`, `'en-US'`,
+   * `'yue-Hant-HK'`, `'ja-JP'`) or any BCP 47 tag; without it the service detects the language
+   * (Tencent's defaults to Chinese). A message that is not a sound message, or not sent, rejects
+   * with 40001 before any request. As Tencent's, every failure after that rejects with 2118
+   * (`ErrorCode.VOICE_TO_TEXT_FAIL`), except audio the service cannot take or a file not on this
+   * server, 2119 (`ErrorCode.UNSUPPORTED_VOICE_FORMAT`); `error`, `status` and `message` stay the
+   * server's (`not_configured` when the server has no speech-to-text service).
+   */
+  async convertVoiceToText(options: ConvertVoiceToTextOptions): Promise<ChatResponse<{ result: string }>> {
+    const body = speechToTextRequest(options);
+    const reply = await this.http.post<WireSpeechToText>('/v1/speech-to-text', body).catch((err: unknown) => {
+      if (!(err instanceof NatterError)) throw err;
+      throw withTencentCode(err, { [err.code]: err.status === 400 ? ErrorCode.UNSUPPORTED_VOICE_FORMAT : ErrorCode.VOICE_TO_TEXT_FAIL });
+    });
+    return ok({ result: typeof reply.result === 'string' ? reply.result : '' });
   }
 
   /**

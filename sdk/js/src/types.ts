@@ -2495,3 +2495,25 @@ export interface ChatEvent<N extends string = EventName> {
 }
 
 export type ChatEventHandler<N extends string = EventName> = (event: ChatEvent<N>) => void;
+
+/** translateText's options, as Tencent's. */
+export interface TranslateTextOptions {
+  /** 1–100 texts, at most 10,000 characters in all. */
+  sourceTextList: string[];
+  /** The texts' language (`zh`, `en`, …); `''` or left out: the service detects it. */
+  sourceLanguage?: string;
+  /** The language to translate into. */
+  targetLanguage: string;
+}
+
+/** convertVoiceToText's options, as Tencent's. */
+export interface ConvertVoiceToTextOptions {
+  /** A sent or received sound message (`TYPES.MSG_AUDIO`). */
+  message: Message;
+  /**
+   * The speech's language: Tencent's names (`'zh (cmn-Hans-CN)'`, `'en-US'`, `'yue-Hant-HK'`,
+   * `'ja-JP'`) or any BCP 47 tag, of which the language is taken (`'fr-FR'` → `fr`). Left out:
+   * the service detects it.
+   */
+  language?: string;
+}

@@ -81,6 +81,12 @@ export type WireReceiptMembers = api.ReceiptMembers;
 export type WireSearchMessagesRequest = api.SearchMessagesRequest;
 export type WireSearchMessagesResponse = api.SearchMessagesResponse;
 export type WireSearchResult = api.SearchResult;
+/** `POST /v1/translate` body, and its answer (the translations, in order). */
+export type WireTranslateTextRequest = api.TranslateTextRequest;
+export type WireTranslatedText = api.TranslatedText;
+/** `POST /v1/speech-to-text` body (a sound message's file URL), and its answer (`{ result }`). */
+export type WireSpeechToTextRequest = api.SpeechToTextRequest;
+export type WireSpeechToText = api.SpeechToText;
 /** `POST /v1/search/users`, `/groups` and `/group-members` body: words, narrowing and a page. */
 export type WireDirectorySearch = api.DirectorySearch;
 /** `POST /v1/search/users`' answer: a page of the users found (their profiles), by user ID. */

@@ -434,10 +434,15 @@ async function main(): Promise<void> {
     .setGroupMemberCustomField({ groupID: 'group1', memberCustomField: [{ key: 'title', value: 'dev' }] })
     .then((imResponse) => render(JSON.stringify(imResponse.data.member.memberCustomField)));
 
-  // Calls Natter rejects (ErrorCode.UNSUPPORTED) still compile as Tencent's.
+  // Translation and speech to text, by the services the server's operator set up.
   await chat
     .translateText({ sourceTextList: ['hello'], sourceLanguage: 'auto', targetLanguage: 'zh' })
+    .then((imResponse) => render(imResponse.data.translatedTextList.join(' ')))
     .catch((imError) => render(imError.message));
+  await chat
+    .convertVoiceToText({ message: stored, language: 'en-US' })
+    .then((imResponse) => render(imResponse.data.result))
+    .catch((imError) => render(`${imError.code}`));
   await chat.updateMyProfile({ nick: 'me' }).catch((imError) => render(imError.message));
   const found: Message | null = chat.findMessage(stored.ID);
   render(String(found?.sequence));
