@@ -4,9 +4,10 @@
 //! `/v1/audio/transcriptions` endpoint (OpenAI's, or a self-hosted Whisper server that speaks
 //! its API). Both APIs are the ones self-hosted services most often answer.
 //!
-//! A request the service refuses as malformed (an unknown language, audio it cannot decode)
-//! answers 400 with the service's reason; a service that is down, slow or answers nonsense
-//! answers 503, for the client to retry; an unconfigured one answers 501.
+//! A request the service refuses as malformed (an unknown language, audio it cannot decode: its
+//! 400, 413, 415 or 422) answers 400 with the service's reason; a service that is down, slow,
+//! refuses the server's key, or answers nonsense answers 503, for the client to retry (the
+//! detail goes to the log); an unconfigured one answers 501.
 
 use std::time::Duration;
 
@@ -108,17 +109,17 @@ impl Service {
         let answer = request.send().await.map_err(failed)?;
         let status = answer.status();
         let body = answer.bytes().await.map_err(failed)?;
-        if status.is_client_error() && status != reqwest::StatusCode::TOO_MANY_REQUESTS {
-            if matches!(status.as_u16(), 401 | 403) {
-                return Err(down(format!("refused our key: {status}")));
-            }
+        // What the request carried is the client's to fix; anything else (a key refused, a
+        // wrong address, a limit, a failure) is the operator's, and retrying may help.
+        if matches!(status.as_u16(), 400 | 413 | 415 | 422) {
             return Err(Error::invalid_argument(format!(
                 "the {what} service refused the request: {}",
                 reason(&body).unwrap_or_else(|| status.to_string())
             )));
         }
         if !status.is_success() {
-            return Err(down(format!("answered {status}")));
+            let reason = reason(&body).unwrap_or_default();
+            return Err(down(format!("answered {status} {reason}")));
         }
         serde_json::from_slice(&body)
             .map_err(|error| down(format!("its answer is not what its API answers: {error}")))

@@ -237,7 +237,7 @@ async fn bad_translations_are_refused_with_the_reason() {
 }
 
 #[tokio::test]
-async fn a_service_refusing_the_servers_key_or_unreachable_is_unavailable() {
+async fn a_service_refusing_the_servers_key_misaddressed_or_unreachable_is_unavailable() {
     let (address, _heard) = services().await;
     let server = server_asking(address, ("wrong", "wrong")).await;
     let alice = server.user("alice").await;
@@ -251,6 +251,21 @@ async fn a_service_refusing_the_servers_key_or_unreachable_is_unavailable() {
     let url = upload(&alice, "hello.mp3", b"ID3 an mp3").await;
     alice
         .post("/v1/speech-to-text", json!({"url": url}))
+        .await
+        .expect_error(503, 50301, "unavailable");
+
+    // A wrong address on the service's host: its 404 is the operator's to fix, not the user's.
+    let server = Server::start_with(Options {
+        translation: Some((
+            format!("http://{address}/v2/translate"),
+            TRANSLATION_KEY.to_owned(),
+        )),
+        ..Options::default()
+    })
+    .await;
+    let carol = server.user("carol").await;
+    carol
+        .post("/v1/translate", texts.clone())
         .await
         .expect_error(503, 50301, "unavailable");
 
