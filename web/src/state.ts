@@ -243,6 +243,15 @@ function storedAskReceipts(): boolean {
   }
 }
 
+/** What the server's language services make of a message: `translate` (text) or `transcribe` (sound). */
+export type LanguageService = 'translate' | 'transcribe';
+
+/** A message's translation or transcript, as language.ts shows it under the message. */
+export interface Rendering {
+  service: LanguageService;
+  text: string;
+}
+
 export const state = {
   phase: signal<Phase>('starting'),
   /** The server runs with `--dev`: the sign-in page offers the demo users. */
@@ -303,6 +312,16 @@ export const state = {
    * recall window, so the client learns it from the refusal.
    */
   recallRefusedAge: signal<number | null>(null),
+  /**
+   * Translations and transcripts the user asked for in this tab, by message ID, shown under the
+   * message (language.ts); `null` while one is on its way.
+   */
+  renderings: signal<ReadonlyMap<string, Rendering | null>>(new Map()),
+  /**
+   * The language services this server answered it has none of (501 `not_configured`): their
+   * menu items are offered no more this session.
+   */
+  servicesOff: signal<ReadonlySet<LanguageService>>(new Set()),
   /**
    * Group conversations the user can no longer write to, with why (left, removed, dismissed). The
    * server keeps such a conversation, read-only, and its object does not say so: the group calls
@@ -502,6 +521,8 @@ export function resetSession(): void {
     state.groupTips.value = new Map();
     state.topics.value = new Map();
     state.recallRefusedAge.value = null;
+    state.renderings.value = new Map();
+    state.servicesOff.value = new Set();
     state.readOnly.value = new Map();
     state.mutedUntil.value = new Map();
     state.blocked.value = new Set();

@@ -7,6 +7,7 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdtemp, mkdir, rm, access } from 'node:fs/promises';
+import { createServer } from 'node:http';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -39,12 +40,40 @@ const PNG_HEIGHT = 40;
 const tokenOf = (uid) => `demo-${uid}-device-1`;
 
 let server;
+let languageServices;
 let dataDir;
 let baseURL;
 let browser;
 
+/** What the stand-in speech-to-text service hears in every voice message. */
+const SPOKEN = 'Running ten minutes late';
+
+/**
+ * The operator's language services, as the test stands them up: LibreTranslate's `/translate`
+ * (Spanish to English for the words the translate step sends) and OpenAI's
+ * `/v1/audio/transcriptions` (every audio file says SPOKEN). The test machine reaches no model.
+ */
+async function startLanguageServices() {
+  const words = { 'Hola, ¿cómo estás?': 'Hello, how are you?' };
+  languageServices = createServer(async (request, response) => {
+    const chunks = [];
+    for await (const chunk of request) chunks.push(chunk);
+    const body = Buffer.concat(chunks);
+    const answer = (json) => response.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(json));
+    if (request.url === '/translate') {
+      const { q, target } = JSON.parse(body.toString());
+      return answer({ translatedText: q.map((text) => words[text] ?? `[${target}] ${text}`) });
+    }
+    if (request.url === '/v1/audio/transcriptions') return answer({ text: SPOKEN });
+    response.writeHead(404).end();
+  });
+  await new Promise((resolve) => languageServices.listen(0, '127.0.0.1', resolve));
+  return `http://127.0.0.1:${languageServices.address().port}`;
+}
+
 async function startServer() {
   dataDir = await mkdtemp(join(tmpdir(), 'natter-web-e2e-'));
+  const services = await startLanguageServices();
   server = await spawnNatter(natterBin(), [
     '--listen', '127.0.0.1:0',
     '--data-dir', join(dataDir, 'db'),
@@ -52,6 +81,8 @@ async function startServer() {
     '--rate-limit', '0',
     '--web-dir', distDir,
     '--sync-conversation-deletion',
+    '--translation-url', `${services}/translate`,
+    '--speech-to-text-url', `${services}/v1/audio/transcriptions`,
   ]);
   return server.baseUrl;
 }
@@ -197,6 +228,7 @@ before(async () => {
 after(async () => {
   await browser?.close();
   await server?.stop();
+  languageServices?.close();
   if (dataDir) await rm(dataDir, { recursive: true, force: true });
 });
 
@@ -607,13 +639,13 @@ test('the web client against a real server', async (t) => {
     await bob.waitForSelector('#msg-list >> text=Oops, wrong chat');
     await alice2.waitForSelector('#msg-list >> text=Oops, wrong chat');
 
-    // the message menu, by right-click: Add reaction, Edit, Recall, Pin (a work group: every member pins)
-    // and Delete for me on one's own message
+    // the message menu, by right-click: Add reaction, Edit, Translate, Recall, Pin (a work group:
+    // every member pins) and Delete for me on one's own message
     await mineRow(alice, 'Oops, wrong chat').click({ button: 'right' });
     await alice.waitForSelector('#msg-menu');
     assert.deepEqual(
       await alice.$$eval('#msg-menu [role=menuitem]', (items) => items.map((i) => i.dataset.action)),
-      ['react', 'edit', 'recall', 'pin-message', 'delete-for-me'],
+      ['react', 'edit', 'translate', 'recall', 'pin-message', 'delete-for-me'],
     );
     await shot(alice, '15-message-menu');
     await alice.click('#msg-menu [data-action="recall"]');
@@ -659,13 +691,15 @@ test('the web client against a real server', async (t) => {
         }),
       }),
     );
-    // from the keyboard this time: the message row, Shift+F10, ↓ ↓ to Recall, Enter
+    // from the keyboard this time: the message row, Shift+F10, ↓ ↓ ↓ to Recall, Enter
     await mineRow(alice, 'Too late for this one').focus();
     await alice.keyboard.press('Shift+F10');
     await alice.waitForSelector('#msg-menu');
     assert.equal(await alice.evaluate(() => document.activeElement?.dataset.action), 'react');
     await alice.keyboard.press('ArrowDown');
     assert.equal(await alice.evaluate(() => document.activeElement?.dataset.action), 'edit');
+    await alice.keyboard.press('ArrowDown');
+    assert.equal(await alice.evaluate(() => document.activeElement?.dataset.action), 'translate');
     await alice.keyboard.press('ArrowDown');
     assert.equal(await alice.evaluate(() => document.activeElement?.dataset.action), 'recall');
     await alice.keyboard.press('Enter');
@@ -678,10 +712,88 @@ test('the web client against a real server', async (t) => {
     await alice.waitForSelector('#msg-menu');
     assert.deepEqual(
       await alice.$$eval('#msg-menu [role=menuitem]', (items) => items.map((i) => i.dataset.action)),
-      ['react', 'edit', 'pin-message', 'delete-for-me'],
+      ['react', 'edit', 'translate', 'pin-message', 'delete-for-me'],
     );
     await alice.keyboard.press('Escape');
     await alice.waitForSelector('#msg-menu', { state: 'detached' });
+  });
+
+  await step("translates a text and writes out a voice message, by the server's language services", async () => {
+    const rowOf = (page, text) => page.locator('#msg-list li.msg', { hasText: text });
+    const actionsOn = (page) => page.$$eval('#msg-menu [role=menuitem]', (items) => items.map((i) => i.dataset.action));
+    await bob.bringToFront();
+    await bob.fill('#composer-input', 'Hola, ¿cómo estás?');
+    await bob.press('#composer-input', 'Enter');
+    await alice.bringToFront();
+    await alice.waitForSelector('#msg-list >> text=Hola, ¿cómo estás?');
+
+    // Translate, from the message's menu (a work group: every member pins too): the translation,
+    // into the browser's English, under it
+    await rowOf(alice, 'Hola, ¿cómo estás?').click({ button: 'right' });
+    await alice.waitForSelector('#msg-menu');
+    assert.deepEqual(await actionsOn(alice), ['react', 'translate', 'pin-message', 'delete-for-me']);
+    await alice.click('#msg-menu [data-action="translate"]');
+    const translation = rowOf(alice, 'Hola, ¿cómo estás?').locator('.msg-rendering[data-service="translate"]');
+    await translation.waitFor();
+    assert.equal(await translation.textContent(), 'TranslationHello, how are you?');
+    // once shown, not offered again; nothing changed for bob
+    await rowOf(alice, 'Hola, ¿cómo estás?').click({ button: 'right' });
+    await alice.waitForSelector('#msg-menu');
+    assert.deepEqual(await actionsOn(alice), ['react', 'pin-message', 'delete-for-me']);
+    await alice.keyboard.press('Escape');
+    assert.equal(await bob.locator('#msg-list .msg-rendering').count(), 0);
+
+    // bob's phone sends a voice message (as a mobile SDK would: the file, then the message)
+    const voice = Buffer.from('ID3 a few seconds of speech');
+    const uploaded = await fetch(`${baseURL}/v1/files?name=voice.mp3`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${tokenOf('bob')}`, 'content-type': 'audio/mpeg' },
+      body: voice,
+    }).then((r) => r.json());
+    const url = baseURL + uploaded.url;
+    await api('/v1/messages', tokenOf('bob'), {
+      conversationID: 'GROUPdemo',
+      type: 'TIMSoundElem',
+      payload: { uuid: uploaded.fileID, url, remoteAudioUrl: url, size: voice.length, second: 3, downloadFlag: 2 },
+    });
+    const voiceRow = alice.locator('#msg-list li.msg', { has: alice.locator('audio.msg-audio') }).last();
+    await voiceRow.waitFor();
+    await voiceRow.click({ button: 'right' });
+    await alice.waitForSelector('#msg-menu');
+    assert.deepEqual(await actionsOn(alice), ['react', 'transcribe', 'pin-message', 'delete-for-me']);
+    await alice.click('#msg-menu [data-action="transcribe"]');
+    const transcript = voiceRow.locator('.msg-rendering[data-service="transcribe"]');
+    await transcript.waitFor();
+    assert.equal(await transcript.textContent(), `Transcript${SPOKEN}`);
+    await shot(alice, '16b-translated-and-transcribed', { toasts: false });
+
+    // a server without the service (501 not_configured, as the second tab is answered): said
+    // plainly, and the item is not offered again
+    await alice2.bringToFront();
+    await routeNow(alice2, '**/v1/translate', (route) =>
+      route.fulfill({
+        status: 501,
+        contentType: 'application/json',
+        body: JSON.stringify({
+          code: 50101,
+          error: 'not_configured',
+          message: 'translation is not set up on this server (its operator sets --translation-url)',
+          requestID: 'e2e',
+        }),
+      }),
+    );
+    await alice2.waitForSelector('#msg-list >> text=Hola, ¿cómo estás?');
+    await rowOf(alice2, 'Hola, ¿cómo estás?').click({ button: 'right' });
+    await alice2.waitForSelector('#msg-menu');
+    await alice2.click('#msg-menu [data-action="translate"]');
+    await alice2.waitForSelector('.toast-error >> text=Translation is not set up on this server.');
+    assert.equal(await rowOf(alice2, 'Hola, ¿cómo estás?').locator('.msg-rendering').count(), 0);
+    await rowOf(alice2, 'Hola, ¿cómo estás?').click({ button: 'right' });
+    await alice2.waitForSelector('#msg-menu');
+    assert.deepEqual(await actionsOn(alice2), ['react', 'pin-message', 'delete-for-me']);
+    await alice2.keyboard.press('Escape');
+    await alice2.unroute('**/v1/translate');
+    await alice.bringToFront();
   });
 
   await step('deletes a message for me: gone in both tabs, kept for the peer', async () => {
@@ -1414,7 +1526,7 @@ test('the web client against a real server', async (t) => {
     await alice.waitForSelector('#msg-menu');
     // (Recall or not is not this step's concern: the recall step's refusal taught the client the
     // age, in whole seconds, past which the server refuses, and this message may be younger still)
-    assert.deepEqual((await actions(alice)).filter((a) => a !== 'recall'), ['react', 'edit', 'delete-for-me']);
+    assert.deepEqual((await actions(alice)).filter((a) => a !== 'recall'), ['react', 'edit', 'translate', 'delete-for-me']);
     await alice.click('#msg-menu [data-action="edit"]');
     await alice.waitForSelector('#edit-banner >> text=Editing your message');
     assert.equal(await composer.inputValue(), 'See you at 6');
@@ -1442,7 +1554,7 @@ test('the web client against a real server', async (t) => {
     // someone else's message offers no Edit
     await bobs.click({ button: 'right' });
     await bob.waitForSelector('#msg-menu');
-    assert.deepEqual(await actions(bob), ['react', 'delete-for-me']);
+    assert.deepEqual(await actions(bob), ['react', 'translate', 'delete-for-me']);
     await bob.keyboard.press('Escape');
     await bob.waitForSelector('#msg-menu', { state: 'detached' });
     // alice's lists, in both tabs, once the draft is cleared

@@ -1,9 +1,10 @@
 /**
  * The message menu (right-click on a message, its ⋯ button, Shift+F10 or the context-menu key):
- * Add reaction… on any message that takes reactions, Edit for the user's own text messages, Who
- * read it… on their group messages that asked for read receipts, Recall for their own messages while
- * the server allows it, Pin or Unpin on group messages where the user may pin (pins.ts), Delete for
- * me for any stored or refused one.
+ * Add reaction… on any message that takes reactions, Edit for the user's own text messages,
+ * Translate on text messages and Transcribe on sound messages (language.ts), Who read it… on their
+ * group messages that asked for read receipts, Recall for their own messages while the server
+ * allows it, Pin or Unpin on group messages where the user may pin (pins.ts), Delete for me for
+ * any stored or refused one.
  * The same panel, keys and focus rules as the conversation menu.
  *
  * In its place, the emoji to react with, in a row (the message's smiley button, or Add reaction…):
@@ -21,6 +22,7 @@ import {
   recall,
   startEdit,
 } from '../messages.ts';
+import { renderMessage, serviceFor } from '../language.ts';
 import { canPin, canUnpin, setPinned } from '../pins.ts';
 import { canReact, QUICK_REACTIONS, reactedWith, toggleReaction } from '../reactions.ts';
 import { askReadMembers, canListReaders } from '../receipts.ts';
@@ -41,6 +43,12 @@ function itemsFor(menu: MessageMenuState, m: Message): Item[] {
   }
   // The composer takes the focus, with the text to edit.
   if (canEdit(m)) items.push({ id: 'edit', label: 'Edit', movesFocus: true, run: () => startEdit(key) });
+  // Shown under the message, by the server's language services.
+  const service = serviceFor(m);
+  if (service) {
+    const label = service === 'translate' ? 'Translate' : 'Transcribe';
+    items.push({ id: service, label, run: () => void renderMessage(m) });
+  }
   // Who read a group message of the user's that asked for receipts (as its *2 read* does).
   if (canListReaders(m)) {
     items.push({ id: 'read-receipts', label: 'Who read it…', movesFocus: true, run: () => askReadMembers(key, returnFocus) });

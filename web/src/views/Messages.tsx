@@ -24,13 +24,14 @@ import type { ComponentChildren } from 'preact';
 import { useLayoutEffect, useRef } from 'preact/hooks';
 import { clockTime, dateOf, isGroupTip, isJoinRequest, longDate, messageText, recalledLine, senderName } from '../format.ts';
 import { answerJoinRequest, joinRequestStatus, type JoinRequestStatus } from '../joinRequests.ts';
+import { serviceFor } from '../language.ts';
 import { isMedia } from '../media.ts';
 import { MENTION_WORDS, messageMention } from '../mentions.ts';
 import { canDelete, canEdit, canRecall, openMessageMenu } from '../messages.ts';
 import { canPin, canUnpin, pinnedEntry, pinnerName } from '../pins.ts';
 import { canReact } from '../reactions.ts';
 import { receiptInfo, receiptStatus } from '../receipts.ts';
-import { groupNameOf, state, type Thread } from '../state.ts';
+import { groupNameOf, state, type Rendering, type Thread } from '../state.ts';
 import { loadNewer, loadOlder, retry, showLatest } from '../thread.ts';
 import { Avatar, Icon } from './common.tsx';
 import { MediaContent } from './Media.tsx';
@@ -274,7 +275,8 @@ function bubbles(t: Thread, me: string, group: boolean, name: string): Component
     const mine = m.from === me;
     const from = nameOf(m.from, m.nick);
     const tip = isGroupTip(m);
-    const hasMenu = !tip && (canReact(m) || canEdit(m) || canRecall(m) || canDelete(m) || canPin(m) || canUnpin(m));
+    const hasMenu =
+      !tip && (canReact(m) || canEdit(m) || serviceFor(m) !== null || canRecall(m) || canDelete(m) || canPin(m) || canUnpin(m));
     const rowProps = {
       'data-key': m.ID,
       tabIndex: m.ID === stop ? 0 : -1,
@@ -375,6 +377,7 @@ function bubbles(t: Thread, me: string, group: boolean, name: string): Component
           ) : (
             <span class="msg-text">{messageText(m, nickOf, groupNameOf)}</span>
           )}
+          {state.renderings.value.has(m.ID) && <RenderingLine rendering={state.renderings.value.get(m.ID)!} />}
           {isJoinRequest(m) && <JoinRequestAnswer notice={m} history={t.messages} />}
           {reactions && <ReactionChips m={m} list={reactions} me={me} name={nameOf} />}
           <span class="msg-meta">
@@ -409,6 +412,17 @@ function bubbles(t: Thread, me: string, group: boolean, name: string): Component
   for (const m of t.messages) add(m, `m-${m.ID}`, { 'data-seq': m.sequence });
   for (const o of t.outgoing) add(o, `o-${o.ID}`, {}, o.status === 'fail' ? 'failed' : 'pending');
   return nodes;
+}
+
+/** A message's translation or transcript (language.ts), or that one is on its way. */
+function RenderingLine({ rendering }: { rendering: Rendering | null }) {
+  if (rendering === null) return <span class="msg-rendering msg-rendering-pending">…</span>;
+  return (
+    <span class="msg-rendering" data-service={rendering.service}>
+      <span class="msg-rendering-label">{rendering.service === 'translate' ? 'Translation' : 'Transcript'}</span>
+      {rendering.text}
+    </span>
+  );
 }
 
 /** How a request to join reads once it no longer waits. */
