@@ -36,10 +36,48 @@ work=$(mktemp -d)
 manager_token="api-fuzz-$(date +%s%N)"
 user_token="api-fuzz-user-$(date +%s%N)"
 log="$work/natter.log"
+
+# The operator's language services, stood up so that translation and speech to text are fuzzed
+# past "not configured" (501): LibreTranslate's /translate echoes the texts, OpenAI's
+# /v1/audio/transcriptions hears the same words in any file.
+cat >"$work/language_services.py" <<'PY'
+import json, sys
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+class Services(BaseHTTPRequestHandler):
+    def do_POST(self):
+        body = self.rfile.read(int(self.headers.get("Content-Length", 0)))
+        if self.path == "/translate":
+            answer = {"translatedText": json.loads(body)["q"]}
+        elif self.path == "/v1/audio/transcriptions":
+            answer = {"text": "see you at nine"}
+        else:
+            self.send_error(404)
+            return
+        data = json.dumps(answer).encode()
+        self.send_response(200)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(data)))
+        self.end_headers()
+        self.wfile.write(data)
+
+    def log_message(self, *args):
+        pass
+
+server = ThreadingHTTPServer(("127.0.0.1", 0), Services)
+print(server.server_address[1], flush=True)
+server.serve_forever()
+PY
+python3 "$work/language_services.py" >"$work/services.port" &
+services_pid=$!
+for _ in $(seq 50); do [ -s "$work/services.port" ] && break; sleep 0.1; done
+services="http://127.0.0.1:$(cat "$work/services.port")"
+
 "$binary" serve --listen 127.0.0.1:0 --data-dir "$work/db" --manager-token "$manager_token" \
-  --rate-limit 0 >"$log" 2>&1 &
+  --rate-limit 0 --translation-url "$services/translate" \
+  --speech-to-text-url "$services/v1/audio/transcriptions" >"$log" 2>&1 &
 server_pid=$!
-trap 'kill "$server_pid" 2>/dev/null || true; rm -rf "$work"' EXIT
+trap 'kill "$server_pid" "$services_pid" 2>/dev/null || true; rm -rf "$work"' EXIT
 url=$(natter_url "$log")
 
 # A user with a token, and someone to talk to, so user-token requests get past authentication.
