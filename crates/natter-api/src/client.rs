@@ -180,7 +180,7 @@ async fn conversation(
 /// Deletes 1–100 conversations from the user's list in one transaction: the unread count goes to
 /// 0, every preference is reset (pin, archive, marks, remind type, draft, custom data) and they
 /// leave every folder; with `clearHistoryMessage` (default true) the user's history of them is
-/// cleared for good. Other members, the messages and the membership are untouched. Every call is
+/// cleared for good (of those not in the list too, unless `onlyListed`). Other members, the messages and the membership are untouched. Every call is
 /// audited. With the app's deletion sync on, the user's other devices get
 /// `conversationDeleted`; send `X-Natter-Connection` so only this connection is skipped.
 #[utoipa::path(post, path = "/v1/conversations/delete", tag = "client",
@@ -197,11 +197,7 @@ async fn delete_conversations(
     JsonBody(request): JsonBody<DeleteConversationsRequest>,
 ) -> ApiResult<Json<DeleteConversationsResponse>> {
     let actor = Actor::device(&device, connection);
-    let clear_history = request.clear_history_message.unwrap_or(true);
-    let deleted = state
-        .natter
-        .delete_conversations(&actor, &request.conversation_id_list, clear_history)
-        .await?;
+    let deleted = state.natter.delete_conversations(&actor, &request).await?;
     Ok(Json(deleted))
 }
 

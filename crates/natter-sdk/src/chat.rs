@@ -162,6 +162,7 @@ impl Chat {
         let request = DeleteConversationsRequest {
             conversation_id_list: conversation_ids.iter().map(|id| id.to_string()).collect(),
             clear_history_message: Some(clear_history),
+            only_listed: false,
         };
         let deleted: ConversationIdList =
             self.http.post("/v1/conversations/delete", &request).await?;

@@ -27,6 +27,15 @@ pub struct ListOptions {
     pub unread_only: Option<bool>,
 }
 
+/// What a deletion does besides taking the conversations off the list.
+#[derive(Debug, Clone, Copy)]
+struct DeletionScope {
+    /// Clear the user's history of them up to now.
+    clear_history: bool,
+    /// Leave the named conversations that are not in the list untouched, their history too.
+    only_listed: bool,
+}
+
 impl Natter {
     pub async fn list_conversations(
         &self,
@@ -86,18 +95,23 @@ impl Natter {
     }
 
     /// `POST /v1/conversations/delete`: deletes conversations from the actor's list (the
-    /// client API clears their history unless asked not to). All or nothing: one malformed ID
-    /// rejects the whole call. Returns the IDs as given, without duplicates, those of them that
-    /// left the list, and the user's version once the deletion is made.
+    /// client API clears their history unless asked not to; `only_listed` leaves those not in
+    /// the list untouched). All or nothing: one malformed ID rejects the whole call. Returns the
+    /// IDs as given, without duplicates, those of them that left the list, and the user's
+    /// version once the deletion is made.
     pub async fn delete_conversations(
         &self,
         actor: &Actor,
-        conversation_ids: &[String],
-        clear_history: bool,
+        request: &wire::DeleteConversationsRequest,
     ) -> Result<wire::DeleteConversationsResponse> {
-        let (given, parsed) = parse_conversation_list(conversation_ids, "conversationIDList")?;
+        let (given, parsed) =
+            parse_conversation_list(&request.conversation_id_list, "conversationIDList")?;
+        let scope = DeletionScope {
+            clear_history: request.clear_history_message.unwrap_or(true),
+            only_listed: request.only_listed,
+        };
         let (version, removed) = self
-            .delete_parsed(actor, parsed, clear_history, Via::Client)
+            .delete_parsed(actor, parsed, scope, Via::Client)
             .await?;
         Ok(wire::DeleteConversationsResponse {
             conversation_id_list: given,
@@ -131,7 +145,11 @@ impl Natter {
                 parsed.push(conversation);
             }
         }
-        self.delete_parsed(actor, parsed, clear_history, Via::Server)
+        let scope = DeletionScope {
+            clear_history,
+            only_listed: false,
+        };
+        self.delete_parsed(actor, parsed, scope, Via::Server)
             .await
             .map(drop)
     }
@@ -142,14 +160,16 @@ impl Natter {
         &self,
         actor: &Actor,
         conversations: Vec<ConversationId>,
-        clear_history: bool,
+        scope: DeletionScope,
         via: Via,
     ) -> Result<(u64, Vec<ConversationId>)> {
         let synced = self.settings().sync_conversation_deletion;
+        let clear_history = scope.clear_history;
         let deletion = Deletion {
             uid: actor.uid.clone(),
             conversations,
             clear_history,
+            only_listed: scope.only_listed,
             synced,
             actor: actor.name.clone(),
             via,

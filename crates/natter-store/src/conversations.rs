@@ -406,6 +406,9 @@ pub fn delete(db: &dyn Db, deletion: &Deletion) -> Result<Deleted> {
         };
         let mut state = loaded.view.state.clone();
         let was_listed = state.listed;
+        if deletion.only_listed && !was_listed {
+            continue;
+        }
         if state.delete(
             loaded.channel.last_seq,
             deletion.clear_history,

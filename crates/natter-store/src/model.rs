@@ -364,6 +364,8 @@ pub struct Deletion {
     pub uid: Uid,
     pub conversations: Vec<ConversationId>,
     pub clear_history: bool,
+    /// Leave the named conversations that are not in the list untouched (their history too).
+    pub only_listed: bool,
     /// The app's `sync_conversation_deletion` at the time of the deletion.
     pub synced: bool,
     /// The acting uid, or `manager`.

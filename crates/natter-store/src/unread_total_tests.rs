@@ -266,6 +266,7 @@ pub(crate) fn apply(db: &dyn Db, op: &Op) -> Result<()> {
                     uid: uid(*who),
                     conversations: named,
                     clear_history: *clear,
+                    only_listed: false,
                     synced: true,
                     actor: "test".into(),
                     via: Via::Client,

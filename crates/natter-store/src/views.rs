@@ -698,6 +698,7 @@ mod tests {
             uid: me(),
             conversations,
             clear_history: true,
+            only_listed: false,
             synced: true,
             actor: "test".into(),
             via: Via::Server,

@@ -485,6 +485,47 @@ async fn deleting_a_conversation_not_in_the_list_succeeds_and_changes_nothing() 
     );
 }
 
+/// Clearing history reaches a conversation already off the list (the user asked never to see
+/// those messages again), unless `onlyListed`: then, as Tencent's SDK, only the conversations in
+/// the list are touched, and a call naming none of them changes nothing at all.
+#[tokio::test]
+async fn only_listed_leaves_the_history_of_conversations_off_the_list() {
+    let server = Server::start().await;
+    let alice = server.user("alice").await;
+    for peer in ["bob", "carol"] {
+        server.user(peer).await.send_many("C2Calice", 2).await;
+    }
+    // Both off the list, their history kept.
+    alice
+        .delete(&["C2Cbob", "C2Ccarol"], Some(false))
+        .await
+        .ok();
+    let version = alice.version().await;
+    server.user("dave").await.send_many("C2Calice", 1).await;
+
+    let only_listed = |ids: &[&str]| {
+        alice.post(
+            "/v1/conversations/delete",
+            json!({"conversationIDList": ids, "clearHistoryMessage": true, "onlyListed": true}),
+        )
+    };
+    let answer = only_listed(&["C2Cbob"]).await.ok();
+    assert_eq!(answer["removedConversationIDList"], json!([]));
+    assert_eq!(alice.history_seqs("C2Cbob").await, [1, 2], "untouched");
+
+    // With one in the list: that one is deleted and cleared, the other left as it was.
+    let answer = only_listed(&["C2Cbob", "C2Cdave"]).await.ok();
+    assert_eq!(answer["removedConversationIDList"], json!(["C2Cdave"]));
+    assert!(alice.history("C2Cdave").await.is_empty(), "cleared");
+    assert_eq!(alice.history_seqs("C2Cbob").await, [1, 2], "untouched");
+    assert!(alice.version().await > version);
+
+    // Without it (the default), clearing reaches the one off the list.
+    let answer = alice.delete(&["C2Ccarol"], Some(true)).await.ok();
+    assert_eq!(answer["removedConversationIDList"], json!([]));
+    assert!(alice.history("C2Ccarol").await.is_empty(), "cleared");
+}
+
 #[tokio::test]
 async fn archived_conversations_are_deleted_too() {
     let server = Server::start().await;

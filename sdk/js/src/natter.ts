@@ -2123,7 +2123,9 @@ export class Natter {
    * clearHistoryMessage})` → `{conversationIDList}`, those of the IDs that were in the user's list
    * (without repeats), as Tencent's answers with the conversations it deleted. None of them in the
    * list rejects with Tencent's 2500 (`ErrorCode.CONV_NOT_FOUND`). History is cleared unless
-   * `clearHistoryMessage: false`. More than 100 IDs, or none, is refused here without a request.
+   * `clearHistoryMessage: false`, only of the conversations that were in the list (the server is
+   * told `onlyListed`), so a rejection has changed nothing, as Tencent's deletes only the
+   * conversations it holds. More than 100 IDs, or none, is refused here without a request.
    */
   deleteConversation(conversationID: ConversationID): Promise<ChatResponse<{ conversationID: ConversationID }>>;
   deleteConversation(
@@ -2156,6 +2158,7 @@ export class Natter {
     const reply = await this.http.post<WireDeleteConversationsReply>('/v1/conversations/delete', {
       conversationIDList: ids,
       clearHistoryMessage,
+      onlyListed: true,
     });
     const named = reply.conversationIDList ?? ids;
     // This device gets no `conversationDeleted`: the answer's version is what keeps a push from

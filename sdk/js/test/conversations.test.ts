@@ -290,6 +290,10 @@ describe('deleteConversation', () => {
     assert.deepEqual(res, { code: 0, data: { conversationIDList: [c2c, groupID] } });
     assert.deepEqual(ids((await chat.getConversationList()).data.conversationList), []);
     assert.equal((await chat.getMessageList({ conversationID: c2c })).data.messageList.length, 1);
+    // Deleted already: deleting again, clearing history, rejects with 2500 and changes nothing,
+    // the history kept, as Tencent's SDK touches only the conversations it holds.
+    await assert.rejects(chat.deleteConversation(c2c), { code: ErrorCode.CONV_NOT_FOUND });
+    assert.equal((await chat.getMessageList({ conversationID: c2c })).data.messageList.length, 1, 'the history is kept');
     await sendText(bobChat, alice, 'again');
     const revived = (await chat.getConversationProfile(c2c)).data.conversation;
     assert.equal(revived.unreadCount, 1);
@@ -305,7 +309,11 @@ describe('deleteConversation', () => {
     const res = await chat.deleteConversation({ conversationIDList: [c2c, c2c, 'C2Cnobody-here'] });
     assert.deepEqual(res, { code: 0, data: { conversationIDList: [c2c] } }, 'the conversations that were in the list, as Tencent\'s');
     const call = spy.calls.find((c) => c.url.endsWith('/v1/conversations/delete'))!;
-    assert.deepEqual(JSON.parse(call.body!), { conversationIDList: [c2c, c2c, 'C2Cnobody-here'], clearHistoryMessage: true });
+    assert.deepEqual(JSON.parse(call.body!), {
+      conversationIDList: [c2c, c2c, 'C2Cnobody-here'],
+      clearHistoryMessage: true,
+      onlyListed: true,
+    });
     // None of them in the list: Tencent's 2500.
     await assert.rejects(chat.deleteConversation(c2c), { code: ErrorCode.CONV_NOT_FOUND, error: 'not_found' });
 

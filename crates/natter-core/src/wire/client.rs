@@ -308,6 +308,11 @@ pub struct DeleteConversationsRequest {
     /// Defaults to true, as in the client SDK.
     #[serde(rename = "clearHistoryMessage", default)]
     pub clear_history_message: Option<bool>,
+    /// True: the conversations named that are not in the list are left as they are, their
+    /// history too, as Tencent's SDK deletes only the conversations it holds (the client SDK
+    /// sends true). Default false: clearing history clears theirs as well.
+    #[serde(rename = "onlyListed", default)]
+    pub only_listed: bool,
 }
 
 /// An answer with nothing more to say than that the call succeeded.

@@ -1636,7 +1636,7 @@ export interface paths {
          * @description Deletes 1–100 conversations from the user's list in one transaction: the unread count goes to
          *     0, every preference is reset (pin, archive, marks, remind type, draft, custom data) and they
          *     leave every folder; with `clearHistoryMessage` (default true) the user's history of them is
-         *     cleared for good. Other members, the messages and the membership are untouched. Every call is
+         *     cleared for good (of those not in the list too, unless `onlyListed`). Other members, the messages and the membership are untouched. Every call is
          *     audited. With the app's deletion sync on, the user's other devices get
          *     `conversationDeleted`; send `X-Natter-Connection` so only this connection is skipped.
          */
@@ -4158,6 +4158,12 @@ export interface components {
             conversationIDList: string[];
             /** @description Defaults to true, as in the client SDK. */
             clearHistoryMessage?: boolean | null;
+            /**
+             * @description True: the conversations named that are not in the list are left as they are, their
+             *     history too, as Tencent's SDK deletes only the conversations it holds (the client SDK
+             *     sends true). Default false: clearing history clears theirs as well.
+             */
+            onlyListed?: boolean;
         };
         /** @description The answer to `POST /v1/conversations/delete`. */
         DeleteConversationsResponse: {
