@@ -5,13 +5,11 @@
  * is stored or sent). A server without the service answers 501 `not_configured`: the item is then
  * offered no more this session.
  */
-import { ErrorCode, TYPES, type Message, type TextPayload } from '@natter/sdk';
+import { NatterError, TYPES, type Message, type TextPayload } from '@natter/sdk';
 import { chat } from './client.ts';
 import { announce, toast } from './feedback.ts';
 import { describeError } from './format.ts';
 import { state, type LanguageService, type Rendering } from './state.ts';
-
-const NOT_CONFIGURED = 'not_configured';
 
 /** The service a message's menu offers, if any: Translate for text, Transcribe for sound. */
 export function serviceFor(m: Message): LanguageService | null {
@@ -33,6 +31,7 @@ function render(key: string, rendering: Rendering | null): void {
   state.renderings.value = new Map(state.renderings.value).set(key, rendering);
 }
 
+/** Takes back the rendering on its way to message `key` (the call failed). */
 function forget(key: string): void {
   const next = new Map(state.renderings.value);
   next.delete(key);
@@ -65,8 +64,8 @@ export async function renderMessage(m: Message): Promise<void> {
 
 function refusal(service: LanguageService, err: unknown): string {
   const what = service === 'translate' ? 'Translation' : 'Speech to text';
-  const code = (err as { code?: number }).code;
-  if ((err as { error?: string }).error === NOT_CONFIGURED || code === ErrorCode.NOT_CONFIGURED) {
+  // translateText says 50101, convertVoiceToText Tencent's 2118: both keep the server's name.
+  if (err instanceof NatterError && err.error === 'not_configured') {
     state.servicesOff.value = new Set([...state.servicesOff.value, service]);
     return `${what} is not set up on this server.`;
   }

@@ -17,11 +17,12 @@ use natter_core::{Error, Result, language};
 use serde::Deserialize;
 use serde::de::DeserializeOwned;
 
-use crate::{LinkedFile, Natter, Uploads};
+use crate::uploads::LinkedFile;
+use crate::{Natter, Uploads};
 
 /// The largest audio file sent to be written out: OpenAI's transcription limit, which the
 /// self-hosted servers copy.
-pub const MAX_AUDIO_BYTES: u64 = 25 * 1024 * 1024;
+const MAX_AUDIO_BYTES: u64 = 25 * 1024 * 1024;
 
 /// Most characters of a service's own reason passed on to the client.
 const MAX_REASON_CHARS: usize = 200;
@@ -49,23 +50,13 @@ pub struct SpeechToTextOptions {
 }
 
 /// One outside service: its address, key and HTTP client.
-pub(crate) struct Service {
+struct Service {
     /// What the service is, as messages name it.
     what: &'static str,
     url: reqwest::Url,
     api_key: Option<String>,
     timeout: Duration,
     http: reqwest::Client,
-}
-
-impl std::fmt::Debug for Service {
-    fn fmt(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        formatter
-            .debug_struct("Service")
-            .field("what", &self.what)
-            .field("url", &self.url.as_str())
-            .finish_non_exhaustive()
-    }
 }
 
 impl Service {
@@ -209,7 +200,7 @@ impl Transcriber {
 
     async fn transcribe(&self, audio: LinkedFile, language: Option<String>) -> Result<String> {
         let service = &self.service;
-        let file = reqwest::multipart::Part::bytes(audio.bytes.to_vec()).file_name(audio.name);
+        let file = reqwest::multipart::Part::bytes(audio.bytes).file_name(audio.name);
         let mut form = reqwest::multipart::Form::new()
             .part("file", file)
             .text("model", self.model.clone())

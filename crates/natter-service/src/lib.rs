@@ -62,11 +62,11 @@ pub use events::{
 pub use friend_groups::FriendGroupChange;
 pub use gateway::{WuKongImGateway, WuKongImRoutes};
 pub use group_counters::CounterStep;
-pub use language::{MAX_AUDIO_BYTES, SpeechToTextOptions, TranslationOptions};
+pub use language::{SpeechToTextOptions, TranslationOptions};
 pub use messaging::{Delivery, HistoryQuery, transient_id};
 pub use metrics::Metrics;
 pub use profiles::MemberPage;
-pub use uploads::{LinkedFile, UploadOptions, Uploads};
+pub use uploads::{UploadOptions, Uploads};
 pub use webhooks::{BeforeSendOptions, WebhookOptions};
 
 /// The settings keys under which `sync_conversation_deletion` and `friend_status_notification`

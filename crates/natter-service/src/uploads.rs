@@ -53,9 +53,9 @@ pub struct UploadOptions {
 
 /// A stored file's name and bytes ([`Uploads::read_linked`]).
 #[derive(Debug, Clone)]
-pub struct LinkedFile {
+pub(crate) struct LinkedFile {
     pub name: String,
-    pub bytes: Bytes,
+    pub bytes: Vec<u8>,
 }
 
 pub struct Uploads {
@@ -195,7 +195,7 @@ impl Uploads {
     /// server's address before it), for a service that needs the file itself (speech to text).
     /// Refused when the link names no file of this server (400), the file is gone (404), or it
     /// is over `max_bytes` (413).
-    pub async fn read_linked(&self, link: &str, max_bytes: u64) -> Result<LinkedFile> {
+    pub(crate) async fn read_linked(&self, link: &str, max_bytes: u64) -> Result<LinkedFile> {
         let not_ours = || {
             Error::invalid_argument(format!(
                 "url: {link:?} is not a file uploaded to this server (/files/<fileID>/<name>)"
@@ -233,10 +233,7 @@ impl Uploads {
             Err(error) if error.kind() == std::io::ErrorKind::NotFound => return Err(missing()),
             Err(error) => return Err(disk_error(error)),
         };
-        Ok(LinkedFile {
-            name,
-            bytes: Bytes::from(bytes),
-        })
+        Ok(LinkedFile { name, bytes })
     }
 
     /// Where file `id` named `name` would be on disk (`None`: no file can have that address).
