@@ -31,10 +31,14 @@ function render(key: string, rendering: Rendering | null): void {
   state.renderings.value = new Map(state.renderings.value).set(key, rendering);
 }
 
-/** Takes back the rendering on its way to message `key` (the call failed). */
-function forget(key: string): void {
+/**
+ * Takes back what is shown under these messages (a call that failed; a message changed since, whose
+ * translation would no longer match it): its menu offers the item again.
+ */
+export function forget(keys: string[]): void {
+  if (!keys.some((key) => state.renderings.value.has(key))) return;
   const next = new Map(state.renderings.value);
-  next.delete(key);
+  for (const key of keys) next.delete(key);
   state.renderings.value = next;
 }
 
@@ -57,7 +61,7 @@ export async function renderMessage(m: Message): Promise<void> {
     render(m.ID, { service, text });
     announce(service === 'translate' ? `Translation: ${text}` : `Transcript: ${text}`);
   } catch (err) {
-    forget(m.ID);
+    forget([m.ID]);
     toast(refusal(service, err), 'error');
   }
 }

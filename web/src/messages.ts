@@ -10,6 +10,7 @@ import TencentCloudChat, { ErrorCode, NatterError, type ConversationID, type Mes
 import { chat, currentChat } from './client.ts';
 import { announce, toast } from './feedback.ts';
 import { describeError, errorCode, messageText, SYSTEM_ID } from './format.ts';
+import { forget } from './language.ts';
 import { state, type MenuAnchor, type MessageMenuState, type Thread } from './state.ts';
 import { canSend } from './thread.ts';
 
@@ -129,6 +130,7 @@ export async function saveEdit(key: string, text: string, newMentions: string[] 
   try {
     const { data } = await chat().modifyMessage(edited);
     replaceInThread(data.message.conversationID, [data.message]);
+    forget([key]);
     announce('Message edited.');
     return true;
   } catch (err) {
@@ -228,6 +230,7 @@ export function changedInPlace(messages: Message[]): void {
  */
 export function modifiedElsewhere(messages: Message[]): void {
   changedInPlace(messages);
+  forget(messages.map((m) => m.ID));
   const editing = state.editing.value;
   const changed = editing && editing.key !== saving ? messages.find((m) => m.ID === editing.key) : undefined;
   if (!changed) return;

@@ -1520,6 +1520,13 @@ test('the web client against a real server', async (t) => {
       (m) => m.from === 'alice' && m.payload.text === 'See you at 6',
     ).messageID;
     await composer.fill('P.S. bring snacks');
+    // bob has it translated (below: the edit takes the translation away, as it no longer matches)
+    await bob.bringToFront();
+    await row(bob, 'See you at 6').click({ button: 'right' });
+    await bob.waitForSelector('#msg-menu');
+    await bob.click('#msg-menu [data-action="translate"]');
+    await row(bob, 'See you at 6').locator('.msg-rendering').waitFor();
+    await alice.bringToFront();
 
     // Edit, from her message's menu: the composer holds its text, and says so
     await row(alice, 'See you at 6').click({ button: 'right' });
@@ -1546,6 +1553,7 @@ test('the web client against a real server', async (t) => {
     // bob sees it live, marked edited; his list follows (MESSAGE_MODIFIED, CONVERSATION_LIST_UPDATED)
     const bobs = row(bob, 'See you at 7');
     await bobs.locator('.msg-edited').waitFor();
+    assert.equal(await bobs.locator('.msg-rendering').count(), 0, 'the translation of the old text is gone');
     assert.equal(await bobs.locator('.msg-edited').getAttribute('title'), 'This message was edited');
     assert.equal(await bob.locator('#msg-list >> text=See you at 6').count(), 0);
     await bob.waitForFunction((sel) => document.querySelector(sel)?.textContent === 'See you at 7', preview('C2Calice'));
