@@ -13,10 +13,11 @@ use std::time::Duration;
 
 use natter_core::language::Translation;
 use natter_core::wire::{SpeechToText, SpeechToTextRequest, TranslateTextRequest, TranslatedText};
-use natter_core::{Error, Result, language};
+use natter_core::{Error, ErrorKind, Result, language};
 use serde::Deserialize;
 use serde::de::DeserializeOwned;
 
+use crate::metrics::{LanguageOutcome, LanguageService};
 use crate::uploads::LinkedFile;
 use crate::{Natter, Uploads};
 
@@ -126,6 +127,15 @@ fn reason(body: &[u8]) -> Option<String> {
     (!text.is_empty()).then(|| text.chars().take(MAX_REASON_CHARS).collect())
 }
 
+/// How a service's call ended, for the metrics.
+fn outcome<T>(answer: &Result<T>) -> LanguageOutcome {
+    match answer {
+        Ok(_) => LanguageOutcome::Answered,
+        Err(error) if error.kind == ErrorKind::InvalidArgument => LanguageOutcome::Refused,
+        Err(_) => LanguageOutcome::Failed,
+    }
+}
+
 /// LibreTranslate's answer to a list of texts.
 #[derive(Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -226,8 +236,11 @@ impl Natter {
                 "translation is not set up on this server (its operator sets --translation-url)",
             )
         })?;
+        let answer = translator.translate(&translation).await;
+        self.metrics
+            .language(LanguageService::Translation, outcome(&answer));
         Ok(TranslatedText {
-            translated_text_list: translator.translate(&translation).await?,
+            translated_text_list: answer?,
         })
     }
 
@@ -249,9 +262,10 @@ impl Natter {
             )
         })?;
         let audio = uploads.read_linked(&request.url, MAX_AUDIO_BYTES).await?;
-        Ok(SpeechToText {
-            result: transcriber.transcribe(audio, language).await?,
-        })
+        let answer = transcriber.transcribe(audio, language).await;
+        self.metrics
+            .language(LanguageService::SpeechToText, outcome(&answer));
+        Ok(SpeechToText { result: answer? })
     }
 }
 

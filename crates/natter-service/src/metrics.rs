@@ -18,6 +18,8 @@ pub struct Metrics {
     webhooks: [WebhookMetrics; EventKind::ALL.len()],
     /// Before-send answers: allowed, rejected, replaced, failed (no valid answer in time).
     before_send: [AtomicU64; 4],
+    /// Calls of the language services, by service and outcome.
+    language: [[AtomicU64; 3]; 2],
 }
 
 /// One kind of event: counters of this node's deliveries, gauges of the shared queue.
@@ -39,6 +41,23 @@ pub(crate) enum BeforeSendOutcome {
     Replaced = 2,
     /// No valid answer in time: allowed or refused as `--before-send-fail-open` says.
     Failed = 3,
+}
+
+/// The operator's services that calls are passed to (`crate::language`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum LanguageService {
+    Translation = 0,
+    SpeechToText = 1,
+}
+
+/// How a language service's call ended.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum LanguageOutcome {
+    Answered = 0,
+    /// The service refused what the request carried (the user's 400).
+    Refused = 1,
+    /// The service failed, timed out or refused the server (503).
+    Failed = 2,
 }
 
 impl Metrics {
@@ -84,6 +103,10 @@ impl Metrics {
         self.before_send[outcome as usize].fetch_add(1, Ordering::Relaxed);
     }
 
+    pub(crate) fn language(&self, service: LanguageService, outcome: LanguageOutcome) {
+        self.language[service as usize][outcome as usize].fetch_add(1, Ordering::Relaxed);
+    }
+
     /// The Prometheus text exposition of every series.
     pub fn render(&self) -> String {
         let mut text = String::new();
@@ -109,6 +132,21 @@ impl Metrics {
                 "# HELP {name} {help}\n# TYPE {name} counter\n{name} {}",
                 value.load(Ordering::Relaxed)
             );
+        }
+        let name = "natter_language_requests_total";
+        let _ = writeln!(
+            text,
+            "# HELP {name} Calls passed to the translation and speech-to-text services, by \
+             outcome.\n# TYPE {name} counter"
+        );
+        for (service, service_label) in ["translation", "speech_to_text"].into_iter().enumerate() {
+            for (outcome, label) in ["answered", "refused", "failed"].into_iter().enumerate() {
+                let value = self.language[service][outcome].load(Ordering::Relaxed);
+                let _ = writeln!(
+                    text,
+                    "{name}{{service=\"{service_label}\",outcome=\"{label}\"}} {value}"
+                );
+            }
         }
         if self.webhooks_on.load(Ordering::Relaxed) {
             self.render_webhooks(&mut text);
@@ -188,7 +226,14 @@ mod tests {
         let metrics = Metrics::default();
         metrics.message_sent();
         metrics.deleted(3);
+        metrics.language(LanguageService::SpeechToText, LanguageOutcome::Refused);
         let text = metrics.render();
+        assert!(
+            text.contains(
+                "natter_language_requests_total{service=\"speech_to_text\",outcome=\"refused\"} 1"
+            ),
+            "{text}"
+        );
         assert!(text.contains("# TYPE natter_messages_sent_total counter"));
         assert!(text.contains("natter_messages_sent_total 1"), "{text}");
         assert!(

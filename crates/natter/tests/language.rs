@@ -225,6 +225,26 @@ async fn bad_translations_are_refused_with_the_reason() {
     ask(json!(["boom"]), "en")
         .await
         .expect_error(503, 50301, "unavailable");
+    // Counted by outcome: the checks before asking are not calls of the service.
+    let manager = server.manager();
+    let counted = |outcome: &'static str| {
+        let manager = &manager;
+        async move {
+            manager
+                .metric(&format!(
+                    "natter_language_requests_total{{service=\"translation\",outcome=\"{outcome}\"}}"
+                ))
+                .await
+        }
+    };
+    assert_eq!(
+        (
+            counted("answered").await,
+            counted("refused").await,
+            counted("failed").await
+        ),
+        (0, 1, 1)
+    );
     // A user token is needed.
     let anyone = server.anonymous();
     anyone
@@ -352,6 +372,8 @@ async fn speech_to_text_takes_only_this_servers_files() {
     let url = upload(&alice, "noise.ogg", b"OggS not an mp3").await;
     let refused = ask(&url).await.expect_error(400, 40001, "invalid_argument");
     assert!(refused.contains("Invalid file format."), "{refused}");
+    let metric = "natter_language_requests_total{service=\"speech_to_text\",outcome=\"refused\"}";
+    assert_eq!(server.manager().metric(metric).await, 1);
 }
 
 #[tokio::test]
