@@ -98,6 +98,7 @@ import {
 import { GroupListFeed } from './group_list.js';
 import { ListFeed } from './list_feed.js';
 import { HttpClient, RawJson, conversationPath, groupPath, type FetchLike, type Query } from './http.js';
+import { speechToTextRequest, translateRequest } from './language.js';
 import {
   MEDIA,
   applyUpload,
@@ -154,7 +155,6 @@ import {
 import { receiveOptionRequest, toReceiveOption } from './receive_option.js';
 import { NewestRevisions } from './revisions.js';
 import { searchError, searchRequest, searchResultList } from './search.js';
-import { speechToTextRequest, translateRequest } from './language.js';
 import {
   HISTORY_COUNT,
   HISTORY_WINDOW_S,
@@ -437,19 +437,19 @@ import {
   type WireReceiveOption,
   type WireRemovedGroupMembers,
   type WireSearchMessagesResponse,
-  type WireSpeechToText,
-  type WireTranslatedText,
   type WireSearchResult,
   type WireSendMessageReply,
   type WireSendMessageRequest,
   type WireSetExtensionsRequest,
   type WireSetGroupCountersRequest,
+  type WireSpeechToText,
   type WireSyncReply,
   type WireDeleteTopics,
   type WireDeletedTopics,
   type WireTopic,
   type WireTopicList,
   type WireTotalUnread,
+  type WireTranslatedText,
   type WireUpdatedGroupMember,
   type WireUploadedFile,
   type WireUserSearchResult,
