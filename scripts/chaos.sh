@@ -27,5 +27,8 @@ if [ ${#missing[@]} -gt 0 ]; then
   DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
 fi
 
-cargo build --locked -p natter -p natter-chaos
+# The whole workspace's binaries, not just these two: cargo resolves features over the packages
+# it is given, so `-p natter -p natter-chaos` would compile the server again with other features
+# after scripts/test.sh's workspace build.
+cargo build --locked --workspace --bins
 exec "$CARGO_TARGET_DIR/debug/natter-chaos" "$@"

@@ -15,7 +15,9 @@ cd "$(dirname "$0")/.."
 export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$HOME/.cache/natter-target}"
 export CARGO_TERM_COLOR="${CARGO_TERM_COLOR:-never}"
 
-step() { printf '\n==> %s\n' "$*"; }
+# Each step says how long the run has taken so far (bash's SECONDS), so a slow step shows in
+# CI's log: the whole run has a time budget.
+step() { printf '\n==> [%dm%02ds] %s\n' $((SECONDS / 60)) $((SECONDS % 60)) "$*"; }
 
 install_node() {
   if ! command -v node >/dev/null || ! command -v npm >/dev/null; then
@@ -53,7 +55,10 @@ step "Rust tests"
 cargo test --workspace --locked
 
 step "the store's tests and the integration suite again on PostgreSQL (over TLS), with the three-node cluster test (PostgreSQL + NATS)"
-scripts/with-services.sh cargo test -p natter -p natter-store --tests --locked
+# natter-core is selected too although it has no PostgreSQL tests: cargo resolves features over
+# the selected packages, and without natter-core's dev-dependencies (criterion) a dependency
+# (zerocopy) would get other features, so the whole server would be compiled and linked again.
+scripts/with-services.sh cargo test -p natter -p natter-store -p natter-core --tests --locked
 
 step "chaos test: three nodes on PostgreSQL and NATS under seeded faults, checked afterwards (about 2 min)"
 scripts/chaos.sh --seed 1 --seconds 80
