@@ -27,8 +27,8 @@ if [ ${#missing[@]} -gt 0 ]; then
   DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
 fi
 
-# The whole workspace's binaries, not just these two: cargo resolves features over the packages
-# it is given, so `-p natter -p natter-chaos` would compile the server again with other features
-# after scripts/test.sh's workspace build.
-cargo build --locked --workspace --bins
+# What scripts/test.sh's build step builds, not just these two binaries: cargo resolves features
+# over the targets it is given (examples bring their packages' dev-dependencies), so anything
+# less would compile the server again with other features after that step.
+cargo build --locked --workspace --bins --examples
 exec "$CARGO_TARGET_DIR/debug/natter-chaos" "$@"
