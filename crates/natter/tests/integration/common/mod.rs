@@ -893,13 +893,13 @@ pub fn seqs(messages: &[Value]) -> Vec<u64> {
         .collect()
 }
 
-/// Finds one conversation in a list.
 /// `[{key, value}]`, as Tencent lists custom fields (of a group, a member or a friend).
 pub fn custom_fields(pairs: &[(&str, &str)]) -> Value {
     let field = |(key, value): &(&str, &str)| serde_json::json!({"key": key, "value": value});
     pairs.iter().map(field).collect()
 }
 
+/// Finds one conversation in a list.
 pub fn find<'a>(list: &'a [Value], id: &str) -> Option<&'a Value> {
     list.iter().find(|c| c["conversationID"] == id)
 }
