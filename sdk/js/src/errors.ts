@@ -223,7 +223,7 @@ export const ErrorCode = {
   NETWORK_ERROR: -1,
   /**
    * A Tencent Cloud Chat call or option Natter does not offer (`updateMyProfile`'s
-   * `messageSettings`, …).
+   * `messageSettings: 1`).
    * Negative: the SDK's own verdict, not the server's.
    */
   UNSUPPORTED: -2,

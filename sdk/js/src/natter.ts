@@ -2734,10 +2734,12 @@ export class Natter {
    * set one by one, the others kept), and Tencent's standard fields `gender`
    * (`TYPES.GENDER_*`), `birthday`, `location` (at most 16 bytes), `selfSignature` (at most 500
    * bytes), `language`, `level` and `role` (whole numbers, 0 to 4,294,967,295); resolves with the
-   * profile as it now is, and PROFILE_UPDATED follows on every device that shows it. Natter acts
-   * on no `messageSettings`: giving it rejects with `ErrorCode.UNSUPPORTED` naming it, and nothing
-   * changes. `adminForbidType` is the app backend's to set (`POST /user/profile`), so that a user
-   * cannot lift what the app forbade them: giving it rejects 40301.
+   * profile as it now is, and PROFILE_UPDATED follows on every device that shows it.
+   * `messageSettings: 0` (receive messages) is taken and changes nothing, since every Natter user
+   * receives their messages; `1` (receive none) rejects with `ErrorCode.UNSUPPORTED` naming it,
+   * and nothing changes; any other value rejects 40001, as Tencent's checks it.
+   * `adminForbidType` is the app backend's to set (`POST /user/profile`), so that a user cannot
+   * lift what the app forbade them: giving it rejects 40301.
    */
   async updateMyProfile(options: UpdateMyProfileOptions): Promise<ChatResponse<Profile>> {
     if (this.userID === null) throw notLoggedIn();
@@ -2754,6 +2756,7 @@ export class Natter {
       level,
       role,
       adminForbidType,
+      messageSettings,
       ...others
     } = options ?? {};
     if (adminForbidType !== undefined) {
@@ -2762,6 +2765,13 @@ export class Natter {
         error: 'permission_denied',
         message: 'adminForbidType: set by the app backend only (server API POST /user/profile, admin_forbid_type)',
       });
+    }
+    if (messageSettings !== undefined && messageSettings !== 0) {
+      if (messageSettings !== 1) throw invalidArgument('messageSettings: 0 (receive messages) or 1 (receive none)');
+      throw unsupported(
+        'updateMyProfile',
+        'Natter keeps no messageSettings: every user receives their messages (1, receive none, is not offered; setAllReceiveMessageOpt and setMessageRemindType quiet them)',
+      );
     }
     const unkept = Object.keys(others).filter((key) => others[key as keyof typeof others] !== undefined);
     if (unkept.length > 0) {

@@ -476,8 +476,8 @@ export interface Profile {
 }
 
 /**
- * updateMyProfile's options: Tencent's, of which Natter keeps all but `messageSettings`;
- * `adminForbidType` is the app backend's to set.
+ * updateMyProfile's options: Tencent's, of which Natter keeps all but `messageSettings` (only its
+ * `0` is taken); `adminForbidType` is the app backend's to set.
  */
 export interface UpdateMyProfileOptions {
   nick?: string;
@@ -498,7 +498,10 @@ export interface UpdateMyProfileOptions {
   /** At most 16 bytes. */
   location?: string;
   language?: number;
-  /** Not kept by Natter: giving it rejects with ErrorCode.UNSUPPORTED. */
+  /**
+   * `0`, receive messages, as every Natter user does: taken, changing nothing. `1`, receive none,
+   * is not offered: it rejects with ErrorCode.UNSUPPORTED.
+   */
   messageSettings?: number;
   /**
    * Set by the app backend only (`POST /user/profile`), so that a user cannot lift what the app

@@ -1,8 +1,8 @@
 /**
  * Tencent Cloud Chat calls Natter does not offer, as data, so the README, the tests and apps that
  * check agree: none any more. Translation and speech to text are passed on to the services the
- * server's operator sets up (see language.ts); the one option still refused,
- * `updateMyProfile`'s `messageSettings`, rejects with `ErrorCode.UNSUPPORTED` (-2) where it is
+ * server's operator sets up (see language.ts); the one option value still refused,
+ * `updateMyProfile`'s `messageSettings: 1`, rejects with `ErrorCode.UNSUPPORTED` (-2) where it is
  * checked. The lists are kept, empty, for apps that list them.
  */
 

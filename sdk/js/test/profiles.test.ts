@@ -131,6 +131,12 @@ describe('profiles', () => {
         refusedWith(ErrorCode.PERMISSION_DENIED, { message: /adminForbidType/ }),
       );
       assert.equal((await chat.getMyProfile()).data.nick, 'Alice A.', 'nothing changed');
+      await assert.rejects(chat.updateMyProfile({ messageSettings: 2 }), refusedWith(ErrorCode.INVALID_ARGUMENT, { message: /^messageSettings/ }));
+      // 0, receive messages, is what every Natter user does: taken, alone or with other fields.
+      const receiving = await chat.updateMyProfile({ nick: 'Alice B.', messageSettings: 0 });
+      assert.deepEqual([receiving.code, receiving.data.nick, receiving.data.messageSettings], [0, 'Alice B.', 0]);
+      const alone = await chat.updateMyProfile({ messageSettings: 0 });
+      assert.deepEqual([alone.data.nick, alone.data.messageSettings], ['Alice B.', 0], 'nothing else changed');
     } finally {
       await done();
     }
