@@ -29,6 +29,7 @@ mod server;
 mod status;
 mod system_accounts;
 mod topics;
+mod varz;
 mod web;
 mod ws;
 
@@ -89,6 +90,8 @@ pub struct AppState {
     pub wukongim: Arc<dyn natter_service::WuKongImGateway>,
     /// The files behind media messages.
     pub uploads: Arc<natter_service::Uploads>,
+    /// When the server started (`GET /varz`'s uptime).
+    pub started: std::time::Instant,
 }
 
 /// HTTP-level settings of the router.
@@ -123,6 +126,7 @@ fn documented_routes() -> OpenApiRouter<AppState> {
         .merge(system_accounts::routes())
         .merge(ws::routes())
         .merge(route::routes())
+        .merge(varz::routes())
         .routes(routes!(healthz))
         .routes(routes!(health))
         .routes(routes!(metrics))

@@ -49,7 +49,7 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Duration;
 
 use natter_core::{Result, Uid};
-use natter_service::{Natter, WuKongImGateway, WuKongImRoutes};
+use natter_service::{Natter, WuKongImGateway, WuKongImRoutes, WuKongImTraffic};
 use tokio::net::TcpListener;
 use tokio::sync::Semaphore;
 use tokio_util::sync::CancellationToken;
@@ -189,6 +189,15 @@ impl Gateway {
 impl WuKongImGateway for Gateway {
     fn routes(&self) -> &WuKongImRoutes {
         &self.routes
+    }
+
+    fn traffic(&self) -> WuKongImTraffic {
+        let (frames_in, frames_out) = self.metrics.frames();
+        WuKongImTraffic {
+            frames_in,
+            frames_out,
+            awaiting_resend: self.devices.parked_total(),
+        }
     }
 
     fn render_metrics(&self, text: &mut String) {

@@ -61,6 +61,17 @@ impl GatewayMetrics {
         self.connections[transport as usize].load(Ordering::Relaxed)
     }
 
+    /// Frames read and written, over both transports.
+    pub fn frames(&self) -> (u64, u64) {
+        let total = |counts: &[AtomicU64; 2]| {
+            counts
+                .iter()
+                .map(|count| count.load(Ordering::Relaxed))
+                .sum()
+        };
+        (total(&self.frames_in), total(&self.frames_out))
+    }
+
     /// Appends the Prometheus text exposition of these series to `text`, with the retry
     /// queue's size and what it dropped.
     pub fn render_into(&self, text: &mut String, parked: usize, dropped: u64) {

@@ -687,6 +687,13 @@ impl EventBus {
         }
     }
 
+    /// The users with a connection on this node, and their connections (WuKongIM's `GET
+    /// /varz`): one pass over the users under the lock, so for monitoring, not for hot paths.
+    pub fn census(&self) -> (usize, usize) {
+        let users = self.users.lock().expect("event bus lock");
+        (users.len(), users.values().map(Vec::len).sum())
+    }
+
     /// How many connections the user holds.
     pub fn connections_of(&self, uid: &Uid) -> usize {
         self.users

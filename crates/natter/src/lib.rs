@@ -189,6 +189,7 @@ pub async fn run(
         http_metrics: Arc::default(),
         wukongim: wukongim.clone(),
         uploads: Arc::new(uploads),
+        started: std::time::Instant::now(),
     };
     let http = HttpConfig {
         max_body_bytes: config.max_body_bytes,

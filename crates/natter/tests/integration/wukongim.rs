@@ -1176,6 +1176,73 @@ async fn a_client_messages_someone_who_never_had_a_token() {
     assert_eq!(newcomer.history("C2Calice").await.len(), 1);
 }
 
+/// WuKongIM's `GET /varz`: the node's connections and users, over either protocol, and the
+/// frames its gateway carried, with WuKongIM's names; the manager's only.
+#[tokio::test]
+async fn varz_counts_the_nodes_connections_and_frames_with_wukongims_names() {
+    let server = Server::start_with(Options {
+        wukongim: true,
+        ..Options::default()
+    })
+    .await;
+    let manager = server.manager();
+    let idle = manager.get("/varz").await.ok();
+    assert_eq!(
+        [&idle["server_name"], &idle["connections"], &idle["in_msgs"]],
+        [&json!("Natter"), &json!(0), &json!(0)]
+    );
+    let route = server.anonymous().get("/route").await.ok();
+    assert_eq!(idle["tcp_addr"], route["tcp_addr"]);
+    assert_eq!(idle["ws_addr"], route["ws_addr"]);
+    assert_eq!(idle["manager_token_on"], 1);
+    assert!(idle["mem"].as_u64().unwrap() > 0, "Linux says: {idle}");
+    let uptime = idle["uptime"].as_str().unwrap();
+    assert!(
+        uptime.ends_with('s') && uptime.chars().any(|c| c.is_ascii_digit()),
+        "{uptime}"
+    );
+
+    let alice = server.device("alice", 1).await;
+    let mut alice_client = RawClient::connect(&server, &alice).await;
+    let bob = server.user("bob").await;
+    let _bob_events = bob.events().await;
+    let sendack = alice_client
+        .send("bob", "counted", red_dot(true), "hello")
+        .await;
+    assert_eq!(sendack.reason_code, natter_wukongim::ReasonCode::Success);
+    let mut busy = manager.get("/varz").await.ok();
+    for _ in 0..100 {
+        if busy["connections"] == 2 {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+        busy = manager.get("/varz").await.ok();
+    }
+    assert_eq!(
+        [
+            &busy["connections"],
+            &busy["user_handler_count"],
+            &busy["user_handler_conn_count"]
+        ],
+        [&json!(2), &json!(2), &json!(2)],
+        "alice's WuKongIM connection and bob's WebSocket: {busy}"
+    );
+    assert!(busy["in_msgs"].as_u64().unwrap() >= 1, "the SEND: {busy}");
+    assert!(
+        busy["out_msgs"].as_u64().unwrap() >= 1,
+        "the SENDACK: {busy}"
+    );
+
+    bob.get("/varz")
+        .await
+        .expect_error(403, 40301, "permission_denied");
+    server
+        .anonymous()
+        .get("/varz")
+        .await
+        .expect_error(401, 40101, "unauthenticated");
+}
+
 /// WuKongIM's `/user/token` kicks a device's live connections only when it makes the device a
 /// master (`device_level` 1). A slave's connection stays, though its old token opens no new one.
 #[tokio::test]

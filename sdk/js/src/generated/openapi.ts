@@ -3602,6 +3602,28 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/varz": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The node's figures, WuKongIM's way
+         * @description WuKongIM's `GET /varz`: connections and users on this node, uptime, memory, CPU and what
+         *     the WuKongIM gateway carried, with WuKongIM's field names. `show` and `node_id` are taken
+         *     and change nothing. Manager token only, as WuKongIM's API with a token set.
+         */
+        get: operations["varz"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/webhook/deadletters": {
         parameters: {
             query?: never;
@@ -7030,6 +7052,70 @@ export interface components {
             device_level?: number;
         };
         /**
+         * @description The node's figures, with WuKongIM's field names. WuKongIM's fields with no counterpart in
+         *     Natter (its node ID, build details, byte counts, manager address) are left out.
+         */
+        Varz: {
+            /**
+             * @description `Natter`.
+             * @example Natter
+             */
+            server_name: string;
+            /**
+             * @description Natter's version.
+             * @example 0.1.0
+             */
+            version: string;
+            /**
+             * @description Open client connections on this node: WebSockets of the client API and connections of
+             *     WuKongIM's protocol, TCP and WebSocket.
+             */
+            connections: number;
+            /** @description Users with a connection on this node. */
+            user_handler_count: number;
+            /** @description Those users' connections. */
+            user_handler_conn_count: number;
+            /**
+             * @description Time since the server started, as WuKongIM writes it (`3d4h5m6s`).
+             * @example 4h5m6s
+             */
+            uptime: string;
+            /** @description Tasks alive in the server's runtime, where WuKongIM counts goroutines. */
+            goroutine: number;
+            /**
+             * Format: int64
+             * @description Resident memory in bytes (0 where the system does not say: Linux does).
+             */
+            mem: number;
+            /**
+             * Format: double
+             * @description CPU used since the server started, in percent of one core (0 where the system does not
+             *     say).
+             */
+            cpu: number;
+            /**
+             * Format: int64
+             * @description Frames read from WuKongIM clients.
+             */
+            in_msgs: number;
+            /**
+             * Format: int64
+             * @description Frames written to WuKongIM clients.
+             */
+            out_msgs: number;
+            /** @description RECVs a closed connection left unacknowledged, waiting for their device to come back. */
+            retry_queue: number;
+            /** @description The addresses `GET /route` answers. */
+            tcp_addr: string;
+            ws_addr: string;
+            wss_addr: string;
+            /**
+             * Format: int32
+             * @description 1 when the server API needs the manager token, 0 in dev mode without one.
+             */
+            manager_token_on: number;
+        };
+        /**
          * @description A stored message as WuKongIM's webhooks carry it (its `MessageResp`): each item of
          *     `msg.notify`, and the message of `msg.offline`.
          * @example {
@@ -7303,6 +7389,7 @@ export type UserStatusList = components['schemas']['UserStatusList'];
 export type UserStatusRequest = components['schemas']['UserStatusRequest'];
 export type UserStatusSubscription = components['schemas']['UserStatusSubscription'];
 export type UserTokenRequest = components['schemas']['UserTokenRequest'];
+export type Varz = components['schemas']['Varz'];
 export type WebhookMessage = components['schemas']['WebhookMessage'];
 export type $defs = Record<string, never>;
 export interface operations {
@@ -24947,6 +25034,106 @@ export interface operations {
                 };
             };
             /** @description `unavailable`: the server holds `--max-connections` connections already. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    varz: {
+        parameters: {
+            query?: {
+                /**
+                 * @description WuKongIM's `conn` adds its busiest connections; Natter lists no connections, so the
+                 *     answer is the same either way.
+                 */
+                show?: string;
+                /** @description WuKongIM's node to ask; every Natter node answers for itself. */
+                node_id?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The figures. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Varz"];
+                };
+            };
+            /** @description `invalid_argument` (40001): `{code, error, message, requestID}` with WuKongIM's `status` and `msg`. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `unauthenticated` (40101): `{code, error, message, requestID}` with WuKongIM's `status` and `msg`. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `permission_denied` (40301): `{code, error, message, requestID}` with WuKongIM's `status` and `msg`. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `method_not_allowed` (40501): `{code, error, message, requestID}` with WuKongIM's `status` and `msg`. */
+            405: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `payload_too_large` (41301): `{code, error, message, requestID}` with WuKongIM's `status` and `msg`. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `rate_limited` (42901): `{code, error, message, requestID}` with WuKongIM's `status` and `msg`. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `internal` (50001): `{code, error, message, requestID}` with WuKongIM's `status` and `msg`. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `unavailable` (50301): `{code, error, message, requestID}` with WuKongIM's `status` and `msg`. */
             503: {
                 headers: {
                     [name: string]: unknown;
