@@ -58,7 +58,7 @@ step "the store's tests and the integration suite again on PostgreSQL (over TLS)
 # natter-core is selected too although it has no PostgreSQL tests: cargo resolves features over
 # the selected packages, and without natter-core's dev-dependencies (criterion) a dependency
 # (zerocopy) would get other features, so the whole server would be compiled and linked again.
-scripts/with-services.sh cargo test -p natter -p natter-store -p natter-core --tests --locked
+scripts/with-services.sh --fsync=off cargo test -p natter -p natter-store -p natter-core --tests --locked
 
 step "chaos test: three nodes on PostgreSQL and NATS under seeded faults, checked afterwards (about 2 min)"
 scripts/chaos.sh --seed 1 --seconds 80

@@ -70,6 +70,15 @@ Where Natter differs from libpq:
 - Over a Unix socket PostgreSQL offers no TLS: libpq then ignores `sslmode`, while here
   `require` and stricter modes fail.
 
+## A PostgreSQL schema of its own
+
+Natter makes its tables in the first schema of PostgreSQL's `search_path` (`public` unless the
+database or its user says otherwise). To keep them in a schema of their own, beside other
+applications' tables in one database, create the schema and name it with libpq's `options`
+parameter: `postgres://natter:secret@db.example.com/shared?options=-csearch_path%3Dnatter`
+(`%3D` is `=`). Every node of a cluster must name the same schema. The test suite runs each
+test server so, in a schema of its own.
+
 ";
 
 /// The configuration reference, as Markdown.

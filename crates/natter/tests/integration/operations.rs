@@ -286,7 +286,8 @@ async fn the_server_reaches_postgres_over_verified_tls_or_refuses_to_start() {
     };
     let dir = tempfile::tempdir().unwrap();
     let token = random_token("manager");
-    let verified = format!("{database}?sslmode=verify-full&sslrootcert={ca}");
+    // The harness's URL has a query already: the options that name its schema.
+    let verified = format!("{database}&sslmode=verify-full&sslrootcert={ca}");
     let server = Process::start_with(dir.path(), Some(&verified), &[], &token).await;
     let alice = server.endpoint.user("alice").await;
     server
@@ -300,7 +301,7 @@ async fn the_server_reaches_postgres_over_verified_tls_or_refuses_to_start() {
     server.sigterm().await;
 
     // The system's roots do not include the test CA.
-    let unverified = format!("{database}?sslmode=verify-full");
+    let unverified = format!("{database}&sslmode=verify-full");
     let (ok, output) = run_command(&[
         OsStr::new("serve"),
         OsStr::new("--listen"),

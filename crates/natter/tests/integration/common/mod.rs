@@ -7,6 +7,7 @@
 pub mod process;
 
 use std::path::{Path, PathBuf};
+use std::sync::OnceLock;
 
 use base64::Engine;
 use base64::engine::general_purpose::STANDARD as BASE64;
@@ -71,7 +72,7 @@ pub fn postgres_admin_url() -> Option<String> {
 }
 
 /// Where a test server keeps its data: always a temporary data dir and, when the suite runs
-/// on PostgreSQL, a fresh database of its own that then holds the data.
+/// on PostgreSQL, a fresh schema of its own that then holds the data.
 pub struct Storage {
     data_dir: TempDir,
     pub database_url: Option<String>,
@@ -179,22 +180,36 @@ impl Drop for WriteBlock {
     }
 }
 
-/// Creates an empty database for one test server and returns its URL.
+/// Makes an empty schema for one test server and returns the URL that puts the server in it
+/// (PostgreSQL's `search_path`, through the URL's `options`, as a deployment may set it too).
+///
+/// The schemas share one database, made once per run: a schema is made in milliseconds, where
+/// `CREATE DATABASE` copies a template database's files, about 0.4 s a test.
 fn fresh_database(admin_url: &str) -> String {
-    let name = random_token("natter_test").replace('-', "_");
-    let admin = admin_url.to_owned();
-    let create = format!("CREATE DATABASE {name}");
+    static SHARED: OnceLock<String> = OnceLock::new();
+    let database = SHARED.get_or_init(|| {
+        let name = random_token("natter_test").replace('-', "_");
+        admin_statement(admin_url.to_owned(), format!("CREATE DATABASE {name}"));
+        let (base, _) = admin_url
+            .rsplit_once('/')
+            .expect("NATTER_TEST_POSTGRES is postgres://…/database");
+        format!("{base}/{name}")
+    });
+    let schema = random_token("server").replace('-', "_");
+    admin_statement(database.clone(), format!("CREATE SCHEMA {schema}"));
+    format!("{database}?options=-csearch_path%3D{schema}")
+}
+
+/// Runs one statement on the test server as its administrator, from a thread of its own: the
+/// synchronous client may not run inside a test's runtime.
+fn admin_statement(url: String, statement: String) {
     std::thread::spawn(move || {
-        let mut client = postgres::Client::connect(&admin, postgres::NoTls)
+        let mut client = postgres::Client::connect(&url, postgres::NoTls)
             .expect("the test PostgreSQL server answers");
-        client.batch_execute(&create).expect("a test database");
+        client.batch_execute(&statement).expect("the statement");
     })
     .join()
-    .expect("the database thread");
-    let (base, _) = admin_url
-        .rsplit_once('/')
-        .expect("NATTER_TEST_POSTGRES is postgres://…/database");
-    format!("{base}/{name}")
+    .expect("the statement's thread");
 }
 
 /// A running server. Dropping it stops it (the data dir goes with it).
