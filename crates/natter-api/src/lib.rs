@@ -5,6 +5,7 @@
 //! [`error::ApiError`] map any failure to its status and code.
 
 mod client;
+mod connz;
 mod counters;
 pub mod error;
 mod extensions;
@@ -127,6 +128,7 @@ fn documented_routes() -> OpenApiRouter<AppState> {
         .merge(ws::routes())
         .merge(route::routes())
         .merge(varz::routes())
+        .merge(connz::routes())
         .routes(routes!(healthz))
         .routes(routes!(health))
         .routes(routes!(metrics))

@@ -11,6 +11,7 @@ use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
 use crate::AppState;
+use crate::connz::{self, ConnInfo, SortBy};
 use crate::extract::{ManagerOnly, QueryParams};
 use crate::json::Json;
 
@@ -21,10 +22,10 @@ pub fn routes() -> OpenApiRouter<AppState> {
 #[derive(Debug, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
 struct VarzQuery {
-    /// WuKongIM's `conn` adds its busiest connections; Natter lists no connections, so the
-    /// answer is the same either way.
-    #[allow(dead_code)]
+    /// `conn` adds the node's WuKongIM connections that sent the most messages, as `conns`.
     show: Option<String>,
+    /// How many `show=conn` lists at most (missing or 0: 20).
+    conn_limit: Option<usize>,
     /// WuKongIM's node to ask; every Natter node answers for itself.
     #[allow(dead_code)]
     node_id: Option<String>,
@@ -69,21 +70,30 @@ pub struct Varz {
     pub wss_addr: String,
     /// 1 when the server API needs the manager token, 0 in dev mode without one.
     pub manager_token_on: u8,
+    /// With `show=conn`: the WuKongIM connections that sent the most messages, as
+    /// `GET /connz?sort=inMsgDesc` lists them.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub conns: Option<Vec<ConnInfo>>,
 }
 
 /// The node's figures, WuKongIM's way
 ///
 /// WuKongIM's `GET /varz`: connections and users on this node, uptime, memory, CPU and what
-/// the WuKongIM gateway carried, with WuKongIM's field names. `show` and `node_id` are taken
-/// and change nothing. Manager token only, as WuKongIM's API with a token set.
+/// the WuKongIM gateway carried, with WuKongIM's field names; with `show=conn`, the busiest
+/// WuKongIM connections too. `node_id` is taken and changes nothing. Manager token only, as
+/// WuKongIM's API with a token set.
 #[utoipa::path(get, path = "/varz", tag = "server", operation_id = "varz",
     params(VarzQuery),
     responses((status = 200, description = "The figures.", body = Varz)))]
 async fn varz(
     State(state): State<AppState>,
     _: ManagerOnly,
-    QueryParams(_): QueryParams<VarzQuery>,
+    QueryParams(query): QueryParams<VarzQuery>,
 ) -> Json<Varz> {
+    let conns = (query.show.as_deref() == Some("conn")).then(|| {
+        let limit = query.conn_limit.filter(|&limit| limit > 0);
+        connz::page(state.wukongim.connections(), SortBy::InMsgDesc, 0, limit)
+    });
     let uptime = state.started.elapsed();
     let (users, connections) = state.natter.events.census();
     let traffic = state.wukongim.traffic();
@@ -108,12 +118,13 @@ async fn varz(
         ws_addr: routes.ws_addr.clone(),
         wss_addr: routes.wss_addr.clone(),
         manager_token_on: u8::from(state.natter.has_manager_token()),
+        conns,
     })
 }
 
 /// A duration as WuKongIM writes an uptime: whole seconds, with the larger units that are not
 /// zero in front (`1y2d3h4m5s`, `4m5s`, `0s`).
-fn wukongim_uptime(uptime: Duration) -> String {
+pub(crate) fn wukongim_uptime(uptime: Duration) -> String {
     let seconds = uptime.as_secs();
     let (minutes, hours, days) = (seconds / 60, seconds / 3600, seconds / 86_400);
     let years = days / 365;

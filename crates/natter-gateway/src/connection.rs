@@ -5,9 +5,9 @@
 
 use std::collections::{HashSet, VecDeque};
 use std::hash::Hash;
+use std::net::SocketAddr;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::time::{SystemTime, UNIX_EPOCH};
 
 use natter_core::wire::SendMessageRequest;
 use natter_core::{Device, ErrorKind};
@@ -23,8 +23,11 @@ use tokio::sync::{Notify, OwnedSemaphorePermit};
 use tokio::time::{Instant, timeout};
 
 use crate::devices::{DeviceKey, Pending};
+use crate::listing::{Connected, Counters};
 use crate::metrics::Transport as Kind;
-use crate::{CONNECT_TIMEOUT, DISCONNECT_LINGER, Gateway, NODE_ID, WRITE_TIMEOUT, reasons, render};
+use crate::{
+    CONNECT_TIMEOUT, DISCONNECT_LINGER, Gateway, NODE_ID, WRITE_TIMEOUT, now_ms, reasons, render,
+};
 
 /// RECVs one connection keeps waiting for their RECVACK; past this the oldest is forgotten
 /// (a client that never acknowledges gets nothing re-sent).
@@ -86,7 +89,7 @@ pub trait Transport: Send {
     fn kind(&self) -> Kind;
 }
 
-/// Serves one accepted connection to its end. The permit is its place under
+/// Serves one accepted connection from `peer` to its end. The permit is its place under
 /// `--max-connections`, held until it closes.
 ///
 /// The returned future is the connection's task, resident for its whole life, so it is kept to
@@ -96,12 +99,15 @@ pub trait Transport: Send {
 pub fn serve<T: Transport>(
     gateway: Arc<Gateway>,
     transport: T,
+    peer: SocketAddr,
     permit: OwnedSemaphorePermit,
 ) -> impl Future<Output = ()> + Send {
     let mut link = Link {
         transport,
         gateway,
         broken: false,
+        peer,
+        counters: Arc::default(),
     };
     async move {
         let kind = link.transport.kind();
@@ -160,6 +166,10 @@ struct Link<T> {
     /// A write failed or timed out, and may have left part of a frame on the wire: nothing
     /// more is written, since the client would read it as the rest of that frame.
     broken: bool,
+    /// The client's address, for `GET /connz`.
+    peer: SocketAddr,
+    /// What the connection carried, for `GET /connz`.
+    counters: Arc<Counters>,
 }
 
 /// An authenticated connection's state.
@@ -188,6 +198,7 @@ impl<T: Transport> Link<T> {
         match timeout(WRITE_TIMEOUT, self.transport.write(packet)).await {
             Ok(Ok(())) => {
                 self.gateway.metrics.frame_out(self.transport.kind());
+                self.counters.written(packet);
                 return Ok(());
             }
             Ok(Err(error)) => {
@@ -213,6 +224,7 @@ impl<T: Transport> Link<T> {
         match self.transport.read().await {
             Ok(Some(packet)) => {
                 self.gateway.metrics.frame_in(self.transport.kind());
+                self.counters.read(&packet);
                 Ok(Some(packet))
             }
             Ok(None) => Ok(None),
@@ -334,6 +346,15 @@ impl<T: Transport> Link<T> {
             acked: Recent::new(ACKED_MEMORY),
             sent: Recent::new(SENT_MEMORY),
         };
+        // Listed until it leaves, whichever way that is.
+        gateway.listing.add(Connected {
+            id,
+            device: &live.device,
+            device_id: &connect.device_id,
+            protocol_version: version as u8,
+            peer: self.peer,
+            counters: &self.counters,
+        });
         if self.write(&Packet::Connack(connack)).await.is_err() {
             live.unacked.extend(joined.parked);
             self.leave(&mut live);
@@ -432,6 +453,7 @@ impl<T: Transport> Link<T> {
             unacked.extend(live.deliverable(&frame));
         }
         self.gateway.devices.leave(&live.key, live.id, unacked);
+        self.gateway.listing.remove(live.id);
     }
 
     /// Tells the client why, when there is something to tell, and closes.
@@ -683,13 +705,6 @@ async fn signalled(signals: &Arc<Signals>) {
     }
 }
 
-fn now_ms() -> i64 {
-    SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .map(|elapsed| elapsed.as_millis() as i64)
-        .unwrap_or_default()
-}
-
 /// A set that remembers its newest `capacity` entries.
 struct Recent<T> {
     order: VecDeque<T>,
@@ -790,6 +805,8 @@ mod tests {
             transport: FailingWrites::default(),
             gateway: Arc::new(gateway),
             broken: false,
+            peer: ([127, 0, 0, 1], 1).into(),
+            counters: Arc::default(),
         };
         let sendack = sendack(1, 0, 0, ReasonCode::MsgKeyError);
         assert!(link.write(&sendack).await.is_err());

@@ -12,7 +12,8 @@
 //! `natter-wukongim`; the loop only decides what each packet means to Natter. Beside them:
 //! [`render`] turns the bus's events into RECVs and maps payloads and channels between the two
 //! naming schemes, [`reasons`] says which WuKongIM reason code each outcome is, `devices` keeps
-//! the RECVs a device has not acknowledged, and [`metrics`] counts.
+//! the RECVs a device has not acknowledged, `listing` lists the connections with what each
+//! carried (`GET /connz`), and [`metrics`] counts.
 //!
 //! # A connection
 //!
@@ -38,6 +39,7 @@
 
 pub mod connection;
 mod devices;
+mod listing;
 pub mod metrics;
 pub mod reasons;
 pub mod render;
@@ -46,10 +48,12 @@ pub mod ws;
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::time::Duration;
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use natter_core::{Result, Uid};
-use natter_service::{Natter, WuKongImGateway, WuKongImRoutes, WuKongImTraffic};
+use natter_service::{
+    Natter, WuKongImConnection, WuKongImGateway, WuKongImRoutes, WuKongImTraffic,
+};
 use tokio::net::TcpListener;
 use tokio::sync::Semaphore;
 use tokio_util::sync::CancellationToken;
@@ -109,6 +113,7 @@ pub struct Gateway {
     pub(crate) connections: Arc<Semaphore>,
     pub(crate) rate_check: Option<RateCheck>,
     pub(crate) devices: devices::Devices,
+    pub(crate) listing: listing::Listing,
     pub metrics: GatewayMetrics,
     routes: WuKongImRoutes,
     pub(crate) shutdown: CancellationToken,
@@ -133,6 +138,7 @@ impl Gateway {
             connections,
             rate_check: None,
             devices: devices::Devices::default(),
+            listing: listing::Listing::default(),
             metrics: GatewayMetrics::default(),
             routes: WuKongImRoutes::default(),
             shutdown: CancellationToken::new(),
@@ -186,6 +192,14 @@ impl Gateway {
     }
 }
 
+/// Milliseconds since the Unix epoch, as WuKongIM's frames carry time.
+pub(crate) fn now_ms() -> i64 {
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map(|elapsed| elapsed.as_millis() as i64)
+        .unwrap_or_default()
+}
+
 impl WuKongImGateway for Gateway {
     fn routes(&self) -> &WuKongImRoutes {
         &self.routes
@@ -198,6 +212,10 @@ impl WuKongImGateway for Gateway {
             frames_out,
             awaiting_resend: self.devices.parked_total(),
         }
+    }
+
+    fn connections(&self) -> Vec<WuKongImConnection> {
+        self.listing.snapshot()
     }
 
     fn render_metrics(&self, text: &mut String) {

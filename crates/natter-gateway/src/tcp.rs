@@ -18,9 +18,9 @@ use crate::metrics::Transport as Kind;
 /// Accepts connections until the gateway shuts down, each served on its own task.
 pub(crate) async fn accept(gateway: Arc<Gateway>, listener: TcpListener) {
     loop {
-        let stream = tokio::select! {
+        let (stream, peer) = tokio::select! {
             accepted = listener.accept() => match accepted {
-                Ok((stream, _)) => stream,
+                Ok(accepted) => accepted,
                 Err(error) => {
                     // Out of file descriptors, most likely: wait for some to be freed.
                     tracing::warn!(%error, "cannot accept a WuKongIM TCP connection");
@@ -42,7 +42,7 @@ pub(crate) async fn accept(gateway: Arc<Gateway>, listener: TcpListener) {
             // connection's whole life.
             framed: FramedRead::with_capacity(stream, codec, crate::READ_BUFFER),
         };
-        gateway.spawn(connection::serve(gateway.clone(), transport, permit));
+        gateway.spawn(connection::serve(gateway.clone(), transport, peer, permit));
     }
 }
 

@@ -22,9 +22,9 @@ use crate::{CONNECT_TIMEOUT, Gateway};
 /// Accepts connections until the gateway shuts down, each upgraded and served on its own task.
 pub(crate) async fn accept(gateway: Arc<Gateway>, listener: TcpListener) {
     loop {
-        let stream = tokio::select! {
+        let (stream, peer) = tokio::select! {
             accepted = listener.accept() => match accepted {
-                Ok((stream, _)) => stream,
+                Ok(accepted) => accepted,
                 Err(error) => {
                     tracing::warn!(%error, "cannot accept a WuKongIM WebSocket connection");
                     tokio::time::sleep(Duration::from_millis(100)).await;
@@ -46,7 +46,7 @@ pub(crate) async fn accept(gateway: Arc<Gateway>, listener: TcpListener) {
             let Some(transport) = Box::pin(upgrade(stream, max)).await else {
                 return;
             };
-            connection::serve(served, transport, permit).await;
+            connection::serve(served, transport, peer, permit).await;
         });
     }
 }

@@ -1,7 +1,7 @@
 //! The WuKongIM gateway as the HTTP API sees it. The gateway (`natter-gateway`) and the HTTP
 //! API (`natter-api`) are both transports on top of this service, neither above the other; yet
 //! the API answers `GET /route` with the gateway's addresses and adds the gateway's figures to
-//! `GET /metrics` and WuKongIM's `GET /varz`. So the API knows the gateway only by
+//! `GET /metrics` and WuKongIM's `GET /varz` and `GET /connz`. So the API knows the gateway only by
 //! [`WuKongImGateway`], which the gateway implements and the server binary hands to the API, and
 //! neither crate depends on the other.
 
@@ -26,12 +26,46 @@ pub struct WuKongImTraffic {
     pub awaiting_resend: usize,
 }
 
+/// One authenticated connection of WuKongIM's protocol on this node, and what it carried, for
+/// WuKongIM's `GET /connz`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct WuKongImConnection {
+    /// The gateway's ID for it: later connections have larger IDs.
+    pub id: u64,
+    pub uid: String,
+    /// 0 app, 1 web, 2 pc.
+    pub device_flag: u8,
+    /// 1 master, 0 slave.
+    pub device_level: u8,
+    /// CONNECT's device ID.
+    pub device_id: String,
+    /// The protocol version CONNECT settled.
+    pub protocol_version: u8,
+    /// The client's address (a proxy's, behind one).
+    pub peer: std::net::SocketAddr,
+    pub connected_at: std::time::SystemTime,
+    /// When the client last sent a frame.
+    pub last_activity: std::time::SystemTime,
+    /// Frames read from the client, CONNECT included.
+    pub frames_in: u64,
+    /// Frames written to it.
+    pub frames_out: u64,
+    /// SENDs read, and their payloads' bytes (as they came, encrypted).
+    pub messages_in: u64,
+    pub message_bytes_in: u64,
+    /// RECVs written, and their payloads' bytes (as they went, encrypted).
+    pub messages_out: u64,
+    pub message_bytes_out: u64,
+}
+
 /// What the HTTP API reads of the WuKongIM gateway.
 pub trait WuKongImGateway: Send + Sync {
     /// The addresses `GET /route` and `POST /route/batch` answer.
     fn routes(&self) -> &WuKongImRoutes;
     /// What the gateway has carried (`GET /varz`).
     fn traffic(&self) -> WuKongImTraffic;
+    /// This node's authenticated connections, oldest first (`GET /connz`).
+    fn connections(&self) -> Vec<WuKongImConnection>;
     /// Appends the gateway's series to a Prometheus text exposition (`GET /metrics`).
     fn render_metrics(&self, text: &mut String);
 }

@@ -60,7 +60,7 @@ pub use events::{
     Recipients, Relay, Remote, Signals, Subscription, VersionLog,
 };
 pub use friend_groups::FriendGroupChange;
-pub use gateway::{WuKongImGateway, WuKongImRoutes, WuKongImTraffic};
+pub use gateway::{WuKongImConnection, WuKongImGateway, WuKongImRoutes, WuKongImTraffic};
 pub use group_counters::CounterStep;
 pub use language::{SpeechToTextOptions, TranslationOptions};
 pub use messaging::{Delivery, HistoryQuery, transient_id};

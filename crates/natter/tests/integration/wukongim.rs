@@ -1243,6 +1243,158 @@ async fn varz_counts_the_nodes_connections_and_frames_with_wukongims_names() {
         .expect_error(401, 40101, "unauthenticated");
 }
 
+/// WuKongIM's `GET /connz` lists the node's WuKongIM connections with what each carried, as
+/// `wkcli server connz` and WuKongIM's manager read them: sorted, filtered by uid and paged by
+/// WuKongIM's parameters, a connection gone once it closes; `GET /varz?show=conn` adds the
+/// busiest. Parameters it cannot take are refused, and only the manager may ask.
+#[tokio::test]
+async fn connz_lists_the_wukongim_connections_with_what_each_carried() {
+    let server = Server::start_with(Options {
+        wukongim: true,
+        ..Options::default()
+    })
+    .await;
+    let manager = server.manager();
+    let empty = manager.get("/connz").await.ok();
+    assert_eq!(
+        [
+            &empty["connections"],
+            &empty["total"],
+            &empty["offset"],
+            &empty["limit"]
+        ],
+        [&json!([]), &json!(0), &json!(0), &json!(20)]
+    );
+
+    let alice = server.device("alice", 1).await;
+    let bob = server.device("bob", 1).await;
+    let mut alice_client = RawClient::connect(&server, &alice).await;
+    let mut bob_client = RawClient::connect(&server, &bob).await;
+    for number in ["1", "2"] {
+        let sendack = alice_client.send("bob", number, red_dot(true), "hi").await;
+        assert_eq!(sendack.reason_code, natter_wukongim::ReasonCode::Success);
+        bob_client.recv().await;
+    }
+    // A JSON WebSocket is not a WuKongIM connection: /varz counts it, /connz does not list it.
+    let carol = server.user("carol").await;
+    let _carol_events = carol.events().await;
+
+    let listed = manager.get("/connz").await.ok();
+    assert_eq!(listed["total"], 2, "{listed}");
+    let connections = listed["connections"].as_array().unwrap();
+    let uids: Vec<&str> = connections
+        .iter()
+        .map(|c| c["uid"].as_str().unwrap())
+        .collect();
+    assert_eq!(uids, ["alice", "bob"], "oldest first");
+    let (alices, bobs) = (&connections[0], &connections[1]);
+    let alice_port = alice_client.framed.get_ref().local_addr().unwrap().port();
+    assert_eq!(
+        [
+            &alices["ip"],
+            &alices["port"],
+            &alices["device"],
+            &alices["device_id"],
+            &alices["version"]
+        ],
+        [
+            &json!("127.0.0.1"),
+            &json!(alice_port),
+            &json!("Web(主)"),
+            &json!("raw-alice"),
+            &json!(4)
+        ],
+        "{alices}"
+    );
+    assert_eq!(
+        [&alices["in_msgs"], &alices["out_msgs"]],
+        [&json!(2), &json!(0)]
+    );
+    assert_eq!(
+        [&bobs["in_msgs"], &bobs["out_msgs"]],
+        [&json!(0), &json!(2)]
+    );
+    assert!(alices["in_msg_bytes"].as_u64().unwrap() > 0, "{alices}");
+    assert!(bobs["out_msg_bytes"].as_u64().unwrap() > 0, "{bobs}");
+    // CONNECT and two SENDs in; CONNACK and two SENDACKs out.
+    assert!(alices["in_packets"].as_u64().unwrap() >= 3, "{alices}");
+    assert!(alices["out_packets"].as_u64().unwrap() >= 3, "{alices}");
+    assert!(bobs["id"].as_u64().unwrap() > alices["id"].as_u64().unwrap());
+    assert!(
+        alices["uptime"].as_str().unwrap().ends_with('s'),
+        "{alices}"
+    );
+    assert!(
+        alices["last_activity"].as_str().unwrap().ends_with('Z'),
+        "{alices}"
+    );
+    assert_eq!(alices["proxy_type_format"], "本地连接");
+
+    let first_uid = |page: &Value| page["connections"][0]["uid"].clone();
+    let by = |query: &'static str| {
+        let manager = manager.clone();
+        async move { manager.get(&format!("/connz?{query}")).await.ok() }
+    };
+    assert_eq!(first_uid(&by("sort=idDesc").await), "bob");
+    assert_eq!(first_uid(&by("sort=outMsgDesc").await), "bob");
+    assert_eq!(first_uid(&by("sort=inMsgDesc").await), "alice");
+    let bob_only = by("uid=bo").await;
+    assert_eq!(bob_only["connections"].as_array().unwrap().len(), 1);
+    assert_eq!(first_uid(&bob_only), "bob");
+    assert_eq!(
+        bob_only["total"], 2,
+        "the node's connections, before the filter"
+    );
+    let second_page = by("offset=1&limit=1").await;
+    assert_eq!(second_page["connections"].as_array().unwrap().len(), 1);
+    assert_eq!(
+        (first_uid(&second_page), &second_page["limit"]),
+        (json!("bob"), &json!(1))
+    );
+
+    let busiest = manager.get("/varz?show=conn").await.ok();
+    assert_eq!(busiest["conns"].as_array().unwrap().len(), 2, "{busiest}");
+    assert_eq!(
+        first_uid(&json!({"connections": busiest["conns"]})),
+        "alice"
+    );
+    assert!(manager.get("/varz").await.ok().get("conns").is_none());
+
+    manager
+        .get("/connz?sort=pendingBytes")
+        .await
+        .expect_error(400, 40001, "invalid_argument");
+    manager
+        .get("/connz?limit=-1")
+        .await
+        .expect_error(400, 40001, "invalid_argument");
+    alice
+        .get("/connz")
+        .await
+        .expect_error(403, 40301, "permission_denied");
+    server
+        .anonymous()
+        .get("/connz")
+        .await
+        .expect_error(401, 40101, "unauthenticated");
+
+    drop(bob_client);
+    let mut after = manager.get("/connz").await.ok();
+    for _ in 0..100 {
+        if after["total"] == 1 {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+        after = manager.get("/connz").await.ok();
+    }
+    assert_eq!(
+        after["total"], 1,
+        "bob's closed connection is gone: {after}"
+    );
+    assert_eq!(first_uid(&after), "alice");
+    drop(alice_client);
+}
+
 /// WuKongIM's `/user/token` kicks a device's live connections only when it makes the device a
 /// master (`device_level` 1). A slave's connection stays, though its old token opens no new one.
 #[tokio::test]

@@ -497,6 +497,30 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/connz": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The node's WuKongIM connections, WuKongIM's way
+         * @description WuKongIM's `GET /connz`: this node's authenticated connections of WuKongIM's protocol (TCP
+         *     and WebSocket), with what each carried, sorted (`sort`, WuKongIM's names), filtered by uid
+         *     (`uid`, a part of it) and paged (`offset`, `limit`). The client API's JSON WebSockets are
+         *     not listed; `GET /varz` counts them. `node_id` is taken and changes nothing: each node
+         *     lists its own. Manager token only, as WuKongIM's API with a token set.
+         */
+        get: operations["connz"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/conversation/channels": {
         parameters: {
             query?: never;
@@ -3612,8 +3636,9 @@ export interface paths {
         /**
          * The node's figures, WuKongIM's way
          * @description WuKongIM's `GET /varz`: connections and users on this node, uptime, memory, CPU and what
-         *     the WuKongIM gateway carried, with WuKongIM's field names. `show` and `node_id` are taken
-         *     and change nothing. Manager token only, as WuKongIM's API with a token set.
+         *     the WuKongIM gateway carried, with WuKongIM's field names; with `show=conn`, the busiest
+         *     WuKongIM connections too. `node_id` is taken and changes nothing. Manager token only, as
+         *     WuKongIM's API with a token set.
          */
         get: operations["varz"];
         put?: never;
@@ -3981,6 +4006,82 @@ export interface components {
             event: "ping";
         };
         /**
+         * @description One connection, with WuKongIM's field names. Left out, having no counterpart: the bytes of
+         *     whole frames (Natter counts frames and their messages' bytes) and the cluster's slot leader
+         *     and node.
+         */
+        ConnInfo: {
+            /**
+             * Format: int64
+             * @description The connection's ID on this node; later connections have larger ones.
+             */
+            id: number;
+            uid: string;
+            /** @description The client's address (a proxy's, behind one). */
+            ip: string;
+            /** Format: int32 */
+            port: number;
+            /** @description When the client last sent a frame (RFC 3339, UTC). */
+            last_activity: string;
+            /**
+             * @description How long it has been connected, as WuKongIM writes it (`1h2m3s`).
+             * @example 1h2m3s
+             */
+            uptime: string;
+            /**
+             * @description How long since its last frame, written the same way.
+             * @example 12s
+             */
+            idle: string;
+            /**
+             * Format: int64
+             * @description 0, as in WuKongIM, which does not count them either.
+             */
+            pending_bytes: number;
+            /**
+             * Format: int64
+             * @description SENDs the client sent.
+             */
+            in_msgs: number;
+            /**
+             * Format: int64
+             * @description RECVs it was sent.
+             */
+            out_msgs: number;
+            /**
+             * Format: int64
+             * @description Their payloads' bytes, as they travelled (encrypted).
+             */
+            in_msg_bytes: number;
+            /** Format: int64 */
+            out_msg_bytes: number;
+            /**
+             * Format: int64
+             * @description Frames of every kind read from it, CONNECT and PINGs included.
+             */
+            in_packets: number;
+            /**
+             * Format: int64
+             * @description Frames written to it.
+             */
+            out_packets: number;
+            /**
+             * @description The device and its level, in WuKongIM's words: `App`, `Web` or `PC`, then `(主)` for a
+             *     master login or `(从)` for a slave.
+             * @example Web(主)
+             */
+            device: string;
+            /** @description CONNECT's device ID. */
+            device_id: string;
+            /**
+             * Format: int32
+             * @description The protocol version CONNECT settled.
+             */
+            version: number;
+            /** @description `本地连接` (a connection to this node), as WuKongIM says of its own. */
+            proxy_type_format: string;
+        };
+        /**
          * @description `POST /conn/kick` and `POST /conn/remove`: ends one connection of a user.
          * @example {
          *       "conn_id": 4294967297,
@@ -4001,6 +4102,16 @@ export interface components {
              *     not read.
              */
             node_id?: number;
+        };
+        /** @description A page of the node's connections, with WuKongIM's field names. */
+        Connz: {
+            connections: components["schemas"]["ConnInfo"][];
+            /** @description When this was read (RFC 3339, UTC). */
+            now: string;
+            /** @description All of the node's connections, before `uid` filters them. */
+            total: number;
+            offset: number;
+            limit: number;
         };
         Conversation: {
             conversationID: string;
@@ -7114,6 +7225,11 @@ export interface components {
              * @description 1 when the server API needs the manager token, 0 in dev mode without one.
              */
             manager_token_on: number;
+            /**
+             * @description With `show=conn`: the WuKongIM connections that sent the most messages, as
+             *     `GET /connz?sort=inMsgDesc` lists them.
+             */
+            conns?: components["schemas"]["ConnInfo"][] | null;
         };
         /**
          * @description A stored message as WuKongIM's webhooks carry it (its `MessageResp`): each item of
@@ -7177,7 +7293,9 @@ export type ChannelRef = components['schemas']['ChannelRef'];
 export type ChannelRequest = components['schemas']['ChannelRequest'];
 export type ClearUnreadRequest = components['schemas']['ClearUnreadRequest'];
 export type ClientEvent = components['schemas']['ClientEvent'];
+export type ConnInfo = components['schemas']['ConnInfo'];
 export type ConnectionRequest = components['schemas']['ConnectionRequest'];
+export type Connz = components['schemas']['Connz'];
 export type Conversation = components['schemas']['Conversation'];
 export type ConversationChannelsRequest = components['schemas']['ConversationChannelsRequest'];
 export type ConversationGroup = components['schemas']['ConversationGroup'];
@@ -9797,6 +9915,109 @@ export interface operations {
                 };
             };
             /** @description `invalid_argument`: a malformed `uid`, or `conn_id` 0. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `unauthenticated` (40101): `{code, error, message, requestID}` with WuKongIM's `status` and `msg`. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `permission_denied` (40301): `{code, error, message, requestID}` with WuKongIM's `status` and `msg`. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `method_not_allowed` (40501): `{code, error, message, requestID}` with WuKongIM's `status` and `msg`. */
+            405: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `payload_too_large` (41301): `{code, error, message, requestID}` with WuKongIM's `status` and `msg`. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `rate_limited` (42901): `{code, error, message, requestID}` with WuKongIM's `status` and `msg`. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `internal` (50001): `{code, error, message, requestID}` with WuKongIM's `status` and `msg`. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `unavailable` (50301): `{code, error, message, requestID}` with WuKongIM's `status` and `msg`. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    connz: {
+        parameters: {
+            query?: {
+                /** @description Connections to skip, after sorting. */
+                offset?: number;
+                /** @description Connections to list at most (missing or 0: 20). */
+                limit?: number;
+                /** @description Only the connections of users whose uid contains this, as WuKongIM filters. */
+                uid?: string;
+                /** @description The order, by WuKongIM's names (default `id`). */
+                sort?: "id" | "idDesc" | "inMsg" | "inMsgDesc" | "outMsg" | "outMsgDesc" | "inMsgBytes" | "inMsgBytesDesc" | "outMsgBytes" | "outMsgBytesDesc" | "inPacket" | "inPacketDesc" | "outPacket" | "outPacketDesc" | "uptime" | "uptimeDesc" | "idle" | "idleDesc" | "protoVersion" | "protoVersionDesc";
+                /** @description WuKongIM's node to ask; every Natter node answers for itself. */
+                node_id?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of the connections. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Connz"];
+                };
+            };
+            /** @description `offset` or `limit` is not a number, or `sort` is not one of the orders. */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -25047,11 +25268,10 @@ export interface operations {
     varz: {
         parameters: {
             query?: {
-                /**
-                 * @description WuKongIM's `conn` adds its busiest connections; Natter lists no connections, so the
-                 *     answer is the same either way.
-                 */
+                /** @description `conn` adds the node's WuKongIM connections that sent the most messages, as `conns`. */
                 show?: string;
+                /** @description How many `show=conn` lists at most (missing or 0: 20). */
+                conn_limit?: number;
                 /** @description WuKongIM's node to ask; every Natter node answers for itself. */
                 node_id?: string;
             };
