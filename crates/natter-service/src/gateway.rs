@@ -1,9 +1,9 @@
 //! The WuKongIM gateway as the HTTP API sees it. The gateway (`natter-gateway`) and the HTTP
 //! API (`natter-api`) are both transports on top of this service, neither above the other; yet
 //! the API answers `GET /route` with the gateway's addresses and adds the gateway's figures to
-//! `GET /metrics` and WuKongIM's `GET /varz` and `GET /connz`. So the API knows the gateway only by
-//! [`WuKongImGateway`], which the gateway implements and the server binary hands to the API, and
-//! neither crate depends on the other.
+//! `GET /metrics` and WuKongIM's `GET /varz` and `GET /connz`. So the API knows the gateway
+//! only by [`WuKongImGateway`], which the gateway implements and the server binary hands to the
+//! API, and neither crate depends on the other.
 
 /// The addresses `GET /route` hands out, as WuKongIM answers them: `host:port` for TCP,
 /// `ws://host:port` and `wss://host:port`; empty when the gateway does not offer one.
