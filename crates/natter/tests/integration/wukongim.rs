@@ -1395,6 +1395,57 @@ async fn connz_lists_the_wukongim_connections_with_what_each_carried() {
     drop(alice_client);
 }
 
+/// WuKongIM's own web SDK, connected over WebSocket, is listed by `GET /connz` as WuKongIM
+/// lists it: its user, a web master login, its device ID and protocol version, and its SEND.
+#[tokio::test]
+async fn connz_lists_the_web_sdks_websocket_connection() {
+    let Some((server, ws, bundle)) = start().await else {
+        return;
+    };
+    let alice = server.device("alice", 1).await;
+    server.user("bob").await;
+    let mut sdk = Sdk::start(
+        &bundle,
+        &ws,
+        &alice,
+        steps(json!([
+            {"op": "send", "channelID": "bob", "channelType": 1, "text": "listed"},
+            {"op": "waitSendacks", "count": 1},
+            {"op": "sleep", "ms": 3000},
+        ])),
+        json!({}),
+    );
+    sdk.wait_for("the SENDACK", |e| e["event"] == "sendack")
+        .await;
+    let listed = server.manager().get("/connz").await.ok();
+    assert_eq!(listed["total"], 1, "{listed}");
+    let connection = &listed["connections"][0];
+    assert_eq!(
+        [
+            &connection["uid"],
+            &connection["device"],
+            &connection["in_msgs"],
+            &connection["ip"]
+        ],
+        [
+            &json!("alice"),
+            &json!("Web(主)"),
+            &json!(1),
+            &json!("127.0.0.1")
+        ],
+        "{connection}"
+    );
+    assert!(
+        !connection["device_id"].as_str().unwrap().is_empty(),
+        "{connection}"
+    );
+    assert_eq!(
+        connection["version"], 2,
+        "the web SDK's default protocol version"
+    );
+    sdk.finish().await;
+}
+
 /// WuKongIM's `/user/token` kicks a device's live connections only when it makes the device a
 /// master (`device_level` 1). A slave's connection stays, though its old token opens no new one.
 #[tokio::test]
