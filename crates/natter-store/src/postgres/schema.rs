@@ -1,5 +1,6 @@
 //! Runs the shared migrations ([`crate::schema`]) on PostgreSQL. `natter_schema` records how
-//! many have run. Nodes starting together take an advisory lock, so one of them migrates and
+//! many have run; those still to run run in one transaction, so a database is upgraded wholly
+//! or not at all. Nodes starting together take an advisory lock, so one of them migrates and
 //! the others wait.
 
 use tokio_postgres::Client;
@@ -45,15 +46,17 @@ async fn apply_migrations(client: &mut Client) -> Result<(), OpenError> {
             known: MIGRATIONS.len(),
         });
     }
-    for (index, migration) in MIGRATIONS.iter().enumerate().skip(applied) {
+    if applied < MIGRATIONS.len() {
         let transaction = client.transaction().await?;
-        transaction
-            .batch_execute(&Dialect::Postgres.render(migration))
-            .await?;
+        for migration in &MIGRATIONS[applied..] {
+            transaction
+                .batch_execute(&Dialect::Postgres.render(migration))
+                .await?;
+        }
         transaction
             .execute(
                 "UPDATE natter_schema SET version = $1",
-                &[&((index + 1) as i64)],
+                &[&(MIGRATIONS.len() as i64)],
             )
             .await?;
         transaction.commit().await?;

@@ -1,6 +1,7 @@
 //! Runs the shared migrations ([`crate::schema`]) on SQLite. `PRAGMA user_version` records how
-//! many have run; each runs in its own transaction, and a database from a newer Natter is
-//! refused.
+//! many have run; those still to run run in one transaction, so a database is upgraded wholly
+//! or not at all, with one sync of the disk (one per migration took most of a new database's
+//! start), and a database from a newer Natter is refused.
 
 use rusqlite::Connection;
 
@@ -12,12 +13,15 @@ use crate::schema::MIGRATIONS;
 pub(crate) fn migrate(conn: &mut Connection) -> Result<(), OpenError> {
     let applied: usize = conn.query_row("PRAGMA user_version", [], |row| row.get(0))?;
     check_version(applied)?;
-    for (index, migration) in MIGRATIONS.iter().enumerate().skip(applied) {
-        let tx = conn.transaction()?;
-        tx.execute_batch(&Dialect::Sqlite.render(migration))?;
-        tx.pragma_update(None, "user_version", index + 1)?;
-        tx.commit()?;
+    if applied == MIGRATIONS.len() {
+        return Ok(());
     }
+    let tx = conn.transaction()?;
+    for migration in &MIGRATIONS[applied..] {
+        tx.execute_batch(&Dialect::Sqlite.render(migration))?;
+    }
+    tx.pragma_update(None, "user_version", MIGRATIONS.len())?;
+    tx.commit()?;
     Ok(())
 }
 
