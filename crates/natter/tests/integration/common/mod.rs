@@ -82,7 +82,7 @@ impl Storage {
     pub fn new() -> Self {
         Self {
             data_dir: tempfile::tempdir().expect("a temp dir"),
-            database_url: postgres_admin_url().map(|admin| fresh_database(&admin)),
+            database_url: postgres_admin_url().map(|admin| fresh_schema(&admin)),
         }
     }
 
@@ -185,7 +185,7 @@ impl Drop for WriteBlock {
 ///
 /// The schemas share one database, made once per run: a schema is made in milliseconds, where
 /// `CREATE DATABASE` copies a template database's files, about 0.4 s a test.
-fn fresh_database(admin_url: &str) -> String {
+fn fresh_schema(admin_url: &str) -> String {
     static SHARED: OnceLock<String> = OnceLock::new();
     let database = SHARED.get_or_init(|| {
         let name = random_token("natter_test").replace('-', "_");
