@@ -8,6 +8,7 @@ use std::hash::Hash;
 use std::net::SocketAddr;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::SystemTime;
 
 use natter_core::wire::SendMessageRequest;
 use natter_core::{Device, ErrorKind};
@@ -23,7 +24,7 @@ use tokio::sync::{Notify, OwnedSemaphorePermit};
 use tokio::time::{Instant, timeout};
 
 use crate::devices::{DeviceKey, Pending};
-use crate::listing::{Connected, Counters};
+use crate::listing::{Counters, Listed};
 use crate::metrics::Transport as Kind;
 use crate::{
     CONNECT_TIMEOUT, DISCONNECT_LINGER, Gateway, NODE_ID, WRITE_TIMEOUT, now_ms, reasons, render,
@@ -347,14 +348,15 @@ impl<T: Transport> Link<T> {
             sent: Recent::new(SENT_MEMORY),
         };
         // Listed until it leaves, whichever way that is.
-        gateway.listing.add(Connected {
-            id,
-            device: &live.device,
-            device_id: &connect.device_id,
+        let listed = Listed {
+            device: live.device.clone(),
+            device_id: connect.device_id.clone(),
             protocol_version: version as u8,
             peer: self.peer,
-            counters: &self.counters,
-        });
+            connected_at: SystemTime::now(),
+            counters: self.counters.clone(),
+        };
+        gateway.listing.add(id, listed);
         if self.write(&Packet::Connack(connack)).await.is_err() {
             live.unacked.extend(joined.parked);
             self.leave(&mut live);

@@ -54,14 +54,15 @@ impl Counters {
     }
 }
 
-/// A listed connection: who it is, and its counters.
-struct Listed {
-    device: Device,
-    device_id: String,
-    protocol_version: u8,
-    peer: SocketAddr,
-    connected_at: SystemTime,
-    counters: Arc<Counters>,
+/// A connection CONNECT accepted, as listed: who it is, and its counters.
+pub(crate) struct Listed {
+    pub device: Device,
+    /// CONNECT's device ID.
+    pub device_id: String,
+    pub protocol_version: u8,
+    pub peer: SocketAddr,
+    pub connected_at: SystemTime,
+    pub counters: Arc<Counters>,
 }
 
 /// The listed connections by ID, so that they come out oldest first.
@@ -71,27 +72,9 @@ pub(crate) struct Listing {
     connections: Mutex<BTreeMap<u64, Listed>>,
 }
 
-/// Who a connection that CONNECT accepted is, for [`Listing::add`].
-pub(crate) struct Connected<'a> {
-    pub id: u64,
-    pub device: &'a Device,
-    pub device_id: &'a str,
-    pub protocol_version: u8,
-    pub peer: SocketAddr,
-    pub counters: &'a Arc<Counters>,
-}
-
 impl Listing {
-    pub fn add(&self, connected: Connected<'_>) {
-        let listed = Listed {
-            device: connected.device.clone(),
-            device_id: connected.device_id.to_owned(),
-            protocol_version: connected.protocol_version,
-            peer: connected.peer,
-            connected_at: SystemTime::now(),
-            counters: connected.counters.clone(),
-        };
-        self.lock().insert(connected.id, listed);
+    pub fn add(&self, id: u64, listed: Listed) {
+        self.lock().insert(id, listed);
     }
 
     pub fn remove(&self, id: u64) {
