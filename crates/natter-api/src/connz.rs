@@ -179,30 +179,37 @@ async fn connz(
         connections.retain(|connection| connection.uid.contains(part));
     }
     let offset = query.offset.unwrap_or(0);
-    let limit = query.limit.filter(|&limit| limit > 0);
+    let limit = page_size(query.limit);
     let sort = query.sort.unwrap_or(SortBy::Id);
+    let now = SystemTime::now();
     Json(Connz {
-        connections: page(connections, sort, offset, limit),
-        now: rfc3339(SystemTime::now()),
+        connections: page(connections, sort, offset, limit, now),
+        now: rfc3339(now),
         total,
         offset,
-        limit: limit.unwrap_or(DEFAULT_LIMIT),
+        limit,
     })
 }
 
-/// `connections` sorted, then `limit` of them (missing: 20) from `offset` on.
+/// How many a page holds when `limit` asks for `asked`: missing or 0 is 20, as WuKongIM's.
+pub(crate) fn page_size(asked: Option<usize>) -> usize {
+    asked.filter(|&limit| limit > 0).unwrap_or(DEFAULT_LIMIT)
+}
+
+/// `connections` sorted, then `limit` of them from `offset` on, their uptimes and idle times
+/// as of `now`.
 pub(crate) fn page(
     mut connections: Vec<WuKongImConnection>,
     sort: SortBy,
     offset: usize,
-    limit: Option<usize>,
+    limit: usize,
+    now: SystemTime,
 ) -> Vec<ConnInfo> {
     sort.sort(&mut connections);
-    let now = SystemTime::now();
     connections
         .iter()
         .skip(offset)
-        .take(limit.unwrap_or(DEFAULT_LIMIT))
+        .take(limit)
         .map(|connection| conn_info(connection, now))
         .collect()
 }

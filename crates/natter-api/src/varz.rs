@@ -2,7 +2,7 @@
 //! dashboards written to it (WuKongIM's `wkcli server`, its manager's overview). Prometheus
 //! scrapes `GET /metrics`, which carries more.
 
-use std::time::Duration;
+use std::time::{Duration, SystemTime};
 
 use axum::extract::State;
 use serde::{Deserialize, Serialize};
@@ -91,8 +91,9 @@ async fn varz(
     QueryParams(query): QueryParams<VarzQuery>,
 ) -> Json<Varz> {
     let conns = (query.show.as_deref() == Some("conn")).then(|| {
-        let limit = query.conn_limit.filter(|&limit| limit > 0);
-        connz::page(state.wukongim.connections(), SortBy::InMsgDesc, 0, limit)
+        let limit = connz::page_size(query.conn_limit);
+        let connections = state.wukongim.connections();
+        connz::page(connections, SortBy::InMsgDesc, 0, limit, SystemTime::now())
     });
     let uptime = state.started.elapsed();
     let (users, connections) = state.natter.events.census();
