@@ -110,10 +110,52 @@ pub enum Event {
         /// Every message the user may read, by conversation, for each conversation they ever had.
         histories: BTreeMap<String, Vec<Msg>>,
     },
+    /// A request of the webhooks reached the app backend's receiver, which took it
+    /// (`accepted`: it answered 2xx, or answered too late and Natter sends it again) or refused
+    /// it (a fault: it answered 500).
+    Webhook {
+        accepted: bool,
+        /// `X-Natter-Event-Ids`, which must name the events of the body, in order.
+        header_ids: Vec<u64>,
+        hooks: Vec<Hook>,
+    },
+    /// After the run settled: the events still in the webhook outbox (none, once all were
+    /// delivered).
+    Outbox {
+        pending: u64,
+    },
     /// At the very end: what the database holds.
     Stored {
         channels: Vec<StoredChannel>,
     },
+}
+
+/// One webhook event, reduced to what the checker judges.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+#[serde(tag = "hook", rename_all = "camelCase")]
+pub enum Hook {
+    /// `msg.notify`: a message was stored.
+    Message {
+        event_id: u64,
+        channel: String,
+        message: Msg,
+    },
+    /// `conversation.deleted`: a deletion was made (`audit_id`, its audit record).
+    Deleted {
+        event_id: u64,
+        audit_id: u64,
+        uid: String,
+        conversations: Vec<String>,
+        clear: bool,
+    },
+}
+
+impl Hook {
+    pub fn event_id(&self) -> u64 {
+        match self {
+            Hook::Message { event_id, .. } | Hook::Deleted { event_id, .. } => *event_id,
+        }
+    }
 }
 
 #[derive(Debug, Clone, Copy, Serialize, Deserialize, PartialEq, Eq)]

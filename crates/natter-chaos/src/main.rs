@@ -128,6 +128,10 @@ fn print_report(history: &History, report: &Report) {
         stats.fetches,
         stats.deliveries_checked
     );
+    println!(
+        "webhooks: {} requests received, {} events taken (duplicates included)",
+        stats.webhook_requests, stats.webhook_events_taken
+    );
     for note in stats.notes.iter().take(10) {
         println!("note: {note}");
     }

@@ -17,7 +17,7 @@ fn still_shows(history: &History, anomaly: &Anomaly) -> bool {
 pub fn shrink(history: &History, anomaly: &Anomaly, budget: usize) -> History {
     let mut runs = 0;
     let mut best = history.clone();
-    // Keep the evidence and the final views; drop everything else at once if that works.
+    // Keep the evidence and the final views and counts; drop everything else at once if that works.
     let focused = History {
         setup: history.setup.clone(),
         entries: history
@@ -26,7 +26,10 @@ pub fn shrink(history: &History, anomaly: &Anomaly, budget: usize) -> History {
             .enumerate()
             .filter(|(index, entry)| {
                 anomaly.evidence.contains(index)
-                    || matches!(entry.event, Event::Server { .. } | Event::Stored { .. })
+                    || matches!(
+                        entry.event,
+                        Event::Server { .. } | Event::Stored { .. } | Event::Outbox { .. }
+                    )
                     || mentions(&entry.event, &anomaly.subject)
             })
             .map(|(_, entry)| entry.clone())

@@ -10,12 +10,16 @@
 //!   grace period unless the connection is told to resync or closes; no connection gets a
 //!   message twice; no device is shown a message outside its user's membership windows or one
 //!   its user had cleared; a device that knows of a deletion never shows the conversation again
-//!   until a new message; and every device ends showing what the server shows.
+//!   until a new message; and every device ends showing what the server shows;
+//! - **webhooks** ([`webhooks`]): every acknowledged message and deletion reached the app
+//!   backend's receiver, nothing that did not happen did, each under one event ID, and a
+//!   channel's messages in seq order.
 
 mod devices;
 pub mod oracle;
 #[cfg(test)]
 mod tests;
+mod webhooks;
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt;
@@ -60,6 +64,15 @@ pub enum Kind {
     WrongAnswer,
     /// A device ended showing something else than the server.
     DeviceDiverged,
+    /// An acknowledged message or deletion never reached the webhook receiver.
+    LostWebhook,
+    /// A webhook told of a message or deletion that did not happen.
+    PhantomWebhook,
+    /// One change sent under two event IDs, one event ID carrying two changes, or
+    /// `X-Natter-Event-Ids` not naming the body's events.
+    WebhookRenumbered,
+    /// A channel's messages reached the webhook receiver out of seq order.
+    WebhookOutOfOrder,
 }
 
 impl fmt::Display for Kind {
@@ -94,6 +107,9 @@ pub struct Stats {
     pub faults: BTreeMap<String, usize>,
     /// Push deliveries checked for arrival (message × live connection).
     pub deliveries_checked: usize,
+    /// Requests the webhook receiver got, and the events in those it took.
+    pub webhook_requests: usize,
+    pub webhook_events_taken: usize,
     pub notes: Vec<String>,
 }
 
@@ -157,6 +173,8 @@ pub(crate) struct Op {
     pub done_entry: Option<usize>,
     pub outcome: Option<Outcome>,
     pub attempts: u32,
+    /// Attempts refused for good (nothing of them happened).
+    pub refusals: u32,
     pub entries: Vec<usize>,
 }
 
@@ -211,6 +229,7 @@ pub fn check(history: &History) -> Report {
     check_storage(history, &ops, &sends, &oracle, &mut sink);
     check_server(history, &oracle, &mut sink);
     devices::check(history, &ops, &sends, &oracle, &mut stats, &mut sink);
+    webhooks::check(history, &ops, &sends, &mut stats, &mut sink);
     for entry in &history.entries {
         if let Event::Fault {
             fault,
@@ -241,6 +260,7 @@ fn operations(history: &History, stats: &mut Stats) -> Ops {
                     done_entry: None,
                     outcome: None,
                     attempts: 0,
+                    refusals: 0,
                     entries: Vec::new(),
                 });
                 op.attempts += 1;
@@ -249,6 +269,9 @@ fn operations(history: &History, stats: &mut Stats) -> Ops {
             Event::Return { op, outcome, .. } => {
                 if let Some(op) = ops.get_mut(op) {
                     op.entries.push(index);
+                    if matches!(outcome, Outcome::Refused { .. }) {
+                        op.refusals += 1;
+                    }
                     if outcome.is_definite() && op.done_at.is_none() {
                         op.done_at = Some(entry.at);
                         op.done_entry = Some(index);

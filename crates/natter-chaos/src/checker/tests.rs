@@ -247,6 +247,64 @@ impl Run {
         }
     }
 
+    /// A webhook request of `a`'s messages to `b` (`(event ID, seq)` each), which the receiver
+    /// took or refused.
+    fn notified(&mut self, at: u64, accepted: bool, events: &[(u64, u64)]) -> &mut Self {
+        let hooks: Vec<Hook> = events
+            .iter()
+            .map(|&(event_id, seq)| Hook::Message {
+                event_id,
+                channel: "c2c:a:b".into(),
+                message: msg(seq),
+            })
+            .collect();
+        self.at(
+            at,
+            Event::Webhook {
+                accepted,
+                header_ids: hooks.iter().map(Hook::event_id).collect(),
+                hooks,
+            },
+        )
+    }
+
+    fn outbox(&mut self, at: u64, pending: u64) -> &mut Self {
+        self.at(at, Event::Outbox { pending })
+    }
+
+    /// b deletes the conversation with a, acknowledged.
+    fn b_deletes(&mut self, at: u64) -> &mut Self {
+        self.op(
+            at,
+            Call::Delete {
+                uid: "b".into(),
+                device: "b/0".into(),
+                connection_id: None,
+                conversations: vec!["C2Ca".into()],
+                clear: false,
+            },
+            Outcome::Deleted { version: 3 },
+        )
+    }
+
+    /// A `conversation.deleted` of b's deletion (`audit_id`), taken.
+    fn deletion_notified(&mut self, at: u64, event_id: u64, audit_id: u64) -> &mut Self {
+        self.at(
+            at,
+            Event::Webhook {
+                accepted: true,
+                header_ids: vec![event_id],
+                hooks: vec![Hook::Deleted {
+                    event_id,
+                    audit_id,
+                    uid: "b".into(),
+                    conversations: vec!["C2Ca".into()],
+                    clear: false,
+                }],
+            },
+        )
+    }
+
     fn check(&self) -> Report {
         let report = check(&self.history);
         for anomaly in &report.anomalies {
@@ -741,4 +799,113 @@ fn the_shrinker_keeps_the_anomaly_and_little_else() {
     let small = crate::shrink::shrink(&run.history, &report.anomalies[0], 500);
     assert!(small.entries.len() <= 3, "{:#?}", small.entries);
     assert!(check(&small).has(Kind::DeliveredTwice));
+}
+
+#[test]
+fn webhooks_taken_at_least_once_and_in_order_pass() {
+    let mut run = Run::two_messages();
+    run.notified(30, false, &[(1, 1), (2, 2)])
+        .notified(40, true, &[(1, 1)])
+        // Sent again after a timeout: the receiver de-duplicates on the event ID.
+        .notified(50, true, &[(1, 1), (2, 2)])
+        .outbox(60, 0)
+        .ends_with(5000, 2, 2);
+    let report = run.check();
+    assert!(report.is_valid());
+    assert_eq!(report.stats.webhook_requests, 3);
+    assert_eq!(report.stats.webhook_events_taken, 3);
+}
+
+#[test]
+fn an_acknowledged_message_whose_webhook_was_never_taken() {
+    let mut run = Run::two_messages();
+    run.notified(30, false, &[(1, 1), (2, 2)])
+        .notified(40, true, &[(1, 1)])
+        .outbox(60, 0)
+        .ends_with(5000, 2, 2);
+    let report = run.check();
+    assert_eq!(kinds(&report), [Kind::LostWebhook]);
+    assert_eq!(report.anomalies[0].subject, "c2c:a:b");
+}
+
+#[test]
+fn events_left_in_the_outbox() {
+    let mut run = Run::two_messages();
+    run.notified(30, true, &[(1, 1), (2, 2)])
+        .outbox(60, 1)
+        .ends_with(5000, 2, 2);
+    let report = run.check();
+    assert_eq!(kinds(&report), [Kind::LostWebhook]);
+    assert_eq!(report.anomalies[0].subject, "outbox");
+}
+
+#[test]
+fn a_webhook_of_a_message_that_was_never_stored() {
+    let mut run = Run::two_messages();
+    run.notified(30, true, &[(1, 1), (2, 2), (3, 3)])
+        .outbox(60, 0)
+        .ends_with(5000, 2, 2);
+    assert_eq!(kinds(&run.check()), [Kind::PhantomWebhook]);
+}
+
+#[test]
+fn a_message_sent_again_under_a_new_event_id() {
+    let mut run = Run::two_messages();
+    run.notified(30, true, &[(1, 1), (2, 2)])
+        .notified(40, true, &[(5, 2)])
+        .outbox(60, 0)
+        .ends_with(5000, 2, 2);
+    assert_eq!(kinds(&run.check()), [Kind::WebhookRenumbered]);
+}
+
+#[test]
+fn a_header_that_does_not_name_the_bodys_events() {
+    let mut run = Run::two_messages();
+    run.notified(30, true, &[(1, 1), (2, 2)]);
+    if let Some(Event::Webhook { header_ids, .. }) =
+        run.history.entries.last_mut().map(|entry| &mut entry.event)
+    {
+        header_ids.pop();
+    }
+    run.outbox(60, 0).ends_with(5000, 2, 2);
+    assert_eq!(kinds(&run.check()), [Kind::WebhookRenumbered]);
+}
+
+#[test]
+fn a_channels_messages_told_out_of_order() {
+    let mut run = Run::two_messages();
+    run.notified(30, true, &[(2, 2)])
+        .notified(40, true, &[(1, 1)])
+        .outbox(60, 0)
+        .ends_with(5000, 2, 2);
+    assert_eq!(kinds(&run.check()), [Kind::WebhookOutOfOrder]);
+}
+
+#[test]
+fn deletions_are_told_once_each() {
+    let told = |audit_ids: &[u64]| {
+        let mut run = Run::two_messages();
+        run.notified(30, true, &[(1, 1), (2, 2)]).b_deletes(40);
+        for (n, audit_id) in audit_ids.iter().enumerate() {
+            run.deletion_notified(50 + n as u64, 10 + n as u64, *audit_id);
+        }
+        run.outbox(60, 0).check()
+    };
+    let webhook_kinds = |report: Report| -> Vec<Kind> {
+        kinds(&report)
+            .into_iter()
+            .filter(|kind| {
+                matches!(
+                    kind,
+                    Kind::LostWebhook | Kind::PhantomWebhook | Kind::WebhookRenumbered
+                )
+            })
+            .collect()
+    };
+    assert_eq!(webhook_kinds(told(&[7])), []);
+    assert_eq!(webhook_kinds(told(&[])), [Kind::LostWebhook]);
+    // One attempt, told as two deletions.
+    assert_eq!(webhook_kinds(told(&[7, 8])), [Kind::PhantomWebhook]);
+    // One deletion under two event IDs.
+    assert_eq!(webhook_kinds(told(&[7, 7])), [Kind::WebhookRenumbered]);
 }

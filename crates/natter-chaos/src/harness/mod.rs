@@ -4,6 +4,7 @@
 mod client;
 mod nemesis;
 mod nodes;
+mod receiver;
 mod recorder;
 mod rng;
 mod services;
@@ -29,6 +30,7 @@ use crate::{Args, StoreKind};
 use client::{Answer, Auth, Http, Request};
 use nemesis::{Disk, Infra};
 use nodes::Node;
+use receiver::Receiver;
 use recorder::Recorder;
 use rng::Rng;
 use services::{Nats, Postgres};
@@ -39,12 +41,32 @@ const USERS: usize = 6;
 /// and coming back) before its absence counts as a missed push.
 const PUSH_GRACE_MS: u64 = 20_000;
 
+/// How long the webhook outbox may take to empty once the run settled: longer than the
+/// backoff of an event that failed through a few of the receiver's faults.
+const OUTBOX_DRAIN: Duration = Duration::from_secs(150);
+
 /// A node's command line, shared by both stores: short timeouts, so that a paused node
-/// outlasts them.
-fn node_command(natter: &Path, data_dir: &Path, manager_token: &str) -> ServerCommand {
+/// outlasts them, and webhooks to the harness's receiver.
+fn node_command(
+    natter: &Path,
+    data_dir: &Path,
+    manager_token: &str,
+    webhook_url: &str,
+) -> ServerCommand {
     ServerCommand::new(natter)
         .data_dir(data_dir)
         .manager_token(manager_token)
+        .args([
+            "--webhook-url",
+            webhook_url,
+            "--webhook-events",
+            "msg.notify,conversation.deleted",
+            "--webhook-timeout-ms",
+            &receiver::NODE_TIMEOUT_MS.to_string(),
+            // Small batches, so that the receiver's faults fall on many requests.
+            "--webhook-batch-size",
+            "20",
+        ])
         .args([
             "--rate-limit",
             "0",
@@ -95,6 +117,8 @@ pub async fn run(args: &Args) -> Result<(History, TempDir)> {
         std::os::unix::fs::PermissionsExt::from_mode(0o755),
     )?;
     let manager_token = format!("chaos-manager-{:016x}", rng.fork("manager").next());
+    let recorder = Recorder::new();
+    let receiver = Arc::new(Receiver::start(recorder.clone()).await?);
 
     let (infra, database) = match args.store {
         StoreKind::Postgres => {
@@ -111,6 +135,7 @@ pub async fn run(args: &Args) -> Result<(History, TempDir)> {
                     &natter,
                     &dir.path().join(format!("node{index}")),
                     &manager_token,
+                    &receiver.url,
                 )
                 .database_url(&url)
                 .args([
@@ -146,7 +171,7 @@ pub async fn run(args: &Args) -> Result<(History, TempDir)> {
                 .map_or_else(|| dir.path().join("data"), |disk| disk.mount.join("data"));
             let mut node = Node::new(
                 0,
-                node_command(&natter, &data_dir, &manager_token),
+                node_command(&natter, &data_dir, &manager_token, &receiver.url),
                 dir.path().join("node0.log"),
             )?;
             node.start(Duration::from_secs(60)).await?;
@@ -210,7 +235,6 @@ pub async fn run(args: &Args) -> Result<(History, TempDir)> {
         sync_deletion: true,
         push_grace_ms: PUSH_GRACE_MS,
     };
-    let recorder = Recorder::new();
     let world = Arc::new(World::new(
         recorder.clone(),
         urls,
@@ -238,10 +262,14 @@ pub async fn run(args: &Args) -> Result<(History, TempDir)> {
             index,
         )));
     }
-    let mut lanes = vec![tokio::spawn(nemesis::clients(
-        world.clone(),
-        rng.fork("clients"),
-    ))];
+    let mut lanes = vec![
+        tokio::spawn(nemesis::clients(world.clone(), rng.fork("clients"))),
+        tokio::spawn(nemesis::backend(
+            world.clone(),
+            receiver.clone(),
+            rng.fork("backend"),
+        )),
+    ];
     match args.store {
         StoreKind::Postgres => {
             lanes.push(tokio::spawn(nemesis::nodes(
@@ -287,6 +315,11 @@ pub async fn run(args: &Args) -> Result<(History, TempDir)> {
     }
     // Longer than a node takes to notice that a killed one fell silent (and resync its devices).
     tokio::time::sleep(Duration::from_secs(8)).await;
+    // Every event delivered, before the views (whose reading must see nothing else happen).
+    let pending = outbox_drained(&database, OUTBOX_DRAIN).await?;
+    world
+        .recorder
+        .record(natter_chaos::history::Event::Outbox { pending });
     // The views count only if nothing at all happened while they were read.
     for attempt in 1.. {
         wait_quiet(&world, Duration::from_secs(120)).await;
@@ -322,6 +355,24 @@ pub async fn run(args: &Args) -> Result<(History, TempDir)> {
 enum Database {
     Postgres(String),
     Sqlite(PathBuf),
+}
+
+/// Waits until the webhook outbox is empty (or `within` runs out); the events left in it.
+async fn outbox_drained(database: &Database, within: Duration) -> Result<u64> {
+    let deadline = tokio::time::Instant::now() + within;
+    loop {
+        let pending = match database {
+            Database::Postgres(url) => snapshot::postgres_outbox(url)?,
+            Database::Sqlite(data_dir) => snapshot::sqlite_outbox(data_dir)?,
+        };
+        if pending == 0 || tokio::time::Instant::now() >= deadline {
+            if pending > 0 {
+                println!("the webhook outbox still holds {pending} events after {within:?}");
+            }
+            return Ok(pending);
+        }
+        tokio::time::sleep(Duration::from_millis(500)).await;
+    }
 }
 
 async fn setup_call(

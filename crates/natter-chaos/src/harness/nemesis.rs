@@ -3,7 +3,8 @@
 //! SIGSTOP for longer than the timeouts, then SIGCONT), one for the services (PostgreSQL
 //! restarted, fast or as after a crash, or frozen with SIGSTOP for longer than the nodes'
 //! database timeout; NATS restarted, stopped for seconds, or frozen with SIGSTOP), one for the
-//! disk on SQLite (filled up, then freed), and one that cuts clients off mid-request. Every
+//! disk on SQLite (filled up, then freed), one that cuts clients off mid-request, and one for
+//! the app backend's webhook receiver (refusing, or answering too late). Every
 //! lane heals its fault before it stops.
 
 use std::path::PathBuf;
@@ -15,6 +16,7 @@ use natter_chaos::history::{Event, Phase};
 use tokio::sync::Mutex;
 
 use super::nodes::Node;
+use super::receiver::{Mode, Receiver};
 use super::rng::Rng;
 use super::services::{Nats, Postgres};
 use super::world::{Stage, World};
@@ -232,6 +234,23 @@ pub async fn clients(world: Arc<World>, mut rng: Rng) {
         world.cutting.store(true, Ordering::Relaxed);
         hold(&world, secs(&mut rng, 1_000, 3_000)).await;
         world.cutting.store(false, Ordering::Relaxed);
+        fault(&world, name, Phase::End);
+    }
+}
+
+/// Now and then, for a few seconds, the app backend's webhook receiver refuses requests (500)
+/// or answers them only after the nodes gave up waiting.
+pub async fn backend(world: Arc<World>, receiver: Arc<Receiver>, mut rng: Rng) {
+    while hold(&world, secs(&mut rng, 4_000, 12_000)).await {
+        let (mode, name) = if rng.chance(50) {
+            (Mode::Refuse, "webhook-refuse")
+        } else {
+            (Mode::Late, "webhook-late")
+        };
+        fault(&world, name, Phase::Start);
+        receiver.set_mode(mode);
+        hold(&world, secs(&mut rng, 1_000, 5_000)).await;
+        receiver.set_mode(Mode::Take);
         fault(&world, name, Phase::End);
     }
 }

@@ -135,6 +135,26 @@ const MESSAGES: &str = "SELECT channel_id, seq, id, from_uid, msg_type FROM mess
 const CHANNELS: &str = "SELECT id, kind, key, last_seq, purged_to_seq FROM channels \
      WHERE kind IN (1, 2)";
 
+/// The events in the webhook outbox, dead letters included.
+const OUTBOX: &str = "SELECT COUNT(*) FROM webhook_events";
+
+/// The events in PostgreSQL's webhook outbox.
+pub fn postgres_outbox(url: &str) -> Result<u64> {
+    let url = url.to_owned();
+    std::thread::spawn(move || -> Result<u64> {
+        let mut client = postgres::Client::connect(&url, postgres::NoTls)?;
+        Ok(client.query_one(OUTBOX, &[])?.get::<_, i64>(0) as u64)
+    })
+    .join()
+    .map_err(|_| anyhow::anyhow!("the outbox thread panicked"))?
+}
+
+/// The events in the webhook outbox of the SQLite database of `data_dir`.
+pub fn sqlite_outbox(data_dir: &Path) -> Result<u64> {
+    let connection = open_sqlite(data_dir)?;
+    Ok(connection.query_row(OUTBOX, [], |row| row.get::<_, i64>(0))? as u64)
+}
+
 /// The channels and messages in PostgreSQL.
 pub fn postgres_dump(url: &str) -> Result<Vec<StoredChannel>> {
     let url = url.to_owned();
@@ -173,10 +193,7 @@ pub fn postgres_dump(url: &str) -> Result<Vec<StoredChannel>> {
 
 /// The channels and messages in the SQLite database of `data_dir`.
 pub fn sqlite_dump(data_dir: &Path) -> Result<Vec<StoredChannel>> {
-    let connection = rusqlite::Connection::open_with_flags(
-        data_dir.join("natter.sqlite3"),
-        rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY,
-    )?;
+    let connection = open_sqlite(data_dir)?;
     let channels = connection
         .prepare(CHANNELS)?
         .query_map([], |row| {
@@ -201,6 +218,13 @@ pub fn sqlite_dump(data_dir: &Path) -> Result<Vec<StoredChannel>> {
         })?
         .collect::<Result<Vec<_>, _>>()?;
     Ok(assemble(channels, messages))
+}
+
+fn open_sqlite(data_dir: &Path) -> Result<rusqlite::Connection> {
+    Ok(rusqlite::Connection::open_with_flags(
+        data_dir.join("natter.sqlite3"),
+        rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY,
+    )?)
 }
 
 /// The database's channel names in the history's form.
