@@ -23,6 +23,10 @@ pub struct Setup {
     pub users: Vec<String>,
     /// Each device is `uid/flag`.
     pub devices: Vec<String>,
+    /// Devices on WuKongIM's binary protocol (`uid/wukongim`): they are sent messages (as
+    /// `push` entries) and nothing else, and keep no list.
+    #[serde(default)]
+    pub wukongim_devices: Vec<String>,
     /// Groups and the members they were created with (their window starts at seq 1).
     pub groups: BTreeMap<String, Vec<String>>,
     /// Deletion sync (`sync_conversation_deletion`) was on for the whole run.

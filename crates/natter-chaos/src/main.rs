@@ -129,6 +129,10 @@ fn print_report(history: &History, report: &Report) {
         stats.deliveries_checked
     );
     println!(
+        "WuKongIM devices: {} connections, {} RECVs (counted among the sessions and pushes above)",
+        stats.wukongim_sessions, stats.wukongim_recvs
+    );
+    println!(
         "webhooks: {} requests received, {} events taken (duplicates included)",
         stats.webhook_requests, stats.webhook_events_taken
     );

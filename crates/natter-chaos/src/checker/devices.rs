@@ -1,4 +1,6 @@
-//! What each device heard, replayed through the client rules of [`crate::device`].
+//! What each device heard, replayed through the client rules of [`crate::device`]. A WuKongIM
+//! device is sent messages and nothing else and keeps no list: its connections are held to the
+//! same promise for messages (each reached it, or the connection closed), and to the windows.
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -26,6 +28,8 @@ struct Session {
 
 #[derive(Debug, Default)]
 struct Replay {
+    /// A device on WuKongIM's protocol ([`crate::history::Setup::wukongim_devices`]).
+    wukongim: bool,
     model: DeviceModel,
     sessions: BTreeMap<u64, Session>,
     /// Per conversation: when the device last learned of a deletion.
@@ -72,6 +76,13 @@ pub(super) fn check(
         .devices
         .iter()
         .map(|device| (device.clone(), Replay::default()))
+        .chain(history.setup.wukongim_devices.iter().map(|device| {
+            let replay = Replay {
+                wukongim: true,
+                ..Replay::default()
+            };
+            (device.clone(), replay)
+        }))
         .collect();
     for (index, entry) in history.entries.iter().enumerate() {
         let at = entry.at;
@@ -86,6 +97,9 @@ pub(super) fn check(
             } => {
                 stats.sessions += 1;
                 let replay = replays.entry(device.clone()).or_default();
+                if replay.wukongim {
+                    stats.wukongim_sessions += 1;
+                }
                 replay.sessions.insert(
                     *session,
                     Session {
@@ -172,6 +186,10 @@ pub(super) fn check(
                         }
                     }
                     Push::Updated { .. } | Push::Total { .. } => {}
+                }
+                if replay.wukongim {
+                    stats.wukongim_recvs += 1;
+                    continue;
                 }
                 let applied = replay.model.push(push);
                 if let Push::Deleted {
@@ -552,7 +570,7 @@ fn pushes_arrived(
                 [session.entries.clone(), sent.entries.clone()].concat(),
             );
         }
-        if !history.setup.sync_deletion {
+        if !history.setup.sync_deletion || replay.wukongim {
             continue;
         }
         for ((user, channel), state) in &oracle.users {
@@ -620,8 +638,8 @@ fn ended_consistent(history: &History, replays: &BTreeMap<String, Replay>, sink:
         let Some((index, conversations, total, histories)) = servers.get(uid) else {
             continue;
         };
-        if replay.sessions.is_empty() {
-            // A device that never came online shows nothing to compare.
+        if replay.sessions.is_empty() || replay.wukongim {
+            // A device that never came online, or keeps no list, shows nothing to compare.
             continue;
         }
         let model = &replay.model;

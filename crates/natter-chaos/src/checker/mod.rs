@@ -107,6 +107,9 @@ pub struct Stats {
     pub faults: BTreeMap<String, usize>,
     /// Push deliveries checked for arrival (message × live connection).
     pub deliveries_checked: usize,
+    /// Connections of the WuKongIM devices, and the RECVs they were sent.
+    pub wukongim_sessions: usize,
+    pub wukongim_recvs: usize,
     /// Requests the webhook receiver got, and the events in those it took.
     pub webhook_requests: usize,
     pub webhook_events_taken: usize,

@@ -44,6 +44,7 @@ impl Run {
                     seed: 1,
                     users: vec!["a".into(), "b".into()],
                     devices: vec!["a/0".into(), "b/0".into(), "b/1".into()],
+                    wukongim_devices: Vec::new(),
                     groups,
                     sync_deletion: true,
                     push_grace_ms: 1000,
@@ -908,4 +909,70 @@ fn deletions_are_told_once_each() {
     assert_eq!(webhook_kinds(told(&[7, 8])), [Kind::PhantomWebhook]);
     // One deletion under two event IDs.
     assert_eq!(webhook_kinds(told(&[7, 7])), [Kind::WebhookRenumbered]);
+}
+
+/// b's WuKongIM device, connected from the start (session 9), sent `seqs` of a's messages.
+fn with_wukongim_device(seqs: &[u64]) -> Run {
+    let mut run = Run::two_messages();
+    run.history.setup.wukongim_devices = vec!["b/wukongim".into()];
+    run.history.entries.insert(
+        0,
+        Entry {
+            at: 0,
+            event: Event::Connect {
+                device: "b/wukongim".into(),
+                session: 9,
+                node: 0,
+            },
+        },
+    );
+    run.history.entries.insert(
+        1,
+        Entry {
+            at: 0,
+            event: Event::Subscribed {
+                device: "b/wukongim".into(),
+                session: 9,
+                connection_id: "wukongim-9".into(),
+            },
+        },
+    );
+    for &seq in seqs {
+        run.push(
+            25 + seq,
+            "b/wukongim",
+            9,
+            Push::Message {
+                conversation: "C2Ca".into(),
+                message: msg(seq),
+            },
+        );
+    }
+    run
+}
+
+#[test]
+fn a_wukongim_device_sent_every_message_passes_without_a_list_of_its_own() {
+    let mut run = with_wukongim_device(&[1, 2]);
+    run.ends_with(5000, 2, 2);
+    let report = run.check();
+    assert!(report.is_valid());
+    assert_eq!(report.stats.wukongim_sessions, 1);
+    assert_eq!(report.stats.wukongim_recvs, 2);
+}
+
+#[test]
+fn a_wukongim_connection_still_open_that_missed_a_message() {
+    let mut run = with_wukongim_device(&[1]);
+    run.ends_with(5000, 2, 2);
+    let report = run.check();
+    assert_eq!(kinds(&report), [Kind::MissedPush]);
+    assert_eq!(report.anomalies[0].subject, "b/wukongim session 9");
+}
+
+#[test]
+fn a_wukongim_connection_sent_a_message_twice() {
+    let mut run = with_wukongim_device(&[1, 2, 2]);
+    run.ends_with(5000, 2, 2);
+    assert_eq!(kinds(&run.check()), [Kind::DeliveredTwice]);
 }

@@ -12,6 +12,7 @@ mod session;
 mod snapshot;
 mod workload;
 mod world;
+mod wukongim;
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -188,9 +189,13 @@ pub async fn run(args: &Args) -> Result<(History, TempDir)> {
     };
     let infra = Arc::new(infra);
     let mut urls = Vec::new();
+    let mut wukongim_addresses = Vec::new();
     for node in &infra.nodes {
-        urls.push(node.lock().await.url());
+        let node = node.lock().await;
+        urls.push(node.url());
+        wukongim_addresses.push(node.wukongim_address());
     }
+    let wukongim_addresses = Arc::new(wukongim_addresses);
 
     // Users, their two devices each, and two groups.
     let users: Vec<String> = (0..USERS).map(|n| format!("u{n}")).collect();
@@ -198,9 +203,20 @@ pub async fn run(args: &Args) -> Result<(History, TempDir)> {
     groups.insert("ga".to_owned(), users[0..4].to_vec());
     groups.insert("gb".to_owned(), users[2..6].to_vec());
     let mut tokens = BTreeMap::new();
+    let mut wukongim_tokens = BTreeMap::new();
     let http = Http::new();
     let manager = Auth::Manager(manager_token.clone());
     for uid in &users {
+        let token = format!("chaos-{uid}-wukongim-{:012x}", rng.fork(uid).next() >> 16);
+        setup_call(
+            &http,
+            &urls[0],
+            &manager,
+            "/user/token",
+            json!({"uid": uid, "token": token, "device_flag": wukongim::DEVICE_FLAG, "device_level": 0}),
+        )
+        .await?;
+        wukongim_tokens.insert(uid.clone(), token);
         for flag in 0..2 {
             let token = format!(
                 "chaos-{uid}-{flag}-{:012x}",
@@ -231,6 +247,7 @@ pub async fn run(args: &Args) -> Result<(History, TempDir)> {
         seed,
         users: users.clone(),
         devices: tokens.keys().cloned().collect(),
+        wukongim_devices: users.iter().map(|uid| wukongim_device(uid)).collect(),
         groups: groups.clone(),
         sync_deletion: true,
         push_grace_ms: PUSH_GRACE_MS,
@@ -250,6 +267,17 @@ pub async fn run(args: &Args) -> Result<(History, TempDir)> {
         devices.push(tokio::spawn(session::run(
             world.clone(),
             device.clone(),
+            rng.fork(&format!("device {device}")),
+        )));
+    }
+    for (uid, token) in wukongim_tokens {
+        let device = wukongim_device(&uid);
+        devices.push(tokio::spawn(wukongim::run(
+            world.clone(),
+            device.clone(),
+            uid,
+            token,
+            wukongim_addresses.clone(),
             rng.fork(&format!("device {device}")),
         )));
     }
@@ -350,6 +378,11 @@ pub async fn run(args: &Args) -> Result<(History, TempDir)> {
     drop(world);
     drop(infra);
     Ok((history, dir))
+}
+
+/// The WuKongIM device of `uid`, as the history names it.
+fn wukongim_device(uid: &str) -> String {
+    format!("{uid}/wukongim")
 }
 
 enum Database {

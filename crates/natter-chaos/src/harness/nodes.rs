@@ -1,5 +1,6 @@
-//! Natter nodes as child processes, each on a fixed port so that clients find it again after a
-//! restart: started, killed with SIGKILL, paused with SIGSTOP and resumed with SIGCONT.
+//! Natter nodes as child processes, each on fixed ports (HTTP, and WuKongIM's protocol over
+//! TCP) so that clients find it again after a restart: started, killed with SIGKILL, paused
+//! with SIGSTOP and resumed with SIGCONT.
 
 use std::path::PathBuf;
 use std::time::Duration;
@@ -12,6 +13,7 @@ use super::services::free_port;
 pub struct Node {
     pub index: usize,
     pub port: u16,
+    pub wukongim_port: u16,
     /// The same command line for every start, so a restarted node is the node it was.
     command: ServerCommand,
     server: Option<SpawnedServer>,
@@ -21,11 +23,17 @@ impl Node {
     /// Node `index` as `command` runs it, on a port of its own, its log appended to `log`.
     pub fn new(index: usize, command: ServerCommand, log: PathBuf) -> Result<Self> {
         let port = free_port()?;
+        let wukongim_port = free_port()?;
         Ok(Self {
             index,
             port,
+            wukongim_port,
             command: command
                 .listen(format!("127.0.0.1:{port}"))
+                .args([
+                    "--wukongim-tcp-listen".to_owned(),
+                    format!("127.0.0.1:{wukongim_port}"),
+                ])
                 .log_filter("warn,natter_cluster=info")
                 .log(ServerLog::AppendTo(log))
                 .startup_timeout(Duration::from_secs(20)),
@@ -35,6 +43,10 @@ impl Node {
 
     pub fn url(&self) -> String {
         format!("http://127.0.0.1:{}", self.port)
+    }
+
+    pub fn wukongim_address(&self) -> String {
+        format!("127.0.0.1:{}", self.wukongim_port)
     }
 
     /// Starts the node and waits until it listens; a start refused (the database or NATS is

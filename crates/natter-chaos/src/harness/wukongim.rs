@@ -1,0 +1,215 @@
+//! A WuKongIM device: each user's mobile app on WuKongIM's binary protocol over TCP (protocol
+//! 4, as WuKongIM's mobile SDKs speak it), connecting to a node picked at random, acknowledging
+//! every RECV, pinging, and now and then dropping its connection and coming back through
+//! another node. It keeps no conversation list (WuKongIM's apps sync theirs from their app
+//! backend): what it records is what each connection was sent, which the checker holds to the
+//! same promise as the JSON WebSocket's pushes, with a closed connection as the only way out.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use futures_util::{SinkExt, StreamExt};
+use natter_chaos::history::{Event, Msg, Push};
+use natter_wukongim::{
+    ChannelType, ConnectPacket, DeviceFlag, KeyPair, Packet, ProtocolVersion, ReasonCode,
+    RecvPacket, RecvackPacket, Session as Keys, WukongCodec,
+};
+use tokio::net::TcpStream;
+use tokio::time::Instant;
+use tokio_util::codec::Framed;
+
+use super::rng::Rng;
+use super::world::{Stage, World};
+
+/// The device flag of the WuKongIM devices (WuKongIM's PC; the JSON devices are 0 and 1).
+pub const DEVICE_FLAG: u8 = 2;
+
+/// As the JSON devices: a ping this often, and a connection given up when nothing came for
+/// `DEAD_AFTER`.
+const PING_EVERY: Duration = Duration::from_secs(2);
+const DEAD_AFTER: Duration = Duration::from_secs(6);
+
+type Connection = Framed<TcpStream, WukongCodec>;
+
+/// The device `device` (`uid/wk`) of `uid`, with its token, until the run stops. `addresses`
+/// are the nodes' WuKongIM TCP addresses.
+pub async fn run(
+    world: Arc<World>,
+    device: String,
+    uid: String,
+    token: String,
+    addresses: Arc<Vec<String>>,
+    mut rng: Rng,
+) {
+    while world.stage() != Stage::Stopping {
+        let node = rng.below(addresses.len() as u64) as usize;
+        let session = world.next_session();
+        world.recorder.record(Event::Connect {
+            device: device.clone(),
+            session,
+            node,
+        });
+        let reason = Device {
+            world: &world,
+            device: &device,
+            uid: &uid,
+            token: &token,
+            session,
+        }
+        .run(&addresses[node], &mut rng)
+        .await;
+        world.recorder.record(Event::Closed {
+            device: device.clone(),
+            session,
+            code: None,
+            reason,
+        });
+        if world.stage() == Stage::Stopping {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(rng.between(100, 1000))).await;
+    }
+}
+
+struct Device<'a> {
+    world: &'a World,
+    device: &'a str,
+    uid: &'a str,
+    token: &'a str,
+    session: u64,
+}
+
+impl Device<'_> {
+    /// One connection, from connect to close: why it ended.
+    async fn run(&self, address: &str, rng: &mut Rng) -> String {
+        let (mut connection, keys) = match self.connect(address).await {
+            Ok(connected) => connected,
+            Err(why) => return why,
+        };
+        // From its CONNACK the connection receives the user's messages.
+        self.world.recorder.record(Event::Subscribed {
+            device: self.device.to_owned(),
+            session: self.session,
+            connection_id: format!("wukongim-{}", self.session),
+        });
+        let dropping = Instant::now() + Duration::from_secs(rng.between(10, 90));
+        let mut last_heard = Instant::now();
+        let mut tick = tokio::time::interval(PING_EVERY);
+        let mut stage = self.world.stage.subscribe();
+        loop {
+            tokio::select! {
+                packet = connection.next() => {
+                    last_heard = Instant::now();
+                    match packet {
+                        Some(Ok(Packet::Recv(recv))) => {
+                            if let Err(why) = self.received(&mut connection, &keys, recv).await {
+                                return why;
+                            }
+                        }
+                        Some(Ok(Packet::Disconnect(disconnect))) => {
+                            return format!(
+                                "DISCONNECT {:?}: {}",
+                                disconnect.reason_code, disconnect.reason
+                            );
+                        }
+                        Some(Ok(_)) => {}
+                        Some(Err(error)) => return format!("a bad frame: {error}"),
+                        None => return "closed by the server".into(),
+                    }
+                }
+                _ = tick.tick() => {
+                    if last_heard.elapsed() > DEAD_AFTER {
+                        return format!("nothing heard for {} s", DEAD_AFTER.as_secs());
+                    }
+                    if connection.send(Packet::Ping).await.is_err() {
+                        return "cannot send a ping".into();
+                    }
+                }
+                () = tokio::time::sleep_until(dropping), if self.world.stage() == Stage::Running => {
+                    return "dropped by the device".into();
+                }
+                _ = stage.changed() => {
+                    if self.world.stage() == Stage::Stopping {
+                        return "the run is over".into();
+                    }
+                }
+            }
+        }
+    }
+
+    /// TCP, CONNECT, CONNACK, each within 5 s; the connection and its keys.
+    async fn connect(&self, address: &str) -> Result<(Connection, Keys), String> {
+        let within = Duration::from_secs(5);
+        let stream = match tokio::time::timeout(within, TcpStream::connect(address)).await {
+            Ok(Ok(stream)) => stream,
+            Ok(Err(error)) => return Err(format!("cannot connect: {error}")),
+            Err(_) => return Err("cannot connect: no answer in 5 s".into()),
+        };
+        let mut connection = Framed::new(stream, WukongCodec::new());
+        let keys = KeyPair::generate().map_err(|error| format!("no key pair: {error}"))?;
+        let connect = Packet::Connect(ConnectPacket {
+            version: ProtocolVersion::V4.as_u8(),
+            device_flag: DeviceFlag::from(DEVICE_FLAG),
+            device_id: format!("chaos-{}", self.device),
+            uid: self.uid.to_owned(),
+            token: self.token.to_owned(),
+            client_timestamp: 0,
+            client_key: keys.public_key(),
+        });
+        if connection.send(connect).await.is_err() {
+            return Err("cannot send CONNECT".into());
+        }
+        let connack = match tokio::time::timeout(within, connection.next()).await {
+            Ok(Some(Ok(Packet::Connack(connack)))) => connack,
+            Ok(Some(Ok(other))) => return Err(format!("{} before CONNACK", other.packet_type())),
+            Ok(Some(Err(error))) => return Err(format!("a bad CONNACK: {error}")),
+            Ok(None) => return Err("closed before CONNACK".into()),
+            Err(_) => return Err("no CONNACK in 5 s".into()),
+        };
+        if connack.reason_code != ReasonCode::Success {
+            return Err(format!("refused: {:?}", connack.reason_code));
+        }
+        connection.codec_mut().set_version(ProtocolVersion::V4);
+        let keys = keys
+            .session(&connack.server_key, &connack.salt)
+            .map_err(|error| format!("no session keys: {error}"))?;
+        Ok((connection, keys))
+    }
+
+    /// A RECV: checked, recorded as the message it carries, acknowledged.
+    async fn received(
+        &self,
+        connection: &mut Connection,
+        keys: &Keys,
+        mut recv: RecvPacket,
+    ) -> Result<(), String> {
+        keys.open_recv(&mut recv)
+            .map_err(|error| format!("a RECV that does not open: {error}"))?;
+        let conversation = match recv.channel_type {
+            ChannelType::Person => format!("C2C{}", recv.channel_id),
+            ChannelType::Group => format!("GROUP{}", recv.channel_id),
+            _ => recv.channel_id.clone(),
+        };
+        self.world.recorder.record(Event::Push {
+            device: self.device.to_owned(),
+            session: self.session,
+            push: Push::Message {
+                conversation,
+                message: Msg {
+                    seq: u64::from(recv.message_seq),
+                    id: recv.message_id.to_string(),
+                    from: recv.from_uid.clone(),
+                },
+            },
+        });
+        let ack = RecvackPacket {
+            flags: recv.flags,
+            message_id: recv.message_id,
+            message_seq: recv.message_seq,
+        };
+        connection
+            .send(Packet::Recvack(ack))
+            .await
+            .map_err(|_| "cannot send RECVACK".to_owned())
+    }
+}
