@@ -177,6 +177,10 @@ pub enum Call {
         from: String,
         conversation: String,
         client_msg_id: String,
+        /// Sent by this WuKongIM device (`uid/wukongim`), each attempt a SEND on its connection
+        /// of the moment, rather than through the client API.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        wukongim: Option<String>,
     },
     Read {
         uid: String,

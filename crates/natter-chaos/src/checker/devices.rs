@@ -534,7 +534,8 @@ fn pushes_arrived(
             .iter()
             .take_while(|sent| sent.invoked <= ended)
         {
-            if sent.acked > ended {
+            // WuKongIM sends no RECV of a message to the device that sent it.
+            if sent.acked > ended || sent.wukongim.as_deref() == Some(device) {
                 continue;
             }
             let Some(state) = oracle.user(uid, &sent.channel) else {

@@ -184,7 +184,10 @@ pub(crate) struct Op {
 impl Op {
     pub fn kind(&self) -> &'static str {
         match &self.call {
-            Call::Send { .. } => "send",
+            Call::Send { wukongim: None, .. } => "send",
+            Call::Send {
+                wukongim: Some(_), ..
+            } => "send (WuKongIM)",
             Call::Read { .. } => "read",
             Call::Delete { clear: true, .. } => "delete+clear",
             Call::Delete { clear: false, .. } => "delete",
@@ -205,6 +208,8 @@ pub struct Sent {
     pub seq: u64,
     pub id: String,
     pub from: String,
+    /// The WuKongIM device it was sent through, if it was: it gets no RECV of it.
+    pub wukongim: Option<String>,
     pub invoked: u64,
     pub acked: u64,
     /// Positions in the history of the first attempt and of the answer.
@@ -308,7 +313,10 @@ fn acknowledged(ops: &Ops, sink: &mut Sink) -> Vec<Sent> {
     for op in ops.values() {
         let (
             Call::Send {
-                from, conversation, ..
+                from,
+                conversation,
+                wukongim,
+                ..
             },
             Some(Outcome::Sent { id, seq }),
         ) = (&op.call, &op.outcome)
@@ -320,6 +328,7 @@ fn acknowledged(ops: &Ops, sink: &mut Sink) -> Vec<Sent> {
             seq: *seq,
             id: id.clone(),
             from: from.clone(),
+            wukongim: wukongim.clone(),
             invoked: op.first_invoke,
             acked: op.done_at.unwrap_or(op.first_invoke),
             invoked_entry: op.first_entry,

@@ -90,6 +90,7 @@ impl Run {
                 from: "a".into(),
                 conversation: conversation.into(),
                 client_msg_id: format!("c{seq}"),
+                wukongim: None,
             },
             Outcome::Sent {
                 id: format!("m{seq}"),
@@ -689,6 +690,7 @@ fn a_send_by_a_former_member_that_was_accepted() {
                 from: "b".into(),
                 conversation: "GROUPg".into(),
                 client_msg_id: "late".into(),
+                wukongim: None,
             },
             Outcome::Sent {
                 id: "m2".into(),
@@ -701,6 +703,7 @@ fn a_send_by_a_former_member_that_was_accepted() {
                 from: "a".into(),
                 conversation: "GROUPg".into(),
                 client_msg_id: "refused".into(),
+                wukongim: None,
             },
             Outcome::Refused {
                 status: 403,
@@ -737,6 +740,7 @@ fn a_refused_send_among_other_sends_leaves_its_sender_checked() {
         from: "b".into(),
         conversation: "GROUPg".into(),
         client_msg_id: "refused".into(),
+        wukongim: None,
     };
     run.op += 1;
     let op = run.op;
@@ -767,6 +771,7 @@ fn a_refused_send_among_other_sends_leaves_its_sender_checked() {
             from: "b".into(),
             conversation: "GROUPg".into(),
             client_msg_id: "late".into(),
+            wukongim: None,
         },
         Outcome::Sent {
             id: "m3".into(),
@@ -911,16 +916,22 @@ fn deletions_are_told_once_each() {
     assert_eq!(webhook_kinds(told(&[7, 7])), [Kind::WebhookRenumbered]);
 }
 
-/// b's WuKongIM device, connected from the start (session 9), sent `seqs` of a's messages.
-fn with_wukongim_device(seqs: &[u64]) -> Run {
+/// A WuKongIM device (`b/wukongim`, or a's), connected from the start (session 9), sent
+/// `seqs` of a's messages to b.
+fn with_wukongim_device(device: &str, seqs: &[u64]) -> Run {
     let mut run = Run::two_messages();
-    run.history.setup.wukongim_devices = vec!["b/wukongim".into()];
+    run.history.setup.wukongim_devices = vec![device.into()];
+    let conversation = if device.starts_with("b/") {
+        "C2Ca"
+    } else {
+        "C2Cb"
+    };
     run.history.entries.insert(
         0,
         Entry {
             at: 0,
             event: Event::Connect {
-                device: "b/wukongim".into(),
+                device: device.into(),
                 session: 9,
                 node: 0,
             },
@@ -931,7 +942,7 @@ fn with_wukongim_device(seqs: &[u64]) -> Run {
         Entry {
             at: 0,
             event: Event::Subscribed {
-                device: "b/wukongim".into(),
+                device: device.into(),
                 session: 9,
                 connection_id: "wukongim-9".into(),
             },
@@ -940,10 +951,10 @@ fn with_wukongim_device(seqs: &[u64]) -> Run {
     for &seq in seqs {
         run.push(
             25 + seq,
-            "b/wukongim",
+            device,
             9,
             Push::Message {
-                conversation: "C2Ca".into(),
+                conversation: conversation.into(),
                 message: msg(seq),
             },
         );
@@ -953,7 +964,7 @@ fn with_wukongim_device(seqs: &[u64]) -> Run {
 
 #[test]
 fn a_wukongim_device_sent_every_message_passes_without_a_list_of_its_own() {
-    let mut run = with_wukongim_device(&[1, 2]);
+    let mut run = with_wukongim_device("b/wukongim", &[1, 2]);
     run.ends_with(5000, 2, 2);
     let report = run.check();
     assert!(report.is_valid());
@@ -963,7 +974,7 @@ fn a_wukongim_device_sent_every_message_passes_without_a_list_of_its_own() {
 
 #[test]
 fn a_wukongim_connection_still_open_that_missed_a_message() {
-    let mut run = with_wukongim_device(&[1]);
+    let mut run = with_wukongim_device("b/wukongim", &[1]);
     run.ends_with(5000, 2, 2);
     let report = run.check();
     assert_eq!(kinds(&report), [Kind::MissedPush]);
@@ -972,7 +983,35 @@ fn a_wukongim_connection_still_open_that_missed_a_message() {
 
 #[test]
 fn a_wukongim_connection_sent_a_message_twice() {
-    let mut run = with_wukongim_device(&[1, 2, 2]);
+    let mut run = with_wukongim_device("b/wukongim", &[1, 2, 2]);
     run.ends_with(5000, 2, 2);
     assert_eq!(kinds(&run.check()), [Kind::DeliveredTwice]);
+}
+
+/// WuKongIM sends no RECV of a message to the device that sent it; every other device of the
+/// sender gets one.
+#[test]
+fn a_wukongim_device_is_not_sent_its_own_message() {
+    let mut run = with_wukongim_device("a/wukongim", &[1]);
+    for entry in &mut run.history.entries {
+        if let Event::Invoke {
+            call:
+                Call::Send {
+                    client_msg_id,
+                    wukongim,
+                    ..
+                },
+            ..
+        } = &mut entry.event
+            && client_msg_id == "c2"
+        {
+            *wukongim = Some("a/wukongim".into());
+        }
+    }
+    run.ends_with(5000, 2, 2);
+    assert!(run.check().is_valid());
+    // Sent through the client API, it was owed to that connection too.
+    let mut run = with_wukongim_device("a/wukongim", &[1]);
+    run.ends_with(5000, 2, 2);
+    assert_eq!(kinds(&run.check()), [Kind::MissedPush]);
 }

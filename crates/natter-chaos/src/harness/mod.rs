@@ -252,6 +252,14 @@ pub async fn run(args: &Args) -> Result<(History, TempDir)> {
         sync_deletion: true,
         push_grace_ms: PUSH_GRACE_MS,
     };
+    let mut wukongim_sends = BTreeMap::new();
+    let mut wukongim_ends = Vec::new();
+    for (uid, token) in wukongim_tokens {
+        let (sends, queue, node) = wukongim::Sends::new();
+        let device = wukongim_device(&uid);
+        wukongim_sends.insert(device.clone(), sends);
+        wukongim_ends.push((device, uid, token, queue, node));
+    }
     let world = Arc::new(World::new(
         recorder.clone(),
         urls,
@@ -259,6 +267,7 @@ pub async fn run(args: &Args) -> Result<(History, TempDir)> {
         users,
         groups,
         tokens,
+        wukongim_sends,
     ));
 
     // Devices first, then the workload and the faults.
@@ -270,15 +279,17 @@ pub async fn run(args: &Args) -> Result<(History, TempDir)> {
             rng.fork(&format!("device {device}")),
         )));
     }
-    for (uid, token) in wukongim_tokens {
-        let device = wukongim_device(&uid);
+    for (device, uid, token, queue, node) in wukongim_ends {
+        let rng = rng.fork(&format!("device {device}"));
         devices.push(tokio::spawn(wukongim::run(
             world.clone(),
-            device.clone(),
+            device,
             uid,
             token,
             wukongim_addresses.clone(),
-            rng.fork(&format!("device {device}")),
+            queue,
+            node,
+            rng,
         )));
     }
     wait_quiet(&world, Duration::from_secs(30)).await;
@@ -381,7 +392,7 @@ pub async fn run(args: &Args) -> Result<(History, TempDir)> {
 }
 
 /// The WuKongIM device of `uid`, as the history names it.
-fn wukongim_device(uid: &str) -> String {
+pub fn wukongim_device(uid: &str) -> String {
     format!("{uid}/wukongim")
 }
 

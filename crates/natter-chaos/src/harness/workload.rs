@@ -58,6 +58,8 @@ fn pick(world: &World, rng: &mut Rng, worker: usize, sent: &mut u64) -> Call {
                 from: uid.clone(),
                 conversation,
                 client_msg_id: format!("w{worker}-{uid}-{sent}-{:x}", rng.next() & 0xffff),
+                // A third through the user's WuKongIM device, the rest through the client API.
+                wukongim: rng.chance(33).then(|| super::wukongim_device(&uid)),
             }
         }
         55..=66 => {

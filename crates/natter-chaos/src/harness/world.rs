@@ -17,6 +17,7 @@ use tokio::sync::{OwnedRwLockReadGuard, OwnedRwLockWriteGuard, RwLock, watch};
 use super::client::{Answer, Auth, Http, Request};
 use super::recorder::Recorder;
 use super::rng::Rng;
+use super::wukongim::Sends;
 
 /// After an attempt without a definite answer, a later attempt settles the outcome; the first
 /// one may still be finishing on its node, so the channel stays locked this much longer.
@@ -58,6 +59,8 @@ pub struct World {
     pub groups: Vec<String>,
     pub tokens: BTreeMap<String, Auth>,
     pub devices: BTreeMap<String, Arc<Mutex<DeviceState>>>,
+    /// The WuKongIM devices, by name, for the sends made through them.
+    pub wukongim: BTreeMap<String, Sends>,
     pub knowledge: Mutex<Knowledge>,
     locks: Mutex<HashMap<String, Arc<RwLock<()>>>>,
     next_op: AtomicU64,
@@ -84,6 +87,7 @@ impl World {
         users: Vec<String>,
         groups: BTreeMap<String, Vec<String>>,
         tokens: BTreeMap<String, String>,
+        wukongim: BTreeMap<String, Sends>,
     ) -> Self {
         let mut knowledge = Knowledge::default();
         for (group, members) in &groups {
@@ -106,6 +110,7 @@ impl World {
                 .into_iter()
                 .map(|(device, token)| (device, Auth::User(token)))
                 .collect(),
+            wukongim,
             knowledge: Mutex::new(knowledge),
             locks: Mutex::default(),
             next_op: AtomicU64::new(1),
@@ -156,12 +161,24 @@ impl World {
     }
 
     /// Runs an operation until it has a definite answer (or the run gives up on it), each
-    /// attempt on a node picked at random, recording every attempt.
+    /// attempt on a node picked at random (or, for a send through a WuKongIM device, on its
+    /// connection), recording every attempt.
     pub async fn run(&self, call: Call, rng: &mut Rng) -> Outcome {
         let op = self.next_op.fetch_add(1, Ordering::Relaxed);
         let mut uncertain = false;
         for attempt in 1.. {
-            let node = rng.below(self.nodes.len() as u64) as usize;
+            // A send through a WuKongIM device goes over its connection of the moment.
+            let through = match &call {
+                Call::Send {
+                    wukongim: Some(device),
+                    ..
+                } => Some(&self.wukongim[device]),
+                _ => None,
+            };
+            let node = match through {
+                Some(device) => device.node(),
+                None => rng.below(self.nodes.len() as u64) as usize,
+            };
             let cut_off = (self.cutting.load(Ordering::Relaxed) && rng.chance(30))
                 .then(|| Duration::from_millis(rng.between(1, 40)));
             self.recorder.record(Event::Invoke {
@@ -170,8 +187,17 @@ impl World {
                 node,
                 call: call.clone(),
             });
-            let answer = self.attempt(&call, node, cut_off).await;
-            let outcome = outcome(&call, answer);
+            let outcome = match (through, &call) {
+                (
+                    Some(device),
+                    Call::Send {
+                        conversation,
+                        client_msg_id,
+                        ..
+                    },
+                ) => sent_through(device, conversation, client_msg_id).await,
+                _ => outcome(&call, self.attempt(&call, node, cut_off).await),
+            };
             self.returned(op, attempt, &call, &outcome);
             if outcome.is_definite() {
                 if uncertain {
@@ -252,6 +278,7 @@ impl World {
                 from,
                 conversation,
                 client_msg_id,
+                ..
             } => Request {
                 method: Method::POST,
                 path: "/v1/messages".into(),
@@ -330,6 +357,36 @@ impl World {
             },
         };
         self.http.call(&self.nodes[node], request).await
+    }
+}
+
+/// A send through a WuKongIM device, as its SENDACK tells it: stored, refused for good (a
+/// sender who is not a member: 3 `SubscriberNotExist`), or unknown (no SENDACK, or 15
+/// `SystemError` and 22 `RateLimit`, which may pass).
+async fn sent_through(device: &Sends, conversation: &str, client_msg_id: &str) -> Outcome {
+    use natter_wukongim::ReasonCode;
+    match device
+        .send(conversation, client_msg_id, Duration::from_secs(5))
+        .await
+    {
+        Ok(sendack) => match sendack.reason_code {
+            ReasonCode::Success => Outcome::Sent {
+                id: sendack.message_id.to_string(),
+                seq: u64::from(sendack.message_seq),
+            },
+            reason @ (ReasonCode::SystemError | ReasonCode::RateLimit) => Outcome::Unknown {
+                reason: format!("SENDACK {reason:?}"),
+            },
+            reason => Outcome::Refused {
+                status: if reason == ReasonCode::SubscriberNotExist {
+                    403
+                } else {
+                    400
+                },
+                error: format!("SENDACK {reason:?}"),
+            },
+        },
+        Err(reason) => Outcome::Unknown { reason },
     }
 }
 

@@ -4,17 +4,23 @@
 //! another node. It keeps no conversation list (WuKongIM's apps sync theirs from their app
 //! backend): what it records is what each connection was sent, which the checker holds to the
 //! same promise as the JSON WebSocket's pushes, with a closed connection as the only way out.
+//! The workload sends some messages through it ([`Sends`]): a SEND on its connection of the
+//! moment, answered by the SENDACK.
 
+use std::collections::HashMap;
 use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Duration;
 
 use futures_util::{SinkExt, StreamExt};
 use natter_chaos::history::{Event, Msg, Push};
 use natter_wukongim::{
-    ChannelType, ConnectPacket, DeviceFlag, KeyPair, Packet, ProtocolVersion, ReasonCode,
-    RecvPacket, RecvackPacket, Session as Keys, WukongCodec,
+    ChannelType, ConnectPacket, DeviceFlag, Flags, KeyPair, Packet, ProtocolVersion, ReasonCode,
+    RecvPacket, RecvackPacket, SendPacket, SendackPacket, Session as Keys, Setting, WukongCodec,
 };
+use serde_json::json;
 use tokio::net::TcpStream;
+use tokio::sync::{mpsc, oneshot};
 use tokio::time::Instant;
 use tokio_util::codec::Framed;
 
@@ -31,18 +37,83 @@ const DEAD_AFTER: Duration = Duration::from_secs(6);
 
 type Connection = Framed<TcpStream, WukongCodec>;
 
-/// The device `device` (`uid/wk`) of `uid`, with its token, until the run stops. `addresses`
-/// are the nodes' WuKongIM TCP addresses.
+/// A message for the device to send, and where its SENDACK goes.
+pub struct Outgoing {
+    /// `C2C<uid>` or `GROUP<id>`.
+    pub conversation: String,
+    pub client_msg_no: String,
+    pub answer: oneshot::Sender<SendackPacket>,
+}
+
+/// The workload's way to one WuKongIM device: its queue of sends, and the node of its
+/// connection of the moment.
+pub struct Sends {
+    queue: mpsc::Sender<Outgoing>,
+    node: Arc<AtomicUsize>,
+}
+
+impl Sends {
+    /// A device's sends, and the receiving end its [`run`] takes.
+    pub fn new() -> (Self, mpsc::Receiver<Outgoing>, Arc<AtomicUsize>) {
+        let (queue, receiver) = mpsc::channel(64);
+        let node = Arc::new(AtomicUsize::new(0));
+        (
+            Self {
+                queue,
+                node: node.clone(),
+            },
+            receiver,
+            node,
+        )
+    }
+
+    /// The node the device is (or was last) connected to.
+    pub fn node(&self) -> usize {
+        self.node.load(Ordering::Relaxed)
+    }
+
+    /// Sends a message through the device: its SENDACK, or why none came (the connection
+    /// ended, or `within` ran out; the SEND may have been stored either way).
+    pub async fn send(
+        &self,
+        conversation: &str,
+        client_msg_no: &str,
+        within: Duration,
+    ) -> Result<SendackPacket, String> {
+        let (answer, answered) = oneshot::channel();
+        let outgoing = Outgoing {
+            conversation: conversation.to_owned(),
+            client_msg_no: client_msg_no.to_owned(),
+            answer,
+        };
+        if self.queue.send(outgoing).await.is_err() {
+            return Err("the device has stopped".into());
+        }
+        match tokio::time::timeout(within, answered).await {
+            Ok(Ok(sendack)) => Ok(sendack),
+            Ok(Err(_)) => Err("the connection ended before its SENDACK".into()),
+            Err(_) => Err(format!("no SENDACK in {} s", within.as_secs())),
+        }
+    }
+}
+
+/// The device `device` (`uid/wukongim`) of `uid`, with its token, until the run stops,
+/// sending what comes on `sends` and telling the node of each connection in `node`.
+/// `addresses` are the nodes' WuKongIM TCP addresses.
+#[allow(clippy::too_many_arguments)]
 pub async fn run(
     world: Arc<World>,
     device: String,
     uid: String,
     token: String,
     addresses: Arc<Vec<String>>,
+    mut sends: mpsc::Receiver<Outgoing>,
+    node_now: Arc<AtomicUsize>,
     mut rng: Rng,
 ) {
     while world.stage() != Stage::Stopping {
         let node = rng.below(addresses.len() as u64) as usize;
+        node_now.store(node, Ordering::Relaxed);
         let session = world.next_session();
         world.recorder.record(Event::Connect {
             device: device.clone(),
@@ -56,7 +127,7 @@ pub async fn run(
             token: &token,
             session,
         }
-        .run(&addresses[node], &mut rng)
+        .run(&addresses[node], &mut sends, &mut rng)
         .await;
         world.recorder.record(Event::Closed {
             device: device.clone(),
@@ -80,8 +151,14 @@ struct Device<'a> {
 }
 
 impl Device<'_> {
-    /// One connection, from connect to close: why it ended.
-    async fn run(&self, address: &str, rng: &mut Rng) -> String {
+    /// One connection, from connect to close: why it ended. The SENDs it made and had no
+    /// SENDACK for are dropped with it, which tells their senders.
+    async fn run(
+        &self,
+        address: &str,
+        sends: &mut mpsc::Receiver<Outgoing>,
+        rng: &mut Rng,
+    ) -> String {
         let (mut connection, keys) = match self.connect(address).await {
             Ok(connected) => connected,
             Err(why) => return why,
@@ -96,6 +173,8 @@ impl Device<'_> {
         let mut last_heard = Instant::now();
         let mut tick = tokio::time::interval(PING_EVERY);
         let mut stage = self.world.stage.subscribe();
+        let mut awaiting: HashMap<u32, oneshot::Sender<SendackPacket>> = HashMap::new();
+        let mut client_seq = 0u32;
         loop {
             tokio::select! {
                 packet = connection.next() => {
@@ -104,6 +183,11 @@ impl Device<'_> {
                         Some(Ok(Packet::Recv(recv))) => {
                             if let Err(why) = self.received(&mut connection, &keys, recv).await {
                                 return why;
+                            }
+                        }
+                        Some(Ok(Packet::Sendack(sendack))) => {
+                            if let Some(answer) = awaiting.remove(&sendack.client_seq) {
+                                let _ = answer.send(sendack);
                             }
                         }
                         Some(Ok(Packet::Disconnect(disconnect))) => {
@@ -116,6 +200,18 @@ impl Device<'_> {
                         Some(Err(error)) => return format!("a bad frame: {error}"),
                         None => return "closed by the server".into(),
                     }
+                }
+                Some(outgoing) = sends.recv() => {
+                    // A sender that gave up waiting has retried, or moved on: not sent again.
+                    if outgoing.answer.is_closed() {
+                        continue;
+                    }
+                    client_seq += 1;
+                    let send = sealed_send(&keys, client_seq, &outgoing);
+                    if connection.send(Packet::Send(send)).await.is_err() {
+                        return "cannot send a SEND".into();
+                    }
+                    awaiting.insert(client_seq, outgoing.answer);
                 }
                 _ = tick.tick() => {
                     if last_heard.elapsed() > DEAD_AFTER {
@@ -212,4 +308,41 @@ impl Device<'_> {
             .await
             .map_err(|_| "cannot send RECVACK".to_owned())
     }
+}
+
+/// The SEND of a text, encrypted and signed with the connection's keys.
+fn sealed_send(keys: &Keys, client_seq: u32, outgoing: &Outgoing) -> SendPacket {
+    let (channel_type, channel_id) = match outgoing.conversation.strip_prefix("GROUP") {
+        Some(group) => (ChannelType::Group, group),
+        None => (
+            ChannelType::Person,
+            outgoing
+                .conversation
+                .strip_prefix("C2C")
+                .unwrap_or(&outgoing.conversation),
+        ),
+    };
+    let mut send = SendPacket {
+        flags: Flags {
+            dup: false,
+            sync_once: false,
+            red_dot: true,
+            no_persist: false,
+        },
+        setting: Setting::default(),
+        client_seq,
+        client_msg_no: outgoing.client_msg_no.clone(),
+        stream_no: String::new(),
+        channel_id: channel_id.to_owned(),
+        channel_type,
+        expire: 0,
+        msg_key: String::new(),
+        topic: String::new(),
+        payload: json!({"type": 1, "content": outgoing.client_msg_no})
+            .to_string()
+            .into_bytes()
+            .into(),
+    };
+    keys.seal_send(&mut send);
+    send
 }
