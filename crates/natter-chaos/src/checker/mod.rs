@@ -26,7 +26,7 @@ use std::fmt;
 
 use serde::Serialize;
 
-use crate::history::{Call, Event, History, Outcome, channel_of};
+use crate::history::{Call, Event, History, Outcome, StoredChannel, channel_of};
 
 /// The system conversation's ID, as the server lists it.
 const SYSTEM_CONVERSATION: &str = "@TIM#SYSTEM";
@@ -367,9 +367,8 @@ fn acknowledged(ops: &Ops, sink: &mut Sink) -> Vec<Sent> {
     sends
 }
 
-/// The seqs of the group tips in the database at the end, by channel: messages the server wrote
-/// of members' changes, which no send acknowledged.
-fn stored_tips(history: &History) -> BTreeMap<String, BTreeSet<u64>> {
+/// The channels of the database dump at the end (none without one).
+pub(crate) fn stored_channels(history: &History) -> impl Iterator<Item = &StoredChannel> {
     history
         .entries
         .iter()
@@ -378,6 +377,12 @@ fn stored_tips(history: &History) -> BTreeMap<String, BTreeSet<u64>> {
             _ => None,
         })
         .flatten()
+}
+
+/// The seqs of the group tips in the database at the end, by channel: messages the server wrote
+/// of members' changes, which no send acknowledged.
+fn stored_tips(history: &History) -> BTreeMap<String, BTreeSet<u64>> {
+    stored_channels(history)
         .filter(|channel| !channel.tips.is_empty())
         .map(|channel| {
             (
@@ -421,7 +426,7 @@ fn check_storage(
     for sent in sends {
         by_channel.entry(&sent.channel).or_default().push(sent);
     }
-    let stored_by_channel: BTreeMap<&str, &crate::history::StoredChannel> = stored
+    let stored_by_channel: BTreeMap<&str, &StoredChannel> = stored
         .iter()
         .map(|channel| (channel.channel.as_str(), channel))
         .collect();

@@ -15,7 +15,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use crate::history::{Call, Event, History, Hook, Msg, Outcome, StoredChannel};
 
-use super::{Kind, Op, Ops, Sent, Sink, Stats};
+use super::{Kind, Op, Ops, Sent, Sink, Stats, stored_channels};
 
 /// Where a delivery was seen: its entry, and its place in that request's body.
 type Seen = (usize, usize);
@@ -53,6 +53,7 @@ pub(super) fn check(
             vec![outbox_entry],
         );
     }
+    deliveries.one_event_id_each(sink);
     check_messages(history, sends, &deliveries, outbox_entry, sink);
     check_deletions(ops, &deliveries, outbox_entry, sink);
 }
@@ -153,6 +154,29 @@ impl Deliveries {
         }
     }
 
+    /// No message and no deletion was sent under two event IDs.
+    fn one_event_id_each(&self, sink: &mut Sink) {
+        let messages = self
+            .message_events
+            .iter()
+            .map(|(id, event_ids)| (format!("message {id}"), event_ids));
+        let deletions = self
+            .audit_events
+            .iter()
+            .map(|(id, event_ids)| (format!("deletion {id}"), event_ids));
+        for (change, event_ids) in messages.chain(deletions) {
+            if event_ids.len() > 1 {
+                let detail = format!("{change} was sent as events {event_ids:?}");
+                sink.anomaly(
+                    Kind::WebhookRenumbered,
+                    change,
+                    detail,
+                    self.entries_of(event_ids),
+                );
+            }
+        }
+    }
+
     /// The entries an event ID was seen in.
     fn entries_of(&self, event_ids: &BTreeSet<u64>) -> Vec<usize> {
         event_ids
@@ -170,16 +194,6 @@ fn check_messages(
     outbox_entry: usize,
     sink: &mut Sink,
 ) {
-    for (id, event_ids) in &deliveries.message_events {
-        if event_ids.len() > 1 {
-            sink.anomaly(
-                Kind::WebhookRenumbered,
-                format!("message {id}"),
-                format!("message {id} was sent as events {event_ids:?}"),
-                deliveries.entries_of(event_ids),
-            );
-        }
-    }
     for sent in sends {
         if !deliveries.first_taken.contains_key(&sent.id) {
             sink.anomaly(
@@ -193,14 +207,7 @@ fn check_messages(
             );
         }
     }
-    let stored: BTreeMap<&str, &StoredChannel> = history
-        .entries
-        .iter()
-        .filter_map(|entry| match &entry.event {
-            Event::Stored { channels } => Some(channels),
-            _ => None,
-        })
-        .flatten()
+    let stored: BTreeMap<&str, &StoredChannel> = stored_channels(history)
         .map(|channel| (channel.channel.as_str(), channel))
         .collect();
     let acked: BTreeMap<&str, &Sent> = sends.iter().map(|sent| (sent.id.as_str(), sent)).collect();
@@ -297,16 +304,6 @@ fn unfounded(
 }
 
 fn check_deletions(ops: &Ops, deliveries: &Deliveries, outbox_entry: usize, sink: &mut Sink) {
-    for (audit_id, event_ids) in &deliveries.audit_events {
-        if event_ids.len() > 1 {
-            sink.anomaly(
-                Kind::WebhookRenumbered,
-                format!("audit record {audit_id}"),
-                format!("deletion {audit_id} was sent as events {event_ids:?}"),
-                deliveries.entries_of(event_ids),
-            );
-        }
-    }
     // By user, conversations and clearing: the acknowledged deletions, and the attempts that
     // may have been carried out (all but those refused).
     let mut acknowledged: BTreeMap<Deletion, Vec<&Op>> = BTreeMap::new();
