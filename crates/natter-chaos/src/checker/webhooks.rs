@@ -1,6 +1,6 @@
 //! The webhooks, as the app backend's receiver saw them (`msg.notify` and
-//! `conversation.deleted`), against the operations and the database: what the README's
-//! "Delivery guarantees" promise.
+//! `conversation.deleted`), against the operations and the database: what the webhooks'
+//! "Delivery guarantees" promise (docs/api-reference.md).
 //!
 //! - **Nothing committed is lost**: every acknowledged message and deletion reached the
 //!   receiver, which took it, and the outbox ended empty;
