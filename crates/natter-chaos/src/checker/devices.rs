@@ -1,6 +1,7 @@
 //! What each device heard, replayed through the client rules of [`crate::device`]. A WuKongIM
 //! device is sent messages and nothing else and keeps no list: its connections are held to the
-//! same promise for messages (each reached it, or the connection closed), and to the windows.
+//! same promise for messages (each reached it, but for those the device sent itself, or the
+//! connection closed), and to the windows.
 
 use std::collections::{BTreeMap, BTreeSet};
 

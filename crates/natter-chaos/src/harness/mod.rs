@@ -1,5 +1,5 @@
-//! Runs one chaos test: services, nodes, users, devices, workload and faults, then the final
-//! views, and hands the history to the checker.
+//! Runs one chaos test: services, the webhook receiver, nodes, users, devices, workload and
+//! faults, then the outbox drained and the final views, and hands the history to the checker.
 
 mod client;
 mod nemesis;
@@ -197,7 +197,7 @@ pub async fn run(args: &Args) -> Result<(History, TempDir)> {
     }
     let wukongim_addresses = Arc::new(wukongim_addresses);
 
-    // Users, their two devices each, and two groups.
+    // Users, their two JSON devices and one WuKongIM device each, and two groups.
     let users: Vec<String> = (0..USERS).map(|n| format!("u{n}")).collect();
     let mut groups = BTreeMap::new();
     groups.insert("ga".to_owned(), users[0..4].to_vec());
