@@ -1,6 +1,6 @@
 //! Natter nodes as child processes, each on fixed ports (HTTP, and WuKongIM's protocol over
-//! TCP) so that clients find it again after a restart: started, killed with SIGKILL, paused
-//! with SIGSTOP and resumed with SIGCONT.
+//! TCP and WebSocket) so that clients find it again after a restart: started, killed with
+//! SIGKILL, paused with SIGSTOP and resumed with SIGCONT.
 
 use std::path::PathBuf;
 use std::time::Duration;
@@ -9,11 +9,13 @@ use anyhow::{Context, Result};
 use natter_launch::{ServerCommand, ServerLog, SpawnedServer};
 
 use super::services::free_port;
+use super::wukongim::Address;
 
 pub struct Node {
     pub index: usize,
     pub port: u16,
-    pub wukongim_port: u16,
+    pub wukongim_tcp_port: u16,
+    pub wukongim_ws_port: u16,
     /// The same command line for every start, so a restarted node is the node it was.
     command: ServerCommand,
     server: Option<SpawnedServer>,
@@ -23,16 +25,20 @@ impl Node {
     /// Node `index` as `command` runs it, on a port of its own, its log appended to `log`.
     pub fn new(index: usize, command: ServerCommand, log: PathBuf) -> Result<Self> {
         let port = free_port()?;
-        let wukongim_port = free_port()?;
+        let wukongim_tcp_port = free_port()?;
+        let wukongim_ws_port = free_port()?;
         Ok(Self {
             index,
             port,
-            wukongim_port,
+            wukongim_tcp_port,
+            wukongim_ws_port,
             command: command
                 .listen(format!("127.0.0.1:{port}"))
                 .args([
                     "--wukongim-tcp-listen".to_owned(),
-                    format!("127.0.0.1:{wukongim_port}"),
+                    format!("127.0.0.1:{wukongim_tcp_port}"),
+                    "--wukongim-ws-listen".to_owned(),
+                    format!("127.0.0.1:{wukongim_ws_port}"),
                 ])
                 .log_filter("warn,natter_cluster=info")
                 .log(ServerLog::AppendTo(log))
@@ -45,8 +51,11 @@ impl Node {
         format!("http://127.0.0.1:{}", self.port)
     }
 
-    pub fn wukongim_address(&self) -> String {
-        format!("127.0.0.1:{}", self.wukongim_port)
+    pub fn wukongim_address(&self) -> Address {
+        Address {
+            tcp: format!("127.0.0.1:{}", self.wukongim_tcp_port),
+            ws: format!("ws://127.0.0.1:{}", self.wukongim_ws_port),
+        }
     }
 
     /// Starts the node and waits until it listens; a start refused (the database or NATS is

@@ -1,5 +1,6 @@
-//! A WuKongIM device: each user's mobile app on WuKongIM's binary protocol over TCP (protocol
-//! 4, as WuKongIM's mobile SDKs speak it), connecting to a node picked at random, acknowledging
+//! A WuKongIM device: each user's app on WuKongIM's binary protocol (protocol 4), over TCP as
+//! WuKongIM's mobile SDKs or over WebSocket as its web SDK, each connection either, connecting
+//! to a node picked at random, acknowledging
 //! every RECV, pinging, and now and then dropping its connection and coming back through
 //! another node. It keeps no conversation list (WuKongIM's apps sync theirs from their app
 //! backend): what it records is what each connection was sent, which the checker holds to the
@@ -12,6 +13,7 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Duration;
 
+use bytes::BytesMut;
 use futures_util::{SinkExt, StreamExt};
 use natter_chaos::history::{Event, Msg, Push};
 use natter_wukongim::{
@@ -22,6 +24,8 @@ use serde_json::json;
 use tokio::net::TcpStream;
 use tokio::sync::{mpsc, oneshot};
 use tokio::time::Instant;
+use tokio_tungstenite::tungstenite::Message;
+use tokio_tungstenite::{MaybeTlsStream, WebSocketStream, connect_async};
 use tokio_util::codec::Framed;
 
 use super::rng::Rng;
@@ -35,7 +39,105 @@ pub const DEVICE_FLAG: u8 = 2;
 const PING_EVERY: Duration = Duration::from_secs(2);
 const DEAD_AFTER: Duration = Duration::from_secs(6);
 
-type Connection = Framed<TcpStream, WukongCodec>;
+/// Where a node serves WuKongIM's protocol.
+#[derive(Debug, Clone)]
+pub struct Address {
+    /// `host:port`.
+    pub tcp: String,
+    /// `ws://host:port`.
+    pub ws: String,
+}
+
+/// A connection, over TCP or WebSocket: WuKongIM's frames either way, a WebSocket's binary
+/// messages carrying them (the server may put several in one message).
+enum Connection {
+    Tcp(Framed<TcpStream, WukongCodec>),
+    WebSocket {
+        socket: Box<WebSocketStream<MaybeTlsStream<TcpStream>>>,
+        codec: WukongCodec,
+        received: BytesMut,
+    },
+}
+
+impl Connection {
+    /// Connects to `address`, over WebSocket or TCP, within 5 s.
+    async fn open(address: &Address, over_websocket: bool) -> Result<Self, String> {
+        let within = Duration::from_secs(5);
+        let opened = if over_websocket {
+            tokio::time::timeout(within, connect_async(address.ws.as_str()))
+                .await
+                .map(|opened| {
+                    opened
+                        .map(|(socket, _)| Self::WebSocket {
+                            socket: Box::new(socket),
+                            codec: WukongCodec::new(),
+                            received: BytesMut::new(),
+                        })
+                        .map_err(|error| error.to_string())
+                })
+        } else {
+            tokio::time::timeout(within, TcpStream::connect(address.tcp.as_str()))
+                .await
+                .map(|opened| {
+                    opened
+                        .map(|stream| Self::Tcp(Framed::new(stream, WukongCodec::new())))
+                        .map_err(|error| error.to_string())
+                })
+        };
+        match opened {
+            Ok(Ok(connection)) => Ok(connection),
+            Ok(Err(error)) => Err(format!("cannot connect: {error}")),
+            Err(_) => Err("cannot connect: no answer in 5 s".into()),
+        }
+    }
+
+    fn set_version(&mut self, version: ProtocolVersion) {
+        match self {
+            Self::Tcp(framed) => framed.codec_mut().set_version(version),
+            Self::WebSocket { codec, .. } => codec.set_version(version),
+        }
+    }
+
+    async fn send(&mut self, packet: Packet) -> Result<(), String> {
+        match self {
+            Self::Tcp(framed) => framed.send(packet).await.map_err(|error| error.to_string()),
+            Self::WebSocket { socket, codec, .. } => {
+                let frame = codec.encode_frame(&packet).map_err(|e| e.to_string())?;
+                socket
+                    .send(Message::Binary(frame.freeze()))
+                    .await
+                    .map_err(|error| error.to_string())
+            }
+        }
+    }
+
+    /// The next packet; `None` once the server closed the connection.
+    async fn next(&mut self) -> Option<Result<Packet, String>> {
+        match self {
+            Self::Tcp(framed) => framed
+                .next()
+                .await
+                .map(|packet| packet.map_err(|error| error.to_string())),
+            Self::WebSocket {
+                socket,
+                codec,
+                received,
+            } => loop {
+                match codec.decode_frame(received) {
+                    Ok(Some(packet)) => return Some(Ok(packet)),
+                    Ok(None) => {}
+                    Err(error) => return Some(Err(error.to_string())),
+                }
+                match socket.next().await? {
+                    Ok(Message::Binary(bytes)) => received.extend_from_slice(&bytes),
+                    Ok(Message::Close(_)) => return None,
+                    Ok(_) => {}
+                    Err(error) => return Some(Err(error.to_string())),
+                }
+            },
+        }
+    }
+}
 
 /// A message for the device to send, and where its SENDACK goes.
 pub struct Outgoing {
@@ -99,14 +201,14 @@ impl Sends {
 
 /// The device `device` (`uid/wukongim`) of `uid`, with its token, until the run stops,
 /// sending what comes on `sends` and telling the node of each connection in `node`.
-/// `addresses` are the nodes' WuKongIM TCP addresses.
+/// `addresses` are the nodes' addresses for WuKongIM's protocol.
 #[allow(clippy::too_many_arguments)]
 pub async fn run(
     world: Arc<World>,
     device: String,
     uid: String,
     token: String,
-    addresses: Arc<Vec<String>>,
+    addresses: Arc<Vec<Address>>,
     mut sends: mpsc::Receiver<Outgoing>,
     node_now: Arc<AtomicUsize>,
     mut rng: Rng,
@@ -155,19 +257,22 @@ impl Device<'_> {
     /// SENDACK for are dropped with it, which tells their senders.
     async fn run(
         &self,
-        address: &str,
+        address: &Address,
         sends: &mut mpsc::Receiver<Outgoing>,
         rng: &mut Rng,
     ) -> String {
-        let (mut connection, keys) = match self.connect(address).await {
+        let over_websocket = rng.chance(50);
+        let (mut connection, keys) = match self.connect(address, over_websocket).await {
             Ok(connected) => connected,
             Err(why) => return why,
         };
-        // From its CONNACK the connection receives the user's messages.
+        // From its CONNACK the connection receives the user's messages. Its ID, the harness's
+        // own, names the transport.
+        let transport = if over_websocket { "ws" } else { "tcp" };
         self.world.recorder.record(Event::Subscribed {
             device: self.device.to_owned(),
             session: self.session,
-            connection_id: format!("wukongim-{}", self.session),
+            connection_id: format!("wukongim-{transport}-{}", self.session),
         });
         let dropping = Instant::now() + Duration::from_secs(rng.between(10, 90));
         let mut last_heard = Instant::now();
@@ -233,15 +338,14 @@ impl Device<'_> {
         }
     }
 
-    /// TCP, CONNECT, CONNACK, each within 5 s; the connection and its keys.
-    async fn connect(&self, address: &str) -> Result<(Connection, Keys), String> {
+    /// The connection, CONNECT, CONNACK, each within 5 s; the connection and its keys.
+    async fn connect(
+        &self,
+        address: &Address,
+        over_websocket: bool,
+    ) -> Result<(Connection, Keys), String> {
         let within = Duration::from_secs(5);
-        let stream = match tokio::time::timeout(within, TcpStream::connect(address)).await {
-            Ok(Ok(stream)) => stream,
-            Ok(Err(error)) => return Err(format!("cannot connect: {error}")),
-            Err(_) => return Err("cannot connect: no answer in 5 s".into()),
-        };
-        let mut connection = Framed::new(stream, WukongCodec::new());
+        let mut connection = Connection::open(address, over_websocket).await?;
         let keys = KeyPair::generate().map_err(|error| format!("no key pair: {error}"))?;
         let connect = Packet::Connect(ConnectPacket {
             version: ProtocolVersion::V4.as_u8(),
@@ -265,7 +369,7 @@ impl Device<'_> {
         if connack.reason_code != ReasonCode::Success {
             return Err(format!("refused: {:?}", connack.reason_code));
         }
-        connection.codec_mut().set_version(ProtocolVersion::V4);
+        connection.set_version(ProtocolVersion::V4);
         let keys = keys
             .session(&connack.server_key, &connack.salt)
             .map_err(|error| format!("no session keys: {error}"))?;
