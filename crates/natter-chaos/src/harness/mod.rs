@@ -253,12 +253,12 @@ pub async fn run(args: &Args) -> Result<(History, TempDir)> {
         push_grace_ms: PUSH_GRACE_MS,
     };
     let mut wukongim_sends = BTreeMap::new();
-    let mut wukongim_ends = Vec::new();
+    let mut wukongim_inboxes = Vec::new();
     for (uid, token) in wukongim_tokens {
-        let (sends, queue, node) = wukongim::Sends::new();
+        let (sends, inbox) = wukongim::Sends::new();
         let device = wukongim_device(&uid);
         wukongim_sends.insert(device.clone(), sends);
-        wukongim_ends.push((device, uid, token, queue, node));
+        wukongim_inboxes.push((device, token, inbox));
     }
     let world = Arc::new(World::new(
         recorder.clone(),
@@ -279,16 +279,14 @@ pub async fn run(args: &Args) -> Result<(History, TempDir)> {
             rng.fork(&format!("device {device}")),
         )));
     }
-    for (device, uid, token, queue, node) in wukongim_ends {
+    for (device, token, inbox) in wukongim_inboxes {
         let rng = rng.fork(&format!("device {device}"));
         devices.push(tokio::spawn(wukongim::run(
             world.clone(),
             device,
-            uid,
             token,
             wukongim_addresses.clone(),
-            queue,
-            node,
+            inbox,
             rng,
         )));
     }

@@ -15,7 +15,7 @@ use std::time::Duration;
 
 use bytes::BytesMut;
 use futures_util::{SinkExt, StreamExt};
-use natter_chaos::history::{Event, Msg, Push};
+use natter_chaos::history::{Event, Msg, Push, uid_of};
 use natter_wukongim::{
     ChannelType, ConnectPacket, DeviceFlag, Flags, KeyPair, Packet, ProtocolVersion, ReasonCode,
     RecvPacket, RecvackPacket, SendPacket, SendackPacket, Session as Keys, Setting, WukongCodec,
@@ -154,19 +154,22 @@ pub struct Sends {
     node: Arc<AtomicUsize>,
 }
 
+/// The device's end of [`Sends`], which its [`run`] takes.
+pub struct Inbox {
+    queue: mpsc::Receiver<Outgoing>,
+    node: Arc<AtomicUsize>,
+}
+
 impl Sends {
-    /// A device's sends, and the receiving end its [`run`] takes.
-    pub fn new() -> (Self, mpsc::Receiver<Outgoing>, Arc<AtomicUsize>) {
+    /// A device's sends, and the device's end of them.
+    pub fn new() -> (Self, Inbox) {
         let (queue, receiver) = mpsc::channel(64);
         let node = Arc::new(AtomicUsize::new(0));
-        (
-            Self {
-                queue,
-                node: node.clone(),
-            },
-            receiver,
-            node,
-        )
+        let inbox = Inbox {
+            queue: receiver,
+            node: node.clone(),
+        };
+        (Self { queue, node }, inbox)
     }
 
     /// The node the device is (or was last) connected to.
@@ -199,23 +202,20 @@ impl Sends {
     }
 }
 
-/// The device `device` (`uid/wukongim`) of `uid`, with its token, until the run stops,
-/// sending what comes on `sends` and telling the node of each connection in `node`.
-/// `addresses` are the nodes' addresses for WuKongIM's protocol.
-#[allow(clippy::too_many_arguments)]
+/// The device `device` (`uid/wukongim`), with its token, until the run stops, sending what
+/// comes to its `inbox` and telling there the node of each connection. `addresses` are the
+/// nodes' addresses for WuKongIM's protocol.
 pub async fn run(
     world: Arc<World>,
     device: String,
-    uid: String,
     token: String,
     addresses: Arc<Vec<Address>>,
-    mut sends: mpsc::Receiver<Outgoing>,
-    node_now: Arc<AtomicUsize>,
+    mut inbox: Inbox,
     mut rng: Rng,
 ) {
     while world.stage() != Stage::Stopping {
         let node = rng.below(addresses.len() as u64) as usize;
-        node_now.store(node, Ordering::Relaxed);
+        inbox.node.store(node, Ordering::Relaxed);
         let session = world.next_session();
         world.recorder.record(Event::Connect {
             device: device.clone(),
@@ -225,11 +225,10 @@ pub async fn run(
         let reason = Device {
             world: &world,
             device: &device,
-            uid: &uid,
             token: &token,
             session,
         }
-        .run(&addresses[node], &mut sends, &mut rng)
+        .run(&addresses[node], &mut inbox.queue, &mut rng)
         .await;
         world.recorder.record(Event::Closed {
             device: device.clone(),
@@ -247,7 +246,6 @@ pub async fn run(
 struct Device<'a> {
     world: &'a World,
     device: &'a str,
-    uid: &'a str,
     token: &'a str,
     session: u64,
 }
@@ -351,7 +349,7 @@ impl Device<'_> {
             version: ProtocolVersion::V4.as_u8(),
             device_flag: DeviceFlag::from(DEVICE_FLAG),
             device_id: format!("chaos-{}", self.device),
-            uid: self.uid.to_owned(),
+            uid: uid_of(self.device).to_owned(),
             token: self.token.to_owned(),
             client_timestamp: 0,
             client_key: keys.public_key(),
