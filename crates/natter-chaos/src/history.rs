@@ -27,12 +27,24 @@ pub struct Setup {
     /// `push` entries) and nothing else, and keep no list.
     #[serde(default)]
     pub wukongim_devices: Vec<String>,
+    /// Users with no device at all, who never connect: every message to them is owed a
+    /// `msg.offline` naming them (the push notification). Peers and group members, never
+    /// actors.
+    #[serde(default)]
+    pub offline_users: Vec<String>,
     /// Groups and the members they were created with (their window starts at seq 1).
     pub groups: BTreeMap<String, Vec<String>>,
     /// Deletion sync (`sync_conversation_deletion`) was on for the whole run.
     pub sync_deletion: bool,
     /// How long a push may take to reach a live connection before its absence counts, in ms.
     pub push_grace_ms: u64,
+}
+
+impl Setup {
+    /// The users who act and the users who never connect, together.
+    pub fn all_users(&self) -> Vec<String> {
+        [self.users.clone(), self.offline_users.clone()].concat()
+    }
 }
 
 /// One thing that happened, `at` ms after the run started (one monotonic clock).
@@ -144,6 +156,13 @@ pub enum Hook {
         channel: String,
         message: Msg,
     },
+    /// `msg.offline`: a message reached members with no connected device (`to_uids`).
+    Offline {
+        event_id: u64,
+        channel: String,
+        message: Msg,
+        to_uids: Vec<String>,
+    },
     /// `conversation.deleted`: a deletion was made (`audit_id`, its audit record).
     Deleted {
         event_id: u64,
@@ -157,7 +176,9 @@ pub enum Hook {
 impl Hook {
     pub fn event_id(&self) -> u64 {
         match self {
-            Hook::Message { event_id, .. } | Hook::Deleted { event_id, .. } => *event_id,
+            Hook::Message { event_id, .. }
+            | Hook::Offline { event_id, .. }
+            | Hook::Deleted { event_id, .. } => *event_id,
         }
     }
 }

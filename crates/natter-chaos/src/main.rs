@@ -133,8 +133,12 @@ fn print_report(history: &History, report: &Report) {
         stats.wukongim_sessions, stats.wukongim_recvs
     );
     println!(
-        "webhooks: {} requests received, {} events taken (duplicates included)",
-        stats.webhook_requests, stats.webhook_events_taken
+        "webhooks: {} requests received, {} events taken (duplicates included); {} messages \
+         pushed (msg.offline), {} connected members checked not pushed",
+        stats.webhook_requests,
+        stats.webhook_events_taken,
+        stats.offline_pushes_taken,
+        stats.connected_members_checked
     );
     for note in stats.notes.iter().take(10) {
         println!("note: {note}");

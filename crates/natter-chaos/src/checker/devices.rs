@@ -6,10 +6,10 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use crate::device::{Applied, DeviceModel};
-use crate::history::{Call, Conv, Event, History, Msg, Outcome, Phase, Push, channel_of, uid_of};
+use crate::history::{Call, Conv, Event, History, Msg, Outcome, Push, channel_of, uid_of};
 
 use super::oracle::Oracle;
-use super::{Kind, Ops, Sent, Sink, Stats, compact};
+use super::{Kind, Ops, Sent, Sink, Stats, compact, fault_windows};
 
 /// One WebSocket session of a device.
 #[derive(Debug, Default)]
@@ -339,7 +339,7 @@ impl Outages {
     fn of(history: &History) -> Self {
         let mut nats = Vec::new();
         let mut pauses: BTreeMap<usize, Vec<(u64, u64)>> = BTreeMap::new();
-        let mut record = |fault: &str, start: u64, end: u64| {
+        for (fault, start, end) in fault_windows(history) {
             if fault.starts_with("nats-") {
                 nats.push((start, end));
             } else if let Some(node) = fault
@@ -348,27 +348,6 @@ impl Outages {
             {
                 pauses.entry(node).or_default().push((start, end));
             }
-        };
-        let mut started: BTreeMap<&str, u64> = BTreeMap::new();
-        for entry in &history.entries {
-            let Event::Fault { fault, phase } = &entry.event else {
-                continue;
-            };
-            match phase {
-                Phase::Start => {
-                    started.insert(fault, entry.at);
-                }
-                Phase::End => {
-                    if let Some(start) = started.remove(fault.as_str()) {
-                        record(fault, start, entry.at);
-                    }
-                }
-            }
-        }
-        // A fault still under way when the record ends lasts to its end.
-        let end_of_run = history.entries.last().map_or(0, |entry| entry.at);
-        for (fault, start) in started {
-            record(fault, start, end_of_run);
         }
         nats.sort_unstable();
         let on_node = pauses

@@ -13,7 +13,9 @@
 //!   until a new message; and every device ends showing what the server shows;
 //! - **webhooks** ([`webhooks`]): every acknowledged message and deletion reached the app
 //!   backend's receiver, nothing that did not happen did, each under one event ID, and a
-//!   channel's messages in seq order.
+//!   channel's messages in seq order; every acknowledged message to a user who never connects
+//!   was pushed to them (`msg.offline`), and no push named its sender, a non-member, or a
+//!   member connected throughout the send.
 
 mod devices;
 pub mod oracle;
@@ -26,7 +28,7 @@ use std::fmt;
 
 use serde::Serialize;
 
-use crate::history::{Call, Event, History, Outcome, StoredChannel, channel_of};
+use crate::history::{Call, Event, History, Outcome, Phase, StoredChannel, channel_of};
 
 /// The system conversation's ID, as the server lists it.
 const SYSTEM_CONVERSATION: &str = "@TIM#SYSTEM";
@@ -73,6 +75,8 @@ pub enum Kind {
     WebhookRenumbered,
     /// A channel's messages reached the webhook receiver out of seq order.
     WebhookOutOfOrder,
+    /// A push (`msg.offline`) named a member who had a connection open throughout the send.
+    PushedWhileConnected,
 }
 
 impl fmt::Display for Kind {
@@ -113,6 +117,10 @@ pub struct Stats {
     /// Requests the webhook receiver got, and the events in those it took.
     pub webhook_requests: usize,
     pub webhook_events_taken: usize,
+    /// Messages pushed (`msg.offline` taken), and the members with a connection open
+    /// throughout a send who were checked not to be named in its push (message × member).
+    pub offline_pushes_taken: usize,
+    pub connected_members_checked: usize,
     pub notes: Vec<String>,
 }
 
@@ -219,6 +227,35 @@ pub struct Sent {
     pub entries: Vec<usize>,
 }
 
+/// Each fault of the history with when it started and ended; one still under way when the
+/// record ends lasts to its end.
+pub(crate) fn fault_windows(history: &History) -> Vec<(&str, u64, u64)> {
+    let mut windows = Vec::new();
+    let mut started: BTreeMap<&str, u64> = BTreeMap::new();
+    for entry in &history.entries {
+        let Event::Fault { fault, phase } = &entry.event else {
+            continue;
+        };
+        match phase {
+            Phase::Start => {
+                started.insert(fault, entry.at);
+            }
+            Phase::End => {
+                if let Some(start) = started.remove(fault.as_str()) {
+                    windows.push((fault.as_str(), start, entry.at));
+                }
+            }
+        }
+    }
+    let end_of_run = history.entries.last().map_or(0, |entry| entry.at);
+    windows.extend(
+        started
+            .into_iter()
+            .map(|(fault, start)| (fault, start, end_of_run)),
+    );
+    windows
+}
+
 /// Judges the history.
 pub fn check(history: &History) -> Report {
     let mut sink = Sink::default();
@@ -231,13 +268,13 @@ pub fn check(history: &History) -> Report {
         &sends,
         &stored_tips(history),
         &history.setup.groups,
-        &history.setup.users,
+        &history.setup.all_users(),
         &mut sink,
     );
     check_storage(history, &ops, &sends, &oracle, &mut sink);
     check_server(history, &oracle, &mut sink);
     devices::check(history, &ops, &sends, &oracle, &mut stats, &mut sink);
-    webhooks::check(history, &ops, &sends, &mut stats, &mut sink);
+    webhooks::check(history, &ops, &sends, &oracle, &mut stats, &mut sink);
     for entry in &history.entries {
         if let Event::Fault {
             fault,

@@ -45,6 +45,7 @@ impl Run {
                     users: vec!["a".into(), "b".into()],
                     devices: vec!["a/0".into(), "b/0".into(), "b/1".into()],
                     wukongim_devices: Vec::new(),
+                    offline_users: Vec::new(),
                     groups,
                     sync_deletion: true,
                     push_grace_ms: 1000,
@@ -266,6 +267,31 @@ impl Run {
                 accepted,
                 header_ids: hooks.iter().map(Hook::event_id).collect(),
                 hooks,
+            },
+        )
+    }
+
+    /// A `msg.offline` request of `a`'s message `seq` to b naming `to_uids`, which the receiver
+    /// took or refused.
+    fn pushed(
+        &mut self,
+        at: u64,
+        accepted: bool,
+        event_id: u64,
+        seq: u64,
+        to_uids: &[&str],
+    ) -> &mut Self {
+        self.at(
+            at,
+            Event::Webhook {
+                accepted,
+                header_ids: vec![event_id],
+                hooks: vec![Hook::Offline {
+                    event_id,
+                    channel: "c2c:a:b".into(),
+                    message: msg(seq),
+                    to_uids: to_uids.iter().map(|uid| uid.to_string()).collect(),
+                }],
             },
         )
     }
@@ -1014,4 +1040,111 @@ fn a_wukongim_device_is_not_sent_its_own_message() {
     let mut run = with_wukongim_device("a/wukongim", &[1]);
     run.ends_with(5000, 2, 2);
     assert_eq!(kinds(&run.check()), [Kind::MissedPush]);
+}
+
+/// [`Run::two_messages`] with b a user who never connects: no device of b's, and a's two
+/// messages taken as `msg.notify`.
+fn to_a_user_who_never_connects() -> Run {
+    let mut run = Run::two_messages();
+    let setup = &mut run.history.setup;
+    setup.users = vec!["a".into()];
+    setup.offline_users = vec!["b".into()];
+    setup.devices = vec!["a/0".into()];
+    run.history.entries.retain(|entry| {
+        !matches!(
+            &entry.event,
+            Event::Connect { device, .. } | Event::Subscribed { device, .. } | Event::Push { device, .. }
+                if device.starts_with("b/")
+        )
+    });
+    run.notified(30, true, &[(1, 1), (2, 2)]);
+    run
+}
+
+#[test]
+fn every_message_to_a_user_who_never_connects_pushed_passes() {
+    let mut run = to_a_user_who_never_connects();
+    run.pushed(31, false, 3, 1, &["b"])
+        .pushed(32, true, 3, 1, &["b"])
+        .pushed(33, true, 4, 2, &["b"])
+        .outbox(60, 0)
+        .ends_with(5000, 2, 2);
+    let report = run.check();
+    assert!(report.is_valid());
+    assert_eq!(report.stats.offline_pushes_taken, 2);
+}
+
+#[test]
+fn a_message_to_a_user_who_never_connects_that_no_push_taken_named() {
+    let mut run = to_a_user_who_never_connects();
+    run.pushed(31, true, 3, 1, &["b"])
+        .pushed(33, false, 4, 2, &["b"])
+        .outbox(60, 0)
+        .ends_with(5000, 2, 2);
+    let report = run.check();
+    assert_eq!(kinds(&report), [Kind::LostWebhook]);
+    assert_eq!(report.anomalies[0].subject, "c2c:a:b");
+    assert!(report.anomalies[0].detail.contains("seq 2"));
+}
+
+#[test]
+fn a_push_naming_the_sender_or_someone_outside_the_channel() {
+    for to_uids in [["b", "a"], ["b", "z"]] {
+        let mut run = to_a_user_who_never_connects();
+        run.pushed(31, true, 3, 1, &to_uids)
+            .pushed(33, true, 4, 2, &["b"])
+            .outbox(60, 0)
+            .ends_with(5000, 2, 2);
+        assert_eq!(kinds(&run.check()), [Kind::PhantomWebhook], "{to_uids:?}");
+    }
+}
+
+#[test]
+fn a_push_sent_again_under_a_new_event_id() {
+    let mut run = to_a_user_who_never_connects();
+    run.pushed(31, true, 3, 1, &["b"])
+        .pushed(32, true, 5, 1, &["b"])
+        .pushed(33, true, 4, 2, &["b"])
+        .outbox(60, 0)
+        .ends_with(5000, 2, 2);
+    assert_eq!(kinds(&run.check()), [Kind::WebhookRenumbered]);
+}
+
+/// a's two messages to b sent 3 s after both connected, so that b's connection surely counted,
+/// each taken as `msg.notify`, the first also pushed to b; with a fault from 1 to 2 s.
+fn pushed_to_b_while_connected(fault: &str) -> Run {
+    let mut run = Run::new(&["a", "b"]);
+    run.connect(0, "b/0", 1)
+        .connect(0, "a/0", 2)
+        .fault(1000, fault, Phase::Start)
+        .fault(2000, fault, Phase::End)
+        .send(3000, "C2Cb", 1)
+        .delivered(3002, 1, 1)
+        .send(3100, "C2Cb", 2)
+        .delivered(3102, 2, 2)
+        .notified(3200, true, &[(1, 1), (2, 2)])
+        .pushed(3201, true, 3, 1, &["b"])
+        .outbox(3300, 0)
+        .ends_with(9000, 2, 2);
+    run
+}
+
+#[test]
+fn a_push_to_a_member_connected_throughout_the_send() {
+    let report = pushed_to_b_while_connected("client-cutoff").check();
+    assert_eq!(kinds(&report), [Kind::PushedWhileConnected]);
+    assert_eq!(report.anomalies[0].subject, "c2c:a:b");
+    assert!(report.anomalies[0].detail.contains("seq 1"));
+    assert_eq!(report.stats.connected_members_checked, 2);
+}
+
+/// A paused node may not have recorded the connection, and a database just back may not have
+/// its records or the node's heartbeat yet: such a push is allowed.
+#[test]
+fn a_push_to_a_connected_member_after_a_fault_that_could_hide_the_connection() {
+    for fault in ["pause node0", "postgres-freeze"] {
+        let report = pushed_to_b_while_connected(fault).check();
+        assert!(report.is_valid(), "{fault}");
+        assert_eq!(report.stats.connected_members_checked, 0, "{fault}");
+    }
 }

@@ -1,9 +1,14 @@
-//! The webhooks, as the app backend's receiver saw them (`msg.notify` and
+//! The webhooks, as the app backend's receiver saw them (`msg.notify`, `msg.offline` and
 //! `conversation.deleted`), against the operations and the database: what the webhooks'
-//! "Delivery guarantees" promise (docs/api-reference.md).
+//! "Delivery guarantees" promise (docs/api-reference.md), and whom `msg.offline` names.
 //!
 //! - **Nothing committed is lost**: every acknowledged message and deletion reached the
 //!   receiver, which took it, and the outbox ended empty;
+//! - **every push owed**: each acknowledged message was pushed (`msg.offline`, taken by the
+//!   receiver) to each member who never connects ([`crate::history::Setup::offline_users`]);
+//!   a push names neither the message's sender nor anyone outside the channel's membership,
+//!   nor a member with a connection open throughout the send (where no fault can have hidden
+//!   it from the node that stored the message);
 //! - **nothing uncommitted is sent**: every message event names a message where the database
 //!   (or an acknowledged send) has it, and there are no more events of a user's deletions than
 //!   attempts at them that may have been carried out;
@@ -13,9 +18,10 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use crate::history::{Call, Event, History, Hook, Msg, Outcome, StoredChannel};
+use crate::history::{Call, Event, History, Hook, Msg, Outcome, StoredChannel, uid_of};
 
-use super::{Kind, Op, Ops, Sent, Sink, Stats, stored_channels};
+use super::oracle::Oracle;
+use super::{Kind, Op, Ops, Sent, Sink, Stats, fault_windows, stored_channels};
 
 /// Where a delivery was seen: its entry, and its place in that request's body.
 type Seen = (usize, usize);
@@ -27,6 +33,7 @@ pub(super) fn check(
     history: &History,
     ops: &Ops,
     sends: &[Sent],
+    oracle: &Oracle,
     stats: &mut Stats,
     sink: &mut Sink,
 ) {
@@ -55,6 +62,16 @@ pub(super) fn check(
     }
     deliveries.one_event_id_each(sink);
     check_messages(history, sends, &deliveries, outbox_entry, sink);
+    check_offline(
+        history,
+        sends,
+        oracle,
+        &deliveries,
+        outbox_entry,
+        stats,
+        sink,
+    );
+    check_connected_not_pushed(history, sends, oracle, &deliveries, stats, sink);
     check_deletions(ops, &deliveries, outbox_entry, sink);
 }
 
@@ -66,9 +83,13 @@ struct Deliveries {
     events: BTreeMap<u64, (Hook, Vec<usize>)>,
     /// Where each message's events were first taken by the receiver, by message ID.
     first_taken: BTreeMap<String, Seen>,
-    /// The event IDs each message and each audit record was sent under.
+    /// The event IDs each message (as `msg.notify`, and as `msg.offline`) and each audit
+    /// record was sent under.
     message_events: BTreeMap<String, BTreeSet<u64>>,
+    offline_events: BTreeMap<String, BTreeSet<u64>>,
     audit_events: BTreeMap<u64, BTreeSet<u64>>,
+    /// The users each message's taken `msg.offline` named, by message ID.
+    pushed_to: BTreeMap<String, BTreeSet<String>>,
     /// The audit records taken, by user, conversations and clearing.
     deletions_taken: BTreeMap<Deletion, BTreeSet<u64>>,
 }
@@ -130,6 +151,20 @@ impl Deliveries {
                     self.first_taken.entry(message.id.clone()).or_insert(seen);
                 }
             }
+            Hook::Offline {
+                message, to_uids, ..
+            } => {
+                self.offline_events
+                    .entry(message.id.clone())
+                    .or_default()
+                    .insert(event_id);
+                if accepted {
+                    self.pushed_to
+                        .entry(message.id.clone())
+                        .or_default()
+                        .extend(to_uids.iter().cloned());
+                }
+            }
             Hook::Deleted {
                 audit_id,
                 uid,
@@ -160,11 +195,15 @@ impl Deliveries {
             .message_events
             .iter()
             .map(|(id, event_ids)| (format!("message {id}"), event_ids));
+        let pushes = self
+            .offline_events
+            .iter()
+            .map(|(id, event_ids)| (format!("the push of message {id}"), event_ids));
         let deletions = self
             .audit_events
             .iter()
             .map(|(id, event_ids)| (format!("deletion {id}"), event_ids));
-        for (change, event_ids) in messages.chain(deletions) {
+        for (change, event_ids) in messages.chain(pushes).chain(deletions) {
             if event_ids.len() > 1 {
                 let detail = format!("{change} was sent as events {event_ids:?}");
                 sink.anomaly(
@@ -212,9 +251,12 @@ fn check_messages(
         .collect();
     let acked: BTreeMap<&str, &Sent> = sends.iter().map(|sent| (sent.id.as_str(), sent)).collect();
     for (event_id, (hook, entries)) in &deliveries.events {
-        let Hook::Message {
+        let (Hook::Message {
             channel, message, ..
-        } = hook
+        }
+        | Hook::Offline {
+            channel, message, ..
+        }) = hook
         else {
             continue;
         };
@@ -263,6 +305,224 @@ fn check_messages(
             latest = Some((seen, sent));
         }
     }
+}
+
+/// Each acknowledged message pushed to every member who never connects; no push to a message's
+/// sender or to someone outside the channel at its seq.
+fn check_offline(
+    history: &History,
+    sends: &[Sent],
+    oracle: &Oracle,
+    deliveries: &Deliveries,
+    outbox_entry: usize,
+    stats: &mut Stats,
+    sink: &mut Sink,
+) {
+    let nobody = BTreeSet::new();
+    for sent in sends {
+        let pushed_to = deliveries.pushed_to.get(&sent.id).unwrap_or(&nobody);
+        let owed = history.setup.offline_users.iter().filter(|uid| {
+            **uid != sent.from
+                && oracle
+                    .user(uid, &sent.channel)
+                    .is_some_and(|state| state.in_window(sent.seq))
+        });
+        for uid in owed {
+            if !pushed_to.contains(uid) {
+                sink.anomaly(
+                    Kind::LostWebhook,
+                    sent.channel.clone(),
+                    format!(
+                        "message {} (seq {}) was acknowledged, but no msg.offline taken named \
+                         {uid}, who never connects",
+                        sent.id, sent.seq
+                    ),
+                    [sent.entries.clone(), vec![outbox_entry]].concat(),
+                );
+            }
+        }
+    }
+    for (event_id, (hook, entries)) in &deliveries.events {
+        let Hook::Offline {
+            channel,
+            message,
+            to_uids,
+            ..
+        } = hook
+        else {
+            continue;
+        };
+        if channel.starts_with("other:") {
+            continue;
+        }
+        for uid in to_uids {
+            let why = if *uid == message.from {
+                Some("its own sender".to_owned())
+            } else {
+                match oracle.user(uid, channel) {
+                    None => Some("a user outside the channel".to_owned()),
+                    Some(state) if !state.uncertain && !state.in_window(message.seq) => {
+                        Some("a user who was not a member at that seq".to_owned())
+                    }
+                    Some(_) => None,
+                }
+            };
+            if let Some(why) = why {
+                sink.anomaly(
+                    Kind::PhantomWebhook,
+                    channel.clone(),
+                    format!(
+                        "msg.offline event {event_id} of message {} (seq {}) named {uid}, {why}",
+                        message.id, message.seq
+                    ),
+                    entries.clone(),
+                );
+            }
+        }
+    }
+    stats.offline_pushes_taken = deliveries.pushed_to.len();
+}
+
+/// A connection counts from its first pong (a WuKongIM one from its CONNACK), but its node
+/// records it in the background: this long after, it surely has.
+const RECORDED_WITHIN_MS: u64 = 2_000;
+/// The node may see a connection close before its device does.
+const CLOSE_SEEN_WITHIN_MS: u64 = 1_000;
+/// After a database fault, a node's records of its connections and its heartbeat are current
+/// again within this (a heartbeat is due every 5 s).
+const DATABASE_CAUGHT_UP_MS: u64 = 10_000;
+
+/// One connection of a user's device, from when it counted to when it closed.
+struct Connection<'a> {
+    uid: &'a str,
+    node: usize,
+    opened: u64,
+    closed: Option<u64>,
+    entry: usize,
+}
+
+/// No push names a member who had a connection open throughout the send: judged where no
+/// fault can have kept that connection from the node that stored the message (the database
+/// down in the 10 s before, the connection's node killed or paused since it opened).
+fn check_connected_not_pushed(
+    history: &History,
+    sends: &[Sent],
+    oracle: &Oracle,
+    deliveries: &Deliveries,
+    stats: &mut Stats,
+    sink: &mut Sink,
+) {
+    let mut named: BTreeMap<&str, BTreeSet<&str>> = BTreeMap::new();
+    for (hook, _) in deliveries.events.values() {
+        if let Hook::Offline {
+            message, to_uids, ..
+        } = hook
+        {
+            named
+                .entry(&message.id)
+                .or_default()
+                .extend(to_uids.iter().map(String::as_str));
+        }
+    }
+    let connections = connections(history);
+    let faults = fault_windows(history);
+    let database_down = |from: u64, to: u64| {
+        faults.iter().any(|(fault, start, end)| {
+            fault.starts_with("postgres-") && *start <= to && end + DATABASE_CAUGHT_UP_MS >= from
+        })
+    };
+    let node_faulted = |node: usize, from: u64, to: u64| {
+        faults.iter().any(|(fault, start, end)| {
+            let faulted = fault
+                .strip_prefix("kill node")
+                .or_else(|| fault.strip_prefix("pause node"))
+                .and_then(|index| index.parse::<usize>().ok());
+            faulted == Some(node) && *start <= to && *end >= from
+        })
+    };
+    for sent in sends {
+        if database_down(sent.invoked, sent.acked) {
+            continue;
+        }
+        let members = history.setup.users.iter().filter(|uid| {
+            **uid != sent.from
+                && oracle
+                    .user(uid, &sent.channel)
+                    .is_some_and(|state| !state.uncertain && state.in_window(sent.seq))
+        });
+        for uid in members {
+            let connected = connections.iter().find(|connection| {
+                connection.uid == uid
+                    && connection.opened + RECORDED_WITHIN_MS <= sent.invoked
+                    && connection
+                        .closed
+                        .is_none_or(|closed| closed >= sent.acked + CLOSE_SEEN_WITHIN_MS)
+                    && !node_faulted(connection.node, connection.opened, sent.acked)
+            });
+            let Some(connection) = connected else {
+                continue;
+            };
+            stats.connected_members_checked += 1;
+            if named
+                .get(sent.id.as_str())
+                .is_some_and(|uids| uids.contains(uid.as_str()))
+            {
+                sink.anomaly(
+                    Kind::PushedWhileConnected,
+                    sent.channel.clone(),
+                    format!(
+                        "message {} (seq {}) was pushed to {uid}, whose connection on node{} \
+                         was open from {} ms, before the send, to after it",
+                        sent.id, sent.seq, connection.node, connection.opened
+                    ),
+                    [sent.entries.clone(), vec![connection.entry]].concat(),
+                );
+            }
+        }
+    }
+}
+
+/// The connections of the history's devices that counted: each from its first pong (or
+/// CONNACK) to when its device saw it close.
+fn connections(history: &History) -> Vec<Connection<'_>> {
+    let mut nodes: BTreeMap<(&str, u64), usize> = BTreeMap::new();
+    let mut open: BTreeMap<(&str, u64), usize> = BTreeMap::new();
+    let mut connections = Vec::new();
+    for (index, entry) in history.entries.iter().enumerate() {
+        match &entry.event {
+            Event::Connect {
+                device,
+                session,
+                node,
+            } => {
+                nodes.insert((device, *session), *node);
+            }
+            Event::Subscribed {
+                device, session, ..
+            } => {
+                let Some(&node) = nodes.get(&(device.as_str(), *session)) else {
+                    continue;
+                };
+                open.insert((device, *session), connections.len());
+                connections.push(Connection {
+                    uid: uid_of(device),
+                    node,
+                    opened: entry.at,
+                    closed: None,
+                    entry: index,
+                });
+            }
+            Event::Closed {
+                device, session, ..
+            } => {
+                if let Some(at) = open.remove(&(device.as_str(), *session)) {
+                    connections[at].closed = Some(entry.at);
+                }
+            }
+            _ => {}
+        }
+    }
+    connections
 }
 
 /// Why a message event names no message that was stored, if it does not.

@@ -38,6 +38,8 @@ use services::{Nats, Postgres};
 use world::{Stage, World};
 
 const USERS: usize = 6;
+/// Users who never connect, so that every message to them must make a `msg.offline`.
+const OFFLINE_USERS: usize = 1;
 /// How long a push may take to reach a live connection (through NATS being down for seconds
 /// and coming back) before its absence counts as a missed push.
 const PUSH_GRACE_MS: u64 = 20_000;
@@ -61,7 +63,7 @@ fn node_command(
             "--webhook-url",
             webhook_url,
             "--webhook-events",
-            "msg.notify,conversation.deleted",
+            "msg.notify,msg.offline,conversation.deleted",
             "--webhook-timeout-ms",
             &receiver::NODE_TIMEOUT_MS.to_string(),
             // Small batches, so that the receiver's faults fall on many requests.
@@ -197,11 +199,15 @@ pub async fn run(args: &Args) -> Result<(History, TempDir)> {
     }
     let wukongim_addresses = Arc::new(wukongim_addresses);
 
-    // Users, their two JSON devices and one WuKongIM device each, and two groups.
+    // Users, their two JSON devices and one WuKongIM device each, a user who never connects,
+    // and two groups with that user in both.
     let users: Vec<String> = (0..USERS).map(|n| format!("u{n}")).collect();
+    let offline_users: Vec<String> = (USERS..USERS + OFFLINE_USERS)
+        .map(|n| format!("u{n}"))
+        .collect();
     let mut groups = BTreeMap::new();
-    groups.insert("ga".to_owned(), users[0..4].to_vec());
-    groups.insert("gb".to_owned(), users[2..6].to_vec());
+    groups.insert("ga".to_owned(), [&users[0..4], &offline_users[..]].concat());
+    groups.insert("gb".to_owned(), [&users[2..6], &offline_users[..]].concat());
     let mut tokens = BTreeMap::new();
     let mut wukongim_tokens = BTreeMap::new();
     let http = Http::new();
@@ -233,6 +239,21 @@ pub async fn run(args: &Args) -> Result<(History, TempDir)> {
             tokens.insert(format!("{uid}/{flag}"), token);
         }
     }
+    // The offline users' tokens make them users; nothing connects with them, and only the
+    // final views read with them.
+    let mut offline_tokens = BTreeMap::new();
+    for uid in &offline_users {
+        let token = format!("chaos-{uid}-offline-{:012x}", rng.fork(uid).next() >> 16);
+        setup_call(
+            &http,
+            &urls[0],
+            &manager,
+            "/user/token",
+            json!({"uid": uid, "token": token, "device_flag": 1, "device_level": 0}),
+        )
+        .await?;
+        offline_tokens.insert(uid.clone(), token);
+    }
     for (group, members) in &groups {
         setup_call(
             &http,
@@ -248,6 +269,7 @@ pub async fn run(args: &Args) -> Result<(History, TempDir)> {
         users: users.clone(),
         devices: tokens.keys().cloned().collect(),
         wukongim_devices: users.iter().map(|uid| wukongim_device(uid)).collect(),
+        offline_users: offline_users.clone(),
         groups: groups.clone(),
         sync_deletion: true,
         push_grace_ms: PUSH_GRACE_MS,
@@ -265,6 +287,7 @@ pub async fn run(args: &Args) -> Result<(History, TempDir)> {
         urls,
         manager_token,
         users,
+        offline_tokens,
         groups,
         tokens,
         wukongim_sends,

@@ -1,5 +1,5 @@
-//! The app backend's webhook receiver: the nodes post `msg.notify` and `conversation.deleted`
-//! to it, and it records every request it gets. Its fault lane ([`super::nemesis::backend`])
+//! The app backend's webhook receiver: the nodes post `msg.notify`, `msg.offline` and
+//! `conversation.deleted` to it, and it records every request it gets. Its fault lane ([`super::nemesis::backend`])
 //! makes it refuse requests (500) or answer them after Natter's timeout, as a backend that
 //! fails or stalls would; either way Natter must send the events again.
 
@@ -114,42 +114,69 @@ async fn receive(
     }
 }
 
-/// The events of a request's body, an array of `msg.notify`'s messages or of
-/// `conversation.deleted`'s deletions.
+/// The events of a request's body: an array of `msg.notify`'s messages or of
+/// `conversation.deleted`'s deletions, or one `msg.offline` message.
 fn hooks(event: &str, body: &[u8]) -> Result<Vec<Hook>, String> {
-    let items: Vec<Value> = serde_json::from_slice(body).map_err(|error| error.to_string())?;
-    items
-        .iter()
-        .map(|item| match event {
-            "msg.notify" => message(item),
-            "conversation.deleted" => deletion(item),
-            other => None.ok_or_else(|| format!("no event {other} was asked for")),
-        })
-        .collect()
+    let body: Value = serde_json::from_slice(body).map_err(|error| error.to_string())?;
+    match (event, &body) {
+        ("msg.offline", item) => Ok(vec![offline(item)?]),
+        (_, Value::Array(items)) => items
+            .iter()
+            .map(|item| match event {
+                "msg.notify" => message(item),
+                "conversation.deleted" => deletion(item),
+                other => Err(format!("no event {other} was asked for")),
+            })
+            .collect(),
+        _ => Err(format!("a {event} body that is not an array")),
+    }
 }
 
 fn message(item: &Value) -> Result<Hook, String> {
+    let (event_id, channel, message) = stored_message(item)
+        .ok_or_else(|| format!("a msg.notify item without its fields: {item}"))?;
+    Ok(Hook::Message {
+        event_id,
+        channel,
+        message,
+    })
+}
+
+fn offline(item: &Value) -> Result<Hook, String> {
     let read = || -> Option<Hook> {
-        let from = item["from_uid"].as_str()?;
-        let channel_id = item["channel_id"].as_str()?;
-        let channel = match item["channel_type"].as_u64()? {
-            // The server's notice in the user's system conversation, which has no sender.
-            1 if from.is_empty() => format!("other:@TIM#SYSTEM:{channel_id}"),
-            1 => channel_of(from, &format!("C2C{channel_id}")),
-            2 => group_channel(channel_id),
-            kind => format!("other:{kind}:{channel_id}"),
-        };
-        Some(Hook::Message {
-            event_id: item["event_id"].as_u64()?,
+        let (event_id, channel, message) = stored_message(item)?;
+        Some(Hook::Offline {
+            event_id,
             channel,
-            message: Msg {
-                seq: item["message_seq"].as_u64()?,
-                id: item["message_idstr"].as_str()?.to_owned(),
-                from: from.to_owned(),
-            },
+            message,
+            to_uids: item["to_uids"]
+                .as_array()?
+                .iter()
+                .map(|uid| uid.as_str().map(str::to_owned))
+                .collect::<Option<_>>()?,
         })
     };
-    read().ok_or_else(|| format!("a msg.notify item without its fields: {item}"))
+    read().ok_or_else(|| format!("a msg.offline body without its fields: {item}"))
+}
+
+/// The event ID, channel and message of WuKongIM's `MessageResp`, which both message events
+/// carry.
+fn stored_message(item: &Value) -> Option<(u64, String, Msg)> {
+    let from = item["from_uid"].as_str()?;
+    let channel_id = item["channel_id"].as_str()?;
+    let channel = match item["channel_type"].as_u64()? {
+        // The server's notice in the user's system conversation, which has no sender.
+        1 if from.is_empty() => format!("other:@TIM#SYSTEM:{channel_id}"),
+        1 => channel_of(from, &format!("C2C{channel_id}")),
+        2 => group_channel(channel_id),
+        kind => format!("other:{kind}:{channel_id}"),
+    };
+    let message = Msg {
+        seq: item["message_seq"].as_u64()?,
+        id: item["message_idstr"].as_str()?.to_owned(),
+        from: from.to_owned(),
+    };
+    Some((item["event_id"].as_u64()?, channel, message))
 }
 
 fn deletion(item: &Value) -> Result<Hook, String> {

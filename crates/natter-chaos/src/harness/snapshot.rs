@@ -10,10 +10,10 @@ use reqwest::Method;
 use super::client::{self, Answer, Request};
 use super::world::World;
 
-/// A `Server` entry per user (not recorded yet).
+/// A `Server` entry per user, offline users too (not recorded yet).
 pub async fn server_views(world: &World) -> Result<Vec<Event>> {
     let mut views = Vec::new();
-    for uid in &world.users {
+    for uid in world.all_users() {
         let device = format!("{uid}/0");
         let mut conversations = Vec::new();
         for archived in [false, true] {
@@ -39,8 +39,7 @@ pub async fn server_views(world: &World) -> Result<Vec<Event>> {
             .context("an unread total")?;
         let mut histories = BTreeMap::new();
         let candidates = world
-            .users
-            .iter()
+            .all_users()
             .filter(|other| *other != uid)
             .map(|other| format!("C2C{other}"))
             .chain(world.groups.iter().map(|group| format!("GROUP{group}")));

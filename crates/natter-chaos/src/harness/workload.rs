@@ -26,7 +26,7 @@ pub async fn worker(world: Arc<World>, mut rng: Rng, id: usize) {
 
 fn pick(world: &World, rng: &mut Rng, worker: usize, sent: &mut u64) -> Call {
     let uid = rng.pick(&world.users).clone();
-    let others: Vec<&String> = world.users.iter().filter(|other| **other != uid).collect();
+    let others: Vec<&String> = world.all_users().filter(|other| **other != uid).collect();
     let (member_of, not_member_of): (Vec<String>, Vec<String>) = {
         let knowledge = world.knowledge.lock().expect("knowledge");
         world.groups.iter().cloned().partition(|group| {

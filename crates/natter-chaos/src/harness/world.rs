@@ -55,8 +55,12 @@ pub struct World {
     pub http: Http,
     pub nodes: Vec<String>,
     pub manager: Auth,
+    /// The users who act, each with their devices.
     pub users: Vec<String>,
+    /// The users with no device ([`natter_chaos::history::Setup::offline_users`]).
+    pub offline_users: Vec<String>,
     pub groups: Vec<String>,
+    /// By device, and for an offline user by `uid/0`, which never connects.
     pub tokens: BTreeMap<String, Auth>,
     pub devices: BTreeMap<String, Arc<Mutex<DeviceState>>>,
     /// The WuKongIM devices, by name, for the sends made through them.
@@ -85,6 +89,7 @@ impl World {
         nodes: Vec<String>,
         manager_token: String,
         users: Vec<String>,
+        offline_tokens: BTreeMap<String, String>,
         groups: BTreeMap<String, Vec<String>>,
         tokens: BTreeMap<String, String>,
         wukongim: BTreeMap<String, Sends>,
@@ -101,6 +106,7 @@ impl World {
             nodes,
             manager: Auth::Manager(manager_token),
             users,
+            offline_users: offline_tokens.keys().cloned().collect(),
             groups: groups.keys().cloned().collect(),
             devices: tokens
                 .keys()
@@ -108,6 +114,11 @@ impl World {
                 .collect(),
             tokens: tokens
                 .into_iter()
+                .chain(
+                    offline_tokens
+                        .into_iter()
+                        .map(|(uid, token)| (format!("{uid}/0"), token)),
+                )
                 .map(|(device, token)| (device, Auth::User(token)))
                 .collect(),
             wukongim,
@@ -127,6 +138,11 @@ impl World {
 
     pub fn next_session(&self) -> u64 {
         self.next_session.fetch_add(1, Ordering::Relaxed)
+    }
+
+    /// Everyone: the users who act, then those who never connect.
+    pub fn all_users(&self) -> impl Iterator<Item = &String> {
+        self.users.iter().chain(&self.offline_users)
     }
 
     pub fn token(&self, device: &str) -> &Auth {
