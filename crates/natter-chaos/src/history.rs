@@ -38,9 +38,17 @@ pub struct Setup {
     pub sync_deletion: bool,
     /// How long a push may take to reach a live connection before its absence counts, in ms.
     pub push_grace_ms: u64,
+    /// The webhook events the nodes were asked to send (`--webhook-events`).
+    #[serde(default)]
+    pub webhook_events: Vec<String>,
 }
 
 impl Setup {
+    /// Whether the nodes were asked to send webhook event `name`.
+    pub fn sends_webhook(&self, name: &str) -> bool {
+        self.webhook_events.iter().any(|event| event == name)
+    }
+
     /// The users who act and the users who never connect, together.
     pub fn all_users(&self) -> Vec<String> {
         [self.users.clone(), self.offline_users.clone()].concat()
@@ -163,6 +171,15 @@ pub enum Hook {
         message: Msg,
         to_uids: Vec<String>,
     },
+    /// `user.onlinestatus`: a connection of a device opened or closed (`connection_id`, the
+    /// server's).
+    OnlineStatus {
+        event_id: u64,
+        uid: String,
+        device_flag: u8,
+        online: bool,
+        connection_id: String,
+    },
     /// `conversation.deleted`: a deletion was made (`audit_id`, its audit record).
     Deleted {
         event_id: u64,
@@ -178,6 +195,7 @@ impl Hook {
         match self {
             Hook::Message { event_id, .. }
             | Hook::Offline { event_id, .. }
+            | Hook::OnlineStatus { event_id, .. }
             | Hook::Deleted { event_id, .. } => *event_id,
         }
     }

@@ -134,11 +134,13 @@ fn print_report(history: &History, report: &Report) {
     );
     println!(
         "webhooks: {} requests received, {} events taken (duplicates included); {} messages \
-         pushed (msg.offline), {} connected members checked not pushed",
+         pushed (msg.offline), {} connected members checked not pushed; {} connections \
+         checked told (user.onlinestatus)",
         stats.webhook_requests,
         stats.webhook_events_taken,
         stats.offline_pushes_taken,
-        stats.connected_members_checked
+        stats.connected_members_checked,
+        stats.connections_told_checked
     );
     for note in stats.notes.iter().take(10) {
         println!("note: {note}");

@@ -15,8 +15,10 @@
 //!   backend's receiver, nothing that did not happen did, each under one event ID, and a
 //!   channel's messages in seq order; every acknowledged message to a user who never connects
 //!   was pushed to them (`msg.offline`), and no push named its sender, a non-member, or a
-//!   member connected throughout the send.
+//!   member connected throughout the send ([`connected`]); each connection's opening and
+//!   closing was told (`user.onlinestatus`) once each, in that order.
 
+mod connected;
 mod devices;
 pub mod oracle;
 #[cfg(test)]
@@ -121,6 +123,8 @@ pub struct Stats {
     /// throughout a send who were checked not to be named in its push (message × member).
     pub offline_pushes_taken: usize,
     pub connected_members_checked: usize,
+    /// Connections whose opening `user.onlinestatus` was checked to tell.
+    pub connections_told_checked: usize,
     pub notes: Vec<String>,
 }
 

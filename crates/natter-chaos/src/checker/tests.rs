@@ -49,6 +49,9 @@ impl Run {
                     groups,
                     sync_deletion: true,
                     push_grace_ms: 1000,
+                    webhook_events: ["msg.notify", "msg.offline", "conversation.deleted"]
+                        .map(str::to_owned)
+                        .to_vec(),
                 },
                 entries: Vec::new(),
             },
@@ -291,6 +294,32 @@ impl Run {
                     channel: "c2c:a:b".into(),
                     message: msg(seq),
                     to_uids: to_uids.iter().map(|uid| uid.to_string()).collect(),
+                }],
+            },
+        )
+    }
+
+    /// A `user.onlinestatus` line of a JSON device's connection `connection_id`, taken.
+    fn status(
+        &mut self,
+        at: u64,
+        event_id: u64,
+        device: &str,
+        online: bool,
+        connection_id: &str,
+    ) -> &mut Self {
+        let (uid, flag) = device.split_once('/').expect("uid/flag");
+        self.at(
+            at,
+            Event::Webhook {
+                accepted: true,
+                header_ids: vec![event_id],
+                hooks: vec![Hook::OnlineStatus {
+                    event_id,
+                    uid: uid.into(),
+                    device_flag: flag.parse().expect("a device flag"),
+                    online,
+                    connection_id: connection_id.into(),
                 }],
             },
         )
@@ -1147,4 +1176,101 @@ fn a_push_to_a_connected_member_after_a_fault_that_could_hide_the_connection() {
         assert!(report.is_valid(), "{fault}");
         assert_eq!(report.stats.connected_members_checked, 0, "{fault}");
     }
+}
+
+/// [`Run::two_messages`] with `user.onlinestatus` sent: a/0 and b/0 connected from the start
+/// (`conn2`, `conn1`), their messages' `msg.notify` taken, and `lines` added by the caller.
+fn with_online_status(lines: impl FnOnce(&mut Run)) -> Report {
+    let mut run = Run::two_messages();
+    run.history
+        .setup
+        .webhook_events
+        .push("user.onlinestatus".into());
+    run.notified(30, true, &[(1, 1), (2, 2)]);
+    lines(&mut run);
+    run.outbox(70_000, 0).ends_with(80_000, 2, 2);
+    run.check()
+}
+
+#[test]
+fn each_connection_told_open_then_closed_once_passes() {
+    let report = with_online_status(|run| {
+        run.status(31, 10, "b/0", true, "conn1")
+            .status(32, 11, "a/0", true, "conn2")
+            .at(
+                100,
+                Event::Closed {
+                    device: "a/0".into(),
+                    session: 2,
+                    code: None,
+                    reason: "dropped".into(),
+                },
+            )
+            .status(101, 12, "a/0", false, "conn2");
+    });
+    assert!(report.is_valid());
+    assert_eq!(report.stats.connections_told_checked, 2);
+}
+
+#[test]
+fn a_connection_never_told_open_or_never_told_closed() {
+    let never_opened = with_online_status(|run| {
+        run.status(32, 11, "a/0", true, "conn2");
+    });
+    assert_eq!(kinds(&never_opened), [Kind::LostWebhook]);
+    assert_eq!(never_opened.anomalies[0].subject, "b/0");
+    let never_closed = with_online_status(|run| {
+        run.status(31, 10, "b/0", true, "conn1")
+            .status(32, 11, "a/0", true, "conn2")
+            .at(
+                100,
+                Event::Closed {
+                    device: "a/0".into(),
+                    session: 2,
+                    code: None,
+                    reason: "dropped".into(),
+                },
+            );
+    });
+    assert_eq!(kinds(&never_closed), [Kind::LostWebhook]);
+    assert_eq!(never_closed.anomalies[0].subject, "a/0");
+}
+
+/// Its node killed while it was open, a connection's opening may have died with the node.
+#[test]
+fn a_connection_on_a_killed_node_need_not_be_told_open() {
+    let report = with_online_status(|run| {
+        run.status(32, 11, "a/0", true, "conn2")
+            .fault(40, "kill node0", Phase::Start)
+            .fault(50, "kill node0", Phase::End);
+    });
+    assert!(report.is_valid());
+    assert_eq!(report.stats.connections_told_checked, 0);
+}
+
+#[test]
+fn a_connection_told_twice_closed_before_opened_or_as_someone_elses() {
+    let twice = with_online_status(|run| {
+        run.status(31, 10, "b/0", true, "conn1")
+            .status(32, 11, "a/0", true, "conn2")
+            .status(33, 12, "b/0", true, "conn1");
+    });
+    assert_eq!(kinds(&twice), [Kind::WebhookRenumbered]);
+    let closed_first = with_online_status(|run| {
+        run.status(31, 10, "b/0", false, "conn1")
+            .status(32, 11, "b/0", true, "conn1")
+            .status(33, 12, "a/0", true, "conn2");
+    });
+    assert_eq!(kinds(&closed_first), [Kind::WebhookOutOfOrder]);
+    let someone_elses = with_online_status(|run| {
+        run.status(31, 10, "b/1", true, "conn1")
+            .status(32, 11, "a/0", true, "conn2");
+    });
+    assert_eq!(kinds(&someone_elses), [Kind::PhantomWebhook]);
+    let never_connects = with_online_status(|run| {
+        run.status(31, 10, "b/0", true, "conn1")
+            .status(32, 11, "a/0", true, "conn2")
+            .status(33, 12, "z/0", true, "conn9");
+    });
+    assert_eq!(kinds(&never_connects), [Kind::PhantomWebhook]);
 }

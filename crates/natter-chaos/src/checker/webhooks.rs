@@ -18,13 +18,13 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use crate::history::{Call, Event, History, Hook, Msg, Outcome, StoredChannel, uid_of};
+use crate::history::{Call, Event, History, Hook, Msg, Outcome, StoredChannel};
 
 use super::oracle::Oracle;
-use super::{Kind, Op, Ops, Sent, Sink, Stats, fault_windows, stored_channels};
+use super::{Kind, Op, Ops, Sent, Sink, Stats, connected, stored_channels};
 
 /// Where a delivery was seen: its entry, and its place in that request's body.
-type Seen = (usize, usize);
+pub(super) type Seen = (usize, usize);
 
 /// A deletion as its audit record names it: the user, the conversations, whether it cleared.
 type Deletion = (String, Vec<String>, bool);
@@ -62,25 +62,30 @@ pub(super) fn check(
     }
     deliveries.one_event_id_each(sink);
     check_messages(history, sends, &deliveries, outbox_entry, sink);
-    check_offline(
-        history,
-        sends,
-        oracle,
-        &deliveries,
-        outbox_entry,
-        stats,
-        sink,
-    );
-    check_connected_not_pushed(history, sends, oracle, &deliveries, stats, sink);
+    if history.setup.sends_webhook("msg.offline") {
+        check_offline(
+            history,
+            sends,
+            oracle,
+            &deliveries,
+            outbox_entry,
+            stats,
+            sink,
+        );
+    }
+    let outbox = (outbox_entry, history.entries[outbox_entry].at);
+    connected::check(history, sends, oracle, &deliveries, outbox, stats, sink);
     check_deletions(ops, &deliveries, outbox_entry, sink);
 }
 
 /// Every webhook request of the history, by what it carried.
 #[derive(Default)]
-struct Deliveries {
+pub(super) struct Deliveries {
     requests: usize,
     /// Each event ID, with what it carried the first time and every entry it was in.
-    events: BTreeMap<u64, (Hook, Vec<usize>)>,
+    pub(super) events: BTreeMap<u64, (Hook, Vec<usize>)>,
+    /// Where each event ID was first taken by the receiver.
+    pub(super) taken: BTreeMap<u64, Seen>,
     /// Where each message's events were first taken by the receiver, by message ID.
     first_taken: BTreeMap<String, Seen>,
     /// The event IDs each message (as `msg.notify`, and as `msg.offline`) and each audit
@@ -133,6 +138,9 @@ impl Deliveries {
             .entry(event_id)
             .or_insert_with(|| (hook.clone(), Vec::new()));
         entries.push(seen.0);
+        if accepted {
+            self.taken.entry(event_id).or_insert(seen);
+        }
         if first != hook {
             sink.anomaly(
                 Kind::WebhookRenumbered,
@@ -165,6 +173,8 @@ impl Deliveries {
                         .extend(to_uids.iter().cloned());
                 }
             }
+            // Judged by connection, in `connected`.
+            Hook::OnlineStatus { .. } => {}
             Hook::Deleted {
                 audit_id,
                 uid,
@@ -381,148 +391,6 @@ fn check_offline(
         }
     }
     stats.offline_pushes_taken = deliveries.pushed_to.len();
-}
-
-/// A connection counts from its first pong (a WuKongIM one from its CONNACK), but its node
-/// records it in the background: this long after, it surely has.
-const RECORDED_WITHIN_MS: u64 = 2_000;
-/// The node may see a connection close before its device does.
-const CLOSE_SEEN_WITHIN_MS: u64 = 1_000;
-/// After a database fault, a node's records of its connections and its heartbeat are current
-/// again within this (a heartbeat is due every 5 s).
-const DATABASE_CAUGHT_UP_MS: u64 = 10_000;
-
-/// One connection of a user's device, from when it counted to when it closed.
-struct Connection<'a> {
-    uid: &'a str,
-    node: usize,
-    opened: u64,
-    closed: Option<u64>,
-    entry: usize,
-}
-
-/// No push names a member who had a connection open throughout the send: judged where no
-/// fault can have kept that connection from the node that stored the message (the database
-/// down in the 10 s before, the connection's node killed or paused since it opened).
-fn check_connected_not_pushed(
-    history: &History,
-    sends: &[Sent],
-    oracle: &Oracle,
-    deliveries: &Deliveries,
-    stats: &mut Stats,
-    sink: &mut Sink,
-) {
-    let mut named: BTreeMap<&str, BTreeSet<&str>> = BTreeMap::new();
-    for (hook, _) in deliveries.events.values() {
-        if let Hook::Offline {
-            message, to_uids, ..
-        } = hook
-        {
-            named
-                .entry(&message.id)
-                .or_default()
-                .extend(to_uids.iter().map(String::as_str));
-        }
-    }
-    let connections = connections(history);
-    let faults = fault_windows(history);
-    let database_down = |from: u64, to: u64| {
-        faults.iter().any(|(fault, start, end)| {
-            fault.starts_with("postgres-") && *start <= to && end + DATABASE_CAUGHT_UP_MS >= from
-        })
-    };
-    let node_faulted = |node: usize, from: u64, to: u64| {
-        faults.iter().any(|(fault, start, end)| {
-            let faulted = fault
-                .strip_prefix("kill node")
-                .or_else(|| fault.strip_prefix("pause node"))
-                .and_then(|index| index.parse::<usize>().ok());
-            faulted == Some(node) && *start <= to && *end >= from
-        })
-    };
-    for sent in sends {
-        if database_down(sent.invoked, sent.acked) {
-            continue;
-        }
-        let members = history.setup.users.iter().filter(|uid| {
-            **uid != sent.from
-                && oracle
-                    .user(uid, &sent.channel)
-                    .is_some_and(|state| !state.uncertain && state.in_window(sent.seq))
-        });
-        for uid in members {
-            let connected = connections.iter().find(|connection| {
-                connection.uid == uid
-                    && connection.opened + RECORDED_WITHIN_MS <= sent.invoked
-                    && connection
-                        .closed
-                        .is_none_or(|closed| closed >= sent.acked + CLOSE_SEEN_WITHIN_MS)
-                    && !node_faulted(connection.node, connection.opened, sent.acked)
-            });
-            let Some(connection) = connected else {
-                continue;
-            };
-            stats.connected_members_checked += 1;
-            if named
-                .get(sent.id.as_str())
-                .is_some_and(|uids| uids.contains(uid.as_str()))
-            {
-                sink.anomaly(
-                    Kind::PushedWhileConnected,
-                    sent.channel.clone(),
-                    format!(
-                        "message {} (seq {}) was pushed to {uid}, whose connection on node{} \
-                         was open from {} ms, before the send, to after it",
-                        sent.id, sent.seq, connection.node, connection.opened
-                    ),
-                    [sent.entries.clone(), vec![connection.entry]].concat(),
-                );
-            }
-        }
-    }
-}
-
-/// The connections of the history's devices that counted: each from its first pong (or
-/// CONNACK) to when its device saw it close.
-fn connections(history: &History) -> Vec<Connection<'_>> {
-    let mut nodes: BTreeMap<(&str, u64), usize> = BTreeMap::new();
-    let mut open: BTreeMap<(&str, u64), usize> = BTreeMap::new();
-    let mut connections = Vec::new();
-    for (index, entry) in history.entries.iter().enumerate() {
-        match &entry.event {
-            Event::Connect {
-                device,
-                session,
-                node,
-            } => {
-                nodes.insert((device, *session), *node);
-            }
-            Event::Subscribed {
-                device, session, ..
-            } => {
-                let Some(&node) = nodes.get(&(device.as_str(), *session)) else {
-                    continue;
-                };
-                open.insert((device, *session), connections.len());
-                connections.push(Connection {
-                    uid: uid_of(device),
-                    node,
-                    opened: entry.at,
-                    closed: None,
-                    entry: index,
-                });
-            }
-            Event::Closed {
-                device, session, ..
-            } => {
-                if let Some(at) = open.remove(&(device.as_str(), *session)) {
-                    connections[at].closed = Some(entry.at);
-                }
-            }
-            _ => {}
-        }
-    }
-    connections
 }
 
 /// Why a message event names no message that was stored, if it does not.

@@ -48,6 +48,14 @@ const PUSH_GRACE_MS: u64 = 20_000;
 /// backoff of an event that failed through a few of the receiver's faults.
 const OUTBOX_DRAIN: Duration = Duration::from_secs(150);
 
+/// The webhook events the nodes send.
+const WEBHOOK_EVENTS: [&str; 4] = [
+    "msg.notify",
+    "msg.offline",
+    "user.onlinestatus",
+    "conversation.deleted",
+];
+
 /// A node's command line, shared by both stores: short timeouts, so that a paused node
 /// outlasts them, and webhooks to the harness's receiver.
 fn node_command(
@@ -63,7 +71,7 @@ fn node_command(
             "--webhook-url",
             webhook_url,
             "--webhook-events",
-            "msg.notify,msg.offline,conversation.deleted",
+            &WEBHOOK_EVENTS.join(","),
             "--webhook-timeout-ms",
             &receiver::NODE_TIMEOUT_MS.to_string(),
             // Small batches, so that the receiver's faults fall on many requests.
@@ -273,6 +281,7 @@ pub async fn run(args: &Args) -> Result<(History, TempDir)> {
         groups: groups.clone(),
         sync_deletion: true,
         push_grace_ms: PUSH_GRACE_MS,
+        webhook_events: WEBHOOK_EVENTS.map(str::to_owned).to_vec(),
     };
     let mut wukongim_sends = BTreeMap::new();
     let mut wukongim_inboxes = Vec::new();

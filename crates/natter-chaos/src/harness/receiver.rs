@@ -1,5 +1,5 @@
-//! The app backend's webhook receiver: the nodes post `msg.notify`, `msg.offline` and
-//! `conversation.deleted` to it, and it records every request it gets. Its fault lane ([`super::nemesis::backend`])
+//! The app backend's webhook receiver: the nodes post `msg.notify`, `msg.offline`,
+//! `user.onlinestatus` and `conversation.deleted` to it, and it records every request it gets. Its fault lane ([`super::nemesis::backend`])
 //! makes it refuse requests (500) or answer them after Natter's timeout, as a backend that
 //! fails or stalls would; either way Natter must send the events again.
 
@@ -81,7 +81,12 @@ async fn receive(
     headers: HeaderMap,
     body: Bytes,
 ) -> StatusCode {
-    let hooks = match hooks(&which.event, &body) {
+    let header_ids: Vec<u64> = headers
+        .get("x-natter-event-ids")
+        .and_then(|value| value.to_str().ok())
+        .map(|ids| ids.split(',').filter_map(|id| id.parse().ok()).collect())
+        .unwrap_or_default();
+    let hooks = match hooks(&which.event, &header_ids, &body) {
         Ok(hooks) => hooks,
         Err(why) => {
             // Never taken, so the outbox does not drain and the checker reports it.
@@ -92,11 +97,6 @@ async fn receive(
             return StatusCode::BAD_REQUEST;
         }
     };
-    let header_ids = headers
-        .get("x-natter-event-ids")
-        .and_then(|value| value.to_str().ok())
-        .map(|ids| ids.split(',').filter_map(|id| id.parse().ok()).collect())
-        .unwrap_or_default();
     let mode = shared.mode.load(Ordering::Relaxed);
     let accepted = mode != Mode::Refuse as u8;
     shared.recorder.record(Event::Webhook {
@@ -114,12 +114,19 @@ async fn receive(
     }
 }
 
-/// The events of a request's body: an array of `msg.notify`'s messages or of
-/// `conversation.deleted`'s deletions, or one `msg.offline` message.
-fn hooks(event: &str, body: &[u8]) -> Result<Vec<Hook>, String> {
+/// The events of a request's body: an array of `msg.notify`'s messages, of
+/// `conversation.deleted`'s deletions or of `user.onlinestatus`'s lines (whose event IDs are
+/// only in the header), or one `msg.offline` message.
+fn hooks(event: &str, header_ids: &[u64], body: &[u8]) -> Result<Vec<Hook>, String> {
     let body: Value = serde_json::from_slice(body).map_err(|error| error.to_string())?;
     match (event, &body) {
         ("msg.offline", item) => Ok(vec![offline(item)?]),
+        ("user.onlinestatus", Value::Array(lines)) if lines.len() == header_ids.len() => lines
+            .iter()
+            .zip(header_ids)
+            .map(|(line, event_id)| online_status(*event_id, line))
+            .collect(),
+        ("user.onlinestatus", _) => Err("lines that the header does not number one each".into()),
         (_, Value::Array(items)) => items
             .iter()
             .map(|item| match event {
@@ -157,6 +164,33 @@ fn offline(item: &Value) -> Result<Hook, String> {
         })
     };
     read().ok_or_else(|| format!("a msg.offline body without its fields: {item}"))
+}
+
+/// `uid-device_flag-status-connection_id-device_online_count-total_online_count`, read from
+/// the right (a uid may hold `-`).
+fn online_status(event_id: u64, line: &Value) -> Result<Hook, String> {
+    let read = || -> Option<Hook> {
+        let mut fields = line.as_str()?.rsplitn(5, '-');
+        let (_total, _device, connection_id, status) = (
+            fields.next()?,
+            fields.next()?,
+            fields.next()?,
+            fields.next()?,
+        );
+        let (uid, device_flag) = fields.next()?.rsplit_once('-')?;
+        Some(Hook::OnlineStatus {
+            event_id,
+            uid: uid.to_owned(),
+            device_flag: device_flag.parse().ok()?,
+            online: match status {
+                "1" => true,
+                "0" => false,
+                _ => return None,
+            },
+            connection_id: connection_id.to_owned(),
+        })
+    };
+    read().ok_or_else(|| format!("a user.onlinestatus line it cannot read: {line}"))
 }
 
 /// The event ID, channel and message of WuKongIM's `MessageResp`, which both message events
