@@ -73,9 +73,27 @@ impl Faults<'_> {
         self.on_node(node, from, to, &["kill node", "pause node"])
     }
 
-    /// `node` was killed between `from` and `to`.
-    fn node_killed(&self, node: usize, from: u64, to: u64) -> bool {
-        self.on_node(node, from, to, &["kill node"])
+    /// `node` may have been killed before writing down a connection that opened at `opened`
+    /// and was open until `open_until`: killed within [`RECORDED_WITHIN_MS`] of the opening,
+    /// or while the write was still being retried because the store was failing writes
+    /// (PostgreSQL down, the SQLite node's disk full) from the opening on.
+    fn may_have_lost_opening(&self, node: usize, opened: u64, open_until: u64) -> bool {
+        let node = node.to_string();
+        self.0.iter().any(|(fault, killed, _)| {
+            fault.strip_prefix("kill node") == Some(node.as_str())
+                && (opened..=open_until).contains(killed)
+                && (*killed <= opened + RECORDED_WITHIN_MS || self.store_failing(opened, *killed))
+        })
+    }
+
+    /// The store was failing writes at `from` (or began to just after) and had not been
+    /// back long enough by `to` for a write retried since to have gone through.
+    fn store_failing(&self, from: u64, to: u64) -> bool {
+        self.0.iter().any(|(fault, start, end)| {
+            (fault.starts_with("postgres-") || *fault == "disk-full")
+                && *start <= from + RECORDED_WITHIN_MS
+                && end + DATABASE_CAUGHT_UP_MS >= to
+        })
     }
 
     fn on_node(&self, node: usize, from: u64, to: u64, kinds: &[&str]) -> bool {
@@ -226,8 +244,8 @@ struct Told<'a> {
 }
 
 /// Each connection's opening and closing told once each, opening first: for a JSON
-/// WebSocket, by its connection ID, the opening unless its node was killed while it was open
-/// (the change may have died with it), the closing once the opening was told and the close is
+/// WebSocket, by its connection ID, the opening unless its node may have been killed before
+/// writing it down, the closing once the opening was told and the close is
 /// a minute past; for WuKongIM's, whose server IDs the harness does not see, by count. No line
 /// names a user who never connects.
 fn online_status(
@@ -317,7 +335,7 @@ fn online_status(
         let opening_kept =
             !observed
                 .faults
-                .node_killed(connection.node, connection.opened, open_until);
+                .may_have_lost_opening(connection.node, connection.opened, open_until);
         if is_wukongim(history, connection.device) {
             if opening_kept {
                 *wukongim_owed.entry(connection.uid).or_default() += 1;
