@@ -96,6 +96,13 @@ pub enum Event {
         session: u64,
         push: Push,
     },
+    /// A WuKongIM connection ended with these RECVs unacknowledged (its device withheld its
+    /// RECVACKs before dropping it): its node owes them to the device's next connection.
+    Unacknowledged {
+        device: String,
+        session: u64,
+        messages: Vec<Msg>,
+    },
     /// The session ended: the server closed it (`code`), or the device gave up on it.
     Closed {
         device: String,

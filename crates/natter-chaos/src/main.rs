@@ -129,8 +129,9 @@ fn print_report(history: &History, report: &Report) {
         stats.deliveries_checked
     );
     println!(
-        "WuKongIM devices: {} connections, {} RECVs (counted among the sessions and pushes above)",
-        stats.wukongim_sessions, stats.wukongim_recvs
+        "WuKongIM devices: {} connections, {} RECVs (counted among the sessions and pushes \
+         above); {} left unacknowledged checked sent again",
+        stats.wukongim_sessions, stats.wukongim_recvs, stats.wukongim_redeliveries_checked
     );
     println!(
         "webhooks: {} requests received, {} events taken (duplicates included); {} messages \

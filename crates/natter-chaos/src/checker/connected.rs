@@ -15,7 +15,7 @@ use crate::history::{Event, History, Hook, uid_of};
 
 use super::oracle::Oracle;
 use super::webhooks::{Deliveries, Seen};
-use super::{Kind, Sent, Sink, Stats, fault_windows};
+use super::{Faults, Kind, Sent, Sink, Stats};
 
 /// A connection counts from its first pong (a WuKongIM one from its CONNACK), but its node
 /// records it in the background: this long after, it surely has.
@@ -42,7 +42,7 @@ pub(super) fn check(
 ) {
     let observed = Observed {
         connections: connections(history),
-        faults: Faults(fault_windows(history)),
+        faults: Faults::of(history),
     };
     not_pushed(history, sends, oracle, deliveries, &observed, stats, sink);
     if history.setup.sends_webhook("user.onlinestatus") {
@@ -56,9 +56,7 @@ struct Observed<'a> {
     faults: Faults<'a>,
 }
 
-/// The faults that can hide a connection from the database.
-struct Faults<'a>(Vec<(&'a str, u64, u64)>);
-
+/// What the faults say of the connections' records.
 impl Faults<'_> {
     /// PostgreSQL was down between `from` and `to`, or too shortly before for the nodes to
     /// have caught up.
@@ -68,21 +66,14 @@ impl Faults<'_> {
         })
     }
 
-    /// `node` was killed or paused between `from` and `to`.
-    fn node_faulted(&self, node: usize, from: u64, to: u64) -> bool {
-        self.on_node(node, from, to, &["kill node", "pause node"])
-    }
-
     /// `node` may have been killed before writing down a connection that opened at `opened`
     /// and was open until `open_until`: killed within [`RECORDED_WITHIN_MS`] of the opening,
     /// or while the write was still being retried because the store was failing writes
     /// (PostgreSQL down, the SQLite node's disk full) from the opening on.
     fn may_have_lost_opening(&self, node: usize, opened: u64, open_until: u64) -> bool {
-        let node = node.to_string();
-        self.0.iter().any(|(fault, killed, _)| {
-            fault.strip_prefix("kill node") == Some(node.as_str())
-                && (opened..=open_until).contains(killed)
-                && (*killed <= opened + RECORDED_WITHIN_MS || self.store_failing(opened, *killed))
+        self.on_node(node, &["kill node"]).any(|(killed, _)| {
+            (opened..=open_until).contains(&killed)
+                && (killed <= opened + RECORDED_WITHIN_MS || self.store_failing(opened, killed))
         })
     }
 
@@ -93,16 +84,6 @@ impl Faults<'_> {
             (fault.starts_with("postgres-") || *fault == "disk-full")
                 && *start <= from + RECORDED_WITHIN_MS
                 && end + DATABASE_CAUGHT_UP_MS >= to
-        })
-    }
-
-    fn on_node(&self, node: usize, from: u64, to: u64, kinds: &[&str]) -> bool {
-        self.0.iter().any(|(fault, start, end)| {
-            let faulted = kinds
-                .iter()
-                .find_map(|kind| fault.strip_prefix(kind))
-                .and_then(|index| index.parse::<usize>().ok());
-            faulted == Some(node) && *start <= to && *end >= from
         })
     }
 }

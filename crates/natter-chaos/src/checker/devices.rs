@@ -9,7 +9,7 @@ use crate::device::{Applied, DeviceModel};
 use crate::history::{Call, Conv, Event, History, Msg, Outcome, Push, channel_of, uid_of};
 
 use super::oracle::Oracle;
-use super::{Kind, Ops, Sent, Sink, Stats, compact, fault_windows};
+use super::{Faults, Kind, Ops, Sent, Sink, Stats, compact};
 
 /// One WebSocket session of a device.
 #[derive(Debug, Default)]
@@ -24,6 +24,8 @@ struct Session {
     resyncs: Vec<u64>,
     /// (when, conversation) of each deletion pushed.
     deleted: Vec<(u64, String)>,
+    /// The RECVs a WuKongIM connection left unacknowledged when it ended.
+    unacknowledged: Vec<Msg>,
     entries: Vec<usize>,
 }
 
@@ -132,6 +134,19 @@ pub(super) fn check(
                     .and_then(|replay| replay.sessions.get_mut(session))
                 {
                     session.closed_at = Some(at);
+                    session.entries.push(index);
+                }
+            }
+            Event::Unacknowledged {
+                device,
+                session,
+                messages,
+            } => {
+                if let Some(session) = replays
+                    .get_mut(device)
+                    .and_then(|replay| replay.sessions.get_mut(session))
+                {
+                    session.unacknowledged.clone_from(messages);
                     session.entries.push(index);
                 }
             }
@@ -303,6 +318,7 @@ pub(super) fn check(
 
     let grace = history.setup.push_grace_ms;
     let outages = Outages::of(history);
+    let faults = Faults::of(history);
     // By first invocation, so each connection looks only at the sends made while it was open.
     let mut sends: Vec<&Sent> = sends.iter().collect();
     sends.sort_by_key(|sent| sent.invoked);
@@ -320,8 +336,70 @@ pub(super) fn check(
             stats,
             sink,
         );
+        if replay.wukongim {
+            redelivered(device, replay, &faults, observed_until, stats, sink);
+        }
     }
     ended_consistent(history, &replays, sink);
+}
+
+/// The RECVs a WuKongIM connection left unacknowledged are sent right after the device's next
+/// CONNACK on the same node: by this long after it, they have come.
+const REDELIVERED_WITHIN_MS: u64 = 5_000;
+/// How long a node keeps a device's unacknowledged RECVs (docs/api-reference.md, the WuKongIM
+/// limits).
+const KEPT_FOR_MS: u64 = 10 * 60 * 1000;
+
+/// The RECVs a WuKongIM connection left unacknowledged came again on the device's next
+/// connection, where that was to the same node within the time it keeps them, stayed open a
+/// while, and the node was neither killed (it loses what it held) nor paused (it sends late)
+/// from the close to that while after the next CONNACK.
+fn redelivered(
+    device: &str,
+    replay: &Replay,
+    faults: &Faults,
+    observed_until: u64,
+    stats: &mut Stats,
+    sink: &mut Sink,
+) {
+    let connected: Vec<(&u64, &Session)> = replay
+        .sessions
+        .iter()
+        .filter(|(_, session)| session.subscribed_at.is_some())
+        .collect();
+    for pair in connected.windows(2) {
+        let [(id, left), (next_id, next)] = pair else {
+            continue;
+        };
+        let (Some(closed), Some(opened)) = (left.closed_at, next.subscribed_at) else {
+            continue;
+        };
+        let due = opened + REDELIVERED_WITHIN_MS;
+        if left.unacknowledged.is_empty()
+            || next.node != left.node
+            || opened > closed + KEPT_FOR_MS
+            || due > observed_until
+            || next.closed_at.is_some_and(|next_closed| next_closed < due)
+            || faults.node_faulted(left.node, closed, due)
+        {
+            continue;
+        }
+        for message in &left.unacknowledged {
+            stats.wukongim_redeliveries_checked += 1;
+            if !next.pushed.contains_key(&message.id) {
+                sink.anomaly(
+                    Kind::NotRedelivered,
+                    format!("{device} session {next_id}"),
+                    format!(
+                        "{device}'s connection {id} left message {} (seq {}) unacknowledged, but \
+                         its next connection, to the same node, never got it again",
+                        message.id, message.seq
+                    ),
+                    [left.entries.clone(), next.entries.clone()].concat(),
+                );
+            }
+        }
+    }
 }
 
 /// The windows in which the server cannot push to a connection, from the faults recorded: NATS
@@ -339,7 +417,7 @@ impl Outages {
     fn of(history: &History) -> Self {
         let mut nats = Vec::new();
         let mut pauses: BTreeMap<usize, Vec<(u64, u64)>> = BTreeMap::new();
-        for (fault, start, end) in fault_windows(history) {
+        for (fault, start, end) in Faults::of(history).0 {
             if fault.starts_with("nats-") {
                 nats.push((start, end));
             } else if let Some(node) = fault

@@ -79,6 +79,9 @@ pub enum Kind {
     WebhookOutOfOrder,
     /// A push (`msg.offline`) named a member who had a connection open throughout the send.
     PushedWhileConnected,
+    /// The RECVs a WuKongIM connection left unacknowledged did not come again on the device's
+    /// next connection to the same node.
+    NotRedelivered,
 }
 
 impl fmt::Display for Kind {
@@ -113,9 +116,11 @@ pub struct Stats {
     pub faults: BTreeMap<String, usize>,
     /// Push deliveries checked for arrival (message × live connection).
     pub deliveries_checked: usize,
-    /// Connections of the WuKongIM devices, and the RECVs they were sent.
+    /// Connections of the WuKongIM devices, the RECVs they were sent, and the RECVs left
+    /// unacknowledged that were checked to come again on the next connection.
     pub wukongim_sessions: usize,
     pub wukongim_recvs: usize,
+    pub wukongim_redeliveries_checked: usize,
     /// Requests the webhook receiver got, and the events in those it took.
     pub webhook_requests: usize,
     pub webhook_events_taken: usize,
@@ -231,33 +236,55 @@ pub struct Sent {
     pub entries: Vec<usize>,
 }
 
-/// Each fault of the history with when it started and ended; one still under way when the
+/// The faults of a history, each with when it started and ended; one still under way when the
 /// record ends lasts to its end.
-pub(crate) fn fault_windows(history: &History) -> Vec<(&str, u64, u64)> {
-    let mut windows = Vec::new();
-    let mut started: BTreeMap<&str, u64> = BTreeMap::new();
-    for entry in &history.entries {
-        let Event::Fault { fault, phase } = &entry.event else {
-            continue;
-        };
-        match phase {
-            Phase::Start => {
-                started.insert(fault, entry.at);
-            }
-            Phase::End => {
-                if let Some(start) = started.remove(fault.as_str()) {
-                    windows.push((fault.as_str(), start, entry.at));
+pub(crate) struct Faults<'a>(pub(crate) Vec<(&'a str, u64, u64)>);
+
+impl<'a> Faults<'a> {
+    pub(crate) fn of(history: &'a History) -> Self {
+        let mut windows = Vec::new();
+        let mut started: BTreeMap<&str, u64> = BTreeMap::new();
+        for entry in &history.entries {
+            let Event::Fault { fault, phase } = &entry.event else {
+                continue;
+            };
+            match phase {
+                Phase::Start => {
+                    started.insert(fault, entry.at);
+                }
+                Phase::End => {
+                    if let Some(start) = started.remove(fault.as_str()) {
+                        windows.push((fault.as_str(), start, entry.at));
+                    }
                 }
             }
         }
+        let end_of_run = history.entries.last().map_or(0, |entry| entry.at);
+        windows.extend(
+            started
+                .into_iter()
+                .map(|(fault, start)| (fault, start, end_of_run)),
+        );
+        Self(windows)
     }
-    let end_of_run = history.entries.last().map_or(0, |entry| entry.at);
-    windows.extend(
-        started
-            .into_iter()
-            .map(|(fault, start)| (fault, start, end_of_run)),
-    );
-    windows
+
+    /// `node` was killed or paused at some time between `from` and `to`.
+    pub(crate) fn node_faulted(&self, node: usize, from: u64, to: u64) -> bool {
+        self.on_node(node, &["kill node", "pause node"])
+            .any(|(start, end)| start <= to && end >= from)
+    }
+
+    /// The windows of the faults of kinds `kinds` (`kill node`, `pause node`) on `node`.
+    pub(crate) fn on_node(&self, node: usize, kinds: &[&str]) -> impl Iterator<Item = (u64, u64)> {
+        let node = node.to_string();
+        let kinds = kinds.to_vec();
+        self.0.iter().filter_map(move |(fault, start, end)| {
+            kinds
+                .iter()
+                .any(|kind| fault.strip_prefix(kind) == Some(node.as_str()))
+                .then_some((*start, *end))
+        })
+    }
 }
 
 /// Judges the history.

@@ -1289,3 +1289,86 @@ fn a_connection_told_twice_closed_before_opened_or_as_someone_elses() {
     });
     assert_eq!(kinds(&never_connects), [Kind::PhantomWebhook]);
 }
+
+/// b's WuKongIM device got both messages on connection 9 but left the second unacknowledged
+/// when it dropped the connection at 30 ms; its next connection (10, to node `next_node`,
+/// from 100 ms) was sent that message again if `sent_again`; `fault` from 40 to 50 ms.
+fn left_unacknowledged(next_node: usize, sent_again: bool, fault: Option<&str>) -> Report {
+    let mut run = with_wukongim_device("b/wukongim", &[1, 2]);
+    run.at(
+        30,
+        Event::Unacknowledged {
+            device: "b/wukongim".into(),
+            session: 9,
+            messages: vec![msg(2)],
+        },
+    )
+    .at(
+        30,
+        Event::Closed {
+            device: "b/wukongim".into(),
+            session: 9,
+            code: None,
+            reason: "dropped by the device".into(),
+        },
+    );
+    if let Some(fault) = fault {
+        run.fault(40, fault, Phase::Start)
+            .fault(50, fault, Phase::End);
+    }
+    run.at(
+        100,
+        Event::Connect {
+            device: "b/wukongim".into(),
+            session: 10,
+            node: next_node,
+        },
+    )
+    .at(
+        100,
+        Event::Subscribed {
+            device: "b/wukongim".into(),
+            session: 10,
+            connection_id: "wukongim-10".into(),
+        },
+    );
+    if sent_again {
+        run.push(
+            101,
+            "b/wukongim",
+            10,
+            Push::Message {
+                conversation: "C2Ca".into(),
+                message: msg(2),
+            },
+        );
+    }
+    run.ends_with(10_000, 2, 2);
+    run.check()
+}
+
+#[test]
+fn recvs_left_unacknowledged_sent_again_to_the_next_connection_pass() {
+    let report = left_unacknowledged(0, true, None);
+    assert!(report.is_valid());
+    assert_eq!(report.stats.wukongim_redeliveries_checked, 1);
+}
+
+#[test]
+fn recvs_left_unacknowledged_never_sent_again() {
+    let report = left_unacknowledged(0, false, None);
+    assert_eq!(kinds(&report), [Kind::NotRedelivered]);
+    assert_eq!(report.anomalies[0].subject, "b/wukongim session 10");
+}
+
+/// Another node does not hold them, and a killed node lost them.
+#[test]
+fn recvs_left_unacknowledged_are_owed_only_by_the_same_live_node() {
+    for report in [
+        left_unacknowledged(1, false, None),
+        left_unacknowledged(0, false, Some("kill node0")),
+    ] {
+        assert!(report.is_valid());
+        assert_eq!(report.stats.wukongim_redeliveries_checked, 0);
+    }
+}

@@ -1,12 +1,13 @@
 //! A WuKongIM device: each user's app on WuKongIM's binary protocol (protocol 4), over TCP as
 //! WuKongIM's mobile SDKs or over WebSocket as its web SDK, each connection either, connecting
-//! to a node picked at random, acknowledging
-//! every RECV, pinging, and now and then dropping its connection and coming back through
-//! another node. It keeps no conversation list (WuKongIM's apps sync theirs from their app
-//! backend): what it records is what each connection was sent, which the checker holds to the
-//! same promise as the JSON WebSocket's pushes, with a closed connection as the only way out.
-//! The workload sends some messages through it ([`Sends`]): a SEND on its connection of the
-//! moment, answered by the SENDACK.
+//! to a node picked at random, acknowledging every RECV, pinging, and now and then dropping its
+//! connection and coming back through another node. Before some drops it stops acknowledging
+//! (as an app whose connection dies under it), and comes back through the same node, which owes
+//! it those RECVs again. It keeps no conversation list (WuKongIM's apps sync theirs from their
+//! app backend): what it records is what each connection was sent, which the checker holds to
+//! the same promise as the JSON WebSocket's pushes, with a closed connection as the only way
+//! out. The workload sends some messages through it ([`Sends`]): a SEND on its connection of
+//! the moment, answered by the SENDACK.
 
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -38,6 +39,11 @@ pub const DEVICE_FLAG: u8 = 2;
 /// `DEAD_AFTER`.
 const PING_EVERY: Duration = Duration::from_secs(2);
 const DEAD_AFTER: Duration = Duration::from_secs(6);
+
+/// The share (in %) of connections whose last RECVs the device leaves unacknowledged before it
+/// drops them, and for how long before the drop.
+const WITHHOLDS_ACKS: u64 = 50;
+const WITHHOLDING: Duration = Duration::from_secs(5);
 
 /// Where a node serves WuKongIM's protocol.
 #[derive(Debug, Clone)]
@@ -213,8 +219,12 @@ pub async fn run(
     mut inbox: Inbox,
     mut rng: Rng,
 ) {
+    // Back to the node that holds RECVs this device left unacknowledged: it sends them again.
+    let mut owed_by: Option<usize> = None;
     while world.stage() != Stage::Stopping {
-        let node = rng.below(addresses.len() as u64) as usize;
+        let node = owed_by
+            .take()
+            .unwrap_or_else(|| rng.below(addresses.len() as u64) as usize);
         inbox.node.store(node, Ordering::Relaxed);
         let session = world.next_session();
         world.recorder.record(Event::Connect {
@@ -222,7 +232,7 @@ pub async fn run(
             session,
             node,
         });
-        let reason = Device {
+        let (reason, unacknowledged) = Device {
             world: &world,
             device: &device,
             token: &token,
@@ -230,6 +240,14 @@ pub async fn run(
         }
         .run(&addresses[node], &mut inbox.queue, &mut rng)
         .await;
+        if !unacknowledged.is_empty() {
+            owed_by = Some(node);
+            world.recorder.record(Event::Unacknowledged {
+                device: device.clone(),
+                session,
+                messages: unacknowledged,
+            });
+        }
         world.recorder.record(Event::Closed {
             device: device.clone(),
             session,
@@ -251,13 +269,28 @@ struct Device<'a> {
 }
 
 impl Device<'_> {
-    /// One connection, from connect to close: why it ended. The SENDs it made and had no
-    /// SENDACK for are dropped with it, which tells their senders.
+    /// One connection, from connect to close: why it ended, and the RECVs it left
+    /// unacknowledged. The SENDs it made and had no SENDACK for are dropped with it, which
+    /// tells their senders.
     async fn run(
         &self,
         address: &Address,
         sends: &mut mpsc::Receiver<Outgoing>,
         rng: &mut Rng,
+    ) -> (String, Vec<Msg>) {
+        let mut unacknowledged = Vec::new();
+        let reason = self.listen(address, sends, rng, &mut unacknowledged).await;
+        (reason, unacknowledged)
+    }
+
+    /// One connection, from connect to close: why it ended. RECVs it does not acknowledge go
+    /// to `unacknowledged`.
+    async fn listen(
+        &self,
+        address: &Address,
+        sends: &mut mpsc::Receiver<Outgoing>,
+        rng: &mut Rng,
+        unacknowledged: &mut Vec<Msg>,
     ) -> String {
         let over_websocket = rng.chance(50);
         let (mut connection, keys) = match self.connect(address, over_websocket).await {
@@ -272,7 +305,16 @@ impl Device<'_> {
             session: self.session,
             connection_id: format!("wukongim-{transport}-{}", self.session),
         });
-        let dropping = Instant::now() + Duration::from_secs(rng.between(10, 90));
+        // A connection that will withhold acknowledgements is dropped sooner, so that more of
+        // them get that far between the faults.
+        let withholds = rng.chance(WITHHOLDS_ACKS);
+        let lifetime = if withholds {
+            rng.between(8, 20)
+        } else {
+            rng.between(10, 90)
+        };
+        let dropping = Instant::now() + Duration::from_secs(lifetime);
+        let withholding_from = withholds.then(|| dropping - WITHHOLDING);
         let mut last_heard = Instant::now();
         let mut tick = tokio::time::interval(PING_EVERY);
         let mut stage = self.world.stage.subscribe();
@@ -284,8 +326,14 @@ impl Device<'_> {
                     last_heard = Instant::now();
                     match packet {
                         Some(Ok(Packet::Recv(recv))) => {
-                            if let Err(why) = self.received(&mut connection, &keys, recv).await {
-                                return why;
+                            // Only while the drop is still to come: it is not once the run
+                            // settles.
+                            let withhold = self.world.stage() == Stage::Running
+                                && withholding_from.is_some_and(|from| Instant::now() >= from);
+                            match self.received(&mut connection, &keys, recv, !withhold).await {
+                                Ok(message) if withhold => unacknowledged.push(message),
+                                Ok(_) => {}
+                                Err(why) => return why,
                             }
                         }
                         Some(Ok(Packet::Sendack(sendack))) => {
@@ -374,13 +422,14 @@ impl Device<'_> {
         Ok((connection, keys))
     }
 
-    /// A RECV: checked, recorded as the message it carries, acknowledged.
+    /// A RECV: checked, recorded as the message it carries, acknowledged if `acknowledge`.
     async fn received(
         &self,
         connection: &mut Connection,
         keys: &Keys,
         mut recv: RecvPacket,
-    ) -> Result<(), String> {
+        acknowledge: bool,
+    ) -> Result<Msg, String> {
         keys.open_recv(&mut recv)
             .map_err(|error| format!("a RECV that does not open: {error}"))?;
         let conversation = match recv.channel_type {
@@ -388,27 +437,31 @@ impl Device<'_> {
             ChannelType::Group => format!("GROUP{}", recv.channel_id),
             _ => recv.channel_id.clone(),
         };
+        let message = Msg {
+            seq: u64::from(recv.message_seq),
+            id: recv.message_id.to_string(),
+            from: recv.from_uid.clone(),
+        };
         self.world.recorder.record(Event::Push {
             device: self.device.to_owned(),
             session: self.session,
             push: Push::Message {
                 conversation,
-                message: Msg {
-                    seq: u64::from(recv.message_seq),
-                    id: recv.message_id.to_string(),
-                    from: recv.from_uid.clone(),
-                },
+                message: message.clone(),
             },
         });
-        let ack = RecvackPacket {
-            flags: recv.flags,
-            message_id: recv.message_id,
-            message_seq: recv.message_seq,
-        };
-        connection
-            .send(Packet::Recvack(ack))
-            .await
-            .map_err(|_| "cannot send RECVACK".to_owned())
+        if acknowledge {
+            let ack = RecvackPacket {
+                flags: recv.flags,
+                message_id: recv.message_id,
+                message_seq: recv.message_seq,
+            };
+            connection
+                .send(Packet::Recvack(ack))
+                .await
+                .map_err(|_| "cannot send RECVACK".to_owned())?;
+        }
+        Ok(message)
     }
 }
 
