@@ -122,6 +122,19 @@ impl Run {
         )
     }
 
+    /// The device saw its connection `session` close.
+    fn closed(&mut self, at: u64, device: &str, session: u64) -> &mut Self {
+        self.at(
+            at,
+            Event::Closed {
+                device: device.into(),
+                session,
+                code: None,
+                reason: "dropped".into(),
+            },
+        )
+    }
+
     fn fault(&mut self, at: u64, fault: &str, phase: Phase) -> &mut Self {
         self.at(
             at,
@@ -1197,15 +1210,7 @@ fn each_connection_told_open_then_closed_once_passes() {
     let report = with_online_status(|run| {
         run.status(31, 10, "b/0", true, "conn1")
             .status(32, 11, "a/0", true, "conn2")
-            .at(
-                100,
-                Event::Closed {
-                    device: "a/0".into(),
-                    session: 2,
-                    code: None,
-                    reason: "dropped".into(),
-                },
-            )
+            .closed(100, "a/0", 2)
             .status(101, 12, "a/0", false, "conn2");
     });
     assert!(report.is_valid());
@@ -1222,15 +1227,7 @@ fn a_connection_never_told_open_or_never_told_closed() {
     let never_closed = with_online_status(|run| {
         run.status(31, 10, "b/0", true, "conn1")
             .status(32, 11, "a/0", true, "conn2")
-            .at(
-                100,
-                Event::Closed {
-                    device: "a/0".into(),
-                    session: 2,
-                    code: None,
-                    reason: "dropped".into(),
-                },
-            );
+            .closed(100, "a/0", 2);
     });
     assert_eq!(kinds(&never_closed), [Kind::LostWebhook]);
     assert_eq!(never_closed.anomalies[0].subject, "a/0");
@@ -1303,15 +1300,7 @@ fn left_unacknowledged(next_node: usize, sent_again: bool, fault: Option<&str>) 
             messages: vec![msg(2)],
         },
     )
-    .at(
-        30,
-        Event::Closed {
-            device: "b/wukongim".into(),
-            session: 9,
-            code: None,
-            reason: "dropped by the device".into(),
-        },
-    );
+    .closed(30, "b/wukongim", 9);
     if let Some(fault) = fault {
         run.fault(40, fault, Phase::Start)
             .fault(50, fault, Phase::End);
