@@ -220,31 +220,24 @@ pub async fn run(args: &Args) -> Result<(History, TempDir)> {
     let mut wukongim_tokens = BTreeMap::new();
     let http = Http::new();
     let manager = Auth::Manager(manager_token.clone());
+    let issue = |uid: &str, flag: u8, token: String| {
+        let body = json!({"uid": uid, "token": token, "device_flag": flag, "device_level": 0});
+        let (http, url, manager) = (&http, &urls[0], &manager);
+        async move {
+            setup_call(http, url, manager, "/user/token", body).await?;
+            anyhow::Ok(token)
+        }
+    };
     for uid in &users {
         let token = format!("chaos-{uid}-wukongim-{:012x}", rng.fork(uid).next() >> 16);
-        setup_call(
-            &http,
-            &urls[0],
-            &manager,
-            "/user/token",
-            json!({"uid": uid, "token": token, "device_flag": wukongim::DEVICE_FLAG, "device_level": 0}),
-        )
-        .await?;
+        let token = issue(uid, wukongim::DEVICE_FLAG, token).await?;
         wukongim_tokens.insert(uid.clone(), token);
-        for flag in 0..2 {
+        for flag in 0..2u8 {
             let token = format!(
                 "chaos-{uid}-{flag}-{:012x}",
-                rng.fork(uid).next() >> 16 ^ flag
+                rng.fork(uid).next() >> 16 ^ u64::from(flag)
             );
-            setup_call(
-                &http,
-                &urls[0],
-                &manager,
-                "/user/token",
-                json!({"uid": uid, "token": token, "device_flag": flag, "device_level": 0}),
-            )
-            .await?;
-            tokens.insert(format!("{uid}/{flag}"), token);
+            tokens.insert(format!("{uid}/{flag}"), issue(uid, flag, token).await?);
         }
     }
     // The offline users' tokens make them users; nothing connects with them, and only the
@@ -252,15 +245,7 @@ pub async fn run(args: &Args) -> Result<(History, TempDir)> {
     let mut offline_tokens = BTreeMap::new();
     for uid in &offline_users {
         let token = format!("chaos-{uid}-offline-{:012x}", rng.fork(uid).next() >> 16);
-        setup_call(
-            &http,
-            &urls[0],
-            &manager,
-            "/user/token",
-            json!({"uid": uid, "token": token, "device_flag": 1, "device_level": 0}),
-        )
-        .await?;
-        offline_tokens.insert(uid.clone(), token);
+        offline_tokens.insert(uid.clone(), issue(uid, 1, token).await?);
     }
     for (group, members) in &groups {
         setup_call(
