@@ -226,9 +226,9 @@ struct Told<'a> {
 
 /// Each connection's opening and closing told once each, opening first: for a JSON
 /// WebSocket, by its connection ID, the opening unless its node may have been killed before
-/// writing it down, the closing once the opening was told and the close is
-/// a minute past; for WuKongIM's, whose server IDs the harness does not see, by count. No line
-/// names a user who never connects.
+/// writing it down, the closing once the opening was told and the close is a minute past; for
+/// WuKongIM's, whose server IDs the harness does not see, by count. No line names a user who
+/// never connects.
 fn online_status(
     history: &History,
     deliveries: &Deliveries,
@@ -324,6 +324,10 @@ fn online_status(
             continue;
         }
         let id = connection.connection_id;
+        if id.is_empty() {
+            // A pong without the connection's ID: nothing to match lines against.
+            continue;
+        }
         let evidence = || vec![connection.entry, outbox_entry];
         if let Some(opening) = told.get(&(id, true))
             && (opening.uid != connection.uid
