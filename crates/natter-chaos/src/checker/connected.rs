@@ -66,13 +66,13 @@ impl Faults<'_> {
         })
     }
 
-    /// `node` may have been killed before writing down a connection that opened at `opened`
-    /// and was open until `open_until`: killed within [`RECORDED_WITHIN_MS`] of the opening,
-    /// or while the write was still being retried because the store was failing writes
+    /// `node` may have been killed before writing down a connection that opened at `opened`:
+    /// killed within [`RECORDED_WITHIN_MS`] of the opening, or (even after the connection
+    /// closed) while the write was still being retried because the store was failing writes
     /// (PostgreSQL down, the SQLite node's disk full) from the opening on.
-    fn may_have_lost_opening(&self, node: usize, opened: u64, open_until: u64) -> bool {
+    fn may_have_lost_opening(&self, node: usize, opened: u64) -> bool {
         self.on_node(node, &["kill node"]).any(|(killed, _)| {
-            (opened..=open_until).contains(&killed)
+            killed >= opened
                 && (killed <= opened + RECORDED_WITHIN_MS || self.store_failing(opened, killed))
         })
     }
@@ -312,11 +312,9 @@ fn online_status(
         .collect();
     let mut wukongim_owed: BTreeMap<&str, usize> = BTreeMap::new();
     for connection in &observed.connections {
-        let open_until = connection.closed.unwrap_or(outbox_at);
-        let opening_kept =
-            !observed
-                .faults
-                .may_have_lost_opening(connection.node, connection.opened, open_until);
+        let opening_kept = !observed
+            .faults
+            .may_have_lost_opening(connection.node, connection.opened);
         if is_wukongim(history, connection.device) {
             if opening_kept {
                 *wukongim_owed.entry(connection.uid).or_default() += 1;

@@ -1234,27 +1234,35 @@ fn a_connection_never_told_open_or_never_told_closed() {
 }
 
 /// Its node killed soon after it opened, or while the store kept failing the write from its
-/// opening on, a connection's opening may have died with the node; killed long after, not.
+/// opening on (even once it had closed), a connection's opening may have died with the node;
+/// killed long after, not.
 #[test]
 fn a_connection_on_a_node_killed_before_it_was_written_down_need_not_be_told_open() {
-    let killed_at = |at: u64, disk_full_until: Option<u64>| {
+    let killed_at = |at: u64, disk_full_until: Option<u64>, closed_at: Option<u64>| {
         with_online_status(|run| {
             run.status(32, 11, "a/0", true, "conn2");
             if let Some(until) = disk_full_until {
                 run.fault(35, "disk-full", Phase::Start)
                     .fault(until, "disk-full", Phase::End);
             }
+            if let Some(closed) = closed_at {
+                run.closed(closed, "b/0", 1);
+            }
             run.fault(at, "kill node0", Phase::Start)
                 .fault(at + 10, "kill node0", Phase::End);
         })
     };
-    for (at, disk_full_until) in [(40, None), (20_000, Some(15_000))] {
-        let report = killed_at(at, disk_full_until);
+    for (at, disk_full_until, closed_at) in [
+        (40, None, None),
+        (20_000, Some(15_000), None),
+        (20_000, Some(15_000), Some(100)),
+    ] {
+        let report = killed_at(at, disk_full_until, closed_at);
         assert!(report.is_valid(), "killed at {at}");
         assert_eq!(report.stats.connections_told_checked, 0);
     }
     for (at, disk_full_until) in [(20_000, None), (20_000, Some(3_000))] {
-        let report = killed_at(at, disk_full_until);
+        let report = killed_at(at, disk_full_until, None);
         assert_eq!(kinds(&report), [Kind::LostWebhook], "killed at {at}");
         assert_eq!(report.anomalies[0].subject, "b/0");
     }
