@@ -1,14 +1,13 @@
 //! The webhooks, as the app backend's receiver saw them (`msg.notify`, `msg.offline` and
-//! `conversation.deleted`), against the operations and the database: what the webhooks'
+//! `conversation.deleted`; `user.onlinestatus` and who counts as connected are judged in
+//! [`super::connected`]), against the operations and the database: what the webhooks'
 //! "Delivery guarantees" promise (docs/api-reference.md), and whom `msg.offline` names.
 //!
 //! - **Nothing committed is lost**: every acknowledged message and deletion reached the
 //!   receiver, which took it, and the outbox ended empty;
 //! - **every push owed**: each acknowledged message was pushed (`msg.offline`, taken by the
 //!   receiver) to each member who never connects ([`crate::history::Setup::offline_users`]);
-//!   a push names neither the message's sender nor anyone outside the channel's membership,
-//!   nor a member with a connection open throughout the send (where no fault can have hidden
-//!   it from the node that stored the message);
+//!   a push names neither the message's sender nor anyone outside the channel's membership;
 //! - **nothing uncommitted is sent**: every message event names a message where the database
 //!   (or an acknowledged send) has it, and there are no more events of a user's deletions than
 //!   attempts at them that may have been carried out;
