@@ -206,7 +206,12 @@ impl Natter {
                     let now = now_ms();
                     let counts = presence::record(db, node, &changes, now, live_since(now))?;
                     let mut recorded = Recorded::default();
+                    // A change already recorded (this batch written again after its commit's
+                    // answer was lost) was told then.
                     for (change, counts) in changes.iter().zip(counts) {
+                        let Some(counts) = counts else {
+                            continue;
+                        };
                         recorded.add(
                             &natter,
                             db,

@@ -45,7 +45,10 @@ pub struct Change {
 }
 
 /// Records connection changes of `node` in order; returns each with its user's counts after
-/// it. The users' rows are locked first, in uid order, so that two nodes recording changes of
+/// it, or `None` for one that changed nothing: a connection already recorded open, or already
+/// gone (a batch written again after a commit whose answer was lost, or a connection another
+/// node reaped). Such a change was told when it first happened, and must not be told again.
+/// The users' rows are locked first, in uid order, so that two nodes recording changes of
 /// one user wait in line: of a user's changes made at once on several nodes, exactly one sees
 /// the first connection open (a total of 1 after it) or the last one close (0).
 ///
@@ -59,7 +62,7 @@ pub fn record(
     changes: &[Change],
     now_ms: i64,
     live_since_ms: i64,
-) -> Result<Vec<OnlineCounts>> {
+) -> Result<Vec<Option<OnlineCounts>>> {
     locks::lock_users(db, changes.iter().map(|change| &change.connection.uid))?;
     let users: Vec<&Uid> = changes
         .iter()
@@ -91,8 +94,12 @@ pub fn record(
                 params![connection.connection],
             )?
         };
+        if moved == 0 {
+            counts.push(None);
+            continue;
+        }
         let flags = held.entry(connection.uid.clone()).or_default();
-        if moved == 1 && counted {
+        if counted {
             let count = flags.entry(connection.device_flag).or_default();
             *count = if change.online {
                 *count + 1
@@ -100,10 +107,10 @@ pub fn record(
                 count.saturating_sub(1)
             };
         }
-        counts.push(OnlineCounts {
+        counts.push(Some(OnlineCounts {
             device: flags.get(&connection.device_flag).copied().unwrap_or(0),
             total: flags.values().sum(),
-        });
+        }));
     }
     Ok(counts)
 }
@@ -344,10 +351,10 @@ mod tests {
             .unwrap();
         assert_eq!(
             counts,
-            [OnlineCounts {
+            [Some(OnlineCounts {
                 device: 1,
                 total: 2
-            }]
+            })]
         );
         let (alice, bob) = (uid("alice"), uid("bob"));
         let online = store
@@ -385,10 +392,10 @@ mod tests {
             .unwrap();
         assert_eq!(
             counts,
-            [OnlineCounts {
+            [Some(OnlineCounts {
                 device: 0,
                 total: 0
-            }]
+            })]
         );
     }
 
@@ -423,11 +430,48 @@ mod tests {
             })
             .await
             .unwrap();
-        let pairs: Vec<(u64, u64)> = counts.iter().map(|c| (c.device, c.total)).collect();
+        let pairs: Vec<Option<(u64, u64)>> = counts
+            .iter()
+            .map(|counts| counts.map(|c| (c.device, c.total)))
+            .collect();
         assert_eq!(
             pairs,
-            [(2, 2), (1, 3), (1, 1), (1, 2), (1, 2), (2, 3)],
+            [
+                Some((2, 2)),
+                Some((1, 3)),
+                Some((1, 1)),
+                Some((1, 2)),
+                None,
+                Some((2, 3))
+            ],
             "the dead node's connection never counts; a repeated close changes nothing"
         );
+    }
+
+    /// A batch whose commit's answer was lost is written again: a connection it recorded open
+    /// or closed is not told so twice (as two `user.onlinestatus` lines under two event IDs).
+    #[tokio::test]
+    async fn a_batch_written_again_tells_nothing_again() {
+        let (_dir, store) = store().await;
+        let change = |connection: u64, online: bool| Change {
+            connection: Connection {
+                connection,
+                uid: uid("alice"),
+                device_flag: 0,
+            },
+            online,
+        };
+        let batch = [change(2, true), change(1, false)];
+        let (first, again) = store
+            .write(move |db| {
+                heartbeat(db, 1, 1_000)?;
+                record(db, 1, &[change(1, true)], 1_000, 500)?;
+                let first = record(db, 1, &batch, 1_000, 500)?;
+                Ok((first, record(db, 1, &batch, 1_001, 500)?))
+            })
+            .await
+            .unwrap();
+        assert!(first.iter().all(Option::is_some), "{first:?}");
+        assert_eq!(again, [None, None]);
     }
 }
