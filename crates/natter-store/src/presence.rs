@@ -76,7 +76,7 @@ pub fn record(
     let mut counts = Vec::with_capacity(changes.len());
     for change in changes {
         let connection = &change.connection;
-        let moved = if change.online {
+        let changed = if change.online {
             db.execute(
                 "INSERT INTO webhook_presence (connection, node, uid, device_flag, since_ms) \
                  VALUES ($1, $2, $3, $4, $5) ON CONFLICT (connection) DO NOTHING",
@@ -87,14 +87,11 @@ pub fn record(
                     connection.device_flag,
                     now_ms
                 ],
-            )?
+            )? == 1
         } else {
-            db.execute(
-                "DELETE FROM webhook_presence WHERE connection = $1",
-                params![connection.connection],
-            )?
+            forget(db, connection)?
         };
-        if moved == 0 {
+        if !changed {
             counts.push(None);
             continue;
         }
@@ -144,13 +141,17 @@ fn live_connections(
     Ok(held)
 }
 
-/// Forgets a connection that closed; returns the user's counts after it.
-fn disconnected(db: &dyn Db, connection: &Connection, live_since_ms: i64) -> Result<OnlineCounts> {
-    db.execute(
+/// Forgets a connection that closed; says whether it was still recorded. Only the caller whose
+/// delete removed the row tells the closing: a close written again after a lost commit answer,
+/// or a dead node's connection that another node reaped first, was told by the one that did.
+/// (Under PostgreSQL's READ COMMITTED, a second delete waits for the first's row lock and then
+/// finds the row gone.)
+fn forget(db: &dyn Db, connection: &Connection) -> Result<bool> {
+    let removed = db.execute(
         "DELETE FROM webhook_presence WHERE connection = $1",
         params![connection.connection],
     )?;
-    online_counts(db, connection, live_since_ms)
+    Ok(removed == 1)
 }
 
 fn online_counts(db: &dyn Db, connection: &Connection, live_since_ms: i64) -> Result<OnlineCounts> {
@@ -228,7 +229,8 @@ pub fn online_members(
 
 /// Forgets the nodes other than `alive` whose last heartbeat is before `stale_before_ms`, and
 /// their connections, each of which is returned with its user's counts after it, in the
-/// order they connected. Their devices lost their connection with the node.
+/// order they connected. Their devices lost their connection with the node. Of several nodes
+/// reaping one dead node at once, each connection is returned by exactly one.
 pub fn reap_nodes(
     db: &dyn Db,
     alive: i64,
@@ -268,8 +270,9 @@ pub fn forget_node(
     Ok(gone)
 }
 
-/// Deletes the connections of these rows (`connection`, `uid`, `device_flag`), each returned
-/// with its user's counts after it.
+/// Deletes the connections of these rows (`connection`, `uid`, `device_flag`); returns those
+/// this call removed (see `forget`), each with its user's counts after it. The rows were read
+/// without a lock, so another node may have removed some of them since.
 fn forget_connections(
     db: &dyn Db,
     rows: Vec<crate::Row>,
@@ -287,8 +290,10 @@ fn forget_connections(
     locks::lock_users(db, connections.iter().map(|connection| &connection.uid))?;
     let mut gone = Vec::with_capacity(connections.len());
     for connection in connections {
-        let counts = disconnected(db, &connection, live_since_ms)?;
-        gone.push((connection, counts));
+        if forget(db, &connection)? {
+            let counts = online_counts(db, &connection, live_since_ms)?;
+            gone.push((connection, counts));
+        }
     }
     Ok(gone)
 }
@@ -473,5 +478,111 @@ mod tests {
             .unwrap();
         assert!(first.iter().all(Option::is_some), "{first:?}");
         assert_eq!(again, [None, None]);
+    }
+}
+
+/// Two live nodes reap one dead node at once, on PostgreSQL (on SQLite one writer runs every
+/// write, so they cannot overlap).
+#[cfg(test)]
+mod concurrent_reaping_tests {
+    use std::cell::Cell;
+    use std::sync::mpsc::{Receiver, Sender};
+    use std::sync::{Arc, Mutex};
+
+    use super::*;
+    use crate::test_stores::{Place, Watch, Watched, concurrent_runtime, make_users};
+
+    /// Where a paused write says it paused, and hears when to go on.
+    type Pause = (Sender<()>, Receiver<()>);
+
+    /// Stops a write before the statement that follows its read of the dead node's connections,
+    /// once (taking the pause): it says so on the first channel and goes on when the second one
+    /// says to.
+    struct PauseAfterReading {
+        pause: Arc<Mutex<Option<Pause>>>,
+        read: Cell<bool>,
+    }
+
+    impl Watch for PauseAfterReading {
+        fn statement(&self, _: &dyn Db, sql: &str, _: &[Value<'_>]) -> Result<()> {
+            if self.read.replace(sql.starts_with("SELECT p.connection"))
+                && let Some((paused, go_on)) = self.pause.lock().unwrap().take()
+            {
+                paused.send(()).unwrap();
+                go_on.recv().unwrap();
+            }
+            Ok(())
+        }
+    }
+
+    /// Both nodes read the dead node's connections before either deletes them: the one that
+    /// deletes second finds them gone, and returns none of them to be told closed again (as a
+    /// second `user.onlinestatus` line under a new event ID).
+    #[test]
+    fn two_nodes_reaping_one_dead_node_tell_each_connection_once() {
+        let Some(place) = Place::postgres() else {
+            return;
+        };
+        concurrent_runtime().block_on(async {
+            let (slow, quick) = (place.open().await, place.open().await);
+            slow.write(|db| {
+                let users = ["alice", "bob"].map(|name| Uid::parse(name, "uid").unwrap());
+                make_users(db, users.clone())?;
+                for node in [1, 2, 3] {
+                    heartbeat(db, node, 1_000)?;
+                }
+                let changes: Vec<Change> = [(1, &users[0]), (2, &users[0]), (3, &users[1])]
+                    .into_iter()
+                    .map(|(connection, uid)| Change {
+                        connection: Connection {
+                            connection,
+                            uid: uid.clone(),
+                            device_flag: 0,
+                        },
+                        online: true,
+                    })
+                    .collect();
+                record(db, 3, &changes, 1_000, 0)?;
+                heartbeat(db, 1, 9_000)?;
+                heartbeat(db, 2, 9_000)
+            })
+            .await
+            .unwrap();
+            let (paused, is_paused) = std::sync::mpsc::channel();
+            let (go_on, told_to_go_on) = std::sync::mpsc::channel();
+            let pause = Arc::new(Mutex::new(Some((paused, told_to_go_on))));
+            let slow_reap = tokio::spawn(async move {
+                let reaped = slow
+                    .write(move |db| {
+                        let watched = Watched::watching(
+                            db,
+                            PauseAfterReading {
+                                pause: pause.clone(),
+                                read: Cell::new(false),
+                            },
+                        );
+                        reap_nodes(&watched, 1, 5_000, 5_000)
+                    })
+                    .await;
+                slow.close().await;
+                reaped
+            });
+            tokio::task::spawn_blocking(move || is_paused.recv())
+                .await
+                .unwrap()
+                .unwrap();
+            let quick_reaped = quick
+                .write(|db| reap_nodes(db, 2, 5_000, 5_000))
+                .await
+                .unwrap();
+            go_on.send(()).unwrap();
+            let slow_reaped = slow_reap.await.unwrap().unwrap();
+            let connections = |reaped: &[(Connection, OnlineCounts)]| -> Vec<u64> {
+                reaped.iter().map(|(gone, _)| gone.connection).collect()
+            };
+            assert_eq!(connections(&quick_reaped), [1, 2, 3]);
+            assert_eq!(connections(&slow_reaped), [0u64; 0], "told closed twice");
+            quick.close().await;
+        });
     }
 }
