@@ -102,6 +102,8 @@ impl Natter {
         let mut beats = tokio::time::interval(HEARTBEAT);
         beats.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
         let mut first = true;
+        // Numbers this node's batches of changes, so that one written again is known.
+        let mut batches = 0;
         loop {
             tokio::select! {
                 biased;
@@ -123,7 +125,8 @@ impl Natter {
                             Err(_) => break,
                         }
                     }
-                    self.record_presence(batch, &stop).await;
+                    batches += 1;
+                    self.record_presence(batches, batch, &stop).await;
                 }
             }
         }
@@ -178,10 +181,12 @@ impl Natter {
         }
     }
 
-    /// Writes connection changes, in order, in one transaction; again until it succeeds (a
-    /// lost change would leave a device online forever) or the server stops.
+    /// Writes connection changes, in order, in one transaction as the node's batch `number`;
+    /// again until it succeeds (a lost change would leave a device online forever) or the
+    /// server stops.
     async fn record_presence(
         self: &Arc<Self>,
+        number: i64,
         batch: Vec<PresenceChange>,
         stop: &CancellationToken,
     ) {
@@ -204,10 +209,12 @@ impl Natter {
             let outcome = self
                 .write(move |db| {
                     let now = now_ms();
-                    let counts = presence::record(db, node, &changes, now, live_since(now))?;
+                    let counts =
+                        presence::record(db, node, number, &changes, now, live_since(now))?;
                     let mut recorded = Recorded::default();
                     // A change already recorded (this batch written again after its commit's
-                    // answer was lost) was told then.
+                    // answer was lost, or a close of a connection another node reaped) was
+                    // told then.
                     for (change, counts) in changes.iter().zip(counts) {
                         let Some(counts) = counts else {
                             continue;

@@ -44,10 +44,11 @@ pub struct Change {
     pub online: bool,
 }
 
-/// Records connection changes of `node` in order; returns each with its user's counts after
-/// it, or `None` for one that changed nothing: a connection already recorded open, or already
-/// gone (a batch written again after a commit whose answer was lost, or a connection another
-/// node reaped). Such a change was told when it first happened, and must not be told again.
+/// Records connection changes of `node` in order, as its batch number `batch` (1, 2, ... in
+/// the order the node writes them); returns each with its user's counts after it, or `None`
+/// for one that changed nothing. Such a change was told when it first happened, and must not be
+/// told again: every change of a batch written again after its commit's answer was lost (the
+/// node's row says the batch committed), or a close of a connection another node reaped.
 /// The users' rows are locked first, in uid order, so that two nodes recording changes of
 /// one user wait in line: of a user's changes made at once on several nodes, exactly one sees
 /// the first connection open (a total of 1 after it) or the last one close (0).
@@ -59,10 +60,14 @@ pub struct Change {
 pub fn record(
     db: &dyn Db,
     node: i64,
+    batch: i64,
     changes: &[Change],
     now_ms: i64,
     live_since_ms: i64,
 ) -> Result<Vec<Option<OnlineCounts>>> {
+    if !mark_recorded(db, node, batch, now_ms)? {
+        return Ok(vec![None; changes.len()]);
+    }
     locks::lock_users(db, changes.iter().map(|change| &change.connection.uid))?;
     let users: Vec<&Uid> = changes
         .iter()
@@ -110,6 +115,20 @@ pub fn record(
         }));
     }
     Ok(counts)
+}
+
+/// Marks `batch` as the last one `node` recorded; false when it already was. A connection that
+/// opened and closed within one batch leaves no row to show that the batch committed, so the
+/// node's row keeps its number. A node without a row (reaped while it could not reach the
+/// database) is registered again: it is writing, so it is alive.
+fn mark_recorded(db: &dyn Db, node: i64, batch: i64, now_ms: i64) -> Result<bool> {
+    let marked = db.execute(
+        "INSERT INTO webhook_nodes (id, heartbeat_ms, presence_batch) VALUES ($1, $2, $3) \
+         ON CONFLICT (id) DO UPDATE SET presence_batch = $3 \
+         WHERE webhook_nodes.presence_batch < $3",
+        params![node, now_ms, batch],
+    )?;
+    Ok(marked == 1)
 }
 
 /// How many connections on live nodes each of `uids` holds, by device flag (users without
@@ -334,6 +353,7 @@ mod tests {
                 record(
                     db,
                     1,
+                    1,
                     &[Change {
                         connection: a.clone(),
                         online: true,
@@ -344,6 +364,7 @@ mod tests {
                 record(
                     db,
                     2,
+                    1,
                     &[Change {
                         connection: b.clone(),
                         online: true,
@@ -391,7 +412,7 @@ mod tests {
                     connection: phone.clone(),
                     online: false,
                 };
-                record(db, 1, &[closed], 9_000, 5_000)
+                record(db, 1, 2, &[closed], 9_000, 5_000)
             })
             .await
             .unwrap();
@@ -429,9 +450,9 @@ mod tests {
                 // alice already has a phone on another live node, and one on a dead node.
                 heartbeat(db, 2, 1_000)?;
                 heartbeat(db, 3, 10)?;
-                record(db, 2, &[change(9, "alice", 0, true)], 1_000, 500)?;
-                record(db, 3, &[change(8, "alice", 0, true)], 10, 0)?;
-                record(db, 1, &batch, 1_000, 500)
+                record(db, 2, 1, &[change(9, "alice", 0, true)], 1_000, 500)?;
+                record(db, 3, 1, &[change(8, "alice", 0, true)], 10, 0)?;
+                record(db, 1, 1, &batch, 1_000, 500)
             })
             .await
             .unwrap();
@@ -454,7 +475,8 @@ mod tests {
     }
 
     /// A batch whose commit's answer was lost is written again: a connection it recorded open
-    /// or closed is not told so twice (as two `user.onlinestatus` lines under two event IDs).
+    /// or closed, or both (a connection that lasted less than the batch), is not told so twice
+    /// (as two `user.onlinestatus` lines under two event IDs). The node's next batch is told.
     #[tokio::test]
     async fn a_batch_written_again_tells_nothing_again() {
         let (_dir, store) = store().await;
@@ -466,18 +488,68 @@ mod tests {
             },
             online,
         };
-        let batch = [change(2, true), change(1, false)];
-        let (first, again) = store
+        let batch = [
+            change(2, true),
+            change(1, false),
+            change(3, true),
+            change(3, false),
+        ];
+        let (first, again, next) = store
             .write(move |db| {
                 heartbeat(db, 1, 1_000)?;
-                record(db, 1, &[change(1, true)], 1_000, 500)?;
-                let first = record(db, 1, &batch, 1_000, 500)?;
-                Ok((first, record(db, 1, &batch, 1_001, 500)?))
+                record(db, 1, 1, &[change(1, true)], 1_000, 500)?;
+                let first = record(db, 1, 2, &batch, 1_000, 500)?;
+                let again = record(db, 1, 2, &batch, 1_001, 500)?;
+                Ok((
+                    first,
+                    again,
+                    record(db, 1, 3, &[change(4, true)], 1_002, 500)?,
+                ))
             })
             .await
             .unwrap();
         assert!(first.iter().all(Option::is_some), "{first:?}");
-        assert_eq!(again, [None, None]);
+        assert_eq!(again, [None; 4]);
+        assert!(next.iter().all(Option::is_some), "{next:?}");
+    }
+
+    /// A node reaped while it could not reach the database (its row and connections gone) is
+    /// registered again by its next batch, so that what it records counts.
+    #[tokio::test]
+    async fn a_reaped_node_is_registered_again_by_its_next_batch() {
+        let (_dir, store) = store().await;
+        let change = Change {
+            connection: Connection {
+                connection: 1,
+                uid: uid("alice"),
+                device_flag: 0,
+            },
+            online: true,
+        };
+        let counts = store
+            .write(move |db| {
+                heartbeat(db, 1, 1_000)?;
+                heartbeat(db, 2, 1_000)?;
+                record(db, 1, 1, &[], 1_000, 500)?;
+                heartbeat(db, 2, 60_000)?;
+                reap_nodes(db, 2, 31_000, 30_000)?;
+                record(db, 1, 2, std::slice::from_ref(&change), 60_001, 30_000)
+            })
+            .await
+            .unwrap();
+        assert_eq!(
+            counts,
+            [Some(OnlineCounts {
+                device: 1,
+                total: 1
+            })]
+        );
+        let alice = uid("alice");
+        let online = store
+            .read(move |db| online_among(db, &[&alice], 30_000))
+            .await
+            .unwrap();
+        assert_eq!(online, HashSet::from([uid("alice")]));
     }
 }
 
@@ -542,7 +614,7 @@ mod concurrent_reaping_tests {
                         online: true,
                     })
                     .collect();
-                record(db, 3, &changes, 1_000, 0)?;
+                record(db, 3, 1, &changes, 1_000, 0)?;
                 heartbeat(db, 1, 9_000)?;
                 heartbeat(db, 2, 9_000)
             })

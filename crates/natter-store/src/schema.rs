@@ -579,6 +579,12 @@ ALTER TABLE channels ADD COLUMN community_id {int};
 ALTER TABLE channels ADD COLUMN topic_data {text} NOT NULL DEFAULT '';
 CREATE INDEX channels_by_community ON channels(community_id) WHERE community_id IS NOT NULL;
 "#,
+    r#"
+-- The last batch of connection changes each node recorded (crate::presence::record): a batch
+-- written again after its commit's answer was lost is known to have committed, and tells
+-- nothing again.
+ALTER TABLE webhook_nodes ADD COLUMN presence_batch {int} NOT NULL DEFAULT 0;
+"#,
 ];
 
 impl Dialect {
