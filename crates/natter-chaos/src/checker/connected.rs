@@ -25,6 +25,9 @@ const CLOSE_SEEN_WITHIN_MS: u64 = 1_000;
 /// After a database fault, a node's records of its connections and its heartbeat are current
 /// again within this (a heartbeat is due every 5 s).
 const DATABASE_CAUGHT_UP_MS: u64 = 10_000;
+/// A node resumed from a pause works through the requests and reconnections that piled up
+/// meanwhile: its records of connections are current again within this.
+const NODE_CAUGHT_UP_MS: u64 = 10_000;
 
 /// A node writes a connection's offline line when it sees it close; a killed node's are
 /// written by another node (or, on SQLite, the restarted one) once its heartbeat is 30 s
@@ -69,11 +72,22 @@ impl Faults<'_> {
     /// `node` may have been killed before writing down a connection that opened at `opened`:
     /// killed within [`RECORDED_WITHIN_MS`] of the opening, or (even after the connection
     /// closed) while the write was still being retried because the store was failing writes
-    /// (PostgreSQL down, the SQLite node's disk full) from the opening on.
+    /// (PostgreSQL down, the SQLite node's disk full) from the opening on, or while the node
+    /// was still catching up after a pause that ended about when the connection opened.
     fn may_have_lost_opening(&self, node: usize, opened: u64) -> bool {
         self.on_node(node, &["kill node"]).any(|(killed, _)| {
             killed >= opened
-                && (killed <= opened + RECORDED_WITHIN_MS || self.store_failing(opened, killed))
+                && (killed <= opened + RECORDED_WITHIN_MS
+                    || self.store_failing(opened, killed)
+                    || self.catching_up(node, opened, killed))
+        })
+    }
+
+    /// `node` resumed from a pause by `from` (or just after) and had not been back long
+    /// enough by `to` to have caught up.
+    fn catching_up(&self, node: usize, from: u64, to: u64) -> bool {
+        self.on_node(node, &["pause node"]).any(|(_, resumed)| {
+            resumed <= from + RECORDED_WITHIN_MS && resumed + NODE_CAUGHT_UP_MS >= to
         })
     }
 

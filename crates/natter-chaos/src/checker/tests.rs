@@ -1234,16 +1234,17 @@ fn a_connection_never_told_open_or_never_told_closed() {
 }
 
 /// Its node killed soon after it opened, or while the store kept failing the write from its
-/// opening on (even once it had closed), a connection's opening may have died with the node;
-/// killed long after, not.
+/// opening on (even once it had closed), or while the node was catching up after a pause that
+/// ended as it opened, a connection's opening may have died with the node; killed long after,
+/// not.
 #[test]
 fn a_connection_on_a_node_killed_before_it_was_written_down_need_not_be_told_open() {
-    let killed_at = |at: u64, disk_full_until: Option<u64>, closed_at: Option<u64>| {
+    let killed_at = |at: u64, fault: Option<(&str, u64, u64)>, closed_at: Option<u64>| {
         with_online_status(|run| {
             run.status(32, 11, "a/0", true, "conn2");
-            if let Some(until) = disk_full_until {
-                run.fault(35, "disk-full", Phase::Start)
-                    .fault(until, "disk-full", Phase::End);
+            if let Some((fault, start, end)) = fault {
+                run.fault(start, fault, Phase::Start)
+                    .fault(end, fault, Phase::End);
             }
             if let Some(closed) = closed_at {
                 run.closed(closed, "b/0", 1);
@@ -1252,18 +1253,30 @@ fn a_connection_on_a_node_killed_before_it_was_written_down_need_not_be_told_ope
                 .fault(at + 10, "kill node0", Phase::End);
         })
     };
-    for (at, disk_full_until, closed_at) in [
+    let disk_full = |until| Some(("disk-full", 35, until));
+    let paused = |node, until| Some((node, 0, until));
+    for (at, fault, closed_at) in [
         (40, None, None),
-        (20_000, Some(15_000), None),
-        (20_000, Some(15_000), Some(100)),
+        (20_000, disk_full(15_000), None),
+        (20_000, disk_full(15_000), Some(100)),
+        (5_000, paused("pause node0", 1_500), Some(100)),
     ] {
-        let report = killed_at(at, disk_full_until, closed_at);
-        assert!(report.is_valid(), "killed at {at}");
+        let report = killed_at(at, fault, closed_at);
+        assert!(report.is_valid(), "killed at {at} after {fault:?}");
         assert_eq!(report.stats.connections_told_checked, 0);
     }
-    for (at, disk_full_until) in [(20_000, None), (20_000, Some(3_000))] {
-        let report = killed_at(at, disk_full_until, None);
-        assert_eq!(kinds(&report), [Kind::LostWebhook], "killed at {at}");
+    for (at, fault) in [
+        (20_000, None),
+        (20_000, disk_full(3_000)),
+        (20_000, paused("pause node0", 1_500)),
+        (5_000, paused("pause node1", 1_500)),
+    ] {
+        let report = killed_at(at, fault, None);
+        assert_eq!(
+            kinds(&report),
+            [Kind::LostWebhook],
+            "killed at {at} after {fault:?}"
+        );
         assert_eq!(report.anomalies[0].subject, "b/0");
     }
 }
