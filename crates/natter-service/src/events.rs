@@ -694,6 +694,23 @@ impl EventBus {
         (users.len(), users.values().map(Vec::len).sum())
     }
 
+    /// Every connection open on this node, as opened: for the node to write them down again
+    /// when it finds the cluster took it for dead (`crate::presence`).
+    pub fn open_connections(&self) -> Vec<PresenceChange> {
+        let users = self.users.lock().expect("event bus lock");
+        users
+            .iter()
+            .flat_map(|(uid, connections)| {
+                connections.iter().map(|connection| PresenceChange {
+                    uid: uid.clone(),
+                    device_flag: connection.device_flag,
+                    connection: connection.id,
+                    online: true,
+                })
+            })
+            .collect()
+    }
+
     /// How many connections the user holds.
     pub fn connections_of(&self, uid: &Uid) -> usize {
         self.users

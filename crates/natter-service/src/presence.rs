@@ -115,7 +115,9 @@ impl Natter {
                     // With the database to itself, every other node recorded is an earlier run
                     // of this one.
                     let reap_all = std::mem::take(&mut first) && self.exclusive_database;
-                    self.beat(reap_all).await;
+                    if self.beat(reap_all).await {
+                        self.record_again(&mut batches, &stop).await;
+                    }
                 }
                 Some(change) = changes.recv() => {
                     let mut batch = vec![change];
@@ -126,21 +128,46 @@ impl Natter {
                         }
                     }
                     batches += 1;
-                    self.record_presence(batches, batch, &stop).await;
+                    if self.record_presence(batches, batch, &stop).await {
+                        self.record_again(&mut batches, &stop).await;
+                    }
                 }
             }
         }
     }
 
     /// Beats, and forgets the connections of dead nodes (with `reap_all`, of every other node).
-    async fn beat(self: &Arc<Self>, reap_all: bool) {
+    /// True when the beat registered the node (see `presence::heartbeat`).
+    async fn beat(self: &Arc<Self>, reap_all: bool) -> bool {
         let node = self.node;
-        self.forget("beat the node's heartbeat", move |db, now| {
-            presence::heartbeat(db, node, now)?;
+        let registered = match self
+            .write(move |db| presence::heartbeat(db, node, now_ms()))
+            .await
+        {
+            Ok(registered) => registered,
+            Err(error) => {
+                tracing::warn!(%error, "presence: cannot beat the node's heartbeat");
+                return false;
+            }
+        };
+        self.forget("forget the dead nodes' connections", move |db, now| {
             let stale_before = if reap_all { i64::MAX } else { live_since(now) };
             presence::reap_nodes(db, node, stale_before, live_since(now))
         })
         .await;
+        registered
+    }
+
+    /// The node was registered (at its start, or again after it was taken for dead and its
+    /// connections forgotten): writes every connection open on it, as opened, so that the
+    /// other nodes count them. One already written, or opened since with its change still
+    /// queued, changes nothing and is not told twice.
+    async fn record_again(self: &Arc<Self>, batches: &mut i64, stop: &CancellationToken) {
+        let open = self.events.open_connections();
+        if !open.is_empty() {
+            *batches += 1;
+            self.record_presence(*batches, open, stop).await;
+        }
     }
 
     /// The node is stopping: its connections end, and their users' subscribers hear them go
@@ -183,13 +210,13 @@ impl Natter {
 
     /// Writes connection changes, in order, in one transaction as the node's batch `number`;
     /// again until it succeeds (a lost change would leave a device online forever) or the
-    /// server stops.
+    /// server stops. True when the write registered the node again (see `presence::record`).
     async fn record_presence(
         self: &Arc<Self>,
         number: i64,
         batch: Vec<PresenceChange>,
         stop: &CancellationToken,
-    ) {
+    ) -> bool {
         let node = self.node;
         let changes: Arc<Vec<Change>> = Arc::new(
             batch
@@ -209,13 +236,12 @@ impl Natter {
             let outcome = self
                 .write(move |db| {
                     let now = now_ms();
-                    let counts =
-                        presence::record(db, node, number, &changes, now, live_since(now))?;
+                    let batch = presence::record(db, node, number, &changes, now, live_since(now))?;
                     let mut recorded = Recorded::default();
                     // A change already recorded (this batch written again after its commit's
                     // answer was lost, or a close of a connection another node reaped) was
                     // told then.
-                    for (change, counts) in changes.iter().zip(counts) {
+                    for (change, counts) in changes.iter().zip(batch.counts) {
                         let Some(counts) = counts else {
                             continue;
                         };
@@ -228,18 +254,18 @@ impl Natter {
                             now,
                         )?;
                     }
-                    Ok(recorded)
+                    Ok((recorded, batch.registered))
                 })
                 .await;
             match outcome {
-                Ok(recorded) => {
+                Ok((recorded, registered)) => {
                     self.after_presence(recorded);
-                    return;
+                    return registered;
                 }
                 Err(error) => {
                     tracing::warn!(%error, "presence: cannot record connections; retrying");
                     tokio::select! {
-                        () = stop.cancelled() => return,
+                        () = stop.cancelled() => return false,
                         () = tokio::time::sleep(RETRY) => {}
                     }
                 }

@@ -11,14 +11,28 @@ use crate::db::params;
 use crate::webhooks::{LIST, in_list, with_list};
 use crate::{Db, Result, Value, locks, profiles};
 
-/// Records that `node` is alive now (registering it on its first beat).
-pub fn heartbeat(db: &dyn Db, node: i64, now_ms: i64) -> Result<()> {
-    db.execute(
-        "INSERT INTO webhook_nodes (id, heartbeat_ms) VALUES ($1, $2) \
-         ON CONFLICT (id) DO UPDATE SET heartbeat_ms = $2",
+/// Records that `node` is alive now; true when that registered it: on its first beat, or when
+/// it had been taken for dead (silent past the liveness, say while it could not reach the
+/// database) and another node forgot it and its connections. The node then records its live
+/// connections again, or the other nodes would count its users offline while they are
+/// connected.
+pub fn heartbeat(db: &dyn Db, node: i64, now_ms: i64) -> Result<bool> {
+    let beat = db.execute(
+        "UPDATE webhook_nodes SET heartbeat_ms = $2 WHERE id = $1",
         params![node, now_ms],
     )?;
-    Ok(())
+    Ok(beat == 0 && register(db, node, now_ms, 0)?)
+}
+
+/// Registers `node`, alive now, with `batch` as the last batch it recorded; false when it is
+/// registered already.
+fn register(db: &dyn Db, node: i64, now_ms: i64, batch: i64) -> Result<bool> {
+    let registered = db.execute(
+        "INSERT INTO webhook_nodes (id, heartbeat_ms, presence_batch) VALUES ($1, $2, $3) \
+         ON CONFLICT (id) DO NOTHING",
+        params![node, now_ms, batch],
+    )?;
+    Ok(registered == 1)
 }
 
 /// A device's connection, as `user.onlinestatus` reports it.
@@ -44,11 +58,30 @@ pub struct Change {
     pub online: bool,
 }
 
+/// What recording a batch of changes did.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RecordedBatch {
+    /// Each change's user's counts after it, or `None` for a change that changed nothing.
+    pub counts: Vec<Option<OnlineCounts>>,
+    /// The batch registered its node again (see [`heartbeat`]).
+    pub registered: bool,
+}
+
+/// Whether a batch is new to the node's row.
+enum Mark {
+    New,
+    /// Written before: its commit's answer was lost.
+    Again,
+    /// The node's row was gone, and now holds the batch.
+    Registered,
+}
+
 /// Records connection changes of `node` in order, as its batch number `batch` (1, 2, ... in
-/// the order the node writes them); returns each with its user's counts after it, or `None`
-/// for one that changed nothing. Such a change was told when it first happened, and must not be
-/// told again: every change of a batch written again after its commit's answer was lost (the
-/// node's row says the batch committed), or a close of a connection another node reaped.
+/// the order the node writes them): each with its user's counts after it, or `None` for one
+/// that changed nothing. Such a change was told when it first happened, and must not be told
+/// again: every change of a batch written again after its commit's answer was lost (the node's
+/// row says the batch committed), or a close of a connection another node reaped. A node
+/// without a row is registered again, as by [`heartbeat`]: it is writing, so it is alive.
 /// The users' rows are locked first, in uid order, so that two nodes recording changes of
 /// one user wait in line: of a user's changes made at once on several nodes, exactly one sees
 /// the first connection open (a total of 1 after it) or the last one close (0).
@@ -64,10 +97,17 @@ pub fn record(
     changes: &[Change],
     now_ms: i64,
     live_since_ms: i64,
-) -> Result<Vec<Option<OnlineCounts>>> {
-    if !mark_recorded(db, node, batch, now_ms)? {
-        return Ok(vec![None; changes.len()]);
-    }
+) -> Result<RecordedBatch> {
+    let registered = match mark_recorded(db, node, batch, now_ms)? {
+        Mark::New => false,
+        Mark::Registered => true,
+        Mark::Again => {
+            return Ok(RecordedBatch {
+                counts: vec![None; changes.len()],
+                registered: false,
+            });
+        }
+    };
     locks::lock_users(db, changes.iter().map(|change| &change.connection.uid))?;
     let users: Vec<&Uid> = changes
         .iter()
@@ -114,21 +154,23 @@ pub fn record(
             total: flags.values().sum(),
         }));
     }
-    Ok(counts)
+    Ok(RecordedBatch { counts, registered })
 }
 
-/// Marks `batch` as the last one `node` recorded; false when it already was. A connection that
-/// opened and closed within one batch leaves no row to show that the batch committed, so the
-/// node's row keeps its number. A node without a row (reaped while it could not reach the
-/// database) is registered again: it is writing, so it is alive.
-fn mark_recorded(db: &dyn Db, node: i64, batch: i64, now_ms: i64) -> Result<bool> {
+/// Marks `batch` as the last one `node` recorded. A connection that opened and closed within
+/// one batch leaves no row to show that the batch committed, so the node's row keeps its number.
+fn mark_recorded(db: &dyn Db, node: i64, batch: i64, now_ms: i64) -> Result<Mark> {
     let marked = db.execute(
-        "INSERT INTO webhook_nodes (id, heartbeat_ms, presence_batch) VALUES ($1, $2, $3) \
-         ON CONFLICT (id) DO UPDATE SET presence_batch = $3 \
-         WHERE webhook_nodes.presence_batch < $3",
-        params![node, now_ms, batch],
+        "UPDATE webhook_nodes SET presence_batch = $2 WHERE id = $1 AND presence_batch < $2",
+        params![node, batch],
     )?;
-    Ok(marked == 1)
+    Ok(if marked == 1 {
+        Mark::New
+    } else if register(db, node, now_ms, batch)? {
+        Mark::Registered
+    } else {
+        Mark::Again
+    })
 }
 
 /// How many connections on live nodes each of `uids` holds, by device flag (users without
@@ -374,7 +416,8 @@ mod tests {
                 )
             })
             .await
-            .unwrap();
+            .unwrap()
+            .counts;
         assert_eq!(
             counts,
             [Some(OnlineCounts {
@@ -415,7 +458,8 @@ mod tests {
                 record(db, 1, 2, &[closed], 9_000, 5_000)
             })
             .await
-            .unwrap();
+            .unwrap()
+            .counts;
         assert_eq!(
             counts,
             [Some(OnlineCounts {
@@ -455,7 +499,8 @@ mod tests {
                 record(db, 1, 1, &batch, 1_000, 500)
             })
             .await
-            .unwrap();
+            .unwrap()
+            .counts;
         let pairs: Vec<Option<(u64, u64)>> = counts
             .iter()
             .map(|counts| counts.map(|c| (c.device, c.total)))
@@ -498,13 +543,10 @@ mod tests {
             .write(move |db| {
                 heartbeat(db, 1, 1_000)?;
                 record(db, 1, 1, &[change(1, true)], 1_000, 500)?;
-                let first = record(db, 1, 2, &batch, 1_000, 500)?;
-                let again = record(db, 1, 2, &batch, 1_001, 500)?;
-                Ok((
-                    first,
-                    again,
-                    record(db, 1, 3, &[change(4, true)], 1_002, 500)?,
-                ))
+                let first = record(db, 1, 2, &batch, 1_000, 500)?.counts;
+                let again = record(db, 1, 2, &batch, 1_001, 500)?.counts;
+                let next = record(db, 1, 3, &[change(4, true)], 1_002, 500)?.counts;
+                Ok((first, again, next))
             })
             .await
             .unwrap();
@@ -513,10 +555,11 @@ mod tests {
         assert!(next.iter().all(Option::is_some), "{next:?}");
     }
 
-    /// A node reaped while it could not reach the database (its row and connections gone) is
-    /// registered again by its next batch, so that what it records counts.
+    /// A node taken for dead while it could not reach the database (its row and connections
+    /// forgotten by another node) learns so from its next beat or batch, whichever comes first,
+    /// which registers it again; the batch's changes count.
     #[tokio::test]
-    async fn a_reaped_node_is_registered_again_by_its_next_batch() {
+    async fn a_node_taken_for_dead_learns_it_from_its_next_beat_or_batch() {
         let (_dir, store) = store().await;
         let change = Change {
             connection: Connection {
@@ -526,30 +569,48 @@ mod tests {
             },
             online: true,
         };
-        let counts = store
+        let (first_beat, beat, batch) = store
             .write(move |db| {
-                heartbeat(db, 1, 1_000)?;
+                let first_beat = heartbeat(db, 1, 1_000)?;
                 heartbeat(db, 2, 1_000)?;
-                record(db, 1, 1, &[], 1_000, 500)?;
+                let beat = heartbeat(db, 1, 2_000)?;
                 heartbeat(db, 2, 60_000)?;
                 reap_nodes(db, 2, 31_000, 30_000)?;
-                record(db, 1, 2, std::slice::from_ref(&change), 60_001, 30_000)
+                let batch = record(db, 1, 1, std::slice::from_ref(&change), 60_001, 30_000)?;
+                Ok((first_beat, beat, batch))
             })
             .await
             .unwrap();
+        assert!(first_beat && !beat);
         assert_eq!(
-            counts,
-            [Some(OnlineCounts {
-                device: 1,
-                total: 1
-            })]
+            batch,
+            RecordedBatch {
+                counts: vec![Some(OnlineCounts {
+                    device: 1,
+                    total: 1
+                })],
+                registered: true
+            }
         );
-        let alice = uid("alice");
+        let (alice, again) = (uid("alice"), store.write(|db| heartbeat(db, 1, 60_002)));
+        assert!(!again.await.unwrap(), "registered once");
         let online = store
             .read(move |db| online_among(db, &[&alice], 30_000))
             .await
             .unwrap();
         assert_eq!(online, HashSet::from([uid("alice")]));
+        let reaped_again = store
+            .write(|db| {
+                heartbeat(db, 2, 200_000)?;
+                reap_nodes(db, 2, 100_000, 100_000)?;
+                heartbeat(db, 1, 200_001)
+            })
+            .await
+            .unwrap();
+        assert!(
+            reaped_again,
+            "the beat after a reap registers the node again"
+        );
     }
 }
 

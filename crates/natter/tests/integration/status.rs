@@ -294,6 +294,26 @@ async fn online_count_becomes(user: &User, expected: u64) {
     }
 }
 
+/// A node the cluster took for dead (silent past the liveness, as when it cannot reach the
+/// database for a while) has its connections forgotten by the first other node to notice. The
+/// test forgets them behind the server's back, as that node would: at its next heartbeat the
+/// node writes them down again, and its connected users count online again everywhere.
+#[tokio::test]
+async fn a_node_taken_for_dead_writes_its_connections_down_again() {
+    let server = Server::start().await;
+    let [alice, bob, _carol] = server.group_of("team", ["alice", "bob", "carol"]).await;
+    let (_alice, _bob) = (alice.events().await, bob.events().await);
+    online_count_becomes(&alice, 2).await;
+    server
+        .storage()
+        .execute("DELETE FROM webhook_presence; DELETE FROM webhook_nodes");
+    online_count_becomes(&alice, 2).await;
+    let rows = server
+        .storage()
+        .query_number("SELECT COUNT(*) FROM webhook_presence");
+    assert_eq!(rows, 2, "both connections are written down");
+}
+
 #[tokio::test]
 async fn a_groups_online_count_is_of_its_members_connected_anywhere() {
     let server = Server::start().await;

@@ -125,6 +125,36 @@ impl Storage {
     }
 }
 
+impl Storage {
+    /// Runs `sql` straight on the database, behind the server's back: for a test that stands
+    /// in for what another node would do.
+    pub fn execute(&self, sql: &str) {
+        match &self.database_url {
+            None => {
+                let conn = rusqlite::Connection::open(
+                    self.data_dir
+                        .path()
+                        .join(natter_store::sqlite::DATABASE_FILE),
+                )
+                .expect("the database opens");
+                conn.busy_timeout(std::time::Duration::from_secs(10))
+                    .expect("a busy timeout");
+                conn.execute_batch(sql).expect("the statement runs");
+            }
+            Some(url) => {
+                let (url, sql) = (url.clone(), sql.to_owned());
+                std::thread::spawn(move || {
+                    let mut client =
+                        postgres::Client::connect(&url, postgres::NoTls).expect("connects");
+                    client.batch_execute(&sql).expect("the statement runs");
+                })
+                .join()
+                .expect("the statement's thread");
+            }
+        }
+    }
+}
+
 /// Holds the database's write lock from another connection until dropped, so the server's writes
 /// wait behind it (as behind a long transaction of another node).
 pub struct WriteBlock {
