@@ -1201,3 +1201,127 @@ async fn a_users_status_is_one_across_the_nodes_and_a_stopping_node_lets_it_go()
     assert_eq!(status_of(&mut bobs, "alice").await.0, 2, "offline");
     assert!(stopped_at.elapsed() < Duration::from_secs(10));
 }
+
+/// A raw WebSocket kept open by a ping every 5 s; says whether the server closed it.
+struct KeptOpen {
+    closed: std::sync::Arc<std::sync::atomic::AtomicBool>,
+    task: tokio::task::JoinHandle<()>,
+}
+
+impl KeptOpen {
+    async fn connect(base: &str, token: &str) -> Self {
+        use futures_util::{SinkExt, StreamExt};
+        use tokio_tungstenite::tungstenite::Message;
+        let (socket, _) = subscribed_websocket(base, token).await;
+        let closed = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+        let said_closed = closed.clone();
+        let task = tokio::spawn(async move {
+            let (mut sink, mut stream) = socket.split();
+            let mut pings = tokio::time::interval(Duration::from_secs(5));
+            loop {
+                tokio::select! {
+                    _ = pings.tick() => {
+                        let ping = Message::Text(r#"{"event":"ping"}"#.into());
+                        if sink.send(ping).await.is_err() {
+                            break;
+                        }
+                    }
+                    frame = stream.next() => match frame {
+                        Some(Ok(Message::Close(_))) | Some(Err(_)) | None => break,
+                        Some(Ok(_)) => {}
+                    },
+                }
+            }
+            said_closed.store(true, std::sync::atomic::Ordering::Relaxed);
+        });
+        Self { closed, task }
+    }
+
+    fn is_open(&self) -> bool {
+        !self.closed.load(std::sync::atomic::Ordering::Relaxed)
+    }
+}
+
+impl Drop for KeptOpen {
+    fn drop(&mut self) {
+        self.task.abort();
+    }
+}
+
+/// Whether `uid` is online as the node at `base` answers WuKongIM's `/user/onlinestatus`.
+async fn online_as_told_by(base: &str, manager_token: &str, uid: &str) -> bool {
+    let online: serde_json::Value = reqwest::Client::new()
+        .post(format!("{base}/user/onlinestatus"))
+        .header("token", manager_token)
+        .json(&json!([uid]))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    online.as_array().is_some_and(|online| !online.is_empty())
+}
+
+/// PostgreSQL down for longer than the 30 s after which a silent node is taken for dead: when
+/// it is back, the first node to beat takes the other for dead and forgets its connections,
+/// though they stayed open (the nodes only lost the database). The node taken for dead learns
+/// so from its next heartbeat and writes its connections down again, so each node counts the
+/// users connected to the other online once more, and for good.
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn devices_connected_through_a_long_postgresql_outage_count_online_again() {
+    let Some(nats_url) = services() else {
+        return;
+    };
+    let Some(postgres) = OwnPostgres::start() else {
+        eprintln!("SKIPPED: cannot run a PostgreSQL cluster of the test's own here");
+        return;
+    };
+    let storage = Storage::on_postgres(postgres.url());
+    let manager = random_token("manager");
+    let name = random_token("cluster");
+    let mut nodes = Vec::new();
+    for _ in 0..2 {
+        nodes.push(Process::start_node(&storage, &nats_url, &name, &manager).await);
+    }
+    let base = |node: usize| nodes[node].endpoint.base.clone();
+    let admin = Admin::new(&base(0), &manager);
+    let mut sockets = Vec::new();
+    for (node, uid) in [(0, "alice"), (1, "bob")] {
+        let token = random_token(uid);
+        admin.set_user_token(uid, &token, 0, false).await.unwrap();
+        sockets.push(KeptOpen::connect(&base(node), &token).await);
+    }
+    // Each node answers for the user connected to the other, from the database.
+    let both_online = || async {
+        online_as_told_by(&base(0), &manager, "bob").await
+            && online_as_told_by(&base(1), &manager, "alice").await
+    };
+    let until_both_online = |within: Duration| async move {
+        let deadline = std::time::Instant::now() + within;
+        while !both_online().await {
+            if std::time::Instant::now() > deadline {
+                return false;
+            }
+            tokio::time::sleep(Duration::from_millis(200)).await;
+        }
+        true
+    };
+    assert!(until_both_online(Duration::from_secs(10)).await, "before");
+
+    assert!(postgres.pg_ctl("stop"));
+    tokio::time::sleep(Duration::from_secs(36)).await;
+    assert!(postgres.pg_ctl("start"));
+
+    assert!(
+        until_both_online(Duration::from_secs(30)).await,
+        "both counted online again once PostgreSQL is back"
+    );
+    // Past another heartbeat of each node: nothing forgets them again.
+    tokio::time::sleep(Duration::from_secs(6)).await;
+    assert!(both_online().await, "and they stay so");
+    assert!(
+        sockets.iter().all(KeptOpen::is_open),
+        "the devices stayed connected throughout"
+    );
+}
