@@ -137,7 +137,8 @@ impl Natter {
     }
 
     /// Beats, and forgets the connections of dead nodes (with `reap_all`, of every other node).
-    /// True when the beat registered the node (see `presence::heartbeat`).
+    /// True when the beat may have registered the node (see `presence::heartbeat`): it did, or
+    /// it failed, and might have committed all the same.
     async fn beat(self: &Arc<Self>, reap_all: bool) -> bool {
         let node = self.node;
         let registered = match self
@@ -147,7 +148,7 @@ impl Natter {
             Ok(registered) => registered,
             Err(error) => {
                 tracing::warn!(%error, "presence: cannot beat the node's heartbeat");
-                return false;
+                return true;
             }
         };
         self.forget("forget the dead nodes' connections", move |db, now| {
@@ -158,15 +159,15 @@ impl Natter {
         registered
     }
 
-    /// The node was registered (at its start, or again after it was taken for dead and its
-    /// connections forgotten): writes every connection open on it, as opened, so that the
-    /// other nodes count them. One already written, or opened since with its change still
+    /// The node may have been registered (at its start, or again after it was taken for dead
+    /// and its connections forgotten): writes every connection open on it, as opened, so that
+    /// the other nodes count them. One already written, or opened since with its change still
     /// queued, changes nothing and is not told twice.
     async fn record_again(self: &Arc<Self>, batches: &mut i64, stop: &CancellationToken) {
         let open = self.events.open_connections();
-        if !open.is_empty() {
+        for batch in open.chunks(MAX_BATCH) {
             *batches += 1;
-            self.record_presence(*batches, open, stop).await;
+            self.record_presence(*batches, batch.to_vec(), stop).await;
         }
     }
 
@@ -210,7 +211,9 @@ impl Natter {
 
     /// Writes connection changes, in order, in one transaction as the node's batch `number`;
     /// again until it succeeds (a lost change would leave a device online forever) or the
-    /// server stops. True when the write registered the node again (see `presence::record`).
+    /// server stops. True when the write may have registered the node again (see
+    /// `presence::record`): it did, or an attempt before it failed, and might have committed
+    /// and registered it (the attempt that succeeded then finds the batch written already).
     async fn record_presence(
         self: &Arc<Self>,
         number: i64,
@@ -231,6 +234,7 @@ impl Natter {
                 })
                 .collect(),
         );
+        let mut retried = false;
         loop {
             let (changes, natter) = (changes.clone(), self.clone());
             let outcome = self
@@ -260,9 +264,10 @@ impl Natter {
             match outcome {
                 Ok((recorded, registered)) => {
                     self.after_presence(recorded);
-                    return registered;
+                    return registered || retried;
                 }
                 Err(error) => {
+                    retried = true;
                     tracing::warn!(%error, "presence: cannot record connections; retrying");
                     tokio::select! {
                         () = stop.cancelled() => return false,
