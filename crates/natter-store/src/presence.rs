@@ -592,8 +592,9 @@ mod tests {
                 registered: true
             }
         );
-        let (alice, again) = (uid("alice"), store.write(|db| heartbeat(db, 1, 60_002)));
-        assert!(!again.await.unwrap(), "registered once");
+        let again = store.write(|db| heartbeat(db, 1, 60_002)).await.unwrap();
+        assert!(!again, "registered once");
+        let alice = uid("alice");
         let online = store
             .read(move |db| online_among(db, &[&alice], 30_000))
             .await

@@ -1102,6 +1102,21 @@ async fn status_of(events: &mut EventStream, uid: &str) -> (u8, String) {
     (status.status_type, status.custom_status)
 }
 
+/// WuKongIM's `/user/onlinestatus` answer for `uid` from the node at `base`: its devices
+/// connected to a live node.
+async fn online_status(base: &str, manager_token: &str, uid: &str) -> serde_json::Value {
+    reqwest::Client::new()
+        .post(format!("{base}/user/onlinestatus"))
+        .header("token", manager_token)
+        .json(&json!([uid]))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap()
+}
+
 /// Posts `body` to `path` on `node` with a user's `token`; the answer, which must be a success.
 async fn user_post(
     cluster: &Cluster,
@@ -1161,16 +1176,7 @@ async fn a_users_status_is_one_across_the_nodes_and_a_stopping_node_lets_it_go()
         answer["successUserList"][0]["statusType"], 1,
         "node 0 knows"
     );
-    let online: serde_json::Value = reqwest::Client::new()
-        .post(format!("{}/user/onlinestatus", cluster.url(0)))
-        .header("token", &cluster.manager_token)
-        .json(&json!(["alice"]))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let online = online_status(cluster.url(0), &cluster.manager_token, "alice").await;
     assert_eq!(
         online,
         json!([{"uid": "alice", "device_flag": 0, "online": 1}])
@@ -1250,16 +1256,7 @@ impl Drop for KeptOpen {
 
 /// Whether `uid` is online as the node at `base` answers WuKongIM's `/user/onlinestatus`.
 async fn online_as_told_by(base: &str, manager_token: &str, uid: &str) -> bool {
-    let online: serde_json::Value = reqwest::Client::new()
-        .post(format!("{base}/user/onlinestatus"))
-        .header("token", manager_token)
-        .json(&json!([uid]))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let online = online_status(base, manager_token, uid).await;
     online.as_array().is_some_and(|online| !online.is_empty())
 }
 

@@ -98,34 +98,6 @@ impl Storage {
         self.data_dir.path()
     }
 
-    /// One number read straight from the database, behind the server's back.
-    pub fn query_number(&self, sql: &str) -> i64 {
-        match &self.database_url {
-            None => rusqlite::Connection::open_with_flags(
-                self.data_dir
-                    .path()
-                    .join(natter_store::sqlite::DATABASE_FILE),
-                rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY,
-            )
-            .expect("the database opens read-only")
-            .query_row(sql, [], |row| row.get(0))
-            .expect("the query runs"),
-            Some(url) => {
-                let (url, sql) = (url.clone(), sql.to_owned());
-                // The blocking client runs its own runtime, so it gets a thread of its own.
-                std::thread::spawn(move || {
-                    let mut client =
-                        postgres::Client::connect(&url, postgres::NoTls).expect("connects");
-                    client.query_one(&sql, &[]).expect("the query runs").get(0)
-                })
-                .join()
-                .expect("the query thread")
-            }
-        }
-    }
-}
-
-impl Storage {
     /// Runs `sql` straight on the database, behind the server's back: for a test that stands
     /// in for what another node would do.
     pub fn execute(&self, sql: &str) {
@@ -150,6 +122,32 @@ impl Storage {
                 })
                 .join()
                 .expect("the statement's thread");
+            }
+        }
+    }
+
+    /// One number read straight from the database, behind the server's back.
+    pub fn query_number(&self, sql: &str) -> i64 {
+        match &self.database_url {
+            None => rusqlite::Connection::open_with_flags(
+                self.data_dir
+                    .path()
+                    .join(natter_store::sqlite::DATABASE_FILE),
+                rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY,
+            )
+            .expect("the database opens read-only")
+            .query_row(sql, [], |row| row.get(0))
+            .expect("the query runs"),
+            Some(url) => {
+                let (url, sql) = (url.clone(), sql.to_owned());
+                // The blocking client runs its own runtime, so it gets a thread of its own.
+                std::thread::spawn(move || {
+                    let mut client =
+                        postgres::Client::connect(&url, postgres::NoTls).expect("connects");
+                    client.query_one(&sql, &[]).expect("the query runs").get(0)
+                })
+                .join()
+                .expect("the query thread")
             }
         }
     }
