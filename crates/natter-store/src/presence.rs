@@ -159,10 +159,13 @@ pub fn record(
 
 /// Marks `batch` as the last one `node` recorded. A connection that opened and closed within
 /// one batch leaves no row to show that the batch committed, so the node's row keeps its number.
+/// The write beats the node's heartbeat too: a node writing is alive, and one back from a long
+/// database outage is then not taken for dead by a node whose heartbeat came first.
 fn mark_recorded(db: &dyn Db, node: i64, batch: i64, now_ms: i64) -> Result<Mark> {
     let marked = db.execute(
-        "UPDATE webhook_nodes SET presence_batch = $2 WHERE id = $1 AND presence_batch < $2",
-        params![node, batch],
+        "UPDATE webhook_nodes SET presence_batch = $2, heartbeat_ms = $3 \
+         WHERE id = $1 AND presence_batch < $2",
+        params![node, batch, now_ms],
     )?;
     Ok(if marked == 1 {
         Mark::New
@@ -612,6 +615,33 @@ mod tests {
             reaped_again,
             "the beat after a reap registers the node again"
         );
+    }
+
+    /// A batch beats its node's heartbeat: a node back from a long database outage with
+    /// changes to write is not taken for dead by another node whose heartbeat comes after it.
+    #[tokio::test]
+    async fn a_batch_keeps_its_node_alive() {
+        let (_dir, store) = store().await;
+        let open = |connection: u64, name: &str| Change {
+            connection: Connection {
+                connection,
+                uid: uid(name),
+                device_flag: 0,
+            },
+            online: true,
+        };
+        let reaped = store
+            .write(move |db| {
+                heartbeat(db, 1, 1_000)?;
+                heartbeat(db, 2, 1_000)?;
+                record(db, 1, 1, &[open(1, "alice")], 1_000, 0)?;
+                record(db, 1, 2, &[open(2, "bob")], 60_000, 30_000)?;
+                heartbeat(db, 2, 60_001)?;
+                reap_nodes(db, 2, 30_001, 30_001)
+            })
+            .await
+            .unwrap();
+        assert_eq!(reaped, []);
     }
 }
 
