@@ -695,7 +695,7 @@ impl EventBus {
     }
 
     /// Every connection open on this node, as opened: for the node to write them down again
-    /// when it finds the cluster took it for dead (`crate::presence`).
+    /// when the cluster may have taken it for dead (`crate::presence`).
     pub fn open_connections(&self) -> Vec<PresenceChange> {
         let users = self.users.lock().expect("event bus lock");
         users
