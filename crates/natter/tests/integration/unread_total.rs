@@ -251,7 +251,7 @@ async fn an_older_database_gets_its_totals_filled_in() {
     // Back to schema 5, the one before the running total, as an older Natter left it: without
     // what migration 6 (the total) and every later one added.
     const BEFORE_THE_TOTAL: i64 = 5;
-    const LATER_SCHEMA: &str = "DROP INDEX channels_by_community; ALTER TABLE channels DROP COLUMN supports_topics; ALTER TABLE channels DROP COLUMN community_id; ALTER TABLE channels DROP COLUMN topic_data; DROP TABLE group_member_marks; ALTER TABLE memberships DROP COLUMN joined_ms; ALTER TABLE messages DROP COLUMN excluded_from_last; DROP TABLE system_accounts; ALTER TABLE channels DROP COLUMN shared_data_revision; DROP TABLE group_bans; ALTER TABLE users DROP COLUMN details; \
+    const LATER_SCHEMA: &str = "ALTER TABLE webhook_nodes DROP COLUMN presence_batch; DROP INDEX channels_by_community; ALTER TABLE channels DROP COLUMN supports_topics; ALTER TABLE channels DROP COLUMN community_id; ALTER TABLE channels DROP COLUMN topic_data; DROP TABLE group_member_marks; ALTER TABLE memberships DROP COLUMN joined_ms; ALTER TABLE messages DROP COLUMN excluded_from_last; DROP TABLE system_accounts; ALTER TABLE channels DROP COLUMN shared_data_revision; DROP TABLE group_bans; ALTER TABLE users DROP COLUMN details; \
         ALTER TABLE channels DROP COLUMN max_member_count; \
         ALTER TABLE channels DROP COLUMN custom_fields; \
         DROP TABLE group_attributes; \
