@@ -247,6 +247,7 @@ fn the_first_purge_after_upgrading_purges_what_was_purgeable_before() {
             .expect("the migration that makes the candidates table");
         store
             .write(move |db| {
+                db.execute("ALTER TABLE webhook_nodes DROP COLUMN presence_batch", &[])?;
                 db.execute("DROP INDEX channels_by_community", &[])?;
                 for column in ["supports_topics", "community_id", "topic_data"] {
                     db.execute(&format!("ALTER TABLE channels DROP COLUMN {column}"), &[])?;
