@@ -11,7 +11,7 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use crate::history::{Event, History, Hook, uid_of};
+use crate::history::{Event, History, Hook, Outcome, uid_of};
 
 use super::oracle::Oracle;
 use super::webhooks::{Deliveries, Seen};
@@ -46,6 +46,7 @@ pub(super) fn check(
     let observed = Observed {
         connections: connections(history),
         faults: Faults::of(history),
+        store_refusals: store_refusals(history),
     };
     not_pushed(history, sends, oracle, deliveries, &observed, stats, sink);
     if history.setup.sends_webhook("user.onlinestatus") {
@@ -57,6 +58,8 @@ pub(super) fn check(
 struct Observed<'a> {
     connections: Vec<Connection<'a>>,
     faults: Faults<'a>,
+    /// When each node answered that its store could not serve: `(node, at)`.
+    store_refusals: Vec<(usize, u64)>,
 }
 
 /// What the faults say of the connections' records.
@@ -100,6 +103,53 @@ impl Faults<'_> {
                 && end + DATABASE_CAUGHT_UP_MS >= to
         })
     }
+}
+
+impl Observed<'_> {
+    /// `node` may have been killed before writing down a connection that opened at `opened`:
+    /// as the faults tell ([`Faults::may_have_lost_opening`]), or killed after the node itself
+    /// answered, between the opening and the kill, that its store could not serve (a
+    /// database still slow after a fault's allowance ran out: the write waits behind it).
+    fn may_have_lost_opening(&self, node: usize, opened: u64) -> bool {
+        self.faults.may_have_lost_opening(node, opened)
+            || self
+                .faults
+                .on_node(node, &["kill node"])
+                .any(|(killed, _)| {
+                    self.store_refusals.iter().any(|&(refused_by, at)| {
+                        refused_by == node && (opened..=killed).contains(&at)
+                    })
+                })
+    }
+}
+
+/// When each node answered an operation that its store could not serve (503, naming the
+/// database or the disk).
+fn store_refusals(history: &History) -> Vec<(usize, u64)> {
+    let mut nodes: BTreeMap<(u64, u32), usize> = BTreeMap::new();
+    let mut refusals = Vec::new();
+    for entry in &history.entries {
+        match &entry.event {
+            Event::Invoke {
+                op, attempt, node, ..
+            } => {
+                nodes.insert((*op, *attempt), *node);
+            }
+            Event::Return {
+                op,
+                attempt,
+                outcome: Outcome::Unknown { reason },
+            } if reason.starts_with("503 ")
+                && (reason.contains("the database") || reason.contains("the disk")) =>
+            {
+                if let Some(&node) = nodes.get(&(*op, *attempt)) {
+                    refusals.push((node, entry.at));
+                }
+            }
+            _ => {}
+        }
+    }
+    refusals
 }
 
 /// One connection of a user's device, from when it counted to when it closed.
@@ -326,9 +376,7 @@ fn online_status(
         .collect();
     let mut wukongim_owed: BTreeMap<&str, usize> = BTreeMap::new();
     for connection in &observed.connections {
-        let opening_kept = !observed
-            .faults
-            .may_have_lost_opening(connection.node, connection.opened);
+        let opening_kept = !observed.may_have_lost_opening(connection.node, connection.opened);
         if is_wukongim(history, connection.device) {
             if opening_kept {
                 *wukongim_owed.entry(connection.uid).or_default() += 1;

@@ -1281,6 +1281,49 @@ fn a_connection_on_a_node_killed_before_it_was_written_down_need_not_be_told_ope
     }
 }
 
+/// A node that answered that its database could not serve, between a connection's opening and
+/// its kill, may have taken the opening with it (the write waits behind the database); another
+/// node's such answer says nothing of it.
+#[test]
+fn a_connection_on_a_node_whose_store_refused_before_its_kill_need_not_be_told_open() {
+    let refused_by = |node: usize| {
+        with_online_status(|run| {
+            let call = Call::Read {
+                uid: "b".into(),
+                conversation: "C2Ca".into(),
+                seq: 0,
+            };
+            let reason = "503 the database did not answer in time; retry later".into();
+            run.status(32, 11, "a/0", true, "conn2")
+                .at(
+                    3_000,
+                    Event::Invoke {
+                        op: 99,
+                        attempt: 1,
+                        node,
+                        call,
+                    },
+                )
+                .at(
+                    4_000,
+                    Event::Return {
+                        op: 99,
+                        attempt: 1,
+                        outcome: Outcome::Unknown { reason },
+                    },
+                )
+                .fault(5_000, "kill node0", Phase::Start)
+                .fault(5_010, "kill node0", Phase::End);
+        })
+    };
+    let refused_here = refused_by(0);
+    assert!(refused_here.is_valid(), "{:?}", kinds(&refused_here));
+    assert_eq!(refused_here.stats.connections_told_checked, 0);
+    let refused_elsewhere = refused_by(1);
+    assert_eq!(kinds(&refused_elsewhere), [Kind::LostWebhook]);
+    assert_eq!(refused_elsewhere.anomalies[0].subject, "b/0");
+}
+
 #[test]
 fn a_connection_told_twice_closed_before_opened_or_as_someone_elses() {
     let twice = with_online_status(|run| {
