@@ -88,8 +88,7 @@ enum Mark {
 ///
 /// The counts are read once for the batch's users and kept up to date as each change is
 /// applied, rather than read again after every change: a connect storm costs one statement a
-/// connection. The node's own rows count only while its heartbeat is fresh, as a read would
-/// count them.
+/// connection. The node's own changes count: the batch beats its heartbeat.
 pub fn record(
     db: &dyn Db,
     node: i64,
@@ -114,10 +113,6 @@ pub fn record(
         .map(|change| &change.connection.uid)
         .collect();
     let mut held = live_connections(db, &users, live_since_ms)?;
-    let counted = db.exists(
-        "SELECT 1 FROM webhook_nodes WHERE id = $1 AND heartbeat_ms >= $2",
-        params![node, live_since_ms],
-    )?;
     let mut counts = Vec::with_capacity(changes.len());
     for change in changes {
         let connection = &change.connection;
@@ -141,14 +136,12 @@ pub fn record(
             continue;
         }
         let flags = held.entry(connection.uid.clone()).or_default();
-        if counted {
-            let count = flags.entry(connection.device_flag).or_default();
-            *count = if change.online {
-                *count + 1
-            } else {
-                count.saturating_sub(1)
-            };
-        }
+        let count = flags.entry(connection.device_flag).or_default();
+        *count = if change.online {
+            *count + 1
+        } else {
+            count.saturating_sub(1)
+        };
         counts.push(Some(OnlineCounts {
             device: flags.get(&connection.device_flag).copied().unwrap_or(0),
             total: flags.values().sum(),
