@@ -72,20 +72,6 @@ impl Faults<'_> {
         })
     }
 
-    /// `node` may have been killed before writing down a connection that opened at `opened`:
-    /// killed within [`RECORDED_WITHIN_MS`] of the opening, or (even after the connection
-    /// closed) while the write was still being retried because the store was failing writes
-    /// (PostgreSQL down, the SQLite node's disk full) from the opening on, or while the node
-    /// was still catching up after a pause that ended about when the connection opened.
-    fn may_have_lost_opening(&self, node: usize, opened: u64) -> bool {
-        self.on_node(node, &["kill node"]).any(|(killed, _)| {
-            killed >= opened
-                && (killed <= opened + RECORDED_WITHIN_MS
-                    || self.store_failing(opened, killed)
-                    || self.catching_up(node, opened, killed))
-        })
-    }
-
     /// `node` resumed from a pause by `from` (or just after) and had not been back long
     /// enough by `to` to have caught up.
     fn catching_up(&self, node: usize, from: u64, to: u64) -> bool {
@@ -107,19 +93,29 @@ impl Faults<'_> {
 
 impl Observed<'_> {
     /// `node` may have been killed before writing down a connection that opened at `opened`:
-    /// as the faults tell ([`Faults::may_have_lost_opening`]), or killed after the node itself
-    /// answered, between the opening and the kill, that its store could not serve (a
-    /// database still slow after a fault's allowance ran out: the write waits behind it).
+    /// killed within [`RECORDED_WITHIN_MS`] of the opening, or (even after the connection
+    /// closed) while the write could still be waiting: the store failing writes (PostgreSQL
+    /// down, the SQLite node's disk full) from the opening on, the node catching up after a
+    /// pause that ended about when the connection opened, or the node itself having answered,
+    /// between the opening and the kill, that its store could not serve (a database still slow
+    /// after a fault's allowance ran out).
     fn may_have_lost_opening(&self, node: usize, opened: u64) -> bool {
-        self.faults.may_have_lost_opening(node, opened)
-            || self
-                .faults
-                .on_node(node, &["kill node"])
-                .any(|(killed, _)| {
-                    self.store_refusals.iter().any(|&(refused_by, at)| {
-                        refused_by == node && (opened..=killed).contains(&at)
-                    })
-                })
+        self.faults
+            .on_node(node, &["kill node"])
+            .any(|(killed, _)| {
+                killed >= opened
+                    && (killed <= opened + RECORDED_WITHIN_MS
+                        || self.faults.store_failing(opened, killed)
+                        || self.faults.catching_up(node, opened, killed)
+                        || self.store_refused(node, opened, killed))
+            })
+    }
+
+    /// `node` answered between `from` and `to` that its store could not serve.
+    fn store_refused(&self, node: usize, from: u64, to: u64) -> bool {
+        self.store_refusals
+            .iter()
+            .any(|&(refused_by, at)| refused_by == node && (from..=to).contains(&at))
     }
 }
 
