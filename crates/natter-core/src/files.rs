@@ -43,6 +43,35 @@ pub fn is_file_id(id: &str) -> bool {
     id.len() == FILE_ID_LEN && id.bytes().all(|b| matches!(b, b'0'..=b'9' | b'a'..=b'f'))
 }
 
+/// The IDs of the files `text` links to (`/files/<fileID>/…`, with or without a server's address
+/// before it), each once, in the order they first appear: the message payloads that keep a file
+/// from expiring (see `natter_store::files`). A slash may come escaped (`\/`), as some JSON
+/// encoders write it.
+pub fn linked_file_ids(text: &str) -> Vec<&str> {
+    const SEGMENT: &str = "files";
+    let mut ids: Vec<&str> = Vec::new();
+    for (at, _) in text.match_indices(SEGMENT) {
+        if !text[..at].ends_with('/') {
+            continue;
+        }
+        let Some(rest) = slash_then(&text[at + SEGMENT.len()..]) else {
+            continue;
+        };
+        let Some(id) = rest.get(..FILE_ID_LEN).filter(|id| is_file_id(id)) else {
+            continue;
+        };
+        if slash_then(&rest[FILE_ID_LEN..]).is_some() && !ids.contains(&id) {
+            ids.push(id);
+        }
+    }
+    ids
+}
+
+/// `text` after the slash it starts with (plain or JSON-escaped), if it starts with one.
+fn slash_then(text: &str) -> Option<&str> {
+    text.strip_prefix('/').or_else(|| text.strip_prefix("\\/"))
+}
+
 /// A smaller copy of an uploaded image, as Tencent's image messages carry beside the original
 /// (its `imageInfoArray`): the image scaled so that its shorter side is
 /// [`ImageVariant::shorter_side`] pixels.
@@ -133,5 +162,33 @@ mod tests {
         assert!(!is_file_id("ABCDEF0123456789abcdef0123456789"));
         assert!(!is_file_id("0123456789abcdef"));
         assert!(!is_file_id("../x"));
+    }
+
+    #[test]
+    fn links_to_files_are_found_however_the_url_is_written() {
+        let a = "0123456789abcdef0123456789abcdef";
+        let b = "fedcba9876543210fedcba9876543210";
+        let payload = format!(
+            r#"{{"imageInfoArray":[{{"url":"https://chat.example/files/{a}/cat.png"}},
+                {{"url":"/files/{a}/cat.png?variant=thumbnail"}}],
+               "forwarded":"http:\/\/host\/files\/{b}\/x.mp4"}}"#
+        );
+        assert_eq!(linked_file_ids(&payload), [a, b]);
+    }
+
+    #[test]
+    fn text_that_only_looks_like_a_link_names_no_file() {
+        let id = "0123456789abcdef0123456789abcdef";
+        for text in [
+            format!("files/{id}/a.png"),
+            format!("/myfiles/{id}/a.png"),
+            format!("/files/{id}"),
+            format!("/files/{id}0/a.png"),
+            format!("/files/{}/a.png", id.to_uppercase()),
+            "/files/short/a.png".to_owned(),
+            "/files/".to_owned(),
+        ] {
+            assert!(linked_file_ids(&text).is_empty(), "{text}");
+        }
     }
 }

@@ -5,10 +5,11 @@
 //! is never served. Nodes of a cluster must share the folder (a network file system, a mounted
 //! bucket) to serve each other's files.
 
+use std::collections::HashSet;
 use std::io;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
-use std::time::{Duration, Instant};
+use std::time::{Duration, Instant, SystemTime};
 
 use natter_core::files::{FILE_ID_LEN, file_name, is_file_id};
 use tokio::io::AsyncWriteExt;
@@ -58,9 +59,7 @@ impl FileStore {
         };
         if due {
             let partial = self.dir.join(PARTIAL);
-            tokio::task::spawn_blocking(move || remove_abandoned(&partial))
-                .await
-                .map_err(io::Error::other)??;
+            run_blocking(move || remove_abandoned(&partial)).await?;
         }
         let id = new_file_id();
         let partial = self.dir.join(PARTIAL).join(&id);
@@ -89,6 +88,66 @@ impl FileStore {
             Err(error) if error.kind() == io::ErrorKind::NotFound => Ok(false),
             Err(error) => Err(error),
         }
+    }
+
+    /// Marks file `id` as just linked to, so that [`FileStore::remove_untouched`] keeps it as
+    /// long as the message linking to it: a file is linked to again when a message carrying it
+    /// is forwarded, perhaps long after its upload. False when there is no such file (removed,
+    /// or another server's).
+    pub async fn touch(&self, id: &str) -> io::Result<bool> {
+        let Some(folder) = is_file_id(id).then(|| self.dir.join(id)) else {
+            return Ok(false);
+        };
+        run_blocking(move || match stored_file(&folder)? {
+            Some(file) => {
+                std::fs::File::options()
+                    .write(true)
+                    .open(file)?
+                    .set_modified(SystemTime::now())?;
+                Ok(true)
+            }
+            None => Ok(false),
+        })
+        .await
+    }
+
+    /// Removes, with their copies, the files neither uploaded nor linked to
+    /// ([`FileStore::touch`]) since `since`, but those in `kept`; returns their IDs. A file
+    /// linked to while it is looked at is kept, unless the link comes between the last look
+    /// and the removal.
+    pub async fn remove_untouched(
+        &self,
+        since: SystemTime,
+        kept: &HashSet<&str>,
+    ) -> io::Result<Vec<String>> {
+        let dir = self.dir.clone();
+        let untouched = run_blocking(move || {
+            let mut untouched = Vec::new();
+            for entry in std::fs::read_dir(&dir)? {
+                let entry = entry?;
+                let Ok(id) = entry.file_name().into_string() else {
+                    continue;
+                };
+                if is_file_id(&id) && last_touched(&entry.path())?.is_some_and(|at| at < since) {
+                    untouched.push(id);
+                }
+            }
+            Ok(untouched)
+        })
+        .await?;
+        let mut removed = Vec::new();
+        for id in untouched
+            .into_iter()
+            .filter(|id| !kept.contains(id.as_str()))
+        {
+            // Looked at again just before it goes: a message may have linked to it meanwhile.
+            let folder = self.dir.join(&id);
+            let still = run_blocking(move || last_touched(&folder)).await?;
+            if still.is_some_and(|at| at < since) && self.remove(&id).await? {
+                removed.push(id);
+            }
+        }
+        Ok(removed)
     }
 
     /// Where a copy made from file `id` is kept under `copy_name` (for instance
@@ -178,10 +237,42 @@ fn remove_abandoned(partial: &Path) -> io::Result<()> {
     Ok(())
 }
 
-async fn sync_dir(dir: PathBuf) -> io::Result<()> {
-    tokio::task::spawn_blocking(move || std::fs::File::open(dir)?.sync_all())
+/// The one file in file folder `folder`, if the folder is there.
+fn stored_file(folder: &Path) -> io::Result<Option<PathBuf>> {
+    let mut entries = match std::fs::read_dir(folder) {
+        Ok(entries) => entries,
+        Err(error) if error.kind() == io::ErrorKind::NotFound => return Ok(None),
+        Err(error) => return Err(error),
+    };
+    entries
+        .next()
+        .transpose()
+        .map(|entry| entry.map(|entry| entry.path()))
+}
+
+/// When the file in `folder` was uploaded or last linked to; `None` when it is gone.
+fn last_touched(folder: &Path) -> io::Result<Option<SystemTime>> {
+    let Some(file) = stored_file(folder)? else {
+        return Ok(None);
+    };
+    match std::fs::metadata(file) {
+        Ok(metadata) => metadata.modified().map(Some),
+        Err(error) if error.kind() == io::ErrorKind::NotFound => Ok(None),
+        Err(error) => Err(error),
+    }
+}
+
+/// Runs blocking file work off the async workers.
+async fn run_blocking<T: Send + 'static>(
+    work: impl FnOnce() -> io::Result<T> + Send + 'static,
+) -> io::Result<T> {
+    tokio::task::spawn_blocking(work)
         .await
         .map_err(io::Error::other)?
+}
+
+async fn sync_dir(dir: PathBuf) -> io::Result<()> {
+    run_blocking(move || std::fs::File::open(dir)?.sync_all()).await
 }
 
 /// A new file ID from 128 bits of the operating system's randomness: unguessable, because
@@ -249,6 +340,61 @@ mod tests {
             .map(|entry| entry.unwrap().path())
             .collect();
         assert_eq!(left, [recent_path]);
+    }
+
+    #[tokio::test]
+    async fn files_neither_uploaded_nor_linked_to_lately_nor_kept_are_removed_with_their_copies() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = FileStore::open(dir.path()).unwrap();
+        let mut ids = Vec::new();
+        for name in ["old.png", "forwarded.png", "new.png"] {
+            let mut file = store.create(name).await.unwrap();
+            file.write(b"bytes").await.unwrap();
+            ids.push((file.finish().await.unwrap(), name));
+        }
+        let [
+            (old, old_name),
+            (forwarded, forwarded_name),
+            (new, new_name),
+        ] = [0, 1, 2].map(|i| (ids[i].0.as_str(), ids[i].1));
+        let day = Duration::from_secs(86_400);
+        let long_ago = SystemTime::now() - 2 * day;
+        for (id, name) in [(old, old_name), (forwarded, forwarded_name)] {
+            std::fs::File::options()
+                .write(true)
+                .open(store.path(id, name).unwrap())
+                .unwrap()
+                .set_modified(long_ago)
+                .unwrap();
+        }
+        let [kept, kept_name] = ["0123456789abcdef0123456789abcdef", "avatar.png"];
+        std::fs::create_dir(dir.path().join(kept)).unwrap();
+        let avatar = store.path(kept, kept_name).unwrap();
+        std::fs::write(&avatar, b"face").unwrap();
+        std::fs::File::options()
+            .write(true)
+            .open(&avatar)
+            .unwrap()
+            .set_modified(long_ago)
+            .unwrap();
+        let copy = store.variant_path(old, "thumbnail.png").unwrap();
+        std::fs::create_dir_all(copy.parent().unwrap()).unwrap();
+        std::fs::write(&copy, b"smaller").unwrap();
+
+        assert!(store.touch(forwarded).await.unwrap());
+        let removed = store
+            .remove_untouched(SystemTime::now() - day, &HashSet::from([kept]))
+            .await
+            .unwrap();
+
+        assert_eq!(removed, [old]);
+        assert!(!store.path(old, old_name).unwrap().exists());
+        assert!(!copy.exists(), "its copies go with it");
+        assert!(store.path(forwarded, forwarded_name).unwrap().exists());
+        assert!(store.path(new, new_name).unwrap().exists());
+        assert!(avatar.exists(), "kept, however old");
+        assert!(!store.touch(old).await.unwrap(), "gone");
+        assert!(!store.touch("not a file id").await.unwrap());
     }
 
     #[test]

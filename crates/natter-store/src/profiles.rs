@@ -131,6 +131,20 @@ pub fn user(db: &dyn Db, uid: &Uid) -> Result<Option<UserProfile>> {
     .transpose()
 }
 
+/// The avatars, of users and of groups, that link to an uploaded file (`/files/…`): a file a
+/// profile shows is kept however long ago it was linked (see `FileStore::remove_untouched`).
+/// Read once an hour by retention, so a scan is cheap enough.
+pub fn avatars_linking_files(db: &dyn Db) -> Result<Vec<String>> {
+    db.query(
+        "SELECT avatar FROM users WHERE avatar LIKE '%/files/%' \
+         UNION ALL SELECT avatar FROM channels WHERE avatar LIKE '%/files/%'",
+        params![],
+    )?
+    .into_iter()
+    .map(|row| row.get(0))
+    .collect()
+}
+
 /// The columns of a user's profile in a row of `users u`, for [`read_profile`]: a macro, so
 /// that the constant statements that read profiles can take them into their text.
 macro_rules! profile_columns {
