@@ -800,6 +800,7 @@ mod tests {
             translation: None,
             speech_to_text: None,
             exclusive_database: true,
+            files: None,
         };
         let natter = Arc::new(Natter::start(store, options).await.unwrap());
         let gateway = Gateway::new(natter, Settings::default(), Arc::new(Semaphore::new(1)));

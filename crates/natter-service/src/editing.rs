@@ -49,6 +49,10 @@ impl Natter {
             cloud_custom_data,
             version: request.version,
         };
+        let payload = change.payload.as_ref().map(|(_, payload)| payload.as_str());
+        let texts = [payload, change.cloud_custom_data.as_deref()];
+        self.keep_linked_files(&texts.into_iter().flatten().collect::<Vec<_>>())
+            .await;
         let modified = self
             .write_on_messages("messageID", move |db| editing::modify(db, &change))
             .await?;

@@ -51,6 +51,7 @@ use std::sync::{Arc, Mutex};
 
 use natter_core::Result;
 use natter_core::wire::{AppSettings, AppSettingsChange};
+use natter_store::files::FileStore;
 use natter_store::{Db, Store, settings};
 
 pub use access::{Actor, Principal};
@@ -94,6 +95,10 @@ pub struct Options {
     /// The database belongs to this node alone (SQLite): the connections an earlier run
     /// recorded are gone for sure, without waiting for its heartbeat to go stale.
     pub exclusive_database: bool,
+    /// The uploaded files ([`Uploads::files`]): a message linking to one keeps it from
+    /// expiring, and retention removes those nothing linked to within it. `None` for a service
+    /// run without files (tests of other parts).
+    pub files: Option<FileStore>,
 }
 
 /// The whole service, shared by every request.
@@ -118,6 +123,7 @@ pub struct Natter {
     before_send: Option<webhooks::BeforeSend>,
     translator: Option<language::Translator>,
     transcriber: Option<language::Transcriber>,
+    files: Option<FileStore>,
 }
 
 impl Natter {
@@ -154,6 +160,7 @@ impl Natter {
             before_send,
             translator,
             transcriber,
+            files: options.files,
         };
         if natter.webhooks.is_some() || natter.before_send.is_some() {
             natter.metrics.webhooks_on();

@@ -191,6 +191,7 @@ impl Natter {
             SystemTarget::Group(_) => Vec::new(),
         };
         if persist {
+            self.keep_linked_files(&[&message.payload]).await;
             let sent = self
                 .write_registering(named, move |db| messaging::send_system(db, &message))
                 .await?;
@@ -306,6 +307,8 @@ impl Natter {
     ) -> Result<Sent> {
         let outbox = self.outbox();
         let named = named_users(&message, registers_users);
+        self.keep_linked_files(&[&message.payload, &message.cloud_custom_data])
+            .await;
         let (sent, written) = self
             .write_registering(named, move |db| {
                 let sent = messaging::send(db, &message)?;

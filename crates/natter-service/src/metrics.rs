@@ -13,6 +13,7 @@ pub struct Metrics {
     messages_sent: AtomicU64,
     conversations_deleted: AtomicU64,
     delete_calls: AtomicU64,
+    files_expired: AtomicU64,
     /// Shown only on a server with webhooks (or a before-send callback).
     webhooks_on: AtomicBool,
     webhooks: [WebhookMetrics; EventKind::ALL.len()],
@@ -71,6 +72,12 @@ impl Metrics {
             .fetch_add(conversations as u64, Ordering::Relaxed);
     }
 
+    /// Uploaded files retention removed, counted once a look for them has ended.
+    pub(crate) fn files_expired(&self, files: usize) {
+        self.files_expired
+            .fetch_add(files as u64, Ordering::Relaxed);
+    }
+
     pub(crate) fn webhooks_on(&self) {
         self.webhooks_on.store(true, Ordering::Relaxed);
     }
@@ -125,6 +132,11 @@ impl Metrics {
                 "natter_conversation_delete_calls_total",
                 "Accepted delete calls, on either surface (each is audited).",
                 &self.delete_calls,
+            ),
+            (
+                "natter_files_expired_total",
+                "Uploaded files removed by retention: no message linked to them within it.",
+                &self.files_expired,
             ),
         ] {
             let _ = writeln!(

@@ -8,17 +8,19 @@
 
 use std::path::PathBuf;
 use std::sync::Arc;
-use std::time::Duration;
+use std::time::{Duration, SystemTime};
 
 use bytes::Bytes;
 use futures_util::{Stream, StreamExt};
-use natter_core::files::{ImageVariant, file_name, is_file_id};
+use natter_core::files::{ImageVariant, file_name, is_file_id, linked_file_ids};
 use natter_core::wire::{ImageCopy, UploadedFile};
 use natter_core::{Error, Result};
 use natter_store::files::FileStore;
+use natter_store::profiles;
 
 use tokio::sync::Semaphore;
 
+use crate::Natter;
 use crate::image_variants::{self, Plan};
 use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, percent_decode_str, utf8_percent_encode};
 
@@ -236,6 +238,11 @@ impl Uploads {
         Ok(LinkedFile { name, bytes })
     }
 
+    /// The store the files are in, for the service that keeps them while messages link to them.
+    pub fn files(&self) -> FileStore {
+        self.store.clone()
+    }
+
     /// Where file `id` named `name` would be on disk (`None`: no file can have that address).
     pub fn path(&self, id: &str, name: &str) -> Option<PathBuf> {
         self.store.path(id, name)
@@ -282,6 +289,54 @@ impl Uploads {
         })
         .await?;
         Ok(Some(served))
+    }
+}
+
+impl Natter {
+    /// Marks the files a message's `texts` (its payload, its custom data) link to as linked
+    /// now, before the message is stored, so that retention keeps each as long as the newest
+    /// message carrying it (a file forwarded late in its life would otherwise go before the
+    /// forward). A file that cannot be marked is logged, not a reason to refuse the message: at
+    /// worst it expires with its upload's age.
+    pub(crate) async fn keep_linked_files(&self, texts: &[&str]) {
+        let Some(files) = &self.files else {
+            return;
+        };
+        for id in texts.iter().flat_map(|text| linked_file_ids(text)) {
+            if let Err(error) = files.touch(id).await {
+                tracing::warn!(%error, file_id = id, "could not mark a file as linked to by a message");
+            }
+        }
+    }
+
+    /// Removes the files no message linked to, nor anyone uploaded, since `since` (retention),
+    /// but those a user's or group's avatar links to.
+    pub(crate) async fn remove_unlinked_files(&self, since: SystemTime) {
+        let Some(files) = &self.files else {
+            return;
+        };
+        let avatars = match self.read(profiles::avatars_linking_files).await {
+            Ok(avatars) => avatars,
+            Err(error) => {
+                tracing::warn!(%error, "reading the avatars before removing expired files failed; will retry");
+                return;
+            }
+        };
+        let kept = avatars
+            .iter()
+            .flat_map(|avatar| linked_file_ids(avatar))
+            .collect();
+        match files.remove_untouched(since, &kept).await {
+            Ok(removed) if removed.is_empty() => {}
+            Ok(removed) => {
+                self.metrics.files_expired(removed.len());
+                tracing::info!(
+                    removed = removed.len(),
+                    "removed files no message kept within the retention"
+                );
+            }
+            Err(error) => tracing::warn!(%error, "removing expired files failed; will retry"),
+        }
     }
 }
 

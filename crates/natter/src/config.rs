@@ -137,7 +137,8 @@ pub struct Config {
     /// Seconds between runs of the purge of messages no one can see any more (at least 1).
     #[arg(long, default_value_t = 60)]
     pub purge_interval_secs: u64,
-    /// Delete messages older than this many days; 0 keeps them forever.
+    /// Delete messages older than this many days, and the uploaded files no message linked to
+    /// within them; 0 keeps both forever.
     #[arg(long, default_value_t = 0)]
     pub retention_days: u64,
     /// A folder of static files to serve at `/` instead of the web client built into the binary

@@ -134,6 +134,7 @@ pub async fn run(
         translation: config.translation(),
         speech_to_text: config.speech_to_text(),
         exclusive_database: config.database() == config::Database::Sqlite,
+        files: Some(uploads.files()),
     };
     let natter = Natter::start(store, options)
         .await

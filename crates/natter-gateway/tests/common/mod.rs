@@ -44,6 +44,7 @@ impl World {
             translation: None,
             speech_to_text: None,
             exclusive_database: true,
+            files: None,
         };
         let natter = Arc::new(Natter::start(store, options).await.unwrap());
         let gateway = Arc::new(Gateway::new(

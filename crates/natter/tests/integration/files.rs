@@ -481,3 +481,147 @@ async fn an_images_large_and_thumbnail_copies_are_made_on_first_request() {
     assert_eq!(variant_of(&server, url, "thumbnail").await.0, 404);
     assert!(!copies.exists());
 }
+
+/// Makes the file at `url` (a path on the server) look uploaded `age` ago.
+fn age_file(server: &Server, url: &str, age: Duration) {
+    let path = url.trim_start_matches('/').split('?').next().unwrap();
+    let path = server.storage().data_dir().join(path);
+    std::fs::File::options()
+        .write(true)
+        .open(&path)
+        .unwrap_or_else(|error| panic!("{}: {error}", path.display()))
+        .set_modified(std::time::SystemTime::now() - age)
+        .unwrap();
+}
+
+/// With `--retention-days`, a file goes once no message has linked to it, nor anyone uploaded
+/// it, for that long, as the messages do: one forwarded late in its life, sent by the app
+/// backend or put in a message by an edit stays as long as that message; one an avatar shows
+/// stays; one never sent goes with its copies.
+#[tokio::test]
+async fn retention_removes_the_files_no_message_linked_to_within_it() {
+    let mut server = Server::start_with(Options {
+        retention_days: Some(1),
+        ..Options::default()
+    })
+    .await;
+    let [alice, bob] = server.users(["alice", "bob"]).await;
+    let mut urls = std::collections::BTreeMap::new();
+    for name in [
+        "forwarded.png",
+        "by-backend.png",
+        "edited.png",
+        "avatar.png",
+        "group.png",
+        "never-sent.png",
+        "fresh.png",
+    ] {
+        let png = image_bytes(400, 300, image::ImageFormat::Png);
+        let stored = upload(&alice, &format!("?name={name}"), "image/png", png)
+            .await
+            .ok();
+        urls.insert(name, stored["url"].as_str().unwrap().to_owned());
+    }
+    let thumbnail = format!("{}?variant=thumbnail", urls["never-sent.png"]);
+    assert_eq!(
+        variant_of(&server, &urls["never-sent.png"], "thumbnail")
+            .await
+            .0,
+        200
+    );
+    let copies = server.storage().data_dir().join("files/.variants");
+    assert_eq!(
+        std::fs::read_dir(&copies).unwrap().count(),
+        1,
+        "a copy was made"
+    );
+    let two_days = Duration::from_secs(2 * 86_400);
+    for (name, url) in &urls {
+        if *name != "fresh.png" {
+            age_file(&server, url, two_days);
+        }
+    }
+
+    // linked to again now: a forward, a message of the app backend's, an edit
+    let image = |name: &str| {
+        let info = json!({"type": 0, "size": 0, "width": 400, "height": 300,
+                          "url": format!("{}{}", server.base, urls[name])});
+        json!({"uuid": "x", "imageFormat": 3, "imageInfoArray": [info]})
+    };
+    alice
+        .post(
+            "/v1/messages",
+            json!({"conversationID": "C2Cbob", "type": "TIMImageElem",
+                   "payload": image("forwarded.png")}),
+        )
+        .await
+        .ok();
+    let manager = server.manager();
+    manager
+        .server_send(
+            "bob",
+            "alice",
+            1,
+            json!({"type": 2, "url": urls["by-backend.png"]}),
+            None,
+        )
+        .await
+        .ok();
+    let card = |url: &str| json!({"data": json!({"card": url}).to_string()});
+    let sent = bob
+        .post(
+            "/v1/messages",
+            json!({"conversationID": "C2Calice", "type": "TIMCustomElem",
+                   "payload": card("https://example.com/card.png")}),
+        )
+        .await
+        .ok();
+    bob.post(
+        "/v1/messages/modify",
+        json!({"conversationID": "C2Calice", "messageID": sent["message"]["messageID"],
+               "version": 0, "type": "TIMCustomElem", "payload": card(&urls["edited.png"])}),
+    )
+    .await
+    .ok();
+    manager
+        .post(
+            "/user/profile",
+            json!({"uid": "alice", "avatar": format!("{}{}", server.base, urls["avatar.png"])}),
+        )
+        .await
+        .ok();
+    manager.create_group("team", &["alice", "bob"]).await;
+    manager
+        .post(
+            "/channel/info",
+            json!({"channel_id": "team", "channel_type": 2, "avatar": urls["group.png"]}),
+        )
+        .await
+        .ok();
+
+    // what an avatar shows is kept however long ago it was linked to (the profiles' notices
+    // linked to them just now)
+    for name in ["avatar.png", "group.png"] {
+        age_file(&server, &urls[name], two_days);
+    }
+
+    // retention looks for expired files as the server starts, then hourly
+    let address = server.base.trim_start_matches("http://").to_owned();
+    server.restart_on(&address).await;
+    let manager = server.manager();
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(10);
+    while manager.metric("natter_files_expired_total").await == 0 {
+        assert!(tokio::time::Instant::now() < deadline, "no file expired");
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    for (name, url) in &urls {
+        let expected = if *name == "never-sent.png" { 404 } else { 200 };
+        assert_eq!(download(&server, url).await.0, expected, "{name}");
+    }
+    assert_eq!(download(&server, &thumbnail).await.0, 404);
+    assert_eq!(
+        std::fs::read_dir(copies).unwrap().count(),
+        0,
+        "the copy went with it"
+    );
+}

@@ -61,6 +61,8 @@ pub struct Options {
     pub translation: Option<(String, String)>,
     /// The speech-to-text service and its key.
     pub speech_to_text: Option<(String, String)>,
+    /// Days messages and the files they link to are kept (the server's default: forever).
+    pub retention_days: Option<u64>,
 }
 
 /// The admin URL of the PostgreSQL server the suite runs on (`NATTER_TEST_POSTGRES`, set by
@@ -244,6 +246,8 @@ fn admin_statement(url: String, statement: String) {
 pub struct Server {
     pub endpoint: Endpoint,
     storage: Storage,
+    /// What it was started with, and is restarted with.
+    config: Config,
     shutdown: Option<oneshot::Sender<()>>,
     task: Option<JoinHandle<anyhow::Result<()>>>,
 }
@@ -305,6 +309,7 @@ impl Server {
                 .unwrap_or(defaults.recall_window_secs),
             wukongim_tcp_listen: options.wukongim.then(|| ([127, 0, 0, 1], 0).into()),
             wukongim_ws_listen: options.wukongim.then(|| ([127, 0, 0, 1], 0).into()),
+            retention_days: options.retention_days.unwrap_or(defaults.retention_days),
             ..defaults
         }
         .checked()
@@ -312,12 +317,13 @@ impl Server {
         let listener = TcpListener::bind("127.0.0.1:0").await.expect("a port");
         let base = format!("http://{}", listener.local_addr().unwrap());
         let (shutdown, stop) = oneshot::channel::<()>();
-        let task = tokio::spawn(natter::run(config, listener, async {
+        let task = tokio::spawn(natter::run(config.clone(), listener, async {
             let _ = stop.await;
         }));
         Self {
             endpoint: Endpoint::new(base, manager_token),
             storage,
+            config,
             shutdown: Some(shutdown),
             task: Some(task),
         }
@@ -327,20 +333,11 @@ impl Server {
         &self.storage
     }
 
-    /// Stops the server and starts it again on the same address and data dir, as an operator
-    /// restarting it would: connected devices lose their connection and must come back.
+    /// Stops the server and starts it again on the same address, data dir and settings, as an
+    /// operator restarting it would: connected devices lose their connection and must come back.
     pub async fn restart_on(&mut self, address: &str) {
         self.stop().await;
-        let config = Config {
-            data_dir: self.storage.data_dir().to_owned(),
-            database_url: self.storage.database_url.clone(),
-            database_connections: TEST_DATABASE_CONNECTIONS,
-            manager_token: Some(self.manager_token.clone()),
-            rate_limit: 0,
-            ..Config::default()
-        }
-        .checked()
-        .expect("a valid config");
+        let config = self.config.clone();
         let listener = TcpListener::bind(address)
             .await
             .expect("the same address again");
