@@ -124,11 +124,8 @@ impl FileStore {
         let untouched = run_blocking(move || {
             let mut untouched = Vec::new();
             for entry in std::fs::read_dir(&dir)? {
-                let entry = entry?;
-                let Ok(id) = entry.file_name().into_string() else {
-                    continue;
-                };
-                if is_file_id(&id) && last_touched(&entry.path())?.is_some_and(|at| at < since) {
+                let id = entry?.file_name().to_string_lossy().into_owned();
+                if is_file_id(&id) && untouched_since(&dir.join(&id), since) {
                     untouched.push(id);
                 }
             }
@@ -142,9 +139,16 @@ impl FileStore {
         {
             // Looked at again just before it goes: a message may have linked to it meanwhile.
             let folder = self.dir.join(&id);
-            let still = run_blocking(move || last_touched(&folder)).await?;
-            if still.is_some_and(|at| at < since) && self.remove(&id).await? {
-                removed.push(id);
+            if !run_blocking(move || Ok(untouched_since(&folder, since))).await? {
+                continue;
+            }
+            // One file that cannot go (another node removing it too, a permission) stops no other.
+            match self.remove(&id).await {
+                Ok(true) => removed.push(id),
+                Ok(false) => {}
+                Err(error) => {
+                    tracing::warn!(%error, file_id = %id, "could not remove an expired file")
+                }
             }
         }
         Ok(removed)
@@ -250,15 +254,21 @@ fn stored_file(folder: &Path) -> io::Result<Option<PathBuf>> {
         .map(|entry| entry.map(|entry| entry.path()))
 }
 
-/// When the file in `folder` was uploaded or last linked to; `None` when it is gone.
-fn last_touched(folder: &Path) -> io::Result<Option<SystemTime>> {
-    let Some(file) = stored_file(folder)? else {
-        return Ok(None);
-    };
-    match std::fs::metadata(file) {
-        Ok(metadata) => metadata.modified().map(Some),
-        Err(error) if error.kind() == io::ErrorKind::NotFound => Ok(None),
-        Err(error) => Err(error),
+/// Whether the file in file folder `folder` was neither uploaded nor linked to since `since`.
+/// A folder with no file in it (an upload a crash cut short as it was put in place) counts from
+/// its own time; one that is gone, or cannot be read, is left alone (and logged).
+fn untouched_since(folder: &Path, since: SystemTime) -> bool {
+    let last_touched = stored_file(folder).and_then(|file| {
+        let path = file.as_deref().unwrap_or(folder);
+        std::fs::metadata(path)?.modified()
+    });
+    match last_touched {
+        Ok(at) => at < since,
+        Err(error) if error.kind() == io::ErrorKind::NotFound => false,
+        Err(error) => {
+            tracing::warn!(%error, folder = %folder.display(), "could not tell when a file was last linked to");
+            false
+        }
     }
 }
 
@@ -377,6 +387,18 @@ mod tests {
             .unwrap()
             .set_modified(long_ago)
             .unwrap();
+        // an upload a crash cut short between making its folder and moving the file in, and a
+        // stray file where a folder should be
+        let [empty, stray] = [
+            "00000000000000000000000000000000",
+            "11111111111111111111111111111111",
+        ];
+        std::fs::create_dir(dir.path().join(empty)).unwrap();
+        std::fs::File::open(dir.path().join(empty))
+            .unwrap()
+            .set_modified(long_ago)
+            .unwrap();
+        std::fs::write(dir.path().join(stray), b"not a folder").unwrap();
         let copy = store.variant_path(old, "thumbnail.png").unwrap();
         std::fs::create_dir_all(copy.parent().unwrap()).unwrap();
         std::fs::write(&copy, b"smaller").unwrap();
@@ -387,7 +409,9 @@ mod tests {
             .await
             .unwrap();
 
-        assert_eq!(removed, [old]);
+        assert_eq!(removed.len(), 2, "{removed:?}");
+        assert!(removed.iter().any(|id| id == old) && removed.iter().any(|id| id == empty));
+        assert!(dir.path().join(stray).exists(), "left alone");
         assert!(!store.path(old, old_name).unwrap().exists());
         assert!(!copy.exists(), "its copies go with it");
         assert!(store.path(forwarded, forwarded_name).unwrap().exists());
