@@ -1,5 +1,6 @@
 //! Micro-benchmarks of the hot paths that run per message, per delivery or per listed row:
-//! conversation ID parsing, the unread rule, a delete and revive, and event serialisation.
+//! conversation ID parsing, the unread rule, a delete and revive, event serialisation, and the
+//! search of a payload for the files it links to.
 //!
 //! `cargo bench -p natter-core` (add `-- --quick` for a fast look).
 
@@ -57,5 +58,27 @@ fn serialisation(c: &mut Criterion) {
     }
 }
 
-criterion_group!(benches, conversation_ids, rules, serialisation);
+/// Every stored message's payload is searched for file links before it is stored (retention
+/// keeps a linked file as long as the message): a text message's, and an image message's with
+/// its three URLs of one file.
+fn file_links(c: &mut Criterion) {
+    let text = r#"{"text":"See you at the station at nine, platform 4"}"#;
+    let url = "https://chat.example.com/files/3f9c0e7a5b1d4c2e8f6a0b9d7c5e3a1f/cat.png";
+    let image = format!(
+        r#"{{"uuid":"3f9c0e7a5b1d4c2e8f6a0b9d7c5e3a1f","imageFormat":3,"imageInfoArray":[
+        {{"type":0,"size":48213,"width":640,"height":480,"url":"{url}"}},
+        {{"type":1,"size":0,"width":640,"height":480,"url":"{url}?variant=large"}},
+        {{"type":2,"size":0,"width":264,"height":198,"url":"{url}?variant=thumbnail"}}]}}"#
+    );
+    let mut group = c.benchmark_group("files::linked_file_ids");
+    group.bench_function("text message", |b| {
+        b.iter(|| natter_core::files::linked_file_ids(black_box(text)))
+    });
+    group.bench_function("image message", |b| {
+        b.iter(|| natter_core::files::linked_file_ids(black_box(&image)))
+    });
+    group.finish();
+}
+
+criterion_group!(benches, conversation_ids, rules, serialisation, file_links);
 criterion_main!(benches);

@@ -94,19 +94,17 @@ impl FileStore {
     /// long as the message linking to it: a file is linked to again when a message carrying it
     /// is forwarded, perhaps long after its upload. False when there is no such file (removed,
     /// or another server's).
+    ///
+    /// The mark is the modification time of the file's folder, which its upload set as it
+    /// moved the file in: setting it takes no read of the folder, and reading it one `stat`.
     pub async fn touch(&self, id: &str) -> io::Result<bool> {
         let Some(folder) = is_file_id(id).then(|| self.dir.join(id)) else {
             return Ok(false);
         };
-        run_blocking(move || match stored_file(&folder)? {
-            Some(file) => {
-                std::fs::File::options()
-                    .write(true)
-                    .open(file)?
-                    .set_modified(SystemTime::now())?;
-                Ok(true)
-            }
-            None => Ok(false),
+        run_blocking(move || match std::fs::File::open(folder) {
+            Ok(folder) => folder.set_modified(SystemTime::now()).map(|()| true),
+            Err(error) if error.kind() == io::ErrorKind::NotFound => Ok(false),
+            Err(error) => Err(error),
         })
         .await
     }
@@ -241,29 +239,14 @@ fn remove_abandoned(partial: &Path) -> io::Result<()> {
     Ok(())
 }
 
-/// The one file in file folder `folder`, if the folder is there.
-fn stored_file(folder: &Path) -> io::Result<Option<PathBuf>> {
-    let mut entries = match std::fs::read_dir(folder) {
-        Ok(entries) => entries,
-        Err(error) if error.kind() == io::ErrorKind::NotFound => return Ok(None),
-        Err(error) => return Err(error),
-    };
-    entries
-        .next()
-        .transpose()
-        .map(|entry| entry.map(|entry| entry.path()))
-}
-
-/// Whether the file in file folder `folder` was neither uploaded nor linked to since `since`.
-/// A folder with no file in it (an upload a crash cut short as it was put in place) counts from
-/// its own time; one that is gone, or cannot be read, is left alone (and logged).
+/// Whether the file in file folder `folder` was neither uploaded nor linked to since `since`
+/// ([`FileStore::touch`]). A folder a crash left empty (between making it and moving the upload
+/// in) counts the same; something else under a file's name, or a folder that is gone or cannot
+/// be read, is left alone (the last logged).
 fn untouched_since(folder: &Path, since: SystemTime) -> bool {
-    let last_touched = stored_file(folder).and_then(|file| {
-        let path = file.as_deref().unwrap_or(folder);
-        std::fs::metadata(path)?.modified()
-    });
-    match last_touched {
-        Ok(at) => at < since,
+    match std::fs::metadata(folder) {
+        Ok(metadata) if metadata.is_dir() => metadata.modified().is_ok_and(|at| at < since),
+        Ok(_) => false,
         Err(error) if error.kind() == io::ErrorKind::NotFound => false,
         Err(error) => {
             tracing::warn!(%error, folder = %folder.display(), "could not tell when a file was last linked to");
@@ -369,24 +352,19 @@ mod tests {
         ] = [0, 1, 2].map(|i| (ids[i].0.as_str(), ids[i].1));
         let day = Duration::from_secs(86_400);
         let long_ago = SystemTime::now() - 2 * day;
-        for (id, name) in [(old, old_name), (forwarded, forwarded_name)] {
-            std::fs::File::options()
-                .write(true)
-                .open(store.path(id, name).unwrap())
+        let age = |folder: &str| {
+            std::fs::File::open(dir.path().join(folder))
                 .unwrap()
                 .set_modified(long_ago)
-                .unwrap();
-        }
+                .unwrap()
+        };
+        age(old);
+        age(forwarded);
         let [kept, kept_name] = ["0123456789abcdef0123456789abcdef", "avatar.png"];
         std::fs::create_dir(dir.path().join(kept)).unwrap();
         let avatar = store.path(kept, kept_name).unwrap();
         std::fs::write(&avatar, b"face").unwrap();
-        std::fs::File::options()
-            .write(true)
-            .open(&avatar)
-            .unwrap()
-            .set_modified(long_ago)
-            .unwrap();
+        age(kept);
         // an upload a crash cut short between making its folder and moving the file in, and a
         // stray file where a folder should be
         let [empty, stray] = [
@@ -394,10 +372,7 @@ mod tests {
             "11111111111111111111111111111111",
         ];
         std::fs::create_dir(dir.path().join(empty)).unwrap();
-        std::fs::File::open(dir.path().join(empty))
-            .unwrap()
-            .set_modified(long_ago)
-            .unwrap();
+        age(empty);
         std::fs::write(dir.path().join(stray), b"not a folder").unwrap();
         let copy = store.variant_path(old, "thumbnail.png").unwrap();
         std::fs::create_dir_all(copy.parent().unwrap()).unwrap();

@@ -482,14 +482,13 @@ async fn an_images_large_and_thumbnail_copies_are_made_on_first_request() {
     assert!(!copies.exists());
 }
 
-/// Makes the file at `url` (a path on the server) look uploaded `age` ago.
+/// Makes the file at `url` (`/files/<fileID>/<name>`) look uploaded, and last linked to, `age`
+/// ago: the time of its folder says when.
 fn age_file(server: &Server, url: &str, age: Duration) {
-    let path = url.trim_start_matches('/').split('?').next().unwrap();
-    let path = server.storage().data_dir().join(path);
-    std::fs::File::options()
-        .write(true)
-        .open(&path)
-        .unwrap_or_else(|error| panic!("{}: {error}", path.display()))
+    let id = url.split('/').nth(2).unwrap();
+    let folder = server.storage().data_dir().join("files").join(id);
+    std::fs::File::open(&folder)
+        .unwrap_or_else(|error| panic!("{}: {error}", folder.display()))
         .set_modified(std::time::SystemTime::now() - age)
         .unwrap();
 }
