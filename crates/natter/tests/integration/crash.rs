@@ -283,3 +283,106 @@ async fn sigterm_does_not_wait_for_good_on_a_half_sent_request() {
     );
     drop(stalled);
 }
+
+/// The bytes of upload `n` of lane `lane`: large enough that a kill often lands mid-upload, and
+/// each different, so that a file can be told from any other.
+fn upload_body(lane: usize, n: usize) -> Vec<u8> {
+    (0..192 * 1024)
+        .map(|i| ((i * 31 + lane * 7 + n * 13) % 251) as u8)
+        .collect()
+}
+
+/// Uploads under kill -9: every acknowledged file is served whole after the restart, and every
+/// file the server has is some upload's bytes in full: one the kill cut short is never served.
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn kill_9_mid_uploads_loses_no_acknowledged_file_and_keeps_no_partial_one() {
+    const LANES: usize = 4;
+    let storage = Storage::new();
+    let manager_token = random_token("manager");
+    let first = Process::start_on(&storage, &manager_token).await;
+    let uploader = first.endpoint.user("uploader").await;
+    let acked = Arc::new(Mutex::new(Vec::<(String, usize, usize)>::new()));
+    let count = Arc::new(AtomicUsize::new(0));
+    let mut lanes = tokio::task::JoinSet::new();
+    for lane in 0..LANES {
+        let (uploader, acked, count) = (uploader.clone(), acked.clone(), count.clone());
+        lanes.spawn(async move {
+            for n in 0..1_000 {
+                let answer = uploader
+                    .request(
+                        reqwest::Method::POST,
+                        &format!("/v1/files?name=l{lane}-{n}.bin"),
+                    )
+                    .header("content-type", "application/octet-stream")
+                    .body(upload_body(lane, n))
+                    .send()
+                    .await;
+                let Ok(answer) = answer else {
+                    return; // the server is gone
+                };
+                if !answer.status().is_success() {
+                    return;
+                }
+                let stored: serde_json::Value = answer.json().await.unwrap();
+                let url = stored["url"].as_str().unwrap().to_owned();
+                acked.lock().await.push((url, lane, n));
+                count.fetch_add(1, Ordering::SeqCst);
+            }
+        });
+    }
+    let deadline = Instant::now() + Duration::from_secs(30);
+    while count.load(Ordering::SeqCst) < 24 {
+        assert!(Instant::now() < deadline, "too few uploads acknowledged");
+        tokio::time::sleep(Duration::from_millis(5)).await;
+    }
+    first.sigkill().await;
+    while lanes.join_next().await.is_some() {}
+
+    let second = Process::start_on(&storage, &manager_token).await;
+    let anyone = second.endpoint.anonymous();
+    let acked = acked.lock().await;
+    for (url, lane, n) in acked.iter() {
+        let answer = anyone
+            .request(reqwest::Method::GET, url)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(answer.status().as_u16(), 200, "{url}");
+        let bytes = answer.bytes().await.unwrap();
+        assert!(
+            bytes.as_ref() == upload_body(*lane, *n),
+            "{url}: not the bytes uploaded"
+        );
+    }
+    // Every file in place is whole, acknowledged or not (the kill may land after the move).
+    let files = storage.data_dir().join("files");
+    let mut in_place = 0;
+    for folder in std::fs::read_dir(&files).unwrap() {
+        let folder = folder.unwrap().path();
+        let name = folder.file_name().unwrap().to_string_lossy().into_owned();
+        if name.starts_with('.') {
+            continue; // unfinished uploads and copies, which nothing serves as a file
+        }
+        for file in std::fs::read_dir(&folder).unwrap() {
+            let file = file.unwrap();
+            let stored_as = file.file_name().to_string_lossy().into_owned();
+            let (lane, n) = stored_as
+                .trim_start_matches('l')
+                .trim_end_matches(".bin")
+                .split_once('-')
+                .unwrap();
+            let bytes = std::fs::read(file.path()).unwrap();
+            assert!(
+                bytes == upload_body(lane.parse().unwrap(), n.parse().unwrap()),
+                "{name}/{stored_as}: a file in place that is not its upload in full"
+            );
+            in_place += 1;
+        }
+    }
+    assert!(
+        in_place >= acked.len(),
+        "{in_place} files for {} acknowledged",
+        acked.len()
+    );
+    assert!(second.sigterm().await.success());
+}
