@@ -71,6 +71,7 @@ impl Natter {
     ) -> Result<Vec<Sent>> {
         let outbox = self.outbox();
         let now_ms = now_ms();
+        self.keep_linked_files(&[&payload]).await;
         let (notices, written) = self
             .write(move |db| {
                 let notices =

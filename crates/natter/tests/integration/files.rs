@@ -509,6 +509,8 @@ async fn retention_removes_the_files_no_message_linked_to_within_it() {
     for name in [
         "forwarded.png",
         "by-backend.png",
+        "notice.png",
+        "system.png",
         "edited.png",
         "avatar.png",
         "group.png",
@@ -541,7 +543,7 @@ async fn retention_removes_the_files_no_message_linked_to_within_it() {
         }
     }
 
-    // linked to again now: a forward, a message of the app backend's, an edit
+    // linked to again now: a forward, messages and a notice of the app backend's, an edit
     let image = |name: &str| {
         let info = json!({"type": 0, "size": 0, "width": 400, "height": 300,
                           "url": format!("{}{}", server.base, urls[name])});
@@ -563,6 +565,19 @@ async fn retention_removes_the_files_no_message_linked_to_within_it() {
             1,
             json!({"type": 2, "url": urls["by-backend.png"]}),
             None,
+        )
+        .await
+        .ok();
+    let from_the_app = json!({"type": 2, "url": urls["system.png"]});
+    manager
+        .server_send("", "alice", 1, from_the_app, None)
+        .await
+        .ok();
+    let notice = json!({"title": "New sticker pack", "cover": urls["notice.png"]});
+    manager
+        .post(
+            "/system/notices",
+            json!({"uids": ["bob"], "payload": BASE64.encode(notice.to_string())}),
         )
         .await
         .ok();
