@@ -310,21 +310,21 @@ impl Natter {
     }
 
     /// Removes the files no message linked to, nor anyone uploaded, since `since` (retention),
-    /// but those a user's or group's avatar links to.
+    /// but those a user's or group's profile links to (its avatar, say).
     pub(crate) async fn remove_unlinked_files(&self, since: SystemTime) {
         let Some(files) = &self.files else {
             return;
         };
-        let avatars = match self.read(profiles::avatars_linking_files).await {
-            Ok(avatars) => avatars,
+        let profiles = match self.read(profiles::profiles_linking_files).await {
+            Ok(profiles) => profiles,
             Err(error) => {
-                tracing::warn!(%error, "reading the avatars before removing expired files failed; will retry");
+                tracing::warn!(%error, "reading the profiles before removing expired files failed; will retry");
                 return;
             }
         };
-        let kept = avatars
+        let kept = profiles
             .iter()
-            .flat_map(|avatar| linked_file_ids(avatar))
+            .flat_map(|profile| linked_file_ids(profile))
             .collect();
         match files.remove_untouched(since, &kept).await {
             Ok(removed) if removed.is_empty() => {}

@@ -131,13 +131,18 @@ pub fn user(db: &dyn Db, uid: &Uid) -> Result<Option<UserProfile>> {
     .transpose()
 }
 
-/// The avatars, of users and of groups, that link to an uploaded file (`/files/…`): a file a
-/// profile shows is kept however long ago it was linked (see `FileStore::remove_untouched`).
-/// Read once an hour by retention, so a scan is cheap enough.
-pub fn avatars_linking_files(db: &dyn Db) -> Result<Vec<String>> {
+/// The profiles, of users and of groups (and topics), that link to an uploaded file
+/// (`/files/…`): each as the text of its fields that may hold a link (avatar, custom fields, a
+/// group's notice and introduction). A file a profile shows is kept however long ago it was
+/// linked (see `FileStore::remove_untouched`). Read once an hour by retention, so a scan is
+/// cheap enough.
+pub fn profiles_linking_files(db: &dyn Db) -> Result<Vec<String>> {
     db.query(
-        "SELECT avatar FROM users WHERE avatar LIKE '%/files/%' \
-         UNION ALL SELECT avatar FROM channels WHERE avatar LIKE '%/files/%'",
+        "SELECT linking FROM (SELECT avatar || ' ' || custom_fields || ' ' || details AS linking \
+         FROM users) AS u WHERE linking LIKE '%/files/%' \
+         UNION ALL SELECT linking FROM (SELECT avatar || ' ' || notice || ' ' || introduction \
+         || ' ' || custom_fields || ' ' || topic_data AS linking FROM channels) AS c \
+         WHERE linking LIKE '%/files/%'",
         params![],
     )?
     .into_iter()

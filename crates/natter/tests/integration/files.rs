@@ -494,9 +494,9 @@ fn age_file(server: &Server, url: &str, age: Duration) {
 }
 
 /// With `--retention-days`, a file goes once no message has linked to it, nor anyone uploaded
-/// it, for that long, as the messages do: one forwarded late in its life, sent by the app
-/// backend or put in a message by an edit stays as long as that message; one an avatar shows
-/// stays; one never sent goes with its copies.
+/// it, for that long, as the messages do: one forwarded late in its life, sent or noticed by the
+/// app backend or put in a message by an edit stays as long as that message; one a profile
+/// shows stays; one never sent goes with its copies.
 #[tokio::test]
 async fn retention_removes_the_files_no_message_linked_to_within_it() {
     let mut server = Server::start_with(Options {
@@ -513,6 +513,7 @@ async fn retention_removes_the_files_no_message_linked_to_within_it() {
         "system.png",
         "edited.png",
         "avatar.png",
+        "cover.png",
         "group.png",
         "never-sent.png",
         "fresh.png",
@@ -600,7 +601,8 @@ async fn retention_removes_the_files_no_message_linked_to_within_it() {
     manager
         .post(
             "/user/profile",
-            json!({"uid": "alice", "avatar": format!("{}{}", server.base, urls["avatar.png"])}),
+            json!({"uid": "alice", "avatar": format!("{}{}", server.base, urls["avatar.png"]),
+                   "custom_fields": {"cover": urls["cover.png"]}}),
         )
         .await
         .ok();
@@ -608,14 +610,15 @@ async fn retention_removes_the_files_no_message_linked_to_within_it() {
     manager
         .post(
             "/channel/info",
-            json!({"channel_id": "team", "channel_type": 2, "avatar": urls["group.png"]}),
+            json!({"channel_id": "team", "channel_type": 2,
+                   "notice": format!("Our poster: {}", urls["group.png"])}),
         )
         .await
         .ok();
 
-    // what an avatar shows is kept however long ago it was linked to (the profiles' notices
-    // linked to them just now)
-    for name in ["avatar.png", "group.png"] {
+    // what a profile shows (an avatar, a custom field, a group's notice) is kept however long
+    // ago it was linked to (the profiles' notices linked to them just now)
+    for name in ["avatar.png", "cover.png", "group.png"] {
         age_file(&server, &urls[name], two_days);
     }
 
