@@ -40,6 +40,9 @@ const MAX_FILES_PER_REMOVAL: usize = 100;
 /// The content type of an upload that names none.
 const UNTYPED: &str = "application/octet-stream";
 
+/// How often a long upload looks again at the room left on the disk, in bytes written.
+const ROOM_CHECKED_EVERY: u64 = 8 << 20;
+
 /// Smaller copies of images made at once, at most (see [`Uploads::variant_path`]).
 const COPIES_AT_ONCE: usize = 2;
 
@@ -49,6 +52,8 @@ pub struct UploadOptions {
     pub dir: PathBuf,
     /// The largest file taken, in bytes.
     pub max_bytes: u64,
+    /// The free space uploads leave on the folder's disk, in bytes.
+    pub min_free_bytes: u64,
     /// An upload with no bytes arriving for this long is given up.
     pub idle_timeout: Duration,
 }
@@ -63,6 +68,7 @@ pub(crate) struct LinkedFile {
 pub struct Uploads {
     store: FileStore,
     max_bytes: u64,
+    min_free_bytes: u64,
     idle_timeout: Duration,
     copying: Arc<Semaphore>,
 }
@@ -72,6 +78,7 @@ impl Uploads {
         Ok(Self {
             store: FileStore::open(&options.dir)?,
             max_bytes: options.max_bytes,
+            min_free_bytes: options.min_free_bytes,
             idle_timeout: options.idle_timeout,
             copying: Arc::new(Semaphore::new(COPIES_AT_ONCE)),
         })
@@ -91,6 +98,7 @@ impl Uploads {
         E: std::fmt::Display,
     {
         let name = file_name(name)?;
+        self.check_room().await?;
         let mut file = self.store.create(&name).await.map_err(disk_error)?;
         let mut head = Vec::new();
         loop {
@@ -117,7 +125,11 @@ impl Uploads {
             }
             let wanted = HEAD_BYTES.saturating_sub(head.len()).min(chunk.len());
             head.extend_from_slice(&chunk[..wanted]);
+            let written = file.size();
             file.write(&chunk).await.map_err(disk_error)?;
+            if written / ROOM_CHECKED_EVERY != file.size() / ROOM_CHECKED_EVERY {
+                self.check_room().await?;
+            }
         }
         let size = file.size();
         if size == 0 {
@@ -168,6 +180,23 @@ impl Uploads {
             height,
             variants,
         })
+    }
+
+    /// Refused (503) when the folder's disk has less than `min_free_bytes` free: what is left
+    /// is the database's and the logs' when they share the disk.
+    async fn check_room(&self) -> Result<()> {
+        if self.min_free_bytes == 0 {
+            return Ok(());
+        }
+        let free = self.store.free_bytes().await.map_err(disk_error)?;
+        if free < self.min_free_bytes {
+            return Err(Error::unavailable(
+                "the server's disk is nearly full: it takes no uploads until it has room \
+                 (--upload-min-free-bytes); retry later",
+                format!("{free} bytes free on the files' disk"),
+            ));
+        }
+        Ok(())
     }
 
     /// Removes files for good: their links answer 404 from then on (a copy a browser or a

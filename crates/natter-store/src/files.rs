@@ -152,6 +152,17 @@ impl FileStore {
         Ok(removed)
     }
 
+    /// The bytes still free for files on the disk of the folder (as an unprivileged process sees
+    /// it: without the blocks reserved for the superuser).
+    pub async fn free_bytes(&self) -> io::Result<u64> {
+        let dir = self.dir.clone();
+        run_blocking(move || {
+            let disk = rustix::fs::statvfs(&dir)?;
+            Ok(disk.f_bavail.saturating_mul(disk.f_frsize))
+        })
+        .await
+    }
+
     /// Where a copy made from file `id` is kept under `copy_name` (for instance
     /// `thumbnail.jpg`), if `id` is a file ID; whether it exists is for the caller to find out.
     /// Such copies can be made again, so they are written without syncing, and go with the

@@ -68,6 +68,11 @@ pub struct Config {
     /// and videos up to 100 MiB).
     #[arg(long, default_value_t = 100 << 20)]
     pub max_upload_bytes: u64,
+    /// Free space, in bytes, that uploads leave on the disk of --files-dir: an upload that would
+    /// take the disk below it is refused (503), so that files cannot fill the room the database
+    /// and the logs need when they share the disk. 0 lets uploads fill it.
+    #[arg(long, default_value_t = 256 << 20)]
+    pub upload_min_free_bytes: u64,
     /// `postgres://user:password@host:port/database` to use PostgreSQL instead of the embedded
     /// SQLite (for several nodes sharing one database). TLS as libpq's `?sslmode=` and
     /// `&sslrootcert=` say (see "PostgreSQL over TLS" below); by default when the server offers it.
@@ -428,6 +433,7 @@ impl Config {
                 .clone()
                 .unwrap_or_else(|| self.data_dir.join("files")),
             max_bytes: self.max_upload_bytes,
+            min_free_bytes: self.upload_min_free_bytes,
             idle_timeout: self.request_timeout(),
         }
     }

@@ -642,3 +642,23 @@ async fn retention_removes_the_files_no_message_linked_to_within_it() {
         "the copy went with it"
     );
 }
+
+/// Uploads leave `--upload-min-free-bytes` free on their disk for the database and the logs: one
+/// that would take the disk below it is refused with 503 and a retry hint, leaves nothing behind,
+/// and messages still go.
+#[tokio::test]
+async fn uploads_leave_the_disk_room_the_database_needs() {
+    let server = Server::start_with(Options {
+        upload_min_free_bytes: Some(u64::MAX),
+        ..Options::default()
+    })
+    .await;
+    let [alice, _bob] = server.users(["alice", "bob"]).await;
+    let refused = upload(&alice, "?name=cat.png", "image/png", png_head(3, 2)).await;
+    let message = refused.expect_error(503, 50301, "unavailable");
+    assert!(message.contains("--upload-min-free-bytes"), "{message}");
+    assert!(stored_files(server.storage().data_dir()).is_empty());
+    alice
+        .send_text("C2Cbob", "the database still has its room")
+        .await;
+}

@@ -57,6 +57,8 @@ pub struct Options {
     pub without_manager_token: bool,
     /// The largest upload (the server's default is 100 MiB).
     pub max_upload_bytes: Option<u64>,
+    /// The free space uploads leave on the disk (the server's default is 256 MiB).
+    pub upload_min_free_bytes: Option<u64>,
     /// The translation service and its key.
     pub translation: Option<(String, String)>,
     /// The speech-to-text service and its key.
@@ -288,6 +290,9 @@ impl Server {
             max_upload_bytes: options
                 .max_upload_bytes
                 .unwrap_or(defaults.max_upload_bytes),
+            upload_min_free_bytes: options
+                .upload_min_free_bytes
+                .unwrap_or(defaults.upload_min_free_bytes),
             sync_conversation_deletion: options.sync_conversation_deletion,
             translation_url: options.translation.as_ref().map(|(url, _)| url.clone()),
             translation_api_key: options.translation.map(|(_, key)| key),
